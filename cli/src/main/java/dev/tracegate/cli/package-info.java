@@ -1,0 +1,2 @@
+/** Tracegate cli. */
+package dev.tracegate.cli;

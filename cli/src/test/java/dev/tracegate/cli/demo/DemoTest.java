@@ -1,0 +1,71 @@
+package dev.tracegate.cli.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo as a newcomer meets it: printed lines, psql through the printed URI, then the recording. */
+class DemoTest {
+
+    private static final Pattern POSTGRES_LINE =
+            Pattern.compile("^postgres: (postgresql://analyst:(\\S+)@127\\.0\\.0\\.1:(\\d+)/shop\\?sslmode=require)$", Pattern.MULTILINE);
+    private static final Pattern API_LINE = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+) token=(\\S+)$", Pattern.MULTILINE);
+
+    @Test
+    void printsItsLinesAndRecordsWhatPsqlDid(@TempDir Path dataDir) throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (DemoEnvironment demo = DemoEnvironment.start(dataDir, 17400, new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+            demo.printWelcome(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            String out = printed.toString(StandardCharsets.UTF_8);
+            Matcher postgres = POSTGRES_LINE.matcher(out);
+            Matcher api = API_LINE.matcher(out);
+            assertThat(postgres.find()).as(out).isTrue();
+            assertThat(api.find()).as(out).isTrue();
+            assertThat(out).containsPattern("(?m)^tracegate ready$");
+            assertThat(out.indexOf("tracegate ready")).isGreaterThan(out.indexOf("api: "));
+
+            String psql = run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
+                    "SELECT count(*) FROM customers; SELECT count(*) FROM orders"));
+            assertThat(psql).isEqualTo("1000\n10000\n");
+
+            String sessions = cli("sessions", "list", "--server", api.group(1), "--token", api.group(2));
+            Matcher session = Pattern.compile("^([0-9a-f-]{36}) .*analyst.*shop", Pattern.MULTILINE).matcher(sessions);
+            assertThat(session.find()).as(sessions).isTrue();
+            String shown = cli("sessions", "show", session.group(1), "--server", api.group(1), "--token", api.group(2));
+            assertThat(shown).contains("session opened by analyst")
+                    .contains("SELECT count(*) FROM customers; SELECT count(*) FROM orders")
+                    .contains("SELECT 1, SELECT 1")
+                    .doesNotContain(postgres.group(2));
+        }
+    }
+
+    private static String cli(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run(args)).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+}

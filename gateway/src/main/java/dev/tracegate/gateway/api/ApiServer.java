@@ -1,0 +1,87 @@
+package dev.tracegate.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.gateway.recording.SessionSummary;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's REST API. Every route needs a bearer token that the same identity component as
+ * the database listeners verifies; administrators and auditors see every session, anyone else
+ * only their own.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final String IDENTITY = "identity";
+    /** Groups that may read every session. */
+    private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
+
+    private final Javalin app;
+
+    public ApiServer(ListenerConfig config, IdentityVerifier identities, SessionQueries sessions, EvidenceLog evidence) {
+        this.app = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.routes.before("/api/*", ctx -> authenticate(ctx, identities));
+            javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
+            javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
+            javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
+            javalin.routes.exception(ApiException.class, (e, ctx) ->
+                    ctx.status(e.status()).json(Map.of("error", e.getMessage())));
+        });
+        app.start(config.address(), config.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void authenticate(Context ctx, IdentityVerifier identities) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>");
+        }
+        try {
+            ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
+        } catch (AuthenticationException e) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
+        }
+    }
+
+    private static void listSessions(Context ctx, SessionQueries sessions) {
+        Identity caller = ctx.attribute(IDENTITY);
+        String subject = readsAll(caller) ? ctx.queryParam("user") : caller.subject();
+        int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
+        List<SessionSummary> found = sessions.list(subject, ctx.queryParam("connection"), limit);
+        ctx.json(found);
+    }
+
+    private static void showSession(Context ctx, SessionQueries sessions) {
+        Identity caller = ctx.attribute(IDENTITY);
+        List<JsonNode> events = sessions.events(ctx.pathParam("id"));
+        boolean visible = !events.isEmpty()
+                && (readsAll(caller) || caller.subject().equals(events.getFirst().path("actor").path("sub").asText()));
+        if (!visible) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "no session " + ctx.pathParam("id"));
+        }
+        ctx.json(Map.of("id", ctx.pathParam("id"), "events", events));
+    }
+
+    private static boolean readsAll(Identity caller) {
+        return READ_ALL_GROUPS.stream().anyMatch(caller::inGroup);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tracegate.gateway.config;
+
+/**
+ * The evidence log's identity and signing.
+ *
+ * @param origin                    the log's unique name in checkpoints, e.g. {@code tracegate.example.com/prod}
+ * @param signingKey                private key file (C2SP note format), by reference; generated under the
+ *                                  data directory on first start when absent
+ * @param checkpointIntervalSeconds how often a checkpoint is signed while the log grows
+ * @param publishDirectory          a directory outside the store where every checkpoint is also written
+ */
+public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
+                             String publishDirectory) {
+
+    public EvidenceConfig {
+        origin = origin == null ? "tracegate.local/log" : origin;
+        if (origin.isBlank() || origin.contains("\n")) {
+            throw new ConfigException("evidence.origin must be a single non-empty line");
+        }
+        checkpointIntervalSeconds = checkpointIntervalSeconds <= 0 ? 60 : checkpointIntervalSeconds;
+    }
+}

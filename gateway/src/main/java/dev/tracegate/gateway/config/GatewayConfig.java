@@ -1,0 +1,53 @@
+package dev.tracegate.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The whole configuration: one YAML file, documented key by key in {@code docs/configuration.md}.
+ *
+ * @param dataDir         where generated state lives (store, TLS certificate, keys)
+ * @param listeners       listening sockets
+ * @param tls             the gateway's certificate
+ * @param store           sessions and evidence store
+ * @param evidence        evidence log settings
+ * @param identities      who may authenticate
+ * @param connections     the targets
+ * @param maxMessageBytes largest client message the gateway accepts (bigger ones close the session)
+ */
+public record GatewayConfig(
+        String dataDir,
+        ListenersConfig listeners,
+        TlsConfig tls,
+        StoreConfig store,
+        EvidenceConfig evidence,
+        IdentitiesConfig identities,
+        List<ConnectionConfig> connections,
+        int maxMessageBytes) {
+
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+    public GatewayConfig {
+        dataDir = dataDir == null ? "tracegate-data" : dataDir;
+        listeners = listeners == null ? new ListenersConfig(null, null) : listeners;
+        tls = tls == null ? new TlsConfig(null, null) : tls;
+        store = store == null ? new StoreConfig(null, null, null, null, null) : store;
+        evidence = evidence == null ? new EvidenceConfig(null, null, 0, null) : evidence;
+        identities = identities == null ? new IdentitiesConfig(null) : identities;
+        connections = connections == null ? List.of() : List.copyOf(connections);
+        maxMessageBytes = maxMessageBytes <= 0 ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
+        long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
+        if (distinct != connections.size()) {
+            throw new ConfigException("connection names must be unique");
+        }
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    public Optional<ConnectionConfig> connection(String name) {
+        return connections.stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tracegate.gateway.config;
+
+/**
+ * One listening socket.
+ *
+ * @param address                  bind address; {@code 127.0.0.1} unless set
+ * @param port                     TCP port; 0 picks a free one (tests)
+ * @param allowCleartextOnLoopback PostgreSQL only: accept a token without TLS from a loopback client
+ */
+public record ListenerConfig(String address, int port, boolean allowCleartextOnLoopback) {
+
+    public ListenerConfig {
+        address = address == null ? "127.0.0.1" : address;
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("listener port must be 0..65535, got " + port);
+        }
+    }
+}

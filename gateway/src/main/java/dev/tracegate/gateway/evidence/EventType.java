@@ -1,0 +1,21 @@
+package dev.tracegate.gateway.evidence;
+
+/** The dotted event types of specs/evidence-log.md section 1. */
+public final class EventType {
+    public static final String SESSION_OPEN = "session.open";
+    public static final String SESSION_CLOSE = "session.close";
+    public static final String AUTH_FAILURE = "auth.failure";
+    public static final String COMMAND = "command";
+    public static final String COMMAND_RESULT = "command.result";
+    public static final String COMMAND_BLOCKED = "command.blocked";
+    public static final String APPROVAL_REQUESTED = "approval.requested";
+    public static final String APPROVAL_DECIDED = "approval.decided";
+    public static final String MASKING_APPLIED = "masking.applied";
+    public static final String POLICY_CHANGED = "policy.changed";
+    public static final String ADMIN_ACTION = "admin.action";
+    public static final String RECORDING_SEALED = "recording.sealed";
+    public static final String CHECKPOINT = "checkpoint";
+
+    private EventType() {
+    }
+}

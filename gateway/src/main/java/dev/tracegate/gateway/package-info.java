@@ -1,0 +1,2 @@
+/** Tracegate gateway. */
+package dev.tracegate.gateway;

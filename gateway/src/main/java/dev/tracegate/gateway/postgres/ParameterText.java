@@ -1,0 +1,69 @@
+package dev.tracegate.gateway.postgres;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * How a bind parameter appears in the evidence: text-format values as sent, binary values of
+ * well-known types decoded so an auditor reads {@code 42} rather than {@code \x0000002a}, other
+ * binary values as {@code \x} hex, and oversized values by size and digest.
+ */
+final class ParameterText {
+
+    static final int INLINE_LIMIT_BYTES = 4096;
+
+    private static final int BOOL = 16;
+    private static final int BYTEA = 17;
+    private static final int INT8 = 20;
+    private static final int INT2 = 21;
+    private static final int INT4 = 23;
+    private static final int TEXT = 25;
+    private static final int FLOAT4 = 700;
+    private static final int FLOAT8 = 701;
+    private static final int VARCHAR = 1043;
+    private static final int UUID_OID = 2950;
+
+    private ParameterText() {
+    }
+
+    /** @param typeOid the type the Parse declared for this parameter, or 0 when unspecified */
+    static String render(byte[] value, boolean binary, int typeOid) {
+        if (value == null) {
+            return null;
+        }
+        if (value.length > INLINE_LIMIT_BYTES) {
+            return "[" + value.length + " bytes, sha256:" + sha256(value) + "]";
+        }
+        if (!binary) {
+            return new String(value, StandardCharsets.UTF_8);
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        return switch (typeOid) {
+            case BOOL -> value.length == 1 ? Boolean.toString(value[0] != 0) : hex(value);
+            case INT2 -> value.length == 2 ? Short.toString(buffer.getShort()) : hex(value);
+            case INT4 -> value.length == 4 ? Integer.toString(buffer.getInt()) : hex(value);
+            case INT8 -> value.length == 8 ? Long.toString(buffer.getLong()) : hex(value);
+            case FLOAT4 -> value.length == 4 ? Float.toString(buffer.getFloat()) : hex(value);
+            case FLOAT8 -> value.length == 8 ? Double.toString(buffer.getDouble()) : hex(value);
+            case UUID_OID -> value.length == 16 ? new UUID(buffer.getLong(), buffer.getLong()).toString() : hex(value);
+            case TEXT, VARCHAR -> new String(value, StandardCharsets.UTF_8);
+            default -> hex(value);
+        };
+    }
+
+    private static String hex(byte[] value) {
+        return "\\x" + HexFormat.of().formatHex(value);
+    }
+
+    private static String sha256(byte[] value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.tls.GatewayTls;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts PostgreSQL clients. Each connection gets a virtual thread per direction with blocking
+ * I/O, so a session waiting (for the server, or later for an approval) costs almost nothing.
+ */
+public final class PostgresListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresListener.class);
+
+    /** What every session of this listener shares. */
+    record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
+                   EvidenceLog evidence, PostgresUpstreamConnector connector, CancelKeyRegistry cancelKeys,
+                   int maxMessageBytes, boolean allowCleartextOnLoopback) {
+    }
+
+    private final ServerSocket server;
+    private final Context context;
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+
+    public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
+                            Function<String, ConnectionConfig> connections, EvidenceLog evidence, int maxMessageBytes)
+            throws IOException {
+        this.context = new Context(tls, identities, connections, evidence, new PostgresUpstreamConnector(),
+                new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback());
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
+        this.acceptor = Thread.ofPlatform().name("pg-accept-" + port()).daemon(true).start(this::acceptLoop);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                clients.add(socket);
+                Thread.ofVirtual().name("pg-client-" + socket.getPort()).start(() -> {
+                    try {
+                        new PostgresSession(socket, context).run();
+                    } finally {
+                        clients.remove(socket);
+                    }
+                });
+            } catch (IOException e) {
+                if (!server.isClosed()) {
+                    LOG.warn("accept failed on port {}: {}", port(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Stops accepting and closes every open session. */
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // Closing is best effort.
+        }
+        for (Socket client : clients) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // Closing is best effort.
+            }
+        }
+        try {
+            acceptor.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package dev.tracegate.gateway.postgres;
+
+import com.ongres.scram.client.ScramClient;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.wire.postgres.PgFrame;
+import dev.tracegate.wire.postgres.PgFrameReader;
+import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.backend.Authentication;
+import dev.tracegate.wire.postgres.backend.AuthenticationCleartextPassword;
+import dev.tracegate.wire.postgres.backend.AuthenticationMd5Password;
+import dev.tracegate.wire.postgres.backend.AuthenticationOk;
+import dev.tracegate.wire.postgres.backend.AuthenticationSasl;
+import dev.tracegate.wire.postgres.backend.AuthenticationSaslContinue;
+import dev.tracegate.wire.postgres.backend.AuthenticationSaslFinal;
+import dev.tracegate.wire.postgres.backend.AuthenticationUnsupported;
+import dev.tracegate.wire.postgres.backend.BackendKeyData;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.ParameterStatus;
+import dev.tracegate.wire.postgres.backend.ReadyForQuery;
+import dev.tracegate.wire.postgres.frontend.CancelRequest;
+import dev.tracegate.wire.postgres.frontend.PasswordMessage;
+import dev.tracegate.wire.postgres.frontend.SaslInitialResponse;
+import dev.tracegate.wire.postgres.frontend.SaslResponse;
+import dev.tracegate.wire.postgres.frontend.SslRequest;
+import dev.tracegate.wire.postgres.frontend.StartupMessage;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens an upstream PostgreSQL session with the credential the gateway holds: TCP, optional TLS
+ * (disable, require, verify-full), start-up, then SCRAM-SHA-256, MD5, cleartext or trust.
+ */
+public final class PostgresUpstreamConnector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresUpstreamConnector.class);
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final int MAX_STARTUP_RESPONSE_BYTES = 1024 * 1024;
+
+    /** Opens and authenticates a session; {@code parameters} are the client's start-up parameters to pass on. */
+    public UpstreamConnection connect(ConnectionConfig connection, Map<String, String> parameters, int maxMessageBytes)
+            throws UpstreamException {
+        Socket socket = null;
+        try {
+            socket = open(connection);
+            PgFrameReader reader = new PgFrameReader(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES), maxMessageBytes);
+            PgFrameWriter writer = new PgFrameWriter(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
+            Map<String, String> startup = new LinkedHashMap<>();
+            startup.put("user", connection.username());
+            startup.put("database", connection.database());
+            startup.putAll(parameters);
+            writer.writeStartup(new StartupMessage(3, 0, startup).encodeBody());
+            writer.flush();
+            return authenticate(connection, socket, reader, writer);
+        } catch (UpstreamException e) {
+            closeQuietly(socket);
+            throw e;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw new UpstreamException("08001", "cannot reach connection " + connection.name() + " upstream at "
+                    + connection.host() + ":" + connection.port() + ": " + describe(e), e);
+        }
+    }
+
+    /** Forwards a cancel with the upstream's real key; failures are only logged, as PostgreSQL does. */
+    public void cancel(CancelKeyRegistry.UpstreamKey key) {
+        try (Socket socket = open(key.connection())) {
+            PgFrameWriter writer = new PgFrameWriter(socket.getOutputStream());
+            writer.writeStartup(new CancelRequest(key.processId(), key.secretKey()).encodeBody());
+            writer.flush();
+            // The server closes the connection once it has read the request.
+            socket.getInputStream().read();
+        } catch (IOException | UpstreamException e) {
+            LOG.warn("cancel request to {} failed: {}", key.connection().name(), e.getMessage());
+        }
+    }
+
+    private Socket open(ConnectionConfig connection) throws IOException, UpstreamException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.setKeepAlive(true);
+        socket.connect(new InetSocketAddress(connection.host(), connection.port()), CONNECT_TIMEOUT_MILLIS);
+        if (connection.tls() == UpstreamTlsMode.DISABLE) {
+            return socket;
+        }
+        PgFrameWriter writer = new PgFrameWriter(socket.getOutputStream());
+        writer.writeStartup(SslRequest.INSTANCE.encodeBody());
+        writer.flush();
+        int answer = socket.getInputStream().read();
+        if (answer != 'S') {
+            socket.close();
+            throw new UpstreamException("08001", "connection " + connection.name()
+                    + " requires TLS but the upstream server does not offer it", null);
+        }
+        return startTls(connection, socket);
+    }
+
+    private static SSLSocket startTls(ConnectionConfig connection, Socket socket) throws IOException, UpstreamException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(connection), null);
+            SSLSocket tls = (SSLSocket) context.getSocketFactory()
+                    .createSocket(socket, connection.host(), connection.port(), true);
+            tls.setUseClientMode(true);
+            SSLParameters params = tls.getSSLParameters();
+            if (connection.tls() == UpstreamTlsMode.VERIFY_FULL) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                if (!connection.host().matches("[0-9.:]+")) {
+                    params.setServerNames(List.of(new SNIHostName(connection.host())));
+                }
+            }
+            tls.setSSLParameters(params);
+            tls.startHandshake();
+            return tls;
+        } catch (GeneralSecurityException e) {
+            throw new UpstreamException("08001", "cannot set up TLS to connection " + connection.name() + ": " + e.getMessage(), e);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new UpstreamException("08001", "TLS to connection " + connection.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManager[] trustManagers(ConnectionConfig connection) throws GeneralSecurityException, IOException {
+        if (connection.tls() == UpstreamTlsMode.REQUIRE) {
+            // sslmode=require: encrypted, certificate deliberately not checked (libpq semantics).
+            return new TrustManager[] {new AcceptAnyServer()};
+        }
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of(connection.caCertificate()))) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                anchors.setCertificateEntry("ca-" + i++, certificate);
+            }
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(anchors);
+        return factory.getTrustManagers();
+    }
+
+    private UpstreamConnection authenticate(ConnectionConfig connection, Socket socket, PgFrameReader reader,
+                                            PgFrameWriter writer) throws IOException, UpstreamException {
+        List<ParameterStatus> parameters = new ArrayList<>();
+        BackendKeyData key = null;
+        ScramClient scram = null;
+        int received = 0;
+        while (true) {
+            PgFrame frame = reader.read();
+            if (frame == null) {
+                throw new UpstreamException("08006", "connection " + connection.name() + " upstream closed during start-up", null);
+            }
+            received += frame.wireLength();
+            if (received > MAX_STARTUP_RESPONSE_BYTES) {
+                throw new UpstreamException("08P01", "connection " + connection.name() + " upstream sent too much during start-up", null);
+            }
+            switch (frame.type()) {
+                case Authentication.TYPE -> scram = answer(connection, Authentication.decode(frame.body()), writer, scram);
+                case ParameterStatus.TYPE -> parameters.add(ParameterStatus.decode(frame.body()));
+                case BackendKeyData.TYPE -> key = BackendKeyData.decode(frame.body());
+                case ReadyForQuery.TYPE -> {
+                    return new UpstreamConnection(socket, reader, writer, List.copyOf(parameters), key);
+                }
+                case ErrorResponse.TYPE -> {
+                    ErrorResponse error = ErrorResponse.decode(frame.body());
+                    // The server's own words may name the upstream role; they go to the gateway log only.
+                    LOG.warn("connection {} upstream refused the session: {} {}", connection.name(), error.sqlState(), error.message());
+                    throw new UpstreamException("08004", "connection " + connection.name()
+                            + " upstream refused the gateway's session (" + error.sqlState() + "); see the gateway log", null);
+                }
+                default -> {
+                    // NoticeResponse and NegotiateProtocolVersion during start-up need no action.
+                }
+            }
+        }
+    }
+
+    private static ScramClient answer(ConnectionConfig connection, Authentication request, PgFrameWriter writer,
+                                      ScramClient scram) throws IOException, UpstreamException {
+        switch (request) {
+            case AuthenticationOk ok -> {
+                return scram;
+            }
+            case AuthenticationCleartextPassword cleartext -> {
+                writer.write(PasswordMessage.cleartext(password(connection)).encode());
+                writer.flush();
+                return scram;
+            }
+            case AuthenticationMd5Password md5 -> {
+                writer.write(PasswordMessage.md5(connection.username(), password(connection), md5.salt()).encode());
+                writer.flush();
+                return scram;
+            }
+            case AuthenticationSasl sasl -> {
+                if (!sasl.mechanisms().contains("SCRAM-SHA-256")) {
+                    throw new UpstreamException("08004", "connection " + connection.name()
+                            + " upstream offers only " + sasl.mechanisms() + "; the gateway speaks SCRAM-SHA-256", null);
+                }
+                ScramClient client = ScramClient.builder()
+                        .advertisedMechanisms(List.of("SCRAM-SHA-256"))
+                        .username("*")
+                        .password(password(connection).toCharArray())
+                        .build();
+                byte[] first = client.clientFirstMessage().toString().getBytes(StandardCharsets.UTF_8);
+                writer.write(new SaslInitialResponse("SCRAM-SHA-256", first).encode());
+                writer.flush();
+                return client;
+            }
+            case AuthenticationSaslContinue next -> {
+                requireScram(connection, scram);
+                try {
+                    scram.serverFirstMessage(new String(next.data(), StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new UpstreamException("08004", "connection " + connection.name() + " upstream sent a bad SCRAM challenge", e);
+                }
+                byte[] proof = scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8);
+                writer.write(new SaslResponse(proof).encode());
+                writer.flush();
+                return scram;
+            }
+            case AuthenticationSaslFinal last -> {
+                requireScram(connection, scram);
+                try {
+                    // Checks the server's signature: a server that does not know the password cannot fake it.
+                    scram.serverFinalMessage(new String(last.data(), StandardCharsets.UTF_8));
+                } catch (Exception e) {
+                    throw new UpstreamException("08004", "connection " + connection.name()
+                            + " upstream failed SCRAM server verification", e);
+                }
+                return scram;
+            }
+            case AuthenticationUnsupported unsupported -> throw new UpstreamException("08004", "connection "
+                    + connection.name() + " upstream asks for an authentication method the gateway does not support (code "
+                    + unsupported.code() + ")", null);
+        }
+    }
+
+    private static void requireScram(ConnectionConfig connection, ScramClient scram) throws UpstreamException {
+        if (scram == null) {
+            throw new UpstreamException("08P01", "connection " + connection.name() + " upstream sent a SCRAM message out of order", null);
+        }
+    }
+
+    private static String password(ConnectionConfig connection) throws UpstreamException {
+        if (connection.password() == null) {
+            throw new UpstreamException("08004", "connection " + connection.name()
+                    + " upstream asks for a password but none is configured", null);
+        }
+        return connection.password().resolve();
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Already failing; the original error is what matters.
+            }
+        }
+    }
+
+    /** Trust manager for sslmode=require: encryption without authentication, as libpq defines it. */
+    private static final class AcceptAnyServer implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.tracegate.gateway.recording;
+
+import java.util.List;
+
+/**
+ * A command as received, before it runs.
+ *
+ * @param sequence   position of the command in its session, from 1
+ * @param message    the protocol message that carried it ({@code Query}, {@code Execute}, {@code FunctionCall})
+ * @param text       the statement text (or a function call's description)
+ * @param statement  prepared statement name, for extended-protocol executions ("" is the unnamed one)
+ * @param parameters bind parameters: text as given, binary as {@code \x} hex, SQL NULL as null
+ * @param trace      W3C trace id claimed by the client (sqlcommenter), or null
+ */
+public record CommandRecord(long sequence, String message, String text, String statement, List<String> parameters,
+                            String trace) {
+}

@@ -1,0 +1,19 @@
+package dev.tracegate.gateway.recording;
+
+import java.util.List;
+
+/**
+ * How a command ended.
+ *
+ * @param sequence       the command's sequence number
+ * @param status         {@code ok}, {@code error}, {@code suspended} (portal row limit reached) or
+ *                       {@code skipped} (not run because an earlier message of the batch failed)
+ * @param tags           CommandComplete tags, in order
+ * @param rows           rows returned or affected
+ * @param durationMicros from forwarding the command to its last response
+ * @param errorSqlState  SQLSTATE when the status is error
+ * @param errorMessage   the server's message when the status is error
+ */
+public record ResultRecord(long sequence, String status, List<String> tags, long rows, long durationMicros,
+                           String errorSqlState, String errorMessage) {
+}

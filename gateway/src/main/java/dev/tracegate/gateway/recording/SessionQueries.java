@@ -1,0 +1,100 @@
+package dev.tracegate.gateway.recording;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.store.Store;
+import dev.tracegate.gateway.store.StoreException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads sessions back out of the evidence log for the API and the CLI. */
+public final class SessionQueries {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Store store;
+
+    public SessionQueries(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * Most recent sessions first.
+     *
+     * @param actorSubject only this caller's sessions, or null for all
+     * @param connection   only this connection, or null for all
+     */
+    public List<SessionSummary> list(String actorSubject, String connection, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT session_id, leaf FROM evidence_event WHERE event_type = ?");
+        List<String> args = new ArrayList<>(List.of(EventType.SESSION_OPEN));
+        if (actorSubject != null) {
+            sql.append(" AND actor_subject = ?");
+            args.add(actorSubject);
+        }
+        if (connection != null) {
+            sql.append(" AND connection_name = ?");
+            args.add(connection);
+        }
+        sql.append(" ORDER BY idx DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement query = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                query.setString(i + 1, args.get(i));
+            }
+            List<SessionSummary> sessions = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    sessions.add(new SessionSummary(id, parse(rs.getBytes(2)), closeEvent(c, id).orElse(null)));
+                }
+            }
+            return sessions;
+        } catch (SQLException e) {
+            throw new StoreException("cannot list sessions", e);
+        }
+    }
+
+    /** Every event of the session in log order, or empty when there is no such session. */
+    public List<JsonNode> events(String sessionId) {
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement query = c.prepareStatement(
+                     "SELECT leaf FROM evidence_event WHERE session_id = ? ORDER BY idx")) {
+            query.setString(1, sessionId);
+            List<JsonNode> events = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    events.add(parse(rs.getBytes(1)));
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read session " + sessionId, e);
+        }
+    }
+
+    private Optional<JsonNode> closeEvent(Connection c, String sessionId) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement(
+                "SELECT leaf FROM evidence_event WHERE session_id = ? AND event_type = ? ORDER BY idx DESC LIMIT 1")) {
+            query.setString(1, sessionId);
+            query.setString(2, EventType.SESSION_CLOSE);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? Optional.of(parse(rs.getBytes(1))) : Optional.empty();
+            }
+        }
+    }
+
+    private static JsonNode parse(byte[] leaf) {
+        try {
+            return JSON.readTree(leaf);
+        } catch (IOException e) {
+            throw new StoreException("an event in the store is not valid JSON: the store may have been tampered with", e);
+        }
+    }
+}

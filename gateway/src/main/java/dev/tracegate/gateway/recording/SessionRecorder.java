@@ -1,0 +1,107 @@
+package dev.tracegate.gateway.recording;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns one session's activity into evidence events. Protocol code tells it what happened; it
+ * decides what goes into the log, so every protocol records the same shapes.
+ */
+public final class SessionRecorder {
+
+    private final EvidenceLog log;
+    private final SessionInfo session;
+    private final AtomicLong commands = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final long openedNanos = System.nanoTime();
+
+    public SessionRecorder(EvidenceLog log, SessionInfo session) {
+        this.log = log;
+        this.session = session;
+    }
+
+    public SessionInfo session() {
+        return session;
+    }
+
+    public void opened(ObjectNode protocolDetail) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("client", session.clientAddress());
+        putIfPresent(detail, "client_user", session.clientUser());
+        putIfPresent(detail, "application_name", session.applicationName());
+        if (protocolDetail != null) {
+            detail.setAll(protocolDetail);
+        }
+        log.append(event(EventType.SESSION_OPEN, null, detail));
+    }
+
+    /**
+     * Queues the command's event. The caller must {@link EvidenceLog#awaitDurable await} it
+     * before the command goes upstream (write-ahead rule).
+     */
+    public CompletableFuture<Long> command(CommandRecord command) {
+        commands.incrementAndGet();
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", command.sequence());
+        detail.put("message", command.message());
+        detail.put("text", command.text());
+        if (command.statement() != null) {
+            detail.put("statement", command.statement());
+        }
+        if (command.parameters() != null) {
+            ArrayNode params = detail.putArray("params");
+            command.parameters().forEach(params::add);
+        }
+        return log.append(event(EventType.COMMAND, command.trace(), detail));
+    }
+
+    public void result(ResultRecord result) {
+        if ("error".equals(result.status())) {
+            errors.incrementAndGet();
+        }
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", result.sequence());
+        detail.put("status", result.status());
+        ArrayNode tags = detail.putArray("tags");
+        result.tags().forEach(tags::add);
+        detail.put("rows", result.rows());
+        detail.put("duration_us", result.durationMicros());
+        if (result.errorSqlState() != null) {
+            ObjectNode error = detail.putObject("error");
+            error.put("sqlstate", result.errorSqlState());
+            putIfPresent(error, "message", result.errorMessage());
+        }
+        log.append(event(EventType.COMMAND_RESULT, null, detail));
+    }
+
+    /** Records the end of the session and waits until it is durable, so shutdown loses nothing. */
+    public void closed(String reason) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("reason", reason);
+        detail.put("commands", commands.get());
+        detail.put("errors", errors.get());
+        detail.put("duration_ms", (System.nanoTime() - openedNanos) / 1_000_000);
+        try {
+            log.appendDurably(event(EventType.SESSION_CLOSE, null, detail));
+        } catch (EvidenceLogUnavailableException e) {
+            // Nothing runs after a close; the failure is already logged by the evidence writer.
+        }
+    }
+
+    private EvidenceEvent event(String type, String trace, ObjectNode detail) {
+        return new EvidenceEvent(Instant.now(), type, session.identity(), session.id(), trace, session.resource(), detail);
+    }
+
+    static void putIfPresent(ObjectNode node, String key, String value) {
+        if (value != null) {
+            node.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tracegate.gateway.tls;
+
+import dev.tracegate.gateway.config.ConfigException;
+import dev.tracegate.gateway.config.TlsConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The certificate the gateway presents to clients, and TLS termination on accepted sockets.
+ *
+ * <p>Without a configured keystore the gateway creates a self-signed certificate on first start
+ * (with the JDK's own {@code keytool}, so no crypto library is needed) and keeps it under the
+ * data directory, so clients that pin it keep working across restarts.
+ */
+public final class GatewayTls {
+
+    /** ALPN protocol id PostgreSQL 17 clients send with {@code sslnegotiation=direct}. */
+    public static final String POSTGRES_ALPN = "postgresql";
+
+    private final SSLContext context;
+
+    private GatewayTls(SSLContext context) {
+        this.context = context;
+    }
+
+    public static GatewayTls load(TlsConfig config, Path dataDir) {
+        try {
+            Path keystore;
+            char[] password;
+            if (config.keystore() != null) {
+                keystore = Path.of(config.keystore());
+                password = config.password().resolve().toCharArray();
+            } else {
+                Path dir = dataDir.resolve("tls");
+                keystore = dir.resolve("gateway.p12");
+                Path passwordFile = dir.resolve("gateway.p12.password");
+                if (!Files.exists(keystore)) {
+                    generate(dir, keystore, passwordFile);
+                }
+                password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, password);
+            }
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, new SecureRandom());
+            return new GatewayTls(context);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("cannot load the gateway TLS certificate: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts server-side TLS on an accepted socket.
+     *
+     * @param consumed bytes already read from the socket that belong to the TLS handshake
+     *                 (direct TLS), or null
+     */
+    public SSLSocket accept(Socket socket, InputStream consumed) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, consumed, true);
+        tls.setUseClientMode(false);
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        // Direct-TLS clients insist on ALPN "postgresql"; classic SSLRequest clients send none.
+        parameters.setApplicationProtocols(new String[] {POSTGRES_ALPN});
+        tls.setSSLParameters(parameters);
+        tls.startHandshake();
+        return tls;
+    }
+
+    public SSLContext context() {
+        return context;
+    }
+
+    private static void generate(Path dir, Path keystore, Path passwordFile) throws IOException {
+        Files.createDirectories(dir);
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
+        restrict(passwordFile);
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", "tracegate",
+                "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "825",
+                "-dname", "CN=tracegate", "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
+                "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass:env", "TRACEGATE_KEYSTORE_PASSWORD");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // The password travels by environment, not argv, so `ps` cannot show it.
+        builder.environment().put("TRACEGATE_KEYSTORE_PASSWORD", password);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IOException("keytool failed to create a certificate: " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating the gateway certificate", e);
+        }
+        restrict(keystore);
+    }
+
+    private static void restrict(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system; the directory's own permissions apply.
+        }
+    }
+}

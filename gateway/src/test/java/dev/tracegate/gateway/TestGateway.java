@@ -1,0 +1,117 @@
+package dev.tracegate.gateway;
+
+import dev.tracegate.gateway.config.ApiKeyConfig;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.EvidenceConfig;
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.IdentitiesConfig;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamTlsMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/** A gateway on free ports in front of {@link TestTarget}, with known identities. */
+public final class TestGateway implements AutoCloseable {
+
+    /** Tokens of the test identities; tests assert they never show up anywhere they should not. */
+    public static final String ALICE_TOKEN = "tg_alice_Token_3b1e8d";
+    public static final String ADMIN_TOKEN = "tg_admin_Token_9c2f4a";
+
+    private final Gateway gateway;
+    private final Path dataDir;
+
+    private TestGateway(Gateway gateway, Path dataDir) {
+        this.gateway = gateway;
+        this.dataDir = dataDir;
+    }
+
+    public static TestGateway start() {
+        return start(List.of());
+    }
+
+    /** Starts with the standard connections plus {@code extra}. */
+    public static TestGateway start(List<ConnectionConfig> extra) {
+        try {
+            Path dataDir = Files.createTempDirectory("tracegate-gateway");
+            Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
+            SecretReference password = secret(secrets, "upstream", TestTarget.PASSWORD);
+            List<ConnectionConfig> connections = new ArrayList<>(List.of(
+                    connection("app", TestTarget.SCRAM_USER, password),
+                    connection("app_md5", TestTarget.MD5_USER, password),
+                    connection("app_clear", TestTarget.CLEARTEXT_USER, password),
+                    connection("app_trust", TestTarget.TRUST_USER, null)));
+            connections.addAll(extra);
+            GatewayConfig config = new GatewayConfig(dataDir.toString(),
+                    new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
+                    null, null, new EvidenceConfig("tracegate.test/log", null, 0, null),
+                    new IdentitiesConfig(List.of(
+                            new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
+                                    "alice@example.com"),
+                            new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
+                    connections, 1024 * 1024);
+            return new TestGateway(Gateway.start(config), dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ConnectionConfig connection(String name, String user, SecretReference password) {
+        return new ConnectionConfig(name, "postgres", "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
+                UpstreamTlsMode.DISABLE, null);
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public int port() {
+        return gateway.postgresPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String jdbcUrl(String connection) {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + connection + "?sslmode=require&user=alice";
+    }
+
+    /** A pgjdbc connection through the gateway as alice. */
+    public Connection connect(String connection) throws SQLException {
+        return connect(connection, new Properties());
+    }
+
+    public Connection connect(String connection, Properties extra) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(extra);
+        props.setProperty("password", ALICE_TOKEN);
+        return DriverManager.getConnection(jdbcUrl(connection), props);
+    }
+
+    /** A libpq URI for psql and pgbench. */
+    public String libpqUri(String connection) {
+        return "postgresql://alice:" + ALICE_TOKEN + "@127.0.0.1:" + port() + "/" + connection + "?sslmode=require";
+    }
+
+    private static SecretReference secret(Path dir, String name, String value) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, value, StandardCharsets.UTF_8);
+        return SecretReference.of("file:" + file);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.wire.postgres.PgFrame;
+import dev.tracegate.wire.postgres.PgFrameReader;
+import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.frontend.PasswordMessage;
+import dev.tracegate.wire.postgres.frontend.SslRequest;
+import dev.tracegate.wire.postgres.frontend.StartupMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/** A hand-driven protocol client for the attacks and corner cases real drivers never send. */
+final class RawPgClient implements AutoCloseable {
+
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    RawPgClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    /** SSLRequest, then TLS with any certificate accepted. */
+    RawPgClient tls() throws Exception {
+        new PgFrameWriter(out).writeStartup(SslRequest.INSTANCE.encodeBody());
+        out.flush();
+        int answer = in.read();
+        if (answer != 'S') {
+            throw new IOException("gateway refused TLS: " + answer);
+        }
+        return upgrade(null);
+    }
+
+    /** TLS first, as PostgreSQL 17's sslnegotiation=direct does. */
+    RawPgClient directTls() throws Exception {
+        return upgrade(new String[] {"postgresql"});
+    }
+
+    private RawPgClient upgrade(String[] alpn) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new TrustAll()}, null);
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+        if (alpn != null) {
+            SSLParameters params = tls.getSSLParameters();
+            params.setApplicationProtocols(alpn);
+            tls.setSSLParameters(params);
+        }
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
+        return this;
+    }
+
+    void startup(int major, int minor, Map<String, String> parameters) throws IOException {
+        new PgFrameWriter(out).writeStartup(new StartupMessage(major, minor, parameters).encodeBody());
+        out.flush();
+    }
+
+    void password(String password) throws IOException {
+        send(PasswordMessage.cleartext(password).encode());
+    }
+
+    void send(PgFrame frame) throws IOException {
+        new PgFrameWriter(out).write(frame);
+        out.flush();
+    }
+
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** One raw byte (the answers to SSLRequest and GSSENCRequest are single bytes). */
+    int readByte() throws IOException {
+        return in.read();
+    }
+
+    /** The next frame, or null when the gateway closed the connection. */
+    PgFrame read() throws IOException {
+        try {
+            return new PgFrameReader(in, 64 * 1024 * 1024).read();
+        } catch (java.net.SocketException e) {
+            return null;
+        }
+    }
+
+    /** Reads until an ErrorResponse (returned) or the end of the stream (null). */
+    ErrorResponse readUntilError() throws IOException {
+        for (PgFrame frame = read(); frame != null; frame = read()) {
+            if (frame.type() == ErrorResponse.TYPE) {
+                return ErrorResponse.decode(frame.body());
+            }
+        }
+        return null;
+    }
+
+    /** True when the gateway has closed the connection (reads reach the end of the stream). */
+    boolean closedByPeer() throws IOException {
+        try {
+            while (true) {
+                if (read() == null) {
+                    return true;
+                }
+            }
+        } catch (java.io.EOFException | java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static final class TrustAll implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

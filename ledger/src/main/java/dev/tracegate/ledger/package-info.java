@@ -1,0 +1,2 @@
+/** Tracegate ledger. */
+package dev.tracegate.ledger;

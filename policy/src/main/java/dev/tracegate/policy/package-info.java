@@ -1,0 +1,2 @@
+/** Tracegate policy. */
+package dev.tracegate.policy;
