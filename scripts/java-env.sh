@@ -16,3 +16,7 @@ if [ "${version%%.*}" -lt 21 ] 2>/dev/null; then
   exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
+# JDK 24+ warns that Maven's bundled Guice uses sun.misc.Unsafe; allow it quietly there.
+if [ "${version%%.*}" -ge 24 ] 2>/dev/null; then
+  export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+fi

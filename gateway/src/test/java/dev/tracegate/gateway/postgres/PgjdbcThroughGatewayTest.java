@@ -193,6 +193,24 @@ class PgjdbcThroughGatewayTest {
     }
 
     @Test
+    void largeObjectsUseTheFunctionCallProtocol() throws SQLException {
+        byte[] content = "a large object through the fast-path interface".getBytes(StandardCharsets.UTF_8);
+        try (Connection c = gateway.connect("app")) {
+            c.setAutoCommit(false);
+            org.postgresql.largeobject.LargeObjectManager objects = c.unwrap(PGConnection.class).getLargeObjectAPI();
+            long oid = objects.createLO();
+            try (org.postgresql.largeobject.LargeObject object = objects.open(oid, org.postgresql.largeobject.LargeObjectManager.WRITE)) {
+                object.write(content);
+            }
+            try (org.postgresql.largeobject.LargeObject object = objects.open(oid, org.postgresql.largeobject.LargeObjectManager.READ)) {
+                assertThat(object.read(content.length)).isEqualTo(content);
+            }
+            objects.delete(oid);
+            c.commit();
+        }
+    }
+
+    @Test
     void noticesAndNotificationsPassThrough() throws SQLException {
         try (Connection listener = gateway.connect("app"); Connection sender = gateway.connect("app");
              Statement listen = listener.createStatement(); Statement notify = sender.createStatement()) {

@@ -49,14 +49,20 @@ public final class PgFrameReader {
             return null;
         }
         lengthWord[0] = (byte) first;
-        readFully(lengthWord, 1, 3, "startup packet length");
+        if (!readFully(lengthWord, 1, 3)) {
+            throw new EOFException("stream ended inside the startup packet length");
+        }
         int length = toInt(lengthWord);
         // Same bounds as the server: the body must at least hold the request code.
         if (length < 8 || length - 4 > MAX_STARTUP_BODY_BYTES) {
             throw new ProtocolException("invalid startup packet length " + length + ", expected 8 to "
                     + (MAX_STARTUP_BODY_BYTES + 4));
         }
-        return readBody(length - 4, "startup packet");
+        byte[] body = readBody(length - 4);
+        if (body == null) {
+            throw new EOFException("stream ended inside the startup packet");
+        }
+        return body;
     }
 
     /**
@@ -80,23 +86,32 @@ public final class PgFrameReader {
         if (type < 0) {
             return null;
         }
-        String name = "message '" + PrintableBytes.typeName((byte) type) + "'";
-        readFully(lengthWord, 0, 4, "length of " + name);
+        if (!readFully(lengthWord, 0, 4)) {
+            throw new EOFException("stream ended inside the length of " + describe(type));
+        }
         int length = toInt(lengthWord);
         if (length < 4) {
-            throw new ProtocolException(name + " has invalid length " + length + " (minimum 4)");
+            throw new ProtocolException(describe(type) + " has invalid length " + length + " (minimum 4)");
         }
         if (length - 4 > maxMessageBytes) {
-            throw new ProtocolException(name + " length " + length + " exceeds limit " + maxMessageBytes);
+            throw new ProtocolException(describe(type) + " length " + length + " exceeds limit " + maxMessageBytes);
         }
-        return new PgFrame((byte) type, readBody(length - 4, name));
+        byte[] body = readBody(length - 4);
+        if (body == null) {
+            throw new EOFException("stream ended inside " + describe(type) + " of length " + length);
+        }
+        return new PgFrame((byte) type, body);
     }
 
-    private byte[] readBody(int bodyLength, String what) throws IOException {
+    /** @return the body, or null if the stream ended first */
+    private byte[] readBody(int bodyLength) throws IOException {
         byte[] body = new byte[Math.min(bodyLength, FIRST_CHUNK_BYTES)];
         int filled = 0;
         while (true) {
-            filled += readFully(body, filled, body.length - filled, what);
+            if (!readFully(body, filled, body.length - filled)) {
+                return null;
+            }
+            filled = body.length;
             if (filled == bodyLength) {
                 return body;
             }
@@ -106,12 +121,12 @@ public final class PgFrameReader {
         }
     }
 
-    private int readFully(byte[] target, int offset, int length, String what) throws IOException {
-        int read = in.readNBytes(target, offset, length);
-        if (read < length) {
-            throw new EOFException("stream ended inside " + what);
-        }
-        return read;
+    private boolean readFully(byte[] target, int offset, int length) throws IOException {
+        return in.readNBytes(target, offset, length) == length;
+    }
+
+    private static String describe(int type) {
+        return "message '" + PrintableBytes.typeName((byte) type) + "'";
     }
 
     private static int toInt(byte[] word) {
