@@ -44,10 +44,11 @@ public final class Gateway implements AutoCloseable {
         EvidenceLog evidence = null;
         PostgresListener postgres = null;
         try {
-            evidence = new EvidenceLog(store);
+            evidence = new EvidenceLog(store,
+                    store.embedded() ? config.dataPath().resolve("evidence-journal") : null, config.evidence().fsync());
             postgres = new PostgresListener(config.listeners().postgres(), tls, identities,
                     name -> config.connection(name).orElse(null), evidence, config.maxMessageBytes());
-            ApiServer api = new ApiServer(config.listeners().api(), identities, new SessionQueries(store), evidence);
+            ApiServer api = new ApiServer(config.listeners().api(), identities, new SessionQueries(evidence), evidence);
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             return new Gateway(config, store, evidence, postgres, api);
         } catch (IOException | RuntimeException e) {

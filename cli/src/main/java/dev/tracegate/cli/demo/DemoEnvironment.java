@@ -133,7 +133,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
                         new ListenerConfig("127.0.0.1", portBase, false)),
                 null, null,
-                new EvidenceConfig("tracegate.demo/log", null, 0, null),
+                new EvidenceConfig("tracegate.demo/log", null, 0, null, false),
                 new IdentitiesConfig(keys),
                 List.of(shop),
                 0);

@@ -8,9 +8,11 @@ package dev.tracegate.gateway.config;
  *                                  data directory on first start when absent
  * @param checkpointIntervalSeconds how often a checkpoint is signed while the log grows
  * @param publishDirectory          a directory outside the store where every checkpoint is also written
+ * @param fsync                     embedded store: force every journal batch to disk before a command
+ *                                  runs (survives power loss; without it, survives the gateway being killed)
  */
 public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
-                             String publishDirectory) {
+                             String publishDirectory, boolean fsync) {
 
     public EvidenceConfig {
         origin = origin == null ? "tracegate.local/log" : origin;

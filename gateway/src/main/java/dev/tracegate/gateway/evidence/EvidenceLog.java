@@ -1,12 +1,12 @@
 package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.store.Store;
-import dev.tracegate.ledger.Jcs;
+import dev.tracegate.gateway.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -21,33 +21,63 @@ import org.slf4j.LoggerFactory;
 /**
  * The append side of the evidence log, with group commit.
  *
- * <p>Callers hand events to {@link #append}; one writer thread drains whatever has queued, gives
- * the events consecutive indices, and writes them, their leaf hashes and the new Merkle subtree
- * hashes in one transaction. Every caller waiting on that batch is released by the same commit,
- * so durability costs one commit per batch, not per event. The log head row is locked for the
- * transaction, so several gateway nodes on one PostgreSQL store extend one consistent log.
+ * <p>Callers hand events to {@link #append}; one appender thread drains whatever has queued and
+ * makes the whole batch durable at once, so every caller waiting on that batch is released by
+ * one write. Where the batch becomes durable depends on the store:
+ * <ul>
+ *   <li>Embedded store: the {@link EvidenceJournal}. The appender gives events their indices,
+ *       writes them to the journal and releases the callers; a second thread copies them into the
+ *       store in large transactions. After a crash the journal replays what the store missed.</li>
+ *   <li>Shared PostgreSQL store: the store itself. The appender locks the log head, so several
+ *       gateway nodes extend one consistent log, and releases callers at commit.</li>
+ * </ul>
  */
 public final class EvidenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceLog.class);
-    private static final int MAX_BATCH = 4096;
+    private static final int MAX_APPEND_BATCH = 4096;
+    private static final int MAX_STORE_BATCH = 20_000;
     private static final long DURABLE_WAIT_SECONDS = 30;
+    private static final long STORE_FLUSH_EVERY = 200_000;
 
     private final Store store;
-    private final MerkleSubtreeStore subtrees;
-    private final BlockingQueue<PendingEvent> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final EvidenceJournal journal;
+    private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
+    private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<SealedEvent> storeQueue = new LinkedBlockingQueue<>();
+    private final Thread appender;
+    private final Thread storer;
+    private final Object storedMonitor = new Object();
     private volatile boolean closing;
-    private volatile long size;
+    private volatile long durableSize;
+    private volatile long storedSize;
+    private long nextIndex;
+    private long flushedThrough;
 
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index) {
     }
 
-    public EvidenceLog(Store store) {
+    /**
+     * @param journalDirectory where the journal lives (embedded store), or null to make events
+     *                         durable in the store itself (shared PostgreSQL store)
+     * @param fsync            journal only: force each batch to disk, surviving power loss
+     */
+    public EvidenceLog(Store store, Path journalDirectory, boolean fsync) {
         this.store = store;
-        this.subtrees = new MerkleSubtreeStore();
-        this.size = readSize();
-        this.writer = Thread.ofPlatform().name("evidence-writer").daemon(true).start(this::writeLoop);
+        try {
+            this.journal = journalDirectory == null ? null : EvidenceJournal.open(journalDirectory, fsync);
+            this.storedSize = readStoreSize();
+            if (journal != null) {
+                replayJournal();
+            }
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open the evidence log: " + e.getMessage(), e);
+        }
+        this.durableSize = storedSize;
+        this.nextIndex = storedSize;
+        this.flushedThrough = storedSize;
+        this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).start(this::appendLoop);
+        this.storer = journal == null ? null : Thread.ofPlatform().name("evidence-storer").daemon(true).start(this::storeLoop);
     }
 
     /** Queues an event; the future completes with its index once it is durable. */
@@ -57,7 +87,7 @@ public final class EvidenceLog implements AutoCloseable {
             index.completeExceptionally(new IllegalStateException("the evidence log is closed"));
             return index;
         }
-        queue.add(new PendingEvent(event, index));
+        appendQueue.add(new PendingEvent(event, index));
         return index;
     }
 
@@ -82,24 +112,44 @@ public final class EvidenceLog implements AutoCloseable {
 
     /** Number of durable events. */
     public long size() {
-        return size;
+        return durableSize;
+    }
+
+    /** Waits until the store holds every event that was durable when this was called. */
+    public void awaitStored() {
+        long target = durableSize;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
+        synchronized (storedMonitor) {
+            while (storedSize < target && System.nanoTime() < deadline) {
+                try {
+                    storedMonitor.wait(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     public Store store() {
         return store;
     }
 
-    private void writeLoop() {
-        List<PendingEvent> batch = new ArrayList<>(MAX_BATCH);
-        while (!(closing && queue.isEmpty())) {
+    private void appendLoop() {
+        List<PendingEvent> batch = new ArrayList<>(MAX_APPEND_BATCH);
+        while (!(closing && appendQueue.isEmpty())) {
             try {
-                PendingEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                PendingEvent first = appendQueue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                writeBatch(batch);
+                appendQueue.drainTo(batch, MAX_APPEND_BATCH - 1);
+                if (journal != null) {
+                    appendToJournal(batch);
+                } else {
+                    appendToStore(batch);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -109,92 +159,176 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    private void writeBatch(List<PendingEvent> batch) {
-        List<Long> indices;
+    private void appendToJournal(List<PendingEvent> batch) {
+        List<SealedEvent> sealed = new ArrayList<>(batch.size());
+        for (PendingEvent pending : batch) {
+            sealed.add(SealedEvent.seal(nextIndex + sealed.size(), pending.event()));
+        }
+        try {
+            journal.append(sealed);
+        } catch (IOException | RuntimeException e) {
+            fail(batch, e);
+            return;
+        }
+        nextIndex += sealed.size();
+        durableSize = nextIndex;
+        storeQueue.addAll(sealed);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).index().complete(sealed.get(i).index());
+        }
+    }
+
+    private void appendToStore(List<PendingEvent> batch) {
+        List<SealedEvent> sealed = new ArrayList<>(batch.size());
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                indices = insert(connection, batch);
+                long head = writer.lockHead(connection);
+                for (PendingEvent pending : batch) {
+                    sealed.add(SealedEvent.seal(head + sealed.size(), pending.event()));
+                }
+                writer.insert(connection, head, sealed);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                subtrees.forget();
+                rollback(connection);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.error("evidence log write failed for {} events: {}", batch.size(), e.toString());
-            batch.forEach(p -> p.index().completeExceptionally(e));
+            fail(batch, e);
             return;
         }
-        size = indices.getLast() + 1;
+        long size = sealed.getLast().index() + 1;
+        durableSize = size;
+        markStored(size);
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).index().complete(indices.get(i));
+            batch.get(i).index().complete(sealed.get(i).index());
         }
     }
 
-    private List<Long> insert(Connection connection, List<PendingEvent> batch) throws SQLException {
-        long start = lockHead(connection);
-        List<byte[]> leafHashes = new ArrayList<>(batch.size());
-        List<Long> indices = new ArrayList<>(batch.size());
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO evidence_event (idx, event_time, event_type, session_id, actor_subject, connection_name,"
-                        + " trace_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            long index = start;
-            for (PendingEvent pending : batch) {
-                EvidenceEvent event = pending.event();
-                byte[] leaf = Jcs.canonicalize(event.toLeaf(index));
-                byte[] leafHash = MerkleSubtreeStore.leafHash(leaf);
-                insert.setLong(1, index);
-                insert.setTimestamp(2, Timestamp.from(event.time()));
-                insert.setString(3, event.type());
-                insert.setString(4, event.session());
-                insert.setString(5, event.actor().subject());
-                insert.setString(6, event.resource() == null ? null : event.resource().connection());
-                insert.setString(7, event.trace());
-                insert.setBytes(8, leaf);
-                insert.setBytes(9, leafHash);
-                insert.addBatch();
-                leafHashes.add(leafHash);
-                indices.add(index++);
+    /** Copies journalled events into the store; a failed transaction is retried, nothing is lost. */
+    private void storeLoop() {
+        List<SealedEvent> batch = new ArrayList<>();
+        while (!(closing && storeQueue.isEmpty() && appender.getState() == Thread.State.TERMINATED)) {
+            try {
+                if (batch.isEmpty()) {
+                    SealedEvent first = storeQueue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                    storeQueue.drainTo(batch, MAX_STORE_BATCH - 1);
+                }
+                writeToStore(batch);
+                batch.clear();
+                flushStoreAndTrimJournal(false);
+            } catch (SQLException | IOException | RuntimeException e) {
+                LOG.error("copying {} journalled events into the store failed, retrying: {}", batch.size(), e.toString());
+                sleepQuietly(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            insert.executeBatch();
         }
-        subtrees.append(connection, start, leafHashes);
-        try (PreparedStatement head = connection.prepareStatement("UPDATE log_head SET tree_size = ? WHERE id = 1")) {
-            head.setLong(1, start + batch.size());
-            head.executeUpdate();
-        }
-        return indices;
     }
 
-    private static long lockHead(Connection connection) throws SQLException {
-        try (PreparedStatement head = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1 FOR UPDATE");
-             ResultSet rs = head.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("log_head row is missing: the store was tampered with or not migrated");
+    private void writeToStore(List<SealedEvent> batch) throws SQLException {
+        try (Connection connection = store.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                writer.insert(connection, writer.lockHead(connection), batch);
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollback(connection);
+                throw e;
             }
-            return rs.getLong(1);
+        }
+        markStored(batch.getLast().index() + 1);
+    }
+
+    /** Once enough has been stored, makes the store write it to disk and drops the journal behind it. */
+    private void flushStoreAndTrimJournal(boolean now) throws SQLException, IOException {
+        if (!now && storedSize - flushedThrough < STORE_FLUSH_EVERY) {
+            return;
+        }
+        try (Connection connection = store.dataSource().getConnection(); Statement sql = connection.createStatement()) {
+            sql.execute("CHECKPOINT");
+        }
+        flushedThrough = storedSize;
+        journal.discardBefore(flushedThrough);
+    }
+
+    private void replayJournal() throws IOException, SQLException {
+        List<EvidenceJournal.Entry> entries = journal.recover(storedSize);
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<SealedEvent> missing = new ArrayList<>(entries.size());
+        for (EvidenceJournal.Entry entry : entries) {
+            long expected = storedSize + missing.size();
+            if (entry.index() != expected) {
+                throw new IOException("the journal continues the log at " + entry.index() + " but the store ends at "
+                        + expected + ": events are missing");
+            }
+            missing.add(SealedEvent.fromLeaf(entry.index(), entry.leaf()));
+        }
+        for (int from = 0; from < missing.size(); from += MAX_STORE_BATCH) {
+            writeToStore(missing.subList(from, Math.min(missing.size(), from + MAX_STORE_BATCH)));
+        }
+        LOG.warn("recovered {} evidence events from the journal that the store had not received", missing.size());
+    }
+
+    private void markStored(long size) {
+        synchronized (storedMonitor) {
+            storedSize = size;
+            storedMonitor.notifyAll();
         }
     }
 
-    private long readSize() {
-        try (Connection connection = store.dataSource().getConnection();
-             PreparedStatement head = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1");
-             ResultSet rs = head.executeQuery()) {
+    private void fail(List<PendingEvent> batch, Exception e) {
+        LOG.error("evidence log write failed for {} events: {}", batch.size(), e.toString());
+        writer.forget();
+        batch.forEach(p -> p.index().completeExceptionally(e));
+    }
+
+    private void rollback(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The transaction is gone with the connection either way.
+        }
+        writer.forget();
+    }
+
+    private long readStoreSize() throws SQLException {
+        try (Connection connection = store.dataSource().getConnection(); Statement sql = connection.createStatement();
+             var rs = sql.executeQuery("SELECT tree_size FROM log_head WHERE id = 1")) {
             return rs.next() ? rs.getLong(1) : 0;
-        } catch (SQLException e) {
-            throw new dev.tracegate.gateway.store.StoreException("cannot read the evidence log head", e);
         }
     }
 
-    /** Stops accepting events and waits for the queued ones to be written. */
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops accepting events, writes the queued ones, and leaves the store flushed. */
     @Override
     public void close() {
         closing = true;
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
+            appender.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
+            if (storer != null) {
+                storer.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
+                flushStoreAndTrimJournal(true);
+                journal.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (SQLException | IOException e) {
+            LOG.warn("the store was not flushed at shutdown; the journal will be replayed at next start: {}", e.toString());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.recording;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.IOException;
@@ -14,15 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads sessions back out of the evidence log for the API and the CLI. */
+/**
+ * Reads sessions back out of the evidence log for the API and the CLI. Each query first waits
+ * until the store holds every event that is already durable, so a caller sees what it just did.
+ */
 public final class SessionQueries {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final EvidenceLog log;
     private final Store store;
 
-    public SessionQueries(Store store) {
-        this.store = store;
+    public SessionQueries(EvidenceLog log) {
+        this.log = log;
+        this.store = log.store();
     }
 
     /**
@@ -42,6 +48,7 @@ public final class SessionQueries {
             sql.append(" AND connection_name = ?");
             args.add(connection);
         }
+        log.awaitStored();
         sql.append(" ORDER BY idx DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement query = c.prepareStatement(sql.toString())) {
@@ -63,6 +70,7 @@ public final class SessionQueries {
 
     /** Every event of the session in log order, or empty when there is no such session. */
     public List<JsonNode> events(String sessionId) {
+        log.awaitStored();
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement query = c.prepareStatement(
                      "SELECT leaf FROM evidence_event WHERE session_id = ? ORDER BY idx")) {

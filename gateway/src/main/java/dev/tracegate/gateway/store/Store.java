@@ -31,10 +31,10 @@ public final class Store implements AutoCloseable {
         Map<String, String> placeholders;
         if (config.embedded()) {
             Path file = config.path() != null ? Path.of(config.path()) : dataDir.resolve("store").resolve("tracegate");
-            // WRITE_DELAY=0: a commit reaches the file before the caller continues, so a killed
-            // gateway keeps every event it acknowledged (see docs/evidence.md on power loss).
+            // Durability of evidence comes from the evidence journal, not from H2's commits, so
+            // H2 may write its pages lazily (see EvidenceLog).
             hikari.setJdbcUrl("jdbc:h2:file:" + file.toAbsolutePath()
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
             hikari.setUsername("tracegate");
             hikari.setPassword("");
             placeholders = Map.of("bytes", "VARBINARY", "blob", "BINARY LARGE OBJECT");

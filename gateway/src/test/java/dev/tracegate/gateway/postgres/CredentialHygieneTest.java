@@ -65,6 +65,7 @@ class CredentialHygieneTest {
     }
 
     private static String allEvidence(TestGateway gateway) throws SQLException {
+        gateway.gateway().evidence().awaitStored();
         StringBuilder all = new StringBuilder();
         try (Connection c = gateway.gateway().store().dataSource().getConnection(); Statement sql = c.createStatement();
              ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event ORDER BY idx")) {

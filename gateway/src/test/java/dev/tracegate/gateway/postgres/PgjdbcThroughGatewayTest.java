@@ -235,7 +235,7 @@ class PgjdbcThroughGatewayTest {
             select.setString(2, "marker-value-77");
             select.executeQuery().close();
         }
-        SessionQueries queries = new SessionQueries(gateway.gateway().store());
+        SessionQueries queries = new SessionQueries(gateway.gateway().evidence());
         JsonNode command = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
             for (SessionSummary session : queries.list(null, "app", 50)) {
                 for (JsonNode event : queries.events(session.id())) {

@@ -82,7 +82,7 @@ class PsqlAndPgbenchTest {
             assertThat(rs.getLong(4)).isEqualTo(delta);
             assertThat(rs.getLong(5)).isEqualTo(delta);
         }
-        SessionQueries sessions = new SessionQueries(gateway.gateway().store());
+        SessionQueries sessions = new SessionQueries(gateway.gateway().evidence());
         List<SessionSummary> recorded = sessions.list("apikey:alice", "app", 1000);
         assertThat(recorded).hasSizeGreaterThanOrEqualTo(9);
     }

@@ -1,0 +1,67 @@
+package dev.tracegate.gateway.evidence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes sealed events into the store inside the caller's transaction: the event rows, the new
+ * Merkle subtree hashes and the new log head. The head row is locked first, so concurrent
+ * writers (other gateway nodes on a shared PostgreSQL) serialise.
+ */
+final class EvidenceStoreWriter {
+
+    private final MerkleSubtreeStore subtrees = new MerkleSubtreeStore();
+
+    /** Locks the head and returns the store's current log size. */
+    long lockHead(Connection connection) throws SQLException {
+        try (PreparedStatement head = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1 FOR UPDATE");
+             ResultSet rs = head.executeQuery()) {
+            if (!rs.next()) {
+                throw new SQLException("log_head row is missing: the store was tampered with or not migrated");
+            }
+            return rs.getLong(1);
+        }
+    }
+
+    /** Inserts events that continue the log exactly at the locked head. */
+    void insert(Connection connection, long head, List<SealedEvent> events) throws SQLException {
+        if (events.getFirst().index() != head) {
+            throw new SQLException("the store's log ends at " + head + " but the next event is " + events.getFirst().index()
+                    + ": another writer changed the log");
+        }
+        List<byte[]> leafHashes = new ArrayList<>(events.size());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO evidence_event (idx, event_time, event_type, session_id, actor_subject, connection_name,"
+                        + " trace_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (SealedEvent event : events) {
+                insert.setLong(1, event.index());
+                insert.setTimestamp(2, Timestamp.from(event.time()));
+                insert.setString(3, event.type());
+                insert.setString(4, event.session());
+                insert.setString(5, event.actorSubject());
+                insert.setString(6, event.connection());
+                insert.setString(7, event.trace());
+                insert.setBytes(8, event.leaf());
+                insert.setBytes(9, event.leafHash());
+                insert.addBatch();
+                leafHashes.add(event.leafHash());
+            }
+            insert.executeBatch();
+        }
+        subtrees.append(connection, head, leafHashes);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE log_head SET tree_size = ? WHERE id = 1")) {
+            update.setLong(1, head + events.size());
+            update.executeUpdate();
+        }
+    }
+
+    /** After a rolled-back transaction, cached subtree state may be ahead of the store. */
+    void forget() {
+        subtrees.forget();
+    }
+}
