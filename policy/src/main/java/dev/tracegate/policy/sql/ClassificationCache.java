@@ -1,0 +1,79 @@
+package dev.tracegate.policy.sql;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A bounded map from exact query text to its classification, approximating LRU with the CLOCK
+ * algorithm: a hit is a lock-free map read plus setting a flag, so repeated texts are cheap under
+ * concurrency; only inserting takes a lock, and it evicts the first entry not used since the clock
+ * hand last passed it. Values are immutable, so a reader racing an eviction still gets a correct result.
+ */
+final class ClassificationCache {
+
+    private static final class Entry {
+        final SqlClassification value;
+        volatile boolean used;
+
+        Entry(SqlClassification value) {
+            this.value = value;
+        }
+    }
+
+    private final int capacity;
+    private final ConcurrentHashMap<String, Entry> entries;
+    private final String[] ring;
+    private int filled;
+    private int hand;
+
+    ClassificationCache(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+        }
+        this.capacity = capacity;
+        this.entries = new ConcurrentHashMap<>(Math.max(16, capacity * 4 / 3 + 1));
+        this.ring = new String[capacity];
+    }
+
+    SqlClassification get(String text) {
+        Entry entry = entries.get(text);
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.used) {
+            entry.used = true;
+        }
+        return entry.value;
+    }
+
+    void put(String text, SqlClassification value) {
+        if (capacity == 0) {
+            return;
+        }
+        synchronized (ring) {
+            if (entries.containsKey(text)) {
+                return;
+            }
+            if (filled < capacity) {
+                ring[filled++] = text;
+            } else {
+                while (true) {
+                    Entry candidate = entries.get(ring[hand]);
+                    if (candidate != null && candidate.used) {
+                        candidate.used = false;
+                        hand = (hand + 1) % capacity;
+                        continue;
+                    }
+                    entries.remove(ring[hand]);
+                    ring[hand] = text;
+                    hand = (hand + 1) % capacity;
+                    break;
+                }
+            }
+            entries.put(text, new Entry(value));
+        }
+    }
+
+    int size() {
+        return entries.size();
+    }
+}

@@ -1,0 +1,386 @@
+package dev.tracegate.policy.sql;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Classifies one statement from its token stream. Dispatch is on the leading keyword; then every
+ * statement is scanned for data-modifying statements in parentheses (CTEs) and for function calls
+ * that change what it does. Anything not recognised is UNKNOWN; nothing defaults to READ.
+ */
+final class CommandRules {
+
+    /** How deep embedded SQL (function bodies, DO blocks, query_to_xml texts) is followed. */
+    static final int MAX_DEPTH = 4;
+
+    private static final Set<String> QUERY_STARTS = Set.of("select", "values", "table", "with");
+    private static final Set<String> MAIN_VERBS = Set.of("select", "values", "table", "insert", "update", "delete", "merge");
+    private static final Set<String> TRANSACTION_WORDS = Set.of(
+            "transaction", "work", "isolation", "level", "serializable", "repeatable", "read", "committed",
+            "uncommitted", "only", "write", "deferrable", "not", "and", "no", "chain", "to", "savepoint");
+
+    private CommandRules() {
+    }
+
+    /** The full classification of a top-level statement's tokens. */
+    static Verdict classify(TokenSpan t, int depth) {
+        if (depth > MAX_DEPTH) {
+            return Verdict.unknown("", "SQL nested too deeply to analyse");
+        }
+        Verdict verdict = dispatch(t, depth);
+        verdict = dataModifyingSubstatements(verdict, t, depth);
+        verdict = rowLocks(verdict, t);
+        return FunctionCallRules.apply(verdict, t, depth);
+    }
+
+    /** Classification by the leading keyword only; used for sub-statements whose tokens are scanned by the caller. */
+    static Verdict dispatch(TokenSpan t, int depth) {
+        if (t.isEmpty()) {
+            return Verdict.unknown("", "empty statement");
+        }
+        if (t.isSymbol(0, "(")) {
+            int first = 0;
+            while (t.isSymbol(first, "(")) {
+                first++;
+            }
+            return QUERY_STARTS.contains(t.word(first))
+                    ? dispatch(t.from(first), depth)
+                    : Verdict.unknown("", "unrecognised parenthesised statement");
+        }
+        String first = t.word(0);
+        return switch (first) {
+            case "select", "values", "table" -> query(t, depth);
+            case "with" -> with(t, depth);
+            case "insert" -> Verdict.of(StatementClass.WRITE, "INSERT");
+            case "update", "delete" -> updateOrDelete(t);
+            case "merge" -> merge(t);
+            case "truncate" -> Verdict.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
+            case "copy" -> copy(t, depth);
+            case "explain" -> explain(t, depth);
+            case "create", "alter", "drop", "comment", "security", "grant", "revoke", "reassign", "refresh",
+                 "reindex", "cluster", "vacuum", "analyze", "analyse", "import" -> SchemaChangeRules.classify(t, depth);
+            case "set" -> SettingRules.set(t);
+            case "reset" -> SettingRules.reset(t);
+            case "discard" -> SettingRules.discard(t);
+            case "show" -> Verdict.of(StatementClass.SESSION, "SHOW");
+            case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" -> transaction(t);
+            case "prepare" -> prepare(t, depth);
+            case "execute" -> execute(t);
+            case "deallocate" -> Verdict.of(StatementClass.SESSION, "DEALLOCATE");
+            case "declare" -> declare(t, depth);
+            case "fetch", "move" -> Verdict.of(StatementClass.READ, first.toUpperCase(Locale.ROOT));
+            case "close", "listen", "unlisten", "notify" -> Verdict.of(StatementClass.SESSION, first.toUpperCase(Locale.ROOT));
+            case "lock" -> Verdict.of(StatementClass.WRITE, "LOCK", "LOCK takes table locks that can block other sessions");
+            case "do" -> doBlock(t, depth);
+            case "call" -> Verdict.unknown("CALL", "CALL runs a procedure whose body is not analysed");
+            case "load" -> Verdict.of(StatementClass.DANGEROUS_ADMIN, "LOAD", "LOAD loads a shared library into the server");
+            case "checkpoint" -> Verdict.of(StatementClass.DANGEROUS_ADMIN, "CHECKPOINT", "CHECKPOINT is a server administration command");
+            default -> Verdict.unknown(first.toUpperCase(Locale.ROOT), "unrecognised statement");
+        };
+    }
+
+    /** SELECT / VALUES / TABLE, with SELECT ... INTO (creates a table) and row locks. */
+    private static Verdict query(TokenSpan t, int depth) {
+        String command = t.word(0).toUpperCase(Locale.ROOT);
+        Verdict verdict = Verdict.of(StatementClass.READ, command);
+        if (t.findAtTopLevel(0, "into") >= 0) {
+            verdict = verdict.withCommand("SELECT INTO").escalate(StatementClass.DDL, "SELECT ... INTO creates a table");
+        }
+        return verdict;
+    }
+
+    /** WITH name AS (...), ... main-statement: the main statement decides; CTE bodies are scanned separately. */
+    private static Verdict with(TokenSpan t, int depth) {
+        int i = t.isWord(1, "recursive") ? 2 : 1;
+        while (i < t.size()) {
+            if (!t.isIdentifier(i)) {
+                return Verdict.unknown("WITH", "unrecognised WITH clause");
+            }
+            i++;
+            if (t.isSymbol(i, "(")) {
+                i = t.closing(i) + 1;
+            }
+            if (!t.isWord(i, "as")) {
+                return Verdict.unknown("WITH", "unrecognised WITH clause");
+            }
+            i++;
+            if (t.isWord(i, "not")) {
+                i++;
+            }
+            if (t.isWord(i, "materialized")) {
+                i++;
+            }
+            if (!t.isSymbol(i, "(")) {
+                return Verdict.unknown("WITH", "unrecognised WITH clause");
+            }
+            i = t.closing(i) + 1;
+            // Skip SEARCH / CYCLE clauses up to the next CTE or the main statement.
+            while (i < t.size() && !t.isSymbol(i, ",") && !MAIN_VERBS.contains(t.word(i)) && !t.isSymbol(i, "(")) {
+                i++;
+            }
+            if (t.isSymbol(i, ",")) {
+                i++;
+                continue;
+            }
+            if (i >= t.size()) {
+                return Verdict.unknown("WITH", "WITH without a main statement");
+            }
+            return dispatch(t.from(i), depth);
+        }
+        return Verdict.unknown("WITH", "WITH without a main statement");
+    }
+
+    private static Verdict updateOrDelete(TokenSpan t) {
+        String command = t.word(0).toUpperCase(Locale.ROOT);
+        int where = t.findAtTopLevel(1, "where");
+        if (where < 0) {
+            return Verdict.of(StatementClass.BULK_WRITE, command, command + " without WHERE changes every row");
+        }
+        if (t.isWord(where + 1, "current") && t.isWord(where + 2, "of")) {
+            return Verdict.of(StatementClass.WRITE, command);
+        }
+        int end = t.findAtTopLevel(where + 1, "returning");
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end));
+        return switch (scope) {
+            case ROW_DEPENDENT, ALWAYS_FALSE -> Verdict.of(StatementClass.WRITE, command);
+            case ALWAYS_TRUE -> Verdict.of(StatementClass.BULK_WRITE, command,
+                    command + " with an always-true WHERE changes every row");
+            case ROW_INDEPENDENT -> Verdict.of(StatementClass.BULK_WRITE, command,
+                    command + " with a WHERE that does not depend on the row may change every row");
+            case UNANALYSABLE -> Verdict.unknown(command, "WHERE clause could not be analysed");
+        };
+    }
+
+    /** MERGE can hit every row through a constant ON condition or WHEN NOT MATCHED BY SOURCE. */
+    private static Verdict merge(TokenSpan t) {
+        int using = t.findAtTopLevel(1, "using");
+        int on = using < 0 ? -1 : t.findAtTopLevel(using + 1, "on");
+        if (on < 0) {
+            return Verdict.unknown("MERGE", "unrecognised MERGE");
+        }
+        int when = t.findAtTopLevel(on + 1, "when");
+        boolean changesMatched = false;
+        boolean changesUnmatchedTarget = false;
+        for (int i = when; i >= 0 && i < t.size(); i = t.findAtTopLevel(i + 1, "when")) {
+            int then = t.findAtTopLevel(i, "then");
+            boolean modifies = t.isWord(then + 1, "update") || t.isWord(then + 1, "delete");
+            if (t.isWord(i + 1, "matched")) {
+                changesMatched |= modifies;
+            } else if (t.isWord(i + 1, "not") && t.isWord(i + 2, "matched") && t.isWord(i + 3, "by")
+                    && t.isWord(i + 4, "source")) {
+                changesUnmatchedTarget |= modifies;
+            }
+            if (then < 0) {
+                break;
+            }
+        }
+        if (changesUnmatchedTarget) {
+            return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
+                    "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
+        }
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, when < 0 ? t.size() : when));
+        if (scope == ConditionScope.UNANALYSABLE) {
+            return Verdict.unknown("MERGE", "MERGE ON condition could not be analysed");
+        }
+        if (changesMatched && scope.mayHitEveryRow()) {
+            return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
+                    "MERGE with an ON condition that does not depend on the rows changes every target row");
+        }
+        return Verdict.of(StatementClass.WRITE, "MERGE");
+    }
+
+    /** COPY to/from the client is data access; to/from a file or program runs on the server. */
+    private static Verdict copy(TokenSpan t, int depth) {
+        int i = t.isWord(1, "binary") ? 2 : 1;
+        StatementClass inner = StatementClass.READ;
+        boolean query = t.isSymbol(i, "(");
+        if (query) {
+            int close = t.closing(i);
+            inner = dispatch(t.sub(i + 1, close), depth).statementClass();
+            i = close + 1;
+        } else {
+            if (!t.isIdentifier(i)) {
+                return Verdict.unknown("COPY", "unrecognised COPY");
+            }
+            i = t.skipQualifiedName(i);
+            if (t.isSymbol(i, "(")) {
+                i = t.closing(i) + 1;
+            }
+        }
+        boolean from = t.isWord(i, "from");
+        if (!from && !t.isWord(i, "to")) {
+            return Verdict.unknown("COPY", "unrecognised COPY");
+        }
+        String direction = from ? "FROM" : "TO";
+        i++;
+        if (t.isWord(i, "program")) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " PROGRAM",
+                    "COPY ... PROGRAM runs a shell command on the database server");
+        }
+        if (i < t.size() && t.get(i).kind() == SqlToken.Kind.STRING) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " FILE",
+                    "COPY with a file name reads or writes the database server's file system");
+        }
+        if (!t.isWord(i, "stdin") && !t.isWord(i, "stdout")) {
+            return Verdict.unknown("COPY", "unrecognised COPY target");
+        }
+        if (from) {
+            return query ? Verdict.unknown("COPY", "COPY (query) FROM is not valid")
+                    : Verdict.of(StatementClass.WRITE, "COPY FROM STDIN");
+        }
+        return Verdict.of(StatementClass.max(StatementClass.READ, inner), "COPY TO STDOUT");
+    }
+
+    /** EXPLAIN plans without running; EXPLAIN ANALYZE runs the statement. */
+    private static Verdict explain(TokenSpan t, int depth) {
+        int i = 1;
+        boolean analyze = false;
+        if (t.isSymbol(i, "(")) {
+            int close = t.closing(i);
+            TokenSpan options = t.sub(i + 1, close);
+            analyze = options.containsWord("analyze") || options.containsWord("analyse");
+            i = close + 1;
+        } else {
+            while (Set.of("analyze", "analyse", "verbose").contains(t.word(i))) {
+                analyze |= !t.isWord(i, "verbose");
+                i++;
+            }
+        }
+        Verdict inner = dispatch(t.from(i), depth);
+        if (analyze) {
+            return inner.withCommand("EXPLAIN ANALYZE " + inner.command())
+                    .escalate(StatementClass.READ, "EXPLAIN ANALYZE runs the statement");
+        }
+        if (inner.statementClass() == StatementClass.UNKNOWN && inner.executes().isEmpty()) {
+            return inner.withCommand("EXPLAIN");
+        }
+        return Verdict.of(StatementClass.READ, "EXPLAIN", "EXPLAIN without ANALYZE only plans " + inner.command());
+    }
+
+    private static Verdict transaction(TokenSpan t) {
+        String first = t.word(0);
+        if ((first.equals("commit") || first.equals("rollback")) && t.isWord(1, "prepared")) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, first.toUpperCase(Locale.ROOT) + " PREPARED",
+                    "finishes a two-phase transaction, possibly one of another session");
+        }
+        if (first.equals("start") && !t.isWord(1, "transaction")) {
+            return Verdict.unknown("START", "unrecognised statement");
+        }
+        for (int i = 1; i < t.size(); i++) {
+            SqlToken token = t.get(i);
+            boolean savepointName = token.isIdentifier() && (t.isWord(i - 1, "savepoint") || t.isWord(i - 1, "to")
+                    || first.equals("savepoint") || first.equals("release"));
+            if (!savepointName && !TRANSACTION_WORDS.contains(token.word()) && !token.isSymbol(",")) {
+                return Verdict.unknown(first.toUpperCase(Locale.ROOT), "unexpected words in a transaction command");
+            }
+        }
+        return Verdict.of(StatementClass.TRANSACTION, first.equals("start") ? "START TRANSACTION" : first.toUpperCase(Locale.ROOT));
+    }
+
+    /** PREPARE TRANSACTION is two-phase commit; PREPARE name AS statement classifies as its statement. */
+    private static Verdict prepare(TokenSpan t, int depth) {
+        if (t.isWord(1, "transaction") && t.size() > 2 && t.get(2).kind() == SqlToken.Kind.STRING) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "PREPARE TRANSACTION",
+                    "a prepared transaction outlives the session and keeps its locks");
+        }
+        if (!t.isIdentifier(1)) {
+            return Verdict.unknown("PREPARE", "unrecognised PREPARE");
+        }
+        int as = t.isSymbol(2, "(") ? t.closing(2) + 1 : 2;
+        if (!t.isWord(as, "as")) {
+            return Verdict.unknown("PREPARE", "unrecognised PREPARE");
+        }
+        Verdict inner = dispatch(t.from(as + 1), depth);
+        return inner.withCommand("PREPARE").withPrepares(t.get(1).text())
+                .withReason("prepares " + inner.command() + " as " + t.get(1).text());
+    }
+
+    /** EXECUTE runs a prepared statement; its class is that statement's, resolved by the classifier. */
+    private static Verdict execute(TokenSpan t) {
+        if (!t.isIdentifier(1)) {
+            return Verdict.unknown("EXECUTE", "unrecognised EXECUTE");
+        }
+        String name = t.get(1).text();
+        return Verdict.unknown("EXECUTE", "executes prepared statement " + name + " whose text is not known")
+                .withExecutes(Optional.of(name));
+    }
+
+    /**
+     * The class the parts of a statement other than its command would give it (functions called in
+     * arguments, data-modifying sub-statements); used when EXECUTE is resolved to a prepared
+     * statement, so that {@code EXECUTE p(pg_read_file('x'))} keeps its risk.
+     */
+    static StatementClass classOfEmbeddedParts(TokenSpan t) {
+        Verdict verdict = Verdict.of(StatementClass.TRANSACTION, "");
+        verdict = dataModifyingSubstatements(verdict, t, 0);
+        verdict = rowLocks(verdict, t);
+        return FunctionCallRules.apply(verdict, t, 0).statementClass();
+    }
+
+    private static Verdict declare(TokenSpan t, int depth) {
+        int cursor = t.findAtTopLevel(1, "cursor");
+        int forIndex = cursor < 0 ? -1 : t.findAtTopLevel(cursor + 1, "for");
+        if (forIndex < 0) {
+            return Verdict.unknown("DECLARE", "unrecognised DECLARE");
+        }
+        Verdict inner = dispatch(t.from(forIndex + 1), depth);
+        return inner.withCommand("DECLARE CURSOR").escalate(StatementClass.READ, "cursor over " + inner.command());
+    }
+
+    /** DO runs procedural code that cannot be analysed; what the body seems to do is reported. */
+    private static Verdict doBlock(TokenSpan t, int depth) {
+        Verdict verdict = Verdict.unknown("DO", "DO runs procedural code that cannot be fully analysed");
+        String language = "plpgsql";
+        int languageAt = t.findAtTopLevel(1, "language");
+        if (languageAt >= 0 && languageAt + 1 < t.size()) {
+            language = t.get(languageAt + 1).text().toLowerCase(Locale.ROOT);
+        }
+        if (SchemaChangeRules.isUntrustedLanguage(language)) {
+            verdict = verdict.withReason("language " + language + " can reach the server's operating system");
+        }
+        for (SqlToken token : t.tokens()) {
+            if (token.isStringLiteral()) {
+                Optional<String> finding = EmbeddedSqlInspector.describeWorst(token.text(), depth + 1);
+                if (finding.isPresent()) {
+                    verdict = verdict.withReason("the body contains " + finding.get());
+                }
+            }
+        }
+        return verdict;
+    }
+
+    /** INSERT/UPDATE/DELETE/MERGE in parentheses (data-modifying CTEs) make the statement at least that risky. */
+    private static Verdict dataModifyingSubstatements(Verdict verdict, TokenSpan t, int depth) {
+        Verdict result = verdict;
+        for (int i = 0; i + 2 < t.size(); i++) {
+            if (!t.isSymbol(i, "(") || !startsModification(t, i + 1)) {
+                continue;
+            }
+            Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
+            result = result.escalate(inner.statementClass(),
+                    "contains a data-modifying " + inner.command() + " (" + inner.statementClass() + ")");
+        }
+        return result;
+    }
+
+    /** FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE anywhere locks rows like a write. */
+    private static Verdict rowLocks(Verdict verdict, TokenSpan t) {
+        for (int i = 0; i + 1 < t.size(); i++) {
+            if (t.isWord(i, "for") && (t.isWord(i + 1, "update") || t.isWord(i + 1, "share")
+                    || (t.isWord(i + 1, "no") && t.isWord(i + 2, "key")) || (t.isWord(i + 1, "key") && t.isWord(i + 2, "share")))) {
+                return verdict.escalate(StatementClass.WRITE, "FOR UPDATE/SHARE locks rows");
+            }
+        }
+        return verdict;
+    }
+
+    private static boolean startsModification(TokenSpan t, int i) {
+        return switch (t.word(i)) {
+            case "insert", "merge" -> t.isWord(i + 1, "into");
+            case "delete" -> t.isWord(i + 1, "from");
+            case "update" -> t.isIdentifier(i + 1);
+            default -> false;
+        };
+    }
+}

@@ -1,0 +1,622 @@
+package dev.tracegate.policy.sql;
+
+import dev.tracegate.policy.sql.SqlToken.Kind;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Decides whether a WHERE (or MERGE ON) condition depends on the row, with a small recursive-descent
+ * parser over tokens that folds constants. It exists to catch bulk changes written to look selective:
+ * {@code WHERE 1=1}, {@code WHERE true}, {@code WHERE id = id}, {@code WHERE x = 5 OR 'a' = 'a'},
+ * {@code WHERE $1} or {@code WHERE now() > '2000-01-01'}. Conditions whose only inputs are constants
+ * and parameters select all rows or none, so they count as able to hit every row.
+ */
+final class ConditionAnalyzer {
+
+    private static final Set<String> COMPARISONS = Set.of("=", "<>", "!=", "<", ">", "<=", ">=");
+
+    /** Keyword-like functions that need no parentheses and do not depend on the row. */
+    private static final Set<String> CONSTANT_WORDS = Set.of(
+            "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp", "current_user",
+            "current_role", "session_user", "user", "current_catalog", "current_schema", "system_user");
+
+    /** Words in an opaque group (subquery, CASE, call arguments) that are not column references. */
+    private static final Set<String> NOT_COLUMNS = Set.of(
+            "select", "from", "where", "and", "or", "not", "in", "is", "null", "true", "false", "exists", "case",
+            "when", "then", "else", "end", "as", "on", "join", "left", "right", "inner", "outer", "cross", "full",
+            "natural", "using", "group", "by", "order", "having", "limit", "offset", "union", "all", "any", "some",
+            "distinct", "intersect", "except", "between", "like", "ilike", "similar", "to", "escape", "array", "row",
+            "cast", "collate", "asc", "desc", "nulls", "first", "last", "with", "lateral", "filter", "over",
+            "partition", "values", "interval", "symmetric", "asymmetric", "fetch", "next", "only", "rows", "range",
+            "preceding", "following", "unbounded", "current", "recursive", "materialized", "within", "at", "time",
+            "zone", "leading", "trailing", "both", "for", "year", "month", "day", "hour", "minute", "second",
+            "isnull", "notnull", "unknown", "double", "precision", "varying", "character", "without", "default",
+            "operator", "ties", "window", "groups", "exclude", "others", "no");
+
+    private static final Set<String> TYPE_CONTINUATIONS = Set.of("precision", "varying", "with", "without", "time", "zone");
+
+    private enum Null { NULL }
+
+    /** A parsed operand or condition: does it read the row, and its value if constant (else null). */
+    private record Node(boolean rowDependent, Object value) {
+        static final Node TRUE = new Node(false, Boolean.TRUE);
+        static final Node FALSE = new Node(false, Boolean.FALSE);
+
+        static Node unknown(boolean rowDependent) {
+            return new Node(rowDependent, null);
+        }
+    }
+
+    private static final class Unanalysable extends RuntimeException {
+        Unanalysable() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final TokenSpan t;
+    private int pos;
+
+    private ConditionAnalyzer(TokenSpan t) {
+        this.t = t;
+    }
+
+    static ConditionScope analyze(TokenSpan condition) {
+        if (condition.isEmpty()) {
+            return ConditionScope.UNANALYSABLE;
+        }
+        ConditionAnalyzer analyzer = new ConditionAnalyzer(condition);
+        try {
+            Node node = analyzer.or();
+            if (analyzer.pos != condition.size()) {
+                return ConditionScope.UNANALYSABLE;
+            }
+            Object truth = asBoolean(node.value());
+            if (Boolean.TRUE.equals(truth)) {
+                return ConditionScope.ALWAYS_TRUE;
+            }
+            if (Boolean.FALSE.equals(truth)) {
+                return ConditionScope.ALWAYS_FALSE;
+            }
+            return node.rowDependent() ? ConditionScope.ROW_DEPENDENT : ConditionScope.ROW_INDEPENDENT;
+        } catch (Unanalysable | StackOverflowError e) {
+            return ConditionScope.UNANALYSABLE;
+        }
+    }
+
+    private Node or() {
+        Node left = and();
+        while (t.isWord(pos, "or")) {
+            pos++;
+            Node right = and();
+            Object l = asBoolean(left.value());
+            Object r = asBoolean(right.value());
+            if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
+                left = Node.TRUE;
+            } else if (Boolean.FALSE.equals(l)) {
+                left = right;
+            } else if (!Boolean.FALSE.equals(r)) {
+                // Either side may be true for every row unless both depend on the row.
+                left = Node.unknown(left.rowDependent() && right.rowDependent());
+            }
+        }
+        return left;
+    }
+
+    private Node and() {
+        Node left = not();
+        while (t.isWord(pos, "and")) {
+            pos++;
+            Node right = not();
+            Object l = asBoolean(left.value());
+            Object r = asBoolean(right.value());
+            if (Boolean.FALSE.equals(l) || Boolean.FALSE.equals(r)) {
+                left = Node.FALSE;
+            } else if (Boolean.TRUE.equals(l)) {
+                left = right;
+            } else if (!Boolean.TRUE.equals(r)) {
+                left = Node.unknown(left.rowDependent() || right.rowDependent());
+            }
+        }
+        return left;
+    }
+
+    private Node not() {
+        if (t.isWord(pos, "not")) {
+            pos++;
+            Node inner = not();
+            Object value = asBoolean(inner.value());
+            if (value instanceof Boolean b) {
+                return b ? Node.FALSE : Node.TRUE;
+            }
+            return Node.unknown(inner.rowDependent());
+        }
+        return predicate();
+    }
+
+    private Node predicate() {
+        int leftStart = pos;
+        Node left = additive();
+        String leftText = text(leftStart, pos);
+        while (pos < t.size()) {
+            SqlToken token = t.get(pos);
+            if (token.kind() == Kind.OPERATOR && COMPARISONS.contains(token.text())) {
+                pos++;
+                int rightStart = pos;
+                Node right = quantifiedOrAdditive();
+                left = compare(left, leftText, token.text(), right, text(rightStart, pos));
+            } else if (t.isWord(pos, "is")) {
+                left = isTest(left, leftText);
+            } else if (t.isWord(pos, "isnull") || t.isWord(pos, "notnull")) {
+                pos++;
+                left = Node.unknown(left.rowDependent());
+            } else if (startsNegatablePredicate()) {
+                left = negatablePredicate(left);
+            } else {
+                break;
+            }
+            leftText = text(leftStart, pos);
+        }
+        return left;
+    }
+
+    private Node quantifiedOrAdditive() {
+        String w = t.word(pos);
+        if ((w.equals("any") || w.equals("all") || w.equals("some")) && t.isSymbol(pos + 1, "(")) {
+            pos++;
+            return group();
+        }
+        return additive();
+    }
+
+    private Node isTest(Node left, String leftText) {
+        pos++;
+        boolean negated = t.isWord(pos, "not");
+        if (negated) {
+            pos++;
+        }
+        Node result;
+        String w = t.word(pos);
+        switch (w) {
+            case "null", "unknown" -> {
+                pos++;
+                result = left.value() == null ? Node.unknown(left.rowDependent())
+                        : (left.value() == Null.NULL ? Node.TRUE : Node.FALSE);
+            }
+            case "true", "false" -> {
+                pos++;
+                Object value = asBoolean(left.value());
+                result = value instanceof Boolean b ? (b == w.equals("true") ? Node.TRUE : Node.FALSE)
+                        : Node.unknown(left.rowDependent());
+            }
+            case "distinct" -> {
+                if (!t.isWord(pos + 1, "from")) {
+                    throw new Unanalysable();
+                }
+                pos += 2;
+                int rightStart = pos;
+                Node right = additive();
+                // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
+                result = text(rightStart, pos).equals(leftText) ? Node.FALSE
+                        : Node.unknown(left.rowDependent() || right.rowDependent());
+            }
+            default -> throw new Unanalysable();
+        }
+        if (negated) {
+            Object value = result.value();
+            return value instanceof Boolean b ? (b ? Node.FALSE : Node.TRUE) : result;
+        }
+        return result;
+    }
+
+    private boolean startsNegatablePredicate() {
+        int p = t.isWord(pos, "not") ? pos + 1 : pos;
+        return Set.of("like", "ilike", "similar", "between", "in").contains(t.word(p));
+    }
+
+    private Node negatablePredicate(Node left) {
+        boolean negated = t.isWord(pos, "not");
+        if (negated) {
+            pos++;
+        }
+        String w = t.word(pos++);
+        Node result;
+        switch (w) {
+            case "like", "ilike", "similar" -> {
+                if (w.equals("similar") && !t.isWord(pos++, "to")) {
+                    throw new Unanalysable();
+                }
+                Node pattern = additive();
+                if (t.isWord(pos, "escape")) {
+                    pos++;
+                    additive();
+                }
+                boolean matchesAll = !w.equals("similar") && pattern.value() instanceof String s
+                        && !s.isEmpty() && s.chars().allMatch(c -> c == '%');
+                result = matchesAll && !negated ? Node.TRUE
+                        : Node.unknown(left.rowDependent() || pattern.rowDependent());
+                return result;
+            }
+            case "between" -> {
+                if (t.isWord(pos, "symmetric") || t.isWord(pos, "asymmetric")) {
+                    pos++;
+                }
+                Node low = additive();
+                if (!t.isWord(pos++, "and")) {
+                    throw new Unanalysable();
+                }
+                Node high = additive();
+                result = Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
+            }
+            case "in" -> {
+                if (!t.isSymbol(pos, "(")) {
+                    throw new Unanalysable();
+                }
+                Node list = group();
+                result = Node.unknown(left.rowDependent() || list.rowDependent());
+            }
+            default -> throw new Unanalysable();
+        }
+        return result;
+    }
+
+    private Node additive() {
+        Node left = unary();
+        while (pos < t.size()) {
+            SqlToken token = t.get(pos);
+            if (token.kind() == Kind.OPERATOR && !COMPARISONS.contains(token.text())) {
+                pos++;
+                Node right = unary();
+                left = arithmetic(left, token.text(), right);
+            } else if (t.isWord(pos, "operator") && t.isSymbol(pos + 1, "(")) {
+                pos = t.closing(pos + 1) + 1;
+                Node right = unary();
+                left = Node.unknown(left.rowDependent() || right.rowDependent());
+            } else {
+                break;
+            }
+        }
+        return left;
+    }
+
+    private Node unary() {
+        if (pos < t.size() && t.get(pos).kind() == Kind.OPERATOR && !COMPARISONS.contains(t.get(pos).text())) {
+            String op = t.get(pos++).text();
+            Node operand = unary();
+            if (op.equals("-") && operand.value() instanceof BigDecimal n) {
+                return new Node(false, n.negate());
+            }
+            return op.equals("+") ? operand : Node.unknown(operand.rowDependent());
+        }
+        return postfix();
+    }
+
+    private Node postfix() {
+        Node node = primary();
+        while (pos < t.size()) {
+            if (t.isSymbol(pos, "::")) {
+                pos++;
+                skipTypeName();
+                node = new Node(node.rowDependent(), node.value() instanceof String || node.value() instanceof BigDecimal
+                        || node.value() instanceof Boolean ? node.value() : null);
+            } else if (t.isSymbol(pos, "[")) {
+                Node index = group();
+                node = Node.unknown(node.rowDependent() || index.rowDependent());
+            } else if (t.isSymbol(pos, ".") && (t.isIdentifier(pos + 1) || t.isSymbol(pos + 1, "*"))) {
+                pos += 2;
+            } else if (t.isWord(pos, "collate")) {
+                pos = t.skipQualifiedName(pos + 1);
+            } else if (t.isWord(pos, "at") && t.isWord(pos + 1, "time") && t.isWord(pos + 2, "zone")) {
+                pos += 3;
+                Node zone = unary();
+                node = Node.unknown(node.rowDependent() || zone.rowDependent());
+            } else {
+                break;
+            }
+        }
+        return node;
+    }
+
+    private Node primary() {
+        if (pos >= t.size()) {
+            throw new Unanalysable();
+        }
+        SqlToken token = t.get(pos);
+        switch (token.kind()) {
+            case NUMBER -> {
+                pos++;
+                return new Node(false, new BigDecimal(token.text()));
+            }
+            case STRING, DOLLAR_STRING -> {
+                pos++;
+                return new Node(false, token.text());
+            }
+            case PARAMETER -> {
+                pos++;
+                return Node.unknown(false);
+            }
+            case PUNCTUATION -> {
+                if (token.text().equals("(")) {
+                    return group();
+                }
+                throw new Unanalysable();
+            }
+            case WORD -> {
+                return wordPrimary(token.text());
+            }
+            case QUOTED_IDENTIFIER -> {
+                return nameOrCall();
+            }
+            default -> throw new Unanalysable();
+        }
+    }
+
+    private Node wordPrimary(String word) {
+        switch (word) {
+            case "true" -> {
+                pos++;
+                return Node.TRUE;
+            }
+            case "false" -> {
+                pos++;
+                return Node.FALSE;
+            }
+            case "null" -> {
+                pos++;
+                return new Node(false, Null.NULL);
+            }
+            case "case" -> {
+                int end = matchingEnd(pos);
+                Node body = opaque(pos + 1, end);
+                pos = end + 1;
+                return body;
+            }
+            case "exists", "array", "row", "cast" -> {
+                pos++;
+                if (t.isSymbol(pos, "(") || t.isSymbol(pos, "[")) {
+                    return group();
+                }
+                throw new Unanalysable();
+            }
+            default -> {
+                if (CONSTANT_WORDS.contains(word)) {
+                    pos++;
+                    if (t.isSymbol(pos, "(")) {
+                        group();
+                    }
+                    return Node.unknown(false);
+                }
+                if (NOT_COLUMNS.contains(word) && !typedLiteralAhead()) {
+                    throw new Unanalysable();
+                }
+                return nameOrCall();
+            }
+        }
+    }
+
+    /** {@code date '2020-01-01'}, {@code interval '1 day'}, {@code timestamp with time zone '...'}. */
+    private boolean typedLiteralAhead() {
+        int p = pos + 1;
+        while (TYPE_CONTINUATIONS.contains(t.word(p))) {
+            p++;
+        }
+        return p < t.size() && t.get(p).kind() == Kind.STRING;
+    }
+
+    private Node nameOrCall() {
+        int end = t.skipQualifiedName(pos);
+        int p = end;
+        while (TYPE_CONTINUATIONS.contains(t.word(p))) {
+            p++;
+        }
+        if (p < t.size() && t.get(p).kind() == Kind.STRING) {
+            pos = p + 1;
+            return Node.unknown(false);
+        }
+        pos = end;
+        if (!t.isSymbol(pos, "(")) {
+            return Node.unknown(true);
+        }
+        Node args = group();
+        if (t.isWord(pos, "within") && t.isWord(pos + 1, "group") && t.isSymbol(pos + 2, "(")) {
+            pos += 2;
+            args = Node.unknown(args.rowDependent() || group().rowDependent());
+        }
+        if (t.isWord(pos, "filter") && t.isSymbol(pos + 1, "(")) {
+            pos++;
+            args = Node.unknown(args.rowDependent() || group().rowDependent());
+        }
+        if (t.isWord(pos, "over")) {
+            pos++;
+            if (t.isSymbol(pos, "(")) {
+                group();
+            } else {
+                pos++;
+            }
+        }
+        return Node.unknown(args.rowDependent());
+    }
+
+    /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
+    private Node group() {
+        int open = pos;
+        int close = t.closing(open);
+        if (close >= t.size()) {
+            throw new Unanalysable();
+        }
+        pos = close + 1;
+        if (t.isSymbol(open, "(") && !Set.of("select", "with", "values", "table").contains(t.word(open + 1))) {
+            ConditionAnalyzer inner = new ConditionAnalyzer(t.sub(open + 1, close));
+            try {
+                Node node = inner.or();
+                boolean rowDependent = node.rowDependent();
+                while (inner.t.isSymbol(inner.pos, ",")) {
+                    inner.pos++;
+                    rowDependent |= inner.or().rowDependent();
+                    node = Node.unknown(rowDependent);
+                }
+                if (inner.pos == close - open - 1) {
+                    return node;
+                }
+            } catch (Unanalysable e) {
+                // Not an expression list (named arguments, keywords in calls): judge it as a whole.
+            }
+        }
+        return opaque(open + 1, close);
+    }
+
+    /** Tokens we do not parse: they depend on the row if they mention anything that may be a column. */
+    private Node opaque(int start, int end) {
+        for (int i = start; i < end; i++) {
+            SqlToken token = t.get(i);
+            if (!token.isIdentifier() || t.isSymbol(i + 1, "(") || t.isSymbol(i - 1, "::") || t.isWord(i - 1, "as")) {
+                continue;
+            }
+            if (token.kind() == Kind.QUOTED_IDENTIFIER
+                    || (!NOT_COLUMNS.contains(token.text()) && !CONSTANT_WORDS.contains(token.text())
+                    && !TYPE_CONTINUATIONS.contains(token.text()))) {
+                return Node.unknown(true);
+            }
+        }
+        return Node.unknown(false);
+    }
+
+    private int matchingEnd(int caseIndex) {
+        int depth = 0;
+        for (int i = caseIndex; i < t.size(); i++) {
+            if (t.isWord(i, "case")) {
+                depth++;
+            } else if (t.isWord(i, "end")) {
+                depth--;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+        }
+        throw new Unanalysable();
+    }
+
+    private void skipTypeName() {
+        if (!t.isIdentifier(pos)) {
+            throw new Unanalysable();
+        }
+        pos = t.skipQualifiedName(pos);
+        while (TYPE_CONTINUATIONS.contains(t.word(pos))) {
+            pos++;
+        }
+        if (t.isSymbol(pos, "(")) {
+            pos = t.closing(pos) + 1;
+        }
+        while (t.isSymbol(pos, "[")) {
+            pos = t.closing(pos) + 1;
+        }
+    }
+
+    private Node compare(Node left, String leftText, String op, Node right, String rightText) {
+        if (left.rowDependent() || right.rowDependent()) {
+            if (leftText.equals(rightText)) {
+                return Set.of("=", "<=", ">=").contains(op) ? Node.TRUE : Node.FALSE;
+            }
+            return Node.unknown(true);
+        }
+        Object l = left.value();
+        Object r = right.value();
+        if (l == null || r == null) {
+            return Node.unknown(false);
+        }
+        if (l == Null.NULL || r == Null.NULL) {
+            return new Node(false, Null.NULL);
+        }
+        Integer order = order(l, r);
+        if (order == null) {
+            return Node.unknown(false);
+        }
+        boolean result = switch (op) {
+            case "=" -> order == 0;
+            case "<>", "!=" -> order != 0;
+            case "<" -> order < 0;
+            case ">" -> order > 0;
+            case "<=" -> order <= 0;
+            default -> order >= 0;
+        };
+        return result ? Node.TRUE : Node.FALSE;
+    }
+
+    /** Comparison of two constants the way PostgreSQL coerces literals, or null if not obvious. */
+    private static Integer order(Object l, Object r) {
+        BigDecimal ln = asNumber(l);
+        BigDecimal rn = asNumber(r);
+        if (ln != null && rn != null && (l instanceof BigDecimal || r instanceof BigDecimal)) {
+            return ln.compareTo(rn);
+        }
+        Object lb = asBoolean(l);
+        Object rb = asBoolean(r);
+        if ((l instanceof Boolean || r instanceof Boolean) && lb instanceof Boolean a && rb instanceof Boolean b) {
+            return Boolean.compare(a, b);
+        }
+        if (l instanceof String a && r instanceof String b) {
+            return a.equals(b) ? 0 : (a.compareTo(b) < 0 ? -1 : 1);
+        }
+        return null;
+    }
+
+    private Node arithmetic(Node left, String op, Node right) {
+        if (!left.rowDependent() && !right.rowDependent()) {
+            if (left.value() instanceof BigDecimal a && right.value() instanceof BigDecimal b) {
+                switch (op) {
+                    case "+" -> {
+                        return new Node(false, a.add(b));
+                    }
+                    case "-" -> {
+                        return new Node(false, a.subtract(b));
+                    }
+                    case "*" -> {
+                        return new Node(false, a.multiply(b));
+                    }
+                    default -> {
+                        return Node.unknown(false);
+                    }
+                }
+            }
+            if (op.equals("||") && left.value() instanceof String a && right.value() instanceof String b) {
+                return new Node(false, a + b);
+            }
+        }
+        return Node.unknown(left.rowDependent() || right.rowDependent());
+    }
+
+    private static BigDecimal asNumber(Object value) {
+        if (value instanceof BigDecimal n) {
+            return n;
+        }
+        if (value instanceof String s) {
+            try {
+                return new BigDecimal(s.trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** PostgreSQL's boolean input: a string literal such as 'yes' is a valid boolean. */
+    private static Object asBoolean(Object value) {
+        if (value instanceof String s) {
+            String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+            if (Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1").contains(v)) {
+                return Boolean.TRUE;
+            }
+            if (Set.of("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0").contains(v)) {
+                return Boolean.FALSE;
+            }
+            return null;
+        }
+        return value;
+    }
+
+    private String text(int start, int end) {
+        List<SqlToken> tokens = t.sub(start, end).tokens();
+        return tokens.stream().map(tok -> tok.kind() + ":" + tok.text()).collect(Collectors.joining(" "));
+    }
+}

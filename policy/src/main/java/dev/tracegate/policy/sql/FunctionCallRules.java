@@ -1,0 +1,105 @@
+package dev.tracegate.policy.sql;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Function calls that change what an otherwise harmless statement does. A name counts wherever it
+ * appears as an identifier (also schema-qualified, quoted, or in attribute notation), because
+ * PostgreSQL resolves {@code pg_catalog.pg_read_file}, {@code "pg_read_file"} and
+ * {@code U&"pg\005fread_file"} to the same function. Unknown functions are not escalated: a
+ * SELECT calling one stays READ (creating such a function is DDL and is caught there).
+ */
+final class FunctionCallRules {
+
+    /** Reach the server's file system, other servers, other sessions or the server process. */
+    private static final Set<String> DANGEROUS = Set.of(
+            "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir", "pg_ls_waldir",
+            "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_ls_logicalsnapdir", "pg_ls_logicalmapdir",
+            "pg_ls_replslotdir", "pg_ls_summariesdir", "lo_import", "lo_export", "pg_terminate_backend",
+            "pg_cancel_backend", "pg_reload_conf", "pg_rotate_logfile", "pg_promote", "pg_switch_wal",
+            "pg_switch_xlog", "pg_create_restore_point", "pg_start_backup", "pg_stop_backup", "pg_backup_start",
+            "pg_backup_stop", "pg_wal_replay_pause", "pg_wal_replay_resume", "pg_create_physical_replication_slot",
+            "pg_create_logical_replication_slot", "pg_drop_replication_slot", "pg_copy_physical_replication_slot",
+            "pg_copy_logical_replication_slot", "pg_logical_slot_get_changes", "pg_logical_slot_peek_changes",
+            "pg_logical_slot_get_binary_changes", "pg_logical_slot_peek_binary_changes",
+            "pg_replication_slot_advance", "pg_logical_emit_message", "pg_log_backend_memory_contexts",
+            "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_file_read", "pg_file_length",
+            "pg_logdir_ls", "pg_import_system_collations", "pg_sync_replication_slots");
+
+    private static final Set<String> DANGEROUS_PREFIXES = Set.of("dblink", "pg_replication_origin_");
+
+    /** Change data although they can appear in a SELECT. */
+    private static final Set<String> WRITING = Set.of(
+            "setval", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
+
+    /** Run the SQL text they are given. */
+    private static final Set<String> SQL_RUNNING = Set.of(
+            "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "ts_stat");
+
+    private FunctionCallRules() {
+    }
+
+    /** Escalates {@code verdict} for every notable function in {@code t}. */
+    static Verdict apply(Verdict verdict, TokenSpan t, int depth) {
+        Verdict result = verdict;
+        for (int i = 0; i < t.size(); i++) {
+            if (!t.isIdentifier(i)) {
+                continue;
+            }
+            String name = t.get(i).text();
+            boolean call = t.isSymbol(i + 1, "(");
+            if (isDangerous(name)) {
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls " + name + "()");
+            } else if (WRITING.contains(name)) {
+                result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
+            } else if (call && name.equals("set_config")) {
+                result = setConfig(result, t, i + 1);
+            } else if (call && SQL_RUNNING.contains(name)) {
+                result = runsSql(result, t, i + 1, name, depth);
+            }
+        }
+        return result;
+    }
+
+    static boolean isDangerous(String name) {
+        return DANGEROUS.contains(name) || DANGEROUS_PREFIXES.stream().anyMatch(name::startsWith);
+    }
+
+    private static Verdict setConfig(Verdict verdict, TokenSpan t, int open) {
+        int first = open + 1;
+        if (first >= t.size() || !t.get(first).isStringLiteral()) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                    "calls set_config() with a setting name that is not a literal");
+        }
+        String name = t.get(first).text();
+        int comma = first + 1;
+        while (t.isSymbol(comma, "::") && t.isIdentifier(comma + 1)) {
+            comma += 2;
+        }
+        if (!t.isSymbol(comma, ",")) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                    "calls set_config() with a setting name that is not a plain literal");
+        }
+        String value = t.isSymbol(comma, ",") && comma + 1 < t.size() && t.get(comma + 1).isStringLiteral()
+                ? t.get(comma + 1).text() : null;
+        Verdict setting = SettingRules.change("set_config", name, value);
+        if (setting.statementClass() == StatementClass.SESSION) {
+            return verdict;
+        }
+        return verdict.escalate(setting.statementClass(),
+                "calls set_config('" + name.toLowerCase(Locale.ROOT) + "'): " + String.join("; ", setting.reasons()));
+    }
+
+    /** The statement is as risky as the SQL it runs; a non-literal query text is UNKNOWN. */
+    private static Verdict runsSql(Verdict verdict, TokenSpan t, int open, String name, int depth) {
+        int query = open + 1;
+        boolean literal = query < t.size() && t.get(query).isStringLiteral()
+                && (t.isSymbol(query + 1, ",") || t.isSymbol(query + 1, ")"));
+        if (!literal) {
+            return verdict.escalate(StatementClass.UNKNOWN, name + "() runs SQL text that is not a literal");
+        }
+        StatementClass inner = EmbeddedSqlInspector.classOfScript(t.get(query).text(), depth + 1);
+        return verdict.escalate(inner, name + "() runs SQL classified " + inner);
+    }
+}

@@ -1,0 +1,212 @@
+package dev.tracegate.policy.sql;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * CREATE / ALTER / DROP and the other schema, privilege and maintenance commands. The object type
+ * decides between DDL, PRIVILEGE (roles, grants, ownership, row-level security, credentials) and
+ * DANGEROUS_ADMIN (code or connections that reach outside the database). An object type that is not
+ * recognised is UNKNOWN.
+ */
+final class SchemaChangeRules {
+
+    /** Multi-word object types first, so that USER MAPPING wins over USER. */
+    private static final List<String> OBJECT_TYPES = List.of(
+            "foreign data wrapper", "text search configuration", "text search dictionary", "text search parser",
+            "text search template", "materialized view", "foreign table", "event trigger", "user mapping",
+            "default privileges", "access method", "operator class", "operator family", "large object",
+            "table", "view", "index", "sequence", "schema", "database", "function", "procedure", "routine",
+            "aggregate", "trigger", "rule", "type", "domain", "extension", "language", "role", "user", "group",
+            "policy", "server", "subscription", "publication", "tablespace", "collation", "conversion", "cast",
+            "operator", "statistics", "transform", "owned", "system");
+
+    private static final Set<String> MODIFIERS = Set.of(
+            "temp", "temporary", "local", "global", "unlogged", "unique", "recursive", "trusted", "procedural",
+            "constraint", "default", "concurrently");
+
+    private static final Set<String> PRIVILEGE_OBJECTS = Set.of(
+            "role", "user", "group", "policy", "user mapping", "default privileges", "owned");
+
+    private static final Set<String> DANGEROUS_OBJECTS = Set.of(
+            "language", "foreign data wrapper", "subscription");
+
+    private static final Set<String> DANGEROUS_EXTENSIONS = Set.of(
+            "adminpack", "dblink", "file_fdw", "postgres_fdw", "plpython3u", "plpython2u", "plpythonu", "plperlu",
+            "pltclu", "plsh", "pageinspect", "pg_surgery");
+
+    /** ALTER SYSTEM settings that run programs or load code in the server. */
+    private static final Set<String> CODE_RUNNING_SETTINGS = Set.of(
+            "archive_command", "archive_library", "restore_command", "shared_preload_libraries",
+            "session_preload_libraries", "local_preload_libraries", "dynamic_library_path", "ssl_passphrase_command",
+            "recovery_end_command", "archive_cleanup_command");
+
+    private SchemaChangeRules() {
+    }
+
+    static Verdict classify(TokenSpan t, int depth) {
+        String verb = t.word(0);
+        return switch (verb) {
+            case "grant", "revoke" -> Verdict.of(StatementClass.PRIVILEGE, verb.toUpperCase(Locale.ROOT),
+                    "changes privileges");
+            case "reassign" -> Verdict.of(StatementClass.PRIVILEGE, "REASSIGN OWNED", "changes ownership");
+            case "security" -> Verdict.of(StatementClass.PRIVILEGE, "SECURITY LABEL", "changes security labels");
+            case "comment" -> Verdict.of(StatementClass.DDL, "COMMENT");
+            case "reindex", "cluster" -> Verdict.of(StatementClass.DDL, verb.toUpperCase(Locale.ROOT),
+                    verb.toUpperCase(Locale.ROOT) + " rebuilds under an exclusive lock");
+            case "refresh" -> Verdict.of(StatementClass.DDL, "REFRESH MATERIALIZED VIEW");
+            case "vacuum" -> t.containsWord("full")
+                    ? Verdict.of(StatementClass.DDL, "VACUUM FULL", "VACUUM FULL rewrites tables under an exclusive lock")
+                    : Verdict.of(StatementClass.WRITE, "VACUUM", "maintenance");
+            case "analyze", "analyse" -> Verdict.of(StatementClass.WRITE, "ANALYZE", "maintenance");
+            case "import" -> Verdict.of(StatementClass.DDL, "IMPORT FOREIGN SCHEMA");
+            default -> createAlterDrop(t, depth);
+        };
+    }
+
+    private static Verdict createAlterDrop(TokenSpan t, int depth) {
+        String verb = t.word(0).toUpperCase(Locale.ROOT);
+        int i = 1;
+        if (t.isWord(i, "or") && t.isWord(i + 1, "replace")) {
+            i += 2;
+        }
+        while (MODIFIERS.contains(t.word(i)) && !objectTypeAt(t, i).isPresent()) {
+            i++;
+        }
+        Optional<String> type = objectTypeAt(t, i);
+        if (type.isEmpty()) {
+            return Verdict.unknown(verb, "unrecognised " + verb + " statement");
+        }
+        String objectType = type.get();
+        String command = verb + " " + objectType.toUpperCase(Locale.ROOT);
+        int afterType = i + objectType.split(" ").length;
+        Verdict verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
+        return alterEscalations(verdict, t, verb);
+    }
+
+    private static Verdict baseVerdict(TokenSpan t, String verb, String objectType, String command, int afterType,
+                                       int depth) {
+        if (objectType.equals("system")) {
+            return alterSystem(t, command, afterType);
+        }
+        if (PRIVILEGE_OBJECTS.contains(objectType)) {
+            return Verdict.of(StatementClass.PRIVILEGE, command, "changes roles, privileges or access rules");
+        }
+        if (DANGEROUS_OBJECTS.contains(objectType)) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+                    objectType + " runs code in the server or connects it to other servers");
+        }
+        if (objectType.equals("tablespace") && verb.equals("CREATE")) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command, "a tablespace is a directory on the server");
+        }
+        if (objectType.equals("extension") && verb.equals("CREATE")) {
+            int name = t.skipIfExists(afterType);
+            String extension = t.isIdentifier(name) ? t.get(name).text().toLowerCase(Locale.ROOT) : "";
+            return DANGEROUS_EXTENSIONS.contains(extension)
+                    ? Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+                    "extension " + extension + " reaches files, other servers or untrusted code")
+                    : Verdict.of(StatementClass.DDL, command);
+        }
+        if ((objectType.equals("foreign table") || objectType.equals("server"))
+                && (t.containsWord("filename") || t.containsWord("program"))) {
+            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+                    "file_fdw options read server files or run programs");
+        }
+        if ((objectType.equals("function") || objectType.equals("procedure")) && verb.equals("CREATE")) {
+            return routine(t, command, depth);
+        }
+        return Verdict.of(StatementClass.DDL, command);
+    }
+
+    /** ALTER SYSTEM changes server configuration for everyone; some settings run programs. */
+    private static Verdict alterSystem(TokenSpan t, String command, int afterType) {
+        Verdict verdict = Verdict.of(StatementClass.PRIVILEGE, command, "changes the server configuration");
+        String setting = t.isIdentifier(afterType + 1) ? t.get(afterType + 1).text().toLowerCase(Locale.ROOT) : "";
+        if (t.isWord(afterType, "reset") && t.isWord(afterType + 1, "all")) {
+            return verdict;
+        }
+        if (CODE_RUNNING_SETTINGS.contains(setting)) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN, setting + " makes the server run programs or load code");
+        }
+        Verdict asSessionSetting = SettingRules.change(command, setting, null);
+        if (asSessionSetting.statementClass() == StatementClass.DANGEROUS_ADMIN) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN, String.join("; ", asSessionSetting.reasons()));
+        }
+        return verdict;
+    }
+
+    /**
+     * CREATE FUNCTION/PROCEDURE is DDL. Code in C or an untrusted language is DANGEROUS_ADMIN,
+     * SECURITY DEFINER is PRIVILEGE, and the body is inspected: what it would do raises the class
+     * (creating a function that drops tables is as risky as dropping them).
+     */
+    private static Verdict routine(TokenSpan t, String command, int depth) {
+        Verdict verdict = Verdict.of(StatementClass.DDL, command);
+        int languageAt = t.findAtTopLevel(1, "language");
+        String language = languageAt >= 0 && languageAt + 1 < t.size()
+                ? t.get(languageAt + 1).text().toLowerCase(Locale.ROOT) : "sql";
+        if (isUntrustedLanguage(language)) {
+            verdict = verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                    "language " + language + " runs code with the server's operating-system access");
+        }
+        if (t.containsSequence("security", "definer")) {
+            verdict = verdict.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
+        }
+        if (!language.equals("sql") && !language.equals("plpgsql")) {
+            return verdict;
+        }
+        for (SqlToken token : t.tokens()) {
+            if (token.isStringLiteral()) {
+                verdict = EmbeddedSqlInspector.escalateByBody(verdict, token.text(), depth + 1);
+            }
+        }
+        int atomic = t.findAtTopLevel(1, "atomic");
+        if (atomic > 0 && t.isWord(atomic - 1, "begin")) {
+            verdict = EmbeddedSqlInspector.escalateByTokens(verdict, t.from(atomic + 1), depth + 1);
+        }
+        return verdict;
+    }
+
+    static boolean isUntrustedLanguage(String language) {
+        return language.equals("c") || language.equals("internal")
+                || (language.startsWith("pl") && language.endsWith("u") && !language.equals("plpgsql"));
+    }
+
+    /** ALTER forms that change ownership, row-level security or database-wide settings. */
+    private static Verdict alterEscalations(Verdict verdict, TokenSpan t, String verb) {
+        if (!verb.equals("ALTER")) {
+            return verdict;
+        }
+        Verdict result = verdict;
+        if (t.containsSequence("owner", "to")) {
+            result = result.escalate(StatementClass.PRIVILEGE, "changes ownership");
+        }
+        if (t.containsSequence("row", "level", "security")) {
+            result = result.escalate(StatementClass.PRIVILEGE, "changes row-level security");
+        }
+        if (t.containsSequence("security", "definer")) {
+            result = result.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
+        }
+        if ((t.isWord(1, "database") || t.isWord(1, "role") || t.isWord(1, "user"))
+                && (t.containsWord("set") || t.containsWord("reset"))) {
+            result = result.escalate(StatementClass.PRIVILEGE, "changes settings of other sessions");
+        }
+        return result;
+    }
+
+    private static Optional<String> objectTypeAt(TokenSpan t, int i) {
+        for (String type : OBJECT_TYPES) {
+            String[] words = type.split(" ");
+            int k = 0;
+            while (k < words.length && t.isWord(i + k, words[k])) {
+                k++;
+            }
+            if (k == words.length) {
+                return Optional.of(type);
+            }
+        }
+        return Optional.empty();
+    }
+}

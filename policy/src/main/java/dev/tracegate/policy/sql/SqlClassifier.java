@@ -1,0 +1,132 @@
+package dev.tracegate.policy.sql;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Classifies SQL text for the guard: splits it with the project's own lexer, classifies every
+ * statement from its normalised tokens (so comments, case, whitespace and quoting cannot hide a
+ * keyword), asks JSqlParser for a second opinion that can only raise the class, and caches results
+ * by exact text.
+ *
+ * <p>Thread-safe. Results are immutable and shared between callers.
+ */
+public final class SqlClassifier {
+
+    public static final int DEFAULT_CACHE_CAPACITY = 10_000;
+    /** Longer texts are classified every time rather than kept in memory. */
+    public static final int DEFAULT_MAX_CACHED_LENGTH = 16_384;
+
+    /** Longer statements are UNKNOWN: analysing attacker-sized text must stay cheap. */
+    public static final int MAX_ANALYSED_LENGTH = 1_000_000;
+
+    private static final String INCOMPLETE =
+            "the statement ends inside an unterminated quote, comment, dollar quote or BEGIN ATOMIC body";
+
+    private final ClassificationCache cache;
+    private final int maxCachedLength;
+
+    public SqlClassifier() {
+        this(DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CACHED_LENGTH);
+    }
+
+    public SqlClassifier(int cacheCapacity) {
+        this(cacheCapacity, DEFAULT_MAX_CACHED_LENGTH);
+    }
+
+    public SqlClassifier(int cacheCapacity, int maxCachedLength) {
+        this.cache = new ClassificationCache(cacheCapacity);
+        this.maxCachedLength = maxCachedLength;
+    }
+
+    /**
+     * Classifies a query string. {@code EXECUTE name} of a statement prepared earlier in the same
+     * string takes that statement's class; otherwise it is UNKNOWN (see the two-argument form).
+     */
+    public SqlClassification classify(String sql) {
+        Objects.requireNonNull(sql, "sql");
+        SqlClassification cached = cache.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        SqlClassification result = analyse(sql);
+        if (sql.length() <= maxCachedLength) {
+            cache.put(sql, result);
+        }
+        return result;
+    }
+
+    /**
+     * Classifies a query string in a session that has prepared statements: {@code EXECUTE name}
+     * takes the class {@code preparedClasses} gives for the name; an unknown name stays UNKNOWN.
+     */
+    public SqlClassification classify(String sql, Function<String, Optional<StatementClass>> preparedClasses) {
+        SqlClassification base = classify(sql);
+        if (base.statements().stream().allMatch(s -> s.executes().isEmpty())) {
+            return base;
+        }
+        List<ClassifiedStatement> resolved = new ArrayList<>();
+        for (ClassifiedStatement statement : base.statements()) {
+            Optional<StatementClass> known = statement.executes().flatMap(preparedClasses);
+            resolved.add(known.isPresent()
+                    ? statement.resolvedTo(known.get(), "runs prepared statement " + statement.executes().get()
+                    + " of class " + known.get())
+                    : statement);
+        }
+        return new SqlClassification(resolved);
+    }
+
+    int cachedTexts() {
+        return cache.size();
+    }
+
+    private static SqlClassification analyse(String sql) {
+        List<ClassifiedStatement> statements = new ArrayList<>();
+        Map<String, ClassifiedStatement> preparedHere = new HashMap<>();
+        for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
+            ClassifiedStatement classified = classifyStatement(statement);
+            Optional<String> executes = classified.executes();
+            if (executes.isPresent() && preparedHere.containsKey(executes.get())) {
+                ClassifiedStatement prepared = preparedHere.get(executes.get());
+                classified = classified.resolvedTo(prepared.statementClass(),
+                        "runs prepared statement " + executes.get() + " prepared earlier in this text");
+            }
+            if (classified.prepares().isPresent()) {
+                preparedHere.put(classified.prepares().get(), classified);
+            }
+            statements.add(classified);
+        }
+        return new SqlClassification(statements);
+    }
+
+    private static ClassifiedStatement classifyStatement(SqlStatement statement) {
+        TokenSpan tokens = new TokenSpan(statement.tokens());
+        if (statement.text().length() > MAX_ANALYSED_LENGTH) {
+            return new ClassifiedStatement(statement.text(), StatementClass.UNKNOWN,
+                    tokens.word(0).toUpperCase(Locale.ROOT), List.of(), false,
+                    List.of("statement longer than " + MAX_ANALYSED_LENGTH + " characters is not analysed"),
+                    Optional.empty(), Optional.empty());
+        }
+        if (statement.incomplete()) {
+            return new ClassifiedStatement(statement.text(), StatementClass.UNKNOWN,
+                    tokens.word(0).toUpperCase(Locale.ROOT), List.copyOf(TableNameCollector.collect(tokens)), false,
+                    List.of(INCOMPLETE), Optional.empty(), Optional.empty());
+        }
+        Verdict verdict = CommandRules.classify(tokens, 0);
+        ParserCrossCheck.Opinion opinion = ParserCrossCheck.of(statement);
+        if (opinion.statementClass().isPresent()
+                && opinion.statementClass().get().risk() > verdict.statementClass().risk()) {
+            verdict = verdict.escalate(opinion.statementClass().get(),
+                    "JSqlParser reads it as " + opinion.statementClass().get());
+        }
+        List<String> tables = List.copyOf(opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens));
+        return new ClassifiedStatement(statement.text(), verdict.statementClass(), verdict.command(), tables,
+                opinion.parsed(), verdict.reasons(), verdict.prepares(), verdict.executes());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tracegate.policy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClassificationCacheTest {
+
+    private static final SqlClassification VALUE = new SqlClassification(List.of());
+
+    @Test
+    void recentlyUsedEntriesSurviveEviction() {
+        ClassificationCache cache = new ClassificationCache(2);
+        cache.put("a", VALUE);
+        cache.put("b", VALUE);
+        assertThat(cache.get("a")).isSameAs(VALUE);
+        cache.put("c", VALUE);
+        assertThat(cache.get("a")).isSameAs(VALUE);
+        assertThat(cache.get("b")).isNull();
+        assertThat(cache.get("c")).isSameAs(VALUE);
+        assertThat(cache.size()).isEqualTo(2);
+    }
+
+    @Test
+    void neverGrowsBeyondItsCapacity() {
+        ClassificationCache cache = new ClassificationCache(100);
+        for (int i = 0; i < 10_000; i++) {
+            cache.put("SELECT " + i, VALUE);
+            cache.get("SELECT " + (i / 2));
+        }
+        assertThat(cache.size()).isEqualTo(100);
+    }
+}

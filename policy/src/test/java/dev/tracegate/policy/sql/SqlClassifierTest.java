@@ -1,0 +1,241 @@
+package dev.tracegate.policy.sql;
+
+import static dev.tracegate.policy.sql.StatementClass.BULK_WRITE;
+import static dev.tracegate.policy.sql.StatementClass.DANGEROUS_ADMIN;
+import static dev.tracegate.policy.sql.StatementClass.DDL;
+import static dev.tracegate.policy.sql.StatementClass.PRIVILEGE;
+import static dev.tracegate.policy.sql.StatementClass.READ;
+import static dev.tracegate.policy.sql.StatementClass.SESSION;
+import static dev.tracegate.policy.sql.StatementClass.TRANSACTION;
+import static dev.tracegate.policy.sql.StatementClass.UNKNOWN;
+import static dev.tracegate.policy.sql.StatementClass.WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class SqlClassifierTest {
+
+    private final SqlClassifier classifier = new SqlClassifier();
+
+    private ClassifiedStatement single(String sql) {
+        List<ClassifiedStatement> statements = classifier.classify(sql).statements();
+        assertThat(statements).hasSize(1);
+        return statements.getFirst();
+    }
+
+    @Test
+    void riskOrderPutsUnknownWithDangerousAdminAtTheTop() {
+        assertThat(List.of(TRANSACTION, SESSION, READ, WRITE, BULK_WRITE, DDL, PRIVILEGE, DANGEROUS_ADMIN))
+                .isSortedAccordingTo((a, b) -> Integer.compare(a.risk(), b.risk()));
+        assertThat(UNKNOWN.risk()).isEqualTo(DANGEROUS_ADMIN.risk());
+        assertThat(UNKNOWN.isAtLeast(PRIVILEGE)).isTrue();
+        assertThat(StatementClass.max(UNKNOWN, DANGEROUS_ADMIN)).isEqualTo(DANGEROUS_ADMIN);
+        assertThat(StatementClass.max(READ, UNKNOWN)).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void reportsCommandTablesAndParsing() {
+        ClassifiedStatement delete = single("DELETE FROM sales.orders WHERE id = 5");
+        assertThat(delete.statementClass()).isEqualTo(WRITE);
+        assertThat(delete.command()).isEqualTo("DELETE");
+        assertThat(delete.tables()).containsExactly("sales.orders");
+        assertThat(delete.parsed()).isTrue();
+
+        ClassifiedStatement create = single("CREATE UNIQUE INDEX i ON t (a)");
+        assertThat(create.command()).isEqualTo("CREATE INDEX");
+        assertThat(create.statementClass()).isEqualTo(DDL);
+    }
+
+    @Test
+    void tablesComeFromTokensWhenTheParserGivesUp() {
+        ClassifiedStatement copy = single("COPY app.orders (id, total) TO PROGRAM 'gzip > /tmp/x'");
+        assertThat(copy.parsed()).isFalse();
+        assertThat(copy.tables()).containsExactly("app.orders");
+        assertThat(copy.statementClass()).isEqualTo(DANGEROUS_ADMIN);
+        assertThat(copy.reasons()).anyMatch(r -> r.contains("shell command"));
+    }
+
+    @Test
+    void bulkWritesExplainWhy() {
+        assertThat(single("DELETE FROM t").reasons()).contains("DELETE without WHERE changes every row");
+        assertThat(single("UPDATE t SET a = 1 WHERE 1 = 1").reasons())
+                .contains("UPDATE with an always-true WHERE changes every row");
+        assertThat(single("DELETE FROM t WHERE id = 1 OR 1 = 1").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE id = 1 OR 1 = 0").statementClass()).isEqualTo(WRITE);
+    }
+
+    @Test
+    void whereClausesTheAnalyserCannotFollowAreUnknownNotWrite() {
+        ClassifiedStatement weird = single("DELETE FROM t WHERE a ?| b ?? )");
+        assertThat(weird.statementClass()).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void settingNamesAreResolvedThroughEscapesAndCase() {
+        assertThat(single("SELECT set_config(E'r\\x6fle', 'postgres', false)").statementClass())
+                .isEqualTo(DANGEROUS_ADMIN);
+        assertThat(single("SELECT set_config('ROLE', 'postgres', false)").statementClass()).isEqualTo(DANGEROUS_ADMIN);
+        assertThat(single("SELECT set_config('application_name', 'x', false)").statementClass()).isEqualTo(READ);
+        assertThat(single("SET \"Role\" = 'postgres'").statementClass()).isEqualTo(DANGEROUS_ADMIN);
+    }
+
+    @Test
+    void preparedStatementsInTheSameTextAreFollowed() {
+        SqlClassification result = classifier.classify("PREPARE wipe AS DELETE FROM t; EXECUTE wipe");
+        assertThat(result.statements()).extracting(ClassifiedStatement::statementClass)
+                .containsExactly(BULK_WRITE, BULK_WRITE);
+        assertThat(result.statements().getFirst().prepares()).contains("wipe");
+        assertThat(result.statements().get(1).executes()).isEmpty();
+    }
+
+    @Test
+    void executeOfAnUnknownPreparedStatementIsUnknownUntilTheSessionTellsItsClass() {
+        ClassifiedStatement alone = single("EXECUTE p(1)");
+        assertThat(alone.statementClass()).isEqualTo(UNKNOWN);
+        assertThat(alone.executes()).contains("p");
+
+        Map<String, StatementClass> session = Map.of("p", WRITE);
+        SqlClassification resolved = classifier.classify("EXECUTE p(1)", name -> Optional.ofNullable(session.get(name)));
+        assertThat(resolved.highestRisk()).isEqualTo(WRITE);
+        assertThat(classifier.classify("EXECUTE q", name -> Optional.ofNullable(session.get(name))).highestRisk())
+                .isEqualTo(UNKNOWN);
+        assertThat(classifier.classify("EXECUTE p(pg_read_file('/etc/passwd'))",
+                name -> Optional.ofNullable(session.get(name))).highestRisk()).isEqualTo(DANGEROUS_ADMIN);
+    }
+
+    @Test
+    void doBlocksAreUnknownButSayWhatTheyContain() {
+        ClassifiedStatement block = single("DO $$ BEGIN EXECUTE 'DROP TABLE t'; END $$");
+        assertThat(block.statementClass()).isEqualTo(UNKNOWN);
+        assertThat(block.reasons()).anyMatch(r -> r.contains("DDL (DROP TABLE)"));
+        assertThat(single("CALL p()").statementClass()).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void functionBodiesRaiseTheClassOfTheirDefinition() {
+        ClassifiedStatement grantInside = single(
+                "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE 'GRANT ALL ON t TO public'; END $$");
+        assertThat(grantInside.statementClass()).isEqualTo(PRIVILEGE);
+        assertThat(single("CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'").statementClass()).isEqualTo(DDL);
+    }
+
+    @Test
+    void explainAnalyzeRunsTheStatementPlainExplainDoesNot() {
+        assertThat(single("EXPLAIN ANALYZE DELETE FROM t").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("EXPLAIN DELETE FROM t WHERE id = 1").statementClass()).isEqualTo(READ);
+        assertThat(single("EXPLAIN (ANALYZE) DELETE FROM t").command()).isEqualTo("EXPLAIN ANALYZE DELETE");
+    }
+
+    @Test
+    void copyDirectionDecidesBetweenReadAndWrite() {
+        assertThat(single("COPY t TO STDOUT").statementClass()).isEqualTo(READ);
+        assertThat(single("COPY t FROM STDIN").statementClass()).isEqualTo(WRITE);
+        assertThat(single("COPY t FROM '/etc/passwd'").statementClass()).isEqualTo(DANGEROUS_ADMIN);
+    }
+
+    @Test
+    void unrecognisedAndIncompleteStatementsAreUnknown() {
+        assertThat(single("FROBNICATE everything").statementClass()).isEqualTo(UNKNOWN);
+        ClassifiedStatement incomplete = single("SELECT 'never closed");
+        assertThat(incomplete.statementClass()).isEqualTo(UNKNOWN);
+        assertThat(incomplete.reasons()).anyMatch(r -> r.contains("unterminated"));
+        assertThat(single("CREATE WIDGET w").statementClass()).isEqualTo(UNKNOWN);
+    }
+
+    @Test
+    void highestRiskIsTheMaximumOverStatements() {
+        SqlClassification result = classifier.classify("BEGIN; SELECT 1; UPDATE t SET a = 1 WHERE id = 2; COMMIT");
+        assertThat(result.highestRisk()).isEqualTo(WRITE);
+        assertThat(result.classes()).containsExactlyInAnyOrder(TRANSACTION, READ, WRITE);
+        assertThat(classifier.classify("SELECT 1; CALL p(); SELECT pg_read_file('x')").highestRisk())
+                .isEqualTo(DANGEROUS_ADMIN);
+    }
+
+    @Test
+    void emptyTextRunsNothing() {
+        SqlClassification empty = classifier.classify("  -- nothing\n ; ");
+        assertThat(empty.isEmpty()).isTrue();
+        assertThat(empty.highestRisk()).isEqualTo(SESSION);
+    }
+
+    @Test
+    void repeatedTextsComeFromTheCache() {
+        SqlClassifier small = new SqlClassifier(2);
+        SqlClassification first = small.classify("SELECT 1");
+        assertThat(small.classify("SELECT 1")).isSameAs(first);
+        small.classify("SELECT 2");
+        small.classify("SELECT 3");
+        small.classify("SELECT 4");
+        assertThat(small.cachedTexts()).isLessThanOrEqualTo(2);
+        assertThat(new SqlClassifier(0).classify("SELECT 1").highestRisk()).isEqualTo(READ);
+        assertThatThrownBy(() -> new SqlClassifier(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void longTextsAreNotCached() {
+        SqlClassifier small = new SqlClassifier(10, 20);
+        small.classify("SELECT 1 FROM a_rather_long_table_name");
+        assertThat(small.cachedTexts()).isZero();
+    }
+
+    @Test
+    void concurrentCallersGetConsistentResults() throws Exception {
+        SqlClassifier shared = new SqlClassifier(16);
+        List<String> texts = List.of("SELECT 1", "DELETE FROM t", "SET ROLE x", "UPDATE t SET a = 1 WHERE id = 1");
+        List<StatementClass> expected = List.of(READ, BULK_WRITE, DANGEROUS_ADMIN, WRITE);
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int thread = 0; thread < 4; thread++) {
+                int offset = thread;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        int k = (i + offset) % texts.size();
+                        // Distinct texts too, so eviction runs concurrently with hits.
+                        String text = i % 3 == 0 ? texts.get(k) + " /* " + i + " */" : texts.get(k);
+                        if (shared.classify(text).highestRisk() != expected.get(k)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        }
+        assertThat(shared.cachedTexts()).isLessThanOrEqualTo(16);
+    }
+
+    @Test
+    void cachedClassificationIsFastEnoughForTheGateway() {
+        String text = "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2";
+        classifier.classify(text);
+        int n = 500_000;
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            classifier.classify(text);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // 500k/s is the target; on a loaded CI machine allow a wide margin but catch a broken cache.
+        assertThat(n / seconds).isGreaterThan(250_000);
+    }
+
+    @Test
+    void hugeHostileInputStaysBounded() {
+        String nested = "SELECT " + "(".repeat(5_000) + "1" + ")".repeat(5_000);
+        long start = System.nanoTime();
+        assertThat(classifier.classify(nested).highestRisk()).isEqualTo(READ);
+        String thens = "DO $$ BEGIN " + "IF x THEN ".repeat(20_000) + "DELETE FROM t; END $$";
+        assertThat(classifier.classify(thens).highestRisk()).isEqualTo(UNKNOWN);
+        String where = "DELETE FROM t WHERE " + "(".repeat(3_000) + "id = 1" + ")".repeat(3_000);
+        assertThat(classifier.classify(where).highestRisk()).isIn(WRITE, UNKNOWN);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
+    }
+}
