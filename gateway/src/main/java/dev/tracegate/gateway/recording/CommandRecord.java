@@ -11,7 +11,9 @@ import java.util.List;
  * @param statement  prepared statement name, for extended-protocol executions ("" is the unnamed one)
  * @param parameters bind parameters: text as given, binary as {@code \x} hex, SQL NULL as null
  * @param trace      W3C trace id claimed by the client (sqlcommenter), or null
+ * @param statementClass the classifier's verdict (e.g. {@code read}, {@code ddl}), or null when not classified here
+ * @param rule       the policy rule that decided, or null
  */
 public record CommandRecord(long sequence, String message, String text, String statement, List<String> parameters,
-                            String trace) {
+                            String trace, String statementClass, String rule) {
 }

@@ -55,11 +55,30 @@ public final class SessionRecorder {
         if (command.statement() != null) {
             detail.put("statement", command.statement());
         }
+        putIfPresent(detail, "class", command.statementClass());
+        putIfPresent(detail, "rule", command.rule());
         if (command.parameters() != null) {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);
         }
         return log.append(event(EventType.COMMAND, command.trace(), detail));
+    }
+
+    /**
+     * A command that did not run: blocked by policy, or held and then denied, expired or withdrawn.
+     *
+     * @param outcome {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}
+     */
+    public void blocked(long sequence, String outcome, String rule, String reason, String statementClass,
+                        String approvalId) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", sequence);
+        detail.put("outcome", outcome);
+        detail.put("rule", rule);
+        detail.put("reason", reason);
+        detail.put("class", statementClass);
+        putIfPresent(detail, "approval", approvalId);
+        log.append(event(EventType.COMMAND_BLOCKED, null, detail));
     }
 
     public void result(ResultRecord result) {

@@ -1,0 +1,46 @@
+package dev.tracegate.gateway.guard;
+
+import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.Policy;
+import dev.tracegate.policy.rules.PolicyEngine;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.SqlClassification;
+import dev.tracegate.policy.sql.SqlClassifier;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * The one policy decision point every protocol asks: classify the command, then let the policy
+ * decide. The policy can be replaced at any time (reload); each check sees one consistent policy.
+ */
+public final class Guard {
+
+    private final AtomicReference<Policy> policy;
+    private final SqlClassifier classifier = new SqlClassifier();
+
+    public Guard(Policy initial) {
+        this.policy = new AtomicReference<>(initial);
+    }
+
+    /** A decision with the classification it was made on. */
+    public record Verdict(Decision decision, SqlClassification classification) {
+    }
+
+    /**
+     * @param preparedClasses classes of the session's SQL-level prepared statements, for {@code EXECUTE name}
+     */
+    public Verdict checkSql(Subject subject, String sql, Function<String, Optional<StatementClass>> preparedClasses) {
+        SqlClassification classification = classifier.classify(sql, preparedClasses);
+        return new Verdict(PolicyEngine.decide(policy.get(), subject, classification), classification);
+    }
+
+    public Policy policy() {
+        return policy.get();
+    }
+
+    public void replace(Policy next) {
+        policy.set(next);
+    }
+}

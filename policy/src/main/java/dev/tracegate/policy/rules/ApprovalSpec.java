@@ -1,0 +1,30 @@
+package dev.tracegate.policy.rules;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Who must approve a held command, and for how long it may wait.
+ *
+ * @param approverGroups  groups whose members may approve
+ * @param minApprovals    approvals needed, from distinct approvers
+ * @param timeout         after this the request expires and the command is refused
+ * @param breakGlassGroups members may approve alone, whatever minApprovals says; always recorded as break-glass
+ */
+public record ApprovalSpec(List<String> approverGroups, int minApprovals, Duration timeout, List<String> breakGlassGroups) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
+
+    public ApprovalSpec {
+        approverGroups = approverGroups == null ? List.of() : List.copyOf(approverGroups);
+        breakGlassGroups = breakGlassGroups == null ? List.of() : List.copyOf(breakGlassGroups);
+        minApprovals = Math.max(1, minApprovals);
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        if (approverGroups.isEmpty() && breakGlassGroups.isEmpty()) {
+            throw new PolicyException("an approve rule needs approvers (groups whose members may approve)");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new PolicyException("an approval timeout must be positive");
+        }
+    }
+}

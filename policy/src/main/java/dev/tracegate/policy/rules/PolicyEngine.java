@@ -1,0 +1,70 @@
+package dev.tracegate.policy.rules;
+
+import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.SqlClassification;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.List;
+
+/**
+ * Decides allow, approve or block for a command. Each statement is judged on its own; the
+ * command gets the strongest verdict among its statements, so one bad statement in a
+ * multi-statement string holds or blocks the whole string.
+ */
+public final class PolicyEngine {
+
+    private PolicyEngine() {
+    }
+
+    public static Decision decide(Policy policy, Subject subject, SqlClassification classification) {
+        List<String> tables = List.copyOf(classification.tables());
+        StatementClass highest = classification.highestRisk();
+        if (classification.isEmpty()) {
+            Action action = policy.defaultFor(subject.connection());
+            return new Decision(action, "default", "no statement", approvalFor(policy, action), highest, tables);
+        }
+        Decision strongest = null;
+        for (ClassifiedStatement statement : classification.statements()) {
+            Decision decision = decide(policy, subject, statement);
+            if (strongest == null || decision.action().ordinal() > strongest.action().ordinal()) {
+                strongest = decision;
+            }
+        }
+        return new Decision(strongest.action(), strongest.rule(), strongest.reason(), strongest.approval(), highest, tables);
+    }
+
+    private static Decision decide(Policy policy, Subject subject, ClassifiedStatement statement) {
+        Rule decisive = null;
+        for (Rule rule : policy.rules()) {
+            if (rule.appliesTo(subject) && rule.matches(statement)
+                    && (decisive == null || rule.action().ordinal() > decisive.action().ordinal())) {
+                decisive = rule;
+            }
+        }
+        StatementClass statementClass = statement.statementClass();
+        if (decisive != null) {
+            String reason = decisive.reason() != null ? decisive.reason()
+                    : statementClass.name().toLowerCase() + " statement matched rule " + decisive.name();
+            return new Decision(decisive.action(), decisive.name(), reason, decisive.approval(), statementClass,
+                    statement.tables());
+        }
+        if (statementClass.isHighestRisk()) {
+            Action action = Action.strongest(policy.defaultFor(subject.connection()), policy.highRiskDefault());
+            return new Decision(action, "default:high-risk", highRiskReason(statement), approvalFor(policy, action),
+                    statementClass, statement.tables());
+        }
+        Action action = policy.defaultFor(subject.connection());
+        return new Decision(action, "default", "no rule matched", approvalFor(policy, action), statementClass,
+                statement.tables());
+    }
+
+    private static ApprovalSpec approvalFor(Policy policy, Action action) {
+        return action == Action.APPROVE ? policy.defaultApproval() : null;
+    }
+
+    private static String highRiskReason(ClassifiedStatement statement) {
+        String why = statement.reasons().isEmpty() ? "" : ": " + statement.reasons().getFirst();
+        return (statement.statementClass() == StatementClass.UNKNOWN
+                ? "the statement could not be classified and is treated as high risk"
+                : "the statement reaches outside the database or changes identity") + why;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.tracegate.policy.rules;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tracegate.policy.sql.StatementClass;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads the YAML policy language (docs/policy.md) into a {@link Policy}. Unknown keys, unknown
+ * classes and bad patterns are errors that name the rule, so a typo never silently widens access.
+ */
+public final class PolicyParser {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
+
+    private PolicyParser() {
+    }
+
+    /** The YAML document as written. */
+    record Document(Defaults defaults, List<RuleDocument> rules) {
+    }
+
+    record Defaults(String action, String highRisk, Map<String, String> connections, List<String> approvers,
+                    Integer minApprovals, String timeout, List<String> breakGlass) {
+    }
+
+    record RuleDocument(String name, List<String> connections, List<String> protocols, List<String> groups,
+                        List<String> exceptGroups, List<String> kinds,
+                        List<String> classes, List<String> tables, String command, String action, String reason,
+                        List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass) {
+    }
+
+    public static Policy parse(String yaml) {
+        Document document;
+        try {
+            document = YAML.readValue(yaml, Document.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new PolicyException("unknown policy key '" + e.getPropertyName() + "'");
+        } catch (JsonMappingException e) {
+            throw new PolicyException("invalid policy: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new PolicyException("invalid policy YAML: " + e.getMessage());
+        }
+        if (document == null) {
+            throw new PolicyException("the policy document is empty");
+        }
+        Defaults defaults = document.defaults() == null
+                ? new Defaults(null, null, null, null, null, null, null) : document.defaults();
+        List<Rule> rules = new ArrayList<>();
+        for (RuleDocument rule : document.rules() == null ? List.<RuleDocument>of() : document.rules()) {
+            rules.add(rule(rule));
+        }
+        Map<String, Action> perConnection = new LinkedHashMap<>();
+        if (defaults.connections() != null) {
+            defaults.connections().forEach((name, action) -> perConnection.put(name, action(action, "defaults.connections." + name)));
+        }
+        ApprovalSpec defaultApproval = defaults.approvers() == null && defaults.breakGlass() == null ? null
+                : new ApprovalSpec(defaults.approvers(), orOne(defaults.minApprovals()), duration(defaults.timeout(), "defaults"),
+                defaults.breakGlass());
+        return new Policy(rules, defaults.action() == null ? Action.ALLOW : action(defaults.action(), "defaults.action"),
+                perConnection, defaults.highRisk() == null ? Action.BLOCK : action(defaults.highRisk(), "defaults.highRisk"),
+                defaultApproval, sha256(yaml));
+    }
+
+    private static Rule rule(RuleDocument doc) {
+        String where = "rule " + (doc.name() == null ? "(unnamed)" : doc.name());
+        Action action = action(doc.action(), where);
+        ApprovalSpec approval = action != Action.APPROVE ? null
+                : new ApprovalSpec(doc.approvers(), orOne(doc.minApprovals()), duration(doc.timeout(), where), doc.breakGlass());
+        if (action != Action.APPROVE && (doc.approvers() != null || doc.minApprovals() != null)) {
+            throw new PolicyException(where + ": approvers only apply to action approve");
+        }
+        List<StatementClass> classes = new ArrayList<>();
+        for (String name : doc.classes() == null ? List.<String>of() : doc.classes()) {
+            classes.add(statementClass(name, where));
+        }
+        Pattern command = null;
+        if (doc.command() != null) {
+            try {
+                command = Pattern.compile(doc.command(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+            } catch (PatternSyntaxException e) {
+                throw new PolicyException(where + ": command is not a valid regular expression: " + e.getDescription());
+            }
+        }
+        return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
+                classes, doc.tables(), command, action, doc.reason(), approval);
+    }
+
+    private static Action action(String value, String where) {
+        if (value == null) {
+            throw new PolicyException(where + ": action is required (allow, approve or block)");
+        }
+        try {
+            return Action.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(where + ": unknown action '" + value + "' (allow, approve or block)");
+        }
+    }
+
+    private static StatementClass statementClass(String value, String where) {
+        try {
+            return StatementClass.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_').replace(' ', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(where + ": unknown statement class '" + value + "' (read, write, bulk_write, ddl,"
+                    + " privilege, dangerous_admin, transaction, session, unknown)");
+        }
+    }
+
+    /** {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT10M}). */
+    static Duration duration(String value, String where) {
+        if (value == null) {
+            return null;
+        }
+        var matcher = DURATION.matcher(value.trim());
+        if (matcher.matches()) {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw new PolicyException(where + ": '" + value + "' is not a duration (e.g. 30s, 10m, 2h)");
+        }
+    }
+
+    /** The document's SHA-256, also for documents that do not parse (recorded when a reload is rejected). */
+    public static String documentHash(String yaml) {
+        return sha256(yaml);
+    }
+
+    private static int orOne(Integer value) {
+        return value == null ? 1 : value;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
