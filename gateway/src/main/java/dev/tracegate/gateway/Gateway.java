@@ -1,65 +1,130 @@
 package dev.tracegate.gateway;
 
 import dev.tracegate.gateway.api.ApiServer;
+import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.evidence.CheckpointService;
+import dev.tracegate.gateway.evidence.CheckpointSink;
+import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.guard.PolicyFileWatcher;
 import dev.tracegate.gateway.identity.ApiKeyVerifier;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresListener;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.tls.GatewayTls;
+import dev.tracegate.ledger.note.LogKeyPair;
+import dev.tracegate.ledger.note.NoteException;
+import dev.tracegate.policy.rules.Policy;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running gateway: store, evidence log, identity, the PostgreSQL listener and the API, started
- * in dependency order and stopped in reverse, so the last sessions' events reach the log.
+ * A running gateway: store, evidence log, checkpoints, policy, identity, the PostgreSQL listener
+ * and the API, started in dependency order and stopped in reverse, so the last sessions' events
+ * reach the log and a final checkpoint covers them.
  */
 public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
-    private final Store store;
+    private final Deque<AutoCloseable> running;
     private final EvidenceLog evidence;
+    private final CheckpointService checkpoints;
+    private final Guard guard;
     private final PostgresListener postgres;
     private final ApiServer api;
 
-    private Gateway(GatewayConfig config, Store store, EvidenceLog evidence, PostgresListener postgres, ApiServer api) {
+    private Gateway(GatewayConfig config, Deque<AutoCloseable> running, EvidenceLog evidence, CheckpointService checkpoints,
+                    Guard guard, PostgresListener postgres, ApiServer api) {
         this.config = config;
-        this.store = store;
+        this.running = running;
         this.evidence = evidence;
+        this.checkpoints = checkpoints;
+        this.guard = guard;
         this.postgres = postgres;
         this.api = api;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
         Files.createDirectories(config.dataPath());
-        GatewayTls tls = GatewayTls.load(config.tls(), config.dataPath());
-        IdentityVerifier identities = new ApiKeyVerifier(config.identities().apiKeys());
-        Store store = Store.open(config.store(), config.dataPath());
-        EvidenceLog evidence = null;
-        PostgresListener postgres = null;
+        Deque<AutoCloseable> running = new ArrayDeque<>();
         try {
-            evidence = new EvidenceLog(store,
-                    store.embedded() ? config.dataPath().resolve("evidence-journal") : null, config.evidence().fsync());
-            postgres = new PostgresListener(config.listeners().postgres(), tls, identities,
-                    name -> config.connection(name).orElse(null), evidence, config.maxMessageBytes());
-            ApiServer api = new ApiServer(config.listeners().api(), identities, new SessionQueries(evidence), evidence);
+            GatewayTls tls = GatewayTls.load(config.tls(), config.dataPath());
+            IdentityVerifier identities = new ApiKeyVerifier(config.identities().apiKeys());
+            Store store = started(running, Store.open(config.store(), config.dataPath()));
+            EvidenceLog evidence = started(running, new EvidenceLog(store,
+                    store.embedded() ? config.dataPath().resolve("evidence-journal") : null, config.evidence().fsync()));
+            List<CheckpointSink> sinks = new ArrayList<>();
+            Optional<String> published = Optional.empty();
+            if (config.evidence().publishDirectory() != null) {
+                DirectoryCheckpointSink directory = new DirectoryCheckpointSink(Path.of(config.evidence().publishDirectory()));
+                published = directory.latest();
+                sinks.add(directory);
+            }
+            CheckpointService checkpoints = started(running, new CheckpointService(evidence, config.evidence().origin(),
+                    logKey(config), sinks, config.evidence().checkpointIntervalSeconds()));
+            checkpoints.verifyStoreAgainst(published);
+            Guard guard = new Guard(Policy.permissive());
+            if (config.policyFile() != null) {
+                started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, 2));
+            }
+            PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
+                    name -> config.connection(name).orElse(null), evidence, guard, config.maxMessageBytes()));
+            ApiServer api = started(running, new ApiServer(config.listeners().api(), identities, new SessionQueries(evidence),
+                    evidence, checkpoints));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
-            return new Gateway(config, store, evidence, postgres, api);
+            return new Gateway(config, running, evidence, checkpoints, guard, postgres, api);
         } catch (IOException | RuntimeException e) {
-            if (postgres != null) {
-                postgres.close();
-            }
-            if (evidence != null) {
-                evidence.close();
-            }
-            store.close();
+            closeAll(running);
             throw e;
+        }
+    }
+
+    /** The checkpoint signing key: configured, or generated once under the data directory. */
+    private static LogKeyPair logKey(GatewayConfig config) throws IOException {
+        try {
+            if (config.evidence().signingKey() != null) {
+                return LogKeyPair.parsePrivateKey(config.evidence().signingKey().resolve().strip());
+            }
+            Path keys = Files.createDirectories(config.dataPath().resolve("keys"));
+            Path privateKey = keys.resolve("log.key");
+            if (!Files.exists(privateKey)) {
+                LogKeyPair generated = LogKeyPair.generate(config.evidence().origin());
+                generated.savePrivateKey(privateKey);
+                generated.savePublicKey(keys.resolve("log.pub"));
+                return generated;
+            }
+            return LogKeyPair.load(privateKey);
+        } catch (NoteException e) {
+            throw new ConfigException("the evidence signing key is not valid: " + e.getMessage());
+        }
+    }
+
+    private static <T extends AutoCloseable> T started(Deque<AutoCloseable> running, T component) {
+        running.push(component);
+        return component;
+    }
+
+    private static void closeAll(Deque<AutoCloseable> running) {
+        while (!running.isEmpty()) {
+            AutoCloseable component = running.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("{} did not stop cleanly: {}", component.getClass().getSimpleName(), e.toString());
+            }
         }
     }
 
@@ -79,16 +144,22 @@ public final class Gateway implements AutoCloseable {
         return evidence;
     }
 
-    public Store store() {
-        return store;
+    public CheckpointService checkpoints() {
+        return checkpoints;
     }
 
+    public Guard guard() {
+        return guard;
+    }
+
+    public Store store() {
+        return evidence.store();
+    }
+
+    /** Stops listening, lets sessions record their end, signs a final checkpoint, closes the store. */
     @Override
     public void close() {
-        api.close();
-        postgres.close();
-        evidence.close();
-        store.close();
+        closeAll(running);
         LOG.info("gateway stopped");
     }
 }

@@ -42,6 +42,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts with the standard connections plus {@code extra}. */
     public static TestGateway start(List<ConnectionConfig> extra) {
+        return start(extra, null);
+    }
+
+    /** Starts with the standard connections plus {@code extra}, under the given policy document (null: none). */
+    public static TestGateway start(List<ConnectionConfig> extra, String policyYaml) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -59,7 +64,7 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
-                    connections, 1024 * 1024);
+                    connections, 1024 * 1024, policyYaml == null ? null : policyFile(dataDir, policyYaml));
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -102,6 +107,12 @@ public final class TestGateway implements AutoCloseable {
     /** A libpq URI for psql and pgbench. */
     public String libpqUri(String connection) {
         return "postgresql://alice:" + ALICE_TOKEN + "@127.0.0.1:" + port() + "/" + connection + "?sslmode=require";
+    }
+
+    private static String policyFile(Path dataDir, String yaml) throws IOException {
+        Path file = dataDir.resolve("policy.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return file.toString();
     }
 
     private static SecretReference secret(Path dir, String name, String value) throws IOException {

@@ -136,7 +136,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 new EvidenceConfig("tracegate.demo/log", null, 0, null, false),
                 new IdentitiesConfig(keys),
                 List.of(shop),
-                0);
+                0,
+                null);
     }
 
     /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */

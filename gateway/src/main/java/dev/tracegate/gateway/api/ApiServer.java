@@ -2,6 +2,7 @@ package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
@@ -27,7 +28,8 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public ApiServer(ListenerConfig config, IdentityVerifier identities, SessionQueries sessions, EvidenceLog evidence) {
+    public ApiServer(ListenerConfig config, IdentityVerifier identities, SessionQueries sessions, EvidenceLog evidence,
+                     CheckpointService checkpoints) {
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
@@ -35,6 +37,11 @@ public final class ApiServer implements AutoCloseable {
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
+            javalin.routes.get("/api/evidence", ctx -> evidenceStatus(ctx, evidence, checkpoints));
+            javalin.routes.post("/api/evidence/checkpoints", ctx -> {
+                requireReadAll(ctx);
+                ctx.status(HttpStatus.CREATED).result(checkpoints.signNow().note()).contentType("text/plain; charset=utf-8");
+            });
             javalin.routes.exception(ApiException.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.getMessage())));
         });
@@ -74,6 +81,23 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(HttpStatus.NOT_FOUND, "no session " + ctx.pathParam("id"));
         }
         ctx.json(Map.of("id", ctx.pathParam("id"), "events", events));
+    }
+
+    private static void evidenceStatus(Context ctx, EvidenceLog evidence, CheckpointService checkpoints) {
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("size", evidence.size());
+        status.put("verifier_key", checkpoints.verifierKey().format());
+        checkpoints.latest().ifPresent(latest -> {
+            status.put("checkpoint_size", latest.checkpoint().size());
+            status.put("checkpoint", latest.note());
+        });
+        ctx.json(status);
+    }
+
+    private static void requireReadAll(Context ctx) {
+        if (!readsAll(ctx.attribute(IDENTITY))) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "only admins and auditors may do this");
+        }
     }
 
     private static boolean readsAll(Identity caller) {

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param identities      who may authenticate
  * @param connections     the targets
  * @param maxMessageBytes largest client message the gateway accepts (bigger ones close the session)
+ * @param policyFile      the policy (docs/policy.md), reloaded when it changes; absent: allow all but high risk
  */
 public record GatewayConfig(
         String dataDir,
@@ -24,7 +25,8 @@ public record GatewayConfig(
         EvidenceConfig evidence,
         IdentitiesConfig identities,
         List<ConnectionConfig> connections,
-        int maxMessageBytes) {
+        int maxMessageBytes,
+        String policyFile) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 

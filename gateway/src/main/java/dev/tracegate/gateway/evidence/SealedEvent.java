@@ -2,7 +2,7 @@ package dev.tracegate.gateway.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracegate.ledger.Jcs;
+import dev.tracegate.ledger.jcs.Jcs;
 import java.io.IOException;
 import java.time.Instant;
 

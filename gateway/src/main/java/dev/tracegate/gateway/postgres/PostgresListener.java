@@ -36,8 +36,8 @@ public final class PostgresListener implements AutoCloseable {
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
-                            Function<String, ConnectionConfig> connections, EvidenceLog evidence, int maxMessageBytes)
-            throws IOException {
+                            Function<String, ConnectionConfig> connections, EvidenceLog evidence,
+                            dev.tracegate.gateway.guard.Guard guard, int maxMessageBytes) throws IOException {
         this.context = new Context(tls, identities, connections, evidence, new PostgresUpstreamConnector(),
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback());
         this.server = new ServerSocket();

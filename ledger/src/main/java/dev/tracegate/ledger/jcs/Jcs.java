@@ -18,8 +18,9 @@ import java.util.Map;
  * RFC 8785 JSON Canonicalization Scheme.
  *
  * <p>Numbers follow the I-JSON model of RFC 8785: every number is an IEEE-754 double. An integer
- * that a double cannot hold exactly (beyond 2^53 and not a multiple of the spacing there) is
- * rejected rather than silently rounded, because evidence must never change the value it records.
+ * literal whose canonical form would denote a different integer (9007199254740993 would become
+ * 9007199254740992) is rejected rather than silently rounded, because evidence must never change
+ * the value it records. Fractions are rounded to the nearest double as the RFC prescribes.
  */
 public final class Jcs {
     private static final long MAX_EXACT_INTEGER = 1L << 53;
@@ -171,9 +172,14 @@ public final class Jcs {
             return value.toString(); // every integer up to 2^53 needs all its digits: same as ECMAScript
         }
         double d = value.doubleValue();
-        if (!Double.isFinite(d) || !new BigDecimal(d).toBigIntegerExact().equals(value)) {
-            throw new JcsException("integer " + value + " is not exactly representable as an IEEE-754 double");
+        String canonical = EcmaNumber.format(d);
+        // Beyond 2^53 the canonical digits are those of the nearest double, padded with zeros. Accept
+        // the integer only if those digits still denote it (295147905179352830000, 1e+30), so that no
+        // written integer silently turns into a different one.
+        if (!Double.isFinite(d) || new BigDecimal(canonical).compareTo(new BigDecimal(value)) != 0) {
+            throw new JcsException("integer " + value + " is not exactly representable as an IEEE-754 double (it would become "
+                    + canonical + ")");
         }
-        return EcmaNumber.format(d);
+        return canonical;
     }
 }

@@ -1,0 +1,72 @@
+package dev.tracegate.ledger;
+
+import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.VerificationReport;
+import dev.tracegate.ledger.note.NoteException;
+import dev.tracegate.ledger.note.VerifierKey;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Standalone bundle verifier for auditors:
+ * {@code java -cp tracegate-ledger.jar:jackson-*.jar dev.tracegate.ledger.VerifyCommand BUNDLE [--key KEYLINE|FILE]}.
+ * Prints one line per verification step and a final VERIFIED or FAILED line; exits 0 when the
+ * bundle verifies, 1 when it does not, 2 on wrong usage.
+ */
+public final class VerifyCommand {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    private static final String USAGE_TEXT = "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE]";
+
+    private VerifyCommand() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Path bundle = null;
+        Optional<VerifierKey> key = Optional.empty();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--key") && i + 1 < args.length) {
+                try {
+                    key = Optional.of(readKey(args[++i]));
+                } catch (NoteException | IOException e) {
+                    err.println("cannot use --key " + args[i] + ": " + e.getMessage());
+                    return USAGE;
+                }
+            } else if (bundle == null && !args[i].startsWith("--")) {
+                bundle = Path.of(args[i]);
+            } else {
+                err.println(USAGE_TEXT);
+                return USAGE;
+            }
+        }
+        if (bundle == null) {
+            err.println(USAGE_TEXT);
+            return USAGE;
+        }
+        VerificationReport report = BundleVerifier.verify(bundle, key);
+        report.results().forEach(line -> out.println("ok  " + line));
+        out.println(report.summary());
+        return report.ok() ? OK : FAILED;
+    }
+
+    /** A verifier key line, or a file whose first non-empty line is one. */
+    private static VerifierKey readKey(String argument) throws NoteException, IOException {
+        Path file = Path.of(argument);
+        if (!argument.contains("+") || Files.isRegularFile(file)) {
+            String firstLine = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.isBlank()).findFirst()
+                    .orElseThrow(() -> new NoteException(NoteException.Reason.MALFORMED, "key file is empty"));
+            return VerifierKey.parse(firstLine);
+        }
+        return VerifierKey.parse(argument);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tracegate.ledger.bundle;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of verifying a bundle: one result line per step that passed, and if verification
+ * failed, the first failing item.
+ *
+ * @param treeSize the checkpoint's tree size, or -1 if verification stopped before reading it
+ * @param blobsAbsent referenced blobs not in the bundle (allowed: blobs may be deleted at the end
+ *     of their retention while the leaf keeps committing to their hash)
+ * @param verifierKey the key line the checkpoint signature was checked with, once known
+ */
+public record VerificationReport(
+        boolean ok,
+        long treeSize,
+        long eventsChecked,
+        long blobsChecked,
+        long blobsAbsent,
+        long consistencyProofsChecked,
+        Optional<KeySource> keySource,
+        Optional<String> verifierKey,
+        List<String> results,
+        Optional<VerificationFailure> failure) {
+
+    public VerificationReport {
+        results = List.copyOf(results);
+    }
+
+    /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
+    public String summary() {
+        if (ok) {
+            return "VERIFIED " + eventsChecked + " event(s) against the checkpoint at tree size " + treeSize
+                    + (keySource.orElse(null) == KeySource.BUNDLE_KEY
+                            ? " (signature checked with the bundle's own key only; compare it with the published log key)"
+                            : " (signature checked with the trusted key)");
+        }
+        return "FAILED " + failure.map(VerificationFailure::describe).orElse("unknown failure");
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tracegate.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
+import dev.tracegate.ledger.jcs.Jcs;
+import dev.tracegate.ledger.merkle.MemoryTree;
+import dev.tracegate.ledger.note.Checkpoint;
+import dev.tracegate.ledger.note.LogKeyPair;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VerifyCommandTest {
+    @TempDir
+    Path dir;
+
+    private final LogKeyPair key = LogKeyPair.generate("tracegate.example.com/cli");
+    private Path bundle;
+
+    @BeforeEach
+    void writeBundle() throws IOException {
+        MemoryTree tree = new MemoryTree();
+        List<byte[]> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"type\":\"command\",\"detail\":{}}").getBytes(StandardCharsets.UTF_8));
+            events.add(event);
+            tree.appendLeaf(event);
+        }
+        bundle = dir.resolve("bundle.zip");
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(bundle)) {
+            for (byte[] event : events) {
+                writer.addEvent(event);
+            }
+            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 5, tree.root())), key.verifierKey().format());
+        }
+    }
+
+    @Test
+    void printsOneLinePerStepAndExitsZeroWhenVerified() throws IOException {
+        Output out = run(bundle.toString());
+        assertThat(out.code).isEqualTo(VerifyCommand.OK);
+        assertThat(out.stdout.lines().toList()).hasSize(5)
+                .allMatch(line -> line.startsWith("ok  ") || line.startsWith("VERIFIED"));
+        assertThat(out.stdout).contains("VERIFIED 5 event(s)", "bundle's own key");
+
+        assertThat(run(bundle.toString(), "--key", key.verifierKey().format()).stdout).contains("(the trusted key)");
+        key.savePublicKey(dir.resolve("log.pub"));
+        assertThat(run(bundle.toString(), "--key", dir.resolve("log.pub").toString()).code).isEqualTo(VerifyCommand.OK);
+    }
+
+    @Test
+    void exitsOneAndNamesTheFailureWithAnotherKey() {
+        Output out = run(bundle.toString(), "--key", LogKeyPair.generate("tracegate.example.com/cli").verifierKey().format());
+        assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(out.stdout).contains("ok  manifest").containsPattern("(?m)^FAILED checkpoint: note is not signed by ");
+    }
+
+    @Test
+    void exitsTwoOnWrongUsage() {
+        assertThat(run().code).isEqualTo(VerifyCommand.USAGE);
+        assertThat(run(bundle.toString(), "--frobnicate").code).isEqualTo(VerifyCommand.USAGE);
+        Output badKey = run(bundle.toString(), "--key", "not+a+key");
+        assertThat(badKey.code).isEqualTo(VerifyCommand.USAGE);
+        assertThat(badKey.stderr).contains("cannot use --key");
+    }
+
+    @Test
+    void runsStandaloneWithOnlyTheLedgerAndJackson() throws Exception {
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.endsWith(Path.of("target", "classes").toString()) || entry.contains("jackson"))
+                .collect(Collectors.joining(File.pathSeparator));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process process = new ProcessBuilder(java.toString(), "-cp", classpath, VerifyCommand.class.getName(), bundle.toString(),
+                "--key", key.verifierKey().format()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("VERIFIED 5 event(s)");
+
+        Files.write(bundle, Arrays.copyOf(Files.readAllBytes(bundle), 100));
+        Process broken = new ProcessBuilder(java.toString(), "-cp", classpath, VerifyCommand.class.getName(), bundle.toString())
+                .redirectErrorStream(true).start();
+        String brokenOutput = new String(broken.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(broken.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(broken.exitValue()).as(brokenOutput).isEqualTo(1);
+        assertThat(brokenOutput).startsWith("FAILED " + bundle + ": cannot read the bundle: neither a bundle directory nor a readable zip file");
+    }
+
+    private record Output(int code, String stdout, String stderr) {}
+
+    private static Output run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = VerifyCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}
