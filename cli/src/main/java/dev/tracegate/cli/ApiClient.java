@@ -40,29 +40,46 @@ final class ApiClient {
     }
 
     JsonNode get(String path, Map<String, String> query) throws IOException {
+        HttpResponse<String> response = send(request(path, query).header("Accept", "application/json").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("gateway answered " + response.statusCode() + ": " + body.path("error").asText(response.body()));
+        }
+        return body;
+    }
+
+    /** A binary download (an evidence bundle), streamed. */
+    java.io.InputStream download(String path, Map<String, String> query) throws IOException {
+        HttpResponse<java.io.InputStream> response = send(request(path, query).timeout(Duration.ofHours(1)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() >= 400) {
+            try (java.io.InputStream body = response.body()) {
+                JsonNode error = JSON.readTree(body);
+                throw new CliException("gateway answered " + response.statusCode() + ": " + error.path("error").asText());
+            }
+        }
+        return response.body();
+    }
+
+    private HttpRequest.Builder request(String path, Map<String, String> query) {
         String params = query.entrySet().stream()
                 .filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        URI uri = URI.create(server + path + (params.isEmpty() ? "" : "?" + params));
-        HttpRequest request = HttpRequest.newBuilder(uri)
+        return HttpRequest.newBuilder(URI.create(server + path + (params.isEmpty() ? "" : "?" + params)))
                 .header("Authorization", "Bearer " + token)
-                .header("Accept", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .GET().build();
-        HttpResponse<String> response;
+                .timeout(Duration.ofSeconds(60));
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new CliException("cannot reach the gateway at " + server + ": is it running?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
-        JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
-        if (response.statusCode() >= 400) {
-            throw new CliException("gateway answered " + response.statusCode() + ": " + body.path("error").asText(response.body()));
-        }
-        return body;
     }
 }

@@ -6,6 +6,7 @@ import dev.tracegate.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,26 @@ class DemoTest {
                     .contains("SELECT count(*) FROM customers; SELECT count(*) FROM orders")
                     .contains("SELECT 1, SELECT 1")
                     .doesNotContain(postgres.group(2));
+
+            Path bundle = dataDir.resolve("bundle");
+            cli("evidence", "export", "--out", bundle.toString(), "--server", api.group(1), "--token", api.group(2));
+            Path logKey = dataDir.resolve("gateway").resolve("keys").resolve("log.pub");
+            String verified = cli("evidence", "verify", bundle.toString(), "--key", logKey.toString());
+            assertThat(verified).contains("VERIFIED").contains("trusted key");
+
+            Path events = bundle.resolve("events.jsonl");
+            byte[] bytes = Files.readAllBytes(events);
+            bytes[bytes.length / 2] ^= 0x01;
+            Files.write(events, bytes);
+            PrintStream original = System.out;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                assertThat(Main.run("evidence", "verify", bundle.toString(), "--key", logKey.toString())).isEqualTo(1);
+            } finally {
+                System.setOut(original);
+            }
+            assertThat(captured.toString(StandardCharsets.UTF_8)).contains("FAILED").contains("events.jsonl");
         }
     }
 

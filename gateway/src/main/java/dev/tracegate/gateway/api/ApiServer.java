@@ -3,7 +3,9 @@ package dev.tracegate.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.CheckpointService;
+import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.ExportFilter;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
@@ -38,6 +40,7 @@ public final class ApiServer implements AutoCloseable {
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
             javalin.routes.get("/api/evidence", ctx -> evidenceStatus(ctx, evidence, checkpoints));
+            javalin.routes.get("/api/evidence/export", ctx -> export(ctx, new EvidenceExporter(evidence, checkpoints)));
             javalin.routes.post("/api/evidence/checkpoints", ctx -> {
                 requireReadAll(ctx);
                 ctx.status(HttpStatus.CREATED).result(checkpoints.signNow().note()).contentType("text/plain; charset=utf-8");
@@ -92,6 +95,32 @@ public final class ApiServer implements AutoCloseable {
             status.put("checkpoint", latest.note());
         });
         ctx.json(status);
+    }
+
+    /** Streams a zip bundle; see docs/evidence.md. Admins and auditors only. */
+    private static void export(Context ctx, EvidenceExporter exporter) throws java.io.IOException {
+        requireReadAll(ctx);
+        ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), ctx.queryParam("user"),
+                ctx.queryParam("connection"), ctx.queryParam("session"), ctx.queryParam("trace"));
+        java.nio.file.Path zip = java.nio.file.Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
+        EvidenceExporter.Summary summary = exporter.export(filter, zip);
+        ctx.header("X-Tracegate-Events", Long.toString(summary.events()));
+        ctx.header("X-Tracegate-Tree-Size", Long.toString(summary.treeSize()));
+        ctx.contentType("application/zip");
+        // Streamed from disk, and the file disappears once sent: bundles can be large.
+        ctx.result(java.nio.file.Files.newInputStream(zip, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE));
+    }
+
+    private static java.time.Instant instant(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, name + " must be an RFC 3339 time such as 2026-11-22T10:00:00Z");
+        }
     }
 
     private static void requireReadAll(Context ctx) {

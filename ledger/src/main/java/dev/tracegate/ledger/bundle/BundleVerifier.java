@@ -61,7 +61,7 @@ public final class BundleVerifier {
 
     /** Thrown inside a run to stop at the first failure. */
     private static final class Failed extends Exception {
-        final VerificationFailure failure;
+        final transient VerificationFailure failure;
 
         Failed(VerificationFailure failure) {
             super(failure.describe(), null, false, false);

@@ -51,6 +51,23 @@ class JcsTest {
     }
 
     @Test
+    void randomDoublesPrintShortestAndReadBackExactly() {
+        java.util.Random random = new java.util.Random(8785);
+        for (int i = 0; i < 50_000; i++) {
+            double value = Double.longBitsToDouble(random.nextLong());
+            if (!Double.isFinite(value)) {
+                continue;
+            }
+            String printed = Jcs.canonicalString(DoubleNode.valueOf(value));
+            assertThat(Double.parseDouble(printed)).as(printed).isEqualTo(value == 0 ? 0.0 : value);
+            String digits = new java.math.BigDecimal(printed).unscaledValue().abs().toString().replaceAll("0+$", "");
+            String javaDigits = new java.math.BigDecimal(Double.toString(Math.abs(value))).unscaledValue().toString().replaceAll("0+$", "");
+            assertThat(digits.length()).as("no longer than Java's shortest for %s", printed).isLessThanOrEqualTo(javaDigits.length());
+            assertThat(Jcs.isCanonical(("[" + printed + "]").getBytes(StandardCharsets.UTF_8))).as(printed).isTrue();
+        }
+    }
+
+    @Test
     void nonFiniteNumbersAreRejected() {
         for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
             assertThatThrownBy(() -> Jcs.canonicalize(DoubleNode.valueOf(bad)))

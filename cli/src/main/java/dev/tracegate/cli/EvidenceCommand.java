@@ -1,0 +1,128 @@
+package dev.tracegate.cli;
+
+import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.VerificationReport;
+import dev.tracegate.ledger.note.NoteException;
+import dev.tracegate.ledger.note.VerifierKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tracegate evidence export|verify}: bundles for auditors, and their offline check. */
+@Command(name = "evidence", mixinStandardHelpOptions = true, description = "Export and verify evidence bundles.",
+        subcommands = {EvidenceCommand.Export.class, EvidenceCommand.Verify.class})
+final class EvidenceCommand {
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export a signed bundle from a running gateway (admins and auditors).")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        SessionsCommand.Server server = new SessionsCommand.Server();
+
+        @Option(names = "--out", required = true, description = "a directory to create, or a FILE.zip")
+        Path out;
+
+        @Option(names = "--from", description = "events at or after this RFC 3339 time")
+        String from;
+
+        @Option(names = "--to", description = "events before this RFC 3339 time")
+        String to;
+
+        @Option(names = "--user", description = "events of this subject, e.g. apikey:analyst")
+        String user;
+
+        @Option(names = "--connection", description = "events on this connection")
+        String connection;
+
+        @Option(names = "--session", description = "events of this session")
+        String session;
+
+        @Option(names = "--trace", description = "events of this W3C trace id")
+        String trace;
+
+        @Override
+        public Integer call() throws IOException {
+            if (Files.exists(out)) {
+                throw new CliException(out + " already exists; choose a new path");
+            }
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("from", from);
+            query.put("to", to);
+            query.put("user", user);
+            query.put("connection", connection);
+            query.put("session", session);
+            query.put("trace", trace);
+            System.err.println("exporting ...");
+            try (InputStream zip = server.client().download("/api/evidence/export", query)) {
+                if (out.getFileName().toString().endsWith(".zip")) {
+                    Files.copy(zip, out);
+                } else {
+                    unzip(zip, out);
+                }
+            }
+            System.out.println("wrote " + out + "; check it with: tracegate evidence verify " + out);
+            return 0;
+        }
+
+        private static void unzip(InputStream zip, Path directory) throws IOException {
+            Files.createDirectories(directory);
+            try (ZipInputStream in = new ZipInputStream(zip)) {
+                for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                    Path target = directory.resolve(entry.getName()).normalize();
+                    if (!target.startsWith(directory)) {
+                        throw new CliException("the bundle holds a path outside its directory: " + entry.getName());
+                    }
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Verify a bundle offline: manifest, checkpoint signature, every event and proof, blobs.")
+    static final class Verify implements Callable<Integer> {
+        @Parameters(index = "0", description = "bundle directory or .zip")
+        Path bundle;
+
+        @Option(names = "--key", description = "the log's verifier key line, or a file holding it (recommended:"
+                + " otherwise the bundle's own key is used and only self-consistency is proven)")
+        String key;
+
+        @Override
+        public Integer call() throws IOException {
+            if (!Files.exists(bundle)) {
+                throw new CliException("no bundle at " + bundle);
+            }
+            Optional<VerifierKey> trusted = Optional.empty();
+            if (key != null) {
+                String line = Files.isRegularFile(Path.of(key)) ? Files.readString(Path.of(key), StandardCharsets.UTF_8).strip() : key;
+                try {
+                    trusted = Optional.of(VerifierKey.parse(line));
+                } catch (NoteException e) {
+                    throw new CliException("--key is not a verifier key line: " + e.getMessage());
+                }
+            }
+            VerificationReport report = BundleVerifier.verify(bundle, trusted);
+            report.results().forEach(System.out::println);
+            System.out.println(report.summary());
+            return report.ok() ? 0 : 1;
+        }
+    }
+}
