@@ -1,7 +1,9 @@
 package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
+import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.MerkleTree;
 import dev.tracegate.ledger.merkle.ProofException;
 import dev.tracegate.ledger.note.Checkpoint;
@@ -119,8 +121,9 @@ public final class CheckpointService implements AutoCloseable {
 
     /**
      * The start-up check: the store must still contain the tree of the last checkpoint that was
-     * signed (from the store, or a newer one from a sink outside it). A truncated or rewritten
-     * log is refused with a description of what was found.
+     * signed (from the store, or a newer one from a sink outside it). Every stored event is
+     * rehashed, so this costs one pass over the log (about a second per million events). A
+     * truncated or rewritten log is refused with a description of what was found.
      */
     public void verifyStoreAgainst(Optional<String> publishedNote) {
         Optional<Checkpoint> published = publishedNote.map(note -> {
@@ -145,14 +148,33 @@ public final class CheckpointService implements AutoCloseable {
                 throw new StoreException("the evidence log holds " + size + " events but checkpoint " + expected.size()
                         + " was signed earlier: events were deleted; refusing to start");
             }
-            byte[] root = MerkleTree.rootFrom(hashes, expected.size());
-            if (!Arrays.equals(root, expected.rootHash())) {
+            byte[] subtreeRoot = MerkleTree.rootFrom(hashes, expected.size());
+            byte[] leafRoot = rootFromLeaves(connection, expected.size());
+            if (!Arrays.equals(subtreeRoot, expected.rootHash()) || !Arrays.equals(leafRoot, expected.rootHash())) {
                 throw new StoreException("the first " + expected.size() + " events of the evidence log no longer match"
                         + " the signed checkpoint of that size: the log was rewritten; refusing to start");
             }
         } catch (SQLException e) {
             throw new StoreException("cannot check the evidence log against its checkpoint", e);
         }
+    }
+
+    /** Rehashes every stored event: a rewritten event changes this root even if the hash tables were left alone. */
+    private static byte[] rootFromLeaves(Connection connection, long size) throws SQLException {
+        CompactRange range = CompactRange.empty();
+        try (PreparedStatement select = connection.prepareStatement("SELECT idx, leaf FROM evidence_event WHERE idx < ? ORDER BY idx")) {
+            select.setLong(1, size);
+            select.setFetchSize(1000);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getLong(1) != range.size()) {
+                        throw new StoreException("evidence event " + range.size() + " is missing from the store; refusing to start");
+                    }
+                    range.append(MerkleHashes.leafHash(rs.getBytes(2)));
+                }
+            }
+        }
+        return range.root();
     }
 
     private Optional<SignedCheckpoint> readLatest() {
