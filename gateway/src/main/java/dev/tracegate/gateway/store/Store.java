@@ -28,6 +28,8 @@ public final class Store implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tracegate-store");
         hikari.setMaximumPoolSize(8);
+        // Fail fast: a command waits for its evidence, so a store that is gone must surface as an error.
+        hikari.setConnectionTimeout(5_000);
         Map<String, String> placeholders;
         if (config.embedded()) {
             Path file = config.path() != null ? Path.of(config.path()) : dataDir.resolve("store").resolve("tracegate");

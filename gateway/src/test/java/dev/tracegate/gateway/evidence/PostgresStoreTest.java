@@ -1,0 +1,135 @@
+package dev.tracegate.gateway.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.gateway.Gateway;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.config.ApiKeyConfig;
+import dev.tracegate.gateway.config.EvidenceConfig;
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.IdentitiesConfig;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.store.Store;
+import dev.tracegate.ledger.merkle.MerkleHashes;
+import dev.tracegate.ledger.merkle.MerkleTree;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The evidence log on a shared PostgreSQL store: the same migrations as H2, several writers
+ * extending one consistent log, and commands refused when the store cannot be written.
+ */
+class PostgresStoreTest {
+
+    private static final Identity WRITER = new Identity("tracegate", "writer", "writer", null, List.of(), "service");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoGatewayNodesAppendOneConsistentLog() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig config = storeConfig(storeDb);
+            try (Store nodeA = Store.open(config, dir.resolve("a")); Store nodeB = Store.open(config, dir.resolve("b"));
+                 EvidenceLog logA = new EvidenceLog(nodeA, null, false); EvidenceLog logB = new EvidenceLog(nodeB, null, false)) {
+                List<CompletableFuture<Long>> appended = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    appended.add(logA.append(event("a" + i)));
+                    appended.add(logB.append(event("b" + i)));
+                }
+                for (CompletableFuture<Long> index : appended) {
+                    EvidenceLog.awaitDurable(index);
+                }
+                assertThat(appended.stream().map(CompletableFuture::join).distinct().count()).isEqualTo(1000);
+                try (Connection c = nodeA.dataSource().getConnection(); Statement sql = c.createStatement();
+                     ResultSet rs = sql.executeQuery("SELECT idx, leaf FROM evidence_event ORDER BY idx")) {
+                    List<byte[]> leafHashes = new ArrayList<>();
+                    while (rs.next()) {
+                        assertThat(rs.getLong(1)).isEqualTo(leafHashes.size());
+                        leafHashes.add(MerkleHashes.leafHash(rs.getBytes(2)));
+                    }
+                    assertThat(leafHashes).hasSize(1000);
+                    try (StoredSubtreeHashes subtrees = new StoredSubtreeHashes(c)) {
+                        assertThat(MerkleTree.rootFrom(subtrees, 1000)).isEqualTo(MerkleTree.root(leafHashes));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void commandsAreRefusedWhenTheStoreFails() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS fail_closed (marker text)");
+            sql.execute("GRANT ALL ON fail_closed TO PUBLIC");
+        }
+        EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
+        try (Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
+            Properties props = new Properties();
+            props.setProperty("user", "alice");
+            props.setProperty("password", TestGateway.ALICE_TOKEN);
+            props.setProperty("sslmode", "require");
+            String url = "jdbc:postgresql://127.0.0.1:" + gateway.postgresPort() + "/app";
+            try (Connection c = DriverManager.getConnection(url, props); Statement sql = c.createStatement()) {
+                sql.execute("INSERT INTO fail_closed VALUES ('before')");
+                storeDb.close();
+                assertThatThrownBy(() -> sql.execute("INSERT INTO fail_closed VALUES ('after')"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> {
+                            assertThat(((SQLException) e).getSQLState()).isEqualTo("58000");
+                            assertThat(e.getMessage()).contains("evidence log is unavailable");
+                        });
+            }
+        }
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT marker FROM fail_closed")) {
+            List<String> markers = new ArrayList<>();
+            while (rs.next()) {
+                markers.add(rs.getString(1));
+            }
+            assertThat(markers).containsExactly("before");
+        }
+    }
+
+    private GatewayConfig gatewayConfig(StoreConfig store) throws Exception {
+        Path token = dir.resolve("alice");
+        Files.writeString(token, TestGateway.ALICE_TOKEN);
+        return new GatewayConfig(dir.resolve("gateway").toString(),
+                new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
+                null, store, new EvidenceConfig("tracegate.test/pgstore", null, 0, null, false),
+                new IdentitiesConfig(List.of(new ApiKeyConfig("alice", SecretReference.of("file:" + token), List.of(), "human", null))),
+                List.of(TestGateway.connection("app", TestTarget.TRUST_USER, null)), 0, null);
+    }
+
+    private StoreConfig storeConfig(EmbeddedPostgres storeDb) throws Exception {
+        Path password = dir.resolve("store-password");
+        Files.writeString(password, "unused-with-trust");
+        return new StoreConfig("postgresql", null, "jdbc:postgresql://127.0.0.1:" + storeDb.getPort() + "/postgres",
+                "postgres", SecretReference.of("file:" + password));
+    }
+
+    private static EvidenceEvent event(String note) {
+        var detail = EvidenceEvent.newDetail();
+        detail.put("note", note);
+        return new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, WRITER, null, null, null, detail);
+    }
+}
