@@ -96,7 +96,7 @@ final class ClientMessageRelay {
         switch (frame.type()) {
             case Query.TYPE -> {
                 Query query = Query.decode(frame.body());
-                command(InFlightCommand.Kind.QUERY, new CommandRecord(++sequence, "Query", query.sql(), null, null, null));
+                command(InFlightCommand.Kind.QUERY, new CommandRecord(++sequence, "Query", query.sql(), null, null, null, null, null));
             }
             case Parse.TYPE -> {
                 Parse parse = Parse.decode(frame.body());
@@ -114,7 +114,7 @@ final class ClientMessageRelay {
                 String text = portal == null ? null : portal.text();
                 command(InFlightCommand.Kind.EXECUTE, new CommandRecord(++sequence, "Execute",
                         text == null ? "" : text, portal == null ? null : portal.statement(),
-                        portal == null ? List.of() : portal.parameters(), null));
+                        portal == null ? List.of() : portal.parameters(), null, null, null));
             }
             case Close.TYPE -> {
                 Close close = Close.decode(frame.body());
@@ -130,7 +130,7 @@ final class ClientMessageRelay {
                     args.add(ParameterText.render(call.arguments()[i], isBinary(call.argumentFormats(), i), 0));
                 }
                 command(InFlightCommand.Kind.FUNCTION_CALL, new CommandRecord(++sequence, "FunctionCall",
-                        "function oid " + call.functionOid(), null, args, null));
+                        "function oid " + call.functionOid(), null, args, null, null, null));
             }
             default -> {
                 // Describe, Flush, CopyData, CopyDone, CopyFail and Terminate carry no command.
