@@ -10,7 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,7 +31,7 @@ public final class PostgresListener implements AutoCloseable {
 
     private final ServerSocket server;
     private final Context context;
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
@@ -54,14 +53,15 @@ public final class PostgresListener implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                clients.add(socket);
-                Thread.ofVirtual().name("pg-client-" + socket.getPort()).start(() -> {
+                Thread session = Thread.ofVirtual().name("pg-client-" + socket.getPort()).unstarted(() -> {
                     try {
                         new PostgresSession(socket, context).run();
                     } finally {
                         clients.remove(socket);
                     }
                 });
+                clients.put(socket, session);
+                session.start();
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     LOG.warn("accept failed on port {}: {}", port(), e.getMessage());
@@ -70,7 +70,7 @@ public final class PostgresListener implements AutoCloseable {
         }
     }
 
-    /** Stops accepting and closes every open session. */
+    /** Stops accepting, closes every open session and waits briefly for each to record its end. */
     @Override
     public void close() {
         try {
@@ -78,15 +78,19 @@ public final class PostgresListener implements AutoCloseable {
         } catch (IOException ignored) {
             // Closing is best effort.
         }
-        for (Socket client : clients) {
+        clients.keySet().forEach(client -> {
             try {
                 client.close();
             } catch (IOException ignored) {
                 // Closing is best effort.
             }
-        }
+        });
         try {
             acceptor.join(2_000);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (Thread session : clients.values()) {
+                session.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
