@@ -9,7 +9,7 @@ import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
-import dev.tracegate.gateway.identity.ApiKeyVerifier;
+import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresListener;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -62,8 +62,10 @@ public final class Gateway implements AutoCloseable {
         Deque<AutoCloseable> running = new ArrayDeque<>();
         try {
             GatewayTls tls = GatewayTls.load(config.tls(), config.dataPath());
-            IdentityVerifier identities = new ApiKeyVerifier(config.identities().apiKeys());
             Store store = started(running, Store.open(config.store(), config.dataPath()));
+            GatewayIdentities identityServices = GatewayIdentities.create(config.identities(), store.dataSource(),
+                    config.dataPath());
+            IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
                     store.embedded() ? config.dataPath().resolve("evidence-journal") : null, config.evidence().fsync()));
             List<CheckpointSink> sinks = new ArrayList<>();
@@ -82,8 +84,8 @@ public final class Gateway implements AutoCloseable {
             }
             PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
                     name -> config.connection(name).orElse(null), evidence, guard, config.maxMessageBytes()));
-            ApiServer api = started(running, new ApiServer(config.listeners().api(), identities, new SessionQueries(evidence),
-                    evidence, checkpoints));
+            ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
+                    new SessionQueries(evidence), evidence, checkpoints));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, postgres, api);
         } catch (IOException | RuntimeException e) {

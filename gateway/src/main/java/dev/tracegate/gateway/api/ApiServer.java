@@ -7,6 +7,7 @@ import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -24,18 +25,24 @@ import java.util.Map;
  */
 public final class ApiServer implements AutoCloseable {
 
-    private static final String IDENTITY = "identity";
+    static final String IDENTITY = "identity";
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
 
     private final Javalin app;
 
-    public ApiServer(ListenerConfig config, IdentityVerifier identities, SessionQueries sessions, EvidenceLog evidence,
-                     CheckpointService checkpoints) {
+    public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
+                     EvidenceLog evidence, CheckpointService checkpoints) {
+        IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
-            javalin.routes.before("/api/*", ctx -> authenticate(ctx, identities));
+            javalin.routes.before("/api/*", ctx -> {
+                if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path())) {
+                    authenticate(ctx, identities, evidence);
+                }
+            });
+            IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
@@ -55,7 +62,7 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    private static void authenticate(Context ctx, IdentityVerifier identities) {
+    private static void authenticate(Context ctx, IdentityVerifier identities, EvidenceLog evidence) {
         String header = ctx.header("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>");
@@ -63,8 +70,25 @@ public final class ApiServer implements AutoCloseable {
         try {
             ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
         } catch (AuthenticationException e) {
+            com.fasterxml.jackson.databind.node.ObjectNode detail = dev.tracegate.gateway.evidence.EvidenceEvent.newDetail();
+            detail.put("reason", e.getMessage());
+            detail.put("protocol", "http");
+            detail.put("client", ctx.ip());
+            detail.put("endpoint", ctx.method() + " " + ctx.path());
+            evidence.append(new dev.tracegate.gateway.evidence.EvidenceEvent(java.time.Instant.now(),
+                    dev.tracegate.gateway.evidence.EventType.AUTH_FAILURE,
+                    dev.tracegate.gateway.evidence.EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
+    }
+
+    /** The caller, who must be in {@code group}; 403 otherwise. */
+    static Identity requireGroup(Context ctx, String group) {
+        Identity caller = ctx.attribute(IDENTITY);
+        if (caller == null || !caller.inGroup(group)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "only members of " + group + " may do this");
+        }
+        return caller;
     }
 
     private static void listSessions(Context ctx, SessionQueries sessions) {

@@ -1,0 +1,137 @@
+package dev.tracegate.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
+import dev.tracegate.gateway.identity.GatewayIdentities;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.IssuedGatewayToken;
+import dev.tracegate.gateway.identity.NewServiceAccountKey;
+import dev.tracegate.gateway.identity.TokenExchangeException;
+import dev.tracegate.gateway.identity.TokenExchangeResult;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tokens and service accounts over the API: RFC 8693 token exchange for CI jobs and agents,
+ * short-lived gateway tokens for a signed-in caller, the gateway's public keys, and service-account
+ * keys for administrators. Every change is an {@code admin.action} event; no secret is ever in one.
+ */
+final class IdentityRoutes {
+
+    /** Paths that carry their own credential instead of a bearer token. */
+    static final List<String> PUBLIC_PATHS = List.of("/api/tokens/exchange");
+
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(15);
+
+    private final GatewayIdentities identities;
+    private final EvidenceLog evidence;
+
+    private IdentityRoutes(GatewayIdentities identities, EvidenceLog evidence) {
+        this.identities = identities;
+        this.evidence = evidence;
+    }
+
+    static void register(RoutesConfig routes, GatewayIdentities identities, EvidenceLog evidence) {
+        IdentityRoutes handlers = new IdentityRoutes(identities, evidence);
+        routes.post("/api/tokens/exchange", handlers::exchange);
+        routes.post("/api/tokens", handlers::issue);
+        routes.get("/.well-known/jwks.json", ctx -> ctx.json(identities.publicJwks()));
+        routes.get("/api/service-accounts", handlers::listKeys);
+        routes.post("/api/service-accounts", handlers::createKey);
+        routes.delete("/api/service-accounts/keys/{id}", handlers::revokeKey);
+    }
+
+    private void exchange(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        try {
+            TokenExchangeResult result = identities.tokenExchange().exchange(ctx.formParamMap());
+            ObjectNode detail = EvidenceEvent.newDetail();
+            detail.put("action", "token.exchange");
+            detail.put("token_id", result.tokenId());
+            detail.put("rule", result.rule());
+            detail.put("issued_to", result.issuedTo().subject());
+            detail.put("presented_by", String.valueOf(result.presentedBy()));
+            record(result.issuedTo(), detail);
+            ctx.json(result.responseBody());
+        } catch (TokenExchangeException e) {
+            ObjectNode detail = EvidenceEvent.newDetail();
+            detail.put("reason", e.getMessage());
+            detail.put("protocol", "http");
+            detail.put("endpoint", "/api/tokens/exchange");
+            evidence.append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE, EvidenceEvent.UNAUTHENTICATED, null,
+                    null, null, detail));
+            ctx.status(e.status()).json(e.responseBody());
+        }
+    }
+
+    /** A short-lived gateway token for the caller, e.g. {@code PGPASSWORD=$(tracegate token)}. */
+    private void issue(Context ctx) {
+        Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        Duration lifetime = DEFAULT_TOKEN_LIFETIME;
+        String minutes = ctx.queryParam("minutes");
+        if (minutes != null) {
+            lifetime = Duration.ofMinutes(Long.parseLong(minutes));
+        }
+        IssuedGatewayToken token = identities.tokenIssuer().issue(caller, lifetime);
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("action", "token.issue");
+        detail.put("token_id", token.tokenId());
+        detail.put("expires_at", token.expiresAt().toString());
+        record(caller, detail);
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(Map.of("token", token.token(), "expires_at", token.expiresAt().toString()));
+    }
+
+    private void listKeys(Context ctx) {
+        ApiServer.requireGroup(ctx, "admins");
+        ctx.json(identities.serviceAccounts().list());
+    }
+
+    private void createKey(Context ctx) {
+        Identity caller = ApiServer.requireGroup(ctx, "admins");
+        JsonNode body = ctx.bodyAsClass(JsonNode.class);
+        List<String> groups = body.path("groups").valueStream().map(JsonNode::asText).toList();
+        Duration lifetime = body.hasNonNull("lifetime_days") ? Duration.ofDays(body.get("lifetime_days").asLong()) : null;
+        NewServiceAccountKey request;
+        try {
+            request = new NewServiceAccountKey(body.path("account").asText(null), groups,
+                    body.path("kind").asText("service"), body.path("description").asText(null), lifetime, caller.subject());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        CreatedServiceAccountKey created = identities.serviceAccounts().create(request);
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("action", "service_account.key.create");
+        detail.put("key_id", created.key().id());
+        detail.put("account", created.key().account());
+        record(caller, detail);
+        ctx.status(HttpStatus.CREATED).json(Map.of("key", created.key(), "secret", created.secret(),
+                "note", "the secret is shown once; store it now"));
+    }
+
+    private void revokeKey(Context ctx) {
+        Identity caller = ApiServer.requireGroup(ctx, "admins");
+        String id = ctx.pathParam("id");
+        if (!identities.revokeServiceAccountKey(id, Instant.now())) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "no active key " + id);
+        }
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("action", "service_account.key.revoke");
+        detail.put("key_id", id);
+        record(caller, detail);
+        ctx.json(Map.of("revoked", id));
+    }
+
+    private void record(Identity actor, ObjectNode detail) {
+        evidence.append(new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, actor, null, null, null, detail));
+    }
+}

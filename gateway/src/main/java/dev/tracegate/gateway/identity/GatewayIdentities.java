@@ -1,0 +1,82 @@
+package dev.tracegate.gateway.identity;
+
+import dev.tracegate.gateway.config.IdentitiesConfig;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * The gateway's identity services assembled from the configuration, in one place so
+ * {@code Gateway} wires a single object: the {@link #verifier()} every listener uses, the token
+ * exchange and token issuer the API exposes, and the service-account store.
+ *
+ * <p>Verification order: static keys, run-time service-account keys ({@code tgsa_...}), gateway
+ * tokens (JWTs with the gateway's issuer), then OIDC tokens of the configured issuers.
+ */
+public final class GatewayIdentities {
+
+    private final IdentityVerifier verifier;
+    private final OidcVerifier oidc;
+    private final GatewayTokenSigningKey signingKey;
+    private final GatewayTokenIssuer tokenIssuer;
+    private final TokenExchange tokenExchange;
+    private final ServiceAccountStore serviceAccounts;
+    private final ServiceAccountKeyVerifier serviceAccountKeys;
+
+    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir) {
+        this.oidc = new OidcVerifier(config.oidc());
+        this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
+        this.tokenIssuer = new GatewayTokenIssuer(config.gatewayTokens(), signingKey);
+        this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
+        this.serviceAccounts = new JdbcServiceAccountStore(store);
+        this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts);
+        this.verifier = new CompositeIdentityVerifier(new ApiKeyVerifier(config.apiKeys()), List.of(
+                serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey), oidc));
+    }
+
+    /**
+     * @param config  {@code identities} of the configuration
+     * @param store   the gateway store's data source (service-account keys live there)
+     * @param dataDir where a generated gateway token key is kept
+     */
+    public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir) {
+        return new GatewayIdentities(config, store, dataDir);
+    }
+
+    /** The one verifier for listeners and the API. */
+    public IdentityVerifier verifier() {
+        return verifier;
+    }
+
+    public OidcVerifier oidc() {
+        return oidc;
+    }
+
+    /** Signs gateway tokens, e.g. for {@code POST /api/tokens} on behalf of an authenticated caller. */
+    public GatewayTokenIssuer tokenIssuer() {
+        return tokenIssuer;
+    }
+
+    /** {@code POST /api/tokens/exchange}. */
+    public TokenExchange tokenExchange() {
+        return tokenExchange;
+    }
+
+    /** The public key set of gateway tokens, e.g. for {@code GET /.well-known/jwks.json}. */
+    public Map<String, Object> publicJwks() {
+        return signingKey.publicJwks();
+    }
+
+    public ServiceAccountStore serviceAccounts() {
+        return serviceAccounts;
+    }
+
+    /** Revokes a key and drops it from this node's cache at once (other nodes follow within seconds). */
+    public boolean revokeServiceAccountKey(String id, Instant at) {
+        boolean revoked = serviceAccounts.revoke(id, at);
+        serviceAccountKeys.forget(id);
+        return revoked;
+    }
+}

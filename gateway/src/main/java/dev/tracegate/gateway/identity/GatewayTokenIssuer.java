@@ -1,0 +1,99 @@
+package dev.tracegate.gateway.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tracegate.gateway.config.GatewayTokensConfig;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Signs short-lived gateway tokens: JWTs with the gateway's Ed25519 key, {@code iss} and
+ * {@code aud} set to the gateway's issuer name, and the identity's name, email, groups and kind
+ * carried as claims, so a listener needs no lookup to accept them. The identity's own issuer
+ * travels as {@code idp}, so an OIDC user keeps the same identity (issuer plus subject) whether
+ * they present their provider's token or a gateway token.
+ */
+public final class GatewayTokenIssuer {
+
+    /** Explicit typing (RFC 8725 section 3.11): a gateway token cannot pass for another kind of JWT. */
+    public static final JOSEObjectType TYPE = new JOSEObjectType("tracegate+jwt");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String issuer;
+    private final Duration maxLifetime;
+    private final GatewayTokenSigningKey key;
+    private final Clock clock;
+
+    public GatewayTokenIssuer(GatewayTokensConfig config, GatewayTokenSigningKey key) {
+        this(config, key, Clock.systemUTC());
+    }
+
+    GatewayTokenIssuer(GatewayTokensConfig config, GatewayTokenSigningKey key, Clock clock) {
+        this.issuer = config.issuer();
+        this.maxLifetime = Duration.ofSeconds(config.maxLifetimeSeconds());
+        this.key = key;
+        this.clock = clock;
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public Duration maxLifetime() {
+        return maxLifetime;
+    }
+
+    /** A token for {@code identity}, valid for {@code lifetime} but never longer than the configured maximum. */
+    public IssuedGatewayToken issue(Identity identity, Duration lifetime) {
+        return issue(identity, lifetime, null);
+    }
+
+    /**
+     * @param actor who acts through the token (the exchanged CI token's issuer and subject), or null
+     */
+    public IssuedGatewayToken issue(Identity identity, Duration lifetime, TokenActor actor) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("a token's lifetime must be positive");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = now.plus(lifetime.compareTo(maxLifetime) > 0 ? maxLifetime : lifetime);
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        String tokenId = HexFormat.of().formatHex(id);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(issuer)
+                .subject(identity.subject())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(tokenId)
+                .claim("idp", identity.issuer())
+                .claim("name", identity.name())
+                .claim("email", identity.email())
+                .claim("groups", identity.groups())
+                .claim("kind", identity.kind());
+        if (actor != null) {
+            claims.claim("act", Map.of("iss", actor.issuer(), "sub", actor.subject()));
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(TYPE).keyID(key.keyId()).build(),
+                claims.build());
+        try {
+            jwt.sign(key.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a gateway token: " + e.getMessage(), e);
+        }
+        return new IssuedGatewayToken(jwt.serialize(), tokenId, now, expiresAt);
+    }
+}

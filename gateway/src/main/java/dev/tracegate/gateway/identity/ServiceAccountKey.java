@@ -1,0 +1,43 @@
+package dev.tracegate.gateway.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One key of a service account, as stored: everything but the key itself.
+ *
+ * @param id          short public id, for listing and revoking
+ * @param account     the service account; its identity's subject is {@code sa:<account>}
+ * @param groups      groups the key grants
+ * @param kind        {@code service} or {@code agent}
+ * @param description what it is for, optional
+ * @param createdAt   when it was created
+ * @param createdBy   the subject of whoever created it, optional
+ * @param expiresAt   when it stops working by itself, or null
+ * @param revokedAt   when it was revoked, or null
+ * @param lastUsedAt  when it last authenticated (recorded at most once a minute), or null
+ */
+public record ServiceAccountKey(String id, String account, List<String> groups, String kind, String description,
+                                Instant createdAt, String createdBy, Instant expiresAt, Instant revokedAt,
+                                Instant lastUsedAt) {
+
+    public ServiceAccountKey {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(account, "account");
+        groups = groups == null ? List.of() : List.copyOf(groups);
+    }
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    public boolean expired(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** The identity this key authenticates as. */
+    public Identity identity() {
+        return new Identity(ApiKeyVerifier.ISSUER, TokenExchange.SERVICE_ACCOUNT_PREFIX + account, account, null, groups, kind);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tracegate.gateway.identity;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A successful token exchange: the response to send and what to record about it.
+ * {@link #toString()} leaves the token out.
+ *
+ * @param accessToken the gateway token
+ * @param expiresIn   its lifetime in seconds
+ * @param tokenId     its {@code jti}, safe to record
+ * @param rule        the trust rule that matched
+ * @param issuedTo    the identity the token names (the rule's service account)
+ * @param presentedBy the identity of the subject token (the CI job), for the evidence log
+ */
+public record TokenExchangeResult(String accessToken, long expiresIn, String tokenId, String rule, Identity issuedTo,
+                                  Identity presentedBy) {
+
+    /** The RFC 8693 section 2.2.1 response body, to send as JSON with {@code Cache-Control: no-store}. */
+    public Map<String, Object> responseBody() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("access_token", accessToken);
+        body.put("issued_token_type", TokenExchange.ACCESS_TOKEN_TYPE);
+        body.put("token_type", "Bearer");
+        body.put("expires_in", expiresIn);
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        return "TokenExchangeResult[tokenId=" + tokenId + ", rule=" + rule + ", issuedTo=" + issuedTo.subject()
+                + ", presentedBy=" + presentedBy.issuer() + " " + presentedBy.subject() + ", expiresIn=" + expiresIn + "]";
+    }
+}
