@@ -1,6 +1,7 @@
 package dev.tracegate.gateway;
 
 import dev.tracegate.gateway.api.ApiServer;
+import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.evidence.CheckpointService;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -43,16 +45,18 @@ public final class Gateway implements AutoCloseable {
     private final EvidenceLog evidence;
     private final CheckpointService checkpoints;
     private final Guard guard;
+    private final ApprovalService approvals;
     private final PostgresListener postgres;
     private final ApiServer api;
 
     private Gateway(GatewayConfig config, Deque<AutoCloseable> running, EvidenceLog evidence, CheckpointService checkpoints,
-                    Guard guard, PostgresListener postgres, ApiServer api) {
+                    Guard guard, ApprovalService approvals, PostgresListener postgres, ApiServer api) {
         this.config = config;
         this.running = running;
         this.evidence = evidence;
         this.checkpoints = checkpoints;
         this.guard = guard;
+        this.approvals = approvals;
         this.postgres = postgres;
         this.api = api;
     }
@@ -82,12 +86,13 @@ public final class Gateway implements AutoCloseable {
             if (config.policyFile() != null) {
                 started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, 2));
             }
+            ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(), List.of(), null));
             PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
-                    name -> config.connection(name).orElse(null), evidence, guard, config.maxMessageBytes()));
+                    name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
-            return new Gateway(config, running, evidence, checkpoints, guard, postgres, api);
+            return new Gateway(config, running, evidence, checkpoints, guard, approvals, postgres, api);
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
@@ -152,6 +157,10 @@ public final class Gateway implements AutoCloseable {
 
     public Guard guard() {
         return guard;
+    }
+
+    public ApprovalService approvals() {
+        return approvals;
     }
 
     public Store store() {

@@ -23,30 +23,34 @@ public final class CancelKeyRegistry {
     public record ClientKey(int processId, byte[] secretKey) {
     }
 
-    private record Entry(byte[] clientSecret, UpstreamKey upstream) {
+    /** What a cancel reaches: a command held for approval first, otherwise the upstream. */
+    public record Target(UpstreamKey upstream, CommandHold hold) {
+    }
+
+    private record Entry(byte[] clientSecret, Target target) {
     }
 
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
 
-    public ClientKey register(UpstreamKey upstream) {
+    public ClientKey register(UpstreamKey upstream, CommandHold hold) {
         byte[] secret = new byte[4];
         random.nextBytes(secret);
         while (true) {
             int processId = random.nextInt(1, Integer.MAX_VALUE);
-            if (entries.putIfAbsent(processId, new Entry(secret, upstream)) == null) {
+            if (entries.putIfAbsent(processId, new Entry(secret, new Target(upstream, hold))) == null) {
                 return new ClientKey(processId, secret);
             }
         }
     }
 
-    /** Finds the upstream key; the secret comparison takes constant time. */
-    public Optional<UpstreamKey> lookup(int processId, byte[] secretKey) {
+    /** Finds what a cancel with this key reaches; the secret comparison takes constant time. */
+    public Optional<Target> lookup(int processId, byte[] secretKey) {
         Entry entry = entries.get(processId);
         if (entry == null || !MessageDigest.isEqual(entry.clientSecret(), secretKey)) {
             return Optional.empty();
         }
-        return Optional.of(entry.upstream());
+        return Optional.of(entry.target());
     }
 
     public void remove(ClientKey key) {

@@ -1,12 +1,25 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.approval.ApprovalDecision;
+import dev.tracegate.gateway.approval.ApprovalOutcome;
+import dev.tracegate.gateway.approval.ApprovalRequest;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Action;
+import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.StatementClass;
+import dev.tracegate.policy.sql.TraceContextExtractor;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.frontend.Bind;
 import dev.tracegate.wire.postgres.frontend.Close;
 import dev.tracegate.wire.postgres.frontend.Execute;
@@ -20,26 +33,41 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Client to upstream: reads the client's messages, records each command, and forwards them.
+ * Client to upstream: reads the client's messages, asks the guard about each command, records
+ * it, and forwards, blocks or holds it.
  *
  * <p>Write-ahead: frames are collected in an outbox while the client has more bytes ready (a
  * pipelined batch arrives in one read), the batch's command events are awaited together, and
  * only then is the batch written upstream. One durable wait per batch keeps pipelines fast.
+ *
+ * <p>Blocking keeps client and server in step (postgres-notes.md): the upstream receives, in
+ * place of the blocked message, one that fails the same way at the same point, so it aborts the
+ * transaction and skips to Sync exactly as for any error; the server's error is then replaced
+ * by the gateway's own (SQLSTATE 42501, naming the rule).
  */
 final class ClientMessageRelay {
 
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
+    /** Fails in the parser, before anything runs, at the position of the blocked statement. */
+    private static final String FAILING_SQL = "tracegate blocked this statement";
 
     private final PgFrameReader client;
     private final InputStream clientBytes;
     private final PgFrameWriter upstream;
     private final SessionRecorder recorder;
     private final InFlightCommands inFlight;
+    private final Subject subject;
+    private final Guard guard;
+    private final ApprovalService approvals;
+    private final CommandHold hold;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
     private final Map<String, BoundPortal> portals = new HashMap<>();
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
@@ -47,24 +75,33 @@ final class ClientMessageRelay {
     private int outboxBytes;
     private long sequence;
 
-    /** A Parse's statement: its text and the parameter types it declared. */
-    private record PreparedStatement(String text, int[] parameterTypes) {
+    /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
+    private record PreparedStatement(String text, int[] parameterTypes, String statementClass) {
         int type(int index) {
             return index < parameterTypes.length ? parameterTypes[index] : 0;
         }
     }
 
     /** A Bind's portal: which statement it runs, with which parameters. */
-    private record BoundPortal(String statement, String text, List<String> parameters) {
+    private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters) {
     }
 
-    ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream,
-                       SessionRecorder recorder, InFlightCommands inFlight) {
+    /** What the guard's decision came to for one message. */
+    private record Resolution(boolean forward, String outcome, ErrorResponse error, String approvalId) {
+        static final Resolution FORWARD = new Resolution(true, null, null, null);
+    }
+
+    ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
+                       InFlightCommands inFlight, Subject subject, Guard guard, ApprovalService approvals, CommandHold hold) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
         this.recorder = recorder;
         this.inFlight = inFlight;
+        this.subject = subject;
+        this.guard = guard;
+        this.approvals = approvals;
+        this.hold = hold;
     }
 
     /**
@@ -79,9 +116,9 @@ final class ClientMessageRelay {
                 drain();
                 return "client disconnected";
             }
-            inspect(frame);
-            outbox.add(frame);
-            outboxBytes += frame.wireLength();
+            PgFrame forwarded = inspect(frame);
+            outbox.add(forwarded);
+            outboxBytes += forwarded.wireLength();
             if (frame.type() == Terminate.TYPE) {
                 drain();
                 return "client terminated";
@@ -92,55 +129,186 @@ final class ClientMessageRelay {
         }
     }
 
-    private void inspect(PgFrame frame) throws IOException {
-        switch (frame.type()) {
-            case Query.TYPE -> {
-                Query query = Query.decode(frame.body());
-                command(InFlightCommand.Kind.QUERY, new CommandRecord(++sequence, "Query", query.sql(), null, null, null, null, null));
-            }
-            case Parse.TYPE -> {
-                Parse parse = Parse.decode(frame.body());
-                statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids()));
-            }
+    /** Returns the frame to forward: the client's own, or a deterministically failing stand-in. */
+    private PgFrame inspect(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        return switch (frame.type()) {
+            case Query.TYPE -> query(frame);
+            case Parse.TYPE -> parse(frame);
             case Bind.TYPE -> {
-                Bind bind = Bind.decode(frame.body());
-                PreparedStatement statement = statements.get(bind.statementName());
-                portals.put(bind.portalName(), new BoundPortal(bind.statementName(),
-                        statement == null ? null : statement.text(), parameters(bind, statement)));
+                bind(Bind.decode(frame.body()));
+                yield frame;
             }
             case Execute.TYPE -> {
-                Execute execute = Execute.decode(frame.body());
-                BoundPortal portal = portals.get(execute.portalName());
-                String text = portal == null ? null : portal.text();
-                command(InFlightCommand.Kind.EXECUTE, new CommandRecord(++sequence, "Execute",
-                        text == null ? "" : text, portal == null ? null : portal.statement(),
-                        portal == null ? List.of() : portal.parameters(), null, null, null));
+                execute(Execute.decode(frame.body()));
+                yield frame;
             }
             case Close.TYPE -> {
                 Close close = Close.decode(frame.body());
                 (close.kind() == 'S' ? statements : portals).remove(close.name());
+                yield frame;
             }
             case Sync.TYPE -> {
                 pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.SYNC, 0));
+                yield frame;
             }
-            case FunctionCall.TYPE -> {
-                FunctionCall call = FunctionCall.decode(frame.body());
-                List<String> args = new ArrayList<>();
-                for (int i = 0; i < call.arguments().length; i++) {
-                    args.add(ParameterText.render(call.arguments()[i], isBinary(call.argumentFormats(), i), 0));
-                }
-                command(InFlightCommand.Kind.FUNCTION_CALL, new CommandRecord(++sequence, "FunctionCall",
-                        "function oid " + call.functionOid(), null, args, null, null, null));
+            case FunctionCall.TYPE -> functionCall(frame);
+            default -> frame;
+        };
+    }
+
+    private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        String sql = Query.decode(frame.body()).sql();
+        Guard.Verdict verdict = guard.checkSql(subject, sql, name -> Optional.ofNullable(sqlPrepared.get(name)));
+        rememberSqlPrepares(verdict);
+        long seq = ++sequence;
+        command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(verdict.decision()),
+                verdict.decision().rule()));
+        InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
+        Resolution resolution = resolve(seq, sql, verdict.decision());
+        pendingCommands.add(command);
+        if (resolution.forward()) {
+            return frame;
+        }
+        command.substitute = resolution.error();
+        return new Query(FAILING_SQL).encode();
+    }
+
+    private PgFrame parse(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        Parse parse = Parse.decode(frame.body());
+        Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
+        Decision decision = verdict.decision();
+        statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
+                className(decision)));
+        if (decision.action() == Action.ALLOW) {
+            return frame;
+        }
+        // A held or blocked statement is recorded at Parse: its Executes may never come.
+        long seq = ++sequence;
+        command(new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
+                className(decision), decision.rule()));
+        Resolution resolution = resolve(seq, parse.query(), decision);
+        if (resolution.forward()) {
+            return frame;
+        }
+        InFlightCommand blocked = new InFlightCommand(InFlightCommand.Kind.BLOCKED_PARSE, seq);
+        blocked.substitute = resolution.error();
+        pendingCommands.add(blocked);
+        return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
+    }
+
+    private void bind(Bind bind) {
+        PreparedStatement statement = statements.get(bind.statementName());
+        List<String> values = new ArrayList<>(bind.parameters().length);
+        for (int i = 0; i < bind.parameters().length; i++) {
+            int type = statement == null ? 0 : statement.type(i);
+            values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
+        }
+        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values));
+    }
+
+    private void execute(Execute execute) {
+        BoundPortal portal = portals.get(execute.portalName());
+        PreparedStatement prepared = portal == null ? null : portal.prepared();
+        String text = prepared == null ? "" : prepared.text();
+        long seq = ++sequence;
+        command(new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
+                portal == null ? List.of() : portal.parameters(), trace(text),
+                prepared == null ? null : prepared.statementClass(), null));
+        pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq));
+    }
+
+    /**
+     * The fast-path interface calls any function by OID, bypassing SQL. Only the large-object
+     * functions drivers use are known; anything else is unclassifiable and goes to the policy as
+     * UNKNOWN (high risk).
+     */
+    private PgFrame functionCall(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        FunctionCall call = FunctionCall.decode(frame.body());
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < call.arguments().length; i++) {
+            args.add(ParameterText.render(call.arguments()[i], isBinary(call.argumentFormats(), i), 0));
+        }
+        String description = "function call oid " + call.functionOid();
+        boolean largeObject = FastPathFunctions.isLargeObjectFunction(call.functionOid());
+        StatementClass statementClass = largeObject ? StatementClass.WRITE : StatementClass.UNKNOWN;
+        var classification = new dev.tracegate.policy.sql.SqlClassification(List.of(new ClassifiedStatement(description,
+                statementClass, "FUNCTION CALL", List.of(), false,
+                List.of(largeObject ? "large-object function" : "fast-path call of an unknown function"),
+                Optional.empty(), Optional.empty())));
+        Decision decision = dev.tracegate.policy.rules.PolicyEngine.decide(guard.policy(), subject, classification);
+        long seq = ++sequence;
+        command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
+        InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);
+        Resolution resolution = resolve(seq, description, decision);
+        pendingCommands.add(command);
+        if (resolution.forward()) {
+            return frame;
+        }
+        command.substitute = resolution.error();
+        // OID 0 names no function: the server fails the call before running anything.
+        return new FunctionCall(0, new short[0], new byte[0][], (short) 0).encode();
+    }
+
+    /** Applies the decision: forward, block, or hold until an approver decides. */
+    private Resolution resolve(long seq, String text, Decision decision) throws IOException, EvidenceLogUnavailableException {
+        String statementClass = className(decision);
+        switch (decision.action()) {
+            case ALLOW -> {
+                return Resolution.FORWARD;
+            }
+            case BLOCK -> {
+                recorder.blocked(seq, "blocked", decision.rule(), decision.reason(), statementClass, null);
+                return new Resolution(false, "blocked", policyError("blocked by policy rule " + decision.rule()
+                        + ": " + decision.reason()), null);
             }
             default -> {
-                // Describe, Flush, CopyData, CopyDone, CopyFail and Terminate carry no command.
+                return hold(seq, text, decision, statementClass);
             }
         }
     }
 
-    private void command(InFlightCommand.Kind kind, CommandRecord record) {
+    private Resolution hold(long seq, String text, Decision decision, String statementClass)
+            throws IOException, EvidenceLogUnavailableException {
+        var identity = recorder.session().identity();
+        var grant = approvals.activeGrant(identity, subject.connection(), statementClass);
+        if (grant.isPresent()) {
+            return Resolution.FORWARD;
+        }
+        // Everything before the held command goes upstream now; what follows waits with it.
+        drain();
+        PendingApproval pending = approvals.request(new ApprovalRequest(recorder.session().id(), identity,
+                subject.connection(), subject.protocol(), text, statementClass, decision.rule(), decision.reason(),
+                decision.approval(), trace(text)));
+        ApprovalDecision outcome = hold.await(pending, decision.rule(), decision.reason());
+        if (outcome.outcome() == ApprovalOutcome.APPROVED) {
+            return Resolution.FORWARD;
+        }
+        String name = outcome.outcome().name().toLowerCase(Locale.ROOT);
+        recorder.blocked(seq, name, decision.rule(), outcome.reason(), statementClass, pending.id());
+        ErrorResponse error = outcome.outcome() == ApprovalOutcome.WITHDRAWN
+                ? ErrorResponse.of("ERROR", "57014", "canceling statement: approval " + pending.id() + " withdrawn ("
+                + outcome.reason() + ")")
+                : policyError("approval " + pending.id() + " " + name + (outcome.reason() == null ? "" : ": " + outcome.reason())
+                + "; the statement was not executed");
+        return new Resolution(false, name, error, pending.id());
+    }
+
+    private static ErrorResponse policyError(String message) {
+        return ErrorResponse.of("ERROR", "42501", "tracegate: " + message);
+    }
+
+    private void rememberSqlPrepares(Guard.Verdict verdict) {
+        for (ClassifiedStatement statement : verdict.classification().statements()) {
+            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
+            String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
+            if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
+                sqlPrepared.clear();
+            }
+        }
+    }
+
+    private void command(CommandRecord record) {
         pendingEvents.add(recorder.command(record));
-        pendingCommands.add(new InFlightCommand(kind, record.sequence()));
     }
 
     /** Waits until the batch's command events are durable, then forwards the batch. */
@@ -163,13 +331,12 @@ final class ClientMessageRelay {
         outboxBytes = 0;
     }
 
-    private static List<String> parameters(Bind bind, PreparedStatement statement) {
-        List<String> values = new ArrayList<>(bind.parameters().length);
-        for (int i = 0; i < bind.parameters().length; i++) {
-            int type = statement == null ? 0 : statement.type(i);
-            values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
-        }
-        return values;
+    private static String className(Decision decision) {
+        return decision.statementClass() == null ? null : decision.statementClass().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String trace(String sql) {
+        return TraceContextExtractor.extract(sql).map(t -> t.traceId()).orElse(null);
     }
 
     private static boolean isBinary(short[] formats, int index) {

@@ -18,7 +18,9 @@ final class InFlightCommand {
         /** FunctionCall: ends at ReadyForQuery. */
         FUNCTION_CALL,
         /** Sync: no command of its own; its ReadyForQuery closes the batch. */
-        SYNC
+        SYNC,
+        /** A Parse the guard replaced with a failing one: its ErrorResponse is replaced too. */
+        BLOCKED_PARSE
     }
 
     final Kind kind;
@@ -30,6 +32,8 @@ final class InFlightCommand {
     boolean taggedRows;
     String errorSqlState;
     String errorMessage;
+    /** The gateway's error the client sees instead of the server's, for a blocked command. */
+    dev.tracegate.wire.postgres.backend.ErrorResponse substitute;
 
     InFlightCommand(Kind kind, long sequence) {
         this.kind = kind;

@@ -2,7 +2,9 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.tls.GatewayTls;
 import java.io.IOException;
@@ -25,8 +27,8 @@ public final class PostgresListener implements AutoCloseable {
 
     /** What every session of this listener shares. */
     record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
-                   EvidenceLog evidence, PostgresUpstreamConnector connector, CancelKeyRegistry cancelKeys,
-                   int maxMessageBytes, boolean allowCleartextOnLoopback) {
+                   EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
+                   CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback) {
     }
 
     private final ServerSocket server;
@@ -35,9 +37,9 @@ public final class PostgresListener implements AutoCloseable {
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
-                            Function<String, ConnectionConfig> connections, EvidenceLog evidence,
-                            dev.tracegate.gateway.guard.Guard guard, int maxMessageBytes) throws IOException {
-        this.context = new Context(tls, identities, connections, evidence, new PostgresUpstreamConnector(),
+                            Function<String, ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
+                            ApprovalService approvals, int maxMessageBytes) throws IOException {
+        this.context = new Context(tls, identities, connections, evidence, guard, approvals, new PostgresUpstreamConnector(),
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback());
         this.server = new ServerSocket();
         server.setReuseAddress(true);

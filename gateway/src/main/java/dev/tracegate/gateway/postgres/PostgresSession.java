@@ -9,6 +9,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
@@ -120,7 +121,11 @@ final class PostgresSession implements Runnable {
                     startupOut.flush();
                 }
                 case CancelRequest cancel -> {
-                    context.cancelKeys().lookup(cancel.processId(), cancel.secretKey()).ifPresent(context.connector()::cancel);
+                    context.cancelKeys().lookup(cancel.processId(), cancel.secretKey()).ifPresent(target -> {
+                        if (!target.hold().cancel()) {
+                            context.connector().cancel(target.upstream());
+                        }
+                    });
                     return;
                 }
                 case StartupMessage message -> startup = message;
@@ -130,15 +135,16 @@ final class PostgresSession implements Runnable {
         PgFrameWriter out = new PgFrameWriter(new BufferedOutputStream(current.getOutputStream(), BUFFER_BYTES));
         PgFrameReader reader = new PgFrameReader(in, context.maxMessageBytes());
         try {
-            serve(client, current instanceof SSLSocket, startup, in, reader, out);
+            serve(client, current, startup, in, reader, out);
         } catch (ClientRefusedException e) {
             out.write(ErrorResponse.of("FATAL", e.sqlState(), e.getMessage()).encode());
             out.flush();
         }
     }
 
-    private void serve(String client, boolean tls, StartupMessage startup, InputStream in, PgFrameReader reader,
+    private void serve(String client, Socket clientSocket, StartupMessage startup, InputStream in, PgFrameReader reader,
                        PgFrameWriter out) throws IOException, ClientRefusedException {
+        boolean tls = clientSocket instanceof SSLSocket;
         if (startup.majorVersion() != 3) {
             throw new ClientRefusedException("0A000", "unsupported frontend protocol " + startup.majorVersion()
                     + "." + startup.minorVersion() + ": the gateway speaks 3.0");
@@ -169,8 +175,10 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException(e.sqlState(), e.getMessage());
         }
         recorder.opened(openDetail(tls, null));
+        Subject subject = new Subject(connection.name(), "postgres", java.util.Set.copyOf(identity.groups()), identity.kind());
+        CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
-            relay(recorder, upstream, in, reader, out);
+            relay(recorder, upstream, in, reader, out, subject, hold);
         }
     }
 
@@ -209,11 +217,11 @@ final class PostgresSession implements Runnable {
     }
 
     private void relay(SessionRecorder recorder, UpstreamConnection upstream, InputStream in, PgFrameReader reader,
-                       PgFrameWriter out) throws IOException {
+                       PgFrameWriter out, Subject subject, CommandHold hold) throws IOException {
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
                 context.connections().apply(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
-                upstream.key() == null ? new byte[0] : upstream.key().secretKey()));
+                upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold);
         try {
             out.write(AuthenticationOk.INSTANCE.encode());
             for (ParameterStatus status : upstream.parameters()) {
@@ -237,7 +245,9 @@ final class PostgresSession implements Runnable {
                     closeQuietly(socket);
                 }
             });
-            Ending ending = clientSide(recorder, upstream, in, reader, inFlight);
+            ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
+                    subject, context.guard(), context.approvals(), hold);
+            Ending ending = clientSide(recorder, clientRelay);
             clientSideDone.set(true);
             upstream.close();
             joinQuietly(serverSide);
@@ -254,9 +264,7 @@ final class PostgresSession implements Runnable {
     private record Ending(String reason, ErrorResponse error) {
     }
 
-    private Ending clientSide(SessionRecorder recorder, UpstreamConnection upstream, InputStream in, PgFrameReader reader,
-                              InFlightCommands inFlight) {
-        ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight);
+    private Ending clientSide(SessionRecorder recorder, ClientMessageRelay clientRelay) {
         try {
             return new Ending(clientRelay.run(), null);
         } catch (EvidenceLogUnavailableException e) {

@@ -47,15 +47,19 @@ final class ServerMessageRelay {
                 client.flush();
                 return;
             }
-            observe(frame);
-            client.write(frame);
-            if (serverBytes.available() == 0) {
-                client.flush();
+            PgFrame forwarded = observe(frame);
+            // The client side writes notices (held commands) to the same client stream.
+            synchronized (client) {
+                client.write(forwarded);
+                if (serverBytes.available() == 0) {
+                    client.flush();
+                }
             }
         }
     }
 
-    private void observe(PgFrame frame) throws IOException {
+    /** Notes what the frame means for the command at the head; returns the frame the client gets. */
+    private PgFrame observe(PgFrame frame) throws IOException {
         InFlightCommand head = inFlight.head();
         switch (frame.type()) {
             case DataRow.TYPE -> {
@@ -78,6 +82,16 @@ final class ServerMessageRelay {
                 }
             }
             case ErrorResponse.TYPE -> {
+                if (head != null && head.substitute != null) {
+                    // The server rejected the gateway's stand-in; the client learns the real reason.
+                    ErrorResponse substitute = head.substitute;
+                    head.errorSqlState = substitute.sqlState();
+                    head.errorMessage = substitute.message();
+                    if (head.kind == InFlightCommand.Kind.BLOCKED_PARSE) {
+                        inFlight.removeHead();
+                    }
+                    return substitute.encode();
+                }
                 if (head != null && head.kind != InFlightCommand.Kind.SYNC) {
                     ErrorResponse error = ErrorResponse.decode(frame.body());
                     head.errorSqlState = error.sqlState();
@@ -92,6 +106,7 @@ final class ServerMessageRelay {
                 // Everything else passes through untouched.
             }
         }
+        return frame;
     }
 
     /**
@@ -103,10 +118,12 @@ final class ServerMessageRelay {
         while ((head = inFlight.head()) != null) {
             switch (head.kind) {
                 case QUERY, FUNCTION_CALL -> {
-                    finish(head.failed() ? "error" : "ok");
+                    finish(head.substitute != null ? "blocked" : head.failed() ? "error" : "ok");
                     return;
                 }
                 case EXECUTE -> finish("skipped");
+                // An earlier error in the batch meant the server never reached the blocked Parse.
+                case BLOCKED_PARSE -> inFlight.removeHead();
                 case SYNC -> {
                     inFlight.removeHead();
                     return;

@@ -1,0 +1,216 @@
+package dev.tracegate.gateway.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.ApprovalException;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionQueries;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Blocking and holding with real clients: the client sees a clean error or waits, and stays in step. */
+class GuardrailsThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+              highRisk: block
+            rules:
+              - name: hold-ddl
+                classes: [ddl]
+                action: approve
+                approvers: [dba]
+                timeout: 3s
+                reason: schema changes need a DBA
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: UPDATE or DELETE without WHERE is not allowed
+            """;
+    private static final Identity DBA = new Identity("tracegate", "apikey:dora", "dora", null, List.of("dba"), "human");
+    private static final Identity OTHER_ANALYST = new Identity("tracegate", "apikey:bob", "bob", null, List.of("analysts"), "human");
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(List.of(), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @BeforeEach
+    void table() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS guarded");
+            sql.execute("CREATE TABLE guarded (id int PRIMARY KEY, v text)");
+            sql.execute("INSERT INTO guarded SELECT g, 'row' FROM generate_series(1, 10) g");
+            sql.execute("GRANT ALL ON guarded TO PUBLIC");
+        }
+    }
+
+    @Test
+    void aBlockedSimpleQueryGets42501AndNothingRuns() throws SQLException {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("DELETE FROM guarded"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> {
+                        assertThat(((SQLException) e).getSQLState()).isEqualTo("42501");
+                        assertThat(e.getMessage()).contains("no-bulk-writes").contains("without WHERE");
+                    });
+            try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM guarded")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void aBlockedPreparedStatementFailsAtParseAndTheTransactionBehavesAsForAnyError() throws SQLException {
+        try (Connection c = gateway.connect("app")) {
+            c.setAutoCommit(false);
+            try (Statement sql = c.createStatement()) {
+                sql.execute("UPDATE guarded SET v = 'changed' WHERE id = 1");
+            }
+            try (PreparedStatement bulk = c.prepareStatement("UPDATE guarded SET v = ?")) {
+                bulk.setString(1, "everything");
+                assertThatThrownBy(bulk::executeUpdate)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+            }
+            try (Statement sql = c.createStatement()) {
+                assertThatThrownBy(() -> sql.execute("SELECT 1"))
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25P02"));
+            }
+            c.rollback();
+            try (Statement sql = c.createStatement(); ResultSet rs = sql.executeQuery("SELECT count(*) FROM guarded WHERE v = 'row'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void aBlockedStatementInsideAPipelinedBatchSkipsTheRestOfTheBatchOnly() throws SQLException {
+        try (Connection c = gateway.connect("app")) {
+            c.setAutoCommit(false);
+            try (Statement batch = c.createStatement()) {
+                batch.addBatch("UPDATE guarded SET v = 'a' WHERE id = 2");
+                batch.addBatch("DELETE FROM guarded");
+                batch.addBatch("UPDATE guarded SET v = 'b' WHERE id = 3");
+                assertThatThrownBy(batch::executeBatch).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
+            }
+            c.rollback();
+            try (Statement sql = c.createStatement(); ResultSet rs = sql.executeQuery("SELECT count(*) FROM guarded")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(10);
+            }
+        }
+    }
+
+    @Test
+    void aHeldStatementRunsOnceADbaApprovesAndTheRequesterCannotApproveIt() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> ddl = CompletableFuture.runAsync(() -> {
+                try {
+                    sql.execute("ALTER TABLE guarded ADD COLUMN approved_column int");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PendingApproval pending = awaitPending();
+            assertThat(pending.request().command()).contains("ALTER TABLE guarded");
+            assertThatThrownBy(() -> gateway.gateway().approvals().approve(pending.id(), pending.request().requester(), "mine", null))
+                    .isInstanceOf(ApprovalException.class).hasMessageContaining("your own command");
+            assertThatThrownBy(() -> gateway.gateway().approvals().approve(pending.id(), OTHER_ANALYST, "looks fine", null))
+                    .isInstanceOf(ApprovalException.class).hasMessageContaining("[dba]");
+            assertThat(ddl).isNotDone();
+            gateway.gateway().approvals().approve(pending.id(), DBA, "planned migration", null);
+            ddl.get(10, TimeUnit.SECONDS);
+            java.sql.SQLWarning notice = sql.getWarnings();
+            assertThat((Object) notice).as("the client was told it waits").isNotNull();
+            assertThat(notice.getMessage()).contains("tracegate approvals approve " + pending.id());
+        }
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT count(*) FROM information_schema.columns WHERE column_name = 'approved_column'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void deniedAndExpiredRequestsAreRefusedWithAClearError() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<SQLException> denied = failureOf(sql, "ALTER TABLE guarded ADD COLUMN denied_column int");
+            gateway.gateway().approvals().deny(awaitPending().id(), DBA, "not during business hours");
+            SQLException error = denied.get(10, TimeUnit.SECONDS);
+            assertThat(error.getSQLState()).isEqualTo("42501");
+            assertThat(error.getMessage()).contains("denied").contains("not during business hours");
+
+            CompletableFuture<SQLException> expired = failureOf(sql, "ALTER TABLE guarded ADD COLUMN late_column int");
+            SQLException timeout = expired.get(15, TimeUnit.SECONDS);
+            assertThat(timeout.getSQLState()).isEqualTo("42501");
+            assertThat(timeout.getMessage()).contains("expired");
+            try (ResultSet rs = sql.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void theEvidenceShowsRequestDecisionAndExecutionInOrder() throws Exception {
+        String sessionId;
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> ddl = CompletableFuture.runAsync(() -> {
+                try {
+                    sql.execute("CREATE INDEX guarded_v ON guarded (v)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PendingApproval pending = awaitPending();
+            sessionId = pending.request().sessionId();
+            gateway.gateway().approvals().approve(pending.id(), DBA, "ok", null);
+            ddl.get(10, TimeUnit.SECONDS);
+        }
+        List<String> types = new SessionQueries(gateway.gateway().evidence()).events(sessionId).stream()
+                .map(e -> e.path("type").asText()).filter(t -> !t.startsWith("session")).toList();
+        assertThat(types).containsSubsequence("command", "approval.requested", "approval.decided", "command.result");
+    }
+
+    private static CompletableFuture<SQLException> failureOf(Statement sql, String statement) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                sql.execute(statement);
+                return null;
+            } catch (SQLException e) {
+                return e;
+            }
+        });
+    }
+
+    private static PendingApproval awaitPending() {
+        return Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> gateway.gateway().approvals().pending().stream().findFirst().orElse(null), p -> p != null);
+    }
+}
