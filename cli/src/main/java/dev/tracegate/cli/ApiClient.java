@@ -49,6 +49,18 @@ final class ApiClient {
         return body;
     }
 
+    JsonNode post(String path, JsonNode body) throws IOException {
+        HttpResponse<String> response = send(request(path, Map.of()).header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("gateway answered " + response.statusCode() + ": " + answer.path("error").asText(response.body()));
+        }
+        return answer;
+    }
+
     /** A binary download (an evidence bundle), streamed. */
     java.io.InputStream download(String path, Map<String, String> query) throws IOException {
         HttpResponse<java.io.InputStream> response = send(request(path, query).timeout(Duration.ofHours(1)).GET().build(),

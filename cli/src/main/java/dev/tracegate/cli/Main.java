@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tracegate", mixinStandardHelpOptions = true, version = "tracegate 0.1.0",
         description = "Identity-aware access gateway that turns every session into verifiable evidence.",
         subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, PolicyCommand.class,
-                EvidenceCommand.class, KeysCommand.class})
+                EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -90,7 +90,7 @@ public final class Gateway implements AutoCloseable {
             PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
                     name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
-                    new SessionQueries(evidence), evidence, checkpoints));
+                    new SessionQueries(evidence), evidence, checkpoints, approvals));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, postgres, api);
         } catch (IOException | RuntimeException e) {

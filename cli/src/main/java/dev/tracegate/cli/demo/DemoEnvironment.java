@@ -74,6 +74,7 @@ public final class DemoEnvironment implements AutoCloseable {
             for (DemoIdentity identity : IDENTITIES) {
                 secret(secrets, identity.name() + ".token");
             }
+            writePolicyOnce(dataDir.resolve("policy.yaml"));
             progress.println("starting the gateway ...");
             Gateway gateway = Gateway.start(config(dataDir, secrets, portBase));
             return new DemoEnvironment(target, gateway, secrets);
@@ -92,14 +93,20 @@ public final class DemoEnvironment implements AutoCloseable {
         String api = "http://" + host + ":" + gateway.apiPort();
         out.println();
         out.println("postgres: " + postgres);
+        out.println("approver: token=" + token("dba"));
         out.println("api: " + api + " token=" + admin);
         out.println("tracegate ready");
         out.println();
         out.println("Try it:");
         out.println("  psql \"" + postgres + "\" -c \"SELECT name, email FROM customers LIMIT 5\"");
+        out.println("  psql \"" + postgres + "\" -c \"DELETE FROM orders\"            # blocked by policy");
+        out.println("  psql \"" + postgres + "\" -c \"ALTER TABLE orders ADD COLUMN note text\"   # waits for a DBA");
+        out.println("    then, as the DBA: TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + token("dba")
+                + " ./tracegate approvals approve <ID> --reason \"planned\"");
         out.println("  TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + admin + " ./tracegate sessions list");
-        out.println("  ... then ./tracegate sessions show <SESSION> to see each statement, its parameters and result.");
-        out.println("Docs: README.md, docs/configuration.md, docs/evidence.md. Ctrl-C stops the demo.");
+        out.println("    then ./tracegate sessions show <SESSION>, and ./tracegate evidence export --out bundle && ./tracegate evidence verify bundle");
+        out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
+        out.println("Docs: README.md, docs/policy.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
         out.flush();
     }
 
@@ -137,7 +144,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 new IdentitiesConfig(keys),
                 List.of(shop),
                 0,
-                null);
+                dataDir.resolve("policy.yaml").toAbsolutePath().toString());
     }
 
     /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */
@@ -163,6 +170,31 @@ public final class DemoEnvironment implements AutoCloseable {
             sql.execute("SET ROLE " + TARGET_ROLE);
             ShopSampleData.load(shop);
         }
+    }
+
+    /** The demo policy of specs/demo.md, written once so a newcomer's edits survive restarts. */
+    private static void writePolicyOnce(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return;
+        }
+        Files.writeString(file, """
+                # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
+                defaults:
+                  action: allow
+                  highRisk: block
+                rules:
+                  - name: hold-ddl
+                    connections: [shop]
+                    classes: [ddl]
+                    action: approve
+                    approvers: [dba]
+                    timeout: 15m
+                    reason: schema changes on shop need a DBA's approval
+                  - name: no-bulk-writes
+                    classes: [bulk_write]
+                    action: block
+                    reason: UPDATE or DELETE without WHERE is not allowed
+                """, StandardCharsets.UTF_8);
     }
 
     private static Path hbaFile(Path dataDir) throws IOException {

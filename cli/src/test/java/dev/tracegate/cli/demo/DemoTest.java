@@ -48,6 +48,31 @@ class DemoTest {
                     .contains("SELECT 1, SELECT 1")
                     .doesNotContain(postgres.group(2));
 
+            // Guardrails: a bulk delete is refused, DDL waits until the DBA approves through the CLI.
+            Process blocked = new ProcessBuilder("psql", postgres.group(1), "-X", "-c", "DELETE FROM orders")
+                    .redirectErrorStream(true).start();
+            String refused = new String(blocked.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(blocked.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused).contains("no-bulk-writes");
+            Process held = new ProcessBuilder("psql", postgres.group(1), "-X", "-c", "ALTER TABLE orders ADD COLUMN note text")
+                    .redirectErrorStream(true).start();
+            java.io.BufferedReader heldOutput = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(held.getInputStream(), StandardCharsets.UTF_8));
+            String approvalId = null;
+            for (String line = heldOutput.readLine(); line != null && approvalId == null; line = heldOutput.readLine()) {
+                Matcher approve = Pattern.compile("tracegate approvals approve ([a-z0-9]+)").matcher(line);
+                if (approve.find()) {
+                    approvalId = approve.group(1);
+                }
+            }
+            assertThat(approvalId).as("psql shows the approval command").isNotNull();
+            assertThat(held.isAlive()).as("psql waits for the approval").isTrue();
+            String approved = cli("approvals", "approve", approvalId, "--reason", "planned change",
+                    "--server", api.group(1), "--token", demo.token("dba"));
+            assertThat(approved).contains("approved " + approvalId);
+            assertThat(held.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(held.exitValue()).isZero();
+
             Path bundle = dataDir.resolve("bundle");
             cli("evidence", "export", "--out", bundle.toString(), "--server", api.group(1), "--token", api.group(2));
             Path logKey = dataDir.resolve("gateway").resolve("keys").resolve("log.pub");

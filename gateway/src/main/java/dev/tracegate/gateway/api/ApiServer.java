@@ -2,6 +2,7 @@ package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -32,7 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
-                     EvidenceLog evidence, CheckpointService checkpoints) {
+                     EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -43,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
+            ApprovalRoutes.register(javalin.routes, approvals);
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));

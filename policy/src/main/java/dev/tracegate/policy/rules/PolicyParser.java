@@ -124,7 +124,7 @@ public final class PolicyParser {
     }
 
     /** {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT10M}). */
-    static Duration duration(String value, String where) {
+    public static Duration duration(String value, String where) {
         if (value == null) {
             return null;
         }
