@@ -4,6 +4,7 @@ import dev.tracegate.gateway.api.ApiServer;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.evidence.BlobRetention;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
 import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -82,6 +84,9 @@ public final class Gateway implements AutoCloseable {
             CheckpointService checkpoints = started(running, new CheckpointService(evidence, config.evidence().origin(),
                     logKey(config), sinks, config.evidence().checkpointIntervalSeconds()));
             checkpoints.verifyStoreAgainst(published);
+            if (config.evidence().blobRetentionDays() > 0) {
+                started(running, new BlobRetention(evidence.blobs(), Duration.ofDays(config.evidence().blobRetentionDays())));
+            }
             Guard guard = new Guard(Policy.permissive());
             if (config.policyFile() != null) {
                 started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, 2));

@@ -10,9 +10,10 @@ package dev.tracegate.gateway.config;
  * @param publishDirectory          a directory outside the store where every checkpoint is also written
  * @param fsync                     embedded store: force every journal batch to disk before a command
  *                                  runs (survives power loss; without it, survives the gateway being killed)
+ * @param blobRetentionDays         delete blob content (large payloads) after this many days; 0 keeps it
  */
 public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
-                             String publishDirectory, boolean fsync) {
+                             String publishDirectory, boolean fsync, int blobRetentionDays) {
 
     public EvidenceConfig {
         origin = origin == null ? "tracegate.local/log" : origin;
@@ -20,5 +21,8 @@ public record EvidenceConfig(String origin, SecretReference signingKey, int chec
             throw new ConfigException("evidence.origin must be a single non-empty line");
         }
         checkpointIntervalSeconds = checkpointIntervalSeconds <= 0 ? 60 : checkpointIntervalSeconds;
+        if (blobRetentionDays < 0) {
+            throw new ConfigException("evidence.blobRetentionDays must be 0 (keep) or a number of days");
+        }
     }
 }

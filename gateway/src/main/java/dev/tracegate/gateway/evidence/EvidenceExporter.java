@@ -38,6 +38,7 @@ public final class EvidenceExporter {
         long treeSize = checkpoint.checkpoint().size();
         boolean full = filter.selectsEverything();
         long written = 0;
+        java.util.Set<String> blobsAdded = new java.util.HashSet<>();
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target);
              Connection connection = log.store().dataSource().getConnection();
              StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection);
@@ -53,6 +54,7 @@ public final class EvidenceExporter {
                     } else {
                         bundle.addEvent(leaf, new ProofLine(index, treeSize, InclusionProof.create(index, treeSize, hashes)));
                     }
+                    addBlobs(bundle, leaf, blobsAdded);
                     written++;
                 }
             }
@@ -61,6 +63,22 @@ public final class EvidenceExporter {
             throw new StoreException("cannot read events for export", e);
         }
         return new Summary(written, treeSize, full);
+    }
+
+    /** Blobs the event refers to and the store still holds (retention may have removed some). */
+    private void addBlobs(EvidenceBundleWriter bundle, byte[] leaf, java.util.Set<String> added) throws IOException {
+        if (!new String(leaf, java.nio.charset.StandardCharsets.UTF_8).contains("\"blob\":\"sha256:")) {
+            return;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode node : dev.tracegate.ledger.jcs.Jcs.parse(leaf).findValues("blob")) {
+            String digest = node.asText();
+            if (added.add(digest)) {
+                java.util.Optional<byte[]> content = log.blobs().get(digest);
+                if (content.isPresent()) {
+                    bundle.addBlob(content.get());
+                }
+            }
+        }
     }
 
     private static PreparedStatement query(Connection connection, ExportFilter filter, long treeSize) throws SQLException {

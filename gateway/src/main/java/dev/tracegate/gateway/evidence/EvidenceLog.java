@@ -41,6 +41,7 @@ public final class EvidenceLog implements AutoCloseable {
     private static final long STORE_FLUSH_EVERY = 200_000;
 
     private final Store store;
+    private final BlobStore blobs;
     private final EvidenceJournal journal;
     private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
     private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
@@ -64,6 +65,7 @@ public final class EvidenceLog implements AutoCloseable {
      */
     public EvidenceLog(Store store, Path journalDirectory, boolean fsync) {
         this.store = store;
+        this.blobs = new BlobStore(store);
         try {
             this.journal = journalDirectory == null ? null : EvidenceJournal.open(journalDirectory, fsync);
             this.storedSize = readStoreSize();
@@ -133,6 +135,11 @@ public final class EvidenceLog implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** Where payloads too large for a leaf go; leaves refer to them by hash. */
+    public BlobStore blobs() {
+        return blobs;
     }
 
     private void appendLoop() {

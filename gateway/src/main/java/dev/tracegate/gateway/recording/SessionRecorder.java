@@ -16,6 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SessionRecorder {
 
+    /** Longer command texts are stored as blobs. */
+    public static final int INLINE_TEXT_BYTES = 64 * 1024;
+
     private final EvidenceLog log;
     private final SessionInfo session;
     private final AtomicLong commands = new AtomicLong();
@@ -51,7 +54,7 @@ public final class SessionRecorder {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("seq", command.sequence());
         detail.put("message", command.message());
-        detail.put("text", command.text());
+        putText(detail, command.text());
         if (command.statement() != null) {
             detail.put("statement", command.statement());
         }
@@ -112,6 +115,18 @@ public final class SessionRecorder {
         } catch (EvidenceLogUnavailableException e) {
             // Nothing runs after a close; the failure is already logged by the evidence writer.
         }
+    }
+
+    /** Leaves stay small: a long command goes into a blob and the leaf keeps its hash and size. */
+    private void putText(ObjectNode detail, String text) {
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= INLINE_TEXT_BYTES) {
+            detail.put("text", text);
+            return;
+        }
+        ObjectNode blob = detail.putObject("text");
+        blob.put("blob", log.blobs().put(bytes));
+        blob.put("size", bytes.length);
     }
 
     private EvidenceEvent event(String type, String trace, ObjectNode detail) {

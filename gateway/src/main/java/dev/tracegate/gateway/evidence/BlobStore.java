@@ -1,0 +1,91 @@
+package dev.tracegate.gateway.evidence;
+
+import dev.tracegate.gateway.store.Store;
+import dev.tracegate.gateway.store.StoreException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Content-addressed payloads that are too large for a leaf. A leaf refers to one as
+ * {@code {"blob": "sha256:<hex>", "size": N}}; the leaf commits to the hash, so deleting the
+ * content when its retention ends leaves every proof valid.
+ */
+public final class BlobStore {
+
+    private final Store store;
+
+    public BlobStore(Store store) {
+        this.store = store;
+    }
+
+    /** Stores the content (once per digest) and returns its {@code sha256:<hex>} name. */
+    public String put(byte[] content) {
+        String digest = digest(content);
+        try (Connection connection = store.dataSource().getConnection()) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM blob WHERE digest = ?")) {
+                exists.setString(1, digest);
+                try (ResultSet rs = exists.executeQuery()) {
+                    if (rs.next()) {
+                        return digest;
+                    }
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, digest);
+                insert.setLong(2, content.length);
+                insert.setTimestamp(3, Timestamp.from(Instant.now()));
+                insert.setBytes(4, content);
+                insert.executeUpdate();
+            }
+            return digest;
+        } catch (SQLException e) {
+            // Another session may have stored the same content a moment ago.
+            if (get(digest).isPresent()) {
+                return digest;
+            }
+            throw new StoreException("cannot store a blob", e);
+        }
+    }
+
+    /** The content, unless it never existed or its retention ended. */
+    public Optional<byte[]> get(String digest) {
+        try (Connection connection = store.dataSource().getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT content FROM blob WHERE digest = ?")) {
+            select.setString(1, digest);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot read blob " + digest, e);
+        }
+    }
+
+    /** Retention: drops the content of blobs stored before {@code cutoff}, keeping their names and sizes. */
+    public int deleteContentStoredBefore(Instant cutoff) {
+        try (Connection connection = store.dataSource().getConnection();
+             PreparedStatement delete = connection.prepareStatement(
+                     "UPDATE blob SET content = NULL WHERE stored_at < ? AND content IS NOT NULL")) {
+            delete.setTimestamp(1, Timestamp.from(cutoff));
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot apply blob retention", e);
+        }
+    }
+
+    static String digest(byte[] content) {
+        try {
+            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
