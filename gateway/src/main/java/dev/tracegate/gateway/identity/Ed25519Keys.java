@@ -1,17 +1,14 @@
 package dev.tracegate.gateway.identity;
 
+import dev.tracegate.ledger.note.Ed25519;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
-import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -19,15 +16,12 @@ import java.util.Base64;
  * raw 32 bytes of RFC 8032 (the {@code x} of an OKP JWK, RFC 8037), and PKCS#8 PEM files as
  * {@code openssl genpkey -algorithm ed25519} writes them.
  *
- * <p>A public key's X.509 encoding is a fixed 12-byte DER prefix followed by the raw key, which
- * avoids converting the little-endian point by hand. The JDK cannot derive a public key from a
- * private one, but its generator draws exactly the 32 seed bytes from the SecureRandom it is
- * given; handing it the seed yields that seed's pair, and the result is checked.
+ * <p>Raw-key conversions and deriving a public key from a seed are the ledger's
+ * ({@link Ed25519}); this class adds key generation and PEM files.
  */
 public final class Ed25519Keys {
 
     public static final int KEY_SIZE = 32;
-    private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
     private static final String PEM_BEGIN = "-----BEGIN PRIVATE KEY-----";
     private static final String PEM_END = "-----END PRIVATE KEY-----";
 
@@ -43,25 +37,11 @@ public final class Ed25519Keys {
     }
 
     public static PublicKey publicKey(byte[] raw) {
-        if (raw == null || raw.length != KEY_SIZE) {
-            throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
-        }
-        byte[] der = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + KEY_SIZE);
-        System.arraycopy(raw, 0, der, SPKI_PREFIX.length, KEY_SIZE);
-        try {
-            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("not an Ed25519 public key", e);
-        }
+        return Ed25519.publicKey(raw);
     }
 
     public static byte[] rawPublicKey(PublicKey key) {
-        byte[] der = key.getEncoded();
-        if (der == null || der.length != SPKI_PREFIX.length + KEY_SIZE
-                || !Arrays.equals(der, 0, SPKI_PREFIX.length, SPKI_PREFIX, 0, SPKI_PREFIX.length)) {
-            throw new IllegalArgumentException("not an Ed25519 public key: " + key.getAlgorithm());
-        }
-        return Arrays.copyOfRange(der, SPKI_PREFIX.length, der.length);
+        return Ed25519.rawPublicKey(key);
     }
 
     /** Reads a PKCS#8 PEM private key and derives its public half. */
@@ -94,37 +74,6 @@ public final class Ed25519Keys {
         if (!(privateKey instanceof EdECPrivateKey edKey) || edKey.getBytes().isEmpty()) {
             throw new IllegalArgumentException("not an Ed25519 private key with accessible bytes");
         }
-        byte[] seed = edKey.getBytes().get();
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            generator.initialize(NamedParameterSpec.ED25519, new SeedRandom(seed));
-            KeyPair pair = generator.generateKeyPair();
-            byte[] derivedSeed = ((EdECPrivateKey) pair.getPrivate()).getBytes().orElseThrow();
-            if (!Arrays.equals(derivedSeed, seed)) {
-                throw new IllegalStateException("this JDK's Ed25519 generator did not use the given seed");
-            }
-            return pair.getPublic();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Ed25519 is built into every JDK since 15", e);
-        }
-    }
-
-    /** Hands out the seed as its only randomness; see the class comment. */
-    private static final class SeedRandom extends SecureRandom {
-        private final byte[] seed;
-        private boolean used;
-
-        SeedRandom(byte[] seed) {
-            this.seed = seed.clone();
-        }
-
-        @Override
-        public void nextBytes(byte[] bytes) {
-            if (used || bytes.length != seed.length) {
-                throw new IllegalStateException("key generation asked for unexpected randomness");
-            }
-            used = true;
-            System.arraycopy(seed, 0, bytes, 0, bytes.length);
-        }
+        return Ed25519.publicKey(Ed25519.publicKeyFromSeed(edKey.getBytes().get()));
     }
 }
