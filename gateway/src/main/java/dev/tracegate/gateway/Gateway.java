@@ -1,6 +1,7 @@
 package dev.tracegate.gateway;
 
 import dev.tracegate.gateway.api.ApiServer;
+import dev.tracegate.gateway.approval.ApprovalNotifier;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
@@ -91,7 +92,8 @@ public final class Gateway implements AutoCloseable {
             if (config.policyFile() != null) {
                 started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, 2));
             }
-            ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(), List.of(), null));
+            ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
+                    ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
             PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
                     name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,

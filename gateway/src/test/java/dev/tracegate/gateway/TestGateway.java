@@ -64,7 +64,7 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
-                    connections, 1024 * 1024, policyYaml == null ? null : policyFile(dataDir, policyYaml));
+                    connections, 1024 * 1024, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

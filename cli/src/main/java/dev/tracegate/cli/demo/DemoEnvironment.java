@@ -144,7 +144,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 new IdentitiesConfig(keys),
                 List.of(shop),
                 0,
-                dataDir.resolve("policy.yaml").toAbsolutePath().toString());
+                dataDir.resolve("policy.yaml").toAbsolutePath().toString(),
+                null);
     }
 
     /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */

@@ -1,38 +1,64 @@
 package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.approval.ApprovalDecision;
 import dev.tracegate.gateway.approval.ApprovalException;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.PolicyException;
+import dev.tracegate.policy.rules.PolicyParser;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Approvals over the API: list, show, approve, deny. Who may decide is the approval service's
- * business (approver groups, no self-approval); this class only maps its answers to HTTP.
+ * business (approver groups, no self-approval); this class maps its answers to HTTP and decides
+ * who may see a request at all: its requester, the people who may decide it, and admins and
+ * auditors. Held commands can carry sensitive literals, so nobody else learns of them.
  */
 final class ApprovalRoutes {
+
+    /** As for sessions: these groups see everything. */
+    private static final List<String> SEE_ALL_GROUPS = List.of("admins", "auditors");
 
     private ApprovalRoutes() {
     }
 
     static void register(RoutesConfig routes, ApprovalService approvals) {
-        routes.get("/api/approvals", ctx -> ctx.json(approvals.pending().stream().map(ApprovalRoutes::view).toList()));
-        routes.get("/api/approvals/{id}", ctx -> ctx.json(view(approvals.find(ctx.pathParam("id"))
-                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no approval " + ctx.pathParam("id"))))));
+        routes.get("/api/approvals", ctx -> list(ctx, approvals));
+        routes.get("/api/approvals/{id}", ctx -> ctx.json(view(visible(ctx, approvals))));
         routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true));
         routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false));
     }
 
+    /** Pending requests the caller may see, oldest first; with {@code ?all=true} also recent decisions, newest first. */
+    private static void list(Context ctx, ApprovalService approvals) {
+        Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        boolean all = Boolean.parseBoolean(ctx.queryParam("all"));
+        Stream<PendingApproval> found = all ? approvals.recent().stream() : approvals.pending().stream();
+        ctx.json(found.filter(approval -> maySee(caller, approval)).map(ApprovalRoutes::view).toList());
+    }
+
+    private static PendingApproval visible(Context ctx, ApprovalService approvals) {
+        Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        String id = ctx.pathParam("id");
+        return approvals.find(id).filter(approval -> maySee(caller, approval))
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no approval " + id));
+    }
+
     private static void decide(Context ctx, ApprovalService approvals, boolean approve) {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
-        JsonNode body = ctx.body().isBlank() ? null : ctx.bodyAsClass(JsonNode.class);
+        JsonNode body = body(ctx);
         String reason = body == null ? null : body.path("reason").asText(null);
         if (reason == null || reason.isBlank()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "give a reason: {\"reason\": \"...\"}");
@@ -45,49 +71,100 @@ final class ApprovalRoutes {
                 approvals.deny(id, caller, reason);
             }
         } catch (ApprovalException e) {
-            HttpStatus status = switch (e.kind()) {
-                case NOT_FOUND -> HttpStatus.NOT_FOUND;
-                case FORBIDDEN -> HttpStatus.FORBIDDEN;
-                case ALREADY_DECIDED -> HttpStatus.CONFLICT;
-            };
-            throw new ApiException(status, e.getMessage());
+            throw new ApiException(status(e.kind()), e.getMessage());
         }
         ctx.json(view(approvals.find(id).orElseThrow()));
     }
 
-    private static Duration grant(JsonNode body) {
-        String grant = body.path("grant").asText(null);
-        if (grant == null) {
+    private static JsonNode body(Context ctx) {
+        if (ctx.body().isBlank()) {
             return null;
         }
         try {
-            return dev.tracegate.policy.rules.PolicyParser.duration(grant, "grant");
+            return ctx.bodyAsClass(JsonNode.class);
+        } catch (Exception e) {
+            // Jackson's parse errors are checked exceptions that Javalin rethrows unchecked.
+            throw new ApiException(HttpStatus.BAD_REQUEST, "the body must be JSON such as {\"reason\": \"...\"}");
+        }
+    }
+
+    static HttpStatus status(ApprovalException.Kind kind) {
+        return switch (kind) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case ALREADY_DECIDED, ALREADY_VOTED -> HttpStatus.CONFLICT;
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
+    }
+
+    private static Duration grant(JsonNode body) {
+        String grant = body.path("grant").asText(null);
+        if (grant == null || grant.isBlank()) {
+            return null;
+        }
+        try {
+            return PolicyParser.duration(grant, "grant");
         } catch (PolicyException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
         }
     }
 
+    /** The requester, anyone who may decide it, admins and auditors. */
+    private static boolean maySee(Identity caller, PendingApproval approval) {
+        Identity requester = approval.request().requester();
+        ApprovalSpec spec = approval.request().spec();
+        boolean own = caller.issuer().equals(requester.issuer()) && caller.subject().equals(requester.subject());
+        return own || Stream.of(spec.approverGroups(), spec.breakGlassGroups(), SEE_ALL_GROUPS)
+                .flatMap(List::stream).anyMatch(caller::inGroup);
+    }
+
     static Map<String, Object> view(PendingApproval approval) {
         Map<String, Object> view = new LinkedHashMap<>();
+        ApprovalSpec spec = approval.request().spec();
+        ApprovalDecision decision = approval.decision().getNow(null);
         view.put("id", approval.id());
-        view.put("status", approval.decided() ? approval.decision().join().outcome().name().toLowerCase() : "pending");
-        view.put("requester", approval.request().requester().name() == null ? approval.request().requester().subject()
-                : approval.request().requester().name());
+        view.put("status", decision == null ? "pending" : decision.outcome().name().toLowerCase(Locale.ROOT));
+        view.put("requester", name(approval.request().requester()));
+        view.put("requester_subject", approval.request().requester().subject());
+        view.put("session", approval.request().sessionId());
         view.put("connection", approval.request().connection());
+        view.put("protocol", approval.request().protocol());
         view.put("command", approval.request().command());
         view.put("class", approval.request().statementClass());
         view.put("rule", approval.request().rule());
         view.put("reason", approval.request().reason());
-        view.put("approvers", approval.request().spec().approverGroups());
-        view.put("min_approvals", approval.request().spec().minApprovals());
-        view.put("votes", approval.votes().stream().map(v -> v.approver().subject()).toList());
+        view.put("approvers", spec.approverGroups());
+        view.put("min_approvals", spec.minApprovals());
+        view.put("break_glass_groups", spec.breakGlassGroups());
+        view.put("votes", approval.votes().stream().map(ApprovalRoutes::vote).toList());
         view.put("requested_at", approval.requestedAt().toString());
         view.put("expires_at", approval.expiresAt().toString());
-        view.put("session", approval.request().sessionId());
         view.put("approve_command", ApprovalService.approveCommand(approval.id()));
-        if (approval.decided()) {
-            view.put("decision_reason", approval.decision().join().reason());
+        if (decision != null) {
+            Map<String, Object> decided = new LinkedHashMap<>();
+            decided.put("outcome", view.get("status"));
+            decided.put("reason", decision.reason());
+            decided.put("by", approval.decidedBy().map(ApprovalRoutes::name).orElse(null));
+            decided.put("at", approval.decidedAt().map(Object::toString).orElse(null));
+            decided.put("break_glass", decision.breakGlass());
+            view.put("decision", decided);
         }
+        approval.grant().ifPresent(grant -> view.put("grant", Map.of("connection", grant.connection(),
+                "class", grant.statementClass(), "expires_at", grant.expiresAt().toString())));
         return view;
+    }
+
+    private static Map<String, Object> vote(ApproverVote vote) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("approver", name(vote.approver()));
+        out.put("subject", vote.approver().subject());
+        out.put("reason", vote.reason());
+        out.put("at", vote.at().toString());
+        return out;
+    }
+
+    private static String name(Identity identity) {
+        return identity.name() != null ? identity.name() : identity.subject();
     }
 }

@@ -1,11 +1,20 @@
 package dev.tracegate.gateway.approval;
 
+import dev.tracegate.gateway.identity.Identity;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 
-/** One approval request and its votes so far; {@link #decision()} completes when it is decided. */
+/**
+ * One approval request and its votes so far; {@link #decision()} completes when it is decided.
+ * The {@link ApprovalService} changes it, always while holding its monitor.
+ */
 public final class PendingApproval {
 
     private final String id;
@@ -14,6 +23,12 @@ public final class PendingApproval {
     private final Instant expiresAt;
     private final CompletableFuture<ApprovalDecision> decision = new CompletableFuture<>();
     private final List<ApproverVote> votes = new ArrayList<>();
+    /** The grant each approver asked for, by approver key; absent when they asked for none. */
+    private final Map<String, Duration> grantRequests = new HashMap<>();
+    private ScheduledFuture<?> expiry;
+    private Instant decidedAt;
+    private Identity decidedBy;
+    private Grant grant;
 
     PendingApproval(String id, ApprovalRequest request, Instant requestedAt, Instant expiresAt) {
         this.id = id;
@@ -42,15 +57,53 @@ public final class PendingApproval {
         return decision;
     }
 
+    /** The approvals given so far, in order. */
     public synchronized List<ApproverVote> votes() {
         return List.copyOf(votes);
     }
 
-    synchronized void addVote(ApproverVote vote) {
-        votes.add(vote);
-    }
-
     public boolean decided() {
         return decision.isDone();
+    }
+
+    /** When it was decided, expired or withdrawn. */
+    public synchronized Optional<Instant> decidedAt() {
+        return Optional.ofNullable(decidedAt);
+    }
+
+    /** Who ended the wait: the last approver, the denier, the requester (withdrawn) or the gateway (expired). */
+    public synchronized Optional<Identity> decidedBy() {
+        return Optional.ofNullable(decidedBy);
+    }
+
+    /** The time-boxed grant this approval created, if any. */
+    public synchronized Optional<Grant> grant() {
+        return Optional.ofNullable(grant);
+    }
+
+    synchronized void addVote(ApproverVote vote, String approverKey, Duration grantRequest) {
+        votes.add(vote);
+        if (grantRequest != null) {
+            grantRequests.put(approverKey, grantRequest);
+        }
+    }
+
+    synchronized Map<String, Duration> grantRequests() {
+        return Map.copyOf(grantRequests);
+    }
+
+    synchronized void expireWith(ScheduledFuture<?> task) {
+        expiry = task;
+    }
+
+    /** Records the end; the caller completes {@link #decision()} afterwards. */
+    synchronized void markDecided(Instant at, Identity by, Grant created) {
+        decidedAt = at;
+        decidedBy = by;
+        grant = created;
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param connections     the targets
  * @param maxMessageBytes largest client message the gateway accepts (bigger ones close the session)
  * @param policyFile      the policy (docs/policy.md), reloaded when it changes; absent: allow all but high risk
+ * @param approvals       notifications for held commands
  */
 public record GatewayConfig(
         String dataDir,
@@ -26,7 +27,8 @@ public record GatewayConfig(
         IdentitiesConfig identities,
         List<ConnectionConfig> connections,
         int maxMessageBytes,
-        String policyFile) {
+        String policyFile,
+        ApprovalsConfig approvals) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -39,6 +41,7 @@ public record GatewayConfig(
         identities = identities == null ? new IdentitiesConfig(null) : identities;
         connections = connections == null ? List.of() : List.copyOf(connections);
         maxMessageBytes = maxMessageBytes <= 0 ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
+        approvals = approvals == null ? new ApprovalsConfig(null, null) : approvals;
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
             throw new ConfigException("connection names must be unique");

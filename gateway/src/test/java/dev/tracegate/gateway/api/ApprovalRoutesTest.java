@@ -1,0 +1,190 @@
+package dev.tracegate.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.approval.ApprovalOutcome;
+import dev.tracegate.gateway.approval.ApprovalRequest;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.store.Store;
+import dev.tracegate.policy.rules.ApprovalSpec;
+import io.javalin.Javalin;
+import io.javalin.http.HttpStatus;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The approvals API over real HTTP, with bearer tokens mapped to identities as ApiServer does. */
+class ApprovalRoutesTest {
+
+    private static final Identity ANALYST = person("analyst", "analysts");
+    private static final Identity MALLORY = person("mallory", "analysts");
+    private static final Identity DBA = person("dana", "dba");
+    private static final Identity OTHER_DBA = person("dmitri", "dba");
+    private static final Identity AUDITOR = person("aude", "auditors");
+    private static final Map<String, Identity> TOKENS = Map.of("t-analyst", ANALYST, "t-mallory", MALLORY, "t-dba", DBA,
+            "t-dba2", OTHER_DBA, "t-auditor", AUDITOR);
+    private static final ApprovalSpec ONE_DBA = new ApprovalSpec(List.of("dba"), 1, Duration.ofMinutes(10), List.of());
+    private static final ApprovalSpec TWO_DBAS = new ApprovalSpec(List.of("dba"), 2, Duration.ofMinutes(10), List.of());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static Store store;
+    private static EvidenceLog log;
+    private static ApprovalService approvals;
+    private static Javalin app;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private record Answer(int status, JsonNode body) {
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path dir = Files.createTempDirectory("tracegate-approval-api");
+        store = Store.open(new StoreConfig(null, null, null, null, null), dir);
+        log = new EvidenceLog(store, dir.resolve("journal"), false);
+        approvals = new ApprovalService(log, Clock.systemUTC(), List.of(), null);
+        app = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.routes.before("/api/*", ctx -> {
+                String header = ctx.header("Authorization");
+                Identity caller = header == null ? null : TOKENS.get(header.replaceFirst("^Bearer ", ""));
+                if (caller == null) {
+                    throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token");
+                }
+                ctx.attribute(ApiServer.IDENTITY, caller);
+            });
+            ApprovalRoutes.register(javalin.routes, approvals);
+            javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
+        });
+        app.start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.stop();
+        approvals.close();
+        log.close();
+        store.close();
+    }
+
+    private static Identity person(String name, String... groups) {
+        return new Identity("tracegate", "apikey:" + name, name, null, List.of(groups), "human");
+    }
+
+    private static PendingApproval held(ApprovalSpec spec, String command) throws Exception {
+        return approvals.request(new ApprovalRequest("session-1", ANALYST, "shop", "postgres", command, "ddl", "hold-ddl",
+                "schema changes on shop need a DBA", spec, null));
+    }
+
+    private static Answer get(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).GET(), token);
+    }
+
+    private static Answer post(String path, String token, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    }
+
+    private static Answer send(HttpRequest.Builder request, String token) throws Exception {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+    }
+
+    @Test
+    void aDbaSeesTheHeldCommandAndApprovesItWithAGrant() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a1 text");
+
+        Answer listed = get("/api/approvals", "t-dba");
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body().findValuesAsText("id")).contains(pending.id());
+        Answer shown = get("/api/approvals/" + pending.id(), "t-dba");
+        assertThat(shown.body().path("status").asText()).isEqualTo("pending");
+        assertThat(shown.body().path("command").asText()).isEqualTo("ALTER TABLE orders ADD COLUMN a1 text");
+        assertThat(shown.body().path("requester").asText()).isEqualTo("analyst");
+        assertThat(shown.body().path("approve_command").asText()).isEqualTo("tracegate approvals approve " + pending.id());
+
+        Answer approved = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"planned\", \"grant\": \"30m\"}");
+
+        assertThat(approved.status()).isEqualTo(200);
+        assertThat(approved.body().path("status").asText()).isEqualTo("approved");
+        assertThat(approved.body().path("decision").path("by").asText()).isEqualTo("dana");
+        assertThat(approved.body().path("votes").get(0).path("reason").asText()).isEqualTo("planned");
+        assertThat(approved.body().path("grant").path("class").asText()).isEqualTo("ddl");
+        assertThat(pending.decision().getNow(null).outcome()).isEqualTo(ApprovalOutcome.APPROVED);
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).isPresent();
+        assertThat(get("/api/approvals", "t-dba").body().findValuesAsText("id")).doesNotContain(pending.id());
+        assertThat(get("/api/approvals?all=true", "t-dba").body().findValuesAsText("id")).contains(pending.id());
+    }
+
+    @Test
+    void selfApprovalAndOutsidersAreForbiddenWithAReason() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a2 text");
+
+        Answer own = post("/api/approvals/" + pending.id() + "/approve", "t-analyst", "{\"reason\": \"mine\"}");
+        assertThat(own.status()).isEqualTo(403);
+        assertThat(own.body().path("error").asText()).contains("your own command");
+        Answer outsider = post("/api/approvals/" + pending.id() + "/deny", "t-mallory", "{\"reason\": \"no\"}");
+        assertThat(outsider.status()).isEqualTo(403);
+        assertThat(outsider.body().path("error").asText()).contains("[dba]");
+        assertThat(pending.decided()).isFalse();
+    }
+
+    @Test
+    void onlyTheRequesterDecidersAndAuditorsCanSeeARequest() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE customers ADD COLUMN secret_note text");
+
+        assertThat(get("/api/approvals/" + pending.id(), "t-analyst").status()).isEqualTo(200);
+        assertThat(get("/api/approvals/" + pending.id(), "t-auditor").status()).isEqualTo(200);
+        assertThat(get("/api/approvals/" + pending.id(), "t-mallory").status()).isEqualTo(404);
+        assertThat(get("/api/approvals", "t-mallory").body().findValuesAsText("id")).doesNotContain(pending.id());
+        assertThat(get("/api/approvals", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void decidedUnknownAndMalformedRequestsGetTheirOwnStatus() throws Exception {
+        PendingApproval pending = held(TWO_DBAS, "ALTER TABLE orders ADD COLUMN a3 text");
+
+        Answer vote = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\"}");
+        assertThat(vote.status()).isEqualTo(200);
+        assertThat(vote.body().path("status").asText()).isEqualTo("pending");
+        assertThat(vote.body().path("votes").size()).isEqualTo(1);
+        assertThat(post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"again\"}").status())
+                .as("the same approver twice").isEqualTo(409);
+        assertThat(post("/api/approvals/" + pending.id() + "/approve", "t-dba2", "{\"reason\": \"ok\", \"grant\": \"soon\"}").status())
+                .as("a grant that is not a duration").isEqualTo(400);
+        assertThat(post("/api/approvals/" + pending.id() + "/deny", "t-dba2", "{}").status()).as("no reason").isEqualTo(400);
+        Answer notJson = post("/api/approvals/" + pending.id() + "/deny", "t-dba2", "reason=no");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.body().path("error").asText()).contains("JSON");
+        Answer denied = post("/api/approvals/" + pending.id() + "/deny", "t-dba2", "{\"reason\": \"not today\"}");
+        assertThat(denied.body().path("status").asText()).isEqualTo("denied");
+        assertThat(denied.body().path("decision").path("reason").asText()).isEqualTo("not today");
+
+        Answer late = post("/api/approvals/" + pending.id() + "/approve", "t-dba2", "{\"reason\": \"ok\"}");
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.body().path("error").asText()).contains("already denied");
+        assertThat(get("/api/approvals/nosuchid2345", "t-dba").status()).isEqualTo(404);
+        assertThat(post("/api/approvals/nosuchid2345/approve", "t-dba", "{\"reason\": \"ok\"}").status()).isEqualTo(404);
+        assertThat(Instant.parse(get("/api/approvals/" + pending.id(), "t-dba").body().path("decision").path("at").asText()))
+                .isBefore(Instant.now().plusSeconds(1));
+    }
+}
