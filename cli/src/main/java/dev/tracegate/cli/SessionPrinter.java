@@ -27,6 +27,15 @@ final class SessionPrinter {
                         + " rows=" + detail.path("rows").asText() + " " + detail.path("duration_us").asLong() / 1000.0 + " ms"
                         + (detail.has("error") ? " error " + detail.path("error").path("sqlstate").asText()
                         + ": " + detail.path("error").path("message").asText() : "");
+                case "command.blocked" -> "#" + detail.path("seq").asText() + " NOT RUN (" + detail.path("outcome").asText()
+                        + ") by rule " + detail.path("rule").asText() + ": " + detail.path("reason").asText()
+                        + (detail.has("approval") ? " [approval " + detail.path("approval").asText() + "]" : "");
+                case "approval.requested" -> "approval " + detail.path("id").asText() + " requested from "
+                        + detail.path("approvers").toString() + " (rule " + detail.path("rule").asText() + "), expires "
+                        + detail.path("expires_at").asText();
+                case "approval.decided" -> "approval " + detail.path("id").asText() + " " + detail.path("outcome").asText()
+                        + " by " + actor(event.path("actor"))
+                        + (detail.hasNonNull("reason") ? ": " + detail.path("reason").asText() : "");
                 case "session.close" -> "session closed: " + detail.path("reason").asText() + " after "
                         + detail.path("commands").asText() + " commands, " + detail.path("duration_ms").asText() + " ms";
                 default -> event.path("type").asText() + " " + detail;
