@@ -272,6 +272,7 @@ final class ClientMessageRelay {
         var identity = recorder.session().identity();
         var grant = approvals.activeGrant(identity, subject.connection(), statementClass);
         if (grant.isPresent()) {
+            recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
             return Resolution.FORWARD;
         }
         // Everything before the held command goes upstream now; what follows waits with it.

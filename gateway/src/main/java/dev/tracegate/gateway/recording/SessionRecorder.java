@@ -84,6 +84,17 @@ public final class SessionRecorder {
         log.append(event(EventType.COMMAND_BLOCKED, null, detail));
     }
 
+    /** A held class of command ran without asking, under an earlier time-boxed grant. */
+    public void granted(long sequence, String grantId, String grantedBy, String rule) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", sequence);
+        detail.put("outcome", "granted");
+        detail.put("id", grantId);
+        detail.put("granted_by", grantedBy);
+        detail.put("rule", rule);
+        log.append(event(EventType.APPROVAL_DECIDED, null, detail));
+    }
+
     public void result(ResultRecord result) {
         if ("error".equals(result.status())) {
             errors.incrementAndGet();

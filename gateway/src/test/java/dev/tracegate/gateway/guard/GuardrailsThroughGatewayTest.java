@@ -198,6 +198,28 @@ class GuardrailsThroughGatewayTest {
         assertThat(types).containsSubsequence("command", "approval.requested", "approval.decided", "command.result");
     }
 
+    @Test
+    void aTimeBoxedGrantLetsTheNextStatementOfThatClassRunAtOnceAndSaysSo() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> {
+                try {
+                    sql.execute("ALTER TABLE guarded ADD COLUMN granted_one int");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PendingApproval pending = awaitPending();
+            gateway.gateway().approvals().approve(pending.id(), DBA, "migration window", Duration.ofMinutes(10));
+            first.get(10, TimeUnit.SECONDS);
+            sql.execute("ALTER TABLE guarded ADD COLUMN granted_two int");
+            assertThat(gateway.gateway().approvals().pending()).isEmpty();
+            List<JsonNode> granted = new SessionQueries(gateway.gateway().evidence()).events(pending.request().sessionId())
+                    .stream().filter(e -> e.path("detail").path("outcome").asText().equals("granted")).toList();
+            assertThat(granted).hasSize(1);
+            assertThat(granted.getFirst().path("detail").path("id").asText()).isEqualTo(pending.id());
+        }
+    }
+
     private static CompletableFuture<SQLException> failureOf(Statement sql, String statement) {
         return CompletableFuture.supplyAsync(() -> {
             try {
