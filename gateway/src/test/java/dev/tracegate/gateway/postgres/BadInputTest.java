@@ -91,6 +91,20 @@ class BadInputTest {
     }
 
     @Test
+    void cleartextOnLoopbackIsAcceptedOnlyWhenConfigured() throws Exception {
+        var loopbackOnly = new dev.tracegate.gateway.config.ListenerConfig("127.0.0.1", 0, true);
+        var config = gateway.gateway().config();
+        var relaxed = new dev.tracegate.gateway.config.GatewayConfig(
+                java.nio.file.Files.createTempDirectory("tracegate-loopback").toString(),
+                new dev.tracegate.gateway.config.ListenersConfig(loopbackOnly, new dev.tracegate.gateway.config.ListenerConfig("127.0.0.1", 0, false)),
+                null, null, config.evidence(), config.identities(), config.connections(), 0, null, null);
+        try (dev.tracegate.gateway.Gateway plain = dev.tracegate.gateway.Gateway.start(relaxed);
+             RawPgClient client = new RawPgClient(plain.postgresPort())) {
+            authenticate(client);
+        }
+    }
+
+    @Test
     void garbageBytesCloseOnlyThatConnection() throws Exception {
         try (RawPgClient client = new RawPgClient(gateway.port())) {
             client.sendRaw("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
