@@ -1,6 +1,9 @@
 package dev.tracegate.cli;
 
 import dev.tracegate.cli.demo.DemoCommand;
+import dev.tracegate.cli.signin.LoginCommand;
+import dev.tracegate.cli.signin.LogoutCommand;
+import dev.tracegate.cli.signin.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tracegate", mixinStandardHelpOptions = true, version = "tracegate 0.1.0",
         description = "Identity-aware access gateway that turns every session into verifiable evidence.",
         subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, PolicyCommand.class,
-                EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class})
+                EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class,
+                LoginCommand.class, TokenCommand.class, LogoutCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,126 @@
+package dev.tracegate.cli.signin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.cli.CliException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sign-in on a machine without a browser: the OAuth 2.0 device authorization grant (RFC 8628).
+ * The user opens the verification address on any device and enters the code shown here, while
+ * this process polls the token endpoint at the interval the provider asks for.
+ */
+final class DeviceAuthorizationFlow {
+
+    static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
+
+    /** Waits between polls; tests replace it to run without sleeping. */
+    interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration SLOW_DOWN_STEP = Duration.ofSeconds(5);
+
+    private final ProviderClient provider;
+    private final PrintWriter out;
+    private final Pause pause;
+    private final Clock clock;
+
+    DeviceAuthorizationFlow(ProviderClient provider, PrintWriter out, Pause pause, Clock clock) {
+        this.provider = provider;
+        this.out = out;
+        this.pause = pause;
+        this.clock = clock;
+    }
+
+    TokenSet signIn(ProviderMetadata metadata, ClientRegistration client, SignInRequest request, Duration timeout)
+            throws IOException {
+        URI endpoint = metadata.deviceAuthorizationEndpoint();
+        if (endpoint == null) {
+            throw new CliException(metadata.issuer() + " does not offer device sign-in (its discovery document has no "
+                    + "device_authorization_endpoint); sign in with a browser instead (leave out --device)");
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("scope", request.scope());
+        if (request.audience() != null) {
+            parameters.put("audience", request.audience());
+        }
+        JsonNode answer = provider.post(endpoint, "the device authorization endpoint", client, parameters);
+        String deviceCode = required(answer, "device_code");
+        String userCode = ProviderError.clean(required(answer, "user_code"));
+        // Google names it verification_url, as drafts of RFC 8628 did.
+        String verificationUri = answer.hasNonNull("verification_uri")
+                ? answer.get("verification_uri").asText() : required(answer, "verification_url");
+        Instant now = clock.instant();
+        Instant codeExpires = now.plusSeconds(answer.path("expires_in").asLong(600));
+        Instant deadline = codeExpires.isBefore(now.plus(timeout)) ? codeExpires : now.plus(timeout);
+        Duration interval = answer.path("interval").asLong(0) > 0
+                ? Duration.ofSeconds(answer.get("interval").asLong()) : DEFAULT_INTERVAL;
+
+        out.println("To sign in, open " + ProviderError.clean(verificationUri) + " on any device and enter the code");
+        out.println();
+        out.println("  " + userCode);
+        out.println();
+        if (answer.hasNonNull("verification_uri_complete")) {
+            out.println("(or open " + ProviderError.clean(answer.get("verification_uri_complete").asText()) + ")");
+        }
+        out.println("Waiting for you to confirm; the code is valid until "
+                + LocalTime.ofInstant(codeExpires, ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS) + " ...");
+        out.flush();
+        return poll(metadata.tokenEndpoint(), client, deviceCode, userCode, interval, deadline);
+    }
+
+    private TokenSet poll(URI tokenEndpoint, ClientRegistration client, String deviceCode, String userCode,
+                          Duration interval, Instant deadline) throws IOException {
+        Map<String, String> grant = new LinkedHashMap<>();
+        grant.put("grant_type", GRANT_TYPE);
+        grant.put("device_code", deviceCode);
+        Duration wait = interval;
+        while (true) {
+            sleep(wait);
+            if (clock.instant().isAfter(deadline)) {
+                throw new CliException("the code " + userCode + " was not confirmed in time; run tracegate login --device again");
+            }
+            try {
+                return provider.token(tokenEndpoint, client, grant);
+            } catch (ProviderError e) {
+                switch (e.error()) {
+                    case "authorization_pending" -> { }
+                    // RFC 8628 section 3.5: every slow_down adds 5 seconds, for the rest of the polling.
+                    case "slow_down" -> wait = wait.plus(SLOW_DOWN_STEP);
+                    case "expired_token" -> throw new CliException(
+                            "the code " + userCode + " expired before the sign-in was confirmed; run tracegate login --device again");
+                    case "access_denied" -> throw new CliException("the sign-in with the code " + userCode + " was denied");
+                    default -> throw e;
+                }
+            }
+        }
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            pause.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    private static String required(JsonNode answer, String field) {
+        JsonNode value = answer.get(field);
+        if (value == null || value.isNull() || value.asText().isBlank()) {
+            throw new CliException("the device authorization endpoint's answer has no " + field);
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tracegate.cli.signin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.cli.CliException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * Asks a running gateway for a short-lived gateway token of the caller
+ * ({@code POST /api/tokens?minutes=N}), so what goes into {@code PGPASSWORD} lives minutes and is
+ * signed by the gateway itself.
+ */
+final class GatewayTokenClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(10))
+            .proxy(ProxySelector.getDefault())
+            .build();
+
+    /** The gateway token issued to the holder of {@code bearer}, valid for {@code minutes}. */
+    String issue(URI server, String bearer, int minutes) throws IOException {
+        String base = ProviderMetadata.withoutTrailingSlash(server.toString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/tokens?minutes=" + minutes))
+                .header("Authorization", "Bearer " + bearer)
+                .header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the gateway at " + base + ": is it running?");
+        } catch (HttpTimeoutException e) {
+            throw new CliException("the gateway at " + base + " did not answer within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        JsonNode answer = parseOrEmpty(response.body());
+        if (response.statusCode() != 200) {
+            String reason = ProviderError.clean(answer.path("error").asText("HTTP " + response.statusCode()));
+            throw new CliException("the gateway at " + base + " issued no token: " + reason
+                    + (response.statusCode() == 401 ? " (sign in again, or check TRACEGATE_TOKEN)" : ""));
+        }
+        String token = answer.path("token").asText("");
+        if (token.isBlank()) {
+            throw new CliException("the gateway at " + base + " answered without a token");
+        }
+        return token;
+    }
+
+    private static JsonNode parseOrEmpty(String body) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return node != null && node.isObject() ? node : JSON.createObjectNode();
+        } catch (JsonProcessingException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

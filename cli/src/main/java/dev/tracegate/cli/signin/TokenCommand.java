@@ -1,0 +1,105 @@
+package dev.tracegate.cli.signin;
+
+import dev.tracegate.cli.CliException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tracegate token}: prints a current token and nothing else, for
+ * {@code PGPASSWORD=$(tracegate token) psql ...}. Diagnostics go to stderr.
+ */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = {"Print a current access token of your sign-in (refreshed when it is about to expire), "
+                + "or with --gateway a short-lived gateway token.",
+                "Example: PGPASSWORD=$(tracegate token) psql \"host=tracegate.acme.com sslmode=require user=me dbname=shop\""})
+public final class TokenCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--issuer", description = "the sign-in to use (default: the most recent tracegate login)")
+    String issuer;
+
+    @Option(names = "--id-token", description = "the ID token instead of the access token (Google's access tokens are opaque)")
+    boolean idToken;
+
+    @Option(names = "--gateway",
+            description = "ask the gateway for a short-lived gateway token, authenticated with $TRACEGATE_TOKEN or the sign-in's token")
+    boolean gateway;
+
+    @Option(names = "--server", description = "with --gateway: the gateway API URL (default: $TRACEGATE_SERVER)")
+    String server;
+
+    @Option(names = "--minutes", defaultValue = "15", description = "with --gateway: how long the token lives (default: ${DEFAULT-VALUE})")
+    int minutes;
+
+    private final CredentialStore store;
+    private final Map<String, String> environment;
+    private final Clock clock;
+
+    /** Uses the current user's sign-ins; picocli calls this. */
+    public TokenCommand() {
+        this(CredentialStore.forCurrentUser(), System.getenv(), Clock.systemUTC());
+    }
+
+    TokenCommand(CredentialStore store, Map<String, String> environment, Clock clock) {
+        this.store = store;
+        this.environment = environment;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            String token = gateway ? gatewayToken() : signedInToken();
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(token);
+            out.flush();
+            return 0;
+        } catch (CliException | IOException e) {
+            return SignInFailure.report(spec, e);
+        }
+    }
+
+    private String signedInToken() throws IOException {
+        TokenKind kind = idToken ? TokenKind.ID_TOKEN : TokenKind.ACCESS_TOKEN;
+        return new TokenRenewal(store, new ProviderClient(clock), clock).current(issuer, kind).tokens().token(kind);
+    }
+
+    private String gatewayToken() throws IOException {
+        if (minutes <= 0) {
+            throw new CliException("--minutes must be positive");
+        }
+        String base = server != null ? server : environment.get("TRACEGATE_SERVER");
+        if (base == null || base.isBlank()) {
+            throw new CliException("no gateway to ask: set TRACEGATE_SERVER or pass --server");
+        }
+        URI uri = gatewayAddress(base);
+        // An explicit --issuer means the sign-in; otherwise a configured TRACEGATE_TOKEN wins, as for every other command.
+        String configured = environment.get("TRACEGATE_TOKEN");
+        String bearer = issuer == null && configured != null && !configured.isBlank() ? configured : signedInToken();
+        return new GatewayTokenClient().issue(uri, bearer, minutes);
+    }
+
+    /** The gateway's API address; the bearer token must not cross the network in clear, so https unless on loopback. */
+    private static URI gatewayAddress(String base) {
+        URI uri;
+        try {
+            uri = URI.create(base);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("not a gateway API address: " + base);
+        }
+        if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new CliException("not a gateway API address: " + base + " (expected e.g. https://tracegate.acme.com:8443)");
+        }
+        return ProviderMetadata.requireSecure(uri, "the gateway API address");
+    }
+}

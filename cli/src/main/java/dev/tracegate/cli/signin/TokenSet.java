@@ -1,0 +1,66 @@
+package dev.tracegate.cli.signin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.cli.CliException;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The tokens of one sign-in.
+ *
+ * @param refreshToken null when the provider gave none (ask for the {@code offline_access} scope)
+ * @param idToken null when the provider gave none
+ * @param expiresAt when the access token expires; null when neither the provider nor the token says
+ */
+record TokenSet(String accessToken, String refreshToken, String idToken, Instant expiresAt) {
+
+    TokenSet {
+        if (accessToken == null || accessToken.isBlank()) {
+            throw new IllegalArgumentException("an access token is required");
+        }
+    }
+
+    /** A successful token-endpoint answer (RFC 6749 section 5.1), received at {@code now}. */
+    static TokenSet fromResponse(JsonNode response, Instant now) {
+        String accessToken = text(response, "access_token");
+        if (accessToken == null) {
+            throw new CliException("the token endpoint's answer has no access_token");
+        }
+        // Some providers send expires_in as a string; without it, a JWT access token still tells.
+        String expiresIn = text(response, "expires_in");
+        Instant expiresAt = expiresIn != null && expiresIn.matches("\\d{1,10}")
+                ? now.plusSeconds(Long.parseLong(expiresIn))
+                : UnverifiedJwt.expiry(accessToken);
+        return new TokenSet(accessToken, text(response, "refresh_token"), text(response, "id_token"), expiresAt);
+    }
+
+    /**
+     * These tokens after a refresh answered with {@code renewed}: a provider that does not rotate
+     * refresh tokens, or does not reissue ID tokens, leaves the current ones in place.
+     */
+    TokenSet renewedBy(TokenSet renewed) {
+        return new TokenSet(renewed.accessToken,
+                renewed.refreshToken != null ? renewed.refreshToken : refreshToken,
+                renewed.idToken != null ? renewed.idToken : idToken,
+                renewed.expiresAt);
+    }
+
+    /** The token of {@code kind}; null when there is none. */
+    String token(TokenKind kind) {
+        return kind == TokenKind.ACCESS_TOKEN ? accessToken : idToken;
+    }
+
+    /** Whether the token of {@code kind} is missing or ends within {@code margin} of {@code now}. */
+    boolean endsWithin(TokenKind kind, Duration margin, Instant now) {
+        if (kind == TokenKind.ID_TOKEN) {
+            Instant idExpiry = idToken == null ? null : UnverifiedJwt.expiry(idToken);
+            return idToken == null || idExpiry != null && idExpiry.isBefore(now.plus(margin));
+        }
+        return expiresAt != null && expiresAt.isBefore(now.plus(margin));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
+    }
+}

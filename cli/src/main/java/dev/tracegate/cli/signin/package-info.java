@@ -1,0 +1,8 @@
+/**
+ * Signing in with an identity provider from the command line: {@code tracegate login} (OAuth 2.0
+ * authorization code with PKCE and a loopback redirect, RFC 8252, or the device authorization
+ * grant, RFC 8628), {@code tracegate token} (a current token, refreshed when needed) and
+ * {@code tracegate logout}. Tokens are kept in the user's configuration directory, readable by the
+ * user only.
+ */
+package dev.tracegate.cli.signin;
