@@ -61,6 +61,16 @@ final class ApiClient {
         return answer;
     }
 
+    JsonNode delete(String path) throws IOException {
+        HttpResponse<String> response = send(request(path, Map.of()).header("Accept", "application/json").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        if (response.statusCode() >= 400) {
+            throw new CliException("gateway answered " + response.statusCode() + ": " + answer.path("error").asText(response.body()));
+        }
+        return answer;
+    }
+
     /** A binary download (an evidence bundle), streamed. */
     java.io.InputStream download(String path, Map<String, String> query) throws IOException {
         HttpResponse<java.io.InputStream> response = send(request(path, query).timeout(Duration.ofHours(1)).GET().build(),

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Identity-aware access gateway that turns every session into verifiable evidence.",
         subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, PolicyCommand.class,
                 EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class,
-                LoginCommand.class, TokenCommand.class, LogoutCommand.class})
+                LoginCommand.class, TokenCommand.class, LogoutCommand.class, ServiceAccountsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -37,6 +37,10 @@ public final class ApiServer implements AutoCloseable {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
+            // Times as RFC 3339 strings, like the evidence log's own.
+            javalin.jsonMapper(new io.javalin.json.JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                    .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS), false));
             javalin.concurrency.useVirtualThreads = true;
             javalin.routes.before("/api/*", ctx -> {
                 if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path())) {
