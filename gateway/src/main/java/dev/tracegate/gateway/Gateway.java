@@ -10,6 +10,7 @@ import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
 import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.HttpCheckpointSink;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
 import dev.tracegate.gateway.identity.GatewayIdentities;
@@ -81,6 +82,9 @@ public final class Gateway implements AutoCloseable {
                 DirectoryCheckpointSink directory = new DirectoryCheckpointSink(Path.of(config.evidence().publishDirectory()));
                 published = directory.latest();
                 sinks.add(directory);
+            }
+            if (config.evidence().publishUrl() != null) {
+                sinks.add(new HttpCheckpointSink(java.net.URI.create(config.evidence().publishUrl())));
             }
             CheckpointService checkpoints = started(running, new CheckpointService(evidence, config.evidence().origin(),
                     logKey(config), sinks, config.evidence().checkpointIntervalSeconds()));

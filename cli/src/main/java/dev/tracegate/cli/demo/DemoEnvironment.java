@@ -140,7 +140,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
                         new ListenerConfig("127.0.0.1", portBase, false)),
                 null, null,
-                new EvidenceConfig("tracegate.demo/log", null, 0, null, false, 0),
+                new EvidenceConfig("tracegate.demo/log", null, 0, null, false, 0, null),
                 new IdentitiesConfig(keys),
                 List.of(shop),
                 0,

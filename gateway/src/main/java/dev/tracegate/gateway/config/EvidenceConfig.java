@@ -11,9 +11,10 @@ package dev.tracegate.gateway.config;
  * @param fsync                     embedded store: force every journal batch to disk before a command
  *                                  runs (survives power loss; without it, survives the gateway being killed)
  * @param blobRetentionDays         delete blob content (large payloads) after this many days; 0 keeps it
+ * @param publishUrl                an HTTP endpoint that receives every checkpoint (POST, text/plain)
  */
 public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
-                             String publishDirectory, boolean fsync, int blobRetentionDays) {
+                             String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl) {
 
     public EvidenceConfig {
         origin = origin == null ? "tracegate.local/log" : origin;
@@ -21,6 +22,9 @@ public record EvidenceConfig(String origin, SecretReference signingKey, int chec
             throw new ConfigException("evidence.origin must be a single non-empty line");
         }
         checkpointIntervalSeconds = checkpointIntervalSeconds <= 0 ? 60 : checkpointIntervalSeconds;
+        if (publishUrl != null && !publishUrl.startsWith("https://") && !publishUrl.startsWith("http://")) {
+            throw new ConfigException("evidence.publishUrl must be an http(s) URL");
+        }
         if (blobRetentionDays < 0) {
             throw new ConfigException("evidence.blobRetentionDays must be 0 (keep) or a number of days");
         }

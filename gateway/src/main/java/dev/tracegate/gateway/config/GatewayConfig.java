@@ -37,7 +37,7 @@ public record GatewayConfig(
         listeners = listeners == null ? new ListenersConfig(null, null) : listeners;
         tls = tls == null ? new TlsConfig(null, null) : tls;
         store = store == null ? new StoreConfig(null, null, null, null, null) : store;
-        evidence = evidence == null ? new EvidenceConfig(null, null, 0, null, false, 0) : evidence;
+        evidence = evidence == null ? new EvidenceConfig(null, null, 0, null, false, 0, null) : evidence;
         identities = identities == null ? new IdentitiesConfig(null) : identities;
         connections = connections == null ? List.of() : List.copyOf(connections);
         maxMessageBytes = maxMessageBytes <= 0 ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;

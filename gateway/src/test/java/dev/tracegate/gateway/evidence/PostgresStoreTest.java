@@ -115,7 +115,7 @@ class PostgresStoreTest {
         Files.writeString(token, TestGateway.ALICE_TOKEN);
         return new GatewayConfig(dir.resolve("gateway").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
-                null, store, new EvidenceConfig("tracegate.test/pgstore", null, 0, null, false, 0),
+                null, store, new EvidenceConfig("tracegate.test/pgstore", null, 0, null, false, 0, null),
                 new IdentitiesConfig(List.of(new ApiKeyConfig("alice", SecretReference.of("file:" + token), List.of(), "human", null))),
                 List.of(TestGateway.connection("app", TestTarget.TRUST_USER, null)), 0, null, null);
     }

@@ -87,7 +87,7 @@ class StoreTamperTest {
     private GatewayConfig config() {
         return new GatewayConfig(dir.resolve("data").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
-                null, null, new EvidenceConfig("tracegate.test/tamper", null, 0, dir.resolve("published").toString(), false, 0),
+                null, null, new EvidenceConfig("tracegate.test/tamper", null, 0, dir.resolve("published").toString(), false, 0, null),
                 null, List.of(), 0, null, null);
     }
 
