@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.approval;
 
+import dev.tracegate.gateway.MutableClock;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.ANALYST;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.DBA;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.DBA_REQUESTER;
@@ -31,13 +32,13 @@ import org.junit.jupiter.api.Test;
 class ApprovalServiceTest {
 
     private ApprovalFixtures fixtures;
-    private ManualClock clock;
+    private MutableClock clock;
     private ApprovalService approvals;
 
     @BeforeEach
     void start() throws Exception {
         fixtures = new ApprovalFixtures();
-        clock = new ManualClock(Instant.parse("2026-11-23T09:00:00Z"));
+        clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
         approvals = new ApprovalService(fixtures.log, clock, List.of(), null);
     }
 

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.identity;
 
+import dev.tracegate.gateway.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
