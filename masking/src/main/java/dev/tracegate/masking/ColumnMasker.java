@@ -1,0 +1,192 @@
+package dev.tracegate.masking;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Masks the values of one result column, with the decision of what to do taken once, when the
+ * column is described: the first matching column rule, else a name hint, else a JSON walk for
+ * json/jsonb, else a content scan for every type whose text can hold personal data. Immutable and
+ * thread-safe.
+ *
+ * <p>Values are checked against the profile's {@link Limits} before any work: an oversized value
+ * costs nothing to refuse, whatever its size.
+ */
+public final class ColumnMasker {
+
+    private enum Mode { WHOLE, JSON, SCAN, PASS }
+
+    private final MaskingProfile profile;
+    private final ColumnRef column;
+    private final String location;
+    private final String type;
+    private final Mode mode;
+    private final EntityType entity;
+    private final String label;
+    private final MaskStrategy strategy;
+    private final Map<String, Integer> wholeValueFinding;
+    private final JsonMasking json;
+
+    ColumnMasker(MaskingProfile profile, ColumnRef column) {
+        this.profile = profile;
+        this.column = column;
+        this.location = column.location();
+        this.type = ColumnTypes.normalise(column.typeName());
+        ColumnRule rule = profile.columnRules().stream().filter(r -> r.matches(column, type)).findFirst().orElse(null);
+        EntityType hinted = rule == null ? profile.hint(column.table(), column.column()) : null;
+        if (rule != null && !rule.json()) {
+            mode = Mode.WHOLE;
+            entity = rule.entity();
+            label = rule.label();
+            strategy = rule.strategy();
+        } else if (hinted != null) {
+            mode = Mode.WHOLE;
+            entity = hinted;
+            label = hinted.name();
+            strategy = profile.strategyFor(hinted);
+        } else {
+            entity = null;
+            label = null;
+            strategy = null;
+            if (rule != null || ColumnTypes.isJson(type)) {
+                mode = Mode.JSON;
+            } else if (ColumnTypes.isContentFree(type) || profile.scanner().isEmpty()) {
+                mode = Mode.PASS;
+            } else {
+                mode = Mode.SCAN;
+            }
+        }
+        this.json = mode == Mode.JSON ? new JsonMasking(profile, location) : null;
+        this.wholeValueFinding = label == null ? Map.of() : Map.of(label, 1);
+    }
+
+    public ColumnRef column() {
+        return column;
+    }
+
+    /** Where the report counts this column's finds: {@code schema.table.column}. */
+    public String location() {
+        return location;
+    }
+
+    /** Whether values of this column can change at all; a relay may skip decoding when not. */
+    public boolean mayChangeValues() {
+        return mode != Mode.PASS;
+    }
+
+    /**
+     * Masks one value ({@code null} is SQL NULL and stays so) and records what was masked in
+     * {@code report}.
+     *
+     * @throws MaskingRefusedException when the value cannot be scanned and the profile says REFUSE
+     */
+    public CellResult mask(String value, MaskingReport report) {
+        if (value == null || mode == Mode.PASS) {
+            return CellResult.unchanged(value);
+        }
+        if (value.length() > profile.limits().maxCellChars()) {
+            return fallback(value, FallbackReason.OVERSIZED, report);
+        }
+        CellResult result = switch (mode) {
+            case WHOLE -> masked(strategy.apply(value, entity), wholeValueFinding);
+            case SCAN -> scan(value, report);
+            case JSON -> walkJson(value, report);
+            case PASS -> CellResult.unchanged(value);
+        };
+        if (mode != Mode.JSON && result != null) {
+            report.record(location, result);
+        }
+        return result;
+    }
+
+    /**
+     * Masks one value given as UTF-8 bytes, as PostgreSQL sends text-format cells. When the result
+     * is UNCHANGED or PASSED_UNSCANNED the caller forwards its original bytes; otherwise it sends
+     * {@link CellResult#utf8()}. Bytes that are not valid UTF-8 are never decoded with replacement
+     * characters: the profile's {@link Limits#invalidUtf8()} decides.
+     *
+     * @param bytes the buffer holding the cell; {@code null} for SQL NULL
+     */
+    public CellResult maskUtf8(byte[] bytes, int offset, int length, MaskingReport report) {
+        if (bytes == null || mode == Mode.PASS) {
+            return CellResult.unchanged(null);
+        }
+        if (length > profile.limits().maxCellChars()) {
+            return fallback(null, FallbackReason.OVERSIZED, report);
+        }
+        if (!Utf8.isValid(bytes, offset, length)) {
+            return fallback(null, FallbackReason.INVALID_UTF8, report);
+        }
+        CellResult result = mask(new String(bytes, offset, length, StandardCharsets.UTF_8), report);
+        return result.changed() ? result : CellResult.unchanged(null);
+    }
+
+    private CellResult scan(String value, MaskingReport report) {
+        ContentScanner.Outcome outcome;
+        try {
+            outcome = profile.scanner().scan(value);
+        } catch (ScanBudgetExceededException e) {
+            return fallback(value, FallbackReason.SCAN_BUDGET, report);
+        }
+        return outcome == null ? CellResult.unchanged(value) : masked(outcome.masked(), outcome.findings());
+    }
+
+    private CellResult walkJson(String value, MaskingReport report) {
+        JsonMasking.Result walked;
+        try {
+            walked = json.maskCell(value, report);
+        } catch (MaskingRefusedException e) {
+            return fallback(value, e.reason(), report);
+        }
+        if (walked.masked() == null) {
+            return CellResult.unchanged(value);
+        }
+        return new CellResult(walked.masked(), CellOutcome.MASKED, walked.findings(), null);
+    }
+
+    private CellResult masked(String replacement, Map<String, Integer> findings) {
+        return new CellResult(fit(replacement), CellOutcome.MASKED, findings, null);
+    }
+
+    /** Keeps the replacement a valid value of the column's type: NULL when it cannot be, a JSON string in JSON columns. */
+    private String fit(String replacement) {
+        if (replacement == null) {
+            return null;
+        }
+        if (ColumnTypes.isJson(type)) {
+            return JsonMasking.quote(replacement);
+        }
+        return ColumnTypes.fit(type, replacement);
+    }
+
+    private CellResult fallback(String original, FallbackReason reason, MaskingReport report) {
+        FallbackAction action = reason == FallbackReason.INVALID_UTF8
+                ? profile.limits().invalidUtf8() : profile.limits().overLimit();
+        CellResult result = switch (action) {
+            case REDACT -> new CellResult(fit("[" + reason.name() + "]"), CellOutcome.FALLBACK, Map.of(), reason);
+            case NULLIFY -> new CellResult(null, CellOutcome.FALLBACK, Map.of(), reason);
+            case PASS -> new CellResult(original, CellOutcome.PASSED_UNSCANNED, Map.of(), reason);
+            case REFUSE -> {
+                report.fallback(location, reason, FallbackAction.REFUSE);
+                throw new MaskingRefusedException(reason, location, describe(reason));
+            }
+        };
+        report.record(location, result);
+        return result;
+    }
+
+    static String describe(FallbackReason reason) {
+        return switch (reason) {
+            case OVERSIZED -> "value longer than the scanning limit";
+            case SCAN_BUDGET -> "value needs more detection work than its budget";
+            case INVALID_UTF8 -> "value is not valid UTF-8";
+            case INVALID_JSON -> "value is not valid JSON";
+            case TOO_DEEP -> "JSON nested deeper than the limit";
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "ColumnMasker[" + location + " " + mode + (entity != null ? " " + entity + " " + strategy : "") + "]";
+    }
+}

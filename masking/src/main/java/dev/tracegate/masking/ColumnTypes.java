@@ -1,0 +1,85 @@
+package dev.tracegate.masking;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a PostgreSQL column type means to the masker: whether its text can hold personal data at
+ * all, whether it is JSON, and whether a masked replacement is still a valid value of the type.
+ * A client parses a {@code date} or {@code int8} column; {@code [DATE_OF_BIRTH]} there would break
+ * it, so such replacements become NULL instead.
+ */
+final class ColumnTypes {
+
+    private static final Set<String> TEXT = Set.of(
+            "text", "varchar", "character varying", "bpchar", "char", "character", "name", "citext", "unknown", "xml");
+    /** Types whose text form cannot carry an e-mail, a phone or a card: content scanning would only cost time. */
+    private static final Set<String> NOT_PERSONAL = Set.of(
+            "bool", "boolean", "int2", "smallint", "int4", "integer", "int", "oid", "float4", "real", "float8",
+            "double precision", "time", "timetz", "time without time zone", "time with time zone", "timestamp",
+            "timestamptz", "timestamp without time zone", "timestamp with time zone", "interval", "uuid", "regclass",
+            "regtype", "xid", "cid", "tid", "pg_lsn");
+    private static final Set<String> INTEGERS = Set.of(
+            "int2", "smallint", "int4", "integer", "int", "int8", "bigint", "numeric", "decimal");
+    private static final Set<String> DATES = Set.of("date");
+
+    private ColumnTypes() {
+    }
+
+    static String normalise(String typeName) {
+        return typeName == null ? null : typeName.strip().toLowerCase(Locale.ROOT);
+    }
+
+    static boolean isJson(String type) {
+        return "json".equals(type) || "jsonb".equals(type);
+    }
+
+    static boolean isContentFree(String type) {
+        return type != null && NOT_PERSONAL.contains(type);
+    }
+
+    /** {@code masked} if a client can still read it as a value of {@code type}, else {@code null} (NULL). */
+    static String fit(String type, String masked) {
+        if (masked == null || type == null || TEXT.contains(type) || type.startsWith("varchar")
+                || type.startsWith("character") || type.startsWith("bpchar")) {
+            return masked;
+        }
+        if (INTEGERS.contains(type)) {
+            return fitsInteger(type, masked) ? masked : null;
+        }
+        if (DATES.contains(type)) {
+            return isIsoDate(masked) ? masked : null;
+        }
+        return null; // arrays, ranges, network and user-defined types have their own syntax
+    }
+
+    private static boolean isIsoDate(String s) {
+        if (s.length() != 10 || s.charAt(4) != '-' || s.charAt(7) != '-') {
+            return false;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (i != 4 && i != 7 && (s.charAt(i) < '0' || s.charAt(i) > '9')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean fitsInteger(String type, String masked) {
+        int maxDigits = switch (type) {
+            case "int2", "smallint" -> 4;
+            case "int4", "integer", "int" -> 9;
+            case "int8", "bigint" -> 18;
+            default -> 1000;
+        };
+        if (masked.isEmpty() || masked.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < masked.length(); i++) {
+            if (masked.charAt(i) < '0' || masked.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tracegate.masking;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the content detectors over a text and replaces what they find. Overlapping finds (a phone
+ * detector and a card detector on the same digits) are merged into one span so that no part of
+ * either is left in clear; the span takes the entity of the earliest match (on a tie, of the rule
+ * listed first).
+ */
+final class ContentScanner {
+
+    /** A detector, the report's label for its entity, and the strategy for what it finds. */
+    record Rule(Detector detector, String label, MaskStrategy strategy) {
+    }
+
+    /** What a scan found and the text with it masked ({@code null} when a find's strategy is nullify). */
+    record Outcome(String masked, Map<String, Integer> findings) {
+    }
+
+    private final Rule[] rules;
+
+    ContentScanner(List<Rule> rules) {
+        this.rules = rules.toArray(Rule[]::new);
+    }
+
+    boolean isEmpty() {
+        return rules.length == 0;
+    }
+
+    /**
+     * Scans {@code text}; returns {@code null} when nothing was found (the common case, which
+     * allocates next to nothing). May throw {@link ScanBudgetExceededException}.
+     */
+    Outcome scan(String text) {
+        if (rules.length == 0 || text.isEmpty()) {
+            return null;
+        }
+        List<Match> matches = new ArrayList<>();
+        TextFacts facts = TextFacts.of(text);
+        int[] ruleOf = null;
+        for (int r = 0; r < rules.length; r++) {
+            if (!rules[r].detector().mayMatch(facts)) {
+                continue;
+            }
+            int before = matches.size();
+            rules[r].detector().find(text, matches);
+            if (matches.size() > before) {
+                ruleOf = ruleOf == null ? new int[Math.max(8, matches.size())] : ruleOf;
+                if (ruleOf.length < matches.size()) {
+                    ruleOf = Arrays.copyOf(ruleOf, Math.max(matches.size(), ruleOf.length * 2));
+                }
+                Arrays.fill(ruleOf, before, matches.size(), r);
+            }
+        }
+        if (matches.isEmpty()) {
+            return null;
+        }
+        return replace(text, matches, ruleOf);
+    }
+
+    private Outcome replace(String text, List<Match> matches, int[] ruleOf) {
+        Integer[] order = new Integer[matches.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> matches.get(a).start() != matches.get(b).start()
+                ? Integer.compare(matches.get(a).start(), matches.get(b).start())
+                : Integer.compare(ruleOf[a], ruleOf[b]));
+        Map<String, Integer> findings = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        int copied = 0;
+        boolean nullified = false;
+        int i = 0;
+        while (i < order.length) {
+            Match first = matches.get(order[i]);
+            Rule rule = rules[ruleOf[order[i]]];
+            int start = first.start();
+            int end = first.end();
+            int j = i + 1;
+            while (j < order.length && matches.get(order[j]).start() < end) {
+                end = Math.max(end, matches.get(order[j]).end());
+                j++;
+            }
+            String replacement = rule.strategy().apply(text.substring(start, end), rule.detector().type());
+            findings.merge(rule.label(), 1, Integer::sum);
+            if (replacement == null) {
+                nullified = true;
+            } else {
+                out.append(text, copied, start).append(replacement);
+            }
+            copied = end;
+            i = j;
+        }
+        if (nullified) {
+            return new Outcome(null, findings);
+        }
+        out.append(text, copied, text.length());
+        return new Outcome(out.toString(), findings);
+    }
+}

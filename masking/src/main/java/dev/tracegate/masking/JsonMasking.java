@@ -1,0 +1,465 @@
+package dev.tracegate.masking;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.io.SerializedString;
+import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Streaming JSON rewriter: reads tokens from a {@link JsonParser} and writes them, masked, to a
+ * {@link JsonGenerator}, never holding more than the current token and the stack of open
+ * containers. The same code masks jsonb cells, HTTP bodies and NDJSON streams.
+ *
+ * <p>For each scalar, in order: a field rule whose path matches ({@code $.user.email}, also
+ * inherited by everything inside a matched object or array), else a hint from the field's name
+ * ({@code "phone": ...}, inherited by the elements of an array under that name), else the content
+ * detectors (strings and integers). Field names are scanned by the content detectors too, since an
+ * e-mail can be a key. Masked numbers become strings; {@code nullify} writes {@code null}.
+ *
+ * <p>Documents nested deeper than {@link Limits#maxJsonDepth()}, invalid JSON (including invalid
+ * UTF-8 in byte input) and content after a single document are refused with {@link
+ * MaskingRefusedException}; output written before the refusal must be discarded. Immutable and
+ * thread-safe.
+ */
+public final class JsonMasking {
+
+    private static final int MAX_LOCATION_SEGMENTS = 12;
+    private static final int MAX_SEGMENT_CHARS = 64;
+    /** Strings longer than this are refused by the parser; up to it, longer than maxCellChars gets the fallback. */
+    private static final int MIN_PARSER_STRING_LIMIT = 8 << 20;
+
+    private final MaskingProfile profile;
+    private final String location;
+    private final JsonFactory factory;
+    private final FieldRule[] rules;
+
+    JsonMasking(MaskingProfile profile, String location) {
+        this.profile = profile;
+        this.location = location;
+        this.rules = profile.fieldRules().toArray(FieldRule[]::new);
+        int depth = profile.limits().maxJsonDepth() + 1;
+        this.factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(depth)
+                        .maxStringLength(Math.max(MIN_PARSER_STRING_LIMIT, profile.limits().maxCellChars() + 1)).build())
+                .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(depth).build())
+                .build();
+    }
+
+    /** A factory whose parsers and generators carry this profile's depth and size limits; use it for your streams. */
+    public JsonFactory factory() {
+        return factory;
+    }
+
+    /** What a walk found: the masked text ({@code null} when nothing changed) and the counts per entity label. */
+    record Result(String masked, Map<String, Integer> findings) {
+    }
+
+    /**
+     * Masks exactly one JSON document from {@code in} (positioned before or on its first token) to
+     * {@code out}; anything after the document is refused. Returns whether anything was masked.
+     *
+     * @throws MaskingRefusedException for invalid or too deeply nested JSON
+     * @throws IOException             when {@code out} cannot be written
+     */
+    public boolean mask(JsonParser in, JsonGenerator out, MaskingReport report) throws IOException {
+        Walk walk = new Walk(in, out, report);
+        walk.document(true);
+        return walk.changed;
+    }
+
+    /**
+     * Masks every document of a stream of concatenated or newline-delimited documents (NDJSON: give
+     * {@code out} a root value separator of {@code "\n"}). Returns how many documents were masked.
+     */
+    public long maskDocuments(JsonParser in, JsonGenerator out, MaskingReport report) throws IOException {
+        Walk walk = new Walk(in, out, report);
+        long documents = 0;
+        while (walk.document(false)) {
+            documents++;
+        }
+        return documents;
+    }
+
+    /** Masks one document held in a string. */
+    public String mask(String json, MaskingReport report) {
+        StringWriter writer = new StringWriter(json.length() + 16);
+        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(writer)) {
+            mask(in, out, report);
+        } catch (IOException e) {
+            throw refusedFor(e);
+        }
+        return writer.toString();
+    }
+
+    /** Masks one document given as UTF-8 bytes; invalid UTF-8 is refused as invalid JSON. */
+    public byte[] mask(byte[] json, MaskingReport report) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + 16);
+        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(bytes)) {
+            mask(in, out, report);
+        } catch (IOException e) {
+            throw refusedFor(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Masks newline-delimited JSON, one document per line, writing one per line. */
+    public byte[] maskNdjson(byte[] ndjson, MaskingReport report) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(ndjson.length + 16);
+        try (JsonParser in = factory.createParser(ndjson); JsonGenerator out = factory.createGenerator(bytes)) {
+            out.setRootValueSeparator(new SerializedString("\n"));
+            if (maskDocuments(in, out, report) > 0) {
+                out.flush();
+                bytes.write('\n');
+            }
+        } catch (IOException e) {
+            throw refusedFor(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** For a cell: the masked document, or {@code null} masked text when nothing changed (keep the original). */
+    Result maskCell(String json, MaskingReport report) {
+        StringWriter writer = new StringWriter(json.length() + 16);
+        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(writer)) {
+            Walk walk = new Walk(in, out, report);
+            walk.document(true);
+            out.flush();
+            return new Result(walk.changed ? writer.toString() : null, walk.findings);
+        } catch (IOException e) {
+            throw refusedFor(e);
+        }
+    }
+
+    /** {@code text} as a JSON string literal. */
+    static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private MaskingRefusedException refusedFor(IOException e) {
+        if (e instanceof StreamConstraintsException) {
+            boolean depth = String.valueOf(e.getMessage()).contains("nesting depth");
+            return new MaskingRefusedException(depth ? FallbackReason.TOO_DEEP : FallbackReason.OVERSIZED, location,
+                    depth ? "JSON nested deeper than " + profile.limits().maxJsonDepth() + " levels"
+                            : "a JSON value exceeds the parser's length limit");
+        }
+        if (e instanceof StreamReadException || e instanceof CharConversionException) {
+            // The parser's own message quotes the input, which may be personal data: keep only the position.
+            JsonLocation at = e instanceof StreamReadException p ? p.getLocation() : null;
+            String position = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            return new MaskingRefusedException(FallbackReason.INVALID_JSON, location, "invalid JSON" + position);
+        }
+        throw new UncheckedIOException("writing masked JSON failed", e);
+    }
+
+    /** One open object or array. */
+    private static final class Frame {
+        boolean array;
+        int index = -1;
+        /** The field name this container has in its parent (for "customer.name" style hints). */
+        String name;
+        /** The path segment shown in reports: {@code .user} or {@code [*]}, with keys already masked. */
+        String segment;
+        long[] states;
+        FieldRule forced;
+        EntityType elementHint;
+        String pendingKey;
+        String pendingSegment;
+    }
+
+    /** The state of one walk over one parser. */
+    private final class Walk {
+        final JsonParser in;
+        final JsonGenerator out;
+        final MaskingReport report;
+        final Map<String, Integer> findings = new LinkedHashMap<>();
+        final long[] rootStates;
+        Frame[] stack = new Frame[16];
+        int depth;
+        boolean changed;
+
+        Walk(JsonParser in, JsonGenerator out, MaskingReport report) {
+            this.in = in;
+            this.out = out;
+            this.report = report;
+            this.rootStates = new long[rules.length];
+            Arrays.fill(rootStates, JsonPathPattern.start());
+        }
+
+        /** Walks one root value; returns false at the end of input. */
+        boolean document(boolean single) throws IOException {
+            try {
+                JsonToken token = single && in.currentToken() != null ? in.currentToken() : in.nextToken();
+                if (token == null) {
+                    if (single) {
+                        throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location, "empty JSON document");
+                    }
+                    return false;
+                }
+                do {
+                    handle(token);
+                    if (depth == 0) {
+                        break;
+                    }
+                    token = in.nextToken();
+                    if (token == null) {
+                        throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location, "JSON ends inside a value");
+                    }
+                } while (true);
+                if (single && in.nextToken() != null) {
+                    throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location,
+                            "content after the JSON document");
+                }
+                return true;
+            } catch (StreamConstraintsException | StreamReadException | CharConversionException e) {
+                throw refusedFor(e);
+            }
+        }
+
+        private void handle(JsonToken token) throws IOException {
+            switch (token) {
+                case FIELD_NAME -> fieldName();
+                case START_OBJECT, START_ARRAY -> open(token == JsonToken.START_ARRAY);
+                case END_OBJECT -> {
+                    depth--;
+                    out.writeEndObject();
+                }
+                case END_ARRAY -> {
+                    depth--;
+                    out.writeEndArray();
+                }
+                default -> scalar(token);
+            }
+        }
+
+        private void fieldName() throws IOException {
+            Frame frame = stack[depth - 1];
+            String name = in.currentName();
+            String written = name;
+            ContentScanner.Outcome outcome = scanOrNull(name);
+            if (outcome != null) {
+                written = outcome.masked() == null ? "[" + outcome.findings().keySet().iterator().next() + "]"
+                        : outcome.masked();
+            }
+            frame.pendingKey = name;
+            frame.pendingSegment = segmentFor(written);
+            if (outcome != null) {
+                record(pathFor(), outcome.findings());
+            }
+            out.writeFieldName(written);
+        }
+
+        /** The field rule for the value about to be read: one inherited from a matched container, else the first whose path matches. */
+        private FieldRule ruleFor(long[] states) {
+            Frame parent = depth == 0 ? null : stack[depth - 1];
+            if (parent != null && parent.forced != null) {
+                return parent.forced;
+            }
+            for (int r = 0; r < rules.length; r++) {
+                if (rules[r].path().accepts(states[r])) {
+                    return rules[r];
+                }
+            }
+            return null;
+        }
+
+        private long[] statesFor() {
+            if (depth == 0) {
+                return rootStates;
+            }
+            Frame parent = stack[depth - 1];
+            if (rules.length == 0) {
+                return parent.states;
+            }
+            long[] next = new long[rules.length];
+            for (int r = 0; r < rules.length; r++) {
+                next[r] = parent.array ? rules[r].path().step(parent.states[r], null, parent.index)
+                        : rules[r].path().step(parent.states[r], parent.pendingKey, -1);
+            }
+            return next;
+        }
+
+        private EntityType hintFor() {
+            if (depth == 0) {
+                return null;
+            }
+            Frame parent = stack[depth - 1];
+            return parent.array ? parent.elementHint : profile.hint(parent.name, parent.pendingKey);
+        }
+
+        private void open(boolean array) throws IOException {
+            advanceIndex();
+            long[] states = statesFor();
+            FieldRule rule = ruleFor(states);
+            if (rule != null && rule.strategy() instanceof MaskStrategy.Nullify) {
+                in.skipChildren();
+                out.writeNull();
+                masked(pathFor(), rule.label());
+                return;
+            }
+            if (depth >= profile.limits().maxJsonDepth()) {
+                throw new MaskingRefusedException(FallbackReason.TOO_DEEP, location,
+                        "JSON nested deeper than " + profile.limits().maxJsonDepth() + " levels");
+            }
+            Frame parent = depth == 0 ? null : stack[depth - 1];
+            Frame frame = new Frame();
+            frame.array = array;
+            frame.states = states;
+            frame.forced = rule;
+            frame.name = parent == null ? null : parent.array ? parent.name : parent.pendingKey;
+            frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
+            frame.elementHint = array ? hintFor() : null;
+            if (depth == stack.length) {
+                stack = Arrays.copyOf(stack, depth * 2);
+            }
+            stack[depth++] = frame;
+            if (array) {
+                out.writeStartArray();
+            } else {
+                out.writeStartObject();
+            }
+        }
+
+        private void advanceIndex() {
+            if (depth > 0 && stack[depth - 1].array) {
+                stack[depth - 1].index++;
+            }
+        }
+
+        private void scalar(JsonToken token) throws IOException {
+            advanceIndex();
+            boolean text = token == JsonToken.VALUE_STRING;
+            boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+            if (!text && !number) {
+                out.copyCurrentEvent(in); // true, false, null carry nothing personal
+                return;
+            }
+            String value = in.getText();
+            if (value.length() > profile.limits().maxCellChars()) {
+                oversized(token);
+                return;
+            }
+            FieldRule rule = ruleFor(statesFor());
+            if (rule != null) {
+                write(rule.strategy().apply(value, rule.entity()));
+                masked(pathFor(), rule.label());
+                return;
+            }
+            EntityType hint = hintFor();
+            if (hint != null && !(hint == EntityType.SECRET && number)) { // a counter under "token" is no secret
+                write(profile.strategyFor(hint).apply(value, hint));
+                masked(pathFor(), hint.name());
+                return;
+            }
+            ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanOrNull(value);
+            if (outcome == null) {
+                if (text) {
+                    out.writeString(value);
+                } else {
+                    out.writeNumber(value);
+                }
+                return;
+            }
+            write(outcome.masked());
+            String path = pathFor();
+            record(path, outcome.findings());
+            report.valueMasked();
+            changed = true;
+        }
+
+        private ContentScanner.Outcome scanOrNull(String value) {
+            try {
+                return profile.scanner().scan(value);
+            } catch (ScanBudgetExceededException e) {
+                FallbackAction action = profile.limits().overLimit();
+                String path = pathFor();
+                report.fallback(location + ":" + path, FallbackReason.SCAN_BUDGET, action);
+                if (action == FallbackAction.REFUSE) {
+                    throw new MaskingRefusedException(FallbackReason.SCAN_BUDGET, location + ":" + path,
+                            ColumnMasker.describe(FallbackReason.SCAN_BUDGET));
+                }
+                changed = true;
+                return new ContentScanner.Outcome(action == FallbackAction.NULLIFY ? null : "[SCAN_BUDGET]", Map.of());
+            }
+        }
+
+        private void oversized(JsonToken token) throws IOException {
+            FallbackAction action = profile.limits().overLimit();
+            String path = location + ":" + pathFor();
+            report.fallback(path, FallbackReason.OVERSIZED, action);
+            if (action == FallbackAction.REFUSE) {
+                throw new MaskingRefusedException(FallbackReason.OVERSIZED, path,
+                        ColumnMasker.describe(FallbackReason.OVERSIZED));
+            }
+            write(action == FallbackAction.NULLIFY ? null : "[" + FallbackReason.OVERSIZED.name() + "]");
+            changed = true;
+        }
+
+        private void write(String replacement) throws IOException {
+            if (replacement == null) {
+                out.writeNull();
+            } else {
+                out.writeString(replacement);
+            }
+        }
+
+        private void masked(String path, String label) {
+            record(path, Map.of(label, 1));
+            report.valueMasked();
+            changed = true;
+        }
+
+        private void record(String path, Map<String, Integer> found) {
+            found.forEach((label, count) -> {
+                report.count(location + ":" + path, label, count);
+                findings.merge(label, count, Integer::sum);
+            });
+            changed = true;
+        }
+
+        /**
+         * The report's path of the current value: {@code $.user.contacts[*].email}. Array indexes are
+         * folded into {@code [*]}, keys appear as masked, and very deep paths keep their first and last
+         * segments, so a location is short and never carries a value.
+         */
+        private String pathFor() {
+            StringBuilder path = new StringBuilder();
+            int keep = MAX_LOCATION_SEGMENTS / 2;
+            for (int i = 0; i < depth; i++) {
+                if (depth > MAX_LOCATION_SEGMENTS && i == keep) {
+                    path.append("...");
+                    i = depth - keep - 1;
+                    continue;
+                }
+                path.append(stack[i].segment);
+            }
+            if (depth == 0) {
+                path.append('$');
+            } else {
+                Frame parent = stack[depth - 1];
+                path.append(parent.array ? "[*]" : parent.pendingSegment);
+            }
+            return path.toString();
+        }
+    }
+
+    private static String segmentFor(String key) {
+        String shown = key.length() > MAX_SEGMENT_CHARS ? key.substring(0, MAX_SEGMENT_CHARS) + "..." : key;
+        boolean plain = !shown.isEmpty() && shown.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
+        return plain ? "." + shown : "['" + shown.replace("'", "\\'") + "']";
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tracegate.masking;
+
+/**
+ * The masking engine for one {@link MaskingProfile}. Immutable and thread-safe: build it once per
+ * profile and share it.
+ *
+ * <p>For a result set, call {@link #forColumn} once per column when the row description arrives,
+ * then {@link ColumnMasker#mask} or {@link ColumnMasker#maskUtf8} per cell. For an HTTP body, use
+ * {@link #json(String)}.
+ */
+public final class Masker {
+
+    private final MaskingProfile profile;
+
+    public Masker(MaskingProfile profile) {
+        this.profile = profile;
+    }
+
+    public MaskingProfile profile() {
+        return profile;
+    }
+
+    /** Decides once what happens to every value of {@code column}: rule, hint, JSON walk, content scan or nothing. */
+    public ColumnMasker forColumn(ColumnRef column) {
+        return new ColumnMasker(profile, column);
+    }
+
+    /** One value of {@code column}; prefer {@link #forColumn} when masking many. */
+    public CellResult maskText(ColumnRef column, String value, MaskingReport report) {
+        return forColumn(column).mask(value, report);
+    }
+
+    /**
+     * A JSON rewriter for documents that are not cells, such as HTTP bodies; {@code location}
+     * prefixes the report's paths ({@code response.body} gives {@code response.body:$.user.email}).
+     */
+    public JsonMasking json(String location) {
+        return new JsonMasking(profile, location);
+    }
+}

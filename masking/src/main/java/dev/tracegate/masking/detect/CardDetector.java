@@ -1,0 +1,123 @@
+package dev.tracegate.masking.detect;
+
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Payment card numbers: 13 to 19 digits, bare or in groups separated by one kind of separator
+ * (space or hyphen), inside a known issuer range, passing the Luhn check, and not introduced by a
+ * word that names another kind of number ("order", "invoice", "tracking", ...). About one random
+ * number in ten passes Luhn, so the issuer ranges and the context carry real weight.
+ */
+public final class CardDetector implements Detector {
+
+    private static final int MIN_DIGITS = 13;
+    private static final int MAX_DIGITS = 19;
+    private static final int MAX_GROUPS = 8;
+
+    private static final Set<String> CARD_WORDS = Set.of(
+            "card", "cards", "visa", "mastercard", "amex", "cc", "ccn", "credit", "debit", "pan", "maestro",
+            "discover", "jcb", "diners", "unionpay", "creditcard", "payment", "paid", "charged", "kreditkarte", "carte");
+    private static final Set<String> OTHER_NUMBER_WORDS = Set.of(
+            "order", "orders", "invoice", "inv", "tracking", "track", "ref", "reference", "txn", "transaction",
+            "confirmation", "conf", "booking", "ticket", "receipt", "shipment", "parcel", "package", "imei", "serial",
+            "sn", "sku", "isbn", "ean", "upc", "gtin", "barcode", "iccid", "meid", "policy", "claim", "case", "po",
+            "account", "acct", "customer", "member", "id", "uuid", "batch", "lot", "build", "version", "timestamp",
+            "epoch", "nonce", "checksum", "hash");
+
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.longestNumberDigits() >= MIN_DIGITS;
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.CARD;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!Chars.isDigit(text.charAt(i))) {
+                i++;
+            } else if (!Chars.numberMayStartAt(text, i)) {
+                i = Chars.digitRunEnd(text, i);
+            } else {
+                i = scan(text, i, out);
+            }
+        }
+    }
+
+    /** Examines the candidate starting at {@code start}; returns where scanning resumes. */
+    private int scan(CharSequence text, int start, List<Match> out) {
+        int n = text.length();
+        int firstRunEnd = Chars.digitRunEnd(text, start);
+        int firstLength = firstRunEnd - start;
+        if (firstLength > MAX_DIGITS || (firstLength != 4 && firstLength < MIN_DIGITS)) {
+            return firstRunEnd; // neither a whole card nor the first group of four of a grouped one
+        }
+        int[] groupEnds = new int[MAX_GROUPS];
+        int[] digitsAt = new int[MAX_GROUPS];
+        int groups = 0;
+        int digits = 0;
+        char separator = 0;
+        int position = start;
+        while (groups < MAX_GROUPS) {
+            int runEnd = Chars.digitRunEnd(text, position);
+            digits += runEnd - position;
+            if (digits > MAX_DIGITS) {
+                break;
+            }
+            groupEnds[groups] = runEnd;
+            digitsAt[groups] = digits;
+            groups++;
+            if (runEnd + 1 >= n) {
+                break;
+            }
+            char c = text.charAt(runEnd);
+            if ((c != ' ' && c != '-') || (separator != 0 && c != separator) || !Chars.isDigit(text.charAt(runEnd + 1))) {
+                break;
+            }
+            separator = c;
+            position = runEnd + 1;
+        }
+        for (int g = groups - 1; g >= 0; g--) {
+            int end = groupEnds[g];
+            if (digitsAt[g] < MIN_DIGITS) {
+                break;
+            }
+            if (g > 0 && firstLength != 4) {
+                break; // grouped card numbers always start with a group of four
+            }
+            if (!Chars.numberMayEndAt(text, end)) {
+                continue; // a shorter prefix may still end at a space between groups
+            }
+            if (isCard(text, start, end)) {
+                out.add(new Match(start, end, EntityType.CARD));
+                return end;
+            }
+        }
+        return firstRunEnd;
+    }
+
+    private static boolean isCard(CharSequence text, int start, int end) {
+        StringBuilder digits = new StringBuilder(MAX_DIGITS);
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (Chars.isDigit(c)) {
+                digits.append(c);
+            }
+        }
+        if (!CardIssuers.accepts(digits) || !Luhn.isValid(digits, 0, digits.length())) {
+            return false;
+        }
+        List<String> words = PrecedingWords.before(text, start, 5, 48);
+        return PrecedingWords.verdict(words, CARD_WORDS, OTHER_NUMBER_WORDS) >= 0;
+    }
+}

@@ -1,0 +1,115 @@
+package dev.tracegate.masking.detect;
+
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * International bank account numbers: a known country code, two check digits and the country's exact
+ * length, compact or in groups of four separated by single spaces, passing the ISO 13616 mod-97
+ * check. The scan triggers on two digits that follow two letters, which is rare in prose.
+ */
+public final class IbanDetector implements Detector {
+
+    /** Lengths from the SWIFT IBAN registry. */
+    private static final Map<String, Integer> LENGTHS = Map.ofEntries(
+            Map.entry("AD", 24), Map.entry("AE", 23), Map.entry("AL", 28), Map.entry("AT", 20), Map.entry("AZ", 28),
+            Map.entry("BA", 20), Map.entry("BE", 16), Map.entry("BG", 22), Map.entry("BH", 22), Map.entry("BR", 29),
+            Map.entry("BY", 28), Map.entry("CH", 21), Map.entry("CR", 22), Map.entry("CY", 28), Map.entry("CZ", 24),
+            Map.entry("DE", 22), Map.entry("DK", 18), Map.entry("DO", 28), Map.entry("EE", 20), Map.entry("EG", 29),
+            Map.entry("ES", 24), Map.entry("FI", 18), Map.entry("FO", 18), Map.entry("FR", 27), Map.entry("GB", 22),
+            Map.entry("GE", 22), Map.entry("GI", 23), Map.entry("GL", 18), Map.entry("GR", 27), Map.entry("GT", 28),
+            Map.entry("HR", 21), Map.entry("HU", 28), Map.entry("IE", 22), Map.entry("IL", 23), Map.entry("IQ", 23),
+            Map.entry("IS", 26), Map.entry("IT", 27), Map.entry("JO", 30), Map.entry("KW", 30), Map.entry("KZ", 20),
+            Map.entry("LB", 28), Map.entry("LC", 32), Map.entry("LI", 21), Map.entry("LT", 20), Map.entry("LU", 20),
+            Map.entry("LV", 21), Map.entry("LY", 25), Map.entry("MC", 27), Map.entry("MD", 24), Map.entry("ME", 22),
+            Map.entry("MK", 19), Map.entry("MR", 27), Map.entry("MT", 31), Map.entry("MU", 30), Map.entry("NL", 18),
+            Map.entry("NO", 15), Map.entry("PK", 24), Map.entry("PL", 28), Map.entry("PS", 29), Map.entry("PT", 25),
+            Map.entry("QA", 29), Map.entry("RO", 24), Map.entry("RS", 22), Map.entry("SA", 24), Map.entry("SC", 31),
+            Map.entry("SE", 24), Map.entry("SI", 19), Map.entry("SK", 24), Map.entry("SM", 27), Map.entry("ST", 25),
+            Map.entry("SV", 28), Map.entry("TL", 23), Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29),
+            Map.entry("VA", 22), Map.entry("VG", 24), Map.entry("XK", 20));
+
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.lettersThenDigits();
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.IBAN;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        int j = 2;
+        while (j + 1 < n) {
+            if (!Chars.isDigit(text.charAt(j))) {
+                j++;
+                continue;
+            }
+            int start = j - 2;
+            if (Chars.isDigit(text.charAt(j + 1)) && Chars.isAsciiLetter(text.charAt(start))
+                    && Chars.isAsciiLetter(text.charAt(start + 1)) && !Chars.isWordCharAt(text, start - 1)) {
+                int end = candidateEnd(text, start);
+                if (end > 0) {
+                    out.add(new Match(start, end, EntityType.IBAN));
+                    j = end + 2;
+                    continue;
+                }
+            }
+            j++;
+        }
+    }
+
+    private static int candidateEnd(CharSequence text, int start) {
+        String country = ("" + text.charAt(start) + text.charAt(start + 1)).toUpperCase(java.util.Locale.ROOT);
+        Integer length = LENGTHS.get(country);
+        if (length == null) {
+            return -1;
+        }
+        int n = text.length();
+        char[] compact = new char[length];
+        int count = 0;
+        int position = start;
+        Boolean grouped = null;
+        while (count < length && position < n) {
+            char c = text.charAt(position);
+            if (Chars.isAsciiAlnum(c)) {
+                compact[count++] = Character.toUpperCase(c);
+                position++;
+            } else if (c == ' ' && count % 4 == 0 && grouped != Boolean.FALSE
+                    && position + 1 < n && Chars.isAsciiAlnum(text.charAt(position + 1))) {
+                grouped = Boolean.TRUE;
+                position++;
+            } else {
+                break;
+            }
+            if (count == 5 && grouped == null) {
+                grouped = Boolean.FALSE;
+            }
+        }
+        if (count < length || Chars.isWordCharAt(text, position)) {
+            return -1;
+        }
+        return mod97(compact) == 1 ? position : -1;
+    }
+
+    /** ISO 7064 MOD 97-10 over the account moved behind its country code and check digits. */
+    private static int mod97(char[] iban) {
+        int remainder = 0;
+        for (int k = 0; k < iban.length; k++) {
+            char c = iban[(k + 4) % iban.length];
+            if (Chars.isDigit(c)) {
+                remainder = (remainder * 10 + (c - '0')) % 97;
+            } else {
+                remainder = (remainder * 100 + (c - 'A' + 10)) % 97;
+            }
+        }
+        return remainder;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tracegate.masking.detect;
+
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * IPv4 addresses (four decimal octets without leading zeros, optionally with a {@code /prefix}) and
+ * IPv6 addresses (hex groups with at most one {@code ::}, optionally ending in an IPv4 address).
+ * Version and section numbers share the dotted shape, so a dotted quad introduced by "version",
+ * "release", "build", ... is not an address; an IPv6 candidate needs a decimal digit, which keeps
+ * {@code std::vector}-like words out.
+ */
+public final class IpAddressDetector implements Detector {
+
+    private static final int MAX_IPV6 = 45;
+
+    private static final Set<String> VERSION_WORDS = Set.of(
+            "version", "versions", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "kernel",
+            "update", "patch", "sdk", "api", "app", "chrome", "firefox", "safari", "edge", "android", "ios",
+            "windows", "macos", "java", "python", "node", "npm", "package", "library", "lib", "plugin", "driver",
+            "section", "chapter", "clause", "article", "paragraph", "figure", "fig", "table", "step", "item", "rule",
+            "oid", "upgrade", "upgraded", "downgrade", "installed", "install", "bump", "bumped");
+
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.longestNumberDigits() >= 4 || facts.colons() >= 2;
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.IP;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c > ':') {
+                i++; // letters: the hot path
+            } else if (c == ':') {
+                i = ipv6(text, i, out);
+            } else if (Chars.isDigit(c)) {
+                i = ipv4(text, i, out);
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /** Handles the digit run at {@code start}; returns where scanning resumes. */
+    private static int ipv4(CharSequence text, int start, List<Match> out) {
+        int n = text.length();
+        int runEnd = Chars.digitRunEnd(text, start);
+        char prev = start > 0 ? text.charAt(start - 1) : ' ';
+        if (Chars.isWordChar(prev) || prev == '.' || prev == ':' || prev == '-') {
+            return skipDotted(text, runEnd);
+        }
+        int position = start;
+        for (int octet = 0; octet < 4; octet++) {
+            int end = Chars.digitRunEnd(text, position);
+            int length = end - position;
+            if (length == 0 || length > 3 || (length > 1 && text.charAt(position) == '0')
+                    || decimal(text, position, end) > 255) {
+                return skipDotted(text, runEnd);
+            }
+            position = end;
+            if (octet < 3) {
+                if (position >= n || text.charAt(position) != '.') {
+                    return skipDotted(text, runEnd);
+                }
+                position++;
+            }
+        }
+        int end = position;
+        if (end + 1 < n && text.charAt(end) == '/' && Chars.isDigit(text.charAt(end + 1))) {
+            int prefixEnd = Chars.digitRunEnd(text, end + 1);
+            if (prefixEnd - end - 1 <= 2 && decimal(text, end + 1, prefixEnd) <= 32) {
+                end = prefixEnd;
+            }
+        }
+        boolean glued = end < n && (Chars.isWordChar(text.charAt(end))
+                || ((text.charAt(end) == '.' || text.charAt(end) == '-') && Chars.isWordCharAt(text, end + 1)));
+        if (glued || PrecedingWords.anyIn(PrecedingWords.before(text, start, 2, 24), VERSION_WORDS)) {
+            return skipDotted(text, end);
+        }
+        out.add(new Match(start, end, EntityType.IP));
+        return end;
+    }
+
+    private static int decimal(CharSequence text, int start, int end) {
+        int value = 0;
+        for (int k = start; k < end; k++) {
+            value = value * 10 + (text.charAt(k) - '0');
+        }
+        return value;
+    }
+
+    /** Skips the rest of a dotted number such as {@code 1.3.6.1.4.1}, so none of its parts starts a candidate. */
+    private static int skipDotted(CharSequence text, int from) {
+        int i = from;
+        while (i < text.length() && (Chars.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
+            i++;
+        }
+        return Math.max(i, from);
+    }
+
+    /** Examines the token around the colon at {@code colon}; returns where scanning resumes. */
+    private static int ipv6(CharSequence text, int colon, List<Match> out) {
+        int n = text.length();
+        int start = colon;
+        while (start > 0 && colon - start < MAX_IPV6 && isIpv6Char(text.charAt(start - 1))) {
+            start--;
+        }
+        int end = colon + 1;
+        while (end < n && end - start < MAX_IPV6 && isIpv6Char(text.charAt(end))) {
+            end++;
+        }
+        int resume = end;
+        while (end > start && text.charAt(end - 1) == '.') {
+            end--;
+        }
+        if (Chars.isWordCharAt(text, start - 1) || Chars.isWordCharAt(text, end) || Chars.isWordCharAt(text, resume)
+                || (end < n && text.charAt(end) == ':')) {
+            return resume;
+        }
+        if (isIpv6(text, start, end)) {
+            out.add(new Match(start, end, EntityType.IP));
+        }
+        return resume;
+    }
+
+    private static boolean isIpv6Char(char c) {
+        return Chars.isHexDigit(c) || c == ':' || c == '.';
+    }
+
+    static boolean isIpv6(CharSequence text, int start, int end) {
+        String token = text.subSequence(start, end).toString();
+        int doubleColon = token.indexOf("::");
+        if (doubleColon >= 0 && token.indexOf("::", doubleColon + 1) >= 0) {
+            return false;
+        }
+        boolean digit = false;
+        for (int i = 0; i < token.length(); i++) {
+            digit |= Chars.isDigit(token.charAt(i));
+        }
+        if (!digit || token.chars().filter(c -> c == ':').count() < 2) {
+            return false;
+        }
+        String[] parts = token.split(":", -1);
+        int groups = 0;
+        for (int p = 0; p < parts.length; p++) {
+            String part = parts[p];
+            if (part.isEmpty()) {
+                if (doubleColon < 0) {
+                    return false; // only "::" leaves an empty group
+                }
+                continue;
+            }
+            if (part.indexOf('.') >= 0) {
+                if (p != parts.length - 1 || !isDottedQuad(part)) {
+                    return false;
+                }
+                groups += 2;
+                continue;
+            }
+            if (part.length() > 4) {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (!Chars.isHexDigit(part.charAt(i))) {
+                    return false;
+                }
+            }
+            groups++;
+        }
+        if (token.startsWith(":") && !token.startsWith("::") || token.endsWith(":") && !token.endsWith("::")) {
+            return false;
+        }
+        return doubleColon >= 0 ? groups < 8 : groups == 8;
+    }
+
+    private static boolean isDottedQuad(String part) {
+        String[] octets = part.split("\\.", -1);
+        if (octets.length != 4) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> Chars.isDigit((char) c))
+                    || (octet.length() > 1 && octet.charAt(0) == '0') || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,426 @@
+package dev.tracegate.masking.detect;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
+import dev.tracegate.masking.ScanBudgetExceededException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Telephone numbers, validated against libphonenumber's number plans.
+ *
+ * <p>The scan itself is hand-written: it collects runs of digits joined by the usual separators,
+ * rejects shapes that are dates, IPv4 addresses and decimals, and only then asks libphonenumber.
+ * A number in international form ({@code +44 20 7946 0958}, {@code 0044 ...}) must be valid. A
+ * number in national form must be valid in one of the configured regions <em>and</em> be grouped
+ * the way that region writes it ({@code (415) 555-2671}, {@code 020 7946 0958}), unless a word such
+ * as "phone" or "call" comes just before it. Bare digit runs need such a word. This keeps order
+ * numbers, years and amounts out without missing numbers people actually write.
+ */
+public final class PhoneDetector implements Detector {
+
+    private static final int MIN_DIGITS = 7;
+    private static final int MAX_DIGITS = 15;
+    private static final int MAX_CANDIDATE = 32;
+    private static final int MAX_GROUPS = 8;
+    private static final String UNKNOWN_REGION = "ZZ";
+
+    private static final Set<String> PHONE_WORDS = Set.of(
+            "phone", "phones", "tel", "telephone", "call", "called", "calling", "mobile", "mob", "cell", "cellphone",
+            "fax", "whatsapp", "sms", "text", "texted", "contact", "reach", "ph", "dial", "ring", "landline", "handy",
+            "hotline", "telefon", "telefono", "tél", "téléphone", "portable", "mobil");
+    private static final Set<String> OTHER_NUMBER_WORDS = Set.of(
+            "order", "orders", "invoice", "isbn", "issn", "ref", "reference", "account", "acct", "serial", "sku",
+            "id", "tracking", "zip", "postcode", "amount", "total", "price", "qty", "quantity", "version", "build",
+            "ticket", "case", "booking", "confirmation", "iban", "bic", "swift", "routing", "sort", "ssn", "imei",
+            "ean", "upc", "gtin", "policy", "claim", "receipt", "batch", "lot", "card", "visa", "mastercard", "amex",
+            "block", "box", "isbn13");
+
+    private final PhoneNumberUtil numbers = PhoneNumberUtil.getInstance();
+    private final List<RegionPlan> regions;
+
+    /** A region's country calling code and national (trunk) prefix, looked up once. */
+    private record RegionPlan(String region, int countryCode, String trunkPrefix) {
+    }
+
+    /** @param regions ISO 3166 region codes whose national formats are recognised, e.g. US, GB, DE */
+    public PhoneDetector(List<String> regions) {
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException("at least one phone region is needed");
+        }
+        List<RegionPlan> plans = new ArrayList<>();
+        for (String region : regions) {
+            String code = region.trim().toUpperCase(Locale.ROOT);
+            int countryCode = numbers.getCountryCodeForRegion(code);
+            if (countryCode == 0) {
+                throw new IllegalArgumentException("unknown phone region '" + region + "'");
+            }
+            plans.add(new RegionPlan(code, countryCode, numbers.getNddPrefixForRegion(code, true)));
+        }
+        this.regions = List.copyOf(plans);
+    }
+
+    public List<String> regions() {
+        return regions.stream().map(RegionPlan::region).toList();
+    }
+
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.longestNumberDigits() >= MIN_DIGITS;
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.PHONE;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        Budget budget = null;
+        int lastMatchEnd = -1;
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c > '9' || (c < '0' && c != '+' && c != '(')) {
+                i++; // letters, spaces and punctuation: the hot path
+                continue;
+            }
+            boolean opener = c == '+' || c == '(';
+            int runEnd = Chars.digitRunEnd(text, opener ? i + 1 : i);
+            boolean mayStart = opener ? runEnd > i + 1 && !Chars.isWordCharAt(text, i - 1)
+                    : Chars.numberMayStartAt(text, i) && (i - 1 == lastMatchEnd || !insideGroupedNumber(text, i));
+            if (!mayStart || reachableDigits(text, i) < MIN_DIGITS) {
+                i = Math.max(runEnd, i + 1);
+                continue;
+            }
+            if (budget == null) {
+                budget = new Budget(64 + n / 8);
+            }
+            int matchEnd = scan(text, i, budget, out);
+            lastMatchEnd = Math.max(lastMatchEnd, matchEnd);
+            i = matchEnd > 0 ? matchEnd : Math.max(runEnd, i + 1);
+        }
+    }
+
+    /**
+     * An upper bound on the digits a candidate starting at {@code start} can hold, read without
+     * allocating: most numbers in prose (years, amounts, quantities) stop here.
+     */
+    private static int reachableDigits(CharSequence text, int start) {
+        int digits = 0;
+        int end = Math.min(text.length(), start + MAX_CANDIDATE);
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (Chars.isDigit(c)) {
+                digits++;
+            } else if (c != ' ' && c != '-' && c != '.' && c != '/' && c != '(' && c != ')' && c != '+') {
+                break;
+            }
+        }
+        return digits;
+    }
+
+    /**
+     * Whether {@code start} follows a group of three or more digits and a space, as the later groups
+     * of an IBAN or a grouped card number do. The candidate that began at the earlier group has
+     * already been tried with every prefix; starting again inside it only finds fragments.
+     */
+    private static boolean insideGroupedNumber(CharSequence text, int start) {
+        if (start < 4 || text.charAt(start - 1) != ' ') {
+            return false;
+        }
+        int digits = 0;
+        for (int k = start - 2; k >= 0 && Chars.isDigit(text.charAt(k)); k--) {
+            digits++;
+        }
+        return digits >= 3;
+    }
+
+    /** Shape of one candidate: its digit groups, the separator before each, and its parentheses. */
+    private static final class Candidate {
+        final int start;
+        final boolean plus;
+        final int[] groupStart = new int[MAX_GROUPS];
+        final int[] groupEnd = new int[MAX_GROUPS];
+        final char[] separatorBefore = new char[MAX_GROUPS];
+        int groups;
+        int openParen = -1;
+        int closeParen = -1;
+
+        Candidate(int start, boolean plus) {
+            this.start = start;
+            this.plus = plus;
+        }
+
+        int digits(int lastGroup) {
+            int count = 0;
+            for (int g = 0; g <= lastGroup; g++) {
+                count += groupEnd[g] - groupStart[g];
+            }
+            return count;
+        }
+    }
+
+    /**
+     * Returns the end of the accepted match, or -1. Prefixes are tried longest first, grouped as
+     * their region writes them; only when none is, and a phone word precedes, is the longest valid
+     * prefix taken as written.
+     */
+    private int scan(CharSequence text, int start, Budget budget, List<Match> out) {
+        Candidate candidate = collect(text, start);
+        if (candidate.digits(candidate.groups - 1) < MIN_DIGITS) {
+            return -1; // most numbers in text end here, before any word is read
+        }
+        List<String> words = PrecedingWords.before(text, start, 4, 40);
+        if (PrecedingWords.verdict(words, PHONE_WORDS, OTHER_NUMBER_WORDS) < 0) {
+            return -1;
+        }
+        boolean keyword = PrecedingWords.anyIn(words, PHONE_WORDS);
+        boolean unambiguous = keyword && !PrecedingWords.anyIn(words, OTHER_NUMBER_WORDS);
+        for (boolean asWritten : unambiguous ? new boolean[] {false, true} : new boolean[] {false}) {
+            for (int g = candidate.groups - 1; g >= 0; g--) {
+                int digits = candidate.digits(g);
+                if (digits < MIN_DIGITS) {
+                    break;
+                }
+                int end = candidate.groupEnd[g];
+                boolean parenthesesBalanced = candidate.openParen < 0 || candidate.openParen > end
+                        || (candidate.closeParen > 0 && candidate.closeParen <= end);
+                if (digits > MAX_DIGITS + 2 || !parenthesesBalanced || !Chars.numberMayEndAt(text, end)
+                        || looksLikeSomethingElse(text, candidate, g)) {
+                    continue;
+                }
+                if (isPhone(text, candidate, g, keyword, asWritten, budget)) {
+                    out.add(new Match(start, end, EntityType.PHONE));
+                    return end;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static Candidate collect(CharSequence text, int start) {
+        int n = text.length();
+        boolean plus = text.charAt(start) == '+';
+        Candidate candidate = new Candidate(start, plus);
+        int position = plus ? start + 1 : start;
+        char pendingSeparator = plus ? '+' : 0;
+        boolean afterSeparator = false;
+        while (position < n && position - start < MAX_CANDIDATE && candidate.groups < MAX_GROUPS) {
+            char c = text.charAt(position);
+            if (Chars.isDigit(c)) {
+                int runEnd = Chars.digitRunEnd(text, position);
+                candidate.groupStart[candidate.groups] = position;
+                candidate.groupEnd[candidate.groups] = runEnd;
+                candidate.separatorBefore[candidate.groups] = pendingSeparator;
+                candidate.groups++;
+                pendingSeparator = 0;
+                afterSeparator = false;
+                position = runEnd;
+            } else if (c == '(' && candidate.openParen < 0 && Chars.isDigitAt(text, position + 1)) {
+                candidate.openParen = position;
+                pendingSeparator = '(';
+                position++;
+            } else if (c == ')' && candidate.openParen >= 0 && candidate.closeParen < 0
+                    && Chars.isDigitAt(text, position - 1)) {
+                candidate.closeParen = position;
+                pendingSeparator = ')';
+                position++;
+            } else if ((c == ' ' || c == '-' || c == '.' || c == '/') && !afterSeparator
+                    && position + 1 < n && (Chars.isDigit(text.charAt(position + 1)) || text.charAt(position + 1) == '(')) {
+                afterSeparator = true;
+                if (pendingSeparator == 0) {
+                    pendingSeparator = c;
+                }
+                position++;
+            } else {
+                break;
+            }
+        }
+        return candidate;
+    }
+
+    /** Dates, IPv4 addresses and decimals share a phone number's characters but not its shape. */
+    private static boolean looksLikeSomethingElse(CharSequence text, Candidate c, int lastGroup) {
+        int groups = lastGroup + 1;
+        if (groups == 2 && c.separatorBefore[1] == '.') {
+            return true; // 3.14159265
+        }
+        if (groups == 4 && c.separatorBefore[1] == '.' && c.separatorBefore[2] == '.' && c.separatorBefore[3] == '.') {
+            boolean octets = true;
+            for (int g = 0; g < 4; g++) {
+                octets &= c.groupEnd[g] - c.groupStart[g] <= 3;
+            }
+            if (octets) {
+                return true;
+            }
+        }
+        if (groups >= 3 && !c.plus && c.separatorBefore[1] == c.separatorBefore[2] && c.separatorBefore[1] != ' '
+                && (groups == 3 || c.separatorBefore[3] == ' ')) {
+            return isDate(text, c);
+        }
+        return false;
+    }
+
+    private static boolean isDate(CharSequence text, Candidate c) {
+        int[] length = new int[3];
+        int[] value = new int[3];
+        for (int g = 0; g < 3; g++) {
+            length[g] = c.groupEnd[g] - c.groupStart[g];
+            if (length[g] > 4) {
+                return false;
+            }
+            value[g] = Integer.parseInt(text.subSequence(c.groupStart[g], c.groupEnd[g]).toString());
+        }
+        if (length[0] == 4 && length[1] <= 2 && length[2] <= 2) {
+            return isYear(value[0]) && isMonth(value[1]) && isDay(value[2]);
+        }
+        if (length[0] <= 2 && length[1] <= 2 && (length[2] == 4 || length[2] == 2)) {
+            boolean dayMonth = isDay(value[0]) && isMonth(value[1]);
+            boolean monthDay = isMonth(value[0]) && isDay(value[1]);
+            boolean year = length[2] == 2 || isYear(value[2]);
+            boolean separatorOfDates = c.separatorBefore[1] != '-' || length[2] == 4;
+            return year && separatorOfDates && (dayMonth || monthDay);
+        }
+        return false;
+    }
+
+    private static boolean isYear(int v) {
+        return v >= 1000 && v <= 2999;
+    }
+
+    private static boolean isMonth(int v) {
+        return v >= 1 && v <= 12;
+    }
+
+    private static boolean isDay(int v) {
+        return v >= 1 && v <= 31;
+    }
+
+    /**
+     * @param keyword   a phone word precedes the candidate
+     * @param asWritten accept national numbers whatever their grouping (second pass, after a phone word)
+     */
+    private boolean isPhone(CharSequence text, Candidate c, int lastGroup, boolean keyword, boolean asWritten,
+            Budget budget) {
+        StringBuilder digits = new StringBuilder(MAX_DIGITS + 2);
+        for (int g = 0; g <= lastGroup; g++) {
+            digits.append(text, c.groupStart[g], c.groupEnd[g]);
+        }
+        if (c.plus) {
+            return !asWritten && isValidInternational(digits.toString(), budget);
+        }
+        if (digits.length() > 4 && digits.charAt(0) == '0' && digits.charAt(1) == '0') {
+            if (asWritten || digits.charAt(2) == '0') {
+                return false; // no country calling code starts with 0
+            }
+            return isValidInternational(digits.substring(2), budget); // 00 is the international prefix in most of the world
+        }
+        if (lastGroup == 0 && !keyword) {
+            return false; // a bare digit run is a phone number only when the text says so
+        }
+        for (int g = 1; g <= lastGroup; g++) {
+            if (c.separatorBefore[g] == '/' && text.charAt(c.groupStart[g - 1]) != '0') {
+                return false; // 0221/1234567 has an area code before the slash; 2024/118 is a reference
+            }
+        }
+        List<String> groups = groups(text, c, lastGroup);
+        for (RegionPlan plan : regions) {
+            String national = digits.toString();
+            if (plan.trunkPrefix() != null && !plan.trunkPrefix().isEmpty() && national.startsWith(plan.trunkPrefix())) {
+                national = national.substring(plan.trunkPrefix().length());
+            }
+            if (national.length() < 4 || national.length() > 14 || national.charAt(0) == '0') {
+                continue;
+            }
+            PhoneNumber number = new PhoneNumber().setCountryCode(plan.countryCode())
+                    .setNationalNumber(Long.parseLong(national));
+            budget.spend();
+            if (numbers.isValidNumber(number)
+                    && (asWritten || (lastGroup == 0 && keyword) || groupedAsWritten(number, groups))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isValidInternational(String digits, Budget budget) {
+        for (int ccLength = 1; ccLength <= 3 && ccLength < digits.length(); ccLength++) {
+            int countryCode = Integer.parseInt(digits.substring(0, ccLength));
+            if (UNKNOWN_REGION.equals(numbers.getRegionCodeForCountryCode(countryCode))) {
+                continue; // calling codes are prefix-free: the first known one is the one
+            }
+            String national = digits.substring(ccLength);
+            if (national.length() < 4 || national.length() > 15) {
+                return false;
+            }
+            budget.spend();
+            PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(national));
+            if (national.startsWith("0")) {
+                number.setItalianLeadingZero(true); // Italy and a few others dial the 0 after the country code
+            }
+            if (numbers.isValidNumber(number)) {
+                return true;
+            }
+            if (national.startsWith("0") && !national.startsWith("00") && national.length() > 4) {
+                budget.spend(); // +44 (0)20 ...: the trunk prefix written out of habit
+                return numbers.isValidNumber(new PhoneNumber().setCountryCode(countryCode)
+                        .setNationalNumber(Long.parseLong(national.substring(1))));
+            }
+            return false;
+        }
+        return false;
+    }
+
+    /** Whether the candidate's digit groups are those of the number's national or international format. */
+    private boolean groupedAsWritten(PhoneNumber number, List<String> written) {
+        return written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.NATIONAL)))
+                || written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL)));
+    }
+
+    private static List<String> groups(CharSequence text, Candidate c, int lastGroup) {
+        List<String> groups = new ArrayList<>(lastGroup + 1);
+        for (int g = 0; g <= lastGroup; g++) {
+            groups.add(text.subSequence(c.groupStart[g], c.groupEnd[g]).toString());
+        }
+        return groups;
+    }
+
+    private static List<String> digitGroups(String formatted) {
+        List<String> groups = new ArrayList<>();
+        int i = 0;
+        while (i < formatted.length()) {
+            if (Chars.isDigit(formatted.charAt(i))) {
+                int end = Chars.digitRunEnd(formatted, i);
+                groups.add(formatted.substring(i, end));
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return groups;
+    }
+
+    /** Caps calls into libphonenumber per text, so a text of nothing but numbers costs linear time. */
+    private static final class Budget {
+        private int left;
+
+        Budget(int left) {
+            this.left = left;
+        }
+
+        void spend() {
+            if (--left < 0) {
+                throw new ScanBudgetExceededException("phone detector");
+            }
+        }
+    }
+}

@@ -1,0 +1,434 @@
+package dev.tracegate.masking.detect;
+
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Credentials: cloud and SaaS keys with a fixed shape (AWS {@code AKIA...}, Google {@code AIza...},
+ * GitHub {@code ghp_...}, Slack {@code xoxb-...}, Stripe {@code sk_live_...}), JSON Web Tokens,
+ * PEM private key blocks, and values assigned to a credential-like name ({@code password=...},
+ * {@code "api_key": "..."}, {@code Authorization: Bearer ...}). Values after password-like names are
+ * masked unless they are obvious placeholders; values after token-, secret- and key-like names only
+ * when they look random (length, character classes and Shannon entropy), so that {@code token: expired}
+ * stays readable.
+ */
+public final class SecretDetector implements Detector {
+
+    private static final int MAX_NAME = 48;
+    private static final int MAX_VALUE = 256;
+    private static final int MAX_PEM_LABEL = 80;
+
+    private static final Set<String> AWS_PREFIXES = Set.of(
+            "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
+    private static final String[] GITHUB_PREFIXES = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
+    private static final String[] STRIPE_PREFIXES = {"sk_live_", "rk_live_", "sk_test_", "rk_test_"};
+    private static final String[] PASSWORD_NAMES = {"password", "passwd", "pwd", "passphrase"};
+    private static final String[] TOKEN_NAMES = {
+        "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "signingkey", "encryptionkey",
+        "masterkey", "authkey", "credential", "credentials", "auth", "authorization", "sessionid", "sessiontoken"};
+    private static final Set<String> PLACEHOLDERS = Set.of(
+            "null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "<redacted>", "hidden",
+            "required", "optional", "string", "empty", "masked", "[secret]", "[password]", "n/a", "tbd");
+    private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
+
+    private enum NameKind { NONE, PASSWORD, TOKEN }
+
+    /** Characters that can start something this detector knows; everything else is skipped with one load. */
+    private static final boolean[] FIRST_CHARS = new boolean[128];
+
+    static {
+        for (char c : "=:Aesrgx-".toCharArray()) {
+            FIRST_CHARS[c] = true;
+        }
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.SECRET;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c >= 128 || !FIRST_CHARS[c] || !isTrigger(text, i, c)) {
+                i++;
+                continue;
+            }
+            int end = -1;
+            int start = i;
+            switch (c) {
+                case 'A' -> end = Math.max(awsAccessKey(text, i), prefixed(text, i, "AIza", 35, 35, true));
+                case 'g' -> end = i + 1 < n && (text.charAt(i + 1) == 'h' || text.charAt(i + 1) == 'i') ? githubToken(text, i) : -1;
+                case 'x' -> end = slackToken(text, i);
+                case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
+                case 'e' -> end = jwt(text, i);
+                case '-' -> end = pemPrivateKey(text, i);
+                case '=', ':' -> {
+                    long span = c == ':' && startsWith(text, i, "://") ? urlPassword(text, i) : assignedValue(text, i);
+                    if (span < 0) {
+                        i = (int) -span;
+                        continue;
+                    }
+                    start = (int) (span >>> 32);
+                    end = (int) span;
+                }
+                default -> {
+                }
+            }
+            if (end > start) {
+                out.add(new Match(start, end, EntityType.SECRET));
+                i = end;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    /**
+     * The first one or two characters of something this detector knows, checked before any method
+     * call: most letters of a text fail here.
+     */
+    private static boolean isTrigger(CharSequence text, int i, char c) {
+        char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+        return switch (c) {
+            case '=', ':' -> true;
+            case 'A' -> next == 'K' || next == 'S' || next == 'B' || next == 'C' || next == 'G' || next == 'I'
+                    || next == 'N' || next == 'R' || next == 'P';
+            case 'e' -> next == 'y';
+            case 's', 'r' -> next == 'k';
+            case 'g' -> next == 'h' || next == 'i';
+            case 'x' -> next == 'o';
+            case '-' -> next == '-';
+            default -> false;
+        };
+    }
+
+    private static boolean isTokenChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
+    }
+
+    private static boolean tokenMayStartAt(CharSequence text, int i) {
+        return i == 0 || !isTokenChar(text.charAt(i - 1));
+    }
+
+    private static boolean tokenMayEndAt(CharSequence text, int i) {
+        return i >= text.length() || !isTokenChar(text.charAt(i));
+    }
+
+    private static boolean startsWith(CharSequence text, int i, String prefix) {
+        if (i + prefix.length() > text.length()) {
+            return false;
+        }
+        for (int k = 0; k < prefix.length(); k++) {
+            if (text.charAt(i + k) != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** AWS access key ids: a four-letter prefix such as {@code AKIA}, then 16 upper-case letters and digits. */
+    private static int awsAccessKey(CharSequence text, int i) {
+        int end = i + 20;
+        if (end > text.length() || text.charAt(i + 3) != 'A' || !tokenMayStartAt(text, i)
+                || !AWS_PREFIXES.contains(text.subSequence(i, i + 4).toString()) || !tokenMayEndAt(text, end)) {
+            return -1;
+        }
+        for (int k = i + 4; k < end; k++) {
+            char c = text.charAt(k);
+            if (!Chars.isDigit(c) && (c < 'A' || c > 'Z')) {
+                return -1;
+            }
+        }
+        return end;
+    }
+
+    /** {@code prefix} followed by {@code min..max} characters of {@code [A-Za-z0-9_-]} (or alphanumerics only). */
+    private static int prefixed(CharSequence text, int i, String prefix, int min, int max, boolean dashes) {
+        if (!startsWith(text, i, prefix) || !tokenMayStartAt(text, i)) {
+            return -1;
+        }
+        int end = i + prefix.length();
+        while (end < text.length() && end - i - prefix.length() < max
+                && (Chars.isAsciiAlnum(text.charAt(end)) || (dashes && (text.charAt(end) == '_' || text.charAt(end) == '-')))) {
+            end++;
+        }
+        return end - i - prefix.length() >= min && tokenMayEndAt(text, end) ? end : -1;
+    }
+
+    private static int githubToken(CharSequence text, int i) {
+        for (String prefix : GITHUB_PREFIXES) {
+            int end = prefixed(text, i, prefix, 36, 251, false);
+            if (end > 0) {
+                return end;
+            }
+        }
+        return prefixed(text, i, "github_pat_", 22, 255, true);
+    }
+
+    private static int slackToken(CharSequence text, int i) {
+        if (!startsWith(text, i, "xox") || i + 4 >= text.length() || "abposr".indexOf(text.charAt(i + 3)) < 0
+                || text.charAt(i + 4) != '-') {
+            return -1;
+        }
+        int end = i + 5;
+        while (end < text.length() && end - i < 255 && (Chars.isAsciiAlnum(text.charAt(end)) || text.charAt(end) == '-')) {
+            end++;
+        }
+        return end - i - 5 >= 10 && tokenMayStartAt(text, i) && tokenMayEndAt(text, end) ? end : -1;
+    }
+
+    private static int stripeKey(CharSequence text, int i) {
+        for (String prefix : STRIPE_PREFIXES) {
+            int end = prefixed(text, i, prefix, 16, 247, false);
+            if (end > 0) {
+                return end;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code eyJ<header>.eyJ<payload>.<signature>}: both JSON parts start with the base64 of <code>{"</code>. */
+    private static int jwt(CharSequence text, int i) {
+        if (!startsWith(text, i, "eyJ") || !tokenMayStartAt(text, i)) {
+            return -1;
+        }
+        int headerEnd = base64UrlEnd(text, i + 3);
+        if (headerEnd - i < 10 || !startsWith(text, headerEnd, ".ey")) {
+            return -1;
+        }
+        int payloadEnd = base64UrlEnd(text, headerEnd + 3);
+        if (payloadEnd - headerEnd < 10 || payloadEnd >= text.length() || text.charAt(payloadEnd) != '.') {
+            return -1;
+        }
+        int signatureEnd = base64UrlEnd(text, payloadEnd + 1);
+        return tokenMayEndAt(text, signatureEnd) ? signatureEnd : -1;
+    }
+
+    private static int base64UrlEnd(CharSequence text, int from) {
+        int end = from;
+        while (end < text.length() && (Chars.isAsciiAlnum(text.charAt(end)) || text.charAt(end) == '_'
+                || text.charAt(end) == '-')) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * {@code -----BEGIN ... PRIVATE KEY-----} through the matching END line. A block without an END
+     * line is masked to the end of the text: a truncated key is still a key.
+     */
+    private static int pemPrivateKey(CharSequence text, int i) {
+        if (!startsWith(text, i, "-----BEGIN ")) {
+            return -1;
+        }
+        int labelEnd = indexOf(text, "-----", i + 11, i + 11 + MAX_PEM_LABEL);
+        if (labelEnd < 0 || !text.subSequence(i + 11, labelEnd).toString().endsWith("PRIVATE KEY")) {
+            return -1;
+        }
+        int endLine = indexOf(text, "-----END ", labelEnd + 5, text.length());
+        if (endLine < 0) {
+            return text.length();
+        }
+        int endLabelEnd = indexOf(text, "-----", endLine + 9, endLine + 9 + MAX_PEM_LABEL);
+        return endLabelEnd < 0 ? text.length() : endLabelEnd + 5;
+    }
+
+    private static int indexOf(CharSequence text, String needle, int from, int limit) {
+        int last = Math.min(limit, text.length()) - needle.length();
+        for (int k = from; k <= last; k++) {
+            if (text.charAt(k) == needle.charAt(0) && startsWith(text, k, needle)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The value assigned at the {@code =} or {@code :} at {@code k} to a credential-like name, packed
+     * as {@code start << 32 | end}; or, when there is none, the negated index to resume at.
+     */
+    private static long assignedValue(CharSequence text, int k) {
+        int n = text.length();
+        NameKind kind = nameBefore(text, k);
+        if (kind == NameKind.NONE || (text.charAt(k) == ':' && k + 1 < n && text.charAt(k + 1) == '/')) {
+            return -(k + 1);
+        }
+        int v = k + 1;
+        while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - k <= 4) {
+            v++;
+        }
+        int[] span = valueAt(text, v);
+        String value = text.subSequence(span[0], span[1]).toString();
+        if (AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT)) && span[1] < n && text.charAt(span[1]) == ' ') {
+            span = valueAt(text, span[1] + 1);
+            value = text.subSequence(span[0], span[1]).toString();
+            kind = NameKind.PASSWORD; // whatever follows the scheme is the credential
+        }
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : looksRandom(value);
+        if (!secret) {
+            return -Math.max(k + 1, span[1]);
+        }
+        return ((long) span[0] << 32) | span[1];
+    }
+
+    /**
+     * The password in a URL's user information, {@code postgres://app:<password>@db:5432/app},
+     * packed like {@link #assignedValue}; {@code ://} sits at {@code k}.
+     */
+    private static long urlPassword(CharSequence text, int k) {
+        int n = text.length();
+        int userStart = k + 3;
+        int colon = -1;
+        for (int p = userStart; p < n && p - userStart <= MAX_VALUE; p++) {
+            char c = text.charAt(p);
+            if (c == ':' && colon < 0) {
+                colon = p;
+            } else if (c == '@') {
+                return colon > userStart && p > colon + 1 ? ((long) (colon + 1) << 32) | p : -(k + 3);
+            } else if (c == '/' || c == '?' || c == '#' || Character.isWhitespace(c)) {
+                break;
+            }
+        }
+        return -(k + 3);
+    }
+
+    /** The value starting at {@code v}: up to the closing quote when quoted, else up to a delimiter. */
+    private static int[] valueAt(CharSequence text, int v) {
+        int n = text.length();
+        if (v < n && (text.charAt(v) == '"' || text.charAt(v) == '\'')) {
+            char quote = text.charAt(v);
+            int end = v + 1;
+            while (end < n && text.charAt(end) != quote && text.charAt(end) != '\n' && end - v <= MAX_VALUE) {
+                end++;
+            }
+            return new int[] {v + 1, end};
+        }
+        int end = v;
+        while (end < n && !isValueDelimiter(text.charAt(end)) && end - v < MAX_VALUE) {
+            end++;
+        }
+        return new int[] {v, end};
+    }
+
+    private static boolean isValueDelimiter(char c) {
+        return Character.isWhitespace(c) || c == '"' || c == '\'' || c == ',' || c == ';' || c == '&' || c == '}'
+                || c == ')' || c == ']' || c == '<' || c == '>' || c == '`';
+    }
+
+    /** Reads the name in front of the assignment at {@code k}: {@code db_password=}, {@code "apiKey": }. */
+    private static NameKind nameBefore(CharSequence text, int k) {
+        int j = k - 1;
+        while (j >= 0 && text.charAt(j) == ' ' && k - j <= 4) {
+            j--;
+        }
+        if (j >= 0 && (text.charAt(j) == '"' || text.charAt(j) == '\'')) {
+            j--;
+        }
+        int nameEnd = j + 1;
+        while (j >= 0 && isNameChar(text.charAt(j)) && nameEnd - j <= MAX_NAME) {
+            j--;
+        }
+        if (j + 1 == nameEnd || (j >= 0 && isNameChar(text.charAt(j)))) {
+            return NameKind.NONE;
+        }
+        int nameStart = j + 1;
+        for (String suffix : PASSWORD_NAMES) {
+            if (nameEndsWith(text, nameStart, nameEnd, suffix, false)) {
+                return NameKind.PASSWORD;
+            }
+        }
+        if (nameEndsWith(text, nameStart, nameEnd, "pass", true)) {
+            return NameKind.PASSWORD;
+        }
+        for (String suffix : TOKEN_NAMES) {
+            if (nameEndsWith(text, nameStart, nameEnd, suffix, false)) {
+                return NameKind.TOKEN;
+            }
+        }
+        return NameKind.NONE;
+    }
+
+    /**
+     * Whether the name's letters and digits, lower-cased, end with {@code suffix} (or are exactly it):
+     * {@code DB_PASSWORD}, {@code db.password} and {@code dbPassword} all end with "password".
+     * Compares in place, because this runs at every colon of a text.
+     */
+    private static boolean nameEndsWith(CharSequence text, int start, int end, String suffix, boolean whole) {
+        int k = suffix.length() - 1;
+        int p = end - 1;
+        while (k >= 0) {
+            while (p >= start && !Chars.isAsciiAlnum(text.charAt(p))) {
+                p--;
+            }
+            if (p < start || Character.toLowerCase(text.charAt(p)) != suffix.charAt(k)) {
+                return false;
+            }
+            p--;
+            k--;
+        }
+        if (whole) {
+            while (p >= start) {
+                if (Chars.isAsciiAlnum(text.charAt(p--))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNameChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == '_' || c == '-' || c == '.';
+    }
+
+    private static boolean looksLikePassword(String value) {
+        if (value.length() < 3 || PLACEHOLDERS.contains(value.toLowerCase(Locale.ROOT))) {
+            return false;
+        }
+        if (value.startsWith("${") || value.startsWith("{{") || value.startsWith("%(") || value.startsWith("<")
+                || value.startsWith("env:") || value.startsWith("file:")) {
+            return false; // a reference to a secret, not the secret
+        }
+        return value.chars().distinct().count() > 1; // "****", "xxxx"
+    }
+
+    /** Random-looking: at least 8 characters, two character classes and 2.5 bits of entropy per character. */
+    static boolean looksRandom(String value) {
+        if (value.length() < 8 || !looksLikePassword(value)) {
+            return false;
+        }
+        boolean lower = false;
+        boolean upper = false;
+        boolean digit = false;
+        boolean other = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            digit |= Chars.isDigit(c);
+            other |= !Chars.isAsciiAlnum(c);
+        }
+        int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
+        return classes >= 2 && entropyBitsPerChar(value) >= 2.5;
+    }
+
+    static double entropyBitsPerChar(String value) {
+        java.util.Map<Character, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < value.length(); i++) {
+            counts.merge(value.charAt(i), 1, Integer::sum);
+        }
+        double bits = 0;
+        for (int count : counts.values()) {
+            double p = (double) count / value.length();
+            bits -= p * (Math.log(p) / Math.log(2));
+        }
+        return bits;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.tracegate.masking.detect;
+
+import dev.tracegate.masking.Detector;
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * United States social security numbers: {@code AAA-GG-SSSS} or {@code AAA GG SSSS}, or nine bare
+ * digits right after a word such as "SSN". Only numbers the SSA can issue count: area 001-899
+ * except 666, group 01-99, serial 0001-9999, and not the two numbers famous for being printed on
+ * sample cards.
+ */
+public final class SsnDetector implements Detector {
+
+    private static final Set<String> SSN_WORDS = Set.of("ssn", "ssns", "social", "security", "ss", "tin", "ssa");
+    private static final Set<String> OTHER_NUMBER_WORDS = Set.of(
+            "phone", "tel", "call", "fax", "mobile", "cell", "order", "invoice", "ref", "reference", "part", "model",
+            "sku", "zip", "postcode", "tracking", "serial", "isbn", "account", "acct", "routing");
+
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.longestNumberDigits() >= 9;
+    }
+
+    @Override
+    public EntityType type() {
+        return EntityType.SSN;
+    }
+
+    @Override
+    public void find(CharSequence text, List<Match> out) {
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!Chars.isDigit(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int runEnd = Chars.digitRunEnd(text, i);
+            if (Chars.numberMayStartAt(text, i)) {
+                int end = candidateEnd(text, i, runEnd);
+                if (end > 0 && isSsn(text, i, end)) {
+                    out.add(new Match(i, end, EntityType.SSN));
+                    i = end;
+                    continue;
+                }
+            }
+            i = runEnd;
+        }
+    }
+
+    /** The end of a well-shaped candidate starting at {@code start}, or -1. */
+    private static int candidateEnd(CharSequence text, int start, int runEnd) {
+        int length = runEnd - start;
+        if (length == 9) {
+            if (!Chars.numberMayEndAt(text, runEnd)) {
+                return -1;
+            }
+            List<String> words = PrecedingWords.before(text, start, 3, 32);
+            return PrecedingWords.anyIn(words, SSN_WORDS) ? runEnd : -1;
+        }
+        if (length != 3 || runEnd + 8 > text.length()) {
+            return -1;
+        }
+        char separator = text.charAt(runEnd);
+        if (separator != '-' && separator != ' ') {
+            return -1;
+        }
+        int groupEnd = Chars.digitRunEnd(text, runEnd + 1);
+        if (groupEnd - runEnd - 1 != 2 || groupEnd >= text.length() || text.charAt(groupEnd) != separator) {
+            return -1;
+        }
+        int serialEnd = Chars.digitRunEnd(text, groupEnd + 1);
+        if (serialEnd - groupEnd - 1 != 4 || !Chars.numberMayEndAt(text, serialEnd)) {
+            return -1;
+        }
+        if (serialEnd < text.length() && text.charAt(serialEnd) == separator && Chars.isDigitAt(text, serialEnd + 1)) {
+            return -1; // one group of a longer grouped number
+        }
+        return serialEnd;
+    }
+
+    private static boolean isSsn(CharSequence text, int start, int end) {
+        int[] digits = new int[9];
+        int count = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (Chars.isDigit(c)) {
+                digits[count++] = c - '0';
+            }
+        }
+        int area = digits[0] * 100 + digits[1] * 10 + digits[2];
+        int group = digits[3] * 10 + digits[4];
+        int serial = digits[5] * 1000 + digits[6] * 100 + digits[7] * 10 + digits[8];
+        if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) {
+            return false;
+        }
+        if ((area == 78 && group == 5 && serial == 1120) || (area == 219 && group == 9 && serial == 9999)) {
+            return false;
+        }
+        List<String> words = PrecedingWords.before(text, start, 3, 32);
+        return PrecedingWords.verdict(words, SSN_WORDS, OTHER_NUMBER_WORDS) >= 0;
+    }
+}

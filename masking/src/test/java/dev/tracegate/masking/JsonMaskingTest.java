@@ -1,0 +1,163 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.masking.config.FieldRuleConfig;
+import dev.tracegate.masking.config.MaskingConfig;
+import dev.tracegate.masking.config.StrategyConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonMaskingTest {
+
+    private static Masker withFields(FieldRuleConfig... rules) {
+        return new Masker(MaskingProfile.from(new MaskingConfig(null, null, null, null, null, List.of(rules), null, null),
+                MaskStrategyTest.KEY));
+    }
+
+    @Test
+    void fieldPathRulesAndContentDetectors() {
+        Masker masker = withFields(new FieldRuleConfig("$.user.email", EntityType.EMAIL, StrategyConfig.hash(true)),
+                new FieldRuleConfig("$.items[*].secretCode", EntityType.CUSTOM, StrategyConfig.nullify()));
+        MaskingReport report = new MaskingReport();
+        String out = masker.json("request.body").mask("""
+                {"user":{"email":"alice@example.com","note":"or bob@example.com"},
+                 "items":[{"secretCode":"X1","qty":2},{"secretCode":{"a":[1,2]},"qty":3}],"ok":true,"n":null}""", report);
+        assertThat(out).matches("\\{\"user\":\\{\"email\":\"[0-9a-f]{12}@[0-9a-f]{8}\\.example\",\"note\":\"or \\[EMAIL]\"},"
+                + "\"items\":\\[\\{\"secretCode\":null,\"qty\":2},\\{\"secretCode\":null,\"qty\":3}],\"ok\":true,\"n\":null}");
+        assertThat(report.snapshot().found()).containsEntry("request.body:$.user.email", Map.of("EMAIL", 1L))
+                .containsEntry("request.body:$.user.note", Map.of("EMAIL", 1L))
+                .containsEntry("request.body:$.items[*].secretCode", Map.of("CUSTOM", 2L));
+    }
+
+    @Test
+    void descendantAndWildcardPaths() {
+        Masker masker = withFields(new FieldRuleConfig("$..ssn", EntityType.SSN, StrategyConfig.partial(4)),
+                new FieldRuleConfig("$.rows[1].*", EntityType.CUSTOM, null));
+        String out = masker.json("b").mask("""
+                {"a":{"b":[{"ssn":"536-22-1234"}]},"rows":[{"x":"keep"},{"x":"hide","y":"hide"}]}""", new MaskingReport());
+        assertThat(out).isEqualTo("{\"a\":{\"b\":[{\"ssn\":\"***-**-1234\"}]},\"rows\":[{\"x\":\"keep\"},"
+                + "{\"x\":\"[CUSTOM]\",\"y\":\"[CUSTOM]\"}]}");
+    }
+
+    @Test
+    void ruleOnAContainerAppliesToEveryScalarInside() {
+        Masker masker = withFields(new FieldRuleConfig("$.contact", EntityType.PHONE, StrategyConfig.redact()));
+        String out = masker.json("b").mask("{\"contact\":{\"home\":\"x\",\"list\":[1,\"y\",true]},\"z\":1}", new MaskingReport());
+        assertThat(out).isEqualTo("{\"contact\":{\"home\":\"[PHONE]\",\"list\":[\"[PHONE]\",\"[PHONE]\",true]},\"z\":1}");
+    }
+
+    @Test
+    void fieldNameHintsAndArraysUnderAHintedName() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"customer":{"name":"Ada","phones":["123","456"],"password":"p","count":7},"product":{"name":"Tea"}}""",
+                new MaskingReport());
+        assertThat(out).isEqualTo("{\"customer\":{\"name\":\"[PERSON_NAME]\",\"phones\":[\"[PHONE]\",\"[PHONE]\"],"
+                + "\"password\":\"[SECRET]\",\"count\":7},\"product\":{\"name\":\"Tea\"}}");
+    }
+
+    @Test
+    void llmTraceCountersAreNotSecrets() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String trace = "{\"usage\":{\"prompt_tokens\":12,\"max_tokens\":4096},\"access_token\":\"abc\",\"token\":7}";
+        assertThat(masker.json("b").mask(trace, new MaskingReport()))
+                .isEqualTo("{\"usage\":{\"prompt_tokens\":12,\"max_tokens\":4096},\"access_token\":\"[SECRET]\",\"token\":7}");
+    }
+
+    @Test
+    void numbersAndKeysAreScannedToo() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        MaskingReport report = new MaskingReport();
+        String out = masker.json("b").mask("{\"alice@example.com\":{\"v\":4111111111111111,\"w\":3.5,\"n\":42}}", report);
+        assertThat(out).isEqualTo("{\"[EMAIL]\":{\"v\":\"[CARD]\",\"w\":3.5,\"n\":42}}");
+        assertThat(report.snapshot().found()).containsKeys("b:$['[EMAIL]']", "b:$['[EMAIL]'].v");
+        assertThat(report.snapshot().toEventData().toString()).doesNotContain("alice");
+    }
+
+    @Test
+    void jsonbCellsAreWalkedAndKeptByteForByteWhenClean() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        ColumnMasker column = masker.forColumn(ColumnRef.of("public", "events", "payload", "jsonb"));
+        MaskingReport report = new MaskingReport();
+        String clean = "{\"a\": 1, \"b\": [true, \"x\"]}";
+        CellResult kept = column.mask(clean, report);
+        assertThat(kept.outcome()).isEqualTo(CellOutcome.UNCHANGED);
+        assertThat(kept.value()).isSameAs(clean);
+        CellResult masked = column.mask("{\"contact\": \"mail alice@example.com\"}", report);
+        assertThat(masked.value()).isEqualTo("{\"contact\":\"mail [EMAIL]\"}");
+        assertThat(report.snapshot().found()).containsOnlyKeys("public.events.payload:$.contact");
+    }
+
+    @Test
+    void wholeValueMaskOfAJsonColumnStaysValidJson() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        CellResult result = masker.maskText(ColumnRef.of(null, "users", "email", "jsonb"), "\"alice@example.com\"",
+                new MaskingReport());
+        assertThat(result.value()).isEqualTo("\"[EMAIL]\"");
+    }
+
+    @Test
+    void ndjsonOneDocumentPerLine() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        byte[] out = masker.json("traces").maskNdjson("""
+                {"q":"hi alice@example.com"}
+                {"q":"nothing"}
+                [1,"+44 20 7946 0958"]
+                """.getBytes(StandardCharsets.UTF_8), new MaskingReport());
+        assertThat(new String(out, StandardCharsets.UTF_8))
+                .isEqualTo("{\"q\":\"hi [EMAIL]\"}\n{\"q\":\"nothing\"}\n[1,\"[PHONE]\"]\n");
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutRecursion() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertThatThrownBy(() -> masker.json("b").mask(deep, new MaskingReport()))
+                .isInstanceOfSatisfying(MaskingRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(FallbackReason.TOO_DEEP);
+                    assertThat(e.getMessage()).contains("1000");
+                });
+        String ok = "[".repeat(1000) + "]".repeat(1000);
+        assertThat(masker.json("b").mask(ok, new MaskingReport())).isEqualTo(ok);
+    }
+
+    @Test
+    void invalidJsonIsRefusedWithoutQuotingIt() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        for (String bad : List.of("{\"a\": alice@example.com}", "{\"a\":1", "{\"a\":1} trailing", "", "[1,]")) {
+            assertThatThrownBy(() -> masker.json("b").mask(bad, new MaskingReport()))
+                    .as(bad)
+                    .isInstanceOfSatisfying(MaskingRefusedException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(FallbackReason.INVALID_JSON);
+                        assertThat(e.getMessage()).startsWith("masking refused b: ").doesNotContain("alice");
+                    });
+        }
+        byte[] invalidUtf8 = {'{', '"', 'a', '"', ':', '"', (byte) 0xc3, (byte) 0x28, '"', '}'};
+        assertThatThrownBy(() -> masker.json("b").mask(invalidUtf8, new MaskingReport()))
+                .isInstanceOfSatisfying(MaskingRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(FallbackReason.INVALID_JSON));
+    }
+
+    @Test
+    void invalidJsonInACellGetsTheFallbackNotAnException() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        MaskingReport report = new MaskingReport();
+        CellResult result = masker.maskText(ColumnRef.of(null, "t", "doc", "json"), "{oops", report);
+        assertThat(result.outcome()).isEqualTo(CellOutcome.FALLBACK);
+        assertThat(result.value()).isEqualTo("\"[INVALID_JSON]\"");
+        assertThat(report.snapshot().fallbacks()).singleElement()
+                .isEqualTo(new MaskingSummary.Fallback("t.doc", FallbackReason.INVALID_JSON, FallbackAction.REDACT, 1));
+    }
+
+    @Test
+    void invalidPathsAreConfigurationErrors() {
+        assertThatThrownBy(() -> withFields(new FieldRuleConfig("user.email", EntityType.EMAIL, null)))
+                .hasMessageContaining("must start with $");
+        assertThatThrownBy(() -> withFields(new FieldRuleConfig("$.a[x]", EntityType.EMAIL, null)))
+                .hasMessageContaining("[x]");
+    }
+}

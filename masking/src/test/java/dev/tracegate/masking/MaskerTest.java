@@ -1,0 +1,153 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.masking.config.ColumnRuleConfig;
+import dev.tracegate.masking.config.CustomDetectorConfig;
+import dev.tracegate.masking.config.LimitsConfig;
+import dev.tracegate.masking.config.MaskingConfig;
+import dev.tracegate.masking.config.StrategyConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MaskerTest {
+
+    private static final HashKey KEY = MaskStrategyTest.KEY;
+    private final Masker demo = new Masker(MaskingProfile.demo(KEY));
+
+    private static ColumnRef customers(String column, String type) {
+        return ColumnRef.of("public", "customers", column, type);
+    }
+
+    @Test
+    void demoProfileMasksThePersonalColumnsOfCustomers() {
+        MaskingReport report = new MaskingReport();
+        assertThat(demo.maskText(customers("email", "text"), "alice@example.com", report).value())
+                .matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example");
+        assertThat(demo.maskText(customers("phone", "text"), "+1 415-555-2671", report).value()).isEqualTo("+* ***-***-2671");
+        assertThat(demo.maskText(customers("card_number", "text"), "4111111111111111", report).value())
+                .isEqualTo("************1111");
+        assertThat(demo.maskText(customers("national_id", "text"), "536-22-1234", report).value()).isEqualTo("***-**-1234");
+        assertThat(demo.maskText(customers("date_of_birth", "text"), "1984-03-12", report).value()).isEqualTo("[DATE_OF_BIRTH]");
+        assertThat(demo.maskText(customers("name", "text"), "Alice Smith", report).outcome()).isEqualTo(CellOutcome.UNCHANGED);
+        assertThat(report.snapshot().found()).containsOnlyKeys("public.customers.email", "public.customers.phone",
+                "public.customers.card_number", "public.customers.national_id", "public.customers.date_of_birth");
+    }
+
+    @Test
+    void notesAndEveryOtherTextCellAreScannedForContent() {
+        MaskingReport report = new MaskingReport();
+        CellResult notes = demo.maskText(customers("notes", "text"),
+                "Prefers email alice@example.com, call +44 20 7946 0958; paid with 4111 1111 1111 1111", report);
+        assertThat(notes.value()).isEqualTo("Prefers email [EMAIL], call [PHONE]; paid with [CARD]");
+        assertThat(notes.findings()).isEqualTo(Map.of("EMAIL", 1, "PHONE", 1, "CARD", 1));
+        CellResult expression = demo.maskText(ColumnRef.expression("?column?"), "ssn 536-22-1234", report);
+        assertThat(expression.value()).isEqualTo("ssn [SSN]");
+        assertThat(report.snapshot().found()).containsEntry("?column?", Map.of("SSN", 1L));
+    }
+
+    @Test
+    void columnsWithoutPersonalDataPassUntouched() {
+        MaskingReport report = new MaskingReport();
+        CellResult status = demo.maskText(ColumnRef.of("public", "orders", "status", "text"), "shipped", report);
+        assertThat(status.outcome()).isEqualTo(CellOutcome.UNCHANGED);
+        assertThat(status.value()).isEqualTo("shipped");
+        assertThat(demo.forColumn(ColumnRef.of("public", "orders", "created_at", "timestamptz")).mayChangeValues()).isFalse();
+        assertThat(demo.maskText(customers("notes", "text"), null, report).value()).isNull();
+        assertThat(report.isEmpty()).isTrue();
+    }
+
+    @Test
+    void typedColumnsGetNullWhenTheMaskWouldNotParse() {
+        MaskingReport report = new MaskingReport();
+        CellResult dob = demo.maskText(customers("date_of_birth", "date"), "1984-03-12", report);
+        assertThat(dob.outcome()).isEqualTo(CellOutcome.MASKED);
+        assertThat(dob.value()).isNull();
+        Masker hashCards = new Masker(MaskingProfile.from(new MaskingConfig(null, null, null, null,
+                List.of(ColumnRuleConfig.mask("*.card", EntityType.CARD, StrategyConfig.hash(true))), null, null, null), KEY));
+        assertThat(hashCards.maskText(ColumnRef.of(null, "t", "card", "int8"), "4111111111111111", report).value())
+                .hasSize(16).containsOnlyDigits();
+    }
+
+    @Test
+    void hintsFromColumnNames() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        MaskingReport report = new MaskingReport();
+        assertThat(masker.maskText(ColumnRef.of("hr", "employees", "first_name", "varchar"), "Ada", report).value())
+                .isEqualTo("[PERSON_NAME]");
+        assertThat(masker.maskText(ColumnRef.of("hr", "employees", "name", "varchar"), "Ada Lovelace", report).value())
+                .isEqualTo("[PERSON_NAME]");
+        assertThat(masker.maskText(ColumnRef.of("shop", "products", "name", "varchar"), "Teapot", report).value())
+                .isEqualTo("Teapot");
+        assertThat(masker.maskText(ColumnRef.of(null, "users", "birthDate", "text"), "1990-01-02", report).value())
+                .isEqualTo("[DATE_OF_BIRTH]");
+        assertThat(masker.maskText(ColumnRef.of(null, "users", "api_token", "text"), "x", report).value())
+                .isEqualTo("[SECRET]");
+    }
+
+    @Test
+    void rulesByTypeAndByPatternFirstMatchWins() {
+        MaskingConfig config = new MaskingConfig(null, null, List.of(), null, List.of(
+                new ColumnRuleConfig("audit.*.client", null, EntityType.IP, StrategyConfig.nullify(), null),
+                new ColumnRuleConfig(null, "inet", EntityType.IP, StrategyConfig.partial(2), null)), null, null, null);
+        Masker masker = new Masker(MaskingProfile.from(config, null));
+        MaskingReport report = new MaskingReport();
+        assertThat(masker.maskText(ColumnRef.of("audit", "log", "client", "inet"), "10.1.2.3", report).value()).isNull();
+        assertThat(masker.maskText(ColumnRef.of("audit", "log", "server", "text"), "10.1.2.3", report).value()).isEqualTo("[IP]");
+    }
+
+    @Test
+    void nullifyInsideFreeTextNullifiesTheCell() {
+        MaskingConfig config = new MaskingConfig(null, null, null, Map.of("ssn", StrategyConfig.nullify()), null, null,
+                null, null);
+        Masker masker = new Masker(MaskingProfile.from(config, null));
+        CellResult result = masker.maskText(ColumnRef.expression("x"), "ssn 536-22-1234", new MaskingReport());
+        assertThat(result.changed()).isTrue();
+        assertThat(result.value()).isNull();
+    }
+
+    @Test
+    void customDetectorsReportTheirName() {
+        MaskingConfig config = new MaskingConfig(null, null, null, null, null, null,
+                List.of(new CustomDetectorConfig("employee_id", "EMP-[0-9]{6}", List.of("Project Falcon"), null, null)), null);
+        MaskingReport report = new MaskingReport();
+        CellResult result = new Masker(MaskingProfile.from(config, null))
+                .maskText(ColumnRef.expression("x"), "EMP-123456 on project falcon", report);
+        assertThat(result.value()).isEqualTo("[EMPLOYEE_ID] on [EMPLOYEE_ID]");
+        assertThat(report.snapshot().found()).containsEntry("x", Map.of("CUSTOM:employee_id", 2L));
+    }
+
+    @Test
+    void reportNeverHoldsValues() {
+        MaskingReport report = new MaskingReport();
+        demo.maskText(customers("notes", "text"), "alice@example.com 4111111111111111", report);
+        demo.maskText(customers("email", "text"), "bob@example.com", report);
+        MaskingSummary summary = report.snapshot();
+        assertThat(summary.toEventData().toString()).doesNotContain("alice", "bob", "4111", "example.com");
+        assertThat(summary.total("EMAIL")).isEqualTo(2);
+        assertThat(summary.valuesMasked()).isEqualTo(2);
+    }
+
+    @Test
+    void reportLocationsAreBounded() {
+        MaskingReport report = new MaskingReport();
+        for (int i = 0; i < MaskingReport.MAX_LOCATIONS + 50; i++) {
+            report.count("col" + i, "EMAIL", 1);
+        }
+        assertThat(report.snapshot().found()).hasSize(MaskingReport.MAX_LOCATIONS + 1)
+                .containsEntry(MaskingReport.OTHER_LOCATION, Map.of("EMAIL", 50L));
+    }
+
+    @Test
+    void configurationMistakesAreExplained() {
+        assertThatThrownBy(() -> MaskingProfile.from(MaskingConfig.demo(), null)).hasMessageContaining("hash key");
+        assertThatThrownBy(() -> new MaskingConfig(List.of(EntityType.PERSON_NAME), null, null, null, null, null, null, null))
+                .hasMessageContaining("PERSON_NAME");
+        assertThatThrownBy(() -> new LimitsConfig(null, null, FallbackAction.PASS, null).toLimits())
+                .hasMessageContaining("overLimit");
+        assertThatThrownBy(() -> MaskingProfile.from(new MaskingConfig(null, List.of("Atlantis"), null, null, null, null,
+                null, null), null)).hasMessageContaining("Atlantis");
+    }
+}

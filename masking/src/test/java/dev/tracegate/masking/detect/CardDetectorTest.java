@@ -1,0 +1,57 @@
+package dev.tracegate.masking.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CardDetectorTest {
+
+    private final CardDetector detector = new CardDetector();
+
+    @Test
+    void findsCardsOfEachNetworkBareAndGrouped() {
+        assertThat(Finds.of(detector, "visa 4111111111111111, mc 5555-5555-5555-4444, amex 3782 822463 10005"))
+                .containsExactly("4111111111111111", "5555-5555-5555-4444", "3782 822463 10005");
+        assertThat(Finds.of(detector, "2221000000000009 6011111111111117 3530111333300000 36227206271667"))
+                .hasSize(4);
+    }
+
+    @Test
+    void luhnFailureIsNoCard() {
+        assertThat(Finds.of(detector, "4111111111111112")).isEmpty();
+    }
+
+    @Test
+    void luhnValidNumberOutsideEveryIssuerRangeIsNoCard() {
+        // 7992739871 with check digit: Luhn-valid, but no network issues numbers starting with 7.
+        assertThat(Luhn.isValid("7000000000000007", 0, 16)).isFalse();
+        assertThat(Finds.of(detector, "1234567812345670")).isEmpty();
+        assertThat(Luhn.isValid("1234567812345670", 0, 16)).isTrue();
+    }
+
+    @Test
+    void orderAndTrackingNumbersThatPassLuhnAreNotCards() {
+        assertThat(Finds.of(detector, "Order #4111111111111111 shipped")).isEmpty();
+        assertThat(Finds.of(detector, "invoice no. 4012888888881881")).isEmpty();
+        assertThat(Finds.of(detector, "card number for the order: 4111 1111 1111 1111")).containsExactly("4111 1111 1111 1111");
+    }
+
+    @Test
+    void numbersGluedToOtherDigitsOrWordsAreNoCards() {
+        assertThat(Finds.of(detector, "x4111111111111111 41111111111111110 4111111111111111.5 12.4111111111111111"))
+                .isEmpty();
+    }
+
+    @Test
+    void groupedCardFollowedByMoreDigitsStillFound() {
+        assertThat(Finds.of(detector, "4111 1111 1111 1111 12/27")).containsExactly("4111 1111 1111 1111");
+    }
+
+    @Test
+    void tenMillionDigitsAreScannedInLinearTime() {
+        String digits = "4".repeat(10_000_000);
+        long start = System.nanoTime();
+        assertThat(Finds.of(detector, digits)).isEmpty();
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    }
+}

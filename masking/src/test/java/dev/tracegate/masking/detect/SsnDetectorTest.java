@@ -1,0 +1,33 @@
+package dev.tracegate.masking.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class SsnDetectorTest {
+
+    private final SsnDetector detector = new SsnDetector();
+
+    @Test
+    void dashedAndSpacedNumbersInValidRanges() {
+        assertThat(Finds.of(detector, "SSN 123-45-6789; spouse 536 22 1234")).containsExactly("123-45-6789", "536 22 1234");
+    }
+
+    @Test
+    void bareNineDigitsNeedTheWord() {
+        assertThat(Finds.of(detector, "ssn: 536221234")).containsExactly("536221234");
+        assertThat(Finds.of(detector, "ref 536221234")).isEmpty();
+    }
+
+    @Test
+    void numbersTheSsaNeverIssues() {
+        assertThat(Finds.of(detector, "000-12-3456 666-12-3456 900-12-3456 123-00-4567 123-45-0000 078-05-1120"))
+                .isEmpty();
+    }
+
+    @Test
+    void similarShapesThatAreSomethingElse() {
+        assertThat(Finds.of(detector, "zip 12345-6789, part AB-123-45-6789, 123-45-6789-0, phone 555-12-3456")).isEmpty();
+        assertThat(Finds.of(detector, "2023-10-15")).isEmpty();
+    }
+}
