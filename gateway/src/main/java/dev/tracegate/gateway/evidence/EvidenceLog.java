@@ -37,6 +37,7 @@ public final class EvidenceLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceLog.class);
     private static final int MAX_APPEND_BATCH = 4096;
     private static final int MAX_STORE_BATCH = 20_000;
+    private static final int MAX_STORE_BACKLOG = 200_000;
     private static final long DURABLE_WAIT_SECONDS = 30;
     private static final long STORE_FLUSH_EVERY = 200_000;
 
@@ -45,7 +46,12 @@ public final class EvidenceLog implements AutoCloseable {
     private final EvidenceJournal journal;
     private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
     private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
-    private final BlockingQueue<SealedEvent> storeQueue = new LinkedBlockingQueue<>();
+    /**
+     * Journalled events on their way into the store. Bounded: when the store falls behind, the
+     * appender waits, so sessions slow down to the store's pace instead of the gateway's memory
+     * filling up with events the store has not taken yet.
+     */
+    private final BlockingQueue<SealedEvent> storeQueue = new LinkedBlockingQueue<>(MAX_STORE_BACKLOG);
     private final Thread appender;
     private final Thread storer;
     private final Object storedMonitor = new Object();
@@ -179,7 +185,13 @@ public final class EvidenceLog implements AutoCloseable {
         }
         nextIndex += sealed.size();
         durableSize = nextIndex;
-        storeQueue.addAll(sealed);
+        try {
+            for (SealedEvent event : sealed) {
+                storeQueue.put(event);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).index().complete(sealed.get(i).index());
         }

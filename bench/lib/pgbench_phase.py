@@ -1,0 +1,164 @@
+"""pgbench throughput and latency through every route, interleaved round-robin.
+
+Each round visits every (script, clients) point and, for each point, every route, in an order
+rotated from round to round, so a burst of machine noise lands on all routes alike rather
+than on whichever route happened to run during it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+import subprocess
+
+from process_cpu import CpuMeter
+from progress import say
+from services import Route
+
+SCRIPTS = {
+    "select-only": ["-S"],   # one SELECT by primary key per transaction
+    "tpcb-like": [],         # pgbench's default: BEGIN, 3 UPDATEs, SELECT, INSERT, END
+}
+
+
+@dataclasses.dataclass
+class PgbenchRun:
+    route: str
+    script: str
+    clients: int
+    round: int
+    seconds: int
+    tps: float | None = None
+    latency_ms: float | None = None
+    connect_ms: float | None = None
+    transactions: int | None = None
+    failed: int | None = None
+    proxy_cpu_us_per_tx: float | None = None
+    error: str | None = None
+
+
+def run_pgbench(route: Route, script: str, clients: int, seconds: int, round_number: int,
+                proxy_pid: int | None = None) -> PgbenchRun:
+    """One pgbench run; with proxy_pid, also the CPU that process spent per transaction."""
+    threads = min(clients, 2)
+    command = ["pgbench", "-n", *SCRIPTS[script], "-c", str(clients), "-j", str(threads), "-T", str(seconds)]
+    run = PgbenchRun(route.name, script, clients, round_number, seconds)
+    try:
+        with CpuMeter(proxy_pid) as meter:
+            result = subprocess.run(command, env=route.libpq_env(), capture_output=True, text=True, timeout=seconds + 180)
+    except subprocess.TimeoutExpired:
+        run.error = f"pgbench did not finish within {seconds + 180} s"
+        return run
+    output = result.stdout + result.stderr
+    parse_pgbench_output(output, run)
+    if result.returncode != 0 or run.tps is None:
+        lines = [line for line in output.splitlines() if line.strip() and not line.startswith("pgbench (")]
+        run.error = "; ".join(lines[-3:]) or f"exit status {result.returncode}"
+    elif meter.cpu() is not None and run.transactions:
+        # Includes the proxy's share of connection set-up, which is small against a run of seconds.
+        run.proxy_cpu_us_per_tx = meter.cpu() * 1e6 / run.transactions
+    return run
+
+
+def parse_pgbench_output(output: str, run: PgbenchRun) -> None:
+    patterns = {
+        "tps": r"^tps = ([0-9.]+) \(without initial connection time\)",
+        "latency_ms": r"^latency average = ([0-9.]+) ms",
+        "connect_ms": r"^initial connection time = ([0-9.]+) ms",
+        "transactions": r"^number of transactions actually processed: (\d+)",
+        "failed": r"^number of failed transactions: (\d+)",
+    }
+    for field, pattern in patterns.items():
+        match = re.search(pattern, output, re.MULTILINE)
+        if match:
+            value = match.group(1)
+            setattr(run, field, int(value) if field in ("transactions", "failed") else float(value))
+
+
+def warm_up(routes: list[Route], seconds: int, gateway_seconds: int) -> None:
+    """Brings every route to steady state before anything is measured.
+
+    The gateway gets longer: its JVM keeps getting faster for some twenty seconds of load while
+    the JIT compiles the SQL classifier and the store's code paths.
+    """
+    for route in routes:
+        for script in SCRIPTS:
+            duration = gateway_seconds if route.name.startswith("tracegate") else seconds
+            run = run_pgbench(route, script, 8, duration, 0)
+            status = f"{run.tps:,.0f} tps" if run.tps else f"FAILED: {run.error}"
+            say(f"  warm-up {route.name:<22} {script:<12} 8 clients, {duration} s: {status}")
+
+
+def measure(routes: list[Route], client_counts: list[int], rounds: int, seconds: int,
+            proxy_pids: dict[str, int]) -> list[PgbenchRun]:
+    runs: list[PgbenchRun] = []
+    points = [(script, clients) for script in SCRIPTS for clients in client_counts]
+    total = rounds * len(points) * len(routes)
+    done = 0
+    for round_number in range(1, rounds + 1):
+        say(f"pgbench round {round_number}/{rounds}")
+        for point_index, (script, clients) in enumerate(points):
+            offset = (round_number + point_index) % len(routes)
+            for route in routes[offset:] + routes[:offset]:
+                run = run_pgbench(route, script, clients, seconds, round_number, proxy_pids.get(route.name))
+                runs.append(run)
+                done += 1
+                if run.error:
+                    status = f"ERROR {run.error}"
+                else:
+                    status = f"{run.tps:>10,.0f} tps  {run.latency_ms:7.3f} ms"
+                    if run.proxy_cpu_us_per_tx is not None:
+                        status += f"  proxy CPU {run.proxy_cpu_us_per_tx:6.1f} us/tx"
+                say(f"  [{done:3d}/{total}] {script:<12} {clients:>2} clients  {route.name:<22} {status}")
+    return runs
+
+
+@dataclasses.dataclass
+class PgbenchSummary:
+    route: str
+    script: str
+    clients: int
+    tps: float | None
+    tps_min: float | None
+    tps_max: float | None
+    latency_ms: float | None
+    proxy_cpu_us_per_tx: float | None
+    rounds: int
+    errors: list[str]
+    vs_direct: float | None = None
+    vs_pgbouncer: float | None = None
+    vs_haproxy: float | None = None
+
+
+def summarize(runs: list[PgbenchRun]) -> list[PgbenchSummary]:
+    """Median over rounds per (route, script, clients), with each route's ratio to the baselines."""
+    keys = []
+    for run in runs:
+        key = (run.route, run.script, run.clients)
+        if key not in keys:
+            keys.append(key)
+    summaries = []
+    for route, script, clients in keys:
+        group = [r for r in runs if (r.route, r.script, r.clients) == (route, script, clients)]
+        good = [r for r in group if r.error is None and r.tps is not None]
+        tps = [r.tps for r in good]
+        latency = [r.latency_ms for r in good if r.latency_ms is not None]
+        cpu = [r.proxy_cpu_us_per_tx for r in good if r.proxy_cpu_us_per_tx is not None]
+        summaries.append(PgbenchSummary(
+            route, script, clients,
+            statistics.median(tps) if tps else None, min(tps) if tps else None, max(tps) if tps else None,
+            statistics.median(latency) if latency else None, statistics.median(cpu) if cpu else None, len(group),
+            sorted({r.error for r in group if r.error})))
+    by_key = {(s.route, s.script, s.clients): s for s in summaries}
+    for s in summaries:
+        s.vs_direct = ratio(s, by_key.get(("direct", s.script, s.clients)))
+        s.vs_pgbouncer = ratio(s, by_key.get(("pgbouncer", s.script, s.clients)))
+        s.vs_haproxy = ratio(s, by_key.get(("haproxy", s.script, s.clients)))
+    return summaries
+
+
+def ratio(summary: PgbenchSummary, baseline: PgbenchSummary | None) -> float | None:
+    if baseline is None or baseline.tps is None or summary.tps is None or baseline.tps == 0:
+        return None
+    return summary.tps / baseline.tps

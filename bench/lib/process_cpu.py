@@ -1,0 +1,46 @@
+"""CPU time a process (and its threads) used over an interval, read from /proc/<pid>/stat."""
+
+from __future__ import annotations
+
+import os
+import time
+
+_HZ = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / _HZ  # utime + stime
+
+
+class CpuMeter:
+    """Use as a context manager around the work; then cpu() is the CPU seconds used, cores() the average cores busy."""
+
+    def __init__(self, pid: int | None):
+        self.pid = pid
+        self._cpu_start = None
+        self._cpu_end = None
+        self._wall_start = 0.0
+        self.wall = 0.0
+
+    def __enter__(self) -> "CpuMeter":
+        self._cpu_start = cpu_seconds(self.pid) if self.pid else None
+        self._wall_start = time.monotonic()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._cpu_end = cpu_seconds(self.pid) if self.pid else None
+        self.wall = time.monotonic() - self._wall_start
+
+    def cpu(self) -> float | None:
+        if self._cpu_start is None or self._cpu_end is None:
+            return None
+        return self._cpu_end - self._cpu_start
+
+    def cores(self) -> float | None:
+        used = self.cpu()
+        return None if used is None or self.wall <= 0 else round(used / self.wall, 2)

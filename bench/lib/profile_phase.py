@@ -1,0 +1,75 @@
+"""A JFR profile of the gateway under pgbench -S, summarised by where its CPU time goes.
+
+Runs after the measured rounds (JFR costs a little), so it never touches the reported figures.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import subprocess
+from pathlib import Path
+
+from pgbench_phase import run_pgbench
+from process_cpu import CpuMeter
+from services import Route, TracegateGateway
+
+
+def profile(gateway: TracegateGateway, route: Route, java_home: Path, work: Path, seconds: int, clients: int) -> dict:
+    recording = work / f"profile-{route.name}-{clients}-clients.jfr"
+    run_pgbench(route, "select-only", clients, 5, 0)  # warm-up, not recorded
+    start = subprocess.run([str(java_home / "bin/jcmd"), str(gateway.pid), "JFR.start", "name=bench", "settings=profile",
+                            f"filename={recording}"], capture_output=True, text=True)
+    if start.returncode != 0:
+        return {"error": f"jcmd JFR.start failed: {start.stdout.strip()} {start.stderr.strip()}"}
+    cpu = CpuMeter(gateway.pid)
+    with cpu:
+        run = run_pgbench(route, "select-only", clients, seconds, 0)
+    subprocess.run([str(java_home / "bin/jcmd"), str(gateway.pid), "JFR.stop", "name=bench"], capture_output=True, text=True)
+    summary = {"route": route.name, "clients": clients, "seconds": seconds, "tps": run.tps, "latency_ms": run.latency_ms,
+               "gateway_cpu_cores": cpu.cores(), "error": run.error}
+    if not recording.exists():
+        summary["error"] = "no recording was written"
+        return summary
+    summary.update(summarize_recording(recording, java_home))
+    return summary
+
+
+def summarize_recording(recording: Path, java_home: Path) -> dict:
+    printed = subprocess.run([str(java_home / "bin/jfr"), "print", "--json", "--stack-depth", "64", "--events",
+                              "jdk.ExecutionSample", str(recording)], capture_output=True, text=True)
+    if printed.returncode != 0:
+        return {"error": f"jfr print failed: {printed.stderr.strip()}"}
+    events = json.loads(printed.stdout)["recording"]["events"]
+    top_frames = collections.Counter()
+    first_tracegate = collections.Counter()
+    packages = collections.Counter()
+    for event in events:
+        frames = (event["values"].get("stackTrace") or {}).get("frames") or []
+        if not frames:
+            continue
+        names = [frame_name(frame) for frame in frames]
+        top_frames[names[0]] += 1
+        packages[package_of(names[0])] += 1
+        owner = next((n for n in names if n.startswith("dev.tracegate.")), "(no Tracegate frame on the stack)")
+        first_tracegate[owner] += 1
+    total = sum(top_frames.values())
+
+    def share(counter: collections.Counter, limit: int) -> list[dict]:
+        return [{"frame": name, "samples": count, "percent": round(100 * count / total, 1)}
+                for name, count in counter.most_common(limit)]
+
+    return {"samples": total, "top_frames": share(top_frames, 15), "tracegate_frames": share(first_tracegate, 15),
+            "packages": share(packages, 12), "recording": str(recording)}
+
+
+def frame_name(frame: dict) -> str:
+    method = frame["method"]
+    return f"{method['type']['name'].replace('/', '.')}.{method['name']}"
+
+
+def package_of(name: str) -> str:
+    parts = name.split(".")
+    # Class names start with an upper-case letter: everything before the class is the package.
+    package = [p for p in parts[:-1] if p and not p[0].isupper()]
+    return ".".join(package[:4]) or "(default)"

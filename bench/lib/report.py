@@ -1,0 +1,292 @@
+"""The run's results as Markdown (for people) and JSON (for machines), and the goals judged against them."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+
+def fmt(value, pattern: str = "{:,.0f}", missing: str = "n/a") -> str:
+    return missing if value is None else pattern.format(value)
+
+
+def ratio_text(value) -> str:
+    return fmt(value, "{:.2f} x")
+
+
+# ---------------------------------------------------------------- goals
+
+def judge_goals(results: dict) -> list[dict]:
+    """The issue's goals, each with the measured figure and whether it was met; never an assertion."""
+    pgbench = {(s["route"], s["script"], s["clients"]): s for s in results.get("pgbench", {}).get("summary", [])}
+    goals = []
+    tg = pgbench.get(("tracegate-tls", "select-only", 8))
+    goals.append(goal("pgbench -S, 8 clients: Tracegate (recording + evidence, TLS) vs pgbouncer", ">= 1.00 x",
+                      tg and tg["vs_pgbouncer"], lambda v: v >= 1.0, "{:.2f} x"))
+    goals.append(goal("pgbench -S, 8 clients: Tracegate (recording + evidence, TLS) vs haproxy", ">= 0.85 x",
+                      tg and tg["vs_haproxy"], lambda v: v >= 0.85, "{:.2f} x"))
+    for route, label in (("tracegate-tls", "TLS"), ("tracegate-plain", "no TLS")):
+        one = pgbench.get((route, "select-only", 1))
+        direct = pgbench.get(("direct", "select-only", 1))
+        added = None
+        if one and direct and one["latency_ms"] is not None and direct["latency_ms"] is not None:
+            added = (one["latency_ms"] - direct["latency_ms"]) * 1000
+        if one or route == "tracegate-tls":
+            goals.append(goal(f"added latency per simple query, 1 client, Tracegate {label} vs direct", "<= 100 us",
+                              added, lambda v: v <= 100, "{:.0f} us"))
+    phase = results.get("large_results") or {}
+    rows = phase.get("rows") or results.get("plan", {}).get("large_rows", 0)
+    peaks = [s["gateway_rss_peak_mb"] for s in phase.get("summary", [])
+             if s["route"].startswith("tracegate") and s["route"] != "tracegate-tls-bounded" and s["rows"] == rows and s["gateway_rss_peak_mb"] is not None]
+    goals.append(goal(f"{rows:,}-row result: gateway peak RSS, default JVM options", "< 300 MB",
+                      max(peaks) if peaks else None, lambda v: v < 300, "{:.0f} MB"))
+    bounded = [s["gateway_rss_peak_mb"] for s in phase.get("summary", [])
+               if s["route"] == "tracegate-tls-bounded" and s["gateway_rss_peak_mb"] is not None]
+    if bounded:
+        heap = results.get("plan", {}).get("bounded_heap")
+        goals.append(goal(f"{rows:,}-row result: gateway peak RSS, fresh JVM with {heap}", "< 300 MB",
+                          max(bounded), lambda v: v < 300, "{:.0f} MB"))
+    return goals
+
+
+def goal(name: str, target: str, value, test, pattern: str) -> dict:
+    if value is None:
+        return {"goal": name, "target": target, "measured": None, "measured_text": "not measured", "met": None}
+    return {"goal": name, "target": target, "measured": value, "measured_text": pattern.format(value), "met": bool(test(value))}
+
+
+# ---------------------------------------------------------------- markdown
+
+def markdown(results: dict) -> str:
+    out = [f"# Tracegate benchmarks: {results['started']}", ""]
+    out += [f"Mode: **{results['mode']}**; {results['duration_minutes']:.1f} minutes. "
+            f"Produced by `bench/run{' --quick' if results['mode'] == 'quick' else ''}`; method in docs/benchmarks.md.", ""]
+    out += environment_section(results)
+    out += notices_section(results)
+    out += ["## Goals", "", "Reported, not asserted.", "", "| goal | target | measured | met |", "|---|---|---|---|"]
+    for g in results["goals"]:
+        met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")
+        out.append(f"| {g['goal']} | {g['target']} | {g['measured_text']} | {met} |")
+    out.append("")
+    out += tables(results)
+    out += jvm_section(results)
+    out += profile_section(results)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def tables(results: dict) -> list[str]:
+    """The figures shared by the results file and docs/benchmarks.md."""
+    return pgbench_section(results) + large_section(results) + storm_section(results)
+
+
+def environment_section(results: dict) -> list[str]:
+    env = results["environment"]
+    out = ["## Machine and versions", ""]
+    for key, value in env.items():
+        out.append(f"- {key}: {value}")
+    out.append("")
+    settings = results["settings"]
+    out.append("Settings: " + "; ".join(f"{k} {v}" for k, v in settings.items()) + ".")
+    out.append("")
+    return out
+
+
+def notices_section(results: dict) -> list[str]:
+    if not results["notices"]:
+        return []
+    out = ["## Notices", ""]
+    out += [f"- {notice}" for notice in results["notices"]]
+    out.append("")
+    return out
+
+
+def pgbench_section(results: dict) -> list[str]:
+    phase = results.get("pgbench")
+    if not phase:
+        return []
+    labels = results["routes"]
+    out = ["## PostgreSQL throughput and latency (pgbench)", "",
+           f"Median of {phase['rounds']} interleaved rounds of {phase['seconds']} s per point (tps range over rounds in "
+           "brackets). Latency is pgbench's average per transaction. Ratios compare tps. Proxy CPU is the CPU time the "
+           "proxy process used per transaction (pgbouncer, haproxy, the gateway JVM).", ""]
+    for script, title in (("select-only", "select-only (`pgbench -S`)"), ("tpcb-like", "TPC-B-like (pgbench default)")):
+        rows = [s for s in phase["summary"] if s["script"] == script]
+        if not rows:
+            continue
+        out += [f"### {title}", "",
+                "| clients | path | tps | avg latency | x direct | x pgbouncer | x haproxy | proxy CPU / tx |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|"]
+        for s in sorted(rows, key=lambda s: (s["clients"], route_order(results, s["route"]))):
+            if s["tps"] is None:
+                out.append(f"| {s['clients']} | {labels.get(s['route'], s['route'])} | failed: {'; '.join(s['errors'])} "
+                           "| | | | | |")
+                continue
+            spread = f" ({s['tps_min']:,.0f}-{s['tps_max']:,.0f})" if s["tps_min"] != s["tps_max"] else ""
+            out.append(f"| {s['clients']} | {labels.get(s['route'], s['route'])} | {s['tps']:,.0f}{spread} | "
+                       f"{s['latency_ms']:.3f} ms | {ratio_text(s['vs_direct'])} | {ratio_text(s['vs_pgbouncer'])} | "
+                       f"{ratio_text(s['vs_haproxy'])} | {fmt(s['proxy_cpu_us_per_tx'], '{:.0f} us')} |")
+        out.append("")
+    return out
+
+
+def route_order(results: dict, route: str) -> int:
+    names = list(results["routes"])
+    return names.index(route) if route in names else len(names)
+
+
+def large_section(results: dict) -> list[str]:
+    phase = results.get("large_results")
+    if not phase:
+        return []
+    labels = results["routes"]
+    out = ["## Large results", "",
+           f"`SELECT g, md5(g::text) FROM generate_series(1, N) g` through psql, output discarded: **copy** is "
+           f"`COPY (...) TO STDOUT`, **cursor** is the SELECT with `FETCH_COUNT={phase['fetch_count']}` (DataRow messages). "
+           f"Median of {phase['rounds']} rounds. Gateway RSS is sampled every 20 ms from /proc while the result flows; "
+           "this phase runs on fresh gateway processes, the smaller result first." + long_running_memory(results), "",
+           "| method | path | rows | time | MB/s | x direct | gateway RSS before -> peak |",
+           "|---|---|---:|---:|---:|---:|---:|"]
+    for s in sorted(phase["summary"], key=lambda s: (s["method"], -s["rows"], route_order(results, s["route"]))):
+        if s["seconds"] is None:
+            out.append(f"| {s['method']} | {labels.get(s['route'], s['route'])} | {s['rows']:,} | failed: "
+                       f"{'; '.join(s['errors'])} | | | |")
+            continue
+        rss = "" if s["gateway_rss_peak_mb"] is None else \
+            f"{s['gateway_rss_before_mb']:.0f} -> {s['gateway_rss_peak_mb']:.0f} MB"
+        out.append(f"| {s['method']} | {labels.get(s['route'], s['route'])} | {s['rows']:,} | {s['seconds']:.2f} s | "
+                   f"{s['mb_per_second']:.1f} | {ratio_text(s['vs_direct'])} | {rss} |")
+    out.append("")
+    return out
+
+
+def long_running_memory(results: dict) -> str:
+    memory = (results.get("gateway_memory_after_pgbench_mb") or {}).get("gateway")
+    if not memory:
+        return ""
+    return (f" The gateway that had served the pgbench phase was at {memory.get('VmRSS', 0):.0f} MB RSS "
+            f"(peak {memory.get('VmHWM', 0):.0f} MB) when it was replaced.")
+
+
+def storm_section(results: dict) -> list[str]:
+    phase = results.get("storm")
+    if not phase:
+        return []
+    labels = results["routes"]
+    out = ["## Connection storm", "",
+           f"{phase['clients']} clients (threads of one JVM, pgjdbc 42.7.14) released at once; each opens a connection, "
+           f"runs `SELECT 1` and closes. Connect = until the connection is ready for queries; answered = until the "
+           f"SELECT's result arrived. Median over {phase['rounds']} storms of each storm's percentile.", "",
+           "Proxy CPU is what the proxy process spent per connection; client CPU what the client JVM spent (TLS "
+           "handshakes cost it too, on the same two cores).", "",
+           "| path | connect p50 | connect p99 | answered p99 | whole storm | errors | proxy CPU / conn | client CPU / conn |",
+           "|---|---:|---:|---:|---:|---|---:|---:|"]
+    for s in sorted(phase["summary"], key=lambda s: route_order(results, s["route"])):
+        errors = str(s["errors"])
+        if s["error_messages"]:
+            errors += " (" + "; ".join(f"{count}x {message}" for message, count in s["error_messages"].items()) + ")"
+        out.append(f"| {labels.get(s['route'], s['route'])} | {fmt(s['connect_p50_ms'], '{:.1f} ms')} | "
+                   f"{fmt(s['connect_p99_ms'], '{:.1f} ms')} | {fmt(s['answered_p99_ms'], '{:.1f} ms')} | "
+                   f"{fmt(s['wall_ms'], '{:,.0f} ms')} | {errors} | {fmt(s['proxy_cpu_ms_per_connection'], '{:.2f} ms')} | "
+                   f"{fmt(s['client_cpu_ms_per_connection'], '{:.2f} ms')} |")
+    out.append("")
+    return out
+
+
+def jvm_section(results: dict) -> list[str]:
+    phase = results.get("jvm_benchmarks")
+    if phase is None:
+        return []
+    out = ["## Module benchmarks (evidence log, masking, ...)", ""]
+    if not phase:
+        out += ["No `*/src/test/java/**/*Benchmark.java` found.", ""]
+        return out
+    for r in phase:
+        out += [f"### {r['class_name']} ({r['module']}, {'JMH' if r['kind'] == 'jmh' else 'main'}"
+                f"{', ' + format(r['seconds'], '.0f') + ' s' if r['seconds'] else ''})", ""]
+        if r["error"]:
+            out += [f"Error: {r['error']}", ""]
+        if r["scores"]:
+            out += ["| benchmark | mode | score | error | unit |", "|---|---|---:|---:|---|"]
+            for s in r["scores"]:
+                out.append(f"| {s['benchmark']} | {s['mode']} | {s['score']:,.3f} | {s['error']:,.3f} | {s['unit']} |")
+            out.append("")
+        if r["output"]:
+            out += ["```", *r["output"], "```", ""]
+    return out
+
+
+def profile_section(results: dict) -> list[str]:
+    profiles = results.get("profiles")
+    if not profiles:
+        return []
+    out = ["## Where the gateway spends its CPU (JFR)", "",
+           "Recorded after the measured phases with JFR `settings=profile`; not part of the figures above. Each table "
+           "counts execution samples: by the package of the top frame, by top frame (self time), and by the innermost "
+           "Tracegate frame on the stack (the Tracegate code that led there).", ""]
+    for profile in profiles:
+        out += [f"### pgbench -S, {profile['clients']} client{'s' if profile['clients'] != 1 else ''}, "
+                f"{profile['seconds']} s", ""]
+        if profile.get("error") and not profile.get("samples"):
+            out += [f"Profile failed: {profile['error']}", ""]
+            continue
+        out += [f"Through {results['routes'].get(profile['route'], profile['route'])}: {fmt(profile['tps'])} tps, "
+                f"gateway process busy {fmt(profile['gateway_cpu_cores'], '{:.2f}')} cores, "
+                f"{profile['samples']:,} execution samples.", ""]
+        for key, title in (("packages", "Top frame by package"), ("top_frames", "Top frames (self time)"),
+                           ("tracegate_frames", "Innermost Tracegate frame on the stack")):
+            out += [f"{title}:", "", "| frame | samples | share |", "|---|---:|---:|"]
+            for entry in profile.get(key, []):
+                out.append(f"| `{entry['frame']}` | {entry['samples']:,} | {entry['percent']:.1f} % |")
+            out.append("")
+    return out
+
+
+# ---------------------------------------------------------------- files
+
+def to_jsonable(value):
+    if dataclasses.is_dataclass(value):
+        return {k: to_jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def write(results: dict, directory: Path, stem: str) -> tuple[Path, Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    data = to_jsonable(results)
+    data["goals"] = judge_goals(data)
+    json_file = directory / f"{stem}.json"
+    json_file.write_text(json.dumps(data, indent=2) + "\n")
+    md_file = directory / f"{stem}.md"
+    md_file.write_text(markdown(data))
+    return md_file, json_file
+
+
+def update_docs(results_json: Path, docs: Path) -> bool:
+    """Replaces the generated part of docs/benchmarks.md (between its markers) with this run's tables."""
+    start, end = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+    text = docs.read_text()
+    if start not in text or end not in text:
+        return False
+    data = json.loads(results_json.read_text())
+    body = [f"Latest {data['mode']} run: {data['started']} (`bench/results/{results_json.stem}.md`), "
+            f"{data['environment'].get('cpu', '')}.", ""]
+    body += ["| goal | target | measured | met |", "|---|---|---|---|"]
+    for g in data["goals"]:
+        met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")
+        body.append(f"| {g['goal']} | {g['target']} | {g['measured_text']} | {met} |")
+    body.append("")
+    if data["notices"]:
+        body += ["Notices:", "", *[f"- {notice}" for notice in data["notices"]], ""]
+    body += [line.replace("## ", "### ", 1) if line.startswith("## ") else
+             line.replace("### ", "#### ", 1) if line.startswith("### ") else line for line in tables(data)]
+    generated = "\n".join(body).rstrip()
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    docs.write_text(f"{head}{start}\n{generated}\n{end}{tail}")
+    return True

@@ -1,0 +1,465 @@
+"""bench/run: Tracegate against the tools users would otherwise pick, in one run.
+
+Starts a PostgreSQL server, haproxy (TCP relay), pgbouncer (session mode) and Tracegate
+gateways, all on loopback ports of their own, then measures pgbench throughput and latency,
+large results, connection storms, a JFR profile and the modules' own benchmarks, and writes
+bench/results/<date>.md and .json. docs/benchmarks.md describes the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import os
+import platform
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jvm_phase
+import large_result_phase
+import pgbench_phase
+import profile_phase
+import report
+import storm_phase
+from progress import elapsed_seconds, say
+from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
+                      last_lines)
+
+BENCH = Path(__file__).resolve().parent.parent
+REPO = BENCH.parent
+JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
+DATABASE = "bench"
+PHASES = ("pgbench", "large", "storm", "profile", "jvm")
+
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """How much to measure: the full run (default) or the quick smoke run."""
+
+    mode: str
+    scale: int
+    client_counts: tuple[int, ...]
+    rounds: int
+    seconds: int
+    warm_up_seconds: int
+    gateway_warm_up_seconds: int
+    large_rows: int
+    large_rounds: int
+    small_rows: int | None
+    bounded_heap: str | None
+    storm_clients: int
+    storm_rounds: int
+    profile_seconds: int | None
+
+
+FULL = Plan("full", scale=10, client_counts=(1, 8, 32), rounds=3, seconds=5, warm_up_seconds=3, gateway_warm_up_seconds=10,
+            large_rows=5_000_000, large_rounds=2, small_rows=500_000, bounded_heap="-Xmx64m", storm_clients=500, storm_rounds=2,
+            profile_seconds=20)
+QUICK = Plan("quick", scale=2, client_counts=(1, 8), rounds=1, seconds=2, warm_up_seconds=1, gateway_warm_up_seconds=3,
+             large_rows=500_000, large_rounds=1, small_rows=None, bounded_heap=None, storm_clients=100, storm_rounds=1,
+             profile_seconds=None)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench/run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 3 minutes) instead of the full run")
+    parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
+    parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
+    parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
+                        help="first of the 7 consecutive loopback ports the run uses (default 15430)")
+    parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
+    parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
+    parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
+    parser.add_argument("--seconds", type=int, help="seconds per pgbench point (overrides the mode's)")
+    parser.add_argument("--masking-config", type=Path, default=BENCH / "config/masking.yaml",
+                        help="YAML appended to the gateway configuration of the masking path")
+    parser.add_argument("--masking-policy", type=Path, default=BENCH / "config/masking-policy.yaml",
+                        help="policy file (policyFile) of the masking path")
+    parser.add_argument("--no-plain", action="store_true", help="skip the Tracegate path without TLS")
+    parser.add_argument("--update-docs", action="store_true",
+                        help="also replace the generated tables in docs/benchmarks.md with this run's")
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_args()
+    plan = QUICK if args.quick else FULL
+    if args.rounds or args.seconds:
+        plan = dataclasses.replace(plan, rounds=args.rounds or plan.rounds, seconds=args.seconds or plan.seconds)
+    phases = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = [p for p in phases if p not in PHASES]
+    if unknown:
+        print(f"bench/run: unknown phase(s) {', '.join(unknown)}; known: {', '.join(PHASES)}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = datetime.datetime.now().astimezone()
+    work = args.work_dir or Path(f"/tmp/tracegate-bench-{started:%Y%m%d-%H%M%S}")
+    work.mkdir(parents=True, exist_ok=True)
+    os.chmod(work, 0o755)
+    say(f"tracegate bench, {plan.mode} run, phases {','.join(phases)}, work directory {work}")
+    results: dict = {"started": started.isoformat(timespec="seconds"), "mode": plan.mode, "phases": phases,
+                     "notices": [], "plan": dataclasses.asdict(plan), "environment": {}, "settings": {}, "routes": {}}
+    run = BenchRun(args, plan, phases, work, results)
+    try:
+        run.execute()
+    finally:
+        run.stop_services()
+        results["duration_minutes"] = elapsed_seconds() / 60
+        results["environment"]["load average at end"] = Path("/proc/loadavg").read_text().split()[:3]
+        stem = f"{started:%Y-%m-%d}" + ("-quick" if plan.mode == "quick" else "") + \
+               ("-partial" if set(phases) != set(PHASES) else "")
+        md_file, json_file = report.write(results, BENCH / "results", stem)
+        say(f"results: {md_file.relative_to(REPO)} and {json_file.relative_to(REPO)}")
+        if args.update_docs:
+            if report.update_docs(json_file, REPO / "docs/benchmarks.md"):
+                say("docs/benchmarks.md: generated tables replaced")
+            else:
+                say("docs/benchmarks.md has no generated-tables markers; left as it is")
+        if not args.keep_work and not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+        print()
+        print((BENCH / "results" / f"{stem}.md").read_text().split("\n## PostgreSQL")[0].rstrip())
+    return 0
+
+
+class BenchRun:
+    def __init__(self, args: argparse.Namespace, plan: Plan, phases: list[str], work: Path, results: dict):
+        self.args = args
+        self.plan = plan
+        self.phases = phases
+        self.work = work
+        self.results = results
+        self.ports = {name: args.port_base + i for i, name in enumerate(
+            ("postgres", "haproxy", "pgbouncer", "gateway", "gateway-api", "masking", "masking-api"))}
+        self.postgres = PostgresServer(work, self.ports["postgres"], max_connections=max(700, plan.storm_clients + 200))
+        self.haproxy = Haproxy(work, self.ports["haproxy"], self.ports["postgres"])
+        self.pgbouncer = Pgbouncer(work, self.ports["pgbouncer"], self.ports["postgres"], DATABASE, pool_size=64)
+        self.gateways: dict[str, TracegateGateway] = {}
+        self.routes: list[Route] = []
+        self.proxy_pids: dict[str, int] = {}
+
+    def notice(self, text: str) -> None:
+        say(f"NOTICE: {text}")
+        self.results["notices"].append(text)
+
+    # ------------------------------------------------------------ set-up
+
+    def execute(self) -> None:
+        self.results["environment"] = environment()
+        jars = self.build()
+        services_needed = any(p in self.phases for p in ("pgbench", "large", "storm", "profile"))
+        if services_needed:
+            self.start_services(jars)
+            self.results["environment"]["PostgreSQL server"] = self.postgres.version()
+            self.results["routes"] = {r.name: r.label for r in self.routes}
+            self.results["route_notes"] = {r.name: r.note for r in self.routes if r.note}
+        self.results["settings"] = settings(self.plan)
+        if "pgbench" in self.phases:
+            self.pgbench()
+        if "large" in self.phases:
+            self.large_results()
+        if "storm" in self.phases:
+            self.storm()
+        if "profile" in self.phases and self.plan.profile_seconds:
+            self.profile()
+        if "large" in self.phases and self.plan.bounded_heap and "gateway" in self.gateways:
+            # Last, because it replaces the warmed-up gateway the storm and the profile use.
+            self.large_results_in_bounded_heap(self.plan.bounded_heap)
+        self.stop_services()
+        if "jvm" in self.phases:
+            say("module benchmarks (services stopped, so they have the machine to themselves)")
+            self.results["jvm_benchmarks"] = jvm_phase.run_all(REPO, self.work, JAVA_HOME, self.plan.mode == "quick",
+                                                               BENCH / "config/jvm-benchmarks.properties")
+
+    def build(self) -> Path:
+        jar = REPO / "cli/target/tracegate-cli.jar"
+        if not self.args.no_build:
+            for attempt in range(1, 4):
+                say(f"building Tracegate (./mvnw -q -B -o install -DskipTests), attempt {attempt}")
+                env = {**os.environ, "JAVA_HOME": str(JAVA_HOME), "PATH": f"{JAVA_HOME}/bin:{os.environ['PATH']}",
+                       "MAVEN_OPTS": os.environ.get("MAVEN_OPTS", "") + " --sun-misc-unsafe-memory-access=allow"}
+                result = subprocess.run(["./mvnw", "-q", "-B", "-o", "install", "-DskipTests"], cwd=REPO, env=env,
+                                        capture_output=True, text=True)
+                if result.returncode == 0:
+                    break
+                say("  build failed (a module may be mid-edit): " + last_lines(result.stdout + result.stderr, 3))
+                if attempt < 3:
+                    say("  retrying in 90 s")
+                    time.sleep(90)
+            else:
+                if not jar.exists():
+                    raise RuntimeError("the build failed and no earlier build exists")
+                self.notice(f"the build failed three times; measured the jars built earlier ({modified(jar)})")
+        if not jar.exists():
+            raise RuntimeError(f"{jar} is missing; run without --no-build")
+        # A copy, so a rebuild by someone else during the run cannot change the gateway under measurement.
+        snapshot = self.work / "tracegate-jars"
+        shutil.rmtree(snapshot, ignore_errors=True)
+        (snapshot / "lib").mkdir(parents=True)
+        shutil.copy2(jar, snapshot / "tracegate-cli.jar")
+        for lib in (REPO / "cli/target/lib").iterdir():
+            shutil.copy2(lib, snapshot / "lib" / lib.name)
+        self.results["environment"]["Tracegate jars built"] = modified(jar)
+        return snapshot
+
+    def start_services(self, jars: Path) -> None:
+        say(f"starting PostgreSQL on port {self.ports['postgres']}")
+        self.postgres.start()
+        self.postgres.psql(f"CREATE DATABASE {DATABASE}")
+        say(f"  pgbench -i -s {self.plan.scale}")
+        subprocess.run(["pgbench", "-i", "-q", "-s", str(self.plan.scale), "-h", "127.0.0.1", "-p",
+                        str(self.ports["postgres"]), "-U", "postgres", DATABASE], check=True, capture_output=True,
+                       env={**os.environ, "PGSSLMODE": "disable"})
+        self.postgres.psql("VACUUM ANALYZE", DATABASE)
+        say(f"starting haproxy on port {self.ports['haproxy']}, pgbouncer on port {self.ports['pgbouncer']}")
+        self.haproxy.start()
+        self.pgbouncer.start()
+        self.key = secrets.token_urlsafe(32)
+        self.key_file = self.work / "keys/bench.key"
+        self.key_file.parent.mkdir(parents=True)
+        self.key_file.write_text(self.key + "\n")
+        self.key_file.chmod(0o600)
+        self.classpath = f"{jars}/tracegate-cli.jar:{jars}/lib/*"
+        self.java_opts = os.environ.get("BENCH_GATEWAY_JAVA_OPTS", os.environ.get("TRACEGATE_JAVA_OPTS", "")).split()
+        say(f"starting Tracegate on port {self.ports['gateway']} (recording and evidence log on)")
+        main_gateway = self.gateway("gateway", generation=1)
+        main_gateway.start()
+        self.gateways["gateway"] = main_gateway
+
+        pg = dict(host="127.0.0.1", user="postgres", password=None, sslmode="disable", database=DATABASE)
+        self.routes = [
+            Route("direct", "direct", port=self.ports["postgres"], **pg),
+            Route("haproxy", "haproxy (TCP relay, no TLS)", port=self.ports["haproxy"], **pg),
+            Route("pgbouncer", "pgbouncer (session, no TLS)", port=self.ports["pgbouncer"], **pg),
+            Route("tracegate-tls", "Tracegate (recording + evidence, TLS)", "127.0.0.1", self.ports["gateway"], "bench",
+                  self.key, "require", DATABASE),
+        ]
+        if not self.args.no_plain:
+            self.routes.append(Route("tracegate-plain", "Tracegate (recording + evidence, no TLS)", "127.0.0.1",
+                                     self.ports["gateway"], "bench", self.key, "disable", DATABASE,
+                                     note="listeners.postgres.allowCleartextOnLoopback: true"))
+        self.proxy_pids = {"haproxy": self.haproxy.process.pid, "pgbouncer": self.pgbouncer.pid()}
+        say(f"starting Tracegate with masking on port {self.ports['masking']} "
+            f"({self.args.masking_config.name} + {self.args.masking_policy.name})")
+        masking = self.gateway("masking", generation=1)
+        try:
+            masking.start()
+        except GatewayStartFailed as e:
+            lines = str(e).strip().splitlines()
+            reason = next((line for line in reversed(lines) if "rror" in line or "unknown" in line or "invalid" in line),
+                          lines[-1] if lines else "no output")
+            self.notice("Tracegate + masking: not available yet; `tracegate serve` rejected the masking configuration "
+                        f"(bench/config/masking.yaml + masking-policy.yaml): {reason.strip()[:300]}")
+            self.results["masking_unavailable"] = str(e)
+        else:
+            self.gateways["masking"] = masking
+            self.routes.append(Route("tracegate-masking", "Tracegate (recording + evidence + masking, TLS)", "127.0.0.1",
+                                     self.ports["masking"], "bench", self.key, "require", DATABASE))
+        self.note_gateway_pids()
+
+    def gateway(self, kind: str, generation: int, extra_java_opts: tuple[str, ...] = ()) -> TracegateGateway:
+        """A gateway process of the given kind ("gateway" or "masking"), with a data directory of its own."""
+        name = f"{kind}-{generation}"
+        config = gateway_config(self.work / name, self.ports[kind], self.ports[f"{kind}-api"], self.key_file,
+                                self.ports["postgres"])
+        if kind == "masking":
+            if self.args.masking_policy and self.args.masking_policy.exists():
+                config += f"policyFile: {self.args.masking_policy.resolve()}\n"
+            if self.args.masking_config and self.args.masking_config.exists():
+                config += f"\n# appended from {self.args.masking_config}\n{self.args.masking_config.read_text()}"
+        return TracegateGateway(name, self.work, JAVA_HOME / "bin/java", self.classpath, config, self.ports[kind],
+                                [*self.java_opts, *extra_java_opts])
+
+    def note_gateway_pids(self) -> None:
+        if "gateway" in self.gateways:
+            self.proxy_pids["tracegate-tls"] = self.proxy_pids["tracegate-plain"] = self.gateways["gateway"].pid
+        if "masking" in self.gateways:
+            self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
+
+    def restart_gateways(self, generation: int, kinds: tuple[str, ...] = ("gateway", "masking"),
+                         extra_java_opts: tuple[str, ...] = ()) -> dict[str, dict]:
+        """Replaces running gateways by fresh processes (new data directories); returns the old ones' memory."""
+        memory = {}
+        for kind in kinds:
+            old = self.gateways.pop(kind, None)
+            if old is None and kind == "masking":
+                continue  # masking is not available: there is nothing to restart
+            if old is not None:
+                memory[kind] = {k: v * 1024 / 1e6 for k, v in old.memory_kib().items()}
+                old.stop()
+            fresh = self.gateway(kind, generation, extra_java_opts)
+            fresh.start()
+            self.gateways[kind] = fresh
+        self.note_gateway_pids()
+        return memory
+
+    def stop_services(self) -> None:
+        for gateway in self.gateways.values():
+            gateway.stop()
+        self.gateways = {}
+        self.pgbouncer.stop()
+        self.haproxy.stop()
+        self.postgres.stop()
+
+    # ------------------------------------------------------------ phases
+
+    def pgbench(self) -> None:
+        say(f"pgbench: {len(self.routes)} paths x {len(pgbench_phase.SCRIPTS)} scripts x clients "
+            f"{','.join(map(str, self.plan.client_counts))}, {self.plan.rounds} rounds of {self.plan.seconds} s")
+        pgbench_phase.warm_up(self.routes, self.plan.warm_up_seconds, self.plan.gateway_warm_up_seconds)
+        runs = pgbench_phase.measure(self.routes, list(self.plan.client_counts), self.plan.rounds, self.plan.seconds,
+                                     self.proxy_pids)
+        self.results["pgbench"] = {"rounds": self.plan.rounds, "seconds": self.plan.seconds, "scale": self.plan.scale,
+                                   "runs": runs, "summary": pgbench_phase.summarize(runs)}
+
+    def large_results(self) -> None:
+        if self.gateways and "pgbench" in self.phases:
+            # The gateways that served pgbench have grown their heaps under that load; fresh processes show what a
+            # large result itself costs. The old ones' figures are kept for the report.
+            say("large results: starting fresh gateway processes")
+            self.results["gateway_memory_after_pgbench_mb"] = self.restart_gateways(generation=2)
+        say(f"large results: {self.plan.large_rows:,} rows through every path, {self.plan.large_rounds} rounds")
+        gateways = {r.name: self.gateways["masking" if r.name == "tracegate-masking" else "gateway"]
+                    for r in self.routes if r.name.startswith("tracegate")}
+        runs = large_result_phase.measure(self.routes, gateways, self.plan.large_rows, self.plan.large_rounds,
+                                          self.plan.small_rows)
+        self.results["large_results"] = {"rows": self.plan.large_rows, "rounds": self.plan.large_rounds,
+                                         "fetch_count": large_result_phase.FETCH_COUNT, "runs": runs,
+                                         "summary": large_result_phase.summarize(runs)}
+
+    def large_results_in_bounded_heap(self, heap: str) -> None:
+        """The same result through a gateway whose heap is far smaller than the result: it streams or it fails."""
+        say(f"large results: {self.plan.large_rows:,} rows through a fresh gateway started with {heap}")
+        tls = next(r for r in self.routes if r.name == "tracegate-tls")
+        route = dataclasses.replace(tls, name="tracegate-tls-bounded",
+                                    label=f"Tracegate (recording + evidence, TLS), fresh JVM with {heap}")
+        self.results["routes"][route.name] = route.label
+        runs = []
+        try:
+            self.restart_gateways(generation=3, kinds=("gateway",), extra_java_opts=(heap,))
+            for method in ("copy", "cursor"):
+                run = large_result_phase.run_once(route, method, self.plan.large_rows, 1, self.gateways["gateway"])
+                runs.append(run)
+                say(f"  bounded heap          {method:<6} {route.name:<22} {large_result_phase.describe(run)}")
+        except GatewayStartFailed as e:
+            self.notice(f"the gateway did not start with {heap}: {e}")
+        phase = self.results["large_results"]
+        phase["runs"] += runs
+        phase["summary"] = large_result_phase.summarize(phase["runs"])
+
+    def storm(self) -> None:
+        say(f"connection storm: {self.plan.storm_clients} clients at once, {self.plan.storm_rounds} rounds per path")
+        harness = storm_phase.StormHarness(JAVA_HOME, BENCH / "storm/ConnectionStorm.java", self.work)
+        runs = storm_phase.measure(harness, self.routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
+        self.results["storm"] = {"clients": self.plan.storm_clients, "rounds": self.plan.storm_rounds, "runs": runs,
+                                 "summary": storm_phase.summarize(runs)}
+
+    def profile(self) -> None:
+        route = next(r for r in self.routes if r.name == "tracegate-tls")
+        self.results["profiles"] = []
+        for clients, seconds in ((8, self.plan.profile_seconds), (1, max(5, self.plan.profile_seconds * 3 // 4))):
+            say(f"JFR profile: pgbench -S, {clients} clients, {seconds} s through {route.name}")
+            summary = profile_phase.profile(self.gateways["gateway"], route, JAVA_HOME, self.work, seconds, clients)
+            self.results["profiles"].append(summary)
+            if summary.get("error"):
+                say(f"  {summary['error']}")
+            say(f"  {fmt_number(summary.get('tps'))} tps, gateway busy {summary.get('gateway_cpu_cores')} cores; "
+                "innermost Tracegate frames:")
+            for entry in summary.get("tracegate_frames", [])[:8]:
+                say(f"  {entry['percent']:5.1f} %  {entry['frame']}")
+
+
+def fmt_number(value) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+def gateway_config(data_dir: Path, port: int, api_port: int, key_file: Path, postgres_port: int) -> str:
+    return f"""# Written by bench/run. Recording and the evidence log are always on; the store is the default embedded one.
+dataDir: {data_dir}
+listeners:
+  postgres:
+    address: 127.0.0.1
+    port: {port}
+    allowCleartextOnLoopback: true
+  api:
+    address: 127.0.0.1
+    port: {api_port}
+store:
+  type: h2
+evidence:
+  origin: tracegate.bench/log
+identities:
+  apiKeys:
+    - name: bench
+      key: file:{key_file}
+      groups: [bench]
+      kind: service
+connections:
+  - name: {DATABASE}
+    protocol: postgres
+    host: 127.0.0.1
+    port: {postgres_port}
+    database: {DATABASE}
+    username: postgres
+    tls: disable
+"""
+
+
+def settings(plan: Plan) -> dict[str, str]:
+    return {
+        "PostgreSQL": "own cluster, shared_buffers 256MB, synchronous_commit off, trust on loopback",
+        "pgbench": f"scale {plan.scale}, -n (no vacuum), -j min(clients,2), simple query protocol, TCP loopback",
+        "haproxy": "mode tcp, one server, no TLS",
+        "pgbouncer": "pool_mode session, default_pool_size 64, auth trust, no TLS",
+        "Tracegate": "tracegate serve as shipped (default JVM options), embedded H2 store, evidence journal without "
+                     "fsync (the default), policy: none (allow all but high risk), upstream without TLS",
+    }
+
+
+def environment() -> dict:
+    def first_line(command: list[str]) -> str:
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            return f"unavailable ({e})"
+        text = (result.stdout + result.stderr).strip()
+        return text.splitlines()[0] if text else "unavailable"
+
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
+                    if line.startswith("PRETTY_NAME=")), platform.system())
+    commit = first_line(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
+    dirty = subprocess.run(["git", "--no-optional-locks", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": f"{os.cpu_count()} cores, {cpu}",
+        "memory": f"{int(memory) / 1024 / 1024:.1f} GiB",
+        "os": f"{os_name}, Linux {platform.release()}",
+        "load average at start": Path("/proc/loadavg").read_text().split()[:3],
+        "Tracegate": f"commit {commit}" + (" with uncommitted changes" if dirty else ""),
+        "JDK": first_line([str(JAVA_HOME / "bin/java"), "-version"]),
+        "pgbench": first_line(["pgbench", "--version"]),
+        "pgbouncer": first_line(["pgbouncer", "--version"]),
+        "haproxy": first_line(["haproxy", "-v"]),
+        "Python": platform.python_version(),
+    }
+
+
+def modified(path: Path) -> str:
+    return datetime.datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
