@@ -153,6 +153,7 @@ final class PostgresSession implements Runnable {
         String user = params.getOrDefault("user", "");
         String database = params.getOrDefault("database", user);
         negotiateVersion(startup, out);
+        refuseUnsafeLexing(params);
         if (!tls && !(context.allowCleartextOnLoopback() && socket.getInetAddress().isLoopbackAddress())) {
             throw new ClientRefusedException("28000", "the gateway requires TLS: connect with sslmode=require");
         }
@@ -179,6 +180,26 @@ final class PostgresSession implements Runnable {
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
+        }
+    }
+
+    /**
+     * The SQL guard reads statements as UTF-8 with standard-conforming strings. Client-only
+     * multi-byte encodings can put a quote or backslash byte inside a character, and
+     * {@code standard_conforming_strings=off} changes what a backslash means: either would let a
+     * string hide a statement from the guard, so both are refused at start-up.
+     */
+    private static void refuseUnsafeLexing(Map<String, String> params) throws ClientRefusedException {
+        String encoding = params.getOrDefault("client_encoding", "").toUpperCase(java.util.Locale.ROOT).replaceAll("[-_ ]", "");
+        if (List.of("SJIS", "SHIFTJIS", "SHIFTJIS2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB", "WIN936", "WIN949", "WIN950",
+                "CP936", "CP949", "CP950").contains(encoding)) {
+            throw new ClientRefusedException("0A000", "client_encoding " + params.get("client_encoding")
+                    + " is not supported through the gateway: its multi-byte characters can hide quotes from the SQL guard;"
+                    + " use UTF8");
+        }
+        String conforming = params.get("standard_conforming_strings");
+        if (conforming != null && !conforming.equalsIgnoreCase("on")) {
+            throw new ClientRefusedException("0A000", "standard_conforming_strings must stay on through the gateway");
         }
     }
 

@@ -156,6 +156,25 @@ class BadInputTest {
     }
 
     @Test
+    void encodingsThatCouldHideQuotesFromTheGuardAreRefusedAtStartup() throws Exception {
+        for (Map<String, String> unsafe : List.of(
+                Map.of("user", "alice", "database", "app", "client_encoding", "SJIS"),
+                Map.of("user", "alice", "database", "app", "client_encoding", "big5"),
+                Map.of("user", "alice", "database", "app", "standard_conforming_strings", "off"))) {
+            try (RawPgClient client = new RawPgClient(gateway.port()).tls()) {
+                client.startup(3, 0, unsafe);
+                ErrorResponse error = client.readUntilError();
+                assertThat(error).as(unsafe.toString()).isNotNull();
+                assertThat(error.sqlState()).isEqualTo("0A000");
+            }
+        }
+        try (RawPgClient client = new RawPgClient(gateway.port()).tls()) {
+            client.startup(3, 0, Map.of("user", "alice", "database", "app", "client_encoding", "UTF8"));
+            assertThat(client.read().type()).isEqualTo((byte) 'R');
+        }
+    }
+
+    @Test
     void directTlsWithAlpnIsAccepted() throws Exception {
         try (RawPgClient client = new RawPgClient(gateway.port()).directTls()) {
             authenticate(client);
