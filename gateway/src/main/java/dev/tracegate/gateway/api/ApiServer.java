@@ -1,9 +1,15 @@
 package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tracegate.gateway.config.ListenerConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.CheckpointService;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
@@ -16,6 +22,14 @@ import dev.tracegate.gateway.recording.SessionSummary;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,9 +52,9 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             // Times as RFC 3339 strings, like the evidence log's own.
-            javalin.jsonMapper(new io.javalin.json.JavalinJackson(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                    .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS), false));
+            javalin.jsonMapper(new JavalinJackson(new ObjectMapper()
+                    .registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS), false));
             javalin.concurrency.useVirtualThreads = true;
             javalin.routes.before("/api/*", ctx -> {
                 if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path())) {
@@ -76,14 +90,14 @@ public final class ApiServer implements AutoCloseable {
         try {
             ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
         } catch (AuthenticationException e) {
-            com.fasterxml.jackson.databind.node.ObjectNode detail = dev.tracegate.gateway.evidence.EvidenceEvent.newDetail();
+            ObjectNode detail = EvidenceEvent.newDetail();
             detail.put("reason", e.getMessage());
             detail.put("protocol", "http");
             detail.put("client", ctx.ip());
             detail.put("endpoint", ctx.method() + " " + ctx.path());
-            evidence.append(new dev.tracegate.gateway.evidence.EvidenceEvent(java.time.Instant.now(),
-                    dev.tracegate.gateway.evidence.EventType.AUTH_FAILURE,
-                    dev.tracegate.gateway.evidence.EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
+            evidence.append(new EvidenceEvent(Instant.now(),
+                    EventType.AUTH_FAILURE,
+                    EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
     }
@@ -117,7 +131,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void evidenceStatus(Context ctx, EvidenceLog evidence, CheckpointService checkpoints) {
-        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        Map<String, Object> status = new LinkedHashMap<>();
         status.put("size", evidence.size());
         status.put("verifier_key", checkpoints.verifierKey().format());
         checkpoints.latest().ifPresent(latest -> {
@@ -128,27 +142,27 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Streams a zip bundle; see docs/evidence.md. Admins and auditors only. */
-    private static void export(Context ctx, EvidenceExporter exporter) throws java.io.IOException {
+    private static void export(Context ctx, EvidenceExporter exporter) throws IOException {
         requireReadAll(ctx);
         ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), ctx.queryParam("user"),
                 ctx.queryParam("connection"), ctx.queryParam("session"), ctx.queryParam("trace"));
-        java.nio.file.Path zip = java.nio.file.Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
+        Path zip = Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
         EvidenceExporter.Summary summary = exporter.export(filter, zip);
         ctx.header("X-Tracegate-Events", Long.toString(summary.events()));
         ctx.header("X-Tracegate-Tree-Size", Long.toString(summary.treeSize()));
         ctx.contentType("application/zip");
         // Streamed from disk, and the file disappears once sent: bundles can be large.
-        ctx.result(java.nio.file.Files.newInputStream(zip, java.nio.file.StandardOpenOption.DELETE_ON_CLOSE));
+        ctx.result(Files.newInputStream(zip, StandardOpenOption.DELETE_ON_CLOSE));
     }
 
-    private static java.time.Instant instant(Context ctx, String name) {
+    private static Instant instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null) {
             return null;
         }
         try {
-            return java.time.Instant.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, name + " must be an RFC 3339 time such as 2026-11-22T10:00:00Z");
         }
     }

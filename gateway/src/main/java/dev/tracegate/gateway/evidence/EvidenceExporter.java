@@ -1,10 +1,13 @@
 package dev.tracegate.gateway.evidence;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
 import dev.tracegate.ledger.bundle.ProofLine;
+import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.InclusionProof;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Writes an auditor's bundle (specs/evidence-log.md section 5): a fresh signed checkpoint, the
@@ -38,7 +44,7 @@ public final class EvidenceExporter {
         long treeSize = checkpoint.checkpoint().size();
         boolean full = filter.selectsEverything();
         long written = 0;
-        java.util.Set<String> blobsAdded = new java.util.HashSet<>();
+        Set<String> blobsAdded = new HashSet<>();
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target);
              Connection connection = log.store().dataSource().getConnection();
              StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection);
@@ -66,14 +72,14 @@ public final class EvidenceExporter {
     }
 
     /** Blobs the event refers to and the store still holds (retention may have removed some). */
-    private void addBlobs(EvidenceBundleWriter bundle, byte[] leaf, java.util.Set<String> added) throws IOException {
-        if (!new String(leaf, java.nio.charset.StandardCharsets.UTF_8).contains("\"blob\":\"sha256:")) {
+    private void addBlobs(EvidenceBundleWriter bundle, byte[] leaf, Set<String> added) throws IOException {
+        if (!new String(leaf, StandardCharsets.UTF_8).contains("\"blob\":\"sha256:")) {
             return;
         }
-        for (com.fasterxml.jackson.databind.JsonNode node : dev.tracegate.ledger.jcs.Jcs.parse(leaf).findValues("blob")) {
+        for (JsonNode node : Jcs.parse(leaf).findValues("blob")) {
             String digest = node.asText();
             if (added.add(digest)) {
-                java.util.Optional<byte[]> content = log.blobs().get(digest);
+                Optional<byte[]> content = log.blobs().get(digest);
                 if (content.isPresent()) {
                     bundle.addBlob(content.get());
                 }

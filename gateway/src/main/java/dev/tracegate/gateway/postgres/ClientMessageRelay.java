@@ -12,8 +12,10 @@ import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.sql.TraceContextExtractor;
 import dev.tracegate.wire.postgres.PgFrame;
@@ -231,11 +233,11 @@ final class ClientMessageRelay {
         String description = "function call oid " + call.functionOid();
         boolean largeObject = FastPathFunctions.isLargeObjectFunction(call.functionOid());
         StatementClass statementClass = largeObject ? StatementClass.WRITE : StatementClass.UNKNOWN;
-        var classification = new dev.tracegate.policy.sql.SqlClassification(List.of(new ClassifiedStatement(description,
+        var classification = new SqlClassification(List.of(new ClassifiedStatement(description,
                 statementClass, "FUNCTION CALL", List.of(), false,
                 List.of(largeObject ? "large-object function" : "fast-path call of an unknown function"),
                 Optional.empty(), Optional.empty())));
-        Decision decision = dev.tracegate.policy.rules.PolicyEngine.decide(guard.policy(), subject, classification);
+        Decision decision = PolicyEngine.decide(guard.policy(), subject, classification);
         long seq = ++sequence;
         command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);

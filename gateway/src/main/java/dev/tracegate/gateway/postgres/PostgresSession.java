@@ -30,6 +30,7 @@ import dev.tracegate.wire.postgres.frontend.StartupPacket;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -38,7 +39,9 @@ import java.net.Socket;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
@@ -176,7 +179,7 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException(e.sqlState(), e.getMessage());
         }
         recorder.opened(openDetail(tls, null));
-        Subject subject = new Subject(connection.name(), "postgres", java.util.Set.copyOf(identity.groups()), identity.kind());
+        Subject subject = new Subject(connection.name(), "postgres", Set.copyOf(identity.groups()), identity.kind());
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
@@ -190,7 +193,7 @@ final class PostgresSession implements Runnable {
      * string hide a statement from the guard, so both are refused at start-up.
      */
     private static void refuseUnsafeLexing(Map<String, String> params) throws ClientRefusedException {
-        String encoding = params.getOrDefault("client_encoding", "").toUpperCase(java.util.Locale.ROOT).replaceAll("[-_ ]", "");
+        String encoding = params.getOrDefault("client_encoding", "").toUpperCase(Locale.ROOT).replaceAll("[-_ ]", "");
         if (List.of("SJIS", "SHIFTJIS", "SHIFTJIS2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB", "WIN936", "WIN949", "WIN950",
                 "CP936", "CP949", "CP950").contains(encoding)) {
             throw new ClientRefusedException("0A000", "client_encoding " + params.get("client_encoding")
@@ -216,7 +219,7 @@ final class PostgresSession implements Runnable {
         out.flush();
         PgFrame frame = reader.read();
         if (frame == null) {
-            throw new java.io.EOFException("client left during authentication");
+            throw new EOFException("client left during authentication");
         }
         if (frame.type() != PasswordMessage.TYPE) {
             throw new ClientRefusedException("08P01", "expected a password message during authentication");
