@@ -21,8 +21,13 @@ import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.NoteException;
+import dev.tracegate.masking.HashKey;
 import dev.tracegate.policy.rules.Policy;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -94,12 +99,13 @@ public final class Gateway implements AutoCloseable {
             }
             Guard guard = new Guard(Policy.permissive());
             if (config.policyFile() != null) {
-                started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, 2));
+                started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, maskingKey(config), 2));
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
             PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
-                    name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes()));
+                    name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes(),
+                    config.evidence().resultDataBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
@@ -127,6 +133,34 @@ public final class Gateway implements AutoCloseable {
             return LogKeyPair.load(privateKey);
         } catch (NoteException e) {
             throw new ConfigException("the evidence signing key is not valid: " + e.getMessage());
+        }
+    }
+
+    /** The key of hash masking strategies: configured, or generated once under the data directory. */
+    static HashKey maskingKey(GatewayConfig config) throws IOException {
+        if (config.masking().hashKey() != null) {
+            try {
+                return HashKey.of(config.masking().hashKey().resolve().getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("masking.hashKey (" + config.masking().hashKey() + "): " + e.getMessage());
+            }
+        }
+        Path keys = Files.createDirectories(config.dataPath().resolve("keys"));
+        Path file = keys.resolve("masking.key");
+        if (!Files.exists(file)) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            Files.writeString(file, HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);
+            restrictToOwner(file);
+        }
+        return HashKey.of(Files.readString(file, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the data directory's own permissions apply.
         }
     }
 

@@ -121,6 +121,22 @@ public final class ColumnMasker {
         return result.changed() ? result : CellResult.unchanged(null);
     }
 
+    /**
+     * The answer for a value of this column that arrived in a form the masker cannot read (a
+     * binary-format cell of a type with no text decoding): the profile's {@link Limits#unmaskable()},
+     * NULL or passed through, and reported. Columns that never change values pass.
+     */
+    public CellResult unreadable(MaskingReport report) {
+        if (mode == Mode.PASS) {
+            return CellResult.unchanged(null);
+        }
+        boolean pass = profile.limits().unmaskable() == FallbackAction.PASS;
+        CellResult result = new CellResult(null, pass ? CellOutcome.PASSED_UNSCANNED : CellOutcome.FALLBACK, Map.of(),
+                FallbackReason.UNMASKABLE);
+        report.record(location, result);
+        return result;
+    }
+
     private CellResult scan(String value, MaskingReport report) {
         ContentScanner.Outcome outcome;
         try {
@@ -182,6 +198,7 @@ public final class ColumnMasker {
             case INVALID_UTF8 -> "value is not valid UTF-8";
             case INVALID_JSON -> "value is not valid JSON";
             case TOO_DEEP -> "JSON nested deeper than the limit";
+            case UNMASKABLE -> "value in a form the masker cannot read";
         };
     }
 

@@ -11,5 +11,7 @@ public enum FallbackReason {
     /** A JSON value that does not parse. */
     INVALID_JSON,
     /** JSON nested deeper than {@link Limits#maxJsonDepth()}. */
-    TOO_DEEP
+    TOO_DEEP,
+    /** A value in a form the masker cannot read, such as a binary-format cell of a composite type. */
+    UNMASKABLE
 }

@@ -12,9 +12,19 @@ package dev.tracegate.gateway.config;
  *                                  runs (survives power loss; without it, survives the gateway being killed)
  * @param blobRetentionDays         delete blob content (large payloads) after this many days; 0 keeps it
  * @param publishUrl                an HTTP endpoint that receives every checkpoint (POST, text/plain)
+ * @param resultDataBytes           how much of each command's result data (masked) is kept as a blob
+ *                                  with its {@code command.result} event; 0 keeps none (default 64 KiB)
  */
 public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
-                             String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl) {
+                             String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl,
+                             Integer resultDataBytes) {
+
+    public static final int DEFAULT_RESULT_DATA_BYTES = 64 * 1024;
+
+    public EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
+                          String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl) {
+        this(origin, signingKey, checkpointIntervalSeconds, publishDirectory, fsync, blobRetentionDays, publishUrl, null);
+    }
 
     public EvidenceConfig {
         origin = origin == null ? "tracegate.local/log" : origin;
@@ -24,6 +34,10 @@ public record EvidenceConfig(String origin, SecretReference signingKey, int chec
         checkpointIntervalSeconds = checkpointIntervalSeconds <= 0 ? 60 : checkpointIntervalSeconds;
         if (publishUrl != null && !publishUrl.startsWith("https://") && !publishUrl.startsWith("http://")) {
             throw new ConfigException("evidence.publishUrl must be an http(s) URL");
+        }
+        resultDataBytes = resultDataBytes == null ? DEFAULT_RESULT_DATA_BYTES : resultDataBytes;
+        if (resultDataBytes < 0 || resultDataBytes > 64 * 1024 * 1024) {
+            throw new ConfigException("evidence.resultDataBytes must be between 0 (keep none) and 67108864");
         }
         if (blobRetentionDays < 0) {
             throw new ConfigException("evidence.blobRetentionDays must be 0 (keep) or a number of days");

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param maxMessageBytes largest client message the gateway accepts (bigger ones close the session)
  * @param policyFile      the policy (docs/policy.md), reloaded when it changes; absent: allow all but high risk
  * @param approvals       notifications for held commands
+ * @param masking         the key of hash masking strategies (the profiles are in the policy file)
  */
 public record GatewayConfig(
         String dataDir,
@@ -28,7 +29,8 @@ public record GatewayConfig(
         List<ConnectionConfig> connections,
         int maxMessageBytes,
         String policyFile,
-        ApprovalsConfig approvals) {
+        ApprovalsConfig approvals,
+        MaskingSettings masking) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -42,10 +44,18 @@ public record GatewayConfig(
         connections = connections == null ? List.of() : List.copyOf(connections);
         maxMessageBytes = maxMessageBytes <= 0 ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
         approvals = approvals == null ? new ApprovalsConfig(null, null) : approvals;
+        masking = masking == null ? new MaskingSettings(null) : masking;
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
             throw new ConfigException("connection names must be unique");
         }
+    }
+
+    /** A configuration without masking settings (a generated hash key). */
+    public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
+                         EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
+                         int maxMessageBytes, String policyFile, ApprovalsConfig approvals) {
+        this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, null);
     }
 
     public Path dataPath() {

@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,7 +23,19 @@ import java.util.Optional;
  */
 public final class BlobStore {
 
+    private static final int RECENT_DIGESTS = 4096;
+
     private final Store store;
+    /**
+     * Digests stored lately: result data repeats (a one-row result of the same value, a page of
+     * the same listing), and asking the store each time would cost a round trip per command.
+     */
+    private final Map<String, Boolean> recent = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENT_DIGESTS;
+        }
+    });
 
     public BlobStore(Store store) {
         this.store = store;
@@ -29,6 +44,15 @@ public final class BlobStore {
     /** Stores the content (once per digest) and returns its {@code sha256:<hex>} name. */
     public String put(byte[] content) {
         String digest = digest(content);
+        if (recent.containsKey(digest)) {
+            return digest;
+        }
+        String stored = store(digest, content);
+        recent.put(digest, Boolean.TRUE);
+        return stored;
+    }
+
+    private String store(String digest, byte[] content) {
         try (Connection connection = store.dataSource().getConnection()) {
             try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM blob WHERE digest = ?")) {
                 exists.setString(1, digest);
@@ -71,6 +95,7 @@ public final class BlobStore {
 
     /** Retention: drops the content of blobs stored before {@code cutoff}, keeping their names and sizes. */
     public int deleteContentStoredBefore(Instant cutoff) {
+        recent.clear(); // a digest whose content is deleted must be stored again when it recurs
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement delete = connection.prepareStatement(
                      "UPDATE blob SET content = NULL WHERE stored_at < ? AND content IS NOT NULL")) {

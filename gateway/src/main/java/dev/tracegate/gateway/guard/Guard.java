@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.MaskingDecision;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
@@ -34,6 +35,11 @@ public final class Guard {
     public Verdict checkSql(Subject subject, String sql, Function<String, Optional<StatementClass>> preparedClasses) {
         SqlClassification classification = classifier.classify(sql, preparedClasses);
         return new Verdict(PolicyEngine.decide(policy.get(), subject, classification), classification);
+    }
+
+    /** The masking profile the caller's results go through, if any rule names one for them. */
+    public Optional<MaskingDecision> masking(Subject subject) {
+        return PolicyEngine.masking(policy.get(), subject);
     }
 
     public Policy policy() {

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.masking.HashKey;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyException;
 import dev.tracegate.policy.rules.PolicyParser;
@@ -34,21 +35,27 @@ public final class PolicyFileWatcher implements AutoCloseable {
     private final Path file;
     private final Guard guard;
     private final EvidenceLog log;
+    private final HashKey hashKey;
     private final ScheduledExecutorService timer;
     private String loadedText;
 
-    private PolicyFileWatcher(Path file, Guard guard, EvidenceLog log) {
+    private PolicyFileWatcher(Path file, Guard guard, EvidenceLog log, HashKey hashKey) {
         this.file = file;
         this.guard = guard;
         this.log = log;
+        this.hashKey = hashKey;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("policy-watcher").daemon(true).unstarted(r));
     }
 
-    /** Loads the policy now (failing start-up if it is invalid) and then checks for changes every {@code seconds}. */
-    public static PolicyFileWatcher start(Path file, Guard guard, EvidenceLog log, int seconds) {
-        PolicyFileWatcher watcher = new PolicyFileWatcher(file, guard, log);
+    /**
+     * Loads the policy now (failing start-up if it is invalid) and then checks for changes every {@code seconds}.
+     *
+     * @param hashKey the key of the policy's {@code hash} masking strategies
+     */
+    public static PolicyFileWatcher start(Path file, Guard guard, EvidenceLog log, HashKey hashKey, int seconds) {
+        PolicyFileWatcher watcher = new PolicyFileWatcher(file, guard, log, hashKey);
         String text = watcher.read();
-        Policy policy = PolicyParser.parse(text);
+        Policy policy = PolicyParser.parse(text, hashKey);
         watcher.accept(text, policy);
         watcher.timer.scheduleWithFixedDelay(watcher::reloadIfChanged, seconds, seconds, TimeUnit.SECONDS);
         return watcher;
@@ -67,7 +74,7 @@ public final class PolicyFileWatcher implements AutoCloseable {
             return false;
         }
         try {
-            accept(text, PolicyParser.parse(text));
+            accept(text, PolicyParser.parse(text, hashKey));
             return true;
         } catch (PolicyException e) {
             LOG.error("policy {} rejected: {}; the previous policy stays in force", file, e.getMessage());

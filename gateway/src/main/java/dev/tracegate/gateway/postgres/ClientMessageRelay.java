@@ -8,10 +8,13 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.postgres.results.ColumnResolver;
+import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.MaskingDecision;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
@@ -24,6 +27,7 @@ import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.frontend.Bind;
 import dev.tracegate.wire.postgres.frontend.Close;
+import dev.tracegate.wire.postgres.frontend.Describe;
 import dev.tracegate.wire.postgres.frontend.Execute;
 import dev.tracegate.wire.postgres.frontend.FunctionCall;
 import dev.tracegate.wire.postgres.frontend.Parse;
@@ -68,6 +72,8 @@ final class ClientMessageRelay {
     private final Guard guard;
     private final ApprovalService approvals;
     private final CommandHold hold;
+    private final ColumnResolver columns;
+    private final int resultDataBytes;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
     private final Map<String, BoundPortal> portals = new HashMap<>();
@@ -84,8 +90,9 @@ final class ClientMessageRelay {
         }
     }
 
-    /** A Bind's portal: which statement it runs, with which parameters. */
-    private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters) {
+    /** A Bind's portal: which statement it runs, with which parameters, and what its rows are. */
+    private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters,
+                               PortalDescription description) {
     }
 
     /** What the guard's decision came to for one message. */
@@ -94,7 +101,8 @@ final class ClientMessageRelay {
     }
 
     ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
-                       InFlightCommands inFlight, Subject subject, Guard guard, ApprovalService approvals, CommandHold hold) {
+                       InFlightCommands inFlight, Subject subject, Guard guard, ApprovalService approvals, CommandHold hold,
+                       ColumnResolver columns, int resultDataBytes) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -104,6 +112,8 @@ final class ClientMessageRelay {
         this.guard = guard;
         this.approvals = approvals;
         this.hold = hold;
+        this.columns = columns;
+        this.resultDataBytes = resultDataBytes;
     }
 
     /**
@@ -144,6 +154,10 @@ final class ClientMessageRelay {
                 execute(Execute.decode(frame.body()));
                 yield frame;
             }
+            case Describe.TYPE -> {
+                describe(Describe.decode(frame.body()));
+                yield frame;
+            }
             case Close.TYPE -> {
                 Close close = Close.decode(frame.body());
                 (close.kind() == 'S' ? statements : portals).remove(close.name());
@@ -162,11 +176,13 @@ final class ClientMessageRelay {
         String sql = Query.decode(frame.body()).sql();
         Guard.Verdict verdict = guard.checkSql(subject, sql, name -> Optional.ofNullable(sqlPrepared.get(name)));
         rememberSqlPrepares(verdict);
+        CommandResults results = newResults();
+        Decision decision = unmaskableCopy(verdict, results).orElse(verdict.decision());
         long seq = ++sequence;
-        command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(verdict.decision()),
-                verdict.decision().rule()));
+        command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
-        Resolution resolution = resolve(seq, sql, verdict.decision());
+        command.results = results;
+        Resolution resolution = resolve(seq, sql, decision);
         pendingCommands.add(command);
         if (resolution.forward()) {
             return frame;
@@ -178,7 +194,7 @@ final class ClientMessageRelay {
     private PgFrame parse(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         Parse parse = Parse.decode(frame.body());
         Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
-        Decision decision = verdict.decision();
+        Decision decision = unmaskableCopy(verdict, guard.masking(subject).isPresent()).orElse(verdict.decision());
         statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
                 className(decision)));
         if (decision.action() == Action.ALLOW) {
@@ -205,18 +221,73 @@ final class ClientMessageRelay {
             int type = statement == null ? 0 : statement.type(i);
             values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
         }
-        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values));
+        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription()));
+    }
+
+    private void describe(Describe describe) {
+        if (describe.kind() == Describe.STATEMENT) {
+            pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.DESCRIBE_STATEMENT, 0));
+            return;
+        }
+        BoundPortal portal = portals.get(describe.name());
+        InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
+        answer.portal = portal == null ? new PortalDescription() : portal.description();
+        answer.portal.requested = true;
+        pendingCommands.add(answer);
     }
 
     private void execute(Execute execute) {
         BoundPortal portal = portals.get(execute.portalName());
+        CommandResults results = newResults();
+        if (results != null && portal != null && !portal.description().requested) {
+            // Masking needs to know the rows; ask for them ahead of the Execute, invisibly.
+            PgFrame ask = Describe.portal(execute.portalName()).encode();
+            outbox.add(ask);
+            outboxBytes += ask.wireLength();
+            InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
+            answer.portal = portal.description();
+            answer.portal.requested = true;
+            answer.injected = true;
+            pendingCommands.add(answer);
+        }
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         String text = prepared == null ? "" : prepared.text();
         long seq = ++sequence;
         command(new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
                 portal == null ? List.of() : portal.parameters(), trace(text),
                 prepared == null ? null : prepared.statementClass(), null));
-        pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq));
+        InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
+        command.results = results;
+        command.portal = portal == null ? null : portal.description();
+        pendingCommands.add(command);
+    }
+
+    /** How the rows of the next command are masked and kept as evidence; {@code null} when neither. */
+    private CommandResults newResults() {
+        MaskingDecision masking = guard.masking(subject).orElse(null);
+        if (masking == null && resultDataBytes == 0) {
+            return null;
+        }
+        return new CommandResults(masking, guard.policy().recordingMasker(), columns, resultDataBytes);
+    }
+
+    private Optional<Decision> unmaskableCopy(Guard.Verdict verdict, CommandResults results) {
+        return unmaskableCopy(verdict, results != null && results.masksClient());
+    }
+
+    /**
+     * COPY TO STDOUT streams rows in COPY's own format, which the gateway does not mask: for a
+     * caller whose results are masked it is refused before it runs (use SELECT instead).
+     */
+    private Optional<Decision> unmaskableCopy(Guard.Verdict verdict, boolean masked) {
+        if (!masked || verdict.classification().statements().stream()
+                .noneMatch(statement -> "COPY TO STDOUT".equals(statement.command()))) {
+            return Optional.empty();
+        }
+        Decision decision = verdict.decision();
+        String rule = guard.masking(subject).map(MaskingDecision::rule).orElse(decision.rule());
+        return Optional.of(new Decision(Action.BLOCK, rule, "COPY TO STDOUT cannot be masked and your results are"
+                + " masked by policy rule " + rule + "; use SELECT", null, decision.statementClass(), decision.tables()));
     }
 
     /**

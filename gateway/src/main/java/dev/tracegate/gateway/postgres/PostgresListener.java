@@ -1,17 +1,20 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
-import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.postgres.results.ColumnResolver;
+import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,19 +31,28 @@ public final class PostgresListener implements AutoCloseable {
     /** What every session of this listener shares. */
     record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
                    EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
-                   CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback) {
+                   CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback,
+                   Function<ConnectionConfig, ColumnResolver> columns, int resultDataBytes) {
     }
 
     private final ServerSocket server;
     private final Context context;
-    private final java.util.Map<Socket, Thread> clients = new ConcurrentHashMap<>();
+    private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
+    /** One catalog connection per upstream, shared by its sessions, opened when masking first needs it. */
+    private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
+    private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
                             Function<String, ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
-                            ApprovalService approvals, int maxMessageBytes) throws IOException {
-        this.context = new Context(tls, identities, connections, evidence, guard, approvals, new PostgresUpstreamConnector(),
-                new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback());
+                            ApprovalService approvals, int maxMessageBytes, int resultDataBytes) throws IOException {
+        PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
+        this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
+                new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
+                connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
+                        catalogs.computeIfAbsent(name, n -> new UpstreamCatalog(() -> connector.connect(connection,
+                                Map.of("application_name", "tracegate catalog"), maxMessageBytes))))),
+                resultDataBytes);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
@@ -80,6 +92,7 @@ public final class PostgresListener implements AutoCloseable {
         } catch (IOException ignored) {
             // Closing is best effort.
         }
+        catalogs.values().forEach(UpstreamCatalog::close);
         clients.keySet().forEach(client -> {
             try {
                 client.close();

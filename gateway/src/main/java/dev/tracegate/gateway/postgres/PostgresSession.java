@@ -270,7 +270,8 @@ final class PostgresSession implements Runnable {
                 }
             });
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
-                    subject, context.guard(), context.approvals(), hold);
+                    subject, context.guard(), context.approvals(), hold,
+                    context.columns().apply(context.connections().apply(subject.connection())), context.resultDataBytes());
             Ending ending = clientSide(recorder, clientRelay);
             clientSideDone.set(true);
             upstream.close();

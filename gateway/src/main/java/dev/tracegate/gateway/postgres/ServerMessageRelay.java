@@ -1,28 +1,39 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
+import dev.tracegate.wire.postgres.backend.CopyOutResponse;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.EmptyQueryResponse;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.NoData;
+import dev.tracegate.wire.postgres.backend.ParameterDescription;
 import dev.tracegate.wire.postgres.backend.PortalSuspended;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
+import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Upstream to client: forwards the server's messages and pairs each command with how it ended.
+ * Upstream to client: forwards the server's messages, masks result rows where the policy says so,
+ * and pairs each command with how it ended.
  *
- * <p>Only the messages that end a command are decoded; DataRows are counted, not parsed, so the
- * relay costs little per row. Writes are flushed when the server has nothing more ready, which
- * keeps large results streaming in big writes without holding them.
+ * <p>Only the messages that end a command or describe rows are decoded; DataRows of clear-text
+ * sessions are counted, not parsed, once the evidence has the rows it keeps. Writes are flushed
+ * when the server has nothing more ready, which keeps large results streaming in big writes.
  */
 final class ServerMessageRelay {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerMessageRelay.class);
 
     private final PgFrameReader server;
     private final InputStream serverBytes;
@@ -39,7 +50,7 @@ final class ServerMessageRelay {
         this.inFlight = inFlight;
     }
 
-    /** Relays until the server closes the connection. */
+    /** Relays until the server closes the connection, or masking refuses a value (then the session ends). */
     void run() throws IOException {
         while (true) {
             PgFrame frame = server.read();
@@ -47,10 +58,18 @@ final class ServerMessageRelay {
                 client.flush();
                 return;
             }
-            PgFrame forwarded = observe(frame);
+            PgFrame forwarded;
+            try {
+                forwarded = observe(frame);
+            } catch (MaskingRefusedException e) {
+                refuse(e.getMessage());
+                return;
+            }
             // The client side writes notices (held commands) to the same client stream.
             synchronized (client) {
-                client.write(forwarded);
+                if (forwarded != null) {
+                    client.write(forwarded);
+                }
                 if (serverBytes.available() == 0) {
                     client.flush();
                 }
@@ -58,19 +77,40 @@ final class ServerMessageRelay {
         }
     }
 
-    /** Notes what the frame means for the command at the head; returns the frame the client gets. */
+    /** Notes what the frame means for the command at the head; returns the frame the client gets, or null for none. */
     private PgFrame observe(PgFrame frame) throws IOException {
         InFlightCommand head = inFlight.head();
         switch (frame.type()) {
             case DataRow.TYPE -> {
                 if (head != null) {
                     head.rowsSeen++;
+                    if (head.results != null) {
+                        return row(head, frame);
+                    }
+                }
+            }
+            case RowDescription.TYPE -> {
+                return rowDescription(head, frame);
+            }
+            case NoData.TYPE -> {
+                return describedNothing(head, frame);
+            }
+            case ParameterDescription.TYPE -> {
+                return head != null && head.injected ? null : frame;
+            }
+            case CopyOutResponse.TYPE -> {
+                if (head != null && head.results != null && head.results.masksClient()) {
+                    // The guard refuses COPY TO STDOUT for masked callers; this is the backstop.
+                    throw new MaskingRefusedException(null, "COPY", "COPY data cannot be masked");
                 }
             }
             case CommandComplete.TYPE -> {
                 if (head != null && head.kind != InFlightCommand.Kind.SYNC) {
                     CommandComplete complete = CommandComplete.decode(frame.body());
                     head.complete(complete.tag(), complete.rowCount());
+                    if (head.results != null) {
+                        head.results.endResultSet();
+                    }
                     if (head.kind == InFlightCommand.Kind.EXECUTE) {
                         finish("ok");
                     }
@@ -82,29 +122,88 @@ final class ServerMessageRelay {
                 }
             }
             case ErrorResponse.TYPE -> {
-                if (head != null && head.substitute != null) {
-                    // The server rejected the gateway's stand-in; the client learns the real reason.
-                    ErrorResponse substitute = head.substitute;
-                    head.errorSqlState = substitute.sqlState();
-                    head.errorMessage = substitute.message();
-                    if (head.kind == InFlightCommand.Kind.BLOCKED_PARSE) {
-                        inFlight.removeHead();
-                    }
-                    return substitute.encode();
-                }
-                if (head != null && head.kind != InFlightCommand.Kind.SYNC) {
-                    ErrorResponse error = ErrorResponse.decode(frame.body());
-                    head.errorSqlState = error.sqlState();
-                    head.errorMessage = error.message();
-                    if (head.kind == InFlightCommand.Kind.EXECUTE) {
-                        finish("error");
-                    }
-                }
+                return error(head, frame);
             }
             case ReadyForQuery.TYPE -> readyForQuery();
             default -> {
                 // Everything else passes through untouched.
             }
+        }
+        return frame;
+    }
+
+    private PgFrame row(InFlightCommand head, PgFrame frame) throws IOException {
+        CommandResults results = head.results;
+        if (!results.described() && head.portal != null && head.portal.rows != null) {
+            results.describe(head.portal.rows);
+        }
+        return results.dataRow(frame);
+    }
+
+    /** Rows follow (simple query), or a Describe is answered. */
+    private PgFrame rowDescription(InFlightCommand head, PgFrame frame) throws IOException {
+        if (head == null) {
+            return frame;
+        }
+        switch (head.kind) {
+            case QUERY -> {
+                if (head.results != null) {
+                    head.results.describe(RowDescription.decode(frame.body()));
+                }
+            }
+            case DESCRIBE_PORTAL -> {
+                head.portal.rows = RowDescription.decode(frame.body());
+                return describeAnswered(frame);
+            }
+            case DESCRIBE_STATEMENT -> {
+                return describeAnswered(frame);
+            }
+            default -> {
+                // A RowDescription for anything else is the server's business; pass it on.
+            }
+        }
+        return frame;
+    }
+
+    private PgFrame describedNothing(InFlightCommand head, PgFrame frame) {
+        if (head != null && (head.kind == InFlightCommand.Kind.DESCRIBE_PORTAL
+                || head.kind == InFlightCommand.Kind.DESCRIBE_STATEMENT)) {
+            return describeAnswered(frame);
+        }
+        return frame;
+    }
+
+    private PgFrame describeAnswered(PgFrame frame) {
+        InFlightCommand describe = inFlight.removeHead();
+        return describe.injected ? null : frame;
+    }
+
+    private PgFrame error(InFlightCommand head, PgFrame frame) throws IOException {
+        if (head != null && head.substitute != null) {
+            // The server rejected the gateway's stand-in; the client learns the real reason.
+            ErrorResponse substitute = head.substitute;
+            head.errorSqlState = substitute.sqlState();
+            head.errorMessage = substitute.message();
+            if (head.kind == InFlightCommand.Kind.BLOCKED_PARSE) {
+                inFlight.removeHead();
+            }
+            return substitute.encode();
+        }
+        if (head == null || head.kind == InFlightCommand.Kind.SYNC) {
+            return frame;
+        }
+        if (head.kind == InFlightCommand.Kind.DESCRIBE_PORTAL || head.kind == InFlightCommand.Kind.DESCRIBE_STATEMENT) {
+            // The error is the batch's (a Bind before the Describe, or the Describe itself), so the
+            // client always sees it; the server skips to Sync and the Executes behind are closed
+            // at ReadyForQuery.
+            inFlight.removeHead();
+            return frame;
+        }
+        ErrorResponse error = ErrorResponse.decode(frame.body());
+        head.errorSqlState = error.sqlState();
+        head.errorMessage = error.message();
+        if (head.kind == InFlightCommand.Kind.EXECUTE) {
+            finish("error");
         }
         return frame;
     }
@@ -122,8 +221,8 @@ final class ServerMessageRelay {
                     return;
                 }
                 case EXECUTE -> finish("skipped");
-                // An earlier error in the batch meant the server never reached the blocked Parse.
-                case BLOCKED_PARSE -> inFlight.removeHead();
+                // An earlier error in the batch meant the server never reached these.
+                case BLOCKED_PARSE, DESCRIBE_PORTAL, DESCRIBE_STATEMENT -> inFlight.removeHead();
                 case SYNC -> {
                     inFlight.removeHead();
                     return;
@@ -132,10 +231,29 @@ final class ServerMessageRelay {
         }
     }
 
+    /**
+     * Masking refused a value: nothing more of the command may reach the client, and the stream
+     * cannot be resumed in step with the server, so the session ends with the reason.
+     */
+    private void refuse(String reason) throws IOException {
+        LOG.warn("session {}: {}; the session is closed", recorder.session().id(), reason);
+        InFlightCommand head = inFlight.head();
+        if (head != null) {
+            head.errorSqlState = "22000";
+            head.errorMessage = "tracegate: " + reason;
+            finish("refused");
+        }
+        synchronized (client) {
+            client.write(ErrorResponse.of("FATAL", "22000", "tracegate: " + reason
+                    + "; the result cannot be delivered under the masking policy and the session is closed").encode());
+            client.flush();
+        }
+    }
+
     private void finish(String status) {
         InFlightCommand command = inFlight.removeHead();
         long micros = (System.nanoTime() - command.startedNanos) / 1_000;
         recorder.result(new ResultRecord(command.sequence, status, List.copyOf(command.tags), command.rows(), micros,
-                command.errorSqlState, command.errorMessage));
+                command.errorSqlState, command.errorMessage), command.results == null ? null : command.results.outcome());
     }
 }

@@ -1,11 +1,13 @@
 package dev.tracegate.gateway.recording;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,6 +20,8 @@ public final class SessionRecorder {
 
     /** Longer command texts are stored as blobs. */
     public static final int INLINE_TEXT_BYTES = 64 * 1024;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EvidenceLog log;
     private final SessionInfo session;
@@ -96,6 +100,18 @@ public final class SessionRecorder {
     }
 
     public void result(ResultRecord result) {
+        result(result, null);
+    }
+
+    /**
+     * How a command ended, with its response data (masked, as a blob) and what masking did.
+     * {@code masking.applied} comes before the result, so the log reads in the order things
+     * happened to the data.
+     */
+    public void result(ResultRecord result, ResultEvidence evidence) {
+        if (evidence != null) {
+            masked(result.sequence(), evidence);
+        }
         if ("error".equals(result.status())) {
             errors.incrementAndGet();
         }
@@ -106,12 +122,47 @@ public final class SessionRecorder {
         result.tags().forEach(tags::add);
         detail.put("rows", result.rows());
         detail.put("duration_us", result.durationMicros());
+        if (evidence != null && evidence.data() != null) {
+            ObjectNode data = detail.putObject("data");
+            data.put("blob", log.blobs().put(evidence.data()));
+            data.put("size", evidence.data().length);
+            data.put("format", "jsonl");
+            data.put("rows", evidence.rowsKept());
+            data.put("truncated", evidence.truncated());
+        }
         if (result.errorSqlState() != null) {
             ObjectNode error = detail.putObject("error");
             error.put("sqlstate", result.errorSqlState());
             putIfPresent(error, "message", result.errorMessage());
         }
         log.append(event(EventType.COMMAND_RESULT, null, detail));
+    }
+
+    private void masked(long sequence, ResultEvidence evidence) {
+        ResultEvidence.MaskingApplied client = evidence.masking();
+        if (client != null && !client.summary().isEmpty()) {
+            log.append(event(EventType.MASKING_APPLIED, null, maskingDetail(sequence, "client", client.rule(),
+                    client.profile(), client.summary())));
+        }
+        if (evidence.recorded() != null && !evidence.recorded().isEmpty()) {
+            log.append(event(EventType.MASKING_APPLIED, null, maskingDetail(sequence, "record", null, null,
+                    evidence.recorded())));
+        }
+    }
+
+    /**
+     * @param appliedTo {@code client}: the caller received masked values (and the record holds the
+     *                  same); {@code record}: the caller may see clear text, only the kept data was masked
+     */
+    private static ObjectNode maskingDetail(long sequence, String appliedTo, String rule, String profile,
+                                            MaskingSummary summary) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", sequence);
+        detail.put("applied_to", appliedTo);
+        putIfPresent(detail, "rule", rule);
+        putIfPresent(detail, "profile", profile);
+        detail.setAll((ObjectNode) JSON.valueToTree(summary.toEventData()));
+        return detail;
     }
 
     /** Records the end of the session and waits until it is durable, so shutdown loses nothing. */

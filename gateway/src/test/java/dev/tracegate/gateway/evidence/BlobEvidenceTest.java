@@ -38,16 +38,17 @@ class BlobEvidenceTest {
             assertThat(events).contains("\"blob\":\"sha256:").doesNotContain(longLiteral);
             VerificationReport report = BundleVerifier.verify(withBlob, Optional.of(gateway.gateway().checkpoints().verifierKey()));
             assertThat(report.ok()).as(report.summary()).isTrue();
-            assertThat(report.blobsChecked()).isEqualTo(1);
+            // The command's text, and its result row kept as evidence.
+            assertThat(report.blobsChecked()).isEqualTo(2);
 
             int deleted = new BlobRetention(gateway.gateway().evidence().blobs(), Duration.ZERO).applyNow();
-            assertThat(deleted).isEqualTo(1);
+            assertThat(deleted).isEqualTo(2);
             Path afterRetention = dir.resolve("after-retention");
             exporter.export(ExportFilter.ALL, afterRetention);
             VerificationReport later = BundleVerifier.verify(afterRetention, Optional.of(gateway.gateway().checkpoints().verifierKey()));
             assertThat(later.ok()).as(later.summary()).isTrue();
             assertThat(later.blobsChecked()).isZero();
-            assertThat(later.blobsAbsent()).isEqualTo(1);
+            assertThat(later.blobsAbsent()).isEqualTo(2);
         }
     }
 }

@@ -59,7 +59,7 @@ public record MaskingConfig(List<EntityType> detect, List<String> phoneRegions, 
         columns = columns == null ? List.of() : List.copyOf(columns);
         fields = fields == null ? List.of() : List.copyOf(fields);
         custom = custom == null ? List.of() : List.copyOf(custom);
-        limits = limits == null ? new LimitsConfig(null, null, null, null) : limits;
+        limits = limits == null ? new LimitsConfig(null, null, null, null, null) : limits;
     }
 
     /** Everything at its default: all content detectors and hints, redact. */

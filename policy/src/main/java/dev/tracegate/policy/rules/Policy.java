@@ -1,5 +1,7 @@
 package dev.tracegate.policy.rules;
 
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingProfile;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +15,13 @@ import java.util.Map;
  *                           (UNKNOWN) or found dangerous (DANGEROUS_ADMIN); never weaker than approve
  * @param defaultApproval    who approves when a default (not a rule) says approve
  * @param hash               SHA-256 of the policy document, recorded in {@code policy.changed} events
+ * @param maskingProfiles    compiled masking profiles by name, for rules' {@code mask}
+ * @param recordingMasker    masks the result data kept as evidence when the caller's own results are
+ *                           not masked: recordings never hold what a profile would mask
  */
 public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action> connectionDefaults,
-                     Action highRiskDefault, ApprovalSpec defaultApproval, String hash) {
+                     Action highRiskDefault, ApprovalSpec defaultApproval, String hash,
+                     Map<String, Masker> maskingProfiles, Masker recordingMasker) {
 
     public Policy {
         rules = List.copyOf(rules);
@@ -31,6 +37,14 @@ public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action>
         if (defaultsApprove && defaultApproval == null) {
             throw new PolicyException("a default of approve needs defaults.approvers");
         }
+        maskingProfiles = maskingProfiles == null ? Map.of() : Map.copyOf(maskingProfiles);
+        recordingMasker = recordingMasker == null ? DefaultRecording.MASKER : recordingMasker;
+        for (Rule rule : rules) {
+            if (rule.mask() != null && !maskingProfiles.containsKey(rule.mask())) {
+                throw new PolicyException("rule " + rule.name() + ": masking profile '" + rule.mask()
+                        + "' is not defined under masking.profiles");
+            }
+        }
         long names = rules.stream().map(Rule::name).distinct().count();
         if (names != rules.size()) {
             throw new PolicyException("rule names must be unique");
@@ -39,10 +53,15 @@ public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action>
 
     /** The policy in force when none is configured: everything allowed except what cannot be classified. */
     public static Policy permissive() {
-        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none");
+        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none", Map.of(), null);
     }
 
     Action defaultFor(String connection) {
         return connectionDefaults.getOrDefault(connection, defaultAction);
+    }
+
+    /** Every detector and hint, redact; built on first use (the phone metadata takes a moment to load). */
+    private static final class DefaultRecording {
+        static final Masker MASKER = new Masker(MaskingProfile.defaults());
     }
 }

@@ -4,6 +4,7 @@ import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides allow, approve or block for a command. Each statement is judged on its own; the
@@ -30,6 +31,20 @@ public final class PolicyEngine {
             }
         }
         return new Decision(strongest.action(), strongest.rule(), strongest.reason(), strongest.approval(), highest, tables);
+    }
+
+    /**
+     * The masking profile for the caller's results: the first rule in document order that names
+     * one and applies to the caller. Empty means the caller sees results in clear (recordings are
+     * still masked, with {@link Policy#recordingMasker()}).
+     */
+    public static Optional<MaskingDecision> masking(Policy policy, Subject subject) {
+        for (Rule rule : policy.rules()) {
+            if (rule.mask() != null && rule.appliesTo(subject)) {
+                return Optional.of(new MaskingDecision(rule.name(), rule.mask(), policy.maskingProfiles().get(rule.mask())));
+            }
+        }
+        return Optional.empty();
     }
 
     private static Decision decide(Policy policy, Subject subject, ClassifiedStatement statement) {

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tracegate.masking.HashKey;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingProfile;
+import dev.tracegate.masking.config.MaskingConfig;
 import dev.tracegate.policy.sql.StatementClass;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +38,14 @@ public final class PolicyParser {
     }
 
     /** The YAML document as written. */
-    record Document(Defaults defaults, List<RuleDocument> rules) {
+    record Document(Defaults defaults, List<RuleDocument> rules, MaskingDocument masking) {
+    }
+
+    /**
+     * @param profiles masking profiles by name (docs/masking.md for their keys)
+     * @param record   the profile that masks recorded result data of callers whose results are not masked
+     */
+    record MaskingDocument(Map<String, MaskingConfig> profiles, String record) {
     }
 
     record Defaults(String action, String highRisk, Map<String, String> connections, List<String> approvers,
@@ -44,17 +55,27 @@ public final class PolicyParser {
     record RuleDocument(String name, List<String> connections, List<String> protocols, List<String> groups,
                         List<String> exceptGroups, List<String> kinds,
                         List<String> classes, List<String> tables, String command, String action, String reason,
-                        List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass) {
+                        List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
+                        String mask) {
     }
 
+    /** A policy whose masking profiles use no {@code hash} strategy (there is no key to hash with). */
     public static Policy parse(String yaml) {
+        return parse(yaml, null);
+    }
+
+    /**
+     * @param hashKey the gateway's key for {@code hash} masking strategies ({@code masking.hashKey} in
+     *                its configuration), or {@code null} when none is configured
+     */
+    public static Policy parse(String yaml, HashKey hashKey) {
         Document document;
         try {
             document = YAML.readValue(yaml, Document.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new PolicyException("unknown policy key '" + e.getPropertyName() + "'");
+            throw new PolicyException("unknown policy key '" + e.getPropertyName() + "'" + at(e));
         } catch (JsonMappingException e) {
-            throw new PolicyException("invalid policy: " + e.getOriginalMessage());
+            throw new PolicyException("invalid policy" + at(e) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new PolicyException("invalid policy YAML: " + e.getMessage());
         }
@@ -74,14 +95,44 @@ public final class PolicyParser {
         ApprovalSpec defaultApproval = defaults.approvers() == null && defaults.breakGlass() == null ? null
                 : new ApprovalSpec(defaults.approvers(), orOne(defaults.minApprovals()), duration(defaults.timeout(), "defaults"),
                 defaults.breakGlass());
+        MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null) : document.masking();
+        Map<String, Masker> profiles = maskingProfiles(masking, hashKey);
+        if (masking.record() != null && !profiles.containsKey(masking.record())) {
+            throw new PolicyException("masking.record: profile '" + masking.record() + "' is not defined under masking.profiles");
+        }
         return new Policy(rules, defaults.action() == null ? Action.ALLOW : action(defaults.action(), "defaults.action"),
                 perConnection, defaults.highRisk() == null ? Action.BLOCK : action(defaults.highRisk(), "defaults.highRisk"),
-                defaultApproval, sha256(yaml));
+                defaultApproval, sha256(yaml), profiles, masking.record() == null ? null : profiles.get(masking.record()));
+    }
+
+    private static Map<String, Masker> maskingProfiles(MaskingDocument masking, HashKey hashKey) {
+        Map<String, Masker> profiles = new LinkedHashMap<>();
+        if (masking.profiles() == null) {
+            return profiles;
+        }
+        masking.profiles().forEach((name, config) -> {
+            try {
+                profiles.put(name, new Masker(MaskingProfile.from(config == null ? MaskingConfig.defaults() : config, hashKey)));
+            } catch (IllegalArgumentException e) {
+                String hint = hashKey == null && e.getMessage().contains("hash key")
+                        ? " (set masking.hashKey in the gateway configuration)" : "";
+                throw new PolicyException("masking profile " + name + ": " + e.getMessage() + hint);
+            }
+        });
+        return profiles;
+    }
+
+    /** Where in the document a binding error is, e.g. {@code masking.profiles.pii.strategies}. */
+    private static String at(JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+        return path.isEmpty() ? "" : " at " + path;
     }
 
     private static Rule rule(RuleDocument doc) {
         String where = "rule " + (doc.name() == null ? "(unnamed)" : doc.name());
-        Action action = action(doc.action(), where);
+        Action action = doc.action() == null && doc.mask() != null ? null : action(doc.action(), where);
         ApprovalSpec approval = action != Action.APPROVE ? null
                 : new ApprovalSpec(doc.approvers(), orOne(doc.minApprovals()), duration(doc.timeout(), where), doc.breakGlass());
         if (action != Action.APPROVE && (doc.approvers() != null || doc.minApprovals() != null)) {
@@ -100,7 +151,7 @@ public final class PolicyParser {
             }
         }
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
-                classes, doc.tables(), command, action, doc.reason(), approval);
+                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask());
     }
 
     private static Action action(String value, String where) {

@@ -19,14 +19,15 @@ import java.util.regex.Pattern;
  * @param classes     statement classes
  * @param tables      table patterns: {@code orders}, {@code public.orders}, {@code public.*}, {@code *.customers}
  * @param command     a regular expression found anywhere in the statement text (case-insensitive)
- * @param action      what happens
+ * @param action      what happens; {@code null} for a rule that only names a masking profile
  * @param reason      why, for the client and the evidence
  * @param approval    who approves, for {@code approve}
+ * @param mask        the masking profile for every result of the caller's sessions, or {@code null}
  */
 public record Rule(String name, List<String> connections, List<String> protocols, List<String> groups,
                    List<String> exceptGroups, List<String> kinds,
                    List<StatementClass> classes, List<String> tables, Pattern command, Action action, String reason,
-                   ApprovalSpec approval) {
+                   ApprovalSpec approval, String mask) {
 
     public Rule {
         if (name == null || name.isBlank()) {
@@ -39,8 +40,14 @@ public record Rule(String name, List<String> connections, List<String> protocols
         kinds = copy(kinds);
         classes = classes == null ? List.of() : List.copyOf(classes);
         tables = tables == null ? List.of() : tables.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
-        if (action == null) {
-            throw new PolicyException("rule " + name + ": action is required (allow, approve or block)");
+        if (action == null && mask == null) {
+            throw new PolicyException("rule " + name + ": action is required (allow, approve or block), or mask");
+        }
+        if (mask != null && (!classes.isEmpty() || !tables.isEmpty() || command != null)) {
+            // A view, a cursor's FETCH or a function returns the same columns without naming the
+            // table: masking that depended on the statement's text would be easy to walk around.
+            throw new PolicyException("rule " + name + ": a mask rule applies to whole sessions and may only match on"
+                    + " connections, protocols, groups, exceptGroups and kinds, not on classes, tables or command");
         }
         if (action == Action.APPROVE && approval == null) {
             throw new PolicyException("rule " + name + ": an approve rule needs approvers");
@@ -56,9 +63,10 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && (kinds.isEmpty() || kinds.contains(subject.kind()));
     }
 
-    /** True when the rule's conditions about the statement hold. */
+    /** True when the rule's conditions about the statement hold and it has an action to apply. */
     boolean matches(ClassifiedStatement statement) {
-        return (classes.isEmpty() || classes.contains(statement.statementClass()))
+        return action != null
+                && (classes.isEmpty() || classes.contains(statement.statementClass()))
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
                 && (command == null || command.matcher(statement.text()).find());
     }

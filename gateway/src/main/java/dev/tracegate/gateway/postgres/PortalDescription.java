@@ -1,0 +1,16 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.wire.postgres.backend.RowDescription;
+
+/**
+ * What one bound portal returns, as the server described it. Masking needs each row's columns
+ * and formats; pgjdbc runs named statements without a Describe, so when the client has not asked,
+ * the gateway asks itself and keeps the answer from the client.
+ */
+final class PortalDescription {
+
+    /** Client side only: a Describe of this portal is already on its way. */
+    boolean requested;
+    /** Server side: the portal's row description; {@code null} until answered, or for NoData. */
+    volatile RowDescription rows;
+}

@@ -1,0 +1,111 @@
+package dev.tracegate.gateway.postgres.results;
+
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.wire.postgres.backend.RowDescription;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Names the result columns of one upstream database: schema, table and column from the table OID
+ * and attribute number of a RowDescription field, and the type's name from its OID. Column rules
+ * ({@code customers.email}) match these real names, not the output name a query chose, so
+ * {@code SELECT email AS e FROM customers} is masked like {@code SELECT email FROM customers}.
+ *
+ * <p>Answers are cached per table for a minute, so a renamed column is seen soon without a
+ * catalog round trip per query. Shared by every session of the connection; thread-safe.
+ */
+public final class ColumnResolver {
+
+    private static final Duration TABLE_TTL = Duration.ofMinutes(1);
+    /** Built-in types by OID (pg_type.h); anything else is asked of the catalog once. */
+    private static final Map<Integer, String> BUILT_IN_TYPES = Map.ofEntries(
+            Map.entry(16, "bool"), Map.entry(17, "bytea"), Map.entry(18, "char"), Map.entry(19, "name"),
+            Map.entry(20, "int8"), Map.entry(21, "int2"), Map.entry(23, "int4"), Map.entry(25, "text"),
+            Map.entry(26, "oid"), Map.entry(114, "json"), Map.entry(142, "xml"), Map.entry(650, "cidr"),
+            Map.entry(700, "float4"), Map.entry(701, "float8"), Map.entry(705, "unknown"), Map.entry(790, "money"),
+            Map.entry(829, "macaddr"), Map.entry(869, "inet"), Map.entry(1042, "bpchar"), Map.entry(1043, "varchar"),
+            Map.entry(1082, "date"), Map.entry(1083, "time"), Map.entry(1114, "timestamp"), Map.entry(1184, "timestamptz"),
+            Map.entry(1186, "interval"), Map.entry(1266, "timetz"), Map.entry(1700, "numeric"), Map.entry(2950, "uuid"),
+            Map.entry(3802, "jsonb"), Map.entry(2205, "regclass"), Map.entry(2206, "regtype"), Map.entry(1009, "_text"),
+            Map.entry(1015, "_varchar"), Map.entry(1007, "_int4"), Map.entry(1016, "_int8"));
+
+    private record Table(String schema, String name, Map<Integer, String> columns, long loadedNanos) {
+    }
+
+    private final UpstreamCatalog catalog;
+    private final Map<Integer, Table> tables = new ConcurrentHashMap<>();
+    private final Map<Integer, String> types = new ConcurrentHashMap<>(BUILT_IN_TYPES);
+
+    public ColumnResolver(UpstreamCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** One reference per field, in order. Expressions ({@code lower(email)}) have no table. */
+    public List<ColumnRef> resolve(RowDescription description) throws CatalogUnavailableException {
+        loadMissing(description);
+        List<ColumnRef> refs = new ArrayList<>(description.columnCount());
+        for (RowDescription.Field field : description.fields()) {
+            String type = types.get(field.typeOid());
+            Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
+            String column = table == null ? null : table.columns().get((int) field.columnNumber());
+            refs.add(table == null || column == null
+                    ? new ColumnRef(null, null, field.name(), type)
+                    : new ColumnRef(table.schema(), table.name(), column, type));
+        }
+        return refs;
+    }
+
+    private void loadMissing(RowDescription description) throws CatalogUnavailableException {
+        long now = System.nanoTime();
+        Set<Integer> missingTables = new TreeSet<>();
+        Set<Integer> missingTypes = new TreeSet<>();
+        for (RowDescription.Field field : description.fields()) {
+            if (field.hasSourceColumn()) {
+                Table table = tables.get(field.tableOid());
+                if (table == null || now - table.loadedNanos() > TABLE_TTL.toNanos()
+                        || !table.columns().containsKey((int) field.columnNumber())) {
+                    missingTables.add(field.tableOid());
+                }
+            }
+            if (!types.containsKey(field.typeOid())) {
+                missingTypes.add(field.typeOid());
+            }
+        }
+        if (!missingTables.isEmpty()) {
+            loadTables(missingTables, now);
+        }
+        if (!missingTypes.isEmpty()) {
+            for (List<String> row : catalog.query("SELECT oid, typname FROM pg_catalog.pg_type WHERE oid IN ("
+                    + list(missingTypes) + ")")) {
+                types.put(Integer.parseUnsignedInt(row.get(0)), row.get(1));
+            }
+        }
+    }
+
+    private void loadTables(Set<Integer> oids, long now) throws CatalogUnavailableException {
+        Map<Integer, String[]> names = new ConcurrentHashMap<>();
+        Map<Integer, Map<Integer, String>> columns = new ConcurrentHashMap<>();
+        // OIDs are ints from the server's own message: the query text holds no client input.
+        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname FROM pg_catalog.pg_class c"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+                + " WHERE c.oid IN (" + list(oids) + ") AND a.attnum > 0 AND NOT a.attisdropped";
+        for (List<String> row : catalog.query(sql)) {
+            int oid = Integer.parseUnsignedInt(row.get(0));
+            names.put(oid, new String[] {row.get(1), row.get(2)});
+            columns.computeIfAbsent(oid, k -> new ConcurrentHashMap<>()).put(Integer.parseInt(row.get(3)), row.get(4));
+        }
+        names.forEach((oid, name) -> tables.put(oid, new Table(name[0], name[1], Map.copyOf(columns.get(oid)), now)));
+    }
+
+    private static String list(Set<Integer> oids) {
+        // OIDs are unsigned on the wire; Integer.toUnsignedString keeps large ones right.
+        return oids.stream().map(Integer::toUnsignedString).collect(Collectors.joining(","));
+    }
+}

@@ -1,0 +1,144 @@
+package dev.tracegate.gateway.postgres.results;
+
+import dev.tracegate.gateway.recording.ResultEvidence;
+import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.wire.postgres.PgFrame;
+import dev.tracegate.wire.postgres.ProtocolException;
+import dev.tracegate.wire.postgres.backend.DataRow;
+import dev.tracegate.wire.postgres.backend.RowDescription;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the gateway does to one command's result rows on their way to the client: masks them
+ * with the caller's profile, if the policy gives them one, and keeps the first rows, masked, as
+ * evidence. Rows of callers who see clear text are masked for the record only, and only as many
+ * as the record keeps.
+ *
+ * <p>Used by the server-side relay thread only.
+ */
+public final class CommandResults {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandResults.class);
+
+    private final MaskingDecision client;
+    private final Masker recording;
+    private final ColumnResolver resolver;
+    private final ResultCapture capture;
+    private final MaskingReport clientReport = new MaskingReport();
+    private final MaskingReport recordingReport = new MaskingReport();
+    private RowMasker clientRows;
+    private RowMasker recordingRows;
+    private boolean[] binary;
+    private String[] types;
+    private boolean described;
+
+    /**
+     * @param client       the caller's profile, or {@code null} for clear text
+     * @param recording    the profile of the record when the caller sees clear text
+     * @param captureBytes how much result data to keep as evidence; 0 keeps none
+     */
+    public CommandResults(MaskingDecision client, Masker recording, ColumnResolver resolver, int captureBytes) {
+        this.client = client;
+        this.recording = recording;
+        this.resolver = resolver;
+        this.capture = captureBytes > 0 ? new ResultCapture(captureBytes) : null;
+    }
+
+    /** Whether the client's rows are masked. */
+    public boolean masksClient() {
+        return client != null;
+    }
+
+    /** The policy rule that masks the client's rows, or {@code null}. */
+    public String maskingRule() {
+        return client == null ? null : client.rule();
+    }
+
+    /** Whether a description is in force for the rows that follow. */
+    public boolean described() {
+        return described;
+    }
+
+    /** A result set begins: its columns, formats included (from a portal Describe or a simple query). */
+    public void describe(RowDescription description) {
+        described = true;
+        boolean recordingNeeded = client == null && capture != null && !capture.full();
+        if (client == null && !recordingNeeded) {
+            clientRows = null;
+            recordingRows = null;
+            return;
+        }
+        List<ColumnRef> refs = resolve(description);
+        int count = description.columnCount();
+        binary = new boolean[count];
+        types = new String[count];
+        for (int i = 0; i < count; i++) {
+            binary[i] = description.field(i).isBinary();
+            types[i] = refs == null ? null : refs.get(i).typeName();
+        }
+        clientRows = client == null ? null : new RowMasker(client.masker(), description, refs);
+        recordingRows = recordingNeeded ? new RowMasker(recording, description, refs) : null;
+        if (capture != null) {
+            capture.columns(description, types);
+        }
+    }
+
+    private List<ColumnRef> resolve(RowDescription description) {
+        try {
+            return resolver.resolve(description);
+        } catch (CatalogUnavailableException e) {
+            // Fail closed: without names, column rules cannot be applied, so table columns become NULL.
+            LOG.warn("{}; values read from tables are withheld from this result", e.getMessage());
+            return null;
+        }
+    }
+
+    /** The result set ended (CommandComplete); the next one brings its own description. */
+    public void endResultSet() {
+        described = false;
+        clientRows = null;
+        recordingRows = null;
+    }
+
+    /**
+     * The DataRow the client receives.
+     *
+     * @throws dev.tracegate.masking.MaskingRefusedException when the profile refuses a value: the
+     *         caller must not forward anything more of this command
+     */
+    public PgFrame dataRow(PgFrame frame) throws ProtocolException {
+        if (client == null && (recordingRows == null || capture.full())) {
+            return frame;
+        }
+        if (client != null && !described) {
+            throw new ProtocolException("rows arrived without a description; they cannot be masked");
+        }
+        DataRow row = DataRow.decode(frame.body());
+        RowMasker masker = client != null ? clientRows : recordingRows;
+        if (row.columnCount() != masker.columnCount()) {
+            throw new ProtocolException("a DataRow has " + row.columnCount() + " values for " + masker.columnCount()
+                    + " described columns");
+        }
+        byte[][] values = masker.changesAnything()
+                ? masker.mask(row.values(), client != null ? clientReport : recordingReport) : row.values();
+        if (capture != null) {
+            capture.row(values, binary, types);
+        }
+        return client != null && values != row.values() ? new DataRow(values).encode() : frame;
+    }
+
+    public ResultEvidence outcome() {
+        byte[] data = capture == null || capture.isEmpty() ? null : capture.bytes();
+        MaskingApplied applied = client == null ? null : new MaskingApplied(client.rule(), client.profile(), clientReport.snapshot());
+        MaskingSummary recorded = client != null || recordingReport.isEmpty() ? null : recordingReport.snapshot();
+        return new ResultEvidence(data, capture == null ? 0 : capture.rows(), capture != null && capture.truncated(), applied,
+                recorded);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.tracegate.gateway.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.recording.SessionQueries;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Result masking with real clients: pgjdbc in simple, extended and binary modes, and psql. Alice
+ * (analysts) gets the masking profile; admin (admins) is exempt and sees clear text. The evidence
+ * holds masked values only, whoever asked.
+ */
+class MaskingThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: people.email, entity: email, strategy: "hash:format"}
+                    - {match: people.card_number, entity: card, strategy: "partial:4"}
+                    - {match: people.card_int, entity: card, strategy: "hash:format"}
+            rules:
+              - name: mask-personal-data
+                connections: [app]
+                exceptGroups: [admins]
+                mask: personal-data
+            """;
+    private static final String EMAIL = "ada.lovelace@example.com";
+    private static final String CARD = "4111 1111 1111 1111";
+    private static final String SSN = "536-22-1234";
+    private static final String NOTE = "call +44 20 7946 0958 or mail grace@example.org";
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS people");
+            sql.execute("CREATE TABLE people (id int PRIMARY KEY, name text, email text, phone text, card_number text,"
+                    + " national_id text, date_of_birth date, card_int bigint, notes text, profile jsonb)");
+            for (int i = 1; i <= 20; i++) {
+                sql.execute("INSERT INTO people VALUES (" + i + ", 'Person " + i + "', '" + EMAIL + "', '+1 415 555 2671', '"
+                        + CARD + "', '" + SSN + "', '1815-12-10', 4111111111111111, '" + NOTE + "',"
+                        + " '{\"contact\": {\"email\": \"" + EMAIL + "\"}, \"tier\": \"gold\"}')");
+            }
+        }
+        gateway = TestGateway.start(List.of(), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void anAnalystSeesMaskedValuesInTextFormat() throws SQLException {
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT * FROM people ORDER BY id")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                // A bare "name" in a table of people is a person's name (a hint of the profile's defaults).
+                assertThat(rs.getString("name")).isEqualTo("[PERSON_NAME]");
+                assertThat(rs.getInt("id")).isEqualTo(rows);
+                assertThat(rs.getString("email")).matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example");
+                assertThat(rs.getString("card_number")).isEqualTo("**** **** **** 1111");
+                assertThat(rs.getString("national_id")).doesNotContain("536").doesNotContain("1234".repeat(2));
+                assertThat(rs.getString("national_id")).isNotEqualTo(SSN);
+                assertThat(rs.getObject("date_of_birth")).as("a redacted date is NULL").isNull();
+                assertThat(rs.getString("notes")).doesNotContain("7946").doesNotContain("grace@");
+                assertThat(rs.getString("profile")).contains("gold").doesNotContain("ada.lovelace");
+                assertThat(rs.getLong("card_int")).isNotEqualTo(4111111111111111L);
+                assertThat(Long.toString(rs.getLong("card_int"))).hasSize(16);
+            }
+            assertThat(rows).as("row count untouched").isEqualTo(20);
+        }
+    }
+
+    @Test
+    void aliasesAndExpressionsDoNotUnmask() throws SQLException {
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT email AS contact, upper(card_number) AS c, 'x' || email AS e FROM people LIMIT 1")) {
+            rs.next();
+            assertThat(rs.getString("contact")).doesNotContain("ada").endsWith(".example");
+            assertThat(rs.getString("c")).doesNotContain("4111 1111 1111 1111");
+            assertThat(rs.getString("e")).doesNotContain("ada.lovelace@example.com");
+        }
+    }
+
+    @Test
+    void preparedStatementsRunWithoutDescribeAndBinaryResultsAreMaskedToo() throws SQLException {
+        Properties binary = mode("extended");
+        binary.setProperty("prepareThreshold", "1");
+        binary.setProperty("binaryTransfer", "true");
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, binary);
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT email, card_int, date_of_birth, national_id, profile FROM people WHERE id = ?")) {
+            // pgjdbc describes once, then re-executes the named statement with Bind/Execute only.
+            for (int i = 1; i <= 6; i++) {
+                select.setInt(1, i);
+                try (ResultSet rs = select.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as("execution " + i).doesNotContain("ada").endsWith(".example");
+                    assertThat(rs.getLong(2)).as("execution " + i).isNotEqualTo(4111111111111111L).isPositive();
+                    assertThat(rs.getObject(3)).as("execution " + i).isNull();
+                    assertThat(rs.getString(4)).as("execution " + i).isNotEqualTo(SSN);
+                    assertThat(rs.getString(5)).as("execution " + i).doesNotContain("ada.lovelace");
+                }
+            }
+        }
+    }
+
+    @Test
+    void fetchingInPagesKeepsMasking() throws SQLException {
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("extended"))) {
+            c.setAutoCommit(false);
+            try (PreparedStatement select = c.prepareStatement("SELECT email FROM people ORDER BY id")) {
+                select.setFetchSize(3);
+                List<String> emails = new ArrayList<>();
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        emails.add(rs.getString(1));
+                    }
+                }
+                assertThat(emails).hasSize(20).allSatisfy(e -> assertThat(e).doesNotContain("ada"));
+                assertThat(emails).as("deterministic pseudonyms still join and count").containsOnly(emails.getFirst());
+            }
+            c.rollback();
+        }
+    }
+
+    @Test
+    void theReaderGroupSeesClearTextButTheRecordIsMasked() throws Exception {
+        String session;
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT id, email, card_number FROM people WHERE id = 1")) {
+            rs.next();
+            assertThat(rs.getString("email")).isEqualTo(EMAIL);
+            assertThat(rs.getString("card_number")).isEqualTo(CARD);
+            session = currentSession("apikey:admin");
+        }
+        List<JsonNode> events = events(session);
+        JsonNode result = events.stream().filter(e -> e.path("type").asText().equals("command.result")
+                && e.path("detail").has("data")).reduce((a, b) -> b).orElseThrow();
+        String data = blob(result.path("detail").path("data").path("blob").asText());
+        // No masking.record profile in this policy: the record uses every detector and hint, redacting.
+        assertThat(data).contains("card_number").contains("[CARD]").contains("[EMAIL]").doesNotContain(EMAIL)
+                .doesNotContain(CARD);
+        JsonNode masking = events.stream().filter(e -> e.path("type").asText().equals("masking.applied"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(masking.path("detail").path("applied_to").asText()).isEqualTo("record");
+    }
+
+    @Test
+    void theEvidenceSaysWhatWasMaskedWithoutAnyValue() throws Exception {
+        String session;
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"))) {
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT * FROM people WHERE id <= 5")) {
+                while (rs.next()) {
+                    assertThat(rs.getString("email")).doesNotContain("ada");
+                }
+            }
+            session = currentSession("apikey:alice");
+        }
+        List<JsonNode> events = events(session);
+        JsonNode applied = events.stream().filter(e -> e.path("type").asText().equals("masking.applied")
+                && e.path("detail").path("applied_to").asText().equals("client")).findFirst().orElseThrow();
+        JsonNode detail = applied.path("detail");
+        assertThat(detail.path("rule").asText()).isEqualTo("mask-personal-data");
+        assertThat(detail.path("profile").asText()).isEqualTo("personal-data");
+        assertThat(detail.path("found").path("public.people.email").path("EMAIL").asLong()).isEqualTo(5);
+        assertThat(detail.path("found").path("public.people.card_number").path("CARD").asLong()).isEqualTo(5);
+        assertThat(detail.path("found").path("public.people.notes").path("PHONE").asLong()).isEqualTo(5);
+        String all = events.toString();
+        assertThat(all).doesNotContain(EMAIL).doesNotContain("4111 1111").doesNotContain("7946").doesNotContain(SSN);
+        JsonNode result = events.stream().filter(e -> e.path("type").asText().equals("command.result")
+                && e.path("detail").has("data")).reduce((a, b) -> b).orElseThrow();
+        assertThat(result.path("detail").path("rows").asLong()).isEqualTo(5);
+        String data = blob(result.path("detail").path("data").path("blob").asText());
+        assertThat(data.lines()).hasSize(6);
+        assertThat(data).contains("**** **** **** 1111").doesNotContain(EMAIL).doesNotContain("7946");
+    }
+
+    @Test
+    void copyToStdoutIsRefusedForMaskedCallersOnly() throws Exception {
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"))) {
+            var copy = new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class));
+            assertThatThrownBy(() -> copy.copyOut("COPY people TO STDOUT", new java.io.StringWriter()))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("COPY TO STDOUT cannot be masked")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM people")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the session goes on").isEqualTo(20);
+            }
+        }
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"))) {
+            var out = new java.io.StringWriter();
+            new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class))
+                    .copyOut("COPY people (email) TO STDOUT", out);
+            assertThat(out.toString()).contains(EMAIL);
+        }
+    }
+
+    @Test
+    void psqlShowsMaskedRows() throws Exception {
+        ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-At", "-c",
+                "SELECT email, card_number FROM people WHERE id = 1"));
+        assertThat(psql.exitCode()).as(psql.output()).isZero();
+        assertThat(psql.output()).contains("|**** **** **** 1111").doesNotContain("ada");
+    }
+
+    private static Properties mode(String queryMode) {
+        Properties properties = new Properties();
+        properties.setProperty("preferQueryMode", queryMode);
+        return properties;
+    }
+
+    private static Connection connect(String user, String token, Properties extra) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(extra);
+        props.setProperty("user", user);
+        props.setProperty("password", token);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require", props);
+    }
+
+    private static String currentSession(String actor) {
+        gateway.gateway().evidence().awaitStored();
+        return new SessionQueries(gateway.gateway().evidence()).list(actor, "app", 1).getFirst().id();
+    }
+
+    private static List<JsonNode> events(String session) {
+        gateway.gateway().evidence().awaitStored();
+        return new SessionQueries(gateway.gateway().evidence()).events(session);
+    }
+
+    private static String blob(String digest) {
+        byte[] content = gateway.gateway().evidence().blobs().get(digest).orElseThrow();
+        return new String(content, StandardCharsets.UTF_8);
+    }
+}
