@@ -74,7 +74,7 @@ public final class DemoEnvironment implements AutoCloseable {
             for (DemoIdentity identity : IDENTITIES) {
                 secret(secrets, identity.name() + ".token");
             }
-            writePolicyOnce(dataDir.resolve("policy.yaml"));
+            DemoPolicy.writeOnce(dataDir.resolve("policy.yaml"));
             progress.println("starting the gateway ...");
             Gateway gateway = Gateway.start(config(dataDir, secrets, portBase));
             return new DemoEnvironment(target, gateway, secrets);
@@ -92,13 +92,17 @@ public final class DemoEnvironment implements AutoCloseable {
         String postgres = "postgresql://analyst:" + analyst + "@" + host + ":" + gateway.postgresPort() + "/shop?sslmode=require";
         String api = "http://" + host + ":" + gateway.apiPort();
         out.println();
+        String reader = "postgresql://reader:" + token("reader") + "@" + host + ":" + gateway.postgresPort()
+                + "/shop?sslmode=require";
         out.println("postgres: " + postgres);
+        out.println("postgres-reader: " + reader);
         out.println("approver: token=" + token("dba"));
         out.println("api: " + api + " token=" + admin);
         out.println("tracegate ready");
         out.println();
         out.println("Try it:");
-        out.println("  psql \"" + postgres + "\" -c \"SELECT name, email FROM customers LIMIT 5\"");
+        out.println("  psql \"" + postgres + "\" -c \"SELECT * FROM customers LIMIT 5\"      # personal data masked");
+        out.println("  psql \"" + reader + "\" -c \"SELECT * FROM customers LIMIT 5\"      # pii-readers see it in clear");
         out.println("  psql \"" + postgres + "\" -c \"DELETE FROM orders\"            # blocked by policy");
         out.println("  psql \"" + postgres + "\" -c \"ALTER TABLE orders ADD COLUMN note text\"   # waits for a DBA");
         out.println("    then, as the DBA: TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + token("dba")
@@ -171,31 +175,6 @@ public final class DemoEnvironment implements AutoCloseable {
             sql.execute("SET ROLE " + TARGET_ROLE);
             ShopSampleData.load(shop);
         }
-    }
-
-    /** The demo policy of specs/demo.md, written once so a newcomer's edits survive restarts. */
-    private static void writePolicyOnce(Path file) throws IOException {
-        if (Files.exists(file)) {
-            return;
-        }
-        Files.writeString(file, """
-                # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
-                defaults:
-                  action: allow
-                  highRisk: block
-                rules:
-                  - name: hold-ddl
-                    connections: [shop]
-                    classes: [ddl]
-                    action: approve
-                    approvers: [dba]
-                    timeout: 15m
-                    reason: schema changes on shop need a DBA's approval
-                  - name: no-bulk-writes
-                    classes: [bulk_write]
-                    action: block
-                    reason: UPDATE or DELETE without WHERE is not allowed
-                """, StandardCharsets.UTF_8);
     }
 
     private static Path hbaFile(Path dataDir) throws IOException {

@@ -20,6 +20,8 @@ class DemoTest {
 
     private static final Pattern POSTGRES_LINE =
             Pattern.compile("^postgres: (postgresql://analyst:(\\S+)@127\\.0\\.0\\.1:(\\d+)/shop\\?sslmode=require)$", Pattern.MULTILINE);
+    private static final Pattern READER_LINE =
+            Pattern.compile("^postgres-reader: (postgresql://reader:\\S+@127\\.0\\.0\\.1:\\d+/shop\\?sslmode=require)$", Pattern.MULTILINE);
     private static final Pattern API_LINE = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+) token=(\\S+)$", Pattern.MULTILINE);
 
     @Test
@@ -47,6 +49,17 @@ class DemoTest {
                     .contains("SELECT count(*) FROM customers; SELECT count(*) FROM orders")
                     .contains("SELECT 1, SELECT 1")
                     .doesNotContain(postgres.group(2));
+
+            // Masking: the analyst sees masked personal data, the reader (pii-readers) sees it in clear.
+            Matcher reader = READER_LINE.matcher(out);
+            assertThat(reader.find()).as(out).isTrue();
+            String query = "SELECT email, card_number, national_id, date_of_birth FROM customers WHERE email IS NOT NULL"
+                    + " AND card_number IS NOT NULL AND national_id IS NOT NULL AND date_of_birth IS NOT NULL ORDER BY id LIMIT 3";
+            String clear = run(List.of("psql", reader.group(1), "-X", "-At", "-c", query));
+            String masked = run(List.of("psql", postgres.group(1), "-X", "-At", "-c", query));
+            assertThat(clear.lines()).hasSize(3).allMatch(line -> line.matches("[^|]+@[^|]+\\|\\d{4}[ -]?\\d.*\\|\\d{3}-\\d{2}-\\d{4}\\|\\d{4}-\\d{2}-\\d{2}"));
+            assertThat(masked.lines()).hasSize(3).allMatch(line -> line.matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example\\|[* -]+\\d{4}\\|\\*{3}-\\*{2}-\\d{4}\\|"));
+            String clearEmail = clear.lines().findFirst().orElseThrow().split("\\|")[0];
 
             // Guardrails: a bulk delete is refused, DDL waits until the DBA approves through the CLI.
             Process blocked = new ProcessBuilder("psql", postgres.group(1), "-X", "-c", "DELETE FROM orders")
@@ -78,6 +91,9 @@ class DemoTest {
             Path logKey = dataDir.resolve("gateway").resolve("keys").resolve("log.pub");
             String verified = cli("evidence", "verify", bundle.toString(), "--key", logKey.toString());
             assertThat(verified).contains("VERIFIED").contains("trusted key");
+            String exported = Files.readString(bundle.resolve("events.jsonl"));
+            assertThat(exported).contains("\"masking.applied\"").contains("public.customers.email")
+                    .doesNotContain(clearEmail);
 
             Path events = bundle.resolve("events.jsonl");
             byte[] bytes = Files.readAllBytes(events);

@@ -1,0 +1,78 @@
+package dev.tracegate.cli.demo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The demo's policy file (specs/demo.md), as a newcomer finds it in the demo's data directory. */
+public final class DemoPolicy {
+
+    private DemoPolicy() {
+    }
+
+    /** The policy earlier versions of the demo wrote; replaced by the current one unless someone edited it. */
+    private static final String EARLIER_POLICY = """
+            # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
+            defaults:
+              action: allow
+              highRisk: block
+            rules:
+              - name: hold-ddl
+                connections: [shop]
+                classes: [ddl]
+                action: approve
+                approvers: [dba]
+                timeout: 15m
+                reason: schema changes on shop need a DBA's approval
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: UPDATE or DELETE without WHERE is not allowed
+            """;
+
+    /** The demo policy of specs/demo.md: masking, DDL held for a DBA, bulk writes blocked. */
+    public static final String TEXT = """
+            # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
+            defaults:
+              action: allow
+              highRisk: block
+            masking:
+              record: personal-data        # what the evidence keeps of results, for everyone
+              profiles:
+                personal-data:             # docs/masking.md
+                  hints: [email, phone, card, iban, ssn, ip, secret, person_name, date_of_birth]
+                  strategies:
+                    person_name: hash      # a stable pseudonym: rows can still be told apart and joined
+                  columns:
+                    - {match: customers.email, entity: email, strategy: "hash:format"}
+                    - {match: customers.phone, entity: phone, strategy: "partial:4"}
+                    - {match: customers.card_number, entity: card, strategy: "partial:4"}
+                    - {match: customers.national_id, entity: ssn, strategy: "partial:4"}
+                    - {match: customers.date_of_birth, entity: date_of_birth, strategy: redact}
+            rules:
+              - name: mask-personal-data
+                connections: [shop]
+                exceptGroups: [pii-readers]
+                mask: personal-data
+              - name: hold-ddl
+                connections: [shop]
+                classes: [ddl]
+                action: approve
+                approvers: [dba]
+                timeout: 15m
+                reason: schema changes on shop need a DBA's approval
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: UPDATE or DELETE without WHERE is not allowed
+            """;
+
+    /** Written once so a newcomer's edits survive restarts; an unedited earlier version is brought up to date. */
+    static void writeOnce(Path file) throws IOException {
+        if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).equals(EARLIER_POLICY)) {
+            return;
+        }
+        Files.writeString(file, TEXT, StandardCharsets.UTF_8);
+    }
+}
