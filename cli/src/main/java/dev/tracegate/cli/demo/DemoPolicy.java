@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** The demo's policy file (specs/demo.md), as a newcomer finds it in the demo's data directory. */
 public final class DemoPolicy {
@@ -11,25 +14,8 @@ public final class DemoPolicy {
     private DemoPolicy() {
     }
 
-    /** The policy earlier versions of the demo wrote; replaced by the current one unless someone edited it. */
-    private static final String EARLIER_POLICY = """
-            # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
-            defaults:
-              action: allow
-              highRisk: block
-            rules:
-              - name: hold-ddl
-                connections: [shop]
-                classes: [ddl]
-                action: approve
-                approvers: [dba]
-                timeout: 15m
-                reason: schema changes on shop need a DBA's approval
-              - name: no-bulk-writes
-                classes: [bulk_write]
-                action: block
-                reason: UPDATE or DELETE without WHERE is not allowed
-            """;
+    /** SHA-256 of the policy earlier versions of the demo wrote; replaced by the current one unless someone edited it. */
+    private static final String EARLIER_POLICY_SHA256 = "b9ef74fdaf1ceacbfb428bfb6261465ca8d6843952de85719c20e7999139471e";
 
     /** The demo policy of specs/demo.md: masking, DDL held for a DBA, bulk writes blocked. */
     public static final String TEXT = """
@@ -70,9 +56,17 @@ public final class DemoPolicy {
 
     /** Written once so a newcomer's edits survive restarts; an unedited earlier version is brought up to date. */
     static void writeOnce(Path file) throws IOException {
-        if (Files.exists(file) && !Files.readString(file, StandardCharsets.UTF_8).equals(EARLIER_POLICY)) {
+        if (Files.exists(file) && !EARLIER_POLICY_SHA256.equals(sha256(Files.readAllBytes(file)))) {
             return;
         }
         Files.writeString(file, TEXT, StandardCharsets.UTF_8);
+    }
+
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

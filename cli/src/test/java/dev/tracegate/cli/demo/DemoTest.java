@@ -2,6 +2,7 @@ package dev.tracegate.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tracegate.cli.CliOutput;
 import dev.tracegate.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -112,15 +113,7 @@ class DemoTest {
     }
 
     private static String cli(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(Main.run(args)).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CliOutput.run(args);
     }
 
     private static String run(List<String> command) throws Exception {
