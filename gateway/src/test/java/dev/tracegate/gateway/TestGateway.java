@@ -47,6 +47,11 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts with the standard connections plus {@code extra}, under the given policy document (null: none). */
     public static TestGateway start(List<ConnectionConfig> extra, String policyYaml) {
+        return start(extra, policyYaml, 1024 * 1024);
+    }
+
+    /** As {@link #start(List, String)}, with the given limit on message sizes in both directions. */
+    public static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -64,7 +69,7 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
-                    connections, 1024 * 1024, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
+                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

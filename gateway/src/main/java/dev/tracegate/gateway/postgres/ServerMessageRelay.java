@@ -7,12 +7,14 @@ import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
 import dev.tracegate.wire.postgres.backend.CopyOutResponse;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.EmptyQueryResponse;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.backend.NoData;
+import dev.tracegate.wire.postgres.backend.NoticeResponse;
 import dev.tracegate.wire.postgres.backend.ParameterDescription;
 import dev.tracegate.wire.postgres.backend.PortalSuspended;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
@@ -53,16 +55,22 @@ final class ServerMessageRelay {
     /** Relays until the server closes the connection, or masking refuses a value (then the session ends). */
     void run() throws IOException {
         while (true) {
-            PgFrame frame = server.read();
-            if (frame == null) {
-                client.flush();
-                return;
-            }
+            PgFrame frame;
             PgFrame forwarded;
             try {
+                frame = server.read();
+                if (frame == null) {
+                    client.flush();
+                    return;
+                }
                 forwarded = observe(frame);
             } catch (MaskingRefusedException e) {
-                refuse(e.getMessage());
+                end("22000", e.getMessage() + "; the result cannot be delivered under the masking policy and the"
+                        + " session is closed");
+                return;
+            } catch (ProtocolException e) {
+                // Typically a row over maxMessageBytes: say so rather than drop the connection.
+                end("08P01", "the server's response cannot be relayed: " + e.getMessage() + "; the session is closed");
                 return;
             }
             // The client side writes notices (held commands) to the same client stream.
@@ -123,6 +131,9 @@ final class ServerMessageRelay {
             }
             case ErrorResponse.TYPE -> {
                 return error(head, frame);
+            }
+            case NoticeResponse.TYPE -> {
+                return notice(head, frame);
             }
             case ReadyForQuery.TYPE -> readyForQuery();
             default -> {
@@ -201,11 +212,26 @@ final class ServerMessageRelay {
         }
         ErrorResponse error = ErrorResponse.decode(frame.body());
         head.errorSqlState = error.sqlState();
-        head.errorMessage = error.message();
+        head.errorMessage = head.results == null ? error.message() : head.results.recordedMessage(error.message());
+        PgFrame forwarded = frame;
+        if (head.results != null && head.results.masksClient()) {
+            var fields = head.results.clientFields(error.fields());
+            forwarded = fields == error.fields() ? frame : new ErrorResponse(fields).encode();
+        }
         if (head.kind == InFlightCommand.Kind.EXECUTE) {
             finish("error");
         }
-        return frame;
+        return forwarded;
+    }
+
+    /** A notice can quote data like an error can (RAISE NOTICE '%', email). */
+    private PgFrame notice(InFlightCommand head, PgFrame frame) throws IOException {
+        if (head == null || head.results == null || !head.results.masksClient()) {
+            return frame;
+        }
+        NoticeResponse notice = NoticeResponse.decode(frame.body());
+        var fields = head.results.clientFields(notice.fields());
+        return fields == notice.fields() ? frame : new NoticeResponse(fields).encode();
     }
 
     /**
@@ -232,20 +258,21 @@ final class ServerMessageRelay {
     }
 
     /**
-     * Masking refused a value: nothing more of the command may reach the client, and the stream
-     * cannot be resumed in step with the server, so the session ends with the reason.
+     * Nothing more of the command may reach the client (masking refused a value, or a response is
+     * over the size limit), and the stream cannot be resumed in step with the server, so the
+     * session ends with the reason, recorded as the command's result.
      */
-    private void refuse(String reason) throws IOException {
-        LOG.warn("session {}: {}; the session is closed", recorder.session().id(), reason);
+    private void end(String sqlState, String reason) throws IOException {
+        LOG.warn("session {}: {}", recorder.session().id(), reason);
         InFlightCommand head = inFlight.head();
-        if (head != null) {
-            head.errorSqlState = "22000";
+        if (head != null && (head.kind == InFlightCommand.Kind.QUERY || head.kind == InFlightCommand.Kind.EXECUTE
+                || head.kind == InFlightCommand.Kind.FUNCTION_CALL)) {
+            head.errorSqlState = sqlState;
             head.errorMessage = "tracegate: " + reason;
             finish("refused");
         }
         synchronized (client) {
-            client.write(ErrorResponse.of("FATAL", "22000", "tracegate: " + reason
-                    + "; the result cannot be delivered under the masking policy and the session is closed").encode());
+            client.write(ErrorResponse.of("FATAL", sqlState, "tracegate: " + reason).encode());
             client.flush();
         }
     }

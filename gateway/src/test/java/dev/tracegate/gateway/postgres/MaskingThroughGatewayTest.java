@@ -223,6 +223,30 @@ class MaskingThroughGatewayTest {
     }
 
     @Test
+    void errorDetailsThatQuoteDataAreMaskedToo() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS subscribers (email text UNIQUE)");
+            sql.execute("TRUNCATE subscribers");
+            sql.execute("INSERT INTO subscribers VALUES ('" + EMAIL + "')");
+        }
+        String insert = "INSERT INTO subscribers VALUES ('" + EMAIL + "')";
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"))) {
+            assertThatThrownBy(() -> c.createStatement().execute(insert))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> {
+                        var server = ((org.postgresql.util.PSQLException) e).getServerErrorMessage();
+                        assertThat(server.getSQLState()).isEqualTo("23505");
+                        assertThat(server.getDetail()).contains("[EMAIL]").doesNotContain(EMAIL);
+                    });
+        }
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"))) {
+            assertThatThrownBy(() -> c.createStatement().execute(insert))
+                    .satisfies(e -> assertThat(((org.postgresql.util.PSQLException) e).getServerErrorMessage().getDetail())
+                            .contains(EMAIL));
+        }
+    }
+
+    @Test
     void psqlShowsMaskedRows() throws Exception {
         ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-At", "-c",
                 "SELECT email, card_number FROM people WHERE id = 1"));

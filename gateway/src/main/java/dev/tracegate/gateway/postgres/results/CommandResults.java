@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
+import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
@@ -11,7 +12,9 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.RowDescription;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,11 @@ import org.slf4j.LoggerFactory;
 public final class CommandResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandResults.class);
+
+    /** Message (M), detail (D), hint (H) and context (W): the fields that can quote data. */
+    private static final char[] MASKED_FIELDS = {'M', 'D', 'H', 'W'};
+    /** Server texts are free text with no table or type: content detectors only. */
+    private static final ColumnRef SERVER_TEXT = ColumnRef.expression("server message");
 
     private final MaskingDecision client;
     private final Masker recording;
@@ -132,6 +140,44 @@ public final class CommandResults {
             capture.row(values, binary, types);
         }
         return client != null && values != row.values() ? new DataRow(values).encode() : frame;
+    }
+
+    /**
+     * An error or notice as the client may see it. PostgreSQL quotes data in these texts
+     * ({@code Key (email)=(ada@example.com) already exists.}, {@code invalid input syntax for
+     * type integer: "..."}), so for a masked caller the message, detail, hint and context are
+     * scanned like free text in a cell.
+     */
+    public Map<Character, String> clientFields(Map<Character, String> fields) {
+        return client == null ? fields : maskFields(fields, client.masker(), clientReport);
+    }
+
+    /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
+    public String recordedMessage(String message) {
+        if (message == null) {
+            return null;
+        }
+        Masker masker = client != null ? client.masker() : recording;
+        String masked = masker.forColumn(SERVER_TEXT).mask(message, new MaskingReport()).value();
+        return masked == null ? "(withheld)" : masked;
+    }
+
+    private static Map<Character, String> maskFields(Map<Character, String> fields, Masker masker, MaskingReport report) {
+        Map<Character, String> masked = null;
+        for (char code : MASKED_FIELDS) {
+            String text = fields.get(code);
+            if (text == null) {
+                continue;
+            }
+            CellResult result = masker.forColumn(SERVER_TEXT).mask(text, report);
+            if (result.changed()) {
+                if (masked == null) {
+                    masked = new LinkedHashMap<>(fields);
+                }
+                masked.put(code, result.value() == null ? "(withheld)" : result.value());
+            }
+        }
+        return masked == null ? fields : masked;
     }
 
     public ResultEvidence outcome() {
