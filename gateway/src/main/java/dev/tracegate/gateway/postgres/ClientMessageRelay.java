@@ -36,11 +36,16 @@ import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -351,7 +356,7 @@ final class ClientMessageRelay {
         // Everything before the held command goes upstream now; what follows waits with it.
         drain();
         PendingApproval pending = approvals.request(new ApprovalRequest(recorder.session().id(), identity,
-                subject.connection(), subject.protocol(), text, statementClass, decision.rule(), decision.reason(),
+                subject.connection(), subject.protocol(), StatementRedaction.statement(text), statementClass, decision.rule(), decision.reason(),
                 decision.approval(), trace(text)));
         ApprovalDecision outcome = hold.await(pending, decision.rule(), decision.reason());
         if (outcome.outcome() == ApprovalOutcome.APPROVED) {
@@ -382,7 +387,27 @@ final class ClientMessageRelay {
     }
 
     private void command(CommandRecord record) {
-        pendingEvents.add(recorder.command(record));
+        pendingEvents.add(recorder.command(withoutCredentials(record)));
+    }
+
+    /** The record the evidence keeps: credentials out of the text and parameters, the original's hash in. */
+    private static CommandRecord withoutCredentials(CommandRecord record) {
+        String text = StatementRedaction.statement(record.text());
+        List<String> parameters = record.parameters() == null ? null
+                : record.parameters().stream().map(StatementRedaction::value).toList();
+        if (text.equals(record.text()) && Objects.equals(parameters, record.parameters())) {
+            return record;
+        }
+        return new CommandRecord(record.sequence(), record.message(), text, record.statement(), parameters,
+                record.trace(), record.statementClass(), record.rule(), sha256(record.text()));
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Waits until the batch's command events are durable, then forwards the batch. */

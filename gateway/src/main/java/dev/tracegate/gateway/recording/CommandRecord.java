@@ -13,7 +13,14 @@ import java.util.List;
  * @param trace      W3C trace id claimed by the client (sqlcommenter), or null
  * @param statementClass the classifier's verdict (e.g. {@code read}, {@code ddl}), or null when not classified here
  * @param rule       the policy rule that decided, or null
+ * @param originalSha256 when credentials were taken out of {@code text} or {@code parameters}: the SHA-256 of
+ *                   the statement as the client sent it; otherwise null
  */
 public record CommandRecord(long sequence, String message, String text, String statement, List<String> parameters,
-                            String trace, String statementClass, String rule) {
+                            String trace, String statementClass, String rule, String originalSha256) {
+
+    public CommandRecord(long sequence, String message, String text, String statement, List<String> parameters,
+                         String trace, String statementClass, String rule) {
+        this(sequence, message, text, statement, parameters, trace, statementClass, rule, null);
+    }
 }

@@ -64,6 +64,7 @@ public final class SessionRecorder {
         }
         putIfPresent(detail, "class", command.statementClass());
         putIfPresent(detail, "rule", command.rule());
+        putIfPresent(detail, "original_sha256", command.originalSha256());
         if (command.parameters() != null) {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);

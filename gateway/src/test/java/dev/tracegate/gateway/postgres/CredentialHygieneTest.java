@@ -64,6 +64,32 @@ class CredentialHygieneTest {
         }
     }
 
+    @Test
+    void credentialsWrittenIntoStatementsAreKeptOutOfTheEvidence() throws Exception {
+        String rolePassword = "Role-Password-8e21f0";
+        String urlPassword = "Url-Password-77ab3c";
+        String parameterPassword = "Param-Password-41d9aa";
+        try (TestGateway gateway = TestGateway.start()) {
+            try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+                sql.execute("CREATE ROLE tg_hygiene_role LOGIN PASSWORD '" + rolePassword + "'");
+                sql.execute("ALTER ROLE tg_hygiene_role WITH ENCRYPTED PASSWORD '" + rolePassword + "x'");
+                sql.execute("DROP ROLE tg_hygiene_role");
+                try (ResultSet rs = sql.executeQuery("SELECT 'postgres://app:" + urlPassword + "@db.internal/app' AS url")) {
+                    rs.next();
+                    assertThat(rs.getString(1)).as("the statement ran as written").contains(urlPassword);
+                }
+                try (var prepared = c.prepareStatement("SELECT length(?)")) {
+                    prepared.setString(1, "password=" + parameterPassword);
+                    prepared.executeQuery().close();
+                }
+            }
+            String evidence = allEvidence(gateway);
+            assertThat(evidence).contains("CREATE ROLE tg_hygiene_role LOGIN PASSWORD '[SECRET]'")
+                    .contains("original_sha256")
+                    .doesNotContain(rolePassword).doesNotContain(urlPassword).doesNotContain(parameterPassword);
+        }
+    }
+
     private static String allEvidence(TestGateway gateway) throws SQLException {
         gateway.gateway().evidence().awaitStored();
         StringBuilder all = new StringBuilder();
