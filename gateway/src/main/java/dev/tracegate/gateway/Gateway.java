@@ -13,6 +13,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.HttpCheckpointSink;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
+import dev.tracegate.gateway.http.HttpGatewayListener;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresListener;
@@ -57,9 +58,11 @@ public final class Gateway implements AutoCloseable {
     private final ApprovalService approvals;
     private final PostgresListener postgres;
     private final ApiServer api;
+    private final HttpGatewayListener http;
 
     private Gateway(GatewayConfig config, Deque<AutoCloseable> running, EvidenceLog evidence, CheckpointService checkpoints,
-                    Guard guard, ApprovalService approvals, PostgresListener postgres, ApiServer api) {
+                    Guard guard, ApprovalService approvals, PostgresListener postgres, ApiServer api,
+                    HttpGatewayListener http) {
         this.config = config;
         this.running = running;
         this.evidence = evidence;
@@ -68,6 +71,7 @@ public final class Gateway implements AutoCloseable {
         this.approvals = approvals;
         this.postgres = postgres;
         this.api = api;
+        this.http = http;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
@@ -109,7 +113,13 @@ public final class Gateway implements AutoCloseable {
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
-            return new Gateway(config, running, evidence, checkpoints, guard, approvals, postgres, api);
+            HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null
+                    : started(running, new HttpGatewayListener(config.listeners().http(), tls, identities,
+                    config.connections(), evidence, guard, approvals, config.evidence().resultDataBytes()));
+            if (http != null) {
+                LOG.info("HTTP gateway on {}", http.port());
+            }
+            return new Gateway(config, running, evidence, checkpoints, guard, approvals, postgres, api, http);
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
@@ -178,6 +188,11 @@ public final class Gateway implements AutoCloseable {
                 LOG.warn("{} did not stop cleanly: {}", component.getClass().getSimpleName(), e.toString());
             }
         }
+    }
+
+    /** The HTTP gateway's port, or -1 when no HTTP connection is configured. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     public int postgresPort() {

@@ -63,7 +63,8 @@ public final class TestGateway implements AutoCloseable {
                     connection("app_trust", TestTarget.TRUST_USER, null)));
             connections.addAll(extra);
             GatewayConfig config = new GatewayConfig(dataDir.toString(),
-                    new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
+                    new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false),
+                            new ListenerConfig("127.0.0.1", 0, true)),
                     null, null, new EvidenceConfig("tracegate.test/log", null, 0, null, false, 0, null),
                     new IdentitiesConfig(List.of(
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
@@ -87,6 +88,11 @@ public final class TestGateway implements AutoCloseable {
 
     public int port() {
         return gateway.postgresPort();
+    }
+
+    /** The HTTP gateway's base URL (cleartext, loopback only), when an HTTP connection is configured. */
+    public String httpUrl() {
+        return "http://127.0.0.1:" + gateway.httpPort();
     }
 
     public Path dataDir() {

@@ -42,6 +42,21 @@ public record MaskingSummary(Map<String, Map<String, Long>> found, List<Fallback
         return new MaskingSummary(counts, list, valuesMasked);
     }
 
+    /** This summary and {@code other} together, e.g. a request body's and its response's. */
+    public MaskingSummary plus(MaskingSummary other) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (MaskingSummary summary : List.of(this, other)) {
+            summary.found.forEach((location, entities) -> entities.forEach((entity, count) ->
+                    counts.computeIfAbsent(location, k -> new TreeMap<>()).merge(entity, count, Long::sum)));
+        }
+        counts.replaceAll((location, entities) -> Collections.unmodifiableMap(entities));
+        List<Fallback> list = new ArrayList<>(fallbacks);
+        list.addAll(other.fallbacks);
+        list.sort(java.util.Comparator.comparing(Fallback::location).thenComparing(Fallback::reason)
+                .thenComparing(Fallback::action));
+        return new MaskingSummary(counts, list, valuesMasked + other.valuesMasked);
+    }
+
     public boolean isEmpty() {
         return found.isEmpty() && fallbacks.isEmpty();
     }

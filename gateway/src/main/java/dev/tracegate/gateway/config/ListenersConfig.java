@@ -1,10 +1,18 @@
 package dev.tracegate.gateway.config;
 
-/** The gateway's listening sockets: the PostgreSQL wire listener and the HTTP API. */
-public record ListenersConfig(ListenerConfig postgres, ListenerConfig api) {
+/**
+ * The gateway's listening sockets: the PostgreSQL wire listener, the REST API, and the HTTP
+ * gateway (started when an HTTP connection is configured).
+ */
+public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http) {
 
     public ListenersConfig {
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
+        http = http == null ? new ListenerConfig(null, 8443, false) : http;
+    }
+
+    public ListenersConfig(ListenerConfig postgres, ListenerConfig api) {
+        this(postgres, api, null);
     }
 }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.MaskingDecision;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
@@ -35,6 +36,11 @@ public final class Guard {
     public Verdict checkSql(Subject subject, String sql, Function<String, Optional<StatementClass>> preparedClasses) {
         SqlClassification classification = classifier.classify(sql, preparedClasses);
         return new Verdict(PolicyEngine.decide(policy.get(), subject, classification), classification);
+    }
+
+    /** The policy's decision on one HTTP request. */
+    public Decision checkHttp(Subject subject, HttpRequestFacts request) {
+        return PolicyEngine.decide(policy.get(), subject, request);
     }
 
     /** The masking profile the caller's results go through, if any rule names one for them. */

@@ -162,7 +162,7 @@ final class PostgresSession implements Runnable {
         }
         Identity identity = authenticate(client, user, database, reader, out);
         ConnectionConfig connection = context.connections().apply(database);
-        if (connection == null) {
+        if (connection == null || connection.isHttp()) {
             throw new ClientRefusedException("3D000", "connection \"" + database + "\" is not configured on this gateway");
         }
         String sessionId = UUID.randomUUID().toString();

@@ -127,9 +127,14 @@ public final class SessionRecorder {
             ObjectNode data = detail.putObject("data");
             data.put("blob", log.blobs().put(evidence.data()));
             data.put("size", evidence.data().length);
-            data.put("format", "jsonl");
+            putIfPresent(data, "format", evidence.format());
             data.put("rows", evidence.rowsKept());
             data.put("truncated", evidence.truncated());
+        }
+        if (evidence != null && evidence.requestData() != null) {
+            ObjectNode request = detail.putObject("request_data");
+            request.put("blob", log.blobs().put(evidence.requestData()));
+            request.put("size", evidence.requestData().length);
         }
         if (result.errorSqlState() != null) {
             ObjectNode error = detail.putObject("error");

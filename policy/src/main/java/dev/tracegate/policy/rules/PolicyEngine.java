@@ -5,6 +5,7 @@ import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Decides allow, approve or block for a command. Each statement is judged on its own; the
@@ -33,6 +34,25 @@ public final class PolicyEngine {
         return new Decision(strongest.action(), strongest.rule(), strongest.reason(), strongest.approval(), highest, tables);
     }
 
+    /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
+    public static Decision decide(Policy policy, Subject subject, HttpRequestFacts request) {
+        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(request));
+        StatementClass statementClass = request.statementClass();
+        if (decisive != null) {
+            String reason = decisive.reason() != null ? decisive.reason()
+                    : request.requestLine() + " matched rule " + decisive.name();
+            return new Decision(decisive.action(), decisive.name(), reason, decisive.approval(), statementClass, List.of());
+        }
+        if (statementClass == StatementClass.UNKNOWN) {
+            Action action = Action.strongest(policy.defaultFor(subject.connection()), policy.highRiskDefault());
+            return new Decision(action, "default:high-risk", "HTTP method " + request.method()
+                    + " is not one the gateway knows, so it is treated as high risk", approvalFor(policy, action),
+                    statementClass, List.of());
+        }
+        Action action = policy.defaultFor(subject.connection());
+        return new Decision(action, "default", "no rule matched", approvalFor(policy, action), statementClass, List.of());
+    }
+
     /**
      * The masking profile for the caller's results: the first rule in document order that names
      * one and applies to the caller. Empty means the caller sees results in clear (recordings are
@@ -47,14 +67,20 @@ public final class PolicyEngine {
         return Optional.empty();
     }
 
-    private static Decision decide(Policy policy, Subject subject, ClassifiedStatement statement) {
+    /** Of the rules that apply to the caller and match, the one with the strongest action; null when none. */
+    private static Rule strongestRule(Policy policy, Subject subject, Predicate<Rule> matches) {
         Rule decisive = null;
         for (Rule rule : policy.rules()) {
-            if (rule.appliesTo(subject) && rule.matches(statement)
+            if (rule.appliesTo(subject) && matches.test(rule)
                     && (decisive == null || rule.action().ordinal() > decisive.action().ordinal())) {
                 decisive = rule;
             }
         }
+        return decisive;
+    }
+
+    private static Decision decide(Policy policy, Subject subject, ClassifiedStatement statement) {
+        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(statement));
         StatementClass statementClass = statement.statementClass();
         if (decisive != null) {
             String reason = decisive.reason() != null ? decisive.reason()

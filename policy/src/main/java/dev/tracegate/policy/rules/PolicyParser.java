@@ -56,7 +56,7 @@ public final class PolicyParser {
                         List<String> exceptGroups, List<String> kinds,
                         List<String> classes, List<String> tables, String command, String action, String reason,
                         List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
-                        String mask) {
+                        String mask, List<String> methods, List<String> paths, Map<String, String> headers) {
     }
 
     /** A policy whose masking profiles use no {@code hash} strategy (there is no key to hash with). */
@@ -142,16 +142,29 @@ public final class PolicyParser {
         for (String name : doc.classes() == null ? List.<String>of() : doc.classes()) {
             classes.add(statementClass(name, where));
         }
-        Pattern command = null;
-        if (doc.command() != null) {
-            try {
-                command = Pattern.compile(doc.command(), Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-            } catch (PatternSyntaxException e) {
-                throw new PolicyException(where + ": command is not a valid regular expression: " + e.getDescription());
+        Pattern command = doc.command() == null ? null : regex(doc.command(), where + ": command");
+        List<Pattern> paths = new ArrayList<>();
+        for (String path : doc.paths() == null ? List.<String>of() : doc.paths()) {
+            if (!path.startsWith("/")) {
+                throw new PolicyException(where + ": path pattern '" + path + "' must start with /");
             }
+            paths.add(Rule.pathPattern(path));
+        }
+        Map<String, Pattern> headers = new LinkedHashMap<>();
+        if (doc.headers() != null) {
+            doc.headers().forEach((name, regex) -> headers.put(name.toLowerCase(Locale.ROOT),
+                    regex(regex, where + ": header " + name)));
         }
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
-                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask());
+                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths, headers);
+    }
+
+    private static Pattern regex(String value, String where) {
+        try {
+            return Pattern.compile(value, Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+        } catch (PatternSyntaxException e) {
+            throw new PolicyException(where + " is not a valid regular expression: " + e.getDescription());
+        }
     }
 
     private static Action action(String value, String where) {

@@ -3,6 +3,7 @@ package dev.tracegate.policy.rules;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -23,11 +24,15 @@ import java.util.regex.Pattern;
  * @param reason      why, for the client and the evidence
  * @param approval    who approves, for {@code approve}
  * @param mask        the masking profile for every result of the caller's sessions, or {@code null}
+ * @param methods     HTTP only: request methods ({@code GET}, {@code DELETE}, ...)
+ * @param paths       HTTP only: path patterns; {@code *} matches within one segment, {@code **} across segments
+ * @param headers     HTTP only: header name to a regular expression found in its value (case-insensitive)
  */
 public record Rule(String name, List<String> connections, List<String> protocols, List<String> groups,
                    List<String> exceptGroups, List<String> kinds,
                    List<StatementClass> classes, List<String> tables, Pattern command, Action action, String reason,
-                   ApprovalSpec approval, String mask) {
+                   ApprovalSpec approval, String mask, List<String> methods, List<Pattern> paths,
+                   Map<String, Pattern> headers) {
 
     public Rule {
         if (name == null || name.isBlank()) {
@@ -43,11 +48,20 @@ public record Rule(String name, List<String> connections, List<String> protocols
         if (action == null && mask == null) {
             throw new PolicyException("rule " + name + ": action is required (allow, approve or block), or mask");
         }
-        if (mask != null && (!classes.isEmpty() || !tables.isEmpty() || command != null)) {
+        methods = methods == null ? List.of() : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
+        paths = paths == null ? List.of() : List.copyOf(paths);
+        headers = headers == null ? Map.of() : Map.copyOf(headers);
+        boolean httpOnly = !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty();
+        if (!tables.isEmpty() && httpOnly) {
+            throw new PolicyException("rule " + name + ": tables (SQL) and methods, paths or headers (HTTP) cannot be"
+                    + " combined in one rule");
+        }
+        if (mask != null && (!classes.isEmpty() || !tables.isEmpty() || command != null || httpOnly)) {
             // A view, a cursor's FETCH or a function returns the same columns without naming the
             // table: masking that depended on the statement's text would be easy to walk around.
             throw new PolicyException("rule " + name + ": a mask rule applies to whole sessions and may only match on"
-                    + " connections, protocols, groups, exceptGroups and kinds, not on classes, tables or command");
+                    + " connections, protocols, groups, exceptGroups and kinds, not on classes, tables, command,"
+                    + " methods, paths or headers");
         }
         if (action == Action.APPROVE && approval == null) {
             throw new PolicyException("rule " + name + ": an approve rule needs approvers");
@@ -63,9 +77,27 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && (kinds.isEmpty() || kinds.contains(subject.kind()));
     }
 
+    /** Whether the rule names HTTP request conditions, so that it never applies to SQL. */
+    boolean isHttpOnly() {
+        return !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty();
+    }
+
+    /** True when the rule's conditions about the HTTP request hold and it has an action to apply. */
+    boolean matches(HttpRequestFacts request) {
+        return action != null
+                && tables.isEmpty()
+                && (classes.isEmpty() || classes.contains(request.statementClass()))
+                && (methods.isEmpty() || methods.contains(request.method()))
+                && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
+                && headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
+                        && h.getValue().matcher(request.headers().get(h.getKey())).find())
+                && (command == null || command.matcher(request.requestLine()).find());
+    }
+
     /** True when the rule's conditions about the statement hold and it has an action to apply. */
     boolean matches(ClassifiedStatement statement) {
         return action != null
+                && !isHttpOnly()
                 && (classes.isEmpty() || classes.contains(statement.statementClass()))
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
                 && (command == null || command.matcher(statement.text()).find());
@@ -83,6 +115,23 @@ public record Rule(String name, List<String> connections, List<String> protocols
             }
         }
         return false;
+    }
+
+    /** An HTTP path pattern: {@code *} within a segment, {@code **} across segments, the rest literal. */
+    static Pattern pathPattern(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                regex.append(".*");
+                i++;
+            } else if (c == '*') {
+                regex.append("[^/]*");
+            } else {
+                regex.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(regex.toString());
     }
 
     private static boolean glob(String pattern, String value) {

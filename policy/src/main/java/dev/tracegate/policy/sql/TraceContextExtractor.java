@@ -35,7 +35,7 @@ public final class TraceContextExtractor {
     }
 
     /** Parses {@code 00-<trace-id>-<parent-id>-<flags>} per W3C Trace Context. */
-    static Optional<TraceContext> parse(String traceparent) {
+    public static Optional<TraceContext> parse(String traceparent) {
         if (traceparent == null) {
             return Optional.empty();
         }

@@ -1,0 +1,54 @@
+package dev.tracegate.gateway.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Copies what passes through to a stream into a buffer, up to a budget: the part of a body the
+ * evidence keeps. Writing continues untouched after the budget is spent.
+ */
+final class BodyCapture extends FilterOutputStream {
+
+    private final int budget;
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private long total;
+
+    BodyCapture(OutputStream out, int budget) {
+        super(out);
+        this.budget = budget;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        out.write(b);
+        keep(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        keep(b, off, len);
+    }
+
+    private void keep(byte[] b, int off, int len) {
+        total += len;
+        int room = budget - kept.size();
+        if (room > 0) {
+            kept.write(b, off, Math.min(room, len));
+        }
+    }
+
+    byte[] kept() {
+        return kept.toByteArray();
+    }
+
+    boolean truncated() {
+        return total > kept.size();
+    }
+
+    long total() {
+        return total;
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tracegate.gateway.http;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SerializedString;
+import dev.tracegate.masking.CellResult;
+import dev.tracegate.masking.ColumnMasker;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.FallbackAction;
+import dev.tracegate.masking.FallbackReason;
+import dev.tracegate.masking.JsonMasking;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.masking.MaskingReport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Masks an HTTP body while it streams, by content type: JSON walked field by field, NDJSON one
+ * document per line, text (plain text, Server-Sent Events, form data) line by line through the
+ * content detectors, flushed per line so an event stream stays live. Other types cannot be
+ * masked; what happens to them is the caller's decision.
+ */
+final class BodyMasking {
+
+    /** How a body of a content type is masked. */
+    enum Kind {
+        JSON, NDJSON, TEXT, OTHER;
+
+        static Kind of(String contentType) {
+            if (contentType == null) {
+                return OTHER;
+            }
+            String type = contentType.toLowerCase(Locale.ROOT);
+            int semicolon = type.indexOf(';');
+            type = (semicolon < 0 ? type : type.substring(0, semicolon)).strip();
+            if (type.equals("application/x-ndjson") || type.equals("application/jsonl")
+                    || type.equals("application/json-seq") || type.equals("application/ndjson")) {
+                return NDJSON;
+            }
+            if (type.equals("application/json") || type.endsWith("+json")) {
+                return JSON;
+            }
+            if (type.startsWith("text/") || type.equals("application/x-www-form-urlencoded")) {
+                return TEXT;
+            }
+            return OTHER;
+        }
+    }
+
+    private BodyMasking() {
+    }
+
+    /**
+     * Copies {@code in} to {@code out}, masked as {@code kind}; does not close {@code out}.
+     *
+     * @param location where the report counts finds: {@code request.body} or {@code response.body}
+     * @throws MaskingRefusedException for invalid JSON, JSON nested too deep, or a kind that cannot be masked
+     */
+    static void copy(Kind kind, Masker masker, String location, InputStream in, OutputStream out, MaskingReport report)
+            throws IOException {
+        switch (kind) {
+            case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
+            case TEXT -> lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
+                    in, out, report);
+            case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
+                    "this content type cannot be masked");
+        }
+    }
+
+    /** Copies unchanged, flushing whenever the source has nothing more ready (event streams stay live). */
+    static void copyPlain(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (in.available() == 0) {
+                out.flush();
+            }
+        }
+        out.flush();
+    }
+
+    private static void json(Kind kind, JsonMasking masking, String location, InputStream in, OutputStream out,
+                             MaskingReport report) throws IOException {
+        try (JsonParser parser = masking.factory().createParser(in);
+             JsonGenerator generator = masking.factory().createGenerator(out)) {
+            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            if (kind == Kind.JSON) {
+                masking.mask(parser, generator, report);
+            } else {
+                generator.setRootValueSeparator(new SerializedString("\n"));
+                if (masking.maskDocuments(parser, generator, report) > 0) {
+                    generator.flush();
+                    out.write('\n');
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // Parser messages quote the input: only the position is passed on.
+            throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location, "the body is not valid JSON"
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")"));
+        }
+        out.flush();
+    }
+
+    /** Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld. */
+    private static void lines(ColumnMasker masker, int maxLine, InputStream in, OutputStream out, MaskingReport report)
+            throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean oversized = false;
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                writeLine(masker, line, oversized, out, report);
+                out.write('\n');
+                line.reset();
+                oversized = false;
+                if (in.available() == 0) {
+                    out.flush();
+                }
+            } else if (line.size() < maxLine) {
+                line.write(b);
+            } else {
+                oversized = true;
+            }
+        }
+        if (line.size() > 0 || oversized) {
+            writeLine(masker, line, oversized, out, report);
+        }
+        out.flush();
+    }
+
+    private static void writeLine(ColumnMasker masker, ByteArrayOutputStream line, boolean oversized, OutputStream out,
+                                  MaskingReport report) throws IOException {
+        if (oversized) {
+            report.fallback(masker.location(), FallbackReason.OVERSIZED, FallbackAction.REDACT);
+            out.write("[OVERSIZED]".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        byte[] bytes = line.toByteArray();
+        CellResult result = masker.maskUtf8(bytes, 0, bytes.length, report);
+        if (!result.changed()) {
+            out.write(bytes);
+        } else if (result.value() != null) {
+            out.write(result.utf8());
+        }
+    }
+}

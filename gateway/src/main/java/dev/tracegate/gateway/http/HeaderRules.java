@@ -1,0 +1,42 @@
+package dev.tracegate.gateway.http;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which headers cross the gateway and which are recorded. Hop-by-hop headers belong to one
+ * connection (RFC 9110 section 7.6.1); credentials and cookies never reach the evidence.
+ */
+final class HeaderRules {
+
+    /** Not forwarded in either direction: connection-level, or set by the gateway's own client. */
+    private static final Set<String> NOT_FORWARDED = Set.of(
+            "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+            "host", "content-length", "expect", "proxy-authorization", "proxy-authenticate", "http2-settings");
+    /** Never recorded: what authenticates a caller or a target, or identifies a browser session. */
+    private static final Set<String> REDACTED = Set.of(
+            "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
+            "x-amz-security-token");
+
+    private HeaderRules() {
+    }
+
+    /** Whether a client's request header goes upstream. The caller's Authorization never does. */
+    static boolean forwardUpstream(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !NOT_FORWARDED.contains(lower) && !lower.equals("authorization") && !lower.equals("cookie");
+    }
+
+    /**
+     * Whether a target's response header goes to the client. {@code content-length} is dropped
+     * too: a masked body has another length, and Jetty frames the response itself.
+     */
+    static boolean forwardDownstream(String name) {
+        return !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** The value as the evidence keeps it. */
+    static String recorded(String name, String value) {
+        return REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? "[REDACTED]" : value;
+    }
+}

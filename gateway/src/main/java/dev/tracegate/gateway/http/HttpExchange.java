@@ -1,0 +1,433 @@
+package dev.tracegate.gateway.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.approval.ApprovalDecision;
+import dev.tracegate.gateway.approval.ApprovalOutcome;
+import dev.tracegate.gateway.approval.ApprovalRequest;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.ResultEvidence;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.gateway.recording.SessionInfo;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.HttpRequestFacts;
+import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.TraceContext;
+import dev.tracegate.policy.sql.TraceContextExtractor;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP request through the gateway, in the order of the data path: route, identity, policy,
+ * write-ahead evidence, approval wait, then the target with the held credential, bodies masked
+ * in both directions while they stream, and the result recorded. Each request is its own
+ * evidence session (open, command, result, close), so it can be listed and exported like a
+ * database session.
+ */
+final class HttpExchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+
+    /** What every request of the listener shares. */
+    record Context(IdentityVerifier identities, HttpRoutes routes, EvidenceLog evidence, Guard guard,
+                   ApprovalService approvals, int resultDataBytes, boolean allowCleartextOnLoopback) {
+    }
+
+    private final Context context;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final long startedNanos = System.nanoTime();
+    private final MaskingReport requestReport = new MaskingReport();
+    private final MaskingReport responseReport = new MaskingReport();
+    private SessionRecorder recorder;
+    private MaskingDecision masking;
+    private String responseType;
+
+    HttpExchange(Context context, Request request, Response response, Callback callback) {
+        this.context = context;
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+    }
+
+    void run() {
+        try {
+            serve();
+        } catch (Exception e) {
+            LOG.error("HTTP request {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            fail(502, "the gateway could not complete the request");
+        } finally {
+            if (recorder != null) {
+                recorder.closed("request complete");
+            }
+        }
+    }
+
+    private void serve() throws IOException, EvidenceLogUnavailableException {
+        String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
+        if (!request.isSecure() && !(context.allowCleartextOnLoopback() && isLoopback(Request.getRemoteAddr(request)))) {
+            fail(403, "the gateway requires TLS: use https");
+            return;
+        }
+        String path = request.getHttpURI().getCanonicalPath();
+        HttpRoutes.Route route = context.routes().resolve(request.getHeaders().get(HttpHeader.HOST), path);
+        if (route == null) {
+            fail(404, "no HTTP connection serves " + path);
+            return;
+        }
+        Identity identity = authenticate(client, route);
+        if (identity == null) {
+            return;
+        }
+        var connection = route.target().connection();
+        Subject subject = new Subject(connection.name(), "http", Set.copyOf(identity.groups()), identity.kind());
+        HttpRequestFacts facts = new HttpRequestFacts(request.getMethod(), route.path(), headers());
+        Decision decision = context.guard().checkHttp(subject, facts);
+        masking = context.guard().masking(subject).orElse(null);
+        String trace = Optional.ofNullable(request.getHeaders().get("traceparent"))
+                .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
+        recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity, client,
+                new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
+                request.getHeaders().get(HttpHeader.USER_AGENT)));
+        recorder.opened(openDetail());
+        String query = request.getHttpURI().getQuery();
+        String line = facts.requestLine() + (query == null ? "" : "?" + query);
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
+                className(decision), decision.rule())));
+        if (!permitted(decision, identity, connection.name(), line, trace)) {
+            return;
+        }
+        forward(route, query);
+    }
+
+    private Identity authenticate(String client, HttpRoutes.Route route) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            fail(401, "a bearer token is required (Authorization: Bearer <token>)");
+            return null;
+        }
+        try {
+            return context.identities().verify(authorization.substring(7).strip());
+        } catch (AuthenticationException e) {
+            ObjectNode detail = EvidenceEvent.newDetail();
+            detail.put("reason", e.getMessage());
+            detail.put("client", client);
+            detail.put("protocol", "http");
+            detail.put("connection", route.target().connection().name());
+            context.evidence().append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE,
+                    EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
+            fail(401, "the token was not accepted");
+            return null;
+        }
+    }
+
+    /** Applies the decision: true to go on; otherwise the client has its answer. */
+    private boolean permitted(Decision decision, Identity identity, String connection, String line, String trace)
+            throws EvidenceLogUnavailableException {
+        String statementClass = className(decision);
+        switch (decision.action()) {
+            case ALLOW -> {
+                return true;
+            }
+            case BLOCK -> {
+                recorder.blocked(1, "blocked", decision.rule(), decision.reason(), statementClass, null);
+                ObjectNode extra = HttpErrors.fields().put("rule", decision.rule());
+                HttpErrors.send(response, callback, 403, "blocked by policy rule " + decision.rule() + ": "
+                        + decision.reason(), extra);
+                return false;
+            }
+            default -> {
+                var grant = context.approvals().activeGrant(identity, connection, statementClass);
+                if (grant.isPresent()) {
+                    recorder.granted(1, grant.get().id(), grant.get().grantedBy(), decision.rule());
+                    return true;
+                }
+                return held(decision, identity, connection, line, trace, statementClass);
+            }
+        }
+    }
+
+    /** Waits on this request's virtual thread until an approver decides or the request expires. */
+    private boolean held(Decision decision, Identity identity, String connection, String line, String trace,
+                         String statementClass) throws EvidenceLogUnavailableException {
+        PendingApproval pending = context.approvals().request(new ApprovalRequest(recorder.session().id(), identity,
+                connection, "http", line, statementClass, decision.rule(), decision.reason(), decision.approval(), trace));
+        ApprovalDecision outcome;
+        try {
+            outcome = pending.decision().get(Math.max(1, pending.expiresAt().toEpochMilli() - System.currentTimeMillis())
+                    + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            context.approvals().withdraw(pending.id(), "gateway shutting down");
+            outcome = new ApprovalDecision(ApprovalOutcome.WITHDRAWN, List.of(), "gateway shutting down", false);
+        } catch (ExecutionException | TimeoutException e) {
+            context.approvals().withdraw(pending.id(), "no decision arrived");
+            outcome = new ApprovalDecision(ApprovalOutcome.WITHDRAWN, List.of(), "no decision arrived", false);
+        }
+        if (outcome.outcome() == ApprovalOutcome.APPROVED) {
+            return true;
+        }
+        String name = outcome.outcome().name().toLowerCase(Locale.ROOT);
+        recorder.blocked(1, name, decision.rule(), outcome.reason(), statementClass, pending.id());
+        ObjectNode extra = HttpErrors.fields().put("rule", decision.rule()).put("approval", pending.id());
+        HttpErrors.send(response, callback, 403, "approval " + pending.id() + " " + name
+                + (outcome.reason() == null ? "" : ": " + outcome.reason()) + "; the request was not sent", extra);
+        return false;
+    }
+
+    private void forward(HttpRoutes.Route route, String query) throws IOException {
+        Masker masker = masking == null ? null : masking.masker();
+        BodyMasking.Kind requestKind = BodyMasking.Kind.of(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (masker != null && hasBody && requestKind == BodyMasking.Kind.OTHER) {
+            refuse(415, "request.body", "a " + request.getHeaders().get(HttpHeader.CONTENT_TYPE)
+                    + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
+            return;
+        }
+        HttpRequest.Builder upstream = HttpRequest.newBuilder(route.target().resolve(rawRemainder(route), query));
+        for (HttpField field : request.getHeaders()) {
+            if (HeaderRules.forwardUpstream(field.getName())) {
+                upstream.header(field.getName(), field.getValue());
+            }
+        }
+        route.target().authenticate(upstream);
+        RequestBody body = hasBody ? requestBody(masker, requestKind) : null;
+        upstream.method(request.getMethod(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+        HttpResponse<InputStream> answer;
+        try {
+            answer = route.target().client().send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            if (body != null && body.pipe() != null && body.pipe().failure() instanceof MaskingRefusedException refused) {
+                refuse(400, refused.location(), refused.getMessage());
+            } else {
+                result(502, "target unreachable", body, null);
+                fail(502, "the target of connection " + route.target().connection().name() + " did not answer: "
+                        + e.getClass().getSimpleName());
+            }
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(503, "the gateway is shutting down");
+            return;
+        } finally {
+            if (body != null && body.pipe() != null) {
+                body.pipe().abandon();
+            }
+        }
+        respond(answer, body);
+    }
+
+    /** The request body on its way upstream: as sent, or masked through a pipe by a virtual thread. */
+    private record RequestBody(HttpRequest.BodyPublisher publisher, BodyPipe pipe, BodyCapture capture) {
+    }
+
+    private RequestBody requestBody(Masker masker, BodyMasking.Kind kind) {
+        InputStream in = Content.Source.asInputStream(request);
+        BodyPipe pipe = new BodyPipe();
+        BodyCapture capture = new BodyCapture(pipe.sink(), context.resultDataBytes());
+        Thread.ofVirtual().name("http-body-" + recorder.session().id()).start(() -> {
+            OutputStream out = new BufferedOutputStream(capture, 32 * 1024);
+            try {
+                if (masker == null) {
+                    in.transferTo(out);
+                } else {
+                    BodyMasking.copy(kind, masker, "request.body", new BufferedInputStream(in), out, requestReport);
+                }
+                out.close(); // only a body that was read to its end is ended cleanly
+            } catch (IOException | RuntimeException e) {
+                pipe.fail(e);
+            }
+        });
+        long length = request.getLength();
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::source);
+        // An unmasked body keeps its length; a masked one has another, so it goes chunked.
+        HttpRequest.BodyPublisher publisher = masker == null && length > 0
+                ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
+        return new RequestBody(publisher, pipe, capture);
+    }
+
+    private void respond(HttpResponse<InputStream> answer, RequestBody body) throws IOException {
+        String contentType = answer.headers().firstValue("content-type").orElse(null);
+        responseType = contentType;
+        BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
+        try (InputStream in = new BufferedInputStream(answer.body(), 32 * 1024)) {
+            boolean empty = peekEmpty(in);
+            if (masking != null && !empty && kind == BodyMasking.Kind.OTHER) {
+                result(502, "response not maskable", body, null);
+                fail(502, "the target answered with " + contentType + ", which cannot be masked, and results of this"
+                        + " caller are masked by rule " + masking.rule());
+                return;
+            }
+            response.setStatus(answer.statusCode());
+            answer.headers().map().forEach((name, values) -> {
+                if (HeaderRules.forwardDownstream(name) && !name.startsWith(":")) {
+                    values.forEach(value -> response.getHeaders().add(name, value));
+                }
+            });
+            BodyCapture capture = new BodyCapture(Content.Sink.asOutputStream(response), context.resultDataBytes());
+            try {
+                if (masking == null) {
+                    BodyMasking.copyPlain(in, capture);
+                } else {
+                    BodyMasking.copy(kind, masking.masker(), "response.body", in, capture, responseReport);
+                }
+            } catch (MaskingRefusedException e) {
+                // The status line is out: the only honest signal left is an aborted response.
+                result(answer.statusCode(), "response refused: " + e.getMessage(), body, capture);
+                callback.failed(e);
+                return;
+            }
+            // The evidence is complete before the client sees the end of the response.
+            result(answer.statusCode(), null, body, capture);
+            recorder.closed("request complete");
+            recorder = null;
+            capture.close();
+            callback.succeeded();
+        }
+    }
+
+    private static boolean peekEmpty(InputStream in) throws IOException {
+        in.mark(1);
+        boolean empty = in.read() < 0;
+        in.reset();
+        return empty;
+    }
+
+    private void result(int status, String error, RequestBody body, BodyCapture responseBody) {
+        long micros = (System.nanoTime() - startedNanos) / 1_000;
+        String statusText = error == null && status < 400 ? "ok" : "error";
+        ResultRecord record = new ResultRecord(1, statusText, List.of("HTTP " + status), 0, micros,
+                error == null ? null : "HTTP", error);
+        Kept requestData = body == null ? Kept.NOTHING : kept(body.capture(), "request.body");
+        Kept responseData = responseBody == null ? Kept.NOTHING : kept(responseBody, "response.body");
+        ResultEvidence.MaskingApplied applied = masking == null ? null : new ResultEvidence.MaskingApplied(
+                masking.rule(), masking.profile(), requestReport.snapshot().plus(responseReport.snapshot()));
+        MaskingSummary recorded = requestData.recorded() == null ? responseData.recorded()
+                : responseData.recorded() == null ? requestData.recorded() : requestData.recorded().plus(responseData.recorded());
+        recorder.result(record, new ResultEvidence(responseData.bytes(), 0, responseBody != null && responseBody.truncated(),
+                applied, recorded, requestData.bytes(), responseType));
+    }
+
+    /** A body as the evidence keeps it, and what masking it for the record found. */
+    private record Kept(byte[] bytes, MaskingSummary recorded) {
+        static final Kept NOTHING = new Kept(null, null);
+    }
+
+    /** What the evidence keeps of a body: masked already for masked callers; masked here for the others. */
+    private Kept kept(BodyCapture capture, String location) {
+        byte[] bytes = capture.kept();
+        if (bytes.length == 0) {
+            return Kept.NOTHING;
+        }
+        if (masking != null) {
+            return new Kept(bytes, null);
+        }
+        Masker recording = context.guard().policy().recordingMasker();
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!capture.truncated()) {
+            MaskingReport report = new MaskingReport();
+            try {
+                byte[] masked = recording.json(location).mask(text, report).getBytes(StandardCharsets.UTF_8);
+                return new Kept(masked, report.snapshot());
+            } catch (MaskingRefusedException notJson) {
+                // Not one JSON document: scanned as text below.
+            }
+        }
+        MaskingReport report = new MaskingReport();
+        String masked = recording.maskText(ColumnRef.expression(location), text, report).value();
+        return new Kept(masked == null ? null : masked.getBytes(StandardCharsets.UTF_8), report.snapshot());
+    }
+
+    private void refuse(int status, String location, String message) {
+        recorder.blocked(1, "refused", "masking", message, "write", null);
+        HttpErrors.send(response, callback, status, "tracegate: " + message, HttpErrors.fields().put("location", location));
+    }
+
+    private void fail(int status, String message) {
+        if (response.isCommitted()) {
+            callback.failed(new IOException(message));
+        } else {
+            HttpErrors.send(response, callback, status, message, null);
+        }
+    }
+
+    /** The path to forward, still encoded as the client sent it, without the connection's segment. */
+    private String rawRemainder(HttpRoutes.Route route) {
+        String raw = request.getHttpURI().getPath();
+        String canonical = request.getHttpURI().getCanonicalPath();
+        if (route.path().equals(canonical)) {
+            return raw; // routed by host name: the whole path
+        }
+        int slash = raw.indexOf('/', 1);
+        return slash < 0 ? "/" : raw.substring(slash);
+    }
+
+    private Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (HttpField field : request.getHeaders()) {
+            headers.merge(field.getName(), field.getValue(), (a, b) -> a + ", " + b);
+        }
+        return headers;
+    }
+
+    private ObjectNode openDetail() {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("tls", request.isSecure());
+        ObjectNode recorded = detail.putObject("headers");
+        for (HttpField field : request.getHeaders()) {
+            recorded.put(field.getName().toLowerCase(Locale.ROOT), HeaderRules.recorded(field.getName(), field.getValue()));
+        }
+        return detail;
+    }
+
+    private static String className(Decision decision) {
+        return decision.statementClass() == null ? null : decision.statementClass().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.equals("127.0.0.1") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1")
+                || address.startsWith("127.");
+    }
+}

@@ -1,0 +1,100 @@
+package dev.tracegate.gateway.http;
+
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.tls.GatewayTls;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.DetectorConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTP gateway: a reverse proxy in front of the configured HTTP connections. Jetty parses
+ * HTTP (and refuses malformed requests, conflicting Content-Length and Transfer-Encoding, and
+ * oversized headers before any of this code runs); each request is then an {@link HttpExchange}
+ * on its own virtual thread, so a request waiting for an approval costs almost nothing.
+ */
+public final class HttpGatewayListener implements AutoCloseable {
+
+    /** Request line plus headers; beyond it Jetty answers 431. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    public HttpGatewayListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
+                               List<ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
+                               ApprovalService approvals, int resultDataBytes) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("http-gateway");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setRequestHeaderSize(MAX_HEADER_BYTES);
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+        HttpConnectionFactory plain = new HttpConnectionFactory(http);
+        SslContextFactory.Server sslContext = new SslContextFactory.Server();
+        sslContext.setSslContext(tls.context());
+        SslConnectionFactory encrypted = new SslConnectionFactory(sslContext, plain.getProtocol());
+        // With cleartext allowed on loopback, one port serves both; HttpExchange refuses cleartext from elsewhere.
+        connector = config.allowCleartextOnLoopback()
+                ? new ServerConnector(server, new DetectorConnectionFactory(encrypted), plain)
+                : new ServerConnector(server, encrypted, plain);
+        connector.setHost(config.address());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        HttpExchange.Context context = new HttpExchange.Context(identities, new HttpRoutes(connections), evidence, guard,
+                approvals, resultDataBytes, config.allowCleartextOnLoopback());
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                new HttpExchange(context, request, response, callback).run();
+                return true;
+            }
+        });
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("cannot start the HTTP gateway on " + config.address() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether any HTTP connection is configured, i.e. whether the listener is needed. */
+    public static boolean needed(List<ConnectionConfig> connections) {
+        return connections.stream().anyMatch(ConnectionConfig::isHttp);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // Stopping is best effort; the process is going away.
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tracegate.gateway.http;
+
+import dev.tracegate.gateway.config.ConfigException;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpCredentialConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One HTTP connection's target: where requests go and which credential they carry. The HTTP
+ * client is the JDK's, one per target, never following redirects (a redirect goes back to the
+ * caller, who asks again through the gateway) and verifying the target's certificate.
+ */
+final class HttpTarget {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ConnectionConfig connection;
+    private final URI base;
+    private final HttpClient client;
+
+    HttpTarget(ConnectionConfig connection) {
+        this.connection = connection;
+        String url = connection.url();
+        this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .executor(Executors.newVirtualThreadPerTaskExecutor());
+        if (connection.caCertificate() != null) {
+            builder.sslContext(trusting(Path.of(connection.caCertificate())));
+        }
+        this.client = builder.build();
+    }
+
+    ConnectionConfig connection() {
+        return connection;
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    /** The target URI of a path (beginning with /) and raw query (or null). */
+    URI resolve(String path, String rawQuery) {
+        return URI.create(base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+    }
+
+    /** Adds the held credential; the caller's own was never copied. */
+    void authenticate(HttpRequest.Builder request) {
+        HttpCredentialConfig credential = connection.credential();
+        if (credential == null) {
+            return;
+        }
+        String secret = credential.secret().resolve();
+        switch (credential.type()) {
+            case "bearer" -> request.header("Authorization", "Bearer " + secret);
+            case "basic" -> request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((credential.username() + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+            default -> request.header(credential.header(), secret);
+        }
+    }
+
+    private static SSLContext trusting(Path caFile) {
+        try (InputStream in = Files.newInputStream(caFile)) {
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int i = 0;
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                anchors.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("cannot load caCertificate " + caFile + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.tracegate.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpCredentialConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionQueries;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP gateway with real clients (the JDK's HttpClient and curl) in front of a real HTTP service. */
+class HttpGatewayTest {
+
+    private static final String UPSTREAM_SECRET = "Upstream-Http-Secret-2c9d";
+    private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data: {}
+            rules:
+              - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
+              - {name: no-deletes, connections: [svc], methods: [DELETE], action: block, reason: deletes are not allowed}
+              - {name: hold-puts, connections: [svc], methods: [PUT], action: approve, approvers: [admins]}
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static UpstreamService upstream;
+    private static TestGateway gateway;
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new UpstreamService();
+        Path secret = Files.createTempFile("upstream-http", ".secret");
+        Files.writeString(secret, UPSTREAM_SECRET);
+        ConnectionConfig svc = ConnectionConfig.http("svc", upstream.url(),
+                new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + secret)), List.of());
+        gateway = TestGateway.start(List.of(svc), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    private static HttpRequest.Builder request(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(gateway.httpUrl() + path)).timeout(Duration.ofSeconds(60));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theTargetSeesTheHeldCredentialNeverTheCallersToken() throws Exception {
+        HttpResponse<String> response = send(request("/svc/echo?x=1", TestGateway.ADMIN_TOKEN)
+                .header("traceparent", TRACEPARENT).header("Cookie", "session=abc").GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        UpstreamService.Received seen = upstream.received.getLast();
+        assertThat(seen.path()).isEqualTo("/api/echo?x=1");
+        assertThat(seen.header("Authorization")).isEqualTo("Bearer " + UPSTREAM_SECRET);
+        assertThat(seen.header("Cookie")).isNull();
+        assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
+        assertThat(seen.headers().toString()).doesNotContain(TestGateway.ADMIN_TOKEN);
+
+        List<JsonNode> events = lastSession("apikey:admin");
+        assertThat(events).extracting(e -> e.path("type").asText())
+                .containsSubsequence("session.open", "command", "command.result", "session.close");
+        JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
+        assertThat(command.path("detail").path("text").asText()).isEqualTo("GET /echo?x=1");
+        assertThat(command.path("trace").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(events.toString()).doesNotContain(TestGateway.ADMIN_TOKEN).doesNotContain(UPSTREAM_SECRET)
+                .doesNotContain("session=abc").contains("[REDACTED]");
+    }
+
+    @Test
+    void personalDataIsMaskedInBothDirectionsForMaskedCallers() throws Exception {
+        String trace = "{\"agent\":\"planner\",\"step\":{\"note\":\"mail ada@example.com\",\"card\":\"4111 1111 1111 1111\"}}";
+        HttpResponse<String> response = send(request("/svc/echo", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(trace)).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        String stored = upstream.received.getLast().text();
+        assertThat(stored).contains("planner").contains("[EMAIL]").doesNotContain("ada@example.com")
+                .doesNotContain("4111 1111 1111 1111");
+        HttpResponse<String> profile = send(request("/svc/profile", TestGateway.ALICE_TOKEN).GET().build());
+        assertThat(profile.body()).contains("gold").doesNotContain("ada@example.com").doesNotContain("4111");
+        HttpResponse<String> clear = send(request("/svc/profile", TestGateway.ADMIN_TOKEN).GET().build());
+        assertThat(clear.body()).isEqualTo(UpstreamService.PROFILE);
+
+        List<JsonNode> events = lastSession("apikey:alice");
+        JsonNode applied = events.stream().filter(e -> e.path("type").asText().equals("masking.applied"))
+                .findFirst().orElseThrow();
+        assertThat(applied.path("detail").path("found").toString()).contains("response.body:$.user.email");
+    }
+
+    @Test
+    void invalidJsonFromAMaskedCallerIsRefusedAndNeverStoredWhole() throws Exception {
+        int before = upstream.received.size();
+        HttpResponse<String> response = send(request("/svc/echo", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"ada@example.com\", oops")).build());
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).path("error").asText()).contains("invalid JSON");
+        assertThat(upstream.received.subList(before, upstream.received.size()))
+                .noneMatch(r -> r.text().contains("ada@example.com"));
+    }
+
+    @Test
+    void aBlockedDeleteNeverReachesTheTarget() throws Exception {
+        int before = upstream.received.size();
+        HttpResponse<String> response = send(request("/svc/echo/7", TestGateway.ADMIN_TOKEN).DELETE().build());
+        assertThat(response.statusCode()).isEqualTo(403);
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.path("rule").asText()).isEqualTo("no-deletes");
+        assertThat(body.path("error").asText()).contains("deletes are not allowed");
+        assertThat(upstream.received).hasSize(before);
+    }
+
+    @Test
+    void aHeldPutWaitsForItsApproval() throws Exception {
+        CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/7", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().protocol().equals("http")).findFirst().orElse(null), p -> p != null);
+        assertThat(pending.request().command()).isEqualTo("PUT /echo/7");
+        assertThat(put).isNotDone();
+        gateway.gateway().approvals().approve(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+        HttpResponse<String> response = put.get(20, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().method()).isEqualTo("PUT");
+    }
+
+    @Test
+    void serverSentEventsArriveOneByOne() throws Exception {
+        HttpResponse<InputStream> response = CLIENT.send(request("/svc/events", TestGateway.ALICE_TOKEN).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String first = events.readLine();
+            // The target has not sent the second event yet: it waits for this test.
+            assertThat(first).startsWith("data: ").contains("\"step\":1").contains("[EMAIL]").doesNotContain("ada@");
+            assertThat(upstream.secondEvent.getCount()).isEqualTo(1);
+            upstream.secondEvent.countDown();
+            assertThat(events.readLine()).isEmpty();
+            assertThat(events.readLine()).isEqualTo("data: {\"step\":2}");
+        }
+    }
+
+    @Test
+    void aLargeNdjsonBodyStreamsThroughMasking() throws Exception {
+        long lines = 1_000_000; // about 200 MB
+        String line = "{\"step\":123456,\"thought\":\"write to ada@example.com about card 4111 1111 1111 1111, " + "x".repeat(115) + "\"}\n";
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofInputStream(() -> new RepeatedLine(line, lines));
+        HttpResponse<String> response = send(request("/svc/count", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/x-ndjson").POST(body).build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.countedLines).isEqualTo(lines);
+        assertThat(upstream.lastCountedLine).contains("[EMAIL]").doesNotContain("ada@").doesNotContain("4111 1111");
+        // 201 MB sent; masked values are shorter, so a little less arrives, all of it streamed.
+        assertThat((long) line.length() * lines).isGreaterThan(200_000_000L);
+        assertThat(upstream.countedBytes).isGreaterThan(175_000_000L);
+    }
+
+    @Test
+    void callersWithoutAValidTokenGet401() throws Exception {
+        HttpResponse<String> none = send(request("/svc/echo", null).GET().build());
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"tracegate\"");
+        HttpResponse<String> wrong = send(request("/svc/echo", "tg_not_a_token").GET().build());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrong.body()).path("error").asText()).isEqualTo("the token was not accepted");
+        HttpResponse<String> unknown = send(request("/nowhere/x", TestGateway.ALICE_TOKEN).GET().build());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void curlWorksUnchanged() throws Exception {
+        Process curl = new ProcessBuilder("curl", "-sS", "-H", "Authorization: Bearer " + TestGateway.ADMIN_TOKEN,
+                "-H", "Content-Type: application/json", "-d", "{\"hello\":\"world\"}", gateway.httpUrl() + "/svc/echo")
+                .redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("{\"hello\":\"world\"}");
+    }
+
+    @Test
+    void smugglingMalformedAndOversizedRequestsAreRefusedAndTheGatewayGoesOn() throws Exception {
+        String smuggle = "POST /svc/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /svc/echo HTTP/1.1\r\nHost: x\r\n\r\n";
+        assertThat(raw(smuggle)).startsWith("HTTP/1.1 400");
+        assertThat(raw("GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
+        String huge = "GET /svc/echo HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n";
+        assertThat(raw(huge)).startsWith("HTTP/1.1 431");
+        assertThat(send(request("/svc/echo", TestGateway.ADMIN_TOKEN).GET().build()).statusCode()).isEqualTo(200);
+    }
+
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] answer = new byte[256];
+            int n = socket.getInputStream().read(answer);
+            return n < 0 ? "" : new String(answer, 0, n, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static List<JsonNode> lastSession(String actor) {
+        SessionQueries sessions = new SessionQueries(gateway.gateway().evidence());
+        String id = sessions.list(actor, "svc", 1).getFirst().id();
+        return sessions.events(id);
+    }
+
+    /** {@code count} copies of one line, generated as read: the test holds none of the body either. */
+    private static final class RepeatedLine extends InputStream {
+        private final byte[] line;
+        private long remaining;
+        private int position;
+
+        RepeatedLine(String line, long count) {
+            this.line = line.getBytes(StandardCharsets.UTF_8);
+            this.remaining = count;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0];
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = Math.min(len, line.length - position);
+            System.arraycopy(line, position, b, off, n);
+            position += n;
+            if (position == line.length) {
+                position = 0;
+                remaining--;
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tracegate.gateway.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTP service behind the gateway (the JDK's server), which remembers what reached it:
+ * {@code /echo} answers with the JSON it received, {@code /count} counts the lines of a large
+ * body without keeping it, {@code /events} sends two Server-Sent Events with a pause the test
+ * controls, {@code /profile} answers JSON holding personal data.
+ */
+final class UpstreamService implements AutoCloseable {
+
+    /** One request as the service saw it. */
+    record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream()).findFirst().orElse(null);
+        }
+    }
+
+    static final String PROFILE = "{\"user\":{\"name\":\"Ada\",\"email\":\"ada@example.com\"},\"card\":\"4111 1111 1111 1111\",\"tier\":\"gold\"}";
+
+    private final HttpServer server;
+    final List<Received> received = new CopyOnWriteArrayList<>();
+    final CountDownLatch secondEvent = new CountDownLatch(1);
+    volatile long countedLines;
+    volatile long countedBytes;
+    volatile String lastCountedLine;
+
+    UpstreamService() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/api/echo", this::echo);
+        server.createContext("/api/count", this::count);
+        server.createContext("/api/events", this::events);
+        server.createContext("/api/profile", this::profile);
+        server.createContext("/api/", this::echo);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api";
+    }
+
+    private void echo(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                Map.copyOf(exchange.getRequestHeaders()), body));
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        exchange.getResponseHeaders().add("Content-Type", type == null ? "application/json" : type);
+        byte[] answer = body.length == 0 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8) : body;
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private void count(HttpExchange exchange) throws IOException {
+        long lines = 0;
+        long bytes = 0;
+        StringBuilder last = new StringBuilder();
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                        lastCountedLine = last.toString();
+                        last.setLength(0);
+                    } else if (last.length() < 1000) {
+                        last.append((char) buffer[i]);
+                    }
+                }
+                bytes += n;
+            }
+        }
+        countedLines = lines;
+        countedBytes = bytes;
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                Map.copyOf(exchange.getRequestHeaders()), new byte[0]));
+        byte[] answer = ("{\"lines\":" + lines + "}").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private void events(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write("data: {\"step\":1,\"email\":\"ada@example.com\"}\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // The second event waits until the test has seen the first through the gateway.
+            secondEvent.await(30, TimeUnit.SECONDS);
+            out.write("data: {\"step\":2}\n\n".getBytes(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void profile(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
+                Map.copyOf(exchange.getRequestHeaders()), new byte[0]));
+        byte[] answer = PROFILE.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

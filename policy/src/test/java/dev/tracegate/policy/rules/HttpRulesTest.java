@@ -1,0 +1,97 @@
+package dev.tracegate.policy.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.policy.sql.SqlClassifier;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The same policy language decides HTTP requests: method, path and header conditions, and the shared defaults. */
+class HttpRulesTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            rules:
+              - name: hold-deletes
+                connections: [traces]
+                methods: [DELETE]
+                action: approve
+                approvers: [dba]
+              - name: no-admin-area
+                paths: ["/admin/**"]
+                action: block
+                reason: the admin API is not reachable through the gateway
+              - name: no-debug-uploads
+                methods: [POST]
+                paths: ["/traces/*/attachments"]
+                headers: {content-type: "^application/octet-stream"}
+                action: block
+              - name: writes-need-a-ticket
+                classes: [write]
+                headers: {x-ticket: "^$"}
+                action: block
+              - name: no-sql-ddl
+                classes: [ddl]
+                action: block
+            """;
+
+    private final Policy policy = PolicyParser.parse(POLICY);
+    private final Subject agent = new Subject("traces", "http", Set.of("analysts"), "agent");
+
+    private Decision decide(String method, String path, Map<String, String> headers) {
+        return PolicyEngine.decide(policy, agent, new HttpRequestFacts(method, path, headers));
+    }
+
+    @Test
+    void methodsPathsAndHeadersMatch() {
+        assertThat(decide("GET", "/traces/abc", Map.of()).action()).isEqualTo(Action.ALLOW);
+        assertThat(decide("DELETE", "/traces/abc", Map.of()).rule()).isEqualTo("hold-deletes");
+        assertThat(decide("delete", "/traces/abc", Map.of()).action()).isEqualTo(Action.APPROVE);
+        assertThat(decide("GET", "/admin/users/7", Map.of()).rule()).isEqualTo("no-admin-area");
+        assertThat(decide("GET", "/administrator", Map.of()).action()).isEqualTo(Action.ALLOW);
+        assertThat(decide("POST", "/traces/abc/attachments", Map.of("Content-Type", "application/octet-stream")).rule())
+                .isEqualTo("no-debug-uploads");
+        assertThat(decide("POST", "/traces/abc/attachments", Map.of("Content-Type", "application/json")).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(decide("POST", "/traces/a/b/attachments", Map.of("Content-Type", "application/octet-stream")).action())
+                .as("* stays within one segment").isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void blockBeatsApproveAndClassesApplyToMethods() {
+        Decision decision = decide("DELETE", "/admin/cache", Map.of());
+        assertThat(decision.action()).isEqualTo(Action.BLOCK);
+        assertThat(decide("PUT", "/traces/abc", Map.of("X-Ticket", "")).rule()).isEqualTo("writes-need-a-ticket");
+        assertThat(decide("PUT", "/traces/abc", Map.of("X-Ticket", "OPS-12")).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void unknownMethodsAreHighRisk() {
+        Decision decision = decide("TRACE", "/traces/", Map.of());
+        assertThat(decision.action()).isEqualTo(Action.BLOCK);
+        assertThat(decision.rule()).isEqualTo("default:high-risk");
+        assertThat(decide("PROPFIND", "/", Map.of()).action()).isEqualTo(Action.BLOCK);
+    }
+
+    @Test
+    void httpRulesNeverMatchSqlAndSqlRulesNeverMatchHttp() {
+        Subject sql = new Subject("traces", "postgres", Set.of("analysts"), "human");
+        assertThat(PolicyEngine.decide(policy, sql, new SqlClassifier().classify("DELETE FROM t WHERE id = 1")).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(policy, sql, new SqlClassifier().classify("DROP TABLE t")).rule())
+                .isEqualTo("no-sql-ddl");
+    }
+
+    @Test
+    void mistakesAreNamed() {
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, paths: [traces], action: block}]"))
+                .hasMessageContaining("rule r").hasMessageContaining("must start with /");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, methods: [GET], tables: [t], action: block}]"))
+                .hasMessageContaining("cannot be combined");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, headers: {x: \"(\"}, action: block}]"))
+                .hasMessageContaining("rule r: header x");
+    }
+}
