@@ -38,6 +38,11 @@ public final class Guard {
         return new Verdict(PolicyEngine.decide(policy.get(), subject, classification), classification);
     }
 
+    /** Whether deciding this HTTP request needs its JSON body (a rule asks about body fields). */
+    public boolean needsBody(Subject subject, HttpRequestFacts request) {
+        return PolicyEngine.needsBody(policy.get(), subject, request);
+    }
+
     /** The policy's decision on one HTTP request. */
     public Decision checkHttp(Subject subject, HttpRequestFacts request) {
         return PolicyEngine.decide(policy.get(), subject, request);

@@ -1,5 +1,11 @@
 package dev.tracegate.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.approval.ApprovalDecision;
 import dev.tracegate.gateway.approval.ApprovalOutcome;
@@ -24,6 +30,7 @@ import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.MaskingDecision;
@@ -31,6 +38,7 @@ import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.TraceContext;
 import dev.tracegate.policy.sql.TraceContextExtractor;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +76,11 @@ import org.slf4j.LoggerFactory;
 final class HttpExchange {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
+    /** Largest body read whole for a rule's field conditions; bodies otherwise stream. */
+    static final int MAX_INSPECTED_BODY = 1024 * 1024;
+    /** Duplicate keys could make the gateway and the target read different values. */
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     /** What every request of the listener shares. */
     record Context(IdentityVerifier identities, HttpRoutes routes, EvidenceLog evidence, Guard guard,
@@ -84,6 +97,8 @@ final class HttpExchange {
     private SessionRecorder recorder;
     private MaskingDecision masking;
     private String responseType;
+    /** The body, when the policy read it whole to decide; it is then sent from here. */
+    private byte[] inspectedBody;
 
     HttpExchange(Context context, Request request, Response response, Callback callback) {
         this.context = context;
@@ -124,7 +139,12 @@ final class HttpExchange {
         var connection = route.target().connection();
         Subject subject = new Subject(connection.name(), "http", Set.copyOf(identity.groups()), identity.kind());
         HttpRequestFacts facts = new HttpRequestFacts(request.getMethod(), route.path(), headers());
-        Decision decision = context.guard().checkHttp(subject, facts);
+        Decision decision;
+        if (context.guard().needsBody(subject, facts)) {
+            decision = inspectBody(subject, facts);
+        } else {
+            decision = context.guard().checkHttp(subject, facts);
+        }
         masking = context.guard().masking(subject).orElse(null);
         String trace = Optional.ofNullable(request.getHeaders().get("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
@@ -140,6 +160,33 @@ final class HttpExchange {
             return;
         }
         forward(route, query);
+    }
+
+    /**
+     * Reads the body a rule asks about (at most {@link #MAX_INSPECTED_BODY} bytes) and decides on
+     * it. A body that is too large or not JSON leaves the rule undecidable: high risk, blocked.
+     */
+    private Decision inspectBody(Subject subject, HttpRequestFacts facts) throws IOException {
+        byte[] body = Content.Source.asInputStream(request).readNBytes(MAX_INSPECTED_BODY + 1);
+        if (body.length > MAX_INSPECTED_BODY) {
+            return undecidable(facts, "the policy inspects this request's JSON body, and it is over "
+                    + MAX_INSPECTED_BODY + " bytes");
+        }
+        inspectedBody = body;
+        try (JsonParser parser = STRICT_JSON.createParser(body)) {
+            JsonNode parsed = STRICT_JSON.readTree(parser);
+            if (parsed == null || parser.nextToken() != null) {
+                return undecidable(facts, "the policy inspects this request's JSON body, and it is not one JSON document");
+            }
+            return context.guard().checkHttp(subject, facts.withBody(parsed));
+        } catch (JsonProcessingException e) {
+            return undecidable(facts, "the policy inspects this request's JSON body, and it is not valid JSON"
+                    + " (duplicate keys are refused too)");
+        }
+    }
+
+    private static Decision undecidable(HttpRequestFacts facts, String reason) {
+        return new Decision(Action.BLOCK, "default:high-risk", reason, null, facts.statementClass(), List.of());
     }
 
     private Identity authenticate(String client, HttpRoutes.Route route) {
@@ -220,7 +267,8 @@ final class HttpExchange {
     private void forward(HttpRoutes.Route route, String query) throws IOException {
         Masker masker = masking == null ? null : masking.masker();
         BodyMasking.Kind requestKind = BodyMasking.Kind.of(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
-        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        boolean hasBody = inspectedBody != null ? inspectedBody.length > 0
+                : request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         if (masker != null && hasBody && requestKind == BodyMasking.Kind.OTHER) {
             refuse(415, "request.body", "a " + request.getHeaders().get(HttpHeader.CONTENT_TYPE)
                     + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
@@ -264,7 +312,7 @@ final class HttpExchange {
     }
 
     private RequestBody requestBody(Masker masker, BodyMasking.Kind kind) {
-        InputStream in = Content.Source.asInputStream(request);
+        InputStream in = inspectedBody != null ? new ByteArrayInputStream(inspectedBody) : Content.Source.asInputStream(request);
         BodyPipe pipe = new BodyPipe();
         BodyCapture capture = new BodyCapture(pipe.sink(), context.resultDataBytes());
         Thread.ofVirtual().name("http-body-" + recorder.session().id()).start(() -> {
@@ -280,7 +328,7 @@ final class HttpExchange {
                 pipe.fail(e);
             }
         });
-        long length = request.getLength();
+        long length = inspectedBody != null ? inspectedBody.length : request.getLength();
         HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::source);
         // An unmasked body keeps its length; a masked one has another, so it goes chunked.
         HttpRequest.BodyPublisher publisher = masker == null && length > 0

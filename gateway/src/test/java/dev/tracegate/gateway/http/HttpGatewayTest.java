@@ -48,6 +48,12 @@ class HttpGatewayTest {
               - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
               - {name: no-deletes, connections: [svc], methods: [DELETE], action: block, reason: deletes are not allowed}
               - {name: hold-puts, connections: [svc], methods: [PUT], action: approve, approvers: [admins]}
+              - name: no-prod-deploys
+                connections: [svc]
+                methods: [POST]
+                paths: ["/deploys"]
+                fields: {"$.env": "^prod$"}
+                action: block
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -143,6 +149,25 @@ class HttpGatewayTest {
         assertThat(body.path("rule").asText()).isEqualTo("no-deletes");
         assertThat(body.path("error").asText()).contains("deletes are not allowed");
         assertThat(upstream.received).hasSize(before);
+    }
+
+    @Test
+    void rulesOnJsonBodyFieldsDecideAndUndecidableBodiesAreRefused() throws Exception {
+        assertThat(deploy("{\"env\":\"prod\"}", "application/json").body()).contains("no-prod-deploys");
+        HttpResponse<String> staging = deploy("{\"env\":\"staging\"}", "application/json");
+        assertThat(staging.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().text()).isEqualTo("{\"env\":\"staging\"}");
+        HttpResponse<String> duplicate = deploy("{\"env\":\"staging\",\"env\":\"prod\"}", "application/json");
+        assertThat(duplicate.statusCode()).isEqualTo(403);
+        assertThat(duplicate.body()).contains("default:high-risk").contains("duplicate keys");
+        HttpResponse<String> notJson = deploy("env=prod", "text/plain");
+        assertThat(notJson.statusCode()).isEqualTo(403);
+        assertThat(notJson.body()).contains("not valid JSON");
+    }
+
+    private static HttpResponse<String> deploy(String body, String type) throws Exception {
+        return send(request("/svc/deploys", TestGateway.ADMIN_TOKEN).header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     @Test

@@ -34,6 +34,15 @@ public final class PolicyEngine {
         return new Decision(strongest.action(), strongest.rule(), strongest.reason(), strongest.approval(), highest, tables);
     }
 
+    /**
+     * Whether deciding {@code request} needs its JSON body: a rule that applies to the caller asks
+     * about body fields and its other conditions hold. The caller then reads the body (within a
+     * limit), and refuses the request when it is not JSON, since the rule cannot be decided.
+     */
+    public static boolean needsBody(Policy policy, Subject subject, HttpRequestFacts request) {
+        return policy.rules().stream().anyMatch(rule -> rule.appliesTo(subject) && rule.needsBody(request));
+    }
+
     /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
     public static Decision decide(Policy policy, Subject subject, HttpRequestFacts request) {
         Rule decisive = strongestRule(policy, subject, rule -> rule.matches(request));

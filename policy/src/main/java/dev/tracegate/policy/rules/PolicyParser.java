@@ -1,5 +1,6 @@
 package dev.tracegate.policy.rules;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,6 +33,7 @@ public final class PolicyParser {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final Pattern FIELD_STEP = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)]");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
 
     private PolicyParser() {
@@ -56,7 +58,8 @@ public final class PolicyParser {
                         List<String> exceptGroups, List<String> kinds,
                         List<String> classes, List<String> tables, String command, String action, String reason,
                         List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
-                        String mask, List<String> methods, List<String> paths, Map<String, String> headers) {
+                        String mask, List<String> methods, List<String> paths, Map<String, String> headers,
+                        Map<String, String> fields) {
     }
 
     /** A policy whose masking profiles use no {@code hash} strategy (there is no key to hash with). */
@@ -155,8 +158,32 @@ public final class PolicyParser {
             doc.headers().forEach((name, regex) -> headers.put(name.toLowerCase(Locale.ROOT),
                     regex(regex, where + ": header " + name)));
         }
+        Map<JsonPointer, Pattern> fields = new LinkedHashMap<>();
+        if (doc.fields() != null) {
+            doc.fields().forEach((path, regex) -> fields.put(pointer(path, where), regex(regex, where + ": field " + path)));
+        }
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
-                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths, headers);
+                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths, headers,
+                fields);
+    }
+
+    /** {@code $.a.b[0].c} as the JSON Pointer {@code /a/b/0/c}. */
+    static JsonPointer pointer(String path, String where) {
+        if (!path.startsWith("$")) {
+            throw new PolicyException(where + ": field '" + path + "' must start with $ (e.g. $.action or $.items[0].id)");
+        }
+        StringBuilder pointer = new StringBuilder();
+        var matcher = FIELD_STEP.matcher(path.substring(1));
+        int end = 0;
+        while (matcher.find() && matcher.start() == end) {
+            String name = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+            pointer.append('/').append(name.replace("~", "~0").replace("/", "~1"));
+            end = matcher.end();
+        }
+        if (end != path.length() - 1 || pointer.isEmpty()) {
+            throw new PolicyException(where + ": field '" + path + "' is not a path of names and [index] steps");
+        }
+        return JsonPointer.compile(pointer.toString());
     }
 
     private static Pattern regex(String value, String where) {

@@ -2,6 +2,8 @@ package dev.tracegate.policy.rules;
 
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.StatementClass;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -27,12 +29,14 @@ import java.util.regex.Pattern;
  * @param methods     HTTP only: request methods ({@code GET}, {@code DELETE}, ...)
  * @param paths       HTTP only: path patterns; {@code *} matches within one segment, {@code **} across segments
  * @param headers     HTTP only: header name to a regular expression found in its value (case-insensitive)
+ * @param fields      HTTP only: JSON body field (as a JSON Pointer) to a regular expression found in its
+ *                    value; the body must be JSON for such a rule to be decided at all
  */
 public record Rule(String name, List<String> connections, List<String> protocols, List<String> groups,
                    List<String> exceptGroups, List<String> kinds,
                    List<StatementClass> classes, List<String> tables, Pattern command, Action action, String reason,
                    ApprovalSpec approval, String mask, List<String> methods, List<Pattern> paths,
-                   Map<String, Pattern> headers) {
+                   Map<String, Pattern> headers, Map<JsonPointer, Pattern> fields) {
 
     public Rule {
         if (name == null || name.isBlank()) {
@@ -51,7 +55,8 @@ public record Rule(String name, List<String> connections, List<String> protocols
         methods = methods == null ? List.of() : methods.stream().map(m -> m.toUpperCase(Locale.ROOT)).toList();
         paths = paths == null ? List.of() : List.copyOf(paths);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
-        boolean httpOnly = !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty();
+        fields = fields == null ? Map.of() : Map.copyOf(fields);
+        boolean httpOnly = !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty() || !fields.isEmpty();
         if (!tables.isEmpty() && httpOnly) {
             throw new PolicyException("rule " + name + ": tables (SQL) and methods, paths or headers (HTTP) cannot be"
                     + " combined in one rule");
@@ -79,11 +84,28 @@ public record Rule(String name, List<String> connections, List<String> protocols
 
     /** Whether the rule names HTTP request conditions, so that it never applies to SQL. */
     boolean isHttpOnly() {
-        return !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty();
+        return !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty() || !fields.isEmpty();
+    }
+
+    /** Whether deciding this rule needs the request's JSON body: it has field conditions, and its other conditions hold. */
+    boolean needsBody(HttpRequestFacts request) {
+        return !fields.isEmpty() && matchesWithoutBody(request);
     }
 
     /** True when the rule's conditions about the HTTP request hold and it has an action to apply. */
     boolean matches(HttpRequestFacts request) {
+        return matchesWithoutBody(request) && fields.entrySet().stream().allMatch(f -> request.body() != null
+                && fieldMatches(request.body().at(f.getKey()), f.getValue()));
+    }
+
+    private static boolean fieldMatches(JsonNode value, Pattern pattern) {
+        if (value.isMissingNode() || value.isNull()) {
+            return false;
+        }
+        return pattern.matcher(value.isValueNode() ? value.asText() : value.toString()).find();
+    }
+
+    private boolean matchesWithoutBody(HttpRequestFacts request) {
         return action != null
                 && tables.isEmpty()
                 && (classes.isEmpty() || classes.contains(request.statementClass()))

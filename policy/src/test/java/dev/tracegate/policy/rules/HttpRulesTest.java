@@ -33,6 +33,11 @@ class HttpRulesTest {
                 classes: [write]
                 headers: {x-ticket: "^$"}
                 action: block
+              - name: no-prod-deploys
+                methods: [POST]
+                paths: ["/deploys"]
+                fields: {"$.target.env": "^prod$", "$.steps[0].kind": "migrate"}
+                action: block
               - name: no-sql-ddl
                 classes: [ddl]
                 action: block
@@ -69,6 +74,22 @@ class HttpRulesTest {
     }
 
     @Test
+    void jsonBodyFieldsMatchWhenTheBodyIsRead() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        HttpRequestFacts deploy = new HttpRequestFacts("POST", "/deploys", Map.of());
+        assertThat(PolicyEngine.needsBody(policy, agent, deploy)).isTrue();
+        assertThat(PolicyEngine.needsBody(policy, agent, new HttpRequestFacts("POST", "/other", Map.of()))).isFalse();
+        assertThat(PolicyEngine.decide(policy, agent, deploy.withBody(json.readTree(
+                "{\"target\": {\"env\": \"prod\"}, \"steps\": [{\"kind\": \"migrate\"}]}"))).rule())
+                .isEqualTo("no-prod-deploys");
+        assertThat(PolicyEngine.decide(policy, agent, deploy.withBody(json.readTree(
+                "{\"target\": {\"env\": \"staging\"}, \"steps\": [{\"kind\": \"migrate\"}]}"))).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(policy, agent, deploy.withBody(json.readTree("{\"target\": \"prod\"}"))).action())
+                .isEqualTo(Action.ALLOW);
+    }
+
+    @Test
     void unknownMethodsAreHighRisk() {
         Decision decision = decide("TRACE", "/traces/", Map.of());
         assertThat(decision.action()).isEqualTo(Action.BLOCK);
@@ -93,5 +114,9 @@ class HttpRulesTest {
                 .hasMessageContaining("cannot be combined");
         assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, headers: {x: \"(\"}, action: block}]"))
                 .hasMessageContaining("rule r: header x");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, fields: {\"action\": x}, action: block}]"))
+                .hasMessageContaining("must start with $");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, fields: {\"$.a..b\": x}, action: block}]"))
+                .hasMessageContaining("not a path");
     }
 }
