@@ -47,7 +47,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,8 +56,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -78,67 +75,74 @@ final class HttpExchange {
     private static final Logger LOG = LoggerFactory.getLogger(HttpExchange.class);
     /** Largest body read whole for a rule's field conditions; bodies otherwise stream. */
     static final int MAX_INSPECTED_BODY = 1024 * 1024;
+    /** Largest body of a request held with {@code Prefer: respond-async}, which is kept until it runs. */
+    static final int MAX_HELD_BODY = 10 * 1024 * 1024;
     /** Duplicate keys could make the gateway and the target read different values. */
     private static final ObjectMapper STRICT_JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     /** What every request of the listener shares. */
     record Context(IdentityVerifier identities, HttpRoutes routes, EvidenceLog evidence, Guard guard,
-                   ApprovalService approvals, int resultDataBytes, boolean allowCleartextOnLoopback) {
+                   ApprovalService approvals, int resultDataBytes, boolean allowCleartextOnLoopback,
+                   DeferredResponses deferred) {
     }
 
     private final Context context;
     private final Request request;
-    private final Response response;
-    private final Callback callback;
+    private final ClientRequest client;
+    /** The client's connection, until a held request is answered 202; then its stored answer. */
+    private ClientResponse out;
     private final long startedNanos = System.nanoTime();
     private final MaskingReport requestReport = new MaskingReport();
     private final MaskingReport responseReport = new MaskingReport();
     private SessionRecorder recorder;
     private MaskingDecision masking;
     private String responseType;
+    private HttpRoutes.Route route;
+    private String query;
+    /** A request answered 202 goes on on another thread, which then owns the recorder. */
+    private boolean detached;
     /** The body, when the policy read it whole to decide; it is then sent from here. */
     private byte[] inspectedBody;
 
     HttpExchange(Context context, Request request, Response response, Callback callback) {
         this.context = context;
         this.request = request;
-        this.response = response;
-        this.callback = callback;
+        this.client = ClientRequest.of(request);
+        this.out = new JettyClientResponse(response, callback);
     }
 
     void run() {
         try {
             serve();
         } catch (Exception e) {
-            LOG.error("HTTP request {} {} failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            LOG.error("HTTP request {} {} failed", client.method(), client.rawPath(), e);
             fail(502, "the gateway could not complete the request");
         } finally {
-            if (recorder != null) {
+            if (recorder != null && !detached) {
                 recorder.closed("request complete");
             }
         }
     }
 
     private void serve() throws IOException, EvidenceLogUnavailableException {
-        String client = Request.getRemoteAddr(request) + ":" + Request.getRemotePort(request);
-        if (!request.isSecure() && !(context.allowCleartextOnLoopback() && isLoopback(Request.getRemoteAddr(request)))) {
+        if (!client.secure() && !(context.allowCleartextOnLoopback() && isLoopback(client.remoteAddress()))) {
             fail(403, "the gateway requires TLS: use https");
             return;
         }
-        String path = request.getHttpURI().getCanonicalPath();
-        HttpRoutes.Route route = context.routes().resolve(request.getHeaders().get(HttpHeader.HOST), path);
+        String path = client.canonicalPath();
+        HttpRoutes.Route route = context.routes().resolve(client.header("host"), path);
         if (route == null) {
             fail(404, "no HTTP connection serves " + path);
             return;
         }
-        Identity identity = authenticate(client, route);
+        Identity identity = authenticate(client.remote(), route.target().connection().name());
         if (identity == null) {
             return;
         }
         var connection = route.target().connection();
         Subject subject = new Subject(connection.name(), "http", Set.copyOf(identity.groups()), identity.kind());
-        HttpRequestFacts facts = new HttpRequestFacts(request.getMethod(), route.path(), headers());
+        HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
         Decision decision;
         if (context.guard().needsBody(subject, facts)) {
             decision = inspectBody(subject, facts);
@@ -146,16 +150,18 @@ final class HttpExchange {
             decision = context.guard().checkHttp(subject, facts);
         }
         masking = context.guard().masking(subject).orElse(null);
-        String trace = Optional.ofNullable(request.getHeaders().get("traceparent"))
+        String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
-        recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity, client,
-                new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
-                request.getHeaders().get(HttpHeader.USER_AGENT)));
+        recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
+                client.remote(), new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
+                client.header("user-agent")));
         recorder.opened(openDetail());
-        String query = request.getHttpURI().getQuery();
+        String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
                 className(decision), decision.rule())));
+        this.route = route;
+        this.query = query;
         if (!permitted(decision, identity, connection.name(), line, trace)) {
             return;
         }
@@ -189,8 +195,8 @@ final class HttpExchange {
         return new Decision(Action.BLOCK, "default:high-risk", reason, null, facts.statementClass(), List.of());
     }
 
-    private Identity authenticate(String client, HttpRoutes.Route route) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    private Identity authenticate(String remote, String connection) {
+        String authorization = client.header("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             fail(401, "a bearer token is required (Authorization: Bearer <token>)");
             return null;
@@ -200,9 +206,9 @@ final class HttpExchange {
         } catch (AuthenticationException e) {
             ObjectNode detail = EvidenceEvent.newDetail();
             detail.put("reason", e.getMessage());
-            detail.put("client", client);
+            detail.put("client", remote);
             detail.put("protocol", "http");
-            detail.put("connection", route.target().connection().name());
+            detail.put("connection", connection);
             context.evidence().append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE,
                     EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
             fail(401, "the token was not accepted");
@@ -212,7 +218,7 @@ final class HttpExchange {
 
     /** Applies the decision: true to go on; otherwise the client has its answer. */
     private boolean permitted(Decision decision, Identity identity, String connection, String line, String trace)
-            throws EvidenceLogUnavailableException {
+            throws EvidenceLogUnavailableException, IOException {
         String statementClass = className(decision);
         switch (decision.action()) {
             case ALLOW -> {
@@ -221,8 +227,7 @@ final class HttpExchange {
             case BLOCK -> {
                 recorder.blocked(1, "blocked", decision.rule(), decision.reason(), statementClass, null);
                 ObjectNode extra = HttpErrors.fields().put("rule", decision.rule());
-                HttpErrors.send(response, callback, 403, "blocked by policy rule " + decision.rule() + ": "
-                        + decision.reason(), extra);
+                out.error(403, "blocked by policy rule " + decision.rule() + ": " + decision.reason(), extra);
                 return false;
             }
             default -> {
@@ -238,9 +243,44 @@ final class HttpExchange {
 
     /** Waits on this request's virtual thread until an approver decides or the request expires. */
     private boolean held(Decision decision, Identity identity, String connection, String line, String trace,
-                         String statementClass) throws EvidenceLogUnavailableException {
+                         String statementClass) throws EvidenceLogUnavailableException, IOException {
+        boolean async = client.prefersAsync();
+        if (async && !readWholeBody()) {
+            recorder.blocked(1, "refused", decision.rule(), "body too large to hold", statementClass, null);
+            out.error(413, "a request held for approval with Prefer: respond-async may carry at most "
+                    + MAX_HELD_BODY + " bytes", null);
+            return false;
+        }
         PendingApproval pending = context.approvals().request(new ApprovalRequest(recorder.session().id(), identity,
                 connection, "http", line, statementClass, decision.rule(), decision.reason(), decision.approval(), trace));
+        if (async) {
+            // Jetty finishes a response when its handler returns: the wait goes on elsewhere.
+            acceptForLater(pending, identity);
+            detached = true;
+            Thread.ofVirtual().name("http-held-" + pending.id()).start(() -> finishLater(decision, pending, statementClass));
+            return false;
+        }
+        return decided(decision, pending, statementClass);
+    }
+
+    /** The rest of a request answered 202: its decision, then the target, answered into its stored response. */
+    private void finishLater(Decision decision, PendingApproval pending, String statementClass) {
+        try {
+            if (decided(decision, pending, statementClass)) {
+                forward(route, query);
+            }
+        } catch (Exception e) {
+            LOG.error("held HTTP request {} failed", pending.id(), e);
+            fail(502, "the gateway could not complete the request");
+        } finally {
+            if (recorder != null) {
+                recorder.closed("request complete");
+            }
+        }
+    }
+
+    /** Waits for the approver's decision; true when approved, otherwise the client has its refusal. */
+    private boolean decided(Decision decision, PendingApproval pending, String statementClass) {
         ApprovalDecision outcome;
         try {
             outcome = pending.decision().get(Math.max(1, pending.expiresAt().toEpochMilli() - System.currentTimeMillis())
@@ -259,30 +299,65 @@ final class HttpExchange {
         String name = outcome.outcome().name().toLowerCase(Locale.ROOT);
         recorder.blocked(1, name, decision.rule(), outcome.reason(), statementClass, pending.id());
         ObjectNode extra = HttpErrors.fields().put("rule", decision.rule()).put("approval", pending.id());
-        HttpErrors.send(response, callback, 403, "approval " + pending.id() + " " + name
+        out.error(403, "approval " + pending.id() + " " + name
                 + (outcome.reason() == null ? "" : ": " + outcome.reason()) + "; the request was not sent", extra);
         return false;
     }
 
+    /**
+     * {@code Prefer: respond-async}: answers 202 now with where to collect the answer, and goes on
+     * waiting on this thread; the answer is then kept for the client instead of written to it.
+     */
+    private void acceptForLater(PendingApproval pending, Identity identity) {
+        String status = DeferredResponses.PATH_PREFIX + pending.id();
+        StoredResponse later = context.deferred().add(pending.id(), identity.subject());
+        ObjectNode extra = HttpErrors.fields().put("approval", pending.id()).put("status", status)
+                .put("approve", ApprovalService.approveCommand(pending.id()));
+        ClientResponse now = out;
+        now.begin(202);
+        now.header("Location", status);
+        now.header("Preference-Applied", "respond-async");
+        now.header("Content-Type", "application/json");
+        extra.put("message", "held for approval; collect the answer at " + status);
+        try {
+            now.body().write((extra + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("client left before its 202: {}", e.toString());
+        }
+        now.complete();
+        out = later;
+    }
+
+    /** Reads the whole body now (a held request outlives its connection); false when it is too large. */
+    private boolean readWholeBody() throws IOException {
+        if (inspectedBody == null) {
+            byte[] body = Content.Source.asInputStream(request).readNBytes(MAX_HELD_BODY + 1);
+            if (body.length > MAX_HELD_BODY) {
+                return false;
+            }
+            inspectedBody = body;
+        }
+        return true;
+    }
+
     private void forward(HttpRoutes.Route route, String query) throws IOException {
         Masker masker = masking == null ? null : masking.masker();
-        BodyMasking.Kind requestKind = BodyMasking.Kind.of(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
-        boolean hasBody = inspectedBody != null ? inspectedBody.length > 0
-                : request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        BodyMasking.Kind requestKind = BodyMasking.Kind.of(client.header("content-type"));
+        boolean hasBody = inspectedBody != null ? inspectedBody.length > 0 : client.hasBody();
         if (masker != null && hasBody && requestKind == BodyMasking.Kind.OTHER) {
-            refuse(415, "request.body", "a " + request.getHeaders().get(HttpHeader.CONTENT_TYPE)
+            refuse(415, "request.body", "a " + client.header("content-type")
                     + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
             return;
         }
         HttpRequest.Builder upstream = HttpRequest.newBuilder(route.target().resolve(rawRemainder(route), query));
-        for (HttpField field : request.getHeaders()) {
-            if (HeaderRules.forwardUpstream(field.getName())) {
-                upstream.header(field.getName(), field.getValue());
+        client.headers().forEach(header -> {
+            if (HeaderRules.forwardUpstream(header.getKey())) {
+                upstream.header(header.getKey(), header.getValue());
             }
-        }
+        });
         route.target().authenticate(upstream);
         RequestBody body = hasBody ? requestBody(masker, requestKind) : null;
-        upstream.method(request.getMethod(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
+        upstream.method(client.method(), body == null ? HttpRequest.BodyPublishers.noBody() : body.publisher());
         HttpResponse<InputStream> answer;
         try {
             answer = route.target().client().send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -328,7 +403,7 @@ final class HttpExchange {
                 pipe.fail(e);
             }
         });
-        long length = inspectedBody != null ? inspectedBody.length : request.getLength();
+        long length = inspectedBody != null ? inspectedBody.length : client.length();
         HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::source);
         // An unmasked body keeps its length; a masked one has another, so it goes chunked.
         HttpRequest.BodyPublisher publisher = masker == null && length > 0
@@ -348,13 +423,13 @@ final class HttpExchange {
                         + " caller are masked by rule " + masking.rule());
                 return;
             }
-            response.setStatus(answer.statusCode());
+            out.begin(answer.statusCode());
             answer.headers().map().forEach((name, values) -> {
                 if (HeaderRules.forwardDownstream(name) && !name.startsWith(":")) {
-                    values.forEach(value -> response.getHeaders().add(name, value));
+                    values.forEach(value -> out.header(name, value));
                 }
             });
-            BodyCapture capture = new BodyCapture(Content.Sink.asOutputStream(response), context.resultDataBytes());
+            BodyCapture capture = new BodyCapture(out.body(), context.resultDataBytes());
             try {
                 if (masking == null) {
                     BodyMasking.copyPlain(in, capture);
@@ -364,15 +439,15 @@ final class HttpExchange {
             } catch (MaskingRefusedException e) {
                 // The status line is out: the only honest signal left is an aborted response.
                 result(answer.statusCode(), "response refused: " + e.getMessage(), body, capture);
-                callback.failed(e);
+                out.abort(e);
                 return;
             }
             // The evidence is complete before the client sees the end of the response.
             result(answer.statusCode(), null, body, capture);
             recorder.closed("request complete");
             recorder = null;
-            capture.close();
-            callback.succeeded();
+            capture.flush();
+            out.complete();
         }
     }
 
@@ -430,43 +505,29 @@ final class HttpExchange {
 
     private void refuse(int status, String location, String message) {
         recorder.blocked(1, "refused", "masking", message, "write", null);
-        HttpErrors.send(response, callback, status, "tracegate: " + message, HttpErrors.fields().put("location", location));
+        out.error(status, "tracegate: " + message, HttpErrors.fields().put("location", location));
     }
 
     private void fail(int status, String message) {
-        if (response.isCommitted()) {
-            callback.failed(new IOException(message));
-        } else {
-            HttpErrors.send(response, callback, status, message, null);
-        }
+        out.error(status, message, null);
     }
 
     /** The path to forward, still encoded as the client sent it, without the connection's segment. */
     private String rawRemainder(HttpRoutes.Route route) {
-        String raw = request.getHttpURI().getPath();
-        String canonical = request.getHttpURI().getCanonicalPath();
-        if (route.path().equals(canonical)) {
+        String raw = client.rawPath();
+        if (route.path().equals(client.canonicalPath())) {
             return raw; // routed by host name: the whole path
         }
         int slash = raw.indexOf('/', 1);
         return slash < 0 ? "/" : raw.substring(slash);
     }
 
-    private Map<String, String> headers() {
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (HttpField field : request.getHeaders()) {
-            headers.merge(field.getName(), field.getValue(), (a, b) -> a + ", " + b);
-        }
-        return headers;
-    }
-
     private ObjectNode openDetail() {
         ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("tls", request.isSecure());
+        detail.put("tls", client.secure());
         ObjectNode recorded = detail.putObject("headers");
-        for (HttpField field : request.getHeaders()) {
-            recorded.put(field.getName().toLowerCase(Locale.ROOT), HeaderRules.recorded(field.getName(), field.getValue()));
-        }
+        client.headers().forEach(header -> recorded.put(header.getKey().toLowerCase(Locale.ROOT),
+                HeaderRules.recorded(header.getKey(), header.getValue())));
         return detail;
     }
 

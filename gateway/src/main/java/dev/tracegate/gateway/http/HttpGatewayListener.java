@@ -8,6 +8,7 @@ import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.tls.GatewayTls;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
@@ -64,11 +65,15 @@ public final class HttpGatewayListener implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         HttpExchange.Context context = new HttpExchange.Context(identities, new HttpRoutes(connections), evidence, guard,
-                approvals, resultDataBytes, config.allowCleartextOnLoopback());
+                approvals, resultDataBytes, config.allowCleartextOnLoopback(), new DeferredResponses(Clock.systemUTC()));
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                new HttpExchange(context, request, response, callback).run();
+                if (request.getHttpURI().getCanonicalPath().startsWith(DeferredResponses.PATH_PREFIX)) {
+                    DeferredStatus.handle(identities, context.deferred(), request, response, callback);
+                } else {
+                    new HttpExchange(context, request, response, callback).run();
+                }
                 return true;
             }
         });

@@ -177,14 +177,38 @@ class HttpGatewayTest {
                 HttpResponse.BodyHandlers.ofString());
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway.gateway().approvals().pending().stream()
-                        .filter(p -> p.request().protocol().equals("http")).findFirst().orElse(null), p -> p != null);
-        assertThat(pending.request().command()).isEqualTo("PUT /echo/7");
+                        .filter(p -> p.request().command().equals("PUT /echo/7")).findFirst().orElse(null), p -> p != null);
+        assertThat(pending.request().protocol()).isEqualTo("http");
         assertThat(put).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),
                 new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
         HttpResponse<String> response = put.get(20, TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(upstream.received.getLast().method()).isEqualTo("PUT");
+    }
+
+    @Test
+    void aHeldRequestPreferringAsyncIsAcceptedAndItsAnswerCollectedLater() throws Exception {
+        HttpResponse<String> accepted = send(request("/svc/echo/8", TestGateway.ALICE_TOKEN)
+                .header("Prefer", "respond-async").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"v\":2,\"mail\":\"ada@example.com\"}")).build());
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+        JsonNode body = JSON.readTree(accepted.body());
+        String approval = body.path("approval").asText();
+        String status = accepted.headers().firstValue("Location").orElseThrow();
+        assertThat(status).isEqualTo("/_tracegate/requests/" + approval);
+        assertThat(body.path("approve").asText()).isEqualTo("tracegate approvals approve " + approval);
+
+        assertThat(send(request(status, TestGateway.ALICE_TOKEN).GET().build()).statusCode()).isEqualTo(202);
+        assertThat(send(request(status, TestGateway.ADMIN_TOKEN).GET().build()).statusCode())
+                .as("someone else's held request does not exist for them").isEqualTo(404);
+        gateway.gateway().approvals().approve(approval,
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+        HttpResponse<String> answer = Awaitility.await().atMost(Duration.ofSeconds(20)).until(
+                () -> send(request(status, TestGateway.ALICE_TOKEN).GET().build()), r -> r.statusCode() == 200);
+        assertThat(answer.body()).contains("\"v\":2").contains("[EMAIL]").doesNotContain("ada@");
+        assertThat(upstream.received.getLast().text()).contains("[EMAIL]");
     }
 
     @Test
