@@ -26,6 +26,8 @@ import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.FallbackAction;
+import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
@@ -344,6 +346,10 @@ final class HttpExchange {
         Masker masker = masking == null ? null : masking.masker();
         BodyMasking.Kind requestKind = BodyMasking.Kind.of(client.header("content-type"));
         boolean hasBody = inspectedBody != null ? inspectedBody.length > 0 : client.hasBody();
+        if (masker != null && requestKind == BodyMasking.Kind.OTHER && context.guard().policy().passUnmaskable()) {
+            masker = null; // masking.otherContent: pass
+            passedUnmasked("request.body");
+        }
         if (masker != null && hasBody && requestKind == BodyMasking.Kind.OTHER) {
             refuse(415, "request.body", "a " + client.header("content-type")
                     + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
@@ -417,7 +423,12 @@ final class HttpExchange {
         BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
         try (InputStream in = new BufferedInputStream(answer.body(), 32 * 1024)) {
             boolean empty = peekEmpty(in);
-            if (masking != null && !empty && kind == BodyMasking.Kind.OTHER) {
+            boolean passOther = masking != null && !empty && kind == BodyMasking.Kind.OTHER
+                    && context.guard().policy().passUnmaskable();
+            if (passOther) {
+                passedUnmasked("response.body");
+            }
+            if (masking != null && !empty && kind == BodyMasking.Kind.OTHER && !passOther) {
                 result(502, "response not maskable", body, null);
                 fail(502, "the target answered with " + contentType + ", which cannot be masked, and results of this"
                         + " caller are masked by rule " + masking.rule());
@@ -431,7 +442,7 @@ final class HttpExchange {
             });
             BodyCapture capture = new BodyCapture(out.body(), context.resultDataBytes());
             try {
-                if (masking == null) {
+                if (masking == null || passOther) {
                     BodyMasking.copyPlain(in, capture);
                 } else {
                     BodyMasking.copy(kind, masking.masker(), "response.body", in, capture, responseReport);
@@ -501,6 +512,12 @@ final class HttpExchange {
         MaskingReport report = new MaskingReport();
         String masked = recording.maskText(ColumnRef.expression(location), text, report).value();
         return new Kept(masked == null ? null : masked.getBytes(StandardCharsets.UTF_8), report.snapshot());
+    }
+
+    /** A body the policy lets through unmasked (masking.otherContent: pass) is reported as such. */
+    private void passedUnmasked(String location) {
+        MaskingReport report = location.startsWith("request") ? requestReport : responseReport;
+        report.fallback(location, FallbackReason.UNMASKABLE, FallbackAction.PASS);
     }
 
     private void refuse(int status, String location, String message) {

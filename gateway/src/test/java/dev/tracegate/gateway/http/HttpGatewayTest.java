@@ -141,6 +141,19 @@ class HttpGatewayTest {
     }
 
     @Test
+    void bodiesTheMaskerCannotReadAreRefusedForMaskedCallers() throws Exception {
+        HttpResponse<String> binary = send(request("/svc/echo", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build());
+        assertThat(binary.statusCode()).isEqualTo(415);
+        assertThat(binary.body()).contains("cannot be masked").contains("mask-personal-data");
+        HttpResponse<String> exempt = send(request("/svc/echo", TestGateway.ADMIN_TOKEN)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3})).build());
+        assertThat(exempt.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aBlockedDeleteNeverReachesTheTarget() throws Exception {
         int before = upstream.received.size();
         HttpResponse<String> response = send(request("/svc/echo/7", TestGateway.ADMIN_TOKEN).DELETE().build());

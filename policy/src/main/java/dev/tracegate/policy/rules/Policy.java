@@ -18,10 +18,12 @@ import java.util.Map;
  * @param maskingProfiles    compiled masking profiles by name, for rules' {@code mask}
  * @param recordingMasker    masks the result data kept as evidence when the caller's own results are
  *                           not masked: recordings never hold what a profile would mask
+ * @param passUnmaskable     whether bodies of content types the masker cannot read (images, archives,
+ *                           multipart) pass to and from masked callers unmasked; by default they are refused
  */
 public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action> connectionDefaults,
                      Action highRiskDefault, ApprovalSpec defaultApproval, String hash,
-                     Map<String, Masker> maskingProfiles, Masker recordingMasker) {
+                     Map<String, Masker> maskingProfiles, Masker recordingMasker, boolean passUnmaskable) {
 
     public Policy {
         rules = List.copyOf(rules);
@@ -53,7 +55,7 @@ public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action>
 
     /** The policy in force when none is configured: everything allowed except what cannot be classified. */
     public static Policy permissive() {
-        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none", Map.of(), null);
+        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none", Map.of(), null, false);
     }
 
     Action defaultFor(String connection) {

@@ -46,8 +46,9 @@ public final class PolicyParser {
     /**
      * @param profiles masking profiles by name (docs/masking.md for their keys)
      * @param record   the profile that masks recorded result data of callers whose results are not masked
+     * @param otherContent {@code block} (default) or {@code pass}: HTTP bodies the masker cannot read, for masked callers
      */
-    record MaskingDocument(Map<String, MaskingConfig> profiles, String record) {
+    record MaskingDocument(Map<String, MaskingConfig> profiles, String record, String otherContent) {
     }
 
     record Defaults(String action, String highRisk, Map<String, String> connections, List<String> approvers,
@@ -98,14 +99,25 @@ public final class PolicyParser {
         ApprovalSpec defaultApproval = defaults.approvers() == null && defaults.breakGlass() == null ? null
                 : new ApprovalSpec(defaults.approvers(), orOne(defaults.minApprovals()), duration(defaults.timeout(), "defaults"),
                 defaults.breakGlass());
-        MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null) : document.masking();
+        MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null, null) : document.masking();
         Map<String, Masker> profiles = maskingProfiles(masking, hashKey);
         if (masking.record() != null && !profiles.containsKey(masking.record())) {
             throw new PolicyException("masking.record: profile '" + masking.record() + "' is not defined under masking.profiles");
         }
         return new Policy(rules, defaults.action() == null ? Action.ALLOW : action(defaults.action(), "defaults.action"),
                 perConnection, defaults.highRisk() == null ? Action.BLOCK : action(defaults.highRisk(), "defaults.highRisk"),
-                defaultApproval, sha256(yaml), profiles, masking.record() == null ? null : profiles.get(masking.record()));
+                defaultApproval, sha256(yaml), profiles, masking.record() == null ? null : profiles.get(masking.record()),
+                passUnmaskable(masking.otherContent()));
+    }
+
+    private static boolean passUnmaskable(String otherContent) {
+        if (otherContent == null || otherContent.equalsIgnoreCase("block")) {
+            return false;
+        }
+        if (otherContent.equalsIgnoreCase("pass")) {
+            return true;
+        }
+        throw new PolicyException("masking.otherContent must be block or pass, got '" + otherContent + "'");
     }
 
     private static Map<String, Masker> maskingProfiles(MaskingDocument masking, HashKey hashKey) {

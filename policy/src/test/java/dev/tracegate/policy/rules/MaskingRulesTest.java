@@ -96,6 +96,14 @@ class MaskingRulesTest {
     }
 
     @Test
+    void unreadableHttpBodiesAreBlockedUnlessThePolicyLetsThemPass() {
+        assertThat(policy.passUnmaskable()).isFalse();
+        assertThat(PolicyParser.parse("masking: {otherContent: pass}").passUnmaskable()).isTrue();
+        assertThatThrownBy(() -> PolicyParser.parse("masking: {otherContent: maybe}"))
+                .hasMessageContaining("masking.otherContent must be block or pass");
+    }
+
+    @Test
     void mistakesAreRejectedWithTheirPlace() {
         assertThatThrownBy(() -> PolicyParser.parse("""
                 rules: [{name: m, mask: missing}]
