@@ -18,7 +18,10 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executors;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -43,8 +46,10 @@ final class HttpTarget {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT_TIMEOUT)
                 .executor(Executors.newVirtualThreadPerTaskExecutor());
-        if (connection.caCertificate() != null) {
-            builder.sslContext(trusting(Path.of(connection.caCertificate())));
+        HttpCredentialConfig credential = connection.credential();
+        boolean mtls = credential != null && credential.type().equals("mtls");
+        if (connection.caCertificate() != null || mtls) {
+            builder.sslContext(tlsContext(connection.caCertificate(), mtls ? credential : null));
         }
         this.client = builder.build();
     }
@@ -65,8 +70,8 @@ final class HttpTarget {
     /** Adds the held credential; the caller's own was never copied. */
     void authenticate(HttpRequest.Builder request) {
         HttpCredentialConfig credential = connection.credential();
-        if (credential == null) {
-            return;
+        if (credential == null || credential.type().equals("mtls")) {
+            return; // a client certificate is presented in the TLS handshake
         }
         String secret = credential.secret().resolve();
         switch (credential.type()) {
@@ -77,21 +82,41 @@ final class HttpTarget {
         }
     }
 
-    private static SSLContext trusting(Path caFile) {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                anchors.setCertificateEntry("ca-" + i++, certificate);
+    /** Trusts the configured CA (or the JDK's CAs) and, for mtls, presents the client certificate. */
+    private static SSLContext tlsContext(String caFile, HttpCredentialConfig clientCertificate) {
+        try {
+            TrustManager[] trust = null;
+            if (caFile != null) {
+                KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+                anchors.load(null, null);
+                try (InputStream in = Files.newInputStream(Path.of(caFile))) {
+                    int i = 0;
+                    for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                        anchors.setCertificateEntry("ca-" + i++, certificate);
+                    }
+                }
+                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(anchors);
+                trust = factory.getTrustManagers();
             }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(anchors);
+            KeyManager[] keys = null;
+            if (clientCertificate != null) {
+                char[] password = clientCertificate.secret().resolve().toCharArray();
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                try (InputStream in = Files.newInputStream(Path.of(clientCertificate.keystore()))) {
+                    store.load(in, password);
+                }
+                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, password);
+                keys = factory.getKeyManagers();
+            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
+            context.init(keys, trust, null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("cannot load caCertificate " + caFile + ": " + e.getMessage());
+            // The message names the file and the problem, never the password.
+            throw new ConfigException("cannot set up TLS to the target: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
         }
     }
 }
