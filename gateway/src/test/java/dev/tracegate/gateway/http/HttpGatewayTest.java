@@ -32,6 +32,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The HTTP gateway with real clients (the JDK's HttpClient and curl) in front of a real HTTP service. */
 class HttpGatewayTest {
@@ -57,6 +58,8 @@ class HttpGatewayTest {
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    @TempDir
+    static Path secrets;
     private static UpstreamService upstream;
     private static TestGateway gateway;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -64,7 +67,7 @@ class HttpGatewayTest {
     @BeforeAll
     static void start() throws IOException {
         upstream = new UpstreamService();
-        Path secret = Files.createTempFile("upstream-http", ".secret");
+        Path secret = secrets.resolve("upstream-http.secret");
         Files.writeString(secret, UPSTREAM_SECRET);
         ConnectionConfig svc = ConnectionConfig.http("svc", upstream.url(),
                 new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + secret)), List.of());
