@@ -48,11 +48,13 @@ public final class DemoEnvironment implements AutoCloseable {
     private static final String TARGET_ROLE = "shop_app";
 
     private final EmbeddedPostgres target;
+    private final TraceStore traces;
     private final Gateway gateway;
     private final Path secrets;
 
-    private DemoEnvironment(EmbeddedPostgres target, Gateway gateway, Path secrets) {
+    private DemoEnvironment(EmbeddedPostgres target, TraceStore traces, Gateway gateway, Path secrets) {
         this.target = target;
+        this.traces = traces;
         this.gateway = gateway;
         this.secrets = secrets;
     }
@@ -69,16 +71,22 @@ public final class DemoEnvironment implements AutoCloseable {
                 .setDataDirectory(dataDir.resolve("postgres"))
                 .setCleanDataDirectory(false)
                 .start();
+        TraceStore traces = null;
         try {
             prepareTarget(target, targetPassword, progress);
             for (DemoIdentity identity : IDENTITIES) {
                 secret(secrets, identity.name() + ".token");
             }
             DemoPolicy.writeOnce(dataDir.resolve("policy.yaml"));
+            progress.println("starting the trace store (the demo's HTTP target) on port " + (portBase + 20) + " ...");
+            traces = TraceStore.start(portBase + 20, dataDir.resolve("trace-store"));
             progress.println("starting the gateway ...");
-            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase));
-            return new DemoEnvironment(target, gateway, secrets);
+            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase, traces.port()));
+            return new DemoEnvironment(target, traces, gateway, secrets);
         } catch (IOException | SQLException | RuntimeException e) {
+            if (traces != null) {
+                traces.close();
+            }
             target.close();
             throw e;
         }
@@ -96,6 +104,10 @@ public final class DemoEnvironment implements AutoCloseable {
                 + "/shop?sslmode=require";
         out.println("postgres: " + postgres);
         out.println("postgres-reader: " + reader);
+        String http = "http://" + host + ":" + gateway.httpPort() + "/traces/";
+        String direct = "http://" + host + ":" + traces.port() + "/traces/";
+        out.println("http: " + http + " token=" + analyst);
+        out.println("http-direct: " + direct);
         out.println("approver: token=" + token("dba"));
         out.println("api: " + api + " token=" + admin);
         out.println("tracegate ready");
@@ -104,13 +116,17 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("  psql \"" + postgres + "\" -c \"SELECT * FROM customers LIMIT 5\"      # personal data masked");
         out.println("  psql \"" + reader + "\" -c \"SELECT * FROM customers LIMIT 5\"      # pii-readers see it in clear");
         out.println("  psql \"" + postgres + "\" -c \"DELETE FROM orders\"            # blocked by policy");
+        out.println("  curl -H \"Authorization: Bearer " + analyst + "\" -H \"Content-Type: application/json\""
+                + " -H \"traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\""
+                + " -d '{\"step\":\"lookup\",\"note\":\"mail ada@example.com, card 4111 1111 1111 1111\"}' " + http);
+        out.println("    then curl " + direct + "<id>      # the store received it masked");
         out.println("  psql \"" + postgres + "\" -c \"ALTER TABLE orders ADD COLUMN note text\"   # waits for a DBA");
         out.println("    then, as the DBA: TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + token("dba")
                 + " ./tracegate approvals approve <ID> --reason \"planned\"");
         out.println("  TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + admin + " ./tracegate sessions list");
         out.println("    then ./tracegate sessions show <SESSION>, and ./tracegate evidence export --out bundle && ./tracegate evidence verify bundle");
         out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
-        out.println("Docs: README.md, docs/policy.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
+        out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
         out.flush();
     }
 
@@ -125,6 +141,7 @@ public final class DemoEnvironment implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        traces.close();
         try {
             target.close();
         } catch (IOException e) {
@@ -132,21 +149,24 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
-    private static GatewayConfig config(Path dataDir, Path secrets, int portBase) {
+    private static GatewayConfig config(Path dataDir, Path secrets, int portBase, int traceStorePort) {
         List<ApiKeyConfig> keys = IDENTITIES.stream()
                 .map(i -> new ApiKeyConfig(i.name(), ref(secrets.resolve(i.name() + ".token")), i.groups(), i.kind(),
                         i.name() + "@demo.tracegate.dev"))
                 .toList();
         ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
                 ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, null);
+        ConnectionConfig traces = ConnectionConfig.http("traces", "http://127.0.0.1:" + traceStorePort + "/traces", null,
+                List.of());
         return new GatewayConfig(
                 dataDir.resolve("gateway").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
-                        new ListenerConfig("127.0.0.1", portBase, false)),
+                        new ListenerConfig("127.0.0.1", portBase, false),
+                        new ListenerConfig("127.0.0.1", portBase + 2, true)),
                 null, null,
                 new EvidenceConfig("tracegate.demo/log", null, 0, null, false, 0, null),
                 new IdentitiesConfig(keys),
-                List.of(shop),
+                List.of(shop, traces),
                 0,
                 dataDir.resolve("policy.yaml").toAbsolutePath().toString(),
                 null);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Set;
 
 /** The demo's policy file (specs/demo.md), as a newcomer finds it in the demo's data directory. */
 public final class DemoPolicy {
@@ -14,10 +15,12 @@ public final class DemoPolicy {
     private DemoPolicy() {
     }
 
-    /** SHA-256 of the policy earlier versions of the demo wrote; replaced by the current one unless someone edited it. */
-    private static final String EARLIER_POLICY_SHA256 = "b9ef74fdaf1ceacbfb428bfb6261465ca8d6843952de85719c20e7999139471e";
+    /** SHA-256 of the policies earlier versions of the demo wrote; replaced by the current one unless someone edited them. */
+    private static final Set<String> EARLIER_POLICY_SHA256 = Set.of(
+            "b9ef74fdaf1ceacbfb428bfb6261465ca8d6843952de85719c20e7999139471e",  // guardrails only
+            "9cb7554ce1658b25a2acb8a002215eb15c911766f2e9961973058a51be1ae543"); // and masking, before HTTP
 
-    /** The demo policy of specs/demo.md: masking, DDL held for a DBA, bulk writes blocked. */
+    /** The demo policy of specs/demo.md: masking, DDL and trace deletes held for a DBA, bulk writes blocked. */
     public static final String TEXT = """
             # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
             defaults:
@@ -38,7 +41,7 @@ public final class DemoPolicy {
                     - {match: customers.date_of_birth, entity: date_of_birth, strategy: redact}
             rules:
               - name: mask-personal-data
-                connections: [shop]
+                connections: [shop, traces]
                 exceptGroups: [pii-readers]
                 mask: personal-data
               - name: hold-ddl
@@ -52,11 +55,18 @@ public final class DemoPolicy {
                 classes: [bulk_write]
                 action: block
                 reason: UPDATE or DELETE without WHERE is not allowed
+              - name: hold-trace-deletes
+                connections: [traces]
+                methods: [DELETE]
+                action: approve
+                approvers: [dba]
+                timeout: 15m
+                reason: deleting a reasoning trace needs a DBA's approval
             """;
 
     /** Written once so a newcomer's edits survive restarts; an unedited earlier version is brought up to date. */
     static void writeOnce(Path file) throws IOException {
-        if (Files.exists(file) && !EARLIER_POLICY_SHA256.equals(sha256(Files.readAllBytes(file)))) {
+        if (Files.exists(file) && !EARLIER_POLICY_SHA256.contains(sha256(Files.readAllBytes(file)))) {
             return;
         }
         Files.writeString(file, TEXT, StandardCharsets.UTF_8);

@@ -23,6 +23,10 @@ class DemoTest {
             Pattern.compile("^postgres: (postgresql://analyst:(\\S+)@127\\.0\\.0\\.1:(\\d+)/shop\\?sslmode=require)$", Pattern.MULTILINE);
     private static final Pattern READER_LINE =
             Pattern.compile("^postgres-reader: (postgresql://reader:\\S+@127\\.0\\.0\\.1:\\d+/shop\\?sslmode=require)$", Pattern.MULTILINE);
+    private static final Pattern HTTP_LINE =
+            Pattern.compile("^http: (http://127\\.0\\.0\\.1:\\d+/traces/) token=(\\S+)$", Pattern.MULTILINE);
+    private static final Pattern DIRECT_LINE =
+            Pattern.compile("^http-direct: (http://127\\.0\\.0\\.1:\\d+/traces/)$", Pattern.MULTILINE);
     private static final Pattern API_LINE = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+) token=(\\S+)$", Pattern.MULTILINE);
 
     @Test
@@ -61,6 +65,30 @@ class DemoTest {
             assertThat(clear.lines()).hasSize(3).allMatch(line -> line.matches("[^|]+@[^|]+\\|\\d{4}[ -]?\\d.*\\|\\d{3}-\\d{2}-\\d{4}\\|\\d{4}-\\d{2}-\\d{2}"));
             assertThat(masked.lines()).hasSize(3).allMatch(line -> line.matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example\\|[* -]+\\d{4}\\|\\*{3}-\\*{2}-\\d{4}\\|"));
             String clearEmail = clear.lines().findFirst().orElseThrow().split("\\|")[0];
+
+            // HTTP: a trace written through the gateway reaches the store masked; a DELETE waits for the DBA.
+            Matcher http = HTTP_LINE.matcher(out);
+            Matcher direct = DIRECT_LINE.matcher(out);
+            assertThat(http.find()).as(out).isTrue();
+            assertThat(direct.find()).as(out).isTrue();
+            String created = run(List.of("curl", "-sS", "-H", "Authorization: Bearer " + http.group(2),
+                    "-H", "Content-Type: application/json",
+                    "-H", "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                    "-d", "{\"step\":\"lookup\",\"note\":\"mail ada@example.com, card 4111 1111 1111 1111\"}",
+                    http.group(1)));
+            Matcher id = Pattern.compile("\"id\":\"(\\w+)\"").matcher(created);
+            assertThat(id.find()).as(created).isTrue();
+            String stored = run(List.of("curl", "-sS", direct.group(1) + id.group(1)));
+            assertThat(stored).contains("lookup").contains("[EMAIL]").doesNotContain("ada@example.com")
+                    .doesNotContain("4111 1111 1111 1111");
+            Process delete = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "DELETE",
+                    "-H", "Authorization: Bearer " + http.group(2), http.group(1) + id.group(1))
+                    .redirectErrorStream(true).start();
+            String heldDelete = awaitPendingHttpApproval(demo);
+            assertThat(delete.isAlive()).as("curl waits for the approval").isTrue();
+            cli("approvals", "approve", heldDelete, "--reason", "cleanup", "--server", api.group(1), "--token", demo.token("dba"));
+            assertThat(delete.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(delete.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("204");
 
             // Guardrails: a bulk delete is refused, DDL waits until the DBA approves through the CLI.
             Process blocked = new ProcessBuilder("psql", postgres.group(1), "-X", "-c", "DELETE FROM orders")
@@ -110,6 +138,18 @@ class DemoTest {
             }
             assertThat(captured.toString(StandardCharsets.UTF_8)).contains("FAILED").contains("events.jsonl");
         }
+    }
+
+    private static String awaitPendingHttpApproval(DemoEnvironment demo) throws InterruptedException {
+        for (int i = 0; i < 200; i++) {
+            var pending = demo.gateway().approvals().pending().stream()
+                    .filter(p -> p.request().protocol().equals("http")).findFirst();
+            if (pending.isPresent()) {
+                return pending.get().id();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no HTTP request was held for approval");
     }
 
     private static String cli(String... args) {

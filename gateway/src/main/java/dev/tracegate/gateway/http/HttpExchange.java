@@ -442,7 +442,9 @@ final class HttpExchange {
             });
             BodyCapture capture = new BodyCapture(out.body(), context.resultDataBytes());
             try {
-                if (masking == null || passOther) {
+                if (empty) {
+                    capture.flush(); // nothing to relay or mask (204, 304, HEAD)
+                } else if (masking == null || passOther) {
                     BodyMasking.copyPlain(in, capture);
                 } else {
                     BodyMasking.copy(kind, masking.masker(), "response.body", in, capture, responseReport);
