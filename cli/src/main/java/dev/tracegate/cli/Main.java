@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code tracegate} command. */
 @Command(name = "tracegate", mixinStandardHelpOptions = true, version = "tracegate 0.1.0",
         description = "Identity-aware access gateway that turns every session into verifiable evidence.",
-        subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, PolicyCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, TracesCommand.class, PolicyCommand.class,
                 EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class,
                 LoginCommand.class, TokenCommand.class, LogoutCommand.class, ServiceAccountsCommand.class})
 public final class Main implements Runnable {

@@ -3,13 +3,23 @@ package dev.tracegate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 
-/** Prints a session's events as a readable timeline. */
+/**
+ * Prints evidence events as a readable timeline: one session's, or a trace's across sessions and
+ * protocols (then each line also says where and who).
+ */
 final class SessionPrinter {
 
     private final PrintStream out;
+    private final boolean withSource;
 
     SessionPrinter(PrintStream out) {
+        this(out, false);
+    }
+
+    /** @param withSource prefix each line with protocol, connection and identity (for traces) */
+    SessionPrinter(PrintStream out, boolean withSource) {
         this.out = out;
+        this.withSource = withSource;
     }
 
     void print(JsonNode events) {
@@ -36,11 +46,19 @@ final class SessionPrinter {
                 case "approval.decided" -> "approval " + detail.path("id").asText() + " " + detail.path("outcome").asText()
                         + " by " + actor(event.path("actor"))
                         + (detail.hasNonNull("reason") ? ": " + detail.path("reason").asText() : "");
+                case "masking.applied" -> "#" + detail.path("seq").asText() + " masked for the " + detail.path("applied_to").asText()
+                        + (detail.has("rule") ? " (rule " + detail.path("rule").asText() + ")" : "") + ": " + found(detail.path("found"));
                 case "session.close" -> "session closed: " + detail.path("reason").asText() + " after "
                         + detail.path("commands").asText() + " commands, " + detail.path("duration_ms").asText() + " ms";
                 default -> event.path("type").asText() + " " + detail;
             };
-            out.printf("%6s  %s  %s%n", event.path("index").asText(), event.path("time").asText(), line);
+            if (withSource) {
+                out.printf("%6s  %s  %-8s %-10s %-12s %s%n", event.path("index").asText(), event.path("time").asText(),
+                        event.path("resource").path("protocol").asText("-"), event.path("resource").path("connection").asText("-"),
+                        event.path("actor").path("name").asText(event.path("actor").path("sub").asText()), line);
+            } else {
+                out.printf("%6s  %s  %s%n", event.path("index").asText(), event.path("time").asText(), line);
+            }
         }
     }
 
@@ -48,6 +66,18 @@ final class SessionPrinter {
         String groups = actor.has("groups") ? " " + actor.path("groups") : "";
         return actor.path("name").asText(actor.path("sub").asText()) + " <" + actor.path("iss").asText() + "/"
                 + actor.path("sub").asText() + ">" + groups;
+    }
+
+    /** {@code public.customers.email EMAIL x5, ...}: where and what, never a value. */
+    private static String found(JsonNode found) {
+        StringBuilder text = new StringBuilder();
+        found.properties().forEach(location -> location.getValue().properties().forEach(entity -> {
+            if (!text.isEmpty()) {
+                text.append(", ");
+            }
+            text.append(location.getKey()).append(' ').append(entity.getKey()).append(" x").append(entity.getValue().asText());
+        }));
+        return text.isEmpty() ? "nothing found" : text.toString();
     }
 
     private static String params(JsonNode params) {

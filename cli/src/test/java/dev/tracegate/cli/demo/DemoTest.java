@@ -78,6 +78,14 @@ class DemoTest {
                     http.group(1)));
             Matcher id = Pattern.compile("\"id\":\"(\\w+)\"").matcher(created);
             assertThat(id.find()).as(created).isTrue();
+            // The same agent task queries PostgreSQL; both steps show as one trace.
+            run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
+                    "SELECT count(*) FROM orders /*traceparent='00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'*/"));
+            String timeline = cli("traces", "show", "0af7651916cd43dd8448eb211c80319c", "--server", api.group(1),
+                    "--token", api.group(2));
+            assertThat(timeline).contains("HTTP: POST /").contains("masked for the client")
+                    .contains("SELECT count(*) FROM orders").contains(" postgres ").contains(" http ")
+                    .doesNotContain("ada@example.com");
             String stored = run(List.of("curl", "-sS", direct.group(1) + id.group(1)));
             assertThat(stored).contains("lookup").contains("[EMAIL]").doesNotContain("ada@example.com")
                     .doesNotContain("4111 1111 1111 1111");

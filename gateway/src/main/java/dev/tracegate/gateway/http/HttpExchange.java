@@ -156,7 +156,7 @@ final class HttpExchange {
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
         recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
                 client.remote(), new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
-                client.header("user-agent")));
+                client.header("user-agent"), trace));
         recorder.opened(openDetail());
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);

@@ -48,6 +48,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Client to upstream: reads the client's messages, asks the guard about each command, records
@@ -67,6 +69,8 @@ final class ClientMessageRelay {
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
     /** Fails in the parser, before anything runs, at the position of the blocked statement. */
     private static final String FAILING_SQL = "tracegate blocked this statement";
+    private static final Pattern SET_APPLICATION_NAME = Pattern.compile(
+            "(?is)\\s*SET\\s+(?:SESSION\\s+)?application_name\\s*(?:=|TO)\\s*'((?:[^']|'')*)'\\s*;?\\s*");
 
     private final PgFrameReader client;
     private final InputStream clientBytes;
@@ -183,6 +187,7 @@ final class ClientMessageRelay {
         rememberSqlPrepares(verdict);
         CommandResults results = newResults();
         Decision decision = unmaskableCopy(verdict, results).orElse(verdict.decision());
+        followApplicationName(sql);
         long seq = ++sequence;
         command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
@@ -374,6 +379,17 @@ final class ClientMessageRelay {
 
     private static ErrorResponse policyError(String message) {
         return ErrorResponse.of("ERROR", "42501", "tracegate: " + message);
+    }
+
+    /**
+     * {@code SET application_name = '... traceparent=00-...-01'} puts the session in that trace from
+     * now on (pgjdbc sets its ApplicationName this way rather than at start-up).
+     */
+    private void followApplicationName(String sql) {
+        Matcher set = SET_APPLICATION_NAME.matcher(sql);
+        if (set.matches()) {
+            recorder.traceFromNowOn(PostgresSession.traceOf(set.group(1).replace("''", "'")));
+        }
     }
 
     private void rememberSqlPrepares(Guard.Verdict verdict) {

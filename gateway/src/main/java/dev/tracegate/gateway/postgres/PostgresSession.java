@@ -10,6 +10,8 @@ import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.TraceContext;
+import dev.tracegate.policy.sql.TraceContextExtractor;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
@@ -43,6 +45,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -58,6 +62,7 @@ final class PostgresSession implements Runnable {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int TLS_RECORD_HANDSHAKE = 0x16;
     /** Start-up parameters the gateway sets itself or refuses to pass on. */
+    private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final List<String> WITHHELD_PARAMETERS = List.of("user", "database", "options", "replication");
 
     private final Socket socket;
@@ -168,7 +173,7 @@ final class PostgresSession implements Runnable {
         String sessionId = UUID.randomUUID().toString();
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
-                params.get("application_name"));
+                params.get("application_name"), traceOf(params.get("application_name")));
         SessionRecorder recorder = new SessionRecorder(context.evidence(), info);
         UpstreamConnection upstream;
         try {
@@ -204,6 +209,19 @@ final class PostgresSession implements Runnable {
         if (conforming != null && !conforming.equalsIgnoreCase("on")) {
             throw new ClientRefusedException("0A000", "standard_conforming_strings must stay on through the gateway");
         }
+    }
+
+    /**
+     * A trace id the client put in its application_name, as {@code traceparent=00-...-01} or the bare
+     * traceparent value, so that tools that cannot add comments can still tie a session to a task.
+     */
+    static String traceOf(String applicationName) {
+        if (applicationName == null) {
+            return null;
+        }
+        Matcher traceparent = TRACEPARENT.matcher(applicationName);
+        return traceparent.find()
+                ? TraceContextExtractor.parse(traceparent.group()).map(TraceContext::traceId).orElse(null) : null;
     }
 
     private void negotiateVersion(StartupMessage startup, PgFrameWriter out) throws IOException {

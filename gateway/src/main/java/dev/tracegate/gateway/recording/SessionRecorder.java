@@ -28,10 +28,18 @@ public final class SessionRecorder {
     private final AtomicLong commands = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final long openedNanos = System.nanoTime();
+    /** The trace the session's events belong to unless a command names its own; changes with application_name. */
+    private volatile String trace;
 
     public SessionRecorder(EvidenceLog log, SessionInfo session) {
         this.log = log;
         this.session = session;
+        this.trace = session.trace();
+    }
+
+    /** From now on the session belongs to {@code traceId} (the client set a new application_name), or to none. */
+    public void traceFromNowOn(String traceId) {
+        this.trace = traceId;
     }
 
     public SessionInfo session() {
@@ -198,7 +206,8 @@ public final class SessionRecorder {
     }
 
     private EvidenceEvent event(String type, String trace, ObjectNode detail) {
-        return new EvidenceEvent(Instant.now(), type, session.identity(), session.id(), trace, session.resource(), detail);
+        return new EvidenceEvent(Instant.now(), type, session.identity(), session.id(),
+                trace != null ? trace : this.trace, session.resource(), detail);
     }
 
     static void putIfPresent(ObjectNode node, String key, String value) {
