@@ -3,9 +3,6 @@ package dev.tracegate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +10,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +24,7 @@ class LargeResultTest {
     @Test
     void millionRowsStreamThroughA256MbGateway(@TempDir Path dir) throws Exception {
         try (EmbeddedPostgres target = EmbeddedPostgres.builder().start()) {
-            int port = freePort();
+            int port = GatewayProcess.freePort();
             Path token = dir.resolve("token");
             Files.writeString(token, "tg_large_result_token");
             Path config = dir.resolve("tracegate.yaml");
@@ -44,12 +39,7 @@ class LargeResultTest {
                     "connections:",
                     "  - {name: big, host: 127.0.0.1, port: " + target.getPort() + ", database: postgres, username: postgres}",
                     ""), StandardCharsets.UTF_8);
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process gateway = new ProcessBuilder(List.of(java.toString(), "-Xmx256m", "-cp",
-                    System.getProperty("java.class.path"), Main.class.getName(), "serve", "--config", config.toString()))
-                    .redirectErrorStream(true).start();
-            try {
-                awaitReady(gateway);
+            try (GatewayProcess gateway = GatewayProcess.start(config, "256m")) {
                 Properties props = new Properties();
                 props.setProperty("user", "loader");
                 props.setProperty("password", "tg_large_result_token");
@@ -72,29 +62,7 @@ class LargeResultTest {
                     }
                 }
                 assertThat(gateway.isAlive()).as("gateway survived with a 256 MB heap").isTrue();
-            } finally {
-                gateway.destroy();
-                gateway.waitFor(30, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    private static void awaitReady(Process gateway) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(gateway.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            seen.append(line).append('\n');
-            if (line.equals("tracegate ready")) {
-                Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
-                return;
-            }
-        }
-        throw new AssertionError("gateway exited before it was ready:\n" + seen);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

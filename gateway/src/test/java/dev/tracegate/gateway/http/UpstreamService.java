@@ -3,7 +3,6 @@ package dev.tracegate.gateway.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP service behind the gateway (the JDK's server), which remembers what reached it:
- * {@code /echo} answers with the JSON it received, {@code /count} counts the lines of a large
- * body without keeping it, {@code /events} sends two Server-Sent Events with a pause the test
+ * {@code /echo} answers with the JSON it received, {@code /events} sends two Server-Sent Events with a pause the test
  * controls, {@code /profile} answers JSON holding personal data.
  */
 final class UpstreamService implements AutoCloseable {
@@ -39,15 +37,11 @@ final class UpstreamService implements AutoCloseable {
     private final HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
     final CountDownLatch secondEvent = new CountDownLatch(1);
-    volatile long countedLines;
-    volatile long countedBytes;
-    volatile String lastCountedLine;
 
     UpstreamService() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/api/echo", this::echo);
-        server.createContext("/api/count", this::count);
         server.createContext("/api/events", this::events);
         server.createContext("/api/profile", this::profile);
         server.createContext("/api/", this::echo);
@@ -65,38 +59,6 @@ final class UpstreamService implements AutoCloseable {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         exchange.getResponseHeaders().add("Content-Type", type == null ? "application/json" : type);
         byte[] answer = body.length == 0 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8) : body;
-        exchange.sendResponseHeaders(200, answer.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(answer);
-        }
-    }
-
-    private void count(HttpExchange exchange) throws IOException {
-        long lines = 0;
-        long bytes = 0;
-        StringBuilder last = new StringBuilder();
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] == '\n') {
-                        lines++;
-                        lastCountedLine = last.toString();
-                        last.setLength(0);
-                    } else if (last.length() < 1000) {
-                        last.append((char) buffer[i]);
-                    }
-                }
-                bytes += n;
-            }
-        }
-        countedLines = lines;
-        countedBytes = bytes;
-        received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                Map.copyOf(exchange.getRequestHeaders()), new byte[0]));
-        byte[] answer = ("{\"lines\":" + lines + "}").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
