@@ -11,6 +11,7 @@ import dataclasses
 import re
 import statistics
 import subprocess
+from pathlib import Path
 
 from process_cpu import CpuMeter
 from progress import say
@@ -19,7 +20,17 @@ from services import Route
 SCRIPTS = {
     "select-only": ["-S"],   # one SELECT by primary key per transaction
     "tpcb-like": [],         # pgbench's default: BEGIN, 3 UPDATEs, SELECT, INSERT, END
+    # -S plus the account's text column, which the set-up fills with an e-mail and a card number:
+    # what a masking policy on a text column costs (docs/benchmarks.md, "The masking path").
+    "select-text": ["-f", str(Path(__file__).resolve().parent.parent / "config/select-text.sql")],
 }
+
+# Scripts measured on some paths only, to keep the run short: select-text compares masking with no masking.
+SCRIPT_ROUTES = {"select-text": {"direct", "tracegate-tls", "tracegate-masking"}}
+
+
+def runs_on(script: str, route_name: str) -> bool:
+    return script not in SCRIPT_ROUTES or route_name in SCRIPT_ROUTES[script]
 
 
 @dataclasses.dataclass
@@ -84,6 +95,8 @@ def warm_up(routes: list[Route], seconds: int, gateway_seconds: int) -> None:
     """
     for route in routes:
         for script in SCRIPTS:
+            if not runs_on(script, route.name):
+                continue
             duration = gateway_seconds if route.name.startswith("tracegate") else seconds
             run = run_pgbench(route, script, 8, duration, 0)
             status = f"{run.tps:,.0f} tps" if run.tps else f"FAILED: {run.error}"
@@ -94,13 +107,15 @@ def measure(routes: list[Route], client_counts: list[int], rounds: int, seconds:
             proxy_pids: dict[str, int]) -> list[PgbenchRun]:
     runs: list[PgbenchRun] = []
     points = [(script, clients) for script in SCRIPTS for clients in client_counts]
-    total = rounds * len(points) * len(routes)
+    total = rounds * sum(1 for script, _ in points for route in routes if runs_on(script, route.name))
     done = 0
     for round_number in range(1, rounds + 1):
         say(f"pgbench round {round_number}/{rounds}")
         for point_index, (script, clients) in enumerate(points):
             offset = (round_number + point_index) % len(routes)
             for route in routes[offset:] + routes[:offset]:
+                if not runs_on(script, route.name):
+                    continue
                 run = run_pgbench(route, script, clients, seconds, round_number, proxy_pids.get(route.name))
                 runs.append(run)
                 done += 1
@@ -129,6 +144,7 @@ class PgbenchSummary:
     vs_direct: float | None = None
     vs_pgbouncer: float | None = None
     vs_haproxy: float | None = None
+    vs_tracegate: float | None = None
 
 
 def summarize(runs: list[PgbenchRun]) -> list[PgbenchSummary]:
@@ -155,6 +171,7 @@ def summarize(runs: list[PgbenchRun]) -> list[PgbenchSummary]:
         s.vs_direct = ratio(s, by_key.get(("direct", s.script, s.clients)))
         s.vs_pgbouncer = ratio(s, by_key.get(("pgbouncer", s.script, s.clients)))
         s.vs_haproxy = ratio(s, by_key.get(("haproxy", s.script, s.clients)))
+        s.vs_tracegate = ratio(s, by_key.get(("tracegate-tls", s.script, s.clients)))
     return summaries
 
 

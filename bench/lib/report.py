@@ -26,6 +26,13 @@ def judge_goals(results: dict) -> list[dict]:
                       tg and tg["vs_pgbouncer"], lambda v: v >= 1.0, "{:.2f} x"))
     goals.append(goal("pgbench -S, 8 clients: Tracegate (recording + evidence, TLS) vs haproxy", ">= 0.85 x",
                       tg and tg["vs_haproxy"], lambda v: v >= 0.85, "{:.2f} x"))
+    masked = pgbench.get(("tracegate-masking", "select-text", 8))
+    goals.append(goal("select-text, 8 clients: Tracegate with a masking policy vs without (#6)", ">= 0.80 x",
+                      masked and masked.get("vs_tracegate"), lambda v: v >= 0.80, "{:.2f} x"))
+    for script in ("select-only", "tpcb-like"):
+        guarded = pgbench.get(("tracegate-policy", script, 8))
+        goals.append(goal(f"{script}, 8 clients: Tracegate with an active policy vs no policy (#5)", ">= 0.95 x",
+                          guarded and guarded.get("vs_tracegate"), lambda v: v >= 0.95, "{:.2f} x"))
     for route, label in (("tracegate-tls", "TLS"), ("tracegate-plain", "no TLS")):
         one = pgbench.get((route, "select-only", 1))
         direct = pgbench.get(("direct", "select-only", 1))
@@ -110,22 +117,24 @@ def pgbench_section(results: dict) -> list[str]:
            f"Median of {phase['rounds']} interleaved rounds of {phase['seconds']} s per point (tps range over rounds in "
            "brackets). Latency is pgbench's average per transaction. Ratios compare tps. Proxy CPU is the CPU time the "
            "proxy process used per transaction (pgbouncer, haproxy, the gateway JVM).", ""]
-    for script, title in (("select-only", "select-only (`pgbench -S`)"), ("tpcb-like", "TPC-B-like (pgbench default)")):
+    for script, title in (("select-only", "select-only (`pgbench -S`)"), ("tpcb-like", "TPC-B-like (pgbench default)"),
+                          ("select-text", "select-text (`-S` plus a text column holding personal data)")):
         rows = [s for s in phase["summary"] if s["script"] == script]
         if not rows:
             continue
         out += [f"### {title}", "",
-                "| clients | path | tps | avg latency | x direct | x pgbouncer | x haproxy | proxy CPU / tx |",
-                "|---:|---|---:|---:|---:|---:|---:|---:|"]
+                "| clients | path | tps | avg latency | x direct | x pgbouncer | x haproxy | x Tracegate | proxy CPU / tx |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
         for s in sorted(rows, key=lambda s: (s["clients"], route_order(results, s["route"]))):
             if s["tps"] is None:
                 out.append(f"| {s['clients']} | {labels.get(s['route'], s['route'])} | failed: {'; '.join(s['errors'])} "
-                           "| | | | | |")
+                           "| | | | | | |")
                 continue
             spread = f" ({s['tps_min']:,.0f}-{s['tps_max']:,.0f})" if s["tps_min"] != s["tps_max"] else ""
             out.append(f"| {s['clients']} | {labels.get(s['route'], s['route'])} | {s['tps']:,.0f}{spread} | "
                        f"{s['latency_ms']:.3f} ms | {ratio_text(s['vs_direct'])} | {ratio_text(s['vs_pgbouncer'])} | "
-                       f"{ratio_text(s['vs_haproxy'])} | {fmt(s['proxy_cpu_us_per_tx'], '{:.0f} us')} |")
+                       f"{ratio_text(s['vs_haproxy'])} | {ratio_text(s.get('vs_tracegate'))} | "
+                       f"{fmt(s['proxy_cpu_us_per_tx'], '{:.0f} us')} |")
         out.append("")
     return out
 

@@ -78,10 +78,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
     parser.add_argument("--seconds", type=int, help="seconds per pgbench point (overrides the mode's)")
-    parser.add_argument("--masking-config", type=Path, default=BENCH / "config/masking.yaml",
-                        help="YAML appended to the gateway configuration of the masking path")
     parser.add_argument("--masking-policy", type=Path, default=BENCH / "config/masking-policy.yaml",
                         help="policy file (policyFile) of the masking path")
+    parser.add_argument("--guardrails-policy", type=Path, default=BENCH / "config/guardrails-policy.yaml",
+                        help="policy file (policyFile) of the policy path")
     parser.add_argument("--no-plain", action="store_true", help="skip the Tracegate path without TLS")
     parser.add_argument("--update-docs", action="store_true",
                         help="also replace the generated tables in docs/benchmarks.md with this run's")
@@ -137,7 +137,8 @@ class BenchRun:
         self.work = work
         self.results = results
         self.ports = {name: args.port_base + i for i, name in enumerate(
-            ("postgres", "haproxy", "pgbouncer", "gateway", "gateway-api", "masking", "masking-api"))}
+            ("postgres", "haproxy", "pgbouncer", "gateway", "gateway-api", "masking", "masking-api", "policy",
+             "policy-api"))}
         self.postgres = PostgresServer(work, self.ports["postgres"], max_connections=max(700, plan.storm_clients + 200))
         self.haproxy = Haproxy(work, self.ports["haproxy"], self.ports["postgres"])
         self.pgbouncer = Pgbouncer(work, self.ports["pgbouncer"], self.ports["postgres"], DATABASE, pool_size=64)
@@ -217,6 +218,9 @@ class BenchRun:
         subprocess.run(["pgbench", "-i", "-q", "-s", str(self.plan.scale), "-h", "127.0.0.1", "-p",
                         str(self.ports["postgres"]), "-U", "postgres", DATABASE], check=True, capture_output=True,
                        env={**os.environ, "PGSSLMODE": "disable"})
+        # The text column of the select-text script: an e-mail and a card number in every account, for the masker to find.
+        self.postgres.psql("UPDATE pgbench_accounts SET filler = 'customer ' || aid || '@example.com paid with card "
+                           "4111 1111 1111 1111'", DATABASE)
         self.postgres.psql("VACUUM ANALYZE", DATABASE)
         say(f"starting haproxy on port {self.ports['haproxy']}, pgbouncer on port {self.ports['pgbouncer']}")
         self.haproxy.start()
@@ -246,34 +250,33 @@ class BenchRun:
                                      self.ports["gateway"], "bench", self.key, "disable", DATABASE,
                                      note="listeners.postgres.allowCleartextOnLoopback: true"))
         self.proxy_pids = {"haproxy": self.haproxy.process.pid, "pgbouncer": self.pgbouncer.pid()}
-        say(f"starting Tracegate with masking on port {self.ports['masking']} "
-            f"({self.args.masking_config.name} + {self.args.masking_policy.name})")
-        masking = self.gateway("masking", generation=1)
-        try:
-            masking.start()
-        except GatewayStartFailed as e:
-            lines = str(e).strip().splitlines()
-            reason = next((line for line in reversed(lines) if "rror" in line or "unknown" in line or "invalid" in line),
-                          lines[-1] if lines else "no output")
-            self.notice("Tracegate + masking: not available yet; `tracegate serve` rejected the masking configuration "
-                        f"(bench/config/masking.yaml + masking-policy.yaml): {reason.strip()[:300]}")
-            self.results["masking_unavailable"] = str(e)
-        else:
-            self.gateways["masking"] = masking
-            self.routes.append(Route("tracegate-masking", "Tracegate (recording + evidence + masking, TLS)", "127.0.0.1",
-                                     self.ports["masking"], "bench", self.key, "require", DATABASE))
+        for kind, route, label, policy in (
+                ("masking", "tracegate-masking", "Tracegate (recording + evidence + masking, TLS)", self.args.masking_policy),
+                ("policy", "tracegate-policy", "Tracegate (recording + evidence + guardrails policy, TLS)",
+                 self.args.guardrails_policy)):
+            say(f"starting Tracegate with {policy.name} on port {self.ports[kind]}")
+            gateway = self.gateway(kind, generation=1)
+            try:
+                gateway.start()
+            except GatewayStartFailed as e:
+                lines = str(e).strip().splitlines()
+                reason = next((line for line in reversed(lines) if "rror" in line or "unknown" in line
+                               or "invalid" in line), lines[-1] if lines else "no output")
+                self.notice(f"{label}: not measured; `tracegate serve` rejected {policy}: {reason.strip()[:300]}")
+                continue
+            self.gateways[kind] = gateway
+            self.routes.append(Route(route, label, "127.0.0.1", self.ports[kind], "bench", self.key, "require", DATABASE,
+                                     note=f"policyFile: bench/config/{policy.name}"))
         self.note_gateway_pids()
 
     def gateway(self, kind: str, generation: int, extra_java_opts: tuple[str, ...] = ()) -> TracegateGateway:
-        """A gateway process of the given kind ("gateway" or "masking"), with a data directory of its own."""
+        """A gateway process of the given kind ("gateway", "masking" or "policy"), with a data directory of its own."""
         name = f"{kind}-{generation}"
         config = gateway_config(self.work / name, self.ports[kind], self.ports[f"{kind}-api"], self.key_file,
                                 self.ports["postgres"])
-        if kind == "masking":
-            if self.args.masking_policy and self.args.masking_policy.exists():
-                config += f"policyFile: {self.args.masking_policy.resolve()}\n"
-            if self.args.masking_config and self.args.masking_config.exists():
-                config += f"\n# appended from {self.args.masking_config}\n{self.args.masking_config.read_text()}"
+        policy = {"masking": self.args.masking_policy, "policy": self.args.guardrails_policy}.get(kind)
+        if policy is not None:
+            config += f"policyFile: {policy.resolve()}\n"
         return TracegateGateway(name, self.work, JAVA_HOME / "bin/java", self.classpath, config, self.ports[kind],
                                 [*self.java_opts, *extra_java_opts])
 
@@ -282,15 +285,17 @@ class BenchRun:
             self.proxy_pids["tracegate-tls"] = self.proxy_pids["tracegate-plain"] = self.gateways["gateway"].pid
         if "masking" in self.gateways:
             self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
+        if "policy" in self.gateways:
+            self.proxy_pids["tracegate-policy"] = self.gateways["policy"].pid
 
-    def restart_gateways(self, generation: int, kinds: tuple[str, ...] = ("gateway", "masking"),
+    def restart_gateways(self, generation: int, kinds: tuple[str, ...] = ("gateway", "masking", "policy"),
                          extra_java_opts: tuple[str, ...] = ()) -> dict[str, dict]:
         """Replaces running gateways by fresh processes (new data directories); returns the old ones' memory."""
         memory = {}
         for kind in kinds:
             old = self.gateways.pop(kind, None)
-            if old is None and kind == "masking":
-                continue  # masking is not available: there is nothing to restart
+            if old is None and kind != "gateway":
+                continue  # that path did not start: there is nothing to restart
             if old is not None:
                 memory[kind] = {k: v * 1024 / 1e6 for k, v in old.memory_kib().items()}
                 old.stop()
@@ -326,8 +331,8 @@ class BenchRun:
             say("large results: starting fresh gateway processes")
             self.results["gateway_memory_after_pgbench_mb"] = self.restart_gateways(generation=2)
         say(f"large results: {self.plan.large_rows:,} rows through every path, {self.plan.large_rounds} rounds")
-        gateways = {r.name: self.gateways["masking" if r.name == "tracegate-masking" else "gateway"]
-                    for r in self.routes if r.name.startswith("tracegate")}
+        kinds = {"tracegate-masking": "masking", "tracegate-policy": "policy"}
+        gateways = {r.name: self.gateways[kinds.get(r.name, "gateway")] for r in self.routes if r.name.startswith("tracegate")}
         runs = large_result_phase.measure(self.routes, gateways, self.plan.large_rows, self.plan.large_rounds,
                                           self.plan.small_rows)
         self.results["large_results"] = {"rows": self.plan.large_rows, "rounds": self.plan.large_rounds,

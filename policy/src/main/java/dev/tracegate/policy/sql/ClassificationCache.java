@@ -3,24 +3,25 @@ package dev.tracegate.policy.sql;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A bounded map from exact query text to its classification, approximating LRU with the CLOCK
+ * A bounded map from text to an immutable value (a query's classification, a statement shape's
+ * parser opinion), approximating LRU with the CLOCK
  * algorithm: a hit is a lock-free map read plus setting a flag, so repeated texts are cheap under
  * concurrency; only inserting takes a lock, and it evicts the first entry not used since the clock
  * hand last passed it. Values are immutable, so a reader racing an eviction still gets a correct result.
  */
-final class ClassificationCache {
+final class ClassificationCache<V> {
 
-    private static final class Entry {
-        final SqlClassification value;
+    private static final class Entry<V> {
+        final V value;
         volatile boolean used;
 
-        Entry(SqlClassification value) {
+        Entry(V value) {
             this.value = value;
         }
     }
 
     private final int capacity;
-    private final ConcurrentHashMap<String, Entry> entries;
+    private final ConcurrentHashMap<String, Entry<V>> entries;
     private final String[] ring;
     private int filled;
     private int hand;
@@ -34,8 +35,8 @@ final class ClassificationCache {
         this.ring = new String[capacity];
     }
 
-    SqlClassification get(String text) {
-        Entry entry = entries.get(text);
+    V get(String text) {
+        Entry<V> entry = entries.get(text);
         if (entry == null) {
             return null;
         }
@@ -45,7 +46,7 @@ final class ClassificationCache {
         return entry.value;
     }
 
-    void put(String text, SqlClassification value) {
+    void put(String text, V value) {
         if (capacity == 0) {
             return;
         }
@@ -57,7 +58,7 @@ final class ClassificationCache {
                 ring[filled++] = text;
             } else {
                 while (true) {
-                    Entry candidate = entries.get(ring[hand]);
+                    Entry<V> candidate = entries.get(ring[hand]);
                     if (candidate != null && candidate.used) {
                         candidate.used = false;
                         hand = (hand + 1) % capacity;
@@ -69,7 +70,7 @@ final class ClassificationCache {
                     break;
                 }
             }
-            entries.put(text, new Entry(value));
+            entries.put(text, new Entry<>(value));
         }
     }
 

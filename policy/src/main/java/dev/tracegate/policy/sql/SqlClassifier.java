@@ -15,6 +15,13 @@ import java.util.function.Function;
  * keyword), asks JSqlParser for a second opinion that can only raise the class, and caches results
  * by exact text.
  *
+ * <p>JSqlParser's opinion is also cached by the statement's shape: its tokens with numeric
+ * literals abstracted. Statements that differ only in numbers ({@code WHERE aid = 17} and
+ * {@code WHERE aid = 42}) have the same parse, the same tables and the same statement type; the
+ * project's own rules still run on every statement's real tokens, so a number that matters to
+ * them (a tautology such as {@code WHERE 1 = 1}) is judged every time. Strings are never
+ * abstracted: they can carry SQL.
+ *
  * <p>Thread-safe. Results are immutable and shared between callers.
  */
 public final class SqlClassifier {
@@ -26,10 +33,14 @@ public final class SqlClassifier {
     /** Longer statements are UNKNOWN: analysing attacker-sized text must stay cheap. */
     public static final int MAX_ANALYSED_LENGTH = 1_000_000;
 
+    /** Stands for a numeric literal in a shape; NUL cannot occur in PostgreSQL query text. */
+    private static final char NUMBER_MARK = '\u0000';
+
     private static final String INCOMPLETE =
             "the statement ends inside an unterminated quote, comment, dollar quote or BEGIN ATOMIC body";
 
-    private final ClassificationCache cache;
+    private final ClassificationCache<SqlClassification> cache;
+    private final ClassificationCache<ParserCrossCheck.Opinion> opinions;
     private final int maxCachedLength;
 
     public SqlClassifier() {
@@ -41,7 +52,8 @@ public final class SqlClassifier {
     }
 
     public SqlClassifier(int cacheCapacity, int maxCachedLength) {
-        this.cache = new ClassificationCache(cacheCapacity);
+        this.cache = new ClassificationCache<>(cacheCapacity);
+        this.opinions = new ClassificationCache<>(cacheCapacity);
         this.maxCachedLength = maxCachedLength;
     }
 
@@ -86,7 +98,40 @@ public final class SqlClassifier {
         return cache.size();
     }
 
-    private static SqlClassification analyse(String sql) {
+    /** JSqlParser's opinion, from the shape cache when a statement of the same shape was parsed before. */
+    private ParserCrossCheck.Opinion opinion(SqlStatement statement) {
+        if (statement.text().length() > maxCachedLength) {
+            return ParserCrossCheck.of(statement);
+        }
+        String shape = shape(statement);
+        ParserCrossCheck.Opinion cached = opinions.get(shape);
+        if (cached != null) {
+            return cached;
+        }
+        ParserCrossCheck.Opinion opinion = ParserCrossCheck.of(statement);
+        opinions.put(shape, opinion);
+        return opinion;
+    }
+
+    /**
+     * The statement exactly as written (comments, quoting and spacing included), except that every
+     * numeric literal reads {@code ?}. A {@code ?} in the text itself cannot collide: the key marks
+     * abstracted numbers with a character that cannot appear in SQL text.
+     */
+    static String shape(SqlStatement statement) {
+        String text = statement.text();
+        StringBuilder shape = new StringBuilder(text.length());
+        int copied = 0;
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.NUMBER) {
+                shape.append(text, copied, token.start() - statement.start()).append(NUMBER_MARK);
+                copied = token.end() - statement.start();
+            }
+        }
+        return shape.append(text, copied, text.length()).toString();
+    }
+
+    private SqlClassification analyse(String sql) {
         List<ClassifiedStatement> statements = new ArrayList<>();
         Map<String, ClassifiedStatement> preparedHere = new HashMap<>();
         for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
@@ -105,7 +150,7 @@ public final class SqlClassifier {
         return new SqlClassification(statements);
     }
 
-    private static ClassifiedStatement classifyStatement(SqlStatement statement) {
+    private ClassifiedStatement classifyStatement(SqlStatement statement) {
         TokenSpan tokens = new TokenSpan(statement.tokens());
         if (statement.text().length() > MAX_ANALYSED_LENGTH) {
             return new ClassifiedStatement(statement.text(), StatementClass.UNKNOWN,
@@ -119,7 +164,7 @@ public final class SqlClassifier {
                     List.of(INCOMPLETE), Optional.empty(), Optional.empty());
         }
         Verdict verdict = CommandRules.classify(tokens, 0);
-        ParserCrossCheck.Opinion opinion = ParserCrossCheck.of(statement);
+        ParserCrossCheck.Opinion opinion = opinion(statement);
         if (opinion.statementClass().isPresent()
                 && opinion.statementClass().get().risk() > verdict.statementClass().risk()) {
             verdict = verdict.escalate(opinion.statementClass().get(),

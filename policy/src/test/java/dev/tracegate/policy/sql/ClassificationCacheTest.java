@@ -11,7 +11,7 @@ class ClassificationCacheTest {
 
     @Test
     void recentlyUsedEntriesSurviveEviction() {
-        ClassificationCache cache = new ClassificationCache(2);
+        ClassificationCache<SqlClassification> cache = new ClassificationCache<>(2);
         cache.put("a", VALUE);
         cache.put("b", VALUE);
         assertThat(cache.get("a")).isSameAs(VALUE);
@@ -24,7 +24,7 @@ class ClassificationCacheTest {
 
     @Test
     void neverGrowsBeyondItsCapacity() {
-        ClassificationCache cache = new ClassificationCache(100);
+        ClassificationCache<SqlClassification> cache = new ClassificationCache<>(100);
         for (int i = 0; i < 10_000; i++) {
             cache.put("SELECT " + i, VALUE);
             cache.get("SELECT " + (i / 2));
