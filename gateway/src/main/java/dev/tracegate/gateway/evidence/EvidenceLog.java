@@ -36,6 +36,7 @@ public final class EvidenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceLog.class);
     private static final int MAX_APPEND_BATCH = 4096;
+    private static final long STORE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final int MAX_STORE_BATCH = 20_000;
     private static final int MAX_STORE_BACKLOG = 200_000;
     private static final long DURABLE_WAIT_SECONDS = 30;
@@ -235,7 +236,7 @@ public final class EvidenceLog implements AutoCloseable {
                         continue;
                     }
                     batch.add(first);
-                    storeQueue.drainTo(batch, MAX_STORE_BATCH - 1);
+                    lingerForMore(batch);
                 }
                 writeToStore(batch);
                 batch.clear();
@@ -247,6 +248,28 @@ public final class EvidenceLog implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /**
+     * Gathers what arrives within a few milliseconds into the same store transaction. The events are
+     * durable in the journal already, so waiting costs no client anything, and a store commit per
+     * few events would cost more than the rows themselves.
+     */
+    private void lingerForMore(List<SealedEvent> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + STORE_LINGER_NANOS;
+        storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
+        while (batch.size() < MAX_STORE_BATCH && !closing) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            SealedEvent next = storeQueue.poll(remaining, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
         }
     }
 

@@ -16,6 +16,10 @@ import java.util.List;
  * <p>The ledger's {@link CompactRange} says which subtrees each new leaf completes; only the
  * range's right edge is needed for that, and it is cached between batches. If another gateway
  * node appended in the meantime the cache is stale and is reloaded, one read per level.
+ *
+ * <p>Level 0 (the leaves) is not stored here: {@code evidence_event.leaf_hash} already holds each
+ * leaf's hash, and {@link StoredSubtreeHashes} reads it from there. That halves the rows an
+ * append writes (a leaf completes two subtrees on average, one of them itself).
  */
 final class MerkleSubtreeStore {
 
@@ -39,6 +43,9 @@ final class MerkleSubtreeStore {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO merkle_subtree (level, node_index, hash) VALUES (?, ?, ?)")) {
             for (SubtreeHash subtree : created) {
+                if (subtree.level() == 0) {
+                    continue;
+                }
                 insert.setInt(1, subtree.level());
                 insert.setLong(2, subtree.index());
                 insert.setBytes(3, subtree.hash());

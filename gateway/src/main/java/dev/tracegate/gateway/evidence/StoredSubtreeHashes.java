@@ -14,17 +14,25 @@ import java.sql.SQLException;
 final class StoredSubtreeHashes implements SubtreeHashes, AutoCloseable {
 
     private final PreparedStatement select;
+    private final PreparedStatement leaf;
 
     StoredSubtreeHashes(Connection connection) throws SQLException {
         this.select = connection.prepareStatement("SELECT hash FROM merkle_subtree WHERE level = ? AND node_index = ?");
+        // Leaves are not repeated in merkle_subtree: their hashes are stored with the events.
+        this.leaf = connection.prepareStatement("SELECT leaf_hash FROM evidence_event WHERE idx = ?");
     }
 
     @Override
     public byte[] hash(int level, long index) {
         try {
-            select.setInt(1, level);
-            select.setLong(2, index);
-            try (ResultSet rs = select.executeQuery()) {
+            PreparedStatement query = level == 0 ? leaf : select;
+            if (level == 0) {
+                leaf.setLong(1, index);
+            } else {
+                select.setInt(1, level);
+                select.setLong(2, index);
+            }
+            try (ResultSet rs = query.executeQuery()) {
                 if (!rs.next()) {
                     throw new StoreException("merkle subtree " + level + "/" + index
                             + " is missing from the store: it was damaged or tampered with");
@@ -39,5 +47,6 @@ final class StoredSubtreeHashes implements SubtreeHashes, AutoCloseable {
     @Override
     public void close() throws SQLException {
         select.close();
+        leaf.close();
     }
 }
