@@ -78,6 +78,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
     parser.add_argument("--seconds", type=int, help="seconds per pgbench point (overrides the mode's)")
+    parser.add_argument("--profile-seconds", type=int,
+                        help="JFR profile length per client count (overrides the mode's; the quick run has none)")
     parser.add_argument("--masking-policy", type=Path, default=BENCH / "config/masking-policy.yaml",
                         help="policy file (policyFile) of the masking path")
     parser.add_argument("--guardrails-policy", type=Path, default=BENCH / "config/guardrails-policy.yaml",
@@ -91,6 +93,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     plan = QUICK if args.quick else FULL
+    if args.profile_seconds:
+        plan = dataclasses.replace(plan, profile_seconds=args.profile_seconds)
     if args.rounds or args.seconds:
         plan = dataclasses.replace(plan, rounds=args.rounds or plan.rounds, seconds=args.seconds or plan.seconds)
     phases = [p.strip() for p in args.only.split(",") if p.strip()]

@@ -24,7 +24,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * JMH benchmark of masking 1,000 demo rows per operation. Throughput in MB/s of cell text is
- * {@code ops/s * charsPerOperation / 1e6}; {@link MaskingThroughput} prints it directly. Not run by
+ * {@code ops/s * charsPerOperation / 1e6}; {@link MaskingThroughputBenchmark} prints it directly. Not run by
  * {@code mvn install}: see docs/masking.md for the command.
  */
 @BenchmarkMode(Mode.Throughput)

@@ -13,11 +13,11 @@ import java.util.List;
  * A quick throughput check without JMH: masks synthetic demo rows on one thread for a few seconds
  * and prints MB/s of cell text. Run it with the test class path (see docs/masking.md).
  */
-public final class MaskingThroughput {
+public final class MaskingThroughputBenchmark {
 
     private static long sink;
 
-    private MaskingThroughput() {
+    private MaskingThroughputBenchmark() {
     }
 
     public static void main(String[] args) {
