@@ -11,6 +11,7 @@ import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.RecordedText;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
@@ -36,12 +37,8 @@ import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -415,15 +412,7 @@ final class ClientMessageRelay {
             return record;
         }
         return new CommandRecord(record.sequence(), record.message(), text, record.statement(), parameters,
-                record.trace(), record.statementClass(), record.rule(), sha256(record.text()));
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+                record.trace(), record.statementClass(), record.rule(), RecordedText.sha256(record.text()));
     }
 
     /** Waits until the batch's command events are durable, then forwards the batch. */

@@ -1,11 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
-import dev.tracegate.masking.ColumnRef;
-import dev.tracegate.masking.EntityType;
-import dev.tracegate.masking.Masker;
-import dev.tracegate.masking.MaskingProfile;
-import dev.tracegate.masking.MaskingReport;
-import dev.tracegate.masking.config.MaskingConfig;
+import dev.tracegate.gateway.recording.RecordedText;
 import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.List;
@@ -20,28 +15,18 @@ import java.util.Locale;
 final class StatementRedaction {
 
     static final String PLACEHOLDER = "'[SECRET]'";
-    private static final ColumnRef STATEMENT = ColumnRef.expression("statement");
-    /** Only the secret detector: personal data a caller types into a query is their own input, kept as sent. */
-    private static final Masker SECRETS = new Masker(MaskingProfile.from(
-            new MaskingConfig(List.of(EntityType.SECRET), null, List.of(), null, null, null, null, null), null));
 
     private StatementRedaction() {
     }
 
     /** The statement with role passwords and recognisable credentials replaced; the same string when there are none. */
     static String statement(String sql) {
-        String withoutPasswords = rolePasswords(sql);
-        String masked = SECRETS.maskText(STATEMENT, withoutPasswords, new MaskingReport()).value();
-        return masked == null ? "[statement withheld: it could not be scanned for credentials]" : masked;
+        return RecordedText.withoutCredentials(rolePasswords(sql));
     }
 
     /** A bind parameter or function argument, scanned the same way. */
     static String value(String value) {
-        if (value == null) {
-            return null;
-        }
-        String masked = SECRETS.maskText(STATEMENT, value, new MaskingReport()).value();
-        return masked == null ? "[withheld]" : masked;
+        return RecordedText.withoutCredentials(value);
     }
 
     /** The literal after PASSWORD in CREATE/ALTER ROLE/USER (PostgreSQL's only place for one). */

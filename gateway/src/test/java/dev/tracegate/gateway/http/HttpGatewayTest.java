@@ -112,6 +112,20 @@ class HttpGatewayTest {
     }
 
     @Test
+    void credentialsInTheQueryStringStayOutOfTheEvidence() throws Exception {
+        String key = "Sk-Query-Secret-9f8e7d6c5b4a";
+        HttpResponse<String> response = send(request("/svc/echo?api_key=" + key + "&page=2", TestGateway.ADMIN_TOKEN)
+                .GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().path()).as("the target gets the request as sent").contains(key);
+        List<JsonNode> events = lastSession("apikey:admin");
+        JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
+        assertThat(command.path("detail").path("text").asText()).startsWith("GET /echo?api_key=").contains("page=2");
+        assertThat(command.path("detail").has("original_sha256")).isTrue();
+        assertThat(events.toString()).doesNotContain(key);
+    }
+
+    @Test
     void personalDataIsMaskedInBothDirectionsForMaskedCallers() throws Exception {
         String trace = "{\"agent\":\"planner\",\"step\":{\"note\":\"mail ada@example.com\",\"card\":\"4111 1111 1111 1111\"}}";
         HttpResponse<String> response = send(request("/svc/echo", TestGateway.ALICE_TOKEN)
