@@ -111,7 +111,8 @@ public final class Gateway implements AutoCloseable {
                     name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes(),
                     config.evidence().resultDataBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
-                    new SessionQueries(evidence), evidence, checkpoints, approvals));
+                    new SessionQueries(evidence), evidence, checkpoints, approvals,
+                    config.connections(), guard));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null
                     : started(running, new HttpGatewayListener(config.listeners().http(), tls, identities,

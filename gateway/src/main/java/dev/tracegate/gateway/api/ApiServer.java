@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EventType;
@@ -13,6 +14,7 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
+import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
@@ -49,7 +51,8 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
-                     EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals) {
+                     EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
+                     List<ConnectionConfig> connections, Guard guard) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -59,12 +62,13 @@ public final class ApiServer implements AutoCloseable {
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS), false));
             javalin.concurrency.useVirtualThreads = true;
             javalin.routes.before("/api/*", ctx -> {
-                if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path())) {
+                if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path()) && !ctx.path().equals(ConfigurationRoutes.OPENAPI_PATH)) {
                     authenticate(ctx, identities, evidence);
                 }
             });
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
             ApprovalRoutes.register(javalin.routes, approvals);
+            ConfigurationRoutes.register(javalin.routes, connections, guard);
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
@@ -189,7 +193,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static void requireReadAll(Context ctx) {
+    static void requireReadAll(Context ctx) {
         if (!readsAll(ctx.attribute(IDENTITY))) {
             throw new ApiException(HttpStatus.FORBIDDEN, "only admins and auditors may do this");
         }
