@@ -96,6 +96,11 @@ def environment_section(results: dict) -> list[str]:
     settings = results["settings"]
     out.append("Settings: " + "; ".join(f"{k} {v}" for k, v in settings.items()) + ".")
     out.append("")
+    notes = results.get("route_notes") or {}
+    if notes:
+        out += ["Paths:", ""]
+        out += [f"- {results['routes'].get(name, name)}: {note}" for name, note in notes.items()]
+        out.append("")
     return out
 
 

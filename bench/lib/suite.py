@@ -69,11 +69,11 @@ QUICK = Plan("quick", scale=2, client_counts=(1, 8), rounds=1, seconds=2, warm_u
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 3 minutes) instead of the full run")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 4 minutes) instead of the full run")
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
-                        help="first of the 7 consecutive loopback ports the run uses (default 15430)")
+                        help="first of the 9 consecutive loopback ports the run uses (default 15430)")
     parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
@@ -272,6 +272,28 @@ class BenchRun:
             self.routes.append(Route(route, label, "127.0.0.1", self.ports[kind], "bench", self.key, "require", DATABASE,
                                      note=f"policyFile: bench/config/{policy.name}"))
         self.note_gateway_pids()
+        self.check_policies_in_force()
+
+    def check_policies_in_force(self) -> None:
+        """Makes sure the policy paths measure their policy: a policy that matched no caller would cost nothing."""
+        for index, route in enumerate(self.routes):
+            if route.name == "tracegate-masking":
+                filler = self.query(route, "SELECT filler FROM pgbench_accounts WHERE aid = 1").strip()[:120]
+                if "@example.com" in filler or "4111" in filler:
+                    self.notice(f"{route.label}: the filler came back unmasked ({filler}); its figures measure no masking")
+                self.routes[index] = dataclasses.replace(route, note=f"{route.note}; account 1's filler through it: {filler}")
+            elif route.name == "tracegate-policy":
+                # A bulk write the guardrails block (rule no-bulk-writes); the SET changes nothing should it run after all.
+                answer = self.query(route, "UPDATE pgbench_branches SET bbalance = bbalance").strip()[:200]
+                if "no-bulk-writes" not in answer:
+                    self.notice(f"{route.label}: a bulk UPDATE was not blocked ({answer}); its figures measure no policy")
+
+    @staticmethod
+    def query(route: Route, sql: str) -> str:
+        """psql's output and error text for one statement through a route."""
+        result = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-c", sql], env=route.libpq_env(), capture_output=True,
+                                text=True, timeout=60)
+        return result.stdout + result.stderr
 
     def gateway(self, kind: str, generation: int, extra_java_opts: tuple[str, ...] = ()) -> TracegateGateway:
         """A gateway process of the given kind ("gateway", "masking" or "policy"), with a data directory of its own."""
