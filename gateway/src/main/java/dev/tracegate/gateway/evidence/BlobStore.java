@@ -10,11 +10,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Content-addressed payloads that are too large for a leaf. A leaf refers to one as
@@ -23,6 +31,7 @@ import java.util.Optional;
  */
 public final class BlobStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private static final int RECENT_DIGESTS = 4096;
 
     private final Store store;
@@ -37,8 +46,89 @@ public final class BlobStore {
         }
     });
 
+    /** Result data waiting for the background writer, by digest; bounded, beyond it puts are synchronous. */
+    private static final int MAX_UNWRITTEN = 256;
+    private final Map<String, byte[]> unwritten = new ConcurrentHashMap<>();
+    private final BlockingQueue<String> toWrite = new LinkedBlockingQueue<>();
+    private volatile Thread writer;
+    private volatile boolean closed;
+
     public BlobStore(Store store) {
         this.store = store;
+    }
+
+    /**
+     * Stores the content soon, off the caller's thread, in batches, and returns its name now. For
+     * result data kept as evidence, which is written when a command ends, on the relay's thread:
+     * a store round trip there would delay the client. The leaf that names the blob is durable
+     * through the journal; if the gateway dies before the writer ran, the blob is absent, which
+     * the verifier reports and allows (as after retention). Command texts use {@link #put}.
+     */
+    public String putLater(byte[] content) {
+        String digest = digest(content);
+        if (recent.containsKey(digest) || unwritten.containsKey(digest)) {
+            return digest;
+        }
+        if (closed || unwritten.size() >= MAX_UNWRITTEN) {
+            return put(content); // back-pressure: the writer is behind, so this caller waits its turn
+        }
+        unwritten.put(digest, content);
+        toWrite.add(digest);
+        startWriter();
+        return digest;
+    }
+
+    private synchronized void startWriter() {
+        if (writer == null) {
+            writer = Thread.ofPlatform().name("blob-writer").daemon(true).start(this::writeLoop);
+        }
+    }
+
+    private void writeLoop() {
+        List<String> batch = new ArrayList<>();
+        while (!closed || !toWrite.isEmpty()) {
+            try {
+                String first = toWrite.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                toWrite.drainTo(batch, 499);
+                writeBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("storing {} result blobs failed; they stay absent: {}", batch.size(), e.toString());
+                batch.forEach(unwritten::remove);
+            }
+            batch.clear();
+        }
+    }
+
+    private void writeBatch(List<String> digests) {
+        for (String digest : digests) {
+            byte[] content = unwritten.get(digest);
+            if (content != null) {
+                store(digest, content);
+                recent.put(digest, Boolean.TRUE);
+                unwritten.remove(digest);
+            }
+        }
+    }
+
+    /** Writes what is still waiting; called when the evidence log closes. */
+    public void flush() {
+        closed = true;
+        Thread running = writer;
+        if (running != null) {
+            try {
+                running.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        writeBatch(new ArrayList<>(unwritten.keySet()));
     }
 
     /** Stores the content (once per digest) and returns its {@code sha256:<hex>} name. */
@@ -82,6 +172,10 @@ public final class BlobStore {
 
     /** The content, unless it never existed or its retention ended. */
     public Optional<byte[]> get(String digest) {
+        byte[] waiting = unwritten.get(digest);
+        if (waiting != null) {
+            return Optional.of(waiting);
+        }
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT content FROM blob WHERE digest = ?")) {
             select.setString(1, digest);

@@ -360,6 +360,7 @@ public final class EvidenceLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        blobs.flush();
         try {
             appender.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
             if (storer != null) {

@@ -133,7 +133,7 @@ public final class SessionRecorder {
         detail.put("duration_us", result.durationMicros());
         if (evidence != null && evidence.data() != null) {
             ObjectNode data = detail.putObject("data");
-            data.put("blob", log.blobs().put(evidence.data()));
+            data.put("blob", log.blobs().putLater(evidence.data()));
             data.put("size", evidence.data().length);
             putIfPresent(data, "format", evidence.format());
             data.put("rows", evidence.rowsKept());
@@ -141,7 +141,7 @@ public final class SessionRecorder {
         }
         if (evidence != null && evidence.requestData() != null) {
             ObjectNode request = detail.putObject("request_data");
-            request.put("blob", log.blobs().put(evidence.requestData()));
+            request.put("blob", log.blobs().putLater(evidence.requestData()));
             request.put("size", evidence.requestData().length);
         }
         if (result.errorSqlState() != null) {

@@ -1,0 +1,41 @@
+package dev.tracegate.gateway.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.gateway.TestGateway;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Result data is stored off the relay's thread: readable at once, in the store soon after, once per digest. */
+class BlobWriterTest {
+
+    @Test
+    void laterBlobsAreReadableAtOnceAndStoredSoonAfter() throws Exception {
+        try (TestGateway gateway = TestGateway.start()) {
+            BlobStore blobs = gateway.gateway().evidence().blobs();
+            byte[] content = "{\"columns\":[{\"name\":\"n\",\"type\":\"int4\"}]}\n[\"1\"]\n".getBytes(StandardCharsets.UTF_8);
+            String digest = blobs.putLater(content);
+            assertThat(digest).isEqualTo(BlobStore.digest(content));
+            assertThat(blobs.get(digest)).hasValue(content);
+            assertThat(blobs.putLater(content)).as("the same content has the same name").isEqualTo(digest);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> storedCopies(gateway, digest) == 1);
+            assertThat(blobs.get(digest)).hasValue(content);
+        }
+    }
+
+    private static int storedCopies(TestGateway gateway, String digest) throws Exception {
+        try (Connection c = gateway.gateway().store().dataSource().getConnection();
+             PreparedStatement count = c.prepareStatement("SELECT count(*) FROM blob WHERE digest = ?")) {
+            count.setString(1, digest);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
