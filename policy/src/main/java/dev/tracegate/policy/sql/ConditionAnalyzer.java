@@ -35,6 +35,14 @@ final class ConditionAnalyzer {
             "isnull", "notnull", "unknown", "double", "precision", "varying", "character", "without", "default",
             "operator", "ties", "window", "groups", "exclude", "others", "no");
 
+    /**
+     * Numbers with more digits than this, or scaled further, are constants of unknown value rather
+     * than folded: the client chooses the text, and BigDecimal arithmetic on {@code 1e99999999 + 1}
+     * runs for a minute while {@code 1e99999999999} does not even parse. PostgreSQL's own numeric
+     * type rejects most such values anyway.
+     */
+    private static final int MAX_FOLDED_DIGITS = 1_000;
+
     private static final Set<String> TYPE_CONTINUATIONS = Set.of("precision", "varying", "with", "without", "time", "zone");
 
     private enum Null { NULL }
@@ -326,7 +334,7 @@ final class ConditionAnalyzer {
         switch (token.kind()) {
             case NUMBER -> {
                 pos++;
-                return new Node(false, new BigDecimal(token.text()));
+                return constant(foldable(token.text()));
             }
             case STRING, DOLLAR_STRING -> {
                 pos++;
@@ -566,13 +574,13 @@ final class ConditionAnalyzer {
             if (left.value() instanceof BigDecimal a && right.value() instanceof BigDecimal b) {
                 switch (op) {
                     case "+" -> {
-                        return new Node(false, a.add(b));
+                        return constant(a.add(b));
                     }
                     case "-" -> {
-                        return new Node(false, a.subtract(b));
+                        return constant(a.subtract(b));
                     }
                     case "*" -> {
-                        return new Node(false, a.multiply(b));
+                        return constant(a.multiply(b));
                     }
                     default -> {
                         return Node.unknown(false);
@@ -591,13 +599,31 @@ final class ConditionAnalyzer {
             return n;
         }
         if (value instanceof String s) {
-            try {
-                return new BigDecimal(s.trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
+            return foldable(s.trim());
         }
         return null;
+    }
+
+    /** The number {@code text} spells if it is small enough to fold (see {@link #MAX_FOLDED_DIGITS}), else null. */
+    private static BigDecimal foldable(String text) {
+        if (text.length() > MAX_FOLDED_DIGITS) {
+            return null;
+        }
+        try {
+            BigDecimal n = new BigDecimal(text);
+            return isFoldable(n) ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static boolean isFoldable(BigDecimal n) {
+        return n != null && Math.abs((long) n.scale()) <= MAX_FOLDED_DIGITS && n.precision() <= MAX_FOLDED_DIGITS;
+    }
+
+    /** A constant operand: its value when foldable, otherwise a constant of unknown value. */
+    private static Node constant(BigDecimal n) {
+        return isFoldable(n) ? new Node(false, n) : Node.unknown(false);
     }
 
     /** PostgreSQL's boolean input: a string literal such as 'yes' is a valid boolean. */

@@ -15,12 +15,13 @@ import java.util.function.Function;
  * keyword), asks JSqlParser for a second opinion that can only raise the class, and caches results
  * by exact text.
  *
- * <p>JSqlParser's opinion is also cached by the statement's shape: its tokens with numeric
- * literals abstracted. Statements that differ only in numbers ({@code WHERE aid = 17} and
- * {@code WHERE aid = 42}) have the same parse, the same tables and the same statement type; the
- * project's own rules still run on every statement's real tokens, so a number that matters to
- * them (a tautology such as {@code WHERE 1 = 1}) is judged every time. Strings are never
- * abstracted: they can carry SQL.
+ * <p>JSqlParser's opinion is also cached by the statement's {@link StatementShape}: its text with
+ * plain, free-standing numbers abstracted. Statements that differ only in such numbers
+ * ({@code WHERE aid = 17} and {@code WHERE aid = 42}) have the same parse, the same tables and the
+ * same statement type. Only the parser's opinion is shared: the project's own rules still run on
+ * every statement's real tokens, because numbers matter to them ({@code DELETE FROM t WHERE 1 = 2}
+ * is WRITE, {@code WHERE 1 = 1} BULK_WRITE), and the result always carries the statement's own
+ * text. Strings are never abstracted: they can carry SQL.
  *
  * <p>Thread-safe. Results are immutable and shared between callers.
  */
@@ -32,9 +33,6 @@ public final class SqlClassifier {
 
     /** Longer statements are UNKNOWN: analysing attacker-sized text must stay cheap. */
     public static final int MAX_ANALYSED_LENGTH = 1_000_000;
-
-    /** Stands for a numeric literal in a shape; NUL cannot occur in PostgreSQL query text. */
-    private static final char NUMBER_MARK = '\u0000';
 
     private static final String INCOMPLETE =
             "the statement ends inside an unterminated quote, comment, dollar quote or BEGIN ATOMIC body";
@@ -98,37 +96,30 @@ public final class SqlClassifier {
         return cache.size();
     }
 
-    /** JSqlParser's opinion, from the shape cache when a statement of the same shape was parsed before. */
+    int cachedShapes() {
+        return opinions.size();
+    }
+
+    /**
+     * JSqlParser's opinion, from the shape cache when a statement of the same shape was parsed
+     * before. Only statements the parser accepts by length use it, so that every statement of a
+     * shape passes or fails that check alike.
+     */
     private ParserCrossCheck.Opinion opinion(SqlStatement statement) {
-        if (statement.text().length() > maxCachedLength) {
+        if (statement.text().length() > Math.min(maxCachedLength, ParserCrossCheck.MAX_PARSED_LENGTH)) {
             return ParserCrossCheck.of(statement);
         }
-        String shape = shape(statement);
-        ParserCrossCheck.Opinion cached = opinions.get(shape);
+        Optional<String> shape = StatementShape.of(statement);
+        if (shape.isEmpty()) {
+            return ParserCrossCheck.of(statement);
+        }
+        ParserCrossCheck.Opinion cached = opinions.get(shape.get());
         if (cached != null) {
             return cached;
         }
         ParserCrossCheck.Opinion opinion = ParserCrossCheck.of(statement);
-        opinions.put(shape, opinion);
+        opinions.put(shape.get(), opinion);
         return opinion;
-    }
-
-    /**
-     * The statement exactly as written (comments, quoting and spacing included), except that every
-     * numeric literal reads {@code ?}. A {@code ?} in the text itself cannot collide: the key marks
-     * abstracted numbers with a character that cannot appear in SQL text.
-     */
-    static String shape(SqlStatement statement) {
-        String text = statement.text();
-        StringBuilder shape = new StringBuilder(text.length());
-        int copied = 0;
-        for (SqlToken token : statement.tokens()) {
-            if (token.kind() == SqlToken.Kind.NUMBER) {
-                shape.append(text, copied, token.start() - statement.start()).append(NUMBER_MARK);
-                copied = token.end() - statement.start();
-            }
-        }
-        return shape.append(text, copied, text.length()).toString();
     }
 
     private SqlClassification analyse(String sql) {

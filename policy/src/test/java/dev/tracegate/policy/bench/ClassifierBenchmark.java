@@ -26,7 +26,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Guard throughput on a realistic OLTP mix (pgbench's statements, ORM-style lookups, a report):
  * classification with repeated texts served from the cache, classification of texts never seen
- * before, and the policy decision on top. Figures are printed, never asserted.
+ * before (pgbench's simple protocol spells every number into the text; once with no cache at all, to
+ * show what the shape cache saves), and the policy decision on top. Figures are printed, never asserted.
  *
  * <p>Run: {@code ./mvnw -q -pl policy test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.tracegate.policy.bench.ClassifierBenchmark}
@@ -57,6 +58,8 @@ public class ClassifierBenchmark {
             "SELECT 1");
 
     private final SqlClassifier classifier = new SqlClassifier();
+    /** No cache of any kind: every statement is lexed, judged by the rules and parsed by JSqlParser. */
+    private final SqlClassifier uncached = new SqlClassifier(0, 0);
     private final Policy policy = PolicyParser.parse("""
             rules:
               - name: hold-ddl
@@ -70,6 +73,8 @@ public class ClassifierBenchmark {
     private final Subject subject = new Subject("shop", "postgres", Set.of("analysts"), "service");
     private int next;
     private long unique;
+    private int pgbenchStep;
+    private long seed = 42;
 
     @Benchmark
     public SqlClassification classifyRepeated() {
@@ -83,8 +88,46 @@ public class ClassifierBenchmark {
     }
 
     @Benchmark
+    public SqlClassification classifyPgbenchSimpleProtocol() {
+        return classifier.classify(nextPgbenchStatement());
+    }
+
+    @Benchmark
+    public SqlClassification classifyPgbenchSimpleProtocolUncached() {
+        return uncached.classify(nextPgbenchStatement());
+    }
+
+    @Benchmark
     public Object classifyAndDecideRepeated() {
         return PolicyEngine.decide(policy, subject, classifier.classify(OLTP_MIX.get(nextIndex())));
+    }
+
+    /**
+     * pgbench's TPC-B-like script as its simple protocol sends it: every number (account, teller,
+     * branch, delta between -5000 and 5000) is spelled into the text, so hardly a text repeats.
+     */
+    private String nextPgbenchStatement() {
+        long aid = 1 + random(10_000_000);
+        long tid = 1 + random(1_000);
+        long bid = 1 + random(100);
+        long delta = random(10_001) - 5_000;
+        pgbenchStep = pgbenchStep + 1 == 7 ? 0 : pgbenchStep + 1;
+        return switch (pgbenchStep) {
+            case 0 -> "BEGIN;";
+            case 1 -> "UPDATE pgbench_accounts SET abalance = abalance + " + delta + " WHERE aid = " + aid + ";";
+            case 2 -> "SELECT abalance FROM pgbench_accounts WHERE aid = " + aid + ";";
+            case 3 -> "UPDATE pgbench_tellers SET tbalance = tbalance + " + delta + " WHERE tid = " + tid + ";";
+            case 4 -> "UPDATE pgbench_branches SET bbalance = bbalance + " + delta + " WHERE bid = " + bid + ";";
+            case 5 -> "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (" + tid + ", " + bid + ", "
+                    + aid + ", " + delta + ", CURRENT_TIMESTAMP);";
+            default -> "END;";
+        };
+    }
+
+    /** A cheap deterministic generator (64-bit LCG), so runs are comparable. */
+    private long random(long bound) {
+        seed = seed * 6364136223846793005L + 1442695040888963407L;
+        return Math.floorMod(seed >>> 16, bound);
     }
 
     private int nextIndex() {

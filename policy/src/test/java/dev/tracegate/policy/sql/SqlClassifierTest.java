@@ -72,6 +72,22 @@ class SqlClassifierTest {
     }
 
     @Test
+    void hugeNumbersInAWhereAreConstantsOfUnknownValueNotACrashOrAMinuteOfCpu() {
+        long start = System.nanoTime();
+        // Before: NumberFormatException out of classify, and BigDecimal.add aligning 10^8 digits (45 s).
+        assertThat(single("DELETE FROM t WHERE 1e99999999999 = 1").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE 1e99999999 + 1 = 0").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE 1e999 * 1e999 * 1e999 + 1 = 0").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE '" + "9".repeat(100_000) + "' = 1").statementClass())
+                .isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE id = 1e99999999999").statementClass()).isEqualTo(WRITE);
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(2);
+        // Numbers of ordinary size are still folded.
+        assertThat(single("DELETE FROM t WHERE 1e3 + 0.5 = 1000.5").statementClass()).isEqualTo(BULK_WRITE);
+        assertThat(single("DELETE FROM t WHERE 1e3 + 0.5 = 1000.25").statementClass()).isEqualTo(WRITE);
+    }
+
+    @Test
     void whereClausesTheAnalyserCannotFollowAreUnknownNotWrite() {
         ClassifiedStatement weird = single("DELETE FROM t WHERE a ?| b ?? )");
         assertThat(weird.statementClass()).isEqualTo(UNKNOWN);
