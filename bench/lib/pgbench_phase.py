@@ -13,7 +13,7 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from process_cpu import CpuMeter
+from process_cpu import CpuMeter, settle
 from progress import say
 from services import Route
 
@@ -117,6 +117,8 @@ def measure(routes: list[Route], client_counts: list[int], rounds: int, seconds:
                 if not runs_on(script, route.name):
                     continue
                 run = run_pgbench(route, script, clients, seconds, round_number, proxy_pids.get(route.name))
+                # The gateway's storer is still writing this run's events; let it finish before the next path runs.
+                settle(proxy_pids.get(route.name) if route.name.startswith("tracegate") else None)
                 runs.append(run)
                 done += 1
                 if run.error:

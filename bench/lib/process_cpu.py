@@ -44,3 +44,21 @@ class CpuMeter:
     def cores(self) -> float | None:
         used = self.cpu()
         return None if used is None or self.wall <= 0 else round(used / self.wall, 2)
+
+
+def settle(pid: int | None, idle_cores: float = 0.15, window: float = 0.25, limit: float = 10.0) -> float:
+    """Waits until the process is nearly idle (below idle_cores over a window), at most limit seconds.
+
+    After a run through a gateway, its evidence storer is still writing the run's events into its store;
+    measuring the next path meanwhile would charge that work to it. Returns the seconds waited.
+    """
+    if not pid:
+        return 0.0
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        after = cpu_seconds(pid)
+        if before is None or after is None or (after - before) / window < idle_cores:
+            break
+    return time.monotonic() - start
