@@ -1,6 +1,7 @@
 package dev.tracegate.cli.demo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,9 +37,11 @@ public final class TraceStore implements AutoCloseable {
     static final int MAX_TRACES = 10_000;
     static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
     private static final String PREFIX = "/traces/";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Trailing tokens make a body invalid: "{...} junk" is not a JSON document.
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789".toCharArray();
+    // Lowercase letters and digits without the look-alikes l, o, 0 and 1: ids are read and typed by people.
+    private static final String ID_CHARS = "abcdefghijkmnpqrstuvwxyz23456789";
 
     private final HttpServer server;
     private final Path directory;
@@ -86,8 +90,7 @@ public final class TraceStore implements AutoCloseable {
     }
 
     private void create(HttpExchange exchange) throws IOException {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (!isJson(exchange.getRequestHeaders().getFirst("Content-Type"))) {
             error(exchange, 415, "traces are JSON: send Content-Type: application/json");
             return;
         }
@@ -99,9 +102,7 @@ public final class TraceStore implements AutoCloseable {
             error(exchange, 413, "a trace may be at most " + MAX_BODY_BYTES + " bytes");
             return;
         }
-        try {
-            JSON.readTree(body);
-        } catch (JsonProcessingException e) {
+        if (!isJsonDocument(body)) {
             error(exchange, 400, "the body is not valid JSON");
             return;
         }
@@ -110,7 +111,9 @@ public final class TraceStore implements AutoCloseable {
             return;
         }
         String id = newId();
-        Files.write(directory.resolve(id + ".json"), body);
+        // Written aside, then moved into place, so neither a reader nor a listing ever sees half a trace.
+        Path partial = Files.write(directory.resolve(id + ".partial"), body);
+        Files.move(partial, directory.resolve(id + ".json"), StandardCopyOption.ATOMIC_MOVE);
         ObjectNode created = JSON.createObjectNode().put("id", id);
         exchange.getResponseHeaders().add("Location", PREFIX + id);
         send(exchange, 201, created.toString().getBytes(StandardCharsets.UTF_8));
@@ -148,6 +151,23 @@ public final class TraceStore implements AutoCloseable {
         }
     }
 
+    /** {@code application/json}, with or without parameters such as {@code charset}. */
+    private static boolean isJson(String contentType) {
+        return contentType != null
+                && contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /** Exactly one JSON value; an empty or blank body is none. */
+    private static boolean isJsonDocument(byte[] body) {
+        try {
+            JsonNode value = JSON.readTree(body);
+            return value != null && !value.isMissingNode();
+        } catch (IOException e) {
+            // The body is already in memory, so every failure here is the body's: not JSON, or bytes that decode to nothing.
+            return false;
+        }
+    }
+
     private static void error(HttpExchange exchange, int status, String message) throws IOException {
         send(exchange, status, JSON.createObjectNode().put("error", message).toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -161,13 +181,13 @@ public final class TraceStore implements AutoCloseable {
     }
 
     private static boolean isId(String text) {
-        return text.length() == 10 && text.chars().allMatch(c -> new String(ID_CHARS).indexOf(c) >= 0);
+        return text.length() == 10 && text.chars().allMatch(c -> ID_CHARS.indexOf(c) >= 0);
     }
 
     private static String newId() {
         char[] id = new char[10];
         for (int i = 0; i < id.length; i++) {
-            id[i] = ID_CHARS[RANDOM.nextInt(ID_CHARS.length)];
+            id[i] = ID_CHARS.charAt(RANDOM.nextInt(ID_CHARS.length()));
         }
         return new String(id);
     }
