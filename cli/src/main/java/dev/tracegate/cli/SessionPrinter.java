@@ -16,7 +16,7 @@ final class SessionPrinter {
         this(out, false);
     }
 
-    /** @param withSource prefix each line with protocol, connection and identity (for traces) */
+    /** @param withSource prefix each line with protocol, connection, session and identity (for traces) */
     SessionPrinter(PrintStream out, boolean withSource) {
         this.out = out;
         this.withSource = withSource;
@@ -41,9 +41,13 @@ final class SessionPrinter {
                         + ") by rule " + detail.path("rule").asText() + ": " + detail.path("reason").asText()
                         + (detail.has("approval") ? " [approval " + detail.path("approval").asText() + "]" : "");
                 case "approval.requested" -> "approval " + detail.path("id").asText() + " requested from "
-                        + detail.path("approvers").toString() + " (rule " + detail.path("rule").asText() + "), expires "
+                        + detail.path("approver_groups").toString() + " (rule " + detail.path("rule").asText() + "), expires "
                         + detail.path("expires_at").asText();
-                case "approval.decided" -> "approval " + detail.path("id").asText() + " " + detail.path("outcome").asText()
+                // A grant's event is the session's own (its actor is the caller); who granted is in the detail.
+                case "approval.decided" -> detail.has("granted_by")
+                        ? "#" + detail.path("seq").asText() + " ran under grant " + detail.path("id").asText() + " from "
+                        + detail.path("granted_by").asText() + " (rule " + detail.path("rule").asText() + ")"
+                        : "approval " + detail.path("id").asText() + " " + detail.path("outcome").asText()
                         + " by " + actor(event.path("actor"))
                         + (detail.hasNonNull("reason") ? ": " + detail.path("reason").asText() : "");
                 case "masking.applied" -> "#" + detail.path("seq").asText() + " masked for the " + detail.path("applied_to").asText()
@@ -53,13 +57,19 @@ final class SessionPrinter {
                 default -> event.path("type").asText() + " " + detail;
             };
             if (withSource) {
-                out.printf("%6s  %s  %-8s %-10s %-12s %s%n", event.path("index").asText(), event.path("time").asText(),
+                out.printf("%6s  %s  %-8s %-10s %-8s %-12s %s%n", event.path("index").asText(), event.path("time").asText(),
                         event.path("resource").path("protocol").asText("-"), event.path("resource").path("connection").asText("-"),
-                        event.path("actor").path("name").asText(event.path("actor").path("sub").asText()), line);
+                        shortSession(event), event.path("actor").path("name").asText(event.path("actor").path("sub").asText()), line);
             } else {
                 out.printf("%6s  %s  %s%n", event.path("index").asText(), event.path("time").asText(), line);
             }
         }
+    }
+
+    /** Enough of the session id to tell a trace's sessions apart ({@code sessions show} takes the whole id). */
+    private static String shortSession(JsonNode event) {
+        String session = event.path("session").asText("-");
+        return session.length() > 8 ? session.substring(0, 8) : session;
     }
 
     private static String actor(JsonNode actor) {

@@ -2,7 +2,11 @@ package dev.tracegate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -24,9 +28,16 @@ final class TracesCommand {
         @Override
         public Integer call() throws Exception {
             JsonNode trace = server.client().get("/api/traces/" + traceId, Map.of());
-            System.out.println("trace " + trace.path("trace").asText() + ": " + trace.path("events").size() + " events");
-            new SessionPrinter(System.out, true).print(trace.path("events"));
+            JsonNode events = trace.path("events");
+            System.out.println("trace " + trace.path("trace").asText() + ": " + events.size() + " events in "
+                    + distinct(events, e -> e.path("session").asText("-")).size() + " sessions ("
+                    + String.join(", ", distinct(events, e -> e.path("resource").path("protocol").asText("-"))) + ")");
+            new SessionPrinter(System.out, true).print(events);
             return 0;
+        }
+
+        private static Set<String> distinct(JsonNode events, Function<JsonNode, String> value) {
+            return events.valueStream().map(value).collect(Collectors.toCollection(TreeSet::new));
         }
     }
 }

@@ -21,7 +21,6 @@ import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.recording.SessionSummary;
-import dev.tracegate.gateway.recording.TraceQueries;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -34,7 +33,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -69,10 +67,10 @@ public final class ApiServer implements AutoCloseable {
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
             ApprovalRoutes.register(javalin.routes, approvals);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
+            TraceRoutes.register(javalin.routes, evidence);
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
-            javalin.routes.get("/api/traces/{id}", ctx -> showTrace(ctx, new TraceQueries(evidence)));
             javalin.routes.get("/api/evidence", ctx -> evidenceStatus(ctx, evidence, checkpoints));
             javalin.routes.get("/api/evidence/export", ctx -> export(ctx, new EvidenceExporter(evidence, checkpoints)));
             javalin.routes.post("/api/evidence/checkpoints", ctx -> {
@@ -137,25 +135,6 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(Map.of("id", ctx.pathParam("id"), "events", events));
     }
 
-    /**
-     * One trace across sessions and protocols. Admins and auditors see every event; anyone else only
-     * the events of their own sessions, and a trace with none of theirs does not exist for them.
-     */
-    private static void showTrace(Context ctx, TraceQueries traces) {
-        Identity caller = ctx.attribute(IDENTITY);
-        String id = ctx.pathParam("id").toLowerCase(Locale.ROOT);
-        if (!id.matches("[0-9a-f]{32}")) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "a trace id is 32 hexadecimal digits (W3C trace context)");
-        }
-        List<JsonNode> events = traces.timeline(id).stream()
-                .filter(e -> readsAll(caller) || caller.subject().equals(e.path("actor").path("sub").asText()))
-                .toList();
-        if (events.isEmpty()) {
-            throw new ApiException(HttpStatus.NOT_FOUND, "no events of trace " + id);
-        }
-        ctx.json(Map.of("trace", id, "events", events));
-    }
-
     private static void evidenceStatus(Context ctx, EvidenceLog evidence, CheckpointService checkpoints) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("size", evidence.size());
@@ -199,7 +178,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static boolean readsAll(Identity caller) {
+    static boolean readsAll(Identity caller) {
         return READ_ALL_GROUPS.stream().anyMatch(caller::inGroup);
     }
 

@@ -9,7 +9,9 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,6 +32,11 @@ public final class SessionRecorder {
     private final long openedNanos = System.nanoTime();
     /** The trace the session's events belong to unless a command names its own; changes with application_name. */
     private volatile String trace;
+    /**
+     * Commands that named their own trace (a sqlcommenter comment), by seq, until their result:
+     * what became of such a command belongs to its trace, not to the session's.
+     */
+    private final Map<Long, String> commandTraces = new ConcurrentHashMap<>();
 
     public SessionRecorder(EvidenceLog log, SessionInfo session) {
         this.log = log;
@@ -77,6 +84,9 @@ public final class SessionRecorder {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);
         }
+        if (command.trace() != null) {
+            commandTraces.put(command.sequence(), command.trace());
+        }
         return log.append(event(EventType.COMMAND, command.trace(), detail));
     }
 
@@ -94,7 +104,7 @@ public final class SessionRecorder {
         detail.put("reason", reason);
         detail.put("class", statementClass);
         putIfPresent(detail, "approval", approvalId);
-        log.append(event(EventType.COMMAND_BLOCKED, null, detail));
+        log.append(event(EventType.COMMAND_BLOCKED, commandTraces.get(sequence), detail));
     }
 
     /** A held class of command ran without asking, under an earlier time-boxed grant. */
@@ -105,7 +115,7 @@ public final class SessionRecorder {
         detail.put("id", grantId);
         detail.put("granted_by", grantedBy);
         detail.put("rule", rule);
-        log.append(event(EventType.APPROVAL_DECIDED, null, detail));
+        log.append(event(EventType.APPROVAL_DECIDED, commandTraces.get(sequence), detail));
     }
 
     public void result(ResultRecord result) {
@@ -149,17 +159,17 @@ public final class SessionRecorder {
             error.put("sqlstate", result.errorSqlState());
             putIfPresent(error, "message", result.errorMessage());
         }
-        log.append(event(EventType.COMMAND_RESULT, null, detail));
+        log.append(event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail));
     }
 
     private void masked(long sequence, ResultEvidence evidence) {
         ResultEvidence.MaskingApplied client = evidence.masking();
         if (client != null && !client.summary().isEmpty()) {
-            log.append(event(EventType.MASKING_APPLIED, null, maskingDetail(sequence, "client", client.rule(),
+            log.append(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "client", client.rule(),
                     client.profile(), client.summary())));
         }
         if (evidence.recorded() != null && !evidence.recorded().isEmpty()) {
-            log.append(event(EventType.MASKING_APPLIED, null, maskingDetail(sequence, "record", null, null,
+            log.append(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "record", null, null,
                     evidence.recorded())));
         }
     }

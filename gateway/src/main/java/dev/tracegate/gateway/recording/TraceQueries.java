@@ -11,20 +11,27 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * One reasoning trace across sessions and protocols: every event that carries the trace id, and
- * with each traced command the events that tell what became of it (its result, what was masked,
- * whether it was blocked, who approved it), which do not repeat the trace id themselves. The
- * open and close of each session involved give who and where. In log order.
+ * One reasoning trace across sessions and protocols, in log order:
+ * <ul>
+ *   <li>every event that carries the trace id;</li>
+ *   <li>with each traced command, the events of its session about that command, which do not
+ *       repeat the trace id: those with the same {@code seq} ({@code command.result},
+ *       {@code masking.applied}, {@code command.blocked}, a grant's {@code approval.decided}), and
+ *       the {@code approval.requested}/{@code approval.decided} events between the command and its
+ *       result or refusal (a held command stops its session, so nothing else comes in between);</li>
+ *   <li>the {@code session.open} and {@code session.close} of every session involved: who, from
+ *       where, how it ended.</li>
+ * </ul>
+ * Events of the same sessions that are not about traced commands stay out.
  */
 public final class TraceQueries {
 
@@ -42,10 +49,19 @@ public final class TraceQueries {
 
     /** The timeline of {@code traceId} (32 lowercase hex), or empty when no event carries it. */
     public List<JsonNode> timeline(String traceId) {
+        return timeline(traceId, null);
+    }
+
+    /**
+     * The timeline as a caller who may only read their own sessions sees it: the events of the
+     * sessions {@code ownerSubject} opened (all of each, as {@code GET /api/sessions/{id}} shows them,
+     * including the approver's decision on a held command). Null: every event.
+     */
+    public List<JsonNode> timeline(String traceId, String ownerSubject) {
         log.awaitStored();
         try (Connection c = store.dataSource().getConnection()) {
-            Map<Long, JsonNode> events = new LinkedHashMap<>();
-            Map<String, Set<Long>> commandsBySession = new HashMap<>();
+            TreeMap<Long, JsonNode> events = new TreeMap<>();
+            Map<String, Set<Long>> commandsBySession = new LinkedHashMap<>();
             try (PreparedStatement query = c.prepareStatement(
                     "SELECT idx, session_id, leaf FROM evidence_event WHERE trace_id = ? ORDER BY idx")) {
                 query.setString(1, traceId);
@@ -54,27 +70,33 @@ public final class TraceQueries {
                         JsonNode event = parse(rs.getBytes(3));
                         events.put(rs.getLong(1), event);
                         String session = rs.getString(2);
-                        if (session != null && event.path("detail").has("seq")) {
-                            commandsBySession.computeIfAbsent(session, k -> new HashSet<>())
-                                    .add(event.path("detail").path("seq").asLong());
+                        if (session != null) {
+                            Set<Long> sequences = commandsBySession.computeIfAbsent(session, k -> new HashSet<>());
+                            if (event.path("detail").path("seq").isNumber()) {
+                                sequences.add(event.path("detail").path("seq").asLong());
+                            }
                         }
                     }
                 }
             }
+            Map<String, String> owners = new HashMap<>();
             for (Map.Entry<String, Set<Long>> session : commandsBySession.entrySet()) {
-                addRelated(c, session.getKey(), session.getValue(), events);
+                addRelated(c, session.getKey(), session.getValue(), events, owners);
             }
-            List<Map.Entry<Long, JsonNode>> ordered = new ArrayList<>(events.entrySet());
-            ordered.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-            return ordered.stream().map(Map.Entry::getValue).toList();
+            return events.values().stream()
+                    .filter(e -> ownerSubject == null || ownerSubject.equals(owners.get(e.path("session").asText(null))))
+                    .toList();
         } catch (SQLException e) {
             throw new StoreException("cannot read trace " + traceId, e);
         }
     }
 
-    /** The session's open and close, and every event about the traced commands (same seq, or an approval between them). */
-    private void addRelated(Connection c, String sessionId, Set<Long> sequences, Map<Long, JsonNode> events)
-            throws SQLException {
+    /**
+     * Adds the session's open and close and every event about the traced commands (same seq, or an
+     * approval between such a command and its end), and notes who opened the session.
+     */
+    private void addRelated(Connection c, String sessionId, Set<Long> sequences, Map<Long, JsonNode> events,
+                            Map<String, String> owners) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(
                 "SELECT idx, event_type, leaf FROM evidence_event WHERE session_id = ? ORDER BY idx")) {
             query.setString(1, sessionId);
@@ -90,7 +112,11 @@ public final class TraceQueries {
                         insideTracedCommand = true;
                     }
                     boolean approval = type.startsWith("approval.") && insideTracedCommand;
-                    if (traced || approval || type.equals(EventType.SESSION_OPEN) || type.equals(EventType.SESSION_CLOSE)) {
+                    boolean bounds = type.equals(EventType.SESSION_OPEN) || type.equals(EventType.SESSION_CLOSE);
+                    if (type.equals(EventType.SESSION_OPEN)) {
+                        owners.put(sessionId, event.path("actor").path("sub").asText());
+                    }
+                    if (traced || approval || bounds) {
                         events.putIfAbsent(rs.getLong(1), event);
                     }
                     if (traced && (type.equals(EventType.COMMAND_RESULT) || type.equals(EventType.COMMAND_BLOCKED))) {
