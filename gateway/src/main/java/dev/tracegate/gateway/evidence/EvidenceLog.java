@@ -36,8 +36,8 @@ public final class EvidenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceLog.class);
     private static final int MAX_APPEND_BATCH = 4096;
-    private static final long STORE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final int MAX_STORE_BATCH = 20_000;
+    private static final long STORE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final int MAX_STORE_BATCH = 1_000;
     private static final int MAX_STORE_BACKLOG = 200_000;
     private static final long DURABLE_WAIT_SECONDS = 30;
     private static final long STORE_FLUSH_EVERY = 200_000;
@@ -254,21 +254,13 @@ public final class EvidenceLog implements AutoCloseable {
     /**
      * Gathers what arrives within a few milliseconds into the same store transaction. The events are
      * durable in the journal already, so waiting costs no client anything, and a store commit per
-     * few events would cost more than the rows themselves.
+     * few events would cost more than the rows themselves. The thread sleeps through the linger and
+     * then takes everything at once: waiting on the queue instead would wake it for every event.
      */
     private void lingerForMore(List<SealedEvent> batch) throws InterruptedException {
-        long deadline = System.nanoTime() + STORE_LINGER_NANOS;
         storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
-        while (batch.size() < MAX_STORE_BATCH && !closing) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                return;
-            }
-            SealedEvent next = storeQueue.poll(remaining, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
+        if (batch.size() < MAX_STORE_BATCH && !closing) {
+            TimeUnit.NANOSECONDS.sleep(STORE_LINGER_NANOS);
             storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
         }
     }
@@ -277,7 +269,7 @@ public final class EvidenceLog implements AutoCloseable {
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writer.insert(connection, writer.lockHead(connection), batch);
+                writer.append(connection, batch);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);

@@ -10,14 +10,14 @@ import java.util.List;
 
 /**
  * Writes sealed events into the store inside the caller's transaction: the event rows, the new
- * Merkle subtree hashes and the new log head. The head row is locked first, so concurrent
+ * Merkle subtree hashes and the new log head. The head row is claimed first, so concurrent
  * writers (other gateway nodes on a shared PostgreSQL) serialise.
  */
 final class EvidenceStoreWriter {
 
     private final MerkleSubtreeStore subtrees = new MerkleSubtreeStore();
 
-    /** Locks the head and returns the store's current log size. */
+    /** Locks the head and returns the store's current log size, for events not sealed yet. */
     long lockHead(Connection connection) throws SQLException {
         try (PreparedStatement head = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1 FOR UPDATE");
              ResultSet rs = head.executeQuery()) {
@@ -28,12 +28,39 @@ final class EvidenceStoreWriter {
         }
     }
 
-    /** Inserts events that continue the log exactly at the locked head. */
+    /** Inserts events that continue the log exactly at the head {@link #lockHead} returned. */
     void insert(Connection connection, long head, List<SealedEvent> events) throws SQLException {
         if (events.getFirst().index() != head) {
             throw new SQLException("the store's log ends at " + head + " but the next event is " + events.getFirst().index()
                     + ": another writer changed the log");
         }
+        writeRows(connection, head, events);
+        try (PreparedStatement update = connection.prepareStatement("UPDATE log_head SET tree_size = ? WHERE id = 1")) {
+            update.setLong(1, head + events.size());
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Inserts events sealed beforehand (from the journal). Moving the head from exactly where
+     * they start both locks the head row and checks that nobody else extended the log, in one
+     * statement instead of a locking read and an update.
+     */
+    void append(Connection connection, List<SealedEvent> events) throws SQLException {
+        long start = events.getFirst().index();
+        try (PreparedStatement advance = connection.prepareStatement(
+                "UPDATE log_head SET tree_size = ? WHERE id = 1 AND tree_size = ?")) {
+            advance.setLong(1, start + events.size());
+            advance.setLong(2, start);
+            if (advance.executeUpdate() != 1) {
+                throw new SQLException("the store's log does not end at " + start + ", where the next event belongs:"
+                        + " another writer changed the log, or the log_head row is missing");
+            }
+        }
+        writeRows(connection, start, events);
+    }
+
+    private void writeRows(Connection connection, long start, List<SealedEvent> events) throws SQLException {
         List<byte[]> leafHashes = new ArrayList<>(events.size());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO evidence_event (idx, event_time, event_type, session_id, actor_subject, connection_name,"
@@ -53,11 +80,7 @@ final class EvidenceStoreWriter {
             }
             insert.executeBatch();
         }
-        subtrees.append(connection, head, leafHashes);
-        try (PreparedStatement update = connection.prepareStatement("UPDATE log_head SET tree_size = ? WHERE id = 1")) {
-            update.setLong(1, head + events.size());
-            update.executeUpdate();
-        }
+        subtrees.append(connection, start, leafHashes);
     }
 
     /** After a rolled-back transaction, cached subtree state may be ahead of the store. */

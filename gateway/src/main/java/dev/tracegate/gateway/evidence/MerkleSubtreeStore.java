@@ -17,11 +17,17 @@ import java.util.List;
  * range's right edge is needed for that, and it is cached between batches. If another gateway
  * node appended in the meantime the cache is stale and is reloaded, one read per level.
  *
- * <p>Level 0 (the leaves) is not stored here: {@code evidence_event.leaf_hash} already holds each
- * leaf's hash, and {@link StoredSubtreeHashes} reads it from there. That halves the rows an
- * append writes (a leaf completes two subtrees on average, one of them itself).
+ * <p>Only subtrees of {@link #FIRST_STORED_LEVEL} and above are stored. The smaller ones lie inside
+ * one aligned block of {@code 2^FIRST_STORED_LEVEL} leaves, whose hashes {@code evidence_event}
+ * already holds, so {@link StoredSubtreeHashes} computes them from one range read of that block.
+ * An append then writes one subtree row per {@code 2^(FIRST_STORED_LEVEL - 1)} events instead of
+ * two per event (a leaf completes two subtrees on average, one of them itself), and a proof still
+ * takes O(log n) reads: one per stored level plus the block.
  */
 final class MerkleSubtreeStore {
+
+    /** The lowest level kept in {@code merkle_subtree}: blocks of 16 leaves, 32 bytes each. */
+    static final int FIRST_STORED_LEVEL = 4;
 
     private CompactRange range;
 
@@ -36,16 +42,20 @@ final class MerkleSubtreeStore {
                 range = CompactRange.load(stored, start);
             }
         }
-        List<SubtreeHash> created = new ArrayList<>(leafHashes.size() * 2);
+        List<SubtreeHash> kept = new ArrayList<>();
         for (byte[] leafHash : leafHashes) {
-            range.append(leafHash, created::add);
+            range.append(leafHash, subtree -> {
+                if (subtree.level() >= FIRST_STORED_LEVEL) {
+                    kept.add(subtree);
+                }
+            });
+        }
+        if (kept.isEmpty()) {
+            return;
         }
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO merkle_subtree (level, node_index, hash) VALUES (?, ?, ?)")) {
-            for (SubtreeHash subtree : created) {
-                if (subtree.level() == 0) {
-                    continue;
-                }
+            for (SubtreeHash subtree : kept) {
                 insert.setInt(1, subtree.level());
                 insert.setLong(2, subtree.index());
                 insert.setBytes(3, subtree.hash());
