@@ -5,6 +5,7 @@ import dev.tracegate.gateway.approval.ApprovalNotifier;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.console.ConsoleRoutes;
 import dev.tracegate.gateway.evidence.BlobRetention;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
@@ -112,7 +113,8 @@ public final class Gateway implements AutoCloseable {
                     config.evidence().resultDataBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
-                    config.connections(), guard));
+                    config.connections(), guard, new ConsoleRoutes(config.console(), identities, identityServices.oidc(), evidence,
+                    config.approvals().consoleUrl(), Clock.systemUTC())));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null
                     : started(running, new HttpGatewayListener(config.listeners().http(), tls, identities,

@@ -1,6 +1,7 @@
 package dev.tracegate.cli.demo;
 
 import dev.tracegate.gateway.Gateway;
+import dev.tracegate.gateway.config.ApprovalsConfig;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
@@ -110,6 +111,7 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("http-direct: " + direct);
         out.println("approver: token=" + token("dba"));
         out.println("api: " + api + " token=" + admin);
+        out.println("console: " + api + "/");
         out.println("tracegate ready");
         out.println();
         out.println("Try it:");
@@ -125,6 +127,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 + " ./tracegate approvals approve <ID> --reason \"planned\"");
         out.println("  TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + admin + " ./tracegate sessions list");
         out.println("    then ./tracegate sessions show <SESSION>, and ./tracegate evidence export --out bundle && ./tracegate evidence verify bundle");
+        out.println("  open " + api + "/ and sign in with the approver token: held statements appear in the inbox; approve, then replay the session");
         out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
         out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
         out.flush();
@@ -169,7 +172,7 @@ public final class DemoEnvironment implements AutoCloseable {
                 List.of(shop, traces),
                 0,
                 dataDir.resolve("policy.yaml").toAbsolutePath().toString(),
-                null);
+                new ApprovalsConfig("http://127.0.0.1:" + portBase + "/console", null));
     }
 
     /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */

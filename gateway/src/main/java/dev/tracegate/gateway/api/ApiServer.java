@@ -3,13 +3,14 @@ package dev.tracegate.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.console.ConsoleRoutes;
+import dev.tracegate.gateway.console.ConsoleSession;
+import dev.tracegate.gateway.console.CrossSiteRequests;
 import dev.tracegate.gateway.evidence.CheckpointService;
-import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -19,8 +20,11 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.recording.SessionFilter;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.recording.SessionSummary;
+import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.VerificationReport;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -34,6 +38,7 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The gateway's REST API. Every route needs a bearer token that the same identity component as
@@ -43,6 +48,7 @@ import java.util.Map;
 public final class ApiServer implements AutoCloseable {
 
     static final String IDENTITY = "identity";
+    static final String CONSOLE_SESSION = "console-session";
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
 
@@ -50,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
-                     List<ConnectionConfig> connections, Guard guard) {
+                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -61,18 +67,22 @@ public final class ApiServer implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.routes.before("/api/*", ctx -> {
                 if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path()) && !ctx.path().equals(ConfigurationRoutes.OPENAPI_PATH)) {
-                    authenticate(ctx, identities, evidence);
+                    authenticate(ctx, identities, evidence, console);
                 }
             });
+            console.register(javalin.routes);
+            javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
-            ApprovalRoutes.register(javalin.routes, approvals);
+            ApprovalRoutes.register(javalin.routes, approvals, sessions);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
             TraceRoutes.register(javalin.routes, evidence);
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
+            javalin.routes.get("/api/sessions/{id}/data/{blob}", ctx -> sessionData(ctx, sessions, evidence));
             javalin.routes.get("/api/evidence", ctx -> evidenceStatus(ctx, evidence, checkpoints));
             javalin.routes.get("/api/evidence/export", ctx -> export(ctx, new EvidenceExporter(evidence, checkpoints)));
+            javalin.routes.post("/api/evidence/verify", ctx -> verify(ctx, new EvidenceExporter(evidence, checkpoints), checkpoints));
             javalin.routes.post("/api/evidence/checkpoints", ctx -> {
                 requireReadAll(ctx);
                 ctx.status(HttpStatus.CREATED).result(checkpoints.signNow().note()).contentType("text/plain; charset=utf-8");
@@ -87,22 +97,32 @@ public final class ApiServer implements AutoCloseable {
         return app.port();
     }
 
-    private static void authenticate(Context ctx, IdentityVerifier identities, EvidenceLog evidence) {
+    /**
+     * A bearer token, or the console's session cookie. A cookie is sent by the browser on its own,
+     * so a request that changes something must also prove it comes from the console's pages.
+     */
+    private static void authenticate(Context ctx, IdentityVerifier identities, EvidenceLog evidence, ConsoleRoutes console) {
         String header = ctx.header("Authorization");
+        if (header == null) {
+            Optional<ConsoleSession> session = console.session(ctx);
+            if (session.isPresent()) {
+                String refusal = CrossSiteRequests.changesState(ctx) ? CrossSiteRequests.refusal(ctx, session.get(), console.ownOrigin(ctx)) : null;
+                if (refusal != null) {
+                    evidence.append(EvidenceEvent.httpAuthFailure(refusal, ctx.ip(), ctx.method() + " " + ctx.path()));
+                    throw new ApiException(HttpStatus.FORBIDDEN, refusal);
+                }
+                ctx.attribute(IDENTITY, session.get().identity());
+                ctx.attribute(CONSOLE_SESSION, session.get());
+                return;
+            }
+        }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>");
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>, or sign in to the console");
         }
         try {
             ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
         } catch (AuthenticationException e) {
-            ObjectNode detail = EvidenceEvent.newDetail();
-            detail.put("reason", e.getMessage());
-            detail.put("protocol", "http");
-            detail.put("client", ctx.ip());
-            detail.put("endpoint", ctx.method() + " " + ctx.path());
-            evidence.append(new EvidenceEvent(Instant.now(),
-                    EventType.AUTH_FAILURE,
-                    EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
+            evidence.append(EvidenceEvent.httpAuthFailure(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
     }
@@ -116,15 +136,27 @@ public final class ApiServer implements AutoCloseable {
         return caller;
     }
 
+    /** Filters: user (admins and auditors; everyone else sees their own), connection, from, to, trace, status, limit. */
     private static void listSessions(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
         String subject = readsAll(caller) ? ctx.queryParam("user") : caller.subject();
         int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
-        List<SessionSummary> found = sessions.list(subject, ctx.queryParam("connection"), limit);
-        ctx.json(found);
+        SessionFilter filter;
+        try {
+            filter = new SessionFilter(subject, ctx.queryParam("connection"), instant(ctx, "from"), instant(ctx, "to"),
+                    blankToNull(ctx.queryParam("trace")), blankToNull(ctx.queryParam("status")), limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
+        ctx.json(sessions.list(filter));
     }
 
     private static void showSession(Context ctx, SessionQueries sessions) {
+        ctx.json(Map.of("id", ctx.pathParam("id"), "events", visibleSession(ctx, sessions)));
+    }
+
+    /** The session's events when the caller may see them; 404 otherwise, so ids cannot be probed. */
+    private static List<JsonNode> visibleSession(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
         List<JsonNode> events = sessions.events(ctx.pathParam("id"));
         boolean visible = !events.isEmpty()
@@ -132,7 +164,28 @@ public final class ApiServer implements AutoCloseable {
         if (!visible) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no session " + ctx.pathParam("id"));
         }
-        ctx.json(Map.of("id", ctx.pathParam("id"), "events", events));
+        return events;
+    }
+
+    /**
+     * Recorded (masked) result or body data of a session, as JSON Lines: only a blob one of the
+     * session's own events references, so seeing a session never opens another one's data.
+     */
+    private static void sessionData(Context ctx, SessionQueries sessions, EvidenceLog evidence) {
+        String blob = ctx.pathParam("blob");
+        boolean referenced = visibleSession(ctx, sessions).stream().anyMatch(event ->
+                blob.equals(event.path("detail").path("data").path("blob").asText(null))
+                        || blob.equals(event.path("detail").path("request_data").path("blob").asText(null)));
+        if (!referenced) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "session " + ctx.pathParam("id") + " has no data " + blob);
+        }
+        byte[] data = evidence.blobs().get(blob).orElseThrow(() -> new ApiException(HttpStatus.GONE,
+                "the data of " + blob + " is no longer kept (blob retention); the log still commits to its hash"));
+        ctx.contentType("application/x-ndjson; charset=utf-8").result(data);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static void evidenceStatus(Context ctx, EvidenceLog evidence, CheckpointService checkpoints) {
@@ -149,20 +202,49 @@ public final class ApiServer implements AutoCloseable {
     /** Streams a zip bundle; see docs/evidence.md. Admins and auditors only. */
     private static void export(Context ctx, EvidenceExporter exporter) throws IOException {
         requireReadAll(ctx);
-        ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), ctx.queryParam("user"),
-                ctx.queryParam("connection"), ctx.queryParam("session"), ctx.queryParam("trace"));
+        ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), blankToNull(ctx.queryParam("user")),
+                blankToNull(ctx.queryParam("connection")), blankToNull(ctx.queryParam("session")), blankToNull(ctx.queryParam("trace")));
         Path zip = Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
         EvidenceExporter.Summary summary = exporter.export(filter, zip);
         ctx.header("X-Tracegate-Events", Long.toString(summary.events()));
         ctx.header("X-Tracegate-Tree-Size", Long.toString(summary.treeSize()));
         ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"tracegate-evidence.zip\"");
         // Streamed from disk, and the file disappears once sent: bundles can be large.
         ctx.result(Files.newInputStream(zip, StandardOpenOption.DELETE_ON_CLOSE));
     }
 
+    /**
+     * Verifies the whole log as an auditor would offline: a fresh checkpoint, a full bundle, and
+     * the standalone verifier's checks against the gateway's own log key. Admins and auditors.
+     */
+    private static void verify(Context ctx, EvidenceExporter exporter, CheckpointService checkpoints) throws IOException {
+        requireReadAll(ctx);
+        Path dir = Files.createTempDirectory("tracegate-verify");
+        Path zip = dir.resolve("evidence.zip");
+        try {
+            exporter.export(ExportFilter.ALL, zip);
+            VerificationReport report = BundleVerifier.verify(zip, Optional.of(checkpoints.verifierKey()));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("ok", report.ok());
+            result.put("summary", report.summary());
+            result.put("tree_size", report.treeSize());
+            result.put("events_checked", report.eventsChecked());
+            result.put("blobs_checked", report.blobsChecked());
+            result.put("blobs_absent", report.blobsAbsent());
+            result.put("results", report.results());
+            result.put("verifier_key", checkpoints.verifierKey().format());
+            result.put("verified_at", Instant.now().toString());
+            ctx.json(result);
+        } finally {
+            Files.deleteIfExists(zip);
+            Files.deleteIfExists(dir);
+        }
+    }
+
     private static Instant instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
-        if (value == null) {
+        if (value == null || value.isBlank()) {
             return null;
         }
         try {

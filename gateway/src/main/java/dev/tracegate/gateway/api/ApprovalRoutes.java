@@ -7,6 +7,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.PolicyException;
 import dev.tracegate.policy.rules.PolicyParser;
@@ -28,15 +29,18 @@ import java.util.stream.Stream;
  */
 final class ApprovalRoutes {
 
+    private static final int RECENT_COMMANDS = 10;
     /** As for sessions: these groups see everything. */
     private static final List<String> SEE_ALL_GROUPS = List.of("admins", "auditors");
 
     private ApprovalRoutes() {
     }
 
-    static void register(RoutesConfig routes, ApprovalService approvals) {
+    static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions) {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
-        routes.get("/api/approvals/{id}", ctx -> ctx.json(view(visible(ctx, approvals))));
+        routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
+        routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
+                sessions.recentCommands(visible(ctx, approvals).request().requester().subject(), RECENT_COMMANDS))));
         routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true));
         routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false));
     }
@@ -46,7 +50,7 @@ final class ApprovalRoutes {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
         boolean all = Boolean.parseBoolean(ctx.queryParam("all"));
         Stream<PendingApproval> found = all ? approvals.recent().stream() : approvals.pending().stream();
-        ctx.json(found.filter(approval -> maySee(caller, approval)).map(ApprovalRoutes::view).toList());
+        ctx.json(found.filter(approval -> maySee(caller, approval)).map(approval -> viewFor(caller, approval)).toList());
     }
 
     private static PendingApproval visible(Context ctx, ApprovalService approvals) {
@@ -58,6 +62,7 @@ final class ApprovalRoutes {
 
     private static void decide(Context ctx, ApprovalService approvals, boolean approve) {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
+        visible(ctx, approvals); // someone who may not see a request learns nothing of it, not even that it exists
         JsonNode body = body(ctx);
         String reason = body == null ? null : body.path("reason").asText(null);
         if (reason == null || reason.isBlank()) {
@@ -73,7 +78,7 @@ final class ApprovalRoutes {
         } catch (ApprovalException e) {
             throw new ApiException(status(e.kind()), e.getMessage());
         }
-        ctx.json(view(approvals.find(id).orElseThrow()));
+        ctx.json(viewFor(caller, approvals.find(id).orElseThrow()));
     }
 
     private static JsonNode body(Context ctx) {
@@ -117,6 +122,19 @@ final class ApprovalRoutes {
         boolean own = caller.issuer().equals(requester.issuer()) && caller.subject().equals(requester.subject());
         return own || Stream.of(spec.approverGroups(), spec.breakGlassGroups(), SEE_ALL_GROUPS)
                 .flatMap(List::stream).anyMatch(caller::inGroup);
+    }
+
+    /** The view, plus whether this caller may vote on it now (the console shows the buttons only then). */
+    static Map<String, Object> viewFor(Identity caller, PendingApproval approval) {
+        Map<String, Object> view = view(approval);
+        ApprovalSpec spec = approval.request().spec();
+        Identity requester = approval.request().requester();
+        boolean own = caller.issuer().equals(requester.issuer()) && caller.subject().equals(requester.subject());
+        boolean voted = approval.votes().stream().anyMatch(v -> v.approver().issuer().equals(caller.issuer())
+                && v.approver().subject().equals(caller.subject()));
+        boolean eligible = Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
+        view.put("may_decide", !approval.decided() && !own && !voted && eligible);
+        return view;
     }
 
     static Map<String, Object> view(PendingApproval approval) {

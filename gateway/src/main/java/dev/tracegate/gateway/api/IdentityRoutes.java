@@ -63,12 +63,7 @@ final class IdentityRoutes {
             record(result.issuedTo(), detail);
             ctx.json(result.responseBody());
         } catch (TokenExchangeException e) {
-            ObjectNode detail = EvidenceEvent.newDetail();
-            detail.put("reason", e.getMessage());
-            detail.put("protocol", "http");
-            detail.put("endpoint", "/api/tokens/exchange");
-            evidence.append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE, EvidenceEvent.UNAUTHENTICATED, null,
-                    null, null, detail));
+            evidence.append(EvidenceEvent.httpAuthFailure(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
             ctx.status(e.status()).json(e.responseBody());
         }
     }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param policyFile      the policy (docs/policy.md), reloaded when it changes; absent: allow all but high risk
  * @param approvals       notifications for held commands
  * @param masking         the key of hash masking strategies (the profiles are in the policy file)
+ * @param console         how people sign in to the web console
  */
 public record GatewayConfig(
         String dataDir,
@@ -30,7 +31,8 @@ public record GatewayConfig(
         int maxMessageBytes,
         String policyFile,
         ApprovalsConfig approvals,
-        MaskingSettings masking) {
+        MaskingSettings masking,
+        ConsoleConfig console) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -45,9 +47,19 @@ public record GatewayConfig(
         maxMessageBytes = maxMessageBytes <= 0 ? DEFAULT_MAX_MESSAGE_BYTES : maxMessageBytes;
         approvals = approvals == null ? new ApprovalsConfig(null, null) : approvals;
         masking = masking == null ? new MaskingSettings(null) : masking;
+        console = console == null ? ConsoleConfig.tokenOnly() : console;
+        requireConsoleIssuerAccepted(console, identities);
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
             throw new ConfigException("connection names must be unique");
+        }
+    }
+
+    private static void requireConsoleIssuerAccepted(ConsoleConfig console, IdentitiesConfig identities) {
+        if (console.oidc() && identities.oidc().stream().noneMatch(i -> i.issuer().equals(console.issuer())
+                && i.audiences().contains(console.clientId()))) {
+            throw new ConfigException("console.issuer must be one of identities.oidc[].issuer, with console.clientId ("
+                    + console.clientId() + ") among its audiences: the console's ID tokens are verified like any other");
         }
     }
 
@@ -56,6 +68,14 @@ public record GatewayConfig(
                          EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
                          int maxMessageBytes, String policyFile, ApprovalsConfig approvals) {
         this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, null);
+    }
+
+    /** A configuration whose console offers token sign-in only. */
+    public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
+                         EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
+                         int maxMessageBytes, String policyFile, ApprovalsConfig approvals, MaskingSettings masking) {
+        this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, masking,
+                null);
     }
 
     public Path dataPath() {

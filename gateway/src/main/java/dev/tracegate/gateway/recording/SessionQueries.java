@@ -38,22 +38,45 @@ public final class SessionQueries {
      * @param connection   only this connection, or null for all
      */
     public List<SessionSummary> list(String actorSubject, String connection, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT session_id, leaf FROM evidence_event WHERE event_type = ?");
-        List<String> args = new ArrayList<>(List.of(EventType.SESSION_OPEN));
-        if (actorSubject != null) {
-            sql.append(" AND actor_subject = ?");
-            args.add(actorSubject);
+        return list(SessionFilter.of(actorSubject, connection, limit));
+    }
+
+    /** The sessions {@code filter} selects, most recent first. */
+    public List<SessionSummary> list(SessionFilter filter) {
+        StringBuilder sql = new StringBuilder("SELECT e.session_id, e.leaf FROM evidence_event e WHERE e.event_type = ?");
+        List<Object> args = new ArrayList<>(List.of(EventType.SESSION_OPEN));
+        if (filter.actorSubject() != null) {
+            sql.append(" AND e.actor_subject = ?");
+            args.add(filter.actorSubject());
         }
-        if (connection != null) {
-            sql.append(" AND connection_name = ?");
-            args.add(connection);
+        if (filter.connection() != null) {
+            sql.append(" AND e.connection_name = ?");
+            args.add(filter.connection());
         }
+        if (filter.from() != null) {
+            sql.append(" AND e.event_time >= ?");
+            args.add(java.sql.Timestamp.from(filter.from()));
+        }
+        if (filter.to() != null) {
+            sql.append(" AND e.event_time < ?");
+            args.add(java.sql.Timestamp.from(filter.to()));
+        }
+        if (filter.traceId() != null) {
+            sql.append(" AND e.session_id IN (SELECT t.session_id FROM evidence_event t WHERE t.trace_id = ?)");
+            args.add(filter.traceId());
+        }
+        if (filter.status() != null) {
+            sql.append(filter.status().equals("open") ? " AND NOT EXISTS" : " AND EXISTS")
+                    .append(" (SELECT 1 FROM evidence_event c WHERE c.session_id = e.session_id AND c.event_type = ?)");
+            args.add(EventType.SESSION_CLOSE);
+        }
+        int limit = filter.limit();
         log.awaitStored();
-        sql.append(" ORDER BY idx DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
+        sql.append(" ORDER BY e.idx DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement query = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
-                query.setString(i + 1, args.get(i));
+                query.setObject(i + 1, args.get(i));
             }
             List<SessionSummary> sessions = new ArrayList<>();
             try (ResultSet rs = query.executeQuery()) {
@@ -65,6 +88,30 @@ public final class SessionQueries {
             return sessions;
         } catch (SQLException e) {
             throw new StoreException("cannot list sessions", e);
+        }
+    }
+
+    /** How far back "recent" activity is looked for: a bounded scan however quiet the person is. */
+    static final long RECENT_EVENTS = 200_000;
+
+    /** The person's latest commands (newest first) among the log's last {@link #RECENT_EVENTS} events. */
+    public List<JsonNode> recentCommands(String actorSubject, int limit) {
+        log.awaitStored();
+        try (Connection c = store.dataSource().getConnection();
+             PreparedStatement query = c.prepareStatement("SELECT leaf FROM evidence_event WHERE event_type = ? AND idx >= ?"
+                     + " AND actor_subject = ? ORDER BY idx DESC LIMIT " + Math.max(1, Math.min(limit, 100)))) {
+            query.setString(1, EventType.COMMAND);
+            query.setLong(2, Math.max(0, log.size() - RECENT_EVENTS));
+            query.setString(3, actorSubject);
+            List<JsonNode> commands = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    commands.add(parse(rs.getBytes(1)));
+                }
+            }
+            return commands;
+        } catch (SQLException e) {
+            throw new StoreException("cannot read recent commands", e);
         }
     }
 

@@ -11,6 +11,7 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import io.javalin.Javalin;
@@ -69,7 +70,7 @@ class ApprovalRoutesTest {
                 }
                 ctx.attribute(ApiServer.IDENTITY, caller);
             });
-            ApprovalRoutes.register(javalin.routes, approvals);
+            ApprovalRoutes.register(javalin.routes, approvals, new SessionQueries(log));
             javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
         });
         app.start("127.0.0.1", 0);
@@ -136,15 +137,16 @@ class ApprovalRoutesTest {
     }
 
     @Test
-    void selfApprovalAndOutsidersAreForbiddenWithAReason() throws Exception {
+    void selfApprovalIsForbiddenWithAReasonAndOutsidersLearnNothing() throws Exception {
         PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a2 text");
 
         Answer own = post("/api/approvals/" + pending.id() + "/approve", "t-analyst", "{\"reason\": \"mine\"}");
         assertThat(own.status()).isEqualTo(403);
         assertThat(own.body().path("error").asText()).contains("your own command");
         Answer outsider = post("/api/approvals/" + pending.id() + "/deny", "t-mallory", "{\"reason\": \"no\"}");
-        assertThat(outsider.status()).isEqualTo(403);
-        assertThat(outsider.body().path("error").asText()).contains("[dba]");
+        // As for reading it: someone who may not see a request is not told it exists, nor who decides it.
+        assertThat(outsider.status()).isEqualTo(404);
+        assertThat(outsider.body().path("error").asText()).doesNotContain("dba");
         assertThat(pending.decided()).isFalse();
     }
 

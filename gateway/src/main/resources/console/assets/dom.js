@@ -1,0 +1,68 @@
+// Small DOM helpers. Everything on screen is built with these, never from HTML strings, so a
+// value from the log (a command, a column) is always text and can never become markup.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key.startsWith('on')) el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else el.setAttribute(key, value === true ? '' : value);
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+}
+
+export function render(...children) {
+  const view = document.getElementById('view');
+  view.replaceChildren();
+  append(view, children);
+}
+
+export function announce(text) {
+  document.getElementById('announce').textContent = text;
+}
+
+export function time(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return h('time', { datetime: iso, title: iso }, d.toLocaleString());
+}
+
+export function ago(iso) {
+  const seconds = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
+  if (seconds < 60) return `${seconds}s ago`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ago`;
+  return `${Math.floor(seconds / 3600)}h ago`;
+}
+
+export function table(headers, rows, caption) {
+  return h('div', { class: 'table-wrap' },
+    h('table', {},
+      caption ? h('caption', {}, caption) : null,
+      h('thead', {}, h('tr', {}, headers.map(label => h('th', { scope: 'col' }, label)))),
+      h('tbody', {}, rows.length ? rows.map(cells => h('tr', {}, cells.map(c => h('td', {}, c))))
+        : h('tr', {}, h('td', { colspan: headers.length, class: 'empty' }, 'Nothing here yet.')))));
+}
+
+export function field(label, input, hint) {
+  const id = input.id || `f-${Math.random().toString(36).slice(2)}`;
+  input.id = id;
+  return h('div', { class: 'field' }, h('label', { for: id }, label), input, hint ? h('p', { class: 'hint' }, hint) : null);
+}
+
+export function errorBox(error) {
+  return h('p', { class: 'error', role: 'alert' }, error.message || String(error));
+}
+
+export function definitions(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
