@@ -38,6 +38,18 @@ final class SessionsCommand {
         @Option(names = "--connection", description = "only sessions on this connection")
         String connection;
 
+        @Option(names = "--from", description = "only sessions opened at or after this RFC 3339 time")
+        String from;
+
+        @Option(names = "--to", description = "only sessions opened before this RFC 3339 time")
+        String to;
+
+        @Option(names = "--trace", description = "only sessions with events of this trace (32 hex digits)")
+        String trace;
+
+        @Option(names = "--status", description = "open or closed")
+        String status;
+
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default ${DEFAULT-VALUE})")
         int limit;
 
@@ -46,6 +58,10 @@ final class SessionsCommand {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("user", user);
             query.put("connection", connection);
+            query.put("from", from);
+            query.put("to", to);
+            query.put("trace", trace);
+            query.put("status", status);
             query.put("limit", Integer.toString(limit));
             JsonNode sessions = server.client().get("/api/sessions", query);
             PrintStream out = System.out;

@@ -103,7 +103,8 @@ class ConsoleBrowserTest {
             assertThat(page.locator("#approval-status")).containsText("Approved");
             assertThat(psql.waitFor(30, TimeUnit.SECONDS)).as("psql completes once approved").isTrue();
             assertThat(psql.exitValue()).isZero();
-            assertThat(new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("ALTER TABLE");
+            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(output).contains("ALTER TABLE").contains("[EMAIL]").doesNotContain(ConsoleFixture.CLEAR_EMAIL);
             approvedSession = page.locator(".facts a[href^='/console/sessions/']").textContent();
             screenshot(page, "approval-approved");
         }
@@ -127,7 +128,13 @@ class ConsoleBrowserTest {
             // Playing steps through the held command, its approval and its result, in order.
             assertThat(page.locator("#replay-detail")).containsText("ALTER TABLE items ADD COLUMN note text",
                     new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
+            // The SELECT's result as recorded: rows in a table, the e-mail masked as the analyst saw it.
             page.locator(".event-link", new Page.LocatorOptions().setHasText("command.result")).first().click();
+            assertThat(page.locator("#replay-detail table")).containsText("lamp");
+            assertThat(page.locator("#replay-detail table")).containsText("[EMAIL]");
+            assertThat(page.locator("#replay-detail")).not().containsText(ConsoleFixture.CLEAR_EMAIL);
+            screenshot(page, "replay-result");
+            page.locator(".event-link", new Page.LocatorOptions().setHasText("command.result")).last().click();
             assertThat(page.locator("#replay-detail")).containsText("ALTER TABLE");
             assertThat(page.locator("#replay-play")).hasText("Play");
             screenshot(page, "replay");
@@ -250,7 +257,8 @@ class ConsoleBrowserTest {
     }
 
     private static Process heldPsql(String ddl) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder("psql", fixture.analystUri(), "-X", "-v", "ON_ERROR_STOP=1", "-c", ddl);
+        ProcessBuilder builder = new ProcessBuilder("psql", fixture.analystUri(), "-X", "-v", "ON_ERROR_STOP=1",
+                "-c", "SELECT id, name, contact FROM items ORDER BY id", "-c", ddl);
         builder.environment().put("PGAPPNAME", "agent traceparent=00-" + TRACE + "-00f067aa0ba902b7-01");
         builder.redirectErrorStream(true);
         return builder.start();

