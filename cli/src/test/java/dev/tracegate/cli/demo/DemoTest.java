@@ -6,6 +6,10 @@ import dev.tracegate.cli.CliOutput;
 import dev.tracegate.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,7 @@ class DemoTest {
     private static final Pattern DIRECT_LINE =
             Pattern.compile("^http-direct: (http://127\\.0\\.0\\.1:\\d+/traces/)$", Pattern.MULTILINE);
     private static final Pattern API_LINE = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+) token=(\\S+)$", Pattern.MULTILINE);
+    private static final Pattern CONSOLE_LINE = Pattern.compile("^console: (http://127\\.0\\.0\\.1:\\d+)/$", Pattern.MULTILINE);
 
     @Test
     void printsItsLinesAndRecordsWhatPsqlDid(@TempDir Path dataDir) throws Exception {
@@ -40,7 +45,11 @@ class DemoTest {
             assertThat(postgres.find()).as(out).isTrue();
             assertThat(api.find()).as(out).isTrue();
             assertThat(out).containsPattern("(?m)^tracegate ready$");
-            assertThat(out.indexOf("tracegate ready")).isGreaterThan(out.indexOf("api: "));
+            assertThat(out.indexOf("tracegate ready")).isGreaterThan(out.indexOf("console: "));
+            Matcher console = CONSOLE_LINE.matcher(out);
+            assertThat(console.find()).as(out).isTrue();
+            assertThat(console.group(1)).as("the console is on the API port").isEqualTo(api.group(1));
+            assertConsoleSignsInWithTheApproverToken(console.group(1), demo.token("dba"));
 
             String psql = run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
                     "SELECT count(*) FROM customers; SELECT count(*) FROM orders"));
@@ -109,13 +118,17 @@ class DemoTest {
             java.io.BufferedReader heldOutput = new java.io.BufferedReader(
                     new java.io.InputStreamReader(held.getInputStream(), StandardCharsets.UTF_8));
             String approvalId = null;
+            String noticeLine = null;
             for (String line = heldOutput.readLine(); line != null && approvalId == null; line = heldOutput.readLine()) {
                 Matcher approve = Pattern.compile("tracegate approvals approve ([a-z0-9]+)").matcher(line);
                 if (approve.find()) {
                     approvalId = approve.group(1);
+                    noticeLine = line;
                 }
             }
             assertThat(approvalId).as("psql shows the approval command").isNotNull();
+            assertThat(noticeLine).as("and the approval's page in the console")
+                    .contains("or opens " + console.group(1) + "/console/approvals/" + approvalId);
             assertThat(held.isAlive()).as("psql waits for the approval").isTrue();
             String approved = cli("approvals", "approve", approvalId, "--reason", "planned change",
                     "--server", api.group(1), "--token", demo.token("dba"));
@@ -170,5 +183,23 @@ class DemoTest {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
         return output;
+    }
+
+    /** The console redirects to its sign-in page, and the approver's token signs in from it. */
+    private static void assertConsoleSignsInWithTheApproverToken(String base, String token) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/console/approvals"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(root.statusCode()).isEqualTo(302);
+        assertThat(root.headers().firstValue("Location")).contains("/console/signin?next=%2Fconsole%2Fapprovals");
+        HttpResponse<String> signIn = http.send(HttpRequest.newBuilder(URI.create(base + "/console/signin/token"))
+                .header("Origin", base).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token + "&next=/console/approvals")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).isEqualTo(303);
+        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        HttpResponse<String> me = http.send(HttpRequest.newBuilder(URI.create(base + "/api/me"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(me.body()).contains("\"roles\":[\"approver\",\"user\"]");
     }
 }

@@ -100,12 +100,13 @@ final class CommandHold {
     }
 
     private void notice(PendingApproval pending, String rule, String reason) throws IOException {
-        String command = "tracegate approvals approve " + pending.id();
+        String command = ApprovalService.approveCommand(pending.id());
+        String url = approvals.approveUrl(pending.id());
         NoticeResponse notice = NoticeResponse.of("NOTICE", "01000",
                 "tracegate: statement held for approval " + pending.id() + " (rule " + rule + ": " + reason
-                        + "); an approver runs: " + command,
+                        + "); an approver runs: " + command + (url == null ? "" : " or opens " + url),
                 "The statement waits until an approver decides, or until " + pending.expiresAt() + ".",
-                "To approve: " + command + " --reason \"...\"");
+                "To approve: " + command + " --reason \"...\"" + (url == null ? "" : ", or in the console: " + url));
         synchronized (client) {
             client.write(notice.encode());
             client.flush();
