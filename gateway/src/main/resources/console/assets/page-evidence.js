@@ -9,17 +9,13 @@ export async function evidencePage() {
   const verifyButton = h('button', { type: 'button', class: 'primary', id: 'verify', onclick: verify }, 'Verify the log now');
   const inputs = ['from', 'to', 'user', 'connection', 'session', 'trace'].map(name =>
     h('input', { name, type: name === 'from' || name === 'to' ? 'datetime-local' : 'text' }));
-  const exportForm = h('form', { method: 'get', action: '/api/evidence/export', id: 'export-form', onsubmit: prepareExport },
+  const exportForm = h('form', { method: 'get', action: '/api/evidence/export', id: 'export-form', class: 'filters', onsubmit: prepareExport },
     inputs.map(input => field(label(input.name), input)),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', id: 'export' }, 'Download bundle')));
 
+  const summary = h('div', { id: 'evidence-status' }, statusView(status));
   render(h('h1', {}, 'Evidence'),
-    definitions([
-      ['Events in the log', String(status.size)],
-      ['Latest checkpoint size', status.checkpoint_size !== undefined ? String(status.checkpoint_size) : 'none yet'],
-      ['Log key', h('code', { id: 'log-key' }, status.verifier_key)],
-    ]),
-    status.checkpoint ? h('details', {}, h('summary', {}, 'Latest signed checkpoint'), h('pre', { id: 'checkpoint' }, status.checkpoint)) : null,
+    summary,
     h('section', {}, h('h2', {}, 'Verify'),
       h('p', {}, 'Signs a fresh checkpoint, exports the whole log and checks every event, blob and signature against the log key above.'),
       verifyButton, result),
@@ -35,12 +31,24 @@ export async function evidencePage() {
       const report = await post('/api/evidence/verify');
       result.replaceChildren(h('p', { class: report.ok ? 'ok' : 'error', role: 'status' }, report.summary),
         h('ul', {}, report.results.map(line => h('li', {}, line))));
+      summary.replaceChildren(...statusView(await get('/api/evidence')));
     } catch (error) {
       result.replaceChildren(errorBox(error));
     } finally {
       verifyButton.disabled = false;
     }
   }
+}
+
+function statusView(status) {
+  return [
+    definitions([
+      ['Events in the log', String(status.size)],
+      ['Latest checkpoint size', status.checkpoint_size !== undefined ? String(status.checkpoint_size) : 'none yet'],
+      ['Log key', h('code', { id: 'log-key' }, status.verifier_key)],
+    ]),
+    status.checkpoint ? h('details', {}, h('summary', {}, 'Latest signed checkpoint'), h('pre', { id: 'checkpoint' }, status.checkpoint)) : null,
+  ];
 }
 
 /** Empty fields are left out, and local times become RFC 3339 as the API expects. */

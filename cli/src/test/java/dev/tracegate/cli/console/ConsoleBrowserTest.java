@@ -154,13 +154,17 @@ class ConsoleBrowserTest {
             page.locator("#verify").click();
             assertThat(page.locator("#verify-result")).containsText("VERIFIED",
                     new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(30_000));
+            assertThat(page.locator("#evidence-status")).containsText("Latest checkpoint size");
+            assertThat(page.locator("#evidence-status")).not().containsText("none yet");
             screenshot(page, "evidence");
 
+            // A bundle of the approved session only: its events with inclusion proofs.
+            page.getByLabel("Session id").fill(approvedSession);
             Download download = page.waitForDownload(() -> page.locator("#export").click());
             Path bundle = Path.of("target", "console-bundle.zip");
             download.saveAs(bundle);
             String verified = CliOutput.run("evidence", "verify", bundle.toString(), "--key", fixture.logKey().toString());
-            assertThat(verified).contains("VERIFIED").contains("trusted key");
+            assertThat(verified).contains("VERIFIED 9 event(s)").contains("trusted key");
 
             page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Connections")).click();
             assertThat(page.locator("table")).containsText("shop");
