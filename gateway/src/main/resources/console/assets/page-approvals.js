@@ -132,7 +132,9 @@ export async function approvalPage(context, id) {
   }
 
   await refresh();
-  const timer = setInterval(() => { if (!stopped && document.activeElement !== reason) refresh(); }, REFRESH_MS);
+  // Not while someone is deciding: a refresh would rebuild the form under their keyboard focus.
+  const deciding = () => Boolean(main.querySelector('form.decide')?.contains(document.activeElement));
+  const timer = setInterval(() => { if (!stopped && !deciding()) refresh(); }, REFRESH_MS);
   return () => { stopped = true; clearInterval(timer); };
 }
 

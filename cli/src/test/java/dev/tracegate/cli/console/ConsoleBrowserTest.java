@@ -284,13 +284,18 @@ class ConsoleBrowserTest {
         return api("GET", "/api/approvals/" + id, null).path("status").asText();
     }
 
-    /** Approves as a dba through the API (a bearer-token session would need a key; the console is what we test). */
+    /** Denies as a dba in the console, with the keyboard only: the reason field, then Tab past Approve to Deny. */
     private static void decideAsApprover(String id, Process psql) throws Exception {
         try (BrowserContext context = browser.newContext()) {
             Page page = context.newPage();
             signInWithSso(page, "dana", "Dana", List.of("dba"), "/console/approvals/" + id);
-            page.getByLabel("Reason (recorded in the evidence log)").fill("not now");
-            page.locator("#deny").click();
+            page.getByLabel("Reason (recorded in the evidence log)").focus();
+            page.keyboard().type("not now");
+            page.keyboard().press("Tab");
+            assertThat(page.locator("#approve")).isFocused();
+            page.keyboard().press("Tab");
+            assertThat(page.locator("#deny")).isFocused();
+            page.keyboard().press("Enter");
             assertThat(page.locator("#approval-status")).containsText("Denied");
         }
         assertThat(psql.waitFor(30, TimeUnit.SECONDS)).isTrue();
