@@ -98,6 +98,8 @@ def warm_up(routes: list[Route], seconds: int, gateway_seconds: int) -> None:
             if not runs_on(script, route.name):
                 continue
             duration = gateway_seconds if route.name.startswith("tracegate") else seconds
+            if route.prepare:
+                route.prepare()
             run = run_pgbench(route, script, 8, duration, 0)
             status = f"{run.tps:,.0f} tps" if run.tps else f"FAILED: {run.error}"
             say(f"  warm-up {route.name:<22} {script:<12} 8 clients, {duration} s: {status}")
@@ -116,6 +118,9 @@ def measure(routes: list[Route], client_counts: list[int], rounds: int, seconds:
             for route in routes[offset:] + routes[:offset]:
                 if not runs_on(script, route.name):
                     continue
+                if route.prepare:
+                    route.prepare()
+                    settle(proxy_pids.get(route.name))
                 run = run_pgbench(route, script, clients, seconds, round_number, proxy_pids.get(route.name))
                 # The gateway's storer is still writing this run's events; let it finish before the next path runs.
                 settle(proxy_pids.get(route.name) if route.name.startswith("tracegate") else None)

@@ -30,9 +30,12 @@ def judge_goals(results: dict) -> list[dict]:
     goals.append(goal("select-text, 8 clients: Tracegate with a masking policy vs without (#6)", ">= 0.80 x",
                       masked and masked.get("vs_tracegate"), lambda v: v >= 0.80, "{:.2f} x"))
     for script in ("select-only", "tpcb-like"):
+        # The A/B on one process: the guardrails vs the same gateway with a rule-less policy (bench/lib/policy_switch.py).
         guarded = pgbench.get(("tracegate-policy", script, 8))
-        goals.append(goal(f"{script}, 8 clients: Tracegate with an active policy vs no policy (#5)", ">= 0.95 x",
-                          guarded and guarded.get("vs_tracegate"), lambda v: v >= 0.95, "{:.2f} x"))
+        control = pgbench.get(("tracegate-policy-off", script, 8))
+        ratio = guarded["tps"] / control["tps"] if guarded and control and guarded["tps"] and control["tps"] else None
+        goals.append(goal(f"{script}, 8 clients: the guardrails policy vs the same gateway without rules (#5)", ">= 0.95 x",
+                          ratio, lambda v: v >= 0.95, "{:.2f} x"))
     for route, label in (("tracegate-tls", "TLS"), ("tracegate-plain", "no TLS")):
         one = pgbench.get((route, "select-only", 1))
         direct = pgbench.get(("direct", "select-only", 1))

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
+from typing import Callable
 
 from progress import say
 
@@ -33,6 +34,8 @@ class Route:
     sslmode: str       # libpq sslmode for psql/pgbench; "disable" or "require"
     database: str
     note: str = ""
+    # Run before each measurement through this route (e.g. switching the gateway's policy); never in the report.
+    prepare: Callable[[], None] | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def libpq_env(self) -> dict[str, str]:
         env = dict(os.environ)

@@ -27,6 +27,7 @@ import pgbench_phase
 import profile_phase
 import report
 import storm_phase
+from policy_switch import RULELESS_POLICY, PolicySwitch
 from progress import elapsed_seconds, say
 from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
                       last_lines)
@@ -149,6 +150,11 @@ class BenchRun:
         self.gateways: dict[str, TracegateGateway] = {}
         self.routes: list[Route] = []
         self.proxy_pids: dict[str, int] = {}
+        # The guardrails gateway's policy file: the guardrails, or (for its control route) the same defaults without rules.
+        self.policy_switch = PolicySwitch(work / "guardrails-gateway-policy.yaml",
+                                          {"guardrails": args.guardrails_policy.read_text(), "rule-less": RULELESS_POLICY},
+                                          self.guardrails_in_force)
+        self.policy_switch.write("guardrails")
 
     def notice(self, text: str) -> None:
         say(f"NOTICE: {text}")
@@ -270,7 +276,16 @@ class BenchRun:
                 continue
             self.gateways[kind] = gateway
             self.routes.append(Route(route, label, "127.0.0.1", self.ports[kind], "bench", self.key, "require", DATABASE,
-                                     note=f"policyFile: bench/config/{policy.name}"))
+                                     note=f"policyFile: bench/config/{policy.name}",
+                                     prepare=(lambda: self.policy_switch.use("guardrails")) if kind == "policy" else None))
+            if kind == "policy":
+                self.routes.append(Route(
+                    "tracegate-policy-off", "Tracegate (the guardrails gateway with a rule-less policy, TLS)", "127.0.0.1",
+                    self.ports[kind], "bench", self.key, "require", DATABASE,
+                    note="the same process as the guardrails path; before each of its runs the gateway's policy file is"
+                         " swapped for one with the same defaults and no rules, and back before the guardrails path's"
+                         " runs (hot reload, confirmed by a probe statement): the A/B of #5's goal",
+                    prepare=lambda: self.policy_switch.use("rule-less")))
         self.note_gateway_pids()
         self.check_policies_in_force()
 
@@ -300,11 +315,20 @@ class BenchRun:
         name = f"{kind}-{generation}"
         config = gateway_config(self.work / name, self.ports[kind], self.ports[f"{kind}-api"], self.key_file,
                                 self.ports["postgres"])
-        policy = {"masking": self.args.masking_policy, "policy": self.args.guardrails_policy}.get(kind)
+        policy = {"masking": self.args.masking_policy.resolve(), "policy": self.policy_switch.file}.get(kind)
         if policy is not None:
-            config += f"policyFile: {policy.resolve()}\n"
+            config += f"policyFile: {policy}\n"
         return TracegateGateway(name, self.work, JAVA_HOME / "bin/java", self.classpath, config, self.ports[kind],
                                 [*self.java_opts, *extra_java_opts])
+
+    def guardrails_in_force(self, name: str) -> bool:
+        """Probes the guardrails gateway: its no-bulk-writes rule blocks a bulk UPDATE, a rule-less policy lets it run."""
+        route = next(r for r in self.routes if r.name == "tracegate-policy")
+        # The SET changes nothing when it runs; scale 2 has two branches.
+        answer = self.query(route, "UPDATE pgbench_branches SET bbalance = bbalance")
+        blocked = "no-bulk-writes" in answer
+        # psql -q prints nothing for a statement that ran.
+        return blocked if name == "guardrails" else (not blocked and "ERROR" not in answer)
 
     def note_gateway_pids(self) -> None:
         if "gateway" in self.gateways:
@@ -312,7 +336,7 @@ class BenchRun:
         if "masking" in self.gateways:
             self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
         if "policy" in self.gateways:
-            self.proxy_pids["tracegate-policy"] = self.gateways["policy"].pid
+            self.proxy_pids["tracegate-policy"] = self.proxy_pids["tracegate-policy-off"] = self.gateways["policy"].pid
 
     def restart_gateways(self, generation: int, kinds: tuple[str, ...] = ("gateway", "masking", "policy"),
                          extra_java_opts: tuple[str, ...] = ()) -> dict[str, dict]:
@@ -347,6 +371,10 @@ class BenchRun:
         pgbench_phase.warm_up(self.routes, self.plan.warm_up_seconds, self.plan.gateway_warm_up_seconds)
         runs = pgbench_phase.measure(self.routes, list(self.plan.client_counts), self.plan.rounds, self.plan.seconds,
                                      self.proxy_pids)
+        # The control route exists for this phase only; the later phases measure the guardrails as configured.
+        if any(r.name == "tracegate-policy-off" for r in self.routes):
+            self.policy_switch.use("guardrails")
+            self.routes = [r for r in self.routes if r.name != "tracegate-policy-off"]
         self.results["pgbench"] = {"rounds": self.plan.rounds, "seconds": self.plan.seconds, "scale": self.plan.scale,
                                    "runs": runs, "summary": pgbench_phase.summarize(runs)}
 
