@@ -23,6 +23,7 @@ const routes = [
 
 let me = null;
 let stopPage = null;
+let shown = 0; // which navigation is current: a page that finishes loading after the next one started is stopped at once
 
 async function start() {
   try {
@@ -79,8 +80,12 @@ function show() {
   const [pattern, page] = route;
   const args = path.match(pattern).slice(1).map(decodeURIComponent);
   const context = { me, params: new URLSearchParams(location.search), navigate };
-  Promise.resolve(page(context, ...args)).then(stop => { stopPage = typeof stop === 'function' ? stop : null; })
-    .catch(error => render(errorBox(error)));
+  const generation = ++shown;
+  Promise.resolve(page(context, ...args)).then(stop => {
+    if (typeof stop !== 'function') return;
+    if (generation === shown) stopPage = stop;
+    else stop();
+  }).catch(error => { if (generation === shown) render(errorBox(error)); });
   document.getElementById('view').focus({ preventScroll: true });
 }
 
