@@ -21,6 +21,7 @@ import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.SessionFilter;
+import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.recording.SessionSummary;
 import dev.tracegate.ledger.bundle.BundleVerifier;
@@ -56,10 +57,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
-                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console) {
+                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
+            javalin.jetty.addConnector((server, http) -> ApiConnector.create(server, http, config, tls));
+            // Tokens and console cookies cross this port: in the clear only from this machine (a local proxy, the CLI).
+            javalin.routes.before(ctx -> ApiConnector.requireTlsOffLoopback(ctx));
             // Times as RFC 3339 strings, like the evidence log's own.
             javalin.jsonMapper(new JavalinJackson(new ObjectMapper()
                     .registerModule(new JavaTimeModule())
@@ -90,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
             javalin.routes.exception(ApiException.class, (e, ctx) ->
                     ctx.status(e.status()).json(Map.of("error", e.getMessage())));
         });
-        app.start(config.address(), config.port());
+        app.start();
     }
 
     public int port() {
