@@ -110,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
         if (header == null) {
             Optional<ConsoleSession> session = console.session(ctx);
             if (session.isPresent()) {
-                String refusal = CrossSiteRequests.changesState(ctx) ? CrossSiteRequests.refusal(ctx, session.get(), console.ownOrigin(ctx)) : null;
+                String refusal = CrossSiteRequests.refusal(ctx, session.get(), console.ownOrigin(ctx));
                 if (refusal != null) {
                     evidence.append(EvidenceEvent.httpAuthFailure(refusal, ctx.ip(), ctx.method() + " " + ctx.path()));
                     throw new ApiException(HttpStatus.FORBIDDEN, refusal);

@@ -26,8 +26,24 @@ public final class CrossSiteRequests {
         return !SAFE_METHODS.contains(ctx.method().name());
     }
 
-    /** Null when the request may go on, otherwise why not. */
+    /**
+     * Null when a request with the session cookie may go on, otherwise why not. Browsers say where
+     * a request comes from in {@code Sec-Fetch-Site}; the API answers cookie-carrying requests only
+     * from the console itself ({@code same-origin}) or typed in the address bar ({@code none}), so
+     * another site cannot even make a signed-in browser start an export. Requests that change
+     * something must in addition pass {@link #stateChangeRefusal}.
+     */
     public static String refusal(Context ctx, ConsoleSession session, String ownOrigin) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return "cross-site request refused: the API answers the console's cookie only from the console (Sec-Fetch-Site: "
+                    + site + ")";
+        }
+        return changesState(ctx) ? stateChangeRefusal(ctx, session, ownOrigin) : null;
+    }
+
+    /** Null when a state-changing request carries the session's CSRF token from the console's origin, otherwise why not. */
+    public static String stateChangeRefusal(Context ctx, ConsoleSession session, String ownOrigin) {
         String origin = ctx.header("Origin");
         if (origin != null && !origin.equalsIgnoreCase(ownOrigin)) {
             return "cross-site request refused: it comes from " + origin + ", not " + ownOrigin;

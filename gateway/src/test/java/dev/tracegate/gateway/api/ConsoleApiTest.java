@@ -125,6 +125,14 @@ class ConsoleApiTest {
                 .as("right token, foreign origin").isEqualTo(403);
         assertThat(post("/api/evidence/checkpoints", null, cookie, csrf, origin).statusCode()).isEqualTo(201);
 
+        // Another site cannot even read through the cookie (a link or image starting an export, say).
+        HttpResponse<String> crossSite = HTTP.send(request("/api/evidence/export", null, cookie)
+                .header("Sec-Fetch-Site", "same-site").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        assertThat(crossSite.body()).contains("cross-site request refused");
+        assertThat(HTTP.send(request("/api/me", null, cookie).header("Sec-Fetch-Site", "same-origin").GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
         HttpResponse<String> signOut = post("/console/signout", null, cookie, csrf, origin);
         assertThat(signOut.statusCode()).isEqualTo(204);
         assertThat(get("/api/me", null, cookie).statusCode()).as("the cookie is dead after sign-out").isEqualTo(401);
