@@ -106,7 +106,7 @@ final class OidcSignIn {
         } catch (AuthenticationException e) {
             throw new SignInException("the ID token was refused: " + e.getMessage());
         }
-        requireIssuedForThisSignIn(verified, started);
+        requireIssuedForThisSignIn(config, verified, started);
         return new Completed(verified.identity(), started.returnTo());
     }
 
@@ -114,7 +114,8 @@ final class OidcSignIn {
     record Completed(Identity identity, String returnTo) {
     }
 
-    private void requireIssuedForThisSignIn(VerifiedOidcToken verified, Pending started) throws SignInException {
+    /** The token is from the console's issuer, for the console's client, and carries this sign-in's nonce. */
+    static void requireIssuedForThisSignIn(ConsoleConfig config, VerifiedOidcToken verified, Pending started) throws SignInException {
         if (!config.issuer().equals(verified.identity().issuer())) {
             throw new SignInException("the ID token comes from " + verified.identity().issuer() + ", not " + config.issuer());
         }
