@@ -117,23 +117,25 @@ final class ApprovalRoutes {
 
     /** The requester, anyone who may decide it, admins and auditors. */
     private static boolean maySee(Identity caller, PendingApproval approval) {
-        Identity requester = approval.request().requester();
-        ApprovalSpec spec = approval.request().spec();
-        boolean own = caller.issuer().equals(requester.issuer()) && caller.subject().equals(requester.subject());
-        return own || Stream.of(spec.approverGroups(), spec.breakGlassGroups(), SEE_ALL_GROUPS)
-                .flatMap(List::stream).anyMatch(caller::inGroup);
+        return samePerson(caller, approval.request().requester()) || mayVote(caller, approval.request().spec())
+                || SEE_ALL_GROUPS.stream().anyMatch(caller::inGroup);
+    }
+
+    /** A member of an approver or break-glass group; the service still refuses self-approval and second votes. */
+    private static boolean mayVote(Identity caller, ApprovalSpec spec) {
+        return Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
+    }
+
+    private static boolean samePerson(Identity a, Identity b) {
+        return a.issuer().equals(b.issuer()) && a.subject().equals(b.subject());
     }
 
     /** The view, plus whether this caller may vote on it now (the console shows the buttons only then). */
     static Map<String, Object> viewFor(Identity caller, PendingApproval approval) {
         Map<String, Object> view = view(approval);
-        ApprovalSpec spec = approval.request().spec();
-        Identity requester = approval.request().requester();
-        boolean own = caller.issuer().equals(requester.issuer()) && caller.subject().equals(requester.subject());
-        boolean voted = approval.votes().stream().anyMatch(v -> v.approver().issuer().equals(caller.issuer())
-                && v.approver().subject().equals(caller.subject()));
-        boolean eligible = Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
-        view.put("may_decide", !approval.decided() && !own && !voted && eligible);
+        boolean own = samePerson(caller, approval.request().requester());
+        boolean voted = approval.votes().stream().anyMatch(v -> samePerson(caller, v.approver()));
+        view.put("may_decide", !approval.decided() && !own && !voted && mayVote(caller, approval.request().spec()));
         return view;
     }
 

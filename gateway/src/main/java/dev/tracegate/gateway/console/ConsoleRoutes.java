@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -82,7 +85,7 @@ public final class ConsoleRoutes {
     private void shell(Context ctx) {
         if (session(ctx).isEmpty()) {
             String here = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-            ctx.redirect(BASE + "/signin?next=" + java.net.URLEncoder.encode(here, java.nio.charset.StandardCharsets.UTF_8),
+            ctx.redirect(BASE + "/signin?next=" + URLEncoder.encode(here, StandardCharsets.UTF_8),
                     HttpStatus.FOUND);
             return;
         }
@@ -166,7 +169,7 @@ public final class ConsoleRoutes {
         if (session.isPresent()) {
             String refusal = CrossSiteRequests.refusal(ctx, session.get(), ownOrigin(ctx));
             if (refusal != null) {
-                ctx.status(HttpStatus.FORBIDDEN).json(java.util.Map.of("error", refusal));
+                ctx.status(HttpStatus.FORBIDDEN).json(Map.of("error", refusal));
                 return;
             }
             sessions.end(session.get().id());

@@ -22,7 +22,7 @@ public final class CrossSiteRequests {
     private CrossSiteRequests() {
     }
 
-    public static boolean changesState(Context ctx) {
+    private static boolean changesState(Context ctx) {
         return !SAFE_METHODS.contains(ctx.method().name());
     }
 

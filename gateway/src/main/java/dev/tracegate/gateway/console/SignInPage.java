@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.console;
 
 import dev.tracegate.gateway.config.ConsoleConfig;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 
 /** The sign-in page, rendered on the server so it works before any script runs. */
 final class SignInPage {
@@ -64,6 +66,6 @@ final class SignInPage {
     }
 
     private static String urlEncode(String text) {
-        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8);
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 }

@@ -252,7 +252,7 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
-     * Gathers what arrives within a few milliseconds into the same store transaction. The events are
+     * Gathers what arrives within {@link #STORE_LINGER_NANOS} (20 ms) into the same store transaction. The events are
      * durable in the journal already, so waiting costs no client anything, and a store commit per
      * few events would cost more than the rows themselves. The thread sleeps through the linger and
      * then takes everything at once: waiting on the queue instead would wake it for every event.

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,11 +56,11 @@ public final class SessionQueries {
         }
         if (filter.from() != null) {
             sql.append(" AND e.event_time >= ?");
-            args.add(java.sql.Timestamp.from(filter.from()));
+            args.add(Timestamp.from(filter.from()));
         }
         if (filter.to() != null) {
             sql.append(" AND e.event_time < ?");
-            args.add(java.sql.Timestamp.from(filter.to()));
+            args.add(Timestamp.from(filter.to()));
         }
         if (filter.traceId() != null) {
             sql.append(" AND e.session_id IN (SELECT t.session_id FROM evidence_event t WHERE t.trace_id = ?)");
@@ -70,9 +71,8 @@ public final class SessionQueries {
                     .append(" (SELECT 1 FROM evidence_event c WHERE c.session_id = e.session_id AND c.event_type = ?)");
             args.add(EventType.SESSION_CLOSE);
         }
-        int limit = filter.limit();
         log.awaitStored();
-        sql.append(" ORDER BY e.idx DESC LIMIT ").append(Math.max(1, Math.min(limit, 1000)));
+        sql.append(" ORDER BY e.idx DESC LIMIT ").append(filter.limit()); // SessionFilter keeps it within 1..1000
         try (Connection c = store.dataSource().getConnection();
              PreparedStatement query = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < args.size(); i++) {
