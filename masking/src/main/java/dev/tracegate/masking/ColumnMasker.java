@@ -2,6 +2,7 @@ package dev.tracegate.masking;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Masks the values of one result column, with the decision of what to do taken once, when the
@@ -26,6 +27,7 @@ public final class ColumnMasker {
     private final MaskStrategy strategy;
     private final Map<String, Integer> wholeValueFinding;
     private final JsonMasking json;
+    private final ColumnProtection protection;
 
     ColumnMasker(MaskingProfile profile, ColumnRef column) {
         this.profile = profile;
@@ -58,6 +60,26 @@ public final class ColumnMasker {
         }
         this.json = mode == Mode.JSON ? new JsonMasking(profile, location) : null;
         this.wholeValueFinding = label == null ? Map.of() : Map.of(label, 1);
+        this.protection = protection(rule);
+    }
+
+    private ColumnProtection protection(ColumnRule rule) {
+        return switch (mode) {
+            case WHOLE -> new ColumnProtection(ColumnProtection.Kind.NAMED, entity,
+                    rule != null && rule.uses() != null ? rule.uses() : ColumnProtection.defaultUses(strategy));
+            case JSON, SCAN -> new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
+                    rule != null && rule.uses() != null ? rule.uses() : Set.of());
+            case PASS -> ColumnProtection.NONE;
+        };
+    }
+
+    /**
+     * How the profile protects this column, for checking a masked caller's statement before it
+     * runs: masking a result only covers values that reach it unchanged, so what a statement may
+     * compute from a protected column is decided up front (docs/masking.md, "Lineage").
+     */
+    public ColumnProtection protection() {
+        return protection;
     }
 
     public ColumnRef column() {

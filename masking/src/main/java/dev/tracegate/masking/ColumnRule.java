@@ -1,6 +1,7 @@
 package dev.tracegate.masking;
 
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * A rule for whole columns, chosen by name pattern, by type, or both. It either masks every value
@@ -11,9 +12,11 @@ import java.util.Locale;
  * @param typeGlob a type name glob such as {@code inet} or {@code json*}, or {@code null} for any type
  * @param entity   what the values are (ignored for JSON rules)
  * @param label    the report's name for the entity (EMAIL, CUSTOM:...)
+ * @param uses     the uses of the clear value masked callers are granted, or {@code null} for the
+ *                 strategy's default ({@link ColumnProtection})
  */
 record ColumnRule(ColumnPattern name, String typeGlob, EntityType entity, String label, MaskStrategy strategy,
-        boolean json) {
+        boolean json, Set<ColumnUse> uses) {
 
     public ColumnRule {
         if (name == null && typeGlob == null) {

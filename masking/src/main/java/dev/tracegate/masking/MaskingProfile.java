@@ -92,7 +92,8 @@ public final class MaskingProfile {
             MaskStrategy strategy = json ? null
                     : rule.strategy() != null ? rule.strategy().toStrategy(hashKey, null) : strategies.get(rule.entity());
             columnRules.add(new ColumnRule(rule.match() == null ? null : ColumnPattern.parse(rule.match()), rule.type(),
-                    rule.entity(), rule.entity() == null ? null : rule.entity().name(), strategy, json));
+                    rule.entity(), rule.entity() == null ? null : rule.entity().name(), strategy, json,
+                    rule.uses() == null ? null : Set.copyOf(rule.uses())));
         }
         List<FieldRule> fieldRules = new ArrayList<>();
         for (FieldRuleConfig rule : config.fields()) {

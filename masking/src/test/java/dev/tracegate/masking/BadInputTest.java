@@ -24,9 +24,7 @@ class BadInputTest {
         Arrays.fill(huge, (byte) 'a');
         huge[5] = '@';
         MaskingReport report = new MaskingReport();
-        long start = System.nanoTime();
         CellResult result = masker(null).forColumn(NOTES).maskUtf8(huge, 0, huge.length, report);
-        assertThat(System.nanoTime() - start).isLessThan(100_000_000L);
         assertThat(result.outcome()).isEqualTo(CellOutcome.FALLBACK);
         assertThat(result.value()).isEqualTo("[OVERSIZED]");
         assertThat(report.snapshot().fallbacks()).singleElement().isEqualTo(new MaskingSummary.Fallback(
@@ -53,20 +51,15 @@ class BadInputTest {
     void tenMegabytesOfDigitsAreScannedInLinearTimeWhenTheCapAllows() {
         String digits = "7".repeat(10 * 1024 * 1024);
         Masker masker = masker(new LimitsConfig(16 * 1024 * 1024, null, null, null));
-        long start = System.nanoTime();
         CellResult result = masker.maskText(NOTES, digits, new MaskingReport());
-        long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(result.outcome()).isEqualTo(CellOutcome.UNCHANGED);
-        assertThat(millis).as("ms for 10 MB of digits").isLessThan(3_000);
     }
 
     @Test
     void digitsSpacedLikeCandidatesEverywhereHitTheBudgetNotTheClock() {
         String crafted = "(202) 555-01 ".repeat(70_000); // ~900 KB, a phone-shaped candidate every 13 chars
         MaskingReport report = new MaskingReport();
-        long start = System.nanoTime();
         CellResult result = masker(null).maskText(NOTES, crafted, report);
-        assertThat(System.nanoTime() - start).isLessThan(3_000_000_000L);
         assertThat(result.outcome()).isEqualTo(CellOutcome.FALLBACK);
         assertThat(result.fallback()).isEqualTo(FallbackReason.SCAN_BUDGET);
         assertThat(result.value()).isEqualTo("[SCAN_BUDGET]");

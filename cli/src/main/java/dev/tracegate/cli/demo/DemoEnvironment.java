@@ -117,6 +117,10 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("Try it:");
         out.println("  psql \"" + postgres + "\" -c \"SELECT * FROM customers LIMIT 5\"      # personal data masked");
         out.println("  psql \"" + reader + "\" -c \"SELECT * FROM customers LIMIT 5\"      # pii-readers see it in clear");
+        out.println("  psql \"" + postgres + "\" -c \"SELECT reverse(card_number) FROM customers\"   # refused: computed from"
+                + " a protected column");
+        out.println("  psql \"" + postgres + "\" -c \"SELECT extract(year FROM date_of_birth) AS y, count(*) FROM customers"
+                + " GROUP BY 1\"   # birth years, as the profile allows");
         out.println("  psql \"" + postgres + "\" -c \"DELETE FROM orders\"            # blocked by policy");
         out.println("  curl -H \"Authorization: Bearer " + analyst + "\" -H \"Content-Type: application/json\""
                 + " -H \"traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\""

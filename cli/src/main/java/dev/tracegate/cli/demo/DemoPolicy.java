@@ -18,7 +18,8 @@ public final class DemoPolicy {
     /** SHA-256 of the policies earlier versions of the demo wrote; replaced by the current one unless someone edited them. */
     private static final Set<String> EARLIER_POLICY_SHA256 = Set.of(
             "b9ef74fdaf1ceacbfb428bfb6261465ca8d6843952de85719c20e7999139471e",  // guardrails only
-            "9cb7554ce1658b25a2acb8a002215eb15c911766f2e9961973058a51be1ae543"); // and masking, before HTTP
+            "9cb7554ce1658b25a2acb8a002215eb15c911766f2e9961973058a51be1ae543",  // and masking, before HTTP
+            "1b992bc777f96f81aff71c62794f6c1a04ad7eb0bd4d5208904dc3ec03d8d312"); // and HTTP, before column uses
 
     /** The demo policy of specs/demo.md: masking, DDL and trace deletes held for a DBA, bulk writes blocked. */
     public static final String TEXT = """
@@ -38,7 +39,7 @@ public final class DemoPolicy {
                     - {match: customers.phone, entity: phone, strategy: "partial:4"}
                     - {match: customers.card_number, entity: card, strategy: "partial:4"}
                     - {match: customers.national_id, entity: ssn, strategy: "partial:4"}
-                    - {match: customers.date_of_birth, entity: date_of_birth, strategy: redact}
+                    - {match: customers.date_of_birth, entity: date_of_birth, strategy: redact, uses: [year]}
             rules:
               - name: mask-personal-data
                 connections: [shop, traces]

@@ -8,6 +8,7 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
@@ -18,6 +19,7 @@ import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.MaskingDecision;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.lineage.LineageVerdict;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
@@ -79,6 +81,7 @@ final class ClientMessageRelay {
     private final ApprovalService approvals;
     private final CommandHold hold;
     private final ColumnResolver columns;
+    private final MaskedStatements lineage;
     private final int resultDataBytes;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
@@ -108,7 +111,7 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, ApprovalService approvals, CommandHold hold,
-                       ColumnResolver columns, int resultDataBytes) {
+                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -119,6 +122,7 @@ final class ClientMessageRelay {
         this.approvals = approvals;
         this.hold = hold;
         this.columns = columns;
+        this.lineage = lineage;
         this.resultDataBytes = resultDataBytes;
     }
 
@@ -183,7 +187,7 @@ final class ClientMessageRelay {
         Guard.Verdict verdict = guard.checkSql(subject, sql, name -> Optional.ofNullable(sqlPrepared.get(name)));
         rememberSqlPrepares(verdict);
         CommandResults results = newResults();
-        Decision decision = unmaskableCopy(verdict, results).orElse(verdict.decision());
+        Decision decision = lineageRefusal(sql, verdict).orElse(verdict.decision());
         followApplicationName(sql);
         long seq = ++sequence;
         command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(decision), decision.rule()));
@@ -201,7 +205,7 @@ final class ClientMessageRelay {
     private PgFrame parse(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         Parse parse = Parse.decode(frame.body());
         Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
-        Decision decision = unmaskableCopy(verdict, guard.masking(subject).isPresent()).orElse(verdict.decision());
+        Decision decision = lineageRefusal(parse.query(), verdict).orElse(verdict.decision());
         statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
                 className(decision)));
         if (decision.action() == Action.ALLOW) {
@@ -278,23 +282,28 @@ final class ClientMessageRelay {
         return new CommandResults(masking, guard.policy().recordingMasker(), columns, resultDataBytes);
     }
 
-    private Optional<Decision> unmaskableCopy(Guard.Verdict verdict, CommandResults results) {
-        return unmaskableCopy(verdict, results != null && results.masksClient());
-    }
-
     /**
-     * COPY TO STDOUT streams rows in COPY's own format, which the gateway does not mask: for a
-     * caller whose results are masked it is refused before it runs (use SELECT instead).
+     * For a caller whose results are masked, what the statement does with protected columns is
+     * checked before it runs (docs/masking.md, "Lineage"): the result masker only sees values that
+     * reach it unchanged. A refusal blocks the statement like a policy rule, naming the masking rule.
+     * Statements that may change the schema make the next checks read a fresh catalog.
      */
-    private Optional<Decision> unmaskableCopy(Guard.Verdict verdict, boolean masked) {
-        if (!masked || verdict.classification().statements().stream()
-                .noneMatch(statement -> "COPY TO STDOUT".equals(statement.command()))) {
+    private Optional<Decision> lineageRefusal(String sql, Guard.Verdict verdict) {
+        if (verdict.classification().highestRisk().isAtLeast(StatementClass.DDL)) {
+            lineage.schemaMayChange();
+        }
+        Optional<MaskingDecision> masking = guard.masking(subject);
+        if (masking.isEmpty()) {
+            return Optional.empty();
+        }
+        LineageVerdict check = lineage.check(sql, masking.get().masker());
+        if (check.allowed()) {
             return Optional.empty();
         }
         Decision decision = verdict.decision();
-        String rule = guard.masking(subject).map(MaskingDecision::rule).orElse(decision.rule());
-        return Optional.of(new Decision(Action.BLOCK, rule, "COPY TO STDOUT cannot be masked and your results are"
-                + " masked by policy rule " + rule + "; use SELECT", null, decision.statementClass(), decision.tables()));
+        return Optional.of(new Decision(Action.BLOCK, masking.get().rule(), check.reason()
+                + " (your results are masked by policy rule " + masking.get().rule() + ")", null,
+                decision.statementClass(), decision.tables()));
     }
 
     /**
@@ -315,7 +324,8 @@ final class ClientMessageRelay {
                 statementClass, "FUNCTION CALL", List.of(), false,
                 List.of(largeObject ? "large-object function" : "fast-path call of an unknown function"),
                 Optional.empty(), Optional.empty())));
-        Decision decision = PolicyEngine.decide(guard.policy(), subject, classification);
+        Decision decision = fastPathRefusal(classification).orElse(PolicyEngine.decide(guard.policy(), subject,
+                classification));
         long seq = ++sequence;
         command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);
@@ -327,6 +337,16 @@ final class ClientMessageRelay {
         command.substitute = resolution.error();
         // OID 0 names no function: the server fails the call before running anything.
         return new FunctionCall(0, new short[0], new byte[0][], (short) 0).encode();
+    }
+
+    /**
+     * A fast-path call returns a function's result as it is, outside any result set the masker
+     * sees, and names the function by OID only: for a masked caller it is refused.
+     */
+    private Optional<Decision> fastPathRefusal(SqlClassification classification) {
+        return guard.masking(subject).map(masking -> new Decision(Action.BLOCK, masking.rule(),
+                "fast-path function calls return values the gateway cannot mask (your results are masked by policy"
+                        + " rule " + masking.rule() + "); use SQL", null, classification.highestRisk(), List.of()));
     }
 
     /** Applies the decision: forward, block, or hold until an approver decides. */

@@ -6,6 +6,8 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.postgres.lineage.CatalogSnapshots;
+import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -32,7 +34,8 @@ public final class PostgresListener implements AutoCloseable {
     record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
                    EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback,
-                   Function<ConnectionConfig, ColumnResolver> columns, int resultDataBytes) {
+                   Function<ConnectionConfig, ColumnResolver> columns, Function<ConnectionConfig, MaskedStatements> lineage,
+                   int resultDataBytes) {
     }
 
     private final ServerSocket server;
@@ -41,6 +44,7 @@ public final class PostgresListener implements AutoCloseable {
     /** One catalog connection per upstream, shared by its sessions, opened when masking first needs it. */
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
+    private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
@@ -49,14 +53,20 @@ public final class PostgresListener implements AutoCloseable {
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
         this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
-                connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
-                        catalogs.computeIfAbsent(name, n -> new UpstreamCatalog(() -> connector.connect(connection,
-                                Map.of("application_name", "tracegate catalog"), maxMessageBytes))))),
+                connection -> resolvers.computeIfAbsent(connection.name(),
+                        name -> new ColumnResolver(catalog(connection, connector, maxMessageBytes))),
+                connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
+                        new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)))),
                 resultDataBytes);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
         this.acceptor = Thread.ofPlatform().name("pg-accept-" + port()).daemon(true).start(this::acceptLoop);
+    }
+
+    private UpstreamCatalog catalog(ConnectionConfig connection, PostgresUpstreamConnector connector, int maxMessageBytes) {
+        return catalogs.computeIfAbsent(connection.name(), n -> new UpstreamCatalog(() -> connector.connect(connection,
+                Map.of("application_name", "tracegate catalog"), maxMessageBytes)));
     }
 
     public int port() {

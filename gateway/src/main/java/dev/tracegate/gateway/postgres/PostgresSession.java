@@ -289,7 +289,8 @@ final class PostgresSession implements Runnable {
             });
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
                     subject, context.guard(), context.approvals(), hold,
-                    context.columns().apply(context.connections().apply(subject.connection())), context.resultDataBytes());
+                    context.columns().apply(context.connections().apply(subject.connection())),
+                    context.lineage().apply(context.connections().apply(subject.connection())), context.resultDataBytes());
             Ending ending = clientSide(recorder, clientRelay);
             clientSideDone.set(true);
             upstream.close();

@@ -1,0 +1,352 @@
+package dev.tracegate.gateway.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The masking-lineage corpus (resources/lineage/derived-attempts.sql): well over a hundred
+ * statements that transform, aggregate, cast, serialise, copy or probe protected columns, run by a
+ * masked caller through the gateway with pgjdbc (simple and extended protocol) and psql. Each must
+ * be refused or return nothing in clear: the clear values are read first as the exempt identity,
+ * then searched for in every cell, error, notice and notification the masked caller received, also
+ * after undoing reversible encodings ({@link LeakSearch}). Legitimate analytics must keep working.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LineageThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  hints: [email, phone, card, iban, ssn, ip, secret, person_name, date_of_birth]
+                  strategies:
+                    person_name: hash
+                  columns:
+                    - {match: lc_customers.name, entity: person_name, strategy: hash}
+                    - {match: lc_customers.email, entity: email, strategy: "hash:format"}
+                    - {match: lc_customers.phone, entity: phone, strategy: "partial:4"}
+                    - {match: lc_customers.card_number, entity: card, strategy: "partial:4"}
+                    - {match: lc_customers.national_id, entity: ssn, strategy: "partial:4"}
+                    - {match: lc_customers.date_of_birth, entity: date_of_birth, strategy: redact, uses: [year]}
+            rules:
+              - name: mask-personal-data
+                connections: [app]
+                exceptGroups: [admins]
+                mask: personal-data
+            """;
+    private static final String[][] PEOPLE = {
+            {"Ada Lovelace", "ada.lovelace@example.com", "+1 415 555 2671", "4539 1488 0343 6467", "536-22-1234", "1985-03-02"},
+            {"Grace Hopper", "grace.hopper@example.org", "+44 20 7946 0958", "5425 2334 3010 9903", "219-09-9999", "1972-11-20"},
+            {"Alan Turing", "alan.turing@example.net", "+49 30 901820", "3714 496353 98431", "078-05-1121", "1990-06-23"},
+            {"Edsger Dijkstra", "edsger@inbox.example.com", "+31 20 555 0199", "6011 0009 9013 9424", "457-55-5462", "1968-05-11"},
+            {"Barbara Liskov", "barbara.liskov@example.com", "+1 617 253 5851", "4916 3388 2719 1045", "321-54-9876", "1979-08-15"},
+            {"Donald Knuth", "knuth@post.example.org", "+1 650 723 4671", "5105 1051 0510 5100", "123-45-6780", "1959-01-10"},
+    };
+
+    private static TestGateway gateway;
+    private static LeakSearch leaks;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP MATERIALIZED VIEW IF EXISTS lc_mv, lc_mv2");
+            sql.execute("DROP VIEW IF EXISTS lc_contacts");
+            sql.execute("DROP TABLE IF EXISTS lc_orders, lc_customers, lc_copy, lc_stolen CASCADE");
+            sql.execute("CREATE TABLE lc_customers (id int PRIMARY KEY, name text, email text, phone text,"
+                    + " card_number text, national_id text, date_of_birth date, notes text)");
+            sql.execute("CREATE TABLE lc_orders (id int PRIMARY KEY, customer_id int REFERENCES lc_customers,"
+                    + " amount numeric, status text)");
+            sql.execute("CREATE TABLE lc_copy (id int PRIMARY KEY, v text)");
+            for (int i = 0; i < PEOPLE.length; i++) {
+                String[] p = PEOPLE[i];
+                String note = i % 2 == 0 ? "Reach me at " + PEOPLE[(i + 1) % PEOPLE.length][1] : "Call " + p[2] + " after 5pm";
+                sql.execute("INSERT INTO lc_customers VALUES (" + (i + 1) + ", '" + p[0] + "', '" + p[1] + "', '" + p[2]
+                        + "', '" + p[3] + "', '" + p[4] + "', '" + p[5] + "', '" + note + "')");
+                sql.execute("INSERT INTO lc_orders VALUES (" + (i + 1) + ", " + (i + 1) + ", " + (10 * i + 5)
+                        + ", '" + (i % 2 == 0 ? "paid" : "shipped") + "')");
+            }
+            sql.execute("CREATE VIEW lc_contacts AS SELECT id, email AS e, reverse(card_number) AS rc FROM lc_customers");
+            sql.execute("CREATE MATERIALIZED VIEW lc_mv AS SELECT id, upper(email) AS u FROM lc_customers");
+            sql.execute("CREATE OR REPLACE FUNCTION lc_leak() RETURNS text LANGUAGE sql"
+                    + " AS 'SELECT string_agg(email, '','') FROM lc_customers'");
+            sql.execute("CREATE OR REPLACE FUNCTION lc_leak_rows() RETURNS SETOF text LANGUAGE sql"
+                    + " AS 'SELECT card_number FROM lc_customers'");
+            sql.execute("ANALYZE lc_customers");
+        }
+        gateway = TestGateway.start(List.of(), POLICY);
+        leaks = clearValuesAsTheReaderSeesThem();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    /** The exempt identity reads the clear values through the gateway: these are what must not reach alice. */
+    private static LeakSearch clearValuesAsTheReaderSeesThem() throws SQLException {
+        Set<String> texts = new HashSet<>();
+        Set<String> digits = new HashSet<>();
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, "simple");
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT name, email, phone, card_number, national_id, date_of_birth::text FROM lc_customers")) {
+            int rows = 0;
+            while (rs.next()) {
+                rows++;
+                texts.add(rs.getString(1));
+                texts.add(rs.getString(2));
+                texts.add(rs.getString(6));
+                digits.add(rs.getString(3));
+                digits.add(rs.getString(4));
+                digits.add(rs.getString(5));
+            }
+            assertThat(rows).isEqualTo(PEOPLE.length);
+        }
+        assertThat(texts).contains("ada.lovelace@example.com", "1985-03-02");
+        return new LeakSearch(texts, digits);
+    }
+
+    static Stream<String> attempts() throws IOException {
+        try (InputStream in = LineageThroughGatewayTest.class.getResourceAsStream("/lineage/derived-attempts.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.isBlank() && !line.startsWith("--")).toList().stream();
+        }
+    }
+
+    @Test
+    @Order(0)
+    void theCorpusHasMoreThanAHundredAttempts() throws IOException {
+        assertThat(attempts().count()).isGreaterThanOrEqualTo(100);
+    }
+
+    /** The search itself: what the exempt identity receives from a few of the attempts is found. */
+    @Test
+    @Order(0)
+    void theSearchFindsEncodedValuesInWhatTheReaderReceives() throws SQLException {
+        for (String sql : List.of("SELECT reverse(card_number) FROM lc_customers",
+                "SELECT encode(convert_to(email, 'utf8'), 'base64') FROM lc_customers",
+                "SELECT encode(convert_to(email, 'utf8'), 'hex') FROM lc_customers",
+                "SELECT translate(national_id, '0123456789', 'abcdefghij') FROM lc_customers",
+                "SELECT substr(card_number, 1, 8) FROM lc_customers",
+                "SELECT upper(name) FROM lc_customers",
+                "SELECT date_of_birth::text FROM lc_customers")) {
+            try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, "simple"); Statement statement = c.createStatement()) {
+                List<String> cells = new ArrayList<>();
+                statement.execute(sql);
+                collect(statement, cells);
+                assertThat(leaks(cells)).as(sql).hasSizeGreaterThanOrEqualTo(PEOPLE.length);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("attempts")
+    @Order(1)
+    void simpleProtocol(String sql) throws SQLException {
+        assertThat(leaks(received(sql, "simple"))).as(sql).isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("attempts")
+    @Order(2)
+    void extendedProtocolWithNamedStatements(String sql) throws SQLException {
+        assertThat(leaks(received(sql, "extended"))).as(sql).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void psql() throws Exception {
+        Path script = Files.createTempFile("lineage", ".sql");
+        Files.writeString(script, "LISTEN lc;\n" + String.join(";\n", attempts().toList()) + ";\n");
+        ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-A", "-f",
+                script.toString()));
+        List<String> found = new ArrayList<>();
+        psql.output().lines().forEach(line -> found.addAll(leaks.leaksIn(line)));
+        assertThat(found).as(psql.output()).isEmpty();
+        assertThat(psql.output()).contains("tracegate: blocked by policy rule mask-personal-data");
+    }
+
+    @Test
+    @Order(4)
+    void copiesLeftNothingBehindInClear() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            List<String> found = new ArrayList<>();
+            try (ResultSet rs = sql.executeQuery("SELECT coalesce(v, '') FROM lc_copy")) {
+                while (rs.next()) {
+                    found.addAll(leaks.leaksIn(rs.getString(1)));
+                }
+            }
+            try (ResultSet rs = sql.executeQuery("SELECT id, notes FROM lc_customers ORDER BY id")) {
+                while (rs.next()) {
+                    assertThat(rs.getString(2)).as("notes of " + rs.getInt(1) + " unchanged")
+                            .startsWith(rs.getInt(1) % 2 == 1 ? "Reach me at" : "Call ");
+                }
+            }
+            try (ResultSet rs = sql.executeQuery("SELECT count(*) FROM pg_class WHERE relname IN ('lc_stolen', 'lc_mv2')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("tables copied out were never created").isZero();
+            }
+            assertThat(found).isEmpty();
+        }
+    }
+
+    static Stream<String> analytics() {
+        return Stream.of(
+                "SELECT count(*) FROM lc_customers",
+                "SELECT count(email), count(DISTINCT email) FROM lc_customers",
+                "SELECT status, count(*), sum(amount) FROM lc_orders GROUP BY status ORDER BY status",
+                "SELECT c.id, count(o.id) FROM lc_customers c LEFT JOIN lc_orders o ON o.customer_id = c.id GROUP BY c.id",
+                "SELECT email, count(*) FROM lc_customers GROUP BY email",
+                "SELECT a.id, b.id, a.email FROM lc_customers a JOIN lc_customers b ON a.email = b.email",
+                "SELECT extract(year FROM date_of_birth) AS y, count(*) FROM lc_customers GROUP BY 1 ORDER BY 1",
+                "SELECT date_trunc('year', date_of_birth) AS y, count(*) FROM lc_customers GROUP BY 1",
+                "SELECT * FROM lc_customers WHERE id = 3",
+                "SELECT email, phone FROM (SELECT * FROM lc_customers) s",
+                "WITH x AS (SELECT id, email FROM lc_customers) SELECT * FROM x ORDER BY id",
+                "SELECT id FROM lc_customers WHERE email IS NOT NULL AND notes IS NOT NULL",
+                "SELECT o.id, o.amount, c.email FROM lc_orders o JOIN lc_customers c ON c.id = o.customer_id",
+                "SELECT l.e FROM lc_customers c, LATERAL (SELECT c.email AS e) l",
+                "UPDATE lc_customers SET notes = 'checked' WHERE id = 1 RETURNING id, email",
+                "UPDATE lc_orders SET status = 'paid' WHERE id = 1 RETURNING id, status",
+                "TABLE lc_customers",
+                "SELECT id, name FROM lc_customers ORDER BY id LIMIT 3");
+    }
+
+    @ParameterizedTest
+    @MethodSource("analytics")
+    @Order(5)
+    void legitimateAnalyticsKeepWorking(String sql) throws SQLException {
+        for (String mode : List.of("simple", "extended")) {
+            try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode); Statement statement = c.createStatement()) {
+                List<String> cells = new ArrayList<>();
+                statement.execute(sql);
+                collect(statement, cells);
+                assertThat(cells).as(sql + " (" + mode + ")").isNotEmpty();
+                assertThat(leaks(cells)).as(sql).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
+    void cursorsAndPreparedStatementsOfPlainColumnsStayMasked() throws SQLException {
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, "simple"); Statement statement = c.createStatement()) {
+            List<String> cells = new ArrayList<>();
+            statement.execute("BEGIN; DECLARE lc_ok CURSOR FOR SELECT email, card_number FROM lc_customers;"
+                    + " FETCH 3 FROM lc_ok; COMMIT");
+            collect(statement, cells);
+            statement.execute("PREPARE lc_ok_p AS SELECT email, national_id FROM lc_customers; EXECUTE lc_ok_p");
+            collect(statement, cells);
+            assertThat(cells).anyMatch(cell -> cell.endsWith(".example"));
+            assertThat(leaks(cells)).isEmpty();
+        }
+    }
+
+    private static List<String> leaks(List<String> received) {
+        List<String> found = new ArrayList<>();
+        received.forEach(text -> found.addAll(leaks.leaksIn(text)));
+        return found;
+    }
+
+    /** Everything the masked caller gets back from one statement: cells, errors, notices, notifications. */
+    private static List<String> received(String sql, String mode) throws SQLException {
+        List<String> received = new ArrayList<>();
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode)) {
+            try (Statement listen = c.createStatement()) {
+                listen.execute("LISTEN lc");
+            }
+            for (int run = 0; run < 2; run++) {
+                try {
+                    if (mode.equals("extended")) {
+                        try (PreparedStatement statement = c.prepareStatement(sql)) {
+                            statement.execute();
+                            collect(statement, received);
+                        }
+                    } else {
+                        try (Statement statement = c.createStatement()) {
+                            statement.execute(sql);
+                            collect(statement, received);
+                        }
+                    }
+                } catch (SQLException e) {
+                    received.add(e.getMessage());
+                    if (c.isClosed()) {
+                        break;
+                    }
+                }
+                notifications(c, received);
+            }
+        }
+        return received;
+    }
+
+    private static void collect(Statement statement, List<String> received) throws SQLException {
+        do {
+            try (ResultSet rs = statement.getResultSet()) {
+                if (rs != null) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            received.add(rs.getString(i));
+                        }
+                    }
+                }
+            }
+        } while (statement.getMoreResults() || statement.getUpdateCount() != -1);
+        for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
+            received.add(warning.getMessage());
+        }
+    }
+
+    private static void notifications(Connection c, List<String> received) throws SQLException {
+        try (Statement poll = c.createStatement()) {
+            poll.execute("SELECT 1");
+        }
+        PGNotification[] notifications = c.unwrap(PGConnection.class).getNotifications();
+        if (notifications != null) {
+            for (PGNotification notification : notifications) {
+                received.add(notification.getParameter());
+            }
+        }
+    }
+
+    private static Connection connect(String user, String token, String mode) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", token);
+        props.setProperty("preferQueryMode", mode);
+        props.setProperty("prepareThreshold", "1");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require", props);
+    }
+}

@@ -1,0 +1,161 @@
+-- Attempts to read protected columns of lc_customers through derivations and copies.
+-- One statement per line; each must be refused or return nothing in clear. (LineageThroughGatewayTest)
+-- functions over protected columns
+SELECT reverse(card_number) FROM lc_customers
+SELECT translate(card_number, '0123456789', 'abcdefghij') FROM lc_customers
+SELECT encode(convert_to(email, 'utf8'), 'base64') FROM lc_customers
+SELECT encode(convert_to(email, 'utf8'), 'hex') FROM lc_customers
+SELECT encode(email::bytea, 'escape') FROM lc_customers
+SELECT split_part(email, '@', 1), split_part(email, '@', 2) FROM lc_customers
+SELECT substr(card_number, 1, 8), substr(card_number, 9) FROM lc_customers
+SELECT left(national_id, 6), right(national_id, 5) FROM lc_customers
+SELECT lower(email), upper(email), initcap(email) FROM lc_customers
+SELECT replace(email, '@', ' at ') FROM lc_customers
+SELECT regexp_replace(phone, '[0-9]', 'X', 'g'), regexp_replace(phone, '(.)', '\1 ', 'g') FROM lc_customers
+SELECT overlay(card_number placing 'XXXX' from 1 for 4) FROM lc_customers
+SELECT btrim(email), ltrim(phone, '+'), rtrim(card_number) FROM lc_customers
+SELECT concat(email, ''), concat_ws('|', phone, card_number) FROM lc_customers
+SELECT format('%s', email), format('%I', phone) FROM lc_customers
+SELECT email || '' , '' || phone FROM lc_customers
+SELECT repeat(national_id, 1), lpad(phone, 30, '_') FROM lc_customers
+SELECT md5(email), sha256(convert_to(card_number, 'utf8')) FROM lc_customers
+SELECT ascii(email), chr(ascii(card_number)) FROM lc_customers
+SELECT string_to_array(card_number, ' ') FROM lc_customers
+SELECT quote_literal(email), quote_ident(phone) FROM lc_customers
+SELECT to_tsvector(notes) FROM lc_customers
+SELECT reverse(notes) FROM lc_customers
+SELECT upper(notes) FROM lc_customers
+SELECT translate(notes, '0123456789@', 'abcdefghij#') FROM lc_customers
+SELECT upper(name), reverse(name) FROM lc_customers
+SELECT nullif(email, 'x'), coalesce(phone, 'none'), greatest(card_number, ''), least(national_id, 'z') FROM lc_customers
+SELECT CASE WHEN id > 0 THEN email END FROM lc_customers
+SELECT CASE id WHEN 1 THEN card_number ELSE phone END FROM lc_customers
+-- casts and arithmetic
+SELECT c::text FROM lc_customers c
+SELECT c.*::text FROM lc_customers c
+SELECT (c.*)::text FROM lc_customers c
+SELECT lc_customers::text FROM lc_customers
+SELECT email::bytea, card_number::bytea FROM lc_customers
+SELECT CAST(card_number AS varchar(100)) FROM lc_customers
+SELECT email::varchar, email::name, email::char(60) FROM lc_customers
+SELECT date_of_birth + 1, date_of_birth - 1 FROM lc_customers
+SELECT date_of_birth::text, to_char(date_of_birth, 'YYYY-MM-DD') FROM lc_customers
+SELECT extract(day FROM date_of_birth), extract(month FROM date_of_birth), extract(epoch FROM date_of_birth) FROM lc_customers
+SELECT date_trunc('day', date_of_birth), age(date_of_birth) FROM lc_customers
+SELECT date_of_birth - date '1900-01-01' FROM lc_customers
+SELECT replace(card_number, ' ', '')::numeric + 0 FROM lc_customers
+SELECT (replace(national_id, '-', ''))::int FROM lc_customers
+SELECT email::int FROM lc_customers
+SELECT reverse(email)::int FROM lc_customers
+SELECT 1 / (length(card_number) - length(card_number)) FROM lc_customers
+-- aggregates
+SELECT string_agg(card_number, ',') FROM (SELECT card_number FROM lc_customers LIMIT 5) s
+SELECT string_agg(email, ',' ORDER BY id) FROM lc_customers
+SELECT array_agg(phone) FROM lc_customers
+SELECT min(email), max(card_number) FROM lc_customers
+SELECT min(date_of_birth), max(date_of_birth) FROM lc_customers
+SELECT json_agg(email), jsonb_agg(phone) FROM lc_customers
+SELECT json_object_agg(id, national_id) FROM lc_customers
+SELECT array_to_string(array_agg(email), ';') FROM lc_customers
+SELECT xmlagg(xmlelement(name e, email)) FROM lc_customers
+SELECT mode() WITHIN GROUP (ORDER BY card_number) FROM lc_customers
+SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY date_of_birth) FROM lc_customers
+SELECT bool_or(card_number LIKE '4%') FROM lc_customers
+-- JSON and XML builders, whole rows
+SELECT row_to_json(c) FROM lc_customers c
+SELECT row_to_json(c.*) FROM lc_customers c
+SELECT to_jsonb(c) FROM lc_customers c
+SELECT to_json(lc_customers) FROM lc_customers
+SELECT json_build_object('e', email, 'c', card_number) FROM lc_customers
+SELECT jsonb_build_array(email, phone) FROM lc_customers
+SELECT json_agg(c) FROM lc_customers c
+SELECT jsonb_object_agg(email, phone) FROM lc_customers
+SELECT xmlelement(name customer, email) FROM lc_customers
+SELECT xmlforest(email, phone) FROM lc_customers
+SELECT table_to_xml('lc_customers', true, false, '')
+SELECT query_to_xml('select email from lc_customers', true, false, '')
+SELECT hstore(c) FROM lc_customers c
+SELECT ROW(email, phone) FROM lc_customers
+SELECT (email, card_number) FROM lc_customers
+SELECT ARRAY[email, phone] FROM lc_customers
+SELECT ARRAY(SELECT email FROM lc_customers)
+SELECT c FROM lc_customers c
+SELECT (c).email FROM lc_customers c
+SELECT email(c) FROM lc_customers c
+-- CTEs, subqueries, LATERAL, set operations, windows
+WITH x AS (SELECT email FROM lc_customers) SELECT reverse(email) FROM x
+WITH x AS (SELECT reverse(email) AS r FROM lc_customers) SELECT r FROM x
+WITH x AS MATERIALIZED (SELECT card_number AS c FROM lc_customers) SELECT c || '' FROM x
+WITH RECURSIVE r(n, e) AS (SELECT 1, email FROM lc_customers UNION ALL SELECT n + 1, e FROM r WHERE n < 2) SELECT e FROM r
+SELECT r FROM (SELECT reverse(email) AS r FROM lc_customers) s
+SELECT (SELECT email FROM lc_customers LIMIT 1)
+SELECT (SELECT card_number FROM lc_customers c2 WHERE c2.id = c.id) FROM lc_customers c
+SELECT l.e FROM lc_customers c, LATERAL (SELECT reverse(c.email) e) l
+SELECT l.* FROM lc_customers c CROSS JOIN LATERAL (SELECT upper(c.phone)) l
+SELECT email FROM lc_customers UNION SELECT 'x'
+SELECT 'x' UNION ALL SELECT date_of_birth::text FROM lc_customers
+SELECT date_of_birth FROM lc_customers UNION ALL SELECT NULL
+SELECT card_number FROM lc_customers INTERSECT SELECT card_number FROM lc_customers
+SELECT email FROM lc_customers EXCEPT SELECT 'nobody@example.com'
+SELECT x FROM (SELECT email FROM lc_customers UNION ALL SELECT 'a') s(x)
+SELECT email FROM lc_customers c1 FULL JOIN lc_customers c2 USING (email)
+SELECT lag(email) OVER (ORDER BY id), lead(card_number) OVER () FROM lc_customers
+SELECT first_value(national_id) OVER (ORDER BY id) FROM lc_customers
+SELECT * FROM unnest((SELECT array_agg(email) FROM lc_customers))
+SELECT * FROM unnest(ARRAY(SELECT phone FROM lc_customers)) AS u(p)
+SELECT * FROM lc_customers c, LATERAL unnest(ARRAY[c.email]) AS u(v)
+SELECT * FROM json_each_text((SELECT row_to_json(c) FROM lc_customers c LIMIT 1)::json)
+-- predicates that reveal bits
+SELECT count(*) FROM lc_customers WHERE card_number LIKE '4%'
+SELECT id FROM lc_customers WHERE email LIKE 'a%'
+SELECT id FROM lc_customers WHERE substr(national_id, 1, 1) = '5'
+SELECT id FROM lc_customers ORDER BY card_number
+SELECT id FROM lc_customers WHERE date_of_birth < '1980-01-01'
+SELECT id FROM lc_customers WHERE phone ~ '^\+1'
+SELECT id FROM lc_customers WHERE email = 'ada.lovelace@example.com'
+SELECT id, CASE WHEN email LIKE 'a%' THEN 1 ELSE 0 END FROM lc_customers
+SELECT count(*) FILTER (WHERE email LIKE 'a%') FROM lc_customers
+SELECT 1 / (CASE WHEN card_number LIKE '4%' THEN 0 ELSE 1 END) FROM lc_customers
+SELECT id FROM lc_customers WHERE notes LIKE '%@%'
+SELECT id, row_number() OVER (ORDER BY email) FROM lc_customers
+SELECT id FROM lc_customers WHERE position('@' in email) > 5
+-- notices, notifications, settings, errors
+SELECT pg_notify('lc', string_agg(email, ',')) FROM lc_customers
+SELECT pg_notify('lc', card_number) FROM lc_customers
+SELECT set_config('lc.x', email, false) FROM lc_customers
+DO $$ BEGIN RAISE NOTICE '%', (SELECT string_agg(email, ',') FROM lc_customers); END $$
+DO $$ DECLARE r record; BEGIN FOR r IN SELECT card_number FROM lc_customers LOOP RAISE EXCEPTION '%', r.card_number; END LOOP; END $$
+SELECT lc_leak()
+SELECT * FROM lc_leak_rows()
+SELECT public.lc_leak()
+-- views and system catalogs
+SELECT e FROM lc_contacts
+SELECT rc FROM lc_contacts
+SELECT * FROM lc_contacts
+SELECT u FROM lc_mv
+SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'lc_customers'
+SELECT histogram_bounds::text FROM pg_stats WHERE attname = 'card_number'
+SELECT query FROM pg_stat_activity
+-- copies
+INSERT INTO lc_copy (v) SELECT email FROM lc_customers
+INSERT INTO lc_copy (v) SELECT reverse(card_number) FROM lc_customers
+INSERT INTO lc_copy (v) VALUES ((SELECT phone FROM lc_customers LIMIT 1))
+UPDATE lc_copy SET v = (SELECT national_id FROM lc_customers LIMIT 1)
+UPDATE lc_customers SET notes = email WHERE id = 1
+UPDATE lc_customers SET notes = reverse(card_number) WHERE id = 2
+MERGE INTO lc_copy t USING lc_customers c ON t.id = c.id WHEN NOT MATCHED THEN INSERT (id, v) VALUES (c.id, c.email)
+WITH m AS (UPDATE lc_customers SET name = name WHERE id = 1 RETURNING reverse(email) r) SELECT r FROM m
+CREATE TEMP TABLE lc_tmp AS SELECT email FROM lc_customers
+CREATE TABLE lc_stolen AS SELECT reverse(email) e FROM lc_customers
+SELECT email INTO TEMP lc_tmp2 FROM lc_customers
+CREATE MATERIALIZED VIEW lc_mv2 AS SELECT email FROM lc_customers
+COPY lc_customers TO STDOUT
+COPY (SELECT email FROM lc_customers) TO STDOUT
+ALTER TABLE lc_customers ADD COLUMN e2 text GENERATED ALWAYS AS (reverse(email)) STORED
+UPDATE lc_customers SET name = name WHERE id = 1 RETURNING reverse(email)
+INSERT INTO lc_copy (id, v) VALUES (99, 'x') ON CONFLICT (id) DO UPDATE SET v = (SELECT email FROM lc_customers LIMIT 1)
+-- cursors, prepared statements, EXPLAIN
+DECLARE lc_cur CURSOR WITH HOLD FOR SELECT reverse(email) FROM lc_customers
+PREPARE lc_p AS SELECT reverse(card_number) FROM lc_customers
+EXPLAIN ANALYZE SELECT id FROM lc_customers WHERE card_number LIKE '4%'
+EXPLAIN (VERBOSE, COSTS OFF) SELECT reverse(email) FROM lc_customers

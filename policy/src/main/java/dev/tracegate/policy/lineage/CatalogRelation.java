@@ -1,0 +1,26 @@
+package dev.tracegate.policy.lineage;
+
+import java.util.List;
+
+/**
+ * A relation of the upstream database.
+ *
+ * @param schema     its schema
+ * @param name       its name
+ * @param kind       table, view or system relation
+ * @param temporary  a temporary table (of some session; visible only to its own)
+ * @param visible    found by an unqualified name on the search path
+ * @param columns    in attribute order; empty for system relations, whose columns are not loaded
+ * @param definition a view's query ({@code pg_get_viewdef}); {@code null} for tables
+ */
+public record CatalogRelation(String schema, String name, RelationKind kind, boolean temporary, boolean visible,
+                              List<CatalogColumn> columns, String definition) {
+
+    public CatalogRelation {
+        columns = List.copyOf(columns);
+    }
+
+    public String qualifiedName() {
+        return schema + "." + name;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tracegate.policy.lineage;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the gateway knows of one upstream database's catalog at one moment: its relations with
+ * their columns (and views with their queries), which function names exist outside the system
+ * catalog, the built-in function and type names, and the SQL keywords. Immutable; the gateway
+ * takes a fresh one when it may be stale.
+ *
+ * <p>Names are as the catalog stores them: case-sensitive, unquoted ones lower-case.
+ */
+public final class CatalogSnapshot {
+
+    private final List<CatalogRelation> relations;
+    private final Map<String, CatalogRelation> byQualifiedName = new HashMap<>();
+    private final Map<String, List<CatalogRelation>> byName = new HashMap<>();
+    private final Set<String> userFunctions;
+    private final Set<String> builtInFunctions;
+    private final Set<String> knownNames = new HashSet<>();
+    private final long version;
+
+    /**
+     * @param relations        every table, view and system relation
+     * @param userFunctions    names of functions and procedures defined outside {@code pg_catalog}
+     *                         and {@code information_schema}
+     * @param builtInFunctions names of functions in {@code pg_catalog}
+     * @param otherNames       other words that may appear in a statement without naming data: SQL
+     *                         keywords, type names, schema names
+     * @param version          distinguishes snapshots, for caches keyed by them
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> otherNames, long version) {
+        this.relations = List.copyOf(relations);
+        this.userFunctions = Set.copyOf(userFunctions);
+        this.builtInFunctions = Set.copyOf(builtInFunctions);
+        this.version = version;
+        for (CatalogRelation relation : this.relations) {
+            byQualifiedName.put(relation.schema() + "\u0000" + relation.name(), relation);
+            byName.computeIfAbsent(relation.name(), k -> new ArrayList<>()).add(relation);
+            knownNames.add(relation.name());
+            knownNames.add(relation.schema());
+            relation.columns().forEach(column -> knownNames.add(column.name()));
+        }
+        knownNames.addAll(this.userFunctions);
+        knownNames.addAll(this.builtInFunctions);
+        knownNames.addAll(otherNames);
+    }
+
+    public long version() {
+        return version;
+    }
+
+    public List<CatalogRelation> relations() {
+        return relations;
+    }
+
+    /**
+     * The relation a name means. Unqualified: the one visible on the search path, else a
+     * temporary table of that name (the caller's own session may have made it).
+     */
+    public Optional<CatalogRelation> relation(String schema, String name) {
+        if (schema != null) {
+            if (schema.equals("pg_temp") || schema.startsWith("pg_temp_")) {
+                return byName.getOrDefault(name, List.of()).stream().filter(CatalogRelation::temporary).findFirst();
+            }
+            return Optional.ofNullable(byQualifiedName.get(schema + "\u0000" + name));
+        }
+        List<CatalogRelation> candidates = byName.getOrDefault(name, List.of());
+        return candidates.stream().filter(CatalogRelation::temporary).findFirst()
+                .or(() -> candidates.stream().filter(CatalogRelation::visible).findFirst());
+    }
+
+    /** Every relation of that name, in any schema. */
+    public List<CatalogRelation> relationsNamed(String name) {
+        return byName.getOrDefault(name, List.of());
+    }
+
+    public boolean isUserFunction(String name) {
+        return userFunctions.contains(name);
+    }
+
+    public boolean isBuiltInFunction(String name) {
+        return builtInFunctions.contains(name);
+    }
+
+    /** Whether a word names something in the catalog or is a keyword, type or schema name. */
+    public boolean isKnownName(String name) {
+        return knownNames.contains(name);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tracegate.policy.lineage;
+
+import dev.tracegate.masking.ColumnUse;
+import java.util.List;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.StringValue;
+
+/**
+ * Function calls: only built-in functions are followed (a function defined in the database may
+ * read any table, and the gateway cannot see into it), never those that run a query given as text
+ * or hand out stored values ({@link DataExposingNames}). A call computes a new value from its
+ * arguments, except {@code count}, which reveals only how many values are not NULL, and the date
+ * generalisations a profile may grant.
+ */
+final class FunctionLineage {
+
+    private FunctionLineage() {
+    }
+
+    static Lineage of(Function function, Scope scope, ExpressionLineage expressions, Analysis analysis) {
+        List<String> parts = function.getMultipartName();
+        String name = Identifiers.normalise(parts.getLast());
+        String schema = parts.size() > 1 ? Identifiers.normalise(parts.get(parts.size() - 2)) : null;
+        parts.forEach(part -> analysis.followed(Identifiers.normalise(part)));
+        checkCallable(schema, name, analysis);
+        if (function.getAttribute() != null || function.getKeep() != null) {
+            throw new LineageRefusal("the call of " + name + " uses syntax the gateway cannot follow");
+        }
+        List<? extends Expression> parameters = function.getParameters() == null ? List.of() : function.getParameters();
+        if ((name.equals("date_trunc") || name.equals("date_part")) && parameters.size() == 2
+                && parameters.get(0) instanceof StringValue unit) {
+            return expressions.generalised(unit.getValue(), parameters.get(1), scope);
+        }
+        Lineage arguments = parameters.size() == 1 ? expressions.of(parameters.getFirst(), scope)
+                : expressions.list(parameters, scope);
+        if (function.getNamedParameters() != null) {
+            arguments = arguments.combine(expressions.list(function.getNamedParameters(), scope));
+        }
+        if (function.getChainedParameters() != null) {
+            arguments = arguments.combine(expressions.list(function.getChainedParameters(), scope));
+        }
+        if (function.getKeywordArguments() != null) {
+            for (Function.KeywordArgument argument : function.getKeywordArguments()) {
+                arguments = arguments.combine(expressions.of(argument.getExpression(), scope));
+            }
+        }
+        expressions.orderedBy(function.getOrderByElements(), scope);
+        if (name.equals("count")) {
+            if (function.isDistinct()) {
+                analysis.use(arguments, ColumnUse.GROUP, "in count(DISTINCT ...)");
+            }
+            return Lineage.CLEAN;
+        }
+        return arguments.derive();
+    }
+
+    /** Refuses functions whose reads the gateway cannot follow; {@code schema} is null when unqualified. */
+    static void checkCallable(String schema, String name, Analysis analysis) {
+        if (DataExposingNames.isFunction(name)) {
+            throw new LineageRefusal("the function " + name + " reads data by itself (a query given as text, large"
+                    + " objects, other sessions or statistics), which the gateway cannot follow");
+        }
+        CatalogSnapshot catalog = analysis.schema().catalog();
+        if (schema != null && !schema.equals("pg_catalog")) {
+            throw new LineageRefusal("the function " + schema + "." + name + " is defined in the database, and the"
+                    + " gateway cannot see what it reads; masked callers may call built-in functions only");
+        }
+        if (catalog.isUserFunction(name)) {
+            throw new LineageRefusal("a function named " + name + " is defined in the database, and the gateway cannot"
+                    + " see what it reads; masked callers may call built-in functions only");
+        }
+        if (!catalog.isBuiltInFunction(name) && !ExpressionLineage.isSqlConstruct(name)) {
+            throw new LineageRefusal("the function " + name + " is not known to the gateway", true);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tracegate.policy.lineage;
+
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+
+/**
+ * Expressions {@link ExpressionLineage} has no rule for: every column and subquery anywhere inside
+ * is found with JSqlParser's own traversal, and the whole expression is read as computed from all
+ * of them. Safe by construction: a computed value is never returned and only tested where {@code
+ * any} is granted.
+ */
+final class GenericExpression {
+
+    private GenericExpression() {
+    }
+
+    static Lineage lineage(Expression expression, Scope scope, ExpressionLineage expressions, Analysis analysis) {
+        Collector collector = new Collector(scope, expressions);
+        expression.accept(collector, null);
+        return collector.lineage.derive();
+    }
+
+    private static final class Collector extends ExpressionVisitorAdapter<Void> {
+
+        private final Scope scope;
+        private final ExpressionLineage expressions;
+        private Lineage lineage = Lineage.CLEAN;
+
+        Collector(Scope scope, ExpressionLineage expressions) {
+            this.scope = scope;
+            this.expressions = expressions;
+        }
+
+        @Override
+        public <S> Void visit(Column column, S context) {
+            lineage = lineage.combine(expressions.of(column, scope));
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            for (OutputColumn column : expressions.queries().columns(select, scope)) {
+                lineage = lineage.combine(column.lineage());
+            }
+            return null;
+        }
+
+        @Override
+        public <S> Void visit(AllTableColumns columns, S context) {
+            lineage = lineage.combine(expressions.of(columns, scope));
+            return null;
+        }
+    }
+}

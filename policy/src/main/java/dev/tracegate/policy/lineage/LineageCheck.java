@@ -1,0 +1,375 @@
+package dev.tracegate.policy.lineage;
+
+import dev.tracegate.policy.sql.SqlScriptSplitter;
+import dev.tracegate.policy.sql.SqlStatement;
+import dev.tracegate.policy.sql.SqlToken;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.merge.Merge;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.update.Update;
+
+/**
+ * Decides whether a masked caller's query string may run (docs/masking.md, "Lineage").
+ *
+ * <p>Each statement is sorted by what it is. Statements that cannot read stored data (transaction
+ * control, SET, SHOW, FETCH, LISTEN, DROP, ...) pass. Queries and data-changing statements are
+ * analysed with JSqlParser's parse tree against the catalog snapshot, unless every word in them is
+ * a known name that holds no protected data (then they cannot reach any). Statements that run code
+ * the gateway cannot see (DO, CALL, triggers, rules) are refused, and so is everything that copies
+ * protected data out (COPY TO, CREATE TABLE AS). EXPLAIN, PREPARE and DECLARE CURSOR are judged by
+ * the statement they carry.
+ *
+ * <p>After the parse tree is analysed, the statement's own tokens are counted against what the
+ * analysis followed: a protected column or table named in the text more often than the analysis
+ * saw it means the parser read the text differently from PostgreSQL, and the statement is refused.
+ */
+public final class LineageCheck {
+
+    /** Statements whose first word says they read no stored data the caller would receive. */
+    private static final Set<String> NO_DATA = Set.of("begin", "start", "commit", "end", "rollback", "abort",
+            "savepoint", "release", "set", "reset", "show", "discard", "deallocate", "close", "fetch", "move", "listen",
+            "unlisten", "notify", "lock", "truncate", "vacuum", "analyze", "analyse", "checkpoint", "drop", "grant",
+            "revoke", "reindex", "cluster", "refresh", "execute", "security", "comment", "reassign", "import", "load",
+            "prepare_transaction");
+    private static final Set<String> QUERIES = Set.of("select", "with", "values", "table", "insert", "update", "delete",
+            "merge");
+    private static final Set<String> CODE_THE_GATEWAY_CANNOT_SEE = Set.of("trigger", "rule", "policy", "event");
+    private static final int CACHE_LIMIT = 10_000;
+
+    private LineageCheck() {
+    }
+
+    /** Checks every statement of a query string (simple protocol) or one Parse text (extended protocol). */
+    public static LineageVerdict check(String sql, ProtectedSchema schema) {
+        LineageVerdict cached = schema.cachedVerdict(sql);
+        if (cached != null) {
+            return cached;
+        }
+        LineageVerdict verdict = checkUncached(sql, schema);
+        if (sql.length() <= 16_384) {
+            schema.cacheVerdict(sql, verdict, CACHE_LIMIT);
+        }
+        return verdict;
+    }
+
+    private static LineageVerdict checkUncached(String sql, ProtectedSchema schema) {
+        Set<String> createdEarlier = new HashSet<>();
+        for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
+            try {
+                refuseUseOfNewObjects(statement, createdEarlier);
+                statement(statement.text(), statement.tokens(), schema);
+                noteCreatedObjects(statement, createdEarlier);
+            } catch (LineageRefusal refusal) {
+                return LineageVerdict.of(refusal);
+            }
+        }
+        return LineageVerdict.ALLOWED;
+    }
+
+    private static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+        String first = word(tokens, 0);
+        if (first.isEmpty() && !tokens.isEmpty() && tokens.getFirst().isSymbol("(")) {
+            first = "select";
+        }
+        switch (first) {
+            case "" -> {
+                if (!tokens.isEmpty()) {
+                    throw new LineageRefusal("the statement does not start with a command the gateway knows");
+                }
+            }
+            case "explain" -> carried(text, tokens, afterExplainOptions(tokens), schema);
+            case "prepare" -> carried(text, tokens, indexOfWord(tokens, "as", 1) + 1, schema);
+            case "declare" -> carried(text, tokens, indexOfWord(tokens, "for", 1) + 1, schema);
+            case "copy" -> copy(tokens);
+            case "create" -> create(text, tokens, schema);
+            case "alter" -> alter(tokens, schema);
+            case "do", "call" -> throw new LineageRefusal(first.toUpperCase() + " runs code the gateway cannot see into;"
+                    + " masked callers may run plain SQL statements only");
+            default -> {
+                if (QUERIES.contains(first)) {
+                    analysed(text, tokens, schema);
+                } else if (!NO_DATA.contains(first)) {
+                    unknownKind(first, tokens, schema);
+                }
+            }
+        }
+    }
+
+    /** A statement carried by EXPLAIN, PREPARE ... AS or DECLARE ... FOR is judged as itself. */
+    private static void carried(String text, List<SqlToken> tokens, int from, ProtectedSchema schema) {
+        if (from <= 0 || from >= tokens.size()) {
+            throw new LineageRefusal("the statement it carries could not be found");
+        }
+        String inner = text.substring(tokens.get(from).start() - tokens.getFirst().start());
+        List<SqlStatement> parts = SqlScriptSplitter.split(inner);
+        if (parts.size() != 1) {
+            throw new LineageRefusal("the statement it carries could not be read as one statement");
+        }
+        statement(parts.getFirst().text(), parts.getFirst().tokens(), schema);
+    }
+
+    private static int afterExplainOptions(List<SqlToken> tokens) {
+        int i = 1;
+        if (i < tokens.size() && tokens.get(i).isSymbol("(")) {
+            int depth = 0;
+            for (; i < tokens.size(); i++) {
+                if (tokens.get(i).isSymbol("(")) {
+                    depth++;
+                } else if (tokens.get(i).isSymbol(")") && --depth == 0) {
+                    return i + 1;
+                }
+            }
+            return -1;
+        }
+        while (i < tokens.size() && Set.of("analyze", "analyse", "verbose").contains(word(tokens, i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** COPY ... TO sends rows in COPY's own format, which the gateway does not mask; COPY ... FROM writes the caller's own data. */
+    private static void copy(List<SqlToken> tokens) {
+        int depth = 0;
+        for (SqlToken token : tokens) {
+            if (token.isSymbol("(")) {
+                depth++;
+            } else if (token.isSymbol(")")) {
+                depth--;
+            } else if (depth == 0 && token.isWord("to")) {
+                throw new LineageRefusal("COPY ... TO sends rows in COPY's own format, which the gateway cannot mask;"
+                        + " use SELECT");
+            }
+        }
+    }
+
+    private static void create(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+        int i = 1;
+        while (i < tokens.size() && Set.of("or", "replace", "temp", "temporary", "unlogged", "global", "local",
+                "recursive", "materialized", "constraint").contains(word(tokens, i))) {
+            i++;
+        }
+        String what = word(tokens, i);
+        if (CODE_THE_GATEWAY_CANNOT_SEE.contains(what)) {
+            throw new LineageRefusal("CREATE " + what.toUpperCase() + " runs code on other statements that the gateway"
+                    + " cannot follow; masked callers may not create triggers, rules or row-level policies");
+        }
+        boolean materialized = tokens.stream().limit(i).anyMatch(t -> t.isWord("materialized"));
+        if ((what.equals("table") || (what.equals("view") && materialized)) && indexOfWord(tokens, "as", i) > 0) {
+            copyingQuery(text, tokens, schema);
+            return;
+        }
+        if (what.equals("table") || what.equals("index") || what.equals("domain")) {
+            schemaChange(tokens, schema);
+        }
+    }
+
+    /** CREATE TABLE ... AS and CREATE MATERIALIZED VIEW ... AS store a query's rows: every protected value in them is a copy. */
+    private static void copyingQuery(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+        if (!needsAnalysis(tokens, schema)) {
+            return;
+        }
+        Statement parsed = StatementParser.parse(text);
+        Analysis analysis = new Analysis(schema, false);
+        QueryLineage queries = new QueryLineage(analysis);
+        Select query = switch (parsed) {
+            case CreateTable table when table.getSelect() != null -> table.getSelect();
+            case CreateView view when view.getSelect() != null -> view.getSelect();
+            default -> throw new LineageRefusal("the gateway could not read the query of this CREATE ... AS");
+        };
+        analysis.copies(queries.columns(query, Scope.root()), "a new table");
+        crossCheck(tokens, analysis);
+    }
+
+    private static void alter(List<SqlToken> tokens, ProtectedSchema schema) {
+        schemaChange(tokens, schema);
+    }
+
+    /**
+     * Schema changes that compute stored values (a generated column, ALTER ... TYPE ... USING, a
+     * default calling a function) on a table with protected data could copy it into a column the
+     * profile does not protect; and any call of a function defined in the database is code the
+     * gateway cannot see.
+     */
+    private static void schemaChange(List<SqlToken> tokens, ProtectedSchema schema) {
+        boolean personal = false;
+        boolean computes = false;
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (!token.isIdentifier()) {
+                continue;
+            }
+            personal |= schema.holdsProtectedData(token.text());
+            computes |= token.isWord("generated") || token.isWord("using") || token.isWord("default");
+            if (i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(") && schema.catalog().isUserFunction(token.text())) {
+                throw new LineageRefusal("the schema change calls " + token.text() + ", a function defined in the"
+                        + " database, which the gateway cannot see into");
+            }
+        }
+        if (personal && computes) {
+            throw new LineageRefusal("this schema change computes stored values on a table that holds protected data"
+                    + " (a generated column, a default or USING), which could copy protected values out of the"
+                    + " profile's reach; ask someone who sees personal data to make it");
+        }
+    }
+
+    private static void unknownKind(String first, List<SqlToken> tokens, ProtectedSchema schema) {
+        if (needsAnalysis(tokens, schema)) {
+            throw new LineageRefusal(first.toUpperCase() + " is not a statement the gateway can check for masked"
+                    + " callers when it names protected data");
+        }
+    }
+
+    private static void analysed(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+        if (!needsAnalysis(tokens, schema)) {
+            return;
+        }
+        Statement parsed = StatementParser.parse(text);
+        Analysis analysis = new Analysis(schema, false);
+        QueryLineage queries = new QueryLineage(analysis);
+        Scope root = Scope.root();
+        switch (parsed) {
+            case Select select -> analysis.outputs(queries.columns(select, root));
+            case Insert insert -> analysis.outputs(queries.dml().insert(insert, root));
+            case Update update -> analysis.outputs(queries.dml().update(update, root));
+            case Delete delete -> analysis.outputs(queries.dml().delete(delete, root));
+            case Merge merge -> analysis.outputs(queries.dml().merge(merge, root));
+            default -> throw new LineageRefusal("the gateway read this statement as "
+                    + parsed.getClass().getSimpleName() + ", which it does not check for masked callers");
+        }
+        crossCheck(tokens, analysis);
+    }
+
+    /**
+     * A statement needs the full analysis unless every word in it is a keyword or a name the
+     * catalog knows (or an alias it declares) and none names a relation with protected data, a view,
+     * a function defined in the database, or a relation or function that hands out stored values.
+     */
+    static boolean needsAnalysis(List<SqlToken> tokens, ProtectedSchema schema) {
+        Set<String> declared = declaredNames(tokens);
+        CatalogSnapshot catalog = schema.catalog();
+        for (SqlToken token : tokens) {
+            if (!token.isIdentifier()) {
+                continue;
+            }
+            String name = token.text();
+            if (schema.holdsProtectedData(name) || catalog.isUserFunction(name) || isView(catalog, name)
+                    || DataExposingNames.isRelation(name) || DataExposingNames.isFunction(name)) {
+                return true;
+            }
+            if (!catalog.isKnownName(name) && !declared.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isView(CatalogSnapshot catalog, String name) {
+        return catalog.relationsNamed(name).stream().anyMatch(r -> r.kind() == RelationKind.VIEW);
+    }
+
+    /** Aliases: an identifier after AS, or right after another name or a closing parenthesis. */
+    private static Set<String> declaredNames(List<SqlToken> tokens) {
+        Set<String> declared = new HashSet<>();
+        for (int i = 1; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            SqlToken before = tokens.get(i - 1);
+            if (token.isIdentifier() && (before.isWord("as") || before.isSymbol(")")
+                    || before.kind() == SqlToken.Kind.QUOTED_IDENTIFIER
+                    || (before.kind() == SqlToken.Kind.WORD && !isClauseWord(before.text())))) {
+                declared.add(token.text());
+            }
+        }
+        return declared;
+    }
+
+    private static boolean isClauseWord(String word) {
+        return Set.of("select", "from", "where", "and", "or", "not", "on", "join", "by", "group", "order", "having",
+                "distinct", "as", "is", "in", "like", "then", "when", "else", "case", "set", "into", "values",
+                "returning", "with", "using", "update", "delete", "insert", "table", "limit", "offset", "all", "any",
+                "union", "except", "intersect", "lateral", "only", "between", "exists", "null", "cast").contains(word);
+    }
+
+    /**
+     * Every protected column and table the text names must have been followed by the analysis at
+     * least as many times: otherwise the parser skipped or misread part of the text.
+     */
+    private static void crossCheck(List<SqlToken> tokens, Analysis analysis) {
+        Map<String, Integer> named = new HashMap<>();
+        for (SqlToken token : tokens) {
+            if (token.isIdentifier() && analysis.protectedNames().contains(token.text())) {
+                named.merge(token.text(), 1, Integer::sum);
+            }
+        }
+        for (Map.Entry<String, Integer> entry : named.entrySet()) {
+            if (entry.getValue() > analysis.timesFollowed(entry.getKey())) {
+                throw new LineageRefusal("the gateway could not follow every use of \"" + entry.getKey()
+                        + "\" in the statement, so it cannot tell what it reveals; write it more plainly");
+            }
+        }
+    }
+
+    /** An object created earlier in the same query string is not in the catalog yet: the analysis could not see into it. */
+    private static void refuseUseOfNewObjects(SqlStatement statement, Set<String> createdEarlier) {
+        if (createdEarlier.isEmpty()) {
+            return;
+        }
+        for (SqlToken token : statement.tokens()) {
+            if (token.isIdentifier() && createdEarlier.contains(token.text())) {
+                throw new LineageRefusal("\"" + token.text() + "\" is created earlier in the same query string, so the"
+                        + " gateway cannot see what it holds yet; send the CREATE on its own first");
+            }
+        }
+    }
+
+    private static void noteCreatedObjects(SqlStatement statement, Set<String> created) {
+        List<SqlToken> tokens = statement.tokens();
+        if (!word(tokens, 0).equals("create")) {
+            return;
+        }
+        for (int i = 1; i < tokens.size(); i++) {
+            String w = word(tokens, i);
+            if (Set.of("table", "view", "function", "procedure", "sequence", "type", "domain").contains(w)) {
+                int name = i + 1;
+                while (name < tokens.size() && Set.of("if", "not", "exists").contains(word(tokens, name))) {
+                    name++;
+                }
+                // schema.name: the last part is the name.
+                while (name + 2 < tokens.size() && tokens.get(name + 1).isSymbol(".")) {
+                    name += 2;
+                }
+                if (name < tokens.size() && tokens.get(name).isIdentifier()) {
+                    created.add(tokens.get(name).text());
+                }
+                return;
+            }
+        }
+    }
+
+    private static String word(List<SqlToken> tokens, int index) {
+        return index < tokens.size() ? tokens.get(index).word() : "";
+    }
+
+    private static int indexOfWord(List<SqlToken> tokens, String word, int from) {
+        int depth = 0;
+        for (int i = from; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.isSymbol("(")) {
+                depth++;
+            } else if (token.isSymbol(")")) {
+                depth--;
+            } else if (depth == 0 && token.isWord(word)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tracegate.policy.lineage;
+
+import dev.tracegate.masking.ColumnProtection;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.Masker;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One upstream's catalog as one masking profile sees it: which columns of which relations are
+ * protected, and, for views, which protected columns their columns are computed from. Immutable
+ * apart from memoised answers; thread-safe. The gateway keeps one per catalog snapshot and profile.
+ *
+ * <p>A column is protected when the profile masks it whole (a column rule or name hint), and also
+ * when the profile scans it for personal data (free text, JSON) in a table that holds personal data
+ * by name: {@code customers.notes} is personal because {@code customers} is; a detector that finds
+ * an e-mail in the column cannot find it once the statement has reversed it.
+ */
+public final class ProtectedSchema {
+
+    private final CatalogSnapshot catalog;
+    private final Masker masker;
+    private final Map<CatalogRelation, ScopeRelation> resolved = new ConcurrentHashMap<>();
+    /** Views being read by this thread, to refuse a definition that reads itself (the catalog forbids it; a snapshot could still). */
+    private final ThreadLocal<Set<CatalogRelation>> resolving = ThreadLocal.withInitial(HashSet::new);
+    private final Map<String, LineageVerdict> verdicts = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
+
+    public ProtectedSchema(CatalogSnapshot catalog, Masker masker) {
+        this.catalog = catalog;
+        this.masker = masker;
+    }
+
+    public CatalogSnapshot catalog() {
+        return catalog;
+    }
+
+    Optional<CatalogRelation> relation(String schema, String name) {
+        return catalog.relation(schema, name);
+    }
+
+    /** The relation's columns with their lineage: stored protected columns for tables, computed ones for views. */
+    ScopeRelation resolve(CatalogRelation relation) {
+        ScopeRelation known = resolved.get(relation);
+        if (known != null) {
+            return known;
+        }
+        ScopeRelation computed = switch (relation.kind()) {
+            case TABLE -> table(relation);
+            case VIEW -> view(relation);
+            case SYSTEM -> new ScopeRelation(relation.name(), relation.schema(), List.of(), Lineage.CLEAN);
+        };
+        resolved.put(relation, computed);
+        return computed;
+    }
+
+    LineageVerdict cachedVerdict(String sql) {
+        return verdicts.get(sql);
+    }
+
+    /** Verdicts hold for this snapshot and profile; a bounded number is kept. */
+    void cacheVerdict(String sql, LineageVerdict verdict, int limit) {
+        if (verdicts.size() >= limit) {
+            verdicts.clear();
+        }
+        verdicts.put(sql, verdict);
+    }
+
+    /** Whether any column of any relation of this name (in any schema) carries protected data. */
+    boolean holdsProtectedData(String name) {
+        Boolean known = protectedByName.get(name);
+        if (known == null) {
+            known = computeHoldsProtectedData(name);
+            protectedByName.put(name, known);
+        }
+        return known;
+    }
+
+    private boolean computeHoldsProtectedData(String name) {
+        for (CatalogRelation relation : catalog.relationsNamed(name)) {
+            if (relation.kind() != RelationKind.SYSTEM
+                    && resolve(relation).columns().stream().anyMatch(c -> !c.lineage().isClean())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private ScopeRelation table(CatalogRelation relation) {
+        List<ColumnProtection> protections = new ArrayList<>();
+        boolean personal = false;
+        for (CatalogColumn column : relation.columns()) {
+            ColumnProtection protection = masker.forColumn(
+                    ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName())).protection();
+            protections.add(protection);
+            personal |= protection.kind() == ColumnProtection.Kind.NAMED;
+        }
+        List<OutputColumn> columns = new ArrayList<>();
+        for (int i = 0; i < relation.columns().size(); i++) {
+            ColumnProtection protection = protections.get(i);
+            String name = relation.columns().get(i).name();
+            boolean isProtected = protection.kind() == ColumnProtection.Kind.NAMED
+                    || (personal && protection.kind() == ColumnProtection.Kind.CONTENT);
+            columns.add(new OutputColumn(name, isProtected
+                    ? Lineage.stored(new ProtectedSource(relation.qualifiedName(), name, protection)) : Lineage.CLEAN));
+        }
+        return new ScopeRelation(relation.name(), relation.schema(), columns, null);
+    }
+
+    /**
+     * A view's columns, from its query read as its owner wrote it (the owner's filters are not the
+     * caller's uses). PostgreSQL describes a view's column as the view's, not the table's, so even
+     * a column passed through unchanged is no longer masked by the table's rule: its origin is lost.
+     * A query the analysis cannot follow makes every column computed from everything protected the
+     * view mentions.
+     */
+    private ScopeRelation view(CatalogRelation relation) {
+        List<OutputColumn> columns = new ArrayList<>();
+        if (!resolving.get().add(relation)) {
+            throw new LineageRefusal("view " + relation.qualifiedName() + " refers to itself");
+        }
+        try {
+            List<OutputColumn> outputs = ViewDefinition.outputs(relation, this);
+            for (int i = 0; i < relation.columns().size(); i++) {
+                Lineage lineage = i < outputs.size() ? outputs.get(i).lineage().withoutOrigin()
+                        : Lineage.derived(everythingMentioned(relation));
+                columns.add(new OutputColumn(relation.columns().get(i).name(), lineage));
+            }
+        } catch (LineageRefusal e) {
+            Lineage unknown = Lineage.derived(everythingMentioned(relation));
+            for (CatalogColumn column : relation.columns()) {
+                columns.add(new OutputColumn(column.name(), unknown));
+            }
+        } finally {
+            resolving.get().remove(relation);
+        }
+        return new ScopeRelation(relation.name(), relation.schema(), columns, null);
+    }
+
+    /** Every protected column of every relation whose name appears in the view's query. */
+    private Set<ProtectedSource> everythingMentioned(CatalogRelation view) {
+        Set<ProtectedSource> sources = new LinkedHashSet<>();
+        for (String word : Words.identifiers(view.definition() == null ? "" : view.definition())) {
+            for (CatalogRelation relation : catalog.relationsNamed(word)) {
+                if (!relation.equals(view) && relation.kind() != RelationKind.SYSTEM && !resolving.get().contains(relation)) {
+                    resolve(relation).columns().forEach(c -> sources.addAll(c.lineage().sources()));
+                }
+            }
+        }
+        return sources;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tracegate.policy.lineage;
+
+import dev.tracegate.masking.ColumnProtection;
+import dev.tracegate.masking.ColumnUse;
+
+/**
+ * A stored column whose values a masked caller must not see in clear: the origin of some value in
+ * a statement.
+ *
+ * @param relation   {@code schema.table}
+ * @param column     the column's name
+ * @param protection how the profile protects it
+ */
+public record ProtectedSource(String relation, String column, ColumnProtection protection) {
+
+    public boolean allows(ColumnUse use) {
+        if (protection.allows(use)) {
+            return true;
+        }
+        // A month is finer than a year: granting months grants years.
+        return use == ColumnUse.YEAR && protection.allows(ColumnUse.MONTH);
+    }
+
+    @Override
+    public String toString() {
+        return relation + "." + column;
+    }
+}

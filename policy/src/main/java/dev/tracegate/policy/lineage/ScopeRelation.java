@@ -1,0 +1,53 @@
+package dev.tracegate.policy.lineage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One item of a FROM clause as the statement sees it: the name it is referred to by and the
+ * lineage of each of its columns.
+ *
+ * @param name     the alias, or the relation's own name
+ * @param schema   the schema a table was named with, for {@code schema.table.column}; may be null
+ * @param columns  its columns, in order
+ * @param wildcard lineage of columns whose names are not known (a function's result); null when all are
+ */
+record ScopeRelation(String name, String schema, List<OutputColumn> columns, Lineage wildcard) {
+
+    ScopeRelation {
+        columns = List.copyOf(columns);
+    }
+
+    /** The relation's column by name; several with one name (joined subqueries) are read as either. */
+    Lineage column(String columnName) {
+        Lineage found = null;
+        for (OutputColumn column : columns) {
+            if (column.name() != null && column.name().equals(columnName)) {
+                found = found == null ? column.lineage() : found.or(column.lineage());
+            }
+        }
+        return found;
+    }
+
+    /** The row as one value ({@code SELECT c FROM customers c}, {@code row_to_json(c)}): computed from every column. */
+    Lineage wholeRow() {
+        Lineage row = wildcard == null ? Lineage.CLEAN : wildcard;
+        for (OutputColumn column : columns) {
+            row = row.combine(column.lineage());
+        }
+        return row.derive();
+    }
+
+    /** Renamed by an alias with a column list: {@code customers AS c(i, n, e)}. */
+    ScopeRelation aliased(String alias, List<String> columnAliases) {
+        List<OutputColumn> renamed = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            String columnName = i < columnAliases.size() ? columnAliases.get(i) : columns.get(i).name();
+            renamed.add(new OutputColumn(columnName, columns.get(i).lineage()));
+        }
+        for (int i = columns.size(); i < columnAliases.size(); i++) {
+            renamed.add(new OutputColumn(columnAliases.get(i), wildcard == null ? Lineage.CLEAN : wildcard));
+        }
+        return new ScopeRelation(alias == null ? name : alias, alias == null ? schema : null, renamed, wildcard);
+    }
+}
