@@ -23,6 +23,7 @@ public final class CatalogSnapshot {
     private final Map<String, List<CatalogRelation>> byName = new HashMap<>();
     private final Set<String> userFunctions;
     private final Set<String> builtInFunctions;
+    private final Set<String> userOperators;
     private final Set<String> knownNames = new HashSet<>();
     private final long version;
 
@@ -31,13 +32,15 @@ public final class CatalogSnapshot {
      * @param userFunctions    names of functions and procedures defined outside {@code pg_catalog}
      *                         and {@code information_schema}
      * @param builtInFunctions names of functions in {@code pg_catalog}
+     * @param userOperators    operator symbols defined outside {@code pg_catalog}: each runs a function
      * @param otherNames       other words that may appear in a statement without naming data: SQL
      *                         keywords, type names, schema names
      * @param version          distinguishes snapshots, for caches keyed by them
      */
     public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
-                           Set<String> otherNames, long version) {
+                           Set<String> userOperators, Set<String> otherNames, long version) {
         this.relations = List.copyOf(relations);
+        this.userOperators = Set.copyOf(userOperators);
         this.userFunctions = Set.copyOf(userFunctions);
         this.builtInFunctions = Set.copyOf(builtInFunctions);
         this.version = version;
@@ -84,6 +87,11 @@ public final class CatalogSnapshot {
 
     public boolean isUserFunction(String name) {
         return userFunctions.contains(name);
+    }
+
+    /** Whether an operator symbol has a definition outside the system catalog (it then runs a function the gateway cannot see). */
+    public boolean isUserOperator(String symbol) {
+        return userOperators.contains(symbol);
     }
 
     public boolean isBuiltInFunction(String name) {

@@ -1,6 +1,7 @@
 package dev.tracegate.policy.lineage;
 
 import java.util.ArrayList;
+import dev.tracegate.masking.ColumnUse;
 import java.util.List;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.schema.Column;
@@ -44,7 +45,11 @@ final class DmlLineage {
         analysis.reads(target);
         String into = "the table " + insert.getTable().getName();
         if (insert.getColumns() != null) {
-            insert.getColumns().forEach(column -> analysis.followed(Identifiers.normalise(column.getColumnName())));
+            for (Column column : insert.getColumns()) {
+                written(target, Identifiers.normalise(column.getColumnName()));
+            }
+        } else {
+            target.columns().forEach(column -> written(target, column.name()));
         }
         if (insert.getSelect() != null) {
             analysis.copies(queries.columns(insert.getSelect(), scope), into);
@@ -56,8 +61,14 @@ final class DmlLineage {
         returningScope.add(target);
         if (insert.getConflictTarget() != null) {
             if (insert.getConflictTarget().getIndexColumnNames() != null) {
-                insert.getConflictTarget().getIndexColumnNames()
-                        .forEach(name -> analysis.followed(Identifiers.normalise(name)));
+                for (String name : insert.getConflictTarget().getIndexColumnNames()) {
+                    Lineage column = target.column(Identifiers.normalise(name));
+                    analysis.followed(Identifiers.normalise(name));
+                    if (column != null) {
+                        analysis.use(column, ColumnUse.LOOKUP, "as an ON CONFLICT target (a conflict tells whether"
+                                + " the value exists)");
+                    }
+                }
             }
             expressions.of(insert.getConflictTarget().getIndexExpression(), returningScope);
             expressions.condition(insert.getConflictTarget().getWhereExpression(), returningScope, "in ON CONFLICT");
@@ -67,7 +78,7 @@ final class DmlLineage {
             // EXCLUDED is the row the caller tried to insert: the caller's own values.
             conflict.add(new ScopeRelation("excluded", null, List.of(), Lineage.CLEAN));
             analysis.followed("excluded");
-            sets(insert.getConflictAction().getUpdateSets(), conflict, into);
+            sets(insert.getConflictAction().getUpdateSets(), conflict, into, target);
             expressions.condition(insert.getConflictAction().getWhereExpression(), conflict, "in ON CONFLICT ... WHERE");
         }
         return returning(insert.getReturningClause(), returningScope);
@@ -80,10 +91,11 @@ final class DmlLineage {
                 || (update.getStartJoins() != null && !update.getStartJoins().isEmpty())) {
             throw new LineageRefusal("the UPDATE uses a clause the gateway cannot follow for PostgreSQL");
         }
-        queries.enter(scope, queries.relation(update.getTable(), scope));
+        ScopeRelation target = queries.relation(update.getTable(), scope);
+        queries.enter(scope, target);
         queries.fromItem(update.getFromItem(), scope);
         queries.joins(update.getJoins(), scope);
-        sets(update.getUpdateSets(), scope, "the table " + update.getTable().getName());
+        sets(update.getUpdateSets(), scope, "the table " + update.getTable().getName(), target);
         expressions.condition(update.getWhere(), scope, "in WHERE");
         return returning(update.getReturningClause(), scope);
     }
@@ -113,7 +125,8 @@ final class DmlLineage {
     List<OutputColumn> merge(Merge merge, Scope outer) {
         Scope scope = outer.child();
         queries.withItems(merge.getWithItemsList(), scope);
-        queries.enter(scope, queries.relation(merge.getTable(), scope));
+        ScopeRelation target = queries.relation(merge.getTable(), scope);
+        queries.enter(scope, target);
         if (merge.getFromItem() != null) {
             queries.fromItem(merge.getFromItem(), scope);
         } else {
@@ -125,14 +138,14 @@ final class DmlLineage {
             switch (operation) {
                 case MergeUpdate set -> {
                     expressions.condition(set.getAndPredicate(), scope, "in WHEN MATCHED AND");
-                    sets(set.getUpdateSets(), scope, into);
+                    sets(set.getUpdateSets(), scope, into, target);
                     expressions.condition(set.getWhereCondition(), scope, "in MERGE ... WHERE");
                     expressions.condition(set.getDeleteWhereCondition(), scope, "in MERGE ... WHERE");
                 }
                 case MergeInsert insert -> {
                     expressions.condition(insert.getAndPredicate(), scope, "in WHEN NOT MATCHED AND");
                     if (insert.getColumns() != null) {
-                        insert.getColumns().forEach(c -> analysis.followed(Identifiers.normalise(c.getColumnName())));
+                        insert.getColumns().forEach(c -> written(target, Identifiers.normalise(c.getColumnName())));
                     }
                     for (Expression value : insert.getValues()) {
                         analysis.copy(expressions.of(value, scope), into);
@@ -146,13 +159,26 @@ final class DmlLineage {
         return returning(merge.getReturningClause(), scope);
     }
 
-    private void sets(List<UpdateSet> sets, Scope scope, String into) {
+    /**
+     * A value written into a protected column with a unique index is compared with every stored
+     * value: the write fails when it is already there. That is a lookup.
+     */
+    private void written(ScopeRelation target, String columnName) {
+        analysis.followed(columnName);
+        Lineage column = columnName == null ? null : target.column(columnName);
+        if (column != null && column.sources().stream().anyMatch(ProtectedSource::unique)) {
+            analysis.use(column, ColumnUse.LOOKUP, "as the target of a write into a column with a unique index (a"
+                    + " duplicate is refused, which tells whether the value exists)");
+        }
+    }
+
+    private void sets(List<UpdateSet> sets, Scope scope, String into, ScopeRelation target) {
         if (sets == null) {
             return;
         }
         for (UpdateSet set : sets) {
             for (Column column : set.getColumns()) {
-                analysis.followed(Identifiers.normalise(column.getColumnName()));
+                written(target, Identifiers.normalise(column.getColumnName()));
             }
             for (Expression value : set.getValues()) {
                 if (value instanceof net.sf.jsqlparser.statement.select.Select select) {

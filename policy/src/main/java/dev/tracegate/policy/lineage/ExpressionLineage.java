@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.ArrayConstructor;
 import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.BooleanValue;
@@ -123,6 +124,7 @@ final class ExpressionLineage {
             case XorExpression xor -> logical(scope, xor.getLeftExpression(), xor.getRightExpression());
             case NotExpression not -> logical(scope, not.getExpression());
             case ExistsExpression exists -> exists(exists, scope);
+            case AnyComparisonExpression any -> queries.firstColumn(any.getSelect(), scope).withoutOrigin();
             case Select subquery -> scalar(subquery, scope);
             case CaseExpression caseExpression -> caseOf(caseExpression, scope);
             case ArrayConstructor array -> array.getExpressions() == null ? Lineage.CLEAN

@@ -189,7 +189,18 @@ public final class LineageCheck {
         crossCheck(tokens, analysis);
     }
 
+    /**
+     * Masking finds protected columns by their names and types, so renaming, retyping or otherwise
+     * altering a table that holds protected data could take its columns out of the profile's reach.
+     */
     private static void alter(List<SqlToken> tokens, ProtectedSchema schema) {
+        for (SqlToken token : tokens) {
+            if (token.isIdentifier() && schema.holdsProtectedData(token.text())) {
+                throw new LineageRefusal("ALTER on " + token.text() + ", which holds protected data, could take its"
+                        + " columns out of the masking profile's reach (rules and hints follow names and types); ask"
+                        + " someone who sees personal data to make the change");
+            }
+        }
         schemaChange(tokens, schema);
     }
 
@@ -232,6 +243,7 @@ public final class LineageCheck {
         if (!needsAnalysis(tokens, schema)) {
             return;
         }
+        refuseUserOperators(tokens, schema.catalog());
         Statement parsed = StatementParser.parse(text);
         Analysis analysis = new Analysis(schema, false);
         QueryLineage queries = new QueryLineage(analysis);
@@ -249,6 +261,23 @@ public final class LineageCheck {
     }
 
     /**
+     * An operator defined in the database runs a function the gateway cannot see into, whatever the
+     * parse tree says; so does {@code OPERATOR(schema.op)} outside {@code pg_catalog}.
+     */
+    private static void refuseUserOperators(List<SqlToken> tokens, CatalogSnapshot catalog) {
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            boolean userOperator = token.kind() == SqlToken.Kind.OPERATOR && catalog.isUserOperator(token.text());
+            boolean qualified = token.isWord("operator") && i + 2 < tokens.size() && tokens.get(i + 1).isSymbol("(")
+                    && tokens.get(i + 2).isIdentifier() && !tokens.get(i + 2).isWord("pg_catalog");
+            if (userOperator || qualified) {
+                throw new LineageRefusal("the operator " + (userOperator ? token.text() : "OPERATOR(" + tokens.get(i + 2).text()
+                        + ".…)") + " is defined in the database and runs a function the gateway cannot see into");
+            }
+        }
+    }
+
+    /**
      * A statement needs the full analysis unless every word in it is a keyword or a name the
      * catalog knows (or an alias it declares) and none names a relation with protected data, a view,
      * a function defined in the database, or a relation or function that hands out stored values.
@@ -257,6 +286,9 @@ public final class LineageCheck {
         Set<String> declared = declaredNames(tokens);
         CatalogSnapshot catalog = schema.catalog();
         for (SqlToken token : tokens) {
+            if (token.kind() == SqlToken.Kind.OPERATOR && catalog.isUserOperator(token.text())) {
+                return true;
+            }
             if (!token.isIdentifier()) {
                 continue;
             }

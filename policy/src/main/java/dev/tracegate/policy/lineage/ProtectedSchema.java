@@ -104,11 +104,13 @@ public final class ProtectedSchema {
         List<OutputColumn> columns = new ArrayList<>();
         for (int i = 0; i < relation.columns().size(); i++) {
             ColumnProtection protection = protections.get(i);
-            String name = relation.columns().get(i).name();
+            CatalogColumn catalogColumn = relation.columns().get(i);
+            String name = catalogColumn.name();
             boolean isProtected = protection.kind() == ColumnProtection.Kind.NAMED
                     || (personal && protection.kind() == ColumnProtection.Kind.CONTENT);
             columns.add(new OutputColumn(name, isProtected
-                    ? Lineage.stored(new ProtectedSource(relation.qualifiedName(), name, protection)) : Lineage.CLEAN));
+                    ? Lineage.stored(new ProtectedSource(relation.qualifiedName(), name, protection, catalogColumn.unique()))
+                    : Lineage.CLEAN));
         }
         return new ScopeRelation(relation.name(), relation.schema(), columns, null);
     }

@@ -10,8 +10,9 @@ import dev.tracegate.masking.ColumnUse;
  * @param relation   {@code schema.table}
  * @param column     the column's name
  * @param protection how the profile protects it
+ * @param unique     part of a unique index: a write of a value tells whether it exists
  */
-public record ProtectedSource(String relation, String column, ColumnProtection protection) {
+public record ProtectedSource(String relation, String column, ColumnProtection protection, boolean unique) {
 
     public boolean allows(ColumnUse use) {
         if (protection.allows(use)) {

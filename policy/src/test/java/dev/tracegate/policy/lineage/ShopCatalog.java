@@ -38,7 +38,7 @@ final class ShopCatalog {
                 new CatalogRelation("public", "customers", RelationKind.TABLE, false, true, List.of(
                         new CatalogColumn("id", "int4"), new CatalogColumn("name", "text"),
                         new CatalogColumn("email", "text"), new CatalogColumn("phone", "text"),
-                        new CatalogColumn("card_number", "text"), new CatalogColumn("national_id", "text"),
+                        new CatalogColumn("card_number", "text"), new CatalogColumn("national_id", "text", true),
                         new CatalogColumn("date_of_birth", "date"), new CatalogColumn("notes", "text")), null),
                 new CatalogRelation("public", "orders", RelationKind.TABLE, false, true, List.of(
                         new CatalogColumn("id", "int4"), new CatalogColumn("customer_id", "int4"),
@@ -54,7 +54,7 @@ final class ShopCatalog {
                 new CatalogRelation("pg_catalog", "pg_class", RelationKind.SYSTEM, false, true, List.of(), null),
                 new CatalogRelation("pg_catalog", "pg_stats", RelationKind.SYSTEM, false, true, List.of(), null));
         return new ProtectedSchema(new CatalogSnapshot(relations, Set.of("leak", "my_func"), BUILT_IN_FUNCTIONS,
-                Set.of("select", "from", "where", "and", "or", "group", "by", "order", "as", "count", "limit",
+                Set.of("###"), Set.of("select", "from", "where", "and", "or", "group", "by", "order", "as", "count", "limit",
                         "text", "int4", "join", "on", "left", "is", "not", "null"), 1), masker);
     }
 

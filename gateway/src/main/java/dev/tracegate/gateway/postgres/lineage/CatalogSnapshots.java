@@ -35,13 +35,18 @@ public final class CatalogSnapshots {
             + " THEN pg_catalog.pg_get_viewdef(c.oid) END"
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE c.relkind IN ('r','p','v','m','f')";
-    private static final String COLUMNS = "SELECT a.attrelid, a.attname, t.typname"
+    private static final String COLUMNS = "SELECT a.attrelid, a.attname, t.typname,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique"
+            + " AND a.attnum = ANY (i.indkey))"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')"
             + " ORDER BY a.attrelid, a.attnum";
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
+    private static final String USER_OPERATORS = "SELECT DISTINCT o.oprname FROM pg_catalog.pg_operator o"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
@@ -78,8 +83,8 @@ public final class CatalogSnapshots {
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(names(catalog.query(SCHEMAS)));
-        current = new CatalogSnapshot(relations, names(catalog.query(USER_FUNCTIONS)), builtIns, other,
-                VERSIONS.incrementAndGet());
+        current = new CatalogSnapshot(relations, names(catalog.query(USER_FUNCTIONS)), builtIns,
+                names(catalog.query(USER_OPERATORS)), other, VERSIONS.incrementAndGet());
         takenNanos = System.nanoTime();
         return current;
     }
@@ -95,7 +100,8 @@ public final class CatalogSnapshots {
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows) {
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {
-            columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2)));
+            columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2),
+                    "t".equals(row.get(3))));
         }
         List<CatalogRelation> relations = new ArrayList<>(relationRows.size());
         for (List<String> row : relationRows) {
