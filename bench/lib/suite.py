@@ -466,6 +466,7 @@ connections:
     port: {postgres_port}
     database: {DATABASE}
     username: postgres
+    upstreamAuth: trust
     tls: disable
 """
 

@@ -8,6 +8,7 @@ import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,9 +78,14 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** A connection to {@link TestTarget} as {@code user}, allowing the login method that role's pg_hba line asks for. */
     public static ConnectionConfig connection(String name, String user, SecretReference password) {
+        return connection(name, user, password, TestTarget.loginOf(user));
+    }
+
+    public static ConnectionConfig connection(String name, String user, SecretReference password, UpstreamAuth auth) {
         return new ConnectionConfig(name, "postgres", "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
-                UpstreamTlsMode.DISABLE, null);
+                UpstreamTlsMode.DISABLE, auth, null);
     }
 
     public Gateway gateway() {

@@ -10,6 +10,7 @@ import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -158,7 +159,7 @@ public final class DemoEnvironment implements AutoCloseable {
                         i.name() + "@demo.tracegate.dev"))
                 .toList();
         ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
-                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, null);
+                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null);
         ConnectionConfig traces = ConnectionConfig.http("traces", "http://127.0.0.1:" + traceStorePort + "/traces", null,
                 List.of());
         return new GatewayConfig(
