@@ -39,9 +39,7 @@ import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -61,9 +59,7 @@ final class PostgresSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSession.class);
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int TLS_RECORD_HANDSHAKE = 0x16;
-    /** Start-up parameters the gateway sets itself or refuses to pass on. */
     private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final List<String> WITHHELD_PARAMETERS = List.of("user", "database", "options", "replication");
 
     private final Socket socket;
     private final PostgresListener.Context context;
@@ -161,7 +157,7 @@ final class PostgresSession implements Runnable {
         String user = params.getOrDefault("user", "");
         String database = params.getOrDefault("database", user);
         negotiateVersion(startup, out);
-        refuseUnsafeLexing(params);
+        Map<String, String> settings = StartupParameters.forwarded(params);
         if (!tls && !(context.allowCleartextOnLoopback() && socket.getInetAddress().isLoopbackAddress())) {
             throw new ClientRefusedException("28000", "the gateway requires TLS: connect with sslmode=require");
         }
@@ -177,7 +173,7 @@ final class PostgresSession implements Runnable {
         SessionRecorder recorder = new SessionRecorder(context.evidence(), info);
         UpstreamConnection upstream;
         try {
-            upstream = context.connector().connect(connection, forwardedParameters(params), context.maxMessageBytes());
+            upstream = context.connector().connect(connection, settings, context.maxMessageBytes());
         } catch (UpstreamException e) {
             recorder.opened(openDetail(tls, e.getMessage()));
             recorder.closed("upstream unavailable: " + e.getMessage());
@@ -188,26 +184,6 @@ final class PostgresSession implements Runnable {
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
-        }
-    }
-
-    /**
-     * The SQL guard reads statements as UTF-8 with standard-conforming strings. Client-only
-     * multi-byte encodings can put a quote or backslash byte inside a character, and
-     * {@code standard_conforming_strings=off} changes what a backslash means: either would let a
-     * string hide a statement from the guard, so both are refused at start-up.
-     */
-    private static void refuseUnsafeLexing(Map<String, String> params) throws ClientRefusedException {
-        String encoding = params.getOrDefault("client_encoding", "").toUpperCase(Locale.ROOT).replaceAll("[-_ ]", "");
-        if (List.of("SJIS", "SHIFTJIS", "SHIFTJIS2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB", "WIN936", "WIN949", "WIN950",
-                "CP936", "CP949", "CP950").contains(encoding)) {
-            throw new ClientRefusedException("0A000", "client_encoding " + params.get("client_encoding")
-                    + " is not supported through the gateway: its multi-byte characters can hide quotes from the SQL guard;"
-                    + " use UTF8");
-        }
-        String conforming = params.get("standard_conforming_strings");
-        if (conforming != null && !conforming.equalsIgnoreCase("on")) {
-            throw new ClientRefusedException("0A000", "standard_conforming_strings must stay on through the gateway");
         }
     }
 
@@ -330,16 +306,6 @@ final class PostgresSession implements Runnable {
             detail.put("upstream_error", upstreamError);
         }
         return detail;
-    }
-
-    private static Map<String, String> forwardedParameters(Map<String, String> params) {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        params.forEach((key, value) -> {
-            if (!WITHHELD_PARAMETERS.contains(key) && !key.startsWith("_pq_.")) {
-                forwarded.put(key, value);
-            }
-        });
-        return forwarded;
     }
 
     private void sendQuietly(PgFrameWriter out, ErrorResponse error) {

@@ -166,7 +166,7 @@ class BadInputTest {
                 client.startup(3, 0, unsafe);
                 ErrorResponse error = client.readUntilError();
                 assertThat(error).as(unsafe.toString()).isNotNull();
-                assertThat(error.sqlState()).isEqualTo("0A000");
+                assertThat(error.sqlState()).isEqualTo("42501");
             }
         }
         try (RawPgClient client = new RawPgClient(gateway.port()).tls()) {
