@@ -9,11 +9,14 @@ import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
+import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -32,7 +35,7 @@ public final class PostgresListener implements AutoCloseable {
     record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
                    EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback,
-                   Function<ConnectionConfig, ColumnResolver> columns, int resultDataBytes) {
+                   Function<ConnectionConfig, ColumnResolver> columns, int resultDataBytes, StartupDeadlines deadlines) {
     }
 
     private final ServerSocket server;
@@ -41,18 +44,22 @@ public final class PostgresListener implements AutoCloseable {
     /** One catalog connection per upstream, shared by its sessions, opened when masking first needs it. */
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
+    private final ConnectionAdmission admission;
+    private final StartupDeadlines deadlines;
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
                             Function<String, ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
                             ApprovalService approvals, int maxMessageBytes, int resultDataBytes) throws IOException {
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
+        this.admission = new ConnectionAdmission(config.limits());
+        this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
         this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
                 connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
                         catalogs.computeIfAbsent(name, n -> new UpstreamCatalog(() -> connector.connect(connection,
                                 Map.of("application_name", "tracegate catalog"), maxMessageBytes))))),
-                resultDataBytes);
+                resultDataBytes, deadlines);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
@@ -67,9 +74,16 @@ public final class PostgresListener implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                ConnectionAdmission.Ticket ticket;
+                try {
+                    ticket = admission.admit(socket.getInetAddress());
+                } catch (ClientRefusedException refused) {
+                    Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
+                    continue;
+                }
                 Thread session = Thread.ofVirtual().name("pg-client-" + socket.getPort()).unstarted(() -> {
                     try {
-                        new PostgresSession(socket, context).run();
+                        new PostgresSession(socket, ticket, context).run();
                     } finally {
                         clients.remove(socket);
                     }
@@ -84,6 +98,21 @@ public final class PostgresListener implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells a client over a limit why, without reading anything it sent: the error goes out in
+     * clear, before any TLS, which is harmless (it holds no secret) and what the client can read.
+     */
+    private static void refuse(Socket socket, ClientRefusedException refused) {
+        LOG.debug("connection from {} refused: {}", socket.getInetAddress(), refused.getMessage());
+        try (socket) {
+            PgFrameWriter out = new PgFrameWriter(socket.getOutputStream());
+            out.write(ErrorResponse.of("FATAL", refused.sqlState(), refused.getMessage()).encode());
+            out.flush();
+        } catch (IOException ignored) {
+            // The client is already gone.
+        }
+    }
+
     /** Stops accepting, closes every open session and waits briefly for each to record its end. */
     @Override
     public void close() {
@@ -93,6 +122,7 @@ public final class PostgresListener implements AutoCloseable {
             // Closing is best effort.
         }
         catalogs.values().forEach(UpstreamCatalog::close);
+        deadlines.close();
         clients.keySet().forEach(client -> {
             try {
                 client.close();
