@@ -74,7 +74,7 @@ final class PostgresSession implements Runnable {
     private StartupDeadlines.Deadline deadline;
     /** Where an error reaches the client during start-up (plain, then TLS); null inside a TLS handshake. */
     private PgFrameWriter startupOut;
-    private boolean admissionAuthenticated;
+    private boolean authenticated;
 
     PostgresSession(Socket socket, ConnectionAdmission.Ticket admission, PostgresListener.Context context) {
         this.socket = socket;
@@ -90,7 +90,7 @@ final class PostgresSession implements Runnable {
             try {
                 socket.setTcpNoDelay(true);
                 start(client);
-                if (deadline.expired() && !admissionAuthenticated) {
+                if (deadline.expired() && !authenticated) {
                     // The client stopped between two start-up packets, where the shut input reads as a clean end.
                     timedOut(client);
                 }
@@ -126,7 +126,7 @@ final class PostgresSession implements Runnable {
 
     /** Best effort: the client may be gone, or in the middle of a TLS handshake where no message fits. */
     private void tellDuringStartup(String sqlState, String message) {
-        if (startupOut != null && !admissionAuthenticated) {
+        if (startupOut != null && !authenticated) {
             sendQuietly(startupOut, ErrorResponse.of("FATAL", sqlState, message));
         }
     }
@@ -220,7 +220,7 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException("57014", timeoutMessage());
         }
         admission.authenticated();
-        admissionAuthenticated = true;
+        authenticated = true;
         ConnectionConfig connection = context.connections().apply(database);
         if (connection == null || connection.isHttp()) {
             throw new ClientRefusedException("3D000", "connection \"" + database + "\" is not configured on this gateway");

@@ -1,10 +1,12 @@
 package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConfigLoader;
 import dev.tracegate.gateway.config.ConnectionLimits;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.AuthFailureRecorder;
@@ -18,6 +20,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What an unauthenticated client can hold: raw sockets that stall, trickle, claim huge messages,
@@ -191,6 +196,22 @@ class PreAuthenticationLimitsTest {
         for (JsonNode event : failures) {
             assertThat(event.toString().length()).as("event size").isLessThan(1_000);
         }
+    }
+
+    @Test
+    void limitsAreReadFromTheConfigurationFileAndDefaultWhenAbsent(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tracegate.yaml");
+        Files.writeString(file, """
+                listeners:
+                  postgres:
+                    limits: {startupTimeoutSeconds: 3, maxUnauthenticatedPerSource: 8}
+                """);
+        ConnectionLimits limits = ConfigLoader.load(file).listeners().postgres().limits();
+        assertThat(limits).isEqualTo(new ConnectionLimits(3, 1000, 256, 8));
+        Files.writeString(file, "listeners: {postgres: {port: 6543}}\n");
+        assertThat(ConfigLoader.load(file).listeners().postgres().limits()).isEqualTo(new ConnectionLimits(10, 1000, 256, 32));
+        Files.writeString(file, "listeners: {api: {limits: {startupTimeoutSeconds: 5}}}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits are for the postgres listener");
     }
 
     private static void assertServes(TestGateway gateway) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.config.ConfigLoader;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.UpstreamAuth;
@@ -148,6 +149,16 @@ class UpstreamAuthenticationTest {
                 .hasMessageContaining("upstreamAuth scram needs a password");
         assertThatThrownBy(() -> TestGateway.connection("x", TestTarget.SCRAM_USER, password, UpstreamAuth.SCRAM_PLUS))
                 .hasMessageContaining("scram-plus binds the login to TLS");
+    }
+
+    @Test
+    void upstreamAuthIsReadFromTheConfigurationFile() throws IOException {
+        Path file = dir.resolve("upstream-auth.yaml");
+        String connection = "connections: [{name: shop, host: db, port: 5432, username: app, password: 'env:X', tls: require, upstreamAuth: %s}]\n";
+        Files.writeString(file, connection.formatted("scram-plus"));
+        assertThat(ConfigLoader.load(file).connection("shop").orElseThrow().upstreamAuth()).isEqualTo(UpstreamAuth.SCRAM_PLUS);
+        Files.writeString(file, connection.formatted("kerberos"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("unknown upstreamAuth 'kerberos'");
     }
 
     private static ImpostorServer impostor(Impersonation behaviour) {
