@@ -122,7 +122,7 @@ class CrashRecoveryTest {
                 "    - {name: loader, key: 'file:" + dir.resolve("loader") + "', kind: service}",
                 "    - {name: admin, key: 'file:" + dir.resolve("admin") + "', groups: [admins], kind: human}",
                 "connections:",
-                "  - {name: crash, host: 127.0.0.1, port: " + targetPort + ", database: postgres, username: postgres}",
+                "  - {name: crash, host: 127.0.0.1, port: " + targetPort + ", database: postgres, username: postgres, upstreamAuth: trust}",
                 ""), StandardCharsets.UTF_8);
         return config;
     }

@@ -37,7 +37,7 @@ class LargeResultTest {
                     "  apiKeys:",
                     "    - {name: loader, key: 'file:" + token + "', groups: [analysts], kind: service}",
                     "connections:",
-                    "  - {name: big, host: 127.0.0.1, port: " + target.getPort() + ", database: postgres, username: postgres}",
+                    "  - {name: big, host: 127.0.0.1, port: " + target.getPort() + ", database: postgres, username: postgres, upstreamAuth: trust}",
                     ""), StandardCharsets.UTF_8);
             try (GatewayProcess gateway = GatewayProcess.start(config, "256m")) {
                 Properties props = new Properties();

@@ -118,7 +118,7 @@ class TracesCommandTest {
                 "    - {name: admin, key: 'file:" + dir.resolve("admin.key") + "', groups: [admins], kind: human}",
                 "    - {name: dora, key: 'file:" + dir.resolve("dba.key") + "', groups: [dba], kind: human}",
                 "connections:",
-                "  - {name: shop, host: 127.0.0.1, port: " + targetPort + ", database: postgres, username: postgres}",
+                "  - {name: shop, host: 127.0.0.1, port: " + targetPort + ", database: postgres, username: postgres, upstreamAuth: trust}",
                 ""), StandardCharsets.UTF_8);
         return config;
     }

@@ -1,5 +1,7 @@
 package dev.tracegate.gateway;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
@@ -8,6 +10,7 @@ import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +19,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -52,6 +57,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** As {@link #start(List, String)}, with the given limit on message sizes in both directions. */
     public static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes) {
+        return start(extra, policyYaml, maxMessageBytes, new ListenerConfig("127.0.0.1", 0, false));
+    }
+
+    /** The standard connections, with the PostgreSQL listener configured as given (its port should be 0). */
+    public static TestGateway start(ListenerConfig postgresListener) {
+        return start(List.of(), null, 1024 * 1024, postgresListener);
+    }
+
+    private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
+                                     ListenerConfig postgresListener) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -63,7 +78,7 @@ public final class TestGateway implements AutoCloseable {
                     connection("app_trust", TestTarget.TRUST_USER, null)));
             connections.addAll(extra);
             GatewayConfig config = new GatewayConfig(dataDir.toString(),
-                    new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false),
+                    new ListenersConfig(postgresListener, new ListenerConfig("127.0.0.1", 0, false),
                             new ListenerConfig("127.0.0.1", 0, true)),
                     null, null, new EvidenceConfig("tracegate.test/log", null, 0, null, false, 0, null),
                     new IdentitiesConfig(List.of(
@@ -77,9 +92,14 @@ public final class TestGateway implements AutoCloseable {
         }
     }
 
+    /** A connection to {@link TestTarget} as {@code user}, allowing the login method that role's pg_hba line asks for. */
     public static ConnectionConfig connection(String name, String user, SecretReference password) {
+        return connection(name, user, password, TestTarget.loginOf(user));
+    }
+
+    public static ConnectionConfig connection(String name, String user, SecretReference password, UpstreamAuth auth) {
         return new ConnectionConfig(name, "postgres", "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
-                UpstreamTlsMode.DISABLE, null);
+                UpstreamTlsMode.DISABLE, auth, null);
     }
 
     public Gateway gateway() {
@@ -93,6 +113,22 @@ public final class TestGateway implements AutoCloseable {
     /** The HTTP gateway's base URL (cleartext, loopback only), when an HTTP connection is configured. */
     public String httpUrl() {
         return "http://127.0.0.1:" + gateway.httpPort();
+    }
+
+    /** The stored evidence events of {@code type} from index {@code from} on, once everything durable is stored. */
+    public List<JsonNode> events(String type, long from) throws SQLException, IOException {
+        gateway.evidence().awaitStored();
+        List<JsonNode> events = new ArrayList<>();
+        try (Connection c = gateway.store().dataSource().getConnection(); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE idx >= " + from + " ORDER BY idx")) {
+            while (rs.next()) {
+                JsonNode event = new ObjectMapper().readTree(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+                if (event.path("type").asText().equals(type)) {
+                    events.add(event);
+                }
+            }
+        }
+        return events;
     }
 
     public Path dataDir() {

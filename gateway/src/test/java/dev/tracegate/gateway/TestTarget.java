@@ -1,5 +1,6 @@
 package dev.tracegate.gateway;
 
+import dev.tracegate.gateway.config.UpstreamAuth;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,16 @@ public final class TestTarget {
             }
         }
         return postgres;
+    }
+
+    /** The login each role's pg_hba line asks for, as a connection's upstreamAuth must allow it. */
+    public static UpstreamAuth loginOf(String user) {
+        return switch (user) {
+            case MD5_USER -> UpstreamAuth.MD5;
+            case CLEARTEXT_USER -> UpstreamAuth.PASSWORD;
+            case TRUST_USER -> UpstreamAuth.TRUST;
+            default -> UpstreamAuth.SCRAM;
+        };
     }
 
     public static int port() {

@@ -10,6 +10,7 @@ import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,8 +32,13 @@ import java.util.List;
  * the gateway in front of it on the embedded store, and the demo identities.
  *
  * <p>Ports: API on the base port, the PostgreSQL listener on base+1, the target database on
- * base+10. Tokens and the target's password are generated once and kept under the data
- * directory, so a restarted demo keeps its URIs.
+ * base+10. Tokens and the target's passwords are generated once and kept under the data
+ * directory (owner-only files), so a restarted demo keeps its URIs.
+ *
+ * <p>The target shows the practice the gateway relies on: every login to it, over TCP or the
+ * local socket, needs a SCRAM password, so no one on the machine can go around the gateway. The
+ * gateway holds {@code shop_app}'s (by {@code file:} reference); the demo's own set-up uses the
+ * superuser's, from {@code secrets/postgres.password}.
  */
 public final class DemoEnvironment implements AutoCloseable {
 
@@ -47,6 +52,7 @@ public final class DemoEnvironment implements AutoCloseable {
             new DemoIdentity("dba", List.of("dba"), "human"),
             new DemoIdentity("admin", List.of("admins"), "human"));
     private static final String TARGET_ROLE = "shop_app";
+    private static final String SUPERUSER = "postgres";
 
     private final EmbeddedPostgres target;
     private final TraceStore traces;
@@ -64,14 +70,26 @@ public final class DemoEnvironment implements AutoCloseable {
         Path secrets = dataDir.resolve("secrets");
         Files.createDirectories(secrets);
         String targetPassword = secret(secrets, TARGET_ROLE + ".password");
+        // A cluster made before the superuser had a password gets one on this start.
+        boolean passwordless = Files.exists(dataDir.resolve("postgres").resolve("PG_VERSION"))
+                && !Files.exists(secrets.resolve(SUPERUSER + ".password"));
+        String superuserPassword = secret(secrets, SUPERUSER + ".password");
         progress.println("starting PostgreSQL (the demo target) on port " + (portBase + 10) + " ...");
+        Path hba = hbaFile(dataDir, passwordless);
         EmbeddedPostgres target = EmbeddedPostgres.builder()
                 .setPort(portBase + 10)
-                // The target asks for SCRAM over TCP, so the gateway really uses its held password.
-                .setServerConfig("hba_file", hbaFile(dataDir).toString())
+                // Every login asks for SCRAM, so the gateway really uses its held password and no one goes around it.
+                .setServerConfig("hba_file", hba.toString())
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // Passed to initdb as --pwfile: a new cluster's superuser has a password from its first second.
+                .setLocaleConfig("pwfile", secrets.resolve(SUPERUSER + ".password").toAbsolutePath().toString())
+                .setConnectConfig("password", superuserPassword)
                 .setDataDirectory(dataDir.resolve("postgres"))
                 .setCleanDataDirectory(false)
                 .start();
+        if (passwordless) {
+            protectSuperuser(target, superuserPassword, dataDir);
+        }
         TraceStore traces = null;
         try {
             prepareTarget(target, targetPassword, progress);
@@ -162,7 +180,7 @@ public final class DemoEnvironment implements AutoCloseable {
                         i.name() + "@demo.tracegate.dev"))
                 .toList();
         ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
-                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, null);
+                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null);
         ConnectionConfig traces = ConnectionConfig.http("traces", "http://127.0.0.1:" + traceStorePort + "/traces", null,
                 List.of());
         return new GatewayConfig(
@@ -189,7 +207,6 @@ public final class DemoEnvironment implements AutoCloseable {
             // Reset the password every start: the file under secrets/ is the source of truth.
             sql.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + TARGET_ROLE + "') THEN "
                     + "CREATE ROLE " + TARGET_ROLE + " LOGIN; END IF; END $$");
-            sql.execute("SET password_encryption = 'scram-sha-256'");
             sql.execute("ALTER ROLE " + TARGET_ROLE + " PASSWORD '" + password.replace("'", "''") + "'");
             if (exists) {
                 return;
@@ -197,22 +214,36 @@ public final class DemoEnvironment implements AutoCloseable {
             sql.execute("CREATE DATABASE shop OWNER " + TARGET_ROLE);
         }
         progress.println("loading sample data (" + ShopSampleData.CUSTOMERS + " customers, " + ShopSampleData.ORDERS + " orders) ...");
-        String url = target.getJdbcUrl("postgres", "shop");
-        try (Connection shop = DriverManager.getConnection(url); Statement sql = shop.createStatement()) {
+        try (Connection shop = target.getDatabase(SUPERUSER, "shop").getConnection(); Statement sql = shop.createStatement()) {
             sql.execute("SET ROLE " + TARGET_ROLE);
             ShopSampleData.load(shop);
         }
     }
 
-    private static Path hbaFile(Path dataDir) throws IOException {
+    /**
+     * SCRAM for everyone on every path. {@code adminOnce}: the superuser of a cluster from an
+     * older demo has no password yet, so for the seconds until {@link #protectSuperuser} gives it
+     * one it may log in from loopback without.
+     */
+    private static Path hbaFile(Path dataDir, boolean adminOnce) throws IOException {
         Path file = dataDir.resolve("pg_hba.conf").toAbsolutePath();
-        Files.writeString(file, String.join("\n",
-                "local all all trust",
-                "host all postgres 127.0.0.1/32 trust",
-                "host all postgres ::1/128 trust",
+        String lines = String.join("\n",
+                "local all all scram-sha-256",
                 "host all all 127.0.0.1/32 scram-sha-256",
-                "host all all ::1/128 scram-sha-256", ""), StandardCharsets.UTF_8);
+                "host all all ::1/128 scram-sha-256", "");
+        String once = "host all " + SUPERUSER + " 127.0.0.1/32 trust\nhost all " + SUPERUSER + " ::1/128 trust\n";
+        Files.writeString(file, adminOnce ? once + lines : lines, StandardCharsets.UTF_8);
         return file;
+    }
+
+    /** Gives an older demo cluster's superuser its password, then takes the temporary trust line away. */
+    private static void protectSuperuser(EmbeddedPostgres target, String password, Path dataDir)
+            throws IOException, SQLException {
+        try (Connection admin = target.getPostgresDatabase().getConnection(); Statement sql = admin.createStatement()) {
+            sql.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password.replace("'", "''") + "'");
+            hbaFile(dataDir, false);
+            sql.execute("SELECT pg_reload_conf()");
+        }
     }
 
     private static SecretReference ref(Path file) {

@@ -12,6 +12,7 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.OidcIssuerConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -82,7 +83,7 @@ final class ConsoleFixture implements AutoCloseable {
         Files.writeString(policy, POLICY, StandardCharsets.UTF_8);
         String issuer = provider.issuerUrl(ISSUER_ID).toString();
         ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", postgres.getPort(), "shop", "postgres",
-                null, UpstreamTlsMode.DISABLE, null);
+                null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null);
         // The API listens on a fixed free port so approval links (approvals.consoleUrl) can name it.
         int apiPort = freePort();
         GatewayConfig config = new GatewayConfig(dataDir.resolve("gateway").toString(),

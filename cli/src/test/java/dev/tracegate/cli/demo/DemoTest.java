@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.cli.CliOutput;
 import dev.tracegate.cli.Main;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -159,6 +162,47 @@ class DemoTest {
             }
             assertThat(captured.toString(StandardCharsets.UTF_8)).contains("FAILED").contains("events.jsonl");
         }
+    }
+
+    /**
+     * The demo's own database is not a way around the gateway: over TCP every role, the superuser
+     * included, needs its SCRAM password, which lives in owner-only files. A data directory from
+     * an older demo, whose superuser had no password, gets one on its next start.
+     */
+    @Test
+    void theDemoDatabaseAsksEveryoneForAPassword(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedPostgres older = EmbeddedPostgres.builder().setPort(17460).setDataDirectory(dataDir.resolve("postgres"))
+                .setCleanDataDirectory(false).start()) {
+            assertThat(older.getPort()).isEqualTo(17460);
+        }
+        try (DemoEnvironment demo = DemoEnvironment.start(dataDir, 17450, new PrintStream(OutputStream.nullOutputStream()))) {
+            Path secrets = dataDir.resolve("secrets");
+            for (String role : List.of("postgres", "shop_app")) {
+                Path password = secrets.resolve(role + ".password");
+                assertThat(Files.getPosixFilePermissions(password)).containsExactlyInAnyOrder(
+                        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+                String uri = "postgresql://" + role + "@127.0.0.1:17460/shop";
+                assertThat(directPsql(uri, null)).as(role + " without a password").contains("password");
+                assertThat(directPsql(uri, "wrong-" + role)).as(role + " with a wrong password")
+                        .contains("password authentication failed");
+                assertThat(directPsql(uri, Files.readString(password).strip())).isEqualTo("1000\n");
+            }
+            assertThat(Files.readString(dataDir.resolve("pg_hba.conf"))).doesNotContain("trust");
+        }
+    }
+
+    /** psql straight to the demo database, never prompting; the output, or the error it printed. */
+    private static String directPsql(String uri, String password) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("psql", uri, "-X", "-At", "-w", "-c", "SELECT count(*) FROM customers")
+                .redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
+        if (password != null) {
+            builder.environment().put("PGPASSWORD", password);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return output;
     }
 
     private static String awaitPendingHttpApproval(DemoEnvironment demo) throws InterruptedException {

@@ -11,7 +11,7 @@ import dev.tracegate.gateway.console.ConsoleRoutes;
 import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.console.CrossSiteRequests;
 import dev.tracegate.gateway.evidence.CheckpointService;
-import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
@@ -111,7 +111,7 @@ public final class ApiServer implements AutoCloseable {
             if (session.isPresent()) {
                 String refusal = CrossSiteRequests.refusal(ctx, session.get(), console.ownOrigin(ctx));
                 if (refusal != null) {
-                    evidence.append(EvidenceEvent.httpAuthFailure(refusal, ctx.ip(), ctx.method() + " " + ctx.path()));
+                    evidence.authFailures().refused(AuthFailure.http(refusal, ctx.ip(), ctx.method() + " " + ctx.path()));
                     throw new ApiException(HttpStatus.FORBIDDEN, refusal);
                 }
                 ctx.attribute(IDENTITY, session.get().identity());
@@ -125,7 +125,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
         } catch (AuthenticationException e) {
-            evidence.append(EvidenceEvent.httpAuthFailure(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
+            evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
         }
     }

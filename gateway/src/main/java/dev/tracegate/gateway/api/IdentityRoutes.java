@@ -3,6 +3,7 @@ package dev.tracegate.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
@@ -63,7 +64,7 @@ final class IdentityRoutes {
             record(result.issuedTo(), detail);
             ctx.json(result.responseBody());
         } catch (TokenExchangeException e) {
-            evidence.append(EvidenceEvent.httpAuthFailure(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
+            evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
             ctx.status(e.status()).json(e.responseBody());
         }
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
  * @param username      upstream user the gateway logs in as
  * @param password      held credential, by reference; absent for trust authentication
  * @param tls           how to protect the upstream connection
+ * @param upstreamAuth  PostgreSQL only: the weakest login the upstream may ask for; {@code scram} unless set
  * @param caCertificate PEM file of the CA that signs the upstream's certificate (verify-full; for
  *                      {@code https} URLs, instead of the JDK's trusted CAs)
  * @param url           HTTP only: the target's base URL, e.g. {@code https://traces.internal:8443/api}
@@ -31,6 +32,7 @@ public record ConnectionConfig(
         String username,
         SecretReference password,
         UpstreamTlsMode tls,
+        UpstreamAuth upstreamAuth,
         String caCertificate,
         String url,
         HttpCredentialConfig credential,
@@ -45,6 +47,10 @@ public record ConnectionConfig(
         hosts = hosts == null ? List.of() : hosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList();
         if (protocol.equals("http")) {
             validateHttp(name, url, host);
+            if (upstreamAuth != null) {
+                throw new ConfigException("connection " + name + ": upstreamAuth is for postgres connections"
+                        + " (an http connection's credential is credential.type)");
+            }
             tls = tls == null ? UpstreamTlsMode.VERIFY_FULL : tls;
         } else if (!protocol.equals("postgres")) {
             throw new ConfigException("connection " + name + ": protocol '" + protocol + "' is not supported (postgres or http)");
@@ -55,18 +61,41 @@ public record ConnectionConfig(
             if (tls == UpstreamTlsMode.VERIFY_FULL && caCertificate == null) {
                 throw new ConfigException("connection " + name + ": tls verify-full needs caCertificate");
             }
+            upstreamAuth = upstreamAuth == null ? UpstreamAuth.SCRAM : upstreamAuth;
+            validateUpstreamAuth(name, upstreamAuth, password, tls);
         }
     }
 
     /** A PostgreSQL connection. */
     public ConnectionConfig(String name, String protocol, String host, int port, String database, String username,
-                            SecretReference password, UpstreamTlsMode tls, String caCertificate) {
-        this(name, protocol, host, port, database, username, password, tls, caCertificate, null, null, null);
+                            SecretReference password, UpstreamTlsMode tls, UpstreamAuth upstreamAuth,
+                            String caCertificate) {
+        this(name, protocol, host, port, database, username, password, tls, upstreamAuth, caCertificate, null, null, null);
     }
 
     /** An HTTP connection. */
     public static ConnectionConfig http(String name, String url, HttpCredentialConfig credential, List<String> hosts) {
-        return new ConnectionConfig(name, "http", null, 0, null, null, null, null, null, url, credential, hosts);
+        return new ConnectionConfig(name, "http", null, 0, null, null, null, null, null, null, url, credential, hosts);
+    }
+
+    /**
+     * A password is held exactly when the login uses one, so that {@code trust} is always a
+     * deliberate choice and never what a forgotten password silently falls back to.
+     */
+    private static void validateUpstreamAuth(String name, UpstreamAuth auth, SecretReference password,
+                                             UpstreamTlsMode tls) {
+        if (auth == UpstreamAuth.TRUST && password != null) {
+            throw new ConfigException("connection " + name + ": upstreamAuth trust sends no password; remove password"
+                    + " or choose scram");
+        }
+        if (auth != UpstreamAuth.TRUST && password == null) {
+            throw new ConfigException("connection " + name + ": upstreamAuth " + auth.configName() + " needs a password"
+                    + " (set upstreamAuth: trust only for a server that lets the gateway in without one)");
+        }
+        if (auth == UpstreamAuth.SCRAM_PLUS && tls == UpstreamTlsMode.DISABLE) {
+            throw new ConfigException("connection " + name + ": upstreamAuth scram-plus binds the login to TLS;"
+                    + " set tls: require or verify-full");
+        }
     }
 
     private static void validateHttp(String name, String url, String host) {

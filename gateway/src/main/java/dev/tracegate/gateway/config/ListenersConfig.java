@@ -8,6 +8,13 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
 
     public ListenersConfig {
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
+        if (postgres.limits() == null) {
+            postgres = new ListenerConfig(postgres.address(), postgres.port(), postgres.allowCleartextOnLoopback(),
+                    ConnectionLimits.DEFAULTS);
+        }
+        if ((api != null && api.limits() != null) || (http != null && http.limits() != null)) {
+            throw new ConfigException("listeners: limits are for the postgres listener (the HTTP listeners have their own)");
+        }
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
     }

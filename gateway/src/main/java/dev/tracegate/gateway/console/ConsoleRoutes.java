@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.console;
 
 import dev.tracegate.gateway.config.ConsoleConfig;
-import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
@@ -137,7 +137,7 @@ public final class ConsoleRoutes {
             OidcSignIn.Completed done = oidc.complete(ctx.queryParam("state"), ctx.queryParam("code"), ctx.cookie(ConsoleCookies.SIGN_IN));
             startSession(ctx, done.identity(), done.returnTo());
         } catch (SignInException e) {
-            evidence.append(EvidenceEvent.httpAuthFailure("console sign-in: " + e.getMessage(), ctx.ip(), "GET " + BASE + "/callback"));
+            evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "GET " + BASE + "/callback"));
             page(ctx, HttpStatus.BAD_REQUEST, SignInPage.render(config, BASE + "/", e.getMessage()));
         }
     }
@@ -159,7 +159,7 @@ public final class ConsoleRoutes {
             }
             startSession(ctx, identities.verify(token.strip()), next);
         } catch (AuthenticationException e) {
-            evidence.append(EvidenceEvent.httpAuthFailure("console sign-in: " + e.getMessage(), ctx.ip(), "POST " + BASE + "/signin/token"));
+            evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "POST " + BASE + "/signin/token"));
             page(ctx, HttpStatus.UNAUTHORIZED, SignInPage.render(config, next, "token refused: " + e.getMessage()));
         }
     }

@@ -42,18 +42,6 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
     public record Resource(String connection, String protocol, String target) {
     }
 
-    /** A refused credential at an HTTP endpoint (the API, the console): no credential, only why. */
-    public static EvidenceEvent httpAuthFailure(String reason, String client, String endpoint) {
-        ObjectNode detail = newDetail();
-        detail.put("reason", reason);
-        detail.put("protocol", "http");
-        if (client != null) {
-            detail.put("client", client);
-        }
-        detail.put("endpoint", endpoint);
-        return new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE, UNAUTHENTICATED, null, null, null, detail);
-    }
-
     public static ObjectNode newDetail() {
         return JsonNodeFactory.instance.objectNode();
     }

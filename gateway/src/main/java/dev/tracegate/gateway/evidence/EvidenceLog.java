@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -61,6 +62,7 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile long storedSize;
     private long nextIndex;
     private long flushedThrough;
+    private AuthFailureRecorder authFailures;
 
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index) {
     }
@@ -87,6 +89,14 @@ public final class EvidenceLog implements AutoCloseable {
         this.flushedThrough = storedSize;
         this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).start(this::appendLoop);
         this.storer = journal == null ? null : Thread.ofPlatform().name("evidence-storer").daemon(true).start(this::storeLoop);
+    }
+
+    /** Where refused credentials go: written one by one, or summarised under a flood. */
+    public synchronized AuthFailureRecorder authFailures() {
+        if (authFailures == null) {
+            authFailures = new AuthFailureRecorder(this, Clock.systemUTC());
+        }
+        return authFailures;
     }
 
     /** Queues an event; the future completes with its index once it is durable. */
@@ -351,6 +361,13 @@ public final class EvidenceLog implements AutoCloseable {
     /** Stops accepting events, writes the queued ones, and leaves the store flushed. */
     @Override
     public void close() {
+        AuthFailureRecorder summaries;
+        synchronized (this) {
+            summaries = authFailures;
+        }
+        if (summaries != null) {
+            summaries.close();
+        }
         closing = true;
         blobs.flush();
         try {

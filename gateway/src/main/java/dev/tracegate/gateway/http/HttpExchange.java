@@ -12,8 +12,9 @@ import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalRequest;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.PendingApproval;
-import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
@@ -49,7 +50,6 @@ import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -208,13 +208,8 @@ final class HttpExchange {
         try {
             return context.identities().verify(authorization.substring(7).strip());
         } catch (AuthenticationException e) {
-            ObjectNode detail = EvidenceEvent.newDetail();
-            detail.put("reason", e.getMessage());
-            detail.put("client", remote);
-            detail.put("protocol", "http");
-            detail.put("connection", connection);
-            context.evidence().append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE,
-                    EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
+            context.evidence().authFailures().refused(new AuthFailure(SourceAddress.parse(client.remoteAddress()), "http", remote,
+                    e.getMessage(), Map.of("connection", connection)));
             fail(401, "the token was not accepted");
             return null;
         }

@@ -11,11 +11,14 @@ import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
+import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -35,7 +38,7 @@ public final class PostgresListener implements AutoCloseable {
                    EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback,
                    Function<ConnectionConfig, ColumnResolver> columns, Function<ConnectionConfig, MaskedStatements> lineage,
-                   int resultDataBytes) {
+                   int resultDataBytes, StartupDeadlines deadlines) {
     }
 
     private final ServerSocket server;
@@ -45,19 +48,23 @@ public final class PostgresListener implements AutoCloseable {
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
+    private final ConnectionAdmission admission;
+    private final StartupDeadlines deadlines;
     private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
                             Function<String, ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
                             ApprovalService approvals, int maxMessageBytes, int resultDataBytes) throws IOException {
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
+        this.admission = new ConnectionAdmission(config.limits());
+        this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
         this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
                 connection -> resolvers.computeIfAbsent(connection.name(),
                         name -> new ColumnResolver(catalog(connection, connector, maxMessageBytes))),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)))),
-                resultDataBytes);
+                resultDataBytes, deadlines);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
@@ -77,9 +84,16 @@ public final class PostgresListener implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                ConnectionAdmission.Ticket ticket;
+                try {
+                    ticket = admission.admit(socket.getInetAddress());
+                } catch (ClientRefusedException refused) {
+                    Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
+                    continue;
+                }
                 Thread session = Thread.ofVirtual().name("pg-client-" + socket.getPort()).unstarted(() -> {
                     try {
-                        new PostgresSession(socket, context).run();
+                        new PostgresSession(socket, ticket, context).run();
                     } finally {
                         clients.remove(socket);
                     }
@@ -94,6 +108,21 @@ public final class PostgresListener implements AutoCloseable {
         }
     }
 
+    /**
+     * Tells a client over a limit why, without reading anything it sent: the error goes out in
+     * clear, before any TLS, which is harmless (it holds no secret) and what the client can read.
+     */
+    private static void refuse(Socket socket, ClientRefusedException refused) {
+        LOG.debug("connection from {} refused: {}", socket.getInetAddress(), refused.getMessage());
+        try (socket) {
+            PgFrameWriter out = new PgFrameWriter(socket.getOutputStream());
+            out.write(ErrorResponse.of("FATAL", refused.sqlState(), refused.getMessage()).encode());
+            out.flush();
+        } catch (IOException ignored) {
+            // The client is already gone.
+        }
+    }
+
     /** Stops accepting, closes every open session and waits briefly for each to record its end. */
     @Override
     public void close() {
@@ -103,6 +132,7 @@ public final class PostgresListener implements AutoCloseable {
             // Closing is best effort.
         }
         catalogs.values().forEach(UpstreamCatalog::close);
+        deadlines.close();
         clients.keySet().forEach(client -> {
             try {
                 client.close();

@@ -2,9 +2,10 @@ package dev.tracegate.gateway.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.ConnectionConfig;
-import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -35,13 +36,11 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
+import java.io.PushbackInputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -61,26 +60,52 @@ final class PostgresSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSession.class);
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int TLS_RECORD_HANDSHAKE = 0x16;
-    /** Start-up parameters the gateway sets itself or refuses to pass on. */
     private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
-    private static final List<String> WITHHELD_PARAMETERS = List.of("user", "database", "options", "replication");
+
+    /**
+     * Largest password message before authentication: a token, even an OIDC one with many groups,
+     * is a few kilobytes; the general message limit (64 MiB by default) is for authenticated work.
+     */
+    static final int MAX_PASSWORD_MESSAGE_BYTES = 16 * 1024;
 
     private final Socket socket;
+    private final ConnectionAdmission.Ticket admission;
     private final PostgresListener.Context context;
+    private StartupDeadlines.Deadline deadline;
+    /** Where an error reaches the client during start-up (plain, then TLS); null inside a TLS handshake. */
+    private PgFrameWriter startupOut;
+    private boolean authenticated;
 
-    PostgresSession(Socket socket, PostgresListener.Context context) {
+    PostgresSession(Socket socket, ConnectionAdmission.Ticket admission, PostgresListener.Context context) {
         this.socket = socket;
+        this.admission = admission;
         this.context = context;
     }
 
     @Override
     public void run() {
         String client = address(socket);
-        try (socket) {
-            socket.setTcpNoDelay(true);
-            start(client);
-        } catch (ProtocolException e) {
-            LOG.info("session from {} closed: protocol violation: {}", client, e.getMessage());
+        try (socket; admission) {
+            deadline = context.deadlines().start(socket);
+            try {
+                socket.setTcpNoDelay(true);
+                start(client);
+                if (deadline.expired() && !authenticated) {
+                    // The client stopped between two start-up packets, where the shut input reads as a clean end.
+                    timedOut(client);
+                }
+            } catch (ProtocolException e) {
+                // Handled while the socket is still open (a try-with-resources closes it before its catch).
+                LOG.info("session from {} closed: protocol violation: {}", client, e.getMessage());
+                tellDuringStartup("08P01", "protocol violation: " + e.getMessage());
+            } catch (IOException e) {
+                if (!deadline.expired()) {
+                    throw e;
+                }
+                timedOut(client);
+            } finally {
+                deadline.meet();
+            }
         } catch (IOException e) {
             LOG.debug("session from {} ended: {}", client, e.toString());
         } catch (RuntimeException e) {
@@ -88,8 +113,27 @@ final class PostgresSession implements Runnable {
         }
     }
 
+    private void timedOut(String client) {
+        LOG.info("session from {} closed: start-up not completed within {} s", client,
+                context.deadlines().timeout().toSeconds());
+        tellDuringStartup("57014", timeoutMessage());
+    }
+
+    private String timeoutMessage() {
+        return "start-up and authentication must complete within " + context.deadlines().timeout().toSeconds()
+                + " s; the connection is closed";
+    }
+
+    /** Best effort: the client may be gone, or in the middle of a TLS handshake where no message fits. */
+    private void tellDuringStartup(String sqlState, String message) {
+        if (startupOut != null && !authenticated) {
+            sendQuietly(startupOut, ErrorResponse.of("FATAL", sqlState, message));
+        }
+    }
+
     private void start(String client) throws IOException {
         InputStream raw = socket.getInputStream();
+        startupOut = new PgFrameWriter(socket.getOutputStream());
         int first = raw.read();
         if (first < 0) {
             return;
@@ -97,15 +141,19 @@ final class PostgresSession implements Runnable {
         Socket current = socket;
         InputStream startupIn;
         if (first == TLS_RECORD_HANDSHAKE) {
+            startupOut = null;
             SSLSocket tls = context.tls().accept(socket, new ByteArrayInputStream(new byte[] {(byte) first}));
             current = tls;
             startupIn = tls.getInputStream();
         } else {
-            startupIn = new SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) first}), raw);
+            // Not a SequenceInputStream: that closes the socket's stream, and with it the socket, at its end.
+            PushbackInputStream pushedBack = new PushbackInputStream(raw, 1);
+            pushedBack.unread(first);
+            startupIn = pushedBack;
         }
         // Start-up is read without buffering: nothing sent after an SSLRequest may be consumed
         // before TLS starts (the CVE-2021-23214 class of injection).
-        PgFrameWriter startupOut = new PgFrameWriter(current.getOutputStream());
+        startupOut = new PgFrameWriter(current.getOutputStream());
         StartupMessage startup = null;
         while (startup == null) {
             byte[] body = new PgFrameReader(startupIn, 0).readStartupBody();
@@ -119,6 +167,7 @@ final class PostgresSession implements Runnable {
                     }
                     startupOut.writeRaw(new byte[] {'S'});
                     startupOut.flush();
+                    startupOut = null;
                     SSLSocket tls = context.tls().accept(socket, null);
                     current = tls;
                     startupIn = tls.getInputStream();
@@ -142,6 +191,7 @@ final class PostgresSession implements Runnable {
         BufferedInputStream in = new BufferedInputStream(startupIn, BUFFER_BYTES);
         PgFrameWriter out = new PgFrameWriter(new BufferedOutputStream(current.getOutputStream(), BUFFER_BYTES));
         PgFrameReader reader = new PgFrameReader(in, context.maxMessageBytes());
+        startupOut = out;
         try {
             serve(client, current, startup, in, reader, out);
         } catch (ClientRefusedException e) {
@@ -161,11 +211,16 @@ final class PostgresSession implements Runnable {
         String user = params.getOrDefault("user", "");
         String database = params.getOrDefault("database", user);
         negotiateVersion(startup, out);
-        refuseUnsafeLexing(params);
+        Map<String, String> settings = StartupParameters.forwarded(params);
         if (!tls && !(context.allowCleartextOnLoopback() && socket.getInetAddress().isLoopbackAddress())) {
             throw new ClientRefusedException("28000", "the gateway requires TLS: connect with sslmode=require");
         }
-        Identity identity = authenticate(client, user, database, reader, out);
+        Identity identity = authenticate(client, user, database, in, out);
+        if (!deadline.meet()) {
+            throw new ClientRefusedException("57014", timeoutMessage());
+        }
+        admission.authenticated();
+        authenticated = true;
         ConnectionConfig connection = context.connections().apply(database);
         if (connection == null || connection.isHttp()) {
             throw new ClientRefusedException("3D000", "connection \"" + database + "\" is not configured on this gateway");
@@ -177,7 +232,7 @@ final class PostgresSession implements Runnable {
         SessionRecorder recorder = new SessionRecorder(context.evidence(), info);
         UpstreamConnection upstream;
         try {
-            upstream = context.connector().connect(connection, forwardedParameters(params), context.maxMessageBytes());
+            upstream = context.connector().connect(connection, settings, context.maxMessageBytes());
         } catch (UpstreamException e) {
             recorder.opened(openDetail(tls, e.getMessage()));
             recorder.closed("upstream unavailable: " + e.getMessage());
@@ -188,26 +243,6 @@ final class PostgresSession implements Runnable {
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
-        }
-    }
-
-    /**
-     * The SQL guard reads statements as UTF-8 with standard-conforming strings. Client-only
-     * multi-byte encodings can put a quote or backslash byte inside a character, and
-     * {@code standard_conforming_strings=off} changes what a backslash means: either would let a
-     * string hide a statement from the guard, so both are refused at start-up.
-     */
-    private static void refuseUnsafeLexing(Map<String, String> params) throws ClientRefusedException {
-        String encoding = params.getOrDefault("client_encoding", "").toUpperCase(Locale.ROOT).replaceAll("[-_ ]", "");
-        if (List.of("SJIS", "SHIFTJIS", "SHIFTJIS2004", "BIG5", "GBK", "GB18030", "UHC", "JOHAB", "WIN936", "WIN949", "WIN950",
-                "CP936", "CP949", "CP950").contains(encoding)) {
-            throw new ClientRefusedException("0A000", "client_encoding " + params.get("client_encoding")
-                    + " is not supported through the gateway: its multi-byte characters can hide quotes from the SQL guard;"
-                    + " use UTF8");
-        }
-        String conforming = params.get("standard_conforming_strings");
-        if (conforming != null && !conforming.equalsIgnoreCase("on")) {
-            throw new ClientRefusedException("0A000", "standard_conforming_strings must stay on through the gateway");
         }
     }
 
@@ -231,11 +266,19 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private Identity authenticate(String client, String user, String database, PgFrameReader reader, PgFrameWriter out)
+    private Identity authenticate(String client, String user, String database, InputStream in, PgFrameWriter out)
             throws IOException, ClientRefusedException {
         out.write(AuthenticationCleartextPassword.INSTANCE.encode());
         out.flush();
-        PgFrame frame = reader.read();
+        PgFrame frame;
+        try {
+            // The small limit is checked on the length word, before the body is read.
+            frame = new PgFrameReader(in, MAX_PASSWORD_MESSAGE_BYTES).read();
+        } catch (ProtocolException e) {
+            refused(client, user, database, "password message over " + MAX_PASSWORD_MESSAGE_BYTES + " bytes");
+            throw new ClientRefusedException("08P01", "the password message is larger than the "
+                    + MAX_PASSWORD_MESSAGE_BYTES + " bytes accepted before authentication");
+        }
         if (frame == null) {
             throw new EOFException("client left during authentication");
         }
@@ -246,16 +289,18 @@ final class PostgresSession implements Runnable {
         try {
             return context.identities().verify(token);
         } catch (AuthenticationException e) {
-            ObjectNode detail = EvidenceEvent.newDetail();
-            detail.put("reason", e.getMessage());
-            detail.put("client", client);
-            detail.put("client_user", user);
-            detail.put("protocol", "postgres");
-            detail.put("connection", database);
-            context.evidence().append(new EvidenceEvent(Instant.now(), EventType.AUTH_FAILURE,
-                    EvidenceEvent.UNAUTHENTICATED, null, null, null, detail));
-            throw new ClientRefusedException("28P01", "password authentication failed for user \"" + user + "\"");
+            refused(client, user, database, e.getMessage());
+            throw new ClientRefusedException("28P01", "password authentication failed for user \""
+                    + AuthFailure.cut(user) + "\"");
         }
+    }
+
+    private void refused(String client, String user, String database, String reason) {
+        Map<String, String> claimed = new LinkedHashMap<>();
+        claimed.put("client_user", user);
+        claimed.put("connection", database);
+        context.evidence().authFailures().refused(new AuthFailure(SourceAddress.of(socket.getInetAddress()), "postgres",
+                client, reason, claimed));
     }
 
     private void relay(SessionRecorder recorder, UpstreamConnection upstream, InputStream in, PgFrameReader reader,
@@ -331,16 +376,6 @@ final class PostgresSession implements Runnable {
             detail.put("upstream_error", upstreamError);
         }
         return detail;
-    }
-
-    private static Map<String, String> forwardedParameters(Map<String, String> params) {
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        params.forEach((key, value) -> {
-            if (!WITHHELD_PARAMETERS.contains(key) && !key.startsWith("_pq_.")) {
-                forwarded.put(key, value);
-            }
-        });
-        return forwarded;
     }
 
     private void sendQuietly(PgFrameWriter out, ErrorResponse error) {

@@ -1,27 +1,16 @@
 package dev.tracegate.gateway.postgres;
 
-import com.ongres.scram.client.ScramClient;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.Authentication;
-import dev.tracegate.wire.postgres.backend.AuthenticationCleartextPassword;
-import dev.tracegate.wire.postgres.backend.AuthenticationMd5Password;
-import dev.tracegate.wire.postgres.backend.AuthenticationOk;
-import dev.tracegate.wire.postgres.backend.AuthenticationSasl;
-import dev.tracegate.wire.postgres.backend.AuthenticationSaslContinue;
-import dev.tracegate.wire.postgres.backend.AuthenticationSaslFinal;
-import dev.tracegate.wire.postgres.backend.AuthenticationUnsupported;
 import dev.tracegate.wire.postgres.backend.BackendKeyData;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.backend.ParameterStatus;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.frontend.CancelRequest;
-import dev.tracegate.wire.postgres.frontend.PasswordMessage;
-import dev.tracegate.wire.postgres.frontend.SaslInitialResponse;
-import dev.tracegate.wire.postgres.frontend.SaslResponse;
 import dev.tracegate.wire.postgres.frontend.SslRequest;
 import dev.tracegate.wire.postgres.frontend.StartupMessage;
 import java.io.BufferedInputStream;
@@ -30,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -55,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens an upstream PostgreSQL session with the credential the gateway holds: TCP, optional TLS
- * (disable, require, verify-full), start-up, then SCRAM-SHA-256, MD5, cleartext or trust.
+ * (disable, require, verify-full), start-up, then the login {@link UpstreamAuthentication} allows:
+ * SCRAM-SHA-256(-PLUS), and MD5, cleartext or trust only where the connection's upstreamAuth says so.
  */
 public final class PostgresUpstreamConnector {
 
@@ -169,7 +158,7 @@ public final class PostgresUpstreamConnector {
                                             PgFrameWriter writer) throws IOException, UpstreamException {
         List<ParameterStatus> parameters = new ArrayList<>();
         BackendKeyData key = null;
-        ScramClient scram = null;
+        UpstreamAuthentication login = UpstreamAuthentication.over(connection, socket);
         int received = 0;
         while (true) {
             PgFrame frame = reader.read();
@@ -181,10 +170,11 @@ public final class PostgresUpstreamConnector {
                 throw new UpstreamException("08P01", "connection " + connection.name() + " upstream sent too much during start-up", null);
             }
             switch (frame.type()) {
-                case Authentication.TYPE -> scram = answer(connection, Authentication.decode(frame.body()), writer, scram);
+                case Authentication.TYPE -> login.answer(Authentication.decode(frame.body()), writer);
                 case ParameterStatus.TYPE -> parameters.add(ParameterStatus.decode(frame.body()));
                 case BackendKeyData.TYPE -> key = BackendKeyData.decode(frame.body());
                 case ReadyForQuery.TYPE -> {
+                    login.requireCompleted();
                     return new UpstreamConnection(socket, reader, writer, List.copyOf(parameters), key);
                 }
                 case ErrorResponse.TYPE -> {
@@ -199,80 +189,6 @@ public final class PostgresUpstreamConnector {
                 }
             }
         }
-    }
-
-    private static ScramClient answer(ConnectionConfig connection, Authentication request, PgFrameWriter writer,
-                                      ScramClient scram) throws IOException, UpstreamException {
-        switch (request) {
-            case AuthenticationOk ok -> {
-                return scram;
-            }
-            case AuthenticationCleartextPassword cleartext -> {
-                writer.write(PasswordMessage.cleartext(password(connection)).encode());
-                writer.flush();
-                return scram;
-            }
-            case AuthenticationMd5Password md5 -> {
-                writer.write(PasswordMessage.md5(connection.username(), password(connection), md5.salt()).encode());
-                writer.flush();
-                return scram;
-            }
-            case AuthenticationSasl sasl -> {
-                if (!sasl.mechanisms().contains("SCRAM-SHA-256")) {
-                    throw new UpstreamException("08004", "connection " + connection.name()
-                            + " upstream offers only " + sasl.mechanisms() + "; the gateway speaks SCRAM-SHA-256", null);
-                }
-                ScramClient client = ScramClient.builder()
-                        .advertisedMechanisms(List.of("SCRAM-SHA-256"))
-                        .username("*")
-                        .password(password(connection).toCharArray())
-                        .build();
-                byte[] first = client.clientFirstMessage().toString().getBytes(StandardCharsets.UTF_8);
-                writer.write(new SaslInitialResponse("SCRAM-SHA-256", first).encode());
-                writer.flush();
-                return client;
-            }
-            case AuthenticationSaslContinue next -> {
-                requireScram(connection, scram);
-                try {
-                    scram.serverFirstMessage(new String(next.data(), StandardCharsets.UTF_8));
-                } catch (Exception e) {
-                    throw new UpstreamException("08004", "connection " + connection.name() + " upstream sent a bad SCRAM challenge", e);
-                }
-                byte[] proof = scram.clientFinalMessage().toString().getBytes(StandardCharsets.UTF_8);
-                writer.write(new SaslResponse(proof).encode());
-                writer.flush();
-                return scram;
-            }
-            case AuthenticationSaslFinal last -> {
-                requireScram(connection, scram);
-                try {
-                    // Checks the server's signature: a server that does not know the password cannot fake it.
-                    scram.serverFinalMessage(new String(last.data(), StandardCharsets.UTF_8));
-                } catch (Exception e) {
-                    throw new UpstreamException("08004", "connection " + connection.name()
-                            + " upstream failed SCRAM server verification", e);
-                }
-                return scram;
-            }
-            case AuthenticationUnsupported unsupported -> throw new UpstreamException("08004", "connection "
-                    + connection.name() + " upstream asks for an authentication method the gateway does not support (code "
-                    + unsupported.code() + ")", null);
-        }
-    }
-
-    private static void requireScram(ConnectionConfig connection, ScramClient scram) throws UpstreamException {
-        if (scram == null) {
-            throw new UpstreamException("08P01", "connection " + connection.name() + " upstream sent a SCRAM message out of order", null);
-        }
-    }
-
-    private static String password(ConnectionConfig connection) throws UpstreamException {
-        if (connection.password() == null) {
-            throw new UpstreamException("08004", "connection " + connection.name()
-                    + " upstream asks for a password but none is configured", null);
-        }
-        return connection.password().resolve();
     }
 
     private static String describe(IOException e) {

@@ -68,10 +68,10 @@ class HttpMutualTlsTest {
         Path password = dir.resolve("password");
         Files.writeString(password, PASSWORD);
         String url = "https://127.0.0.1:" + target.getAddress().getPort() + "/api";
-        ConnectionConfig withCertificate = new ConnectionConfig("secure", "http", null, 0, null, null, null, null,
+        ConnectionConfig withCertificate = new ConnectionConfig("secure", "http", null, 0, null, null, null, null, null,
                 serverCert.toString(), url, new HttpCredentialConfig("mtls", null, null,
                 SecretReference.of("file:" + password), clientStore.toString()), List.of());
-        ConnectionConfig withoutCertificate = new ConnectionConfig("anonymous", "http", null, 0, null, null, null, null,
+        ConnectionConfig withoutCertificate = new ConnectionConfig("anonymous", "http", null, 0, null, null, null, null, null,
                 serverCert.toString(), url, null, List.of());
         try (TestGateway gateway = TestGateway.start(List.of(withCertificate, withoutCertificate), null)) {
             HttpClient client = HttpClient.newHttpClient();

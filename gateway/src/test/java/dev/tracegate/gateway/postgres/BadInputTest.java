@@ -37,7 +37,8 @@ class BadInputTest {
             deadPort = probe.getLocalPort();
         }
         gateway = TestGateway.start(List.of(new dev.tracegate.gateway.config.ConnectionConfig("down", "postgres",
-                "127.0.0.1", deadPort, "appdb", TestTarget.SCRAM_USER, null, UpstreamTlsMode.DISABLE, null)));
+                "127.0.0.1", deadPort, "appdb", TestTarget.TRUST_USER, null, UpstreamTlsMode.DISABLE,
+                dev.tracegate.gateway.config.UpstreamAuth.TRUST, null)));
     }
 
     @AfterAll
@@ -165,7 +166,7 @@ class BadInputTest {
                 client.startup(3, 0, unsafe);
                 ErrorResponse error = client.readUntilError();
                 assertThat(error).as(unsafe.toString()).isNotNull();
-                assertThat(error.sqlState()).isEqualTo("0A000");
+                assertThat(error.sqlState()).isEqualTo("42501");
             }
         }
         try (RawPgClient client = new RawPgClient(gateway.port()).tls()) {

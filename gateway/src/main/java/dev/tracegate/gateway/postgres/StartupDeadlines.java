@@ -1,0 +1,83 @@
+package dev.tracegate.gateway.postgres;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The time a connection has, from accept to a verified token: TLS handshake, start-up packets and
+ * the password message together. A per-read timeout would let a client that sends one byte at a
+ * time stay for ever; this is one deadline for the whole exchange. When it passes, the input side
+ * of the socket is shut, so whatever read the session is blocked in (a TLS handshake included)
+ * ends at once, and the session refuses the client.
+ */
+final class StartupDeadlines implements AutoCloseable {
+
+    private final Duration timeout;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("pg-startup-deadlines").daemon(true).factory());
+
+    StartupDeadlines(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Starts the clock for a just-accepted socket. */
+    Deadline start(Socket socket) {
+        Deadline deadline = new Deadline(socket);
+        deadline.expiry = timer.schedule(deadline::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return deadline;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+
+    /** One connection's deadline. */
+    static final class Deadline {
+        private final Socket socket;
+        private final AtomicBoolean settled = new AtomicBoolean();
+        private volatile boolean expired;
+        private volatile ScheduledFuture<?> expiry;
+
+        private Deadline(Socket socket) {
+            this.socket = socket;
+        }
+
+        private void expire() {
+            if (settled.compareAndSet(false, true)) {
+                expired = true;
+                try {
+                    socket.shutdownInput();
+                } catch (IOException e) {
+                    // Already closed: the session is over anyway.
+                }
+            }
+        }
+
+        boolean expired() {
+            return expired;
+        }
+
+        /** Stops the clock; false when it already ran out, and the client must be refused. */
+        boolean meet() {
+            if (settled.compareAndSet(false, true)) {
+                ScheduledFuture<?> pending = expiry;
+                if (pending != null) {
+                    pending.cancel(false);
+                }
+                return true;
+            }
+            return false;
+        }
+    }
+}
