@@ -225,6 +225,8 @@ final class PostgresSession implements Runnable {
         if (connection == null || connection.isHttp()) {
             throw new ClientRefusedException("3D000", "connection \"" + database + "\" is not configured on this gateway");
         }
+        Subject subject = new Subject(connection.name(), "postgres", Set.copyOf(identity.groups()), identity.kind());
+        refuseSearchPathForMaskedCaller(subject, settings);
         String sessionId = UUID.randomUUID().toString();
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
@@ -239,10 +241,23 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException(e.sqlState(), e.getMessage());
         }
         recorder.opened(openDetail(tls, null));
-        Subject subject = new Subject(connection.name(), "postgres", Set.copyOf(identity.groups()), identity.kind());
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
+        }
+    }
+
+    /**
+     * The lineage check resolves a masked caller's table names as the upstream role does (the
+     * gateway's catalog connection logs in as that role): a search_path of the caller's own could make
+     * {@code customers} mean another relation than the one checked.
+     */
+    private void refuseSearchPathForMaskedCaller(Subject subject, Map<String, String> settings)
+            throws ClientRefusedException {
+        if (context.guard().masking(subject).isPresent()
+                && settings.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("search_path"))) {
+            throw new ClientRefusedException("42501", "search_path cannot be set by a caller whose results are masked:"
+                    + " table names are checked as the connection's role resolves them; qualify names instead");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
@@ -270,6 +271,26 @@ class LineageThroughGatewayTest {
             collect(statement, cells);
             assertThat(cells).anyMatch(cell -> cell.endsWith(".example"));
             assertThat(leaks(cells)).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void aMaskedCallerKeepsTheRolesSearchPath() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", "alice");
+        props.setProperty("password", TestGateway.ALICE_TOKEN);
+        props.setProperty("currentSchema", "public");
+        String url = "jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require";
+        assertThatThrownBy(() -> DriverManager.getConnection(url, props).close())
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                .hasMessageContaining("search_path");
+        props.setProperty("user", "admin");
+        props.setProperty("password", TestGateway.ADMIN_TOKEN);
+        DriverManager.getConnection(url, props).close();
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, "simple")) {
+            assertThatThrownBy(() -> c.createStatement().execute("SET search_path = pg_temp, public"))
+                    .hasMessageContaining("cannot change search_path");
         }
     }
 

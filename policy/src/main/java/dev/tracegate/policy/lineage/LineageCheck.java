@@ -76,6 +76,7 @@ public final class LineageCheck {
     }
 
     private static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+        refuseSearchPathChanges(tokens);
         String first = word(tokens, 0);
         if (first.isEmpty() && !tokens.isEmpty() && tokens.getFirst().isSymbol("(")) {
             first = "select";
@@ -100,6 +101,26 @@ public final class LineageCheck {
                 } else if (!NO_DATA.contains(first)) {
                     unknownKind(first, tokens, schema);
                 }
+            }
+        }
+    }
+
+    /**
+     * Table names are resolved as the upstream role resolves them (the gateway's catalog connection
+     * logs in as that role), so a masked caller may not move its own search path: {@code SET
+     * search_path}, {@code SET SCHEMA}, or {@code set_config} of it (or of a name the gateway cannot read).
+     */
+    private static void refuseSearchPathChanges(List<SqlToken> tokens) {
+        boolean set = word(tokens, 0).equals("set");
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            boolean setStatement = set && i <= 2 && (token.isWord("search_path") || token.isWord("schema"));
+            boolean setConfig = token.isWord("set_config") && i + 2 < tokens.size() && tokens.get(i + 1).isSymbol("(")
+                    && !(tokens.get(i + 2).isStringLiteral()
+                    && !tokens.get(i + 2).text().strip().equalsIgnoreCase("search_path"));
+            if (setStatement || setConfig) {
+                throw new LineageRefusal("a caller whose results are masked cannot change search_path: table names"
+                        + " are checked as the connection's role resolves them; qualify names instead");
             }
         }
     }

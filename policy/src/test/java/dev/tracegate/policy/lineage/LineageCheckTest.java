@@ -106,6 +106,12 @@ class LineageCheckTest {
             "INSERT INTO customers (id, name, national_id) VALUES (5000, 'x', '536-22-1234')",
             "INSERT INTO customers (id, email) VALUES (5000, 'x@example.com') ON CONFLICT (email) DO NOTHING",
             "UPDATE customers SET national_id = '536-22-1234' WHERE id = 5",
+            "SET search_path = evil, public",
+            "SET LOCAL search_path TO evil",
+            "SET SCHEMA 'evil'",
+            "SELECT set_config('search_path', 'evil', false)",
+            "SELECT set_config('SEARCH_PATH', 'evil', true)",
+            "SELECT set_config(current_user, 'evil', true)",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
@@ -155,6 +161,8 @@ class LineageCheckTest {
             "INSERT INTO customers (id, name, notes) VALUES (5000, 'x', 'card 4111 1111 1111 1111')",
             "UPDATE customers SET notes = 'called' WHERE id = 5",
             "SELECT id FROM orders WHERE customer_id = ANY (SELECT id FROM customers WHERE email IS NULL)",
+            "SET statement_timeout = 5000",
+            "SELECT set_config('application_name', 'x', false)",
             "CREATE VIEW v AS SELECT email FROM customers",
             "SELECT email FROM customers c1 JOIN customers c2 USING (email)",
             "SELECT DISTINCT email FROM customers",
