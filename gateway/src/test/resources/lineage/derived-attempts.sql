@@ -130,6 +130,8 @@ SELECT * FROM lc_leak_rows()
 SELECT public.lc_leak()
 -- views and system catalogs
 SELECT e FROM lc_contacts
+SELECT e || '' FROM lc_contacts
+SELECT upper(e) FROM lc_contacts
 SELECT rc FROM lc_contacts
 SELECT * FROM lc_contacts
 SELECT u FROM lc_mv

@@ -48,6 +48,7 @@ public final class PostgresListener implements AutoCloseable {
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
+    private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
     private final Thread acceptor;
@@ -60,15 +61,22 @@ public final class PostgresListener implements AutoCloseable {
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
         this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
                 new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
-                connection -> resolvers.computeIfAbsent(connection.name(),
-                        name -> new ColumnResolver(catalog(connection, connector, maxMessageBytes))),
+                connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
+                        catalog(connection, connector, maxMessageBytes),
+                        snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
-                        new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)))),
+                        snapshots(connection, connector, maxMessageBytes))),
                 resultDataBytes, deadlines);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
         this.acceptor = Thread.ofPlatform().name("pg-accept-" + port()).daemon(true).start(this::acceptLoop);
+    }
+
+    private CatalogSnapshots snapshots(ConnectionConfig connection, PostgresUpstreamConnector connector,
+                                       int maxMessageBytes) {
+        return snapshots.computeIfAbsent(connection.name(),
+                name -> new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)));
     }
 
     private UpstreamCatalog catalog(ConnectionConfig connection, PostgresUpstreamConnector connector, int maxMessageBytes) {

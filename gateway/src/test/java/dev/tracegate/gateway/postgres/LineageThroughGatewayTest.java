@@ -241,6 +241,7 @@ class LineageThroughGatewayTest {
                 "UPDATE lc_customers SET notes = 'checked' WHERE id = 1 RETURNING id, email",
                 "UPDATE lc_orders SET status = 'paid' WHERE id = 1 RETURNING id, status",
                 "TABLE lc_customers",
+                "SELECT id, e FROM lc_contacts ORDER BY id",
                 "SELECT id, name FROM lc_customers ORDER BY id LIMIT 3");
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * One upstream's catalog as one masking profile sees it: which columns of which relations are
@@ -25,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ProtectedSchema {
 
     private final CatalogSnapshot catalog;
-    private final Masker masker;
+    private final Function<ColumnRef, ColumnProtection> protections;
     private final Map<CatalogRelation, ScopeRelation> resolved = new ConcurrentHashMap<>();
     /** Views being read by this thread, to refuse a definition that reads itself (the catalog forbids it; a snapshot could still). */
     private final ThreadLocal<Set<CatalogRelation>> resolving = ThreadLocal.withInitial(HashSet::new);
@@ -33,9 +34,21 @@ public final class ProtectedSchema {
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
 
     public ProtectedSchema(CatalogSnapshot catalog, Masker masker) {
-        this.catalog = catalog;
-        this.masker = masker;
+        this(catalog, column -> masker.forColumn(column).protection());
     }
+
+    private ProtectedSchema(CatalogSnapshot catalog, Function<ColumnRef, ColumnProtection> protections) {
+        this.catalog = catalog;
+        this.protections = protections;
+    }
+
+    /** The catalog with every stored column a source: what a view's columns are computed from, whatever the profile. */
+    static ProtectedSchema tracingEveryColumn(CatalogSnapshot catalog) {
+        return new ProtectedSchema(catalog, column -> EVERY_COLUMN);
+    }
+
+    private static final ColumnProtection EVERY_COLUMN =
+            new ColumnProtection(ColumnProtection.Kind.NAMED, null, Set.of());
 
     public CatalogSnapshot catalog() {
         return catalog;
@@ -93,23 +106,24 @@ public final class ProtectedSchema {
     }
 
     private ScopeRelation table(CatalogRelation relation) {
-        List<ColumnProtection> protections = new ArrayList<>();
+        List<ColumnProtection> byColumn = new ArrayList<>();
         boolean personal = false;
         for (CatalogColumn column : relation.columns()) {
-            ColumnProtection protection = masker.forColumn(
-                    ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName())).protection();
-            protections.add(protection);
+            ColumnProtection protection = protections.apply(
+                    ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
+            byColumn.add(protection);
             personal |= protection.kind() == ColumnProtection.Kind.NAMED;
         }
         List<OutputColumn> columns = new ArrayList<>();
         for (int i = 0; i < relation.columns().size(); i++) {
-            ColumnProtection protection = protections.get(i);
+            ColumnProtection protection = byColumn.get(i);
             CatalogColumn catalogColumn = relation.columns().get(i);
             String name = catalogColumn.name();
             boolean isProtected = protection.kind() == ColumnProtection.Kind.NAMED
                     || (personal && protection.kind() == ColumnProtection.Kind.CONTENT);
             columns.add(new OutputColumn(name, isProtected
-                    ? Lineage.stored(new ProtectedSource(relation.qualifiedName(), name, protection, catalogColumn.unique()))
+                    ? Lineage.stored(new ProtectedSource(relation.schema(), relation.name(), name, protection,
+                            catalogColumn.unique()))
                     : Lineage.CLEAN));
         }
         return new ScopeRelation(relation.name(), relation.schema(), columns, null);
@@ -117,10 +131,10 @@ public final class ProtectedSchema {
 
     /**
      * A view's columns, from its query read as its owner wrote it (the owner's filters are not the
-     * caller's uses). PostgreSQL describes a view's column as the view's, not the table's, so even
-     * a column passed through unchanged is no longer masked by the table's rule: its origin is lost.
-     * A query the analysis cannot follow makes every column computed from everything protected the
-     * view mentions.
+     * caller's uses). PostgreSQL describes a view's column as the view's; the gateway's column
+     * resolver follows a column passed through unchanged to its table's column ({@link ViewOrigins}),
+     * so such a column keeps its origin and is masked by the table's rule. A query the analysis
+     * cannot follow makes every column computed from everything protected the view mentions.
      */
     private ScopeRelation view(CatalogRelation relation) {
         List<OutputColumn> columns = new ArrayList<>();
@@ -130,7 +144,7 @@ public final class ProtectedSchema {
         try {
             List<OutputColumn> outputs = ViewDefinition.outputs(relation, this);
             for (int i = 0; i < relation.columns().size(); i++) {
-                Lineage lineage = i < outputs.size() ? outputs.get(i).lineage().withoutOrigin()
+                Lineage lineage = i < outputs.size() ? outputs.get(i).lineage()
                         : Lineage.derived(everythingMentioned(relation));
                 columns.add(new OutputColumn(relation.columns().get(i).name(), lineage));
             }

@@ -7,12 +7,19 @@ import dev.tracegate.masking.ColumnUse;
  * A stored column whose values a masked caller must not see in clear: the origin of some value in
  * a statement.
  *
- * @param relation   {@code schema.table}
+ * @param schema     the table's schema
+ * @param table      the table
  * @param column     the column's name
  * @param protection how the profile protects it
  * @param unique     part of a unique index: a write of a value tells whether it exists
  */
-public record ProtectedSource(String relation, String column, ColumnProtection protection, boolean unique) {
+public record ProtectedSource(String schema, String table, String column, ColumnProtection protection,
+                              boolean unique) {
+
+    /** {@code schema.table}. */
+    public String relation() {
+        return schema + "." + table;
+    }
 
     public boolean allows(ColumnUse use) {
         if (protection.allows(use)) {
@@ -24,6 +31,6 @@ public record ProtectedSource(String relation, String column, ColumnProtection p
 
     @Override
     public String toString() {
-        return relation + "." + column;
+        return relation() + "." + column;
     }
 }

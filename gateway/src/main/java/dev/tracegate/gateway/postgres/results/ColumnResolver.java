@@ -1,9 +1,13 @@
 package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.policy.lineage.CatalogSnapshot;
+import dev.tracegate.policy.lineage.ViewOrigins;
 import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,18 +39,35 @@ public final class ColumnResolver {
             Map.entry(3802, "jsonb"), Map.entry(2205, "regclass"), Map.entry(2206, "regtype"), Map.entry(1009, "_text"),
             Map.entry(1015, "_varchar"), Map.entry(1007, "_int4"), Map.entry(1016, "_int8"));
 
-    private record Table(String schema, String name, Map<Integer, String> columns, long loadedNanos) {
+    /**
+     * @param views a view's (or materialized view's) columns passed through unchanged from a table,
+     *              by attribute number; {@code null} for a table
+     */
+    private record Table(String schema, String name, Map<Integer, String> columns, Map<Integer, ViewOrigins.StoredColumn> views,
+                         long loadedNanos) {
+    }
+
+    /** The catalog snapshots view definitions are read against. */
+    @FunctionalInterface
+    public interface Snapshots {
+        CatalogSnapshot current() throws CatalogUnavailableException;
     }
 
     private final UpstreamCatalog catalog;
+    private final Snapshots snapshots;
     private final Map<Integer, Table> tables = new ConcurrentHashMap<>();
     private final Map<Integer, String> types = new ConcurrentHashMap<>(BUILT_IN_TYPES);
 
-    public ColumnResolver(UpstreamCatalog catalog) {
+    public ColumnResolver(UpstreamCatalog catalog, Snapshots snapshots) {
         this.catalog = catalog;
+        this.snapshots = snapshots;
     }
 
-    /** One reference per field, in order. Expressions ({@code lower(email)}) have no table. */
+    /**
+     * One reference per field, in order. Expressions ({@code lower(email)}) have no table. A view's
+     * column that passes a table's column through unchanged is named as that table's column, so the
+     * table's masking rules apply to it.
+     */
     public List<ColumnRef> resolve(RowDescription description) throws CatalogUnavailableException {
         loadMissing(description);
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
@@ -54,9 +75,15 @@ public final class ColumnResolver {
             String type = types.get(field.typeOid());
             Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
             String column = table == null ? null : table.columns().get((int) field.columnNumber());
-            refs.add(table == null || column == null
-                    ? new ColumnRef(null, null, field.name(), type)
-                    : new ColumnRef(table.schema(), table.name(), column, type));
+            ViewOrigins.StoredColumn stored = table == null || table.views() == null ? null
+                    : table.views().get((int) field.columnNumber());
+            if (stored != null) {
+                refs.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), type));
+            } else {
+                refs.add(table == null || column == null
+                        ? new ColumnRef(null, null, field.name(), type)
+                        : new ColumnRef(table.schema(), table.name(), column, type));
+            }
         }
         return refs;
     }
@@ -90,18 +117,41 @@ public final class ColumnResolver {
 
     private void loadTables(Set<Integer> oids, long now) throws CatalogUnavailableException {
         Map<Integer, String[]> names = new ConcurrentHashMap<>();
+        Set<Integer> views = new TreeSet<>();
         Map<Integer, Map<Integer, String>> columns = new ConcurrentHashMap<>();
         // OIDs are ints from the server's own message: the query text holds no client input.
-        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname FROM pg_catalog.pg_class c"
+        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, c.relkind FROM pg_catalog.pg_class c"
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
                 + " WHERE c.oid IN (" + list(oids) + ") AND a.attnum > 0 AND NOT a.attisdropped";
         for (List<String> row : catalog.query(sql)) {
             int oid = Integer.parseUnsignedInt(row.get(0));
             names.put(oid, new String[] {row.get(1), row.get(2)});
+            if ("v".equals(row.get(5)) || "m".equals(row.get(5))) {
+                views.add(oid);
+            }
             columns.computeIfAbsent(oid, k -> new ConcurrentHashMap<>()).put(Integer.parseInt(row.get(3)), row.get(4));
         }
-        names.forEach((oid, name) -> tables.put(oid, new Table(name[0], name[1], Map.copyOf(columns.get(oid)), now)));
+        for (Map.Entry<Integer, String[]> entry : names.entrySet()) {
+            int oid = entry.getKey();
+            String[] name = entry.getValue();
+            Map<Integer, String> byNumber = Map.copyOf(columns.get(oid));
+            tables.put(oid, new Table(name[0], name[1], byNumber,
+                    views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null, now));
+        }
+    }
+
+    /** Each view column that passes a stored column through unchanged, by attribute number. */
+    private Map<Integer, ViewOrigins.StoredColumn> viewOrigins(String schema, String view, Map<Integer, String> columns)
+            throws CatalogUnavailableException {
+        List<Optional<ViewOrigins.StoredColumn>> origins = ViewOrigins.of(snapshots.current(), schema, view);
+        Map<Integer, ViewOrigins.StoredColumn> byNumber = new HashMap<>();
+        List<Integer> numbers = columns.keySet().stream().sorted().toList();
+        for (int i = 0; i < numbers.size() && i < origins.size(); i++) {
+            int number = numbers.get(i);
+            origins.get(i).ifPresent(stored -> byNumber.put(number, stored));
+        }
+        return Map.copyOf(byNumber);
     }
 
     private static String list(Set<Integer> oids) {
