@@ -113,7 +113,7 @@ public final class Gateway implements AutoCloseable {
                     config.evidence().resultDataBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
-                    config.connections(), guard, new ConsoleRoutes(config.console(), identities, identityServices.oidc(), evidence,
+                    config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null

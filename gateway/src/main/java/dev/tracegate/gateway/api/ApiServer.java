@@ -20,6 +20,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionFilter;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -48,6 +49,8 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
 
     static final String IDENTITY = "identity";
+    /** The {@link SignIn} behind the caller's credential: it bounds the gateway tokens the caller may ask for. */
+    static final String SIGN_IN = "sign-in";
     static final String CONSOLE_SESSION = "console-session";
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
@@ -115,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
                     throw new ApiException(HttpStatus.FORBIDDEN, refusal);
                 }
                 ctx.attribute(IDENTITY, session.get().identity());
+                ctx.attribute(SIGN_IN, session.get().signIn());
                 ctx.attribute(CONSOLE_SESSION, session.get());
                 return;
             }
@@ -123,7 +127,9 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>, or sign in to the console");
         }
         try {
-            ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
+            SignIn signIn = identities.signIn(header.substring(7).strip());
+            ctx.attribute(IDENTITY, signIn.identity());
+            ctx.attribute(SIGN_IN, signIn);
         } catch (AuthenticationException e) {
             evidence.append(EvidenceEvent.httpAuthFailure(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
