@@ -145,14 +145,19 @@ public final class ApiServer implements AutoCloseable {
         return caller;
     }
 
-    /** Filters: user (admins and auditors; everyone else sees their own), connection, from, to, trace, status, limit. */
+    /**
+     * Filters: user and issuer (admins and auditors; everyone else sees their own: their issuer and
+     * subject both), connection, from, to, trace, status, limit.
+     */
     private static void listSessions(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
-        String subject = readsAll(caller) ? ctx.queryParam("user") : caller.subject();
+        boolean all = readsAll(caller);
+        String subject = all ? blankToNull(ctx.queryParam("user")) : caller.subject();
+        String issuer = all ? blankToNull(ctx.queryParam("issuer")) : caller.issuer();
         int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
         SessionFilter filter;
         try {
-            filter = new SessionFilter(subject, ctx.queryParam("connection"), instant(ctx, "from"), instant(ctx, "to"),
+            filter = new SessionFilter(issuer, subject, ctx.queryParam("connection"), instant(ctx, "from"), instant(ctx, "to"),
                     blankToNull(ctx.queryParam("trace")), blankToNull(ctx.queryParam("status")), limit);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -168,8 +173,9 @@ public final class ApiServer implements AutoCloseable {
     private static List<JsonNode> visibleSession(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
         List<JsonNode> events = sessions.events(ctx.pathParam("id"));
-        boolean visible = !events.isEmpty()
-                && (readsAll(caller) || caller.subject().equals(events.getFirst().path("actor").path("sub").asText()));
+        JsonNode opener = events.isEmpty() ? null : events.getFirst().path("actor");
+        boolean visible = opener != null
+                && (readsAll(caller) || caller.is(opener.path("iss").asText(null), opener.path("sub").asText(null)));
         if (!visible) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no session " + ctx.pathParam("id"));
         }
