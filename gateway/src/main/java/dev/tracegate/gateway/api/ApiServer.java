@@ -11,6 +11,7 @@ import dev.tracegate.gateway.console.ConsoleRoutes;
 import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.console.CrossSiteRequests;
 import dev.tracegate.gateway.evidence.CheckpointService;
+import dev.tracegate.gateway.evidence.EarlierCheckpointException;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -214,13 +215,27 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(status);
     }
 
-    /** Streams a zip bundle; see docs/evidence.md. Admins and auditors only. */
+    /**
+     * Streams a zip bundle; see docs/evidence.md. Admins and auditors only. With
+     * {@code since_checkpoint} (the previous export's signed checkpoint), the bundle proves that
+     * checkpoint a prefix of the new one, or the export is refused: 409 when the log no longer
+     * extends it, 400 when it is not this log's.
+     */
     private static void export(Context ctx, EvidenceExporter exporter) throws IOException {
         requireReadAll(ctx);
         ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), blankToNull(ctx.queryParam("user")),
                 blankToNull(ctx.queryParam("connection")), blankToNull(ctx.queryParam("session")), blankToNull(ctx.queryParam("trace")));
+        Optional<String> since = Optional.ofNullable(blankToNull(ctx.queryParam("since_checkpoint")));
         Path zip = Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
-        EvidenceExporter.Summary summary = exporter.export(filter, zip);
+        EvidenceExporter.Summary summary;
+        try {
+            summary = exporter.export(filter, zip, since);
+        } catch (EarlierCheckpointException e) {
+            Files.deleteIfExists(zip);
+            Files.deleteIfExists(zip.getParent());
+            throw new ApiException(e.reason() == EarlierCheckpointException.Reason.NOT_THIS_LOG ? HttpStatus.BAD_REQUEST
+                    : HttpStatus.CONFLICT, e.getMessage());
+        }
         ctx.header("X-Tracegate-Events", Long.toString(summary.events()));
         ctx.header("X-Tracegate-Tree-Size", Long.toString(summary.treeSize()));
         ctx.contentType("application/zip");
