@@ -169,6 +169,13 @@ class GatewayTokenTest {
     }
 
     @Test
+    void aTokenSignedWithThisKeyForAnotherAudienceIsRefused() throws Exception {
+        JWTClaimsSet.Builder claims = validClaims().audience("https://another-gateway.example");
+
+        assertThatThrownBy(() -> verifier.verify(sign(claims))).hasMessage("audience not accepted");
+    }
+
+    @Test
     void aTokenThatOutlivesItsSignInIsRefused() throws Exception {
         JWTClaimsSet.Builder claims = validClaims();
         claims.claim(GatewayTokenIssuer.AUTH_EXP, clock.instant().plusSeconds(60).getEpochSecond());
