@@ -147,9 +147,14 @@ function statusText(approval) {
   }
 }
 
+// A person is an issuer and a subject: the same subject at another issuer is someone else.
+function samePerson(issuer, subject, me) {
+  return issuer === me.issuer && subject === me.subject;
+}
+
 function cannotDecide(approval, me) {
   if (approval.status !== 'pending') return 'This request is decided.';
-  if (approval.requester_subject === me.subject) return 'You asked for this command, so someone else must decide.';
-  if (approval.votes.some(v => v.subject === me.subject)) return 'You have approved; it waits for more approvers.';
+  if (samePerson(approval.requester_issuer, approval.requester_subject, me)) return 'You asked for this command, so someone else must decide.';
+  if (approval.votes.some(v => samePerson(v.issuer, v.subject, me))) return 'You have approved; it waits for more approvers.';
   return `Only members of ${approval.approvers.join(', ')} can decide this request.`;
 }

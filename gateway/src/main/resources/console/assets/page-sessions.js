@@ -4,6 +4,7 @@ import { errorBox, field, h, render, table, time } from './dom.js';
 
 const FILTERS = [
   ['user', 'User (subject)', 'text', 'Admins and auditors only; everyone else sees their own sessions.'],
+  ['issuer', 'Issuer', 'text', 'With a user: only that issuer\'s (the same subject at another issuer is someone else).'],
   ['connection', 'Connection', 'text'],
   ['from', 'Opened from', 'datetime-local'],
   ['to', 'Opened before', 'datetime-local'],

@@ -52,6 +52,10 @@ final class EvidenceCommand {
         @Option(names = "--trace", description = "events of this W3C trace id")
         String trace;
 
+        @Option(names = "--since-checkpoint", paramLabel = "FILE", description = "the checkpoint of a previous export (its"
+                + " checkpoint file): the bundle then proves the log only grew since, or the export is refused")
+        Path sinceCheckpoint;
+
         @Override
         public Integer call() throws IOException {
             if (Files.exists(out)) {
@@ -64,6 +68,9 @@ final class EvidenceCommand {
             query.put("connection", connection);
             query.put("session", session);
             query.put("trace", trace);
+            if (sinceCheckpoint != null) {
+                query.put("since_checkpoint", readCheckpoint(sinceCheckpoint));
+            }
             System.err.println("exporting ...");
             try (InputStream zip = server.client().download("/api/evidence/export", query)) {
                 if (out.getFileName().toString().endsWith(".zip")) {
@@ -72,7 +79,8 @@ final class EvidenceCommand {
                     unzip(zip, out);
                 }
             }
-            System.out.println("wrote " + out + "; check it with: tracegate evidence verify " + out);
+            System.out.println("wrote " + out + "; check it with: tracegate evidence verify " + out
+                    + (sinceCheckpoint == null ? "" : " --since-checkpoint " + sinceCheckpoint));
             return 0;
         }
 
@@ -95,6 +103,14 @@ final class EvidenceCommand {
         }
     }
 
+    /** A signed checkpoint kept from an earlier export: the bundle's {@code checkpoint} file. */
+    static String readCheckpoint(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException("no checkpoint file at " + file + " (the checkpoint file of an earlier bundle)");
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Verify a bundle offline: manifest, checkpoint signature, every event and proof, blobs.")
     static final class Verify implements Callable<Integer> {
@@ -104,6 +120,10 @@ final class EvidenceCommand {
         @Option(names = "--key", description = "the log's verifier key line, or a file holding it (recommended:"
                 + " otherwise the bundle's own key is used and only self-consistency is proven)")
         String key;
+
+        @Option(names = "--since-checkpoint", paramLabel = "FILE", description = "the checkpoint of an earlier export you"
+                + " kept: the bundle must prove it a prefix of its own (export it with --since-checkpoint)")
+        Path sinceCheckpoint;
 
         @Override
         public Integer call() throws IOException {
@@ -119,7 +139,8 @@ final class EvidenceCommand {
                     throw new CliException("--key is not a verifier key line: " + e.getMessage());
                 }
             }
-            VerificationReport report = BundleVerifier.verify(bundle, trusted);
+            Optional<String> earlier = sinceCheckpoint == null ? Optional.empty() : Optional.of(readCheckpoint(sinceCheckpoint));
+            VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier);
             report.results().forEach(System.out::println);
             System.out.println(report.summary());
             return report.ok() ? 0 : 1;

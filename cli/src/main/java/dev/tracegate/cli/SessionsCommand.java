@@ -32,8 +32,12 @@ final class SessionsCommand {
         @picocli.CommandLine.Mixin
         Server server = new Server();
 
-        @Option(names = "--user", description = "only sessions of this subject (e.g. apikey:analyst)")
+        @Option(names = "--user", description = "only sessions of this subject (e.g. apikey:analyst), at any issuer")
         String user;
+
+        @Option(names = "--issuer", description = "with --user: only that subject at this issuer (the same subject at"
+                + " another issuer is someone else)")
+        String issuer;
 
         @Option(names = "--connection", description = "only sessions on this connection")
         String connection;
@@ -57,6 +61,7 @@ final class SessionsCommand {
         public Integer call() throws Exception {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("user", user);
+            query.put("issuer", issuer);
             query.put("connection", connection);
             query.put("from", from);
             query.put("to", to);

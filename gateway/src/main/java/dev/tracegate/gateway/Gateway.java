@@ -7,6 +7,7 @@ import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.console.ConsoleRoutes;
 import dev.tracegate.gateway.evidence.BlobRetention;
+import dev.tracegate.gateway.evidence.CheckpointAnchor;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
 import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
@@ -97,8 +98,9 @@ public final class Gateway implements AutoCloseable {
                 sinks.add(new HttpCheckpointSink(java.net.URI.create(config.evidence().publishUrl())));
             }
             CheckpointService checkpoints = started(running, new CheckpointService(evidence, config.evidence().origin(),
-                    logKey(config), sinks, config.evidence().checkpointIntervalSeconds()));
-            checkpoints.verifyStoreAgainst(published);
+                    logKey(config), new CheckpointAnchor(config.evidence().anchorPath(config.dataPath())), sinks,
+                    config.evidence().checkpointIntervalSeconds()));
+            checkpoints.start(published);
             if (config.evidence().blobRetentionDays() > 0) {
                 started(running, new BlobRetention(evidence.blobs(), Duration.ofDays(config.evidence().blobRetentionDays())));
             }
@@ -113,7 +115,7 @@ public final class Gateway implements AutoCloseable {
                     config.evidence().resultDataBytes()));
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
-                    config.connections(), guard, new ConsoleRoutes(config.console(), identities, identityServices.oidc(), evidence,
+                    config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls));
             LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
             HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null

@@ -13,7 +13,10 @@ import java.util.Optional;
 
 /**
  * Standalone bundle verifier for auditors:
- * {@code java -cp tracegate-ledger.jar:jackson-*.jar dev.tracegate.ledger.VerifyCommand BUNDLE [--key KEYLINE|FILE]}.
+ * {@code java -cp tracegate-ledger.jar:jackson-*.jar dev.tracegate.ledger.VerifyCommand BUNDLE [--key KEYLINE|FILE]
+ * [--since-checkpoint FILE]}. With {@code --since-checkpoint}, the checkpoint of an earlier export
+ * (its {@code checkpoint} file) must be proven a prefix of this bundle's: nothing was rewritten
+ * or removed in between.
  * Prints one line per verification step and a final VERIFIED or FAILED line; exits 0 when the
  * bundle verifies, 1 when it does not, 2 on wrong usage.
  */
@@ -22,7 +25,8 @@ public final class VerifyCommand {
     static final int FAILED = 1;
     static final int USAGE = 2;
 
-    private static final String USAGE_TEXT = "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE]";
+    private static final String USAGE_TEXT =
+            "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE] [--since-checkpoint EARLIER_CHECKPOINT_FILE]";
 
     private VerifyCommand() {}
 
@@ -33,12 +37,20 @@ public final class VerifyCommand {
     static int run(String[] args, PrintStream out, PrintStream err) {
         Path bundle = null;
         Optional<VerifierKey> key = Optional.empty();
+        Optional<String> earlier = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--key") && i + 1 < args.length) {
                 try {
                     key = Optional.of(readKey(args[++i]));
                 } catch (NoteException | IOException e) {
                     err.println("cannot use --key " + args[i] + ": " + e.getMessage());
+                    return USAGE;
+                }
+            } else if (args[i].equals("--since-checkpoint") && i + 1 < args.length) {
+                try {
+                    earlier = Optional.of(Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    err.println("cannot read --since-checkpoint " + args[i] + ": " + e.getMessage());
                     return USAGE;
                 }
             } else if (bundle == null && !args[i].startsWith("--")) {
@@ -52,7 +64,7 @@ public final class VerifyCommand {
             err.println(USAGE_TEXT);
             return USAGE;
         }
-        VerificationReport report = BundleVerifier.verify(bundle, key);
+        VerificationReport report = BundleVerifier.verify(bundle, key, earlier);
         report.results().forEach(line -> out.println("ok  " + line));
         out.println(report.summary());
         return report.ok() ? OK : FAILED;

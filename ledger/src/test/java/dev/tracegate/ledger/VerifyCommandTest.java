@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +67,25 @@ class VerifyCommandTest {
         Output out = run(bundle.toString(), "--key", LogKeyPair.generate("tracegate.example.com/cli").verifierKey().format());
         assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
         assertThat(out.stdout).contains("ok  manifest").containsPattern("(?m)^FAILED checkpoint: note is not signed by ");
+    }
+
+    @Test
+    void anEarlierCheckpointTheBundleDoesNotProveFailsIt() throws IOException {
+        // The bundle's own checkpoint (size 5) as the earlier one: the same size, the same root.
+        Path same = dir.resolve("same-checkpoint");
+        try (ZipFile zip = new ZipFile(bundle.toFile())) {
+            Files.write(same, zip.getInputStream(zip.getEntry("checkpoint")).readAllBytes());
+        }
+        Output ok = run(bundle.toString(), "--key", key.verifierKey().format(), "--since-checkpoint", same.toString());
+        assertThat(ok.code).isEqualTo(VerifyCommand.OK);
+        assertThat(ok.stdout).contains("ok  earlier checkpoint: tree size 5 is a prefix of this one");
+
+        Path older = Files.writeString(dir.resolve("older-checkpoint"),
+                key.signer().sign(new Checkpoint("tracegate.example.com/cli", 3, new byte[32])));
+        Output unproven = run(bundle.toString(), "--since-checkpoint", older.toString());
+        assertThat(unproven.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(unproven.stdout).contains("FAILED consistency.jsonl: proves nothing about the earlier checkpoint given (tree size 3)");
+        assertThat(run(bundle.toString(), "--since-checkpoint", dir.resolve("absent").toString()).code).isEqualTo(VerifyCommand.USAGE);
     }
 
     @Test

@@ -149,6 +149,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 + " ./tracegate approvals approve <ID> --reason \"planned\"");
         out.println("  TRACEGATE_SERVER=" + api + " TRACEGATE_TOKEN=" + admin + " ./tracegate sessions list");
         out.println("    then ./tracegate sessions show <SESSION>, and ./tracegate evidence export --out bundle && ./tracegate evidence verify bundle");
+        out.println("    later: ./tracegate evidence export --out bundle2 --since-checkpoint bundle/checkpoint proves the log only grew"
+                + " (checkpoints are also published to " + publishDirectory(secrets.getParent()) + ")");
         out.println("  open " + api + "/ and sign in with the approver token: held statements appear in the inbox; approve, then replay the session");
         out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
         out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
@@ -189,12 +191,18 @@ public final class DemoEnvironment implements AutoCloseable {
                         new ListenerConfig("127.0.0.1", portBase, false),
                         new ListenerConfig("127.0.0.1", portBase + 2, true)),
                 null, null,
-                new EvidenceConfig("tracegate.demo/log", null, 0, null, false, 0, null),
+                // Checkpoints leave the store, as they should in production (there: on other storage).
+                new EvidenceConfig("tracegate.demo/log", null, 0, publishDirectory(dataDir).toString(), false, 0, null),
                 new IdentitiesConfig(keys),
                 List.of(shop, traces),
                 0,
                 dataDir.resolve("policy.yaml").toAbsolutePath().toString(),
                 new ApprovalsConfig("http://127.0.0.1:" + portBase + "/console", null));
+    }
+
+    /** Where the demo publishes every signed checkpoint, outside its store. */
+    public static Path publishDirectory(Path dataDir) {
+        return dataDir.resolve("published-checkpoints").toAbsolutePath();
     }
 
     /** Creates the shop database, its owner role (password-authenticated) and the sample data, once. */

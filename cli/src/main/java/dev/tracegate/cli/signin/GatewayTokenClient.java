@@ -13,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Asks a running gateway for a short-lived gateway token of the caller
@@ -28,8 +30,23 @@ final class GatewayTokenClient {
             .proxy(ProxySelector.getDefault())
             .build();
 
-    /** The gateway token issued to the holder of {@code bearer}, valid for {@code minutes}. */
-    String issue(URI server, String bearer, int minutes) throws IOException {
+    /**
+     * A gateway token issued to the holder of {@code bearer}, valid for {@code minutes} or less: the
+     * gateway never lets it outlive the sign-in behind {@code bearer}.
+     *
+     * @param token        the token
+     * @param expiresAt    when it ends
+     * @param signInEndsAt when the sign-in it comes from ends (no renewal lives longer), if the gateway said
+     */
+    record Issued(String token, Instant expiresAt, Instant signInEndsAt) {
+        @Override
+        public String toString() {
+            return "Issued[expiresAt=" + expiresAt + "]";
+        }
+    }
+
+    /** The gateway token issued to the holder of {@code bearer}, valid for {@code minutes} at most. */
+    Issued issue(URI server, String bearer, int minutes) throws IOException {
         String base = ProviderMetadata.withoutTrailingSlash(server.toString());
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/tokens?minutes=" + minutes))
                 .header("Authorization", "Bearer " + bearer)
@@ -58,7 +75,15 @@ final class GatewayTokenClient {
         if (token.isBlank()) {
             throw new CliException("the gateway at " + base + " answered without a token");
         }
-        return token;
+        return new Issued(token, instant(answer, "expires_at"), instant(answer, "sign_in_ends_at"));
+    }
+
+    private static Instant instant(JsonNode answer, String field) {
+        try {
+            return answer.hasNonNull(field) ? Instant.parse(answer.get(field).asText()) : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static JsonNode parseOrEmpty(String body) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +42,9 @@ public final class TokenCommand implements Callable<Integer> {
     @Option(names = "--minutes", defaultValue = "15", description = "with --gateway: how long the token lives (default: ${DEFAULT-VALUE})")
     int minutes;
 
+    /** A token shorter than asked by less than this (the gateway rounds to seconds) is not worth a word. */
+    private static final Duration SHORTER_NOTICE = Duration.ofMinutes(1);
+
     private final CredentialStore store;
     private final Map<String, String> environment;
     private final Clock clock;
@@ -59,7 +63,7 @@ public final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            String token = gateway ? gatewayToken() : signedInToken();
+            String token = gateway ? gatewayToken() : signedInToken(TokenRenewal.MARGIN);
             PrintWriter out = spec.commandLine().getOut();
             out.println(token);
             out.flush();
@@ -69,9 +73,9 @@ public final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private String signedInToken() throws IOException {
+    private String signedInToken(Duration margin) throws IOException {
         TokenKind kind = idToken ? TokenKind.ID_TOKEN : TokenKind.ACCESS_TOKEN;
-        return new TokenRenewal(store, new ProviderClient(clock), clock).current(issuer, kind).tokens().token(kind);
+        return new TokenRenewal(store, new ProviderClient(clock), clock).current(issuer, kind, margin).tokens().token(kind);
     }
 
     private String gatewayToken() throws IOException {
@@ -85,8 +89,20 @@ public final class TokenCommand implements Callable<Integer> {
         URI uri = gatewayAddress(base);
         // An explicit --issuer means the sign-in; otherwise a configured TRACEGATE_TOKEN wins, as for every other command.
         String configured = environment.get("TRACEGATE_TOKEN");
-        String bearer = issuer == null && configured != null && !configured.isBlank() ? configured : signedInToken();
-        return new GatewayTokenClient().issue(uri, bearer, minutes);
+        // The gateway token ends when the sign-in's token does: refresh one that would end sooner than asked.
+        Duration wanted = Duration.ofMinutes(minutes);
+        String bearer = issuer == null && configured != null && !configured.isBlank() ? configured
+                : signedInToken(wanted.compareTo(TokenRenewal.MARGIN) > 0 ? wanted : TokenRenewal.MARGIN);
+        GatewayTokenClient.Issued issued = new GatewayTokenClient().issue(uri, bearer, minutes);
+        if (issued.expiresAt() != null && issued.expiresAt().isBefore(clock.instant().plus(wanted).minus(SHORTER_NOTICE))) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("tracegate: the gateway token ends at " + issued.expiresAt() + ", sooner than the " + minutes
+                    + " minutes asked: no token outlives the sign-in it comes from"
+                    + (issued.signInEndsAt() == null ? "" : " (which ends at " + issued.signInEndsAt() + ")")
+                    + "; sign in again for a longer one");
+            err.flush();
+        }
+        return issued.token();
     }
 
     /** The gateway's API address; the bearer token must not cross the network in clear, so https unless on loopback. */

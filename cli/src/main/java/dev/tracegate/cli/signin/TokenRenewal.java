@@ -27,15 +27,19 @@ final class TokenRenewal {
         this.clock = clock;
     }
 
-    /** The sign-in of {@code issuer} (the most recent one when null), its {@code kind} token current. */
-    StoredLogin current(String issuer, TokenKind kind) throws IOException {
+    /**
+     * The sign-in of {@code issuer} (the most recent one when null), its {@code kind} token good for
+     * at least {@code margin} ({@link #MARGIN} at the least) or refreshed: a gateway token asked for
+     * N minutes can live only as long as the token it is asked with.
+     */
+    StoredLogin current(String issuer, TokenKind kind, Duration margin) throws IOException {
         if (!store.exists()) {
             throw notSignedIn(issuer);
         }
         try (CredentialStore.Lock lock = store.lock()) {
             StoredLogins logins = store.read();
             StoredLogin login = logins.find(issuer).orElseThrow(() -> notSignedIn(issuer));
-            if (!login.tokens().endsWithin(kind, MARGIN, clock.instant())) {
+            if (!login.tokens().endsWithin(kind, margin, clock.instant())) {
                 return login;
             }
             String refreshToken = login.tokens().refreshToken();

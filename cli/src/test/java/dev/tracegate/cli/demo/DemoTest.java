@@ -147,6 +147,14 @@ class DemoTest {
             String exported = Files.readString(bundle.resolve("events.jsonl"));
             assertThat(exported).contains("\"masking.applied\"").contains("public.customers.email")
                     .doesNotContain(clearEmail);
+            // The demo publishes its checkpoints outside the store, and the next export proves the log only grew.
+            assertThat(Files.readString(DemoEnvironment.publishDirectory(dataDir).resolve("latest")))
+                    .isEqualTo(Files.readString(bundle.resolve("checkpoint")));
+            Path next = dataDir.resolve("bundle-next");
+            cli("evidence", "export", "--out", next.toString(), "--since-checkpoint", bundle.resolve("checkpoint").toString(),
+                    "--server", api.group(1), "--token", api.group(2));
+            assertThat(cli("evidence", "verify", next.toString(), "--key", logKey.toString(), "--since-checkpoint",
+                    bundle.resolve("checkpoint").toString())).contains("is a prefix of this one").contains("VERIFIED");
 
             Path events = bundle.resolve("events.jsonl");
             byte[] bytes = Files.readAllBytes(events);

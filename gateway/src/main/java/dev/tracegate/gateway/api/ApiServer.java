@@ -12,6 +12,8 @@ import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.console.CrossSiteRequests;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.EarlierCheckpointException;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
@@ -20,6 +22,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionFilter;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -48,6 +51,8 @@ import java.util.Optional;
 public final class ApiServer implements AutoCloseable {
 
     static final String IDENTITY = "identity";
+    /** The {@link SignIn} behind the caller's credential: it bounds the gateway tokens the caller may ask for. */
+    static final String SIGN_IN = "sign-in";
     static final String CONSOLE_SESSION = "console-session";
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
@@ -115,6 +120,7 @@ public final class ApiServer implements AutoCloseable {
                     throw new ApiException(HttpStatus.FORBIDDEN, refusal);
                 }
                 ctx.attribute(IDENTITY, session.get().identity());
+                ctx.attribute(SIGN_IN, session.get().signIn());
                 ctx.attribute(CONSOLE_SESSION, session.get());
                 return;
             }
@@ -123,7 +129,9 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token: Authorization: Bearer <token>, or sign in to the console");
         }
         try {
-            ctx.attribute(IDENTITY, identities.verify(header.substring(7).strip()));
+            SignIn signIn = identities.signIn(header.substring(7).strip());
+            ctx.attribute(IDENTITY, signIn.identity());
+            ctx.attribute(SIGN_IN, signIn);
         } catch (AuthenticationException e) {
             evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
             throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
@@ -139,14 +147,19 @@ public final class ApiServer implements AutoCloseable {
         return caller;
     }
 
-    /** Filters: user (admins and auditors; everyone else sees their own), connection, from, to, trace, status, limit. */
+    /**
+     * Filters: user and issuer (admins and auditors; everyone else sees their own: their issuer and
+     * subject both), connection, from, to, trace, status, limit.
+     */
     private static void listSessions(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
-        String subject = readsAll(caller) ? ctx.queryParam("user") : caller.subject();
+        boolean all = readsAll(caller);
+        String subject = all ? blankToNull(ctx.queryParam("user")) : caller.subject();
+        String issuer = all ? blankToNull(ctx.queryParam("issuer")) : caller.issuer();
         int limit = ctx.queryParamAsClass("limit", Integer.class).getOrDefault(50);
         SessionFilter filter;
         try {
-            filter = new SessionFilter(subject, ctx.queryParam("connection"), instant(ctx, "from"), instant(ctx, "to"),
+            filter = new SessionFilter(issuer, subject, ctx.queryParam("connection"), instant(ctx, "from"), instant(ctx, "to"),
                     blankToNull(ctx.queryParam("trace")), blankToNull(ctx.queryParam("status")), limit);
         } catch (IllegalArgumentException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -162,8 +175,9 @@ public final class ApiServer implements AutoCloseable {
     private static List<JsonNode> visibleSession(Context ctx, SessionQueries sessions) {
         Identity caller = ctx.attribute(IDENTITY);
         List<JsonNode> events = sessions.events(ctx.pathParam("id"));
-        boolean visible = !events.isEmpty()
-                && (readsAll(caller) || caller.subject().equals(events.getFirst().path("actor").path("sub").asText()));
+        JsonNode opener = events.isEmpty() ? null : events.getFirst().path("actor");
+        boolean visible = opener != null
+                && (readsAll(caller) || caller.is(opener.path("iss").asText(null), opener.path("sub").asText(null)));
         if (!visible) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no session " + ctx.pathParam("id"));
         }
@@ -202,13 +216,27 @@ public final class ApiServer implements AutoCloseable {
         ctx.json(status);
     }
 
-    /** Streams a zip bundle; see docs/evidence.md. Admins and auditors only. */
+    /**
+     * Streams a zip bundle; see docs/evidence.md. Admins and auditors only. With
+     * {@code since_checkpoint} (the previous export's signed checkpoint), the bundle proves that
+     * checkpoint a prefix of the new one, or the export is refused: 409 when the log no longer
+     * extends it, 400 when it is not this log's.
+     */
     private static void export(Context ctx, EvidenceExporter exporter) throws IOException {
         requireReadAll(ctx);
         ExportFilter filter = new ExportFilter(instant(ctx, "from"), instant(ctx, "to"), blankToNull(ctx.queryParam("user")),
                 blankToNull(ctx.queryParam("connection")), blankToNull(ctx.queryParam("session")), blankToNull(ctx.queryParam("trace")));
+        Optional<String> since = Optional.ofNullable(blankToNull(ctx.queryParam("since_checkpoint")));
         Path zip = Files.createTempDirectory("tracegate-export").resolve("evidence.zip");
-        EvidenceExporter.Summary summary = exporter.export(filter, zip);
+        EvidenceExporter.Summary summary;
+        try {
+            summary = exporter.export(filter, zip, since);
+        } catch (EarlierCheckpointException e) {
+            Files.deleteIfExists(zip);
+            Files.deleteIfExists(zip.getParent());
+            throw new ApiException(e.reason() == EarlierCheckpointException.Reason.NOT_THIS_LOG ? HttpStatus.BAD_REQUEST
+                    : HttpStatus.CONFLICT, e.getMessage());
+        }
         ctx.header("X-Tracegate-Events", Long.toString(summary.events()));
         ctx.header("X-Tracegate-Tree-Size", Long.toString(summary.treeSize()));
         ctx.contentType("application/zip");

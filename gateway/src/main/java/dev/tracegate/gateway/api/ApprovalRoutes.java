@@ -40,7 +40,7 @@ final class ApprovalRoutes {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
         routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
         routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
-                sessions.recentCommands(visible(ctx, approvals).request().requester().subject(), RECENT_COMMANDS))));
+                sessions.recentCommands(visible(ctx, approvals).request().requester(), RECENT_COMMANDS))));
         routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true));
         routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false));
     }
@@ -117,7 +117,7 @@ final class ApprovalRoutes {
 
     /** The requester, anyone who may decide it, admins and auditors. */
     private static boolean maySee(Identity caller, PendingApproval approval) {
-        return samePerson(caller, approval.request().requester()) || mayVote(caller, approval.request().spec())
+        return caller.samePerson(approval.request().requester()) || mayVote(caller, approval.request().spec())
                 || SEE_ALL_GROUPS.stream().anyMatch(caller::inGroup);
     }
 
@@ -126,15 +126,11 @@ final class ApprovalRoutes {
         return Stream.of(spec.approverGroups(), spec.breakGlassGroups()).flatMap(List::stream).anyMatch(caller::inGroup);
     }
 
-    private static boolean samePerson(Identity a, Identity b) {
-        return a.issuer().equals(b.issuer()) && a.subject().equals(b.subject());
-    }
-
     /** The view, plus whether this caller may vote on it now (the console shows the buttons only then). */
     static Map<String, Object> viewFor(Identity caller, PendingApproval approval) {
         Map<String, Object> view = view(approval);
-        boolean own = samePerson(caller, approval.request().requester());
-        boolean voted = approval.votes().stream().anyMatch(v -> samePerson(caller, v.approver()));
+        boolean own = caller.samePerson(approval.request().requester());
+        boolean voted = approval.votes().stream().anyMatch(v -> caller.samePerson(v.approver()));
         view.put("may_decide", !approval.decided() && !own && !voted && mayVote(caller, approval.request().spec()));
         return view;
     }
@@ -147,6 +143,7 @@ final class ApprovalRoutes {
         view.put("status", decision == null ? "pending" : decision.outcome().name().toLowerCase(Locale.ROOT));
         view.put("requester", name(approval.request().requester()));
         view.put("requester_subject", approval.request().requester().subject());
+        view.put("requester_issuer", approval.request().requester().issuer());
         view.put("session", approval.request().sessionId());
         view.put("connection", approval.request().connection());
         view.put("protocol", approval.request().protocol());
@@ -179,6 +176,7 @@ final class ApprovalRoutes {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approver", name(vote.approver()));
         out.put("subject", vote.approver().subject());
+        out.put("issuer", vote.approver().issuer());
         out.put("reason", vote.reason());
         out.put("at", vote.at().toString());
         return out;

@@ -1,16 +1,20 @@
 package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IssuedGatewayToken;
 import dev.tracegate.gateway.identity.NewServiceAccountKey;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.identity.TokenExchangeException;
 import dev.tracegate.gateway.identity.TokenExchangeResult;
 import io.javalin.config.RoutesConfig;
@@ -32,6 +36,9 @@ final class IdentityRoutes {
     static final List<String> PUBLIC_PATHS = List.of("/api/tokens/exchange");
 
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofMinutes(15);
+    /** More than any configurable maximum; the issuer caps the lifetime further. */
+    private static final long MAX_REQUESTED_MINUTES = 24 * 60;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GatewayIdentities identities;
     private final EvidenceLog evidence;
@@ -61,7 +68,9 @@ final class IdentityRoutes {
             detail.put("rule", result.rule());
             detail.put("issued_to", result.issuedTo().subject());
             detail.put("presented_by", String.valueOf(result.presentedBy()));
-            record(result.issuedTo(), detail);
+            detail.put("expires_at", result.expiresAt().toString());
+            detail.set("act", JSON.valueToTree(result.actor().toClaim()));
+            recordBeforeHandingOut(result.issuedTo(), detail);
             ctx.json(result.responseBody());
         } catch (TokenExchangeException e) {
             evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
@@ -69,22 +78,59 @@ final class IdentityRoutes {
         }
     }
 
-    /** A short-lived gateway token for the caller, e.g. {@code PGPASSWORD=$(tracegate token)}. */
+    /**
+     * A short-lived gateway token for the caller, e.g. {@code PGPASSWORD=$(tracegate token)}. The
+     * token never outlives the sign-in behind the caller's credential; presenting a gateway token
+     * here renews it within that bound ({@code token.renew}), keeping its actor chain and key.
+     */
     private void issue(Context ctx) {
-        Identity caller = ctx.attribute(ApiServer.IDENTITY);
-        Duration lifetime = DEFAULT_TOKEN_LIFETIME;
-        String minutes = ctx.queryParam("minutes");
-        if (minutes != null) {
-            lifetime = Duration.ofMinutes(Long.parseLong(minutes));
+        SignIn signIn = ctx.attribute(ApiServer.SIGN_IN);
+        Duration lifetime = requestedLifetime(ctx);
+        IssuedGatewayToken token;
+        try {
+            token = identities.tokenIssuer().issue(signIn, lifetime);
+        } catch (AuthenticationException e) {
+            evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), "POST /api/tokens"));
+            throw new ApiException(HttpStatus.UNAUTHORIZED, e.getMessage());
         }
-        IssuedGatewayToken token = identities.tokenIssuer().issue(caller, lifetime);
         ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("action", "token.issue");
+        detail.put("action", signIn.renewal() ? "token.renew" : "token.issue");
         detail.put("token_id", token.tokenId());
         detail.put("expires_at", token.expiresAt().toString());
-        record(caller, detail);
+        detail.put("sign_in_at", signIn.authenticatedAt().toString());
+        detail.put("sign_in_ends_at", token.signInEnd().toString());
+        ObjectNode presented = detail.putObject("presented");
+        presented.put("type", signIn.presented().type());
+        if (signIn.presented().id() != null) {
+            presented.put("id", signIn.presented().id());
+        }
+        if (signIn.key() != null) {
+            detail.put("key", signIn.key().toClaim());
+        }
+        if (signIn.actor() != null) {
+            detail.set("act", JSON.valueToTree(signIn.actor().toClaim()));
+        }
+        recordBeforeHandingOut(signIn.identity(), detail);
         ctx.header("Cache-Control", "no-store");
-        ctx.json(Map.of("token", token.token(), "expires_at", token.expiresAt().toString()));
+        ctx.json(Map.of("token", token.token(), "expires_at", token.expiresAt().toString(),
+                "sign_in_ends_at", token.signInEnd().toString()));
+    }
+
+    /** {@code ?minutes=N}, 1 to the longest a token may live; 15 minutes when absent. */
+    private Duration requestedLifetime(Context ctx) {
+        String minutes = ctx.queryParam("minutes");
+        if (minutes == null) {
+            return DEFAULT_TOKEN_LIFETIME;
+        }
+        try {
+            long value = Long.parseLong(minutes.strip());
+            if (value > 0 && value <= MAX_REQUESTED_MINUTES) {
+                return Duration.ofMinutes(value);
+            }
+        } catch (NumberFormatException e) {
+            // Answered below.
+        }
+        throw new ApiException(HttpStatus.BAD_REQUEST, "minutes must be a whole number from 1 to " + MAX_REQUESTED_MINUTES);
     }
 
     private void listKeys(Context ctx) {
@@ -125,6 +171,15 @@ final class IdentityRoutes {
         detail.put("key_id", id);
         record(caller, detail);
         ctx.json(Map.of("revoked", id));
+    }
+
+    /** A token leaves only once its issue is durable in the evidence log: no credential without its record. */
+    private void recordBeforeHandingOut(Identity actor, ObjectNode detail) {
+        try {
+            evidence.appendDurably(new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, actor, null, null, null, detail));
+        } catch (EvidenceLogUnavailableException e) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "no token issued: " + e.getMessage());
+        }
     }
 
     private void record(Identity actor, ObjectNode detail) {

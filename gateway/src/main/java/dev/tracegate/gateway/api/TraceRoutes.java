@@ -36,7 +36,7 @@ final class TraceRoutes {
         if (!TRACE_ID.matcher(id).matches()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "a trace id is 32 hexadecimal digits (W3C trace context)");
         }
-        List<JsonNode> events = traces.timeline(id, ApiServer.readsAll(caller) ? null : caller.subject());
+        List<JsonNode> events = traces.timeline(id, ApiServer.readsAll(caller) ? null : caller);
         if (events.isEmpty()) {
             throw new ApiException(HttpStatus.NOT_FOUND, "no events of trace " + id);
         }

@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.nio.file.Path;
+
 /**
  * The evidence log's identity and signing.
  *
@@ -14,18 +17,29 @@ package dev.tracegate.gateway.config;
  * @param publishUrl                an HTTP endpoint that receives every checkpoint (POST, text/plain)
  * @param resultDataBytes           how much of each command's result data (masked) is kept as a blob
  *                                  with its {@code command.result} event; 0 keeps none (default 64 KiB)
+ * @param anchorFile                where the last signed checkpoint is kept outside the store; the store
+ *                                  must extend it at every start. Default {@code dataDir/evidence-anchor}
  */
 public record EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
                              String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl,
-                             Integer resultDataBytes) {
+                             Integer resultDataBytes, String anchorFile) {
 
     public static final int DEFAULT_RESULT_DATA_BYTES = 64 * 1024;
 
     public EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
                           String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl) {
-        this(origin, signingKey, checkpointIntervalSeconds, publishDirectory, fsync, blobRetentionDays, publishUrl, null);
+        this(origin, signingKey, checkpointIntervalSeconds, publishDirectory, fsync, blobRetentionDays, publishUrl, null, null);
     }
 
+    /** With the anchor in its default place. */
+    public EvidenceConfig(String origin, SecretReference signingKey, int checkpointIntervalSeconds,
+                          String publishDirectory, boolean fsync, int blobRetentionDays, String publishUrl,
+                          Integer resultDataBytes) {
+        this(origin, signingKey, checkpointIntervalSeconds, publishDirectory, fsync, blobRetentionDays, publishUrl,
+                resultDataBytes, null);
+    }
+
+    @JsonCreator
     public EvidenceConfig {
         origin = origin == null ? "tracegate.local/log" : origin;
         if (origin.isBlank() || origin.contains("\n")) {
@@ -39,8 +53,16 @@ public record EvidenceConfig(String origin, SecretReference signingKey, int chec
         if (resultDataBytes < 0 || resultDataBytes > 64 * 1024 * 1024) {
             throw new ConfigException("evidence.resultDataBytes must be between 0 (keep none) and 67108864");
         }
+        if (anchorFile != null && anchorFile.isBlank()) {
+            throw new ConfigException("evidence.anchorFile must be a file path (leave it out for dataDir/evidence-anchor)");
+        }
         if (blobRetentionDays < 0) {
             throw new ConfigException("evidence.blobRetentionDays must be 0 (keep) or a number of days");
         }
+    }
+
+    /** The anchor file: configured, or {@code evidence-anchor} in the data directory. */
+    public Path anchorPath(Path dataDir) {
+        return anchorFile != null ? Path.of(anchorFile) : dataDir.resolve("evidence-anchor");
     }
 }

@@ -4,9 +4,7 @@ import dev.tracegate.gateway.config.ConsoleConfig;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.AuthenticationException;
-import dev.tracegate.gateway.identity.Identity;
-import dev.tracegate.gateway.identity.IdentityVerifier;
-import dev.tracegate.gateway.identity.OidcVerifier;
+import dev.tracegate.gateway.identity.GatewayIdentities;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -40,7 +38,7 @@ public final class ConsoleRoutes {
     private final ConsoleConfig config;
     private final ConsoleSessions sessions;
     private final OidcSignIn oidc;
-    private final IdentityVerifier identities;
+    private final GatewayIdentities identities;
     private final EvidenceLog evidence;
     private final String configuredOrigin;
     private final byte[] shell;
@@ -49,11 +47,11 @@ public final class ConsoleRoutes {
      * @param consoleUrl the console's public base URL ({@code approvals.consoleUrl}), or null to
      *                   take the origin from each request's Host header
      */
-    public ConsoleRoutes(ConsoleConfig config, IdentityVerifier identities, OidcVerifier oidcVerifier, EvidenceLog evidence,
+    public ConsoleRoutes(ConsoleConfig config, GatewayIdentities identities, EvidenceLog evidence,
                          String consoleUrl, Clock clock) {
         this.config = config;
         this.sessions = new ConsoleSessions(Duration.ofHours(config.sessionHours()), clock);
-        this.oidc = config.oidc() ? new OidcSignIn(config, oidcVerifier, clock) : null;
+        this.oidc = config.oidc() ? new OidcSignIn(config, identities.oidc(), clock) : null;
         this.identities = identities;
         this.evidence = evidence;
         this.configuredOrigin = consoleUrl == null ? null : CrossSiteRequests.originOf(consoleUrl);
@@ -74,7 +72,19 @@ public final class ConsoleRoutes {
 
     /** The signed-in session this request's cookie names, if any. */
     public Optional<ConsoleSession> session(Context ctx) {
-        return sessions.find(ctx.cookie(ConsoleCookies.SESSION));
+        Optional<ConsoleSession> session = sessions.find(ctx.cookie(ConsoleCookies.SESSION));
+        if (session.isPresent()) {
+            try {
+                identities.requireCurrent(session.get().signIn());
+            } catch (AuthenticationException e) {
+                // A session opened with a key ends when the key is revoked, not hours later.
+                sessions.end(session.get().id());
+                evidence.authFailures().refused(AuthFailure.http("console session ended: " + e.getMessage(), ctx.ip(),
+                        ctx.method() + " " + ctx.path()));
+                return Optional.empty();
+            }
+        }
+        return session;
     }
 
     /** The origin state-changing requests must come from. */
@@ -135,7 +145,7 @@ public final class ConsoleRoutes {
                         + (description == null ? "" : " (" + description + ")"));
             }
             OidcSignIn.Completed done = oidc.complete(ctx.queryParam("state"), ctx.queryParam("code"), ctx.cookie(ConsoleCookies.SIGN_IN));
-            startSession(ctx, done.identity(), done.returnTo());
+            startSession(ctx, sessions.createInteractive(done.signIn()), done.returnTo());
         } catch (SignInException e) {
             evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "GET " + BASE + "/callback"));
             page(ctx, HttpStatus.BAD_REQUEST, SignInPage.render(config, BASE + "/", e.getMessage()));
@@ -157,7 +167,7 @@ public final class ConsoleRoutes {
             if (token == null || token.isBlank()) {
                 throw new AuthenticationException("paste a token");
             }
-            startSession(ctx, identities.verify(token.strip()), next);
+            startSession(ctx, sessions.create(identities.verifier().signIn(token.strip())), next);
         } catch (AuthenticationException e) {
             evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "POST " + BASE + "/signin/token"));
             page(ctx, HttpStatus.UNAUTHORIZED, SignInPage.render(config, next, "token refused: " + e.getMessage()));
@@ -178,8 +188,7 @@ public final class ConsoleRoutes {
         ctx.status(HttpStatus.NO_CONTENT);
     }
 
-    private void startSession(Context ctx, Identity identity, String returnTo) {
-        ConsoleSession session = sessions.create(identity);
+    private void startSession(Context ctx, ConsoleSession session, String returnTo) {
         ConsoleCookies.set(ctx, ConsoleCookies.SESSION, session.id(), sessions.lifetime());
         ctx.redirect(returnTo, HttpStatus.SEE_OTHER);
     }

@@ -1,16 +1,22 @@
 package dev.tracegate.gateway.console;
 
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import java.time.Instant;
 
 /**
- * A signed-in browser: who it is, the token its state-changing requests must echo (CSRF), and
- * when the session ends. The id is the cookie's value and is never logged.
+ * A signed-in browser: who it is and the sign-in it stands for (which bounds the gateway tokens
+ * it may ask for, and whose key must stay active), the token its state-changing requests must
+ * echo (CSRF), and when the session ends. The id is the cookie's value and is never logged.
  */
-public record ConsoleSession(String id, Identity identity, String csrfToken, Instant expiresAt) {
+public record ConsoleSession(String id, SignIn signIn, String csrfToken, Instant expiresAt) {
+
+    public Identity identity() {
+        return signIn.identity();
+    }
 
     @Override
     public String toString() {
-        return "ConsoleSession[" + identity.subject() + ", until " + expiresAt + "]";
+        return "ConsoleSession[" + identity().subject() + ", until " + expiresAt + "]";
     }
 }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.console;
 
-import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.CredentialRef;
+import dev.tracegate.gateway.identity.SignIn;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,16 +31,33 @@ public final class ConsoleSessions {
         this.clock = clock;
     }
 
-    /** A new session for someone who just proved who they are. */
-    public ConsoleSession create(Identity identity) {
+    /**
+     * A session for someone who just signed in at the identity provider in this browser: the
+     * provider has confirmed them now, and the session lasts the console's own lifetime.
+     */
+    public ConsoleSession createInteractive(SignIn signIn) {
+        Instant end = clock.instant().plus(lifetime);
+        return create(new SignIn(signIn.identity(), signIn.authenticatedAt(), end, signIn.actor(), signIn.key(),
+                signIn.presented()));
+    }
+
+    /**
+     * A session for someone who pasted a credential: it ends when the console's lifetime does, or
+     * when the credential's sign-in does if that is sooner, so a short-lived token cannot become an
+     * eight-hour session (nor a way to mint tokens beyond its own end).
+     */
+    public ConsoleSession create(SignIn signIn) {
         Instant now = clock.instant();
+        Instant end = now.plus(lifetime).isBefore(signIn.notAfter()) ? now.plus(lifetime) : signIn.notAfter();
         if (sessions.size() >= MAX_SESSIONS) {
             sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
             sessions.values().stream().min(Comparator.comparing(ConsoleSession::expiresAt))
                     .filter(s -> sessions.size() >= MAX_SESSIONS)
                     .ifPresent(s -> sessions.remove(s.id()));
         }
-        ConsoleSession session = new ConsoleSession(randomToken(), identity, randomToken(), now.plus(lifetime));
+        String id = randomToken();
+        ConsoleSession session = new ConsoleSession(id,
+                signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, null), end), randomToken(), end);
         sessions.put(session.id(), session);
         return session;
     }

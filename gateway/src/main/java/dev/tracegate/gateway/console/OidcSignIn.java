@@ -22,7 +22,7 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.tracegate.gateway.config.ConsoleConfig;
 import dev.tracegate.gateway.identity.AuthenticationException;
-import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.identity.OidcVerifier;
 import dev.tracegate.gateway.identity.VerifiedOidcToken;
 import java.io.IOException;
@@ -107,11 +107,15 @@ final class OidcSignIn {
             throw new SignInException("the ID token was refused: " + e.getMessage());
         }
         requireIssuedForThisSignIn(config, verified, started);
-        return new Completed(verified.identity(), started.returnTo());
+        try {
+            return new Completed(verified.signIn(clock.instant()), started.returnTo());
+        } catch (AuthenticationException e) {
+            throw new SignInException("the ID token was refused: " + e.getMessage());
+        }
     }
 
-    /** Who signed in, and the console page they were headed for. */
-    record Completed(Identity identity, String returnTo) {
+    /** Who signed in (and when, at the provider), and the console page they were headed for. */
+    record Completed(SignIn signIn, String returnTo) {
     }
 
     /** The token is from the console's issuer, for the console's client, and carries this sign-in's nonce. */

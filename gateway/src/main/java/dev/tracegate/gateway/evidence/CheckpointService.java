@@ -1,9 +1,8 @@
 package dev.tracegate.gateway.evidence;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.store.StoreException;
-import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
-import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.MerkleTree;
 import dev.tracegate.ledger.merkle.ProofException;
 import dev.tracegate.ledger.note.Checkpoint;
@@ -17,7 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -28,9 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Signs checkpoints of the evidence log (C2SP tlog-checkpoint as an Ed25519 signed note): on a
- * timer while the log grows, on demand, and at shutdown. Each checkpoint is stored and handed
- * to the configured sinks. Before signing, the new tree is proven consistent with the last
- * signed one, so the gateway never signs a history that rewrites an earlier checkpoint.
+ * timer while the log grows, on demand, and at shutdown. Each checkpoint is anchored outside the
+ * store ({@link CheckpointAnchor}), stored, and handed to the configured sinks. Before signing,
+ * the new tree is proven consistent with the last signed one, so the gateway never signs a
+ * history that rewrites an earlier checkpoint; at start-up the store must extend the anchored
+ * checkpoint ({@link #start}).
  */
 public final class CheckpointService implements AutoCloseable {
 
@@ -39,23 +40,28 @@ public final class CheckpointService implements AutoCloseable {
     private final EvidenceLog log;
     private final String origin;
     private final LogKeyPair key;
+    private final CheckpointAnchor anchor;
     private final List<CheckpointSink> sinks;
     private final ScheduledExecutorService timer;
+    private final int intervalSeconds;
     private SignedCheckpoint latest;
+    /** Tree size of the checkpoint in the anchor file, as this node last wrote or read it; -1: none. */
+    private long anchoredSize = -1;
 
     /** A checkpoint with its signed-note text. */
     public record SignedCheckpoint(Checkpoint checkpoint, String note) {
     }
 
-    public CheckpointService(EvidenceLog log, String origin, LogKeyPair key, List<CheckpointSink> sinks,
-                             int intervalSeconds) {
+    public CheckpointService(EvidenceLog log, String origin, LogKeyPair key, CheckpointAnchor anchor,
+                             List<CheckpointSink> sinks, int intervalSeconds) {
         this.log = log;
         this.origin = origin;
         this.key = key;
+        this.anchor = anchor;
         this.sinks = List.copyOf(sinks);
         this.latest = readLatest().orElse(null);
+        this.intervalSeconds = intervalSeconds;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("checkpoint-signer").daemon(true).unstarted(r));
-        timer.scheduleWithFixedDelay(this::signIfGrown, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
     }
 
     public VerifierKey verifierKey() {
@@ -75,6 +81,7 @@ public final class CheckpointService implements AutoCloseable {
              StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection)) {
             long size = storedSize(connection);
             if (latest != null && latest.checkpoint().size() == size) {
+                anchor(latest);
                 return latest;
             }
             byte[] root = MerkleTree.rootFrom(hashes, size);
@@ -83,6 +90,8 @@ public final class CheckpointService implements AutoCloseable {
             }
             Checkpoint checkpoint = new Checkpoint(origin, size, root);
             String note = key.signer().sign(checkpoint);
+            // Anchored before anything else learns of it: a checkpoint the store has but the anchor lacks could be undone.
+            anchor(new SignedCheckpoint(checkpoint, note));
             store(connection, checkpoint, note);
             latest = new SignedCheckpoint(checkpoint, note);
             for (CheckpointSink sink : sinks) {
@@ -120,61 +129,70 @@ public final class CheckpointService implements AutoCloseable {
     }
 
     /**
-     * The start-up check: the store must still contain the tree of the last checkpoint that was
-     * signed (from the store, or a newer one from a sink outside it). Every stored event is
-     * rehashed, so this costs one pass over the log (about a second per million events). A
-     * truncated or rewritten log is refused with a description of what was found.
+     * The start-up check, then signing on the timer: the store must extend the anchored
+     * checkpoint, the latest one in {@code published} (a publish directory) and its own latest
+     * ({@link StoreHistoryCheck}). Then the anchor is brought up to date. A store with events but
+     * no anchor (the first start of a gateway that anchors, or an anchor someone removed) is
+     * anchored as it is, which is said in the log and recorded as an {@code admin.action} event,
+     * so an auditor sees it. Nothing is signed before the check has passed.
      */
-    public void verifyStoreAgainst(Optional<String> publishedNote) {
-        Optional<Checkpoint> published = publishedNote.map(note -> {
-            try {
-                return SignedNote.verify(note, key.verifierKey());
-            } catch (NoteException e) {
-                throw new StoreException("the published checkpoint does not verify with the log key: " + e.getMessage());
-            }
-        });
-        Optional<Checkpoint> reference = published;
-        if (latest != null && (reference.isEmpty() || latest.checkpoint().size() > reference.get().size())) {
-            reference = Optional.of(latest.checkpoint());
+    public void start(Optional<String> published) {
+        verifyStore(published);
+        timer.scheduleWithFixedDelay(this::signIfGrown, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    }
+
+    private void verifyStore(Optional<String> published) {
+        Optional<String> anchored = anchor.read();
+        List<StoreHistoryCheck.Reference> references = new ArrayList<>();
+        anchored.ifPresent(note -> references.add(reference("the anchored checkpoint in " + anchor.file(), note)));
+        published.ifPresent(note -> references.add(reference("the published checkpoint", note)));
+        if (latest != null) {
+            references.add(new StoreHistoryCheck.Reference("the store's latest checkpoint", latest.checkpoint()));
         }
-        if (reference.isEmpty()) {
-            return;
-        }
-        Checkpoint expected = reference.get();
-        try (Connection connection = log.store().dataSource().getConnection();
-             StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection)) {
-            long size = storedSize(connection);
-            if (size < expected.size()) {
-                throw new StoreException("the evidence log holds " + size + " events but checkpoint " + expected.size()
-                        + " was signed earlier: events were deleted; refusing to start");
-            }
-            byte[] subtreeRoot = MerkleTree.rootFrom(hashes, expected.size());
-            byte[] leafRoot = rootFromLeaves(connection, expected.size());
-            if (!Arrays.equals(subtreeRoot, expected.rootHash()) || !Arrays.equals(leafRoot, expected.rootHash())) {
-                throw new StoreException("the first " + expected.size() + " events of the evidence log no longer match"
-                        + " the signed checkpoint of that size: the log was rewritten; refusing to start");
-            }
+        long size;
+        try (Connection connection = log.store().dataSource().getConnection()) {
+            size = storedSize(connection);
+            StoreHistoryCheck.requireExtends(connection, size, references);
         } catch (SQLException e) {
-            throw new StoreException("cannot check the evidence log against its checkpoint", e);
+            throw new StoreException("cannot check the evidence log against its checkpoints", e);
+        }
+        anchoredSize = anchored.isEmpty() ? -1 : references.getFirst().checkpoint().size();
+        if (anchored.isEmpty() && size > 0) {
+            LOG.warn("no evidence anchor at {}: anchoring the store's history as it is now ({} events). If an anchor was"
+                    + " there before, someone removed it.", anchor.file(), size);
+            ObjectNode detail = EvidenceEvent.newDetail();
+            detail.put("action", "evidence.anchor.created");
+            detail.put("anchor", anchor.file().toString());
+            detail.put("tree_size", size);
+            detail.put("note", "no anchor was found at start-up; the store's history was anchored as it was");
+            log.append(new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, EvidenceEvent.GATEWAY, null, null, null, detail));
+        }
+        // From the very first start (an empty log included) there is an anchor, so a missing one always means something.
+        if (anchored.isEmpty() || anchoredSize < size) {
+            signNow();
         }
     }
 
-    /** Rehashes every stored event: a rewritten event changes this root even if the hash tables were left alone. */
-    private static byte[] rootFromLeaves(Connection connection, long size) throws SQLException {
-        CompactRange range = CompactRange.empty();
-        try (PreparedStatement select = connection.prepareStatement("SELECT idx, leaf FROM evidence_event WHERE idx < ? ORDER BY idx")) {
-            select.setLong(1, size);
-            select.setFetchSize(1000);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getLong(1) != range.size()) {
-                        throw new StoreException("evidence event " + range.size() + " is missing from the store; refusing to start");
-                    }
-                    range.append(MerkleHashes.leafHash(rs.getBytes(2)));
-                }
+    private StoreHistoryCheck.Reference reference(String source, String note) {
+        try {
+            Checkpoint checkpoint = SignedNote.verify(note, key.verifierKey());
+            if (!checkpoint.origin().equals(origin)) {
+                throw new StoreException(source + " is for log " + checkpoint.origin() + ", not " + origin
+                        + " (evidence.origin): another log's checkpoint; refusing to start");
             }
+            return new StoreHistoryCheck.Reference(source, checkpoint);
+        } catch (NoteException e) {
+            throw new StoreException(source + " does not verify with the log key (" + e.getMessage() + "): the key or the"
+                    + " checkpoint was replaced; refusing to start");
         }
-        return range.root();
+    }
+
+    /** Writes {@code checkpoint} to the anchor unless the anchor already holds it (or a newer one). */
+    private void anchor(SignedCheckpoint checkpoint) {
+        if (checkpoint.checkpoint().size() > anchoredSize) {
+            anchor.write(checkpoint.note());
+            anchoredSize = checkpoint.checkpoint().size();
+        }
     }
 
     private Optional<SignedCheckpoint> readLatest() {

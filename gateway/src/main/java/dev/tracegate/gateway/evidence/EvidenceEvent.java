@@ -24,6 +24,9 @@ import java.util.Objects;
 public record EvidenceEvent(Instant time, String type, Identity actor, String session, String trace,
                             Resource resource, ObjectNode detail) {
 
+    /** The gateway itself, as the actor of what it does on its own (a policy reload, anchoring the log). */
+    public static final Identity GATEWAY = new Identity("tracegate", "gateway", "tracegate gateway", null, null, "service");
+
     /** The actor of events about callers that did not prove who they are. */
     public static final Identity UNAUTHENTICATED =
             new Identity("tracegate", "unauthenticated", null, null, null, null);

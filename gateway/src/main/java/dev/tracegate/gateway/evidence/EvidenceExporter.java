@@ -2,10 +2,15 @@ package dev.tracegate.gateway.evidence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.ledger.bundle.ConsistencyLine;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
 import dev.tracegate.ledger.bundle.ProofLine;
 import dev.tracegate.ledger.jcs.Jcs;
+import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.InclusionProof;
+import dev.tracegate.ledger.note.Checkpoint;
+import dev.tracegate.ledger.note.NoteException;
+import dev.tracegate.ledger.note.SignedNote;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,8 +27,9 @@ import java.util.Set;
 
 /**
  * Writes an auditor's bundle (specs/evidence-log.md section 5): a fresh signed checkpoint, the
- * selected events exactly as stored, an inclusion proof for each when the export is partial,
- * the verifier key and the manifest. Events stream from the store; nothing holds them all.
+ * selected events exactly as stored, an inclusion proof for each when the export is partial, a
+ * consistency proof from the previous export's checkpoint when one is given, the verifier key
+ * and the manifest. Events stream from the store; nothing holds them all.
  */
 public final class EvidenceExporter {
 
@@ -40,6 +46,17 @@ public final class EvidenceExporter {
     }
 
     public Summary export(ExportFilter filter, Path target) throws IOException {
+        return export(filter, target, Optional.empty());
+    }
+
+    /**
+     * As {@link #export(ExportFilter, Path)}; with {@code since}, the signed note of an earlier
+     * checkpoint (the previous export's), the bundle also carries the consistency proof from it to
+     * the new checkpoint, so an auditor sees the log only grew in between.
+     *
+     * @throws EarlierCheckpointException when {@code since} is not this log's, or the log no longer extends it
+     */
+    public Summary export(ExportFilter filter, Path target, Optional<String> since) throws IOException {
         CheckpointService.SignedCheckpoint checkpoint = checkpoints.signNow();
         long treeSize = checkpoint.checkpoint().size();
         boolean full = filter.selectsEverything();
@@ -50,6 +67,9 @@ public final class EvidenceExporter {
              StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection);
              PreparedStatement select = query(connection, filter, treeSize)) {
             connection.setAutoCommit(false);
+            if (since.isPresent()) {
+                bundle.addConsistencyProof(consistencyFrom(since.get(), checkpoint.checkpoint(), hashes));
+            }
             select.setFetchSize(1000);
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
@@ -69,6 +89,32 @@ public final class EvidenceExporter {
             throw new StoreException("cannot read events for export", e);
         }
         return new Summary(written, treeSize, full);
+    }
+
+    /** The proof that {@code note} is a prefix of {@code current}, checked before it goes into a bundle. */
+    private ConsistencyLine consistencyFrom(String note, Checkpoint current, StoredSubtreeHashes hashes) {
+        Checkpoint earlier;
+        try {
+            earlier = SignedNote.verify(note, checkpoints.verifierKey());
+        } catch (NoteException e) {
+            throw new EarlierCheckpointException(EarlierCheckpointException.Reason.NOT_THIS_LOG,
+                    "the earlier checkpoint is not one of this log's (" + e.getMessage() + ")");
+        }
+        if (!earlier.origin().equals(current.origin())) {
+            throw new EarlierCheckpointException(EarlierCheckpointException.Reason.NOT_THIS_LOG,
+                    "the earlier checkpoint is of log " + earlier.origin() + ", not " + current.origin());
+        }
+        if (earlier.size() > current.size()) {
+            throw new EarlierCheckpointException(EarlierCheckpointException.Reason.NOT_A_PREFIX, "the log holds "
+                    + current.size() + " events, fewer than the " + earlier.size() + " of the earlier checkpoint: it was truncated");
+        }
+        List<byte[]> proof = ConsistencyProof.create(earlier.size(), current.size(), hashes);
+        if (!ConsistencyProof.isValid(earlier.size(), current.size(), earlier.rootHash(), current.rootHash(), proof)) {
+            throw new EarlierCheckpointException(EarlierCheckpointException.Reason.NOT_A_PREFIX, "the log of "
+                    + current.size() + " events does not extend the earlier checkpoint of " + earlier.size()
+                    + " events: it was rewritten since that checkpoint was signed");
+        }
+        return new ConsistencyLine(note, current.size(), proof);
     }
 
     /** Blobs the event refers to and the store still holds (retention may have removed some). */

@@ -30,7 +30,7 @@ public final class PolicyFileWatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFileWatcher.class);
     /** The gateway itself, as the actor of events it causes on its own. */
-    public static final Identity GATEWAY = new Identity("tracegate", "gateway", "tracegate gateway", null, null, "service");
+    public static final Identity GATEWAY = EvidenceEvent.GATEWAY;
 
     private final Path file;
     private final Guard guard;

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.identity.Identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,8 @@ final class DeferredResponses {
     static final Duration KEEP = Duration.ofHours(24);
     static final String PATH_PREFIX = "/_tracegate/requests/";
 
-    /** One held request: whose it is and where its answer goes. */
-    record Deferred(String requesterSubject, Instant createdAt, StoredResponse response) {
+    /** One held request: whose it is (issuer and subject) and where its answer goes. */
+    record Deferred(Identity requester, Instant createdAt, StoredResponse response) {
     }
 
     private final Map<String, Deferred> entries = new LinkedHashMap<>();
@@ -30,7 +31,7 @@ final class DeferredResponses {
         this.clock = clock;
     }
 
-    synchronized StoredResponse add(String approvalId, String requesterSubject) {
+    synchronized StoredResponse add(String approvalId, Identity requester) {
         evict();
         while (entries.size() >= MAX_ENTRIES) {
             Iterator<String> oldest = entries.keySet().iterator();
@@ -38,7 +39,7 @@ final class DeferredResponses {
             oldest.remove();
         }
         StoredResponse response = new StoredResponse();
-        entries.put(approvalId, new Deferred(requesterSubject, clock.instant(), response));
+        entries.put(approvalId, new Deferred(requester, clock.instant(), response));
         return response;
     }
 

@@ -36,7 +36,7 @@ final class DeferredStatus {
             return;
         }
         Optional<DeferredResponses.Deferred> entry = deferred.find(id)
-                .filter(d -> d.requesterSubject().equals(caller.subject()));
+                .filter(d -> d.requester().samePerson(caller));
         if (entry.isEmpty()) {
             HttpErrors.send(response, callback, 404, "no held request " + id + " of yours", null);
             return;

@@ -310,7 +310,7 @@ final class HttpExchange {
      */
     private void acceptForLater(PendingApproval pending, Identity identity) {
         String status = DeferredResponses.PATH_PREFIX + pending.id();
-        StoredResponse later = context.deferred().add(pending.id(), identity.subject());
+        StoredResponse later = context.deferred().add(pending.id(), identity);
         ObjectNode extra = HttpErrors.fields().put("approval", pending.id()).put("status", status)
                 .put("approve", ApprovalService.approveCommand(pending.id()));
         ClientResponse now = out;

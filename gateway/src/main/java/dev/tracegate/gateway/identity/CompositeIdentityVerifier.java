@@ -31,18 +31,18 @@ public final class CompositeIdentityVerifier implements IdentityVerifier {
     }
 
     @Override
-    public Identity verify(String credential) throws AuthenticationException {
+    public SignIn signIn(String credential) throws AuthenticationException {
         if (credential == null || credential.isEmpty()) {
             throw new AuthenticationException("no credential presented");
         }
         try {
-            return staticKeys.verify(credential);
+            return staticKeys.signIn(credential);
         } catch (AuthenticationException miss) {
             // Not a configured key; the shaped verifiers may know it.
         }
         for (IdentityVerifier verifier : shaped) {
             try {
-                return verifier.verify(credential);
+                return verifier.signIn(credential);
             } catch (UnrecognizedCredentialException notMine) {
                 // Next verifier.
             }

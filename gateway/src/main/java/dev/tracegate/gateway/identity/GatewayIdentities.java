@@ -2,6 +2,8 @@ package dev.tracegate.gateway.identity;
 
 import dev.tracegate.gateway.config.IdentitiesConfig;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,16 +26,19 @@ public final class GatewayIdentities {
     private final TokenExchange tokenExchange;
     private final ServiceAccountStore serviceAccounts;
     private final ServiceAccountKeyVerifier serviceAccountKeys;
+    private final ApiKeyVerifier apiKeys;
 
     private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir) {
+        Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
         this.tokenIssuer = new GatewayTokenIssuer(config.gatewayTokens(), signingKey);
         this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
         this.serviceAccounts = new JdbcServiceAccountStore(store);
-        this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts);
-        this.verifier = new CompositeIdentityVerifier(new ApiKeyVerifier(config.apiKeys()), List.of(
-                serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey), oidc));
+        this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts, maxSession);
+        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC());
+        this.verifier = new CompositeIdentityVerifier(apiKeys, List.of(
+                serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey, this::requireActive), oidc));
     }
 
     /**
@@ -71,6 +76,27 @@ public final class GatewayIdentities {
 
     public ServiceAccountStore serviceAccounts() {
         return serviceAccounts;
+    }
+
+    /**
+     * A sign-in kept beyond one request (a console session) is still good: it has not ended, and
+     * the key it began with, if any, is still active.
+     */
+    public void requireCurrent(SignIn signIn) throws AuthenticationException {
+        if (!Instant.now().isBefore(signIn.notAfter())) {
+            throw new AuthenticationException("the sign-in has ended");
+        }
+        if (signIn.key() != null) {
+            requireActive(signIn.key());
+        }
+    }
+
+    private void requireActive(CredentialRef key) throws AuthenticationException {
+        switch (key.type()) {
+            case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());
+            case CredentialRef.API_KEY -> apiKeys.requireConfigured(key.id());
+            default -> throw new AuthenticationException("unknown kind of key " + key.type());
+        }
     }
 
     /** Revokes a key and drops it from this node's cache at once (other nodes follow within seconds). */

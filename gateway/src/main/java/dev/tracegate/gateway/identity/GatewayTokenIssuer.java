@@ -14,19 +14,26 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.HexFormat;
-import java.util.Map;
 
 /**
  * Signs short-lived gateway tokens: JWTs with the gateway's Ed25519 key, {@code iss} and
  * {@code aud} set to the gateway's issuer name, and the identity's name, email, groups and kind
  * carried as claims, so a listener needs no lookup to accept them. The identity's own issuer
  * travels as {@code idp}, so an OIDC user keeps the same identity (issuer plus subject) whether
- * they present their provider's token or a gateway token.
+ * they present their provider's token or a gateway token. Each token also carries the sign-in it
+ * derives from ({@link SignIn}), which bounds every renewal.
  */
 public final class GatewayTokenIssuer {
 
     /** Explicit typing (RFC 8725 section 3.11): a gateway token cannot pass for another kind of JWT. */
     public static final JOSEObjectType TYPE = new JOSEObjectType("tracegate+jwt");
+
+    /** When the sign-in the token derives from happened (OIDC's claim name, NumericDate). */
+    static final String AUTH_TIME = "auth_time";
+    /** When that sign-in ends: no token derived from it, this one or a renewal, lives longer. */
+    static final String AUTH_EXP = "auth_exp";
+    /** The key the sign-in began with ({@link CredentialRef#toClaim()}), checked on every use. */
+    static final String KEY = "key";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,20 +61,29 @@ public final class GatewayTokenIssuer {
         return maxLifetime;
     }
 
-    /** A token for {@code identity}, valid for {@code lifetime} but never longer than the configured maximum. */
-    public IssuedGatewayToken issue(Identity identity, Duration lifetime) {
-        return issue(identity, lifetime, null);
-    }
-
     /**
-     * @param actor who acts through the token (the exchanged CI token's issuer and subject), or null
+     * A token for the sign-in's identity, valid for {@code lifetime} but never longer than the
+     * configured maximum, and never past the sign-in's end: a renewal cannot extend itself. The
+     * token carries the sign-in forward ({@code auth_time}, {@code auth_exp}, {@code act},
+     * {@code key}) so the next renewal is bounded the same way.
+     *
+     * @throws AuthenticationException when the sign-in has already ended
      */
-    public IssuedGatewayToken issue(Identity identity, Duration lifetime, TokenActor actor) {
+    public IssuedGatewayToken issue(SignIn signIn, Duration lifetime) throws AuthenticationException {
         if (lifetime.isNegative() || lifetime.isZero()) {
             throw new IllegalArgumentException("a token's lifetime must be positive");
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        // Whole seconds, rounded down: a NumericDate cannot say "a little after".
+        Instant signInEnd = signIn.notAfter().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = now.plus(lifetime.compareTo(maxLifetime) > 0 ? maxLifetime : lifetime);
+        if (signInEnd.isBefore(expiresAt)) {
+            expiresAt = signInEnd;
+        }
+        if (!expiresAt.isAfter(now)) {
+            throw new AuthenticationException("the sign-in this credential stands for has ended; sign in again");
+        }
+        Identity identity = signIn.identity();
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         String tokenId = HexFormat.of().formatHex(id);
@@ -83,9 +99,14 @@ public final class GatewayTokenIssuer {
                 .claim("name", identity.name())
                 .claim("email", identity.email())
                 .claim("groups", identity.groups())
-                .claim("kind", identity.kind());
-        if (actor != null) {
-            claims.claim("act", Map.of("iss", actor.issuer(), "sub", actor.subject()));
+                .claim("kind", identity.kind())
+                .claim(AUTH_TIME, signIn.authenticatedAt().getEpochSecond())
+                .claim(AUTH_EXP, signInEnd.getEpochSecond());
+        if (signIn.actor() != null) {
+            claims.claim("act", signIn.actor().toClaim());
+        }
+        if (signIn.key() != null) {
+            claims.claim(KEY, signIn.key().toClaim());
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(TYPE).keyID(key.keyId()).build(),
                 claims.build());
@@ -94,6 +115,6 @@ public final class GatewayTokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign a gateway token: " + e.getMessage(), e);
         }
-        return new IssuedGatewayToken(jwt.serialize(), tokenId, now, expiresAt);
+        return new IssuedGatewayToken(jwt.serialize(), tokenId, now, expiresAt, signInEnd);
     }
 }

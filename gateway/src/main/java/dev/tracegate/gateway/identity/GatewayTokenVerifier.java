@@ -18,6 +18,10 @@ import java.util.Map;
  * Verifies the gateway's own tokens (see {@link GatewayTokenIssuer}). JWTs naming another issuer
  * are not its business: it raises {@link UnrecognizedCredentialException} for them, so a
  * {@link CompositeIdentityVerifier} passes them on to the OIDC verifier.
+ *
+ * <p>Besides signature, audience and lifetime, every token must carry the sign-in it derives from
+ * ({@code auth_time}, {@code auth_exp}) and must not outlive it; a token derived from a key is
+ * refused as soon as that key is revoked, expired or no longer configured ({@link ActiveKeys}).
  */
 public final class GatewayTokenVerifier implements IdentityVerifier {
 
@@ -26,23 +30,36 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
 
     private final String issuer;
     private final Duration maxLifetime;
+    private final Duration maxSession;
     private final GatewayTokenSigningKey key;
+    private final ActiveKeys activeKeys;
     private final Clock clock;
 
-    public GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key) {
-        this(config, key, Clock.systemUTC());
+    public GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key, ActiveKeys activeKeys) {
+        this(config, key, activeKeys, Clock.systemUTC());
+    }
+
+    /** For tokens that name no key: any that does is refused. */
+    GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key) {
+        this(config, key, ActiveKeys.NONE, Clock.systemUTC());
     }
 
     GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key, Clock clock) {
+        this(config, key, ActiveKeys.NONE, clock);
+    }
+
+    GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key, ActiveKeys activeKeys, Clock clock) {
         this.issuer = config.issuer();
         this.maxLifetime = Duration.ofSeconds(config.maxLifetimeSeconds());
+        this.maxSession = Duration.ofSeconds(config.maxSessionSeconds());
         this.key = key;
+        this.activeKeys = activeKeys;
         this.clock = clock;
     }
 
     @Override
-    public Identity verify(String credential) throws AuthenticationException {
-        return verifyToken(credential).identity();
+    public SignIn signIn(String credential) throws AuthenticationException {
+        return verifyToken(credential).signIn();
     }
 
     public VerifiedGatewayToken verifyToken(String token) throws AuthenticationException {
@@ -81,7 +98,15 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
             throw new AuthenticationException("audience not accepted");
         }
         Instant expiresAt = checkTimes(claims);
-        return new VerifiedGatewayToken(identity(claims), claims.getJWTID(), expiresAt, actor(claims));
+        Identity identity = identity(claims);
+        SignIn signIn = new SignIn(identity, instant(claims, GatewayTokenIssuer.AUTH_TIME),
+                instant(claims, GatewayTokenIssuer.AUTH_EXP), TokenActor.fromClaim(claims.getClaim("act"), issuer),
+                sourceKey(claims), new CredentialRef(CredentialRef.GATEWAY_TOKEN, claims.getJWTID()));
+        checkSignIn(signIn, expiresAt);
+        if (signIn.key() != null) {
+            activeKeys.requireActive(signIn.key());
+        }
+        return new VerifiedGatewayToken(signIn, claims.getJWTID(), expiresAt);
     }
 
     private Instant checkTimes(JWTClaimsSet claims) throws AuthenticationException {
@@ -105,6 +130,39 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         return exp.toInstant();
     }
 
+    /**
+     * The token lives within its sign-in. Tokens of an older gateway, which carried no sign-in,
+     * are refused: they could be renewed for ever. A key's sign-in is held to the session maximum
+     * in force now, so lowering it applies to tokens already issued.
+     */
+    private void checkSignIn(SignIn signIn, Instant expiresAt) throws AuthenticationException {
+        if (expiresAt.isAfter(signIn.notAfter())) {
+            throw new AuthenticationException("token outlives the sign-in it derives from");
+        }
+        if (signIn.key() != null
+                && Duration.between(signIn.authenticatedAt(), signIn.notAfter()).compareTo(maxSession) > 0) {
+            throw new AuthenticationException("the sign-in this token derives from exceeds the configured session maximum");
+        }
+    }
+
+    private static Instant instant(JWTClaimsSet claims, String name) throws AuthenticationException {
+        if (!(claims.getClaim(name) instanceof Number seconds)) {
+            throw new AuthenticationException("token carries no " + name + " (issued by an older gateway?); get a new one");
+        }
+        return Instant.ofEpochSecond(seconds.longValue());
+    }
+
+    private static CredentialRef sourceKey(JWTClaimsSet claims) throws AuthenticationException {
+        Object claim = claims.getClaim(GatewayTokenIssuer.KEY);
+        if (claim == null) {
+            return null;
+        }
+        if (!(claim instanceof String text)) {
+            throw new AuthenticationException("malformed key claim");
+        }
+        return CredentialRef.keyFromClaim(text).orElseThrow(() -> new AuthenticationException("malformed key claim"));
+    }
+
     private static Identity identity(JWTClaimsSet claims) throws AuthenticationException {
         Map<String, Object> all = claims.getClaims();
         if (claims.getSubject() == null || !(all.get("idp") instanceof String idp)
@@ -115,13 +173,5 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         String name = all.get("name") instanceof String n ? n : claims.getSubject();
         String email = all.get("email") instanceof String e ? e : null;
         return new Identity(idp, claims.getSubject(), name, email, groups, kind);
-    }
-
-    private static TokenActor actor(JWTClaimsSet claims) {
-        if (claims.getClaim("act") instanceof Map<?, ?> act && act.get("iss") instanceof String iss
-                && act.get("sub") instanceof String sub) {
-            return new TokenActor(iss, sub);
-        }
-        return null;
     }
 }

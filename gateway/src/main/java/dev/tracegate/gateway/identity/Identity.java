@@ -24,4 +24,18 @@ public record Identity(String issuer, String subject, String name, String email,
     public boolean inGroup(String group) {
         return groups.contains(group);
     }
+
+    /**
+     * The same person: issuer and subject both equal. A subject alone names no one: the same
+     * {@code sub} at another issuer is someone else (and anyone with an account at a configured
+     * provider may be able to choose theirs).
+     */
+    public boolean samePerson(Identity other) {
+        return other != null && is(other.issuer(), other.subject());
+    }
+
+    /** This identity is {@code subject} at {@code issuer}, e.g. the {@code actor} of a recorded event. */
+    public boolean is(String issuer, String subject) {
+        return this.issuer.equals(issuer) && this.subject.equals(subject);
+    }
 }

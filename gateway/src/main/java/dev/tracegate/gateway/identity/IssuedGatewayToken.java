@@ -9,8 +9,9 @@ import java.time.Instant;
  * @param tokenId   its {@code jti}, safe to record
  * @param issuedAt  its {@code iat}
  * @param expiresAt its {@code exp}
+ * @param signInEnd when the sign-in it derives from ends ({@code auth_exp}): no renewal lives longer
  */
-public record IssuedGatewayToken(String token, String tokenId, Instant issuedAt, Instant expiresAt) {
+public record IssuedGatewayToken(String token, String tokenId, Instant issuedAt, Instant expiresAt, Instant signInEnd) {
 
     @Override
     public String toString() {

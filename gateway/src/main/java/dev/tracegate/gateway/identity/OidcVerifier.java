@@ -68,8 +68,8 @@ public final class OidcVerifier implements IdentityVerifier {
     }
 
     @Override
-    public Identity verify(String credential) throws AuthenticationException {
-        return verifyToken(credential, Use.SIGN_IN).identity();
+    public SignIn signIn(String credential) throws AuthenticationException {
+        return verifyToken(credential, Use.SIGN_IN).signIn(clock.instant());
     }
 
     /** Verifies {@code token} for {@code use}; see the class comment for the checks. */

@@ -5,7 +5,9 @@ import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
 import dev.tracegate.gateway.config.TokenExchangeRuleConfig;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,7 @@ public final class TokenExchange {
     private final OidcVerifier subjectTokens;
     private final GatewayTokenIssuer issuer;
     private final List<Rule> rules;
+    private final Clock clock;
 
     /**
      * @param subjectTokens verifies subject tokens; it must know every rule's issuer
@@ -42,6 +45,11 @@ public final class TokenExchange {
      * @param rules         trust rules, tried in order
      */
     public TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, List<TokenExchangeRuleConfig> rules) {
+        this(subjectTokens, issuer, rules, Clock.systemUTC());
+    }
+
+    TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, List<TokenExchangeRuleConfig> rules, Clock clock) {
+        this.clock = clock;
         this.subjectTokens = subjectTokens;
         this.issuer = issuer;
         this.rules = rules.stream().map(r -> new Rule(r, new ClaimConditions(r.claims()))).toList();
@@ -52,9 +60,17 @@ public final class TokenExchange {
      */
     public TokenExchangeResult exchange(Map<String, List<String>> form) throws TokenExchangeException {
         TokenExchangeGrant grant = parse(form);
+        String subjectToken = grant.getSubjectToken().getValue();
+        if (JwtShape.of(subjectToken).flatMap(JwtShape::unverifiedIssuer).filter(issuer.issuer()::equals).isPresent()) {
+            // A gateway token as subject would turn one identity into a service account's; renewal has its own bounded route.
+            throw new TokenExchangeException("invalid_grant",
+                    "subject_token is a gateway token; gateway tokens are renewed at POST /api/tokens, not exchanged");
+        }
         VerifiedOidcToken presented;
+        TokenActor priorActors;
         try {
-            presented = subjectTokens.verifyToken(grant.getSubjectToken().getValue(), OidcVerifier.Use.EXCHANGE);
+            presented = subjectTokens.verifyToken(subjectToken, OidcVerifier.Use.EXCHANGE);
+            priorActors = presented.actor();
         } catch (AuthenticationException e) {
             throw new TokenExchangeException("invalid_grant", "subject_token refused: " + e.getMessage());
         }
@@ -63,13 +79,25 @@ public final class TokenExchange {
         Identity serviceAccount = new Identity(ApiKeyVerifier.ISSUER, SERVICE_ACCOUNT_PREFIX + config.serviceAccount(),
                 config.serviceAccount(), null, config.groups(), config.kind());
         Duration lifetime = Duration.ofSeconds(config.lifetimeSeconds((int) issuer.maxLifetime().toSeconds()));
-        IssuedGatewayToken token = issuer.issue(serviceAccount, lifetime,
-                new TokenActor(presented.identity().issuer(), presented.identity().subject()));
+        // The CI job acts now; whoever acted through its token before (a provider's own delegation) stays in the chain.
+        Identity job = presented.identity();
+        TokenActor actor = priorActors == null ? new TokenActor(job.issuer(), job.subject())
+                : priorActors.actingAfter(job.issuer(), job.subject());
+        // The exchange is the service account's sign-in, and the rule's lifetime is all of it: renewals cannot extend it.
+        Instant now = clock.instant();
+        SignIn signIn = new SignIn(serviceAccount, presented.authenticatedAt(now), now.plus(lifetime), actor, null,
+                new CredentialRef(CredentialRef.OIDC_TOKEN, presented.claims().get("jti") instanceof String jti ? jti : null));
+        IssuedGatewayToken token;
+        try {
+            token = issuer.issue(signIn, lifetime);
+        } catch (AuthenticationException e) {
+            throw new TokenExchangeException("invalid_grant", e.getMessage());
+        }
         long expiresIn = Duration.between(token.issuedAt(), token.expiresAt()).toSeconds();
-        LOG.info("token exchange: {} of {} became {} by rule {} (token {})", presented.identity().subject(),
-                presented.identity().issuer(), serviceAccount.subject(), config.name(), token.tokenId());
-        return new TokenExchangeResult(token.token(), expiresIn, token.tokenId(), config.name(), serviceAccount,
-                presented.identity());
+        LOG.info("token exchange: {} of {} became {} by rule {} (token {})", job.subject(), job.issuer(),
+                serviceAccount.subject(), config.name(), token.tokenId());
+        return new TokenExchangeResult(token.token(), expiresIn, token.tokenId(), config.name(), serviceAccount, job, actor,
+                token.expiresAt());
     }
 
     private TokenExchangeGrant parse(Map<String, List<String>> form) throws TokenExchangeException {

@@ -13,9 +13,11 @@ import java.util.Map;
  * @param rule        the trust rule that matched
  * @param issuedTo    the identity the token names (the rule's service account)
  * @param presentedBy the identity of the subject token (the CI job), for the evidence log
+ * @param actor       the token's actor chain: the CI job, then whoever acted through its token before
+ * @param expiresAt   when the token, and every renewal of it, ends
  */
 public record TokenExchangeResult(String accessToken, long expiresIn, String tokenId, String rule, Identity issuedTo,
-                                  Identity presentedBy) {
+                                  Identity presentedBy, TokenActor actor, java.time.Instant expiresAt) {
 
     /** The RFC 8693 section 2.2.1 response body, to send as JSON with {@code Cache-Control: no-store}. */
     public Map<String, Object> responseBody() {

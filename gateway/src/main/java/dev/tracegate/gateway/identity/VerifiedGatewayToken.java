@@ -5,10 +5,18 @@ import java.time.Instant;
 /**
  * A gateway token that passed every check.
  *
- * @param identity  who it names
+ * @param signIn    the sign-in it carries: identity, when it began and ends, actor chain, key
  * @param tokenId   its {@code jti}
  * @param expiresAt its {@code exp}
- * @param actor     who acts through it (set for exchanged tokens), or null
  */
-public record VerifiedGatewayToken(Identity identity, String tokenId, Instant expiresAt, TokenActor actor) {
+public record VerifiedGatewayToken(SignIn signIn, String tokenId, Instant expiresAt) {
+
+    public Identity identity() {
+        return signIn.identity();
+    }
+
+    /** Who acts through it (set for exchanged tokens and their renewals), or null. */
+    public TokenActor actor() {
+        return signIn.actor();
+    }
 }

@@ -1,6 +1,9 @@
 package dev.tracegate.gateway.identity;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,6 +16,32 @@ import java.util.Map;
 public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, Instant expiresAt) {
 
     public VerifiedOidcToken {
-        claims = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(claims));
+        claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    }
+
+    /**
+     * When the person or job signed in at the provider: {@code auth_time} when the provider says
+     * (refreshed tokens keep the original sign-in's), otherwise when this token was issued.
+     */
+    public Instant authenticatedAt(Instant fallback) {
+        if (claims.get("auth_time") instanceof Number seconds) {
+            return Instant.ofEpochSecond(seconds.longValue());
+        }
+        if (claims.get("iat") instanceof Date issued) {
+            return issued.toInstant();
+        }
+        return fallback;
+    }
+
+    /** The actor chain of the token's own {@code act} claim (a provider's delegated token), or null. */
+    public TokenActor actor() throws AuthenticationException {
+        return TokenActor.fromClaim(claims.get("act"), identity.issuer());
+    }
+
+    /** The sign-in this token stands for when presented directly: it ends when the token does. */
+    public SignIn signIn(Instant now) throws AuthenticationException {
+        String jti = claims.get("jti") instanceof String id ? id : null;
+        return new SignIn(identity, authenticatedAt(now), expiresAt, actor(), null,
+                new CredentialRef(CredentialRef.OIDC_TOKEN, jti));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Reads sessions back out of the evidence log for the API and the CLI. Each query first waits
@@ -35,7 +37,7 @@ public final class SessionQueries {
     /**
      * Most recent sessions first.
      *
-     * @param actorSubject only this caller's sessions, or null for all
+     * @param actorSubject only sessions of this subject (at any issuer), or null for all
      * @param connection   only this connection, or null for all
      */
     public List<SessionSummary> list(String actorSubject, String connection, int limit) {
@@ -44,46 +46,39 @@ public final class SessionQueries {
 
     /** The sessions {@code filter} selects, most recent first. */
     public List<SessionSummary> list(SessionFilter filter) {
-        StringBuilder sql = new StringBuilder("SELECT e.session_id, e.leaf FROM evidence_event e WHERE e.event_type = ?");
+        StringBuilder where = new StringBuilder("e.event_type = ?");
         List<Object> args = new ArrayList<>(List.of(EventType.SESSION_OPEN));
         if (filter.actorSubject() != null) {
-            sql.append(" AND e.actor_subject = ?");
+            where.append(" AND e.actor_subject = ?");
             args.add(filter.actorSubject());
         }
         if (filter.connection() != null) {
-            sql.append(" AND e.connection_name = ?");
+            where.append(" AND e.connection_name = ?");
             args.add(filter.connection());
         }
         if (filter.from() != null) {
-            sql.append(" AND e.event_time >= ?");
+            where.append(" AND e.event_time >= ?");
             args.add(Timestamp.from(filter.from()));
         }
         if (filter.to() != null) {
-            sql.append(" AND e.event_time < ?");
+            where.append(" AND e.event_time < ?");
             args.add(Timestamp.from(filter.to()));
         }
         if (filter.traceId() != null) {
-            sql.append(" AND e.session_id IN (SELECT t.session_id FROM evidence_event t WHERE t.trace_id = ?)");
+            where.append(" AND e.session_id IN (SELECT t.session_id FROM evidence_event t WHERE t.trace_id = ?)");
             args.add(filter.traceId());
         }
         if (filter.status() != null) {
-            sql.append(filter.status().equals("open") ? " AND NOT EXISTS" : " AND EXISTS")
+            where.append(filter.status().equals("open") ? " AND NOT EXISTS" : " AND EXISTS")
                     .append(" (SELECT 1 FROM evidence_event c WHERE c.session_id = e.session_id AND c.event_type = ?)");
             args.add(EventType.SESSION_CLOSE);
         }
         log.awaitStored();
-        sql.append(" ORDER BY e.idx DESC LIMIT ").append(filter.limit()); // SessionFilter keeps it within 1..1000
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement query = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-                query.setObject(i + 1, args.get(i));
-            }
+        try (Connection c = store.dataSource().getConnection()) {
             List<SessionSummary> sessions = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    sessions.add(new SessionSummary(id, parse(rs.getBytes(2)), closeEvent(c, id).orElse(null)));
-                }
+            for (JsonNode opened : newestFirst(c, where.toString(), args, filter::openedByWanted, filter.limit())) {
+                String id = opened.path("session").asText();
+                sessions.add(new SessionSummary(id, opened, closeEvent(c, id).orElse(null)));
             }
             return sessions;
         } catch (SQLException e) {
@@ -94,25 +89,55 @@ public final class SessionQueries {
     /** How far back "recent" activity is looked for: a bounded scan however quiet the person is. */
     static final long RECENT_EVENTS = 200_000;
 
-    /** The person's latest commands (newest first) among the log's last {@link #RECENT_EVENTS} events. */
-    public List<JsonNode> recentCommands(String actorSubject, int limit) {
+    /**
+     * The person's latest commands (newest first) among the log's last {@link #RECENT_EVENTS}
+     * events: theirs only, not those of the same subject at another issuer.
+     */
+    public List<JsonNode> recentCommands(Identity person, int limit) {
         log.awaitStored();
-        try (Connection c = store.dataSource().getConnection();
-             PreparedStatement query = c.prepareStatement("SELECT leaf FROM evidence_event WHERE event_type = ? AND idx >= ?"
-                     + " AND actor_subject = ? ORDER BY idx DESC LIMIT " + Math.max(1, Math.min(limit, 100)))) {
-            query.setString(1, EventType.COMMAND);
-            query.setLong(2, Math.max(0, log.size() - RECENT_EVENTS));
-            query.setString(3, actorSubject);
-            List<JsonNode> commands = new ArrayList<>();
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    commands.add(parse(rs.getBytes(1)));
-                }
-            }
-            return commands;
+        try (Connection c = store.dataSource().getConnection()) {
+            return newestFirst(c, "e.event_type = ? AND e.idx >= ? AND e.actor_subject = ?",
+                    List.of(EventType.COMMAND, Math.max(0, log.size() - RECENT_EVENTS), person.subject()),
+                    event -> person.is(event.path("actor").path("iss").asText(null), event.path("actor").path("sub").asText(null)),
+                    Math.max(1, Math.min(limit, 100)));
         } catch (SQLException e) {
             throw new StoreException("cannot read recent commands", e);
         }
+    }
+
+    /**
+     * Up to {@code limit} events matching {@code where} and then {@code wanted}, newest first. The
+     * store narrows (by subject, say) and {@code wanted} decides on the event itself (the issuer),
+     * so batches continue below the last index read until enough were wanted or none are left.
+     */
+    private static List<JsonNode> newestFirst(Connection c, String where, List<Object> args, Predicate<JsonNode> wanted,
+                                              int limit) throws SQLException {
+        List<JsonNode> found = new ArrayList<>();
+        long below = Long.MAX_VALUE;
+        try (PreparedStatement query = c.prepareStatement("SELECT e.idx, e.leaf FROM evidence_event e WHERE " + where
+                + " AND e.idx < ? ORDER BY e.idx DESC LIMIT " + limit)) {
+            while (found.size() < limit) {
+                for (int i = 0; i < args.size(); i++) {
+                    query.setObject(i + 1, args.get(i));
+                }
+                query.setLong(args.size() + 1, below);
+                int read = 0;
+                try (ResultSet rs = query.executeQuery()) {
+                    while (rs.next() && found.size() < limit) {
+                        read++;
+                        below = rs.getLong(1);
+                        JsonNode event = parse(rs.getBytes(2));
+                        if (wanted.test(event)) {
+                            found.add(event);
+                        }
+                    }
+                }
+                if (read < limit) {
+                    break;
+                }
+            }
+        }
+        return found;
     }
 
     /** Every event of the session in log order, or empty when there is no such session. */

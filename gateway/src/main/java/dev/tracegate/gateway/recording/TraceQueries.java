@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.IOException;
@@ -54,10 +55,11 @@ public final class TraceQueries {
 
     /**
      * The timeline as a caller who may only read their own sessions sees it: the events of the
-     * sessions {@code ownerSubject} opened (all of each, as {@code GET /api/sessions/{id}} shows them,
-     * including the approver's decision on a held command). Null: every event.
+     * sessions {@code owner} opened (all of each, as {@code GET /api/sessions/{id}} shows them,
+     * including the approver's decision on a held command), owner meaning issuer and subject
+     * both. Null: every event.
      */
-    public List<JsonNode> timeline(String traceId, String ownerSubject) {
+    public List<JsonNode> timeline(String traceId, Identity owner) {
         log.awaitStored();
         try (Connection c = store.dataSource().getConnection()) {
             TreeMap<Long, JsonNode> events = new TreeMap<>();
@@ -79,12 +81,12 @@ public final class TraceQueries {
                     }
                 }
             }
-            Map<String, String> owners = new HashMap<>();
+            Map<String, JsonNode> owners = new HashMap<>();
             for (Map.Entry<String, Set<Long>> session : commandsBySession.entrySet()) {
                 addRelated(c, session.getKey(), session.getValue(), events, owners);
             }
             return events.values().stream()
-                    .filter(e -> ownerSubject == null || ownerSubject.equals(owners.get(e.path("session").asText(null))))
+                    .filter(e -> owner == null || openedBy(owners.get(e.path("session").asText(null)), owner))
                     .toList();
         } catch (SQLException e) {
             throw new StoreException("cannot read trace " + traceId, e);
@@ -96,7 +98,7 @@ public final class TraceQueries {
      * approval between such a command and its end), and notes who opened the session.
      */
     private void addRelated(Connection c, String sessionId, Set<Long> sequences, Map<Long, JsonNode> events,
-                            Map<String, String> owners) throws SQLException {
+                            Map<String, JsonNode> owners) throws SQLException {
         try (PreparedStatement query = c.prepareStatement(
                 "SELECT idx, event_type, leaf FROM evidence_event WHERE session_id = ? ORDER BY idx")) {
             query.setString(1, sessionId);
@@ -114,7 +116,7 @@ public final class TraceQueries {
                     boolean approval = type.startsWith("approval.") && insideTracedCommand;
                     boolean bounds = type.equals(EventType.SESSION_OPEN) || type.equals(EventType.SESSION_CLOSE);
                     if (type.equals(EventType.SESSION_OPEN)) {
-                        owners.put(sessionId, event.path("actor").path("sub").asText());
+                        owners.put(sessionId, event.path("actor"));
                     }
                     if (traced || approval || bounds) {
                         events.putIfAbsent(rs.getLong(1), event);
@@ -125,6 +127,10 @@ public final class TraceQueries {
                 }
             }
         }
+    }
+
+    private static boolean openedBy(JsonNode actor, Identity owner) {
+        return actor != null && owner.is(actor.path("iss").asText(null), actor.path("sub").asText(null));
     }
 
     private static JsonNode parse(byte[] leaf) {

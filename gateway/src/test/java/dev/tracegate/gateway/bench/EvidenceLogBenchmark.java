@@ -2,6 +2,7 @@ package dev.tracegate.gateway.bench;
 
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.evidence.CheckpointAnchor;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
@@ -105,7 +106,8 @@ public final class EvidenceLogBenchmark {
             log.awaitStored();
             System.out.printf("filled %,d events in %.1f s%n", events, seconds(start));
             LogKeyPair key = LogKeyPair.generate("tracegate.bench/log");
-            try (CheckpointService checkpoints = new CheckpointService(log, "tracegate.bench/log", key, List.of(), 3600)) {
+            try (CheckpointService checkpoints = new CheckpointService(log, "tracegate.bench/log", key,
+                    new CheckpointAnchor(dir.resolve("anchor")), List.of(), 3600)) {
                 long exportStart = System.nanoTime();
                 EvidenceExporter.Summary summary = new EvidenceExporter(log, checkpoints).export(ExportFilter.ALL, dir.resolve("bundle"));
                 double exportSeconds = seconds(exportStart);

@@ -110,6 +110,28 @@ class PostgresStoreTest {
         }
     }
 
+    @Test
+    void aDatabaseAdministratorsRewriteIsRefusedAtTheNextStart() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig store = storeConfig(storeDb);
+            try (Gateway gateway = Gateway.start(gatewayConfig(store))) {
+                for (int i = 0; i < 12; i++) {
+                    gateway.evidence().appendDurably(event("kept " + i));
+                }
+                gateway.checkpoints().signNow();
+            }
+            // The DBA covers their tracks in the shared store: the checkpoints go, an event is replaced.
+            try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
+                sql.execute("DELETE FROM checkpoint");
+                sql.execute("UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 7) WHERE idx = 6");
+            }
+
+            assertThatThrownBy(() -> Gateway.start(gatewayConfig(store)).close())
+                    .hasMessageContaining("no longer match the anchored checkpoint")
+                    .hasMessageContaining("refusing to start");
+        }
+    }
+
     private GatewayConfig gatewayConfig(StoreConfig store) throws Exception {
         Path token = dir.resolve("alice");
         Files.writeString(token, TestGateway.ALICE_TOKEN);

@@ -10,9 +10,16 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.ledger.note.Checkpoint;
+import dev.tracegate.ledger.note.LogKeyPair;
+import dev.tracegate.ledger.note.SignedNote;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Comparator;
@@ -22,8 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Someone with write access to the gateway's database truncates or rewrites the evidence log:
- * the next start-up compares the store with the last signed checkpoint and refuses to run.
+ * Someone with write access to the gateway's database, and no publish directory configured,
+ * deletes the checkpoint rows, truncates, rewrites or replaces the evidence log, and restarts the
+ * gateway: the checkpoint anchored in the data directory catches every variant, and the gateway
+ * refuses to start with what it found and what to do, rather than signing the new history.
  */
 class StoreTamperTest {
 
@@ -33,65 +42,193 @@ class StoreTamperTest {
     Path dir;
 
     @Test
-    void aTruncatedLogStopsTheGateway() throws Exception {
-        writeEventsAndCheckpoint(20);
-        tamper("DELETE FROM evidence_event WHERE idx >= 15", "DELETE FROM merkle_subtree WHERE node_index * POWER(2, level) + POWER(2, level) > 15",
+    void aTruncatedLogWithoutItsCheckpointsStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        tamper("DELETE FROM checkpoint", "DELETE FROM evidence_event WHERE idx >= 15",
+                "DELETE FROM merkle_subtree WHERE node_index * POWER(2, level) + POWER(2, level) > 15",
                 "UPDATE log_head SET tree_size = 15");
-        assertThatThrownBy(() -> Gateway.start(config()).close())
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("holds 15 events but checkpoint 20")
-                .hasMessageContaining("refusing to start");
+
+        assertRefused("the evidence store holds 15 events but the anchored checkpoint in " + anchor()
+                + " holds a checkpoint of 20 events", "Restore the store from a backup taken after that checkpoint");
     }
 
     @Test
-    void aRewrittenLogStopsTheGateway() throws Exception {
-        writeEventsAndCheckpoint(20);
-        // Event 3 replaced by a copy of event 4, leaving every hash table as it was.
-        tamper("UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
-        assertThatThrownBy(() -> Gateway.start(config()).close())
-                .isInstanceOf(StoreException.class)
-                .hasMessageContaining("no longer match the signed checkpoint");
+    void aRewrittenEventWithTheCheckpointsDeletedStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        // Event 3 replaced by a copy of event 4, every hash table left as it was, the store's checkpoints gone.
+        tamper("DELETE FROM checkpoint", "UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
+
+        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
     }
 
     @Test
-    void anUntouchedLogStartsAndKeepsGrowing() throws Exception {
-        writeEventsAndCheckpoint(20);
+    void aConsistentForgeryOfTheSameSizeStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        forgeStore(20);
+
+        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
+    }
+
+    @Test
+    void aLongerConsistentForgeryStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        forgeStore(35);
+
+        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint");
+    }
+
+    @Test
+    void aMissingStoreWithAnAnchorStopsTheGatewayAndSaysWhatToDo() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        deleteStore();
+
+        assertRefused("the evidence store holds no events, but the anchored checkpoint in " + anchor(),
+                "Point the gateway at the store it was using", "move the anchor away");
+    }
+
+    @Test
+    void editedHashTablesStopTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        tamper("DELETE FROM checkpoint", "UPDATE merkle_subtree SET hash = (SELECT leaf_hash FROM evidence_event WHERE idx = 0)"
+                + " WHERE level = 4 AND node_index = 0");
+
+        assertRefused("hash tables (merkle_subtree) disagree with its 20 events");
+    }
+
+    @Test
+    void withTheAnchorGoneTooEditedHashTablesStillStopTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        tamper("DELETE FROM checkpoint", "UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
+        Files.delete(anchor());
+
+        // Nothing is left to compare the history with, but checkpoints are signed from the hash tables: they must hold.
+        assertRefused("disagree with its 20 events");
+    }
+
+    @Test
+    void anAnchorNotSignedByTheLogKeyStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        LogKeyPair stranger = LogKeyPair.generate("tracegate.test/tamper");
+        Files.writeString(anchor(), stranger.signer().sign(new Checkpoint("tracegate.test/tamper", 3, new byte[32])));
+
+        assertRefused("the anchored checkpoint in " + anchor() + " does not verify with the log key");
+    }
+
+    @Test
+    void anUntouchedLogStartsKeepsGrowingAndTheAnchorFollows() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
         try (Gateway gateway = Gateway.start(config())) {
-            gateway.evidence().appendDurably(event());
-            assertThat(gateway.checkpoints().signNow().checkpoint().size()).isEqualTo(21);
+            gateway.evidence().appendDurably(event("later"));
+            String note = gateway.checkpoints().signNow().note();
+
+            assertThat(SignedNote.verify(note, gateway.checkpoints().verifierKey()).size()).isEqualTo(21);
+            assertThat(Files.readString(anchor())).isEqualTo(note);
+        }
+        assertThat(Files.exists(dir.resolve("data/evidence-anchor.tmp"))).as("no half-written anchor is left").isFalse();
+    }
+
+    @Test
+    void aRemovedAnchorIsRecreatedAndTheGatewaySaysSoInTheLog() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        Files.delete(anchor());
+
+        try (Gateway gateway = Gateway.start(config())) {
+            gateway.evidence().appendDurably(event("after"));
+            gateway.evidence().awaitStored();
+            assertThat(anchorEvents(gateway)).as("an auditor sees the log was anchored afresh").isEqualTo(1);
+            assertThat(SignedNote.verify(Files.readString(anchor()), gateway.checkpoints().verifierKey()).size())
+                    .isGreaterThanOrEqualTo(20);
         }
     }
 
-    private void writeEventsAndCheckpoint(int events) throws Exception {
+    @Test
+    void theFirstStartAnchorsEvenAnEmptyLog() throws Exception {
+        try (Gateway gateway = Gateway.start(config())) {
+            assertThat(SignedNote.verify(Files.readString(anchor()), gateway.checkpoints().verifierKey()).size()).isZero();
+        }
+    }
+
+    private void assertRefused(String... messageParts) {
+        assertThatThrownBy(() -> Gateway.start(config()).close())
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("refusing to start")
+                .satisfies(e -> assertThat(e.getMessage()).contains(messageParts));
+    }
+
+    private void writeEventsAndCheckpoint(int events, String note) throws Exception {
         try (Gateway gateway = Gateway.start(config())) {
             for (int i = 0; i < events; i++) {
-                gateway.evidence().appendDurably(event());
+                gateway.evidence().appendDurably(event(note + " " + i));
             }
-            assertThat(gateway.checkpoints().signNow().checkpoint().size()).isEqualTo(events);
+            assertThat(gateway.checkpoints().signNow().checkpoint().size()).isGreaterThanOrEqualTo(events);
         }
+    }
+
+    /**
+     * A forger with the database only: a whole new store of {@code events} events whose hash
+     * tables are all consistent (written by a gateway, with the anchor out of its way), its
+     * checkpoint rows deleted; the original anchor back where it was.
+     */
+    private void forgeStore(int events) throws Exception {
+        Path kept = Files.move(anchor(), dir.resolve("anchor-kept"));
+        deleteStore();
+        writeEventsAndCheckpoint(events, "forged");
+        Files.move(kept, anchor(), StandardCopyOption.REPLACE_EXISTING);
+        tamper("DELETE FROM checkpoint");
     }
 
     /** Edits the store directly, and removes the journal as an attacker covering their tracks would. */
     private void tamper(String... statements) throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", ""); Statement sql = c.createStatement()) {
             for (String statement : statements) {
                 sql.execute(statement);
             }
         }
-        try (Stream<Path> files = Files.walk(dir.resolve("data/evidence-journal"))) {
+        deleteTree(dir.resolve("data/evidence-journal"));
+    }
+
+    private void deleteStore() throws Exception {
+        deleteTree(dir.resolve("data/store"));
+        deleteTree(dir.resolve("data/evidence-journal"));
+    }
+
+    private static void deleteTree(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static long anchorEvents(Gateway gateway) throws Exception {
+        try (Connection c = gateway.store().dataSource().getConnection(); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE event_type = 'admin.action'")) {
+            long found = 0;
+            while (rs.next()) {
+                if (new String(rs.getBytes(1), StandardCharsets.UTF_8).contains("\"evidence.anchor.created\"")) {
+                    found++;
+                }
+            }
+            return found;
+        }
+    }
+
+    private Path anchor() {
+        return dir.resolve("data/evidence-anchor").toAbsolutePath();
     }
 
     private GatewayConfig config() {
         return new GatewayConfig(dir.resolve("data").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
-                null, null, new EvidenceConfig("tracegate.test/tamper", null, 0, dir.resolve("published").toString(), false, 0, null),
+                null, null, new EvidenceConfig("tracegate.test/tamper", null, 0, null, false, 0, null),
                 null, List.of(), 0, null, null);
     }
 
-    private static EvidenceEvent event() {
-        return new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, TESTER, null, null, null, null);
+    private static EvidenceEvent event(String note) {
+        var detail = EvidenceEvent.newDetail();
+        detail.put("note", note);
+        return new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, TESTER, null, null, null, detail);
     }
 }

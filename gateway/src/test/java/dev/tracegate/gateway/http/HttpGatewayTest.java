@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.GatewayTokensConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.identity.CredentialRef;
+import dev.tracegate.gateway.identity.GatewayTokenIssuer;
+import dev.tracegate.gateway.identity.GatewayTokenSigningKey;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -233,12 +239,27 @@ class HttpGatewayTest {
         assertThat(send(request(status, TestGateway.ALICE_TOKEN).GET().build()).statusCode()).isEqualTo(202);
         assertThat(send(request(status, TestGateway.ADMIN_TOKEN).GET().build()).statusCode())
                 .as("someone else's held request does not exist for them").isEqualTo(404);
+        assertThat(send(request(status, sameSubjectAtAnotherIssuer()).GET().build()).statusCode())
+                .as("nor for alice's namesake at another issuer").isEqualTo(404);
         gateway.gateway().approvals().approve(approval,
                 new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
         HttpResponse<String> answer = Awaitility.await().atMost(Duration.ofSeconds(20)).until(
                 () -> send(request(status, TestGateway.ALICE_TOKEN).GET().build()), r -> r.statusCode() == 200);
         assertThat(answer.body()).contains("\"v\":2").contains("[EMAIL]").doesNotContain("ada@");
         assertThat(upstream.received.getLast().text()).contains("[EMAIL]");
+    }
+
+    /**
+     * A gateway token, signed with this gateway's own key as it would sign one for a person of
+     * another provider, naming the subject of alice's key ({@code apikey:alice}) at another issuer.
+     */
+    private static String sameSubjectAtAnotherIssuer() throws Exception {
+        GatewayTokensConfig tokens = GatewayTokensConfig.defaults();
+        Identity namesake = new Identity("https://other-idp.example", "apikey:alice", "namesake", null, List.of(), "human");
+        Instant now = Instant.now();
+        return new GatewayTokenIssuer(tokens, GatewayTokenSigningKey.load(tokens, gateway.dataDir()))
+                .issue(new SignIn(namesake, now, now.plus(Duration.ofHours(1)), null, null,
+                        new CredentialRef(CredentialRef.OIDC_TOKEN, null)), Duration.ofMinutes(5)).token();
     }
 
     @Test

@@ -56,6 +56,11 @@ class CompositeIdentityVerifierTest {
         store.close();
     }
 
+    private static SignIn signIn(Identity identity) {
+        return new SignIn(identity, clock.instant(), clock.instant().plus(Duration.ofHours(1)), null, null,
+                new CredentialRef(CredentialRef.OIDC_TOKEN, null));
+    }
+
     @Test
     void eachKindOfCredentialReachesItsVerifier() throws Exception {
         CreatedServiceAccountKey saKey = accounts.create(new NewServiceAccountKey("etl", List.of("loaders"), null, null, null, null));
@@ -63,7 +68,7 @@ class CompositeIdentityVerifierTest {
 
         assertThat(verifier.verify(STATIC_KEY).subject()).isEqualTo("apikey:ops");
         assertThat(verifier.verify(saKey.secret()).subject()).isEqualTo("sa:etl");
-        assertThat(verifier.verify(gatewayTokens.issue(human, Duration.ofMinutes(5)).token())).isEqualTo(human);
+        assertThat(verifier.verify(gatewayTokens.issue(signIn(human), Duration.ofMinutes(5)).token())).isEqualTo(human);
         assertThat(verifier.verify(idp.token("okta", "00u1alice", "tracegate", Map.of("groups", List.of("analysts")))))
                 .isEqualTo(new Identity(idp.issuer("okta"), "00u1alice", "00u1alice", null, List.of("analysts"), "human"));
     }
@@ -72,7 +77,7 @@ class CompositeIdentityVerifierTest {
     void theVerifierThatRecognisesACredentialGivesTheReason() throws Exception {
         CreatedServiceAccountKey saKey = accounts.create(new NewServiceAccountKey("old", null, null, null, null, null));
         accounts.revoke(saKey.key().id(), Instant.now());
-        String gatewayToken = gatewayTokens.issue(new Identity("tracegate", "sa:x", "x", null, null, "service"),
+        String gatewayToken = gatewayTokens.issue(signIn(new Identity("tracegate", "sa:x", "x", null, null, "service")),
                 Duration.ofMinutes(1)).token();
         clock.advance(Duration.ofMinutes(2));
 

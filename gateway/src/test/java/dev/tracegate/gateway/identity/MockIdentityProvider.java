@@ -17,26 +17,26 @@ import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
  * number of issuers ({@code http://localhost:<port>/<issuerId>}), each with its own key. Its clock
  * can be moved to mint tokens that are already expired or not yet valid.
  */
-final class MockIdentityProvider implements AutoCloseable {
+public final class MockIdentityProvider implements AutoCloseable {
 
     private final AtomicReference<Instant> time = new AtomicReference<>();
     private final MockOAuth2Server server;
 
-    MockIdentityProvider() {
+    public MockIdentityProvider() {
         server = new MockOAuth2Server(new OAuth2Config(false, null, null, false,
                 new OAuth2TokenProvider(new KeyProvider(), () -> time.get() == null ? Instant.now() : time.get())));
         server.start();
     }
 
-    String issuer(String issuerId) {
+    public String issuer(String issuerId) {
         return server.issuerUrl(issuerId).toString();
     }
 
-    String token(String issuerId, String subject, String audience, Map<String, Object> claims) {
+    public String token(String issuerId, String subject, String audience, Map<String, Object> claims) {
         return token(issuerId, subject, audience, claims, Duration.ofHours(1));
     }
 
-    String token(String issuerId, String subject, String audience, Map<String, Object> claims, Duration lifetime) {
+    public String token(String issuerId, String subject, String audience, Map<String, Object> claims, Duration lifetime) {
         SignedJWT jwt = server.issueToken(issuerId, subject, audience, claims, lifetime.toSeconds());
         return jwt.serialize();
     }

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * <p>The order is: the manifest's structure and every listed file except the JSONL files; the
  * checkpoint signature; the events with their proofs in one streaming pass that also hashes the
  * JSONL files for the manifest (so an altered event is named by its line rather than only by a
- * whole-file hash mismatch); the blobs; the consistency proofs. Memory stays bounded by the number
+ * whole-file hash mismatch); the blobs; the consistency proofs; when the auditor gives one, their
+ * own earlier checkpoint, which one of those proofs must cover. Memory stays bounded by the number
  * of distinct blobs, not the number of events.
  */
 public final class BundleVerifier {
@@ -56,7 +57,18 @@ public final class BundleVerifier {
      * and the report says so.
      */
     public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey) {
-        return new Run(trustedKey).execute(dirOrZip);
+        return verify(dirOrZip, trustedKey, Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(Path, Optional)}, and also proves that {@code earlierCheckpoint}, a signed
+     * checkpoint the auditor kept (the previous export's {@code checkpoint} file), is a prefix of
+     * this bundle's: the log only grew in between. The bundle must carry that proof in
+     * {@code consistency.jsonl} (ask for the export with {@code --since-checkpoint}); without it,
+     * or if the earlier checkpoint is larger or has another root at the same size, verification fails.
+     */
+    public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey, Optional<String> earlierCheckpoint) {
+        return new Run(trustedKey, earlierCheckpoint).execute(dirOrZip);
     }
 
     /** Thrown inside a run to stop at the first failure. */
@@ -72,6 +84,9 @@ public final class BundleVerifier {
     /** One verification, with the state it accumulates. */
     private static final class Run {
         private final Optional<VerifierKey> trustedKey;
+        private final Optional<String> earlierNote;
+        /** Earlier checkpoints this bundle proves to be prefixes of its own, by size. */
+        private final Map<Long, byte[]> provenPrefixes = new HashMap<>();
         private final List<String> results = new ArrayList<>();
         private final Map<String, String> listed = new TreeMap<>();
         private final Map<String, Long> manifestLine = new HashMap<>();
@@ -90,8 +105,9 @@ public final class BundleVerifier {
         /** The first event that referenced a blob, to name it if the blob is wrong. */
         record BlobUse(long line, long index, long size) {}
 
-        Run(Optional<VerifierKey> trustedKey) {
+        Run(Optional<VerifierKey> trustedKey, Optional<String> earlierNote) {
             this.trustedKey = trustedKey;
+            this.earlierNote = earlierNote;
         }
 
         VerificationReport execute(Path bundle) {
@@ -103,6 +119,7 @@ public final class BundleVerifier {
                 checkEvents();
                 checkBlobs();
                 checkConsistency();
+                checkEarlierCheckpoint();
             } catch (Failed e) {
                 failure = Optional.of(e.failure);
             } catch (IOException e) {
@@ -413,9 +430,42 @@ public final class BundleVerifier {
                             + line.treeSize() + ", the checkpoint is at " + checkpoint.size()));
                 }
                 ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
+                provenPrefixes.put(old.size(), old.rootHash());
             } catch (JcsException | NoteException | ProofException | IllegalArgumentException e) {
                 throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, e.getMessage()));
             }
+        }
+
+        // --- step 6: the auditor's own earlier checkpoint
+
+        private void checkEarlierCheckpoint() throws Failed {
+            if (earlierNote.isEmpty()) {
+                return;
+            }
+            String given = "the earlier checkpoint given";
+            Checkpoint earlier;
+            try {
+                earlier = SignedNote.verify(earlierNote.get(), signingKey);
+            } catch (NoteException e) {
+                throw new Failed(VerificationFailure.of(given, "does not verify with the log key: " + e.getMessage()));
+            }
+            if (!earlier.origin().equals(checkpoint.origin())) {
+                throw new Failed(VerificationFailure.of(given, "is for origin " + earlier.origin() + ", not " + checkpoint.origin()));
+            }
+            if (earlier.size() > checkpoint.size()) {
+                throw new Failed(VerificationFailure.of(BundleLayout.CHECKPOINT, "covers " + checkpoint.size()
+                        + " events, fewer than the " + earlier.size() + " of " + given + ": the log was truncated, or this bundle is older"));
+            }
+            byte[] proven = earlier.size() == checkpoint.size() ? checkpoint.rootHash() : provenPrefixes.get(earlier.size());
+            if (proven == null) {
+                throw new Failed(VerificationFailure.of(BundleLayout.CONSISTENCY, "proves nothing about " + given + " (tree size "
+                        + earlier.size() + "); export again with --since-checkpoint"));
+            }
+            if (!Arrays.equals(proven, earlier.rootHash())) {
+                throw new Failed(VerificationFailure.of(BundleLayout.CONSISTENCY, given + " (tree size " + earlier.size()
+                        + ") has another root than this log at that size: the log was rewritten since"));
+            }
+            results.add("earlier checkpoint: tree size " + earlier.size() + " is a prefix of this one; the log only grew since");
         }
 
         // --- reading

@@ -1,0 +1,236 @@
+package dev.tracegate.gateway.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tracegate.gateway.evidence.EventType;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Renewing gateway tokens at {@code POST /api/tokens}, through the real API with real tokens: a
+ * renewal never outlives the sign-in it comes from (a provider's token, an exchange, a key), keeps
+ * the actor chain, is recorded, and a token derived from a service-account key dies with the key.
+ */
+class TokenRenewalThroughGatewayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_KEY = IdentityGateway.ADMIN_KEY;
+    private static IdentityGateway gateway;
+    private static MockIdentityProvider idp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        gateway = IdentityGateway.start();
+        idp = gateway.idp();
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aRenewalNeverOutlivesTheProvidersToken() throws Exception {
+        String oktaToken = idp.token("okta", "00u-renew", "tracegate", Map.of(), Duration.ofMinutes(10));
+        Instant oktaExpiry = claims(oktaToken).getExpirationTime().toInstant();
+
+        JsonNode first = issue(oktaToken, "60");
+        assertThat(Instant.parse(first.path("expires_at").asText())).as("capped by the provider's token")
+                .isBeforeOrEqualTo(oktaExpiry);
+        assertThat(Instant.parse(first.path("sign_in_ends_at").asText())).isBeforeOrEqualTo(oktaExpiry);
+
+        String renewed = first.path("token").asText();
+        for (int i = 0; i < 3; i++) {
+            JsonNode next = issue(renewed, "60");
+            assertThat(Instant.parse(next.path("expires_at").asText())).as("renewal %d", i).isBeforeOrEqualTo(oktaExpiry);
+            renewed = next.path("token").asText();
+        }
+        assertThat(claims(renewed).getDateClaim("auth_time").toInstant())
+                .isEqualTo(claims(oktaToken).getIssueTime().toInstant());
+
+        JsonNode renewal = lastAdminAction("token.renew");
+        assertThat(renewal.path("actor").path("sub").asText()).isEqualTo("00u-renew");
+        assertThat(renewal.path("actor").path("iss").asText()).isEqualTo(idp.issuer("okta"));
+        assertThat(renewal.path("detail").path("presented").path("type").asText()).isEqualTo("gateway-token");
+        assertThat(Instant.parse(renewal.path("detail").path("sign_in_ends_at").asText())).isBeforeOrEqualTo(oktaExpiry);
+    }
+
+    @Test
+    void aProviderTokenThatHasEndedBuysNothing() throws Exception {
+        String ended = idp.tokenIssuedAt(Instant.now().minus(Duration.ofHours(2)), "okta", "00u-gone", "tracegate",
+                Duration.ofHours(1));
+
+        HttpResponse<String> refused = post("/api/tokens?minutes=15", ended);
+
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("token expired");
+    }
+
+    @Test
+    void aBadLifetimeIsAClientError() throws Exception {
+        String oktaToken = idp.token("okta", "00u-minutes", "tracegate", Map.of());
+        for (String minutes : List.of("0", "-5", "soon", "999999999999")) {
+            HttpResponse<String> refused = post("/api/tokens?minutes=" + minutes, oktaToken);
+            assertThat(refused.statusCode()).as(minutes).isEqualTo(400);
+            assertThat(refused.body()).contains("minutes must be a whole number");
+        }
+    }
+
+    @Test
+    void anExchangedTokenKeepsItsActorChainAndCannotBeExtended() throws Exception {
+        // The CI platform's own token already says who acted through it (a delegated token).
+        String ciToken = gateway.ciToken("repo:acme/shop:ref:refs/heads/main",
+                Map.of("repository", "acme/shop", "ref", "refs/heads/main", "act", Map.of("sub", "release-agent")));
+        JsonNode exchanged = JSON.readTree(gateway.exchange(ciToken, null).body());
+        String serviceToken = exchanged.path("access_token").asText();
+        Instant exchangedExpiry = claims(serviceToken).getExpirationTime().toInstant();
+
+        JsonNode renewed = issue(serviceToken, "60");
+        String renewedToken = renewed.path("token").asText();
+
+        assertThat(Instant.parse(renewed.path("expires_at").asText())).as("the rule's lifetime is the whole sign-in")
+                .isEqualTo(exchangedExpiry);
+        Map<String, Object> act = claims(renewedToken).getJSONObjectClaim("act");
+        assertThat(act).containsEntry("iss", idp.issuer("github")).containsEntry("sub", "repo:acme/shop:ref:refs/heads/main")
+                .containsEntry("act", Map.of("iss", idp.issuer("github"), "sub", "release-agent"));
+        assertThat(claims(renewedToken).getJSONObjectClaim("act")).isEqualTo(claims(serviceToken).getJSONObjectClaim("act"));
+        JsonNode renewal = lastAdminAction("token.renew");
+        assertThat(renewal.path("actor").path("sub").asText()).isEqualTo("sa:shop-deployer");
+        assertThat(renewal.path("detail").path("act").path("act").path("sub").asText()).isEqualTo("release-agent");
+        assertThat(renewal.path("detail").path("presented").path("id").asText()).isEqualTo(claims(serviceToken).getJWTID());
+    }
+
+    @Test
+    void aGatewayTokenIsNotASubjectTokenAndActorTokensAreRefused() throws Exception {
+        String ciToken = gateway.ciToken("repo:acme/shop:ref:refs/heads/main",
+                Map.of("repository", "acme/shop", "ref", "refs/heads/main"));
+        String serviceToken = JSON.readTree(gateway.exchange(ciToken, null).body()).path("access_token").asText();
+
+        HttpResponse<String> asSubject = gateway.exchange(serviceToken, null);
+        assertThat(asSubject.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(asSubject.body()).path("error_description").asText())
+                .contains("gateway tokens are renewed at POST /api/tokens");
+
+        HttpResponse<String> withActor = gateway.exchange(ciToken, serviceToken);
+        assertThat(withActor.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(withActor.body()).path("error").asText()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void tokensFromAServiceAccountKeyDieWithTheKey() throws Exception {
+        HttpResponse<String> created = gateway.send(HttpRequest.newBuilder(gateway.uri("/api/service-accounts"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"account\": \"nightly\", \"kind\": \"agent\"}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String secret = JSON.readTree(created.body()).path("secret").asText();
+        String keyId = JSON.readTree(created.body()).path("key").path("id").asText();
+
+        String fromKey = issue(secret, "30").path("token").asText();
+        String renewed = issue(fromKey, "30").path("token").asText();
+        assertThat(claims(renewed).getStringClaim("key")).isEqualTo("service-account-key:" + keyId);
+        gateway.connect(renewed).close();
+        String consoleCookie = consoleSignIn(secret);
+        assertThat(me(consoleCookie).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> revoked = gateway.send(HttpRequest.newBuilder(gateway.uri("/api/service-accounts/keys/" + keyId))
+                .header("Authorization", "Bearer " + ADMIN_KEY).DELETE());
+        assertThat(revoked.statusCode()).isEqualTo(200);
+
+        for (String token : List.of(fromKey, renewed)) {
+            assertThatThrownBy(() -> gateway.connect(token).close())
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+            HttpResponse<String> refused = post("/api/tokens", token);
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("service account key revoked");
+        }
+        assertThat(me(consoleCookie).statusCode())
+                .as("a console session opened with the key ends with it").isEqualTo(401);
+    }
+
+    @Test
+    void aConsoleSessionOpenedWithAShortTokenEndsWithIt() throws Exception {
+        String oktaToken = idp.token("okta", "00u-console", "tracegate", Map.of(), Duration.ofMinutes(5));
+        Instant oktaExpiry = claims(oktaToken).getExpirationTime().toInstant();
+        String cookie = consoleSignIn(issue(oktaToken, "5").path("token").asText());
+
+        JsonNode me = JSON.readTree(me(cookie).body());
+        assertThat(Instant.parse(me.path("session_expires_at").asText())).isBeforeOrEqualTo(oktaExpiry);
+
+        HttpResponse<String> minted = gateway.send(HttpRequest.newBuilder(gateway.uri("/api/tokens?minutes=60")).header("Cookie", cookie)
+                .header("X-Tracegate-Csrf", me.path("csrf_token").asText()).header("Origin", gateway.origin())
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(minted.statusCode()).as(minted.body()).isEqualTo(200);
+        assertThat(Instant.parse(JSON.readTree(minted.body()).path("expires_at").asText())).isBeforeOrEqualTo(oktaExpiry);
+        assertThat(lastAdminAction("token.issue").path("detail").path("presented").path("type").asText())
+                .isEqualTo("console-session");
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static JsonNode issue(String bearer, String minutes) throws Exception {
+        HttpResponse<String> response = post("/api/tokens?minutes=" + minutes, bearer);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> post(String path, String bearer) throws Exception {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri(path)).header("Authorization", "Bearer " + bearer)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private static HttpResponse<String> me(String cookie) throws Exception {
+        return gateway.send(HttpRequest.newBuilder(gateway.uri("/api/me")).header("Cookie", cookie).GET());
+    }
+
+    private static String consoleSignIn(String token) throws Exception {
+        HttpResponse<String> response = gateway.send(HttpRequest.newBuilder(gateway.uri("/console/signin/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", gateway.origin())
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(303);
+        return response.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    /** The newest {@code admin.action} event with this action. */
+    private static JsonNode lastAdminAction(String action) throws Exception {
+        gateway.gateway().evidence().awaitStored();
+        List<JsonNode> found = new ArrayList<>();
+        try (Connection c = gateway.gateway().store().dataSource().getConnection();
+             PreparedStatement query = c.prepareStatement("SELECT leaf FROM evidence_event WHERE event_type = ? ORDER BY idx")) {
+            query.setString(1, EventType.ADMIN_ACTION);
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    JsonNode event = JSON.readTree(rs.getBytes(1));
+                    if (event.path("detail").path("action").asText().equals(action)) {
+                        found.add(event);
+                    }
+                }
+            }
+        }
+        assertThat(found).as("an admin.action " + action).isNotEmpty();
+        return found.getLast();
+    }
+
+    private static JWTClaimsSet claims(String jwt) throws Exception {
+        return SignedJWT.parse(jwt).getJWTClaimsSet();
+    }
+
+}
