@@ -22,14 +22,20 @@ import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.sql.TraceContextExtractor;
+import dev.tracegate.wire.postgres.CopyData;
+import dev.tracegate.wire.postgres.CopyDone;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.PrintableBytes;
+import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.frontend.Bind;
 import dev.tracegate.wire.postgres.frontend.Close;
+import dev.tracegate.wire.postgres.frontend.CopyFail;
 import dev.tracegate.wire.postgres.frontend.Describe;
 import dev.tracegate.wire.postgres.frontend.Execute;
+import dev.tracegate.wire.postgres.frontend.Flush;
 import dev.tracegate.wire.postgres.frontend.FunctionCall;
 import dev.tracegate.wire.postgres.frontend.Parse;
 import dev.tracegate.wire.postgres.frontend.Query;
@@ -154,7 +160,7 @@ final class ClientMessageRelay {
             case Parse.TYPE -> parse(frame);
             case Bind.TYPE -> {
                 bind(Bind.decode(frame.body()));
-                yield frame;
+                yield expected(frame, InFlightCommand.Kind.BIND);
             }
             case Execute.TYPE -> {
                 execute(Execute.decode(frame.body()));
@@ -167,15 +173,28 @@ final class ClientMessageRelay {
             case Close.TYPE -> {
                 Close close = Close.decode(frame.body());
                 (close.kind() == 'S' ? statements : portals).remove(close.name());
-                yield frame;
+                yield expected(frame, InFlightCommand.Kind.CLOSE);
             }
-            case Sync.TYPE -> {
-                pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.SYNC, 0));
-                yield frame;
-            }
+            case Sync.TYPE -> expected(frame, InFlightCommand.Kind.SYNC);
+            case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
+            case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
+            case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
+            case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
+            case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
             case FunctionCall.TYPE -> functionCall(frame);
-            default -> frame;
+            // The server would end the session too; the gateway does not forward what it cannot pair.
+            default -> throw new ProtocolException("unexpected message type '" + PrintableBytes.typeName(frame.type())
+                    + "' after start-up");
         };
+    }
+
+    /**
+     * Notes that {@code frame} goes upstream as a message with no command of its own, so the
+     * server side pairs responses knowing every message the server reads; returns the frame.
+     */
+    private PgFrame expected(PgFrame frame, InFlightCommand.Kind kind) {
+        pendingCommands.add(InFlightCommand.of(kind));
+        return frame;
     }
 
     private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
@@ -205,7 +224,7 @@ final class ClientMessageRelay {
         statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
                 className(decision)));
         if (decision.action() == Action.ALLOW) {
-            return frame;
+            return expected(frame, InFlightCommand.Kind.PARSE);
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
         long seq = ++sequence;
@@ -213,9 +232,9 @@ final class ClientMessageRelay {
                 className(decision), decision.rule()));
         Resolution resolution = resolve(seq, parse.query(), decision);
         if (resolution.forward()) {
-            return frame;
+            return expected(frame, InFlightCommand.Kind.PARSE);
         }
-        InFlightCommand blocked = new InFlightCommand(InFlightCommand.Kind.BLOCKED_PARSE, seq);
+        InFlightCommand blocked = new InFlightCommand(InFlightCommand.Kind.PARSE, seq);
         blocked.substitute = resolution.error();
         pendingCommands.add(blocked);
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
@@ -233,11 +252,11 @@ final class ClientMessageRelay {
 
     private void describe(Describe describe) {
         if (describe.kind() == Describe.STATEMENT) {
-            pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.DESCRIBE_STATEMENT, 0));
+            pendingCommands.add(InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_STATEMENT));
             return;
         }
         BoundPortal portal = portals.get(describe.name());
-        InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
+        InFlightCommand answer = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
         answer.portal = portal == null ? new PortalDescription() : portal.description();
         answer.portal.requested = true;
         pendingCommands.add(answer);
@@ -246,16 +265,19 @@ final class ClientMessageRelay {
     private void execute(Execute execute) {
         BoundPortal portal = portals.get(execute.portalName());
         CommandResults results = newResults();
-        if (results != null && portal != null && !portal.description().requested) {
+        // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
+        PortalDescription description = portal == null ? new PortalDescription() : portal.description();
+        InFlightCommand ask = null;
+        if (results != null && !description.requested) {
             // Masking needs to know the rows; ask for them ahead of the Execute, invisibly.
-            PgFrame ask = Describe.portal(execute.portalName()).encode();
-            outbox.add(ask);
-            outboxBytes += ask.wireLength();
-            InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
-            answer.portal = portal.description();
-            answer.portal.requested = true;
-            answer.injected = true;
-            pendingCommands.add(answer);
+            PgFrame describe = Describe.portal(execute.portalName()).encode();
+            outbox.add(describe);
+            outboxBytes += describe.wireLength();
+            ask = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
+            ask.portal = description;
+            ask.portal.requested = true;
+            ask.injected = true;
+            pendingCommands.add(ask);
         }
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         String text = prepared == null ? "" : prepared.text();
@@ -265,7 +287,10 @@ final class ClientMessageRelay {
                 prepared == null ? null : prepared.statementClass(), null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
-        command.portal = portal == null ? null : portal.description();
+        command.portal = description;
+        if (ask != null) {
+            ask.execute = command;
+        }
         pendingCommands.add(command);
     }
 
@@ -319,6 +344,9 @@ final class ClientMessageRelay {
         long seq = ++sequence;
         command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);
+        // A function's result is data like a cell (lo_read of a large object): masked alike.
+        command.results = newResults();
+        command.binaryResult = call.resultFormat() == 1;
         Resolution resolution = resolve(seq, description, decision);
         pendingCommands.add(command);
         if (resolution.forward()) {
@@ -417,6 +445,11 @@ final class ClientMessageRelay {
 
     /** Waits until the batch's command events are durable, then forwards the batch. */
     private void drain() throws IOException, EvidenceLogUnavailableException {
+        if (pendingCommands.size() != outbox.size()) {
+            // Pairing responses needs every forwarded message in order; never write an unpaired one.
+            throw new IllegalStateException(outbox.size() + " frames to forward but " + pendingCommands.size()
+                    + " messages to pair");
+        }
         for (CompletableFuture<Long> event : pendingEvents) {
             EvidenceLog.awaitDurable(event);
         }

@@ -84,6 +84,11 @@ final class RawPgClient implements AutoCloseable {
         out.flush();
     }
 
+    /** How long a read waits before it fails with a SocketTimeoutException. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     /** One raw byte (the answers to SSLRequest and GSSENCRequest are single bytes). */
     int readByte() throws IOException {
         return in.read();
