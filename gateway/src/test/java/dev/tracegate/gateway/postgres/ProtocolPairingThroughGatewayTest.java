@@ -20,8 +20,6 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.identity.Identity;
-import dev.tracegate.gateway.recording.SessionQueries;
-import dev.tracegate.gateway.recording.SessionSummary;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
@@ -370,23 +368,15 @@ class ProtocolPairingThroughGatewayTest {
     }
 
     private static Set<String> aliceSessions() {
-        gateway.gateway().evidence().awaitStored();
-        return new SessionQueries(gateway.gateway().evidence()).list("apikey:alice", "app", 100).stream()
-                .map(SessionSummary::id).collect(Collectors.toSet());
+        return gateway.sessionIds("apikey:alice", "app");
     }
 
-    /** The session opened since {@code earlier} was listed (its session.open becomes durable in the background). */
     private static String newSession(Set<String> earlier) {
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> aliceSessions().stream()
-                .filter(id -> !earlier.contains(id)).findFirst().orElse(null), id -> id != null);
+        return gateway.newSession("apikey:alice", "app", earlier);
     }
 
     private static List<JsonNode> closedSessionEvents(String session) {
-        SessionQueries queries = new SessionQueries(gateway.gateway().evidence());
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            gateway.gateway().evidence().awaitStored();
-            return queries.events(session);
-        }, events -> !events.isEmpty() && events.getLast().path("type").asText().equals("session.close"));
+        return gateway.closedSessionEvents(session);
     }
 
     /** The command.result of the command whose recorded text is {@code text}. */

@@ -71,8 +71,17 @@ final class RawPgClient implements AutoCloseable {
 
     /** A session through the gateway over TLS, signed in with {@code token}, after its first ReadyForQuery. */
     static RawPgClient signedIn(int port, String user, String token, String connection) throws Exception {
+        return signedIn(port, user, token, connection, Map.of());
+    }
+
+    /** As {@link #signedIn(int, String, String, String)}, with more start-up parameters. */
+    static RawPgClient signedIn(int port, String user, String token, String connection, Map<String, String> parameters)
+            throws Exception {
         RawPgClient client = new RawPgClient(port).tls();
-        client.startup(3, 0, Map.of("user", user, "database", connection));
+        Map<String, String> startup = new java.util.LinkedHashMap<>(parameters);
+        startup.put("user", user);
+        startup.put("database", connection);
+        client.startup(3, 0, startup);
         client.read();
         client.password(token);
         for (PgFrame frame = client.read(); frame.type() != ReadyForQuery.TYPE; frame = client.read()) {
