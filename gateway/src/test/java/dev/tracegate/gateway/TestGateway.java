@@ -131,17 +131,19 @@ public final class TestGateway implements AutoCloseable {
 
     /** The session {@code actor} opened after {@code earlier} was listed (its session.open is recorded in the background). */
     public String newSession(String actor, String connection, Set<String> earlier) {
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sessionIds(actor, connection).stream()
-                .filter(id -> !earlier.contains(id)).findFirst().orElse(null), id -> id != null);
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> sessionIds(actor, connection).stream()
+                        .filter(id -> !earlier.contains(id)).findFirst().orElse(null), id -> id != null);
     }
 
     /** A session's events once its session.close is recorded. */
     public List<JsonNode> closedSessionEvents(String session) {
         SessionQueries queries = new SessionQueries(gateway.evidence());
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
-            gateway.evidence().awaitStored();
-            return queries.events(session);
-        }, events -> !events.isEmpty() && events.getLast().path("type").asText().equals("session.close"));
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    gateway.evidence().awaitStored();
+                    return queries.events(session);
+                }, events -> !events.isEmpty() && events.getLast().path("type").asText().equals("session.close"));
     }
 
     /** A libpq URI for psql and pgbench. */

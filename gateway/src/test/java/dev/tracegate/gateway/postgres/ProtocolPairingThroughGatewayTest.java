@@ -86,23 +86,16 @@ class ProtocolPairingThroughGatewayTest {
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS pairing_people, pairing_copy, pairing_trigger, pairing_held");
+            sql.execute("DROP TABLE IF EXISTS pairing_people, pairing_copy, pairing_held");
             sql.execute("CREATE TABLE pairing_people (id int PRIMARY KEY, email text, card text)");
             sql.execute("INSERT INTO pairing_people VALUES (1, 'ada.lovelace@example.com', '4111 1111 1111 1111'),"
                     + " (2, 'grace.hopper@example.org', '4111 1111 1111 1111'),"
                     + " (3, 'alan.turing@example.net', '4111 1111 1111 1111')");
             sql.execute("CREATE TABLE pairing_copy (id int)");
             sql.execute("CREATE TABLE pairing_held (id int)");
-            sql.execute("CREATE TABLE pairing_trigger (id int)");
-            sql.execute("CREATE OR REPLACE FUNCTION pairing_refuse() RETURNS trigger LANGUAGE plpgsql AS"
-                    + " $$ BEGIN RAISE EXCEPTION 'pairing_trigger refuses rows'; END $$");
-            sql.execute("CREATE TRIGGER pairing_refuse BEFORE INSERT ON pairing_trigger"
-                    + " FOR EACH STATEMENT EXECUTE FUNCTION pairing_refuse()");
-            try (ResultSet rs = sql.executeQuery("SELECT 'textcat(text,text)'::regprocedure::oid")) {
-                rs.next();
-                textcatOid = rs.getInt(1);
-            }
         }
+        TestTarget.createRefusingTable("pairing_trigger");
+        textcatOid = TestTarget.functionOid("textcat(text,text)");
         gateway = TestGateway.start(List.of(), POLICY);
     }
 
