@@ -160,7 +160,7 @@ final class ClientMessageRelay {
             case Parse.TYPE -> parse(frame);
             case Bind.TYPE -> {
                 bind(Bind.decode(frame.body()));
-                yield expected(frame, InFlightCommand.Kind.BIND);
+                yield frame;
             }
             case Execute.TYPE -> {
                 execute(Execute.decode(frame.body()));
@@ -171,9 +171,8 @@ final class ClientMessageRelay {
                 yield frame;
             }
             case Close.TYPE -> {
-                Close close = Close.decode(frame.body());
-                (close.kind() == 'S' ? statements : portals).remove(close.name());
-                yield expected(frame, InFlightCommand.Kind.CLOSE);
+                close(Close.decode(frame.body()));
+                yield frame;
             }
             case Sync.TYPE -> expected(frame, InFlightCommand.Kind.SYNC);
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
@@ -221,10 +220,11 @@ final class ClientMessageRelay {
         Parse parse = Parse.decode(frame.body());
         Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
         Decision decision = unmaskableCopy(verdict, guard.masking(subject).isPresent()).orElse(verdict.decision());
-        statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
-                className(decision)));
+        PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), className(decision));
+        statements.put(parse.statementName(), prepared);
         if (decision.action() == Action.ALLOW) {
-            return expected(frame, InFlightCommand.Kind.PARSE);
+            parsed(parse, prepared, 0);
+            return frame;
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
         long seq = ++sequence;
@@ -232,12 +232,20 @@ final class ClientMessageRelay {
                 className(decision), decision.rule()));
         Resolution resolution = resolve(seq, parse.query(), decision);
         if (resolution.forward()) {
-            return expected(frame, InFlightCommand.Kind.PARSE);
+            parsed(parse, prepared, 0);
+            return frame;
         }
-        InFlightCommand blocked = new InFlightCommand(InFlightCommand.Kind.PARSE, seq);
-        blocked.substitute = resolution.error();
-        pendingCommands.add(blocked);
+        parsed(parse, prepared, seq).substitute = resolution.error();
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
+    }
+
+    /** Notes the Parse going upstream and the statement it creates if the server accepts it. */
+    private InFlightCommand parsed(Parse parse, PreparedStatement prepared, long seq) {
+        InFlightCommand entry = new InFlightCommand(InFlightCommand.Kind.PARSE, seq);
+        entry.statementName = parse.statementName();
+        entry.statement = prepared;
+        pendingCommands.add(entry);
+        return entry;
     }
 
     private void bind(Bind bind) {
@@ -248,6 +256,22 @@ final class ClientMessageRelay {
             values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
         }
         portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription()));
+        InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
+        entry.portalName = bind.portalName();
+        entry.statementName = bind.statementName();
+        pendingCommands.add(entry);
+    }
+
+    private void close(Close close) {
+        InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.CLOSE);
+        if (close.kind() == Close.STATEMENT) {
+            statements.remove(close.name());
+            entry.statementName = close.name();
+        } else {
+            portals.remove(close.name());
+            entry.portalName = close.name();
+        }
+        pendingCommands.add(entry);
     }
 
     private void describe(Describe describe) {
@@ -288,6 +312,8 @@ final class ClientMessageRelay {
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
         command.portal = description;
+        command.portalName = execute.portalName();
+        command.statement = prepared;
         if (ask != null) {
             ask.execute = command;
         }

@@ -72,6 +72,17 @@ final class InFlightCommand {
     InFlightCommand execute;
     /** A FUNCTION_CALL whose result comes in binary format. */
     boolean binaryResult;
+    /** The statement a PARSE creates, a BIND binds or a CLOSE of a statement closes. */
+    String statementName;
+    /** The portal a BIND creates, an EXECUTE runs or a CLOSE of a portal closes. */
+    String portalName;
+    /**
+     * The gateway's own record of a statement, compared by identity only: for a PARSE the one it
+     * creates, for an EXECUTE the one the gateway recorded the Execute with ({@code null} when unknown).
+     */
+    Object statement;
+    /** Server side: the server's first answer to this message has arrived. */
+    boolean answered;
 
     InFlightCommand(Kind kind, long sequence) {
         this.kind = kind;

@@ -225,7 +225,7 @@ final class ResponsePairing {
     }
 
     /** Messages any time: they change no state and belong to no message of their own. */
-    private static boolean isAnytime(byte type) {
+    static boolean isAnytime(byte type) {
         return type == NoticeResponse.TYPE || type == NotificationResponse.TYPE || type == ParameterStatus.TYPE;
     }
 

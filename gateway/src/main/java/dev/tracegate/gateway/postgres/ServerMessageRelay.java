@@ -51,6 +51,7 @@ final class ServerMessageRelay {
     private final SessionRecorder recorder;
     private final ResponsePairing pairing;
     private final SessionMessageMasking unpaired;
+    private final StatementNamespace namespace = new StatementNamespace();
     private volatile String failure;
 
     /** The server reported a setting the gateway cannot read SQL under. */
@@ -137,6 +138,10 @@ final class ServerMessageRelay {
             finish(skipped, skipped.failed() ? "error" : "skipped");
         }
         InFlightCommand owner = answer.owner();
+        if (owner != null && !owner.answered && !ResponsePairing.isAnytime(type)) {
+            owner.answered = true;
+            namespace.answered(owner, type);
+        }
         PgFrame forwarded = switch (type) {
             case DataRow.TYPE -> row(owner, frame);
             case RowDescription.TYPE -> rowDescription(owner, frame);
@@ -149,6 +154,7 @@ final class ServerMessageRelay {
             case ParameterStatus.TYPE -> parameterStatus(frame);
             case FunctionCallResponse.TYPE -> functionResult(owner, frame);
             case ReadyForQuery.TYPE -> {
+                namespace.ready(ReadyForQuery.decode(frame.body()).status());
                 recordUnpairedMasking();
                 yield frame;
             }

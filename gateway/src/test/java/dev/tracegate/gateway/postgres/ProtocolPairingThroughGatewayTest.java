@@ -30,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -286,6 +287,40 @@ class ProtocolPairingThroughGatewayTest {
         List<JsonNode> events = closedSessionEvents(session);
         assertThat(events.getLast().path("detail").path("reason").asText()).contains("cannot tell which command");
         assertOtherSessionsServed();
+    }
+
+    @Test
+    void anExecuteIsRecordedWithTheStatementTheServerRunsOrTheSessionEnds() throws Exception {
+        try (RawPgClient client = alice()) {
+            // A closed name can be parsed again: the Execute is recorded with the new text.
+            assertOrder(client, List.of(parse("s8", SELECT_ALL), sync(), closeStatement("s8"), sync(),
+                    parse("s8", "SELECT 8"), bind("", "s8"), execute(""), sync()), "1Z3Z12DCZ");
+        }
+        // Parsing a name that exists fails and keeps the old statement, which the server then runs.
+        assertEndsBeforeRows(List.of(parse("s9", SELECT_ALL), sync()), List.of(parse("s9", "SELECT 9"), sync()),
+                "SELECT 9");
+        // A Parse skipped after an error leaves the previous unnamed statement in place.
+        assertEndsBeforeRows(List.of(parse("", SELECT_ALL), sync()), List.of(execute("no_such_portal"),
+                parse("", "SELECT 10"), sync()), "SELECT 10");
+    }
+
+    /** After {@code setUp} and {@code diverge}, Bind and Execute run a statement other than the one recorded. */
+    private static void assertEndsBeforeRows(List<PgFrame> setUp, List<PgFrame> diverge, String recorded) throws Exception {
+        Set<String> earlier = aliceSessions();
+        String session;
+        try (RawPgClient client = alice()) {
+            session = newSession(earlier);
+            List<PgFrame> frames = new ArrayList<>(client.exchange(setUp, 1));
+            frames.addAll(client.exchange(diverge, 1));
+            String statement = recorded.equals("SELECT 9") ? "s9" : "";
+            List<PgFrame> run = client.exchange(List.of(bind("", statement), execute(""), sync()), 1);
+            assertThat(types(run)).as("nothing of the rows, then the gateway's FATAL error").isEqualTo("2E");
+            ErrorResponse fatal = ErrorResponse.decode(run.getLast().body());
+            assertThat(fatal.severity()).isEqualTo("FATAL");
+            assertThat(fatal.message()).contains("another statement than the one the gateway recorded");
+            assertNothingClear(frames, run);
+        }
+        assertThat(result(closedSessionEvents(session), recorded).path("status").asText()).isEqualTo("refused");
     }
 
     @Test
