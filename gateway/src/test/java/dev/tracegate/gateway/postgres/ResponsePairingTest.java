@@ -170,6 +170,39 @@ class ResponsePairingTest {
         assertThat(pair('Z').owner().kind).isEqualTo(Kind.SYNC);
     }
 
+    @Test
+    void whateverTheServerSendsRowsOnlyEverBelongToAQueryOrExecute() {
+        byte[] backend = "123tTnDCIsEZVGHdcNAS".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Kind[] kinds = Kind.values();
+        for (long seed = 0; seed < 2_000; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            InFlightCommands messages = new InFlightCommands();
+            ResponsePairing model = new ResponsePairing(messages);
+            for (int i = 0; i < 12; i++) {
+                messages.add(InFlightCommand.of(kinds[random.nextInt(kinds.length)]));
+            }
+            try {
+                for (int i = 0; i < 40; i++) {
+                    byte type = backend[random.nextInt(backend.length)];
+                    ResponsePairing.Answer answer = model.pair(type, type == 'E' && random.nextInt(10) == 0);
+                    Kind owner = answer.owner() == null ? null : answer.owner().kind;
+                    if (type == 'D' || type == 'd' || type == 'H' || type == 'G') {
+                        assertThat(owner).as("seed " + seed).isIn(Kind.QUERY, Kind.EXECUTE);
+                    }
+                    if (type == 'V') {
+                        assertThat(owner).as("seed " + seed).isEqualTo(Kind.FUNCTION_CALL);
+                    }
+                    if (type == 'T') {
+                        assertThat(owner).as("seed " + seed).isIn(Kind.QUERY, Kind.DESCRIBE_PORTAL, Kind.DESCRIBE_STATEMENT);
+                    }
+                    assertThat(answer.skipped()).allMatch(skipped -> skipped.kind.isRecordedCommand());
+                }
+            } catch (PairingLostException expected) {
+                // Refusing is always allowed; misreading never is.
+            }
+        }
+    }
+
     private InFlightCommand send(Kind kind) {
         InFlightCommand message = InFlightCommand.of(kind);
         sent.add(message);
