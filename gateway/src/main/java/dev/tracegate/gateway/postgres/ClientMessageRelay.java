@@ -70,6 +70,8 @@ import java.util.regex.Pattern;
 final class ClientMessageRelay {
 
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
+    /** Messages waiting for the server's answer, beyond which the session ends (they are held in memory). */
+    private static final int MAX_UNANSWERED = 100_000;
     /** Fails in the parser, before anything runs, at the position of the blocked statement. */
     private static final String FAILING_SQL = "tracegate blocked this statement";
     private static final Pattern SET_APPLICATION_NAME = Pattern.compile(
@@ -92,6 +94,9 @@ final class ClientMessageRelay {
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
     private final List<InFlightCommand> pendingCommands = new ArrayList<>();
+    /** Frames of this batch that answer nothing in any state, so are not kept for pairing. */
+    private int unregistered;
+    private InFlightCommand.Kind lastRegistered;
     private int outboxBytes;
     private long sequence;
 
@@ -189,11 +194,29 @@ final class ClientMessageRelay {
 
     /**
      * Notes that {@code frame} goes upstream as a message with no command of its own, so the
-     * server side pairs responses knowing every message the server reads; returns the frame.
+     * server side pairs responses knowing every message that changes what the server answers;
+     * returns the frame. Flush and CopyData never change it (a COPY reads them, anything else
+     * ignores them), nor does a CopyDone or CopyFail right after another (only the first can end
+     * a COPY): those are not kept, so a flood of them cannot grow the queue.
      */
     private PgFrame expected(PgFrame frame, InFlightCommand.Kind kind) {
-        pendingCommands.add(InFlightCommand.of(kind));
+        boolean repeatedCopyEnd = isCopyEnd(kind) && isCopyEnd(lastRegistered);
+        if (kind == InFlightCommand.Kind.FLUSH || kind == InFlightCommand.Kind.COPY_DATA || repeatedCopyEnd) {
+            unregistered++;
+        } else {
+            register(InFlightCommand.of(kind));
+        }
         return frame;
+    }
+
+    private static boolean isCopyEnd(InFlightCommand.Kind kind) {
+        return kind == InFlightCommand.Kind.COPY_DONE || kind == InFlightCommand.Kind.COPY_FAIL;
+    }
+
+    /** A message goes upstream in this batch, in this order; the server side pairs its answers with it. */
+    private void register(InFlightCommand message) {
+        pendingCommands.add(message);
+        lastRegistered = message.kind;
     }
 
     private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
@@ -208,7 +231,7 @@ final class ClientMessageRelay {
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = results;
         Resolution resolution = resolve(seq, sql, decision);
-        pendingCommands.add(command);
+        register(command);
         if (resolution.forward()) {
             return frame;
         }
@@ -244,7 +267,7 @@ final class ClientMessageRelay {
         InFlightCommand entry = new InFlightCommand(InFlightCommand.Kind.PARSE, seq);
         entry.statementName = parse.statementName();
         entry.statement = prepared;
-        pendingCommands.add(entry);
+        register(entry);
         return entry;
     }
 
@@ -259,7 +282,7 @@ final class ClientMessageRelay {
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
         entry.portalName = bind.portalName();
         entry.statementName = bind.statementName();
-        pendingCommands.add(entry);
+        register(entry);
     }
 
     private void close(Close close) {
@@ -271,19 +294,19 @@ final class ClientMessageRelay {
             portals.remove(close.name());
             entry.portalName = close.name();
         }
-        pendingCommands.add(entry);
+        register(entry);
     }
 
     private void describe(Describe describe) {
         if (describe.kind() == Describe.STATEMENT) {
-            pendingCommands.add(InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_STATEMENT));
+            register(InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_STATEMENT));
             return;
         }
         BoundPortal portal = portals.get(describe.name());
         InFlightCommand answer = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
         answer.portal = portal == null ? new PortalDescription() : portal.description();
         answer.portal.requested = true;
-        pendingCommands.add(answer);
+        register(answer);
     }
 
     private void execute(Execute execute) {
@@ -301,7 +324,7 @@ final class ClientMessageRelay {
             ask.portal = description;
             ask.portal.requested = true;
             ask.injected = true;
-            pendingCommands.add(ask);
+            register(ask);
         }
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         String text = prepared == null ? "" : prepared.text();
@@ -317,7 +340,7 @@ final class ClientMessageRelay {
         if (ask != null) {
             ask.execute = command;
         }
-        pendingCommands.add(command);
+        register(command);
     }
 
     /** How the rows of the next command are masked and kept as evidence; {@code null} when neither. */
@@ -374,7 +397,7 @@ final class ClientMessageRelay {
         command.results = newResults();
         command.binaryResult = call.resultFormat() == 1;
         Resolution resolution = resolve(seq, description, decision);
-        pendingCommands.add(command);
+        register(command);
         if (resolution.forward()) {
             return frame;
         }
@@ -471,10 +494,15 @@ final class ClientMessageRelay {
 
     /** Waits until the batch's command events are durable, then forwards the batch. */
     private void drain() throws IOException, EvidenceLogUnavailableException {
-        if (pendingCommands.size() != outbox.size()) {
+        if (pendingCommands.size() + unregistered != outbox.size()) {
             // Pairing responses needs every forwarded message in order; never write an unpaired one.
             throw new IllegalStateException(outbox.size() + " frames to forward but " + pendingCommands.size()
                     + " messages to pair");
+        }
+        if (inFlight.size() + pendingCommands.size() > MAX_UNANSWERED) {
+            // The server answers nothing it skips or ignores; the gateway keeps each such message until it does.
+            throw new ProtocolException("more than " + MAX_UNANSWERED + " messages sent without the server's answer"
+                    + " (send Sync)");
         }
         for (CompletableFuture<Long> event : pendingEvents) {
             EvidenceLog.awaitDurable(event);
@@ -486,6 +514,7 @@ final class ClientMessageRelay {
             inFlight.add(command);
         }
         pendingCommands.clear();
+        unregistered = 0;
         for (PgFrame frame : outbox) {
             upstream.write(frame);
         }

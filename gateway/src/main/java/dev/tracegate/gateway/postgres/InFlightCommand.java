@@ -54,7 +54,8 @@ final class InFlightCommand {
     final Kind kind;
     final long sequence;
     long startedNanos;
-    final List<String> tags = new ArrayList<>(1);
+    /** CommandComplete tags; allocated at the first, since most messages have none. */
+    private List<String> tags;
     long rowsSeen;
     long rowsFromTags;
     boolean taggedRows;
@@ -95,11 +96,18 @@ final class InFlightCommand {
     }
 
     void complete(String tag, OptionalLong rows) {
+        if (tags == null) {
+            tags = new ArrayList<>(1);
+        }
         tags.add(tag);
         if (rows.isPresent()) {
             rowsFromTags += rows.getAsLong();
             taggedRows = true;
         }
+    }
+
+    List<String> tags() {
+        return tags == null ? List.of() : List.copyOf(tags);
     }
 
     long rows() {

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every message of one session forwarded upstream, in the order the server reads them. The
@@ -11,13 +12,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class InFlightCommands {
 
     private final ConcurrentLinkedQueue<InFlightCommand> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
 
     void add(InFlightCommand command) {
         queue.add(command);
+        size.incrementAndGet();
     }
 
     /** The oldest message not yet taken, or {@code null} when the server has been sent nothing more. */
     InFlightCommand take() {
-        return queue.poll();
+        InFlightCommand taken = queue.poll();
+        if (taken != null) {
+            size.decrementAndGet();
+        }
+        return taken;
+    }
+
+    /** Messages not yet taken: forwarded, and not yet reached by the server's answers. */
+    int size() {
+        return size.get();
     }
 }

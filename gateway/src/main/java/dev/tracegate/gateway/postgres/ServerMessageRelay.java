@@ -319,7 +319,7 @@ final class ServerMessageRelay {
 
     private void finish(InFlightCommand command, String status) {
         long micros = (System.nanoTime() - command.startedNanos) / 1_000;
-        recorder.result(new ResultRecord(command.sequence, status, List.copyOf(command.tags), command.rows(), micros,
+        recorder.result(new ResultRecord(command.sequence, status, command.tags(), command.rows(), micros,
                 command.errorSqlState, command.errorMessage), command.results == null ? null : command.results.outcome());
     }
 }

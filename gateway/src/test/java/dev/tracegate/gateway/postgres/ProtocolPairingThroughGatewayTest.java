@@ -324,6 +324,34 @@ class ProtocolPairingThroughGatewayTest {
     }
 
     @Test
+    void messagesTheServerNeverAnswersCannotPileUpInTheGateway() throws Exception {
+        try (RawPgClient client = alice()) {
+            // Flushes and stray COPY messages answer nothing and are not kept at all.
+            List<PgFrame> ignored = new ArrayList<>();
+            for (int i = 0; i < 50_000; i++) {
+                ignored.add(flush());
+                ignored.add(copyData("x"));
+                ignored.add(i % 2 == 0 ? copyDone() : copyFail("x"));
+            }
+            client.sendBatch(ignored);
+            assertMaskedAfterwards(client);
+            // Messages skipped after an error are kept until the Sync: without one, there is a bound.
+            client.sendBatch(List.of(execute("no_such_portal")));
+            List<PgFrame> skipped = new ArrayList<>();
+            for (int i = 0; i < 110_000; i++) {
+                skipped.add(parse("", "SELECT 1"));
+            }
+            client.sendBatch(skipped);
+            ErrorResponse error = client.readUntilError();
+            assertThat(error.sqlState()).as(error.message()).isEqualTo("34000");
+            ErrorResponse fatal = client.readUntilError();
+            assertThat(fatal.severity()).isEqualTo("FATAL");
+            assertThat(fatal.message()).contains("messages sent without the server's answer");
+        }
+        assertOtherSessionsServed();
+    }
+
+    @Test
     void fastPathFunctionResultsAreMaskedAndSkippedAfterAFailedExecute() throws Exception {
         Set<String> earlier = aliceSessions();
         String session;
