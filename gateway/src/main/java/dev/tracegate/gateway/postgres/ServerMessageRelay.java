@@ -52,6 +52,8 @@ final class ServerMessageRelay {
     private final ResponsePairing pairing;
     private final SessionMessageMasking unpaired;
     private final StatementNamespace namespace = new StatementNamespace();
+    /** The command whose answer the namespace refused, which the pairing may already have closed. */
+    private InFlightCommand refusing;
     private volatile String failure;
 
     /** The server reported a setting the gateway cannot read SQL under. */
@@ -140,7 +142,9 @@ final class ServerMessageRelay {
         InFlightCommand owner = answer.owner();
         if (owner != null && !owner.answered && !ResponsePairing.isAnytime(type)) {
             owner.answered = true;
+            refusing = owner;
             namespace.answered(owner, type);
+            refusing = null;
         }
         PgFrame forwarded = switch (type) {
             case DataRow.TYPE -> row(owner, frame);
@@ -298,7 +302,7 @@ final class ServerMessageRelay {
     private void end(String sqlState, String reason) throws IOException {
         failure = reason;
         LOG.warn("session {}: {}", recorder.session().id(), reason);
-        InFlightCommand current = pairing.current();
+        InFlightCommand current = refusing != null ? refusing : pairing.current();
         if (current != null && current.kind.isRecordedCommand()) {
             current.errorSqlState = sqlState;
             current.errorMessage = "tracegate: " + reason;

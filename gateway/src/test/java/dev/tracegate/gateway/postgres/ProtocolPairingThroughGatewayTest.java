@@ -298,21 +298,24 @@ class ProtocolPairingThroughGatewayTest {
         }
         // Parsing a name that exists fails and keeps the old statement, which the server then runs.
         assertEndsBeforeRows(List.of(parse("s9", SELECT_ALL), sync()), List.of(parse("s9", "SELECT 9"), sync()),
-                "SELECT 9");
+                "s9", "SELECT 9");
+        // The same when what the server runs answers no rows at all.
+        assertEndsBeforeRows(List.of(parse("s7", "SET application_name = 'pairing'"), sync()),
+                List.of(parse("s7", "SELECT 7"), sync()), "s7", "SELECT 7");
         // A Parse skipped after an error leaves the previous unnamed statement in place.
         assertEndsBeforeRows(List.of(parse("", SELECT_ALL), sync()), List.of(execute("no_such_portal"),
-                parse("", "SELECT 10"), sync()), "SELECT 10");
+                parse("", "SELECT 10"), sync()), "", "SELECT 10");
     }
 
     /** After {@code setUp} and {@code diverge}, Bind and Execute run a statement other than the one recorded. */
-    private static void assertEndsBeforeRows(List<PgFrame> setUp, List<PgFrame> diverge, String recorded) throws Exception {
+    private static void assertEndsBeforeRows(List<PgFrame> setUp, List<PgFrame> diverge, String statement, String recorded)
+            throws Exception {
         Set<String> earlier = aliceSessions();
         String session;
         try (RawPgClient client = alice()) {
             session = newSession(earlier);
             List<PgFrame> frames = new ArrayList<>(client.exchange(setUp, 1));
             frames.addAll(client.exchange(diverge, 1));
-            String statement = recorded.equals("SELECT 9") ? "s9" : "";
             List<PgFrame> run = client.exchange(List.of(bind("", statement), execute(""), sync()), 1);
             assertThat(types(run)).as("nothing of the rows, then the gateway's FATAL error").isEqualTo("2E");
             ErrorResponse fatal = ErrorResponse.decode(run.getLast().body());
