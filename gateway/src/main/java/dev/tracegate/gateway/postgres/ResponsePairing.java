@@ -115,6 +115,7 @@ final class ResponsePairing {
      */
     private record Reading(int next, int current, Phase phase, boolean skipping, boolean closed, Set<Integer> swallowed) {
         static final Reading START = new Reading(0, -1, Phase.IDLE, false, false, Set.of());
+        static final Reading CLOSED = new Reading(0, -1, Phase.IDLE, false, true, Set.of());
 
         Reading at(Phase to) {
             return new Reading(next, current, to, skipping, closed, swallowed);
@@ -183,12 +184,15 @@ final class ResponsePairing {
         if (isAnytime(type)) {
             return new Answer(commonCurrent(), false, List.of());
         }
+        if (type == ErrorResponse.TYPE && fatal) {
+            return closed();
+        }
         List<Reading> next = new ArrayList<>();
         Step agreed = null;
         String reason = null;
         for (Reading reading : readings) {
             try {
-                Step step = step(reading, type, fatal);
+                Step step = step(reading, type);
                 if (agreed != null && !agreed.sameEffect(step)) {
                     throw new PairingLostException("after a failed COPY FROM STDIN the server's " + name(type)
                             + " could answer different messages, depending on which of the client's Syncs the COPY read");
@@ -207,6 +211,16 @@ final class ResponsePairing {
         readings = List.copyOf(distinct);
         forgetPassed();
         return new Answer(agreed.owner(), agreed.ends(), agreed.skipped());
+    }
+
+    /** A FATAL error ends the session wherever it comes, whatever the reading; nothing may follow it. */
+    private Answer closed() throws PairingLostException {
+        if (readings.stream().allMatch(Reading::closed)) {
+            throw new PairingLostException("the server sent a second FATAL error");
+        }
+        InFlightCommand owner = commonCurrent();
+        readings = List.of(Reading.CLOSED);
+        return new Answer(owner, owner != null, List.of());
     }
 
     /** The message whose answer is in progress, when every reading agrees on one; else {@code null}. */
@@ -229,14 +243,9 @@ final class ResponsePairing {
         return type == NoticeResponse.TYPE || type == NotificationResponse.TYPE || type == ParameterStatus.TYPE;
     }
 
-    private Step step(Reading reading, byte type, boolean fatal) throws Unexpected {
+    private Step step(Reading reading, byte type) throws Unexpected {
         if (reading.closed()) {
             throw new Unexpected("the server sent " + name(type) + " after a FATAL error");
-        }
-        if (type == ErrorResponse.TYPE && fatal) {
-            InFlightCommand owner = reading.current() < 0 ? null : entry(reading.current());
-            Reading closed = new Reading(reading.next(), -1, Phase.IDLE, false, true, Set.of());
-            return new Step(List.of(closed), owner, owner != null, List.of());
         }
         List<InFlightCommand> skipped = new ArrayList<>();
         Reading at = reading.current() >= 0 ? reading : begin(reading, type, skipped);

@@ -94,6 +94,19 @@ class ResponsePairingTest {
     }
 
     @Test
+    void aFatalErrorIsTakenWhileTheOrderAfterAFailedCopyIsStillOpenAndASecondOneIsNot() throws Exception {
+        send(Kind.EXECUTE);
+        send(Kind.SYNC);
+        send(Kind.COPY_DONE);
+        send(Kind.QUERY);
+        send(Kind.SYNC);
+        owners("GE");
+        assertThat(pairing.pair((byte) 'E', true)).isEqualTo(new ResponsePairing.Answer(null, false, List.of()));
+        assertThatThrownBy(() -> pairing.pair((byte) 'E', true)).isInstanceOf(PairingLostException.class)
+                .hasMessageContaining("second FATAL");
+    }
+
+    @Test
     void aCompletedCopyFromStdinReadsTheClientsMessagesUpToCopyDoneSwallowingSyncs() throws Exception {
         InFlightCommand copy = send(Kind.QUERY);
         send(Kind.COPY_DATA);
