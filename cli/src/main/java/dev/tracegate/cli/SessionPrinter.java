@@ -50,7 +50,8 @@ final class SessionPrinter {
                         : "approval " + detail.path("id").asText() + " " + detail.path("outcome").asText()
                         + " by " + actor(event.path("actor"))
                         + (detail.hasNonNull("reason") ? ": " + detail.path("reason").asText() : "");
-                case "masking.applied" -> "#" + detail.path("seq").asText() + " masked for the " + detail.path("applied_to").asText()
+                case "masking.applied" -> (detail.has("seq") ? "#" + detail.path("seq").asText()
+                        : detail.path("source").asText("server messages")) + " masked for the " + detail.path("applied_to").asText()
                         + (detail.has("rule") ? " (rule " + detail.path("rule").asText() + ")" : "") + ": " + found(detail.path("found"));
                 case "session.close" -> "session closed: " + detail.path("reason").asText() + " after "
                         + detail.path("commands").asText() + " commands, " + detail.path("duration_ms").asText() + " ms";

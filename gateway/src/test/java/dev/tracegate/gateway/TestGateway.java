@@ -12,6 +12,8 @@ import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.gateway.recording.SessionSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +24,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 
 /** A gateway on free ports in front of {@link TestTarget}, with known identities. */
 public final class TestGateway implements AutoCloseable {
@@ -149,6 +155,30 @@ public final class TestGateway implements AutoCloseable {
         props.putAll(extra);
         props.setProperty("password", ALICE_TOKEN);
         return DriverManager.getConnection(jdbcUrl(connection), props);
+    }
+
+    /** The ids of {@code actor}'s sessions on {@code connection} recorded so far (the newest 100). */
+    public Set<String> sessionIds(String actor, String connection) {
+        gateway.evidence().awaitStored();
+        return new SessionQueries(gateway.evidence()).list(actor, connection, 100).stream()
+                .map(SessionSummary::id).collect(Collectors.toSet());
+    }
+
+    /** The session {@code actor} opened after {@code earlier} was listed (its session.open is recorded in the background). */
+    public String newSession(String actor, String connection, Set<String> earlier) {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> sessionIds(actor, connection).stream()
+                        .filter(id -> !earlier.contains(id)).findFirst().orElse(null), id -> id != null);
+    }
+
+    /** A session's events once its session.close is recorded. */
+    public List<JsonNode> closedSessionEvents(String session) {
+        SessionQueries queries = new SessionQueries(gateway.evidence());
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    gateway.evidence().awaitStored();
+                    return queries.events(session);
+                }, events -> !events.isEmpty() && events.getLast().path("type").asText().equals("session.close"));
     }
 
     /** A libpq URI for psql and pgbench. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -80,6 +81,27 @@ public final class TestTarget {
     /** A superuser connection straight to the target, bypassing the gateway. */
     public static Connection direct() throws SQLException {
         return get().getDatabase(TRUST_USER, DATABASE).getConnection();
+    }
+
+    /** (Re)creates {@code table (id int)} with a trigger that fails every INSERT, COPY included, before any row is read. */
+    public static void createRefusingTable(String table) throws SQLException {
+        try (Connection c = direct(); Statement sql = c.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS " + table);
+            sql.execute("CREATE TABLE " + table + " (id int)");
+            sql.execute("CREATE OR REPLACE FUNCTION tracegate_test_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                    + " $$ BEGIN RAISE EXCEPTION '% refuses rows', TG_TABLE_NAME; END $$");
+            sql.execute("CREATE TRIGGER refuse BEFORE INSERT ON " + table + " FOR EACH STATEMENT"
+                    + " EXECUTE FUNCTION tracegate_test_refuse()");
+        }
+    }
+
+    /** The OID of a function, for fast-path FunctionCalls, e.g. {@code textcat(text,text)}. */
+    public static int functionOid(String signature) throws SQLException {
+        try (Connection c = direct(); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT '" + signature + "'::regprocedure::oid")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static void createRoles() throws SQLException {

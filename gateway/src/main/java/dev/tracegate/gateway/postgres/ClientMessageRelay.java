@@ -24,14 +24,20 @@ import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.sql.TraceContextExtractor;
+import dev.tracegate.wire.postgres.CopyData;
+import dev.tracegate.wire.postgres.CopyDone;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
+import dev.tracegate.wire.postgres.PrintableBytes;
+import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.frontend.Bind;
 import dev.tracegate.wire.postgres.frontend.Close;
+import dev.tracegate.wire.postgres.frontend.CopyFail;
 import dev.tracegate.wire.postgres.frontend.Describe;
 import dev.tracegate.wire.postgres.frontend.Execute;
+import dev.tracegate.wire.postgres.frontend.Flush;
 import dev.tracegate.wire.postgres.frontend.FunctionCall;
 import dev.tracegate.wire.postgres.frontend.Parse;
 import dev.tracegate.wire.postgres.frontend.Query;
@@ -66,6 +72,8 @@ import java.util.regex.Pattern;
 final class ClientMessageRelay {
 
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
+    /** Messages waiting for the server's answer, beyond which the session ends (they are held in memory). */
+    private static final int MAX_UNANSWERED = 100_000;
     /** Fails in the parser, before anything runs, at the position of the blocked statement. */
     private static final String FAILING_SQL = "tracegate blocked this statement";
     private static final Pattern SET_APPLICATION_NAME = Pattern.compile(
@@ -89,6 +97,9 @@ final class ClientMessageRelay {
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
     private final List<InFlightCommand> pendingCommands = new ArrayList<>();
+    /** Frames of this batch that answer nothing in any state, so are not kept for pairing. */
+    private int unregistered;
+    private InFlightCommand.Kind lastRegistered;
     private int outboxBytes;
     private long sequence;
 
@@ -169,17 +180,47 @@ final class ClientMessageRelay {
                 yield frame;
             }
             case Close.TYPE -> {
-                Close close = Close.decode(frame.body());
-                (close.kind() == 'S' ? statements : portals).remove(close.name());
+                close(Close.decode(frame.body()));
                 yield frame;
             }
-            case Sync.TYPE -> {
-                pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.SYNC, 0));
-                yield frame;
-            }
+            case Sync.TYPE -> expected(frame, InFlightCommand.Kind.SYNC);
+            case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
+            case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
+            case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
+            case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
+            case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
             case FunctionCall.TYPE -> functionCall(frame);
-            default -> frame;
+            // The server would end the session too; the gateway does not forward what it cannot pair.
+            default -> throw new ProtocolException("unexpected message type '" + PrintableBytes.typeName(frame.type())
+                    + "' after start-up");
         };
+    }
+
+    /**
+     * Notes that {@code frame} goes upstream as a message with no command of its own, so the
+     * server side pairs responses knowing every message that changes what the server answers;
+     * returns the frame. Flush and CopyData never change it (a COPY reads them, anything else
+     * ignores them), nor does a CopyDone or CopyFail right after another (only the first can end
+     * a COPY): those are not kept, so a flood of them cannot grow the queue.
+     */
+    private PgFrame expected(PgFrame frame, InFlightCommand.Kind kind) {
+        boolean repeatedCopyEnd = isCopyEnd(kind) && isCopyEnd(lastRegistered);
+        if (kind == InFlightCommand.Kind.FLUSH || kind == InFlightCommand.Kind.COPY_DATA || repeatedCopyEnd) {
+            unregistered++;
+        } else {
+            register(InFlightCommand.of(kind));
+        }
+        return frame;
+    }
+
+    private static boolean isCopyEnd(InFlightCommand.Kind kind) {
+        return kind == InFlightCommand.Kind.COPY_DONE || kind == InFlightCommand.Kind.COPY_FAIL;
+    }
+
+    /** A message goes upstream in this batch, in this order; the server side pairs its answers with it. */
+    private void register(InFlightCommand message) {
+        pendingCommands.add(message);
+        lastRegistered = message.kind;
     }
 
     private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
@@ -194,7 +235,7 @@ final class ClientMessageRelay {
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = results;
         Resolution resolution = resolve(seq, sql, decision);
-        pendingCommands.add(command);
+        register(command);
         if (resolution.forward()) {
             return frame;
         }
@@ -206,9 +247,10 @@ final class ClientMessageRelay {
         Parse parse = Parse.decode(frame.body());
         Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
         Decision decision = lineageRefusal(parse.query(), verdict).orElse(verdict.decision());
-        statements.put(parse.statementName(), new PreparedStatement(parse.query(), parse.parameterTypeOids(),
-                className(decision)));
+        PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), className(decision));
+        statements.put(parse.statementName(), prepared);
         if (decision.action() == Action.ALLOW) {
+            parsed(parse, prepared, 0);
             return frame;
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
@@ -217,12 +259,20 @@ final class ClientMessageRelay {
                 className(decision), decision.rule()));
         Resolution resolution = resolve(seq, parse.query(), decision);
         if (resolution.forward()) {
+            parsed(parse, prepared, 0);
             return frame;
         }
-        InFlightCommand blocked = new InFlightCommand(InFlightCommand.Kind.BLOCKED_PARSE, seq);
-        blocked.substitute = resolution.error();
-        pendingCommands.add(blocked);
+        parsed(parse, prepared, seq).substitute = resolution.error();
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
+    }
+
+    /** Notes the Parse going upstream and the statement it creates if the server accepts it. */
+    private InFlightCommand parsed(Parse parse, PreparedStatement prepared, long seq) {
+        InFlightCommand entry = new InFlightCommand(InFlightCommand.Kind.PARSE, seq);
+        entry.statementName = parse.statementName();
+        entry.statement = prepared;
+        register(entry);
+        return entry;
     }
 
     private void bind(Bind bind) {
@@ -233,33 +283,52 @@ final class ClientMessageRelay {
             values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
         }
         portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription()));
+        InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
+        entry.portalName = bind.portalName();
+        entry.statementName = bind.statementName();
+        register(entry);
+    }
+
+    private void close(Close close) {
+        InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.CLOSE);
+        if (close.kind() == Close.STATEMENT) {
+            statements.remove(close.name());
+            entry.statementName = close.name();
+        } else {
+            portals.remove(close.name());
+            entry.portalName = close.name();
+        }
+        register(entry);
     }
 
     private void describe(Describe describe) {
         if (describe.kind() == Describe.STATEMENT) {
-            pendingCommands.add(new InFlightCommand(InFlightCommand.Kind.DESCRIBE_STATEMENT, 0));
+            register(InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_STATEMENT));
             return;
         }
         BoundPortal portal = portals.get(describe.name());
-        InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
+        InFlightCommand answer = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
         answer.portal = portal == null ? new PortalDescription() : portal.description();
         answer.portal.requested = true;
-        pendingCommands.add(answer);
+        register(answer);
     }
 
     private void execute(Execute execute) {
         BoundPortal portal = portals.get(execute.portalName());
         CommandResults results = newResults();
-        if (results != null && portal != null && !portal.description().requested) {
+        // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
+        PortalDescription description = portal == null ? new PortalDescription() : portal.description();
+        InFlightCommand ask = null;
+        if (results != null && !description.requested) {
             // Masking needs to know the rows; ask for them ahead of the Execute, invisibly.
-            PgFrame ask = Describe.portal(execute.portalName()).encode();
-            outbox.add(ask);
-            outboxBytes += ask.wireLength();
-            InFlightCommand answer = new InFlightCommand(InFlightCommand.Kind.DESCRIBE_PORTAL, 0);
-            answer.portal = portal.description();
-            answer.portal.requested = true;
-            answer.injected = true;
-            pendingCommands.add(answer);
+            PgFrame describe = Describe.portal(execute.portalName()).encode();
+            outbox.add(describe);
+            outboxBytes += describe.wireLength();
+            ask = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
+            ask.portal = description;
+            ask.portal.requested = true;
+            ask.injected = true;
+            register(ask);
         }
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         String text = prepared == null ? "" : prepared.text();
@@ -269,8 +338,13 @@ final class ClientMessageRelay {
                 prepared == null ? null : prepared.statementClass(), null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
-        command.portal = portal == null ? null : portal.description();
-        pendingCommands.add(command);
+        command.portal = description;
+        command.portalName = execute.portalName();
+        command.statement = prepared;
+        if (ask != null) {
+            ask.execute = command;
+        }
+        register(command);
     }
 
     /** How the rows of the next command are masked and kept as evidence; {@code null} when neither. */
@@ -329,8 +403,11 @@ final class ClientMessageRelay {
         long seq = ++sequence;
         command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);
+        // A function's result is data like a cell (lo_read of a large object): masked alike.
+        command.results = newResults();
+        command.binaryResult = call.resultFormat() == 1;
         Resolution resolution = resolve(seq, description, decision);
-        pendingCommands.add(command);
+        register(command);
         if (resolution.forward()) {
             return frame;
         }
@@ -437,6 +514,16 @@ final class ClientMessageRelay {
 
     /** Waits until the batch's command events are durable, then forwards the batch. */
     private void drain() throws IOException, EvidenceLogUnavailableException {
+        if (pendingCommands.size() + unregistered != outbox.size()) {
+            // Pairing responses needs every forwarded message in order; never write an unpaired one.
+            throw new IllegalStateException(outbox.size() + " frames to forward but " + pendingCommands.size()
+                    + " messages to pair");
+        }
+        if (inFlight.size() + pendingCommands.size() > MAX_UNANSWERED) {
+            // The server answers nothing it skips or ignores; the gateway keeps each such message until it does.
+            throw new ProtocolException("more than " + MAX_UNANSWERED + " messages sent without the server's answer"
+                    + " (send Sync)");
+        }
         for (CompletableFuture<Long> event : pendingEvents) {
             EvidenceLog.awaitDurable(event);
         }
@@ -447,6 +534,7 @@ final class ClientMessageRelay {
             inFlight.add(command);
         }
         pendingCommands.clear();
+        unregistered = 0;
         for (PgFrame frame : outbox) {
             upstream.write(frame);
         }

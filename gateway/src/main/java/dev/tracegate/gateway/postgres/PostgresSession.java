@@ -8,6 +8,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
@@ -42,6 +43,7 @@ import java.net.Socket;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -241,6 +243,12 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException(e.sqlState(), e.getMessage());
         }
         recorder.opened(openDetail(tls, null));
+        Optional<String> unsafe = ServerSettingsWatch.refusal(upstream.parameters());
+        if (unsafe.isPresent()) {
+            upstream.close();
+            recorder.closed(unsafe.get());
+            throw new ClientRefusedException("0A000", unsafe.get());
+        }
         CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
@@ -334,7 +342,8 @@ final class PostgresSession implements Runnable {
             out.flush();
             InFlightCommands inFlight = new InFlightCommands();
             ServerMessageRelay serverRelay = new ServerMessageRelay(upstream.reader(),
-                    upstream.socket().getInputStream(), out, recorder, inFlight);
+                    upstream.socket().getInputStream(), out, recorder, inFlight,
+                    new SessionMessageMasking(() -> context.guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
             Thread serverSide = Thread.ofVirtual().name("pg-server-" + recorder.session().id()).start(() -> {
                 try {
@@ -358,7 +367,7 @@ final class PostgresSession implements Runnable {
             if (ending.error() != null) {
                 sendQuietly(out, ending.error());
             }
-            recorder.closed(ending.reason());
+            recorder.closed(serverRelay.failure() != null ? serverRelay.failure() : ending.reason());
         } finally {
             context.cancelKeys().remove(clientKey);
         }

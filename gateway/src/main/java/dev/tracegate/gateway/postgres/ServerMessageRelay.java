@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.postgres.results.CommandResults;
+import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
+import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.masking.MaskingRefusedException;
@@ -11,25 +13,31 @@ import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
 import dev.tracegate.wire.postgres.backend.CopyOutResponse;
 import dev.tracegate.wire.postgres.backend.DataRow;
-import dev.tracegate.wire.postgres.backend.EmptyQueryResponse;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.FunctionCallResponse;
 import dev.tracegate.wire.postgres.backend.NoData;
 import dev.tracegate.wire.postgres.backend.NoticeResponse;
+import dev.tracegate.wire.postgres.backend.NotificationResponse;
 import dev.tracegate.wire.postgres.backend.ParameterDescription;
+import dev.tracegate.wire.postgres.backend.ParameterStatus;
 import dev.tracegate.wire.postgres.backend.PortalSuspended;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Upstream to client: forwards the server's messages, masks result rows where the policy says so,
- * and pairs each command with how it ended.
+ * Upstream to client: forwards the server's messages, masks result rows and server texts where
+ * the policy says so, and records how each command ended.
  *
- * <p>Only the messages that end a command or describe rows are decoded; DataRows of clear-text
+ * <p>Which command a message belongs to is {@link ResponsePairing}'s answer, which follows the
+ * server's protocol state machine; a message it cannot pair with certainty ends the session, so
+ * rows only ever leave through the masking of the command they belong to. DataRows of clear-text
  * sessions are counted, not parsed, once the evidence has the rows it keeps. Writes are flushed
  * when the server has nothing more ready, which keeps large results streaming in big writes.
  */
@@ -41,19 +49,49 @@ final class ServerMessageRelay {
     private final InputStream serverBytes;
     private final PgFrameWriter client;
     private final SessionRecorder recorder;
-    private final InFlightCommands inFlight;
+    private final ResponsePairing pairing;
+    private final SessionMessageMasking unpaired;
+    private final StatementNamespace namespace = new StatementNamespace();
+    /** The command whose answer the namespace refused, which the pairing may already have closed. */
+    private InFlightCommand refusing;
+    private volatile String failure;
+
+    /** The server reported a setting the gateway cannot read SQL under. */
+    private static final class UnsafeSettingException extends Exception {
+        UnsafeSettingException(String message) {
+            super(message);
+        }
+    }
 
     ServerMessageRelay(PgFrameReader server, InputStream serverBytes, PgFrameWriter client,
-                       SessionRecorder recorder, InFlightCommands inFlight) {
+                       SessionRecorder recorder, InFlightCommands inFlight, SessionMessageMasking unpaired) {
         this.server = server;
         this.serverBytes = serverBytes;
         this.client = client;
         this.recorder = recorder;
-        this.inFlight = inFlight;
+        this.pairing = new ResponsePairing(inFlight);
+        this.unpaired = unpaired;
     }
 
-    /** Relays until the server closes the connection, or masking refuses a value (then the session ends). */
+    /** Why the gateway ended the session from this side, or {@code null} when it did not. */
+    String failure() {
+        return failure;
+    }
+
+    /**
+     * Relays until the server closes the connection, or until nothing more may be forwarded
+     * (masking refused a value, a response could not be paired, a setting changed): then the
+     * client gets a FATAL error saying why and the session ends.
+     */
     void run() throws IOException {
+        try {
+            relay();
+        } finally {
+            recordUnpairedMasking();
+        }
+    }
+
+    private void relay() throws IOException {
         while (true) {
             PgFrame frame;
             PgFrame forwarded;
@@ -72,6 +110,13 @@ final class ServerMessageRelay {
                 // Typically a row over maxMessageBytes: say so rather than drop the connection.
                 end("08P01", "the server's response cannot be relayed: " + e.getMessage() + "; the session is closed");
                 return;
+            } catch (PairingLostException e) {
+                end("08P01", "the gateway cannot tell which command the server's response belongs to: " + e.getMessage()
+                        + "; nothing more is forwarded and the session is closed");
+                return;
+            } catch (UnsafeSettingException e) {
+                end("0A000", e.getMessage());
+                return;
             }
             // The client side writes notices (held commands) to the same client stream.
             synchronized (client) {
@@ -85,191 +130,183 @@ final class ServerMessageRelay {
         }
     }
 
-    /** Notes what the frame means for the command at the head; returns the frame the client gets, or null for none. */
-    private PgFrame observe(PgFrame frame) throws IOException {
-        InFlightCommand head = inFlight.head();
-        switch (frame.type()) {
-            case DataRow.TYPE -> {
-                if (head != null) {
-                    head.rowsSeen++;
-                    if (head.results != null) {
-                        return row(head, frame);
-                    }
-                }
-            }
-            case RowDescription.TYPE -> {
-                return rowDescription(head, frame);
-            }
-            case NoData.TYPE -> {
-                return describedNothing(head, frame);
-            }
-            case ParameterDescription.TYPE -> {
-                return head != null && head.injected ? null : frame;
-            }
-            case CopyOutResponse.TYPE -> {
-                if (head != null && head.results != null && head.results.masksClient()) {
-                    // The guard refuses COPY TO STDOUT for masked callers; this is the backstop.
-                    throw new MaskingRefusedException(null, "COPY", "COPY data cannot be masked");
-                }
-            }
-            case CommandComplete.TYPE -> {
-                if (head != null && head.kind != InFlightCommand.Kind.SYNC) {
-                    CommandComplete complete = CommandComplete.decode(frame.body());
-                    head.complete(complete.tag(), complete.rowCount());
-                    if (head.results != null) {
-                        head.results.endResultSet();
-                    }
-                    if (head.kind == InFlightCommand.Kind.EXECUTE) {
-                        finish("ok");
-                    }
-                }
-            }
-            case EmptyQueryResponse.TYPE, PortalSuspended.TYPE -> {
-                if (head != null && head.kind == InFlightCommand.Kind.EXECUTE) {
-                    finish(frame.type() == PortalSuspended.TYPE ? "suspended" : "ok");
-                }
-            }
-            case ErrorResponse.TYPE -> {
-                return error(head, frame);
-            }
-            case NoticeResponse.TYPE -> {
-                return notice(head, frame);
-            }
-            case ReadyForQuery.TYPE -> readyForQuery();
-            default -> {
-                // Everything else passes through untouched.
-            }
+    /** Pairs the frame with its command and notes what it means; returns the frame the client gets, or null for none. */
+    private PgFrame observe(PgFrame frame) throws IOException, PairingLostException, UnsafeSettingException {
+        byte type = frame.type();
+        ErrorResponse error = type == ErrorResponse.TYPE ? ErrorResponse.decode(frame.body()) : null;
+        ResponsePairing.Answer answer = pairing.pair(type, error != null && endsSession(error));
+        for (InFlightCommand skipped : answer.skipped()) {
+            // An Execute whose invisible Describe failed did not run either, but the client saw that error.
+            finish(skipped, skipped.failed() ? "error" : "skipped");
         }
-        return frame;
+        InFlightCommand owner = answer.owner();
+        if (owner != null && !owner.answered && !ResponsePairing.isAnytime(type)) {
+            owner.answered = true;
+            refusing = owner;
+            namespace.answered(owner, type);
+            refusing = null;
+        }
+        PgFrame forwarded = switch (type) {
+            case DataRow.TYPE -> row(owner, frame);
+            case RowDescription.TYPE -> rowDescription(owner, frame);
+            case NoData.TYPE, ParameterDescription.TYPE -> owner.injected ? null : frame;
+            case CopyOutResponse.TYPE -> copyOut(owner, frame);
+            case CommandComplete.TYPE -> commandComplete(owner, frame);
+            case ErrorResponse.TYPE -> error(owner, error, frame);
+            case NoticeResponse.TYPE -> notice(owner, frame);
+            case NotificationResponse.TYPE -> notification(frame);
+            case ParameterStatus.TYPE -> parameterStatus(frame);
+            case FunctionCallResponse.TYPE -> functionResult(owner, frame);
+            case ReadyForQuery.TYPE -> {
+                namespace.ready(ReadyForQuery.decode(frame.body()).status());
+                recordUnpairedMasking();
+                yield frame;
+            }
+            // ParseComplete, BindComplete, CloseComplete, EmptyQueryResponse, PortalSuspended,
+            // CopyInResponse, CopyData, CopyDone: nothing to mask or note.
+            default -> frame;
+        };
+        if (answer.ends() && owner.kind.isRecordedCommand()) {
+            finish(owner, status(owner, type));
+        }
+        return forwarded;
     }
 
-    private PgFrame row(InFlightCommand head, PgFrame frame) throws IOException {
-        CommandResults results = head.results;
-        if (!results.described() && head.portal != null && head.portal.rows != null) {
-            results.describe(head.portal.rows);
+    private static boolean endsSession(ErrorResponse error) {
+        return "FATAL".equals(error.severity()) || "PANIC".equals(error.severity());
+    }
+
+    private static String status(InFlightCommand command, byte lastType) {
+        if (command.substitute != null) {
+            return "blocked";
+        }
+        if (command.failed()) {
+            return "error";
+        }
+        return lastType == PortalSuspended.TYPE ? "suspended" : "ok";
+    }
+
+    private PgFrame row(InFlightCommand owner, PgFrame frame) throws IOException {
+        owner.rowsSeen++;
+        CommandResults results = owner.results;
+        if (results == null) {
+            return frame;
+        }
+        if (!results.described() && owner.portal != null && owner.portal.rows != null) {
+            results.describe(owner.portal.rows);
         }
         return results.dataRow(frame);
     }
 
     /** Rows follow (simple query), or a Describe is answered. */
-    private PgFrame rowDescription(InFlightCommand head, PgFrame frame) throws IOException {
-        if (head == null) {
-            return frame;
-        }
-        switch (head.kind) {
+    private PgFrame rowDescription(InFlightCommand owner, PgFrame frame) throws IOException {
+        switch (owner.kind) {
             case QUERY -> {
-                if (head.results != null) {
-                    head.results.describe(RowDescription.decode(frame.body()));
+                if (owner.results != null) {
+                    owner.results.describe(RowDescription.decode(frame.body()));
                 }
             }
             case DESCRIBE_PORTAL -> {
-                head.portal.rows = RowDescription.decode(frame.body());
-                return describeAnswered(frame);
-            }
-            case DESCRIBE_STATEMENT -> {
-                return describeAnswered(frame);
+                owner.portal.rows = RowDescription.decode(frame.body());
+                return owner.injected ? null : frame;
             }
             default -> {
-                // A RowDescription for anything else is the server's business; pass it on.
+                // A statement's description: the client's business.
             }
         }
         return frame;
     }
 
-    private PgFrame describedNothing(InFlightCommand head, PgFrame frame) {
-        if (head != null && (head.kind == InFlightCommand.Kind.DESCRIBE_PORTAL
-                || head.kind == InFlightCommand.Kind.DESCRIBE_STATEMENT)) {
-            return describeAnswered(frame);
+    private static PgFrame copyOut(InFlightCommand owner, PgFrame frame) {
+        if (owner.results != null && owner.results.masksClient()) {
+            // The guard refuses COPY TO STDOUT for masked callers; this is the backstop.
+            throw new MaskingRefusedException(null, "COPY", "COPY data cannot be masked");
         }
         return frame;
     }
 
-    private PgFrame describeAnswered(PgFrame frame) {
-        InFlightCommand describe = inFlight.removeHead();
-        return describe.injected ? null : frame;
+    private static PgFrame commandComplete(InFlightCommand owner, PgFrame frame) throws IOException {
+        CommandComplete complete = CommandComplete.decode(frame.body());
+        owner.complete(complete.tag(), complete.rowCount());
+        if (owner.results != null) {
+            owner.results.endResultSet();
+        }
+        return frame;
     }
 
-    private PgFrame error(InFlightCommand head, PgFrame frame) throws IOException {
-        if (head != null && head.substitute != null) {
+    private PgFrame error(InFlightCommand owner, ErrorResponse error, PgFrame frame) {
+        boolean fatal = endsSession(error);
+        if (owner != null && owner.substitute != null && !fatal) {
             // The server rejected the gateway's stand-in; the client learns the real reason.
-            ErrorResponse substitute = head.substitute;
-            head.errorSqlState = substitute.sqlState();
-            head.errorMessage = substitute.message();
-            if (head.kind == InFlightCommand.Kind.BLOCKED_PARSE) {
-                inFlight.removeHead();
-            }
-            return substitute.encode();
+            owner.errorSqlState = owner.substitute.sqlState();
+            owner.errorMessage = owner.substitute.message();
+            return owner.substitute.encode();
         }
-        if (head == null || head.kind == InFlightCommand.Kind.SYNC) {
-            return frame;
+        InFlightCommand recorded = owner != null && owner.injected ? owner.execute : owner;
+        if (recorded != null && recorded.kind.isRecordedCommand()) {
+            recorded.errorSqlState = error.sqlState();
+            recorded.errorMessage = recorded.results == null ? error.message()
+                    : recorded.results.recordedMessage(error.message());
         }
-        if (head.kind == InFlightCommand.Kind.DESCRIBE_PORTAL || head.kind == InFlightCommand.Kind.DESCRIBE_STATEMENT) {
-            // The error is the batch's (a Bind before the Describe, or the Describe itself), so the
-            // client always sees it; the server skips to Sync and the Executes behind are closed
-            // at ReadyForQuery.
-            inFlight.removeHead();
-            return frame;
-        }
-        ErrorResponse error = ErrorResponse.decode(frame.body());
-        head.errorSqlState = error.sqlState();
-        head.errorMessage = head.results == null ? error.message() : head.results.recordedMessage(error.message());
-        PgFrame forwarded = frame;
-        if (head.results != null && head.results.masksClient()) {
-            var fields = head.results.clientFields(error.fields());
-            forwarded = fields == error.fields() ? frame : new ErrorResponse(fields).encode();
-        }
-        if (head.kind == InFlightCommand.Kind.EXECUTE) {
-            finish("error");
-        }
-        return forwarded;
+        Map<Character, String> fields = clientFields(owner, error.fields());
+        return fields == error.fields() ? frame : new ErrorResponse(fields).encode();
     }
 
     /** A notice can quote data like an error can (RAISE NOTICE '%', email). */
-    private PgFrame notice(InFlightCommand head, PgFrame frame) throws IOException {
-        if (head == null || head.results == null || !head.results.masksClient()) {
-            return frame;
-        }
+    private PgFrame notice(InFlightCommand owner, PgFrame frame) throws IOException {
         NoticeResponse notice = NoticeResponse.decode(frame.body());
-        var fields = head.results.clientFields(notice.fields());
+        Map<Character, String> fields = clientFields(owner, notice.fields());
         return fields == notice.fields() ? frame : new NoticeResponse(fields).encode();
     }
 
-    /**
-     * Ends the simple query or function call at the head, or closes an extended batch: Executes
-     * still waiting before the Sync were skipped by the server after an earlier error.
-     */
-    private void readyForQuery() {
-        InFlightCommand head;
-        while ((head = inFlight.head()) != null) {
-            switch (head.kind) {
-                case QUERY, FUNCTION_CALL -> {
-                    finish(head.substitute != null ? "blocked" : head.failed() ? "error" : "ok");
-                    return;
-                }
-                case EXECUTE -> finish("skipped");
-                // An earlier error in the batch meant the server never reached these.
-                case BLOCKED_PARSE, DESCRIBE_PORTAL, DESCRIBE_STATEMENT -> inFlight.removeHead();
-                case SYNC -> {
-                    inFlight.removeHead();
-                    return;
-                }
-            }
+    /** A command's own texts go through its masking (and its report); any other through the session's. */
+    private Map<Character, String> clientFields(InFlightCommand owner, Map<Character, String> fields) {
+        InFlightCommand command = owner != null && owner.injected ? owner.execute : owner;
+        if (command != null && command.results != null && command.results.masksClient()) {
+            return command.results.clientFields(fields);
         }
+        return unpaired.fields(fields);
+    }
+
+    /** A NOTIFY payload is whatever a session put there: pg_notify('tg', email) from anyone. */
+    private PgFrame notification(PgFrame frame) throws IOException {
+        NotificationResponse notification = NotificationResponse.decode(frame.body());
+        NotificationResponse masked = unpaired.notification(notification);
+        return masked == notification ? frame : masked.encode();
+    }
+
+    private PgFrame parameterStatus(PgFrame frame) throws IOException, UnsafeSettingException {
+        ParameterStatus status = ParameterStatus.decode(frame.body());
+        Optional<String> refusal = ServerSettingsWatch.refusal(status);
+        if (refusal.isPresent()) {
+            throw new UnsafeSettingException(refusal.get());
+        }
+        String value = unpaired.parameterValue(status.value());
+        return value.equals(status.value()) ? frame : new ParameterStatus(status.name(), value).encode();
+    }
+
+    private static PgFrame functionResult(InFlightCommand owner, PgFrame frame) throws IOException {
+        if (owner.results == null || !owner.results.masksClient()) {
+            return frame;
+        }
+        byte[] value = FunctionCallResponse.decode(frame.body()).result();
+        byte[] masked = owner.results.functionResult(value, owner.binaryResult);
+        return masked == value ? frame : new FunctionCallResponse(masked).encode();
     }
 
     /**
-     * Nothing more of the command may reach the client (masking refused a value, or a response is
-     * over the size limit), and the stream cannot be resumed in step with the server, so the
-     * session ends with the reason, recorded as the command's result.
+     * Nothing more may reach the client (masking refused a value, a response is over the size
+     * limit or cannot be paired, a setting changed), and the stream cannot be resumed in step with
+     * the server, so the session ends with the reason, recorded as the current command's result.
      */
     private void end(String sqlState, String reason) throws IOException {
+        failure = reason;
         LOG.warn("session {}: {}", recorder.session().id(), reason);
-        InFlightCommand head = inFlight.head();
-        if (head != null && (head.kind == InFlightCommand.Kind.QUERY || head.kind == InFlightCommand.Kind.EXECUTE
-                || head.kind == InFlightCommand.Kind.FUNCTION_CALL)) {
-            head.errorSqlState = sqlState;
-            head.errorMessage = "tracegate: " + reason;
-            finish("refused");
+        InFlightCommand current = refusing != null ? refusing : pairing.current();
+        if (current != null && current.kind.isRecordedCommand()) {
+            current.errorSqlState = sqlState;
+            current.errorMessage = "tracegate: " + reason;
+            finish(current, "refused");
         }
         synchronized (client) {
             client.write(ErrorResponse.of("FATAL", sqlState, "tracegate: " + reason).encode());
@@ -277,10 +314,16 @@ final class ServerMessageRelay {
         }
     }
 
-    private void finish(String status) {
-        InFlightCommand command = inFlight.removeHead();
+    private void recordUnpairedMasking() {
+        ResultEvidence.MaskingApplied applied = unpaired.takeApplied();
+        if (applied != null) {
+            recorder.maskedOutsideCommands(applied);
+        }
+    }
+
+    private void finish(InFlightCommand command, String status) {
         long micros = (System.nanoTime() - command.startedNanos) / 1_000;
-        recorder.result(new ResultRecord(command.sequence, status, List.copyOf(command.tags), command.rows(), micros,
+        recorder.result(new ResultRecord(command.sequence, status, command.tags(), command.rows(), micros,
                 command.errorSqlState, command.errorMessage), command.results == null ? null : command.results.outcome());
     }
 }

@@ -6,8 +6,10 @@ import java.util.List;
  * How a command ended.
  *
  * @param sequence       the command's sequence number
- * @param status         {@code ok}, {@code error}, {@code suspended} (portal row limit reached) or
- *                       {@code skipped} (not run because an earlier message of the batch failed)
+ * @param status         {@code ok}, {@code error}, {@code suspended} (portal row limit reached),
+ *                       {@code skipped} (not run because an earlier message of the batch failed),
+ *                       {@code blocked} (the gateway's failing stand-in ran instead) or {@code refused}
+ *                       (the gateway ended the session while the command was answered)
  * @param tags           CommandComplete tags, in order
  * @param rows           rows returned or affected
  * @param durationMicros from forwarding the command to its last response

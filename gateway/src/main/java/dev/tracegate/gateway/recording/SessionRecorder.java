@@ -175,13 +175,27 @@ public final class SessionRecorder {
     }
 
     /**
+     * Server messages that belong to no command's result (notifications, errors and notices that
+     * answer no command, reported parameter values) were masked for the client. The event has no
+     * {@code seq}; {@code source} says what was masked.
+     */
+    public void maskedOutsideCommands(ResultEvidence.MaskingApplied applied) {
+        ObjectNode detail = maskingDetail(null, "client", applied.rule(), applied.profile(), applied.summary());
+        detail.put("source", "server messages");
+        log.append(event(EventType.MASKING_APPLIED, null, detail));
+    }
+
+    /**
+     * @param sequence  the command whose results were masked; {@code null} for server messages outside commands
      * @param appliedTo {@code client}: the caller received masked values (and the record holds the
      *                  same); {@code record}: the caller may see clear text, only the kept data was masked
      */
-    private static ObjectNode maskingDetail(long sequence, String appliedTo, String rule, String profile,
+    private static ObjectNode maskingDetail(Long sequence, String appliedTo, String rule, String profile,
                                             MaskingSummary summary) {
         ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("seq", sequence);
+        if (sequence != null) {
+            detail.put("seq", sequence);
+        }
         detail.put("applied_to", appliedTo);
         putIfPresent(detail, "rule", rule);
         putIfPresent(detail, "profile", profile);

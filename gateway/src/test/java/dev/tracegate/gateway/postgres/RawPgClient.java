@@ -4,14 +4,18 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.frontend.PasswordMessage;
 import dev.tracegate.wire.postgres.frontend.SslRequest;
 import dev.tracegate.wire.postgres.frontend.StartupMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -65,6 +69,69 @@ final class RawPgClient implements AutoCloseable {
         return this;
     }
 
+    /** A session through the gateway over TLS, signed in with {@code token}, after its first ReadyForQuery. */
+    static RawPgClient signedIn(int port, String user, String token, String connection) throws Exception {
+        return signedIn(port, user, token, connection, Map.of());
+    }
+
+    /** As {@link #signedIn(int, String, String, String)}, with more start-up parameters. */
+    static RawPgClient signedIn(int port, String user, String token, String connection, Map<String, String> parameters)
+            throws Exception {
+        RawPgClient client = new RawPgClient(port).tls();
+        Map<String, String> startup = new java.util.LinkedHashMap<>(parameters);
+        startup.put("user", user);
+        startup.put("database", connection);
+        client.startup(3, 0, startup);
+        client.read();
+        client.password(token);
+        for (PgFrame frame = client.read(); frame.type() != ReadyForQuery.TYPE; frame = client.read()) {
+            if (frame.type() == ErrorResponse.TYPE) {
+                throw new IOException("sign-in refused: " + ErrorResponse.decode(frame.body()).message());
+            }
+        }
+        return client;
+    }
+
+    /**
+     * Sends {@code frames} in one write, as a pipelining client does, and reads until {@code readyForQuery}
+     * ReadyForQuery messages arrived or the gateway closed the connection.
+     */
+    List<PgFrame> exchange(List<PgFrame> frames, int readyForQuery) throws IOException {
+        sendBatch(frames);
+        return readUntil(ReadyForQuery.TYPE, readyForQuery);
+    }
+
+    /** Sends {@code frames} in one write. */
+    void sendBatch(List<PgFrame> frames) throws IOException {
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (PgFrame frame : frames) {
+            batch.write(frame.toWireBytes());
+        }
+        sendRaw(batch.toByteArray());
+    }
+
+    /** Reads until {@code count} messages of {@code type} arrived (returned with everything before) or the stream ended. */
+    List<PgFrame> readUntil(byte type, int count) throws IOException {
+        List<PgFrame> received = new ArrayList<>();
+        int seen = 0;
+        while (seen < count) {
+            PgFrame frame;
+            try {
+                frame = read();
+            } catch (java.io.EOFException e) {
+                frame = null;
+            }
+            if (frame == null) {
+                break;
+            }
+            received.add(frame);
+            if (frame.type() == type) {
+                seen++;
+            }
+        }
+        return received;
+    }
+
     void startup(int major, int minor, Map<String, String> parameters) throws IOException {
         new PgFrameWriter(out).writeStartup(new StartupMessage(major, minor, parameters).encodeBody());
         out.flush();
@@ -82,6 +149,11 @@ final class RawPgClient implements AutoCloseable {
     void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
+    }
+
+    /** How long a read waits before it fails with a SocketTimeoutException. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     /** One raw byte (the answers to SSLRequest and GSSENCRequest are single bytes). */

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.postgres.results;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
 import dev.tracegate.masking.CellResult;
+import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
@@ -12,7 +13,6 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.RowDescription;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,12 +30,8 @@ public final class CommandResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandResults.class);
 
-    /** Message (M), detail (D), hint (H) and context (W): the fields that can quote data. */
-    private static final char[] MASKED_FIELDS = {'M', 'D', 'H', 'W'};
-    /** Server texts are free text with no table or type: content detectors only. */
-    private static final ColumnRef SERVER_TEXT = ColumnRef.expression("server message");
-
     private final MaskingDecision client;
+    private final ServerTextMasking clientTexts;
     private final Masker recording;
     private final ColumnResolver resolver;
     private final ResultCapture capture;
@@ -54,6 +50,7 @@ public final class CommandResults {
      */
     public CommandResults(MaskingDecision client, Masker recording, ColumnResolver resolver, int captureBytes) {
         this.client = client;
+        this.clientTexts = client == null ? null : new ServerTextMasking(client.masker());
         this.recording = recording;
         this.resolver = resolver;
         this.capture = captureBytes > 0 ? new ResultCapture(captureBytes) : null;
@@ -145,11 +142,29 @@ public final class CommandResults {
     /**
      * An error or notice as the client may see it. PostgreSQL quotes data in these texts
      * ({@code Key (email)=(ada@example.com) already exists.}, {@code invalid input syntax for
-     * type integer: "..."}), so for a masked caller the message, detail, hint and context are
-     * scanned like free text in a cell.
+     * type integer: "..."}), so for a masked caller every field that can hold text is scanned like
+     * free text in a cell (see {@link ServerTextMasking}).
      */
     public Map<Character, String> clientFields(Map<Character, String> fields) {
-        return client == null ? fields : maskFields(fields, client.masker(), clientReport);
+        return client == null ? fields : clientTexts.fields(fields, clientReport);
+    }
+
+    /**
+     * A FunctionCall's result as the client may see it: text is scanned like a server message;
+     * binary results cannot be read, so the profile's {@code limits.unmaskable} decides (NULL by default).
+     *
+     * @return the result to send, {@code null} for NULL; the same array when unchanged
+     */
+    public byte[] functionResult(byte[] value, boolean binary) {
+        if (client == null || value == null) {
+            return value;
+        }
+        ColumnMasker masker = client.masker().forColumn(ColumnRef.expression("function result"));
+        CellResult result = binary ? masker.unreadable(clientReport) : masker.maskUtf8(value, 0, value.length, clientReport);
+        if (!result.changed()) {
+            return value;
+        }
+        return result.value() == null ? null : result.utf8();
     }
 
     /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
@@ -158,26 +173,7 @@ public final class CommandResults {
             return null;
         }
         Masker masker = client != null ? client.masker() : recording;
-        String masked = masker.forColumn(SERVER_TEXT).mask(message, new MaskingReport()).value();
-        return masked == null ? "(withheld)" : masked;
-    }
-
-    private static Map<Character, String> maskFields(Map<Character, String> fields, Masker masker, MaskingReport report) {
-        Map<Character, String> masked = null;
-        for (char code : MASKED_FIELDS) {
-            String text = fields.get(code);
-            if (text == null) {
-                continue;
-            }
-            CellResult result = masker.forColumn(SERVER_TEXT).mask(text, report);
-            if (result.changed()) {
-                if (masked == null) {
-                    masked = new LinkedHashMap<>(fields);
-                }
-                masked.put(code, result.value() == null ? "(withheld)" : result.value());
-            }
-        }
-        return masked == null ? fields : masked;
+        return new ServerTextMasking(masker).text(ServerTextMasking.SERVER_MESSAGE, message, new MaskingReport());
     }
 
     public ResultEvidence outcome() {

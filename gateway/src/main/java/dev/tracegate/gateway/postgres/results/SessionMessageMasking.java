@@ -1,0 +1,74 @@
+package dev.tracegate.gateway.postgres.results;
+
+import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.wire.postgres.backend.NotificationResponse;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What the server sends that belongs to no command's result, as a masked caller may see it:
+ * notifications (a NOTIFY from this or any other session arrives whenever the server chooses, a
+ * command in flight or not), errors and notices answering no command of the caller's own (a
+ * failed Bind, a FATAL at idle), and reported parameter values. Masked with the caller's profile
+ * as the policy gives it now, with content detectors (see {@link ServerTextMasking}); what was
+ * masked is collected until the relay records it.
+ *
+ * <p>Used by the server-side relay thread only.
+ */
+public final class SessionMessageMasking {
+
+    private final Supplier<Optional<MaskingDecision>> decision;
+    private MaskingReport report = new MaskingReport();
+    private MaskingDecision lastUsed;
+
+    /** @param decision the caller's masking profile under the policy in force, asked per message */
+    public SessionMessageMasking(Supplier<Optional<MaskingDecision>> decision) {
+        this.decision = decision;
+    }
+
+    /** A notification with its channel and payload masked; the same object when nothing changed. */
+    public NotificationResponse notification(NotificationResponse notification) {
+        ServerTextMasking texts = texts();
+        if (texts == null) {
+            return notification;
+        }
+        String channel = texts.text("notification channel", notification.channel(), report);
+        String payload = texts.text("notification", notification.payload(), report);
+        return channel.equals(notification.channel()) && payload.equals(notification.payload())
+                ? notification : new NotificationResponse(notification.processId(), channel, payload);
+    }
+
+    /** An error's or notice's fields; the same map when nothing changed. */
+    public Map<Character, String> fields(Map<Character, String> fields) {
+        ServerTextMasking texts = texts();
+        return texts == null ? fields : texts.fields(fields, report);
+    }
+
+    /** A reported parameter value ({@code SELECT set_config('application_name', email, false)} reports it). */
+    public String parameterValue(String value) {
+        ServerTextMasking texts = texts();
+        return texts == null ? value : texts.text("parameter status", value, report);
+    }
+
+    /** What was masked since the last call, for a {@code masking.applied} event; {@code null} when nothing. */
+    public MaskingApplied takeApplied() {
+        if (report.isEmpty()) {
+            return null;
+        }
+        MaskingApplied applied = new MaskingApplied(lastUsed.rule(), lastUsed.profile(), report.snapshot());
+        report = new MaskingReport();
+        return applied;
+    }
+
+    private ServerTextMasking texts() {
+        MaskingDecision current = decision.get().orElse(null);
+        if (current == null) {
+            return null;
+        }
+        lastUsed = current;
+        return new ServerTextMasking(current.masker());
+    }
+}

@@ -1,0 +1,241 @@
+package dev.tracegate.gateway.postgres;
+
+import static dev.tracegate.gateway.postgres.FrontendMessages.bind;
+import static dev.tracegate.gateway.postgres.FrontendMessages.execute;
+import static dev.tracegate.gateway.postgres.FrontendMessages.parse;
+import static dev.tracegate.gateway.postgres.FrontendMessages.query;
+import static dev.tracegate.gateway.postgres.FrontendMessages.sync;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.wire.postgres.PgFrame;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.NotificationResponse;
+import dev.tracegate.wire.postgres.backend.ParameterStatus;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Everything the server says besides rows, to a masked caller: NOTIFY payloads and channels (from
+ * the caller's own session and from others, inside a command or while idle), every text field of
+ * errors and notices, reported parameter values. Each reaches alice (masked) with personal data
+ * masked, and admin (exempt) in clear; the evidence says what was masked, never the value.
+ */
+class ServerMessagesMaskingThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: notify_people.email, entity: email, strategy: redact}
+            rules:
+              - name: functions-allowed
+                classes: [unknown]
+                action: allow
+              - name: mask-personal-data
+                exceptGroups: [admins]
+                mask: personal-data
+            """;
+    private static final String ADA = "ada.lovelace@example.com";
+    private static final String GRACE = "grace.hopper@example.org";
+    private static final List<String> CLEAR = List.of(ADA, GRACE, "ada.lovelace", "grace.hopper");
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS notify_people, notify_checked");
+            sql.execute("CREATE TABLE notify_people (id int PRIMARY KEY, email text)");
+            sql.execute("INSERT INTO notify_people VALUES (1, '" + ADA + "'), (2, '" + GRACE + "')");
+            // An object named after personal data: its name comes back in the error's constraint field.
+            sql.execute("CREATE TABLE notify_checked (id int CONSTRAINT \"" + ADA + "\" CHECK (id > 0))");
+            sql.execute("CREATE OR REPLACE FUNCTION notify_cast_first_email() RETURNS int LANGUAGE plpgsql AS $$"
+                    + " DECLARE r int; BEGIN EXECUTE format('SELECT %L::int', (SELECT email FROM notify_people WHERE id = 1))"
+                    + " INTO r; RETURN r; END $$");
+        }
+        gateway = TestGateway.start(List.of(), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aNotifyInTheCallersOwnSessionArrivesMasked() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "app");
+        String session;
+        try (RawPgClient alice = alice()) {
+            session = gateway.newSession("apikey:alice", "app", earlier);
+            List<PgFrame> frames = alice.exchange(List.of(query("LISTEN tg"),
+                    query("SELECT pg_notify('tg', string_agg(email, ',' ORDER BY id)) FROM notify_people")), 2);
+            NotificationResponse notification = notification(frames);
+            assertThat(notification.channel()).isEqualTo("tg");
+            assertThat(notification.payload()).isEqualTo("[EMAIL],[EMAIL]");
+            assertNothingClear(frames);
+        }
+        JsonNode masked = maskedOutsideCommands(session);
+        assertThat(masked.path("found").path("notification").path("EMAIL").asLong()).isEqualTo(2);
+        assertThat(masked.toString()).doesNotContain("ada.lovelace");
+    }
+
+    @Test
+    void aNotifyFromAnotherSessionReachesAMaskedListenerMaskedEvenWhileItIsIdle() throws Exception {
+        try (RawPgClient alice = alice(); Connection admin = admin(); Connection adminListener = admin()) {
+            alice.exchange(List.of(query("LISTEN \"" + GRACE + "\""), query("LISTEN orders")), 2);
+            adminListener.createStatement().execute("LISTEN orders");
+            try (Statement sql = admin.createStatement()) {
+                sql.execute("NOTIFY orders, 'new order from " + ADA + "'");
+                sql.execute("SELECT pg_notify('" + GRACE + "', 'card holder " + GRACE + "')");
+            }
+            // Nothing asked: the notifications arrive while alice's session is idle.
+            List<PgFrame> idle = alice.readUntil(NotificationResponse.TYPE, 2);
+            assertThat(idle).extracting(f -> decodeNotification(f).payload())
+                    .containsExactly("new order from [EMAIL]", "card holder [EMAIL]");
+            assertThat(decodeNotification(idle.getLast()).channel()).isEqualTo("[EMAIL]");
+            assertNothingClear(idle);
+            PGNotification[] clear = adminListener.unwrap(PGConnection.class).getNotifications(10_000);
+            assertThat(clear).extracting(PGNotification::getParameter).containsExactly("new order from " + ADA);
+        }
+    }
+
+    @Test
+    void everyTextFieldOfAnErrorIsMaskedTheInternalQueryAndConstraintNameIncluded() throws Exception {
+        try (RawPgClient alice = alice()) {
+            List<PgFrame> cast = alice.exchange(List.of(query("SELECT notify_cast_first_email()")), 1);
+            ErrorResponse error = error(cast);
+            assertThat(error.sqlState()).isEqualTo("22P02");
+            assertThat(error.field(ErrorResponse.INTERNAL_QUERY)).as("the internal query").contains("[EMAIL]");
+            List<PgFrame> check = alice.exchange(List.of(query("INSERT INTO notify_checked VALUES (-1)")), 1);
+            assertThat(error(check).field(ErrorResponse.CONSTRAINT)).isEqualTo("[EMAIL]");
+            // A Bind's error answers no command of the caller's own: the session's masking applies.
+            List<PgFrame> bound = alice.exchange(List.of(parse("", "SELECT $1::int"), bind("", "", ADA), execute(""),
+                    sync()), 1);
+            assertThat(error(bound).message()).contains("[EMAIL]");
+            assertNothingClear(cast, check, bound);
+        }
+        try (Connection admin = admin(); Statement sql = admin.createStatement()) {
+            try {
+                sql.execute("SELECT notify_cast_first_email()");
+                throw new AssertionError("the cast should fail");
+            } catch (org.postgresql.util.PSQLException e) {
+                assertThat(e.getServerErrorMessage().getInternalQuery()).as("admin is exempt").contains(ADA);
+            }
+        }
+    }
+
+    @Test
+    void aReportedParameterValueIsMasked() throws Exception {
+        try (RawPgClient alice = alice()) {
+            List<PgFrame> frames = alice.exchange(List.of(query(
+                    "SELECT set_config('application_name', email, false) FROM notify_people WHERE id = 1")), 1);
+            ParameterStatus reported = frames.stream().filter(f -> f.type() == ParameterStatus.TYPE)
+                    .map(f -> decodeStatus(f)).filter(p -> p.name().equals("application_name")).findFirst().orElseThrow();
+            assertThat(reported.value()).isEqualTo("[EMAIL]");
+            assertNothingClear(frames);
+        }
+    }
+
+    @Test
+    void aFatalErrorWhileIdleIsForwardedAndEndsOnlyThatSession() throws Exception {
+        try (RawPgClient alice = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "app",
+                java.util.Map.of("application_name", "tracegate-terminated")); RawPgClient other = alice()) {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        + " WHERE application_name = 'tracegate-terminated'");
+            }
+            List<PgFrame> idle = alice.readUntil(ErrorResponse.TYPE, 1);
+            ErrorResponse fatal = error(idle);
+            assertThat(fatal.severity()).isEqualTo("FATAL");
+            assertThat(fatal.sqlState()).isEqualTo("57P01");
+            assertThat(alice.closedByPeer()).isTrue();
+            List<PgFrame> served = other.exchange(List.of(query("SELECT email FROM notify_people WHERE id = 1")), 1);
+            assertThat(ProtocolPairingThroughGatewayTest.text(served)).contains("[EMAIL]");
+        }
+    }
+
+    // ---- helpers
+
+    private static RawPgClient alice() throws Exception {
+        return RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "app");
+    }
+
+    private static Connection admin() throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", "admin");
+        props.setProperty("password", TestGateway.ADMIN_TOKEN);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require", props);
+    }
+
+    private static void assertNothingClear(List<PgFrame> frames) {
+        ProtocolPairingThroughGatewayTest.assertNothingClear(frames);
+        String text = ProtocolPairingThroughGatewayTest.text(frames);
+        for (String clear : CLEAR) {
+            assertThat(text).as("a masked caller received " + clear).doesNotContain(clear);
+        }
+    }
+
+    @SafeVarargs
+    private static void assertNothingClear(List<PgFrame>... received) {
+        for (List<PgFrame> frames : received) {
+            assertNothingClear(frames);
+        }
+    }
+
+    private static NotificationResponse notification(List<PgFrame> frames) {
+        return decodeNotification(frames.stream().filter(f -> f.type() == NotificationResponse.TYPE).findFirst()
+                .orElseThrow(() -> new AssertionError("no notification among " + ProtocolPairingThroughGatewayTest.types(frames))));
+    }
+
+    private static NotificationResponse decodeNotification(PgFrame frame) {
+        try {
+            return NotificationResponse.decode(frame.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ErrorResponse error(List<PgFrame> frames) throws Exception {
+        for (PgFrame frame : frames) {
+            if (frame.type() == ErrorResponse.TYPE) {
+                return ErrorResponse.decode(frame.body());
+            }
+        }
+        throw new AssertionError("no error among " + ProtocolPairingThroughGatewayTest.types(frames) + ": "
+                + new String(frames.getFirst().body(), StandardCharsets.UTF_8));
+    }
+
+    private static ParameterStatus decodeStatus(PgFrame frame) {
+        try {
+            return ParameterStatus.decode(frame.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The masking.applied event of server messages outside commands, once the session has closed. */
+    private static JsonNode maskedOutsideCommands(String session) {
+        List<JsonNode> events = gateway.closedSessionEvents(session);
+        return events.stream().filter(e -> e.path("type").asText().equals("masking.applied")
+                        && e.path("detail").path("source").asText().equals("server messages"))
+                .findFirst().orElseThrow(() -> new AssertionError("no masking.applied for server messages in " + events))
+                .path("detail");
+    }
+}
