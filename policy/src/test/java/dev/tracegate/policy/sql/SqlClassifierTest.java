@@ -125,6 +125,20 @@ class SqlClassifierTest {
     }
 
     @Test
+    void createTableAsExecuteTakesThePreparedStatementsClassAndIsAtLeastDdl() {
+        ClassifiedStatement alone = single("CREATE TABLE copied AS EXECUTE p(1)");
+        assertThat(alone.statementClass()).isEqualTo(UNKNOWN);
+        assertThat(alone.executes()).contains("p");
+        Map<String, StatementClass> session = Map.of("p", READ, "q", DANGEROUS_ADMIN);
+        assertThat(classifier.classify("CREATE TABLE copied AS EXECUTE p", name -> Optional.ofNullable(session.get(name)))
+                .highestRisk()).isEqualTo(DDL);
+        assertThat(classifier.classify("CREATE TABLE copied AS EXECUTE q", name -> Optional.ofNullable(session.get(name)))
+                .highestRisk()).isEqualTo(DANGEROUS_ADMIN);
+        assertThat(classifier.classify("PREPARE r AS SELECT 1; CREATE TABLE copied AS EXECUTE r").highestRisk())
+                .isEqualTo(DDL);
+    }
+
+    @Test
     void doBlocksAreUnknownButSayWhatTheyContain() {
         ClassifiedStatement block = single("DO $$ BEGIN EXECUTE 'DROP TABLE t'; END $$");
         assertThat(block.statementClass()).isEqualTo(UNKNOWN);
