@@ -29,6 +29,6 @@ export async function policyPage() {
 }
 
 function matches(rule) {
-  const keys = ['connections', 'protocols', 'groups', 'exceptGroups', 'kinds', 'classes', 'tables', 'command', 'methods', 'paths'];
+  const keys = ['connections', 'protocols', 'groups', 'exceptGroups', 'kinds', 'classes', 'minClass', 'tables', 'command', 'methods', 'paths'];
   return keys.filter(k => rule[k] !== undefined).map(k => `${k}: ${Array.isArray(rule[k]) ? rule[k].join(', ') : rule[k]}`).join('; ') || 'everything';
 }

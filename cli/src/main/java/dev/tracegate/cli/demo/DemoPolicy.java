@@ -19,9 +19,15 @@ public final class DemoPolicy {
     private static final Set<String> EARLIER_POLICY_SHA256 = Set.of(
             "b9ef74fdaf1ceacbfb428bfb6261465ca8d6843952de85719c20e7999139471e",  // guardrails only
             "9cb7554ce1658b25a2acb8a002215eb15c911766f2e9961973058a51be1ae543",  // and masking, before HTTP
-            "1b992bc777f96f81aff71c62794f6c1a04ad7eb0bd4d5208904dc3ec03d8d312"); // and HTTP, before column uses
+            "1b992bc777f96f81aff71c62794f6c1a04ad7eb0bd4d5208904dc3ec03d8d312",  // and HTTP, before minClass and uses
+            "5b9f3e021783bd0b0167838c5629feac2e19eecb0b28b93672fe673f4a686ccc",  // with uses, before minClass
+            "95afbe4db2dc891f0440454ffa78d4d032b1ed7e414e4da8016d65263c12daeb"); // with minClass, before uses
 
-    /** The demo policy of specs/demo.md: masking, DDL and trace deletes held for a DBA, bulk writes blocked. */
+    /**
+     * The demo policy of specs/demo.md: masking; DDL and everything riskier (privilege changes)
+     * held for a DBA, what cannot be classified or reaches outside the database blocked; trace
+     * deletes held; bulk writes blocked.
+     */
     public static final String TEXT = """
             # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
             defaults:
@@ -47,11 +53,11 @@ public final class DemoPolicy {
                 mask: personal-data
               - name: hold-ddl
                 connections: [shop]
-                classes: [ddl]
+                minClass: ddl              # DDL and riskier: privilege changes too (unknown and dangerous stay blocked)
                 action: approve
                 approvers: [dba]
                 timeout: 15m
-                reason: schema changes on shop need a DBA's approval
+                reason: schema and privilege changes on shop need a DBA's approval
               - name: no-bulk-writes
                 classes: [bulk_write]
                 action: block

@@ -67,6 +67,7 @@ final class ConfigurationRoutes {
         putIfAny(view, "exceptGroups", rule.exceptGroups());
         putIfAny(view, "kinds", rule.kinds());
         putIfAny(view, "classes", rule.classes().stream().map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
+        putIfAny(view, "minClass", rule.minClass() == null ? null : name(rule.minClass()));
         putIfAny(view, "tables", rule.tables());
         putIfAny(view, "command", rule.command() == null ? null : rule.command().pattern());
         putIfAny(view, "methods", rule.methods());

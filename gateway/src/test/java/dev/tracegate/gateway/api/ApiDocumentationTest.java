@@ -38,6 +38,7 @@ class ApiDocumentationTest {
             rules:
               - {name: mask-all, exceptGroups: [admins], mask: personal-data}
               - {name: no-bulk-writes, classes: [bulk_write], action: block, reason: not here}
+              - {name: no-privilege-changes, minClass: privilege, action: block}
             """;
     private static TestGateway gateway;
 
@@ -73,6 +74,7 @@ class ApiDocumentationTest {
         assertThat(policy.path("sha256").asText()).hasSize(64);
         assertThat(policy.path("rules").get(0).path("mask").asText()).isEqualTo("personal-data");
         assertThat(policy.path("rules").get(1).path("classes").get(0).asText()).isEqualTo("bulk_write");
+        assertThat(policy.path("rules").get(2).path("minClass").asText()).isEqualTo("privilege");
         assertThat(policy.path("masking_profiles").get(0).asText()).isEqualTo("personal-data");
         assertThat(get("/api/policy", TestGateway.ALICE_TOKEN).statusCode()).isEqualTo(403);
         assertThat(get("/api/connections", TestGateway.ALICE_TOKEN).statusCode()).isEqualTo(403);

@@ -25,7 +25,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Blocking and holding with real clients: the client sees a clean error or waits, and stays in step. */
+/**
+ * Blocking and holding with real clients: the client sees a clean error or waits, and stays in step.
+ * The policy is the demo's guardrails: DDL and anything riskier held ({@code minClass: ddl}), bulk
+ * writes blocked. The upstream role is a superuser, so a statement that slipped through would do
+ * its harm, and the target shows that none did.
+ */
 class GuardrailsThroughGatewayTest {
 
     private static final String POLICY = """
@@ -34,7 +39,7 @@ class GuardrailsThroughGatewayTest {
               highRisk: block
             rules:
               - name: hold-ddl
-                classes: [ddl]
+                minClass: ddl
                 action: approve
                 approvers: [dba]
                 timeout: 3s
@@ -220,6 +225,82 @@ class GuardrailsThroughGatewayTest {
         }
     }
 
+    /** Issue 15, finding 1: privilege changes passed a rule that named DDL only. */
+    @Test
+    void privilegeChangesAreHeldAsAtLeastDdlAndNoneRunsWhenDenied() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS owned_by_app");
+            sql.execute("DROP FUNCTION IF EXISTS touch_all()");
+            sql.execute("ALTER ROLE " + TestTarget.SCRAM_USER + " RESET ALL");
+            sql.execute("CREATE TABLE owned_by_app (id int)");
+            sql.execute("ALTER TABLE owned_by_app OWNER TO " + TestTarget.SCRAM_USER);
+        }
+        List<String> statements = List.of(
+                "ALTER TABLE guarded ADD COLUMN x text, OWNER TO CURRENT_USER",
+                "CREATE FUNCTION touch_all() RETURNS void LANGUAGE sql SECURITY DEFINER AS $$ UPDATE guarded SET v = 'x' $$",
+                "ALTER ROLE CURRENT_USER SET search_path = public, evil",
+                "DROP OWNED BY CURRENT_USER");
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            for (String statement : statements) {
+                CompletableFuture<SQLException> outcome = failureOf(sql, statement);
+                PendingApproval pending = awaitPending();
+                assertThat(pending.request().command()).isEqualTo(statement);
+                assertThat(pending.request().statementClass()).isEqualTo("privilege");
+                assertThat(pending.request().rule()).isEqualTo("hold-ddl");
+                gateway.gateway().approvals().deny(pending.id(), DBA, "not through the analyst's session");
+                SQLException refused = outcome.get(10, TimeUnit.SECONDS);
+                assertThat((Throwable) refused).as(statement).isNotNull();
+                assertThat(refused.getSQLState()).isEqualTo("42501");
+                assertThat(refused.getMessage()).contains("denied");
+            }
+        }
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            assertThat(single(sql, "SELECT tableowner FROM pg_tables WHERE tablename = 'guarded'")).isEqualTo("postgres");
+            assertThat(single(sql, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'guarded'"
+                    + " AND column_name = 'x'")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM pg_proc WHERE proname = 'touch_all'")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole"
+                    + " WHERE r.rolname = '" + TestTarget.SCRAM_USER + "'")).isEqualTo("0");
+            assertThat(single(sql, "SELECT count(*) FROM pg_tables WHERE tablename = 'owned_by_app'")).isEqualTo("1");
+        }
+    }
+
+    /** Issue 15, finding 2: a bulk delete in a CTE body that begins with its own WITH was READ. */
+    @Test
+    void aBulkDeleteInACteBodyWithItsOwnWithIsBlocked() throws SQLException {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute(
+                    "WITH d AS (WITH x AS (SELECT 1) DELETE FROM guarded RETURNING 1) SELECT count(*) FROM d"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> {
+                        assertThat(((SQLException) e).getSQLState()).isEqualTo("42501");
+                        assertThat(e.getMessage()).contains("no-bulk-writes");
+                    });
+            assertThat(single(sql, "SELECT count(*) FROM guarded")).isEqualTo("10");
+        }
+    }
+
+    @Test
+    void whatCannotBeClassifiedIsBlockedAlthoughTheHoldRuleMatchesIt() throws SQLException {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("DO $$ BEGIN EXECUTE 'DELETE FROM guarded'; END $$"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> {
+                        assertThat(((SQLException) e).getSQLState()).isEqualTo("42501");
+                        assertThat(e.getMessage()).contains("default:high-risk");
+                    });
+            assertThat(gateway.gateway().approvals().pending()).noneMatch(p -> !p.decided());
+            assertThat(single(sql, "SELECT count(*) FROM guarded")).isEqualTo("10");
+        }
+    }
+
+    private static String single(Statement sql, String query) throws SQLException {
+        try (ResultSet rs = sql.executeQuery(query)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     private static CompletableFuture<SQLException> failureOf(Statement sql, String statement) {
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -233,6 +314,7 @@ class GuardrailsThroughGatewayTest {
 
     private static PendingApproval awaitPending() {
         return Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> gateway.gateway().approvals().pending().stream().findFirst().orElse(null), p -> p != null);
+                .until(() -> gateway.gateway().approvals().pending().stream().filter(p -> !p.decided()).findFirst()
+                        .orElse(null), p -> p != null);
     }
 }

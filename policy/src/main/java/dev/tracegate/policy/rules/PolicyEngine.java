@@ -45,18 +45,21 @@ public final class PolicyEngine {
 
     /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
     public static Decision decide(Policy policy, Subject subject, HttpRequestFacts request) {
-        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(request));
         StatementClass statementClass = request.statementClass();
-        if (decisive != null) {
-            String reason = decisive.reason() != null ? decisive.reason()
-                    : request.requestLine() + " matched rule " + decisive.name();
-            return new Decision(decisive.action(), decisive.name(), reason, decisive.approval(), statementClass, List.of());
-        }
-        if (statementClass == StatementClass.UNKNOWN) {
+        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(request));
+        Decision byRule = decisive == null ? null : new Decision(decisive.action(), decisive.name(),
+                decisive.reason() != null ? decisive.reason() : request.requestLine() + " matched rule " + decisive.name(),
+                decisive.approval(), statementClass, List.of());
+        if (statementClass.isHighestRisk()
+                && !namedByAMatchingRule(policy, subject, statementClass, rule -> rule.matches(request))) {
             Action action = Action.strongest(policy.defaultFor(subject.connection()), policy.highRiskDefault());
-            return new Decision(action, "default:high-risk", "HTTP method " + request.method()
+            Decision highRisk = new Decision(action, "default:high-risk", "HTTP method " + request.method()
                     + " is not one the gateway knows, so it is treated as high risk", approvalFor(policy, action),
                     statementClass, List.of());
+            return stronger(byRule, highRisk);
+        }
+        if (byRule != null) {
+            return byRule;
         }
         Action action = policy.defaultFor(subject.connection());
         return new Decision(action, "default", "no rule matched", approvalFor(policy, action), statementClass, List.of());
@@ -88,23 +91,44 @@ public final class PolicyEngine {
         return decisive;
     }
 
+    /**
+     * One statement. A statement of the highest risk (UNKNOWN or DANGEROUS_ADMIN) is decided by
+     * {@code defaults.highRisk} together with the matching rules, the stronger winning, unless a
+     * matching rule names its class in {@code classes}: a rule that holds "at least DDL" or applies
+     * to every statement of a group must not, by matching, turn "block" into "approve" or "allow"
+     * for statements the classifier could not understand or found dangerous.
+     */
     private static Decision decide(Policy policy, Subject subject, ClassifiedStatement statement) {
-        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(statement));
         StatementClass statementClass = statement.statementClass();
-        if (decisive != null) {
-            String reason = decisive.reason() != null ? decisive.reason()
-                    : statementClass.name().toLowerCase() + " statement matched rule " + decisive.name();
-            return new Decision(decisive.action(), decisive.name(), reason, decisive.approval(), statementClass,
-                    statement.tables());
-        }
-        if (statementClass.isHighestRisk()) {
+        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(statement));
+        Decision byRule = decisive == null ? null : new Decision(decisive.action(), decisive.name(),
+                decisive.reason() != null ? decisive.reason()
+                        : statementClass.name().toLowerCase() + " statement matched rule " + decisive.name(),
+                decisive.approval(), statementClass, statement.tables());
+        if (statementClass.isHighestRisk()
+                && !namedByAMatchingRule(policy, subject, statementClass, rule -> rule.matches(statement))) {
             Action action = Action.strongest(policy.defaultFor(subject.connection()), policy.highRiskDefault());
-            return new Decision(action, "default:high-risk", highRiskReason(statement), approvalFor(policy, action),
-                    statementClass, statement.tables());
+            Decision highRisk = new Decision(action, "default:high-risk", highRiskReason(statement),
+                    approvalFor(policy, action), statementClass, statement.tables());
+            return stronger(byRule, highRisk);
+        }
+        if (byRule != null) {
+            return byRule;
         }
         Action action = policy.defaultFor(subject.connection());
         return new Decision(action, "default", "no rule matched", approvalFor(policy, action), statementClass,
                 statement.tables());
+    }
+
+    private static boolean namedByAMatchingRule(Policy policy, Subject subject, StatementClass statementClass,
+                                                Predicate<Rule> matches) {
+        return policy.rules().stream()
+                .anyMatch(rule -> rule.appliesTo(subject) && matches.test(rule) && rule.namesClass(statementClass));
+    }
+
+    /** The rule's decision unless the high-risk default is stronger; on a tie the rule's (its approvers, its reason). */
+    private static Decision stronger(Decision byRule, Decision highRisk) {
+        return byRule == null || highRisk.action().ordinal() > byRule.action().ordinal() ? highRisk : byRule;
     }
 
     private static ApprovalSpec approvalFor(Policy policy, Action action) {

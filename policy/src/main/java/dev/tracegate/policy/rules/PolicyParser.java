@@ -57,7 +57,8 @@ public final class PolicyParser {
 
     record RuleDocument(String name, List<String> connections, List<String> protocols, List<String> groups,
                         List<String> exceptGroups, List<String> kinds,
-                        List<String> classes, List<String> tables, String command, String action, String reason,
+                        List<String> classes, String minClass, List<String> tables, String command, String action,
+                        String reason,
                         List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
                         String mask, List<String> methods, List<String> paths, Map<String, String> headers,
                         Map<String, String> fields) {
@@ -157,6 +158,7 @@ public final class PolicyParser {
         for (String name : doc.classes() == null ? List.<String>of() : doc.classes()) {
             classes.add(statementClass(name, where));
         }
+        StatementClass minClass = doc.minClass() == null ? null : statementClass(doc.minClass(), where + ": minClass");
         Pattern command = doc.command() == null ? null : regex(doc.command(), where + ": command");
         List<Pattern> paths = new ArrayList<>();
         for (String path : doc.paths() == null ? List.<String>of() : doc.paths()) {
@@ -175,8 +177,8 @@ public final class PolicyParser {
             doc.fields().forEach((path, regex) -> fields.put(pointer(path, where), regex(regex, where + ": field " + path)));
         }
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
-                classes, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths, headers,
-                fields);
+                classes, minClass, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths,
+                headers, fields);
     }
 
     /** {@code $.a.b[0].c} as the JSON Pointer {@code /a/b/0/c}. */

@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * @param groups      the caller is in at least one of these groups
  * @param exceptGroups the rule does not apply to members of these groups
  * @param kinds       identity kinds ({@code human}, {@code service}, {@code agent})
- * @param classes     statement classes
+ * @param classes     statement classes, matched exactly
+ * @param minClass    the least risky class the rule matches: every class of at least its rank matches
+ *                    ({@code ddl} also matches {@code privilege}, {@code dangerous_admin} and {@code unknown});
+ *                    {@code null} for none. Not combined with {@code classes}.
  * @param tables      table patterns: {@code orders}, {@code public.orders}, {@code public.*}, {@code *.customers}
  * @param command     a regular expression found anywhere in the statement text (case-insensitive)
  * @param action      what happens; {@code null} for a rule that only names a masking profile
@@ -34,7 +37,8 @@ import java.util.regex.Pattern;
  */
 public record Rule(String name, List<String> connections, List<String> protocols, List<String> groups,
                    List<String> exceptGroups, List<String> kinds,
-                   List<StatementClass> classes, List<String> tables, Pattern command, Action action, String reason,
+                   List<StatementClass> classes, StatementClass minClass, List<String> tables, Pattern command,
+                   Action action, String reason,
                    ApprovalSpec approval, String mask, List<String> methods, List<Pattern> paths,
                    Map<String, Pattern> headers, Map<JsonPointer, Pattern> fields) {
 
@@ -48,6 +52,13 @@ public record Rule(String name, List<String> connections, List<String> protocols
         exceptGroups = copy(exceptGroups);
         kinds = copy(kinds);
         classes = classes == null ? List.of() : List.copyOf(classes);
+        if (!classes.isEmpty() && minClass != null) {
+            // Both at once could only mean "listed and at least this risky", an intersection nobody
+            // writes on purpose: a rule with both is a mistake to report, not to guess at.
+            throw new PolicyException("rule " + name + ": classes and minClass cannot be combined: classes matches exactly"
+                    + " the classes listed, minClass every class at least as risky as the one named (minClass: ddl also"
+                    + " matches privilege, dangerous_admin and unknown); use one of them");
+        }
         tables = tables == null ? List.of() : tables.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
         if (action == null && mask == null) {
             throw new PolicyException("rule " + name + ": action is required (allow, approve or block), or mask");
@@ -61,11 +72,11 @@ public record Rule(String name, List<String> connections, List<String> protocols
             throw new PolicyException("rule " + name + ": tables (SQL) and methods, paths or headers (HTTP) cannot be"
                     + " combined in one rule");
         }
-        if (mask != null && (!classes.isEmpty() || !tables.isEmpty() || command != null || httpOnly)) {
+        if (mask != null && (!classes.isEmpty() || minClass != null || !tables.isEmpty() || command != null || httpOnly)) {
             // A view, a cursor's FETCH or a function returns the same columns without naming the
             // table: masking that depended on the statement's text would be easy to walk around.
             throw new PolicyException("rule " + name + ": a mask rule applies to whole sessions and may only match on"
-                    + " connections, protocols, groups, exceptGroups and kinds, not on classes, tables, command,"
+                    + " connections, protocols, groups, exceptGroups and kinds, not on classes, minClass, tables, command,"
                     + " methods, paths or headers");
         }
         if (action == Action.APPROVE && approval == null) {
@@ -108,7 +119,7 @@ public record Rule(String name, List<String> connections, List<String> protocols
     private boolean matchesWithoutBody(HttpRequestFacts request) {
         return action != null
                 && tables.isEmpty()
-                && (classes.isEmpty() || classes.contains(request.statementClass()))
+                && matchesClass(request.statementClass())
                 && (methods.isEmpty() || methods.contains(request.method()))
                 && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
                 && headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
@@ -120,9 +131,23 @@ public record Rule(String name, List<String> connections, List<String> protocols
     boolean matches(ClassifiedStatement statement) {
         return action != null
                 && !isHttpOnly()
-                && (classes.isEmpty() || classes.contains(statement.statementClass()))
+                && matchesClass(statement.statementClass())
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
                 && (command == null || command.matcher(statement.text()).find());
+    }
+
+    /** Whether the rule's class conditions hold: the class is listed, or at least as risky as {@code minClass}. */
+    private boolean matchesClass(StatementClass statementClass) {
+        return (classes.isEmpty() || classes.contains(statementClass))
+                && (minClass == null || statementClass.isAtLeast(minClass));
+    }
+
+    /**
+     * Whether the rule names {@code statementClass} in {@code classes}: only such a rule decides a
+     * statement of the highest risk without {@code defaults.highRisk} taking part.
+     */
+    boolean namesClass(StatementClass statementClass) {
+        return classes.contains(statementClass);
     }
 
     private boolean tableMatches(String table) {

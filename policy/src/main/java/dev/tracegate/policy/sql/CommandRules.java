@@ -14,7 +14,15 @@ final class CommandRules {
     /** How deep embedded SQL (function bodies, DO blocks, query_to_xml texts) is followed. */
     static final int MAX_DEPTH = 4;
 
+    /**
+     * Brackets, and statements inside statements ({@code EXPLAIN EXPLAIN ...}, {@code WITH ... WITH ...}),
+     * nested deeper than this are UNKNOWN: the analysis recurses on them, and no query a person or
+     * tool writes comes near it.
+     */
+    static final int MAX_NESTING = 100;
+
     private static final Set<String> QUERY_STARTS = Set.of("select", "values", "table", "with");
+    /** What may follow a WITH clause (PostgreSQL's PreparableStmt), besides a parenthesised query. */
     private static final Set<String> MAIN_VERBS = Set.of("select", "values", "table", "insert", "update", "delete", "merge");
     private static final Set<String> TRANSACTION_WORDS = Set.of(
             "transaction", "work", "isolation", "level", "serializable", "repeatable", "read", "committed",
@@ -28,6 +36,13 @@ final class CommandRules {
         if (depth > MAX_DEPTH) {
             return Verdict.unknown("", "SQL nested too deeply to analyse");
         }
+        String command = t.word(0).toUpperCase(Locale.ROOT);
+        if (!t.bracketsBalance()) {
+            return Verdict.unknown(command, "brackets do not balance (PostgreSQL rejects such a statement)");
+        }
+        if (t.bracketDepth() > MAX_NESTING) {
+            return Verdict.unknown(command, "brackets nested more than " + MAX_NESTING + " deep are not analysed");
+        }
         Verdict verdict = dispatch(t, depth);
         verdict = dataModifyingSubstatements(verdict, t, depth);
         verdict = rowLocks(verdict, t);
@@ -36,8 +51,17 @@ final class CommandRules {
 
     /** Classification by the leading keyword only; used for sub-statements whose tokens are scanned by the caller. */
     static Verdict dispatch(TokenSpan t, int depth) {
+        return dispatch(t, depth, 0);
+    }
+
+    /** {@code nesting} counts statements inside statements (EXPLAIN, PREPARE, DECLARE, COPY, WITH) on the way here. */
+    private static Verdict dispatch(TokenSpan t, int depth, int nesting) {
         if (t.isEmpty()) {
             return Verdict.unknown("", "empty statement");
+        }
+        if (nesting > MAX_NESTING) {
+            return Verdict.unknown(t.word(0).toUpperCase(Locale.ROOT),
+                    "statements nested more than " + MAX_NESTING + " deep are not analysed");
         }
         if (t.isSymbol(0, "(")) {
             int first = 0;
@@ -45,19 +69,19 @@ final class CommandRules {
                 first++;
             }
             return QUERY_STARTS.contains(t.word(first))
-                    ? dispatch(t.from(first), depth)
+                    ? dispatch(t.from(first), depth, nesting + 1)
                     : Verdict.unknown("", "unrecognised parenthesised statement");
         }
         String first = t.word(0);
         return switch (first) {
-            case "select", "values", "table" -> query(t, depth);
-            case "with" -> with(t, depth);
+            case "select", "values", "table" -> query(t);
+            case "with" -> with(t, depth, nesting);
             case "insert" -> Verdict.of(StatementClass.WRITE, "INSERT");
             case "update", "delete" -> updateOrDelete(t);
             case "merge" -> merge(t);
             case "truncate" -> Verdict.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
-            case "copy" -> copy(t, depth);
-            case "explain" -> explain(t, depth);
+            case "copy" -> copy(t, depth, nesting);
+            case "explain" -> explain(t, depth, nesting);
             case "create", "alter", "drop", "comment", "security", "grant", "revoke", "reassign", "refresh",
                  "reindex", "cluster", "vacuum", "analyze", "analyse", "import" -> SchemaChangeRules.classify(t, depth);
             case "set" -> SettingRules.set(t);
@@ -65,10 +89,10 @@ final class CommandRules {
             case "discard" -> SettingRules.discard(t);
             case "show" -> Verdict.of(StatementClass.SESSION, "SHOW");
             case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" -> transaction(t);
-            case "prepare" -> prepare(t, depth);
+            case "prepare" -> prepare(t, depth, nesting);
             case "execute" -> execute(t);
             case "deallocate" -> Verdict.of(StatementClass.SESSION, "DEALLOCATE");
-            case "declare" -> declare(t, depth);
+            case "declare" -> declare(t, depth, nesting);
             case "fetch", "move" -> Verdict.of(StatementClass.READ, first.toUpperCase(Locale.ROOT));
             case "close", "listen", "unlisten", "notify" -> Verdict.of(StatementClass.SESSION, first.toUpperCase(Locale.ROOT));
             case "lock" -> Verdict.of(StatementClass.WRITE, "LOCK", "LOCK takes table locks that can block other sessions");
@@ -81,7 +105,7 @@ final class CommandRules {
     }
 
     /** SELECT / VALUES / TABLE, with SELECT ... INTO (creates a table) and row locks. */
-    private static Verdict query(TokenSpan t, int depth) {
+    private static Verdict query(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         Verdict verdict = Verdict.of(StatementClass.READ, command);
         if (t.findAtTopLevel(0, "into") >= 0) {
@@ -90,45 +114,112 @@ final class CommandRules {
         return verdict;
     }
 
-    /** WITH name AS (...), ... main-statement: the main statement decides; CTE bodies are scanned separately. */
-    private static Verdict with(TokenSpan t, int depth) {
+    /**
+     * {@code WITH [RECURSIVE] cte, ... main-statement}: the main statement decides, and must be one
+     * a WITH clause can carry. The CTE bodies are scanned by {@link #dataModifyingSubstatements},
+     * which also follows every WITH nested in them, to any depth.
+     */
+    private static Verdict with(TokenSpan t, int depth, int nesting) {
         int i = t.isWord(1, "recursive") ? 2 : 1;
-        while (i < t.size()) {
-            if (!t.isIdentifier(i)) {
+        while (true) {
+            i = commonTableExpression(t, i);
+            if (i < 0) {
                 return Verdict.unknown("WITH", "unrecognised WITH clause");
+            }
+            if (!t.isSymbol(i, ",")) {
+                break;
             }
             i++;
-            if (t.isSymbol(i, "(")) {
-                i = t.closing(i) + 1;
-            }
-            if (!t.isWord(i, "as")) {
-                return Verdict.unknown("WITH", "unrecognised WITH clause");
-            }
-            i++;
-            if (t.isWord(i, "not")) {
-                i++;
-            }
-            if (t.isWord(i, "materialized")) {
-                i++;
-            }
-            if (!t.isSymbol(i, "(")) {
-                return Verdict.unknown("WITH", "unrecognised WITH clause");
-            }
-            i = t.closing(i) + 1;
-            // Skip SEARCH / CYCLE clauses up to the next CTE or the main statement.
-            while (i < t.size() && !t.isSymbol(i, ",") && !MAIN_VERBS.contains(t.word(i)) && !t.isSymbol(i, "(")) {
-                i++;
-            }
-            if (t.isSymbol(i, ",")) {
-                i++;
-                continue;
-            }
-            if (i >= t.size()) {
-                return Verdict.unknown("WITH", "WITH without a main statement");
-            }
-            return dispatch(t.from(i), depth);
         }
-        return Verdict.unknown("WITH", "WITH without a main statement");
+        if (!MAIN_VERBS.contains(t.word(i)) && !t.isSymbol(i, "(")) {
+            return Verdict.unknown("WITH", i >= t.size() ? "WITH without a main statement"
+                    : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
+        }
+        return dispatch(t.from(i), depth, nesting + 1);
+    }
+
+    /**
+     * {@code name [(columns)] AS [[NOT] MATERIALIZED] (body) [SEARCH ...] [CYCLE ...]} from {@code i};
+     * the index after it, or -1 when it is not one.
+     */
+    private static int commonTableExpression(TokenSpan t, int i) {
+        if (!t.isIdentifier(i)) {
+            return -1;
+        }
+        int p = i + 1;
+        if (t.isSymbol(p, "(")) {
+            p = t.closing(p) + 1;
+        }
+        if (!t.isWord(p, "as")) {
+            return -1;
+        }
+        p++;
+        if (t.isWord(p, "not") && t.isWord(p + 1, "materialized")) {
+            p += 2;
+        } else if (t.isWord(p, "materialized")) {
+            p++;
+        }
+        if (!t.isSymbol(p, "(")) {
+            return -1;
+        }
+        p = t.closing(p) + 1;
+        if (t.isWord(p, "search")) {
+            p = searchClause(t, p);
+        }
+        if (p >= 0 && t.isWord(p, "cycle")) {
+            p = cycleClause(t, p);
+        }
+        return p;
+    }
+
+    /** {@code SEARCH {BREADTH | DEPTH} FIRST BY columns SET column}; the index after it, or -1. */
+    private static int searchClause(TokenSpan t, int search) {
+        if (!(t.isWord(search + 1, "breadth") || t.isWord(search + 1, "depth")) || !t.isWord(search + 2, "first")
+                || !t.isWord(search + 3, "by")) {
+            return -1;
+        }
+        int p = columnList(t, search + 4);
+        return p >= 0 && t.isWord(p, "set") && t.isIdentifier(p + 1) ? p + 2 : -1;
+    }
+
+    /** {@code CYCLE columns SET column [TO constant DEFAULT constant] USING column}; the index after it, or -1. */
+    private static int cycleClause(TokenSpan t, int cycle) {
+        int p = columnList(t, cycle + 1);
+        if (p < 0 || !t.isWord(p, "set") || !t.isIdentifier(p + 1)) {
+            return -1;
+        }
+        p += 2;
+        if (t.isWord(p, "to")) {
+            int byDefault = constantBefore(t, p + 1, "default");
+            p = byDefault < 0 ? -1 : constantBefore(t, byDefault + 1, "using");
+        }
+        return p >= 0 && t.isWord(p, "using") && t.isIdentifier(p + 1) ? p + 2 : -1;
+    }
+
+    /** Index after {@code column [, column ...]} at {@code i}, or -1. Names may be keywords (PostgreSQL allows many). */
+    private static int columnList(TokenSpan t, int i) {
+        if (!t.isIdentifier(i)) {
+            return -1;
+        }
+        int p = i + 1;
+        while (t.isSymbol(p, ",") && t.isIdentifier(p + 1)) {
+            p += 2;
+        }
+        return p;
+    }
+
+    /**
+     * The index of {@code keyword} after a short constant ({@code true}, {@code 'Y'}, {@code 1},
+     * {@code int '1'}) starting at {@code i}, or -1. DEFAULT and USING are reserved words, so they end
+     * the constant wherever they appear.
+     */
+    private static int constantBefore(TokenSpan t, int i, String keyword) {
+        int p = i;
+        while (p < t.size() && p - i < 8 && !t.isWord(p, keyword) && !t.isOpening(p) && !t.isClosing(p)
+                && t.get(p).kind() != SqlToken.Kind.OPERATOR) {
+            p++;
+        }
+        return p > i && t.isWord(p, keyword) ? p : -1;
     }
 
     private static Verdict updateOrDelete(TokenSpan t) {
@@ -156,34 +247,19 @@ final class CommandRules {
     private static Verdict merge(TokenSpan t) {
         int using = t.findAtTopLevel(1, "using");
         int on = using < 0 ? -1 : t.findAtTopLevel(using + 1, "on");
-        if (on < 0) {
+        Optional<MergeClauses> clauses = on < 0 ? Optional.empty() : MergeClauses.read(t, on + 1);
+        if (clauses.isEmpty()) {
             return Verdict.unknown("MERGE", "unrecognised MERGE");
         }
-        int when = t.findAtTopLevel(on + 1, "when");
-        boolean changesMatched = false;
-        boolean changesUnmatchedTarget = false;
-        for (int i = when; i >= 0 && i < t.size(); i = t.findAtTopLevel(i + 1, "when")) {
-            int then = t.findAtTopLevel(i, "then");
-            boolean modifies = t.isWord(then + 1, "update") || t.isWord(then + 1, "delete");
-            if (t.isWord(i + 1, "matched")) {
-                changesMatched |= modifies;
-            } else if (t.isWord(i + 1, "not") && t.isWord(i + 2, "matched") && t.isWord(i + 3, "by")
-                    && t.isWord(i + 4, "source")) {
-                changesUnmatchedTarget |= modifies;
-            }
-            if (then < 0) {
-                break;
-            }
-        }
-        if (changesUnmatchedTarget) {
+        if (clauses.get().changesNotMatchedBySource()) {
             return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
         }
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, when < 0 ? t.size() : when));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()));
         if (scope == ConditionScope.UNANALYSABLE) {
             return Verdict.unknown("MERGE", "MERGE ON condition could not be analysed");
         }
-        if (changesMatched && scope.mayHitEveryRow()) {
+        if (clauses.get().changesMatched() && scope.mayHitEveryRow()) {
             return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE with an ON condition that does not depend on the rows changes every target row");
         }
@@ -191,13 +267,13 @@ final class CommandRules {
     }
 
     /** COPY to/from the client is data access; to/from a file or program runs on the server. */
-    private static Verdict copy(TokenSpan t, int depth) {
+    private static Verdict copy(TokenSpan t, int depth, int nesting) {
         int i = t.isWord(1, "binary") ? 2 : 1;
         StatementClass inner = StatementClass.READ;
         boolean query = t.isSymbol(i, "(");
         if (query) {
             int close = t.closing(i);
-            inner = dispatch(t.sub(i + 1, close), depth).statementClass();
+            inner = dispatch(t.sub(i + 1, close), depth, nesting + 1).statementClass();
             i = close + 1;
         } else {
             if (!t.isIdentifier(i)) {
@@ -233,7 +309,7 @@ final class CommandRules {
     }
 
     /** EXPLAIN plans without running; EXPLAIN ANALYZE runs the statement. */
-    private static Verdict explain(TokenSpan t, int depth) {
+    private static Verdict explain(TokenSpan t, int depth, int nesting) {
         int i = 1;
         boolean analyze = false;
         if (t.isSymbol(i, "(")) {
@@ -247,7 +323,7 @@ final class CommandRules {
                 i++;
             }
         }
-        Verdict inner = dispatch(t.from(i), depth);
+        Verdict inner = dispatch(t.from(i), depth, nesting + 1);
         if (analyze) {
             return inner.withCommand("EXPLAIN ANALYZE " + inner.command())
                     .escalate(StatementClass.READ, "EXPLAIN ANALYZE runs the statement");
@@ -279,7 +355,7 @@ final class CommandRules {
     }
 
     /** PREPARE TRANSACTION is two-phase commit; PREPARE name AS statement classifies as its statement. */
-    private static Verdict prepare(TokenSpan t, int depth) {
+    private static Verdict prepare(TokenSpan t, int depth, int nesting) {
         if (t.isWord(1, "transaction") && t.size() > 2 && t.get(2).kind() == SqlToken.Kind.STRING) {
             return Verdict.of(StatementClass.DANGEROUS_ADMIN, "PREPARE TRANSACTION",
                     "a prepared transaction outlives the session and keeps its locks");
@@ -291,7 +367,7 @@ final class CommandRules {
         if (!t.isWord(as, "as")) {
             return Verdict.unknown("PREPARE", "unrecognised PREPARE");
         }
-        Verdict inner = dispatch(t.from(as + 1), depth);
+        Verdict inner = dispatch(t.from(as + 1), depth, nesting + 1);
         return inner.withCommand("PREPARE").withPrepares(t.get(1).text())
                 .withReason("prepares " + inner.command() + " as " + t.get(1).text());
     }
@@ -307,24 +383,26 @@ final class CommandRules {
     }
 
     /**
-     * The class the parts of a statement other than its command would give it (functions called in
-     * arguments, data-modifying sub-statements); used when EXECUTE is resolved to a prepared
-     * statement, so that {@code EXECUTE p(pg_read_file('x'))} keeps its risk.
+     * The class a statement that runs a prepared statement has apart from that statement: functions
+     * called in arguments, data-modifying sub-statements, and the table {@code CREATE TABLE ... AS
+     * EXECUTE} creates (DDL). Used when the prepared statement is resolved, so that
+     * {@code EXECUTE p(pg_read_file('x'))} keeps its risk.
      */
     static StatementClass classOfEmbeddedParts(TokenSpan t) {
-        Verdict verdict = Verdict.of(StatementClass.TRANSACTION, "");
+        boolean createsTable = t.findAtTopLevel(0, "create") >= 0;
+        Verdict verdict = Verdict.of(createsTable ? StatementClass.DDL : StatementClass.TRANSACTION, "");
         verdict = dataModifyingSubstatements(verdict, t, 0);
         verdict = rowLocks(verdict, t);
         return FunctionCallRules.apply(verdict, t, 0).statementClass();
     }
 
-    private static Verdict declare(TokenSpan t, int depth) {
+    private static Verdict declare(TokenSpan t, int depth, int nesting) {
         int cursor = t.findAtTopLevel(1, "cursor");
         int forIndex = cursor < 0 ? -1 : t.findAtTopLevel(cursor + 1, "for");
         if (forIndex < 0) {
             return Verdict.unknown("DECLARE", "unrecognised DECLARE");
         }
-        Verdict inner = dispatch(t.from(forIndex + 1), depth);
+        Verdict inner = dispatch(t.from(forIndex + 1), depth, nesting + 1);
         return inner.withCommand("DECLARE CURSOR").escalate(StatementClass.READ, "cursor over " + inner.command());
     }
 
@@ -350,16 +428,33 @@ final class CommandRules {
         return verdict;
     }
 
-    /** INSERT/UPDATE/DELETE/MERGE in parentheses (data-modifying CTEs) make the statement at least that risky. */
+    /**
+     * INSERT/UPDATE/DELETE/MERGE in parentheses (data-modifying CTEs) make the statement at least
+     * that risky, and so does a parenthesised WITH whose own statement modifies data
+     * ({@code WITH d AS (WITH x AS (...) DELETE FROM t RETURNING 1) SELECT ...}). Every bracket of
+     * the statement is looked at, so this reaches any depth: CTEs in CTEs, in subqueries, in
+     * EXPLAIN, PREPARE, CREATE TABLE AS, DECLARE CURSOR and COPY. A nested WITH that cannot be
+     * read makes the statement UNKNOWN. Each group's own analysis reads only its own level (see
+     * {@link TokenSpan}), so the whole scan stays linear.
+     */
     private static Verdict dataModifyingSubstatements(Verdict verdict, TokenSpan t, int depth) {
         Verdict result = verdict;
         for (int i = 0; i + 2 < t.size(); i++) {
-            if (!t.isSymbol(i, "(") || !startsModification(t, i + 1)) {
+            if (!t.isSymbol(i, "(")) {
                 continue;
             }
-            Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
-            result = result.escalate(inner.statementClass(),
-                    "contains a data-modifying " + inner.command() + " (" + inner.statementClass() + ")");
+            if (startsModification(t, i + 1)) {
+                Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
+                result = result.escalate(inner.statementClass(),
+                        "contains a data-modifying " + inner.command() + " (" + inner.statementClass() + ")");
+            } else if (t.isWord(i + 1, "with")) {
+                Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
+                if (inner.statementClass().risk() > StatementClass.READ.risk()) {
+                    String why = inner.reasons().isEmpty() ? "" : ": " + String.join("; ", inner.reasons());
+                    result = result.escalate(inner.statementClass(), "contains a WITH whose statement is "
+                            + inner.command() + " (" + inner.statementClass() + ")" + why);
+                }
+            }
         }
         return result;
     }

@@ -2,9 +2,7 @@ package dev.tracegate.policy.sql;
 
 import dev.tracegate.policy.sql.SqlToken.Kind;
 import java.math.BigDecimal;
-import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Decides whether a WHERE (or MERGE ON) condition depends on the row, with a small recursive-descent
@@ -43,6 +41,12 @@ final class ConditionAnalyzer {
      */
     private static final int MAX_FOLDED_DIGITS = 1_000;
 
+    private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
+    private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
+    /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
+    private static final Set<String> TRUE_SPELLINGS = Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1");
+    private static final Set<String> FALSE_SPELLINGS = Set.of("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0");
+
     private static final Set<String> TYPE_CONTINUATIONS = Set.of("precision", "varying", "with", "without", "time", "zone");
 
     private enum Null { NULL }
@@ -62,6 +66,15 @@ final class ConditionAnalyzer {
             super(null, null, false, false);
         }
     }
+
+    /**
+     * A token that may name a column, which makes a condition depend on the row. Whether it may
+     * depends only on the token and its neighbours, which are the same seen from the whole
+     * statement as from inside any condition or group (the neighbours of a group's first and last
+     * tokens are its brackets, CASE and END, or WHERE, ON and what ends the condition), so
+     * {@link TokenSpan#count} can answer for any group in O(1) however deeply groups nest.
+     */
+    private static final TokenIndex.TokenProperty MAY_BE_COLUMN = ConditionAnalyzer::mayBeColumn;
 
     private final TokenSpan t;
     private int pos;
@@ -130,32 +143,37 @@ final class ConditionAnalyzer {
         return left;
     }
 
+    /** A run of NOTs is counted rather than recursed into: {@code NOT NOT ... x} may be very long. */
     private Node not() {
-        if (t.isWord(pos, "not")) {
+        int negations = 0;
+        while (t.isWord(pos, "not")) {
             pos++;
-            Node inner = not();
-            Object value = asBoolean(inner.value());
-            if (value instanceof Boolean b) {
-                return b ? Node.FALSE : Node.TRUE;
-            }
-            return Node.unknown(inner.rowDependent());
+            negations++;
         }
-        return predicate();
+        Node inner = predicate();
+        if (negations == 0) {
+            return inner;
+        }
+        Object value = asBoolean(inner.value());
+        if (value instanceof Boolean b) {
+            return b ^ (negations % 2 == 1) ? Node.TRUE : Node.FALSE;
+        }
+        return Node.unknown(inner.rowDependent());
     }
 
     private Node predicate() {
         int leftStart = pos;
         Node left = additive();
-        String leftText = text(leftStart, pos);
         while (pos < t.size()) {
             SqlToken token = t.get(pos);
+            int leftEnd = pos;
             if (token.kind() == Kind.OPERATOR && COMPARISONS.contains(token.text())) {
                 pos++;
                 int rightStart = pos;
                 Node right = quantifiedOrAdditive();
-                left = compare(left, leftText, token.text(), right, text(rightStart, pos));
+                left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
             } else if (t.isWord(pos, "is")) {
-                left = isTest(left, leftText);
+                left = isTest(left, leftStart, leftEnd);
             } else if (t.isWord(pos, "isnull") || t.isWord(pos, "notnull")) {
                 pos++;
                 left = Node.unknown(left.rowDependent());
@@ -164,7 +182,6 @@ final class ConditionAnalyzer {
             } else {
                 break;
             }
-            leftText = text(leftStart, pos);
         }
         return left;
     }
@@ -178,7 +195,7 @@ final class ConditionAnalyzer {
         return additive();
     }
 
-    private Node isTest(Node left, String leftText) {
+    private Node isTest(Node left, int leftStart, int leftEnd) {
         pos++;
         boolean negated = t.isWord(pos, "not");
         if (negated) {
@@ -206,7 +223,7 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node right = additive();
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
-                result = text(rightStart, pos).equals(leftText) ? Node.FALSE
+                result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
                         : Node.unknown(left.rowDependent() || right.rowDependent());
             }
             default -> throw new Unanalysable();
@@ -220,7 +237,7 @@ final class ConditionAnalyzer {
 
     private boolean startsNegatablePredicate() {
         int p = t.isWord(pos, "not") ? pos + 1 : pos;
-        return Set.of("like", "ilike", "similar", "between", "in").contains(t.word(p));
+        return NEGATABLE_PREDICATES.contains(t.word(p));
     }
 
     private Node negatablePredicate(Node left) {
@@ -288,16 +305,23 @@ final class ConditionAnalyzer {
         return left;
     }
 
+    /** Prefix operators, applied innermost first; a loop, because {@code - - - ... x} may be very long. */
     private Node unary() {
-        if (pos < t.size() && t.get(pos).kind() == Kind.OPERATOR && !COMPARISONS.contains(t.get(pos).text())) {
-            String op = t.get(pos++).text();
-            Node operand = unary();
-            if (op.equals("-") && operand.value() instanceof BigDecimal n) {
-                return new Node(false, n.negate());
-            }
-            return op.equals("+") ? operand : Node.unknown(operand.rowDependent());
+        int first = pos;
+        while (pos < t.size() && t.get(pos).kind() == Kind.OPERATOR && !COMPARISONS.contains(t.get(pos).text())) {
+            pos++;
         }
-        return postfix();
+        int operators = pos;
+        Node node = postfix();
+        for (int i = operators - 1; i >= first; i--) {
+            String op = t.get(i).text();
+            if (op.equals("-") && node.value() instanceof BigDecimal n) {
+                node = new Node(false, n.negate());
+            } else if (!op.equals("+")) {
+                node = Node.unknown(node.rowDependent());
+            }
+        }
+        return node;
     }
 
     private Node postfix() {
@@ -375,7 +399,10 @@ final class ConditionAnalyzer {
                 return new Node(false, Null.NULL);
             }
             case "case" -> {
-                int end = matchingEnd(pos);
+                int end = t.caseEnd(pos);
+                if (end >= t.size()) {
+                    throw new Unanalysable();
+                }
                 Node body = opaque(pos + 1, end);
                 pos = end + 1;
                 return body;
@@ -454,7 +481,7 @@ final class ConditionAnalyzer {
             throw new Unanalysable();
         }
         pos = close + 1;
-        if (t.isSymbol(open, "(") && !Set.of("select", "with", "values", "table").contains(t.word(open + 1))) {
+        if (t.isSymbol(open, "(") && !QUERY_STARTS.contains(t.word(open + 1))) {
             ConditionAnalyzer inner = new ConditionAnalyzer(t.sub(open + 1, close));
             try {
                 Node node = inner.or();
@@ -476,33 +503,17 @@ final class ConditionAnalyzer {
 
     /** Tokens we do not parse: they depend on the row if they mention anything that may be a column. */
     private Node opaque(int start, int end) {
-        for (int i = start; i < end; i++) {
-            SqlToken token = t.get(i);
-            if (!token.isIdentifier() || t.isSymbol(i + 1, "(") || t.isSymbol(i - 1, "::") || t.isWord(i - 1, "as")) {
-                continue;
-            }
-            if (token.kind() == Kind.QUOTED_IDENTIFIER
-                    || (!NOT_COLUMNS.contains(token.text()) && !CONSTANT_WORDS.contains(token.text())
-                    && !TYPE_CONTINUATIONS.contains(token.text()))) {
-                return Node.unknown(true);
-            }
-        }
-        return Node.unknown(false);
+        return Node.unknown(t.count(MAY_BE_COLUMN, start, end) > 0);
     }
 
-    private int matchingEnd(int caseIndex) {
-        int depth = 0;
-        for (int i = caseIndex; i < t.size(); i++) {
-            if (t.isWord(i, "case")) {
-                depth++;
-            } else if (t.isWord(i, "end")) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
+    private static boolean mayBeColumn(TokenSpan t, int i) {
+        SqlToken token = t.get(i);
+        if (!token.isIdentifier() || t.isSymbol(i + 1, "(") || t.isSymbol(i - 1, "::") || t.isWord(i - 1, "as")) {
+            return false;
         }
-        throw new Unanalysable();
+        return token.kind() == Kind.QUOTED_IDENTIFIER
+                || (!NOT_COLUMNS.contains(token.text()) && !CONSTANT_WORDS.contains(token.text())
+                && !TYPE_CONTINUATIONS.contains(token.text()));
     }
 
     private void skipTypeName() {
@@ -521,9 +532,9 @@ final class ConditionAnalyzer {
         }
     }
 
-    private Node compare(Node left, String leftText, String op, Node right, String rightText) {
+    private Node compare(Node left, String op, Node right, boolean sameOperands) {
         if (left.rowDependent() || right.rowDependent()) {
-            if (leftText.equals(rightText)) {
+            if (sameOperands) {
                 return Set.of("=", "<=", ">=").contains(op) ? Node.TRUE : Node.FALSE;
             }
             return Node.unknown(true);
@@ -630,10 +641,10 @@ final class ConditionAnalyzer {
     private static Object asBoolean(Object value) {
         if (value instanceof String s) {
             String v = s.trim().toLowerCase(java.util.Locale.ROOT);
-            if (Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1").contains(v)) {
+            if (TRUE_SPELLINGS.contains(v)) {
                 return Boolean.TRUE;
             }
-            if (Set.of("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0").contains(v)) {
+            if (FALSE_SPELLINGS.contains(v)) {
                 return Boolean.FALSE;
             }
             return null;
@@ -641,8 +652,13 @@ final class ConditionAnalyzer {
         return value;
     }
 
-    private String text(int start, int end) {
-        List<SqlToken> tokens = t.sub(start, end).tokens();
-        return tokens.stream().map(tok -> tok.kind() + ":" + tok.text()).collect(Collectors.joining(" "));
+    /**
+     * Whether two operands are written with the same tokens ({@code id = id}). Operands of unequal
+     * length are told apart at once, and equal ones cost at most the shorter side, so comparing
+     * every operand pair of a condition stays O(n log n) even for nested {@code (x = x) = (x = x)}.
+     */
+    private boolean sameOperands(int leftStart, int leftEnd, int rightStart, int rightEnd) {
+        int length = leftEnd - leftStart;
+        return length == rightEnd - rightStart && t.sameTokens(leftStart, rightStart, length);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tracegate.policy.sql;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,7 +28,7 @@ final class FunctionCallRules {
             "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_file_read", "pg_file_length",
             "pg_logdir_ls", "pg_import_system_collations", "pg_sync_replication_slots");
 
-    private static final Set<String> DANGEROUS_PREFIXES = Set.of("dblink", "pg_replication_origin_");
+    private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_");
 
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
@@ -63,7 +64,15 @@ final class FunctionCallRules {
     }
 
     static boolean isDangerous(String name) {
-        return DANGEROUS.contains(name) || DANGEROUS_PREFIXES.stream().anyMatch(name::startsWith);
+        if (DANGEROUS.contains(name)) {
+            return true;
+        }
+        for (String prefix : DANGEROUS_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Verdict setConfig(Verdict verdict, TokenSpan t, int open) {

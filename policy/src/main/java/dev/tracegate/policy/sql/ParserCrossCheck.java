@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import net.sf.jsqlparser.parser.CCJSqlParser;
 import net.sf.jsqlparser.parser.StringProvider;
+import net.sf.jsqlparser.statement.ExplainStatement;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.UnsupportedStatement;
 import net.sf.jsqlparser.statement.delete.Delete;
@@ -20,7 +21,8 @@ import net.sf.jsqlparser.util.TablesNamesFinder;
 
 /**
  * A second opinion from JSqlParser on one statement (already split by {@link SqlScriptSplitter}):
- * the tables it touches, and a class that may only raise, never lower, the token rules' verdict.
+ * the tables it touches, and a class that may only raise, never lower, the token rules' verdict:
+ * the class of the statement itself, raised by any data-modifying statement nested in it.
  * The parser runs in the caller's thread; very long or deeply nested statements are not given to
  * it, because its cost grows badly on them and an attacker chooses the text.
  */
@@ -51,14 +53,68 @@ final class ParserCrossCheck {
         if (parsed == null || parsed instanceof UnsupportedStatement) {
             return Opinion.NOT_PARSED;
         }
-        return new Opinion(true, tables(parsed), classOf(parsed));
+        ParsedTree tree = new ParsedTree();
+        Set<String> tables;
+        try {
+            tables = new LinkedHashSet<>(tree.getTables(parsed));
+        } catch (RuntimeException e) {
+            tables = Set.of();
+        }
+        Optional<StatementClass> own = classOf(parsed);
+        // EXPLAIN only plans its statement, unless it says ANALYZE.
+        boolean onlyPlans = parsed instanceof ExplainStatement explain
+                && explain.getOption(ExplainStatement.OptionType.ANALYZE) == null;
+        Optional<StatementClass> nested = onlyPlans ? Optional.empty() : tree.riskiestModification();
+        if (own.isEmpty()) {
+            return new Opinion(true, tables, nested);
+        }
+        return new Opinion(true, tables, Optional.of(nested.map(n -> StatementClass.max(own.get(), n)).orElse(own.get())));
     }
 
-    private static Set<String> tables(Statement parsed) {
-        try {
-            return new LinkedHashSet<>(new TablesNamesFinder<Void>().getTables(parsed));
-        } catch (RuntimeException e) {
-            return Set.of();
+    /**
+     * JSqlParser's own walk over the whole parsed tree (the one that finds table names), noting every
+     * data-modifying statement it passes, at any depth: in CTEs, CTEs of CTEs, subqueries,
+     * CREATE TABLE AS. So the parser's opinion follows nesting as the token rules do.
+     */
+    private static final class ParsedTree extends TablesNamesFinder<Void> {
+        private StatementClass riskiest;
+
+        Optional<StatementClass> riskiestModification() {
+            return Optional.ofNullable(riskiest);
+        }
+
+        private void note(StatementClass statementClass) {
+            riskiest = riskiest == null ? statementClass : StatementClass.max(riskiest, statementClass);
+        }
+
+        @Override
+        public <S> Void visit(Delete delete, S context) {
+            note(delete.getWhere() == null ? StatementClass.BULK_WRITE : StatementClass.WRITE);
+            return super.visit(delete, context);
+        }
+
+        @Override
+        public <S> Void visit(Update update, S context) {
+            note(update.getWhere() == null ? StatementClass.BULK_WRITE : StatementClass.WRITE);
+            return super.visit(update, context);
+        }
+
+        @Override
+        public <S> Void visit(Insert insert, S context) {
+            note(StatementClass.WRITE);
+            return super.visit(insert, context);
+        }
+
+        @Override
+        public <S> Void visit(Merge merge, S context) {
+            note(StatementClass.WRITE);
+            return super.visit(merge, context);
+        }
+
+        @Override
+        public <S> Void visit(Truncate truncate, S context) {
+            note(StatementClass.BULK_WRITE);
+            return super.visit(truncate, context);
         }
     }
 

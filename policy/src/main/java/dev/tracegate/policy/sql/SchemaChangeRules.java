@@ -83,7 +83,7 @@ final class SchemaChangeRules {
         String command = verb + " " + objectType.toUpperCase(Locale.ROOT);
         int afterType = i + objectType.split(" ").length;
         Verdict verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
-        return alterEscalations(verdict, t, verb);
+        return verb.equals("CREATE") ? createEscalations(verdict, t, objectType) : alterEscalations(verdict, t, verb);
     }
 
     private static Verdict baseVerdict(TokenSpan t, String verb, String objectType, String command, int afterType,
@@ -117,7 +117,28 @@ final class SchemaChangeRules {
         if ((objectType.equals("function") || objectType.equals("procedure")) && verb.equals("CREATE")) {
             return routine(t, command, depth);
         }
+        if (objectType.equals("table") && verb.equals("CREATE")) {
+            return createTable(t, command);
+        }
         return Verdict.of(StatementClass.DDL, command);
+    }
+
+    /**
+     * {@code CREATE TABLE ... AS EXECUTE name} runs a prepared statement (which may modify data in
+     * its CTEs) besides creating a table: like EXECUTE, it is UNKNOWN until the classifier knows the
+     * prepared statement's class, and then at least DDL (see {@link CommandRules#classOfEmbeddedParts}).
+     */
+    private static Verdict createTable(TokenSpan t, String command) {
+        int as = t.findAtTopLevel(1, "as");
+        if (as < 0 || !t.isWord(as + 1, "execute")) {
+            return Verdict.of(StatementClass.DDL, command);
+        }
+        if (!t.isIdentifier(as + 2)) {
+            return Verdict.unknown(command + " AS EXECUTE", "unrecognised EXECUTE");
+        }
+        String name = t.get(as + 2).text();
+        return Verdict.unknown(command + " AS EXECUTE", "executes prepared statement " + name + " whose text is not known")
+                .withExecutes(Optional.of(name));
     }
 
     /** ALTER SYSTEM changes server configuration for everyone; some settings run programs. */
@@ -174,7 +195,29 @@ final class SchemaChangeRules {
                 || (language.startsWith("pl") && language.endsWith("u") && !language.equals("plpgsql"));
     }
 
-    /** ALTER forms that change ownership, row-level security or database-wide settings. */
+    /**
+     * CREATE forms that hand out ownership or privileges: {@code CREATE SCHEMA ... AUTHORIZATION role}
+     * and its GRANT elements, {@code CREATE DATABASE ... OWNER role}.
+     */
+    private static Verdict createEscalations(Verdict verdict, TokenSpan t, String objectType) {
+        Verdict result = verdict;
+        if (objectType.equals("schema") && t.findAtTopLevel(1, "authorization") >= 0) {
+            result = result.escalate(StatementClass.PRIVILEGE, "gives the schema to a role (AUTHORIZATION)");
+        }
+        if (objectType.equals("schema") && t.findAtTopLevel(1, "grant") >= 0) {
+            result = result.escalate(StatementClass.PRIVILEGE, "grants privileges (GRANT in CREATE SCHEMA)");
+        }
+        if (objectType.equals("database") && t.findAtTopLevel(1, "owner") >= 0) {
+            result = result.escalate(StatementClass.PRIVILEGE, "gives the database to a role (OWNER)");
+        }
+        return result;
+    }
+
+    /**
+     * ALTER forms that change ownership, row-level security, whose privileges a view or function
+     * runs with, or database-wide settings. Every action of a multi-action ALTER counts
+     * ({@code ALTER TABLE t ADD COLUMN x text, OWNER TO someone} is PRIVILEGE).
+     */
     private static Verdict alterEscalations(Verdict verdict, TokenSpan t, String verb) {
         if (!verb.equals("ALTER")) {
             return verdict;
@@ -188,6 +231,9 @@ final class SchemaChangeRules {
         }
         if (t.containsSequence("security", "definer")) {
             result = result.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
+        }
+        if (t.containsWord("security_invoker") || t.containsWord("security_barrier")) {
+            result = result.escalate(StatementClass.PRIVILEGE, "changes whose privileges a view runs with");
         }
         if ((t.isWord(1, "database") || t.isWord(1, "role") || t.isWord(1, "user"))
                 && (t.containsWord("set") || t.containsWord("reset"))) {

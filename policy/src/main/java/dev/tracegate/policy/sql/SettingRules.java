@@ -120,7 +120,7 @@ final class SettingRules {
             return Verdict.unknown("SET", "SET without a setting name");
         }
         int nameEnd = t.skipQualifiedName(i);
-        String name = t.sub(i, nameEnd).tokens().stream().map(SqlToken::text).reduce("", String::concat);
+        String name = settingName(t, i, nameEnd);
         int v = nameEnd;
         if (t.isWord(v, "to") || t.isSymbol(v, "=")) {
             v++;
@@ -140,13 +140,21 @@ final class SettingRules {
         if (!t.isIdentifier(1)) {
             return Verdict.unknown("RESET", "RESET without a setting name");
         }
-        String name = t.sub(1, t.skipQualifiedName(1)).tokens().stream().map(SqlToken::text)
-                .reduce("", String::concat);
+        String name = settingName(t, 1, t.skipQualifiedName(1));
         if (RESET_TO_CONNECTION_VALUE.contains(name.toLowerCase(Locale.ROOT))) {
             return Verdict.of(StatementClass.SESSION, "RESET");
         }
         Verdict verdict = change("RESET", name, null);
         return name.equalsIgnoreCase("role") ? verdict.withCommand("RESET ROLE") : verdict;
+    }
+
+    /** A dotted setting name as PostgreSQL reads it (quotes removed); built in one pass, however long. */
+    private static String settingName(TokenSpan t, int start, int end) {
+        StringBuilder name = new StringBuilder();
+        for (int i = start; i < end; i++) {
+            name.append(t.get(i).text());
+        }
+        return name.toString();
     }
 
     /** DISCARD ALL also runs SET SESSION AUTHORIZATION DEFAULT and RESET ALL. */

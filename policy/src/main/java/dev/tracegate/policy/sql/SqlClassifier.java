@@ -34,6 +34,14 @@ public final class SqlClassifier {
     /** Longer statements are UNKNOWN: analysing attacker-sized text must stay cheap. */
     public static final int MAX_ANALYSED_LENGTH = 1_000_000;
 
+    /**
+     * JSqlParser reads at most this many statements of one query string, and at most
+     * {@link #MAX_PARSED_CHARACTERS} characters of them (statements whose shape it read before
+     * cost nothing); the project's own rules judge every statement regardless.
+     */
+    public static final int MAX_PARSED_STATEMENTS = 1_000;
+    public static final int MAX_PARSED_CHARACTERS = 100_000;
+
     private static final String INCOMPLETE =
             "the statement ends inside an unterminated quote, comment, dollar quote or BEGIN ATOMIC body";
 
@@ -103,30 +111,50 @@ public final class SqlClassifier {
     /**
      * JSqlParser's opinion, from the shape cache when a statement of the same shape was parsed
      * before. Only statements the parser accepts by length use it, so that every statement of a
-     * shape passes or fails that check alike.
+     * shape passes or fails that check alike. A statement the parser would read once the query
+     * string's {@link ParserBudget} is spent gets no opinion: the project's own rules decide alone.
      */
-    private ParserCrossCheck.Opinion opinion(SqlStatement statement) {
-        if (statement.text().length() > Math.min(maxCachedLength, ParserCrossCheck.MAX_PARSED_LENGTH)) {
-            return ParserCrossCheck.of(statement);
-        }
-        Optional<String> shape = StatementShape.of(statement);
-        if (shape.isEmpty()) {
-            return ParserCrossCheck.of(statement);
-        }
-        ParserCrossCheck.Opinion cached = opinions.get(shape.get());
+    private ParserCrossCheck.Opinion opinion(SqlStatement statement, ParserBudget budget) {
+        int length = statement.text().length();
+        Optional<String> shape = length > Math.min(maxCachedLength, ParserCrossCheck.MAX_PARSED_LENGTH)
+                ? Optional.empty() : StatementShape.of(statement);
+        ParserCrossCheck.Opinion cached = shape.map(opinions::get).orElse(null);
         if (cached != null) {
             return cached;
         }
+        if (length <= ParserCrossCheck.MAX_PARSED_LENGTH && !budget.spend(length)) {
+            return ParserCrossCheck.Opinion.NOT_PARSED;
+        }
         ParserCrossCheck.Opinion opinion = ParserCrossCheck.of(statement);
-        opinions.put(shape.get(), opinion);
+        shape.ifPresent(key -> opinions.put(key, opinion));
         return opinion;
     }
 
+    /**
+     * How much more JSqlParser may read for one query string. Its cost per statement is high (tens
+     * of microseconds for the shortest, and it grows with length), so without a bound a
+     * client-chosen string of a hundred thousand statements would hold a core for many seconds.
+     */
+    private static final class ParserBudget {
+        private int statements = MAX_PARSED_STATEMENTS;
+        private int characters = MAX_PARSED_CHARACTERS;
+
+        boolean spend(int length) {
+            if (statements == 0 || length > characters) {
+                return false;
+            }
+            statements--;
+            characters -= length;
+            return true;
+        }
+    }
+
     private SqlClassification analyse(String sql) {
+        ParserBudget budget = new ParserBudget();
         List<ClassifiedStatement> statements = new ArrayList<>();
         Map<String, ClassifiedStatement> preparedHere = new HashMap<>();
         for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
-            ClassifiedStatement classified = classifyStatement(statement);
+            ClassifiedStatement classified = classifyStatement(statement, budget);
             Optional<String> executes = classified.executes();
             if (executes.isPresent() && preparedHere.containsKey(executes.get())) {
                 ClassifiedStatement prepared = preparedHere.get(executes.get());
@@ -141,7 +169,20 @@ public final class SqlClassifier {
         return new SqlClassification(statements);
     }
 
-    private ClassifiedStatement classifyStatement(SqlStatement statement) {
+    /**
+     * The project's own rules on one statement. Should they fail on some text (a defect), the
+     * statement is UNKNOWN: a failure must neither let it through nor end the session that sent it.
+     */
+    private static Verdict rulesVerdict(TokenSpan tokens) {
+        try {
+            return CommandRules.classify(tokens, 0);
+        } catch (RuntimeException | StackOverflowError e) {
+            return Verdict.unknown(tokens.word(0).toUpperCase(Locale.ROOT),
+                    "the classifier could not analyse this statement (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private ClassifiedStatement classifyStatement(SqlStatement statement, ParserBudget budget) {
         TokenSpan tokens = new TokenSpan(statement.tokens());
         if (statement.text().length() > MAX_ANALYSED_LENGTH) {
             return new ClassifiedStatement(statement.text(), StatementClass.UNKNOWN,
@@ -154,8 +195,8 @@ public final class SqlClassifier {
                     tokens.word(0).toUpperCase(Locale.ROOT), List.copyOf(TableNameCollector.collect(tokens)), false,
                     List.of(INCOMPLETE), Optional.empty(), Optional.empty());
         }
-        Verdict verdict = CommandRules.classify(tokens, 0);
-        ParserCrossCheck.Opinion opinion = opinion(statement);
+        Verdict verdict = rulesVerdict(tokens);
+        ParserCrossCheck.Opinion opinion = opinion(statement, budget);
         if (opinion.statementClass().isPresent()
                 && opinion.statementClass().get().risk() > verdict.statementClass().risk()) {
             verdict = verdict.escalate(opinion.statementClass().get(),

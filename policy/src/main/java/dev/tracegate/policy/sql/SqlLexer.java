@@ -344,14 +344,29 @@ public final class SqlLexer {
             }
             p++;
         }
-        String op = sql.substring(start, p);
-        if (op.length() > 1 && op.chars().noneMatch(ch -> NON_TRIMMED_OPERATOR_CHARS.indexOf(ch) >= 0)) {
-            while (op.length() > 1 && (op.endsWith("+") || op.endsWith("-"))) {
-                op = op.substring(0, op.length() - 1);
+        int end = p;
+        if (end - start > 1 && !containsNonTrimmedOperatorChar(start, end)) {
+            while (end - start > 1 && (sql.charAt(end - 1) == '+' || sql.charAt(end - 1) == '-')) {
+                end--;
             }
         }
-        pos = start + op.length();
-        add(Kind.OPERATOR, op, start, pos);
+        add(Kind.OPERATOR, sql.substring(start, end), start, end);
+        // PostgreSQL scans the signs trimmed off again, and each becomes an operator of its own (a
+        // run of only + and - keeps one character). Emitting them here reads the run once: scanning
+        // it again from every sign would take quadratic time on a long run.
+        for (int i = end; i < p; i++) {
+            add(Kind.OPERATOR, String.valueOf(sql.charAt(i)), i, i + 1);
+        }
+        pos = p;
+    }
+
+    private boolean containsNonTrimmedOperatorChar(int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (NON_TRIMMED_OPERATOR_CHARS.indexOf(sql.charAt(i)) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** PostgreSQL folds only ASCII letters in unquoted identifiers (for UTF-8 databases). */

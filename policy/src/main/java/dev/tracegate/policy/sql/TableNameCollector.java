@@ -68,6 +68,9 @@ final class TableNameCollector {
                 }
                 p++;
             }
+            // The names just read are not read again from a word among them that also introduces
+            // names (FROM on, on, on, ...): that would take quadratic time.
+            i = Math.max(i, p - 1);
         }
         return names;
     }

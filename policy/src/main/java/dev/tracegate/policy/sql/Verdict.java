@@ -8,6 +8,9 @@ import java.util.Optional;
 record Verdict(StatementClass statementClass, String command, List<String> reasons, Optional<String> prepares,
                Optional<String> executes) {
 
+    /** Reasons kept besides those that raised the class (at most one per class). */
+    static final int MAX_REASONS = 16;
+
     Verdict {
         reasons = List.copyOf(reasons);
     }
@@ -20,11 +23,21 @@ record Verdict(StatementClass statementClass, String command, List<String> reaso
         return of(StatementClass.UNKNOWN, command, reason);
     }
 
-    /** Raises the class to at least {@code atLeast} and records why. */
+    /**
+     * Raises the class to at least {@code atLeast} and records why. A reason that raises the class
+     * is always kept; others only while fewer than {@link #MAX_REASONS} are kept and not already
+     * there, so that a statement with a hundred thousand function calls or sub-statements neither
+     * grows its reasons without bound nor copies them quadratically.
+     */
     Verdict escalate(StatementClass atLeast, String reason) {
+        StatementClass raised = StatementClass.max(statementClass, atLeast);
+        boolean raises = raised != statementClass;
+        if (!raises && (reasons.size() >= MAX_REASONS || reasons.contains(reason))) {
+            return this;
+        }
         List<String> more = new ArrayList<>(reasons);
         more.add(reason);
-        return new Verdict(StatementClass.max(statementClass, atLeast), command, more, prepares, executes);
+        return new Verdict(raised, command, more, prepares, executes);
     }
 
     Verdict withReason(String reason) {

@@ -9,6 +9,8 @@ import dev.tracegate.policy.sql.SqlClassifier;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,7 +29,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Guard throughput on a realistic OLTP mix (pgbench's statements, ORM-style lookups, a report):
  * classification with repeated texts served from the cache, classification of texts never seen
  * before (pgbench's simple protocol spells every number into the text; once with no cache at all, to
- * show what the shape cache saves), and the policy decision on top. Figures are printed, never asserted.
+ * show what the shape cache saves), the policy decision on top, and a MERGE with 20,000 WHEN clauses
+ * (an attacker-sized statement whose path was quadratic). Figures are printed, never asserted.
  *
  * <p>Run: {@code ./mvnw -q -pl policy test-compile exec:java -Dexec.classpathScope=test
  * -Dexec.mainClass=dev.tracegate.policy.bench.ClassifierBenchmark}
@@ -57,13 +60,21 @@ public class ClassifierBenchmark {
             "DELETE FROM sessions WHERE expires_at < now()",
             "SELECT 1");
 
+    /**
+     * A MERGE with 20,000 WHEN clauses (about 740 KB): too long to cache or to give JSqlParser, so
+     * each call lexes and reads it whole. Its path was quadratic; the figure shows what one costs now.
+     */
+    static final String MERGE_20000_WHEN = "MERGE INTO t USING s ON t.id = s.id "
+            + IntStream.range(0, 20_000).mapToObj(i -> "WHEN MATCHED AND v = " + i + " THEN DELETE")
+            .collect(Collectors.joining(" "));
+
     private final SqlClassifier classifier = new SqlClassifier();
     /** No cache of any kind: every statement is lexed, judged by the rules and parsed by JSqlParser. */
     private final SqlClassifier uncached = new SqlClassifier(0, 0);
     private final Policy policy = PolicyParser.parse("""
             rules:
               - name: hold-ddl
-                classes: [ddl]
+                minClass: ddl
                 action: approve
                 approvers: [dba]
               - name: no-bulk-writes
@@ -95,6 +106,11 @@ public class ClassifierBenchmark {
     @Benchmark
     public SqlClassification classifyPgbenchSimpleProtocolUncached() {
         return uncached.classify(nextPgbenchStatement());
+    }
+
+    @Benchmark
+    public SqlClassification classifyMergeWith20000WhenClauses() {
+        return classifier.classify(MERGE_20000_WHEN);
     }
 
     @Benchmark

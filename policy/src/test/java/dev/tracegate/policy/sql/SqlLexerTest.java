@@ -88,6 +88,10 @@ class SqlLexerTest {
         assertThat(texts("SELECT 1+/*c*/2")).containsExactly("select", "1", "+", "2");
         assertThat(texts("a=-1")).containsExactly("a", "=", "-", "1");
         assertThat(texts("a @- b")).containsExactly("a", "@-", "b");
+        // The trimmed signs are operators of their own, one character each, as PostgreSQL rescans them.
+        assertThat(texts("a =-+-1")).containsExactly("a", "=", "-", "+", "-", "1");
+        assertThat(texts("a *+-- c\n1")).containsExactly("a", "*", "+", "1");
+        assertThat(texts("a <>+-b")).containsExactly("a", "<>", "+", "-", "b");
     }
 
     @Test
