@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.guard;
 
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.masking.HashKey;
+import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.MaskingDecision;
@@ -21,9 +24,12 @@ public final class Guard {
 
     private final AtomicReference<Policy> policy;
     private final SqlClassifier classifier = new SqlClassifier();
+    private final HashKey maskingKey;
 
-    public Guard(Policy initial) {
+    /** @param maskingKey the gateway's masking key: the evidence keeps a keyed hash of every value it masks in commands */
+    public Guard(Policy initial, HashKey maskingKey) {
         this.policy = new AtomicReference<>(initial);
+        this.maskingKey = maskingKey;
     }
 
     /** A decision with the classification it was made on. */
@@ -51,6 +57,16 @@ public final class Guard {
     /** The masking profile the caller's results go through, if any rule names one for them. */
     public Optional<MaskingDecision> masking(Subject subject) {
         return PolicyEngine.masking(policy.get(), subject);
+    }
+
+    /** How the evidence keeps the commands clients write: through the policy's record profile. */
+    public CommandRedaction recording() {
+        return CommandRedaction.forRecord(policy.get().recordingMasker(), maskingKey);
+    }
+
+    /** What approvers see of a held command: as recorded, unless the approval lets them see it in clear. */
+    public CommandRedaction forApprovers(ApprovalSpec approval) {
+        return approval != null && approval.clearStatement() ? CommandRedaction.credentialsOnly(maskingKey) : recording();
     }
 
     public Policy policy() {

@@ -21,7 +21,6 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.CommandRecord;
-import dev.tracegate.gateway.recording.RecordedText;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -161,9 +160,8 @@ final class HttpExchange {
         recorder.opened(openDetail());
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
-        String recordedLine = RecordedText.withoutCredentials(line);
-        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", recordedLine, null, null, trace,
-                className(decision), decision.rule(), recordedLine.equals(line) ? null : RecordedText.sha256(line))));
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
+                className(decision), decision.rule()).recorded(context.guard().recording().requestLine(line))));
         this.route = route;
         this.query = query;
         if (!permitted(decision, identity, connection.name(), line, trace)) {
@@ -256,7 +254,8 @@ final class HttpExchange {
             return false;
         }
         PendingApproval pending = context.approvals().request(new ApprovalRequest(recorder.session().id(), identity,
-                connection, "http", RecordedText.withoutCredentials(line), statementClass, decision.rule(), decision.reason(),
+                connection, "http", context.guard().forApprovers(decision.approval()).requestLine(line).text(),
+                context.guard().recording().requestLine(line).text(), statementClass, decision.rule(), decision.reason(),
                 decision.approval(), trace));
         if (async) {
             // Jetty finishes a response when its handler returns: the wait goes on elsewhere.
