@@ -44,6 +44,11 @@ record ColumnPattern(String text, String[] parts) {
         return true;
     }
 
+    /** Whether the pattern's column part matches {@code column}, whatever its other parts say. */
+    boolean matchesColumnName(String column) {
+        return Glob.matches(parts[parts.length - 1], column.toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public String toString() {
         return text;

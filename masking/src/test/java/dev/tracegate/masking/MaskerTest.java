@@ -177,6 +177,16 @@ class MaskerTest {
     }
 
     @Test
+    void aProfileSaysWhetherSomeColumnOfANameWouldBeMaskedWhole() {
+        MaskingProfile profile = demo.profile();
+        assertThat(profile.mayMaskColumnNamed("card_number")).as("a column rule, whatever its table").isTrue();
+        assertThat(profile.mayMaskColumnNamed("contact_email")).as("a hint").isTrue();
+        assertThat(profile.mayMaskColumnNamed("abalance")).isFalse();
+        assertThat(profile.mayMaskColumnNamed("name")).as("the demo does not hint person names").isFalse();
+        assertThat(MaskingProfile.defaults().mayMaskColumnNamed("name")).as("a bare name, as in a table of people").isTrue();
+    }
+
+    @Test
     void aColumnAsAStatementWritesItMatchesRulesOfAnySchema() {
         Masker ruled = new Masker(MaskingProfile.from(new MaskingConfig(null, null, List.of(), null,
                 List.of(ColumnRuleConfig.mask("sales.customers.nickname", EntityType.PERSON_NAME, StrategyConfig.parse("redact"))),

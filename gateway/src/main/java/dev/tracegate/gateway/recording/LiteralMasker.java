@@ -13,6 +13,10 @@ import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Decides what of one value a client wrote is masked in the record: a literal's contents, a bind
@@ -39,13 +43,20 @@ final class LiteralMasker {
     /** Characters that open or close something in SQL: a replacement holding one could change what the text means. */
     private static final String STRUCTURE = "'\"$;\n\r\\";
 
+    /** Decisions kept per name; a text could name any number of columns, so the memory is bounded. */
+    private static final int MAX_REMEMBERED = 10_000;
+
     private final Masker record;
     private final ColumnMasker content;
+    private final boolean customDetectors;
+    private final Map<ColumnRef, Optional<ColumnMasker>> columns = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> columnNames = new ConcurrentHashMap<>();
 
     /** @param record the policy's record profile, or {@code null} to take out credentials only */
     LiteralMasker(Masker record) {
         this.record = record;
         this.content = record == null ? null : record.forColumn(TEXT);
+        this.customDetectors = record != null && record.profile().detectors().stream().anyMatch(d -> d.startsWith("CUSTOM:"));
     }
 
     boolean masksPersonalData() {
@@ -60,8 +71,37 @@ final class LiteralMasker {
         if (record == null) {
             return null;
         }
-        ColumnMasker masker = record.forColumn(column);
-        return masker.masksWholeValue() ? masker : null;
+        return remembered(columns, column, c -> {
+            ColumnMasker masker = record.forColumn(c);
+            return Optional.ofNullable(masker.masksWholeValue() ? masker : null);
+        }).orElse(null);
+    }
+
+    /** Whether some table's column of this name would be masked whole: else where values go does not matter. */
+    boolean mayProtectColumnNamed(String name) {
+        return record != null && remembered(columnNames, name, n -> record.profile().mayMaskColumnNamed(n));
+    }
+
+    /**
+     * Whether a number can hold anything a detector finds: only a card number fits in digits
+     * alone (13 to 19 of them), unless a custom pattern may match digits.
+     */
+    boolean mayHoldFindsAsNumber(String number) {
+        long digits = number.chars().filter(c -> c >= '0' && c <= '9').count();
+        return customDetectors || digits >= 13;
+    }
+
+    private static <K, V> V remembered(Map<K, V> memory, K key, Function<K, V> decide) {
+        V known = memory.get(key);
+        if (known != null) {
+            return known;
+        }
+        V decided = decide.apply(key);
+        if (memory.size() >= MAX_REMEMBERED) {
+            memory.clear();
+        }
+        memory.put(key, decided);
+        return decided;
     }
 
     /** A value bound for a protected column: replaced whole, by {@code [SECRET]} when it holds a credential. */

@@ -4,6 +4,7 @@ import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntUnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * How literals and comments are written in SQL text: where a token's contents lie between its
@@ -15,6 +16,8 @@ final class LiteralSpelling {
     /** A literal written again, and where a position of its new contents lies in the new spelling. */
     record Spelled(String text, IntUnaryOperator position) {
     }
+
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
     private LiteralSpelling() {
     }
@@ -78,7 +81,7 @@ final class LiteralSpelling {
                 int offset = chosen.length();
                 yield new Spelled(chosen + value + (closed ? chosen : ""), p -> offset + p);
             }
-            case NUMBER -> value.matches("[0-9]+(\\.[0-9]+)?") ? new Spelled(value, p -> p) : numberAsString(text, token, value);
+            case NUMBER -> NUMBER.matcher(value).matches() ? new Spelled(value, p -> p) : numberAsString(text, token, value);
             default -> {
                 char first = Character.toLowerCase(text.charAt(token.start()));
                 yield quoted(first == 'b' || first == 'x' ? text.substring(token.start(), token.start() + 1) : "", value, closed);

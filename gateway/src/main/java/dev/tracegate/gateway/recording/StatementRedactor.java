@@ -11,6 +11,7 @@ import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A SQL command as the evidence keeps it and approvers see it. The text is lexed with the
@@ -26,6 +27,7 @@ final class StatementRedactor {
 
     static final String UNNAMED_COLUMN = "VALUE";
     static final String WITHHELD = "WITHHELD";
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("-?[0-9]{1,12}(\\.[0-9]+)?");
 
     private final LiteralMasker masker;
     private final HashKey key;
@@ -38,7 +40,7 @@ final class StatementRedactor {
     RecordedCommand redact(String sql, List<String> parameters) {
         LexedSql lexed = SqlLexer.lex(sql);
         List<SqlToken> tokens = lexed.tokens();
-        LiteralTargets targets = LiteralTargets.of(tokens);
+        LiteralTargets targets = mayTargetSomething(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
         RedactedText text = new RedactedText(sql, key);
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
@@ -47,7 +49,8 @@ final class StatementRedactor {
                     text.replaceInPlace(masker.segment(sql, part[0], part[1]));
                 }
             } else if (token.isStringLiteral() || token.kind() == SqlToken.Kind.NUMBER) {
-                text.respell(token, replacements(token.text(), targets.forToken(i), targets.complete()));
+                text.respell(token, replacements(token.text(), targets.forToken(i), targets.complete(),
+                        token.kind() == SqlToken.Kind.NUMBER));
             }
         }
         String recorded = text.finish();
@@ -67,7 +70,7 @@ final class StatementRedactor {
                     continue;
                 }
                 RedactedText parameter = new RedactedText(value, key);
-                parameter.replaceInPlace(replacements(value, targets.forParameter(n), targets.complete()));
+                parameter.replaceInPlace(replacements(value, targets.forParameter(n), targets.complete(), false));
                 recordedParameters.add(parameter.finish());
                 redactions.addAll(parameter.redactions(n));
             }
@@ -75,8 +78,23 @@ final class StatementRedactor {
         return new RecordedCommand(recorded, recordedParameters, redactions);
     }
 
+    /**
+     * Whether finding where the statement's values go can change anything: it names a column the
+     * record profile may protect, inserts (without a column list every value is suspect), or
+     * sets a password. Most statements do none of these and skip the analysis.
+     */
+    private boolean mayTargetSomething(List<SqlToken> tokens) {
+        for (SqlToken token : tokens) {
+            if (token.isWord("password") || token.isWord("insert")
+                    || token.isIdentifier() && masker.mayProtectColumnNamed(token.text())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What to replace in a literal's or parameter's value, given where the statement sends it. */
-    private List<Replacement> replacements(String value, List<Target> targets, boolean analysed) {
+    private List<Replacement> replacements(String value, List<Target> targets, boolean analysed, boolean number) {
         boolean unnamed = !analysed;
         for (Target target : targets) {
             switch (target.kind()) {
@@ -96,11 +114,14 @@ final class StatementRedactor {
             // The statement does not say which column this is (INSERT without a column list): it may be any.
             return LiteralMasker.whole(value, UNNAMED_COLUMN);
         }
+        if (number && !masker.mayHoldFindsAsNumber(value)) {
+            return List.of(); // most numbers: nothing a detector finds fits in them
+        }
         return masker.text(value);
     }
 
     private static boolean isPlainNumber(String value) {
-        return value.matches("-?[0-9]{1,12}(\\.[0-9]+)?");
+        return PLAIN_NUMBER.matcher(value).matches();
     }
 
     /** Whether two texts hold the same statements: the same tokens but for literal and comment contents. */

@@ -203,7 +203,7 @@ class PersonalDataInEvidenceTest {
         }
     }
 
-    /** A held UPDATE with an e-mail, then a fake key header hiding a DROP: the API shows both masked and whole. */
+    /** A held UPDATE with an e-mail: the API shows it masked, and approving runs it as written. */
     private static void heldStatementsAreShownMaskedToApprovers() throws Exception {
         Process update = psqlInBackground("UPDATE pii_vip SET email = 'dora@example.com' WHERE id = 1");
         PendingApproval held = awaitPending("UPDATE pii_vip");
@@ -218,7 +218,14 @@ class PersonalDataInEvidenceTest {
             rs.next();
             assertThat(rs.getString(1)).as("the approved statement ran as written").isEqualTo("dora@example.com");
         }
+    }
 
+    /**
+     * Issue: a fake private-key header in a comment made the redaction run to the end of the text,
+     * so approvers saw only the ALTER while approving ran the DROP too. The approver sees both.
+     */
+    @Test
+    void aFakePrivateKeyHeaderHidesNoStatementFromTheApprover() throws Exception {
         String hidden = "ALTER TABLE pii_vip ADD COLUMN n text; -- -----BEGIN PRIVATE KEY-----\nDROP TABLE pii_decoy CASCADE;";
         Process ddl = psqlInBackground(hidden);
         PendingApproval fake = awaitPending("ALTER TABLE pii_vip");

@@ -137,13 +137,15 @@ class StatementRedactorTest {
     @Test
     void comparisonsUpdatesAndParametersOfTheExtendedProtocol() {
         RecordedCommand update = RECORD.statement("UPDATE customers c SET phone = $1, notes = $2 WHERE c.email = $3"
-                + " AND c.date_of_birth BETWEEN '1815-01-01' AND $4 AND lower(name) LIKE 'ada%' AND status = 'gold'",
+                + " AND c.date_of_birth BETWEEN '1815-01-01' AND $4 AND lower(name) LIKE 'ada%' AND status = 'gold'"
+                + " AND national_id = 536221234 AND id = 42",
                 List.of("+1 415 555 2671", "VIP, mail me at ada@example.com", "ada@example.com", "1816-01-01"));
         assertThat(update.parameters().get(0)).isEqualTo("+* *** *** 2671");
         assertThat(update.parameters().get(1)).isEqualTo("VIP, mail me at [EMAIL]");
         assertThat(update.parameters().get(2)).matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example");
         assertThat(update.parameters().get(3)).isEqualTo("[DATE_OF_BIRTH]");
-        assertThat(update.text()).doesNotContain("1815-01-01").doesNotContain("'ada%'").contains("status = 'gold'");
+        assertThat(update.text()).doesNotContain("1815-01-01").doesNotContain("'ada%'").doesNotContain("536221234")
+                .contains("status = 'gold'").contains("id = 42");
         assertThat(update.redactions()).filteredOn(r -> r.parameter() != null).extracting(Redaction::parameter)
                 .containsExactly(1, 2, 3, 4);
     }

@@ -77,6 +77,9 @@ public final class LiteralTargets {
             "fetch", "values", "default", "select", "overriding", "tablesample", "when", "do", "as");
     private static final Set<String> SUBQUERY_STARTS = Set.of("select", "with", "values", "table");
 
+    /** A statement whose values go nowhere known. */
+    public static final LiteralTargets NONE = new LiteralTargets(Map.of(), Map.of(), true);
+
     private final Map<Integer, List<Target>> byToken;
     private final Map<Integer, List<Target>> byParameter;
     private final boolean complete;
