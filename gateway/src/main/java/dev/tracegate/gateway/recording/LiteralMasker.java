@@ -8,6 +8,8 @@ import dev.tracegate.masking.MaskingProfile;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.Replacement;
 import dev.tracegate.masking.config.MaskingConfig;
+import dev.tracegate.policy.sql.LiteralTargets;
+import dev.tracegate.policy.sql.LiteralTargets.Target;
 import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
@@ -15,8 +17,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Decides what of one value a client wrote is masked in the record: a literal's contents, a bind
@@ -42,6 +46,12 @@ final class LiteralMasker {
             .forColumn(TEXT);
     /** Characters that open or close something in SQL: a replacement holding one could change what the text means. */
     private static final String STRUCTURE = "'\"$;\n\r\\";
+    /** Characters without which a text holds nothing nested: no comment, quote, dollar quote or statement boundary. */
+    private static final String NESTING = "'\"$-/;";
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("-?[0-9]{1,12}(\\.[0-9]+)?");
+    static final String UNNAMED_COLUMN = "VALUE";
+    /** Words of statements that send values to columns, or set a role's password. */
+    private static final Set<String> WRITING = Set.of("insert", "update", "merge", "where", "values", "role", "user", "mapping");
 
     /** Decisions kept per name; a text could name any number of columns, so the memory is bounded. */
     private static final int MAX_REMEMBERED = 10_000;
@@ -120,18 +130,83 @@ final class LiteralMasker {
         return value.isEmpty() ? List.of() : List.of(new Replacement(0, value.length(), entity, Replacement.placeholder(entity)));
     }
 
-    /** Free text that may be SQL: detector finds, each inside one lexical segment of the text. */
+    /**
+     * Where a statement sends a value decides it: bound for a protected column, it is masked whole
+     * with the column's strategy; a credential, or a value for a column the statement does not
+     * name (an INSERT without a column list, an analysis cut short), is masked whole by a
+     * placeholder, unless it is a plain number. {@code null} when where it goes changes nothing.
+     */
+    List<Replacement> byTarget(String value, List<Target> targets, boolean analysed) {
+        boolean unnamed = !analysed;
+        for (Target target : targets) {
+            switch (target.kind()) {
+                case CREDENTIAL -> {
+                    return whole(value, SECRET);
+                }
+                case UNLISTED_COLUMN -> unnamed = true;
+                case COLUMN -> {
+                    ColumnMasker column = protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
+                    if (column != null) {
+                        return safe(whole(value, column));
+                    }
+                }
+            }
+        }
+        if (unnamed && record != null && !PLAIN_NUMBER.matcher(value).matches()) {
+            return whole(value, UNNAMED_COLUMN);
+        }
+        return null;
+    }
+
+    /**
+     * Whether finding where the values of these tokens go can change anything: they name a column
+     * the record profile may protect, insert (without a column list every value is suspect), or
+     * set a password. Most statements do none of these and skip the analysis.
+     */
+    boolean mayTarget(List<SqlToken> tokens) {
+        for (SqlToken token : tokens) {
+            if (token.isWord("password") || token.isWord("insert")
+                    || token.isIdentifier() && mayProtectColumnNamed(token.text())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Free text that may be SQL: detector finds, each inside one lexical segment of the text; and
+     * when the text is SQL that writes values into protected columns (an INSERT in a DO block's
+     * body), those values masked whole, as in a statement.
+     */
     List<Replacement> text(String value) {
         if (value.isEmpty()) {
             return List.of();
         }
         List<Replacement> keys = privateKeys(value);
         List<Replacement> found = new ArrayList<>(keys);
-        for (int[] segment : segments(value)) {
-            scanAround(value, segment[0], segment[1], keys, found);
+        if (value.chars().noneMatch(c -> NESTING.indexOf(c) >= 0)) {
+            scanAround(value, 0, value.length(), keys, found); // nothing nested can start: one part
+        } else {
+            List<SqlToken> tokens = SqlLexer.lex(value).tokens();
+            // Text that is code writes values with a statement; a note or a connection string does not.
+            boolean statement = tokens.stream().anyMatch(t -> WRITING.contains(t.word()));
+            LiteralTargets targets = statement && mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
+            for (Segment segment : segments(value, tokens, targets)) {
+                List<Replacement> whole = segment.token() < 0 || overlaps(keys, segment) ? null : byTarget(
+                        value.substring(segment.start(), segment.end()), targets.forToken(segment.token()), targets.complete());
+                if (whole == null) {
+                    scanAround(value, segment.start(), segment.end(), keys, found);
+                } else {
+                    whole.forEach(r -> found.add(r.shifted(segment.start())));
+                }
+            }
         }
         found.sort(Comparator.comparingInt(Replacement::start));
         return found;
+    }
+
+    private static boolean overlaps(List<Replacement> keys, Segment segment) {
+        return keys.stream().anyMatch(k -> k.start() < segment.end() && k.end() > segment.start());
     }
 
     /** A text that is not SQL and has no structure to keep but its own bounds (a comment's contents between marks). */
@@ -213,33 +288,48 @@ final class LiteralMasker {
     }
 
     /**
-     * The parts of {@code value} scanned on their own, as [start, end): the contents of each nested
-     * comment (split at inner comment marks), quoted string and dollar quote, and each run of code
-     * between them and between semicolons. Delimiters belong to no part, so no replacement touches them.
+     * One part of a text scanned on its own, [start, end); {@code token} is the index of the
+     * nested literal it is the contents of (or of a number its statement sends somewhere), -1 for
+     * comments and runs of code.
      */
-    static List<int[]> segments(String value) {
-        if (value.chars().noneMatch(c -> "'\"$-/;".indexOf(c) >= 0)) {
-            return List.of(new int[] {0, value.length()}); // nothing nested can start: one part
-        }
-        List<int[]> segments = new ArrayList<>();
+    record Segment(int start, int end, int token) {
+    }
+
+    /**
+     * The parts of {@code value} scanned on their own: the contents of each nested comment (split
+     * at inner comment marks), quoted string and dollar quote, each number the text sends to a
+     * column, and each run of code between them and between semicolons. Delimiters belong to no
+     * part, so no replacement touches them.
+     */
+    static List<Segment> segments(String value, List<SqlToken> tokens, LiteralTargets targets) {
+        List<Segment> segments = new ArrayList<>();
         int runStart = -1;
         int runEnd = -1;
-        for (SqlToken token : SqlLexer.lex(value).tokens()) {
-            boolean code = token.kind() != SqlToken.Kind.COMMENT && !token.isStringLiteral()
-                    && token.kind() != SqlToken.Kind.SEMICOLON;
-            if (code) {
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            boolean ownPart = token.kind() == SqlToken.Kind.COMMENT || token.isStringLiteral()
+                    || token.kind() == SqlToken.Kind.SEMICOLON
+                    || token.kind() == SqlToken.Kind.NUMBER && !targets.forToken(i).isEmpty();
+            if (!ownPart) {
                 runStart = runStart < 0 ? token.start() : runStart;
                 runEnd = token.end();
                 continue;
             }
             if (runStart >= 0) {
-                segments.add(new int[] {runStart, runEnd});
+                segments.add(new Segment(runStart, runEnd, -1));
                 runStart = -1;
             }
-            segments.addAll(LiteralSpelling.contents(value, token));
+            if (token.kind() == SqlToken.Kind.NUMBER) {
+                segments.add(new Segment(token.start(), token.end(), i));
+            } else {
+                int index = token.kind() == SqlToken.Kind.COMMENT ? -1 : i;
+                for (int[] part : LiteralSpelling.contents(value, token)) {
+                    segments.add(new Segment(part[0], part[1], index));
+                }
+            }
         }
         if (runStart >= 0) {
-            segments.add(new int[] {runStart, runEnd});
+            segments.add(new Segment(runStart, runEnd, -1));
         }
         return segments;
     }

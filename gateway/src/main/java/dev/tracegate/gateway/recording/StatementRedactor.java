@@ -1,7 +1,5 @@
 package dev.tracegate.gateway.recording;
 
-import dev.tracegate.masking.ColumnMasker;
-import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Replacement;
 import dev.tracegate.policy.sql.LexedSql;
@@ -11,7 +9,6 @@ import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A SQL command as the evidence keeps it and approvers see it. The text is lexed with the
@@ -25,9 +22,7 @@ import java.util.regex.Pattern;
  */
 final class StatementRedactor {
 
-    static final String UNNAMED_COLUMN = "VALUE";
     static final String WITHHELD = "WITHHELD";
-    private static final Pattern PLAIN_NUMBER = Pattern.compile("-?[0-9]{1,12}(\\.[0-9]+)?");
 
     private final LiteralMasker masker;
     private final HashKey key;
@@ -40,7 +35,7 @@ final class StatementRedactor {
     RecordedCommand redact(String sql, List<String> parameters) {
         LexedSql lexed = SqlLexer.lex(sql);
         List<SqlToken> tokens = lexed.tokens();
-        LiteralTargets targets = mayTargetSomething(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
+        LiteralTargets targets = masker.mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
         RedactedText text = new RedactedText(sql, key);
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
@@ -78,50 +73,16 @@ final class StatementRedactor {
         return new RecordedCommand(recorded, recordedParameters, redactions);
     }
 
-    /**
-     * Whether finding where the statement's values go can change anything: it names a column the
-     * record profile may protect, inserts (without a column list every value is suspect), or
-     * sets a password. Most statements do none of these and skip the analysis.
-     */
-    private boolean mayTargetSomething(List<SqlToken> tokens) {
-        for (SqlToken token : tokens) {
-            if (token.isWord("password") || token.isWord("insert")
-                    || token.isIdentifier() && masker.mayProtectColumnNamed(token.text())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** What to replace in a literal's or parameter's value, given where the statement sends it. */
     private List<Replacement> replacements(String value, List<Target> targets, boolean analysed, boolean number) {
-        boolean unnamed = !analysed;
-        for (Target target : targets) {
-            switch (target.kind()) {
-                case CREDENTIAL -> {
-                    return LiteralMasker.whole(value, LiteralMasker.SECRET);
-                }
-                case UNLISTED_COLUMN -> unnamed = true;
-                case COLUMN -> {
-                    ColumnMasker column = masker.protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
-                    if (column != null) {
-                        return masker.whole(value, column);
-                    }
-                }
-            }
-        }
-        if (unnamed && masker.masksPersonalData() && !isPlainNumber(value)) {
-            // The statement does not say which column this is (INSERT without a column list): it may be any.
-            return LiteralMasker.whole(value, UNNAMED_COLUMN);
+        List<Replacement> byTarget = masker.byTarget(value, targets, analysed);
+        if (byTarget != null) {
+            return byTarget;
         }
         if (number && !masker.mayHoldFindsAsNumber(value)) {
             return List.of(); // most numbers: nothing a detector finds fits in them
         }
         return masker.text(value);
-    }
-
-    private static boolean isPlainNumber(String value) {
-        return PLAIN_NUMBER.matcher(value).matches();
     }
 
     /** Whether two texts hold the same statements: the same tokens but for literal and comment contents. */

@@ -104,11 +104,13 @@ class StatementRedactorTest {
     @Test
     void credentialsAreMaskedWhereverTheyAreAndHaveNoHash() {
         String sql = "ALTER ROLE app PASSWORD 'Hunter-22x'; SELECT 'postgres://app:s3cr3t@db/app' /* api_key=Zx81kLm02PqR77tY */;"
+                + " DO $$BEGIN ALTER ROLE app PASSWORD 'In-Body-9q'; END$$;"
                 + " SELECT '" + HEADER + "\n" + KEY_LINE + "\n" + KEY_LINE + "\n-----END PRIVATE KEY-----'";
         for (CommandRedaction redaction : List.of(RECORD, CLEAR)) {
             RecordedCommand recorded = redaction.statement(sql, List.of("password=Param-Secret-1"));
             assertThat(recorded.text()).contains("PASSWORD '[SECRET]'").doesNotContain("Hunter-22x").doesNotContain("s3cr3t")
-                    .doesNotContain("Zx81kLm02PqR77tY").doesNotContain(KEY_LINE);
+                    .doesNotContain("Zx81kLm02PqR77tY").doesNotContain(KEY_LINE)
+                    .doesNotContain("In-Body-9q");
             assertThat(recorded.parameters()).containsExactly("password=[SECRET]");
             assertThat(recorded.redactions()).extracting(Redaction::entity).containsOnly("SECRET");
             assertThat(recorded.redactions()).extracting(Redaction::hmac).containsOnlyNulls();
@@ -156,6 +158,16 @@ class StatementRedactorTest {
         RecordedCommand recorded = DEFAULT_RECORD.statement(sql, null);
         assertThat(recorded.text()).isEqualTo("SELECT '[CARD]', $n$ssn [SSN]$n$ /* [EMAIL] */ -- call [PHONE]\n");
         assertConfirmable(recorded, sql, null);
+    }
+
+    @Test
+    void valuesWrittenByCodeInsideABodyAreMaskedAsInAStatement() {
+        String sql = "DO $$BEGIN INSERT INTO customers (name, notes) VALUES ('Ada Lovelace', 'VIP');"
+                + " UPDATE customers SET national_id = 536221234, email = 'ada@example.com' WHERE id = 7; END$$";
+        String recorded = RECORD.statement(sql, null).text();
+        assertThat(recorded).doesNotContain("Ada Lovelace").doesNotContain("536221234").doesNotContain("ada@example.com")
+                .contains("'VIP'").contains("WHERE id = 7").startsWith("DO $$BEGIN INSERT INTO customers (name, notes) VALUES ('");
+        assertThat(executable(recorded)).isEqualTo(executable(sql));
     }
 
     @Test
