@@ -15,11 +15,7 @@ import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -53,43 +49,20 @@ final class LiteralMasker {
     /** Words of statements that send values to columns, or set a role's password. */
     private static final Set<String> WRITING = Set.of("insert", "update", "merge", "where", "values", "role", "user", "mapping");
 
-    /** Decisions kept per name; a text could name any number of columns, so the memory is bounded. */
-    private static final int MAX_REMEMBERED = 10_000;
-
-    private final Masker record;
+    private final ProtectedColumns columns;
     private final ColumnMasker content;
     private final boolean customDetectors;
-    private final Map<ColumnRef, Optional<ColumnMasker>> columns = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> columnNames = new ConcurrentHashMap<>();
 
     /** @param record the policy's record profile, or {@code null} to take out credentials only */
     LiteralMasker(Masker record) {
-        this.record = record;
+        this.columns = new ProtectedColumns(record);
         this.content = record == null ? null : record.forColumn(TEXT);
         this.customDetectors = record != null && record.profile().detectors().stream().anyMatch(d -> d.startsWith("CUSTOM:"));
     }
 
-    boolean masksPersonalData() {
-        return record != null;
-    }
-
-    /**
-     * The record profile's decision for a column, when it masks the column's values whole (a rule
-     * or a name hint matched); {@code null} otherwise, or when only credentials are taken out.
-     */
-    ColumnMasker protectedColumn(ColumnRef column) {
-        if (record == null) {
-            return null;
-        }
-        return remembered(columns, column, c -> {
-            ColumnMasker masker = record.forColumn(c);
-            return Optional.ofNullable(masker.masksWholeValue() ? masker : null);
-        }).orElse(null);
-    }
-
-    /** Whether some table's column of this name would be masked whole: else where values go does not matter. */
-    boolean mayProtectColumnNamed(String name) {
-        return record != null && remembered(columnNames, name, n -> record.profile().mayMaskColumnNamed(n));
+    /** Which columns the record profile protects. */
+    ProtectedColumns columns() {
+        return columns;
     }
 
     /**
@@ -99,19 +72,6 @@ final class LiteralMasker {
     boolean mayHoldFindsAsNumber(String number) {
         long digits = number.chars().filter(c -> c >= '0' && c <= '9').count();
         return customDetectors || digits >= 13;
-    }
-
-    private static <K, V> V remembered(Map<K, V> memory, K key, Function<K, V> decide) {
-        V known = memory.get(key);
-        if (known != null) {
-            return known;
-        }
-        V decided = decide.apply(key);
-        if (memory.size() >= MAX_REMEMBERED) {
-            memory.clear();
-        }
-        memory.put(key, decided);
-        return decided;
     }
 
     /** A value bound for a protected column: replaced whole, by {@code [SECRET]} when it holds a credential. */
@@ -145,32 +105,17 @@ final class LiteralMasker {
                 }
                 case UNLISTED_COLUMN -> unnamed = true;
                 case COLUMN -> {
-                    ColumnMasker column = protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
+                    ColumnMasker column = columns.protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
                     if (column != null) {
                         return safe(whole(value, column));
                     }
                 }
             }
         }
-        if (unnamed && record != null && !PLAIN_NUMBER.matcher(value).matches()) {
+        if (unnamed && content != null && !PLAIN_NUMBER.matcher(value).matches()) {
             return whole(value, UNNAMED_COLUMN);
         }
         return null;
-    }
-
-    /**
-     * Whether finding where the values of these tokens go can change anything: they name a column
-     * the record profile may protect, insert (without a column list every value is suspect), or
-     * set a password. Most statements do none of these and skip the analysis.
-     */
-    boolean mayTarget(List<SqlToken> tokens) {
-        for (SqlToken token : tokens) {
-            if (token.isWord("password") || token.isWord("insert")
-                    || token.isIdentifier() && mayProtectColumnNamed(token.text())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -190,7 +135,7 @@ final class LiteralMasker {
             List<SqlToken> tokens = SqlLexer.lex(value).tokens();
             // Text that is code writes values with a statement; a note or a connection string does not.
             boolean statement = tokens.stream().anyMatch(t -> WRITING.contains(t.word()));
-            LiteralTargets targets = statement && mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
+            LiteralTargets targets = statement && columns.mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
             for (Segment segment : segments(value, tokens, targets)) {
                 List<Replacement> whole = segment.token() < 0 || overlaps(keys, segment) ? null : byTarget(
                         value.substring(segment.start(), segment.end()), targets.forToken(segment.token()), targets.complete());

@@ -60,7 +60,7 @@ final class RequestLineRedactor {
         if (equals < 0 || equals >= to || equals + 1 == to) {
             return encoded(line, from, to);
         }
-        ColumnMasker named = masker.protectedColumn(ColumnRef.expression(decoded(line.substring(from, equals))));
+        ColumnMasker named = masker.columns().protectedColumn(ColumnRef.expression(decoded(line.substring(from, equals))));
         if (named != null) {
             return masker.whole(line.substring(equals + 1, to), named).stream().map(r -> r.shifted(equals + 1)).toList();
         }

@@ -35,7 +35,7 @@ final class StatementRedactor {
     RecordedCommand redact(String sql, List<String> parameters) {
         LexedSql lexed = SqlLexer.lex(sql);
         List<SqlToken> tokens = lexed.tokens();
-        LiteralTargets targets = masker.mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
+        LiteralTargets targets = masker.columns().mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
         RedactedText text = new RedactedText(sql, key);
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
