@@ -21,6 +21,9 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -49,6 +52,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -157,7 +161,8 @@ final class HttpExchange {
         recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
                 client.remote(), new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
                 client.header("user-agent"), trace));
-        recorder.opened(openDetail());
+        List<Redaction> headerRedactions = new ArrayList<>();
+        recorder.opened(openDetail(headerRedactions), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
@@ -543,12 +548,22 @@ final class HttpExchange {
         return slash < 0 ? "/" : raw.substring(slash);
     }
 
-    private ObjectNode openDetail() {
+    /** The session's start: TLS and the request headers as the evidence keeps them (credentials out, personal data masked). */
+    private ObjectNode openDetail(List<Redaction> redactions) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("tls", client.secure());
         ObjectNode recorded = detail.putObject("headers");
-        client.headers().forEach(header -> recorded.put(header.getKey().toLowerCase(Locale.ROOT),
-                HeaderRules.recorded(header.getKey(), header.getValue())));
+        CommandRedaction recording = context.guard().recording();
+        client.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            String value = HeaderRules.recorded(name, header.getValue());
+            if (HeaderRules.mayHoldPersonalData(name)) {
+                RecordedCommand masked = recording.header(name, value);
+                value = masked.text();
+                redactions.addAll(masked.redactions());
+            }
+            recorded.put(name, value);
+        });
         return detail;
     }
 

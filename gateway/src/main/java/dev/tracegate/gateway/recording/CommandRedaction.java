@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * What the evidence keeps of the commands clients write, and what approvers are shown of them:
- * SQL statements with their bind parameters, fast-path function arguments, HTTP request lines.
+ * SQL statements with their bind parameters, fast-path function arguments, HTTP request lines
+ * and header values.
  * Credentials always go; with the policy's record profile ({@code masking.record}), personal data
  * goes too: values bound for protected columns whole, and whatever the content detectors find.
  * Each masked value leaves a {@link Redaction} with a keyed hash of the original. The command
@@ -15,11 +16,11 @@ import java.util.List;
 public final class CommandRedaction {
 
     private final StatementRedactor statements;
-    private final RequestLineRedactor requestLines;
+    private final HttpRequestRedactor httpRequests;
 
     private CommandRedaction(LiteralMasker masker, HashKey key) {
         this.statements = new StatementRedactor(masker, key);
-        this.requestLines = new RequestLineRedactor(masker, key);
+        this.httpRequests = new HttpRequestRedactor(masker, key);
     }
 
     /**
@@ -47,6 +48,11 @@ public final class CommandRedaction {
 
     /** An HTTP request line, {@code METHOD /path?query}. */
     public RecordedCommand requestLine(String line) {
-        return requestLines.redact(line);
+        return httpRequests.redact(line);
+    }
+
+    /** The value of an HTTP request header (lower-case {@code name}); its redactions name the header. */
+    public RecordedCommand header(String name, String value) {
+        return httpRequests.header(name, value);
     }
 }

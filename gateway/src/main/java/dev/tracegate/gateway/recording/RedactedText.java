@@ -92,8 +92,8 @@ final class RedactedText {
         String text = finish();
         List<Redaction> redactions = new ArrayList<>(placed.size());
         for (Placed p : placed) {
-            redactions.add(new Redaction(parameter, text.codePointCount(0, p.start()), text.codePointCount(p.start(), p.end()),
-                    p.entity(), p.hmac()));
+            redactions.add(new Redaction(parameter, null, text.codePointCount(0, p.start()),
+                    text.codePointCount(p.start(), p.end()), p.entity(), p.hmac()));
         }
         return redactions;
     }

@@ -55,6 +55,11 @@ public final class SessionRecorder {
     }
 
     public void opened(ObjectNode protocolDetail) {
+        opened(protocolDetail, List.of());
+    }
+
+    /** @param redactions values masked out of {@code protocolDetail} (HTTP request headers) */
+    public void opened(ObjectNode protocolDetail, List<Redaction> redactions) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("client", session.clientAddress());
         putIfPresent(detail, "client_user", session.clientUser());
@@ -62,6 +67,7 @@ public final class SessionRecorder {
         if (protocolDetail != null) {
             detail.setAll(protocolDetail);
         }
+        putRedactions(detail, redactions);
         log.append(event(EventType.SESSION_OPEN, null, detail));
     }
 
@@ -102,6 +108,7 @@ public final class SessionRecorder {
             if (r.parameter() != null) {
                 entry.put("param", r.parameter());
             }
+            putIfPresent(entry, "header", r.header());
             entry.put("at", r.at());
             entry.put("length", r.length());
             entry.put("entity", r.entity());

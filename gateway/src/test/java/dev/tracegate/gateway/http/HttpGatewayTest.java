@@ -132,7 +132,9 @@ class HttpGatewayTest {
     @Test
     void personalDataInTheRequestLineIsMaskedInTheEvidenceWithAKeyedHashOfEachValue() throws Exception {
         HttpResponse<String> response = send(request("/svc/echo/ada.lovelace@example.com?email=grace%40example.org"
-                + "&note=card+4111+1111+1111+1111&page=2", TestGateway.ADMIN_TOKEN).GET().build());
+                + "&note=card+4111+1111+1111+1111&page=2", TestGateway.ADMIN_TOKEN).header("From", "hedy@example.net")
+                .header("X-Customer-Phone", "555 0100").header("Referer", "https://app.example/find?q=4012+8888+8888+1881")
+                .header("X-Request-Id", "r-42").GET().build());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(upstream.received.getLast().path()).as("the target gets the request as sent")
                 .contains("ada.lovelace@example.com").contains("grace%40example.org");
@@ -141,13 +143,21 @@ class HttpGatewayTest {
         String text = command.path("detail").path("text").asText();
         assertThat(text).isEqualTo("GET /echo/[EMAIL]?email=[EMAIL]&note=[CARD]&page=2");
         assertThat(events.toString()).doesNotContain("ada.lovelace").doesNotContain("grace%40example.org")
-                .doesNotContain("4111+1111");
+                .doesNotContain("4111+1111").doesNotContain("hedy@").doesNotContain("555 0100").doesNotContain("4012+8888");
+        JsonNode opened = events.getFirst().path("detail");
+        assertThat(opened.path("headers").path("from").asText()).isEqualTo("[EMAIL]");
+        assertThat(opened.path("headers").path("x-customer-phone").asText()).as("a protected name: masked whole").isEqualTo("[PHONE]");
+        assertThat(opened.path("headers").path("referer").asText()).isEqualTo("https://app.example/find?q=[CARD]");
+        assertThat(opened.path("headers").path("x-request-id").asText()).isEqualTo("r-42");
         HashKey key = HashKey.of(Files.readString(gateway.dataDir().resolve("keys/masking.key")).strip()
                 .getBytes(StandardCharsets.UTF_8));
         List<String> hashes = new ArrayList<>();
         command.path("detail").path("redactions").forEach(r -> hashes.add(r.path("hmac").asText()));
         assertThat(hashes).containsExactly(key.hmacHex("ada.lovelace@example.com"), key.hmacHex("grace%40example.org"),
                 key.hmacHex("card+4111+1111+1111+1111"));
+        List<String> headerHashes = new ArrayList<>();
+        opened.path("redactions").forEach(r -> headerHashes.add(r.path("header").asText() + " " + r.path("hmac").asText()));
+        assertThat(headerHashes).contains("from " + key.hmacHex("hedy@example.net"), "x-customer-phone " + key.hmacHex("555 0100"));
     }
 
     @Test

@@ -10,48 +10,66 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An HTTP request line ({@code METHOD /path?query}) as the evidence keeps it. Each path segment
+ * An HTTP request as the evidence keeps it: its line ({@code METHOD /path?query}) and its header
+ * values. Each path segment
  * and each query parameter is scanned on its own; a parameter whose name the record profile
  * protects ({@code ?email=...}, {@code ?card_number=...}, {@code ?api_key=...}) is masked whole,
  * and so is any segment or value in which decoding ({@code +} and {@code %XX}) shows the detectors
  * more than the encoded text did ({@code card+4111+1111+1111+1111}). Hashes are of the text as
- * the client sent it, percent-encoding included.
+ * the client sent it, percent-encoding included. A header whose name the profile protects
+ * ({@code X-Customer-Email}) is masked whole; any other header value is scanned like a query value.
  */
-final class RequestLineRedactor {
+final class HttpRequestRedactor {
 
     private final LiteralMasker masker;
     private final HashKey key;
 
-    RequestLineRedactor(LiteralMasker masker, HashKey key) {
+    HttpRequestRedactor(LiteralMasker masker, HashKey key) {
         this.masker = masker;
         this.key = key;
     }
 
     RecordedCommand redact(String line) {
         RedactedText text = new RedactedText(line, key);
-        int path = line.indexOf(' ') + 1;
-        int query = line.indexOf('?', path);
-        int pathEnd = query < 0 ? line.length() : query;
+        text.replaceInPlace(url(line, line.indexOf(' ') + 1));
+        String recorded = text.finish();
+        return new RecordedCommand(recorded, null, text.redactions(null));
+    }
+
+    /** The replacements in a path and query starting at {@code path}: each segment and each pair on its own. */
+    private List<Replacement> url(String text, int path) {
+        int query = text.indexOf('?', path);
+        int pathEnd = query < 0 ? text.length() : query;
         List<Replacement> replacements = new ArrayList<>();
         int segment = path;
         for (int i = path; i <= pathEnd; i++) {
-            if (i == pathEnd || line.charAt(i) == '/') {
-                replacements.addAll(encoded(line, segment, i));
+            if (i == pathEnd || text.charAt(i) == '/') {
+                replacements.addAll(encoded(text, segment, i));
                 segment = i + 1;
             }
         }
         if (query >= 0) {
             int pair = query + 1;
-            for (int i = pair; i <= line.length(); i++) {
-                if (i == line.length() || line.charAt(i) == '&') {
-                    replacements.addAll(parameter(line, pair, i));
+            for (int i = pair; i <= text.length(); i++) {
+                if (i == text.length() || text.charAt(i) == '&') {
+                    replacements.addAll(parameter(text, pair, i));
                     pair = i + 1;
                 }
             }
         }
+        return replacements;
+    }
+
+    /** The value of header {@code name}, as the evidence keeps it. */
+    RecordedCommand header(String name, String value) {
+        RedactedText text = new RedactedText(value, key);
+        ColumnMasker named = masker.columns().protectedColumn(ColumnRef.expression(name));
+        List<Replacement> replacements = named != null ? masker.whole(value, named)
+                : value.contains("://") ? url(value, 0) // Referer, Origin: a URL, read as one
+                : encoded(value, 0, value.length());
         text.replaceInPlace(replacements);
         String recorded = text.finish();
-        return new RecordedCommand(recorded, null, text.redactions(null));
+        return new RecordedCommand(recorded, null, text.redactions(null).stream().map(r -> r.inHeader(name)).toList());
     }
 
     /** One {@code name=value} pair at [from, to) of the line. */
