@@ -82,6 +82,9 @@ export async function approvalPage(context, id) {
       h('p', { class: `status status-${approval.status}`, id: 'approval-status' }, statusText(approval)),
       h('h2', {}, 'Command'),
       h('pre', { class: 'command', id: 'approval-command' }, approval.command),
+      h('p', { class: 'hint', id: 'approval-command-shown' }, approval.command_shown === 'clear'
+        ? 'Shown in clear: the policy lets approvers of this rule see personal data (credentials are always masked).'
+        : 'Personal data and credentials are masked as the evidence records them; the statement runs as the client wrote it.'),
       definitions([
         ['Requester', `${approval.requester} (${approval.requester_subject})`],
         ['Connection', `${approval.connection} (${approval.protocol})`],

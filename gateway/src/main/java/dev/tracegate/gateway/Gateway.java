@@ -104,9 +104,10 @@ public final class Gateway implements AutoCloseable {
             if (config.evidence().blobRetentionDays() > 0) {
                 started(running, new BlobRetention(evidence.blobs(), Duration.ofDays(config.evidence().blobRetentionDays())));
             }
-            Guard guard = new Guard(Policy.permissive());
+            HashKey maskingKey = maskingKey(config);
+            Guard guard = new Guard(Policy.permissive(), maskingKey);
             if (config.policyFile() != null) {
-                started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, maskingKey(config), 2));
+                started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, maskingKey, 2));
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));

@@ -1,6 +1,9 @@
 package dev.tracegate.masking;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,6 +31,7 @@ public final class ColumnMasker {
     private final Map<String, Integer> wholeValueFinding;
     private final JsonMasking json;
     private final ColumnProtection protection;
+    private final boolean decidedByName;
 
     ColumnMasker(MaskingProfile profile, ColumnRef column) {
         this.profile = profile;
@@ -59,6 +63,7 @@ public final class ColumnMasker {
             }
         }
         this.json = mode == Mode.JSON ? new JsonMasking(profile, location) : null;
+        this.decidedByName = rule != null || hinted != null;
         this.wholeValueFinding = label == null ? Map.of() : Map.of(label, 1);
         this.protection = protection(rule);
     }
@@ -94,6 +99,69 @@ public final class ColumnMasker {
     /** Whether values of this column can change at all; a relay may skip decoding when not. */
     public boolean mayChangeValues() {
         return mode != Mode.PASS;
+    }
+
+    /**
+     * Whether a column rule or a name hint decided this column: every value is masked as a whole
+     * (or, for a JSON rule, walked as a document), whatever it holds. Otherwise values are only
+     * scanned for what the content detectors find, or passed.
+     */
+    public boolean masksWholeValue() {
+        return decidedByName;
+    }
+
+    /**
+     * Where masking would change {@code value}, span by span in text order, without building the
+     * masked value: the whole value for a column rule, a name hint, a JSON walk that changed
+     * something or a fallback; each merged find for a content scan. Empty when nothing would
+     * change. A recorder that keeps a keyed hash of each original span uses this instead of
+     * {@link #mask}. Never refuses: a value the profile would refuse is replaced whole by its
+     * fallback reason ({@code [OVERSIZED]}), since a record must say something in its place.
+     */
+    public List<Replacement> replacements(String value, MaskingReport report) {
+        if (value == null || value.isEmpty() || mode == Mode.PASS) {
+            return List.of();
+        }
+        if (mode == Mode.SCAN && value.length() <= profile.limits().maxCellChars()) {
+            try {
+                return scanned(value, report);
+            } catch (ScanBudgetExceededException e) {
+                return whole(value, FallbackReason.SCAN_BUDGET.name(), null);
+            }
+        }
+        CellResult result;
+        try {
+            result = mask(value, report);
+        } catch (MaskingRefusedException e) {
+            return whole(value, e.reason().name(), null);
+        }
+        if (!result.changed()) {
+            return List.of();
+        }
+        String entityLabel = result.fallback() != null ? result.fallback().name()
+                : label != null ? label : String.join("+", result.findings().keySet());
+        return whole(value, entityLabel.isEmpty() ? "JSON" : entityLabel, result.value());
+    }
+
+    private List<Replacement> scanned(String value, MaskingReport report) {
+        List<ContentScanner.Span> spans = profile.scanner().spans(value);
+        if (spans.isEmpty()) {
+            return List.of();
+        }
+        List<Replacement> replacements = new ArrayList<>(spans.size());
+        Map<String, Integer> findings = new LinkedHashMap<>();
+        for (ContentScanner.Span span : spans) {
+            findings.merge(span.label(), 1, Integer::sum);
+            String text = span.replacement() != null ? span.replacement() : Replacement.placeholder(span.label());
+            replacements.add(new Replacement(span.start(), span.end(), span.label(), text));
+        }
+        report.record(location, new CellResult(value, CellOutcome.MASKED, findings, null));
+        return replacements;
+    }
+
+    private static List<Replacement> whole(String value, String entityLabel, String replacement) {
+        return List.of(new Replacement(0, value.length(), entityLabel,
+                replacement != null ? replacement : Replacement.placeholder(entityLabel)));
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.Locale;
  * public.customers.ssn}: one to three dot-separated parts matched from the right against schema,
  * table and column, each part a glob where {@code *} matches any run of characters. Matching
  * ignores case, as PostgreSQL folds unquoted names. A part the column does not know (an expression
- * has no table) is matched only by {@code *}.
+ * has no table) is matched only by {@code *}, with one exception: a column of a known table whose
+ * schema is unknown (a name as a statement writes it, {@code customers.email}, which the session's
+ * search_path resolves) matches whatever schema the pattern names, since it may resolve there.
  */
 record ColumnPattern(String text, String[] parts) {
 
@@ -29,13 +31,22 @@ record ColumnPattern(String text, String[] parts) {
 
     boolean matches(ColumnRef column) {
         String[] names = {column.schema(), column.table(), column.column()};
+        boolean schemaUnresolved = column.schema() == null && column.table() != null;
         for (int p = parts.length - 1, n = 2; p >= 0; p--, n--) {
             String name = names[n];
+            if (n == 0 && schemaUnresolved) {
+                continue;
+            }
             if (name == null ? !parts[p].equals("*") : !Glob.matches(parts[p], name.toLowerCase(Locale.ROOT))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Whether the pattern's column part matches {@code column}, whatever its other parts say. */
+    boolean matchesColumnName(String column) {
+        return Glob.matches(parts[parts.length - 1], column.toLowerCase(Locale.ROOT));
     }
 
     @Override

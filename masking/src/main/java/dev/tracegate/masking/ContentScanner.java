@@ -22,6 +22,10 @@ final class ContentScanner {
     record Outcome(String masked, Map<String, Integer> findings) {
     }
 
+    /** One merged find: its span, the report's label, and its replacement ({@code null} when the strategy nullifies). */
+    record Span(int start, int end, String label, String replacement) {
+    }
+
     private final Rule[] rules;
 
     ContentScanner(List<Rule> rules) {
@@ -37,8 +41,36 @@ final class ContentScanner {
      * allocates next to nothing). May throw {@link ScanBudgetExceededException}.
      */
     Outcome scan(String text) {
-        if (rules.length == 0 || text.isEmpty()) {
+        List<Span> spans = spans(text);
+        if (spans.isEmpty()) {
             return null;
+        }
+        Map<String, Integer> findings = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        int copied = 0;
+        for (Span span : spans) {
+            findings.merge(span.label(), 1, Integer::sum);
+            if (span.replacement() == null) {
+                copied = -1;
+            } else if (copied >= 0) {
+                out.append(text, copied, span.start()).append(span.replacement());
+                copied = span.end();
+            }
+        }
+        if (copied < 0) {
+            return new Outcome(null, findings);
+        }
+        out.append(text, copied, text.length());
+        return new Outcome(out.toString(), findings);
+    }
+
+    /**
+     * What {@link #scan} replaces, span by span, in text order: overlapping finds merged, each with
+     * its strategy's replacement ({@code null} where a strategy nullifies). Empty when nothing was found.
+     */
+    List<Span> spans(String text) {
+        if (rules.length == 0 || text.isEmpty()) {
+            return List.of();
         }
         List<Match> matches = new ArrayList<>();
         TextFacts facts = TextFacts.of(text);
@@ -58,12 +90,12 @@ final class ContentScanner {
             }
         }
         if (matches.isEmpty()) {
-            return null;
+            return List.of();
         }
-        return replace(text, matches, ruleOf);
+        return merged(text, matches, ruleOf);
     }
 
-    private Outcome replace(String text, List<Match> matches, int[] ruleOf) {
+    private List<Span> merged(String text, List<Match> matches, int[] ruleOf) {
         Integer[] order = new Integer[matches.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -71,10 +103,7 @@ final class ContentScanner {
         Arrays.sort(order, (a, b) -> matches.get(a).start() != matches.get(b).start()
                 ? Integer.compare(matches.get(a).start(), matches.get(b).start())
                 : Integer.compare(ruleOf[a], ruleOf[b]));
-        Map<String, Integer> findings = new LinkedHashMap<>();
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        int copied = 0;
-        boolean nullified = false;
+        List<Span> spans = new ArrayList<>();
         int i = 0;
         while (i < order.length) {
             Match first = matches.get(order[i]);
@@ -86,20 +115,10 @@ final class ContentScanner {
                 end = Math.max(end, matches.get(order[j]).end());
                 j++;
             }
-            String replacement = rule.strategy().apply(text.substring(start, end), rule.detector().type());
-            findings.merge(rule.label(), 1, Integer::sum);
-            if (replacement == null) {
-                nullified = true;
-            } else {
-                out.append(text, copied, start).append(replacement);
-            }
-            copied = end;
+            spans.add(new Span(start, end, rule.label(), rule.strategy().apply(text.substring(start, end),
+                    rule.detector().type())));
             i = j;
         }
-        if (nullified) {
-            return new Outcome(null, findings);
-        }
-        out.append(text, copied, text.length());
-        return new Outcome(out.toString(), findings);
+        return spans;
     }
 }

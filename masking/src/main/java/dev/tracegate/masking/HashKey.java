@@ -1,8 +1,10 @@
 package dev.tracegate.masking;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -45,6 +47,17 @@ public final class HashKey {
             mac.update((byte) 0);
         }
         return mac.doFinal();
+    }
+
+    /**
+     * HMAC-SHA256 of the UTF-8 bytes of {@code value}, nothing else mixed in, as lower-case hex. The
+     * evidence keeps it for each value masked out of a recorded statement, so that an auditor who
+     * holds the key can confirm a value with any HMAC tool ({@code openssl dgst -sha256 -hmac KEY}),
+     * while the record itself holds nothing that confirms a guess without the key.
+     */
+    public String hmacHex(String value) {
+        Mac mac = newMac();
+        return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
     }
 
     private Mac newMac() {

@@ -162,6 +162,21 @@ public final class MaskingProfile {
         return strategies.get(type);
     }
 
+    /**
+     * Whether a column of this name, in some table, would be masked whole: a column rule names it
+     * (whatever table and type the rule asks for) or a name hint covers it (a bare {@code name}
+     * counts, as it would in a table of people). A recorder skips finding where a statement's
+     * values go when the statement names no such column.
+     */
+    public boolean mayMaskColumnNamed(String column) {
+        for (ColumnRule rule : columnRules) {
+            if (rule.name() != null && rule.name().matchesColumnName(column)) {
+                return true;
+            }
+        }
+        return hint("customers", column) != null;
+    }
+
     /** The hinted entity for a name in a container (table or parent field), if hints cover it. */
     EntityType hint(String container, String name) {
         if (hints.isEmpty()) {

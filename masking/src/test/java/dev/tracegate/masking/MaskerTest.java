@@ -150,4 +150,53 @@ class MaskerTest {
         assertThatThrownBy(() -> MaskingProfile.from(new MaskingConfig(null, List.of("Atlantis"), null, null, null, null,
                 null, null), null)).hasMessageContaining("Atlantis");
     }
+
+    @Test
+    void replacementsSayWhereAValueChangesWithoutLosingTheOriginalSpans() {
+        MaskingReport report = new MaskingReport();
+        String notes = "mail alice@example.com or pay 4111 1111 1111 1111";
+        List<Replacement> found = demo.forColumn(customers("notes", null)).replacements(notes, report);
+        assertThat(found).extracting(Replacement::entity).containsExactly("EMAIL", "CARD");
+        assertThat(found).extracting(r -> notes.substring(r.start(), r.end()))
+                .containsExactly("alice@example.com", "4111 1111 1111 1111");
+        assertThat(found).extracting(Replacement::text).containsExactly("[EMAIL]", "[CARD]");
+        List<Replacement> whole = demo.forColumn(customers("card_number", null)).replacements("4111111111111111", report);
+        assertThat(whole).containsExactly(new Replacement(0, 16, "CARD", "************1111"));
+        assertThat(demo.forColumn(customers("name", null)).replacements("Alice Smith", report)).isEmpty();
+        assertThat(report.snapshot().found()).containsKeys("public.customers.notes", "public.customers.card_number");
+    }
+
+    @Test
+    void replacementsOfANullifyingStrategyAreItsPlaceholder() {
+        Masker nullifying = new Masker(MaskingProfile.from(new MaskingConfig(null, null, null,
+                Map.of("email", StrategyConfig.parse("nullify")), null, null, null, null), KEY));
+        assertThat(nullifying.forColumn(ColumnRef.expression("x")).replacements("to bob@example.org", new MaskingReport()))
+                .containsExactly(new Replacement(3, 18, "EMAIL", "[EMAIL]"));
+        assertThat(nullifying.forColumn(ColumnRef.of(null, "users", "email", null)).replacements("bob@example.org",
+                new MaskingReport())).containsExactly(new Replacement(0, 15, "EMAIL", "[EMAIL]"));
+    }
+
+    @Test
+    void aProfileSaysWhetherSomeColumnOfANameWouldBeMaskedWhole() {
+        MaskingProfile profile = demo.profile();
+        assertThat(profile.mayMaskColumnNamed("card_number")).as("a column rule, whatever its table").isTrue();
+        assertThat(profile.mayMaskColumnNamed("contact_email")).as("a hint").isTrue();
+        assertThat(profile.mayMaskColumnNamed("abalance")).isFalse();
+        assertThat(profile.mayMaskColumnNamed("name")).as("the demo does not hint person names").isFalse();
+        assertThat(MaskingProfile.defaults().mayMaskColumnNamed("name")).as("a bare name, as in a table of people").isTrue();
+    }
+
+    @Test
+    void aColumnAsAStatementWritesItMatchesRulesOfAnySchema() {
+        Masker ruled = new Masker(MaskingProfile.from(new MaskingConfig(null, null, List.of(), null,
+                List.of(ColumnRuleConfig.mask("sales.customers.nickname", EntityType.PERSON_NAME, StrategyConfig.parse("redact"))),
+                null, null, null), KEY));
+        assertThat(ruled.forColumn(ColumnRef.of(null, "customers", "nickname", null)).masksWholeValue())
+                .as("customers as written may resolve to sales.customers").isTrue();
+        assertThat(ruled.forColumn(ColumnRef.of("sales", "customers", "nickname", null)).masksWholeValue()).isTrue();
+        assertThat(ruled.forColumn(ColumnRef.of("public", "customers", "nickname", null)).masksWholeValue()).isFalse();
+        assertThat(ruled.forColumn(ColumnRef.of(null, null, "nickname", null)).masksWholeValue())
+                .as("an expression has no table").isFalse();
+        assertThat(ruled.forColumn(ColumnRef.of(null, "customers", "notes", null)).masksWholeValue()).isFalse();
+    }
 }

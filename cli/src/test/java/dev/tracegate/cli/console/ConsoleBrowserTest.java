@@ -85,14 +85,15 @@ class ConsoleBrowserTest {
             assertThat(page.locator("#pending")).containsText("Nothing is waiting");
             screenshot(page, "approvals-empty");
 
-            Process psql = heldPsql("ALTER TABLE items ADD COLUMN note text");
+            Process psql = heldPsql("ALTER TABLE items ADD COLUMN note text /* asked by ada@example.com */");
             // The inbox updates by itself: no reload.
             assertThat(page.locator("[data-approval]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
             assertThat(page.locator("[data-approval]")).containsText("analyst wants to run ddl on shop");
             screenshot(page, "approvals-inbox");
 
             page.locator("[data-approval] a").click();
-            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE items ADD COLUMN note text");
+            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE items ADD COLUMN note text /* asked by [EMAIL] */");
+            assertThat(page.locator("#approval-command-shown")).containsText("masked as the evidence records them");
             assertThat(page.locator(".facts")).containsText("hold-ddl");
             assertThat(page.locator(".facts")).containsText("analyst (apikey:analyst)");
             screenshot(page, "approval");

@@ -7,7 +7,11 @@ import dev.tracegate.cli.Main;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,9 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +47,7 @@ class DemoTest {
     @Test
     void printsItsLinesAndRecordsWhatPsqlDid(@TempDir Path dataDir) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        try (DemoEnvironment demo = DemoEnvironment.start(dataDir, 17400, new PrintStream(printed, true, StandardCharsets.UTF_8))) {
+        try (DemoEnvironment demo = DemoEnvironment.start(dataDir, freePortBase(), new PrintStream(printed, true, StandardCharsets.UTF_8))) {
             demo.printWelcome(new PrintStream(printed, true, StandardCharsets.UTF_8));
             String out = printed.toString(StandardCharsets.UTF_8);
             Matcher postgres = POSTGRES_LINE.matcher(out);
@@ -77,6 +84,11 @@ class DemoTest {
             assertThat(clear.lines()).hasSize(3).allMatch(line -> line.matches("[^|]+@[^|]+\\|\\d{4}[ -]?\\d.*\\|\\d{3}-\\d{2}-\\d{4}\\|\\d{4}-\\d{2}-\\d{2}"));
             assertThat(masked.lines()).hasSize(3).allMatch(line -> line.matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example\\|[* -]+\\d{4}\\|\\*{3}-\\*{2}-\\d{4}\\|"));
             String clearEmail = clear.lines().findFirst().orElseThrow().split("\\|")[0];
+            // The analyst writes personal data into a statement: it runs as written, the evidence keeps it masked.
+            String noteCard = "5555 5555 5555 4444";
+            String noteEmail = "ada.note@example.com";
+            run(List.of("psql", postgres.group(1), "-X", "-c", "INSERT INTO customers (id, name, notes) VALUES (100001,"
+                    + " 'Note Writer', 'paid with " + noteCard + ", mail " + noteEmail + "')"));
 
             // HTTP: a trace written through the gateway reaches the store masked; a DELETE waits for the DBA.
             Matcher http = HTTP_LINE.matcher(out);
@@ -155,6 +167,11 @@ class DemoTest {
                     "--server", api.group(1), "--token", api.group(2));
             assertThat(cli("evidence", "verify", next.toString(), "--key", logKey.toString(), "--since-checkpoint",
                     bundle.resolve("checkpoint").toString())).contains("is a prefix of this one").contains("VERIFIED");
+            try (Stream<Path> files = Files.walk(bundle)) {
+                assertThat(files.filter(Files::isRegularFile).map(DemoTest::read))
+                        .as("the analyst's note is in no file of the bundle in clear")
+                        .noneMatch(content -> content.contains(noteCard) || content.contains(noteEmail));
+            }
 
             Path events = bundle.resolve("events.jsonl");
             byte[] bytes = Files.readAllBytes(events);
@@ -223,6 +240,34 @@ class DemoTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no HTTP request was held for approval");
+    }
+
+    /** A port base whose demo ports (N, N+1, N+2, N+10, N+20) are free now: other test runs may use the default. */
+    private static int freePortBase() throws IOException {
+        Random random = new Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20_000 + 10 * random.nextInt(3_000);
+            if (IntStream.of(0, 1, 2, 10, 20).allMatch(offset -> free(base + offset))) {
+                return base;
+            }
+        }
+        throw new IOException("no free port base for the demo");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String cli(String... args) {

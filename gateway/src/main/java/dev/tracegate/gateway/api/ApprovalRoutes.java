@@ -148,6 +148,7 @@ final class ApprovalRoutes {
         view.put("connection", approval.request().connection());
         view.put("protocol", approval.request().protocol());
         view.put("command", approval.request().command());
+        view.put("command_shown", spec.clearStatement() ? "clear" : "masked");
         view.put("class", approval.request().statementClass());
         view.put("rule", approval.request().rule());
         view.put("reason", approval.request().reason());

@@ -78,6 +78,7 @@ final class ConfigurationRoutes {
             view.put("minApprovals", rule.approval().minApprovals());
             view.put("timeout", rule.approval().timeout().toString());
             putIfAny(view, "breakGlass", rule.approval().breakGlassGroups());
+            view.put("approversSee", rule.approval().clearStatement() ? "clear" : "masked");
         }
         return view;
     }

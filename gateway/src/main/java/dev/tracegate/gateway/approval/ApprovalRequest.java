@@ -10,7 +10,9 @@ import dev.tracegate.policy.rules.ApprovalSpec;
  * @param requester      who ran it
  * @param connection     where
  * @param protocol       which protocol
- * @param command        the command text, as received
+ * @param command        the command text as approvers see it: as the evidence records it, or, when the
+ *                       policy lets them ({@code approversSee: clear}), with only credentials taken out
+ * @param recordedCommand the command text as the evidence records it (personal data and credentials masked)
  * @param statementClass the classifier's verdict
  * @param rule           the policy rule that held it
  * @param reason         the rule's reason
@@ -18,5 +20,12 @@ import dev.tracegate.policy.rules.ApprovalSpec;
  * @param trace          the client's trace id claim, or null
  */
 public record ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,
-                              String statementClass, String rule, String reason, ApprovalSpec spec, String trace) {
+                              String recordedCommand, String statementClass, String rule, String reason, ApprovalSpec spec,
+                              String trace) {
+
+    /** A request whose command approvers see exactly as the evidence records it. */
+    public ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,
+                           String statementClass, String rule, String reason, ApprovalSpec spec, String trace) {
+        this(sessionId, requester, connection, protocol, command, command, statementClass, rule, reason, spec, trace);
+    }
 }

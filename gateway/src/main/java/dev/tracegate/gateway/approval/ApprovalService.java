@@ -93,7 +93,7 @@ public final class ApprovalService implements AutoCloseable {
         PendingApproval pending = new PendingApproval(newId(), request, now, now.plus(spec.timeout()));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("id", pending.id());
-        putCommand(detail, request.command());
+        putCommand(detail, request.recordedCommand());
         detail.put("class", request.statementClass());
         detail.put("rule", request.rule());
         detail.put("reason", request.reason());

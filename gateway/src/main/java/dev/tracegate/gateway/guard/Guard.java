@@ -1,5 +1,9 @@
 package dev.tracegate.gateway.guard;
 
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.masking.HashKey;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.MaskingDecision;
@@ -21,9 +25,19 @@ public final class Guard {
 
     private final AtomicReference<Policy> policy;
     private final SqlClassifier classifier = new SqlClassifier();
+    private final HashKey maskingKey;
+    private final CommandRedaction credentialsOnly;
+    private final AtomicReference<Recording> recording = new AtomicReference<>();
 
-    public Guard(Policy initial) {
+    /** The redaction built for one record profile. */
+    private record Recording(Masker record, CommandRedaction redaction) {
+    }
+
+    /** @param maskingKey the gateway's masking key: the evidence keeps a keyed hash of every value it masks in commands */
+    public Guard(Policy initial, HashKey maskingKey) {
         this.policy = new AtomicReference<>(initial);
+        this.maskingKey = maskingKey;
+        this.credentialsOnly = CommandRedaction.credentialsOnly(maskingKey);
     }
 
     /** A decision with the classification it was made on. */
@@ -51,6 +65,22 @@ public final class Guard {
     /** The masking profile the caller's results go through, if any rule names one for them. */
     public Optional<MaskingDecision> masking(Subject subject) {
         return PolicyEngine.masking(policy.get(), subject);
+    }
+
+    /** How the evidence keeps the commands clients write: through the policy's record profile. */
+    public CommandRedaction recording() {
+        Masker record = policy.get().recordingMasker();
+        Recording current = recording.get();
+        if (current == null || current.record() != record) {
+            current = new Recording(record, CommandRedaction.forRecord(record, maskingKey));
+            recording.set(current); // one per policy: it remembers which columns it protects
+        }
+        return current.redaction();
+    }
+
+    /** What approvers see of a held command: as recorded, unless the approval lets them see it in clear. */
+    public CommandRedaction forApprovers(ApprovalSpec approval) {
+        return approval != null && approval.clearStatement() ? credentialsOnly : recording();
     }
 
     public Policy policy() {

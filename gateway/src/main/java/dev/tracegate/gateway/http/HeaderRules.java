@@ -18,6 +18,15 @@ final class HeaderRules {
             "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
             "x-amz-security-token");
 
+    /**
+     * Recorded as sent: their values describe the transfer, not a person. Every other header value
+     * goes through the policy's record profile (an e-mail in {@code From}, a URL with one in {@code Referer}).
+     */
+    private static final Set<String> TRANSFER = Set.of(
+            "host", "content-type", "content-length", "content-encoding", "accept", "accept-encoding", "accept-language",
+            "connection", "keep-alive", "te", "transfer-encoding", "expect", "upgrade", "prefer", "traceparent",
+            "tracestate", "user-agent", "cache-control", "pragma", "if-none-match", "if-modified-since");
+
     private HeaderRules() {
     }
 
@@ -35,8 +44,14 @@ final class HeaderRules {
         return !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The value as the evidence keeps it. */
+    /** The value as the evidence keeps it, before the record profile sees it. */
     static String recorded(String name, String value) {
         return REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? "[REDACTED]" : value;
+    }
+
+    /** Whether the record profile must see this header's value before the evidence keeps it. */
+    static boolean mayHoldPersonalData(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !REDACTED.contains(lower) && !TRANSFER.contains(lower);
     }
 }

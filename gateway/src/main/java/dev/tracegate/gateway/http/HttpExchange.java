@@ -22,7 +22,9 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.recording.CommandRecord;
-import dev.tracegate.gateway.recording.RecordedText;
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -50,6 +52,8 @@ import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -158,12 +162,12 @@ final class HttpExchange {
         recorder = new SessionRecorder(context.evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
                 client.remote(), new EvidenceEvent.Resource(connection.name(), "http", connection.target()), null,
                 client.header("user-agent"), trace));
-        recorder.opened(openDetail());
+        List<Redaction> headerRedactions = new ArrayList<>();
+        recorder.opened(openDetail(headerRedactions), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
-        String recordedLine = RecordedText.withoutCredentials(line);
-        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", recordedLine, null, null, trace,
-                className(decision), decision.rule(), recordedLine.equals(line) ? null : RecordedText.sha256(line))));
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
+                className(decision), decision.rule()).recorded(context.guard().recording().requestLine(line))));
         this.route = route;
         this.query = query;
         if (!permitted(decision, identity, connection.name(), line, trace)) {
@@ -251,7 +255,8 @@ final class HttpExchange {
             return false;
         }
         PendingApproval pending = context.approvals().request(new ApprovalRequest(recorder.session().id(), identity,
-                connection, "http", RecordedText.withoutCredentials(line), statementClass, decision.rule(), decision.reason(),
+                connection, "http", context.guard().forApprovers(decision.approval()).requestLine(line).text(),
+                context.guard().recording().requestLine(line).text(), statementClass, decision.rule(), decision.reason(),
                 decision.approval(), trace));
         if (async) {
             // Jetty finishes a response when its handler returns: the wait goes on elsewhere.
@@ -539,12 +544,22 @@ final class HttpExchange {
         return slash < 0 ? "/" : raw.substring(slash);
     }
 
-    private ObjectNode openDetail() {
+    /** The session's start: TLS and the request headers as the evidence keeps them (credentials out, personal data masked). */
+    private ObjectNode openDetail(List<Redaction> redactions) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("tls", client.secure());
         ObjectNode recorded = detail.putObject("headers");
-        client.headers().forEach(header -> recorded.put(header.getKey().toLowerCase(Locale.ROOT),
-                HeaderRules.recorded(header.getKey(), header.getValue())));
+        CommandRedaction recording = context.guard().recording();
+        client.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            String value = HeaderRules.recorded(name, header.getValue());
+            if (HeaderRules.mayHoldPersonalData(name)) {
+                RecordedCommand masked = recording.header(name, value);
+                value = masked.text();
+                redactions.addAll(masked.redactions());
+            }
+            recorded.put(name, value);
+        });
         return detail;
     }
 

@@ -12,7 +12,7 @@ import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
-import dev.tracegate.gateway.recording.RecordedText;
+import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
@@ -50,7 +50,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -455,7 +454,8 @@ final class ClientMessageRelay {
         // Everything before the held command goes upstream now; what follows waits with it.
         drain();
         PendingApproval pending = approvals.request(new ApprovalRequest(recorder.session().id(), identity,
-                subject.connection(), subject.protocol(), StatementRedaction.statement(text), statementClass, decision.rule(), decision.reason(),
+                subject.connection(), subject.protocol(), guard.forApprovers(decision.approval()).statement(text, null).text(),
+                guard.recording().statement(text, null).text(), statementClass, decision.rule(), decision.reason(),
                 decision.approval(), trace(text)));
         ApprovalDecision outcome = hold.await(pending, decision.rule(), decision.reason());
         if (outcome.outcome() == ApprovalOutcome.APPROVED) {
@@ -496,20 +496,12 @@ final class ClientMessageRelay {
         }
     }
 
+    /** The evidence keeps the command through the policy's record profile (CommandRedaction); it runs as written. */
     private void command(CommandRecord record) {
-        pendingEvents.add(recorder.command(withoutCredentials(record)));
-    }
-
-    /** The record the evidence keeps: credentials out of the text and parameters, the original's hash in. */
-    private static CommandRecord withoutCredentials(CommandRecord record) {
-        String text = StatementRedaction.statement(record.text());
-        List<String> parameters = record.parameters() == null ? null
-                : record.parameters().stream().map(StatementRedaction::value).toList();
-        if (text.equals(record.text()) && Objects.equals(parameters, record.parameters())) {
-            return record;
-        }
-        return new CommandRecord(record.sequence(), record.message(), text, record.statement(), parameters,
-                record.trace(), record.statementClass(), record.rule(), RecordedText.sha256(record.text()));
+        CommandRedaction recording = guard.recording();
+        pendingEvents.add(recorder.command(record.recorded("FunctionCall".equals(record.message())
+                ? recording.call(record.text(), record.parameters())
+                : recording.statement(record.text(), record.parameters()))));
     }
 
     /** Waits until the batch's command events are durable, then forwards the batch. */

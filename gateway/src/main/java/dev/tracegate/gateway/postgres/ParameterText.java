@@ -2,15 +2,14 @@ package dev.tracegate.gateway.postgres;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
 
 /**
  * How a bind parameter appears in the evidence: text-format values as sent, binary values of
  * well-known types decoded so an auditor reads {@code 42} rather than {@code \x0000002a}, other
- * binary values as {@code \x} hex, and oversized values by size and digest.
+ * binary values as {@code \x} hex, and oversized values by their size only: a digest of a value
+ * that is known but for a card number or an e-mail would let anyone confirm a guess.
  */
 final class ParameterText {
 
@@ -36,7 +35,7 @@ final class ParameterText {
             return null;
         }
         if (value.length > INLINE_LIMIT_BYTES) {
-            return "[" + value.length + " bytes, sha256:" + sha256(value) + "]";
+            return "[" + value.length + " bytes, not kept]";
         }
         if (!binary) {
             return new String(value, StandardCharsets.UTF_8);
@@ -57,13 +56,5 @@ final class ParameterText {
 
     private static String hex(byte[] value) {
         return "\\x" + HexFormat.of().formatHex(value);
-    }
-
-    private static String sha256(byte[] value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

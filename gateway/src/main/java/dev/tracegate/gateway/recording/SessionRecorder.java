@@ -9,6 +9,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,11 @@ public final class SessionRecorder {
     }
 
     public void opened(ObjectNode protocolDetail) {
+        opened(protocolDetail, List.of());
+    }
+
+    /** @param redactions values masked out of {@code protocolDetail} (HTTP request headers) */
+    public void opened(ObjectNode protocolDetail, List<Redaction> redactions) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("client", session.clientAddress());
         putIfPresent(detail, "client_user", session.clientUser());
@@ -61,6 +67,7 @@ public final class SessionRecorder {
         if (protocolDetail != null) {
             detail.setAll(protocolDetail);
         }
+        putRedactions(detail, redactions);
         log.append(event(EventType.SESSION_OPEN, null, detail));
     }
 
@@ -79,15 +86,34 @@ public final class SessionRecorder {
         }
         putIfPresent(detail, "class", command.statementClass());
         putIfPresent(detail, "rule", command.rule());
-        putIfPresent(detail, "original_sha256", command.originalSha256());
         if (command.parameters() != null) {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);
         }
+        putRedactions(detail, command.redactions());
         if (command.trace() != null) {
             commandTraces.put(command.sequence(), command.trace());
         }
         return log.append(event(EventType.COMMAND, command.trace(), detail));
+    }
+
+    /** {@code redactions}: where each masked value was, what it was, and the keyed hash of the original. */
+    private static void putRedactions(ObjectNode detail, List<Redaction> redactions) {
+        if (redactions.isEmpty()) {
+            return;
+        }
+        ArrayNode array = detail.putArray("redactions");
+        for (Redaction r : redactions) {
+            ObjectNode entry = array.addObject();
+            if (r.parameter() != null) {
+                entry.put("param", r.parameter());
+            }
+            putIfPresent(entry, "header", r.header());
+            entry.put("at", r.at());
+            entry.put("length", r.length());
+            entry.put("entity", r.entity());
+            putIfPresent(entry, "hmac", r.hmac());
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.tracegate.gateway.identity.GatewayTokenSigningKey;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.masking.HashKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -127,8 +129,41 @@ class HttpGatewayTest {
         List<JsonNode> events = lastSession("apikey:admin");
         JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
         assertThat(command.path("detail").path("text").asText()).startsWith("GET /echo?api_key=").contains("page=2");
-        assertThat(command.path("detail").has("original_sha256")).isTrue();
+        JsonNode redaction = command.path("detail").path("redactions").path(0);
+        assertThat(redaction.path("entity").asText()).isEqualTo("SECRET");
+        assertThat(redaction.has("hmac")).as("a credential cannot be confirmed, key or not").isFalse();
         assertThat(events.toString()).doesNotContain(key);
+    }
+
+    @Test
+    void personalDataInTheRequestLineIsMaskedInTheEvidenceWithAKeyedHashOfEachValue() throws Exception {
+        HttpResponse<String> response = send(request("/svc/echo/ada.lovelace@example.com?email=grace%40example.org"
+                + "&note=card+4111+1111+1111+1111&page=2", TestGateway.ADMIN_TOKEN).header("From", "hedy@example.net")
+                .header("X-Customer-Phone", "555 0100").header("Referer", "https://app.example/find?q=4012+8888+8888+1881")
+                .header("X-Request-Id", "r-42").GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().path()).as("the target gets the request as sent")
+                .contains("ada.lovelace@example.com").contains("grace%40example.org");
+        List<JsonNode> events = lastSession("apikey:admin");
+        JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
+        String text = command.path("detail").path("text").asText();
+        assertThat(text).isEqualTo("GET /echo/[EMAIL]?email=[EMAIL]&note=[CARD]&page=2");
+        assertThat(events.toString()).doesNotContain("ada.lovelace").doesNotContain("grace%40example.org")
+                .doesNotContain("4111+1111").doesNotContain("hedy@").doesNotContain("555 0100").doesNotContain("4012+8888");
+        JsonNode opened = events.getFirst().path("detail");
+        assertThat(opened.path("headers").path("from").asText()).isEqualTo("[EMAIL]");
+        assertThat(opened.path("headers").path("x-customer-phone").asText()).as("a protected name: masked whole").isEqualTo("[PHONE]");
+        assertThat(opened.path("headers").path("referer").asText()).isEqualTo("https://app.example/find?q=[CARD]");
+        assertThat(opened.path("headers").path("x-request-id").asText()).isEqualTo("r-42");
+        HashKey key = HashKey.of(Files.readString(gateway.dataDir().resolve("keys/masking.key")).strip()
+                .getBytes(StandardCharsets.UTF_8));
+        List<String> hashes = new ArrayList<>();
+        command.path("detail").path("redactions").forEach(r -> hashes.add(r.path("hmac").asText()));
+        assertThat(hashes).containsExactly(key.hmacHex("ada.lovelace@example.com"), key.hmacHex("grace%40example.org"),
+                key.hmacHex("card+4111+1111+1111+1111"));
+        List<String> headerHashes = new ArrayList<>();
+        opened.path("redactions").forEach(r -> headerHashes.add(r.path("header").asText() + " " + r.path("hmac").asText()));
+        assertThat(headerHashes).contains("from " + key.hmacHex("hedy@example.net"), "x-customer-phone " + key.hmacHex("555 0100"));
     }
 
     @Test
@@ -208,12 +243,13 @@ class HttpGatewayTest {
 
     @Test
     void aHeldPutWaitsForItsApproval() throws Exception {
-        CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/7", TestGateway.ALICE_TOKEN)
-                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/7?owner=ada@example.com",
+                TestGateway.ALICE_TOKEN).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(), HttpResponse.BodyHandlers.ofString());
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway.gateway().approvals().pending().stream()
-                        .filter(p -> p.request().command().equals("PUT /echo/7")).findFirst().orElse(null), p -> p != null);
+                        .filter(p -> p.request().command().startsWith("PUT /echo/7")).findFirst().orElse(null), p -> p != null);
+        assertThat(pending.request().command()).as("approvers see the request masked").isEqualTo("PUT /echo/7?owner=[EMAIL]");
         assertThat(pending.request().protocol()).isEqualTo("http");
         assertThat(put).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),

@@ -3,6 +3,7 @@ package dev.tracegate.masking.detect;
 import dev.tracegate.masking.Detector;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.Match;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -21,6 +22,10 @@ public final class SecretDetector implements Detector {
     private static final int MAX_NAME = 48;
     private static final int MAX_VALUE = 256;
     private static final int MAX_PEM_LABEL = 80;
+    /** Key material lines are this long at least (PEM writes 64); see {@link #pemPrivateKey}. */
+    private static final int MIN_PEM_LINE = 16;
+    /** A 16384-bit RSA key has about 200 lines of 64. */
+    private static final int MAX_PEM_LINES = 400;
 
     private static final Set<String> AWS_PREFIXES = Set.of(
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
@@ -222,8 +227,20 @@ public final class SecretDetector implements Detector {
     }
 
     /**
-     * {@code -----BEGIN ... PRIVATE KEY-----} through the matching END line. A block without an END
-     * line is masked to the end of the text: a truncated key is still a key.
+     * A PEM private key block: the {@code -----BEGIN ... PRIVATE KEY-----} line, optional RFC 1421
+     * headers ({@code Proc-Type:}, {@code DEK-Info:}), lines of base64 and the END line. Lines may be
+     * separated by line breaks, spaces or the two-character escapes {@code \n} and {@code \r} (a key
+     * pasted into a JSON or SQL string).
+     *
+     * <p>The span covers only what has the shape of key material, because a block is also a text an
+     * attacker can write: {@code -- -----BEGIN PRIVATE KEY-----} followed by SQL must not take the
+     * SQL with it. With an END line, every base64 line but the last must have at least
+     * {@value #MIN_PEM_LINE} characters (a lone line too); without one (a truncated key), the span
+     * covers the header and the following lines of one common length of at least
+     * {@value #MIN_PEM_LINE} (PEM writes 64), plus a shorter final line of at least that length
+     * when nothing follows it. No SQL statement fits in such lines: none starts with a keyword of
+     * 16 letters, and base64 has no space, quote, semicolon, parenthesis or comment mark. Anything
+     * else ends the block, and the header alone is masked.
      */
     private static int pemPrivateKey(CharSequence text, int i) {
         if (!startsWith(text, i, "-----BEGIN ")) {
@@ -233,12 +250,95 @@ public final class SecretDetector implements Detector {
         if (labelEnd < 0 || !text.subSequence(i + 11, labelEnd).toString().endsWith("PRIVATE KEY")) {
             return -1;
         }
-        int endLine = indexOf(text, "-----END ", labelEnd + 5, text.length());
-        if (endLine < 0) {
-            return text.length();
+        int headerEnd = labelEnd + 5;
+        List<int[]> lines = new ArrayList<>();
+        int p = headerEnd;
+        while (lines.size() < MAX_PEM_LINES) {
+            int next = skipPemSeparators(text, p);
+            if (next == p || next >= text.length()) {
+                break; // lines are separated from what comes before them, and something must follow
+            }
+            p = lines.isEmpty() ? skipPemHeaders(text, next) : next;
+            if (startsWith(text, p, "-----END ")) {
+                int endLabelEnd = indexOf(text, "-----", p + 9, p + 9 + MAX_PEM_LABEL);
+                if (endLabelEnd >= 0 && linesBeforeEndAreKeyShaped(lines)) {
+                    return endLabelEnd + 5;
+                }
+                break;
+            }
+            int lineEnd = p;
+            while (lineEnd < text.length() && isBase64(text.charAt(lineEnd))) {
+                lineEnd++;
+            }
+            if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd))) {
+                break;
+            }
+            lines.add(new int[] {p, lineEnd});
+            p = lineEnd;
         }
-        int endLabelEnd = indexOf(text, "-----", endLine + 9, endLine + 9 + MAX_PEM_LABEL);
-        return endLabelEnd < 0 ? text.length() : endLabelEnd + 5;
+        return truncatedBlockEnd(text, headerEnd, lines);
+    }
+
+    private static boolean linesBeforeEndAreKeyShaped(List<int[]> lines) {
+        for (int k = 0; k < lines.size(); k++) {
+            boolean last = k == lines.size() - 1 && k > 0;
+            if (!last && lines.get(k)[1] - lines.get(k)[0] < MIN_PEM_LINE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Header and full lines of one length; a shorter final line only when the text ends after it. */
+    private static int truncatedBlockEnd(CharSequence text, int headerEnd, List<int[]> lines) {
+        int end = headerEnd;
+        int width = lines.isEmpty() ? 0 : lines.getFirst()[1] - lines.getFirst()[0];
+        for (int[] line : lines) {
+            int length = line[1] - line[0];
+            if (length == width && width >= MIN_PEM_LINE) {
+                end = line[1];
+                continue;
+            }
+            if (length >= MIN_PEM_LINE && length < width && skipPemSeparators(text, line[1]) == text.length()) {
+                end = line[1];
+            }
+            break;
+        }
+        return end;
+    }
+
+    /** RFC 1421 headers of a legacy encrypted key ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info: AES-128-CBC,...}). */
+    private static int skipPemHeaders(CharSequence text, int p) {
+        while (startsWith(text, p, "Proc-Type:") || startsWith(text, p, "DEK-Info:")) {
+            int q = p + (text.charAt(p) == 'P' ? 10 : 9);
+            while (q < text.length() && (Chars.isAsciiAlnum(text.charAt(q)) || text.charAt(q) == ',' || text.charAt(q) == '-'
+                    || text.charAt(q) == ' ')) {
+                q++;
+            }
+            int next = skipPemSeparators(text, q);
+            if (next == q) {
+                return p;
+            }
+            p = next;
+        }
+        return p;
+    }
+
+    private static int skipPemSeparators(CharSequence text, int p) {
+        while (p < text.length() && isPemSeparator(text, p)) {
+            p += text.charAt(p) == '\\' ? 2 : 1;
+        }
+        return p;
+    }
+
+    private static boolean isPemSeparator(CharSequence text, int p) {
+        char c = text.charAt(p);
+        return c == '\n' || c == '\r' || c == ' ' || c == '\t'
+                || (c == '\\' && p + 1 < text.length() && (text.charAt(p + 1) == 'n' || text.charAt(p + 1) == 'r'));
+    }
+
+    private static boolean isBase64(char c) {
+        return Chars.isAsciiAlnum(c) || c == '+' || c == '/' || c == '=';
     }
 
     private static int indexOf(CharSequence text, String needle, int from, int limit) {

@@ -22,12 +22,43 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, "Authorization: Bearer " + jwt)).containsExactly(jwt);
     }
 
+    private static final String LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+
     @Test
     void privateKeyBlocksWholeOrTruncated() {
         String block = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
         assertThat(Finds.of(detector, "key:\n" + block + "\nthanks")).containsExactly(block);
-        assertThat(Finds.of(detector, "-----BEGIN PRIVATE KEY-----\nMIIEv")).containsExactly("-----BEGIN PRIVATE KEY-----\nMIIEv");
+        String truncated = "-----BEGIN PRIVATE KEY-----\n" + LINE + "\n" + LINE;
+        assertThat(Finds.of(detector, truncated + "\n")).containsExactly(truncated);
+        assertThat(Finds.of(detector, truncated + "\nMIIEvQIBADANBgkqhkiG9w0")).containsExactly(truncated + "\nMIIEvQIBADANBgkqhkiG9w0");
         assertThat(Finds.of(detector, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")).isEmpty();
+    }
+
+    @Test
+    void keysPastedIntoStringsWithEscapedOrNoLineBreaksAndLegacyHeaders() {
+        String escaped = "-----BEGIN PRIVATE KEY-----\\n" + LINE + "\\n" + LINE + "\\nAB12==\\n-----END PRIVATE KEY-----";
+        assertThat(Finds.of(detector, "{\"key\": \"" + escaped + "\\n\"}")).containsExactly(escaped);
+        String oneLine = "-----BEGIN EC PRIVATE KEY----- " + LINE + LINE + " -----END EC PRIVATE KEY-----";
+        assertThat(Finds.of(detector, oneLine)).containsExactly(oneLine);
+        String legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,5E2B3C\n\n"
+                + LINE + "\nq83kdz==\n-----END RSA PRIVATE KEY-----";
+        assertThat(Finds.of(detector, legacy)).containsExactly(legacy);
+    }
+
+    /**
+     * A fake header is text an attacker writes: the span covers key-shaped lines only, so the SQL
+     * after it is never part of a secret (a recorder would hide it from approvers otherwise).
+     */
+    @Test
+    void aFakeHeaderNeverTakesTheTextAfterIt() {
+        String header = "-----BEGIN PRIVATE KEY-----";
+        assertThat(Finds.of(detector, "-- " + header + "\nDROP TABLE customers CASCADE;")).containsExactly(header);
+        assertThat(Finds.of(detector, header + "\nDROP\nTABLE\ncustomers\n-----END PRIVATE KEY-----")).containsExactly(header);
+        assertThat(Finds.of(detector, header + "\nANALYZE\n-----END PRIVATE KEY-----")).containsExactly(header);
+        assertThat(Finds.of(detector, header + "\n" + LINE + "\nDROP TABLE customers")).containsExactly(header + "\n" + LINE);
+        assertThat(Finds.of(detector, header + " DROP TABLE customers; -----END PRIVATE KEY-----")).containsExactly(header);
+        assertThat(Finds.of(detector, header + "\nCHECKPOINT")).containsExactly(header);
+        assertThat(Finds.of(detector, header + "\n" + LINE + "\nVACUUM")).containsExactly(header + "\n" + LINE);
     }
 
     @Test

@@ -10,8 +10,11 @@ import java.util.List;
  * @param minApprovals    approvals needed, from distinct approvers
  * @param timeout         after this the request expires and the command is refused
  * @param breakGlassGroups members may approve alone, whatever minApprovals says; always recorded as break-glass
+ * @param clearStatement  approvers see the held statement's personal data in clear ({@code approversSee: clear});
+ *                        by default they see it as the evidence records it, masked. Credentials are never shown.
  */
-public record ApprovalSpec(List<String> approverGroups, int minApprovals, Duration timeout, List<String> breakGlassGroups) {
+public record ApprovalSpec(List<String> approverGroups, int minApprovals, Duration timeout, List<String> breakGlassGroups,
+                           boolean clearStatement) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(15);
 
@@ -26,5 +29,10 @@ public record ApprovalSpec(List<String> approverGroups, int minApprovals, Durati
         if (timeout.isNegative() || timeout.isZero()) {
             throw new PolicyException("an approval timeout must be positive");
         }
+    }
+
+    /** Approvers see held statements masked, as the evidence records them. */
+    public ApprovalSpec(List<String> approverGroups, int minApprovals, Duration timeout, List<String> breakGlassGroups) {
+        this(approverGroups, minApprovals, timeout, breakGlassGroups, false);
     }
 }

@@ -52,7 +52,7 @@ public final class PolicyParser {
     }
 
     record Defaults(String action, String highRisk, Map<String, String> connections, List<String> approvers,
-                    Integer minApprovals, String timeout, List<String> breakGlass) {
+                    Integer minApprovals, String timeout, List<String> breakGlass, String approversSee) {
     }
 
     record RuleDocument(String name, List<String> connections, List<String> protocols, List<String> groups,
@@ -60,8 +60,8 @@ public final class PolicyParser {
                         List<String> classes, String minClass, List<String> tables, String command, String action,
                         String reason,
                         List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
-                        String mask, List<String> methods, List<String> paths, Map<String, String> headers,
-                        Map<String, String> fields) {
+                        String approversSee, String mask, List<String> methods, List<String> paths,
+                        Map<String, String> headers, Map<String, String> fields) {
     }
 
     /** A policy whose masking profiles use no {@code hash} strategy (there is no key to hash with). */
@@ -88,7 +88,7 @@ public final class PolicyParser {
             throw new PolicyException("the policy document is empty");
         }
         Defaults defaults = document.defaults() == null
-                ? new Defaults(null, null, null, null, null, null, null) : document.defaults();
+                ? new Defaults(null, null, null, null, null, null, null, null) : document.defaults();
         List<Rule> rules = new ArrayList<>();
         for (RuleDocument rule : document.rules() == null ? List.<RuleDocument>of() : document.rules()) {
             rules.add(rule(rule));
@@ -99,7 +99,7 @@ public final class PolicyParser {
         }
         ApprovalSpec defaultApproval = defaults.approvers() == null && defaults.breakGlass() == null ? null
                 : new ApprovalSpec(defaults.approvers(), orOne(defaults.minApprovals()), duration(defaults.timeout(), "defaults"),
-                defaults.breakGlass());
+                defaults.breakGlass(), clearStatement(defaults.approversSee(), "defaults"));
         MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null, null) : document.masking();
         Map<String, Masker> profiles = maskingProfiles(masking, hashKey);
         if (masking.record() != null && !profiles.containsKey(masking.record())) {
@@ -150,8 +150,9 @@ public final class PolicyParser {
         String where = "rule " + (doc.name() == null ? "(unnamed)" : doc.name());
         Action action = doc.action() == null && doc.mask() != null ? null : action(doc.action(), where);
         ApprovalSpec approval = action != Action.APPROVE ? null
-                : new ApprovalSpec(doc.approvers(), orOne(doc.minApprovals()), duration(doc.timeout(), where), doc.breakGlass());
-        if (action != Action.APPROVE && (doc.approvers() != null || doc.minApprovals() != null)) {
+                : new ApprovalSpec(doc.approvers(), orOne(doc.minApprovals()), duration(doc.timeout(), where), doc.breakGlass(),
+                clearStatement(doc.approversSee(), where));
+        if (action != Action.APPROVE && (doc.approvers() != null || doc.minApprovals() != null || doc.approversSee() != null)) {
             throw new PolicyException(where + ": approvers only apply to action approve");
         }
         List<StatementClass> classes = new ArrayList<>();
@@ -206,6 +207,17 @@ public final class PolicyParser {
         } catch (PatternSyntaxException e) {
             throw new PolicyException(where + " is not a valid regular expression: " + e.getDescription());
         }
+    }
+
+    /** {@code approversSee}: {@code masked} (the default) or {@code clear}. */
+    private static boolean clearStatement(String value, String where) {
+        if (value == null || value.trim().equalsIgnoreCase("masked")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("clear")) {
+            return true;
+        }
+        throw new PolicyException(where + ": approversSee must be masked or clear, got '" + value + "'");
     }
 
     private static Action action(String value, String where) {

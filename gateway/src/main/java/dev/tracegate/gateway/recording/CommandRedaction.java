@@ -1,0 +1,58 @@
+package dev.tracegate.gateway.recording;
+
+import dev.tracegate.masking.HashKey;
+import dev.tracegate.masking.Masker;
+import java.util.List;
+
+/**
+ * What the evidence keeps of the commands clients write, and what approvers are shown of them:
+ * SQL statements with their bind parameters, fast-path function arguments, HTTP request lines
+ * and header values.
+ * Credentials always go; with the policy's record profile ({@code masking.record}), personal data
+ * goes too: values bound for protected columns whole, and whatever the content detectors find.
+ * Each masked value leaves a {@link Redaction} with a keyed hash of the original. The command
+ * itself runs as the client wrote it.
+ */
+public final class CommandRedaction {
+
+    private final StatementRedactor statements;
+    private final HttpRequestRedactor httpRequests;
+
+    private CommandRedaction(LiteralMasker masker, HashKey key) {
+        this.statements = new StatementRedactor(masker, key);
+        this.httpRequests = new HttpRequestRedactor(masker, key);
+    }
+
+    /**
+     * @param record the policy's record profile
+     * @param key    the gateway's masking key, for the hashes of masked values ({@code null}: no hashes)
+     */
+    public static CommandRedaction forRecord(Masker record, HashKey key) {
+        return new CommandRedaction(new LiteralMasker(record), key);
+    }
+
+    /** Credentials out, personal data kept: for approvers whom the policy lets see statements in clear. */
+    public static CommandRedaction credentialsOnly(HashKey key) {
+        return new CommandRedaction(new LiteralMasker(null), key);
+    }
+
+    /** A SQL text and its bind parameters ({@code null} for a simple query). */
+    public RecordedCommand statement(String sql, List<String> parameters) {
+        return statements.redact(sql, parameters);
+    }
+
+    /** A command described by the gateway (a fast-path function call), kept as it is, and its arguments. */
+    public RecordedCommand call(String description, List<String> arguments) {
+        return statements.redact("", arguments).withText(description);
+    }
+
+    /** An HTTP request line, {@code METHOD /path?query}. */
+    public RecordedCommand requestLine(String line) {
+        return httpRequests.redact(line);
+    }
+
+    /** The value of an HTTP request header (lower-case {@code name}); its redactions name the header. */
+    public RecordedCommand header(String name, String value) {
+        return httpRequests.header(name, value);
+    }
+}
