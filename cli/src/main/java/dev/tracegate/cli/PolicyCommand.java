@@ -6,7 +6,7 @@ import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.policy.rules.Decision;
-import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.PolicyException;
@@ -86,11 +86,11 @@ final class PolicyCommand {
                         String.join("; ", statement.reasons()));
             }
             Subject subject = new Subject(connection, protocol, new HashSet<>(groups), kind);
-            Optional<MaskingDecision> masking = PolicyEngine.masking(policy, subject);
+            Optional<CallerMasking> masking = PolicyEngine.masking(policy, subject);
             System.out.println(masking.map(m -> "mask  rule=" + m.rule() + "  profile=" + m.profile()
                     + "  results are masked for this caller").orElse("mask  none  results are in clear for this caller;"
                     + " the evidence keeps them masked"));
-            Masker masker = masking.map(MaskingDecision::masker).orElse(policy.recordingMasker());
+            Masker masker = masking.map(CallerMasking::masker).orElse(policy.recordingMasker());
             for (String sample : samples) {
                 printSample(masker, sample);
             }

@@ -15,10 +15,15 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.HttpCheckpointSink;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
-import dev.tracegate.gateway.http.HttpGatewayListener;
+import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.ProtocolEngine;
+import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.http.HttpEngine;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
-import dev.tracegate.gateway.postgres.PostgresListener;
+import dev.tracegate.gateway.postgres.PostgresEngine;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -38,7 +43,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,22 +65,19 @@ public final class Gateway implements AutoCloseable {
     private final CheckpointService checkpoints;
     private final Guard guard;
     private final ApprovalService approvals;
-    private final PostgresListener postgres;
+    private final Map<String, ProtocolListener> listeners;
     private final ApiServer api;
-    private final HttpGatewayListener http;
 
     private Gateway(GatewayConfig config, Deque<AutoCloseable> running, EvidenceLog evidence, CheckpointService checkpoints,
-                    Guard guard, ApprovalService approvals, PostgresListener postgres, ApiServer api,
-                    HttpGatewayListener http) {
+                    Guard guard, ApprovalService approvals, Map<String, ProtocolListener> listeners, ApiServer api) {
         this.config = config;
         this.running = running;
         this.evidence = evidence;
         this.checkpoints = checkpoints;
         this.guard = guard;
         this.approvals = approvals;
-        this.postgres = postgres;
+        this.listeners = listeners;
         this.api = api;
-        this.http = http;
     }
 
     public static Gateway start(GatewayConfig config) throws IOException {
@@ -111,21 +115,24 @@ public final class Gateway implements AutoCloseable {
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
-            PostgresListener postgres = started(running, new PostgresListener(config.listeners().postgres(), tls, identities,
-                    name -> config.connection(name).orElse(null), evidence, guard, approvals, config.maxMessageBytes(),
-                    config.evidence().resultDataBytes()));
+            EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence),
+                    config.connections(), evidence, guard, new CommandGate(approvals), approvals, config.maxMessageBytes(),
+                    config.evidence().resultDataBytes());
+            Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
+            for (ProtocolEngine engine : ProtocolEngines.all()) {
+                if (engine.needed(config.connections())) {
+                    ProtocolListener listener = started(running, engine.listen(
+                            config.listeners().protocol(engine.protocol()), services));
+                    listeners.put(engine.protocol(), listener);
+                    LOG.info("{} listener on port {}", engine.protocol(), listener.port());
+                }
+            }
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls));
-            LOG.info("gateway started: postgres on {}, api on {}", postgres.port(), api.port());
-            HttpGatewayListener http = !HttpGatewayListener.needed(config.connections()) ? null
-                    : started(running, new HttpGatewayListener(config.listeners().http(), tls, identities,
-                    config.connections(), evidence, guard, approvals, config.evidence().resultDataBytes()));
-            if (http != null) {
-                LOG.info("HTTP gateway on {}", http.port());
-            }
-            return new Gateway(config, running, evidence, checkpoints, guard, approvals, postgres, api, http);
+            LOG.info("gateway started: api on {}", api.port());
+            return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
@@ -196,13 +203,19 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The port of a protocol's listener, or -1 when it is not running (no connection of that protocol). */
+    public int port(String protocol) {
+        ProtocolListener listener = listeners.get(protocol);
+        return listener == null ? -1 : listener.port();
+    }
+
     /** The HTTP gateway's port, or -1 when no HTTP connection is configured. */
     public int httpPort() {
-        return http == null ? -1 : http.port();
+        return port(HttpEngine.PROTOCOL);
     }
 
     public int postgresPort() {
-        return postgres.port();
+        return port(PostgresEngine.PROTOCOL);
     }
 
     public int apiPort() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
@@ -104,7 +105,7 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static ConnectionConfig connection(String name, String user, SecretReference password, UpstreamAuth auth) {
-        return new ConnectionConfig(name, "postgres", "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
+        return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
                 UpstreamTlsMode.DISABLE, auth, null);
     }
 

@@ -4,6 +4,8 @@ import dev.tracegate.gateway.Gateway;
 import dev.tracegate.gateway.config.ApprovalsConfig;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
@@ -181,10 +183,10 @@ public final class DemoEnvironment implements AutoCloseable {
                 .map(i -> new ApiKeyConfig(i.name(), ref(secrets.resolve(i.name() + ".token")), i.groups(), i.kind(),
                         i.name() + "@demo.tracegate.dev"))
                 .toList();
-        ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
+        ConnectionConfig shop = new PostgresConnectionConfig("shop", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
                 ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null);
-        ConnectionConfig traces = ConnectionConfig.http("traces", "http://127.0.0.1:" + traceStorePort + "/traces", null,
-                List.of());
+        ConnectionConfig traces = new HttpConnectionConfig("traces", "http://127.0.0.1:" + traceStorePort + "/traces",
+                null, List.of());
         return new GatewayConfig(
                 dataDir.resolve("gateway").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),

@@ -4,6 +4,7 @@ import dev.tracegate.gateway.Gateway;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ApprovalsConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.ConsoleConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
 import dev.tracegate.gateway.config.GatewayConfig;
@@ -82,7 +83,7 @@ final class ConsoleFixture implements AutoCloseable {
         Path policy = dataDir.resolve("policy.yaml");
         Files.writeString(policy, POLICY, StandardCharsets.UTF_8);
         String issuer = provider.issuerUrl(ISSUER_ID).toString();
-        ConnectionConfig shop = new ConnectionConfig("shop", "postgres", "127.0.0.1", postgres.getPort(), "shop", "postgres",
+        ConnectionConfig shop = new PostgresConnectionConfig("shop", "127.0.0.1", postgres.getPort(), "shop", "postgres",
                 null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null);
         // The API listens on a fixed free port so approval links (approvals.consoleUrl) can name it.
         int apiPort = freePort();

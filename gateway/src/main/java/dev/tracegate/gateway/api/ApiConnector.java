@@ -1,11 +1,10 @@
 package dev.tracegate.gateway.api;
 
+import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.tls.GatewayTls;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -42,17 +41,9 @@ final class ApiConnector {
     }
 
     static void requireTlsOffLoopback(Context ctx) {
-        if (!ctx.req().isSecure() && !loopback(ctx.req().getRemoteAddr())) {
+        if (SessionAdmission.transportRefusal(ctx.req().isSecure(), ctx.req().getRemoteAddr(), true).isPresent()) {
             throw new ApiException(HttpStatus.FORBIDDEN, "plain HTTP is accepted from this machine only: use https://"
                     + ctx.host() + ctx.path());
-        }
-    }
-
-    private static boolean loopback(String address) {
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 }

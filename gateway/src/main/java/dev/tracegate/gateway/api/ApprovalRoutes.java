@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tracegate.gateway.approval.ApprovalDecision;
+import dev.tracegate.gateway.approval.ApprovalResult;
 import dev.tracegate.gateway.approval.ApprovalException;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.ApproverVote;
@@ -138,7 +138,7 @@ final class ApprovalRoutes {
     static Map<String, Object> view(PendingApproval approval) {
         Map<String, Object> view = new LinkedHashMap<>();
         ApprovalSpec spec = approval.request().spec();
-        ApprovalDecision decision = approval.decision().getNow(null);
+        ApprovalResult decision = approval.decision().getNow(null);
         view.put("id", approval.id());
         view.put("status", decision == null ? "pending" : decision.outcome().name().toLowerCase(Locale.ROOT));
         view.put("requester", name(approval.request().requester()));

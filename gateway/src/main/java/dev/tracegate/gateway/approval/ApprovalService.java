@@ -302,7 +302,7 @@ public final class ApprovalService implements AutoCloseable {
     private void finish(PendingApproval pending, Instant now, ApprovalOutcome outcome, Identity by, String reason,
                         boolean breakGlass, Grant created) {
         pending.markDecided(now, by, created);
-        pending.decision().complete(new ApprovalDecision(outcome, pending.votes(), reason, breakGlass));
+        pending.decision().complete(new ApprovalResult(outcome, pending.votes(), reason, breakGlass));
         synchronized (decidedOrder) {
             decidedOrder.addLast(pending.id());
             while (decidedOrder.size() > RECENT_KEPT) {

@@ -21,7 +21,7 @@ public final class PendingApproval {
     private final ApprovalRequest request;
     private final Instant requestedAt;
     private final Instant expiresAt;
-    private final CompletableFuture<ApprovalDecision> decision = new CompletableFuture<>();
+    private final CompletableFuture<ApprovalResult> decision = new CompletableFuture<>();
     private final List<ApproverVote> votes = new ArrayList<>();
     /** The grant each approver asked for, by approver key; absent when they asked for none. */
     private final Map<String, Duration> grantRequests = new HashMap<>();
@@ -53,7 +53,7 @@ public final class PendingApproval {
         return expiresAt;
     }
 
-    public CompletableFuture<ApprovalDecision> decision() {
+    public CompletableFuture<ApprovalResult> decision() {
         return decision;
     }
 

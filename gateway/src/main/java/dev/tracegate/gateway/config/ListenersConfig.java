@@ -19,6 +19,15 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
     }
 
+    /** The listener of a protocol engine ({@code postgres}, {@code http}). */
+    public ListenerConfig protocol(String protocol) {
+        return switch (protocol) {
+            case "postgres" -> postgres;
+            case "http" -> http;
+            default -> throw new ConfigException("listeners: no listener is configured for protocol " + protocol);
+        };
+    }
+
     public ListenersConfig(ListenerConfig postgres, ListenerConfig api) {
         this(postgres, api, null);
     }

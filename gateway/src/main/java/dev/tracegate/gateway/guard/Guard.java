@@ -3,23 +3,28 @@ package dev.tracegate.gateway.guard;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Masker;
-import dev.tracegate.policy.rules.ApprovalSpec;
+import dev.tracegate.policy.lineage.LineageVerdict;
+import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
-import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The one policy decision point every protocol asks: classify the command, then let the policy
- * decide. The policy can be replaced at any time (reload); each check sees one consistent policy.
+ * The one policy decision point every protocol asks ({@link #decide}): it classifies the command,
+ * lets the policy decide, chooses the caller's masking and checks what a masked caller's SQL
+ * computes, from one policy version per command. The policy can be replaced at any time (reload).
+ * No engine reads the policy itself.
  */
 public final class Guard {
 
@@ -40,16 +45,73 @@ public final class Guard {
         this.credentialsOnly = CommandRedaction.credentialsOnly(maskingKey);
     }
 
-    /** A decision with the classification it was made on. */
-    public record Verdict(Decision decision, SqlClassification classification) {
+    /**
+     * The Guard's ruling on one command: classification, the policy's decision, the caller's
+     * masking and how the command's text is kept, all from one policy version. Masked callers'
+     * SQL is also checked for what it computes from protected columns, and their fast-path calls
+     * are refused: a function's result passes no column rule.
+     */
+    public Ruling decide(Subject subject, Command command) {
+        Policy snapshot = policy.get();
+        CallerMasking masking = PolicyEngine.masking(snapshot, subject).orElse(null);
+        SqlClassification classification = null;
+        Decision decision;
+        switch (command) {
+            case Command.Sql sql -> {
+                classification = classifier.classify(sql.text(), sql.dialect(), sql.preparedClasses());
+                decision = PolicyEngine.decide(snapshot, subject, classification);
+                decision = lineageRefusal(sql, classification, masking).orElse(decision);
+            }
+            case Command.FunctionCall call -> {
+                classification = functionCall(call);
+                decision = masking != null ? refused(masking, classification.highestRisk(),
+                        "fast-path function calls return values the gateway cannot mask")
+                        : PolicyEngine.decide(snapshot, subject, classification);
+            }
+            case Command.Http http -> decision = http.undecidable() != null
+                    ? new Decision(Action.BLOCK, "default:high-risk", http.undecidable(), null,
+                    http.request().statementClass(), List.of())
+                    : PolicyEngine.decide(snapshot, subject, http.request());
+        }
+        CommandRedaction recorded = recording(snapshot);
+        CommandRedaction shown = decision.approval() != null && decision.approval().clearStatement()
+                ? credentialsOnly : recorded;
+        return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
+                recorded, shown);
+    }
+
+    private static Optional<Decision> lineageRefusal(Command.Sql sql, SqlClassification classification,
+                                                     CallerMasking masking) {
+        if (sql.lineage() == null) {
+            return Optional.empty();
+        }
+        if (classification.highestRisk().isAtLeast(StatementClass.DDL)) {
+            sql.lineage().schemaMayChange();
+        }
+        if (masking == null) {
+            return Optional.empty();
+        }
+        LineageVerdict check = sql.lineage().check(sql.text(), masking.masker());
+        return check.allowed() ? Optional.empty()
+                : Optional.of(refused(masking, classification.highestRisk(), check.reason()));
+    }
+
+    /** A refusal on behalf of the caller's masking rule. */
+    private static Decision refused(CallerMasking masking, StatementClass statementClass, String reason) {
+        return new Decision(Action.BLOCK, masking.rule(), reason + " (your results are masked by policy rule "
+                + masking.rule() + ")", null, statementClass, List.of());
     }
 
     /**
-     * @param preparedClasses classes of the session's SQL-level prepared statements, for {@code EXECUTE name}
+     * The fast-path interface calls any function by number, bypassing SQL. Only the large-object
+     * functions drivers use are known; anything else is unclassifiable: UNKNOWN, high risk.
      */
-    public Verdict checkSql(Subject subject, String sql, Function<String, Optional<StatementClass>> preparedClasses) {
-        SqlClassification classification = classifier.classify(sql, preparedClasses);
-        return new Verdict(PolicyEngine.decide(policy.get(), subject, classification), classification);
+    private static SqlClassification functionCall(Command.FunctionCall call) {
+        StatementClass statementClass = call.largeObject() ? StatementClass.WRITE : StatementClass.UNKNOWN;
+        return new SqlClassification(List.of(new ClassifiedStatement(call.description(), statementClass,
+                "FUNCTION CALL", List.of(), false,
+                List.of(call.largeObject() ? "large-object function" : "fast-path call of an unknown function"),
+                Optional.empty(), Optional.empty())));
     }
 
     /** Whether deciding this HTTP request needs its JSON body (a rule asks about body fields). */
@@ -57,19 +119,21 @@ public final class Guard {
         return PolicyEngine.needsBody(policy.get(), subject, request);
     }
 
-    /** The policy's decision on one HTTP request. */
-    public Decision checkHttp(Subject subject, HttpRequestFacts request) {
-        return PolicyEngine.decide(policy.get(), subject, request);
-    }
-
-    /** The masking profile the caller's results go through, if any rule names one for them. */
-    public Optional<MaskingDecision> masking(Subject subject) {
+    /**
+     * The masking profile the caller's results go through now, for what the server sends outside
+     * any command (notifications, idle errors); commands get theirs with their {@link Ruling}.
+     */
+    public Optional<CallerMasking> masking(Subject subject) {
         return PolicyEngine.masking(policy.get(), subject);
     }
 
-    /** How the evidence keeps the commands clients write: through the policy's record profile. */
+    /** How the evidence keeps the commands clients write, under the policy in force now. */
     public CommandRedaction recording() {
-        Masker record = policy.get().recordingMasker();
+        return recording(policy.get());
+    }
+
+    private CommandRedaction recording(Policy snapshot) {
+        Masker record = snapshot.recordingMasker();
         Recording current = recording.get();
         if (current == null || current.record() != record) {
             current = new Recording(record, CommandRedaction.forRecord(record, maskingKey));
@@ -78,11 +142,7 @@ public final class Guard {
         return current.redaction();
     }
 
-    /** What approvers see of a held command: as recorded, unless the approval lets them see it in clear. */
-    public CommandRedaction forApprovers(ApprovalSpec approval) {
-        return approval != null && approval.clearStatement() ? credentialsOnly : recording();
-    }
-
+    /** The policy in force, for showing it (API, console) and recording reloads; engines use {@link #decide}. */
     public Policy policy() {
         return policy.get();
     }

@@ -1,15 +1,11 @@
 package dev.tracegate.gateway.http;
 
-import dev.tracegate.gateway.approval.ApprovalService;
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
-import dev.tracegate.gateway.evidence.EvidenceLog;
-import dev.tracegate.gateway.guard.Guard;
-import dev.tracegate.gateway.identity.IdentityVerifier;
-import dev.tracegate.gateway.tls.GatewayTls;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.ProtocolListener;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
@@ -28,10 +24,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * The HTTP gateway: a reverse proxy in front of the configured HTTP connections. Jetty parses
  * HTTP (and refuses malformed requests, conflicting Content-Length and Transfer-Encoding, and
- * oversized headers before any of this code runs); each request is then an {@link HttpExchange}
+ * oversized headers before any of this code runs); each request is then a {@link ProxiedRequest}
  * on its own virtual thread, so a request waiting for an approval costs almost nothing.
  */
-public final class HttpGatewayListener implements AutoCloseable {
+public final class HttpGatewayListener implements ProtocolListener {
 
     /** Request line plus headers; beyond it Jetty answers 431. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -39,9 +35,7 @@ public final class HttpGatewayListener implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
 
-    public HttpGatewayListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
-                               List<ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
-                               ApprovalService approvals, int resultDataBytes) throws IOException {
+    public HttpGatewayListener(ListenerConfig config, EngineServices services) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("http-gateway");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -55,24 +49,25 @@ public final class HttpGatewayListener implements AutoCloseable {
         http.addCustomizer(secure);
         HttpConnectionFactory plain = new HttpConnectionFactory(http);
         SslContextFactory.Server sslContext = new SslContextFactory.Server();
-        sslContext.setSslContext(tls.context());
+        sslContext.setSslContext(services.tls().context());
         SslConnectionFactory encrypted = new SslConnectionFactory(sslContext, plain.getProtocol());
-        // With cleartext allowed on loopback, one port serves both; HttpExchange refuses cleartext from elsewhere.
+        // With cleartext allowed on loopback, one port serves both; ProxiedRequest refuses cleartext from elsewhere.
         connector = config.allowCleartextOnLoopback()
                 ? new ServerConnector(server, new DetectorConnectionFactory(encrypted), plain)
                 : new ServerConnector(server, encrypted, plain);
         connector.setHost(config.address());
         connector.setPort(config.port());
         server.addConnector(connector);
-        HttpExchange.Context context = new HttpExchange.Context(identities, new HttpRoutes(connections), evidence, guard,
-                approvals, resultDataBytes, config.allowCleartextOnLoopback(), new DeferredResponses(Clock.systemUTC()));
+        ProxiedRequest.Context context = new ProxiedRequest.Context(services,
+                new HttpRoutes(services.connections(HttpConnectionConfig.class)), config.allowCleartextOnLoopback(),
+                new DeferredResponses(Clock.systemUTC()));
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 if (request.getHttpURI().getCanonicalPath().startsWith(DeferredResponses.PATH_PREFIX)) {
-                    DeferredStatus.handle(identities, context.deferred(), request, response, callback);
+                    DeferredStatus.handle(services.identities(), context.deferred(), request, response, callback);
                 } else {
-                    new HttpExchange(context, request, response, callback).run();
+                    new ProxiedRequest(context, request, response, callback).run();
                 }
                 return true;
             }
@@ -85,11 +80,12 @@ public final class HttpGatewayListener implements AutoCloseable {
         }
     }
 
-    /** Whether any HTTP connection is configured, i.e. whether the listener is needed. */
-    public static boolean needed(List<ConnectionConfig> connections) {
-        return connections.stream().anyMatch(ConnectionConfig::isHttp);
+    @Override
+    public String protocol() {
+        return HttpEngine.PROTOCOL;
     }
 
+    @Override
     public int port() {
         return connector.getLocalPort();
     }

@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.http;
 
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,11 +21,8 @@ final class HttpRoutes {
     private final Map<String, HttpTarget> byName = new LinkedHashMap<>();
     private final Map<String, HttpTarget> byHost = new LinkedHashMap<>();
 
-    HttpRoutes(List<ConnectionConfig> connections) {
-        for (ConnectionConfig connection : connections) {
-            if (!connection.isHttp()) {
-                continue;
-            }
+    HttpRoutes(List<HttpConnectionConfig> connections) {
+        for (HttpConnectionConfig connection : connections) {
             HttpTarget target = new HttpTarget(connection);
             byName.put(connection.name(), target);
             connection.hosts().forEach(host -> byHost.put(host, target));

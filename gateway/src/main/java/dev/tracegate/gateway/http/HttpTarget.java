@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import dev.tracegate.gateway.config.ConfigException;
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +33,11 @@ final class HttpTarget {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final ConnectionConfig connection;
+    private final HttpConnectionConfig connection;
     private final URI base;
     private final HttpClient client;
 
-    HttpTarget(ConnectionConfig connection) {
+    HttpTarget(HttpConnectionConfig connection) {
         this.connection = connection;
         String url = connection.url();
         this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -54,7 +54,7 @@ final class HttpTarget {
         this.client = builder.build();
     }
 
-    ConnectionConfig connection() {
+    HttpConnectionConfig connection() {
         return connection;
     }
 

@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class CancelKeyRegistry {
 
     /** Where a cancel for one session must go. */
-    public record UpstreamKey(ConnectionConfig connection, int processId, byte[] secretKey) {
+    public record UpstreamKey(PostgresConnectionConfig connection, int processId, byte[] secretKey) {
     }
 
     /** The key a client holds. */

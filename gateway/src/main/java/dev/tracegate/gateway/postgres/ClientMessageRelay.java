@@ -1,13 +1,12 @@
 package dev.tracegate.gateway.postgres;
 
-import dev.tracegate.gateway.approval.ApprovalDecision;
-import dev.tracegate.gateway.approval.ApprovalOutcome;
-import dev.tracegate.gateway.approval.ApprovalRequest;
-import dev.tracegate.gateway.approval.ApprovalService;
-import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
@@ -15,15 +14,12 @@ import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
-import dev.tracegate.policy.rules.Decision;
-import dev.tracegate.policy.rules.MaskingDecision;
-import dev.tracegate.policy.rules.PolicyEngine;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
-import dev.tracegate.policy.lineage.LineageVerdict;
 import dev.tracegate.policy.sql.ClassifiedStatement;
-import dev.tracegate.policy.sql.SqlClassification;
+import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
-import dev.tracegate.policy.sql.TraceContextExtractor;
+import dev.tracegate.policy.trace.TraceContextExtractor;
 import dev.tracegate.wire.postgres.CopyData;
 import dev.tracegate.wire.postgres.CopyDone;
 import dev.tracegate.wire.postgres.PgFrame;
@@ -85,7 +81,7 @@ final class ClientMessageRelay {
     private final InFlightCommands inFlight;
     private final Subject subject;
     private final Guard guard;
-    private final ApprovalService approvals;
+    private final CommandGate gate;
     private final CommandHold hold;
     private final ColumnResolver columns;
     private final MaskedStatements lineage;
@@ -103,7 +99,11 @@ final class ClientMessageRelay {
     private long sequence;
 
     /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
-    private record PreparedStatement(String text, int[] parameterTypes, String statementClass) {
+    /**
+     * @param admitted the Parse went upstream as written (allowed or approved); a refused one was
+     *                 replaced by a failing stand-in, so its Executes fail or are skipped anyway
+     */
+    private record PreparedStatement(String text, int[] parameterTypes, String statementClass, boolean admitted) {
         int type(int index) {
             return index < parameterTypes.length ? parameterTypes[index] : 0;
         }
@@ -114,13 +114,8 @@ final class ClientMessageRelay {
                                PortalDescription description) {
     }
 
-    /** What the guard's decision came to for one message. */
-    private record Resolution(boolean forward, String outcome, ErrorResponse error, String approvalId) {
-        static final Resolution FORWARD = new Resolution(true, null, null, null);
-    }
-
     ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
-                       InFlightCommands inFlight, Subject subject, Guard guard, ApprovalService approvals, CommandHold hold,
+                       InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
                        ColumnResolver columns, MaskedStatements lineage, int resultDataBytes) {
         this.client = client;
         this.clientBytes = clientBytes;
@@ -129,7 +124,7 @@ final class ClientMessageRelay {
         this.inFlight = inFlight;
         this.subject = subject;
         this.guard = guard;
-        this.approvals = approvals;
+        this.gate = gate;
         this.hold = hold;
         this.columns = columns;
         this.lineage = lineage;
@@ -224,45 +219,50 @@ final class ClientMessageRelay {
 
     private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         String sql = Query.decode(frame.body()).sql();
-        Guard.Verdict verdict = guard.checkSql(subject, sql, name -> Optional.ofNullable(sqlPrepared.get(name)));
-        rememberSqlPrepares(verdict);
-        CommandResults results = newResults();
-        Decision decision = lineageRefusal(sql, verdict).orElse(verdict.decision());
+        Ruling ruling = guard.decide(subject, sqlCommand(sql));
+        rememberSqlPrepares(ruling);
         followApplicationName(sql);
         long seq = ++sequence;
-        command(new CommandRecord(seq, "Query", sql, null, null, trace(sql), className(decision), decision.rule()));
+        command(ruling, new CommandRecord(seq, "Query", sql, null, null, trace(sql), ruling.statementClass(),
+                ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
-        command.results = results;
-        Resolution resolution = resolve(seq, sql, decision);
+        command.results = newResults(ruling);
+        ErrorResponse refusal = admit(seq, sql, ruling);
         register(command);
-        if (resolution.forward()) {
+        if (refusal == null) {
             return frame;
         }
-        command.substitute = resolution.error();
+        command.substitute = refusal;
         return new Query(FAILING_SQL).encode();
     }
 
     private PgFrame parse(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         Parse parse = Parse.decode(frame.body());
-        Guard.Verdict verdict = guard.checkSql(subject, parse.query(), name -> Optional.ofNullable(sqlPrepared.get(name)));
-        Decision decision = lineageRefusal(parse.query(), verdict).orElse(verdict.decision());
-        PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), className(decision));
-        statements.put(parse.statementName(), prepared);
-        if (decision.action() == Action.ALLOW) {
+        Ruling ruling = guard.decide(subject, sqlCommand(parse.query()));
+        if (ruling.decision().action() == Action.ALLOW) {
+            PreparedStatement prepared = prepared(parse, ruling, true);
             parsed(parse, prepared, 0);
             return frame;
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
         long seq = ++sequence;
-        command(new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
-                className(decision), decision.rule()));
-        Resolution resolution = resolve(seq, parse.query(), decision);
-        if (resolution.forward()) {
+        command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
+                ruling.statementClass(), ruling.decision().rule()));
+        ErrorResponse refusal = admit(seq, parse.query(), ruling);
+        PreparedStatement prepared = prepared(parse, ruling, refusal == null);
+        if (refusal == null) {
             parsed(parse, prepared, 0);
             return frame;
         }
-        parsed(parse, prepared, seq).substitute = resolution.error();
+        parsed(parse, prepared, seq).substitute = refusal;
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
+    }
+
+    private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) {
+        PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
+                admitted);
+        statements.put(parse.statementName(), prepared);
+        return prepared;
     }
 
     /** Notes the Parse going upstream and the statement it creates if the server accepts it. */
@@ -312,9 +312,16 @@ final class ClientMessageRelay {
         register(answer);
     }
 
-    private void execute(Execute execute) {
+    private void execute(Execute execute) throws ProtocolException {
         BoundPortal portal = portals.get(execute.portalName());
-        CommandResults results = newResults();
+        PreparedStatement prepared = portal == null ? null : portal.prepared();
+        String text = prepared == null ? "" : prepared.text();
+        // Ruled on at Parse; asked again so its rows are masked as the policy says now.
+        Ruling ruling = guard.decide(subject, sqlCommand(text));
+        if (prepared != null && prepared.admitted()) {
+            refuseIfMaskingNowRefuses(ruling);
+        }
+        CommandResults results = newResults(ruling);
         // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
         PortalDescription description = portal == null ? new PortalDescription() : portal.description();
         InFlightCommand ask = null;
@@ -329,10 +336,8 @@ final class ClientMessageRelay {
             ask.injected = true;
             register(ask);
         }
-        PreparedStatement prepared = portal == null ? null : portal.prepared();
-        String text = prepared == null ? "" : prepared.text();
         long seq = ++sequence;
-        command(new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
+        command(ruling, new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
                 portal == null ? List.of() : portal.parameters(), trace(text),
                 prepared == null ? null : prepared.statementClass(), null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
@@ -346,37 +351,31 @@ final class ClientMessageRelay {
         register(command);
     }
 
-    /** How the rows of the next command are masked and kept as evidence; {@code null} when neither. */
-    private CommandResults newResults() {
-        MaskingDecision masking = guard.masking(subject).orElse(null);
+    /**
+     * A statement prepared before a policy reload made the caller's results masked was never
+     * checked for what it computes from protected columns: it cannot run now, and the Execute has
+     * no stand-in that would keep client and server in step, so the session ends.
+     */
+    private static void refuseIfMaskingNowRefuses(Ruling ruling) throws ProtocolException {
+        var masking = ruling.masking();
+        if (masking.isPresent() && ruling.decision().action() == Action.BLOCK
+                && ruling.decision().rule().equals(masking.get().rule())) {
+            throw new ProtocolException("the masking policy changed since this statement was prepared and refuses it now ("
+                    + ruling.decision().reason() + "); reconnect and prepare it again");
+        }
+    }
+
+    /** How the rows of a command are masked and kept as evidence; {@code null} when neither. */
+    private CommandResults newResults(Ruling ruling) {
+        CallerMasking masking = ruling.masking().orElse(null);
         if (masking == null && resultDataBytes == 0) {
             return null;
         }
-        return new CommandResults(masking, guard.policy().recordingMasker(), columns, resultDataBytes);
+        return new CommandResults(masking, ruling.recordingMasker(), columns, resultDataBytes);
     }
 
-    /**
-     * For a caller whose results are masked, what the statement does with protected columns is
-     * checked before it runs (docs/masking.md, "Lineage"): the result masker only sees values that
-     * reach it unchanged. A refusal blocks the statement like a policy rule, naming the masking rule.
-     * Statements that may change the schema make the next checks read a fresh catalog.
-     */
-    private Optional<Decision> lineageRefusal(String sql, Guard.Verdict verdict) {
-        if (verdict.classification().highestRisk().isAtLeast(StatementClass.DDL)) {
-            lineage.schemaMayChange();
-        }
-        Optional<MaskingDecision> masking = guard.masking(subject);
-        if (masking.isEmpty()) {
-            return Optional.empty();
-        }
-        LineageVerdict check = lineage.check(sql, masking.get().masker());
-        if (check.allowed()) {
-            return Optional.empty();
-        }
-        Decision decision = verdict.decision();
-        return Optional.of(new Decision(Action.BLOCK, masking.get().rule(), check.reason()
-                + " (your results are masked by policy rule " + masking.get().rule() + ")", null,
-                decision.statementClass(), decision.tables()));
+    private Command.Sql sqlCommand(String sql) {
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, name -> Optional.ofNullable(sqlPrepared.get(name)), lineage);
     }
 
     /**
@@ -391,88 +390,53 @@ final class ClientMessageRelay {
             args.add(ParameterText.render(call.arguments()[i], isBinary(call.argumentFormats(), i), 0));
         }
         String description = "function call oid " + call.functionOid();
-        boolean largeObject = FastPathFunctions.isLargeObjectFunction(call.functionOid());
-        StatementClass statementClass = largeObject ? StatementClass.WRITE : StatementClass.UNKNOWN;
-        var classification = new SqlClassification(List.of(new ClassifiedStatement(description,
-                statementClass, "FUNCTION CALL", List.of(), false,
-                List.of(largeObject ? "large-object function" : "fast-path call of an unknown function"),
-                Optional.empty(), Optional.empty())));
-        Decision decision = fastPathRefusal(classification).orElse(PolicyEngine.decide(guard.policy(), subject,
-                classification));
+        Ruling ruling = guard.decide(subject, new Command.FunctionCall(description,
+                FastPathFunctions.isLargeObjectFunction(call.functionOid())));
         long seq = ++sequence;
-        command(new CommandRecord(seq, "FunctionCall", description, null, args, null, className(decision), decision.rule()));
+        command(ruling, new CommandRecord(seq, "FunctionCall", description, null, args, null, ruling.statementClass(),
+                ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);
         // A function's result is data like a cell (lo_read of a large object): masked alike.
-        command.results = newResults();
+        command.results = newResults(ruling);
         command.binaryResult = call.resultFormat() == 1;
-        Resolution resolution = resolve(seq, description, decision);
+        ErrorResponse refusal = admit(seq, description, ruling);
         register(command);
-        if (resolution.forward()) {
+        if (refusal == null) {
             return frame;
         }
-        command.substitute = resolution.error();
+        command.substitute = refusal;
         // OID 0 names no function: the server fails the call before running anything.
         return new FunctionCall(0, new short[0], new byte[0][], (short) 0).encode();
     }
 
     /**
-     * A fast-path call returns a function's result as it is, outside any result set the masker
-     * sees, and names the function by OID only: for a masked caller it is refused.
+     * Applies the ruling through the gate: forward ({@code null}), or the error the client gets in
+     * place of the server's. A held command first sends everything before it upstream, then waits
+     * while the client is told why ({@link CommandHold}); what the client pipelines waits with it.
      */
-    private Optional<Decision> fastPathRefusal(SqlClassification classification) {
-        return guard.masking(subject).map(masking -> new Decision(Action.BLOCK, masking.rule(),
-                "fast-path function calls return values the gateway cannot mask (your results are masked by policy"
-                        + " rule " + masking.rule() + "); use SQL", null, classification.highestRisk(), List.of()));
+    private ErrorResponse admit(long seq, String text, Ruling ruling) throws IOException, EvidenceLogUnavailableException {
+        Admission admission = gate.admit(recorder, seq, ruling);
+        if (admission instanceof Admission.NeedsApproval held) {
+            drain();
+            Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
+                    ruling.recording().statement(text, null).text(), trace(text));
+            admission = gate.decided(recorder, seq, waiting,
+                    hold.await(waiting.pending(), ruling.decision().rule(), ruling.decision().reason()));
+        }
+        return switch (admission) {
+            case Admission.Refused refused -> refusal(refused);
+            default -> null;
+        };
     }
 
-    /** Applies the decision: forward, block, or hold until an approver decides. */
-    private Resolution resolve(long seq, String text, Decision decision) throws IOException, EvidenceLogUnavailableException {
-        String statementClass = className(decision);
-        switch (decision.action()) {
-            case ALLOW -> {
-                return Resolution.FORWARD;
-            }
-            case BLOCK -> {
-                recorder.blocked(seq, "blocked", decision.rule(), decision.reason(), statementClass, null);
-                return new Resolution(false, "blocked", policyError("blocked by policy rule " + decision.rule()
-                        + ": " + decision.reason()), null);
-            }
-            default -> {
-                return hold(seq, text, decision, statementClass);
-            }
+    /** A refusal as PostgreSQL errors read: 42501 for policy, 57014 for a withdrawn wait. */
+    private static ErrorResponse refusal(Admission.Refused refused) {
+        if (refused.withdrawn()) {
+            return ErrorResponse.of("ERROR", "57014", "canceling statement: approval " + refused.approvalId()
+                    + " withdrawn (" + refused.reason() + ")");
         }
-    }
-
-    private Resolution hold(long seq, String text, Decision decision, String statementClass)
-            throws IOException, EvidenceLogUnavailableException {
-        var identity = recorder.session().identity();
-        var grant = approvals.activeGrant(identity, subject.connection(), statementClass);
-        if (grant.isPresent()) {
-            recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
-            return Resolution.FORWARD;
-        }
-        // Everything before the held command goes upstream now; what follows waits with it.
-        drain();
-        PendingApproval pending = approvals.request(new ApprovalRequest(recorder.session().id(), identity,
-                subject.connection(), subject.protocol(), guard.forApprovers(decision.approval()).statement(text, null).text(),
-                guard.recording().statement(text, null).text(), statementClass, decision.rule(), decision.reason(),
-                decision.approval(), trace(text)));
-        ApprovalDecision outcome = hold.await(pending, decision.rule(), decision.reason());
-        if (outcome.outcome() == ApprovalOutcome.APPROVED) {
-            return Resolution.FORWARD;
-        }
-        String name = outcome.outcome().name().toLowerCase(Locale.ROOT);
-        recorder.blocked(seq, name, decision.rule(), outcome.reason(), statementClass, pending.id());
-        ErrorResponse error = outcome.outcome() == ApprovalOutcome.WITHDRAWN
-                ? ErrorResponse.of("ERROR", "57014", "canceling statement: approval " + pending.id() + " withdrawn ("
-                + outcome.reason() + ")")
-                : policyError("approval " + pending.id() + " " + name + (outcome.reason() == null ? "" : ": " + outcome.reason())
-                + "; the statement was not executed");
-        return new Resolution(false, name, error, pending.id());
-    }
-
-    private static ErrorResponse policyError(String message) {
-        return ErrorResponse.of("ERROR", "42501", "tracegate: " + message);
+        return ErrorResponse.of("ERROR", "42501", "tracegate: " + refused.message()
+                + (refused.approvalId() == null ? "" : "; the statement was not executed"));
     }
 
     /**
@@ -486,8 +450,8 @@ final class ClientMessageRelay {
         }
     }
 
-    private void rememberSqlPrepares(Guard.Verdict verdict) {
-        for (ClassifiedStatement statement : verdict.classification().statements()) {
+    private void rememberSqlPrepares(Ruling ruling) {
+        for (ClassifiedStatement statement : ruling.classification().statements()) {
             statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
             String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
             if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
@@ -497,8 +461,8 @@ final class ClientMessageRelay {
     }
 
     /** The evidence keeps the command through the policy's record profile (CommandRedaction); it runs as written. */
-    private void command(CommandRecord record) {
-        CommandRedaction recording = guard.recording();
+    private void command(Ruling ruling, CommandRecord record) {
+        CommandRedaction recording = ruling.recording();
         pendingEvents.add(recorder.command(record.recorded("FunctionCall".equals(record.message())
                 ? recording.call(record.text(), record.parameters())
                 : recording.statement(record.text(), record.parameters()))));
@@ -533,10 +497,6 @@ final class ClientMessageRelay {
         upstream.flush();
         outbox.clear();
         outboxBytes = 0;
-    }
-
-    private static String className(Decision decision) {
-        return decision.statementClass() == null ? null : decision.statementClass().name().toLowerCase(Locale.ROOT);
     }
 
     private static String trace(String sql) {

@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
-import dev.tracegate.gateway.approval.ApprovalDecision;
+import dev.tracegate.gateway.approval.ApprovalResult;
 import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.PendingApproval;
@@ -41,7 +41,7 @@ final class CommandHold {
     }
 
     /** Waits for the decision; the caller forwards the command only when it is APPROVED. */
-    ApprovalDecision await(PendingApproval pending, String rule, String reason) throws IOException {
+    ApprovalResult await(PendingApproval pending, String rule, String reason) throws IOException {
         current = pending;
         try {
             notice(pending, rule, reason);
@@ -54,11 +54,11 @@ final class CommandHold {
                         watching = watchClient(pending);
                     }
                 } catch (ExecutionException e) {
-                    return new ApprovalDecision(ApprovalOutcome.WITHDRAWN, List.of(), "approval failed: " + e.getCause().getMessage(), false);
+                    return new ApprovalResult(ApprovalOutcome.WITHDRAWN, List.of(), "approval failed: " + e.getCause().getMessage(), false);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     approvals.withdraw(pending.id(), "gateway shutting down");
-                    return new ApprovalDecision(ApprovalOutcome.WITHDRAWN, List.of(), "gateway shutting down", false);
+                    return new ApprovalResult(ApprovalOutcome.WITHDRAWN, List.of(), "gateway shutting down", false);
                 }
             }
         } finally {

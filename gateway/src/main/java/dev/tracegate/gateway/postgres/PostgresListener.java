@@ -1,11 +1,13 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.approval.ApprovalService;
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.postgres.lineage.CatalogSnapshots;
 import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
@@ -29,16 +31,19 @@ import org.slf4j.LoggerFactory;
  * Accepts PostgreSQL clients. Each connection gets a virtual thread per direction with blocking
  * I/O, so a session waiting (for the server, or later for an approval) costs almost nothing.
  */
-public final class PostgresListener implements AutoCloseable {
+public final class PostgresListener implements ProtocolListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresListener.class);
 
-    /** What every session of this listener shares. */
-    record Context(GatewayTls tls, IdentityVerifier identities, Function<String, ConnectionConfig> connections,
-                   EvidenceLog evidence, Guard guard, ApprovalService approvals, PostgresUpstreamConnector connector,
-                   CancelKeyRegistry cancelKeys, int maxMessageBytes, boolean allowCleartextOnLoopback,
-                   Function<ConnectionConfig, ColumnResolver> columns, Function<ConnectionConfig, MaskedStatements> lineage,
-                   int resultDataBytes, StartupDeadlines deadlines) {
+    /** What every session of this listener shares: the engines' seam, and what PostgreSQL adds to it. */
+    record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
+                   CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
+                   Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines) {
+
+        /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
+        PostgresConnectionConfig connection(String name) {
+            return services.connection(name, PostgresConnectionConfig.class).orElse(null);
+        }
     }
 
     private final ServerSocket server;
@@ -53,37 +58,41 @@ public final class PostgresListener implements AutoCloseable {
     private final StartupDeadlines deadlines;
     private final Thread acceptor;
 
-    public PostgresListener(ListenerConfig config, GatewayTls tls, IdentityVerifier identities,
-                            Function<String, ConnectionConfig> connections, EvidenceLog evidence, Guard guard,
-                            ApprovalService approvals, int maxMessageBytes, int resultDataBytes) throws IOException {
+    public PostgresListener(ListenerConfig config, EngineServices services) throws IOException {
+        int maxMessageBytes = services.maxMessageBytes();
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
         this.admission = new ConnectionAdmission(config.limits());
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
-        this.context = new Context(tls, identities, connections, evidence, guard, approvals, connector,
-                new CancelKeyRegistry(), maxMessageBytes, config.allowCleartextOnLoopback(),
+        this.context = new Context(services, config.allowCleartextOnLoopback(), connector, new CancelKeyRegistry(),
                 connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
                         catalog(connection, connector, maxMessageBytes),
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
-                resultDataBytes, deadlines);
+                deadlines);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
         this.acceptor = Thread.ofPlatform().name("pg-accept-" + port()).daemon(true).start(this::acceptLoop);
     }
 
-    private CatalogSnapshots snapshots(ConnectionConfig connection, PostgresUpstreamConnector connector,
+    private CatalogSnapshots snapshots(PostgresConnectionConfig connection, PostgresUpstreamConnector connector,
                                        int maxMessageBytes) {
         return snapshots.computeIfAbsent(connection.name(),
                 name -> new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)));
     }
 
-    private UpstreamCatalog catalog(ConnectionConfig connection, PostgresUpstreamConnector connector, int maxMessageBytes) {
+    private UpstreamCatalog catalog(PostgresConnectionConfig connection, PostgresUpstreamConnector connector, int maxMessageBytes) {
         return catalogs.computeIfAbsent(connection.name(), n -> new UpstreamCatalog(() -> connector.connect(connection,
                 Map.of("application_name", "tracegate catalog"), maxMessageBytes)));
     }
 
+    @Override
+    public String protocol() {
+        return PostgresEngine.PROTOCOL;
+    }
+
+    @Override
     public int port() {
         return server.getLocalPort();
     }

@@ -1,7 +1,8 @@
 package dev.tracegate.gateway.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
+import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
@@ -12,8 +13,8 @@ import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
-import dev.tracegate.policy.sql.TraceContext;
-import dev.tracegate.policy.sql.TraceContextExtractor;
+import dev.tracegate.policy.trace.TraceContext;
+import dev.tracegate.policy.trace.TraceContextExtractor;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
@@ -144,7 +145,7 @@ final class PostgresSession implements Runnable {
         InputStream startupIn;
         if (first == TLS_RECORD_HANDSHAKE) {
             startupOut = null;
-            SSLSocket tls = context.tls().accept(socket, new ByteArrayInputStream(new byte[] {(byte) first}));
+            SSLSocket tls = context.services().tls().accept(socket, new ByteArrayInputStream(new byte[] {(byte) first}));
             current = tls;
             startupIn = tls.getInputStream();
         } else {
@@ -170,7 +171,7 @@ final class PostgresSession implements Runnable {
                     startupOut.writeRaw(new byte[] {'S'});
                     startupOut.flush();
                     startupOut = null;
-                    SSLSocket tls = context.tls().accept(socket, null);
+                    SSLSocket tls = context.services().tls().accept(socket, null);
                     current = tls;
                     startupIn = tls.getInputStream();
                     startupOut = new PgFrameWriter(tls.getOutputStream());
@@ -192,7 +193,7 @@ final class PostgresSession implements Runnable {
         }
         BufferedInputStream in = new BufferedInputStream(startupIn, BUFFER_BYTES);
         PgFrameWriter out = new PgFrameWriter(new BufferedOutputStream(current.getOutputStream(), BUFFER_BYTES));
-        PgFrameReader reader = new PgFrameReader(in, context.maxMessageBytes());
+        PgFrameReader reader = new PgFrameReader(in, context.services().maxMessageBytes());
         startupOut = out;
         try {
             serve(client, current, startup, in, reader, out);
@@ -214,8 +215,10 @@ final class PostgresSession implements Runnable {
         String database = params.getOrDefault("database", user);
         negotiateVersion(startup, out);
         Map<String, String> settings = StartupParameters.forwarded(params);
-        if (!tls && !(context.allowCleartextOnLoopback() && socket.getInetAddress().isLoopbackAddress())) {
-            throw new ClientRefusedException("28000", "the gateway requires TLS: connect with sslmode=require");
+        Optional<String> transport = SessionAdmission.transportRefusal(tls, socket.getInetAddress(),
+                context.allowCleartextOnLoopback());
+        if (transport.isPresent()) {
+            throw new ClientRefusedException("28000", transport.get() + ": connect with sslmode=require");
         }
         Identity identity = authenticate(client, user, database, in, out);
         if (!deadline.meet()) {
@@ -223,8 +226,8 @@ final class PostgresSession implements Runnable {
         }
         admission.authenticated();
         authenticated = true;
-        ConnectionConfig connection = context.connections().apply(database);
-        if (connection == null || connection.isHttp()) {
+        PostgresConnectionConfig connection = context.connection(database);
+        if (connection == null) {
             throw new ClientRefusedException("3D000", "connection \"" + database + "\" is not configured on this gateway");
         }
         Subject subject = new Subject(connection.name(), "postgres", Set.copyOf(identity.groups()), identity.kind());
@@ -233,10 +236,10 @@ final class PostgresSession implements Runnable {
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
                 params.get("application_name"), traceOf(params.get("application_name")));
-        SessionRecorder recorder = new SessionRecorder(context.evidence(), info);
+        SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamConnection upstream;
         try {
-            upstream = context.connector().connect(connection, settings, context.maxMessageBytes());
+            upstream = context.connector().connect(connection, settings, context.services().maxMessageBytes());
         } catch (UpstreamException e) {
             recorder.opened(openDetail(tls, e.getMessage()));
             recorder.closed("upstream unavailable: " + e.getMessage());
@@ -249,7 +252,7 @@ final class PostgresSession implements Runnable {
             recorder.closed(unsafe.get());
             throw new ClientRefusedException("0A000", unsafe.get());
         }
-        CommandHold hold = new CommandHold(clientSocket, in, out, context.approvals());
+        CommandHold hold = new CommandHold(clientSocket, in, out, context.services().approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
         }
@@ -262,7 +265,7 @@ final class PostgresSession implements Runnable {
      */
     private void refuseSearchPathForMaskedCaller(Subject subject, Map<String, String> settings)
             throws ClientRefusedException {
-        if (context.guard().masking(subject).isPresent()
+        if (context.services().guard().masking(subject).isPresent()
                 && settings.keySet().stream().anyMatch(name -> name.equalsIgnoreCase("search_path"))) {
             throw new ClientRefusedException("42501", "search_path cannot be set by a caller whose results are masked:"
                     + " table names are checked as the connection's role resolves them; qualify names instead");
@@ -310,26 +313,28 @@ final class PostgresSession implements Runnable {
         }
         String token = PasswordMessage.decode(frame.body()).text();
         try {
-            return context.identities().verify(token);
+            return context.services().admission().authenticate(token, reason -> failure(client, user, database, reason));
         } catch (AuthenticationException e) {
-            refused(client, user, database, e.getMessage());
             throw new ClientRefusedException("28P01", "password authentication failed for user \""
                     + AuthFailure.cut(user) + "\"");
         }
     }
 
     private void refused(String client, String user, String database, String reason) {
+        context.services().evidence().authFailures().refused(failure(client, user, database, reason));
+    }
+
+    private AuthFailure failure(String client, String user, String database, String reason) {
         Map<String, String> claimed = new LinkedHashMap<>();
         claimed.put("client_user", user);
         claimed.put("connection", database);
-        context.evidence().authFailures().refused(new AuthFailure(SourceAddress.of(socket.getInetAddress()), "postgres",
-                client, reason, claimed));
+        return new AuthFailure(SourceAddress.of(socket.getInetAddress()), PostgresEngine.PROTOCOL, client, reason, claimed);
     }
 
     private void relay(SessionRecorder recorder, UpstreamConnection upstream, InputStream in, PgFrameReader reader,
                        PgFrameWriter out, Subject subject, CommandHold hold) throws IOException {
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
-                context.connections().apply(recorder.session().resource().connection()),
+                context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
                 upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold);
         try {
@@ -343,7 +348,7 @@ final class PostgresSession implements Runnable {
             InFlightCommands inFlight = new InFlightCommands();
             ServerMessageRelay serverRelay = new ServerMessageRelay(upstream.reader(),
                     upstream.socket().getInputStream(), out, recorder, inFlight,
-                    new SessionMessageMasking(() -> context.guard().masking(subject)));
+                    new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
             Thread serverSide = Thread.ofVirtual().name("pg-server-" + recorder.session().id()).start(() -> {
                 try {
@@ -357,9 +362,10 @@ final class PostgresSession implements Runnable {
                 }
             });
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
-                    subject, context.guard(), context.approvals(), hold,
-                    context.columns().apply(context.connections().apply(subject.connection())),
-                    context.lineage().apply(context.connections().apply(subject.connection())), context.resultDataBytes());
+                    subject, context.services().guard(), context.services().gate(), hold,
+                    context.columns().apply(context.connection(subject.connection())),
+                    context.lineage().apply(context.connection(subject.connection())),
+                    context.services().resultDataBytes());
             Ending ending = clientSide(recorder, clientRelay);
             clientSideDone.set(true);
             upstream.close();

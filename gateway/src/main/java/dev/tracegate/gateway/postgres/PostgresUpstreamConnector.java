@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
@@ -54,7 +54,7 @@ public final class PostgresUpstreamConnector {
     private static final int MAX_STARTUP_RESPONSE_BYTES = 1024 * 1024;
 
     /** Opens and authenticates a session; {@code parameters} are the client's start-up parameters to pass on. */
-    public UpstreamConnection connect(ConnectionConfig connection, Map<String, String> parameters, int maxMessageBytes)
+    public UpstreamConnection connect(PostgresConnectionConfig connection, Map<String, String> parameters, int maxMessageBytes)
             throws UpstreamException {
         Socket socket = null;
         try {
@@ -91,7 +91,7 @@ public final class PostgresUpstreamConnector {
         }
     }
 
-    private Socket open(ConnectionConfig connection) throws IOException, UpstreamException {
+    private Socket open(PostgresConnectionConfig connection) throws IOException, UpstreamException {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
@@ -111,7 +111,7 @@ public final class PostgresUpstreamConnector {
         return startTls(connection, socket);
     }
 
-    private static SSLSocket startTls(ConnectionConfig connection, Socket socket) throws IOException, UpstreamException {
+    private static SSLSocket startTls(PostgresConnectionConfig connection, Socket socket) throws IOException, UpstreamException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trustManagers(connection), null);
@@ -135,7 +135,7 @@ public final class PostgresUpstreamConnector {
         }
     }
 
-    private static TrustManager[] trustManagers(ConnectionConfig connection) throws GeneralSecurityException, IOException {
+    private static TrustManager[] trustManagers(PostgresConnectionConfig connection) throws GeneralSecurityException, IOException {
         if (connection.tls() == UpstreamTlsMode.REQUIRE) {
             // sslmode=require: encrypted, certificate deliberately not checked (libpq semantics).
             return new TrustManager[] {new AcceptAnyServer()};
@@ -154,7 +154,7 @@ public final class PostgresUpstreamConnector {
         return factory.getTrustManagers();
     }
 
-    private UpstreamConnection authenticate(ConnectionConfig connection, Socket socket, PgFrameReader reader,
+    private UpstreamConnection authenticate(PostgresConnectionConfig connection, Socket socket, PgFrameReader reader,
                                             PgFrameWriter writer) throws IOException, UpstreamException {
         List<ParameterStatus> parameters = new ArrayList<>();
         BackendKeyData key = null;

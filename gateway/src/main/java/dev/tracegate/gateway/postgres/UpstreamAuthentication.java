@@ -2,7 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import com.ongres.scram.client.ScramClient;
 import com.ongres.scram.common.util.TlsServerEndpoint;
-import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.Authentication;
@@ -43,20 +43,20 @@ final class UpstreamAuthentication {
     /** Where the exchange stands; each server request is only valid in one of them. */
     private enum Stage { STARTED, PASSWORD_SENT, SCRAM_FIRST_SENT, SCRAM_FINAL_SENT, SCRAM_VERIFIED, ACCEPTED }
 
-    private final ConnectionConfig connection;
+    private final PostgresConnectionConfig connection;
     /** The hash of the server's certificate for channel binding, or null without TLS. */
     private final byte[] channelBinding;
     private Stage stage = Stage.STARTED;
     private UpstreamAuth performed = UpstreamAuth.TRUST;
     private ScramClient scram;
 
-    private UpstreamAuthentication(ConnectionConfig connection, byte[] channelBinding) {
+    private UpstreamAuthentication(PostgresConnectionConfig connection, byte[] channelBinding) {
         this.connection = connection;
         this.channelBinding = channelBinding;
     }
 
     /** A login over {@code socket}: bound to the server's certificate when it is a TLS socket. */
-    static UpstreamAuthentication over(ConnectionConfig connection, Socket socket) throws UpstreamException {
+    static UpstreamAuthentication over(PostgresConnectionConfig connection, Socket socket) throws UpstreamException {
         if (!(socket instanceof SSLSocket tls)) {
             return new UpstreamAuthentication(connection, null);
         }

@@ -57,7 +57,7 @@ class ApprovalServiceTest {
         assertThat(approvals.pending()).containsExactly(pending);
         approvals.approve(pending.id(), SECURITY, "no data exposure", null);
 
-        ApprovalDecision decision = pending.decision().get(1, TimeUnit.SECONDS);
+        ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
         assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.APPROVED);
         assertThat(decision.breakGlass()).isFalse();
         assertThat(decision.votes()).extracting(ApproverVote::approver).containsExactly(DBA, SECURITY);
@@ -121,7 +121,7 @@ class ApprovalServiceTest {
 
         approvals.deny(pending.id(), SECURITY, "touches the payments table");
 
-        ApprovalDecision decision = pending.decision().get(1, TimeUnit.SECONDS);
+        ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
         assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.DENIED);
         assertThat(decision.reason()).isEqualTo("touches the payments table");
         assertThatThrownBy(() -> approvals.approve(pending.id(), OTHER_DBA, "late", null))
@@ -143,7 +143,7 @@ class ApprovalServiceTest {
         clock.advance(Duration.ofMinutes(1));
         approvals.expireDue();
 
-        ApprovalDecision decision = pending.decision().get(1, TimeUnit.SECONDS);
+        ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
         assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.EXPIRED);
         assertThat(decision.reason()).isEqualTo("no decision within 10m");
         assertThat(decision.votes()).extracting(ApproverVote::approver).containsExactly(DBA);
@@ -157,7 +157,7 @@ class ApprovalServiceTest {
             ApprovalSpec quick = new ApprovalSpec(List.of("dba"), 1, Duration.ofMillis(300), List.of());
             PendingApproval pending = realTime.request(ddl(ANALYST, "s1", quick));
 
-            ApprovalDecision decision = pending.decision().get(5, TimeUnit.SECONDS);
+            ApprovalResult decision = pending.decision().get(5, TimeUnit.SECONDS);
 
             assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.EXPIRED);
             assertThat(Duration.between(pending.requestedAt(), pending.decidedAt().orElseThrow())).isGreaterThanOrEqualTo(Duration.ofMillis(300));
@@ -172,7 +172,7 @@ class ApprovalServiceTest {
         approvals.withdraw(pending.id(), "twice is harmless");
         approvals.withdraw("nosuchid2345", "unknown is harmless");
 
-        ApprovalDecision decision = pending.decision().get(1, TimeUnit.SECONDS);
+        ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
         assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.WITHDRAWN);
         assertThat(decision.reason()).isEqualTo("the client disconnected while waiting");
         assertThatThrownBy(() -> approvals.approve(pending.id(), DBA, "ok", null))
@@ -185,7 +185,7 @@ class ApprovalServiceTest {
 
         approvals.approve(pending.id(), ON_CALL, "production is down, fix needs this column", null);
 
-        ApprovalDecision decision = pending.decision().get(1, TimeUnit.SECONDS);
+        ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
         assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.APPROVED);
         assertThat(decision.breakGlass()).isTrue();
         assertThat(decision.votes()).extracting(ApproverVote::approver).containsExactly(ON_CALL);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
@@ -77,7 +78,7 @@ class HttpGatewayTest {
         upstream = new UpstreamService();
         Path secret = secrets.resolve("upstream-http.secret");
         Files.writeString(secret, UPSTREAM_SECRET);
-        ConnectionConfig svc = ConnectionConfig.http("svc", upstream.url(),
+        ConnectionConfig svc = new HttpConnectionConfig("svc", upstream.url(),
                 new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + secret)), List.of());
         gateway = TestGateway.start(List.of(svc), POLICY);
     }

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import java.io.IOException;
@@ -68,11 +69,10 @@ class HttpMutualTlsTest {
         Path password = dir.resolve("password");
         Files.writeString(password, PASSWORD);
         String url = "https://127.0.0.1:" + target.getAddress().getPort() + "/api";
-        ConnectionConfig withCertificate = new ConnectionConfig("secure", "http", null, 0, null, null, null, null, null,
-                serverCert.toString(), url, new HttpCredentialConfig("mtls", null, null,
-                SecretReference.of("file:" + password), clientStore.toString()), List.of());
-        ConnectionConfig withoutCertificate = new ConnectionConfig("anonymous", "http", null, 0, null, null, null, null, null,
-                serverCert.toString(), url, null, List.of());
+        ConnectionConfig withCertificate = new HttpConnectionConfig("secure", url, new HttpCredentialConfig("mtls", null,
+                null, SecretReference.of("file:" + password), clientStore.toString()), List.of(), null, serverCert.toString());
+        ConnectionConfig withoutCertificate = new HttpConnectionConfig("anonymous", url, null, List.of(), null,
+                serverCert.toString());
         try (TestGateway gateway = TestGateway.start(List.of(withCertificate, withoutCertificate), null)) {
             HttpClient client = HttpClient.newHttpClient();
             HttpResponse<String> ok = client.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/secure/who"))

@@ -36,7 +36,7 @@ class BadInputTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             deadPort = probe.getLocalPort();
         }
-        gateway = TestGateway.start(List.of(new dev.tracegate.gateway.config.ConnectionConfig("down", "postgres",
+        gateway = TestGateway.start(List.of(new dev.tracegate.gateway.config.PostgresConnectionConfig("down",
                 "127.0.0.1", deadPort, "appdb", TestTarget.TRUST_USER, null, UpstreamTlsMode.DISABLE,
                 dev.tracegate.gateway.config.UpstreamAuth.TRUST, null)));
     }

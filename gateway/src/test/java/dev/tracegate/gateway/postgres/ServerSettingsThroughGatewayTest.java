@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.wire.postgres.PgFrame;
@@ -134,7 +135,7 @@ class ServerSettingsThroughGatewayTest {
     }
 
     private static ConnectionConfig upstream(String name, String database) {
-        return new ConnectionConfig(name, "postgres", "127.0.0.1", TestTarget.port(), database, TestTarget.TRUST_USER, null,
+        return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), database, TestTarget.TRUST_USER, null,
                 UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null);
     }
 

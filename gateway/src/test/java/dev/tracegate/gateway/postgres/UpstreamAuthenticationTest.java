@@ -7,6 +7,7 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.gateway.config.ConfigLoader;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
@@ -71,7 +72,7 @@ class UpstreamAuthenticationTest {
         for (Impersonation behaviour : Impersonation.values()) {
             ImpostorServer impostor = new ImpostorServer(behaviour);
             impostors.add(impostor);
-            extra.add(new ConnectionConfig(behaviour.connection(), "postgres", "127.0.0.1", impostor.port(),
+            extra.add(new PostgresConnectionConfig(behaviour.connection(), "127.0.0.1", impostor.port(),
                     "appdb", "app", password, UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null));
         }
         gateway = TestGateway.start(extra);
@@ -87,7 +88,7 @@ class UpstreamAuthenticationTest {
 
     @Test
     void scramIsTheDefaultAndLogsInWithTheServersProofChecked() throws SQLException {
-        assertThat(gateway.gateway().config().connection("app").orElseThrow().upstreamAuth()).isEqualTo(UpstreamAuth.SCRAM);
+        assertThat(((PostgresConnectionConfig) gateway.gateway().config().connection("app").orElseThrow()).upstreamAuth()).isEqualTo(UpstreamAuth.SCRAM);
         assertThat(upstreamUser("app")).isEqualTo(TestTarget.SCRAM_USER);
         // A weaker setting still takes the stronger method a server offers.
         assertThat(upstreamUser("scram_role_as_md5")).isEqualTo(TestTarget.SCRAM_USER);
@@ -156,7 +157,7 @@ class UpstreamAuthenticationTest {
         Path file = dir.resolve("upstream-auth.yaml");
         String connection = "connections: [{name: shop, host: db, port: 5432, username: app, password: 'env:X', tls: require, upstreamAuth: %s}]\n";
         Files.writeString(file, connection.formatted("scram-plus"));
-        assertThat(ConfigLoader.load(file).connection("shop").orElseThrow().upstreamAuth()).isEqualTo(UpstreamAuth.SCRAM_PLUS);
+        assertThat(((PostgresConnectionConfig) ConfigLoader.load(file).connection("shop").orElseThrow()).upstreamAuth()).isEqualTo(UpstreamAuth.SCRAM_PLUS);
         Files.writeString(file, connection.formatted("kerberos"));
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("unknown upstreamAuth 'kerberos'");
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -85,7 +86,7 @@ class UpstreamTlsTest {
                 tls("tls_untrusted", UpstreamTlsMode.VERIFY_FULL, otherCert),
                 scram("tls_scram_plus", tlsTarget.getPort(), held, UpstreamAuth.SCRAM_PLUS),
                 scram("tls_scram_relayed", relay.port(), held, UpstreamAuth.SCRAM),
-                new ConnectionConfig("tls_trust_relayed", "postgres", "127.0.0.1", relay.port(), "postgres", "postgres",
+                new PostgresConnectionConfig("tls_trust_relayed", "127.0.0.1", relay.port(), "postgres", "postgres",
                         null, UpstreamTlsMode.REQUIRE, UpstreamAuth.TRUST, null)));
     }
 
@@ -151,12 +152,12 @@ class UpstreamTlsTest {
     }
 
     private static ConnectionConfig tls(String name, UpstreamTlsMode mode, Path ca) {
-        return new ConnectionConfig(name, "postgres", "127.0.0.1", tlsTarget.getPort(), "postgres", "postgres", null,
+        return new PostgresConnectionConfig(name, "127.0.0.1", tlsTarget.getPort(), "postgres", "postgres", null,
                 mode, UpstreamAuth.TRUST, ca == null ? null : ca.toString());
     }
 
     private static ConnectionConfig scram(String name, int port, SecretReference password, UpstreamAuth auth) {
-        return new ConnectionConfig(name, "postgres", "127.0.0.1", port, "postgres", SCRAM_ROLE, password,
+        return new PostgresConnectionConfig(name, "127.0.0.1", port, "postgres", SCRAM_ROLE, password,
                 UpstreamTlsMode.REQUIRE, auth, null);
     }
 

@@ -70,10 +70,10 @@ public final class PolicyEngine {
      * one and applies to the caller. Empty means the caller sees results in clear (recordings are
      * still masked, with {@link Policy#recordingMasker()}).
      */
-    public static Optional<MaskingDecision> masking(Policy policy, Subject subject) {
+    public static Optional<CallerMasking> masking(Policy policy, Subject subject) {
         for (Rule rule : policy.rules()) {
             if (rule.mask() != null && rule.appliesTo(subject)) {
-                return Optional.of(new MaskingDecision(rule.name(), rule.mask(), policy.maskingProfiles().get(rule.mask())));
+                return Optional.of(new CallerMasking(rule.name(), rule.mask(), policy.maskingProfiles().get(rule.mask())));
             }
         }
         return Optional.empty();

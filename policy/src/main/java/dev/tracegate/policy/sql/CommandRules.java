@@ -32,35 +32,35 @@ final class CommandRules {
     }
 
     /** The full classification of a top-level statement's tokens. */
-    static Verdict classify(TokenSpan t, int depth) {
+    static ClassFinding classify(TokenSpan t, int depth) {
         if (depth > MAX_DEPTH) {
-            return Verdict.unknown("", "SQL nested too deeply to analyse");
+            return ClassFinding.unknown("", "SQL nested too deeply to analyse");
         }
         String command = t.word(0).toUpperCase(Locale.ROOT);
         if (!t.bracketsBalance()) {
-            return Verdict.unknown(command, "brackets do not balance (PostgreSQL rejects such a statement)");
+            return ClassFinding.unknown(command, "brackets do not balance (PostgreSQL rejects such a statement)");
         }
         if (t.bracketDepth() > MAX_NESTING) {
-            return Verdict.unknown(command, "brackets nested more than " + MAX_NESTING + " deep are not analysed");
+            return ClassFinding.unknown(command, "brackets nested more than " + MAX_NESTING + " deep are not analysed");
         }
-        Verdict verdict = dispatch(t, depth);
+        ClassFinding verdict = dispatch(t, depth);
         verdict = dataModifyingSubstatements(verdict, t, depth);
         verdict = rowLocks(verdict, t);
         return FunctionCallRules.apply(verdict, t, depth);
     }
 
     /** Classification by the leading keyword only; used for sub-statements whose tokens are scanned by the caller. */
-    static Verdict dispatch(TokenSpan t, int depth) {
+    static ClassFinding dispatch(TokenSpan t, int depth) {
         return dispatch(t, depth, 0);
     }
 
     /** {@code nesting} counts statements inside statements (EXPLAIN, PREPARE, DECLARE, COPY, WITH) on the way here. */
-    private static Verdict dispatch(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding dispatch(TokenSpan t, int depth, int nesting) {
         if (t.isEmpty()) {
-            return Verdict.unknown("", "empty statement");
+            return ClassFinding.unknown("", "empty statement");
         }
         if (nesting > MAX_NESTING) {
-            return Verdict.unknown(t.word(0).toUpperCase(Locale.ROOT),
+            return ClassFinding.unknown(t.word(0).toUpperCase(Locale.ROOT),
                     "statements nested more than " + MAX_NESTING + " deep are not analysed");
         }
         if (t.isSymbol(0, "(")) {
@@ -70,16 +70,16 @@ final class CommandRules {
             }
             return QUERY_STARTS.contains(t.word(first))
                     ? dispatch(t.from(first), depth, nesting + 1)
-                    : Verdict.unknown("", "unrecognised parenthesised statement");
+                    : ClassFinding.unknown("", "unrecognised parenthesised statement");
         }
         String first = t.word(0);
         return switch (first) {
             case "select", "values", "table" -> query(t);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> Verdict.of(StatementClass.WRITE, "INSERT");
+            case "insert" -> ClassFinding.of(StatementClass.WRITE, "INSERT");
             case "update", "delete" -> updateOrDelete(t);
             case "merge" -> merge(t);
-            case "truncate" -> Verdict.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
+            case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
             case "copy" -> copy(t, depth, nesting);
             case "explain" -> explain(t, depth, nesting);
             case "create", "alter", "drop", "comment", "security", "grant", "revoke", "reassign", "refresh",
@@ -87,27 +87,27 @@ final class CommandRules {
             case "set" -> SettingRules.set(t);
             case "reset" -> SettingRules.reset(t);
             case "discard" -> SettingRules.discard(t);
-            case "show" -> Verdict.of(StatementClass.SESSION, "SHOW");
+            case "show" -> ClassFinding.of(StatementClass.SESSION, "SHOW");
             case "begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release" -> transaction(t);
             case "prepare" -> prepare(t, depth, nesting);
             case "execute" -> execute(t);
-            case "deallocate" -> Verdict.of(StatementClass.SESSION, "DEALLOCATE");
+            case "deallocate" -> ClassFinding.of(StatementClass.SESSION, "DEALLOCATE");
             case "declare" -> declare(t, depth, nesting);
-            case "fetch", "move" -> Verdict.of(StatementClass.READ, first.toUpperCase(Locale.ROOT));
-            case "close", "listen", "unlisten", "notify" -> Verdict.of(StatementClass.SESSION, first.toUpperCase(Locale.ROOT));
-            case "lock" -> Verdict.of(StatementClass.WRITE, "LOCK", "LOCK takes table locks that can block other sessions");
+            case "fetch", "move" -> ClassFinding.of(StatementClass.READ, first.toUpperCase(Locale.ROOT));
+            case "close", "listen", "unlisten", "notify" -> ClassFinding.of(StatementClass.SESSION, first.toUpperCase(Locale.ROOT));
+            case "lock" -> ClassFinding.of(StatementClass.WRITE, "LOCK", "LOCK takes table locks that can block other sessions");
             case "do" -> doBlock(t, depth);
-            case "call" -> Verdict.unknown("CALL", "CALL runs a procedure whose body is not analysed");
-            case "load" -> Verdict.of(StatementClass.DANGEROUS_ADMIN, "LOAD", "LOAD loads a shared library into the server");
-            case "checkpoint" -> Verdict.of(StatementClass.DANGEROUS_ADMIN, "CHECKPOINT", "CHECKPOINT is a server administration command");
-            default -> Verdict.unknown(first.toUpperCase(Locale.ROOT), "unrecognised statement");
+            case "call" -> ClassFinding.unknown("CALL", "CALL runs a procedure whose body is not analysed");
+            case "load" -> ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "LOAD", "LOAD loads a shared library into the server");
+            case "checkpoint" -> ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "CHECKPOINT", "CHECKPOINT is a server administration command");
+            default -> ClassFinding.unknown(first.toUpperCase(Locale.ROOT), "unrecognised statement");
         };
     }
 
     /** SELECT / VALUES / TABLE, with SELECT ... INTO (creates a table) and row locks. */
-    private static Verdict query(TokenSpan t) {
+    private static ClassFinding query(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
-        Verdict verdict = Verdict.of(StatementClass.READ, command);
+        ClassFinding verdict = ClassFinding.of(StatementClass.READ, command);
         if (t.findAtTopLevel(0, "into") >= 0) {
             verdict = verdict.withCommand("SELECT INTO").escalate(StatementClass.DDL, "SELECT ... INTO creates a table");
         }
@@ -119,12 +119,12 @@ final class CommandRules {
      * a WITH clause can carry. The CTE bodies are scanned by {@link #dataModifyingSubstatements},
      * which also follows every WITH nested in them, to any depth.
      */
-    private static Verdict with(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding with(TokenSpan t, int depth, int nesting) {
         int i = t.isWord(1, "recursive") ? 2 : 1;
         while (true) {
             i = commonTableExpression(t, i);
             if (i < 0) {
-                return Verdict.unknown("WITH", "unrecognised WITH clause");
+                return ClassFinding.unknown("WITH", "unrecognised WITH clause");
             }
             if (!t.isSymbol(i, ",")) {
                 break;
@@ -132,7 +132,7 @@ final class CommandRules {
             i++;
         }
         if (!MAIN_VERBS.contains(t.word(i)) && !t.isSymbol(i, "(")) {
-            return Verdict.unknown("WITH", i >= t.size() ? "WITH without a main statement"
+            return ClassFinding.unknown("WITH", i >= t.size() ? "WITH without a main statement"
                     : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
         }
         return dispatch(t.from(i), depth, nesting + 1);
@@ -222,52 +222,52 @@ final class CommandRules {
         return p > i && t.isWord(p, keyword) ? p : -1;
     }
 
-    private static Verdict updateOrDelete(TokenSpan t) {
+    private static ClassFinding updateOrDelete(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");
         if (where < 0) {
-            return Verdict.of(StatementClass.BULK_WRITE, command, command + " without WHERE changes every row");
+            return ClassFinding.of(StatementClass.BULK_WRITE, command, command + " without WHERE changes every row");
         }
         if (t.isWord(where + 1, "current") && t.isWord(where + 2, "of")) {
-            return Verdict.of(StatementClass.WRITE, command);
+            return ClassFinding.of(StatementClass.WRITE, command);
         }
         int end = t.findAtTopLevel(where + 1, "returning");
         ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end));
         return switch (scope) {
-            case ROW_DEPENDENT, ALWAYS_FALSE -> Verdict.of(StatementClass.WRITE, command);
-            case ALWAYS_TRUE -> Verdict.of(StatementClass.BULK_WRITE, command,
+            case ROW_DEPENDENT, ALWAYS_FALSE -> ClassFinding.of(StatementClass.WRITE, command);
+            case ALWAYS_TRUE -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with an always-true WHERE changes every row");
-            case ROW_INDEPENDENT -> Verdict.of(StatementClass.BULK_WRITE, command,
+            case ROW_INDEPENDENT -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with a WHERE that does not depend on the row may change every row");
-            case UNANALYSABLE -> Verdict.unknown(command, "WHERE clause could not be analysed");
+            case UNANALYSABLE -> ClassFinding.unknown(command, "WHERE clause could not be analysed");
         };
     }
 
     /** MERGE can hit every row through a constant ON condition or WHEN NOT MATCHED BY SOURCE. */
-    private static Verdict merge(TokenSpan t) {
+    private static ClassFinding merge(TokenSpan t) {
         int using = t.findAtTopLevel(1, "using");
         int on = using < 0 ? -1 : t.findAtTopLevel(using + 1, "on");
         Optional<MergeClauses> clauses = on < 0 ? Optional.empty() : MergeClauses.read(t, on + 1);
         if (clauses.isEmpty()) {
-            return Verdict.unknown("MERGE", "unrecognised MERGE");
+            return ClassFinding.unknown("MERGE", "unrecognised MERGE");
         }
         if (clauses.get().changesNotMatchedBySource()) {
-            return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
+            return ClassFinding.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
         }
         ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()));
         if (scope == ConditionScope.UNANALYSABLE) {
-            return Verdict.unknown("MERGE", "MERGE ON condition could not be analysed");
+            return ClassFinding.unknown("MERGE", "MERGE ON condition could not be analysed");
         }
         if (clauses.get().changesMatched() && scope.mayHitEveryRow()) {
-            return Verdict.of(StatementClass.BULK_WRITE, "MERGE",
+            return ClassFinding.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE with an ON condition that does not depend on the rows changes every target row");
         }
-        return Verdict.of(StatementClass.WRITE, "MERGE");
+        return ClassFinding.of(StatementClass.WRITE, "MERGE");
     }
 
     /** COPY to/from the client is data access; to/from a file or program runs on the server. */
-    private static Verdict copy(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding copy(TokenSpan t, int depth, int nesting) {
         int i = t.isWord(1, "binary") ? 2 : 1;
         StatementClass inner = StatementClass.READ;
         boolean query = t.isSymbol(i, "(");
@@ -277,7 +277,7 @@ final class CommandRules {
             i = close + 1;
         } else {
             if (!t.isIdentifier(i)) {
-                return Verdict.unknown("COPY", "unrecognised COPY");
+                return ClassFinding.unknown("COPY", "unrecognised COPY");
             }
             i = t.skipQualifiedName(i);
             if (t.isSymbol(i, "(")) {
@@ -286,30 +286,30 @@ final class CommandRules {
         }
         boolean from = t.isWord(i, "from");
         if (!from && !t.isWord(i, "to")) {
-            return Verdict.unknown("COPY", "unrecognised COPY");
+            return ClassFinding.unknown("COPY", "unrecognised COPY");
         }
         String direction = from ? "FROM" : "TO";
         i++;
         if (t.isWord(i, "program")) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " PROGRAM",
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " PROGRAM",
                     "COPY ... PROGRAM runs a shell command on the database server");
         }
         if (i < t.size() && t.get(i).kind() == SqlToken.Kind.STRING) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " FILE",
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "COPY " + direction + " FILE",
                     "COPY with a file name reads or writes the database server's file system");
         }
         if (!t.isWord(i, "stdin") && !t.isWord(i, "stdout")) {
-            return Verdict.unknown("COPY", "unrecognised COPY target");
+            return ClassFinding.unknown("COPY", "unrecognised COPY target");
         }
         if (from) {
-            return query ? Verdict.unknown("COPY", "COPY (query) FROM is not valid")
-                    : Verdict.of(StatementClass.WRITE, "COPY FROM STDIN");
+            return query ? ClassFinding.unknown("COPY", "COPY (query) FROM is not valid")
+                    : ClassFinding.of(StatementClass.WRITE, "COPY FROM STDIN");
         }
-        return Verdict.of(StatementClass.max(StatementClass.READ, inner), "COPY TO STDOUT");
+        return ClassFinding.of(StatementClass.max(StatementClass.READ, inner), "COPY TO STDOUT");
     }
 
     /** EXPLAIN plans without running; EXPLAIN ANALYZE runs the statement. */
-    private static Verdict explain(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding explain(TokenSpan t, int depth, int nesting) {
         int i = 1;
         boolean analyze = false;
         if (t.isSymbol(i, "(")) {
@@ -323,7 +323,7 @@ final class CommandRules {
                 i++;
             }
         }
-        Verdict inner = dispatch(t.from(i), depth, nesting + 1);
+        ClassFinding inner = dispatch(t.from(i), depth, nesting + 1);
         if (analyze) {
             return inner.withCommand("EXPLAIN ANALYZE " + inner.command())
                     .escalate(StatementClass.READ, "EXPLAIN ANALYZE runs the statement");
@@ -331,54 +331,54 @@ final class CommandRules {
         if (inner.statementClass() == StatementClass.UNKNOWN && inner.executes().isEmpty()) {
             return inner.withCommand("EXPLAIN");
         }
-        return Verdict.of(StatementClass.READ, "EXPLAIN", "EXPLAIN without ANALYZE only plans " + inner.command());
+        return ClassFinding.of(StatementClass.READ, "EXPLAIN", "EXPLAIN without ANALYZE only plans " + inner.command());
     }
 
-    private static Verdict transaction(TokenSpan t) {
+    private static ClassFinding transaction(TokenSpan t) {
         String first = t.word(0);
         if ((first.equals("commit") || first.equals("rollback")) && t.isWord(1, "prepared")) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, first.toUpperCase(Locale.ROOT) + " PREPARED",
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, first.toUpperCase(Locale.ROOT) + " PREPARED",
                     "finishes a two-phase transaction, possibly one of another session");
         }
         if (first.equals("start") && !t.isWord(1, "transaction")) {
-            return Verdict.unknown("START", "unrecognised statement");
+            return ClassFinding.unknown("START", "unrecognised statement");
         }
         for (int i = 1; i < t.size(); i++) {
             SqlToken token = t.get(i);
             boolean savepointName = token.isIdentifier() && (t.isWord(i - 1, "savepoint") || t.isWord(i - 1, "to")
                     || first.equals("savepoint") || first.equals("release"));
             if (!savepointName && !TRANSACTION_WORDS.contains(token.word()) && !token.isSymbol(",")) {
-                return Verdict.unknown(first.toUpperCase(Locale.ROOT), "unexpected words in a transaction command");
+                return ClassFinding.unknown(first.toUpperCase(Locale.ROOT), "unexpected words in a transaction command");
             }
         }
-        return Verdict.of(StatementClass.TRANSACTION, first.equals("start") ? "START TRANSACTION" : first.toUpperCase(Locale.ROOT));
+        return ClassFinding.of(StatementClass.TRANSACTION, first.equals("start") ? "START TRANSACTION" : first.toUpperCase(Locale.ROOT));
     }
 
     /** PREPARE TRANSACTION is two-phase commit; PREPARE name AS statement classifies as its statement. */
-    private static Verdict prepare(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding prepare(TokenSpan t, int depth, int nesting) {
         if (t.isWord(1, "transaction") && t.size() > 2 && t.get(2).kind() == SqlToken.Kind.STRING) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, "PREPARE TRANSACTION",
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "PREPARE TRANSACTION",
                     "a prepared transaction outlives the session and keeps its locks");
         }
         if (!t.isIdentifier(1)) {
-            return Verdict.unknown("PREPARE", "unrecognised PREPARE");
+            return ClassFinding.unknown("PREPARE", "unrecognised PREPARE");
         }
         int as = t.isSymbol(2, "(") ? t.closing(2) + 1 : 2;
         if (!t.isWord(as, "as")) {
-            return Verdict.unknown("PREPARE", "unrecognised PREPARE");
+            return ClassFinding.unknown("PREPARE", "unrecognised PREPARE");
         }
-        Verdict inner = dispatch(t.from(as + 1), depth, nesting + 1);
+        ClassFinding inner = dispatch(t.from(as + 1), depth, nesting + 1);
         return inner.withCommand("PREPARE").withPrepares(t.get(1).text())
                 .withReason("prepares " + inner.command() + " as " + t.get(1).text());
     }
 
     /** EXECUTE runs a prepared statement; its class is that statement's, resolved by the classifier. */
-    private static Verdict execute(TokenSpan t) {
+    private static ClassFinding execute(TokenSpan t) {
         if (!t.isIdentifier(1)) {
-            return Verdict.unknown("EXECUTE", "unrecognised EXECUTE");
+            return ClassFinding.unknown("EXECUTE", "unrecognised EXECUTE");
         }
         String name = t.get(1).text();
-        return Verdict.unknown("EXECUTE", "executes prepared statement " + name + " whose text is not known")
+        return ClassFinding.unknown("EXECUTE", "executes prepared statement " + name + " whose text is not known")
                 .withExecutes(Optional.of(name));
     }
 
@@ -390,25 +390,25 @@ final class CommandRules {
      */
     static StatementClass classOfEmbeddedParts(TokenSpan t) {
         boolean createsTable = t.findAtTopLevel(0, "create") >= 0;
-        Verdict verdict = Verdict.of(createsTable ? StatementClass.DDL : StatementClass.TRANSACTION, "");
+        ClassFinding verdict = ClassFinding.of(createsTable ? StatementClass.DDL : StatementClass.TRANSACTION, "");
         verdict = dataModifyingSubstatements(verdict, t, 0);
         verdict = rowLocks(verdict, t);
         return FunctionCallRules.apply(verdict, t, 0).statementClass();
     }
 
-    private static Verdict declare(TokenSpan t, int depth, int nesting) {
+    private static ClassFinding declare(TokenSpan t, int depth, int nesting) {
         int cursor = t.findAtTopLevel(1, "cursor");
         int forIndex = cursor < 0 ? -1 : t.findAtTopLevel(cursor + 1, "for");
         if (forIndex < 0) {
-            return Verdict.unknown("DECLARE", "unrecognised DECLARE");
+            return ClassFinding.unknown("DECLARE", "unrecognised DECLARE");
         }
-        Verdict inner = dispatch(t.from(forIndex + 1), depth, nesting + 1);
+        ClassFinding inner = dispatch(t.from(forIndex + 1), depth, nesting + 1);
         return inner.withCommand("DECLARE CURSOR").escalate(StatementClass.READ, "cursor over " + inner.command());
     }
 
     /** DO runs procedural code that cannot be analysed; what the body seems to do is reported. */
-    private static Verdict doBlock(TokenSpan t, int depth) {
-        Verdict verdict = Verdict.unknown("DO", "DO runs procedural code that cannot be fully analysed");
+    private static ClassFinding doBlock(TokenSpan t, int depth) {
+        ClassFinding verdict = ClassFinding.unknown("DO", "DO runs procedural code that cannot be fully analysed");
         String language = "plpgsql";
         int languageAt = t.findAtTopLevel(1, "language");
         if (languageAt >= 0 && languageAt + 1 < t.size()) {
@@ -437,18 +437,18 @@ final class CommandRules {
      * read makes the statement UNKNOWN. Each group's own analysis reads only its own level (see
      * {@link TokenSpan}), so the whole scan stays linear.
      */
-    private static Verdict dataModifyingSubstatements(Verdict verdict, TokenSpan t, int depth) {
-        Verdict result = verdict;
+    private static ClassFinding dataModifyingSubstatements(ClassFinding verdict, TokenSpan t, int depth) {
+        ClassFinding result = verdict;
         for (int i = 0; i + 2 < t.size(); i++) {
             if (!t.isSymbol(i, "(")) {
                 continue;
             }
             if (startsModification(t, i + 1)) {
-                Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
+                ClassFinding inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
                 result = result.escalate(inner.statementClass(),
                         "contains a data-modifying " + inner.command() + " (" + inner.statementClass() + ")");
             } else if (t.isWord(i + 1, "with")) {
-                Verdict inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
+                ClassFinding inner = dispatch(t.sub(i + 1, t.closing(i)), depth);
                 if (inner.statementClass().risk() > StatementClass.READ.risk()) {
                     String why = inner.reasons().isEmpty() ? "" : ": " + String.join("; ", inner.reasons());
                     result = result.escalate(inner.statementClass(), "contains a WITH whose statement is "
@@ -460,7 +460,7 @@ final class CommandRules {
     }
 
     /** FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE anywhere locks rows like a write. */
-    private static Verdict rowLocks(Verdict verdict, TokenSpan t) {
+    private static ClassFinding rowLocks(ClassFinding verdict, TokenSpan t) {
         for (int i = 0; i + 1 < t.size(); i++) {
             if (t.isWord(i, "for") && (t.isWord(i + 1, "update") || t.isWord(i + 1, "share")
                     || (t.isWord(i + 1, "no") && t.isWord(i + 2, "key")) || (t.isWord(i + 1, "key") && t.isWord(i + 2, "share")))) {

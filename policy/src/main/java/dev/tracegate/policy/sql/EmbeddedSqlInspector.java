@@ -45,22 +45,22 @@ final class EmbeddedSqlInspector {
     }
 
     /** Raises {@code verdict} to the riskiest recognised statement of {@code body}. */
-    static Verdict escalateByBody(Verdict verdict, String body, int depth) {
-        Optional<Verdict> worst = worst(body, depth);
+    static ClassFinding escalateByBody(ClassFinding verdict, String body, int depth) {
+        Optional<ClassFinding> worst = worst(body, depth);
         return worst.map(w -> verdict.escalate(w.statementClass(),
                 "the body contains " + w.statementClass() + " (" + w.command() + ")")).orElse(verdict);
     }
 
     /** Same for a body written inline ({@code BEGIN ATOMIC ... END}), whose tokens include semicolons. */
-    static Verdict escalateByTokens(Verdict verdict, TokenSpan tokens, int depth) {
-        Optional<Verdict> worst = worst(chunks(tokens.tokens()), depth);
+    static ClassFinding escalateByTokens(ClassFinding verdict, TokenSpan tokens, int depth) {
+        Optional<ClassFinding> worst = worst(chunks(tokens.tokens()), depth);
         return worst.map(w -> verdict.escalate(w.statementClass(),
                 "the body contains " + w.statementClass() + " (" + w.command() + ")")).orElse(verdict);
     }
 
-    private static Optional<Verdict> worst(String body, int depth) {
+    private static Optional<ClassFinding> worst(String body, int depth) {
         if (depth > CommandRules.MAX_DEPTH) {
-            return Optional.of(Verdict.unknown("", "SQL nested too deeply to analyse"));
+            return Optional.of(ClassFinding.unknown("", "SQL nested too deeply to analyse"));
         }
         List<TokenSpan> chunks = new ArrayList<>();
         for (SqlStatement statement : SqlScriptSplitter.split(body)) {
@@ -69,8 +69,8 @@ final class EmbeddedSqlInspector {
         return worst(chunks, depth);
     }
 
-    private static Optional<Verdict> worst(List<TokenSpan> chunks, int depth) {
-        Verdict worst = null;
+    private static Optional<ClassFinding> worst(List<TokenSpan> chunks, int depth) {
+        ClassFinding worst = null;
         int candidates = 0;
         long examined = 0;
         for (TokenSpan chunk : chunks) {
@@ -80,7 +80,7 @@ final class EmbeddedSqlInspector {
                 if (statementStart && ++candidates <= MAX_CANDIDATES) {
                     examined += chunk.size() - i;
                     if (examined > MAX_TOKENS_EXAMINED) {
-                        return Optional.of(Verdict.unknown("", TOO_LARGE));
+                        return Optional.of(ClassFinding.unknown("", TOO_LARGE));
                     }
                     worst = riskier(worst, CommandRules.classify(chunk.from(i), depth));
                 }
@@ -88,19 +88,19 @@ final class EmbeddedSqlInspector {
                     worst = riskier(worst, worst(chunk.get(i).text(), depth + 1).orElse(null));
                 }
             }
-            Verdict calls = FunctionCallRules.apply(Verdict.of(StatementClass.READ, "function call"), chunk, depth);
+            ClassFinding calls = FunctionCallRules.apply(ClassFinding.of(StatementClass.READ, "function call"), chunk, depth);
             if (calls.statementClass() != StatementClass.READ) {
                 worst = riskier(worst, calls);
             }
         }
         if (candidates > MAX_CANDIDATES) {
-            return Optional.of(Verdict.unknown("", TOO_LARGE));
+            return Optional.of(ClassFinding.unknown("", TOO_LARGE));
         }
         return Optional.ofNullable(worst);
     }
 
     /** Recognised statements only: inside procedural code, UNKNOWN mostly means "PL/pgSQL, not SQL". */
-    private static Verdict riskier(Verdict current, Verdict candidate) {
+    private static ClassFinding riskier(ClassFinding current, ClassFinding candidate) {
         if (candidate == null || (candidate.statementClass() == StatementClass.UNKNOWN
                 && !candidate.reasons().contains(TOO_LARGE))) {
             return current;

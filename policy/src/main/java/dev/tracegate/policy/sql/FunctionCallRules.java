@@ -42,8 +42,8 @@ final class FunctionCallRules {
     }
 
     /** Escalates {@code verdict} for every notable function in {@code t}. */
-    static Verdict apply(Verdict verdict, TokenSpan t, int depth) {
-        Verdict result = verdict;
+    static ClassFinding apply(ClassFinding verdict, TokenSpan t, int depth) {
+        ClassFinding result = verdict;
         for (int i = 0; i < t.size(); i++) {
             if (!t.isIdentifier(i)) {
                 continue;
@@ -75,7 +75,7 @@ final class FunctionCallRules {
         return false;
     }
 
-    private static Verdict setConfig(Verdict verdict, TokenSpan t, int open) {
+    private static ClassFinding setConfig(ClassFinding verdict, TokenSpan t, int open) {
         int first = open + 1;
         if (first >= t.size() || !t.get(first).isStringLiteral()) {
             return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
@@ -92,7 +92,7 @@ final class FunctionCallRules {
         }
         String value = t.isSymbol(comma, ",") && comma + 1 < t.size() && t.get(comma + 1).isStringLiteral()
                 ? t.get(comma + 1).text() : null;
-        Verdict setting = SettingRules.change("set_config", name, value);
+        ClassFinding setting = SettingRules.change("set_config", name, value);
         if (setting.statementClass() == StatementClass.SESSION) {
             return verdict;
         }
@@ -101,7 +101,7 @@ final class FunctionCallRules {
     }
 
     /** The statement is as risky as the SQL it runs; a non-literal query text is UNKNOWN. */
-    private static Verdict runsSql(Verdict verdict, TokenSpan t, int open, String name, int depth) {
+    private static ClassFinding runsSql(ClassFinding verdict, TokenSpan t, int open, String name, int depth) {
         int query = open + 1;
         boolean literal = query < t.size() && t.get(query).isStringLiteral()
                 && (t.isSymbol(query + 1, ",") || t.isSymbol(query + 1, ")"));

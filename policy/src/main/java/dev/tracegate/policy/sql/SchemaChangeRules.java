@@ -46,27 +46,27 @@ final class SchemaChangeRules {
     private SchemaChangeRules() {
     }
 
-    static Verdict classify(TokenSpan t, int depth) {
+    static ClassFinding classify(TokenSpan t, int depth) {
         String verb = t.word(0);
         return switch (verb) {
-            case "grant", "revoke" -> Verdict.of(StatementClass.PRIVILEGE, verb.toUpperCase(Locale.ROOT),
+            case "grant", "revoke" -> ClassFinding.of(StatementClass.PRIVILEGE, verb.toUpperCase(Locale.ROOT),
                     "changes privileges");
-            case "reassign" -> Verdict.of(StatementClass.PRIVILEGE, "REASSIGN OWNED", "changes ownership");
-            case "security" -> Verdict.of(StatementClass.PRIVILEGE, "SECURITY LABEL", "changes security labels");
-            case "comment" -> Verdict.of(StatementClass.DDL, "COMMENT");
-            case "reindex", "cluster" -> Verdict.of(StatementClass.DDL, verb.toUpperCase(Locale.ROOT),
+            case "reassign" -> ClassFinding.of(StatementClass.PRIVILEGE, "REASSIGN OWNED", "changes ownership");
+            case "security" -> ClassFinding.of(StatementClass.PRIVILEGE, "SECURITY LABEL", "changes security labels");
+            case "comment" -> ClassFinding.of(StatementClass.DDL, "COMMENT");
+            case "reindex", "cluster" -> ClassFinding.of(StatementClass.DDL, verb.toUpperCase(Locale.ROOT),
                     verb.toUpperCase(Locale.ROOT) + " rebuilds under an exclusive lock");
-            case "refresh" -> Verdict.of(StatementClass.DDL, "REFRESH MATERIALIZED VIEW");
+            case "refresh" -> ClassFinding.of(StatementClass.DDL, "REFRESH MATERIALIZED VIEW");
             case "vacuum" -> t.containsWord("full")
-                    ? Verdict.of(StatementClass.DDL, "VACUUM FULL", "VACUUM FULL rewrites tables under an exclusive lock")
-                    : Verdict.of(StatementClass.WRITE, "VACUUM", "maintenance");
-            case "analyze", "analyse" -> Verdict.of(StatementClass.WRITE, "ANALYZE", "maintenance");
-            case "import" -> Verdict.of(StatementClass.DDL, "IMPORT FOREIGN SCHEMA");
+                    ? ClassFinding.of(StatementClass.DDL, "VACUUM FULL", "VACUUM FULL rewrites tables under an exclusive lock")
+                    : ClassFinding.of(StatementClass.WRITE, "VACUUM", "maintenance");
+            case "analyze", "analyse" -> ClassFinding.of(StatementClass.WRITE, "ANALYZE", "maintenance");
+            case "import" -> ClassFinding.of(StatementClass.DDL, "IMPORT FOREIGN SCHEMA");
             default -> createAlterDrop(t, depth);
         };
     }
 
-    private static Verdict createAlterDrop(TokenSpan t, int depth) {
+    private static ClassFinding createAlterDrop(TokenSpan t, int depth) {
         String verb = t.word(0).toUpperCase(Locale.ROOT);
         int i = 1;
         if (t.isWord(i, "or") && t.isWord(i + 1, "replace")) {
@@ -77,41 +77,41 @@ final class SchemaChangeRules {
         }
         Optional<String> type = objectTypeAt(t, i);
         if (type.isEmpty()) {
-            return Verdict.unknown(verb, "unrecognised " + verb + " statement");
+            return ClassFinding.unknown(verb, "unrecognised " + verb + " statement");
         }
         String objectType = type.get();
         String command = verb + " " + objectType.toUpperCase(Locale.ROOT);
         int afterType = i + objectType.split(" ").length;
-        Verdict verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
+        ClassFinding verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
         return verb.equals("CREATE") ? createEscalations(verdict, t, objectType) : alterEscalations(verdict, t, verb);
     }
 
-    private static Verdict baseVerdict(TokenSpan t, String verb, String objectType, String command, int afterType,
+    private static ClassFinding baseVerdict(TokenSpan t, String verb, String objectType, String command, int afterType,
                                        int depth) {
         if (objectType.equals("system")) {
             return alterSystem(t, command, afterType);
         }
         if (PRIVILEGE_OBJECTS.contains(objectType)) {
-            return Verdict.of(StatementClass.PRIVILEGE, command, "changes roles, privileges or access rules");
+            return ClassFinding.of(StatementClass.PRIVILEGE, command, "changes roles, privileges or access rules");
         }
         if (DANGEROUS_OBJECTS.contains(objectType)) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     objectType + " runs code in the server or connects it to other servers");
         }
         if (objectType.equals("tablespace") && verb.equals("CREATE")) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command, "a tablespace is a directory on the server");
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command, "a tablespace is a directory on the server");
         }
         if (objectType.equals("extension") && verb.equals("CREATE")) {
             int name = t.skipIfExists(afterType);
             String extension = t.isIdentifier(name) ? t.get(name).text().toLowerCase(Locale.ROOT) : "";
             return DANGEROUS_EXTENSIONS.contains(extension)
-                    ? Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+                    ? ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "extension " + extension + " reaches files, other servers or untrusted code")
-                    : Verdict.of(StatementClass.DDL, command);
+                    : ClassFinding.of(StatementClass.DDL, command);
         }
         if ((objectType.equals("foreign table") || objectType.equals("server"))
                 && (t.containsWord("filename") || t.containsWord("program"))) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "file_fdw options read server files or run programs");
         }
         if ((objectType.equals("function") || objectType.equals("procedure")) && verb.equals("CREATE")) {
@@ -120,7 +120,7 @@ final class SchemaChangeRules {
         if (objectType.equals("table") && verb.equals("CREATE")) {
             return createTable(t, command);
         }
-        return Verdict.of(StatementClass.DDL, command);
+        return ClassFinding.of(StatementClass.DDL, command);
     }
 
     /**
@@ -128,22 +128,22 @@ final class SchemaChangeRules {
      * its CTEs) besides creating a table: like EXECUTE, it is UNKNOWN until the classifier knows the
      * prepared statement's class, and then at least DDL (see {@link CommandRules#classOfEmbeddedParts}).
      */
-    private static Verdict createTable(TokenSpan t, String command) {
+    private static ClassFinding createTable(TokenSpan t, String command) {
         int as = t.findAtTopLevel(1, "as");
         if (as < 0 || !t.isWord(as + 1, "execute")) {
-            return Verdict.of(StatementClass.DDL, command);
+            return ClassFinding.of(StatementClass.DDL, command);
         }
         if (!t.isIdentifier(as + 2)) {
-            return Verdict.unknown(command + " AS EXECUTE", "unrecognised EXECUTE");
+            return ClassFinding.unknown(command + " AS EXECUTE", "unrecognised EXECUTE");
         }
         String name = t.get(as + 2).text();
-        return Verdict.unknown(command + " AS EXECUTE", "executes prepared statement " + name + " whose text is not known")
+        return ClassFinding.unknown(command + " AS EXECUTE", "executes prepared statement " + name + " whose text is not known")
                 .withExecutes(Optional.of(name));
     }
 
     /** ALTER SYSTEM changes server configuration for everyone; some settings run programs. */
-    private static Verdict alterSystem(TokenSpan t, String command, int afterType) {
-        Verdict verdict = Verdict.of(StatementClass.PRIVILEGE, command, "changes the server configuration");
+    private static ClassFinding alterSystem(TokenSpan t, String command, int afterType) {
+        ClassFinding verdict = ClassFinding.of(StatementClass.PRIVILEGE, command, "changes the server configuration");
         String setting = t.isIdentifier(afterType + 1) ? t.get(afterType + 1).text().toLowerCase(Locale.ROOT) : "";
         if (t.isWord(afterType, "reset") && t.isWord(afterType + 1, "all")) {
             return verdict;
@@ -151,7 +151,7 @@ final class SchemaChangeRules {
         if (CODE_RUNNING_SETTINGS.contains(setting)) {
             return verdict.escalate(StatementClass.DANGEROUS_ADMIN, setting + " makes the server run programs or load code");
         }
-        Verdict asSessionSetting = SettingRules.change(command, setting, null);
+        ClassFinding asSessionSetting = SettingRules.change(command, setting, null);
         if (asSessionSetting.statementClass() == StatementClass.DANGEROUS_ADMIN) {
             return verdict.escalate(StatementClass.DANGEROUS_ADMIN, String.join("; ", asSessionSetting.reasons()));
         }
@@ -163,8 +163,8 @@ final class SchemaChangeRules {
      * SECURITY DEFINER is PRIVILEGE, and the body is inspected: what it would do raises the class
      * (creating a function that drops tables is as risky as dropping them).
      */
-    private static Verdict routine(TokenSpan t, String command, int depth) {
-        Verdict verdict = Verdict.of(StatementClass.DDL, command);
+    private static ClassFinding routine(TokenSpan t, String command, int depth) {
+        ClassFinding verdict = ClassFinding.of(StatementClass.DDL, command);
         int languageAt = t.findAtTopLevel(1, "language");
         String language = languageAt >= 0 && languageAt + 1 < t.size()
                 ? t.get(languageAt + 1).text().toLowerCase(Locale.ROOT) : "sql";
@@ -199,8 +199,8 @@ final class SchemaChangeRules {
      * CREATE forms that hand out ownership or privileges: {@code CREATE SCHEMA ... AUTHORIZATION role}
      * and its GRANT elements, {@code CREATE DATABASE ... OWNER role}.
      */
-    private static Verdict createEscalations(Verdict verdict, TokenSpan t, String objectType) {
-        Verdict result = verdict;
+    private static ClassFinding createEscalations(ClassFinding verdict, TokenSpan t, String objectType) {
+        ClassFinding result = verdict;
         if (objectType.equals("schema") && t.findAtTopLevel(1, "authorization") >= 0) {
             result = result.escalate(StatementClass.PRIVILEGE, "gives the schema to a role (AUTHORIZATION)");
         }
@@ -218,11 +218,11 @@ final class SchemaChangeRules {
      * runs with, or database-wide settings. Every action of a multi-action ALTER counts
      * ({@code ALTER TABLE t ADD COLUMN x text, OWNER TO someone} is PRIVILEGE).
      */
-    private static Verdict alterEscalations(Verdict verdict, TokenSpan t, String verb) {
+    private static ClassFinding alterEscalations(ClassFinding verdict, TokenSpan t, String verb) {
         if (!verb.equals("ALTER")) {
             return verdict;
         }
-        Verdict result = verdict;
+        ClassFinding result = verdict;
         if (t.containsSequence("owner", "to")) {
             result = result.escalate(StatementClass.PRIVILEGE, "changes ownership");
         }

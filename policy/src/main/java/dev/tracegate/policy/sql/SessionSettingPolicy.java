@@ -18,7 +18,7 @@ public final class SessionSettingPolicy {
      * refused, or empty when it is harmless.
      */
     public static Optional<String> refusal(String name, String value) {
-        Verdict verdict = SettingRules.change("SET", name, value);
+        ClassFinding verdict = SettingRules.change("SET", name, value);
         if (verdict.statementClass() == StatementClass.SESSION) {
             return Optional.empty();
         }

@@ -53,38 +53,38 @@ final class SettingRules {
      * Classifies a change of setting {@code rawName} to {@code rawValue} (null when reset or unknown).
      * A harmless change is SESSION.
      */
-    static Verdict change(String command, String rawName, String rawValue) {
+    static ClassFinding change(String command, String rawName, String rawValue) {
         // GUC names are case-insensitive, even when written as a quoted identifier or a string.
         String name = rawName.toLowerCase(Locale.ROOT);
         String value = rawValue == null ? null : rawValue.toLowerCase(Locale.ROOT).trim();
         if (IDENTITY.contains(name)) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "changes the database identity (" + name + "), escaping the identity the gateway connected as");
         }
         if (name.equals("all")) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "resets every setting including the role the gateway may have set");
         }
         if (SAFEGUARD.contains(name) || name.startsWith("log_") || name.startsWith("debug_")
                 || name.startsWith("trace_")) {
-            return Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "setting " + name + " disables safeguards, logging or loads code");
         }
         if (name.equals("standard_conforming_strings")) {
-            return isOn(value) ? Verdict.of(StatementClass.SESSION, command)
-                    : Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+            return isOn(value) ? ClassFinding.of(StatementClass.SESSION, command)
+                    : ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "the gateway lexes SQL with standard_conforming_strings on; turning it off would let strings hide statements");
         }
         if (name.equals("client_encoding") || name.equals("names")) {
             return value != null && Set.of("utf8", "utf-8", "unicode").contains(value)
-                    ? Verdict.of(StatementClass.SESSION, command)
-                    : Verdict.of(StatementClass.DANGEROUS_ADMIN, command,
+                    ? ClassFinding.of(StatementClass.SESSION, command)
+                    : ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "the gateway decodes SQL as UTF-8; another client encoding must be handled by the gateway first");
         }
         if (HARMLESS.contains(name) || name.startsWith("enable_")) {
-            return Verdict.of(StatementClass.SESSION, command);
+            return ClassFinding.of(StatementClass.SESSION, command);
         }
-        return Verdict.unknown(command, "setting " + name + " is not known to be harmless");
+        return ClassFinding.unknown(command, "setting " + name + " is not known to be harmless");
     }
 
     private static boolean isOn(String value) {
@@ -92,7 +92,7 @@ final class SettingRules {
     }
 
     /** SET, SET LOCAL/SESSION, SET ROLE, SET SESSION AUTHORIZATION, SET TIME ZONE, SET TRANSACTION... */
-    static Verdict set(TokenSpan t) {
+    static ClassFinding set(TokenSpan t) {
         int i = 1;
         if (t.isWord(i, "local") || (t.isWord(i, "session") && !t.isWord(i + 1, "authorization")
                 && !t.isWord(i + 1, "characteristics"))) {
@@ -102,10 +102,10 @@ final class SettingRules {
             return change("SET SESSION AUTHORIZATION", "session_authorization", null);
         }
         if (t.isWord(i, "transaction") || t.isWord(i, "constraints")) {
-            return Verdict.of(StatementClass.TRANSACTION, "SET " + t.word(i).toUpperCase(Locale.ROOT));
+            return ClassFinding.of(StatementClass.TRANSACTION, "SET " + t.word(i).toUpperCase(Locale.ROOT));
         }
         if (t.isWord(i, "session") && t.isWord(i + 1, "characteristics")) {
-            return Verdict.of(StatementClass.SESSION, "SET SESSION CHARACTERISTICS");
+            return ClassFinding.of(StatementClass.SESSION, "SET SESSION CHARACTERISTICS");
         }
         if (t.isWord(i, "role")) {
             return change("SET ROLE", "role", null);
@@ -117,7 +117,7 @@ final class SettingRules {
             return change("SET", "xmloption", null);
         }
         if (!t.isIdentifier(i)) {
-            return Verdict.unknown("SET", "SET without a setting name");
+            return ClassFinding.unknown("SET", "SET without a setting name");
         }
         int nameEnd = t.skipQualifiedName(i);
         String name = settingName(t, i, nameEnd);
@@ -130,7 +130,7 @@ final class SettingRules {
     }
 
     /** RESET name | RESET ALL | RESET ROLE | RESET SESSION AUTHORIZATION. */
-    static Verdict reset(TokenSpan t) {
+    static ClassFinding reset(TokenSpan t) {
         if (t.isWord(1, "session") && t.isWord(2, "authorization")) {
             return change("RESET SESSION AUTHORIZATION", "session_authorization", null);
         }
@@ -138,13 +138,13 @@ final class SettingRules {
             return change("RESET", "timezone", null);
         }
         if (!t.isIdentifier(1)) {
-            return Verdict.unknown("RESET", "RESET without a setting name");
+            return ClassFinding.unknown("RESET", "RESET without a setting name");
         }
         String name = settingName(t, 1, t.skipQualifiedName(1));
         if (RESET_TO_CONNECTION_VALUE.contains(name.toLowerCase(Locale.ROOT))) {
-            return Verdict.of(StatementClass.SESSION, "RESET");
+            return ClassFinding.of(StatementClass.SESSION, "RESET");
         }
-        Verdict verdict = change("RESET", name, null);
+        ClassFinding verdict = change("RESET", name, null);
         return name.equalsIgnoreCase("role") ? verdict.withCommand("RESET ROLE") : verdict;
     }
 
@@ -158,12 +158,12 @@ final class SettingRules {
     }
 
     /** DISCARD ALL also runs SET SESSION AUTHORIZATION DEFAULT and RESET ALL. */
-    static Verdict discard(TokenSpan t) {
+    static ClassFinding discard(TokenSpan t) {
         return switch (t.word(1)) {
-            case "all" -> Verdict.of(StatementClass.DANGEROUS_ADMIN, "DISCARD ALL",
+            case "all" -> ClassFinding.of(StatementClass.DANGEROUS_ADMIN, "DISCARD ALL",
                     "DISCARD ALL resets the session authorization and role the gateway may have set");
-            case "plans", "sequences", "temp", "temporary" -> Verdict.of(StatementClass.SESSION, "DISCARD");
-            default -> Verdict.unknown("DISCARD", "unrecognised DISCARD form");
+            case "plans", "sequences", "temp", "temporary" -> ClassFinding.of(StatementClass.SESSION, "DISCARD");
+            default -> ClassFinding.unknown("DISCARD", "unrecognised DISCARD form");
         };
     }
 }

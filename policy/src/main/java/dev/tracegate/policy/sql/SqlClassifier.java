@@ -84,6 +84,17 @@ public final class SqlClassifier {
      * Classifies a query string in a session that has prepared statements: {@code EXECUTE name}
      * takes the class {@code preparedClasses} gives for the name; an unknown name stays UNKNOWN.
      */
+    /**
+     * Classifies text of the given dialect. Each dialect has its own lexer and rules; adding one to
+     * {@link SqlDialect} makes this switch refuse to compile until it is handled.
+     */
+    public SqlClassification classify(String sql, SqlDialect dialect,
+                                      Function<String, Optional<StatementClass>> preparedClasses) {
+        return switch (dialect) {
+            case POSTGRESQL -> classify(sql, preparedClasses);
+        };
+    }
+
     public SqlClassification classify(String sql, Function<String, Optional<StatementClass>> preparedClasses) {
         SqlClassification base = classify(sql);
         if (base.statements().stream().allMatch(s -> s.executes().isEmpty())) {
@@ -173,11 +184,11 @@ public final class SqlClassifier {
      * The project's own rules on one statement. Should they fail on some text (a defect), the
      * statement is UNKNOWN: a failure must neither let it through nor end the session that sent it.
      */
-    private static Verdict rulesVerdict(TokenSpan tokens) {
+    private static ClassFinding rulesVerdict(TokenSpan tokens) {
         try {
             return CommandRules.classify(tokens, 0);
         } catch (RuntimeException | StackOverflowError e) {
-            return Verdict.unknown(tokens.word(0).toUpperCase(Locale.ROOT),
+            return ClassFinding.unknown(tokens.word(0).toUpperCase(Locale.ROOT),
                     "the classifier could not analyse this statement (" + e.getClass().getSimpleName() + ")");
         }
     }
@@ -195,7 +206,7 @@ public final class SqlClassifier {
                     tokens.word(0).toUpperCase(Locale.ROOT), List.copyOf(TableNameCollector.collect(tokens)), false,
                     List.of(INCOMPLETE), Optional.empty(), Optional.empty());
         }
-        Verdict verdict = rulesVerdict(tokens);
+        ClassFinding verdict = rulesVerdict(tokens);
         ParserCrossCheck.Opinion opinion = opinion(statement, budget);
         if (opinion.statementClass().isPresent()
                 && opinion.statementClass().get().risk() > verdict.statementClass().risk()) {

@@ -50,7 +50,7 @@ class MaskingRulesTest {
 
     @Test
     void callersOutsideTheReaderGroupGetTheProfileOfTheFirstMatchingRule() {
-        MaskingDecision decision = PolicyEngine.masking(policy, analyst).orElseThrow();
+        CallerMasking decision = PolicyEngine.masking(policy, analyst).orElseThrow();
         assertThat(decision.rule()).isEqualTo("mask-personal-data");
         assertThat(decision.profile()).isEqualTo("personal-data");
         String masked = decision.masker().maskText(ColumnRef.of("public", "customers", "card_number", "text"),

@@ -155,11 +155,11 @@ class SqlClassifierBoundedWorkTest {
         String deletes = repeat(6_000, i -> "(WITH x AS (SELECT 1) DELETE FROM t" + i + " RETURNING 1)", ", ");
         ClassifiedStatement many = classify("SELECT " + deletes).statements().getFirst();
         assertThat(many.statementClass()).isEqualTo(BULK_WRITE);
-        assertThat(many.reasons().size()).isLessThanOrEqualTo(Verdict.MAX_REASONS + StatementClass.values().length);
+        assertThat(many.reasons().size()).isLessThanOrEqualTo(ClassFinding.MAX_REASONS + StatementClass.values().length);
         String calls = repeat(15_000, i -> "pg_read_file('/f" + i + "')", ", ");
         ClassifiedStatement reads = classify("SELECT " + calls).statements().getFirst();
         assertThat(reads.statementClass()).isEqualTo(DANGEROUS_ADMIN);
-        assertThat(reads.reasons().size()).isLessThanOrEqualTo(Verdict.MAX_REASONS + StatementClass.values().length);
+        assertThat(reads.reasons().size()).isLessThanOrEqualTo(ClassFinding.MAX_REASONS + StatementClass.values().length);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres.lineage;
 
+import dev.tracegate.gateway.guard.MaskedStatementCheck;
 import dev.tracegate.gateway.postgres.results.CatalogUnavailableException;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * an object created a moment ago is judged as it is, not refused. When the catalog cannot be read,
  * statements are refused: without it nothing can be checked. Thread-safe.
  */
-public final class MaskedStatements {
+public final class MaskedStatements implements MaskedStatementCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(MaskedStatements.class);
 
@@ -31,6 +32,7 @@ public final class MaskedStatements {
     }
 
     /** Whether {@code sql} (a query string, or one extended-protocol statement) may run for a caller masked by {@code masker}. */
+    @Override
     public LineageVerdict check(String sql, Masker masker) {
         try {
             LineageVerdict verdict = LineageCheck.check(sql, schema(snapshots.current(), masker));
@@ -46,6 +48,7 @@ public final class MaskedStatements {
     }
 
     /** A statement that may change the schema passed: the next checks read a fresh catalog. */
+    @Override
     public void schemaMayChange() {
         snapshots.schemaMayChange();
     }

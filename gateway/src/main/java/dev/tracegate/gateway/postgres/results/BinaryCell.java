@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.postgres.results;
 
+import dev.tracegate.gateway.results.BinaryCells;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -12,7 +14,11 @@ import java.util.Set;
  * dates. Drivers such as pgjdbc ask for binary results for integers and dates, so a card number
  * in an {@code int8} column or a birth date in a {@code date} column arrives this way.
  */
-final class BinaryCell {
+final class BinaryCell implements BinaryCells {
+
+    /** PostgreSQL's binary cells. */
+    static final BinaryCell POSTGRES = new BinaryCell();
+
 
     private static final Set<String> TEXT_TYPES = Set.of(
             "text", "varchar", "bpchar", "name", "char", "unknown", "xml", "json", "citext");
@@ -23,18 +29,21 @@ final class BinaryCell {
     }
 
     /** Whether the binary form of {@code type} is its UTF-8 text, exactly as in text format. */
-    static boolean isText(String type) {
+    @Override
+    public boolean isText(String type) {
         return type != null && TEXT_TYPES.contains(type);
     }
 
     /** Whether {@link #toText} can read cells of {@code type}. */
-    static boolean readable(String type) {
+    @Override
+    public boolean readable(String type) {
         return type != null && (TEXT_TYPES.contains(type) || type.equals("jsonb") || type.equals("int2")
                 || type.equals("int4") || type.equals("int8") || type.equals("date"));
     }
 
     /** The value as PostgreSQL would print it in text format, or {@code null} when the bytes do not fit the type. */
-    static String toText(String type, byte[] cell) {
+    @Override
+    public String toText(String type, byte[] cell) {
         if (TEXT_TYPES.contains(type)) {
             return new String(cell, StandardCharsets.UTF_8);
         }
@@ -50,7 +59,8 @@ final class BinaryCell {
     }
 
     /** The binary form of a masked value, or {@code null} (SQL NULL) when the type cannot hold it. */
-    static byte[] fromText(String type, String text) {
+    @Override
+    public byte[] fromText(String type, String text) {
         if (text == null) {
             return null;
         }

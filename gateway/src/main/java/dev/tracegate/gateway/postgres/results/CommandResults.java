@@ -2,17 +2,20 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
+import dev.tracegate.gateway.results.ResultColumn;
+import dev.tracegate.gateway.results.RowMasker;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.MaskingSummary;
-import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.RowDescription;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -30,7 +33,7 @@ public final class CommandResults {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandResults.class);
 
-    private final MaskingDecision client;
+    private final CallerMasking client;
     private final ServerTextMasking clientTexts;
     private final Masker recording;
     private final ColumnResolver resolver;
@@ -48,7 +51,7 @@ public final class CommandResults {
      * @param recording    the profile of the record when the caller sees clear text
      * @param captureBytes how much result data to keep as evidence; 0 keeps none
      */
-    public CommandResults(MaskingDecision client, Masker recording, ColumnResolver resolver, int captureBytes) {
+    public CommandResults(CallerMasking client, Masker recording, ColumnResolver resolver, int captureBytes) {
         this.client = client;
         this.clientTexts = client == null ? null : new ServerTextMasking(client.masker());
         this.recording = recording;
@@ -88,11 +91,26 @@ public final class CommandResults {
             binary[i] = description.field(i).isBinary();
             types[i] = refs == null ? null : refs.get(i).typeName();
         }
-        clientRows = client == null ? null : new RowMasker(client.masker(), description, refs);
-        recordingRows = recordingNeeded ? new RowMasker(recording, description, refs) : null;
+        List<ResultColumn> columns = columns(description, refs);
+        clientRows = client == null ? null : new RowMasker(client.masker(), columns, BinaryCell.POSTGRES);
+        recordingRows = recordingNeeded ? new RowMasker(recording, columns, BinaryCell.POSTGRES) : null;
         if (capture != null) {
             capture.columns(description, types);
         }
+    }
+
+    /**
+     * The result's columns for the masker. Without the catalog's names ({@code refs} null), every
+     * column read from a table is withheld: no column rule could be applied to it (fail closed).
+     */
+    private static List<ResultColumn> columns(RowDescription description, List<ColumnRef> refs) {
+        List<ResultColumn> columns = new ArrayList<>(description.columnCount());
+        for (int i = 0; i < description.columnCount(); i++) {
+            RowDescription.Field field = description.field(i);
+            ColumnRef ref = refs != null ? refs.get(i) : ColumnRef.expression(field.name());
+            columns.add(new ResultColumn(ref, field.isBinary(), refs == null && field.hasSourceColumn()));
+        }
+        return columns;
     }
 
     private List<ColumnRef> resolve(RowDescription description) {

@@ -76,10 +76,10 @@ final class ResultCapture {
     private static void writeValue(JsonGenerator json, byte[] value, boolean binary, String type) throws IOException {
         if (value == null) {
             json.writeNull();
-        } else if ("bytea".equals(type) || binary && !BinaryCell.readable(type)) {
+        } else if ("bytea".equals(type) || binary && !BinaryCell.POSTGRES.readable(type)) {
             json.writeString("(" + value.length + " bytes)");
         } else if (binary) {
-            String text = BinaryCell.toText(type, value);
+            String text = BinaryCell.POSTGRES.toText(type, value);
             json.writeString(text == null ? "(" + value.length + " bytes)" : text);
         } else {
             json.writeString(new String(value, StandardCharsets.UTF_8));

@@ -2,7 +2,7 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
 import dev.tracegate.masking.MaskingReport;
-import dev.tracegate.policy.rules.MaskingDecision;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.wire.postgres.backend.NotificationResponse;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +20,12 @@ import java.util.function.Supplier;
  */
 public final class SessionMessageMasking {
 
-    private final Supplier<Optional<MaskingDecision>> decision;
+    private final Supplier<Optional<CallerMasking>> decision;
     private MaskingReport report = new MaskingReport();
-    private MaskingDecision lastUsed;
+    private CallerMasking lastUsed;
 
     /** @param decision the caller's masking profile under the policy in force, asked per message */
-    public SessionMessageMasking(Supplier<Optional<MaskingDecision>> decision) {
+    public SessionMessageMasking(Supplier<Optional<CallerMasking>> decision) {
         this.decision = decision;
     }
 
@@ -64,7 +64,7 @@ public final class SessionMessageMasking {
     }
 
     private ServerTextMasking texts() {
-        MaskingDecision current = decision.get().orElse(null);
+        CallerMasking current = decision.get().orElse(null);
         if (current == null) {
             return null;
         }

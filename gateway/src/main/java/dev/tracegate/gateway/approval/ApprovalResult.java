@@ -10,9 +10,9 @@ import java.util.List;
  * @param reason     the decider's reason (or why it expired or was withdrawn)
  * @param breakGlass approved alone by a break-glass approver
  */
-public record ApprovalDecision(ApprovalOutcome outcome, List<ApproverVote> votes, String reason, boolean breakGlass) {
+public record ApprovalResult(ApprovalOutcome outcome, List<ApproverVote> votes, String reason, boolean breakGlass) {
 
-    public ApprovalDecision {
+    public ApprovalResult {
         votes = List.copyOf(votes);
     }
 }

@@ -1,4 +1,4 @@
-package dev.tracegate.policy.sql;
+package dev.tracegate.policy.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

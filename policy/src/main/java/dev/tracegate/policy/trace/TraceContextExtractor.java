@@ -1,5 +1,7 @@
-package dev.tracegate.policy.sql;
+package dev.tracegate.policy.trace;
 
+import dev.tracegate.policy.sql.SqlLexer;
+import dev.tracegate.policy.sql.SqlToken;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;

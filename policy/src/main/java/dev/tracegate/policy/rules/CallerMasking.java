@@ -9,5 +9,5 @@ import dev.tracegate.masking.Masker;
  * @param profile the profile's name under {@code masking.profiles}
  * @param masker  the compiled profile
  */
-public record MaskingDecision(String rule, String profile, Masker masker) {
+public record CallerMasking(String rule, String profile, Masker masker) {
 }

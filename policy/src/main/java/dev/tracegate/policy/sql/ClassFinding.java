@@ -5,21 +5,21 @@ import java.util.List;
 import java.util.Optional;
 
 /** What the rules concluded about one statement's tokens, before tables and the parser are added. */
-record Verdict(StatementClass statementClass, String command, List<String> reasons, Optional<String> prepares,
+record ClassFinding(StatementClass statementClass, String command, List<String> reasons, Optional<String> prepares,
                Optional<String> executes) {
 
     /** Reasons kept besides those that raised the class (at most one per class). */
     static final int MAX_REASONS = 16;
 
-    Verdict {
+    ClassFinding {
         reasons = List.copyOf(reasons);
     }
 
-    static Verdict of(StatementClass statementClass, String command, String... reasons) {
-        return new Verdict(statementClass, command, List.of(reasons), Optional.empty(), Optional.empty());
+    static ClassFinding of(StatementClass statementClass, String command, String... reasons) {
+        return new ClassFinding(statementClass, command, List.of(reasons), Optional.empty(), Optional.empty());
     }
 
-    static Verdict unknown(String command, String reason) {
+    static ClassFinding unknown(String command, String reason) {
         return of(StatementClass.UNKNOWN, command, reason);
     }
 
@@ -29,7 +29,7 @@ record Verdict(StatementClass statementClass, String command, List<String> reaso
      * there, so that a statement with a hundred thousand function calls or sub-statements neither
      * grows its reasons without bound nor copies them quadratically.
      */
-    Verdict escalate(StatementClass atLeast, String reason) {
+    ClassFinding escalate(StatementClass atLeast, String reason) {
         StatementClass raised = StatementClass.max(statementClass, atLeast);
         boolean raises = raised != statementClass;
         if (!raises && (reasons.size() >= MAX_REASONS || reasons.contains(reason))) {
@@ -37,22 +37,22 @@ record Verdict(StatementClass statementClass, String command, List<String> reaso
         }
         List<String> more = new ArrayList<>(reasons);
         more.add(reason);
-        return new Verdict(raised, command, more, prepares, executes);
+        return new ClassFinding(raised, command, more, prepares, executes);
     }
 
-    Verdict withReason(String reason) {
+    ClassFinding withReason(String reason) {
         return escalate(statementClass, reason);
     }
 
-    Verdict withCommand(String newCommand) {
-        return new Verdict(statementClass, newCommand, reasons, prepares, executes);
+    ClassFinding withCommand(String newCommand) {
+        return new ClassFinding(statementClass, newCommand, reasons, prepares, executes);
     }
 
-    Verdict withPrepares(String name) {
-        return new Verdict(statementClass, command, reasons, Optional.of(name), executes);
+    ClassFinding withPrepares(String name) {
+        return new ClassFinding(statementClass, command, reasons, Optional.of(name), executes);
     }
 
-    Verdict withExecutes(Optional<String> name) {
-        return new Verdict(statementClass, command, reasons, prepares, name);
+    ClassFinding withExecutes(Optional<String> name) {
+        return new ClassFinding(statementClass, command, reasons, prepares, name);
     }
 }

@@ -1,4 +1,4 @@
-package dev.tracegate.policy.sql;
+package dev.tracegate.policy.trace;
 
 /**
  * A W3C trace context claimed by the client in a sqlcommenter comment. It is a claim: record it,

@@ -1,63 +1,59 @@
-package dev.tracegate.gateway.postgres.results;
+package dev.tracegate.gateway.results;
 
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
-import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
-import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.util.List;
 
 /**
- * Masks the rows of one result set (one RowDescription) with one profile. Each column's decision
+ * Masks the rows of one result set with one profile, whatever the protocol: it describes the
+ * columns ({@link ResultColumn}) and how its binary cells read ({@link BinaryCells}). Each column's decision
  * is taken once, here; per row, only the cells of columns that can change are looked at, and a
  * row without changes is forwarded as it came.
  */
-final class RowMasker {
+public final class RowMasker {
 
     private final ColumnMasker[] maskers;
     private final String[] types;
     private final boolean[] binary;
     private final boolean[] unresolved;
     private final boolean changesAnything;
+    private final BinaryCells binaryCells;
 
-    /**
-     * @param refs       the columns as the catalog names them; {@code null} when the catalog could not
-     *                   be asked, and then every value read from a table becomes NULL (fail closed)
-     */
-    RowMasker(Masker masker, RowDescription description, List<ColumnRef> refs) {
-        int count = description.columnCount();
+    public RowMasker(Masker masker, List<ResultColumn> columns, BinaryCells binaryCells) {
+        int count = columns.size();
+        this.binaryCells = binaryCells;
         maskers = new ColumnMasker[count];
         types = new String[count];
         binary = new boolean[count];
         unresolved = new boolean[count];
         boolean any = false;
         for (int i = 0; i < count; i++) {
-            RowDescription.Field field = description.field(i);
-            ColumnRef ref = refs != null ? refs.get(i) : ColumnRef.expression(field.name());
-            types[i] = ref.typeName();
-            binary[i] = field.isBinary();
-            unresolved[i] = refs == null && field.hasSourceColumn();
-            ColumnMasker column = masker.forColumn(ref);
-            maskers[i] = column.mayChangeValues() || unresolved[i] ? column : null;
+            ResultColumn column = columns.get(i);
+            types[i] = column.ref().typeName();
+            binary[i] = column.binary();
+            unresolved[i] = column.withheld();
+            ColumnMasker masks = masker.forColumn(column.ref());
+            maskers[i] = masks.mayChangeValues() || unresolved[i] ? masks : null;
             any |= maskers[i] != null;
         }
         changesAnything = any;
     }
 
-    int columnCount() {
+    public int columnCount() {
         return maskers.length;
     }
 
     /** Whether any column can change; when not, rows need not be decoded at all. */
-    boolean changesAnything() {
+    public boolean changesAnything() {
         return changesAnything;
     }
 
     /** The row as the profile allows it out; the same array when nothing changed. */
-    byte[][] mask(byte[][] values, MaskingReport report) {
+    public byte[][] mask(byte[][] values, MaskingReport report) {
         byte[][] out = values;
         for (int i = 0; i < maskers.length; i++) {
             if (maskers[i] == null || values[i] == null) {
@@ -82,16 +78,16 @@ final class RowMasker {
             return null;
         }
         String type = types[column];
-        if (!binary[column] || BinaryCell.isText(type)) {
+        if (!binary[column] || binaryCells.isText(type)) {
             CellResult result = masker.maskUtf8(value, 0, value.length, report);
             return result.changed() ? result.utf8() : value;
         }
-        String text = BinaryCell.readable(type) ? BinaryCell.toText(type, value) : null;
+        String text = binaryCells.readable(type) ? binaryCells.toText(type, value) : null;
         if (text == null) {
             CellResult result = masker.unreadable(report);
             return result.changed() ? null : value;
         }
         CellResult result = masker.mask(text, report);
-        return result.changed() ? BinaryCell.fromText(type, result.value()) : value;
+        return result.changed() ? binaryCells.fromText(type, result.value()) : value;
     }
 }

@@ -1,0 +1,50 @@
+package dev.tracegate.gateway.engine;
+
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.guard.Ruling;
+
+/**
+ * What the {@link CommandGate} makes of a command: it goes upstream, it is refused, or it must
+ * wait for approvers. Each protocol renders a refusal its own way (PostgreSQL SQLSTATE 42501, HTTP
+ * 403) and waits its own way (watching a socket, or answering 202).
+ */
+public sealed interface Admission {
+
+    /** The command may run. */
+    record Forward() implements Admission {
+    }
+
+    /**
+     * The command does not run; the evidence already says so.
+     *
+     * @param outcome    {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}
+     * @param rule       the rule that blocked or held it
+     * @param reason     the rule's reason, or the approver's
+     * @param approvalId the approval request that ended so, or {@code null} for a block
+     */
+    record Refused(String outcome, String rule, String reason, String approvalId) implements Admission {
+
+        public boolean withdrawn() {
+            return "withdrawn".equals(outcome);
+        }
+
+        /** What a client is told, protocol aside. */
+        public String message() {
+            if (approvalId == null) {
+                return "blocked by policy rule " + rule + ": " + reason;
+            }
+            return "approval " + approvalId + " " + outcome + (reason == null ? "" : ": " + reason);
+        }
+    }
+
+    /**
+     * The policy holds the command for approvers, and no grant covers it. The engine sends what
+     * came before it, asks {@link CommandGate#request}, waits, then asks {@link CommandGate#decided}.
+     */
+    record NeedsApproval(Ruling ruling) implements Admission {
+    }
+
+    /** An approval asked for: the engine waits for {@code pending} in its protocol's way. */
+    record Waiting(Ruling ruling, PendingApproval pending) {
+    }
+}

@@ -1,0 +1,106 @@
+package dev.tracegate.gateway.engine;
+
+import dev.tracegate.gateway.approval.ApprovalResult;
+import dev.tracegate.gateway.approval.ApprovalOutcome;
+import dev.tracegate.gateway.approval.ApprovalRequest;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Decision;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Enforcement, the same for every protocol: a command whose {@code command} event is written
+ * goes upstream, is refused, or waits for approvers, and the evidence records which. Engines call
+ * it with the {@link Ruling} the Guard gave; only how a client waits and how it is told differ
+ * per protocol.
+ */
+public final class CommandGate {
+
+    private final ApprovalService approvals;
+
+    public CommandGate(ApprovalService approvals) {
+        this.approvals = approvals;
+    }
+
+    /**
+     * Applies the ruling to command {@code seq} of the session: allowed, blocked (recorded),
+     * covered by an approver's time-boxed grant (recorded), or in need of approval.
+     */
+    public Admission admit(SessionRecorder recorder, long seq, Ruling ruling) {
+        Decision decision = ruling.decision();
+        return switch (decision.action()) {
+            case ALLOW -> new Admission.Forward();
+            case BLOCK -> {
+                recorder.blocked(seq, "blocked", decision.rule(), decision.reason(), ruling.statementClass(), null);
+                yield new Admission.Refused("blocked", decision.rule(), decision.reason(), null);
+            }
+            case APPROVE -> {
+                var grant = approvals.activeGrant(recorder.session().identity(), recorder.session().resource().connection(),
+                        ruling.statementClass());
+                if (grant.isPresent()) {
+                    recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
+                    yield new Admission.Forward();
+                }
+                yield new Admission.NeedsApproval(ruling);
+            }
+        };
+    }
+
+    /**
+     * Asks approvers (an {@code approval.requested} event, notifications).
+     *
+     * @param shown    the command as approvers see it
+     * @param recorded the command as the evidence keeps it
+     */
+    public Admission.Waiting request(SessionRecorder recorder, Admission.NeedsApproval held, String shown, String recorded,
+                                     String trace) throws EvidenceLogUnavailableException {
+        Ruling ruling = held.ruling();
+        Decision decision = ruling.decision();
+        var session = recorder.session();
+        PendingApproval pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
+                session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
+                decision.rule(), decision.reason(), decision.approval(), trace));
+        return new Admission.Waiting(ruling, pending);
+    }
+
+    /** The approvers' answer: the command runs, or it is refused and the evidence says why. */
+    public Admission decided(SessionRecorder recorder, long seq, Admission.Waiting waiting, ApprovalResult result) {
+        if (result.outcome() == ApprovalOutcome.APPROVED) {
+            return new Admission.Forward();
+        }
+        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
+        Decision decision = waiting.ruling().decision();
+        recorder.blocked(seq, outcome, decision.rule(), result.reason(), waiting.ruling().statementClass(),
+                waiting.pending().id());
+        return new Admission.Refused(outcome, decision.rule(), result.reason(), waiting.pending().id());
+    }
+
+    /**
+     * Waits on this thread until the approvers decide or the request expires; a wait that cannot
+     * end normally (interrupted, no decision past expiry) withdraws the request.
+     */
+    public ApprovalResult await(PendingApproval pending) {
+        try {
+            long millis = Math.max(1, pending.expiresAt().toEpochMilli() - System.currentTimeMillis()) + 5_000;
+            return pending.decision().get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return withdrawn(pending, "gateway shutting down");
+        } catch (ExecutionException | TimeoutException e) {
+            return withdrawn(pending, "no decision arrived");
+        }
+    }
+
+    /** Withdraws a request whose client left or cancelled; the approval's result says so. */
+    public ApprovalResult withdrawn(PendingApproval pending, String reason) {
+        approvals.withdraw(pending.id(), reason);
+        return new ApprovalResult(ApprovalOutcome.WITHDRAWN, List.of(), reason, false);
+    }
+}

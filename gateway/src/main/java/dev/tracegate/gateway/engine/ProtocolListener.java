@@ -1,0 +1,14 @@
+package dev.tracegate.gateway.engine;
+
+/** A running listener of one protocol. Closing it stops accepting and ends its sessions. */
+public interface ProtocolListener extends AutoCloseable {
+
+    /** The protocol it speaks: {@code postgres}, {@code http}, ... */
+    String protocol();
+
+    /** The port it listens on (the one the system picked when configured as 0). */
+    int port();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,46 @@
+package dev.tracegate.gateway.guard;
+
+import dev.tracegate.policy.rules.HttpRequestFacts;
+import dev.tracegate.policy.sql.SqlDialect;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What a protocol engine asks the {@link Guard} about: the facts of one command, in the terms of
+ * its protocol. The Guard decides on every kind; engines only translate wire messages into these.
+ */
+public sealed interface Command {
+
+    /**
+     * SQL text: a simple query string, or one extended-protocol statement.
+     *
+     * @param text            as the client sent it
+     * @param dialect         how to read it
+     * @param preparedClasses classes of the session's SQL-level prepared statements, for {@code EXECUTE name}
+     * @param lineage         the lineage check of the upstream the command goes to, for callers whose
+     *                        results are masked; {@code null} where the protocol has none
+     */
+    record Sql(String text, SqlDialect dialect, Function<String, Optional<StatementClass>> preparedClasses,
+               MaskedStatementCheck lineage) implements Command {
+    }
+
+    /**
+     * A call of a server function by its identifier, outside any query (PostgreSQL's fast-path
+     * interface): the function is named by number only.
+     *
+     * @param description  how it is recorded, e.g. {@code function call oid 764}
+     * @param largeObject  one of the large-object functions drivers use
+     */
+    record FunctionCall(String description, boolean largeObject) implements Command {
+    }
+
+    /**
+     * An HTTP request.
+     *
+     * @param request     method, path, headers and, when a rule needs it, the JSON body
+     * @param undecidable why the body a rule asks about cannot be read (too large, not JSON); {@code null} when it can
+     */
+    record Http(HttpRequestFacts request, String undecidable) implements Command {
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tracegate.gateway.guard;
+
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.policy.rules.Decision;
+import dev.tracegate.policy.rules.CallerMasking;
+import dev.tracegate.policy.sql.SqlClassification;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Guard's whole answer for one command, from one policy version: what to do with it
+ * ({@link Decision}), how the caller's results are masked, and how the evidence and approvers
+ * keep its text. A reload between a command's decision and its masking cannot mix two policies.
+ */
+public final class Ruling {
+
+    private final Decision decision;
+    private final SqlClassification classification;
+    private final CallerMasking masking;
+    private final Masker recordingMasker;
+    private final boolean passUnmaskable;
+    private final CommandRedaction recording;
+    private final CommandRedaction forApprovers;
+
+    Ruling(Decision decision, SqlClassification classification, CallerMasking masking, Masker recordingMasker,
+           boolean passUnmaskable, CommandRedaction recording, CommandRedaction forApprovers) {
+        this.decision = decision;
+        this.classification = classification;
+        this.masking = masking;
+        this.recordingMasker = recordingMasker;
+        this.passUnmaskable = passUnmaskable;
+        this.recording = recording;
+        this.forApprovers = forApprovers;
+    }
+
+    public Decision decision() {
+        return decision;
+    }
+
+    /** How SQL was classified; {@code null} for commands that are not SQL text. */
+    public SqlClassification classification() {
+        return classification;
+    }
+
+    /** The masking profile the caller's results go through, if any rule names one for them. */
+    public Optional<CallerMasking> masking() {
+        return Optional.ofNullable(masking);
+    }
+
+    /** The profile that masks what the evidence keeps of results of callers who see clear text. */
+    public Masker recordingMasker() {
+        return recordingMasker;
+    }
+
+    /** Whether bodies the masker cannot read pass for masked callers ({@code masking.otherContent: pass}). */
+    public boolean passUnmaskable() {
+        return passUnmaskable;
+    }
+
+    /** How the evidence keeps the command's text: through the policy's record profile. */
+    public CommandRedaction recording() {
+        return recording;
+    }
+
+    /** What approvers are shown of the command: as recorded, unless the approval lets them see it in clear. */
+    public CommandRedaction forApprovers() {
+        return forApprovers;
+    }
+
+    /** The decision's class as the evidence writes it ({@code ddl}), or {@code null}. */
+    public String statementClass() {
+        return decision.statementClass() == null ? null : decision.statementClass().name().toLowerCase(Locale.ROOT);
+    }
+}

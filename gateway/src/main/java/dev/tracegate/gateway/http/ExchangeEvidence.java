@@ -1,0 +1,111 @@
+package dev.tracegate.gateway.http;
+
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.ResultEvidence;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.FallbackAction;
+import dev.tracegate.masking.FallbackReason;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.CallerMasking;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What the evidence keeps of one proxied request's outcome: status, timing, the masking applied
+ * to both bodies, and the bodies' kept share, masked for everyone (with the caller's profile as
+ * they streamed, or with the policy's record profile for callers who see clear text).
+ */
+final class ExchangeEvidence {
+
+    private final SessionRecorder recorder;
+    private final Ruling ruling;
+    private final long startedNanos = System.nanoTime();
+    private final MaskingReport requestReport = new MaskingReport();
+    private final MaskingReport responseReport = new MaskingReport();
+
+    ExchangeEvidence(SessionRecorder recorder, Ruling ruling) {
+        this.recorder = recorder;
+        this.ruling = ruling;
+    }
+
+    SessionRecorder recorder() {
+        return recorder;
+    }
+
+    MaskingReport requestReport() {
+        return requestReport;
+    }
+
+    MaskingReport responseReport() {
+        return responseReport;
+    }
+
+    /** A body the policy lets through unmasked ({@code masking.otherContent: pass}) is reported as such. */
+    void passedUnmasked(String location) {
+        MaskingReport report = location.startsWith("request") ? requestReport : responseReport;
+        report.fallback(location, FallbackReason.UNMASKABLE, FallbackAction.PASS);
+    }
+
+    /** A body the masker refused: the request does not go on. */
+    void refused(String message) {
+        recorder.blocked(1, "refused", "masking", message, "write", null);
+    }
+
+    /**
+     * The request's result.
+     *
+     * @param requestBody  what went upstream, or {@code null}
+     * @param responseBody what came back, or {@code null}
+     * @param responseType the response's content type, or {@code null}
+     */
+    void result(int status, String error, BodyCapture requestBody, BodyCapture responseBody, String responseType) {
+        long micros = (System.nanoTime() - startedNanos) / 1_000;
+        String statusText = error == null && status < 400 ? "ok" : "error";
+        ResultRecord record = new ResultRecord(1, statusText, List.of("HTTP " + status), 0, micros,
+                error == null ? null : "HTTP", error);
+        Kept requestData = requestBody == null ? Kept.NOTHING : kept(requestBody, "request.body");
+        Kept responseData = responseBody == null ? Kept.NOTHING : kept(responseBody, "response.body");
+        CallerMasking masking = ruling.masking().orElse(null);
+        ResultEvidence.MaskingApplied applied = masking == null ? null : new ResultEvidence.MaskingApplied(
+                masking.rule(), masking.profile(), requestReport.snapshot().plus(responseReport.snapshot()));
+        MaskingSummary recorded = requestData.recorded() == null ? responseData.recorded()
+                : responseData.recorded() == null ? requestData.recorded() : requestData.recorded().plus(responseData.recorded());
+        recorder.result(record, new ResultEvidence(responseData.bytes(), 0, responseBody != null && responseBody.truncated(),
+                applied, recorded, requestData.bytes(), responseType));
+    }
+
+    /** A body as the evidence keeps it, and what masking it for the record found. */
+    private record Kept(byte[] bytes, MaskingSummary recorded) {
+        static final Kept NOTHING = new Kept(null, null);
+    }
+
+    /** What the evidence keeps of a body: masked already for masked callers; masked here for the others. */
+    private Kept kept(BodyCapture capture, String location) {
+        byte[] bytes = capture.kept();
+        if (bytes.length == 0) {
+            return Kept.NOTHING;
+        }
+        if (ruling.masking().isPresent()) {
+            return new Kept(bytes, null);
+        }
+        Masker recording = ruling.recordingMasker();
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (!capture.truncated()) {
+            MaskingReport report = new MaskingReport();
+            try {
+                byte[] masked = recording.json(location).mask(text, report).getBytes(StandardCharsets.UTF_8);
+                return new Kept(masked, report.snapshot());
+            } catch (MaskingRefusedException notJson) {
+                // Not one JSON document: scanned as text below.
+            }
+        }
+        MaskingReport report = new MaskingReport();
+        String masked = recording.maskText(ColumnRef.expression(location), text, report).value();
+        return new Kept(masked == null ? null : masked.getBytes(StandardCharsets.UTF_8), report.snapshot());
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tracegate.gateway.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How an HTTP client waits for approvers: on its open connection ({@link #now}), or, with
+ * {@code Prefer: respond-async}, answered 202 at once with where to collect the answer, while the
+ * wait and the target go on on a thread of their own ({@link #later}).
+ */
+final class HeldRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeldRequest.class);
+    /** Largest body of a request held with {@code Prefer: respond-async}, which is kept until it runs. */
+    static final int MAX_HELD_BODY = 10 * 1024 * 1024;
+
+    /** What runs once the request is approved: the target and its answer; returns whether the session is still open. */
+    @FunctionalInterface
+    interface Approved {
+        boolean forward(ClientResponse to, byte[] body) throws IOException, InterruptedException;
+    }
+
+    private final ProxiedRequest.Context context;
+    private final ClientRequest client;
+    private final ClientResponse out;
+    private final SessionRecorder recorder;
+    private final Identity identity;
+    private final String trace;
+
+    HeldRequest(ProxiedRequest.Context context, ClientRequest client, ClientResponse out, SessionRecorder recorder,
+                Identity identity, String trace) {
+        this.context = context;
+        this.client = client;
+        this.out = out;
+        this.recorder = recorder;
+        this.identity = identity;
+        this.trace = trace;
+    }
+
+    /** Waits on this request's virtual thread until approvers decide or the request expires. */
+    Admission now(Admission.NeedsApproval held, String line) throws EvidenceLogUnavailableException {
+        CommandGate gate = context.services().gate();
+        Admission.Waiting waiting = ask(held, line);
+        return gate.decided(recorder, 1, waiting, gate.await(waiting.pending()));
+    }
+
+    /**
+     * Answers 202 now and goes on elsewhere. The body is read whole first, since the request
+     * outlives its connection.
+     *
+     * @return whether the wait went on elsewhere (which then closes the session); false when the
+     *         client was refused here (a body over {@link #MAX_HELD_BODY})
+     */
+    boolean later(Admission.NeedsApproval held, String line, InputStream unread, byte[] read, Approved then)
+            throws IOException, EvidenceLogUnavailableException {
+        byte[] body = read != null ? read : unread.readNBytes(MAX_HELD_BODY + 1);
+        if (body.length > MAX_HELD_BODY) {
+            Ruling ruling = held.ruling();
+            recorder.blocked(1, "refused", ruling.decision().rule(), "body too large to hold", ruling.statementClass(), null);
+            out.error(413, "a request held for approval with Prefer: respond-async may carry at most "
+                    + MAX_HELD_BODY + " bytes", null);
+            return false;
+        }
+        Admission.Waiting waiting = ask(held, line);
+        StoredResponse stored = acceptForLater(waiting);
+        // Jetty finishes a response when its handler returns: the wait goes on elsewhere.
+        Thread.ofVirtual().name("http-held-" + waiting.pending().id()).start(() -> finish(waiting, stored, body, then));
+        return true;
+    }
+
+    private void finish(Admission.Waiting waiting, StoredResponse stored, byte[] body, Approved then) {
+        boolean open = true;
+        try {
+            CommandGate gate = context.services().gate();
+            Admission admission = gate.decided(recorder, 1, waiting, gate.await(waiting.pending()));
+            if (admission instanceof Admission.Refused refused) {
+                ProxiedRequest.refuse(refused, stored);
+            } else {
+                open = then.forward(stored, body);
+            }
+        } catch (Exception e) {
+            LOG.error("held HTTP request {} failed", waiting.pending().id(), e);
+            stored.error(502, "the gateway could not complete the request", null);
+        } finally {
+            if (open) {
+                recorder.closed("request complete");
+            }
+        }
+    }
+
+    private Admission.Waiting ask(Admission.NeedsApproval held, String line) throws EvidenceLogUnavailableException {
+        Ruling ruling = held.ruling();
+        return context.services().gate().request(recorder, held, ruling.forApprovers().requestLine(line).text(),
+                ruling.recording().requestLine(line).text(), trace);
+    }
+
+    /** Answers 202 with where to collect the answer; the answer is then kept for its requester. */
+    private StoredResponse acceptForLater(Admission.Waiting waiting) {
+        String id = waiting.pending().id();
+        String status = DeferredResponses.PATH_PREFIX + id;
+        StoredResponse later = context.deferred().add(id, identity);
+        ObjectNode body = HttpErrors.fields().put("approval", id).put("status", status)
+                .put("approve", ApprovalService.approveCommand(id));
+        out.begin(202);
+        out.header("Location", status);
+        out.header("Preference-Applied", "respond-async");
+        out.header("Content-Type", "application/json");
+        body.put("message", "held for approval; collect the answer at " + status);
+        try {
+            out.body().write((body + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            LOG.debug("client left before its 202: {}", e.toString());
+        }
+        out.complete();
+        return later;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tracegate.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.guard.Command;
+import dev.tracegate.policy.rules.HttpRequestFacts;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The request's JSON body, read whole because a rule asks about its fields (at most
+ * {@link #MAX_INSPECTED_BODY} bytes). A body that is too large, not one JSON document, or has
+ * duplicate keys (the gateway and the target could read different values) leaves the rule
+ * undecidable: the Guard blocks it as high risk.
+ *
+ * @param command what the Guard decides on
+ * @param bytes   the body as read, sent upstream from here
+ */
+record PolicyBody(Command.Http command, byte[] bytes) {
+
+    /** Largest body read whole for a rule's field conditions; bodies otherwise stream. */
+    static final int MAX_INSPECTED_BODY = 1024 * 1024;
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
+
+    static PolicyBody read(InputStream body, HttpRequestFacts facts) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_INSPECTED_BODY + 1);
+        if (bytes.length > MAX_INSPECTED_BODY) {
+            return undecidable(facts, null, "the policy inspects this request's JSON body, and it is over "
+                    + MAX_INSPECTED_BODY + " bytes");
+        }
+        try (JsonParser parser = STRICT_JSON.createParser(bytes)) {
+            JsonNode parsed = STRICT_JSON.readTree(parser);
+            if (parsed == null || parser.nextToken() != null) {
+                return undecidable(facts, bytes, "the policy inspects this request's JSON body, and it is not one JSON"
+                        + " document");
+            }
+            return new PolicyBody(new Command.Http(facts.withBody(parsed), null), bytes);
+        } catch (JsonProcessingException e) {
+            return undecidable(facts, bytes, "the policy inspects this request's JSON body, and it is not valid JSON"
+                    + " (duplicate keys are refused too)");
+        }
+    }
+
+    private static PolicyBody undecidable(HttpRequestFacts facts, byte[] bytes, String reason) {
+        return new PolicyBody(new Command.Http(facts, reason), bytes);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tracegate.gateway.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.evidence.SourceAddress;
+import dev.tracegate.gateway.guard.Command;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.gateway.recording.Redaction;
+import dev.tracegate.gateway.recording.SessionInfo;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.HttpRequestFacts;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.trace.TraceContext;
+import dev.tracegate.policy.trace.TraceContextExtractor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP request through the gateway, in the order of the data path: admission (transport,
+ * route, bearer identity), the Guard's ruling (reading the JSON body when a rule asks about it),
+ * the write-ahead {@code command} event, the command gate (blocked, granted, or held:
+ * {@link HeldRequest}), then the target ({@link UpstreamCall}) and the answer
+ * ({@link ResponseRelay}), bodies masked both ways while they stream. Each request is its own
+ * evidence session (open, command, result, close), listed and exported like a database session.
+ */
+final class ProxiedRequest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxiedRequest.class);
+
+    /** What every request of the listener shares: the engines' seam, and what HTTP adds to it. */
+    record Context(EngineServices services, HttpRoutes routes, boolean allowCleartextOnLoopback,
+                   DeferredResponses deferred) {
+    }
+
+    private final Context context;
+    private final Request request;
+    private final ClientRequest client;
+    private final ClientResponse out;
+    private SessionRecorder recorder;
+
+    ProxiedRequest(Context context, Request request, Response response, Callback callback) {
+        this.context = context;
+        this.request = request;
+        this.client = ClientRequest.of(request);
+        this.out = new JettyClientResponse(response, callback);
+    }
+
+    void run() {
+        boolean open = false;
+        try {
+            open = serve();
+        } catch (Exception e) {
+            LOG.error("HTTP request {} {} failed", client.method(), client.rawPath(), e);
+            out.error(502, "the gateway could not complete the request", null);
+        } finally {
+            if (recorder != null && open) {
+                recorder.closed("request complete");
+            }
+        }
+    }
+
+    /** @return whether the request's evidence session is still open (not closed or handed to another thread) */
+    private boolean serve() throws IOException, EvidenceLogUnavailableException, InterruptedException {
+        if (SessionAdmission.transportRefusal(client.secure(), client.remoteAddress(), context.allowCleartextOnLoopback())
+                .isPresent()) {
+            out.error(403, "the gateway requires TLS: use https", null);
+            return false;
+        }
+        String path = client.canonicalPath();
+        HttpRoutes.Route route = context.routes().resolve(client.header("host"), path);
+        if (route == null) {
+            out.error(404, "no HTTP connection serves " + path, null);
+            return false;
+        }
+        Identity identity = authenticate(route.target().connection().name());
+        if (identity == null) {
+            return false;
+        }
+        var connection = route.target().connection();
+        Subject subject = new Subject(connection.name(), HttpEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
+        HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
+        PolicyBody read = context.services().guard().needsBody(subject, facts)
+                ? PolicyBody.read(Content.Source.asInputStream(request), facts) : null;
+        Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
+        String trace = Optional.ofNullable(client.header("traceparent"))
+                .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
+        recorder = new SessionRecorder(context.services().evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
+                client.remote(), new EvidenceEvent.Resource(connection.name(), HttpEngine.PROTOCOL, connection.target()),
+                null, client.header("user-agent"), trace));
+        List<Redaction> headerRedactions = new ArrayList<>();
+        recorder.opened(openDetail(ruling.recording(), headerRedactions), headerRedactions);
+        String query = client.query();
+        String line = facts.requestLine() + (query == null ? "" : "?" + query);
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
+                ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().requestLine(line))));
+        ExchangeEvidence evidence = new ExchangeEvidence(recorder, ruling);
+        Admission admission = context.services().gate().admit(recorder, 1, ruling);
+        byte[] body = read == null ? null : read.bytes();
+        if (admission instanceof Admission.NeedsApproval held) {
+            HeldRequest wait = new HeldRequest(context, client, out, recorder, identity, trace);
+            if (client.prefersAsync()) {
+                // Answered 202 now; the wait and the target go on on another thread, which closes the session.
+                return !wait.later(held, line, body == null ? Content.Source.asInputStream(request) : null, body,
+                        (stored, whole) -> forward(route, evidence, ruling, whole, stored));
+            }
+            admission = wait.now(held, line);
+        }
+        return switch (admission) {
+            case Admission.Refused refused -> {
+                refuse(refused, out);
+                yield true;
+            }
+            default -> forward(route, evidence, ruling, body, out);
+        };
+    }
+
+    /**
+     * The target, then its answer; {@code body} is the request body already read, or {@code null}
+     * to stream it from the client.
+     *
+     * @return whether the evidence session is still open
+     */
+    private boolean forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
+                            ClientResponse to) throws IOException, InterruptedException {
+        InputStream stream = body == null ? Content.Source.asInputStream(request) : null;
+        var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
+                .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
+        if (sent == null) {
+            return true;
+        }
+        return !new ResponseRelay(evidence, context.services().resultDataBytes())
+                .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
+    }
+
+    /** A refusal as HTTP reads it: 403 with the rule (and the approval, when one was asked for). */
+    static void refuse(Admission.Refused refused, ClientResponse to) {
+        ObjectNode extra = HttpErrors.fields().put("rule", refused.rule());
+        if (refused.approvalId() != null) {
+            extra.put("approval", refused.approvalId());
+        }
+        to.error(403, refused.message() + (refused.approvalId() == null ? "" : "; the request was not sent"), extra);
+    }
+
+    private Identity authenticate(String connection) {
+        String authorization = client.header("authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            out.error(401, "a bearer token is required (Authorization: Bearer <token>)", null);
+            return null;
+        }
+        try {
+            return context.services().admission().authenticate(authorization.substring(7).strip(),
+                    reason -> new AuthFailure(SourceAddress.parse(client.remoteAddress()), HttpEngine.PROTOCOL, client.remote(),
+                            reason, Map.of("connection", connection)));
+        } catch (AuthenticationException e) {
+            out.error(401, "the token was not accepted", null);
+            return null;
+        }
+    }
+
+    /** The session's start: TLS and the request headers as the evidence keeps them (credentials out, personal data masked). */
+    private ObjectNode openDetail(CommandRedaction recording, List<Redaction> redactions) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("tls", client.secure());
+        ObjectNode recorded = detail.putObject("headers");
+        client.headers().forEach(header -> {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            String value = HeaderRules.recorded(name, header.getValue());
+            if (HeaderRules.mayHoldPersonalData(name)) {
+                RecordedCommand masked = recording.header(name, value);
+                value = masked.text();
+                redactions.addAll(masked.redactions());
+            }
+            recorded.put(name, value);
+        });
+        return detail;
+    }
+}

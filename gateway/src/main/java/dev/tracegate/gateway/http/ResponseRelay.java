@@ -1,0 +1,80 @@
+package dev.tracegate.gateway.http;
+
+import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.policy.rules.CallerMasking;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The target's answer on its way to the client: status and the headers the client may see, the
+ * body masked while it streams for a masked caller, the evidence's share kept, and the result
+ * recorded before the client sees the end of the response.
+ */
+final class ResponseRelay {
+
+    private final ExchangeEvidence evidence;
+    private final int capturedBytes;
+
+    ResponseRelay(ExchangeEvidence evidence, int capturedBytes) {
+        this.evidence = evidence;
+        this.capturedBytes = capturedBytes;
+    }
+
+    /** @return whether the session was closed here (after a complete response), so the caller must not close it again */
+    boolean relay(UpstreamCall.Sent sent, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
+            throws IOException {
+        var answer = sent.answer();
+        BodyCapture requestBody = sent.body() == null ? null : sent.body().capture();
+        String contentType = answer.headers().firstValue("content-type").orElse(null);
+        BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
+        try (InputStream in = new BufferedInputStream(answer.body(), 32 * 1024)) {
+            boolean empty = peekEmpty(in);
+            boolean passOther = masking != null && !empty && kind == BodyMasking.Kind.OTHER && passUnmaskable;
+            if (passOther) {
+                evidence.passedUnmasked("response.body");
+            }
+            if (masking != null && !empty && kind == BodyMasking.Kind.OTHER && !passOther) {
+                evidence.result(502, "response not maskable", requestBody, null, contentType);
+                out.error(502, "the target answered with " + contentType + ", which cannot be masked, and results of"
+                        + " this caller are masked by rule " + masking.rule(), null);
+                return false;
+            }
+            out.begin(answer.statusCode());
+            answer.headers().map().forEach((name, values) -> {
+                if (HeaderRules.forwardDownstream(name) && !name.startsWith(":")) {
+                    values.forEach(value -> out.header(name, value));
+                }
+            });
+            BodyCapture capture = new BodyCapture(out.body(), capturedBytes);
+            try {
+                if (empty) {
+                    capture.flush(); // nothing to relay or mask (204, 304, HEAD)
+                } else if (masking == null || passOther) {
+                    BodyMasking.copyPlain(in, capture);
+                } else {
+                    BodyMasking.copy(kind, masking.masker(), "response.body", in, capture, evidence.responseReport());
+                }
+            } catch (MaskingRefusedException e) {
+                // The status line is out: the only honest signal left is an aborted response.
+                evidence.result(answer.statusCode(), "response refused: " + e.getMessage(), requestBody, capture,
+                        contentType);
+                out.abort(e);
+                return false;
+            }
+            // The evidence is complete before the client sees the end of the response.
+            evidence.result(answer.statusCode(), null, requestBody, capture, contentType);
+            evidence.recorder().closed("request complete");
+            capture.flush();
+            out.complete();
+            return true;
+        }
+    }
+
+    private static boolean peekEmpty(InputStream in) throws IOException {
+        in.mark(1);
+        boolean empty = in.read() < 0;
+        in.reset();
+        return empty;
+    }
+}
