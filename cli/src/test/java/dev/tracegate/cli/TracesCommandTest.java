@@ -54,6 +54,8 @@ class TracesCommandTest {
             try (Connection direct = target.getPostgresDatabase().getConnection(); Statement sql = direct.createStatement()) {
                 sql.execute("CREATE TABLE people (id int PRIMARY KEY, email text)");
                 sql.execute("INSERT INTO people VALUES (1, '" + EMAIL + "')");
+                // Masked callers may not alter tables that hold protected data; the held schema change is here.
+                sql.execute("CREATE TABLE steps (id int PRIMARY KEY)");
             }
             try (Gateway gateway = Gateway.start(ConfigLoader.load(config(dir, target.getPort())))) {
                 String api = "http://127.0.0.1:" + gateway.apiPort();
@@ -61,7 +63,7 @@ class TracesCommandTest {
                 Process psql = new ProcessBuilder("psql", "postgresql://analyst:tg_analyst_key@127.0.0.1:" + gateway.postgresPort()
                         + "/shop?sslmode=require&application_name=" + URLEncoder.encode(appName, StandardCharsets.UTF_8).replace("+", "%20"),
                         "-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SELECT email FROM people",
-                        "-c", "ALTER TABLE people ADD COLUMN note text").redirectErrorStream(true).start();
+                        "-c", "ALTER TABLE steps ADD COLUMN note text").redirectErrorStream(true).start();
                 String approval = awaitPending(gateway).id();
                 CliOutput.run("approvals", "approve", approval, "--reason", "planned migration", "--server", api,
                         "--token", "tg_dba_key");
@@ -86,7 +88,7 @@ class TracesCommandTest {
                         "analyst      #1 Query: SELECT email FROM people",
                         "analyst      #1 masked for the client (rule mask-personal-data): public.people.email EMAIL x1",
                         "analyst      #1 ok SELECT 1 rows=1",
-                        "analyst      #2 Query: ALTER TABLE people ADD COLUMN note text",
+                        "analyst      #2 Query: ALTER TABLE steps ADD COLUMN note text",
                         "analyst      approval " + approval + " requested from [\"dba\"] (rule hold-ddl)",
                         "dora         approval " + approval + " approved by dora <tracegate/apikey:dora> [\"dba\"]: planned migration",
                         "analyst      #2 ok ALTER TABLE",

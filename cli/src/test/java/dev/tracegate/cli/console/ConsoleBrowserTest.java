@@ -85,14 +85,14 @@ class ConsoleBrowserTest {
             assertThat(page.locator("#pending")).containsText("Nothing is waiting");
             screenshot(page, "approvals-empty");
 
-            Process psql = heldPsql("ALTER TABLE items ADD COLUMN note text /* asked by ada@example.com */");
+            Process psql = heldPsql("ALTER TABLE shelves ADD COLUMN note text /* asked by ada@example.com */");
             // The inbox updates by itself: no reload.
             assertThat(page.locator("[data-approval]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
             assertThat(page.locator("[data-approval]")).containsText("analyst wants to run ddl on shop");
             screenshot(page, "approvals-inbox");
 
             page.locator("[data-approval] a").click();
-            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE items ADD COLUMN note text /* asked by [EMAIL] */");
+            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE shelves ADD COLUMN note text /* asked by [EMAIL] */");
             assertThat(page.locator("#approval-command-shown")).containsText("masked as the evidence records them");
             assertThat(page.locator(".facts")).containsText("hold-ddl");
             assertThat(page.locator(".facts")).containsText("analyst (apikey:analyst)");
@@ -127,7 +127,7 @@ class ConsoleBrowserTest {
             assertThat(page.locator("#replay-counter")).hasText(java.util.regex.Pattern.compile("Event 2 of \\d+"));
             page.locator("#replay-play").click();
             // Playing steps through the held command, its approval and its result, in order.
-            assertThat(page.locator("#replay-detail")).containsText("ALTER TABLE items ADD COLUMN note text",
+            assertThat(page.locator("#replay-detail")).containsText("ALTER TABLE shelves ADD COLUMN note text",
                     new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(20_000));
             // The SELECT's result as recorded: rows in a table, the e-mail masked as the analyst saw it.
             page.locator(".event-link", new Page.LocatorOptions().setHasText("command.result")).first().click();
@@ -141,7 +141,7 @@ class ConsoleBrowserTest {
             screenshot(page, "replay");
 
             page.navigate(fixture.consoleUrl() + "/traces/" + TRACE);
-            assertThat(page.locator("table")).containsText("ALTER TABLE items ADD COLUMN note text");
+            assertThat(page.locator("table")).containsText("ALTER TABLE shelves ADD COLUMN note text");
             screenshot(page, "trace");
         }
     }
@@ -179,7 +179,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void someoneWithoutTheApproverGroupCannotApproveInThePageOrThroughTheApi() throws Exception {
-        Process psql = heldPsql("ALTER TABLE items ADD COLUMN colour text");
+        Process psql = heldPsql("ALTER TABLE shelves ADD COLUMN colour text");
         String id = awaitPendingApproval();
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844))) {
             // The requester signs in with their own token: they see their request, but no buttons.
@@ -187,7 +187,7 @@ class ConsoleBrowserTest {
             page.navigate(fixture.consoleUrl() + "/approvals/" + id);
             page.getByLabel("Token").fill(ConsoleFixture.ANALYST_KEY);
             page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in with token")).click();
-            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE items ADD COLUMN colour text");
+            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE shelves ADD COLUMN colour text");
             assertThat(page.locator("#cannot-decide")).containsText("someone else must decide");
             assertThat(page.locator("#approve")).hasCount(0);
             screenshot(page, "approval-phone-requester");
@@ -209,7 +209,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(5)
     void aFormOnAnotherOriginCannotApproveForASignedInApprover() throws Exception {
-        Process psql = heldPsql("ALTER TABLE items ADD COLUMN size text");
+        Process psql = heldPsql("ALTER TABLE shelves ADD COLUMN size text");
         String id = awaitPendingApproval();
         HttpServer attacker = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String target = fixture.apiUrl() + "/api/approvals/" + id + "/approve";
