@@ -11,6 +11,7 @@ import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
 import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.HttpCheckpointSink;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
@@ -20,6 +21,7 @@ import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresListener;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
+import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.NoteException;
@@ -99,8 +101,9 @@ public final class Gateway implements AutoCloseable {
             CheckpointService checkpoints = started(running, new CheckpointService(evidence, config.evidence().origin(),
                     logKey(config), sinks, config.evidence().checkpointIntervalSeconds()));
             checkpoints.verifyStoreAgainst(published);
+            recordStart(evidence, config);
             if (config.evidence().blobRetentionDays() > 0) {
-                started(running, new BlobRetention(evidence.blobs(), Duration.ofDays(config.evidence().blobRetentionDays())));
+                started(running, new BlobRetention(evidence, Duration.ofDays(config.evidence().blobRetentionDays())));
             }
             Guard guard = new Guard(Policy.permissive());
             if (config.policyFile() != null) {
@@ -126,6 +129,15 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
+        }
+    }
+
+    /** Each start is evidence (restarts, the retention in force): durable before anything else happens. */
+    private static void recordStart(EvidenceLog evidence, GatewayConfig config) {
+        try {
+            evidence.appendDurably(GatewayStart.event(config));
+        } catch (EvidenceLogUnavailableException e) {
+            throw new StoreException("cannot record the gateway's start in the evidence log: " + e.getMessage(), e);
         }
     }
 
