@@ -1,8 +1,10 @@
 package dev.tracegate.ledger.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +24,9 @@ public final class AuditReport {
     public static final String JSON_FILE = "report.json";
     public static final String HTML_FILE = "report.html";
     public static final String FORMAT = "tracegate-audit-report/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Indented with "\n" on every platform: report.html embeds such JSON, and the verifier compares its bytes. */
+    static final ObjectWriter PRETTY = new ObjectMapper().writer(new DefaultPrettyPrinter()
+            .withObjectIndenter(new DefaultIndenter("  ", "\n")));
 
     private AuditReport() {}
 
@@ -43,7 +47,7 @@ public final class AuditReport {
 
     /** The bytes of report.json: indented JSON, members in the order the report defines. */
     public static byte[] json(ObjectNode model) throws IOException {
-        return (JSON.writeValueAsString(model) + "\n").getBytes(StandardCharsets.UTF_8);
+        return (PRETTY.writeValueAsString(model) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     static ObjectNode compute(ReportBundle bundle, ReportParameters parameters) throws IOException {

@@ -30,7 +30,7 @@ final class ReportStyle {
             svg.chart text { font-size: 11px; fill: var(--muted); } svg.chart .axis { stroke: var(--muted); stroke-width: 1; }
             svg.chart .s0 { fill: #0b5394; } svg.chart .s1 { fill: #d97706; }
             @media print { body { max-width: none; padding: 0; font-size: 11pt; } nav, aside.check { break-after: avoid; }
-              section { break-before: page; } details { display: block; } details > summary { list-style: none; }
+              section { break-before: page; }
               a { color: inherit; text-decoration: none; } }
             """;
 

@@ -2,8 +2,6 @@ package dev.tracegate.ledger.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +14,6 @@ import java.util.Set;
  * events it cites, and for every event its leaf hash and inclusion proof.
  */
 final class SampleHtml {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private SampleHtml() {}
 
     static void render(HtmlWriter out, JsonNode samples) {
@@ -151,7 +147,7 @@ final class SampleHtml {
 
     private static String pretty(JsonNode node) {
         try {
-            return JSON.writeValueAsString(node);
+            return AuditReport.PRETTY.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             return node.toString();
         }
