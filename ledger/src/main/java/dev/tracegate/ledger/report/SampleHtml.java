@@ -90,7 +90,8 @@ final class SampleHtml {
         long leaf = event.path("leaf").asLong();
         String id = anchored.add(leaf) ? " id=\"leaf-" + leaf + "\"" : "";
         String type = event.path("type").asText();
-        out.raw("<li" + id + " class=\"event " + type.replace('.', '-') + "\"><span class=\"offset\">")
+        // The type comes from the log: only letters and digits of it reach the class attribute.
+        out.raw("<li" + id + " class=\"event " + type.replaceAll("[^A-Za-z0-9]", "-") + "\"><span class=\"offset\">")
                 .text(event.has("offset_ms") ? offset(event.path("offset_ms").asLong()) : event.path("time").asText())
                 .raw("</span> <span class=\"type\">").text(type).raw("</span> <span class=\"leaf\">leaf ").text(leaf).raw("</span>\n");
         if (type.equals(EventTypes.COMMAND)) {

@@ -237,10 +237,12 @@ class AuditReportTest {
         ReportLog.Session session = hostile.session(ANALYST, "shop\"><img src=x onerror=alert(1)>").open(true);
         long seq = session.command("SELECT '</pre><script>alert(document.cookie)</script>'", "read", "default");
         session.result(seq, "ok", "<b>bold</b>");
+        hostile.append("x\" onmouseover=\"alert(1)", ReportLog.ANALYST, session.id, "shop", ReportLog.detail().put("<i>", "</i>"));
         session.close();
         Path bundle = hostile.bundle(dir.resolve("hostile"), ReportLog.parameters(FROM, TO));
         String html = Files.readString(bundle.resolve(AuditReport.HTML_FILE));
-        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("<img").doesNotContain("<b>bold")
+        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("<img").doesNotContain("<b>bold").doesNotContain("<i>")
+                .doesNotContain("\" onmouseover")
                 .contains("&lt;script&gt;alert(document.cookie)&lt;/script&gt;").contains("&lt;b&gt;bold&lt;/b&gt;");
         assertThat(html).doesNotContain("src=\"http").doesNotContain("href=\"http").doesNotContain("@import").doesNotContain("url(");
     }
