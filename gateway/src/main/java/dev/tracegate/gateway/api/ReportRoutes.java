@@ -9,6 +9,7 @@ import dev.tracegate.ledger.report.ReportParameters;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,9 +45,11 @@ final class ReportRoutes {
             generated = reports.generate(new ReportRequest(from, to, ctx.queryParams("connection"), ctx.queryParams("user"), sample,
                     ctx.queryParam("seed"), caller), zip);
         } catch (IllegalArgumentException e) {
+            Files.deleteIfExists(zip.getParent());
             throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
         } catch (EvidenceLogUnavailableException e) {
             Files.deleteIfExists(zip);
+            Files.deleteIfExists(zip.getParent());
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the evidence log cannot record that a report was generated, so"
                     + " none is handed out: " + e.getMessage());
         }
@@ -56,7 +59,13 @@ final class ReportRoutes {
         ctx.header("X-Tracegate-Seed", generated.seed());
         ctx.contentType("application/zip");
         ctx.header("Content-Disposition", "attachment; filename=\"tracegate-report.zip\"");
-        // Streamed from disk and deleted once sent: a quarter's bundle can be large.
-        ctx.result(Files.newInputStream(zip, StandardOpenOption.DELETE_ON_CLOSE));
+        // Streamed from disk and deleted once sent, with its directory: a quarter's bundle can be large.
+        ctx.result(new FilterInputStream(Files.newInputStream(zip, StandardOpenOption.DELETE_ON_CLOSE)) {
+            @Override
+            public void close() throws IOException {
+                super.close();
+                Files.deleteIfExists(zip.getParent());
+            }
+        });
     }
 }
