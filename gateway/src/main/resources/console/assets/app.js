@@ -7,6 +7,7 @@ import { sessionsPage } from './page-sessions.js';
 import { replayPage } from './page-replay.js';
 import { traceSearchPage, tracePage } from './page-traces.js';
 import { evidencePage } from './page-evidence.js';
+import { reportPage } from './page-report.js';
 import { connectionsPage, policyPage } from './page-configuration.js';
 
 const routes = [
@@ -17,6 +18,7 @@ const routes = [
   [/^\/console\/traces\/([0-9a-f]{32})$/, tracePage],
   [/^\/console\/traces\/?$/, traceSearchPage],
   [/^\/console\/evidence\/?$/, evidencePage],
+  [/^\/console\/report\/?$/, reportPage],
   [/^\/console\/connections\/?$/, connectionsPage],
   [/^\/console\/policy\/?$/, policyPage],
 ];

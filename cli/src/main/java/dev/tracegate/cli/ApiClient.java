@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -73,8 +74,18 @@ final class ApiClient {
 
     /** A binary download (an evidence bundle), streamed. */
     java.io.InputStream download(String path, Map<String, String> query) throws IOException {
-        HttpResponse<java.io.InputStream> response = send(request(path, query).timeout(Duration.ofHours(1)).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return body(response(path, List.copyOf(query.entrySet())));
+    }
+
+    /**
+     * The response of a download whose query may repeat parameters ({@code connection=a&connection=b}),
+     * for callers that read its headers; {@link #body} checks its status and gives its content.
+     */
+    HttpResponse<java.io.InputStream> response(String path, List<Map.Entry<String, String>> query) throws IOException {
+        return send(request(path, query).timeout(Duration.ofHours(1)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    java.io.InputStream body(HttpResponse<java.io.InputStream> response) throws IOException {
         if (response.statusCode() >= 400) {
             try (java.io.InputStream body = response.body()) {
                 JsonNode error = JSON.readTree(body);
@@ -85,7 +96,11 @@ final class ApiClient {
     }
 
     private HttpRequest.Builder request(String path, Map<String, String> query) {
-        String params = query.entrySet().stream()
+        return request(path, List.copyOf(query.entrySet()));
+    }
+
+    private HttpRequest.Builder request(String path, List<Map.Entry<String, String>> query) {
+        String params = query.stream()
                 .filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

@@ -4,6 +4,7 @@ import dev.tracegate.ledger.bundle.BundleVerifier;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
+import dev.tracegate.ledger.report.ReportVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +21,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code tracegate evidence export|verify}: bundles for auditors, and their offline check. */
+/** {@code tracegate evidence export|verify|report}: bundles for auditors, their offline check, and the audit report. */
 @Command(name = "evidence", mixinStandardHelpOptions = true, description = "Export and verify evidence bundles.",
-        subcommands = {EvidenceCommand.Export.class, EvidenceCommand.Verify.class})
+        subcommands = {EvidenceCommand.Export.class, EvidenceCommand.Verify.class, EvidenceReportCommand.class})
 final class EvidenceCommand {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
@@ -84,7 +85,7 @@ final class EvidenceCommand {
             return 0;
         }
 
-        private static void unzip(InputStream zip, Path directory) throws IOException {
+        static void unzip(InputStream zip, Path directory) throws IOException {
             Files.createDirectories(directory);
             try (ZipInputStream in = new ZipInputStream(zip)) {
                 for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
@@ -112,7 +113,8 @@ final class EvidenceCommand {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verify a bundle offline: manifest, checkpoint signature, every event and proof, blobs.")
+            description = "Verify a bundle offline: manifest, checkpoint signature, every event and proof, blobs, and every figure"
+                    + " of its audit report.")
     static final class Verify implements Callable<Integer> {
         @Parameters(index = "0", description = "bundle directory or .zip")
         Path bundle;
@@ -143,7 +145,12 @@ final class EvidenceCommand {
             VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier);
             report.results().forEach(System.out::println);
             System.out.println(report.summary());
-            return report.ok() ? 0 : 1;
+            boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {
+                checked.lines().forEach(System.out::println);
+                System.out.println(checked.summary());
+                return checked.ok();
+            }).orElse(true);
+            return report.ok() && reportOk ? 0 : 1;
         }
     }
 }

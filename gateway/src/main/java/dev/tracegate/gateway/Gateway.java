@@ -12,6 +12,7 @@ import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.CheckpointSink;
 import dev.tracegate.gateway.evidence.DirectoryCheckpointSink;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.HttpCheckpointSink;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
@@ -26,6 +27,7 @@ import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
+import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.NoteException;
@@ -105,8 +107,9 @@ public final class Gateway implements AutoCloseable {
                     logKey(config), new CheckpointAnchor(config.evidence().anchorPath(config.dataPath())), sinks,
                     config.evidence().checkpointIntervalSeconds()));
             checkpoints.start(published);
+            recordStart(evidence, config);
             if (config.evidence().blobRetentionDays() > 0) {
-                started(running, new BlobRetention(evidence.blobs(), Duration.ofDays(config.evidence().blobRetentionDays())));
+                started(running, new BlobRetention(evidence, Duration.ofDays(config.evidence().blobRetentionDays())));
             }
             HashKey maskingKey = maskingKey(config);
             Guard guard = new Guard(Policy.permissive(), maskingKey);
@@ -136,6 +139,15 @@ public final class Gateway implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
+        }
+    }
+
+    /** Each start is evidence (restarts, the retention in force): durable before anything else happens. */
+    private static void recordStart(EvidenceLog evidence, GatewayConfig config) {
+        try {
+            evidence.appendDurably(GatewayStart.event(config));
+        } catch (EvidenceLogUnavailableException e) {
+            throw new StoreException("cannot record the gateway's start in the evidence log: " + e.getMessage(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.tracegate.ledger.bundle.BundleVerifier;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
+import dev.tracegate.ledger.report.ReportVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +18,9 @@ import java.util.Optional;
  * [--since-checkpoint FILE]}. With {@code --since-checkpoint}, the checkpoint of an earlier export
  * (its {@code checkpoint} file) must be proven a prefix of this bundle's: nothing was rewritten
  * or removed in between.
- * Prints one line per verification step and a final VERIFIED or FAILED line; exits 0 when the
- * bundle verifies, 1 when it does not, 2 on wrong usage.
+ * Prints one line per verification step and a final VERIFIED or FAILED line, then, for a bundle
+ * with an audit report, whether every figure of it is recomputed from the events; exits 0 when
+ * the bundle (and its report) verify, 1 when not, 2 on wrong usage.
  */
 public final class VerifyCommand {
     static final int OK = 0;
@@ -67,7 +69,12 @@ public final class VerifyCommand {
         VerificationReport report = BundleVerifier.verify(bundle, key, earlier);
         report.results().forEach(line -> out.println("ok  " + line));
         out.println(report.summary());
-        return report.ok() ? OK : FAILED;
+        boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {
+            checked.lines().forEach(line -> out.println((checked.ok() ? "ok  " : "    ") + line));
+            out.println(checked.summary());
+            return checked.ok();
+        }).orElse(true);
+        return report.ok() && reportOk ? OK : FAILED;
     }
 
     /** A verifier key line, or a file whose first non-empty line is one. */

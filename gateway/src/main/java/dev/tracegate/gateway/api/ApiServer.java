@@ -24,6 +24,7 @@ import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionFilter;
+import dev.tracegate.gateway.report.AuditReports;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.ledger.bundle.BundleVerifier;
@@ -84,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
             ApprovalRoutes.register(javalin.routes, approvals, sessions);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
             TraceRoutes.register(javalin.routes, evidence);
+            ReportRoutes.register(javalin.routes, new AuditReports(evidence, checkpoints));
             javalin.routes.get("/api/health", ctx -> ctx.json(Map.of("status", "ok", "log_size", evidence.size())));
             javalin.routes.get("/api/sessions", ctx -> listSessions(ctx, sessions));
             javalin.routes.get("/api/sessions/{id}", ctx -> showSession(ctx, sessions));
@@ -273,7 +275,7 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    private static Instant instant(Context ctx, String name) {
+    static Instant instant(Context ctx, String name) {
         String value = ctx.queryParam(name);
         if (value == null || value.isBlank()) {
             return null;

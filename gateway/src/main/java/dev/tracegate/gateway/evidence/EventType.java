@@ -15,6 +15,12 @@ public final class EventType {
     public static final String ADMIN_ACTION = "admin.action";
     public static final String RECORDING_SEALED = "recording.sealed";
     public static final String CHECKPOINT = "checkpoint";
+    /** The gateway started: its version and the evidence settings in force (retention, checkpoint interval). */
+    public static final String GATEWAY_STARTED = "gateway.started";
+    /** Blob retention removed the content of old blobs; the leaves keep their hashes. */
+    public static final String RETENTION_APPLIED = "retention.applied";
+    /** An audit report was generated, with its SHA-256. */
+    public static final String REPORT_GENERATED = "report.generated";
 
     private EventType() {
     }

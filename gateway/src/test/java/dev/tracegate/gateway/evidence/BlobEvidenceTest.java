@@ -41,7 +41,7 @@ class BlobEvidenceTest {
             // The command's text, and its result row kept as evidence.
             assertThat(report.blobsChecked()).isEqualTo(2);
 
-            int deleted = new BlobRetention(gateway.gateway().evidence().blobs(), Duration.ZERO).applyNow();
+            int deleted = new BlobRetention(gateway.gateway().evidence(), Duration.ZERO).applyNow();
             assertThat(deleted).isEqualTo(2);
             Path afterRetention = dir.resolve("after-retention");
             exporter.export(ExportFilter.ALL, afterRetention);

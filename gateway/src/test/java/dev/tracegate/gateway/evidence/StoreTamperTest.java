@@ -157,6 +157,7 @@ class StoreTamperTest {
 
     private void writeEventsAndCheckpoint(int events, String note) throws Exception {
         try (Gateway gateway = Gateway.start(config())) {
+            long started = gateway.checkpoints().signNow().checkpoint().size();
             for (int i = 0; i < events; i++) {
                 gateway.evidence().appendDurably(event(note + " " + i));
             }

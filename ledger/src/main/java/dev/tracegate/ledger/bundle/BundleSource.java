@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.SortedMap;
 
 /** Read access to a bundle, whether a directory or a zip file. */
-interface BundleSource extends Closeable {
+public interface BundleSource extends Closeable {
     /** Regular files by relative path with '/' separators, and their sizes. */
     SortedMap<String, Long> files();
 

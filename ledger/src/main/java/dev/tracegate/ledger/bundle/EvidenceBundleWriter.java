@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -164,6 +165,14 @@ public final class EvidenceBundleWriter implements AutoCloseable {
      * against the checkpoint's size, and a full export has exactly the checkpoint's events and root.
      */
     public void finish(String checkpointNote, String verifierKeyLine) throws IOException {
+        finish(checkpointNote, verifierKeyLine, staged -> Map.of());
+    }
+
+    /**
+     * Like {@link #finish(String, String)}, and before the manifest is written, adds the files
+     * {@code attachments} computes from the staged bundle (see {@link BundleAttachments}).
+     */
+    public void finish(String checkpointNote, String verifierKeyLine, BundleAttachments attachments) throws IOException {
         requireOpen();
         checkBundleConsistency(checkpointNote, verifierKeyLine);
         events.close();
@@ -176,6 +185,10 @@ public final class EvidenceBundleWriter implements AutoCloseable {
         }
         writeSmallFile(BundleLayout.CHECKPOINT, checkpointNote.getBytes(StandardCharsets.UTF_8));
         writeSmallFile(BundleLayout.LOG_KEY, (verifierKeyLine.strip() + "\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<String, byte[]> attachment : new TreeMap<>(attachments.create(staging)).entrySet()) {
+            requireAttachmentName(attachment.getKey());
+            writeSmallFile(attachment.getKey(), attachment.getValue());
+        }
         StringBuilder manifest = new StringBuilder();
         digests.forEach((path, hex) -> manifest.append(hex).append("  ").append(path).append('\n'));
         Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifest, StandardCharsets.UTF_8);
@@ -209,6 +222,15 @@ public final class EvidenceBundleWriter implements AutoCloseable {
             if (!Arrays.equals(fullExportRange.root(), checkpoint.rootHash())) {
                 throw new IllegalArgumentException("the events do not hash to the checkpoint's root");
             }
+        }
+    }
+
+    /** A top-level file of its own: never one of the bundle's files, which the verifier reads with their own rules. */
+    private void requireAttachmentName(String name) {
+        boolean reserved = name.equals(BundleLayout.MANIFEST) || digests.containsKey(name) || name.equals(BundleLayout.PROOFS)
+                || name.equals(BundleLayout.CONSISTENCY);
+        if (!BundleLayout.isSafePath(name) || name.contains("/") || reserved) {
+            throw new IllegalArgumentException("an attachment needs a top-level name of its own, not \"" + name + "\"");
         }
     }
 

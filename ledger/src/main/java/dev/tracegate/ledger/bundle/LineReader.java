@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /** Reads newline-terminated lines as raw bytes, without decoding, so hashes cover exact bytes. */
-final class LineReader {
+public final class LineReader {
     private final InputStream in;
     private final int maxLineLength;
     private byte[] buffer = new byte[1 << 16];
@@ -14,13 +14,13 @@ final class LineReader {
     private boolean lastLineUnterminated;
     private long lineNumber;
 
-    LineReader(InputStream in, int maxLineLength) {
+    public LineReader(InputStream in, int maxLineLength) {
         this.in = in;
         this.maxLineLength = maxLineLength;
     }
 
     /** The next line without its newline, or null at the end of the input. */
-    byte[] next() throws IOException {
+    public byte[] next() throws IOException {
         int scanned = 0; // bytes after `start` known to hold no newline; fill() may move `start`
         while (true) {
             for (int i = start + scanned; i < end; i++) {
@@ -46,11 +46,11 @@ final class LineReader {
     }
 
     /** True if the line just returned ended the input without a newline (a truncated file). */
-    boolean lastLineUnterminated() {
+    public boolean lastLineUnterminated() {
         return lastLineUnterminated;
     }
 
-    long lineNumber() {
+    public long lineNumber() {
         return lineNumber;
     }
 

@@ -1,0 +1,149 @@
+package dev.tracegate.ledger.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** One held command's approval: the request, the votes and the decision, as the events record them. */
+final class ApprovalRecord {
+    final String id;
+    final long requestedLeaf;
+    final Instant requestedAt;
+    final ReportEvent.Actor requester;
+    final String session;
+    final String connection;
+    final String statementClass;
+    final String rule;
+    final String reason;
+    final String statement;
+    final List<String> approverGroups;
+    final List<String> breakGlassGroups;
+    final List<Long> voteLeaves = new ArrayList<>();
+    CommandRecord command;
+    long decidedLeaf = -1;
+    Instant decidedAt;
+    ReportEvent.Actor decider;
+    String outcome;
+    String decisionReason;
+    boolean breakGlass;
+    int votes;
+
+    ApprovalRecord(ReportEvent requested) {
+        JsonNode detail = requested.detail();
+        this.id = requested.detailText("id");
+        this.requestedLeaf = requested.index();
+        this.requestedAt = requested.time();
+        this.requester = requested.actor();
+        this.session = requested.session();
+        this.connection = requested.connection();
+        this.statementClass = requested.detailText("class");
+        this.rule = requested.detailText("rule");
+        this.reason = requested.detailText("reason");
+        this.statement = StatementText.of(detail.get("command"));
+        this.approverGroups = texts(detail.path("approver_groups"));
+        this.breakGlassGroups = texts(detail.path("break_glass_groups"));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asText()));
+        return List.copyOf(values);
+    }
+
+    /** A vote or the end of the wait; later events of an already decided request are ignored. */
+    void decided(ReportEvent event) {
+        String eventOutcome = event.detailText("outcome");
+        if ("vote".equals(eventOutcome)) {
+            voteLeaves.add(event.index());
+            return;
+        }
+        if (decided() || eventOutcome == null) {
+            return;
+        }
+        decidedLeaf = event.index();
+        decidedAt = event.time();
+        decider = event.actor();
+        outcome = eventOutcome;
+        decisionReason = event.detailText("reason");
+        breakGlass = event.detail().path("break_glass").asBoolean(false);
+        votes = event.detail().path("votes").size();
+    }
+
+    boolean decided() {
+        return outcome != null;
+    }
+
+    /** Approved or denied by a person, with the seconds it took; null for expired, withdrawn and pending requests. */
+    Long secondsToDecide() {
+        boolean byPerson = "approved".equals(outcome) || "denied".equals(outcome);
+        return byPerson && requestedAt != null && decidedAt != null ? Duration.between(requestedAt, decidedAt).toSeconds() : null;
+    }
+
+    /**
+     * The groups through which the decider could decide that the requester is also in: an approval
+     * from inside the requester's own team, which segregation of duties asks about.
+     */
+    List<String> sharedDecidingGroups() {
+        if (decider == null || !"approved".equals(outcome)) {
+            return List.of();
+        }
+        TreeSet<String> eligible = new TreeSet<>(decider.groups());
+        List<String> deciding = new ArrayList<>(approverGroups);
+        deciding.addAll(breakGlassGroups);
+        eligible.retainAll(deciding);
+        eligible.retainAll(requester.groups());
+        return List.copyOf(eligible);
+    }
+
+    /** The leaves of the request, every vote and the decision. */
+    LeafSet leaves() {
+        LeafSet leaves = new LeafSet();
+        leaves.add(requestedLeaf);
+        voteLeaves.forEach(leaves::add);
+        if (decidedLeaf >= 0) {
+            leaves.add(decidedLeaf);
+        }
+        return leaves;
+    }
+
+    ObjectNode toJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("id", id);
+        json.put("requested_leaf", requestedLeaf);
+        json.put("requested_at", String.valueOf(requestedAt));
+        json.put("requester", requester.display());
+        json.put("requester_subject", requester.subject());
+        json.put("connection", connection);
+        json.put("class", statementClass);
+        json.put("rule", rule);
+        json.put("statement", statement);
+        ArrayNode groups = json.putArray("approver_groups");
+        approverGroups.forEach(groups::add);
+        json.put("outcome", decided() ? outcome : "pending");
+        if (decided()) {
+            json.put("decided_leaf", decidedLeaf);
+            json.put("decided_at", String.valueOf(decidedAt));
+            json.put("decided_by", decider.display());
+            json.put("decided_by_subject", decider.subject());
+            if (decisionReason != null) {
+                json.put("reason", decisionReason);
+            }
+            json.put("break_glass", breakGlass);
+            json.put("votes", votes);
+        }
+        Long seconds = secondsToDecide();
+        if (seconds != null) {
+            json.put("seconds_to_decide", seconds);
+        }
+        if (command != null) {
+            json.put("command_leaf", command.leaf);
+        }
+        return json;
+    }
+}

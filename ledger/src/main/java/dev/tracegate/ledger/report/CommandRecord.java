@@ -1,0 +1,93 @@
+package dev.tracegate.ledger.report;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/** One command in scope and what became of it, gathered from the events that mention its session and sequence number. */
+final class CommandRecord {
+    final long leaf;
+    final Instant time;
+    final ReportEvent.Actor actor;
+    final String session;
+    final long seq;
+    final String connection;
+    final String statementClass;
+    final String rule;
+    final String statement;
+    /** {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}, from command.blocked. */
+    String refusal;
+    String refusalRule;
+    String refusalReason;
+    long refusalLeaf = -1;
+    long grantLeaf = -1;
+    String grantedBy;
+    long resultLeaf = -1;
+    String resultStatus;
+    ApprovalRecord approval;
+
+    CommandRecord(ReportEvent command) {
+        this.leaf = command.index();
+        this.time = command.time();
+        this.actor = command.actor();
+        this.session = command.session();
+        this.seq = command.detail().path("seq").asLong(-1);
+        this.connection = command.connection();
+        this.statementClass = command.detailText("class");
+        this.rule = command.detailText("rule");
+        this.statement = StatementText.of(command.detail().get("text"));
+    }
+
+    static String key(ReportEvent event) {
+        return event.session() + "#" + event.detail().path("seq").asLong(-1);
+    }
+
+    /**
+     * What happened to it: refused (blocked, denied, expired, withdrawn), run under a grant, run
+     * after an approval, still held when the bundle ends, or allowed without asking anyone.
+     */
+    String outcome() {
+        if (refusal != null) {
+            return refusal;
+        }
+        if (grantLeaf >= 0) {
+            return "granted";
+        }
+        if (approval != null) {
+            return approval.decided() ? approval.outcome : "held";
+        }
+        return "allowed";
+    }
+
+    boolean ranWithoutApproval() {
+        return outcome().equals("allowed");
+    }
+
+    ObjectNode toJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.put("leaf", leaf);
+        json.put("time", String.valueOf(time));
+        json.put("subject", actor.subject());
+        json.put("identity", actor.display());
+        json.put("session", session);
+        json.put("seq", seq);
+        json.put("connection", connection);
+        json.put("class", statementClass);
+        json.put("rule", rule);
+        json.put("statement", statement);
+        json.put("outcome", outcome());
+        if (refusalReason != null) {
+            json.put("reason", refusalReason);
+        }
+        if (approval != null) {
+            json.put("approval", approval.id);
+        }
+        if (grantedBy != null) {
+            json.put("granted_by", grantedBy);
+        }
+        if (resultStatus != null) {
+            json.put("result", resultStatus);
+        }
+        return json;
+    }
+}

@@ -1,0 +1,175 @@
+package dev.tracegate.ledger.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Commands in scope and their outcomes: the privileged ones (DDL, privilege, dangerous and
+ * unclassifiable statements) with who ran them and under which approval, and the blocked ones.
+ * A command's events share its session and sequence number; only commands still waiting for their
+ * result, privileged ones and refused ones are kept in memory.
+ */
+final class Commands {
+    /** Classes an auditor calls privileged. UNKNOWN is as risky as the worst known class (docs/policy.md). */
+    static final Map<String, String> PRIVILEGED = TallyMap.labels(
+            "ddl", "Schema changes (DDL)",
+            "privilege", "Privilege changes (GRANT, roles, ownership)",
+            "dangerous_admin", "Dangerous administration (files, programs, other sessions, identity)",
+            "unknown", "Statements the gateway could not classify");
+
+    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn");
+
+    private final Identities identities;
+    private final Map<String, CommandRecord> awaitingResult = new HashMap<>();
+    private final Map<String, CommandRecord> lastBySession = new HashMap<>();
+    private final List<CommandRecord> privileged = new ArrayList<>();
+    private final List<CommandRecord> blocked = new ArrayList<>();
+    private final Tally privilegedTotal = new Tally();
+    private final TallyMap privilegedByClass = new TallyMap();
+    private final TallyMap privilegedByIdentity = new TallyMap();
+    private final Tally blockedTotal = new Tally();
+    private final TallyMap blockedByRule = new TallyMap();
+    private final TallyMap blockedByIdentity = new TallyMap();
+    private final Tally granted = new Tally();
+
+    Commands(Identities identities) {
+        this.identities = identities;
+    }
+
+    void accept(ReportEvent event) {
+        switch (event.type()) {
+            case EventTypes.COMMAND -> command(event);
+            case EventTypes.COMMAND_BLOCKED -> refused(event);
+            case EventTypes.COMMAND_RESULT -> result(event);
+            case EventTypes.APPROVAL_DECIDED -> {
+                if ("granted".equals(event.detailText("outcome"))) {
+                    ranUnderGrant(event);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void command(ReportEvent event) {
+        CommandRecord record = new CommandRecord(event);
+        awaitingResult.put(CommandRecord.key(event), record);
+        lastBySession.put(event.session(), record);
+        if (record.statementClass != null && PRIVILEGED.containsKey(record.statementClass)) {
+            privileged.add(record);
+            privilegedTotal.count(event.index());
+            privilegedByClass.get(record.statementClass).count(event.index());
+            privilegedByIdentity.get(identities.remember(event.actor())).count(event.index());
+        }
+    }
+
+    private CommandRecord recordOf(ReportEvent event) {
+        return awaitingResult.get(CommandRecord.key(event));
+    }
+
+    private void refused(ReportEvent event) {
+        String outcome = event.detailText("outcome");
+        CommandRecord record = recordOf(event);
+        if (record == null || outcome == null || !REFUSALS.contains(outcome)) {
+            return;
+        }
+        record.refusal = outcome;
+        record.refusalRule = event.detailText("rule");
+        record.refusalReason = event.detailText("reason");
+        record.refusalLeaf = event.index();
+        if (outcome.equals("blocked")) {
+            blocked.add(record);
+            blockedTotal.count(event.index()).cite(record.leaf);
+            blockedByRule.get(record.refusalRule).count(event.index());
+            blockedByIdentity.get(identities.remember(record.actor)).count(event.index());
+        }
+    }
+
+    private void result(ReportEvent event) {
+        CommandRecord record = awaitingResult.remove(CommandRecord.key(event));
+        if (record != null) {
+            record.resultLeaf = event.index();
+            record.resultStatus = event.detailText("status");
+        }
+    }
+
+    private void ranUnderGrant(ReportEvent event) {
+        CommandRecord record = recordOf(event);
+        granted.count(event.index());
+        if (record != null) {
+            record.grantLeaf = event.index();
+            record.grantedBy = event.detailText("granted_by");
+        }
+    }
+
+    /** The command an approval request holds: the session's latest command, recorded just before the request. */
+    CommandRecord lastCommandOf(String session) {
+        return session == null ? null : lastBySession.get(session);
+    }
+
+    List<CommandRecord> privileged() {
+        return privileged;
+    }
+
+    List<CommandRecord> blocked() {
+        return blocked;
+    }
+
+    Tally granted() {
+        return granted;
+    }
+
+    TallyMap privilegedByIdentity() {
+        return privilegedByIdentity;
+    }
+
+    TallyMap blockedByIdentity() {
+        return blockedByIdentity;
+    }
+
+    ObjectNode privilegedJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.set("total", Figures.of("privileged.total", "Privileged statements", privilegedTotal));
+        json.set("by_class", TallyMap.fixed("privileged.class", PRIVILEGED, privilegedByClass));
+        TallyMap byOutcome = new TallyMap();
+        privileged.forEach(record -> byOutcome.get(record.outcome()).count(record.leaf));
+        json.set("by_outcome", byOutcome.toJson("privileged.outcome", key -> "Privileged statements " + describeOutcome(key)));
+        json.set("by_identity", identities.named(privilegedByIdentity.toJson("privileged.by_identity",
+                key -> "Privileged statements by " + identities.display(key))));
+        json.set("items", items(privileged));
+        return json;
+    }
+
+    ObjectNode blockedJson() {
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.set("total", Figures.of("blocked.total", "Commands blocked by policy", blockedTotal));
+        json.set("by_rule", blockedByRule.toJson("blocked.by_rule", key -> "Blocked by rule " + key));
+        json.set("by_identity", identities.named(blockedByIdentity.toJson("blocked.by_identity",
+                key -> "Blocked commands of " + identities.display(key))));
+        json.set("under_grant", Figures.of("approvals.granted_runs",
+                "Held classes of command run under a time-boxed grant", granted));
+        json.set("items", items(blocked));
+        return json;
+    }
+
+    static String describeOutcome(String outcome) {
+        return switch (outcome) {
+            case "allowed" -> "run without an approval";
+            case "approved" -> "run after an approval";
+            case "granted" -> "run under a time-boxed grant";
+            case "held" -> "still waiting for a decision when the period's evidence ends";
+            default -> outcome;
+        };
+    }
+
+    private static ArrayNode items(List<CommandRecord> records) {
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        records.forEach(record -> items.add(record.toJson()));
+        return items;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.tracegate.ledger.report;
+
+import static dev.tracegate.ledger.report.ReportLog.ANALYST;
+import static dev.tracegate.ledger.report.ReportLog.DBA;
+import static dev.tracegate.ledger.report.ReportLog.DBA_TWO;
+import static dev.tracegate.ledger.report.ReportLog.DEPLOYER;
+import static dev.tracegate.ledger.report.ReportLog.ONCALL;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.ledger.bundle.BundleVerifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A quarter's worth of gateway behaviour in miniature (masked reads, lineage refusals, held DDL
+ * approved, denied, approved from inside the requester's group and by break-glass, a DBA's DDL
+ * that needed no approval, a service without TLS, failed logins with a flood summary, policy
+ * changes), and the report computed from its bundle: every figure, exception and sample.
+ */
+class AuditReportTest {
+
+    static final Instant FROM = Instant.parse("2026-07-01T10:00:00Z");
+    static final Instant TO = Instant.parse("2026-07-01T12:00:00Z");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    ReportLog log;
+    long dbaOwnDdl;
+
+    @BeforeEach
+    void history() {
+        log = new ReportLog();
+        log.gatewayStarted(30);
+        log.policy("a".repeat(64), true);
+        log.checkpoint();
+        log.advance(Duration.ofMinutes(60));
+        writePeriod(log);
+        dbaOwnDdl = findCommand("CREATE INDEX orders_day ON orders (day)");
+        log.advance(Duration.ofHours(2));
+        log.session(ANALYST, "shop").open(true);
+        log.checkpoint();
+    }
+
+    static void writePeriod(ReportLog log) {
+        ReportLog.Session read = log.session(ANALYST, "shop").open(true);
+        long select = read.command("SELECT email FROM customers LIMIT 3", "read", "default");
+        read.masked(select, "client", "public.customers.email", "EMAIL", 3);
+        read.result(select, "ok", "5f1e@ab12.example", "9c0d@77aa.example", "0b3e@c4d2.example");
+        read.close();
+
+        ReportLog.Session refused = log.session(ANALYST, "shop").open(true);
+        for (int i = 0; i < 3; i++) {
+            long seq = refused.command("SELECT reverse(card_number) FROM customers", "read", "mask-personal-data");
+            refused.blocked(seq, "blocked", "mask-personal-data", "computed from protected column public.customers.card_number", null);
+            refused.result(seq, "blocked");
+        }
+        refused.close();
+        log.checkpoint();
+
+        held(log, ANALYST, "ALTER TABLE orders ADD COLUMN note text", "ap1", DBA, "approved", "planned, OPS-1", List.of(), 90);
+        held(log, ANALYST, "DROP TABLE audit_trail", "ap2", DBA, "denied", "not now", List.of(), 30);
+        ReportLog.Session own = log.session(DBA, "shop").open(true);
+        long ddl = own.command("CREATE INDEX orders_day ON orders (day)", "ddl", "default");
+        own.result(ddl, "ok");
+        own.close();
+        held(log, DBA, "ALTER TABLE customers DROP COLUMN fax", "ap3", DBA_TWO, "approved", "peer review", List.of(), 400);
+        held(log, ANALYST, "TRUNCATE staging_orders", "ap4", ONCALL, "approved", "incident 77", List.of("oncall"), 20);
+        log.checkpoint();
+
+        ReportLog.Session deploy = log.session(DEPLOYER, "shop").open(false);
+        deploy.close();
+        log.authFailure(1);
+        log.authFailure(5);
+        log.policy("b".repeat(64), true);
+        log.policy("c".repeat(64), false);
+        log.checkpoint();
+    }
+
+    private static void held(ReportLog log, ReportLog.Actor requester, String statement, String approval, ReportLog.Actor decider,
+                             String outcome, String reason, List<String> breakGlass, int secondsToDecide) {
+        ReportLog.Session session = log.session(requester, "shop").open(true);
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        session.requested(approval, statement, List.of("dba"), breakGlass);
+        log.advance(Duration.ofSeconds(secondsToDecide - 1));
+        session.decided(decider, approval, outcome, reason, !breakGlass.isEmpty());
+        if (outcome.equals("approved")) {
+            session.result(seq, "ok");
+        } else {
+            session.blocked(seq, outcome, "hold-ddl", reason, approval);
+            session.result(seq, "blocked");
+        }
+        session.close();
+    }
+
+    private long findCommand(String text) {
+        for (int i = 0; i < log.events.size(); i++) {
+            String line = new String(log.events.get(i), StandardCharsets.UTF_8);
+            if (line.contains("\"type\":\"command\"") && line.contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no command " + text);
+    }
+
+    private Map<String, JsonNode> figures(Path bundle) throws Exception {
+        return AuditReport.figures(JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()));
+    }
+
+    private static long value(Map<String, JsonNode> figures, String id) {
+        assertThat(figures).as("figure " + id).containsKey(id);
+        return figures.get(id).path("value").asLong();
+    }
+
+    @Test
+    void everyPopulationAndExceptionIsCountedFromTheEvents() throws Exception {
+        Path bundle = log.bundle(dir.resolve("bundle"), ReportLog.parameters(FROM, TO));
+        assertThat(BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey())).ok()).as("still a valid bundle").isTrue();
+        Map<String, JsonNode> figures = figures(bundle);
+
+        assertThat(value(figures, "sessions.total")).isEqualTo(8);
+        assertThat(value(figures, "sessions.kind.human")).isEqualTo(7);
+        assertThat(value(figures, "sessions.kind.service")).isEqualTo(1);
+        assertThat(value(figures, "sessions.without_tls")).isEqualTo(1);
+        assertThat(value(figures, "auth_failures.total")).as("a summary counts its count").isEqualTo(6);
+        assertThat(value(figures, "auth_failures.by_reason[token expired]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.total")).isEqualTo(5);
+        assertThat(value(figures, "approvals.requested")).isEqualTo(4);
+        assertThat(value(figures, "approvals.outcome.approved")).isEqualTo(3);
+        assertThat(value(figures, "approvals.outcome.denied")).isEqualTo(1);
+        assertThat(value(figures, "approvals.median_seconds_to_decide")).as("the lower middle of 20, 30, 90, 400").isEqualTo(30);
+        assertThat(value(figures, "approvals.longest_seconds_to_decide")).isEqualTo(400);
+        assertThat(value(figures, "break_glass.total")).isEqualTo(1);
+        assertThat(value(figures, "blocked.total")).isEqualTo(3);
+        assertThat(value(figures, "masking.values")).isEqualTo(3);
+        assertThat(value(figures, "masking.by_column[public.customers.email EMAIL]")).isEqualTo(3);
+        assertThat(value(figures, "policy.accepted")).isEqualTo(1);
+        assertThat(value(figures, "policy.rejected")).isEqualTo(1);
+
+        assertThat(value(figures, "exceptions.privileged_without_approval")).isEqualTo(1);
+        assertThat(figures.get("exceptions.privileged_without_approval").path("leaves").toString())
+                .as("the exception cites the DBA's own DDL").isEqualTo("[[" + dbaOwnDdl + "," + dbaOwnDdl + "]]");
+        assertThat(value(figures, "exceptions.own_group_approvals")).as("dba approving dba").isEqualTo(1);
+        assertThat(value(figures, "exceptions.repeatedly_refused_masked_callers")).isEqualTo(1);
+        assertThat(value(figures, "exceptions.evidence_gaps")).isZero();
+        assertThat(value(figures, "integrity.missing")).isZero();
+        assertThat(value(figures, "integrity.events_not_proven")).isZero();
+        assertThat(value(figures, "integrity.events_proven")).isEqualTo(log.events.size());
+
+        JsonNode report = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile());
+        assertThat(report.path("integrity").path("verified").asBoolean()).isTrue();
+        assertThat(report.path("integrity").path("checkpoints")).hasSize(log.checkpoints.size() - 1)
+                .allMatch(checkpoint -> checkpoint.path("consistent").asBoolean());
+        assertThat(report.path("populations").path("policy").path("in_force_at_start").path("sha256").asText()).isEqualTo("a".repeat(64));
+        assertThat(report.path("populations").path("retention").path("in_force_at_start").path("evidence")
+                .path("blob_retention_days").asInt()).isEqualTo(30);
+        JsonNode ownGroup = report.path("exceptions").path("own_group_approvals").path("items").get(0);
+        assertThat(ownGroup.path("id").asText()).isEqualTo("ap3");
+        assertThat(ownGroup.path("shared_groups").toString()).isEqualTo("[\"dba\"]");
+        assertThat(report.path("controls")).hasSize(23);
+        assertThat(report.path("controls").findValuesAsText("id")).contains("CC6.1", "CC8.1", "5.15", "8.16", "A.9.2", "A.13.2");
+    }
+
+    @Test
+    void samplesAreReproducibleFromTheSeedAndCarryTheirProofsAndKeptRows() throws Exception {
+        Path first = log.bundle(dir.resolve("first"), ReportLog.parameters(FROM, TO));
+        Path second = log.bundle(dir.resolve("second"), ReportLog.parameters(FROM, TO));
+        JsonNode samples = JSON.readTree(first.resolve(AuditReport.JSON_FILE).toFile()).path("samples");
+        assertThat(samples).isEqualTo(JSON.readTree(second.resolve(AuditReport.JSON_FILE).toFile()).path("samples"));
+        assertThat(samples.path("sessions")).hasSize(2);
+        assertThat(samples.path("approvals")).hasSize(2);
+        for (JsonNode sample : samples.path("sessions")) {
+            assertThat(sample.path("key").asText()).as("sha256 of seed, newline, id")
+                    .isEqualTo(SampleSelection.key("audit-2026-q3", sample.path("session").asText()));
+            assertThat(sample.path("events")).isNotEmpty().allMatch(event -> event.path("proof").path("verified").asBoolean());
+        }
+        String pickedSessions = samples.path("sessions").findValuesAsText("session").toString();
+        ReportParameters otherSeed = new ReportParameters(FROM, TO, List.of(), List.of(), 2, "another seed", 3, Instant.EPOCH, "");
+        JsonNode other = AuditReport.compute(first, otherSeed).path("samples");
+        assertThat(other.path("sessions").findValuesAsText("session").toString()).as("the seed steers the sample")
+                .isNotEqualTo(pickedSessions);
+
+        ReportParameters everything = new ReportParameters(FROM, TO, List.of(), List.of(), 100, "s", 3, Instant.EPOCH, "");
+        JsonNode all = AuditReport.compute(first, everything).path("samples").path("sessions");
+        JsonNode masked = all.findParents("results").stream().flatMap(s -> java.util.stream.StreamSupport.stream(s.path("results").spliterator(), false))
+                .filter(r -> r.path("present").asBoolean()).findFirst().orElseThrow();
+        assertThat(masked.path("columns").toString()).isEqualTo("[\"email\"]");
+        assertThat(masked.path("rows").get(0).get(0).asText()).isEqualTo("5f1e@ab12.example");
+    }
+
+    @Test
+    void narrowingToAUserKeepsGatewayWideEventsAndOnlyThatUsersActivity() throws Exception {
+        ReportParameters dbaOnly = new ReportParameters(FROM, TO, List.of(), List.of("apikey:dba"), 2, "s", 3, Instant.EPOCH, "");
+        Path bundle = log.bundle(dir.resolve("dba"), dbaOnly);
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "sessions.total")).isEqualTo(2);
+        assertThat(value(figures, "privileged.total")).isEqualTo(2);
+        assertThat(value(figures, "approvals.requested")).isEqualTo(1);
+        assertThat(value(figures, "policy.accepted")).as("policy changes concern everyone").isEqualTo(1);
+        assertThat(value(figures, "blocked.total")).isZero();
+        assertThat(ReportVerifier.verify(bundle).ok()).isTrue();
+    }
+
+    @Test
+    void aStretchOfEventsSealedLateIsAnEvidenceGap() throws Exception {
+        ReportLog gappy = new ReportLog();
+        gappy.gatewayStarted(0);
+        gappy.checkpoint();
+        gappy.advance(Duration.ofMinutes(60));
+        ReportLog.Session session = gappy.session(ANALYST, "shop").open(true);
+        gappy.stall(Duration.ofMinutes(20)); // the gateway was killed: no checkpoint until it came back
+        session.close();
+        gappy.checkpoint();
+        Path bundle = gappy.bundle(dir.resolve("gap"), ReportLog.parameters(FROM, TO));
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.evidence_gaps")).isEqualTo(1);
+        JsonNode gap = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("integrity").path("gaps").get(0);
+        assertThat(gap.path("events").path("value").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void theHtmlEscapesWhatTheLogHoldsAndNeedsNoScriptOrExternalResource() throws Exception {
+        ReportLog hostile = new ReportLog();
+        hostile.advance(Duration.ofMinutes(61));
+        ReportLog.Session session = hostile.session(ANALYST, "shop\"><img src=x onerror=alert(1)>").open(true);
+        long seq = session.command("SELECT '</pre><script>alert(document.cookie)</script>'", "read", "default");
+        session.result(seq, "ok", "<b>bold</b>");
+        hostile.append("x\" onmouseover=\"alert(1)", ReportLog.ANALYST, session.id, "shop", ReportLog.detail().put("<i>", "</i>"));
+        session.close();
+        Path bundle = hostile.bundle(dir.resolve("hostile"), ReportLog.parameters(FROM, TO));
+        String html = Files.readString(bundle.resolve(AuditReport.HTML_FILE));
+        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContain("<img").doesNotContain("<b>bold").doesNotContain("<i>")
+                .doesNotContain("\" onmouseover")
+                .contains("&lt;script&gt;alert(document.cookie)&lt;/script&gt;").contains("&lt;b&gt;bold&lt;/b&gt;");
+        assertThat(html).doesNotContain("src=\"http").doesNotContain("href=\"http").doesNotContain("@import").doesNotContain("url(");
+    }
+}
