@@ -96,15 +96,23 @@ class ExportSinceCheckpointTest {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", ""); Statement sql = c.createStatement()) {
             sql.execute("DELETE FROM checkpoint");
-            byte[] forged;
-            try (ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE idx = 5")) {
-                rs.next();
-                forged = new String(rs.getBytes(1), StandardCharsets.UTF_8).replace("honest 5", "forged 5")
-                        .getBytes(StandardCharsets.UTF_8);
+            // The event that says "honest 5", wherever the gateway's own start-up events put it.
+            long index = -1;
+            byte[] forged = null;
+            try (ResultSet rs = sql.executeQuery("SELECT idx, leaf FROM evidence_event ORDER BY idx")) {
+                while (rs.next() && forged == null) {
+                    String leaf = new String(rs.getBytes(2), StandardCharsets.UTF_8);
+                    if (leaf.contains("honest 5\"")) {
+                        index = rs.getLong(1);
+                        forged = leaf.replace("honest 5", "forged 5").getBytes(StandardCharsets.UTF_8);
+                    }
+                }
             }
-            try (PreparedStatement update = c.prepareStatement("UPDATE evidence_event SET leaf = ?, leaf_hash = ? WHERE idx = 5")) {
+            assertThat(forged).as("the event to rewrite").isNotNull();
+            try (PreparedStatement update = c.prepareStatement("UPDATE evidence_event SET leaf = ?, leaf_hash = ? WHERE idx = ?")) {
                 update.setBytes(1, forged);
                 update.setBytes(2, MerkleHashes.leafHash(forged));
+                update.setLong(3, index);
                 update.executeUpdate();
             }
         }
@@ -115,12 +123,12 @@ class ExportSinceCheckpointTest {
             append(gateway, 3, "later");
             HttpResponse<String> refused = get(gateway, "?since_checkpoint=" + encode(first));
             assertThat(refused.statusCode()).isEqualTo(409);
-            assertThat(refused.body()).contains("does not extend the earlier checkpoint of 12 events: it was rewritten");
+            assertThat(refused.body()).contains("does not extend the earlier checkpoint of 13 events: it was rewritten");
 
             Path withoutProof = download(gateway, "", "rewritten.zip");
             VerificationReport report = BundleVerifier.verify(withoutProof, Optional.of(key), Optional.of(first));
             assertThat(report.ok()).as("the bundle verifies on its own, but not as an extension of the first").isFalse();
-            assertThat(report.summary()).contains("proves nothing about the earlier checkpoint given (tree size 12)");
+            assertThat(report.summary()).contains("proves nothing about the earlier checkpoint given (tree size 13)");
             assertThat(BundleVerifier.verify(withoutProof, Optional.of(key)).ok()).isTrue();
         }
     }

@@ -49,7 +49,7 @@ class StoreTamperTest {
                 "UPDATE log_head SET tree_size = 15");
 
         assertRefused("the evidence store holds 15 events but the anchored checkpoint in " + anchor()
-                + " holds a checkpoint of 20 events", "Restore the store from a backup taken after that checkpoint");
+                + " holds a checkpoint of 21 events", "Restore the store from a backup taken after that checkpoint");
     }
 
     @Test
@@ -58,7 +58,7 @@ class StoreTamperTest {
         // Event 3 replaced by a copy of event 4, every hash table left as it was, the store's checkpoints gone.
         tamper("DELETE FROM checkpoint", "UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
 
-        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
+        assertRefused("the first 21 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
     }
 
     @Test
@@ -66,7 +66,7 @@ class StoreTamperTest {
         writeEventsAndCheckpoint(20, "original");
         forgeStore(20);
 
-        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
+        assertRefused("the first 21 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
     }
 
     @Test
@@ -74,7 +74,7 @@ class StoreTamperTest {
         writeEventsAndCheckpoint(20, "original");
         forgeStore(35);
 
-        assertRefused("the first 20 events of the evidence store no longer match the anchored checkpoint");
+        assertRefused("the first 21 events of the evidence store no longer match the anchored checkpoint");
     }
 
     @Test
@@ -92,7 +92,7 @@ class StoreTamperTest {
         tamper("DELETE FROM checkpoint", "UPDATE merkle_subtree SET hash = (SELECT leaf_hash FROM evidence_event WHERE idx = 0)"
                 + " WHERE level = 4 AND node_index = 0");
 
-        assertRefused("hash tables (merkle_subtree) disagree with its 20 events");
+        assertRefused("hash tables (merkle_subtree) disagree with its 21 events");
     }
 
     @Test
@@ -102,7 +102,7 @@ class StoreTamperTest {
         Files.delete(anchor());
 
         // Nothing is left to compare the history with, but checkpoints are signed from the hash tables: they must hold.
-        assertRefused("disagree with its 20 events");
+        assertRefused("disagree with its 21 events");
     }
 
     @Test
@@ -121,7 +121,8 @@ class StoreTamperTest {
             gateway.evidence().appendDurably(event("later"));
             String note = gateway.checkpoints().signNow().note();
 
-            assertThat(SignedNote.verify(note, gateway.checkpoints().verifierKey()).size()).isEqualTo(21);
+            // Two starts (each a gateway.started event), 20 events, one more.
+            assertThat(SignedNote.verify(note, gateway.checkpoints().verifierKey()).size()).isEqualTo(23);
             assertThat(Files.readString(anchor())).isEqualTo(note);
         }
         assertThat(Files.exists(dir.resolve("data/evidence-anchor.tmp"))).as("no half-written anchor is left").isFalse();
