@@ -153,45 +153,73 @@ class MaskingFuzzTest {
                 return s;
             };
             try (JsonGenerator json = FACTORY.createGenerator(out)) {
-                boolean[] placed = {positive == null};
-                value(data, json, text, positive, placed, 0);
+                json.writeStartObject();
+                int fields = data.consumeInt(0, 4);
+                int at = data.consumeInt(0, fields);
+                for (int i = 0; i <= fields; i++) {
+                    if (i == at && positive != null) {
+                        carrying(data, json, text, positive, data.consumeInt(0, 3));
+                    } else {
+                        json.writeFieldName(text.apply(12) + "#" + i);
+                        value(data, json, text, 0);
+                    }
+                }
+                json.writeEndObject();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
             return positive != null && fuzzed.toString().contains(positive.value()) ? null : new Document(out.toString());
         }
 
-        private static void value(FuzzedDataProvider data, JsonGenerator json, Function<Integer, String> text,
-                                  Positive positive, boolean[] placed, int depth) throws IOException {
-            int kind = depth >= 4 ? data.consumeInt(2, 6) : data.consumeInt(0, 6);
-            if (!placed[0] && (kind >= 2 && (depth >= 4 || data.consumeBoolean()))) {
-                placed[0] = true;
-                if (positive.value().chars().allMatch(Character::isDigit) && data.consumeBoolean()) {
-                    json.writeNumber(positive.value());
-                } else {
-                    json.writeString(text.apply(40) + " " + positive.text() + " " + text.apply(40));
-                }
+        /** A field of the enclosing object that holds the positive, {@code nesting} containers down. */
+        private static void carrying(FuzzedDataProvider data, JsonGenerator json, Function<Integer, String> text,
+                                     Positive positive, int nesting) throws IOException {
+            if (nesting == 0 && data.consumeInt(0, 3) == 0) {
+                json.writeFieldName(positive.text());
+                value(data, json, text, 2);
                 return;
             }
-            switch (kind) {
+            json.writeFieldName(text.apply(12));
+            for (int level = 0; level < nesting; level++) {
+                if (data.consumeBoolean()) {
+                    json.writeStartArray();
+                    value(data, json, text, 3);
+                } else {
+                    json.writeStartObject();
+                    json.writeFieldName(text.apply(12));
+                }
+            }
+            if (positive.value().chars().allMatch(Character::isDigit) && data.consumeBoolean()) {
+                json.writeNumber(positive.value());
+            } else {
+                json.writeString(text.apply(40) + " " + positive.text() + " " + text.apply(40));
+            }
+            // Close what was opened, innermost first: the generator knows which kind each is.
+            for (int level = 0; level < nesting; level++) {
+                if (json.getOutputContext().inArray()) {
+                    json.writeEndArray();
+                } else {
+                    json.writeEndObject();
+                }
+            }
+        }
+
+        /** A value without the positive: scalars, and containers until {@code depth} reaches 3. */
+        private static void value(FuzzedDataProvider data, JsonGenerator json, Function<Integer, String> text, int depth)
+                throws IOException {
+            switch (depth >= 3 ? data.consumeInt(2, 6) : data.consumeInt(0, 6)) {
                 case 0 -> {
                     json.writeStartObject();
-                    int fields = data.consumeInt(0, 4);
-                    for (int i = 0; i < fields || (depth == 0 && !placed[0]); i++) {
-                        boolean keyHolds = !placed[0] && data.consumeInt(0, 4) == 0;
-                        if (keyHolds) {
-                            placed[0] = true;
-                        }
-                        json.writeFieldName(keyHolds ? positive.text() : text.apply(12) + "#" + i);
-                        value(data, json, text, positive, placed, depth + 1);
+                    for (int i = data.consumeInt(0, 3); i > 0; i--) {
+                        json.writeFieldName(text.apply(12) + "#" + i);
+                        value(data, json, text, depth + 1);
                     }
                     json.writeEndObject();
                 }
                 case 1 -> {
                     json.writeStartArray();
-                    int elements = data.consumeInt(0, 4);
-                    for (int i = 0; i < elements || (depth == 0 && !placed[0]); i++) {
-                        value(data, json, text, positive, placed, depth + 1);
+                    for (int i = data.consumeInt(0, 3); i > 0; i--) {
+                        value(data, json, text, depth + 1);
                     }
                     json.writeEndArray();
                 }
