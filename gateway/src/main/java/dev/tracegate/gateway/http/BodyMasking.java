@@ -14,6 +14,7 @@ import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import java.io.ByteArrayOutputStream;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,6 +106,10 @@ final class BodyMasking {
             throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location, "the body is not valid JSON"
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")"));
+        } catch (CharConversionException e) {
+            // Jackson detects UTF-16/32 from the first bytes; a byte order it cannot read is not JSON it can mask.
+            throw new MaskingRefusedException(FallbackReason.INVALID_JSON, location,
+                    "the body is not valid JSON (its encoding cannot be read)");
         }
         out.flush();
     }

@@ -149,7 +149,7 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         if (!(claims.getClaim(name) instanceof Number seconds)) {
             throw new AuthenticationException("token carries no " + name + " (issued by an older gateway?); get a new one");
         }
-        return Instant.ofEpochSecond(seconds.longValue());
+        return NumericDates.of(seconds, name);
     }
 
     private static CredentialRef sourceKey(JWTClaimsSet claims) throws AuthenticationException {

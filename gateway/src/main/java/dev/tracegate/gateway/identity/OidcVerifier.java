@@ -102,6 +102,9 @@ public final class OidcVerifier implements IdentityVerifier {
         }
         verifySignature(jwt, algorithm, issuer.keys());
         Instant expiresAt = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
+        if (claims.getClaim("auth_time") instanceof Number authTime) {
+            NumericDates.of(authTime, "auth_time"); // read later as the sign-in's start
+        }
         checkAudience(claims, issuer.config());
         checkAuthorizedParty(claims, issuer.config());
         if (claims.getSubject() == null || claims.getSubject().isEmpty()) {

@@ -184,6 +184,18 @@ class GatewayTokenTest {
     }
 
     @Test
+    void aSignInTimeBeyondAnyDateIsRefusedNotACrash() throws Exception {
+        for (String claim : List.of(GatewayTokenIssuer.AUTH_TIME, GatewayTokenIssuer.AUTH_EXP)) {
+            for (Object seconds : List.of(Long.MAX_VALUE, 1e300, Long.MIN_VALUE)) {
+                JWTClaimsSet.Builder claims = validClaims().claim(claim, seconds);
+
+                assertThatThrownBy(() -> verifier.verify(sign(claims))).isInstanceOf(AuthenticationException.class)
+                        .hasMessage(claim + " is not a date");
+            }
+        }
+    }
+
+    @Test
     void aTokenDerivedFromARevokedKeyIsRefusedAtOnce() throws Exception {
         Set<String> revoked = new HashSet<>();
         GatewayTokenVerifier checking = new GatewayTokenVerifier(CONFIG, key, ref -> {

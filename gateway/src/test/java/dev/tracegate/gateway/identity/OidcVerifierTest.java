@@ -193,6 +193,15 @@ class OidcVerifierTest {
         assertThatThrownBy(() -> verifier.verify("a.b.c")).isInstanceOf(UnrecognizedCredentialException.class);
     }
 
+    /** Found by TokenParsingFuzzTest's property: a provider-signed claim out of any date's range is a refusal, not a crash. */
+    @Test
+    void anAuthTimeBeyondAnyDateIsRefused() {
+        for (Object authTime : List.of(Long.MAX_VALUE, 1e300, -1e300)) {
+            String token = idp.token("okta", "00u1alice", AUDIENCE, Map.of("auth_time", authTime));
+            assertRefused(token, "auth_time");
+        }
+    }
+
     private static void assertRefused(String token, String reason) {
         assertThatThrownBy(() -> verifier.verify(token))
                 .isInstanceOf(AuthenticationException.class)

@@ -364,7 +364,9 @@ final class ExpressionLineage {
             }
             return Lineage.CLEAN;
         }
-        return RANKING.contains(name) ? Lineage.CLEAN : arguments.derive();
+        // A ranking number says nothing about the values, but ntile's bucket count is an argument, read
+        // from the partition's first row: ntile(f(col)) hands out f(col) as its largest bucket.
+        return RANKING.contains(name) && arguments.isClean() ? Lineage.CLEAN : arguments.derive();
     }
 
     /**

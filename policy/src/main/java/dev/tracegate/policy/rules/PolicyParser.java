@@ -202,6 +202,9 @@ public final class PolicyParser {
     }
 
     private static Pattern regex(String value, String where) {
+        if (value == null) {
+            throw new PolicyException(where + " has no pattern");
+        }
         try {
             return Pattern.compile(value, Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
         } catch (PatternSyntaxException e) {

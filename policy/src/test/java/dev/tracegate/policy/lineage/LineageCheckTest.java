@@ -41,6 +41,12 @@ class LineageCheckTest {
             "SELECT l.e FROM customers c, LATERAL (SELECT reverse(c.email) e) l",
             "SELECT * FROM customers c, LATERAL (SELECT lower(c.email)) l",
             "SELECT lag(email) OVER (ORDER BY id) FROM customers",
+            // ntile reads its bucket count from the partition's first row: the largest bucket is the value.
+            "SELECT ntile(ascii(substr(c.card_number, 1, 1))) OVER (PARTITION BY c.id) FROM customers c"
+                    + " CROSS JOIN generate_series(1, 100)",
+            "SELECT ntile(length(email)) OVER () FROM customers",
+            // Found by LineageCheckFuzzTest: a ranking call with arguments passed as counting nothing.
+            "SELECT row_number(email, 1) OVER () FROM (SELECT * FROM customers) c",
             "SELECT * FROM unnest((SELECT array_agg(email) FROM customers))",
             "SELECT pg_notify('tg', string_agg(email, ',')) FROM customers",
             "SELECT set_config('app.x', email, false) FROM customers",
@@ -155,6 +161,7 @@ class LineageCheckTest {
             "SELECT email FROM customers WHERE id = $1",
             "SELECT now(), 1 + 1, 'literal'",
             "SELECT row_number() OVER (PARTITION BY status ORDER BY amount) FROM orders",
+            "SELECT ntile(4) OVER (ORDER BY id), id FROM customers",
             "SELECT id, email FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE amount > 10)",
             "SELECT c.* FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)",
             "COPY orders FROM STDIN",

@@ -23,7 +23,7 @@ final class ShopCatalog {
             "jsonb_agg", "row_to_json", "to_jsonb", "to_json", "jsonb_build_object", "json_build_object", "substr",
             "substring", "left", "right", "length", "md5", "sha256", "date_trunc", "date_part", "now", "concat",
             "concat_ws", "format", "pg_notify", "set_config", "generate_series", "unnest", "lag", "lead", "row_number",
-            "rank", "first_value", "regexp_replace", "overlay", "position", "replace", "btrim", "trim", "abs", "round",
+            "rank", "ntile", "first_value", "regexp_replace", "overlay", "position", "replace", "btrim", "trim", "abs", "round",
             "to_char", "age", "extract", "query_to_xml", "lo_get", "ascii", "chr", "initcap", "repeat", "lpad",
             "rpad", "xmlagg", "array_to_string", "string_to_array", "jsonb_each", "json_each_text", "to_tsvector",
             "hashtext", "bit_length", "octet_length", "char_length", "strpos", "starts_with", "quote_literal",

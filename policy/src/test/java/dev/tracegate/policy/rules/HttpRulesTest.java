@@ -134,5 +134,10 @@ class HttpRulesTest {
                 .hasMessageContaining("must start with $");
         assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, fields: {\"$.a..b\": x}, action: block}]"))
                 .hasMessageContaining("not a path");
+        // Found by PolicyParserFuzzTest: a field or header without a pattern was a NullPointerException.
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, fields: {\"$.env\"}, action: block}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rule r: field $.env has no pattern");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: r, headers: {x-tenant: }, action: block}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rule r: header x-tenant has no pattern");
     }
 }
