@@ -193,10 +193,12 @@ class BenchRun:
         jar = REPO / "cli/target/tracegate-cli.jar"
         if not self.args.no_build:
             for attempt in range(1, 4):
-                say(f"building Tracegate (./mvnw -q -B -o install -DskipTests), attempt {attempt}")
+                say(f"building Tracegate (./mvnw -q -B -o package -DskipTests -pl cli -am), attempt {attempt}")
                 env = {**os.environ, "JAVA_HOME": str(JAVA_HOME), "PATH": f"{JAVA_HOME}/bin:{os.environ['PATH']}",
                        "MAVEN_OPTS": os.environ.get("MAVEN_OPTS", "") + " --sun-misc-unsafe-memory-access=allow"}
-                result = subprocess.run(["./mvnw", "-q", "-B", "-o", "install", "-DskipTests"], cwd=REPO, env=env,
+                # package, not install: the run needs cli/target only and must not overwrite the shared ~/.m2 artifacts.
+                result = subprocess.run(["./mvnw", "-q", "-B", "-o", "package", "-DskipTests", "-pl", "cli", "-am"],
+                                        cwd=REPO, env=env,
                                         capture_output=True, text=True)
                 if result.returncode == 0:
                     break
