@@ -9,9 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes sealed events into the store inside the caller's transaction: the event rows, the new
- * Merkle subtree hashes and the new log head. The head row is claimed first, so concurrent
- * writers (other gateway nodes on a shared PostgreSQL) serialise.
+ * Writes sealed events into a shared (PostgreSQL) store inside the caller's transaction: the event
+ * rows, the new Merkle subtree hashes and the new log head. The head row is claimed first, so
+ * concurrent writers (other gateway nodes) serialise. The rows go out as one batch, which the
+ * driver sends as multi-row inserts ({@code reWriteBatchedInserts}, see {@code Store}).
  */
 final class EvidenceStoreWriter {
 
@@ -42,22 +43,19 @@ final class EvidenceStoreWriter {
     }
 
     /**
-     * Inserts events sealed beforehand (from the journal). Moving the head from exactly where
-     * they start both locks the head row and checks that nobody else extended the log, in one
-     * statement instead of a locking read and an update.
+     * Moves the head of the embedded store's index from exactly {@code start} by {@code count}
+     * events: one statement both claims the head row and checks that nothing else moved it.
      */
-    void append(Connection connection, List<SealedEvent> events) throws SQLException {
-        long start = events.getFirst().index();
+    void advanceHead(Connection connection, long start, int count) throws SQLException {
         try (PreparedStatement advance = connection.prepareStatement(
                 "UPDATE log_head SET tree_size = ? WHERE id = 1 AND tree_size = ?")) {
-            advance.setLong(1, start + events.size());
+            advance.setLong(1, start + count);
             advance.setLong(2, start);
             if (advance.executeUpdate() != 1) {
-                throw new SQLException("the store's log does not end at " + start + ", where the next event belongs:"
-                        + " another writer changed the log, or the log_head row is missing");
+                throw new SQLException("the store's index does not end at " + start + ", where the next event belongs:"
+                        + " another writer changed it, or the log_head row is missing");
             }
         }
-        writeRows(connection, start, events);
     }
 
     private void writeRows(Connection connection, long start, List<SealedEvent> events) throws SQLException {
@@ -65,7 +63,8 @@ final class EvidenceStoreWriter {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO evidence_event (idx, event_time, event_type, session_id, actor_subject, connection_name,"
                         + " trace_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (SealedEvent event : events) {
+            for (SealedEvent sealed : events) {
+                IndexedEvent event = sealed.indexed();
                 insert.setLong(1, event.index());
                 insert.setTimestamp(2, Timestamp.from(event.time()));
                 insert.setString(3, event.type());
@@ -73,7 +72,7 @@ final class EvidenceStoreWriter {
                 insert.setString(5, event.actorSubject());
                 insert.setString(6, event.connection());
                 insert.setString(7, event.trace());
-                insert.setBytes(8, event.leaf());
+                insert.setBytes(8, sealed.leaf());
                 insert.setBytes(9, event.leafHash());
                 insert.addBatch();
                 leafHashes.add(event.leafHash());

@@ -1,7 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.ledger.merkle.CompactRange;
-import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.SubtreeHash;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -10,12 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps the hash of every complete subtree of the log in {@code merkle_subtree}, so appends and
- * proofs touch O(log n) rows instead of rescanning the log.
+ * Keeps the hash of every complete subtree of a shared (PostgreSQL) log in {@code merkle_subtree},
+ * so appends and proofs touch O(log n) rows instead of rescanning the log.
  *
  * <p>The ledger's {@link CompactRange} says which subtrees each new leaf completes; only the
  * range's right edge is needed for that, and it is cached between batches. If another gateway
- * node appended in the meantime the cache is stale and is reloaded, one read per level.
+ * node appended in the meantime the cache is stale and is reloaded in two reads
+ * ({@link StoredSubtreeHashes#loadEdge}), not one per level: with nodes taking turns that happens
+ * on nearly every batch, inside the head lock.
  *
  * <p>Only subtrees of {@link #FIRST_STORED_LEVEL} and above are stored. The smaller ones lie inside
  * one aligned block of {@code 2^FIRST_STORED_LEVEL} leaves, whose hashes {@code evidence_event}
@@ -31,15 +32,11 @@ final class MerkleSubtreeStore {
 
     private CompactRange range;
 
-    static byte[] leafHash(byte[] leaf) {
-        return MerkleHashes.leafHash(leaf);
-    }
-
     /** Stores the subtrees completed by appending these leaf hashes at index {@code start}. */
     void append(Connection connection, long start, List<byte[]> leafHashes) throws SQLException {
         if (range == null || range.size() != start) {
             try (StoredSubtreeHashes stored = new StoredSubtreeHashes(connection)) {
-                range = CompactRange.load(stored, start);
+                range = stored.loadEdge(start);
             }
         }
         List<SubtreeHash> kept = new ArrayList<>();

@@ -90,25 +90,18 @@ class ExportSinceCheckpointTest {
             append(gateway, 12, "honest");
             first = checkpointOf(download(gateway, "", "first.zip"));
         }
-        // Someone who can write the database and the data directory: an event rewritten in proper
-        // form with its leaf hash (the store's tables agree with it), the store's checkpoints and
+        // Someone who can write the store and the data directory: an event rewritten in proper form,
+        // its hash files recomputed (the store's tables agree with it), the store's checkpoints and
         // the anchor removed, so the gateway starts, anchors afresh and signs the rewritten log.
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", ""); Statement sql = c.createStatement()) {
             sql.execute("DELETE FROM checkpoint");
-            byte[] forged;
-            try (ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE idx = 5")) {
-                rs.next();
-                forged = new String(rs.getBytes(1), StandardCharsets.UTF_8).replace("honest 5", "forged 5")
-                        .getBytes(StandardCharsets.UTF_8);
-            }
-            try (PreparedStatement update = c.prepareStatement("UPDATE evidence_event SET leaf = ?, leaf_hash = ? WHERE idx = 5")) {
-                update.setBytes(1, forged);
-                update.setBytes(2, MerkleHashes.leafHash(forged));
-                update.executeUpdate();
-            }
         }
-        deleteTree(dir.resolve("data/evidence-journal"));
+        Path log = dir.resolve("data/evidence-log");
+        byte[] forged = new String(LeafLogFiles.leaves(log).get(5), StandardCharsets.UTF_8).replace("honest 5", "forged 5")
+                .getBytes(StandardCharsets.UTF_8);
+        LeafLogFiles.replaceLeaf(log, 5, forged);
+        deleteTree(log.resolve("merkle")); // the gateway recomputes them from the leaves, the forged one included
         Files.delete(dir.resolve("data/evidence-anchor"));
 
         try (Gateway gateway = Gateway.start(config())) {
