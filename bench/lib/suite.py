@@ -400,17 +400,18 @@ class BenchRun:
         if any(r.name == "tracegate-policy-off" for r in self.routes):
             self.policy_switch.use("guardrails")
             self.routes = [r for r in self.routes if r.name != "tracegate-policy-off"]
+        self.results["pgbench"] = {"rounds": self.plan.rounds, "seconds": self.plan.seconds, "scale": self.plan.scale,
+                                   "runs": runs, "summary": pgbench_phase.summarize(runs)}
         # The shared-store path is the pgbench goal's; the later phases measure the single-node paths.
         self.drop_pgstore_nodes()
 
     def drop_pgstore_nodes(self) -> None:
         self.routes = [r for r in self.routes if r.name != "tracegate-pgstore"]
+        self.proxy_pids.pop("tracegate-pgstore", None)
         for kind in ("pgstore-a", "pgstore-b"):
             gateway = self.gateways.pop(kind, None)
             if gateway is not None:
                 gateway.stop()
-        self.results["pgbench"] = {"rounds": self.plan.rounds, "seconds": self.plan.seconds, "scale": self.plan.scale,
-                                   "runs": runs, "summary": pgbench_phase.summarize(runs)}
 
     def large_results(self) -> None:
         self.drop_pgstore_nodes()
