@@ -1,11 +1,7 @@
 package dev.tracegate.gateway.evidence;
 
 import java.io.ByteArrayOutputStream;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -34,87 +30,47 @@ final class EvidenceIndexWriter {
         }
     }
 
-    /** Indexes {@code events} inside the caller's transaction. */
-    void write(Connection connection, List<IndexedEvent> events) throws SQLException {
+    /** Adds the index rows of {@code events} to {@code batch}. */
+    void write(SqlBatch batch, List<IndexedEvent> events) {
         Map<Key, Chunk> chunks = new LinkedHashMap<>();
-        List<IndexedEvent> opened = new ArrayList<>();
-        List<IndexedEvent> closed = new ArrayList<>();
+        List<Object[]> opened = new ArrayList<>();
         for (IndexedEvent event : events) {
             Key key = new Key(event.session(), event.actorSubject(), event.connection(), event.trace());
             chunks.computeIfAbsent(key, Chunk::new).events.add(event);
             if (event.session() != null && EventType.SESSION_OPEN.equals(event.type())) {
-                opened.add(event);
-            } else if (event.session() != null && EventType.SESSION_CLOSE.equals(event.type())) {
-                closed.add(event);
+                opened.add(new Object[] {event.index(), event.session(), Timestamp.from(event.time()), event.actorSubject(),
+                        event.connection()});
             }
         }
-        writeChunks(connection, chunks.values());
-        writeSessions(connection, opened, closed);
-    }
-
-    private static void writeChunks(Connection connection, Iterable<Chunk> chunks) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO evidence_chunk (first_idx, last_idx, event_count, session_id, actor_subject, connection_name,"
-                        + " trace_id, first_time, last_time, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Chunk chunk : chunks) {
-                List<IndexedEvent> events = chunk.events;
-                long first = events.getFirst().index();
-                long last = events.getLast().index();
-                Instant earliest = events.getFirst().time();
-                Instant latest = earliest;
-                for (IndexedEvent event : events) {
-                    earliest = event.time().isBefore(earliest) ? event.time() : earliest;
-                    latest = event.time().isAfter(latest) ? event.time() : latest;
-                }
-                insert.setLong(1, first);
-                insert.setLong(2, last);
-                insert.setInt(3, events.size());
-                insert.setString(4, chunk.key.session());
-                insert.setString(5, chunk.key.actorSubject());
-                insert.setString(6, chunk.key.connection());
-                insert.setString(7, chunk.key.trace());
-                insert.setTimestamp(8, Timestamp.from(earliest));
-                insert.setTimestamp(9, Timestamp.from(latest));
-                if (last - first + 1 == events.size()) {
-                    insert.setNull(10, Types.VARBINARY);
-                } else {
-                    insert.setBytes(10, encode(events));
-                }
-                insert.addBatch();
+        List<Object[]> rows = new ArrayList<>(chunks.size());
+        for (Chunk chunk : chunks.values()) {
+            rows.add(row(chunk));
+        }
+        batch.insert("evidence_chunk", "first_idx, last_idx, event_count, session_id, actor_subject, connection_name,"
+                + " trace_id, first_time, last_time, events", 10, rows);
+        batch.insert("evidence_session", "open_idx, session_id, opened_at, actor_subject, connection_name", 5, opened);
+        // After the inserts: a session may open and close in the same batch.
+        for (IndexedEvent event : events) {
+            if (event.session() != null && EventType.SESSION_CLOSE.equals(event.type())) {
+                batch.add("UPDATE evidence_session SET close_idx = ? WHERE session_id = ? AND close_idx IS NULL AND open_idx < ?",
+                        event.index(), event.session(), event.index());
             }
-            insert.executeBatch();
         }
     }
 
-    private static void writeSessions(Connection connection, List<IndexedEvent> opened, List<IndexedEvent> closed)
-            throws SQLException {
-        if (!opened.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO evidence_session (open_idx, session_id, opened_at, actor_subject, connection_name)"
-                            + " VALUES (?, ?, ?, ?, ?)")) {
-                for (IndexedEvent event : opened) {
-                    insert.setLong(1, event.index());
-                    insert.setString(2, event.session());
-                    insert.setTimestamp(3, Timestamp.from(event.time()));
-                    insert.setString(4, event.actorSubject());
-                    insert.setString(5, event.connection());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
+    private static Object[] row(Chunk chunk) {
+        List<IndexedEvent> events = chunk.events;
+        long first = events.getFirst().index();
+        long last = events.getLast().index();
+        Instant earliest = events.getFirst().time();
+        Instant latest = earliest;
+        for (IndexedEvent event : events) {
+            earliest = event.time().isBefore(earliest) ? event.time() : earliest;
+            latest = event.time().isAfter(latest) ? event.time() : latest;
         }
-        if (!closed.isEmpty()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE evidence_session SET close_idx = ? WHERE session_id = ? AND close_idx IS NULL AND open_idx < ?")) {
-                for (IndexedEvent event : closed) {
-                    update.setLong(1, event.index());
-                    update.setString(2, event.session());
-                    update.setLong(3, event.index());
-                    update.addBatch();
-                }
-                update.executeBatch();
-            }
-        }
+        byte[] indices = last - first + 1 == events.size() ? null : encode(events);
+        return new Object[] {first, last, events.size(), chunk.key.session(), chunk.key.actorSubject(),
+                chunk.key.connection(), chunk.key.trace(), Timestamp.from(earliest), Timestamp.from(latest), indices};
     }
 
     /** Varint deltas from the first index (which the row holds): small, and exact for any gaps. */

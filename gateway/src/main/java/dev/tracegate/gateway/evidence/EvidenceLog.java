@@ -282,12 +282,18 @@ public final class EvidenceLog implements AutoCloseable {
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                long head = writer.lockHead(connection);
+                EvidenceStoreWriter.Head head = writer.lockHead(connection);
                 for (PendingEvent pending : batch) {
-                    sealed.add(SealedEvent.seal(head + sealed.size(), pending.event()));
+                    sealed.add(SealedEvent.seal(head.size() + sealed.size(), pending.event()));
                 }
-                writer.insert(connection, head, sealed);
-                index.write(connection, sealed.stream().map(SealedEvent::indexed).toList());
+                SqlBatch writes = new SqlBatch();
+                writer.write(writes, head, sealed);
+                index.write(writes, sealed.stream().map(SealedEvent::indexed).toList());
+                // The commit travels with the writes: the head lock (which the other nodes wait for) is held for two
+                // round trips, not three. Should a statement fail, the server skips the rest, COMMIT included, and the
+                // rollback below ends the transaction; commit() only commits what is still open, so it adds nothing.
+                writes.add("COMMIT");
+                writes.execute(connection, true);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
@@ -361,7 +367,9 @@ public final class EvidenceLog implements AutoCloseable {
             connection.setAutoCommit(false);
             try {
                 writer.advanceHead(connection, batch.getFirst().index(), batch.size());
-                index.write(connection, batch);
+                SqlBatch writes = new SqlBatch();
+                index.write(writes, batch);
+                writes.execute(connection, false);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
@@ -410,7 +418,6 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void fail(List<PendingEvent> batch, Exception e) {
         LOG.error("evidence log write failed for {} events: {}", batch.size(), e.toString());
-        writer.forget();
         batch.forEach(p -> p.index().completeExceptionally(e));
     }
 
@@ -420,7 +427,6 @@ public final class EvidenceLog implements AutoCloseable {
         } catch (SQLException ignored) {
             // The transaction is gone with the connection either way.
         }
-        writer.forget();
     }
 
     private long readIndexedSize() throws SQLException {

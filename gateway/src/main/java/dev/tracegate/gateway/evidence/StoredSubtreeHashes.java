@@ -18,7 +18,7 @@ import java.util.Map;
  * Complete-subtree hashes read from the store on one connection, for roots and proofs: each
  * lookup is one indexed read, and a proof needs O(log n) of them.
  *
- * <p>Subtrees from {@link MerkleSubtreeStore#FIRST_STORED_LEVEL} up are rows of
+ * <p>Subtrees from {@link EvidenceStoreWriter#FIRST_STORED_LEVEL} up are rows of
  * {@code merkle_subtree}. Smaller ones are computed from the leaf hashes stored with the events:
  * one range read of the aligned block of {@code 2^FIRST_STORED_LEVEL} leaves that contains them,
  * which also serves every other small subtree of that block (a proof's lowest levels all lie in
@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class StoredSubtreeHashes implements SubtreeHashes, AutoCloseable {
 
-    private static final int BLOCK_LEVEL = MerkleSubtreeStore.FIRST_STORED_LEVEL;
+    private static final int BLOCK_LEVEL = EvidenceStoreWriter.FIRST_STORED_LEVEL;
     private static final int BLOCK_LEAVES = 1 << BLOCK_LEVEL;
 
     private final Connection connection;

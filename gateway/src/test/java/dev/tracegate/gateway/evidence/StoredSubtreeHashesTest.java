@@ -58,6 +58,11 @@ class StoredSubtreeHashesTest {
                     SecretReference.of("file:" + password));
             try (Store store = Store.open(config, dir.resolve("pg")); EvidenceLog log = new EvidenceLog(store, null, false)) {
                 fill(log);
+                // A head without its edge (a store written before the head kept it): the next append loads the edge.
+                try (var c = store.dataSource().getConnection(); var sql = c.createStatement()) {
+                    sql.execute("UPDATE log_head SET edge = NULL");
+                }
+                fill(log);
                 try (EvidenceReader reader = log.reader()) {
                     assertThat(reader.subtrees()).isInstanceOf(StoredSubtreeHashes.class);
                     assertMatchesMemoryTree(reader);
