@@ -99,7 +99,19 @@ class ModuleClasspath:
         for folder in ("classes", "test-classes"):
             if (target / folder).is_dir():
                 shutil.copytree(target / folder, self.work / folder, dirs_exist_ok=True)
-        return ":".join([str(self.work / "test-classes"), str(self.work / "classes"), dependencies.read_text().strip()])
+        entries = [self.own_build(entry) for entry in dependencies.read_text().strip().split(":") if entry]
+        return ":".join([str(self.work / "test-classes"), str(self.work / "classes"), *entries])
+
+    def own_build(self, entry: str) -> str:
+        """The project's own modules come from this work tree's build, never from a jar someone installed in ~/.m2."""
+        match = re.search(r"/dev/tracegate/tracegate-([a-z]+)/", entry)
+        if match:
+            classes = self.repo / match.group(1) / "target/classes"
+            if classes.is_dir():
+                copy = self.work / f"module-{match.group(1)}"
+                shutil.copytree(classes, copy, dirs_exist_ok=True)
+                return str(copy)
+        return entry
 
 
 def run_all(repo: Path, work: Path, java_home: Path, quick: bool, settings_file: Path) -> list[JvmBenchmarkResult]:

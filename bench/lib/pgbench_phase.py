@@ -33,6 +33,11 @@ def runs_on(script: str, route_name: str) -> bool:
     return script not in SCRIPT_ROUTES or route_name in SCRIPT_ROUTES[script]
 
 
+def runs_with(route: Route, clients: int) -> bool:
+    """A path of several gateway nodes needs at least one client per node."""
+    return clients >= len(route.nodes())
+
+
 @dataclasses.dataclass
 class PgbenchRun:
     route: str
@@ -50,23 +55,42 @@ class PgbenchRun:
 
 
 def run_pgbench(route: Route, script: str, clients: int, seconds: int, round_number: int,
-                proxy_pid: int | None = None) -> PgbenchRun:
-    """One pgbench run; with proxy_pid, also the CPU that process spent per transaction."""
-    threads = min(clients, 2)
-    command = ["pgbench", "-n", *SCRIPTS[script], "-c", str(clients), "-j", str(threads), "-T", str(seconds)]
+                proxy_pid: int | tuple[int, ...] | None = None) -> PgbenchRun:
+    """One pgbench run; with proxy_pid, also the CPU that process (or those processes) spent per transaction.
+
+    A route of several gateway nodes gets one pgbench per node, all at once, with the clients split
+    evenly; their transactions add up, and the latency is their transaction-weighted average.
+    """
+    nodes = route.nodes()
+    shares = [clients // len(nodes) + (1 if i < clients % len(nodes) else 0) for i in range(len(nodes))]
     run = PgbenchRun(route.name, script, clients, round_number, seconds)
     try:
         with CpuMeter(proxy_pid) as meter:
-            result = subprocess.run(command, env=route.libpq_env(), capture_output=True, text=True, timeout=seconds + 180)
+            processes = [subprocess.Popen(["pgbench", "-n", *SCRIPTS[script], "-c", str(share), "-j", str(min(share, 2)),
+                                           "-T", str(seconds)], env=node.libpq_env(), stdout=subprocess.PIPE,
+                                          stderr=subprocess.STDOUT, text=True)
+                         for node, share in zip(nodes, shares)]
+            outputs = [p.communicate(timeout=seconds + 180)[0] for p in processes]
     except subprocess.TimeoutExpired:
+        for p in processes:
+            p.kill()
         run.error = f"pgbench did not finish within {seconds + 180} s"
         return run
-    output = result.stdout + result.stderr
-    parse_pgbench_output(output, run)
-    if result.returncode != 0 or run.tps is None:
-        lines = [line for line in output.splitlines() if line.strip() and not line.startswith("pgbench (")]
-        run.error = "; ".join(lines[-3:]) or f"exit status {result.returncode}"
-    elif meter.cpu() is not None and run.transactions:
+    parts = []
+    for process, output in zip(processes, outputs):
+        part = PgbenchRun(route.name, script, clients, round_number, seconds)
+        parse_pgbench_output(output, part)
+        if process.returncode != 0 or part.tps is None:
+            lines = [line for line in output.splitlines() if line.strip() and not line.startswith("pgbench (")]
+            run.error = "; ".join(lines[-3:]) or f"exit status {process.returncode}"
+            return run
+        parts.append(part)
+    run.tps = sum(p.tps for p in parts)
+    run.transactions = sum(p.transactions or 0 for p in parts)
+    run.failed = sum(p.failed or 0 for p in parts)
+    run.connect_ms = max(p.connect_ms or 0 for p in parts)
+    run.latency_ms = sum(p.latency_ms * (p.transactions or 0) for p in parts) / max(1, run.transactions)
+    if meter.cpu() is not None and run.transactions:
         # Includes the proxy's share of connection set-up, which is small against a run of seconds.
         run.proxy_cpu_us_per_tx = meter.cpu() * 1e6 / run.transactions
     return run
@@ -106,17 +130,18 @@ def warm_up(routes: list[Route], seconds: int, gateway_seconds: int) -> None:
 
 
 def measure(routes: list[Route], client_counts: list[int], rounds: int, seconds: int,
-            proxy_pids: dict[str, int]) -> list[PgbenchRun]:
+            proxy_pids: dict[str, int | tuple[int, ...]]) -> list[PgbenchRun]:
     runs: list[PgbenchRun] = []
     points = [(script, clients) for script in SCRIPTS for clients in client_counts]
-    total = rounds * sum(1 for script, _ in points for route in routes if runs_on(script, route.name))
+    total = rounds * sum(1 for script, clients in points for route in routes
+                         if runs_on(script, route.name) and runs_with(route, clients))
     done = 0
     for round_number in range(1, rounds + 1):
         say(f"pgbench round {round_number}/{rounds}")
         for point_index, (script, clients) in enumerate(points):
             offset = (round_number + point_index) % len(routes)
             for route in routes[offset:] + routes[:offset]:
-                if not runs_on(script, route.name):
+                if not runs_on(script, route.name) or not runs_with(route, clients):
                     continue
                 if route.prepare:
                     route.prepare()

@@ -17,10 +17,18 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _HZ  # utime + stime
 
 
+def total_cpu_seconds(pids: int | tuple[int, ...] | None) -> float | None:
+    """CPU seconds of one process, or the sum over several (the gateway nodes of one path)."""
+    if not pids:
+        return None
+    readings = [cpu_seconds(pid) for pid in (pids if isinstance(pids, tuple) else (pids,))]
+    return None if any(r is None for r in readings) else sum(readings)
+
+
 class CpuMeter:
     """Use as a context manager around the work; then cpu() is the CPU seconds used, cores() the average cores busy."""
 
-    def __init__(self, pid: int | None):
+    def __init__(self, pid: int | tuple[int, ...] | None):
         self.pid = pid
         self._cpu_start = None
         self._cpu_end = None
@@ -28,12 +36,12 @@ class CpuMeter:
         self.wall = 0.0
 
     def __enter__(self) -> "CpuMeter":
-        self._cpu_start = cpu_seconds(self.pid) if self.pid else None
+        self._cpu_start = total_cpu_seconds(self.pid)
         self._wall_start = time.monotonic()
         return self
 
     def __exit__(self, *exc) -> None:
-        self._cpu_end = cpu_seconds(self.pid) if self.pid else None
+        self._cpu_end = total_cpu_seconds(self.pid)
         self.wall = time.monotonic() - self._wall_start
 
     def cpu(self) -> float | None:
@@ -46,7 +54,7 @@ class CpuMeter:
         return None if used is None or self.wall <= 0 else round(used / self.wall, 2)
 
 
-def settle(pid: int | None, idle_cores: float = 0.15, window: float = 0.25, limit: float = 10.0) -> float:
+def settle(pid: int | tuple[int, ...] | None, idle_cores: float = 0.15, window: float = 0.25, limit: float = 10.0) -> float:
     """Waits until the process is nearly idle (below idle_cores over a window), at most limit seconds.
 
     After a run through a gateway, its evidence storer is still writing the run's events into its store;
@@ -56,9 +64,9 @@ def settle(pid: int | None, idle_cores: float = 0.15, window: float = 0.25, limi
         return 0.0
     start = time.monotonic()
     while time.monotonic() - start < limit:
-        before = cpu_seconds(pid)
+        before = total_cpu_seconds(pid)
         time.sleep(window)
-        after = cpu_seconds(pid)
+        after = total_cpu_seconds(pid)
         if before is None or after is None or (after - before) / window < idle_cores:
             break
     return time.monotonic() - start

@@ -36,6 +36,12 @@ class Route:
     note: str = ""
     # Run before each measurement through this route (e.g. switching the gateway's policy); never in the report.
     prepare: Callable[[], None] | None = dataclasses.field(default=None, compare=False, repr=False)
+    # Further ports serving the same path (gateway nodes sharing one store): clients are split evenly across all.
+    more_ports: tuple[int, ...] = ()
+
+    def nodes(self) -> list["Route"]:
+        """This route once per node, each with its own port."""
+        return [self] + [dataclasses.replace(self, port=port, more_ports=()) for port in self.more_ports]
 
     def libpq_env(self) -> dict[str, str]:
         env = dict(os.environ)

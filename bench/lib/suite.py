@@ -36,6 +36,7 @@ BENCH = Path(__file__).resolve().parent.parent
 REPO = BENCH.parent
 JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
 DATABASE = "bench"
+PGSTORE_DATABASE = "tracegate_store"
 PHASES = ("pgbench", "large", "storm", "profile", "jvm")
 
 
@@ -74,7 +75,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
-                        help="first of the 9 consecutive loopback ports the run uses (default 15430)")
+                        help="first of the 13 consecutive loopback ports the run uses (default 15430)")
     parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
@@ -86,6 +87,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--guardrails-policy", type=Path, default=BENCH / "config/guardrails-policy.yaml",
                         help="policy file (policyFile) of the policy path")
     parser.add_argument("--no-plain", action="store_true", help="skip the Tracegate path without TLS")
+    parser.add_argument("--no-pgstore", action="store_true",
+                        help="skip the path of two Tracegate nodes sharing one PostgreSQL store")
     parser.add_argument("--update-docs", action="store_true",
                         help="also replace the generated tables in docs/benchmarks.md with this run's")
     return parser.parse_args()
@@ -143,7 +146,7 @@ class BenchRun:
         self.results = results
         self.ports = {name: args.port_base + i for i, name in enumerate(
             ("postgres", "haproxy", "pgbouncer", "gateway", "gateway-api", "masking", "masking-api", "policy",
-             "policy-api"))}
+             "policy-api", "pgstore-a", "pgstore-a-api", "pgstore-b", "pgstore-b-api"))}
         self.postgres = PostgresServer(work, self.ports["postgres"], max_connections=max(700, plan.storm_clients + 200))
         self.haproxy = Haproxy(work, self.ports["haproxy"], self.ports["postgres"])
         self.pgbouncer = Pgbouncer(work, self.ports["pgbouncer"], self.ports["postgres"], DATABASE, pool_size=64)
@@ -193,10 +196,12 @@ class BenchRun:
         jar = REPO / "cli/target/tracegate-cli.jar"
         if not self.args.no_build:
             for attempt in range(1, 4):
-                say(f"building Tracegate (./mvnw -q -B -o install -DskipTests), attempt {attempt}")
+                say(f"building Tracegate (./mvnw -q -B -o package -DskipTests -pl cli -am), attempt {attempt}")
                 env = {**os.environ, "JAVA_HOME": str(JAVA_HOME), "PATH": f"{JAVA_HOME}/bin:{os.environ['PATH']}",
                        "MAVEN_OPTS": os.environ.get("MAVEN_OPTS", "") + " --sun-misc-unsafe-memory-access=allow"}
-                result = subprocess.run(["./mvnw", "-q", "-B", "-o", "install", "-DskipTests"], cwd=REPO, env=env,
+                # package, not install: the run needs cli/target only and must not overwrite the shared ~/.m2 artifacts.
+                result = subprocess.run(["./mvnw", "-q", "-B", "-o", "package", "-DskipTests", "-pl", "cli", "-am"],
+                                        cwd=REPO, env=env,
                                         capture_output=True, text=True)
                 if result.returncode == 0:
                     break
@@ -241,7 +246,7 @@ class BenchRun:
         self.key_file.write_text(self.key + "\n")
         self.key_file.chmod(0o600)
         self.classpath = f"{jars}/tracegate-cli.jar:{jars}/lib/*"
-        self.java_opts = os.environ.get("BENCH_GATEWAY_JAVA_OPTS", os.environ.get("TRACEGATE_JAVA_OPTS", "")).split()
+        self.java_opts = gateway_java_opts().split()
         say(f"starting Tracegate on port {self.ports['gateway']} (recording and evidence log on)")
         main_gateway = self.gateway("gateway", generation=1)
         main_gateway.start()
@@ -286,8 +291,24 @@ class BenchRun:
                          " swapped for one with the same defaults and no rules, and back before the guardrails path's"
                          " runs (hot reload, confirmed by a probe statement): the A/B of #5's goal",
                     prepare=lambda: self.policy_switch.use("rule-less")))
+        if not self.args.no_pgstore:
+            self.start_pgstore_nodes()
         self.note_gateway_pids()
         self.check_policies_in_force()
+
+    def start_pgstore_nodes(self) -> None:
+        """Two gateway nodes on one PostgreSQL store (a database of the benchmark's server): one path, clients split."""
+        self.postgres.psql(f"CREATE DATABASE {PGSTORE_DATABASE}")
+        for kind in ("pgstore-a", "pgstore-b"):
+            say(f"starting Tracegate node {kind} on port {self.ports[kind]} (PostgreSQL store)")
+            gateway = self.gateway(kind, generation=1)
+            gateway.start()
+            self.gateways[kind] = gateway
+        self.routes.append(Route("tracegate-pgstore", "Tracegate, 2 nodes on one PostgreSQL store (recording + evidence, TLS)",
+                                 "127.0.0.1", self.ports["pgstore-a"], "bench", self.key, "require", DATABASE,
+                                 note=f"store.type postgresql (database {PGSTORE_DATABASE} of the same server); the clients"
+                                      " are split evenly across the two nodes (one pgbench each, at once)",
+                                 more_ports=(self.ports["pgstore-b"],)))
 
     def check_policies_in_force(self) -> None:
         """Makes sure the policy paths measure their policy: a policy that matched no caller would cost nothing."""
@@ -313,8 +334,10 @@ class BenchRun:
     def gateway(self, kind: str, generation: int, extra_java_opts: tuple[str, ...] = ()) -> TracegateGateway:
         """A gateway process of the given kind ("gateway", "masking" or "policy"), with a data directory of its own."""
         name = f"{kind}-{generation}"
+        # Nodes sharing a store sign one log: the second uses the key the first generated.
+        signing_key = self.work / "pgstore-a-1/keys/log.key" if kind == "pgstore-b" else None
         config = gateway_config(self.work / name, self.ports[kind], self.ports[f"{kind}-api"], self.key_file,
-                                self.ports["postgres"])
+                                self.ports["postgres"], pgstore=kind.startswith("pgstore"), signing_key=signing_key)
         policy = {"masking": self.args.masking_policy.resolve(), "policy": self.policy_switch.file}.get(kind)
         if policy is not None:
             config += f"policyFile: {policy}\n"
@@ -337,6 +360,8 @@ class BenchRun:
             self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
         if "policy" in self.gateways:
             self.proxy_pids["tracegate-policy"] = self.proxy_pids["tracegate-policy-off"] = self.gateways["policy"].pid
+        if "pgstore-a" in self.gateways and "pgstore-b" in self.gateways:
+            self.proxy_pids["tracegate-pgstore"] = (self.gateways["pgstore-a"].pid, self.gateways["pgstore-b"].pid)
 
     def restart_gateways(self, generation: int, kinds: tuple[str, ...] = ("gateway", "masking", "policy"),
                          extra_java_opts: tuple[str, ...] = ()) -> dict[str, dict]:
@@ -377,8 +402,19 @@ class BenchRun:
             self.routes = [r for r in self.routes if r.name != "tracegate-policy-off"]
         self.results["pgbench"] = {"rounds": self.plan.rounds, "seconds": self.plan.seconds, "scale": self.plan.scale,
                                    "runs": runs, "summary": pgbench_phase.summarize(runs)}
+        # The shared-store path is the pgbench goal's; the later phases measure the single-node paths.
+        self.drop_pgstore_nodes()
+
+    def drop_pgstore_nodes(self) -> None:
+        self.routes = [r for r in self.routes if r.name != "tracegate-pgstore"]
+        self.proxy_pids.pop("tracegate-pgstore", None)
+        for kind in ("pgstore-a", "pgstore-b"):
+            gateway = self.gateways.pop(kind, None)
+            if gateway is not None:
+                gateway.stop()
 
     def large_results(self) -> None:
+        self.drop_pgstore_nodes()
         if self.gateways and "pgbench" in self.phases:
             # The gateways that served pgbench have grown their heaps under that load; fresh processes show what a
             # large result itself costs. The old ones' figures are kept for the report.
@@ -414,6 +450,7 @@ class BenchRun:
         phase["summary"] = large_result_phase.summarize(phase["runs"])
 
     def storm(self) -> None:
+        self.drop_pgstore_nodes()
         say(f"connection storm: {self.plan.storm_clients} clients at once, {self.plan.storm_rounds} rounds per path")
         harness = storm_phase.StormHarness(JAVA_HOME, BENCH / "storm/ConnectionStorm.java", self.work)
         runs = storm_phase.measure(harness, self.routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
@@ -438,8 +475,13 @@ class BenchRun:
 def fmt_number(value) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
-def gateway_config(data_dir: Path, port: int, api_port: int, key_file: Path, postgres_port: int) -> str:
-    return f"""# Written by bench/run. Recording and the evidence log are always on; the store is the default embedded one.
+def gateway_config(data_dir: Path, port: int, api_port: int, key_file: Path, postgres_port: int,
+                   pgstore: bool = False, signing_key: Path | None = None) -> str:
+    store = (f"""  type: postgresql
+  url: jdbc:postgresql://127.0.0.1:{postgres_port}/{PGSTORE_DATABASE}
+  username: postgres""" if pgstore else "  type: h2")
+    return f"""# Written by bench/run. Recording and the evidence log are always on; the store is the default embedded one,
+# or for the nodes of the shared-store path one PostgreSQL database they all write.
 dataDir: {data_dir}
 listeners:
   postgres:
@@ -456,9 +498,10 @@ listeners:
     address: 127.0.0.1
     port: {api_port}
 store:
-  type: h2
+{store}
 evidence:
   origin: tracegate.bench/log
+{f"  signingKey: file:{signing_key}" if signing_key else ""}
 identities:
   apiKeys:
     - name: bench
@@ -483,9 +526,19 @@ def settings(plan: Plan) -> dict[str, str]:
         "pgbench": f"scale {plan.scale}, -n (no vacuum), -j min(clients,2), simple query protocol, TCP loopback",
         "haproxy": "mode tcp, one server, no TLS",
         "pgbouncer": "pool_mode session, default_pool_size 64, auth trust, no TLS",
-        "Tracegate": "tracegate serve as shipped (default JVM options), embedded H2 store, evidence journal without "
+        "Tracegate": f"tracegate serve as shipped (JVM options: {gateway_java_opts() or 'none'}), embedded store (leaf log"
+                     " and H2 index), leaf log without "
                      "fsync (the default), policy: none (allow all but high risk), upstream without TLS",
     }
+
+
+def gateway_java_opts() -> str:
+    """The gateway's JVM options: BENCH_GATEWAY_JAVA_OPTS or TRACEGATE_JAVA_OPTS if set, else what ./tracegate ships."""
+    for variable in ("BENCH_GATEWAY_JAVA_OPTS", "TRACEGATE_JAVA_OPTS"):
+        if variable in os.environ:
+            return os.environ[variable].strip()
+    lines = (REPO / "scripts/jvm.options").read_text().splitlines()
+    return " ".join(line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip())
 
 
 def environment() -> dict:

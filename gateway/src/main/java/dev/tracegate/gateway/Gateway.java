@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
                     config.dataPath());
             IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
-                    store.embedded() ? config.dataPath().resolve("evidence-journal") : null, config.evidence().fsync()));
+                    store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync()));
             List<CheckpointSink> sinks = new ArrayList<>();
             Optional<String> published = Optional.empty();
             if (config.evidence().publishDirectory() != null) {

@@ -2,6 +2,8 @@ package dev.tracegate.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceReader;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
@@ -124,15 +126,33 @@ public final class TestGateway implements AutoCloseable {
 
     /** The stored evidence events of {@code type} from index {@code from} on, once everything durable is stored. */
     public List<JsonNode> events(String type, long from) throws SQLException, IOException {
-        gateway.evidence().awaitStored();
         List<JsonNode> events = new ArrayList<>();
-        try (Connection c = gateway.store().dataSource().getConnection(); Statement sql = c.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE idx >= " + from + " ORDER BY idx")) {
-            while (rs.next()) {
-                JsonNode event = new ObjectMapper().readTree(new String(rs.getBytes(1), StandardCharsets.UTF_8));
-                if (event.path("type").asText().equals(type)) {
-                    events.add(event);
-                }
+        for (byte[] leaf : leaves(gateway.evidence(), from)) {
+            JsonNode event = new ObjectMapper().readTree(leaf);
+            if (event.path("type").asText().equals(type)) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    /** Every event's leaf from index {@code from} on, in order, once everything durable is stored. */
+    public static List<byte[]> leaves(EvidenceLog log, long from) throws IOException {
+        log.awaitStored();
+        List<byte[]> leaves = new ArrayList<>();
+        try (EvidenceReader reader = log.reader()) {
+            reader.scan(from, reader.size(), (index, leaf) -> leaves.add(leaf));
+        }
+        return leaves;
+    }
+
+    /** Every stored event of {@code type}, as JSON, in log order. */
+    public static List<JsonNode> eventsOfType(EvidenceLog log, String type) throws IOException {
+        List<JsonNode> events = new ArrayList<>();
+        for (byte[] leaf : leaves(log, 0)) {
+            JsonNode event = new ObjectMapper().readTree(leaf);
+            if (event.path("type").asText().equals(type)) {
+                events.add(event);
             }
         }
         return events;

@@ -93,7 +93,7 @@ public final class BlobStore {
                     continue;
                 }
                 batch.add(first);
-                toWrite.drainTo(batch, 499);
+                toWrite.drainTo(batch, 199);
                 writeBatch(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -106,13 +106,66 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * Stores a batch in one transaction: one query for the digests already there, one batch of
+     * inserts for the rest. If that fails (another node stored one of them meanwhile), each is
+     * stored on its own.
+     */
     private void writeBatch(List<String> digests) {
+        Map<String, byte[]> batch = new LinkedHashMap<>();
         for (String digest : digests) {
             byte[] content = unwritten.get(digest);
             if (content != null) {
-                store(digest, content);
-                recent.put(digest, Boolean.TRUE);
-                unwritten.remove(digest);
+                batch.put(digest, content);
+            }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            storeAll(batch);
+        } catch (SQLException e) {
+            batch.forEach(this::store);
+        }
+        for (String digest : batch.keySet()) {
+            recent.put(digest, Boolean.TRUE);
+            unwritten.remove(digest);
+        }
+    }
+
+    private void storeAll(Map<String, byte[]> batch) throws SQLException {
+        try (Connection connection = store.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Map<String, byte[]> missing = new LinkedHashMap<>(batch);
+                String marks = String.join(", ", Collections.nCopies(batch.size(), "?"));
+                try (PreparedStatement exists = connection.prepareStatement("SELECT digest FROM blob WHERE digest IN (" + marks + ")")) {
+                    int i = 1;
+                    for (String digest : batch.keySet()) {
+                        exists.setString(i++, digest);
+                    }
+                    try (ResultSet rs = exists.executeQuery()) {
+                        while (rs.next()) {
+                            missing.remove(rs.getString(1));
+                        }
+                    }
+                }
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?)")) {
+                    Timestamp now = Timestamp.from(Instant.now());
+                    for (Map.Entry<String, byte[]> blob : missing.entrySet()) {
+                        insert.setString(1, blob.getKey());
+                        insert.setLong(2, blob.getValue().length);
+                        insert.setTimestamp(3, now);
+                        insert.setBytes(4, blob.getValue());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.MerkleTree;
 import dev.tracegate.ledger.merkle.ProofException;
+import dev.tracegate.ledger.merkle.SubtreeHashes;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.NoteException;
@@ -77,9 +78,10 @@ public final class CheckpointService implements AutoCloseable {
     /** Signs a checkpoint of everything durable now (or returns the latest if nothing was added). */
     public synchronized SignedCheckpoint signNow() {
         log.awaitStored();
-        try (Connection connection = log.store().dataSource().getConnection();
-             StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection)) {
-            long size = storedSize(connection);
+        try (EvidenceReader reader = log.reader()) {
+            Connection connection = reader.connection();
+            SubtreeHashes hashes = reader.subtrees();
+            long size = reader.size();
             if (latest != null && latest.checkpoint().size() == size) {
                 anchor(latest);
                 return latest;
@@ -114,7 +116,7 @@ public final class CheckpointService implements AutoCloseable {
         }
     }
 
-    private static void requireConsistent(Checkpoint previous, long size, byte[] root, StoredSubtreeHashes hashes) {
+    private static void requireConsistent(Checkpoint previous, long size, byte[] root, SubtreeHashes hashes) {
         if (size < previous.size()) {
             throw new StoreException("the log has " + size + " events but checkpoint " + previous.size()
                     + " was already signed: the log was truncated; refusing to sign");
@@ -150,11 +152,9 @@ public final class CheckpointService implements AutoCloseable {
             references.add(new StoreHistoryCheck.Reference("the store's latest checkpoint", latest.checkpoint()));
         }
         long size;
-        try (Connection connection = log.store().dataSource().getConnection()) {
-            size = storedSize(connection);
-            StoreHistoryCheck.requireExtends(connection, size, references);
-        } catch (SQLException e) {
-            throw new StoreException("cannot check the evidence log against its checkpoints", e);
+        try (EvidenceReader reader = log.reader()) {
+            size = reader.size();
+            StoreHistoryCheck.requireExtends(reader, log.hashTables(), references);
         }
         anchoredSize = anchored.isEmpty() ? -1 : references.getFirst().checkpoint().size();
         if (anchored.isEmpty() && size > 0) {
@@ -213,13 +213,6 @@ public final class CheckpointService implements AutoCloseable {
         }
     }
 
-    private static long storedSize(Connection connection) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1");
-             ResultSet rs = select.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
-        }
-    }
-
     private static void store(Connection connection, Checkpoint checkpoint, String note) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO checkpoint (tree_size, note, signed_at) VALUES (?, ?, ?)")) {
@@ -227,6 +220,9 @@ public final class CheckpointService implements AutoCloseable {
             insert.setString(2, note);
             insert.setTimestamp(3, Timestamp.from(Instant.now()));
             insert.executeUpdate();
+        }
+        if (!connection.getAutoCommit()) {
+            connection.commit();
         }
     }
 

@@ -1,35 +1,29 @@
 package dev.tracegate.gateway.evidence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.bundle.ConsistencyLine;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
 import dev.tracegate.ledger.bundle.ProofLine;
-import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.InclusionProof;
+import dev.tracegate.ledger.merkle.SubtreeHashes;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.SignedNote;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Writes an auditor's bundle (specs/evidence-log.md section 5): a fresh signed checkpoint, the
  * selected events exactly as stored, an inclusion proof for each when the export is partial, a
  * consistency proof from the previous export's checkpoint when one is given, the verifier key
- * and the manifest. Events stream from the store; nothing holds them all.
+ * and the manifest. Events stream from the log (a full or time-only export reads it in order; a
+ * filter by session, user, connection or trace looks the events up in the query index); nothing
+ * holds them all.
  */
 public final class EvidenceExporter {
 
@@ -61,38 +55,57 @@ public final class EvidenceExporter {
         long treeSize = checkpoint.checkpoint().size();
         boolean full = filter.selectsEverything();
         long written = 0;
-        Set<String> blobsAdded = new HashSet<>();
-        try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target);
-             Connection connection = log.store().dataSource().getConnection();
-             StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection);
-             PreparedStatement select = query(connection, filter, treeSize)) {
-            connection.setAutoCommit(false);
+        try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target); EvidenceReader reader = log.reader()) {
+            BundleBlobs blobs = new BundleBlobs(log.blobs(), bundle);
+            if (reader.size() < treeSize) {
+                throw new StoreException("the store holds " + reader.size() + " events, fewer than the checkpoint's " + treeSize);
+            }
+            SubtreeHashes hashes = reader.subtrees();
             if (since.isPresent()) {
                 bundle.addConsistencyProof(consistencyFrom(since.get(), checkpoint.checkpoint(), hashes));
             }
-            select.setFetchSize(1000);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    long index = rs.getLong(1);
-                    byte[] leaf = rs.getBytes(2);
-                    if (full) {
-                        bundle.addEvent(leaf);
-                    } else {
-                        bundle.addEvent(leaf, new ProofLine(index, treeSize, InclusionProof.create(index, treeSize, hashes)));
+            long[] count = {0};
+            EvidenceReader.LeafVisitor add = (index, leaf) -> {
+                if (filter.from() != null || filter.to() != null) {
+                    Instant time = EventTime.of(leaf);
+                    if (filter.from() != null && time.isBefore(filter.from()) || filter.to() != null && !time.isBefore(filter.to())) {
+                        return;
                     }
-                    addBlobs(bundle, leaf, blobsAdded);
-                    written++;
                 }
+                if (full) {
+                    bundle.addEvent(leaf);
+                } else {
+                    bundle.addEvent(leaf, new ProofLine(index, treeSize, InclusionProof.create(index, treeSize, hashes)));
+                }
+                blobs.addFor(leaf);
+                count[0]++;
+            };
+            if (filter.narrowsByIndex()) {
+                // The query index names the chunks that can hold such events; each one's time is checked as it is read.
+                long[] indices = reader.indices(new EventSelection(filter.session(), filter.user(), filter.connection(),
+                        filter.trace(), filter.from(), filter.to(), 0));
+                int end = 0;
+                while (end < indices.length && indices[end] < treeSize) {
+                    end++;
+                }
+                for (int from = 0; from < end; from += 1_000) {
+                    long[] part = Arrays.copyOfRange(indices, from, Math.min(end, from + 1_000));
+                    List<byte[]> leaves = reader.leaves(part);
+                    for (int i = 0; i < part.length; i++) {
+                        add.visit(part[i], leaves.get(i));
+                    }
+                }
+            } else {
+                reader.scan(0, treeSize, add);
             }
+            written = count[0];
             bundle.finish(checkpoint.note(), checkpoints.verifierKey().format());
-        } catch (SQLException e) {
-            throw new StoreException("cannot read events for export", e);
         }
         return new Summary(written, treeSize, full);
     }
 
     /** The proof that {@code note} is a prefix of {@code current}, checked before it goes into a bundle. */
-    private ConsistencyLine consistencyFrom(String note, Checkpoint current, StoredSubtreeHashes hashes) {
+    private ConsistencyLine consistencyFrom(String note, Checkpoint current, SubtreeHashes hashes) {
         Checkpoint earlier;
         try {
             earlier = SignedNote.verify(note, checkpoints.verifierKey());
@@ -115,56 +128,5 @@ public final class EvidenceExporter {
                     + " events: it was rewritten since that checkpoint was signed");
         }
         return new ConsistencyLine(note, current.size(), proof);
-    }
-
-    /** Blobs the event refers to and the store still holds (retention may have removed some). */
-    private void addBlobs(EvidenceBundleWriter bundle, byte[] leaf, Set<String> added) throws IOException {
-        if (!new String(leaf, StandardCharsets.UTF_8).contains("\"blob\":\"sha256:")) {
-            return;
-        }
-        for (JsonNode node : Jcs.parse(leaf).findValues("blob")) {
-            String digest = node.asText();
-            if (added.add(digest)) {
-                Optional<byte[]> content = log.blobs().get(digest);
-                if (content.isPresent()) {
-                    bundle.addBlob(content.get());
-                }
-            }
-        }
-    }
-
-    private static PreparedStatement query(Connection connection, ExportFilter filter, long treeSize) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT idx, leaf FROM evidence_event WHERE idx < ?");
-        List<Object> args = new ArrayList<>(List.of(treeSize));
-        if (filter.from() != null) {
-            sql.append(" AND event_time >= ?");
-            args.add(Timestamp.from(filter.from()));
-        }
-        if (filter.to() != null) {
-            sql.append(" AND event_time < ?");
-            args.add(Timestamp.from(filter.to()));
-        }
-        if (filter.user() != null) {
-            sql.append(" AND actor_subject = ?");
-            args.add(filter.user());
-        }
-        if (filter.connection() != null) {
-            sql.append(" AND connection_name = ?");
-            args.add(filter.connection());
-        }
-        if (filter.session() != null) {
-            sql.append(" AND session_id = ?");
-            args.add(filter.session());
-        }
-        if (filter.trace() != null) {
-            sql.append(" AND trace_id = ?");
-            args.add(filter.trace());
-        }
-        sql.append(" ORDER BY idx");
-        PreparedStatement select = connection.prepareStatement(sql.toString());
-        for (int i = 0; i < args.size(); i++) {
-            select.setObject(i + 1, args.get(i));
-        }
-        return select;
     }
 }

@@ -26,69 +26,98 @@ import org.slf4j.LoggerFactory;
  * makes the whole batch durable at once, so every caller waiting on that batch is released by
  * one write. Where the batch becomes durable depends on the store:
  * <ul>
- *   <li>Embedded store: the {@link EvidenceJournal}. The appender gives events their indices,
- *       writes them to the journal and releases the callers; a second thread copies them into the
- *       store in large transactions. After a crash the journal replays what the store missed.</li>
+ *   <li>Embedded store: the {@link LeafLog}, segment files that are the log itself. The appender
+ *       gives events their indices, writes their leaves there and releases the callers; a second
+ *       thread, the indexer, appends the subtree hashes ({@link SubtreeHashFiles}) and writes the
+ *       query index into the database in large batches ({@link EvidenceIndexWriter}), a few rows
+ *       per batch instead of one per event. After a crash it re-indexes what the database missed
+ *       from the log.</li>
  *   <li>Shared PostgreSQL store: the store itself. The appender locks the log head, so several
- *       gateway nodes extend one consistent log, and releases callers at commit.</li>
+ *       gateway nodes extend one consistent log, writes the batch's events, subtree hashes and
+ *       index rows in one transaction, and releases callers at commit.</li>
  * </ul>
  */
 public final class EvidenceLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvidenceLog.class);
     private static final int MAX_APPEND_BATCH = 4096;
-    private static final long STORE_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-    private static final int MAX_STORE_BATCH = 1_000;
-    private static final int MAX_STORE_BACKLOG = 200_000;
+    private static final long INDEX_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int MAX_INDEX_BATCH = 16_384;
+    /**
+     * What may wait for the indexer, in bytes of {@link IndexedEvent} (about 250 each): a burst
+     * beyond it slows the appender to the indexer's pace instead of filling a small heap.
+     */
+    private static final long MAX_INDEX_BACKLOG_BYTES = 8L * 1024 * 1024;
     private static final long DURABLE_WAIT_SECONDS = 30;
-    private static final long STORE_FLUSH_EVERY = 200_000;
 
     private final Store store;
     private final BlobStore blobs;
-    private final EvidenceJournal journal;
+    private final LeafLog leaves;
+    private final SubtreeHashFiles hashes;
     private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
+    private final EvidenceIndexWriter index = new EvidenceIndexWriter();
     private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
-    /**
-     * Journalled events on their way into the store. Bounded: when the store falls behind, the
-     * appender waits, so sessions slow down to the store's pace instead of the gateway's memory
-     * filling up with events the store has not taken yet.
-     */
-    private final BlockingQueue<SealedEvent> storeQueue = new LinkedBlockingQueue<>(MAX_STORE_BACKLOG);
+    private final BlockingQueue<IndexedEvent> indexQueue = new LinkedBlockingQueue<>();
+    private final Object backlogMonitor = new Object();
+    private long backlogBytes;
     private final Thread appender;
-    private final Thread storer;
+    /** The embedded store's indexer, or null. */
+    private final Thread indexer;
     private final Object storedMonitor = new Object();
     private volatile boolean closing;
     private volatile long durableSize;
     private volatile long storedSize;
     private long nextIndex;
-    private long flushedThrough;
     private AuthFailureRecorder authFailures;
 
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index) {
     }
 
     /**
-     * @param journalDirectory where the journal lives (embedded store), or null to make events
-     *                         durable in the store itself (shared PostgreSQL store)
-     * @param fsync            journal only: force each batch to disk, surviving power loss
+     * @param logDirectory where the leaf log lives (embedded store), or null to keep events in the
+     *                     store itself (shared PostgreSQL store)
+     * @param fsync        leaf log only: force each batch to disk, surviving power loss
      */
-    public EvidenceLog(Store store, Path journalDirectory, boolean fsync) {
+    public EvidenceLog(Store store, Path logDirectory, boolean fsync) {
         this.store = store;
         this.blobs = new BlobStore(store);
+        LeafLog log = null;
+        SubtreeHashFiles files = null;
         try {
-            this.journal = journalDirectory == null ? null : EvidenceJournal.open(journalDirectory, fsync);
-            this.storedSize = readStoreSize();
-            if (journal != null) {
-                replayJournal();
+            if (logDirectory != null) {
+                log = LeafLog.open(logDirectory, fsync);
+                new EarlierStoreImport(store, log).importInto(logDirectory.resolveSibling("evidence-journal"));
+                files = SubtreeHashFiles.open(logDirectory.resolve("merkle"), log);
             }
-        } catch (IOException | SQLException e) {
+            this.leaves = log;
+            this.hashes = files;
+            long indexed = readIndexedSize();
+            if (log != null) {
+                if (indexed > log.size()) {
+                    throw new StoreException("the evidence log in " + logDirectory + " holds " + log.size()
+                            + " events but the store has indexed " + indexed + ": events were removed from the log."
+                            + " Restore " + logDirectory + " from a backup; refusing to start");
+                }
+                reindex(indexed);
+                indexed = log.size();
+            }
+            this.storedSize = indexed;
+        } catch (IOException | SQLException | RuntimeException e) {
+            closeQuietly(files, log);
+            if (e instanceof StoreException s) {
+                throw s.getMessage().contains("refusing to start") ? s : new StoreException(s.getMessage()
+                        + ". Restore " + logDirectory + " from a backup; refusing to start", s);
+            }
             throw new StoreException("cannot open the evidence log: " + e.getMessage(), e);
         }
         this.durableSize = storedSize;
         this.nextIndex = storedSize;
-        this.flushedThrough = storedSize;
-        this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).start(this::appendLoop);
-        this.storer = journal == null ? null : Thread.ofPlatform().name("evidence-storer").daemon(true).start(this::storeLoop);
+        this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).unstarted(this::appendLoop);
+        this.indexer = leaves == null ? null : Thread.ofPlatform().name("evidence-indexer").daemon(true).unstarted(this::indexLoop);
+        if (indexer != null) {
+            indexer.start();
+        }
+        appender.start();
     }
 
     /** Where refused credentials go: written one by one, or summarised under a flood. */
@@ -134,7 +163,7 @@ public final class EvidenceLog implements AutoCloseable {
         return durableSize;
     }
 
-    /** Waits until the store holds every event that was durable when this was called. */
+    /** Waits until every event that was durable when this was called is indexed and its hashes stored. */
     public void awaitStored() {
         long target = durableSize;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
@@ -150,8 +179,28 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    /**
+     * A read of the log as far as it is indexed (for the shared store: as every node has written
+     * it). Callers that must see their own latest events call {@link #awaitStored()} first.
+     */
+    public EvidenceReader reader() {
+        Connection connection = null;
+        try {
+            connection = store.dataSource().getConnection();
+            return new EvidenceReader(connection, leaves, hashes, readIndexedSize(connection));
+        } catch (SQLException e) {
+            closeQuietly(connection);
+            throw new StoreException("cannot read the evidence log", e);
+        }
+    }
+
     public Store store() {
         return store;
+    }
+
+    /** Where the stored subtree hashes are, for messages: files beside the leaf log, or the store's table. */
+    String hashTables() {
+        return hashes == null ? "merkle_subtree" : leaves.directory().getFileName() + "/merkle";
     }
 
     /** Where payloads too large for a leaf go; leaves refer to them by hash. */
@@ -169,8 +218,8 @@ public final class EvidenceLog implements AutoCloseable {
                 }
                 batch.add(first);
                 appendQueue.drainTo(batch, MAX_APPEND_BATCH - 1);
-                if (journal != null) {
-                    appendToJournal(batch);
+                if (leaves != null) {
+                    appendToLeafLog(batch);
                 } else {
                     appendToStore(batch);
                 }
@@ -183,28 +232,48 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    private void appendToJournal(List<PendingEvent> batch) {
+    private void appendToLeafLog(List<PendingEvent> batch) throws InterruptedException {
         List<SealedEvent> sealed = new ArrayList<>(batch.size());
         for (PendingEvent pending : batch) {
             sealed.add(SealedEvent.seal(nextIndex + sealed.size(), pending.event()));
         }
         try {
-            journal.append(sealed);
+            leaves.append(sealed);
         } catch (IOException | RuntimeException e) {
             fail(batch, e);
             return;
         }
         nextIndex += sealed.size();
         durableSize = nextIndex;
-        try {
-            for (SealedEvent event : sealed) {
-                storeQueue.put(event);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).index().complete(sealed.get(i).index());
+        }
+        long bytes = 0;
+        for (SealedEvent event : sealed) {
+            indexQueue.add(event.indexed());
+            bytes += event.indexed().estimatedBytes();
+        }
+        waitForBacklog(bytes);
+    }
+
+    /** Counts what was queued for the indexer and waits while the backlog is over its budget. */
+    private void waitForBacklog(long added) throws InterruptedException {
+        synchronized (backlogMonitor) {
+            backlogBytes += added;
+            while (backlogBytes > MAX_INDEX_BACKLOG_BYTES && indexer.isAlive()) {
+                backlogMonitor.wait(50);
+            }
+        }
+    }
+
+    private void indexed(List<IndexedEvent> batch) {
+        long bytes = 0;
+        for (IndexedEvent event : batch) {
+            bytes += event.estimatedBytes();
+        }
+        synchronized (backlogMonitor) {
+            backlogBytes -= bytes;
+            backlogMonitor.notifyAll();
         }
     }
 
@@ -213,11 +282,18 @@ public final class EvidenceLog implements AutoCloseable {
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                long head = writer.lockHead(connection);
+                EvidenceStoreWriter.Head head = writer.lockHead(connection);
                 for (PendingEvent pending : batch) {
-                    sealed.add(SealedEvent.seal(head + sealed.size(), pending.event()));
+                    sealed.add(SealedEvent.seal(head.size() + sealed.size(), pending.event()));
                 }
-                writer.insert(connection, head, sealed);
+                SqlBatch writes = new SqlBatch();
+                writer.write(writes, head, sealed);
+                index.write(writes, sealed.stream().map(SealedEvent::indexed).toList());
+                // The commit travels with the writes: the head lock (which the other nodes wait for) is held for two
+                // round trips, not three. Should a statement fail, the server skips the rest, COMMIT included, and the
+                // rollback below ends the transaction; commit() only commits what is still open, so it adds nothing.
+                writes.add("COMMIT");
+                writes.execute(connection, true);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
@@ -235,24 +311,24 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    /** Copies journalled events into the store; a failed transaction is retried, nothing is lost. */
-    private void storeLoop() {
-        List<SealedEvent> batch = new ArrayList<>();
-        while (!(closing && storeQueue.isEmpty() && appender.getState() == Thread.State.TERMINATED)) {
+    /** Indexes logged events in the store; a failed transaction is retried, nothing is lost (the log holds them). */
+    private void indexLoop() {
+        List<IndexedEvent> batch = new ArrayList<>();
+        while (!(closing && indexQueue.isEmpty() && appender.getState() == Thread.State.TERMINATED)) {
             try {
                 if (batch.isEmpty()) {
-                    SealedEvent first = storeQueue.poll(100, TimeUnit.MILLISECONDS);
+                    IndexedEvent first = indexQueue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
                     batch.add(first);
                     lingerForMore(batch);
                 }
-                writeToStore(batch);
+                index(batch);
+                indexed(batch);
                 batch.clear();
-                flushStoreAndTrimJournal(false);
             } catch (SQLException | IOException | RuntimeException e) {
-                LOG.error("copying {} journalled events into the store failed, retrying: {}", batch.size(), e.toString());
+                LOG.error("indexing {} logged events failed, retrying: {}", batch.size(), e.toString());
                 sleepQuietly(1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -262,24 +338,38 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
-     * Gathers what arrives within {@link #STORE_LINGER_NANOS} (20 ms) into the same store transaction. The events are
-     * durable in the journal already, so waiting costs no client anything, and a store commit per
-     * few events would cost more than the rows themselves. The thread sleeps through the linger and
-     * then takes everything at once: waiting on the queue instead would wake it for every event.
+     * Gathers what arrives within {@link #INDEX_LINGER_NANOS} (100 ms) into the same batch. The
+     * events are durable in the log already, so waiting costs no client anything (a query waits
+     * at most that long to see its own latest events), and the fewer batches, the fewer index
+     * rows: one per session and batch, and one database transaction. The thread sleeps through the
+     * linger and then takes everything at once: waiting on the queue would wake it per event.
      */
-    private void lingerForMore(List<SealedEvent> batch) throws InterruptedException {
-        storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
-        if (batch.size() < MAX_STORE_BATCH && !closing) {
-            TimeUnit.NANOSECONDS.sleep(STORE_LINGER_NANOS);
-            storeQueue.drainTo(batch, MAX_STORE_BATCH - batch.size());
+    private void lingerForMore(List<IndexedEvent> batch) throws InterruptedException {
+        indexQueue.drainTo(batch, MAX_INDEX_BATCH - batch.size());
+        if (batch.size() < MAX_INDEX_BATCH && !closing) {
+            TimeUnit.NANOSECONDS.sleep(INDEX_LINGER_NANOS);
+            indexQueue.drainTo(batch, MAX_INDEX_BATCH - batch.size());
         }
     }
 
-    private void writeToStore(List<SealedEvent> batch) throws SQLException {
+    /**
+     * Stores the batch's subtree hashes (those not stored yet: a retry after a failed transaction
+     * skips them) and its index rows, moving the store's head from exactly where the batch starts.
+     */
+    private void index(List<IndexedEvent> batch) throws SQLException, IOException {
+        for (IndexedEvent event : batch) {
+            if (event.index() == hashes.addedSize()) {
+                hashes.add(event.leafHash());
+            }
+        }
+        hashes.flush();
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
-                writer.append(connection, batch);
+                writer.advanceHead(connection, batch.getFirst().index(), batch.size());
+                SqlBatch writes = new SqlBatch();
+                index.write(writes, batch);
+                writes.execute(connection, false);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 rollback(connection);
@@ -289,36 +379,34 @@ public final class EvidenceLog implements AutoCloseable {
         markStored(batch.getLast().index() + 1);
     }
 
-    /** Once enough has been stored, makes the store write it to disk and drops the journal behind it. */
-    private void flushStoreAndTrimJournal(boolean now) throws SQLException, IOException {
-        if (!now && storedSize - flushedThrough < STORE_FLUSH_EVERY) {
+    /** Indexes what the log holds beyond {@code from}: events a crash kept from the store, or a store rebuilt. */
+    private void reindex(long from) throws IOException, SQLException {
+        if (from >= leaves.size()) {
             return;
         }
-        try (Connection connection = store.dataSource().getConnection(); Statement sql = connection.createStatement()) {
-            sql.execute("CHECKPOINT");
+        List<IndexedEvent> batch = new ArrayList<>(MAX_INDEX_BATCH);
+        long[] done = {0};
+        leaves.scan(from, leaves.size(), (i, leaf) -> {
+            batch.add(SealedEvent.fromLeaf(i, leaf).indexed());
+            if (batch.size() == MAX_INDEX_BATCH) {
+                indexRebuilt(batch);
+                done[0] += batch.size();
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) {
+            indexRebuilt(batch);
+            done[0] += batch.size();
         }
-        flushedThrough = storedSize;
-        journal.discardBefore(flushedThrough);
+        LOG.warn("indexed {} evidence events from the log that the store had not indexed", done[0]);
     }
 
-    private void replayJournal() throws IOException, SQLException {
-        List<EvidenceJournal.Entry> entries = journal.recover(storedSize);
-        if (entries.isEmpty()) {
-            return;
+    private void indexRebuilt(List<IndexedEvent> batch) throws IOException {
+        try {
+            index(batch);
+        } catch (SQLException e) {
+            throw new IOException("cannot index the evidence log: " + e.getMessage(), e);
         }
-        List<SealedEvent> missing = new ArrayList<>(entries.size());
-        for (EvidenceJournal.Entry entry : entries) {
-            long expected = storedSize + missing.size();
-            if (entry.index() != expected) {
-                throw new IOException("the journal continues the log at " + entry.index() + " but the store ends at "
-                        + expected + ": events are missing");
-            }
-            missing.add(SealedEvent.fromLeaf(entry.index(), entry.leaf()));
-        }
-        for (int from = 0; from < missing.size(); from += MAX_STORE_BATCH) {
-            writeToStore(missing.subList(from, Math.min(missing.size(), from + MAX_STORE_BATCH)));
-        }
-        LOG.warn("recovered {} evidence events from the journal that the store had not received", missing.size());
     }
 
     private void markStored(long size) {
@@ -330,7 +418,6 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void fail(List<PendingEvent> batch, Exception e) {
         LOG.error("evidence log write failed for {} events: {}", batch.size(), e.toString());
-        writer.forget();
         batch.forEach(p -> p.index().completeExceptionally(e));
     }
 
@@ -340,11 +427,16 @@ public final class EvidenceLog implements AutoCloseable {
         } catch (SQLException ignored) {
             // The transaction is gone with the connection either way.
         }
-        writer.forget();
     }
 
-    private long readStoreSize() throws SQLException {
-        try (Connection connection = store.dataSource().getConnection(); Statement sql = connection.createStatement();
+    private long readIndexedSize() throws SQLException {
+        try (Connection connection = store.dataSource().getConnection()) {
+            return readIndexedSize(connection);
+        }
+    }
+
+    private static long readIndexedSize(Connection connection) throws SQLException {
+        try (Statement sql = connection.createStatement();
              var rs = sql.executeQuery("SELECT tree_size FROM log_head WHERE id = 1")) {
             return rs.next() ? rs.getLong(1) : 0;
         }
@@ -358,7 +450,19 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    /** Stops accepting events, writes the queued ones, and leaves the store flushed. */
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception ignored) {
+                // Already failing; the first error is the one reported.
+            }
+        }
+    }
+
+    /** Stops accepting events, writes and indexes the queued ones. */
     @Override
     public void close() {
         AuthFailureRecorder summaries;
@@ -372,15 +476,12 @@ public final class EvidenceLog implements AutoCloseable {
         blobs.flush();
         try {
             appender.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
-            if (storer != null) {
-                storer.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
-                flushStoreAndTrimJournal(true);
-                journal.close();
+            if (indexer != null) {
+                indexer.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException | IOException e) {
-            LOG.warn("the store was not flushed at shutdown; the journal will be replayed at next start: {}", e.toString());
         }
+        closeQuietly(hashes, leaves);
     }
 }

@@ -1,5 +1,9 @@
 package dev.tracegate.gateway.evidence;
 
+import dev.tracegate.ledger.merkle.CompactRange;
+import dev.tracegate.ledger.merkle.MerkleHashes;
+import dev.tracegate.ledger.merkle.SubtreeHash;
+import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,82 +13,101 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes sealed events into the store inside the caller's transaction: the event rows, the new
- * Merkle subtree hashes and the new log head. The head row is claimed first, so concurrent
- * writers (other gateway nodes on a shared PostgreSQL) serialise.
+ * Writes sealed events into a shared (PostgreSQL) store inside the caller's transaction, in as
+ * few round trips as the head lock allows, since the other nodes wait for it: one to lock the
+ * head row, which also holds the tree's right edge (so no node has to reload it after another
+ * appended), and one for everything else, sent as one composite statement ({@link SqlBatch}): the
+ * event rows, the new subtree hashes of {@link #FIRST_STORED_LEVEL} and above, the index rows and
+ * the new head. The commit is the third.
+ *
+ * <p>Only subtrees of {@link #FIRST_STORED_LEVEL} and above are stored. The smaller ones lie inside
+ * one aligned block of {@code 2^FIRST_STORED_LEVEL} leaves, whose hashes {@code evidence_event}
+ * already holds, so {@link StoredSubtreeHashes} computes them from one range read of that block: an
+ * append writes one subtree row per {@code 2^(FIRST_STORED_LEVEL - 1)} events instead of two per
+ * event, and a proof still takes O(log n) reads.
  */
 final class EvidenceStoreWriter {
 
-    private final MerkleSubtreeStore subtrees = new MerkleSubtreeStore();
+    /** The lowest level kept in {@code merkle_subtree}: blocks of 16 leaves, 32 bytes each. */
+    static final int FIRST_STORED_LEVEL = 4;
 
-    /** Locks the head and returns the store's current log size, for events not sealed yet. */
-    long lockHead(Connection connection) throws SQLException {
-        try (PreparedStatement head = connection.prepareStatement("SELECT tree_size FROM log_head WHERE id = 1 FOR UPDATE");
+    /** The locked head: the log's size and the right edge of its tree. */
+    record Head(long size, CompactRange range) {
+    }
+
+    /**
+     * Locks the head row and returns the log's size and edge. An edge missing or not matching the
+     * size (a store written before the head kept it) is loaded from the subtree hashes.
+     */
+    Head lockHead(Connection connection) throws SQLException {
+        long size;
+        byte[] edge;
+        try (PreparedStatement head = connection.prepareStatement("SELECT tree_size, edge FROM log_head WHERE id = 1 FOR UPDATE");
              ResultSet rs = head.executeQuery()) {
             if (!rs.next()) {
                 throw new SQLException("log_head row is missing: the store was tampered with or not migrated");
             }
-            return rs.getLong(1);
+            size = rs.getLong(1);
+            edge = rs.getBytes(2);
+        }
+        if (edge != null && edge.length == Long.bitCount(size) * MerkleHashes.HASH_SIZE) {
+            List<byte[]> hashes = new ArrayList<>();
+            for (int at = 0; at < edge.length; at += MerkleHashes.HASH_SIZE) {
+                hashes.add(java.util.Arrays.copyOfRange(edge, at, at + MerkleHashes.HASH_SIZE));
+            }
+            return new Head(size, CompactRange.of(size, hashes));
+        }
+        try (StoredSubtreeHashes stored = new StoredSubtreeHashes(connection)) {
+            return new Head(size, stored.loadEdge(size));
         }
     }
 
-    /** Inserts events that continue the log exactly at the head {@link #lockHead} returned. */
-    void insert(Connection connection, long head, List<SealedEvent> events) throws SQLException {
-        if (events.getFirst().index() != head) {
-            throw new SQLException("the store's log ends at " + head + " but the next event is " + events.getFirst().index()
-                    + ": another writer changed the log");
+    /** Adds the events (continuing the log exactly at {@code head}), their subtree hashes and the new head to {@code batch}. */
+    void write(SqlBatch batch, Head head, List<SealedEvent> events) throws SQLException {
+        if (events.getFirst().index() != head.size()) {
+            throw new SQLException("the store's log ends at " + head.size() + " but the next event is "
+                    + events.getFirst().index() + ": another writer changed the log");
         }
-        writeRows(connection, head, events);
-        try (PreparedStatement update = connection.prepareStatement("UPDATE log_head SET tree_size = ? WHERE id = 1")) {
-            update.setLong(1, head + events.size());
-            update.executeUpdate();
+        List<Object[]> rows = new ArrayList<>(events.size());
+        List<Object[]> subtrees = new ArrayList<>();
+        CompactRange range = head.range();
+        for (SealedEvent sealed : events) {
+            IndexedEvent event = sealed.indexed();
+            rows.add(new Object[] {event.index(), Timestamp.from(event.time()), event.type(), event.session(),
+                    event.actorSubject(), event.connection(), event.trace(), sealed.leaf(), event.leafHash()});
+            range.append(event.leafHash(), subtree -> keep(subtree, subtrees));
         }
+        batch.insert("evidence_event", "idx, event_time, event_type, session_id, actor_subject, connection_name, trace_id,"
+                + " leaf, leaf_hash", 9, rows);
+        batch.insert("merkle_subtree", "level, node_index, hash", 3, subtrees);
+        batch.add("UPDATE log_head SET tree_size = ?, edge = ? WHERE id = 1", range.size(), edge(range));
+    }
+
+    private static void keep(SubtreeHash subtree, List<Object[]> subtrees) {
+        if (subtree.level() >= FIRST_STORED_LEVEL) {
+            subtrees.add(new Object[] {subtree.level(), subtree.index(), subtree.hash()});
+        }
+    }
+
+    private static byte[] edge(CompactRange range) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        range.rightEdge().forEach(out::writeBytes);
+        return out.toByteArray();
     }
 
     /**
-     * Inserts events sealed beforehand (from the journal). Moving the head from exactly where
-     * they start both locks the head row and checks that nobody else extended the log, in one
-     * statement instead of a locking read and an update.
+     * Moves the head of the embedded store's index from exactly {@code start} by {@code count}
+     * events: one statement both claims the head row and checks that nothing else moved it.
      */
-    void append(Connection connection, List<SealedEvent> events) throws SQLException {
-        long start = events.getFirst().index();
+    void advanceHead(Connection connection, long start, int count) throws SQLException {
         try (PreparedStatement advance = connection.prepareStatement(
                 "UPDATE log_head SET tree_size = ? WHERE id = 1 AND tree_size = ?")) {
-            advance.setLong(1, start + events.size());
+            advance.setLong(1, start + count);
             advance.setLong(2, start);
             if (advance.executeUpdate() != 1) {
-                throw new SQLException("the store's log does not end at " + start + ", where the next event belongs:"
-                        + " another writer changed the log, or the log_head row is missing");
+                throw new SQLException("the store's index does not end at " + start + ", where the next event belongs:"
+                        + " another writer changed it, or the log_head row is missing");
             }
         }
-        writeRows(connection, start, events);
-    }
-
-    private void writeRows(Connection connection, long start, List<SealedEvent> events) throws SQLException {
-        List<byte[]> leafHashes = new ArrayList<>(events.size());
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO evidence_event (idx, event_time, event_type, session_id, actor_subject, connection_name,"
-                        + " trace_id, leaf, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (SealedEvent event : events) {
-                insert.setLong(1, event.index());
-                insert.setTimestamp(2, Timestamp.from(event.time()));
-                insert.setString(3, event.type());
-                insert.setString(4, event.session());
-                insert.setString(5, event.actorSubject());
-                insert.setString(6, event.connection());
-                insert.setString(7, event.trace());
-                insert.setBytes(8, event.leaf());
-                insert.setBytes(9, event.leafHash());
-                insert.addBatch();
-                leafHashes.add(event.leafHash());
-            }
-            insert.executeBatch();
-        }
-        subtrees.append(connection, start, leafHashes);
-    }
-
-    /** After a rolled-back transaction, cached subtree state may be ahead of the store. */
-    void forget() {
-        subtrees.forget();
     }
 }

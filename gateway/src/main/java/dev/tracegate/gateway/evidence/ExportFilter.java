@@ -18,6 +18,11 @@ public record ExportFilter(Instant from, Instant to, String user, String connect
 
     public static final ExportFilter ALL = new ExportFilter(null, null, null, null, null, null);
 
+    /** Whether the query index can narrow the export (by anything but time). */
+    boolean narrowsByIndex() {
+        return user != null || connection != null || session != null || trace != null;
+    }
+
     public boolean selectsEverything() {
         return from == null && to == null && user == null && connection == null && session == null && trace == null;
     }

@@ -6,11 +6,10 @@ import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.MerkleTree;
 import dev.tracegate.ledger.merkle.ProofException;
+import dev.tracegate.ledger.merkle.SubtreeHashes;
 import dev.tracegate.ledger.note.Checkpoint;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,7 +40,8 @@ final class StoreHistoryCheck {
      * gateway, or one whose anchor is gone) it still requires hash tables that agree with the
      * events, since the checkpoints signed from now on are computed from those tables.
      */
-    static void requireExtends(Connection connection, long storedSize, List<Reference> references) throws SQLException {
+    static void requireExtends(EvidenceReader reader, String hashTables, List<Reference> references) {
+        long storedSize = reader.size();
         for (Reference reference : references) {
             if (storedSize < reference.checkpoint().size()) {
                 throw new StoreException(fewerEvents(storedSize, reference));
@@ -50,27 +50,31 @@ final class StoreHistoryCheck {
         Set<Long> sizes = new HashSet<>();
         references.forEach(r -> sizes.add(r.checkpoint().size()));
         Map<Long, byte[]> roots = new HashMap<>();
-        byte[] current = rehash(connection, storedSize, sizes, roots);
+        byte[] current = rehash(reader, storedSize, sizes, roots);
         for (Reference reference : references) {
             if (!Arrays.equals(roots.get(reference.checkpoint().size()), reference.checkpoint().rootHash())) {
                 throw new StoreException(rewritten(reference));
             }
         }
-        try (StoredSubtreeHashes hashes = new StoredSubtreeHashes(connection)) {
+        SubtreeHashes hashes = reader.subtrees();
+        try {
             if (!Arrays.equals(MerkleTree.rootFrom(hashes, storedSize), current)) {
-                throw new StoreException("the evidence store's hash tables (merkle_subtree) disagree with its " + storedSize
+                throw new StoreException("the evidence store's hash tables (" + hashTables + ") disagree with its " + storedSize
                         + " events: they were edited. Restore the store from a backup; refusing to start");
             }
             for (Reference reference : references) {
                 requireConsistent(reference, storedSize, current, hashes);
             }
-        } catch (IllegalStateException e) {
-            throw new StoreException("the evidence store's hash tables (merkle_subtree) are incomplete (" + e.getMessage()
+        } catch (IllegalStateException | StoreException e) {
+            if (e.getMessage() != null && e.getMessage().contains("refusing to start")) {
+                throw e;
+            }
+            throw new StoreException("the evidence store's hash tables (" + hashTables + ") are incomplete (" + e.getMessage()
                     + "): rows were deleted. Restore the store from a backup; refusing to start");
         }
     }
 
-    private static void requireConsistent(Reference reference, long size, byte[] root, StoredSubtreeHashes hashes) {
+    private static void requireConsistent(Reference reference, long size, byte[] root, SubtreeHashes hashes) {
         Checkpoint old = reference.checkpoint();
         try {
             List<byte[]> proof = ConsistencyProof.create(old.size(), size, hashes);
@@ -86,27 +90,22 @@ final class StoreHistoryCheck {
      * The root of all {@code size} stored events, recomputed from the events themselves; the root
      * at each of {@code sizes} goes into {@code roots} on the way.
      */
-    private static byte[] rehash(Connection connection, long size, Set<Long> sizes, Map<Long, byte[]> roots)
-            throws SQLException {
+    private static byte[] rehash(EvidenceReader reader, long size, Set<Long> sizes, Map<Long, byte[]> roots) {
         CompactRange range = CompactRange.empty();
         if (sizes.contains(0L)) {
             roots.put(0L, range.root());
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT idx, leaf FROM evidence_event WHERE idx < ? ORDER BY idx")) {
-            select.setLong(1, size);
-            select.setFetchSize(1000);
-            try (ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    if (rs.getLong(1) != range.size()) {
-                        throw new StoreException("evidence event " + range.size() + " is missing from the store: events were"
-                                + " deleted. Restore the store from a backup; refusing to start");
-                    }
-                    range.append(MerkleHashes.leafHash(rs.getBytes(2)));
-                    if (sizes.contains(range.size())) {
-                        roots.put(range.size(), range.root());
-                    }
+        try {
+            reader.scan(0, size, (index, leaf) -> {
+                range.append(MerkleHashes.leafHash(leaf));
+                if (sizes.contains(range.size())) {
+                    roots.put(range.size(), range.root());
                 }
-            }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (StoreException e) {
+            throw new StoreException(e.getMessage() + ". Restore the store from a backup; refusing to start", e);
         }
         if (range.size() != size) {
             throw new StoreException("the evidence store says it holds " + size + " events but has " + range.size()

@@ -1,20 +1,24 @@
 package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.SubtreeHashes;
+import dev.tracegate.ledger.merkle.SubtreeId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Complete-subtree hashes read from the store on one connection, for roots and proofs: each
  * lookup is one indexed read, and a proof needs O(log n) of them.
  *
- * <p>Subtrees from {@link MerkleSubtreeStore#FIRST_STORED_LEVEL} up are rows of
+ * <p>Subtrees from {@link EvidenceStoreWriter#FIRST_STORED_LEVEL} up are rows of
  * {@code merkle_subtree}. Smaller ones are computed from the leaf hashes stored with the events:
  * one range read of the aligned block of {@code 2^FIRST_STORED_LEVEL} leaves that contains them,
  * which also serves every other small subtree of that block (a proof's lowest levels all lie in
@@ -22,15 +26,17 @@ import java.util.List;
  */
 final class StoredSubtreeHashes implements SubtreeHashes, AutoCloseable {
 
-    private static final int BLOCK_LEVEL = MerkleSubtreeStore.FIRST_STORED_LEVEL;
+    private static final int BLOCK_LEVEL = EvidenceStoreWriter.FIRST_STORED_LEVEL;
     private static final int BLOCK_LEAVES = 1 << BLOCK_LEVEL;
 
+    private final Connection connection;
     private final PreparedStatement select;
     private final PreparedStatement block;
     private long cachedBlock = -1;
     private List<byte[]> cachedLeafHashes = List.of();
 
     StoredSubtreeHashes(Connection connection) throws SQLException {
+        this.connection = connection;
         this.select = connection.prepareStatement("SELECT hash FROM merkle_subtree WHERE level = ? AND node_index = ?");
         this.block = connection.prepareStatement("SELECT idx, leaf_hash FROM evidence_event WHERE idx >= ? AND idx < ? ORDER BY idx");
     }
@@ -42,6 +48,42 @@ final class StoredSubtreeHashes implements SubtreeHashes, AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot read merkle subtree " + level + "/" + index, e);
         }
+    }
+
+    /**
+     * The right edge of the tree of {@code size} leaves in two reads: the stored subtrees of the
+     * edge in one query, the small ones from the last block's leaf hashes.
+     */
+    CompactRange loadEdge(long size) throws SQLException {
+        List<SubtreeId> ids = CompactRange.rightEdgeIds(size);
+        List<SubtreeId> large = ids.stream().filter(id -> id.level() >= BLOCK_LEVEL).toList();
+        Map<SubtreeId, byte[]> found = new HashMap<>();
+        if (!large.isEmpty()) {
+            StringBuilder sql = new StringBuilder("SELECT level, node_index, hash FROM merkle_subtree WHERE ");
+            for (int i = 0; i < large.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("(level = ? AND node_index = ?)");
+            }
+            try (PreparedStatement edge = connection.prepareStatement(sql.toString())) {
+                for (int i = 0; i < large.size(); i++) {
+                    edge.setInt(2 * i + 1, large.get(i).level());
+                    edge.setLong(2 * i + 2, large.get(i).index());
+                }
+                try (ResultSet rs = edge.executeQuery()) {
+                    while (rs.next()) {
+                        found.put(new SubtreeId(rs.getInt(1), rs.getLong(2)), rs.getBytes(3));
+                    }
+                }
+            }
+        }
+        List<byte[]> edge = new ArrayList<>(ids.size());
+        for (SubtreeId id : ids) {
+            byte[] hash = id.level() >= BLOCK_LEVEL ? found.get(id) : fromLeaves(id.level(), id.index());
+            if (hash == null) {
+                throw missing(id.level(), id.index());
+            }
+            edge.add(hash);
+        }
+        return CompactRange.of(size, edge);
     }
 
     private byte[] stored(int level, long index) throws SQLException {

@@ -53,6 +53,9 @@ public final class PostgresUpstreamConnector {
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int MAX_STARTUP_RESPONSE_BYTES = 1024 * 1024;
 
+    /** SCRAM keys of earlier logins: PBKDF2 once per password and salt, not once per session. */
+    private final ScramKeys scramKeys = new ScramKeys();
+
     /** Opens and authenticates a session; {@code parameters} are the client's start-up parameters to pass on. */
     public UpstreamConnection connect(PostgresConnectionConfig connection, Map<String, String> parameters, int maxMessageBytes)
             throws UpstreamException {
@@ -158,7 +161,7 @@ public final class PostgresUpstreamConnector {
                                             PgFrameWriter writer) throws IOException, UpstreamException {
         List<ParameterStatus> parameters = new ArrayList<>();
         BackendKeyData key = null;
-        UpstreamAuthentication login = UpstreamAuthentication.over(connection, socket);
+        UpstreamAuthentication login = UpstreamAuthentication.over(connection, socket, scramKeys);
         int received = 0;
         while (true) {
             PgFrame frame = reader.read();

@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.postgres;
 
 import com.ongres.scram.client.ScramClient;
+import com.ongres.scram.common.ScramFunctions;
+import com.ongres.scram.common.ServerFirstMessage;
 import com.ongres.scram.common.util.TlsServerEndpoint;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
@@ -19,6 +21,7 @@ import dev.tracegate.wire.postgres.frontend.SaslResponse;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -39,6 +42,7 @@ final class UpstreamAuthentication {
 
     private static final String SCRAM_SHA_256 = "SCRAM-SHA-256";
     private static final String SCRAM_SHA_256_PLUS = "SCRAM-SHA-256-PLUS";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Where the exchange stands; each server request is only valid in one of them. */
     private enum Stage { STARTED, PASSWORD_SENT, SCRAM_FIRST_SENT, SCRAM_FINAL_SENT, SCRAM_VERIFIED, ACCEPTED }
@@ -46,25 +50,35 @@ final class UpstreamAuthentication {
     private final PostgresConnectionConfig connection;
     /** The hash of the server's certificate for channel binding, or null without TLS. */
     private final byte[] channelBinding;
+    private final ScramKeys scramKeys;
     private Stage stage = Stage.STARTED;
     private UpstreamAuth performed = UpstreamAuth.TRUST;
     private ScramClient scram;
+    private List<String> scramMechanisms;
+    private String scramNonce;
+    private String scramFirst;
 
-    private UpstreamAuthentication(PostgresConnectionConfig connection, byte[] channelBinding) {
+    private UpstreamAuthentication(PostgresConnectionConfig connection, byte[] channelBinding, ScramKeys scramKeys) {
         this.connection = connection;
         this.channelBinding = channelBinding;
+        this.scramKeys = scramKeys;
     }
 
-    /** A login over {@code socket}: bound to the server's certificate when it is a TLS socket. */
-    static UpstreamAuthentication over(PostgresConnectionConfig connection, Socket socket) throws UpstreamException {
+    /**
+     * A login over {@code socket}: bound to the server's certificate when it is a TLS socket.
+     * {@code scramKeys} keeps the SCRAM keys derived in earlier logins, so PBKDF2 runs once per
+     * password and salt rather than once per session.
+     */
+    static UpstreamAuthentication over(PostgresConnectionConfig connection, Socket socket, ScramKeys scramKeys)
+            throws UpstreamException {
         if (!(socket instanceof SSLSocket tls)) {
-            return new UpstreamAuthentication(connection, null);
+            return new UpstreamAuthentication(connection, null, scramKeys);
         }
         try {
             // tls-server-end-point (RFC 5929): the hash of the certificate the server presented.
             Certificate[] chain = tls.getSession().getPeerCertificates();
             return new UpstreamAuthentication(connection,
-                    TlsServerEndpoint.getChannelBindingData((X509Certificate) chain[0]));
+                    TlsServerEndpoint.getChannelBindingData((X509Certificate) chain[0]), scramKeys);
         } catch (SSLPeerUnverifiedException | CertificateEncodingException | ClassCastException e) {
             throw new UpstreamException("08001", "connection " + connection.name()
                     + ": cannot read the upstream's TLS certificate for channel binding", e);
@@ -145,25 +159,46 @@ final class UpstreamAuthentication {
         if (!plus && !mechanisms.contains(SCRAM_SHA_256)) {
             throw refused("offers only " + mechanisms + "; the gateway speaks SCRAM-SHA-256 and SCRAM-SHA-256-PLUS");
         }
-        ScramClient.FinalBuildStage builder = ScramClient.builder()
-                .advertisedMechanisms(plus ? List.of(SCRAM_SHA_256, SCRAM_SHA_256_PLUS) : List.of(SCRAM_SHA_256))
-                .username("*")
-                .password(password().toCharArray());
+        scramMechanisms = plus ? List.of(SCRAM_SHA_256, SCRAM_SHA_256_PLUS) : List.of(SCRAM_SHA_256);
+        scramNonce = ScramFunctions.nonce(24, RANDOM);
+        scram = scramClient(ScramClient.builder().advertisedMechanisms(scramMechanisms).username("*")
+                .password(password().toCharArray()));
+        stage = Stage.SCRAM_FIRST_SENT;
+        scramFirst = scram.clientFirstMessage().toString();
+        return new SaslInitialResponse(scram.getScramMechanism().getName(), scramFirst.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ScramClient scramClient(ScramClient.FinalBuildStage builder) {
+        builder.nonceSupplier(() -> scramNonce);
         if (channelBinding != null) {
             // Also without PLUS on offer: the client-first message then says "y" (could bind, server did not
             // offer), which a PLUS-capable server refuses, so a middle man cannot strip PLUS from the list.
             builder.channelBinding(TlsServerEndpoint.TLS_SERVER_END_POINT, channelBinding);
         }
-        scram = builder.build();
-        stage = Stage.SCRAM_FIRST_SENT;
-        byte[] first = scram.clientFirstMessage().toString().getBytes(StandardCharsets.UTF_8);
-        return new SaslInitialResponse(scram.getScramMechanism().getName(), first);
+        return builder.build();
     }
 
+    /**
+     * Answers the server's challenge with keys for its salt and iteration count, derived once per
+     * password and salt ({@link ScramKeys}): the client that continues is built from those keys,
+     * with the same nonce, mechanism and channel binding as the first message it sent.
+     */
     private SaslResponse continueScram(byte[] serverFirst) throws UpstreamException {
         requireStage(Stage.SCRAM_FIRST_SENT, "a SCRAM challenge");
+        String challenge = new String(serverFirst, StandardCharsets.UTF_8);
         try {
-            scram.serverFirstMessage(new String(serverFirst, StandardCharsets.UTF_8));
+            ServerFirstMessage parsed = ServerFirstMessage.parseFrom(challenge, scramNonce);
+            ScramKeys.Keys keys = scramKeys.keys(connection.name(), connection.username(), password(), parsed.getSalt(),
+                    parsed.getIterationCount());
+            ScramClient keyed = scramClient(ScramClient.builder().advertisedMechanisms(scramMechanisms).username("*")
+                    .clientAndServerKey(keys.clientKey(), keys.serverKey()));
+            if (!keyed.clientFirstMessage().toString().equals(scramFirst)) {
+                throw new IllegalStateException("the keyed SCRAM client would not continue the first message sent");
+            }
+            keyed.serverFirstMessage(challenge);
+            scram = keyed;
+        } catch (UpstreamException e) {
+            throw e;
         } catch (Exception e) {
             throw refused("sent a malformed SCRAM challenge");
         }

@@ -1,17 +1,11 @@
 package dev.tracegate.gateway.recording;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EventSelection;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceReader;
 import dev.tracegate.gateway.identity.Identity;
-import dev.tracegate.gateway.store.Store;
-import dev.tracegate.gateway.store.StoreException;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,16 +30,13 @@ import java.util.TreeMap;
  */
 public final class TraceQueries {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Most events considered per session involved; a runaway session cannot make a trace unreadable. */
     private static final int MAX_SESSION_EVENTS = 100_000;
 
     private final EvidenceLog log;
-    private final Store store;
 
     public TraceQueries(EvidenceLog log) {
         this.log = log;
-        this.store = log.store();
     }
 
     /** The timeline of {@code traceId} (32 lowercase hex), or empty when no event carries it. */
@@ -61,35 +52,29 @@ public final class TraceQueries {
      */
     public List<JsonNode> timeline(String traceId, Identity owner) {
         log.awaitStored();
-        try (Connection c = store.dataSource().getConnection()) {
+        try (EvidenceReader reader = log.reader()) {
             TreeMap<Long, JsonNode> events = new TreeMap<>();
             Map<String, Set<Long>> commandsBySession = new LinkedHashMap<>();
-            try (PreparedStatement query = c.prepareStatement(
-                    "SELECT idx, session_id, leaf FROM evidence_event WHERE trace_id = ? ORDER BY idx")) {
-                query.setString(1, traceId);
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        JsonNode event = parse(rs.getBytes(3));
-                        events.put(rs.getLong(1), event);
-                        String session = rs.getString(2);
-                        if (session != null) {
-                            Set<Long> sequences = commandsBySession.computeIfAbsent(session, k -> new HashSet<>());
-                            if (event.path("detail").path("seq").isNumber()) {
-                                sequences.add(event.path("detail").path("seq").asLong());
-                            }
-                        }
+            long[] traced = reader.indices(EventSelection.ofTrace(traceId));
+            List<byte[]> leaves = reader.leaves(traced);
+            for (int i = 0; i < traced.length; i++) {
+                JsonNode event = SessionQueries.parse(leaves.get(i));
+                events.put(traced[i], event);
+                String session = event.path("session").asText(null);
+                if (session != null) {
+                    Set<Long> sequences = commandsBySession.computeIfAbsent(session, k -> new HashSet<>());
+                    if (event.path("detail").path("seq").isNumber()) {
+                        sequences.add(event.path("detail").path("seq").asLong());
                     }
                 }
             }
             Map<String, JsonNode> owners = new HashMap<>();
             for (Map.Entry<String, Set<Long>> session : commandsBySession.entrySet()) {
-                addRelated(c, session.getKey(), session.getValue(), events, owners);
+                addRelated(reader, session.getKey(), session.getValue(), events, owners);
             }
             return events.values().stream()
                     .filter(e -> owner == null || openedBy(owners.get(e.path("session").asText(null)), owner))
                     .toList();
-        } catch (SQLException e) {
-            throw new StoreException("cannot read trace " + traceId, e);
         }
     }
 
@@ -97,33 +82,34 @@ public final class TraceQueries {
      * Adds the session's open and close and every event about the traced commands (same seq, or an
      * approval between such a command and its end), and notes who opened the session.
      */
-    private void addRelated(Connection c, String sessionId, Set<Long> sequences, Map<Long, JsonNode> events,
-                            Map<String, JsonNode> owners) throws SQLException {
-        try (PreparedStatement query = c.prepareStatement(
-                "SELECT idx, event_type, leaf FROM evidence_event WHERE session_id = ? ORDER BY idx")) {
-            query.setString(1, sessionId);
-            query.setMaxRows(MAX_SESSION_EVENTS);
-            try (ResultSet rs = query.executeQuery()) {
-                boolean insideTracedCommand = false;
-                while (rs.next()) {
-                    String type = rs.getString(2);
-                    JsonNode event = parse(rs.getBytes(3));
-                    JsonNode seq = event.path("detail").path("seq");
-                    boolean traced = seq.isNumber() && sequences.contains(seq.asLong());
-                    if (traced && type.equals(EventType.COMMAND)) {
-                        insideTracedCommand = true;
-                    }
-                    boolean approval = type.startsWith("approval.") && insideTracedCommand;
-                    boolean bounds = type.equals(EventType.SESSION_OPEN) || type.equals(EventType.SESSION_CLOSE);
-                    if (type.equals(EventType.SESSION_OPEN)) {
-                        owners.put(sessionId, event.path("actor"));
-                    }
-                    if (traced || approval || bounds) {
-                        events.putIfAbsent(rs.getLong(1), event);
-                    }
-                    if (traced && (type.equals(EventType.COMMAND_RESULT) || type.equals(EventType.COMMAND_BLOCKED))) {
-                        insideTracedCommand = false;
-                    }
+    private void addRelated(EvidenceReader reader, String sessionId, Set<Long> sequences, Map<Long, JsonNode> events,
+                            Map<String, JsonNode> owners) {
+        long[] indices = reader.indices(EventSelection.ofSession(sessionId));
+        if (indices.length > MAX_SESSION_EVENTS) {
+            indices = java.util.Arrays.copyOf(indices, MAX_SESSION_EVENTS);
+        }
+        boolean insideTracedCommand = false;
+        for (int from = 0; from < indices.length; from += 1_000) {
+            long[] part = java.util.Arrays.copyOfRange(indices, from, Math.min(indices.length, from + 1_000));
+            List<byte[]> leaves = reader.leaves(part);
+            for (int i = 0; i < part.length; i++) {
+                JsonNode event = SessionQueries.parse(leaves.get(i));
+                String type = event.path("type").asText();
+                JsonNode seq = event.path("detail").path("seq");
+                boolean traced = seq.isNumber() && sequences.contains(seq.asLong());
+                if (traced && type.equals(EventType.COMMAND)) {
+                    insideTracedCommand = true;
+                }
+                boolean approval = type.startsWith("approval.") && insideTracedCommand;
+                boolean bounds = type.equals(EventType.SESSION_OPEN) || type.equals(EventType.SESSION_CLOSE);
+                if (type.equals(EventType.SESSION_OPEN)) {
+                    owners.put(sessionId, event.path("actor"));
+                }
+                if (traced || approval || bounds) {
+                    events.putIfAbsent(part[i], event);
+                }
+                if (traced && (type.equals(EventType.COMMAND_RESULT) || type.equals(EventType.COMMAND_BLOCKED))) {
+                    insideTracedCommand = false;
                 }
             }
         }
@@ -131,13 +117,5 @@ public final class TraceQueries {
 
     private static boolean openedBy(JsonNode actor, Identity owner) {
         return actor != null && owner.is(actor.path("iss").asText(null), actor.path("sub").asText(null));
-    }
-
-    private static JsonNode parse(byte[] leaf) {
-        try {
-            return JSON.readTree(leaf);
-        } catch (IOException e) {
-            throw new StoreException("an event in the store is not valid JSON: the store may have been tampered with", e);
-        }
     }
 }

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +64,7 @@ class AuditReportApiTest {
 
             HttpResponse<byte[]> response = get(gateway, "/api/evidence/report?from=" + from + "&to=" + to
                     + "&sample=2&seed=api-test&connection=app", TestGateway.ADMIN_TOKEN);
-            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.statusCode()).as(new String(response.body(), StandardCharsets.UTF_8)).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).contains("application/zip");
             Path bundle = unzip(response.body());
             VerificationReport verified = BundleVerifier.verify(bundle, Optional.of(gateway.gateway().checkpoints().verifierKey()));

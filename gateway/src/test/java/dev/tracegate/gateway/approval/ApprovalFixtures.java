@@ -2,6 +2,7 @@ package dev.tracegate.gateway.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.Identity;
@@ -57,13 +58,9 @@ final class ApprovalFixtures implements AutoCloseable {
 
     /** Every event in the log, in index order, as its leaf JSON. */
     List<JsonNode> events() throws SQLException, IOException {
-        log.awaitStored();
         List<JsonNode> events = new ArrayList<>();
-        try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event ORDER BY idx")) {
-            while (rs.next()) {
-                events.add(JSON.readTree(rs.getBytes(1)));
-            }
+        for (byte[] leaf : TestGateway.leaves(log, 0)) {
+            events.add(JSON.readTree(leaf));
         }
         return events;
     }

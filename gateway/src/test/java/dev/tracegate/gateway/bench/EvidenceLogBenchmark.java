@@ -42,14 +42,14 @@ public final class EvidenceLogBenchmark {
         Path dir = Files.createTempDirectory("tracegate-bench");
         System.out.println("evidence log benchmark (" + Runtime.getRuntime().availableProcessors() + " cores)");
         try (Store h2 = Store.open(new StoreConfig(null, null, null, null, null), dir.resolve("h2"));
-             EvidenceLog log = new EvidenceLog(h2, dir.resolve("h2/journal"), false)) {
+             EvidenceLog log = new EvidenceLog(h2, dir.resolve("h2/evidence-log"), false)) {
             for (int writers : new int[] {1, 8, 64}) {
-                report("embedded (journal)", writers, durableAppends(log, writers));
+                report("embedded (leaf log)", writers, durableAppends(log, writers));
             }
         }
         try (Store h2 = Store.open(new StoreConfig(null, null, null, null, null), dir.resolve("h2-fsync"));
-             EvidenceLog log = new EvidenceLog(h2, dir.resolve("h2-fsync/journal"), true)) {
-            report("embedded (journal, fsync)", 64, durableAppends(log, 64));
+             EvidenceLog log = new EvidenceLog(h2, dir.resolve("h2-fsync/evidence-log"), true)) {
+            report("embedded (leaf log, fsync)", 64, durableAppends(log, 64));
         }
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             Path password = dir.resolve("pw");
@@ -90,7 +90,7 @@ public final class EvidenceLogBenchmark {
 
     private static void exportAndVerify(Path dir, long events) throws Exception {
         try (Store store = Store.open(new StoreConfig(null, null, null, null, null), dir);
-             EvidenceLog log = new EvidenceLog(store, dir.resolve("journal"), false)) {
+             EvidenceLog log = new EvidenceLog(store, dir.resolve("evidence-log"), false)) {
             long start = System.nanoTime();
             List<CompletableFuture<Long>> window = new ArrayList<>();
             for (long i = 0; i < events; i++) {

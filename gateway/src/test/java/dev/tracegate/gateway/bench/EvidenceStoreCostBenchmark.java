@@ -26,15 +26,16 @@ import java.util.stream.Stream;
 /**
  * What writing evidence into the embedded store costs (printed, never asserted): events, pairs of
  * {@code command} and {@code command.result} as pgbench sessions produce them, go through
- * {@link EvidenceLog} with its journal, in two shapes:
+ * {@link EvidenceLog} with its leaf log, in two shapes:
  * <ul>
- *   <li><b>backlog</b>: appended as fast as the journal takes them, so the storer always finds a
+ *   <li><b>backlog</b>: appended as fast as the leaf log takes them, so the indexer always finds a
  *       full queue (large transactions);</li>
  *   <li><b>paced</b>: at a steady rate, like a gateway under pgbench (small transactions, one per
  *       linger window).</li>
  * </ul>
- * Reported per event: the storer thread's CPU, the CPU of H2's own background threads (page
- * serialisation and saving), and the whole process's CPU (which includes sealing, the journal
+ * Reported per event: the indexer thread's CPU (subtree hashes and the query index), the CPU of
+ * H2's own background threads (page serialisation and saving), and the whole process's CPU
+ * (which includes sealing, the leaf log
  * and this harness); and how fast the store took the events.
  *
  * <p>Run: {@code ./mvnw -q -pl gateway exec:java -Dexec.classpathScope=test
@@ -67,13 +68,13 @@ public final class EvidenceStoreCostBenchmark {
         }
     }
 
-    /** One fresh store and log; {@code rate} 0 means as fast as the journal takes them. */
+    /** One fresh store and log; {@code rate} 0 means as fast as the leaf log takes them. */
     private static void run(String name, int events, int rate) throws Exception {
         Path dir = Files.createTempDirectory("tracegate-store-harness");
         try {
             Workload workload = new Workload();
             try (Store store = Store.open(new StoreConfig(null, null, null, null, null), dir.resolve("data"));
-                 EvidenceLog log = new EvidenceLog(store, dir.resolve("journal"), false)) {
+                 EvidenceLog log = new EvidenceLog(store, dir.resolve("evidence-log"), false)) {
                 Map<Long, Long> threadCpuBefore = storeThreadCpu();
                 long processCpuBefore = OS.getProcessCpuTime();
                 long start = System.nanoTime();
@@ -98,7 +99,7 @@ public final class EvidenceStoreCostBenchmark {
                 if (log.size() != events) {
                     throw new IllegalStateException("the log holds " + log.size() + " events, expected " + events);
                 }
-                System.out.printf("%-22s %,9.0f events/s stored | storer %5.1f us/event | h2 threads %4.1f us/event"
+                System.out.printf("%-22s %,9.0f events/s stored | indexer %5.1f us/event | h2 threads %4.1f us/event"
                                 + " | process %5.1f us/event%n", name, events / seconds, perEvent(threadCpu.get("storer"), events),
                         perEvent(threadCpu.get("h2"), events), perEvent(processCpu, events));
             }
@@ -132,7 +133,7 @@ public final class EvidenceStoreCostBenchmark {
     }
 
     private static String role(String threadName) {
-        if (threadName.equals("evidence-storer")) {
+        if (threadName.equals("evidence-indexer")) {
             return "storer";
         }
         boolean h2 = threadName.startsWith("MVStore background writer") || threadName.startsWith("H2-serialization")

@@ -13,7 +13,6 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.bundle.BundleVerifier;
 import dev.tracegate.ledger.bundle.VerificationReport;
-import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.VerifierKey;
@@ -27,13 +26,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -90,33 +88,23 @@ class ExportSinceCheckpointTest {
             append(gateway, 12, "honest");
             first = checkpointOf(download(gateway, "", "first.zip"));
         }
-        // Someone who can write the database and the data directory: an event rewritten in proper
-        // form with its leaf hash (the store's tables agree with it), the store's checkpoints and
+        // Someone who can write the store and the data directory: an event rewritten in proper form,
+        // its hash files recomputed (the store's tables agree with it), the store's checkpoints and
         // the anchor removed, so the gateway starts, anchors afresh and signs the rewritten log.
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", ""); Statement sql = c.createStatement()) {
             sql.execute("DELETE FROM checkpoint");
-            // The event that says "honest 5", wherever the gateway's own start-up events put it.
-            long index = -1;
-            byte[] forged = null;
-            try (ResultSet rs = sql.executeQuery("SELECT idx, leaf FROM evidence_event ORDER BY idx")) {
-                while (rs.next() && forged == null) {
-                    String leaf = new String(rs.getBytes(2), StandardCharsets.UTF_8);
-                    if (leaf.contains("honest 5\"")) {
-                        index = rs.getLong(1);
-                        forged = leaf.replace("honest 5", "forged 5").getBytes(StandardCharsets.UTF_8);
-                    }
-                }
-            }
-            assertThat(forged).as("the event to rewrite").isNotNull();
-            try (PreparedStatement update = c.prepareStatement("UPDATE evidence_event SET leaf = ?, leaf_hash = ? WHERE idx = ?")) {
-                update.setBytes(1, forged);
-                update.setBytes(2, MerkleHashes.leafHash(forged));
-                update.setLong(3, index);
-                update.executeUpdate();
-            }
         }
-        deleteTree(dir.resolve("data/evidence-journal"));
+        Path log = dir.resolve("data/evidence-log");
+        // The event that says "honest 5", wherever the gateway's own start-up events put it.
+        List<byte[]> leaves = LeafLogFiles.leaves(log);
+        int index = IntStream.range(0, leaves.size())
+                .filter(i -> new String(leaves.get(i), StandardCharsets.UTF_8).contains("honest 5\""))
+                .findFirst().orElseThrow();
+        byte[] forged = new String(leaves.get(index), StandardCharsets.UTF_8).replace("honest 5", "forged 5")
+                .getBytes(StandardCharsets.UTF_8);
+        LeafLogFiles.replaceLeaf(log, index, forged);
+        deleteTree(log.resolve("merkle")); // the gateway recomputes them from the leaves, the forged one included
         Files.delete(dir.resolve("data/evidence-anchor"));
 
         try (Gateway gateway = Gateway.start(config())) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.Gateway;
+import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.EvidenceConfig;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
@@ -13,13 +14,11 @@ import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
 import dev.tracegate.ledger.note.SignedNote;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Comparator;
@@ -29,10 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Someone with write access to the gateway's database, and no publish directory configured,
- * deletes the checkpoint rows, truncates, rewrites or replaces the evidence log, and restarts the
- * gateway: the checkpoint anchored in the data directory catches every variant, and the gateway
- * refuses to start with what it found and what to do, rather than signing the new history.
+ * Someone with write access to the gateway's store (its database and its leaf log files), and no
+ * publish directory configured, deletes the checkpoint rows, truncates, rewrites or replaces the
+ * evidence log, and restarts the gateway: the checkpoint anchored in the data directory catches
+ * every variant, and the gateway refuses to start with what it found and what to do, rather than
+ * signing the new history.
  */
 class StoreTamperTest {
 
@@ -44,19 +44,29 @@ class StoreTamperTest {
     @Test
     void aTruncatedLogWithoutItsCheckpointsStopsTheGateway() throws Exception {
         writeEventsAndCheckpoint(20, "original");
-        tamper("DELETE FROM checkpoint", "DELETE FROM evidence_event WHERE idx >= 15",
-                "DELETE FROM merkle_subtree WHERE node_index * POWER(2, level) + POWER(2, level) > 15",
-                "UPDATE log_head SET tree_size = 15");
+        LeafLogFiles.truncate(log(), 15);
+        tamper("DELETE FROM checkpoint", "DELETE FROM evidence_chunk WHERE last_idx >= 15", "UPDATE log_head SET tree_size = 15");
 
         assertRefused("the evidence store holds 15 events but the anchored checkpoint in " + anchor()
                 + " holds a checkpoint of 21 events", "Restore the store from a backup taken after that checkpoint");
     }
 
     @Test
+    void aTruncatedLogWhoseIndexStillKnowsTheEventsStopsTheGateway() throws Exception {
+        writeEventsAndCheckpoint(20, "original");
+        LeafLogFiles.truncate(log(), 15);
+        Files.delete(anchor());
+
+        assertRefused("the evidence log in " + log() + " holds 15 events but the store has indexed 21",
+                "events were removed from the log");
+    }
+
+    @Test
     void aRewrittenEventWithTheCheckpointsDeletedStopsTheGateway() throws Exception {
         writeEventsAndCheckpoint(20, "original");
         // Event 3 replaced by a copy of event 4, every hash table left as it was, the store's checkpoints gone.
-        tamper("DELETE FROM checkpoint", "UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
+        copyEvent(4, 3);
+        tamper("DELETE FROM checkpoint");
 
         assertRefused("the first 21 events of the evidence store no longer match the anchored checkpoint", "the log was rewritten");
     }
@@ -89,16 +99,17 @@ class StoreTamperTest {
     @Test
     void editedHashTablesStopTheGateway() throws Exception {
         writeEventsAndCheckpoint(20, "original");
-        tamper("DELETE FROM checkpoint", "UPDATE merkle_subtree SET hash = (SELECT leaf_hash FROM evidence_event WHERE idx = 0)"
-                + " WHERE level = 4 AND node_index = 0");
+        LeafLogFiles.overwriteHash(log(), 4, 0, LeafLogFiles.hash(log(), 0, 0));
+        tamper("DELETE FROM checkpoint");
 
-        assertRefused("hash tables (merkle_subtree) disagree with its 21 events");
+        assertRefused("hash tables (evidence-log/merkle) disagree with its 21 events");
     }
 
     @Test
     void withTheAnchorGoneTooEditedHashTablesStillStopTheGateway() throws Exception {
         writeEventsAndCheckpoint(20, "original");
-        tamper("DELETE FROM checkpoint", "UPDATE evidence_event SET leaf = (SELECT leaf FROM evidence_event WHERE idx = 4) WHERE idx = 3");
+        copyEvent(4, 3);
+        tamper("DELETE FROM checkpoint");
         Files.delete(anchor());
 
         // Nothing is left to compare the history with, but checkpoints are signed from the hash tables: they must hold.
@@ -179,7 +190,7 @@ class StoreTamperTest {
         tamper("DELETE FROM checkpoint");
     }
 
-    /** Edits the store directly, and removes the journal as an attacker covering their tracks would. */
+    /** Edits the store's database directly. */
     private void tamper(String... statements) throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", ""); Statement sql = c.createStatement()) {
@@ -187,12 +198,20 @@ class StoreTamperTest {
                 sql.execute(statement);
             }
         }
-        deleteTree(dir.resolve("data/evidence-journal"));
+    }
+
+    /** Writes event {@code from}'s leaf over event {@code to}'s, in a well-formed record. */
+    private void copyEvent(int from, int to) throws Exception {
+        LeafLogFiles.replaceLeaf(log(), to, LeafLogFiles.leaves(log()).get(from));
     }
 
     private void deleteStore() throws Exception {
         deleteTree(dir.resolve("data/store"));
-        deleteTree(dir.resolve("data/evidence-journal"));
+        deleteTree(log());
+    }
+
+    private Path log() {
+        return dir.resolve("data/evidence-log");
     }
 
     private static void deleteTree(Path root) throws Exception {
@@ -205,16 +224,9 @@ class StoreTamperTest {
     }
 
     private static long anchorEvents(Gateway gateway) throws Exception {
-        try (Connection c = gateway.store().dataSource().getConnection(); Statement sql = c.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE event_type = 'admin.action'")) {
-            long found = 0;
-            while (rs.next()) {
-                if (new String(rs.getBytes(1), StandardCharsets.UTF_8).contains("\"evidence.anchor.created\"")) {
-                    found++;
-                }
-            }
-            return found;
-        }
+        return TestGateway.eventsOfType(gateway.evidence(), "admin.action").stream()
+                .filter(event -> event.path("detail").path("action").asText().equals("evidence.anchor.created"))
+                .count();
     }
 
     private Path anchor() {

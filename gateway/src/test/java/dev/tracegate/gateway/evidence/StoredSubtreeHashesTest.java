@@ -12,20 +12,24 @@ import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.InclusionProof;
 import dev.tracegate.ledger.merkle.MemoryTree;
 import dev.tracegate.ledger.merkle.MerkleTree;
+import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.store.Store;
+import dev.tracegate.ledger.merkle.MerkleHashes;
+import dev.tracegate.ledger.merkle.SubtreeHashes;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The store keeps only the larger subtrees and computes the small ones from the events' leaf
- * hashes. Roots and proofs read that way must equal those of an in-memory tree of the same leaves
- * at every size, including sizes that end inside a block and batches that straddle blocks.
+ * Roots and proofs read from the stored subtree hashes must equal those of an in-memory tree of the
+ * same leaves at every size, including sizes that end inside a block and batches that straddle
+ * blocks: the embedded store's hash files beside its leaf log, and a PostgreSQL store, which keeps
+ * only the larger subtrees and computes the small ones from the events' leaf hashes.
  */
 class StoredSubtreeHashesTest {
 
@@ -35,46 +39,66 @@ class StoredSubtreeHashesTest {
     Path dir;
 
     @Test
-    void rootsAndProofsFromTheStoreMatchAnInMemoryTree() throws Exception {
+    void rootsAndProofsFromTheEmbeddedStoreMatchAnInMemoryTree() throws Exception {
         try (Gateway gateway = Gateway.start(config())) {
-            for (int i = 0; i < 37; i++) {
-                gateway.evidence().appendDurably(event());
-            }
-            for (int i = 0; i < 60; i++) {
-                gateway.evidence().append(event()); // gathered into larger store batches
-            }
-            gateway.evidence().appendDurably(event());
+            fill(gateway.evidence());
             gateway.checkpoints().signNow();
         }
-        try (Connection connection = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("data/store/tracegate")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "tracegate", "");
-             StoredSubtreeHashes stored = new StoredSubtreeHashes(connection)) {
-            MemoryTree memory = leavesOf(connection);
-            long size = memory.size();
-            assertThat(size).isGreaterThanOrEqualTo(98);
-            for (long n = 1; n <= size; n++) {
-                assertThat(MerkleTree.rootFrom(stored, n)).as("root at %d", n).isEqualTo(memory.rootAt(n));
-            }
-            for (long leaf = 0; leaf < size; leaf++) {
-                assertThat(InclusionProof.create(leaf, size, stored)).as("inclusion of %d", leaf)
-                        .containsExactlyElementsOf(memory.inclusionProof(leaf, size));
-            }
-            for (long old = 1; old < size; old += 7) {
-                assertThat(ConsistencyProof.create(old, size, stored)).as("consistency %d..%d", old, size)
-                        .containsExactlyElementsOf(memory.consistencyProof(old, size));
+        try (Gateway gateway = Gateway.start(config()); EvidenceReader reader = gateway.evidence().reader()) {
+            assertMatchesMemoryTree(reader);
+        }
+    }
+
+    @Test
+    void rootsAndProofsFromAPostgresStoreMatchAnInMemoryTree() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            Path password = Files.writeString(dir.resolve("store-password"), "unused-with-trust");
+            StoreConfig config = new StoreConfig("postgresql", null,
+                    "jdbc:postgresql://127.0.0.1:" + storeDb.getPort() + "/postgres", "postgres",
+                    SecretReference.of("file:" + password));
+            try (Store store = Store.open(config, dir.resolve("pg")); EvidenceLog log = new EvidenceLog(store, null, false)) {
+                fill(log);
+                // A head without its edge (a store written before the head kept it): the next append loads the edge.
+                try (var c = store.dataSource().getConnection(); var sql = c.createStatement()) {
+                    sql.execute("UPDATE log_head SET edge = NULL");
+                }
+                fill(log);
+                try (EvidenceReader reader = log.reader()) {
+                    assertThat(reader.subtrees()).isInstanceOf(StoredSubtreeHashes.class);
+                    assertMatchesMemoryTree(reader);
+                }
             }
         }
     }
 
-    private static MemoryTree leavesOf(Connection connection) throws Exception {
-        MemoryTree tree = new MemoryTree();
-        try (Statement sql = connection.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf_hash FROM evidence_event ORDER BY idx")) {
-            while (rs.next()) {
-                tree.appendLeafHash(rs.getBytes(1));
-            }
+    private static void fill(EvidenceLog log) throws Exception {
+        for (int i = 0; i < 37; i++) {
+            log.appendDurably(event());
         }
-        return tree;
+        for (int i = 0; i < 60; i++) {
+            log.append(event()); // gathered into larger batches
+        }
+        log.appendDurably(event());
+        log.awaitStored();
+    }
+
+    private static void assertMatchesMemoryTree(EvidenceReader reader) throws Exception {
+        MemoryTree memory = new MemoryTree();
+        reader.scan(0, reader.size(), (index, leaf) -> memory.appendLeafHash(MerkleHashes.leafHash(leaf)));
+        SubtreeHashes stored = reader.subtrees();
+        long size = memory.size();
+        assertThat(size).isGreaterThanOrEqualTo(98);
+        for (long n = 1; n <= size; n++) {
+            assertThat(MerkleTree.rootFrom(stored, n)).as("root at %d", n).isEqualTo(memory.rootAt(n));
+        }
+        for (long leaf = 0; leaf < size; leaf++) {
+            assertThat(InclusionProof.create(leaf, size, stored)).as("inclusion of %d", leaf)
+                    .containsExactlyElementsOf(memory.inclusionProof(leaf, size));
+        }
+        for (long old = 1; old < size; old += 7) {
+            assertThat(ConsistencyProof.create(old, size, stored)).as("consistency %d..%d", old, size)
+                    .containsExactlyElementsOf(memory.consistencyProof(old, size));
+        }
     }
 
     private GatewayConfig config() {

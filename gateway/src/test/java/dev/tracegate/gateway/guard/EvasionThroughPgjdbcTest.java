@@ -117,14 +117,10 @@ class EvasionThroughPgjdbcTest {
     }
 
     private static long blockedEvents() {
-        gateway.gateway().evidence().awaitStored();
-        try (Connection store = gateway.gateway().store().dataSource().getConnection();
-             var count = store.prepareStatement("SELECT count(*) FROM evidence_event WHERE event_type = 'command.blocked'");
-             var rs = count.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        try {
+            return TestGateway.eventsOfType(gateway.gateway().evidence(), "command.blocked").size();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -59,16 +59,6 @@ class PolicyReloadTest {
     }
 
     private static List<JsonNode> policyEvents(TestGateway gateway) throws Exception {
-        gateway.gateway().evidence().awaitStored();
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> events = new ArrayList<>();
-        try (Connection store = gateway.gateway().store().dataSource().getConnection();
-             Statement sql = store.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE event_type = 'policy.changed' ORDER BY idx")) {
-            while (rs.next()) {
-                events.add(json.readTree(rs.getBytes(1)));
-            }
-        }
-        return events;
+        return TestGateway.eventsOfType(gateway.gateway().evidence(), "policy.changed");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.evidence.EventType;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -211,18 +212,10 @@ class TokenRenewalThroughGatewayTest {
 
     /** The newest {@code admin.action} event with this action. */
     private static JsonNode lastAdminAction(String action) throws Exception {
-        gateway.gateway().evidence().awaitStored();
         List<JsonNode> found = new ArrayList<>();
-        try (Connection c = gateway.gateway().store().dataSource().getConnection();
-             PreparedStatement query = c.prepareStatement("SELECT leaf FROM evidence_event WHERE event_type = ? ORDER BY idx")) {
-            query.setString(1, EventType.ADMIN_ACTION);
-            try (ResultSet rs = query.executeQuery()) {
-                while (rs.next()) {
-                    JsonNode event = JSON.readTree(rs.getBytes(1));
-                    if (event.path("detail").path("action").asText().equals(action)) {
-                        found.add(event);
-                    }
-                }
+        for (JsonNode event : TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.ADMIN_ACTION)) {
+            if (event.path("detail").path("action").asText().equals(action)) {
+                found.add(event);
             }
         }
         assertThat(found).as("an admin.action " + action).isNotEmpty();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -91,14 +92,10 @@ class CredentialHygieneTest {
         }
     }
 
-    private static String allEvidence(TestGateway gateway) throws SQLException {
-        gateway.gateway().evidence().awaitStored();
+    private static String allEvidence(TestGateway gateway) throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Connection c = gateway.gateway().store().dataSource().getConnection(); Statement sql = c.createStatement();
-             ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event ORDER BY idx")) {
-            while (rs.next()) {
-                all.append(new String(rs.getBytes(1), StandardCharsets.UTF_8)).append('\n');
-            }
+        for (byte[] leaf : TestGateway.leaves(gateway.gateway().evidence(), 0)) {
+            all.append(new String(leaf, StandardCharsets.UTF_8)).append('\n');
         }
         return all.toString();
     }

@@ -135,6 +135,15 @@ class UpstreamAuthenticationTest {
     @Test
     void aWrongServerSignatureIsRefused() {
         assertRefused(Impersonation.WRONG_SIGNATURE.connection(), "failed SCRAM server verification");
+        // The second login reuses the keys derived for the impostor's salt: its forged proof must still fail.
+        assertRefused(Impersonation.WRONG_SIGNATURE.connection(), "failed SCRAM server verification");
+    }
+
+    @Test
+    void repeatedScramLoginsReuseTheDerivedKeysAndStillLogIn() throws SQLException {
+        for (int i = 0; i < 3; i++) {
+            assertThat(upstreamUser("app")).isEqualTo(TestTarget.SCRAM_USER);
+        }
     }
 
     @Test

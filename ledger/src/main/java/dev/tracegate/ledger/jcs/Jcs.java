@@ -158,6 +158,10 @@ public final class Jcs {
     }
 
     private static String number(JsonNode node) {
+        if ((node.isInt() || node.isLong()) && node.longValue() >= -MAX_EXACT_INTEGER && node.longValue() <= MAX_EXACT_INTEGER) {
+            // The common case (indices, counts, sizes): the digits as they are, without a BigInteger.
+            return Long.toString(node.longValue());
+        }
         if (node.isIntegralNumber()) {
             return integer(node.bigIntegerValue());
         }
