@@ -497,6 +497,10 @@ listeners:
   api:
     address: 127.0.0.1
     port: {api_port}
+limits:
+  # The storm's clients are one identity from one address, all at once.
+  sessionsPerIdentity: 2000
+  sessionsPerSource: 2000
 store:
 {store}
 evidence:

@@ -118,8 +118,8 @@ public final class Gateway implements AutoCloseable {
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
-            EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence),
-                    config.connections(), evidence, guard, new CommandGate(approvals), approvals, config.maxMessageBytes(),
+            EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence, config.limits()),
+                    config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()), approvals, config.maxMessageBytes(),
                     config.evidence().resultDataBytes());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
             for (ProtocolEngine engine : ProtocolEngines.all()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceReader;
 import dev.tracegate.gateway.config.ApiKeyConfig;
+import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
@@ -66,16 +67,26 @@ public final class TestGateway implements AutoCloseable {
 
     /** As {@link #start(List, String)}, with the given limit on message sizes in both directions. */
     public static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes) {
-        return start(extra, policyYaml, maxMessageBytes, new ListenerConfig("127.0.0.1", 0, false));
+        return start(extra, policyYaml, maxMessageBytes, new ListenerConfig("127.0.0.1", 0, false), null);
     }
 
     /** The standard connections, with the PostgreSQL listener configured as given (its port should be 0). */
     public static TestGateway start(ListenerConfig postgresListener) {
-        return start(List.of(), null, 1024 * 1024, postgresListener);
+        return start(List.of(), null, 1024 * 1024, postgresListener, null);
+    }
+
+    /** As {@link #start(ListenerConfig)}, with the given limits per caller. */
+    public static TestGateway start(ListenerConfig postgresListener, CallerLimits limits) {
+        return start(List.of(), null, 1024 * 1024, postgresListener, limits);
+    }
+
+    /** The standard connections under the given policy document, with the given limits per caller. */
+    public static TestGateway start(String policyYaml, CallerLimits limits) {
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), limits);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
-                                     ListenerConfig postgresListener) {
+                                     ListenerConfig postgresListener, CallerLimits limits) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -94,7 +105,8 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
-                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
+                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null, null, null,
+                    limits);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -220,6 +220,11 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     /** Undecided requests, the longest waiting first. */
+    /** How many commands of {@code requester} wait for a decision now. */
+    public long pendingOf(Identity requester) {
+        return approvals.values().stream().filter(p -> !p.decided() && p.request().requester().samePerson(requester)).count();
+    }
+
     public List<PendingApproval> pending() {
         return approvals.values().stream().filter(p -> !p.decided())
                 .sorted(Comparator.comparing(PendingApproval::requestedAt)).toList();

@@ -17,7 +17,8 @@ public sealed interface Admission {
     /**
      * The command does not run; the evidence already says so.
      *
-     * @param outcome    {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}
+     * @param outcome    {@code blocked}, {@code denied}, {@code expired}, {@code withdrawn}, or {@code limited} (held,
+     *                   but the caller already has as many commands waiting as it may)
      * @param rule       the rule that blocked or held it
      * @param reason     the rule's reason, or the approver's
      * @param approvalId the approval request that ended so, or {@code null} for a block
@@ -28,8 +29,16 @@ public sealed interface Admission {
             return "withdrawn".equals(outcome);
         }
 
+        /** Refused by a limit on the caller, not by the policy's verdict: the client may retry later. */
+        public boolean limited() {
+            return "limited".equals(outcome);
+        }
+
         /** What a client is told, protocol aside. */
         public String message() {
+            if (limited()) {
+                return "held by policy rule " + rule + ", but not put to approvers: " + reason;
+            }
             if (approvalId == null) {
                 return "blocked by policy rule " + rule + ": " + reason;
             }

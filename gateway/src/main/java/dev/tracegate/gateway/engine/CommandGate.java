@@ -24,14 +24,18 @@ import java.util.concurrent.TimeoutException;
 public final class CommandGate {
 
     private final ApprovalService approvals;
+    private final int heldPerIdentity;
 
-    public CommandGate(ApprovalService approvals) {
+    /** @param heldPerIdentity commands of one identity that may wait for approvers at once ({@code limits.heldStatementsPerIdentity}) */
+    public CommandGate(ApprovalService approvals, int heldPerIdentity) {
         this.approvals = approvals;
+        this.heldPerIdentity = heldPerIdentity;
     }
 
     /**
      * Applies the ruling to command {@code seq} of the session: allowed, blocked (recorded),
-     * covered by an approver's time-boxed grant (recorded), or in need of approval.
+     * covered by an approver's time-boxed grant (recorded), refused because the caller already has
+     * as many commands waiting as it may (recorded as {@code limited}), or in need of approval.
      */
     public Admission admit(SessionRecorder recorder, long seq, Ruling ruling) {
         Decision decision = ruling.decision();
@@ -47,6 +51,13 @@ public final class CommandGate {
                 if (grant.isPresent()) {
                     recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
                     yield new Admission.Forward();
+                }
+                long waiting = approvals.pendingOf(recorder.session().identity());
+                if (waiting >= heldPerIdentity) {
+                    String reason = "you already have " + waiting + " commands waiting for approval, the most one identity may"
+                            + " have (limits.heldStatementsPerIdentity); wait for a decision or withdraw one";
+                    recorder.blocked(seq, "limited", decision.rule(), reason, ruling.statementClass(), null);
+                    yield new Admission.Refused("limited", decision.rule(), reason, null);
                 }
                 yield new Admission.NeedsApproval(ruling);
             }

@@ -1,29 +1,42 @@
 package dev.tracegate.gateway.engine;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Who may open a session, the same for every protocol: the transport rule (TLS, or cleartext
- * from this machine where a listener allows it) and the caller's credential turned into an
+ * from this machine where a listener allows it); the caller's credential turned into an
  * {@link Identity}, with one {@code auth.failure} event per refused credential (summarised under
- * floods by the evidence log's {@code AuthFailureRecorder}).
+ * floods by the evidence log's {@code AuthFailureRecorder}) and refusals answered late once an
+ * address has had too many; and the {@link CallerLimits} on the sessions one identity and one
+ * address hold and open, each refusal a {@code session.refused} event.
  */
 public final class SessionAdmission {
 
     private final IdentityVerifier identities;
     private final EvidenceLog evidence;
+    private final CallerSessions sessions;
+    private final FailedLogins failedLogins;
 
-    public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence) {
+    public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence, CallerLimits limits) {
         this.identities = identities;
         this.evidence = evidence;
+        this.sessions = new CallerSessions(limits, System::nanoTime);
+        this.failedLogins = new FailedLogins(limits.failedLoginsPerSourcePerMinute(), limits.failedLoginDelayMillis(),
+                System::nanoTime);
     }
 
     /**
@@ -51,7 +64,42 @@ public final class SessionAdmission {
         try {
             return identities.verify(credential);
         } catch (AuthenticationException e) {
-            evidence.authFailures().refused(refused.apply(e.getMessage()));
+            AuthFailure failure = refused.apply(e.getMessage());
+            evidence.authFailures().refused(failure);
+            answerLate(failedLogins.refusedDelayMillis(failure.source()));
+            throw e;
+        }
+    }
+
+    private static void answerLate(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * A place for a session of {@code identity} from {@code source}, within the limits per identity
+     * and per address; a refusal is recorded as {@code session.refused} and its message says which
+     * limit and what to do.
+     *
+     * @param resource the connection the session was for
+     */
+    public SessionPlace admit(Identity identity, SourceAddress source, EvidenceEvent.Resource resource)
+            throws LimitReachedException {
+        try {
+            return sessions.open(identity, source);
+        } catch (LimitReachedException e) {
+            ObjectNode detail = EvidenceEvent.newDetail();
+            detail.put("limit", e.limit());
+            detail.put("reason", e.getMessage());
+            if (source != null) {
+                detail.put("source", source.toString());
+            }
+            evidence.append(new EvidenceEvent(Instant.now(), EventType.SESSION_REFUSED, identity, null, null, resource, detail));
             throw e;
         }
     }

@@ -21,6 +21,8 @@ public final class EventType {
     public static final String RETENTION_APPLIED = "retention.applied";
     /** An audit report was generated, with its SHA-256. */
     public static final String REPORT_GENERATED = "report.generated";
+    /** A caller who proved who it is was refused a session by a limit per identity or per address. */
+    public static final String SESSION_REFUSED = "session.refused";
 
     private EventType() {
     }

@@ -156,13 +156,17 @@ final class ProxiedRequest {
                 .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
     }
 
-    /** A refusal as HTTP reads it: 403 with the rule (and the approval, when one was asked for). */
+    /**
+     * A refusal as HTTP reads it: 403 with the rule (and the approval, when one was asked for); 429
+     * when a limit on the caller refused it.
+     */
     static void refuse(Admission.Refused refused, ClientResponse to) {
         ObjectNode extra = HttpErrors.fields().put("rule", refused.rule());
         if (refused.approvalId() != null) {
             extra.put("approval", refused.approvalId());
         }
-        to.error(403, refused.message() + (refused.approvalId() == null ? "" : "; the request was not sent"), extra);
+        to.error(refused.limited() ? 429 : 403, refused.message() + (refused.approvalId() == null && !refused.limited() ? ""
+                : "; the request was not sent"), extra);
     }
 
     private Identity authenticate(String connection) {

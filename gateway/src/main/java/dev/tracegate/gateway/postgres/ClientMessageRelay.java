@@ -429,8 +429,11 @@ final class ClientMessageRelay {
         };
     }
 
-    /** A refusal as PostgreSQL errors read: 42501 for policy, 57014 for a withdrawn wait. */
+    /** A refusal as PostgreSQL errors read: 42501 for policy, 57014 for a withdrawn wait, 53400 for a limit. */
     private static ErrorResponse refusal(Admission.Refused refused) {
+        if (refused.limited()) {
+            return ErrorResponse.of("ERROR", "53400", "tracegate: " + refused.message() + "; the statement was not executed");
+        }
         if (refused.withdrawn()) {
             return ErrorResponse.of("ERROR", "57014", "canceling statement: approval " + refused.approvalId()
                     + " withdrawn (" + refused.reason() + ")");

@@ -2,7 +2,9 @@ package dev.tracegate.gateway.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
+import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
@@ -236,6 +238,21 @@ final class PostgresSession implements Runnable {
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
                 params.get("application_name"), traceOf(params.get("application_name")));
+        SessionPlace place;
+        try {
+            place = context.services().admission().admit(identity, SourceAddress.of(clientSocket.getInetAddress()),
+                    info.resource());
+        } catch (LimitReachedException e) {
+            throw new ClientRefusedException("53300", "too many connections: " + e.getMessage());
+        }
+        try (place) {
+            openAndRelay(info, settings, tls, connection, clientSocket, in, reader, out, subject);
+        }
+    }
+
+    private void openAndRelay(SessionInfo info, Map<String, String> settings, boolean tls, PostgresConnectionConfig connection,
+                      Socket clientSocket, InputStream in, PgFrameReader reader, PgFrameWriter out, Subject subject)
+            throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamConnection upstream;
         try {

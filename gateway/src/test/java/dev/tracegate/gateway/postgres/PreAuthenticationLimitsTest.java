@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConfigLoader;
+import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.config.ConnectionLimits;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.evidence.AuthFailureRecorder;
@@ -55,7 +56,9 @@ class PreAuthenticationLimitsTest {
 
     @BeforeAll
     static void start() {
-        quick = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true, new ConnectionLimits(1, 0, 0, 0)));
+        // A thousand failed logins from this address are the point of one test here: none is answered late.
+        quick = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true, new ConnectionLimits(1, 0, 0, 0)),
+                new CallerLimits(0, 0, 0, 0, 0, 1_000_000, 0));
         patient = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true,
                 new ConnectionLimits(120, 0, 0, PER_SOURCE)));
     }

@@ -1,0 +1,42 @@
+package dev.tracegate.gateway.config;
+
+/**
+ * What one caller may hold and start, whatever the protocol, so that one identity or one address
+ * cannot take what every other caller needs. Sessions are counted once the caller has proved who
+ * it is (before that, each listener's own limits apply); HTTP requests are not sessions.
+ *
+ * @param sessionsPerIdentity            sessions one identity (issuer and subject) holds open at once; {@code 200} unless set
+ * @param sessionsPerSource              sessions open at once from one address (an IPv6 /64); {@code 500} unless set
+ * @param newSessionsPerSecondPerIdentity sessions one identity may open per second (a burst of twice that); {@code 0}: no limit
+ * @param newSessionsPerSecondPerSource  the same per address; {@code 0}: no limit
+ * @param heldStatementsPerIdentity      commands of one identity waiting for approval at once; {@code 10} unless set
+ * @param failedLoginsPerSourcePerMinute refused credentials from one address per minute before each further refusal is
+ *                                       answered late; {@code 50} unless set
+ * @param failedLoginDelayMillis         how late; {@code 1000} unless set
+ */
+public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
+                           int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
+                           int failedLoginDelayMillis) {
+
+    public static final CallerLimits DEFAULTS = new CallerLimits(0, 0, 0, 0, 0, 0, 0);
+
+    public CallerLimits {
+        sessionsPerIdentity = orDefault(sessionsPerIdentity, 200, "sessionsPerIdentity");
+        sessionsPerSource = orDefault(sessionsPerSource, 500, "sessionsPerSource");
+        newSessionsPerSecondPerIdentity = orDefault(newSessionsPerSecondPerIdentity, 0, "newSessionsPerSecondPerIdentity");
+        newSessionsPerSecondPerSource = orDefault(newSessionsPerSecondPerSource, 0, "newSessionsPerSecondPerSource");
+        heldStatementsPerIdentity = orDefault(heldStatementsPerIdentity, 10, "heldStatementsPerIdentity");
+        failedLoginsPerSourcePerMinute = orDefault(failedLoginsPerSourcePerMinute, 50, "failedLoginsPerSourcePerMinute");
+        failedLoginDelayMillis = orDefault(failedLoginDelayMillis, 1000, "failedLoginDelayMillis");
+        if (failedLoginDelayMillis > 30_000) {
+            throw new ConfigException("limits.failedLoginDelayMillis is at most 30000: a refused client waits that long");
+        }
+    }
+
+    private static int orDefault(int value, int fallback, String key) {
+        if (value < 0) {
+            throw new ConfigException("limits." + key + " cannot be negative");
+        }
+        return value == 0 ? fallback : value;
+    }
+}
