@@ -13,12 +13,14 @@ package dev.tracegate.gateway.config;
  * @param failedLoginsPerSourcePerMinute refused credentials from one address per minute before each further refusal is
  *                                       answered late; {@code 50} unless set
  * @param failedLoginDelayMillis         how late; {@code 1000} unless set
+ * @param idleSessionSeconds             a session in which the client has asked nothing for this long (and nothing is
+ *                                       in flight) is ended; {@code 28800} (8 hours) unless set
  */
 public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
                            int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
-                           int failedLoginDelayMillis) {
+                           int failedLoginDelayMillis, int idleSessionSeconds) {
 
-    public static final CallerLimits DEFAULTS = new CallerLimits(0, 0, 0, 0, 0, 0, 0);
+    public static final CallerLimits DEFAULTS = new CallerLimits(0, 0, 0, 0, 0, 0, 0, 0);
 
     public CallerLimits {
         sessionsPerIdentity = orDefault(sessionsPerIdentity, 200, "sessionsPerIdentity");
@@ -28,6 +30,7 @@ public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int n
         heldStatementsPerIdentity = orDefault(heldStatementsPerIdentity, 10, "heldStatementsPerIdentity");
         failedLoginsPerSourcePerMinute = orDefault(failedLoginsPerSourcePerMinute, 50, "failedLoginsPerSourcePerMinute");
         failedLoginDelayMillis = orDefault(failedLoginDelayMillis, 1000, "failedLoginDelayMillis");
+        idleSessionSeconds = orDefault(idleSessionSeconds, 28_800, "idleSessionSeconds");
         if (failedLoginDelayMillis > 30_000) {
             throw new ConfigException("limits.failedLoginDelayMillis is at most 30000: a refused client waits that long");
         }

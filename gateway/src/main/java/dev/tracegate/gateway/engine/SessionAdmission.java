@@ -28,15 +28,22 @@ public final class SessionAdmission {
 
     private final IdentityVerifier identities;
     private final EvidenceLog evidence;
+    private final CallerLimits limits;
     private final CallerSessions sessions;
     private final FailedLogins failedLogins;
 
     public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence, CallerLimits limits) {
         this.identities = identities;
         this.evidence = evidence;
+        this.limits = limits;
         this.sessions = new CallerSessions(limits, System::nanoTime);
         this.failedLogins = new FailedLogins(limits.failedLoginsPerSourcePerMinute(), limits.failedLoginDelayMillis(),
                 System::nanoTime);
+    }
+
+    /** The limits per caller, for what each engine enforces itself (how long a session may be idle). */
+    public CallerLimits limits() {
+        return limits;
     }
 
     /**

@@ -8,7 +8,6 @@ import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.NoticeResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -27,14 +26,14 @@ final class CommandHold {
 
     private static final long POLL_MILLIS = 250;
 
-    private final Socket socket;
+    private final ClientInput clientInput;
     private final InputStream clientBytes;
     private final PgFrameWriter client;
     private final ApprovalService approvals;
     private volatile PendingApproval current;
 
-    CommandHold(Socket socket, InputStream clientBytes, PgFrameWriter client, ApprovalService approvals) {
-        this.socket = socket;
+    CommandHold(ClientInput clientInput, InputStream clientBytes, PgFrameWriter client, ApprovalService approvals) {
+        this.clientInput = clientInput;
         this.clientBytes = clientBytes;
         this.client = client;
         this.approvals = approvals;
@@ -82,20 +81,19 @@ final class CommandHold {
      * @return false once the client has sent more data (it is pipelining; stop peeking and just wait)
      */
     private boolean watchClient(PendingApproval pending) throws IOException {
-        socket.setSoTimeout((int) POLL_MILLIS);
         try {
-            clientBytes.mark(1);
-            int next = clientBytes.read();
-            if (next < 0) {
-                approvals.withdraw(pending.id(), "the client disconnected while waiting");
+            return clientInput.polling((int) POLL_MILLIS, () -> {
+                clientBytes.mark(1);
+                int next = clientBytes.read();
+                if (next < 0) {
+                    approvals.withdraw(pending.id(), "the client disconnected while waiting");
+                    return false;
+                }
+                clientBytes.reset();
                 return false;
-            }
-            clientBytes.reset();
-            return false;
+            });
         } catch (SocketTimeoutException e) {
             return true;
-        } finally {
-            socket.setSoTimeout(0);
         }
     }
 

@@ -79,6 +79,8 @@ final class PostgresSession implements Runnable {
     private StartupDeadlines.Deadline deadline;
     /** Where an error reaches the client during start-up (plain, then TLS); null inside a TLS handshake. */
     private PgFrameWriter startupOut;
+    /** The client's side once it relays; ends the session when idle too long. */
+    private ClientInput clientInput;
     private boolean authenticated;
 
     PostgresSession(Socket socket, ConnectionAdmission.Ticket admission, PostgresListener.Context context) {
@@ -193,7 +195,8 @@ final class PostgresSession implements Runnable {
                 case StartupMessage message -> startup = message;
             }
         }
-        BufferedInputStream in = new BufferedInputStream(startupIn, BUFFER_BYTES);
+        clientInput = new ClientInput(startupIn, current);
+        BufferedInputStream in = new BufferedInputStream(clientInput, BUFFER_BYTES);
         PgFrameWriter out = new PgFrameWriter(new BufferedOutputStream(current.getOutputStream(), BUFFER_BYTES));
         PgFrameReader reader = new PgFrameReader(in, context.services().maxMessageBytes());
         startupOut = out;
@@ -246,12 +249,12 @@ final class PostgresSession implements Runnable {
             throw new ClientRefusedException("53300", "too many connections: " + e.getMessage());
         }
         try (place) {
-            openAndRelay(info, settings, tls, connection, clientSocket, in, reader, out, subject);
+            openAndRelay(info, settings, tls, connection, in, reader, out, subject);
         }
     }
 
     private void openAndRelay(SessionInfo info, Map<String, String> settings, boolean tls, PostgresConnectionConfig connection,
-                      Socket clientSocket, InputStream in, PgFrameReader reader, PgFrameWriter out, Subject subject)
+                      InputStream in, PgFrameReader reader, PgFrameWriter out, Subject subject)
             throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamConnection upstream;
@@ -269,7 +272,7 @@ final class PostgresSession implements Runnable {
             recorder.closed(unsafe.get());
             throw new ClientRefusedException("0A000", unsafe.get());
         }
-        CommandHold hold = new CommandHold(clientSocket, in, out, context.services().approvals());
+        CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
         }
@@ -363,6 +366,7 @@ final class PostgresSession implements Runnable {
             out.write(ReadyForQuery.IDLE.encode());
             out.flush();
             InFlightCommands inFlight = new InFlightCommands();
+            clientInput.limitIdleness(context.services().admission().limits().idleSessionSeconds(), () -> inFlight.size() > 0);
             ServerMessageRelay serverRelay = new ServerMessageRelay(upstream.reader(),
                     upstream.socket().getInputStream(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
@@ -408,6 +412,9 @@ final class PostgresSession implements Runnable {
             LOG.error("session {}: {}", recorder.session().id(), e.getMessage());
             return new Ending("evidence log unavailable", ErrorResponse.of("FATAL", "58000",
                     "command not executed: the evidence log is unavailable; the session is closed"));
+        } catch (ClientInput.IdleSessionException e) {
+            return new Ending("idle session timeout: " + e.getMessage(), ErrorResponse.of("FATAL", "57P05",
+                    "terminating connection due to idle-session timeout: " + e.getMessage()));
         } catch (ProtocolException e) {
             return new Ending("protocol violation: " + e.getMessage(),
                     ErrorResponse.of("FATAL", "08P01", "protocol violation: " + e.getMessage()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.HeldDdl;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.config.ConfigLoader;
@@ -32,23 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CallerLimitsThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-              highRisk: block
-            rules:
-              - name: hold-ddl
-                minClass: ddl
-                action: approve
-                approvers: [dba]
-                timeout: 30s
-                reason: schema changes need a DBA
-            """;
-    private static final Identity DBA = new Identity("tracegate", "apikey:dora", "dora", null, List.of("dba"), "human");
-
     @Test
     void anIdentityHoldsNoMoreSessionsThanAllowedAndOthersAreUnaffected() throws Exception {
-        try (TestGateway gateway = TestGateway.start((String) null, new CallerLimits(2, 0, 0, 0, 0, 0, 0))) {
+        try (TestGateway gateway = TestGateway.start((String) null, new CallerLimits(2, 0, 0, 0, 0, 0, 0, 0))) {
             long before = gateway.gateway().evidence().size();
             List<Connection> open = new ArrayList<>();
             try {
@@ -83,7 +70,7 @@ class CallerLimitsThroughGatewayTest {
     @Test
     void anIdentityOpensNoMoreSessionsPerSecondThanItsBurst() throws Exception {
         // One per second: a burst of two, then the third at once is refused.
-        try (TestGateway gateway = TestGateway.start((String) null, new CallerLimits(0, 0, 1, 0, 0, 0, 0))) {
+        try (TestGateway gateway = TestGateway.start((String) null, new CallerLimits(0, 0, 1, 0, 0, 0, 0, 0))) {
             int refused = 0;
             for (int i = 0; i < 4; i++) {
                 try (Connection c = gateway.connect("app")) {
@@ -103,19 +90,12 @@ class CallerLimitsThroughGatewayTest {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("DROP TABLE IF EXISTS limits_held, limits_refused");
         }
-        try (TestGateway gateway = TestGateway.start(POLICY, new CallerLimits(0, 0, 0, 0, 1, 0, 0));
+        try (TestGateway gateway = TestGateway.start(HeldDdl.POLICY, new CallerLimits(0, 0, 0, 0, 1, 0, 0, 0));
              Connection first = gateway.connect("app"); Statement held = first.createStatement();
              Connection second = gateway.connect("app"); Statement refused = second.createStatement()) {
             long before = gateway.gateway().evidence().size();
-            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
-                try {
-                    held.execute("CREATE TABLE limits_held (v int)");
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            PendingApproval pending = Awaitility.await().atMost(30, TimeUnit.SECONDS)
-                    .until(() -> gateway.gateway().approvals().pending().stream().findFirst().orElse(null), p -> p != null);
+            CompletableFuture<Void> waiting = HeldDdl.runAsync(held, "CREATE TABLE limits_held (v int)");
+            PendingApproval pending = HeldDdl.awaitPending(gateway);
 
             assertThatThrownBy(() -> refused.execute("CREATE TABLE limits_refused (v int)")).isInstanceOf(SQLException.class)
                     .satisfies(e -> {
@@ -126,7 +106,7 @@ class CallerLimitsThroughGatewayTest {
             assertThat(gateway.gateway().approvals().pending()).as("the second was not put to approvers").hasSize(1);
             assertThat(refused.execute("SELECT 1")).as("the session goes on").isTrue();
 
-            gateway.gateway().approvals().approve(pending.id(), DBA, "ok", null);
+            gateway.gateway().approvals().approve(pending.id(), HeldDdl.DBA, "ok", null);
             waiting.get(30, TimeUnit.SECONDS);
             gateway.gateway().evidence().awaitStored();
             List<JsonNode> blocked = gateway.events("command.blocked", before);
@@ -138,9 +118,9 @@ class CallerLimitsThroughGatewayTest {
     void limitsAreReadFromTheConfigurationFileWithDefaultsAndChecked(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("tracegate.yaml");
         Files.writeString(file, "limits: {sessionsPerIdentity: 5, newSessionsPerSecondPerIdentity: 3}\n");
-        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(5, 500, 3, 0, 10, 50, 1000));
+        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(5, 500, 3, 0, 10, 50, 1000, 28800));
         Files.writeString(file, "dataDir: x\n");
-        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000));
+        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800));
         Files.writeString(file, "limits: {sessionsPerIdentity: -1}\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits.sessionsPerIdentity cannot be negative");
         Files.writeString(file, "limits: {sessionsPerUser: 3}\n");

@@ -58,7 +58,7 @@ class PreAuthenticationLimitsTest {
     static void start() {
         // A thousand failed logins from this address are the point of one test here: none is answered late.
         quick = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true, new ConnectionLimits(1, 0, 0, 0)),
-                new CallerLimits(0, 0, 0, 0, 0, 1_000_000, 0));
+                new CallerLimits(0, 0, 0, 0, 0, 1_000_000, 0, 0));
         patient = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true,
                 new ConnectionLimits(120, 0, 0, PER_SOURCE)));
     }

@@ -1,0 +1,86 @@
+package dev.tracegate.gateway.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.HeldDdl;
+import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.CallerLimits;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code limits.idleSessionSeconds}: a session whose client asks nothing for that long is ended
+ * with PostgreSQL's own idle-session error and recorded as such; a query that runs longer than
+ * that, or a statement held for approvers that long, is not idleness.
+ */
+class IdleSessionTest {
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(HeldDdl.POLICY, new CallerLimits(0, 0, 0, 0, 0, 0, 0, 2));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void anIdleSessionIsEndedWithTheIdleSessionErrorAndTheEvidenceSaysWhy() throws Exception {
+        long before = gateway.gateway().evidence().size();
+        try (RawPgClient client = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "app")) {
+            client.readTimeout(60_000);
+            ErrorResponse error = client.readUntilError();
+            assertThat(error).as("the gateway ends the idle session").isNotNull();
+            assertThat(error.sqlState()).isEqualTo("57P05");
+            assertThat(error.message()).contains("idle-session timeout").contains("limits.idleSessionSeconds");
+            assertThat(client.closedByPeer()).isTrue();
+        }
+        Awaitility.await().untilAsserted(() -> {
+            gateway.gateway().evidence().awaitStored();
+            List<JsonNode> closed = gateway.events("session.close", before);
+            assertThat(closed).anySatisfy(event -> assertThat(event.path("detail").path("reason").asText())
+                    .startsWith("idle session timeout"));
+        });
+    }
+
+    @Test
+    void aStatementHeldLongerThanTheIdleLimitIsNotIdleness() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS idle_held");
+        }
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> held = HeldDdl.runAsync(sql, "CREATE TABLE idle_held (v int)");
+            PendingApproval pending = HeldDdl.awaitPending(gateway);
+            Thread.sleep(4_000); // twice the idle limit, while the statement waits for its approver
+            gateway.gateway().approvals().approve(pending.id(), HeldDdl.DBA, "ok", null);
+            held.get(30, TimeUnit.SECONDS);
+            assertThat(sql.execute("SELECT 1")).as("the session is still open").isTrue();
+        }
+    }
+
+    @Test
+    void aQueryRunningLongerThanTheIdleLimitIsNotIdleness() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT pg_sleep(4), 'finished'")) {
+            rs.next();
+            assertThat(rs.getString(2)).isEqualTo("finished");
+        }
+    }
+}
