@@ -1,6 +1,9 @@
 package dev.tracegate.gateway;
 
 import dev.tracegate.gateway.api.ApiServer;
+import dev.tracegate.gateway.api.OperationsRoutes;
+import dev.tracegate.gateway.operations.GatewayMetrics;
+import dev.tracegate.gateway.operations.Readiness;
 import dev.tracegate.gateway.approval.ApprovalNotifier;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
@@ -133,7 +136,8 @@ public final class Gateway implements AutoCloseable {
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
-                    config.approvals().consoleUrl(), Clock.systemUTC()), tls));
+                    config.approvals().consoleUrl(), Clock.systemUTC()), tls,
+                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints), new Readiness(store, evidence))));
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {

@@ -62,7 +62,8 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
-                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls) {
+                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls,
+                     OperationsRoutes operations) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -80,6 +81,7 @@ public final class ApiServer implements AutoCloseable {
                 }
             });
             console.register(javalin.routes);
+            operations.register(javalin.routes);
             javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
             ApprovalRoutes.register(javalin.routes, approvals, sessions);

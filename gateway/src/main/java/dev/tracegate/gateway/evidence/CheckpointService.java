@@ -45,6 +45,7 @@ public final class CheckpointService implements AutoCloseable {
     private final List<CheckpointSink> sinks;
     private final ScheduledExecutorService timer;
     private final int intervalSeconds;
+    private volatile Instant latestConfirmedAt;
     private SignedCheckpoint latest;
     /** Tree size of the checkpoint in the anchor file, as this node last wrote or read it; -1: none. */
     private long anchoredSize = -1;
@@ -75,6 +76,15 @@ public final class CheckpointService implements AutoCloseable {
         }
     }
 
+    /**
+     * When a signed checkpoint last covered every durable event (a new one was signed, or nothing
+     * had been added since the last); empty before the first. Its age is what an auditor's copy
+     * may lack, so operations watch it.
+     */
+    public Optional<Instant> latestConfirmedAt() {
+        return Optional.ofNullable(latestConfirmedAt);
+    }
+
     /** Signs a checkpoint of everything durable now (or returns the latest if nothing was added). */
     public synchronized SignedCheckpoint signNow() {
         log.awaitStored();
@@ -84,6 +94,7 @@ public final class CheckpointService implements AutoCloseable {
             long size = reader.size();
             if (latest != null && latest.checkpoint().size() == size) {
                 anchor(latest);
+                latestConfirmedAt = Instant.now();
                 return latest;
             }
             byte[] root = MerkleTree.rootFrom(hashes, size);
@@ -96,6 +107,7 @@ public final class CheckpointService implements AutoCloseable {
             anchor(new SignedCheckpoint(checkpoint, note));
             store(connection, checkpoint, note);
             latest = new SignedCheckpoint(checkpoint, note);
+            latestConfirmedAt = Instant.now();
             for (CheckpointSink sink : sinks) {
                 sink.publish(latest);
             }

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +58,9 @@ public final class EvidenceLog implements AutoCloseable {
     private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
     private final EvidenceIndexWriter index = new EvidenceIndexWriter();
     private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
+    private volatile EvidenceObserver observer = EvidenceObserver.NONE;
+    /** Why the last batch could not be written, until one is; null while writes succeed. */
+    private volatile String lastWriteFailure;
     private final BlockingQueue<IndexedEvent> indexQueue = new LinkedBlockingQueue<>();
     private final Object backlogMonitor = new Object();
     private long backlogBytes;
@@ -70,7 +74,7 @@ public final class EvidenceLog implements AutoCloseable {
     private long nextIndex;
     private AuthFailureRecorder authFailures;
 
-    private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index) {
+    private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index, long queuedNanos) {
     }
 
     /**
@@ -128,6 +132,35 @@ public final class EvidenceLog implements AutoCloseable {
         return authFailures;
     }
 
+    /** From now on, {@code observer} sees every event queued and every batch written (metrics). */
+    public void observe(EvidenceObserver observer) {
+        this.observer = observer;
+    }
+
+    /**
+     * Why the log cannot take commands now, if it cannot: its writer stopped, or the last write
+     * failed (commands are refused until one succeeds). Empty while it can.
+     */
+    public Optional<String> unavailability() {
+        if (closing || !appender.isAlive()) {
+            return Optional.of("the evidence log's writer has stopped");
+        }
+        String failure = lastWriteFailure;
+        return failure == null ? Optional.empty() : Optional.of("the last evidence write failed: " + failure);
+    }
+
+    /** Events queued and not yet durable. */
+    public int queuedEvents() {
+        return appendQueue.size();
+    }
+
+    /** Roughly how much waits for the indexer, in bytes (bounded; commands wait when it is full). */
+    public long indexBacklogBytes() {
+        synchronized (backlogMonitor) {
+            return backlogBytes;
+        }
+    }
+
     /** Queues an event; the future completes with its index once it is durable. */
     public CompletableFuture<Long> append(EvidenceEvent event) {
         CompletableFuture<Long> index = new CompletableFuture<>();
@@ -135,7 +168,8 @@ public final class EvidenceLog implements AutoCloseable {
             index.completeExceptionally(new IllegalStateException("the evidence log is closed"));
             return index;
         }
-        appendQueue.add(new PendingEvent(event, index));
+        appendQueue.add(new PendingEvent(event, index, System.nanoTime()));
+        observer.queued(event);
         return index;
     }
 
@@ -248,6 +282,8 @@ public final class EvidenceLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).index().complete(sealed.get(i).index());
         }
+        lastWriteFailure = null;
+        observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
         long bytes = 0;
         for (SealedEvent event : sealed) {
             indexQueue.add(event.indexed());
@@ -309,6 +345,8 @@ public final class EvidenceLog implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).index().complete(sealed.get(i).index());
         }
+        lastWriteFailure = null;
+        observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
     }
 
     /** Indexes logged events in the store; a failed transaction is retried, nothing is lost (the log holds them). */
@@ -418,6 +456,7 @@ public final class EvidenceLog implements AutoCloseable {
 
     private void fail(List<PendingEvent> batch, Exception e) {
         LOG.error("evidence log write failed for {} events: {}", batch.size(), e.toString());
+        lastWriteFailure = e.toString();
         batch.forEach(p -> p.index().completeExceptionally(e));
     }
 

@@ -1,0 +1,25 @@
+package dev.tracegate.gateway.evidence;
+
+/**
+ * Watches what goes into the evidence log, for metrics: every event as it is queued, and every
+ * batch once it is durable. Called on the caller's and the writer's threads, so it must be quick
+ * and must not throw.
+ */
+public interface EvidenceObserver {
+
+    EvidenceObserver NONE = new EvidenceObserver() {
+        @Override
+        public void queued(EvidenceEvent event) {
+        }
+
+        @Override
+        public void written(int events, long oldestWaitNanos) {
+        }
+    };
+
+    /** An event was queued for the log. */
+    void queued(EvidenceEvent event);
+
+    /** {@code events} became durable; the oldest of them had waited {@code oldestWaitNanos} since it was queued. */
+    void written(int events, long oldestWaitNanos);
+}
