@@ -84,7 +84,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
-                        help="first of the 9 consecutive loopback ports the run uses (default 15430)")
+                        help="first of the 9 consecutive loopback ports the run uses (default 15430); the HTTP phase uses base+20 to base+23")
     parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
