@@ -80,7 +80,7 @@ QUICK = Plan("quick", scale=2, client_counts=(1, 8), rounds=1, seconds=2, warm_u
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 4 minutes) instead of the full run")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 7 minutes) instead of the full run")
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
