@@ -1,4 +1,4 @@
-"""A JFR profile of the gateway under pgbench -S, summarised by where its CPU time goes.
+"""A JFR profile of the gateway under load (pgbench -S here; wrk in http_phase), summarised by where its CPU time goes.
 
 Runs after the measured rounds (JFR costs a little), so it never touches the reported figures.
 """
@@ -9,6 +9,7 @@ import collections
 import json
 import subprocess
 from pathlib import Path
+from typing import Callable
 
 from pgbench_phase import run_pgbench
 from process_cpu import CpuMeter
@@ -16,18 +17,28 @@ from services import Route, TracegateGateway
 
 
 def profile(gateway: TracegateGateway, route: Route, java_home: Path, work: Path, seconds: int, clients: int) -> dict:
-    recording = work / f"profile-{route.name}-{clients}-clients.jfr"
     run_pgbench(route, "select-only", clients, 5, 0)  # warm-up, not recorded
+
+    def load() -> dict:
+        run = run_pgbench(route, "select-only", clients, seconds, 0)
+        return {"tps": run.tps, "latency_ms": run.latency_ms, "error": run.error}
+
+    summary = {"route": route.name, "clients": clients, "seconds": seconds}
+    summary.update(record(gateway, java_home, work / f"profile-{route.name}-{clients}-clients.jfr", load))
+    return summary
+
+
+def record(gateway: TracegateGateway, java_home: Path, recording: Path, load: Callable[[], dict]) -> dict:
+    """Runs load() while JFR records the gateway; its figures, the gateway's busy cores and where the CPU went."""
     start = subprocess.run([str(java_home / "bin/jcmd"), str(gateway.pid), "JFR.start", "name=bench", "settings=profile",
                             f"filename={recording}"], capture_output=True, text=True)
     if start.returncode != 0:
         return {"error": f"jcmd JFR.start failed: {start.stdout.strip()} {start.stderr.strip()}"}
     cpu = CpuMeter(gateway.pid)
     with cpu:
-        run = run_pgbench(route, "select-only", clients, seconds, 0)
+        summary = load()
     subprocess.run([str(java_home / "bin/jcmd"), str(gateway.pid), "JFR.stop", "name=bench"], capture_output=True, text=True)
-    summary = {"route": route.name, "clients": clients, "seconds": seconds, "tps": run.tps, "latency_ms": run.latency_ms,
-               "gateway_cpu_cores": cpu.cores(), "error": run.error}
+    summary["gateway_cpu_cores"] = cpu.cores()
     if not recording.exists():
         summary["error"] = "no recording was written"
         return summary

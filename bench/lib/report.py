@@ -79,6 +79,28 @@ def judge_goals(results: dict) -> list[dict]:
         goals.append(goal(f"connection storm, {clients} clients: gateway CPU per TLS connection", "< 2 ms",
                           tls and tls["proxy_cpu_ms_per_connection"], lambda v: v < 2.0, "{:.2f} ms"))
     goals += ledger_goals(results)
+    return goals + http_goals(results)
+
+
+def http_goals(results: dict) -> list[dict]:
+    """#25's goals for the HTTP gateway, from the HTTP phase's medians."""
+    phase = results.get("http") or {}
+    if "summary" not in phase:
+        return []
+    http = {(s["path"], s["workload"], s["connections"]): s for s in phase["summary"]}
+    goals = []
+    for workload, title in HTTP_WORKLOADS.items():
+        for connections in (8, 64):
+            tg = http.get(("tracegate-http", workload, connections))
+            goals.append(goal(f"HTTP {title}, {connections} connections: Tracegate (recording + evidence) vs haproxy "
+                              "(HTTP mode) (#25)", ">= 0.80 x", tg and tg["vs_haproxy"], lambda v: v >= 0.8, "{:.2f} x"))
+    one, direct = http.get(("tracegate-http", "get-1k", 1)), http.get(("direct", "get-1k", 1))
+    added = one["p50_us"] - direct["p50_us"] if one and direct and one["p50_us"] and direct["p50_us"] else None
+    goals.append(goal("HTTP GET 1 KiB, 1 connection: added p50 latency, Tracegate vs direct (#25)", "<= 150 us", added,
+                      lambda v: v <= 150, "{:.0f} us"))
+    masked = http.get(("tracegate-http-masking", "get-64k", 8))
+    goals.append(goal("HTTP GET 64 KiB, 8 connections: JSON masking vs the same gateway without (#25)", ">= 0.60 x",
+                      masked and masked["vs_tracegate"], lambda v: v >= 0.6, "{:.2f} x"))
     return goals
 
 
@@ -121,12 +143,13 @@ def markdown(results: dict) -> str:
     out += tables(results)
     out += jvm_section(results)
     out += profile_section(results)
+    out += http_profile_section(results)
     return "\n".join(out).rstrip() + "\n"
 
 
 def tables(results: dict) -> list[str]:
     """The figures shared by the results file and docs/benchmarks.md."""
-    return pgbench_section(results) + large_section(results) + storm_section(results)
+    return pgbench_section(results) + large_section(results) + storm_section(results) + http_section(results)
 
 
 def environment_section(results: dict) -> list[str]:
@@ -283,18 +306,82 @@ def profile_section(results: dict) -> list[str]:
     for profile in profiles:
         out += [f"### pgbench -S, {profile['clients']} client{'s' if profile['clients'] != 1 else ''}, "
                 f"{profile['seconds']} s", ""]
-        if profile.get("error") and not profile.get("samples"):
-            out += [f"Profile failed: {profile['error']}", ""]
+        out += profile_tables(profile, f"Through {results['routes'].get(profile['route'], profile['route'])}: "
+                                       f"{fmt(profile.get('tps'))} tps")
+    return out
+
+
+def profile_tables(profile: dict, load: str) -> list[str]:
+    """One profile: what the load achieved ({load}), then where the samples fell."""
+    if profile.get("error") and not profile.get("samples"):
+        return [f"Profile failed: {profile['error']}", ""]
+    out = [f"{load}, gateway process busy {fmt(profile['gateway_cpu_cores'], '{:.2f}')} cores, "
+           f"{profile['samples']:,} execution samples.", ""]
+    for key, title in (("packages", "Top frame by package"), ("top_frames", "Top frames (self time)"),
+                       ("tracegate_frames", "Innermost Tracegate frame on the stack")):
+        out += [f"{title}:", "", "| frame | samples | share |", "|---|---:|---:|"]
+        for entry in profile.get(key, []):
+            out.append(f"| `{entry['frame']}` | {entry['samples']:,} | {entry['percent']:.1f} % |")
+        out.append("")
+    return out
+
+
+HTTP_WORKLOADS = {"get-1k": "GET 1 KiB", "get-64k": "GET 64 KiB", "post-1k": "POST 1 KiB"}
+
+
+def http_section(results: dict) -> list[str]:
+    phase = results.get("http")
+    if not phase or "summary" not in phase:
+        return []
+    labels = phase["paths"]
+    order = list(labels)
+    out = ["## HTTP throughput and latency (wrk)", "",
+           f"wrk with keep-alive connections (threads: min(connections, 2)), {phase['rounds']} interleaved rounds of "
+           f"{phase['seconds']} s per point; req/s is the median over rounds (range in brackets), each percentile the "
+           "median of the rounds' percentiles. The upstream is one JSON service (Jetty) serving 1 KiB and 64 KiB "
+           f"documents of orders with names, e-mails, phones and card numbers; POST sends a {phase['post_bytes']}-byte JSON "
+           "trace holding personal data and gets 201 with a small JSON body. Ratios compare req/s. CPU per request: "
+           "the proxy process (haproxy, the gateway JVM), the upstream and wrk, from /proc and getrusage.", "",
+           "Paths:", ""]
+    out += [f"- {labels[name]}: {note}" for name, note in phase.get("notes", {}).items()]
+    out.append("")
+    for workload, title in HTTP_WORKLOADS.items():
+        rows = [s for s in phase["summary"] if s["workload"] == workload]
+        if not rows:
             continue
-        out += [f"Through {results['routes'].get(profile['route'], profile['route'])}: {fmt(profile['tps'])} tps, "
-                f"gateway process busy {fmt(profile['gateway_cpu_cores'], '{:.2f}')} cores, "
-                f"{profile['samples']:,} execution samples.", ""]
-        for key, title in (("packages", "Top frame by package"), ("top_frames", "Top frames (self time)"),
-                           ("tracegate_frames", "Innermost Tracegate frame on the stack")):
-            out += [f"{title}:", "", "| frame | samples | share |", "|---|---:|---:|"]
-            for entry in profile.get(key, []):
-                out.append(f"| `{entry['frame']}` | {entry['samples']:,} | {entry['percent']:.1f} % |")
-            out.append("")
+        out += [f"### {title}", "",
+                "| conn | path | req/s | p50 | p90 | p99 | x direct | x haproxy | x Tracegate | proxy CPU / req "
+                "| upstream CPU / req | wrk CPU / req |",
+                "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for s in sorted(rows, key=lambda s: (s["connections"], order.index(s["path"]) if s["path"] in order else 99)):
+            label = labels.get(s["path"], s["path"])
+            if s["requests_per_second"] is None:
+                out.append(f"| {s['connections']} | {label} | failed: {'; '.join(s['errors'])} | | | | | | | | | |")
+                continue
+            spread = f" ({s['rps_min']:,.0f}-{s['rps_max']:,.0f})" if s["rps_min"] != s["rps_max"] else ""
+            out.append(f"| {s['connections']} | {label} | {s['requests_per_second']:,.0f}{spread} | "
+                       f"{fmt(s['p50_us'], '{:,.0f} us')} | {fmt(s['p90_us'], '{:,.0f} us')} | "
+                       f"{fmt(s['p99_us'], '{:,.0f} us')} | {ratio_text(s['vs_direct'])} | {ratio_text(s['vs_haproxy'])} | "
+                       f"{ratio_text(s['vs_tracegate'])} | {fmt(s['proxy_cpu_us_per_request'], '{:.0f} us')} | "
+                       f"{fmt(s['upstream_cpu_us_per_request'], '{:.0f} us')} | "
+                       f"{fmt(s['client_cpu_us_per_request'], '{:.0f} us')} |")
+        out.append("")
+    return out
+
+
+def http_profile_section(results: dict) -> list[str]:
+    profiles = (results.get("http") or {}).get("profiles")
+    if not profiles:
+        return []
+    labels = results["http"]["paths"]
+    out = ["## Where the HTTP gateway spends its CPU (JFR)", "",
+           "Recorded after the HTTP phase's measured rounds, as for PostgreSQL above.", ""]
+    for profile in profiles:
+        out += [f"### wrk {HTTP_WORKLOADS.get(profile['workload'], profile['workload'])}, {profile['connections']} "
+                f"connections, {profile['seconds']} s", ""]
+        out += profile_tables(profile, f"Through {labels.get(profile['path'], profile['path'])}: "
+                                       f"{fmt(profile.get('requests_per_second'))} req/s, proxy CPU "
+                                       f"{fmt(profile.get('proxy_cpu_us_per_request'), '{:.0f} us')} per request")
     return out
 
 

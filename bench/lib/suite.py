@@ -2,8 +2,10 @@
 
 Starts a PostgreSQL server, haproxy (TCP relay), pgbouncer (session mode) and Tracegate
 gateways, all on loopback ports of their own, then measures pgbench throughput and latency,
-large results, connection storms, a JFR profile and the modules' own benchmarks, and writes
-bench/results/<date>.md and .json. docs/benchmarks.md describes the method.
+large results, connection storms and a JFR profile; then, with a JSON upstream, haproxy in HTTP
+mode and a Tracegate HTTP gateway, wrk throughput and latency and a JFR profile of the HTTP path;
+then the modules' own benchmarks. Writes bench/results/<date>.md and .json. docs/benchmarks.md
+describes the method.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import http_phase
 import jvm_phase
 import large_result_phase
 import pgbench_phase
@@ -29,6 +32,7 @@ import report
 import storm_phase
 from policy_switch import RULELESS_POLICY, PolicySwitch
 from progress import elapsed_seconds, say
+from http_services import HTTP_POLICY, UPSTREAM_TOKEN, HaproxyHttp, JsonUpstream, http_gateway_config
 from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
                       last_lines)
 
@@ -37,7 +41,9 @@ REPO = BENCH.parent
 JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
 DATABASE = "bench"
 PGSTORE_DATABASE = "tracegate_store"
-PHASES = ("pgbench", "large", "storm", "profile", "jvm")
+PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "jvm")
+# The HTTP phase's ports, from --port-base + HTTP_PORT_OFFSET on: upstream, haproxy, gateway, its API.
+HTTP_PORT_OFFSET = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,24 +64,28 @@ class Plan:
     storm_clients: int
     storm_rounds: int
     profile_seconds: int | None
+    http_connections: tuple[int, ...]
+    http_rounds: int
+    http_seconds: int
+    http_profile_seconds: int | None
 
 
 FULL = Plan("full", scale=10, client_counts=(1, 8, 32), rounds=3, seconds=5, warm_up_seconds=3, gateway_warm_up_seconds=10,
             large_rows=5_000_000, large_rounds=2, small_rows=500_000, bounded_heap="-Xmx64m", storm_clients=500, storm_rounds=2,
-            profile_seconds=20)
+            profile_seconds=20, http_connections=(1, 8, 64), http_rounds=3, http_seconds=5, http_profile_seconds=20)
 QUICK = Plan("quick", scale=2, client_counts=(1, 8), rounds=1, seconds=2, warm_up_seconds=1, gateway_warm_up_seconds=3,
              large_rows=500_000, large_rounds=1, small_rows=None, bounded_heap=None, storm_clients=100, storm_rounds=1,
-             profile_seconds=None)
+             profile_seconds=None, http_connections=(1, 8, 64), http_rounds=1, http_seconds=2, http_profile_seconds=None)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bench/run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 4 minutes) instead of the full run")
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (about 7 minutes) instead of the full run")
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
-                        help="first of the 13 consecutive loopback ports the run uses (default 15430)")
+                        help="first of the 13 consecutive loopback ports the run uses (default 15430); the HTTP phase uses base+20 to base+23")
     parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
@@ -168,6 +178,8 @@ class BenchRun:
     def execute(self) -> None:
         self.results["environment"] = environment()
         jars = self.build()
+        self.classpath = f"{jars}/tracegate-cli.jar:{jars}/lib/*"
+        self.java_opts = gateway_java_opts().split()
         services_needed = any(p in self.phases for p in ("pgbench", "large", "storm", "profile"))
         if services_needed:
             self.start_services(jars)
@@ -187,6 +199,8 @@ class BenchRun:
             # Last, because it replaces the warmed-up gateway the storm and the profile use.
             self.large_results_in_bounded_heap(self.plan.bounded_heap)
         self.stop_services()
+        if "http" in self.phases or "http-profile" in self.phases:
+            self.http(jars)
         if "jvm" in self.phases:
             say("module benchmarks (services stopped, so they have the machine to themselves)")
             self.results["jvm_benchmarks"] = jvm_phase.run_all(REPO, self.work, JAVA_HOME, self.plan.mode == "quick",
@@ -245,8 +259,6 @@ class BenchRun:
         self.key_file.parent.mkdir(parents=True)
         self.key_file.write_text(self.key + "\n")
         self.key_file.chmod(0o600)
-        self.classpath = f"{jars}/tracegate-cli.jar:{jars}/lib/*"
-        self.java_opts = gateway_java_opts().split()
         say(f"starting Tracegate on port {self.ports['gateway']} (recording and evidence log on)")
         main_gateway = self.gateway("gateway", generation=1)
         main_gateway.start()
@@ -471,6 +483,70 @@ class BenchRun:
             for entry in summary.get("tracegate_frames", [])[:8]:
                 say(f"  {entry['percent']:5.1f} %  {entry['frame']}")
 
+    def http(self, jars: Path) -> None:
+        """The HTTP phase: its own upstream, haproxy in HTTP mode and gateway, stopped when it ends."""
+        port = self.args.port_base + HTTP_PORT_OFFSET
+        upstream = JsonUpstream(self.work, port, JAVA_HOME / "bin/java", jars)
+        haproxy = HaproxyHttp(self.work, port + 1, port)
+        token, key_file = http_phase.new_token(self.work)
+        upstream_token = self.work / "keys/http-upstream.token"
+        upstream_token.write_text(UPSTREAM_TOKEN + "\n")
+        policy = self.work / "http-policy.yaml"
+        policy.write_text(HTTP_POLICY)
+        gateway = TracegateGateway("http-gateway", self.work, JAVA_HOME / "bin/java", self.classpath,
+                                   http_gateway_config(self.work / "http-gateway", port + 2, port + 3, key_file, port,
+                                                       upstream_token, policy), port + 2, self.java_opts)
+        try:
+            say(f"HTTP: starting the JSON upstream on port {port}, haproxy (HTTP mode) on {port + 1}, "
+                f"Tracegate on {port + 2}")
+            for service in (upstream, haproxy, gateway):
+                service.start()
+            self.run_http(jars, upstream, haproxy, gateway, token)
+        finally:
+            for service in (gateway, haproxy, upstream):
+                service.stop()
+
+    def run_http(self, jars: Path, upstream: JsonUpstream, haproxy: HaproxyHttp, gateway: TracegateGateway,
+                 token: str) -> None:
+        paths = [http_phase.HttpPath("direct", "direct (the upstream itself)", f"http://127.0.0.1:{upstream.port}/json"),
+                 http_phase.HttpPath("haproxy-http", "haproxy (HTTP mode, keep-alive, no TLS)",
+                                     f"http://127.0.0.1:{haproxy.port}/json",
+                                     "mode http, keep-alive both sides, http-reuse always, sets the upstream's"
+                                     " Authorization header"),
+                 *http_phase.gateway_paths(gateway)]
+        body = http_phase.post_body()
+        body_file = self.work / "http-post-body.json"
+        body_file.write_bytes(body)
+        notes = http_phase.masking_check(paths, token, body, self.notice)
+        wrk = http_phase.Wrk(token, body_file, {"haproxy-http": haproxy.pid, "tracegate-http": gateway.pid,
+                                                "tracegate-http-masking": gateway.pid, "upstream": upstream.pid})
+        phase = self.results["http"] = {"paths": {p.name: p.label for p in paths},
+                                        "notes": {p.name: f"{p.note}; {notes[p.name]}" if p.note else notes[p.name]
+                                                  for p in paths},
+                                        "connections": list(self.plan.http_connections), "rounds": self.plan.http_rounds,
+                                        "seconds": self.plan.http_seconds, "post_bytes": len(body)}
+        if "http" in self.phases:
+            say(f"HTTP: {len(paths)} paths x {len(http_phase.WORKLOADS)} workloads x connections "
+                f"{','.join(map(str, self.plan.http_connections))}, {self.plan.http_rounds} rounds of "
+                f"{self.plan.http_seconds} s")
+            http_phase.warm_up(wrk, paths, self.plan.warm_up_seconds, self.plan.gateway_warm_up_seconds)
+            runs = http_phase.measure(wrk, paths, list(self.plan.http_connections), self.plan.http_rounds,
+                                      self.plan.http_seconds)
+            phase["runs"] = runs
+            phase["summary"] = http_phase.summarize(runs)
+        if "http-profile" in self.phases and self.plan.http_profile_seconds:
+            phase["profiles"] = []
+            by_name = {p.name: p for p in paths}
+            for name, workload in (("tracegate-http", "get-1k"), ("tracegate-http-masking", "get-64k")):
+                say(f"JFR profile: wrk {workload}, 8 connections, {self.plan.http_profile_seconds} s through {name}")
+                summary = http_phase.profile(wrk, gateway, by_name[name], workload, 8, self.plan.http_profile_seconds,
+                                             JAVA_HOME, self.work)
+                phase["profiles"].append(summary)
+                say(f"  {fmt_number(summary.get('requests_per_second'))} req/s, gateway busy "
+                    f"{summary.get('gateway_cpu_cores')} cores; innermost Tracegate frames:")
+                for entry in summary.get("tracegate_frames", [])[:8]:
+                    say(f"  {entry['percent']:5.1f} %  {entry['frame']}")
+
 
 def fmt_number(value) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
@@ -575,6 +651,7 @@ def environment() -> dict:
         "JDK": first_line([str(JAVA_HOME / "bin/java"), "-version"]),
         "pgbench": first_line(["pgbench", "--version"]),
         "pgbouncer": first_line(["pgbouncer", "--version"]),
+        "wrk": first_line(["wrk", "--version"]),
         "haproxy": first_line(["haproxy", "-v"]),
         "Python": platform.python_version(),
     }

@@ -1,5 +1,8 @@
 package dev.tracegate.masking;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The masking engine for one {@link MaskingProfile}. Immutable and thread-safe: build it once per
  * profile and share it.
@@ -11,6 +14,12 @@ package dev.tracegate.masking;
 public final class Masker {
 
     private final MaskingProfile profile;
+    /**
+     * One JSON rewriter per location, built on first use: a rewriter owns a Jackson factory (and
+     * its field-name tables), too costly to build per HTTP body. Callers name a handful of fixed
+     * locations ({@code request.body}, {@code response.body}), so the map stays that small.
+     */
+    private final Map<String, JsonMasking> jsonByLocation = new ConcurrentHashMap<>();
 
     public Masker(MaskingProfile profile) {
         this.profile = profile;
@@ -35,6 +44,6 @@ public final class Masker {
      * prefixes the report's paths ({@code response.body} gives {@code response.body:$.user.email}).
      */
     public JsonMasking json(String location) {
-        return new JsonMasking(profile, location);
+        return jsonByLocation.computeIfAbsent(location, at -> new JsonMasking(profile, at));
     }
 }

@@ -12,12 +12,19 @@ import java.io.OutputStream;
 final class BodyCapture extends FilterOutputStream {
 
     private final int budget;
-    private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream kept;
     private long total;
 
     BodyCapture(OutputStream out, int budget) {
+        this(out, budget, -1);
+    }
+
+    /** @param expected the body's length when known (Content-Length), else -1: the buffer starts that large */
+    BodyCapture(OutputStream out, int budget, long expected) {
         super(out);
         this.budget = budget;
+        // Sized once instead of doubled from 32 bytes up, a copy per doubling, on every request.
+        this.kept = new ByteArrayOutputStream((int) Math.min(budget, expected >= 0 ? expected : 8 * 1024));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tracegate.masking.JsonMasking;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
@@ -68,7 +69,7 @@ final class BodyMasking {
         switch (kind) {
             case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
             case TEXT -> lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
-                    in, out, report);
+                    new BufferedInputStream(in), out, report); // read byte by byte
             case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
                     "this content type cannot be masked");
         }

@@ -2,9 +2,9 @@ package dev.tracegate.gateway.http;
 
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.policy.rules.CallerMasking;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 
 /**
  * The target's answer on its way to the client: status and the headers the client may see, the
@@ -28,7 +28,8 @@ final class ResponseRelay {
         BodyCapture requestBody = sent.body() == null ? null : sent.body().capture();
         String contentType = answer.headers().firstValue("content-type").orElse(null);
         BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
-        try (InputStream in = new BufferedInputStream(answer.body(), 32 * 1024)) {
+        // One byte of look-ahead, not a buffer: the HTTP client hands the body over in chunks already.
+        try (PushbackInputStream in = new PushbackInputStream(answer.body(), 1)) {
             boolean empty = peekEmpty(in);
             boolean passOther = masking != null && !empty && kind == BodyMasking.Kind.OTHER && passUnmaskable;
             if (passOther) {
@@ -46,7 +47,8 @@ final class ResponseRelay {
                     values.forEach(value -> out.header(name, value));
                 }
             });
-            BodyCapture capture = new BodyCapture(out.body(), capturedBytes);
+            BodyCapture capture = new BodyCapture(out.body(), capturedBytes,
+                    answer.headers().firstValueAsLong("content-length").orElse(-1));
             try {
                 if (empty) {
                     capture.flush(); // nothing to relay or mask (204, 304, HEAD)
@@ -71,10 +73,12 @@ final class ResponseRelay {
         }
     }
 
-    private static boolean peekEmpty(InputStream in) throws IOException {
-        in.mark(1);
-        boolean empty = in.read() < 0;
-        in.reset();
-        return empty;
+    private static boolean peekEmpty(PushbackInputStream in) throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return true;
+        }
+        in.unread(first);
+        return false;
     }
 }

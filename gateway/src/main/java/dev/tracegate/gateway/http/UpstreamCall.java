@@ -19,8 +19,22 @@ import java.net.http.HttpResponse;
  */
 final class UpstreamCall {
 
-    /** The request body on its way upstream, and the evidence's share of it. */
+    /**
+     * The request body on its way upstream, and the evidence's share of it.
+     *
+     * @param pipe the masked body's pipe from its masking thread, or {@code null} when the body goes as it came
+     */
     record Body(HttpRequest.BodyPublisher publisher, BodyPipe pipe, BodyCapture capture) {
+
+        Exception failure() {
+            return pipe == null ? null : pipe.failure();
+        }
+
+        void abandon() {
+            if (pipe != null) {
+                pipe.abandon();
+            }
+        }
     }
 
     /** What the target answered, with the body that went. */
@@ -68,13 +82,13 @@ final class UpstreamCall {
             }
         });
         route.target().authenticate(upstream);
-        Body sent = hasBody ? body(read != null ? new ByteArrayInputStream(read) : body,
-                read != null ? read.length : client.length(), masker, kind) : null;
+        Body sent = !hasBody ? null : masker != null ? masked(read != null ? new ByteArrayInputStream(read) : body, masker, kind)
+                : read != null ? asRead(read) : asStreamed(body, client.length());
         upstream.method(client.method(), sent == null ? HttpRequest.BodyPublishers.noBody() : sent.publisher());
         try {
             return new Sent(route.target().client().send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream()), sent);
         } catch (IOException e) {
-            if (sent != null && sent.pipe().failure() instanceof MaskingRefusedException refused) {
+            if (sent != null && sent.failure() instanceof MaskingRefusedException refused) {
                 refuse(out, 400, refused.location(), refused.getMessage());
             } else {
                 evidence.result(502, "target unreachable", sent == null ? null : sent.capture(), null, null);
@@ -84,33 +98,44 @@ final class UpstreamCall {
             return null;
         } finally {
             if (sent != null) {
-                sent.pipe().abandon();
+                sent.abandon();
             }
         }
     }
 
-    private Body body(InputStream in, long length, Masker masker, BodyMasking.Kind kind) {
+    /** A body read whole before (to decide or to hold): sent from memory, with its length. */
+    private Body asRead(byte[] read) throws IOException {
+        BodyCapture capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
+        capture.write(read, 0, read.length);
+        return new Body(HttpRequest.BodyPublishers.ofByteArray(read), null, capture);
+    }
+
+    /**
+     * A body the caller may send unmasked: read from the client by the HTTP client's own thread as
+     * it sends, the evidence's share copied on the way. No thread or queue of its own: a client
+     * that stops half-way fails the read, so the target never sees a short body as complete.
+     */
+    private Body asStreamed(InputStream in, long length) {
+        BodyCapture capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
+        InputStream captured = new CapturedInputStream(in, capture);
+        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
+        return new Body(length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream, null, capture);
+    }
+
+    /** A masked body: rewritten on a virtual thread of its own, streamed through a {@link BodyPipe}; it goes chunked. */
+    private Body masked(InputStream in, Masker masker, BodyMasking.Kind kind) {
         BodyPipe pipe = new BodyPipe();
         BodyCapture capture = new BodyCapture(pipe.sink(), capturedBytes);
         Thread.ofVirtual().name("http-body-" + evidence.recorder().session().id()).start(() -> {
             OutputStream out = new BufferedOutputStream(capture, 32 * 1024);
             try {
-                if (masker == null) {
-                    in.transferTo(out);
-                } else {
-                    BodyMasking.copy(kind, masker, "request.body", new BufferedInputStream(in), out,
-                            evidence.requestReport());
-                }
+                BodyMasking.copy(kind, masker, "request.body", new BufferedInputStream(in), out, evidence.requestReport());
                 out.close(); // only a body that was read to its end is ended cleanly
             } catch (IOException | RuntimeException e) {
                 pipe.fail(e);
             }
         });
-        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(pipe::source);
-        // An unmasked body keeps its length; a masked one has another, so it goes chunked.
-        HttpRequest.BodyPublisher publisher = masker == null && length > 0
-                ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream;
-        return new Body(publisher, pipe, capture);
+        return new Body(HttpRequest.BodyPublishers.ofInputStream(pipe::source), pipe, capture);
     }
 
     private void refuse(ClientResponse out, int status, String location, String message) {

@@ -347,6 +347,41 @@ class HttpGatewayTest {
         assertThat(send(request("/svc/echo", TestGateway.ADMIN_TOKEN).GET().build()).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void aChunkedBodyStreamsToTheTargetWhole() throws Exception {
+        String body = "{\"part\":\"one\",\"rest\":\"" + "x".repeat(40_000) + "\"}";
+        StringBuilder chunked = new StringBuilder();
+        for (int at = 0; at < body.length(); at += 10_000) {
+            String chunk = body.substring(at, Math.min(body.length(), at + 10_000));
+            chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        String answer = raw("POST /svc/echo/chunked HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + chunked + "0\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.received.getLast().path()).endsWith("/echo/chunked");
+        assertThat(upstream.received.getLast().text()).isEqualTo(body);
+    }
+
+    @Test
+    void aBodyTheClientCutsShortNeverReachesTheTargetAsComplete() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /svc/echo/cut-short HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"only\":\"ten\"")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastSession("apikey:admin").stream()
+                    .anyMatch(e -> e.path("detail").path("text").asText().equals("POST /echo/cut-short")));
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastSession("apikey:admin").stream()
+                .anyMatch(e -> e.path("type").asText().equals("command.result")));
+        assertThat(lastSession("apikey:admin").stream().filter(e -> e.path("type").asText().equals("command.result"))
+                .findFirst().orElseThrow().path("detail").toString()).contains("502");
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/cut-short"));
+        assertThat(send(request("/svc/echo", TestGateway.ADMIN_TOKEN).GET().build()).statusCode()).isEqualTo(200);
+    }
+
     private static String raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
             socket.setSoTimeout(10_000);

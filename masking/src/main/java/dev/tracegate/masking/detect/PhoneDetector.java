@@ -44,6 +44,7 @@ public final class PhoneDetector implements Detector {
             "block", "box", "isbn13");
 
     private final PhoneNumberUtil numbers = PhoneNumberUtil.getInstance();
+    private final NumberPlans numberPlans = new NumberPlans(numbers);
     private final List<RegionPlan> regions;
 
     /** A region's country calling code and national (trunk) prefix, looked up once. */
@@ -344,7 +345,7 @@ public final class PhoneDetector implements Detector {
             PhoneNumber number = new PhoneNumber().setCountryCode(plan.countryCode())
                     .setNationalNumber(Long.parseLong(national));
             budget.spend();
-            if (numbers.isValidNumber(number)
+            if (numberPlans.isValid(number)
                     && (asWritten || (lastGroup == 0 && keyword) || groupedAsWritten(number, groups))) {
                 return true;
             }
@@ -367,12 +368,12 @@ public final class PhoneDetector implements Detector {
             if (national.startsWith("0")) {
                 number.setItalianLeadingZero(true); // Italy and a few others dial the 0 after the country code
             }
-            if (numbers.isValidNumber(number)) {
+            if (numberPlans.isValid(number)) {
                 return true;
             }
             if (national.startsWith("0") && !national.startsWith("00") && national.length() > 4) {
                 budget.spend(); // +44 (0)20 ...: the trunk prefix written out of habit
-                return numbers.isValidNumber(new PhoneNumber().setCountryCode(countryCode)
+                return numberPlans.isValid(new PhoneNumber().setCountryCode(countryCode)
                         .setNationalNumber(Long.parseLong(national.substring(1))));
             }
             return false;
