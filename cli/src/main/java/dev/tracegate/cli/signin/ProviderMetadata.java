@@ -1,6 +1,7 @@
 package dev.tracegate.cli.signin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import dev.tracegate.cli.CliException;
 import java.net.URI;
 import java.util.List;
@@ -32,32 +33,31 @@ record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpo
     /**
      * Reads the discovery document of {@code requestedIssuer}. The document must name that very
      * issuer (a trailing slash aside): otherwise one provider could hand out endpoints for another.
+     * Read as RFC 8414 metadata, which OpenID Connect's extends, so a lean document with only the
+     * endpoints a CLI needs is enough.
      */
-    static ProviderMetadata from(String requestedIssuer, JsonNode document) {
-        String issuer = document.path("issuer").asText("");
+    static ProviderMetadata from(String requestedIssuer, AuthorizationServerMetadata document) {
+        String issuer = document.getIssuer().getValue();
         if (!withoutTrailingSlash(issuer).equals(withoutTrailingSlash(requestedIssuer))) {
-            throw new CliException("the discovery document of " + requestedIssuer + " names the issuer '" + issuer
+            throw new CliException("the discovery document of " + requestedIssuer + " names the issuer '" + ProviderError.clean(issuer)
                     + "'; pass exactly that as --issuer if you trust it");
         }
-        URI tokenEndpoint = endpoint(document, "token_endpoint");
+        URI tokenEndpoint = endpoint(document.getTokenEndpointURI(), "token_endpoint");
         if (tokenEndpoint == null) {
             throw new CliException("the discovery document of " + issuer + " has no token_endpoint");
         }
-        JsonNode methods = document.path("token_endpoint_auth_methods_supported");
+        List<ClientAuthenticationMethod> methods = document.getTokenEndpointAuthMethods();
         // OpenID Connect Discovery: when the provider does not say, client_secret_basic is the default.
-        List<String> authMethods = methods.isArray()
-                ? methods.valueStream().map(JsonNode::asText).toList()
-                : List.of("client_secret_basic");
-        return new ProviderMetadata(issuer, endpoint(document, "authorization_endpoint"), tokenEndpoint,
-                endpoint(document, "device_authorization_endpoint"), authMethods);
+        List<String> authMethods = methods == null
+                ? List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue())
+                : methods.stream().map(ClientAuthenticationMethod::getValue).toList();
+        return new ProviderMetadata(issuer, endpoint(document.getAuthorizationEndpointURI(), "authorization_endpoint"),
+                tokenEndpoint, endpoint(document.getDeviceAuthorizationEndpointURI(), "device_authorization_endpoint"),
+                authMethods);
     }
 
-    private static URI endpoint(JsonNode document, String name) {
-        JsonNode value = document.get(name);
-        if (value == null || value.isNull() || value.asText().isBlank()) {
-            return null;
-        }
-        return requireSecure(parse(value.asText(), name), name);
+    private static URI endpoint(URI value, String name) {
+        return value == null ? null : requireSecure(parse(value.toString(), name), name);
     }
 
     static URI requireSecure(URI uri, String what) {
