@@ -5,7 +5,6 @@ import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
-import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationRequest;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationResponse;
@@ -15,6 +14,7 @@ import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.tracegate.cli.CliException;
+import dev.tracegate.gateway.identity.ProviderDiscovery;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -24,7 +24,8 @@ import java.time.Duration;
 import net.minidev.json.JSONObject;
 
 /**
- * Talks to an identity provider through oauth2-oidc-sdk: its discovery document, its token
+ * Talks to an identity provider through oauth2-oidc-sdk: its discovery document (read by the
+ * gateway's {@link ProviderDiscovery}, as the console reads it), its token
  * endpoint and its device authorization endpoint. Requests honour the JVM's proxy settings and
  * time out; error answers become {@link ProviderError}s that name the OAuth error, and no token is
  * ever put in a message.
@@ -41,19 +42,12 @@ final class ProviderClient {
     }
 
     /** The endpoints {@code issuer} publishes. */
-    ProviderMetadata discover(String issuer) throws IOException {
-        URI uri = ProviderMetadata.discoveryUri(issuer);
-        HTTPRequest request = new HTTPRequest(HTTPRequest.Method.GET, uri);
-        request.setAccept("application/json");
-        HTTPResponse response = send(request, uri);
-        if (response.getStatusCode() != 200) {
-            throw new CliException("cannot read the discovery document of " + issuer + ": " + uri + " answered HTTP "
-                    + response.getStatusCode() + " (is --issuer exactly your provider's issuer URL?)");
-        }
+    ProviderMetadata discover(String issuer) {
+        ProviderMetadata.discoveryUri(issuer); // --issuer itself must be https
         try {
-            return ProviderMetadata.from(issuer, AuthorizationServerMetadata.parse(response.getBodyAsJSONObject()));
-        } catch (ParseException e) {
-            throw new CliException(uri + " did not send a valid discovery document");
+            return ProviderMetadata.from(new ProviderDiscovery(CONNECT_TIMEOUT, READ_TIMEOUT).read(issuer));
+        } catch (ProviderDiscovery.DiscoveryException e) {
+            throw new CliException(e.getMessage() + " (is --issuer exactly your provider's issuer URL?)");
         }
     }
 

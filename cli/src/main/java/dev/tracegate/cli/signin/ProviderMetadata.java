@@ -3,13 +3,15 @@ package dev.tracegate.cli.signin;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import dev.tracegate.cli.CliException;
+import dev.tracegate.gateway.identity.ProviderDiscovery;
 import java.net.URI;
 import java.util.List;
 
 /**
- * The endpoints an identity provider publishes in its OpenID Connect discovery document, checked
- * so that tokens only ever travel over https (plain http is accepted on the loopback interface,
- * for tests and local providers).
+ * The endpoints an identity provider publishes in its discovery document, as far as sign-in needs
+ * them. {@link ProviderDiscovery} (shared with the gateway and its console) has checked that the
+ * document names the issuer asked for and that every endpoint is https (plain http only on the
+ * loopback interface, for tests and local providers).
  *
  * @param authorizationEndpoint null when the provider offers no browser sign-in
  * @param deviceAuthorizationEndpoint null when the provider offers no device sign-in
@@ -17,8 +19,6 @@ import java.util.List;
  */
 record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpoint, URI deviceAuthorizationEndpoint,
                         List<String> tokenEndpointAuthMethods) {
-
-    private static final List<String> LOOPBACK_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
 
     ProviderMetadata {
         tokenEndpointAuthMethods = List.copyOf(tokenEndpointAuthMethods);
@@ -30,20 +30,10 @@ record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpo
         return requireSecure(parse(base + "/.well-known/openid-configuration", "--issuer"), "--issuer");
     }
 
-    /**
-     * Reads the discovery document of {@code requestedIssuer}. The document must name that very
-     * issuer (a trailing slash aside): otherwise one provider could hand out endpoints for another.
-     * Read as RFC 8414 metadata, which OpenID Connect's extends, so a lean document with only the
-     * endpoints a CLI needs is enough.
-     */
-    static ProviderMetadata from(String requestedIssuer, AuthorizationServerMetadata document) {
+    /** The endpoints of a discovery document that {@link ProviderDiscovery} has read and checked. */
+    static ProviderMetadata from(AuthorizationServerMetadata document) {
         String issuer = document.getIssuer().getValue();
-        if (!withoutTrailingSlash(issuer).equals(withoutTrailingSlash(requestedIssuer))) {
-            throw new CliException("the discovery document of " + requestedIssuer + " names the issuer '" + ProviderError.clean(issuer)
-                    + "'; pass exactly that as --issuer if you trust it");
-        }
-        URI tokenEndpoint = endpoint(document.getTokenEndpointURI(), "token_endpoint");
-        if (tokenEndpoint == null) {
+        if (document.getTokenEndpointURI() == null) {
             throw new CliException("the discovery document of " + issuer + " has no token_endpoint");
         }
         List<ClientAuthenticationMethod> methods = document.getTokenEndpointAuthMethods();
@@ -51,18 +41,12 @@ record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpo
         List<String> authMethods = methods == null
                 ? List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue())
                 : methods.stream().map(ClientAuthenticationMethod::getValue).toList();
-        return new ProviderMetadata(issuer, endpoint(document.getAuthorizationEndpointURI(), "authorization_endpoint"),
-                tokenEndpoint, endpoint(document.getDeviceAuthorizationEndpointURI(), "device_authorization_endpoint"),
-                authMethods);
-    }
-
-    private static URI endpoint(URI value, String name) {
-        return value == null ? null : requireSecure(parse(value.toString(), name), name);
+        return new ProviderMetadata(issuer, document.getAuthorizationEndpointURI(), document.getTokenEndpointURI(),
+                document.getDeviceAuthorizationEndpointURI(), authMethods);
     }
 
     static URI requireSecure(URI uri, String what) {
-        boolean loopbackHttp = "http".equals(uri.getScheme()) && LOOPBACK_HOSTS.contains(uri.getHost());
-        if (!"https".equals(uri.getScheme()) && !loopbackHttp) {
+        if (!ProviderDiscovery.isSecure(uri)) {
             throw new CliException(what + " must be an https address, not " + uri);
         }
         return uri;

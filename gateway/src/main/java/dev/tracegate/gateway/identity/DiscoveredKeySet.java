@@ -8,27 +8,25 @@ import com.nimbusds.jose.jwk.source.JWKSetUnavailableException;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.ResourceRetriever;
-import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.tracegate.gateway.config.OidcIssuerConfig;
-import java.io.IOException;
 import java.net.URI;
-import java.util.List;
 
 /**
- * An issuer's published key set, at the {@code jwks_uri} its discovery document names (found on
- * first use, so a provider that is down does not stop the gateway's start), or at the configured
- * {@code jwksUri}.
+ * An issuer's published key set, at the {@code jwks_uri} its discovery document names
+ * ({@link ProviderDiscovery}, on first use, so a provider that is down does not stop the gateway's
+ * start), or at the configured {@code jwksUri}.
  */
 final class DiscoveredKeySet implements JWKSetSource<SecurityContext> {
 
     private final OidcIssuerConfig config;
     private final ResourceRetriever http;
+    private final ProviderDiscovery discovery;
     private volatile JWKSetSource<SecurityContext> keySet;
 
     DiscoveredKeySet(OidcIssuerConfig config, ResourceRetriever http) {
         this.config = config;
         this.http = http;
+        this.discovery = new ProviderDiscovery(http);
         this.keySet = config.jwksUri() == null ? null : at(URI.create(config.jwksUri()));
     }
 
@@ -42,28 +40,16 @@ final class DiscoveredKeySet implements JWKSetSource<SecurityContext> {
         return known.getJWKSet(refresh, now, context);
     }
 
-    /** OpenID Connect Discovery 1.0, section 4.3: the document must name the very issuer asked for. */
     private URI discoverJwksUri() throws KeySourceException {
-        OIDCProviderMetadata metadata;
         try {
-            metadata = OIDCProviderMetadata.parse(http.retrieveResource(config.discoveryUri().toURL()).getContent());
-        } catch (IOException e) {
-            throw new JWKSetUnavailableException("cannot fetch the discovery document: " + e.getMessage());
-        } catch (ParseException e) {
-            throw new JWKSetUnavailableException("the discovery document is not valid: " + e.getMessage());
+            URI uri = discovery.read(config.issuer()).getJWKSetURI();
+            if (uri == null) {
+                throw new JWKSetUnavailableException("the discovery document of " + config.issuer() + " has no jwks_uri");
+            }
+            return uri;
+        } catch (ProviderDiscovery.DiscoveryException e) {
+            throw new JWKSetUnavailableException(e.getMessage());
         }
-        if (!config.issuer().equals(metadata.getIssuer().getValue())) {
-            throw new JWKSetUnavailableException("the discovery document names issuer " + metadata.getIssuer() + ", not " + config.issuer());
-        }
-        URI uri = metadata.getJWKSetURI();
-        if (uri == null) {
-            throw new JWKSetUnavailableException("the discovery document has no jwks_uri");
-        }
-        boolean loopback = List.of("localhost", "127.0.0.1", "[::1]").contains(uri.getHost());
-        if (!"https".equals(uri.getScheme()) && !("http".equals(uri.getScheme()) && loopback)) {
-            throw new JWKSetUnavailableException("the discovery document's jwks_uri is not https: " + uri);
-        }
-        return uri;
     }
 
     private JWKSetSource<SecurityContext> at(URI uri) {
