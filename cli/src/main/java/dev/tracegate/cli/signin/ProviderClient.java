@@ -3,6 +3,7 @@ package dev.tracegate.cli.signin;
 import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.ErrorObject;
 import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
@@ -11,7 +12,6 @@ import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationResponse;
 import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
-import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.tracegate.cli.CliException;
 import dev.tracegate.gateway.identity.ProviderDiscovery;
@@ -25,8 +25,8 @@ import net.minidev.json.JSONObject;
 
 /**
  * Talks to an identity provider through oauth2-oidc-sdk: its discovery document (read by the
- * gateway's {@link ProviderDiscovery}, as the console reads it), its token
- * endpoint and its device authorization endpoint. Requests honour the JVM's proxy settings and
+ * gateway's {@link ProviderDiscovery}, as the console reads it), its token endpoint and its device
+ * authorization endpoint. Requests honour the JVM's proxy settings and
  * time out; error answers become {@link ProviderError}s that name the OAuth error, and no token is
  * ever put in a message.
  */
