@@ -1,15 +1,19 @@
 package dev.tracegate.cli.signin;
 
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationRequest;
+import com.nimbusds.oauth2.sdk.ResponseType;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import dev.tracegate.cli.CliException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Browser sign-in: the OAuth 2.0 authorization code grant with PKCE (S256) and a loopback
@@ -35,8 +39,8 @@ final class AuthorizationCodeFlow {
         if (metadata.authorizationEndpoint() == null) {
             throw new CliException(metadata.issuer() + " publishes no authorization_endpoint; try --device");
         }
-        Pkce pkce = Pkce.generate();
-        String state = Pkce.randomUrlSafe(16);
+        CodeVerifier pkce = new CodeVerifier();
+        State state = new State();
         try (LoopbackRedirect loopback = LoopbackRedirect.open(port)) {
             URI address = authorizationAddress(metadata, client, request, loopback.redirectUri(), pkce, state);
             out.println("Open this address in your browser to sign in:");
@@ -51,13 +55,9 @@ final class AuthorizationCodeFlow {
             out.flush();
             Map<String, String> response = loopback.await(timeout);
             try {
-                String code = authorizationCode(response, state, metadata.issuer());
-                Map<String, String> grant = new LinkedHashMap<>();
-                grant.put("grant_type", "authorization_code");
-                grant.put("code", code);
-                grant.put("redirect_uri", loopback.redirectUri().toString());
-                grant.put("code_verifier", pkce.verifier());
-                TokenSet tokens = provider.token(metadata.tokenEndpoint(), client, grant);
+                AuthorizationCode code = authorizationCode(response, state, metadata.issuer());
+                TokenSet tokens = provider.token(metadata.tokenEndpoint(), client,
+                        new AuthorizationCodeGrant(code, loopback.redirectUri(), pkce));
                 loopback.succeeded();
                 return tokens;
             } catch (RuntimeException | IOException e) {
@@ -68,24 +68,18 @@ final class AuthorizationCodeFlow {
     }
 
     private static URI authorizationAddress(ProviderMetadata metadata, ClientRegistration client, SignInRequest request,
-                                            URI redirectUri, Pkce pkce, String state) {
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("response_type", "code");
-        parameters.put("client_id", client.clientId());
-        parameters.put("redirect_uri", redirectUri.toString());
-        parameters.put("scope", request.scope());
-        parameters.put("state", state);
-        parameters.put("code_challenge", pkce.challenge());
-        parameters.put("code_challenge_method", "S256");
+                                            URI redirectUri, CodeVerifier pkce, State state) {
+        AuthorizationRequest.Builder address = new AuthorizationRequest.Builder(ResponseType.CODE, client.id())
+                .endpointURI(metadata.authorizationEndpoint())
+                .redirectionURI(redirectUri)
+                .scope(Scope.parse(request.scope()))
+                .state(state)
+                .codeChallenge(pkce, CodeChallengeMethod.S256);
         if (request.audience() != null) {
-            parameters.put("audience", request.audience());
+            address.customParameter("audience", request.audience());
         }
-        parameters.putAll(request.extraAuthorizationParameters());
-        String query = parameters.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8).replace("+", "%20"))
-                .collect(Collectors.joining("&"));
-        String endpoint = metadata.authorizationEndpoint().toString();
-        return URI.create(endpoint + (endpoint.contains("?") ? "&" : "?") + query);
+        request.extraAuthorizationParameters().forEach(address::customParameter);
+        return address.build().toURI();
     }
 
     /**
@@ -93,8 +87,8 @@ final class AuthorizationCodeFlow {
      * answers this very request: {@code state} must match, and {@code iss}, when the provider sends
      * it, must be the issuer asked (RFC 9207, against mix-up between providers).
      */
-    private static String authorizationCode(Map<String, String> response, String state, String issuer) {
-        if (!state.equals(response.get("state"))) {
+    private static AuthorizationCode authorizationCode(Map<String, String> response, State state, String issuer) {
+        if (!state.getValue().equals(response.get("state"))) {
             throw new CliException("the browser came back with a state that this sign-in did not send, so its code was "
                     + "refused and nothing was stored; run tracegate login again");
         }
@@ -111,6 +105,6 @@ final class AuthorizationCodeFlow {
         if (code == null || code.isEmpty()) {
             throw new CliException("the browser came back without an authorization code");
         }
-        return code;
+        return new AuthorizationCode(code);
     }
 }

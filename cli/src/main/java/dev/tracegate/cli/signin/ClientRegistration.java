@@ -1,15 +1,15 @@
 package dev.tracegate.cli.signin;
 
+import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
 import dev.tracegate.cli.CliException;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.Map;
 
 /**
  * The OAuth client that {@code tracegate} signs in as, registered with the provider. Most CLI
@@ -64,21 +64,18 @@ record ClientRegistration(String clientId, Path secretFile, AuthMethod authMetho
                 + "client_secret_post (it supports " + provider.tokenEndpointAuthMethods() + "); register a public client instead");
     }
 
-    /** Adds this client's identification, and its secret if it has one, to a token-endpoint request. */
-    void authenticate(HttpRequest.Builder request, Map<String, String> form) throws IOException {
-        switch (authMethod) {
-            case NONE -> form.put("client_id", clientId);
-            case CLIENT_SECRET_POST -> {
-                form.put("client_id", clientId);
-                form.put("client_secret", secret());
-            }
-            case CLIENT_SECRET_BASIC -> {
-                // RFC 6749 section 2.3.1: both parts are form-encoded before they are joined.
-                String pair = formEncode(clientId) + ":" + formEncode(secret());
-                request.header("Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-            }
-        }
+    /** How this client proves itself at the provider's endpoints; null for a public client, which only names itself. */
+    ClientAuthentication authentication() throws IOException {
+        return switch (authMethod) {
+            case NONE -> null;
+            // nimbus form-encodes both parts before joining them (RFC 6749 section 2.3.1).
+            case CLIENT_SECRET_BASIC -> new ClientSecretBasic(id(), new Secret(secret()));
+            case CLIENT_SECRET_POST -> new ClientSecretPost(id(), new Secret(secret()));
+        };
+    }
+
+    ClientID id() {
+        return new ClientID(clientId);
     }
 
     private String secret() throws IOException {
@@ -92,9 +89,5 @@ record ClientRegistration(String clientId, Path secretFile, AuthMethod authMetho
             throw new CliException("the client secret file " + secretFile + " is empty");
         }
         return secret;
-    }
-
-    private static String formEncode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

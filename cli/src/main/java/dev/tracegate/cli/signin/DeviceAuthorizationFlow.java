@@ -1,6 +1,9 @@
 package dev.tracegate.cli.signin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.device.DeviceAuthorizationSuccessResponse;
+import com.nimbusds.oauth2.sdk.device.DeviceCode;
+import com.nimbusds.oauth2.sdk.device.DeviceCodeGrant;
 import dev.tracegate.cli.CliException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,8 +14,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Sign-in on a machine without a browser: the OAuth 2.0 device authorization grant (RFC 8628).
@@ -21,14 +22,12 @@ import java.util.Map;
  */
 final class DeviceAuthorizationFlow {
 
-    static final String GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
-
     /** Waits between polls; tests replace it to run without sleeping. */
     interface Pause {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
+    private static final long DEFAULT_INTERVAL_SECONDS = 5;
     private static final Duration SLOW_DOWN_STEP = Duration.ofSeconds(5);
 
     private final ProviderClient provider;
@@ -50,29 +49,23 @@ final class DeviceAuthorizationFlow {
             throw new CliException(metadata.issuer() + " does not offer device sign-in (its discovery document has no "
                     + "device_authorization_endpoint); sign in with a browser instead (leave out --device)");
         }
-        Map<String, String> parameters = new LinkedHashMap<>();
-        parameters.put("scope", request.scope());
-        if (request.audience() != null) {
-            parameters.put("audience", request.audience());
-        }
-        JsonNode answer = provider.post(endpoint, "the device authorization endpoint", client, parameters);
-        String deviceCode = required(answer, "device_code");
-        String userCode = ProviderError.clean(required(answer, "user_code"));
-        // Google names it verification_url, as drafts of RFC 8628 did.
-        String verificationUri = answer.hasNonNull("verification_uri")
-                ? answer.get("verification_uri").asText() : required(answer, "verification_url");
+        DeviceAuthorizationSuccessResponse answer = provider.authorizeDevice(endpoint, client, Scope.parse(request.scope()),
+                request.audience());
+        DeviceCode deviceCode = answer.getDeviceCode();
+        String userCode = ProviderError.clean(answer.getUserCode().getValue());
+        String verificationUri = answer.getVerificationURI().toString();
         Instant now = clock.instant();
-        Instant codeExpires = now.plusSeconds(answer.path("expires_in").asLong(600));
+        Instant codeExpires = now.plusSeconds(answer.getLifetime() > 0 ? answer.getLifetime() : 600);
         Instant deadline = codeExpires.isBefore(now.plus(timeout)) ? codeExpires : now.plus(timeout);
-        Duration interval = answer.path("interval").asLong(0) > 0
-                ? Duration.ofSeconds(answer.get("interval").asLong()) : DEFAULT_INTERVAL;
+        // nimbus reads a missing interval as RFC 8628's default; a zero one would poll without pause.
+        Duration interval = Duration.ofSeconds(answer.getInterval() > 0 ? answer.getInterval() : DEFAULT_INTERVAL_SECONDS);
 
         out.println("To sign in, open " + ProviderError.clean(verificationUri) + " on any device and enter the code");
         out.println();
         out.println("  " + userCode);
         out.println();
-        if (answer.hasNonNull("verification_uri_complete")) {
-            out.println("(or open " + ProviderError.clean(answer.get("verification_uri_complete").asText()) + ")");
+        if (answer.getVerificationURIComplete() != null) {
+            out.println("(or open " + ProviderError.clean(answer.getVerificationURIComplete().toString()) + ")");
         }
         out.println("Waiting for you to confirm; the code is valid until "
                 + LocalTime.ofInstant(codeExpires, ZoneId.systemDefault()).truncatedTo(ChronoUnit.SECONDS) + " ...");
@@ -80,11 +73,9 @@ final class DeviceAuthorizationFlow {
         return poll(metadata.tokenEndpoint(), client, deviceCode, userCode, interval, deadline);
     }
 
-    private TokenSet poll(URI tokenEndpoint, ClientRegistration client, String deviceCode, String userCode,
+    private TokenSet poll(URI tokenEndpoint, ClientRegistration client, DeviceCode deviceCode, String userCode,
                           Duration interval, Instant deadline) throws IOException {
-        Map<String, String> grant = new LinkedHashMap<>();
-        grant.put("grant_type", GRANT_TYPE);
-        grant.put("device_code", deviceCode);
+        DeviceCodeGrant grant = new DeviceCodeGrant(deviceCode);
         Duration wait = interval;
         while (true) {
             sleep(wait);
@@ -114,13 +105,5 @@ final class DeviceAuthorizationFlow {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
         }
-    }
-
-    private static String required(JsonNode answer, String field) {
-        JsonNode value = answer.get(field);
-        if (value == null || value.isNull() || value.asText().isBlank()) {
-            throw new CliException("the device authorization endpoint's answer has no " + field);
-        }
-        return value.asText();
     }
 }

@@ -1,14 +1,17 @@
 package dev.tracegate.cli.signin;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
+import com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod;
 import dev.tracegate.cli.CliException;
+import dev.tracegate.gateway.identity.ProviderDiscovery;
 import java.net.URI;
 import java.util.List;
 
 /**
- * The endpoints an identity provider publishes in its OpenID Connect discovery document, checked
- * so that tokens only ever travel over https (plain http is accepted on the loopback interface,
- * for tests and local providers).
+ * The endpoints an identity provider publishes in its discovery document, as far as sign-in needs
+ * them. {@link ProviderDiscovery} (shared with the gateway and its console) has checked that the
+ * document names the issuer asked for and that every endpoint is https (plain http only on the
+ * loopback interface, for tests and local providers).
  *
  * @param authorizationEndpoint null when the provider offers no browser sign-in
  * @param deviceAuthorizationEndpoint null when the provider offers no device sign-in
@@ -16,8 +19,6 @@ import java.util.List;
  */
 record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpoint, URI deviceAuthorizationEndpoint,
                         List<String> tokenEndpointAuthMethods) {
-
-    private static final List<String> LOOPBACK_HOSTS = List.of("localhost", "127.0.0.1", "[::1]");
 
     ProviderMetadata {
         tokenEndpointAuthMethods = List.copyOf(tokenEndpointAuthMethods);
@@ -29,40 +30,23 @@ record ProviderMetadata(String issuer, URI authorizationEndpoint, URI tokenEndpo
         return requireSecure(parse(base + "/.well-known/openid-configuration", "--issuer"), "--issuer");
     }
 
-    /**
-     * Reads the discovery document of {@code requestedIssuer}. The document must name that very
-     * issuer (a trailing slash aside): otherwise one provider could hand out endpoints for another.
-     */
-    static ProviderMetadata from(String requestedIssuer, JsonNode document) {
-        String issuer = document.path("issuer").asText("");
-        if (!withoutTrailingSlash(issuer).equals(withoutTrailingSlash(requestedIssuer))) {
-            throw new CliException("the discovery document of " + requestedIssuer + " names the issuer '" + issuer
-                    + "'; pass exactly that as --issuer if you trust it");
-        }
-        URI tokenEndpoint = endpoint(document, "token_endpoint");
-        if (tokenEndpoint == null) {
+    /** The endpoints of a discovery document that {@link ProviderDiscovery} has read and checked. */
+    static ProviderMetadata from(AuthorizationServerMetadata document) {
+        String issuer = document.getIssuer().getValue();
+        if (document.getTokenEndpointURI() == null) {
             throw new CliException("the discovery document of " + issuer + " has no token_endpoint");
         }
-        JsonNode methods = document.path("token_endpoint_auth_methods_supported");
+        List<ClientAuthenticationMethod> methods = document.getTokenEndpointAuthMethods();
         // OpenID Connect Discovery: when the provider does not say, client_secret_basic is the default.
-        List<String> authMethods = methods.isArray()
-                ? methods.valueStream().map(JsonNode::asText).toList()
-                : List.of("client_secret_basic");
-        return new ProviderMetadata(issuer, endpoint(document, "authorization_endpoint"), tokenEndpoint,
-                endpoint(document, "device_authorization_endpoint"), authMethods);
-    }
-
-    private static URI endpoint(JsonNode document, String name) {
-        JsonNode value = document.get(name);
-        if (value == null || value.isNull() || value.asText().isBlank()) {
-            return null;
-        }
-        return requireSecure(parse(value.asText(), name), name);
+        List<String> authMethods = methods == null
+                ? List.of(ClientAuthenticationMethod.CLIENT_SECRET_BASIC.getValue())
+                : methods.stream().map(ClientAuthenticationMethod::getValue).toList();
+        return new ProviderMetadata(issuer, document.getAuthorizationEndpointURI(), document.getTokenEndpointURI(),
+                document.getDeviceAuthorizationEndpointURI(), authMethods);
     }
 
     static URI requireSecure(URI uri, String what) {
-        boolean loopbackHttp = "http".equals(uri.getScheme()) && LOOPBACK_HOSTS.contains(uri.getHost());
-        if (!"https".equals(uri.getScheme()) && !loopbackHttp) {
+        if (!ProviderDiscovery.isSecure(uri)) {
             throw new CliException(what + " must be an https address, not " + uri);
         }
         return uri;

@@ -1,11 +1,12 @@
 package dev.tracegate.cli.signin;
 
+import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
+import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import dev.tracegate.cli.CliException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Hands out a stored sign-in whose token is good for at least another minute, refreshing it with
@@ -50,8 +51,7 @@ final class TokenRenewal {
             }
             TokenSet renewed;
             try {
-                renewed = provider.token(login.tokenEndpoint(), login.client(),
-                        Map.of("grant_type", "refresh_token", "refresh_token", refreshToken));
+                renewed = provider.token(login.tokenEndpoint(), login.client(), new RefreshTokenGrant(new RefreshToken(refreshToken)));
             } catch (ProviderError e) {
                 throw new CliException("the sign-in with " + login.issuer() + " could not be renewed (" + e.getMessage()
                         + "); run " + login.loginCommand() + " again");

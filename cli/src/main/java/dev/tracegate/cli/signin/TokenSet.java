@@ -1,7 +1,8 @@
 package dev.tracegate.cli.signin;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.tracegate.cli.CliException;
+import com.nimbusds.oauth2.sdk.AccessTokenResponse;
+import com.nimbusds.oauth2.sdk.token.Tokens;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -21,17 +22,15 @@ record TokenSet(String accessToken, String refreshToken, String idToken, Instant
     }
 
     /** A successful token-endpoint answer (RFC 6749 section 5.1), received at {@code now}. */
-    static TokenSet fromResponse(JsonNode response, Instant now) {
-        String accessToken = text(response, "access_token");
-        if (accessToken == null) {
-            throw new CliException("the token endpoint's answer has no access_token");
-        }
-        // Some providers send expires_in as a string; without it, a JWT access token still tells.
-        String expiresIn = text(response, "expires_in");
-        Instant expiresAt = expiresIn != null && expiresIn.matches("\\d{1,10}")
-                ? now.plusSeconds(Long.parseLong(expiresIn))
-                : UnverifiedJwt.expiry(accessToken);
-        return new TokenSet(accessToken, text(response, "refresh_token"), text(response, "id_token"), expiresAt);
+    static TokenSet fromResponse(AccessTokenResponse response, Instant now) {
+        Tokens tokens = response.getTokens();
+        String accessToken = tokens.getAccessToken().getValue();
+        // nimbus reads expires_in as a number or a string; without it, a JWT access token still tells.
+        long lifetime = tokens.getAccessToken().getLifetime();
+        Instant expiresAt = lifetime > 0 ? now.plusSeconds(lifetime) : UnverifiedJwt.expiry(accessToken);
+        String idToken = tokens instanceof OIDCTokens oidc ? oidc.getIDTokenString() : null;
+        return new TokenSet(accessToken, tokens.getRefreshToken() == null ? null : tokens.getRefreshToken().getValue(),
+                idToken, expiresAt);
     }
 
     /**
@@ -57,10 +56,5 @@ record TokenSet(String accessToken, String refreshToken, String idToken, Instant
             return idToken == null || idExpiry != null && idExpiry.isBefore(now.plus(margin));
         }
         return expiresAt != null && expiresAt.isBefore(now.plus(margin));
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText();
     }
 }

@@ -2,14 +2,16 @@ package dev.tracegate.cli.signin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import java.text.ParseException;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Date;
 
 /**
- * Reads the claims of a JWT the CLI holds, without checking its signature. That is enough to know
- * when to refresh a token and whom to greet after sign-in; it decides nothing about access (the
- * gateway verifies every token it is shown).
+ * Reads the claims of a JWT the CLI holds, without checking its signature (nimbus's
+ * {@link JWTParser}). That is enough to know when to refresh a token and whom to greet after
+ * sign-in; it decides nothing about access (the gateway verifies every token it is shown).
  */
 final class UnverifiedJwt {
 
@@ -20,22 +22,15 @@ final class UnverifiedJwt {
 
     /** The claims of {@code token}; an empty object when it is not a JWT (opaque tokens are common). */
     static JsonNode claims(String token) {
-        String[] parts = token.split("\\.");
-        if (parts.length != 3) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            return claims != null && claims.isObject() ? claims : JSON.createObjectNode();
-        } catch (IOException | IllegalArgumentException e) {
-            return JSON.createObjectNode();
-        }
+        JWTClaimsSet claims = claimSet(token);
+        return claims == null ? JSON.createObjectNode() : JSON.valueToTree(claims.toJSONObject());
     }
 
     /** The token's {@code exp}; null when it has none or is not a JWT. */
     static Instant expiry(String token) {
-        JsonNode exp = claims(token).get("exp");
-        return exp != null && exp.canConvertToLong() ? Instant.ofEpochSecond(exp.asLong()) : null;
+        JWTClaimsSet claims = claimSet(token);
+        Date exp = claims == null ? null : claims.getExpirationTime();
+        return exp == null ? null : exp.toInstant();
     }
 
     /** Whom the token is about, for a greeting: the first of name, preferred_username, email and sub. */
@@ -47,5 +42,14 @@ final class UnverifiedJwt {
             }
         }
         return null;
+    }
+
+    /** Null for an opaque token, a malformed one, or an encrypted one (whose claims this process cannot read). */
+    private static JWTClaimsSet claimSet(String token) {
+        try {
+            return JWTParser.parse(token).getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
     }
 }

@@ -7,11 +7,11 @@ import com.nimbusds.oauth2.sdk.ResponseType;
 import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.Secret;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.id.ClientID;
-import com.nimbusds.oauth2.sdk.id.Issuer;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -19,11 +19,11 @@ import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
-import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import dev.tracegate.gateway.config.ConsoleConfig;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.identity.OidcVerifier;
+import dev.tracegate.gateway.identity.ProviderDiscovery;
 import dev.tracegate.gateway.identity.VerifiedOidcToken;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +59,9 @@ final class OidcSignIn {
     private final OidcVerifier verifier;
     private final Clock clock;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private volatile OIDCProviderMetadata provider;
+    private final ProviderDiscovery discovery =
+            new ProviderDiscovery(Duration.ofMillis(CONNECT_TIMEOUT_MS), Duration.ofMillis(READ_TIMEOUT_MS));
+    private volatile AuthorizationServerMetadata provider;
 
     OidcSignIn(ConsoleConfig config, OidcVerifier verifier, Clock clock) {
         this.config = config;
@@ -159,12 +161,15 @@ final class OidcSignIn {
         }
     }
 
-    private OIDCProviderMetadata provider() throws SignInException {
-        OIDCProviderMetadata known = provider;
+    private AuthorizationServerMetadata provider() throws SignInException {
+        AuthorizationServerMetadata known = provider;
         if (known == null) {
             try {
-                known = OIDCProviderMetadata.resolve(new Issuer(config.issuer()), CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
-            } catch (IOException | com.nimbusds.oauth2.sdk.GeneralException e) {
+                known = discovery.read(config.issuer());
+                if (known.getAuthorizationEndpointURI() == null || known.getTokenEndpointURI() == null) {
+                    throw new SignInException(config.issuer() + "'s discovery document names no authorization or token endpoint");
+                }
+            } catch (ProviderDiscovery.DiscoveryException e) {
                 throw new SignInException("cannot read " + config.issuer() + "'s discovery document: " + e.getMessage());
             }
             provider = known;

@@ -1,53 +1,57 @@
 package dev.tracegate.gateway.identity;
 
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
+import com.nimbusds.jose.jwk.source.RetryingJWKSetSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import dev.tracegate.gateway.config.OidcIssuerConfig;
-import java.io.IOException;
-import java.net.URI;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signing keys of one issuer: {@code jwks_uri} found by discovery (once), the key set cached
- * and refreshed when it grows old, and refetched when a token names a key id the cache does not
- * know, so a provider's key rotation just works.
+ * The signing keys of one issuer, from nimbus's key set sources stacked as docs/identity.md
+ * promises: cached for {@code maxAge}; refetched when a token names a key id the cache does not
+ * know; at most one fetch per {@code minRefetchInterval} ({@link KeySetFetchLimit}); one retry of
+ * a failed fetch; the keys already held kept when a refresh fails (outage tolerance, without end);
+ * the key set's URL found by discovery on first use ({@link DiscoveredKeySet}).
  *
- * <p>Fetches are rate-limited (by default at most one per 30 s) so tokens with made-up key ids
- * cannot turn the gateway into a flood against the provider. When a refresh fails the keys already
- * held stay in use: a provider outage does not lock everyone out.
+ * <p>The stack is assembled here rather than by {@code JWKSourceBuilder} for two reasons: the
+ * builder's rate limiter lets two fetches through per interval, and its {@code JWKSource} reads
+ * the system clock, where the sources themselves take the time from their caller (our clock).
  */
 final class IssuerKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(IssuerKeys.class);
-    /** With no keys at all, try again sooner than the normal rate limit allows. */
-    private static final Duration FIRST_FETCH_RETRY = Duration.ofSeconds(5);
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int READ_TIMEOUT_MS = 10_000;
+    private static final int MAX_BYTES = 512 * 1024;
+    /** How long a second caller waits for a fetch already under way before giving up on it. */
+    private static final Duration REFRESH_WAIT = Duration.ofSeconds(15);
 
     private final OidcIssuerConfig config;
-    private final HttpDocuments http;
     private final Clock clock;
-    private final Duration maxAge;
-    private final Duration minRefetchInterval;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final JWKSetSource<SecurityContext> source;
 
-    private volatile Cached cached;
-    private URI jwksUri;
-    private Instant lastAttempt;
-
-    IssuerKeys(OidcIssuerConfig config, HttpDocuments http, Clock clock, Duration maxAge, Duration minRefetchInterval) {
+    IssuerKeys(OidcIssuerConfig config, Clock clock, Duration maxAge, Duration minRefetchInterval) {
         this.config = config;
-        this.http = http;
         this.clock = clock;
-        this.maxAge = maxAge;
-        this.minRefetchInterval = minRefetchInterval;
-        this.jwksUri = config.jwksUri() == null ? null : URI.create(config.jwksUri());
+        // HttpURLConnection underneath: the JVM's proxy settings (https.proxyHost) apply.
+        ResourceRetriever http = new DefaultResourceRetriever(CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, MAX_BYTES);
+        JWKSetSource<SecurityContext> fetched = new RetryingJWKSetSource<>(new DiscoveredKeySet(config, http), null);
+        JWKSetSource<SecurityContext> kept = new OutageTolerantJWKSetSource<>(fetched, Long.MAX_VALUE, null);
+        this.source = new CachingJWKSetSource<>(new KeySetFetchLimit(kept, minRefetchInterval), maxAge.toMillis(),
+                REFRESH_WAIT.toMillis(), null);
     }
 
     /**
@@ -56,77 +60,35 @@ final class IssuerKeys {
      * @throws AuthenticationException when there is none, even after a permitted refetch
      */
     List<JWK> candidates(String kid) throws AuthenticationException {
-        // Fast path without the lock: a fresh key set that knows the key. Only misses wait for a fetch.
-        Cached cached = this.cached;
-        if (cached != null && !clock.instant().isAfter(cached.fetchedAt().plus(maxAge))) {
-            List<JWK> found = cached.select(kid);
-            if (!found.isEmpty()) {
-                return found;
-            }
-        }
-        lock.lock();
+        long now = clock.millis();
+        JWKSet keys;
         try {
-            Instant now = clock.instant();
-            if (this.cached == null || now.isAfter(this.cached.fetchedAt().plus(maxAge))) {
-                refresh(now);
-            }
-            if (this.cached == null) {
-                throw new AuthenticationException("signing keys of the issuer are unavailable");
-            }
-            List<JWK> found = this.cached.select(kid);
-            if (found.isEmpty() && kid != null) {
-                refresh(now);
-                found = this.cached.select(kid);
-            }
-            if (found.isEmpty()) {
-                throw new AuthenticationException("signing key not found (unknown kid)");
-            }
-            return found;
-        } finally {
-            lock.unlock();
+            keys = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, null);
+        } catch (KeySourceException e) {
+            logFailure(e);
+            throw new AuthenticationException("signing keys of the issuer are unavailable");
         }
+        List<JWK> found = select(keys, kid);
+        if (found.isEmpty() && kid != null) {
+            try {
+                found = select(source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(keys), now, null), kid);
+            } catch (KeySourceException e) {
+                logFailure(e);
+            }
+        }
+        if (found.isEmpty()) {
+            throw new AuthenticationException("signing key not found (unknown kid)");
+        }
+        return found;
     }
 
-    private void refresh(Instant now) {
-        Duration wait = cached == null && FIRST_FETCH_RETRY.compareTo(minRefetchInterval) < 0
-                ? FIRST_FETCH_RETRY : minRefetchInterval;
-        if (lastAttempt != null && now.isBefore(lastAttempt.plus(wait))) {
-            return;
-        }
-        lastAttempt = now;
-        try {
-            if (jwksUri == null) {
-                jwksUri = discoverJwksUri();
-            }
-            JWKSet keys = JWKSet.parse(http.getJson(jwksUri));
-            cached = new Cached(keys, now);
-            LOG.debug("fetched {} signing keys of {}", keys.size(), config.issuer());
-        } catch (IOException | ParseException | RuntimeException e) {
+    private void logFailure(KeySourceException e) {
+        if (!(e instanceof RateLimitReachedException)) {
             LOG.warn("cannot fetch the signing keys of {}: {}", config.issuer(), e.getMessage());
         }
     }
 
-    /** OpenID Connect Discovery 1.0, section 4.3: the document must name the very issuer asked for. */
-    private URI discoverJwksUri() throws IOException {
-        Map<String, Object> metadata = http.getJson(config.discoveryUri());
-        if (!config.issuer().equals(metadata.get("issuer"))) {
-            throw new IOException("the discovery document names issuer " + metadata.get("issuer") + ", not " + config.issuer());
-        }
-        if (!(metadata.get("jwks_uri") instanceof String uri)) {
-            throw new IOException("the discovery document has no jwks_uri");
-        }
-        URI parsed = URI.create(uri);
-        boolean loopback = List.of("localhost", "127.0.0.1", "[::1]").contains(parsed.getHost());
-        if (!"https".equals(parsed.getScheme()) && !("http".equals(parsed.getScheme()) && loopback)) {
-            throw new IOException("the discovery document's jwks_uri is not https: " + uri);
-        }
-        return parsed;
-    }
-
-    /** A fetched key set and when it was fetched; replaced whole, so readers need no lock. */
-    private record Cached(JWKSet keys, Instant fetchedAt) {
-        List<JWK> select(String kid) {
-            return keys.getKeys().stream().filter(k -> kid == null || kid.equals(k.getKeyID())).toList();
-        }
+    private static List<JWK> select(JWKSet keys, String kid) {
+        return keys.getKeys().stream().filter(k -> kid == null || kid.equals(k.getKeyID())).toList();
     }
 }

@@ -58,10 +58,9 @@ public final class OidcVerifier implements IdentityVerifier {
      */
     OidcVerifier(List<OidcIssuerConfig> issuers, Clock clock, Duration minRefetchInterval) {
         this.clock = clock;
-        HttpDocuments http = new HttpDocuments();
         for (OidcIssuerConfig config : issuers) {
             this.issuers.put(config.issuer(), new TrustedIssuer(config,
-                    new IssuerKeys(config, http, clock, KEY_SET_MAX_AGE, minRefetchInterval),
+                    new IssuerKeys(config, clock, KEY_SET_MAX_AGE, minRefetchInterval),
                     new ClaimConditions(config.requiredClaims()),
                     config.kinds().stream().map(rule -> Map.entry(rule.kind(), new ClaimConditions(rule.when()))).toList()));
         }

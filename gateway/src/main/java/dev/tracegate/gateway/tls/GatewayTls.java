@@ -8,13 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -24,8 +20,8 @@ import javax.net.ssl.SSLSocket;
  * The certificate the gateway presents to clients, and TLS termination on accepted sockets.
  *
  * <p>Without a configured keystore the gateway creates a self-signed certificate on first start
- * (with the JDK's own {@code keytool}, so no crypto library is needed) and keeps it under the
- * data directory, so clients that pin it keep working across restarts.
+ * ({@link SelfSignedCertificate}) and keeps it under the data directory, so clients that pin it
+ * keep working across restarts.
  */
 public final class GatewayTls {
 
@@ -50,7 +46,7 @@ public final class GatewayTls {
                 keystore = dir.resolve("gateway.p12");
                 Path passwordFile = dir.resolve("gateway.p12.password");
                 if (!Files.exists(keystore)) {
-                    generate(dir, keystore, passwordFile);
+                    SelfSignedCertificate.write(keystore, passwordFile);
                 }
                 password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
             }
@@ -88,42 +84,5 @@ public final class GatewayTls {
 
     public SSLContext context() {
         return context;
-    }
-
-    private static void generate(Path dir, Path keystore, Path passwordFile) throws IOException {
-        Files.createDirectories(dir);
-        byte[] secret = new byte[24];
-        new SecureRandom().nextBytes(secret);
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        Files.writeString(passwordFile, password + "\n", StandardCharsets.UTF_8);
-        restrict(passwordFile);
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = List.of(keytool.toString(), "-genkeypair", "-alias", "tracegate",
-                "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "825",
-                "-dname", "CN=tracegate", "-ext", "SAN=dns:localhost,ip:127.0.0.1,ip:::1",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass:env", "TRACEGATE_KEYSTORE_PASSWORD");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        // The password travels by environment, not argv, so `ps` cannot show it.
-        builder.environment().put("TRACEGATE_KEYSTORE_PASSWORD", password);
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IOException("keytool failed to create a certificate: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while creating the gateway certificate", e);
-        }
-        restrict(keystore);
-    }
-
-    private static void restrict(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system; the directory's own permissions apply.
-        }
     }
 }

@@ -110,4 +110,33 @@ class KeyRotationTest {
         assertThatThrownBy(() -> verifier.verify(token)).hasMessage("signing keys of the issuer are unavailable");
         assertThat(provider.keySetFetches()).isZero();
     }
+
+    @Test
+    void aProviderOutageKeepsTheKeysAlreadyHeldInUse() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
+        provider.publish(key.toPublicJWK());
+        verifier.verify(provider.es256Token(key, "alice", "tracegate", clock.instant()));
+
+        provider.down(true);
+        clock.advance(OidcVerifier.KEY_SET_MAX_AGE.plusMinutes(1));
+
+        assertThat(verifier.verify(provider.es256Token(key, "alice", "tracegate", clock.instant())).subject()).isEqualTo("alice");
+        assertThat(provider.keySetFetches()).as("the first fetch, then the refresh and its one retry").isEqualTo(3);
+    }
+
+    @Test
+    void aProviderDownAtTheFirstTokenIsAskedAgainAfterFiveSeconds() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
+        provider.publish(key.toPublicJWK());
+        provider.down(true);
+        String token = provider.es256Token(key, "alice", "tracegate", clock.instant());
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessage("signing keys of the issuer are unavailable");
+
+        provider.down(false);
+        assertThatThrownBy(() -> verifier.verify(token)).as("still within the limit").hasMessage("signing keys of the issuer are unavailable");
+        assertThat(provider.keySetFetches()).isZero();
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+    }
 }

@@ -33,15 +33,16 @@ final class StaticKeyIssuer implements AutoCloseable {
     private final AtomicInteger keySetFetches = new AtomicInteger();
     private volatile List<JWK> published = List.of();
     private volatile String discoveredIssuer;
+    private volatile boolean down;
 
     StaticKeyIssuer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, Map.of(
+        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, down ? null : Map.of(
                 "issuer", discoveredIssuer, "jwks_uri", issuer() + "/keys",
                 "subject_types_supported", List.of("public"), "response_types_supported", List.of("code"))));
         server.createContext("/keys", exchange -> {
             keySetFetches.incrementAndGet();
-            send(exchange, new JWKSet(published).toJSONObject(true));
+            send(exchange, down ? null : new JWKSet(published).toJSONObject(true));
         });
         server.start();
         discoveredIssuer = issuer();
@@ -60,6 +61,12 @@ final class StaticKeyIssuer implements AutoCloseable {
         discoveredIssuer = issuer;
     }
 
+    /** While down, discovery and the key set answer 503, as a provider in an outage does. */
+    void down(boolean down) {
+        this.down = down;
+    }
+
+    /** Requests for the key set, answered or not. */
     int keySetFetches() {
         return keySetFetches.get();
     }
@@ -78,6 +85,11 @@ final class StaticKeyIssuer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Map<String, Object> json) throws IOException {
+        if (json == null) {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+            return;
+        }
         byte[] body = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(json).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, body.length);
