@@ -29,8 +29,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +132,58 @@ class PostgresStoreTest {
                     .hasMessageContaining("no longer match the anchored checkpoint")
                     .hasMessageContaining("refusing to start");
         }
+    }
+
+    /** #21 faults: the store goes away and comes back; the gateway refuses meanwhile and serves again without a restart. */
+    @Test
+    void aStoreThatComesBackIsUsedAgainWithoutARestart() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS store_outage (marker text)");
+            sql.execute("GRANT ALL ON store_outage TO PUBLIC");
+            sql.execute("DELETE FROM store_outage");
+        }
+        Path storeData = Files.createDirectories(dir.resolve("store-data"));
+        EmbeddedPostgres storeDb = EmbeddedPostgres.builder().setDataDirectory(storeData).setCleanDataDirectory(false).start();
+        int storePort = storeDb.getPort();
+        try (Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
+            String url = "jdbc:postgresql://127.0.0.1:" + gateway.postgresPort() + "/app";
+            try (Connection c = DriverManager.getConnection(url, alice()); Statement sql = c.createStatement()) {
+                sql.execute("INSERT INTO store_outage VALUES ('before')");
+                storeDb.close();
+                assertThatThrownBy(() -> sql.execute("INSERT INTO store_outage VALUES ('during')"))
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("58000"));
+            } catch (SQLException sessionEnded) {
+                // the refusal ends the session; closing it may fail too
+            }
+            storeDb = EmbeddedPostgres.builder().setDataDirectory(storeData).setCleanDataDirectory(false).setPort(storePort).start();
+            Awaitility.await().atMost(60, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS).untilAsserted(() -> {
+                try (Connection c = DriverManager.getConnection(url, alice()); Statement sql = c.createStatement()) {
+                    sql.execute("INSERT INTO store_outage VALUES ('after')");
+                }
+            });
+            gateway.evidence().awaitStored();
+            assertThat(gateway.checkpoints().signNow().checkpoint().size()).as("one log across the outage")
+                    .isEqualTo(gateway.evidence().size());
+        } finally {
+            storeDb.close();
+        }
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT marker FROM store_outage ORDER BY marker")) {
+            List<String> markers = new ArrayList<>();
+            while (rs.next()) {
+                markers.add(rs.getString(1));
+            }
+            assertThat(markers).as("nothing ran unrecorded while the store was away").containsExactly("after", "before");
+        }
+    }
+
+    private static Properties alice() {
+        Properties props = new Properties();
+        props.setProperty("user", "alice");
+        props.setProperty("password", TestGateway.ALICE_TOKEN);
+        props.setProperty("sslmode", "require");
+        return props;
     }
 
     private GatewayConfig gatewayConfig(StoreConfig store) throws Exception {
