@@ -39,6 +39,8 @@ public final class TestGateway implements AutoCloseable {
     /** Tokens of the test identities; tests assert they never show up anywhere they should not. */
     public static final String ALICE_TOKEN = "tg_alice_Token_3b1e8d";
     public static final String ADMIN_TOKEN = "tg_admin_Token_9c2f4a";
+    /** An AI agent's key: an analyst's groups, kind agent (the demo's MCP identity is alike). */
+    public static final String AGENT_TOKEN = "tg_agent_Token_5d7e1f";
 
     private final Gateway gateway;
     private final Path dataDir;
@@ -91,7 +93,8 @@ public final class TestGateway implements AutoCloseable {
                     new IdentitiesConfig(List.of(
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
-                            new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
+                            new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null),
+                            new ApiKeyConfig("agent", secret(secrets, "agent", AGENT_TOKEN), List.of("analysts"), "agent", null))),
                     connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {

@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param approvals       notifications for held commands
  * @param masking         the key of hash masking strategies (the profiles are in the policy file)
  * @param console         how people sign in to the web console
+ * @param mcp             the MCP endpoint for AI agents and its limits
  */
 public record GatewayConfig(
         String dataDir,
@@ -32,7 +33,8 @@ public record GatewayConfig(
         String policyFile,
         ApprovalsConfig approvals,
         MaskingSettings masking,
-        ConsoleConfig console) {
+        ConsoleConfig console,
+        McpConfig mcp) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -48,6 +50,7 @@ public record GatewayConfig(
         approvals = approvals == null ? new ApprovalsConfig(null, null) : approvals;
         masking = masking == null ? new MaskingSettings(null) : masking;
         console = console == null ? ConsoleConfig.tokenOnly() : console;
+        mcp = mcp == null ? McpConfig.defaults() : mcp;
         requireConsoleIssuerAccepted(console, identities);
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
@@ -61,6 +64,15 @@ public record GatewayConfig(
             throw new ConfigException("console.issuer must be one of identities.oidc[].issuer, with console.clientId ("
                     + console.clientId() + ") among its audiences: the console's ID tokens are verified like any other");
         }
+    }
+
+    /** A configuration with the MCP endpoint's default limits. */
+    public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
+                         EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
+                         int maxMessageBytes, String policyFile, ApprovalsConfig approvals, MaskingSettings masking,
+                         ConsoleConfig console) {
+        this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, masking,
+                console, null);
     }
 
     /** A configuration without masking settings (a generated hash key). */

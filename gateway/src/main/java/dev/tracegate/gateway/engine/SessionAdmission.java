@@ -6,6 +6,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.UnknownHostException;
 import java.util.Optional;
 import java.util.function.Function;
@@ -20,10 +21,16 @@ public final class SessionAdmission {
 
     private final IdentityVerifier identities;
     private final EvidenceLog evidence;
+    private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
     public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence) {
         this.identities = identities;
         this.evidence = evidence;
+    }
+
+    /** Credentials one engine hands another's listener for a caller it admitted (MCP tool calls). */
+    public DelegatedCredentials delegated() {
+        return delegated;
     }
 
     /**
@@ -49,6 +56,10 @@ public final class SessionAdmission {
      */
     public Identity authenticate(String credential, Function<String, AuthFailure> refused) throws AuthenticationException {
         try {
+            if (DelegatedCredentials.isDelegated(credential)) {
+                return delegated.redeem(credential).orElseThrow(() ->
+                        new AuthenticationException("delegated credential unknown, used or expired"));
+            }
             return identities.verify(credential);
         } catch (AuthenticationException e) {
             evidence.authFailures().refused(refused.apply(e.getMessage()));
