@@ -10,6 +10,7 @@ import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.McpConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
@@ -74,8 +75,18 @@ public final class TestGateway implements AutoCloseable {
         return start(List.of(), null, 1024 * 1024, postgresListener);
     }
 
+    /** The standard connections under the given policy, with the MCP endpoint's limits as given. */
+    public static TestGateway start(String policyYaml, McpConfig mcp) {
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), mcp);
+    }
+
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
                                      ListenerConfig postgresListener) {
+        return start(extra, policyYaml, maxMessageBytes, postgresListener, null);
+    }
+
+    private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
+                                     ListenerConfig postgresListener, McpConfig mcp) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -95,7 +106,8 @@ public final class TestGateway implements AutoCloseable {
                                     "alice@example.com"),
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null),
                             new ApiKeyConfig("agent", secret(secrets, "agent", AGENT_TOKEN), List.of("analysts"), "agent", null))),
-                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null);
+                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null,
+                    null, null, mcp);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
