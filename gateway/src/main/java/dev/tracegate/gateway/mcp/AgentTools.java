@@ -98,7 +98,8 @@ final class AgentTools {
             } catch (ToolFailure f) {
                 session.ended(seq, status(f), 0, started, f.code(), f.getMessage());
                 return failure(f);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // Whatever went wrong, the recorded call gets its end: nothing stays recorded as running.
                 ToolFailure lost = new ToolFailure("08006", "the call could not complete: " + e.getMessage());
                 session.ended(seq, "error", 0, started, lost.code(), lost.getMessage());
                 return failure(lost);

@@ -47,6 +47,12 @@ final class HttpToolClient {
                 throw ToolArguments.invalid("http_request: path must start with a single / and hold no spaces or"
                         + " control characters (percent-encode them)");
             }
+            try {
+                URI.create("http://gateway/" + connection + path);
+            } catch (IllegalArgumentException e) {
+                throw ToolArguments.invalid("http_request: path is not a valid URI path (percent-encode special"
+                        + " characters): " + e.getMessage());
+            }
             Map<String, String> headers = arguments.stringMap("headers");
             for (Map.Entry<String, String> header : headers.entrySet()) {
                 String name = header.getKey().toLowerCase(Locale.ROOT);

@@ -142,6 +142,15 @@ class McpHttpAndEvidenceTest {
                 assertThat(received.getLast()).startsWith("POST").doesNotContain("ada.lovelace");
             }
 
+            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
+                        Map.of("connection", "svc", "method", "GET", "path", path))))
+                        .as(path).isInstanceOf(io.modelcontextprotocol.spec.McpError.class);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
+                    Map.of("connection", "svc", "method", "GET", "path", "/x", "headers", Map.of("Authorization", "Bearer x")))))
+                    .isInstanceOf(io.modelcontextprotocol.spec.McpError.class).hasMessageContaining("Authorization");
+
             CallToolResult deleted = client.callTool(call("http_request", Map.of("connection", "svc", "method", "DELETE",
                     "path", "/steps/1")));
             assertThat(deleted.isError()).isTrue();
