@@ -42,6 +42,7 @@ import javax.net.ssl.SSLSocket;
 final class PostgresToolClient implements AutoCloseable {
 
     private static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    private static final int SIGN_IN_MILLIS = 15_000;
 
     private final Socket socket;
     private final InputStream in;
@@ -63,7 +64,9 @@ final class PostgresToolClient implements AutoCloseable {
     static PostgresToolClient open(InetSocketAddress listener, SSLContext tls, String connection, String credential,
                                    String applicationName) throws IOException, ToolFailure {
         Socket plain = new Socket();
-        plain.connect(listener, 10_000);
+        plain.connect(listener, SIGN_IN_MILLIS);
+        // Start-up is bounded; once signed in the session may wait as long as its statement's approval does.
+        plain.setSoTimeout(SIGN_IN_MILLIS);
         try {
             PgFrameWriter startup = new PgFrameWriter(plain.getOutputStream());
             startup.writeStartup(SslRequest.INSTANCE.encodeBody());
@@ -76,6 +79,7 @@ final class PostgresToolClient implements AutoCloseable {
             secure.startHandshake();
             PostgresToolClient client = new PostgresToolClient(secure);
             client.signIn(connection, credential, applicationName);
+            secure.setSoTimeout(0);
             return client;
         } catch (IOException | ToolFailure | RuntimeException e) {
             plain.close();
