@@ -25,6 +25,10 @@ import dev.tracegate.gateway.engine.ProtocolEngine;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.http.HttpEngine;
+import dev.tracegate.gateway.mcp.LoopbackTargets;
+import dev.tracegate.gateway.mcp.McpEngine;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
@@ -133,17 +137,37 @@ public final class Gateway implements AutoCloseable {
                     LOG.info("{} listener on port {}", engine.protocol(), listener.port());
                 }
             }
+            McpEngine mcp = config.mcp().enabled() ? started(running, new McpEngine(config.mcp(), services,
+                    loopbackTargets(config, listeners, tls),
+                    Optional.ofNullable(Gateway.class.getPackage().getImplementationVersion()).orElse("development build"))) : null;
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls,
-                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints), new Readiness(store, evidence))));
+                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints), new Readiness(store, evidence)), mcp,
+                    config.identities()));
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
         }
+    }
+
+    /** Where the MCP engine reaches the listeners it runs tool calls through. */
+    private static LoopbackTargets loopbackTargets(GatewayConfig config, Map<String, ProtocolListener> listeners,
+                                                   GatewayTls tls) {
+        ProtocolListener postgres = listeners.get(PostgresEngine.PROTOCOL);
+        ProtocolListener http = listeners.get(HttpEngine.PROTOCOL);
+        InetSocketAddress postgresAddress = postgres == null ? null
+                : new InetSocketAddress(LoopbackTargets.host(config.listeners().postgres().address()), postgres.port());
+        URI httpBase = null;
+        if (http != null) {
+            String host = LoopbackTargets.host(config.listeners().http().address());
+            boolean plain = config.listeners().http().allowCleartextOnLoopback() && host.startsWith("127.");
+            httpBase = URI.create((plain ? "http" : "https") + "://" + host + ":" + http.port());
+        }
+        return new LoopbackTargets(postgresAddress, httpBase, tls.loopbackClient());
     }
 
     /** Each start is evidence (restarts, the retention in force): durable before anything else happens. */

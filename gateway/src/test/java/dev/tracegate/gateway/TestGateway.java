@@ -13,6 +13,7 @@ import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.McpConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
@@ -42,6 +43,8 @@ public final class TestGateway implements AutoCloseable {
     /** Tokens of the test identities; tests assert they never show up anywhere they should not. */
     public static final String ALICE_TOKEN = "tg_alice_Token_3b1e8d";
     public static final String ADMIN_TOKEN = "tg_admin_Token_9c2f4a";
+    /** An AI agent's key: an analyst's groups, kind agent (the demo's MCP identity is alike). */
+    public static final String AGENT_TOKEN = "tg_agent_Token_5d7e1f";
 
     private final Gateway gateway;
     private final Path dataDir;
@@ -67,26 +70,31 @@ public final class TestGateway implements AutoCloseable {
 
     /** As {@link #start(List, String)}, with the given limit on message sizes in both directions. */
     public static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes) {
-        return start(extra, policyYaml, maxMessageBytes, new ListenerConfig("127.0.0.1", 0, false), null);
+        return start(extra, policyYaml, maxMessageBytes, new ListenerConfig("127.0.0.1", 0, false), null, null);
     }
 
     /** The standard connections, with the PostgreSQL listener configured as given (its port should be 0). */
     public static TestGateway start(ListenerConfig postgresListener) {
-        return start(List.of(), null, 1024 * 1024, postgresListener, null);
+        return start(List.of(), null, 1024 * 1024, postgresListener, null, null);
     }
 
     /** As {@link #start(ListenerConfig)}, with the given limits per caller. */
     public static TestGateway start(ListenerConfig postgresListener, CallerLimits limits) {
-        return start(List.of(), null, 1024 * 1024, postgresListener, limits);
+        return start(List.of(), null, 1024 * 1024, postgresListener, limits, null);
     }
 
     /** The standard connections under the given policy document, with the given limits per caller. */
     public static TestGateway start(String policyYaml, CallerLimits limits) {
-        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), limits);
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), limits, null);
+    }
+
+    /** The standard connections under the given policy, with the MCP endpoint's limits as given. */
+    public static TestGateway start(String policyYaml, McpConfig mcp) {
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, mcp);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
-                                     ListenerConfig postgresListener, CallerLimits limits) {
+                                     ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -104,9 +112,10 @@ public final class TestGateway implements AutoCloseable {
                     new IdentitiesConfig(List.of(
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",
                                     "alice@example.com"),
-                            new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null))),
-                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null, null, null,
-                    limits);
+                            new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null),
+                            new ApiKeyConfig("agent", secret(secrets, "agent", AGENT_TOKEN), List.of("analysts"), "agent", null))),
+                    connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null,
+                    null, null, limits, mcp);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

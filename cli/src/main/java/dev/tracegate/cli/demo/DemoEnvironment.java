@@ -52,7 +52,9 @@ public final class DemoEnvironment implements AutoCloseable {
             new DemoIdentity("analyst", List.of("analysts"), "human"),
             new DemoIdentity("reader", List.of("analysts", "pii-readers"), "human"),
             new DemoIdentity("dba", List.of("dba"), "human"),
-            new DemoIdentity("admin", List.of("admins"), "human"));
+            new DemoIdentity("admin", List.of("admins"), "human"),
+            // An AI agent over MCP: the analyst's groups, so the analyst's masking.
+            new DemoIdentity("agent", List.of("analysts"), "agent"));
     private static final String TARGET_ROLE = "shop_app";
     private static final String SUPERUSER = "postgres";
 
@@ -130,6 +132,7 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("http: " + http + " token=" + analyst);
         out.println("http-direct: " + direct);
         out.println("approver: token=" + token("dba"));
+        out.println("mcp: " + api + "/mcp token=" + token("agent"));
         out.println("api: " + api + " token=" + admin);
         out.println("console: " + api + "/");
         out.println("tracegate ready");

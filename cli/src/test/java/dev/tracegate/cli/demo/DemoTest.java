@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.cli.CliOutput;
 import dev.tracegate.cli.Main;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -42,6 +46,7 @@ class DemoTest {
     private static final Pattern DIRECT_LINE =
             Pattern.compile("^http-direct: (http://127\\.0\\.0\\.1:\\d+/traces/)$", Pattern.MULTILINE);
     private static final Pattern API_LINE = Pattern.compile("^api: (http://127\\.0\\.0\\.1:\\d+) token=(\\S+)$", Pattern.MULTILINE);
+    private static final Pattern MCP_LINE = Pattern.compile("^mcp: (http://127\\.0\\.0\\.1:\\d+)/mcp token=(\\S+)$", Pattern.MULTILINE);
     private static final Pattern CONSOLE_LINE = Pattern.compile("^console: (http://127\\.0\\.0\\.1:\\d+)/$", Pattern.MULTILINE);
 
     @Test
@@ -60,6 +65,10 @@ class DemoTest {
             assertThat(console.find()).as(out).isTrue();
             assertThat(console.group(1)).as("the console is on the API port").isEqualTo(api.group(1));
             assertConsoleSignsInWithTheApproverToken(console.group(1), demo.token("dba"));
+            Matcher mcp = MCP_LINE.matcher(out);
+            assertThat(mcp.find()).as(out).isTrue();
+            assertThat(mcp.group(1)).as("MCP is on the API port").isEqualTo(api.group(1));
+            assertAnAgentGetsTheAnalystsMasking(mcp.group(1), mcp.group(2));
 
             String psql = run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
                     "SELECT count(*) FROM customers; SELECT count(*) FROM orders"));
@@ -228,6 +237,19 @@ class DemoTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return output;
+    }
+
+    /** The printed MCP line works with the official Java SDK client, and the agent sees what the analyst sees. */
+    private static void assertAnAgentGetsTheAnalystsMasking(String server, String token) {
+        try (McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(server).endpoint("/mcp")
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build()).build()) {
+            client.initialize();
+            McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("query", java.util.Map.of(
+                    "connection", "shop", "sql", "SELECT email FROM customers WHERE email IS NOT NULL ORDER BY id LIMIT 2")));
+            assertThat(result.isError()).as(result.toString()).isFalse();
+            assertThat(result.structuredContent().toString()).containsPattern("[0-9a-f]{12}@[0-9a-f]{8}\\.example")
+                    .doesNotContainPattern("@[a-z.]*example\\.(com|org|net)");
+        }
     }
 
     private static String awaitPendingHttpApproval(DemoEnvironment demo) throws InterruptedException {

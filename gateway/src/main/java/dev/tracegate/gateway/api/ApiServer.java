@@ -17,7 +17,10 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.ExportFilter;
+import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.mcp.McpEngine;
+import dev.tracegate.gateway.mcp.ProtectedResourceMetadata;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
@@ -63,9 +66,17 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
                      List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls,
-                     OperationsRoutes operations) {
+                     OperationsRoutes operations, McpEngine mcp, IdentitiesConfig issuers) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
+            if (mcp != null) {
+                javalin.jetty.modifyServletContextHandler(mcp::mount);
+                // RFC 9728: at the well-known path, and with the resource's path appended.
+                for (String path : List.of(ProtectedResourceMetadata.PATH, ProtectedResourceMetadata.PATH + McpEngine.PATH)) {
+                    javalin.routes.get(path, ctx -> ctx.json(ProtectedResourceMetadata.of(
+                            (ctx.req().isSecure() ? "https" : "http") + "://" + ctx.host(), issuers)));
+                }
+            }
             javalin.startup.showJavalinBanner = false;
             javalin.jetty.addConnector((server, http) -> ApiConnector.create(server, http, config, tls));
             // Tokens and console cookies cross this port: in the clear only from this machine (a local proxy, the CLI).

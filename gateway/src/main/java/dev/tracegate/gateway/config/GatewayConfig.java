@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param masking         the key of hash masking strategies (the profiles are in the policy file)
  * @param console         how people sign in to the web console
  * @param limits          what one identity or one address may hold and start, in every protocol
+ * @param mcp             the MCP endpoint for AI agents and its limits
  */
 public record GatewayConfig(
         String dataDir,
@@ -34,7 +35,8 @@ public record GatewayConfig(
         ApprovalsConfig approvals,
         MaskingSettings masking,
         ConsoleConfig console,
-        CallerLimits limits) {
+        CallerLimits limits,
+        McpConfig mcp) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -51,6 +53,7 @@ public record GatewayConfig(
         masking = masking == null ? new MaskingSettings(null) : masking;
         console = console == null ? ConsoleConfig.tokenOnly() : console;
         limits = limits == null ? CallerLimits.DEFAULTS : limits;
+        mcp = mcp == null ? McpConfig.defaults() : mcp;
         requireConsoleIssuerAccepted(console, identities);
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
@@ -66,13 +69,13 @@ public record GatewayConfig(
         }
     }
 
-    /** A configuration with the default limits per caller. */
+    /** A configuration with the default limits per caller and the MCP endpoint's default limits. */
     public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
                          EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
                          int maxMessageBytes, String policyFile, ApprovalsConfig approvals, MaskingSettings masking,
                          ConsoleConfig console) {
         this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, masking,
-                console, null);
+                console, null, null);
     }
 
     /** A configuration without masking settings (a generated hash key). */

@@ -11,6 +11,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,6 +32,7 @@ public final class SessionAdmission {
     private final CallerLimits limits;
     private final CallerSessions sessions;
     private final FailedLogins failedLogins;
+    private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
     public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence, CallerLimits limits) {
         this.identities = identities;
@@ -44,6 +46,11 @@ public final class SessionAdmission {
     /** The limits per caller, for what each engine enforces itself (how long a session may be idle). */
     public CallerLimits limits() {
         return limits;
+    }
+
+    /** Credentials one engine hands another's listener for a caller it admitted (MCP tool calls). */
+    public DelegatedCredentials delegated() {
+        return delegated;
     }
 
     /**
@@ -69,6 +76,10 @@ public final class SessionAdmission {
      */
     public Identity authenticate(String credential, Function<String, AuthFailure> refused) throws AuthenticationException {
         try {
+            if (DelegatedCredentials.isDelegated(credential)) {
+                return delegated.redeem(credential).orElseThrow(() ->
+                        new AuthenticationException("delegated credential unknown, used or expired"));
+            }
             return identities.verify(credential);
         } catch (AuthenticationException e) {
             AuthFailure failure = refused.apply(e.getMessage());

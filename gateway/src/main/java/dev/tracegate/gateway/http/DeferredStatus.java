@@ -2,7 +2,9 @@ package dev.tracegate.gateway.http;
 
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
-import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.SourceAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +23,7 @@ final class DeferredStatus {
     private DeferredStatus() {
     }
 
-    static void handle(IdentityVerifier identities, DeferredResponses deferred, Request request, Response response,
+    static void handle(SessionAdmission admission, DeferredResponses deferred, Request request, Response response,
                        Callback callback) {
         String id = request.getHttpURI().getCanonicalPath().substring(DeferredResponses.PATH_PREFIX.length());
         String authorization = request.getHeaders().get("Authorization");
@@ -30,7 +32,11 @@ final class DeferredStatus {
             if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw new AuthenticationException("no bearer token");
             }
-            caller = identities.verify(authorization.substring(7).strip());
+            // Through the seam, as every credential: refusals are recorded, delegated credentials (MCP) accepted.
+            String remote = Request.getRemoteAddr(request);
+            caller = admission.authenticate(authorization.substring(7).strip(), reason -> new AuthFailure(
+                    SourceAddress.parse(remote), HttpEngine.PROTOCOL, remote + ":" + Request.getRemotePort(request), reason,
+                    Map.of("path", DeferredResponses.PATH_PREFIX + id)));
         } catch (AuthenticationException e) {
             HttpErrors.send(response, callback, 401, "a valid bearer token is required", null);
             return;

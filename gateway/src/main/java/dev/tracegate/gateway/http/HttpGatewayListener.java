@@ -65,7 +65,7 @@ public final class HttpGatewayListener implements ProtocolListener {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 if (request.getHttpURI().getCanonicalPath().startsWith(DeferredResponses.PATH_PREFIX)) {
-                    DeferredStatus.handle(services.identities(), context.deferred(), request, response, callback);
+                    DeferredStatus.handle(services.admission(), context.deferred(), request, response, callback);
                 } else {
                     new ProxiedRequest(context, request, response, callback).run();
                 }

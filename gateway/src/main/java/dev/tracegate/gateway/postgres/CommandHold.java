@@ -97,11 +97,24 @@ final class CommandHold {
         }
     }
 
+    /** How the notice of a held statement begins; the approval's id follows (see {@link #heldApproval}). */
+    static final String HELD_NOTICE = "tracegate: statement held for approval ";
+
+    /** The approval a NoticeResponse's message says the statement waits for, if it says so. */
+    public static java.util.Optional<String> heldApproval(String noticeMessage) {
+        if (noticeMessage == null || !noticeMessage.startsWith(HELD_NOTICE)) {
+            return java.util.Optional.empty();
+        }
+        String rest = noticeMessage.substring(HELD_NOTICE.length());
+        int end = rest.indexOf(' ');
+        return java.util.Optional.of(end < 0 ? rest : rest.substring(0, end));
+    }
+
     private void notice(PendingApproval pending, String rule, String reason) throws IOException {
         String command = ApprovalService.approveCommand(pending.id());
         String url = approvals.approveUrl(pending.id());
         NoticeResponse notice = NoticeResponse.of("NOTICE", "01000",
-                "tracegate: statement held for approval " + pending.id() + " (rule " + rule + ": " + reason
+                HELD_NOTICE + pending.id() + " (rule " + rule + ": " + reason
                         + "); an approver runs: " + command + (url == null ? "" : " or opens " + url),
                 "The statement waits until an approver decides, or until " + pending.expiresAt() + ".",
                 "To approve: " + command + " --reason \"...\"" + (url == null ? "" : ", or in the console: " + url));

@@ -29,6 +29,14 @@ public final class PostgresEngine implements ProtocolEngine {
         return true;
     }
 
+    /**
+     * The approval a held statement waits for, read from the NoticeResponse the listener sends at
+     * once: how a client of the listener inside the gateway (an MCP tool call) learns it.
+     */
+    public static java.util.Optional<String> heldApproval(String noticeMessage) {
+        return CommandHold.heldApproval(noticeMessage);
+    }
+
     @Override
     public ProtocolListener listen(ListenerConfig listener, EngineServices services) throws IOException {
         return new PostgresListener(listener, services);

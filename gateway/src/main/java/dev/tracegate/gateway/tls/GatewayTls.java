@@ -29,9 +29,11 @@ public final class GatewayTls {
     public static final String POSTGRES_ALPN = "postgresql";
 
     private final SSLContext context;
+    private final SSLContext loopbackClient;
 
-    private GatewayTls(SSLContext context) {
+    private GatewayTls(SSLContext context, SSLContext loopbackClient) {
         this.context = context;
+        this.loopbackClient = loopbackClient;
     }
 
     public static GatewayTls load(TlsConfig config, Path dataDir) {
@@ -58,7 +60,7 @@ public final class GatewayTls {
             kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, new SecureRandom());
-            return new GatewayTls(context);
+            return new GatewayTls(context, trustingOwnCertificates(store));
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("cannot load the gateway TLS certificate: " + e.getMessage());
         }
@@ -84,5 +86,30 @@ public final class GatewayTls {
 
     public SSLContext context() {
         return context;
+    }
+
+    /**
+     * A client context that trusts exactly the gateway's own certificates: for the gateway's
+     * connections to its own listeners (MCP tool calls), which nothing else may answer.
+     */
+    public SSLContext loopbackClient() {
+        return loopbackClient;
+    }
+
+    private static SSLContext trustingOwnCertificates(KeyStore store) throws GeneralSecurityException, IOException {
+        KeyStore own = KeyStore.getInstance("PKCS12");
+        own.load(null, null);
+        for (String alias : java.util.Collections.list(store.aliases())) {
+            java.security.cert.Certificate certificate = store.getCertificate(alias);
+            if (certificate != null) {
+                own.setCertificateEntry(alias, certificate);
+            }
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(own);
+        SSLContext client = SSLContext.getInstance("TLS");
+        client.init(null, tmf.getTrustManagers(), new SecureRandom());
+        return client;
     }
 }

@@ -1,0 +1,152 @@
+package dev.tracegate.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.tracegate.gateway.identity.Identity;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What the SDK would let through or answer otherwise, checked before it sees a POST: a body that
+ * is not JSON is a parse error ({@code -32700}), a body over the limit is refused unread past it
+ * ({@code -32600}), and a call of a tool that does not exist, or with arguments of the wrong names,
+ * types or size, is invalid params ({@code -32602}) rather than a tool result: nothing is recorded
+ * as run that never could.
+ */
+final class JsonRpcScreen {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int maxBodyBytes;
+    private final int maxArgumentBytes;
+    private final Map<String, AgentTools.Tool> tools;
+
+    JsonRpcScreen(int maxBodyBytes, int maxArgumentBytes, List<AgentTools.Tool> tools) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.maxArgumentBytes = maxArgumentBytes;
+        this.tools = tools.stream().collect(Collectors.toUnmodifiableMap(tool -> tool.definition().name(), tool -> tool));
+    }
+
+    /** The request with its body read and checked, or null when the answer has been sent. */
+    HttpServletRequest screen(HttpServletRequest request, HttpServletResponse response, Identity caller)
+            throws IOException {
+        byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
+        if (body.length > maxBodyBytes) {
+            error(response, 413, null, McpSchema.ErrorCodes.INVALID_REQUEST, "the request is larger than "
+                    + maxBodyBytes + " bytes");
+            return null;
+        }
+        JsonNode message;
+        try {
+            message = JSON.readTree(body);
+        } catch (IOException e) {
+            message = null;
+        }
+        if (message == null || !(message.isObject() || message.isArray())) {
+            error(response, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "the body is not a JSON-RPC message");
+            return null;
+        }
+        if (message.isObject() && "tools/call".equals(message.path("method").asText())) {
+            JsonNode name = message.path("params").path("name");
+            if (!name.isTextual() || !tools.containsKey(name.asText())) {
+                error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "Unknown tool: "
+                        + (name.isTextual() ? name.asText() : name.toString()) + "; tools/list names the tools");
+                return null;
+            }
+            JsonNode arguments = message.path("params").path("arguments");
+            if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
+                error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "arguments must be an object");
+                return null;
+            }
+            try {
+                AgentTools.plan(tools.get(name.asText()), arguments.isObject() ? JSON.convertValue(arguments,
+                        new TypeReference<Map<String, Object>>() { }) : Map.of(), caller, maxArgumentBytes);
+            } catch (McpError invalid) {
+                error(response, 200, message.get("id"), invalid.getJsonRpcError().code(), invalid.getMessage());
+                return null;
+            }
+        }
+        return new Buffered(request, body);
+    }
+
+    private static void error(HttpServletResponse response, int status, JsonNode id, int code, String message)
+            throws IOException {
+        ObjectNode answer = JSON.createObjectNode().put("jsonrpc", "2.0");
+        answer.set("id", id);
+        answer.putObject("error").put("code", code).put("message", message);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.getOutputStream().write(JSON.writeValueAsBytes(answer));
+    }
+
+    /** The request with its body already read. */
+    private static final class Buffered extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        Buffered(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new IllegalStateException("the body is already read");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

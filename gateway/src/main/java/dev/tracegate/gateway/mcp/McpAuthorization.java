@@ -1,0 +1,128 @@
+package dev.tracegate.gateway.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.SourceAddress;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.Identity;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Authorisation of {@code /mcp} as the MCP specification has it: every request carries a bearer
+ * token (a gateway token, a service-account key or an OIDC token, verified by the gateway's
+ * {@code IdentityVerifier} through {@link SessionAdmission}); without one, or with one refused,
+ * the answer is 401 with {@code WWW-Authenticate} naming the protected-resource metadata
+ * (RFC 9728). An MCP session belongs to the identity that opened it: another identity presenting
+ * its session id is answered as if it did not exist.
+ */
+final class McpAuthorization implements Filter {
+
+    static final String IDENTITY = "tracegate.identity";
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SessionAdmission admission;
+    private final AgentSessions sessions;
+    private final JsonRpcScreen screen;
+
+    McpAuthorization(SessionAdmission admission, AgentSessions sessions, JsonRpcScreen screen) {
+        this.admission = admission;
+        this.sessions = sessions;
+        this.screen = screen;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        String method = request.getMethod();
+        HttpServletResponse response = (HttpServletResponse) res;
+        if (SessionAdmission.transportRefusal(request.isSecure(), request.getRemoteAddr(), true).isPresent()) {
+            error(response, 403, "plain HTTP is accepted from this machine only: use https", null);
+            return;
+        }
+        Identity identity = authenticate(request, response);
+        if (identity == null) {
+            return;
+        }
+        String sessionId = request.getHeader(SESSION_HEADER);
+        if (sessionId != null && !sessions.ownedBy(sessionId, identity)) {
+            error(response, 404, "no such MCP session for this identity: initialize a new one", null);
+            return;
+        }
+        if ("POST".equals(request.getMethod())) {
+            request = screen.screen(request, response, identity);
+            if (request == null) {
+                return;
+            }
+        }
+        request.setAttribute(IDENTITY, identity);
+        chain.doFilter(request, response);
+        String opened = response.getHeader(SESSION_HEADER);
+        if (sessionId == null && opened != null) {
+            sessions.open(opened, identity, request.getRemoteAddr() + ":" + request.getRemotePort(),
+                    request.getHeader("User-Agent"));
+        }
+        if (sessionId != null && "DELETE".equals(method)) {
+            sessions.close(sessionId, "the client ended the session");
+        }
+    }
+
+    private Identity authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String header = request.getHeader("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            error(response, 401, "send a bearer token: Authorization: Bearer <token>", metadataChallenge(request, null));
+            return null;
+        }
+        try {
+            Identity identity = admission.authenticate(header.substring(7).strip(), reason -> new AuthFailure(
+                    SourceAddress.parse(request.getRemoteAddr()), AgentSession.PROTOCOL,
+                    request.getRemoteAddr() + ":" + request.getRemotePort(), reason, Map.of("path", "/mcp")));
+            return asAgent(identity);
+        } catch (AuthenticationException e) {
+            error(response, 401, "the token was not accepted", metadataChallenge(request, "invalid_token"));
+            return null;
+        }
+    }
+
+    /** A caller who does not say what kind it is, coming in over MCP, is an agent. */
+    static Identity asAgent(Identity identity) {
+        return identity.kind() != null ? identity : new Identity(identity.issuer(), identity.subject(), identity.name(),
+                identity.email(), identity.groups(), "agent");
+    }
+
+    private static String metadataChallenge(HttpServletRequest request, String error) {
+        return "Bearer " + (error == null ? "" : "error=\"" + error + "\", ") + "resource_metadata=\""
+                + ProtectedResourceMetadata.metadataUrl(baseUrl(request)) + "\"";
+    }
+
+    /** The address the client used to reach this endpoint, for links back to it. */
+    static String baseUrl(HttpServletRequest request) {
+        String host = request.getHeader("Host");
+        if (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.\\-:\\[\\]]+")) {
+            host = request.getLocalAddr() + ":" + request.getLocalPort();
+        }
+        return (request.isSecure() ? "https" : "http") + "://" + host;
+    }
+
+    private static void error(HttpServletResponse response, int status, String message, String challenge) throws IOException {
+        response.setStatus(status);
+        if (challenge != null) {
+            response.setHeader("WWW-Authenticate", challenge);
+        }
+        response.setContentType("application/json");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        response.getOutputStream().write(JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8));
+    }
+}

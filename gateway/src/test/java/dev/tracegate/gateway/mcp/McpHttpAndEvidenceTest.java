@@ -1,0 +1,244 @@
+package dev.tracegate.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
+import dev.tracegate.gateway.evidence.EvidenceExporter;
+import dev.tracegate.gateway.evidence.ExportFilter;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.VerificationReport;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code http_request} tool through the HTTP gateway (masking both ways, a block, a hold
+ * polled through approval), an MCP session another identity cannot use, and the evidence bundle
+ * of an agent's trace, verified offline.
+ */
+class McpHttpAndEvidenceTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns: []
+            rules:
+              - name: no-deletes
+                connections: [svc]
+                methods: [DELETE]
+                action: block
+                reason: nothing is deleted from the trace store
+              - name: hold-puts
+                connections: [svc]
+                methods: [PUT]
+                action: approve
+                approvers: [dba]
+                timeout: 120s
+              - name: mask-personal-data
+                exceptGroups: [admins]
+                mask: personal-data
+            """;
+    private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";
+    private static final Identity DBA = new Identity("tracegate", "apikey:dora", "dora", null, List.of("dba"), "human");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static HttpServer echo;
+    private static final List<String> received = new ArrayList<>();
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws Exception {
+        echo = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        echo.createContext("/api/", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            synchronized (received) {
+                received.add(exchange.getRequestMethod() + " " + new String(body, StandardCharsets.UTF_8));
+            }
+            byte[] answer = body.length == 0 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8) : body;
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        echo.start();
+        ConnectionConfig svc = new HttpConnectionConfig("svc", "http://127.0.0.1:" + echo.getAddress().getPort() + "/api",
+                null, List.of(), null, null);
+        gateway = TestGateway.start(List.of(svc), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        echo.stop(0);
+    }
+
+    private static String endpoint() {
+        return "http://127.0.0.1:" + gateway.gateway().apiPort();
+    }
+
+    private static McpSyncClient client() {
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder(endpoint()).endpoint("/mcp")
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + TestGateway.AGENT_TOKEN))
+                .build()).requestTimeout(Duration.ofSeconds(60)).build();
+        client.initialize();
+        return client;
+    }
+
+    private static CallToolRequest call(String tool, Map<String, Object> arguments) {
+        return CallToolRequest.builder(tool).arguments(arguments).meta(Map.of("traceparent", TRACEPARENT)).build();
+    }
+
+    private static JsonNode content(CallToolResult result) {
+        return JSON.valueToTree(result.structuredContent());
+    }
+
+    @Test
+    void anHttpRequestIsMaskedBothWaysBlockedOrHeldAsTheHttpGatewayDecides() throws Exception {
+        try (McpSyncClient client = client()) {
+            CallToolResult posted = client.callTool(call("http_request", Map.of("connection", "svc", "method", "POST",
+                    "path", "/steps", "headers", Map.of("Content-Type", "application/json"),
+                    "body", "{\"note\": \"mail ada.lovelace@example.com\"}")));
+            assertThat(posted.isError()).as(posted.toString()).isFalse();
+            assertThat(content(posted).path("status").asInt()).isEqualTo(200);
+            assertThat(content(posted).path("body").asText()).contains("note").doesNotContain("ada.lovelace");
+            synchronized (received) {
+                assertThat(received.getLast()).startsWith("POST").doesNotContain("ada.lovelace");
+            }
+
+            for (String path : List.of("/a{b}", "steps", "//evil.example/x", "/x\ny")) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
+                        Map.of("connection", "svc", "method", "GET", "path", path))))
+                        .as(path).isInstanceOf(io.modelcontextprotocol.spec.McpError.class);
+            }
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.callTool(call("http_request",
+                    Map.of("connection", "svc", "method", "GET", "path", "/x", "headers", Map.of("Authorization", "Bearer x")))))
+                    .isInstanceOf(io.modelcontextprotocol.spec.McpError.class).hasMessageContaining("Authorization");
+
+            CallToolResult deleted = client.callTool(call("http_request", Map.of("connection", "svc", "method", "DELETE",
+                    "path", "/steps/1")));
+            assertThat(deleted.isError()).isTrue();
+            assertThat(deleted.content().toString()).contains("no-deletes");
+            synchronized (received) {
+                assertThat(received).noneMatch(request -> request.startsWith("DELETE"));
+            }
+
+            CallToolResult put = client.callTool(call("http_request", Map.of("connection", "svc", "method", "PUT",
+                    "path", "/steps/1", "headers", Map.of("Content-Type", "application/json"), "body", "{\"step\": 2}")));
+            JsonNode held = content(put);
+            assertThat(put.isError()).as(put.toString()).isFalse();
+            assertThat(held.path("status").asText()).isEqualTo("held");
+            String id = held.path("approval").asText();
+            CallToolResult pending = client.callTool(call("approval_status", Map.of("id", id)));
+            assertThat(content(pending).path("status").asText()).as(pending.toString()).isEqualTo("held");
+            gateway.gateway().approvals().approve(id, DBA, "fine", null);
+            JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> content(client.callTool(call("approval_status", Map.of("id", id)))),
+                            node -> !node.path("status").isTextual());
+            assertThat(done.path("status").asInt()).isEqualTo(200);
+            assertThat(done.path("body").asText()).contains("\"step\"");
+        }
+    }
+
+    @Test
+    void anotherIdentityCannotUseAnAgentsMcpSession() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(initialized.statusCode()).isEqualTo(200);
+        String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<String> stolen = http.send(post(TestGateway.ALICE_TOKEN, session,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_connections\"}}"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stolen.statusCode()).isEqualTo(404);
+        HttpResponse<String> malformed = http.send(post(TestGateway.AGENT_TOKEN, session, "{\"jsonrpc\": \"2.0\", "),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(malformed.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+    }
+
+    private static HttpRequest post(String token, String session, String body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            builder.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
+        }
+        return builder.build();
+    }
+
+    @Test
+    void theBundleOfTheAgentsTraceHoldsItsToolCallsAndVerifies() throws Exception {
+        try (McpSyncClient client = client()) {
+            client.callTool(call("list_connections", Map.of()));
+            client.callTool(call("http_request", Map.of("connection", "svc", "method", "GET", "path", "/items")));
+        }
+        gateway.gateway().evidence().awaitStored();
+        Path bundle = Files.createTempDirectory("mcp-bundle").resolve("bundle.zip");
+        new EvidenceExporter(gateway.gateway().evidence(), gateway.gateway().checkpoints())
+                .export(new ExportFilter(null, null, null, null, null, TRACE), bundle);
+        VerificationReport report = BundleVerifier.verify(bundle, Optional.of(gateway.gateway().checkpoints().verifierKey()));
+        assertThat(report.ok()).as(report.summary()).isTrue();
+
+        List<JsonNode> events = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (entry.getName().endsWith("events.jsonl")) {
+                    for (String line : new String(zip.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank()) {
+                            events.add(JSON.readTree(line));
+                        }
+                    }
+                }
+            }
+        }
+        List<JsonNode> toolCalls = events.stream().map(e -> e.has("leaf") ? e.path("leaf") : e)
+                .filter(e -> e.path("type").asText().equals("command")
+                        && e.path("detail").path("message").asText().equals("tools/call")).toList();
+        assertThat(toolCalls).extracting(e -> e.path("detail").path("text").asText())
+                .contains("list_connections", "http_request svc: GET /svc/items");
+        assertThat(toolCalls).allSatisfy(e -> {
+            assertThat(e.path("actor").path("sub").asText()).isEqualTo("apikey:agent");
+            assertThat(e.path("actor").path("kind").asText()).isEqualTo("agent");
+            assertThat(e.path("trace").asText()).isEqualTo(TRACE);
+        });
+    }
+}

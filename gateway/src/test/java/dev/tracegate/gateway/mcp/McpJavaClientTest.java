@@ -1,0 +1,287 @@
+package dev.tracegate.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionQueries;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Java SDK client against {@code /mcp}: tools listed, a masked query, a blocked
+ * statement, a held one polled through approval, bad calls refused as JSON-RPC errors, and the
+ * evidence of it all under the agent's identity and trace. The SQL runs through the gateway's
+ * PostgreSQL listener, so what psql would get is what the agent gets.
+ */
+class McpJavaClientTest {
+
+    static final String POLICY = """
+            defaults:
+              action: allow
+              highRisk: block
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: mcp_people.email, entity: email, strategy: "hash:format"}
+                    - {match: mcp_people.card_number, entity: card, strategy: "partial:4"}
+            rules:
+              - name: hold-ddl
+                minClass: ddl
+                action: approve
+                approvers: [dba]
+                timeout: 120s
+                reason: schema changes need a DBA
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: UPDATE or DELETE without WHERE is not allowed
+              - name: mask-personal-data
+                connections: [app]
+                exceptGroups: [admins]
+                mask: personal-data
+            """;
+    static final String EMAIL = "ada.lovelace@example.com";
+    static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    private static final Identity DBA = new Identity("tracegate", "apikey:dora", "dora", null, List.of("dba"), "human");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        prepareTables();
+        gateway = TestGateway.start(List.of(), POLICY);
+    }
+
+    static void prepareTables() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS mcp_people");
+            sql.execute("CREATE TABLE mcp_people (id int PRIMARY KEY, email text, card_number text)");
+            for (int i = 1; i <= 5; i++) {
+                sql.execute("INSERT INTO mcp_people VALUES (" + i + ", '" + EMAIL + "', '4111 1111 1111 1111')");
+            }
+            sql.execute("DROP TABLE IF EXISTS mcp_held");
+            sql.execute("CREATE TABLE mcp_held (id int)");
+            sql.execute("GRANT ALL ON mcp_people, mcp_held TO PUBLIC");
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    static String endpoint() {
+        return "http://127.0.0.1:" + gateway.gateway().apiPort();
+    }
+
+    private static McpSyncClient client(String token) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(endpoint())
+                .endpoint("/mcp")
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)
+                        .header("traceparent", TRACEPARENT))
+                .build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
+        client.initialize();
+        return client;
+    }
+
+    private static JsonNode content(CallToolResult result) {
+        return JSON.valueToTree(result.structuredContent());
+    }
+
+    @Test
+    void withoutATokenTheAnswerIs401PointingToTheProtectedResourceMetadata() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(401);
+        String challenge = refused.headers().firstValue("WWW-Authenticate").orElseThrow();
+        assertThat(challenge).startsWith("Bearer ").contains("resource_metadata=\"" + endpoint()
+                + "/.well-known/oauth-protected-resource/mcp\"");
+        HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
+                .header("Authorization", "Bearer not-a-token").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("invalid_token");
+
+        HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create(endpoint()
+                + "/.well-known/oauth-protected-resource/mcp")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metadata.statusCode()).isEqualTo(200);
+        JsonNode document = JSON.readTree(metadata.body());
+        assertThat(document.path("resource").asText()).isEqualTo(endpoint() + "/mcp");
+        assertThat(document.path("bearer_methods_supported").toString()).contains("header");
+    }
+
+    @Test
+    void theToolsAreListedWithSchemasAndAQueryIsMaskedForTheAgent() {
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            List<McpSchema.Tool> tools = client.listTools().tools();
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrder("list_connections",
+                    "describe_schema", "query", "approval_status", "http_request");
+            assertThat(tools).allSatisfy(tool -> {
+                assertThat(tool.description()).hasSizeGreaterThan(40);
+                assertThat(tool.inputSchema()).containsEntry("type", "object");
+            });
+
+            CallToolResult result = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT id, email, card_number FROM mcp_people WHERE id <= $1 ORDER BY id",
+                    "params", List.of(3))));
+            assertThat(result.isError()).isFalse();
+            JsonNode rows = content(result).path("rows");
+            assertThat(rows).hasSize(3);
+            assertThat(rows.get(0).path("id").asInt()).isEqualTo(1);
+            assertThat(rows.get(0).path("email").asText()).matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example");
+            assertThat(rows.get(0).path("card_number").asText()).isEqualTo("**** **** **** 1111");
+            assertThat(result.content().toString()).doesNotContain(EMAIL).doesNotContain("4111 1111");
+
+            CallToolResult capped = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT id FROM mcp_people ORDER BY id", "max_rows", 2)));
+            assertThat(content(capped).path("rows")).hasSize(2);
+            assertThat(content(capped).path("truncated").asBoolean()).isTrue();
+
+            JsonNode schema = content(client.callTool(new CallToolRequest("describe_schema",
+                    Map.of("connection", "app", "table", "mcp_people"))));
+            JsonNode columns = schema.path("tables").get(0).path("columns");
+            assertThat(columns.toString()).contains("\"name\":\"email\"");
+            for (JsonNode column : columns) {
+                boolean protectedColumn = List.of("email", "card_number").contains(column.path("name").asText());
+                assertThat(column.has("masked")).as(column.toString()).isEqualTo(protectedColumn);
+            }
+            assertThat(schema.path("masking_profile").asText()).isEqualTo("personal-data");
+
+            JsonNode connections = content(client.callTool(new CallToolRequest("list_connections", Map.of())));
+            assertThat(connections.path("connections").toString()).contains("\"name\":\"app\"")
+                    .contains("personal-data");
+        }
+    }
+
+    @Test
+    void aBlockedStatementIsAToolErrorWithThePolicysReasonAndDoesNotRun() throws SQLException {
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            CallToolResult result = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "DELETE FROM mcp_people")));
+            assertThat(result.isError()).isTrue();
+            assertThat(result.content().toString()).contains("no-bulk-writes").contains("without WHERE");
+        }
+        try (Connection direct = TestTarget.direct(); ResultSet rs = direct.createStatement()
+                .executeQuery("SELECT count(*) FROM mcp_people")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aHeldStatementAnswersAtOnceAndApprovalStatusReturnsItsResultOnceApproved() throws Exception {
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            CallToolResult held = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "ALTER TABLE mcp_held ADD COLUMN IF NOT EXISTS note text")));
+            assertThat(held.isError()).isFalse();
+            JsonNode answer = content(held);
+            assertThat(answer.path("status").asText()).isEqualTo("held");
+            String id = answer.path("approval").asText();
+            assertThat(gateway.gateway().approvals().find(id)).isPresent();
+
+            JsonNode pending = content(client.callTool(new CallToolRequest("approval_status", Map.of("id", id))));
+            assertThat(pending.path("status").asText()).isEqualTo("held");
+
+            gateway.gateway().approvals().approve(id, DBA, "planned", null);
+            JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> content(client.callTool(new CallToolRequest("approval_status", Map.of("id", id)))),
+                            node -> !node.path("status").asText().equals("held"));
+            assertThat(done.path("command").asText()).isEqualTo("ALTER TABLE");
+
+            CallToolResult again = client.callTool(new CallToolRequest("approval_status", Map.of("id", id)));
+            assertThat(again.isError()).as("a result is collected once").isTrue();
+        }
+        try (Connection direct = TestTarget.direct(); ResultSet rs = direct.createStatement().executeQuery(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mcp_held' AND column_name = 'note'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badCallsAreJsonRpcErrorsAndNothingIsRecordedAsRun() {
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            long before = gateway.gateway().evidence().size();
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("drop_everything", Map.of())))
+                    .isInstanceOf(McpError.class);
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "app", "sql", 42))))
+                    .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.getJsonRpcError().code())
+                            .isEqualTo(McpSchema.ErrorCodes.INVALID_PARAMS));
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "nope", "sql", "SELECT 1"))))
+                    .isInstanceOf(McpError.class).hasMessageContaining("not a PostgreSQL connection");
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT 1", "max_rows", "many")))).isInstanceOf(McpError.class);
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT '" + "x".repeat(70 * 1024) + "'")))).isInstanceOf(McpError.class)
+                    .hasMessageContaining("larger than");
+            assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT 1", "rows", 5)))).isInstanceOf(McpError.class).hasMessageContaining("unknown argument");
+            gateway.gateway().evidence().awaitStored();
+            assertThat(gateway.gateway().evidence().size()).as("no command recorded for refused calls").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void eachToolCallIsACommandOfTheAgentsMcpSessionInItsTrace() throws Exception {
+        String session;
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            CallToolResult counted = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT count(*) FROM mcp_people WHERE id > $1 OR '" + EMAIL + "' = 'x'",
+                    "params", List.of(0))));
+            assertThat(counted.isError()).as(counted.toString()).isFalse();
+            client.callTool(new CallToolRequest("list_connections", Map.of()));
+            gateway.gateway().evidence().awaitStored();
+            session = new SessionQueries(gateway.gateway().evidence()).list("apikey:agent", "mcp", 10).getFirst().id();
+        }
+        List<JsonNode> events = gateway.closedSessionEvents(session);
+        assertThat(events.getFirst().path("actor").path("kind").asText()).isEqualTo("agent");
+        List<JsonNode> commands = events.stream().filter(e -> e.path("type").asText().equals("command")).toList();
+        assertThat(commands).hasSize(2);
+        assertThat(commands.get(0).path("detail").path("text").asText()).startsWith("query app: SELECT count(*)");
+        assertThat(commands.get(0).path("trace").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(events.toString()).doesNotContain(EMAIL).doesNotContain(TestGateway.AGENT_TOKEN);
+        assertThat(events.stream().filter(e -> e.path("type").asText().equals("command.result"))
+                .map(e -> e.path("detail").path("status").asText())).containsExactly("ok", "ok");
+
+        // The statement itself is in the PostgreSQL listener's session: same identity, same trace.
+        List<JsonNode> traced = new dev.tracegate.gateway.recording.TraceQueries(gateway.gateway().evidence())
+                .timeline("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(traced.stream().filter(e -> e.path("type").asText().equals("command")
+                && e.path("resource").path("protocol").asText().equals("postgres")))
+                .anySatisfy(e -> {
+                    assertThat(e.path("actor").path("kind").asText()).isEqualTo("agent");
+                    assertThat(e.path("detail").path("text").asText()).contains("SELECT count(*) FROM mcp_people");
+                });
+    }
+}
