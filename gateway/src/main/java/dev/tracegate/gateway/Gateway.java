@@ -22,6 +22,7 @@ import dev.tracegate.gateway.engine.ProtocolEngine;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.http.HttpEngine;
+import dev.tracegate.gateway.ssh.SshEngine;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
@@ -120,7 +121,7 @@ public final class Gateway implements AutoCloseable {
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
             EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence),
                     config.connections(), evidence, guard, new CommandGate(approvals), approvals, config.maxMessageBytes(),
-                    config.evidence().resultDataBytes());
+                    config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
             for (ProtocolEngine engine : ProtocolEngines.all()) {
                 if (engine.needed(config.connections())) {
@@ -224,6 +225,10 @@ public final class Gateway implements AutoCloseable {
     /** The HTTP gateway's port, or -1 when no HTTP connection is configured. */
     public int httpPort() {
         return port(HttpEngine.PROTOCOL);
+    }
+
+    public int sshPort() {
+        return port(SshEngine.PROTOCOL);
     }
 
     public int postgresPort() {
