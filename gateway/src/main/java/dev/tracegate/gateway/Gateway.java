@@ -22,6 +22,7 @@ import dev.tracegate.gateway.engine.ProtocolEngine;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.http.HttpEngine;
+import dev.tracegate.gateway.ssh.SshCertificateAuthority;
 import dev.tracegate.gateway.ssh.SshEngine;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
@@ -134,7 +135,9 @@ public final class Gateway implements AutoCloseable {
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
-                    config.approvals().consoleUrl(), Clock.systemUTC()), tls));
+                    config.approvals().consoleUrl(), Clock.systemUTC()), tls,
+                    listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
+                    listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1));
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {

@@ -106,7 +106,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     /** The gateway's API address; the bearer token must not cross the network in clear, so https unless on loopback. */
-    private static URI gatewayAddress(String base) {
+    static URI gatewayAddress(String base) {
         URI uri;
         try {
             uri = URI.create(base);

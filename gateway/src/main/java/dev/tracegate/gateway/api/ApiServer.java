@@ -16,6 +16,7 @@ import dev.tracegate.gateway.evidence.EarlierCheckpointException;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.ssh.SshCertificateAuthority;
 import dev.tracegate.gateway.evidence.ExportFilter;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.AuthenticationException;
@@ -62,7 +63,8 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
-                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls) {
+                     List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls,
+                     SshCertificateAuthority sshAuthority, int sshPort) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -82,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
             console.register(javalin.routes);
             javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
+            SshCertificateRoutes.register(javalin.routes, sshAuthority, evidence, sshPort);
             ApprovalRoutes.register(javalin.routes, approvals, sessions);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
             TraceRoutes.register(javalin.routes, evidence);

@@ -159,7 +159,13 @@ final class SftpRelay extends CallerStreams {
                 }
                 yield null;
             }
-            case FSETSTAT -> handles.containsKey(handle(b)) ? null : "unsupported: attributes of an unknown handle";
+            case FSETSTAT -> {
+                // Attributes through a handle change the file as SETSTAT does: decided as a write,
+                // even when the file was opened only to read it.
+                SftpTransfer transfer = handles.get(handle(b));
+                yield transfer == null ? "unsupported: attributes of a handle the gateway did not see opened"
+                        : decide(caller, SshOperation.WRITE, transfer.path());
+            }
             case SETSTAT, MKDIR -> decide(caller, SshOperation.WRITE, b.getString());
             case REMOVE, RMDIR -> decide(caller, SshOperation.DELETE, b.getString());
             case RENAME -> decide(caller, SshOperation.RENAME, b.getString(), b.getString());

@@ -43,6 +43,10 @@ final class SftpTransfer {
         return sequence;
     }
 
+    String path() {
+        return path;
+    }
+
     /** {@code write /home/app/x.txt}, as the result's tags say it. */
     String description() {
         return operation + " " + path;

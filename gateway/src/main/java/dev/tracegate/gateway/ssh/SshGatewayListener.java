@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSH listener: MINA SSHD's server with only what the gateway can stand behind. Callers sign
- * in with keyboard-interactive (a gateway credential); channels are sessions only (no
+ * in with keyboard-interactive (a gateway credential) or a certificate of the gateway's SSH CA;
+ * channels are sessions only (no
  * direct-tcpip, no agent or X11 forwarding, no remote forwarding); exec, shell and the sftp
  * subsystem are relayed to the host. Limits before and after authentication keep one hostile
  * client to its own session: identification size, authentication attempts and time, packet size,
@@ -43,9 +44,10 @@ final class SshGatewayListener implements ProtocolListener {
         server.setHost(listener.address());
         server.setPort(listener.port());
         server.setKeyPairProvider(hostKey(services.dataDir()));
-        server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services));
+        CallerSignIn signIn = new CallerSignIn(services);
+        server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services.admission(), signIn));
         server.setPasswordAuthenticator(null);
-        server.setPublickeyAuthenticator(null);
+        server.setPublickeyAuthenticator(new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
@@ -60,6 +62,13 @@ final class SshGatewayListener implements ProtocolListener {
         CoreModuleProperties.MAX_IDENTIFICATION_SIZE.set(server, 8 * 1024);
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, (long) Math.max(32 * 1024, services.maxMessageBytes()));
         server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated && session instanceof ServerSession serverSession) {
+                    signIn.authenticated(serverSession);
+                }
+            }
+
             @Override
             public void sessionClosed(Session session) {
                 SshCaller caller = session.getAttribute(SshCaller.KEY);

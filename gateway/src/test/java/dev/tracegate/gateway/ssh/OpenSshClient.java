@@ -37,6 +37,17 @@ final class OpenSshClient {
         return run(command, token, input);
     }
 
+    /** {@code ssh} signing in with a key and its certificate ({@code KEY-cert.pub}) only. */
+    Run sshWithCertificate(Path key, String connection, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "BatchMode=yes", "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes",
+                "-o", "IdentityAgent=none", "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
+                connection + "@127.0.0.1"));
+        command.addAll(List.of(args));
+        return run(command, "unused", "");
+    }
+
     /**
      * {@code sftp connection@127.0.0.1} with its commands on stdin ({@code -b} would imply BatchMode,
      * which turns keyboard-interactive off); it goes on after a failed command, so check stderr.

@@ -10,6 +10,15 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.identity.Identity;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.PublicKey;
+import java.time.Instant;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +57,8 @@ class SshGatewayTest {
               - {name: hold-marker, connections: [web], operations: [exec], command: "held-marker", action: approve,
                  approvers: [admins]}
               - {name: no-writes-to-etc, connections: [web], operations: [write, delete, rename], files: ["/etc/**"],
+                 action: block}
+              - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -183,6 +194,30 @@ class SshGatewayTest {
     }
 
     @Test
+    void everySftpWayOfChangingAProtectedFileIsRefused() throws Exception {
+        Path protectedDir = Files.createDirectories(dir.resolve("protected"));
+        Path file = Files.writeString(protectedDir.resolve("keep.txt"), "keep");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Path other = Files.writeString(dir.resolve("elsewhere.txt"), "elsewhere");
+        var run = client.sftp(TestGateway.ALICE_TOKEN, "web", String.join("\n",
+                "chmod 600 " + file, "rm " + file, "rename " + file + " " + dir.resolve("moved.txt"),
+                "rename " + other + " " + protectedDir.resolve("planted.txt"),
+                "put " + other + " " + protectedDir.resolve("../protected/./keep.txt"),
+                "cd " + dir, "put " + other + " protected/relative.txt", "mkdir " + protectedDir.resolve("sub"), ""));
+        assertThat(run.err()).contains("Permission denied");
+        assertThat(Files.readString(file)).isEqualTo("keep");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-r--r--");
+        assertThat(other).exists();
+        assertThat(protectedDir.resolve("planted.txt")).doesNotExist();
+        assertThat(protectedDir.resolve("relative.txt")).doesNotExist();
+        assertThat(protectedDir.resolve("sub")).doesNotExist();
+        assertThat(dir.resolve("moved.txt")).doesNotExist();
+        assertThat(gateway.events("command.blocked", 0).stream().filter(e -> e.path("detail").path("rule").asText()
+                .equals("protected-files")).count()).as("each attempt refused by the rule").isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
     void aHostWhoseKeyIsNotThePinnedOneIsRefused() throws Exception {
         var run = client.ssh(TestGateway.ALICE_TOKEN, "web-impostor", "", "echo", "should-not-run");
         assertThat(run.exit()).isNotZero();
@@ -259,6 +294,58 @@ class SshGatewayTest {
         }
         var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo", "still-serving");
         assertThat(run.out()).isEqualTo("still-serving\n");
+    }
+
+    @Test
+    void aCertificateFromTheGatewaysCaSignsIn() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("cert-ok")).resolve("id");
+        TestSshHost.keygen(key);
+        HttpResponse<String> issued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/ssh/certificates?minutes=5"))
+                .header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                        .put("public_key", Files.readString(Path.of(key + ".pub"))).toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        JsonNode body = JSON.readTree(issued.body());
+        assertThat(body.path("ssh_port").asInt()).isEqualTo(gateway.gateway().sshPort());
+        Files.writeString(Path.of(key + "-cert.pub"), body.path("certificate").asText() + "\n");
+        var run = client.sshWithCertificate(key, "web", "echo", "signed-in-by-certificate");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("signed-in-by-certificate\n");
+        JsonNode command = command("echo signed-in-by-certificate");
+        assertThat(command.path("actor").path("name").asText()).isEqualTo("alice");
+    }
+
+    @Test
+    void anExpiredCertificateIsRefused() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("cert-expired")).resolve("id");
+        TestSshHost.keygen(key);
+        PublicKey publicKey = AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(Path.of(key + ".pub")).strip())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
+        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(alice, publicKey,
+                Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1)));
+        Files.writeString(Path.of(key + "-cert.pub"), PublicKeyEntry.toString(certificate) + "\n");
+        var run = client.sshWithCertificate(key, "web", "echo", "expired-must-not-run");
+        assertThat(run.exit()).isEqualTo(255);
+        assertThat(run.out()).doesNotContain("expired-must-not-run");
+        assertThat(run.err()).contains("Permission denied");
+    }
+
+    @Test
+    void aCertificateOfAnotherCaIsRefused() throws Exception {
+        Path other = Files.createDirectories(dir.resolve("cert-other-ca"));
+        TestSshHost.keygen(other.resolve("ca"));
+        TestSshHost.keygen(other.resolve("id"));
+        Process sign = new ProcessBuilder("ssh-keygen", "-q", "-s", other.resolve("ca").toString(), "-I", "alice",
+                "-n", "alice", "-V", "+1h", other.resolve("id.pub").toString()).redirectErrorStream(true).start();
+        assertThat(sign.waitFor()).isZero();
+        var run = client.sshWithCertificate(other.resolve("id"), "web", "echo", "foreign-ca-must-not-run");
+        assertThat(run.exit()).isEqualTo(255);
+        assertThat(run.out()).doesNotContain("foreign-ca-must-not-run");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
+                .anyMatch(e -> e.toString().contains("the gateway's CA did not sign")));
     }
 
     /** Reads until the peer closes; true when it did. */
