@@ -60,6 +60,7 @@ class DemoTest {
             assertThat(console.find()).as(out).isTrue();
             assertThat(console.group(1)).as("the console is on the API port").isEqualTo(api.group(1));
             assertConsoleSignsInWithTheApproverToken(console.group(1), demo.token("dba"));
+            assertThePrintedSshCommandReachesTheHost(out);
 
             String psql = run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
                     "SELECT count(*) FROM customers; SELECT count(*) FROM orders"));
@@ -247,7 +248,7 @@ class DemoTest {
         Random random = new Random();
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = 20_000 + 10 * random.nextInt(3_000);
-            if (IntStream.of(0, 1, 2, 10, 20).allMatch(offset -> free(base + offset))) {
+            if (IntStream.of(0, 1, 2, 3, 10, 20, 30).allMatch(offset -> free(base + offset))) {
                 return base;
             }
         }
@@ -272,6 +273,15 @@ class DemoTest {
 
     private static String cli(String... args) {
         return CliOutput.run(args);
+    }
+
+    /** The {@code ssh:} line is a complete command: appended arguments run on the demo's host, sudo does not. */
+    private static void assertThePrintedSshCommandReachesTheHost(String out) throws Exception {
+        Matcher ssh = Pattern.compile("^ssh: (ssh -p \\d+ .*)$", Pattern.MULTILINE).matcher(out);
+        assertThat(ssh.find()).as(out).isTrue();
+        assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-$((2+3))' 2>&1 | tail -1")))
+                .as("$((...)) cannot be read without running it: blocked").contains("blocked by policy rule default:high-risk");
+        assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-ok'"))).isEqualTo("demo-ssh-ok\n");
     }
 
     private static String run(List<String> command) throws Exception {
