@@ -51,9 +51,7 @@ public final class SshLoginCommand implements Callable<Integer> {
     @Option(names = "--host-alias", defaultValue = "tracegate", description = "the Host name in the printed config (default: ${DEFAULT-VALUE})")
     String alias;
 
-    private final CredentialStore store;
-    private final Map<String, String> environment;
-    private final Clock clock;
+    private final GatewayCaller caller;
 
     /** Uses the current user's sign-ins; picocli calls this. */
     public SshLoginCommand() {
@@ -61,39 +59,25 @@ public final class SshLoginCommand implements Callable<Integer> {
     }
 
     SshLoginCommand(CredentialStore store, Map<String, String> environment, Clock clock) {
-        this.store = store;
-        this.environment = environment;
-        this.clock = clock;
+        this.caller = new GatewayCaller(store, environment, clock);
     }
 
     @Override
     public Integer call() {
         try {
-            String base = server != null ? server : environment.get("TRACEGATE_SERVER");
-            if (base == null || base.isBlank()) {
-                throw new CliException("no gateway to ask: set TRACEGATE_SERVER or pass --server");
-            }
-            URI uri = TokenCommand.gatewayAddress(base);
+            URI uri = caller.server(server);
             Path keys = dir != null ? dir : Path.of(System.getProperty("user.home"), ".tracegate", "ssh");
             Path key = keys.resolve("id_ecdsa");
             writeFreshKey(keys, key);
             String publicKey = Files.readString(Path.of(key + ".pub")).strip();
-            GatewayTokenClient.Certificate issued = new GatewayTokenClient().certificate(uri, bearer(), publicKey, minutes);
+            GatewayTokenClient.Certificate issued = new GatewayTokenClient().certificate(uri,
+                    caller.bearer(issuer, TokenKind.ACCESS_TOKEN, TokenRenewal.MARGIN), publicKey, minutes);
             Files.writeString(Path.of(key + "-cert.pub"), issued.certificate() + "\n", StandardCharsets.UTF_8);
             print(uri, key, issued);
             return 0;
         } catch (CliException | IOException e) {
             return SignInFailure.report(spec, e);
         }
-    }
-
-    private String bearer() throws IOException {
-        String configured = environment.get("TRACEGATE_TOKEN");
-        if (issuer == null && configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        return new TokenRenewal(store, new ProviderClient(clock), clock).current(issuer, TokenKind.ACCESS_TOKEN,
-                TokenRenewal.MARGIN).tokens().token(TokenKind.ACCESS_TOKEN);
     }
 
     /** A new EC P-256 key pair (owner-only), replacing the previous one: each login gets its own key. */
