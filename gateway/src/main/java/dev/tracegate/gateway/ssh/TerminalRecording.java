@@ -10,6 +10,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 /**
  * One channel's terminal as asciicast v2 (a header line, then {@code [seconds, "o"|"i"|"r", data]}
@@ -22,6 +23,9 @@ final class TerminalRecording {
     static final int CHUNK_BYTES = 64 * 1024;
     static final long CHUNK_MILLIS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A prompt that asks for a secret, at the end of the output's current line. */
+    static final Pattern SECRET_PROMPT = Pattern.compile(
+            "(?i)(password|passphrase|passcode|pin|token|secret|otp|verification code)[^\\n:]{0,60}:\\s*$");
 
     private final SessionRecorder recorder;
     private final long sequence;
@@ -35,6 +39,10 @@ final class TerminalRecording {
     private int chunk;
     private boolean truncated;
     private boolean ended;
+    /** The output's current line so far (its end), to notice a password prompt. */
+    private final StringBuilder outputLine = new StringBuilder();
+    /** Input typed after a password prompt, until Enter: never kept. */
+    private boolean secretInput;
 
     /**
      * @param limit how many bytes of terminal data to keep at most (exec output can be a whole
@@ -50,11 +58,38 @@ final class TerminalRecording {
     }
 
     synchronized void output(byte[] data, int offset, int length) {
-        event("o", output, data, offset, length);
+        String text = event("o", output, data, offset, length);
+        int newline = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+        if (newline >= 0) {
+            outputLine.setLength(0);
+            text = text.substring(newline + 1);
+        }
+        outputLine.append(text);
+        if (outputLine.length() > 200) {
+            outputLine.delete(0, outputLine.length() - 200);
+        }
+        secretInput = SECRET_PROMPT.matcher(outputLine).find();
     }
 
+    /**
+     * What the caller typed. After a prompt for a password, passphrase, PIN or token (sudo, su, an
+     * ssh key, a database client) the keystrokes up to Enter are replaced by a marker: a secret
+     * never enters the evidence, even though the terminal did not echo it.
+     */
     synchronized void input(byte[] data, int offset, int length) {
-        event("i", input, data, offset, length);
+        if (!secretInput) {
+            event("i", input, data, offset, length);
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (data[i] == '\r' || data[i] == '\n') {
+                secretInput = false;
+                outputLine.setLength(0);
+                append("i", "[input withheld after a password prompt]");
+                event("i", input, data, i, offset + length - i);
+                return;
+            }
+        }
     }
 
     synchronized void resize(int columns, int rows) {
@@ -69,22 +104,25 @@ final class TerminalRecording {
         }
     }
 
-    private void event(String kind, CharsetDecoder decoder, byte[] data, int offset, int length) {
+    /** @return the text recorded (empty when nothing was) */
+    private String event(String kind, CharsetDecoder decoder, byte[] data, int offset, int length) {
         if (ended || length <= 0) {
-            return;
+            return "";
         }
         if (recorded + length > limit) {
             if (!truncated) {
                 truncated = true;
                 append("m", "tracegate: recording limit of " + limit + " bytes reached; the rest is not kept");
             }
-            return;
+            return "";
         }
         recorded += length;
         CharBuffer chars = CharBuffer.allocate(length + 1);
         decoder.decode(ByteBuffer.wrap(data, offset, length), chars, false);
         chars.flip();
-        append(kind, chars.toString());
+        String text = chars.toString();
+        append(kind, text);
+        return text;
     }
 
     private void append(String kind, String text) {

@@ -75,7 +75,7 @@ final class OpenSshClient {
         });
     }
 
-    private Run run(List<String> command, String token, String input) throws IOException, InterruptedException {
+    private ProcessBuilder builder(List<String> command, String token) throws IOException {
         Path askpass = dir.resolve("askpass-" + Math.abs(token.hashCode()));
         if (!Files.exists(askpass)) {
             Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' '" + token + "'\n");
@@ -85,6 +85,11 @@ final class OpenSshClient {
         builder.environment().put("SSH_ASKPASS", askpass.toString());
         builder.environment().put("SSH_ASKPASS_REQUIRE", "force");
         builder.environment().put("DISPLAY", ":0");
+        return builder;
+    }
+
+    private Run run(List<String> command, String token, String input) throws IOException, InterruptedException {
+        ProcessBuilder builder = builder(command, token);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
