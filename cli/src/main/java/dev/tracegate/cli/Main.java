@@ -3,6 +3,7 @@ package dev.tracegate.cli;
 import dev.tracegate.cli.demo.DemoCommand;
 import dev.tracegate.cli.signin.LoginCommand;
 import dev.tracegate.cli.signin.LogoutCommand;
+import dev.tracegate.cli.signin.SshCommand;
 import dev.tracegate.cli.signin.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Identity-aware access gateway that turns every session into verifiable evidence.",
         subcommands = {ServeCommand.class, DemoCommand.class, SessionsCommand.class, TracesCommand.class, PolicyCommand.class,
                 EvidenceCommand.class, KeysCommand.class, ApprovalsCommand.class,
-                LoginCommand.class, TokenCommand.class, LogoutCommand.class, ServiceAccountsCommand.class})
+                LoginCommand.class, TokenCommand.class, LogoutCommand.class, ServiceAccountsCommand.class, SshCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

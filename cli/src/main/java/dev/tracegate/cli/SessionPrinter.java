@@ -53,6 +53,10 @@ final class SessionPrinter {
                 case "masking.applied" -> (detail.has("seq") ? "#" + detail.path("seq").asText()
                         : detail.path("source").asText("server messages")) + " masked for the " + detail.path("applied_to").asText()
                         + (detail.has("rule") ? " (rule " + detail.path("rule").asText() + ")" : "") + ": " + found(detail.path("found"));
+                case "recording.sealed" -> "#" + detail.path("seq").asText() + " terminal recording chunk "
+                        + detail.path("chunk").asText() + " (" + detail.path("format").asText() + ", "
+                        + detail.path("data").path("size").asText() + " bytes" + (detail.path("last").asBoolean() ? ", last" : "")
+                        + ")";
                 case "session.close" -> "session closed: " + detail.path("reason").asText() + " after "
                         + detail.path("commands").asText() + " commands, " + detail.path("duration_ms").asText() + " ms";
                 default -> event.path("type").asText() + " " + detail;

@@ -29,6 +29,8 @@ import dev.tracegate.gateway.mcp.LoopbackTargets;
 import dev.tracegate.gateway.mcp.McpEngine;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import dev.tracegate.gateway.ssh.SshCertificateAuthority;
+import dev.tracegate.gateway.ssh.SshEngine;
 import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
@@ -126,8 +128,8 @@ public final class Gateway implements AutoCloseable {
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
             EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence, config.limits()),
-                    config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()), approvals, config.maxMessageBytes(),
-                    config.evidence().resultDataBytes());
+                    config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()),
+                    approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
             for (ProtocolEngine engine : ProtocolEngines.all()) {
                 if (engine.needed(config.connections())) {
@@ -145,7 +147,9 @@ public final class Gateway implements AutoCloseable {
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls,
                     new OperationsRoutes(new GatewayMetrics(evidence, checkpoints), new Readiness(store, evidence)), mcp,
-                    config.identities()));
+                    config.identities(),
+                    listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
+                    listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1));
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {
@@ -252,6 +256,10 @@ public final class Gateway implements AutoCloseable {
     /** The HTTP gateway's port, or -1 when no HTTP connection is configured. */
     public int httpPort() {
         return port(HttpEngine.PROTOCOL);
+    }
+
+    public int sshPort() {
+        return port(SshEngine.PROTOCOL);
     }
 
     public int postgresPort() {

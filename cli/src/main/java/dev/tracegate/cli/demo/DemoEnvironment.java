@@ -12,8 +12,10 @@ import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.identity.Identity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +28,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -57,15 +60,20 @@ public final class DemoEnvironment implements AutoCloseable {
             new DemoIdentity("agent", List.of("analysts"), "agent"));
     private static final String TARGET_ROLE = "shop_app";
     private static final String SUPERUSER = "postgres";
+    /** The demo's SSH host, as callers name it: {@code ssh host@...}. */
+    static final String SSH_CONNECTION = "host";
 
     private final EmbeddedPostgres target;
     private final TraceStore traces;
+    private final DemoSshHost sshHost;
     private final Gateway gateway;
     private final Path secrets;
 
-    private DemoEnvironment(EmbeddedPostgres target, TraceStore traces, Gateway gateway, Path secrets) {
+    private DemoEnvironment(EmbeddedPostgres target, TraceStore traces, DemoSshHost sshHost, Gateway gateway,
+                            Path secrets) {
         this.target = target;
         this.traces = traces;
+        this.sshHost = sshHost;
         this.gateway = gateway;
         this.secrets = secrets;
     }
@@ -95,6 +103,7 @@ public final class DemoEnvironment implements AutoCloseable {
             protectSuperuser(target, superuserPassword, dataDir);
         }
         TraceStore traces = null;
+        DemoSshHost sshHost = null;
         try {
             prepareTarget(target, targetPassword, progress);
             for (DemoIdentity identity : IDENTITIES) {
@@ -103,12 +112,19 @@ public final class DemoEnvironment implements AutoCloseable {
             DemoPolicy.writeOnce(dataDir.resolve("policy.yaml"));
             progress.println("starting the trace store (the demo's HTTP target) on port " + (portBase + 20) + " ...");
             traces = TraceStore.start(portBase + 20, dataDir.resolve("trace-store"));
+            sshHost = DemoSshHost.startIfInstalled(dataDir.resolve("ssh-host"), portBase + 30, progress);
             progress.println("starting the gateway ...");
-            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase, traces.port()));
-            return new DemoEnvironment(target, traces, gateway, secrets);
+            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase, traces.port(), sshHost));
+            if (sshHost != null) {
+                DemoSshClient.certify(dataDir.resolve("ssh-client"), gateway.config().dataPath(), demoIdentity("analyst"));
+            }
+            return new DemoEnvironment(target, traces, sshHost, gateway, secrets);
         } catch (IOException | SQLException | RuntimeException e) {
             if (traces != null) {
                 traces.close();
+            }
+            if (sshHost != null) {
+                sshHost.close();
             }
             target.close();
             throw e;
@@ -135,6 +151,11 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("mcp: " + api + "/mcp token=" + token("agent"));
         out.println("api: " + api + " token=" + admin);
         out.println("console: " + api + "/");
+        String ssh = sshHost == null ? null : DemoSshClient.command(secrets.getParent().resolve("ssh-client"),
+                gateway.sshPort(), SSH_CONNECTION);
+        if (ssh != null) {
+            out.println("ssh: " + ssh);
+        }
         out.println("tracegate ready");
         out.println();
         out.println("Try it:");
@@ -156,9 +177,13 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("    then ./tracegate sessions show <SESSION>, and ./tracegate evidence export --out bundle && ./tracegate evidence verify bundle");
         out.println("    later: ./tracegate evidence export --out bundle2 --since-checkpoint bundle/checkpoint proves the log only grew"
                 + " (checkpoints are also published to " + publishDirectory(secrets.getParent()) + ")");
+        if (ssh != null) {
+            out.println("  " + ssh + "      # a shell on the demo's SSH host, recorded as asciicast");
+            out.println("  " + ssh + " -- 'uname -a'      # one command; -- 'sudo id' is blocked, -- 'touch /etc/x' waits for a DBA");
+        }
         out.println("  open " + api + "/ and sign in with the approver token: held statements appear in the inbox; approve, then replay the session");
         out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
-        out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
+        out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/ssh.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
         out.flush();
     }
 
@@ -174,6 +199,9 @@ public final class DemoEnvironment implements AutoCloseable {
     public void close() {
         gateway.close();
         traces.close();
+        if (sshHost != null) {
+            sshHost.close();
+        }
         try {
             target.close();
         } catch (IOException e) {
@@ -181,7 +209,15 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
-    private static GatewayConfig config(Path dataDir, Path secrets, int portBase, int traceStorePort) {
+    /** A demo identity as the gateway's API-key verifier names it. */
+    private static Identity demoIdentity(String name) {
+        DemoIdentity identity = IDENTITIES.stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+        return new Identity("tracegate", "apikey:" + name, name, name + "@demo.tracegate.dev", identity.groups(),
+                identity.kind());
+    }
+
+    private static GatewayConfig config(Path dataDir, Path secrets, int portBase, int traceStorePort, DemoSshHost sshHost)
+            throws IOException {
         List<ApiKeyConfig> keys = IDENTITIES.stream()
                 .map(i -> new ApiKeyConfig(i.name(), ref(secrets.resolve(i.name() + ".token")), i.groups(), i.kind(),
                         i.name() + "@demo.tracegate.dev"))
@@ -190,16 +226,22 @@ public final class DemoEnvironment implements AutoCloseable {
                 ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null);
         ConnectionConfig traces = new HttpConnectionConfig("traces", "http://127.0.0.1:" + traceStorePort + "/traces",
                 null, List.of());
+        List<ConnectionConfig> connections = new ArrayList<>(List.of(shop, traces));
+        if (sshHost != null) {
+            connections.add(new SshConnectionConfig(SSH_CONNECTION, "127.0.0.1", sshHost.port(),
+                    System.getProperty("user.name"), ref(sshHost.heldKey()), null, sshHost.hostKey()));
+        }
         return new GatewayConfig(
                 dataDir.resolve("gateway").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
                         new ListenerConfig("127.0.0.1", portBase, false),
-                        new ListenerConfig("127.0.0.1", portBase + 2, true)),
+                        new ListenerConfig("127.0.0.1", portBase + 2, true),
+                        new ListenerConfig("127.0.0.1", portBase + 3, false)),
                 null, null,
                 // Checkpoints leave the store, as they should in production (there: on other storage).
                 new EvidenceConfig("tracegate.demo/log", null, 0, publishDirectory(dataDir).toString(), false, 0, null),
                 new IdentitiesConfig(keys),
-                List.of(shop, traces),
+                connections,
                 0,
                 dataDir.resolve("policy.yaml").toAbsolutePath().toString(),
                 new ApprovalsConfig("http://127.0.0.1:" + portBase + "/console", null));

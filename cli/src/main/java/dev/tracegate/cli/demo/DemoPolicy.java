@@ -21,12 +21,14 @@ public final class DemoPolicy {
             "9cb7554ce1658b25a2acb8a002215eb15c911766f2e9961973058a51be1ae543",  // and masking, before HTTP
             "1b992bc777f96f81aff71c62794f6c1a04ad7eb0bd4d5208904dc3ec03d8d312",  // and HTTP, before minClass and uses
             "5b9f3e021783bd0b0167838c5629feac2e19eecb0b28b93672fe673f4a686ccc",  // with uses, before minClass
-            "95afbe4db2dc891f0440454ffa78d4d032b1ed7e414e4da8016d65263c12daeb"); // with minClass, before uses
+            "95afbe4db2dc891f0440454ffa78d4d032b1ed7e414e4da8016d65263c12daeb",  // with minClass, before uses
+            "32036a1d06022193bd001e6d2be8183fc211a55a2af0e396696f0e7bb8c9c473"); // before SSH
 
     /**
      * The demo policy of specs/demo.md: masking; DDL and everything riskier (privilege changes)
      * held for a DBA, what cannot be classified or reaches outside the database blocked; trace
-     * deletes held; bulk writes blocked.
+     * deletes held; bulk writes blocked; on the SSH host, shells allowed (and recorded), service and
+ * configuration changes held, sudo and whatever cannot be classified blocked.
      */
     public static final String TEXT = """
             # The demo's policy (docs/policy.md). Edit it: the gateway reloads it within seconds.
@@ -69,6 +71,18 @@ public final class DemoPolicy {
                 approvers: [dba]
                 timeout: 15m
                 reason: deleting a reasoning trace needs a DBA's approval
+              - name: ssh-shells
+                connections: [host]
+                operations: [shell]
+                classes: [unknown]         # a shell runs whatever is typed: allowed here, recorded whole
+                action: allow
+              - name: hold-host-changes
+                connections: [host]
+                classes: [ddl, privilege]  # services, packages, permissions, writes under /etc
+                action: approve
+                approvers: [dba]
+                timeout: 15m
+                reason: changes to the host's services and configuration need a DBA's approval
             """;
 
     /** Written once so a newcomer's edits survive restarts; an unedited earlier version is brought up to date. */

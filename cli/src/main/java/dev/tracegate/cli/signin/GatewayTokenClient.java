@@ -47,12 +47,45 @@ final class GatewayTokenClient {
 
     /** The gateway token issued to the holder of {@code bearer}, valid for {@code minutes} at most. */
     Issued issue(URI server, String bearer, int minutes) throws IOException {
+        JsonNode answer = post(server, "/api/tokens?minutes=" + minutes, bearer, HttpRequest.BodyPublishers.noBody(),
+                "token");
+        String token = answer.path("token").asText("");
+        if (token.isBlank()) {
+            throw new CliException("the gateway at " + server + " answered without a token");
+        }
+        return new Issued(token, instant(answer, "expires_at"), instant(answer, "sign_in_ends_at"));
+    }
+
+    /**
+     * An OpenSSH user certificate for {@code publicKey} signed by the gateway's SSH CA.
+     *
+     * @param certificate the {@code -cert.pub} line
+     * @param validBefore when it ends
+     * @param sshPort     the gateway's SSH listener port
+     */
+    record Certificate(String certificate, Instant validBefore, int sshPort) {
+    }
+
+    Certificate certificate(URI server, String bearer, String publicKey, int minutes) throws IOException {
+        String body = JSON.createObjectNode().put("public_key", publicKey).toString();
+        JsonNode answer = post(server, "/api/ssh/certificates?minutes=" + minutes, bearer,
+                HttpRequest.BodyPublishers.ofString(body), "certificate");
+        String certificate = answer.path("certificate").asText("");
+        if (certificate.isBlank()) {
+            throw new CliException("the gateway at " + server + " answered without a certificate");
+        }
+        return new Certificate(certificate, instant(answer, "valid_before"), answer.path("ssh_port").asInt(-1));
+    }
+
+    private JsonNode post(URI server, String path, String bearer, HttpRequest.BodyPublisher body, String what)
+            throws IOException {
         String base = ProviderMetadata.withoutTrailingSlash(server.toString());
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/tokens?minutes=" + minutes))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Authorization", "Bearer " + bearer)
                 .header("Accept", "application/json")
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.noBody())
+                .POST(body)
                 .build();
         HttpResponse<String> response;
         try {
@@ -68,14 +101,10 @@ final class GatewayTokenClient {
         JsonNode answer = parseOrEmpty(response.body());
         if (response.statusCode() != 200) {
             String reason = ProviderError.clean(answer.path("error").asText("HTTP " + response.statusCode()));
-            throw new CliException("the gateway at " + base + " issued no token: " + reason
+            throw new CliException("the gateway at " + base + " issued no " + what + ": " + reason
                     + (response.statusCode() == 401 ? " (sign in again, or check TRACEGATE_TOKEN)" : ""));
         }
-        String token = answer.path("token").asText("");
-        if (token.isBlank()) {
-            throw new CliException("the gateway at " + base + " answered without a token");
-        }
-        return new Issued(token, instant(answer, "expires_at"), instant(answer, "sign_in_ends_at"));
+        return answer;
     }
 
     private static Instant instant(JsonNode answer, String field) {

@@ -45,9 +45,7 @@ public final class TokenCommand implements Callable<Integer> {
     /** A token shorter than asked by less than this (the gateway rounds to seconds) is not worth a word. */
     private static final Duration SHORTER_NOTICE = Duration.ofMinutes(1);
 
-    private final CredentialStore store;
-    private final Map<String, String> environment;
-    private final Clock clock;
+    private final GatewayCaller caller;
 
     /** Uses the current user's sign-ins; picocli calls this. */
     public TokenCommand() {
@@ -55,9 +53,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     TokenCommand(CredentialStore store, Map<String, String> environment, Clock clock) {
-        this.store = store;
-        this.environment = environment;
-        this.clock = clock;
+        this.caller = new GatewayCaller(store, environment, clock);
     }
 
     @Override
@@ -74,27 +70,19 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     private String signedInToken(Duration margin) throws IOException {
-        TokenKind kind = idToken ? TokenKind.ID_TOKEN : TokenKind.ACCESS_TOKEN;
-        return new TokenRenewal(store, new ProviderClient(clock), clock).current(issuer, kind, margin).tokens().token(kind);
+        return caller.signedIn(issuer, idToken ? TokenKind.ID_TOKEN : TokenKind.ACCESS_TOKEN, margin);
     }
 
     private String gatewayToken() throws IOException {
         if (minutes <= 0) {
             throw new CliException("--minutes must be positive");
         }
-        String base = server != null ? server : environment.get("TRACEGATE_SERVER");
-        if (base == null || base.isBlank()) {
-            throw new CliException("no gateway to ask: set TRACEGATE_SERVER or pass --server");
-        }
-        URI uri = gatewayAddress(base);
-        // An explicit --issuer means the sign-in; otherwise a configured TRACEGATE_TOKEN wins, as for every other command.
-        String configured = environment.get("TRACEGATE_TOKEN");
+        URI uri = caller.server(server);
         // The gateway token ends when the sign-in's token does: refresh one that would end sooner than asked.
         Duration wanted = Duration.ofMinutes(minutes);
-        String bearer = issuer == null && configured != null && !configured.isBlank() ? configured
-                : signedInToken(wanted.compareTo(TokenRenewal.MARGIN) > 0 ? wanted : TokenRenewal.MARGIN);
+        String bearer = caller.bearer(issuer, idToken ? TokenKind.ID_TOKEN : TokenKind.ACCESS_TOKEN, wanted.compareTo(TokenRenewal.MARGIN) > 0 ? wanted : TokenRenewal.MARGIN);
         GatewayTokenClient.Issued issued = new GatewayTokenClient().issue(uri, bearer, minutes);
-        if (issued.expiresAt() != null && issued.expiresAt().isBefore(clock.instant().plus(wanted).minus(SHORTER_NOTICE))) {
+        if (issued.expiresAt() != null && issued.expiresAt().isBefore(caller.clock().instant().plus(wanted).minus(SHORTER_NOTICE))) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("tracegate: the gateway token ends at " + issued.expiresAt() + ", sooner than the " + minutes
                     + " minutes asked: no token outlives the sign-in it comes from"
@@ -106,7 +94,7 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     /** The gateway's API address; the bearer token must not cross the network in clear, so https unless on loopback. */
-    private static URI gatewayAddress(String base) {
+    static URI gatewayAddress(String base) {
         URI uri;
         try {
             uri = URI.create(base);

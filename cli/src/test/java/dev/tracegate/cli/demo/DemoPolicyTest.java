@@ -7,6 +7,7 @@ import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
+import dev.tracegate.policy.rules.SshRequestFacts;
 import dev.tracegate.policy.rules.PolicyParser;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.SqlClassifier;
@@ -87,6 +88,18 @@ class DemoPolicyTest {
     }
 
     @Test
+    void whatTheDemoAdvertisesOnTheSshHostStillWorks() {
+        Subject analyst = new Subject("host", "ssh", Set.of("analysts"), "human");
+        assertThat(PolicyEngine.decide(policy, analyst, SshRequestFacts.shell()).action()).isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(policy, analyst, SshRequestFacts.exec("uname -a")).action()).isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(policy, analyst, SshRequestFacts.exec("sudo id")).action()).isEqualTo(Action.BLOCK);
+        assertThat(PolicyEngine.decide(policy, analyst, SshRequestFacts.exec("touch /etc/motd")).action())
+                .isEqualTo(Action.APPROVE);
+        assertThat(PolicyEngine.decide(policy, analyst, SshRequestFacts.exec("rm -rf build")).action())
+                .isEqualTo(Action.BLOCK);
+    }
+
+    @Test
     void anUneditedEarlierPolicyIsBroughtUpToDateAndAnEditedOneIsKept(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("policy.yaml");
         Files.writeString(file, earlierPolicy(), StandardCharsets.UTF_8);
@@ -99,9 +112,12 @@ class DemoPolicyTest {
         assertThat(Files.readString(file)).isEqualTo(edited);
     }
 
-    /** The policy the demo wrote before rules could match by risk: the same text with {@code classes: [ddl]}. */
+    /**
+     * The policy the demo wrote before rules could match by risk: the same text without the SSH
+     * host's rules, with {@code classes: [ddl]}.
+     */
     private static String earlierPolicy() {
-        return DemoPolicy.TEXT
+        return DemoPolicy.TEXT.substring(0, DemoPolicy.TEXT.indexOf("  - name: ssh-shells\n"))
                 .replace("    minClass: ddl              # DDL and riskier: privilege changes too (unknown and dangerous stay blocked)\n",
                         "    classes: [ddl]\n")
                 .replace("reason: schema and privilege changes on shop need a DBA's approval",

@@ -69,6 +69,7 @@ class DemoTest {
             assertThat(mcp.find()).as(out).isTrue();
             assertThat(mcp.group(1)).as("MCP is on the API port").isEqualTo(api.group(1));
             assertAnAgentGetsTheAnalystsMasking(mcp.group(1), mcp.group(2));
+            assertThePrintedSshCommandReachesTheHost(out);
 
             String psql = run(List.of("psql", postgres.group(1), "-X", "-At", "-c",
                     "SELECT count(*) FROM customers; SELECT count(*) FROM orders"));
@@ -269,7 +270,7 @@ class DemoTest {
         Random random = new Random();
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = 20_000 + 10 * random.nextInt(3_000);
-            if (IntStream.of(0, 1, 2, 10, 20).allMatch(offset -> free(base + offset))) {
+            if (IntStream.of(0, 1, 2, 3, 10, 20, 30).allMatch(offset -> free(base + offset))) {
                 return base;
             }
         }
@@ -294,6 +295,15 @@ class DemoTest {
 
     private static String cli(String... args) {
         return CliOutput.run(args);
+    }
+
+    /** The {@code ssh:} line is a complete command: appended arguments run on the demo's host, sudo does not. */
+    private static void assertThePrintedSshCommandReachesTheHost(String out) throws Exception {
+        Matcher ssh = Pattern.compile("^ssh: (ssh -p \\d+ .*)$", Pattern.MULTILINE).matcher(out);
+        assertThat(ssh.find()).as(out).isTrue();
+        assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-$((2+3))' 2>&1 | tail -1")))
+                .as("$((...)) cannot be read without running it: blocked").contains("blocked by policy rule default:high-risk");
+        assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-ok'"))).isEqualTo("demo-ssh-ok\n");
     }
 
     private static String run(List<String> command) throws Exception {

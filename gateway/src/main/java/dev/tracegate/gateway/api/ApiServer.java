@@ -16,6 +16,7 @@ import dev.tracegate.gateway.evidence.EarlierCheckpointException;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceExporter;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.ssh.SshCertificateAuthority;
 import dev.tracegate.gateway.evidence.ExportFilter;
 import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.guard.Guard;
@@ -66,7 +67,8 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
                      List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls,
-                     OperationsRoutes operations, McpEngine mcp, IdentitiesConfig issuers) {
+                     OperationsRoutes operations, McpEngine mcp, IdentitiesConfig issuers,
+                     SshCertificateAuthority sshAuthority, int sshPort) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             if (mcp != null) {
@@ -95,6 +97,7 @@ public final class ApiServer implements AutoCloseable {
             operations.register(javalin.routes);
             javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
+            SshCertificateRoutes.register(javalin.routes, sshAuthority, evidence, sshPort);
             ApprovalRoutes.register(javalin.routes, approvals, sessions);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
             TraceRoutes.register(javalin.routes, evidence);

@@ -2,9 +2,10 @@ package dev.tracegate.gateway.config;
 
 /**
  * The gateway's listening sockets: the PostgreSQL wire listener, the REST API, and the HTTP
- * gateway (started when an HTTP connection is configured).
+ * gateway (started when an HTTP connection is configured) and the SSH listener (started when an SSH
+ * connection is configured).
  */
-public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http) {
+public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh) {
 
     public ListenersConfig {
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
@@ -12,18 +13,25 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
             postgres = new ListenerConfig(postgres.address(), postgres.port(), postgres.allowCleartextOnLoopback(),
                     ConnectionLimits.DEFAULTS);
         }
-        if ((api != null && api.limits() != null) || (http != null && http.limits() != null)) {
-            throw new ConfigException("listeners: limits are for the postgres listener (the HTTP listeners have their own)");
+        if ((api != null && api.limits() != null) || (http != null && http.limits() != null)
+                || (ssh != null && ssh.limits() != null)) {
+            throw new ConfigException("listeners: limits are for the postgres listener (the others have their own)");
         }
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
+        ssh = ssh == null ? new ListenerConfig(null, 2222, false) : ssh;
     }
 
-    /** The listener of a protocol engine ({@code postgres}, {@code http}). */
+    public ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http) {
+        this(postgres, api, http, null);
+    }
+
+    /** The listener of a protocol engine ({@code postgres}, {@code http}, {@code ssh}). */
     public ListenerConfig protocol(String protocol) {
         return switch (protocol) {
             case "postgres" -> postgres;
             case "http" -> http;
+            case "ssh" -> ssh;
             default -> throw new ConfigException("listeners: no listener is configured for protocol " + protocol);
         };
     }

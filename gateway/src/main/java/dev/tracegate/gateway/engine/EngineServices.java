@@ -6,6 +6,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.tls.GatewayTls;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,10 +23,12 @@ import java.util.Optional;
  * @param approvals       approval requests, for the console links engines print
  * @param maxMessageBytes largest protocol message relayed once a client is authenticated
  * @param resultDataBytes how much result data each command keeps as evidence
+ * @param dataDir         the gateway's data directory, where engines keep their own keys (the SSH host key)
  */
 public record EngineServices(GatewayTls tls, IdentityVerifier identities, SessionAdmission admission,
                              List<ConnectionConfig> connections, EvidenceLog evidence, Guard guard, CommandGate gate,
-                             ApprovalService approvals, int maxMessageBytes, int resultDataBytes) {
+                             ApprovalService approvals, int maxMessageBytes, int resultDataBytes,
+                             Path dataDir) {
 
     public EngineServices {
         connections = List.copyOf(connections);

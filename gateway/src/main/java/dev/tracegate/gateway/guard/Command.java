@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.HttpRequestFacts;
+import dev.tracegate.policy.rules.SshRequestFacts;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.Optional;
@@ -42,5 +43,14 @@ public sealed interface Command {
      * @param undecidable why the body a rule asks about cannot be read (too large, not JSON); {@code null} when it can
      */
     record Http(HttpRequestFacts request, String undecidable) implements Command {
+    }
+
+    /**
+     * An SSH request: a command line ({@code exec}), opening a shell, an sftp or scp file operation,
+     * or a forwarding request.
+     *
+     * @param request the operation, its text and paths, and how the shell classifier reads it
+     */
+    record Ssh(SshRequestFacts request) implements Command {
     }
 }

@@ -72,6 +72,7 @@ public final class Guard {
                     ? new Decision(Action.BLOCK, "default:high-risk", http.undecidable(), null,
                     http.request().statementClass(), List.of())
                     : PolicyEngine.decide(snapshot, subject, http.request());
+            case Command.Ssh ssh -> decision = PolicyEngine.decide(snapshot, subject, ssh.request());
         }
         CommandRedaction recorded = recording(snapshot);
         CommandRedaction shown = decision.approval() != null && decision.approval().clearStatement()

@@ -188,6 +188,26 @@ public final class SessionRecorder {
         log.append(event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail));
     }
 
+    /**
+     * One sealed chunk of a terminal recording (asciicast v2 lines) as a blob, written while the
+     * session runs, so that a kill of the gateway loses at most the chunk being filled.
+     *
+     * @param sequence the command (shell or exec) the terminal belongs to
+     * @param chunk    0, 1, ... in order; chunk 0 starts with the asciicast header
+     * @param last     whether the terminal closed with this chunk
+     */
+    public void terminalChunk(long sequence, int chunk, byte[] lines, boolean last) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", sequence);
+        detail.put("format", "asciicast-v2");
+        detail.put("chunk", chunk);
+        detail.put("last", last);
+        ObjectNode data = detail.putObject("data");
+        data.put("blob", log.blobs().putLater(lines));
+        data.put("size", lines.length);
+        log.append(event(EventType.RECORDING_SEALED, commandTraces.get(sequence), detail));
+    }
+
     private void masked(long sequence, ResultEvidence evidence) {
         ResultEvidence.MaskingApplied client = evidence.masking();
         if (client != null && !client.summary().isEmpty()) {

@@ -45,16 +45,36 @@ public final class PolicyEngine {
 
     /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
     public static Decision decide(Policy policy, Subject subject, HttpRequestFacts request) {
-        StatementClass statementClass = request.statementClass();
-        Rule decisive = strongestRule(policy, subject, rule -> rule.matches(request));
+        return decideRequest(policy, subject, request.statementClass(), rule -> rule.matches(request),
+                request.requestLine(), "HTTP method " + request.method()
+                        + " is not one the gateway knows, so it is treated as high risk");
+    }
+
+    /**
+     * Decides allow, approve or block for one SSH request (a command line, a shell, a file
+     * operation, a forwarding request), with the same rules and defaults as SQL: a request
+     * classified unknown or dangerous_admin (forwarding among them) takes the high-risk default
+     * unless a matching rule names its class.
+     */
+    public static Decision decide(Policy policy, Subject subject, SshRequestFacts request) {
+        List<String> reasons = request.classification().reasons();
+        String why = reasons.isEmpty() ? "" : ": " + reasons.getFirst();
+        String highRisk = (request.statementClass() == StatementClass.UNKNOWN
+                ? "the request could not be classified and is treated as high risk"
+                : "the request can change the machine itself or act as another user") + why;
+        return decideRequest(policy, subject, request.statementClass(), rule -> rule.matches(request), request.text(),
+                highRisk);
+    }
+
+    private static Decision decideRequest(Policy policy, Subject subject, StatementClass statementClass,
+                                          Predicate<Rule> matches, String described, String highRiskReason) {
+        Rule decisive = strongestRule(policy, subject, matches);
         Decision byRule = decisive == null ? null : new Decision(decisive.action(), decisive.name(),
-                decisive.reason() != null ? decisive.reason() : request.requestLine() + " matched rule " + decisive.name(),
+                decisive.reason() != null ? decisive.reason() : described + " matched rule " + decisive.name(),
                 decisive.approval(), statementClass, List.of());
-        if (statementClass.isHighestRisk()
-                && !namedByAMatchingRule(policy, subject, statementClass, rule -> rule.matches(request))) {
+        if (statementClass.isHighestRisk() && !namedByAMatchingRule(policy, subject, statementClass, matches)) {
             Action action = Action.strongest(policy.defaultFor(subject.connection()), policy.highRiskDefault());
-            Decision highRisk = new Decision(action, "default:high-risk", "HTTP method " + request.method()
-                    + " is not one the gateway knows, so it is treated as high risk", approvalFor(policy, action),
+            Decision highRisk = new Decision(action, "default:high-risk", highRiskReason, approvalFor(policy, action),
                     statementClass, List.of());
             return stronger(byRule, highRisk);
         }

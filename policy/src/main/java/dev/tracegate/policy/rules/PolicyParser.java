@@ -61,7 +61,8 @@ public final class PolicyParser {
                         String reason,
                         List<String> approvers, Integer minApprovals, String timeout, List<String> breakGlass,
                         String approversSee, String mask, List<String> methods, List<String> paths,
-                        Map<String, String> headers, Map<String, String> fields) {
+                        Map<String, String> headers, Map<String, String> fields, List<String> operations,
+                        List<String> files) {
     }
 
     /** A policy whose masking profiles use no {@code hash} strategy (there is no key to hash with). */
@@ -177,9 +178,22 @@ public final class PolicyParser {
         if (doc.fields() != null) {
             doc.fields().forEach((path, regex) -> fields.put(pointer(path, where), regex(regex, where + ": field " + path)));
         }
+        List<SshOperation> operations = new ArrayList<>();
+        for (String operation : doc.operations() == null ? List.<String>of() : doc.operations()) {
+            operations.add(SshOperation.fromConfigName(operation).orElseThrow(() -> new PolicyException(where
+                    + ": unknown SSH operation '" + operation + "' (exec, shell, read, write, delete, rename,"
+                    + " agent-forwarding, port-forwarding, x11-forwarding)")));
+        }
+        List<Pattern> files = new ArrayList<>();
+        for (String file : doc.files() == null ? List.<String>of() : doc.files()) {
+            if (file == null || !file.startsWith("/")) {
+                throw new PolicyException(where + ": file pattern '" + file + "' must start with /");
+            }
+            files.add(Rule.pathPattern(file));
+        }
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
                 classes, minClass, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths,
-                headers, fields);
+                headers, fields, operations, files);
     }
 
     /** {@code $.a.b[0].c} as the JSON Pointer {@code /a/b/0/c}. */

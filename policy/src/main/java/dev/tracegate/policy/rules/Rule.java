@@ -34,13 +34,17 @@ import java.util.regex.Pattern;
  * @param headers     HTTP only: header name to a regular expression found in its value (case-insensitive)
  * @param fields      HTTP only: JSON body field (as a JSON Pointer) to a regular expression found in its
  *                    value; the body must be JSON for such a rule to be decided at all
+ * @param operations  SSH only: what is asked ({@link SshOperation#configName()}: {@code exec}, {@code shell},
+ *                    {@code read}, {@code write}, {@code delete}, {@code rename}, forwarding)
+ * @param files       SSH only: path patterns of sftp and scp operations, as for {@code paths}
  */
 public record Rule(String name, List<String> connections, List<String> protocols, List<String> groups,
                    List<String> exceptGroups, List<String> kinds,
                    List<StatementClass> classes, StatementClass minClass, List<String> tables, Pattern command,
                    Action action, String reason,
                    ApprovalSpec approval, String mask, List<String> methods, List<Pattern> paths,
-                   Map<String, Pattern> headers, Map<JsonPointer, Pattern> fields) {
+                   Map<String, Pattern> headers, Map<JsonPointer, Pattern> fields, List<SshOperation> operations,
+                   List<Pattern> files) {
 
     public Rule {
         if (name == null || name.isBlank()) {
@@ -67,17 +71,25 @@ public record Rule(String name, List<String> connections, List<String> protocols
         paths = paths == null ? List.of() : List.copyOf(paths);
         headers = headers == null ? Map.of() : Map.copyOf(headers);
         fields = fields == null ? Map.of() : Map.copyOf(fields);
+        operations = operations == null ? List.of() : List.copyOf(operations);
+        files = files == null ? List.of() : List.copyOf(files);
         boolean httpOnly = !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty() || !fields.isEmpty();
+        boolean sshOnly = !operations.isEmpty() || !files.isEmpty();
         if (!tables.isEmpty() && httpOnly) {
             throw new PolicyException("rule " + name + ": tables (SQL) and methods, paths or headers (HTTP) cannot be"
                     + " combined in one rule");
         }
-        if (mask != null && (!classes.isEmpty() || minClass != null || !tables.isEmpty() || command != null || httpOnly)) {
+        if (sshOnly && (httpOnly || !tables.isEmpty())) {
+            throw new PolicyException("rule " + name + ": operations and files (SSH) cannot be combined with tables (SQL)"
+                    + " or methods, paths, headers and fields (HTTP) in one rule");
+        }
+        if (mask != null && (!classes.isEmpty() || minClass != null || !tables.isEmpty() || command != null || httpOnly
+                || sshOnly)) {
             // A view, a cursor's FETCH or a function returns the same columns without naming the
             // table: masking that depended on the statement's text would be easy to walk around.
             throw new PolicyException("rule " + name + ": a mask rule applies to whole sessions and may only match on"
                     + " connections, protocols, groups, exceptGroups and kinds, not on classes, minClass, tables, command,"
-                    + " methods, paths or headers");
+                    + " methods, paths, headers, operations or files");
         }
         if (action == Action.APPROVE && approval == null) {
             throw new PolicyException("rule " + name + ": an approve rule needs approvers");
@@ -96,6 +108,22 @@ public record Rule(String name, List<String> connections, List<String> protocols
     /** Whether the rule names HTTP request conditions, so that it never applies to SQL. */
     boolean isHttpOnly() {
         return !methods.isEmpty() || !paths.isEmpty() || !headers.isEmpty() || !fields.isEmpty();
+    }
+
+    /** Whether the rule names SSH request conditions, so that it never applies to SQL or HTTP. */
+    boolean isSshOnly() {
+        return !operations.isEmpty() || !files.isEmpty();
+    }
+
+    /** True when the rule's conditions about the SSH request hold and it has an action to apply. */
+    boolean matches(SshRequestFacts request) {
+        return action != null
+                && tables.isEmpty()
+                && !isHttpOnly()
+                && matchesClass(request.statementClass())
+                && (operations.isEmpty() || operations.contains(request.operation()))
+                && (files.isEmpty() || request.paths().stream().anyMatch(p -> files.stream().anyMatch(f -> f.matcher(p).matches())))
+                && (command == null || command.matcher(request.text()).find());
     }
 
     /** Whether deciding this rule needs the request's JSON body: it has field conditions, and its other conditions hold. */
@@ -119,6 +147,7 @@ public record Rule(String name, List<String> connections, List<String> protocols
     private boolean matchesWithoutBody(HttpRequestFacts request) {
         return action != null
                 && tables.isEmpty()
+                && !isSshOnly()
                 && matchesClass(request.statementClass())
                 && (methods.isEmpty() || methods.contains(request.method()))
                 && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
@@ -131,6 +160,7 @@ public record Rule(String name, List<String> connections, List<String> protocols
     boolean matches(ClassifiedStatement statement) {
         return action != null
                 && !isHttpOnly()
+                && !isSshOnly()
                 && matchesClass(statement.statementClass())
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
                 && (command == null || command.matcher(statement.text()).find());

@@ -1,0 +1,86 @@
+package dev.tracegate.gateway.ssh;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.SshConnectionConfig;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.SourceAddress;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionInfo;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * How a caller becomes known on an SSH session, whichever method proved it: the method's
+ * authenticator names the identity ({@link #proved}); once MINA says the session is
+ * authenticated, the evidence session opens ({@link #authenticated}). MINA may ask an
+ * authenticator more than once per attempt (publickey asks before and after the signature), so
+ * nothing is recorded until the end.
+ */
+final class CallerSignIn {
+
+    private static final AttributeKey<Proved> PROVED = new AttributeKey<>();
+    private static final String HOW = "how";
+
+    private record Proved(Identity identity, SshConnectionConfig connection, String method) {
+    }
+
+    private final EngineServices services;
+
+    CallerSignIn(EngineServices services) {
+        this.services = services;
+    }
+
+    /** The SSH connection the user name names, if any. */
+    Optional<SshConnectionConfig> connection(String username) {
+        return services.connection(username, SshConnectionConfig.class);
+    }
+
+    void proved(ServerSession session, Identity identity, SshConnectionConfig connection, String method) {
+        session.setAttribute(PROVED, new Proved(identity, connection, method));
+    }
+
+    /** A refused credential, as an {@code auth.failure} like on every listener. */
+    void refused(ServerSession session, String connection, String reason) {
+        services.evidence().authFailures().refused(failure(session, connection, reason));
+    }
+
+    AuthFailure failure(ServerSession session, String connection, String reason) {
+        return new AuthFailure(SourceAddress.parse(host(session.getClientAddress())), SshEngine.PROTOCOL,
+                address(session.getClientAddress()), reason, Map.of("connection", connection));
+    }
+
+    /** The caller is known: its evidence session opens, and its channels find it on the SSH session. */
+    void authenticated(ServerSession session) {
+        Proved proved = session.removeAttribute(PROVED);
+        if (proved == null || session.getAttribute(SshCaller.KEY) != null) {
+            return;
+        }
+        SshConnectionConfig connection = proved.connection();
+        SessionRecorder recorder = new SessionRecorder(services.evidence(), new SessionInfo(UUID.randomUUID().toString(),
+                proved.identity(), address(session.getClientAddress()),
+                new EvidenceEvent.Resource(connection.name(), SshEngine.PROTOCOL, connection.target()), connection.name(),
+                session.getClientVersion()));
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("client_version", session.getClientVersion());
+        detail.put(HOW, proved.method());
+        recorder.opened(detail);
+        session.setAttribute(SshCaller.KEY, new SshCaller(proved.identity(), connection, recorder));
+    }
+
+    private static String address(SocketAddress address) {
+        return address instanceof InetSocketAddress inet
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort() : String.valueOf(address);
+    }
+
+    private static String host(SocketAddress address) {
+        return address instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : null;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.config.SshConnectionConfig;
+import dev.tracegate.gateway.identity.Identity;
+import java.security.PublicKey;
+import java.util.Optional;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+
+/**
+ * Public-key sign-in with a certificate the gateway's SSH CA signed ({@code tracegate ssh login}).
+ * Plain keys are not accepted here (a client offers every key it has; those are not failures); a
+ * certificate from another CA is an {@code auth.failure}. Expired certificates never get here:
+ * MINA refuses them first.
+ */
+final class GatewayCertificates implements PublickeyAuthenticator {
+
+    private final SshCertificateAuthority authority;
+    private final CallerSignIn signIn;
+
+    GatewayCertificates(SshCertificateAuthority authority, CallerSignIn signIn) {
+        this.authority = authority;
+        this.signIn = signIn;
+    }
+
+    @Override
+    public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        if (!(key instanceof OpenSshCertificate certificate)) {
+            return false;
+        }
+        Optional<SshConnectionConfig> connection = signIn.connection(username);
+        Optional<Identity> identity = authority.identityOf(certificate);
+        if (connection.isEmpty()) {
+            return false;
+        }
+        if (identity.isEmpty()) {
+            signIn.refused(session, connection.get().name(), "an SSH certificate the gateway's CA did not sign");
+            return false;
+        }
+        signIn.proved(session, identity.get(), connection.get(), "certificate " + certificate.getId());
+        return true;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.policy.rules.SshRequestFacts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ChannelShell;
+import org.apache.sshd.client.channel.ClientChannel;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.channel.PtyCapableChannelSession;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.PtyMode;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.Signal;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An exec request or an interactive shell, relayed to the same request on the host once the
+ * seam admits it: the caller's PTY (type, size, modes), window changes and signals go upstream,
+ * the host's output and exit status come back, and the terminal is recorded as asciicast v2.
+ */
+final class RelayedChannel extends CallerStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayedChannel.class);
+
+    private final SshListenerContext context;
+    private final SshRequestFacts facts;
+    private volatile ClientChannel upstream;
+
+    /** @param facts {@link SshRequestFacts#exec} or {@link SshRequestFacts#shell} */
+    RelayedChannel(SshListenerContext context, SshRequestFacts facts) {
+        this.context = context;
+        this.facts = facts;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        SshCaller caller = channel.getSession().getAttribute(SshCaller.KEY);
+        Thread.ofVirtual().name("ssh-channel-" + channel.getChannelId()).start(() -> run(caller, env));
+    }
+
+    private void run(SshCaller caller, Environment env) {
+        int status = 255;
+        try {
+            status = relay(caller, env);
+        } catch (EvidenceLogUnavailableException e) {
+            tell("the evidence log cannot record the request, so it did not run");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("ssh channel of {} failed", caller.connection().name(), e);
+            tell("the host could not be reached: " + e.getMessage());
+        } finally {
+            exit.onExit(status);
+        }
+    }
+
+    private int relay(SshCaller caller, Environment env) throws EvidenceLogUnavailableException, IOException {
+        long seq = caller.nextSequence();
+        String message = facts.operation().configName();
+        Admission admission = context.gate().admit(caller, seq, message, facts, this::tell);
+        if (admission instanceof Admission.Refused refused) {
+            tell(SshRequestGate.refusal(refused));
+            return 1;
+        }
+        ClientSession session = caller.upstream(context.hosts());
+        boolean pty = !env.getPtyModes().isEmpty();
+        Map<String, String> vars = env.getEnv();
+        int columns = number(vars.get(Environment.ENV_COLUMNS), 80);
+        int rows = number(vars.get(Environment.ENV_LINES), 24);
+        long limit = pty && facts.operation() != dev.tracegate.policy.rules.SshOperation.EXEC
+                ? Long.MAX_VALUE : context.services().resultDataBytes();
+        TerminalRecording recording = new TerminalRecording(caller.recorder(), seq, columns, rows, limit);
+        long started = System.nanoTime();
+        PtyCapableChannelSession channel = facts.operation() == dev.tracegate.policy.rules.SshOperation.SHELL
+                ? session.createShellChannel() : session.createExecChannel(facts.text());
+        if (pty) {
+            channel.setUsePty(true);
+            channel.setPtyType(vars.getOrDefault(Environment.ENV_TERM, "xterm"));
+            channel.setPtyColumns(columns);
+            channel.setPtyLines(rows);
+            channel.setPtyModes(Map.copyOf(env.getPtyModes()));
+        } else {
+            channel.setUsePty(false);
+        }
+        channel.setIn(new RecordedInput(in, recording));
+        channel.setOut(new RecordedOutput(out, recording));
+        channel.setErr(new RecordedOutput(err, recording));
+        upstream = channel;
+        env.addSignalListener((ch, signal) -> forward(channel, signal, env, recording));
+        try {
+            channel.open().verify(java.time.Duration.ofSeconds(15));
+            channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+        } finally {
+            recording.end();
+        }
+        Integer code = channel.getExitStatus();
+        String signal = channel.getExitSignal();
+        int status = code != null ? code : 255;
+        caller.recorder().result(new ResultRecord(seq, status == 0 ? "ok" : "error",
+                List.of(signal != null ? "signal " + signal : "exit " + status), 0,
+                (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status));
+        return status;
+    }
+
+    /** Window changes keep the host's PTY the caller's size; other signals are passed on as SSH signal requests. */
+    private static void forward(PtyCapableChannelSession channel, Signal signal, Environment env, TerminalRecording recording) {
+        try {
+            if (signal == Signal.WINCH) {
+                int columns = number(env.getEnv().get(Environment.ENV_COLUMNS), 80);
+                int rows = number(env.getEnv().get(Environment.ENV_LINES), 24);
+                recording.resize(columns, rows);
+                channel.sendWindowChange(columns, rows);
+                return;
+            }
+            Buffer buffer = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
+            buffer.putUInt(channel.getRecipient());
+            buffer.putString("signal");
+            buffer.putBoolean(false);
+            buffer.putString(signal.name());
+            channel.writePacket(buffer);
+        } catch (IOException e) {
+            LOG.debug("signal {} not passed on: {}", signal, e.toString());
+        }
+    }
+
+    private static int number(String value, int otherwise) {
+        try {
+            return value == null ? otherwise : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        ClientChannel relayed = upstream;
+        if (relayed != null) {
+            relayed.close(false);
+        }
+    }
+
+    /** What the caller types, recorded as it goes upstream. */
+    private static final class RecordedInput extends java.io.FilterInputStream {
+        private final TerminalRecording recording;
+
+        RecordedInput(InputStream in, TerminalRecording recording) {
+            super(in);
+            this.recording = recording;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                recording.input(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            recording.input(buffer, offset, n);
+            return n;
+        }
+    }
+
+    /** What the host writes, recorded and flushed to the caller as it comes. */
+    private static final class RecordedOutput extends OutputStream {
+        private final OutputStream to;
+        private final TerminalRecording recording;
+
+        RecordedOutput(OutputStream to, TerminalRecording recording) {
+            this.to = to;
+            this.recording = recording;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            recording.output(buffer, offset, length);
+            to.write(buffer, offset, length);
+            to.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            to.flush();
+        }
+    }
+}

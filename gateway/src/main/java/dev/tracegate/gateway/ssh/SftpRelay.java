@@ -1,0 +1,294 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.policy.rules.SshOperation;
+import dev.tracegate.policy.rules.SshRequestFacts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.sshd.client.channel.ChannelSubsystem;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sftp subsystem relayed packet by packet. Every request that reads, writes, deletes or
+ * renames goes through the seam (a {@code command} event, then forward, refuse with
+ * SSH_FX_PERMISSION_DENIED, or hold); the data of each opened file is hashed as it passes, and
+ * its {@code command.result} gives the name, size and SHA-256 when the handle is closed. Requests
+ * the gateway does not know are refused (SSH_FX_OP_UNSUPPORTED) rather than passed unseen.
+ */
+final class SftpRelay extends CallerStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SftpRelay.class);
+
+    static final int INIT = 1, VERSION = 2, OPEN = 3, CLOSE = 4, READ = 5, WRITE = 6, LSTAT = 7, FSTAT = 8, SETSTAT = 9,
+            FSETSTAT = 10, OPENDIR = 11, READDIR = 12, REMOVE = 13, MKDIR = 14, RMDIR = 15, REALPATH = 16, STAT = 17,
+            RENAME = 18, READLINK = 19, SYMLINK = 20, STATUS = 101, HANDLE = 102, DATA = 103, NAME = 104, ATTRS = 105,
+            EXTENDED = 200;
+    private static final int FX_PERMISSION_DENIED = 3, FX_OP_UNSUPPORTED = 8;
+    private static final int PFLAG_WRITE = 0x02, PFLAG_APPEND = 0x04, PFLAG_CREAT = 0x08, PFLAG_TRUNC = 0x10;
+    /** Metadata requests that change nothing and move no file content. */
+    private static final Set<Integer> METADATA = Set.of(LSTAT, FSTAT, READDIR, REALPATH, STAT, READLINK);
+    /** OpenSSH extensions that change nothing and move no file content. */
+    private static final Set<String> HARMLESS_EXTENSIONS = Set.of("statvfs@openssh.com", "fstatvfs@openssh.com",
+            "limits@openssh.com", "expand-path@openssh.com", "home-directory", "fsync@openssh.com",
+            "users-groups-by-id@openssh.com");
+
+    private final SshListenerContext context;
+    /** Handles the host gave for opened files, with their transfer. */
+    private final Map<String, SftpTransfer> handles = new ConcurrentHashMap<>();
+    /** Request ids of OPENs and READs in flight, for pairing the host's HANDLE and DATA answers. */
+    private final Map<Long, SftpTransfer> opening = new ConcurrentHashMap<>();
+    private final Map<Long, PendingRead> reading = new ConcurrentHashMap<>();
+    private final Map<Long, Boolean> homeLookups = new ConcurrentHashMap<>();
+    private volatile String home;
+    private volatile ChannelSubsystem upstream;
+
+    private record PendingRead(SftpTransfer transfer, long offset) {
+    }
+
+    SftpRelay(SshListenerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) {
+        SshCaller caller = channel.getSession().getAttribute(SshCaller.KEY);
+        Thread.ofVirtual().name("sftp-" + channel.getChannelId()).start(() -> run(caller));
+    }
+
+    private void run(SshCaller caller) {
+        int status = 1;
+        try {
+            ChannelSubsystem channel = caller.upstream(context.hosts()).createSubsystemChannel("sftp");
+            upstream = channel;
+            channel.open().verify(Duration.ofSeconds(15));
+            Thread answers = Thread.ofVirtual().name("sftp-answers").start(() -> answers(caller, channel));
+            requests(caller, channel.getInvertedIn());
+            channel.getInvertedIn().close();
+            channel.waitFor(java.util.EnumSet.of(ClientChannelEvent.CLOSED), Duration.ofSeconds(30));
+            answers.join(Duration.ofSeconds(5));
+            status = 0;
+        } catch (EvidenceLogUnavailableException e) {
+            tell("the evidence log cannot record the request, so the sftp session ends");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("sftp of {} ended: {}", caller.connection().name(), e.toString());
+            tell("sftp ended: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            ChannelSubsystem channel = upstream;
+            if (channel != null) {
+                channel.close(false);
+            }
+            exit.onExit(status);
+        }
+    }
+
+    /** Caller to host: each packet is inspected and forwarded, refused, or held. */
+    private void requests(SshCaller caller, OutputStream host) throws IOException, EvidenceLogUnavailableException {
+        for (byte[] packet = SftpFrames.read(in); packet != null; packet = SftpFrames.read(in)) {
+            Buffer b = new ByteArrayBuffer(packet);
+            int type = b.getUByte();
+            if (type == INIT) {
+                SftpFrames.write(host, packet);
+                continue;
+            }
+            long id = b.getUInt();
+            String refusal = inspect(caller, type, id, b);
+            if (refusal == null) {
+                SftpFrames.write(host, packet);
+            } else {
+                SftpFrames.write(out, status(id, refusal.startsWith("unsupported") ? FX_OP_UNSUPPORTED
+                        : FX_PERMISSION_DENIED, refusal));
+            }
+        }
+    }
+
+    /** @return null to forward, or the message the caller's refusal carries */
+    private String inspect(SshCaller caller, int type, long id, Buffer b) throws EvidenceLogUnavailableException {
+        if (METADATA.contains(type)) {
+            if (type == REALPATH && home == null) {
+                homeLookups.put(id, ".".equals(b.getString()));
+            }
+            return null;
+        }
+        return switch (type) {
+            case OPEN -> {
+                String path = b.getString();
+                int flags = (int) b.getUInt();
+                boolean writes = (flags & (PFLAG_WRITE | PFLAG_APPEND | PFLAG_CREAT | PFLAG_TRUNC)) != 0;
+                yield open(caller, id, writes ? SshOperation.WRITE : SshOperation.READ, path);
+            }
+            case OPENDIR -> decide(caller, SshOperation.READ, b.getString());
+            case READ -> {
+                SftpTransfer transfer = handles.get(handle(b));
+                if (transfer != null) {
+                    reading.put(id, new PendingRead(transfer, b.getLong()));
+                }
+                yield null;
+            }
+            case WRITE -> {
+                SftpTransfer transfer = handles.get(handle(b));
+                long offset = b.getLong();
+                int length = (int) b.getUInt();
+                if (transfer != null) {
+                    transfer.data(offset, b.array(), b.rpos(), length);
+                }
+                yield null;
+            }
+            case CLOSE -> {
+                SftpTransfer transfer = handles.remove(handle(b));
+                if (transfer != null) {
+                    caller.recorder().result(new ResultRecord(transfer.sequence(), "ok", List.of(transfer.description(),
+                            "bytes " + transfer.bytes(), transfer.digest()), transfer.bytes(), 0, null, null));
+                }
+                yield null;
+            }
+            case FSETSTAT -> {
+                // Attributes through a handle change the file as SETSTAT does: decided as a write,
+                // even when the file was opened only to read it.
+                SftpTransfer transfer = handles.get(handle(b));
+                yield transfer == null ? "unsupported: attributes of a handle the gateway did not see opened"
+                        : decide(caller, SshOperation.WRITE, transfer.path());
+            }
+            case SETSTAT, MKDIR -> decide(caller, SshOperation.WRITE, b.getString());
+            case REMOVE, RMDIR -> decide(caller, SshOperation.DELETE, b.getString());
+            case RENAME -> decide(caller, SshOperation.RENAME, b.getString(), b.getString());
+            case SYMLINK -> decide(caller, SshOperation.WRITE, b.getString(), b.getString());
+            case EXTENDED -> extended(caller, b.getString(), b);
+            default -> "unsupported: SFTP request type " + type + " is not one the gateway inspects";
+        };
+    }
+
+    private String extended(SshCaller caller, String name, Buffer b) throws EvidenceLogUnavailableException {
+        if (HARMLESS_EXTENSIONS.contains(name)) {
+            return null;
+        }
+        return switch (name) {
+            case "posix-rename@openssh.com" -> decide(caller, SshOperation.RENAME, b.getString(), b.getString());
+            case "hardlink@openssh.com" -> decide(caller, SshOperation.WRITE, b.getString(), b.getString());
+            case "lsetstat@openssh.com" -> decide(caller, SshOperation.WRITE, b.getString());
+            default -> "unsupported: SFTP extension " + name + " is not one the gateway inspects";
+        };
+    }
+
+    private String open(SshCaller caller, long id, SshOperation operation, String path)
+            throws EvidenceLogUnavailableException {
+        String absolute = absolute(path);
+        if (absolute == null) {
+            return "a relative path before the home directory is known";
+        }
+        long seq = caller.nextSequence();
+        String refusal = admit(caller, seq, SshRequestFacts.file(operation, List.of(absolute)));
+        if (refusal == null) {
+            opening.put(id, new SftpTransfer(seq, operation.configName(), absolute));
+        }
+        return refusal;
+    }
+
+    private String decide(SshCaller caller, SshOperation operation, String... paths) throws EvidenceLogUnavailableException {
+        List<String> absolute = java.util.Arrays.stream(paths).map(this::absolute).toList();
+        if (absolute.contains(null)) {
+            return "a relative path before the home directory is known";
+        }
+        return admit(caller, caller.nextSequence(), SshRequestFacts.file(operation, absolute));
+    }
+
+    private String admit(SshCaller caller, long seq, SshRequestFacts facts) throws EvidenceLogUnavailableException {
+        Admission admission = context.gate().admit(caller, seq, "sftp", facts, this::tell);
+        return admission instanceof Admission.Refused refused ? SshRequestGate.refusal(refused) : null;
+    }
+
+    /**
+     * The path the host will act on, normalised, so that rules on {@code files} see {@code /etc/x}
+     * however it was spelled. Relative paths are resolved against the home directory the host
+     * reported for {@code realpath .} (OpenSSH's sftp and scp ask for it first).
+     */
+    private String absolute(String path) {
+        String base = path.startsWith("/") ? "" : home;
+        if (base == null) {
+            return null;
+        }
+        return Path.of(base.isEmpty() ? path : base + "/" + path).normalize().toString();
+    }
+
+    /** Host to caller: packets pass unchanged; handles, file data and the home directory are noted on the way. */
+    private void answers(SshCaller caller, ChannelSubsystem channel) {
+        try {
+            InputStream host = channel.getInvertedOut();
+            for (byte[] packet = SftpFrames.read(host); packet != null; packet = SftpFrames.read(host)) {
+                observe(packet);
+                SftpFrames.write(out, packet);
+            }
+        } catch (IOException e) {
+            LOG.debug("sftp answers of {} ended: {}", caller.connection().name(), e.toString());
+        } finally {
+            try {
+                in.close();
+            } catch (IOException e) {
+                LOG.debug("sftp input not closed: {}", e.toString());
+            }
+        }
+    }
+
+    private void observe(byte[] packet) {
+        Buffer b = new ByteArrayBuffer(packet);
+        int type = b.getUByte();
+        if (type == VERSION) {
+            return;
+        }
+        long id = b.getUInt();
+        SftpTransfer opened = opening.remove(id);
+        PendingRead read = reading.remove(id);
+        Boolean lookup = homeLookups.remove(id);
+        if (type == HANDLE && opened != null) {
+            handles.put(handle(b), opened);
+        } else if (type == DATA && read != null) {
+            int length = (int) b.getUInt();
+            read.transfer().data(read.offset(), b.array(), b.rpos(), length);
+        } else if (type == NAME && Boolean.TRUE.equals(lookup) && b.getUInt() >= 1) {
+            String directory = b.getString();
+            if (directory.startsWith("/")) {
+                home = directory;
+            }
+        }
+    }
+
+    /** Handles are opaque bytes (OpenSSH's are binary numbers): keyed by their hex. */
+    private static String handle(Buffer b) {
+        return java.util.HexFormat.of().formatHex(b.getBytes());
+    }
+
+    private static byte[] status(long id, int code, String message) {
+        Buffer b = new ByteArrayBuffer();
+        b.putByte((byte) STATUS);
+        b.putUInt(id);
+        b.putUInt(code);
+        b.putString(message);
+        b.putString("en");
+        return b.getCompactData();
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {
+        ChannelSubsystem relayed = upstream;
+        if (relayed != null) {
+            relayed.close(false);
+        }
+    }
+}

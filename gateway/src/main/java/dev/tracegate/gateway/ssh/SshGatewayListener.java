@@ -1,0 +1,123 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.policy.rules.SshRequestFacts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSessionFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SSH listener: MINA SSHD's server with only what the gateway can stand behind. Callers sign
+ * in with keyboard-interactive (a gateway credential) or a certificate of the gateway's SSH CA;
+ * channels are sessions only (no
+ * direct-tcpip, no agent or X11 forwarding, no remote forwarding); exec, shell and the sftp
+ * subsystem are relayed to the host. Limits before and after authentication keep one hostile
+ * client to its own session: identification size, authentication attempts and time, packet size,
+ * channels per session.
+ */
+final class SshGatewayListener implements ProtocolListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SshGatewayListener.class);
+    static final int MAX_CHANNELS_PER_SESSION = 10;
+
+    private final SshServer server;
+    private final UpstreamHosts hosts;
+
+    SshGatewayListener(ListenerConfig listener, EngineServices services) throws IOException {
+        hosts = new UpstreamHosts();
+        SshListenerContext context = new SshListenerContext(services, new SshRequestGate(services), hosts);
+        server = SshServer.setUpDefaultServer();
+        server.setHost(listener.address());
+        server.setPort(listener.port());
+        server.setKeyPairProvider(hostKey(services.dataDir()));
+        CallerSignIn signIn = new CallerSignIn(services);
+        server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services.admission(), signIn));
+        server.setPasswordAuthenticator(null);
+        server.setPublickeyAuthenticator(new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn));
+        server.setGSSAuthenticator(null);
+        server.setHostBasedAuthenticator(null);
+        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
+        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        server.setAgentFactory(null);
+        server.setShellFactory(channel -> new RelayedChannel(context, SshRequestFacts.shell()));
+        server.setCommandFactory((channel, line) -> new RelayedChannel(context, SshRequestFacts.exec(line)));
+        server.setSubsystemFactories(List.of(new SftpRelayFactory(context)));
+        CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS_PER_SESSION);
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+        CoreModuleProperties.MAX_IDENTIFICATION_SIZE.set(server, 8 * 1024);
+        CoreModuleProperties.MAX_PACKET_SIZE.set(server, (long) Math.max(32 * 1024, services.maxMessageBytes()));
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionEvent(Session session, Event event) {
+                if (event == Event.Authenticated && session instanceof ServerSession serverSession) {
+                    signIn.authenticated(serverSession);
+                }
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                SshCaller caller = session.getAttribute(SshCaller.KEY);
+                if (caller != null) {
+                    caller.close("connection closed");
+                }
+            }
+
+            @Override
+            public void sessionException(Session session, Throwable t) {
+                LOG.debug("ssh session from {} failed: {}", session instanceof ServerSession s ? s.getClientAddress()
+                        : "?", t.toString());
+            }
+        });
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            hosts.close();
+            throw e;
+        }
+    }
+
+    /** The gateway's own host key, generated on first start and kept (owner-only) under the data directory. */
+    private static SimpleGeneratorHostKeyProvider hostKey(Path dataDir) throws IOException {
+        Path dir = Files.createDirectories(dataDir.resolve("ssh"));
+        SimpleGeneratorHostKeyProvider provider = new SimpleGeneratorHostKeyProvider(dir.resolve("host_key"));
+        provider.setAlgorithm("EC");
+        provider.setKeySize(256);
+        return provider;
+    }
+
+    @Override
+    public String protocol() {
+        return SshEngine.PROTOCOL;
+    }
+
+    @Override
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            LOG.warn("ssh listener did not stop cleanly: {}", e.toString());
+        } finally {
+            hosts.close();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.approval.ApprovalResult;
+import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Command;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.policy.rules.SshRequestFacts;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * One SSH request through the seam: the Guard's ruling, the write-ahead {@code command} event,
+ * then the {@link CommandGate}. A held request waits on the channel's own thread; the caller is
+ * told what it waits for, and the request is withdrawn when the caller's session ends.
+ */
+final class SshRequestGate {
+
+    private final EngineServices services;
+
+    SshRequestGate(EngineServices services) {
+        this.services = services;
+    }
+
+    /**
+     * Whether the request may go upstream. Refusals are already in the evidence when this returns.
+     *
+     * @param message how the engine names it in the evidence: {@code exec}, {@code shell}, {@code sftp}
+     * @param notice  where the caller is told about a hold (the channel's stderr, or its terminal)
+     */
+    Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Consumer<String> notice)
+            throws EvidenceLogUnavailableException {
+        Ruling ruling = services.guard().decide(caller.subject(), new Command.Ssh(facts));
+        var recorder = caller.recorder();
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, message, facts.text(), null, null,
+                recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
+                .recorded(ruling.recording().call(facts.text(), null))));
+        CommandGate gate = services.gate();
+        Admission admission = gate.admit(recorder, seq, ruling);
+        if (!(admission instanceof Admission.NeedsApproval held)) {
+            return admission;
+        }
+        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().call(facts.text(), null).text(),
+                ruling.recording().call(facts.text(), null).text(), recorder.session().trace());
+        String id = waiting.pending().id();
+        String url = services.approvals().approveUrl(id);
+        notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
+                + ApprovalService.approveCommand(id) + (url == null ? "" : " or " + url));
+        return gate.decided(recorder, seq, waiting, await(caller, waiting, gate));
+    }
+
+    /** The approvers' answer, or a withdrawal when the caller leaves first. */
+    private static ApprovalResult await(SshCaller caller, Admission.Waiting waiting, CommandGate gate) {
+        var pending = waiting.pending();
+        try {
+            long millis = Math.max(1, pending.expiresAt().toEpochMilli() - System.currentTimeMillis()) + 5_000;
+            CompletableFuture.anyOf(pending.decision(), caller.closed()).get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // gate.await below says what became of it
+        }
+        if (!pending.decision().isDone() && caller.closed().isDone()) {
+            return gate.withdrawn(waiting.pending(), "the caller's SSH session ended");
+        }
+        return gate.await(waiting.pending());
+    }
+
+    static String refusal(Admission.Refused refused) {
+        return refused.message() + (refused.approvalId() == null ? "" : "; nothing ran");
+    }
+}

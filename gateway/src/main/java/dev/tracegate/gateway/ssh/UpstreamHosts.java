@@ -1,0 +1,96 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.config.ConfigException;
+import dev.tracegate.gateway.config.SshConnectionConfig;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.FilePasswordProvider;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.util.security.SecurityUtils;
+
+/**
+ * The gateway as an SSH client of the configured hosts: it logs in with the connection's held
+ * key or password and accepts only the pinned host key, so a host that answers with another key
+ * (a man in the middle, a rebuilt machine nobody re-pinned) is refused before any credential is sent.
+ */
+final class UpstreamHosts implements AutoCloseable {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+    private final SshClient client;
+
+    UpstreamHosts() {
+        client = SshClient.setUpDefaultClient();
+        // Nothing from the gateway's own ~/.ssh: each connection's pinned key and held credential only.
+        client.setServerKeyVerifier((session, remote, key) -> false);
+        client.setKeyIdentityProvider(session -> java.util.List.of());
+        client.start();
+    }
+
+    /** A logged-in session to the connection's host, or an exception that says why not (never with the credential). */
+    ClientSession connect(SshConnectionConfig connection) throws IOException {
+        PublicKey pinned = pinned(connection);
+        ClientSession session = client.connect(connection.username(), connection.host(), connection.port())
+                .verify(CONNECT_TIMEOUT).getSession();
+        try {
+            session.setServerKeyVerifier(new PinnedHostKey(pinned));
+            if (connection.privateKey() != null) {
+                for (KeyPair key : heldKeys(connection)) {
+                    session.addPublicKeyIdentity(key);
+                }
+            }
+            if (connection.password() != null) {
+                session.addPasswordIdentity(connection.password().resolve());
+            }
+            session.auth().verify(CONNECT_TIMEOUT);
+            return session;
+        } catch (IOException | RuntimeException e) {
+            session.close(true);
+            throw e;
+        }
+    }
+
+    private static Iterable<KeyPair> heldKeys(SshConnectionConfig connection) throws IOException {
+        byte[] text = connection.privateKey().resolve().getBytes(StandardCharsets.UTF_8);
+        try {
+            return SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName("connection " + connection.name()),
+                    new ByteArrayInputStream(text), FilePasswordProvider.EMPTY);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("connection " + connection.name() + ": the held private key cannot be read");
+        }
+    }
+
+    static PublicKey pinned(SshConnectionConfig connection) {
+        try {
+            return AuthorizedKeyEntry.parseAuthorizedKeyEntry(connection.hostKey().strip())
+                    .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            throw new ConfigException("connection " + connection.name() + ": hostKey is not an SSH public key line");
+        }
+    }
+
+    /** Accepts exactly one key. */
+    private record PinnedHostKey(PublicKey pinned) implements ServerKeyVerifier {
+        @Override
+        public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
+            return KeyUtils.compareKeys(pinned, serverKey);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+    }
+}

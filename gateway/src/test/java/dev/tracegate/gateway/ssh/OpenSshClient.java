@@ -1,0 +1,105 @@
+package dev.tracegate.gateway.ssh;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real OpenSSH clients ({@code /usr/bin/ssh}, {@code sftp}) against the gateway, answering
+ * its keyboard-interactive prompt with a gateway token through SSH_ASKPASS, as a CI job would.
+ */
+final class OpenSshClient {
+
+    /** What a client run printed and how it ended. */
+    record Run(int exit, String out, String err) {
+    }
+
+    private final Path dir;
+    private final int port;
+
+    OpenSshClient(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** {@code ssh -p PORT connection@127.0.0.1 args...}, with {@code input} on stdin. */
+    Run ssh(String token, String connection, String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.add(connection + "@127.0.0.1");
+        command.addAll(List.of(args));
+        return run(command, token, input);
+    }
+
+    /** {@code ssh} signing in with a key and its certificate ({@code KEY-cert.pub}) only. */
+    Run sshWithCertificate(Path key, String connection, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "BatchMode=yes", "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes",
+                "-o", "IdentityAgent=none", "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
+                connection + "@127.0.0.1"));
+        command.addAll(List.of(args));
+        return run(command, "unused", "");
+    }
+
+    /**
+     * {@code sftp connection@127.0.0.1} with its commands on stdin ({@code -b} would imply BatchMode,
+     * which turns keyboard-interactive off); it goes on after a failed command, so check stderr.
+     */
+    Run sftp(String token, String connection, String commands) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/sftp", "-P", String.valueOf(port)));
+        command.addAll(options());
+        command.add(connection + "@127.0.0.1");
+        return run(command, token, commands);
+    }
+
+    private List<String> options() {
+        return List.of("-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", "-o", "PreferredAuthentications=keyboard-interactive",
+                "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=20");
+    }
+
+    CompletableFuture<Run> start(List<String> command, String token, String input) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(command, token, input);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private ProcessBuilder builder(List<String> command, String token) throws IOException {
+        Path askpass = dir.resolve("askpass-" + Math.abs(token.hashCode()));
+        if (!Files.exists(askpass)) {
+            Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' '" + token + "'\n");
+            Files.setPosixFilePermissions(askpass, PosixFilePermissions.fromString("rwx------"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SSH_ASKPASS", askpass.toString());
+        builder.environment().put("SSH_ASKPASS_REQUIRE", "force");
+        builder.environment().put("DISPLAY", ":0");
+        return builder;
+    }
+
+    private Run run(List<String> command, String token, String input) throws IOException, InterruptedException {
+        ProcessBuilder builder = builder(command, token);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process process = builder.start();
+        process.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(command + " did not end: " + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}

@@ -1,0 +1,68 @@
+package dev.tracegate.policy.rules;
+
+import dev.tracegate.policy.shell.ShellClassification;
+import dev.tracegate.policy.shell.ShellCommandClassifier;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.List;
+
+/**
+ * What the policy sees of one SSH request: the operation, the text a rule's {@code command}
+ * pattern is matched against (and the evidence records), the paths of a file operation, and the
+ * class the conservative classifiers gave it.
+ *
+ * @param operation      what is asked
+ * @param text           the command line; {@code shell}; {@code write /etc/hosts};
+ *                       {@code rename /a /b}; {@code port-forwarding db:5432}
+ * @param paths          the file operation's paths (absolute), for {@code files} patterns; empty otherwise
+ * @param classification its class, the programs it runs and why
+ * @param typed          a line typed in an interactive shell, rather than an {@code exec} request
+ */
+public record SshRequestFacts(SshOperation operation, String text, List<String> paths,
+                              ShellClassification classification, boolean typed) {
+
+    public SshRequestFacts {
+        paths = List.copyOf(paths);
+    }
+
+    /** An {@code exec} request: the command line runs in the upstream account's home directory. */
+    public static SshRequestFacts exec(String line) {
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), ShellCommandClassifier.classify(line), false);
+    }
+
+    /** A line typed in an interactive shell, as the gateway reconstructed it. */
+    public static SshRequestFacts typed(String line) {
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), ShellCommandClassifier.classifyTyped(line), true);
+    }
+
+    /** A line typed in a shell that the gateway could not reconstruct for sure (history, completion, editing keys). */
+    public static SshRequestFacts untraceable(String line, String why) {
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), new ShellClassification(StatementClass.UNKNOWN,
+                List.of(), List.of("the typed line cannot be known for sure: " + why)), true);
+    }
+
+    /** An interactive shell: whatever is typed in it runs, so it is as risky as the worst command. */
+    public static SshRequestFacts shell() {
+        return new SshRequestFacts(SshOperation.SHELL, "shell", List.of(), new ShellClassification(StatementClass.UNKNOWN,
+                List.of(), List.of("an interactive shell runs whatever is typed in it")), false);
+    }
+
+    /** A file operation of sftp or scp on absolute {@code paths} (two for a rename). */
+    public static SshRequestFacts file(SshOperation operation, List<String> paths) {
+        ShellClassification classification = operation == SshOperation.READ
+                ? new ShellClassification(StatementClass.READ, List.of(), List.of("reads files"))
+                : ShellCommandClassifier.fileChange(paths, operation.configName());
+        return new SshRequestFacts(operation, operation.configName() + " " + String.join(" ", paths), paths, classification,
+                false);
+    }
+
+    /** A forwarding request: it reaches past the host, so it is off unless a rule names its class. */
+    public static SshRequestFacts forwarding(SshOperation operation, String target) {
+        return new SshRequestFacts(operation, operation.configName() + (target == null ? "" : " " + target), List.of(),
+                new ShellClassification(StatementClass.DANGEROUS_ADMIN, List.of(),
+                        List.of(operation.configName() + " reaches past the host")), false);
+    }
+
+    public StatementClass statementClass() {
+        return classification.statementClass();
+    }
+}

@@ -1,0 +1,610 @@
+package dev.tracegate.policy.shell;
+
+import dev.tracegate.policy.shell.ShellLine.Redirection;
+import dev.tracegate.policy.shell.ShellLine.SimpleCommand;
+import dev.tracegate.policy.shell.ShellLine.Word;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Classifies a shell command line (an SSH {@code exec} request, or a line typed in a shell) for
+ * policy rules. Like the SQL classifier it is a security boundary, and conservative: a program it
+ * does not know, a line it cannot read ({@link ShellLine}), a program named by an expansion or an
+ * unusual path, and a write to a place it cannot tell are all UNKNOWN, as risky as the worst class.
+ *
+ * <p>Classes, lowest risk first: SESSION ({@code cd}, {@code export}, {@code true}), READ
+ * ({@code ls}, {@code cat}, {@code grep}, {@code ps}), WRITE (files outside system directories),
+ * BULK_WRITE ({@code rm -r}, {@code find -delete}, {@code truncate}, {@code rsync --delete}), DDL
+ * (software and services: package managers, {@code systemctl restart}, {@code kill}), PRIVILEGE
+ * (permissions, accounts, writes under {@code /etc} and other system directories, authorized
+ * keys, crontabs), DANGEROUS_ADMIN (anything through {@code sudo} or {@code su}, shutting down,
+ * disks, the kernel, the firewall, {@code rm -r} of {@code /} or a top-level directory).
+ *
+ * <p>Names are taken to mean the standard programs: the upstream account's own shell
+ * configuration (aliases, functions, {@code PATH}) is the operator's, and trusted.
+ */
+public final class ShellCommandClassifier {
+
+    private static final int MAX_DEPTH = 4;
+    private static final String HOME = "~";
+
+    private static final Set<String> BIN_DIRECTORIES = Set.of("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/",
+            "/usr/local/bin/", "/usr/local/sbin/");
+    private static final Set<String> UNSAFE_VARIABLES = Set.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT",
+            "BASH_ENV", "ENV", "IFS", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_EXEC_PATH",
+            "PYTHONPATH", "PERL5OPT", "NODE_OPTIONS");
+
+    private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
+            "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
+            "read", "jobs", "fg", "bg", "disown", "tput");
+    private static final Set<String> READ = Set.of("ls", "dir", "vdir", "cat", "tac", "head", "tail", "less", "more",
+            "grep", "egrep", "fgrep", "zgrep", "zcat", "rg", "wc", "cut", "tr", "nl", "od", "hexdump", "strings", "stat",
+            "file", "du", "df", "ps", "pgrep", "pidof", "top", "htop", "free", "uptime", "uname", "whoami", "id", "groups",
+            "who", "w", "last", "lastlog", "pwd", "echo", "printf", "date", "cal", "which", "type", "whereis", "realpath",
+            "readlink", "basename", "dirname", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
+            "b2sum", "cksum", "diff", "cmp", "comm", "lsblk", "lscpu", "lsof", "lsmod", "lspci", "lsusb", "ss", "netstat",
+            "ping", "dig", "nslookup", "host", "getent", "locale", "printenv", "tty", "test", "[", "seq", "yes", "column",
+            "jq", "base64", "tree", "nproc", "arch", "vmstat", "iostat", "mpstat", "expr", "fold", "fmt", "paste", "join",
+            "rev", "look", "namei", "numfmt", "factor", "users", "logname", "env");
+    private static final Set<String> PRIVILEGE_PROGRAMS = Set.of("useradd", "usermod", "userdel", "groupadd",
+            "groupmod", "groupdel", "gpasswd", "passwd", "chpasswd", "chsh", "chfn", "adduser", "deluser", "addgroup",
+            "delgroup", "visudo", "vipw", "vigr", "ssh-copy-id", "setcap");
+    private static final Set<String> PERMISSION_PROGRAMS = Set.of("chmod", "chown", "chgrp", "chattr", "setfacl");
+    private static final Set<String> DANGEROUS = Set.of("shutdown", "reboot", "halt", "poweroff", "init", "telinit",
+            "mkswap", "fdisk", "sfdisk", "cfdisk", "parted", "gdisk", "sgdisk", "wipefs", "shred", "insmod", "rmmod",
+            "modprobe", "iptables", "ip6tables", "iptables-restore", "ip6tables-restore", "nft", "ufw", "firewall-cmd",
+            "kexec", "losetup", "cryptsetup", "debugfs", "dmsetup", "mknod", "mount", "umount", "swapon", "swapoff",
+            "lvremove", "vgremove", "pvremove", "mdadm", "hdparm", "blkdiscard", "efibootmgr", "grub-install",
+            "update-grub", "docker", "podman", "ctr", "crictl");
+    private static final Set<String> AS_ANOTHER_USER = Set.of("sudo", "su", "doas", "pkexec", "runuser", "setpriv",
+            "chroot", "nsenter", "unshare", "capsh", "sg", "newgrp");
+    private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh",
+            "tcsh");
+    private static final Set<String> RUNS_WHAT_IT_READS = Set.of("python", "python2", "python3", "perl", "ruby", "node",
+            "nodejs", "php", "lua", "awk", "gawk", "mawk", "nawk", "sed", "vi", "vim", "nvim", "view", "nano", "emacs", "ed",
+            "ex", "make", "ssh", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "sftp", "expect", "script", "screen",
+            "tmux", "watch", "gdb", "strace", "ltrace", "eval", "source", ".", "alias", "trap", "busybox", "perf", "at",
+            "batch", "systemd-run", "flock", "parallel", "xterm", "man", "psql", "mysql", "sqlite3", "redis-cli",
+            "kubectl", "crontab-edit", "env-exec", "tclsh", "wish", "irb", "R", "Rscript", "julia", "java", "jshell",
+            "go", "cargo", "npm", "npx", "yarn", "pip", "pip3", "gem", "bundle", "composer");
+    /** Programs that only run the command after their own options, and the options that take a value. */
+    private static final Map<String, Set<String>> WRAPPERS = Map.of(
+            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f"), "command", Set.of(),
+            "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
+                    "--kill-after"), "exec", Set.of("-a"), "chronic", Set.of());
+    private static final Set<String> PACKAGE_MANAGERS = Set.of("apt", "apt-get", "aptitude", "dpkg", "yum", "dnf",
+            "rpm", "zypper", "apk", "snap", "flatpak");
+    private static final Set<String> PACKAGE_QUERIES = Set.of("list", "show", "search", "policy", "info", "-l", "-L",
+            "-s", "-S", "--list", "--status", "--search", "--listfiles", "-q", "-qa", "-qi", "-ql", "query", "depends",
+            "rdepends", "madison", "changelog");
+    private static final Set<String> SYSTEMCTL_READ = Set.of("status", "show", "list-units", "list-unit-files",
+            "list-timers", "list-sockets", "list-jobs", "is-active", "is-enabled", "is-failed", "is-system-running", "cat",
+            "help", "list-dependencies", "get-default", "show-environment", "list-machines");
+    private static final Set<String> SYSTEMCTL_SERVICES = Set.of("start", "stop", "restart", "reload", "try-restart",
+            "reload-or-restart", "try-reload-or-restart", "enable", "disable", "reenable", "mask", "unmask",
+            "daemon-reload", "daemon-reexec", "kill", "reset-failed", "preset", "link", "revert", "freeze", "thaw",
+            "clean", "set-property", "edit");
+    private static final Set<String> IP_READ = Set.of("a", "addr", "address", "r", "route", "l", "link", "n", "neigh",
+            "neighbour", "show", "list", "ls", "-4", "-6", "-s", "-br", "-brief", "-c", "-color", "-j", "-json", "-p",
+            "-pretty", "-d", "-details", "rule", "maddr", "monitor");
+    private static final Set<String> QUIET_DEVICES = Set.of("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty");
+    private static final List<String> PRIVILEGED_DIRECTORIES = List.of("/etc", "/usr", "/bin", "/sbin", "/lib",
+            "/lib32", "/lib64", "/libx32", "/opt", "/root", "/var/lib", "/var/spool/cron", "/var/log", "/srv", "/snap");
+    private static final List<String> SYSTEM_DIRECTORIES = List.of("/dev", "/boot", "/proc", "/sys", "/efi", "/run");
+
+    private ShellCommandClassifier() {
+    }
+
+    /** A command line that starts in the upstream account's home directory: an {@code exec} request. */
+    public static ShellClassification classify(String line) {
+        return classify(line, HOME);
+    }
+
+    /**
+     * A line typed in an interactive shell: its working directory is whatever earlier lines made
+     * it, which the gateway cannot know for sure, so a write to a relative path is UNKNOWN.
+     */
+    public static ShellClassification classifyTyped(String line) {
+        return classify(line, null);
+    }
+
+    /**
+     * A file operation (sftp, scp) that changes {@code paths}: WRITE, or PRIVILEGE and
+     * DANGEROUS_ADMIN in system directories, as for the same write from a command line.
+     */
+    public static ShellClassification fileChange(List<String> paths, String operation) {
+        Verdict verdict = new Verdict();
+        verdict.cwd = "/";
+        for (String path : paths) {
+            verdict.written(new Word(path, false, false), operation);
+        }
+        return new ShellClassification(verdict.statementClass, List.of(), verdict.reasons);
+    }
+
+    private static ShellClassification classify(String line, String workingDirectory) {
+        Verdict verdict = new Verdict();
+        verdict.line(line, workingDirectory, 0);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+    }
+
+    /** The class found so far, with what raised it. */
+    private static final class Verdict {
+        private StatementClass statementClass = StatementClass.SESSION;
+        private final List<String> programs = new ArrayList<>();
+        private final List<String> reasons = new ArrayList<>();
+        /** The working directory: {@code ~}, an absolute path, or null when not known. */
+        private String cwd;
+
+        void raise(StatementClass found, String reason) {
+            statementClass = StatementClass.max(found, statementClass);
+            if (found.risk() >= StatementClass.READ.risk() && !reasons.contains(reason)) {
+                reasons.add(reason);
+            }
+        }
+
+        void line(String line, String workingDirectory, int depth) {
+            if (depth > MAX_DEPTH) {
+                raise(StatementClass.UNKNOWN, "shells nested more than " + MAX_DEPTH + " deep");
+                return;
+            }
+            ShellLine read = ShellLine.read(line);
+            if (read.unreadable() != null) {
+                raise(StatementClass.UNKNOWN, "the line cannot be read without running it: " + read.unreadable());
+                return;
+            }
+            cwd = workingDirectory;
+            for (SimpleCommand command : read.commands()) {
+                simple(command, depth);
+            }
+        }
+
+        private void simple(SimpleCommand command, int depth) {
+            for (Redirection redirection : command.redirections()) {
+                if (redirection.writes()) {
+                    written(redirection.target(), "a redirection (" + redirection.operator() + ")");
+                }
+            }
+            List<Word> words = command.words();
+            int first = 0;
+            while (first < words.size() && assignment(words.get(first))) {
+                first++;
+            }
+            if (first < words.size()) {
+                program(words.subList(first, words.size()), depth, false);
+            }
+        }
+
+        /** {@code NAME=value} before a program: harmless unless it changes how programs are found or run. */
+        private boolean assignment(Word word) {
+            int equals = word.text().indexOf('=');
+            if (equals <= 0 || !word.text().substring(0, equals).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                return false;
+            }
+            String name = word.text().substring(0, equals);
+            if (UNSAFE_VARIABLES.contains(name)) {
+                raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
+            }
+            return true;
+        }
+
+        /**
+         * One program and its arguments.
+         *
+         * @param argumentsUnknown the program gets more arguments the line does not show (xargs, find -exec)
+         */
+        private void program(List<Word> words, int depth, boolean argumentsUnknown) {
+            Word first = words.getFirst();
+            if (!first.literal()) {
+                raise(StatementClass.UNKNOWN, "the program's name is only known once the shell expands it");
+                return;
+            }
+            String name = programName(first.text());
+            if (name == null) {
+                raise(StatementClass.UNKNOWN, "runs a program by its path (" + first.text() + ")");
+                return;
+            }
+            programs.add(name);
+            List<Word> args = words.subList(1, words.size());
+            if (AS_ANOTHER_USER.contains(name)) {
+                raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
+            } else if (WRAPPERS.containsKey(name)) {
+                wrapped(name, args, depth, argumentsUnknown);
+            } else if (name.equals("env")) {
+                env(args, depth, argumentsUnknown);
+            } else if (name.equals("xargs")) {
+                xargs(args, depth);
+            } else if (SHELLS.contains(name)) {
+                shell(name, args, depth);
+            } else if (name.equals("find")) {
+                find(args, depth);
+            } else if (RUNS_WHAT_IT_READS.contains(name)) {
+                raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
+            } else {
+                known(name, args, argumentsUnknown);
+            }
+        }
+
+        /** The standard program a name stands for; null for a path outside the standard directories. */
+        private static String programName(String word) {
+            if (word.indexOf('/') < 0) {
+                return word;
+            }
+            for (String directory : BIN_DIRECTORIES) {
+                if (word.startsWith(directory) && word.indexOf('/', directory.length()) < 0
+                        && word.length() > directory.length()) {
+                    return word.substring(directory.length());
+                }
+            }
+            return null;
+        }
+
+        private void known(String name, List<Word> args, boolean argumentsUnknown) {
+            List<Word> operands = operands(args);
+            switch (name) {
+                case "cd" -> changeDirectory(operands);
+                case "export" -> args.forEach(this::assignment);
+                case "rm" -> remove(args, operands, argumentsUnknown);
+                case "systemctl" -> systemctl(operands);
+                case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ
+                        : StatementClass.DDL, "service controls system services");
+                case "journalctl" -> raise(args.stream().anyMatch(a -> a.text().startsWith("--vacuum")
+                        || a.text().startsWith("--rotate") || a.text().startsWith("--flush") || a.text().equals("--relinquish-var"))
+                        ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
+                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*|--clear|--read-clear"))
+                        ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
+                case "ip" -> raise(args.stream().allMatch(a -> IP_READ.contains(a.text())) ? StatementClass.READ
+                        : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
+                case "hostname" -> raise(operands.isEmpty() ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
+                        "hostname shows or sets the host's name");
+                case "sysctl" -> raise(args.stream().anyMatch(a -> a.text().contains("=") || a.text().equals("-w")
+                        || a.text().equals("-p") || a.text().startsWith("--load") || a.text().equals("--system"))
+                        ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ, "sysctl reads or sets kernel parameters");
+                case "crontab" -> raise(args.size() == 1 && args.getFirst().text().equals("-l") ? StatementClass.READ
+                        : StatementClass.PRIVILEGE, "crontab schedules commands");
+                case "kill", "pkill", "killall", "skill" -> raise(StatementClass.DDL, name + " stops processes");
+                case "dd" -> dd(args);
+                case "sort" -> optionTarget(name, args, "-o", "--output");
+                case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
+                     "ln", "link", "rsync", "scp" -> writes(name, args, operands, argumentsUnknown);
+                case "truncate" -> {
+                    raise(StatementClass.BULK_WRITE, "truncate empties files");
+                    operands.forEach(w -> written(w, name));
+                }
+                case "uniq", "xxd" -> {
+                    if (operands.size() >= 2) {
+                        written(operands.get(1), name);
+                    }
+                    raise(StatementClass.READ, name + " reads files");
+                }
+                case "tar" -> tar(args);
+                case "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "zip", "unzip", "7z" ->
+                        writes(name, args, operands, argumentsUnknown);
+                case "curl", "wget" -> raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                case "git" -> raise(args.stream().anyMatch(a -> a.text().startsWith("-c") || a.text().startsWith("--config")
+                        || a.text().startsWith("--exec-path") || a.text().startsWith("--upload-pack")
+                        || a.text().startsWith("--receive-pack")) ? StatementClass.UNKNOWN : StatementClass.WRITE,
+                        "git changes working trees (options that name programs are unknown)");
+                default -> byTable(name, args, operands, argumentsUnknown);
+            }
+        }
+
+        private void byTable(String name, List<Word> args, List<Word> operands, boolean argumentsUnknown) {
+            if (SESSION.contains(name)) {
+                raise(StatementClass.SESSION, name);
+            } else if (READ.contains(name)) {
+                raise(StatementClass.READ, name + " reads");
+            } else if (PERMISSION_PROGRAMS.contains(name)) {
+                raise(StatementClass.PRIVILEGE, name + " changes permissions or ownership");
+                operands.stream().skip(name.equals("chattr") || name.equals("setfacl") ? 0 : 1)
+                        .forEach(w -> written(w, name));
+                unknownTargets(name, argumentsUnknown);
+            } else if (PRIVILEGE_PROGRAMS.contains(name)) {
+                raise(StatementClass.PRIVILEGE, name + " changes accounts or credentials");
+            } else if (DANGEROUS.contains(name) || name.startsWith("mkfs")) {
+                raise(StatementClass.DANGEROUS_ADMIN, name + " changes the machine itself (power, disks, kernel, network,"
+                        + " containers)");
+            } else if (PACKAGE_MANAGERS.contains(name) || name.equals("apt-cache")) {
+                boolean query = name.equals("apt-cache") || args.stream().anyMatch(a -> PACKAGE_QUERIES.contains(a.text()));
+                raise(query ? StatementClass.READ : StatementClass.DDL, name + " installs or removes software");
+            } else {
+                raise(StatementClass.UNKNOWN, name + " is not a program the gateway knows");
+            }
+        }
+
+        private void writes(String name, List<Word> args, List<Word> operands, boolean argumentsUnknown) {
+            raise(StatementClass.WRITE, name + " writes files");
+            operands.forEach(w -> written(w, name));
+            unknownTargets(name, argumentsUnknown);
+            if (name.equals("rsync") && args.stream().anyMatch(a -> a.text().startsWith("--delete")
+                    || a.text().startsWith("--remove-source-files"))) {
+                raise(StatementClass.BULK_WRITE, "rsync --delete removes files");
+            }
+            optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
+        }
+
+        private void unknownTargets(String name, boolean argumentsUnknown) {
+            if (argumentsUnknown) {
+                raise(StatementClass.UNKNOWN, name + " gets paths the line does not show (xargs, find -exec)");
+            }
+        }
+
+        private void remove(List<Word> args, List<Word> operands, boolean argumentsUnknown) {
+            boolean recursive = args.stream().map(Word::text).anyMatch(a -> a.equals("--recursive")
+                    || (a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0)));
+            raise(recursive ? StatementClass.BULK_WRITE : StatementClass.WRITE,
+                    recursive ? "rm -r deletes whole directory trees" : "rm deletes files");
+            if (args.stream().anyMatch(a -> a.text().equals("--no-preserve-root"))) {
+                raise(StatementClass.DANGEROUS_ADMIN, "rm --no-preserve-root");
+            }
+            for (Word target : operands) {
+                written(target, "rm");
+                String path = target.literal() ? absolute(target.text()) : null;
+                if (recursive && path != null && path.indexOf('/', 1) < 0) {
+                    raise(StatementClass.DANGEROUS_ADMIN, "rm -r of / or a top-level directory");
+                }
+            }
+            unknownTargets("rm", argumentsUnknown);
+        }
+
+        private void systemctl(List<Word> operands) {
+            String command = operands.isEmpty() ? "list-units" : operands.getFirst().text();
+            if (SYSTEMCTL_READ.contains(command)) {
+                raise(StatementClass.READ, "systemctl " + command + " reads service state");
+            } else if (SYSTEMCTL_SERVICES.contains(command)) {
+                raise(StatementClass.DDL, "systemctl " + command + " changes services");
+            } else {
+                raise(StatementClass.DANGEROUS_ADMIN, "systemctl " + command + " changes the machine's state");
+            }
+        }
+
+        private void dd(List<Word> args) {
+            raise(StatementClass.READ, "dd copies data");
+            for (Word arg : args) {
+                if (arg.text().startsWith("of=")) {
+                    written(new Word(arg.text().substring(3), arg.expands(), arg.globs()), "dd");
+                }
+            }
+        }
+
+        private void tar(List<Word> args) {
+            String first = args.isEmpty() ? "" : args.getFirst().text();
+            boolean lists = (first.matches("-?[a-zA-Z]*t[a-zA-Z]*") && !first.startsWith("--")) || args.stream()
+                    .anyMatch(a -> a.text().equals("--list"));
+            raise(lists ? StatementClass.READ : StatementClass.WRITE, "tar creates or extracts archives");
+            // Short options cluster (-xPf, or the old style xPf as the first word): P keeps absolute
+            // names, I names a compression program, wherever they sit in the cluster.
+            boolean clusterRuns = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--"))
+                    .anyMatch(a -> a.indexOf('P') > 0 || a.indexOf('I') > 0)
+                    || (!first.startsWith("-") && (first.indexOf('P') >= 0 || first.indexOf('I') >= 0));
+            if (clusterRuns || args.stream().anyMatch(a -> a.text().equals("--absolute-names")
+                    || a.text().startsWith("--to-command") || a.text().startsWith("--use-compress-program")
+                    || a.text().startsWith("--checkpoint-action") || a.text().startsWith("-I"))) {
+                raise(StatementClass.UNKNOWN, "tar options that keep absolute names or run programs");
+            }
+            optionValues(args, "-C", "--directory", "-f", "--file").forEach(w -> written(w, "tar"));
+        }
+
+        private void optionTarget(String name, List<Word> args, String... options) {
+            raise(StatementClass.READ, name + " reads");
+            optionValues(args, options).forEach(w -> written(w, name));
+        }
+
+        private void changeDirectory(List<Word> operands) {
+            if (operands.isEmpty()) {
+                cwd = HOME;
+                return;
+            }
+            Word target = operands.getFirst();
+            cwd = target.literal() && !target.text().equals("-") ? absolute(target.text()) : null;
+            if (cwd != null && !cwd.startsWith("/")) {
+                cwd = cwd.equals(HOME) || cwd.startsWith(HOME + "/") ? cwd : null;
+            }
+        }
+
+        private void env(List<Word> args, int depth, boolean argumentsUnknown) {
+            int i = 0;
+            while (i < args.size()) {
+                String text = args.get(i).text();
+                if (text.equals("-u") || text.equals("--unset") || text.equals("-C") || text.equals("--chdir")
+                        || text.equals("-S") || text.equals("--split-string")) {
+                    if (!text.equals("-u") && !text.equals("--unset")) {
+                        raise(StatementClass.UNKNOWN, "env " + text + " changes how the command is read or where it runs");
+                    }
+                    i += 2;
+                } else if (text.startsWith("-") || assignment(args.get(i))) {
+                    i++;
+                } else {
+                    break;
+                }
+            }
+            if (i < args.size()) {
+                program(args.subList(i, args.size()), depth, argumentsUnknown);
+            } else {
+                raise(StatementClass.READ, "env prints the environment");
+            }
+        }
+
+        private void wrapped(String name, List<Word> args, int depth, boolean argumentsUnknown) {
+            Set<String> withValue = WRAPPERS.get(name);
+            int i = 0;
+            while (i < args.size() && args.get(i).text().startsWith("-")) {
+                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+            }
+            if (name.equals("timeout") && i < args.size()) {
+                i++; // the duration
+            }
+            if (i < args.size()) {
+                program(args.subList(i, args.size()), depth, argumentsUnknown);
+            } else {
+                raise(StatementClass.READ, name);
+            }
+        }
+
+        private void xargs(List<Word> args, int depth) {
+            Set<String> withValue = Set.of("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a", "--arg-file", "--delimiter",
+                    "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace");
+            int i = 0;
+            while (i < args.size() && args.get(i).text().startsWith("-")) {
+                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+            }
+            if (i < args.size()) {
+                program(args.subList(i, args.size()), depth, true);
+            } else {
+                raise(StatementClass.READ, "xargs echo");
+            }
+        }
+
+        private void shell(String name, List<Word> args, int depth) {
+            for (int i = 0; i < args.size(); i++) {
+                String text = args.get(i).text();
+                if (text.startsWith("-") && !text.startsWith("--") && text.indexOf('c') > 0 && i + 1 < args.size()) {
+                    Word script = args.get(i + 1);
+                    if (!script.literal()) {
+                        raise(StatementClass.UNKNOWN, name + " -c runs a script only known once the shell expands it");
+                        return;
+                    }
+                    String saved = cwd;
+                    line(script.text(), cwd, depth + 1);
+                    cwd = saved;
+                    return;
+                }
+            }
+            raise(StatementClass.UNKNOWN, name + " runs commands the gateway cannot see (a script or its input)");
+        }
+
+        private void find(List<Word> args, int depth) {
+            raise(StatementClass.READ, "find lists files");
+            for (int i = 0; i < args.size(); i++) {
+                String text = args.get(i).text();
+                switch (text) {
+                    case "-exec", "-execdir", "-ok", "-okdir" -> {
+                        int end = i + 1;
+                        while (end < args.size() && !args.get(end).text().equals(";") && !args.get(end).text().equals("+")) {
+                            end++;
+                        }
+                        if (end == i + 1) {
+                            raise(StatementClass.UNKNOWN, "find " + text + " without a command");
+                            return;
+                        }
+                        program(args.subList(i + 1, end), depth, true);
+                        i = end;
+                    }
+                    case "-delete" -> raise(StatementClass.BULK_WRITE, "find -delete removes every file it finds");
+                    case "-fprint", "-fprint0", "-fprintf", "-fls" -> {
+                        if (i + 1 < args.size()) {
+                            written(args.get(i + 1), "find " + text);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+
+        /** A file the line writes (or deletes, or changes): its class depends on where it is. */
+        private void written(Word target, String by) {
+            if (!target.literal()) {
+                raise(StatementClass.UNKNOWN, by + " writes to a path only known once the shell expands it");
+                return;
+            }
+            String text = target.text();
+            if (text.equals("-") || text.contains(":") && !text.startsWith("/") && !text.startsWith(".")) {
+                raise(StatementClass.WRITE, by + " writes");
+                return;
+            }
+            String path = absolute(text);
+            if (path == null) {
+                raise(StatementClass.UNKNOWN, by + " writes to " + text + ", a path the gateway cannot place (a relative"
+                        + " path after a cd it cannot follow, or .. out of the home directory)");
+                return;
+            }
+            if (path.endsWith("/authorized_keys") || path.endsWith("/authorized_keys2") || path.contains("/.ssh/")) {
+                raise(StatementClass.PRIVILEGE, by + " writes SSH keys or settings, which grant access");
+            } else if (QUIET_DEVICES.contains(path) || path.startsWith("/dev/fd/")) {
+                return;
+            } else if (path.equals("/") || under(path, SYSTEM_DIRECTORIES)) {
+                raise(StatementClass.DANGEROUS_ADMIN, by + " writes to devices, the kernel or boot files (" + path + ")");
+            } else if (under(path, PRIVILEGED_DIRECTORIES)) {
+                String directory = PRIVILEGED_DIRECTORIES.stream().filter(d -> under(path, List.of(d))).findFirst().orElseThrow();
+                raise(StatementClass.PRIVILEGE, by + " writes under " + directory);
+            } else {
+                raise(StatementClass.WRITE, by + " writes files");
+            }
+        }
+
+        private static boolean under(String path, List<String> directories) {
+            return directories.stream().anyMatch(d -> path.equals(d) || path.startsWith(d + "/"));
+        }
+
+        /**
+         * A path as an absolute one ({@code /...}) or one in the home directory ({@code ~/...});
+         * null when the working directory is unknown or {@code ..} climbs out of what is known.
+         */
+        private String absolute(String path) {
+            String base;
+            String rest;
+            if (path.startsWith("/")) {
+                base = "";
+                rest = path;
+            } else if (path.equals(HOME) || path.startsWith(HOME + "/")) {
+                base = HOME;
+                rest = path.substring(1);
+            } else if (cwd == null) {
+                return null;
+            } else {
+                base = cwd.startsWith("/") ? "" : HOME;
+                rest = (cwd.startsWith("/") ? cwd : cwd.substring(1)) + "/" + path;
+            }
+            List<String> segments = new ArrayList<>();
+            for (String segment : rest.split("/")) {
+                if (segment.isEmpty() || segment.equals(".")) {
+                    continue;
+                }
+                if (segment.equals("..")) {
+                    if (segments.isEmpty()) {
+                        if (base.equals(HOME)) {
+                            return null; // out of the home directory: somewhere the gateway cannot name
+                        }
+                        continue; // /.. is /
+                    }
+                    segments.removeLast();
+                } else {
+                    segments.add(segment);
+                }
+            }
+            return base + "/" + String.join("/", segments);
+        }
+
+        private static List<Word> operands(List<Word> args) {
+            List<Word> operands = new ArrayList<>();
+            boolean optionsEnded = false;
+            for (Word arg : args) {
+                if (!optionsEnded && arg.text().equals("--")) {
+                    optionsEnded = true;
+                } else if (optionsEnded || !arg.text().startsWith("-") || arg.text().equals("-")) {
+                    operands.add(arg);
+                }
+            }
+            return operands;
+        }
+
+        /** The values of options given as {@code -C dir}, {@code --directory=dir} or {@code --directory dir}. */
+        private static List<Word> optionValues(List<Word> args, String... options) {
+            List<Word> values = new ArrayList<>();
+            for (int i = 0; i < args.size(); i++) {
+                Word arg = args.get(i);
+                for (String option : options) {
+                    if (arg.text().equals(option) && i + 1 < args.size()) {
+                        values.add(args.get(i + 1));
+                    } else if (option.startsWith("--") && arg.text().startsWith(option + "=")) {
+                        values.add(new Word(arg.text().substring(option.length() + 1), arg.expands(), arg.globs()));
+                    }
+                }
+            }
+            return values;
+        }
+    }
+}

