@@ -3,18 +3,22 @@ package dev.tracegate.gateway.ssh;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.server.session.ServerSession;
 
 /**
@@ -64,15 +68,31 @@ final class CallerSignIn {
             return;
         }
         SshConnectionConfig connection = proved.connection();
+        EvidenceEvent.Resource resource = new EvidenceEvent.Resource(connection.name(), SshEngine.PROTOCOL, connection.target());
+        SessionPlace place;
+        try {
+            place = services.admission().admit(proved.identity(), SourceAddress.parse(host(session.getClientAddress())), resource);
+        } catch (LimitReachedException e) {
+            disconnect(session, "too many sessions: " + e.getMessage());
+            return;
+        }
         SessionRecorder recorder = new SessionRecorder(services.evidence(), new SessionInfo(UUID.randomUUID().toString(),
-                proved.identity(), address(session.getClientAddress()),
-                new EvidenceEvent.Resource(connection.name(), SshEngine.PROTOCOL, connection.target()), connection.name(),
+                proved.identity(), address(session.getClientAddress()), resource, connection.name(),
                 session.getClientVersion()));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("client_version", session.getClientVersion());
         detail.put(HOW, proved.method());
         recorder.opened(detail);
-        session.setAttribute(SshCaller.KEY, new SshCaller(proved.identity(), connection, recorder));
+        session.setAttribute(SshCaller.KEY, new SshCaller(proved.identity(), connection, recorder, place));
+    }
+
+    /** Ends the SSH session, telling the client why in the disconnect message it prints. */
+    private static void disconnect(ServerSession session, String why) {
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_TOO_MANY_CONNECTIONS, why);
+        } catch (IOException e) {
+            session.close(true);
+        }
     }
 
     private static String address(SocketAddress address) {

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.SshConnectionConfig;
+import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
@@ -22,14 +23,17 @@ final class SshCaller {
     private final Identity identity;
     private final SshConnectionConfig connection;
     private final SessionRecorder recorder;
+    private final SessionPlace place;
     private final AtomicLong sequence = new AtomicLong();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private ClientSession upstream;
 
-    SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder) {
+    /** @param place the session's place within the limits per caller, freed when it closes */
+    SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder, SessionPlace place) {
         this.identity = identity;
         this.connection = connection;
         this.recorder = recorder;
+        this.place = place;
     }
 
     Identity identity() {
@@ -79,5 +83,6 @@ final class SshCaller {
             }
         }
         recorder.closed(reason);
+        place.close();
     }
 }
