@@ -20,6 +20,12 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        String format = System.getenv("TRACEGATE_LOG_FORMAT");
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            // Checked before anything logs: an unknown name would silently leave the gateway without logs.
+            System.err.println("tracegate: TRACEGATE_LOG_FORMAT must be text or json, not \"" + format + "\"");
+            System.exit(2);
+        }
         System.exit(run(args));
     }
 
