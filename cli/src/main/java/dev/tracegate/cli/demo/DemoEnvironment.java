@@ -148,9 +148,9 @@ public final class DemoEnvironment implements AutoCloseable {
         out.println("http: " + http + " token=" + analyst);
         out.println("http-direct: " + direct);
         out.println("approver: token=" + token("dba"));
-        out.println("mcp: " + api + "/mcp token=" + token("agent"));
         out.println("api: " + api + " token=" + admin);
         out.println("console: " + api + "/");
+        out.println("mcp: " + api + "/mcp token=" + token("agent"));
         String ssh = sshHost == null ? null : DemoSshClient.command(secrets.getParent().resolve("ssh-client"),
                 gateway.sshPort(), SSH_CONNECTION);
         if (ssh != null) {
