@@ -1,6 +1,5 @@
 package dev.tracegate.gateway.evidence;
 
-import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.bundle.ConsistencyLine;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
 import dev.tracegate.ledger.bundle.ProofLine;
@@ -57,9 +56,7 @@ public final class EvidenceExporter {
         long written = 0;
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target); EvidenceReader reader = log.reader()) {
             BundleBlobs blobs = new BundleBlobs(log.blobs(), bundle);
-            if (reader.size() < treeSize) {
-                throw new StoreException("the store holds " + reader.size() + " events, fewer than the checkpoint's " + treeSize);
-            }
+            reader.requireCovers(treeSize);
             SubtreeHashes hashes = reader.subtrees();
             if (since.isPresent()) {
                 bundle.addConsistencyProof(consistencyFrom(since.get(), checkpoint.checkpoint(), hashes));
@@ -83,13 +80,9 @@ public final class EvidenceExporter {
             if (filter.narrowsByIndex()) {
                 // The query index names the chunks that can hold such events; each one's time is checked as it is read.
                 long[] indices = reader.indices(new EventSelection(filter.session(), filter.user(), filter.connection(),
-                        filter.trace(), filter.from(), filter.to(), 0));
-                int end = 0;
-                while (end < indices.length && indices[end] < treeSize) {
-                    end++;
-                }
-                for (int from = 0; from < end; from += 1_000) {
-                    long[] part = Arrays.copyOfRange(indices, from, Math.min(end, from + 1_000));
+                        filter.trace(), filter.from(), filter.to(), 0), treeSize);
+                for (int from = 0; from < indices.length; from += 1_000) {
+                    long[] part = Arrays.copyOfRange(indices, from, Math.min(indices.length, from + 1_000));
                     List<byte[]> leaves = reader.leaves(part);
                     for (int i = 0; i < part.length; i++) {
                         add.visit(part[i], leaves.get(i));

@@ -62,6 +62,13 @@ public final class EvidenceReader implements AutoCloseable {
         return connection;
     }
 
+    /** Refuses to go on when this read covers fewer events than the checkpoint a bundle is sealed with. */
+    void requireCovers(long treeSize) {
+        if (size < treeSize) {
+            throw new StoreException("the store holds " + size + " events, fewer than the checkpoint's " + treeSize);
+        }
+    }
+
     /** Stored complete-subtree hashes, for roots and proofs. */
     public SubtreeHashes subtrees() {
         return subtrees;
@@ -146,6 +153,16 @@ public final class EvidenceReader implements AutoCloseable {
         } catch (SQLException e) {
             throw new StoreException("cannot read evidence events", e);
         }
+    }
+
+    /** {@link #indices(EventSelection)} below {@code bound} (a checkpoint's size). */
+    long[] indices(EventSelection selection, long bound) {
+        long[] indices = indices(selection);
+        int end = 0;
+        while (end < indices.length && indices[end] < bound) {
+            end++;
+        }
+        return end == indices.length ? indices : Arrays.copyOf(indices, end);
     }
 
     /** The indices (ascending) of the events the query index has for {@code selection}, below {@link #size()}. */

@@ -42,9 +42,7 @@ public final class PeriodBundleExporter {
         CheckpointService.SignedCheckpoint checkpoint = checkpoints.signNow();
         long treeSize = checkpoint.checkpoint().size();
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target); EvidenceReader reader = log.reader()) {
-            if (reader.size() < treeSize) {
-                throw new StoreException("the store holds " + reader.size() + " events, fewer than the checkpoint's " + treeSize);
-            }
+            reader.requireCovers(treeSize);
             PeriodSelection selection = PeriodSelection.find(reader, from, to, treeSize);
             BundleBlobs blobs = new BundleBlobs(log.blobs(), bundle);
             EvidenceReader.LeafVisitor add = (index, leaf) -> {

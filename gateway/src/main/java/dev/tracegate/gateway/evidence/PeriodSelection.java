@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.ledger.jcs.Jcs;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -32,7 +31,7 @@ record PeriodSelection(long first, long last, List<Long> context) {
         if (treeSize == 0) {
             return new PeriodSelection(0, -1, List.of());
         }
-        long[] inPeriod = below(reader.indices(new EventSelection(null, null, null, null, from, to, 0)), treeSize);
+        long[] inPeriod = reader.indices(new EventSelection(null, null, null, null, from, to, 0), treeSize);
         Predicate<byte[]> timeInPeriod = leaf -> {
             Instant time = EventTime.of(leaf);
             return !time.isBefore(from) && time.isBefore(to);
@@ -45,26 +44,17 @@ record PeriodSelection(long first, long last, List<Long> context) {
             long lastIn = lastMatching(reader, inPeriod, timeInPeriod).orElseThrow();
             last = Math.min(treeSize - 1, lastIn + 1);
         } else {
-            long[] earlier = below(reader.indices(new EventSelection(null, null, null, null, null, from, 0)), treeSize);
+            long[] earlier = reader.indices(new EventSelection(null, null, null, null, null, from, 0), treeSize);
             first = lastMatching(reader, earlier, leaf -> EventTime.of(leaf).isBefore(from)).orElse(0L);
             last = Math.min(treeSize - 1, first + 1);
         }
-        long[] gatewayEvents = below(reader.indices(EventSelection.ofActor(EvidenceEvent.GATEWAY.subject(), 0)), first);
+        long[] gatewayEvents = reader.indices(EventSelection.ofActor(EvidenceEvent.GATEWAY.subject(), 0), first);
         List<Long> context = new ArrayList<>();
         lastMatching(reader, gatewayEvents, leaf -> type(leaf).equals(EventType.GATEWAY_STARTED))
                 .ifPresent(context::add);
         lastAcceptedPolicy(reader, gatewayEvents).ifPresent(context::add);
         context.sort(null);
         return new PeriodSelection(first, last, List.copyOf(context));
-    }
-
-    /** The ascending {@code indices} below {@code bound}. */
-    private static long[] below(long[] indices, long bound) {
-        int end = 0;
-        while (end < indices.length && indices[end] < bound) {
-            end++;
-        }
-        return Arrays.copyOf(indices, end);
     }
 
     private static Optional<Long> firstMatching(EvidenceReader reader, long[] indices, Predicate<byte[]> test) {
