@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * A target the gateway reaches on the caller's behalf, one record per protocol: clients select it
- * by name (the PostgreSQL database name, the first path segment on the HTTP gateway, the SSH user name), and the
+ * by name (the PostgreSQL database name, the first path segment on the HTTP gateway, the SSH user name, the MySQL database name), and the
  * gateway logs in with the held credential, which the caller never sees. In YAML, {@code protocol}
  * chooses the record ({@code postgres} when left out).
  */
@@ -14,8 +14,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
         @JsonSubTypes.Type(value = PostgresConnectionConfig.class, name = PostgresConnectionConfig.PROTOCOL),
         @JsonSubTypes.Type(value = HttpConnectionConfig.class, name = HttpConnectionConfig.PROTOCOL),
-        @JsonSubTypes.Type(value = SshConnectionConfig.class, name = SshConnectionConfig.PROTOCOL)})
-public sealed interface ConnectionConfig permits PostgresConnectionConfig, HttpConnectionConfig, SshConnectionConfig {
+        @JsonSubTypes.Type(value = SshConnectionConfig.class, name = SshConnectionConfig.PROTOCOL),
+        @JsonSubTypes.Type(value = MysqlConnectionConfig.class, name = MysqlConnectionConfig.PROTOCOL)})
+public sealed interface ConnectionConfig permits PostgresConnectionConfig, HttpConnectionConfig, SshConnectionConfig,
+        MysqlConnectionConfig {
 
     /** What clients ask for, e.g. {@code shop}. */
     String name();

@@ -5,7 +5,7 @@ package dev.tracegate.gateway.config;
  *
  * @param address                  bind address; {@code 127.0.0.1} unless set
  * @param port                     TCP port; 0 picks a free one (tests)
- * @param allowCleartextOnLoopback PostgreSQL and HTTP gateway: accept a token without TLS from a loopback client
+ * @param allowCleartextOnLoopback PostgreSQL, MySQL and HTTP gateway: accept a token without TLS from a loopback client
  * @param limits                   PostgreSQL only: what clients may hold before they authenticate; null when not given
  */
 public record ListenerConfig(String address, int port, boolean allowCleartextOnLoopback, ConnectionLimits limits) {

@@ -2,10 +2,11 @@ package dev.tracegate.gateway.config;
 
 /**
  * The gateway's listening sockets: the PostgreSQL wire listener, the REST API, and the HTTP
- * gateway (started when an HTTP connection is configured) and the SSH listener (started when an SSH
- * connection is configured).
+ * gateway (started when an HTTP connection is configured), the SSH listener (started when an SSH
+ * connection is configured) and the MySQL listener (started when a MySQL connection is configured).
  */
-public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh) {
+public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh,
+                              ListenerConfig mysql) {
 
     public ListenersConfig {
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
@@ -14,24 +15,30 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
                     ConnectionLimits.DEFAULTS);
         }
         if ((api != null && api.limits() != null) || (http != null && http.limits() != null)
-                || (ssh != null && ssh.limits() != null)) {
+                || (ssh != null && ssh.limits() != null) || (mysql != null && mysql.limits() != null)) {
             throw new ConfigException("listeners: limits are for the postgres listener (the others have their own)");
         }
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
         ssh = ssh == null ? new ListenerConfig(null, 2222, false) : ssh;
+        mysql = mysql == null ? new ListenerConfig(null, 3307, false) : mysql;
+    }
+
+    public ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh) {
+        this(postgres, api, http, ssh, null);
     }
 
     public ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http) {
-        this(postgres, api, http, null);
+        this(postgres, api, http, null, null);
     }
 
-    /** The listener of a protocol engine ({@code postgres}, {@code http}, {@code ssh}). */
+    /** The listener of a protocol engine ({@code postgres}, {@code http}, {@code ssh}, {@code mysql}). */
     public ListenerConfig protocol(String protocol) {
         return switch (protocol) {
             case "postgres" -> postgres;
             case "http" -> http;
             case "ssh" -> ssh;
+            case "mysql" -> mysql;
             default -> throw new ConfigException("listeners: no listener is configured for protocol " + protocol);
         };
     }

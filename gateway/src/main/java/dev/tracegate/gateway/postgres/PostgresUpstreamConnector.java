@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.tls.UpstreamTlsClient;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
@@ -19,25 +20,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,45 +104,13 @@ public final class PostgresUpstreamConnector {
 
     private static SSLSocket startTls(PostgresConnectionConfig connection, Socket socket) throws IOException, UpstreamException {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trustManagers(connection), null);
-            SSLSocket tls = (SSLSocket) context.getSocketFactory()
-                    .createSocket(socket, connection.host(), connection.port(), true);
-            tls.setUseClientMode(true);
-            SSLParameters params = tls.getSSLParameters();
-            if (connection.tls() == UpstreamTlsMode.VERIFY_FULL) {
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                if (!connection.host().matches("[0-9.:]+")) {
-                    params.setServerNames(List.of(new SNIHostName(connection.host())));
-                }
-            }
-            tls.setSSLParameters(params);
-            tls.startHandshake();
-            return tls;
+            return UpstreamTlsClient.start(socket, connection.host(), connection.port(), connection.tls(),
+                    connection.caCertificate());
         } catch (GeneralSecurityException e) {
             throw new UpstreamException("08001", "cannot set up TLS to connection " + connection.name() + ": " + e.getMessage(), e);
         } catch (javax.net.ssl.SSLException e) {
             throw new UpstreamException("08001", "TLS to connection " + connection.name() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    private static TrustManager[] trustManagers(PostgresConnectionConfig connection) throws GeneralSecurityException, IOException {
-        if (connection.tls() == UpstreamTlsMode.REQUIRE) {
-            // sslmode=require: encrypted, certificate deliberately not checked (libpq semantics).
-            return new TrustManager[] {new AcceptAnyServer()};
-        }
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        try (InputStream in = Files.newInputStream(Path.of(connection.caCertificate()))) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                anchors.setCertificateEntry("ca-" + i++, certificate);
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return factory.getTrustManagers();
     }
 
     private UpstreamConnection authenticate(PostgresConnectionConfig connection, Socket socket, PgFrameReader reader,
@@ -205,22 +161,6 @@ public final class PostgresUpstreamConnector {
             } catch (IOException ignored) {
                 // Already failing; the original error is what matters.
             }
-        }
-    }
-
-    /** Trust manager for sslmode=require: encryption without authentication, as libpq defines it. */
-    private static final class AcceptAnyServer implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }

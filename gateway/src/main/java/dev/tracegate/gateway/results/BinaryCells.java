@@ -16,4 +16,7 @@ public interface BinaryCells {
 
     /** The binary form of a masked text; {@code null} for NULL (a text the type cannot hold). */
     byte[] fromText(String type, String text);
+
+    /** Values of this type are bytes, not text, in either format: the evidence keeps their size only. */
+    boolean opaque(String type);
 }

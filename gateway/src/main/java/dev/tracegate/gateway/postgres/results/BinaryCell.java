@@ -34,6 +34,12 @@ final class BinaryCell implements BinaryCells {
         return type != null && TEXT_TYPES.contains(type);
     }
 
+    /** bytea is bytes in text format too. */
+    @Override
+    public boolean opaque(String type) {
+        return "bytea".equals(type);
+    }
+
     /** Whether {@link #toText} can read cells of {@code type}. */
     @Override
     public boolean readable(String type) {

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
+import dev.tracegate.gateway.results.ResultCapture;
 import dev.tracegate.gateway.results.ResultColumn;
 import dev.tracegate.gateway.results.RowMasker;
 import dev.tracegate.masking.CellResult;
@@ -56,7 +57,7 @@ public final class CommandResults {
         this.clientTexts = client == null ? null : new ServerTextMasking(client.masker());
         this.recording = recording;
         this.resolver = resolver;
-        this.capture = captureBytes > 0 ? new ResultCapture(captureBytes) : null;
+        this.capture = captureBytes > 0 ? new ResultCapture(captureBytes, BinaryCell.POSTGRES) : null;
     }
 
     /** Whether the client's rows are masked. */
@@ -95,7 +96,13 @@ public final class CommandResults {
         clientRows = client == null ? null : new RowMasker(client.masker(), columns, BinaryCell.POSTGRES);
         recordingRows = recordingNeeded ? new RowMasker(recording, columns, BinaryCell.POSTGRES) : null;
         if (capture != null) {
-            capture.columns(description, types);
+            String[] names = new String[count];
+            String[] typeNames = new String[count];
+            for (int i = 0; i < count; i++) {
+                names[i] = description.field(i).name();
+                typeNames[i] = types[i] == null ? "oid " + Integer.toUnsignedString(description.field(i).typeOid()) : types[i];
+            }
+            capture.columns(names, typeNames);
         }
     }
 

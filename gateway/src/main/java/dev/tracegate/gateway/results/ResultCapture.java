@@ -1,8 +1,7 @@
-package dev.tracegate.gateway.postgres.results;
+package dev.tracegate.gateway.results;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,34 +10,39 @@ import java.nio.charset.StandardCharsets;
 /**
  * The result data kept as evidence for one command, as JSON Lines: a {@code {"columns": [...]}}
  * line per result set, then one array of values per row. Values are already masked when they
- * get here; binary values the gateway cannot print as text (bytea, composites) are kept as their
- * size only. Stops at a byte budget, so a million-row result costs the budget and no more.
+ * get here; values the gateway cannot print as text (the protocol's {@link BinaryCells#opaque}
+ * types such as bytea and blobs, binary cells it cannot read) are kept as their size only. Stops
+ * at a byte budget, so a million-row result costs the budget and no more. The same for every
+ * protocol with rows and columns.
  */
-final class ResultCapture {
+public final class ResultCapture {
 
     private static final JsonFactory JSON = new JsonFactory();
 
     private final int budget;
+    private final BinaryCells cells;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private long rows;
     private boolean truncated;
 
-    ResultCapture(int budget) {
+    public ResultCapture(int budget, BinaryCells cells) {
         this.budget = budget;
+        this.cells = cells;
     }
 
-    boolean full() {
+    public boolean full() {
         return truncated;
     }
 
-    void columns(RowDescription description, String[] types) {
+    /** A result set begins: its columns' names and type names. */
+    public void columns(String[] names, String[] types) {
         write(json -> {
             json.writeStartObject();
             json.writeArrayFieldStart("columns");
-            for (int i = 0; i < description.columnCount(); i++) {
+            for (int i = 0; i < names.length; i++) {
                 json.writeStartObject();
-                json.writeStringField("name", description.field(i).name());
-                json.writeStringField("type", types[i] == null ? "oid " + Integer.toUnsignedString(description.field(i).typeOid()) : types[i]);
+                json.writeStringField("name", names[i]);
+                json.writeStringField("type", types[i]);
                 json.writeEndObject();
             }
             json.writeEndArray();
@@ -47,13 +51,13 @@ final class ResultCapture {
     }
 
     /** One row as the client received it (or as masked for the record); false once the budget is spent. */
-    boolean row(byte[][] values, boolean[] binary, String[] types) {
+    public boolean row(byte[][] values, boolean[] binary, String[] types) {
         if (truncated) {
             return false;
         }
         long estimate = 2; // a lower bound of the line's size: text values only grow as JSON
         for (int i = 0; i < values.length; i++) {
-            boolean sizeOnly = values[i] != null && ("bytea".equals(types[i]) || binary[i]);
+            boolean sizeOnly = values[i] != null && (cells.opaque(types[i]) || binary[i]);
             estimate += values[i] == null || sizeOnly ? 5 : values[i].length + 3;
         }
         if (out.size() + estimate > budget) {
@@ -73,32 +77,32 @@ final class ResultCapture {
         return kept;
     }
 
-    private static void writeValue(JsonGenerator json, byte[] value, boolean binary, String type) throws IOException {
+    private void writeValue(JsonGenerator json, byte[] value, boolean binary, String type) throws IOException {
         if (value == null) {
             json.writeNull();
-        } else if ("bytea".equals(type) || binary && !BinaryCell.POSTGRES.readable(type)) {
+        } else if (cells.opaque(type) || binary && !cells.readable(type)) {
             json.writeString("(" + value.length + " bytes)");
         } else if (binary) {
-            String text = BinaryCell.POSTGRES.toText(type, value);
+            String text = cells.toText(type, value);
             json.writeString(text == null ? "(" + value.length + " bytes)" : text);
         } else {
             json.writeString(new String(value, StandardCharsets.UTF_8));
         }
     }
 
-    long rows() {
+    public long rows() {
         return rows;
     }
 
-    boolean truncated() {
+    public boolean truncated() {
         return truncated;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return out.size() == 0;
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 
