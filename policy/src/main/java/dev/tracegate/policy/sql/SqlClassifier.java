@@ -92,6 +92,7 @@ public final class SqlClassifier {
                                       Function<String, Optional<StatementClass>> preparedClasses) {
         return switch (dialect) {
             case POSTGRESQL -> classify(sql, preparedClasses);
+            case MYSQL -> notUnderstood(sql, "MySQL text is not analysed yet");
         };
     }
 
@@ -109,6 +110,12 @@ public final class SqlClassifier {
                     : statement);
         }
         return new SqlClassification(resolved);
+    }
+
+    /** The whole text as one UNKNOWN statement: a dialect the rules cannot read fails closed. */
+    private static SqlClassification notUnderstood(String sql, String reason) {
+        return new SqlClassification(List.of(new ClassifiedStatement(sql, StatementClass.UNKNOWN, "", List.of(), false,
+                List.of(reason), Optional.empty(), Optional.empty())));
     }
 
     int cachedTexts() {

@@ -8,5 +8,7 @@ package dev.tracegate.policy.sql;
  */
 public enum SqlDialect {
     /** PostgreSQL, with {@code standard_conforming_strings} on and a UTF-8 client encoding. */
-    POSTGRESQL
+    POSTGRESQL,
+    /** MySQL and MariaDB. */
+    MYSQL
 }
