@@ -3,6 +3,7 @@ package dev.tracegate.gateway;
 import dev.tracegate.gateway.engine.ProtocolEngine;
 
 import dev.tracegate.gateway.http.HttpEngine;
+import dev.tracegate.gateway.mysql.MysqlEngine;
 import dev.tracegate.gateway.postgres.PostgresEngine;
 import dev.tracegate.gateway.ssh.SshEngine;
 import java.util.List;
@@ -14,6 +15,6 @@ public final class ProtocolEngines {
     }
 
     public static List<ProtocolEngine> all() {
-        return List.of(new PostgresEngine(), new HttpEngine(), new SshEngine());
+        return List.of(new PostgresEngine(), new HttpEngine(), new SshEngine(), new MysqlEngine());
     }
 }

@@ -107,7 +107,8 @@ public final class TestGateway implements AutoCloseable {
             connections.addAll(extra);
             GatewayConfig config = new GatewayConfig(dataDir.toString(),
                     new ListenersConfig(postgresListener, new ListenerConfig("127.0.0.1", 0, false),
-                            new ListenerConfig("127.0.0.1", 0, true), new ListenerConfig("127.0.0.1", 0, false)),
+                            new ListenerConfig("127.0.0.1", 0, true), new ListenerConfig("127.0.0.1", 0, false),
+                            new ListenerConfig("127.0.0.1", 0, false)),
                     null, null, new EvidenceConfig("tracegate.test/log", null, 0, null, false, 0, null),
                     new IdentitiesConfig(List.of(
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",

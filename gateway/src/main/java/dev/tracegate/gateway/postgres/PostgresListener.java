@@ -8,6 +8,7 @@ import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.gateway.engine.SessionSockets;
 import dev.tracegate.gateway.postgres.lineage.CatalogSnapshots;
 import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
@@ -16,9 +17,6 @@ import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
@@ -46,9 +44,8 @@ public final class PostgresListener implements ProtocolListener {
         }
     }
 
-    private final ServerSocket server;
+    private final SessionSockets sockets;
     private final Context context;
-    private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     /** One catalog connection per upstream, shared by its sessions, opened when masking first needs it. */
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
@@ -56,7 +53,6 @@ public final class PostgresListener implements ProtocolListener {
     private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
-    private final Thread acceptor;
 
     public PostgresListener(ListenerConfig config, EngineServices services) throws IOException {
         int maxMessageBytes = services.maxMessageBytes();
@@ -70,10 +66,7 @@ public final class PostgresListener implements ProtocolListener {
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
                 deadlines);
-        this.server = new ServerSocket();
-        server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(InetAddress.getByName(config.address()), config.port()), 512);
-        this.acceptor = Thread.ofPlatform().name("pg-accept-" + port()).daemon(true).start(this::acceptLoop);
+        this.sockets = new SessionSockets(config, "pg", this::session);
     }
 
     private CatalogSnapshots snapshots(PostgresConnectionConfig connection, PostgresUpstreamConnector connector,
@@ -94,35 +87,19 @@ public final class PostgresListener implements ProtocolListener {
 
     @Override
     public int port() {
-        return server.getLocalPort();
+        return sockets.port();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                ConnectionAdmission.Ticket ticket;
-                try {
-                    ticket = admission.admit(socket.getInetAddress());
-                } catch (ClientRefusedException refused) {
-                    Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
-                    continue;
-                }
-                Thread session = Thread.ofVirtual().name("pg-client-" + socket.getPort()).unstarted(() -> {
-                    try {
-                        new PostgresSession(socket, ticket, context).run();
-                    } finally {
-                        clients.remove(socket);
-                    }
-                });
-                clients.put(socket, session);
-                session.start();
-            } catch (IOException e) {
-                if (!server.isClosed()) {
-                    LOG.warn("accept failed on port {}: {}", port(), e.getMessage());
-                }
-            }
+    /** The session of an accepted connection, or null when it is over the limits (it is told so). */
+    private Runnable session(Socket socket) {
+        ConnectionAdmission.Ticket ticket;
+        try {
+            ticket = admission.admit(socket.getInetAddress());
+        } catch (ClientRefusedException refused) {
+            Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
+            return null;
         }
+        return () -> new PostgresSession(socket, ticket, context).run();
     }
 
     /**
@@ -143,28 +120,8 @@ public final class PostgresListener implements ProtocolListener {
     /** Stops accepting, closes every open session and waits briefly for each to record its end. */
     @Override
     public void close() {
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // Closing is best effort.
-        }
+        sockets.close();
         catalogs.values().forEach(UpstreamCatalog::close);
         deadlines.close();
-        clients.keySet().forEach(client -> {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // Closing is best effort.
-            }
-        });
-        try {
-            acceptor.join(2_000);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            for (Thread session : clients.values()) {
-                session.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

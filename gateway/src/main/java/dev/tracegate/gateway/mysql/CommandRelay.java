@@ -1,0 +1,276 @@
+package dev.tracegate.gateway.mysql;
+
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Command;
+import dev.tracegate.gateway.guard.MaskedStatementCheck;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.SqlDialect;
+import dev.tracegate.policy.sql.StatementClass;
+import dev.tracegate.wire.mysql.CommandType;
+import dev.tracegate.wire.mysql.ComInitDb;
+import dev.tracegate.wire.mysql.ComQuery;
+import dev.tracegate.wire.mysql.ComStmtClose;
+import dev.tracegate.wire.mysql.ComStmtExecute;
+import dev.tracegate.wire.mysql.ComStmtPrepare;
+import dev.tracegate.wire.mysql.ComStmtPrepareOk;
+import dev.tracegate.wire.mysql.ComStmtReset;
+import dev.tracegate.wire.mysql.ComStmtSendLongData;
+import dev.tracegate.wire.mysql.ErrPacket;
+import dev.tracegate.wire.mysql.MysqlPacket;
+import dev.tracegate.wire.mysql.MysqlProtocolException;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The caller's commands, one at a time, through the seam: each one carrying SQL becomes a
+ * {@code Command.Sql} in the MySQL dialect for the Guard, its {@code command} event is durable
+ * before it is forwarded (write-ahead), and the {@link CommandGate} forwards it, refuses it with
+ * an ERR packet or holds it for approvers while the caller waits. What the server answers goes
+ * back through the {@link ResponseRelay}. Commands that would change who the session is, or that
+ * the gateway cannot follow, are refused; a packet that is no command ends the session.
+ */
+final class CommandRelay {
+
+    /** ER_SPECIFIC_ACCESS_DENIED_ERROR: what a policy refusal reads as. */
+    private static final int POLICY_REFUSAL = 1227;
+    /** ER_USER_LIMIT_REACHED. */
+    private static final int LIMIT_REACHED = 1226;
+    private static final int MAX_PREPARED_STATEMENTS = 16_384;
+
+    private final EngineServices services;
+    private final Subject subject;
+    private final SessionRecorder recorder;
+    private final PacketChannel client;
+    private final PacketChannel upstream;
+    private final ResponseRelay responses;
+    private final MaskedStatementCheck lineage;
+    private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
+    /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
+    private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
+    private long sequence;
+
+    CommandRelay(EngineServices services, Subject subject, SessionRecorder recorder, PacketChannel client,
+                 MysqlUpstream upstream, MaskedStatementCheck lineage) {
+        this.services = services;
+        this.subject = subject;
+        this.recorder = recorder;
+        this.client = client;
+        this.upstream = upstream.channel();
+        this.responses = new ResponseRelay(this.upstream, client, upstream.capabilities());
+        this.lineage = lineage;
+    }
+
+    /** Relays commands until the caller quits or leaves; returns why the session ended. */
+    String run() throws IOException, EvidenceLogUnavailableException {
+        while (true) {
+            MysqlPacket packet = client.read();
+            if (packet == null) {
+                return "client closed the connection";
+            }
+            CommandType type = CommandType.of(packet.payload());
+            if (type == null) {
+                throw new MysqlProtocolException("a packet that names no command (0x"
+                        + (packet.payload().length == 0 ? "empty" : Integer.toHexString(packet.header())) + ")");
+            }
+            if (type == CommandType.QUIT) {
+                return "client quit";
+            }
+            command(type, packet.payload());
+        }
+    }
+
+    private void command(CommandType type, byte[] payload) throws IOException, EvidenceLogUnavailableException {
+        switch (type) {
+            case QUERY -> sql("COM_QUERY", ComQuery.decode(payload).sql(), null, null, payload, false);
+            case INIT_DB -> sql("COM_INIT_DB", "USE " + quoted(ComInitDb.decode(payload).database()), null, null, payload,
+                    false);
+            case STMT_PREPARE -> prepare(payload);
+            case STMT_EXECUTE -> execute(payload);
+            case STMT_SEND_LONG_DATA -> longData(payload);
+            case STMT_CLOSE -> {
+                ComStmtClose close = ComStmtClose.decode(payload);
+                prepared.closed(close.statementId());
+                forwardWithoutAnswer(payload);
+            }
+            case STMT_RESET -> {
+                PreparedStatements.Statement statement = prepared.get(ComStmtReset.decode(payload).statementId());
+                if (statement != null) {
+                    statement.resetLongData();
+                }
+                forward(payload, null, false);
+            }
+            case PING, SET_OPTION -> forward(payload, null, false);
+            case RESET_CONNECTION -> {
+                prepared.clear();
+                sqlPrepared.clear();
+                forward(payload, null, false);
+            }
+            case CHANGE_USER -> refuse(POLICY_REFUSAL, "42000", "COM_CHANGE_USER is refused by the gateway: a session's"
+                    + " identity is fixed when it signs in; open a new connection with the other token instead");
+            case STMT_FETCH -> refuse(ErrPacket.UNKNOWN_COMMAND, "08S01", "cursors (COM_STMT_FETCH) are not supported by"
+                    + " the gateway; read results without a cursor (Connector/J: useCursorFetch=false)");
+            default -> refuse(ErrPacket.UNKNOWN_COMMAND, "08S01", "the gateway does not relay COM_" + type.name()
+                    + (type == CommandType.FIELD_LIST ? " (mysql/mariadb: use -A, --no-auto-rehash)" : ""));
+        }
+    }
+
+    /**
+     * One command carrying SQL: decided, recorded before it runs, then forwarded or refused.
+     *
+     * @param statement  the prepared statement's id, for an execute
+     * @param parameters the execute's parameters as recorded
+     */
+    private void sql(String message, String text, String statement, List<String> parameters, byte[] payload,
+                     boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
+        Ruling ruling = services.guard().decide(subject, sqlCommand(text));
+        rememberSqlPrepares(ruling);
+        long seq = ++sequence;
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, message, text, statement, parameters,
+                recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
+                .recorded(ruling.recording().statement(text, parameters))));
+        Admission admission = admit(seq, text, ruling);
+        if (admission instanceof Admission.Refused refused) {
+            refuse(refused);
+            return;
+        }
+        ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
+                services.resultDataBytes());
+        long started = System.nanoTime();
+        CommandOutcome outcome = forward(payload, results, binaryRows);
+        recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
+                (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
+    }
+
+    private Command.Sql sqlCommand(String text) {
+        return new Command.Sql(text, SqlDialect.MYSQL, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
+                lineage);
+    }
+
+    private void rememberSqlPrepares(Ruling ruling) {
+        if (ruling.classification() == null) {
+            return;
+        }
+        for (ClassifiedStatement statement : ruling.classification().statements()) {
+            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
+        }
+    }
+
+    /** The gate's verdict; a held command waits here, on the session's thread, while its caller waits for the answer. */
+    private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
+        CommandGate gate = services.gate();
+        Admission admission = gate.admit(recorder, seq, ruling);
+        if (!(admission instanceof Admission.NeedsApproval held)) {
+            return admission;
+        }
+        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
+                ruling.recording().statement(text, null).text(), recorder.session().trace());
+        return gate.decided(recorder, seq, waiting, gate.await(waiting.pending()));
+    }
+
+    /**
+     * COM_STMT_PREPARE runs nothing, so only a statement the policy blocks outright is refused
+     * (and recorded) here; each execute is decided, recorded and gated with its parameters.
+     */
+    private void prepare(byte[] payload) throws IOException, EvidenceLogUnavailableException {
+        String text = ComStmtPrepare.decode(payload).sql();
+        if (prepared.full()) {
+            refuse(LIMIT_REACHED, "42000", "this session holds as many prepared statements as the gateway allows;"
+                    + " close some first");
+            return;
+        }
+        Ruling ruling = services.guard().decide(subject, sqlCommand(text));
+        if (ruling.decision().action() == dev.tracegate.policy.rules.Action.BLOCK) {
+            long seq = ++sequence;
+            EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, "COM_STMT_PREPARE", text, null, null,
+                    recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
+                    .recorded(ruling.recording().statement(text, null))));
+            if (services.gate().admit(recorder, seq, ruling) instanceof Admission.Refused refused) {
+                refuse(refused);
+                return;
+            }
+        }
+        upstream.sequence(0);
+        upstream.sendNow(payload);
+        ComStmtPrepareOk ok = responses.relayPrepare();
+        if (ok != null) {
+            prepared.prepared(ok.statementId(), text, ok.parameters());
+        }
+    }
+
+    private void execute(byte[] payload) throws IOException, EvidenceLogUnavailableException {
+        long id = ComStmtExecute.statementId(payload);
+        PreparedStatements.Statement statement = prepared.get(id);
+        if (statement == null) {
+            refuse(1243, "HY000", "unknown prepared statement handler (" + id + ") given to COM_STMT_EXECUTE");
+            return;
+        }
+        ComStmtExecute execute = ComStmtExecute.decode(payload, statement.parameters, statement.boundTypes,
+                statement.longDataSent());
+        if (execute.opensCursor()) {
+            refuse(ErrPacket.UNKNOWN_COMMAND, "08S01", "cursors are not supported by the gateway; execute without a"
+                    + " cursor (Connector/J: useCursorFetch=false)");
+            return;
+        }
+        if (execute.typesBound()) {
+            statement.boundTypes = execute.types();
+        }
+        List<String> parameters = statement.parameters(execute);
+        statement.resetLongData();
+        sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true);
+    }
+
+    /** Long data is part of the next execute's parameters, recorded then; the server answers nothing. */
+    private void longData(byte[] payload) throws IOException {
+        ComStmtSendLongData data = ComStmtSendLongData.decode(payload);
+        PreparedStatements.Statement statement = prepared.get(data.statementId());
+        if (statement != null) {
+            statement.appendLongData(data.parameter(), data.data());
+        }
+        forwardWithoutAnswer(payload);
+    }
+
+    private CommandOutcome forward(byte[] payload, ResultMasking results, boolean binaryRows) throws IOException {
+        upstream.sequence(0);
+        upstream.sendNow(payload);
+        return responses.relay(results == null ? new ResultMasking(null, null, 0) : results, binaryRows);
+    }
+
+    private void forwardWithoutAnswer(byte[] payload) throws IOException {
+        upstream.sequence(0);
+        upstream.sendNow(payload);
+    }
+
+    /** A refusal as MySQL errors read: 1227 for policy, 1317 for a withdrawn wait, 1226 for a limit. */
+    private void refuse(Admission.Refused refused) throws IOException {
+        if (refused.limited()) {
+            refuse(LIMIT_REACHED, "42000", "tracegate: " + refused.message() + "; the statement was not executed");
+        } else if (refused.withdrawn()) {
+            refuse(ErrPacket.QUERY_INTERRUPTED, "70100", "tracegate: approval " + refused.approvalId() + " withdrawn ("
+                    + refused.reason() + "); the statement was not executed");
+        } else {
+            refuse(POLICY_REFUSAL, "42000", "tracegate: " + refused.message()
+                    + (refused.approvalId() == null ? "" : "; the statement was not executed"));
+        }
+    }
+
+    private void refuse(int code, String sqlState, String message) throws IOException {
+        client.sendNow(new ErrPacket(code, sqlState, message).encode());
+    }
+
+    private static String quoted(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+}

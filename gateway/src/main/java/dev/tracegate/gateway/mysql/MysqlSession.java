@@ -1,0 +1,208 @@
+package dev.tracegate.gateway.mysql;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.MysqlConnectionConfig;
+import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.evidence.AuthFailure;
+import dev.tracegate.gateway.evidence.EvidenceEvent;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.evidence.SourceAddress;
+import dev.tracegate.gateway.guard.MaskedStatementCheck;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.SessionInfo;
+import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Subject;
+import dev.tracegate.wire.mysql.ErrPacket;
+import dev.tracegate.wire.mysql.MysqlProtocolException;
+import dev.tracegate.wire.mysql.OkPacket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One caller's connection: the handshake and its token ({@link CallerHandshake}), the session's
+ * place and evidence, the upstream session with the held password, then the caller's commands
+ * ({@link CommandRelay}) until either side ends. Whatever goes wrong ends this session only, and
+ * the caller is told why in an ERR packet where the protocol still allows one.
+ */
+final class MysqlSession implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MysqlSession.class);
+    private static final int LOGIN_TIMEOUT_MILLIS = 30_000;
+    private static final int SERVER_STATUS_AUTOCOMMIT = 0x0002;
+    private static final int POLICY_MASKING_REFUSAL = 1227;
+
+    private final Socket socket;
+    private final MysqlListener.Context context;
+    private final CallerHandshake handshake;
+    /** Where an error reaches the caller once the handshake is done. */
+    private PacketChannel errors;
+
+    MysqlSession(Socket socket, MysqlListener.Context context) {
+        this.socket = socket;
+        this.context = context;
+        this.handshake = new CallerHandshake(context.services().tls(), context.allowCleartextOnLoopback(),
+                context.serverVersion());
+    }
+
+    @Override
+    public void run() {
+        String client = address(socket);
+        try (socket) {
+            // Handled while the socket is still open (a try-with-resources closes it before its catch).
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
+                serve(client);
+            } catch (SessionRefusedException e) {
+                LOG.info("mysql session from {} refused: {}", client, e.getMessage());
+                tell(e.error());
+            } catch (MysqlProtocolException e) {
+                LOG.info("mysql session from {} closed: protocol violation: {}", client, e.getMessage());
+                tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
+            } catch (SocketTimeoutException e) {
+                tell(new ErrPacket(1159, "08S01", "the connection was idle or its login too slow; it is closed"));
+            }
+        } catch (IOException e) {
+            LOG.debug("mysql session from {} ended: {}", client, e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("mysql session from {} failed", client, e);
+        }
+    }
+
+    private void serve(String client) throws IOException, SessionRefusedException {
+        CallerLogin login = handshake.run(socket, context.connectionIds().incrementAndGet());
+        errors = login.channel();
+        String user = login.response().username();
+        String database = login.response().database();
+        Identity identity = authenticate(client, user, database, login.token());
+        MysqlConnectionConfig connection = connection(database);
+        Subject subject = new Subject(connection.name(), MysqlEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
+        SessionInfo info = new SessionInfo(UUID.randomUUID().toString(), identity, client,
+                new EvidenceEvent.Resource(connection.name(), MysqlEngine.PROTOCOL, connection.target()), user,
+                login.response().attributes().get("program_name"));
+        SessionPlace place;
+        try {
+            place = context.services().admission().admit(identity, SourceAddress.of(socket.getInetAddress()), info.resource());
+        } catch (LimitReachedException e) {
+            throw new SessionRefusedException(ErrPacket.TOO_MANY_CONNECTIONS, "08004", "too many connections: " + e.getMessage());
+        }
+        try (place) {
+            openAndRelay(info, login, connection, subject);
+        }
+    }
+
+    private void openAndRelay(SessionInfo info, CallerLogin login, MysqlConnectionConfig connection, Subject subject)
+            throws IOException, SessionRefusedException {
+        SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
+        MysqlUpstream upstream;
+        try {
+            upstream = context.connector().connect(connection, login.capabilities(), login.response().characterSet(),
+                    context.services().maxMessageBytes());
+        } catch (UpstreamException e) {
+            recorder.opened(openDetail(login, e.getMessage()));
+            recorder.closed("upstream unavailable: " + e.getMessage());
+            throw new SessionRefusedException(2013, "08S01", e.getMessage());
+        }
+        recorder.opened(openDetail(login, null));
+        try (upstream) {
+            PacketChannel channel = new PacketChannel(login.channel().socket(), context.services().maxMessageBytes(), true);
+            channel.sequence(login.channel().nextSequence());
+            channel.sendNow(new OkPacket(0, 0, SERVER_STATUS_AUTOCOMMIT, 0, null).encode());
+            errors = channel;
+            int idle = context.services().admission().limits().idleSessionSeconds();
+            login.channel().socket().setSoTimeout(idle > 0 ? idle * 1000 : 0);
+            recorder.closed(relay(recorder, channel, upstream, subject));
+        }
+    }
+
+    private String relay(SessionRecorder recorder, PacketChannel channel, MysqlUpstream upstream, Subject subject) {
+        MaskedStatementCheck lineage = null;
+        try {
+            return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage).run();
+        } catch (EvidenceLogUnavailableException e) {
+            // Fail closed: the command never reaches the upstream.
+            LOG.error("session {}: {}", recorder.session().id(), e.getMessage());
+            tell(new ErrPacket(ErrPacket.GATEWAY_UNAVAILABLE, "08S01",
+                    "command not executed: the evidence log is unavailable; the session is closed"));
+            return "evidence log unavailable";
+        } catch (SocketTimeoutException e) {
+            tell(new ErrPacket(4031, "HY000", "the session was idle longer than limits.idleSessionSeconds; it is closed"));
+            return "idle session timeout";
+        } catch (MysqlProtocolException e) {
+            tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
+            return "protocol violation: " + e.getMessage();
+        } catch (dev.tracegate.masking.MaskingRefusedException e) {
+            tell(new ErrPacket(POLICY_MASKING_REFUSAL, "42000", "tracegate: " + e.getMessage()
+                    + "; the result cannot be masked, the session is closed"));
+            return "masking refused: " + e.getMessage();
+        } catch (IOException e) {
+            return socket.isClosed() ? "connection closed" : "connection lost: " + e.getMessage();
+        }
+    }
+
+    private Identity authenticate(String client, String user, String database, String token) throws SessionRefusedException {
+        try {
+            return context.services().admission().authenticate(token, reason -> failure(client, user, database, reason));
+        } catch (AuthenticationException e) {
+            throw new SessionRefusedException(ErrPacket.AUTHENTICATION_FAILED, "28000", "Access denied for user '"
+                    + AuthFailure.cut(user) + "': the password must be a valid gateway token");
+        }
+    }
+
+    private MysqlConnectionConfig connection(String database) throws SessionRefusedException {
+        if (database == null || database.isEmpty()) {
+            throw new SessionRefusedException(ErrPacket.UNKNOWN_DATABASE, "42000", "name the gateway connection as the"
+                    + " database (mysql/mariadb: -D <connection> or a last argument; JDBC: the URL's path)");
+        }
+        return context.services().connection(database, MysqlConnectionConfig.class).orElseThrow(() ->
+                new SessionRefusedException(ErrPacket.UNKNOWN_DATABASE, "42000", "connection '" + AuthFailure.cut(database)
+                        + "' is not a MySQL connection of this gateway"));
+    }
+
+    private AuthFailure failure(String client, String user, String database, String reason) {
+        Map<String, String> claimed = new LinkedHashMap<>();
+        claimed.put("client_user", user);
+        claimed.put("connection", database);
+        return new AuthFailure(SourceAddress.of(socket.getInetAddress()), MysqlEngine.PROTOCOL, client, reason, claimed);
+    }
+
+    private static ObjectNode openDetail(CallerLogin login, String upstreamError) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("tls", login.channel().tls());
+        detail.put("auth_plugin", login.plugin());
+        if (upstreamError != null) {
+            detail.put("upstream_error", upstreamError);
+        }
+        return detail;
+    }
+
+    /** Best effort: the caller may be gone, or in the middle of a TLS handshake where no packet fits. */
+    private void tell(ErrPacket error) {
+        PacketChannel channel = errors != null ? errors : handshake.current();
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.sendNow(error.encode());
+        } catch (IOException ignored) {
+            // There is no one left to tell.
+        }
+    }
+
+    private static String address(Socket socket) {
+        if (socket.getRemoteSocketAddress() instanceof InetSocketAddress a) {
+            return a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        return String.valueOf(socket.getRemoteSocketAddress());
+    }
+}

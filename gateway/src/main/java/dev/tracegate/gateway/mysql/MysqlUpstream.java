@@ -1,0 +1,22 @@
+package dev.tracegate.gateway.mysql;
+
+import java.io.IOException;
+
+/**
+ * A logged-in upstream session.
+ *
+ * @param channel      its packets
+ * @param capabilities what the gateway and the server agreed on
+ * @param serverVersion the server's own version string (for the evidence)
+ */
+record MysqlUpstream(PacketChannel channel, long capabilities, String serverVersion) implements AutoCloseable {
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Closing is best effort.
+        }
+    }
+}

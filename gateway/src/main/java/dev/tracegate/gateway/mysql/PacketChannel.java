@@ -1,0 +1,81 @@
+package dev.tracegate.gateway.mysql;
+
+import dev.tracegate.wire.mysql.MysqlPacket;
+import dev.tracegate.wire.mysql.MysqlPacketReader;
+import dev.tracegate.wire.mysql.MysqlPacketWriter;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One side's packets (the caller's, or the upstream's): the socket, plain or TLS, a reader bound
+ * by the packet limit and a writer. The sequence id of what this side is sent next is kept here,
+ * so every exchange numbers its packets in order whatever the gateway adds or leaves out.
+ */
+final class PacketChannel implements AutoCloseable {
+
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    private final Socket socket;
+    private final MysqlPacketReader reader;
+    private final MysqlPacketWriter writer;
+    private int sequence;
+
+    /**
+     * @param buffered false while a TLS upgrade may follow: nothing after the packet asking for it may be read ahead
+     */
+    PacketChannel(Socket socket, int maxPacketBytes, boolean buffered) throws IOException {
+        this.socket = socket;
+        this.reader = new MysqlPacketReader(buffered ? new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES)
+                : socket.getInputStream(), maxPacketBytes);
+        this.writer = new MysqlPacketWriter(buffered ? new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES)
+                : socket.getOutputStream());
+    }
+
+    Socket socket() {
+        return socket;
+    }
+
+    boolean tls() {
+        return socket instanceof SSLSocket;
+    }
+
+    /** The next packet, or {@code null} at a clean end; the next packet sent continues its sequence. */
+    MysqlPacket read() throws IOException {
+        MysqlPacket packet = reader.read();
+        if (packet != null) {
+            sequence = packet.sequence() + 1 + packet.payload().length / MysqlPacketReader.MAX_PIECE;
+        }
+        return packet;
+    }
+
+    /** The sequence id the next packet sent takes (after the last one read or sent). */
+    int nextSequence() {
+        return sequence;
+    }
+
+    /** Starts a new exchange: the next packet sent is number {@code sequence}. */
+    void sequence(int sequence) {
+        this.sequence = sequence;
+    }
+
+    void send(byte[] payload) throws IOException {
+        sequence = writer.write(sequence, payload);
+    }
+
+    void flush() throws IOException {
+        writer.flush();
+    }
+
+    void sendNow(byte[] payload) throws IOException {
+        send(payload);
+        flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

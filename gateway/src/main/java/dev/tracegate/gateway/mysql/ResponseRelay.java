@@ -1,0 +1,166 @@
+package dev.tracegate.gateway.mysql;
+
+import dev.tracegate.wire.mysql.Capabilities;
+import dev.tracegate.wire.mysql.ColumnDefinition41;
+import dev.tracegate.wire.mysql.ComStmtPrepareOk;
+import dev.tracegate.wire.mysql.EofPacket;
+import dev.tracegate.wire.mysql.ErrPacket;
+import dev.tracegate.wire.mysql.MysqlPacket;
+import dev.tracegate.wire.mysql.MysqlProtocolException;
+import dev.tracegate.wire.mysql.OkPacket;
+import dev.tracegate.wire.mysql.PayloadReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Carries the server's answer to one command to the caller, packet by packet: OK and ERR, result
+ * sets (column definitions, then rows through the command's {@link ResultMasking}, then their
+ * end), one after another while the server says more follow. Memory stays bounded by one packet.
+ * A request to read a local file ({@code LOAD DATA LOCAL}) is answered with an empty file and
+ * never reaches the caller. The caller's packets are numbered after its command, whatever the
+ * gateway changes.
+ */
+final class ResponseRelay {
+
+    private static final int LOCAL_INFILE = 0xFB;
+    private static final int EOF_MAX_BYTES = 9;
+
+    private final PacketChannel upstream;
+    private final PacketChannel client;
+    private final boolean deprecateEof;
+
+    ResponseRelay(PacketChannel upstream, PacketChannel client, long capabilities) {
+        this.upstream = upstream;
+        this.client = client;
+        this.deprecateEof = Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF);
+    }
+
+    /** The answer to a command that may return OK, ERR or result sets; {@code binaryRows} after COM_STMT_EXECUTE. */
+    CommandOutcome relay(ResultMasking results, boolean binaryRows) throws IOException {
+        List<String> tags = new ArrayList<>();
+        long rows = 0;
+        try {
+            while (true) {
+                MysqlPacket packet = next();
+                int header = packet.header();
+                if (header == ErrPacket.HEADER) {
+                    return error(packet, results, tags, rows);
+                }
+                if (header == OkPacket.HEADER || (header == EofPacket.HEADER && packet.payload().length < EOF_MAX_BYTES)) {
+                    client.send(packet.payload());
+                    OkPacket ok = header == OkPacket.HEADER ? OkPacket.decode(packet.payload()) : null;
+                    if (ok != null) {
+                        tags.add("OK " + ok.affectedRows());
+                        rows += ok.affectedRows();
+                    }
+                    if (ok == null || !ok.moreResults()) {
+                        return new CommandOutcome(tags, rows, 0, null, null);
+                    }
+                    continue;
+                }
+                if (header == LOCAL_INFILE) {
+                    // Never the caller's file: the server gets an empty one.
+                    upstream.sendNow(new byte[0]);
+                    tags.add("LOCAL INFILE refused");
+                    continue;
+                }
+                ResultSetEnd end = resultSet(packet, results, binaryRows);
+                rows += end.rows;
+                tags.add("SELECT " + end.rows);
+                if (end.error != null) {
+                    return outcome(end.error, results, tags, rows);
+                }
+                if (!end.moreResults) {
+                    return new CommandOutcome(tags, rows, 0, null, null);
+                }
+            }
+        } finally {
+            client.flush();
+        }
+    }
+
+    /**
+     * The answer to COM_STMT_PREPARE: the statement's id with its parameter and column
+     * definitions, or an error ({@code null} then).
+     */
+    ComStmtPrepareOk relayPrepare() throws IOException {
+        try {
+            MysqlPacket packet = next();
+            if (packet.header() == ErrPacket.HEADER) {
+                client.send(packet.payload());
+                return null;
+            }
+            ComStmtPrepareOk ok = ComStmtPrepareOk.decode(packet.payload());
+            client.send(packet.payload());
+            definitions(ok.parameters());
+            definitions(ok.columns());
+            return ok;
+        } finally {
+            client.flush();
+        }
+    }
+
+    private List<ColumnDefinition41> definitions(int count) throws IOException {
+        List<ColumnDefinition41> columns = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            MysqlPacket packet = next();
+            columns.add(ColumnDefinition41.decode(packet.payload()));
+            client.send(packet.payload());
+        }
+        if (count > 0 && !deprecateEof) {
+            MysqlPacket eof = next();
+            EofPacket.decode(eof.payload());
+            client.send(eof.payload());
+        }
+        return columns;
+    }
+
+    private record ResultSetEnd(long rows, boolean moreResults, ErrPacket error) {
+    }
+
+    private ResultSetEnd resultSet(MysqlPacket first, ResultMasking results, boolean binaryRows) throws IOException {
+        PayloadReader header = new PayloadReader(first.payload());
+        long count = header.lenencInt();
+        header.end("a result set header");
+        if (count <= 0 || count > 4096) {
+            throw new MysqlProtocolException("a result set of " + count + " columns");
+        }
+        client.send(first.payload());
+        results.columns(definitions((int) count), binaryRows);
+        long rows = 0;
+        while (true) {
+            MysqlPacket packet = next();
+            if (packet.header() == ErrPacket.HEADER) {
+                return new ResultSetEnd(rows, false, ErrPacket.decode(packet.payload()));
+            }
+            if (packet.isEofOrTerminalOk()) {
+                client.send(packet.payload());
+                boolean more = deprecateEof ? OkPacket.decode(packet.payload()).moreResults()
+                        : EofPacket.decode(packet.payload()).moreResults();
+                return new ResultSetEnd(rows, more, null);
+            }
+            client.send(results.row(packet.payload()));
+            rows++;
+        }
+    }
+
+    private CommandOutcome error(MysqlPacket packet, ResultMasking results, List<String> tags, long rows)
+            throws MysqlProtocolException, IOException {
+        return outcome(ErrPacket.decode(packet.payload()), results, tags, rows);
+    }
+
+    private CommandOutcome outcome(ErrPacket error, ResultMasking results, List<String> tags, long rows) throws IOException {
+        client.send(new ErrPacket(error.code(), error.sqlState(), results.clientMessage(error.message())).encode());
+        return new CommandOutcome(tags, rows, error.code(), error.sqlState(), results.recordedMessage(error.message()));
+    }
+
+    private MysqlPacket next() throws IOException {
+        MysqlPacket packet = upstream.read();
+        if (packet == null) {
+            throw new EOFException("the upstream closed the connection");
+        }
+        return packet;
+    }
+}

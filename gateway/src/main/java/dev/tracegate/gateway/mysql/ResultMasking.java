@@ -1,0 +1,126 @@
+package dev.tracegate.gateway.mysql;
+
+import dev.tracegate.gateway.recording.ResultEvidence;
+import dev.tracegate.gateway.results.ResultCapture;
+import dev.tracegate.gateway.results.ResultColumn;
+import dev.tracegate.gateway.results.RowMasker;
+import dev.tracegate.masking.CellResult;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.CallerMasking;
+import dev.tracegate.wire.mysql.BinaryRow;
+import dev.tracegate.wire.mysql.ColumnDefinition41;
+import dev.tracegate.wire.mysql.MysqlProtocolException;
+import dev.tracegate.wire.mysql.TextRow;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the gateway does to one command's result rows on their way to the caller: masks them with
+ * the caller's profile, if the policy gives them one, and keeps the first rows, masked, as
+ * evidence. Each column is named for the masker by the table and column the server read it from
+ * ({@code org_table}, {@code org_name}); a computed column has neither and is an expression
+ * (the lineage check decides what a masked caller may compute from protected columns).
+ */
+final class ResultMasking {
+
+    private static final String SERVER_MESSAGE = "server message";
+
+    private final CallerMasking client;
+    private final Masker recording;
+    private final ResultCapture capture;
+    private final MaskingReport clientReport = new MaskingReport();
+    private final MaskingReport recordingReport = new MaskingReport();
+    private RowMasker rows;
+    private int[] wireTypes;
+    private String[] types;
+    private boolean[] binary;
+    private boolean binaryRows;
+
+    /**
+     * @param client       the caller's profile, or {@code null} for clear text
+     * @param recording    the profile of the record when the caller sees clear text
+     * @param captureBytes how much result data to keep as evidence; 0 keeps none
+     */
+    ResultMasking(CallerMasking client, Masker recording, int captureBytes) {
+        this.client = client;
+        this.recording = recording;
+        this.capture = captureBytes > 0 ? new ResultCapture(captureBytes, MysqlCells.MYSQL) : null;
+    }
+
+    /** A result set begins, with its columns; {@code binaryRows} for a prepared statement's rows. */
+    void columns(List<ColumnDefinition41> columns, boolean binaryRows) {
+        this.binaryRows = binaryRows;
+        int count = columns.size();
+        wireTypes = new int[count];
+        types = new String[count];
+        binary = new boolean[count];
+        String[] names = new String[count];
+        List<ResultColumn> described = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ColumnDefinition41 column = columns.get(i);
+            wireTypes[i] = column.type();
+            types[i] = MysqlCells.typeName(column);
+            binary[i] = binaryRows;
+            names[i] = column.name();
+            ColumnRef ref = column.fromTableColumn()
+                    ? ColumnRef.of(column.schema(), column.orgTable(), column.orgName(), types[i])
+                    : ColumnRef.expression(column.name());
+            described.add(new ResultColumn(ref, binaryRows, false));
+        }
+        boolean recordingNeeded = client == null && capture != null && !capture.full();
+        Masker masker = client != null ? client.masker() : recordingNeeded ? recording : null;
+        rows = masker == null ? null : new RowMasker(masker, described, MysqlCells.MYSQL);
+        if (capture != null) {
+            capture.columns(names, types);
+        }
+    }
+
+    /**
+     * The row the caller receives: the same payload when nothing changed.
+     *
+     * @throws dev.tracegate.masking.MaskingRefusedException when the profile refuses a value
+     */
+    byte[] row(byte[] payload) throws MysqlProtocolException {
+        if (rows == null || (client == null && capture.full())) {
+            return payload;
+        }
+        byte[][] values = binaryRows ? BinaryRow.decode(payload, wireTypes).values()
+                : TextRow.decode(payload, wireTypes.length).values();
+        byte[][] masked = rows.changesAnything()
+                ? rows.mask(values, client != null ? clientReport : recordingReport) : values;
+        if (capture != null) {
+            capture.row(masked, binary, types);
+        }
+        if (client == null || masked == values) {
+            return payload;
+        }
+        return binaryRows ? new BinaryRow(wireTypes, masked).encode() : new TextRow(masked).encode();
+    }
+
+    /** A server error's text as the caller may see it: MySQL quotes data in errors ({@code Duplicate entry 'ada@...'}). */
+    String clientMessage(String message) {
+        return client == null ? message : masked(client.masker(), message, clientReport);
+    }
+
+    /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
+    String recordedMessage(String message) {
+        return masked(client != null ? client.masker() : recording, message, new MaskingReport());
+    }
+
+    private static String masked(Masker masker, String message, MaskingReport report) {
+        CellResult result = masker.forColumn(ColumnRef.expression(SERVER_MESSAGE)).mask(message, report);
+        return !result.changed() ? message : result.value() == null ? "(withheld)" : result.value();
+    }
+
+    ResultEvidence outcome() {
+        byte[] data = capture == null || capture.isEmpty() ? null : capture.bytes();
+        ResultEvidence.MaskingApplied applied = client == null ? null
+                : new ResultEvidence.MaskingApplied(client.rule(), client.profile(), clientReport.snapshot());
+        MaskingSummary recorded = client != null || recordingReport.isEmpty() ? null : recordingReport.snapshot();
+        return new ResultEvidence(data, capture == null ? 0 : capture.rows(), capture != null && capture.truncated(),
+                applied, recorded);
+    }
+}

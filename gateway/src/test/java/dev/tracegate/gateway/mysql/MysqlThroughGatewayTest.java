@@ -1,0 +1,223 @@
+package dev.tracegate.gateway.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.MysqlConnectionConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * MySQL and MariaDB clients through the gateway to a real MariaDB: MySQL Connector/J (which signs
+ * in with caching_sha2_password), MariaDB Connector/J and the {@code mariadb} command-line client.
+ * Alice (analysts) gets the masking profile, admin is exempt; the evidence records every command
+ * before it runs, with its parameters.
+ */
+class MysqlThroughGatewayTest {
+
+    static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: customers.email, entity: email, strategy: "hash:format"}
+                    - {match: customers.card_number, entity: card, strategy: "partial:4"}
+                    - {match: customers.loyalty_points, entity: card, strategy: redact}
+            rules:
+              - name: mask-personal-data
+                connections: [shop, shop_ed]
+                exceptGroups: [admins]
+                mask: personal-data
+              - name: no-drop
+                connections: [shop]
+                command: "drop\\\\s+table"
+                action: block
+                reason: tables are not dropped through the gateway
+              - name: mysql-text
+                connections: [shop, shop_ed]
+                classes: [unknown]
+                action: allow
+            """;
+
+    private static TestMariaDb mariadb;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        mariadb = TestMariaDb.get();
+        gateway = TestGateway.start(connections(mariadb), POLICY, 4 * 1024 * 1024);
+    }
+
+    static List<ConnectionConfig> connections(TestMariaDb mariadb) throws IOException {
+        Path secret = Files.createTempFile("tracegate-mysql", ".secret");
+        Files.writeString(secret, TestMariaDb.PASSWORD, StandardCharsets.UTF_8);
+        SecretReference password = SecretReference.of("file:" + secret);
+        return List.of(
+                new MysqlConnectionConfig("shop", "127.0.0.1", mariadb.port(), "shop", TestMariaDb.NATIVE_USER, password,
+                        null, null),
+                new MysqlConnectionConfig("shop_ed", "127.0.0.1", mariadb.port(), "shop", TestMariaDb.ED25519_USER,
+                        password, null, null));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static int port() {
+        return gateway.gateway().port(MysqlEngine.PROTOCOL);
+    }
+
+    private static Connection mysqlConnectorJ(String connection, String token, String options) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port() + "/" + connection
+                + "?sslMode=REQUIRED&user=analyst&password=" + token + options);
+    }
+
+    private static Connection mariadbConnectorJ(String connection, String token, String options) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port() + "/" + connection
+                + "?sslMode=trust&user=analyst&password=" + token + options);
+    }
+
+    @Test
+    void mysqlConnectorJSelectsOverTlsAndTheCommandIsRecordedBeforeItRan() throws Exception {
+        long from = gateway.events("command", 0).size();
+        try (Connection c = mysqlConnectorJ("shop", TestGateway.ADMIN_TOKEN, "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT name, email FROM customers ORDER BY id")) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            assertThat(names).containsExactly("Ada Lovelace", "Grace Hopper", "Alan Turing");
+        }
+        List<JsonNode> commands = gateway.events("command", 0);
+        assertThat(commands.stream().map(e -> e.path("detail").path("text").asText()))
+                .contains("SELECT name, email FROM customers ORDER BY id");
+        JsonNode opened = gateway.events("session.open", 0).getLast();
+        assertThat(opened.path("detail").path("tls").asBoolean()).isTrue();
+        assertThat(opened.path("detail").path("auth_plugin").asText()).isEqualTo("caching_sha2_password");
+        assertThat(commands.size()).isGreaterThan((int) from);
+    }
+
+    @Test
+    void preparedStatementsRunWithTheirParametersRecorded() throws Exception {
+        try (Connection c = mysqlConnectorJ("shop", TestGateway.ADMIN_TOKEN, "&useServerPrepStmts=true");
+             PreparedStatement select = c.prepareStatement("SELECT name, loyalty_points FROM customers WHERE id = ? AND name <> ?")) {
+            select.setInt(1, 2);
+            select.setString(2, "nobody-7731");
+            try (ResultSet rs = select.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("Grace Hopper");
+                assertThat(rs.getLong(2)).isEqualTo(1906);
+            }
+        }
+        JsonNode execute = gateway.events("command", 0).stream()
+                .filter(e -> "COM_STMT_EXECUTE".equals(e.path("detail").path("message").asText()))
+                .filter(e -> e.path("detail").path("params").toString().contains("nobody-7731"))
+                .findFirst().orElseThrow();
+        assertThat(execute.path("detail").path("text").asText())
+                .isEqualTo("SELECT name, loyalty_points FROM customers WHERE id = ? AND name <> ?");
+        assertThat(execute.path("detail").path("params").get(0).asText()).isEqualTo("2");
+    }
+
+    @Test
+    void aBlockedStatementGetsAClearErrorIsRecordedAndTheSessionGoesOn() throws Exception {
+        try (Connection c = mariadbConnectorJ("shop", TestGateway.ADMIN_TOKEN, "");
+             Statement statement = c.createStatement()) {
+            assertThatThrownBy(() -> statement.execute("DROP TABLE scratch"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("blocked by policy rule no-drop: tables are not dropped through the gateway");
+            try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM scratch")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+        assertThat(gateway.events("command.blocked", 0).stream()
+                .map(e -> e.path("detail").path("rule").asText())).contains("no-drop");
+    }
+
+    @Test
+    void anAnalystsResultsAreMaskedInTextAndBinaryRowsWithBothDrivers() throws Exception {
+        for (String options : List.of("", "&useServerPrepStmts=true")) {
+            try (Connection c = mariadbConnectorJ("shop", TestGateway.ALICE_TOKEN, options);
+                 PreparedStatement select = c.prepareStatement(
+                         "SELECT id, name, email, card_number, loyalty_points FROM customers WHERE id <= ? ORDER BY id")) {
+                select.setInt(1, 2);
+                assertMasked(select.executeQuery(), options);
+            }
+            try (Connection c = mysqlConnectorJ("shop", TestGateway.ALICE_TOKEN, options);
+                 PreparedStatement select = c.prepareStatement(
+                         "SELECT id, name, email, card_number, loyalty_points FROM customers WHERE id <= ? ORDER BY id")) {
+                select.setInt(1, 2);
+                assertMasked(select.executeQuery(), options);
+            }
+        }
+        try (Connection c = mysqlConnectorJ("shop", TestGateway.ADMIN_TOKEN, "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT email FROM customers WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).as("admins are exempt").isEqualTo(TestMariaDb.EMAIL);
+        }
+    }
+
+    private static void assertMasked(ResultSet rs, String options) throws SQLException {
+        try (rs) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getInt("id")).isEqualTo(1);
+            assertThat(rs.getString("name")).as("names are found by the profile's detectors").isNotEqualTo("Ada Lovelace");
+            assertThat(rs.getString("email")).as(options).isNotEqualTo(TestMariaDb.EMAIL).contains("@");
+            assertThat(rs.getString("card_number")).as(options).isNotEqualTo(TestMariaDb.CARD).endsWith("1111");
+            assertThat(rs.getObject("loyalty_points")).as(options).isNull();
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("email")).isNotEqualTo("grace@example.org");
+        }
+    }
+
+    @Test
+    void theMariadbCommandLineClientWorksWithItsTokenAsPassword() throws Exception {
+        Process mariadbCli = new ProcessBuilder("mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", Integer.toString(port()),
+                "--ssl", "-u", "analyst", "-p" + TestGateway.ADMIN_TOKEN, "shop", "-N", "-e",
+                "SELECT name FROM customers WHERE id = 3; SELECT 40 + 2").redirectErrorStream(true).start();
+        String output = new String(mariadbCli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(mariadbCli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(output).contains("Alan Turing").contains("42");
+        assertThat(mariadbCli.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void theHeldPasswordLogsInWithMariadbsEd25519() throws Exception {
+        try (Connection c = mariadbConnectorJ("shop_ed", TestGateway.ADMIN_TOKEN, "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT current_user()")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith(TestMariaDb.ED25519_USER + "@");
+        }
+    }
+
+    @Test
+    void withoutTlsTheCallerIsRefusedAndAWrongTokenIsRecorded() throws Exception {
+        assertThatThrownBy(() -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port()
+                + "/shop?sslMode=DISABLED&allowPublicKeyRetrieval=true&user=analyst&password=" + TestGateway.ADMIN_TOKEN).close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("the gateway requires TLS");
+        long failures = gateway.events("auth.failure", 0).size();
+        assertThatThrownBy(() -> mysqlConnectorJ("shop", "not-a-token", "").close())
+                .isInstanceOf(SQLException.class).hasMessageContaining("must be a valid gateway token");
+        assertThat(gateway.events("auth.failure", 0).size()).isGreaterThan((int) failures);
+    }
+}
