@@ -54,7 +54,7 @@ class MysqlThroughGatewayTest {
                 action: block
                 reason: tables are not dropped through the gateway
               - name: mysql-text
-                connections: [shop, shop_ed]
+                connections: [shop, shop_ed, rogue_infile]
                 classes: [unknown]
                 action: allow
             """;
