@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.mysql;
 
+import dev.tracegate.gateway.postgres.RawPgClient;
 import dev.tracegate.wire.mysql.Capabilities;
 import dev.tracegate.wire.mysql.HandshakeResponse41;
 import dev.tracegate.wire.mysql.HandshakeV10;
@@ -13,12 +14,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /** A MySQL client built from the codec, for sending what real clients never send. */
 final class RawMysqlClient implements AutoCloseable {
@@ -51,7 +50,7 @@ final class RawMysqlClient implements AutoCloseable {
     MysqlPacket loginWithPlugin(String plugin, byte[] data, String database) throws Exception {
         send(1, new SslRequest(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, 45).encode());
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+        context.init(null, new TrustManager[] {new RawPgClient.TrustAll()}, new SecureRandom());
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
         tls.startHandshake();
         socket = tls;
@@ -80,20 +79,5 @@ final class RawMysqlClient implements AutoCloseable {
     @Override
     public void close() throws IOException {
         socket.close();
-    }
-
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

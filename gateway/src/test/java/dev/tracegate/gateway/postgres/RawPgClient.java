@@ -24,7 +24,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /** A hand-driven protocol client for the attacks and corner cases real drivers never send. */
-final class RawPgClient implements AutoCloseable {
+public final class RawPgClient implements AutoCloseable {
 
     private Socket socket;
     private InputStream in;
@@ -199,7 +199,7 @@ final class RawPgClient implements AutoCloseable {
     }
 
     /** Accepts any server certificate: the tests check what happens inside TLS, not who is on the other end. */
-    static final class TrustAll implements X509TrustManager {
+    public static final class TrustAll implements X509TrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
         }
