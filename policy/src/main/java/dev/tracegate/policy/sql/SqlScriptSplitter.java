@@ -22,7 +22,11 @@ public final class SqlScriptSplitter {
     }
 
     public static List<SqlStatement> split(String sql) {
-        LexedSql lexed = SqlLexer.lex(sql);
+        return split(sql, SqlLexer.lex(sql));
+    }
+
+    /** Splits tokens another dialect's lexer made of {@code sql} (see {@link MySqlLexer}). */
+    static List<SqlStatement> split(String sql, LexedSql lexed) {
         List<SqlStatement> statements = new ArrayList<>();
         StatementBuilder current = new StatementBuilder();
         for (SqlToken token : lexed.tokens()) {
