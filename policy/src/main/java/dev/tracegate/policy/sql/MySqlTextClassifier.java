@@ -24,33 +24,59 @@ final class MySqlTextClassifier {
     }
 
     /**
+     * The statements of {@code sql} under each reading that gives different tokens, the first reading
+     * (the session's string mode, every executable comment running) first.
+     *
+     * @param refusal set instead when servers would read the text in a way no reading covers
+     */
+    record Readings(List<MySqlReading> readings, List<List<SqlStatement>> statements, Optional<String> refusal) {
+        static Readings refused(String reason) {
+            return new Readings(List.of(), List.of(), Optional.of(reason));
+        }
+    }
+
+    /** @param backslashEscapes the string mode the server last reported for the session */
+    static Readings readings(String sql, boolean backslashEscapes) {
+        MySqlReading firstReading = MySqlReading.first(backslashEscapes);
+        MySqlLexer.Result first = MySqlLexer.lex(sql, firstReading);
+        if (first.versions().size() > MAX_VERSION_GATES) {
+            return Readings.refused("more than " + MAX_VERSION_GATES + " versions of executable comments in one text");
+        }
+        List<Boolean> escapes = sql.indexOf('\\') >= 0 && mayChangeStringMode(first.lexed())
+                ? List.of(backslashEscapes, !backslashEscapes) : List.of(backslashEscapes);
+        List<MySqlReading> readings = new ArrayList<>();
+        List<List<SqlStatement>> statements = new ArrayList<>();
+        Set<List<String>> seen = new HashSet<>();
+        for (MySqlReading reading : MySqlReading.all(sql, escapes, first.versions(), first.gated())) {
+            MySqlLexer.Result lexed = reading.equals(firstReading) ? first : MySqlLexer.lex(sql, reading);
+            if (lexed.ambiguous().isPresent()) {
+                return Readings.refused("servers would read this text differently: " + lexed.ambiguous().get());
+            }
+            if (seen.add(signature(lexed.lexed()))) {
+                readings.add(reading);
+                statements.add(SqlScriptSplitter.split(sql, lexed.lexed()));
+            }
+        }
+        return new Readings(List.copyOf(readings), List.copyOf(statements), Optional.empty());
+    }
+
+    /**
      * @param backslashEscapes the string mode the server last reported for the session
      * @param perReading classifies the statements of one reading (rules, parser cross-check, prepared statements)
      */
     static SqlClassification classify(String sql, boolean backslashEscapes,
                                       Function<List<SqlStatement>, SqlClassification> perReading) {
-        MySqlReading firstReading = MySqlReading.first(backslashEscapes);
-        MySqlLexer.Result first = MySqlLexer.lex(sql, firstReading);
-        if (first.versions().size() > MAX_VERSION_GATES) {
-            return refused(sql, "more than " + MAX_VERSION_GATES + " versions of executable comments in one text");
+        Readings readings = readings(sql, backslashEscapes);
+        if (readings.refusal().isPresent()) {
+            return refused(sql, readings.refusal().get());
         }
-        List<Boolean> escapes = sql.indexOf('\\') >= 0 && mayChangeStringMode(first.lexed())
-                ? List.of(backslashEscapes, !backslashEscapes) : List.of(backslashEscapes);
         SqlClassification riskiest = null;
-        Set<List<String>> seen = new HashSet<>();
-        for (MySqlReading reading : MySqlReading.all(sql, escapes, first.versions(), first.gated())) {
-            MySqlLexer.Result lexed = reading.equals(firstReading) ? first : MySqlLexer.lex(sql, reading);
-            if (lexed.ambiguous().isPresent()) {
-                return refused(sql, "servers would read this text differently: " + lexed.ambiguous().get());
-            }
-            if (!seen.add(signature(lexed.lexed()))) {
-                continue;
-            }
-            SqlClassification classified = perReading.apply(SqlScriptSplitter.split(sql, lexed.lexed()));
+        for (int i = 0; i < readings.readings().size(); i++) {
+            SqlClassification classified = perReading.apply(readings.statements().get(i));
             if (riskiest == null) {
                 riskiest = classified;
             } else if (classified.highestRisk().risk() > riskiest.highestRisk().risk()) {
-                riskiest = readAs(classified, reading);
+                riskiest = readAs(classified, readings.readings().get(i));
             }
         }
         return riskiest;
