@@ -21,6 +21,7 @@ final class MySqlCommandRules {
             "snapshot", "read", "only", "write");
     /** Operators whose MySQL meaning PostgreSQL's condition analysis does not know ({@code ||} is OR, {@code <=>} null-safe =). */
     private static final Set<String> FOREIGN_CONDITION_OPERATORS = Set.of("||", "&&", "<=>", ":=");
+    private static final Set<String> SINGLE_DELETE_MODIFIERS = Set.of("low_priority", "quick", "ignore");
     private static final Set<String> SERVER_ADMIN = Set.of(
             "shutdown", "restart", "kill", "flush", "reset", "purge", "change", "install", "uninstall", "clone",
             "binlog", "stop", "import", "cache");
@@ -192,6 +193,11 @@ final class MySqlCommandRules {
         if (where < 0) {
             return ClassFinding.of(StatementClass.BULK_WRITE, command, command + " without WHERE changes every row");
         }
+        if (isMultiTable(t, where)) {
+            return ClassFinding.of(StatementClass.BULK_WRITE, "MULTI-TABLE " + command, "a multi-table " + command
+                    + " changes every target row that joins a matching row; whether its conditions limit the target's"
+                    + " rows depends on which table each column belongs to, which is not tracked");
+        }
         int end = t.findAtTopLevel(where + 1, Set.of("order", "limit", "returning"));
         TokenSpan condition = t.sub(where + 1, end < 0 ? t.size() : end);
         for (SqlToken token : condition.tokens()) {
@@ -206,6 +212,36 @@ final class MySqlCommandRules {
                     command + " with a WHERE that does not depend on the row may change every row");
             case UNANALYSABLE -> ClassFinding.unknown(command, "WHERE clause could not be analysed");
         };
+    }
+
+    /**
+     * {@code UPDATE a JOIN b ... SET}, {@code UPDATE a, b SET}, {@code DELETE a FROM ...},
+     * {@code DELETE FROM a USING ...} and {@code DELETE FROM a JOIN ...}: more than one table
+     * before the WHERE. ({@code DELETE a FROM a JOIN b ON b.x = 5 WHERE b.y = 1} deletes every row
+     * of {@code a}.)
+     */
+    private static boolean isMultiTable(TokenSpan t, int where) {
+        TokenSpan head = t.sub(1, where);
+        if (head.findAtTopLevel(0, Set.of("join", "straight_join", "using")) >= 0) {
+            return true;
+        }
+        int end = t.isWord(0, "update") ? head.findAtTopLevel(0, "set") : head.size();
+        for (int i = 0; i < (end < 0 ? head.size() : end); i++) {
+            if (head.isOpening(i)) {
+                i = head.closing(i);
+            } else if (head.isSymbol(i, ",")) {
+                return true;
+            }
+        }
+        if (t.isWord(0, "delete")) {
+            int from = head.findAtTopLevel(0, "from");
+            for (int i = 0; i < from; i++) {
+                if (head.isIdentifier(i) && !SINGLE_DELETE_MODIFIERS.contains(head.word(i))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static ClassFinding rename(TokenSpan t) {
