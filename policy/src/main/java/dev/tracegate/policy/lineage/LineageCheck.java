@@ -1,5 +1,6 @@
 package dev.tracegate.policy.lineage;
 
+import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.SqlScriptSplitter;
 import dev.tracegate.policy.sql.SqlStatement;
 import dev.tracegate.policy.sql.SqlToken;
@@ -61,6 +62,33 @@ public final class LineageCheck {
         return verdict;
     }
 
+    /**
+     * Checks a query string of the given dialect. MySQL text is read as MySQL reads it, every way
+     * its servers could ({@link MySqlLineage}); its verdicts are cached apart from PostgreSQL's.
+     */
+    public static LineageVerdict check(String sql, SqlDialect dialect, ProtectedSchema schema) {
+        if (dialect == SqlDialect.POSTGRESQL) {
+            return check(sql, schema);
+        }
+        // A PostgreSQL text never holds a NUL, so these keys cannot meet one.
+        String key = "\0" + dialect.name() + "\0" + sql;
+        LineageVerdict cached = schema.cachedVerdict(key);
+        if (cached != null) {
+            return cached;
+        }
+        LineageVerdict verdict;
+        try {
+            MySqlLineage.check(sql, dialect, schema);
+            verdict = LineageVerdict.ALLOWED;
+        } catch (LineageRefusal refusal) {
+            verdict = LineageVerdict.of(refusal);
+        }
+        if (sql.length() <= 16_384) {
+            schema.cacheVerdict(key, verdict, CACHE_LIMIT);
+        }
+        return verdict;
+    }
+
     private static LineageVerdict checkUncached(String sql, ProtectedSchema schema) {
         Set<String> createdEarlier = new HashSet<>();
         for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
@@ -75,7 +103,7 @@ public final class LineageCheck {
         return LineageVerdict.ALLOWED;
     }
 
-    private static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
+    static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
         refuseSearchPathChanges(tokens);
         String first = word(tokens, 0);
         if (first.isEmpty() && !tokens.isEmpty() && tokens.getFirst().isSymbol("(")) {
@@ -371,7 +399,7 @@ public final class LineageCheck {
     }
 
     /** An object created earlier in the same query string is not in the catalog yet: the analysis could not see into it. */
-    private static void refuseUseOfNewObjects(SqlStatement statement, Set<String> createdEarlier) {
+    static void refuseUseOfNewObjects(SqlStatement statement, Set<String> createdEarlier) {
         if (createdEarlier.isEmpty()) {
             return;
         }
@@ -383,7 +411,7 @@ public final class LineageCheck {
         }
     }
 
-    private static void noteCreatedObjects(SqlStatement statement, Set<String> created) {
+    static void noteCreatedObjects(SqlStatement statement, Set<String> created) {
         List<SqlToken> tokens = statement.tokens();
         if (!word(tokens, 0).equals("create")) {
             return;

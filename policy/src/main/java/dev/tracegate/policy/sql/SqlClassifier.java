@@ -47,6 +47,10 @@ public final class SqlClassifier {
 
     private final ClassificationCache<SqlClassification> cache;
     private final ClassificationCache<ParserCrossCheck.Opinion> opinions;
+    /** MySQL texts and shapes are cached apart: the same text means something else in each dialect. */
+    private final ClassificationCache<SqlClassification> mySqlCache;
+    private final ClassificationCache<SqlClassification> mySqlPlainStringsCache;
+    private final ClassificationCache<ParserCrossCheck.Opinion> mySqlOpinions;
     private final int maxCachedLength;
 
     public SqlClassifier() {
@@ -60,6 +64,9 @@ public final class SqlClassifier {
     public SqlClassifier(int cacheCapacity, int maxCachedLength) {
         this.cache = new ClassificationCache<>(cacheCapacity);
         this.opinions = new ClassificationCache<>(cacheCapacity);
+        this.mySqlCache = new ClassificationCache<>(cacheCapacity);
+        this.mySqlPlainStringsCache = new ClassificationCache<>(cacheCapacity);
+        this.mySqlOpinions = new ClassificationCache<>(cacheCapacity);
         this.maxCachedLength = maxCachedLength;
     }
 
@@ -68,14 +75,19 @@ public final class SqlClassifier {
      * string takes that statement's class; otherwise it is UNKNOWN (see the two-argument form).
      */
     public SqlClassification classify(String sql) {
+        return cached(sql, cache, this::analyse);
+    }
+
+    private SqlClassification cached(String sql, ClassificationCache<SqlClassification> texts,
+                                     Function<String, SqlClassification> analysis) {
         Objects.requireNonNull(sql, "sql");
-        SqlClassification cached = cache.get(sql);
+        SqlClassification cached = texts.get(sql);
         if (cached != null) {
             return cached;
         }
-        SqlClassification result = analyse(sql);
+        SqlClassification result = analysis.apply(sql);
         if (sql.length() <= maxCachedLength) {
-            cache.put(sql, result);
+            texts.put(sql, result);
         }
         return result;
     }
@@ -92,12 +104,18 @@ public final class SqlClassifier {
                                       Function<String, Optional<StatementClass>> preparedClasses) {
         return switch (dialect) {
             case POSTGRESQL -> classify(sql, preparedClasses);
-            case MYSQL -> notUnderstood(sql, "MySQL text is not analysed yet");
+            case MYSQL -> resolve(cached(sql, mySqlCache, text -> analyseMySql(text, true)), preparedClasses);
+            case MYSQL_NO_BACKSLASH_ESCAPES ->
+                    resolve(cached(sql, mySqlPlainStringsCache, text -> analyseMySql(text, false)), preparedClasses);
         };
     }
 
     public SqlClassification classify(String sql, Function<String, Optional<StatementClass>> preparedClasses) {
-        SqlClassification base = classify(sql);
+        return resolve(classify(sql), preparedClasses);
+    }
+
+    private static SqlClassification resolve(SqlClassification base,
+                                             Function<String, Optional<StatementClass>> preparedClasses) {
         if (base.statements().stream().allMatch(s -> s.executes().isEmpty())) {
             return base;
         }
@@ -110,12 +128,6 @@ public final class SqlClassifier {
                     : statement);
         }
         return new SqlClassification(resolved);
-    }
-
-    /** The whole text as one UNKNOWN statement: a dialect the rules cannot read fails closed. */
-    private static SqlClassification notUnderstood(String sql, String reason) {
-        return new SqlClassification(List.of(new ClassifiedStatement(sql, StatementClass.UNKNOWN, "", List.of(), false,
-                List.of(reason), Optional.empty(), Optional.empty())));
     }
 
     int cachedTexts() {
@@ -132,7 +144,8 @@ public final class SqlClassifier {
      * shape passes or fails that check alike. A statement the parser would read once the query
      * string's {@link ParserBudget} is spent gets no opinion: the project's own rules decide alone.
      */
-    private ParserCrossCheck.Opinion opinion(SqlStatement statement, ParserBudget budget) {
+    private ParserCrossCheck.Opinion opinion(SqlStatement statement, ParserBudget budget,
+                                             ClassificationCache<ParserCrossCheck.Opinion> opinions) {
         int length = statement.text().length();
         Optional<String> shape = length > Math.min(maxCachedLength, ParserCrossCheck.MAX_PARSED_LENGTH)
                 ? Optional.empty() : StatementShape.of(statement);
@@ -148,31 +161,29 @@ public final class SqlClassifier {
         return opinion;
     }
 
-    /**
-     * How much more JSqlParser may read for one query string. Its cost per statement is high (tens
-     * of microseconds for the shortest, and it grows with length), so without a bound a
-     * client-chosen string of a hundred thousand statements would hold a core for many seconds.
-     */
-    private static final class ParserBudget {
-        private int statements = MAX_PARSED_STATEMENTS;
-        private int characters = MAX_PARSED_CHARACTERS;
-
-        boolean spend(int length) {
-            if (statements == 0 || length > characters) {
-                return false;
-            }
-            statements--;
-            characters -= length;
-            return true;
-        }
+    private SqlClassification analyse(String sql) {
+        return classifyStatements(SqlScriptSplitter.split(sql), SqlClassifier::rulesVerdict, new ParserBudget(),
+                opinions);
     }
 
-    private SqlClassification analyse(String sql) {
+    /** MySQL text, read every way a server could read it (see {@link MySqlTextClassifier}). */
+    private SqlClassification analyseMySql(String sql, boolean backslashEscapes) {
         ParserBudget budget = new ParserBudget();
+        return MySqlTextClassifier.classify(sql, backslashEscapes, statements -> classifyStatements(statements,
+                MySqlCommandRules::verdict, budget, mySqlOpinions));
+    }
+
+    /**
+     * Classifies split statements in order with the dialect's {@code rules}; {@code EXECUTE name} of
+     * a statement prepared earlier in the same text takes that statement's class.
+     */
+    private SqlClassification classifyStatements(List<SqlStatement> split, Function<SqlStatement, ClassFinding> rules,
+                                                 ParserBudget budget,
+                                                 ClassificationCache<ParserCrossCheck.Opinion> shapes) {
         List<ClassifiedStatement> statements = new ArrayList<>();
         Map<String, ClassifiedStatement> preparedHere = new HashMap<>();
-        for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
-            ClassifiedStatement classified = classifyStatement(statement, budget);
+        for (SqlStatement statement : split) {
+            ClassifiedStatement classified = classifyStatement(statement, rules, budget, shapes);
             Optional<String> executes = classified.executes();
             if (executes.isPresent() && preparedHere.containsKey(executes.get())) {
                 ClassifiedStatement prepared = preparedHere.get(executes.get());
@@ -191,7 +202,8 @@ public final class SqlClassifier {
      * The project's own rules on one statement. Should they fail on some text (a defect), the
      * statement is UNKNOWN: a failure must neither let it through nor end the session that sent it.
      */
-    private static ClassFinding rulesVerdict(TokenSpan tokens) {
+    private static ClassFinding rulesVerdict(SqlStatement statement) {
+        TokenSpan tokens = new TokenSpan(statement.tokens());
         try {
             return CommandRules.classify(tokens, 0);
         } catch (RuntimeException | StackOverflowError e) {
@@ -200,7 +212,9 @@ public final class SqlClassifier {
         }
     }
 
-    private ClassifiedStatement classifyStatement(SqlStatement statement, ParserBudget budget) {
+    private ClassifiedStatement classifyStatement(SqlStatement statement, Function<SqlStatement, ClassFinding> rules,
+                                                  ParserBudget budget,
+                                                  ClassificationCache<ParserCrossCheck.Opinion> shapes) {
         TokenSpan tokens = new TokenSpan(statement.tokens());
         if (statement.text().length() > MAX_ANALYSED_LENGTH) {
             return new ClassifiedStatement(statement.text(), StatementClass.UNKNOWN,
@@ -213,8 +227,8 @@ public final class SqlClassifier {
                     tokens.word(0).toUpperCase(Locale.ROOT), List.copyOf(TableNameCollector.collect(tokens)), false,
                     List.of(INCOMPLETE), Optional.empty(), Optional.empty());
         }
-        ClassFinding verdict = rulesVerdict(tokens);
-        ParserCrossCheck.Opinion opinion = opinion(statement, budget);
+        ClassFinding verdict = rules.apply(statement);
+        ParserCrossCheck.Opinion opinion = opinion(statement, budget, shapes);
         if (opinion.statementClass().isPresent()
                 && opinion.statementClass().get().risk() > verdict.statementClass().risk()) {
             verdict = verdict.escalate(opinion.statementClass().get(),

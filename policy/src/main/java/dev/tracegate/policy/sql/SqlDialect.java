@@ -9,6 +9,15 @@ package dev.tracegate.policy.sql;
 public enum SqlDialect {
     /** PostgreSQL, with {@code standard_conforming_strings} on and a UTF-8 client encoding. */
     POSTGRESQL,
-    /** MySQL and MariaDB. */
-    MYSQL
+    /**
+     * MySQL and MariaDB, in a session whose last server status did not have
+     * {@code SERVER_STATUS_NO_BACKSLASH_ESCAPES}: backslashes escape in strings. {@code sql_mode}'s
+     * ANSI_QUOTES has no status flag, so {@code "} is read both as a string and as an identifier.
+     */
+    MYSQL,
+    /**
+     * MySQL and MariaDB in a session whose server status has {@code SERVER_STATUS_NO_BACKSLASH_ESCAPES}
+     * (sent in every OK packet): a backslash is an ordinary character in strings.
+     */
+    MYSQL_NO_BACKSLASH_ESCAPES
 }

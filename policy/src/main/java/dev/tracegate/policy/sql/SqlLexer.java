@@ -280,27 +280,7 @@ public final class SqlLexer {
      */
     private void number() {
         int start = pos;
-        while (isDigit(charAt(pos))) {
-            pos++;
-        }
-        if (charAt(pos) == '.' && charAt(pos + 1) != '.') {
-            pos++;
-            while (isDigit(charAt(pos))) {
-                pos++;
-            }
-        }
-        if (charAt(pos) == 'e' || charAt(pos) == 'E') {
-            int p = pos + 1;
-            if (charAt(p) == '+' || charAt(p) == '-') {
-                p++;
-            }
-            if (isDigit(charAt(p))) {
-                pos = p;
-                while (isDigit(charAt(pos))) {
-                    pos++;
-                }
-            }
-        }
+        pos = endOfNumber(sql, pos);
         add(Kind.NUMBER, sql.substring(start, pos), start, pos);
     }
 
@@ -358,6 +338,33 @@ public final class SqlLexer {
             add(Kind.OPERATOR, String.valueOf(sql.charAt(i)), i, i + 1);
         }
         pos = p;
+    }
+
+    /** The end of the digits, optional fraction and optional exponent from {@code start} (MySQL reads numbers alike). */
+    static int endOfNumber(String sql, int start) {
+        int p = start;
+        while (p < sql.length() && isDigit(sql.charAt(p))) {
+            p++;
+        }
+        if (p < sql.length() && sql.charAt(p) == '.' && (p + 1 >= sql.length() || sql.charAt(p + 1) != '.')) {
+            p++;
+            while (p < sql.length() && isDigit(sql.charAt(p))) {
+                p++;
+            }
+        }
+        if (p < sql.length() && (sql.charAt(p) == 'e' || sql.charAt(p) == 'E')) {
+            int e = p + 1;
+            if (e < sql.length() && (sql.charAt(e) == '+' || sql.charAt(e) == '-')) {
+                e++;
+            }
+            if (e < sql.length() && isDigit(sql.charAt(e))) {
+                p = e;
+                while (p < sql.length() && isDigit(sql.charAt(p))) {
+                    p++;
+                }
+            }
+        }
+        return p;
     }
 
     private boolean containsNonTrimmedOperatorChar(int start, int end) {

@@ -22,7 +22,29 @@ public final class SqlScriptSplitter {
     }
 
     public static List<SqlStatement> split(String sql) {
-        LexedSql lexed = SqlLexer.lex(sql);
+        return split(sql, SqlLexer.lex(sql));
+    }
+
+    /**
+     * The statements of {@code sql} in every way the dialect's servers could read it: one list for
+     * PostgreSQL; for MySQL one per reading of {@code sql_mode} and server version that gives other
+     * tokens (see {@link MySqlReading}). Empty when MySQL servers would read the text differently in
+     * a way no reading covers: such text is refused.
+     */
+    public static java.util.Optional<List<List<SqlStatement>>> splitEveryReading(String sql, SqlDialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> java.util.Optional.of(List.of(split(sql)));
+            case MYSQL, MYSQL_NO_BACKSLASH_ESCAPES -> {
+                MySqlTextClassifier.Readings readings =
+                        MySqlTextClassifier.readings(sql, dialect == SqlDialect.MYSQL);
+                yield readings.refusal().isPresent() ? java.util.Optional.empty()
+                        : java.util.Optional.of(readings.statements());
+            }
+        };
+    }
+
+    /** Splits tokens another dialect's lexer made of {@code sql} (see {@link MySqlLexer}). */
+    static List<SqlStatement> split(String sql, LexedSql lexed) {
         List<SqlStatement> statements = new ArrayList<>();
         StatementBuilder current = new StatementBuilder();
         for (SqlToken token : lexed.tokens()) {

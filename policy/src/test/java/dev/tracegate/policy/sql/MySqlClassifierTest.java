@@ -2,20 +2,122 @@ package dev.tracegate.policy.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** MySQL text through {@link SqlClassifier#classify(String, SqlDialect, java.util.function.Function)}. */
+/**
+ * MySQL text through {@link SqlClassifier#classify(String, SqlDialect, java.util.function.Function)}:
+ * what a caller (the MySQL engine, the policy) sees besides the class, which the corpus
+ * ({@link MySqlEvasionCorpusTest}) covers.
+ */
 class MySqlClassifierTest {
 
     private final SqlClassifier classifier = new SqlClassifier();
 
-    private StatementClass classOf(String sql) {
-        return classifier.classify(sql, SqlDialect.MYSQL, name -> Optional.empty()).highestRisk();
+    private SqlClassification mysql(String sql) {
+        return classifier.classify(sql, SqlDialect.MYSQL, name -> Optional.empty());
     }
 
     @Test
-    void mySqlTextFailsClosed() {
-        assertThat(classOf("SELECT 1")).isEqualTo(StatementClass.UNKNOWN);
+    void aNulCharacterIsRefusedWithAReason() {
+        SqlClassification result = mysql("SELECT 1 # \0; DROP TABLE t");
+
+        assertThat(result.highestRisk()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(result.statements().getFirst().reasons()).anyMatch(r -> r.contains("NUL"));
+    }
+
+    @Test
+    void delimiterIsRefusedAsAClientCommand() {
+        ClassifiedStatement statement = mysql("DELIMITER //").statements().getFirst();
+
+        assertThat(statement.statementClass()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(statement.command()).isEqualTo("DELIMITER");
+        assertThat(statement.reasons()).anyMatch(r -> r.contains("mysql client"));
+    }
+
+    @Test
+    void theRiskierReadingSaysWhichReadingItIs() {
+        SqlClassification result = mysql("SELECT \"a\\\"; DROP TABLE t; -- \"");
+
+        assertThat(result.highestRisk()).isEqualTo(StatementClass.DDL);
+        assertThat(result.statements()).anyMatch(s -> s.reasons().stream().anyMatch(r -> r.contains("ANSI_QUOTES")));
+    }
+
+    @Test
+    void versionGatedCommentsThatEndDifferentlyAreRefused() {
+        SqlClassification result = mysql("SELECT 1 /*!99999 ' */ ; DROP TABLE t; -- ' */");
+
+        assertThat(result.statements()).hasSize(1);
+        assertThat(result.highestRisk()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(result.statements().getFirst().reasons()).anyMatch(r -> r.contains("servers would read"));
+    }
+
+    @Test
+    void executeTakesTheClassTheSessionRecordedForThePreparedName() {
+        SqlClassification prepared = mysql("PREPARE del FROM 'DELETE FROM t WHERE id = ?'");
+        assertThat(prepared.statements().getFirst().prepares()).contains("del");
+        assertThat(prepared.highestRisk()).isEqualTo(StatementClass.WRITE);
+
+        Map<String, StatementClass> session = Map.of("del", StatementClass.WRITE);
+        SqlClassification executed = classifier.classify("EXECUTE del USING @id", SqlDialect.MYSQL,
+                name -> Optional.ofNullable(session.get(name)));
+        assertThat(executed.highestRisk()).isEqualTo(StatementClass.WRITE);
+
+        assertThat(mysql("EXECUTE del USING @id").highestRisk()).isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @Test
+    void preparedNamesAreCaseInsensitiveAsInMySql() {
+        SqlClassification result = mysql("PREPARE S FROM 'DROP TABLE t'; EXECUTE s");
+
+        assertThat(result.statements().get(1).statementClass()).isEqualTo(StatementClass.DDL);
+    }
+
+    @Test
+    void textFromAUserVariableIsUnknownAndNamed() {
+        ClassifiedStatement statement = mysql("PREPARE s FROM @sql").statements().getFirst();
+
+        assertThat(statement.statementClass()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(statement.prepares()).contains("s");
+        assertThat(statement.reasons()).anyMatch(r -> r.contains("@sql"));
+    }
+
+    @Test
+    void commandsNameWhatTheEngineTreatsSpecially() {
+        assertThat(mysql("KILL QUERY 12").statements().getFirst().command()).isEqualTo("KILL QUERY");
+        assertThat(mysql("KILL 12").statements().getFirst().command()).isEqualTo("KILL CONNECTION");
+        assertThat(mysql("LOAD DATA LOCAL INFILE 'x' INTO TABLE t").statements().getFirst().command())
+                .isEqualTo("LOAD DATA LOCAL INFILE");
+        assertThat(mysql("LOAD DATA INFILE 'x' INTO TABLE t").statements().getFirst().command())
+                .isEqualTo("LOAD DATA INFILE");
+    }
+
+    @Test
+    void theSameTextIsReadInEachDialectsOwnWay() {
+        String sql = "SELECT $$; DROP TABLE t; -- $$";
+
+        assertThat(classifier.classify(sql).highestRisk()).isEqualTo(StatementClass.READ);
+        assertThat(mysql(sql).highestRisk()).isEqualTo(StatementClass.DDL);
+        assertThat(classifier.classify(sql).highestRisk()).as("PostgreSQL's cached result is its own")
+                .isEqualTo(StatementClass.READ);
+    }
+
+    @Test
+    void theSessionsStringModeDecidesWhereAStringEnds() {
+        String sql = "SELECT 'a\\'; DROP TABLE t; -- '";
+
+        assertThat(mysql(sql).highestRisk()).isEqualTo(StatementClass.READ);
+        assertThat(classifier.classify(sql, SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES, name -> Optional.empty())
+                .highestRisk()).isEqualTo(StatementClass.DDL);
+    }
+
+    @Test
+    void statementsKeepTheirOwnTextAndTables() {
+        SqlClassification result = mysql("SELECT * FROM `shop`.`orders` WHERE id = 1; DELETE FROM t");
+
+        assertThat(result.statements()).extracting(ClassifiedStatement::text)
+                .containsExactly("SELECT * FROM `shop`.`orders` WHERE id = 1", "DELETE FROM t");
+        assertThat(result.statements().get(1).statementClass()).isEqualTo(StatementClass.BULK_WRITE);
     }
 }

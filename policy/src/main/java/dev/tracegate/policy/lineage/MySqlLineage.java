@@ -1,0 +1,192 @@
+package dev.tracegate.policy.lineage;
+
+import dev.tracegate.policy.sql.SqlDialect;
+import dev.tracegate.policy.sql.SqlScriptSplitter;
+import dev.tracegate.policy.sql.SqlStatement;
+import dev.tracegate.policy.sql.SqlToken;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The lineage check for MySQL and MariaDB text. The text is split with the project's MySQL lexer
+ * in every way a server could read it ({@code sql_mode}, version-gated comments) and each reading
+ * is checked; one refusal refuses the text. A statement is handed to the PostgreSQL-side analysis
+ * as a rendition of its MySQL tokens: backtick and ANSI-quoted identifiers become plain quoted
+ * names, strings lose their backslash escapes, comments go and executable comments' content stays,
+ * so JSqlParser reads exactly what the server reads, and the analysis's count of protected names
+ * is checked against the MySQL tokens.
+ *
+ * <p>Refused besides what {@link LineageCheck} refuses: copies into user variables
+ * ({@code @x := email}, {@code SELECT email INTO @x}, {@code SET @x = (SELECT ...)}), whose later
+ * reads carry no lineage; {@code INTO OUTFILE}; MySQL's schemas of statement histories, accounts and
+ * logs ({@code mysql.*}, {@code performance_schema.*}, {@code sys.*},
+ * {@code information_schema.PROCESSLIST}); data-reading built-ins ({@code LOAD_FILE}); USE, which
+ * moves name resolution; SHOW forms that print other sessions' statements or logged rows; HANDLER;
+ * triggers and events; dynamic SQL whose text is not a literal.
+ */
+final class MySqlLineage {
+
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "performance_schema", "sys");
+    /** Relations of information_schema and performance_schema with other sessions' statements or rows. */
+    private static final Set<String> EXPOSING_RELATIONS = Set.of(
+            "processlist", "innodb_trx", "threads", "events_statements_current", "events_statements_history",
+            "events_statements_history_long", "events_statements_summary_by_digest", "prepared_statements_instances",
+            "general_log", "slow_log", "x$processlist", "x$session");
+    private static final Set<String> EXPOSING_FUNCTIONS = Set.of("load_file", "sys_exec", "sys_eval");
+    private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
+            "profiles");
+
+    private MySqlLineage() {
+    }
+
+    static void check(String sql, SqlDialect dialect, ProtectedSchema schema) {
+        List<List<SqlStatement>> readings = SqlScriptSplitter.splitEveryReading(sql, dialect).orElseThrow(() ->
+                new LineageRefusal("MySQL servers could read this text in different ways (an executable comment"
+                        + " whose end depends on the server); write it plainly"));
+        for (List<SqlStatement> statements : readings) {
+            Set<String> createdEarlier = new HashSet<>();
+            for (SqlStatement statement : statements) {
+                if (statement.incomplete()) {
+                    throw new LineageRefusal("the text ends inside a quote or comment");
+                }
+                LineageCheck.refuseUseOfNewObjects(statement, createdEarlier);
+                statement(statement.tokens(), dialect, schema);
+                LineageCheck.noteCreatedObjects(statement, createdEarlier);
+            }
+        }
+    }
+
+    private static void statement(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
+        refuseExposingNames(tokens);
+        refuseCopies(tokens, schema);
+        String first = word(tokens, 0);
+        switch (first) {
+            case "use" -> throw new LineageRefusal("USE changes which database names resolve in; a caller whose"
+                    + " results are masked must qualify names instead");
+            case "show" -> {
+                if (tokens.stream().anyMatch(t -> EXPOSING_SHOW.contains(t.word()))) {
+                    throw new LineageRefusal("this SHOW prints other sessions' statements or logged rows, which the"
+                            + " gateway cannot mask");
+                }
+            }
+            case "prepare", "execute" -> dynamic(tokens, dialect, schema);
+            case "describe", "desc" -> {
+                if (tokens.stream().skip(1).anyMatch(t -> !t.isIdentifier() && !t.isSymbol("."))) {
+                    throw new LineageRefusal("only DESCRIBE of a table is checked for masked callers");
+                }
+            }
+            case "create", "alter" -> {
+                if (tokens.stream().anyMatch(t -> t.isWord("trigger") || t.isWord("event"))) {
+                    throw new LineageRefusal("triggers and events run code on other statements that the gateway"
+                            + " cannot follow; masked callers may not create them");
+                }
+                analysed(tokens, schema);
+            }
+            default -> analysed(tokens, schema);
+        }
+    }
+
+    /** The rendition is one PostgreSQL-readable statement; the PostgreSQL-side rules judge it. */
+    private static void analysed(List<SqlToken> tokens, ProtectedSchema schema) {
+        String rendition = render(tokens);
+        List<SqlStatement> parts = SqlScriptSplitter.split(rendition);
+        if (parts.size() > 1 || parts.stream().anyMatch(SqlStatement::incomplete)) {
+            throw new LineageRefusal("the gateway could not read the statement as one statement");
+        }
+        if (!parts.isEmpty()) {
+            LineageCheck.statement(rendition, parts.getFirst().tokens(), schema);
+        }
+    }
+
+    /** {@code PREPARE s FROM 'text'} and {@code EXECUTE IMMEDIATE 'text'} are checked as their text; other text is refused. */
+    private static void dynamic(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
+        boolean prepare = word(tokens, 0).equals("prepare");
+        boolean immediate = !prepare && tokens.size() > 1 && tokens.get(1).isWord("immediate");
+        if (!prepare && !immediate) {
+            return;
+        }
+        int text = prepare ? 3 : 2;
+        boolean literal = tokens.size() == text + 1 && tokens.get(text).kind() == SqlToken.Kind.STRING
+                && (!prepare || tokens.get(2).isWord("from"));
+        if (!literal) {
+            throw new LineageRefusal("the statement runs SQL text the gateway cannot read (a variable or an"
+                    + " expression); masked callers may prepare literal text only");
+        }
+        check(tokens.get(text).text(), dialect, schema);
+    }
+
+    private static void refuseExposingNames(List<SqlToken> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (!token.isIdentifier()) {
+                continue;
+            }
+            String name = token.text().toLowerCase(Locale.ROOT);
+            boolean qualifier = i + 1 < tokens.size() && tokens.get(i + 1).isSymbol(".");
+            if (qualifier && SYSTEM_SCHEMAS.contains(name)) {
+                throw new LineageRefusal("the schema " + name + " holds statement histories, accounts or logs the"
+                        + " gateway cannot mask");
+            }
+            if (EXPOSING_RELATIONS.contains(name)) {
+                throw new LineageRefusal("the system table " + name + " shows other sessions' statements or rows,"
+                        + " which the gateway cannot mask");
+            }
+            if (EXPOSING_FUNCTIONS.contains(name)) {
+                throw new LineageRefusal("the function " + name + " reads data by itself (files of the server),"
+                        + " which the gateway cannot follow");
+            }
+        }
+    }
+
+    /**
+     * A value copied into a user variable ({@code @x := email}, {@code SELECT email INTO @x},
+     * {@code SET @x = (SELECT ...)}) or a file ({@code INTO OUTFILE}) leaves the lineage: reading it
+     * back shows it unmasked. Such a statement is refused when it names anything that could hold
+     * protected data.
+     */
+    private static void refuseCopies(List<SqlToken> tokens, ProtectedSchema schema) {
+        boolean copies = word(tokens, 0).equals("set") && tokens.stream().anyMatch(t -> t.isWord("select"));
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.isWord("into") && i + 1 < tokens.size()
+                    && (tokens.get(i + 1).isWord("outfile") || tokens.get(i + 1).isWord("dumpfile"))) {
+                throw new LineageRefusal("INTO OUTFILE writes rows to a file, which the gateway cannot mask");
+            }
+            copies |= token.isSymbol(":=") || (token.isWord("into") && i + 1 < tokens.size()
+                    && tokens.get(i + 1).kind() == SqlToken.Kind.PARAMETER && tokens.get(i + 1).text().startsWith("@"));
+        }
+        if (copies && LineageCheck.needsAnalysis(tokens, schema)) {
+            throw new LineageRefusal("the statement copies values into a user variable, which the gateway cannot"
+                    + " mask when the variable is read back; select the values instead");
+        }
+    }
+
+    /**
+     * PostgreSQL-readable text of MySQL tokens, one space apart: identifiers quoted (they are
+     * already folded to MySQL's lower case), strings as standard strings with quotes doubled and
+     * backslashes doubled (so no reader takes one for an escape), everything else as written.
+     */
+    static String render(List<SqlToken> tokens) {
+        StringBuilder out = new StringBuilder();
+        for (SqlToken token : tokens) {
+            if (!out.isEmpty()) {
+                out.append(' ');
+            }
+            String text = token.text();
+            switch (token.kind()) {
+                case QUOTED_IDENTIFIER -> out.append('"').append(text.replace("\"", "\"\"")).append('"');
+                case WORD -> out.append(Character.isDigit(text.charAt(0)) || text.charAt(0) == '$'
+                        ? '"' + text.replace("\"", "\"\"") + '"' : text);
+                case STRING -> out.append('\'').append(text.replace("\\", "\\\\").replace("'", "''")).append('\'');
+                default -> out.append(text);
+            }
+        }
+        return out.toString();
+    }
+
+    private static String word(List<SqlToken> tokens, int index) {
+        return index < tokens.size() ? tokens.get(index).word() : "";
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tracegate.policy.sql;
+
+import java.util.Set;
+
+/**
+ * MySQL functions that change what an otherwise harmless statement does, wherever they appear
+ * (also quoted, {@code `LOAD_FILE`(...)}, or schema-qualified): MySQL resolves a quoted name to the
+ * same built-in or user-defined function. Unknown functions are not escalated, as for PostgreSQL:
+ * creating one is caught where it is created ({@code CREATE FUNCTION ... SONAME}).
+ */
+final class MySqlFunctionRules {
+
+    /** Read the server's files or run programs (the well-known lib_mysqludf_sys UDFs). */
+    private static final Set<String> SERVER_REACHING = Set.of(
+            "load_file", "sys_exec", "sys_eval", "sys_get", "sys_set", "sys_bineval", "do_system",
+            "lib_mysqludf_sys_info");
+
+    /** Hold the session and a server thread as long as asked: denial of service. */
+    private static final Set<String> STALLING = Set.of(
+            "sleep", "benchmark", "master_pos_wait", "source_pos_wait", "wait_for_executed_gtid_set",
+            "wait_until_sql_thread_after_gtids");
+
+    private MySqlFunctionRules() {
+    }
+
+    static ClassFinding apply(ClassFinding verdict, TokenSpan t) {
+        ClassFinding result = verdict;
+        for (int i = 0; i < t.size(); i++) {
+            if (!t.isIdentifier(i)) {
+                continue;
+            }
+            String name = MySqlNames.skeleton(t.get(i).text());
+            if (SERVER_REACHING.contains(name)) {
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN,
+                        "calls " + name + "(), which reaches the database server's files or programs");
+            } else if (STALLING.contains(name) && t.isSymbol(i + 1, "(")) {
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN,
+                        "calls " + name + "(), which holds a server thread as long as asked (denial of service)");
+            }
+        }
+        return result;
+    }
+}

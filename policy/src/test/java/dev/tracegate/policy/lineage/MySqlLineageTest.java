@@ -1,0 +1,120 @@
+package dev.tracegate.policy.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.policy.sql.SqlDialect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link LineageCheck} on MySQL text, against the shop catalog and profile of {@link LineageCheckTest}. */
+class MySqlLineageTest {
+
+    private static final ProtectedSchema SHOP = ShopCatalog.schema();
+
+    private static LineageVerdict check(String sql) {
+        return LineageCheck.check(sql, SqlDialect.MYSQL, SHOP);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            // Backticks name the columns they quote, in any case.
+            "SELECT reverse(`email`) FROM `customers`",
+            "SELECT reverse(`EMAIL`) FROM customers",
+            "SELECT `c`.`card_number` || '' FROM `customers` `c`",
+            "SELECT lower(email) FROM shop_alias.customers",
+            // Under ANSI_QUOTES "email" is the column: the reading that reveals more decides.
+            "SELECT reverse(\"email\") FROM customers",
+            // Executable comments run; a version-gated one may or may not: every reading is checked.
+            "SELECT /*!reverse(*/ email /*!)*/ FROM customers",
+            "SELECT /*!50000 reverse(*/ email /*!50000 )*/ FROM customers",
+            "SELECT email /*M!, reverse(email) */ FROM customers",
+            // # and -- comments end where MySQL ends them.
+            "SELECT id # , reverse(email)\n, reverse(email) FROM customers",
+            "SELECT id --x\n, reverse(email) FROM customers",
+            // User variables are copies: reading them back has no lineage.
+            "SELECT @x := email FROM customers",
+            "SELECT @x := reverse(email) FROM customers",
+            "SELECT email INTO @x FROM customers LIMIT 1",
+            "SELECT email FROM customers LIMIT 1 INTO @x",
+            "SET @x = (SELECT email FROM customers LIMIT 1)",
+            "SET @x := (SELECT card_number FROM customers LIMIT 1)",
+            "SELECT email FROM customers INTO OUTFILE '/tmp/e'",
+            // Data-reading built-ins and schemas of statements, accounts and logs.
+            "SELECT LOAD_FILE('/etc/passwd')",
+            "SELECT `load_file`('/var/lib/mysql/shop/customers.ibd')",
+            "SELECT info FROM information_schema.PROCESSLIST",
+            "SELECT trx_query FROM information_schema.innodb_trx",
+            "SELECT sql_text FROM performance_schema.events_statements_history",
+            "SELECT * FROM performance_schema.threads",
+            "SELECT authentication_string FROM mysql.user",
+            "SELECT argument FROM mysql.general_log",
+            "SELECT * FROM `mysql`.`slow_log`",
+            "SELECT * FROM sys.processlist",
+            "SHOW FULL PROCESSLIST",
+            "SHOW BINLOG EVENTS",
+            "SHOW ENGINE INNODB STATUS",
+            "USE mysql",
+            // Dynamic SQL is checked as its text, or refused.
+            "PREPARE s FROM 'SELECT reverse(email) FROM customers'",
+            "PREPARE s FROM @q",
+            "EXECUTE IMMEDIATE 'SELECT reverse(email) FROM customers'",
+            "EXECUTE IMMEDIATE CONCAT('SELECT reverse(email) ', 'FROM customers')",
+            "HANDLER customers OPEN",
+            "CALL p()",
+            "CREATE TRIGGER t AFTER INSERT ON orders FOR EACH ROW SET @x = NEW.status",
+            "CREATE DEFINER = CURRENT_USER TRIGGER t AFTER INSERT ON orders FOR EACH ROW SET @x = 1",
+            "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO orders (status) SELECT email FROM customers",
+            "INSERT INTO orders (status) SELECT email FROM customers",
+            "REPLACE INTO orders (status) SELECT email FROM customers",
+            "SELECT 1 /*!99999 ' */, email FROM customers -- */",
+            // Under ANSI_QUOTES "paid" is a column the catalog does not have: a masked caller writes 'paid'.
+            "SELECT id, status FROM orders WHERE status = \"paid\"",
+    })
+    void refusesWhatWouldLeak(String sql) {
+        LineageVerdict verdict = check(sql);
+        assertThat(verdict.allowed()).as("%s", sql).isFalse();
+        assertThat(verdict.reason()).isNotBlank();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT `email` FROM `customers`",
+            "SELECT `id`, `name`, email FROM customers WHERE id = 1",
+            "SELECT email FROM customers # the profile masks it\n",
+            "SELECT email FROM customers -- masked",
+            "SELECT id FROM orders WHERE status = 'it\\'s'",
+            "SELECT \"email\" FROM customers",
+            "SELECT @x := count(*) FROM orders",
+            "SET @x = 1",
+            "SET NAMES utf8mb4",
+            "SHOW TABLES",
+            "DESCRIBE customers",
+            "PREPARE s FROM 'SELECT email FROM customers WHERE id = ?'",
+            "EXECUTE s USING @id",
+            "/*!40101 SELECT id FROM orders */",
+            "SELECT id FROM orders; SELECT email FROM customers",
+    })
+    void allowsWhatLeaksNothing(String sql) {
+        LineageVerdict verdict = check(sql);
+        assertThat(verdict.allowed()).as("%s: %s", sql, verdict.reason()).isTrue();
+    }
+
+    @Test
+    void mySqlVerdictsAreCachedApartFromPostgreSqls() {
+        String sql = "SELECT $$ FROM customers WHERE reverse(email) = '' -- $$";
+
+        assertThat(LineageCheck.check(sql, SHOP).allowed()).as("PostgreSQL reads a dollar-quoted string").isTrue();
+        assertThat(check(sql).allowed()).as("MySQL reads reverse(email)").isFalse();
+        assertThat(LineageCheck.check(sql, SHOP).allowed()).isTrue();
+    }
+
+    @Test
+    void theRenditionQuotesIdentifiersAndUndoesEscapes() {
+        var statements = dev.tracegate.policy.sql.SqlScriptSplitter
+                .splitEveryReading("SELECT `Email`, 'it\\'s' FROM t", SqlDialect.MYSQL).orElseThrow().getFirst();
+
+        assertThat(MySqlLineage.render(statements.getFirst().tokens()))
+                .isEqualTo("select \"email\" , 'it''s' from t");
+    }
+}
