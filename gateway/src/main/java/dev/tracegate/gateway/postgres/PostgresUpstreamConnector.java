@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.tls.TrustAnchors;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
@@ -16,18 +17,12 @@ import dev.tracegate.wire.postgres.frontend.StartupMessage;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +31,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,18 +137,7 @@ public final class PostgresUpstreamConnector {
             // sslmode=require: encrypted, certificate deliberately not checked (libpq semantics).
             return new TrustManager[] {new AcceptAnyServer()};
         }
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        try (InputStream in = Files.newInputStream(Path.of(connection.caCertificate()))) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                anchors.setCertificateEntry("ca-" + i++, certificate);
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return factory.getTrustManagers();
+        return TrustAnchors.fromPemFile(Path.of(connection.caCertificate()));
     }
 
     private UpstreamConnection authenticate(PostgresConnectionConfig connection, Socket socket, PgFrameReader reader,
