@@ -35,6 +35,8 @@ import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
 import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.gateway.siem.OcsfMapping;
+import dev.tracegate.gateway.siem.SiemForwarder;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -102,6 +104,11 @@ public final class Gateway implements AutoCloseable {
             IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
                     store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync()));
+            SiemForwarder siem = config.siem().enabled() ? started(running, SiemForwarder.start(config.siem(),
+                    new OcsfMapping(config.evidence().origin(), version()))) : null;
+            if (siem != null) {
+                evidence.observe(siem); // before the start is recorded, so that the SIEM sees it too
+            }
             List<CheckpointSink> sinks = new ArrayList<>();
             Optional<String> published = Optional.empty();
             if (config.evidence().publishDirectory() != null) {
@@ -141,12 +148,12 @@ public final class Gateway implements AutoCloseable {
             }
             McpEngine mcp = config.mcp().enabled() ? started(running, new McpEngine(config.mcp(), services,
                     loopbackTargets(config, listeners, tls),
-                    Optional.ofNullable(Gateway.class.getPackage().getImplementationVersion()).orElse("development build"))) : null;
+                    version())) : null;
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC()), tls,
-                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints), new Readiness(store, evidence)), mcp,
+                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints, siem), new Readiness(store, evidence)), mcp,
                     config.identities(),
                     listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
                     listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1));
@@ -172,6 +179,11 @@ public final class Gateway implements AutoCloseable {
             httpBase = URI.create((plain ? "http" : "https") + "://" + host + ":" + http.port());
         }
         return new LoopbackTargets(postgresAddress, httpBase, tls.loopbackClient());
+    }
+
+    /** The gateway's version from its jar's manifest, for MCP clients and SIEM events. */
+    private static String version() {
+        return Optional.ofNullable(Gateway.class.getPackage().getImplementationVersion()).orElse("development build");
     }
 
     /** Each start is evidence (restarts, the retention in force): durable before anything else happens. */

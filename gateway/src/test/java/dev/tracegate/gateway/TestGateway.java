@@ -15,6 +15,7 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.McpConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.SiemConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -45,6 +46,17 @@ public final class TestGateway implements AutoCloseable {
     public static final String ADMIN_TOKEN = "tg_admin_Token_9c2f4a";
     /** An AI agent's key: an analyst's groups, kind agent (the demo's MCP identity is alike). */
     public static final String AGENT_TOKEN = "tg_agent_Token_5d7e1f";
+    /** A policy that allows everything but bulk writes ({@code DELETE FROM t} without WHERE) and high risk. */
+    public static final String NO_BULK_WRITES_POLICY = """
+            defaults:
+              action: allow
+              highRisk: block
+            rules:
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: no bulk writes
+            """;
 
     private final Gateway gateway;
     private final Path dataDir;
@@ -93,8 +105,18 @@ public final class TestGateway implements AutoCloseable {
         return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, mcp);
     }
 
+    /** The standard connections under the given policy, forwarding evidence to a SIEM as {@code siem} says. */
+    public static TestGateway start(String policyYaml, SiemConfig siem) {
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, siem);
+    }
+
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
                                      ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp) {
+        return start(extra, policyYaml, maxMessageBytes, postgresListener, limits, mcp, null);
+    }
+
+    private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
+                                     ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp, SiemConfig siem) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -116,7 +138,7 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_TOKEN), List.of("admins"), "human", null),
                             new ApiKeyConfig("agent", secret(secrets, "agent", AGENT_TOKEN), List.of("analysts"), "agent", null))),
                     connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null,
-                    null, null, limits, mcp);
+                    null, null, limits, mcp, siem);
             return new TestGateway(Gateway.start(config), dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param console         how people sign in to the web console
  * @param limits          what one identity or one address may hold and start, in every protocol
  * @param mcp             the MCP endpoint for AI agents and its limits
+ * @param siem            forwarding evidence events to a SIEM (none by default)
  */
 public record GatewayConfig(
         String dataDir,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         MaskingSettings masking,
         ConsoleConfig console,
         CallerLimits limits,
-        McpConfig mcp) {
+        McpConfig mcp,
+        SiemConfig siem) {
 
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -54,6 +56,7 @@ public record GatewayConfig(
         console = console == null ? ConsoleConfig.tokenOnly() : console;
         limits = limits == null ? CallerLimits.DEFAULTS : limits;
         mcp = mcp == null ? McpConfig.defaults() : mcp;
+        siem = siem == null ? SiemConfig.none() : siem;
         requireConsoleIssuerAccepted(console, identities);
         long distinct = connections.stream().map(ConnectionConfig::name).distinct().count();
         if (distinct != connections.size()) {
@@ -69,13 +72,22 @@ public record GatewayConfig(
         }
     }
 
+    /** A configuration that forwards nothing to a SIEM. */
+    public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
+                         EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
+                         int maxMessageBytes, String policyFile, ApprovalsConfig approvals, MaskingSettings masking,
+                         ConsoleConfig console, CallerLimits limits, McpConfig mcp) {
+        this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, masking,
+                console, limits, mcp, null);
+    }
+
     /** A configuration with the default limits per caller and the MCP endpoint's default limits. */
     public GatewayConfig(String dataDir, ListenersConfig listeners, TlsConfig tls, StoreConfig store,
                          EvidenceConfig evidence, IdentitiesConfig identities, List<ConnectionConfig> connections,
                          int maxMessageBytes, String policyFile, ApprovalsConfig approvals, MaskingSettings masking,
                          ConsoleConfig console) {
         this(dataDir, listeners, tls, store, evidence, identities, connections, maxMessageBytes, policyFile, approvals, masking,
-                console, null, null);
+                console, null, null, null);
     }
 
     /** A configuration without masking settings (a generated hash key). */

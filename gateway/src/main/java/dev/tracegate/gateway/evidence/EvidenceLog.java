@@ -132,9 +132,12 @@ public final class EvidenceLog implements AutoCloseable {
         return authFailures;
     }
 
-    /** From now on, {@code observer} sees every event queued and every batch written (metrics). */
-    public void observe(EvidenceObserver observer) {
-        this.observer = observer;
+    /**
+     * From now on, {@code observer} sees every event queued and every batch written (metrics, SIEM
+     * forwarding), after the observers already watching. Called while the gateway starts.
+     */
+    public synchronized void observe(EvidenceObserver observer) {
+        this.observer = this.observer == EvidenceObserver.NONE ? observer : EvidenceObserver.both(this.observer, observer);
     }
 
     /**

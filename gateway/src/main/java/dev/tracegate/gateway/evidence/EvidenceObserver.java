@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.evidence;
 
 /**
- * Watches what goes into the evidence log, for metrics: every event as it is queued, and every
+ * Watches what goes into the evidence log, for metrics and SIEM forwarding: every event as it is queued, and every
  * batch once it is durable. Called on the caller's and the writer's threads, so it must be quick
  * and must not throw.
  */
@@ -22,4 +22,21 @@ public interface EvidenceObserver {
 
     /** {@code events} became durable; the oldest of them had waited {@code oldestWaitNanos} since it was queued. */
     void written(int events, long oldestWaitNanos);
+
+    /** {@code first}, then {@code second}. */
+    static EvidenceObserver both(EvidenceObserver first, EvidenceObserver second) {
+        return new EvidenceObserver() {
+            @Override
+            public void queued(EvidenceEvent event) {
+                first.queued(event);
+                second.queued(event);
+            }
+
+            @Override
+            public void written(int events, long oldestWaitNanos) {
+                first.written(events, oldestWaitNanos);
+                second.written(events, oldestWaitNanos);
+            }
+        };
+    }
 }

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.http;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
+import dev.tracegate.gateway.tls.TrustAnchors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Executors;
@@ -22,7 +21,6 @@ import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * One HTTP connection's target: where requests go and which credential they carry. The HTTP
@@ -87,17 +85,7 @@ final class HttpTarget {
         try {
             TrustManager[] trust = null;
             if (caFile != null) {
-                KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-                anchors.load(null, null);
-                try (InputStream in = Files.newInputStream(Path.of(caFile))) {
-                    int i = 0;
-                    for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                        anchors.setCertificateEntry("ca-" + i++, certificate);
-                    }
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(anchors);
-                trust = factory.getTrustManagers();
+                trust = TrustAnchors.fromPemFile(Path.of(caFile));
             }
             KeyManager[] keys = null;
             if (clientCertificate != null) {

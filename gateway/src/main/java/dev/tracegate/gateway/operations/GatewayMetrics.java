@@ -2,6 +2,9 @@ package dev.tracegate.gateway.operations;
 
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.siem.DeliveryQueue;
+import dev.tracegate.gateway.siem.SiemForwarder;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -14,14 +17,20 @@ import java.time.Instant;
 
 /**
  * The gateway's metrics in Prometheus's text format, served at {@code /metrics}: what the evidence
- * records ({@link EvidenceMetrics}), the evidence log's backlog and checkpoint age, and the JVM's
- * memory, threads and CPU. docs/operations.md lists each metric and what it means.
+ * records ({@link EvidenceMetrics}), the evidence log's backlog and checkpoint age, SIEM forwarding's
+ * backlog and drops, and the JVM's memory, threads and CPU. docs/operations.md lists each metric and
+ * what it means.
  */
 public final class GatewayMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     public GatewayMetrics(EvidenceLog evidence, CheckpointService checkpoints) {
+        this(evidence, checkpoints, null);
+    }
+
+    /** With the delivery queues of {@code siem}, when it forwards to a SIEM (null: none). */
+    public GatewayMetrics(EvidenceLog evidence, CheckpointService checkpoints, SiemForwarder siem) {
         evidence.observe(new EvidenceMetrics(registry));
         Gauge.builder("tracegate.evidence.events", evidence, EvidenceLog::size)
                 .description("events in the evidence log").register(registry);
@@ -31,10 +40,27 @@ public final class GatewayMetrics {
                 .description("what waits for the query index (commands wait when it reaches its bound)").register(registry);
         Gauge.builder("tracegate.evidence.checkpoint.age", checkpoints, GatewayMetrics::checkpointAgeSeconds).baseUnit("seconds")
                 .description("time since a signed checkpoint last covered every durable event").register(registry);
+        if (siem != null) {
+            siem.queues().forEach(this::siemQueue);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+    }
+
+    private void siemQueue(DeliveryQueue queue) {
+        Gauge.builder("tracegate.siem.backlog", queue, DeliveryQueue::backlog).baseUnit("events")
+                .description("events queued for a SIEM destination and not yet delivered").tag("destination", queue.destination())
+                .register(registry);
+        FunctionCounter.builder("tracegate.siem.dropped", queue, DeliveryQueue::dropped).baseUnit("events")
+                .description("events not forwarded: the queue was full, or the gateway stopped before delivery")
+                .tag("destination", queue.destination()).register(registry);
+        FunctionCounter.builder("tracegate.siem.delivered", queue, DeliveryQueue::delivered).baseUnit("events")
+                .description("events a SIEM destination accepted").tag("destination", queue.destination()).register(registry);
+        FunctionCounter.builder("tracegate.siem.failures", queue, DeliveryQueue::failures)
+                .description("delivery attempts that failed and will be retried").tag("destination", queue.destination())
+                .register(registry);
     }
 
     /** Every metric now, in Prometheus's text exposition format. */

@@ -2,23 +2,16 @@ package dev.tracegate.gateway.tls;
 
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.Collection;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -56,18 +49,7 @@ public final class UpstreamTlsClient {
             // sslmode=require: encrypted, certificate deliberately not checked (libpq semantics).
             return new TrustManager[] {new AcceptAnyServer()};
         }
-        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-        anchors.load(null, null);
-        try (InputStream in = Files.newInputStream(Path.of(caCertificate))) {
-            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                anchors.setCertificateEntry("ca-" + i++, certificate);
-            }
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        return factory.getTrustManagers();
+        return TrustAnchors.fromPemFile(Path.of(caCertificate));
     }
 
     /** Trust manager for sslmode=require: encryption without authentication, as libpq defines it. */

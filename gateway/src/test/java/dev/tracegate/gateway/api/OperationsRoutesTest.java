@@ -23,22 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class OperationsRoutesTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-              highRisk: block
-            rules:
-              - name: no-bulk-writes
-                classes: [bulk_write]
-                action: block
-                reason: no bulk writes
-            """;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void metricsFollowWhatCallersDidAndCarryNoStatementOrIdentity() throws Exception {
-        try (TestGateway gateway = TestGateway.start(List.of(), POLICY)) {
+        try (TestGateway gateway = TestGateway.start(List.of(), TestGateway.NO_BULK_WRITES_POLICY)) {
             String before = get(gateway, "/metrics").body();
             try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
                 sql.executeQuery("SELECT 'metrics-marker'").close();
