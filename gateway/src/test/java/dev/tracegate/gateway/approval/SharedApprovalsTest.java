@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +45,9 @@ class SharedApprovalsTest {
 
     /** Long enough that only a notification can release a waiter within a test. */
     private static final Duration NO_POLL = Duration.ofHours(1);
+
+    /** Both sides of a race at once: the common pool may have a single thread on a small machine. */
+    private static final ExecutorService DECIDERS = Executors.newVirtualThreadPerTaskExecutor();
 
     private static EmbeddedPostgres postgres;
 
@@ -198,7 +203,7 @@ class SharedApprovalsTest {
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-        });
+        }, DECIDERS);
     }
 
     /** The ending {@code approval.decided} events of these requests, as "id outcome". */
