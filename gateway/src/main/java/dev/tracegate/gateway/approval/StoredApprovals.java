@@ -68,7 +68,17 @@ final class StoredApprovals {
 
     /** The request with its votes, its row locked until the transaction ends; null when there is none. */
     StoredApproval lock(StoreTransaction tx, String id) throws SQLException {
-        List<StoredApproval> found = select(tx.connection(), "SELECT " + COLUMNS + " FROM approval_request WHERE id = ? FOR UPDATE",
+        // The lock first, the read after: under READ COMMITTED each statement then sees every vote
+        // committed before the lock was granted, not the votes as they were while it waited.
+        try (PreparedStatement lock = tx.connection().prepareStatement("SELECT id FROM approval_request WHERE id = ? FOR UPDATE")) {
+            lock.setString(1, id);
+            try (ResultSet rows = lock.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+            }
+        }
+        List<StoredApproval> found = select(tx.connection(), "SELECT " + COLUMNS + " FROM approval_request WHERE id = ?",
                 "approval_id = ?", id);
         return found.isEmpty() ? null : found.getFirst();
     }

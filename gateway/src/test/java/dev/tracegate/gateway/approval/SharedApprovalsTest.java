@@ -4,6 +4,8 @@ import static dev.tracegate.gateway.approval.ApprovalFixtures.ANALYST;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.DBA;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.ONE_DBA;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.OTHER_DBA;
+import static dev.tracegate.gateway.approval.ApprovalFixtures.SECURITY;
+import static dev.tracegate.gateway.approval.ApprovalFixtures.TWO_PEOPLE;
 import static dev.tracegate.gateway.approval.ApprovalFixtures.ddl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -125,6 +127,28 @@ class SharedApprovalsTest {
             assertThat(wins).as("one decision per request").isEqualTo(10);
             List<String> ended = endsOf(a.log, ids);
             assertThat(ended).hasSize(10).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void twoPeopleApprovingAtOnceOnTwoNodesBothCount() throws Exception {
+        try (Node a = node("a", NO_POLL); Node b = node("b", NO_POLL)) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                PendingApproval held = a.approvals.request(ddl(ANALYST, "s" + i, TWO_PEOPLE));
+                ids.add(held.id());
+                CountDownLatch go = new CountDownLatch(1);
+                CompletableFuture<Boolean> onA = decideAfter(go, () -> a.approvals.approve(held.id(), DBA, "a", null));
+                CompletableFuture<Boolean> onB = decideAfter(go, () -> b.approvals.approve(held.id(), SECURITY, "b", null));
+                go.countDown();
+                assertThat(onA.get(30, TimeUnit.SECONDS) && onB.get(30, TimeUnit.SECONDS)).as("both votes taken").isTrue();
+
+                // Whoever voted second saw the first vote: the request is approved, by both.
+                ApprovalResult result = held.decision().get(30, TimeUnit.SECONDS);
+                assertThat(result.outcome()).isEqualTo(ApprovalOutcome.APPROVED);
+                assertThat(result.votes()).extracting(ApproverVote::approver).containsExactlyInAnyOrder(DBA, SECURITY);
+            }
+            assertThat(endsOf(a.log, ids)).hasSize(10).allMatch(end -> end.endsWith(" approved"));
         }
     }
 
