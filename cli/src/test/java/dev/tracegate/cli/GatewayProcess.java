@@ -35,6 +35,12 @@ final class GatewayProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGKILL: the process gets no chance to close anything, as when a node's machine dies. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     private void awaitReady() {
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();

@@ -133,7 +133,8 @@ public final class Gateway implements AutoCloseable {
                 started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, maskingKey, 2));
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
-                    ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
+                    ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
+                    ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL));
             EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence, config.limits()),
                     config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());

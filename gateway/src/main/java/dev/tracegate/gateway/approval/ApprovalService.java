@@ -10,24 +10,23 @@ import dev.tracegate.gateway.guard.PolicyFileWatcher;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.gateway.store.StoreTransaction;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,17 +38,29 @@ import org.slf4j.LoggerFactory;
  * own commands. Every request, every vote and every end of a wait is an evidence event linked to
  * the command's session.
  *
- * <p>Requests live in memory: a held command is a live connection on this gateway node, so its
- * request cannot outlive the node anyway. The evidence log keeps the history; the last
- * {@value #RECENT_KEPT} decided requests stay visible to {@link #find}.
+ * <p>Requests, votes and grants live in the store ({@link StoredApprovals}), so every node that
+ * shares it lists and decides them; the evidence log stays the history, the tables are only the
+ * state the next decision is taken against. The client of a held command waits on the node that
+ * holds its connection (the owner): a decision taken on another node is announced through the
+ * store ({@link ApprovalReleases}), and each decision takes the request's row lock and ends it
+ * with one conditional UPDATE, so two approvers, an approval and the expiry, or an approval and a
+ * withdrawal on different nodes never both win. A node that dies takes its clients with it: its
+ * pending requests are withdrawn when it starts again, or by any node once its lease lapses
+ * ({@link NodeLease}), and an approval of such a request is refused.
  *
- * <p>Fail closed: a request, an approval or a denial that the evidence log cannot make durable
- * does not happen. Expiry and withdrawal end the wait whatever the log says, because they only
- * ever keep a command from running.
+ * <p>Fail closed: a request, an approval or a denial that the evidence log or the store cannot
+ * make durable does not happen. Expiry and withdrawal end the wait whatever the log says, because
+ * they only ever keep a command from running.
  */
 public final class ApprovalService implements AutoCloseable {
 
     static final int RECENT_KEPT = 1000;
+    /** How often a node reconciles what it holds with the store (the fallback for lost notifications) and renews its lease. */
+    public static final Duration RELEASE_POLL = Duration.ofSeconds(2);
+    /** Decided requests stay in the store this long for the API and console; the evidence log keeps them for good. */
+    private static final Duration DECIDED_KEPT = Duration.ofDays(7);
+    private static final Duration FORGET_EVERY = Duration.ofMinutes(10);
+    private static final String NODE_GONE = "the gateway node holding the statement stopped, and its client with it";
     private static final Logger LOG = LoggerFactory.getLogger(ApprovalService.class);
     /** Lowercase letters and digits without the look-alikes i, l, o, 0, 1: 12 of them carry 59 bits. */
     private static final String ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
@@ -61,30 +72,65 @@ public final class ApprovalService implements AutoCloseable {
     private final Clock clock;
     private final List<ApprovalNotifier> notifiers;
     private final String consoleBaseUrl;
-    private final Map<String, PendingApproval> approvals = new ConcurrentHashMap<>();
-    private final Deque<String> decidedOrder = new ArrayDeque<>();
-    private final List<Grant> grants = new CopyOnWriteArrayList<>();
+    private final StoredApprovals stored;
+    private final NodeLease lease;
+    /** The requests whose clients wait on this node, until their decision is known here. */
+    private final Map<String, PendingApproval> waiting = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final ScheduledThreadPoolExecutor timer;
+    private final ApprovalReleases releases;
+    private volatile Instant forgotten = Instant.MIN;
 
     /**
+     * A service on a node of its own (a new node id each time): for tests and tools.
+     *
      * @param notifiers      told about every new request, each on a virtual thread of its own
      * @param consoleBaseUrl the web console's base URL for approval links, or null for none
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl) {
+        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL);
+    }
+
+    /**
+     * @param nodeId this node's id in the store ({@link #nodeId(Path)}): requests it still holds
+     *               from an earlier run are withdrawn now, since their clients went with that run
+     * @param poll   how often to reconcile with the store and renew the lease
+     */
+    public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
+                           String nodeId, Duration poll) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = notifiers == null ? List.of() : List.copyOf(notifiers);
         this.consoleBaseUrl = consoleBaseUrl == null || consoleBaseUrl.isBlank() ? null
                 : consoleBaseUrl.replaceAll("/+$", "");
+        this.stored = new StoredApprovals(log.store());
+        this.lease = new NodeLease(log.store(), nodeId, clock);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
         // Decided requests cancel their expiry; drop those tasks at once rather than at their deadline.
         timer.setRemoveOnCancelPolicy(true);
+        try {
+            lease.renew(true);
+            for (String id : stored.pendingOwnedBy(nodeId)) {
+                end(id, ApprovalOutcome.WITHDRAWN, PolicyFileWatcher.GATEWAY,
+                        "the gateway node holding the statement restarted, and its client was disconnected");
+            }
+        } catch (SQLException e) {
+            timer.shutdownNow();
+            throw new StoreException("cannot take part in approvals through the store: " + e.getMessage(), e);
+        }
+        this.releases = new ApprovalReleases(log.store(), poll, this::reconcile, this::tick);
+        releases.start();
+    }
+
+    /** The id this gateway keeps under its data directory, the same across restarts. */
+    public static String nodeId(Path dataDir) {
+        return NodeLease.persistentId(dataDir);
     }
 
     /**
-     * Opens a request. It is durable in the evidence log before it exists for approvers, and
-     * before this returns; approvers are then notified without the caller waiting for them.
+     * Opens a request. It is durable in the evidence log before it exists for approvers (its row is
+     * committed only after the event), and before this returns; approvers are then notified
+     * without the caller waiting for them.
      */
     public PendingApproval request(ApprovalRequest request) throws EvidenceLogUnavailableException {
         Objects.requireNonNull(request.requester(), "requester");
@@ -101,8 +147,22 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", spec.minApprovals());
         spec.breakGlassGroups().forEach(detail.putArray("break_glass_groups")::add);
         detail.put("expires_at", pending.expiresAt().toString());
-        log.appendDurably(event(now, EventType.APPROVAL_REQUESTED, request.requester(), request, detail));
-        approvals.put(pending.id(), pending);
+        EvidenceEvent requested = event(now, EventType.APPROVAL_REQUESTED, request.requester(), request, detail);
+        boolean recorded = false;
+        try (StoreTransaction tx = stored.begin()) {
+            stored.insert(tx, pending, lease.nodeId());
+            log.appendDurably(requested);
+            recorded = true;
+            waiting.put(pending.id(), pending);
+            tx.commit();
+        } catch (SQLException e) {
+            waiting.remove(pending.id());
+            if (recorded) {
+                // The log says it was requested: say how it ended, so no request is left open there.
+                end(pending, ApprovalOutcome.WITHDRAWN, PolicyFileWatcher.GATEWAY, "the store could not keep the request");
+            }
+            throw new EvidenceLogUnavailableException("the store cannot keep the approval request: " + e.getMessage(), e);
+        }
         armExpiry(pending, spec.timeout());
         notifyApprovers(pending);
         return pending;
@@ -132,15 +192,14 @@ public final class ApprovalService implements AutoCloseable {
         return consoleBaseUrl == null ? null : consoleBaseUrl + "/approvals/" + id;
     }
 
-    /** A grant that lets this caller run this class on this connection without asking again. */
+    /** A grant that lets this caller run this class on this connection without asking again (none when the store does not answer). */
     public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass) {
-        Instant now = clock.instant();
-        grants.removeIf(g -> !g.expiresAt().isAfter(now));
-        String subject = key(requester);
-        return grants.stream()
-                .filter(g -> g.subject().equals(subject) && g.connection().equals(connection)
-                        && g.statementClass().equals(statementClass))
-                .max(Comparator.comparing(Grant::expiresAt));
+        try {
+            return stored.activeGrant(requester, connection, statementClass, clock.instant());
+        } catch (SQLException e) {
+            LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**
@@ -156,10 +215,11 @@ public final class ApprovalService implements AutoCloseable {
         if (grant != null && (grant.isNegative() || grant.isZero())) {
             throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant must be a positive duration such as 30m");
         }
-        PendingApproval pending = open(id);
-        synchronized (pending) {
+        Ended ended = null;
+        try (StoreTransaction tx = stored.begin()) {
+            Instant now = clock.instant();
+            PendingApproval pending = openForDecision(tx, id, now);
             ApprovalSpec spec = pending.request().spec();
-            requireUndecided(pending);
             requireNotRequester(pending, approver);
             boolean regular = inAny(approver, spec.approverGroups());
             boolean breakGlassMember = inAny(approver, spec.breakGlassGroups());
@@ -171,86 +231,119 @@ public final class ApprovalService implements AutoCloseable {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id
                         + "; it needs approvals from " + spec.minApprovals() + " different people");
             }
-            Instant now = clock.instant();
             ApproverVote vote = new ApproverVote(approver, reason, now);
             List<ApproverVote> votes = new ArrayList<>(pending.votes());
             votes.add(vote);
             boolean enough = regular && votes.size() >= spec.minApprovals();
             boolean breakGlass = !enough && breakGlassMember;
+            stored.addVote(tx, id, votes.size() - 1, vote, grant);
             if (!enough && !breakGlass) {
                 recordDurably(decided(pending, now, approver, "vote", reason, votes, false, null));
-                pending.addVote(vote, approverKey, grant);
+                tx.commit();
+                addVoteHere(id, vote, approverKey, grant);
                 return;
             }
             Grant created = grantFor(pending, approverKey, grant, breakGlass, votes, now);
-            recordDurably(decided(pending, now, approver, "approved", reason, votes, breakGlass, created));
-            pending.addVote(vote, approverKey, grant);
-            if (created != null) {
-                grants.add(created);
+            if (!stored.end(tx, pending, ApprovalOutcome.APPROVED, now, approver, reason, breakGlass, created)) {
+                throw alreadyDecided(id);
             }
-            finish(pending, now, ApprovalOutcome.APPROVED, approver, reason, breakGlass, created);
+            recordDurably(decided(pending, now, approver, "approved", reason, votes, breakGlass, created));
+            stored.announce(tx, id);
+            tx.commit();
+            ended = new Ended(id, now, approver, created, new ApprovalResult(ApprovalOutcome.APPROVED, votes, reason, breakGlass));
+        } catch (SQLException e) {
+            throw storeUnavailable(e);
         }
+        releaseHere(ended);
     }
 
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
-        PendingApproval pending = open(id);
-        synchronized (pending) {
+        Ended ended;
+        try (StoreTransaction tx = stored.begin()) {
+            Instant now = clock.instant();
+            PendingApproval pending = openForDecision(tx, id, now);
             ApprovalSpec spec = pending.request().spec();
-            requireUndecided(pending);
             requireNotRequester(pending, approver);
             if (!inAny(approver, spec.approverGroups()) && !inAny(approver, spec.breakGlassGroups())) {
                 throw notAnApprover(pending, spec);
             }
-            Instant now = clock.instant();
+            if (!stored.end(tx, pending, ApprovalOutcome.DENIED, now, approver, reason, false, null)) {
+                throw alreadyDecided(id);
+            }
             recordDurably(decided(pending, now, approver, "denied", reason, pending.votes(), false, null));
-            finish(pending, now, ApprovalOutcome.DENIED, approver, reason, false, null);
+            stored.announce(tx, id);
+            tx.commit();
+            ended = new Ended(id, now, approver, null, new ApprovalResult(ApprovalOutcome.DENIED, pending.votes(), reason, false));
+        } catch (SQLException e) {
+            throw storeUnavailable(e);
         }
+        releaseHere(ended);
     }
 
     /** The requester is gone or cancelled: nobody needs to decide any more. Unknown or decided ids are ignored. */
     public void withdraw(String id, String why) {
-        PendingApproval pending = approvals.get(id);
-        if (pending == null) {
-            return;
-        }
-        synchronized (pending) {
+        PendingApproval pending = waiting.get(id);
+        if (pending != null) {
             end(pending, ApprovalOutcome.WITHDRAWN, pending.request().requester(), why);
+        } else {
+            end(id, ApprovalOutcome.WITHDRAWN, null, why);
         }
     }
 
-    /** Undecided requests, the longest waiting first. */
-    /** How many commands of {@code requester} wait for a decision now. */
+    /** How many commands of {@code requester} wait for a decision now, on any node. */
     public long pendingOf(Identity requester) {
-        return approvals.values().stream().filter(p -> !p.decided() && p.request().requester().samePerson(requester)).count();
+        try {
+            return stored.pendingOf(requester);
+        } catch (SQLException e) {
+            // A new request would fail on the same store anyway; until then count what waits here.
+            return waiting.values().stream().filter(p -> p.request().requester().samePerson(requester)).count();
+        }
     }
 
+    /** Undecided requests of every node, the longest waiting first. */
     public List<PendingApproval> pending() {
-        return approvals.values().stream().filter(p -> !p.decided())
-                .sorted(Comparator.comparing(PendingApproval::requestedAt)).toList();
+        try {
+            return stored.pending().stream().map(StoredApproval::approval).toList();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the pending approvals: " + e.getMessage(), e);
+        }
     }
 
     /** Undecided and recently decided requests, the most recent first. */
     public List<PendingApproval> recent() {
-        return approvals.values().stream()
-                .sorted(Comparator.comparing(PendingApproval::requestedAt).reversed()).toList();
+        try {
+            return stored.recent(RECENT_KEPT).stream().map(StoredApproval::approval).toList();
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the recent approvals: " + e.getMessage(), e);
+        }
     }
 
-    /** A pending or recently decided request. */
+    /** A pending or recently decided request, as the store has it now. */
     public Optional<PendingApproval> find(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(approvals.get(id));
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            return stored.find(id).map(StoredApproval::approval);
+        } catch (SQLException e) {
+            throw new StoreException("cannot read approval " + id + ": " + e.getMessage(), e);
+        }
     }
 
     /** Grants still in force. */
     public List<Grant> grants() {
-        Instant now = clock.instant();
-        return grants.stream().filter(g -> g.expiresAt().isAfter(now)).toList();
+        try {
+            return stored.grants(clock.instant());
+        } catch (SQLException e) {
+            throw new StoreException("cannot read the grants: " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Expires every undecided request whose deadline has passed on {@code clock}. The timer calls
-     * this on its own; with a clock that does not follow real time (tests), call it after moving
-     * the clock.
+     * Expires every undecided request whose deadline has passed on {@code clock}, whichever node
+     * holds it. The timer and the releases' tick call this on their own; with a clock that does
+     * not follow real time (tests), call it after moving the clock.
      */
     void expireDue() {
         Instant now = clock.instant();
@@ -258,6 +351,39 @@ public final class ApprovalService implements AutoCloseable {
             if (!now.isBefore(pending.expiresAt())) {
                 expire(pending);
             }
+        }
+    }
+
+    /** Every poll: renew the lease, expire what is due, withdraw what dead nodes held, and release what was decided elsewhere. */
+    private void tick() {
+        try {
+            lease.renew(false);
+            expireDue();
+            for (String id : stored.pendingOfDeadNodes(lease.aliveSince())) {
+                end(id, ApprovalOutcome.WITHDRAWN, PolicyFileWatcher.GATEWAY, NODE_GONE);
+            }
+            waiting.keySet().forEach(this::reconcile);
+            Instant now = clock.instant();
+            if (forgotten.plus(FORGET_EVERY).isBefore(now)) {
+                stored.forgetBefore(now.minus(DECIDED_KEPT));
+                forgotten = now;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e.getMessage(), e);
+        }
+    }
+
+    /** A request held here was announced (or may have been) decided elsewhere: release its client if so. */
+    private void reconcile(String id) {
+        if (!waiting.containsKey(id)) {
+            return;
+        }
+        try {
+            stored.find(id).map(StoredApproval::approval).filter(PendingApproval::decided).ifPresent(decided -> releaseHere(
+                    new Ended(id, decided.decidedAt().orElseThrow(), decided.decidedBy().orElse(null),
+                            decided.grant().orElse(null), decided.decision().join())));
+        } catch (SQLException e) {
+            LOG.warn("approval {}: cannot read its state from the store: {}", id, e.getMessage());
         }
     }
 
@@ -280,40 +406,131 @@ public final class ApprovalService implements AutoCloseable {
     }
 
     private void expire(PendingApproval pending) {
-        synchronized (pending) {
-            end(pending, ApprovalOutcome.EXPIRED, PolicyFileWatcher.GATEWAY,
-                    "no decision within " + describe(pending.request().spec().timeout()));
+        end(pending, ApprovalOutcome.EXPIRED, PolicyFileWatcher.GATEWAY, expiredReason(pending));
+    }
+
+    private static String expiredReason(PendingApproval pending) {
+        return "no decision within " + describe(pending.request().spec().timeout());
+    }
+
+    /** Ends the request with this id as the store has it; {@code actor} null means its requester. */
+    private void end(String id, ApprovalOutcome outcome, Identity actor, String reason) {
+        try {
+            stored.find(id).map(StoredApproval::approval).filter(p -> !p.decided()).ifPresent(p ->
+                    end(p, outcome, actor == null ? p.request().requester() : actor, reason));
+        } catch (SQLException e) {
+            LOG.error("approval {} cannot be {}: the store does not answer: {}", id, outcome.name().toLowerCase(Locale.ROOT),
+                    e.getMessage());
         }
     }
 
-    /** Expiry and withdrawal: the wait ends even when the log cannot record it, since the command does not run. */
+    /**
+     * Expiry and withdrawal: the wait ends even when the log cannot record it, since the command
+     * does not run. In the store it ends only if nothing else ended it first; a client waiting here
+     * ends its wait in any case.
+     */
     private void end(PendingApproval pending, ApprovalOutcome outcome, Identity actor, String reason) {
-        if (pending.decided()) {
+        Ended ended = null;
+        try (StoreTransaction tx = stored.begin()) {
+            StoredApproval locked = stored.lock(tx, pending.id());
+            if (locked == null || locked.approval().decided()) {
+                tx.commit();
+            } else {
+                Instant now = clock.instant();
+                List<ApproverVote> votes = locked.approval().votes();
+                stored.end(tx, locked.approval(), outcome, now, actor, reason, false, null);
+                // Recorded before the waiting command learns the outcome, so the log shows it first.
+                try {
+                    log.appendDurably(decided(locked.approval(), now, actor, outcome.name().toLowerCase(Locale.ROOT), reason,
+                            votes, false, null));
+                } catch (EvidenceLogUnavailableException e) {
+                    LOG.error("approval {} {} but the evidence log did not record it: {}", pending.id(),
+                            outcome.name().toLowerCase(Locale.ROOT), e.getMessage());
+                }
+                stored.announce(tx, pending.id());
+                tx.commit();
+                ended = new Ended(pending.id(), now, actor, null, new ApprovalResult(outcome, votes, reason, false));
+            }
+        } catch (SQLException e) {
+            LOG.error("approval {} {} here, but the store did not record it: {}", pending.id(),
+                    outcome.name().toLowerCase(Locale.ROOT), e.getMessage());
+            ended = new Ended(pending.id(), clock.instant(), actor, null, new ApprovalResult(outcome, pending.votes(), reason, false));
+        }
+        if (ended != null) {
+            releaseHere(ended);
+        } else {
+            reconcile(pending.id());
+        }
+    }
+
+    /** What ended a request, for the client that may wait for it on this node. */
+    private record Ended(String id, Instant at, Identity by, Grant grant, ApprovalResult result) {
+    }
+
+    /** Completes the wait of a client on this node, if one waits for this request. */
+    private void releaseHere(Ended ended) {
+        if (ended == null) {
             return;
         }
-        Instant now = clock.instant();
-        // Recorded before the waiting command learns the outcome, so the log shows it first. If the
-        // log cannot take it the wait ends anyway: the command does not run either way.
-        try {
-            log.appendDurably(decided(pending, now, actor, outcome.name().toLowerCase(Locale.ROOT), reason,
-                    pending.votes(), false, null));
-        } catch (dev.tracegate.gateway.evidence.EvidenceLogUnavailableException e) {
-            LOG.error("approval {} {} but the evidence log did not record it: {}", pending.id(),
-                    outcome.name().toLowerCase(Locale.ROOT), e.getMessage());
+        PendingApproval live = waiting.remove(ended.id());
+        if (live == null) {
+            return;
         }
-        finish(pending, now, outcome, actor, reason, false, null);
-    }
-
-    private void finish(PendingApproval pending, Instant now, ApprovalOutcome outcome, Identity by, String reason,
-                        boolean breakGlass, Grant created) {
-        pending.markDecided(now, by, created);
-        pending.decision().complete(new ApprovalResult(outcome, pending.votes(), reason, breakGlass));
-        synchronized (decidedOrder) {
-            decidedOrder.addLast(pending.id());
-            while (decidedOrder.size() > RECENT_KEPT) {
-                approvals.remove(decidedOrder.removeFirst());
+        synchronized (live) {
+            if (!live.decided()) {
+                live.markDecided(ended.at(), ended.by(), ended.grant());
+                live.decision().complete(ended.result());
             }
         }
+    }
+
+    private void addVoteHere(String id, ApproverVote vote, String approverKey, Duration grant) {
+        PendingApproval live = waiting.get(id);
+        if (live != null) {
+            live.addVote(vote, approverKey, grant);
+        }
+    }
+
+    /**
+     * Locks the request's row and checks that it can still be decided. One whose deadline passed,
+     * or whose node is gone, is ended here (expired, or withdrawn) and the decision refused: that
+     * end is committed, recorded and announced like any other.
+     */
+    private PendingApproval openForDecision(StoreTransaction tx, String id, Instant now) throws ApprovalException, SQLException {
+        StoredApproval locked = id == null ? null : stored.lock(tx, id);
+        if (locked == null) {
+            throw new ApprovalException(ApprovalException.Kind.NOT_FOUND, "no approval " + id);
+        }
+        PendingApproval pending = locked.approval();
+        requireUndecided(pending);
+        boolean expired = !now.isBefore(pending.expiresAt());
+        if (!expired && lease.alive(tx.connection(), locked.ownerNode())) {
+            return pending;
+        }
+        ApprovalOutcome outcome = expired ? ApprovalOutcome.EXPIRED : ApprovalOutcome.WITHDRAWN;
+        String reason = expired ? expiredReason(pending) : NODE_GONE;
+        stored.end(tx, pending, outcome, now, PolicyFileWatcher.GATEWAY, reason, false, null);
+        try {
+            log.appendDurably(decided(pending, now, PolicyFileWatcher.GATEWAY, outcome.name().toLowerCase(Locale.ROOT), reason,
+                    pending.votes(), false, null));
+        } catch (EvidenceLogUnavailableException e) {
+            LOG.error("approval {} {} but the evidence log did not record it: {}", id, outcome.name().toLowerCase(Locale.ROOT),
+                    e.getMessage());
+        }
+        stored.announce(tx, id);
+        tx.commit();
+        releaseHere(new Ended(id, now, PolicyFileWatcher.GATEWAY, null, new ApprovalResult(outcome, pending.votes(), reason, false)));
+        throw new ApprovalException(ApprovalException.Kind.ALREADY_DECIDED, "approval " + id + " is already "
+                + outcome.name().toLowerCase(Locale.ROOT) + ": " + reason);
+    }
+
+    private static ApprovalException alreadyDecided(String id) {
+        return new ApprovalException(ApprovalException.Kind.ALREADY_DECIDED, "approval " + id + " was decided meanwhile");
+    }
+
+    private static ApprovalException storeUnavailable(SQLException e) {
+        return new ApprovalException(ApprovalException.Kind.UNAVAILABLE,
+                "the store cannot record this decision, so it was not taken: " + e.getMessage());
     }
 
     /** The grant an approval creates: only when everyone whose vote counts asked for one, for the shortest asked. */
@@ -390,14 +607,6 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
-    private PendingApproval open(String id) throws ApprovalException {
-        PendingApproval pending = id == null ? null : approvals.get(id);
-        if (pending == null) {
-            throw new ApprovalException(ApprovalException.Kind.NOT_FOUND, "no approval " + id);
-        }
-        return pending;
-    }
-
     private static void requireUndecided(PendingApproval pending) throws ApprovalException {
         if (pending.decided()) {
             throw new ApprovalException(ApprovalException.Kind.ALREADY_DECIDED, "approval " + pending.id() + " is already "
@@ -420,21 +629,17 @@ public final class ApprovalService implements AutoCloseable {
         return groups.stream().anyMatch(identity::inGroup);
     }
 
-    /** Issuer and subject: the same subject at another issuer is another person. */
     private static String key(Identity identity) {
-        return identity.issuer() + "|" + identity.subject();
+        return StoredApprovals.key(identity);
     }
 
+    /** 59 random bits: a clash between nodes would fail the row's insert rather than merge two requests. */
     private String newId() {
-        while (true) {
-            StringBuilder id = new StringBuilder(ID_LENGTH);
-            for (int i = 0; i < ID_LENGTH; i++) {
-                id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-            }
-            if (!approvals.containsKey(id.toString())) {
-                return id.toString();
-            }
+        StringBuilder id = new StringBuilder(ID_LENGTH);
+        for (int i = 0; i < ID_LENGTH; i++) {
+            id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
         }
+        return id.toString();
     }
 
     /** {@code 10m}, {@code 1h30m}, {@code 45s}: as policies write timeouts. */
@@ -457,10 +662,19 @@ public final class ApprovalService implements AutoCloseable {
                 new EvidenceEvent.Resource(request.connection(), request.protocol(), null), detail);
     }
 
-    /** Stops the expiry timer and withdraws every request still waiting, so no client waits on a gateway that is gone. */
+    /**
+     * Stops the timer and the releases, withdraws every request whose client waits on this node,
+     * so no client waits on a gateway that is gone, and gives up the node's lease.
+     */
     @Override
     public void close() {
         timer.shutdownNow();
-        pending().forEach(p -> withdraw(p.id(), "the gateway is shutting down"));
+        releases.close();
+        List.copyOf(waiting.values()).forEach(p -> withdraw(p.id(), "the gateway is shutting down"));
+        try {
+            lease.release();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("cannot give up this node's lease in the store (it lapses on its own): {}", e.getMessage());
+        }
     }
 }

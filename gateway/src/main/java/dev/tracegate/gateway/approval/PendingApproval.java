@@ -13,7 +13,9 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * One approval request and its votes so far; {@link #decision()} completes when it is decided.
- * The {@link ApprovalService} changes it, always while holding its monitor.
+ * The {@link ApprovalService} changes it, always while holding its monitor. The one a client
+ * waits on lives on the node that holds the client; every node reads the same request from the
+ * store as a copy of its own, which is why two of them are equal when their ids are.
  */
 public final class PendingApproval {
 
@@ -105,5 +107,20 @@ public final class PendingApproval {
             expiry.cancel(false);
             expiry = null;
         }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof PendingApproval that && id.equals(that.id);
+    }
+
+    @Override
+    public int hashCode() {
+        return id.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "PendingApproval[" + id + "]";
     }
 }

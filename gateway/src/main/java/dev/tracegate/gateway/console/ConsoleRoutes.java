@@ -50,7 +50,7 @@ public final class ConsoleRoutes {
     public ConsoleRoutes(ConsoleConfig config, GatewayIdentities identities, EvidenceLog evidence,
                          String consoleUrl, Clock clock) {
         this.config = config;
-        this.sessions = new ConsoleSessions(Duration.ofHours(config.sessionHours()), clock);
+        this.sessions = new ConsoleSessions(evidence.store().dataSource(), Duration.ofHours(config.sessionHours()), clock);
         this.oidc = config.oidc() ? new OidcSignIn(config, identities.oidc(), clock) : null;
         this.identities = identities;
         this.evidence = evidence;

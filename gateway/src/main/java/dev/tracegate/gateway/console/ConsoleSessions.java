@@ -2,19 +2,31 @@ package dev.tracegate.gateway.console;
 
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SignIn;
+import dev.tracegate.gateway.store.StoreException;
+import dev.tracegate.gateway.store.StoredJson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.Map;
+import java.util.HexFormat;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
- * Console sessions, in memory: a restart signs everyone out, which costs a click and keeps no
- * session secret on disk. Ids and CSRF tokens are 256 random bits. The number of sessions is
+ * Console sessions, in the store (console_session), so a signed-in browser is signed in on every
+ * gateway node that shares the store and stays signed in across a restart. The store keeps only
+ * the SHA-256 of a session id (the cookie's value), never the id: whoever reads the store cannot
+ * sign in with what they read. Ids and CSRF tokens are 256 random bits. The number of sessions is
  * capped; at the cap the session closest to its end makes room.
  */
 public final class ConsoleSessions {
@@ -22,11 +34,12 @@ public final class ConsoleSessions {
     static final int MAX_SESSIONS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Map<String, ConsoleSession> sessions = new ConcurrentHashMap<>();
+    private final DataSource store;
     private final Duration lifetime;
     private final Clock clock;
 
-    public ConsoleSessions(Duration lifetime, Clock clock) {
+    public ConsoleSessions(DataSource store, Duration lifetime, Clock clock) {
+        this.store = store;
         this.lifetime = lifetime;
         this.clock = clock;
     }
@@ -49,40 +62,97 @@ public final class ConsoleSessions {
     public ConsoleSession create(SignIn signIn) {
         Instant now = clock.instant();
         Instant end = now.plus(lifetime).isBefore(signIn.notAfter()) ? now.plus(lifetime) : signIn.notAfter();
-        if (sessions.size() >= MAX_SESSIONS) {
-            sessions.values().removeIf(s -> !s.expiresAt().isAfter(now));
-            sessions.values().stream().min(Comparator.comparing(ConsoleSession::expiresAt))
-                    .filter(s -> sessions.size() >= MAX_SESSIONS)
-                    .ifPresent(s -> sessions.remove(s.id()));
-        }
-        String id = randomToken();
-        ConsoleSession session = new ConsoleSession(id,
+        ConsoleSession session = new ConsoleSession(randomToken(),
                 signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, null), end), randomToken(), end);
-        sessions.put(session.id(), session);
+        try (Connection connection = store.getConnection()) {
+            makeRoom(connection, now);
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, hash(session.id()));
+                insert.setString(2, StoredJson.write(session.signIn()));
+                insert.setString(3, session.csrfToken());
+                insert.setObject(4, time(end));
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot keep the console session: " + e.getMessage(), e);
+        }
         return session;
     }
 
-    /** The live session with this id; expired ones are forgotten on the way. */
+    /** The live session with this id; expired ones are forgotten on the way. A store that does not answer signs nobody in. */
     public Optional<ConsoleSession> find(String id) {
-        if (id == null) {
+        if (id == null || id.isEmpty()) {
             return Optional.empty();
         }
-        ConsoleSession session = sessions.get(id);
-        if (session != null && !session.expiresAt().isAfter(clock.instant())) {
-            sessions.remove(id);
+        try (Connection connection = store.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT sign_in, csrf_token, expires_at FROM console_session WHERE id_hash = ?")) {
+            select.setString(1, hash(id));
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                Instant expiresAt = rows.getObject(3, OffsetDateTime.class).toInstant();
+                if (!expiresAt.isAfter(clock.instant())) {
+                    end(id);
+                    return Optional.empty();
+                }
+                return Optional.of(new ConsoleSession(id, StoredJson.read(rows.getString(1), SignIn.class),
+                        rows.getString(2), expiresAt));
+            }
+        } catch (SQLException | StoreException e) {
             return Optional.empty();
         }
-        return Optional.ofNullable(session);
     }
 
     public void end(String id) {
-        if (id != null) {
-            sessions.remove(id);
+        if (id == null || id.isEmpty()) {
+            return;
+        }
+        try (Connection connection = store.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM console_session WHERE id_hash = ?")) {
+            delete.setString(1, hash(id));
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot end the console session: " + e.getMessage(), e);
         }
     }
 
     public Duration lifetime() {
         return lifetime;
+    }
+
+    /** Forgets ended sessions; at the cap, also the one closest to its end. */
+    private static void makeRoom(Connection connection, Instant now) throws SQLException {
+        try (PreparedStatement expired = connection.prepareStatement("DELETE FROM console_session WHERE expires_at <= ?")) {
+            expired.setObject(1, time(now));
+            expired.executeUpdate();
+        }
+        try (PreparedStatement count = connection.prepareStatement("SELECT COUNT(*) FROM console_session");
+             ResultSet rows = count.executeQuery()) {
+            rows.next();
+            if (rows.getLong(1) < MAX_SESSIONS) {
+                return;
+            }
+        }
+        try (PreparedStatement oldest = connection.prepareStatement("DELETE FROM console_session WHERE id_hash IN"
+                + " (SELECT id_hash FROM (SELECT id_hash FROM console_session ORDER BY expires_at LIMIT 1) s)")) {
+            oldest.executeUpdate();
+        }
+    }
+
+    /** What the store keeps of a session id: its SHA-256, hex. */
+    static String hash(String id) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static OffsetDateTime time(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     static String randomToken() {

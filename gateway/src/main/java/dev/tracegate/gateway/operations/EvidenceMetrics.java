@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +30,7 @@ final class EvidenceMetrics implements EvidenceObserver {
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> openSessions = new ConcurrentHashMap<>();
-    private final Map<String, Long> approvalsWaiting = new ConcurrentHashMap<>();
+    private final Map<String, Waiting> approvalsWaiting = new ConcurrentHashMap<>();
     private final Timer evidenceWrite;
 
     EvidenceMetrics(MeterRegistry registry) {
@@ -57,8 +59,13 @@ final class EvidenceMetrics implements EvidenceObserver {
                     "protocol", protocol, "outcome", label(detail.path("outcome").asText(null)));
             case EventType.APPROVAL_REQUESTED -> {
                 count("tracegate.approvals.requested", "commands held for approvers", 1, "protocol", protocol);
+                if (approvalsWaiting.size() >= TRACKED_APPROVALS) {
+                    // Decided on another node sharing the store: this node never sees the end, only the deadline.
+                    Instant now = Instant.now();
+                    approvalsWaiting.values().removeIf(waiting -> waiting.expiresAt().isBefore(now));
+                }
                 if (approvalsWaiting.size() < TRACKED_APPROVALS) {
-                    approvalsWaiting.put(detail.path("id").asText(""), System.nanoTime());
+                    approvalsWaiting.put(detail.path("id").asText(""), new Waiting(System.nanoTime(), expiresAt(detail)));
                 }
             }
             case EventType.APPROVAL_DECIDED -> decided(detail);
@@ -76,13 +83,25 @@ final class EvidenceMetrics implements EvidenceObserver {
     }
 
     private void decided(JsonNode detail) {
-        Long requested = approvalsWaiting.remove(detail.path("id").asText(""));
+        Waiting requested = approvalsWaiting.remove(detail.path("id").asText(""));
         if (requested == null) {
             return; // a vote short of a decision, or a request from before this start
         }
         Timer.builder("tracegate.approvals.wait").description("time from a command being held to the approvers' decision")
                 .tag("outcome", label(detail.path("outcome").asText(null))).register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - requested));
+                .record(Duration.ofNanos(System.nanoTime() - requested.since()));
+    }
+
+    /** A request this node saw made: since when (monotonic) and until when it can wait at most. */
+    private record Waiting(long since, Instant expiresAt) {
+    }
+
+    private static Instant expiresAt(JsonNode detail) {
+        try {
+            return Instant.parse(detail.path("expires_at").asText(""));
+        } catch (DateTimeParseException e) {
+            return Instant.MAX;
+        }
     }
 
     private AtomicLong open(String protocol) {

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tracegate.gateway.config.StoreConfig;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -72,6 +75,19 @@ public final class Store implements AutoCloseable {
 
     public boolean embedded() {
         return embedded;
+    }
+
+    /**
+     * A connection of its own, outside the pool, for a caller that keeps it open for as long as it
+     * runs (a PostgreSQL {@code LISTEN}): held from the pool it would shrink the pool for good.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword());
+    }
+
+    /** A transaction on a pooled connection; closing it without {@link StoreTransaction#commit()} rolls it back. */
+    public StoreTransaction begin() throws SQLException {
+        return StoreTransaction.on(dataSource.getConnection());
     }
 
     @Override
