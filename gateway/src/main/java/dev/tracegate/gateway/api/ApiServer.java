@@ -48,6 +48,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's REST API. Every route needs a bearer token that the same identity component as
@@ -62,6 +64,8 @@ public final class ApiServer implements AutoCloseable {
     static final String CONSOLE_SESSION = "console-session";
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
     private final Javalin app;
 
@@ -119,6 +123,15 @@ public final class ApiServer implements AutoCloseable {
                     ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
                 }
                 ctx.status(e.status()).json(Map.of("error", e.getMessage()));
+            });
+            // Jetty refuses a request it could not read (a body slower than minRequestBytesPerSecond: 408) by an exception
+            // that reaches the route reading the body; its status is the answer, not Javalin's 500.
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                HttpStatus status = ClientFault.status(e);
+                if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+                    LOG.error("API request {} {} failed", ctx.method(), ctx.path(), e);
+                }
+                ctx.status(status).json(Map.of("error", ClientFault.message(e, status)));
             });
         });
         app.start();
