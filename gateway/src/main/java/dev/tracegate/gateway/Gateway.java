@@ -135,7 +135,8 @@ public final class Gateway implements AutoCloseable {
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL));
-            EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence, config.limits()),
+            SessionAdmission admission = new SessionAdmission(identities, evidence, config.limits());
+            EngineServices services = new EngineServices(tls, identities, admission,
                     config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
@@ -153,11 +154,11 @@ public final class Gateway implements AutoCloseable {
             ApiServer api = started(running, new ApiServer(config.listeners().api(), identityServices,
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
-                    config.approvals().consoleUrl(), Clock.systemUTC()), tls,
+                    config.approvals().consoleUrl(), Clock.systemUTC(), admission), tls,
                     new OperationsRoutes(new GatewayMetrics(evidence, checkpoints, siem), new Readiness(store, evidence)), mcp,
                     config.identities(),
                     listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
-                    listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1));
+                    listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1, admission));
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {

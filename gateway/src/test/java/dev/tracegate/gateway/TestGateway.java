@@ -6,6 +6,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceReader;
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.CallerLimits;
+import dev.tracegate.gateway.config.HttpListenerLimits;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
@@ -107,16 +108,22 @@ public final class TestGateway implements AutoCloseable {
 
     /** The standard connections under the given policy, forwarding evidence to a SIEM as {@code siem} says. */
     public static TestGateway start(String policyYaml, SiemConfig siem) {
-        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, siem);
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, siem, null);
+    }
+
+    /** The standard connections and {@code extra}, with the HTTP gateway's and the API's listener limits as given. */
+    public static TestGateway startWithHttpLimits(List<ConnectionConfig> extra, HttpListenerLimits httpLimits) {
+        return start(extra, null, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, null, httpLimits);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
                                      ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp) {
-        return start(extra, policyYaml, maxMessageBytes, postgresListener, limits, mcp, null);
+        return start(extra, policyYaml, maxMessageBytes, postgresListener, limits, mcp, null, null);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
-                                     ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp, SiemConfig siem) {
+                                     ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp, SiemConfig siem,
+                                     HttpListenerLimits httpLimits) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -128,8 +135,8 @@ public final class TestGateway implements AutoCloseable {
                     connection("app_trust", TestTarget.TRUST_USER, null)));
             connections.addAll(extra);
             GatewayConfig config = new GatewayConfig(dataDir.toString(),
-                    new ListenersConfig(postgresListener, new ListenerConfig("127.0.0.1", 0, false),
-                            new ListenerConfig("127.0.0.1", 0, true), new ListenerConfig("127.0.0.1", 0, false),
+                    new ListenersConfig(postgresListener, new ListenerConfig("127.0.0.1", 0, false, null, httpLimits),
+                            new ListenerConfig("127.0.0.1", 0, true, null, httpLimits), new ListenerConfig("127.0.0.1", 0, false),
                             new ListenerConfig("127.0.0.1", 0, false)),
                     null, null, new EvidenceConfig("tracegate.test/log", null, 0, null, false, 0, null),
                     new IdentitiesConfig(List.of(

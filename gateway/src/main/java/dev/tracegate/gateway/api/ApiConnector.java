@@ -2,6 +2,7 @@ package dev.tracegate.gateway.api;
 
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.http.HttpListenerGuards;
 import dev.tracegate.gateway.tls.GatewayTls;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -37,6 +38,7 @@ final class ApiConnector {
         ServerConnector connector = new ServerConnector(server, new DetectorConnectionFactory(encrypted), plain);
         connector.setHost(config.address());
         connector.setPort(config.port());
+        HttpListenerGuards.apply(server, connector, http, config.httpLimits());
         return connector;
     }
 

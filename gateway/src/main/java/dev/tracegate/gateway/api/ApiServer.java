@@ -7,6 +7,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.console.ConsoleRoutes;
 import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.console.CrossSiteRequests;
@@ -47,6 +48,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's REST API. Every route needs a bearer token that the same identity component as
@@ -62,13 +65,15 @@ public final class ApiServer implements AutoCloseable {
     /** Groups that may read every session. */
     private static final List<String> READ_ALL_GROUPS = List.of("admins", "auditors");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
     private final Javalin app;
 
     public ApiServer(ListenerConfig config, GatewayIdentities gatewayIdentities, SessionQueries sessions,
                      EvidenceLog evidence, CheckpointService checkpoints, ApprovalService approvals,
                      List<ConnectionConfig> connections, Guard guard, ConsoleRoutes console, GatewayTls tls,
                      OperationsRoutes operations, McpEngine mcp, IdentitiesConfig issuers,
-                     SshCertificateAuthority sshAuthority, int sshPort) {
+                     SshCertificateAuthority sshAuthority, int sshPort, SessionAdmission admission) {
         IdentityVerifier identities = gatewayIdentities.verifier();
         this.app = Javalin.create(javalin -> {
             if (mcp != null) {
@@ -90,13 +95,13 @@ public final class ApiServer implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.routes.before("/api/*", ctx -> {
                 if (!IdentityRoutes.PUBLIC_PATHS.contains(ctx.path()) && !ctx.path().equals(ConfigurationRoutes.OPENAPI_PATH)) {
-                    authenticate(ctx, identities, evidence, console);
+                    authenticate(ctx, identities, evidence, console, admission);
                 }
             });
             console.register(javalin.routes);
             operations.register(javalin.routes);
             javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
-            IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence);
+            IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence, admission);
             SshCertificateRoutes.register(javalin.routes, sshAuthority, evidence, sshPort);
             ApprovalRoutes.register(javalin.routes, approvals, sessions);
             ConfigurationRoutes.register(javalin.routes, connections, guard);
@@ -113,8 +118,21 @@ public final class ApiServer implements AutoCloseable {
                 requireReadAll(ctx);
                 ctx.status(HttpStatus.CREATED).result(checkpoints.signNow().note()).contentType("text/plain; charset=utf-8");
             });
-            javalin.routes.exception(ApiException.class, (e, ctx) ->
-                    ctx.status(e.status()).json(Map.of("error", e.getMessage())));
+            javalin.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) {
+                    ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                }
+                ctx.status(e.status()).json(Map.of("error", e.getMessage()));
+            });
+            // Jetty refuses a request it could not read (a body slower than minRequestBytesPerSecond: 408) by an exception
+            // that reaches the route reading the body; its status is the answer, not Javalin's 500.
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                HttpStatus status = ClientFault.status(e);
+                if (status == HttpStatus.INTERNAL_SERVER_ERROR) {
+                    LOG.error("API request {} {} failed", ctx.method(), ctx.path(), e);
+                }
+                ctx.status(status).json(Map.of("error", ClientFault.message(e, status)));
+            });
         });
         app.start();
     }
@@ -127,7 +145,8 @@ public final class ApiServer implements AutoCloseable {
      * A bearer token, or the console's session cookie. A cookie is sent by the browser on its own,
      * so a request that changes something must also prove it comes from the console's pages.
      */
-    private static void authenticate(Context ctx, IdentityVerifier identities, EvidenceLog evidence, ConsoleRoutes console) {
+    private static void authenticate(Context ctx, IdentityVerifier identities, EvidenceLog evidence, ConsoleRoutes console,
+                                     SessionAdmission admission) {
         String header = ctx.header("Authorization");
         if (header == null) {
             Optional<ConsoleSession> session = console.session(ctx);
@@ -151,8 +170,8 @@ public final class ApiServer implements AutoCloseable {
             ctx.attribute(IDENTITY, signIn.identity());
             ctx.attribute(SIGN_IN, signIn);
         } catch (AuthenticationException e) {
-            evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
-            throw new ApiException(HttpStatus.UNAUTHORIZED, "token refused: " + e.getMessage());
+            long delay = admission.refuse(AuthFailure.http(e.getMessage(), ctx.ip(), ctx.method() + " " + ctx.path()));
+            throw ApiException.refusedCredential("token refused: " + e.getMessage(), delay);
         }
     }
 

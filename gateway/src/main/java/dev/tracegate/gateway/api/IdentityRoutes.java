@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
+import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -42,14 +43,16 @@ final class IdentityRoutes {
 
     private final GatewayIdentities identities;
     private final EvidenceLog evidence;
+    private final SessionAdmission admission;
 
-    private IdentityRoutes(GatewayIdentities identities, EvidenceLog evidence) {
+    private IdentityRoutes(GatewayIdentities identities, EvidenceLog evidence, SessionAdmission admission) {
         this.identities = identities;
         this.evidence = evidence;
+        this.admission = admission;
     }
 
-    static void register(RoutesConfig routes, GatewayIdentities identities, EvidenceLog evidence) {
-        IdentityRoutes handlers = new IdentityRoutes(identities, evidence);
+    static void register(RoutesConfig routes, GatewayIdentities identities, EvidenceLog evidence, SessionAdmission admission) {
+        IdentityRoutes handlers = new IdentityRoutes(identities, evidence, admission);
         routes.post("/api/tokens/exchange", handlers::exchange);
         routes.post("/api/tokens", handlers::issue);
         routes.get("/.well-known/jwks.json", ctx -> ctx.json(identities.publicJwks()));
@@ -73,8 +76,14 @@ final class IdentityRoutes {
             recordBeforeHandingOut(result.issuedTo(), detail);
             ctx.json(result.responseBody());
         } catch (TokenExchangeException e) {
-            evidence.authFailures().refused(AuthFailure.http(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
-            ctx.status(e.status()).json(e.responseBody());
+            long delay = admission.refuse(AuthFailure.http(e.getMessage(), ctx.ip(), "POST /api/tokens/exchange"));
+            if (delay > 0) {
+                // The RFC 8693 error body stays; the status says why the answer was late.
+                ctx.header("Retry-After", Long.toString(SessionAdmission.retryAfterSeconds(delay)));
+                ctx.status(HttpStatus.TOO_MANY_REQUESTS).json(e.responseBody());
+            } else {
+                ctx.status(e.status()).json(e.responseBody());
+            }
         }
     }
 

@@ -12,11 +12,17 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
         if (postgres.limits() == null) {
             postgres = new ListenerConfig(postgres.address(), postgres.port(), postgres.allowCleartextOnLoopback(),
-                    ConnectionLimits.DEFAULTS);
+                    ConnectionLimits.DEFAULTS, postgres.httpLimits());
         }
         if ((api != null && api.limits() != null) || (http != null && http.limits() != null)
                 || (ssh != null && ssh.limits() != null) || (mysql != null && mysql.limits() != null)) {
-            throw new ConfigException("listeners: limits are for the postgres listener (the others have their own)");
+            throw new ConfigException("listeners: limits are for the postgres listener (the api and http listeners have"
+                    + " httpLimits)");
+        }
+        if (!postgres.httpLimits().equals(HttpListenerLimits.DEFAULTS)
+                || (ssh != null && !ssh.httpLimits().equals(HttpListenerLimits.DEFAULTS))
+                || (mysql != null && !mysql.httpLimits().equals(HttpListenerLimits.DEFAULTS))) {
+            throw new ConfigException("listeners: httpLimits are for the api and http listeners");
         }
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
         http = http == null ? new ListenerConfig(null, 8443, false) : http;

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.console;
 
 import dev.tracegate.gateway.config.ConsoleConfig;
+import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.AuthenticationException;
@@ -40,6 +41,7 @@ public final class ConsoleRoutes {
     private final OidcSignIn oidc;
     private final GatewayIdentities identities;
     private final EvidenceLog evidence;
+    private final SessionAdmission admission;
     private final String configuredOrigin;
     private final byte[] shell;
 
@@ -48,7 +50,8 @@ public final class ConsoleRoutes {
      *                   take the origin from each request's Host header
      */
     public ConsoleRoutes(ConsoleConfig config, GatewayIdentities identities, EvidenceLog evidence,
-                         String consoleUrl, Clock clock) {
+                         String consoleUrl, Clock clock, SessionAdmission admission) {
+        this.admission = admission;
         this.config = config;
         this.sessions = new ConsoleSessions(evidence.store().dataSource(), Duration.ofHours(config.sessionHours()), clock);
         this.oidc = config.oidc() ? new OidcSignIn(config, identities.oidc(), clock) : null;
@@ -147,8 +150,8 @@ public final class ConsoleRoutes {
             OidcSignIn.Completed done = oidc.complete(ctx.queryParam("state"), ctx.queryParam("code"), ctx.cookie(ConsoleCookies.SIGN_IN));
             startSession(ctx, sessions.createInteractive(done.signIn()), done.returnTo());
         } catch (SignInException e) {
-            evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "GET " + BASE + "/callback"));
-            page(ctx, HttpStatus.BAD_REQUEST, SignInPage.render(config, BASE + "/", e.getMessage()));
+            long delay = admission.refuse(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "GET " + BASE + "/callback"));
+            refusedPage(ctx, HttpStatus.BAD_REQUEST, delay, BASE + "/", e.getMessage());
         }
     }
 
@@ -169,8 +172,8 @@ public final class ConsoleRoutes {
             }
             startSession(ctx, sessions.create(identities.verifier().signIn(token.strip())), next);
         } catch (AuthenticationException e) {
-            evidence.authFailures().refused(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "POST " + BASE + "/signin/token"));
-            page(ctx, HttpStatus.UNAUTHORIZED, SignInPage.render(config, next, "token refused: " + e.getMessage()));
+            long delay = admission.refuse(AuthFailure.http("console sign-in: " + e.getMessage(), ctx.ip(), "POST " + BASE + "/signin/token"));
+            refusedPage(ctx, HttpStatus.UNAUTHORIZED, delay, next, "token refused: " + e.getMessage());
         }
     }
 
@@ -191,6 +194,16 @@ public final class ConsoleRoutes {
     private void startSession(Context ctx, ConsoleSession session, String returnTo) {
         ConsoleCookies.set(ctx, ConsoleCookies.SESSION, session.id(), sessions.lifetime());
         ctx.redirect(returnTo, HttpStatus.SEE_OTHER);
+    }
+
+    /** The sign-in page after a refused sign-in: {@code status}, or 429 with Retry-After once the address is past its allowance. */
+    private void refusedPage(Context ctx, HttpStatus status, long delayMillis, String next, String reason) {
+        if (delayMillis <= 0) {
+            page(ctx, status, SignInPage.render(config, next, reason));
+            return;
+        }
+        ctx.header("Retry-After", Long.toString(SessionAdmission.retryAfterSeconds(delayMillis)));
+        page(ctx, HttpStatus.TOO_MANY_REQUESTS, SignInPage.render(config, next, reason + SessionAdmission.pastAllowance(delayMillis)));
     }
 
     private void page(Context ctx, HttpStatus status, String html) {

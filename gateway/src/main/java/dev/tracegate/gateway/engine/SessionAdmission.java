@@ -82,11 +82,34 @@ public final class SessionAdmission {
             }
             return identities.verify(credential);
         } catch (AuthenticationException e) {
-            AuthFailure failure = refused.apply(e.getMessage());
-            evidence.authFailures().refused(failure);
-            answerLate(failedLogins.refusedDelayMillis(failure.source()));
+            refuse(refused.apply(e.getMessage()));
             throw e;
         }
+    }
+
+    /**
+     * Records a credential refused outside {@link #authenticate} (a bearer token at the REST API,
+     * a console sign-in, a token exchange) and answers it as late as one refused at a listener:
+     * all of them draw on the same allowance per address.
+     *
+     * @return how long the refusal was held back, in milliseconds: 0 within the allowance
+     */
+    public long refuse(AuthFailure failure) {
+        evidence.authFailures().refused(failure);
+        long delay = failedLogins.refusedDelayMillis(failure.source());
+        answerLate(delay);
+        return delay;
+    }
+
+    /** What the answer to a refusal held back {@code delayMillis} adds to its reason, over HTTP. */
+    public static String pastAllowance(long delayMillis) {
+        return "; too many refused credentials from your address this minute"
+                + " (limits.failedLoginsPerSourcePerMinute): each further one is answered after " + delayMillis + " ms";
+    }
+
+    /** The Retry-After of an HTTP answer held back {@code delayMillis}: whole seconds, at least 1. */
+    public static long retryAfterSeconds(long delayMillis) {
+        return Math.max(1, (delayMillis + 999) / 1000);
     }
 
     private static void answerLate(long millis) {

@@ -23,6 +23,8 @@ public final class EventType {
     public static final String REPORT_GENERATED = "report.generated";
     /** A caller who proved who it is was refused a session by a limit per identity or per address. */
     public static final String SESSION_REFUSED = "session.refused";
+    /** The wall clock went back; see {@code LogClock}. */
+    public static final String CLOCK_STEPPED = "clock.stepped";
 
     private EventType() {
     }

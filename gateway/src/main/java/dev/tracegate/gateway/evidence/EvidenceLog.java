@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,9 +73,15 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile long durableSize;
     private volatile long storedSize;
     private long nextIndex;
+    /** The appender's: the times events carry, never going back. */
+    private final LogClock clock;
     private AuthFailureRecorder authFailures;
 
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index, long queuedNanos) {
+    }
+
+    /** A batch sealed in log order: its events, {@code clock.stepped} ones included, and the index of each pending one. */
+    private record SealedBatch(List<SealedEvent> events, long[] indexOfPending) {
     }
 
     /**
@@ -116,6 +123,7 @@ public final class EvidenceLog implements AutoCloseable {
         }
         this.durableSize = storedSize;
         this.nextIndex = storedSize;
+        this.clock = new LogClock(lastLoggedTime(), System::nanoTime);
         this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).unstarted(this::appendLoop);
         this.indexer = leaves == null ? null : Thread.ofPlatform().name("evidence-indexer").daemon(true).unstarted(this::indexLoop);
         if (indexer != null) {
@@ -270,10 +278,8 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     private void appendToLeafLog(List<PendingEvent> batch) throws InterruptedException {
-        List<SealedEvent> sealed = new ArrayList<>(batch.size());
-        for (PendingEvent pending : batch) {
-            sealed.add(SealedEvent.seal(nextIndex + sealed.size(), pending.event()));
-        }
+        SealedBatch sealedBatch = seal(batch, nextIndex);
+        List<SealedEvent> sealed = sealedBatch.events();
         try {
             leaves.append(sealed);
         } catch (IOException | RuntimeException e) {
@@ -283,7 +289,7 @@ public final class EvidenceLog implements AutoCloseable {
         nextIndex += sealed.size();
         durableSize = nextIndex;
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).index().complete(sealed.get(i).index());
+            batch.get(i).index().complete(sealedBatch.indexOfPending()[i]);
         }
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
@@ -317,14 +323,14 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     private void appendToStore(List<PendingEvent> batch) {
-        List<SealedEvent> sealed = new ArrayList<>(batch.size());
+        List<SealedEvent> sealed;
+        SealedBatch sealedBatch;
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 EvidenceStoreWriter.Head head = writer.lockHead(connection);
-                for (PendingEvent pending : batch) {
-                    sealed.add(SealedEvent.seal(head.size() + sealed.size(), pending.event()));
-                }
+                sealedBatch = seal(batch, head.size());
+                sealed = sealedBatch.events();
                 SqlBatch writes = new SqlBatch();
                 writer.write(writes, head, sealed);
                 index.write(writes, sealed.stream().map(SealedEvent::indexed).toList());
@@ -346,10 +352,43 @@ public final class EvidenceLog implements AutoCloseable {
         durableSize = size;
         markStored(size);
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).index().complete(sealed.get(i).index());
+            batch.get(i).index().complete(sealedBatch.indexOfPending()[i]);
         }
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
+    }
+
+    /**
+     * Seals the batch from index {@code first} on, each event at its log time ({@link LogClock}),
+     * with a {@code clock.stepped} event before the first one the wall clock put back.
+     */
+    private SealedBatch seal(List<PendingEvent> batch, long first) {
+        List<SealedEvent> sealed = new ArrayList<>(batch.size());
+        long[] indexOfPending = new long[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            EvidenceEvent event = batch.get(i).event();
+            LogClock.Stamp stamp = clock.next(event.time());
+            if (stamp.steppedBack() != null) {
+                LOG.warn("the wall clock went back {} ms; events carry the log's time until it has caught up",
+                        stamp.steppedBack().toMillis());
+                sealed.add(SealedEvent.seal(first + sealed.size(), ClockStep.event(stamp, event.time())));
+            }
+            indexOfPending[i] = first + sealed.size();
+            sealed.add(SealedEvent.seal(indexOfPending[i], stamp.time().equals(event.time()) ? event
+                    : new EvidenceEvent(stamp.time(), event.type(), event.actor(), event.session(), event.trace(),
+                    event.resource(), event.detail())));
+        }
+        return new SealedBatch(sealed, indexOfPending);
+    }
+
+    /** The time of the log's last event, where the log clock goes on from; null for an empty log. */
+    private Instant lastLoggedTime() {
+        if (storedSize == 0) {
+            return null;
+        }
+        try (EvidenceReader reader = reader()) {
+            return EventTime.of(reader.leaf(storedSize - 1));
+        }
     }
 
     /** Indexes logged events in the store; a failed transaction is retried, nothing is lost (the log holds them). */

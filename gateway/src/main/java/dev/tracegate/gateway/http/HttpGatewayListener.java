@@ -57,10 +57,11 @@ public final class HttpGatewayListener implements ProtocolListener {
                 : new ServerConnector(server, encrypted, plain);
         connector.setHost(config.address());
         connector.setPort(config.port());
+        HttpListenerGuards.apply(server, connector, http, config.httpLimits());
         server.addConnector(connector);
         ProxiedRequest.Context context = new ProxiedRequest.Context(services,
                 new HttpRoutes(services.connections(HttpConnectionConfig.class)), config.allowCleartextOnLoopback(),
-                new DeferredResponses(Clock.systemUTC()));
+                new DeferredResponses(Clock.systemUTC()), config.httpLimits().minRequestBytesPerSecond());
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {

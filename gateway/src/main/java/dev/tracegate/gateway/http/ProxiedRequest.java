@@ -53,7 +53,7 @@ final class ProxiedRequest {
 
     /** What every request of the listener shares: the engines' seam, and what HTTP adds to it. */
     record Context(EngineServices services, HttpRoutes routes, boolean allowCleartextOnLoopback,
-                   DeferredResponses deferred) {
+                   DeferredResponses deferred, long minRequestBytesPerSecond) {
     }
 
     private final Context context;
@@ -73,6 +73,8 @@ final class ProxiedRequest {
         boolean open = false;
         try {
             open = serve();
+        } catch (MinimumRateInputStream.SlowRequestBodyException e) {
+            out.error(408, e.getMessage(), null);
         } catch (Exception e) {
             LOG.error("HTTP request {} {} failed", client.method(), client.rawPath(), e);
             out.error(502, "the gateway could not complete the request", null);
@@ -81,6 +83,11 @@ final class ProxiedRequest {
                 recorder.closed("request complete");
             }
         }
+    }
+
+    /** The client's request body, to be read at {@code minRequestBytesPerSecond} at least. */
+    private InputStream clientBody() {
+        return new MinimumRateInputStream(Content.Source.asInputStream(request), context.minRequestBytesPerSecond());
     }
 
     /** @return whether the request's evidence session is still open (not closed or handed to another thread) */
@@ -104,7 +111,7 @@ final class ProxiedRequest {
         Subject subject = new Subject(connection.name(), HttpEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
         HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
         PolicyBody read = context.services().guard().needsBody(subject, facts)
-                ? PolicyBody.read(Content.Source.asInputStream(request), facts) : null;
+                ? PolicyBody.read(clientBody(), facts) : null;
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
@@ -124,7 +131,7 @@ final class ProxiedRequest {
             HeldRequest wait = new HeldRequest(context, client, out, recorder, identity, trace);
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which closes the session.
-                return !wait.later(held, line, body == null ? Content.Source.asInputStream(request) : null, body,
+                return !wait.later(held, line, body == null ? clientBody() : null, body,
                         (stored, whole) -> forward(route, evidence, ruling, whole, stored));
             }
             admission = wait.now(held, line);
@@ -146,7 +153,7 @@ final class ProxiedRequest {
      */
     private boolean forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
                             ClientResponse to) throws IOException, InterruptedException {
-        InputStream stream = body == null ? Content.Source.asInputStream(request) : null;
+        InputStream stream = body == null ? clientBody() : null;
         var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
                 .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
         if (sent == null) {

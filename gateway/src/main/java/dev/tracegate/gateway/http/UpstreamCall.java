@@ -90,6 +90,9 @@ final class UpstreamCall {
         } catch (IOException e) {
             if (sent != null && sent.failure() instanceof MaskingRefusedException refused) {
                 refuse(out, 400, refused.location(), refused.getMessage());
+            } else if (slowBody(e, sent) != null) {
+                evidence.result(408, "request body too slow", sent == null ? null : sent.capture(), null, null);
+                out.error(408, slowBody(e, sent).getMessage(), null);
             } else {
                 evidence.result(502, "target unreachable", sent == null ? null : sent.capture(), null, null);
                 out.error(502, "the target of connection " + route.target().connection().name() + " did not answer: "
@@ -101,6 +104,17 @@ final class UpstreamCall {
                 sent.abandon();
             }
         }
+    }
+
+    /** The client's too slow body behind a failed send, if that is why it failed; null otherwise. */
+    private static Throwable slowBody(IOException sendFailure, Body sent) {
+        Throwable cause = sent != null && sent.failure() != null ? sent.failure() : sendFailure;
+        for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
+            if (cause instanceof MinimumRateInputStream.SlowRequestBodyException) {
+                return cause;
+            }
+        }
+        return null;
     }
 
     /** A body read whole before (to decide or to hold): sent from memory, with its length. */

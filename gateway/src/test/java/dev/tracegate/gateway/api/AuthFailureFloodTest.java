@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.evidence.AuthFailureRecorder;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +22,8 @@ class AuthFailureFloodTest {
 
     @Test
     void aFloodOfBadTokensLeavesBoundedEvidenceThatCountsEveryAttempt() throws Exception {
-        try (TestGateway gateway = TestGateway.start()) {
+        // An allowance above the flood: this test counts evidence; RefusedCredentialsAtTheApiTest holds the delay.
+        try (TestGateway gateway = TestGateway.start((String) null, new CallerLimits(0, 0, 0, 0, 0, 1_000, 0, 0))) {
             HttpClient http = HttpClient.newHttpClient();
             String api = "http://127.0.0.1:" + gateway.gateway().apiPort();
             gateway.gateway().evidence().authFailures().flush().get(30, TimeUnit.SECONDS);

@@ -1,0 +1,24 @@
+package dev.tracegate.gateway.evidence;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The {@code clock.stepped} event: the wall clock went back, and from here events carry the log's own time. */
+final class ClockStep {
+
+    private ClockStep() {
+    }
+
+    /**
+     * @param stamp   the log time given to the first event after the step, with how far the clock went back
+     * @param wallClock what the wall clock said for that event
+     */
+    static EvidenceEvent event(LogClock.Stamp stamp, java.time.Instant wallClock) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("wall_clock", wallClock.toString());
+        detail.put("log_time", stamp.time().toString());
+        detail.put("stepped_back_ms", stamp.steppedBack().toMillis());
+        detail.put("reason", "the wall clock went back; events carry the log's time, advanced by the monotonic clock,"
+                + " until the wall clock has caught up");
+        return new EvidenceEvent(stamp.time(), EventType.CLOCK_STEPPED, EvidenceEvent.GATEWAY, null, null, null, detail);
+    }
+}

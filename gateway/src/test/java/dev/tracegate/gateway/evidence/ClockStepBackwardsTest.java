@@ -1,0 +1,83 @@
+package dev.tracegate.gateway.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The wall clock steps back an hour while the gateway runs (simulated by the events a gateway
+ * whose clock went back would stamp, between real sessions): the log's times still never go back,
+ * one {@code clock.stepped} event says what happened, checkpoints keep growing, and the whole log
+ * verifies.
+ */
+class ClockStepBackwardsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void aClockStepBackLeavesAVerifiableMonotonicLogAndGrowingCheckpoints() throws Exception {
+        try (TestGateway gateway = TestGateway.start()) {
+            EvidenceLog log = gateway.gateway().evidence();
+            query(gateway);
+            long before = gateway.gateway().checkpoints().signNow().checkpoint().size();
+            Instant stepped = Instant.now().minus(Duration.ofHours(1));
+            List<CompletableFuture<Long>> appended = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                ObjectNode detail = EvidenceEvent.newDetail();
+                detail.put("action", "stamped by a clock an hour behind");
+                appended.add(log.append(new EvidenceEvent(stepped.plusMillis(i), EventType.ADMIN_ACTION, EvidenceEvent.GATEWAY,
+                        null, null, null, detail)));
+            }
+            for (CompletableFuture<Long> index : appended) {
+                EvidenceLog.awaitDurable(index);
+            }
+            query(gateway);
+            long after = gateway.gateway().checkpoints().signNow().checkpoint().size();
+            assertThat(after).as("checkpoints only grow").isGreaterThan(before);
+
+            Instant previous = Instant.MIN;
+            List<JsonNode> steps = new ArrayList<>();
+            for (byte[] leaf : TestGateway.leaves(log, 0)) {
+                JsonNode event = JSON.readTree(leaf);
+                Instant time = Instant.parse(event.path("time").asText());
+                assertThat(time).as("event %s", event.path("index")).isAfterOrEqualTo(previous);
+                previous = time;
+                if (event.path("type").asText().equals(EventType.CLOCK_STEPPED)) {
+                    steps.add(event);
+                }
+            }
+            assertThat(steps).as("one step, one event").hasSize(1);
+            JsonNode step = steps.getFirst().path("detail");
+            assertThat(step.path("stepped_back_ms").asLong()).isBetween(3_500_000L, 3_600_000L);
+            assertThat(Instant.parse(step.path("wall_clock").asText())).isEqualTo(stepped);
+
+            HttpResponse<String> verified = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/evidence/verify"))
+                    .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(verified.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(verified.body()).path("ok").asBoolean()).as(verified.body()).isTrue();
+        }
+    }
+
+    private static void query(TestGateway gateway) throws Exception {
+        try (Connection connection = gateway.connect("app"); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+        }
+    }
+}
