@@ -127,7 +127,7 @@ public final class Gateway implements AutoCloseable {
             }
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl()));
-            EngineServices services = new EngineServices(tls, identities, new SessionAdmission(identities, evidence, config.limits()),
+            EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(), new SessionAdmission(identities, evidence, config.limits()),
                     config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSH listener: MINA SSHD's server with only what the gateway can stand behind. Callers sign
- * in with keyboard-interactive (a gateway credential) or a certificate of the gateway's SSH CA;
+ * in with keyboard-interactive (a gateway credential), a certificate of the gateway's SSH CA or a
+ * public key registered to a service account;
  * channels are sessions only (no
  * direct-tcpip, no agent or X11 forwarding, no remote forwarding); exec, shell and the sftp
  * subsystem are relayed to the host. Limits before and after authentication keep one hostile
@@ -47,7 +48,10 @@ final class SshGatewayListener implements ProtocolListener {
         CallerSignIn signIn = new CallerSignIn(services);
         server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services.admission(), signIn));
         server.setPasswordAuthenticator(null);
-        server.setPublickeyAuthenticator(new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn));
+        GatewayCertificates certificates = new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn);
+        ServiceAccountPublicKeys accountKeys = new ServiceAccountPublicKeys(services.sshPublicKeys(), signIn);
+        server.setPublickeyAuthenticator((user, key, session) -> certificates.authenticate(user, key, session)
+                || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
         server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));

@@ -39,11 +39,17 @@ final class OpenSshClient {
 
     /** {@code ssh} signing in with a key and its certificate ({@code KEY-cert.pub}) only. */
     Run sshWithCertificate(Path key, String connection, String... args) throws IOException, InterruptedException {
+        return sshWithKey(key, List.of("-o", "CertificateFile=" + key + "-cert.pub"), connection, args);
+    }
+
+    /** {@code ssh -i KEY} signing in with that key only (publickey, no agent, no other identity). */
+    Run sshWithKey(Path key, List<String> options, String connection, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                 "-o", "BatchMode=yes", "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes",
-                "-o", "IdentityAgent=none", "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
-                connection + "@127.0.0.1"));
+                "-o", "IdentityAgent=none", "-i", key.toString()));
+        command.addAll(options);
+        command.add(connection + "@127.0.0.1");
         command.addAll(List.of(args));
         return run(command, "unused", "");
     }

@@ -348,6 +348,93 @@ class SshGatewayTest {
                 .anyMatch(e -> e.toString().contains("the gateway's CA did not sign")));
     }
 
+    @Test
+    void aServiceAccountSignsInWithItsRegisteredKeyUntilTheKeyIsRevoked() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("sa-key")).resolve("id");
+        TestSshHost.keygen(key);
+        String publicKey = Files.readString(Path.of(key + ".pub"));
+        String fingerprint = fingerprint(key);
+        var unregistered = client.sshWithKey(key, List.of(), "web", "echo", "unregistered-must-not-run");
+        assertThat(unregistered.exit()).isEqualTo(255);
+        assertThat(unregistered.err()).contains("Permission denied");
+
+        HttpResponse<String> registered = registerSshKey(TestGateway.ADMIN_TOKEN, "deployer", publicKey);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        JsonNode stored = JSON.readTree(registered.body()).path("key");
+        assertThat(stored.path("sshKey").asText()).isEqualTo(fingerprint);
+        assertThat(gateway.events("admin.action", 0)).anyMatch(e -> e.path("detail").path("fingerprint").asText()
+                .equals(fingerprint));
+
+        var run = client.sshWithKey(key, List.of(), "web", "echo", "signed-in-with-a-service-account-key");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("signed-in-with-a-service-account-key\n");
+        JsonNode command = command("echo signed-in-with-a-service-account-key");
+        assertThat(command.path("actor").path("sub").asText()).isEqualTo("sa:deployer");
+        JsonNode opened = gateway.events("session.open", 0).stream()
+                .filter(e -> e.path("session").equals(command.path("session"))).findFirst().orElseThrow();
+        assertThat(opened.path("detail").path("how").asText()).isEqualTo("publickey");
+        assertThat(opened.path("detail").path("key_fingerprint").asText()).isEqualTo(fingerprint);
+        assertThat(opened.path("detail").path("key_id").asText()).isEqualTo(stored.path("id").asText());
+
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + stored.path("id").asText()))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        var afterRevocation = client.sshWithKey(key, List.of(), "web", "echo", "revoked-must-not-run");
+        assertThat(afterRevocation.exit()).isEqualTo(255);
+        assertThat(afterRevocation.out()).doesNotContain("revoked-must-not-run");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
+                .anyMatch(e -> e.toString().contains("service account key revoked (SSH key " + fingerprint + ")")));
+        // Revoked stays revoked: the same key cannot be registered again.
+        assertThat(registerSshKey(TestGateway.ADMIN_TOKEN, "deployer", publicKey).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void onlyAdminsRegisterKeysAndOnlyPlainStrongKeysAreAccepted() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("sa-refused")).resolve("id");
+        TestSshHost.keygen(key);
+        String publicKey = Files.readString(Path.of(key + ".pub"));
+        assertThat(registerSshKey(TestGateway.ALICE_TOKEN, "alice-own", publicKey).statusCode()).isEqualTo(403);
+        assertThat(client.sshWithKey(key, List.of(), "web", "echo", "x").exit()).isEqualTo(255);
+
+        Process rsa = new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "1024", "-N", "", "-f",
+                key.resolveSibling("weak").toString()).redirectErrorStream(true).start();
+        assertThat(rsa.waitFor()).isZero();
+        HttpResponse<String> weak = registerSshKey(TestGateway.ADMIN_TOKEN, "weak",
+                Files.readString(key.resolveSibling("weak.pub")));
+        assertThat(weak.statusCode()).isEqualTo(400);
+        assertThat(weak.body()).contains("at least 2048 bits");
+        HttpResponse<String> garbage = registerSshKey(TestGateway.ADMIN_TOKEN, "garbage", "ssh-ed25519 bm90IGEga2V5 me");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("not an OpenSSH public key");
+
+        Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
+        PublicKey plain = AuthorizedKeyEntry.parseAuthorizedKeyEntry(publicKey.strip())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        String certificate = SshCertificateAuthority.open(gateway.dataDir()).issue(alice, plain,
+                Instant.now().plus(Duration.ofMinutes(5)));
+        HttpResponse<String> asCertificate = registerSshKey(TestGateway.ADMIN_TOKEN, "cert", certificate);
+        assertThat(asCertificate.statusCode()).isEqualTo(400);
+        assertThat(asCertificate.body()).contains("certificate");
+    }
+
+    /** {@code ssh-keygen -l}'s SHA-256 fingerprint of a key. */
+    private static String fingerprint(Path key) throws Exception {
+        Process print = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub").redirectErrorStream(true).start();
+        String line = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(print.waitFor()).isZero();
+        return line.split(" ")[1];
+    }
+
+    private static HttpResponse<String> registerSshKey(String token, String account, String publicKey) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/ssh-keys"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("account", account)
+                        .put("public_key", publicKey).put("description", "deploys").toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Reads until the peer closes; true when it did. */
     private static boolean drain(InputStream in) {
         try {
