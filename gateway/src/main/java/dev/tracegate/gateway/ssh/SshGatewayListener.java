@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -24,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * The SSH listener: MINA SSHD's server with only what the gateway can stand behind. Callers sign
  * in with keyboard-interactive (a gateway credential), a certificate of the gateway's SSH CA or a
  * public key registered to a service account;
- * channels are sessions only (no
- * direct-tcpip, no agent or X11 forwarding, no remote forwarding); exec, shell and the sftp
- * subsystem are relayed to the host. Limits before and after authentication keep one hostile
+ * channels are sessions and {@code direct-tcpip} (local forwarding, decided by policy and opened
+ * from the host: {@link ForwardedConnection}); no agent or X11 forwarding, no remote forwarding;
+ * exec, shell and the sftp subsystem are relayed to the host. Limits before and after authentication keep one hostile
  * client to its own session: identification size, authentication attempts and time, packet size,
  * channels per session.
  */
@@ -54,7 +56,17 @@ final class SshGatewayListener implements ProtocolListener {
                 || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
+        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, new ChannelFactory() {
+            @Override
+            public String getName() {
+                return ForwardedConnection.TYPE;
+            }
+
+            @Override
+            public Channel createChannel(Session session) {
+                return new ForwardedConnection(context);
+            }
+        }));
         server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         server.setAgentFactory(null);
         server.setShellFactory(channel -> new RelayedChannel(context, SshRequestFacts.shell()));

@@ -71,6 +71,23 @@ final class OpenSshClient {
                 "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=20");
     }
 
+    /** {@code ssh -F CONFIG destination args...}: everything else (ports, jumps, proxies) from the config file. */
+    Run sshWithConfig(String token, Path config, String destination, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-F", config.toString(), destination));
+        command.addAll(List.of(args));
+        return run(command, token, "");
+    }
+
+    /** {@code ssh -p PORT options... connection@127.0.0.1} left running (for {@code -N -L}); the caller ends it. */
+    Process spawn(String token, String connection, List<String> sshOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.addAll(sshOptions);
+        command.add(connection + "@127.0.0.1");
+        return builder(command, token).redirectErrorStream(true).redirectOutput(dir.resolve("spawned-" + System.nanoTime() + ".log")
+                .toFile()).start();
+    }
+
     CompletableFuture<Run> start(List<String> command, String token, String input) {
         return CompletableFuture.supplyAsync(() -> {
             try {

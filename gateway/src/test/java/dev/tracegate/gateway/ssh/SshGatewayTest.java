@@ -60,6 +60,8 @@ class SshGatewayTest {
                  action: block}
               - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
+              - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
+                 command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -433,6 +435,131 @@ class SshGatewayTest {
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("account", account)
                         .put("public_key", publicKey).put("description", "deploys").toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void localForwardingThatARuleAllowsOpensFromTheHostAndIsRecorded() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            // ssh -W: stdin and stdout through one direct-tcpip channel.
+            var through = client.ssh(TestGateway.ALICE_TOKEN, "web", "hello through the tunnel\n", "-W",
+                    "127.0.0.1:" + echo.port());
+            assertThat(through.out()).as(through.err()).isEqualTo("echo: hello through the tunnel\n");
+            JsonNode command = command("port-forwarding 127.0.0.1:" + echo.port());
+            assertThat(command.path("detail").path("message").asText()).isEqualTo("forward");
+            List<JsonNode> results = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events(
+                    "command.result", 0).stream().filter(e -> e.path("session").equals(command.path("session"))).toList(),
+                    all -> !all.isEmpty());
+            assertThat(results.getFirst().path("detail").path("tags").toString())
+                    .contains("bytes to host 25").contains("bytes from host 31");
+
+            // ssh -N -L: a local port on the caller's machine.
+            int local;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                local = free.getLocalPort();
+            }
+            Process tunnel = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-L", local + ":127.0.0.1:" + echo.port()));
+            try {
+                String answer = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> exchange(local, "via -L"), a -> a != null);
+                assertThat(answer).isEqualTo("echo: via -L");
+            } finally {
+                tunnel.destroy();
+                tunnel.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void forwardingNoRuleAllowsIsRefusedAndRecorded() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "must not arrive\n", "-W", "localhost:" + echo.port());
+            assertThat(refused.exit()).isEqualTo(255);
+            assertThat(refused.out()).isEmpty();
+            assertThat(refused.err()).contains("forwarding failed");
+            assertThat(echo.received()).isEmpty();
+            JsonNode command = command("port-forwarding localhost:" + echo.port());
+            assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session")));
+            // Remote forwarding has no rule to ask: it stays refused.
+            Process remote = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-R", "0:127.0.0.1:" + echo.port()));
+            assertThat(remote.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(remote.exitValue()).isEqualTo(255);
+        }
+    }
+
+    @Test
+    void proxyJumpAndProxyCommandReachTheGatewayThroughABastion() throws Exception {
+        // The test's sshd is the bastion: it forwards to the gateway's port (ssh -W), as a bastion in front of it would.
+        Path config = Files.writeString(dir.resolve("ssh_config_jump"), String.join("\n",
+                "Host bastion", "  HostName 127.0.0.1", "  Port " + host.port(), "  User " + TestSshHost.user(),
+                "  IdentityFile " + host.heldKey(), "  IdentitiesOnly yes", "  PreferredAuthentications publickey",
+                "Host tracegate tracegate-pc", "  HostName 127.0.0.1", "  Port " + gateway.gateway().sshPort(),
+                "  PreferredAuthentications keyboard-interactive",
+                "Host tracegate", "  ProxyJump bastion",
+                "Host tracegate-pc", "  ProxyCommand ssh -F " + dir.resolve("ssh_config_jump") + " -W %h:%p bastion",
+                "Host *", "  StrictHostKeyChecking no", "  UserKnownHostsFile /dev/null", "  LogLevel ERROR", ""));
+        var jumped = client.sshWithConfig(TestGateway.ALICE_TOKEN, config, "web@tracegate", "echo", "through-proxyjump");
+        assertThat(jumped.exit()).as(jumped.err()).isZero();
+        assertThat(jumped.out()).isEqualTo("through-proxyjump\n");
+        var proxied = client.sshWithConfig(TestGateway.ALICE_TOKEN, config, "web@tracegate-pc", "echo", "through-proxycommand");
+        assertThat(proxied.exit()).as(proxied.err()).isZero();
+        assertThat(proxied.out()).isEqualTo("through-proxycommand\n");
+        assertThat(command("echo through-proxyjump").path("actor").path("name").asText()).isEqualTo("alice");
+    }
+
+    /** One line to the echo server through a forwarded local port, and its answer. */
+    private static String exchange(int port, String line) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+        }
+    }
+
+    /** A TCP server on a free loopback port that answers each line with {@code echo: line}. */
+    private static final class EchoServer implements AutoCloseable {
+        private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        EchoServer() throws java.io.IOException {
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket connection = socket.accept();
+                        Thread.ofVirtual().start(() -> answer(connection));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void answer(Socket connection) {
+            try (connection; var reader = new java.io.BufferedReader(new java.io.InputStreamReader(connection.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    received.add(line);
+                    connection.getOutputStream().write(("echo: " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the client went away
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        List<String> received() {
+            return received;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
     }
 
     /** Reads until the peer closes; true when it did. */
