@@ -9,14 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.sshd.agent.SshAgent;
+import org.apache.sshd.agent.SshAgentFactory;
+import org.apache.sshd.agent.SshAgentServer;
+import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
-import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
@@ -42,7 +46,8 @@ final class SshGatewayListener implements ProtocolListener {
 
     SshGatewayListener(ListenerConfig listener, EngineServices services) throws IOException {
         hosts = new UpstreamHosts();
-        SshListenerContext context = new SshListenerContext(services, new SshRequestGate(services), hosts);
+        SshRequestGate gate = new SshRequestGate(services);
+        SshListenerContext context = new SshListenerContext(services, gate, hosts);
         server = SshServer.setUpDefaultServer();
         server.setHost(listener.address());
         server.setPort(listener.port());
@@ -67,8 +72,25 @@ final class SshGatewayListener implements ProtocolListener {
                 return new ForwardedConnection(context);
             }
         }));
-        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        server.setAgentFactory(null);
+        server.setForwardingFilter(new UnrelayedForwarding(gate));
+        // MINA asks the forwarding filter only when an agent factory is set: one that is never used
+        // (UnrelayedForwarding refuses, and records, every agent request first).
+        server.setAgentFactory(new SshAgentFactory() {
+            @Override
+            public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
+                return List.of();
+            }
+
+            @Override
+            public SshAgent createClient(Session session, FactoryManager manager) throws IOException {
+                throw new IOException("the gateway does not relay agent forwarding");
+            }
+
+            @Override
+            public SshAgentServer createServer(ConnectionService service) throws IOException {
+                throw new IOException("the gateway does not relay agent forwarding");
+            }
+        });
         server.setShellFactory(channel -> new RelayedChannel(context, SshRequestFacts.shell()));
         server.setCommandFactory((channel, line) -> new RelayedChannel(context, SshRequestFacts.exec(line)));
         server.setSubsystemFactories(List.of(new SftpRelayFactory(context)));

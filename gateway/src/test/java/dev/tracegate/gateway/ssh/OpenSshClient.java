@@ -71,6 +71,16 @@ final class OpenSshClient {
                 "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=20");
     }
 
+    /** {@code ssh -A} with {@code agentSocket} as the caller's agent ({@code SSH_AUTH_SOCK}). */
+    Run sshForwardingAgent(String token, Path agentSocket, String connection, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.addAll(List.of("-A", connection + "@127.0.0.1"));
+        command.addAll(List.of(args));
+        return run(command, token, "", java.util.Map.of("SSH_AUTH_SOCK", agentSocket.toString()));
+    }
+
     /** {@code ssh -F CONFIG destination args...}: everything else (ports, jumps, proxies) from the config file. */
     Run sshWithConfig(String token, Path config, String destination, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-F", config.toString(), destination));
@@ -112,7 +122,13 @@ final class OpenSshClient {
     }
 
     private Run run(List<String> command, String token, String input) throws IOException, InterruptedException {
+        return run(command, token, input, java.util.Map.of());
+    }
+
+    private Run run(List<String> command, String token, String input, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = builder(command, token);
+        builder.environment().putAll(environment);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());

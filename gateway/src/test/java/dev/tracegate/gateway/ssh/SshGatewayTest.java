@@ -485,6 +485,27 @@ class SshGatewayTest {
                     "-R", "0:127.0.0.1:" + echo.port()));
             assertThat(remote.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(remote.exitValue()).isEqualTo(255);
+            assertThat(gateway.events("command", 0)).anyMatch(e -> e.path("detail").path("text").asText()
+                    .startsWith("port-forwarding remote "));
+        }
+    }
+
+    @Test
+    void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
+        Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent").resolve("agent.log").toFile()).start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, socket, "web", "echo agent=${SSH_AUTH_SOCK:-none}");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("agent=none\n");
+            JsonNode command = command("agent-forwarding");
+            assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session"))
+                    && e.path("detail").path("reason").asText().equals("the gateway does not relay agent-forwarding"));
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
