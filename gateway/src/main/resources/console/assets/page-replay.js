@@ -1,7 +1,9 @@
 // Session replay: the session's events in log order with their timing; step, play and pause, or
 // jump to any event. Results show the recorded data, which the gateway masked before keeping it.
+// An SSH session's terminals (asciicast recordings) play below, each with its own timing.
 import { get, getLines } from './api.js';
 import { definitions, errorBox, h, render, table, time } from './dom.js';
+import { terminalRecordings } from './terminal-player.js';
 
 const MAX_GAP_MS = 2000;
 
@@ -37,7 +39,8 @@ export async function replayPage(context, id) {
       playButton,
       h('button', { type: 'button', id: 'replay-next', onclick: () => { pause(); show(current + 1); } }, 'Next'),
       speed, position, counter),
-    h('div', { class: 'replay' }, h('nav', { 'aria-label': 'Events' }, list), detail));
+    h('div', { class: 'replay' }, h('nav', { 'aria-label': 'Events' }, list), detail),
+    terminalRecordings(id, events));
 
   function seconds(event) {
     return ((new Date(event.time).getTime() - start) / 1000).toFixed(3);

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's SSH target: Debian's OpenSSH server (/usr/sbin/sshd) with its own configuration and
- * host key on a port of the demo's, which only the gateway's held key opens (no passwords).
+ * host key on a port of the demo's, which only the gateway's held key opens (no passwords). The
+ * console's browser tests use it as their SSH host too.
  */
-final class DemoSshHost implements AutoCloseable {
+public final class DemoSshHost implements AutoCloseable {
 
     static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -29,7 +30,7 @@ final class DemoSshHost implements AutoCloseable {
     }
 
     /** Starts sshd; null (with a word on {@code progress}) when it is not installed or does not start. */
-    static DemoSshHost startIfInstalled(Path dir, int port, PrintStream progress) throws IOException {
+    public static DemoSshHost startIfInstalled(Path dir, int port, PrintStream progress) throws IOException {
         if (!Files.isExecutable(SSHD)) {
             progress.println("no SSH target: /usr/sbin/sshd is not installed (apt-get install openssh-server)");
             return null;
@@ -92,17 +93,17 @@ final class DemoSshHost implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** The host key line the gateway pins. */
-    String hostKey() throws IOException {
+    public String hostKey() throws IOException {
         return Files.readString(dir.resolve("host_key.pub")).strip();
     }
 
     /** The held private key the gateway logs in with. */
-    Path heldKey() {
+    public Path heldKey() {
         return dir.resolve("held_key").toAbsolutePath();
     }
 

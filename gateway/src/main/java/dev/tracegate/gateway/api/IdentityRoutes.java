@@ -15,6 +15,8 @@ import dev.tracegate.gateway.identity.GatewayIdentities;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IssuedGatewayToken;
 import dev.tracegate.gateway.identity.NewServiceAccountKey;
+import dev.tracegate.gateway.identity.ServiceAccountKey;
+import dev.tracegate.gateway.identity.SshPublicKey;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.identity.TokenExchangeException;
 import dev.tracegate.gateway.identity.TokenExchangeResult;
@@ -29,7 +31,7 @@ import java.util.Map;
 /**
  * Tokens and service accounts over the API: RFC 8693 token exchange for CI jobs and agents,
  * short-lived gateway tokens for a signed-in caller, the gateway's public keys, and service-account
- * keys for administrators. Every change is an {@code admin.action} event; no secret is ever in one.
+ * keys and registered SSH public keys for administrators. Every change is an {@code admin.action} event; no secret is ever in one.
  */
 final class IdentityRoutes {
 
@@ -58,6 +60,7 @@ final class IdentityRoutes {
         routes.get("/.well-known/jwks.json", ctx -> ctx.json(identities.publicJwks()));
         routes.get("/api/service-accounts", handlers::listKeys);
         routes.post("/api/service-accounts", handlers::createKey);
+        routes.post("/api/service-accounts/ssh-keys", handlers::registerSshKey);
         routes.delete("/api/service-accounts/keys/{id}", handlers::revokeKey);
     }
 
@@ -149,16 +152,7 @@ final class IdentityRoutes {
 
     private void createKey(Context ctx) {
         Identity caller = ApiServer.requireGroup(ctx, "admins");
-        JsonNode body = ctx.bodyAsClass(JsonNode.class);
-        List<String> groups = body.path("groups").valueStream().map(JsonNode::asText).toList();
-        Duration lifetime = body.hasNonNull("lifetime_days") ? Duration.ofDays(body.get("lifetime_days").asLong()) : null;
-        NewServiceAccountKey request;
-        try {
-            request = new NewServiceAccountKey(body.path("account").asText(null), groups,
-                    body.path("kind").asText("service"), body.path("description").asText(null), lifetime, caller.subject());
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
-        }
+        NewServiceAccountKey request = keyRequest(ctx.bodyAsClass(JsonNode.class), caller);
         CreatedServiceAccountKey created = identities.serviceAccounts().create(request);
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("action", "service_account.key.create");
@@ -167,6 +161,41 @@ final class IdentityRoutes {
         record(caller, detail);
         ctx.status(HttpStatus.CREATED).json(Map.of("key", created.key(), "secret", created.secret(),
                 "note", "the secret is shown once; store it now"));
+    }
+
+    /**
+     * Registers an OpenSSH public key to a service account: its holder signs in to the SSH listener
+     * with {@code ssh -i}, as the account, with the groups and kind given here. Revoked like any key.
+     */
+    private void registerSshKey(Context ctx) {
+        Identity caller = ApiServer.requireGroup(ctx, "admins");
+        JsonNode body = ctx.bodyAsClass(JsonNode.class);
+        NewServiceAccountKey request = keyRequest(body, caller);
+        ServiceAccountKey key;
+        try {
+            key = identities.serviceAccounts().register(request, SshPublicKey.parse(body.path("public_key").asText(null)));
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(e.getMessage().contains("registered already") ? HttpStatus.CONFLICT : HttpStatus.BAD_REQUEST,
+                    e.getMessage());
+        }
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("action", "service_account.ssh_key.register");
+        detail.put("key_id", key.id());
+        detail.put("account", key.account());
+        detail.put("fingerprint", key.sshKey());
+        record(caller, detail);
+        ctx.status(HttpStatus.CREATED).json(Map.of("key", key));
+    }
+
+    private static NewServiceAccountKey keyRequest(JsonNode body, Identity caller) {
+        List<String> groups = body.path("groups").valueStream().map(JsonNode::asText).toList();
+        Duration lifetime = body.hasNonNull("lifetime_days") ? Duration.ofDays(body.get("lifetime_days").asLong()) : null;
+        try {
+            return new NewServiceAccountKey(body.path("account").asText(null), groups,
+                    body.path("kind").asText("service"), body.path("description").asText(null), lifetime, caller.subject());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, e.getMessage());
+        }
     }
 
     private void revokeKey(Context ctx) {

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.identity.SshPublicKeyVerifier;
 import dev.tracegate.gateway.tls.GatewayTls;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
  *
  * @param tls             the gateway's certificate and server-side TLS
  * @param identities      credential to identity (through {@link #admission} for sessions)
+ * @param sshPublicKeys   service accounts' registered SSH public keys (the SSH listener's publickey sign-in)
  * @param admission       the transport rule and authentication with its evidence
  * @param connections     the configured connections, in order
  * @param evidence        the evidence log (write-ahead recording)
@@ -25,7 +27,8 @@ import java.util.Optional;
  * @param resultDataBytes how much result data each command keeps as evidence
  * @param dataDir         the gateway's data directory, where engines keep their own keys (the SSH host key)
  */
-public record EngineServices(GatewayTls tls, IdentityVerifier identities, SessionAdmission admission,
+public record EngineServices(GatewayTls tls, IdentityVerifier identities, SshPublicKeyVerifier sshPublicKeys,
+                             SessionAdmission admission,
                              List<ConnectionConfig> connections, EvidenceLog evidence, Guard guard, CommandGate gate,
                              ApprovalService approvals, int maxMessageBytes, int resultDataBytes,
                              Path dataDir) {

@@ -74,6 +74,11 @@ public final class GatewayIdentities {
         return signingKey.publicJwks();
     }
 
+    /** Service accounts' registered SSH public keys, for the SSH listener. */
+    public SshPublicKeyVerifier sshPublicKeys() {
+        return serviceAccountKeys;
+    }
+
     public ServiceAccountStore serviceAccounts() {
         return serviceAccounts;
     }

@@ -22,14 +22,15 @@ import javax.sql.DataSource;
 
 /**
  * Service-account keys in the gateway's store (table {@code service_account_key}, migration V2),
- * so every gateway node sharing a PostgreSQL store sees a key, and its revocation, at once.
+ * so every gateway node sharing a PostgreSQL store sees a key, and its revocation, at once. An SSH
+ * public key's row holds its fingerprint where a secret key's holds its digest ({@link SshPublicKey}).
  */
 public final class JdbcServiceAccountStore implements ServiceAccountStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, account, groups_json, kind, description, created_at, created_by, "
-            + "expires_at, revoked_at, last_used_at";
+            + "expires_at, revoked_at, last_used_at, secret_hash";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -46,18 +47,33 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
     @Override
     public CreatedServiceAccountKey create(NewServiceAccountKey request) {
         String secret = ServiceAccountSecret.generate();
+        return new CreatedServiceAccountKey(insert(request, ServiceAccountSecret.hash(secret), null), secret);
+    }
+
+    @Override
+    public ServiceAccountKey register(NewServiceAccountKey request, SshPublicKey key) {
+        Optional<ServiceAccountKey> existing = findBySecretHash(key.stored());
+        if (existing.isPresent()) {
+            // Rows are never deleted, so a revoked key stays revoked: a new key is the way back.
+            throw new IllegalArgumentException("the SSH key " + key.fingerprint() + " is registered already (key "
+                    + existing.get().id() + " of " + existing.get().account() + (existing.get().revoked() ? ", revoked" : "") + ")");
+        }
+        return insert(request, key.stored(), key.fingerprint());
+    }
+
+    private ServiceAccountKey insert(NewServiceAccountKey request, String secretHash, String sshKey) {
         byte[] idBytes = new byte[8];
         RANDOM.nextBytes(idBytes);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         ServiceAccountKey key = new ServiceAccountKey(HexFormat.of().formatHex(idBytes), request.account(), request.groups(),
                 request.kind(), request.description(), now, request.createdBy(),
-                request.lifetime() == null ? null : now.plus(request.lifetime()), null, null);
+                request.lifetime() == null ? null : now.plus(request.lifetime()), null, null, sshKey);
         try (Connection c = dataSource.getConnection(); PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO service_account_key (id, account, secret_hash, groups_json, kind, description, created_at, "
                         + "created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, key.id());
             insert.setString(2, key.account());
-            insert.setString(3, ServiceAccountSecret.hash(secret));
+            insert.setString(3, secretHash);
             insert.setString(4, JSON.writeValueAsString(key.groups()));
             insert.setString(5, key.kind());
             insert.setString(6, key.description());
@@ -68,7 +84,7 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
         } catch (SQLException | JsonProcessingException e) {
             throw new StoreException("cannot create a key for service account " + request.account() + ": " + e.getMessage(), e);
         }
-        return new CreatedServiceAccountKey(key, secret);
+        return key;
     }
 
     @Override
@@ -117,7 +133,8 @@ public final class JdbcServiceAccountStore implements ServiceAccountStore {
                     keys.add(new ServiceAccountKey(rows.getString(1), rows.getString(2),
                             JSON.readValue(rows.getString(3), new TypeReference<List<String>>() { }), rows.getString(4),
                             rows.getString(5), instant(rows, 6), rows.getString(7), instant(rows, 8), instant(rows, 9),
-                            instant(rows, 10)));
+                            instant(rows, 10), SshPublicKey.fromStored(rows.getString(11)).map(SshPublicKey::fingerprint)
+                            .orElse(null)));
                 }
             }
             return keys;

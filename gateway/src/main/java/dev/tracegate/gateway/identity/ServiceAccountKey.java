@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param expiresAt   when it stops working by itself, or null
  * @param revokedAt   when it was revoked, or null
  * @param lastUsedAt  when it last authenticated (recorded at most once a minute), or null
+ * @param sshKey      for an OpenSSH public key registered to the account (sign-in by SSH only), its
+ *                    SHA-256 fingerprint; null for a secret key ({@code tgsa_...})
  */
 public record ServiceAccountKey(String id, String account, List<String> groups, String kind, String description,
                                 Instant createdAt, String createdBy, Instant expiresAt, Instant revokedAt,
-                                Instant lastUsedAt) {
+                                Instant lastUsedAt, String sshKey) {
 
     public ServiceAccountKey {
         Objects.requireNonNull(id, "id");

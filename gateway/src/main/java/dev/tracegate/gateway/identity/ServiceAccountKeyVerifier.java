@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies run-time service-account keys ({@code tgsa_...}) against a {@link ServiceAccountStore}.
  *
+ * <p>The same keys' SSH variant, an OpenSSH public key registered to the account, is looked up by its
+ * fingerprint ({@link SshPublicKey}) for the SSH listener only.
+ *
  * <p>Lookups are cached for a few seconds (5 by default) so a burst of connections costs one
  * query, and a revocation takes effect within that time on every node sharing the store. Unknown
  * keys are not cached, so a new key works at once. Last use is recorded at most once a minute per
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * too, at once on this node and within the cache time on the others. A sign-in with a key lasts
  * until the key expires, and at most {@code maxSession}.
  */
-public final class ServiceAccountKeyVerifier implements IdentityVerifier {
+public final class ServiceAccountKeyVerifier implements IdentityVerifier, SshPublicKeyVerifier {
 
     public static final Duration DEFAULT_CACHE_TIME = Duration.ofSeconds(5);
     private static final Duration DEFAULT_MAX_SESSION = Duration.ofSeconds(GatewayTokensConfig.DEFAULT_MAX_SESSION_SECONDS);
@@ -67,7 +70,19 @@ public final class ServiceAccountKeyVerifier implements IdentityVerifier {
         }
         Instant now = clock.instant();
         String hash = ServiceAccountSecret.hash(credential);
-        ServiceAccountKey key = usable(lookup(byHash, hash, now, () -> store.findBySecretHash(hash)), now);
+        return signedIn(usable(lookup(byHash, hash, now, () -> store.findBySecretHash(hash)), now), now);
+    }
+
+    /** An SSH key of a service account (its holder signed with it); the same cache, expiry and revocation as a secret key. */
+    @Override
+    public Optional<SignIn> signIn(SshPublicKey publicKey) throws AuthenticationException {
+        Instant now = clock.instant();
+        String stored = publicKey.stored();
+        ServiceAccountKey key = lookup(byHash, stored, now, () -> store.findBySecretHash(stored));
+        return key == null ? Optional.empty() : Optional.of(signedIn(usable(key, now), now));
+    }
+
+    private SignIn signedIn(ServiceAccountKey key, Instant now) {
         recordUse(key, now);
         Instant end = now.plus(maxSession);
         if (key.expiresAt() != null && key.expiresAt().isBefore(end)) {

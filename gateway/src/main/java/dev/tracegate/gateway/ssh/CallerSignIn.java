@@ -33,7 +33,13 @@ final class CallerSignIn {
     private static final AttributeKey<Proved> PROVED = new AttributeKey<>();
     private static final String HOW = "how";
 
-    private record Proved(Identity identity, SshConnectionConfig connection, String method) {
+    /**
+     * @param keyFingerprint the SHA-256 fingerprint of the key that signed in (a certificate's key, a
+     *                       service account's registered key), or null
+     * @param keyId          the service-account key id of a registered key, or null
+     */
+    private record Proved(Identity identity, SshConnectionConfig connection, String method, String keyFingerprint,
+                          String keyId) {
     }
 
     private final EngineServices services;
@@ -48,7 +54,12 @@ final class CallerSignIn {
     }
 
     void proved(ServerSession session, Identity identity, SshConnectionConfig connection, String method) {
-        session.setAttribute(PROVED, new Proved(identity, connection, method));
+        proved(session, identity, connection, method, null, null);
+    }
+
+    void proved(ServerSession session, Identity identity, SshConnectionConfig connection, String method,
+                String keyFingerprint, String keyId) {
+        session.setAttribute(PROVED, new Proved(identity, connection, method, keyFingerprint, keyId));
     }
 
     /** A refused credential, as an {@code auth.failure} like on every listener. */
@@ -82,6 +93,12 @@ final class CallerSignIn {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("client_version", session.getClientVersion());
         detail.put(HOW, proved.method());
+        if (proved.keyFingerprint() != null) {
+            detail.put("key_fingerprint", proved.keyFingerprint());
+        }
+        if (proved.keyId() != null) {
+            detail.put("key_id", proved.keyId());
+        }
         recorder.opened(detail);
         session.setAttribute(SshCaller.KEY, new SshCaller(proved.identity(), connection, recorder, place));
     }

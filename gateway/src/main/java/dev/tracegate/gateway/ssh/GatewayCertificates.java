@@ -2,6 +2,7 @@ package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SshPublicKey;
 import java.security.PublicKey;
 import java.util.Optional;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
@@ -38,7 +39,8 @@ final class GatewayCertificates implements PublickeyAuthenticator {
             signIn.refused(session, connection.get().name(), "an SSH certificate the gateway's CA did not sign");
             return false;
         }
-        signIn.proved(session, identity.get(), connection.get(), "certificate " + certificate.getId());
+        signIn.proved(session, identity.get(), connection.get(), "certificate " + certificate.getId(),
+                SshPublicKey.of(certificate.getCertPubKey()).fingerprint(), null);
         return true;
     }
 }

@@ -9,12 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.sshd.agent.SshAgent;
+import org.apache.sshd.agent.SshAgentFactory;
+import org.apache.sshd.agent.SshAgentServer;
+import org.apache.sshd.common.FactoryManager;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
-import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
@@ -22,10 +28,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SSH listener: MINA SSHD's server with only what the gateway can stand behind. Callers sign
- * in with keyboard-interactive (a gateway credential) or a certificate of the gateway's SSH CA;
- * channels are sessions only (no
- * direct-tcpip, no agent or X11 forwarding, no remote forwarding); exec, shell and the sftp
- * subsystem are relayed to the host. Limits before and after authentication keep one hostile
+ * in with keyboard-interactive (a gateway credential), a certificate of the gateway's SSH CA or a
+ * public key registered to a service account;
+ * channels are sessions and {@code direct-tcpip} (local forwarding, decided by policy and opened
+ * from the host: {@link ForwardedConnection}); no agent or X11 forwarding, no remote forwarding;
+ * exec, shell and the sftp subsystem are relayed to the host. Limits before and after authentication keep one hostile
  * client to its own session: identification size, authentication attempts and time, packet size,
  * channels per session.
  */
@@ -39,7 +46,8 @@ final class SshGatewayListener implements ProtocolListener {
 
     SshGatewayListener(ListenerConfig listener, EngineServices services) throws IOException {
         hosts = new UpstreamHosts();
-        SshListenerContext context = new SshListenerContext(services, new SshRequestGate(services), hosts);
+        SshRequestGate gate = new SshRequestGate(services);
+        SshListenerContext context = new SshListenerContext(services, gate, hosts);
         server = SshServer.setUpDefaultServer();
         server.setHost(listener.address());
         server.setPort(listener.port());
@@ -47,12 +55,42 @@ final class SshGatewayListener implements ProtocolListener {
         CallerSignIn signIn = new CallerSignIn(services);
         server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services.admission(), signIn));
         server.setPasswordAuthenticator(null);
-        server.setPublickeyAuthenticator(new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn));
+        GatewayCertificates certificates = new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn);
+        ServiceAccountPublicKeys accountKeys = new ServiceAccountPublicKeys(services.sshPublicKeys(), signIn);
+        server.setPublickeyAuthenticator((user, key, session) -> certificates.authenticate(user, key, session)
+                || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE));
-        server.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
-        server.setAgentFactory(null);
+        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, new ChannelFactory() {
+            @Override
+            public String getName() {
+                return ForwardedConnection.TYPE;
+            }
+
+            @Override
+            public Channel createChannel(Session session) {
+                return new ForwardedConnection(context);
+            }
+        }));
+        server.setForwardingFilter(new UnrelayedForwarding(gate));
+        // MINA asks the forwarding filter only when an agent factory is set: one that is never used
+        // (UnrelayedForwarding refuses, and records, every agent request first).
+        server.setAgentFactory(new SshAgentFactory() {
+            @Override
+            public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
+                return List.of();
+            }
+
+            @Override
+            public SshAgent createClient(Session session, FactoryManager manager) throws IOException {
+                throw new IOException("the gateway does not relay agent forwarding");
+            }
+
+            @Override
+            public SshAgentServer createServer(ConnectionService service) throws IOException {
+                throw new IOException("the gateway does not relay agent forwarding");
+            }
+        });
         server.setShellFactory(channel -> new RelayedChannel(context, SshRequestFacts.shell()));
         server.setCommandFactory((channel, line) -> new RelayedChannel(context, SshRequestFacts.exec(line)));
         server.setSubsystemFactories(List.of(new SftpRelayFactory(context)));

@@ -40,9 +40,7 @@ final class SshRequestGate {
             throws EvidenceLogUnavailableException {
         Ruling ruling = services.guard().decide(caller.subject(), new Command.Ssh(facts));
         var recorder = caller.recorder();
-        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, message, facts.text(), null, null,
-                recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
-                .recorded(ruling.recording().call(facts.text(), null))));
+        EvidenceLog.awaitDurable(recordCommand(caller, seq, message, facts, ruling));
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
         if (!(admission instanceof Admission.NeedsApproval held)) {
@@ -55,6 +53,26 @@ final class SshRequestGate {
         notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
                 + ApprovalService.approveCommand(id) + (url == null ? "" : " or " + url));
         return gate.decided(recorder, seq, waiting, await(caller, waiting, gate));
+    }
+
+    /**
+     * A request the gateway cannot relay whatever the policy says (agent, X11 and remote
+     * forwarding): recorded as a {@code command} and its {@code command.blocked}, with the rule
+     * that would have decided it, so every refusal is in the evidence.
+     */
+    void refuseUnrelayed(SshCaller caller, String message, SshRequestFacts facts) {
+        long seq = caller.nextSequence();
+        Ruling ruling = services.guard().decide(caller.subject(), new Command.Ssh(facts));
+        recordCommand(caller, seq, message, facts, ruling);
+        caller.recorder().blocked(seq, "blocked", ruling.decision().rule(),
+                "the gateway does not relay " + facts.operation().configName(), ruling.statementClass(), null);
+    }
+
+    private static java.util.concurrent.CompletableFuture<Long> recordCommand(SshCaller caller, long seq, String message,
+                                                                           SshRequestFacts facts, Ruling ruling) {
+        var recorder = caller.recorder();
+        return recorder.command(new CommandRecord(seq, message, facts.text(), null, null, recorder.session().trace(),
+                ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().call(facts.text(), null)));
     }
 
     /** The approvers' answer, or a withdrawal when the caller leaves first. */

@@ -39,11 +39,17 @@ final class OpenSshClient {
 
     /** {@code ssh} signing in with a key and its certificate ({@code KEY-cert.pub}) only. */
     Run sshWithCertificate(Path key, String connection, String... args) throws IOException, InterruptedException {
+        return sshWithKey(key, List.of("-o", "CertificateFile=" + key + "-cert.pub"), connection, args);
+    }
+
+    /** {@code ssh -i KEY} signing in with that key only (publickey, no agent, no other identity). */
+    Run sshWithKey(Path key, List<String> options, String connection, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
                 "-o", "BatchMode=yes", "-o", "PreferredAuthentications=publickey", "-o", "IdentitiesOnly=yes",
-                "-o", "IdentityAgent=none", "-i", key.toString(), "-o", "CertificateFile=" + key + "-cert.pub",
-                connection + "@127.0.0.1"));
+                "-o", "IdentityAgent=none", "-i", key.toString()));
+        command.addAll(options);
+        command.add(connection + "@127.0.0.1");
         command.addAll(List.of(args));
         return run(command, "unused", "");
     }
@@ -63,6 +69,33 @@ final class OpenSshClient {
         return List.of("-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "LogLevel=ERROR", "-o", "PreferredAuthentications=keyboard-interactive",
                 "-o", "NumberOfPasswordPrompts=1", "-o", "ConnectTimeout=20");
+    }
+
+    /** {@code ssh -A} with {@code agentSocket} as the caller's agent ({@code SSH_AUTH_SOCK}). */
+    Run sshForwardingAgent(String token, Path agentSocket, String connection, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.addAll(List.of("-A", connection + "@127.0.0.1"));
+        command.addAll(List.of(args));
+        return run(command, token, "", java.util.Map.of("SSH_AUTH_SOCK", agentSocket.toString()));
+    }
+
+    /** {@code ssh -F CONFIG destination args...}: everything else (ports, jumps, proxies) from the config file. */
+    Run sshWithConfig(String token, Path config, String destination, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-F", config.toString(), destination));
+        command.addAll(List.of(args));
+        return run(command, token, "");
+    }
+
+    /** {@code ssh -p PORT options... connection@127.0.0.1} left running (for {@code -N -L}); the caller ends it. */
+    Process spawn(String token, String connection, List<String> sshOptions) throws IOException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.addAll(sshOptions);
+        command.add(connection + "@127.0.0.1");
+        return builder(command, token).redirectErrorStream(true).redirectOutput(dir.resolve("spawned-" + System.nanoTime() + ".log")
+                .toFile()).start();
     }
 
     CompletableFuture<Run> start(List<String> command, String token, String input) {
@@ -89,7 +122,13 @@ final class OpenSshClient {
     }
 
     private Run run(List<String> command, String token, String input) throws IOException, InterruptedException {
+        return run(command, token, input, java.util.Map.of());
+    }
+
+    private Run run(List<String> command, String token, String input, java.util.Map<String, String> environment)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = builder(command, token);
+        builder.environment().putAll(environment);
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -60,6 +60,8 @@ class SshGatewayTest {
                  action: block}
               - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
+              - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
+                 command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -346,6 +348,239 @@ class SshGatewayTest {
         assertThat(run.out()).doesNotContain("foreign-ca-must-not-run");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
                 .anyMatch(e -> e.toString().contains("the gateway's CA did not sign")));
+    }
+
+    @Test
+    void aServiceAccountSignsInWithItsRegisteredKeyUntilTheKeyIsRevoked() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("sa-key")).resolve("id");
+        TestSshHost.keygen(key);
+        String publicKey = Files.readString(Path.of(key + ".pub"));
+        String fingerprint = fingerprint(key);
+        var unregistered = client.sshWithKey(key, List.of(), "web", "echo", "unregistered-must-not-run");
+        assertThat(unregistered.exit()).isEqualTo(255);
+        assertThat(unregistered.err()).contains("Permission denied");
+
+        HttpResponse<String> registered = registerSshKey(TestGateway.ADMIN_TOKEN, "deployer", publicKey);
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        JsonNode stored = JSON.readTree(registered.body()).path("key");
+        assertThat(stored.path("sshKey").asText()).isEqualTo(fingerprint);
+        assertThat(gateway.events("admin.action", 0)).anyMatch(e -> e.path("detail").path("fingerprint").asText()
+                .equals(fingerprint));
+
+        var run = client.sshWithKey(key, List.of(), "web", "echo", "signed-in-with-a-service-account-key");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("signed-in-with-a-service-account-key\n");
+        JsonNode command = command("echo signed-in-with-a-service-account-key");
+        assertThat(command.path("actor").path("sub").asText()).isEqualTo("sa:deployer");
+        JsonNode opened = gateway.events("session.open", 0).stream()
+                .filter(e -> e.path("session").equals(command.path("session"))).findFirst().orElseThrow();
+        assertThat(opened.path("detail").path("how").asText()).isEqualTo("publickey");
+        assertThat(opened.path("detail").path("key_fingerprint").asText()).isEqualTo(fingerprint);
+        assertThat(opened.path("detail").path("key_id").asText()).isEqualTo(stored.path("id").asText());
+
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + stored.path("id").asText()))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        var afterRevocation = client.sshWithKey(key, List.of(), "web", "echo", "revoked-must-not-run");
+        assertThat(afterRevocation.exit()).isEqualTo(255);
+        assertThat(afterRevocation.out()).doesNotContain("revoked-must-not-run");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
+                .anyMatch(e -> e.toString().contains("service account key revoked (SSH key " + fingerprint + ")")));
+        // Revoked stays revoked: the same key cannot be registered again.
+        assertThat(registerSshKey(TestGateway.ADMIN_TOKEN, "deployer", publicKey).statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void onlyAdminsRegisterKeysAndOnlyPlainStrongKeysAreAccepted() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("sa-refused")).resolve("id");
+        TestSshHost.keygen(key);
+        String publicKey = Files.readString(Path.of(key + ".pub"));
+        assertThat(registerSshKey(TestGateway.ALICE_TOKEN, "alice-own", publicKey).statusCode()).isEqualTo(403);
+        assertThat(client.sshWithKey(key, List.of(), "web", "echo", "x").exit()).isEqualTo(255);
+
+        Process rsa = new ProcessBuilder("ssh-keygen", "-q", "-t", "rsa", "-b", "1024", "-N", "", "-f",
+                key.resolveSibling("weak").toString()).redirectErrorStream(true).start();
+        assertThat(rsa.waitFor()).isZero();
+        HttpResponse<String> weak = registerSshKey(TestGateway.ADMIN_TOKEN, "weak",
+                Files.readString(key.resolveSibling("weak.pub")));
+        assertThat(weak.statusCode()).isEqualTo(400);
+        assertThat(weak.body()).contains("at least 2048 bits");
+        HttpResponse<String> garbage = registerSshKey(TestGateway.ADMIN_TOKEN, "garbage", "ssh-ed25519 bm90IGEga2V5 me");
+        assertThat(garbage.statusCode()).isEqualTo(400);
+        assertThat(garbage.body()).contains("not an OpenSSH public key");
+
+        Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
+        PublicKey plain = AuthorizedKeyEntry.parseAuthorizedKeyEntry(publicKey.strip())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        String certificate = SshCertificateAuthority.open(gateway.dataDir()).issue(alice, plain,
+                Instant.now().plus(Duration.ofMinutes(5)));
+        HttpResponse<String> asCertificate = registerSshKey(TestGateway.ADMIN_TOKEN, "cert", certificate);
+        assertThat(asCertificate.statusCode()).isEqualTo(400);
+        assertThat(asCertificate.body()).contains("certificate");
+    }
+
+    /** {@code ssh-keygen -l}'s SHA-256 fingerprint of a key. */
+    private static String fingerprint(Path key) throws Exception {
+        Process print = new ProcessBuilder("ssh-keygen", "-l", "-E", "sha256", "-f", key + ".pub").redirectErrorStream(true).start();
+        String line = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(print.waitFor()).isZero();
+        return line.split(" ")[1];
+    }
+
+    private static HttpResponse<String> registerSshKey(String token, String account, String publicKey) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/ssh-keys"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode().put("account", account)
+                        .put("public_key", publicKey).put("description", "deploys").toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void localForwardingThatARuleAllowsOpensFromTheHostAndIsRecorded() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            // ssh -W: stdin and stdout through one direct-tcpip channel.
+            var through = client.ssh(TestGateway.ALICE_TOKEN, "web", "hello through the tunnel\n", "-W",
+                    "127.0.0.1:" + echo.port());
+            assertThat(through.out()).as(through.err()).isEqualTo("echo: hello through the tunnel\n");
+            JsonNode command = command("port-forwarding 127.0.0.1:" + echo.port());
+            assertThat(command.path("detail").path("message").asText()).isEqualTo("forward");
+            List<JsonNode> results = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events(
+                    "command.result", 0).stream().filter(e -> e.path("session").equals(command.path("session"))).toList(),
+                    all -> !all.isEmpty());
+            assertThat(results.getFirst().path("detail").path("tags").toString())
+                    .contains("bytes to host 25").contains("bytes from host 31");
+
+            // ssh -N -L: a local port on the caller's machine.
+            int local;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                local = free.getLocalPort();
+            }
+            Process tunnel = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-L", local + ":127.0.0.1:" + echo.port()));
+            try {
+                String answer = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> exchange(local, "via -L"), a -> a != null);
+                assertThat(answer).isEqualTo("echo: via -L");
+            } finally {
+                tunnel.destroy();
+                tunnel.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void forwardingNoRuleAllowsIsRefusedAndRecorded() throws Exception {
+        try (EchoServer echo = new EchoServer()) {
+            var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "must not arrive\n", "-W", "localhost:" + echo.port());
+            assertThat(refused.exit()).isEqualTo(255);
+            assertThat(refused.out()).isEmpty();
+            assertThat(refused.err()).contains("forwarding failed");
+            assertThat(echo.received()).isEmpty();
+            JsonNode command = command("port-forwarding localhost:" + echo.port());
+            assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session")));
+            // Remote forwarding has no rule to ask: it stays refused.
+            Process remote = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-R", "0:127.0.0.1:" + echo.port()));
+            assertThat(remote.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(remote.exitValue()).isEqualTo(255);
+            assertThat(gateway.events("command", 0)).anyMatch(e -> e.path("detail").path("text").asText()
+                    .startsWith("port-forwarding remote "));
+        }
+    }
+
+    @Test
+    void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
+        Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent").resolve("agent.log").toFile()).start();
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, socket, "web", "echo agent=${SSH_AUTH_SOCK:-none}");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("agent=none\n");
+            JsonNode command = command("agent-forwarding");
+            assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session"))
+                    && e.path("detail").path("reason").asText().equals("the gateway does not relay agent-forwarding"));
+        } finally {
+            agent.destroy();
+            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void proxyJumpAndProxyCommandReachTheGatewayThroughABastion() throws Exception {
+        // The test's sshd is the bastion: it forwards to the gateway's port (ssh -W), as a bastion in front of it would.
+        Path config = Files.writeString(dir.resolve("ssh_config_jump"), String.join("\n",
+                "Host bastion", "  HostName 127.0.0.1", "  Port " + host.port(), "  User " + TestSshHost.user(),
+                "  IdentityFile " + host.heldKey(), "  IdentitiesOnly yes", "  PreferredAuthentications publickey",
+                "Host tracegate tracegate-pc", "  HostName 127.0.0.1", "  Port " + gateway.gateway().sshPort(),
+                "  PreferredAuthentications keyboard-interactive",
+                "Host tracegate", "  ProxyJump bastion",
+                "Host tracegate-pc", "  ProxyCommand ssh -F " + dir.resolve("ssh_config_jump") + " -W %h:%p bastion",
+                "Host *", "  StrictHostKeyChecking no", "  UserKnownHostsFile /dev/null", "  LogLevel ERROR", ""));
+        var jumped = client.sshWithConfig(TestGateway.ALICE_TOKEN, config, "web@tracegate", "echo", "through-proxyjump");
+        assertThat(jumped.exit()).as(jumped.err()).isZero();
+        assertThat(jumped.out()).isEqualTo("through-proxyjump\n");
+        var proxied = client.sshWithConfig(TestGateway.ALICE_TOKEN, config, "web@tracegate-pc", "echo", "through-proxycommand");
+        assertThat(proxied.exit()).as(proxied.err()).isZero();
+        assertThat(proxied.out()).isEqualTo("through-proxycommand\n");
+        assertThat(command("echo through-proxyjump").path("actor").path("name").asText()).isEqualTo("alice");
+    }
+
+    /** One line to the echo server through a forwarded local port, and its answer. */
+    private static String exchange(int port, String line) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+        }
+    }
+
+    /** A TCP server on a free loopback port that answers each line with {@code echo: line}. */
+    private static final class EchoServer implements AutoCloseable {
+        private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        EchoServer() throws java.io.IOException {
+            Thread.ofVirtual().start(() -> {
+                while (!socket.isClosed()) {
+                    try {
+                        Socket connection = socket.accept();
+                        Thread.ofVirtual().start(() -> answer(connection));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private void answer(Socket connection) {
+            try (connection; var reader = new java.io.BufferedReader(new java.io.InputStreamReader(connection.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = reader.readLine()) != null; ) {
+                    received.add(line);
+                    connection.getOutputStream().write(("echo: " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                // the client went away
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        List<String> received() {
+            return received;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            socket.close();
+        }
     }
 
     /** Reads until the peer closes; true when it did. */

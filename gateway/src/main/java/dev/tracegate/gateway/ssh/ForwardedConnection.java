@@ -1,0 +1,166 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.policy.rules.SshOperation;
+import dev.tracegate.policy.rules.SshRequestFacts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.ChannelOutputStream;
+import org.apache.sshd.common.channel.ChannelPipedInputStream;
+import org.apache.sshd.common.channel.ChannelPipedOutputStream;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.apache.sshd.server.channel.AbstractServerChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code direct-tcpip} channel ({@code ssh -L}): a TCP connection the caller asks to open from
+ * the host to {@code host:port}. It is decided as {@code port-forwarding host:port} (a
+ * {@code command} event, write-ahead; off unless a rule allows it), then opened as a
+ * {@code direct-tcpip} channel of the upstream session, so the connection starts on the host, as
+ * it would without the gateway, and the host's own {@code AllowTcpForwarding} still applies.
+ * Bytes are relayed both ways and counted; the result records how many, not what (the bytes are
+ * another protocol, often encrypted). A refusal answers the channel open with
+ * "administratively prohibited", which ssh prints.
+ */
+final class ForwardedConnection extends AbstractServerChannel {
+
+    static final String TYPE = "direct-tcpip";
+    private static final Logger LOG = LoggerFactory.getLogger(ForwardedConnection.class);
+
+    private final SshListenerContext context;
+    private ChannelPipedInputStream fromCaller;
+    private OutputStream intoPipe;
+    private volatile ChannelDirectTcpip upstream;
+
+    ForwardedConnection(SshListenerContext context) {
+        super("", List.of(), null);
+        this.context = context;
+    }
+
+    @Override
+    protected OpenFuture doInit(Buffer buffer) {
+        String host = buffer.getString();
+        int port = buffer.getInt();
+        String originator = buffer.getString();
+        int originatorPort = buffer.getInt();
+        DefaultOpenFuture opened = new DefaultOpenFuture(this, this);
+        fromCaller = new ChannelPipedInputStream(this, getLocalWindow());
+        intoPipe = new ChannelPipedOutputStream(fromCaller);
+        SshCaller caller = getSession().getAttribute(SshCaller.KEY);
+        Thread.ofVirtual().name("ssh-forward-" + getChannelId()).start(() ->
+                open(caller, opened, new SshdSocketAddress(host, port), new SshdSocketAddress(originator, originatorPort)));
+        return opened;
+    }
+
+    private void open(SshCaller caller, DefaultOpenFuture opened, SshdSocketAddress target, SshdSocketAddress originator) {
+        long seq = caller.nextSequence();
+        SshRequestFacts facts = SshRequestFacts.forwarding(SshOperation.PORT_FORWARDING, target.getHostName() + ":" + target.getPort());
+        try {
+            Admission admission = context.gate().admit(caller, seq, "forward", facts, notice -> LOG.debug("{}", notice));
+            if (admission instanceof Admission.Refused refused) {
+                fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: " + SshRequestGate.refusal(refused));
+                return;
+            }
+            ChannelDirectTcpip channel = caller.upstream(context.hosts()).createDirectTcpipChannel(originator, target);
+            upstream = channel;
+            channel.open().verify(Duration.ofSeconds(15));
+            // The confirmation goes out on this signal (MINA's connection service listens for it).
+            signalChannelOpenSuccess();
+            opened.setOpened();
+            relay(caller, seq, channel);
+        } catch (EvidenceLogUnavailableException e) {
+            fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: the evidence log cannot record the request");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("forwarding to {} failed", target, e);
+            caller.recorder().result(new ResultRecord(seq, "error", List.of("not connected"), 0, 0, null,
+                    "the host did not open the connection: " + e.getMessage()));
+            fail(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, "tracegate: the host did not open the connection to " + target);
+        }
+    }
+
+    /** The caller's ssh reads {@code message} ("channel 0: open failed: administratively prohibited: ..."). */
+    private void fail(DefaultOpenFuture opened, int reason, String message) {
+        SshChannelOpenException refusal = new SshChannelOpenException(getChannelId(), reason, message);
+        signalChannelOpenFailure(refusal);
+        try {
+            opened.setException(refusal);
+        } finally {
+            close(true);
+        }
+    }
+
+    /** Both directions until either side ends, then one {@code command.result} with the byte counts. */
+    private void relay(SshCaller caller, long seq, ChannelDirectTcpip channel) {
+        long started = System.nanoTime();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong received = new AtomicLong();
+        OutputStream toCaller = new ChannelOutputStream(this, getRemoteWindow(), LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+        Thread up = Thread.ofVirtual().start(() -> pump(fromCaller, channel.getInvertedIn(), sent));
+        pump(channel.getInvertedOut(), toCaller, received);
+        try {
+            up.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        caller.recorder().result(new ResultRecord(seq, "ok", List.of("bytes to host " + sent.get(),
+                "bytes from host " + received.get()), 0, (System.nanoTime() - started) / 1000, null, null));
+        channel.close(false);
+        close(false);
+    }
+
+    /** Copies until end of stream, then closes {@code to} (an EOF for the other side). */
+    private static void pump(InputStream from, OutputStream to, AtomicLong count) {
+        byte[] buffer = new byte[32 * 1024];
+        try (to) {
+            for (int n; (n = from.read(buffer)) >= 0; ) {
+                to.write(buffer, 0, n);
+                to.flush();
+                count.addAndGet(n);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("forwarded connection ended: {}", e.toString());
+        }
+        LOG.debug("relayed {} bytes from {} to {}", count.get(), from, to);
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        intoPipe.write(data, off, (int) len);
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("a forwarded connection has no extended data");
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        intoPipe.close();
+    }
+
+    @Override
+    protected void preClose() {
+        ChannelDirectTcpip relayed = upstream;
+        if (relayed != null) {
+            relayed.close(false);
+        }
+        if (fromCaller != null) {
+            fromCaller.eof();
+        }
+        super.preClose();
+    }
+}
