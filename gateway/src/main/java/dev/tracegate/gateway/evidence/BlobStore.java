@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.security.MessageDigest;
@@ -14,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,6 +92,9 @@ public final class BlobStore {
                 String first = toWrite.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
+                }
+                if (CostAccounting.ON) {
+                    CostAccounting.HAND_OFFS.increment();
                 }
                 batch.add(first);
                 toWrite.drainTo(batch, 199);

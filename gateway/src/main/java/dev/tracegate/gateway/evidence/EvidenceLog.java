@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.IOException;
@@ -169,6 +170,9 @@ public final class EvidenceLog implements AutoCloseable {
             return index;
         }
         appendQueue.add(new PendingEvent(event, index, System.nanoTime()));
+        if (CostAccounting.ON) {
+            CostAccounting.EVIDENCE_EVENTS.increment();
+        }
         observer.queued(event);
         return index;
     }
@@ -180,6 +184,9 @@ public final class EvidenceLog implements AutoCloseable {
 
     /** Waits for an earlier {@link #append}. */
     public static long awaitDurable(CompletableFuture<Long> pending) throws EvidenceLogUnavailableException {
+        if (CostAccounting.ON && !pending.isDone()) {
+            CostAccounting.HAND_OFFS.increment(); // the appender wakes this thread when the batch is written
+        }
         try {
             return pending.get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -249,6 +256,9 @@ public final class EvidenceLog implements AutoCloseable {
                 PendingEvent first = appendQueue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
+                }
+                if (CostAccounting.ON) {
+                    CostAccounting.HAND_OFFS.increment();
                 }
                 batch.add(first);
                 appendQueue.drainTo(batch, MAX_APPEND_BATCH - 1);
@@ -358,6 +368,9 @@ public final class EvidenceLog implements AutoCloseable {
                     IndexedEvent first = indexQueue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
+                    }
+                    if (CostAccounting.ON) {
+                        CostAccounting.HAND_OFFS.increment();
                     }
                     batch.add(first);
                     lingerForMore(batch);

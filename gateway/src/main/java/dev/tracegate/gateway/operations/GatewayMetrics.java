@@ -35,6 +35,7 @@ public final class GatewayMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        CostAccounting.bindTo(registry);
     }
 
     /** Every metric now, in Prometheus's text exposition format. */
