@@ -95,7 +95,7 @@ public final class SessionRecorder {
         if (command.trace() != null) {
             commandTraces.put(command.sequence(), command.trace());
         }
-        return log.append(event(EventType.COMMAND, command.trace(), detail));
+        return log.appendToAwait(event(EventType.COMMAND, command.trace(), detail));
     }
 
     /** {@code redactions}: where each masked value was, what it was, and the keyed hash of the original. */
