@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import account_phase
 import dataclasses
 import json
 import re
@@ -149,7 +150,8 @@ def markdown(results: dict) -> str:
 
 def tables(results: dict) -> list[str]:
     """The figures shared by the results file and docs/benchmarks.md."""
-    return pgbench_section(results) + large_section(results) + storm_section(results) + http_section(results)
+    return (pgbench_section(results) + large_section(results) + storm_section(results) + http_section(results)
+            + account_phase.markdown(results.get("account") or {}))
 
 
 def environment_section(results: dict) -> list[str]:

@@ -41,7 +41,9 @@ REPO = BENCH.parent
 JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
 DATABASE = "bench"
 PGSTORE_DATABASE = "tracegate_store"
-PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "jvm")
+PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "account", "jvm")
+# The accounting phase's ports (its own PostgreSQL, gateway, upstream and HTTP gateway), from --port-base + 40 on.
+ACCOUNT_PORT_OFFSET = 40
 # The HTTP phase's ports, from --port-base + HTTP_PORT_OFFSET on: upstream, haproxy, gateway, its API.
 HTTP_PORT_OFFSET = 20
 
@@ -201,10 +203,23 @@ class BenchRun:
         self.stop_services()
         if "http" in self.phases or "http-profile" in self.phases:
             self.http(jars)
+        if "account" in self.phases:
+            self.account()
         if "jvm" in self.phases:
             say("module benchmarks (services stopped, so they have the machine to themselves)")
             self.results["jvm_benchmarks"] = jvm_phase.run_all(REPO, self.work, JAVA_HOME, self.plan.mode == "quick",
                                                                BENCH / "config/jvm-benchmarks.properties")
+
+    def account(self) -> None:
+        """Cost per statement and per request (account_phase.py) on gateways of its own with accounting on."""
+        import account  # here, not at the top: account imports this module
+        say("cost accounting: allocated bytes, CPU, hand-offs, events, JSON encodings and copies per statement/request")
+        ports = [self.args.port_base + ACCOUNT_PORT_OFFSET + i for i in range(6)]
+        jars = str(self.work / "tracegate-jars")
+        quick = self.plan.mode == "quick"
+        rows = account.postgres_rows(self.work / "account", jars, ports, quick, None)
+        rows += account.http_rows(self.work / "account", jars, ports, quick)
+        self.results["account"] = {"rows": rows}
 
     def build(self) -> Path:
         jar = REPO / "cli/target/tracegate-cli.jar"

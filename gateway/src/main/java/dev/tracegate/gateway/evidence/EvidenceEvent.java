@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * One event before the log gives it an index. {@link #toLeaf(long)} produces the JSON object of
- * specs/evidence-log.md section 1; the log serialises it with JCS.
+ * specs/evidence-log.md section 1; the log serialises it with JCS ({@link LeafEncoding} writes the
+ * same bytes without building the object).
  *
  * @param time     when it happened
  * @param type     one of {@link EventType}
@@ -49,12 +50,17 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         return JsonNodeFactory.instance.objectNode();
     }
 
+    /** The event's time as its leaf writes it (RFC 3339, microseconds, UTC). */
+    String leafTime() {
+        return RFC3339_MICROS.format(time);
+    }
+
     /** The leaf object, with its position in the log. */
     public ObjectNode toLeaf(long index) {
         ObjectNode leaf = JsonNodeFactory.instance.objectNode();
         leaf.put("v", 1);
         leaf.put("index", index);
-        leaf.put("time", RFC3339_MICROS.format(time));
+        leaf.put("time", leafTime());
         leaf.put("type", type);
         leaf.set("actor", actorJson());
         if (session != null) {
@@ -64,16 +70,21 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
             leaf.put("trace", trace);
         }
         if (resource != null) {
-            ObjectNode r = leaf.putObject("resource");
-            putIfPresent(r, "connection", resource.connection());
-            putIfPresent(r, "protocol", resource.protocol());
-            putIfPresent(r, "target", resource.target());
+            leaf.set("resource", resourceJson());
         }
         leaf.set("detail", detail);
         return leaf;
     }
 
-    private ObjectNode actorJson() {
+    ObjectNode resourceJson() {
+        ObjectNode r = JsonNodeFactory.instance.objectNode();
+        putIfPresent(r, "connection", resource.connection());
+        putIfPresent(r, "protocol", resource.protocol());
+        putIfPresent(r, "target", resource.target());
+        return r;
+    }
+
+    ObjectNode actorJson() {
         ObjectNode a = JsonNodeFactory.instance.objectNode();
         a.put("sub", actor.subject());
         a.put("iss", actor.issuer());

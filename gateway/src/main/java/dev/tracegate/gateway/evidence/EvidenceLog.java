@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.IOException;
@@ -18,15 +19,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The append side of the evidence log, with group commit.
  *
- * <p>Callers hand events to {@link #append}; one appender thread drains whatever has queued and
+ * <p>Callers hand events to {@link #append}, and whoever writes drains whatever has queued and
  * makes the whole batch durable at once, so every caller waiting on that batch is released by
- * one write. Where the batch becomes durable depends on the store:
+ * one write. A caller that waits for its event ({@link #awaitDurable}: a command, before it
+ * runs) writes the queue itself when no one else is writing, on its own thread: the common case
+ * of a statement costs no hand-off to another thread and back. When another caller is writing,
+ * it waits for that write and then writes what is left (leader and followers). Events no one
+ * waits for (results) are written by whichever write comes next, or by the appender thread
+ * within {@link #APPEND_LINGER_NANOS} (1 ms) of being queued. Where the batch becomes durable
+ * depends on the store:
  * <ul>
  *   <li>Embedded store: the {@link LeafLog}, segment files that are the log itself. The appender
  *       gives events their indices, writes their leaves there and releases the callers; a second
@@ -51,6 +60,14 @@ public final class EvidenceLog implements AutoCloseable {
      */
     private static final long MAX_INDEX_BACKLOG_BYTES = 8L * 1024 * 1024;
     private static final long DURABLE_WAIT_SECONDS = 30;
+    /**
+     * How long an event no one waits for may stay queued before the appender thread writes it:
+     * long enough that a statement's result usually travels with the next command's write, short
+     * enough that a read of the log a moment later finds it (and {@link #awaitStored} writes
+     * what is queued before it waits).
+     */
+    private static final long APPEND_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long APPENDER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Store store;
     private final BlobStore blobs;
@@ -59,6 +76,10 @@ public final class EvidenceLog implements AutoCloseable {
     private final EvidenceStoreWriter writer = new EvidenceStoreWriter();
     private final EvidenceIndexWriter index = new EvidenceIndexWriter();
     private final BlockingQueue<PendingEvent> appendQueue = new LinkedBlockingQueue<>();
+    /** Held by whoever writes a batch (the appender thread or a waiting caller); guards {@link #nextIndex}. */
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** The appender thread is parked with nothing queued: the next event not waited for wakes it. */
+    private volatile boolean appenderIdle;
     private volatile EvidenceObserver observer = EvidenceObserver.NONE;
     /** Why the last batch could not be written, until one is; null while writes succeed. */
     private volatile String lastWriteFailure;
@@ -73,7 +94,7 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile long durableSize;
     private volatile long storedSize;
     private long nextIndex;
-    /** The appender's: the times events carry, never going back. */
+    /** The times events carry, never going back; read under {@link #writeLock} by whoever writes. */
     private final LogClock clock;
     private AuthFailureRecorder authFailures;
 
@@ -82,6 +103,15 @@ public final class EvidenceLog implements AutoCloseable {
 
     /** A batch sealed in log order: its events, {@code clock.stepped} ones included, and the index of each pending one. */
     private record SealedBatch(List<SealedEvent> events, long[] indexOfPending) {
+    }
+
+    /** An event's future that knows its log, so that the caller who waits for it can write it. */
+    private static final class Appended extends CompletableFuture<Long> {
+        private final EvidenceLog log;
+
+        Appended(EvidenceLog log) {
+            this.log = log;
+        }
     }
 
     /**
@@ -172,26 +202,56 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    /** Queues an event; the future completes with its index once it is durable. */
+    /**
+     * Queues an event no one needs to wait for; the future completes with its index once it is
+     * durable, within about a millisecond.
+     */
     public CompletableFuture<Long> append(EvidenceEvent event) {
-        CompletableFuture<Long> index = new CompletableFuture<>();
+        CompletableFuture<Long> index = queue(event);
+        if (appenderIdle) {
+            LockSupport.unpark(appender);
+        }
+        return index;
+    }
+
+    /**
+     * Queues an event the caller will {@link #awaitDurable await} (a command before it runs): the
+     * wait writes it, so the appender thread is not woken for it.
+     */
+    public CompletableFuture<Long> appendToAwait(EvidenceEvent event) {
+        return queue(event);
+    }
+
+    private CompletableFuture<Long> queue(EvidenceEvent event) {
+        Appended index = new Appended(this);
         if (closing) {
             index.completeExceptionally(new IllegalStateException("the evidence log is closed"));
             return index;
         }
         appendQueue.add(new PendingEvent(event, index, System.nanoTime()));
+        if (CostAccounting.ON) {
+            CostAccounting.EVIDENCE_EVENTS.increment();
+        }
         observer.queued(event);
         return index;
     }
 
     /** Appends and waits until the event is durable: the write-ahead rule for commands. */
     public long appendDurably(EvidenceEvent event) throws EvidenceLogUnavailableException {
-        return awaitDurable(append(event));
+        return awaitDurable(appendToAwait(event));
     }
 
-    /** Waits for an earlier {@link #append}. */
+    /**
+     * Waits for an earlier {@link #append} until its event is durable, writing the queue on this
+     * thread when no one else is writing it.
+     */
     public static long awaitDurable(CompletableFuture<Long> pending) throws EvidenceLogUnavailableException {
         try {
+            if (pending instanceof Appended appended) {
+                appended.log.writeUntilDone(appended);
+            } else if (CostAccounting.ON && !pending.isDone()) {
+                CostAccounting.HAND_OFFS.increment();
+            }
             return pending.get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new EvidenceLogUnavailableException("the evidence log cannot be written: " + e.getCause().getMessage(), e.getCause());
@@ -208,8 +268,56 @@ public final class EvidenceLog implements AutoCloseable {
         return durableSize;
     }
 
-    /** Waits until every event that was durable when this was called is indexed and its hashes stored. */
+    /**
+     * Writes the queue until {@code pending} is durable (or failed): the leader of a group commit
+     * is whichever waiting caller gets the lock; the others find their event written when they
+     * get it, or write what is left. Gives up at the durable wait's limit, which the caller
+     * reports as a timeout.
+     */
+    private void writeUntilDone(Appended pending) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
+        while (!pending.isDone()) {
+            boolean uncontended = writeLock.tryLock();
+            if (!uncontended) {
+                if (CostAccounting.ON) {
+                    CostAccounting.HAND_OFFS.increment(); // the writer's unlock wakes this thread
+                }
+                if (!writeLock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            }
+            try {
+                if (!pending.isDone()) {
+                    writeQueued();
+                }
+            } finally {
+                writeLock.unlock();
+            }
+        }
+    }
+
+    /** Writes what is queued, up to one batch; the caller holds {@link #writeLock}. */
+    private void writeQueued() throws InterruptedException {
+        List<PendingEvent> batch = new ArrayList<>(Math.min(appendQueue.size(), MAX_APPEND_BATCH));
+        appendQueue.drainTo(batch, MAX_APPEND_BATCH);
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (leaves != null) {
+            appendToLeafLog(batch);
+        } else {
+            appendToStore(batch);
+        }
+    }
+
+    /**
+     * Waits until every event queued or durable when this was called is indexed and its hashes
+     * stored (what is queued is written first, so a read right after a command sees its result).
+     */
     public void awaitStored() {
+        if (!writeQueuedUnderLock()) {
+            return;
+        }
         long target = durableSize;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
         synchronized (storedMonitor) {
@@ -253,27 +361,43 @@ public final class EvidenceLog implements AutoCloseable {
         return blobs;
     }
 
+    /** Writes what no waiting caller wrote: events no one waits for, a millisecond after they were queued. */
     private void appendLoop() {
-        List<PendingEvent> batch = new ArrayList<>(MAX_APPEND_BATCH);
         while (!(closing && appendQueue.isEmpty())) {
-            try {
-                PendingEvent first = appendQueue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+            PendingEvent first = appendQueue.peek();
+            if (first == null) {
+                appenderIdle = true;
+                if (appendQueue.isEmpty() && !closing) {
+                    LockSupport.parkNanos(this, APPENDER_IDLE_NANOS);
                 }
-                batch.add(first);
-                appendQueue.drainTo(batch, MAX_APPEND_BATCH - 1);
-                if (leaves != null) {
-                    appendToLeafLog(batch);
-                } else {
-                    appendToStore(batch);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
+                appenderIdle = false;
+                continue;
             }
+            long linger = first.queuedNanos() + APPEND_LINGER_NANOS - System.nanoTime();
+            if (linger > 0 && !closing) {
+                LockSupport.parkNanos(this, linger);
+                continue;
+            }
+            if (CostAccounting.ON) {
+                CostAccounting.HAND_OFFS.increment();
+            }
+            if (!writeQueuedUnderLock()) {
+                return;
+            }
+        }
+    }
+
+    /** Takes the write lock (waiting for a writer) and writes what is queued; false if interrupted meanwhile. */
+    private boolean writeQueuedUnderLock() {
+        writeLock.lock();
+        try {
+            writeQueued();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -400,6 +524,9 @@ public final class EvidenceLog implements AutoCloseable {
                     IndexedEvent first = indexQueue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
+                    }
+                    if (CostAccounting.ON) {
+                        CostAccounting.HAND_OFFS.increment();
                     }
                     batch.add(first);
                     lingerForMore(batch);
@@ -554,6 +681,7 @@ public final class EvidenceLog implements AutoCloseable {
             summaries.close();
         }
         closing = true;
+        LockSupport.unpark(appender);
         blobs.flush();
         try {
             appender.join(TimeUnit.SECONDS.toMillis(DURABLE_WAIT_SECONDS));

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -186,6 +187,9 @@ final class LeafLog implements AutoCloseable {
             crc.reset();
             crc.update(buffer.array(), start, buffer.position() - start);
             buffer.putInt((int) crc.getValue());
+        }
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.add(events.size());
         }
         buffer.flip();
         while (buffer.hasRemaining()) {

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -44,10 +45,16 @@ final class BodyCapture extends FilterOutputStream {
         int room = budget - kept.size();
         if (room > 0) {
             kept.write(b, off, Math.min(room, len));
+            if (CostAccounting.ON) {
+                CostAccounting.COPIES.increment();
+            }
         }
     }
 
     byte[] kept() {
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment();
+        }
         return kept.toByteArray();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
@@ -81,6 +82,9 @@ final class BodyMasking {
         int n;
         while ((n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
+            if (CostAccounting.ON) {
+                CostAccounting.COPIES.add(2); // out of the client's stream, into the response's
+            }
             if (in.available() == 0) {
                 out.flush();
             }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
@@ -95,6 +96,9 @@ final class ExchangeEvidence {
         }
         Masker recording = ruling.recordingMasker();
         String text = new String(bytes, StandardCharsets.UTF_8);
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.add(3); // decoded, masked into a new text, encoded again
+        }
         if (!capture.truncated()) {
             MaskingReport report = new MaskingReport();
             try {

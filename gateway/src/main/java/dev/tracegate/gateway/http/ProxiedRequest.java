@@ -13,6 +13,7 @@ import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.RecordedCommand;
@@ -70,6 +71,9 @@ final class ProxiedRequest {
     }
 
     void run() {
+        if (CostAccounting.ON) {
+            CostAccounting.HTTP_REQUESTS.increment();
+        }
         boolean open = false;
         try {
             open = serve();

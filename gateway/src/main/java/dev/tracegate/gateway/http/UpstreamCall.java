@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.policy.rules.CallerMasking;
@@ -85,6 +86,9 @@ final class UpstreamCall {
         Body sent = !hasBody ? null : masker != null ? masked(read != null ? new ByteArrayInputStream(read) : body, masker, kind)
                 : read != null ? asRead(read) : asStreamed(body, client.length());
         upstream.method(client.method(), sent == null ? HttpRequest.BodyPublishers.noBody() : sent.publisher());
+        if (CostAccounting.ON) {
+            CostAccounting.HAND_OFFS.increment(); // this thread waits for the HTTP client's selector thread
+        }
         try {
             return new Sent(route.target().client().send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream()), sent);
         } catch (IOException e) {

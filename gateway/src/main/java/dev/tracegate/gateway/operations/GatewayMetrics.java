@@ -47,6 +47,7 @@ public final class GatewayMetrics {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        CostAccounting.bindTo(registry);
     }
 
     private void siemQueue(DeliveryQueue queue) {

@@ -7,6 +7,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
@@ -138,6 +139,9 @@ final class ClientMessageRelay {
      */
     String run() throws IOException, EvidenceLogUnavailableException {
         while (true) {
+            if (CostAccounting.ON) {
+                countRead(clientBytes);
+            }
             PgFrame frame = client.read();
             if (frame == null) {
                 drain();
@@ -219,6 +223,9 @@ final class ClientMessageRelay {
 
     private PgFrame query(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         String sql = Query.decode(frame.body()).sql();
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment();
+        }
         Ruling ruling = guard.decide(subject, sqlCommand(sql));
         rememberSqlPrepares(ruling);
         followApplicationName(sql);
@@ -238,6 +245,9 @@ final class ClientMessageRelay {
 
     private PgFrame parse(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         Parse parse = Parse.decode(frame.body());
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment();
+        }
         Ruling ruling = guard.decide(subject, sqlCommand(parse.query()));
         if (ruling.decision().action() == Action.ALLOW) {
             PreparedStatement prepared = prepared(parse, ruling, true);
@@ -465,6 +475,9 @@ final class ClientMessageRelay {
 
     /** The evidence keeps the command through the policy's record profile (CommandRedaction); it runs as written. */
     private void command(Ruling ruling, CommandRecord record) {
+        if (CostAccounting.ON) {
+            CostAccounting.STATEMENTS.increment();
+        }
         CommandRedaction recording = ruling.recording();
         pendingEvents.add(recorder.command(record.recorded("FunctionCall".equals(record.message())
                 ? recording.call(record.text(), record.parameters())
@@ -497,9 +510,23 @@ final class ClientMessageRelay {
         for (PgFrame frame : outbox) {
             upstream.write(frame);
         }
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.add(outbox.size());
+        }
         upstream.flush();
         outbox.clear();
         outboxBytes = 0;
+    }
+
+    /**
+     * Accounting: a read with nothing buffered waits for the socket (a wake-up of this thread by
+     * the poller); every frame read is a copy of its bytes out of the stream's buffer.
+     */
+    static void countRead(InputStream bytes) throws IOException {
+        if (bytes.available() == 0) {
+            CostAccounting.HAND_OFFS.increment();
+        }
+        CostAccounting.COPIES.increment();
     }
 
     private static String trace(String sql) {

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
 import dev.tracegate.gateway.recording.ResultEvidence;
@@ -96,6 +97,9 @@ final class ServerMessageRelay {
             PgFrame frame;
             PgFrame forwarded;
             try {
+                if (CostAccounting.ON) {
+                    ClientMessageRelay.countRead(serverBytes);
+                }
                 frame = server.read();
                 if (frame == null) {
                     client.flush();
@@ -122,6 +126,9 @@ final class ServerMessageRelay {
             synchronized (client) {
                 if (forwarded != null) {
                     client.write(forwarded);
+                    if (CostAccounting.ON) {
+                        CostAccounting.COPIES.increment();
+                    }
                 }
                 if (serverBytes.available() == 0) {
                     client.flush();

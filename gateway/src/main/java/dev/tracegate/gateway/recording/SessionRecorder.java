@@ -7,6 +7,7 @@ import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
 import java.util.List;
@@ -94,7 +95,7 @@ public final class SessionRecorder {
         if (command.trace() != null) {
             commandTraces.put(command.sequence(), command.trace());
         }
-        return log.append(event(EventType.COMMAND, command.trace(), detail));
+        return log.appendToAwait(event(EventType.COMMAND, command.trace(), detail));
     }
 
     /** {@code redactions}: where each masked value was, what it was, and the keyed hash of the original. */
@@ -246,6 +247,9 @@ public final class SessionRecorder {
         putIfPresent(detail, "rule", rule);
         putIfPresent(detail, "profile", profile);
         detail.setAll((ObjectNode) JSON.valueToTree(summary.toEventData()));
+        if (CostAccounting.ON) {
+            CostAccounting.JSON_ENCODINGS.increment();
+        }
         return detail;
     }
 
@@ -266,6 +270,9 @@ public final class SessionRecorder {
     /** Leaves stay small: a long command goes into a blob and the leaf keeps its hash and size. */
     private void putText(ObjectNode detail, String text) {
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment();
+        }
         if (bytes.length <= INLINE_TEXT_BYTES) {
             detail.put("text", text);
             return;

@@ -63,6 +63,19 @@ public final class Jcs {
         return out.toString();
     }
 
+    /**
+     * Appends the canonical text of {@code value} to {@code out}: for callers that assemble a
+     * canonical object from parts they canonicalised once (the gateway's event leaves).
+     */
+    public static void appendCanonical(JsonNode value, StringBuilder out) {
+        write(value, out);
+    }
+
+    /** Appends {@code text} as a canonical JSON string (quoted and escaped as RFC 8785 says). */
+    public static void appendCanonical(String text, StringBuilder out) {
+        writeString(text, out);
+    }
+
     /** True if the bytes are valid JSON already in canonical form. */
     public static boolean isCanonical(byte[] utf8Json) {
         try {

@@ -21,6 +21,10 @@ public final class TraceContextExtractor {
     }
 
     public static Optional<TraceContext> extract(String sql) {
+        if (!sql.contains("/*") || !sql.contains("traceparent")) {
+            // No block comment can hold the key: the statement need not be lexed again for it (every statement asks).
+            return Optional.empty();
+        }
         Optional<TraceContext> found = Optional.empty();
         for (SqlToken token : SqlLexer.lex(sql).tokens()) {
             if (token.kind() != SqlToken.Kind.COMMENT || !token.text().startsWith("/*") || !token.text().endsWith("*/")

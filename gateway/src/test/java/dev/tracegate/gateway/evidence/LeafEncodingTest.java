@@ -1,0 +1,67 @@
+package dev.tracegate.gateway.evidence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.ledger.jcs.Jcs;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The leaf bytes the log writes are the RFC 8785 form of the leaf object (specs/evidence-log.md):
+ * LeafEncoding assembles them from parts cached per actor and resource, so it must agree with
+ * canonicalising {@link EvidenceEvent#toLeaf} byte for byte, for every shape of event, also after
+ * its caches have seen the actor, and for values that need escaping.
+ */
+class LeafEncodingTest {
+
+    private static final Identity ANALYST = new Identity("https://idp.example", "ana\"lyst", "Ana \u00e9\u2028",
+            "ana@example.com", List.of("z-team", "a-team", "\u00fcber"), "human");
+    private static final Identity BARE = new Identity("tracegate", "bare", null, null, null, null);
+
+    @Test
+    void writesTheCanonicalFormOfEveryShapeOfEvent() {
+        LeafEncoding encoding = new LeafEncoding();
+        for (EvidenceEvent event : events()) {
+            for (long index : new long[] {0, 7, 9_007_199_254_740_992L}) {
+                String expected = new String(Jcs.canonicalize(event.toLeaf(index)), StandardCharsets.UTF_8);
+                // Twice: the second time the actor and the resource come from the caches.
+                assertThat(new String(encoding.encode(index, event), StandardCharsets.UTF_8)).isEqualTo(expected);
+                assertThat(new String(encoding.encode(index, event), StandardCharsets.UTF_8)).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void anActorThatDiffersInOneFieldIsNotTakenFromTheCache() {
+        LeafEncoding encoding = new LeafEncoding();
+        Identity other = new Identity(ANALYST.issuer(), ANALYST.subject(), ANALYST.name(), ANALYST.email(),
+                List.of("a-team"), ANALYST.kind());
+        EvidenceEvent first = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, ANALYST, "s", null, null, null);
+        EvidenceEvent second = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, other, "s", null, null, null);
+        encoding.encode(1, first);
+        assertThat(encoding.encode(2, second)).isEqualTo(Jcs.canonicalize(second.toLeaf(2)));
+    }
+
+    private static List<EvidenceEvent> events() {
+        Instant time = Instant.parse("2026-12-04T20:15:30.123456789Z");
+        EvidenceEvent.Resource resource = new EvidenceEvent.Resource("db", "postgres", "127.0.0.1:5432/\"app\"");
+        EvidenceEvent.Resource partial = new EvidenceEvent.Resource("api", null, null);
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", 3).put("text", "SELECT '\u0001\t\u00e9' -- \ud83d\ude00").put("zeta", 1.5).put("alpha", true);
+        detail.putArray("params").add("1").addNull();
+        detail.putObject("nested").put("b", 2).put("a", "x");
+        List<EvidenceEvent> events = new ArrayList<>();
+        for (Identity actor : List.of(ANALYST, BARE, EvidenceEvent.GATEWAY, EvidenceEvent.UNAUTHENTICATED)) {
+            events.add(new EvidenceEvent(time, EventType.COMMAND, actor, "session-1", "4bf92f3577b34da6a3ce929d0e0e4736",
+                    resource, detail));
+            events.add(new EvidenceEvent(time, EventType.SESSION_OPEN, actor, "session-2", null, partial, null));
+            events.add(new EvidenceEvent(Instant.EPOCH, EventType.POLICY_CHANGED, actor, null, null, null, detail));
+        }
+        return events;
+    }
+}
