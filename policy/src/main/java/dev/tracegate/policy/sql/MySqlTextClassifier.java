@@ -20,6 +20,19 @@ final class MySqlTextClassifier {
     /** More distinct versions than this in one text are refused rather than read this many ways. */
     static final int MAX_VERSION_GATES = 8;
 
+    /**
+     * Characters lexed over all readings of one text: a long text that would need many readings is
+     * refused rather than read dozens of times (an attacker chooses both its length and its readings).
+     */
+    static final long MAX_READING_WORK = 4_000_000;
+
+    /**
+     * Classes of texts prepared by PREPARE ... FROM '...', by text. Every reading of the outer text
+     * classifies the same literal again; remembering it keeps the cost of a text with a prepared
+     * literal near that of the two texts alone.
+     */
+    private static final ClassificationCache<StatementClass> PREPARED_TEXTS = new ClassificationCache<>(1_000);
+
     private MySqlTextClassifier() {
     }
 
@@ -44,10 +57,15 @@ final class MySqlTextClassifier {
         }
         List<Boolean> escapes = sql.indexOf('\\') >= 0 && mayChangeStringMode(first.lexed())
                 ? List.of(backslashEscapes, !backslashEscapes) : List.of(backslashEscapes);
+        List<MySqlReading> all = MySqlReading.all(sql, escapes, first.versions(), first.gated());
+        if (all.size() > 1 && (long) sql.length() * all.size() > MAX_READING_WORK) {
+            return Readings.refused("a text of " + sql.length() + " characters that servers could read in "
+                    + all.size() + " ways is not read that many times");
+        }
         List<MySqlReading> readings = new ArrayList<>();
         List<List<SqlStatement>> statements = new ArrayList<>();
         Set<List<String>> seen = new HashSet<>();
-        for (MySqlReading reading : MySqlReading.all(sql, escapes, first.versions(), first.gated())) {
+        for (MySqlReading reading : all) {
             MySqlLexer.Result lexed = reading.equals(firstReading) ? first : MySqlLexer.lex(sql, reading);
             if (lexed.ambiguous().isPresent()) {
                 return Readings.refused("servers would read this text differently: " + lexed.ambiguous().get());
@@ -106,11 +124,22 @@ final class MySqlTextClassifier {
      * are read.
      */
     static StatementClass classOfScript(String sql, int depth) {
-        if (depth > CommandRules.MAX_DEPTH) {
+        if (depth > 1) {
+            // MySQL does not allow PREPARE or EXECUTE inside a prepared statement; bodies of
+            // routines that prepare text are judged without reading it.
             return StatementClass.UNKNOWN;
         }
+        StatementClass known = sql.length() <= SqlClassifier.DEFAULT_MAX_CACHED_LENGTH ? PREPARED_TEXTS.get(sql) : null;
+        if (known != null) {
+            return known;
+        }
         StatementClass escaped = classOfScript(sql, depth, true);
-        return sql.indexOf('\\') < 0 ? escaped : StatementClass.max(escaped, classOfScript(sql, depth, false));
+        StatementClass result = sql.indexOf('\\') < 0 ? escaped
+                : StatementClass.max(escaped, classOfScript(sql, depth, false));
+        if (sql.length() <= SqlClassifier.DEFAULT_MAX_CACHED_LENGTH) {
+            PREPARED_TEXTS.put(sql, result);
+        }
+        return result;
     }
 
     private static StatementClass classOfScript(String sql, int depth, boolean backslashEscapes) {

@@ -103,6 +103,12 @@ public final class SqlScriptSplitter {
             if (tokens.isEmpty() && !incomplete) {
                 return;
             }
+            if (tokens.isEmpty() && comments.isEmpty()) {
+                // Open at the end with nothing after the last semicolon: a MySQL executable comment
+                // that holds the semicolon ends there (found by MySqlClassifierFuzzTest).
+                out.add(new SqlStatement("", sql.length(), sql.length(), tokens, comments, true));
+                return;
+            }
             int start = Integer.MAX_VALUE;
             int end = 0;
             for (List<SqlToken> list : List.of(tokens, comments)) {

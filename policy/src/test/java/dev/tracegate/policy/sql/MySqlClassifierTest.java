@@ -120,4 +120,33 @@ class MySqlClassifierTest {
                 .containsExactly("SELECT * FROM `shop`.`orders` WHERE id = 1", "DELETE FROM t");
         assertThat(result.statements().get(1).statementClass()).isEqualTo(StatementClass.BULK_WRITE);
     }
+
+    @Test
+    void aLongTextThatServersCouldReadInManyWaysIsRefusedNotReadManyTimes() {
+        StringBuilder sql = new StringBuilder("SET sql_mode = ''; SELECT \"a\\\\\" ");
+        for (int version = 50_001; version <= 50_008; version++) {
+            sql.append("/*!").append(version).append(" , 1 */ ");
+        }
+        sql.append("'x' ".repeat(50_000));
+
+        SqlClassification result = mysql(sql.toString());
+
+        assertThat(result.statements()).hasSize(1);
+        assertThat(result.highestRisk()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(result.statements().getFirst().reasons()).anyMatch(r -> r.contains("ways"));
+    }
+
+    @Test
+    void aShortTextIsReadInAllItsWays() {
+        SqlClassification result = mysql("DELETE FROM t /*!50001 WHERE id = 1 */ /*!50002 AND id > 0 */");
+
+        assertThat(result.highestRisk()).as("a server older than both versions deletes every row")
+                .isEqualTo(StatementClass.BULK_WRITE);
+    }
+
+    @Test
+    void dynamicSqlInsidePreparedTextIsNotRead() {
+        assertThat(mysql("PREPARE s FROM 'PREPARE t FROM ''SELECT 1'''").highestRisk())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
 }
