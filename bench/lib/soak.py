@@ -98,6 +98,8 @@ class Soak:
         self.approved = 0
         self.masking_leaks = 0
         self.figures: dict = {}
+        # bench/idle-connections measures the PostgreSQL listener's own caps: it leaves them at their defaults.
+        self.default_listener_limits = False
 
     # --- set-up -----------------------------------------------------------------------------------
 
@@ -157,17 +159,18 @@ class Soak:
       kind: service
 """ for name in KEYS)
         sessions = self.args.sessions + 200
+        listener_limits = "" if self.default_listener_limits else f"""
+    limits:
+      maxConnections: {sessions}
+      maxUnauthenticated: {sessions}
+      maxUnauthenticatedPerSource: {sessions}"""
         return f"""# Written by bench/soak.
 dataDir: {self.work}/data
 listeners:
   postgres:
     address: 127.0.0.1
     port: {self.ports['gateway']}
-    allowCleartextOnLoopback: true
-    limits:
-      maxConnections: {sessions}
-      maxUnauthenticated: {sessions}
-      maxUnauthenticatedPerSource: {sessions}
+    allowCleartextOnLoopback: true{listener_limits}
   http:
     address: 127.0.0.1
     port: {self.ports['http']}
@@ -272,13 +275,7 @@ policyFile: {self.work}/policy.yaml
         while not self.stop.wait(5):
             sample = {"t": round(time.monotonic() - start, 1)}
             try:
-                with open(f"/proc/{self.gateway.pid}/status") as status:
-                    for line in status:
-                        key, _, rest = line.partition(":")
-                        if key == "VmRSS":
-                            sample["rss_mib"] = int(rest.split()[0]) / 1024
-                        elif key == "Threads":
-                            sample["threads"] = int(rest.split()[0])
+                sample["rss_mib"], sample["threads"] = process_status(self.gateway.pid)
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.ports['api']}/metrics", timeout=30) as response:
                     metrics = response.read().decode()
                 heap = 0.0
@@ -409,6 +406,19 @@ policyFile: {self.work}/policy.yaml
             self.postgres.stop()
 
 
+def process_status(pid: int) -> tuple[float, int]:
+    """A process's resident memory in MiB and its thread count, from /proc."""
+    rss, threads = 0.0, 0
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            key, _, rest = line.partition(":")
+            if key == "VmRSS":
+                rss = int(rest.split()[0]) / 1024
+            elif key == "Threads":
+                threads = int(rest.split()[0])
+    return rss, threads
+
+
 def flat(values: list[float], ratio: float, slack: float) -> tuple[bool, str]:
     """After warm-up (the first third of the samples), the last quarter's mean within ratio (or slack) of the first's."""
     steady = values[len(values) // 3:]
@@ -429,8 +439,8 @@ def report(soak: Soak, evidence: dict, checks: list[tuple[str, bool, str]], star
         lines += [f"Conditions: {args.note}", ""]
     load = os.getloadavg()
     lines += [f"Machine: {os.cpu_count()} cores, load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
-              "", "## Checks", "", "| check | result | detail |", "|---|---|---|"]
-    lines += [f"| {name} | {'ok' if ok else '**FAILED**'} | {detail} |" for name, ok, detail in checks]
+              "", "## Checks", ""]
+    lines += check_rows(checks)
     lines += ["", "## Figures", "", "| figure | value |", "|---|---|"]
     figures = dict(soak.figures)
     figures.update({"statements acknowledged": f"{sum(soak.acked.values()):,}",
@@ -466,9 +476,19 @@ def main() -> int:
         soak.stop_all()
     gateway_errors = [l for l in (soak.work / "gateway/gateway.log").read_text(errors="replace").splitlines() if " ERROR " in l]
     checks.insert(1, ("no errors in the gateway's log", not gateway_errors, last_lines("\n".join(gateway_errors), 2) or "none"))
-    text = report(soak, evidence, checks, started)
+    return publish("soak", report(soak, evidence, checks, started), checks)
+
+
+def check_rows(checks: list[tuple[str, bool, str]]) -> list[str]:
+    """The checks as a Markdown table."""
+    return ["| check | result | detail |", "|---|---|---|"] + [
+        f"| {name} | {'ok' if ok else '**FAILED**'} | {detail} |" for name, ok, detail in checks]
+
+
+def publish(name: str, text: str, checks: list[tuple[str, bool, str]]) -> int:
+    """Prints the report, writes it to bench/results/<date>-<name>.md; the exit status says whether every check passed."""
     print(text)
-    results = BENCH / "results" / f"{datetime.date.today().isoformat()}-soak.md"
+    results = BENCH / "results" / f"{datetime.date.today().isoformat()}-{name}.md"
     results.write_text(text)
     say(f"wrote {results}")
     return 0 if all(ok for _, ok, _ in checks) else 1

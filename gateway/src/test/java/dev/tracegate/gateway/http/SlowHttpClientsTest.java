@@ -1,11 +1,14 @@
 package dev.tracegate.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConfigLoader;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpListenerLimits;
+import dev.tracegate.gateway.config.ListenersConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,12 +19,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Slowloris against the HTTP gateway and the API port (both Jetty): request headers or a body sent
@@ -132,6 +138,21 @@ class SlowHttpClientsTest {
                 squatter.close();
             }
         }
+    }
+
+    @Test
+    void theLimitsAreReadFromTheConfigurationFileAndDefaultWhenAbsent(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tracegate.yaml");
+        Files.writeString(file, """
+                listeners:
+                  http:
+                    httpLimits: {headerTimeoutSeconds: 5, maxConnections: 50}
+                """);
+        ListenersConfig listeners = ConfigLoader.load(file).listeners();
+        assertThat(listeners.http().httpLimits()).isEqualTo(new HttpListenerLimits(50, 30, 5, 1024));
+        assertThat(listeners.api().httpLimits()).isEqualTo(new HttpListenerLimits(1000, 30, 10, 1024));
+        Files.writeString(file, "listeners: {postgres: {httpLimits: {maxConnections: 5}}}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("httpLimits are for the api and http listeners");
     }
 
     private interface Request {
