@@ -50,9 +50,38 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** The event's time as its leaf writes it (RFC 3339, microseconds, UTC). */
+    /**
+     * The event's time as its leaf writes it (RFC 3339, microseconds, UTC): written digit by digit
+     * for the years 0000-9999, which is what {@code DateTimeFormatter} would write there at a
+     * fraction of its cost on every event (EvidenceEventTimeTest holds the two together).
+     */
     String leafTime() {
-        return RFC3339_MICROS.format(time);
+        java.time.LocalDateTime utc = java.time.LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(),
+                ZoneOffset.UTC);
+        if (utc.getYear() < 0 || utc.getYear() > 9999) {
+            return RFC3339_MICROS.format(time);
+        }
+        int[] fields = {utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth(), utc.getHour(), utc.getMinute(),
+                utc.getSecond(), utc.getNano() / 1_000};
+        char[] out = new char[27];
+        int at = 0;
+        for (int i = 0; i < fields.length; i++) {
+            digits(out, at, fields[i], TIME_WIDTHS[i]);
+            at += TIME_WIDTHS[i];
+            out[at++] = TIME_SEPARATORS.charAt(i);
+        }
+        return new String(out);
+    }
+
+    /** The digits of year, month, day, hour, minute, second and microsecond, and what follows each. */
+    private static final int[] TIME_WIDTHS = {4, 2, 2, 2, 2, 2, 6};
+    private static final String TIME_SEPARATORS = "--T::.Z";
+
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
     }
 
     /** The leaf object, with its position in the log. */

@@ -246,13 +246,15 @@ public final class EvidenceLog implements AutoCloseable {
      * thread when no one else is writing it.
      */
     public static long awaitDurable(CompletableFuture<Long> pending) throws EvidenceLogUnavailableException {
+        // One limit for both: waiting to write and waiting for someone else's write.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
         try {
             if (pending instanceof Appended appended) {
-                appended.log.writeUntilDone(appended);
+                appended.log.writeUntilDone(appended, deadline);
             } else if (CostAccounting.ON && !pending.isDone()) {
                 CostAccounting.HAND_OFFS.increment();
             }
-            return pending.get(DURABLE_WAIT_SECONDS, TimeUnit.SECONDS);
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new EvidenceLogUnavailableException("the evidence log cannot be written: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
@@ -274,8 +276,7 @@ public final class EvidenceLog implements AutoCloseable {
      * get it, or write what is left. Gives up at the durable wait's limit, which the caller
      * reports as a timeout.
      */
-    private void writeUntilDone(Appended pending) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DURABLE_WAIT_SECONDS);
+    private void writeUntilDone(Appended pending, long deadline) throws InterruptedException {
         while (!pending.isDone()) {
             boolean uncontended = writeLock.tryLock();
             if (!uncontended) {
