@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A scaled-down check that export and verification stream: 200,000 events go through in well
- * under the bound (a million take about 3 s for a full export on a 2-core machine).
+ * A scaled-down check that export and verification stream: 200,000 events are written and
+ * verified in one pass. The time it took is printed, not asserted (a loaded machine would fail
+ * a bound without anything being wrong); the ledger's speed is measured by {@code bench/run}.
  */
 class BundleThroughputTest {
     private static final int EVENTS = 200_000;
@@ -42,7 +43,6 @@ class BundleThroughputTest {
         System.out.printf("%d events: write %d ms, verify %d ms%n", EVENTS, (written - start) / 1_000_000, (verified - written) / 1_000_000);
         assertThat(report.failure()).isEmpty();
         assertThat(report.eventsChecked()).isEqualTo(EVENTS);
-        assertThat((verified - written) / 1_000_000).isLessThan(10_000);
     }
 
     private static byte[] event(int index) {
