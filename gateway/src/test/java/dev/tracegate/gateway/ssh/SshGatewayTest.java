@@ -491,6 +491,38 @@ class SshGatewayTest {
     }
 
     @Test
+    void aForwardingTargetThatIsNotAHostNameIsRefusedWhateverTheRulesSay() throws Exception {
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
+                    .verify(Duration.ofSeconds(20)).getSession()) {
+                session.setUserInteraction(new UserInteraction() {
+                    @Override
+                    public String[] interactive(ClientSession s, String name, String instruction, String lang,
+                                                String[] prompt, boolean[] echo) {
+                        return new String[] {TestGateway.ALICE_TOKEN};
+                    }
+
+                    @Override
+                    public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
+                        return null;
+                    }
+                });
+                session.auth().verify(Duration.ofSeconds(20));
+                // Reads as an allowed loopback target to the rule's pattern up to the line break.
+                var channel = session.createDirectTcpipChannel(new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 1),
+                        new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1:22\nevil.example", 22));
+                // MINA sends the reason code ("administratively prohibited") with a generic message.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.open().verify(Duration.ofSeconds(20)))
+                        .hasMessageContaining("SshChannelOpenException");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("detail").path("reason").asText().equals("not a host name and port")));
+    }
+
+    @Test
     void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
         Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
