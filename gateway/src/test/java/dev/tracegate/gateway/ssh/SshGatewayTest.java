@@ -261,21 +261,7 @@ class SshGatewayTest {
         try (SshClient mina = SshClient.setUpDefaultClient()) {
             mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             mina.start();
-            try (ClientSession flood = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
-                    .verify(Duration.ofSeconds(20)).getSession()) {
-                flood.setUserInteraction(new UserInteraction() {
-                    @Override
-                    public String[] interactive(ClientSession session, String name, String instruction, String lang,
-                                                String[] prompt, boolean[] echo) {
-                        return new String[] {TestGateway.ALICE_TOKEN};
-                    }
-
-                    @Override
-                    public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
-                        return null;
-                    }
-                });
-                flood.auth().verify(Duration.ofSeconds(20));
+            try (ClientSession flood = signedIn(mina)) {
                 int opened = 0;
                 try {
                     for (int i = 0; i < 50; i++) {
@@ -495,21 +481,7 @@ class SshGatewayTest {
         try (SshClient mina = SshClient.setUpDefaultClient()) {
             mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             mina.start();
-            try (ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
-                    .verify(Duration.ofSeconds(20)).getSession()) {
-                session.setUserInteraction(new UserInteraction() {
-                    @Override
-                    public String[] interactive(ClientSession s, String name, String instruction, String lang,
-                                                String[] prompt, boolean[] echo) {
-                        return new String[] {TestGateway.ALICE_TOKEN};
-                    }
-
-                    @Override
-                    public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
-                        return null;
-                    }
-                });
-                session.auth().verify(Duration.ofSeconds(20));
+            try (ClientSession session = signedIn(mina)) {
                 // Reads as an allowed loopback target to the rule's pattern up to the line break.
                 var channel = session.createDirectTcpipChannel(new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 1),
                         new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1:22\nevil.example", 22));
@@ -613,6 +585,26 @@ class SshGatewayTest {
         public void close() throws java.io.IOException {
             socket.close();
         }
+    }
+
+    /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */
+    private static ClientSession signedIn(SshClient mina) throws java.io.IOException {
+        ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort()).verify(Duration.ofSeconds(20))
+                .getSession();
+        session.setUserInteraction(new UserInteraction() {
+            @Override
+            public String[] interactive(ClientSession s, String name, String instruction, String lang, String[] prompt,
+                                        boolean[] echo) {
+                return new String[] {TestGateway.ALICE_TOKEN};
+            }
+
+            @Override
+            public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
+                return null;
+            }
+        });
+        session.auth().verify(Duration.ofSeconds(20));
+        return session;
     }
 
     /** Reads until the peer closes; true when it did. */
