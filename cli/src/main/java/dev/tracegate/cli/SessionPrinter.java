@@ -34,11 +34,12 @@ final class SessionPrinter {
                         + detail.path("text").asText() + params(detail.path("params"));
                 case "command.result" -> "#" + detail.path("seq").asText() + " " + detail.path("status").asText()
                         + " " + String.join(", ", detail.path("tags").valueStream().map(JsonNode::asText).toList())
-                        + " rows=" + detail.path("rows").asText() + " " + detail.path("duration_us").asLong() / 1000.0 + " ms"
+                        + rows(event) + " " + detail.path("duration_us").asLong() / 1000.0 + " ms"
                         + (detail.has("error") ? " error " + detail.path("error").path("sqlstate").asText()
                         + ": " + detail.path("error").path("message").asText() : "");
                 case "command.blocked" -> "#" + detail.path("seq").asText() + " NOT RUN (" + detail.path("outcome").asText()
-                        + ") by rule " + detail.path("rule").asText() + ": " + detail.path("reason").asText()
+                        + ")" + (detail.hasNonNull("rule") ? " by rule " + detail.path("rule").asText() : "") + ": "
+                        + detail.path("reason").asText()
                         + (detail.has("approval") ? " [approval " + detail.path("approval").asText() + "]" : "");
                 case "approval.requested" -> "approval " + detail.path("id").asText() + " requested from "
                         + detail.path("approver_groups").toString() + " (rule " + detail.path("rule").asText() + "), expires "
@@ -69,6 +70,12 @@ final class SessionPrinter {
                 out.printf("%6s  %s  %s%n", event.path("index").asText(), event.path("time").asText(), line);
             }
         }
+    }
+
+    /** Rows of a SQL or HTTP result; an SSH command has an exit status instead (in its tags). */
+    private static String rows(JsonNode event) {
+        return event.path("resource").path("protocol").asText().equals("ssh") ? ""
+                : " rows=" + event.path("detail").path("rows").asText();
     }
 
     /** Enough of the session id to tell a trace's sessions apart ({@code sessions show} takes the whole id). */

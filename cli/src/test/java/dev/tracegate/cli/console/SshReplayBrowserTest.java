@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * An SSH session's terminal replayed in the web console, in a real headless Chromium: a real
  * {@code ssh -tt} drives a shell on a real sshd through the gateway, and the session page plays
  * the asciicast recording from the evidence, with what was printed appearing as text (a recording
- * that prints HTML shows the HTML, it never becomes markup).
+ * that prints HTML shows the HTML, it never becomes markup). {@code tracegate sessions show} prints
+ * the same session's commands.
  */
 class SshReplayBrowserTest {
 
@@ -144,6 +145,19 @@ class SshReplayBrowserTest {
             // A carriage return overwrites the line, as on the terminal that printed it.
             assertThat(recording.locator("pre.terminal")).hasText("FIRST\nsecond-line\n");
         }
+    }
+
+    @Test
+    void sessionsShowPrintsTheCommandsOfAnSshSession() throws Exception {
+        java.util.Set<String> before = sessions();
+        assertThat(ssh("", "uname -s")).isEqualTo("Linux\n");
+        String session = newSession(before);
+        String shown = dev.tracegate.cli.CliOutput.run("sessions", "show", session, "--server",
+                "http://127.0.0.1:" + gateway.apiPort(), "--token", KEY);
+        assertThat(shown).contains("session opened by ada").contains("to web (ssh://")
+                .contains("#1 exec: uname -s").contains("#1 ok exit 0")
+                .contains("#1 terminal recording chunk 0 (asciicast-v2, ").contains(", last)")
+                .doesNotContain("rows=");
     }
 
     /** The session's page, signed in with the admin's token. */

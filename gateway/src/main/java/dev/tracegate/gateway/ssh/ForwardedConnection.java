@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ForwardedConnection extends AbstractServerChannel {
 
     static final String TYPE = "direct-tcpip";
+    /** A host name or address as a rule's {@code command} pattern can be written against: nothing else is opened. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,253}");
     private static final Logger LOG = LoggerFactory.getLogger(ForwardedConnection.class);
 
     private final SshListenerContext context;
@@ -66,8 +68,15 @@ final class ForwardedConnection extends AbstractServerChannel {
     }
 
     private void open(SshCaller caller, DefaultOpenFuture opened, SshdSocketAddress target, SshdSocketAddress originator) {
-        long seq = caller.nextSequence();
         SshRequestFacts facts = SshRequestFacts.forwarding(SshOperation.PORT_FORWARDING, target.getHostName() + ":" + target.getPort());
+        if (!HOST.matcher(target.getHostName()).matches() || target.getPort() < 1 || target.getPort() > 65_535) {
+            // Fail closed: a target with spaces, line breaks or odd characters could read differently to a
+            // rule's pattern than to the host's resolver.
+            context.gate().refuse(caller, "forward", facts, "not a host name and port");
+            fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: not a host name and port");
+            return;
+        }
+        long seq = caller.nextSequence();
         try {
             Admission admission = context.gate().admit(caller, seq, "forward", facts, notice -> LOG.debug("{}", notice));
             if (admission instanceof Admission.Refused refused) {
@@ -91,7 +100,11 @@ final class ForwardedConnection extends AbstractServerChannel {
         }
     }
 
-    /** The caller's ssh reads {@code message} ("channel 0: open failed: administratively prohibited: ..."). */
+    /**
+     * Fails the channel open with {@code reason} (ssh prints "open failed: administratively
+     * prohibited"); MINA sends its own generic text rather than {@code message}, which stays in
+     * the evidence and the debug log.
+     */
     private void fail(DefaultOpenFuture opened, int reason, String message) {
         SshChannelOpenException refusal = new SshChannelOpenException(getChannelId(), reason, message);
         signalChannelOpenFailure(refusal);

@@ -61,11 +61,15 @@ final class SshRequestGate {
      * that would have decided it, so every refusal is in the evidence.
      */
     void refuseUnrelayed(SshCaller caller, String message, SshRequestFacts facts) {
+        refuse(caller, message, facts, "the gateway does not relay " + facts.operation().configName());
+    }
+
+    /** A request refused whatever the policy says, for {@code reason}; recorded like a policy refusal. */
+    void refuse(SshCaller caller, String message, SshRequestFacts facts, String reason) {
         long seq = caller.nextSequence();
         Ruling ruling = services.guard().decide(caller.subject(), new Command.Ssh(facts));
         recordCommand(caller, seq, message, facts, ruling);
-        caller.recorder().blocked(seq, "blocked", ruling.decision().rule(),
-                "the gateway does not relay " + facts.operation().configName(), ruling.statementClass(), null);
+        caller.recorder().blocked(seq, "blocked", ruling.decision().rule(), reason, ruling.statementClass(), null);
     }
 
     private static java.util.concurrent.CompletableFuture<Long> recordCommand(SshCaller caller, long seq, String message,

@@ -261,21 +261,7 @@ class SshGatewayTest {
         try (SshClient mina = SshClient.setUpDefaultClient()) {
             mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             mina.start();
-            try (ClientSession flood = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
-                    .verify(Duration.ofSeconds(20)).getSession()) {
-                flood.setUserInteraction(new UserInteraction() {
-                    @Override
-                    public String[] interactive(ClientSession session, String name, String instruction, String lang,
-                                                String[] prompt, boolean[] echo) {
-                        return new String[] {TestGateway.ALICE_TOKEN};
-                    }
-
-                    @Override
-                    public String getUpdatedPassword(ClientSession session, String prompt, String lang) {
-                        return null;
-                    }
-                });
-                flood.auth().verify(Duration.ofSeconds(20));
+            try (ClientSession flood = signedIn(mina)) {
                 int opened = 0;
                 try {
                     for (int i = 0; i < 50; i++) {
@@ -491,6 +477,24 @@ class SshGatewayTest {
     }
 
     @Test
+    void aForwardingTargetThatIsNotAHostNameIsRefusedWhateverTheRulesSay() throws Exception {
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina)) {
+                // Reads as an allowed loopback target to the rule's pattern up to the line break.
+                var channel = session.createDirectTcpipChannel(new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 1),
+                        new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1:22\nevil.example", 22));
+                // MINA sends the reason code ("administratively prohibited") with a generic message.
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> channel.open().verify(Duration.ofSeconds(20)))
+                        .hasMessageContaining("SshChannelOpenException");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("detail").path("reason").asText().equals("not a host name and port")));
+    }
+
+    @Test
     void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
         Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
         Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
@@ -581,6 +585,26 @@ class SshGatewayTest {
         public void close() throws java.io.IOException {
             socket.close();
         }
+    }
+
+    /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */
+    private static ClientSession signedIn(SshClient mina) throws java.io.IOException {
+        ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort()).verify(Duration.ofSeconds(20))
+                .getSession();
+        session.setUserInteraction(new UserInteraction() {
+            @Override
+            public String[] interactive(ClientSession s, String name, String instruction, String lang, String[] prompt,
+                                        boolean[] echo) {
+                return new String[] {TestGateway.ALICE_TOKEN};
+            }
+
+            @Override
+            public String getUpdatedPassword(ClientSession s, String prompt, String lang) {
+                return null;
+            }
+        });
+        session.auth().verify(Duration.ofSeconds(20));
+        return session;
     }
 
     /** Reads until the peer closes; true when it did. */
