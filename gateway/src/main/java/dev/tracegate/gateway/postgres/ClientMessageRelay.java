@@ -7,7 +7,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
-import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
+import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;

@@ -72,7 +72,8 @@ class MysqlBadInputTest {
 
     private static void othersAreStillServed() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port()
-                + "/shop?sslMode=trust&user=analyst&password=" + TestGateway.ADMIN_TOKEN);
+                + "/shop?sslMode=trust&user=analyst&password=" + TestGateway.ADMIN_TOKEN
+                + MysqlThroughGatewayTest.MARIADB_CONNECTOR_J_SETTINGS);
              ResultSet rs = c.createStatement().executeQuery("SELECT name FROM customers WHERE id = 2")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("Grace Hopper");
