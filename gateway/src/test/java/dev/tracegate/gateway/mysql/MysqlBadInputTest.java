@@ -168,6 +168,21 @@ class MysqlBadInputTest {
     }
 
     @Test
+    void aCharacterSetWhoseCharactersCanHideAQuoteIsRefused() throws Exception {
+        for (int gbkOrSjisOrBig5 : new int[] {28, 13, 1, 95, 248}) {
+            try (RawMysqlClient raw = new RawMysqlClient(port())) {
+                ErrPacket error = error(raw.loginWithPlugin("mysql_clear_password",
+                        (TestGateway.ADMIN_TOKEN + "\0").getBytes(StandardCharsets.UTF_8), "shop", gbkOrSjisOrBig5));
+                assertThat(error.message()).contains("is not one the gateway reads SQL in");
+            }
+        }
+        try (RawMysqlClient raw = new RawMysqlClient(port())) {
+            assertThat(raw.loginWithPlugin("mysql_clear_password",
+                    (TestGateway.ADMIN_TOKEN + "\0").getBytes(StandardCharsets.UTF_8), "shop", 8).isOk()).isTrue();
+        }
+    }
+
+    @Test
     void aCallerWhoAnswersTheCachingSha2RequestForTheRsaKeyIsRefused() throws Exception {
         try (RawMysqlClient raw = new RawMysqlClient(port())) {
             // Over TLS the gateway asks for full authentication; a client asking for the RSA key instead gets no key.
