@@ -92,7 +92,7 @@ public final class Guard {
         if (masking == null) {
             return Optional.empty();
         }
-        LineageVerdict check = sql.lineage().check(sql.text(), masking.masker());
+        LineageVerdict check = sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
         return check.allowed() ? Optional.empty()
                 : Optional.of(refused(masking, classification.highestRisk(), check.reason()));
     }

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.guard;
 
 import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.lineage.LineageVerdict;
+import dev.tracegate.policy.sql.SqlDialect;
 
 /**
  * The lineage check of one upstream database (docs/masking.md, "Lineage"): whether a masked
@@ -9,7 +10,8 @@ import dev.tracegate.policy.lineage.LineageVerdict;
  */
 public interface MaskedStatementCheck {
 
-    LineageVerdict check(String sql, Masker masker);
+    /** Whether {@code sql}, read in {@code dialect}, may run for a caller masked by {@code masker}. */
+    LineageVerdict check(String sql, SqlDialect dialect, Masker masker);
 
     /** A statement that may change the schema passed: the next checks must read a fresh catalog. */
     void schemaMayChange();

@@ -92,6 +92,10 @@ final class CallerHandshake {
         }
         HandshakeResponse41 response = HandshakeResponse41.decode(packet.payload());
         long capabilities = agreed(response.capabilities());
+        if (!readableCharacterSet(response.characterSet())) {
+            throw new SessionRefusedException(1115, "42000", "character set " + response.characterSet() + " is not one the"
+                    + " gateway reads SQL in; connect with utf8mb4 (or utf8, latin1, ascii)");
+        }
         Optional<String> refusal = SessionAdmission.transportRefusal(channel.tls(), socket.getInetAddress(),
                 allowCleartextOnLoopback);
         if (refusal.isPresent()) {
@@ -106,6 +110,23 @@ final class CallerHandshake {
             default -> channel.tls()
                     ? switchToCachingSha2(channel, response, capabilities, scramble)
                     : switchToClearText(channel, response, capabilities, scramble);
+        };
+    }
+
+    /**
+     * Whether the gateway reads SQL in this collation's character set as the server does: UTF-8,
+     * latin1, ASCII and binary, where no byte of a multi-byte character can be a quote or a
+     * backslash. Everything else is refused (in big5, sjis, gbk, cp932 or gb18030 a character may
+     * end in a backslash byte and hide a quote from the classifier).
+     */
+    static boolean readableCharacterSet(int collation) {
+        return switch (collation) {
+            case 5, 8, 15, 31, 47, 48, 49, 94 -> true; // latin1
+            case 11, 65 -> true; // ascii
+            case 63 -> true; // binary
+            case 33, 76, 83 -> true; // utf8mb3
+            case 45, 46 -> true; // utf8mb4
+            default -> (collation >= 192 && collation <= 247) || collation >= 255; // utf8mb3/utf8mb4 UCA collations
         };
     }
 

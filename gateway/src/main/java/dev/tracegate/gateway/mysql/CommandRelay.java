@@ -49,6 +49,7 @@ final class CommandRelay {
     /** ER_USER_LIMIT_REACHED. */
     private static final int LIMIT_REACHED = 1226;
     private static final int MAX_PREPARED_STATEMENTS = 16_384;
+    private static final int SERVER_STATUS_NO_BACKSLASH_ESCAPES = 0x0200;
 
     private final EngineServices services;
     private final Subject subject;
@@ -69,7 +70,7 @@ final class CommandRelay {
         this.recorder = recorder;
         this.client = client;
         this.upstream = upstream.channel();
-        this.responses = new ResponseRelay(this.upstream, client, upstream.capabilities());
+        this.responses = new ResponseRelay(this.upstream, client, upstream.capabilities(), upstream.statusFlags());
         this.lineage = lineage;
     }
 
@@ -154,8 +155,14 @@ final class CommandRelay {
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
     }
 
+    /**
+     * The statement as the server will read it: with {@code NO_BACKSLASH_ESCAPES} in the server's
+     * last reported status, a backslash in a string is an ordinary character.
+     */
     private Command.Sql sqlCommand(String text) {
-        return new Command.Sql(text, SqlDialect.MYSQL, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
+        SqlDialect dialect = (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
+                ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
+        return new Command.Sql(text, dialect, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
                 lineage);
     }
 

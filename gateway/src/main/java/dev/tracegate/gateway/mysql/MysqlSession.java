@@ -38,7 +38,6 @@ final class MysqlSession implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MysqlSession.class);
     private static final int LOGIN_TIMEOUT_MILLIS = 30_000;
-    private static final int SERVER_STATUS_AUTOCOMMIT = 0x0002;
     private static final int POLICY_MASKING_REFUSAL = 1227;
 
     private final Socket socket;
@@ -117,7 +116,8 @@ final class MysqlSession implements Runnable {
         try (upstream) {
             PacketChannel channel = new PacketChannel(login.channel().socket(), context.services().maxMessageBytes(), true);
             channel.sequence(login.channel().nextSequence());
-            channel.sendNow(new OkPacket(0, 0, SERVER_STATUS_AUTOCOMMIT, 0, null).encode());
+            // The server's own status: clients escape strings by its NO_BACKSLASH_ESCAPES flag, as the server reads them.
+            channel.sendNow(new OkPacket(0, 0, upstream.statusFlags(), 0, null).encode());
             errors = channel;
             int idle = context.services().admission().limits().idleSessionSeconds();
             login.channel().socket().setSoTimeout(idle > 0 ? idle * 1000 : 0);
@@ -126,7 +126,8 @@ final class MysqlSession implements Runnable {
     }
 
     private String relay(SessionRecorder recorder, PacketChannel channel, MysqlUpstream upstream, Subject subject) {
-        MaskedStatementCheck lineage = null;
+        MaskedStatementCheck lineage = context.lineage().apply(context.services()
+                .connection(subject.connection(), MysqlConnectionConfig.class).orElseThrow());
         try {
             return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage).run();
         } catch (EvidenceLogUnavailableException e) {

@@ -8,8 +8,10 @@ import java.io.IOException;
  * @param channel      its packets
  * @param capabilities what the gateway and the server agreed on
  * @param serverVersion the server's own version string (for the evidence)
+ * @param statusFlags  the server status of its login OK (autocommit, NO_BACKSLASH_ESCAPES), passed on to the caller
  */
-record MysqlUpstream(PacketChannel channel, long capabilities, String serverVersion) implements AutoCloseable {
+record MysqlUpstream(PacketChannel channel, long capabilities, String serverVersion, int statusFlags)
+        implements AutoCloseable {
 
     @Override
     public void close() {

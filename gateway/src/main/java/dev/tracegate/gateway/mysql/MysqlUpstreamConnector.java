@@ -83,10 +83,10 @@ final class MysqlUpstreamConnector {
             channel.sendNow(new HandshakeResponse41(capabilities, MAX_PACKET_SIZE, characterSet, connection.username(),
                     firstAnswer(plugin, password, handshake.scramble(), channel.tls(), connection), connection.database(),
                     plugin, Map.of("_client_name", "tracegate")).encode());
-            login(connection, channel, plugin, handshake.scramble(), password);
+            OkPacket ok = login(connection, channel, plugin, handshake.scramble(), password);
             socket.setSoTimeout(0);
             PacketChannel session = new PacketChannel(socket, maxPacketBytes, true);
-            return new MysqlUpstream(session, capabilities, handshake.serverVersion());
+            return new MysqlUpstream(session, capabilities, handshake.serverVersion(), ok.statusFlags());
         } catch (UpstreamException e) {
             closeQuietly(socket);
             throw e;
@@ -141,8 +141,9 @@ final class MysqlUpstreamConnector {
         };
     }
 
-    private static void login(MysqlConnectionConfig connection, PacketChannel channel, String firstPlugin, byte[] firstScramble,
-                              byte[] password) throws IOException, UpstreamException, GeneralSecurityException {
+    private static OkPacket login(MysqlConnectionConfig connection, PacketChannel channel, String firstPlugin,
+                                  byte[] firstScramble, byte[] password)
+            throws IOException, UpstreamException, GeneralSecurityException {
         String plugin = firstPlugin;
         byte[] scramble = firstScramble;
         boolean keyRequested = false;
@@ -153,7 +154,7 @@ final class MysqlUpstreamConnector {
             }
             switch (packet.header()) {
                 case OkPacket.HEADER -> {
-                    return;
+                    return OkPacket.decode(packet.payload());
                 }
                 case ErrPacket.HEADER -> {
                     ErrPacket error = ErrPacket.decode(packet.payload());

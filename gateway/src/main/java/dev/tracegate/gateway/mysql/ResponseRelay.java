@@ -30,11 +30,19 @@ final class ResponseRelay {
     private final PacketChannel upstream;
     private final PacketChannel client;
     private final boolean deprecateEof;
+    private int statusFlags;
 
-    ResponseRelay(PacketChannel upstream, PacketChannel client, long capabilities) {
+    /** @param statusFlags the server status before the first command (its login OK's) */
+    ResponseRelay(PacketChannel upstream, PacketChannel client, long capabilities, int statusFlags) {
         this.upstream = upstream;
         this.client = client;
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF);
+        this.statusFlags = statusFlags;
+    }
+
+    /** The server status last reported (in an OK or EOF packet): how the server reads the next statement's strings. */
+    int statusFlags() {
+        return statusFlags;
     }
 
     /** The answer to a command that may return OK, ERR or result sets; {@code binaryRows} after COM_STMT_EXECUTE. */
@@ -54,6 +62,11 @@ final class ResponseRelay {
                     if (ok != null) {
                         tags.add("OK " + ok.affectedRows());
                         rows += ok.affectedRows();
+                        statusFlags = ok.statusFlags();
+                    } else if (packet.payload().length == 5) {
+                        statusFlags = EofPacket.decode(packet.payload()).statusFlags();
+                    } else {
+                        statusFlags = OkPacket.decode(packet.payload()).statusFlags();
                     }
                     if (ok == null || !ok.moreResults()) {
                         return new CommandOutcome(tags, rows, 0, null, null);
@@ -137,9 +150,9 @@ final class ResponseRelay {
             }
             if (packet.isEofOrTerminalOk()) {
                 client.send(packet.payload());
-                boolean more = deprecateEof ? OkPacket.decode(packet.payload()).moreResults()
-                        : EofPacket.decode(packet.payload()).moreResults();
-                return new ResultSetEnd(rows, more, null);
+                statusFlags = deprecateEof ? OkPacket.decode(packet.payload()).statusFlags()
+                        : EofPacket.decode(packet.payload()).statusFlags();
+                return new ResultSetEnd(rows, (statusFlags & OkPacket.SERVER_MORE_RESULTS_EXISTS) != 0, null);
             }
             client.send(results.row(packet.payload()));
             rows++;

@@ -9,8 +9,9 @@ import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
-import dev.tracegate.gateway.postgres.lineage.CatalogSnapshots;
-import dev.tracegate.gateway.postgres.lineage.MaskedStatements;
+import dev.tracegate.gateway.lineage.CatalogSnapshots;
+import dev.tracegate.gateway.lineage.MaskedStatements;
+import dev.tracegate.gateway.postgres.lineage.PostgresCatalogReader;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -72,7 +73,7 @@ public final class PostgresListener implements ProtocolListener {
     private CatalogSnapshots snapshots(PostgresConnectionConfig connection, PostgresUpstreamConnector connector,
                                        int maxMessageBytes) {
         return snapshots.computeIfAbsent(connection.name(),
-                name -> new CatalogSnapshots(catalog(connection, connector, maxMessageBytes)));
+                name -> new CatalogSnapshots(new PostgresCatalogReader(catalog(connection, connector, maxMessageBytes))));
     }
 
     private UpstreamCatalog catalog(PostgresConnectionConfig connection, PostgresUpstreamConnector connector, int maxMessageBytes) {

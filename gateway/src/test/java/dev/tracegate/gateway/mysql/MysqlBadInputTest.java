@@ -72,7 +72,8 @@ class MysqlBadInputTest {
 
     private static void othersAreStillServed() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port()
-                + "/shop?sslMode=trust&user=analyst&password=" + TestGateway.ADMIN_TOKEN);
+                + "/shop?sslMode=trust&user=analyst&password=" + TestGateway.ADMIN_TOKEN
+                + MysqlThroughGatewayTest.MARIADB_CONNECTOR_J_SETTINGS);
              ResultSet rs = c.createStatement().executeQuery("SELECT name FROM customers WHERE id = 2")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("Grace Hopper");
@@ -164,6 +165,21 @@ class MysqlBadInputTest {
         JsonNode closed = gateway.events("session.close", 0).stream()
                 .filter(e -> e.path("detail").path("reason").asText().contains("evil_plugin")).findFirst().orElseThrow();
         assertThat(closed.path("detail").path("reason").asText()).startsWith("upstream unavailable");
+    }
+
+    @Test
+    void aCharacterSetWhoseCharactersCanHideAQuoteIsRefused() throws Exception {
+        for (int gbkOrSjisOrBig5 : new int[] {28, 13, 1, 95, 248}) {
+            try (RawMysqlClient raw = new RawMysqlClient(port())) {
+                ErrPacket error = error(raw.loginWithPlugin("mysql_clear_password",
+                        (TestGateway.ADMIN_TOKEN + "\0").getBytes(StandardCharsets.UTF_8), "shop", gbkOrSjisOrBig5));
+                assertThat(error.message()).contains("is not one the gateway reads SQL in");
+            }
+        }
+        try (RawMysqlClient raw = new RawMysqlClient(port())) {
+            assertThat(raw.loginWithPlugin("mysql_clear_password",
+                    (TestGateway.ADMIN_TOKEN + "\0").getBytes(StandardCharsets.UTF_8), "shop", 8).isOk()).isTrue();
+        }
     }
 
     @Test

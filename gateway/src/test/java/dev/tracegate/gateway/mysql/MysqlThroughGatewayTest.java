@@ -59,6 +59,13 @@ class MysqlThroughGatewayTest {
                 action: allow
             """;
 
+    /**
+     * What the drivers set at connect that the MySQL classifier refuses (docs/mysql.md, "Client flags"):
+     * MySQL Connector/J's {@code SET character_set_results = NULL}, MariaDB Connector/J's sql_mode change.
+     */
+    static final String MYSQL_CONNECTOR_J_SETTINGS = "&characterSetResults=utf8mb4";
+    static final String MARIADB_CONNECTOR_J_SETTINGS = "&jdbcCompliantTruncation=false";
+
     private static TestMariaDb mariadb;
     private static TestGateway gateway;
 
@@ -90,12 +97,12 @@ class MysqlThroughGatewayTest {
 
     private static Connection mysqlConnectorJ(String connection, String token, String options) throws SQLException {
         return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port() + "/" + connection
-                + "?sslMode=REQUIRED&user=analyst&password=" + token + options);
+                + "?sslMode=REQUIRED&user=analyst&password=" + token + MYSQL_CONNECTOR_J_SETTINGS + options);
     }
 
     private static Connection mariadbConnectorJ(String connection, String token, String options) throws SQLException {
         return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port() + "/" + connection
-                + "?sslMode=trust&user=analyst&password=" + token + options);
+                + "?sslMode=trust&user=analyst&password=" + token + MARIADB_CONNECTOR_J_SETTINGS + options);
     }
 
     @Test
@@ -187,6 +194,26 @@ class MysqlThroughGatewayTest {
             assertThat(rs.getObject("loyalty_points")).as(options).isNull();
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString("email")).isNotEqualTo("grace@example.org");
+        }
+    }
+
+    @Test
+    void aMaskedCallerCannotComputeFromAProtectedColumnButMayCount() throws Exception {
+        for (String options : List.of("", "&useServerPrepStmts=true")) {
+            try (Connection c = mariadbConnectorJ("shop", TestGateway.ALICE_TOKEN, options);
+                 Statement statement = c.createStatement()) {
+                assertThatThrownBy(() -> statement.executeQuery("SELECT reverse(`email`) FROM customers"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("mask-personal-data");
+                assertThatThrownBy(() -> {
+                    PreparedStatement concat = c.prepareStatement("SELECT concat(email, ?) FROM customers");
+                    concat.setString(1, "x");
+                    concat.executeQuery();
+                }).isInstanceOf(SQLException.class).hasMessageContaining("mask-personal-data");
+                try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM customers")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(1)).isEqualTo(3);
+                }
+            }
         }
     }
 

@@ -48,6 +48,11 @@ final class RawMysqlClient implements AutoCloseable {
 
     /** TLS, then the full response naming {@code plugin} with its first data; returns the gateway's answer. */
     MysqlPacket loginWithPlugin(String plugin, byte[] data, String database) throws Exception {
+        return loginWithPlugin(plugin, data, database, 45);
+    }
+
+    /** As {@link #loginWithPlugin(String, byte[], String)}, in the character set (collation id) {@code characterSet}. */
+    MysqlPacket loginWithPlugin(String plugin, byte[] data, String database, int characterSet) throws Exception {
         send(1, new SslRequest(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, 45).encode());
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new RawPgClient.TrustAll()}, new SecureRandom());
@@ -56,7 +61,7 @@ final class RawMysqlClient implements AutoCloseable {
         socket = tls;
         in = tls.getInputStream();
         out = tls.getOutputStream();
-        send(2, new HandshakeResponse41(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, 45, "raw", data, database,
+        send(2, new HandshakeResponse41(CAPABILITIES | Capabilities.CLIENT_SSL, 1 << 24, characterSet, "raw", data, database,
                 plugin, Map.of()).encode());
         return read();
     }

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres.results;
 
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.ViewOrigins;

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres.results;
 
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
 import dev.tracegate.gateway.results.ResultCapture;

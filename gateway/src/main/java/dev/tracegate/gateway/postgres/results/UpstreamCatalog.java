@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres.results;
 
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.postgres.UpstreamConnection;
 import dev.tracegate.gateway.postgres.UpstreamException;
 import dev.tracegate.wire.postgres.PgFrame;

@@ -1,33 +1,25 @@
 package dev.tracegate.gateway.postgres.lineage;
 
-import dev.tracegate.gateway.postgres.results.CatalogUnavailableException;
+import dev.tracegate.gateway.lineage.CatalogReader;
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.policy.lineage.CatalogColumn;
 import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.RelationKind;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Catalog snapshots of one upstream database, for checking masked callers' statements: relations
- * with their columns and view definitions, functions defined outside the system catalog, and (once)
- * the built-in function names, type names and keywords.
- *
- * <p>A snapshot is reused for a few seconds; after a schema change through the gateway, or when a
- * statement names something the snapshot does not know, the next check takes a fresh one. The
- * queries are the gateway's own text; no client input reaches them. Thread-safe.
+ * A PostgreSQL database's catalog as the lineage check reads it: relations with their columns and
+ * view definitions, functions and operators defined outside the system catalog, and (once) the
+ * built-in function names, type names and keywords. The queries are the gateway's own text.
  */
-public final class CatalogSnapshots {
-
-    private static final Duration MAX_AGE = Duration.ofSeconds(5);
-    private static final AtomicLong VERSIONS = new AtomicLong();
+public final class PostgresCatalogReader implements CatalogReader {
 
     private static final String RELATIONS = "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence,"
             + " pg_catalog.pg_table_is_visible(c.oid),"
@@ -57,44 +49,22 @@ public final class CatalogSnapshots {
     private final UpstreamCatalog catalog;
     private Set<String> builtIns;
     private Set<String> keywordsAndTypes;
-    private CatalogSnapshot current;
-    private long takenNanos;
-    private long freshUntilNanos;
 
-    public CatalogSnapshots(UpstreamCatalog catalog) {
+    public PostgresCatalogReader(UpstreamCatalog catalog) {
         this.catalog = catalog;
     }
 
-    /** A snapshot no older than a few seconds (none older than the last schema change seen). */
-    public synchronized CatalogSnapshot current() throws CatalogUnavailableException {
-        long now = System.nanoTime();
-        if (current == null || now - takenNanos > MAX_AGE.toNanos() || now < freshUntilNanos) {
-            return fresh();
-        }
-        return current;
-    }
-
-    /** A snapshot taken now. */
-    public synchronized CatalogSnapshot fresh() throws CatalogUnavailableException {
+    @Override
+    public synchronized CatalogSnapshot read(long version) throws CatalogUnavailableException {
         if (builtIns == null) {
-            builtIns = names(catalog.query(BUILT_IN_FUNCTIONS));
-            keywordsAndTypes = names(catalog.query(KEYWORDS_AND_TYPES));
+            builtIns = CatalogReader.names(catalog.query(BUILT_IN_FUNCTIONS));
+            keywordsAndTypes = CatalogReader.names(catalog.query(KEYWORDS_AND_TYPES));
         }
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS));
         Set<String> other = new HashSet<>(keywordsAndTypes);
-        other.addAll(names(catalog.query(SCHEMAS)));
-        current = new CatalogSnapshot(relations, names(catalog.query(USER_FUNCTIONS)), builtIns,
-                names(catalog.query(USER_OPERATORS)), other, VERSIONS.incrementAndGet());
-        takenNanos = System.nanoTime();
-        return current;
-    }
-
-    /**
-     * A statement that may change the schema went through: until it has surely finished, every
-     * check takes a fresh snapshot, so a view or function created a moment ago is seen as it is.
-     */
-    public synchronized void schemaMayChange() {
-        freshUntilNanos = System.nanoTime() + MAX_AGE.toNanos();
+        other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
+        return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
+                CatalogReader.names(catalog.query(USER_OPERATORS)), other, version);
     }
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows) {
@@ -114,15 +84,5 @@ public final class CatalogSnapshots {
                     columns.getOrDefault(row.get(0), List.of()), row.get(6)));
         }
         return relations;
-    }
-
-    private static Set<String> names(List<List<String>> rows) {
-        Set<String> names = new HashSet<>(rows.size() * 2);
-        for (List<String> row : rows) {
-            if (row.getFirst() != null) {
-                names.add(row.getFirst());
-            }
-        }
-        return names;
     }
 }

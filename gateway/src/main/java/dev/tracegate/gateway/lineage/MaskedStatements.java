@@ -1,12 +1,12 @@
-package dev.tracegate.gateway.postgres.lineage;
+package dev.tracegate.gateway.lineage;
 
 import dev.tracegate.gateway.guard.MaskedStatementCheck;
-import dev.tracegate.gateway.postgres.results.CatalogUnavailableException;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.LineageCheck;
 import dev.tracegate.policy.lineage.LineageVerdict;
 import dev.tracegate.policy.lineage.ProtectedSchema;
+import dev.tracegate.policy.sql.SqlDialect;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The lineage check of one upstream database: whether a masked caller's statement may run, read
  * against a recent catalog snapshot through the caller's masking profile (docs/masking.md,
- * "Lineage"). A refusal that a name was unknown is checked once more against a fresh snapshot, so
+ * "Lineage"), in the statement's dialect. A refusal that a name was unknown is checked once more against a fresh snapshot, so
  * an object created a moment ago is judged as it is, not refused. When the catalog cannot be read,
  * statements are refused: without it nothing can be checked. Thread-safe.
  */
@@ -33,11 +33,11 @@ public final class MaskedStatements implements MaskedStatementCheck {
 
     /** Whether {@code sql} (a query string, or one extended-protocol statement) may run for a caller masked by {@code masker}. */
     @Override
-    public LineageVerdict check(String sql, Masker masker) {
+    public LineageVerdict check(String sql, SqlDialect dialect, Masker masker) {
         try {
-            LineageVerdict verdict = LineageCheck.check(sql, schema(snapshots.current(), masker));
+            LineageVerdict verdict = LineageCheck.check(sql, dialect, schema(snapshots.current(), masker));
             if (!verdict.allowed() && verdict.catalogMayBeStale()) {
-                verdict = LineageCheck.check(sql, schema(snapshots.fresh(), masker));
+                verdict = LineageCheck.check(sql, dialect, schema(snapshots.fresh(), masker));
             }
             return verdict;
         } catch (CatalogUnavailableException e) {

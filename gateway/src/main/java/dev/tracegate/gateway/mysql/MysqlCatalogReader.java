@@ -1,0 +1,103 @@
+package dev.tracegate.gateway.mysql;
+
+import dev.tracegate.gateway.lineage.CatalogReader;
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
+import dev.tracegate.policy.lineage.CatalogColumn;
+import dev.tracegate.policy.lineage.CatalogRelation;
+import dev.tracegate.policy.lineage.CatalogSnapshot;
+import dev.tracegate.policy.lineage.RelationKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A MySQL or MariaDB database's catalog as the lineage check reads it, from
+ * {@code information_schema}: tables and views (with their definitions) and their columns,
+ * stored routines (which masked callers may not call), schema names and keywords, and the
+ * built-in function names (MariaDB lists them in {@code SQL_FUNCTIONS}; for MySQL, which does
+ * not, a fixed list of common ones: any other function is unknown, and refused for masked
+ * callers). Names in the session's database are the visible ones. The queries are the gateway's
+ * own text.
+ */
+final class MysqlCatalogReader implements CatalogReader {
+
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "mysql", "performance_schema", "sys");
+    private static final String RELATIONS = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_SCHEMA = DATABASE()"
+            + " FROM information_schema.TABLES";
+    private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
+    private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
+            + " COLUMN_KEY IN ('PRI', 'UNI') FROM information_schema.COLUMNS"
+            + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
+            + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
+    private static final String ROUTINES = "SELECT DISTINCT LOWER(ROUTINE_NAME) FROM information_schema.ROUTINES";
+    private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
+    private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
+    private static final String FUNCTIONS = "SELECT LOWER(FUNCTION) FROM information_schema.SQL_FUNCTIONS";
+    /** Common built-ins, for servers without {@code SQL_FUNCTIONS} (MySQL). */
+    private static final Set<String> COMMON_FUNCTIONS = Set.of("count", "sum", "avg", "min", "max", "lower", "upper",
+            "lcase", "ucase", "concat", "concat_ws", "substring", "substr", "left", "right", "length", "char_length",
+            "trim", "ltrim", "rtrim", "replace", "reverse", "coalesce", "ifnull", "nullif", "if", "round", "floor", "ceil",
+            "ceiling", "abs", "mod", "greatest", "least", "now", "curdate", "current_date", "current_timestamp", "date",
+            "year", "month", "day", "hour", "minute", "second", "date_format", "datediff", "timestampdiff", "extract",
+            "cast", "convert", "md5", "sha1", "sha2", "hex", "unhex", "group_concat", "lpad", "rpad", "instr", "locate",
+            "format", "str_to_date", "json_extract", "json_object", "json_array", "database", "version", "user",
+            "current_user", "connection_id", "last_insert_id", "row_count", "found_rows");
+    private static final Set<String> TYPES = Set.of("int", "integer", "bigint", "smallint", "tinyint", "decimal",
+            "numeric", "float", "double", "char", "varchar", "text", "binary", "varbinary", "blob", "date", "datetime",
+            "timestamp", "time", "year", "json", "signed", "unsigned", "bit", "enum", "set");
+
+    private final MysqlCatalog catalog;
+    private Set<String> builtIns;
+    private Set<String> keywords;
+
+    MysqlCatalogReader(MysqlCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @Override
+    public synchronized CatalogSnapshot read(long version) throws CatalogUnavailableException {
+        if (builtIns == null) {
+            keywords = CatalogReader.names(catalog.query(KEYWORDS));
+            builtIns = builtIns();
+        }
+        Set<String> other = new HashSet<>(keywords);
+        other.addAll(TYPES);
+        other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
+        return new CatalogSnapshot(relations(), CatalogReader.names(catalog.query(ROUTINES)), builtIns, Set.of(), other, version);
+    }
+
+    private Set<String> builtIns() {
+        try {
+            Set<String> listed = CatalogReader.names(catalog.query(FUNCTIONS));
+            listed.addAll(COMMON_FUNCTIONS);
+            return listed;
+        } catch (CatalogUnavailableException mysqlHasNoSuchTable) {
+            return COMMON_FUNCTIONS;
+        }
+    }
+
+    private List<CatalogRelation> relations() throws CatalogUnavailableException {
+        Map<String, String> definitions = new HashMap<>();
+        for (List<String> row : catalog.query(VIEWS)) {
+            definitions.put(row.get(0) + "." + row.get(1), row.get(2));
+        }
+        Map<String, List<CatalogColumn>> columns = new HashMap<>();
+        for (List<String> row : catalog.query(COLUMNS)) {
+            columns.computeIfAbsent(row.get(0) + "." + row.get(1), k -> new ArrayList<>())
+                    .add(new CatalogColumn(row.get(2), row.get(3), "1".equals(row.get(4))));
+        }
+        List<CatalogRelation> relations = new ArrayList<>();
+        for (List<String> row : catalog.query(RELATIONS)) {
+            String key = row.get(0) + "." + row.get(1);
+            RelationKind kind = SYSTEM_SCHEMAS.contains(row.get(0).toLowerCase(Locale.ROOT)) ? RelationKind.SYSTEM
+                    : row.get(2).contains("VIEW") ? RelationKind.VIEW : RelationKind.TABLE;
+            relations.add(new CatalogRelation(row.get(0), row.get(1), kind, row.get(2).contains("TEMPORARY"),
+                    "1".equals(row.get(3)), columns.getOrDefault(key, List.of()), definitions.get(key)));
+        }
+        return relations;
+    }
+}
