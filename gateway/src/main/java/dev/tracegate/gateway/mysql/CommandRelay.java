@@ -6,7 +6,6 @@ import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
-import dev.tracegate.gateway.guard.MaskedStatementCheck;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.ResultRecord;
@@ -57,14 +56,14 @@ final class CommandRelay {
     private final PacketChannel client;
     private final PacketChannel upstream;
     private final ResponseRelay responses;
-    private final MaskedStatementCheck lineage;
+    private final UpstreamLineage lineage;
     private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
     /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
     private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
     private long sequence;
 
     CommandRelay(EngineServices services, Subject subject, SessionRecorder recorder, PacketChannel client,
-                 MysqlUpstream upstream, MaskedStatementCheck lineage) {
+                 MysqlUpstream upstream, UpstreamLineage lineage) {
         this.services = services;
         this.subject = subject;
         this.recorder = recorder;
@@ -148,7 +147,7 @@ final class CommandRelay {
             return;
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
-                services.resultDataBytes());
+                services.resultDataBytes(), lineage.columns());
         long started = System.nanoTime();
         CommandOutcome outcome = forward(payload, results, binaryRows);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
@@ -163,7 +162,7 @@ final class CommandRelay {
         SqlDialect dialect = (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
                 ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
         return new Command.Sql(text, dialect, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
-                lineage);
+                lineage.statements());
     }
 
     private void rememberSqlPrepares(Ruling ruling) {
@@ -252,7 +251,7 @@ final class CommandRelay {
     private CommandOutcome forward(byte[] payload, ResultMasking results, boolean binaryRows) throws IOException {
         upstream.sequence(0);
         upstream.sendNow(payload);
-        return responses.relay(results == null ? new ResultMasking(null, null, 0) : results, binaryRows);
+        return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns()) : results, binaryRows);
     }
 
     private void forwardWithoutAnswer(byte[] payload) throws IOException {

@@ -5,9 +5,7 @@ import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
-import dev.tracegate.gateway.guard.MaskedStatementCheck;
 import dev.tracegate.gateway.lineage.CatalogSnapshots;
-import dev.tracegate.gateway.lineage.MaskedStatements;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,19 +21,19 @@ final class MysqlListener implements ProtocolListener {
     /** What every session of this listener shares. */
     record Context(EngineServices services, boolean allowCleartextOnLoopback, MysqlUpstreamConnector connector,
                    AtomicLong connectionIds, String serverVersion,
-                   Function<MysqlConnectionConfig, MaskedStatementCheck> lineage) {
+                   Function<MysqlConnectionConfig, UpstreamLineage> lineage) {
     }
 
     private final SessionSockets sockets;
     /** One catalog connection per upstream, shared by its sessions, opened when a masked caller first needs it. */
     private final Map<String, MysqlCatalog> catalogs = new ConcurrentHashMap<>();
-    private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamLineage> lineage = new ConcurrentHashMap<>();
 
     MysqlListener(ListenerConfig config, EngineServices services) throws IOException {
         MysqlUpstreamConnector connector = new MysqlUpstreamConnector();
         Context context = new Context(services, config.allowCleartextOnLoopback(), connector,
                 new AtomicLong(), ServerVersionProbe.announced(services.connections(MysqlConnectionConfig.class)),
-                connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(new CatalogSnapshots(
+                connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(new CatalogSnapshots(
                         new MysqlCatalogReader(catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))))));
         this.sockets = new SessionSockets(config, "mysql", socket -> new MysqlSession(socket, context));
     }

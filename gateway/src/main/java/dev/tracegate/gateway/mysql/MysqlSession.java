@@ -8,7 +8,6 @@ import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.SourceAddress;
-import dev.tracegate.gateway.guard.MaskedStatementCheck;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -126,7 +125,7 @@ final class MysqlSession implements Runnable {
     }
 
     private String relay(SessionRecorder recorder, PacketChannel channel, MysqlUpstream upstream, Subject subject) {
-        MaskedStatementCheck lineage = context.lineage().apply(context.services()
+        UpstreamLineage lineage = context.lineage().apply(context.services()
                 .connection(subject.connection(), MysqlConnectionConfig.class).orElseThrow());
         try {
             return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage).run();

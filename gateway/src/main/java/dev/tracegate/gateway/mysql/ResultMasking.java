@@ -31,6 +31,7 @@ final class ResultMasking {
     private final CallerMasking client;
     private final Masker recording;
     private final ResultCapture capture;
+    private final ResultColumnNames names;
     private final MaskingReport clientReport = new MaskingReport();
     private final MaskingReport recordingReport = new MaskingReport();
     private RowMasker rows;
@@ -43,9 +44,11 @@ final class ResultMasking {
      * @param client       the caller's profile, or {@code null} for clear text
      * @param recording    the profile of the record when the caller sees clear text
      * @param captureBytes how much result data to keep as evidence; 0 keeps none
+     * @param names        names each column for the masker (views: as the stored column they pass through)
      */
-    ResultMasking(CallerMasking client, Masker recording, int captureBytes) {
+    ResultMasking(CallerMasking client, Masker recording, int captureBytes, ResultColumnNames names) {
         this.client = client;
+        this.names = names;
         this.recording = recording;
         this.capture = captureBytes > 0 ? new ResultCapture(captureBytes, MysqlCells.MYSQL) : null;
     }
@@ -57,25 +60,29 @@ final class ResultMasking {
         wireTypes = new int[count];
         types = new String[count];
         binary = new boolean[count];
-        String[] names = new String[count];
-        List<ResultColumn> described = new ArrayList<>(count);
+        String[] labels = new String[count];
         for (int i = 0; i < count; i++) {
             ColumnDefinition41 column = columns.get(i);
             wireTypes[i] = column.type();
             types[i] = MysqlCells.typeName(column);
             binary[i] = binaryRows;
-            names[i] = column.name();
-            ColumnRef ref = column.fromTableColumn()
-                    ? ColumnRef.of(column.schema(), column.orgTable(), column.orgName(), types[i])
-                    : ColumnRef.expression(column.name());
-            described.add(new ResultColumn(ref, binaryRows, false));
+            labels[i] = column.name();
         }
         boolean recordingNeeded = client == null && capture != null && !capture.full();
         Masker masker = client != null ? client.masker() : recordingNeeded ? recording : null;
-        rows = masker == null ? null : new RowMasker(masker, described, MysqlCells.MYSQL);
+        rows = masker == null ? null : new RowMasker(masker, described(columns, binaryRows), MysqlCells.MYSQL);
         if (capture != null) {
-            capture.columns(names, types);
+            capture.columns(labels, types);
         }
+    }
+
+    /** The columns as the masker sees them; only asked for when something masks (the names may need the catalog). */
+    private List<ResultColumn> described(List<ColumnDefinition41> columns, boolean binaryRows) {
+        List<ResultColumn> described = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            described.add(names.name(columns.get(i), types[i], binaryRows));
+        }
+        return described;
     }
 
     /**
