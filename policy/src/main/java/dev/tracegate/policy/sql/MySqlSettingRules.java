@@ -20,6 +20,13 @@ final class MySqlSettingRules {
     private static final Set<String> SESSION_SCOPES = Set.of("session", "local");
     private static final Set<String> UTF8 = Set.of("utf8mb4", "utf8", "utf8mb3");
     private static final Set<String> CHARSET_WORDS = Set.of("names", "charset");
+    /**
+     * sql_mode flags that only make the server stricter about values; none changes how text is
+     * read (unlike ANSI_QUOTES, NO_BACKSLASH_ESCAPES, PIPES_AS_CONCAT, IGNORE_SPACE or ANSI).
+     */
+    private static final Set<String> STRICTER_MODES = Set.of("strict_trans_tables", "strict_all_tables", "no_zero_date",
+            "no_zero_in_date", "error_for_division_by_zero", "no_engine_substitution", "only_full_group_by");
+    private static final Set<String> SESSION_SQL_MODE = Set.of("@@sql_mode", "@@session.sql_mode", "@@local.sql_mode");
 
     /** Session variables whose change turns off a safeguard, logging or replication, or strips result metadata. */
     private static final Set<String> SAFEGUARD = Set.of(
@@ -161,6 +168,9 @@ final class MySqlSettingRules {
 
     private static ClassFinding change(String scope, String name, TokenSpan item, int value) {
         String command = GLOBAL_SCOPES.contains(scope) ? "SET " + scope.toUpperCase(Locale.ROOT) : "SET";
+        if (name.equals("sql_mode") && !GLOBAL_SCOPES.contains(scope) && appendsStricterModes(item, value)) {
+            return ClassFinding.of(StatementClass.SESSION, command);
+        }
         if (name.equals("sql_mode")) {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "sql_mode changes how the server reads SQL (ANSI_QUOTES, NO_BACKSLASH_ESCAPES, PIPES_AS_CONCAT, "
@@ -190,6 +200,32 @@ final class MySqlSettingRules {
             return ClassFinding.of(StatementClass.SESSION, command);
         }
         return ClassFinding.unknown(command, "variable " + name + " is not known to be harmless");
+    }
+
+    /**
+     * Exactly {@code CONCAT(@@sql_mode, ',STRICT_TRANS_TABLES')} (MariaDB Connector/J sends it at
+     * connect): appending keeps every mode the session has, so the gateway's reading stays right,
+     * as long as each appended mode is one that does not change how text is read.
+     */
+    private static boolean appendsStricterModes(TokenSpan item, int value) {
+        if (item.size() != value + 6 || !item.isWord(value, "concat") || !item.isSymbol(value + 1, "(")
+                || item.get(value + 2).kind() != SqlToken.Kind.PARAMETER
+                || !SESSION_SQL_MODE.contains(item.get(value + 2).text().toLowerCase(Locale.ROOT))
+                || !item.isSymbol(value + 3, ",") || item.get(value + 4).kind() != SqlToken.Kind.STRING
+                || !item.isSymbol(value + 5, ")")) {
+            return false;
+        }
+        String appended = item.get(value + 4).text();
+        if (!appended.startsWith(",")) {
+            return false; // without the comma the last mode and the first appended one run together
+        }
+        String[] modes = appended.substring(1).split(",", -1);
+        for (String mode : modes) {
+            if (!STRICTER_MODES.contains(mode.trim().toLowerCase(Locale.ROOT)) || !mode.equals(mode.trim())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
