@@ -47,7 +47,7 @@ import java.util.List;
  */
 public final class DemoEnvironment implements AutoCloseable {
 
-    /** The demo identities of specs/demo.md: name, groups, kind. */
+    /** The demo identities (README, "Quick start"): name, groups, kind. */
     private record DemoIdentity(String name, List<String> groups, String kind) {
     }
 
@@ -131,7 +131,7 @@ public final class DemoEnvironment implements AutoCloseable {
         }
     }
 
-    /** Prints the lines of specs/demo.md, then what to try first. */
+    /** Prints the demo's lines (README, "Quick start"), then what to try first. */
     public void printWelcome(PrintStream out) throws IOException {
         String host = "127.0.0.1";
         String analyst = token("analyst");

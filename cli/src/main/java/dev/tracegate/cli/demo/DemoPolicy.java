@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Set;
 
-/** The demo's policy file (specs/demo.md), as a newcomer finds it in the demo's data directory. */
+/** The demo's policy file (README, "Quick start"), as a newcomer finds it in the demo's data directory. */
 public final class DemoPolicy {
 
     private DemoPolicy() {
@@ -25,7 +25,7 @@ public final class DemoPolicy {
             "32036a1d06022193bd001e6d2be8183fc211a55a2af0e396696f0e7bb8c9c473"); // before SSH
 
     /**
-     * The demo policy of specs/demo.md: masking; DDL and everything riskier (privilege changes)
+     * The demo policy: masking; DDL and everything riskier (privilege changes)
      * held for a DBA, what cannot be classified or reaches outside the database blocked; trace
      * deletes held; bulk writes blocked; on the SSH host, shells allowed (and recorded), service and
  * configuration changes held, sudo and whatever cannot be classified blocked.

@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
- * The demo's reasoning-trace store (specs/demo.md): a small HTTP JSON service standing in for a
+ * The demo's reasoning-trace store (docs/traces.md): a small HTTP JSON service standing in for a
  * team's trace repository, behind the gateway's HTTP listener. {@code POST /traces/} stores a
  * JSON body and answers {@code 201 {"id": ...}}; {@code GET /traces/<id>} returns it;
  * {@code GET /traces/} lists ids; {@code DELETE /traces/<id>} removes it. Traces are kept as

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo's trace store on its own: what specs/demo.md says it does, and its refusals. */
+/** The demo's trace store on its own: what the demo promises of it, and its refusals. */
 class TraceStoreTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

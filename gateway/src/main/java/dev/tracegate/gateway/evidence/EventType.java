@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
-/** The dotted event types of specs/evidence-log.md section 1. */
+/** The dotted event types of the evidence log (docs/evidence.md, "The log"). */
 public final class EventType {
     public static final String SESSION_OPEN = "session.open";
     public static final String SESSION_CLOSE = "session.close";

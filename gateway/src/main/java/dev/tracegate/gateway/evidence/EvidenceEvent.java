@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * One event before the log gives it an index. {@link #toLeaf(long)} produces the JSON object of
- * specs/evidence-log.md section 1; the log serialises it with JCS ({@link LeafEncoding} writes the
+ * docs/evidence.md ("The log"); the log serialises it with JCS ({@link LeafEncoding} writes the
  * same bytes without building the object).
  *
  * @param time     when it happened

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Writes an auditor's bundle (specs/evidence-log.md section 5): a fresh signed checkpoint, the
+ * Writes an auditor's bundle (docs/evidence.md, "The export bundle"): a fresh signed checkpoint, the
  * selected events exactly as stored, an inclusion proof for each when the export is partial, a
  * consistency proof from the previous export's checkpoint when one is given, the verifier key
  * and the manifest. Events stream from the log (a full or time-only export reads it in order; a

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A leaf's time is part of what its hash commits to: the hand-written formatter must write exactly
- * what the RFC 3339 pattern of specs/evidence-log.md writes, at every edge of the calendar and of
+ * what the RFC 3339 pattern of the leaf format (docs/evidence.md) writes, at every edge of the calendar and of
  * the fraction (it truncates to microseconds, never rounds).
  */
 class EvidenceEventTimeTest {

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The leaf bytes the log writes are the RFC 8785 form of the leaf object (specs/evidence-log.md):
+ * The leaf bytes the log writes are the RFC 8785 form of the leaf object (docs/evidence.md):
  * LeafEncoding assembles them from parts cached per actor and resource, so it must agree with
  * canonicalising {@link EvidenceEvent#toLeaf} byte for byte, for every shape of event, also after
  * its caches have seen the actor, and for values that need escaping.
