@@ -101,8 +101,11 @@ public final class EvidenceLog implements AutoCloseable {
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index, long queuedNanos) {
     }
 
-    /** A batch sealed in log order: its events, {@code clock.stepped} ones included, and the index of each pending one. */
-    private record SealedBatch(List<SealedEvent> events, long[] indexOfPending) {
+    /**
+     * A batch sealed in log order: its events, {@code clock.stepped} ones included, the index of
+     * each pending one, and the events as logged (for {@link EvidenceObserver#durable}).
+     */
+    private record SealedBatch(List<SealedEvent> events, long[] indexOfPending, List<EvidenceEvent> logged) {
     }
 
     /** An event's future that knows its log, so that the caller who waits for it can write it. */
@@ -418,6 +421,7 @@ public final class EvidenceLog implements AutoCloseable {
         }
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
+        observer.durable(sealedBatch.logged());
         long bytes = 0;
         for (SealedEvent event : sealed) {
             indexQueue.add(event.indexed());
@@ -481,6 +485,7 @@ public final class EvidenceLog implements AutoCloseable {
         }
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
+        observer.durable(sealedBatch.logged());
     }
 
     /**
@@ -489,6 +494,7 @@ public final class EvidenceLog implements AutoCloseable {
      */
     private SealedBatch seal(List<PendingEvent> batch, long first) {
         List<SealedEvent> sealed = new ArrayList<>(batch.size());
+        List<EvidenceEvent> logged = new ArrayList<>(batch.size());
         long[] indexOfPending = new long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             EvidenceEvent event = batch.get(i).event();
@@ -496,14 +502,18 @@ public final class EvidenceLog implements AutoCloseable {
             if (stamp.steppedBack() != null) {
                 LOG.warn("the wall clock went back {} ms; events carry the log's time until it has caught up",
                         stamp.steppedBack().toMillis());
-                sealed.add(SealedEvent.seal(first + sealed.size(), ClockStep.event(stamp, event.time())));
+                EvidenceEvent step = ClockStep.event(stamp, event.time());
+                sealed.add(SealedEvent.seal(first + sealed.size(), step));
+                logged.add(step);
             }
             indexOfPending[i] = first + sealed.size();
-            sealed.add(SealedEvent.seal(indexOfPending[i], stamp.time().equals(event.time()) ? event
+            EvidenceEvent atLogTime = stamp.time().equals(event.time()) ? event
                     : new EvidenceEvent(stamp.time(), event.type(), event.actor(), event.session(), event.trace(),
-                    event.resource(), event.detail())));
+                    event.resource(), event.detail());
+            sealed.add(SealedEvent.seal(indexOfPending[i], atLogTime));
+            logged.add(atLogTime);
         }
-        return new SealedBatch(sealed, indexOfPending);
+        return new SealedBatch(sealed, indexOfPending, logged);
     }
 
     /** The time of the log's last event, where the log clock goes on from; null for an empty log. */

@@ -10,8 +10,8 @@ import java.util.List;
  * Watches the evidence log and hands every event to each configured SIEM destination's
  * {@link DeliveryQueue}. On the caller's thread it only offers the event to bounded queues: the
  * OCSF shaping and the sending happen on each destination's own thread, so forwarding never
- * delays a command. Events are forwarded as they are queued for the log, before they are durable;
- * an event whose write then fails (the gateway refuses the command) may still reach the SIEM.
+ * delays a command. Events are forwarded once they are durable in the log, as the log holds them:
+ * an event whose write fails (the gateway then refuses the command) never reaches the SIEM.
  */
 public final class SiemForwarder implements EvidenceObserver, AutoCloseable {
 
@@ -44,14 +44,21 @@ public final class SiemForwarder implements EvidenceObserver, AutoCloseable {
 
     @Override
     public void queued(EvidenceEvent event) {
-        for (DeliveryQueue queue : queues) {
-            queue.offer(event);
-        }
+        // forwarded once durable
     }
 
     @Override
     public void written(int events, long oldestWaitNanos) {
-        // forwarded when queued
+        // the events themselves come to durable()
+    }
+
+    @Override
+    public void durable(List<EvidenceEvent> events) {
+        for (EvidenceEvent event : events) {
+            for (DeliveryQueue queue : queues) {
+                queue.offer(event);
+            }
+        }
     }
 
     @Override

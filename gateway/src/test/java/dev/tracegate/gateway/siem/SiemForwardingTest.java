@@ -60,10 +60,10 @@ class SiemForwardingTest {
     void theSyslogReceiverGetsRfc5424MessagesOfOcsfJsonAndANewlineForgesNothing() throws Exception {
         try (SyslogTlsReceiver receiver = SyslogTlsReceiver.start(certificate.serverContext(), 0);
              SiemForwarder forwarder = syslogForwarder(receiver.port(), 100)) {
-            forwarder.queued(event(EventType.SESSION_OPEN, "client", "127.0.0.1:50123"));
-            forwarder.queued(event(EventType.COMMAND, "statement", "SELECT 1\n<110>1 2026-01-01T00:00:00Z forged tracegate - x - {}"));
-            forwarder.queued(event(EventType.AUTH_FAILURE, "reason", "unknown token"));
-            forwarder.queued(event(EventType.SESSION_CLOSE, "reason", "marker"));
+            forwarder.durable(List.of(event(EventType.SESSION_OPEN, "client", "127.0.0.1:50123")));
+            forwarder.durable(List.of(event(EventType.COMMAND, "statement", "SELECT 1\n<110>1 2026-01-01T00:00:00Z forged tracegate - x - {}")));
+            forwarder.durable(List.of(event(EventType.AUTH_FAILURE, "reason", "unknown token")));
+            forwarder.durable(List.of(event(EventType.SESSION_CLOSE, "reason", "marker")));
 
             List<Matcher> messages = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -96,7 +96,7 @@ class SiemForwardingTest {
         try (SiemForwarder forwarder = syslogForwarder(port, 100)) {
             DeliveryQueue queue = forwarder.queues().getFirst();
             for (int i = 0; i < 3; i++) {
-                forwarder.queued(event(EventType.SESSION_OPEN, "client", "10.0.0." + i + ":5000"));
+                forwarder.durable(List.of(event(EventType.SESSION_OPEN, "client", "10.0.0." + i + ":5000")));
             }
             await().atMost(PATIENCE).until(() -> queue.failures() >= 1);
             assertThat(queue.backlog()).isEqualTo(3);
@@ -121,7 +121,7 @@ class SiemForwardingTest {
         TestServerCertificate impostor = TestServerCertificate.create(Files.createDirectories(dir.resolve("impostor")));
         try (SyslogTlsReceiver receiver = SyslogTlsReceiver.start(impostor.serverContext(), 0);
              SiemForwarder forwarder = syslogForwarder(receiver.port(), 100)) {
-            forwarder.queued(event(EventType.COMMAND, "statement", "SELECT secret_plans FROM board"));
+            forwarder.durable(List.of(event(EventType.COMMAND, "statement", "SELECT secret_plans FROM board")));
             DeliveryQueue queue = forwarder.queues().getFirst();
             await().atMost(PATIENCE).until(() -> queue.failures() >= 2);
             assertThat(receiver.messages()).noneMatch(message -> message.startsWith("<"));
@@ -135,7 +135,7 @@ class SiemForwardingTest {
         try (SiemForwarder forwarder = syslogForwarder(freePort(), 2)) {
             DeliveryQueue queue = forwarder.queues().getFirst();
             for (int i = 0; i < 10; i++) {
-                forwarder.queued(event(EventType.COMMAND, "statement", "SELECT " + i)); // returns at once: nothing listens
+                forwarder.durable(List.of(event(EventType.COMMAND, "statement", "SELECT " + i))); // returns at once: nothing listens
             }
             assertThat(queue.dropped() + queue.backlog()).isEqualTo(10);
             assertThat(queue.dropped()).as("at most one batch in flight and two queued").isGreaterThanOrEqualTo(5);
@@ -150,7 +150,7 @@ class SiemForwardingTest {
              SiemForwarder forwarder = SiemForwarder.start(new SiemConfig(0, null, new HttpSiemConfig(receiver.url(),
                      new SecretReference("file:" + token), certificate.caPem().toString(), 2)), MAPPING)) {
             for (int i = 0; i < 5; i++) {
-                forwarder.queued(event(EventType.COMMAND, "statement", "SELECT " + i));
+                forwarder.durable(List.of(event(EventType.COMMAND, "statement", "SELECT " + i)));
             }
             List<JsonNode> received = new ArrayList<>();
             while (received.size() < 5) {
