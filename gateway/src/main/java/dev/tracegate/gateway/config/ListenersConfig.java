@@ -15,9 +15,9 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
                     ConnectionLimits.DEFAULTS, postgres.httpLimits());
         }
         if ((api != null && api.limits() != null) || (http != null && http.limits() != null)
-                || (ssh != null && ssh.limits() != null) || (mysql != null && mysql.limits() != null)) {
-            throw new ConfigException("listeners: limits are for the postgres listener (the api and http listeners have"
-                    + " httpLimits)");
+                || (ssh != null && ssh.limits() != null)) {
+            throw new ConfigException("listeners: limits are for the postgres and mysql listeners (the api and http"
+                    + " listeners have httpLimits)");
         }
         if (!postgres.httpLimits().equals(HttpListenerLimits.DEFAULTS)
                 || (ssh != null && !ssh.httpLimits().equals(HttpListenerLimits.DEFAULTS))
@@ -28,6 +28,10 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
         ssh = ssh == null ? new ListenerConfig(null, 2222, false) : ssh;
         mysql = mysql == null ? new ListenerConfig(null, 3307, false) : mysql;
+        if (mysql.limits() == null) {
+            mysql = new ListenerConfig(mysql.address(), mysql.port(), mysql.allowCleartextOnLoopback(),
+                    ConnectionLimits.DEFAULTS, mysql.httpLimits());
+        }
     }
 
     public ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh) {

@@ -2,8 +2,10 @@ package dev.tracegate.gateway.mysql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
+import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
@@ -40,13 +42,18 @@ final class MysqlSession implements Runnable {
     private static final int POLICY_MASKING_REFUSAL = 1227;
 
     private final Socket socket;
+    /** The connection's place within the listener's limits: among those logging in until authenticated. */
+    private final ConnectionAdmission.Ticket ticket;
     private final MysqlListener.Context context;
+    /** From accept to a verified token: a client that trickles its log-in cannot hold its place for ever. */
+    private StartupDeadlines.Deadline deadline;
     private final CallerHandshake handshake;
     /** Where an error reaches the caller once the handshake is done. */
     private PacketChannel errors;
 
-    MysqlSession(Socket socket, MysqlListener.Context context) {
+    MysqlSession(Socket socket, ConnectionAdmission.Ticket ticket, MysqlListener.Context context) {
         this.socket = socket;
+        this.ticket = ticket;
         this.context = context;
         this.handshake = new CallerHandshake(context.services().tls(), context.allowCleartextOnLoopback(),
                 context.serverVersion());
@@ -55,9 +62,10 @@ final class MysqlSession implements Runnable {
     @Override
     public void run() {
         String client = address(socket);
-        try (socket) {
+        try (socket; ticket) {
             // Handled while the socket is still open (a try-with-resources closes it before its catch).
             try {
+                deadline = context.deadlines().start(socket);
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
                 serve(client);
@@ -65,10 +73,16 @@ final class MysqlSession implements Runnable {
                 LOG.info("mysql session from {} refused: {}", client, e.getMessage());
                 tell(e.error());
             } catch (MysqlProtocolException e) {
-                LOG.info("mysql session from {} closed: protocol violation: {}", client, e.getMessage());
-                tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
+                if (!toldTooSlow(client)) {
+                    LOG.info("mysql session from {} closed: protocol violation: {}", client, e.getMessage());
+                    tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
+                }
             } catch (SocketTimeoutException e) {
                 tell(new ErrPacket(1159, "08S01", "the connection was idle or its login too slow; it is closed"));
+            } catch (IOException e) {
+                if (!toldTooSlow(client)) {
+                    throw e;
+                }
             }
         } catch (IOException e) {
             LOG.debug("mysql session from {} ended: {}", client, e.toString());
@@ -77,12 +91,31 @@ final class MysqlSession implements Runnable {
         }
     }
 
+    /**
+     * When the log-in deadline passed, the socket's input was shut under whatever read the session
+     * was in: tells the client why, instead of the read's own failure.
+     */
+    private boolean toldTooSlow(String client) {
+        if (deadline == null || !deadline.expired()) {
+            return false;
+        }
+        String why = "the log-in must complete within " + context.deadlines().timeout().toSeconds()
+                + " seconds (listeners.mysql.limits.startupTimeoutSeconds); the connection is closed";
+        LOG.info("mysql session from {} closed: {}", client, why);
+        tell(new ErrPacket(1159, "08S01", why));
+        return true;
+    }
+
     private void serve(String client) throws IOException, SessionRefusedException {
         CallerLogin login = handshake.run(socket, context.connectionIds().incrementAndGet());
         errors = login.channel();
         String user = login.response().username();
         String database = login.response().database();
         Identity identity = authenticate(client, user, database, login.token());
+        if (!deadline.meet()) {
+            throw new IOException("the log-in deadline passed"); // run() tells the client why
+        }
+        ticket.authenticated();
         MysqlConnectionConfig connection = connection(database);
         Subject subject = new Subject(connection.name(), MysqlEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
         SessionInfo info = new SessionInfo(UUID.randomUUID().toString(), identity, client,

@@ -1,14 +1,17 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.approval.ApprovalService;
-import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
-import dev.tracegate.gateway.evidence.EvidenceLog;
-import dev.tracegate.gateway.guard.Guard;
-import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
+import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
+import dev.tracegate.gateway.engine.StartupDeadlines;
+import dev.tracegate.gateway.engine.TooManyConnectionsException;
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.lineage.CatalogSnapshots;
 import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.lineage.PostgresCatalogReader;
@@ -96,7 +99,8 @@ public final class PostgresListener implements ProtocolListener {
         ConnectionAdmission.Ticket ticket;
         try {
             ticket = admission.admit(socket.getInetAddress());
-        } catch (ClientRefusedException refused) {
+        } catch (TooManyConnectionsException tooMany) {
+            ClientRefusedException refused = new ClientRefusedException("53300", tooMany.getMessage());
             Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
             return null;
         }

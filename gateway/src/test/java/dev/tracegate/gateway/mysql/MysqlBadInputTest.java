@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.ConnectionLimits;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.wire.mysql.ComQuery;
 import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlPacket;
+import dev.tracegate.wire.mysql.MysqlPacketReader;
 import dev.tracegate.wire.mysql.OkPacket;
 import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +81,61 @@ class MysqlBadInputTest {
              ResultSet rs = c.createStatement().executeQuery("SELECT name FROM customers WHERE id = 2")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("Grace Hopper");
+        }
+    }
+
+    @Test
+    void aLogInTrickledByteByByteIsCutAtTheStartUpDeadline() throws Exception {
+        try (RawMysqlClient raw = new RawMysqlClient(port())) {
+            // A handshake response that promises 200 bytes and then sends one a second: each read
+            // succeeds, so only the one deadline for the whole log-in ends it.
+            raw.sendRaw(new byte[] {(byte) 200, 0, 0, 1});
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        raw.sendRaw(new byte[] {0});
+                        Thread.sleep(1_000);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the gateway closed the connection
+                }
+            });
+            ErrPacket error = error(raw.read());
+            assertThat(error.message()).contains("must complete within 10 seconds", "listeners.mysql.limits.startupTimeoutSeconds");
+            trickle.interrupt();
+        }
+        othersAreStillServed();
+    }
+
+    @Test
+    void connectionsOverTheLimitPerAddressAreRefusedBeforeTheGreeting() throws Exception {
+        List<RawMysqlClient> loggingIn = new ArrayList<>();
+        try {
+            for (int i = 0; i < ConnectionLimits.DEFAULTS.maxUnauthenticatedPerSource(); i++) {
+                loggingIn.add(new RawMysqlClient(port()));
+            }
+            try (Socket over = new Socket("127.0.0.1", port())) {
+                over.setSoTimeout(10_000);
+                ErrPacket error = error(new MysqlPacketReader(over.getInputStream(), 1 << 20).read());
+                assertThat(error.code()).isEqualTo(ErrPacket.TOO_MANY_CONNECTIONS);
+                assertThat(error.message()).contains("already logging in");
+            }
+        } finally {
+            for (RawMysqlClient client : loggingIn) {
+                client.close();
+            }
+        }
+        // The places are free again once those connections are gone (their sessions see them close).
+        for (int attempt = 0; ; attempt++) {
+            try {
+                othersAreStillServed();
+                return;
+            } catch (SQLException stillFull) {
+                if (attempt == 50) {
+                    throw stillFull;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.postgres;
+package dev.tracegate.gateway.engine;
 
 import java.io.IOException;
 import java.net.Socket;
@@ -10,28 +10,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The time a connection has, from accept to a verified token: TLS handshake, start-up packets and
- * the password message together. A per-read timeout would let a client that sends one byte at a
+ * The time a connection has, from accept to a verified token: TLS handshake, the protocol's start-up
+ * and log-in messages together. A per-read timeout would let a client that sends one byte at a
  * time stay for ever; this is one deadline for the whole exchange. When it passes, the input side
  * of the socket is shut, so whatever read the session is blocked in (a TLS handshake included)
  * ends at once, and the session refuses the client.
  */
-final class StartupDeadlines implements AutoCloseable {
+public final class StartupDeadlines implements AutoCloseable {
 
     private final Duration timeout;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("pg-startup-deadlines").daemon(true).factory());
+            Thread.ofPlatform().name("startup-deadlines").daemon(true).factory());
 
-    StartupDeadlines(Duration timeout) {
+    public StartupDeadlines(Duration timeout) {
         this.timeout = timeout;
     }
 
-    Duration timeout() {
+    public Duration timeout() {
         return timeout;
     }
 
     /** Starts the clock for a just-accepted socket. */
-    Deadline start(Socket socket) {
+    public Deadline start(Socket socket) {
         Deadline deadline = new Deadline(socket);
         deadline.expiry = timer.schedule(deadline::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
         return deadline;
@@ -43,7 +43,7 @@ final class StartupDeadlines implements AutoCloseable {
     }
 
     /** One connection's deadline. */
-    static final class Deadline {
+    public static final class Deadline {
         private final Socket socket;
         private final AtomicBoolean settled = new AtomicBoolean();
         private volatile boolean expired;
@@ -64,12 +64,12 @@ final class StartupDeadlines implements AutoCloseable {
             }
         }
 
-        boolean expired() {
+        public boolean expired() {
             return expired;
         }
 
         /** Stops the clock; false when it already ran out, and the client must be refused. */
-        boolean meet() {
+        public boolean meet() {
             if (settled.compareAndSet(false, true)) {
                 ScheduledFuture<?> pending = expiry;
                 if (pending != null) {

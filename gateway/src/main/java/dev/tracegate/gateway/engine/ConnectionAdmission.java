@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.postgres;
+package dev.tracegate.gateway.engine;
 
 import dev.tracegate.gateway.config.ConnectionLimits;
 import dev.tracegate.gateway.evidence.SourceAddress;
@@ -11,19 +11,19 @@ import java.util.Map;
  * yet authenticated, and those not yet authenticated per source address. A connection over a limit
  * is refused before the gateway reads a byte of it, so one address cannot take every slot.
  */
-final class ConnectionAdmission {
+public final class ConnectionAdmission {
 
     private final ConnectionLimits limits;
     private final Map<SourceAddress, Integer> unauthenticatedBySource = new HashMap<>();
     private int open;
     private int unauthenticated;
 
-    ConnectionAdmission(ConnectionLimits limits) {
+    public ConnectionAdmission(ConnectionLimits limits) {
         this.limits = limits;
     }
 
-    /** A place for a new connection from {@code address}, or the reason there is none (SQLSTATE 53300). */
-    synchronized Ticket admit(InetAddress address) throws ClientRefusedException {
+    /** A place for a new connection from {@code address}, or the reason there is none. */
+    public synchronized Ticket admit(InetAddress address) throws TooManyConnectionsException {
         SourceAddress source = SourceAddress.of(address);
         if (open >= limits.maxConnections()) {
             throw tooMany("the gateway has " + limits.maxConnections() + " connections open");
@@ -41,8 +41,8 @@ final class ConnectionAdmission {
         return new Ticket(source);
     }
 
-    private static ClientRefusedException tooMany(String why) {
-        return new ClientRefusedException("53300", "too many connections: " + why + "; try again later");
+    private static TooManyConnectionsException tooMany(String why) {
+        return new TooManyConnectionsException("too many connections: " + why + "; try again later");
     }
 
     private synchronized void leaveLogin(SourceAddress source) {
@@ -55,7 +55,7 @@ final class ConnectionAdmission {
     }
 
     /** One admitted connection's places; closing it frees them. */
-    final class Ticket implements AutoCloseable {
+    public final class Ticket implements AutoCloseable {
         private final SourceAddress source;
         private boolean loggingIn = true;
         private boolean closed;
@@ -65,7 +65,7 @@ final class ConnectionAdmission {
         }
 
         /** The client proved who it is: its place among those logging in is free for others. */
-        void authenticated() {
+        public void authenticated() {
             if (loggingIn) {
                 loggingIn = false;
                 leaveLogin(source);
