@@ -4,15 +4,18 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What a PostgreSQL column type means to the masker: whether its text can hold personal data at
- * all, whether it is JSON, and whether a masked replacement is still a valid value of the type.
+ * What a column type means to the masker: whether its text can hold personal data at all, whether
+ * it is JSON, and whether a masked replacement is still a valid value of the type. The names are
+ * PostgreSQL's and, where they differ, MySQL's protocol names ({@code blob} is TEXT with a text
+ * character set there, {@code string} is CHAR; binary columns arrive as {@code binary}).
  * A client parses a {@code date} or {@code int8} column; {@code [DATE_OF_BIRTH]} there would break
  * it, so such replacements become NULL instead.
  */
 final class ColumnTypes {
 
     private static final Set<String> TEXT = Set.of(
-            "text", "varchar", "character varying", "bpchar", "char", "character", "name", "citext", "unknown", "xml");
+            "text", "varchar", "character varying", "bpchar", "char", "character", "name", "citext", "unknown", "xml",
+            "blob", "string");
     /** Types whose text form cannot carry an e-mail, a phone or a card: content scanning would only cost time. */
     private static final Set<String> NOT_PERSONAL = Set.of(
             "bool", "boolean", "int2", "smallint", "int4", "integer", "int", "oid", "float4", "real", "float8",
@@ -20,7 +23,8 @@ final class ColumnTypes {
             "timestamptz", "timestamp without time zone", "timestamp with time zone", "interval", "uuid", "regclass",
             "regtype", "xid", "cid", "tid", "pg_lsn");
     private static final Set<String> INTEGERS = Set.of(
-            "int2", "smallint", "int4", "integer", "int", "int8", "bigint", "numeric", "decimal");
+            "int2", "smallint", "int4", "integer", "int", "int8", "bigint", "numeric", "decimal",
+            "tiny", "short", "int24", "long", "longlong");
     private static final Set<String> DATES = Set.of("date");
 
     private ColumnTypes() {
@@ -67,9 +71,11 @@ final class ColumnTypes {
 
     private static boolean fitsInteger(String type, String masked) {
         int maxDigits = switch (type) {
-            case "int2", "smallint" -> 4;
-            case "int4", "integer", "int" -> 9;
-            case "int8", "bigint" -> 18;
+            case "tiny" -> 2;
+            case "int2", "smallint", "short" -> 4;
+            case "int24" -> 6;
+            case "int4", "integer", "int", "long" -> 9;
+            case "int8", "bigint", "longlong" -> 18;
             default -> 1000;
         };
         if (masked.isEmpty() || masked.length() > maxDigits) {

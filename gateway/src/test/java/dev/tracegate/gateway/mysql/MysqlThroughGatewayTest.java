@@ -43,6 +43,8 @@ class MysqlThroughGatewayTest {
                     - {match: customers.email, entity: email, strategy: "hash:format"}
                     - {match: customers.card_number, entity: card, strategy: "partial:4"}
                     - {match: customers.loyalty_points, entity: card, strategy: redact}
+                    - {match: notes.body, entity: email, strategy: "hash:format"}
+                    - {match: notes.code, entity: card, strategy: "partial:4"}
             rules:
               - name: mask-personal-data
                 connections: [shop, shop_ed]
@@ -195,6 +197,25 @@ class MysqlThroughGatewayTest {
             assertThat(rs.getObject("loyalty_points")).as(options).isNull();
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString("email")).isNotEqualTo("grace@example.org");
+        }
+    }
+
+    @Test
+    void maskedValuesKeepTheirShapeInTextAndCharColumns() throws Exception {
+        // MariaDB describes TEXT as a blob with a text character set and CHAR as "string": a masked
+        // value is still text there, not NULL.
+        mariadb.sql("CREATE OR REPLACE TABLE shop.notes (id int PRIMARY KEY, body text, code char(30))",
+                "INSERT INTO shop.notes VALUES (1, '" + TestMariaDb.EMAIL + "', '" + TestMariaDb.CARD + "')");
+        for (String options : List.of("", "&useServerPrepStmts=true")) {
+            try (Connection c = mariadbConnectorJ("shop", TestGateway.ALICE_TOKEN, options);
+                 PreparedStatement select = c.prepareStatement("SELECT body, code FROM notes WHERE id = ?")) {
+                select.setInt(1, 1);
+                try (ResultSet rs = select.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString("body")).as(options).isNotNull().isNotEqualTo(TestMariaDb.EMAIL).contains("@");
+                    assertThat(rs.getString("code")).as(options).isNotNull().isNotEqualTo(TestMariaDb.CARD).endsWith("1111");
+                }
+            }
         }
     }
 
