@@ -11,6 +11,7 @@ import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
+import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
@@ -37,8 +38,9 @@ import java.util.List;
  * the gateway in front of it on the embedded store, and the demo identities.
  *
  * <p>Ports: API on the base port, the PostgreSQL listener on base+1, the target database on
- * base+10. Tokens and the target's passwords are generated once and kept under the data
- * directory (owner-only files), so a restarted demo keeps its URIs.
+ * base+10; when MariaDB is installed, the MySQL listener on base+4 and the MariaDB target on
+ * base+40. Tokens and the targets' passwords are generated once and kept under the data directory
+ * (owner-only files), so a restarted demo keeps its URIs.
  *
  * <p>The target shows the practice the gateway relies on: every login to it, over TCP or the
  * local socket, needs a SCRAM password, so no one on the machine can go around the gateway. The
@@ -62,18 +64,25 @@ public final class DemoEnvironment implements AutoCloseable {
     private static final String SUPERUSER = "postgres";
     /** The demo's SSH host, as callers name it: {@code ssh host@...}. */
     static final String SSH_CONNECTION = "host";
+    /**
+     * The demo's MariaDB copy of the shop data, as callers name it ({@code mariadb ... shop-mysql}):
+     * connection names are unique across protocols, and {@code shop} is PostgreSQL's.
+     */
+    static final String MYSQL_CONNECTION = "shop-mysql";
 
     private final EmbeddedPostgres target;
     private final TraceStore traces;
     private final DemoSshHost sshHost;
+    private final DemoMariaDb mariaDb;
     private final Gateway gateway;
     private final Path secrets;
 
-    private DemoEnvironment(EmbeddedPostgres target, TraceStore traces, DemoSshHost sshHost, Gateway gateway,
-                            Path secrets) {
+    private DemoEnvironment(EmbeddedPostgres target, TraceStore traces, DemoSshHost sshHost, DemoMariaDb mariaDb,
+                            Gateway gateway, Path secrets) {
         this.target = target;
         this.traces = traces;
         this.sshHost = sshHost;
+        this.mariaDb = mariaDb;
         this.gateway = gateway;
         this.secrets = secrets;
     }
@@ -104,6 +113,7 @@ public final class DemoEnvironment implements AutoCloseable {
         }
         TraceStore traces = null;
         DemoSshHost sshHost = null;
+        DemoMariaDb mariaDb = null;
         try {
             prepareTarget(target, targetPassword, progress);
             for (DemoIdentity identity : IDENTITIES) {
@@ -113,18 +123,23 @@ public final class DemoEnvironment implements AutoCloseable {
             progress.println("starting the trace store (the demo's HTTP target) on port " + (portBase + 20) + " ...");
             traces = TraceStore.start(portBase + 20, dataDir.resolve("trace-store"));
             sshHost = DemoSshHost.startIfInstalled(dataDir.resolve("ssh-host"), portBase + 30, progress);
+            mariaDb = DemoMariaDb.startIfInstalled(portBase + 40, TARGET_ROLE,
+                    secret(secrets, TARGET_ROLE + "-mysql.password"), progress);
             progress.println("starting the gateway ...");
-            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase, traces.port(), sshHost));
+            Gateway gateway = Gateway.start(config(dataDir, secrets, portBase, traces.port(), sshHost, mariaDb));
             if (sshHost != null) {
                 DemoSshClient.certify(dataDir.resolve("ssh-client"), gateway.config().dataPath(), demoIdentity("analyst"));
             }
-            return new DemoEnvironment(target, traces, sshHost, gateway, secrets);
+            return new DemoEnvironment(target, traces, sshHost, mariaDb, gateway, secrets);
         } catch (IOException | SQLException | RuntimeException e) {
             if (traces != null) {
                 traces.close();
             }
             if (sshHost != null) {
                 sshHost.close();
+            }
+            if (mariaDb != null) {
+                mariaDb.close();
             }
             target.close();
             throw e;
@@ -156,6 +171,10 @@ public final class DemoEnvironment implements AutoCloseable {
         if (ssh != null) {
             out.println("ssh: " + ssh);
         }
+        String mysql = mariaDb == null ? null : mysqlCommand(host, analyst);
+        if (mysql != null) {
+            out.println("mysql: " + mysql);
+        }
         out.println("tracegate ready");
         out.println();
         out.println("Try it:");
@@ -181,9 +200,14 @@ public final class DemoEnvironment implements AutoCloseable {
             out.println("  " + ssh + "      # a shell on the demo's SSH host, recorded as asciicast");
             out.println("  " + ssh + " -- 'uname -a'      # one command; -- 'sudo id' is blocked, -- 'touch /etc/x' waits for a DBA");
         }
+        if (mysql != null) {
+            out.println("  " + mysql + " -e 'SELECT name, email FROM customers LIMIT 5'      # MariaDB, the same data and"
+                    + " policy: masked");
+            out.println("  " + mysql + " -e 'DELETE FROM orders'      # blocked by policy");
+        }
         out.println("  open " + api + "/ and sign in with the approver token: held statements appear in the inbox; approve, then replay the session");
         out.println("The policy is " + secrets.getParent().resolve("policy.yaml") + " (edit it; it reloads by itself).");
-        out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/ssh.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
+        out.println("Docs: README.md, docs/policy.md, docs/http.md, docs/ssh.md, docs/mysql.md, docs/evidence.md, docs/configuration.md. Ctrl-C stops the demo.");
         out.flush();
     }
 
@@ -202,11 +226,25 @@ public final class DemoEnvironment implements AutoCloseable {
         if (sshHost != null) {
             sshHost.close();
         }
+        if (mariaDb != null) {
+            mariaDb.close();
+        }
         try {
             target.close();
         } catch (IOException e) {
             System.err.println("tracegate: the demo database did not stop cleanly: " + e.getMessage());
         }
+    }
+
+    /**
+     * The analyst's {@code mariadb} command line. The gateway's certificate is its own (self-signed),
+     * so the client is told not to verify it (clients from MariaDB 11.4 on verify by default); the
+     * token travels inside TLS. {@code -A}: the gateway does not relay the table-name completion
+     * that interactive sessions ask for (docs/mysql.md).
+     */
+    private String mysqlCommand(String host, String analystToken) {
+        return "mariadb --ssl --skip-ssl-verify-server-cert -A -h " + host + " -P "
+                + gateway.port(MysqlConnectionConfig.PROTOCOL) + " -u analyst -p" + analystToken + " " + MYSQL_CONNECTION;
     }
 
     /** A demo identity as the gateway's API-key verifier names it. */
@@ -216,8 +254,8 @@ public final class DemoEnvironment implements AutoCloseable {
                 identity.kind());
     }
 
-    private static GatewayConfig config(Path dataDir, Path secrets, int portBase, int traceStorePort, DemoSshHost sshHost)
-            throws IOException {
+    private static GatewayConfig config(Path dataDir, Path secrets, int portBase, int traceStorePort, DemoSshHost sshHost,
+                                        DemoMariaDb mariaDb) throws IOException {
         List<ApiKeyConfig> keys = IDENTITIES.stream()
                 .map(i -> new ApiKeyConfig(i.name(), ref(secrets.resolve(i.name() + ".token")), i.groups(), i.kind(),
                         i.name() + "@demo.tracegate.dev"))
@@ -231,12 +269,17 @@ public final class DemoEnvironment implements AutoCloseable {
             connections.add(new SshConnectionConfig(SSH_CONNECTION, "127.0.0.1", sshHost.port(),
                     System.getProperty("user.name"), ref(sshHost.heldKey()), null, sshHost.hostKey()));
         }
+        if (mariaDb != null) {
+            connections.add(new MysqlConnectionConfig(MYSQL_CONNECTION, "127.0.0.1", mariaDb.port(), "shop", TARGET_ROLE,
+                    ref(secrets.resolve(TARGET_ROLE + "-mysql.password")), UpstreamTlsMode.DISABLE, null));
+        }
         return new GatewayConfig(
                 dataDir.resolve("gateway").toString(),
                 new ListenersConfig(new ListenerConfig("127.0.0.1", portBase + 1, false),
                         new ListenerConfig("127.0.0.1", portBase, false),
                         new ListenerConfig("127.0.0.1", portBase + 2, true),
-                        new ListenerConfig("127.0.0.1", portBase + 3, false)),
+                        new ListenerConfig("127.0.0.1", portBase + 3, false),
+                        new ListenerConfig("127.0.0.1", portBase + 4, false)),
                 null, null,
                 // Checkpoints leave the store, as they should in production (there: on other storage).
                 new EvidenceConfig("tracegate.demo/log", null, 0, publishDirectory(dataDir).toString(), false, 0, null),

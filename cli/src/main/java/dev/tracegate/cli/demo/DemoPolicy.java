@@ -22,11 +22,12 @@ public final class DemoPolicy {
             "1b992bc777f96f81aff71c62794f6c1a04ad7eb0bd4d5208904dc3ec03d8d312",  // and HTTP, before minClass and uses
             "5b9f3e021783bd0b0167838c5629feac2e19eecb0b28b93672fe673f4a686ccc",  // with uses, before minClass
             "95afbe4db2dc891f0440454ffa78d4d032b1ed7e414e4da8016d65263c12daeb",  // with minClass, before uses
-            "32036a1d06022193bd001e6d2be8183fc211a55a2af0e396696f0e7bb8c9c473"); // before SSH
+            "32036a1d06022193bd001e6d2be8183fc211a55a2af0e396696f0e7bb8c9c473",  // before SSH
+            "6d7305b5b796181644b50574f57cbd2314118d9ac03362e244754ec920753e42"); // before MySQL
 
     /**
      * The demo policy: masking; DDL and everything riskier (privilege changes)
-     * held for a DBA, what cannot be classified or reaches outside the database blocked; trace
+     * held for a DBA on both shop databases (PostgreSQL's {@code shop}, MariaDB's {@code shop-mysql}), what cannot be classified or reaches outside the database blocked; trace
      * deletes held; bulk writes blocked; on the SSH host, shells allowed (and recorded), service and
  * configuration changes held, sudo and whatever cannot be classified blocked.
      */
@@ -50,11 +51,11 @@ public final class DemoPolicy {
                     - {match: customers.date_of_birth, entity: date_of_birth, strategy: redact, uses: [year]}
             rules:
               - name: mask-personal-data
-                connections: [shop, traces]
+                connections: [shop, shop-mysql, traces]
                 exceptGroups: [pii-readers]
                 mask: personal-data
               - name: hold-ddl
-                connections: [shop]
+                connections: [shop, shop-mysql]
                 minClass: ddl              # DDL and riskier: privilege changes too (unknown and dangerous stay blocked)
                 action: approve
                 approvers: [dba]

@@ -43,6 +43,8 @@ public final class ShopSampleData {
     private static final long ORDER_SEED = 0x5EED_0DE5L;
     private static final int ORDER_WINDOW_SECONDS = (int) Duration.ofDays(730).toSeconds();
     private static final int BATCH_SIZE = 1000;
+    private static final String CUSTOMER_COLUMNS = "id, name, email, phone, card_number, national_id, date_of_birth, notes";
+    private static final String ORDER_COLUMNS = "id, customer_id, amount, status, created_at";
     private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1940, 1, 1);
     private static final LocalDate LATEST_BIRTH = LocalDate.of(2006, 12, 31);
 
@@ -69,7 +71,6 @@ public final class ShopSampleData {
             "Prefers contact at %s after 5pm", "Asked us to cc %s on all invoices", "New work address %s, update the CRM",
             "Call %s before delivering large orders", "Left a voicemail on %s, awaiting callback",
             "Reachable at %s on weekdays only");
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
 
     /** One row of {@code customers}; null fields are NULL in the table. */
     private record Customer(int id, String name, String email, String phone, String cardNumber, String nationalId,
@@ -82,10 +83,10 @@ public final class ShopSampleData {
 
     /** One row of {@code orders}. */
     private record Order(int id, int customerId, long amountCents, String status, Instant createdAt) {
-        List<String> fields() {
+        List<String> fields(DateTimeFormatter timestamps) {
             String amount = String.format(Locale.ROOT, "%d.%02d", amountCents / 100, amountCents % 100);
             return Arrays.asList(Integer.toString(id), Integer.toString(customerId), amount, status,
-                    TIMESTAMP.format(createdAt.atOffset(ZoneOffset.UTC)));
+                    timestamps.format(createdAt.atOffset(ZoneOffset.UTC)));
         }
     }
 
@@ -119,33 +120,78 @@ public final class ShopSampleData {
 
     private static void loadInto(Connection connection) throws SQLException {
         try (Statement sql = connection.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS orders, customers");
-            sql.execute("""
-                    CREATE TABLE customers (
-                        id integer PRIMARY KEY,
-                        name text NOT NULL,
-                        email text,
-                        phone text,
-                        card_number text,
-                        national_id text,
-                        date_of_birth date,
-                        notes text)""");
-            sql.execute("""
-                    CREATE TABLE orders (
-                        id integer PRIMARY KEY,
-                        customer_id integer NOT NULL REFERENCES customers (id),
-                        amount numeric(10, 2) NOT NULL,
-                        status text NOT NULL,
-                        created_at timestamptz NOT NULL)""");
-            write(connection, new TableRows("customers",
-                    "id, name, email, phone, card_number, national_id, date_of_birth, notes",
-                    "CAST(? AS integer), ?, ?, ?, ?, ?, CAST(? AS date), ?",
-                    customers().stream().map(Customer::fields).toList()));
-            write(connection, new TableRows("orders", "id, customer_id, amount, status, created_at",
+            for (String statement : createTables(ShopDialect.POSTGRES)) {
+                sql.execute(statement);
+            }
+            write(connection, new TableRows("customers", CUSTOMER_COLUMNS,
+                    "CAST(? AS integer), ?, ?, ?, ?, ?, CAST(? AS date), ?", customerRows()));
+            write(connection, new TableRows("orders", ORDER_COLUMNS,
                     "CAST(? AS integer), CAST(? AS integer), CAST(? AS numeric), ?, CAST(? AS timestamptz)",
-                    orders().stream().map(Order::fields).toList()));
-            sql.execute("ANALYZE customers, orders");
+                    orderRows(ShopDialect.POSTGRES)));
+            sql.execute(ShopDialect.POSTGRES.analyze());
         }
+    }
+
+    /**
+     * The same tables and rows as {@link #load}, as one MariaDB script (for the {@code mariadb}
+     * client over the server's socket, with the default sql_mode: a backslash escapes in strings).
+     */
+    public static String mariadbScript() {
+        StringBuilder script = new StringBuilder(2 << 20);
+        for (String statement : createTables(ShopDialect.MARIADB)) {
+            script.append(statement).append(";\n");
+        }
+        appendInserts(script, "customers", CUSTOMER_COLUMNS, customerRows());
+        appendInserts(script, "orders", ORDER_COLUMNS, orderRows(ShopDialect.MARIADB));
+        return script.append(ShopDialect.MARIADB.analyze()).append(";\n").toString();
+    }
+
+    private static List<String> createTables(ShopDialect dialect) {
+        return List.of("DROP TABLE IF EXISTS orders, customers", """
+                CREATE TABLE customers (
+                    id integer PRIMARY KEY,
+                    name %1$s NOT NULL,
+                    email %1$s,
+                    phone %1$s,
+                    card_number %1$s,
+                    national_id %1$s,
+                    date_of_birth date,
+                    notes %1$s)""".formatted(dialect.textType()), """
+                CREATE TABLE orders (
+                    id integer PRIMARY KEY,
+                    customer_id integer NOT NULL REFERENCES customers (id),
+                    amount numeric(10, 2) NOT NULL,
+                    status %s NOT NULL,
+                    created_at %s NOT NULL)""".formatted(dialect.textType(), dialect.timestampType()));
+    }
+
+    private static List<List<String>> customerRows() {
+        return customers().stream().map(Customer::fields).toList();
+    }
+
+    private static List<List<String>> orderRows(ShopDialect dialect) {
+        return orders().stream().map(order -> order.fields(dialect.timestamps())).toList();
+    }
+
+    private static void appendInserts(StringBuilder script, String table, String columns, List<List<String>> rows) {
+        for (int start = 0; start < rows.size(); start += BATCH_SIZE) {
+            script.append("INSERT INTO ").append(table).append(" (").append(columns).append(") VALUES\n");
+            List<List<String>> batch = rows.subList(start, Math.min(rows.size(), start + BATCH_SIZE));
+            for (int i = 0; i < batch.size(); i++) {
+                script.append(i == 0 ? "(" : ",\n(");
+                List<String> row = batch.get(i);
+                for (int c = 0; c < row.size(); c++) {
+                    script.append(c == 0 ? "" : ", ").append(mariadbLiteral(row.get(c)));
+                }
+                script.append(')');
+            }
+            script.append(";\n");
+        }
+    }
+
+    /** A MariaDB string literal (backslash escapes, as in the default sql_mode), or NULL. */
+    private static String mariadbLiteral(String value) {
+        return value == null ? "NULL" : "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     private static void write(Connection connection, TableRows rows) throws SQLException {

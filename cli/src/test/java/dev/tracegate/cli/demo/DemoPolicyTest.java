@@ -114,10 +114,12 @@ class DemoPolicyTest {
 
     /**
      * The policy the demo wrote before rules could match by risk: the same text without the SSH
-     * host's rules, with {@code classes: [ddl]}.
+     * host's rules and the MySQL connection, with {@code classes: [ddl]}.
      */
     private static String earlierPolicy() {
         return DemoPolicy.TEXT.substring(0, DemoPolicy.TEXT.indexOf("  - name: ssh-shells\n"))
+                .replace("connections: [shop, shop-mysql, traces]", "connections: [shop, traces]")
+                .replace("connections: [shop, shop-mysql]", "connections: [shop]")
                 .replace("    minClass: ddl              # DDL and riskier: privilege changes too (unknown and dangerous stay blocked)\n",
                         "    classes: [ddl]\n")
                 .replace("reason: schema and privilege changes on shop need a DBA's approval",

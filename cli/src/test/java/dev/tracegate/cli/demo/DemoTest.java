@@ -94,6 +94,8 @@ class DemoTest {
             assertThat(clear.lines()).hasSize(3).allMatch(line -> line.matches("[^|]+@[^|]+\\|\\d{4}[ -]?\\d.*\\|\\d{3}-\\d{2}-\\d{4}\\|\\d{4}-\\d{2}-\\d{2}"));
             assertThat(masked.lines()).hasSize(3).allMatch(line -> line.matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example\\|[* -]+\\d{4}\\|\\*{3}-\\*{2}-\\d{4}\\|"));
             String clearEmail = clear.lines().findFirst().orElseThrow().split("\\|")[0];
+            assertThePrintedMysqlCommandMasksAndBlocks(out,
+                    run(List.of("psql", reader.group(1), "-X", "-At", "-c", "SELECT email FROM customers ORDER BY id LIMIT 1")));
             // The analyst writes personal data into a statement: it runs as written, the evidence keeps it masked.
             String noteCard = "5555 5555 5555 4444";
             String noteEmail = "ada.note@example.com";
@@ -265,12 +267,12 @@ class DemoTest {
         throw new AssertionError("no HTTP request was held for approval");
     }
 
-    /** A port base whose demo ports (N, N+1, N+2, N+10, N+20) are free now: other test runs may use the default. */
+    /** A port base whose demo ports (N..N+4, N+10, N+20, N+30, N+40) are free now: other test runs may use the default. */
     private static int freePortBase() throws IOException {
         Random random = new Random();
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = 20_000 + 10 * random.nextInt(3_000);
-            if (IntStream.of(0, 1, 2, 3, 10, 20, 30).allMatch(offset -> free(base + offset))) {
+            if (IntStream.of(0, 1, 2, 3, 4, 10, 20, 30, 40).allMatch(offset -> free(base + offset))) {
                 return base;
             }
         }
@@ -304,6 +306,34 @@ class DemoTest {
         assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-$((2+3))' 2>&1 | tail -1")))
                 .as("$((...)) cannot be read without running it: blocked").contains("blocked by policy rule default:high-risk");
         assertThat(run(List.of("bash", "-c", ssh.group(1) + " -- 'echo demo-ssh-ok'"))).isEqualTo("demo-ssh-ok\n");
+    }
+
+    /**
+     * With MariaDB installed, the {@code mysql:} line (after {@code ssh:}, before the ready line) is a
+     * complete command: the analyst reads the MariaDB copy of the shop masked, and a bulk delete is
+     * refused by the demo policy. Without it, there is no such line.
+     */
+    private static void assertThePrintedMysqlCommandMasksAndBlocks(String out, String clearFirstEmail) throws Exception {
+        Matcher mysql = Pattern.compile("^mysql: (mariadb --ssl .* -u analyst -p\\S+ shop-mysql)$", Pattern.MULTILINE)
+                .matcher(out);
+        if (!Files.isExecutable(DemoMariaDb.MARIADBD)) {
+            assertThat(mysql.find()).as(out).isFalse();
+            assertThat(out).contains("no MySQL target: /usr/sbin/mariadbd is not installed");
+            return;
+        }
+        assertThat(mysql.find()).as(out).isTrue();
+        assertThat(mysql.start()).as("after the ssh: line, before the ready line")
+                .isGreaterThan(out.indexOf("\nssh: ")).isLessThan(out.indexOf("tracegate ready"));
+        assertThat(clearFirstEmail).contains("@");
+        String email = run(List.of("bash", "-c", mysql.group(1) + " -e 'SELECT email FROM customers ORDER BY id LIMIT 1'"));
+        assertThat(email).as("the analyst's email column is masked").matches("email\n[0-9a-f]{12}@[0-9a-f]{8}\\.example\n")
+                .doesNotContain(clearFirstEmail.strip());
+        String count = run(List.of("bash", "-c", mysql.group(1) + " -N -e 'SELECT count(*) FROM orders'"));
+        assertThat(count).as("the same rows as PostgreSQL's").isEqualTo(ShopSampleData.ORDERS + "\n");
+        String refused = run(List.of("bash", "-c", mysql.group(1) + " -e 'DELETE FROM orders' 2>&1; echo \"exit=$?\""));
+        assertThat(refused).contains("ERROR 1227").contains("blocked by policy rule no-bulk-writes").endsWith("exit=1\n");
+        assertThat(run(List.of("bash", "-c", mysql.group(1) + " -N -e 'SELECT count(*) FROM orders'")))
+                .as("nothing was deleted").isEqualTo(ShopSampleData.ORDERS + "\n");
     }
 
     private static String run(List<String> command) throws Exception {
