@@ -26,7 +26,17 @@ public final class Main implements Runnable {
             System.err.println("tracegate: TRACEGATE_LOG_FORMAT must be text or json, not \"" + format + "\"");
             System.exit(2);
         }
-        System.exit(run(args));
+        int status;
+        try {
+            status = run(args);
+        } catch (Error fatal) {
+            // Past picocli's handler (a class missing from the install, out of memory at start): the
+            // process must still end, or threads already started would keep a half-started gateway alive.
+            System.err.println("tracegate: " + fatal);
+            fatal.printStackTrace();
+            status = 70;
+        }
+        System.exit(status);
     }
 
     /** Runs the command line and returns its exit code (tests call this directly). */

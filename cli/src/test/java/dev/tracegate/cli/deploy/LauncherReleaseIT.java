@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,24 +191,40 @@ class LauncherReleaseIT {
 
     /** A gateway started by a script, once it said {@code tracegate ready}. */
     private record Started(Process process, int apiPort) implements AutoCloseable {
+        private static final Duration READY_WITHIN = Duration.ofMinutes(3);
+
         static Started run(Path cwd, Map<String, String> environment, String... command) throws Exception {
             Process process = command(cwd, environment, command).start();
+            // A gateway that neither gets ready nor exits must not hang the build: end it after a while.
+            Thread watchdog = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(READY_WITHIN.toMillis());
+                    process.destroyForcibly();
+                } catch (InterruptedException ready) {
+                    // it got ready, or ended, in time
+                }
+            });
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             List<String> seen = new ArrayList<>();
             int port = -1;
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                seen.add(line);
-                Matcher api = API_LINE.matcher(line);
-                if (api.find()) {
-                    port = Integer.parseInt(api.group(1));
+            try {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                    seen.add(line);
+                    Matcher api = API_LINE.matcher(line);
+                    if (api.find()) {
+                        port = Integer.parseInt(api.group(1));
+                    }
+                    if (line.equals("tracegate ready")) {
+                        Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
+                        return new Started(process, port);
+                    }
                 }
-                if (line.equals("tracegate ready")) {
-                    Thread.ofVirtual().start(() -> out.lines().forEach(l -> { }));
-                    return new Started(process, port);
-                }
+            } finally {
+                watchdog.interrupt();
             }
             process.waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError("exited before it was ready:\n" + String.join("\n", seen));
+            throw new AssertionError("exited (or was ended after " + READY_WITHIN + ") before it was ready:\n"
+                    + String.join("\n", seen));
         }
 
         /** The JVM's arguments: the scripts exec java, so the process is the JVM itself. */
