@@ -8,15 +8,17 @@ package dev.tracegate.gateway.config;
 public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, ListenerConfig http, ListenerConfig ssh,
                               ListenerConfig mysql) {
 
+    /** The SSH listener's limits when none are configured. */
+    public static final ConnectionLimits SSH_DEFAULT_LIMITS = new ConnectionLimits(60, 0, 0, 0);
+
     public ListenersConfig {
         postgres = postgres == null ? new ListenerConfig(null, 6432, false) : postgres;
         if (postgres.limits() == null) {
             postgres = new ListenerConfig(postgres.address(), postgres.port(), postgres.allowCleartextOnLoopback(),
                     ConnectionLimits.DEFAULTS, postgres.httpLimits());
         }
-        if ((api != null && api.limits() != null) || (http != null && http.limits() != null)
-                || (ssh != null && ssh.limits() != null)) {
-            throw new ConfigException("listeners: limits are for the postgres and mysql listeners (the api and http"
+        if ((api != null && api.limits() != null) || (http != null && http.limits() != null)) {
+            throw new ConfigException("listeners: limits are for the postgres, mysql and ssh listeners (the api and http"
                     + " listeners have httpLimits)");
         }
         if (!postgres.httpLimits().equals(HttpListenerLimits.DEFAULTS)
@@ -27,6 +29,11 @@ public record ListenersConfig(ListenerConfig postgres, ListenerConfig api, Liste
         api = api == null ? new ListenerConfig(null, 8080, false) : api;
         http = http == null ? new ListenerConfig(null, 8443, false) : http;
         ssh = ssh == null ? new ListenerConfig(null, 2222, false) : ssh;
+        if (ssh.limits() == null) {
+            // A person may paste a token at the keyboard-interactive prompt: a minute, not ten seconds.
+            ssh = new ListenerConfig(ssh.address(), ssh.port(), ssh.allowCleartextOnLoopback(), SSH_DEFAULT_LIMITS,
+                    ssh.httpLimits());
+        }
         mysql = mysql == null ? new ListenerConfig(null, 3307, false) : mysql;
         if (mysql.limits() == null) {
             mysql = new ListenerConfig(mysql.address(), mysql.port(), mysql.allowCleartextOnLoopback(),

@@ -65,7 +65,7 @@ public final class ConnectionAdmission {
         }
 
         /** The client proved who it is: its place among those logging in is free for others. */
-        public void authenticated() {
+        public synchronized void authenticated() {
             if (loggingIn) {
                 loggingIn = false;
                 leaveLogin(source);
@@ -73,7 +73,7 @@ public final class ConnectionAdmission {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             authenticated();
             if (!closed) {
                 closed = true;

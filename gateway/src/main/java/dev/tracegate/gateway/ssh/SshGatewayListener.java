@@ -1,10 +1,13 @@
 package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.ListenerConfig;
+import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.gateway.engine.TooManyConnectionsException;
 import dev.tracegate.policy.rules.SshRequestFacts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.List;
 import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.agent.SshAgentFactory;
 import org.apache.sshd.agent.SshAgentServer;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
@@ -41,11 +45,17 @@ final class SshGatewayListener implements ProtocolListener {
     private static final Logger LOG = LoggerFactory.getLogger(SshGatewayListener.class);
     static final int MAX_CHANNELS_PER_SESSION = 10;
 
+    /** The connection's place within the listener's limits, among those logging in until authenticated. */
+    private static final AttributeRepository.AttributeKey<ConnectionAdmission.Ticket> PLACE =
+            new AttributeRepository.AttributeKey<>();
+
     private final SshServer server;
     private final UpstreamHosts hosts;
+    private final ConnectionAdmission admission;
 
     SshGatewayListener(ListenerConfig listener, EngineServices services) throws IOException {
         hosts = new UpstreamHosts();
+        admission = new ConnectionAdmission(listener.limits());
         SshRequestGate gate = new SshRequestGate(services);
         SshListenerContext context = new SshListenerContext(services, gate, hosts);
         server = SshServer.setUpDefaultServer();
@@ -96,19 +106,34 @@ final class SshGatewayListener implements ProtocolListener {
         server.setSubsystemFactories(List.of(new SftpRelayFactory(context)));
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, MAX_CHANNELS_PER_SESSION);
         CoreModuleProperties.MAX_AUTH_REQUESTS.set(server, 6);
-        CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(60));
+        // From connecting to authenticated (banner, key exchange and sign-in together), as for the
+        // PostgreSQL and MySQL listeners' start-up deadline.
+        CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(listener.limits().startupTimeoutSeconds()));
         CoreModuleProperties.MAX_IDENTIFICATION_SIZE.set(server, 8 * 1024);
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, (long) Math.max(32 * 1024, services.maxMessageBytes()));
         server.addSessionListener(new SessionListener() {
             @Override
+            public void sessionCreated(Session session) {
+                admit(session);
+            }
+
+            @Override
             public void sessionEvent(Session session, Event event) {
                 if (event == Event.Authenticated && session instanceof ServerSession serverSession) {
+                    ConnectionAdmission.Ticket place = session.getAttribute(PLACE);
+                    if (place != null) {
+                        place.authenticated();
+                    }
                     signIn.authenticated(serverSession);
                 }
             }
 
             @Override
             public void sessionClosed(Session session) {
+                ConnectionAdmission.Ticket place = session.removeAttribute(PLACE);
+                if (place != null) {
+                    place.close();
+                }
                 SshCaller caller = session.getAttribute(SshCaller.KEY);
                 if (caller != null) {
                     caller.close("connection closed");
@@ -126,6 +151,24 @@ final class SshGatewayListener implements ProtocolListener {
         } catch (IOException | RuntimeException e) {
             hosts.close();
             throw e;
+        }
+    }
+
+    /**
+     * Gives a new connection its place within the listener's limits, or closes it at once: over a
+     * cap it gets nothing but the closed connection (SSH has no way to say why before the key
+     * exchange; the gateway's log does at debug level).
+     */
+    private void admit(Session session) {
+        if (!(session.getRemoteAddress() instanceof InetSocketAddress remote)) {
+            session.close(true);
+            return;
+        }
+        try {
+            session.setAttribute(PLACE, admission.admit(remote.getAddress()));
+        } catch (TooManyConnectionsException tooMany) {
+            LOG.debug("ssh connection from {} refused: {}", remote, tooMany.getMessage());
+            session.close(true);
         }
     }
 

@@ -214,7 +214,7 @@ class PreAuthenticationLimitsTest {
         Files.writeString(file, "listeners: {postgres: {port: 6543}}\n");
         assertThat(ConfigLoader.load(file).listeners().postgres().limits()).isEqualTo(new ConnectionLimits(10, 1000, 256, 32));
         Files.writeString(file, "listeners: {api: {limits: {startupTimeoutSeconds: 5}}}\n");
-        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits are for the postgres and mysql listeners");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits are for the postgres, mysql and ssh listeners");
     }
 
     private static void assertServes(TestGateway gateway) {

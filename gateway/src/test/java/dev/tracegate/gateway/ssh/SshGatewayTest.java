@@ -6,35 +6,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.identity.Identity;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.PublicKey;
-import java.time.Instant;
-import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
-import org.apache.sshd.common.config.keys.PublicKeyEntry;
-import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
+import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -254,6 +256,37 @@ class SshGatewayTest {
         }
         var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo", "still-serving");
         assertThat(run.out()).isEqualTo("still-serving\n");
+    }
+
+    @Test
+    void connectionsOverTheLimitPerAddressAreClosedBeforeTheyCanLogInAndOthersGoOn() throws Exception {
+        List<Socket> loggingIn = new ArrayList<>();
+        try {
+            for (int i = 0; i < ListenersConfig.SSH_DEFAULT_LIMITS.maxUnauthenticatedPerSource(); i++) {
+                Socket socket = new Socket("127.0.0.1", gateway.gateway().sshPort());
+                socket.setSoTimeout(20_000);
+                assertThat(socket.getInputStream().read()).as("the gateway greets a connection within the limit").isEqualTo('S');
+                loggingIn.add(socket);
+            }
+            try (Socket over = new Socket("127.0.0.1", gateway.gateway().sshPort())) {
+                over.setSoTimeout(20_000);
+                // Closed at once (a connection within the limit would be held for the authentication timeout).
+                assertThat(drain(over.getInputStream())).as("the gateway closed the connection over the limit").isTrue();
+            }
+            assertThat(stillOpen(loggingIn.getFirst())).as("connections within the limit are still open").isTrue();
+        } finally {
+            for (Socket socket : loggingIn) {
+                socket.close();
+            }
+        }
+        for (int attempt = 0; ; attempt++) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo", "served-after-the-flood");
+            if (run.out().equals("served-after-the-flood\n") || attempt == 20) {
+                assertThat(run.out()).as("places are freed when the connections go").isEqualTo("served-after-the-flood\n");
+                break;
+            }
+            Thread.sleep(200);
+        }
     }
 
     @Test
@@ -608,6 +641,20 @@ class SshGatewayTest {
     }
 
     /** Reads until the peer closes; true when it did. */
+    /** Whether the gateway keeps the connection open (its greeting read, nothing more comes for a second). */
+    private static boolean stillOpen(Socket socket) throws java.io.IOException {
+        socket.setSoTimeout(1_000);
+        byte[] buffer = new byte[8192];
+        try {
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // the rest of the greeting and the key exchange init
+            }
+            return false;
+        } catch (java.net.SocketTimeoutException open) {
+            return true;
+        }
+    }
+
     private static boolean drain(InputStream in) {
         try {
             byte[] buffer = new byte[8192];
