@@ -25,7 +25,7 @@ import profile_phase
 from http_services import HTTP_POLICY, UPSTREAM_TOKEN, JsonUpstream, http_gateway_config
 from progress import say
 from services import PostgresServer, TracegateGateway
-from suite import BENCH, DATABASE, JAVA_HOME, REPO, gateway_config, gateway_java_opts, modified
+from gateway_setup import BENCH, DATABASE, JAVA_HOME, REPO, gateway_config, gateway_java_opts, modified
 
 WRK_SCRIPT = BENCH / "http/wrk.lua"
 

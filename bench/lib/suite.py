@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import account
 import http_phase
 import jvm_phase
 import large_result_phase
@@ -32,15 +33,12 @@ import report
 import storm_phase
 from policy_switch import RULELESS_POLICY, PolicySwitch
 from progress import elapsed_seconds, say
+from gateway_setup import (BENCH, DATABASE, JAVA_HOME, PGSTORE_DATABASE, REPO, gateway_config, gateway_java_opts,
+                           modified)
 from http_services import HTTP_POLICY, UPSTREAM_TOKEN, HaproxyHttp, JsonUpstream, http_gateway_config
 from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
                       last_lines)
 
-BENCH = Path(__file__).resolve().parent.parent
-REPO = BENCH.parent
-JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
-DATABASE = "bench"
-PGSTORE_DATABASE = "tracegate_store"
 PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "account", "jvm")
 # The accounting phase's ports (its own PostgreSQL, gateway, upstream and HTTP gateway), from --port-base + 40 on.
 ACCOUNT_PORT_OFFSET = 40
@@ -212,7 +210,6 @@ class BenchRun:
 
     def account(self) -> None:
         """Cost per statement and per request (account_phase.py) on gateways of its own with accounting on."""
-        import account  # here, not at the top: account imports this module
         say("cost accounting: allocated bytes, CPU, hand-offs, events, JSON encodings and copies per statement/request")
         ports = [self.args.port_base + ACCOUNT_PORT_OFFSET + i for i in range(6)]
         jars = str(self.work / "tracegate-jars")
@@ -566,53 +563,6 @@ class BenchRun:
 def fmt_number(value) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
-def gateway_config(data_dir: Path, port: int, api_port: int, key_file: Path, postgres_port: int,
-                   pgstore: bool = False, signing_key: Path | None = None) -> str:
-    store = (f"""  type: postgresql
-  url: jdbc:postgresql://127.0.0.1:{postgres_port}/{PGSTORE_DATABASE}
-  username: postgres""" if pgstore else "  type: h2")
-    return f"""# Written by bench/run. Recording and the evidence log are always on; the store is the default embedded one,
-# or for the nodes of the shared-store path one PostgreSQL database they all write.
-dataDir: {data_dir}
-listeners:
-  postgres:
-    address: 127.0.0.1
-    port: {port}
-    allowCleartextOnLoopback: true
-    limits:
-      # The storm opens hundreds of connections from one address at the same instant: the default
-      # per-source cap (32 logging in at once) would refuse most of them, which is not what it measures.
-      maxConnections: 2000
-      maxUnauthenticated: 1000
-      maxUnauthenticatedPerSource: 1000
-  api:
-    address: 127.0.0.1
-    port: {api_port}
-limits:
-  # The storm's clients are one identity from one address, all at once.
-  sessionsPerIdentity: 2000
-  sessionsPerSource: 2000
-store:
-{store}
-evidence:
-  origin: tracegate.bench/log
-{f"  signingKey: file:{signing_key}" if signing_key else ""}
-identities:
-  apiKeys:
-    - name: bench
-      key: file:{key_file}
-      groups: [bench]
-      kind: service
-connections:
-  - name: {DATABASE}
-    protocol: postgres
-    host: 127.0.0.1
-    port: {postgres_port}
-    database: {DATABASE}
-    username: postgres
-    upstreamAuth: trust
-    tls: disable
-"""
 
 
 def settings(plan: Plan) -> dict[str, str]:
@@ -627,13 +577,6 @@ def settings(plan: Plan) -> dict[str, str]:
     }
 
 
-def gateway_java_opts() -> str:
-    """The gateway's JVM options: BENCH_GATEWAY_JAVA_OPTS or TRACEGATE_JAVA_OPTS if set, else what ./tracegate ships."""
-    for variable in ("BENCH_GATEWAY_JAVA_OPTS", "TRACEGATE_JAVA_OPTS"):
-        if variable in os.environ:
-            return os.environ[variable].strip()
-    lines = (REPO / "scripts/jvm.options").read_text().splitlines()
-    return " ".join(line.split("#", 1)[0].strip() for line in lines if line.split("#", 1)[0].strip())
 
 
 def environment() -> dict:
@@ -672,8 +615,6 @@ def environment() -> dict:
     }
 
 
-def modified(path: Path) -> str:
-    return datetime.datetime.fromtimestamp(path.stat().st_mtime).astimezone().isoformat(timespec="seconds")
 
 
 if __name__ == "__main__":
