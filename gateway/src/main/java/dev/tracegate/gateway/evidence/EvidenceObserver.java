@@ -10,20 +10,15 @@ import java.util.List;
 public interface EvidenceObserver {
 
     EvidenceObserver NONE = new EvidenceObserver() {
-        @Override
-        public void queued(EvidenceEvent event) {
-        }
-
-        @Override
-        public void written(int events, long oldestWaitNanos) {
-        }
     };
 
     /** An event was queued for the log. */
-    void queued(EvidenceEvent event);
+    default void queued(EvidenceEvent event) {
+    }
 
     /** {@code events} became durable; the oldest of them had waited {@code oldestWaitNanos} since it was queued. */
-    void written(int events, long oldestWaitNanos);
+    default void written(int events, long oldestWaitNanos) {
+    }
 
     /**
      * These events became durable, in log order, as the log holds them (at their log time, with

@@ -43,16 +43,6 @@ public final class SiemForwarder implements EvidenceObserver, AutoCloseable {
     }
 
     @Override
-    public void queued(EvidenceEvent event) {
-        // forwarded once durable
-    }
-
-    @Override
-    public void written(int events, long oldestWaitNanos) {
-        // the events themselves come to durable()
-    }
-
-    @Override
     public void durable(List<EvidenceEvent> events) {
         for (EvidenceEvent event : events) {
             for (DeliveryQueue queue : queues) {
