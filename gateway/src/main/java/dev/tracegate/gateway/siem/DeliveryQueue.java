@@ -35,7 +35,8 @@ public final class DeliveryQueue implements AutoCloseable {
     private final AtomicLong failures = new AtomicLong();
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Thread sender;
-    private volatile int inFlight;
+    /** Queued or being sent: counted before the event enters the queue, so no reader sees it in neither. */
+    private final AtomicLong undelivered = new AtomicLong();
 
     DeliveryQueue(SiemDestination destination, OcsfMapping mapping, int capacity) {
         this.destination = destination;
@@ -46,7 +47,9 @@ public final class DeliveryQueue implements AutoCloseable {
 
     /** Queues {@code event} for delivery, or drops and counts it when the queue is full. Never waits. */
     void offer(EvidenceEvent event) {
+        undelivered.incrementAndGet();
         if (!queue.offer(event)) {
+            undelivered.decrementAndGet();
             dropped.incrementAndGet();
         }
     }
@@ -57,7 +60,7 @@ public final class DeliveryQueue implements AutoCloseable {
 
     /** Events queued or being sent, not yet delivered. */
     public long backlog() {
-        return queue.size() + (long) inFlight;
+        return undelivered.get();
     }
 
     /** Events dropped because the queue was full, or still undelivered when the gateway stopped. */
@@ -87,8 +90,8 @@ public final class DeliveryQueue implements AutoCloseable {
                     LOG.info("SIEM {}: delivering again", destination.name());
                 }
                 delivered.addAndGet(batch.size());
+                undelivered.addAndGet(-batch.size());
                 batch.clear();
-                inFlight = 0;
                 backoff = FIRST_BACKOFF;
             } catch (IOException | RuntimeException e) {
                 failures.incrementAndGet();
@@ -116,7 +119,6 @@ public final class DeliveryQueue implements AutoCloseable {
             List<EvidenceEvent> events = new ArrayList<>(List.of(first));
             queue.drainTo(events, destination.batchEvents() - 1);
             events.forEach(event -> batch.add(mapping.map(event)));
-            inFlight = batch.size();
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
