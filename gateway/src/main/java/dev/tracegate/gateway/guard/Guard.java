@@ -12,6 +12,7 @@ import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.LexingCache;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
@@ -29,7 +30,9 @@ import java.util.function.Function;
 public final class Guard {
 
     private final AtomicReference<Policy> policy;
-    private final SqlClassifier classifier = new SqlClassifier();
+    /** Shared by the classifier and the record's redaction: each statement shape is lexed once for both. */
+    private final LexingCache lexing = new LexingCache();
+    private final SqlClassifier classifier = new SqlClassifier(lexing);
     private final HashKey maskingKey;
     private final CommandRedaction credentialsOnly;
     private final AtomicReference<Recording> recording = new AtomicReference<>();
@@ -42,7 +45,7 @@ public final class Guard {
     public Guard(Policy initial, HashKey maskingKey) {
         this.policy = new AtomicReference<>(initial);
         this.maskingKey = maskingKey;
-        this.credentialsOnly = CommandRedaction.credentialsOnly(maskingKey);
+        this.credentialsOnly = CommandRedaction.credentialsOnly(maskingKey, lexing);
     }
 
     /**
@@ -137,7 +140,7 @@ public final class Guard {
         Masker record = snapshot.recordingMasker();
         Recording current = recording.get();
         if (current == null || current.record() != record) {
-            current = new Recording(record, CommandRedaction.forRecord(record, maskingKey));
+            current = new Recording(record, CommandRedaction.forRecord(record, maskingKey, lexing));
             recording.set(current); // one per policy: it remembers which columns it protects
         }
         return current.redaction();

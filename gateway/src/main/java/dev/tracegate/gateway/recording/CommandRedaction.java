@@ -2,6 +2,7 @@ package dev.tracegate.gateway.recording;
 
 import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Masker;
+import dev.tracegate.policy.sql.LexingCache;
 import java.util.List;
 
 /**
@@ -18,22 +19,31 @@ public final class CommandRedaction {
     private final StatementRedactor statements;
     private final HttpRequestRedactor httpRequests;
 
-    private CommandRedaction(LiteralMasker masker, HashKey key) {
-        this.statements = new StatementRedactor(masker, key);
+    private CommandRedaction(LiteralMasker masker, HashKey key, LexingCache lexing) {
+        this.statements = new StatementRedactor(masker, key, lexing);
         this.httpRequests = new HttpRequestRedactor(masker, key);
     }
 
     /**
      * @param record the policy's record profile
      * @param key    the gateway's masking key, for the hashes of masked values ({@code null}: no hashes)
+     * @param lexing the lexing cache the classifier uses too, so that a statement's shape is lexed once
      */
+    public static CommandRedaction forRecord(Masker record, HashKey key, LexingCache lexing) {
+        return new CommandRedaction(new LiteralMasker(record), key, lexing);
+    }
+
     public static CommandRedaction forRecord(Masker record, HashKey key) {
-        return new CommandRedaction(new LiteralMasker(record), key);
+        return forRecord(record, key, new LexingCache());
     }
 
     /** Credentials out, personal data kept: for approvers whom the policy lets see statements in clear. */
+    public static CommandRedaction credentialsOnly(HashKey key, LexingCache lexing) {
+        return new CommandRedaction(new LiteralMasker(null), key, lexing);
+    }
+
     public static CommandRedaction credentialsOnly(HashKey key) {
-        return new CommandRedaction(new LiteralMasker(null), key);
+        return credentialsOnly(key, new LexingCache());
     }
 
     /** A SQL text and its bind parameters ({@code null} for a simple query). */

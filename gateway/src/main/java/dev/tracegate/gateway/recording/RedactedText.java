@@ -19,7 +19,8 @@ final class RedactedText {
 
     private final String original;
     private final HashKey key;
-    private final StringBuilder out;
+    /** Made at the first replacement: most statements have nothing to redact and keep their text. */
+    private StringBuilder out;
     private final List<Placed> placed = new ArrayList<>();
     private int copied;
 
@@ -27,15 +28,22 @@ final class RedactedText {
     RedactedText(String original, HashKey key) {
         this.original = original;
         this.key = key;
-        this.out = new StringBuilder(original.length());
+    }
+
+    private StringBuilder out() {
+        if (out == null) {
+            out = new StringBuilder(original.length() + 16);
+        }
+        return out;
     }
 
     /** Replacements at positions of the original text itself (a comment's contents, a parameter), in order. */
     void replaceInPlace(List<Replacement> replacements) {
         for (Replacement r : replacements) {
-            out.append(original, copied, r.start());
-            place(out.length(), out.length() + r.text().length(), r, original.substring(r.start(), r.end()));
-            out.append(r.text());
+            StringBuilder written = out();
+            written.append(original, copied, r.start());
+            place(written.length(), written.length() + r.text().length(), r, original.substring(r.start(), r.end()));
+            written.append(r.text());
             copied = r.end();
         }
     }
@@ -58,9 +66,10 @@ final class RedactedText {
         }
         masked.append(value, from, value.length());
         LiteralSpelling.Spelled spelled = LiteralSpelling.spell(original, token, masked.toString());
-        out.append(original, copied, token.start());
-        int base = out.length();
-        out.append(spelled.text());
+        StringBuilder written = out();
+        written.append(original, copied, token.start());
+        int base = written.length();
+        written.append(spelled.text());
         copied = token.end();
         for (int k = 0; k < replacements.size(); k++) {
             Replacement r = replacements.get(k);

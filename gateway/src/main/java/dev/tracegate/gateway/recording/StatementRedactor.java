@@ -3,6 +3,7 @@ package dev.tracegate.gateway.recording;
 import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Replacement;
 import dev.tracegate.policy.sql.LexedSql;
+import dev.tracegate.policy.sql.LexingCache;
 import dev.tracegate.policy.sql.LiteralTargets;
 import dev.tracegate.policy.sql.LiteralTargets.Target;
 import dev.tracegate.policy.sql.SqlLexer;
@@ -17,6 +18,9 @@ import java.util.List;
  * every statement that runs. A literal bound for a protected column (what {@link LiteralTargets}
  * finds) is masked whole; every other literal, comment and parameter is scanned by the detectors.
  *
+ * <p>The tokens come from the {@link LexingCache} the classifier shares, which lexes a statement
+ * shape once and gives later statements of that shape their own tokens (never another text's literals).
+ *
  * <p>The result is checked by lexing it again: if anything but literal and comment contents
  * differs (a bug, or input nobody foresaw), every literal and comment is withheld instead.
  */
@@ -26,14 +30,16 @@ final class StatementRedactor {
 
     private final LiteralMasker masker;
     private final HashKey key;
+    private final LexingCache lexing;
 
-    StatementRedactor(LiteralMasker masker, HashKey key) {
+    StatementRedactor(LiteralMasker masker, HashKey key, LexingCache lexing) {
         this.masker = masker;
         this.key = key;
+        this.lexing = lexing;
     }
 
     RecordedCommand redact(String sql, List<String> parameters) {
-        LexedSql lexed = SqlLexer.lex(sql);
+        LexedSql lexed = lexing.lex(sql); // the classifier lexed this shape already: usually no lexing here
         List<SqlToken> tokens = lexed.tokens();
         LiteralTargets targets = masker.columns().mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
         RedactedText text = new RedactedText(sql, key);

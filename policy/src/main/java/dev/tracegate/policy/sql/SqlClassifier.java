@@ -52,9 +52,15 @@ public final class SqlClassifier {
     private final ClassificationCache<SqlClassification> mySqlPlainStringsCache;
     private final ClassificationCache<ParserCrossCheck.Opinion> mySqlOpinions;
     private final int maxCachedLength;
+    private final LexingCache lexing;
 
     public SqlClassifier() {
         this(DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CACHED_LENGTH);
+    }
+
+    /** A classifier that lexes through {@code lexing}, which the caller shares with others that lex the same texts. */
+    public SqlClassifier(LexingCache lexing) {
+        this(DEFAULT_CACHE_CAPACITY, DEFAULT_MAX_CACHED_LENGTH, lexing);
     }
 
     public SqlClassifier(int cacheCapacity) {
@@ -62,6 +68,11 @@ public final class SqlClassifier {
     }
 
     public SqlClassifier(int cacheCapacity, int maxCachedLength) {
+        this(cacheCapacity, maxCachedLength, new LexingCache());
+    }
+
+    private SqlClassifier(int cacheCapacity, int maxCachedLength, LexingCache lexing) {
+        this.lexing = lexing;
         this.cache = new ClassificationCache<>(cacheCapacity);
         this.opinions = new ClassificationCache<>(cacheCapacity);
         this.mySqlCache = new ClassificationCache<>(cacheCapacity);
@@ -162,7 +173,7 @@ public final class SqlClassifier {
     }
 
     private SqlClassification analyse(String sql) {
-        return classifyStatements(SqlScriptSplitter.split(sql), SqlClassifier::rulesVerdict, new ParserBudget(),
+        return classifyStatements(SqlScriptSplitter.split(sql, lexing.lex(sql)), SqlClassifier::rulesVerdict, new ParserBudget(),
                 opinions);
     }
 

@@ -14,12 +14,15 @@ import java.util.List;
  * at the highest risk (UNKNOWN or DANGEROUS_ADMIN, the parse-failure fallback), and so is every
  * statement the splitter marks incomplete; and a classifier whose caches were filled by other
  * texts (the shape cache shares JSqlParser's opinion between statements that differ only in
- * numbers) classifies exactly as a fresh one.
+ * numbers) classifies exactly as a fresh one; and the lexing cache, primed with the same text with
+ * other digits, gives exactly the lexer's tokens.
  */
 class SqlClassifierFuzzTest {
 
     /** Shared by every input, as the gateway shares one: its caches carry over from earlier texts. */
     private static final SqlClassifier SHARED = new SqlClassifier(1_000);
+    /** Shared too: texts of one digit-abstracted shape must each get the lexer's own tokens. */
+    private static final LexingCache LEXING = new LexingCache();
 
     /** Ways to leave a text open at its end. */
     private static final List<String> OPENERS = List.of("'", "E'", "\"", "U&\"", "/*", "/* /* */", "$$", "$a$", "-- x\n'",
@@ -39,6 +42,8 @@ class SqlClassifierFuzzTest {
                 + (choice < OPENERS.size() ? OPENERS.get(choice) : "");
 
         LexedSql lexed = SqlLexer.lex(sql);
+        LEXING.lex(sql.replaceAll("[0-9]+", "7"));
+        assertThat(LEXING.lex(sql)).as("tokens from the lexing cache").isEqualTo(lexed);
         int previousEnd = 0;
         for (SqlToken token : lexed.tokens()) {
             assertThat(token.start()).as("token %s", token).isGreaterThanOrEqualTo(previousEnd);
