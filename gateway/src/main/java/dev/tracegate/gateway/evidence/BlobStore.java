@@ -34,6 +34,8 @@ public final class BlobStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private static final int RECENT_DIGESTS = 4096;
+    private static final HexFormat HEX = HexFormat.of();
+    private static final MessageDigest SHA_256 = newSha256();
 
     private final Store store;
     /**
@@ -120,8 +122,8 @@ public final class BlobStore {
     }
 
     /**
-     * Stores a batch in one transaction: one query for the digests already there, one batch of
-     * inserts for the rest. If that fails (another node stored one of them meanwhile), each is
+     * Stores a batch in one transaction, one batched insert that skips the digests already there
+     * (another node's, or content stored before this process started). If that fails, each is
      * stored on its own.
      */
     private void writeBatch(List<String> digests) {
@@ -146,35 +148,25 @@ public final class BlobStore {
         }
     }
 
+    /**
+     * {@code ON CONFLICT DO NOTHING} (PostgreSQL, and H2 in its PostgreSQL mode) keeps a row that is
+     * there as it is, as the query for existing digests did before; it saves that query, whose
+     * text changed with every batch size, so the embedded store parsed and planned one per batch.
+     */
     private void storeAll(Map<String, byte[]> batch) throws SQLException {
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
-            try {
-                Map<String, byte[]> missing = new LinkedHashMap<>(batch);
-                String marks = String.join(", ", Collections.nCopies(batch.size(), "?"));
-                try (PreparedStatement exists = connection.prepareStatement("SELECT digest FROM blob WHERE digest IN (" + marks + ")")) {
-                    int i = 1;
-                    for (String digest : batch.keySet()) {
-                        exists.setString(i++, digest);
-                    }
-                    try (ResultSet rs = exists.executeQuery()) {
-                        while (rs.next()) {
-                            missing.remove(rs.getString(1));
-                        }
-                    }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                Timestamp now = Timestamp.from(Instant.now());
+                for (Map.Entry<String, byte[]> blob : batch.entrySet()) {
+                    insert.setString(1, blob.getKey());
+                    insert.setLong(2, blob.getValue().length);
+                    insert.setTimestamp(3, now);
+                    insert.setBytes(4, blob.getValue());
+                    insert.addBatch();
                 }
-                try (PreparedStatement insert = connection.prepareStatement(
-                        "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?)")) {
-                    Timestamp now = Timestamp.from(Instant.now());
-                    for (Map.Entry<String, byte[]> blob : missing.entrySet()) {
-                        insert.setString(1, blob.getKey());
-                        insert.setLong(2, blob.getValue().length);
-                        insert.setTimestamp(3, now);
-                        insert.setBytes(4, blob.getValue());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
+                insert.executeBatch();
                 connection.commit();
             } catch (SQLException e) {
                 connection.rollback();
@@ -266,9 +258,23 @@ public final class BlobStore {
         }
     }
 
+    /** Every command's kept result is hashed on the relay's thread: a clone skips the provider look-up. */
     static String digest(byte[] content) {
+        byte[] hash = sha256().digest(content);
+        return HEX.formatHex(new StringBuilder(71).append("sha256:"), hash).toString();
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -28,6 +28,23 @@ class BlobWriterTest {
         }
     }
 
+    /** Another node (or this one before a restart) stored some of a batch already: the batch stores the rest, once each. */
+    @Test
+    void aBatchHoldingContentStoredBeforeStoresEachDigestOnce() throws Exception {
+        try (TestGateway gateway = TestGateway.start()) {
+            byte[] stored = "{\"columns\":[]}\n[\"stored before\"]\n".getBytes(StandardCharsets.UTF_8);
+            byte[] fresh = "{\"columns\":[]}\n[\"new\"]\n".getBytes(StandardCharsets.UTF_8);
+            String storedDigest = gateway.gateway().evidence().blobs().put(stored);
+            BlobStore otherNode = new BlobStore(gateway.gateway().store());
+            assertThat(otherNode.putLater(stored)).isEqualTo(storedDigest);
+            String freshDigest = otherNode.putLater(fresh);
+            otherNode.flush();
+            assertThat(storedCopies(gateway, storedDigest)).isEqualTo(1);
+            assertThat(storedCopies(gateway, freshDigest)).isEqualTo(1);
+            assertThat(otherNode.get(freshDigest)).hasValue(fresh);
+        }
+    }
+
     private static int storedCopies(TestGateway gateway, String digest) throws Exception {
         try (Connection c = gateway.gateway().store().dataSource().getConnection();
              PreparedStatement count = c.prepareStatement("SELECT count(*) FROM blob WHERE digest = ?")) {
