@@ -127,7 +127,7 @@ public final class SqlClassifier {
 
     private static SqlClassification resolve(SqlClassification base,
                                              Function<String, Optional<StatementClass>> preparedClasses) {
-        if (base.statements().stream().allMatch(s -> s.executes().isEmpty())) {
+        if (!executesAny(base)) {
             return base;
         }
         List<ClassifiedStatement> resolved = new ArrayList<>();
@@ -139,6 +139,16 @@ public final class SqlClassifier {
                     : statement);
         }
         return new SqlClassification(resolved);
+    }
+
+    /** A loop, not a stream: every statement of every session passes here. */
+    private static boolean executesAny(SqlClassification classification) {
+        for (ClassifiedStatement statement : classification.statements()) {
+            if (statement.executes().isPresent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int cachedTexts() {
