@@ -20,6 +20,15 @@ public final class Masker {
      * locations ({@code request.body}, {@code response.body}), so the map stays that small.
      */
     private final Map<String, JsonMasking> jsonByLocation = new ConcurrentHashMap<>();
+    /**
+     * Each column's decision, remembered: a gateway builds a {@link ColumnMasker} for every column
+     * of every result, and the same columns come back statement after statement. The decision
+     * depends on the profile and the whole {@link ColumnRef} (type included) alone, and a
+     * ColumnMasker is immutable, so sharing one changes nothing. Bounded: result columns are named
+     * by clients (aliases), so past {@link #REMEMBERED_COLUMNS} new columns are decided every time.
+     */
+    private final Map<ColumnRef, ColumnMasker> columns = new ConcurrentHashMap<>();
+    private static final int REMEMBERED_COLUMNS = 4_096;
 
     public Masker(MaskingProfile profile) {
         this.profile = profile;
@@ -31,7 +40,19 @@ public final class Masker {
 
     /** Decides once what happens to every value of {@code column}: rule, hint, JSON walk, content scan or nothing. */
     public ColumnMasker forColumn(ColumnRef column) {
-        return new ColumnMasker(profile, column);
+        ColumnMasker known = columns.get(column);
+        if (known != null) {
+            return known;
+        }
+        ColumnMasker decided = new ColumnMasker(profile, column);
+        if (columns.size() < REMEMBERED_COLUMNS) {
+            columns.putIfAbsent(column, decided);
+        }
+        return decided;
+    }
+
+    int rememberedColumns() {
+        return columns.size();
     }
 
     /** One value of {@code column}; prefer {@link #forColumn} when masking many. */

@@ -59,6 +59,28 @@ class MaskerTest {
         assertThat(report.isEmpty()).isTrue();
     }
 
+    /** Decisions are remembered per column: a column of the same name but another table or type is decided anew. */
+    @Test
+    void rememberedDecisionsBelongToTheWholeColumnReference() {
+        Masker masker = new Masker(MaskingProfile.demo(KEY));
+        MaskingReport report = new MaskingReport();
+        for (int round = 0; round < 2; round++) {
+            assertThat(masker.maskText(customers("email", "text"), "alice@example.com", report).value())
+                    .matches("[0-9a-f]{12}@[0-9a-f]{8}\\.example");
+            assertThat(masker.forColumn(customers("created_at", "timestamptz")).mayChangeValues()).isFalse();
+            assertThat(masker.forColumn(customers("created_at", "text")).mayChangeValues()).isTrue();
+            assertThat(masker.maskText(ColumnRef.of("public", "orders", "notes", "text"), "see alice@example.com", report)
+                    .value()).isEqualTo("see [EMAIL]");
+        }
+        assertThat(masker.rememberedColumns()).isEqualTo(4);
+        for (int i = 0; i < 5_000; i++) {
+            masker.forColumn(ColumnRef.expression("alias_" + i));
+        }
+        assertThat(masker.rememberedColumns()).isLessThanOrEqualTo(4_096);
+        assertThat(masker.maskText(ColumnRef.expression("alias_4999"), "ssn 536-22-1234", report).value())
+                .isEqualTo("ssn [SSN]");
+    }
+
     @Test
     void typedColumnsGetNullWhenTheMaskWouldNotParse() {
         MaskingReport report = new MaskingReport();
