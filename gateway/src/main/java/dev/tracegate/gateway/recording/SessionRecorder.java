@@ -77,6 +77,14 @@ public final class SessionRecorder {
      * before the command goes upstream (write-ahead rule).
      */
     public CompletableFuture<Long> command(CommandRecord command) {
+        return command(command, null);
+    }
+
+    /**
+     * As {@link #command(CommandRecord)}, with what the protocol adds to this one command (an HTTP
+     * request's client address, TLS and headers), placed before the redactions.
+     */
+    public CompletableFuture<Long> command(CommandRecord command, ObjectNode protocolDetail) {
         commands.incrementAndGet();
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("seq", command.sequence());
@@ -90,6 +98,9 @@ public final class SessionRecorder {
         if (command.parameters() != null) {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);
+        }
+        if (protocolDetail != null) {
+            detail.setAll(protocolDetail);
         }
         putRedactions(detail, command.redactions());
         if (command.trace() != null) {
@@ -155,6 +166,19 @@ public final class SessionRecorder {
      * happened to the data.
      */
     public void result(ResultRecord result, ResultEvidence evidence) {
+        log.append(resultEvent(result, evidence));
+    }
+
+    /**
+     * As {@link #result(ResultRecord, ResultEvidence)}, for a caller that will
+     * {@link EvidenceLog#awaitDurable await} the result (an HTTP response whose end the client
+     * sees only once its evidence is durable).
+     */
+    public CompletableFuture<Long> resultToAwait(ResultRecord result, ResultEvidence evidence) {
+        return log.appendToAwait(resultEvent(result, evidence));
+    }
+
+    private EvidenceEvent resultEvent(ResultRecord result, ResultEvidence evidence) {
         if (evidence != null) {
             masked(result.sequence(), evidence);
         }
@@ -186,7 +210,7 @@ public final class SessionRecorder {
             error.put("sqlstate", result.errorSqlState());
             putIfPresent(error, "message", result.errorMessage());
         }
-        log.append(event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail));
+        return event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail);
     }
 
     /**
