@@ -112,17 +112,16 @@ final class ExchangeEvidence {
 
     /** What the evidence keeps of a body: masked already for masked callers; masked here for the others. */
     private Kept kept(BodyCapture capture, String location) {
-        byte[] bytes = capture.kept();
-        if (bytes.length == 0) {
+        if (capture.keptSize() == 0) {
             return Kept.NOTHING;
         }
         if (ruling.masking().isPresent()) {
-            return new Kept(bytes, null);
+            return new Kept(capture.kept(), null);
         }
         Masker recording = ruling.recordingMasker();
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String text = capture.keptText();
         if (CostAccounting.ON) {
-            CostAccounting.COPIES.add(3); // decoded, masked into a new text, encoded again
+            CostAccounting.COPIES.add(2); // masked into a new text, encoded again
         }
         if (!capture.truncated()) {
             MaskingReport report = new MaskingReport();

@@ -1,6 +1,5 @@
 package dev.tracegate.gateway.recording;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
@@ -24,8 +23,6 @@ public final class SessionRecorder {
 
     /** Longer command texts are stored as blobs. */
     public static final int INLINE_TEXT_BYTES = 64 * 1024;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EvidenceLog log;
     private final SessionInfo session;
@@ -270,11 +267,27 @@ public final class SessionRecorder {
         detail.put("applied_to", appliedTo);
         putIfPresent(detail, "rule", rule);
         putIfPresent(detail, "profile", profile);
-        detail.setAll((ObjectNode) JSON.valueToTree(summary.toEventData()));
-        if (CostAccounting.ON) {
-            CostAccounting.JSON_ENCODINGS.increment();
-        }
+        putSummary(detail, summary);
         return detail;
+    }
+
+    /**
+     * The summary's counts, written straight into the event's detail: the members
+     * {@link MaskingSummary#toEventData()} names, without converting its maps through a JSON
+     * tree for every masked statement and HTTP request.
+     */
+    private static void putSummary(ObjectNode detail, MaskingSummary summary) {
+        detail.put("valuesMasked", summary.valuesMasked());
+        ObjectNode found = detail.putObject("found");
+        summary.found().forEach((location, entities) -> {
+            ObjectNode counts = found.putObject(location);
+            entities.forEach(counts::put);
+        });
+        ArrayNode fallbacks = detail.putArray("fallbacks");
+        for (MaskingSummary.Fallback fallback : summary.fallbacks()) {
+            fallbacks.addObject().put("location", fallback.location()).put("reason", fallback.reason().name())
+                    .put("action", fallback.action().name()).put("count", fallback.count());
+        }
     }
 
     /** Records the end of the session and waits until it is durable, so shutdown loses nothing. */
