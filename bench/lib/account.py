@@ -166,7 +166,9 @@ def main() -> int:
                "load_average_start": Path("/proc/loadavg").read_text().split()[:3]}
     try:
         jars = build(work, args.no_build)
-        results["jars_built"] = modified(REPO / "cli/target/tracegate-cli.jar")
+        # The newest of Tracegate's own jars: a change to one module rebuilds that module's jar only.
+        results["jars_built"] = max(modified(jar) for jar in [REPO / "cli/target/tracegate-cli.jar",
+                                                              *(REPO / "cli/target/lib").glob("tracegate-*.jar")])
         if "postgres" in only:
             results["profile"] = {} if args.jfr else None
             results["rows"] += postgres_rows(work, jars, ports, args.quick, results["profile"])
