@@ -65,8 +65,10 @@ final class ClientSessions {
     }
 
     private void retire(ClientSession session, String reason) {
-        open.remove(session);
+        // Retired before it leaves the set: closeAll either sees it, and waits on its lock for a close
+        // in progress, or finds it closed already.
         session.retire(reason);
+        open.remove(session);
     }
 
     /**
