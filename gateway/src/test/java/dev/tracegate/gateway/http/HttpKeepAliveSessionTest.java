@@ -13,6 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +44,7 @@ class HttpKeepAliveSessionTest {
 
     @TempDir
     static Path secrets;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static UpstreamService upstream;
     private static TestGateway gateway;
 
@@ -128,6 +133,21 @@ class HttpKeepAliveSessionTest {
         }
         assertThat(statuses).containsExactly("200", "200", "401", "200");
         assertAttributedToTheirOwnTokens("pipe=");
+
+        // What alice may read of the connection through the API (the console, tracegate sessions show):
+        // her own session, holding her request alone; the admin's sessions on the same connection stay hidden.
+        for (JsonNode c : commands(text -> text.startsWith("GET /echo?pipe="))) {
+            HttpResponse<String> shown = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + gateway.gateway().apiPort() + "/api/sessions/" + c.path("session").asText()))
+                    .header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (caller(c).equals("alice")) {
+                assertThat(shown.statusCode()).isEqualTo(200);
+                assertThat(shown.body()).contains("GET /echo?pipe=alice-2").doesNotContain("pipe=admin");
+            } else {
+                assertThat(shown.statusCode()).isEqualTo(404);
+            }
+        }
     }
 
     @Test
