@@ -31,7 +31,7 @@ final class ClientSession {
         return recorder;
     }
 
-    /** Whether a request by {@code caller} for {@code route} belongs here: the same identity, claims and groups included, and route. */
+    /** Whether a request by {@code caller} for {@code route} belongs here: the same identity (claims and groups too) and route. */
     boolean serves(Identity caller, String route) {
         return identity.equals(caller) && connection.equals(route);
     }

@@ -61,15 +61,16 @@ final class HeldRequest {
      * Answers 202 now and goes on elsewhere. The body is read whole first, since the request
      * outlives its connection.
      *
-     * @return whether the wait went on elsewhere (which then ends the request in its session); false when the
-     *         client was refused here (a body over {@link #MAX_HELD_BODY})
+     * @return whether the wait went on elsewhere (which then ends the request in its session);
+     *         false when the client was refused here (a body over {@link #MAX_HELD_BODY})
      */
     boolean later(Admission.NeedsApproval held, String line, InputStream unread, byte[] read, Approved then)
             throws IOException, EvidenceLogUnavailableException {
         byte[] body = read != null ? read : unread.readNBytes(MAX_HELD_BODY + 1);
         if (body.length > MAX_HELD_BODY) {
             Ruling ruling = held.ruling();
-            recorder.blocked(joined.sequence(), "refused", ruling.decision().rule(), "body too large to hold", ruling.statementClass(), null);
+            recorder.blocked(joined.sequence(), "refused", ruling.decision().rule(), "body too large to hold",
+                    ruling.statementClass(), null);
             out.error(413, "a request held for approval with Prefer: respond-async may carry at most "
                     + MAX_HELD_BODY + " bytes", null);
             return false;
