@@ -40,7 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_ACCOUNT_PORT_BASE", "15470")),
                         help="first of 6 consecutive loopback ports (default 15470)")
     parser.add_argument("--jfr", action="store_true",
-                        help="also record the PostgreSQL workloads with JFR and summarise CPU and allocation by frame")
+                        help="also record the workloads with JFR and summarise CPU and allocation by frame")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory")
     return parser.parse_args()
 
@@ -106,7 +106,7 @@ def postgres_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dic
         postgres.stop()
 
 
-def http_rows(work: Path, jars: str, ports: list[int], quick: bool) -> list[dict]:
+def http_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dict | None) -> list[dict]:
     upstream = JsonUpstream(work, ports[3], JAVA_HOME / "bin/java", Path(jars))
     token, key_file = http_phase.new_token(work)
     upstream_token = work / "keys/http-upstream.token"
@@ -131,12 +131,19 @@ def http_rows(work: Path, jars: str, ports: list[int], quick: bool) -> list[dict
                           (base + "/masked/1k", None)):
             account_phase.wrk(url, token, 8, 4 if quick else 8, WRK_SCRIPT, body)
         rows = []
+        recording = work / "account-http.jfr"
+        if jfr is not None:
+            account_phase.start_recording(JAVA_HOME, gateway.pid, recording)
         for label, url, body in (("GET 1 KiB, 8 connections (recording)", base + "/json/1k", None),
                                  ("GET 64 KiB, 8 connections (recording)", base + "/json/64k", None),
                                  ("POST 1 KiB, 8 connections (recording)", base + "/json/", body_file),
                                  ("GET 1 KiB, 8 connections (recording + JSON masking)", base + "/masked/1k", None)):
             rows.append(account_phase.measure(ports[5], gateway.pid, "http_requests", label,
                                               lambda: account_phase.wrk(url, token, 8, seconds, WRK_SCRIPT, body)))
+        if jfr is not None:
+            account_phase.stop_recording(JAVA_HOME, gateway.pid)
+            jfr.update(profile_phase.summarize_recording(recording, JAVA_HOME))
+            jfr["allocation"] = account_phase.allocation_by_frame(recording, JAVA_HOME)
         return rows
     finally:
         gateway.stop()
@@ -159,12 +166,15 @@ def main() -> int:
                "load_average_start": Path("/proc/loadavg").read_text().split()[:3]}
     try:
         jars = build(work, args.no_build)
-        results["jars_built"] = modified(REPO / "cli/target/tracegate-cli.jar")
+        # The newest of Tracegate's own jars: a change to one module rebuilds that module's jar only.
+        results["jars_built"] = max(modified(jar) for jar in [REPO / "cli/target/tracegate-cli.jar",
+                                                              *(REPO / "cli/target/lib").glob("tracegate-*.jar")])
         if "postgres" in only:
             results["profile"] = {} if args.jfr else None
             results["rows"] += postgres_rows(work, jars, ports, args.quick, results["profile"])
         if "http" in only:
-            results["rows"] += http_rows(work, jars, ports, args.quick)
+            results["http_profile"] = {} if args.jfr else None
+            results["rows"] += http_rows(work, jars, ports, args.quick, results["http_profile"])
     finally:
         results["load_average_end"] = Path("/proc/loadavg").read_text().split()[:3]
         if not args.keep_work:
@@ -174,7 +184,8 @@ def main() -> int:
              f"Tracegate commit {results['commit']}{' (with uncommitted changes)' if results['dirty'] else ''},"
              f" jars built {results['jars_built']}; load average {' '.join(results['load_average_start'])} at start,"
              f" {' '.join(results['load_average_end'])} at end; `bench/account{' --quick' if args.quick else ''}`.", "",
-             *account_phase.markdown(results), *account_phase.profile_markdown(results.get("profile"))]
+             *account_phase.markdown(results), *account_phase.profile_markdown(results.get("profile")),
+             *account_phase.profile_markdown(results.get("http_profile"), "HTTP")]
     (BENCH / "results").mkdir(exist_ok=True)
     (BENCH / "results" / f"{stem}.md").write_text("\n".join(lines))
     (BENCH / "results" / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")

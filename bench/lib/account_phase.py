@@ -164,11 +164,11 @@ def allocation_by_frame(recording: Path, java_home: Path, limit: int = 15) -> li
             for name, weight in sorted(weights.items(), key=lambda item: -item[1])[:limit]]
 
 
-def profile_markdown(profile: dict) -> list[str]:
+def profile_markdown(profile: dict, workloads: str = "PostgreSQL") -> list[str]:
     if not profile:
         return []
-    out = ["## Where the PostgreSQL workloads' CPU and allocation went (JFR, settings=profile)", "",
-           f"{profile.get('samples', 0):,} execution samples over the PostgreSQL workloads above.", "",
+    out = [f"## Where the {workloads} workloads' CPU and allocation went (JFR, settings=profile)", "",
+           f"{profile.get('samples', 0):,} execution samples over the {workloads} workloads above.", "",
            "| CPU: innermost Tracegate frame | % | | CPU: top frame | % |", "|---|---:|---|---|---:|"]
     owners, tops = profile.get("tracegate_frames", []), profile.get("top_frames", [])
     for i in range(max(len(owners), len(tops))):

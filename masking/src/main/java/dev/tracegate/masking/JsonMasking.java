@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,6 +41,8 @@ public final class JsonMasking {
 
     private static final int MAX_LOCATION_SEGMENTS = 12;
     private static final int MAX_SEGMENT_CHARS = 64;
+    /** Bounds the per-document memo of path segments, whatever the number of distinct names in a body. */
+    private static final int MAX_REMEMBERED_SEGMENTS = 256;
     /** Strings longer than this are refused by the parser; up to it, longer than maxCellChars gets the fallback. */
     private static final int MIN_PARSER_STRING_LIMIT = 8 << 20;
 
@@ -191,6 +194,8 @@ public final class JsonMasking {
         Frame[] stack = new Frame[16];
         int depth;
         boolean changed;
+        /** Path segments by field name: the objects of an array repeat their names, so each is built once per document. */
+        final Map<String, String> segments = new HashMap<>();
 
         Walk(JsonParser in, JsonGenerator out, MaskingReport report) {
             this.in = in;
@@ -256,11 +261,24 @@ public final class JsonMasking {
                         : outcome.masked();
             }
             frame.pendingKey = name;
-            frame.pendingSegment = segmentFor(written);
+            frame.pendingSegment = segment(written);
             if (outcome != null) {
                 record(pathFor(), outcome.findings());
             }
             out.writeFieldName(written);
+        }
+
+        /** {@link #segmentFor}, remembered for the document's first {@link #MAX_REMEMBERED_SEGMENTS} names. */
+        private String segment(String key) {
+            String known = segments.get(key);
+            if (known != null) {
+                return known;
+            }
+            String made = segmentFor(key);
+            if (segments.size() < MAX_REMEMBERED_SEGMENTS) {
+                segments.put(key, made);
+            }
+            return made;
         }
 
         /** The field rule for the value about to be read: one inherited from a matched container, else the first whose path matches. */
@@ -459,7 +477,19 @@ public final class JsonMasking {
 
     private static String segmentFor(String key) {
         String shown = key.length() > MAX_SEGMENT_CHARS ? key.substring(0, MAX_SEGMENT_CHARS) + "..." : key;
-        boolean plain = !shown.isEmpty() && shown.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-');
-        return plain ? "." + shown : "['" + shown.replace("'", "\\'") + "']";
+        return plainSegment(shown) ? "." + shown : "['" + shown.replace("'", "\\'") + "']";
+    }
+
+    private static boolean plainSegment(String shown) {
+        if (shown.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < shown.length(); i++) {
+            char c = shown.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

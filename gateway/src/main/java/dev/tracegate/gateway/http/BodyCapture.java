@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Copies what passes through to a stream into a buffer, up to a budget: the part of a body the
@@ -49,6 +50,19 @@ final class BodyCapture extends FilterOutputStream {
                 CostAccounting.COPIES.increment();
             }
         }
+    }
+
+    /** How many bytes are kept. */
+    int keptSize() {
+        return kept.size();
+    }
+
+    /** The kept share as text, decoded from the buffer without copying it out first. */
+    String keptText() {
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment();
+        }
+        return kept.toString(StandardCharsets.UTF_8);
     }
 
     byte[] kept() {

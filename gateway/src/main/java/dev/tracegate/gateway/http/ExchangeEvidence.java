@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.recording.ResultEvidence;
@@ -24,13 +26,16 @@ import java.util.List;
 final class ExchangeEvidence {
 
     private final SessionRecorder recorder;
+    private final long sequence;
     private final Ruling ruling;
     private final long startedNanos = System.nanoTime();
     private final MaskingReport requestReport = new MaskingReport();
     private final MaskingReport responseReport = new MaskingReport();
 
-    ExchangeEvidence(SessionRecorder recorder, Ruling ruling) {
+    /** @param sequence the request's command in its session */
+    ExchangeEvidence(SessionRecorder recorder, long sequence, Ruling ruling) {
         this.recorder = recorder;
+        this.sequence = sequence;
         this.ruling = ruling;
     }
 
@@ -54,21 +59,41 @@ final class ExchangeEvidence {
 
     /** A body the masker refused: the request does not go on. */
     void refused(String message) {
-        recorder.blocked(1, "refused", "masking", message, "write", null);
+        recorder.blocked(sequence, "refused", "masking", message, "write", null);
     }
 
     /**
-     * The request's result.
+     * The request's result, queued (a request that failed: the client's error answer follows).
      *
      * @param requestBody  what went upstream, or {@code null}
      * @param responseBody what came back, or {@code null}
      * @param responseType the response's content type, or {@code null}
      */
     void result(int status, String error, BodyCapture requestBody, BodyCapture responseBody, String responseType) {
+        recorder.result(record(status, error), evidence(requestBody, responseBody, responseType));
+    }
+
+    /**
+     * The result of a request answered whole, durable before the client sees the end of the
+     * response (so a client that has its answer knows the evidence has it too).
+     */
+    void completed(int status, BodyCapture requestBody, BodyCapture responseBody, String responseType) {
+        try {
+            EvidenceLog.awaitDurable(recorder.resultToAwait(record(status, null),
+                    evidence(requestBody, responseBody, responseType)));
+        } catch (EvidenceLogUnavailableException e) {
+            // The command is durable already; the evidence writer reports its own failure.
+        }
+    }
+
+    private ResultRecord record(int status, String error) {
         long micros = (System.nanoTime() - startedNanos) / 1_000;
         String statusText = error == null && status < 400 ? "ok" : "error";
-        ResultRecord record = new ResultRecord(1, statusText, List.of("HTTP " + status), 0, micros,
+        return new ResultRecord(sequence, statusText, List.of("HTTP " + status), 0, micros,
                 error == null ? null : "HTTP", error);
+    }
+
+    private ResultEvidence evidence(BodyCapture requestBody, BodyCapture responseBody, String responseType) {
         Kept requestData = requestBody == null ? Kept.NOTHING : kept(requestBody, "request.body");
         Kept responseData = responseBody == null ? Kept.NOTHING : kept(responseBody, "response.body");
         CallerMasking masking = ruling.masking().orElse(null);
@@ -76,8 +101,8 @@ final class ExchangeEvidence {
                 masking.rule(), masking.profile(), requestReport.snapshot().plus(responseReport.snapshot()));
         MaskingSummary recorded = requestData.recorded() == null ? responseData.recorded()
                 : responseData.recorded() == null ? requestData.recorded() : requestData.recorded().plus(responseData.recorded());
-        recorder.result(record, new ResultEvidence(responseData.bytes(), 0, responseBody != null && responseBody.truncated(),
-                applied, recorded, requestData.bytes(), responseType));
+        return new ResultEvidence(responseData.bytes(), 0, responseBody != null && responseBody.truncated(),
+                applied, recorded, requestData.bytes(), responseType);
     }
 
     /** A body as the evidence keeps it, and what masking it for the record found. */
@@ -87,17 +112,16 @@ final class ExchangeEvidence {
 
     /** What the evidence keeps of a body: masked already for masked callers; masked here for the others. */
     private Kept kept(BodyCapture capture, String location) {
-        byte[] bytes = capture.kept();
-        if (bytes.length == 0) {
+        if (capture.keptSize() == 0) {
             return Kept.NOTHING;
         }
         if (ruling.masking().isPresent()) {
-            return new Kept(bytes, null);
+            return new Kept(capture.kept(), null);
         }
         Masker recording = ruling.recordingMasker();
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        String text = capture.keptText();
         if (CostAccounting.ON) {
-            CostAccounting.COPIES.add(3); // decoded, masked into a new text, encoded again
+            CostAccounting.COPIES.add(2); // masked into a new text, encoded again
         }
         if (!capture.truncated()) {
             MaskingReport report = new MaskingReport();

@@ -25,25 +25,27 @@ final class HeldRequest {
     /** Largest body of a request held with {@code Prefer: respond-async}, which is kept until it runs. */
     static final int MAX_HELD_BODY = 10 * 1024 * 1024;
 
-    /** What runs once the request is approved: the target and its answer; returns whether the session is still open. */
+    /** What runs once the request is approved: the target and its answer. */
     @FunctionalInterface
     interface Approved {
-        boolean forward(ClientResponse to, byte[] body) throws IOException, InterruptedException;
+        void forward(ClientResponse to, byte[] body) throws IOException, InterruptedException;
     }
 
     private final ProxiedRequest.Context context;
     private final ClientRequest client;
     private final ClientResponse out;
+    private final ClientSessions.Joined joined;
     private final SessionRecorder recorder;
     private final Identity identity;
     private final String trace;
 
-    HeldRequest(ProxiedRequest.Context context, ClientRequest client, ClientResponse out, SessionRecorder recorder,
+    HeldRequest(ProxiedRequest.Context context, ClientRequest client, ClientResponse out, ClientSessions.Joined joined,
                 Identity identity, String trace) {
         this.context = context;
         this.client = client;
         this.out = out;
-        this.recorder = recorder;
+        this.joined = joined;
+        this.recorder = joined.session().recorder();
         this.identity = identity;
         this.trace = trace;
     }
@@ -52,22 +54,23 @@ final class HeldRequest {
     Admission now(Admission.NeedsApproval held, String line) throws EvidenceLogUnavailableException {
         CommandGate gate = context.services().gate();
         Admission.Waiting waiting = ask(held, line);
-        return gate.decided(recorder, 1, waiting, gate.await(waiting.pending()));
+        return gate.decided(recorder, joined.sequence(), waiting, gate.await(waiting.pending()));
     }
 
     /**
      * Answers 202 now and goes on elsewhere. The body is read whole first, since the request
      * outlives its connection.
      *
-     * @return whether the wait went on elsewhere (which then closes the session); false when the
-     *         client was refused here (a body over {@link #MAX_HELD_BODY})
+     * @return whether the wait went on elsewhere (which then ends the request in its session);
+     *         false when the client was refused here (a body over {@link #MAX_HELD_BODY})
      */
     boolean later(Admission.NeedsApproval held, String line, InputStream unread, byte[] read, Approved then)
             throws IOException, EvidenceLogUnavailableException {
         byte[] body = read != null ? read : unread.readNBytes(MAX_HELD_BODY + 1);
         if (body.length > MAX_HELD_BODY) {
             Ruling ruling = held.ruling();
-            recorder.blocked(1, "refused", ruling.decision().rule(), "body too large to hold", ruling.statementClass(), null);
+            recorder.blocked(joined.sequence(), "refused", ruling.decision().rule(), "body too large to hold",
+                    ruling.statementClass(), null);
             out.error(413, "a request held for approval with Prefer: respond-async may carry at most "
                     + MAX_HELD_BODY + " bytes", null);
             return false;
@@ -80,22 +83,19 @@ final class HeldRequest {
     }
 
     private void finish(Admission.Waiting waiting, StoredResponse stored, byte[] body, Approved then) {
-        boolean open = true;
         try {
             CommandGate gate = context.services().gate();
-            Admission admission = gate.decided(recorder, 1, waiting, gate.await(waiting.pending()));
+            Admission admission = gate.decided(recorder, joined.sequence(), waiting, gate.await(waiting.pending()));
             if (admission instanceof Admission.Refused refused) {
                 ProxiedRequest.refuse(refused, stored);
             } else {
-                open = then.forward(stored, body);
+                then.forward(stored, body);
             }
         } catch (Exception e) {
             LOG.error("held HTTP request {} failed", waiting.pending().id(), e);
             stored.error(502, "the gateway could not complete the request", null);
         } finally {
-            if (open) {
-                recorder.closed("request complete");
-            }
+            joined.session().end();
         }
     }
 

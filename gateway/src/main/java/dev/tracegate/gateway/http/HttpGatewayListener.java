@@ -25,7 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * The HTTP gateway: a reverse proxy in front of the configured HTTP connections. Jetty parses
  * HTTP (and refuses malformed requests, conflicting Content-Length and Transfer-Encoding, and
  * oversized headers before any of this code runs); each request is then a {@link ProxiedRequest}
- * on its own virtual thread, so a request waiting for an approval costs almost nothing.
+ * on its own virtual thread, so a request waiting for an approval costs almost nothing. A client
+ * connection's requests share one evidence session ({@link ClientSessions}).
  */
 public final class HttpGatewayListener implements ProtocolListener {
 
@@ -34,6 +35,7 @@ public final class HttpGatewayListener implements ProtocolListener {
 
     private final Server server;
     private final ServerConnector connector;
+    private final ClientSessions sessions = new ClientSessions();
 
     public HttpGatewayListener(ListenerConfig config, EngineServices services) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -61,7 +63,8 @@ public final class HttpGatewayListener implements ProtocolListener {
         server.addConnector(connector);
         ProxiedRequest.Context context = new ProxiedRequest.Context(services,
                 new HttpRoutes(services.connections(HttpConnectionConfig.class)), config.allowCleartextOnLoopback(),
-                new DeferredResponses(Clock.systemUTC()), config.httpLimits().minRequestBytesPerSecond());
+                new DeferredResponses(Clock.systemUTC()), config.httpLimits().minRequestBytesPerSecond(),
+                sessions);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -98,5 +101,7 @@ public final class HttpGatewayListener implements ProtocolListener {
         } catch (Exception e) {
             // Stopping is best effort; the process is going away.
         }
+        // Before the evidence log stops (listeners stop first): every client connection's session ends in the log.
+        sessions.closeAll();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.SessionAdmission;
@@ -45,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * route, bearer identity), the Guard's ruling (reading the JSON body when a rule asks about it),
  * the write-ahead {@code command} event, the command gate (blocked, granted, or held:
  * {@link HeldRequest}), then the target ({@link UpstreamCall}) and the answer
- * ({@link ResponseRelay}), bodies masked both ways while they stream. Each request is its own
- * evidence session (open, command, result, close), listed and exported like a database session.
+ * ({@link ResponseRelay}), bodies masked both ways while they stream. Each request is one
+ * command (with its own client address, TLS and headers) in its client connection's evidence
+ * session ({@link ClientSessions}), listed and exported like a database session.
  */
 final class ProxiedRequest {
 
@@ -54,14 +56,15 @@ final class ProxiedRequest {
 
     /** What every request of the listener shares: the engines' seam, and what HTTP adds to it. */
     record Context(EngineServices services, HttpRoutes routes, boolean allowCleartextOnLoopback,
-                   DeferredResponses deferred, long minRequestBytesPerSecond) {
+                   DeferredResponses deferred, long minRequestBytesPerSecond, ClientSessions sessions) {
     }
 
     private final Context context;
     private final Request request;
     private final ClientRequest client;
     private final ClientResponse out;
-    private SessionRecorder recorder;
+    /** The request's place in its evidence session, once it has one. */
+    private ClientSessions.Joined joined;
 
     ProxiedRequest(Context context, Request request, Response response, Callback callback) {
         this.context = context;
@@ -74,17 +77,17 @@ final class ProxiedRequest {
         if (CostAccounting.ON) {
             CostAccounting.HTTP_REQUESTS.increment();
         }
-        boolean open = false;
+        boolean handedOff = false;
         try {
-            open = serve();
+            handedOff = serve();
         } catch (MinimumRateInputStream.SlowRequestBodyException e) {
             out.error(408, e.getMessage(), null);
         } catch (Exception e) {
             LOG.error("HTTP request {} {} failed", client.method(), client.rawPath(), e);
             out.error(502, "the gateway could not complete the request", null);
         } finally {
-            if (recorder != null && open) {
-                recorder.closed("request complete");
+            if (joined != null && !handedOff) {
+                joined.session().end();
             }
         }
     }
@@ -94,7 +97,7 @@ final class ProxiedRequest {
         return new MinimumRateInputStream(Content.Source.asInputStream(request), context.minRequestBytesPerSecond());
     }
 
-    /** @return whether the request's evidence session is still open (not closed or handed to another thread) */
+    /** @return whether the request went on on another thread, which then ends it in its session */
     private boolean serve() throws IOException, EvidenceLogUnavailableException, InterruptedException {
         if (SessionAdmission.transportRefusal(client.secure(), client.remoteAddress(), context.allowCleartextOnLoopback())
                 .isPresent()) {
@@ -119,52 +122,53 @@ final class ProxiedRequest {
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
-        recorder = new SessionRecorder(context.services().evidence(), new SessionInfo(UUID.randomUUID().toString(), identity,
-                client.remote(), new EvidenceEvent.Resource(connection.name(), HttpEngine.PROTOCOL, connection.target()),
-                null, client.header("user-agent"), trace));
+        joined = client.prefersAsync()
+                // Held, it finishes on another thread after the connection has moved on: a session of its own.
+                ? ClientSessions.alone(openSession(identity, connection, "request"))
+                : context.sessions().join(request.getConnectionMetaData(), identity, connection.name(),
+                        () -> openSession(identity, connection, "connection"));
+        SessionRecorder recorder = joined.session().recorder();
+        long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
-        recorder.opened(openDetail(ruling.recording(), headerRedactions), headerRedactions);
+        ObjectNode requestDetail = requestDetail(ruling.recording(), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
-        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(1, "HTTP", line, null, null, trace,
-                ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().requestLine(line))));
-        ExchangeEvidence evidence = new ExchangeEvidence(recorder, ruling);
-        Admission admission = context.services().gate().admit(recorder, 1, ruling);
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
+                ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().requestLine(line))
+                .withRedactions(headerRedactions), requestDetail));
+        ExchangeEvidence evidence = new ExchangeEvidence(recorder, sequence, ruling);
+        Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
         if (admission instanceof Admission.NeedsApproval held) {
-            HeldRequest wait = new HeldRequest(context, client, out, recorder, identity, trace);
+            HeldRequest wait = new HeldRequest(context, client, out, joined, identity, trace);
             if (client.prefersAsync()) {
-                // Answered 202 now; the wait and the target go on on another thread, which closes the session.
-                return !wait.later(held, line, body == null ? clientBody() : null, body,
+                // Answered 202 now; the wait and the target go on on another thread, which ends the request.
+                return wait.later(held, line, body == null ? clientBody() : null, body,
                         (stored, whole) -> forward(route, evidence, ruling, whole, stored));
             }
             admission = wait.now(held, line);
         }
-        return switch (admission) {
-            case Admission.Refused refused -> {
-                refuse(refused, out);
-                yield true;
-            }
-            default -> forward(route, evidence, ruling, body, out);
-        };
+        if (admission instanceof Admission.Refused refused) {
+            refuse(refused, out);
+        } else {
+            forward(route, evidence, ruling, body, out);
+        }
+        return false;
     }
 
     /**
      * The target, then its answer; {@code body} is the request body already read, or {@code null}
      * to stream it from the client.
-     *
-     * @return whether the evidence session is still open
      */
-    private boolean forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
+    private void forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
                             ClientResponse to) throws IOException, InterruptedException {
         InputStream stream = body == null ? clientBody() : null;
         var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
                 .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
-        if (sent == null) {
-            return true;
+        if (sent != null) {
+            new ResponseRelay(evidence, context.services().resultDataBytes())
+                    .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
         }
-        return !new ResponseRelay(evidence, context.services().resultDataBytes())
-                .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
     }
 
     /**
@@ -196,9 +200,30 @@ final class ProxiedRequest {
         }
     }
 
-    /** The session's start: TLS and the request headers as the evidence keeps them (credentials out, personal data masked). */
-    private ObjectNode openDetail(CommandRedaction recording, List<Redaction> redactions) {
+    /**
+     * A new evidence session for the caller on this client connection, or for this request alone
+     * ({@code scope}): the client's address and TLS; each request's command carries them again
+     * with its own headers.
+     */
+    private ClientSession openSession(Identity identity, HttpConnectionConfig connection, String scope) {
+        SessionRecorder recorder = new SessionRecorder(context.services().evidence(), new SessionInfo(
+                UUID.randomUUID().toString(), identity, client.remote(),
+                new EvidenceEvent.Resource(connection.name(), HttpEngine.PROTOCOL, connection.target()), null,
+                client.header("user-agent"), null));
         ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("tls", client.secure());
+        detail.put("scope", scope);
+        recorder.opened(detail);
+        return new ClientSession(recorder, identity, connection.name());
+    }
+
+    /**
+     * What the request's command event adds: where it came from, over TLS or not, and its headers
+     * as the evidence keeps them (credentials out, personal data masked).
+     */
+    private ObjectNode requestDetail(CommandRedaction recording, List<Redaction> redactions) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("client", client.remote());
         detail.put("tls", client.secure());
         ObjectNode recorded = detail.putObject("headers");
         client.headers().forEach(header -> {

@@ -21,8 +21,7 @@ final class ResponseRelay {
         this.capturedBytes = capturedBytes;
     }
 
-    /** @return whether the session was closed here (after a complete response), so the caller must not close it again */
-    boolean relay(UpstreamCall.Sent sent, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
+    void relay(UpstreamCall.Sent sent, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
             throws IOException {
         var answer = sent.answer();
         BodyCapture requestBody = sent.body() == null ? null : sent.body().capture();
@@ -39,7 +38,7 @@ final class ResponseRelay {
                 evidence.result(502, "response not maskable", requestBody, null, contentType);
                 out.error(502, "the target answered with " + contentType + ", which cannot be masked, and results of"
                         + " this caller are masked by rule " + masking.rule(), null);
-                return false;
+                return;
             }
             out.begin(answer.statusCode());
             answer.headers().map().forEach((name, values) -> {
@@ -62,14 +61,12 @@ final class ResponseRelay {
                 evidence.result(answer.statusCode(), "response refused: " + e.getMessage(), requestBody, capture,
                         contentType);
                 out.abort(e);
-                return false;
+                return;
             }
             // The evidence is complete before the client sees the end of the response.
-            evidence.result(answer.statusCode(), null, requestBody, capture, contentType);
-            evidence.recorder().closed("request complete");
+            evidence.completed(answer.statusCode(), requestBody, capture, contentType);
             capture.flush();
             out.complete();
-            return true;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.recording;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,5 +32,15 @@ public record CommandRecord(long sequence, String message, String text, String s
     public CommandRecord recorded(RecordedCommand recorded) {
         return new CommandRecord(sequence, message, recorded.text(), statement, recorded.parameters(), trace,
                 statementClass, rule, recorded.redactions());
+    }
+
+    /** This command with {@code more} redactions after its own (an HTTP request's masked headers). */
+    public CommandRecord withRedactions(List<Redaction> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<Redaction> all = new ArrayList<>(redactions);
+        all.addAll(more);
+        return new CommandRecord(sequence, message, text, statement, parameters, trace, statementClass, rule, all);
     }
 }

@@ -1,6 +1,5 @@
 package dev.tracegate.gateway.recording;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.evidence.EventType;
@@ -24,8 +23,6 @@ public final class SessionRecorder {
 
     /** Longer command texts are stored as blobs. */
     public static final int INLINE_TEXT_BYTES = 64 * 1024;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EvidenceLog log;
     private final SessionInfo session;
@@ -77,6 +74,14 @@ public final class SessionRecorder {
      * before the command goes upstream (write-ahead rule).
      */
     public CompletableFuture<Long> command(CommandRecord command) {
+        return command(command, null);
+    }
+
+    /**
+     * As {@link #command(CommandRecord)}, with what the protocol adds to this one command (an HTTP
+     * request's client address, TLS and headers), placed before the redactions.
+     */
+    public CompletableFuture<Long> command(CommandRecord command, ObjectNode protocolDetail) {
         commands.incrementAndGet();
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("seq", command.sequence());
@@ -90,6 +95,9 @@ public final class SessionRecorder {
         if (command.parameters() != null) {
             ArrayNode params = detail.putArray("params");
             command.parameters().forEach(params::add);
+        }
+        if (protocolDetail != null) {
+            detail.setAll(protocolDetail);
         }
         putRedactions(detail, command.redactions());
         if (command.trace() != null) {
@@ -155,6 +163,19 @@ public final class SessionRecorder {
      * happened to the data.
      */
     public void result(ResultRecord result, ResultEvidence evidence) {
+        log.append(resultEvent(result, evidence));
+    }
+
+    /**
+     * As {@link #result(ResultRecord, ResultEvidence)}, for a caller that will
+     * {@link EvidenceLog#awaitDurable await} the result (an HTTP response whose end the client
+     * sees only once its evidence is durable).
+     */
+    public CompletableFuture<Long> resultToAwait(ResultRecord result, ResultEvidence evidence) {
+        return log.appendToAwait(resultEvent(result, evidence));
+    }
+
+    private EvidenceEvent resultEvent(ResultRecord result, ResultEvidence evidence) {
         if (evidence != null) {
             masked(result.sequence(), evidence);
         }
@@ -186,7 +207,7 @@ public final class SessionRecorder {
             error.put("sqlstate", result.errorSqlState());
             putIfPresent(error, "message", result.errorMessage());
         }
-        log.append(event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail));
+        return event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail);
     }
 
     /**
@@ -246,11 +267,27 @@ public final class SessionRecorder {
         detail.put("applied_to", appliedTo);
         putIfPresent(detail, "rule", rule);
         putIfPresent(detail, "profile", profile);
-        detail.setAll((ObjectNode) JSON.valueToTree(summary.toEventData()));
-        if (CostAccounting.ON) {
-            CostAccounting.JSON_ENCODINGS.increment();
-        }
+        putSummary(detail, summary);
         return detail;
+    }
+
+    /**
+     * The summary's counts, written straight into the event's detail: the members
+     * {@link MaskingSummary#toEventData()} names, without converting its maps through a JSON
+     * tree for every masked statement and HTTP request.
+     */
+    private static void putSummary(ObjectNode detail, MaskingSummary summary) {
+        detail.put("valuesMasked", summary.valuesMasked());
+        ObjectNode found = detail.putObject("found");
+        summary.found().forEach((location, entities) -> {
+            ObjectNode counts = found.putObject(location);
+            entities.forEach(counts::put);
+        });
+        ArrayNode fallbacks = detail.putArray("fallbacks");
+        for (MaskingSummary.Fallback fallback : summary.fallbacks()) {
+            fallbacks.addObject().put("location", fallback.location()).put("reason", fallback.reason().name())
+                    .put("action", fallback.action().name()).put("count", fallback.count());
+        }
     }
 
     /** Records the end of the session and waits until it is durable, so shutdown loses nothing. */

@@ -100,9 +100,12 @@ class HttpGatewayTest {
 
     @Test
     void theTargetSeesTheHeldCredentialNeverTheCallersToken() throws Exception {
-        HttpResponse<String> response = send(request("/svc/echo?x=1", TestGateway.ADMIN_TOKEN)
-                .header("traceparent", TRACEPARENT).header("Cookie", "session=abc").GET().build());
-        assertThat(response.statusCode()).isEqualTo(200);
+        try (HttpClient own = HttpClient.newHttpClient()) {
+            HttpResponse<String> response = own.send(request("/svc/echo?x=1", TestGateway.ADMIN_TOKEN)
+                    .header("traceparent", TRACEPARENT).header("Cookie", "session=abc").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
         UpstreamService.Received seen = upstream.received.getLast();
         assertThat(seen.path()).isEqualTo("/api/echo?x=1");
         assertThat(seen.header("Authorization")).isEqualTo("Bearer " + UPSTREAM_SECRET);
@@ -110,7 +113,10 @@ class HttpGatewayTest {
         assertThat(seen.header("traceparent")).isEqualTo(TRACEPARENT);
         assertThat(seen.headers().toString()).doesNotContain(TestGateway.ADMIN_TOKEN);
 
-        List<JsonNode> events = lastSession("apikey:admin");
+        // The client closed its connection: its session closes after the request's result.
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastRequest("apikey:admin").getLast().path("type")
+                .asText().equals("session.close"));
+        List<JsonNode> events = lastRequest("apikey:admin");
         assertThat(events).extracting(e -> e.path("type").asText())
                 .containsSubsequence("session.open", "command", "command.result", "session.close");
         JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
@@ -127,7 +133,7 @@ class HttpGatewayTest {
                 .GET().build());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(upstream.received.getLast().path()).as("the target gets the request as sent").contains(key);
-        List<JsonNode> events = lastSession("apikey:admin");
+        List<JsonNode> events = lastRequest("apikey:admin");
         JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
         assertThat(command.path("detail").path("text").asText()).startsWith("GET /echo?api_key=").contains("page=2");
         JsonNode redaction = command.path("detail").path("redactions").path(0);
@@ -145,13 +151,13 @@ class HttpGatewayTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(upstream.received.getLast().path()).as("the target gets the request as sent")
                 .contains("ada.lovelace@example.com").contains("grace%40example.org");
-        List<JsonNode> events = lastSession("apikey:admin");
+        List<JsonNode> events = lastRequest("apikey:admin");
         JsonNode command = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow();
         String text = command.path("detail").path("text").asText();
         assertThat(text).isEqualTo("GET /echo/[EMAIL]?email=[EMAIL]&note=[CARD]&page=2");
         assertThat(events.toString()).doesNotContain("ada.lovelace").doesNotContain("grace%40example.org")
                 .doesNotContain("4111+1111").doesNotContain("hedy@").doesNotContain("555 0100").doesNotContain("4012+8888");
-        JsonNode opened = events.getFirst().path("detail");
+        JsonNode opened = command.path("detail");
         assertThat(opened.path("headers").path("from").asText()).isEqualTo("[EMAIL]");
         assertThat(opened.path("headers").path("x-customer-phone").asText()).as("a protected name: masked whole").isEqualTo("[PHONE]");
         assertThat(opened.path("headers").path("referer").asText()).isEqualTo("https://app.example/find?q=[CARD]");
@@ -159,7 +165,11 @@ class HttpGatewayTest {
         HashKey key = HashKey.of(Files.readString(gateway.dataDir().resolve("keys/masking.key")).strip()
                 .getBytes(StandardCharsets.UTF_8));
         List<String> hashes = new ArrayList<>();
-        command.path("detail").path("redactions").forEach(r -> hashes.add(r.path("hmac").asText()));
+        command.path("detail").path("redactions").forEach(r -> {
+            if (!r.has("header")) {
+                hashes.add(r.path("hmac").asText());
+            }
+        });
         assertThat(hashes).containsExactly(key.hmacHex("ada.lovelace@example.com"), key.hmacHex("grace%40example.org"),
                 key.hmacHex("card+4111+1111+1111+1111"));
         List<String> headerHashes = new ArrayList<>();
@@ -181,7 +191,7 @@ class HttpGatewayTest {
         HttpResponse<String> clear = send(request("/svc/profile", TestGateway.ADMIN_TOKEN).GET().build());
         assertThat(clear.body()).isEqualTo(UpstreamService.PROFILE);
 
-        List<JsonNode> events = lastSession("apikey:alice");
+        List<JsonNode> events = lastRequest("apikey:alice");
         JsonNode applied = events.stream().filter(e -> e.path("type").asText().equals("masking.applied"))
                 .findFirst().orElseThrow();
         assertThat(applied.path("detail").path("found").toString()).contains("response.body:$.user.email");
@@ -371,12 +381,12 @@ class HttpGatewayTest {
                     + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"only\":\"ten\"")
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastSession("apikey:admin").stream()
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastRequest("apikey:admin").stream()
                     .anyMatch(e -> e.path("detail").path("text").asText().equals("POST /echo/cut-short")));
         }
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastSession("apikey:admin").stream()
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lastRequest("apikey:admin").stream()
                 .anyMatch(e -> e.path("type").asText().equals("command.result")));
-        assertThat(lastSession("apikey:admin").stream().filter(e -> e.path("type").asText().equals("command.result"))
+        assertThat(lastRequest("apikey:admin").stream().filter(e -> e.path("type").asText().equals("command.result"))
                 .findFirst().orElseThrow().path("detail").toString()).contains("502");
         assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/cut-short"));
         assertThat(send(request("/svc/echo", TestGateway.ADMIN_TOKEN).GET().build()).statusCode()).isEqualTo(200);
@@ -394,9 +404,29 @@ class HttpGatewayTest {
         }
     }
 
-    private static List<JsonNode> lastSession(String actor) {
+    /**
+     * The latest request of {@code actor} (its command is the newest among the actor's recent
+     * sessions: a keep-alive connection's session holds several): its session's open, the events
+     * of its command, and the session's close once there is one.
+     */
+    private static List<JsonNode> lastRequest(String actor) {
         SessionQueries sessions = new SessionQueries(gateway.gateway().evidence());
-        String id = sessions.list(actor, "svc", 1).getFirst().id();
-        return sessions.events(id);
+        List<JsonNode> latest = List.of();
+        String latestTime = "";
+        long latestSeq = 0;
+        for (var session : sessions.list(actor, "svc", 10)) {
+            List<JsonNode> events = sessions.events(session.id());
+            for (JsonNode event : events) {
+                String time = event.path("time").asText();
+                if (event.path("type").asText().equals("command") && time.compareTo(latestTime) >= 0) {
+                    latest = events;
+                    latestTime = time;
+                    latestSeq = event.path("detail").path("seq").asLong();
+                }
+            }
+        }
+        long seq = latestSeq;
+        return latest.stream().filter(e -> e.path("type").asText().startsWith("session.")
+                || e.path("detail").path("seq").asLong() == seq).toList();
     }
 }

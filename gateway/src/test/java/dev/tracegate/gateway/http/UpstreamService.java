@@ -20,8 +20,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpstreamService implements AutoCloseable {
 
-    /** One request as the service saw it. */
-    record Received(String method, String path, Map<String, List<String>> headers, byte[] body) {
+    /**
+     * One request as the service saw it.
+     *
+     * @param connection the gateway's end of the connection it came on (address and port), to count connections
+     */
+    record Received(String method, String path, Map<String, List<String>> headers, byte[] body, String connection) {
         String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -55,7 +59,7 @@ final class UpstreamService implements AutoCloseable {
     private void echo(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                Map.copyOf(exchange.getRequestHeaders()), body));
+                Map.copyOf(exchange.getRequestHeaders()), body, exchange.getRemoteAddress().toString()));
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         exchange.getResponseHeaders().add("Content-Type", type == null ? "application/json" : type);
         byte[] answer = body.length == 0 ? "{\"ok\":true}".getBytes(StandardCharsets.UTF_8) : body;
@@ -82,7 +86,7 @@ final class UpstreamService implements AutoCloseable {
     private void profile(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
-                Map.copyOf(exchange.getRequestHeaders()), new byte[0]));
+                Map.copyOf(exchange.getRequestHeaders()), new byte[0], exchange.getRemoteAddress().toString()));
         byte[] answer = PROFILE.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(200, answer.length);
