@@ -52,7 +52,11 @@ class SshGatewayTest {
     private static final String POLICY = """
             defaults:
               action: allow
+            masking:
+              profiles:
+                pii: {detect: [email, card, secret]}
             rules:
+              - {name: mask-agents, connections: [web], kinds: [agent], mask: pii}
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
@@ -105,6 +109,50 @@ class SshGatewayTest {
         assertThat(command.path("detail").path("message").asText()).isEqualTo("exec");
         assertThat(command.path("actor").toString()).contains("alice");
         assertThat(terminal(command.path("session").asText())).contains("hello-from-the-host");
+    }
+
+    private static final String EMAIL = "ada.lovelace@example.com";
+    private static final String CARD = "4111 1111 1111 1111";
+
+    @Test
+    void terminalOutputIsMaskedForAMaskedCallerClearForAnotherAndNeverClearInTheRecording() throws Exception {
+        Path file = Files.writeString(dir.resolve("customers.txt"),
+                "ada: " + EMAIL + " card " + CARD + "\nbob: bob@example.org password=Tr0ub4dor3x\n");
+        var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", "cat " + file);
+        assertThat(masked.exit()).as(masked.err()).isZero();
+        assertThat(masked.out()).isEqualTo("ada: [EMAIL] card [CARD]\nbob: [EMAIL] password=[SECRET]\n");
+        JsonNode maskedRun = command("cat " + file);
+        assertThat(terminal(maskedRun.path("session").asText())).contains("[EMAIL]").doesNotContain(EMAIL, CARD,
+                "bob@example.org", "Tr0ub4dor");
+        assertThat(gateway.events("masking.applied", 0)).anyMatch(e -> e.path("session").equals(maskedRun.path("session"))
+                && e.path("detail").toString().contains("mask-agents") && e.path("detail").toString().contains("CARD"));
+
+        var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cat " + file);
+        assertThat(clear.out()).isEqualTo(Files.readString(file));
+        JsonNode clearRun = command("cat " + file);
+        assertThat(clearRun.path("session")).isNotEqualTo(maskedRun.path("session"));
+        // The evidence keeps the output of callers who see clear text through the record profile.
+        assertThat(terminal(clearRun.path("session").asText())).doesNotContain(EMAIL, CARD, "Tr0ub4dor");
+    }
+
+    @Test
+    void aValueSplitAcrossPacketsPausesAndStreamsIsStillMasked() throws Exception {
+        String script = "printf 'card 4111 1111 '; sleep 1; printf '1111 1111\\n';"
+                + " printf 'mail ada.lovelace@exa'; sleep 1; printf 'mple.com\\n';"
+                + " printf 'bold 4111 \\033[1m1111\\033[0m 1111 1111\\n'; printf '\\303'; sleep 0.3; printf '\\274 done\\n';"
+                + " printf 'err ada.lovelace@example.com\\n' >&2";
+        var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("card [CARD]\nmail [EMAIL]\nbold [CARD]\n\u00fc done\n");
+        assertThat(run.err()).isEqualTo("err [EMAIL]\n");
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "mple.com");
+
+        // Through a PTY the host's terminal merges stdout and stderr in the order written: a value
+        // split between them is one value. (Without a PTY, sshd sends the two streams in its own
+        // order, and the caller's terminal shows them in that order.)
+        String merged = "printf 'again 4111 1111 '; sleep 0.3; printf '1111 1111\\n' >&2";
+        var pty = client.ssh(TestGateway.AGENT_TOKEN, "web", "", "-tt", merged);
+        assertThat(pty.out()).contains("again [CARD]").doesNotContain("4111", "1111 1111");
     }
 
     @Test
