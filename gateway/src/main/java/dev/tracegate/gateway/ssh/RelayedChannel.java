@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannel;
@@ -99,6 +100,8 @@ final class RelayedChannel extends CallerStreams {
         } else {
             channel.setUsePty(false);
         }
+        // MINA sets SSH_AUTH_SOCK on this channel only when policy allowed the caller's -A (SshForwardingPolicy).
+        channel.setAgentForwarding(vars.containsKey(SshAgent.SSH_AUTHSOCKET_ENV_NAME) && caller.agent() != null);
         channel.setIn(new RecordedInput(in, recording));
         MaskingReport report = new MaskingReport();
         MaskedTerminalOutput masked = outputs(channel, ruling, recording, report);
@@ -108,7 +111,7 @@ final class RelayedChannel extends CallerStreams {
             channel.open().verify(java.time.Duration.ofSeconds(15));
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
             if (masked != null) {
-                masked.end();
+                passOnTheRest(masked);
             }
         } finally {
             recording.end();
@@ -157,6 +160,15 @@ final class RelayedChannel extends CallerStreams {
         channel.setOut(new PassedOutput(out, recordedOut::write));
         channel.setErr(new PassedOutput(err, recordedErr::write));
         return recorded;
+    }
+
+    /** What masking held back goes out at the end; a caller already gone does not keep the result from the evidence. */
+    private static void passOnTheRest(MaskedTerminalOutput masked) {
+        try {
+            masked.end();
+        } catch (IOException e) {
+            LOG.debug("the caller left before the end of the output: {}", e.toString());
+        }
     }
 
     /** What terminal masking did, for the {@code masking.applied} event; {@code null} when nothing was masked. */

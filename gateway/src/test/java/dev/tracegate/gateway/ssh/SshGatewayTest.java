@@ -66,6 +66,10 @@ class SshGatewayTest {
                  action: block}
               - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
+              - {name: agent-listing, connections: [web], operations: [exec], command: "ssh-add -l", classes: [unknown],
+                 action: allow}
+              - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
+                 groups: [admins], action: allow}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
                  command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
@@ -576,21 +580,53 @@ class SshGatewayTest {
     }
 
     @Test
-    void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
-        Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent").resolve("agent.log").toFile()).start();
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
-            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, socket, "web", "echo agent=${SSH_AUTH_SOCK:-none}");
+    void agentForwardingNoRuleAllowsIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
+        try (TestAgent agent = TestAgent.start(Files.createDirectories(dir.resolve("agent-refused")))) {
+            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, agent.socket(), "web",
+                    "echo agent=${SSH_AUTH_SOCK:-none}; ssh-add -l; echo listed=$?");
             assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).isEqualTo("agent=none\n");
+            assertThat(run.out()).startsWith("agent=none\n").contains("listed=2").doesNotContain(agent.fingerprint());
             JsonNode command = command("agent-forwarding");
             assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session"))
-                    && e.path("detail").path("reason").asText().equals("the gateway does not relay agent-forwarding"));
-        } finally {
-            agent.destroy();
-            agent.waitFor(10, TimeUnit.SECONDS);
+                    && e.path("detail").path("class").asText().equals("dangerous_admin"));
+        }
+    }
+
+    @Test
+    void agentForwardingARuleAllowsReachesTheCallersAgentFromTheHost() throws Exception {
+        try (TestAgent agent = TestAgent.start(Files.createDirectories(dir.resolve("agent-allowed")))) {
+            var run = client.sshForwardingAgent(TestGateway.ADMIN_TOKEN, agent.socket(), "web", "ssh-add -l");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains(agent.fingerprint());
+            JsonNode command = command("agent-forwarding");
+            assertThat(command.path("actor").toString()).contains("admin");
+            assertThat(command.path("detail").path("rule").asText()).isEqualTo("agents-for-admins");
+            assertThat(gateway.events("command.blocked", 0)).noneMatch(e -> e.path("session").equals(command.path("session")));
+        }
+    }
+
+    /** A caller's ssh-agent holding one key of its own. */
+    private record TestAgent(Process process, Path socket, String fingerprint) implements AutoCloseable {
+
+        static TestAgent start(Path dir) throws Exception {
+            Path socket = dir.resolve("agent.sock");
+            Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("agent.log").toFile()).start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+            Path key = dir.resolve("agent_key");
+            TestSshHost.keygen(key);
+            ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            assertThat(add.start().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Process print = new ProcessBuilder("ssh-keygen", "-lf", key + ".pub").start();
+            String fingerprint = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+            return new TestAgent(agent, socket, fingerprint);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 
