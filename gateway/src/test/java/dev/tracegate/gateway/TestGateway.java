@@ -12,6 +12,7 @@ import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.EvidenceConfig;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.IdentitiesConfig;
+import dev.tracegate.gateway.config.ConnectionLimits;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.McpConfig;
@@ -108,22 +109,28 @@ public final class TestGateway implements AutoCloseable {
 
     /** The standard connections under the given policy, forwarding evidence to a SIEM as {@code siem} says. */
     public static TestGateway start(String policyYaml, SiemConfig siem) {
-        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, siem, null);
+        return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, siem, null, null);
     }
 
     /** The standard connections and {@code extra}, with the HTTP gateway's and the API's listener limits as given. */
     public static TestGateway startWithHttpLimits(List<ConnectionConfig> extra, HttpListenerLimits httpLimits) {
-        return start(extra, null, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, null, httpLimits);
+        return start(extra, null, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, null, httpLimits, null);
+    }
+
+    /** The standard connections and {@code extra} under the given policy, with the SSH listener's limits as given. */
+    public static TestGateway startWithSshLimits(List<ConnectionConfig> extra, String policyYaml, ConnectionLimits sshLimits) {
+        return start(extra, policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, null, null, null,
+                sshLimits);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
                                      ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp) {
-        return start(extra, policyYaml, maxMessageBytes, postgresListener, limits, mcp, null, null);
+        return start(extra, policyYaml, maxMessageBytes, postgresListener, limits, mcp, null, null, null);
     }
 
     private static TestGateway start(List<ConnectionConfig> extra, String policyYaml, int maxMessageBytes,
                                      ListenerConfig postgresListener, CallerLimits limits, McpConfig mcp, SiemConfig siem,
-                                     HttpListenerLimits httpLimits) {
+                                     HttpListenerLimits httpLimits, ConnectionLimits sshLimits) {
         try {
             Path dataDir = Files.createTempDirectory("tracegate-gateway");
             Path secrets = Files.createDirectories(dataDir.resolve("secrets"));
@@ -136,8 +143,8 @@ public final class TestGateway implements AutoCloseable {
             connections.addAll(extra);
             GatewayConfig config = new GatewayConfig(dataDir.toString(),
                     new ListenersConfig(postgresListener, new ListenerConfig("127.0.0.1", 0, false, null, httpLimits),
-                            new ListenerConfig("127.0.0.1", 0, true, null, httpLimits), new ListenerConfig("127.0.0.1", 0, false),
-                            new ListenerConfig("127.0.0.1", 0, false)),
+                            new ListenerConfig("127.0.0.1", 0, true, null, httpLimits),
+                            new ListenerConfig("127.0.0.1", 0, false, sshLimits, null), new ListenerConfig("127.0.0.1", 0, false)),
                     null, null, new EvidenceConfig("tracegate.test/log", null, 0, null, false, 0, null),
                     new IdentitiesConfig(List.of(
                             new ApiKeyConfig("alice", secret(secrets, "alice", ALICE_TOKEN), List.of("analysts"), "human",

@@ -81,6 +81,7 @@ public final class Guard {
         CommandRedaction shown = decision.approval() != null && decision.approval().clearStatement()
                 ? credentialsOnly : recorded;
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
+                snapshot.maskTerminal(),
                 recorded, shown);
     }
 

@@ -20,16 +20,18 @@ public final class Ruling {
     private final CallerMasking masking;
     private final Masker recordingMasker;
     private final boolean passUnmaskable;
+    private final boolean maskTerminal;
     private final CommandRedaction recording;
     private final CommandRedaction forApprovers;
 
     Ruling(Decision decision, SqlClassification classification, CallerMasking masking, Masker recordingMasker,
-           boolean passUnmaskable, CommandRedaction recording, CommandRedaction forApprovers) {
+           boolean passUnmaskable, boolean maskTerminal, CommandRedaction recording, CommandRedaction forApprovers) {
         this.decision = decision;
         this.classification = classification;
         this.masking = masking;
         this.recordingMasker = recordingMasker;
         this.passUnmaskable = passUnmaskable;
+        this.maskTerminal = maskTerminal;
         this.recording = recording;
         this.forApprovers = forApprovers;
     }
@@ -56,6 +58,11 @@ public final class Ruling {
     /** Whether bodies the masker cannot read pass for masked callers ({@code masking.otherContent: pass}). */
     public boolean passUnmaskable() {
         return passUnmaskable;
+    }
+
+    /** Whether SSH terminal output is masked ({@code masking.terminal: mask}, the default) or passed as printed. */
+    public boolean maskTerminal() {
+        return maskTerminal;
     }
 
     /** How the evidence keeps the command's text: through the policy's record profile. */

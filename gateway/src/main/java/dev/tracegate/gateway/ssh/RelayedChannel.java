@@ -2,7 +2,12 @@ package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.MaskingSummary;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.SshRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import org.apache.sshd.agent.SshAgent;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannel;
@@ -68,7 +74,8 @@ final class RelayedChannel extends CallerStreams {
     private int relay(SshCaller caller, Environment env) throws EvidenceLogUnavailableException, IOException {
         long seq = caller.nextSequence();
         String message = facts.operation().configName();
-        Admission admission = context.gate().admit(caller, seq, message, facts, this::tell);
+        Ruling ruling = context.gate().decide(caller, facts);
+        Admission admission = context.gate().admit(caller, seq, message, facts, ruling, this::tell);
         if (admission instanceof Admission.Refused refused) {
             tell(SshRequestGate.refusal(refused));
             return 1;
@@ -93,14 +100,19 @@ final class RelayedChannel extends CallerStreams {
         } else {
             channel.setUsePty(false);
         }
+        // MINA sets SSH_AUTH_SOCK on this channel only when policy allowed the caller's -A (SshForwardingPolicy).
+        channel.setAgentForwarding(vars.containsKey(SshAgent.SSH_AUTHSOCKET_ENV_NAME) && caller.agent() != null);
         channel.setIn(new RecordedInput(in, recording));
-        channel.setOut(new RecordedOutput(out, recording));
-        channel.setErr(new RecordedOutput(err, recording));
+        MaskingReport report = new MaskingReport();
+        MaskedTerminalOutput masked = outputs(channel, ruling, recording, report);
         upstream = channel;
         env.addSignalListener((ch, signal) -> forward(channel, signal, env, recording));
         try {
             channel.open().verify(java.time.Duration.ofSeconds(15));
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+            if (masked != null) {
+                passOnTheRest(masked);
+            }
         } finally {
             recording.end();
         }
@@ -109,8 +121,66 @@ final class RelayedChannel extends CallerStreams {
         int status = code != null ? code : 255;
         caller.recorder().result(new ResultRecord(seq, status == 0 ? "ok" : "error",
                 List.of(signal != null ? "signal " + signal : "exit " + status), 0,
-                (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status));
+                (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status),
+                masking(ruling, report));
         return status;
+    }
+
+    /**
+     * Where the host's stdout and stderr go: with {@code masking.terminal: mask}, a masked caller
+     * and the recording both get the output through the caller's profile; another caller gets it
+     * as printed and the recording through the policy's record profile. With {@code pass}, both
+     * get it as printed.
+     *
+     * @return the masking to end when the channel closes, or {@code null}
+     */
+    private MaskedTerminalOutput outputs(PtyCapableChannelSession channel, Ruling ruling, TerminalRecording recording,
+                                         MaskingReport report) {
+        if (!ruling.maskTerminal()) {
+            channel.setOut(new PassedOutput(out, recording::output));
+            channel.setErr(new PassedOutput(err, recording::output));
+            return null;
+        }
+        CallerMasking caller = ruling.masking().orElse(null);
+        if (caller != null) {
+            MaskedTerminalOutput masked = new MaskedTerminalOutput(caller.masker(), report, (stream, bytes) -> {
+                recording.output(bytes, 0, bytes.length);
+                OutputStream to = stream == 0 ? out : err;
+                to.write(bytes);
+                to.flush();
+            });
+            channel.setOut(masked.stream(0));
+            channel.setErr(masked.stream(1));
+            return masked;
+        }
+        MaskedTerminalOutput recorded = new MaskedTerminalOutput(ruling.recordingMasker(), report,
+                (stream, bytes) -> recording.output(bytes, 0, bytes.length));
+        OutputStream recordedOut = recorded.stream(0);
+        OutputStream recordedErr = recorded.stream(1);
+        channel.setOut(new PassedOutput(out, recordedOut::write));
+        channel.setErr(new PassedOutput(err, recordedErr::write));
+        return recorded;
+    }
+
+    /** What masking held back goes out at the end; a caller already gone does not keep the result from the evidence. */
+    private static void passOnTheRest(MaskedTerminalOutput masked) {
+        try {
+            masked.end();
+        } catch (IOException e) {
+            LOG.debug("the caller left before the end of the output: {}", e.toString());
+        }
+    }
+
+    /** What terminal masking did, for the {@code masking.applied} event; {@code null} when nothing was masked. */
+    private static ResultEvidence masking(Ruling ruling, MaskingReport report) {
+        if (!ruling.maskTerminal() || report.isEmpty()) {
+            return null;
+        }
+        MaskingSummary summary = report.snapshot();
+        return ruling.masking()
+                .map(m -> new ResultEvidence(null, 0, false, new ResultEvidence.MaskingApplied(m.rule(), m.profile(), summary),
+                        null, null, null))
+                .orElseGet(() -> new ResultEvidence(null, 0, false, null, summary, null, null));
     }
 
     /** Window changes keep the host's PTY the caller's size; other signals are passed on as SSH signal requests. */
@@ -176,14 +246,20 @@ final class RelayedChannel extends CallerStreams {
         }
     }
 
-    /** What the host writes, recorded and flushed to the caller as it comes. */
-    private static final class RecordedOutput extends OutputStream {
-        private final OutputStream to;
-        private final TerminalRecording recording;
+    /** What the host writes, passed to the caller as it comes and copied to {@code copy} (the recording or its masking). */
+    private static final class PassedOutput extends OutputStream {
 
-        RecordedOutput(OutputStream to, TerminalRecording recording) {
+        /** Where the copy goes. */
+        interface Copy {
+            void write(byte[] data, int offset, int length) throws IOException;
+        }
+
+        private final OutputStream to;
+        private final Copy copy;
+
+        PassedOutput(OutputStream to, Copy copy) {
             this.to = to;
-            this.recording = recording;
+            this.copy = copy;
         }
 
         @Override
@@ -193,7 +269,7 @@ final class RelayedChannel extends CallerStreams {
 
         @Override
         public void write(byte[] buffer, int offset, int length) throws IOException {
-            recording.output(buffer, offset, length);
+            copy.write(buffer, offset, length);
             to.write(buffer, offset, length);
             to.flush();
         }

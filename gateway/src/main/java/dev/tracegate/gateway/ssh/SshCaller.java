@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.agent.local.AgentServerProxy;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 
@@ -27,6 +28,8 @@ final class SshCaller {
     private final AtomicLong sequence = new AtomicLong();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private ClientSession upstream;
+    /** The caller's agent, proxied, once policy allowed agent forwarding on this session. */
+    private volatile AgentServerProxy agent;
 
     /** @param place the session's place within the limits per caller, freed when it closes */
     SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder, SessionPlace place) {
@@ -61,6 +64,15 @@ final class SshCaller {
         return closed;
     }
 
+    /** The proxy of the caller's agent, or {@code null} when the session was not allowed agent forwarding. */
+    AgentServerProxy agent() {
+        return agent;
+    }
+
+    void forwardAgent(AgentServerProxy proxy) {
+        agent = proxy;
+    }
+
     /** The upstream session, logged in with the held credential on first use. */
     synchronized ClientSession upstream(UpstreamHosts hosts) throws IOException {
         if (closed.isDone()) {
@@ -68,6 +80,7 @@ final class SshCaller {
         }
         if (upstream == null || upstream.isClosing() || upstream.isClosed()) {
             upstream = hosts.connect(connection);
+            upstream.setAttribute(KEY, this); // a host's agent channel finds its caller's agent through it
         }
         return upstream;
     }
@@ -80,6 +93,13 @@ final class SshCaller {
         synchronized (this) {
             if (upstream != null) {
                 upstream.close(true);
+            }
+            if (agent != null) {
+                try {
+                    agent.close();
+                } catch (IOException e) {
+                    // its channel to the caller ends with the caller's session anyway
+                }
             }
         }
         recorder.closed(reason);

@@ -12,14 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.apache.sshd.agent.SshAgent;
-import org.apache.sshd.agent.SshAgentFactory;
-import org.apache.sshd.agent.SshAgentServer;
 import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.FactoryManager;
 import org.apache.sshd.common.channel.Channel;
 import org.apache.sshd.common.channel.ChannelFactory;
-import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -35,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * in with keyboard-interactive (a gateway credential), a certificate of the gateway's SSH CA or a
  * public key registered to a service account;
  * channels are sessions and {@code direct-tcpip} (local forwarding, decided by policy and opened
- * from the host: {@link ForwardedConnection}); no agent or X11 forwarding, no remote forwarding;
+ * from the host: {@link ForwardedConnection}); agent forwarding by policy ({@link ForwardedAgent});
+ * no X11 forwarding, no remote forwarding;
  * exec, shell and the sftp subsystem are relayed to the host. Limits before and after authentication keep one hostile
  * client to its own session: identification size, authentication attempts and time, packet size,
  * channels per session.
@@ -82,25 +78,9 @@ final class SshGatewayListener implements ProtocolListener {
                 return new ForwardedConnection(context);
             }
         }));
-        server.setForwardingFilter(new UnrelayedForwarding(gate));
-        // MINA asks the forwarding filter only when an agent factory is set: one that is never used
-        // (UnrelayedForwarding refuses, and records, every agent request first).
-        server.setAgentFactory(new SshAgentFactory() {
-            @Override
-            public List<ChannelFactory> getChannelForwardingFactories(FactoryManager manager) {
-                return List.of();
-            }
-
-            @Override
-            public SshAgent createClient(Session session, FactoryManager manager) throws IOException {
-                throw new IOException("the gateway does not relay agent forwarding");
-            }
-
-            @Override
-            public SshAgentServer createServer(ConnectionService service) throws IOException {
-                throw new IOException("the gateway does not relay agent forwarding");
-            }
-        });
+        server.setForwardingFilter(new SshForwardingPolicy(gate));
+        // MINA asks the forwarding filter about agent requests only when an agent factory is set.
+        server.setAgentFactory(ForwardedAgent.callerSide());
         server.setShellFactory(channel -> new RelayedChannel(context, SshRequestFacts.shell()));
         server.setCommandFactory((channel, line) -> new RelayedChannel(context, SshRequestFacts.exec(line)));
         server.setSubsystemFactories(List.of(new SftpRelayFactory(context)));

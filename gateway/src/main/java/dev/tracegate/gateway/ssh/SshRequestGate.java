@@ -38,7 +38,17 @@ final class SshRequestGate {
      */
     Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Consumer<String> notice)
             throws EvidenceLogUnavailableException {
-        Ruling ruling = services.guard().decide(caller.subject(), new Command.Ssh(facts));
+        return admit(caller, seq, message, facts, decide(caller, facts), notice);
+    }
+
+    /** The Guard's ruling on a request, for a channel that also needs its masking. */
+    Ruling decide(SshCaller caller, SshRequestFacts facts) {
+        return services.guard().decide(caller.subject(), new Command.Ssh(facts));
+    }
+
+    /** As {@link #admit(SshCaller, long, String, SshRequestFacts, Consumer)}, on a ruling already made by {@link #decide}. */
+    Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Ruling ruling,
+                    Consumer<String> notice) throws EvidenceLogUnavailableException {
         var recorder = caller.recorder();
         EvidenceLog.awaitDurable(recordCommand(caller, seq, message, facts, ruling));
         CommandGate gate = services.gate();

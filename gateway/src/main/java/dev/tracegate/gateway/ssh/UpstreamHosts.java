@@ -36,6 +36,11 @@ final class UpstreamHosts implements AutoCloseable {
         // Nothing from the gateway's own ~/.ssh: each connection's pinned key and held credential only.
         client.setServerKeyVerifier((session, remote, key) -> false);
         client.setKeyIdentityProvider(session -> java.util.List.of());
+        // A host's agent channel is answered by its caller's agent, when policy allowed it (ForwardedAgent).
+        client.setAgentFactory(ForwardedAgent.hostSide());
+        java.util.List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>(client.getChannelFactories());
+        channels.addAll(ForwardedAgent.hostSide().getChannelForwardingFactories(client));
+        client.setChannelFactories(channels);
         client.start();
     }
 

@@ -52,7 +52,11 @@ class SshGatewayTest {
     private static final String POLICY = """
             defaults:
               action: allow
+            masking:
+              profiles:
+                pii: {detect: [email, card, secret]}
             rules:
+              - {name: mask-agents, connections: [web], kinds: [agent], mask: pii}
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
@@ -62,6 +66,10 @@ class SshGatewayTest {
                  action: block}
               - {name: protected-files, connections: [web], operations: [write, delete, rename], files: ["/**/protected/**"],
                  action: block}
+              - {name: agent-listing, connections: [web], operations: [exec], command: "ssh-add -l", classes: [unknown],
+                 action: allow}
+              - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
+                 groups: [admins], action: allow}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
                  command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
@@ -105,6 +113,50 @@ class SshGatewayTest {
         assertThat(command.path("detail").path("message").asText()).isEqualTo("exec");
         assertThat(command.path("actor").toString()).contains("alice");
         assertThat(terminal(command.path("session").asText())).contains("hello-from-the-host");
+    }
+
+    private static final String EMAIL = "ada.lovelace@example.com";
+    private static final String CARD = "4111 1111 1111 1111";
+
+    @Test
+    void terminalOutputIsMaskedForAMaskedCallerClearForAnotherAndNeverClearInTheRecording() throws Exception {
+        Path file = Files.writeString(dir.resolve("customers.txt"),
+                "ada: " + EMAIL + " card " + CARD + "\nbob: bob@example.org password=Tr0ub4dor3x\n");
+        var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", "cat " + file);
+        assertThat(masked.exit()).as(masked.err()).isZero();
+        assertThat(masked.out()).isEqualTo("ada: [EMAIL] card [CARD]\nbob: [EMAIL] password=[SECRET]\n");
+        JsonNode maskedRun = command("cat " + file);
+        assertThat(terminal(maskedRun.path("session").asText())).contains("[EMAIL]").doesNotContain(EMAIL, CARD,
+                "bob@example.org", "Tr0ub4dor");
+        assertThat(gateway.events("masking.applied", 0)).anyMatch(e -> e.path("session").equals(maskedRun.path("session"))
+                && e.path("detail").toString().contains("mask-agents") && e.path("detail").toString().contains("CARD"));
+
+        var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cat " + file);
+        assertThat(clear.out()).isEqualTo(Files.readString(file));
+        JsonNode clearRun = command("cat " + file);
+        assertThat(clearRun.path("session")).isNotEqualTo(maskedRun.path("session"));
+        // The evidence keeps the output of callers who see clear text through the record profile.
+        assertThat(terminal(clearRun.path("session").asText())).doesNotContain(EMAIL, CARD, "Tr0ub4dor");
+    }
+
+    @Test
+    void aValueSplitAcrossPacketsPausesAndStreamsIsStillMasked() throws Exception {
+        String script = "printf 'card 4111 1111 '; sleep 1; printf '1111 1111\\n';"
+                + " printf 'mail ada.lovelace@exa'; sleep 1; printf 'mple.com\\n';"
+                + " printf 'bold 4111 \\033[1m1111\\033[0m 1111 1111\\n'; printf '\\303'; sleep 0.3; printf '\\274 done\\n';"
+                + " printf 'err ada.lovelace@example.com\\n' >&2";
+        var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("card [CARD]\nmail [EMAIL]\nbold [CARD]\n\u00fc done\n");
+        assertThat(run.err()).isEqualTo("err [EMAIL]\n");
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "mple.com");
+
+        // Through a PTY the host's terminal merges stdout and stderr in the order written: a value
+        // split between them is one value. (Without a PTY, sshd sends the two streams in its own
+        // order, and the caller's terminal shows them in that order.)
+        String merged = "printf 'again 4111 1111 '; sleep 0.3; printf '1111 1111\\n' >&2";
+        var pty = client.ssh(TestGateway.AGENT_TOKEN, "web", "", "-tt", merged);
+        assertThat(pty.out()).contains("again [CARD]").doesNotContain("4111", "1111 1111");
     }
 
     @Test
@@ -528,21 +580,53 @@ class SshGatewayTest {
     }
 
     @Test
-    void agentForwardingIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
-        Path socket = Files.createDirectories(dir.resolve("agent")).resolve("agent.sock");
-        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("agent").resolve("agent.log").toFile()).start();
-        try {
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
-            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, socket, "web", "echo agent=${SSH_AUTH_SOCK:-none}");
+    void agentForwardingNoRuleAllowsIsRefusedAndRecordedAndTheCommandRunsWithoutIt() throws Exception {
+        try (TestAgent agent = TestAgent.start(Files.createDirectories(dir.resolve("agent-refused")))) {
+            var run = client.sshForwardingAgent(TestGateway.ALICE_TOKEN, agent.socket(), "web",
+                    "echo agent=${SSH_AUTH_SOCK:-none}; ssh-add -l; echo listed=$?");
             assertThat(run.exit()).as(run.err()).isZero();
-            assertThat(run.out()).isEqualTo("agent=none\n");
+            assertThat(run.out()).startsWith("agent=none\n").contains("listed=2").doesNotContain(agent.fingerprint());
             JsonNode command = command("agent-forwarding");
             assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session"))
-                    && e.path("detail").path("reason").asText().equals("the gateway does not relay agent-forwarding"));
-        } finally {
-            agent.destroy();
-            agent.waitFor(10, TimeUnit.SECONDS);
+                    && e.path("detail").path("class").asText().equals("dangerous_admin"));
+        }
+    }
+
+    @Test
+    void agentForwardingARuleAllowsReachesTheCallersAgentFromTheHost() throws Exception {
+        try (TestAgent agent = TestAgent.start(Files.createDirectories(dir.resolve("agent-allowed")))) {
+            var run = client.sshForwardingAgent(TestGateway.ADMIN_TOKEN, agent.socket(), "web", "ssh-add -l");
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains(agent.fingerprint());
+            JsonNode command = command("agent-forwarding");
+            assertThat(command.path("actor").toString()).contains("admin");
+            assertThat(command.path("detail").path("rule").asText()).isEqualTo("agents-for-admins");
+            assertThat(gateway.events("command.blocked", 0)).noneMatch(e -> e.path("session").equals(command.path("session")));
+        }
+    }
+
+    /** A caller's ssh-agent holding one key of its own. */
+    private record TestAgent(Process process, Path socket, String fingerprint) implements AutoCloseable {
+
+        static TestAgent start(Path dir) throws Exception {
+            Path socket = dir.resolve("agent.sock");
+            Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("agent.log").toFile()).start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
+            Path key = dir.resolve("agent_key");
+            TestSshHost.keygen(key);
+            ProcessBuilder add = new ProcessBuilder("ssh-add", key.toString()).redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            assertThat(add.start().waitFor(30, TimeUnit.SECONDS)).isTrue();
+            Process print = new ProcessBuilder("ssh-keygen", "-lf", key + ".pub").start();
+            String fingerprint = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[1];
+            return new TestAgent(agent, socket, fingerprint);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -51,7 +51,7 @@ public final class MaskingThroughputBenchmark {
     }
 
     /** Warms up for {@code seconds}, then measures for as long; returns MB (1e6 chars or bytes) per second. */
-    private static double measure(Runnable pass, long charsPerPass, double seconds) {
+    static double measure(Runnable pass, long charsPerPass, double seconds) {
         long warmupEnd = System.nanoTime() + (long) (seconds * 1e9);
         while (System.nanoTime() < warmupEnd) {
             pass.run();

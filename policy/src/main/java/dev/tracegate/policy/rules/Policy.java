@@ -20,10 +20,13 @@ import java.util.Map;
  *                           not masked: recordings never hold what a profile would mask
  * @param passUnmaskable     whether bodies of content types the masker cannot read (images, archives,
  *                           multipart) pass to and from masked callers unmasked; by default they are refused
+ * @param maskTerminal       whether SSH exec and shell output goes through masking (the caller's profile for
+ *                           masked callers, {@code recordingMasker} for what the recording keeps of the others')
  */
 public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action> connectionDefaults,
                      Action highRiskDefault, ApprovalSpec defaultApproval, String hash,
-                     Map<String, Masker> maskingProfiles, Masker recordingMasker, boolean passUnmaskable) {
+                     Map<String, Masker> maskingProfiles, Masker recordingMasker, boolean passUnmaskable,
+                     boolean maskTerminal) {
 
     public Policy {
         rules = List.copyOf(rules);
@@ -55,7 +58,7 @@ public record Policy(List<Rule> rules, Action defaultAction, Map<String, Action>
 
     /** The policy in force when none is configured: everything allowed except what cannot be classified. */
     public static Policy permissive() {
-        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none", Map.of(), null, false);
+        return new Policy(List.of(), Action.ALLOW, Map.of(), Action.BLOCK, null, "none", Map.of(), null, false, true);
     }
 
     Action defaultFor(String connection) {

@@ -47,8 +47,9 @@ public final class PolicyParser {
      * @param profiles masking profiles by name (docs/masking.md for their keys)
      * @param record   the profile that masks recorded result data of callers whose results are not masked
      * @param otherContent {@code block} (default) or {@code pass}: HTTP bodies the masker cannot read, for masked callers
+     * @param terminal     {@code mask} (default) or {@code pass}: SSH exec and shell output
      */
-    record MaskingDocument(Map<String, MaskingConfig> profiles, String record, String otherContent) {
+    record MaskingDocument(Map<String, MaskingConfig> profiles, String record, String otherContent, String terminal) {
     }
 
     record Defaults(String action, String highRisk, Map<String, String> connections, List<String> approvers,
@@ -101,7 +102,7 @@ public final class PolicyParser {
         ApprovalSpec defaultApproval = defaults.approvers() == null && defaults.breakGlass() == null ? null
                 : new ApprovalSpec(defaults.approvers(), orOne(defaults.minApprovals()), duration(defaults.timeout(), "defaults"),
                 defaults.breakGlass(), clearStatement(defaults.approversSee(), "defaults"));
-        MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null, null) : document.masking();
+        MaskingDocument masking = document.masking() == null ? new MaskingDocument(null, null, null, null) : document.masking();
         Map<String, Masker> profiles = maskingProfiles(masking, hashKey);
         if (masking.record() != null && !profiles.containsKey(masking.record())) {
             throw new PolicyException("masking.record: profile '" + masking.record() + "' is not defined under masking.profiles");
@@ -109,17 +110,22 @@ public final class PolicyParser {
         return new Policy(rules, defaults.action() == null ? Action.ALLOW : action(defaults.action(), "defaults.action"),
                 perConnection, defaults.highRisk() == null ? Action.BLOCK : action(defaults.highRisk(), "defaults.highRisk"),
                 defaultApproval, sha256(yaml), profiles, masking.record() == null ? null : profiles.get(masking.record()),
-                passUnmaskable(masking.otherContent()));
+                isChosen(masking.otherContent(), "masking.otherContent", "block", "pass"),
+                !isChosen(masking.terminal(), "masking.terminal", "mask", "pass"));
     }
 
-    private static boolean passUnmaskable(String otherContent) {
-        if (otherContent == null || otherContent.equalsIgnoreCase("block")) {
+    /**
+     * A masking key with two values: whether {@code value} is {@code chosen} rather than
+     * {@code fallback}, the default when it is left out.
+     */
+    private static boolean isChosen(String value, String key, String fallback, String chosen) {
+        if (value == null || value.equalsIgnoreCase(fallback)) {
             return false;
         }
-        if (otherContent.equalsIgnoreCase("pass")) {
+        if (value.equalsIgnoreCase(chosen)) {
             return true;
         }
-        throw new PolicyException("masking.otherContent must be block or pass, got '" + otherContent + "'");
+        throw new PolicyException(key + " must be " + fallback + " or " + chosen + ", got '" + value + "'");
     }
 
     private static Map<String, Masker> maskingProfiles(MaskingDocument masking, HashKey hashKey) {

@@ -104,6 +104,14 @@ class MaskingRulesTest {
     }
 
     @Test
+    void terminalOutputIsMaskedUnlessThePolicyLetsItPass() {
+        assertThat(policy.maskTerminal()).isTrue();
+        assertThat(PolicyParser.parse("masking: {terminal: pass}").maskTerminal()).isFalse();
+        assertThatThrownBy(() -> PolicyParser.parse("masking: {terminal: off}"))
+                .hasMessageContaining("masking.terminal must be mask or pass");
+    }
+
+    @Test
     void mistakesAreRejectedWithTheirPlace() {
         assertThatThrownBy(() -> PolicyParser.parse("""
                 rules: [{name: m, mask: missing}]

@@ -1,0 +1,196 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The terminal masker against output split the ways an SSH channel can split it: at every byte
+ * (packet boundaries, the middle of a UTF-8 character), between stdout and stderr, with escape
+ * sequences and carriage returns inside a value, and with pauses (a quiet moment) in the middle.
+ */
+class TerminalOutputMaskerTest {
+
+    private static final Masker ALL = new Masker(MaskingProfile.defaults());
+    private static final String KEY_BODY = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+    private static final List<String> CLEAR = List.of("ada.lovelace@example.com", "4111 1111 1111 1111",
+            "4111111111111111", "hunter2secret", KEY_BODY, "GB82WEST12345698765432");
+    private static final String OUTPUT = "users:\r\n"
+            + "  \u001b[1mAda\u001b[0m <ada.lovelace@example.com> Zürich ✓\r\n"
+            + "  card 4111 1111 1111 1111, again 4111111111111111\r\n"
+            + "password=hunter2secret\n"
+            + "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n" + KEY_BODY + "\n-----END PRIVATE KEY-----\n"
+            + "iban GB82WEST12345698765432 done\n";
+
+    /** What one terminal received, per stream and in order. */
+    private static final class Screen implements TerminalOutputMasker.Sink {
+        final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        final ByteArrayOutputStream[] streams = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+
+        @Override
+        public void write(int stream, byte[] utf8) {
+            all.writeBytes(utf8);
+            streams[stream].writeBytes(utf8);
+        }
+
+        String text() {
+            return all.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void assertNoClearValue(String shown) {
+        for (String value : CLEAR) {
+            assertThat(shown).doesNotContain(value);
+        }
+    }
+
+    @Test
+    void wholeOutputIsMaskedAndTheRestPassesAsWritten() throws Exception {
+        Screen screen = new Screen();
+        MaskingReport report = new MaskingReport();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", report, screen);
+        byte[] bytes = OUTPUT.getBytes(StandardCharsets.UTF_8);
+        masker.write(0, bytes, 0, bytes.length);
+        masker.end();
+        String shown = screen.text();
+        assertNoClearValue(shown);
+        assertThat(shown).contains("users:\r\n", "\u001b[1mAda\u001b[0m <[EMAIL]> Zürich ✓\r\n", "card [CARD], again [CARD]",
+                "iban [IBAN] done\n");
+        assertThat(report.snapshot().found().get("terminal")).containsKeys("EMAIL", "CARD", "SECRET", "IBAN");
+        assertThat(masker.holding()).isFalse();
+    }
+
+    @Test
+    void aValueSplitAtAnyByteIsMaskedWhicheverStreamEachPartComesOn() throws Exception {
+        byte[] bytes = OUTPUT.getBytes(StandardCharsets.UTF_8);
+        for (int split = 1; split < bytes.length; split++) {
+            for (int second = 0; second < 2; second++) {
+                Screen screen = new Screen();
+                TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+                masker.write(0, bytes, 0, split);
+                masker.write(second, bytes, split, bytes.length - split);
+                masker.end();
+                assertNoClearValue(screen.text());
+                if (second == 0) { // a character split between two streams is two broken halves, as each stream's own
+                    assertThat(screen.text()).contains("Zürich ✓");
+                }
+            }
+        }
+    }
+
+    @Test
+    void randomPacketsWithQuietMomentsBetweenLinesLeaveNothingInClear() throws Exception {
+        byte[] bytes = OUTPUT.getBytes(StandardCharsets.UTF_8);
+        Random random = new Random(7);
+        for (int round = 0; round < 300; round++) {
+            Screen screen = new Screen();
+            TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+            int at = 0;
+            while (at < bytes.length) {
+                int n = Math.min(bytes.length - at, 1 + random.nextInt(12));
+                masker.write(random.nextInt(2), bytes, at, n);
+                at += n;
+                if (bytes[at - 1] == '\n') {
+                    masker.quiet(); // a pause where a line ends is what interactive output looks like
+                }
+            }
+            masker.end();
+            assertNoClearValue(screen.text());
+        }
+    }
+
+    @Test
+    void aPauseInsideACardOrAnEmailHoldsItsStartBack() throws Exception {
+        assertThat(paused("Card: 4111 1111 ", "1111 1111\n")).doesNotContain("4111").contains("Card: [CARD]");
+        assertThat(paused("mail ada.lovelace@exa", "mple.com\n")).doesNotContain("ada.lovelace").contains("mail [EMAIL]");
+        assertThat(paused("password: ", "hunter2secret\n")).doesNotContain("hunter2");
+    }
+
+    @Test
+    void aValueWhoseEndComesOnStderrAfterAPauseIsMaskedOnTheStreamItBeganOn() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "mail ada.lovelace@example.com\n");
+        write(masker, 0, "again 4111 1111 ");
+        masker.quiet();
+        write(masker, 1, "1111 1111\n");
+        masker.quiet();
+        masker.end();
+        assertThat(screen.streams[0].toString(StandardCharsets.UTF_8)).isEqualTo("mail [EMAIL]\nagain [CARD]");
+        assertThat(screen.streams[1].toString(StandardCharsets.UTF_8)).isEqualTo("\n");
+    }
+
+    @Test
+    void promptsAndTypedLettersPassAtOnceWhenTheOutputGoesQuiet() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "\u001b]0;deploy@web: ~\u0007deploy@web:~$ ");
+        masker.quiet();
+        assertThat(screen.text()).endsWith("deploy@web:~$ ");
+        write(masker, 0, "l");
+        masker.quiet();
+        assertThat(screen.text()).endsWith("$ l");
+        assertThat(masker.holding()).isFalse();
+    }
+
+    @Test
+    void escapeSequencesCarriageReturnsAndWindowTitlesDoNotHideAValue() throws Exception {
+        assertThat(shown("4111 \u001b[1m1111\u001b[0m 1111 1111\n")).doesNotContain("1111 1111");
+        assertThat(shown("4111 1111 \r\u001b[10C1111 1111\n")).doesNotContain("1111 1111\n");
+        assertThat(shown("\u001b]0;ada.lovelace@example.com\u0007ok\n")).doesNotContain("ada.lovelace")
+                .contains("\u001b]0;[EMAIL]\u0007ok");
+        assertThat(shown("ada.lovelace@exam\u001b[2Kple.com\n")).doesNotContain("lovelace");
+    }
+
+    @Test
+    void aCharacterSplitBetweenWritesArrivesWholeAndBytesThatAreNotUtf8DoNot() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        byte[] u = "ü ada.lovelace@example.com\n".getBytes(StandardCharsets.UTF_8);
+        masker.write(0, u, 0, 1);
+        masker.quiet();
+        masker.write(0, u, 1, u.length - 1);
+        masker.write(0, new byte[] {(byte) 0xff, 'x', (byte) 0xc3}, 0, 3);
+        masker.end();
+        assertThat(screen.text()).isEqualTo("ü [EMAIL]\n\uFFFDx\uFFFD");
+    }
+
+    @Test
+    void anUnfinishedKeyBlockIsHeldUntilItEnds() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "-----BEGIN PRIVATE KEY-----\n" + KEY_BODY + "\n");
+        masker.quiet();
+        assertThat(screen.text()).isEmpty();
+        write(masker, 0, KEY_BODY + "\n-----END PRIVATE KEY-----\n");
+        assertThat(screen.text()).doesNotContain(KEY_BODY).contains("[SECRET]");
+    }
+
+    private static String paused(String first, String second) throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, first);
+        masker.quiet();
+        write(masker, 0, second);
+        masker.quiet();
+        masker.end();
+        return screen.text();
+    }
+
+    private static String shown(String output) throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, output);
+        masker.end();
+        return screen.text();
+    }
+
+    private static void write(TerminalOutputMasker masker, int stream, String text) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        masker.write(stream, bytes, 0, bytes.length);
+    }
+}

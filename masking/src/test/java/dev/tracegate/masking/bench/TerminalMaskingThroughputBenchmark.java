@@ -1,0 +1,75 @@
+package dev.tracegate.masking.bench;
+
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingProfile;
+import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.TerminalOutputMasker;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * What terminal output masking costs (docs/ssh.md): MB/s of SSH terminal output, log-like lines
+ * with some personal data and colour escapes, written in 32 KiB pieces (an SSH channel's packets),
+ * through {@link TerminalOutputMasker} with every content detector, against copying the same bytes
+ * as the gateway does for an unmasked caller. One thread; run it with the test class path (see
+ * docs/masking.md, "Performance"), an optional argument giving the seconds per measurement.
+ */
+public final class TerminalMaskingThroughputBenchmark {
+
+    private static final int PACKET = 32 * 1024;
+    private static long sink;
+
+    private TerminalMaskingThroughputBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+        byte[] output = terminalOutput(4 * 1024 * 1024);
+        Masker all = new Masker(MaskingProfile.defaults());
+        Runnable masked = () -> {
+            try {
+                TerminalOutputMasker masker = new TerminalOutputMasker(all, "terminal", new MaskingReport(),
+                        (stream, utf8) -> sink += utf8.length);
+                for (int at = 0; at < output.length; at += PACKET) {
+                    masker.write(0, output, at, Math.min(PACKET, output.length - at));
+                }
+                masker.end();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        Runnable copied = () -> {
+            ByteArrayOutputStream to = new ByteArrayOutputStream(PACKET);
+            for (int at = 0; at < output.length; at += PACKET) {
+                to.reset();
+                to.write(output, at, Math.min(PACKET, output.length - at));
+                sink += to.size();
+            }
+        };
+        System.out.printf("terminal output, unmasked (copied):        %8.1f MB/s%n", MaskingThroughputBenchmark.measure(copied, output.length, seconds));
+        System.out.printf("terminal output, masked (all detectors):   %8.1f MB/s%n", MaskingThroughputBenchmark.measure(masked, output.length, seconds));
+        System.out.println("(checksum " + sink + ")");
+    }
+
+    /** Lines as a log or a {@code cat} of a customer file prints them: one in eight holds personal data. */
+    static byte[] terminalOutput(int size) {
+        Random random = new Random(42);
+        List<String> personal = List.of("ada.lovelace@example.com", "4111 1111 1111 1111", "+44 20 7946 0958",
+                "GB82WEST12345698765432", "password=hunter2secret", "536-22-1234");
+        StringBuilder text = new StringBuilder(size + 256);
+        int line = 0;
+        while (text.length() < size) {
+            text.append("2026-12-04T23:").append(10 + line % 50).append(":07Z \u001b[32mINFO\u001b[0m worker-")
+                    .append(random.nextInt(16)).append(" request ").append(Long.toHexString(random.nextLong()))
+                    .append(" served in ").append(random.nextInt(900)).append(" ms");
+            if (line % 8 == 0) {
+                text.append(" for ").append(personal.get(random.nextInt(personal.size())));
+            }
+            text.append("\r\n");
+            line++;
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
