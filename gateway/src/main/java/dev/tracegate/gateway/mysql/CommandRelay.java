@@ -174,7 +174,10 @@ final class CommandRelay {
         }
     }
 
-    /** The gate's verdict; a held command waits here, on the session's thread, while its caller waits for the answer. */
+    /**
+     * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
+     * for the answer, and is withdrawn when the caller disconnects meanwhile.
+     */
     private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
@@ -183,7 +186,7 @@ final class CommandRelay {
         }
         Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
                 ruling.recording().statement(text, null).text(), recorder.session().trace());
-        return gate.decided(recorder, seq, waiting, gate.await(waiting.pending()));
+        return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));
     }
 
     /**
