@@ -147,7 +147,7 @@ final class CommandRelay {
             return;
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
-                services.resultDataBytes(), lineage.columns());
+                services.resultDataBytes(), lineage.columns().of(text, dialect()));
         long started = System.nanoTime();
         CommandOutcome outcome = forward(payload, results, binaryRows);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
@@ -159,10 +159,13 @@ final class CommandRelay {
      * last reported status, a backslash in a string is an ordinary character.
      */
     private Command.Sql sqlCommand(String text) {
-        SqlDialect dialect = (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
-                ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
-        return new Command.Sql(text, dialect, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
+        return new Command.Sql(text, dialect(), name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
                 lineage.statements());
+    }
+
+    private SqlDialect dialect() {
+        return (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
+                ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
     }
 
     private void rememberSqlPrepares(Ruling ruling) {
@@ -254,7 +257,8 @@ final class CommandRelay {
     private CommandOutcome forward(byte[] payload, ResultMasking results, boolean binaryRows) throws IOException {
         upstream.sequence(0);
         upstream.sendNow(payload);
-        return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns()) : results, binaryRows);
+        return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns().of("", dialect()))
+                : results, binaryRows);
     }
 
     private void forwardWithoutAnswer(byte[] payload) throws IOException {

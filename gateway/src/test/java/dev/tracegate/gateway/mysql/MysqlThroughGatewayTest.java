@@ -220,28 +220,23 @@ class MysqlThroughGatewayTest {
     }
 
     @Test
-    void aMaskedCallerNeverReadsClearValuesThroughAView() throws Exception {
+    void aMaskedCallerReadsViewsMaskedInTextAndBinaryRows() throws Exception {
         // The server names a column read through a view by the view (org_table), so the rule on
-        // customers.email would not find it by that name. The gateway either traces the view to the
-        // stored column and masks it as that column, or refuses the statement (lineage it cannot
-        // read); the caller never gets the clear value.
+        // customers.email would not find it by that name: the gateway traces the view to the stored
+        // column and masks it as that column (MysqlViewsThroughGatewayTest has the attacks).
         mariadb.sql("CREATE OR REPLACE VIEW shop.customer_contacts AS SELECT id, email AS contact, card_number FROM shop.customers",
-                "CREATE OR REPLACE VIEW shop.contact_cards AS SELECT contact AS reach, card_number AS pan FROM shop.customer_contacts");
-        List<String> queries = List.of("SELECT contact, card_number FROM customer_contacts",
-                "SELECT contact, card_number FROM customer_contacts WHERE id = 1", "SELECT reach, pan FROM contact_cards",
-                "SELECT * FROM contact_cards");
+                "CREATE OR REPLACE VIEW shop.contact_cards AS SELECT id, contact AS reach, card_number AS pan FROM shop.customer_contacts");
         for (String options : List.of("", "&useServerPrepStmts=true")) {
             try (Connection c = mariadbConnectorJ("shop", TestGateway.ALICE_TOKEN, options)) {
-                for (String query : queries) {
-                    try (PreparedStatement select = c.prepareStatement(query); ResultSet rs = select.executeQuery()) {
-                        while (rs.next()) {
-                            for (int column = 1; column <= rs.getMetaData().getColumnCount(); column++) {
-                                assertThat(rs.getString(column)).as(query + options)
-                                        .doesNotContain("lovelace", "grace@example.org", TestMariaDb.CARD, "5500 0000 0000 0004");
-                            }
+                for (String query : List.of("SELECT contact, card_number FROM customer_contacts WHERE id = ?",
+                        "SELECT reach, pan FROM contact_cards WHERE id = ?")) {
+                    try (PreparedStatement select = c.prepareStatement(query)) {
+                        select.setInt(1, 1);
+                        try (ResultSet rs = select.executeQuery()) {
+                            assertThat(rs.next()).isTrue();
+                            assertThat(rs.getString(1)).as(query + options).isNotEqualTo(TestMariaDb.EMAIL).contains("@");
+                            assertThat(rs.getString(2)).as(query + options).isNotEqualTo(TestMariaDb.CARD).endsWith("1111");
                         }
-                    } catch (SQLException refused) {
-                        assertThat(refused.getMessage()).as(query + options).contains("tracegate: blocked by policy rule mask-personal-data");
                     }
                 }
             }
