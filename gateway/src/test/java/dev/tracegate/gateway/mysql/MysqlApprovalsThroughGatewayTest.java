@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
@@ -11,6 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,11 +40,16 @@ class MysqlApprovalsThroughGatewayTest {
             rules:
               - name: hold-ddl
                 connections: [shop]
-                minClass: ddl
+                classes: [ddl]
                 action: approve
                 approvers: [admins]
                 timeout: 120s
                 reason: schema changes need an admin
+              - name: cancel-statements
+                connections: [shop]
+                classes: [dangerous_admin]
+                command: "^\\\\s*kill\\\\s"
+                action: allow
               - name: mysql-text
                 connections: [shop]
                 classes: [unknown]
@@ -105,6 +116,74 @@ class MysqlApprovalsThroughGatewayTest {
         assertThat(gateway.gateway().approvals().pending()).noneMatch(p -> p.id().equals(pending.id()) && !p.decided());
         assertThat(decide(pending.id(), "approve", "too late")).as("a withdrawn request cannot be approved").isNotEqualTo(200);
         assertThat(tableCount("abandoned_here")).isZero();
+    }
+
+    @Test
+    void killQueryFromTheCallersOtherConnectionWithdrawsItsHeldStatement() throws Exception {
+        try (Connection held = mariadbConnectorJ(TestGateway.ALICE_TOKEN)) {
+            long id = ((org.mariadb.jdbc.Connection) held).getThreadId();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try (Statement statement = held.createStatement()) {
+                    statement.execute("CREATE TABLE cancelled_here (id int)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            PendingApproval pending = awaitPending("CREATE TABLE cancelled_here");
+
+            Cli kill = Cli.start(TestGateway.ALICE_TOKEN, "KILL QUERY " + id);
+            assertThat(kill.output()).isEmpty();
+            assertThat(kill.exitCode()).isZero();
+
+            assertThatThrownBy(() -> waiting.get(60, TimeUnit.SECONDS)).hasMessageContaining("approval " + pending.id()
+                    + " withdrawn (the client cancelled the statement)");
+            assertThat(decided(pending.id()).path("outcome").asText()).isEqualTo("withdrawn");
+            try (Statement statement = held.createStatement(); ResultSet rs = statement.executeQuery("SELECT 40 + 2")) {
+                assertThat(rs.next()).as("the session goes on").isTrue();
+            }
+        }
+        assertThat(tableCount("cancelled_here")).isZero();
+    }
+
+    @Test
+    void killReachesOnlyTheCallersOwnSessions() throws Exception {
+        try (Connection admin = mariadbConnectorJ(TestGateway.ADMIN_TOKEN)) {
+            long adminId = ((org.mariadb.jdbc.Connection) admin).getThreadId();
+            long adminUpstreamId;
+            try (ResultSet rs = admin.createStatement().executeQuery("SELECT CONNECTION_ID()")) {
+                assertThat(rs.next()).isTrue();
+                adminUpstreamId = rs.getLong(1);
+            }
+            for (String kill : List.of("KILL QUERY " + adminId, "KILL " + adminId, "KILL CONNECTION " + adminId,
+                    "KILL QUERY " + adminUpstreamId, "KILL " + adminUpstreamId, "/*!KILL " + adminId + "*/",
+                    "kill /* comment */ query " + adminId)) {
+                assertThat(Cli.start(TestGateway.ALICE_TOKEN, kill).output()).as(kill).contains("ERROR 1094")
+                        .contains("Unknown thread id");
+            }
+            for (String kill : List.of("PREPARE s FROM 'KILL " + adminId + "'",
+                    "EXECUTE IMMEDIATE 'KILL QUERY " + adminId + "'", "SET @q = 'KILL " + adminId + "'; PREPARE s FROM @q",
+                    "KILL USER tg_native", "KILL QUERY ID 1")) {
+                assertThat(Cli.start(TestGateway.ALICE_TOKEN, kill).output()).as(kill).contains("ERROR 1227")
+                        .doesNotContain("ERROR 1094");
+            }
+            // The mariadb client splits statements itself; a driver sends them in one text.
+            try (Connection alice = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:"
+                    + gateway.gateway().port(MysqlEngine.PROTOCOL) + "/shop?sslMode=trust&allowMultiQueries=true&user=analyst"
+                    + "&password=" + TestGateway.ALICE_TOKEN); Statement statement = alice.createStatement()) {
+                assertThatThrownBy(() -> statement.execute("SELECT 1; KILL QUERY " + adminId)).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("KILL is relayed only alone");
+            }
+            try (ResultSet rs = admin.createStatement().executeQuery("SELECT 40 + 2")) {
+                assertThat(rs.next()).as("the admin's session was never touched").isTrue();
+            }
+        }
+        assertThat(gateway.events("command.blocked", 0).stream().map(e -> e.path("detail").path("reason").asText()))
+                .anyMatch(r -> r.contains("not one of the caller's own sessions"));
+    }
+
+    private static Connection mariadbConnectorJ(String token) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
+                + "/shop?sslMode=trust&user=analyst&password=" + token);
     }
 
     /** The real {@code mariadb} client running one statement as a caller, in the background. */
