@@ -9,6 +9,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Decision;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,9 @@ import java.util.concurrent.TimeoutException;
  * per protocol.
  */
 public final class CommandGate {
+
+    /** How long one look at a waiting client lasts: also how late a decision may be noticed while looking. */
+    private static final int LOOK_MILLIS = 250;
 
     private final ApprovalService approvals;
     private final int heldPerIdentity;
@@ -106,6 +110,46 @@ public final class CommandGate {
             return withdrawn(pending, "gateway shutting down");
         } catch (ExecutionException | TimeoutException e) {
             return withdrawn(pending, "no decision arrived");
+        }
+    }
+
+    /**
+     * Waits on this thread like {@link #await(PendingApproval)}, looking at the client's connection
+     * meanwhile: a client that disconnects withdraws its request, so approvers are not asked about a
+     * statement nobody waits for. The result is the request's own outcome (an approval that won the
+     * race against the withdrawal stays an approval).
+     */
+    public ApprovalResult await(PendingApproval pending, ClientWatch client) {
+        long deadline = pending.expiresAt().toEpochMilli() + 5_000;
+        boolean watching = true;
+        while (true) {
+            try {
+                return pending.decision().get(watching ? 1 : LOOK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    return withdrawn(pending, "no decision arrived");
+                }
+                if (watching) {
+                    ClientWatch.Seen seen = look(client);
+                    if (seen == ClientWatch.Seen.GONE) {
+                        approvals.withdraw(pending.id(), "the client disconnected while waiting");
+                    }
+                    watching = seen == ClientWatch.Seen.NOTHING;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return withdrawn(pending, "gateway shutting down");
+            } catch (ExecutionException e) {
+                return withdrawn(pending, "approval failed: " + e.getCause().getMessage());
+            }
+        }
+    }
+
+    private static ClientWatch.Seen look(ClientWatch client) {
+        try {
+            return client.look(LOOK_MILLIS);
+        } catch (IOException e) {
+            return ClientWatch.Seen.GONE;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.mysql;
 
+import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
@@ -26,6 +27,7 @@ import dev.tracegate.wire.mysql.ComStmtSendLongData;
 import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlPacket;
 import dev.tracegate.wire.mysql.MysqlProtocolException;
+import dev.tracegate.wire.mysql.OkPacket;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +51,8 @@ final class CommandRelay {
     private static final int LIMIT_REACHED = 1226;
     private static final int MAX_PREPARED_STATEMENTS = 16_384;
     private static final int SERVER_STATUS_NO_BACKSLASH_ESCAPES = 0x0200;
+    /** ER_NO_SUCH_THREAD: how a KILL of another identity's session is answered, as if there were none. */
+    private static final int NO_SUCH_THREAD = 1094;
 
     private final EngineServices services;
     private final Subject subject;
@@ -57,13 +61,18 @@ final class CommandRelay {
     private final PacketChannel upstream;
     private final ResponseRelay responses;
     private final UpstreamLineage lineage;
+    private final Threads threads;
     private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
     /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
     private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
     private long sequence;
 
+    /** The listener's sessions, for KILL, and this session among them. */
+    record Threads(CallerThreads all, CallerThreads.Thread self) {
+    }
+
     CommandRelay(EngineServices services, Subject subject, SessionRecorder recorder, PacketChannel client,
-                 MysqlUpstream upstream, UpstreamLineage lineage) {
+                 MysqlUpstream upstream, UpstreamLineage lineage, Threads threads) {
         this.services = services;
         this.subject = subject;
         this.recorder = recorder;
@@ -71,6 +80,7 @@ final class CommandRelay {
         this.upstream = upstream.channel();
         this.responses = new ResponseRelay(this.upstream, client, upstream.capabilities(), upstream.statusFlags());
         this.lineage = lineage;
+        this.threads = threads;
     }
 
     /** Relays commands until the caller quits or leaves; returns why the session ended. */
@@ -133,7 +143,7 @@ final class CommandRelay {
      * @param statement  the prepared statement's id, for an execute
      * @param parameters the execute's parameters as recorded
      */
-    private void sql(String message, String text, String statement, List<String> parameters, byte[] payload,
+    private void sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
                      boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
         Ruling ruling = services.guard().decide(subject, sqlCommand(text));
         rememberSqlPrepares(ruling);
@@ -141,17 +151,80 @@ final class CommandRelay {
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, message, text, statement, parameters,
                 recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
                 .recorded(ruling.recording().statement(text, parameters))));
+        byte[] payload = outgoing;
+        Killing killing = killing(seq, text, ruling);
+        if (killing.refused()) {
+            return;
+        }
         Admission admission = admit(seq, text, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
             return;
         }
+        if (killing.request() != null) {
+            payload = kill(seq, killing);
+            if (payload == null) {
+                return;
+            }
+        }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
-                services.resultDataBytes(), lineage.columns());
+                services.resultDataBytes(), lineage.columns().of(text, dialect()));
         long started = System.nanoTime();
         CommandOutcome outcome = forward(payload, results, binaryRows);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
+    }
+
+    /** What a statement's KILL check found: none, a refusal (answered and recorded), or the caller's own session. */
+    private record Killing(boolean refused, KillRequest request, CallerThreads.Thread target) {
+        static final Killing NONE = new Killing(false, null, null);
+        static final Killing REFUSED = new Killing(true, null, null);
+    }
+
+    /**
+     * The caller's own session a KILL names, checked before anyone is asked to approve it. A KILL
+     * of someone else's session (answered as MySQL answers an unknown id: error 1094), or in a form
+     * the gateway does not relay, is refused and recorded.
+     */
+    private Killing killing(long seq, String text, Ruling ruling) throws IOException {
+        Optional<KillRequest> kill;
+        try {
+            kill = KillRequest.of(text, dialect());
+        } catch (KillRequest.RefusedException e) {
+            recorder.blocked(seq, "blocked", ruling.decision().rule(), e.getMessage(), ruling.statementClass(), null);
+            refuse(POLICY_REFUSAL, "42000", "tracegate: " + e.getMessage());
+            return Killing.REFUSED;
+        }
+        if (kill.isEmpty()) {
+            return Killing.NONE;
+        }
+        long id = kill.get().connectionId();
+        Optional<CallerThreads.Thread> target = threads.all().own(id, recorder.session().identity(), subject.connection());
+        if (target.isEmpty()) {
+            recorder.blocked(seq, "blocked", ruling.decision().rule(), "KILL of connection " + id
+                    + ", which is not one of the caller's own sessions", ruling.statementClass(), null);
+            refuse(NO_SUCH_THREAD, "HY000", "Unknown thread id: " + id);
+            return Killing.REFUSED;
+        }
+        return new Killing(false, kill.get(), target.get());
+    }
+
+    /**
+     * An allowed KILL of the caller's own session: a statement it holds for approvers is
+     * withdrawn (answered here), anything else reaches the server as a KILL of the session's own
+     * upstream thread; returns that command, or null when it was answered.
+     */
+    private byte[] kill(long seq, Killing killing) throws IOException {
+        KillRequest kill = killing.request();
+        CallerThreads.Thread target = killing.target();
+        Optional<PendingApproval> held = target.held();
+        if (kill.query() && held.isPresent()) {
+            services.approvals().withdraw(held.get().id(), "the client cancelled the statement");
+            client.sendNow(new OkPacket(0, 0, responses.statusFlags(), 0, null).encode());
+            recorder.result(new ResultRecord(seq, "ok", List.of("OK 0"), 0, 0, null, null));
+            return null;
+        }
+        return new ComQuery("KILL " + (kill.query() ? "QUERY " : "CONNECTION ") + target.upstreamThread()).encode();
     }
 
     /**
@@ -159,10 +232,13 @@ final class CommandRelay {
      * last reported status, a backslash in a string is an ordinary character.
      */
     private Command.Sql sqlCommand(String text) {
-        SqlDialect dialect = (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
-                ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
-        return new Command.Sql(text, dialect, name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
+        return new Command.Sql(text, dialect(), name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
                 lineage.statements());
+    }
+
+    private SqlDialect dialect() {
+        return (responses.statusFlags() & SERVER_STATUS_NO_BACKSLASH_ESCAPES) != 0
+                ? SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES : SqlDialect.MYSQL;
     }
 
     private void rememberSqlPrepares(Ruling ruling) {
@@ -174,7 +250,10 @@ final class CommandRelay {
         }
     }
 
-    /** The gate's verdict; a held command waits here, on the session's thread, while its caller waits for the answer. */
+    /**
+     * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
+     * for the answer, and is withdrawn when the caller disconnects meanwhile.
+     */
     private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
@@ -183,7 +262,12 @@ final class CommandRelay {
         }
         Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
                 ruling.recording().statement(text, null).text(), recorder.session().trace());
-        return gate.decided(recorder, seq, waiting, gate.await(waiting.pending()));
+        threads.self().holding(waiting.pending());
+        try {
+            return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));
+        } finally {
+            threads.self().holding(null);
+        }
     }
 
     /**
@@ -251,7 +335,8 @@ final class CommandRelay {
     private CommandOutcome forward(byte[] payload, ResultMasking results, boolean binaryRows) throws IOException {
         upstream.sequence(0);
         upstream.sendNow(payload);
-        return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns()) : results, binaryRows);
+        return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns().of("", dialect()))
+                : results, binaryRows);
     }
 
     private void forwardWithoutAnswer(byte[] payload) throws IOException {

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.policy.lineage.CatalogColumn;
 import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
+import dev.tracegate.policy.lineage.MySqlViewDefinition;
 import dev.tracegate.policy.lineage.RelationKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,7 +84,8 @@ final class MysqlCatalogReader implements CatalogReader {
     private List<CatalogRelation> relations() throws CatalogUnavailableException {
         Map<String, String> definitions = new HashMap<>();
         for (List<String> row : catalog.query(VIEWS)) {
-            definitions.put(row.get(0) + "." + row.get(1), row.get(2));
+            // In the form the lineage analysis reads (null, untraceable, when it cannot be read one way only).
+            definitions.put(row.get(0) + "." + row.get(1), MySqlViewDefinition.readable(row.get(2)));
         }
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : catalog.query(COLUMNS)) {

@@ -31,7 +31,8 @@ final class MysqlListener implements ProtocolListener {
     /** What every session of this listener shares. */
     record Context(EngineServices services, boolean allowCleartextOnLoopback, MysqlUpstreamConnector connector,
                    AtomicLong connectionIds, String serverVersion,
-                   Function<MysqlConnectionConfig, UpstreamLineage> lineage, StartupDeadlines deadlines) {
+                   Function<MysqlConnectionConfig, UpstreamLineage> lineage, StartupDeadlines deadlines,
+                   CallerThreads threads) {
     }
 
     private final SessionSockets sockets;
@@ -49,7 +50,7 @@ final class MysqlListener implements ProtocolListener {
                 new AtomicLong(), ServerVersionProbe.announced(services.connections(MysqlConnectionConfig.class)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(new CatalogSnapshots(
                         new MysqlCatalogReader(catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))))),
-                deadlines);
+                deadlines, new CallerThreads());
         this.sockets = new SessionSockets(config, "mysql", socket -> session(socket, context));
     }
 

@@ -107,7 +107,8 @@ final class MysqlSession implements Runnable {
     }
 
     private void serve(String client) throws IOException, SessionRefusedException {
-        CallerLogin login = handshake.run(socket, context.connectionIds().incrementAndGet());
+        long connectionId = context.connectionIds().incrementAndGet();
+        CallerLogin login = handshake.run(socket, connectionId);
         errors = login.channel();
         String user = login.response().username();
         String database = login.response().database();
@@ -128,12 +129,12 @@ final class MysqlSession implements Runnable {
             throw new SessionRefusedException(ErrPacket.TOO_MANY_CONNECTIONS, "08004", "too many connections: " + e.getMessage());
         }
         try (place) {
-            openAndRelay(info, login, connection, subject);
+            openAndRelay(info, login, connection, subject, connectionId);
         }
     }
 
-    private void openAndRelay(SessionInfo info, CallerLogin login, MysqlConnectionConfig connection, Subject subject)
-            throws IOException, SessionRefusedException {
+    private void openAndRelay(SessionInfo info, CallerLogin login, MysqlConnectionConfig connection, Subject subject,
+                              long connectionId) throws IOException, SessionRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         MysqlUpstream upstream;
         try {
@@ -145,7 +146,8 @@ final class MysqlSession implements Runnable {
             throw new SessionRefusedException(2013, "08S01", e.getMessage());
         }
         recorder.opened(openDetail(login, null));
-        try (upstream) {
+        try (upstream; CallerThreads.Thread self = context.threads().opened(connectionId, info.identity(), connection.name(),
+                upstream.threadId())) {
             PacketChannel channel = new PacketChannel(login.channel().socket(), context.services().maxMessageBytes(), true);
             channel.sequence(login.channel().nextSequence());
             // The server's own status: clients escape strings by its NO_BACKSLASH_ESCAPES flag, as the server reads them.
@@ -153,15 +155,17 @@ final class MysqlSession implements Runnable {
             errors = channel;
             int idle = context.services().admission().limits().idleSessionSeconds();
             login.channel().socket().setSoTimeout(idle > 0 ? idle * 1000 : 0);
-            recorder.closed(relay(recorder, channel, upstream, subject));
+            recorder.closed(relay(recorder, channel, upstream, subject, self));
         }
     }
 
-    private String relay(SessionRecorder recorder, PacketChannel channel, MysqlUpstream upstream, Subject subject) {
+    private String relay(SessionRecorder recorder, PacketChannel channel, MysqlUpstream upstream, Subject subject,
+                         CallerThreads.Thread self) {
         UpstreamLineage lineage = context.lineage().apply(context.services()
                 .connection(subject.connection(), MysqlConnectionConfig.class).orElseThrow());
         try {
-            return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage).run();
+            return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage,
+                    new CommandRelay.Threads(context.threads(), self)).run();
         } catch (EvidenceLogUnavailableException e) {
             // Fail closed: the command never reaches the upstream.
             LOG.error("session {}: {}", recorder.session().id(), e.getMessage());

@@ -9,8 +9,9 @@ import java.io.IOException;
  * @param capabilities what the gateway and the server agreed on
  * @param serverVersion the server's own version string (for the evidence)
  * @param statusFlags  the server status of its login OK (autocommit, NO_BACKSLASH_ESCAPES), passed on to the caller
+ * @param threadId     the server's id of this session (its greeting's connection id), what the server's KILL names
  */
-record MysqlUpstream(PacketChannel channel, long capabilities, String serverVersion, int statusFlags)
+record MysqlUpstream(PacketChannel channel, long capabilities, String serverVersion, int statusFlags, long threadId)
         implements AutoCloseable {
 
     @Override

@@ -86,7 +86,8 @@ final class MysqlUpstreamConnector {
             OkPacket ok = login(connection, channel, plugin, handshake.scramble(), password);
             socket.setSoTimeout(0);
             PacketChannel session = new PacketChannel(socket, maxPacketBytes, true);
-            return new MysqlUpstream(session, capabilities, handshake.serverVersion(), ok.statusFlags());
+            return new MysqlUpstream(session, capabilities, handshake.serverVersion(), ok.statusFlags(),
+                    handshake.connectionId());
         } catch (UpstreamException e) {
             closeQuietly(socket);
             throw e;

@@ -1,11 +1,13 @@
 package dev.tracegate.gateway.mysql;
 
+import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.wire.mysql.MysqlPacket;
 import dev.tracegate.wire.mysql.MysqlPacketReader;
 import dev.tracegate.wire.mysql.MysqlPacketWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;
 
@@ -19,6 +21,8 @@ final class PacketChannel implements AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
+    /** What the reader reads from: buffered (so a look can put a byte back) unless a TLS upgrade may follow. */
+    private final InputStream input;
     private final MysqlPacketReader reader;
     private final MysqlPacketWriter writer;
     private int sequence;
@@ -28,8 +32,8 @@ final class PacketChannel implements AutoCloseable {
      */
     PacketChannel(Socket socket, int maxPacketBytes, boolean buffered) throws IOException {
         this.socket = socket;
-        this.reader = new MysqlPacketReader(buffered ? new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES)
-                : socket.getInputStream(), maxPacketBytes);
+        this.input = buffered ? new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES) : socket.getInputStream();
+        this.reader = new MysqlPacketReader(input, maxPacketBytes);
         this.writer = new MysqlPacketWriter(buffered ? new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES)
                 : socket.getOutputStream());
     }
@@ -49,6 +53,21 @@ final class PacketChannel implements AutoCloseable {
             sequence = packet.sequence() + 1 + packet.payload().length / MysqlPacketReader.MAX_PIECE;
         }
         return packet;
+    }
+
+    /**
+     * Whether the peer is still there, looking for up to {@code millis} without consuming what it
+     * sent (the next {@link #read} still gets it). Only on a buffered channel; the socket's read
+     * timeout is restored afterwards.
+     */
+    ClientWatch.Seen look(int millis) throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout(millis);
+        try {
+            return ClientWatch.peek(input);
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
     }
 
     /** The sequence id the next packet sent takes (after the last one read or sent). */

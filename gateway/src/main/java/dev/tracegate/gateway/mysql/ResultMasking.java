@@ -2,7 +2,6 @@ package dev.tracegate.gateway.mysql;
 
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.results.ResultCapture;
-import dev.tracegate.gateway.results.ResultColumn;
 import dev.tracegate.gateway.results.RowMasker;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnRef;
@@ -14,7 +13,6 @@ import dev.tracegate.wire.mysql.BinaryRow;
 import dev.tracegate.wire.mysql.ColumnDefinition41;
 import dev.tracegate.wire.mysql.MysqlProtocolException;
 import dev.tracegate.wire.mysql.TextRow;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +29,7 @@ final class ResultMasking {
     private final CallerMasking client;
     private final Masker recording;
     private final ResultCapture capture;
-    private final ResultColumnNames names;
+    private final ResultColumnNames.Statement names;
     private final MaskingReport clientReport = new MaskingReport();
     private final MaskingReport recordingReport = new MaskingReport();
     private RowMasker rows;
@@ -44,9 +42,10 @@ final class ResultMasking {
      * @param client       the caller's profile, or {@code null} for clear text
      * @param recording    the profile of the record when the caller sees clear text
      * @param captureBytes how much result data to keep as evidence; 0 keeps none
-     * @param names        names each column for the masker (views: as the stored column they pass through)
+     * @param names        names each column of the statement's results for the masker (views: as the stored
+     *                     column they pass through)
      */
-    ResultMasking(CallerMasking client, Masker recording, int captureBytes, ResultColumnNames names) {
+    ResultMasking(CallerMasking client, Masker recording, int captureBytes, ResultColumnNames.Statement names) {
         this.client = client;
         this.names = names;
         this.recording = recording;
@@ -70,19 +69,12 @@ final class ResultMasking {
         }
         boolean recordingNeeded = client == null && capture != null && !capture.full();
         Masker masker = client != null ? client.masker() : recordingNeeded ? recording : null;
-        rows = masker == null ? null : new RowMasker(masker, described(columns, binaryRows), MysqlCells.MYSQL);
+        // Named only when something masks: the names may need the catalog.
+        rows = masker == null ? null
+                : new RowMasker(masker, names.names(columns, types, binaryRows, masker), MysqlCells.MYSQL);
         if (capture != null) {
             capture.columns(labels, types);
         }
-    }
-
-    /** The columns as the masker sees them; only asked for when something masks (the names may need the catalog). */
-    private List<ResultColumn> described(List<ColumnDefinition41> columns, boolean binaryRows) {
-        List<ResultColumn> described = new ArrayList<>(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            described.add(names.name(columns.get(i), types[i], binaryRows));
-        }
-        return described;
     }
 
     /**

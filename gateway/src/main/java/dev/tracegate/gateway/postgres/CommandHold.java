@@ -1,18 +1,14 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.approval.ApprovalResult;
-import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.engine.ClientWatch;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.NoticeResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Holds one command on its open connection until an approver decides.
@@ -24,19 +20,20 @@ import java.util.concurrent.TimeoutException;
  */
 final class CommandHold {
 
-    private static final long POLL_MILLIS = 250;
-
     private final ClientInput clientInput;
     private final InputStream clientBytes;
     private final PgFrameWriter client;
     private final ApprovalService approvals;
+    private final CommandGate gate;
     private volatile PendingApproval current;
 
-    CommandHold(ClientInput clientInput, InputStream clientBytes, PgFrameWriter client, ApprovalService approvals) {
+    CommandHold(ClientInput clientInput, InputStream clientBytes, PgFrameWriter client, ApprovalService approvals,
+                CommandGate gate) {
         this.clientInput = clientInput;
         this.clientBytes = clientBytes;
         this.client = client;
         this.approvals = approvals;
+        this.gate = gate;
     }
 
     /** Waits for the decision; the caller forwards the command only when it is APPROVED. */
@@ -44,22 +41,7 @@ final class CommandHold {
         current = pending;
         try {
             notice(pending, rule, reason);
-            boolean watching = true;
-            while (true) {
-                try {
-                    return pending.decision().get(watching ? 1 : POLL_MILLIS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    if (watching) {
-                        watching = watchClient(pending);
-                    }
-                } catch (ExecutionException e) {
-                    return new ApprovalResult(ApprovalOutcome.WITHDRAWN, List.of(), "approval failed: " + e.getCause().getMessage(), false);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    approvals.withdraw(pending.id(), "gateway shutting down");
-                    return new ApprovalResult(ApprovalOutcome.WITHDRAWN, List.of(), "gateway shutting down", false);
-                }
-            }
+            return gate.await(pending, this::look);
         } finally {
             current = null;
         }
@@ -75,26 +57,9 @@ final class CommandHold {
         return true;
     }
 
-    /**
-     * Peeks at the client for up to one poll interval without consuming anything.
-     *
-     * @return false once the client has sent more data (it is pipelining; stop peeking and just wait)
-     */
-    private boolean watchClient(PendingApproval pending) throws IOException {
-        try {
-            return clientInput.polling((int) POLL_MILLIS, () -> {
-                clientBytes.mark(1);
-                int next = clientBytes.read();
-                if (next < 0) {
-                    approvals.withdraw(pending.id(), "the client disconnected while waiting");
-                    return false;
-                }
-                clientBytes.reset();
-                return false;
-            });
-        } catch (SocketTimeoutException e) {
-            return true;
-        }
+    /** Peeks at the client for up to {@code millis} without consuming anything. */
+    private ClientWatch.Seen look(int millis) throws IOException {
+        return clientInput.polling(millis, () -> ClientWatch.peek(clientBytes));
     }
 
     /** How the notice of a held statement begins; the approval's id follows (see {@link #heldApproval}). */

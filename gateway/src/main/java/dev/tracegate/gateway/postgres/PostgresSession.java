@@ -274,7 +274,8 @@ final class PostgresSession implements Runnable {
             recorder.closed(unsafe.get());
             throw new ClientRefusedException("0A000", unsafe.get());
         }
-        CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals());
+        CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals(),
+                context.services().gate());
         try (upstream) {
             relay(recorder, upstream, in, reader, out, subject, hold);
         }

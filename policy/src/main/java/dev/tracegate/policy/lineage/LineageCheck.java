@@ -89,6 +89,19 @@ public final class LineageCheck {
         return verdict;
     }
 
+    /**
+     * Whether the text, in any way its servers could read it, names anything that could hold
+     * protected data for this profile (a protected relation, a view, a function of the database, a
+     * name the catalog does not know). True when the text cannot be read one way only.
+     */
+    public static boolean mayReadProtectedData(String sql, SqlDialect dialect, ProtectedSchema schema) {
+        var readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
+        if (readings.isEmpty()) {
+            return true;
+        }
+        return readings.get().stream().flatMap(List::stream).anyMatch(s -> needsAnalysis(s.tokens(), schema));
+    }
+
     private static LineageVerdict checkUncached(String sql, ProtectedSchema schema) {
         Set<String> createdEarlier = new HashSet<>();
         for (SqlStatement statement : SqlScriptSplitter.split(sql)) {

@@ -61,6 +61,7 @@ final class MySqlLineage {
     private static void statement(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
         refuseExposingNames(tokens);
         refuseCopies(tokens, schema);
+        refuseAliasesNamingRelations(tokens, schema);
         String first = word(tokens, 0);
         switch (first) {
             case "use" -> throw new LineageRefusal("USE changes which database names resolve in; a caller whose"
@@ -160,6 +161,36 @@ final class MySqlLineage {
         if (copies && LineageCheck.needsAnalysis(tokens, schema)) {
             throw new LineageRefusal("the statement copies values into a user variable, which the gateway cannot"
                     + " mask when the variable is read back; select the values instead");
+        }
+    }
+
+    /**
+     * MySQL servers name a column read through a view, a derived table or a WITH query by that
+     * relation's alias ({@code org_table}), not by the table it came from, and the gateway names
+     * result columns for masking by {@code org_table}. An alias or WITH name that is the name of a
+     * relation the catalog knows ({@code FROM contacts AS customers},
+     * {@code (SELECT ...) customers}, {@code WITH customers AS (...)}) would make such a column look
+     * like that relation's, masked by another rule; such statements are refused when they could
+     * reach protected data.
+     */
+    private static void refuseAliasesNamingRelations(List<SqlToken> tokens, ProtectedSchema schema) {
+        CatalogSnapshot catalog = schema.catalog();
+        for (int i = 1; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (!token.isIdentifier() || catalog.relationsNamed(token.text()).isEmpty()) {
+                continue;
+            }
+            SqlToken before = tokens.get(i - 1);
+            boolean afterRelation = before.isIdentifier() && !before.text().equals(token.text())
+                    && !catalog.relationsNamed(before.text()).isEmpty();
+            boolean withName = before.isWord("with") || before.isWord("recursive")
+                    || (i + 2 < tokens.size() && tokens.get(i + 1).isWord("as") && tokens.get(i + 2).isSymbol("("));
+            if ((before.isWord("as") || before.isSymbol(")") || afterRelation || withName)
+                    && LineageCheck.needsAnalysis(tokens, schema)) {
+                throw new LineageRefusal("\"" + token.text() + "\" names a table or view of the database and is used"
+                        + " here as an alias; MySQL servers name result columns by the alias, so the gateway could not"
+                        + " tell which rule masks them: choose another alias");
+            }
         }
     }
 

@@ -159,14 +159,18 @@ public final class ProtectedSchema {
         return new ScopeRelation(relation.name(), relation.schema(), columns, null);
     }
 
-    /** Every protected column of every relation whose name appears in the view's query. */
+    /**
+     * Every protected column of every relation whose name appears in the view's query; of every
+     * relation when the query is not known (MySQL hides it from an account without SHOW VIEW, and
+     * the gateway drops a definition it cannot read one way only), since then anything may be read.
+     */
     private Set<ProtectedSource> everythingMentioned(CatalogRelation view) {
         Set<ProtectedSource> sources = new LinkedHashSet<>();
-        for (String word : Words.identifiers(view.definition() == null ? "" : view.definition())) {
-            for (CatalogRelation relation : catalog.relationsNamed(word)) {
-                if (!relation.equals(view) && relation.kind() != RelationKind.SYSTEM && !resolving.get().contains(relation)) {
-                    resolve(relation).columns().forEach(c -> sources.addAll(c.lineage().sources()));
-                }
+        List<CatalogRelation> mentioned = view.definition() == null ? catalog.relations()
+                : Words.identifiers(view.definition()).stream().flatMap(word -> catalog.relationsNamed(word).stream()).toList();
+        for (CatalogRelation relation : mentioned) {
+            if (!relation.equals(view) && relation.kind() != RelationKind.SYSTEM && !resolving.get().contains(relation)) {
+                resolve(relation).columns().forEach(c -> sources.addAll(c.lineage().sources()));
             }
         }
         return sources;

@@ -25,12 +25,13 @@ public final class ViewOrigins {
 
     /**
      * @return one entry per column of the view, in order; empty for columns with no single stored
-     *         origin, and an empty list when the snapshot does not know the view
+     *         origin, and an empty list when the snapshot does not know the view or its query
      */
     public static List<Optional<StoredColumn>> of(CatalogSnapshot catalog, String schema, String view) {
         Optional<CatalogRelation> relation = catalog.relation(schema, view)
                 .filter(r -> r.kind() == RelationKind.VIEW);
-        if (relation.isEmpty()) {
+        if (relation.isEmpty() || relation.get().definition() == null) {
+            // A view whose query is not known cannot be traced: nothing says where its columns come from.
             return List.of();
         }
         ScopeRelation traced;

@@ -1,0 +1,243 @@
+package dev.tracegate.gateway.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.PendingApproval;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Statements the policy holds for approvers, through the gateway's MySQL listener with the real
+ * {@code mariadb} client and a real MariaDB: the client waits on its connection; an approval through
+ * the gateway's HTTP API lets the statement run, a denial reaches the client as a MySQL error, and a
+ * client that disconnects while it waits withdraws its request.
+ */
+class MysqlApprovalsThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            rules:
+              - name: hold-ddl
+                connections: [shop]
+                classes: [ddl]
+                action: approve
+                approvers: [admins]
+                timeout: 120s
+                reason: schema changes need an admin
+              - name: cancel-statements
+                connections: [shop]
+                classes: [dangerous_admin]
+                command: "^\\\\s*kill\\\\s"
+                action: allow
+              - name: mysql-text
+                connections: [shop]
+                classes: [unknown]
+                action: allow
+            """;
+
+    private static TestMariaDb mariadb;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        mariadb = TestMariaDb.get();
+        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aHeldStatementWaitsAndRunsOnceAnAdminApprovesItThroughTheApi() throws Exception {
+        Cli held = Cli.start(TestGateway.ALICE_TOKEN, "CREATE TABLE approved_here (id int)");
+        PendingApproval pending = awaitPending("CREATE TABLE approved_here");
+        assertThat(held.process.isAlive()).as("the client waits while the statement is held").isTrue();
+        assertThat(tableCount("approved_here")).as("nothing ran before the approval").isZero();
+
+        assertThat(decide(pending.id(), "approve", "planned change")).isEqualTo(200);
+
+        assertThat(held.output()).isEmpty();
+        assertThat(held.exitCode()).isZero();
+        assertThat(tableCount("approved_here")).isEqualTo(1);
+        assertThat(decided(pending.id()).path("outcome").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void aDeniedStatementGetsAClearMysqlErrorAndNeverRuns() throws Exception {
+        Cli held = Cli.start(TestGateway.ALICE_TOKEN, "CREATE TABLE denied_here (id int)");
+        PendingApproval pending = awaitPending("CREATE TABLE denied_here");
+
+        assertThat(decide(pending.id(), "deny", "not during business hours")).isEqualTo(200);
+
+        String output = held.output();
+        assertThat(output).contains("ERROR 1227").contains("42000")
+                .contains("tracegate: approval " + pending.id() + " denied: not during business hours")
+                .contains("the statement was not executed");
+        assertThat(held.exitCode()).isNotZero();
+        assertThat(tableCount("denied_here")).isZero();
+        assertThat(gateway.events("command.blocked", 0).stream().map(e -> e.path("detail")))
+                .anyMatch(d -> "denied".equals(d.path("outcome").asText()) && pending.id().equals(d.path("approval").asText()));
+    }
+
+    @Test
+    void aClientThatDisconnectsWhileHeldWithdrawsItsRequest() throws Exception {
+        Cli held = Cli.start(TestGateway.ALICE_TOKEN, "CREATE TABLE abandoned_here (id int)");
+        PendingApproval pending = awaitPending("CREATE TABLE abandoned_here");
+
+        held.process.destroyForcibly();
+        assertThat(held.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        JsonNode decided = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> decided(pending.id()), d -> d != null);
+        assertThat(decided.path("outcome").asText()).isEqualTo("withdrawn");
+        assertThat(decided.path("reason").asText()).isEqualTo("the client disconnected while waiting");
+        assertThat(gateway.gateway().approvals().pending()).noneMatch(p -> p.id().equals(pending.id()) && !p.decided());
+        assertThat(decide(pending.id(), "approve", "too late")).as("a withdrawn request cannot be approved").isNotEqualTo(200);
+        assertThat(tableCount("abandoned_here")).isZero();
+    }
+
+    @Test
+    void killQueryFromTheCallersOtherConnectionWithdrawsItsHeldStatement() throws Exception {
+        try (Connection held = mariadbConnectorJ(TestGateway.ALICE_TOKEN)) {
+            long id = ((org.mariadb.jdbc.Connection) held).getThreadId();
+            CompletableFuture<Void> waiting = CompletableFuture.runAsync(() -> {
+                try (Statement statement = held.createStatement()) {
+                    statement.execute("CREATE TABLE cancelled_here (id int)");
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            });
+            PendingApproval pending = awaitPending("CREATE TABLE cancelled_here");
+
+            Cli kill = Cli.start(TestGateway.ALICE_TOKEN, "KILL QUERY " + id);
+            assertThat(kill.output()).isEmpty();
+            assertThat(kill.exitCode()).isZero();
+
+            assertThatThrownBy(() -> waiting.get(60, TimeUnit.SECONDS)).hasMessageContaining("approval " + pending.id()
+                    + " withdrawn (the client cancelled the statement)");
+            assertThat(decided(pending.id()).path("outcome").asText()).isEqualTo("withdrawn");
+            try (Statement statement = held.createStatement(); ResultSet rs = statement.executeQuery("SELECT 40 + 2")) {
+                assertThat(rs.next()).as("the session goes on").isTrue();
+            }
+        }
+        assertThat(tableCount("cancelled_here")).isZero();
+    }
+
+    @Test
+    void killReachesOnlyTheCallersOwnSessions() throws Exception {
+        try (Connection admin = mariadbConnectorJ(TestGateway.ADMIN_TOKEN)) {
+            long adminId = ((org.mariadb.jdbc.Connection) admin).getThreadId();
+            long adminUpstreamId;
+            try (ResultSet rs = admin.createStatement().executeQuery("SELECT CONNECTION_ID()")) {
+                assertThat(rs.next()).isTrue();
+                adminUpstreamId = rs.getLong(1);
+            }
+            for (String kill : List.of("KILL QUERY " + adminId, "KILL " + adminId, "KILL CONNECTION " + adminId,
+                    "KILL QUERY " + adminUpstreamId, "KILL " + adminUpstreamId, "/*!KILL " + adminId + "*/",
+                    "kill /* comment */ query " + adminId)) {
+                assertThat(Cli.start(TestGateway.ALICE_TOKEN, kill).output()).as(kill).contains("ERROR 1094")
+                        .contains("Unknown thread id");
+            }
+            for (String kill : List.of("PREPARE s FROM 'KILL " + adminId + "'",
+                    "EXECUTE IMMEDIATE 'KILL QUERY " + adminId + "'", "SET @q = 'KILL " + adminId + "'; PREPARE s FROM @q",
+                    "KILL USER tg_native", "KILL QUERY ID 1")) {
+                assertThat(Cli.start(TestGateway.ALICE_TOKEN, kill).output()).as(kill).contains("ERROR 1227")
+                        .doesNotContain("ERROR 1094");
+            }
+            // The mariadb client splits statements itself; a driver sends them in one text.
+            try (Connection alice = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:"
+                    + gateway.gateway().port(MysqlEngine.PROTOCOL) + "/shop?sslMode=trust&allowMultiQueries=true&user=analyst"
+                    + "&password=" + TestGateway.ALICE_TOKEN); Statement statement = alice.createStatement()) {
+                assertThatThrownBy(() -> statement.execute("SELECT 1; KILL QUERY " + adminId)).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("KILL is relayed only alone");
+            }
+            try (ResultSet rs = admin.createStatement().executeQuery("SELECT 40 + 2")) {
+                assertThat(rs.next()).as("the admin's session was never touched").isTrue();
+            }
+        }
+        assertThat(gateway.events("command.blocked", 0).stream().map(e -> e.path("detail").path("reason").asText()))
+                .anyMatch(r -> r.contains("not one of the caller's own sessions"));
+    }
+
+    private static Connection mariadbConnectorJ(String token) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
+                + "/shop?sslMode=trust&user=analyst&password=" + token);
+    }
+
+    /** The real {@code mariadb} client running one statement as a caller, in the background. */
+    private record Cli(Process process, CompletableFuture<String> out) {
+
+        static Cli start(String token, String sql) throws IOException {
+            Process process = new ProcessBuilder("mariadb", "--no-defaults", "-h", "127.0.0.1", "-P",
+                    Integer.toString(gateway.gateway().port(MysqlEngine.PROTOCOL)), "--ssl", "-u", "analyst", "-p" + token,
+                    "-A", "shop", "-N", "-e", sql).redirectErrorStream(true).start();
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            return new Cli(process, out);
+        }
+
+        String output() throws Exception {
+            return out.get(60, TimeUnit.SECONDS).strip();
+        }
+
+        int exitCode() throws InterruptedException {
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return process.exitValue();
+        }
+    }
+
+    private static PendingApproval awaitPending(String prefix) {
+        return Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> gateway.gateway().approvals().pending().stream()
+                .filter(p -> p.request().command().startsWith(prefix) && !p.decided()).findFirst().orElse(null), p -> p != null);
+    }
+
+    /** Approves or denies through the gateway's HTTP API, as an admin; returns the status. */
+    private static int decide(String id, String verb, String reason) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/approvals/" + id + "/" + verb))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"" + reason + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode();
+    }
+
+    /** The detail of the event that ended the request, once there is one. */
+    private static JsonNode decided(String id) throws Exception {
+        List<JsonNode> events = gateway.events("approval.decided", 0);
+        return events.stream().map(e -> e.path("detail")).filter(d -> id.equals(d.path("id").asText())).findFirst()
+                .orElse(null);
+    }
+
+    /** How many tables of that name the server has, asked directly (not through the gateway). */
+    private static int tableCount(String table) throws Exception {
+        return Integer.parseInt(mariadb.query("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'shop'"
+                + " AND TABLE_NAME = '" + table + "'").strip());
+    }
+}
