@@ -1,10 +1,9 @@
 package dev.tracegate.gateway.mysql;
 
+import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.wire.mysql.MysqlPacket;
 import dev.tracegate.wire.mysql.MysqlPacketReader;
 import dev.tracegate.wire.mysql.MysqlPacketWriter;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;
@@ -16,8 +15,6 @@ import javax.net.ssl.SSLSocket;
  */
 final class PacketChannel implements AutoCloseable {
 
-    private static final int BUFFER_BYTES = 64 * 1024;
-
     private final Socket socket;
     private final MysqlPacketReader reader;
     private final MysqlPacketWriter writer;
@@ -28,9 +25,9 @@ final class PacketChannel implements AutoCloseable {
      */
     PacketChannel(Socket socket, int maxPacketBytes, boolean buffered) throws IOException {
         this.socket = socket;
-        this.reader = new MysqlPacketReader(buffered ? new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES)
+        this.reader = new MysqlPacketReader(buffered ? RelayBuffers.input(socket.getInputStream())
                 : socket.getInputStream(), maxPacketBytes);
-        this.writer = new MysqlPacketWriter(buffered ? new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES)
+        this.writer = new MysqlPacketWriter(buffered ? RelayBuffers.output(socket.getOutputStream())
                 : socket.getOutputStream());
     }
 
