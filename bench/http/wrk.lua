@@ -11,6 +11,14 @@ if body_file and body_file ~= "" then
   file:close()
 end
 
+-- BENCH_DELAY_MS paces each connection: it waits that long before each request (bench/soak --paced).
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if delay_ms and delay_ms > 0 then
+  function delay()
+    return delay_ms
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(

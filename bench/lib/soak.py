@@ -77,11 +77,26 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--http-connections", type=int, default=32, help="wrk connections (default 32)")
     parser.add_argument("--psql-loops", type=int, default=16, help="psql loops, half of them masked analysts (default 16)")
     parser.add_argument("--held-loops", type=int, default=2, help="loops of held DDL (default 2)")
+    parser.add_argument("--pgbench-rate", type=float, default=0,
+                        help="pgbench transactions per second, all its sessions together (default 0: as fast as it can)")
+    parser.add_argument("--psql-pause", type=float, default=0, help="seconds each psql and held-DDL loop waits between "
+                        "invocations (default 0)")
+    parser.add_argument("--http-delay-ms", type=int, default=0, help="milliseconds each wrk connection waits before each "
+                        "request (default 0)")
+    parser.add_argument("--paced", action="store_true",
+                        help="every session connected the whole time, the traffic paced for a small machine: pgbench at "
+                        "one transaction per session per 20 s, psql loops pausing 5 s, HTTP requests 500 ms apart per "
+                        "connection (explicit --pgbench-rate, --psql-pause, --http-delay-ms win)")
     parser.add_argument("--port-base", type=int, default=26500, help="first of the run's loopback ports (default 26500)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/tracegate-soak"), help="work directory (wiped)")
     parser.add_argument("--no-build", action="store_true", help="use the jars built earlier under cli/target")
     parser.add_argument("--note", default="", help="a line about the conditions, written into the results file")
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.paced:
+        args.pgbench_rate = args.pgbench_rate or max(1.0, args.sessions / 20)
+        args.psql_pause = args.psql_pause or 5
+        args.http_delay_ms = args.http_delay_ms or 500
+    return args
 
 
 class Soak:
@@ -236,6 +251,7 @@ policyFile: {self.work}/policy.yaml
                 self.acked[key] += len(PSQL_STATEMENTS)
                 if key == "analyst" and "@example.com" in result.stdout:
                     self.masking_leaks += 1
+            self.stop.wait(self.args.psql_pause)
 
     def held_loop(self, worker: int) -> None:
         n = 0
@@ -249,6 +265,7 @@ policyFile: {self.work}/policy.yaml
                 continue
             with self.lock:
                 self.acked["dba"] += 1
+            self.stop.wait(self.args.psql_pause)
 
     def api(self, method: str, path: str, key: str, body: dict | None = None):
         request = urllib.request.Request(f"http://127.0.0.1:{self.ports['api']}{path}", method=method,
@@ -273,7 +290,7 @@ policyFile: {self.work}/policy.yaml
     def sampler(self) -> None:
         start = time.monotonic()
         while not self.stop.wait(5):
-            sample = {"t": round(time.monotonic() - start, 1)}
+            sample = {"t": round(time.monotonic() - start, 1), "at": time.monotonic()}
             try:
                 sample["rss_mib"], sample["threads"] = process_status(self.gateway.pid)
                 with urllib.request.urlopen(f"http://127.0.0.1:{self.ports['api']}/metrics", timeout=30) as response:
@@ -284,6 +301,10 @@ policyFile: {self.work}/policy.yaml
                         sample["jvm_threads"] = float(line.split()[-1])
                     elif line.startswith("jvm_memory_used_bytes") and 'area="heap"' in line:
                         heap += float(line.split()[-1])
+                    elif line.startswith("tracegate_session_memory_used "):
+                        sample["sessions"] = float(line.split()[-1])
+                    elif line.startswith("tracegate_session_memory_refused_total "):
+                        self.figures["sessions refused for memory"] = int(float(line.split()[-1]))
                 sample["heap_mib"] = heap / 1024 / 1024
             except Exception as e:
                 self.error(f"sampling: {e}")
@@ -292,7 +313,9 @@ policyFile: {self.work}/policy.yaml
     def pgbench(self, clients: int) -> None:
         script = self.work / "soak.sql"
         script.write_text(PGBENCH_SCRIPT)
-        result = subprocess.run(["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(self.seconds), "-f", str(script)],
+        rate = ["--rate", f"{self.args.pgbench_rate:g}"] if self.args.pgbench_rate else []
+        self.pgbench_started = time.monotonic()
+        result = subprocess.run(["pgbench", "-n", "-c", str(clients), "-j", "2", "-T", str(self.seconds), *rate, "-f", str(script)],
                                 env=self.env("bench"), capture_output=True, text=True, timeout=self.seconds + 600)
         processed = failed = 0
         for line in result.stdout.splitlines():
@@ -315,7 +338,8 @@ policyFile: {self.work}/policy.yaml
         result = subprocess.run(["wrk", "-t1", f"-c{self.args.http_connections}", f"-d{self.seconds}s", "--timeout", "30s",
                                  "-s", str(BENCH / "http/wrk.lua"), "-H", f"Authorization: Bearer {self.keys['web']}",
                                  f"http://127.0.0.1:{self.ports['http']}/json/1k"],
-                                capture_output=True, text=True, timeout=self.seconds + 300)
+                                capture_output=True, text=True, timeout=self.seconds + 300,
+                                env={**os.environ, "BENCH_DELAY_MS": str(self.args.http_delay_ms)})
         line = next((l for l in result.stdout.splitlines() if l.startswith("BENCH ")), None)
         if line is None:
             self.error(f"wrk: exit {result.returncode}: {last_lines(result.stderr or result.stdout, 2)}")
@@ -391,11 +415,35 @@ policyFile: {self.work}/policy.yaml
         results.append(("held statements approved", self.acked["dba"] > 0 and self.approved >= self.acked["dba"],
                         f"{self.approved} approved by the approver loop, {self.acked['dba']} completed"))
         results.append(("bundle verifies", evidence["verified"], evidence["verifier"]))
+        results.append(self.connected_check())
         for name, field, ratio, slack in (("RSS flat after warm-up", "rss_mib", FLAT_RSS_RATIO, FLAT_RSS_SLACK_MIB),
                                           ("threads flat after warm-up", "threads", FLAT_THREADS_RATIO, FLAT_THREADS_SLACK)):
-            ok, detail = flat([s[field] for s in self.samples if field in s], ratio, slack)
+            ok, detail = flat([s[field] for s in self.samples if field in s], ratio, slack, self.connected_sample())
             results.append((name, ok, detail))
         return results
+
+    def connected_sample(self) -> int:
+        """The index of the first sample with every pgbench session open (0 if none was)."""
+        clients = self.figures["pgbench clients"]
+        return next((i for i, s in enumerate(self.samples) if s.get("sessions", 0) >= clients), 0)
+
+    def connected_check(self) -> tuple[str, bool, str]:
+        """From the first sample with every pgbench client connected until pgbench's clients start to leave, none left."""
+        clients = self.figures["pgbench clients"]
+        samples = [s for s in self.samples if "sessions" in s]
+        full = next((i for i, s in enumerate(samples) if s["sessions"] >= clients), None)
+        if full is None:
+            return ("sessions connected the whole time", False, f"the {clients:,} pgbench sessions were never all open at once")
+        # Paced, a client whose next transaction falls after the end leaves early: up to one interval before it.
+        interval = clients / self.args.pgbench_rate if self.args.pgbench_rate else 0
+        until = self.pgbench_started + self.seconds - interval - 5
+        window = [s for s in samples[full:] if s["at"] <= until]
+        lowest = min((s["sessions"] for s in window), default=0)
+        ok = bool(window) and lowest >= clients
+        return ("sessions connected the whole time", ok,
+                f"all {clients:,} pgbench sessions open from {samples[full]['t']:.0f} s (connecting took that long) to "
+                f"{window[-1]['t'] if window else 0:.0f} s, at least {lowest:,.0f} places taken throughout "
+                f"(tracegate_session_memory_used, {len(window)} samples); after that pgbench's paced clients leave")
 
     def stop_all(self) -> None:
         for name in ("gateway", "upstream"):
@@ -419,9 +467,10 @@ def process_status(pid: int) -> tuple[float, int]:
     return rss, threads
 
 
-def flat(values: list[float], ratio: float, slack: float) -> tuple[bool, str]:
-    """After warm-up (the first third of the samples), the last quarter's mean within ratio (or slack) of the first's."""
-    steady = values[len(values) // 3:]
+def flat(values: list[float], ratio: float, slack: float, connected: int = 0) -> tuple[bool, str]:
+    """After warm-up (the first third of the samples, or until every session had connected if that was later), the last
+    quarter's mean within ratio (or slack) of the first's."""
+    steady = values[max(len(values) // 3, connected):]
     if len(steady) < 4:
         return False, f"only {len(values)} samples"
     quarter = max(1, len(steady) // 4)
@@ -434,7 +483,8 @@ def report(soak: Soak, evidence: dict, checks: list[tuple[str, bool, str]], star
     args = soak.args
     lines = [f"# Soak {started}", "",
              f"`bench/soak --minutes {args.minutes:g} --sessions {args.sessions} --psql-loops {args.psql_loops} "
-             f"--held-loops {args.held_loops} --http-connections {args.http_connections}`", ""]
+             f"--held-loops {args.held_loops} --http-connections {args.http_connections} --pgbench-rate {args.pgbench_rate:g} "
+             f"--psql-pause {args.psql_pause:g} --http-delay-ms {args.http_delay_ms}`", ""]
     if args.note:
         lines += [f"Conditions: {args.note}", ""]
     load = os.getloadavg()
@@ -449,11 +499,13 @@ def report(soak: Soak, evidence: dict, checks: list[tuple[str, bool, str]], star
                     "bundle size (MiB)": f"{evidence['bytes'] / 1024 / 1024:,.1f}",
                     "held statements approved": soak.approved})
     lines += [f"| {k} | {v:,} |" if isinstance(v, int) else f"| {k} | {v} |" for k, v in figures.items()]
-    lines += ["", "## Samples (every 5 s)", "", "| s | RSS MiB | threads | JVM live threads | heap MiB |", "|---:|---:|---:|---:|---:|"]
+    lines += ["", "## Samples (every 5 s)", "", "| s | RSS MiB | threads | JVM live threads | heap MiB | sessions open |",
+              "|---:|---:|---:|---:|---:|---:|"]
     for s in soak.samples:
         lines.append(f"| {s['t']:.0f} | {s.get('rss_mib', 0):,.0f} | {s.get('threads', 0)} | {s.get('jvm_threads', 0):.0f} "
-                     f"| {s.get('heap_mib', 0):,.0f} |")
-    rules = (f"Flat: after warm-up (the first third of the samples), the mean of the last quarter of the remaining "
+                     f"| {s.get('heap_mib', 0):,.0f} | {s.get('sessions', 0):,.0f} |")
+    rules = (f"Flat: after warm-up (the first third of the samples, or until every pgbench session had connected if that "
+             f"was later), the mean of the last quarter of the remaining "
              f"samples is at most {FLAT_RSS_RATIO:.2f}x (or {FLAT_RSS_SLACK_MIB} MiB above) the first quarter's for RSS, "
              f"{FLAT_THREADS_RATIO:.2f}x (or {FLAT_THREADS_SLACK} above) for threads. Acknowledged => recorded: for each "
              "caller, the command events are at least the statements its clients were told succeeded (pgbench's "
@@ -476,7 +528,7 @@ def main() -> int:
         soak.stop_all()
     gateway_errors = [l for l in (soak.work / "gateway/gateway.log").read_text(errors="replace").splitlines() if " ERROR " in l]
     checks.insert(1, ("no errors in the gateway's log", not gateway_errors, last_lines("\n".join(gateway_errors), 2) or "none"))
-    return publish("soak", report(soak, evidence, checks, started), checks)
+    return publish("soak-paced" if args.paced else "soak", report(soak, evidence, checks, started), checks)
 
 
 def check_rows(checks: list[tuple[str, bool, str]]) -> list[str]:

@@ -15,10 +15,15 @@ package dev.tracegate.gateway.config;
  * @param failedLoginDelayMillis         how late; {@code 1000} unless set
  * @param idleSessionSeconds             a session in which the client has asked nothing for this long (and nothing is
  *                                       in flight) is ended; {@code 28800} (8 hours) unless set
+ * @param heapPerSessionKiB              the heap one open session is given, gateway-wide: the heap less
+ *                                       {@code heapReservedMiB}, divided by this, is how many sessions the gateway
+ *                                       holds before it refuses new ones; {@code 160} unless set (measured: an idle
+ *                                       TLS PostgreSQL session holds about 100 KiB, docs/operations.md)
+ * @param heapReservedMiB                the heap kept for the gateway's own work, not for sessions; {@code 64} unless set
  */
 public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
                            int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
-                           int failedLoginDelayMillis, int idleSessionSeconds) {
+                           int failedLoginDelayMillis, int idleSessionSeconds, int heapPerSessionKiB, int heapReservedMiB) {
 
     public static final CallerLimits DEFAULTS = new CallerLimits(0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -31,9 +36,19 @@ public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int n
         failedLoginsPerSourcePerMinute = orDefault(failedLoginsPerSourcePerMinute, 50, "failedLoginsPerSourcePerMinute");
         failedLoginDelayMillis = orDefault(failedLoginDelayMillis, 1000, "failedLoginDelayMillis");
         idleSessionSeconds = orDefault(idleSessionSeconds, 28_800, "idleSessionSeconds");
+        heapPerSessionKiB = orDefault(heapPerSessionKiB, 160, "heapPerSessionKiB");
+        heapReservedMiB = orDefault(heapReservedMiB, 64, "heapReservedMiB");
         if (failedLoginDelayMillis > 30_000) {
             throw new ConfigException("limits.failedLoginDelayMillis is at most 30000: a refused client waits that long");
         }
+    }
+
+    /** The limits per caller, with the default heap per session. */
+    public CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
+                        int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
+                        int failedLoginDelayMillis, int idleSessionSeconds) {
+        this(sessionsPerIdentity, sessionsPerSource, newSessionsPerSecondPerIdentity, newSessionsPerSecondPerSource,
+                heldStatementsPerIdentity, failedLoginsPerSourcePerMinute, failedLoginDelayMillis, idleSessionSeconds, 0, 0);
     }
 
     private static int orDefault(int value, int fallback, String key) {

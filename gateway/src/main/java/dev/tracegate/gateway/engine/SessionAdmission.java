@@ -32,6 +32,7 @@ public final class SessionAdmission {
     private final CallerLimits limits;
     private final CallerSessions sessions;
     private final FailedLogins failedLogins;
+    private final SessionMemory memory;
     private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
     public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence, CallerLimits limits) {
@@ -41,6 +42,12 @@ public final class SessionAdmission {
         this.sessions = new CallerSessions(limits, System::nanoTime);
         this.failedLogins = new FailedLogins(limits.failedLoginsPerSourcePerMinute(), limits.failedLoginDelayMillis(),
                 System::nanoTime);
+        this.memory = SessionMemory.ofThisJvm(limits, evidence);
+    }
+
+    /** The heap sessions share, gateway-wide: every listener's sessions take their places here. */
+    public SessionMemory memory() {
+        return memory;
     }
 
     /** The limits per caller, for what each engine enforces itself (how long a session may be idle). */

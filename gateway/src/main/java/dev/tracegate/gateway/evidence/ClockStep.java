@@ -9,12 +9,12 @@ final class ClockStep {
     }
 
     /**
-     * @param stamp   the log time given to the first event after the step, with how far the clock went back
-     * @param wallClock what the wall clock said for that event
+     * @param stamp the log time given to the first event sealed after the step, with how far the
+     *              wall clock went back and what it said then
      */
-    static EvidenceEvent event(LogClock.Stamp stamp, java.time.Instant wallClock) {
+    static EvidenceEvent event(LogClock.Stamp stamp) {
         ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("wall_clock", wallClock.toString());
+        detail.put("wall_clock", stamp.wallClock().toString());
         detail.put("log_time", stamp.time().toString());
         detail.put("stepped_back_ms", stamp.steppedBack().toMillis());
         detail.put("reason", "the wall clock went back; events carry the log's time, advanced by the monotonic clock,"

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +97,8 @@ public final class EvidenceLog implements AutoCloseable {
     private long nextIndex;
     /** The times events carry, never going back; read under {@link #writeLock} by whoever writes. */
     private final LogClock clock;
+    /** What the log clock reads as the wall clock; the system's, except where a test steps it. */
+    private volatile Supplier<Instant> wallClock = Instant::now;
     private AuthFailureRecorder authFailures;
 
     private record PendingEvent(EvidenceEvent event, CompletableFuture<Long> index, long queuedNanos) {
@@ -156,13 +159,18 @@ public final class EvidenceLog implements AutoCloseable {
         }
         this.durableSize = storedSize;
         this.nextIndex = storedSize;
-        this.clock = new LogClock(lastLoggedTime(), System::nanoTime);
+        this.clock = new LogClock(lastLoggedTime(), () -> wallClock.get(), System::nanoTime);
         this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).unstarted(this::appendLoop);
         this.indexer = leaves == null ? null : Thread.ofPlatform().name("evidence-indexer").daemon(true).unstarted(this::indexLoop);
         if (indexer != null) {
             indexer.start();
         }
         appender.start();
+    }
+
+    /** From now on the log clock reads {@code clock} as the wall clock: a test's way to step it. */
+    void readWallClock(Supplier<Instant> clock) {
+        this.wallClock = clock;
     }
 
     /** Where refused credentials go: written one by one, or summarised under a flood. */
@@ -502,7 +510,7 @@ public final class EvidenceLog implements AutoCloseable {
             if (stamp.steppedBack() != null) {
                 LOG.warn("the wall clock went back {} ms; events carry the log's time until it has caught up",
                         stamp.steppedBack().toMillis());
-                EvidenceEvent step = ClockStep.event(stamp, event.time());
+                EvidenceEvent step = ClockStep.event(stamp);
                 sealed.add(SealedEvent.seal(first + sealed.size(), step));
                 logged.add(step);
             }

@@ -3,60 +3,75 @@ package dev.tracegate.gateway.evidence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The times events carry in the log: never earlier than the previous event's. Events are stamped
  * with the wall clock where they happen and pass through here in log order, on the appender.
  *
- * <p>Threads racing to the queue put events microseconds out of order; such an event takes the
- * previous one's time. A wall clock stepped back (NTP correcting a clock that ran ahead, an
- * operator, a virtual machine resumed from a snapshot) would put minutes of events before those
- * already logged, and exports, period bundles and reports that select by time would cut the log in
- * the wrong place. So from a step of {@link #STEP} or more on, and until the wall clock is past the
- * log again, events carry the log's last time advanced by the monotonic clock instead, and the
- * first of them is preceded by a {@code clock.stepped} event that says by how much the wall clock
- * went back. The stamp the caller gave is kept in that event only; the log's order is its time order.
+ * <p>An event stamped before the previous one was sealed (threads racing to the queue, a session
+ * thread that stamped an event and then waited for a core under load) takes the previous event's
+ * time advanced by the monotonic clock. That is ordinary and announces nothing, however late the
+ * event is: lateness says nothing about the wall clock.
+ *
+ * <p>A wall clock stepped back (NTP correcting a clock that ran ahead, an operator, a virtual
+ * machine resumed from a snapshot) is seen here, at sealing, by comparing the wall clock with the
+ * monotonic clock: since the previous sealing, the wall clock should have advanced as much as the
+ * monotonic one. When it is behind by {@link #STEP} or more, the next event is preceded by a
+ * {@code clock.stepped} event that says by how much. Events stamped after the step are earlier
+ * than those already logged, so they too carry the log's last time advanced by the monotonic
+ * clock, until the wall clock is past the log again. After a restart there is no monotonic
+ * reference, so the first sealing compares the wall clock with the log's last event.
  */
 final class LogClock {
 
     static final Duration STEP = Duration.ofSeconds(1);
 
     private final LongSupplier nanoTime;
+    private final Supplier<Instant> wallClock;
     /** The time of the last event given out, or null before the first. */
     private Instant last;
     /** The monotonic clock's reading when {@link #last} was given out. */
     private long lastNanos;
-    private boolean behind;
+    /** The wall clock where it should be now if it were not stepped: its last reading, and the monotonic clock's then. */
+    private Instant wallRead;
+    private long wallReadNanos;
 
-    /** What an event carries: its time, and how far the wall clock stepped back just before it (null if it did not). */
-    record Stamp(Instant time, Duration steppedBack) {
+    /**
+     * What an event carries: its time, how far the wall clock stepped back just before it (null if
+     * it did not), and the wall clock's reading when the step was seen (null if none was).
+     */
+    record Stamp(Instant time, Duration steppedBack, Instant wallClock) {
     }
 
-    LogClock(Instant lastLogged, LongSupplier nanoTime) {
+    LogClock(Instant lastLogged, Supplier<Instant> wallClock, LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
+        this.wallClock = wallClock;
         this.last = lastLogged;
         this.lastNanos = nanoTime.getAsLong();
+        Instant wall = wallClock.get();
+        // The log's last event was stamped by a wall clock at least that late: one now behind it went back.
+        this.wallRead = lastLogged != null && lastLogged.isAfter(wall) ? lastLogged : wall;
+        this.wallReadNanos = lastNanos;
     }
 
     Stamp next(Instant stamped) {
+        // The monotonic clock first: a pause between the two readings makes the wall clock look ahead, never behind.
         long now = nanoTime.getAsLong();
-        if (last == null || !stamped.isBefore(last)) {
-            behind = false;
-            return give(stamped, now, null);
-        }
-        Duration gap = Duration.between(stamped, last);
-        if (!behind && gap.compareTo(STEP) < 0) {
-            return new Stamp(last, null); // out of order by a race, not a step
-        }
-        Instant monotonic = last.plusNanos(Math.max(0, now - lastNanos));
-        Duration stepped = behind ? null : gap;
-        behind = true;
-        return give(monotonic, now, stepped);
-    }
-
-    private Stamp give(Instant time, long now, Duration steppedBack) {
+        Instant wall = wallClock.get();
+        Duration stepped = wallClockStep(wall, now);
+        Instant time = last == null || !stamped.isBefore(last) ? stamped : last.plusNanos(Math.max(0, now - lastNanos));
         last = time;
         lastNanos = now;
-        return new Stamp(time, steppedBack);
+        return new Stamp(time, stepped, stepped == null ? null : wall);
+    }
+
+    /** How far the wall clock went back since it was last read, if by {@link #STEP} or more; null otherwise. */
+    private Duration wallClockStep(Instant wall, long now) {
+        Instant expected = wallRead.plusNanos(Math.max(0, now - wallReadNanos));
+        wallRead = wall;
+        wallReadNanos = now;
+        Duration behind = Duration.between(wall, expected);
+        return behind.compareTo(STEP) >= 0 ? behind : null;
     }
 }

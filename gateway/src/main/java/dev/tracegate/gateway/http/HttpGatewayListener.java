@@ -4,9 +4,13 @@ import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.gateway.engine.SessionMemory;
+import dev.tracegate.gateway.engine.TooManyConnectionsException;
+import dev.tracegate.gateway.evidence.SourceAddress;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -26,12 +30,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * HTTP (and refuses malformed requests, conflicting Content-Length and Transfer-Encoding, and
  * oversized headers before any of this code runs); each request is then a {@link ProxiedRequest}
  * on its own virtual thread, so a request waiting for an approval costs almost nothing. A client
- * connection's requests share one evidence session ({@link ClientSessions}).
+ * connection's requests share one evidence session ({@link ClientSessions}). A request in flight
+ * holds a place in the heap sessions share ({@link SessionMemory}); without one it is answered 503
+ * with Retry-After.
  */
 public final class HttpGatewayListener implements ProtocolListener {
 
     /** Request line plus headers; beyond it Jetty answers 431. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** When a client refused for want of memory may try again: sessions come and go within seconds. */
+    static final long RETRY_AFTER_SECONDS = 5;
 
     private final Server server;
     private final ServerConnector connector;
@@ -68,10 +76,21 @@ public final class HttpGatewayListener implements ProtocolListener {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
+                SessionMemory.Place place;
+                try {
+                    place = services.admission().memory().take(HttpEngine.PROTOCOL,
+                            SourceAddress.parse(Request.getRemoteAddr(request)));
+                } catch (TooManyConnectionsException full) {
+                    // The request's body is never read: the heap it would take is what is missing.
+                    response.getHeaders().put(HttpHeader.RETRY_AFTER, Long.toString(RETRY_AFTER_SECONDS));
+                    HttpErrors.send(response, callback, 503, full.getMessage(), null);
+                    return true;
+                }
+                Callback giveBack = Callback.from(place::close, callback);
                 if (request.getHttpURI().getCanonicalPath().startsWith(DeferredResponses.PATH_PREFIX)) {
-                    DeferredStatus.handle(services.admission(), context.deferred(), request, response, callback);
+                    DeferredStatus.handle(services.admission(), context.deferred(), request, response, giveBack);
                 } else {
-                    new ProxiedRequest(context, request, response, callback).run();
+                    new ProxiedRequest(context, request, response, giveBack).run();
                 }
                 return true;
             }

@@ -44,7 +44,7 @@ final class MysqlListener implements ProtocolListener {
 
     MysqlListener(ListenerConfig config, EngineServices services) throws IOException {
         MysqlUpstreamConnector connector = new MysqlUpstreamConnector();
-        this.admission = new ConnectionAdmission(config.limits());
+        this.admission = new ConnectionAdmission(config.limits(), services.admission().memory(), MysqlEngine.PROTOCOL);
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
         Context context = new Context(services, config.allowCleartextOnLoopback(), connector,
                 new AtomicLong(), ServerVersionProbe.announced(services.connections(MysqlConnectionConfig.class)),

@@ -1,11 +1,10 @@
 package dev.tracegate.gateway.mysql;
 
 import dev.tracegate.gateway.engine.ClientWatch;
+import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.wire.mysql.MysqlPacket;
 import dev.tracegate.wire.mysql.MysqlPacketReader;
 import dev.tracegate.wire.mysql.MysqlPacketWriter;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -17,8 +16,6 @@ import javax.net.ssl.SSLSocket;
  * so every exchange numbers its packets in order whatever the gateway adds or leaves out.
  */
 final class PacketChannel implements AutoCloseable {
-
-    private static final int BUFFER_BYTES = 64 * 1024;
 
     private final Socket socket;
     /** What the reader reads from: buffered (so a look can put a byte back) unless a TLS upgrade may follow. */
@@ -32,9 +29,9 @@ final class PacketChannel implements AutoCloseable {
      */
     PacketChannel(Socket socket, int maxPacketBytes, boolean buffered) throws IOException {
         this.socket = socket;
-        this.input = buffered ? new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES) : socket.getInputStream();
+        this.input = buffered ? RelayBuffers.input(socket.getInputStream()) : socket.getInputStream();
         this.reader = new MysqlPacketReader(input, maxPacketBytes);
-        this.writer = new MysqlPacketWriter(buffered ? new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES)
+        this.writer = new MysqlPacketWriter(buffered ? RelayBuffers.output(socket.getOutputStream())
                 : socket.getOutputStream());
     }
 

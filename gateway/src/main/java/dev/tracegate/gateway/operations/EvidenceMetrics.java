@@ -50,8 +50,11 @@ final class EvidenceMetrics implements EvidenceObserver {
                 open(protocol).incrementAndGet();
             }
             case EventType.SESSION_CLOSE -> open(protocol).decrementAndGet();
-            case EventType.SESSION_REFUSED -> count("tracegate.sessions.refused", "sessions refused by a limit per caller", 1,
-                    "protocol", protocol, "limit", label(detail.path("limit").asText(null)));
+            // A refusal by memory comes before any connection is chosen, and one event counts the refusals of a minute.
+            case EventType.SESSION_REFUSED -> count("tracegate.sessions.refused", "sessions refused by a limit per caller",
+                    detail.path("count").asLong(1), "protocol", event.resource() == null
+                            ? label(detail.path("protocol").asText(null)) : protocol,
+                    "limit", label(detail.path("limit").asText(null)));
             case EventType.COMMAND -> count("tracegate.commands", "commands recorded before they ran", 1,
                     "protocol", protocol, "class", label(detail.path("class").asText(null)));
             case EventType.COMMAND_BLOCKED -> count("tracegate.commands.refused",

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.operations;
 
+import dev.tracegate.gateway.engine.SessionMemory;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.siem.DeliveryQueue;
@@ -48,6 +49,17 @@ public final class GatewayMetrics {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         CostAccounting.bindTo(registry);
+    }
+
+    /** The heap's places for sessions: how many, how many taken, how many sessions were refused for want of one. */
+    public GatewayMetrics sessions(SessionMemory memory) {
+        Gauge.builder("tracegate.session.memory.capacity", memory, SessionMemory::capacity)
+                .description("sessions the heap holds at once (limits.heapPerSessionKiB)").register(registry);
+        Gauge.builder("tracegate.session.memory.used", memory, SessionMemory::open)
+                .description("places taken: connections open on every listener, HTTP requests in flight").register(registry);
+        FunctionCounter.builder("tracegate.session.memory.refused", memory, SessionMemory::refused)
+                .description("new sessions refused because the heap held no more").register(registry);
+        return this;
     }
 
     private void siemQueue(DeliveryQueue queue) {

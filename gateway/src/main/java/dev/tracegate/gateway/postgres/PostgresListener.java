@@ -61,7 +61,7 @@ public final class PostgresListener implements ProtocolListener {
     public PostgresListener(ListenerConfig config, EngineServices services) throws IOException {
         int maxMessageBytes = services.maxMessageBytes();
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
-        this.admission = new ConnectionAdmission(config.limits());
+        this.admission = new ConnectionAdmission(config.limits(), services.admission().memory(), PostgresEngine.PROTOCOL);
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
         this.context = new Context(services, config.allowCleartextOnLoopback(), connector, new CancelKeyRegistry(),
                 connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
@@ -98,7 +98,7 @@ public final class PostgresListener implements ProtocolListener {
     private Runnable session(Socket socket) {
         ConnectionAdmission.Ticket ticket;
         try {
-            ticket = admission.admit(socket.getInetAddress());
+            ticket = admission.admitToRefuseLater(socket.getInetAddress());
         } catch (TooManyConnectionsException tooMany) {
             ClientRefusedException refused = new ClientRefusedException("53300", tooMany.getMessage());
             Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));

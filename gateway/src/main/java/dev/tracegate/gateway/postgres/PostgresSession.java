@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.engine.StartupDeadlines;
@@ -36,8 +37,6 @@ import dev.tracegate.wire.postgres.frontend.PasswordMessage;
 import dev.tracegate.wire.postgres.frontend.SslRequest;
 import dev.tracegate.wire.postgres.frontend.StartupMessage;
 import dev.tracegate.wire.postgres.frontend.StartupPacket;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -65,7 +64,6 @@ import org.slf4j.LoggerFactory;
 final class PostgresSession implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresSession.class);
-    private static final int BUFFER_BYTES = 64 * 1024;
     private static final int TLS_RECORD_HANDSHAKE = 0x16;
     private static final Pattern TRACEPARENT = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
@@ -198,8 +196,8 @@ final class PostgresSession implements Runnable {
             }
         }
         clientInput = new ClientInput(startupIn, current);
-        BufferedInputStream in = new BufferedInputStream(clientInput, BUFFER_BYTES);
-        PgFrameWriter out = new PgFrameWriter(new BufferedOutputStream(current.getOutputStream(), BUFFER_BYTES));
+        InputStream in = RelayBuffers.input(clientInput);
+        PgFrameWriter out = new PgFrameWriter(RelayBuffers.output(current.getOutputStream()));
         PgFrameReader reader = new PgFrameReader(in, context.services().maxMessageBytes());
         startupOut = out;
         try {
@@ -216,6 +214,10 @@ final class PostgresSession implements Runnable {
         if (startup.majorVersion() != 3) {
             throw new ClientRefusedException("0A000", "unsupported frontend protocol " + startup.majorVersion()
                     + "." + startup.minorVersion() + ": the gateway speaks 3.0");
+        }
+        if (admission.memoryRefusal() != null) {
+            // Told here, inside TLS where the client asked for it, and before its token is read.
+            throw new ClientRefusedException("53300", admission.memoryRefusal().getMessage());
         }
         Map<String, String> params = startup.parameters();
         String user = params.getOrDefault("user", "");

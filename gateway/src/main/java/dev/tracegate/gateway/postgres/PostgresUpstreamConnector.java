@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.tls.UpstreamTlsClient;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
@@ -14,8 +15,6 @@ import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.frontend.CancelRequest;
 import dev.tracegate.wire.postgres.frontend.SslRequest;
 import dev.tracegate.wire.postgres.frontend.StartupMessage;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -38,7 +37,6 @@ public final class PostgresUpstreamConnector {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresUpstreamConnector.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    private static final int BUFFER_BYTES = 64 * 1024;
     private static final int MAX_STARTUP_RESPONSE_BYTES = 1024 * 1024;
 
     /** SCRAM keys of earlier logins: PBKDF2 once per password and salt, not once per session. */
@@ -50,8 +48,8 @@ public final class PostgresUpstreamConnector {
         Socket socket = null;
         try {
             socket = open(connection);
-            PgFrameReader reader = new PgFrameReader(new BufferedInputStream(socket.getInputStream(), BUFFER_BYTES), maxMessageBytes);
-            PgFrameWriter writer = new PgFrameWriter(new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES));
+            PgFrameReader reader = new PgFrameReader(RelayBuffers.input(socket.getInputStream()), maxMessageBytes);
+            PgFrameWriter writer = new PgFrameWriter(RelayBuffers.output(socket.getOutputStream()));
             Map<String, String> startup = new LinkedHashMap<>();
             startup.put("user", connection.username());
             startup.put("database", connection.database());

@@ -51,7 +51,7 @@ final class SshGatewayListener implements ProtocolListener {
 
     SshGatewayListener(ListenerConfig listener, EngineServices services) throws IOException {
         hosts = new UpstreamHosts();
-        admission = new ConnectionAdmission(listener.limits());
+        admission = new ConnectionAdmission(listener.limits(), services.admission().memory(), SshEngine.PROTOCOL);
         SshRequestGate gate = new SshRequestGate(services);
         SshListenerContext context = new SshListenerContext(services, gate, hosts);
         server = SshServer.setUpDefaultServer();

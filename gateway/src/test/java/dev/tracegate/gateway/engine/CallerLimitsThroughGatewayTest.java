@@ -120,7 +120,9 @@ class CallerLimitsThroughGatewayTest {
         Files.writeString(file, "limits: {sessionsPerIdentity: 5, newSessionsPerSecondPerIdentity: 3}\n");
         assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(5, 500, 3, 0, 10, 50, 1000, 28800));
         Files.writeString(file, "dataDir: x\n");
-        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800));
+        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800, 160, 64));
+        Files.writeString(file, "limits: {heapPerSessionKiB: 512, heapReservedMiB: 128}\n");
+        assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800, 512, 128));
         Files.writeString(file, "limits: {sessionsPerIdentity: -1}\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits.sessionsPerIdentity cannot be negative");
         Files.writeString(file, "limits: {sessionsPerUser: 3}\n");

@@ -1,0 +1,91 @@
+package dev.tracegate.gateway.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.CallerLimits;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Admission by memory, through a real gateway with pgjdbc: a gateway whose heap holds two sessions
+ * (a per-session budget of a third of its heap) refuses the third with {@code 53300} naming the
+ * limit, keeps serving the two it holds, answers HTTP with 503 and Retry-After meanwhile, records
+ * the refusal once, and admits a new session once one has closed.
+ */
+class SessionMemoryThroughGatewayTest {
+
+    private static final int RESERVED_MIB = 1;
+
+    @Test
+    void pastItsSessionMemoryTheGatewayRefusesNewSessionsAndKeepsServingTheOpenOnes() throws Exception {
+        long forSessions = Runtime.getRuntime().maxMemory() - RESERVED_MIB * 1024L * 1024L;
+        int perSessionKiB = (int) (forSessions / 1024 / 3 + 1);
+        CallerLimits limits = new CallerLimits(0, 0, 0, 0, 0, 0, 0, 0, perSessionKiB, RESERVED_MIB);
+        // The HTTP gateway listens when an HTTP connection is configured; the refusal comes before any upstream is asked.
+        ConnectionConfig web = new HttpConnectionConfig("web", "http://127.0.0.1:9/", null, List.of());
+        try (TestGateway gateway = TestGateway.startWithLimits(List.of(web), limits)) {
+            assertThat(metric(gateway, "tracegate_session_memory_capacity")).isEqualTo(2);
+            long before = gateway.gateway().evidence().size();
+            try (Connection first = gateway.connect("app"); Connection second = gateway.connect("app")) {
+                assertThatThrownBy(() -> gateway.connect("app")).isInstanceOf(SQLException.class).satisfies(e -> {
+                    assertThat(((SQLException) e).getSQLState()).isEqualTo("53300");
+                    assertThat(e.getMessage()).contains("too many connections: the gateway's memory holds 2 sessions")
+                            .contains("limits.heapPerSessionKiB = " + perSessionKiB + " KiB");
+                });
+                for (Connection connection : List.of(first, second)) {
+                    try (Statement sql = connection.createStatement()) {
+                        assertThat(sql.execute("SELECT 1")).as("the sessions already open are served").isTrue();
+                    }
+                }
+
+                HttpResponse<String> http = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + gateway.gateway().httpPort() + "/web/anything"))
+                        .header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(http.statusCode()).isEqualTo(503);
+                assertThat(http.headers().firstValue("Retry-After")).hasValue("5");
+                assertThat(http.body()).contains("limits.heapPerSessionKiB");
+                assertThat(metric(gateway, "tracegate_session_memory_refused_total")).isEqualTo(2);
+
+                first.close();
+                Awaitility.await().atMost(30, TimeUnit.SECONDS)
+                        .until(() -> metric(gateway, "tracegate_session_memory_used") < 2);
+                try (Connection again = gateway.connect("app"); Statement sql = again.createStatement()) {
+                    assertThat(sql.execute("SELECT 1")).as("a closed session gives its memory back").isTrue();
+                }
+            }
+            gateway.gateway().evidence().awaitStored();
+            List<JsonNode> refused = gateway.events("session.refused", before);
+            assertThat(refused).as("two refusals within a minute, one event").hasSize(1);
+            JsonNode detail = refused.getFirst().path("detail");
+            assertThat(detail.path("limit").asText()).isEqualTo("limits.heapPerSessionKiB");
+            assertThat(detail.path("protocol").asText()).isEqualTo("postgres");
+            assertThat(detail.path("count").asLong()).isEqualTo(1);
+            assertThat(detail.path("capacity").asLong()).isEqualTo(2);
+            assertThat(detail.path("source").asText()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    /** A metric's value from the gateway's {@code /metrics}, as an operator's scraper reads it. */
+    private static long metric(TestGateway gateway, String name) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.gateway().apiPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " not in /metrics"));
+    }
+}
