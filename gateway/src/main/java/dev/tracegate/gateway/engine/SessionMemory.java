@@ -8,6 +8,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ public final class SessionMemory {
     private final long heapBytes;
     private final CallerLimits limits;
     private final int capacity;
-    private final EvidenceLog evidence;
+    private final Consumer<EvidenceEvent> evidence;
     private final LongSupplier nanoTime;
     private int open;
     private long refused;
@@ -43,9 +44,9 @@ public final class SessionMemory {
 
     /**
      * @param heapBytes the heap the JVM may grow to ({@link Runtime#maxMemory()})
-     * @param evidence  where refusals are recorded; null records none (a gateway without a log)
+     * @param evidence  where refusals are recorded (the evidence log's append)
      */
-    public SessionMemory(long heapBytes, CallerLimits limits, EvidenceLog evidence, LongSupplier nanoTime) {
+    public SessionMemory(long heapBytes, CallerLimits limits, Consumer<EvidenceEvent> evidence, LongSupplier nanoTime) {
         this.heapBytes = heapBytes;
         this.limits = limits;
         this.evidence = evidence;
@@ -60,7 +61,7 @@ public final class SessionMemory {
 
     /** For the running JVM's heap. */
     public static SessionMemory ofThisJvm(CallerLimits limits, EvidenceLog evidence) {
-        return new SessionMemory(Runtime.getRuntime().maxMemory(), limits, evidence, System::nanoTime);
+        return new SessionMemory(Runtime.getRuntime().maxMemory(), limits, evidence::append, System::nanoTime);
     }
 
     /** How many sessions the heap holds at once. */
@@ -117,9 +118,6 @@ public final class SessionMemory {
             refusedUnrecorded = 0;
         }
         LOG.warn("{} new session(s) refused: {}", count, reason);
-        if (evidence == null) {
-            return;
-        }
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("limit", "limits.heapPerSessionKiB");
         detail.put("reason", reason);
@@ -129,7 +127,7 @@ public final class SessionMemory {
         }
         detail.put("count", count);
         detail.put("capacity", capacity);
-        evidence.append(new EvidenceEvent(Instant.now(), EventType.SESSION_REFUSED, EvidenceEvent.UNAUTHENTICATED,
+        evidence.accept(new EvidenceEvent(Instant.now(), EventType.SESSION_REFUSED, EvidenceEvent.UNAUTHENTICATED,
                 null, null, null, detail));
     }
 

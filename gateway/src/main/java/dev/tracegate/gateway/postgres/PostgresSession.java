@@ -195,6 +195,12 @@ final class PostgresSession implements Runnable {
                 case StartupMessage message -> startup = message;
             }
         }
+        if (admission.memoryRefusal() != null) {
+            // Told here, inside TLS where the client asked for it, before its token is read and the session's buffers exist.
+            LOG.debug("session from {} refused: {}", client, admission.memoryRefusal().getMessage());
+            sendQuietly(startupOut, ErrorResponse.of("FATAL", "53300", admission.memoryRefusal().getMessage()));
+            return;
+        }
         clientInput = new ClientInput(startupIn, current);
         InputStream in = RelayBuffers.input(clientInput);
         PgFrameWriter out = new PgFrameWriter(RelayBuffers.output(current.getOutputStream()));
@@ -214,10 +220,6 @@ final class PostgresSession implements Runnable {
         if (startup.majorVersion() != 3) {
             throw new ClientRefusedException("0A000", "unsupported frontend protocol " + startup.majorVersion()
                     + "." + startup.minorVersion() + ": the gateway speaks 3.0");
-        }
-        if (admission.memoryRefusal() != null) {
-            // Told here, inside TLS where the client asked for it, and before its token is read.
-            throw new ClientRefusedException("53300", admission.memoryRefusal().getMessage());
         }
         Map<String, String> params = startup.parameters();
         String user = params.getOrDefault("user", "");
