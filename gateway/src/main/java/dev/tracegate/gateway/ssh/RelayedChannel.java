@@ -157,8 +157,17 @@ final class RelayedChannel extends CallerStreams {
                 (stream, bytes) -> recording.output(bytes, 0, bytes.length));
         OutputStream recordedOut = recorded.stream(0);
         OutputStream recordedErr = recorded.stream(1);
-        channel.setOut(new PassedOutput(out, recordedOut::write));
-        channel.setErr(new PassedOutput(err, recordedErr::write));
+        // Once the recording keeps no more (exec output past evidence.resultDataBytes), nothing is scanned for it.
+        channel.setOut(new PassedOutput(out, (data, offset, length) -> {
+            if (!recording.full()) {
+                recordedOut.write(data, offset, length);
+            }
+        }));
+        channel.setErr(new PassedOutput(err, (data, offset, length) -> {
+            if (!recording.full()) {
+                recordedErr.write(data, offset, length);
+            }
+        }));
         return recorded;
     }
 
@@ -246,7 +255,7 @@ final class RelayedChannel extends CallerStreams {
         }
     }
 
-    /** What the host writes, passed to the caller as it comes and copied to {@code copy} (the recording or its masking). */
+    /** What the host writes, passed to the caller as it comes, then copied to {@code copy} (the recording or its masking). */
     private static final class PassedOutput extends OutputStream {
 
         /** Where the copy goes. */
@@ -269,9 +278,9 @@ final class RelayedChannel extends CallerStreams {
 
         @Override
         public void write(byte[] buffer, int offset, int length) throws IOException {
-            copy.write(buffer, offset, length);
             to.write(buffer, offset, length);
             to.flush();
+            copy.write(buffer, offset, length);
         }
 
         @Override

@@ -92,6 +92,11 @@ final class TerminalRecording {
         }
     }
 
+    /** Whether later output would not be kept (the limit was reached, or the recording ended). */
+    synchronized boolean full() {
+        return truncated || ended;
+    }
+
     synchronized void resize(int columns, int rows) {
         append("r", columns + "x" + rows);
     }
