@@ -211,15 +211,15 @@ final class CommandRelay {
 
     /**
      * An allowed KILL of the caller's own session: a statement it holds for approvers is
-     * withdrawn (answered here), anything else reaches the server as a KILL of the session's own
-     * upstream thread; returns that command, or null when it was answered.
+     * withdrawn (a KILL QUERY of it is answered here); anything else reaches the server as a KILL
+     * of the session's own upstream thread. Returns that command, or null when it was answered.
      */
     private byte[] kill(long seq, Killing killing) throws IOException {
         KillRequest kill = killing.request();
         CallerThreads.Thread target = killing.target();
         Optional<PendingApproval> held = target.held();
+        held.ifPresent(pending -> services.approvals().withdraw(pending.id(), "the client cancelled the statement"));
         if (kill.query() && held.isPresent()) {
-            services.approvals().withdraw(held.get().id(), "the client cancelled the statement");
             client.sendNow(new OkPacket(0, 0, responses.statusFlags(), 0, null).encode());
             recorder.result(new ResultRecord(seq, "ok", List.of("OK 0"), 0, 0, null, null));
             return null;
