@@ -170,7 +170,11 @@ final class CommandRelay {
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
                 services.resultDataBytes(), lineage.columns().of(text, dialect()));
         long started = System.nanoTime();
-        CommandOutcome outcome = forward(payload, results, binaryRows);
+        // Only a single, allowed LOAD DATA LOCAL INFILE may have the caller send the file it names.
+        String localFile = LocalInfileStatement.file(text, dialect()).orElse(null);
+        upstream.sequence(0);
+        upstream.sendNow(payload);
+        CommandOutcome outcome = responses.relay(results, binaryRows, localFile);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
     }
@@ -336,7 +340,7 @@ final class CommandRelay {
         upstream.sequence(0);
         upstream.sendNow(payload);
         return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns().of("", dialect()))
-                : results, binaryRows);
+                : results, binaryRows, null);
     }
 
     private void forwardWithoutAnswer(byte[] payload) throws IOException {
