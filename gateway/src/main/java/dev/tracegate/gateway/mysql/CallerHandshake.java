@@ -33,8 +33,9 @@ final class CallerHandshake {
 
     /**
      * What the gateway offers callers. Left out on purpose: compression, query attributes
-     * (they change COM_QUERY's layout), session tracking, optional result metadata, local files
-     * (the server could then read the caller's files) and MariaDB's extended capabilities.
+     * (they change COM_QUERY's layout), session tracking, optional result metadata and MariaDB's
+     * extended capabilities. Local files are offered: the gateway relays the server's request for
+     * one only during a LOAD DATA LOCAL INFILE the policy allowed, for the file it names.
      */
     static final long OFFERED = Capabilities.CLIENT_MYSQL | Capabilities.CLIENT_FOUND_ROWS | Capabilities.CLIENT_LONG_FLAG
             | Capabilities.CLIENT_CONNECT_WITH_DB | Capabilities.CLIENT_PROTOCOL_41 | Capabilities.CLIENT_INTERACTIVE
@@ -42,7 +43,7 @@ final class CallerHandshake {
             | Capabilities.CLIENT_RESERVED | Capabilities.CLIENT_SECURE_CONNECTION | Capabilities.CLIENT_MULTI_STATEMENTS
             | Capabilities.CLIENT_MULTI_RESULTS | Capabilities.CLIENT_PS_MULTI_RESULTS | Capabilities.CLIENT_PLUGIN_AUTH
             | Capabilities.CLIENT_CONNECT_ATTRS | Capabilities.CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
-            | Capabilities.CLIENT_DEPRECATE_EOF;
+            | Capabilities.CLIENT_DEPRECATE_EOF | Capabilities.CLIENT_LOCAL_FILES;
 
     /** utf8mb4_general_ci. */
     private static final int CHARACTER_SET = 45;

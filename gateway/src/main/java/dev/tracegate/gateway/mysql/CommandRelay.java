@@ -170,7 +170,11 @@ final class CommandRelay {
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
                 services.resultDataBytes(), lineage.columns().of(text, dialect()));
         long started = System.nanoTime();
-        CommandOutcome outcome = forward(payload, results, binaryRows);
+        // Only a single, allowed LOAD DATA LOCAL INFILE may have the caller send the file it names.
+        String localFile = LocalInfileStatement.file(text, dialect()).orElse(null);
+        upstream.sequence(0);
+        upstream.sendNow(payload);
+        CommandOutcome outcome = responses.relay(results, binaryRows, localFile);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
     }
@@ -211,15 +215,15 @@ final class CommandRelay {
 
     /**
      * An allowed KILL of the caller's own session: a statement it holds for approvers is
-     * withdrawn (answered here), anything else reaches the server as a KILL of the session's own
-     * upstream thread; returns that command, or null when it was answered.
+     * withdrawn (a KILL QUERY of it is answered here); anything else reaches the server as a KILL
+     * of the session's own upstream thread. Returns that command, or null when it was answered.
      */
     private byte[] kill(long seq, Killing killing) throws IOException {
         KillRequest kill = killing.request();
         CallerThreads.Thread target = killing.target();
         Optional<PendingApproval> held = target.held();
+        held.ifPresent(pending -> services.approvals().withdraw(pending.id(), "the client cancelled the statement"));
         if (kill.query() && held.isPresent()) {
-            services.approvals().withdraw(held.get().id(), "the client cancelled the statement");
             client.sendNow(new OkPacket(0, 0, responses.statusFlags(), 0, null).encode());
             recorder.result(new ResultRecord(seq, "ok", List.of("OK 0"), 0, 0, null, null));
             return null;
@@ -336,7 +340,7 @@ final class CommandRelay {
         upstream.sequence(0);
         upstream.sendNow(payload);
         return responses.relay(results == null ? new ResultMasking(null, null, 0, lineage.columns().of("", dialect()))
-                : results, binaryRows);
+                : results, binaryRows, null);
     }
 
     private void forwardWithoutAnswer(byte[] payload) throws IOException {

@@ -34,7 +34,12 @@ record KillRequest(boolean query, long connectionId) {
     static Optional<KillRequest> of(String sql, SqlDialect dialect) throws RefusedException {
         Optional<List<List<SqlStatement>>> readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
         if (readings.isEmpty()) {
-            return Optional.empty(); // the classifier refuses text servers read in different ways
+            String lower = sql.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("kill") || lower.contains("prepare") || lower.contains("execute")) {
+                throw new RefusedException("servers could read this text in different ways, one of them a KILL or"
+                        + " dynamic SQL; write it plainly");
+            }
+            return Optional.empty();
         }
         boolean kills = false;
         for (List<SqlStatement> reading : readings.get()) {

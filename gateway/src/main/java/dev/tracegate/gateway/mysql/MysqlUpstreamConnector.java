@@ -120,7 +120,9 @@ final class MysqlUpstreamConnector {
         if (connection.tls() != UpstreamTlsMode.DISABLE) {
             requested |= Capabilities.CLIENT_SSL;
         }
-        // Never CLIENT_LOCAL_FILES: the server cannot ask the gateway (or through it, the caller) for a file.
+        // CLIENT_LOCAL_FILES only when the caller has it: the server may then ask for a file, which the
+        // gateway relays to the caller only during a LOAD DATA LOCAL INFILE the policy allowed.
+        requested |= caller & Capabilities.CLIENT_LOCAL_FILES;
         return requested & (server | Capabilities.CLIENT_MYSQL);
     }
 

@@ -11,15 +11,21 @@ import dev.tracegate.wire.mysql.OkPacket;
 import dev.tracegate.wire.mysql.PayloadReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Carries the server's answer to one command to the caller, packet by packet: OK and ERR, result
  * sets (column definitions, then rows through the command's {@link ResultMasking}, then their
  * end), one after another while the server says more follow. Memory stays bounded by one packet.
- * A request to read a local file ({@code LOAD DATA LOCAL}) is answered with an empty file and
- * never reaches the caller. The caller's packets are numbered after its command, whatever the
+ * A request to read a local file ({@code LOAD DATA LOCAL}) reaches the caller only for the file
+ * the command names when the policy allowed it; the file's bytes are relayed to the server and
+ * counted and hashed (SHA-256) for the evidence. Any other request is answered with an empty file
+ * and never reaches the caller. The caller's packets are numbered after its command, whatever the
  * gateway changes.
  */
 final class ResponseRelay {
@@ -45,8 +51,12 @@ final class ResponseRelay {
         return statusFlags;
     }
 
-    /** The answer to a command that may return OK, ERR or result sets; {@code binaryRows} after COM_STMT_EXECUTE. */
-    CommandOutcome relay(ResultMasking results, boolean binaryRows) throws IOException {
+    /**
+     * The answer to a command that may return OK, ERR or result sets; {@code binaryRows} after
+     * COM_STMT_EXECUTE; {@code localFile}, the file a policy-allowed LOAD DATA LOCAL INFILE names
+     * (null for every other command).
+     */
+    CommandOutcome relay(ResultMasking results, boolean binaryRows, String localFile) throws IOException {
         List<String> tags = new ArrayList<>();
         long rows = 0;
         try {
@@ -74,9 +84,7 @@ final class ResponseRelay {
                     continue;
                 }
                 if (header == LOCAL_INFILE) {
-                    // Never the caller's file: the server gets an empty one.
-                    upstream.sendNow(new byte[0]);
-                    tags.add("LOCAL INFILE refused");
+                    tags.add(localFile(packet, localFile));
                     continue;
                 }
                 ResultSetEnd end = resultSet(packet, results, binaryRows);
@@ -91,6 +99,40 @@ final class ResponseRelay {
             }
         } finally {
             client.flush();
+        }
+    }
+
+    /**
+     * The server asks for a local file: the caller's, relayed packet by packet to the server and
+     * counted and hashed, when it is the file the allowed statement names; otherwise an empty one.
+     * Returns what the evidence says of it.
+     */
+    private String localFile(MysqlPacket request, String allowed) throws IOException {
+        String asked = new String(request.payload(), 1, request.payload().length - 1, StandardCharsets.UTF_8);
+        if (allowed == null || !allowed.equals(asked)) {
+            upstream.sendNow(new byte[0]);
+            return "LOCAL INFILE refused";
+        }
+        client.sendNow(request.payload());
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long bytes = 0;
+        while (true) {
+            MysqlPacket data = client.read();
+            if (data == null) {
+                throw new EOFException("the client left while sending a local file");
+            }
+            upstream.send(data.payload());
+            if (data.payload().length == 0) {
+                upstream.flush();
+                return "LOCAL INFILE " + bytes + " bytes sha256 " + HexFormat.of().formatHex(sha256.digest());
+            }
+            sha256.update(data.payload());
+            bytes += data.payload().length;
         }
     }
 

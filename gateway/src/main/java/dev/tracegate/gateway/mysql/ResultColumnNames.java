@@ -155,7 +155,19 @@ final class ResultColumnNames {
                 return null;
             }
             boolean qualified = index >= 2 && tokens.get(index - 1).isSymbol(".") && tokens.get(index - 2).isIdentifier();
-            return snapshot.relation(qualified ? tokens.get(index - 2).text() : null, name.text()).orElse(null);
+            String schema = qualified ? tokens.get(index - 2).text() : null;
+            return snapshot.relation(schema, name.text()).orElseGet(() -> ignoringCase(snapshot, schema, name.text()));
+        }
+
+        /**
+         * The lexer folds names to lower case; a server with case-sensitive table names may hold
+         * {@code Customers}. The one relation of that name in any case, or null when there are more.
+         */
+        private static CatalogRelation ignoringCase(CatalogSnapshot snapshot, String schema, String name) {
+            List<CatalogRelation> found = snapshot.relations().stream()
+                    .filter(r -> r.name().equalsIgnoreCase(name) && (schema == null ? r.visible() : r.schema().equalsIgnoreCase(schema)))
+                    .toList();
+            return found.size() == 1 ? found.getFirst() : null;
         }
 
         private boolean mayReadProtectedData(CatalogSnapshot snapshot, Masker masker) {

@@ -183,6 +183,20 @@ class GuardrailsThroughGatewayTest {
     }
 
     @Test
+    void aClientThatDisconnectsWhileHeldWithdrawsItsRequest() throws Exception {
+        Process psql = new ProcessBuilder("psql", gateway.libpqUri("app"), "-X", "-c",
+                "ALTER TABLE guarded ADD COLUMN abandoned_column int").redirectErrorStream(true).start();
+        PendingApproval pending = awaitPending();
+        psql.destroyForcibly();
+        assertThat(psql.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateway.gateway().approvals().pending().stream()
+                .noneMatch(p -> p.id().equals(pending.id()) && !p.decided()));
+        assertThatThrownBy(() -> gateway.gateway().approvals().approve(pending.id(), DBA, "too late", null))
+                .isInstanceOf(ApprovalException.class).hasMessageContaining("withdrawn");
+    }
+
+    @Test
     void theEvidenceShowsRequestDecisionAndExecutionInOrder() throws Exception {
         String sessionId;
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {

@@ -60,6 +60,12 @@ class MysqlThroughGatewayTest {
                 command: "^use\\\\s+`(mysql|performance_schema)`"
                 action: block
                 reason: the server's own databases are not for callers
+              - name: load-local-files
+                connections: [shop]
+                groups: [admins]
+                classes: [dangerous_admin]
+                command: "^load\\\\s+data\\\\s+local\\\\s+infile"
+                action: allow
               - name: mysql-text
                 connections: [shop, shop_ed, rogue_infile]
                 classes: [unknown]
@@ -312,10 +318,29 @@ class MysqlThroughGatewayTest {
         assertThat(execute.path("params").get(1).asText()).isEqualTo(body);
     }
 
+    @Test
+    void loadDataLocalInfileRunsOnlyWhereThePolicyAllowsItAndTheFileIsRecordedBySizeAndHash() throws Exception {
+        mariadb.sql("CREATE OR REPLACE TABLE shop.loaded (id int)");
+        Path file = Files.createTempFile("tracegate-infile", ".txt");
+        byte[] content = "11\n12\n13\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, content);
+        String load = "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE loaded";
+
+        assertThat(cli(TestGateway.ADMIN_TOKEN, load + ";")).isEmpty();
+        assertThat(mariadb.query("SELECT group_concat(id ORDER BY id) FROM shop.loaded").strip()).isEqualTo("11,12,13");
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+        assertThat(gateway.events("command.result", 0).stream().map(e -> e.path("detail").path("tags").toString()))
+                .anyMatch(tags -> tags.contains("LOCAL INFILE " + content.length + " bytes sha256 " + sha256));
+
+        // Not allowed for analysts: refused before the server could ask for the file.
+        assertThat(cli(TestGateway.ALICE_TOKEN, load + ";")).contains("ERROR 1227");
+        assertThat(mariadb.query("SELECT count(*) FROM shop.loaded").strip()).isEqualTo("3");
+    }
+
     /** The real mariadb client through the gateway, one statement or client command a line; its output. */
     private static String cli(String token, String commands) throws Exception {
         Process mariadbCli = new ProcessBuilder("mariadb", "--no-defaults", "-h", "127.0.0.1", "-P", Integer.toString(port()),
-                "--ssl", "-u", "analyst", "-p" + token, "-A", "shop", "-N", "-B", "--force")
+                "--ssl", "-u", "analyst", "-p" + token, "-A", "shop", "-N", "-B", "--force", "--local-infile=1")
                 .redirectErrorStream(true).start();
         try (var in = mariadbCli.getOutputStream()) {
             in.write((commands + "\n").getBytes(StandardCharsets.UTF_8));
