@@ -15,10 +15,14 @@ import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.Channel;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.channel.ChannelOutputStream;
 import org.apache.sshd.common.channel.ChannelPipedInputStream;
 import org.apache.sshd.common.channel.ChannelPipedOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.server.channel.AbstractServerChannel;
@@ -38,18 +42,47 @@ import org.slf4j.LoggerFactory;
 final class ForwardedConnection extends AbstractServerChannel {
 
     static final String TYPE = "direct-tcpip";
+    /** A connection the host accepted on a port a caller's {@code ssh -R} has it listen on. */
+    static final String FROM_HOST_TYPE = "forwarded-tcpip";
     /** A host name or address as a rule's {@code command} pattern can be written against: nothing else is opened. */
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,253}");
     private static final Logger LOG = LoggerFactory.getLogger(ForwardedConnection.class);
 
     private final SshListenerContext context;
+    private final boolean fromHost;
     private ChannelPipedInputStream fromCaller;
     private OutputStream intoPipe;
     private volatile ChannelDirectTcpip upstream;
 
-    ForwardedConnection(SshListenerContext context) {
+    /**
+     * @param fromHost {@code false}: a caller's {@code direct-tcpip} channel ({@code -L}), opened
+     *                 on to the host; {@code true}: the host's {@code forwarded-tcpip} channel for a
+     *                 port a caller's {@code -R} listens on, opened on to the caller
+     */
+    ForwardedConnection(SshListenerContext context, boolean fromHost) {
         super("", List.of(), null);
         this.context = context;
+        this.fromHost = fromHost;
+    }
+
+    /** Makes the channels a caller opens ({@code direct-tcpip}) or, with {@code fromHost}, the host opens ({@code forwarded-tcpip}). */
+    static ChannelFactory factory(SshListenerContext context, boolean fromHost) {
+        return new ChannelFactory() {
+            @Override
+            public String getName() {
+                return fromHost ? FROM_HOST_TYPE : TYPE;
+            }
+
+            @Override
+            public Channel createChannel(Session session) {
+                return new ForwardedConnection(context, fromHost);
+            }
+        };
+    }
+
+    /** Whether a forwarding target is a host name or address and a port a rule's pattern can be written against. */
+    static boolean isHostAndPort(String host, long port, boolean anyPort) {
+        return HOST.matcher(host).matches() && port >= (anyPort ? 0 : 1) && port <= 65_535;
     }
 
     @Override
@@ -68,12 +101,22 @@ final class ForwardedConnection extends AbstractServerChannel {
     }
 
     private void open(SshCaller caller, DefaultOpenFuture opened, SshdSocketAddress target, SshdSocketAddress originator) {
-        SshRequestFacts facts = SshRequestFacts.forwarding(SshOperation.PORT_FORWARDING, target.getHostName() + ":" + target.getPort());
-        if (!HOST.matcher(target.getHostName()).matches() || target.getPort() < 1 || target.getPort() > 65_535) {
+        String where = target.getHostName() + ":" + target.getPort();
+        SshRequestFacts facts = SshRequestFacts.forwarding(SshOperation.PORT_FORWARDING, (fromHost ? "remote " : "") + where);
+        if (caller == null) {
+            fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: no caller");
+            return;
+        }
+        if (!isHostAndPort(target.getHostName(), target.getPort(), false)) {
             // Fail closed: a target with spaces, line breaks or odd characters could read differently to a
             // rule's pattern than to the host's resolver.
             context.gate().refuse(caller, "forward", facts, "not a host name and port");
             fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: not a host name and port");
+            return;
+        }
+        if (fromHost && !caller.isListeningOnHost(where)) {
+            context.gate().refuse(caller, "forward", facts, "the caller asked for no remote forwarding there");
+            fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: no remote forwarding there");
             return;
         }
         long seq = caller.nextSequence();
@@ -83,7 +126,8 @@ final class ForwardedConnection extends AbstractServerChannel {
                 fail(opened, SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, "tracegate: " + SshRequestGate.refusal(refused));
                 return;
             }
-            ChannelDirectTcpip channel = caller.upstream(context.hosts()).createDirectTcpipChannel(originator, target);
+            ChannelDirectTcpip channel = fromHost ? toCaller(caller, originator, target)
+                    : toHost(caller, context.hosts(), originator, target);
             upstream = channel;
             channel.open().verify(Duration.ofSeconds(15));
             // The confirmation goes out on this signal (MINA's connection service listens for it).
@@ -98,6 +142,22 @@ final class ForwardedConnection extends AbstractServerChannel {
                     "the host did not open the connection: " + e.getMessage()));
             fail(opened, SshConstants.SSH_OPEN_CONNECT_FAILED, "tracegate: the host did not open the connection to " + target);
         }
+    }
+
+    /** The caller's end of a connection the host accepted, as a {@code forwarded-tcpip} channel (same fields as {@code direct-tcpip}). */
+    private static ChannelDirectTcpip toCaller(SshCaller caller, SshdSocketAddress originator, SshdSocketAddress target)
+            throws IOException {
+        ConnectionService connections = caller.callerConnections();
+        if (connections == null) {
+            throw new IOException("the caller's session has no remote forwarding");
+        }
+        return TcpipChannel.register(connections, FROM_HOST_TYPE, originator, target);
+    }
+
+    /** The host's end of a connection the caller asked for ({@code -L}). */
+    private static ChannelDirectTcpip toHost(SshCaller caller, UpstreamHosts hosts, SshdSocketAddress originator,
+            SshdSocketAddress target) throws IOException {
+        return TcpipChannel.register(caller.upstream(hosts).getService(ConnectionService.class), TYPE, originator, target);
     }
 
     /**
@@ -128,8 +188,11 @@ final class ForwardedConnection extends AbstractServerChannel {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        caller.recorder().result(new ResultRecord(seq, "ok", List.of("bytes to host " + sent.get(),
-                "bytes from host " + received.get()), 0, (System.nanoTime() - started) / 1000, null, null));
+        // This channel's peer is the caller for -L and the host for -R: the tags name the host's side either way.
+        long toHost = fromHost ? received.get() : sent.get();
+        long fromHostBytes = fromHost ? sent.get() : received.get();
+        caller.recorder().result(new ResultRecord(seq, "ok", List.of("bytes to host " + toHost,
+                "bytes from host " + fromHostBytes), 0, (System.nanoTime() - started) / 1000, null, null));
         channel.close(false);
         close(false);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.agent.local.AgentServerProxy;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.session.ConnectionService;
 
 /**
  * One authenticated SSH session through the gateway: who the caller is, which host, its evidence
@@ -30,6 +31,10 @@ final class SshCaller {
     private ClientSession upstream;
     /** The caller's agent, proxied, once policy allowed agent forwarding on this session. */
     private volatile AgentServerProxy agent;
+    /** Where the host listens for this caller ({@code ssh -R}), as {@code address:port}. */
+    private final Set<String> listening = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The caller's side of the SSH connection, to open {@code forwarded-tcpip} channels on. */
+    private volatile ConnectionService callerConnections;
 
     /** @param place the session's place within the limits per caller, freed when it closes */
     SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder, SessionPlace place) {
@@ -71,6 +76,29 @@ final class SshCaller {
 
     void forwardAgent(AgentServerProxy proxy) {
         agent = proxy;
+    }
+
+    /**
+     * The host listens at {@code addressPort} for this caller; its connections are opened on {@code connections}.
+     *
+     * @return whether it was not listening there for this caller already
+     */
+    boolean listeningOnHost(String addressPort, ConnectionService connections) {
+        callerConnections = connections;
+        return listening.add(addressPort);
+    }
+
+    boolean isListeningOnHost(String addressPort) {
+        return listening.contains(addressPort);
+    }
+
+    /** @return whether the host was listening there for this caller */
+    boolean stopListeningOnHost(String addressPort) {
+        return listening.remove(addressPort);
+    }
+
+    ConnectionService callerConnections() {
+        return callerConnections;
     }
 
     /** The upstream session, logged in with the held credential on first use. */

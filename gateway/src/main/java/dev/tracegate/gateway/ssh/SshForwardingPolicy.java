@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * MINA's forwarding filter. Agent forwarding ({@code ssh -A}) is decided by policy, as
  * {@code agent-forwarding} (class {@code dangerous_admin}: off unless a rule allows it), and
- * relayed by {@link ForwardedAgent} when allowed. X11 ({@code -X}) and remote forwarding
- * ({@code -R}) are refused whatever the policy says (the gateway does not relay them). Every
- * decision is recorded. Local forwarding is not decided here but by {@link ForwardedConnection},
+ * relayed by {@link ForwardedAgent} when allowed. X11 ({@code -X}) is refused whatever the
+ * policy says (the gateway does not relay it). Remote forwarding ({@code -R}) is decided by
+ * {@link RemoteForwardRequests} before MINA would ask {@link #canListen}, which refuses, should
+ * anything reach it. Every decision is recorded. Local forwarding is not decided here but by {@link ForwardedConnection},
  * which MINA's own forwarding never reaches.
  */
 final class SshForwardingPolicy implements ForwardingFilter {

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.common.AttributeRepository;
-import org.apache.sshd.common.channel.Channel;
-import org.apache.sshd.common.channel.ChannelFactory;
+import org.apache.sshd.common.channel.RequestHandler;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -67,17 +67,15 @@ final class SshGatewayListener implements ProtocolListener {
                 || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, new ChannelFactory() {
-            @Override
-            public String getName() {
-                return ForwardedConnection.TYPE;
-            }
-
-            @Override
-            public Channel createChannel(Session session) {
-                return new ForwardedConnection(context);
-            }
-        }));
+        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, ForwardedConnection.factory(context, false)));
+        hosts.accept(ForwardedConnection.factory(context, true));
+        // ssh -R: decided and made of the host before MINA's own handlers (which would listen on the gateway) see it.
+        List<RequestHandler<ConnectionService>> global = new java.util.ArrayList<>();
+        global.add(new RemoteForwardRequests(context));
+        if (server.getGlobalRequestHandlers() != null) {
+            global.addAll(server.getGlobalRequestHandlers());
+        }
+        server.setGlobalRequestHandlers(global);
         server.setForwardingFilter(new SshForwardingPolicy(gate));
         // MINA asks the forwarding filter about agent requests only when an agent factory is set.
         server.setAgentFactory(ForwardedAgent.callerSide());

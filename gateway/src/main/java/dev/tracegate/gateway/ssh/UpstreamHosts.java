@@ -44,6 +44,18 @@ final class UpstreamHosts implements AutoCloseable {
         client.start();
     }
 
+    /** Channels of type {@code factory.getName()} the hosts open are made by {@code factory} (in place of MINA's own). */
+    void accept(org.apache.sshd.common.channel.ChannelFactory factory) {
+        java.util.List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
+        for (var existing : client.getChannelFactories()) {
+            if (!existing.getName().equals(factory.getName())) {
+                channels.add(existing);
+            }
+        }
+        channels.add(factory);
+        client.setChannelFactories(channels);
+    }
+
     /** A logged-in session to the connection's host, or an exception that says why not (never with the credential). */
     ClientSession connect(SshConnectionConfig connection) throws IOException {
         PublicKey pinned = pinned(connection);

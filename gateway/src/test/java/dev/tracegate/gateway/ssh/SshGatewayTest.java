@@ -68,6 +68,10 @@ class SshGatewayTest {
                  action: block}
               - {name: agent-listing, connections: [web], operations: [exec], command: "ssh-add -l", classes: [unknown],
                  action: allow}
+              - {name: reverse-tunnels, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
+                 command: '^port-forwarding remote localhost:[0-9]+$', groups: [admins], action: allow}
+              - {name: tcp-probe, connections: [web], operations: [exec], command: "/dev/tcp/localhost/", classes: [dangerous_admin, unknown],
+                 action: allow}
               - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
                  groups: [admins], action: allow}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
@@ -551,7 +555,7 @@ class SshGatewayTest {
             assertThat(echo.received()).isEmpty();
             JsonNode command = command("port-forwarding localhost:" + echo.port());
             assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(command.path("session")));
-            // Remote forwarding has no rule to ask: it stays refused.
+            // Remote forwarding no rule allows for this caller is refused too.
             Process remote = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
                     "-R", "0:127.0.0.1:" + echo.port()));
             assertThat(remote.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -602,6 +606,80 @@ class SshGatewayTest {
             assertThat(command.path("actor").toString()).contains("admin");
             assertThat(command.path("detail").path("rule").asText()).isEqualTo("agents-for-admins");
             assertThat(gateway.events("command.blocked", 0)).noneMatch(e -> e.path("session").equals(command.path("session")));
+        }
+    }
+
+    @Test
+    void remoteForwardingARuleAllowsListensOnTheHostAndReachesTheCaller() throws Exception {
+        try (EchoServer callerSide = EchoServer.answeringOnce()) {
+            int hostPort = freePort();
+            // The host writes a line and reads until end of stream: cat ends only if the caller side's
+            // close comes back through the relay as an EOF.
+            String probe = "bash -c 'exec 3<>/dev/tcp/localhost/" + hostPort + "; echo ping >&3; cat <&3'";
+            String spec = "localhost:" + hostPort + ":127.0.0.1:" + callerSide.port();
+
+            var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "ExitOnForwardFailure=yes", "-R", spec, probe);
+            assertThat(refused.exit()).isEqualTo(255);
+            assertThat(refused.err()).contains("remote port forwarding failed");
+            assertThat(callerSide.received()).isEmpty();
+            JsonNode refusedRequest = command("port-forwarding remote localhost:" + hostPort);
+            assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(refusedRequest.path("session")));
+
+            var run = client.ssh(TestGateway.ADMIN_TOKEN, "web", "", "-o", "ExitOnForwardFailure=yes", "-R", spec, probe);
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("echo: ping\n");
+            assertThat(callerSide.received()).containsExactly("ping");
+            JsonNode request = command("port-forwarding remote localhost:" + hostPort);
+            assertThat(request.path("detail").path("rule").asText()).isEqualTo("reverse-tunnels");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.result", 0).stream()
+                    .anyMatch(e -> e.path("session").equals(request.path("session"))
+                            && e.path("detail").path("tags").toString().contains("listening on the host at localhost:" + hostPort)));
+            // The caller's session ended, and the host's listener with it.
+            awaitHostPortClosed(hostPort);
+        }
+    }
+
+    @Test
+    void cancellingARemoteForwardStopsTheHostListening() throws Exception {
+        try (EchoServer callerSide = EchoServer.answeringOnce()) {
+            int hostPort = freePort();
+            String spec = "localhost:" + hostPort + ":127.0.0.1:" + callerSide.port();
+            String control = Files.createTempDirectory(Path.of("/tmp"), "ssh-ctl").resolve("c").toString();
+            Process master = client.spawn(TestGateway.ADMIN_TOKEN, "web", List.of("-M", "-S", control, "-N",
+                    "-o", "ExitOnForwardFailure=yes", "-R", spec));
+            try {
+                String probe = "bash -c 'exec 3<>/dev/tcp/localhost/" + hostPort + "; echo pong >&3; cat <&3'";
+                String answer = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+                        () -> client.ssh(TestGateway.ADMIN_TOKEN, "web", "", probe).out(), "echo: pong\n"::equals);
+                assertThat(answer).isEqualTo("echo: pong\n");
+
+                assertThat(hostPort(hostPort).out()).isEqualTo("open\n");
+
+                var cancel = client.ssh(TestGateway.ADMIN_TOKEN, "web", "", "-S", control, "-O", "cancel", "-R", spec);
+                assertThat(cancel.exit()).as(cancel.err()).isZero();
+                awaitHostPortClosed(hostPort);
+                assertThat(master.isAlive()).isTrue();
+            } finally {
+                master.destroy();
+                master.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Waits until nothing on the host accepts connections on {@code port}. */
+    private static void awaitHostPortClosed(int port) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(port), run -> run.out().equals("closed\n"));
+    }
+
+    /** Whether something on the host accepts connections on {@code port} ("open" or "closed"), asked through a new session. */
+    private static OpenSshClient.Run hostPort(int port) throws Exception {
+        return client.ssh(TestGateway.ADMIN_TOKEN, "web", "",
+                "bash -c 'if exec 3<>/dev/tcp/localhost/" + port + "; then echo open; else echo closed; fi' 2>/dev/null");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
         }
     }
 
@@ -664,8 +742,19 @@ class SshGatewayTest {
     private static final class EchoServer implements AutoCloseable {
         private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
         private final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final boolean once;
 
         EchoServer() throws java.io.IOException {
+            this(false);
+        }
+
+        /** One that answers the first line of each connection, then closes it (a half-close the other side must see). */
+        static EchoServer answeringOnce() throws java.io.IOException {
+            return new EchoServer(true);
+        }
+
+        private EchoServer(boolean once) throws java.io.IOException {
+            this.once = once;
             Thread.ofVirtual().start(() -> {
                 while (!socket.isClosed()) {
                     try {
@@ -684,6 +773,9 @@ class SshGatewayTest {
                 for (String line; (line = reader.readLine()) != null; ) {
                     received.add(line);
                     connection.getOutputStream().write(("echo: " + line + "\n").getBytes(StandardCharsets.UTF_8));
+                    if (once) {
+                        return;
+                    }
                 }
             } catch (java.io.IOException e) {
                 // the client went away
