@@ -32,6 +32,7 @@ public final class BlobRetention implements AutoCloseable {
     /** Returns how many blobs lost their content. */
     public int applyNow() {
         try {
+            log.blobs().writeWaiting();
             Instant cutoff = Instant.now().minus(retention);
             int deleted = log.blobs().deleteContentStoredBefore(cutoff);
             if (deleted > 0) {

@@ -186,6 +186,15 @@ public final class BlobStore {
                 Thread.currentThread().interrupt();
             }
         }
+        writeWaiting();
+    }
+
+    /**
+     * Stores, on the caller's thread, what still waits for the background writer: retention runs
+     * this first, so content put before it is judged by when it was put rather than by how far
+     * behind the writer is. A digest the writer stores at the same moment is kept once.
+     */
+    public void writeWaiting() {
         writeBatch(new ArrayList<>(unwritten.keySet()));
     }
 
