@@ -11,8 +11,8 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
@@ -28,13 +28,17 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 final class UpstreamHosts implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** The host key a session's connection pins, handed to the verifier with the connect itself. */
+    private static final AttributeRepository.AttributeKey<PublicKey> PINNED_HOST_KEY = new AttributeRepository.AttributeKey<>();
 
     private final SshClient client;
 
     UpstreamHosts() {
         client = SshClient.setUpDefaultClient();
         // Nothing from the gateway's own ~/.ssh: each connection's pinned key and held credential only.
-        client.setServerKeyVerifier((session, remote, key) -> false);
+        // Set before the session exists: the key exchange starts as soon as the socket connects, so
+        // a verifier set on the session afterwards can come too late (and the host is then refused).
+        client.setServerKeyVerifier(UpstreamHosts::isPinnedHostKey);
         client.setKeyIdentityProvider(session -> java.util.List.of());
         // A host's agent channel is answered by its caller's agent, when policy allowed it (ForwardedAgent).
         client.setAgentFactory(ForwardedAgent.hostSide());
@@ -59,10 +63,9 @@ final class UpstreamHosts implements AutoCloseable {
     /** A logged-in session to the connection's host, or an exception that says why not (never with the credential). */
     ClientSession connect(SshConnectionConfig connection) throws IOException {
         PublicKey pinned = pinned(connection);
-        ClientSession session = client.connect(connection.username(), connection.host(), connection.port())
-                .verify(CONNECT_TIMEOUT).getSession();
+        ClientSession session = client.connect(connection.username(), connection.host(), connection.port(),
+                AttributeRepository.ofKeyValuePair(PINNED_HOST_KEY, pinned), null).verify(CONNECT_TIMEOUT).getSession();
         try {
-            session.setServerKeyVerifier(new PinnedHostKey(pinned));
             if (connection.privateKey() != null) {
                 for (KeyPair key : heldKeys(connection)) {
                     session.addPublicKeyIdentity(key);
@@ -98,12 +101,11 @@ final class UpstreamHosts implements AutoCloseable {
         }
     }
 
-    /** Accepts exactly one key. */
-    private record PinnedHostKey(PublicKey pinned) implements ServerKeyVerifier {
-        @Override
-        public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
-            return KeyUtils.compareKeys(pinned, serverKey);
-        }
+    /** Accepts exactly the key pinned for the connection this session was opened for; nothing without one. */
+    private static boolean isPinnedHostKey(ClientSession session, SocketAddress remote, PublicKey serverKey) {
+        AttributeRepository context = session.getConnectionContext();
+        PublicKey pinned = context == null ? null : context.getAttribute(PINNED_HOST_KEY);
+        return pinned != null && KeyUtils.compareKeys(pinned, serverKey);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real OpenSSH clients ({@code /usr/bin/ssh}, {@code sftp}) against the gateway, answering
+ * The real OpenSSH clients ({@code /usr/bin/ssh}, {@code sftp}, {@code scp}) against the gateway, answering
  * its keyboard-interactive prompt with a gateway token through SSH_ASKPASS, as a CI job would.
  */
 final class OpenSshClient {
@@ -63,6 +63,20 @@ final class OpenSshClient {
         command.addAll(options());
         command.add(connection + "@127.0.0.1");
         return run(command, token, commands);
+    }
+
+    /**
+     * {@code scp -P PORT [-O] from to}, a side written {@code connection@127.0.0.1:path}. OpenSSH's
+     * scp speaks sftp; {@code -O} the legacy protocol, an exec of {@code scp -t} or {@code scp -f}.
+     */
+    Run scp(String token, boolean legacy, String from, String to) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/scp", "-P", String.valueOf(port)));
+        command.addAll(options());
+        if (legacy) {
+            command.add("-O");
+        }
+        command.addAll(List.of(from, to));
+        return run(command, token, "");
     }
 
     private List<String> options() {

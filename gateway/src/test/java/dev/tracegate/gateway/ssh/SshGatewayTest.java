@@ -244,6 +244,46 @@ class SshGatewayTest {
     }
 
     @Test
+    void scpCopiesBothWaysAreHashedInTheEvidenceAndWritesUnderEtcAreRefusedInBothProtocols() throws Exception {
+        byte[] content = new byte[120_000];
+        new Random(11).nextBytes(content);
+        Path local = Files.write(dir.resolve("scp-up.bin"), content);
+        Path remote = Files.createDirectories(dir.resolve("scp-remote")).resolve("up.bin");
+        Path back = dir.resolve("scp-down.bin");
+        var up = client.scp(TestGateway.ALICE_TOKEN, false, local.toString(), "web@127.0.0.1:" + remote);
+        assertThat(up.exit()).as(up.err()).isZero();
+        var down = client.scp(TestGateway.ALICE_TOKEN, false, "web@127.0.0.1:" + remote, back.toString());
+        assertThat(down.exit()).as(down.err()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(content);
+        String sha = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        List<JsonNode> results = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> gateway.events("command.result", 0), all -> all.stream().filter(e -> e.toString().contains(sha)).count() >= 2);
+        assertThat(results.stream().map(e -> e.path("detail").path("tags").toString()))
+                .contains("[\"write " + remote + "\",\"bytes 120000\",\"" + sha + "\"]",
+                        "[\"read " + remote + "\",\"bytes 120000\",\"" + sha + "\"]");
+
+        // The legacy protocol is an exec of scp -t on the host: it must not walk around the file rules.
+        Path evil = Files.writeString(dir.resolve("scp-evil.txt"), "evil");
+        for (boolean legacy : new boolean[] {false, true}) {
+            String target = "/etc/tracegate-scp-evil-" + (legacy ? "legacy" : "sftp") + ".txt";
+            var refused = client.scp(TestGateway.ALICE_TOKEN, legacy, evil.toString(), "web@127.0.0.1:" + target);
+            assertThat(refused.exit()).as("scp %s to /etc", legacy ? "-O" : "").isNotZero();
+            assertThat(Path.of(target)).doesNotExist();
+        }
+        // A legacy upload names its files inside the protocol, so every path that could be below its
+        // target is checked: with this policy's "/**/protected/**" that is any target.
+        var legacyUp = client.scp(TestGateway.ALICE_TOKEN, true, local.toString(), "web@127.0.0.1:" + dir.resolve("scp-remote"));
+        assertThat(legacyUp.exit()).isNotZero();
+        assertThat(legacyUp.err()).contains("blocked by policy rule protected-files");
+        Path legacyBack = dir.resolve("scp-down-legacy.bin");
+        var legacyDown = client.scp(TestGateway.ALICE_TOKEN, true, "web@127.0.0.1:" + remote, legacyBack.toString());
+        assertThat(legacyDown.exit()).as(legacyDown.err()).isZero();
+        assertThat(Files.readAllBytes(legacyBack)).isEqualTo(content);
+        assertThat(gateway.events("command", 0)).anyMatch(e -> e.toString().contains("scp -f") && e.toString().contains(
+                remote.toString()));
+    }
+
+    @Test
     void sftpWritesUnderEtcAreRefused() throws Exception {
         Path local = Files.writeString(dir.resolve("evil.txt"), "evil");
         var run = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + local + " /etc/tracegate-evil.txt\n");

@@ -57,6 +57,14 @@ public final class PolicyEngine {
      * unless a matching rule names its class.
      */
     public static Decision decide(Policy policy, Subject subject, SshRequestFacts request) {
+        Decision decision = decideOne(policy, subject, request);
+        for (SshRequestFacts implied : request.impliedFileOperations()) { // legacy scp: its files, as sftp's
+            decision = stronger(decision, decideOne(policy, subject, implied));
+        }
+        return decision;
+    }
+
+    private static Decision decideOne(Policy policy, Subject subject, SshRequestFacts request) {
         List<String> reasons = request.classification().reasons();
         String why = reasons.isEmpty() ? "" : ": " + reasons.getFirst();
         String highRisk = (request.statementClass() == StatementClass.UNKNOWN

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -122,8 +123,25 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && !isHttpOnly()
                 && matchesClass(request.statementClass())
                 && (operations.isEmpty() || operations.contains(request.operation()))
-                && (files.isEmpty() || request.paths().stream().anyMatch(p -> files.stream().anyMatch(f -> f.matcher(p).matches())))
+                && (files.isEmpty() || request.paths().stream().anyMatch(p -> files.stream().anyMatch(f -> f.matcher(p).matches()))
+                    || request.trees().stream().anyMatch(this::filesReachBelow))
                 && (command == null || command.matcher(request.text()).find());
+    }
+
+    /**
+     * Whether a {@code files} pattern could match {@code directory} or a path below it: a match
+     * of {@code directory/} that fails only for want of more input ({@link Matcher#hitEnd}) means
+     * some longer path under it matches.
+     */
+    private boolean filesReachBelow(String directory) {
+        String below = directory.endsWith("/") ? directory : directory + "/";
+        for (Pattern file : files) {
+            Matcher under = file.matcher(below);
+            if (file.matcher(directory).matches() || under.matches() || under.hitEnd()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether deciding this rule needs the request's JSON body: it has field conditions, and its other conditions hold. */

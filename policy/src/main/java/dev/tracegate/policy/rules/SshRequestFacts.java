@@ -1,8 +1,10 @@
 package dev.tracegate.policy.rules;
 
+import dev.tracegate.policy.shell.LegacyScpCommand;
 import dev.tracegate.policy.shell.ShellClassification;
 import dev.tracegate.policy.shell.ShellCommandClassifier;
 import dev.tracegate.policy.sql.StatementClass;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,35 +16,39 @@ import java.util.List;
  * @param text           the command line; {@code shell}; {@code write /etc/hosts};
  *                       {@code rename /a /b}; {@code port-forwarding db:5432}
  * @param paths          the file operation's paths (absolute), for {@code files} patterns; empty otherwise
+ * @param trees          directories (absolute) the operation may reach anywhere below, by names the
+ *                       gateway does not see (legacy scp into a directory); a {@code files} pattern
+ *                       matches one when it matches the directory or could match a path under it
  * @param classification its class, the programs it runs and why
  * @param typed          a line typed in an interactive shell, rather than an {@code exec} request
  */
-public record SshRequestFacts(SshOperation operation, String text, List<String> paths,
+public record SshRequestFacts(SshOperation operation, String text, List<String> paths, List<String> trees,
                               ShellClassification classification, boolean typed) {
 
     public SshRequestFacts {
         paths = List.copyOf(paths);
+        trees = List.copyOf(trees);
     }
 
     /** An {@code exec} request: the command line runs in the upstream account's home directory. */
     public static SshRequestFacts exec(String line) {
-        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), ShellCommandClassifier.classify(line), false);
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), List.of(), ShellCommandClassifier.classify(line), false);
     }
 
     /** A line typed in an interactive shell, as the gateway reconstructed it. */
     public static SshRequestFacts typed(String line) {
-        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), ShellCommandClassifier.classifyTyped(line), true);
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), List.of(), ShellCommandClassifier.classifyTyped(line), true);
     }
 
     /** A line typed in a shell that the gateway could not reconstruct for sure (history, completion, editing keys). */
     public static SshRequestFacts untraceable(String line, String why) {
-        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), new ShellClassification(StatementClass.UNKNOWN,
+        return new SshRequestFacts(SshOperation.EXEC, line, List.of(), List.of(), new ShellClassification(StatementClass.UNKNOWN,
                 List.of(), List.of("the typed line cannot be known for sure: " + why)), true);
     }
 
     /** An interactive shell: whatever is typed in it runs, so it is as risky as the worst command. */
     public static SshRequestFacts shell() {
-        return new SshRequestFacts(SshOperation.SHELL, "shell", List.of(), new ShellClassification(StatementClass.UNKNOWN,
+        return new SshRequestFacts(SshOperation.SHELL, "shell", List.of(), List.of(), new ShellClassification(StatementClass.UNKNOWN,
                 List.of(), List.of("an interactive shell runs whatever is typed in it")), false);
     }
 
@@ -51,15 +57,56 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
         ShellClassification classification = operation == SshOperation.READ
                 ? new ShellClassification(StatementClass.READ, List.of(), List.of("reads files"))
                 : ShellCommandClassifier.fileChange(paths, operation.configName());
-        return new SshRequestFacts(operation, operation.configName() + " " + String.join(" ", paths), paths, classification,
-                false);
+        return new SshRequestFacts(operation, operation.configName() + " " + String.join(" ", paths), paths, List.of(),
+                classification, false);
     }
 
     /** A forwarding request: it reaches past the host, so it is off unless a rule names its class. */
     public static SshRequestFacts forwarding(SshOperation operation, String target) {
         return new SshRequestFacts(operation, operation.configName() + (target == null ? "" : " " + target), List.of(),
-                new ShellClassification(StatementClass.DANGEROUS_ADMIN, List.of(),
+                List.of(), new ShellClassification(StatementClass.DANGEROUS_ADMIN, List.of(),
                         List.of(operation.configName() + " reaches past the host")), false);
+    }
+
+    /**
+     * The file operations a command line performs through the legacy scp protocol
+     * ({@link LegacyScpCommand}), each decided as an sftp request on the same path would be; a
+     * path that cannot be placed is an operation the gateway cannot classify. Empty for anything
+     * but a command line that runs {@code scp -t} or {@code scp -f}.
+     */
+    public List<SshRequestFacts> impliedFileOperations() {
+        if (operation != SshOperation.EXEC) {
+            return List.of();
+        }
+        return LegacyScpCommand.read(text).map(SshRequestFacts::fileOperations).orElse(List.of());
+    }
+
+    private static List<SshRequestFacts> fileOperations(LegacyScpCommand scp) {
+        List<SshRequestFacts> operations = new ArrayList<>();
+        for (String path : scp.paths()) {
+            if (scp.receives()) { // into a directory, by names the gateway does not see
+                operations.add(file(SshOperation.WRITE, List.of(path)).reachingBelow());
+            }
+            if (scp.sends()) { // without -r, scp sends a regular file only
+                SshRequestFacts read = file(SshOperation.READ, List.of(path));
+                operations.add(scp.recursive() ? read.reachingBelow() : read);
+            }
+        }
+        for (String word : scp.unplaceable()) {
+            operations.add(new SshRequestFacts(scp.receives() ? SshOperation.WRITE : SshOperation.READ,
+                    (scp.receives() ? "write " : "read ") + word, List.of(), List.of(), new ShellClassification(StatementClass.UNKNOWN,
+                    List.of("scp"), List.of("legacy scp names " + word + ", which is not an absolute path the file rules"
+                            + " can be matched against (use sftp, or an absolute path)")), false));
+        }
+        return operations;
+    }
+
+    /**
+     * The same operation, reaching anything below its paths too: legacy scp names files inside
+     * its own protocol ({@code -t DIR}, {@code -r}), where the gateway does not see them.
+     */
+    private SshRequestFacts reachingBelow() {
+        return new SshRequestFacts(operation, text, paths, paths, classification, typed);
     }
 
     public StatementClass statementClass() {
