@@ -36,13 +36,13 @@ import java.util.stream.Collectors;
 class MaskingFuzzTest {
 
     private static final HashKey KEY = HashKey.of("a fuzzing key of enough bytes".getBytes(StandardCharsets.UTF_8));
-    private static final List<Masker> MASKERS = List.of(new Masker(MaskingProfile.defaults()),
+    static final List<Masker> MASKERS = List.of(new Masker(MaskingProfile.defaults()),
             new Masker(MaskingProfile.demo(KEY)), new Masker(MaskingProfile.from(keepingShapes(), KEY)));
     /**
      * What follows a value: a space alone would let fuzzed digits continue a number written in
      * groups ({@code 873 50 4370 11}), which then is no longer the value, by design.
      */
-    private static final String END = " ; ";
+    static final String END = " ; ";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -134,7 +134,7 @@ class MaskingFuzzTest {
      * A personal value the profile masks when it stands alone (only then must it mask it everywhere),
      * or null.
      */
-    private static Positive maskedAlone(Masker masker, FuzzedDataProvider data) {
+    static Positive maskedAlone(Masker masker, FuzzedDataProvider data) {
         Positive positive = PersonalValues.any(data);
         CellResult alone = masker.forColumn(ColumnRef.expression("body")).mask(positive.text(), new MaskingReport());
         return String.valueOf(alone.value()).contains(positive.value()) ? null : positive;

@@ -27,7 +27,7 @@ class TerminalOutputMaskerTest {
             + "iban GB82WEST12345698765432 done\n";
 
     /** What one terminal received, per stream and in order. */
-    private static final class Screen implements TerminalOutputMasker.Sink {
+    static final class Screen implements TerminalOutputMasker.Sink {
         final ByteArrayOutputStream all = new ByteArrayOutputStream();
         final ByteArrayOutputStream[] streams = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
 

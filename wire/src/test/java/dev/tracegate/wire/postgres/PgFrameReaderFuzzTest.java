@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tracegate.wire.PiecewiseStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Coverage-guided fuzzing of {@link PgFrameReader} over a stream that arrives in pieces of any size
@@ -56,40 +56,5 @@ class PgFrameReaderFuzzTest {
     private static int declaredLength(byte[] stream, int at) {
         return ((stream[at] & 0xFF) << 24) | ((stream[at + 1] & 0xFF) << 16) | ((stream[at + 2] & 0xFF) << 8)
                 | (stream[at + 3] & 0xFF);
-    }
-
-    /** Hands out at most {@code pieceBytes} per read, as a socket does, and counts what it handed out. */
-    private static final class PiecewiseStream extends InputStream {
-        private final byte[] bytes;
-        private final int pieceBytes;
-        private int position;
-
-        PiecewiseStream(byte[] bytes, int pieceBytes) {
-            this.bytes = bytes;
-            this.pieceBytes = pieceBytes;
-        }
-
-        int consumed() {
-            return position;
-        }
-
-        @Override
-        public int read() {
-            return position < bytes.length ? bytes[position++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] target, int offset, int length) {
-            if (length == 0) {
-                return 0;
-            }
-            if (position >= bytes.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, pieceBytes), bytes.length - position);
-            System.arraycopy(bytes, position, target, offset, n);
-            position += n;
-            return n;
-        }
     }
 }
