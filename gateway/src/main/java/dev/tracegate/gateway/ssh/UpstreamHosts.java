@@ -10,10 +10,13 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.NamedResource;
+import org.apache.sshd.common.channel.ChannelFactory;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
@@ -39,19 +42,17 @@ final class UpstreamHosts implements AutoCloseable {
         // Set before the session exists: the key exchange starts as soon as the socket connects, so
         // a verifier set on the session afterwards can come too late (and the host is then refused).
         client.setServerKeyVerifier(UpstreamHosts::isPinnedHostKey);
-        client.setKeyIdentityProvider(session -> java.util.List.of());
+        client.setKeyIdentityProvider(session -> List.of());
         // A host's agent channel is answered by its caller's agent, when policy allowed it (ForwardedAgent).
         client.setAgentFactory(ForwardedAgent.hostSide());
-        java.util.List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>(client.getChannelFactories());
-        channels.addAll(ForwardedAgent.hostSide().getChannelForwardingFactories(client));
-        client.setChannelFactories(channels);
+        ForwardedAgent.hostSide().getChannelForwardingFactories(client).forEach(this::accept);
         client.start();
     }
 
     /** Channels of type {@code factory.getName()} the hosts open are made by {@code factory} (in place of MINA's own). */
-    void accept(org.apache.sshd.common.channel.ChannelFactory factory) {
-        java.util.List<org.apache.sshd.common.channel.ChannelFactory> channels = new java.util.ArrayList<>();
-        for (var existing : client.getChannelFactories()) {
+    void accept(ChannelFactory factory) {
+        List<ChannelFactory> channels = new ArrayList<>();
+        for (ChannelFactory existing : client.getChannelFactories()) {
             if (!existing.getName().equals(factory.getName())) {
                 channels.add(existing);
             }
