@@ -60,6 +60,7 @@ final class CommandRelay {
     private final PacketChannel client;
     private final PacketChannel upstream;
     private final ResponseRelay responses;
+    private final ConnectionReset reset;
     private final UpstreamLineage lineage;
     private final Threads threads;
     private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
@@ -79,6 +80,7 @@ final class CommandRelay {
         this.client = client;
         this.upstream = upstream.channel();
         this.responses = new ResponseRelay(this.upstream, client, upstream.capabilities(), upstream.statusFlags());
+        this.reset = ConnectionReset.of(upstream, client, responses);
         this.lineage = lineage;
         this.threads = threads;
     }
@@ -123,11 +125,7 @@ final class CommandRelay {
                 forward(payload, null, false);
             }
             case PING, SET_OPTION -> forward(payload, null, false);
-            case RESET_CONNECTION -> {
-                prepared.clear();
-                sqlPrepared.clear();
-                forward(payload, null, false);
-            }
+            case RESET_CONNECTION -> reset(payload);
             case CHANGE_USER -> refuse(POLICY_REFUSAL, "42000", "COM_CHANGE_USER is refused by the gateway: a session's"
                     + " identity is fixed when it signs in; open a new connection with the other token instead");
             case STMT_FETCH -> refuse(ErrPacket.UNKNOWN_COMMAND, "08S01", "cursors (COM_STMT_FETCH) are not supported by"
@@ -177,6 +175,27 @@ final class CommandRelay {
         CommandOutcome outcome = responses.relay(results, binaryRows, localFile);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
+    }
+
+    /**
+     * COM_RESET_CONNECTION, recorded before it runs like every command. The server forgets the
+     * session's prepared statements and SQL-level PREPAREs; the gateway forgets what it held of
+     * them first, whatever the server answers, so that a statement id or name from before the
+     * reset can never be decided and recorded as the text it had (the server may give the id to
+     * another statement; one the gateway no longer knows is refused). The string mode is read
+     * from the server's answer as after any command; the character set is set back by
+     * {@link ConnectionReset}.
+     */
+    private void reset(byte[] payload) throws IOException, EvidenceLogUnavailableException {
+        prepared.clear();
+        sqlPrepared.clear();
+        long seq = ++sequence;
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, ConnectionReset.TEXT, ConnectionReset.TEXT, null,
+                null, recorder.session().trace(), null, null)));
+        long started = System.nanoTime();
+        CommandOutcome outcome = reset.run(payload);
+        recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), 0, (System.nanoTime() - started) / 1_000,
+                outcome.sqlState(), outcome.errorMessage()));
     }
 
     /** What a statement's KILL check found: none, a refusal (answered and recorded), or the caller's own session. */

@@ -87,7 +87,7 @@ final class MysqlUpstreamConnector {
             socket.setSoTimeout(0);
             PacketChannel session = new PacketChannel(socket, maxPacketBytes, true);
             return new MysqlUpstream(session, capabilities, handshake.serverVersion(), ok.statusFlags(),
-                    handshake.connectionId());
+                    handshake.connectionId(), characterSet);
         } catch (UpstreamException e) {
             closeQuietly(socket);
             throw e;

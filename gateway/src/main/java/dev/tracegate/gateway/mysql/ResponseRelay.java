@@ -137,6 +137,21 @@ final class ResponseRelay {
     }
 
     /**
+     * The answer (OK or ERR) to a command of the gateway's own, kept from the caller; an OK's
+     * status becomes the session's. Anything else is not an answer such a command can have.
+     */
+    MysqlPacket answer() throws IOException {
+        MysqlPacket packet = next();
+        if (packet.header() == OkPacket.HEADER) {
+            statusFlags = OkPacket.decode(packet.payload()).statusFlags();
+        } else if (packet.header() != ErrPacket.HEADER) {
+            throw new MysqlProtocolException("the upstream answered a command of the gateway's own with packet 0x"
+                    + Integer.toHexString(packet.header()));
+        }
+        return packet;
+    }
+
+    /**
      * The answer to COM_STMT_PREPARE: the statement's id with its parameter and column
      * definitions, or an error ({@code null} then).
      */
