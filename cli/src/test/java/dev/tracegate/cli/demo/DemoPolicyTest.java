@@ -11,11 +11,13 @@ import dev.tracegate.policy.rules.SshRequestFacts;
 import dev.tracegate.policy.rules.PolicyParser;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.SqlClassifier;
+import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +75,21 @@ class DemoPolicyTest {
             Decision decision = decide(sql);
             assertThat(decision.action()).as(sql).isEqualTo(Action.BLOCK);
             assertThat(decision.rule()).isEqualTo("default:high-risk");
+        }
+    }
+
+    @Test
+    void aStoredProcedureCallOnTheMysqlShopIsBlockedSinceItsBodyIsNotRead() {
+        // A procedure may run anything (a KILL of another session among it): the gateway sees only the CALL.
+        for (String group : List.of("analysts", "dba", "pii-readers")) {
+            Subject caller = new Subject("shop-mysql", "mysql", Set.of(group), "human");
+            for (String sql : List.of("CALL stop_other()", "CALL shop.p(1, 'x')", "/*!CALL p()*/")) {
+                Decision decision = PolicyEngine.decide(policy, caller, classifier.classify(sql, SqlDialect.MYSQL,
+                        name -> Optional.empty()));
+                assertThat(decision.statementClass()).as(sql).isEqualTo(StatementClass.UNKNOWN);
+                assertThat(decision.action()).as(group + ": " + sql).isEqualTo(Action.BLOCK);
+                assertThat(decision.rule()).isEqualTo("default:high-risk");
+            }
         }
     }
 
