@@ -142,6 +142,7 @@ def markdown(results: dict) -> str:
         out.append(f"| {g['goal']} | {g['target']} | {g['measured_text']} | {met} |")
     out.append("")
     out += tables(results)
+    out += mysql_section(results)
     out += jvm_section(results)
     out += profile_section(results)
     out += http_profile_section(results)
@@ -270,6 +271,38 @@ def storm_section(results: dict) -> list[str]:
                    f"{fmt(s['connect_p99_ms'], '{:.1f} ms')} | {fmt(s['answered_p99_ms'], '{:.1f} ms')} | "
                    f"{fmt(s['wall_ms'], '{:,.0f} ms')} | {errors} | {fmt(s['proxy_cpu_ms_per_connection'], '{:.2f} ms')} | "
                    f"{fmt(s['client_cpu_ms_per_connection'], '{:.2f} ms')} |")
+    out.append("")
+    return out
+
+
+def mysql_section(results: dict) -> list[str]:
+    """The MySQL phase: sysbench's point select direct to MariaDB and through the gateway's MySQL listener."""
+    phase = results.get("mysql")
+    if not phase or "summary" not in phase:
+        return []
+    labels = phase["paths"]
+    order = list(labels)
+    out = ["## MySQL throughput and latency (sysbench)", "",
+           f"`sysbench {phase['workload']}` ({phase.get('server', 'MariaDB')}, {phase['rows']:,} rows, the server's own "
+           f"on loopback; one `SELECT c FROM sbtest1 WHERE id = ?` per event, the id inlined, in autocommit), "
+           f"{phase['rounds']} interleaved rounds of {phase['seconds']} s per point; queries/s is the median over rounds "
+           "(range in brackets), latency sysbench's average per query. Gateway CPU is the gateway process's CPU time "
+           "per query (relay, classification, recording, evidence).", ""]
+    notes = phase.get("notes") or {}
+    if notes:
+        out += ["Paths:", ""] + [f"- {labels[name]}: {note}" for name, note in notes.items()] + [""]
+    out += ["| clients | path | queries/s | avg latency | x direct | gateway CPU / query |", "|---:|---|---:|---:|---:|---:|"]
+    for s in sorted(phase["summary"], key=lambda s: (s["clients"], order.index(s["path"]) if s["path"] in order else 99)):
+        label = labels.get(s["path"], s["path"])
+        if s["queries_per_second"] is None:
+            out.append(f"| {s['clients']} | {label} | failed: {'; '.join(s['errors'])} | | | |")
+            continue
+        if s["latency_ms"] is None:
+            out.append(f"| {s['clients']} | {label} | {s['queries_per_second']:,.0f} | n/a | | |")
+            continue
+        spread = f" ({s['qps_min']:,.0f}-{s['qps_max']:,.0f})" if s["qps_min"] != s["qps_max"] else ""
+        out.append(f"| {s['clients']} | {label} | {s['queries_per_second']:,.0f}{spread} | {s['latency_ms']:.3f} ms | "
+                   f"{ratio_text(s['vs_direct'])} | {fmt(s['proxy_cpu_us_per_query'], '{:.0f} us')} |")
     out.append("")
     return out
 
@@ -413,12 +446,44 @@ def write(results: dict, directory: Path, stem: str) -> tuple[Path, Path]:
 
 
 def update_docs(results_json: Path, docs: Path) -> bool:
-    """Replaces the generated part of docs/benchmarks.md (between its markers) with this run's tables."""
-    start, end = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
-    text = docs.read_text()
-    if start not in text or end not in text:
-        return False
+    """Replaces the generated parts of docs/benchmarks.md (between their markers) with this run's tables.
+
+    The MySQL phase has a block of its own, so that a run of that phase alone (`--only mysql`) replaces
+    its table and leaves the others' figures as they were; the main block is replaced by runs of the others.
+    """
     data = json.loads(results_json.read_text())
+    text = docs.read_text()
+    replaced = False
+    if "mysql" in data["phases"]:
+        text, done = replace_between(text, "<!-- bench:mysql:start -->", "<!-- bench:mysql:end -->",
+                                     mysql_docs_block(data, results_json))
+        replaced = replaced or done
+    if set(data["phases"]) - {"mysql"}:
+        text, done = replace_between(text, "<!-- bench:results:start -->", "<!-- bench:results:end -->",
+                                     main_docs_block(data, results_json))
+        replaced = replaced or done
+    docs.write_text(text)
+    return replaced
+
+
+def replace_between(text: str, start: str, end: str, generated: str) -> tuple[str, bool]:
+    if start not in text or end not in text:
+        return text, False
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    return f"{head}{start}\n{generated}\n{end}{tail}", True
+
+
+def mysql_docs_block(data: dict, results_json: Path) -> str:
+    env = data["environment"]
+    load = " at its start, ".join(" ".join(env[key]) for key in ("load average at start", "load average at end") if key in env)
+    body = [f"Latest {data['mode']} run of the MySQL phase: {data['started']} (`bench/results/{results_json.stem}.md`), "
+            f"{env.get('cpu', '')}, load average {load or 'unknown'} at its end (the machine is shared).", ""]
+    body += [line.replace("## ", "### ", 1) if line.startswith("## ") else line for line in mysql_section(data)]
+    return "\n".join(body).rstrip()
+
+
+def main_docs_block(data: dict, results_json: Path) -> str:
     body = [f"Latest {data['mode']} run: {data['started']} (`bench/results/{results_json.stem}.md`), "
             f"{data['environment'].get('cpu', '')}.", ""]
     body += ["| goal | target | measured | met |", "|---|---|---|---|"]
@@ -430,8 +495,4 @@ def update_docs(results_json: Path, docs: Path) -> bool:
         body += ["Notices:", "", *[f"- {notice}" for notice in data["notices"]], ""]
     body += [line.replace("## ", "### ", 1) if line.startswith("## ") else
              line.replace("### ", "#### ", 1) if line.startswith("### ") else line for line in tables(data)]
-    generated = "\n".join(body).rstrip()
-    head, _, rest = text.partition(start)
-    _, _, tail = rest.partition(end)
-    docs.write_text(f"{head}{start}\n{generated}\n{end}{tail}")
-    return True
+    return "\n".join(body).rstrip()

@@ -27,6 +27,7 @@ import account
 import http_phase
 import jvm_phase
 import large_result_phase
+import mysql_phase
 import pgbench_phase
 import profile_phase
 import report
@@ -39,11 +40,12 @@ from http_services import HTTP_POLICY, UPSTREAM_TOKEN, HaproxyHttp, JsonUpstream
 from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
                       last_lines)
 
-PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "account", "jvm")
+PHASES = ("pgbench", "large", "storm", "profile", "http", "http-profile", "mysql", "account", "jvm")
 # The accounting phase's ports (its own PostgreSQL, gateway, upstream and HTTP gateway), from --port-base + 40 on.
 ACCOUNT_PORT_OFFSET = 40
 # The HTTP phase's ports, from --port-base + HTTP_PORT_OFFSET on: upstream, haproxy, gateway, its API.
 HTTP_PORT_OFFSET = 20
+# The MySQL phase's ports are mysql_phase.PORT_OFFSET (30) on: MariaDB, the gateway's MySQL listener, its API.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,7 +87,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--only", default=",".join(PHASES), help=f"comma-separated phases to run: {','.join(PHASES)}")
     parser.add_argument("--no-build", action="store_true", help="use the jars already built instead of building first")
     parser.add_argument("--port-base", type=int, default=int(os.environ.get("BENCH_PORT_BASE", "15430")),
-                        help="first of the 13 consecutive loopback ports the run uses (default 15430); the HTTP phase uses base+20 to base+23")
+                        help="first of the 13 consecutive loopback ports the run uses (default 15430); the HTTP phase uses base+20 to base+23, the MySQL phase base+30 to base+32")
     parser.add_argument("--work-dir", type=Path, help="scratch directory (default: a new one under /tmp, removed after)")
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
@@ -201,12 +203,23 @@ class BenchRun:
         self.stop_services()
         if "http" in self.phases or "http-profile" in self.phases:
             self.http(jars)
+        if "mysql" in self.phases:
+            self.mysql()
         if "account" in self.phases:
             self.account()
         if "jvm" in self.phases:
             say("module benchmarks (services stopped, so they have the machine to themselves)")
             self.results["jvm_benchmarks"] = jvm_phase.run_all(REPO, self.work, JAVA_HOME, self.plan.mode == "quick",
                                                                BENCH / "config/jvm-benchmarks.properties")
+
+    def mysql(self) -> None:
+        """sysbench direct to MariaDB and through the gateway's MySQL listener (mysql_phase.py), on servers of its own."""
+        self.results["environment"]["sysbench"] = first_line(["sysbench", "--version"])
+        self.results["mysql"] = mysql_phase.run_phase(
+            self.work, self.args.port_base, JAVA_HOME / "bin/java", self.classpath, self.java_opts,
+            list(self.plan.client_counts), self.plan.rounds, self.plan.seconds, self.plan.warm_up_seconds,
+            self.plan.gateway_warm_up_seconds)
+        self.results["environment"]["MariaDB server"] = self.results["mysql"].get("server", "not started")
 
     def account(self) -> None:
         """Cost per statement and per request (account_phase.py) on gateways of its own with accounting on."""
@@ -579,15 +592,16 @@ def settings(plan: Plan) -> dict[str, str]:
 
 
 
-def environment() -> dict:
-    def first_line(command: list[str]) -> str:
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=30)
-        except (OSError, subprocess.TimeoutExpired) as e:
-            return f"unavailable ({e})"
-        text = (result.stdout + result.stderr).strip()
-        return text.splitlines()[0] if text else "unavailable"
+def first_line(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unavailable ({e})"
+    text = (result.stdout + result.stderr).strip()
+    return text.splitlines()[0] if text else "unavailable"
 
+
+def environment() -> dict:
     cpu = "unknown"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
