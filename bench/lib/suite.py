@@ -228,7 +228,7 @@ class BenchRun:
         jars = str(self.work / "tracegate-jars")
         quick = self.plan.mode == "quick"
         rows = account.postgres_rows(self.work / "account", jars, ports, quick, None)
-        rows += account.http_rows(self.work / "account", jars, ports, quick)
+        rows += account.http_rows(self.work / "account", jars, ports, quick, None)
         self.results["account"] = {"rows": rows}
 
     def build(self) -> Path:

@@ -1,6 +1,5 @@
 package dev.tracegate.gateway.engine;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,8 +24,8 @@ public final class RelayBuffers {
     private RelayBuffers() {
     }
 
-    public static InputStream input(InputStream in) {
-        return new BufferedInputStream(in, INPUT_BYTES);
+    public static RelayInput input(InputStream in) {
+        return new RelayInput(in, INPUT_BYTES);
     }
 
     public static OutputStream output(OutputStream out) {

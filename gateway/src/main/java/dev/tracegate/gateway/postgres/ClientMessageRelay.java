@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -41,7 +42,6 @@ import dev.tracegate.wire.postgres.frontend.Query;
 import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,7 +76,7 @@ final class ClientMessageRelay {
             "(?is)\\s*SET\\s+(?:SESSION\\s+)?application_name\\s*(?:=|TO)\\s*'((?:[^']|'')*)'\\s*;?\\s*");
 
     private final PgFrameReader client;
-    private final InputStream clientBytes;
+    private final RelayInput clientBytes;
     private final PgFrameWriter upstream;
     private final SessionRecorder recorder;
     private final InFlightCommands inFlight;
@@ -115,7 +115,7 @@ final class ClientMessageRelay {
                                PortalDescription description) {
     }
 
-    ClientMessageRelay(PgFrameReader client, InputStream clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
+    ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
                        ColumnResolver columns, MaskedStatements lineage, int resultDataBytes) {
         this.client = client;
@@ -154,7 +154,7 @@ final class ClientMessageRelay {
                 drain();
                 return "client terminated";
             }
-            if (clientBytes.available() == 0 || outboxBytes >= MAX_OUTBOX_BYTES) {
+            if (!clientBytes.hasPendingBytes() || outboxBytes >= MAX_OUTBOX_BYTES) {
                 drain();
             }
         }
@@ -522,8 +522,8 @@ final class ClientMessageRelay {
      * Accounting: a read with nothing buffered waits for the socket (a wake-up of this thread by
      * the poller); every frame read is a copy of its bytes out of the stream's buffer.
      */
-    static void countRead(InputStream bytes) throws IOException {
-        if (bytes.available() == 0) {
+    static void countRead(RelayInput bytes) throws IOException {
+        if (!bytes.hasPendingBytes()) {
             CostAccounting.HAND_OFFS.increment();
         }
         CostAccounting.COPIES.increment();

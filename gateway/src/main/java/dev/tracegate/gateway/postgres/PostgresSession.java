@@ -5,6 +5,7 @@ import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;
+import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.engine.StartupDeadlines;
@@ -202,7 +203,7 @@ final class PostgresSession implements Runnable {
             return;
         }
         clientInput = new ClientInput(startupIn, current);
-        InputStream in = RelayBuffers.input(clientInput);
+        RelayInput in = RelayBuffers.input(clientInput);
         PgFrameWriter out = new PgFrameWriter(RelayBuffers.output(current.getOutputStream()));
         PgFrameReader reader = new PgFrameReader(in, context.services().maxMessageBytes());
         startupOut = out;
@@ -214,7 +215,7 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private void serve(String client, Socket clientSocket, StartupMessage startup, InputStream in, PgFrameReader reader,
+    private void serve(String client, Socket clientSocket, StartupMessage startup, RelayInput in, PgFrameReader reader,
                        PgFrameWriter out) throws IOException, ClientRefusedException {
         boolean tls = clientSocket instanceof SSLSocket;
         if (startup.majorVersion() != 3) {
@@ -260,7 +261,7 @@ final class PostgresSession implements Runnable {
     }
 
     private void openAndRelay(SessionInfo info, Map<String, String> settings, boolean tls, PostgresConnectionConfig connection,
-                      InputStream in, PgFrameReader reader, PgFrameWriter out, Subject subject)
+                      RelayInput in, PgFrameReader reader, PgFrameWriter out, Subject subject)
             throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamConnection upstream;
@@ -358,7 +359,7 @@ final class PostgresSession implements Runnable {
         return new AuthFailure(SourceAddress.of(socket.getInetAddress()), PostgresEngine.PROTOCOL, client, reason, claimed);
     }
 
-    private void relay(SessionRecorder recorder, UpstreamConnection upstream, InputStream in, PgFrameReader reader,
+    private void relay(SessionRecorder recorder, UpstreamConnection upstream, RelayInput in, PgFrameReader reader,
                        PgFrameWriter out, Subject subject, CommandHold hold) throws IOException {
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
                 context.connection(recorder.session().resource().connection()),
@@ -375,7 +376,7 @@ final class PostgresSession implements Runnable {
             InFlightCommands inFlight = new InFlightCommands();
             clientInput.limitIdleness(context.services().admission().limits().idleSessionSeconds(), () -> inFlight.size() > 0);
             ServerMessageRelay serverRelay = new ServerMessageRelay(upstream.reader(),
-                    upstream.socket().getInputStream(), out, recorder, inFlight,
+                    upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
             Thread serverSide = Thread.ofVirtual().name("pg-server-" + recorder.session().id()).start(() -> {

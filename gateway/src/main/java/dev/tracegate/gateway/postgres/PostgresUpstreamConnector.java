@@ -3,6 +3,7 @@ package dev.tracegate.gateway.postgres;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.gateway.engine.RelayBuffers;
+import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.tls.UpstreamTlsClient;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
@@ -48,7 +49,8 @@ public final class PostgresUpstreamConnector {
         Socket socket = null;
         try {
             socket = open(connection);
-            PgFrameReader reader = new PgFrameReader(RelayBuffers.input(socket.getInputStream()), maxMessageBytes);
+            RelayInput serverBytes = RelayBuffers.input(socket.getInputStream());
+            PgFrameReader reader = new PgFrameReader(serverBytes, maxMessageBytes);
             PgFrameWriter writer = new PgFrameWriter(RelayBuffers.output(socket.getOutputStream()));
             Map<String, String> startup = new LinkedHashMap<>();
             startup.put("user", connection.username());
@@ -56,7 +58,7 @@ public final class PostgresUpstreamConnector {
             startup.putAll(parameters);
             writer.writeStartup(new StartupMessage(3, 0, startup).encodeBody());
             writer.flush();
-            return authenticate(connection, socket, reader, writer);
+            return authenticate(connection, socket, serverBytes, reader, writer);
         } catch (UpstreamException e) {
             closeQuietly(socket);
             throw e;
@@ -111,7 +113,8 @@ public final class PostgresUpstreamConnector {
         }
     }
 
-    private UpstreamConnection authenticate(PostgresConnectionConfig connection, Socket socket, PgFrameReader reader,
+    private UpstreamConnection authenticate(PostgresConnectionConfig connection, Socket socket, RelayInput serverBytes,
+                                            PgFrameReader reader,
                                             PgFrameWriter writer) throws IOException, UpstreamException {
         List<ParameterStatus> parameters = new ArrayList<>();
         BackendKeyData key = null;
@@ -132,7 +135,7 @@ public final class PostgresUpstreamConnector {
                 case BackendKeyData.TYPE -> key = BackendKeyData.decode(frame.body());
                 case ReadyForQuery.TYPE -> {
                     login.requireCompleted();
-                    return new UpstreamConnection(socket, reader, writer, List.copyOf(parameters), key);
+                    return new UpstreamConnection(socket, serverBytes, reader, writer, List.copyOf(parameters), key);
                 }
                 case ErrorResponse.TYPE -> {
                     ErrorResponse error = ErrorResponse.decode(frame.body());

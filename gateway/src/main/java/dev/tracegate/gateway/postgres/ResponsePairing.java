@@ -118,7 +118,7 @@ final class ResponsePairing {
         static final Reading CLOSED = new Reading(0, -1, Phase.IDLE, false, true, Set.of());
 
         Reading at(Phase to) {
-            return new Reading(next, current, to, skipping, closed, swallowed);
+            return to == phase ? this : new Reading(next, current, to, skipping, closed, swallowed);
         }
 
         Reading answered(boolean failedInBatch) {
@@ -187,7 +187,7 @@ final class ResponsePairing {
         if (type == ErrorResponse.TYPE && fatal) {
             return closed();
         }
-        List<Reading> next = new ArrayList<>();
+        List<Reading> next = new ArrayList<>(readings.size());
         Step agreed = null;
         String reason = null;
         for (Reading reading : readings) {
@@ -206,11 +206,26 @@ final class ResponsePairing {
         if (agreed == null) {
             throw new PairingLostException(reason);
         }
+        if (!unchanged(next)) {
+            merge(next);
+        }
+        return new Answer(agreed.owner(), agreed.ends(), agreed.skipped());
+    }
+
+    /**
+     * Whether a message left the one reading exactly as it was: a row of a result or of a COPY in
+     * progress, the bulk of what a server sends. Nothing then needs merging or letting go of.
+     */
+    private boolean unchanged(List<Reading> next) {
+        return readings.size() == 1 && next.size() == 1 && next.getFirst() == readings.getFirst();
+    }
+
+    /** Takes the readings a message led to, equal ones merged, and lets go of messages all have passed. */
+    private void merge(List<Reading> next) {
         Set<Reading> distinct = new LinkedHashSet<>();
         next.forEach(reading -> distinct.add(reading.normalized()));
         readings = List.copyOf(distinct);
         forgetPassed();
-        return new Answer(agreed.owner(), agreed.ends(), agreed.skipped());
     }
 
     /** A FATAL error ends the session wherever it comes, whatever the reading; nothing may follow it. */
@@ -247,7 +262,7 @@ final class ResponsePairing {
         if (reading.closed()) {
             throw new Unexpected("the server sent " + name(type) + " after a FATAL error");
         }
-        List<InFlightCommand> skipped = new ArrayList<>();
+        List<InFlightCommand> skipped = reading.current() >= 0 ? List.of() : new ArrayList<>();
         Reading at = reading.current() >= 0 ? reading : begin(reading, type, skipped);
         InFlightCommand entry = entry(at.current());
         List<Reading> after = respond(at, entry, type);

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
@@ -25,7 +26,6 @@ import dev.tracegate.wire.postgres.backend.PortalSuspended;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.backend.RowDescription;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +47,7 @@ final class ServerMessageRelay {
     private static final Logger LOG = LoggerFactory.getLogger(ServerMessageRelay.class);
 
     private final PgFrameReader server;
-    private final InputStream serverBytes;
+    private final RelayInput serverBytes;
     private final PgFrameWriter client;
     private final SessionRecorder recorder;
     private final ResponsePairing pairing;
@@ -64,7 +64,7 @@ final class ServerMessageRelay {
         }
     }
 
-    ServerMessageRelay(PgFrameReader server, InputStream serverBytes, PgFrameWriter client,
+    ServerMessageRelay(PgFrameReader server, RelayInput serverBytes, PgFrameWriter client,
                        SessionRecorder recorder, InFlightCommands inFlight, SessionMessageMasking unpaired) {
         this.server = server;
         this.serverBytes = serverBytes;
@@ -130,7 +130,7 @@ final class ServerMessageRelay {
                         CostAccounting.COPIES.increment();
                     }
                 }
-                if (serverBytes.available() == 0) {
+                if (!serverBytes.hasPendingBytes()) {
                     client.flush();
                 }
             }
