@@ -1,7 +1,10 @@
 package dev.tracegate.masking;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Entity types implied by a column's or a JSON field's name: {@code date_of_birth}, {@code
@@ -39,6 +42,17 @@ final class NameHints {
         "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
         "credentials", "credential"};
 
+    /**
+     * Judgements already made. Names repeat (every record of a JSON document has the same fields,
+     * every row the same columns), and judging one costs a normalised copy and a dozen set and
+     * suffix look-ups. Bounded, since callers choose names: past the bound it starts afresh.
+     */
+    private static final int REMEMBERED = 4096;
+    private static final Map<Name, Optional<EntityType>> JUDGED = new ConcurrentHashMap<>();
+
+    private record Name(String container, String name) {
+    }
+
     private NameHints() {
     }
 
@@ -47,6 +61,20 @@ final class NameHints {
         if (name == null) {
             return null;
         }
+        Name key = new Name(container, name);
+        Optional<EntityType> known = JUDGED.get(key);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        EntityType type = judge(container, name);
+        if (JUDGED.size() >= REMEMBERED) {
+            JUDGED.clear();
+        }
+        JUDGED.put(key, Optional.ofNullable(type));
+        return type;
+    }
+
+    private static EntityType judge(String container, String name) {
         String n = normalise(name);
         EntityType type = entityForNormalised(container, n, true);
         if (type == null && n.length() > 3 && n.endsWith("s")) {
