@@ -28,6 +28,11 @@ public record SecretReference(String reference) {
         return new SecretReference(reference);
     }
 
+    /** The file a {@code file:} reference names, to watch for a rotation; null for {@code env:}. */
+    public Path file() {
+        return reference.startsWith("file:") ? Path.of(reference.substring(5)) : null;
+    }
+
     /** Reads the secret now; fails with a message that names the reference, never the value. */
     public String resolve() {
         if (reference.startsWith("env:")) {
@@ -38,7 +43,7 @@ public record SecretReference(String reference) {
             }
             return value;
         }
-        Path path = Path.of(reference.substring(5));
+        Path path = file();
         try {
             return Files.readString(path, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -41,15 +42,19 @@ public final class HttpGatewayListener implements ProtocolListener {
     /** When a client refused for want of memory may try again: sessions come and go within seconds. */
     static final long RETRY_AFTER_SECONDS = 5;
 
+    private final QueuedThreadPool threads;
     private final Server server;
     private final ServerConnector connector;
+    private final HttpRoutes routes;
     private final ClientSessions sessions = new ClientSessions();
 
     public HttpGatewayListener(ListenerConfig config, EngineServices services) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        threads = new QueuedThreadPool();
         threads.setName("http-gateway");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server = new Server(threads);
+        // Started here, before the targets' HTTP clients that share it, and so stopped by close(), not by the server.
+        start(threads, config);
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(MAX_HEADER_BYTES);
         http.setSendServerVersion(false);
@@ -69,8 +74,13 @@ public final class HttpGatewayListener implements ProtocolListener {
         connector.setPort(config.port());
         HttpListenerGuards.apply(server, connector, http, config.httpLimits());
         server.addConnector(connector);
-        ProxiedRequest.Context context = new ProxiedRequest.Context(services,
-                new HttpRoutes(services.connections(HttpConnectionConfig.class)), config.allowCleartextOnLoopback(),
+        try {
+            routes = new HttpRoutes(services.connections(HttpConnectionConfig.class), threads, server.getByteBufferPool());
+        } catch (RuntimeException e) {
+            stop(threads);
+            throw e;
+        }
+        ProxiedRequest.Context context = new ProxiedRequest.Context(services, routes, config.allowCleartextOnLoopback(),
                 new DeferredResponses(Clock.systemUTC()), config.httpLimits().minRequestBytesPerSecond(),
                 sessions);
         server.setHandler(new Handler.Abstract() {
@@ -96,10 +106,27 @@ public final class HttpGatewayListener implements ProtocolListener {
             }
         });
         try {
-            server.start();
+            start(server, config);
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static void start(LifeCycle part, ListenerConfig config) throws IOException {
+        try {
+            part.start();
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP gateway on " + config.address() + ":" + config.port() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static void stop(LifeCycle part) {
+        try {
+            part.stop();
+        } catch (Exception e) {
+            // Stopping is best effort; the process is going away.
         }
     }
 
@@ -115,11 +142,9 @@ public final class HttpGatewayListener implements ProtocolListener {
 
     @Override
     public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            // Stopping is best effort; the process is going away.
-        }
+        stop(server);
+        routes.close(); // after the server (no request in flight), before the threads the targets' clients run on
+        stop(threads);
         // Before the evidence log stops (listeners stop first): every client connection's session ends in the log.
         sessions.closeAll();
     }

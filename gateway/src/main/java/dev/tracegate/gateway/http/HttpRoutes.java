@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
  * Which HTTP connection a request is for: a connection that lists the request's host name takes
@@ -12,7 +14,7 @@ import java.util.Map;
  * path goes to the target ({@code /traces/abc} on connection {@code traces} with URL
  * {@code http://store:8080/api} reaches {@code http://store:8080/api/abc}).
  */
-final class HttpRoutes {
+final class HttpRoutes implements AutoCloseable {
 
     /** Where one request goes. */
     record Route(HttpTarget target, String path) {
@@ -21,9 +23,10 @@ final class HttpRoutes {
     private final Map<String, HttpTarget> byName = new LinkedHashMap<>();
     private final Map<String, HttpTarget> byHost = new LinkedHashMap<>();
 
-    HttpRoutes(List<HttpConnectionConfig> connections) {
+    /** @param threads and {@code buffers}: the listener's, which the targets' HTTP clients share */
+    HttpRoutes(List<HttpConnectionConfig> connections, Executor threads, ByteBufferPool buffers) {
         for (HttpConnectionConfig connection : connections) {
-            HttpTarget target = new HttpTarget(connection);
+            HttpTarget target = new HttpTarget(connection, threads, buffers);
             byName.put(connection.name(), target);
             connection.hosts().forEach(host -> byHost.put(host, target));
         }
@@ -51,6 +54,12 @@ final class HttpRoutes {
             return null;
         }
         return new Route(target, slash < 0 ? "/" : path.substring(slash));
+    }
+
+    /** Stops the targets' HTTP clients, closing their pooled connections. */
+    @Override
+    public void close() {
+        byName.values().forEach(HttpTarget::close);
     }
 
     private static String stripPort(String host) {

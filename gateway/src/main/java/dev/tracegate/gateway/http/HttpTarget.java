@@ -1,110 +1,65 @@
 package dev.tracegate.gateway.http;
 
-import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
-import dev.tracegate.gateway.config.HttpCredentialConfig;
-import dev.tracegate.gateway.tls.TrustAnchors;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.time.Duration;
-import java.util.Base64;
-import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /**
- * One HTTP connection's target: where requests go and which credential they carry. The HTTP
- * client is the JDK's, one per target, never following redirects (a redirect goes back to the
- * caller, who asks again through the gateway) and verifying the target's certificate.
+ * One HTTP connection's target: where requests go and which credential they carry, over a
+ * {@link TargetHttpClient} of its own (its TLS settings and connection pool are the target's).
  */
-final class HttpTarget {
-
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+final class HttpTarget implements AutoCloseable {
 
     private final HttpConnectionConfig connection;
-    private final URI base;
+    private final String base;
     private final HttpClient client;
+    private final HeldCredential credential;
 
-    HttpTarget(HttpConnectionConfig connection) {
+    HttpTarget(HttpConnectionConfig connection, Executor threads, ByteBufferPool buffers) {
         this.connection = connection;
         String url = connection.url();
-        this.base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .executor(Executors.newVirtualThreadPerTaskExecutor());
-        HttpCredentialConfig credential = connection.credential();
-        boolean mtls = credential != null && credential.type().equals("mtls");
-        if (connection.caCertificate() != null || mtls) {
-            builder.sslContext(tlsContext(connection.caCertificate(), mtls ? credential : null));
-        }
-        this.client = builder.build();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.credential = HeldCredential.of(connection.credential());
+        this.client = TargetHttpClient.start(connection, threads, buffers);
     }
 
     HttpConnectionConfig connection() {
         return connection;
     }
 
-    HttpClient client() {
-        return client;
+    /**
+     * A request for a path (beginning with /, still encoded as the client sent it) and raw query
+     * (or null), with no idle timeout while it runs: an event stream may
+     * stay silent for as long as the target likes, as it could through the JDK client before.
+     */
+    Request newRequest(String method, String path, String rawQuery) {
+        URI uri = URI.create(base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
+        return client.newRequest(uri).method(method)
+                .idleTimeout(0, TimeUnit.MILLISECONDS);
     }
 
-    /** The target URI of a path (beginning with /) and raw query (or null). */
-    URI resolve(String path, String rawQuery) {
-        return URI.create(base + path + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery));
-    }
-
-    /** Adds the held credential; the caller's own was never copied. */
-    void authenticate(HttpRequest.Builder request) {
-        HttpCredentialConfig credential = connection.credential();
-        if (credential == null || credential.type().equals("mtls")) {
-            return; // a client certificate is presented in the TLS handshake
-        }
-        String secret = credential.secret().resolve();
-        switch (credential.type()) {
-            case "bearer" -> request.header("Authorization", "Bearer " + secret);
-            case "basic" -> request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((credential.username() + ":" + secret).getBytes(StandardCharsets.UTF_8)));
-            default -> request.header(credential.header(), secret);
+    /**
+     * Sets the held credential, replacing any header of the same name the caller sent; the caller's
+     * own {@code Authorization} was never copied.
+     */
+    void authenticate(HttpFields.Mutable headers) {
+        if (credential != null) {
+            HeldCredential.Header header = credential.header();
+            headers.put(header.name(), header.value());
         }
     }
 
-    /** Trusts the configured CA (or the JDK's CAs) and, for mtls, presents the client certificate. */
-    private static SSLContext tlsContext(String caFile, HttpCredentialConfig clientCertificate) {
+    @Override
+    public void close() {
         try {
-            TrustManager[] trust = null;
-            if (caFile != null) {
-                trust = TrustAnchors.fromPemFile(Path.of(caFile));
-            }
-            KeyManager[] keys = null;
-            if (clientCertificate != null) {
-                char[] password = clientCertificate.secret().resolve().toCharArray();
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(Path.of(clientCertificate.keystore()))) {
-                    store.load(in, password);
-                }
-                KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                factory.init(store, password);
-                keys = factory.getKeyManagers();
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys, trust, null);
-            return context;
-        } catch (IOException | GeneralSecurityException e) {
-            // The message names the file and the problem, never the password.
-            throw new ConfigException("cannot set up TLS to the target: " + e.getClass().getSimpleName() + ": "
-                    + e.getMessage());
+            client.stop();
+        } catch (Exception e) {
+            // Stopping is best effort; the listener is going away.
         }
     }
 }

@@ -5,6 +5,8 @@ import dev.tracegate.policy.rules.CallerMasking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * The target's answer on its way to the client: status and the headers the client may see, the
@@ -23,11 +25,12 @@ final class ResponseRelay {
 
     void relay(UpstreamCall.Sent sent, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
             throws IOException {
-        var answer = sent.answer();
-        BodyCapture requestBody = sent.body() == null ? null : sent.body().capture();
-        String contentType = answer.headers().firstValue("content-type").orElse(null);
+        TargetAnswer answer = sent.answer();
+        BodyCapture requestBody = sent.body();
+        String contentType = answer.headers().get(HttpHeader.CONTENT_TYPE);
         BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
-        // One byte of look-ahead, not a buffer: the HTTP client hands the body over in chunks already.
+        // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
+        // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
         try (PushbackInputStream in = new PushbackInputStream(answer.body(), 1)) {
             boolean empty = peekEmpty(in);
             boolean passOther = masking != null && !empty && kind == BodyMasking.Kind.OTHER && passUnmaskable;
@@ -40,14 +43,14 @@ final class ResponseRelay {
                         + " this caller are masked by rule " + masking.rule(), null);
                 return;
             }
-            out.begin(answer.statusCode());
-            answer.headers().map().forEach((name, values) -> {
-                if (HeaderRules.forwardDownstream(name) && !name.startsWith(":")) {
-                    values.forEach(value -> out.header(name, value));
+            out.begin(answer.status());
+            for (HttpField header : answer.headers()) {
+                if (HeaderRules.forwardDownstream(header.getName())) {
+                    out.header(header.getName(), header.getValue());
                 }
-            });
+            }
             BodyCapture capture = new BodyCapture(out.body(), capturedBytes,
-                    answer.headers().firstValueAsLong("content-length").orElse(-1));
+                    answer.headers().getLongField(HttpHeader.CONTENT_LENGTH));
             try {
                 if (empty) {
                     capture.flush(); // nothing to relay or mask (204, 304, HEAD)
@@ -58,13 +61,13 @@ final class ResponseRelay {
                 }
             } catch (MaskingRefusedException e) {
                 // The status line is out: the only honest signal left is an aborted response.
-                evidence.result(answer.statusCode(), "response refused: " + e.getMessage(), requestBody, capture,
+                evidence.result(answer.status(), "response refused: " + e.getMessage(), requestBody, capture,
                         contentType);
                 out.abort(e);
                 return;
             }
             // The evidence is complete before the client sees the end of the response.
-            evidence.completed(answer.statusCode(), requestBody, capture, contentType);
+            evidence.completed(answer.status(), requestBody, capture, contentType);
             capture.flush();
             out.complete();
         }

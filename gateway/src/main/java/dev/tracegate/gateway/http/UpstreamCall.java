@@ -10,36 +10,22 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.util.Map;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpFields;
 
 /**
  * The request to the target: its path under the connection, the client's headers the target may
  * see, the held credential instead of the caller's, and the body, masked while it streams for a
- * masked caller (through a {@link BodyPipe} fed by a virtual thread).
+ * masked caller. The request's own thread sends it through Jetty's client: a body read whole
+ * before goes from memory, any other is read from the client (and masked) and written to the
+ * target by this thread, a buffer at a time ({@link TargetRequestBody}).
  */
 final class UpstreamCall {
 
-    /**
-     * The request body on its way upstream, and the evidence's share of it.
-     *
-     * @param pipe the masked body's pipe from its masking thread, or {@code null} when the body goes as it came
-     */
-    record Body(HttpRequest.BodyPublisher publisher, BodyPipe pipe, BodyCapture capture) {
-
-        Exception failure() {
-            return pipe == null ? null : pipe.failure();
-        }
-
-        void abandon() {
-            if (pipe != null) {
-                pipe.abandon();
-            }
-        }
-    }
-
-    /** What the target answered, with the body that went. */
-    record Sent(HttpResponse<InputStream> answer, Body body) {
+    /** What the target answered, with the evidence's share of the request body that went (null without one). */
+    record Sent(TargetAnswer answer, BodyCapture body) {
     }
 
     private final ClientRequest client;
@@ -76,43 +62,124 @@ final class UpstreamCall {
                     + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
             return null;
         }
-        HttpRequest.Builder upstream = HttpRequest.newBuilder(route.target().resolve(rawRemainder(), client.query()));
-        client.headers().forEach(header -> {
-            if (HeaderRules.forwardUpstream(header.getKey())) {
-                upstream.header(header.getKey(), header.getValue());
+        Request upstream = route.target().newRequest(client.method(), rawRemainder(), client.query())
+                .headers(this::forwardHeaders);
+        TargetAnswer answer = new TargetAnswer();
+        BodyCapture capture = null;
+        if (!hasBody) {
+            upstream.send(answer);
+        } else if (read != null && masker == null) {
+            capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
+            capture.write(read, 0, read.length);
+            upstream.body(new BytesRequestContent((String) null, read)).send(answer); // no Content-Type invented
+        } else {
+            capture = streamed(upstream, answer, read != null ? new ByteArrayInputStream(read) : body, masker, kind, out);
+            if (capture == null) {
+                return null;
             }
-        });
-        route.target().authenticate(upstream);
-        Body sent = !hasBody ? null : masker != null ? masked(read != null ? new ByteArrayInputStream(read) : body, masker, kind)
-                : read != null ? asRead(read) : asStreamed(body, client.length());
-        upstream.method(client.method(), sent == null ? HttpRequest.BodyPublishers.noBody() : sent.publisher());
-        if (CostAccounting.ON) {
-            CostAccounting.HAND_OFFS.increment(); // this thread waits for the HTTP client's selector thread
         }
-        try {
-            return new Sent(route.target().client().send(upstream.build(), HttpResponse.BodyHandlers.ofInputStream()), sent);
-        } catch (IOException e) {
-            if (sent != null && sent.failure() instanceof MaskingRefusedException refused) {
-                refuse(out, 400, refused.location(), refused.getMessage());
-            } else if (slowBody(e, sent) != null) {
-                evidence.result(408, "request body too slow", sent == null ? null : sent.capture(), null, null);
-                out.error(408, slowBody(e, sent).getMessage(), null);
-            } else {
-                evidence.result(502, "target unreachable", sent == null ? null : sent.capture(), null, null);
-                out.error(502, "the target of connection " + route.target().connection().name() + " did not answer: "
-                        + e.getClass().getSimpleName(), null);
+        return answered(upstream, answer, capture, out);
+    }
+
+    /**
+     * Sends the request with a body read from the client (and masked) on this thread as it goes.
+     *
+     * @return the evidence's share of the body, or null when the body broke and the client was answered
+     */
+    private BodyCapture streamed(Request upstream, TargetAnswer answer, InputStream in, Masker masker,
+                                 BodyMasking.Kind kind, ClientResponse out) {
+        TargetRequestBody streamed = new TargetRequestBody(masker == null ? client.length() : -1);
+        // A target that fails before it took the body (unreachable, reset) fails it too: the writer stops.
+        upstream.body(streamed).onComplete(result -> {
+            if (result.isFailed()) {
+                streamed.abort(result.getFailure());
             }
+        }).send(answer);
+        BodyCapture capture = new BodyCapture(streamed.sink(), capturedBytes);
+        try {
+            if (masker != null) {
+                masked(in, masker, kind, capture);
+            } else {
+                plain(in, capture);
+            }
+            streamed.end();
+        } catch (TargetRequestBody.TargetStoppedReading stopped) {
+            // The target failed or answered before it took the whole body: its answer or failure says what happened.
+        } catch (IOException | RuntimeException broken) {
+            streamed.abort(broken);
+            upstream.abort(broken);
+            brokenBody(broken, capture, out);
             return null;
-        } finally {
-            if (sent != null) {
-                sent.abandon();
+        }
+        return capture;
+    }
+
+    /** The target's status and headers, or null when it failed (the client is answered 502). */
+    private Sent answered(Request upstream, TargetAnswer answer, BodyCapture capture, ClientResponse out)
+            throws InterruptedException {
+        try {
+            answer.await();
+        } catch (IOException e) {
+            evidence.result(502, "target unreachable", capture, null, null);
+            out.error(502, "the target of connection " + route.target().connection().name() + " did not answer: "
+                    + failureName(e), null);
+            return null;
+        } catch (InterruptedException e) {
+            upstream.abort(e);
+            throw e;
+        }
+        return new Sent(answer, capture);
+    }
+
+    /** The client's headers the target may see, then the held credential (replacing any header of its name). */
+    private void forwardHeaders(HttpFields.Mutable headers) {
+        for (Map.Entry<String, String> header : client.headers()) {
+            if (HeaderRules.forwardUpstream(header.getKey())) {
+                headers.add(header.getKey(), header.getValue());
+            }
+        }
+        route.target().authenticate(headers);
+    }
+
+    /** A body the caller may send unmasked, copied as it arrives. */
+    private static void plain(InputStream in, OutputStream to) throws IOException {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            to.write(buffer, 0, n);
+            if (CostAccounting.ON) {
+                CostAccounting.COPIES.increment(); // out of the client's stream (Jetty sends the array as it is)
             }
         }
     }
 
-    /** The client's too slow body behind a failed send, if that is why it failed; null otherwise. */
-    private static Throwable slowBody(IOException sendFailure, Body sent) {
-        Throwable cause = sent != null && sent.failure() != null ? sent.failure() : sendFailure;
+    /** A masked body: rewritten as it arrives, sent in buffers of up to 32 KiB; it goes chunked. */
+    private void masked(InputStream in, Masker masker, BodyMasking.Kind kind, OutputStream to) throws IOException {
+        OutputStream buffered = new BufferedOutputStream(to, 32 * 1024);
+        BodyMasking.copy(kind, masker, "request.body", new BufferedInputStream(in), buffered, evidence.requestReport());
+        buffered.flush(); // only a body that was read to its end is ended cleanly
+    }
+
+    /**
+     * The body broke on its way in: masking refused it ({@code 400}), the client sent it too slowly
+     * ({@code 408}), or the client stopped half-way ({@code 502}; it is usually gone by now).
+     */
+    private void brokenBody(Exception broken, BodyCapture capture, ClientResponse out) {
+        Throwable slow = slowBody(broken);
+        if (broken instanceof MaskingRefusedException refused) {
+            refuse(out, 400, refused.location(), refused.getMessage());
+        } else if (slow != null) {
+            evidence.result(408, "request body too slow", capture, null, null);
+            out.error(408, slow.getMessage(), null);
+        } else {
+            evidence.result(502, "request body cut short", capture, null, null);
+            out.error(502, "the request body ended early: " + failureName(broken), null);
+        }
+    }
+
+    /** The client's too slow body behind a failure, if that is why it failed; null otherwise. */
+    private static Throwable slowBody(Throwable failure) {
+        Throwable cause = failure;
         for (int depth = 0; cause != null && depth < 8; depth++, cause = cause.getCause()) {
             if (cause instanceof MinimumRateInputStream.SlowRequestBodyException) {
                 return cause;
@@ -121,39 +188,10 @@ final class UpstreamCall {
         return null;
     }
 
-    /** A body read whole before (to decide or to hold): sent from memory, with its length. */
-    private Body asRead(byte[] read) throws IOException {
-        BodyCapture capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
-        capture.write(read, 0, read.length);
-        return new Body(HttpRequest.BodyPublishers.ofByteArray(read), null, capture);
-    }
-
-    /**
-     * A body the caller may send unmasked: read from the client by the HTTP client's own thread as
-     * it sends, the evidence's share copied on the way. No thread or queue of its own: a client
-     * that stops half-way fails the read, so the target never sees a short body as complete.
-     */
-    private Body asStreamed(InputStream in, long length) {
-        BodyCapture capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
-        InputStream captured = new CapturedInputStream(in, capture);
-        HttpRequest.BodyPublisher stream = HttpRequest.BodyPublishers.ofInputStream(() -> captured);
-        return new Body(length > 0 ? HttpRequest.BodyPublishers.fromPublisher(stream, length) : stream, null, capture);
-    }
-
-    /** A masked body: rewritten on a virtual thread of its own, streamed through a {@link BodyPipe}; it goes chunked. */
-    private Body masked(InputStream in, Masker masker, BodyMasking.Kind kind) {
-        BodyPipe pipe = new BodyPipe();
-        BodyCapture capture = new BodyCapture(pipe.sink(), capturedBytes);
-        Thread.ofVirtual().name("http-body-" + evidence.recorder().session().id()).start(() -> {
-            OutputStream out = new BufferedOutputStream(capture, 32 * 1024);
-            try {
-                BodyMasking.copy(kind, masker, "request.body", new BufferedInputStream(in), out, evidence.requestReport());
-                out.close(); // only a body that was read to its end is ended cleanly
-            } catch (IOException | RuntimeException e) {
-                pipe.fail(e);
-            }
-        });
-        return new Body(HttpRequest.BodyPublishers.ofInputStream(pipe::source), pipe, capture);
+    /** What failed, by kind only: a message could quote what the target or the client sent. */
+    private static String failureName(Throwable failure) {
+        Throwable named = failure.getClass() == IOException.class && failure.getCause() != null ? failure.getCause() : failure;
+        return named.getClass().getSimpleName();
     }
 
     private void refuse(ClientResponse out, int status, String location, String message) {

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -47,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpGatewayTest {
 
     private static final String UPSTREAM_SECRET = "Upstream-Http-Secret-2c9d";
+    private static final String API_KEY = "Held-Api-Key-51e0";
     private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     private static final String POLICY = """
             defaults:
@@ -80,7 +84,15 @@ class HttpGatewayTest {
         Files.writeString(secret, UPSTREAM_SECRET);
         ConnectionConfig svc = new HttpConnectionConfig("svc", upstream.url(),
                 new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + secret)), List.of());
-        gateway = TestGateway.start(List.of(svc), POLICY);
+        Path key = secrets.resolve("api.key");
+        Files.writeString(key, API_KEY);
+        ConnectionConfig keyed = new HttpConnectionConfig("keyed", upstream.url(),
+                new HttpCredentialConfig("header", "X-Api-Key", null, SecretReference.of("file:" + key)), List.of());
+        ConnectionConfig down;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            down = new HttpConnectionConfig("down", "http://127.0.0.1:" + closed.getLocalPort() + "/api", null, List.of());
+        }
+        gateway = TestGateway.start(List.of(svc, keyed, down), POLICY);
     }
 
     @AfterAll
@@ -124,6 +136,85 @@ class HttpGatewayTest {
         assertThat(command.path("trace").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(events.toString()).doesNotContain(TestGateway.ADMIN_TOKEN).doesNotContain(UPSTREAM_SECRET)
                 .doesNotContain("session=abc").contains("[REDACTED]");
+    }
+
+    @Test
+    void aRotatedCredentialFileTakesEffectAtTheNextRequest() throws Exception {
+        Path secret = secrets.resolve("upstream-http.secret");
+        try {
+            Files.writeString(secret, "Rotated-Upstream-Secret-7f");
+            assertThat(send(request("/svc/echo?rotated=1", TestGateway.ADMIN_TOKEN).GET().build()).statusCode())
+                    .isEqualTo(200);
+            assertThat(upstream.received.getLast().header("Authorization")).isEqualTo("Bearer Rotated-Upstream-Secret-7f");
+        } finally {
+            Files.writeString(secret, UPSTREAM_SECRET);
+        }
+        assertThat(send(request("/svc/echo?rotated=2", TestGateway.ADMIN_TOKEN).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().header("Authorization")).isEqualTo("Bearer " + UPSTREAM_SECRET);
+    }
+
+    @Test
+    void aHeaderCredentialReplacesTheCallersOwnHeaderOfThatName() throws Exception {
+        HttpResponse<String> response = send(request("/keyed/echo?key=1", TestGateway.ADMIN_TOKEN)
+                .header("X-Api-Key", "the-callers-own-key").GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        UpstreamService.Received seen = upstream.received.getLast();
+        assertThat(seen.path()).isEqualTo("/api/echo?key=1");
+        assertThat(seen.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Api-Key"))
+                .flatMap(e -> e.getValue().stream()).toList()).containsExactly(API_KEY);
+    }
+
+    @Test
+    void aCookieTheTargetSetsForOneCallerIsNeverSentWithAnothersRequest() throws Exception {
+        HttpResponse<String> set = send(request("/svc/set-cookie", TestGateway.ALICE_TOKEN).GET().build());
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(set.headers().firstValue("Set-Cookie")).as("the cookie goes to its caller").hasValue(
+                UpstreamService.COOKIE + "; Path=/");
+        assertThat(send(request("/svc/echo?after-cookie=1", TestGateway.ADMIN_TOKEN).GET().build()).statusCode())
+                .isEqualTo(200);
+        assertThat(upstream.received.getLast().header("Cookie")).isNull();
+    }
+
+    @Test
+    void theTargetSeesNoHeaderTheCallerDidNotSendBesidesTheCredential() throws Exception {
+        assertThat(raw("GET /svc/echo?bare=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+        UpstreamService.Received seen = upstream.received.getLast();
+        assertThat(seen.path()).isEqualTo("/api/echo?bare=1");
+        // No User-Agent, Accept-Encoding (with bodies decompressed behind the caller's back) or Content-Type of the client's own.
+        assertThat(seen.headers().keySet()).map(name -> name.toLowerCase(Locale.ROOT))
+                .containsExactlyInAnyOrder("host", "authorization");
+    }
+
+    @Test
+    void anUnreachableTargetIsAnsweredWith502AndTheConnectionsName() throws Exception {
+        HttpResponse<String> get = send(request("/down/items", TestGateway.ADMIN_TOKEN).GET().build());
+        assertThat(get.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(get.body()).path("error").asText()).contains("connection down did not answer");
+        // A streamed body the target never takes: the request still ends, with the same answer.
+        HttpResponse<String> post = send(request("/down/items", TestGateway.ADMIN_TOKEN).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"n\":\"" + "x".repeat(100_000) + "\"}"))
+                .build());
+        assertThat(post.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(post.body()).path("error").asText()).contains("connection down did not answer");
+    }
+
+    @Test
+    void largeBodiesStreamWholeBothWaysMaskedOrNot() throws Exception {
+        String large = "{\"rows\":[" + ("{\"n\":\"" + "x".repeat(1000) + "\"},").repeat(2048)
+                + "{\"mail\":\"ada@example.com\"}]}";
+        HttpResponse<String> clear = send(request("/svc/echo/large", TestGateway.ADMIN_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(large)).build());
+        assertThat(clear.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().text()).isEqualTo(large);
+        assertThat(clear.body()).isEqualTo(large);
+        HttpResponse<String> masked = send(request("/svc/echo/large", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(large)).build());
+        assertThat(masked.statusCode()).isEqualTo(200);
+        String stored = upstream.received.getLast().text();
+        assertThat(stored).doesNotContain("ada@example.com").contains("[EMAIL]");
+        assertThat(JSON.readTree(stored).path("rows")).hasSize(2049);
+        assertThat(JSON.readTree(masked.body())).isEqualTo(JSON.readTree(stored));
     }
 
     @Test

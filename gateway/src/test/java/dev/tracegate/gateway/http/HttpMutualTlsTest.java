@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -83,6 +84,48 @@ class HttpMutualTlsTest {
                     .header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(502);
             assertThat(refused.body()).doesNotContain(PASSWORD);
+        } finally {
+            target.stop(0);
+        }
+    }
+
+    @Test
+    void aTargetWhoseCertificateTheGatewayCannotVerifyIsNeverSentTheRequest(@TempDir Path dir) throws Exception {
+        Path serverStore = keypair(dir, "server", "CN=localhost", "SAN=dns:localhost");
+        Path serverCert = export(dir, serverStore, "server");
+        Path otherCert = export(dir, keypair(dir, "other", "CN=localhost", "SAN=dns:localhost"), "other");
+        HttpsServer target = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        target.setHttpsConfigurator(new HttpsConfigurator(serverContext(serverStore, serverStore)));
+        List<String> reached = new CopyOnWriteArrayList<>();
+        target.createContext("/api/", exchange -> {
+            reached.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        target.start();
+        int port = target.getAddress().getPort();
+        Path token = dir.resolve("token");
+        Files.writeString(token, "Target-Token-0e7c");
+        HttpCredentialConfig bearer = new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + token));
+        List<ConnectionConfig> connections = List.of(
+                new HttpConnectionConfig("named", "https://localhost:" + port + "/api", bearer, List.of(), null,
+                        serverCert.toString()),
+                // The certificate does not name 127.0.0.1: a man in the middle with a valid certificate for another host.
+                new HttpConnectionConfig("misnamed", "https://127.0.0.1:" + port + "/api", bearer, List.of(), null,
+                        serverCert.toString()),
+                // Signed by a CA other than the configured one.
+                new HttpConnectionConfig("untrusted", "https://localhost:" + port + "/api", bearer, List.of(), null,
+                        otherCert.toString()));
+        try (TestGateway gateway = TestGateway.start(connections, null)) {
+            HttpClient client = HttpClient.newHttpClient();
+            for (String connection : List.of("named", "misnamed", "untrusted")) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/"
+                        + connection + "/who")).header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(connection).isEqualTo(connection.equals("named") ? 204 : 502);
+                assertThat(response.body()).doesNotContain("Target-Token");
+            }
+            assertThat(reached).as("only the verified target got a request").containsExactly("/api/who");
         } finally {
             target.stop(0);
         }

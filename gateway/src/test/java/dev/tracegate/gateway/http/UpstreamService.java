@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real HTTP service behind the gateway (the JDK's server), which remembers what reached it:
  * {@code /echo} answers with the JSON it received, {@code /events} sends two Server-Sent Events with a pause the test
- * controls, {@code /profile} answers JSON holding personal data.
+ * controls, {@code /profile} answers JSON holding personal data, {@code /set-cookie} sets a cookie for its caller.
  */
 final class UpstreamService implements AutoCloseable {
 
@@ -36,6 +36,7 @@ final class UpstreamService implements AutoCloseable {
         }
     }
 
+    static final String COOKIE = "sid=first-callers-session";
     static final String PROFILE = "{\"user\":{\"name\":\"Ada\",\"email\":\"ada@example.com\"},\"card\":\"4111 1111 1111 1111\",\"tier\":\"gold\"}";
 
     private final HttpServer server;
@@ -48,6 +49,7 @@ final class UpstreamService implements AutoCloseable {
         server.createContext("/api/echo", this::echo);
         server.createContext("/api/events", this::events);
         server.createContext("/api/profile", this::profile);
+        server.createContext("/api/set-cookie", this::setCookie);
         server.createContext("/api/", this::echo);
         server.start();
     }
@@ -89,6 +91,17 @@ final class UpstreamService implements AutoCloseable {
                 Map.copyOf(exchange.getRequestHeaders()), new byte[0], exchange.getRemoteAddress().toString()));
         byte[] answer = PROFILE.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    private void setCookie(HttpExchange exchange) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        byte[] answer = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Set-Cookie", COOKIE + "; Path=/");
         exchange.sendResponseHeaders(200, answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
