@@ -294,6 +294,45 @@ class SshGatewayTest {
     }
 
     @Test
+    void rawSftpRequestsTheGatewayCannotReadAreRefusedAndALyingLengthEndsOnlyItsChannel() throws Exception {
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var sftp = session.createSubsystemChannel("sftp")) {
+                sftp.open().verify(Duration.ofSeconds(15));
+                OutputStream toGateway = sftp.getInvertedIn();
+                InputStream fromGateway = sftp.getInvertedOut();
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
+                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
+
+                // An overlong '/' in a path: the host would act on bytes the policy could only guess at.
+                Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+                java.io.ByteArrayOutputStream unreadable = new java.io.ByteArrayOutputStream();
+                unreadable.writeBytes((victim.getParent() + "/").getBytes(StandardCharsets.UTF_8));
+                unreadable.writeBytes(new byte[] {(byte) 0xc0, (byte) 0xaf});
+                unreadable.writeBytes(victim.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.REMOVE, 7, SftpRequestTest.bytes(unreadable.toByteArray())));
+                byte[] status = SftpFrames.read(fromGateway);
+                assertThat(status[0]).isEqualTo((byte) SftpRelay.STATUS);
+                assertThat(new String(status, StandardCharsets.UTF_8)).contains("not UTF-8");
+                assertThat(status[8]).as("SSH_FX_OP_UNSUPPORTED").isEqualTo((byte) 8);
+
+                // WRITE whose data claims 2 GB of a 3-byte packet: the channel ends with the reason, nothing is hashed past the packet.
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.WRITE, 8, SftpRequestTest.string("h"), new byte[8],
+                        SftpRequestTest.uint32(Integer.MAX_VALUE), "abc".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(SftpFrames.read(fromGateway)).as("the sftp channel ends").isNull();
+                sftp.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED), Duration.ofSeconds(20));
+                assertThat(new String(sftp.getInvertedErr().readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("sftp ended: the SFTP packet's data declares 2147483647 bytes, but only 3 follow");
+                assertThat(victim).hasContent("keep me");
+            }
+        }
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo", "still-serving");
+        assertThat(run.out()).isEqualTo("still-serving\n");
+    }
+
+    @Test
     void everySftpWayOfChangingAProtectedFileIsRefused() throws Exception {
         Path protectedDir = Files.createDirectories(dir.resolve("protected"));
         Path file = Files.writeString(protectedDir.resolve("keep.txt"), "keep");
