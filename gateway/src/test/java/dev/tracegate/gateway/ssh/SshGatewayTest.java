@@ -414,7 +414,7 @@ class SshGatewayTest {
     }
 
     @Test
-    void connectionsOverTheLimitPerAddressAreClosedBeforeTheyCanLogInAndOthersGoOn() throws Exception {
+    void connectionsOverTheLimitPerAddressAreToldWhyAndClosedBeforeTheyCanLogInAndOthersGoOn() throws Exception {
         List<Socket> loggingIn = new ArrayList<>();
         try {
             for (int i = 0; i < ListenersConfig.SSH_DEFAULT_LIMITS.maxUnauthenticatedPerSource(); i++) {
@@ -428,6 +428,12 @@ class SshGatewayTest {
                 // Closed at once (a connection within the limit would be held for the authentication timeout).
                 assertThat(drain(over.getInputStream())).as("the gateway closed the connection over the limit").isTrue();
             }
+            // OpenSSH over the limit reads SSH_MSG_DISCONNECT, reason 12 (too many connections), and the limit.
+            var refused = client.sshAtInfoLevel("web", "echo", "never-runs");
+            assertThat(refused.exit()).isEqualTo(255);
+            assertThat(refused.out()).doesNotContain("never-runs");
+            assertThat(refused.err()).contains(":12: too many connections: "
+                    + ListenersConfig.SSH_DEFAULT_LIMITS.maxUnauthenticatedPerSource() + " connections from 127.0.0.1 are already logging in");
             assertThat(stillOpen(loggingIn.getFirst())).as("connections within the limit are still open").isTrue();
         } finally {
             for (Socket socket : loggingIn) {
