@@ -19,10 +19,18 @@ import java.util.List;
  * <ul>
  *   <li>decodes each stream as UTF-8, carrying an incomplete character to the next write (bytes
  *       that are not UTF-8 become U+FFFD: output that cannot be read is not passed on as is);</li>
- *   <li>scans what the terminal would show, in the order it was written, both streams together:
- *       escape sequences (CSI, other ESC sequences) and control characters (CR, backspace) are
- *       left out of the scanned text, and the text of OSC and DCS strings (a window title) is
- *       scanned as a text of its own;</li>
+ *   <li>scans the output, in the order it was written, both streams together, three ways, so
+ *       that neither the screen nor a file saving the raw output holds a value in clear: what
+ *       the terminal shows (control sequences and control characters such as CR and backspace
+ *       left out, so {@code 4111 ESC[1m1111ESC[0m 1111 1111} is one card); the text each control
+ *       sequence carries, as a text of its own (CSI parameters and intermediates; OSC, DCS, SOS,
+ *       PM and APC strings, 7- and 8-bit, ended by BEL or ST); and the output as written, when it
+ *       holds anything the screen view leaves out (a value running from a sequence's final
+ *       letter into the text, {@code ESC[DE89...}, or glued to a word by a CR);</li>
+ *   <li>treats a control sequence as one unit: it is never cut, one still open is held until it
+ *       ends, one too long for a terminal to expect (past 256 parameter characters or
+ *       {@link #LINE_WINDOW} string characters) is scanned from its introducer on as shown text,
+ *       and one still open when the output ends is scanned to the end;</li>
  *   <li>holds back a bounded tail while output keeps coming: the incomplete last line (up to
  *       {@link #LINE_WINDOW} characters) and an unfinished {@code -----BEGIN} block (up to
  *       {@link #MAX_HELD}), so a value is scanned whole before any of it leaves;</li>
@@ -33,8 +41,10 @@ import java.util.List;
  *       a value whose start has left is still masked from where it is now.</li>
  * </ul>
  *
- * A span the detectors find is replaced, escape sequences inside it included; the replacement
- * goes to the stream the span began on. Not thread-safe: one writer at a time.
+ * A span the detectors find is replaced, escape sequences inside it included; a find inside a
+ * string (a window title) is replaced there and the string kept; a CSI whose parameters hold one
+ * is dropped whole. The replacement goes to the stream the span began on. Not thread-safe: one
+ * writer at a time.
  */
 public final class TerminalOutputMasker {
 
@@ -53,7 +63,7 @@ public final class TerminalOutputMasker {
     /** The most decoded at once: longer writes are taken in slices, so a scan stays bounded. */
     private static final int SLICE = 16 * 1024;
     private static final char ESC = 0x1b;
-    /** Stands, in the scanned text, for the start and end of an OSC or DCS string: no detector spans it. */
+    /** Separates, in the scanned text, the texts of two control sequences: no detector spans it. */
     private static final char STRING_EDGE = 0;
 
     private enum Release { DATA, QUIET, END }
@@ -68,8 +78,10 @@ public final class TerminalOutputMasker {
     private final StringBuilder held = new StringBuilder();
     /** The stream each character of {@link #held} came on. */
     private byte[] streams = new byte[1024];
-    /** The end of what was passed on, as scanned (clear). */
+    /** The end of what was passed on, as the terminal shows it (clear). */
     private final StringBuilder context = new StringBuilder();
+    /** The end of what was passed on, as it was written (clear, control sequences included). */
+    private final StringBuilder rawContext = new StringBuilder();
 
     /**
      * @param location where the report counts what was masked ({@code terminal})
@@ -143,8 +155,7 @@ public final class TerminalOutputMasker {
     }
 
     private void release(Release mode) throws IOException {
-        Screen screen = Screen.of(held);
-        String scanned = context + screen.text;
+        Screen screen = Screen.of(held, mode == Release.END);
         int length = screen.text.length();
         boolean pressed = held.length() > MAX_HELD;
         int cut = switch (mode) {
@@ -153,47 +164,126 @@ public final class TerminalOutputMasker {
             case QUIET -> length - valueTail(screen.text);
         };
         if (mode != Release.END && !pressed) {
-            cut = Math.min(cut, openBlock(scanned, context.length()));
+            cut = Math.min(cut, openBlock(context + screen.text, context.length()));
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
         }
-        List<Span> spans = spans(scanned, context.length());
-        for (Span span : spans) {
-            if (span.start < cut && cut < span.end) {
-                cut = pressed ? span.end : span.start;
+        int rawCut = cut == length ? screen.complete : screen.rawAt[cut];
+        if (rawCut > 0 && rawCut < held.length() && Character.isLowSurrogate(held.charAt(rawCut))) {
+            rawCut--;
+        }
+        List<Span> spans = spans(screen);
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (Span span : spans) {
+                if (span.start < rawCut && rawCut < span.end) {
+                    rawCut = pressed ? screen.unitEnd(span.end - 1) : screen.unitStart[span.start];
+                    moved = true;
+                }
             }
         }
-        if (cut > 0 && cut < length && Character.isLowSurrogate(screen.text.charAt(cut))) {
-            cut--;
-        }
-        int rawCut = mode == Release.END ? held.length() : cut == length ? screen.complete : screen.cutAt[cut];
         if (rawCut <= 0) {
             return;
         }
-        emit(screen, spans, cut, rawCut);
-        context.append(screen.text, 0, cut);
-        if (context.length() > CONTEXT) {
-            context.delete(0, context.length() - CONTEXT);
-        }
+        emit(spans, rawCut);
+        context.append(screen.text, 0, screen.shownBefore(rawCut));
+        trim(context);
+        rawContext.append(held, 0, rawCut);
+        trim(rawContext);
         held.delete(0, rawCut);
         System.arraycopy(streams, rawCut, streams, 0, held.length());
     }
 
-    /** What the detectors find in {@code scanned}, as spans of the held screen text (those that reach into it). */
-    private List<Span> spans(String scanned, int contextLength) {
-        List<Replacement> found = masker.replacements(scanned, new MaskingReport());
-        if (found.isEmpty()) {
-            return List.of();
+    private static void trim(StringBuilder passed) {
+        if (passed.length() > CONTEXT) {
+            passed.delete(0, passed.length() - CONTEXT);
         }
-        List<Span> spans = new ArrayList<>(found.size());
-        for (Replacement r : found) {
-            if (r.end() > contextLength) {
-                spans.add(new Span(Math.max(r.start(), contextLength) - contextLength, r.end() - contextLength,
-                        r.entity(), r.text()));
+    }
+
+    /**
+     * What the detectors find in the held output, as spans of it (sorted, overlaps merged), read
+     * three ways: as the terminal shows it (control sequences left out, so a value with a colour
+     * change inside is one value), the text each control sequence carries on its own (a window
+     * title, a hyperlink, a CSI's parameters), and as the bytes are (what a client saving the raw
+     * output keeps: a value running from a sequence's last byte into the text, or after a
+     * control character the screen view leaves out).
+     */
+    private List<Span> spans(Screen screen) {
+        List<Span> spans = new ArrayList<>();
+        String shown = context + screen.text;
+        for (Replacement r : masker.replacements(shown, new MaskingReport())) {
+            if (r.end() > context.length()) {
+                int start = Math.max(r.start(), context.length()) - context.length();
+                spans.add(new Span(screen.rawAt[start], screen.rawAt[r.end() - context.length() - 1] + 1, r.entity(), r.text()));
             }
         }
-        return spans;
+        carriedSpans(screen, spans);
+        if (screen.dropsCharacters || Screen.leavesOut(rawContext, rawContext.length())) {
+            String raw = rawContext + held.substring(0, screen.complete);
+            for (Replacement r : masker.replacements(raw, new MaskingReport())) {
+                int start = Math.max(r.start(), rawContext.length()) - rawContext.length();
+                int end = r.end() - rawContext.length();
+                // One inside a single control sequence is the carried view's; one that runs out of a
+                // sequence into the text takes the whole sequence with it (no half sequence is left).
+                if (end > 0 && !(end - start > 1 && screen.unitStart[start] == screen.unitStart[end - 1])) {
+                    spans.add(new Span(screen.unitStart[start], screen.unitEnd(end - 1), r.entity(), r.text()));
+                }
+            }
+        }
+        return merged(spans);
+    }
+
+    /**
+     * Finds in the text control sequences carry, each scanned as a text of its own: inside an
+     * OSC, DCS, SOS, PM or APC string the find is replaced and the string kept; a CSI whose
+     * parameters hold one is dropped whole (no terminal instruction needs a card number).
+     */
+    private void carriedSpans(Screen screen, List<Span> spans) {
+        if (screen.carried.isEmpty()) {
+            return;
+        }
+        StringBuilder joined = new StringBuilder();
+        int[] at = new int[screen.carried.size()];
+        for (int k = 0; k < at.length; k++) {
+            Carried c = screen.carried.get(k);
+            at[k] = joined.length();
+            joined.append(held, c.bodyStart, c.bodyEnd).append(STRING_EDGE);
+        }
+        for (Replacement r : masker.replacements(joined.toString(), new MaskingReport())) {
+            int k = 0;
+            while (k + 1 < at.length && at[k + 1] <= r.start()) {
+                k++;
+            }
+            Carried c = screen.carried.get(k);
+            if (c.dropWhole) {
+                spans.add(new Span(c.start, c.end, r.entity(), ""));
+            } else {
+                int end = Math.min(c.bodyStart + r.end() - at[k], c.bodyEnd);
+                spans.add(new Span(c.bodyStart + r.start() - at[k], end, r.entity(), r.text()));
+            }
+        }
+    }
+
+    /** Spans in order, overlapping ones joined (the longer one's replacement stands for both). */
+    private static List<Span> merged(List<Span> spans) {
+        if (spans.size() < 2) {
+            return spans;
+        }
+        spans.sort(java.util.Comparator.comparingInt(Span::start));
+        List<Span> merged = new ArrayList<>(spans.size());
+        Span current = spans.getFirst();
+        for (Span next : spans.subList(1, spans.size())) {
+            if (next.start < current.end) {
+                Span longer = next.end - next.start > current.end - current.start ? next : current;
+                current = new Span(current.start, Math.max(current.end, next.end), longer.entity, longer.replacement);
+            } else {
+                merged.add(current);
+                current = next;
+            }
+        }
+        merged.add(current);
+        return merged;
     }
 
     /** While output keeps coming: up to the last line break, or all but {@link #LINE_WINDOW} of a long line. */
@@ -241,22 +331,26 @@ public final class TerminalOutputMasker {
         return Math.max(0, begin - contextLength);
     }
 
-    private void emit(Screen screen, List<Span> spans, int cut, int rawCut) throws IOException {
+    /** Passes on the held output before {@code rawCut}, each span replaced. */
+    private void emit(List<Span> spans, int rawCut) throws IOException {
         StringBuilder out = new StringBuilder(rawCut + 16);
         int stream = streams[0];
         int next = 0;
         int i = 0;
         while (i < rawCut) {
-            Span span = next < spans.size() && spans.get(next).end <= cut ? spans.get(next) : null;
-            int at = span == null ? -1 : screen.rawAt[span.start];
+            while (next < spans.size() && spans.get(next).start < i) {
+                next++;
+            }
+            Span span = next < spans.size() && spans.get(next).start == i && spans.get(next).end <= rawCut
+                    ? spans.get(next) : null;
             if (streams[i] != stream) {
                 flush(stream, out);
                 stream = streams[i];
             }
-            if (at >= 0 && i >= at) {
+            if (span != null) {
                 out.append(span.replacement);
                 report.count(location, span.entity, 1);
-                i = Math.max(i, screen.rawAt[span.end - 1] + 1);
+                i = span.end;
                 next++;
             } else {
                 out.append(held.charAt(i));
@@ -287,136 +381,204 @@ public final class TerminalOutputMasker {
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
     }
 
-    /** A find, as a span of the held screen text, and what takes its place. */
+    /** A find, as a span of the held output, and what takes its place. */
     private record Span(int start, int end, String entity, String replacement) {
     }
 
     /**
-     * What a terminal shows of the held output, as text to scan: printable characters and line
-     * breaks, with where each came from.
-     *
-     * @param text     what is scanned
-     * @param rawAt    for each character of {@code text}, its index in the held output
-     * @param cutAt    for each character, where the held output may be cut to pass on what is
-     *                 before it (the start of an OSC string for the text inside one)
-     * @param complete the end of the held output without an unfinished escape sequence at its end
+     * A complete control sequence that carries text: where it is in the held output, where its
+     * text is, and whether a find in that text drops the whole sequence (a CSI) or only the find
+     * (a string, whose text is shown or acted on: a window title, a hyperlink).
      */
-    private record Screen(String text, int[] rawAt, int[] cutAt, int complete) {
+    private record Carried(int start, int end, int bodyStart, int bodyEnd, boolean dropWhole) {
+    }
 
-        static Screen of(CharSequence raw) {
+    /**
+     * What a terminal shows of the held output, as text to scan (printable characters and line
+     * breaks), with where each came from; and the control sequences in it.
+     *
+     * @param text            what the terminal shows
+     * @param rawAt           for each character of {@code text}, its index in the held output
+     * @param unitStart       for each index of the held output, where the control sequence holding
+     *                        it starts (its own index outside one): the held output is cut only there
+     * @param complete        the end of the held output without an unfinished control sequence at its end
+     * @param carried         the complete control sequences that carry text
+     * @param dropsCharacters whether {@code text} leaves out anything but a CR before a line feed
+     */
+    private record Screen(String text, int[] rawAt, int[] unitStart, int complete, List<Carried> carried,
+                          boolean dropsCharacters) {
+
+        /** The most characters a CSI (or an ESC sequence's intermediates) may run to while it is still open. */
+        private static final int MAX_PARAMETERS = 256;
+
+        /**
+         * @param atEnd whether the output has ended: a control sequence still open is then read to
+         *              the end (its text is scanned as any other), since no more will come
+         */
+        static Screen of(CharSequence raw, boolean atEnd) {
             int n = raw.length();
             StringBuilder text = new StringBuilder(n);
-            int[] rawAt = new int[n + 2];
-            int[] cutAt = new int[n + 2];
+            int[] rawAt = new int[n + 1];
+            int[] unitStart = new int[n + 1];
+            List<Carried> carried = new ArrayList<>();
             int i = 0;
             while (i < n) {
                 char c = raw.charAt(i);
-                if (c == ESC || c == 0x9b || c == 0x9d || c == 0x90) {
-                    int end = escapeEnd(raw, i);
-                    if (end < 0) {
-                        return new Screen(text.toString(), rawAt, cutAt, i);
+                int introducer = introducerLength(raw, i);
+                if (introducer == 0) {
+                    unitStart[i] = i;
+                    if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
+                        rawAt[text.length()] = i;
+                        text.append(c);
                     }
-                    if (isString(raw, i)) {
-                        // A window title or a terminal query is shown or acted on: its text is scanned too.
-                        int body = c == ESC ? i + 2 : i + 1;
-                        add(text, rawAt, cutAt, STRING_EDGE, i, i);
-                        for (int k = body; k < end && !isStringEnd(raw, k); k++) {
-                            add(text, rawAt, cutAt, raw.charAt(k), k, i);
-                        }
-                        add(text, rawAt, cutAt, STRING_EDGE, end - 1, i);
-                    }
-                    i = end;
+                    i++;
                     continue;
                 }
-                if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
-                    add(text, rawAt, cutAt, c, i, i);
+                int[] unit = unit(raw, i, introducer, atEnd);
+                if (unit == null) {
+                    java.util.Arrays.fill(unitStart, i, n + 1, i);
+                    return new Screen(text.toString(), rawAt, unitStart, i, carried, leavesOut(raw, i));
                 }
-                i++;
+                int end = unit[0];
+                if (unit[2] > unit[1]) {
+                    carried.add(new Carried(i, end, unit[1], unit[2], isControlSequence(raw, i)));
+                }
+                java.util.Arrays.fill(unitStart, i, end, i);
+                i = end;
             }
-            return new Screen(text.toString(), rawAt, cutAt, n);
+            unitStart[n] = n;
+            return new Screen(text.toString(), rawAt, unitStart, n, carried, leavesOut(raw, n));
         }
 
-        private static void add(StringBuilder text, int[] rawAt, int[] cutAt, char c, int raw, int cut) {
-            rawAt[text.length()] = raw;
-            cutAt[text.length()] = cut;
-            text.append(c);
+        /** How many characters of the held output before {@code rawCut} the terminal shows. */
+        int shownBefore(int rawCut) {
+            int low = 0;
+            int high = text.length();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (rawAt[mid] < rawCut) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
         }
 
-        private static boolean isString(CharSequence raw, int i) {
+        /** The end of the control sequence (or character) holding index {@code r}. */
+        int unitEnd(int r) {
+            int k = r + 1;
+            while (k < complete && unitStart[k] == unitStart[r]) {
+                k++;
+            }
+            return k;
+        }
+
+        /** Whether the first {@code end} characters hold one that the screen text leaves out (but a CR before LF). */
+        static boolean leavesOut(CharSequence raw, int end) {
+            for (int i = 0; i < end; i++) {
+                char c = raw.charAt(i);
+                boolean shown = c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0));
+                if (!shown && !(c == '\r' && i + 1 < end && raw.charAt(i + 1) == '\n')) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * 1 when a control sequence starts at {@code i}: ESC, or an 8-bit introducer (CSI U+009B;
+         * OSC, DCS, SOS, PM, APC, which a terminal in UTF-8 mode may honour as ESC and a letter);
+         * 0 otherwise.
+         */
+        private static int introducerLength(CharSequence raw, int i) {
             char c = raw.charAt(i);
-            if (c != ESC) {
-                return c == 0x9d || c == 0x90;
+            if (c == ESC) {
+                return 1;
             }
-            char next = raw.charAt(i + 1);
-            return next == ']' || next == 'P' || next == 'X' || next == '^' || next == '_';
+            return c == 0x9b || isStringIntroducer(c) ? 1 : 0;
         }
 
-        private static boolean isStringEnd(CharSequence raw, int k) {
-            char c = raw.charAt(k);
-            return c == 0x07 || c == 0x9c || c == ESC;
+        private static boolean isStringIntroducer(char c) {
+            return c == 0x9d || c == 0x90 || c == 0x98 || c == 0x9e || c == 0x9f;
         }
 
-        /** The end of the escape sequence at {@code i}, or -1 when it is not complete yet. */
-        private static int escapeEnd(CharSequence raw, int i) {
+        private static boolean isControlSequence(CharSequence raw, int i) {
+            return raw.charAt(i) == 0x9b || (raw.charAt(i) == ESC && raw.charAt(i + 1) == '[');
+        }
+
+        /**
+         * The control sequence at {@code i}: {end, text start, text end}, or null when it is not
+         * complete yet. A CSI's text is its parameters and intermediates; an OSC, DCS, SOS, PM or
+         * APC string's text runs to its BEL, ST or ESC \ (an ESC that starts something else ends
+         * it there, as terminals do). One still open after more than a terminal expects
+         * ({@link #MAX_PARAMETERS} for a CSI or an ESC sequence's intermediates, {@link #LINE_WINDOW}
+         * for a string) is read as its introducer alone and the rest as text on the screen, so
+         * output cannot be held back for ever and nothing in it escapes the scan.
+         */
+        private static int[] unit(CharSequence raw, int i, int introducer, boolean atEnd) {
             int n = raw.length();
             char c = raw.charAt(i);
-            if (c == 0x9b) {
-                return controlSequenceEnd(raw, i + 1);
-            }
-            if (c == 0x9d || c == 0x90) {
-                return stringEnd(raw, i + 1);
+            if (c != ESC) {
+                return c == 0x9b ? controlSequence(raw, i + introducer, atEnd) : string(raw, i + introducer, atEnd);
             }
             if (i + 1 >= n) {
-                return -1;
+                return atEnd ? new int[] {n, n, n} : null;
             }
             char next = raw.charAt(i + 1);
             if (next == '[') {
-                return controlSequenceEnd(raw, i + 2);
+                return controlSequence(raw, i + 2, atEnd);
             }
             if (next == ']' || next == 'P' || next == 'X' || next == '^' || next == '_') {
-                return stringEnd(raw, i + 2);
+                return string(raw, i + 2, atEnd);
             }
             if (next < 0x20) {
-                return i + 1; // a lone ESC: the control after it is the terminal's own
+                return new int[] {i + 1, 0, 0}; // a lone ESC: the control after it is the terminal's own
             }
             int j = i + 1;
             while (j < n && raw.charAt(j) >= 0x20 && raw.charAt(j) <= 0x2f) {
                 j++;
             }
-            return j >= n ? -1 : j + 1;
+            if (j < n) {
+                return new int[] {j + 1, 0, 0};
+            }
+            return atEnd ? new int[] {n, 0, 0} : open(n - i, MAX_PARAMETERS, i + 1);
         }
 
-        /** Parameters and intermediates, then a final byte; a malformed one ends where it stops making sense. */
-        private static int controlSequenceEnd(CharSequence raw, int from) {
+        private static int[] controlSequence(CharSequence raw, int from, boolean atEnd) {
+            int n = raw.length();
             int j = from;
-            while (j < raw.length() && raw.charAt(j) >= 0x20 && raw.charAt(j) <= 0x3f && j - from < 256) {
+            while (j < n && raw.charAt(j) >= 0x20 && raw.charAt(j) <= 0x3f) {
                 j++;
             }
-            if (j >= raw.length()) {
-                return -1;
+            if (j >= n) {
+                return atEnd ? new int[] {n, from, n} : open(n - from, MAX_PARAMETERS, from);
             }
             char last = raw.charAt(j);
-            return last >= 0x40 && last <= 0x7e ? j + 1 : j;
+            // A final byte ends it; anything else (a control, a non-ASCII character) ends it malformed, before that.
+            return new int[] {last >= 0x40 && last <= 0x7e ? j + 1 : j, from, j};
         }
 
-        /** An OSC or DCS string ends with BEL, ST or ESC \; an endless one is cut off at {@link #LINE_WINDOW}. */
-        private static int stringEnd(CharSequence raw, int from) {
-            for (int j = from; j < raw.length(); j++) {
+        private static int[] string(CharSequence raw, int from, boolean atEnd) {
+            int n = raw.length();
+            for (int j = from; j < n; j++) {
                 char c = raw.charAt(j);
                 if (c == 0x07 || c == 0x9c) {
-                    return j + 1;
+                    return new int[] {j + 1, from, j};
                 }
                 if (c == ESC) {
-                    if (j + 1 >= raw.length()) {
-                        return -1;
+                    if (j + 1 >= n) {
+                        return atEnd ? new int[] {n, from, j} : open(n - from, LINE_WINDOW, from);
                     }
-                    return raw.charAt(j + 1) == '\\' ? j + 2 : j;
-                }
-                if (j - from >= LINE_WINDOW) {
-                    return j;
+                    return new int[] {raw.charAt(j + 1) == '\\' ? j + 2 : j, from, j};
                 }
             }
-            return -1;
+            return atEnd ? new int[] {n, from, n} : open(n - from, LINE_WINDOW, from);
+        }
+
+        /** A sequence still open: null to wait for its end, or, past {@code most}, read as its introducer (ending at {@code text}). */
+        private static int[] open(int length, int most, int text) {
+            return length > most ? new int[] {text, 0, 0} : null;
         }
     }
 }

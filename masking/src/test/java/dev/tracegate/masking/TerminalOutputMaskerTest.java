@@ -146,6 +146,77 @@ class TerminalOutputMaskerTest {
         assertThat(shown("ada.lovelace@exam\u001b[2Kple.com\n")).doesNotContain("lovelace");
     }
 
+    /** Control strings (7- and 8-bit, ended by BEL or ST) and what the masked one must read. */
+    private static final List<String[]> STRINGS = List.of(new String[] {"\u001b]0;", "\u0007"},
+            new String[] {"\u001b]2;", "\u001b\\"}, new String[] {"\u001bP", "\u001b\\"}, new String[] {"\u001b_", "\u001b\\"},
+            new String[] {"\u001b^", "\u001b\\"}, new String[] {"\u001bX", "\u001b\\"}, new String[] {"\u009d0;", "\u009c"},
+            new String[] {"\u0090", "\u009c"}, new String[] {"\u0098", "\u009c"}, new String[] {"\u009e", "\u009c"},
+            new String[] {"\u009f", "\u0007"});
+
+    @Test
+    void aValueInAControlStringIsMaskedThereAndTheStringKept() throws Exception {
+        for (String[] string : STRINGS) {
+            assertThat(shown(string[0] + "mail ada.lovelace@example.com" + string[1] + "ok\n")).as(string[0])
+                    .isEqualTo(string[0] + "mail [EMAIL]" + string[1] + "ok\n");
+        }
+        assertThat(shown("\u001b]8;;https://crm.example/?card=4111111111111111\u001b\\link\u001b]8;;\u001b\\\n"))
+                .as("a hyperlink's target").doesNotContain("4111111111111111")
+                .startsWith("\u001b]8;;https://crm.example/").endsWith("\u001b\\link\u001b]8;;\u001b\\\n");
+    }
+
+    @Test
+    void aControlSequenceWhoseParametersHoldAValueIsDroppedWhole() throws Exception {
+        assertThat(shown("a\u001b[4111111111111111mb\n")).isEqualTo("ab\n");
+        assertThat(shown("a\u001b[1;4111 1111 1111 1111mb\n")).isEqualTo("ab\n");
+        assertThat(shown("a\u009b4111-1111-1111-1111 qb\n")).as("8-bit CSI, intermediates").isEqualTo("ab\n");
+        assertThat(shown("\u001b[1;31mred\u001b[0m \u001b[38;2;192;168;12mrgb\n")).as("colours pass")
+                .isEqualTo("\u001b[1;31mred\u001b[0m \u001b[38;2;192;168;12mrgb\n");
+    }
+
+    @Test
+    void aValueRunningOutOfASequenceOrGluedByAControlIsMaskedAsTheRawOutputHoldsIt() throws Exception {
+        // ESC[G is a cursor move: the screen shows B82WEST..., a file saving the output holds the IBAN.
+        assertThat(shown("x \u001b[GB82WEST12345698765432 done\n")).isEqualTo("x [IBAN] done\n");
+        assertThat(shown("x \u001bGB82WEST12345698765432 done\n")).doesNotContain("GB82WEST12345698765432");
+        // The screen shows the card over "card"; the screen text alone reads card4111..., one word.
+        assertThat(shown("card\r4111 1111 1111 1111\n")).isEqualTo("card\r[CARD]\n");
+    }
+
+    @Test
+    void aValueSplitByAControlStringIsOneValueOnTheScreen() throws Exception {
+        assertThat(shown("4111 1111 \u001b]0;title\u00071111 1111\n")).isEqualTo("[CARD]\n");
+        assertThat(shown("ada.lovelace@exa\u001bPq\u001b\\mple.com\n")).isEqualTo("[EMAIL]\n");
+    }
+
+    @Test
+    void sequencesSplitAcrossWritesOrLeftOpenAtTheEndNeverPassAValue() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "\u001b");
+        masker.quiet();
+        write(masker, 0, "[4111111111111");
+        masker.quiet();
+        write(masker, 1, "111mok\n\u001b]0;ada.love");
+        masker.quiet();
+        write(masker, 0, "lace@example.com\u0007t\n");
+        masker.end();
+        assertThat(screen.text()).isEqualTo("ok\n\u001b]0;[EMAIL]\u0007t\n");
+
+        assertThat(shown("\u001b]0;ada.lovelace@example.com")).isEqualTo("\u001b]0;[EMAIL]");
+        assertThat(shown("\u001b]0;x\nada.lovelace@example.com\n")).doesNotContain("lovelace");
+        assertThat(shown("\u001b[4111111111111111")).isEmpty();
+    }
+
+    @Test
+    void aStringThatNeverEndsIsScannedAsTextAndNotHeldForEver() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "\u001b]0;" + "x".repeat(TerminalOutputMasker.LINE_WINDOW) + " ada.lovelace@example.com\n");
+        masker.quiet();
+        assertThat(masker.holding()).isFalse();
+        assertThat(screen.text()).doesNotContain("lovelace").endsWith(" [EMAIL]\n");
+    }
+
     @Test
     void aCharacterSplitBetweenWritesArrivesWholeAndBytesThatAreNotUtf8DoNot() throws Exception {
         Screen screen = new Screen();

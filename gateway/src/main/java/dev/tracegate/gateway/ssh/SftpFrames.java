@@ -8,8 +8,8 @@ import java.io.OutputStream;
 
 /**
  * The SFTP codec's framing: each packet is a 4-byte length, then the type byte and its body
- * (draft-ietf-secsh-filexfer-02, the version OpenSSH speaks). A length over the limit ends the
- * channel: the gateway never buffers what it cannot inspect.
+ * (draft-ietf-secsh-filexfer-02, the version OpenSSH speaks). A length over the limit, or a stream that ends
+ * inside a packet, ends the channel with {@link SftpProtocolException}: the gateway never buffers what it cannot inspect.
  */
 final class SftpFrames {
 
@@ -26,19 +26,20 @@ final class SftpFrames {
         if (first < 0) {
             return null;
         }
-        int length = (first << 24) | (data.readUnsignedByte() << 16) | (data.readUnsignedByte() << 8)
-                | data.readUnsignedByte();
-        if (length <= 0 || length > MAX_PACKET) {
-            throw new SftpProtocolException("an SFTP packet of " + Integer.toUnsignedString(length)
-                    + " bytes is over the gateway's limit of " + MAX_PACKET);
-        }
-        byte[] packet = new byte[length];
         try {
+            int length = (first << 24) | (data.readUnsignedByte() << 16) | (data.readUnsignedByte() << 8)
+                    | data.readUnsignedByte();
+            if (length <= 0 || length > MAX_PACKET) {
+                throw new SftpProtocolException("an SFTP packet of " + Integer.toUnsignedString(length)
+                        + " bytes is " + (length == 0 ? "empty" : "over the gateway's limit of " + MAX_PACKET));
+            }
+            // Allocated as declared: the limit above bounds it, and a stream that ends early is refused.
+            byte[] packet = new byte[length];
             data.readFully(packet);
+            return packet;
         } catch (EOFException e) {
             throw new SftpProtocolException("the SFTP stream ended inside a packet");
         }
-        return packet;
     }
 
     static void write(OutputStream out, byte[] packet) throws IOException {

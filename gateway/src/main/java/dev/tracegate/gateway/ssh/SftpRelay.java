@@ -8,7 +8,6 @@ import dev.tracegate.policy.rules.SshRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -102,57 +101,52 @@ final class SftpRelay extends CallerStreams {
     /** Caller to host: each packet is inspected and forwarded, refused, or held. */
     private void requests(SshCaller caller, OutputStream host) throws IOException, EvidenceLogUnavailableException {
         for (byte[] packet = SftpFrames.read(in); packet != null; packet = SftpFrames.read(in)) {
-            Buffer b = new ByteArrayBuffer(packet);
-            int type = b.getUByte();
-            if (type == INIT) {
-                SftpFrames.write(host, packet);
-                continue;
-            }
-            long id = b.getUInt();
-            String refusal = inspect(caller, type, id, b);
+            SftpRequest request = SftpRequest.parse(packet);
+            String refusal = request.type() == INIT ? null : inspect(caller, request, packet);
             if (refusal == null) {
                 SftpFrames.write(host, packet);
             } else {
-                SftpFrames.write(out, status(id, refusal.startsWith("unsupported") ? FX_OP_UNSUPPORTED
+                SftpFrames.write(out, status(request.id(), refusal.startsWith("unsupported") ? FX_OP_UNSUPPORTED
                         : FX_PERMISSION_DENIED, refusal));
             }
         }
     }
 
     /** @return null to forward, or the message the caller's refusal carries */
-    private String inspect(SshCaller caller, int type, long id, Buffer b) throws EvidenceLogUnavailableException {
+    private String inspect(SshCaller caller, SftpRequest request, byte[] packet) throws EvidenceLogUnavailableException {
+        int type = request.type();
         if (METADATA.contains(type)) {
             if (type == REALPATH && home == null) {
-                homeLookups.put(id, ".".equals(b.getString()));
+                homeLookups.put(request.id(), request.paths().equals(List.of(".")));
             }
             return null;
         }
+        if (!request.readable()) {
+            return "unsupported: a path that is not UTF-8 (the gateway decides only on paths it can read)";
+        }
+        List<String> paths = request.paths();
         return switch (type) {
             case OPEN -> {
-                String path = b.getString();
-                int flags = (int) b.getUInt();
-                boolean writes = (flags & (PFLAG_WRITE | PFLAG_APPEND | PFLAG_CREAT | PFLAG_TRUNC)) != 0;
-                yield open(caller, id, writes ? SshOperation.WRITE : SshOperation.READ, path);
+                boolean writes = (request.openFlags() & (PFLAG_WRITE | PFLAG_APPEND | PFLAG_CREAT | PFLAG_TRUNC)) != 0;
+                yield open(caller, request.id(), writes ? SshOperation.WRITE : SshOperation.READ, paths.getFirst());
             }
-            case OPENDIR -> decide(caller, SshOperation.READ, b.getString());
+            case OPENDIR -> decide(caller, SshOperation.READ, paths);
             case READ -> {
-                SftpTransfer transfer = handles.get(handle(b));
+                SftpTransfer transfer = handles.get(request.handle());
                 if (transfer != null) {
-                    reading.put(id, new PendingRead(transfer, b.getLong()));
+                    reading.put(request.id(), new PendingRead(transfer, request.offset()));
                 }
                 yield null;
             }
             case WRITE -> {
-                SftpTransfer transfer = handles.get(handle(b));
-                long offset = b.getLong();
-                int length = (int) b.getUInt();
+                SftpTransfer transfer = handles.get(request.handle());
                 if (transfer != null) {
-                    transfer.data(offset, b.array(), b.rpos(), length);
+                    transfer.data(request.offset(), packet, request.dataFrom(), request.dataLength());
                 }
                 yield null;
             }
             case CLOSE -> {
-                SftpTransfer transfer = handles.remove(handle(b));
+                SftpTransfer transfer = handles.remove(request.handle());
                 if (transfer != null) {
                     caller.recorder().result(new ResultRecord(transfer.sequence(), "ok", List.of(transfer.description(),
                             "bytes " + transfer.bytes(), transfer.digest()), transfer.bytes(), 0, null, null));
@@ -162,27 +156,25 @@ final class SftpRelay extends CallerStreams {
             case FSETSTAT -> {
                 // Attributes through a handle change the file as SETSTAT does: decided as a write,
                 // even when the file was opened only to read it.
-                SftpTransfer transfer = handles.get(handle(b));
+                SftpTransfer transfer = handles.get(request.handle());
                 yield transfer == null ? "unsupported: attributes of a handle the gateway did not see opened"
-                        : decide(caller, SshOperation.WRITE, transfer.path());
+                        : decide(caller, SshOperation.WRITE, List.of(transfer.path()));
             }
-            case SETSTAT, MKDIR -> decide(caller, SshOperation.WRITE, b.getString());
-            case REMOVE, RMDIR -> decide(caller, SshOperation.DELETE, b.getString());
-            case RENAME -> decide(caller, SshOperation.RENAME, b.getString(), b.getString());
-            case SYMLINK -> decide(caller, SshOperation.WRITE, b.getString(), b.getString());
-            case EXTENDED -> extended(caller, b.getString(), b);
+            case SETSTAT, MKDIR, SYMLINK -> decide(caller, SshOperation.WRITE, paths);
+            case REMOVE, RMDIR -> decide(caller, SshOperation.DELETE, paths);
+            case RENAME -> decide(caller, SshOperation.RENAME, paths);
+            case EXTENDED -> extended(caller, request.extension(), paths);
             default -> "unsupported: SFTP request type " + type + " is not one the gateway inspects";
         };
     }
 
-    private String extended(SshCaller caller, String name, Buffer b) throws EvidenceLogUnavailableException {
+    private String extended(SshCaller caller, String name, List<String> paths) throws EvidenceLogUnavailableException {
         if (HARMLESS_EXTENSIONS.contains(name)) {
             return null;
         }
         return switch (name) {
-            case "posix-rename@openssh.com" -> decide(caller, SshOperation.RENAME, b.getString(), b.getString());
-            case "hardlink@openssh.com" -> decide(caller, SshOperation.WRITE, b.getString(), b.getString());
-            case "lsetstat@openssh.com" -> decide(caller, SshOperation.WRITE, b.getString());
+            case "posix-rename@openssh.com" -> decide(caller, SshOperation.RENAME, paths);
+            case "hardlink@openssh.com", "lsetstat@openssh.com" -> decide(caller, SshOperation.WRITE, paths);
             default -> "unsupported: SFTP extension " + name + " is not one the gateway inspects";
         };
     }
@@ -201,8 +193,8 @@ final class SftpRelay extends CallerStreams {
         return refusal;
     }
 
-    private String decide(SshCaller caller, SshOperation operation, String... paths) throws EvidenceLogUnavailableException {
-        List<String> absolute = java.util.Arrays.stream(paths).map(this::absolute).toList();
+    private String decide(SshCaller caller, SshOperation operation, List<String> paths) throws EvidenceLogUnavailableException {
+        List<String> absolute = paths.stream().map(this::absolute).toList();
         if (absolute.contains(null)) {
             return "a relative path before the home directory is known";
         }
@@ -246,32 +238,27 @@ final class SftpRelay extends CallerStreams {
         }
     }
 
-    private void observe(byte[] packet) {
-        Buffer b = new ByteArrayBuffer(packet);
-        int type = b.getUByte();
+    private void observe(byte[] packet) throws SftpFrames.SftpProtocolException {
+        SftpFields b = new SftpFields(packet);
+        int type = b.uint8();
         if (type == VERSION) {
             return;
         }
-        long id = b.getUInt();
+        long id = b.uint32("request id");
         SftpTransfer opened = opening.remove(id);
         PendingRead read = reading.remove(id);
         Boolean lookup = homeLookups.remove(id);
         if (type == HANDLE && opened != null) {
-            handles.put(handle(b), opened);
+            handles.put(java.util.HexFormat.of().formatHex(b.bytes("handle")), opened);
         } else if (type == DATA && read != null) {
-            int length = (int) b.getUInt();
-            read.transfer().data(read.offset(), b.array(), b.rpos(), length);
-        } else if (type == NAME && Boolean.TRUE.equals(lookup) && b.getUInt() >= 1) {
-            String directory = b.getString();
-            if (directory.startsWith("/")) {
+            int length = b.stringLength("data");
+            read.transfer().data(read.offset(), packet, b.position(), length);
+        } else if (type == NAME && Boolean.TRUE.equals(lookup) && b.uint32("count") >= 1) {
+            String directory = b.path("name");
+            if (directory != null && directory.startsWith("/")) {
                 home = directory;
             }
         }
-    }
-
-    /** Handles are opaque bytes (OpenSSH's are binary numbers): keyed by their hex. */
-    private static String handle(Buffer b) {
-        return java.util.HexFormat.of().formatHex(b.getBytes());
     }
 
     private static byte[] status(long id, int code, String message) {

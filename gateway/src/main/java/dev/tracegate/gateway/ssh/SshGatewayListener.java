@@ -55,6 +55,7 @@ final class SshGatewayListener implements ProtocolListener {
         SshRequestGate gate = new SshRequestGate(services);
         SshListenerContext context = new SshListenerContext(services, gate, hosts);
         server = SshServer.setUpDefaultServer();
+        server.setSessionFactory(new AdmittingSessionFactory(server));
         server.setHost(listener.address());
         server.setPort(listener.port());
         server.setKeyPairProvider(hostKey(services.dataDir()));
@@ -133,9 +134,11 @@ final class SshGatewayListener implements ProtocolListener {
     }
 
     /**
-     * Gives a new connection its place within the listener's limits, or closes it at once: over a
-     * cap it gets nothing but the closed connection (SSH has no way to say why before the key
-     * exchange; the gateway's log does at debug level).
+     * Gives a new connection its place within the listener's limits, or marks it refused: over a
+     * cap, or with no room in the gateway's session memory, it is told why and closed as soon as
+     * it can read a message ({@link AdmittingSessionFactory}). A refusal by memory is counted and
+     * recorded by {@code SessionMemory}; one by a cap is in the gateway's log at debug level, as
+     * for the other listeners.
      */
     private void admit(Session session) {
         if (!(session.getRemoteAddress() instanceof InetSocketAddress remote)) {
@@ -146,7 +149,7 @@ final class SshGatewayListener implements ProtocolListener {
             session.setAttribute(PLACE, admission.admit(remote.getAddress()));
         } catch (TooManyConnectionsException tooMany) {
             LOG.debug("ssh connection from {} refused: {}", remote, tooMany.getMessage());
-            session.close(true);
+            session.setAttribute(AdmittingSessionFactory.REFUSAL, tooMany.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.mysql.MysqlEngine;
 import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlPacket;
@@ -32,8 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Admission by memory, through a real gateway with pgjdbc: a gateway whose heap holds two sessions
  * (a per-session budget of a third of its heap) refuses the third with {@code 53300} naming the
- * limit, keeps serving the two it holds, answers HTTP with 503 and Retry-After and MySQL with error
- * 1040 meanwhile, records
+ * limit, keeps serving the two it holds, answers HTTP with 503 and Retry-After, MySQL with error
+ * 1040 and OpenSSH with a disconnect message (reason 12) meanwhile, records
  * the first refusal, and admits a new session once one has closed.
  */
 class SessionMemoryThroughGatewayTest {
@@ -50,7 +51,9 @@ class SessionMemoryThroughGatewayTest {
         Path secret = Files.writeString(Files.createTempFile("tracegate-mysql", ".secret"), "unused");
         ConnectionConfig shop = new MysqlConnectionConfig("shop", "127.0.0.1", 9, "shop", "gw",
                 SecretReference.of("file:" + secret), null, null);
-        try (TestGateway gateway = TestGateway.startWithLimits(List.of(web, shop), limits)) {
+        ConnectionConfig host = new SshConnectionConfig("host", "127.0.0.1", 9, "app", SecretReference.of("file:" + secret),
+                null, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHP08hzEFr4Z8MP2djELqHdJ5QFzaYJAEBsiYKSdWwlL");
+        try (TestGateway gateway = TestGateway.startWithLimits(List.of(web, shop, host), limits)) {
             assertThat(metric(gateway, "tracegate_session_memory_capacity")).isEqualTo(2);
             long before = gateway.gateway().evidence().size();
             try (Connection first = gateway.connect("app"); Connection second = gateway.connect("app")) {
@@ -79,7 +82,11 @@ class SessionMemoryThroughGatewayTest {
                     assertThat(error.code()).isEqualTo(ErrPacket.TOO_MANY_CONNECTIONS);
                     assertThat(error.message()).contains("limits.heapPerSessionKiB");
                 }
-                assertThat(metric(gateway, "tracegate_session_memory_refused_total")).isEqualTo(3);
+                // OpenSSH reads SSH_MSG_DISCONNECT, reason 12 (too many connections), and the limit.
+                String ssh = openSsh(gateway.gateway().sshPort());
+                assertThat(ssh).contains(":12: too many connections: the gateway's memory holds 2 sessions")
+                        .contains("limits.heapPerSessionKiB");
+                assertThat(metric(gateway, "tracegate_session_memory_refused_total")).isEqualTo(4);
 
                 first.close();
                 Awaitility.await().atMost(30, TimeUnit.SECONDS)
@@ -99,6 +106,18 @@ class SessionMemoryThroughGatewayTest {
             assertThat(detail.path("capacity").asLong()).isEqualTo(2);
             assertThat(detail.path("source").asText()).isEqualTo("127.0.0.1");
         }
+    }
+
+    /** What {@code ssh} printed on stderr trying to reach the gateway's SSH listener. */
+    private static String openSsh(int port) throws Exception {
+        Process ssh = new ProcessBuilder("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "ConnectTimeout=20", "host@127.0.0.1", "true").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        ssh.getOutputStream().close();
+        String err = new String(ssh.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(ssh.exitValue()).as(err).isEqualTo(255);
+        return err;
     }
 
     /** A metric's value from the gateway's {@code /metrics}, as an operator's scraper reads it. */

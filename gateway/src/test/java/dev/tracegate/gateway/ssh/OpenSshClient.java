@@ -37,6 +37,18 @@ final class OpenSshClient {
         return run(command, token, input);
     }
 
+    /**
+     * {@code ssh} at OpenSSH's own log level (INFO, as a person runs it), which shows why a server
+     * disconnected; BatchMode, so it never waits for a prompt.
+     */
+    Run sshAtInfoLevel(String connection, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-p", String.valueOf(port), "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-o", "ConnectTimeout=20", connection + "@127.0.0.1"));
+        command.addAll(List.of(args));
+        return run(command, "unused", "");
+    }
+
     /** {@code ssh} signing in with a key and its certificate ({@code KEY-cert.pub}) only. */
     Run sshWithCertificate(Path key, String connection, String... args) throws IOException, InterruptedException {
         return sshWithKey(key, List.of("-o", "CertificateFile=" + key + "-cert.pub"), connection, args);

@@ -164,6 +164,26 @@ class SshGatewayTest {
     }
 
     @Test
+    void aValueInsideAControlSequenceIsMaskedOnTheScreenInTheRawOutputAndInTheRecording() throws Exception {
+        String script = "printf 'a\\033[4111111111111111mb\\n';" // CSI parameters: dropped whole
+                + " printf '\\033]0;card 4111 1111 1111 1111\\007t\\n';" // window title, BEL
+                + " printf '\\033]8;;https://crm.example/ada.lovelace@example.com\\033\\\\link\\033]8;;\\033\\\\\\n';" // hyperlink, ST
+                + " printf '\\302\\2350;ada.lovelace@example.com\\302\\234\\n';" // 8-bit OSC and ST
+                + " printf '\\033_ada.lovelace@example.com\\033\\\\\\n';" // APC
+                + " printf '\\033[ada.lovelace@example.com\\n';" // from a CSI's final letter into the text
+                + " printf 'card\\r4111 1111 1111 1111\\n';" // glued to a word on the screen's text by a CR
+                + " printf '\\033]2;ada.love'; sleep 0.3; printf 'lace@example.com\\007\\n';" // split across packets
+                + " printf '\\033]0;card 4111 1111 1111 1111'"; // left open when the output ends
+        var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).doesNotContain("4111", "ada.lovelace", "lovelace@")
+                .startsWith("ab\n\u001b]0;card [CARD]\u0007t\n\u001b]8;;https://crm.example/")
+                .contains("\u009d0;[EMAIL]\u009c\n\u001b_[EMAIL]\u001b\\\n", "card\r[CARD]\n\u001b]2;[EMAIL]\u0007\n")
+                .endsWith("\u001b]0;card [CARD]");
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "lovelace@");
+    }
+
+    @Test
     void aWrongTokenIsRefusedAndRecorded() throws Exception {
         var run = client.ssh("tg_not_a_token", "web", "", "echo", "never");
         assertThat(run.exit()).isEqualTo(255);
@@ -294,6 +314,45 @@ class SshGatewayTest {
     }
 
     @Test
+    void rawSftpRequestsTheGatewayCannotReadAreRefusedAndALyingLengthEndsOnlyItsChannel() throws Exception {
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var sftp = session.createSubsystemChannel("sftp")) {
+                sftp.open().verify(Duration.ofSeconds(15));
+                OutputStream toGateway = sftp.getInvertedIn();
+                InputStream fromGateway = sftp.getInvertedOut();
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
+                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
+
+                // An overlong '/' in a path: the host would act on bytes the policy could only guess at.
+                Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+                java.io.ByteArrayOutputStream unreadable = new java.io.ByteArrayOutputStream();
+                unreadable.writeBytes((victim.getParent() + "/").getBytes(StandardCharsets.UTF_8));
+                unreadable.writeBytes(new byte[] {(byte) 0xc0, (byte) 0xaf});
+                unreadable.writeBytes(victim.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.REMOVE, 7, SftpRequestTest.bytes(unreadable.toByteArray())));
+                byte[] status = SftpFrames.read(fromGateway);
+                assertThat(status[0]).isEqualTo((byte) SftpRelay.STATUS);
+                assertThat(new String(status, StandardCharsets.UTF_8)).contains("not UTF-8");
+                assertThat(status[8]).as("SSH_FX_OP_UNSUPPORTED").isEqualTo((byte) 8);
+
+                // WRITE whose data claims 2 GB of a 3-byte packet: the channel ends with the reason, nothing is hashed past the packet.
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.WRITE, 8, SftpRequestTest.string("h"), new byte[8],
+                        SftpRequestTest.uint32(Integer.MAX_VALUE), "abc".getBytes(StandardCharsets.US_ASCII)));
+                assertThat(SftpFrames.read(fromGateway)).as("the sftp channel ends").isNull();
+                sftp.waitFor(java.util.EnumSet.of(org.apache.sshd.client.channel.ClientChannelEvent.CLOSED), Duration.ofSeconds(20));
+                assertThat(new String(sftp.getInvertedErr().readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("sftp ended: the SFTP packet's data declares 2147483647 bytes, but only 3 follow");
+                assertThat(victim).hasContent("keep me");
+            }
+        }
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo", "still-serving");
+        assertThat(run.out()).isEqualTo("still-serving\n");
+    }
+
+    @Test
     void everySftpWayOfChangingAProtectedFileIsRefused() throws Exception {
         Path protectedDir = Files.createDirectories(dir.resolve("protected"));
         Path file = Files.writeString(protectedDir.resolve("keep.txt"), "keep");
@@ -355,7 +414,7 @@ class SshGatewayTest {
     }
 
     @Test
-    void connectionsOverTheLimitPerAddressAreClosedBeforeTheyCanLogInAndOthersGoOn() throws Exception {
+    void connectionsOverTheLimitPerAddressAreToldWhyAndClosedBeforeTheyCanLogInAndOthersGoOn() throws Exception {
         List<Socket> loggingIn = new ArrayList<>();
         try {
             for (int i = 0; i < ListenersConfig.SSH_DEFAULT_LIMITS.maxUnauthenticatedPerSource(); i++) {
@@ -369,6 +428,12 @@ class SshGatewayTest {
                 // Closed at once (a connection within the limit would be held for the authentication timeout).
                 assertThat(drain(over.getInputStream())).as("the gateway closed the connection over the limit").isTrue();
             }
+            // OpenSSH over the limit reads SSH_MSG_DISCONNECT, reason 12 (too many connections), and the limit.
+            var refused = client.sshAtInfoLevel("web", "echo", "never-runs");
+            assertThat(refused.exit()).isEqualTo(255);
+            assertThat(refused.out()).doesNotContain("never-runs");
+            assertThat(refused.err()).contains(":12: too many connections: "
+                    + ListenersConfig.SSH_DEFAULT_LIMITS.maxUnauthenticatedPerSource() + " connections from 127.0.0.1 are already logging in");
             assertThat(stillOpen(loggingIn.getFirst())).as("connections within the limit are still open").isTrue();
         } finally {
             for (Socket socket : loggingIn) {
