@@ -21,13 +21,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from process_cpu import settle
+from process_cpu import settle, thread_cpu_seconds
 from progress import say
 
 COUNTERS = ("statements", "http_requests", "evidence_events", "json_encodings", "hand_offs", "copies",
             "allocated_bytes", "cpu_nanoseconds")
 PREFIX = "tracegate_accounting_"
 JAVA_OPTION = "-Dtracegate.accounting=true"
+#: HotSpot's JIT compiler threads (their names as /proc shows them, cut to 15 characters).
+JIT_THREADS = ("C1 CompilerThre", "C2 CompilerThre")
 
 
 def scrape(api_port: int) -> dict[str, float]:
@@ -66,12 +68,17 @@ def measure(api_port: int, pid: int, unit: str, label: str, run) -> dict:
     # Two scrapes in a row: what one scrape itself allocates and costs, taken off the workload's figures.
     control = scrape(api_port)
     before = scrape(api_port)
+    jit_before = thread_cpu_seconds(pid, JIT_THREADS)
     run()
     settle(pid)  # what the workload left for the indexer is charged to it
+    jit_after = thread_cpu_seconds(pid, JIT_THREADS)
     after = scrape(api_port)
     for counter in ("allocated_bytes", "cpu_nanoseconds"):
         after[counter] -= before[counter] - control[counter]
     row = {"workload": label, "unit": "statement" if unit == "statements" else "request", **per_unit(before, after, unit)}
+    if "cpu_us" in row:
+        # The JIT still compiling is part of the gateway's CPU: shown apart, so a short warm-up is visible.
+        row["jit_cpu_us"] = (jit_after - jit_before) * 1e6 / row["units"]
     say(f"  {label}: {describe(row)}")
     return row
 
@@ -80,8 +87,13 @@ def describe(row: dict) -> str:
     if "cpu_us" not in row:
         return "nothing counted"
     return (f"{row['units']:,} {row['unit']}s; per {row['unit']}: {row['allocated_bytes'] / 1024:,.1f} KiB allocated, "
-            f"{row['cpu_us']:,.0f} us CPU, {row['hand_offs']:.2f} hand-offs, {row['evidence_events']:.2f} events, "
+            f"{row['cpu_us']:,.0f} us CPU ({jit(row)} JIT), {row['hand_offs']:.2f} hand-offs, {row['evidence_events']:.2f} events, "
             f"{row['json_encodings']:.2f} JSON encodings, {row['copies']:.2f} copies")
+
+
+def jit(row: dict) -> str:
+    """The JIT compiler threads' CPU per unit, as a cell ("n/a" in results written before it was measured)."""
+    return f"{row['jit_cpu_us']:,.0f} us" if "jit_cpu_us" in row else "n/a"
 
 
 def pgbench(env: dict, clients: int, transactions: int, extra: tuple[str, ...] = ("-S",)) -> None:
@@ -108,15 +120,17 @@ def markdown(phase: dict) -> list[str]:
            " requests it served (HTTP). CPU is the whole gateway process (every thread: relays, evidence appender and"
            " indexer, GC, JIT); allocation is every thread's. Neither depends on how busy the machine is the way"
            " throughput does. What one scrape of /metrics costs (measured by two scrapes in a row) is taken off."
-           " docs/benchmarks.md defines each counter.", "",
-           "| workload | per | count | allocated | gateway CPU | hand-offs | evidence events | JSON encodings | copies |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+           " \"of which JIT\" is the CPU of the JIT's compiler threads (from /proc) within the gateway CPU: what"
+           " the warm-up left to compile. docs/benchmarks.md defines each counter.", "",
+           "| workload | per | count | allocated | gateway CPU | of which JIT | hand-offs | evidence events"
+           " | JSON encodings | copies |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         if "cpu_us" not in row:
-            out.append(f"| {row['workload']} | {row['unit']} | 0 | n/a | n/a | n/a | n/a | n/a | n/a |")
+            out.append(f"| {row['workload']} | {row['unit']} | 0 | n/a | n/a | n/a | n/a | n/a | n/a | n/a |")
             continue
         out.append(f"| {row['workload']} | {row['unit']} | {row['units']:,} | {row['allocated_bytes'] / 1024:,.1f} KiB"
-                   f" | {row['cpu_us']:,.0f} us | {row['hand_offs']:.2f} | {row['evidence_events']:.2f}"
+                   f" | {row['cpu_us']:,.0f} us | {jit(row)} | {row['hand_offs']:.2f} | {row['evidence_events']:.2f}"
                    f" | {row['json_encodings']:.2f} | {row['copies']:.2f} |")
     out.append("")
     return out

@@ -17,6 +17,30 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / _HZ  # utime + stime
 
 
+def thread_cpu_seconds(pid: int, name_prefixes: tuple[str, ...]) -> float:
+    """CPU seconds of a process's threads whose name (/proc/<pid>/task/<tid>/comm) starts with one of name_prefixes.
+
+    Threads that ended are not counted: use it for long-lived threads such as the JIT's compiler threads
+    (HotSpot keeps at least one of each, "C1 CompilerThre" and "C2 CompilerThre", for the process's life).
+    """
+    total = 0.0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                text = stat.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        if name.startswith(name_prefixes):
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / _HZ
+    return total
+
+
 def total_cpu_seconds(pids: int | tuple[int, ...] | None) -> float | None:
     """CPU seconds of one process, or the sum over several (the gateway nodes of one path)."""
     if not pids:

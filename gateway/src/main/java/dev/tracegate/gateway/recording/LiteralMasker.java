@@ -98,31 +98,67 @@ final class LiteralMasker {
     }
 
     /**
+     * Where a value goes, as far as its masking is concerned: a credential, a protected column
+     * (with its masker), a column the statement does not name, or none of these. It depends on the
+     * statement's shape, not on the value, so a {@link RedactionPlan} decides it once per literal.
+     */
+    record Destination(boolean credential, ColumnMasker column, boolean unnamed) {
+        static final Destination NOWHERE = new Destination(false, null, false);
+    }
+
+    /** Where a value with these targets goes (the first credential or protected column among them wins). */
+    Destination destination(List<Target> targets, boolean analysed) {
+        boolean unnamed = !analysed;
+        for (Target target : targets) {
+            switch (target.kind()) {
+                case CREDENTIAL -> {
+                    return new Destination(true, null, unnamed);
+                }
+                case UNLISTED_COLUMN -> unnamed = true;
+                case COLUMN -> {
+                    ColumnMasker column = columns.protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
+                    if (column != null) {
+                        return new Destination(false, column, unnamed);
+                    }
+                }
+            }
+        }
+        return unnamed ? new Destination(false, null, true) : Destination.NOWHERE;
+    }
+
+    /**
      * Where a statement sends a value decides it: bound for a protected column, it is masked whole
      * with the column's strategy; a credential, or a value for a column the statement does not
      * name (an INSERT without a column list, an analysis cut short), is masked whole by a
      * placeholder, unless it is a plain number. {@code null} when where it goes changes nothing.
      */
     List<Replacement> byTarget(String value, List<Target> targets, boolean analysed) {
-        boolean unnamed = !analysed;
-        for (Target target : targets) {
-            switch (target.kind()) {
-                case CREDENTIAL -> {
-                    return whole(value, SECRET);
-                }
-                case UNLISTED_COLUMN -> unnamed = true;
-                case COLUMN -> {
-                    ColumnMasker column = columns.protectedColumn(ColumnRef.of(target.schema(), target.table(), target.column(), null));
-                    if (column != null) {
-                        return safe(whole(value, column));
-                    }
-                }
-            }
+        return byDestination(value, destination(targets, analysed));
+    }
+
+    private List<Replacement> byDestination(String value, Destination destination) {
+        if (destination.credential()) {
+            return whole(value, SECRET);
         }
-        if (unnamed && content != null && !PLAIN_NUMBER.matcher(value).matches()) {
+        if (destination.column() != null) {
+            return safe(whole(value, destination.column()));
+        }
+        if (destination.unnamed() && content != null && !PLAIN_NUMBER.matcher(value).matches()) {
             return whole(value, UNNAMED_COLUMN);
         }
         return null;
+    }
+
+    /** What to replace in a literal's or parameter's value, given where the statement sends it. */
+    List<Replacement> literal(String value, Destination destination, boolean number) {
+        List<Replacement> byDestination = byDestination(value, destination);
+        if (byDestination != null) {
+            return byDestination;
+        }
+        if (number && !mayHoldFindsAsNumber(value)) {
+            return List.of(); // most numbers: nothing a detector finds fits in them
+        }
+        return text(value);
     }
 
     /**

@@ -39,12 +39,19 @@ final class RedactedText {
 
     /** Replacements at positions of the original text itself (a comment's contents, a parameter), in order. */
     void replaceInPlace(List<Replacement> replacements) {
+        replaceInPlace(replacements, 0);
+    }
+
+    /** Replacements whose positions are {@code offset} before their place in the original text, in order. */
+    void replaceInPlace(List<Replacement> replacements, int offset) {
         for (Replacement r : replacements) {
+            int start = r.start() + offset;
+            int end = r.end() + offset;
             StringBuilder written = out();
-            written.append(original, copied, r.start());
-            place(written.length(), written.length() + r.text().length(), r, original.substring(r.start(), r.end()));
+            written.append(original, copied, start);
+            place(written.length(), written.length() + r.text().length(), r, original.substring(start, end));
             written.append(r.text());
-            copied = r.end();
+            copied = end;
         }
     }
 

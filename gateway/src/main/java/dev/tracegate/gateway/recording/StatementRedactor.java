@@ -1,12 +1,10 @@
 package dev.tracegate.gateway.recording;
 
 import dev.tracegate.masking.HashKey;
-import dev.tracegate.masking.Replacement;
+import dev.tracegate.policy.sql.ClassificationCache;
 import dev.tracegate.policy.sql.LexedSql;
 import dev.tracegate.policy.sql.LexingCache;
 import dev.tracegate.policy.sql.LiteralTargets;
-import dev.tracegate.policy.sql.LiteralTargets.Target;
-import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +17,14 @@ import java.util.List;
  * finds) is masked whole; every other literal, comment and parameter is scanned by the detectors.
  *
  * <p>The tokens come from the {@link LexingCache} the classifier shares, which lexes a statement
- * shape once and gives later statements of that shape their own tokens (never another text's literals).
+ * shape once and gives later statements of that shape their own tokens (never another text's
+ * literals). What the redaction derives from a shape's tokens apart from its numbers is a
+ * {@link RedactionPlan}, made once per cached shape: later statements of the shape only mask their
+ * own numbers and place the shape's string and comment replacements at their own positions.
  *
- * <p>The result is checked by lexing it again: if anything but literal and comment contents
- * differs (a bug, or input nobody foresaw), every literal and comment is withheld instead.
+ * <p>The result is checked by lexing it again (through a cache of its own: the recorded texts of
+ * one shape are one shape too): if anything but literal and comment contents differs (a bug, or
+ * input nobody foresaw), every literal and comment is withheld instead.
  */
 final class StatementRedactor {
 
@@ -31,6 +33,10 @@ final class StatementRedactor {
     private final LiteralMasker masker;
     private final HashKey key;
     private final LexingCache lexing;
+    /** Plans by the text of the lexing cache's template they were made for. */
+    private final ClassificationCache<RedactionPlan> plans = new ClassificationCache<>(LexingCache.CAPACITY);
+    /** For checking recorded texts: kept apart so that they do not take the classifier's shapes' places. */
+    private final LexingCache recordedLexing = new LexingCache();
 
     StatementRedactor(LiteralMasker masker, HashKey key, LexingCache lexing) {
         this.masker = masker;
@@ -39,24 +45,16 @@ final class StatementRedactor {
     }
 
     RecordedCommand redact(String sql, List<String> parameters) {
-        LexedSql lexed = lexing.lex(sql); // the classifier lexed this shape already: usually no lexing here
+        LexingCache.Lexing lexing = this.lexing.lexing(sql); // the classifier lexed this shape already: usually no lexing here
+        LexedSql lexed = lexing.lexed();
         List<SqlToken> tokens = lexed.tokens();
-        LiteralTargets targets = masker.columns().mayTarget(tokens) ? LiteralTargets.of(tokens) : LiteralTargets.NONE;
+        RedactionPlan plan = plan(sql, lexing);
+        LiteralTargets targets = plan.targets();
         RedactedText text = new RedactedText(sql, key);
-        for (int i = 0; i < tokens.size(); i++) {
-            SqlToken token = tokens.get(i);
-            if (token.kind() == SqlToken.Kind.COMMENT) {
-                for (int[] part : LiteralSpelling.contents(sql, token)) {
-                    text.replaceInPlace(masker.segment(sql, part[0], part[1]));
-                }
-            } else if (token.isStringLiteral() || token.kind() == SqlToken.Kind.NUMBER) {
-                text.respell(token, replacements(token.text(), targets.forToken(i), targets.complete(),
-                        token.kind() == SqlToken.Kind.NUMBER));
-            }
-        }
+        plan.redact(tokens, text, masker);
         String recorded = text.finish();
         List<Redaction> redactions = new ArrayList<>(text.redactions(null));
-        if (!recorded.equals(sql) && !sameStatements(lexed, SqlLexer.lex(recorded))) {
+        if (!recorded.equals(sql) && !sameStatements(lexed, recordedLexing.lex(recorded))) {
             RedactedText withheld = withheld(sql, tokens);
             recorded = withheld.finish();
             redactions = new ArrayList<>(withheld.redactions(null));
@@ -71,7 +69,8 @@ final class StatementRedactor {
                     continue;
                 }
                 RedactedText parameter = new RedactedText(value, key);
-                parameter.replaceInPlace(replacements(value, targets.forParameter(n), targets.complete(), false));
+                parameter.replaceInPlace(masker.literal(value,
+                        masker.destination(targets.forParameter(n), targets.complete()), false));
                 recordedParameters.add(parameter.finish());
                 redactions.addAll(parameter.redactions(n));
             }
@@ -79,16 +78,17 @@ final class StatementRedactor {
         return new RecordedCommand(recorded, recordedParameters, redactions);
     }
 
-    /** What to replace in a literal's or parameter's value, given where the statement sends it. */
-    private List<Replacement> replacements(String value, List<Target> targets, boolean analysed, boolean number) {
-        List<Replacement> byTarget = masker.byTarget(value, targets, analysed);
-        if (byTarget != null) {
-            return byTarget;
+    /** The plan of the template {@code sql} was served from, made now if none is kept; a text of no template gets its own. */
+    private RedactionPlan plan(String sql, LexingCache.Lexing lexing) {
+        String template = lexing.template();
+        RedactionPlan plan = template == null ? null : plans.get(template);
+        if (plan == null) {
+            plan = RedactionPlan.of(sql, lexing.lexed().tokens(), masker);
+            if (template != null) {
+                plans.put(template, plan);
+            }
         }
-        if (number && !masker.mayHoldFindsAsNumber(value)) {
-            return List.of(); // most numbers: nothing a detector finds fits in them
-        }
-        return masker.text(value);
+        return plan;
     }
 
     /** Whether two texts hold the same statements: the same tokens but for literal and comment contents. */
@@ -96,22 +96,32 @@ final class StatementRedactor {
         if (original.unterminated().isPresent() != recorded.unterminated().isPresent()) {
             return false;
         }
-        List<String> a = shape(original.tokens());
-        return a.equals(shape(recorded.tokens()));
-    }
-
-    private static List<String> shape(List<SqlToken> tokens) {
-        List<String> shape = new ArrayList<>(tokens.size());
-        for (SqlToken token : tokens) {
-            if (token.kind() == SqlToken.Kind.COMMENT) {
-                shape.add("comment");
-            } else if (token.isStringLiteral() || token.kind() == SqlToken.Kind.NUMBER) {
-                shape.add("literal");
-            } else {
-                shape.add(token.kind() + " " + token.text());
+        List<SqlToken> a = original.tokens();
+        List<SqlToken> b = recorded.tokens();
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!sameRole(a.get(i), b.get(i))) {
+                return false;
             }
         }
-        return shape;
+        return true;
+    }
+
+    /** Both comments, both literals (strings and numbers alike), or the same kind with the same text. */
+    private static boolean sameRole(SqlToken a, SqlToken b) {
+        if (a.kind() == SqlToken.Kind.COMMENT || b.kind() == SqlToken.Kind.COMMENT) {
+            return a.kind() == b.kind();
+        }
+        if (isLiteral(a) || isLiteral(b)) {
+            return isLiteral(a) && isLiteral(b);
+        }
+        return a.kind() == b.kind() && a.text().equals(b.text());
+    }
+
+    private static boolean isLiteral(SqlToken token) {
+        return token.isStringLiteral() || token.kind() == SqlToken.Kind.NUMBER;
     }
 
     /** The fallback: every literal and comment replaced by {@code [WITHHELD]}, everything else as written. */

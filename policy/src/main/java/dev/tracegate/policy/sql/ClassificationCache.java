@@ -4,12 +4,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bounded map from text to an immutable value (a query's classification, a statement shape's
- * parser opinion), approximating LRU with the CLOCK
+ * parser opinion, the record's redaction plan of a lexed shape), approximating LRU with the CLOCK
  * algorithm: a hit is a lock-free map read plus setting a flag, so repeated texts are cheap under
  * concurrency; only inserting takes a lock, and it evicts the first entry not used since the clock
  * hand last passed it. Values are immutable, so a reader racing an eviction still gets a correct result.
  */
-final class ClassificationCache<V> {
+public final class ClassificationCache<V> {
 
     private static final class Entry<V> {
         final V value;
@@ -26,7 +26,7 @@ final class ClassificationCache<V> {
     private int filled;
     private int hand;
 
-    ClassificationCache(int capacity) {
+    public ClassificationCache(int capacity) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity must not be negative: " + capacity);
         }
@@ -35,7 +35,7 @@ final class ClassificationCache<V> {
         this.ring = new String[capacity];
     }
 
-    V get(String text) {
+    public V get(String text) {
         Entry<V> entry = entries.get(text);
         if (entry == null) {
             return null;
@@ -46,7 +46,7 @@ final class ClassificationCache<V> {
         return entry.value;
     }
 
-    void put(String text, V value) {
+    public void put(String text, V value) {
         if (capacity == 0) {
             return;
         }
@@ -74,7 +74,7 @@ final class ClassificationCache<V> {
         }
     }
 
-    int size() {
+    public int size() {
         return entries.size();
     }
 }

@@ -49,24 +49,40 @@ public final class LexingCache {
 
     private final ClassificationCache<Template> templates = new ClassificationCache<>(CAPACITY);
 
+    /**
+     * A text's tokens, and the text of the cached shape they were derived from: {@code template} is
+     * the first text of that shape, which was lexed, or {@code null} when {@code sql} is not served
+     * from a cached shape. Texts with the same template have the same tokens but for the digits (and
+     * so the positions) of whole-number tokens: every other token is the template's, text and kind,
+     * so what a caller derives from a template's tokens apart from its numbers holds for each of them.
+     */
+    public record Lexing(LexedSql lexed, String template) {
+    }
+
     /** The tokens {@link SqlLexer#lex} gives for {@code sql}. */
     public LexedSql lex(String sql) {
+        return lexing(sql).lexed();
+    }
+
+    /** The tokens {@link SqlLexer#lex} gives for {@code sql}, with the template they come from. */
+    public Lexing lexing(String sql) {
         Shape shape = sql.length() > MAX_TEXT_LENGTH ? null : shape(sql);
         if (shape == null) {
-            return SqlLexer.lex(sql);
+            return new Lexing(SqlLexer.lex(sql), null);
         }
         Template template = templates.get(shape.key());
         if (template != null) {
             LexedSql derived = derive(template, sql, shape);
             if (derived != null) {
-                return derived;
+                return new Lexing(derived, template.text());
             }
         }
         LexedSql lexed = SqlLexer.lex(sql);
         if (template == null && lexed.tokens().size() <= MAX_TOKENS) {
             templates.put(shape.key(), template(sql, shape, lexed));
+            return new Lexing(lexed, sql);
         }
-        return lexed;
+        return new Lexing(lexed, null);
     }
 
     int cachedShapes() {
