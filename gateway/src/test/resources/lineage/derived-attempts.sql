@@ -147,6 +147,8 @@ UPDATE lc_customers SET notes = email WHERE id = 1
 UPDATE lc_customers SET notes = reverse(card_number) WHERE id = 2
 MERGE INTO lc_copy t USING lc_customers c ON t.id = c.id WHEN NOT MATCHED THEN INSERT (id, v) VALUES (c.id, c.email)
 WITH m AS (UPDATE lc_customers SET name = name WHERE id = 1 RETURNING reverse(email) r) SELECT r FROM m
+WITH m AS (DELETE FROM lc_customers WHERE id = 999 RETURNING lower(email) e) SELECT e FROM m
+WITH m AS (UPDATE lc_orders SET status = status WHERE id = 1 RETURNING customer_id) SELECT reverse(c.email) FROM lc_customers c JOIN m ON m.customer_id = c.id
 CREATE TEMP TABLE lc_tmp AS SELECT email FROM lc_customers
 CREATE TABLE lc_stolen AS SELECT reverse(email) e FROM lc_customers
 SELECT email INTO TEMP lc_tmp2 FROM lc_customers

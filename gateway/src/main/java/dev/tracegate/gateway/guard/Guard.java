@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one policy decision point every protocol asks ({@link #decide}): it classifies the command,
@@ -28,6 +30,8 @@ import java.util.function.Function;
  * No engine reads the policy itself.
  */
 public final class Guard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
     private final AtomicReference<Policy> policy;
     /** Shared by the classifier and the record's redaction: each statement shape is lexed once for both. */
@@ -57,6 +61,14 @@ public final class Guard {
     public Ruling decide(Subject subject, Command command) {
         Policy snapshot = policy.get();
         CallerMasking masking = PolicyEngine.masking(snapshot, subject).orElse(null);
+        try {
+            return ruling(snapshot, subject, command, masking);
+        } catch (RuntimeException analysisFailed) {
+            return undecided(snapshot, command, masking, analysisFailed);
+        }
+    }
+
+    private Ruling ruling(Policy snapshot, Subject subject, Command command, CallerMasking masking) {
         SqlClassification classification = null;
         Decision decision;
         switch (command) {
@@ -83,6 +95,29 @@ public final class Guard {
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
                 snapshot.maskTerminal(),
                 recorded, shown);
+    }
+
+    /**
+     * A command the analysis failed on (a defect, or a parser surprised by its input) is refused as
+     * unclassifiable, high risk, and the session goes on. The log keeps the failure's type and stack
+     * but not its message, which could quote the command and any secret in it.
+     */
+    private Ruling undecided(Policy snapshot, Command command, CallerMasking masking, RuntimeException failure) {
+        Throwable withoutMessage = new Throwable(failure.getClass().getName());
+        withoutMessage.setStackTrace(failure.getStackTrace());
+        LOG.error("the analysis of a {} command failed; the command is refused", command.getClass().getSimpleName(),
+                withoutMessage);
+        String reason = "the gateway could not analyse this command, so it is refused (the failure is in the"
+                + " gateway's log)";
+        SqlClassification classification = command instanceof Command.Sql sql
+                ? new SqlClassification(List.of(new ClassifiedStatement(sql.text(), StatementClass.UNKNOWN, "UNKNOWN",
+                List.of(), false, List.of("the analysis failed"), Optional.empty(), Optional.empty())))
+                : null;
+        Decision decision = new Decision(Action.BLOCK, "default:high-risk", reason, null, StatementClass.UNKNOWN,
+                List.of());
+        CommandRedaction recorded = recording(snapshot);
+        return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
+                snapshot.maskTerminal(), recorded, recorded);
     }
 
     private static Optional<Decision> lineageRefusal(Command.Sql sql, SqlClassification classification,

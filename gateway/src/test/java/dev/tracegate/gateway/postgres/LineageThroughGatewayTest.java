@@ -189,13 +189,19 @@ class LineageThroughGatewayTest {
     @Order(3)
     void psql() throws Exception {
         Path script = Files.createTempFile("lineage", ".sql");
-        Files.writeString(script, "LISTEN lc;\n" + String.join(";\n", attempts().toList()) + ";\n");
+        Files.writeString(script, "LISTEN lc;\n" + String.join(";\n", attempts().toList())
+                + ";\nSELECT 'the corpus ran to its end';\n");
         ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-A", "-f",
                 script.toString()));
         List<String> found = new ArrayList<>();
-        psql.output().lines().forEach(line -> found.addAll(leaks.leaksIn(line)));
-        assertThat(found).as(psql.output()).isEmpty();
-        assertThat(psql.output()).contains("tracegate: blocked by policy rule mask-personal-data");
+        // psql prefixes each message with the script's name, whose random digits (reversed, say) can
+        // match six digits of a card: the prefix is psql's, not the server's, and is not searched.
+        psql.output().lines().map(line -> line.replaceFirst("^psql:[^:]*:[0-9]+: ", ""))
+                .forEach(line -> found.addAll(leaks.leaksIn(line)));
+        assertThat(found).as("clear values in psql's output").isEmpty();
+        assertThat(psql.output()).as("refused, never disconnected").doesNotContain("connection to server was lost")
+                .contains("tracegate: blocked by policy rule mask-personal-data")
+                .contains("the corpus ran to its end");
     }
 
     @Test
@@ -323,9 +329,7 @@ class LineageThroughGatewayTest {
                     }
                 } catch (SQLException e) {
                     received.add(e.getMessage());
-                    if (c.isClosed()) {
-                        break;
-                    }
+                    assertThat(c.isValid(5)).as("the session survives a refusal: %s", e.getMessage()).isTrue();
                 }
                 notifications(c, received);
             }

@@ -11,6 +11,8 @@ import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.delete.ParenthesedDelete;
+import net.sf.jsqlparser.statement.insert.ParenthesedInsert;
 import net.sf.jsqlparser.statement.select.AllColumns;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.FromItem;
@@ -28,6 +30,7 @@ import net.sf.jsqlparser.statement.select.TableFunction;
 import net.sf.jsqlparser.statement.select.TableStatement;
 import net.sf.jsqlparser.statement.select.Values;
 import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.ParenthesedUpdate;
 
 /**
  * Queries: what each column a query produces carries, through FROM items (tables, views,
@@ -108,20 +111,18 @@ final class QueryLineage {
         }
     }
 
+    /**
+     * A CTE's body: a query, or a data-modifying statement whose RETURNING list is what the CTE
+     * holds. Read by its type, not by JSqlParser's typed getters, which cast and throw on the others.
+     */
     private List<OutputColumn> withBody(WithItem<?> item, Scope scope) {
-        if (item.getSelect() != null) {
-            return columns(item.getSelect(), scope);
-        }
-        if (item.getInsert() != null) {
-            return dml.insert(item.getInsert().getInsert(), scope);
-        }
-        if (item.getUpdate() != null) {
-            return dml.update(item.getUpdate().getUpdate(), scope);
-        }
-        if (item.getDelete() != null) {
-            return dml.delete(item.getDelete().getDelete(), scope);
-        }
-        throw new LineageRefusal("a CTE of a kind the gateway cannot follow");
+        return switch (item.getParenthesedStatement()) {
+            case ParenthesedSelect select -> columns(select, scope);
+            case ParenthesedInsert insert -> dml.insert(insert.getInsert(), scope);
+            case ParenthesedUpdate update -> dml.update(update.getUpdate(), scope);
+            case ParenthesedDelete delete -> dml.delete(delete.getDelete(), scope);
+            case null, default -> throw new LineageRefusal("a CTE of a kind the gateway cannot follow");
+        };
     }
 
     /**

@@ -117,6 +117,20 @@ class LineageCheckTest {
             "SELECT set_config('search_path', 'evil', false)",
             "SELECT set_config('SEARCH_PATH', 'evil', true)",
             "SELECT set_config(current_user, 'evil', true)",
+            // Data-modifying CTEs: what RETURNING computes is what the CTE holds (each kind once
+            // ended the session, a JSqlParser getter casting the body to a query).
+            "WITH m AS (UPDATE customers SET name = name WHERE id = 1 RETURNING reverse(email) r) SELECT r FROM m",
+            "WITH m AS (DELETE FROM customers WHERE id = 1 RETURNING lower(email) e) SELECT e FROM m",
+            "WITH m AS (INSERT INTO customers (id, name) VALUES (5000, 'x') RETURNING substr(card_number, 1, 8) c)"
+                    + " SELECT c FROM m",
+            "WITH m AS (UPDATE customers SET notes = 'x' WHERE id = 1 RETURNING email) SELECT reverse(email) FROM m",
+            "WITH m AS (DELETE FROM customers WHERE id = 1 RETURNING *) SELECT md5(card_number) FROM m",
+            "WITH a AS (WITH b AS (DELETE FROM customers WHERE id = 1 RETURNING email) SELECT email FROM b)"
+                    + " SELECT upper(email) FROM a",
+            "UPDATE orders SET status = 'x' WHERE id = 1 AND customer_id IN (WITH m AS (UPDATE customers SET"
+                    + " name = name RETURNING id, email) SELECT id FROM m) RETURNING (SELECT max(email) FROM customers)",
+            "WITH RECURSIVE m AS (UPDATE customers SET name = name WHERE id = 1 RETURNING reverse(email) r)"
+                    + " SELECT r FROM m",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
@@ -174,6 +188,10 @@ class LineageCheckTest {
             "CREATE VIEW v AS SELECT email FROM customers",
             "SELECT email FROM customers c1 JOIN customers c2 USING (email)",
             "SELECT DISTINCT email FROM customers",
+            "WITH m AS (UPDATE customers SET notes = 'x' WHERE id = 1 RETURNING id, email) SELECT id, email FROM m",
+            "WITH m AS (DELETE FROM orders WHERE id = 1 RETURNING customer_id) SELECT c.email FROM customers c"
+                    + " JOIN m ON m.customer_id = c.id",
+            "WITH m AS (INSERT INTO orders (id, customer_id) VALUES (9, 1) RETURNING id) SELECT id FROM m",
     })
     void allowsWhatLeaksNothing(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
