@@ -459,11 +459,57 @@ def update_docs(results_json: Path, docs: Path) -> bool:
                                      mysql_docs_block(data, results_json))
         replaced = replaced or done
     if set(data["phases"]) - {"mysql"}:
+        shown, shown_json = data, results_json
+        base = latest_results_shown(text, results_json.parent)
+        if base is not None and not covers_every_phase(data):
+            shown, shown_json = merged_onto(base, data, results_json)
         text, done = replace_between(text, "<!-- bench:results:start -->", "<!-- bench:results:end -->",
-                                     main_docs_block(data, results_json))
+                                     main_docs_block(shown, shown_json))
         replaced = replaced or done
     docs.write_text(text)
     return replaced
+
+
+# What a run records that is not a phase's figures: kept from the run each figure came from.
+RUN_KEYS = {"started", "mode", "phases", "notices", "plan", "environment", "settings", "routes", "route_notes",
+            "duration_minutes", "goals", "measured_in"}
+EVERY_PHASE = {"pgbench", "large", "storm", "profile", "http", "http-profile", "account", "jvm"}
+
+
+def covers_every_phase(data: dict) -> bool:
+    return EVERY_PHASE <= set(data["phases"])
+
+
+def latest_results_shown(docs_text: str, results_dir: Path) -> dict | None:
+    """The results the generated block of docs/benchmarks.md shows now (its first results file), if readable."""
+    _, _, block = docs_text.partition("<!-- bench:results:start -->")
+    found = re.search(r"`bench/results/([^`]+)\.md`", block.partition("<!-- bench:results:end -->")[0])
+    source = found and results_dir / f"{found.group(1)}.json"
+    return json.loads(source.read_text()) if source and source.exists() else None
+
+
+def merged_onto(base: dict, partial: dict, partial_json: Path) -> tuple[dict, Path]:
+    """
+    A partial run's figures laid over the results the docs show, so that `--only pgbench --update-docs`
+    replaces the pgbench tables and goals and keeps every other phase's figures and their date. Written
+    next to the partial run as <stem>-merged.json (and .md), which the docs then name.
+    """
+    merged = {key: value for key, value in base.items() if key != "goals"}
+    measured_in = dict(base.get("measured_in") or {phase: base["started"] for phase in base["phases"]})
+    for key, value in partial.items():
+        if key not in RUN_KEYS:
+            merged[key] = value
+    for phase in partial["phases"]:
+        measured_in[phase] = partial["started"]
+    merged["phases"] = [phase for phase in measured_in]
+    merged["measured_in"] = measured_in
+    merged["notices"] = list(base.get("notices", [])) + list(partial.get("notices", []))
+    merged["goals"] = judge_goals(merged)
+    stem = partial_json.stem + "-merged"
+    out = partial_json.parent / f"{stem}.json"
+    out.write_text(json.dumps(merged, indent=2) + "\n")
+    (partial_json.parent / f"{stem}.md").write_text(markdown(merged))
+    return merged, out
 
 
 def replace_between(text: str, start: str, end: str, generated: str) -> tuple[str, bool]:
@@ -486,6 +532,14 @@ def mysql_docs_block(data: dict, results_json: Path) -> str:
 def main_docs_block(data: dict, results_json: Path) -> str:
     body = [f"Latest {data['mode']} run: {data['started']} (`bench/results/{results_json.stem}.md`), "
             f"{data['environment'].get('cpu', '')}.", ""]
+    if data.get("measured_in"):
+        dates = {}
+        for phase, started in data["measured_in"].items():
+            dates.setdefault(started, []).append(phase)
+        body[0] = (f"Figures of several {data['mode']} runs (`bench/results/{results_json.stem}.md`), "
+                   f"{data['environment'].get('cpu', '')}: "
+                   + "; ".join(f"{', '.join(phases)} measured {started}" for started, phases in sorted(dates.items()))
+                   + ".")
     body += ["| goal | target | measured | met |", "|---|---|---|---|"]
     for g in data["goals"]:
         met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")

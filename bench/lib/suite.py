@@ -135,6 +135,8 @@ def main() -> int:
         results["environment"]["load average at end"] = Path("/proc/loadavg").read_text().split()[:3]
         stem = f"{started:%Y-%m-%d}" + ("-quick" if plan.mode == "quick" else "") + \
                ("-partial" if set(phases) != set(PHASES) else "")
+        if (BENCH / "results" / f"{stem}.json").exists():
+            stem += f"-{started:%H%M}"  # a second run of the day keeps the first's results
         md_file, json_file = report.write(results, BENCH / "results", stem)
         say(f"results: {md_file.relative_to(REPO)} and {json_file.relative_to(REPO)}")
         if args.update_docs:
