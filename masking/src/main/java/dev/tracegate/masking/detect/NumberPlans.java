@@ -8,8 +8,7 @@ import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -23,14 +22,30 @@ import java.util.regex.Pattern;
  * valid when it matches the region's general description and one of its number types. Unlike
  * {@code isValidNumber}, every region of the calling code is asked (main region first), not only
  * the one whose leading digits claim the number first: it can only accept more, the safe side for
- * a masker. Thread-safe.
+ * a masker.
+ *
+ * <p>The plans of a calling code are gathered once, with the lengths any of their general
+ * descriptions allows: a candidate of another length (most prefixes of a card number, in most
+ * regions) is answered without a look-up, an object or a regular expression. Thread-safe.
  */
 final class NumberPlans {
 
     private final PhoneNumberUtil numbers;
     private final MetadataSource source = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
-    private final Map<String, Plan> byRegion = new ConcurrentHashMap<>();
-    private final Map<Integer, Plan> nonGeographic = new ConcurrentHashMap<>();
+    /** Calling codes have one to three digits; each slot is filled once, on first use. */
+    private static final int CALLING_CODES = 1000;
+    private final AtomicReferenceArray<CallingCode> byCallingCode = new AtomicReferenceArray<>(CALLING_CODES);
+
+    /**
+     * The plans of every region that shares one calling code (main region first), and the lengths
+     * their general descriptions allow together: a number of any other length is valid in none.
+     */
+    private record CallingCode(Plan[] plans, boolean anyLength, long lengths) {
+
+        boolean allowsLength(int length) {
+            return anyLength || (length < Long.SIZE && (lengths & (1L << length)) != 0);
+        }
+    }
 
     /** One region's plan, ready to match: its general description, then its number types in libphonenumber's order. */
     private record Plan(int countryCode, Description general, List<Description> types) {
@@ -85,28 +100,52 @@ final class NumberPlans {
     }
 
     boolean isValid(PhoneNumber number) {
-        List<String> regions = numbers.getRegionCodesForCountryCode(number.getCountryCode());
-        if (regions.isEmpty()) {
+        return isValid(number.getCountryCode(), nationalSignificantNumber(number));
+    }
+
+    /**
+     * Whether {@code national} (the national significant number: ASCII digits, with the leading
+     * zeros an Italian-style number keeps) is valid in some region of {@code countryCode}.
+     */
+    boolean isValid(int countryCode, String national) {
+        CallingCode code = callingCode(countryCode);
+        if (!code.allowsLength(national.length())) {
             return false;
         }
-        String national = nationalSignificantNumber(number);
-        for (String region : regions) {
-            Plan plan = plan(region, number.getCountryCode());
-            if (plan != null && plan.countryCode() == number.getCountryCode() && valid(national, plan)) {
+        for (Plan plan : code.plans()) {
+            if (valid(national, plan)) {
                 return true;
             }
         }
         return false;
     }
 
-    private Plan plan(String region, int countryCode) {
-        if (PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)) {
-            Plan known = nonGeographic.get(countryCode);
-            return known != null ? known : nonGeographic.computeIfAbsent(countryCode,
-                    code -> Plan.of(source.getMetadataForNonGeographicalRegion(code)));
+    private CallingCode callingCode(int countryCode) {
+        if (countryCode < 0 || countryCode >= CALLING_CODES) {
+            return gather(countryCode); // no such calling code: no plans
         }
-        Plan known = byRegion.get(region);
-        return known != null ? known : byRegion.computeIfAbsent(region, code -> Plan.of(source.getMetadataForRegion(code)));
+        CallingCode known = byCallingCode.get(countryCode);
+        if (known == null) {
+            known = gather(countryCode);
+            byCallingCode.compareAndSet(countryCode, null, known);
+        }
+        return known;
+    }
+
+    private CallingCode gather(int countryCode) {
+        List<Plan> plans = new ArrayList<>();
+        boolean anyLength = false;
+        long lengths = 0;
+        for (String region : numbers.getRegionCodesForCountryCode(countryCode)) {
+            Plan plan = Plan.of(PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
+                    ? source.getMetadataForNonGeographicalRegion(countryCode) : source.getMetadataForRegion(region));
+            if (plan != null && plan.countryCode() == countryCode) {
+                plans.add(plan);
+                anyLength |= plan.general().anyLength();
+                lengths |= plan.general().lengths();
+            }
+        }
+        return new CallingCode(plans.toArray(Plan[]::new), anyLength, lengths);
     }
 
     /** Any number type but UNKNOWN, as libphonenumber types a number. */
