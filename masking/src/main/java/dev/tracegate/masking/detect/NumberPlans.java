@@ -8,6 +8,8 @@ import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider
 import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
@@ -26,7 +28,10 @@ import java.util.regex.Pattern;
  *
  * <p>The plans of a calling code are gathered once, with the lengths any of their general
  * descriptions allows: a candidate of another length (most prefixes of a card number, in most
- * regions) is answered without a look-up, an object or a regular expression. Thread-safe.
+ * regions) is answered without a look-up, an object or a regular expression. The patterns of some
+ * plans cost microseconds per number (Germany's most), so the last answers are remembered by
+ * calling code and exact digits: a number that repeats (the same card or phone number in every
+ * record of a body, in every response) is matched once. Thread-safe.
  */
 final class NumberPlans {
 
@@ -35,6 +40,11 @@ final class NumberPlans {
     /** Calling codes have one to three digits; each slot is filled once, on first use. */
     private static final int CALLING_CODES = 1000;
     private final AtomicReferenceArray<CallingCode> byCallingCode = new AtomicReferenceArray<>(CALLING_CODES);
+    /** Numbers of up to this many digits are remembered: with the calling code and length they fit one long. */
+    private static final int MAX_REMEMBERED_DIGITS = 14;
+    /** Bounds the answers remembered; past it the memory starts afresh (callers choose the numbers). */
+    private static final int REMEMBERED = 4096;
+    private final Map<Long, Boolean> answered = new ConcurrentHashMap<>();
 
     /**
      * The plans of every region that shares one calling code (main region first), and the lengths
@@ -112,12 +122,46 @@ final class NumberPlans {
         if (!code.allowsLength(national.length())) {
             return false;
         }
+        long key = keyOf(countryCode, national);
+        Boolean known = key < 0 ? null : answered.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean valid = false;
         for (Plan plan : code.plans()) {
             if (valid(national, plan)) {
-                return true;
+                valid = true;
+                break;
             }
         }
-        return false;
+        if (key >= 0) {
+            if (answered.size() >= REMEMBERED) {
+                answered.clear();
+            }
+            answered.put(key, valid);
+        }
+        return valid;
+    }
+
+    /**
+     * The calling code, the number of digits and their value in one long (10 + 4 + 47 bits: 14
+     * digits are below 2^47), so that two numbers share a key only when they are the same digits
+     * under the same calling code; -1 for what does not fit.
+     */
+    static long keyOf(int countryCode, String national) {
+        int length = national.length();
+        if (countryCode < 0 || countryCode >= CALLING_CODES || length == 0 || length > MAX_REMEMBERED_DIGITS) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++) {
+            char c = national.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value << 14 | (long) length << 10 | countryCode;
     }
 
     private CallingCode callingCode(int countryCode) {
