@@ -397,10 +397,16 @@ public final class PhoneDetector implements Detector {
         return digits.substring(first);
     }
 
-    /** Whether the candidate's digit groups are those of the number's national or international format. */
+    /**
+     * Whether the candidate's digit groups are those of the number's national or international
+     * format. The international format is {@code +<calling code> <national groups>}, so its first
+     * group is the calling code: written groups that start otherwise (a card number's prefix that
+     * a region's plan accepts) are not formatted a second time.
+     */
     private boolean groupedAsWritten(PhoneNumber number, List<String> written) {
         return written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.NATIONAL)))
-                || written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL)));
+                || (written.get(0).equals(Integer.toString(number.getCountryCode()))
+                        && written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL))));
     }
 
     private static List<String> groups(CharSequence text, Candidate c, int lastGroup) {
