@@ -298,8 +298,7 @@ public final class JsonMasking {
             String written = name;
             ContentScanner.Outcome outcome = scanOrNull(name);
             if (outcome != null) {
-                written = outcome.masked() == null ? "[" + outcome.findings().keySet().iterator().next() + "]"
-                        : outcome.masked();
+                written = outcome.masked() != null ? outcome.masked() : nullifiedKey(outcome);
             }
             frame.pendingSegment = segment(written);
             if (outcome != null) {
@@ -308,6 +307,15 @@ public final class JsonMasking {
                 cleanNames.put(name, frame.pendingSegment);
             }
             out.writeFieldName(written);
+        }
+
+        /**
+         * A key cannot be null: one whose find is nullified is written as its entity's placeholder,
+         * and one the scan budget gave up on (no finds to name) as the budget's.
+         */
+        private static String nullifiedKey(ContentScanner.Outcome outcome) {
+            return outcome.findings().isEmpty() ? "[" + FallbackReason.SCAN_BUDGET.name() + "]"
+                    : "[" + outcome.findings().keySet().iterator().next() + "]";
         }
 
         /** {@link #segmentFor}, remembered for the document's first {@link #MAX_REMEMBERED_SEGMENTS} names. */
