@@ -40,8 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Work that depends on a field's name or path rather than its value is done once: field names
  * in which the content detectors find nothing are remembered with their path segment (a bounded
- * memory shared by the documents this rewriter masks, so a name is scanned again only once it is
- * forgotten), a walk judges each name's hint once per parent name, and it builds each distinct
+ * memory shared by the documents this rewriter masks; names beyond its bound are scanned every
+ * time), a walk judges each name's hint once per parent name, and it builds each distinct
  * path's report location once. None of this depends on a value, so nothing is ever taken from
  * another value; names in which something is found are scanned, masked and counted every time.
  */
@@ -51,7 +51,7 @@ public final class JsonMasking {
     private static final int MAX_SEGMENT_CHARS = 64;
     /** Bounds the per-document memo of path segments, whatever the number of distinct names in a body. */
     private static final int MAX_REMEMBERED_SEGMENTS = 256;
-    /** Bounds the clean field names remembered across documents; past it they are forgotten and scanned afresh. */
+    /** Bounds the clean field names remembered across documents; names beyond it are scanned every time. */
     private static final int MAX_CLEAN_NAMES = 4096;
     /** Bounds the distinct paths whose report location a walk keeps; past it locations are built per value. */
     private static final int MAX_REMEMBERED_PATHS = 1024;
