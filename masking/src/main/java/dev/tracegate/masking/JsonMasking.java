@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Streaming JSON rewriter: reads tokens from a {@link JsonParser} and writes them, masked, to a
@@ -34,8 +36,14 @@ import java.util.Map;
  *
  * <p>Documents nested deeper than {@link Limits#maxJsonDepth()}, invalid JSON (including invalid
  * UTF-8 in byte input) and content after a single document are refused with {@link
- * MaskingRefusedException}; output written before the refusal must be discarded. Immutable and
- * thread-safe.
+ * MaskingRefusedException}; output written before the refusal must be discarded. Thread-safe.
+ *
+ * <p>Work that depends on a field's name or path rather than its value is done once: field names
+ * in which the content detectors find nothing are remembered with their path segment (a bounded
+ * memory shared by the documents this rewriter masks; names beyond its bound are scanned every
+ * time), a walk judges each name's hint once per parent name, and it builds each distinct
+ * path's report location once. None of this depends on a value, so nothing is ever taken from
+ * another value; names in which something is found are scanned, masked and counted every time.
  */
 public final class JsonMasking {
 
@@ -43,6 +51,10 @@ public final class JsonMasking {
     private static final int MAX_SEGMENT_CHARS = 64;
     /** Bounds the per-document memo of path segments, whatever the number of distinct names in a body. */
     private static final int MAX_REMEMBERED_SEGMENTS = 256;
+    /** Bounds the clean field names remembered across documents; names beyond it are scanned every time. */
+    private static final int MAX_CLEAN_NAMES = 4096;
+    /** Bounds the distinct paths whose report location a walk keeps; past it locations are built per value. */
+    private static final int MAX_REMEMBERED_PATHS = 1024;
     /** Strings longer than this are refused by the parser; up to it, longer than maxCellChars gets the fallback. */
     private static final int MIN_PARSER_STRING_LIMIT = 8 << 20;
 
@@ -50,6 +62,12 @@ public final class JsonMasking {
     private final String location;
     private final JsonFactory factory;
     private final FieldRule[] rules;
+    /**
+     * Field names the content detectors find nothing in, with their path segments. Keyed by the
+     * whole name: the answer for a name is the same in every document, and only clean names are
+     * kept, so a remembered name is never masked or counted less than a scanned one would be.
+     */
+    private final Map<String, String> cleanNames = new ConcurrentHashMap<>();
 
     JsonMasking(MaskingProfile profile, String location) {
         this.profile = profile;
@@ -182,6 +200,18 @@ public final class JsonMasking {
         EntityType elementHint;
         String pendingKey;
         String pendingSegment;
+        /** This container's path among the walk's remembered ones, or {@code null} past the bound. */
+        PathNode node;
+    }
+
+    /** One distinct path of a document (indexes folded into {@code [*]}): its children by segment and its report location. */
+    private static final class PathNode {
+        final Map<String, PathNode> children = new HashMap<>(8);
+        String location;
+    }
+
+    /** The hint judged for a field name under the parent name it was last seen under. */
+    private record Hint(String container, EntityType type) {
     }
 
     /** The state of one walk over one parser. */
@@ -196,6 +226,10 @@ public final class JsonMasking {
         boolean changed;
         /** Path segments by field name: the objects of an array repeat their names, so each is built once per document. */
         final Map<String, String> segments = new HashMap<>();
+        /** Each field name's hint, judged again only when the name turns up under another parent name. */
+        final Map<String, Hint> hints = new HashMap<>();
+        final PathNode root = new PathNode();
+        int paths = 1;
 
         Walk(JsonParser in, JsonGenerator out, MaskingReport report) {
             this.in = in;
@@ -254,18 +288,34 @@ public final class JsonMasking {
         private void fieldName() throws IOException {
             Frame frame = stack[depth - 1];
             String name = in.currentName();
+            frame.pendingKey = name;
+            String clean = cleanNames.get(name);
+            if (clean != null) {
+                frame.pendingSegment = clean;
+                out.writeFieldName(name);
+                return;
+            }
             String written = name;
             ContentScanner.Outcome outcome = scanOrNull(name);
             if (outcome != null) {
-                written = outcome.masked() == null ? "[" + outcome.findings().keySet().iterator().next() + "]"
-                        : outcome.masked();
+                written = outcome.masked() != null ? outcome.masked() : nullifiedKey(outcome);
             }
-            frame.pendingKey = name;
             frame.pendingSegment = segment(written);
             if (outcome != null) {
-                record(pathFor(), outcome.findings());
+                record(where(), outcome.findings());
+            } else if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
+                cleanNames.put(name, frame.pendingSegment);
             }
             out.writeFieldName(written);
+        }
+
+        /**
+         * A key cannot be null: one whose find is nullified is written as its entity's placeholder,
+         * and one the scan budget gave up on (no finds to name) as the budget's.
+         */
+        private static String nullifiedKey(ContentScanner.Outcome outcome) {
+            return outcome.findings().isEmpty() ? "[" + FallbackReason.SCAN_BUDGET.name() + "]"
+                    : "[" + outcome.findings().keySet().iterator().next() + "]";
         }
 
         /** {@link #segmentFor}, remembered for the document's first {@link #MAX_REMEMBERED_SEGMENTS} names. */
@@ -316,7 +366,18 @@ public final class JsonMasking {
                 return null;
             }
             Frame parent = stack[depth - 1];
-            return parent.array ? parent.elementHint : profile.hint(parent.name, parent.pendingKey);
+            if (parent.array) {
+                return parent.elementHint;
+            }
+            Hint known = hints.get(parent.pendingKey);
+            if (known != null && Objects.equals(known.container(), parent.name)) {
+                return known.type();
+            }
+            EntityType type = profile.hint(parent.name, parent.pendingKey);
+            if (known != null || hints.size() < MAX_REMEMBERED_SEGMENTS) {
+                hints.put(parent.pendingKey, new Hint(parent.name, type));
+            }
+            return type;
         }
 
         private void open(boolean array) throws IOException {
@@ -326,7 +387,7 @@ public final class JsonMasking {
             if (rule != null && rule.strategy() instanceof MaskStrategy.Nullify) {
                 in.skipChildren();
                 out.writeNull();
-                masked(pathFor(), rule.label());
+                masked(rule.label());
                 return;
             }
             if (depth >= profile.limits().maxJsonDepth()) {
@@ -341,6 +402,7 @@ public final class JsonMasking {
             frame.name = parent == null ? null : parent.array ? parent.name : parent.pendingKey;
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
             frame.elementHint = array ? hintFor() : null;
+            frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
             if (depth == stack.length) {
                 stack = Arrays.copyOf(stack, depth * 2);
             }
@@ -374,13 +436,13 @@ public final class JsonMasking {
             FieldRule rule = ruleFor(statesFor());
             if (rule != null) {
                 write(rule.strategy().apply(value, rule.entity()));
-                masked(pathFor(), rule.label());
+                masked(rule.label());
                 return;
             }
             EntityType hint = hintFor();
             if (hint != null && !(hint == EntityType.SECRET && number)) { // a counter under "token" is no secret
                 write(profile.strategyFor(hint).apply(value, hint));
-                masked(pathFor(), hint.name());
+                masked(hint.name());
                 return;
             }
             ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanOrNull(value);
@@ -393,8 +455,7 @@ public final class JsonMasking {
                 return;
             }
             write(outcome.masked());
-            String path = pathFor();
-            record(path, outcome.findings());
+            record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
         }
@@ -404,10 +465,10 @@ public final class JsonMasking {
                 return profile.scanner().scan(value);
             } catch (ScanBudgetExceededException e) {
                 FallbackAction action = profile.limits().overLimit();
-                String path = pathFor();
-                report.fallback(location + ":" + path, FallbackReason.SCAN_BUDGET, action);
+                String where = where();
+                report.fallback(where, FallbackReason.SCAN_BUDGET, action);
                 if (action == FallbackAction.REFUSE) {
-                    throw new MaskingRefusedException(FallbackReason.SCAN_BUDGET, location + ":" + path,
+                    throw new MaskingRefusedException(FallbackReason.SCAN_BUDGET, where,
                             ColumnMasker.describe(FallbackReason.SCAN_BUDGET));
                 }
                 changed = true;
@@ -417,7 +478,7 @@ public final class JsonMasking {
 
         private void oversized(JsonToken token) throws IOException {
             FallbackAction action = profile.limits().overLimit();
-            String path = location + ":" + pathFor();
+            String path = where();
             report.fallback(path, FallbackReason.OVERSIZED, action);
             if (action == FallbackAction.REFUSE) {
                 throw new MaskingRefusedException(FallbackReason.OVERSIZED, path,
@@ -435,18 +496,46 @@ public final class JsonMasking {
             }
         }
 
-        private void masked(String path, String label) {
-            record(path, Map.of(label, 1));
+        private void masked(String label) {
+            report.count(where(), label, 1);
+            findings.merge(label, 1, Integer::sum);
             report.valueMasked();
             changed = true;
         }
 
-        private void record(String path, Map<String, Integer> found) {
+        private void record(String where, Map<String, Integer> found) {
             found.forEach((label, count) -> {
-                report.count(location + ":" + path, label, count);
+                report.count(where, label, count);
                 findings.merge(label, count, Integer::sum);
             });
             changed = true;
+        }
+
+        /** The report's location of the current value: {@code response.body:$.user.email}, built once per distinct path. */
+        private String where() {
+            PathNode node = depth == 0 ? root
+                    : child(stack[depth - 1].node, stack[depth - 1].array ? "[*]" : stack[depth - 1].pendingSegment);
+            if (node == null) {
+                return location + ":" + pathFor();
+            }
+            if (node.location == null) {
+                node.location = location + ":" + pathFor();
+            }
+            return node.location;
+        }
+
+        /** The remembered path under {@code parent} by {@code segment}; {@code null} once the walk remembers enough. */
+        private PathNode child(PathNode parent, String segment) {
+            if (parent == null) {
+                return null;
+            }
+            PathNode known = parent.children.get(segment);
+            if (known == null && paths < MAX_REMEMBERED_PATHS) {
+                known = new PathNode();
+                parent.children.put(segment, known);
+                paths++;
+            }
+            return known;
         }
 
         /**

@@ -11,11 +11,13 @@ package dev.tracegate.masking;
  *                            any number-shaped detector can see as one candidate
  * @param colons              how many {@code :} the text holds
  * @param lettersThenDigits   whether two ASCII letters are followed by two digits, as in an IBAN
+ * @param atOrPercent         whether the text holds an {@code @} or a {@code %}: an e-mail address
+ *                            has one, written plainly or URL-encoded ({@code %40})
  */
-public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits) {
+public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atOrPercent) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
-    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true);
+    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -24,6 +26,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int letterRun = 0;
         int digitsAfterLetters = 0;
         boolean lettersThenDigits = false;
+        boolean atOrPercent = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -37,6 +40,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
                 if (c == ':') {
                     colons++;
+                } else if (c == '@') {
+                    atOrPercent = true;
                 }
             } else if (c >= '0') {
                 current++;
@@ -51,11 +56,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                         longest = current;
                     }
                     current = 0;
+                    atOrPercent |= c == '%';
                 }
                 letterRun = 0;
                 digitsAfterLetters = 0;
             }
         }
-        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits);
+        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atOrPercent);
     }
 }

@@ -66,6 +66,17 @@ class BadInputTest {
     }
 
     @Test
+    void aJsonKeyThatExhaustsTheBudgetUnderNullifyBecomesThePlaceholderNotAnError() {
+        Masker masker = masker(new LimitsConfig(null, null, FallbackAction.NULLIFY, null));
+        String key = "(202) 555-01 ".repeat(2_000);
+        MaskingReport report = new MaskingReport();
+        String out = masker.json("b").mask("{\"" + key + "\":1,\"next\":\"ok\"}", report);
+        assertThat(out).isEqualTo("{\"[SCAN_BUDGET]\":1,\"next\":\"ok\"}");
+        assertThat(report.snapshot().fallbacks()).singleElement()
+                .satisfies(fallback -> assertThat(fallback.reason()).isEqualTo(FallbackReason.SCAN_BUDGET));
+    }
+
+    @Test
     void invalidUtf8IsNeverDecodedAndMasked() {
         byte[] bytes = "alice@example.com \u00e9".getBytes(StandardCharsets.UTF_8);
         bytes[bytes.length - 1] = (byte) 0x28; // breaks the two-byte é

@@ -20,4 +20,18 @@ class TextFactsTest {
         assertThat(TextFacts.of("pay DE89 3704").lettersThenDigits()).isTrue();
         assertThat(TextFacts.of("model X200, ab 1").lettersThenDigits()).isFalse();
     }
+
+    @Test
+    void anAddressIsNeverRuledOutWhateverItsLettersOrSpelling() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        ColumnMasker column = masker.forColumn(ColumnRef.expression("body"));
+        for (String address : new String[] {"jörg.müller@bücher.de", "o'brien+tag@example.ie", "x%40example.org",
+            "?to=alice%40example.com&x=1", "Ελένη@παράδειγμα.ελ", "a_b-c.d%e@sub-domain.example.co.uk"}) {
+            assertThat(TextFacts.of(address).atOrPercent()).as(address).isTrue();
+            assertThat(column.mask("write to " + address + " today", new MaskingReport()).value()).as(address)
+                    .contains("[EMAIL]");
+        }
+        assertThat(TextFacts.of("no address, 40 % off").atOrPercent()).isTrue();
+        assertThat(TextFacts.of("alice at example dot com, ＠ full width").atOrPercent()).isFalse();
+    }
 }

@@ -3,6 +3,7 @@ package dev.tracegate.masking.detect;
 import dev.tracegate.masking.Detector;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.Match;
+import dev.tracegate.masking.TextFacts;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,6 +23,12 @@ public final class EmailDetector implements Detector {
     /** Image names like {@code icon@2x.png} have the shape of an address; these endings are no TLD. */
     private static final Set<String> FILE_ENDINGS = Set.of(
             "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tiff", "heic", "avif");
+
+    /** The scan starts at an {@code @} or a {@code %40}: a text with neither is not read at all. */
+    @Override
+    public boolean mayMatch(TextFacts facts) {
+        return facts.atOrPercent();
+    }
 
     @Override
     public EntityType type() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -23,14 +24,38 @@ import java.util.regex.Pattern;
  * valid when it matches the region's general description and one of its number types. Unlike
  * {@code isValidNumber}, every region of the calling code is asked (main region first), not only
  * the one whose leading digits claim the number first: it can only accept more, the safe side for
- * a masker. Thread-safe.
+ * a masker.
+ *
+ * <p>The plans of a calling code are gathered once, with the lengths any of their general
+ * descriptions allows: a candidate of another length (most prefixes of a card number, in most
+ * regions) is answered without a look-up, an object or a regular expression. The patterns of some
+ * plans cost microseconds per number (Germany's most), so the last answers are remembered by
+ * calling code and exact digits: a number that repeats (the same card or phone number in every
+ * record of a body, in every response) is matched once. Thread-safe.
  */
 final class NumberPlans {
 
     private final PhoneNumberUtil numbers;
     private final MetadataSource source = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
-    private final Map<String, Plan> byRegion = new ConcurrentHashMap<>();
-    private final Map<Integer, Plan> nonGeographic = new ConcurrentHashMap<>();
+    /** Calling codes have one to three digits; each slot is filled once, on first use. */
+    private static final int CALLING_CODES = 1000;
+    private final AtomicReferenceArray<CallingCode> byCallingCode = new AtomicReferenceArray<>(CALLING_CODES);
+    /** Numbers of up to this many digits are remembered: with the calling code and length they fit one long. */
+    private static final int MAX_REMEMBERED_DIGITS = 14;
+    /** Bounds the answers remembered; past it the memory starts afresh (callers choose the numbers). */
+    private static final int REMEMBERED = 4096;
+    private final Map<Long, Boolean> answered = new ConcurrentHashMap<>();
+
+    /**
+     * The plans of every region that shares one calling code (main region first), and the lengths
+     * their general descriptions allow together: a number of any other length is valid in none.
+     */
+    private record CallingCode(Plan[] plans, boolean anyLength, long lengths) {
+
+        boolean allowsLength(int length) {
+            return anyLength || (length < Long.SIZE && (lengths & (1L << length)) != 0);
+        }
+    }
 
     /** One region's plan, ready to match: its general description, then its number types in libphonenumber's order. */
     private record Plan(int countryCode, Description general, List<Description> types) {
@@ -85,28 +110,86 @@ final class NumberPlans {
     }
 
     boolean isValid(PhoneNumber number) {
-        List<String> regions = numbers.getRegionCodesForCountryCode(number.getCountryCode());
-        if (regions.isEmpty()) {
-            return false;
-        }
-        String national = nationalSignificantNumber(number);
-        for (String region : regions) {
-            Plan plan = plan(region, number.getCountryCode());
-            if (plan != null && plan.countryCode() == number.getCountryCode() && valid(national, plan)) {
-                return true;
-            }
-        }
-        return false;
+        return isValid(number.getCountryCode(), nationalSignificantNumber(number));
     }
 
-    private Plan plan(String region, int countryCode) {
-        if (PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)) {
-            Plan known = nonGeographic.get(countryCode);
-            return known != null ? known : nonGeographic.computeIfAbsent(countryCode,
-                    code -> Plan.of(source.getMetadataForNonGeographicalRegion(code)));
+    /**
+     * Whether {@code national} (the national significant number: ASCII digits, with the leading
+     * zeros an Italian-style number keeps) is valid in some region of {@code countryCode}.
+     */
+    boolean isValid(int countryCode, String national) {
+        CallingCode code = callingCode(countryCode);
+        if (!code.allowsLength(national.length())) {
+            return false;
         }
-        Plan known = byRegion.get(region);
-        return known != null ? known : byRegion.computeIfAbsent(region, code -> Plan.of(source.getMetadataForRegion(code)));
+        long key = keyOf(countryCode, national);
+        Boolean known = key < 0 ? null : answered.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean valid = false;
+        for (Plan plan : code.plans()) {
+            if (valid(national, plan)) {
+                valid = true;
+                break;
+            }
+        }
+        if (key >= 0) {
+            if (answered.size() >= REMEMBERED) {
+                answered.clear();
+            }
+            answered.put(key, valid);
+        }
+        return valid;
+    }
+
+    /**
+     * The calling code, the number of digits and their value in one long (10 + 4 + 47 bits: 14
+     * digits are below 2^47), so that two numbers share a key only when they are the same digits
+     * under the same calling code; -1 for what does not fit.
+     */
+    static long keyOf(int countryCode, String national) {
+        int length = national.length();
+        if (countryCode < 0 || countryCode >= CALLING_CODES || length == 0 || length > MAX_REMEMBERED_DIGITS) {
+            return -1;
+        }
+        long value = 0;
+        for (int i = 0; i < length; i++) {
+            char c = national.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value << 14 | (long) length << 10 | countryCode;
+    }
+
+    private CallingCode callingCode(int countryCode) {
+        if (countryCode < 0 || countryCode >= CALLING_CODES) {
+            return gather(countryCode); // no such calling code: no plans
+        }
+        CallingCode known = byCallingCode.get(countryCode);
+        if (known == null) {
+            known = gather(countryCode);
+            byCallingCode.compareAndSet(countryCode, null, known);
+        }
+        return known;
+    }
+
+    private CallingCode gather(int countryCode) {
+        List<Plan> plans = new ArrayList<>();
+        boolean anyLength = false;
+        long lengths = 0;
+        for (String region : numbers.getRegionCodesForCountryCode(countryCode)) {
+            Plan plan = Plan.of(PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(region)
+                    ? source.getMetadataForNonGeographicalRegion(countryCode) : source.getMetadataForRegion(region));
+            if (plan != null && plan.countryCode() == countryCode) {
+                plans.add(plan);
+                anyLength |= plan.general().anyLength();
+                lengths |= plan.general().lengths();
+            }
+        }
+        return new CallingCode(plans.toArray(Plan[]::new), anyLength, lengths);
     }
 
     /** Any number type but UNKNOWN, as libphonenumber types a number. */

@@ -333,20 +333,28 @@ public final class PhoneDetector implements Detector {
                 return false; // 0221/1234567 has an area code before the slash; 2024/118 is a reference
             }
         }
-        List<String> groups = groups(text, c, lastGroup);
+        String all = digits.toString();
+        List<String> groups = null;
         for (RegionPlan plan : regions) {
-            String national = digits.toString();
-            if (plan.trunkPrefix() != null && !plan.trunkPrefix().isEmpty() && national.startsWith(plan.trunkPrefix())) {
-                national = national.substring(plan.trunkPrefix().length());
-            }
-            if (national.length() < 4 || national.length() > 14 || national.charAt(0) == '0') {
+            String trunk = plan.trunkPrefix();
+            int from = trunk != null && !trunk.isEmpty() && all.startsWith(trunk) ? trunk.length() : 0;
+            int length = all.length() - from;
+            if (length < 4 || length > 14 || all.charAt(from) == '0') {
                 continue;
             }
+            // ASCII digits without a leading zero: the national significant number as libphonenumber writes it.
+            String national = from == 0 ? all : all.substring(from);
+            budget.spend();
+            if (!numberPlans.isValid(plan.countryCode(), national)) {
+                continue;
+            }
+            if (asWritten || (lastGroup == 0 && keyword)) {
+                return true;
+            }
+            groups = groups == null ? groups(text, c, lastGroup) : groups;
             PhoneNumber number = new PhoneNumber().setCountryCode(plan.countryCode())
                     .setNationalNumber(Long.parseLong(national));
-            budget.spend();
-            if (numberPlans.isValid(number)
-                    && (asWritten || (lastGroup == 0 && keyword) || groupedAsWritten(number, groups))) {
+            if (groupedAsWritten(number, groups)) {
                 return true;
             }
         }
@@ -364,27 +372,41 @@ public final class PhoneDetector implements Detector {
                 return false;
             }
             budget.spend();
-            PhoneNumber number = new PhoneNumber().setCountryCode(countryCode).setNationalNumber(Long.parseLong(national));
-            if (national.startsWith("0")) {
-                number.setItalianLeadingZero(true); // Italy and a few others dial the 0 after the country code
+            if (national.charAt(0) != '0') {
+                return numberPlans.isValid(countryCode, national);
             }
-            if (numberPlans.isValid(number)) {
+            // Italy and a few others dial the 0 after the country code: libphonenumber keeps one leading zero.
+            if (numberPlans.isValid(countryCode, "0" + withoutLeadingZeros(national))) {
                 return true;
             }
-            if (national.startsWith("0") && !national.startsWith("00") && national.length() > 4) {
+            if (!national.startsWith("00") && national.length() > 4) {
                 budget.spend(); // +44 (0)20 ...: the trunk prefix written out of habit
-                return numberPlans.isValid(new PhoneNumber().setCountryCode(countryCode)
-                        .setNationalNumber(Long.parseLong(national.substring(1))));
+                return numberPlans.isValid(countryCode, national.substring(1));
             }
             return false;
         }
         return false;
     }
 
-    /** Whether the candidate's digit groups are those of the number's national or international format. */
+    /** {@code digits} as a number would print it: without leading zeros, {@code 0} when all are. */
+    private static String withoutLeadingZeros(String digits) {
+        int first = 0;
+        while (first < digits.length() - 1 && digits.charAt(first) == '0') {
+            first++;
+        }
+        return digits.substring(first);
+    }
+
+    /**
+     * Whether the candidate's digit groups are those of the number's national or international
+     * format. The international format is {@code +<calling code> <national groups>}, so its first
+     * group is the calling code: written groups that start otherwise (a card number's prefix that
+     * a region's plan accepts) are not formatted a second time.
+     */
     private boolean groupedAsWritten(PhoneNumber number, List<String> written) {
         return written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.NATIONAL)))
-                || written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL)));
+                || (written.get(0).equals(Integer.toString(number.getCountryCode()))
+                        && written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL))));
     }
 
     private static List<String> groups(CharSequence text, Candidate c, int lastGroup) {

@@ -39,6 +39,33 @@ class NumberPlansTest {
         assertThat(plans.isValid(new PhoneNumber().setCountryCode(44).setNationalNumber(2079460958L))).isTrue();
     }
 
+    @Test
+    void aRememberedAnswerIsTheAnswerForThoseDigitsOnly() {
+        List<PhoneNumber> cases = cases().subList(0, 3_000);
+        List<Boolean> first = cases.stream().map(plans::isValid).toList();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < cases.size(); i++) {
+                assertThat(plans.isValid(cases.get(i))).as("%s", cases.get(i)).isEqualTo(first.get(i));
+            }
+        }
+        // An Italian number keeps its leading zero: 06 6988 4857 is valid in Italy, 6 6988 4857 is another number.
+        assertThat(plans.isValid(39, "0669884857")).isTrue();
+        assertThat(plans.isValid(39, "0669884857")).isTrue();
+        assertThat(plans.isValid(39, "669884857")).isEqualTo(numbers.isValidNumber(
+                new PhoneNumber().setCountryCode(39).setNationalNumber(669884857L)));
+    }
+
+    @Test
+    void rememberedNumbersShareAKeyOnlyWhenTheyAreTheSameDigitsUnderTheSameCallingCode() {
+        assertThat(List.of(NumberPlans.keyOf(39, "0612345"), NumberPlans.keyOf(39, "612345"),
+                NumberPlans.keyOf(39, "00612345"), NumberPlans.keyOf(49, "0612345"), NumberPlans.keyOf(3, "90612345"),
+                NumberPlans.keyOf(999, "99999999999999"), NumberPlans.keyOf(1, "99999999999999"))).doesNotHaveDuplicates()
+                .allMatch(key -> key >= 0);
+        assertThat(NumberPlans.keyOf(44, "+2079460958")).isEqualTo(-1);
+        assertThat(NumberPlans.keyOf(44, "123456789012345")).isEqualTo(-1);
+        assertThat(NumberPlans.keyOf(1000, "2079460958")).isEqualTo(-1);
+    }
+
     /** Every example number of every region and type, and neighbours of each: digits changed, dropped, added. */
     private List<PhoneNumber> cases() {
         List<PhoneNumber> examples = new ArrayList<>();

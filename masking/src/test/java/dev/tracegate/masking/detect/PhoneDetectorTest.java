@@ -45,6 +45,15 @@ class PhoneDetectorTest {
     }
 
     @Test
+    void aNumberGroupedAsItsInternationalFormWithoutThePlusIsFoundAndCardPrefixesAreNot() {
+        // Written groups that start with the calling code are compared with the international format too.
+        assertThat(Finds.of(detector, "office 1 415 555 2671, 1-415-555-2671")).containsExactly("1 415 555 2671",
+                "1-415-555-2671");
+        // 4003 0000 0000 is a valid German number, but not grouped as Germany writes it, nationally or with +49.
+        assertThat(Finds.of(detector, "paid with 4003 0000 0000 0017 and 4003 0000 0000")).isEmpty();
+    }
+
+    @Test
     void groupsInsideLongerGroupedNumbersAreNoPhones() {
         assertThat(Finds.of(detector, "IBAN CH51 8941 0335 2322 7825 3, card 4111 1111 1111 1111")).isEmpty();
     }

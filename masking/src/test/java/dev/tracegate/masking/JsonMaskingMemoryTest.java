@@ -1,0 +1,87 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a JSON rewriter remembers between values and documents (clean field names, each name's
+ * hint, each path's report location) must never mask or count anything less than a rewriter that
+ * remembers nothing: names that hold personal data are masked and counted every time, a hint
+ * follows the parent name it was judged under, and every location stays the path of its own value,
+ * also past the memories' bounds.
+ */
+class JsonMaskingMemoryTest {
+
+    private final Masker masker = new Masker(MaskingProfile.defaults());
+
+    @Test
+    void aNameThatHoldsPersonalDataIsMaskedAndCountedEveryTimeItRepeats() {
+        JsonMasking json = masker.json("b");
+        String document = "[{\"alice@example.com\":1,\"id\":2},{\"alice@example.com\":3,\"id\":4}]";
+        for (int round = 0; round < 3; round++) {
+            MaskingReport report = new MaskingReport();
+            assertThat(json.mask(document, report)).isEqualTo("[{\"[EMAIL]\":1,\"id\":2},{\"[EMAIL]\":3,\"id\":4}]");
+            assertThat(report.snapshot().found()).isEqualTo(Map.of("b:$[*]['[EMAIL]']", Map.of("EMAIL", 2L)));
+        }
+    }
+
+    @Test
+    void aCleanNameIsWrittenAsItIsAndItsValuesAreStillScanned() {
+        JsonMasking json = masker.json("b");
+        json.mask("{\"note\":\"nothing here\"}", new MaskingReport());
+        MaskingReport report = new MaskingReport();
+        assertThat(json.mask("{\"note\":\"mail bob@example.com\",\"x y\":{\"note\":\"4111 1111 1111 1111\"}}", report))
+                .isEqualTo("{\"note\":\"mail [EMAIL]\",\"x y\":{\"note\":\"[CARD]\"}}");
+        assertThat(report.snapshot().found()).isEqualTo(Map.of("b:$.note", Map.of("EMAIL", 1L),
+                "b:$['x y'].note", Map.of("CARD", 1L)));
+    }
+
+    @Test
+    void pastTheBoundOfRememberedNamesNamesAreScannedAsBefore() {
+        JsonMasking json = masker.json("b");
+        StringBuilder many = new StringBuilder("{");
+        for (int i = 0; i < 5_000; i++) {
+            many.append(i == 0 ? "" : ",").append("\"field").append(i).append("\":").append(i);
+        }
+        json.mask(many.append('}').toString(), new MaskingReport());
+        MaskingReport report = new MaskingReport();
+        assertThat(json.mask("{\"field4999\":1,\"carol@example.com\":2,\"fresh\":\"dave@example.com\"}", report))
+                .isEqualTo("{\"field4999\":1,\"[EMAIL]\":2,\"fresh\":\"[EMAIL]\"}");
+        assertThat(report.snapshot().found()).containsOnlyKeys("b:$['[EMAIL]']", "b:$.fresh");
+    }
+
+    @Test
+    void aNamesHintFollowsTheParentItStandsUnder() {
+        String out = masker.json("b").mask("[{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"Ada\"}},"
+                + "{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"Bob\"}}]", new MaskingReport());
+        assertThat(out).isEqualTo("[{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"[PERSON_NAME]\"}},"
+                + "{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"[PERSON_NAME]\"}}]");
+    }
+
+    @Test
+    void deepPathsKeepTheirFirstAndLastSegmentsInEveryDocument() {
+        JsonMasking json = masker.json("b");
+        String document = "{\"a\":".repeat(15) + "{\"e\":\"x@example.com\"}" + "}".repeat(15);
+        String location = "b:$" + ".a".repeat(5) + "..." + ".a".repeat(6) + ".e";
+        for (int round = 0; round < 2; round++) {
+            MaskingReport report = new MaskingReport();
+            json.mask(document, report);
+            assertThat(report.snapshot().found()).isEqualTo(Map.of(location, Map.of("EMAIL", 1L)));
+        }
+    }
+
+    @Test
+    void pastTheBoundOfRememberedPathsEveryValueStillHasItsOwnLocation() {
+        StringBuilder document = new StringBuilder("{");
+        for (int i = 0; i < 1_100; i++) {
+            document.append("\"k").append(i).append("\":{},");
+        }
+        document.append("\"late\":{\"e\":\"x@example.com\"},\"k5\":{\"e\":\"y@example.com\",\"f\":[\"z@example.com\"]}}");
+        MaskingReport report = new MaskingReport();
+        masker.json("b").mask(document.toString(), report);
+        assertThat(report.snapshot().found()).isEqualTo(Map.of("b:$.late.e", Map.of("EMAIL", 1L),
+                "b:$.k5.e", Map.of("EMAIL", 1L), "b:$.k5.f[*]", Map.of("EMAIL", 1L)));
+    }
+}
