@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import account_phase
+import allocation_profile
 import http_phase
 import profile_phase
 from http_services import HTTP_POLICY, UPSTREAM_TOKEN, JsonUpstream, http_gateway_config
@@ -115,11 +116,17 @@ def postgres_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dic
             account_phase.stop_recording(JAVA_HOME, gateway.pid)
             jfr.update(profile_phase.summarize_recording(recording, JAVA_HOME))
             jfr["allocation"] = account_phase.allocation_by_frame(recording, JAVA_HOME)
+            jfr["allocation_per_unit"] = allocation_profile.allocation_profile(recording, JAVA_HOME, units(rows))
         return rows
     finally:
         if gateway is not None:
             gateway.stop()
         postgres.stop()
+
+
+def units(rows: list[dict]) -> int:
+    """The statements (or requests) the measured workloads served: what the profile's bytes are divided by."""
+    return sum(row.get("units", 0) for row in rows)
 
 
 def http_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dict | None) -> list[dict]:
@@ -160,6 +167,7 @@ def http_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dict | 
             account_phase.stop_recording(JAVA_HOME, gateway.pid)
             jfr.update(profile_phase.summarize_recording(recording, JAVA_HOME))
             jfr["allocation"] = account_phase.allocation_by_frame(recording, JAVA_HOME)
+            jfr["allocation_per_unit"] = allocation_profile.allocation_profile(recording, JAVA_HOME, units(rows))
         return rows
     finally:
         gateway.stop()
@@ -201,7 +209,9 @@ def main() -> int:
              f" jars built {results['jars_built']}; load average {' '.join(results['load_average_start'])} at start,"
              f" {' '.join(results['load_average_end'])} at end; `bench/account{' --quick' if args.quick else ''}`.", "",
              *account_phase.markdown(results), *account_phase.profile_markdown(results.get("profile")),
-             *account_phase.profile_markdown(results.get("http_profile"), "HTTP")]
+             *account_phase.profile_markdown(results.get("http_profile"), "HTTP"),
+             *allocation_profile.markdown((results.get("profile") or {}).get("allocation_per_unit")),
+             *allocation_profile.markdown((results.get("http_profile") or {}).get("allocation_per_unit"), "request")]
     (BENCH / "results").mkdir(exist_ok=True)
     (BENCH / "results" / f"{stem}.md").write_text("\n".join(lines))
     (BENCH / "results" / f"{stem}.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -95,6 +95,8 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile long durableSize;
     private volatile long storedSize;
     private long nextIndex;
+    /** Writes the leaves; used under {@link #writeLock} only, since it keeps its buffers from one leaf to the next. */
+    private final LeafEncoding leafEncoding = new LeafEncoding();
     /** The times events carry, never going back; read under {@link #writeLock} by whoever writes. */
     private final LogClock clock;
     /** What the log clock reads as the wall clock; the system's, except where a test steps it. */
@@ -511,14 +513,14 @@ public final class EvidenceLog implements AutoCloseable {
                 LOG.warn("the wall clock went back {} ms; events carry the log's time until it has caught up",
                         stamp.steppedBack().toMillis());
                 EvidenceEvent step = ClockStep.event(stamp);
-                sealed.add(SealedEvent.seal(first + sealed.size(), step));
+                sealed.add(SealedEvent.seal(first + sealed.size(), step, leafEncoding));
                 logged.add(step);
             }
             indexOfPending[i] = first + sealed.size();
             EvidenceEvent atLogTime = stamp.time().equals(event.time()) ? event
                     : new EvidenceEvent(stamp.time(), event.type(), event.actor(), event.session(), event.trace(),
                     event.resource(), event.detail());
-            sealed.add(SealedEvent.seal(indexOfPending[i], atLogTime));
+            sealed.add(SealedEvent.seal(indexOfPending[i], atLogTime, leafEncoding));
             logged.add(atLogTime);
         }
         return new SealedBatch(sealed, indexOfPending, logged);

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.evidence;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.jcs.Jcs;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,18 +12,29 @@ import java.util.concurrent.ConcurrentHashMap;
  * into one buffer: the members in RFC 8785's order, with the actor and the resource (the same for
  * every event of a session) canonicalised once and reused, instead of a JSON tree built, sorted and
  * encoded for every statement. LeafEncodingTest holds the two to the same bytes.
+ *
+ * <p>The text and its UTF-8 bytes are assembled in buffers kept from one leaf to the next, so a
+ * leaf costs the one array it ends in, not a growing builder, its string and that string's bytes
+ * (two leaves per statement). Not thread-safe for that reason: each log encodes with its own, under
+ * its write lock.
  */
 final class LeafEncoding {
 
     /** Beyond this many distinct actors or resources the caches start again (they only save work). */
     private static final int MAX_CACHED = 1024;
+    /** Room a typical leaf needs; a buffer grown past {@link #MAX_KEPT} by a large leaf is let go after it. */
+    private static final int FIRST_CAPACITY = 2048;
+    private static final int MAX_KEPT = 64 * 1024;
 
     private final Map<Identity, String> actors = new ConcurrentHashMap<>();
     private final Map<EvidenceEvent.Resource, String> resources = new ConcurrentHashMap<>();
+    private StringBuilder text = new StringBuilder(FIRST_CAPACITY);
+    private byte[] utf8 = new byte[FIRST_CAPACITY];
 
     /** The canonical leaf: members in UTF-16 order (actor, detail, index, resource, session, time, trace, type, v). */
     byte[] encode(long index, EvidenceEvent event) {
-        StringBuilder out = new StringBuilder(512);
+        StringBuilder out = text;
+        out.setLength(0);
         out.append("{\"actor\":").append(cached(actors, event.actor(), () -> Jcs.canonicalString(event.actorJson())));
         out.append(",\"detail\":");
         Jcs.appendCanonical(event.detail(), out);
@@ -43,7 +55,50 @@ final class LeafEncoding {
         out.append(",\"type\":");
         Jcs.appendCanonical(event.type(), out);
         out.append(",\"v\":1}");
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] leaf = utf8(out);
+        if (out.capacity() > MAX_KEPT) {
+            text = new StringBuilder(FIRST_CAPACITY);
+        }
+        if (utf8.length > MAX_KEPT) {
+            utf8 = new byte[FIRST_CAPACITY];
+        }
+        return leaf;
+    }
+
+    /**
+     * The text's UTF-8 bytes, as {@code String.getBytes(UTF_8)} gives them: canonical text holds no
+     * unpaired surrogate (Jcs refuses one), and should one appear anyway the JDK's encoding of it
+     * is taken, so the bytes never depend on this method.
+     */
+    private byte[] utf8(CharSequence chars) {
+        int length = chars.length();
+        if (utf8.length < 3 * length) {
+            utf8 = new byte[3 * length];
+        }
+        byte[] out = utf8;
+        int at = 0;
+        for (int i = 0; i < length; i++) {
+            char c = chars.charAt(i);
+            if (c < 0x80) {
+                out[at++] = (byte) c;
+            } else if (c < 0x800) {
+                out[at++] = (byte) (0xC0 | c >> 6);
+                out[at++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(chars.charAt(i + 1))) {
+                int code = Character.toCodePoint(c, chars.charAt(++i));
+                out[at++] = (byte) (0xF0 | code >> 18);
+                out[at++] = (byte) (0x80 | code >> 12 & 0x3F);
+                out[at++] = (byte) (0x80 | code >> 6 & 0x3F);
+                out[at++] = (byte) (0x80 | code & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                return chars.toString().getBytes(StandardCharsets.UTF_8);
+            } else {
+                out[at++] = (byte) (0xE0 | c >> 12);
+                out[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                out[at++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        return Arrays.copyOf(out, at);
     }
 
     private static <K> String cached(Map<K, String> cache, K key, java.util.function.Supplier<String> canonical) {

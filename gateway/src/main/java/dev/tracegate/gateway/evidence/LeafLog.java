@@ -50,6 +50,9 @@ final class LeafLog implements AutoCloseable {
     private static final long SEGMENT_BYTES = 64L * 1024 * 1024;
     private static final int HEADER = 12;
     private static final int MAX_LEAF = 64 * 1024 * 1024;
+    /** The largest write buffer kept between appends; a larger batch allocates its own. */
+    private static final int MAX_KEPT_BUFFER = 256 * 1024;
+    private static final int FIRST_KEPT_BUFFER = 8 * 1024;
 
     /** Receives events in index order. */
     @FunctionalInterface
@@ -64,6 +67,10 @@ final class LeafLog implements AutoCloseable {
     private final Map<Path, FileChannel> readers = new ConcurrentHashMap<>();
     private final FileChannel offsets;
     private FileChannel tail;
+    /** Kept from one {@link #append} to the next (appends come one at a time: the log's writer holds its lock). */
+    private ByteBuffer keptBuffer;
+    private ByteBuffer keptPositions;
+    private final CRC32C crc = new CRC32C();
     private volatile long size;
 
     private LeafLog(Path directory, boolean fsync, FileChannel offsets) {
@@ -176,10 +183,12 @@ final class LeafLog implements AutoCloseable {
         for (SealedEvent event : events) {
             bytes += HEADER + 4 + event.leaf().length;
         }
-        ByteBuffer buffer = ByteBuffer.allocate(bytes);
-        ByteBuffer positions = ByteBuffer.allocate(8 * events.size());
+        ByteBuffer buffer = fitting(keptBuffer, bytes);
+        keptBuffer = keepable(buffer);
+        ByteBuffer positions = fitting(keptPositions, 8 * events.size());
+        keptPositions = keepable(positions);
         long base = tail.size();
-        CRC32C crc = new CRC32C();
+        CRC32C crc = this.crc;
         for (SealedEvent event : events) {
             int start = buffer.position();
             positions.putLong(base + start);
@@ -204,6 +213,22 @@ final class LeafLog implements AutoCloseable {
             at += offsets.write(positions, at);
         }
         size += events.size();
+    }
+
+    /**
+     * A buffer of {@code bytes} to write a batch from: {@code kept}, the one of the batch before,
+     * when it is large enough, so a batch of a few events allocates nothing; else a new one with
+     * room to spare, so that slightly larger batches do not each allocate again.
+     */
+    private static ByteBuffer fitting(ByteBuffer kept, int bytes) {
+        ByteBuffer buffer = kept != null && kept.capacity() >= bytes ? kept
+                : ByteBuffer.allocate(Math.max(bytes, FIRST_KEPT_BUFFER));
+        return buffer.clear().limit(bytes);
+    }
+
+    /** The buffer to keep for the next batch: not one a large batch grew past {@link #MAX_KEPT_BUFFER}. */
+    private static ByteBuffer keepable(ByteBuffer buffer) {
+        return buffer.capacity() <= MAX_KEPT_BUFFER ? buffer : null;
     }
 
     /** Forces everything appended so far to disk, whatever {@code fsync} says (before the only other copy goes). */

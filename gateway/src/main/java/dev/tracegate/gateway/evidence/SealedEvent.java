@@ -14,10 +14,9 @@ import java.time.Instant;
 record SealedEvent(byte[] leaf, IndexedEvent indexed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final LeafEncoding LEAVES = new LeafEncoding();
-
-    static SealedEvent seal(long index, EvidenceEvent event) {
-        byte[] leaf = LEAVES.encode(index, event);
+    /** Seals {@code event} at {@code index}, its leaf written by {@code leaves} (which only one thread uses at a time). */
+    static SealedEvent seal(long index, EvidenceEvent event, LeafEncoding leaves) {
+        byte[] leaf = leaves.encode(index, event);
         if (CostAccounting.ON) {
             CostAccounting.JSON_ENCODINGS.increment();
             // The canonical text out of its builder, then into UTF-8.

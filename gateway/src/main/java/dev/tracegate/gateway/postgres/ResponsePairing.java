@@ -187,6 +187,9 @@ final class ResponsePairing {
         if (type == ErrorResponse.TYPE && fatal) {
             return closed();
         }
+        if (readings.size() == 1) {
+            return pairOne(type);
+        }
         List<Reading> next = new ArrayList<>(readings.size());
         Step agreed = null;
         String reason = null;
@@ -210,6 +213,29 @@ final class ResponsePairing {
             merge(next);
         }
         return new Answer(agreed.owner(), agreed.ends(), agreed.skipped());
+    }
+
+    /**
+     * {@link #pair} for the common case of one reading (no failed COPY in doubt): the same steps,
+     * without gathering and merging the readings of several.
+     */
+    private Answer pairOne(byte type) throws PairingLostException {
+        Reading reading = readings.getFirst();
+        Step step;
+        try {
+            step = step(reading, type);
+        } catch (Unexpected e) {
+            throw new PairingLostException(e.getMessage());
+        }
+        List<Reading> after = step.after();
+        if (after.size() != 1) {
+            merge(after);
+        } else if (after.getFirst() != reading) {
+            // One reading merges with nothing: normalized, it is what merge() would keep.
+            readings = List.of(after.getFirst().normalized());
+            forgetPassed();
+        }
+        return new Answer(step.owner(), step.ends(), step.skipped());
     }
 
     /**

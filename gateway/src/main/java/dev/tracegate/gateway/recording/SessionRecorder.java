@@ -304,15 +304,18 @@ public final class SessionRecorder {
         }
     }
 
-    /** Leaves stay small: a long command goes into a blob and the leaf keeps its hash and size. */
+    /**
+     * Leaves stay small: a long command goes into a blob and the leaf keeps its hash and size. The
+     * text is measured without encoding it, so only a text that goes into a blob is encoded.
+     */
     private void putText(ObjectNode detail, String text) {
+        if (Utf8Length.of(text) <= INLINE_TEXT_BYTES) {
+            detail.put("text", text);
+            return;
+        }
         byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (CostAccounting.ON) {
             CostAccounting.COPIES.increment();
-        }
-        if (bytes.length <= INLINE_TEXT_BYTES) {
-            detail.put("text", text);
-            return;
         }
         ObjectNode blob = detail.putObject("text");
         blob.put("blob", log.blobs().put(bytes));

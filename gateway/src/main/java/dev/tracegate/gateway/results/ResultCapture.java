@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.results;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,13 +18,23 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ResultCapture {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Lines follow one another with nothing between them but the newline this class writes. */
+    private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
     private final int budget;
     private final BinaryCells cells;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final Lines out = new Lines();
+    /** Writes every line of this capture straight into {@link #out}; made at the first line. */
+    private JsonGenerator json;
     private long rows;
     private boolean truncated;
+
+    /** The kept lines, which can take back a line that turned out over the budget. */
+    private static final class Lines extends ByteArrayOutputStream {
+        void truncate(int size) {
+            count = size;
+        }
+    }
 
     public ResultCapture(int budget, BinaryCells cells) {
         this.budget = budget;
@@ -62,6 +73,7 @@ public final class ResultCapture {
         }
         if (out.size() + estimate > budget) {
             truncated = true; // checked before serialising, so one huge cell costs nothing here
+            release();
             return false;
         }
         boolean kept = write(json -> {
@@ -102,27 +114,52 @@ public final class ResultCapture {
         return out.size() == 0;
     }
 
+    /** The kept lines; the generator gives its buffers back to Jackson's pool for the next capture. */
     public byte[] bytes() {
+        release();
         return out.toByteArray();
+    }
+
+    private void release() {
+        if (json != null) {
+            try {
+                json.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            json = null;
+        }
     }
 
     private interface JsonWriting {
         void write(JsonGenerator json) throws IOException;
     }
 
-    /** Writes one line if it fits the budget; a line that does not fit marks the capture truncated. */
+    /**
+     * Writes one line if it fits the budget; a line that does not fit is taken back and marks the
+     * capture truncated. One generator writes all of a capture's lines into the kept bytes, instead
+     * of a generator and a buffer per line and a copy of each.
+     */
     private boolean write(JsonWriting line) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (JsonGenerator json = JSON.createGenerator(buffer)) {
+        int start = out.size();
+        try {
+            if (json == null) {
+                json = JSON.createGenerator(out);
+            }
             line.write(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            json.flush();
+        } catch (IOException | RuntimeException e) {
+            // A generator stopped part-way through a line cannot go on; the next line gets a new one.
+            json = null;
+            out.truncate(start);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
-        if (out.size() + buffer.size() + 1 > budget) {
+        if (out.size() + 1 > budget) {
+            out.truncate(start);
             truncated = true;
+            release();
             return false;
         }
-        out.writeBytes(buffer.toByteArray());
         out.write('\n');
         return true;
     }

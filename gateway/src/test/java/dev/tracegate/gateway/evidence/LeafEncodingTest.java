@@ -47,6 +47,27 @@ class LeafEncodingTest {
         assertThat(encoding.encode(2, second)).isEqualTo(Jcs.canonicalize(second.toLeaf(2)));
     }
 
+    /**
+     * The encoding keeps its buffers from one leaf to the next: a leaf far larger than the buffers
+     * (which then start small again), and the short leaves around it, must each come out whole,
+     * with nothing of the leaf before it, in every width of UTF-8.
+     */
+    @Test
+    void aLeafNeverCarriesBytesOfTheOneBeforeIt() {
+        LeafEncoding encoding = new LeafEncoding();
+        String large = "\u00e9\u20ac\ud83d\ude00x".repeat(40_000);
+        List<EvidenceEvent> sequence = new ArrayList<>();
+        for (String text : List.of("short", large, "", "\u00e9", large + large, "a")) {
+            ObjectNode detail = EvidenceEvent.newDetail().put("text", text);
+            sequence.add(new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, ANALYST, "s", null, null, detail));
+        }
+        long index = 0;
+        for (EvidenceEvent event : sequence) {
+            index++;
+            assertThat(encoding.encode(index, event)).isEqualTo(Jcs.canonicalize(event.toLeaf(index)));
+        }
+    }
+
     private static List<EvidenceEvent> events() {
         Instant time = Instant.parse("2026-12-04T20:15:30.123456789Z");
         EvidenceEvent.Resource resource = new EvidenceEvent.Resource("db", "postgres", "127.0.0.1:5432/\"app\"");

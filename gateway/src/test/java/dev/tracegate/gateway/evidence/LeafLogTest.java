@@ -111,11 +111,12 @@ class LeafLogTest {
 
     private List<SealedEvent> append(LeafLog log, long first, int count) throws IOException {
         List<SealedEvent> events = new ArrayList<>();
+        LeafEncoding leaves = new LeafEncoding();
         for (int i = 0; i < count; i++) {
             var detail = EvidenceEvent.newDetail();
             detail.put("note", "event " + (first + i));
             events.add(SealedEvent.seal(first + i,
-                    new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, TESTER, null, null, null, detail)));
+                    new EvidenceEvent(Instant.now(), EventType.ADMIN_ACTION, TESTER, null, null, null, detail), leaves));
         }
         log.append(events);
         return events;
