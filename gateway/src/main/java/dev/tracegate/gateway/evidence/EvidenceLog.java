@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * <p>Callers hand events to {@link #append}, and whoever writes drains whatever has queued and
  * makes the whole batch durable at once, so every caller waiting on that batch is released by
  * one write. A caller that waits for its event ({@link #awaitDurable}: a command, before it
- * runs) writes the queue itself when no one else is writing, on its own thread: the common case
- * of a statement costs no hand-off to another thread and back. When another caller is writing,
+ * runs) writes the queue itself (embedded store) when no one else is writing, on its own thread:
+ * the common case of a statement costs no hand-off to another thread and back. When another caller is writing,
  * it waits for that write and then writes what is left (leader and followers). Events no one
  * waits for (results) are written by whichever write comes next, or by the appender thread
  * within {@link #APPEND_LINGER_NANOS} (1 ms) of being queued. Where the batch becomes durable
@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  *       query index into the database in large batches ({@link EvidenceIndexWriter}), a few rows
  *       per batch instead of one per event. After a crash it re-indexes what the database missed
  *       from the log.</li>
- *   <li>Shared PostgreSQL store: the store itself. The appender locks the log head, so several
- *       gateway nodes extend one consistent log, writes the batch's events, subtree hashes and
- *       index rows in one transaction, and releases callers at commit.</li>
+ *   <li>Shared PostgreSQL store: the store itself. The appender thread does every write there
+ *       (a waiting caller wakes it instead of writing itself: see {@link #awaitAppender}). It
+ *       locks the log head, so several gateway nodes extend one consistent log, then drains the
+ *       queue (what arrived while it waited for another node's turn joins this batch), writes
+ *       the batch's events, subtree hashes and index rows in one transaction with one statement
+ *       whose text depends only on which tables get rows, and releases callers at commit.</li>
  * </ul>
  */
 public final class EvidenceLog implements AutoCloseable {
@@ -81,6 +84,8 @@ public final class EvidenceLog implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The appender thread is parked with nothing queued: the next event not waited for wakes it. */
     private volatile boolean appenderIdle;
+    /** Shared store: a caller waits for an event queued, so the appender writes without lingering. */
+    private volatile boolean awaited;
     private volatile EvidenceObserver observer = EvidenceObserver.NONE;
     /** Why the last batch could not be written, until one is; null while writes succeed. */
     private volatile String lastWriteFailure;
@@ -288,6 +293,12 @@ public final class EvidenceLog implements AutoCloseable {
      * reports as a timeout.
      */
     private void writeUntilDone(Appended pending, long deadline) throws InterruptedException {
+        if (leaves == null) {
+            if (!pending.isDone()) {
+                awaitAppender();
+            }
+            return;
+        }
         while (!pending.isDone()) {
             boolean uncontended = writeLock.tryLock();
             if (!uncontended) {
@@ -308,18 +319,39 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Shared store: has the appender thread write what is queued now, without its linger. A
+     * caller does not write there itself, unlike the embedded store: the write holds the log head,
+     * which every node waits for, across a round trip to the store, and a virtual thread's reply
+     * goes through the poller and then queues for a carrier behind the other sessions' work, while
+     * a platform thread blocked in the socket read is woken by the kernel directly. The hand-off to
+     * the appender and back costs far less than that wait under the head lock.
+     */
+    private void awaitAppender() {
+        if (CostAccounting.ON) {
+            CostAccounting.HAND_OFFS.increment(); // the appender's write completes the event and wakes this thread
+        }
+        awaited = true;
+        LockSupport.unpark(appender);
+    }
+
     /** Writes what is queued, up to one batch; the caller holds {@link #writeLock}. */
     private void writeQueued() throws InterruptedException {
-        List<PendingEvent> batch = new ArrayList<>(Math.min(appendQueue.size(), MAX_APPEND_BATCH));
-        appendQueue.drainTo(batch, MAX_APPEND_BATCH);
-        if (batch.isEmpty()) {
+        if (leaves == null) {
+            appendToStore();
             return;
         }
-        if (leaves != null) {
+        List<PendingEvent> batch = drainQueue();
+        if (!batch.isEmpty()) {
             appendToLeafLog(batch);
-        } else {
-            appendToStore(batch);
         }
+    }
+
+    /** Takes up to one batch off the queue; the caller holds {@link #writeLock}. */
+    private List<PendingEvent> drainQueue() {
+        List<PendingEvent> batch = new ArrayList<>(Math.min(appendQueue.size(), MAX_APPEND_BATCH));
+        appendQueue.drainTo(batch, MAX_APPEND_BATCH);
+        return batch;
     }
 
     /**
@@ -373,7 +405,10 @@ public final class EvidenceLog implements AutoCloseable {
         return blobs;
     }
 
-    /** Writes what no waiting caller wrote: events no one waits for, a millisecond after they were queued. */
+    /**
+     * Writes what no waiting caller wrote: events no one waits for, a millisecond after they were
+     * queued; and with the shared store every batch, as soon as a caller waits for one.
+     */
     private void appendLoop() {
         while (!(closing && appendQueue.isEmpty())) {
             PendingEvent first = appendQueue.peek();
@@ -385,13 +420,17 @@ public final class EvidenceLog implements AutoCloseable {
                 appenderIdle = false;
                 continue;
             }
-            long linger = first.queuedNanos() + APPEND_LINGER_NANOS - System.nanoTime();
+            boolean forCaller = awaited;
+            if (forCaller) {
+                awaited = false; // (only then: a caller's flag set since the read is not lost)
+            }
+            long linger = forCaller ? 0 : first.queuedNanos() + APPEND_LINGER_NANOS - System.nanoTime();
             if (linger > 0 && !closing) {
                 LockSupport.parkNanos(this, linger);
                 continue;
             }
-            if (CostAccounting.ON) {
-                CostAccounting.HAND_OFFS.increment();
+            if (CostAccounting.ON && !forCaller) {
+                CostAccounting.HAND_OFFS.increment(); // (a caller that woke it counted its hand-off)
             }
             if (!writeQueuedUnderLock()) {
                 return;
@@ -459,13 +498,25 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    private void appendToStore(List<PendingEvent> batch) {
+    /**
+     * Writes what is queued into the shared store. The queue is drained only once the head is
+     * locked: what arrived while this node waited for another's turn on the head goes into this
+     * batch, instead of waiting for a turn of its own, so under contention the batches grow
+     * instead of the waits. Should the store fail before the drain, what is queued fails with it
+     * (its callers are refused, as they would have been by the write).
+     */
+    private void appendToStore() {
+        if (appendQueue.isEmpty()) {
+            return;
+        }
+        List<PendingEvent> batch = List.of();
         List<SealedEvent> sealed;
         SealedBatch sealedBatch;
         try (Connection connection = store.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 EvidenceStoreWriter.Head head = writer.lockHead(connection);
+                batch = drainQueue();
                 sealedBatch = seal(batch, head.size());
                 sealed = sealedBatch.events();
                 SqlBatch writes = new SqlBatch();
@@ -482,7 +533,7 @@ public final class EvidenceLog implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            fail(batch, e);
+            fail(batch.isEmpty() ? drainQueue() : batch, e);
             return;
         }
         long size = sealed.getLast().index() + 1;

@@ -31,6 +31,10 @@ final class EvidenceStoreWriter {
     /** The lowest level kept in {@code merkle_subtree}: blocks of 16 leaves, 32 bytes each. */
     static final int FIRST_STORED_LEVEL = 4;
 
+    private static final String[] EVENT_TYPES = {"bigint", "timestamptz", "varchar", "varchar", "varchar", "varchar", "varchar",
+        "bytea", "bytea"};
+    private static final String[] SUBTREE_TYPES = {"int", "bigint", "bytea"};
+
     /** The locked head: the log's size and the right edge of its tree. */
     record Head(long size, CompactRange range) {
     }
@@ -78,8 +82,8 @@ final class EvidenceStoreWriter {
             range.append(event.leafHash(), subtree -> keep(subtree, subtrees));
         }
         batch.insert("evidence_event", "idx, event_time, event_type, session_id, actor_subject, connection_name, trace_id,"
-                + " leaf, leaf_hash", 9, rows);
-        batch.insert("merkle_subtree", "level, node_index, hash", 3, subtrees);
+                + " leaf, leaf_hash", EVENT_TYPES, rows);
+        batch.insert("merkle_subtree", "level, node_index, hash", SUBTREE_TYPES, subtrees);
         batch.add("UPDATE log_head SET tree_size = ?, edge = ? WHERE id = 1", range.size(), edge(range));
     }
 
