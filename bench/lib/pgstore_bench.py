@@ -46,6 +46,7 @@ def parse_args() -> argparse.Namespace:
                                                    " instead of building")
     parser.add_argument("--label", default="run", help="names the results file")
     parser.add_argument("--profile", action="store_true", help="also record node a with JFR in the last round")
+    parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (the nodes' logs)")
     return parser.parse_args()
 
 
@@ -244,7 +245,10 @@ def main() -> int:
     out = BENCH / "results" / f"{started:%Y-%m-%d}-pgstore-{args.label}.md"
     out.write_text("\n".join(lines) + "\n")
     say(f"results: {out.relative_to(REPO)}")
-    shutil.rmtree(work, ignore_errors=True)
+    if args.keep_work:
+        say(f"scratch directory kept: {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

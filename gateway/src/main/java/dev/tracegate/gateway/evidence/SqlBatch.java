@@ -72,21 +72,20 @@ final class SqlBatch {
     /**
      * Runs the statements in order inside the caller's transaction: as one composite statement
      * when {@code together} (PostgreSQL), else one by one.
-     *
-     * @return the update count of the first statement
      */
-    int execute(Connection connection, boolean together) throws SQLException {
+    void execute(Connection connection, boolean together) throws SQLException {
         if (parts.isEmpty()) {
-            return 0;
+            return;
         }
         if (!together) {
-            int first = -1;
             for (Part part : parts) {
-                int count = part.rows() == null ? run(connection, part.sql(), part.parameters())
-                        : runBatch(connection, part.sql(), part.rows());
-                first = first < 0 ? count : first;
+                if (part.rows() == null) {
+                    run(connection, part.sql(), part.parameters());
+                } else {
+                    runBatch(connection, part.sql(), part.rows());
+                }
             }
-            return first;
+            return;
         }
         StringBuilder sql = new StringBuilder();
         List<Object> parameters = new ArrayList<>();
@@ -103,7 +102,7 @@ final class SqlBatch {
                 }
             }
         }
-        return run(connection, sql.toString(), parameters);
+        run(connection, sql.toString(), parameters);
     }
 
     /** One column of the rows as a PostgreSQL array of {@code type}. */
@@ -123,9 +122,9 @@ final class SqlBatch {
         return connection.createArrayOf(type, values);
     }
 
-    private static int runBatch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
+    private static void runBatch(Connection connection, String sql, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
-            return 0;
+            return;
         }
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (Object[] row : rows) {
@@ -134,20 +133,17 @@ final class SqlBatch {
                 }
                 statement.addBatch();
             }
-            int inserted = 0;
-            for (int count : statement.executeBatch()) {
-                inserted += Math.max(count, 0);
-            }
-            return inserted;
+            statement.executeBatch();
         }
     }
 
-    private static int run(Connection connection, String sql, List<Object> parameters) throws SQLException {
+    /** Runs {@code sql}, which may return rows (a guard does: {@link EvidenceStoreWriter#write}). */
+    private static void run(Connection connection, String sql, List<Object> parameters) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
-            return statement.executeUpdate();
+            statement.execute();
         }
     }
 }
