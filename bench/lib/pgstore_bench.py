@@ -138,11 +138,12 @@ def thread_cpu(pid: int) -> collections.Counter:
     return used
 
 
-def store_counters(server: PostgresServer) -> tuple[int, int]:
-    """(evidence events in the log, transactions committed in the store's database)."""
+def store_counters(server: PostgresServer) -> tuple[int, int, int]:
+    """(evidence events in the log, transactions committed and rolled back in the store's database)."""
     events = int(server.psql("SELECT tree_size FROM log_head WHERE id = 1", PGSTORE_DATABASE).strip())
-    commits = int(server.psql(f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{PGSTORE_DATABASE}'").strip())
-    return events, commits
+    commits, rollbacks = server.psql(f"SELECT xact_commit, xact_rollback FROM pg_stat_database"
+                                     f" WHERE datname = '{PGSTORE_DATABASE}'").strip().split("|")
+    return events, int(commits), int(rollbacks)
 
 
 def main() -> int:
@@ -191,7 +192,7 @@ def main() -> int:
         for round_number in range(1, args.rounds + 1):
             settle(pids)
             load = Path("/proc/loadavg").read_text().split()[:3]
-            events_before, commits_before = store_counters(server)
+            events_before, commits_before, rollbacks_before = store_counters(server)
             server_before = server_cpu(server)
             meters = [CpuMeter(pid) for pid in pids]
             for meter in meters:
@@ -211,10 +212,11 @@ def main() -> int:
             for meter in meters:
                 meter.__exit__()
             server_used = server_cpu(server) - server_before
-            events_after, commits_after = store_counters(server)
+            events_after, commits_after, rollbacks_after = store_counters(server)
             tx = run.transactions or 1
             events = events_after - events_before
             commits = commits_after - commits_before
+            rollbacks = rollbacks_after - rollbacks_before
             per_node = ", ".join(f"{m.cpu() * 1e6 / tx:.0f}" for m in meters)
             lines += [
                 f"## round {round_number} (load average before: {' '.join(load)})",
@@ -224,8 +226,9 @@ def main() -> int:
                 f"- gateway CPU per transaction: {run.proxy_cpu_us_per_tx or 0:.0f} us (nodes: {per_node} us)",
                 f"- PostgreSQL server CPU per transaction (pgbench's queries and the store's writes): "
                 f"{server_used * 1e6 / tx:.0f} us",
-                f"- store: {events} evidence events ({events / tx:.2f} per transaction), {commits} store transactions"
-                f" ({commits / tx:.3f} per pgbench transaction, {events / max(1, commits):.1f} events per transaction)",
+                f"- store: {events} evidence events ({events / tx:.2f} per transaction); store transactions (reads of the"
+                f" log head without a lock included): {commits} committed ({commits / tx:.3f} per pgbench transaction),"
+                f" {rollbacks} rolled back (a batch that found the head moved)",
                 f"- lock waits: {sampler.summary()}",
                 "- node a's threads, CPU per transaction: " + ", ".join(
                     f"{name} {seconds * 1e6 / tx:.0f} us" for name, seconds in threads.most_common(8) if seconds > 0),
