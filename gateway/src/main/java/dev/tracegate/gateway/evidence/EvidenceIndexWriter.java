@@ -17,6 +17,11 @@ import java.util.Map;
  */
 final class EvidenceIndexWriter {
 
+    private static final String[] CHUNK_TYPES = {"bigint", "bigint", "int", "varchar", "varchar", "varchar", "varchar",
+        "timestamptz", "timestamptz", "bytea"};
+    private static final String[] SESSION_TYPES = {"bigint", "varchar", "timestamptz", "varchar", "varchar"};
+    private static final String[] CLOSE_TYPES = {"bigint", "varchar", "bigint"};
+
     private record Key(String session, String actorSubject, String connection, String trace) {
     }
 
@@ -47,15 +52,24 @@ final class EvidenceIndexWriter {
             rows.add(row(chunk));
         }
         batch.insert("evidence_chunk", "first_idx, last_idx, event_count, session_id, actor_subject, connection_name,"
-                + " trace_id, first_time, last_time, events", 10, rows);
-        batch.insert("evidence_session", "open_idx, session_id, opened_at, actor_subject, connection_name", 5, opened);
+                + " trace_id, first_time, last_time, events", CHUNK_TYPES, rows);
+        batch.insert("evidence_session", "open_idx, session_id, opened_at, actor_subject, connection_name", SESSION_TYPES,
+                opened);
         // After the inserts: a session may open and close in the same batch.
+        List<Object[]> closes = new ArrayList<>();
         for (IndexedEvent event : events) {
             if (event.session() != null && EventType.SESSION_CLOSE.equals(event.type())) {
-                batch.add("UPDATE evidence_session SET close_idx = ? WHERE session_id = ? AND close_idx IS NULL AND open_idx < ?",
-                        event.index(), event.session(), event.index());
+                closes.add(new Object[] {event.index(), event.session(), event.index()});
             }
         }
+        // All closes in one statement: each open row takes the first close after its opening, as one statement per
+        // close in index order would have set it (the first that matches sets close_idx, the later ones find it set).
+        batch.perRow("UPDATE evidence_session SET close_idx = ? WHERE session_id = ? AND close_idx IS NULL AND open_idx < ?",
+                "UPDATE evidence_session s SET close_idx = earliest.idx FROM (SELECT DISTINCT ON (o.open_idx) o.open_idx, c.idx"
+                        + " FROM " + SqlBatch.unnest(CLOSE_TYPES) + " AS c (idx, session_id, after_idx)"
+                        + " JOIN evidence_session o ON o.session_id = c.session_id AND o.close_idx IS NULL"
+                        + " AND o.open_idx < c.after_idx ORDER BY o.open_idx, c.idx) AS earliest WHERE s.open_idx = earliest.open_idx",
+                CLOSE_TYPES, closes);
     }
 
     private static Object[] row(Chunk chunk) {

@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -31,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Callers hand events to {@link #append}, and whoever writes drains whatever has queued and
  * makes the whole batch durable at once, so every caller waiting on that batch is released by
  * one write. A caller that waits for its event ({@link #awaitDurable}: a command, before it
- * runs) writes the queue itself when no one else is writing, on its own thread: the common case
- * of a statement costs no hand-off to another thread and back. When another caller is writing,
+ * runs) writes the queue itself (embedded store) when no one else is writing, on its own thread:
+ * the common case of a statement costs no hand-off to another thread and back. When another caller is writing,
  * it waits for that write and then writes what is left (leader and followers). Events no one
  * waits for (results) are written by whichever write comes next, or by the appender thread
  * within {@link #APPEND_LINGER_NANOS} (1 ms) of being queued. Where the batch becomes durable
@@ -44,9 +45,14 @@ import org.slf4j.LoggerFactory;
  *       query index into the database in large batches ({@link EvidenceIndexWriter}), a few rows
  *       per batch instead of one per event. After a crash it re-indexes what the database missed
  *       from the log.</li>
- *   <li>Shared PostgreSQL store: the store itself. The appender locks the log head, so several
- *       gateway nodes extend one consistent log, writes the batch's events, subtree hashes and
- *       index rows in one transaction, and releases callers at commit.</li>
+ *   <li>Shared PostgreSQL store: the store itself. The appender thread does every write there
+ *       (a waiting caller wakes it instead of writing itself: see {@link #awaitAppender}). It
+ *       reads the log head, seals the batch from there and writes its events, subtree hashes,
+ *       index rows and the head's move in one statement (its own transaction), whose text depends
+ *       only on which tables get rows; the move fails the statement should another node have
+ *       moved the head first, and the batch is sealed again. So several gateway nodes extend one
+ *       consistent log, each holding the head only while the store runs its statement. Callers
+ *       are released at commit.</li>
  * </ul>
  */
 public final class EvidenceLog implements AutoCloseable {
@@ -61,6 +67,8 @@ public final class EvidenceLog implements AutoCloseable {
      */
     private static final long MAX_INDEX_BACKLOG_BYTES = 8L * 1024 * 1024;
     private static final long DURABLE_WAIT_SECONDS = 30;
+    /** Shared store: how many times a batch is sealed from the head as read before it locks the head instead. */
+    private static final int UNLOCKED_ATTEMPTS = 3;
     /**
      * How long an event no one waits for may stay queued before the appender thread writes it:
      * long enough that a statement's result usually travels with the next command's write, short
@@ -81,6 +89,8 @@ public final class EvidenceLog implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     /** The appender thread is parked with nothing queued: the next event not waited for wakes it. */
     private volatile boolean appenderIdle;
+    /** Shared store: a caller waits for an event queued, so the appender writes without lingering. */
+    private volatile boolean awaited;
     private volatile EvidenceObserver observer = EvidenceObserver.NONE;
     /** Why the last batch could not be written, until one is; null while writes succeed. */
     private volatile String lastWriteFailure;
@@ -111,6 +121,40 @@ public final class EvidenceLog implements AutoCloseable {
      * each pending one, and the events as logged (for {@link EvidenceObserver#durable}).
      */
     private record SealedBatch(List<SealedEvent> events, long[] indexOfPending, List<EvidenceEvent> logged) {
+    }
+
+    /**
+     * A batch at its log times, in log order ({@code clock.stepped} events included), before it
+     * has indices: {@code positionOfPending[i]} is where the i-th pending event is in {@code logged}.
+     */
+    private record StampedBatch(List<EvidenceEvent> logged, int[] positionOfPending) {
+
+        static final StampedBatch NONE = new StampedBatch(List.of(), new int[0]);
+
+        /** This batch, then {@code more}. */
+        StampedBatch plus(StampedBatch more) {
+            List<EvidenceEvent> events = new ArrayList<>(logged.size() + more.logged.size());
+            events.addAll(logged);
+            events.addAll(more.logged);
+            int[] positions = Arrays.copyOf(positionOfPending, positionOfPending.length + more.positionOfPending.length);
+            for (int i = 0; i < more.positionOfPending.length; i++) {
+                positions[positionOfPending.length + i] = logged.size() + more.positionOfPending[i];
+            }
+            return new StampedBatch(events, positions);
+        }
+
+        /** The batch's leaves from index {@code first} on, written by {@code leaves} (the caller holds the write lock). */
+        SealedBatch seal(long first, LeafEncoding leaves) {
+            List<SealedEvent> sealed = new ArrayList<>(logged.size());
+            for (EvidenceEvent event : logged) {
+                sealed.add(SealedEvent.seal(first + sealed.size(), event, leaves));
+            }
+            long[] indexOfPending = new long[positionOfPending.length];
+            for (int i = 0; i < indexOfPending.length; i++) {
+                indexOfPending[i] = first + positionOfPending[i];
+            }
+            return new SealedBatch(sealed, indexOfPending, logged);
+        }
     }
 
     /** An event's future that knows its log, so that the caller who waits for it can write it. */
@@ -290,6 +334,12 @@ public final class EvidenceLog implements AutoCloseable {
      * reports as a timeout.
      */
     private void writeUntilDone(Appended pending, long deadline) throws InterruptedException {
+        if (leaves == null) {
+            if (!pending.isDone()) {
+                awaitAppender();
+            }
+            return;
+        }
         while (!pending.isDone()) {
             boolean uncontended = writeLock.tryLock();
             if (!uncontended) {
@@ -310,18 +360,43 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Shared store: has the appender thread write what is queued now, without its linger. A
+     * caller does not write there itself, unlike the embedded store: the write holds the log head,
+     * which every node waits for, across a round trip to the store, and a virtual thread's reply
+     * goes through the poller and then queues for a carrier behind the other sessions' work, while
+     * a platform thread blocked in the socket read is woken by the kernel directly. The hand-off to
+     * the appender and back costs far less than that wait under the head lock.
+     */
+    private void awaitAppender() {
+        if (CostAccounting.ON) {
+            CostAccounting.HAND_OFFS.increment(); // the appender's write completes the event and wakes this thread
+        }
+        awaited = true;
+        LockSupport.unpark(appender);
+    }
+
     /** Writes what is queued, up to one batch; the caller holds {@link #writeLock}. */
     private void writeQueued() throws InterruptedException {
-        List<PendingEvent> batch = new ArrayList<>(Math.min(appendQueue.size(), MAX_APPEND_BATCH));
-        appendQueue.drainTo(batch, MAX_APPEND_BATCH);
-        if (batch.isEmpty()) {
+        if (leaves == null) {
+            appendToStore();
             return;
         }
-        if (leaves != null) {
+        List<PendingEvent> batch = drainQueue();
+        if (!batch.isEmpty()) {
             appendToLeafLog(batch);
-        } else {
-            appendToStore(batch);
         }
+    }
+
+    /** Takes up to one batch off the queue; the caller holds {@link #writeLock}. */
+    private List<PendingEvent> drainQueue() {
+        return drainQueue(MAX_APPEND_BATCH);
+    }
+
+    private List<PendingEvent> drainQueue(int most) {
+        List<PendingEvent> batch = new ArrayList<>(Math.min(appendQueue.size(), most));
+        appendQueue.drainTo(batch, most);
+        return batch;
     }
 
     /**
@@ -375,7 +450,10 @@ public final class EvidenceLog implements AutoCloseable {
         return blobs;
     }
 
-    /** Writes what no waiting caller wrote: events no one waits for, a millisecond after they were queued. */
+    /**
+     * Writes what no waiting caller wrote: events no one waits for, a millisecond after they were
+     * queued; and with the shared store every batch, as soon as a caller waits for one.
+     */
     private void appendLoop() {
         while (!(closing && appendQueue.isEmpty())) {
             PendingEvent first = appendQueue.peek();
@@ -387,13 +465,17 @@ public final class EvidenceLog implements AutoCloseable {
                 appenderIdle = false;
                 continue;
             }
-            long linger = first.queuedNanos() + APPEND_LINGER_NANOS - System.nanoTime();
+            boolean forCaller = awaited;
+            if (forCaller) {
+                awaited = false; // (only then: a caller's flag set since the read is not lost)
+            }
+            long linger = forCaller ? 0 : first.queuedNanos() + APPEND_LINGER_NANOS - System.nanoTime();
             if (linger > 0 && !closing) {
                 LockSupport.parkNanos(this, linger);
                 continue;
             }
-            if (CostAccounting.ON) {
-                CostAccounting.HAND_OFFS.increment();
+            if (CostAccounting.ON && !forCaller) {
+                CostAccounting.HAND_OFFS.increment(); // (a caller that woke it counted its hand-off)
             }
             if (!writeQueuedUnderLock()) {
                 return;
@@ -461,33 +543,42 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
-    private void appendToStore(List<PendingEvent> batch) {
-        List<SealedEvent> sealed;
-        SealedBatch sealedBatch;
-        try (Connection connection = store.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                EvidenceStoreWriter.Head head = writer.lockHead(connection);
-                sealedBatch = seal(batch, head.size());
-                sealed = sealedBatch.events();
-                SqlBatch writes = new SqlBatch();
-                writer.write(writes, head, sealed);
-                index.write(writes, sealed.stream().map(SealedEvent::indexed).toList());
-                // The commit travels with the writes: the head lock (which the other nodes wait for) is held for two
-                // round trips, not three. Should a statement fail, the server skips the rest, COMMIT included, and the
-                // rollback below ends the transaction; commit() only commits what is still open, so it adds nothing.
-                writes.add("COMMIT");
-                writes.execute(connection, true);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollback(connection);
-                throw e;
-            }
-        } catch (SQLException | RuntimeException e) {
-            fail(batch, e);
+    /**
+     * Writes what is queued into the shared store, in one round trip when no other node moves the
+     * log head meanwhile: the head is read without a lock, the batch sealed from it, and the batch's
+     * one statement moves the head from exactly there or fails as a whole
+     * ({@link EvidenceStoreWriter#write}). So the head row is locked only while the store runs
+     * that statement. A batch that finds the head moved is sealed again from where it is now, with
+     * what was queued meanwhile; after {@link #UNLOCKED_ATTEMPTS} such attempts it locks the head
+     * first, which cannot fail that way. Should the store fail, the batch fails (or, failing before
+     * anything was drained, what is queued): its callers are refused.
+     */
+    private void appendToStore() {
+        if (appendQueue.isEmpty()) {
             return;
         }
-        long size = sealed.getLast().index() + 1;
+        List<PendingEvent> batch = new ArrayList<>();
+        SealedBatch sealedBatch = null;
+        try (Connection connection = store.dataSource().getConnection()) {
+            StampedBatch stamped = StampedBatch.NONE;
+            for (int attempt = 1; sealedBatch == null; attempt++) {
+                boolean locked = attempt > UNLOCKED_ATTEMPTS;
+                if (locked) {
+                    connection.setAutoCommit(false);
+                }
+                EvidenceStoreWriter.Head head = locked ? writer.lockHead(connection) : writer.readHead(connection);
+                // Drained once the head is read: what arrived meanwhile (or during an attempt that found the head
+                // moved) joins the batch instead of waiting for the next one.
+                List<PendingEvent> more = drainQueue(MAX_APPEND_BATCH - batch.size());
+                batch.addAll(more);
+                stamped = stamped.plus(stamp(more));
+                sealedBatch = locked ? appendLocked(connection, head, stamped) : appendUnlocked(connection, head, stamped);
+            }
+        } catch (SQLException | RuntimeException e) {
+            fail(batch.isEmpty() ? drainQueue() : batch, e);
+            return;
+        }
+        long size = sealedBatch.events().getLast().index() + 1;
         durableSize = size;
         markStored(size);
         for (int i = 0; i < batch.size(); i++) {
@@ -499,31 +590,79 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
-     * Seals the batch from index {@code first} on, each event at its log time ({@link LogClock}),
-     * with a {@code clock.stepped} event before the first one the wall clock put back.
+     * One statement, its own transaction (the connection commits each): the batch sealed from the
+     * head as last committed. Null when another node moved the head first: nothing was written.
      */
-    private SealedBatch seal(List<PendingEvent> batch, long first) {
-        List<SealedEvent> sealed = new ArrayList<>(batch.size());
+    private SealedBatch appendUnlocked(Connection connection, EvidenceStoreWriter.Head head, StampedBatch stamped)
+            throws SQLException {
+        SealedBatch sealed = stamped.seal(head.size(), leafEncoding);
+        try {
+            writes(head, sealed).execute(connection, true);
+            return sealed;
+        } catch (SQLException e) {
+            if (EvidenceStoreWriter.headMoved(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The batch from the head this connection's open transaction has locked: two round trips under
+     * the lock, but no other node can move it.
+     */
+    private SealedBatch appendLocked(Connection connection, EvidenceStoreWriter.Head head, StampedBatch stamped)
+            throws SQLException {
+        try {
+            SealedBatch sealed = stamped.seal(head.size(), leafEncoding);
+            SqlBatch writes = writes(head, sealed);
+            // The commit travels with the writes. Should a statement fail, the server skips the rest, COMMIT included,
+            // and the rollback below ends the transaction; commit() only commits what is still open, so it adds nothing.
+            writes.add("COMMIT");
+            writes.execute(connection, true);
+            connection.commit();
+            return sealed;
+        } catch (SQLException | RuntimeException e) {
+            rollback(connection);
+            throw e;
+        }
+    }
+
+    /** A sealed batch's statements: the head's move, the events, their subtree hashes, the index rows. */
+    private SqlBatch writes(EvidenceStoreWriter.Head head, SealedBatch sealed) throws SQLException {
+        SqlBatch writes = new SqlBatch();
+        writer.write(writes, head, sealed.events());
+        index.write(writes, sealed.events().stream().map(SealedEvent::indexed).toList());
+        return writes;
+    }
+
+    /**
+     * Gives each event of the batch its log time ({@link LogClock}), with a {@code clock.stepped}
+     * event before the first one the wall clock put back. Done once per batch, whatever index it
+     * is sealed from: the clock's account of the times is the same for every attempt.
+     */
+    private StampedBatch stamp(List<PendingEvent> batch) {
         List<EvidenceEvent> logged = new ArrayList<>(batch.size());
-        long[] indexOfPending = new long[batch.size()];
+        int[] positionOfPending = new int[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             EvidenceEvent event = batch.get(i).event();
             LogClock.Stamp stamp = clock.next(event.time());
             if (stamp.steppedBack() != null) {
                 LOG.warn("the wall clock went back {} ms; events carry the log's time until it has caught up",
                         stamp.steppedBack().toMillis());
-                EvidenceEvent step = ClockStep.event(stamp);
-                sealed.add(SealedEvent.seal(first + sealed.size(), step, leafEncoding));
-                logged.add(step);
+                logged.add(ClockStep.event(stamp));
             }
-            indexOfPending[i] = first + sealed.size();
-            EvidenceEvent atLogTime = stamp.time().equals(event.time()) ? event
+            positionOfPending[i] = logged.size();
+            logged.add(stamp.time().equals(event.time()) ? event
                     : new EvidenceEvent(stamp.time(), event.type(), event.actor(), event.session(), event.trace(),
-                    event.resource(), event.detail());
-            sealed.add(SealedEvent.seal(indexOfPending[i], atLogTime, leafEncoding));
-            logged.add(atLogTime);
+                    event.resource(), event.detail()));
         }
-        return new SealedBatch(sealed, indexOfPending, logged);
+        return new StampedBatch(logged, positionOfPending);
+    }
+
+    /** Stamps and seals the batch from index {@code first} on. */
+    private SealedBatch seal(List<PendingEvent> batch, long first) {
+        return stamp(batch).seal(first, leafEncoding);
     }
 
     /** The time of the log's last event, where the log clock goes on from; null for an empty log. */

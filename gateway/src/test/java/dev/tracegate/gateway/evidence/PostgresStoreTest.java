@@ -28,7 +28,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +75,88 @@ class PostgresStoreTest {
                     try (StoredSubtreeHashes subtrees = new StoredSubtreeHashes(c)) {
                         assertThat(MerkleTree.rootFrom(subtrees, 1000)).isEqualTo(MerkleTree.root(leafHashes));
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The query index two nodes build in the shared store, batch by batch (one statement per table,
+     * with the rows as arrays): every session found where it opened and closed, opened and closed
+     * in one batch or across batches and nodes, and every event of a session, user, trace and
+     * time range found, none of another's.
+     */
+    @Test
+    void theSharedStoresIndexFindsEverySessionAndEvent() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig config = storeConfig(storeDb);
+            try (Store nodeA = Store.open(config, dir.resolve("a")); Store nodeB = Store.open(config, dir.resolve("b"));
+                 EvidenceLog logA = new EvidenceLog(nodeA, null, false); EvidenceLog logB = new EvidenceLog(nodeB, null, false)) {
+                Map<String, List<CompletableFuture<Long>>> bySession = new LinkedHashMap<>();
+                Map<String, List<CompletableFuture<Long>>> byTrace = new LinkedHashMap<>();
+                List<CompletableFuture<Long>> all = new ArrayList<>();
+                List<CompletableFuture<Long>> secondMinute = new ArrayList<>();
+                Instant start = Instant.parse("2026-12-05T10:00:00.123456Z");
+                for (int round = 0; round < 3; round++) {
+                    for (int s = 0; s < 6; s++) {
+                        EvidenceLog log = s % 2 == 0 ? logA : logB;
+                        String session = "s" + round + "-" + s;
+                        String trace = String.format("%032x", s % 3 + 1);
+                        Identity user = new Identity("tracegate", "user" + s % 2, "user", null, List.of(), "human");
+                        Instant at = start.plusSeconds(round * 60L + s);
+                        List<CompletableFuture<Long>> events = bySession.computeIfAbsent(session, k -> new ArrayList<>());
+                        events.add(log.append(sessionEvent(at, EventType.SESSION_OPEN, user, session, null)));
+                        for (int c = 0; c < 3; c++) {
+                            CompletableFuture<Long> command = log.append(sessionEvent(at, EventType.COMMAND, user, session, trace));
+                            events.add(command);
+                            byTrace.computeIfAbsent(trace, k -> new ArrayList<>()).add(command);
+                        }
+                        if (s % 3 != 2) {
+                            // Most close in the batch that opened them; one in three stays open.
+                            events.add(log.append(sessionEvent(at, EventType.SESSION_CLOSE, user, session, null)));
+                        }
+                        all.addAll(events);
+                        if (round == 1) {
+                            secondMinute.addAll(events);
+                        }
+                    }
+                    CompletableFuture<Long> between = logA.append(new EvidenceEvent(start.plusSeconds(round * 60L + 50),
+                            EventType.ADMIN_ACTION, WRITER, null, null, null, null));
+                    all.add(between);
+                    if (round == 1) {
+                        secondMinute.add(between);
+                    }
+                    EvidenceLog.awaitDurable(between);
+                }
+                for (CompletableFuture<Long> index : all) {
+                    EvidenceLog.awaitDurable(index);
+                }
+                // The sessions left open close now, each in a batch of its own, long after they opened.
+                for (var entry : bySession.entrySet()) {
+                    if (entry.getKey().endsWith("-2") || entry.getKey().endsWith("-5")) {
+                        Identity user = new Identity("tracegate", "user0", "user", null, List.of(), "human");
+                        long closed = logB.appendDurably(sessionEvent(Instant.now(), EventType.SESSION_CLOSE, user, entry.getKey(), null));
+                        entry.getValue().add(CompletableFuture.completedFuture(closed));
+                    }
+                }
+                logA.awaitStored();
+                try (EvidenceReader reader = logA.reader()) {
+                    List<SessionRow> sessions = reader.sessions(new SessionSelection(null, null, null, null, null, null),
+                            Long.MAX_VALUE, 100);
+                    assertThat(sessions).hasSize(bySession.size());
+                    for (var entry : bySession.entrySet()) {
+                        List<Long> indices = entry.getValue().stream().map(CompletableFuture::join).toList();
+                        assertThat(sessions).as(entry.getKey()).contains(new SessionRow(indices.getFirst(), indices.getLast()));
+                        assertThat(reader.indices(EventSelection.ofSession(entry.getKey())))
+                                .as(entry.getKey()).containsExactly(sorted(entry.getValue()));
+                    }
+                    for (var entry : byTrace.entrySet()) {
+                        assertThat(reader.indices(EventSelection.ofTrace(entry.getKey()))).as(entry.getKey())
+                                .containsExactly(sorted(entry.getValue()));
+                    }
+                    assertThat(reader.indices(new EventSelection(null, null, null, null, start.plusSeconds(60),
+                            start.plusSeconds(120), 0))).as("the second minute's events")
+                            .containsExactly(sorted(secondMinute));
                 }
             }
         }
@@ -201,6 +285,14 @@ class PostgresStoreTest {
         Files.writeString(password, "unused-with-trust");
         return new StoreConfig("postgresql", null, "jdbc:postgresql://127.0.0.1:" + storeDb.getPort() + "/postgres",
                 "postgres", SecretReference.of("file:" + password));
+    }
+
+    private static long[] sorted(List<CompletableFuture<Long>> indices) {
+        return indices.stream().mapToLong(CompletableFuture::join).sorted().toArray();
+    }
+
+    private static EvidenceEvent sessionEvent(Instant at, String type, Identity user, String session, String trace) {
+        return new EvidenceEvent(at, type, user, session, trace, new EvidenceEvent.Resource("app", "postgres", "db:5432"), null);
     }
 
     private static EvidenceEvent event(String note) {
