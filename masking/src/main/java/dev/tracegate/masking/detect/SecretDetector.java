@@ -374,7 +374,9 @@ public final class SecretDetector implements Detector {
         }
         boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : looksRandom(value);
         if (!secret) {
-            return -Math.max(k + 1, span[1]);
+            // Only the assignment is passed: a value not secret as a whole can still hold a key of a
+            // fixed shape (`pwd: "see AKIA..."`), which the scan must reach.
+            return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
     }

@@ -16,6 +16,21 @@ class SecretDetectorTest {
                         "xoxb-123456789012-abcdefABCDEF", "sk_live_4eC39HqLyjWDarjtT1zdp7dc");
     }
 
+    /**
+     * A named value judged not secret as a whole (a placeholder, a sentence) once made the scan
+     * skip to its end, past any key of a fixed shape inside it. Found by BodyMaskingFuzzTest.
+     */
+    @Test
+    void keysInsideANamedValueThatIsNotSecretAsAWhole() {
+        String key = "AKIAIOSFODNN7EXAMPLE";
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        for (String text : new String[] {"adp-wd:\"%(\u0000\uffff " + key + " ; ", "password: \"%s " + key + "\"",
+                "token='see " + key + "'", "api_key=\"example, " + key + "\"", "\"secret\": \"n/a " + key + "\""}) {
+            assertThat(Finds.of(detector, text)).as(text).anyMatch(find -> find.contains(key));
+        }
+        assertThat(Finds.of(detector, "token: \"none " + jwt + "\"")).anyMatch(find -> find.contains(jwt));
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
