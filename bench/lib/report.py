@@ -445,7 +445,7 @@ def write(results: dict, directory: Path, stem: str) -> tuple[Path, Path]:
     return md_file, json_file
 
 
-def update_docs(results_json: Path, docs: Path) -> bool:
+def update_docs(results_json: Path, docs: Path, partial: bool = False) -> bool:
     """Replaces the generated parts of docs/benchmarks.md (between their markers) with this run's tables.
 
     The MySQL phase has a block of its own, so that a run of that phase alone (`--only mysql`) replaces
@@ -461,7 +461,7 @@ def update_docs(results_json: Path, docs: Path) -> bool:
     if set(data["phases"]) - {"mysql"}:
         shown, shown_json = data, results_json
         base = latest_results_shown(text, results_json.parent)
-        if base is not None and not covers_every_phase(data):
+        if base is not None and partial:
             shown, shown_json = merged_onto(base, data, results_json)
         text, done = replace_between(text, "<!-- bench:results:start -->", "<!-- bench:results:end -->",
                                      main_docs_block(shown, shown_json))
@@ -473,13 +473,6 @@ def update_docs(results_json: Path, docs: Path) -> bool:
 # What a run records that is not a phase's figures: kept from the run each figure came from.
 RUN_KEYS = {"started", "mode", "phases", "notices", "plan", "environment", "settings", "routes", "route_notes",
             "duration_minutes", "goals", "measured_in"}
-EVERY_PHASE = {"pgbench", "large", "storm", "profile", "http", "http-profile", "account", "jvm"}
-
-
-def covers_every_phase(data: dict) -> bool:
-    return EVERY_PHASE <= set(data["phases"])
-
-
 def latest_results_shown(docs_text: str, results_dir: Path) -> dict | None:
     """The results the generated block of docs/benchmarks.md shows now (its first results file), if readable."""
     _, _, block = docs_text.partition("<!-- bench:results:start -->")
@@ -501,7 +494,7 @@ def merged_onto(base: dict, partial: dict, partial_json: Path) -> tuple[dict, Pa
             merged[key] = value
     for phase in partial["phases"]:
         measured_in[phase] = partial["started"]
-    merged["phases"] = [phase for phase in measured_in]
+    merged["phases"] = list(measured_in)
     merged["measured_in"] = measured_in
     merged["notices"] = list(base.get("notices", [])) + list(partial.get("notices", []))
     merged["goals"] = judge_goals(merged)

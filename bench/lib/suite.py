@@ -133,14 +133,14 @@ def main() -> int:
         run.stop_services()
         results["duration_minutes"] = elapsed_seconds() / 60
         results["environment"]["load average at end"] = Path("/proc/loadavg").read_text().split()[:3]
-        stem = f"{started:%Y-%m-%d}" + ("-quick" if plan.mode == "quick" else "") + \
-               ("-partial" if set(phases) != set(PHASES) else "")
+        partial = set(phases) != set(PHASES)
+        stem = f"{started:%Y-%m-%d}" + ("-quick" if plan.mode == "quick" else "") + ("-partial" if partial else "")
         if (BENCH / "results" / f"{stem}.json").exists():
             stem += f"-{started:%H%M}"  # a second run of the day keeps the first's results
         md_file, json_file = report.write(results, BENCH / "results", stem)
         say(f"results: {md_file.relative_to(REPO)} and {json_file.relative_to(REPO)}")
         if args.update_docs:
-            if report.update_docs(json_file, REPO / "docs/benchmarks.md"):
+            if report.update_docs(json_file, REPO / "docs/benchmarks.md", partial):
                 say("docs/benchmarks.md: generated tables replaced")
             else:
                 say("docs/benchmarks.md has no generated-tables markers; left as it is")
