@@ -107,6 +107,11 @@ public final class TestGateway implements AutoCloseable {
         return start(extra, null, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), limits, null);
     }
 
+    /** The standard connections and {@code extra} under the given policy, with the given limits per caller. */
+    public static TestGateway start(List<ConnectionConfig> extra, String policyYaml, CallerLimits limits) {
+        return start(extra, policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), limits, null);
+    }
+
     /** The standard connections under the given policy, with the MCP endpoint's limits as given. */
     public static TestGateway start(String policyYaml, McpConfig mcp) {
         return start(List.of(), policyYaml, 1024 * 1024, new ListenerConfig("127.0.0.1", 0, false), null, mcp);

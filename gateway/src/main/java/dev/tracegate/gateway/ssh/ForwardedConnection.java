@@ -214,7 +214,17 @@ final class ForwardedConnection extends AbstractServerChannel {
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        intoPipe.write(data, off, (int) len);
+        try {
+            intoPipe.write(data, off, (int) len);
+        } catch (IOException pipeEnded) {
+            if (!isClosing()) {
+                throw pipeEnded;
+            }
+            // The relay ended and this channel is closing; bytes the peer sent before it saw our close are dropped.
+            // Thrown at MINA they would end the whole SSH session: all the caller's channels for -L, or for -R
+            // the host's session with every port the caller has it listen on.
+            LOG.debug("dropped {} bytes that arrived on a closing forwarded connection", len);
+        }
     }
 
     @Override

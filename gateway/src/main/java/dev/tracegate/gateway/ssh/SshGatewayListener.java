@@ -17,6 +17,8 @@ import org.apache.sshd.common.channel.RequestHandler;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.session.helpers.SessionHelper;
+import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSessionFactory;
@@ -88,6 +90,10 @@ final class SshGatewayListener implements ProtocolListener {
         // From connecting to authenticated (banner, key exchange and sign-in together), as for the
         // PostgreSQL and MySQL listeners' start-up deadline.
         CoreModuleProperties.AUTH_TIMEOUT.set(server, Duration.ofSeconds(listener.limits().startupTimeoutSeconds()));
+        // limits.idleSessionSeconds, in MINA's terms: the client sent nothing for that long (ssh's
+        // ServerAliveInterval counts). Without it MINA's own default would end every session after
+        // ten minutes without a message from the client: an unused tunnel, a shell left open.
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
         CoreModuleProperties.MAX_IDENTIFICATION_SIZE.set(server, 8 * 1024);
         CoreModuleProperties.MAX_PACKET_SIZE.set(server, (long) Math.max(32 * 1024, services.maxMessageBytes()));
         server.addSessionListener(new SessionListener() {
@@ -115,7 +121,7 @@ final class SshGatewayListener implements ProtocolListener {
                 }
                 SshCaller caller = session.getAttribute(SshCaller.KEY);
                 if (caller != null) {
-                    caller.close("connection closed");
+                    caller.close(closeReason(session));
                 }
             }
 
@@ -131,6 +137,13 @@ final class SshGatewayListener implements ProtocolListener {
             hosts.close();
             throw e;
         }
+    }
+
+    /** Why a signed-in caller's session ended, as {@code session.close} records it. */
+    private static String closeReason(Session session) {
+        boolean idle = session instanceof SessionHelper helper
+                && helper.getTimeoutStatus().getStatus() == TimeoutIndicator.TimeoutStatus.IdleTimeout;
+        return idle ? "idle session timeout (limits.idleSessionSeconds)" : "connection closed";
     }
 
     /**

@@ -35,6 +35,18 @@ final class TcpipChannel extends ChannelDirectTcpip {
         return type;
     }
 
+    /** Bytes that arrive once the relay has closed this channel are dropped, as {@link ForwardedConnection} drops them. */
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        try {
+            super.doWriteData(data, off, len);
+        } catch (IOException pipeEnded) {
+            if (!isClosing()) {
+                throw pipeEnded;
+            }
+        }
+    }
+
     @Override
     public void handleEof() throws IOException {
         super.handleEof();

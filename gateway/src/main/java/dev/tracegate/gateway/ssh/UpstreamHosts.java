@@ -22,6 +22,7 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * The gateway as an SSH client of the configured hosts: it logs in with the connection's held
@@ -42,6 +43,9 @@ final class UpstreamHosts implements AutoCloseable {
         // Set before the session exists: the key exchange starts as soon as the socket connects, so
         // a verifier set on the session afterwards can come too late (and the host is then refused).
         client.setServerKeyVerifier(UpstreamHosts::isPinnedHostKey);
+        // An upstream session lives as long as its caller's (SshCaller closes it): MINA's default of
+        // ten minutes without a message from the host would cut a command that runs silently longer.
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
         client.setKeyIdentityProvider(session -> List.of());
         // A host's agent channel is answered by its caller's agent, when policy allowed it (ForwardedAgent).
         client.setAgentFactory(ForwardedAgent.hostSide());

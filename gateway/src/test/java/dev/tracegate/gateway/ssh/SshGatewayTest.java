@@ -760,7 +760,12 @@ class SshGatewayTest {
 
                 // Awaited, not asserted once: seen "closed" once under CI load right after the answer above,
                 // cause not found (it passes when re-run); a forward really lost would never read "open" again.
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(hostPort), run -> run.out().equals("open\n"));
+                try {
+                    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(hostPort), run -> run.out().equals("open\n"));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("the host stopped listening; master alive " + master.isAlive() + ", host log "
+                            + host.log() + ", gateway events " + gateway.events("command.result", 0), e);
+                }
 
                 var cancel = client.ssh(TestGateway.ADMIN_TOKEN, "web", "", "-S", control, "-O", "cancel", "-R", spec);
                 assertThat(cancel.exit()).as(cancel.err()).isZero();
@@ -770,6 +775,55 @@ class SshGatewayTest {
                 master.destroy();
                 master.waitFor(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void bytesStillArrivingForAForwardedConnectionThatEndedEndOnlyThatConnection() throws Exception {
+        // A target on the host's side that hangs up at once, and a local client that goes on writing: the
+        // gateway ends the relay while the caller's bytes are still on their way, and must drop them
+        // rather than fail the caller's whole session (its other channels, its other forwards).
+        try (java.net.ServerSocket hangsUp = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+             EchoServer echo = new EchoServer()) {
+            Thread.ofVirtual().start(() -> {
+                while (!hangsUp.isClosed()) {
+                    try {
+                        hangsUp.accept().close();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            int flooded = freePort();
+            int working = freePort();
+            Process master = client.spawn(TestGateway.ALICE_TOKEN, "web", List.of("-N", "-o", "ExitOnForwardFailure=yes",
+                    "-L", flooded + ":127.0.0.1:" + hangsUp.getLocalPort(), "-L", working + ":127.0.0.1:" + echo.port()));
+            try {
+                String before = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> exchange(working, "before"), a -> a != null);
+                assertThat(before).isEqualTo("echo: before");
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    writeUntilRefused(flooded, Duration.ofSeconds(8));
+                }
+                assertThat(master.isAlive()).as("the caller's session outlived the flooded connections").isTrue();
+                assertThat(exchange(working, "after")).isEqualTo("echo: after");
+            } finally {
+                master.destroy();
+                master.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Writes to {@code port} until the connection is closed under the writer or {@code limit} passes. */
+    private static void writeUntilRefused(int port, Duration limit) {
+        long end = System.nanoTime() + limit.toNanos();
+        byte[] chunk = new byte[16 * 1024];
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            while (System.nanoTime() < end) {
+                socket.getOutputStream().write(chunk);
+            }
+        } catch (java.io.IOException closed) {
+            // the tunnel closed the connection: what the test waits for
         }
     }
 

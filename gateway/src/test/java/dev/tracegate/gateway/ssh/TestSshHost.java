@@ -41,7 +41,7 @@ final class TestSshHost implements AutoCloseable {
                 "Port " + port, "ListenAddress 127.0.0.1", "HostKey " + dir.resolve("host_key"),
                 "PidFile " + dir.resolve("sshd.pid"), "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
                 "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
-                "PermitRootLogin prohibit-password", "Subsystem sftp internal-sftp", "LogLevel ERROR", ""));
+                "PermitRootLogin prohibit-password", "Subsystem sftp internal-sftp", "LogLevel " + System.getProperty("tracegate.test.sshdLogLevel", "ERROR"), ""));
         Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
