@@ -764,7 +764,8 @@ class SshGatewayTest {
                     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(hostPort), run -> run.out().equals("open\n"));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError("the host stopped listening; master alive " + master.isAlive() + ", host log "
-                            + host.log() + ", gateway events " + gateway.events("command.result", 0), e);
+                            + host.log() + ", the SSH library's warnings " + sshWarnings() + ", gateway events "
+                            + gateway.events("command.result", 0), e);
                 }
 
                 var cancel = client.ssh(TestGateway.ADMIN_TOKEN, "web", "", "-S", control, "-O", "cancel", "-R", spec);
@@ -825,6 +826,13 @@ class SshGatewayTest {
         } catch (java.io.IOException closed) {
             // the tunnel closed the connection: what the test waits for
         }
+    }
+
+    /** What MINA warned about in this run (a session it ended on an exception says so here), from the test log. */
+    private static List<String> sshWarnings() throws java.io.IOException {
+        Path log = Path.of(System.getProperty("user.dir"), "target", "gateway-test.log");
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(line -> line.contains("exceptionCaught")).toList()
+                : List.of();
     }
 
     /** Waits until nothing on the host accepts connections on {@code port}. */
