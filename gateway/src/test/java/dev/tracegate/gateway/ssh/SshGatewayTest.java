@@ -815,6 +815,44 @@ class SshGatewayTest {
         }
     }
 
+    @Test
+    void inputStillArrivingForACommandOrSftpThatEndedEndsOnlyThatChannel() throws Exception {
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina)) {
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    // A command that reads one byte and exits, and an sftp channel fed garbage that ends it.
+                    try (var exec = session.createExecChannel("head -c 1")) {
+                        exec.open().verify(Duration.ofSeconds(20));
+                        writeUntilClosed(exec, exec.getInvertedIn());
+                    }
+                    try (var sftp = session.createSubsystemChannel("sftp")) {
+                        sftp.open().verify(Duration.ofSeconds(20));
+                        writeUntilClosed(sftp, sftp.getInvertedIn());
+                    }
+                }
+                assertThat(session.isOpen()).as("the session outlived its ended channels").isTrue();
+                assertThat(session.executeRemoteCommand("echo alive")).isEqualTo("alive\n");
+            }
+        }
+    }
+
+    /** Writes {@code 0xff} bytes until the channel closes under the writer, for at most 8 seconds. */
+    private static void writeUntilClosed(org.apache.sshd.client.channel.ClientChannel channel, OutputStream in) {
+        byte[] chunk = new byte[16 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 0xff);
+        long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        try {
+            while (!channel.isClosing() && System.nanoTime() < end) {
+                in.write(chunk);
+                in.flush();
+            }
+        } catch (java.io.IOException closed) {
+            // the channel ended under the writer: what the test waits for
+        }
+    }
+
     /** Writes to {@code port} until the connection is closed under the writer or {@code limit} passes. */
     private static void writeUntilRefused(int port, Duration limit) {
         long end = System.nanoTime() + limit.toNanos();
