@@ -103,7 +103,8 @@ public final class ColumnResolver {
         long now = System.nanoTime();
         loadMissing(description, now);
         long readAt = generation.get();
-        boolean reusable = now - freshUntilNanos >= 0;
+        long freshUntil = freshUntilNanos;
+        boolean reusable = true;
         long expires = now + TABLE_TTL.toNanos();
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
         for (RowDescription.Field field : description.fields()) {
@@ -112,6 +113,8 @@ public final class ColumnResolver {
             String column = table == null ? null : table.columns().get((int) field.columnNumber());
             reusable &= type != null && (!field.hasSourceColumn() || column != null);
             if (table != null) {
+                // A table read before a schema change had surely finished may be read as it was.
+                reusable &= table.loadedNanos() - freshUntil >= 0;
                 expires = Math.min(expires, table.loadedNanos() + TABLE_TTL.toNanos());
             }
             ViewOrigins.StoredColumn stored = table == null || table.views() == null ? null
@@ -137,8 +140,11 @@ public final class ColumnResolver {
     /**
      * A statement that may change the schema (DDL) went through the gateway: for a few seconds,
      * until it has surely finished, every description's tables are read from the catalog again
-     * and no answer is reused. (Tables are replaced, never removed: a resolution running meanwhile
-     * must not find its table gone and name the column as an expression, which no column rule matches.)
+     * and no answer is reused; a table read before that time is over is read again once after it
+     * (the statement may have committed late). As with the lineage's catalog snapshots, results
+     * cost a catalog query each during those seconds. Tables are replaced, never removed: a
+     * resolution running meanwhile must not find its table gone and name the column as an
+     * expression, which no column rule matches.
      */
     public void schemaMayChange() {
         freshUntilNanos = System.nanoTime() + FRESH_AFTER_SCHEMA_CHANGE.toNanos();
@@ -146,13 +152,13 @@ public final class ColumnResolver {
     }
 
     private void loadMissing(RowDescription description, long now) throws CatalogUnavailableException {
-        boolean schemaMayHaveChanged = now - freshUntilNanos < 0;
+        long freshUntil = freshUntilNanos;
         Set<Integer> missingTables = new TreeSet<>();
         Set<Integer> missingTypes = new TreeSet<>();
         for (RowDescription.Field field : description.fields()) {
             if (field.hasSourceColumn()) {
                 Table table = tables.get(field.tableOid());
-                if (table == null || schemaMayHaveChanged || now - table.loadedNanos() > TABLE_TTL.toNanos()
+                if (table == null || table.loadedNanos() - freshUntil < 0 || now - table.loadedNanos() > TABLE_TTL.toNanos()
                         || !table.columns().containsKey((int) field.columnNumber())) {
                     missingTables.add(field.tableOid());
                 }
