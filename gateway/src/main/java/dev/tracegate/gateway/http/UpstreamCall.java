@@ -69,8 +69,7 @@ final class UpstreamCall {
         if (!hasBody) {
             upstream.send(answer);
         } else if (read != null && masker == null) {
-            capture = new BodyCapture(OutputStream.nullOutputStream(), capturedBytes);
-            capture.write(read, 0, read.length);
+            capture = BodyCapture.ofWhole(read, capturedBytes); // the array Jetty sends, not a copy of it
             upstream.body(new BytesRequestContent((String) null, read)).send(answer); // no Content-Type invented
         } else {
             capture = streamed(upstream, answer, read != null ? new ByteArrayInputStream(read) : body, masker, kind, out);
