@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 
 /** The answer written to the client's own connection, as it streams. */
@@ -61,17 +62,18 @@ final class JettyClientResponse implements ClientResponse {
         callback.succeeded();
     }
 
-    /**
-     * One write with the end: Jetty frames it with a Content-Length and sends headers and body
-     * together, and the request's callback completes when the write did, without this thread waiting.
-     */
+    /** One write with the end: Jetty frames it with a Content-Length and sends headers and body together. */
     @Override
-    public void completeWith(byte[] whole) {
+    public void completeWith(byte[] whole) throws IOException {
         if (body != null) {
             throw new IllegalStateException("part of the body went through body() already");
         }
+        try (Blocker.Callback written = Blocker.callback()) {
+            response.write(true, ByteBuffer.wrap(whole), written);
+            written.block();
+        }
         done = true;
-        response.write(true, ByteBuffer.wrap(whole), callback);
+        callback.succeeded();
     }
 
     @Override
