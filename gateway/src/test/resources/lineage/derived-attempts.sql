@@ -163,3 +163,10 @@ DECLARE lc_cur CURSOR WITH HOLD FOR SELECT reverse(email) FROM lc_customers
 PREPARE lc_p AS SELECT reverse(card_number) FROM lc_customers
 EXPLAIN ANALYZE SELECT id FROM lc_customers WHERE card_number LIKE '4%'
 EXPLAIN (VERBOSE, COSTS OFF) SELECT reverse(email) FROM lc_customers
+-- a subquery under an expression without a rule of its own (JSON operators, subscripts, COLLATE, TRIM)
+SELECT (SELECT jsonb_build_array(email) FROM lc_customers LIMIT 1) ->> 0
+SELECT (SELECT jsonb_build_object('e', card_number) FROM lc_customers LIMIT 1) #>> '{e}'
+SELECT ((SELECT array_agg(national_id) FROM lc_customers))[1]
+SELECT (SELECT phone FROM lc_customers LIMIT 1) COLLATE "C"
+SELECT TRIM((SELECT email FROM lc_customers LIMIT 1))
+SELECT (SELECT date_of_birth::timestamp FROM lc_customers LIMIT 1) AT TIME ZONE 'UTC'

@@ -168,7 +168,7 @@ class TokenParsingFuzzTest {
         return switch (data.consumeInt(0, depth > 0 ? 9 : 7)) {
             case 0 -> data.consumeString(30);
             case 1 -> data.consumeLong();
-            case 2 -> data.consumeDouble();
+            case 2 -> data.consumeRegularDouble(); // JSON has no Infinity or NaN: the test's signer refused them, not the gateway
             case 3 -> data.consumeBoolean();
             case 4 -> null;
             case 5 -> data.consumeInt();

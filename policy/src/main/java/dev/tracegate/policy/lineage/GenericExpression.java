@@ -5,6 +5,7 @@ import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.Select;
 
 /**
  * Expressions {@link ExpressionLineage} has no rule for: every column and subquery anywhere inside
@@ -40,12 +41,23 @@ final class GenericExpression {
             return null;
         }
 
+        /**
+         * A subquery anywhere inside. JSqlParser's {@code ParenthesedSelect.accept} calls
+         * {@code visit(Select)}, not {@code visit(ParenthesedSelect)}: overriding only the latter
+         * left every subquery under an expression without a rule of its own unread (a protected
+         * value came out in clear through {@code (SELECT notes FROM customers) ->> 0}).
+         */
         @Override
-        public <S> Void visit(ParenthesedSelect select, S context) {
+        public <S> Void visit(Select select, S context) {
             for (OutputColumn column : expressions.queries().columns(select, scope)) {
                 lineage = lineage.combine(column.lineage());
             }
             return null;
+        }
+
+        @Override
+        public <S> Void visit(ParenthesedSelect select, S context) {
+            return visit((Select) select, context);
         }
 
         @Override

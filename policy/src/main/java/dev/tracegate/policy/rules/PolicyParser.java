@@ -1,5 +1,7 @@
 package dev.tracegate.policy.rules;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -31,8 +33,11 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class PolicyParser {
 
+    // An empty entry in any list or map ("rules:\n  - ", "groups: [~]") is an error at its place,
+    // not a null for the rules below to trip over.
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     private static final Pattern FIELD_STEP = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)]");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
 

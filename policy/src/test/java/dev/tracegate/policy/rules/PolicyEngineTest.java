@@ -153,6 +153,20 @@ class PolicyEngineTest {
             StatementClass.UNKNOWN, List.of("DO $$ BEGIN EXECUTE 'DROP TABLE orders'; END $$", "CALL cleanup()")));
 
     @Test
+    void anEmptyEntryInAListIsRefusedAtItsPlace() {
+        // Once a NullPointerException (found by PolicyParserFuzzTest): a hot reload would have logged a
+        // stack trace instead of saying which line is wrong.
+        assertThatThrownBy(() -> PolicyParser.parse("rules:\n  - # a comment, and no rule\n"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rules[0]");
+        assertThatThrownBy(() -> PolicyParser.parse("rules:\n  - {name: x, action: block}\n  -\n"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("rules[1]");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: x, groups: [admins, ~], action: allow}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("groups");
+        assertThatThrownBy(() -> PolicyParser.parse("rules: [{name: x, connections: [~], action: allow}]"))
+                .isInstanceOf(PolicyException.class).hasMessageContaining("connections");
+    }
+
+    @Test
     void everyClassAtOrAboveAMinClassThresholdIsCaught() {
         assertThat(EXAMPLES.keySet()).as("an example for every class").containsExactlyInAnyOrder(StatementClass.values());
         EXAMPLES.forEach((statementClass, statements) -> statements.forEach(sql ->
