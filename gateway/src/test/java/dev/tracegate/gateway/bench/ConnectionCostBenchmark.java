@@ -113,6 +113,11 @@ public final class ConnectionCostBenchmark {
         }
         System.out.printf(Locale.ROOT, "  thread %-44s %6.2f ms%n", "(threads that ended meanwhile, rounding)",
                 total - accounted);
+        threadsAfter.entrySet().stream().filter(e -> e.getKey().startsWith("other: "))
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                .forEach(e -> System.out.printf(Locale.ROOT, "    %-50s %6.2f ms%n", e.getKey(),
+                        e.getValue() * 1000.0 / CLOCK_TICKS_PER_SECOND / measured));
         Map<String, Long> hottest = new LinkedHashMap<>();
         Map<String, Long> samples = sampledPhases(gateway, c, sampled, hottest);
         long all = samples.values().stream().mapToLong(Long::longValue).sum();
@@ -236,7 +241,12 @@ public final class ConnectionCostBenchmark {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    ticks.merge(groupOf(name), used, Long::sum);
+                    String group = groupOf(name);
+                    ticks.merge(group, used, Long::sum);
+                    if (group.equals("other")) {
+                        // Thread numbers dropped, so that e.g. every "process reaper" adds up under one name.
+                        ticks.merge("other: " + name.replaceAll("[-#]?\\d+$", ""), used, Long::sum);
+                    }
                 } catch (IOException | RuntimeException gone) {
                     // The thread ended between the listing and the read.
                 }
