@@ -69,6 +69,9 @@ public final class ConnectionCostBenchmark {
         boolean quick = System.getenv("TRACEGATE_BENCH_QUICK") != null;
         int warmUp = quick ? measured : measured * 2;
         int sampled = Math.max(100, measured / 2);
+        // The test class path's logback configuration logs the gateway at DEBUG; a gateway ships at INFO.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.tracegate"))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
         // Cleartext on loopback allowed, as bench/run's gateways have it, for the cases without TLS.
         try (TestGateway gateway = TestGateway.start(new ListenerConfig("127.0.0.1", 0, true))) {
             System.out.printf(Locale.ROOT, "Gateway CPU per psql connection (one SELECT 1), %d at a time, %d cores,"
