@@ -21,7 +21,6 @@ import org.apache.sshd.common.session.helpers.SessionHelper;
 import org.apache.sshd.common.session.helpers.TimeoutIndicator;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
-import org.apache.sshd.server.channel.ChannelSessionFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.slf4j.Logger;
@@ -70,7 +69,7 @@ final class SshGatewayListener implements ProtocolListener {
                 || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setChannelFactories(List.of(ChannelSessionFactory.INSTANCE, ForwardedConnection.factory(context, false)));
+        server.setChannelFactories(List.of(SessionChannel.FACTORY, ForwardedConnection.factory(context, false)));
         hosts.accept(ForwardedConnection.factory(context, true));
         // ssh -R: decided and made of the host before MINA's own handlers (which would listen on the gateway) see it.
         List<RequestHandler<ConnectionService>> global = new java.util.ArrayList<>();

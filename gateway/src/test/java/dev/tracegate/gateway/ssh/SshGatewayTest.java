@@ -821,7 +821,7 @@ class SshGatewayTest {
             mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
             mina.start();
             try (ClientSession session = signedIn(mina)) {
-                for (int attempt = 0; attempt < 3; attempt++) {
+                for (int attempt = 0; attempt < 6; attempt++) {
                     // A command that reads one byte and exits, and an sftp channel fed garbage that ends it.
                     try (var exec = session.createExecChannel("head -c 1")) {
                         exec.open().verify(Duration.ofSeconds(20));
