@@ -19,7 +19,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <ul>
  *   <li>{@code GET .../1k} and {@code GET .../64k}: a list of orders with customers' names, e-mail
- *       addresses, phone numbers and card numbers, 1 KiB and 64 KiB of JSON, built once at start;</li>
+ *       addresses, phone numbers and card numbers, 1 KiB and 64 KiB of JSON, built once at start and
+ *       stamped with a count of the answers served, so that no two answers are the same bytes (a proxy
+ *       or gateway that remembers work per identical answer is measured as on live data, not on
+ *       one document repeated);</li>
  *   <li>{@code POST ...}: reads the JSON body whole and answers {@code 201 {"id": n, "bytes": size}}.</li>
  * </ul>
  *
@@ -30,7 +33,11 @@ public final class JsonUpstream {
     private static final String[] NAMES = {"Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra",
             "Barbara Liskov", "Donald Knuth", "Frances Allen", "Ken Thompson"};
     private static final String[] STATUSES = {"paid", "shipped", "delivered", "refunded"};
-    // After the arrays above: the documents are built from them when the class initialises.
+    /** Where the {@code served} field's digits begin in every document, and how many there are. */
+    private static final int STAMP_AT = "{\"served\":\"".length();
+    private static final int STAMP_DIGITS = 12;
+    private static final java.util.concurrent.atomic.AtomicLong SERVED = new java.util.concurrent.atomic.AtomicLong();
+    // After the arrays and stamp above: the documents are built from them when the class initialises.
     private static final byte[] SMALL = orders(1024);
     private static final byte[] LARGE = orders(64 * 1024);
 
@@ -63,9 +70,9 @@ public final class JsonUpstream {
                     byte[] body = ("{\"id\":" + id + ",\"bytes\":" + size + "}\n").getBytes(StandardCharsets.UTF_8);
                     response.write(true, ByteBuffer.wrap(body), callback);
                 } else if (path.endsWith("/64k")) {
-                    response.write(true, ByteBuffer.wrap(LARGE), callback);
+                    response.write(true, ByteBuffer.wrap(stamped(LARGE)), callback);
                 } else if (path.endsWith("/1k")) {
-                    response.write(true, ByteBuffer.wrap(SMALL), callback);
+                    response.write(true, ByteBuffer.wrap(stamped(SMALL)), callback);
                 } else {
                     response.setStatus(404);
                     response.write(true, ByteBuffer.wrap("{\"error\":\"no such document\"}\n".getBytes(StandardCharsets.UTF_8)),
@@ -80,9 +87,19 @@ public final class JsonUpstream {
         server.join();
     }
 
-    /** {"orders": [...]} with as many orders as fit in {@code size} bytes, padded to exactly {@code size}. */
+    /** A copy of {@code document} with the next count of answers served in its {@code served} field. */
+    static byte[] stamped(byte[] document) {
+        byte[] copy = document.clone();
+        long count = SERVED.incrementAndGet();
+        for (int at = STAMP_AT + STAMP_DIGITS - 1; at >= STAMP_AT; at--, count /= 10) {
+            copy[at] = (byte) ('0' + count % 10);
+        }
+        return copy;
+    }
+
+    /** {"served": "000000000000", "orders": [...]} with as many orders as fit in {@code size} bytes, padded to exactly {@code size}. */
     static byte[] orders(int size) {
-        StringBuilder json = new StringBuilder("{\"orders\":[");
+        StringBuilder json = new StringBuilder("{\"served\":\"" + "0".repeat(STAMP_DIGITS) + "\",\"orders\":[");
         String end = "],\"next\":null,\"pad\":\"\"}";
         int i = 0;
         while (true) {

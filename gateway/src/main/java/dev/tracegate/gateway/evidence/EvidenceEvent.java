@@ -20,10 +20,13 @@ import java.util.Objects;
  * @param session  session id, or null outside a session
  * @param trace    W3C trace id (32 lowercase hex), or null; a client's claim, recorded as such
  * @param resource connection, protocol and target, or null
- * @param detail   type-specific content; never a secret or an unmasked value a rule would mask
+ * @param detail   type-specific content; never a secret or an unmasked value a rule would mask;
+ *                 {@code null} when {@code canonicalDetail} holds it
+ * @param canonicalDetail the detail written as canonical text instead of a tree (the events of
+ *                 every statement), or {@code null}; {@link #detail()} parses it when asked
  */
 public record EvidenceEvent(Instant time, String type, Identity actor, String session, String trace,
-                            Resource resource, ObjectNode detail) {
+                            Resource resource, ObjectNode detail, CanonicalDetail canonicalDetail) {
 
     /** The gateway itself, as the actor of what it does on its own (a policy reload, anchoring the log). */
     public static final Identity GATEWAY = new Identity("tracegate", "gateway", "tracegate gateway", null, null, "service");
@@ -39,7 +42,27 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(actor, "actor");
-        detail = detail == null ? JsonNodeFactory.instance.objectNode() : detail;
+        if (detail != null && canonicalDetail != null) {
+            throw new IllegalArgumentException("an event's detail is either a tree or canonical text, not both");
+        }
+        detail = detail == null && canonicalDetail == null ? JsonNodeFactory.instance.objectNode() : detail;
+    }
+
+    /** An event whose detail is a tree. */
+    public EvidenceEvent(Instant time, String type, Identity actor, String session, String trace, Resource resource,
+                         ObjectNode detail) {
+        this(time, type, actor, session, trace, resource, detail, null);
+    }
+
+    /** The detail as a tree; for an event written as canonical text, parsed from it on first use. */
+    @Override
+    public ObjectNode detail() {
+        return detail != null ? detail : canonicalDetail.tree();
+    }
+
+    /** The same event at another time (the log's clock), its detail in the same form. */
+    EvidenceEvent at(Instant logTime) {
+        return new EvidenceEvent(logTime, type, actor, session, trace, resource, detail, canonicalDetail);
     }
 
     /** The target of an event. */
@@ -101,7 +124,7 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         if (resource != null) {
             leaf.set("resource", resourceJson());
         }
-        leaf.set("detail", detail);
+        leaf.set("detail", detail());
         return leaf;
     }
 

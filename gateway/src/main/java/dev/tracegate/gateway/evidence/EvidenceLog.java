@@ -653,9 +653,7 @@ public final class EvidenceLog implements AutoCloseable {
                 logged.add(ClockStep.event(stamp));
             }
             positionOfPending[i] = logged.size();
-            logged.add(stamp.time().equals(event.time()) ? event
-                    : new EvidenceEvent(stamp.time(), event.type(), event.actor(), event.session(), event.trace(),
-                    event.resource(), event.detail()));
+            logged.add(stamp.time().equals(event.time()) ? event : event.at(stamp.time()));
         }
         return new StampedBatch(logged, positionOfPending);
     }

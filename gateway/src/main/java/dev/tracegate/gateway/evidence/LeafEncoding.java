@@ -37,7 +37,11 @@ final class LeafEncoding {
         out.setLength(0);
         out.append("{\"actor\":").append(cached(actors, event.actor(), () -> Jcs.canonicalString(event.actorJson())));
         out.append(",\"detail\":");
-        Jcs.appendCanonical(event.detail(), out);
+        if (event.canonicalDetail() != null) {
+            out.append(event.canonicalDetail().text());
+        } else {
+            Jcs.appendCanonical(event.detail(), out);
+        }
         out.append(",\"index\":").append(index);
         if (event.resource() != null) {
             out.append(",\"resource\":")

@@ -37,8 +37,12 @@ record ClientRequest(String method, String rawPath, String canonicalPath, String
 
     /** The first value of a header (any case), or null. */
     String header(String name) {
-        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst()
-                .orElse(null);
+        for (Map.Entry<String, String> header : headers) { // a loop, not a stream: asked several times per request
+            if (header.getKey().equalsIgnoreCase(name)) {
+                return header.getValue();
+            }
+        }
+        return null;
     }
 
     /** Header name to value, repeated headers joined with {@code ", "}: what the policy sees. */

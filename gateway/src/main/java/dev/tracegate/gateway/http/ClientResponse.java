@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.OutputStream;
 
 /**
@@ -21,6 +22,15 @@ interface ClientResponse {
 
     /** The relayed answer is complete. */
     void complete();
+
+    /**
+     * The whole body of a relayed answer, and its end, at once: after {@link #begin} and the
+     * headers, instead of {@link #body()} and {@link #complete()}. The array is not changed afterwards.
+     */
+    default void completeWith(byte[] whole) throws IOException {
+        body().write(whole);
+        complete();
+    }
 
     /** The relayed answer broke after it began: the client must not take it as complete. */
     void abort(Exception cause);

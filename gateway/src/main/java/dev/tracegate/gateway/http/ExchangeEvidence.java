@@ -28,15 +28,20 @@ final class ExchangeEvidence {
     private final SessionRecorder recorder;
     private final long sequence;
     private final Ruling ruling;
+    private final RecordMaskingMemory recordMasks;
     private final long startedNanos = System.nanoTime();
     private final MaskingReport requestReport = new MaskingReport();
     private final MaskingReport responseReport = new MaskingReport();
 
-    /** @param sequence the request's command in its session */
-    ExchangeEvidence(SessionRecorder recorder, long sequence, Ruling ruling) {
+    /**
+     * @param sequence    the request's command in its session
+     * @param recordMasks the listener's memory of kept bodies masked with the record profile
+     */
+    ExchangeEvidence(SessionRecorder recorder, long sequence, Ruling ruling, RecordMaskingMemory recordMasks) {
         this.recorder = recorder;
         this.sequence = sequence;
         this.ruling = ruling;
+        this.recordMasks = recordMasks;
     }
 
     SessionRecorder recorder() {
@@ -119,6 +124,13 @@ final class ExchangeEvidence {
             return new Kept(capture.kept(), null);
         }
         Masker recording = ruling.recordingMasker();
+        RecordMaskingMemory.Masked masked = recordMasks.masked(recording, location, capture.truncated(),
+                capture.keptBuffer(), capture.keptSize(), () -> recordMasked(recording, capture, location));
+        return new Kept(masked.bytes(), masked.found());
+    }
+
+    /** The kept share masked with the record profile: as one JSON document when it is one, else as text. */
+    private static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location) {
         String text = capture.keptText();
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(2); // masked into a new text, encoded again
@@ -127,13 +139,14 @@ final class ExchangeEvidence {
             MaskingReport report = new MaskingReport();
             try {
                 byte[] masked = recording.json(location).mask(text, report).getBytes(StandardCharsets.UTF_8);
-                return new Kept(masked, report.snapshot());
+                return new RecordMaskingMemory.Masked(masked, report.snapshot());
             } catch (MaskingRefusedException notJson) {
                 // Not one JSON document: scanned as text below.
             }
         }
         MaskingReport report = new MaskingReport();
         String masked = recording.maskText(ColumnRef.expression(location), text, report).value();
-        return new Kept(masked == null ? null : masked.getBytes(StandardCharsets.UTF_8), report.snapshot());
+        return new RecordMaskingMemory.Masked(masked == null ? null : masked.getBytes(StandardCharsets.UTF_8),
+                report.snapshot());
     }
 }

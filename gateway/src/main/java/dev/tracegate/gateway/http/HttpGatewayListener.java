@@ -82,7 +82,7 @@ public final class HttpGatewayListener implements ProtocolListener {
         }
         ProxiedRequest.Context context = new ProxiedRequest.Context(services, routes, config.allowCleartextOnLoopback(),
                 new DeferredResponses(Clock.systemUTC()), config.httpLimits().minRequestBytesPerSecond(),
-                sessions);
+                sessions, new RecordMaskingMemory());
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {

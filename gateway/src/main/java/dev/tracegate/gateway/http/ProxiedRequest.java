@@ -56,7 +56,8 @@ final class ProxiedRequest {
 
     /** What every request of the listener shares: the engines' seam, and what HTTP adds to it. */
     record Context(EngineServices services, HttpRoutes routes, boolean allowCleartextOnLoopback,
-                   DeferredResponses deferred, long minRequestBytesPerSecond, ClientSessions sessions) {
+                   DeferredResponses deferred, long minRequestBytesPerSecond, ClientSessions sessions,
+                   RecordMaskingMemory recordMasks) {
     }
 
     private final Context context;
@@ -136,7 +137,7 @@ final class ProxiedRequest {
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
                 ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().requestLine(line))
                 .withRedactions(headerRedactions), requestDetail));
-        ExchangeEvidence evidence = new ExchangeEvidence(recorder, sequence, ruling);
+        ExchangeEvidence evidence = new ExchangeEvidence(recorder, sequence, ruling, context.recordMasks());
         Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
         if (admission instanceof Admission.NeedsApproval held) {

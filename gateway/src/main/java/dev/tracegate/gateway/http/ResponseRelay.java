@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.policy.rules.CallerMasking;
 import java.io.IOException;
@@ -14,6 +15,9 @@ import org.eclipse.jetty.http.HttpHeader;
  * recorded before the client sees the end of the response.
  */
 final class ResponseRelay {
+
+    /** Bodies announced at up to this length are relayed whole ({@link #relayWhole}), larger ones stream. */
+    static final int WHOLE_BYTES = 64 * 1024;
 
     private final ExchangeEvidence evidence;
     private final int capturedBytes;
@@ -49,8 +53,12 @@ final class ResponseRelay {
                     out.header(header.getName(), header.getValue());
                 }
             }
-            BodyCapture capture = new BodyCapture(out.body(), capturedBytes,
-                    answer.headers().getLongField(HttpHeader.CONTENT_LENGTH));
+            long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (!empty && (masking == null || passOther) && length > 0 && length <= WHOLE_BYTES) {
+                relayWhole(in, (int) length, answer.status(), requestBody, contentType, out);
+                return;
+            }
+            BodyCapture capture = new BodyCapture(out.body(), capturedBytes, length);
             try {
                 if (empty) {
                     capture.flush(); // nothing to relay or mask (204, 304, HEAD)
@@ -71,6 +79,26 @@ final class ResponseRelay {
             capture.flush();
             out.complete();
         }
+    }
+
+    /**
+     * A body of a known, small length that the caller sees as it is: read whole, its kept share
+     * recorded from the same array, then written with the end in one write (headers, body and
+     * Content-Length together) once the result is durable. Streaming it would cost a copy per
+     * chunk, a write and a flush per chunk and the chunked framing's end, for a body the client
+     * cannot use before its end anyway.
+     */
+    private void relayWhole(InputStream in, int length, int status, BodyCapture requestBody, String contentType,
+                            ClientResponse out) throws IOException {
+        byte[] whole = in.readNBytes(length);
+        if (whole.length < length || in.read() >= 0) {
+            throw new IOException("the target's body did not match its Content-Length");
+        }
+        if (CostAccounting.ON) {
+            CostAccounting.COPIES.increment(); // out of the target's stream; written to the client as it is
+        }
+        evidence.completed(status, requestBody, BodyCapture.ofWhole(whole, capturedBytes), contentType);
+        out.completeWith(whole);
     }
 
     private static boolean peekEmpty(PushbackInputStream in) throws IOException {

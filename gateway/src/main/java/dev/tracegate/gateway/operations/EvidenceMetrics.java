@@ -42,6 +42,10 @@ final class EvidenceMetrics implements EvidenceObserver {
 
     @Override
     public void queued(EvidenceEvent event) {
+        if (EventType.COMMAND_RESULT.equals(event.type())) {
+            // No metric counts results; their detail is canonical text (CanonicalDetail), not parsed for nothing.
+            return;
+        }
         String protocol = event.resource() == null ? "none" : label(event.resource().protocol());
         JsonNode detail = event.detail();
         switch (event.type()) {

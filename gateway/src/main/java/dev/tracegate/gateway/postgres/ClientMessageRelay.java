@@ -11,6 +11,7 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
+import dev.tracegate.gateway.postgres.results.ResultShapes;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
@@ -85,6 +86,8 @@ final class ClientMessageRelay {
     private final CommandGate gate;
     private final CommandHold hold;
     private final ColumnResolver columns;
+    /** The result shapes this session met, named once while their naming holds. */
+    private final ResultShapes shapes;
     private final MaskedStatements lineage;
     private final int resultDataBytes;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
@@ -128,6 +131,7 @@ final class ClientMessageRelay {
         this.gate = gate;
         this.hold = hold;
         this.columns = columns;
+        this.shapes = new ResultShapes(columns);
         this.lineage = lineage;
         this.resultDataBytes = resultDataBytes;
     }
@@ -226,7 +230,7 @@ final class ClientMessageRelay {
         if (CostAccounting.ON) {
             CostAccounting.COPIES.increment();
         }
-        Ruling ruling = guard.decide(subject, sqlCommand(sql));
+        Ruling ruling = decideSql(sql);
         rememberSqlPrepares(ruling);
         followApplicationName(sql);
         long seq = ++sequence;
@@ -248,7 +252,7 @@ final class ClientMessageRelay {
         if (CostAccounting.ON) {
             CostAccounting.COPIES.increment();
         }
-        Ruling ruling = guard.decide(subject, sqlCommand(parse.query()));
+        Ruling ruling = decideSql(parse.query());
         if (ruling.decision().action() == Action.ALLOW) {
             PreparedStatement prepared = prepared(parse, ruling, true);
             parsed(parse, prepared, 0);
@@ -327,7 +331,7 @@ final class ClientMessageRelay {
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         String text = prepared == null ? "" : prepared.text();
         // Ruled on at Parse; asked again so its rows are masked as the policy says now.
-        Ruling ruling = guard.decide(subject, sqlCommand(text));
+        Ruling ruling = decideSql(text);
         if (prepared != null && prepared.admitted()) {
             refuseIfMaskingNowRefuses(ruling);
         }
@@ -381,7 +385,20 @@ final class ClientMessageRelay {
         if (masking == null && resultDataBytes == 0) {
             return null;
         }
-        return new CommandResults(masking, ruling.recordingMasker(), columns, resultDataBytes);
+        return new CommandResults(masking, ruling.recordingMasker(), shapes, resultDataBytes);
+    }
+
+    /**
+     * The Guard's ruling on SQL text. A statement that may change the schema makes the column
+     * names of results be read from the catalog again (and no result shape reused) until it has
+     * surely finished, so a renamed or replaced column is masked by what it is now.
+     */
+    private Ruling decideSql(String sql) {
+        Ruling ruling = guard.decide(subject, sqlCommand(sql));
+        if (ruling.classification() != null && ruling.classification().highestRisk().isAtLeast(StatementClass.DDL)) {
+            columns.schemaMayChange();
+        }
+        return ruling;
     }
 
     private Command.Sql sqlCommand(String sql) {

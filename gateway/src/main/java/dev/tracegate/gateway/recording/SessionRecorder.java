@@ -2,6 +2,7 @@ package dev.tracegate.gateway.recording;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.evidence.CanonicalDetail;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -182,32 +183,14 @@ public final class SessionRecorder {
         if ("error".equals(result.status())) {
             errors.incrementAndGet();
         }
-        ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("seq", result.sequence());
-        detail.put("status", result.status());
-        ArrayNode tags = detail.putArray("tags");
-        result.tags().forEach(tags::add);
-        detail.put("rows", result.rows());
-        detail.put("duration_us", result.durationMicros());
-        if (evidence != null && evidence.data() != null) {
-            ObjectNode data = detail.putObject("data");
-            data.put("blob", log.blobs().putLater(evidence.data()));
-            data.put("size", evidence.data().length);
-            putIfPresent(data, "format", evidence.format());
-            data.put("rows", evidence.rowsKept());
-            data.put("truncated", evidence.truncated());
-        }
-        if (evidence != null && evidence.requestData() != null) {
-            ObjectNode request = detail.putObject("request_data");
-            request.put("blob", log.blobs().putLater(evidence.requestData()));
-            request.put("size", evidence.requestData().length);
-        }
-        if (result.errorSqlState() != null) {
-            ObjectNode error = detail.putObject("error");
-            error.put("sqlstate", result.errorSqlState());
-            putIfPresent(error, "message", result.errorMessage());
-        }
-        return event(EventType.COMMAND_RESULT, commandTraces.remove(result.sequence()), detail);
+        String dataBlob = evidence != null && evidence.data() != null ? log.blobs().putLater(evidence.data()) : null;
+        String requestBlob = evidence != null && evidence.requestData() != null
+                ? log.blobs().putLater(evidence.requestData()) : null;
+        ResultEventDetail detail = new ResultEventDetail(result, evidence, dataBlob, requestBlob);
+        String canonical = detail.canonical();
+        String trace = commandTraces.remove(result.sequence());
+        return canonical == null ? event(EventType.COMMAND_RESULT, trace, detail.tree(), null)
+                : event(EventType.COMMAND_RESULT, trace, null, CanonicalDetail.of(canonical));
     }
 
     /**
@@ -323,8 +306,12 @@ public final class SessionRecorder {
     }
 
     private EvidenceEvent event(String type, String trace, ObjectNode detail) {
+        return event(type, trace, detail, null);
+    }
+
+    private EvidenceEvent event(String type, String trace, ObjectNode detail, CanonicalDetail canonical) {
         return new EvidenceEvent(Instant.now(), type, session.identity(), session.id(),
-                trace != null ? trace : this.trace, session.resource(), detail);
+                trace != null ? trace : this.trace, session.resource(), detail, canonical);
     }
 
     static void putIfPresent(ObjectNode node, String key, String value) {

@@ -36,6 +36,32 @@ class LeafEncodingTest {
         }
     }
 
+    /**
+     * An event whose detail is canonical text (a statement's result) has the leaf bytes of the
+     * same event with the detail as a tree, and its tree, parsed from the text, is that detail.
+     */
+    @Test
+    void aDetailWrittenAsCanonicalTextGivesTheSameLeafAsItsTree() {
+        LeafEncoding encoding = new LeafEncoding();
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("seq", 9_007_199_254_740_992L).put("status", "ok \"\u00e9\ud83d\ude00\n").putNull("none");
+        detail.putArray("tags").add("SELECT 1").addNull().add("\u2028");
+        detail.putObject("data").put("size", 0).put("truncated", false).put("blob", "sha256:ab");
+        String canonical = Jcs.canonicalString(detail);
+        EvidenceEvent.Resource resource = new EvidenceEvent.Resource("app", "postgres", "db:5432");
+        EvidenceEvent asTree = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND_RESULT, ANALYST, "s", "0af7", resource,
+                detail);
+        EvidenceEvent asText = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND_RESULT, ANALYST, "s", "0af7", resource,
+                null, CanonicalDetail.of(canonical));
+        for (long index : new long[] {0, 12, 9_007_199_254_740_992L}) {
+            byte[] expected = Jcs.canonicalize(asTree.toLeaf(index));
+            assertThat(encoding.encode(index, asText)).isEqualTo(expected);
+            assertThat(encoding.encode(index, asTree)).isEqualTo(expected);
+            assertThat(Jcs.canonicalize(asText.toLeaf(index))).isEqualTo(expected);
+        }
+        assertThat(Jcs.canonicalString(asText.detail())).isEqualTo(canonical);
+    }
+
     @Test
     void anActorThatDiffersInOneFieldIsNotTakenFromTheCache() {
         LeafEncoding encoding = new LeafEncoding();

@@ -2,10 +2,16 @@ package dev.tracegate.gateway.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
+import dev.tracegate.gateway.config.HttpCredentialConfig;
+import dev.tracegate.gateway.config.SecretReference;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -106,6 +112,14 @@ final class UpstreamService implements AutoCloseable {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
+    }
+
+    /** An HTTP connection {@code svc} to this service, holding {@code secret} (written to a file in {@code dir}) as its bearer. */
+    ConnectionConfig bearerConnection(Path dir, String secret) throws IOException {
+        Path file = dir.resolve("upstream-http.secret");
+        Files.writeString(file, secret);
+        return new HttpConnectionConfig("svc", url(),
+                new HttpCredentialConfig("bearer", null, null, SecretReference.of("file:" + file)), List.of());
     }
 
     @Override

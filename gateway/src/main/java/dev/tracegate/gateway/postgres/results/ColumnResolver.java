@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -23,11 +24,17 @@ import java.util.stream.Collectors;
  * {@code SELECT email AS e FROM customers} is masked like {@code SELECT email FROM customers}.
  *
  * <p>Answers are cached per table for a minute, so a renamed column is seen soon without a
- * catalog round trip per query. Shared by every session of the connection; thread-safe.
+ * catalog round trip per query; after a statement that may change the schema went through the
+ * gateway ({@link #schemaMayChange}), tables are read again for a few seconds, so a column renamed
+ * a moment ago is seen as it is now. A {@link Resolution} says how long its answer holds, so a
+ * session may reuse it for the same description ({@link ResultShapes}) without asking again.
+ * Shared by every session of the connection; thread-safe.
  */
 public final class ColumnResolver {
 
     private static final Duration TABLE_TTL = Duration.ofMinutes(1);
+    /** How long after a schema change through the gateway every table is read again (as {@code CatalogSnapshots}). */
+    private static final Duration FRESH_AFTER_SCHEMA_CHANGE = Duration.ofSeconds(5);
     /** Built-in types by OID (pg_type.h); anything else is asked of the catalog once. */
     private static final Map<Integer, String> BUILT_IN_TYPES = Map.ofEntries(
             Map.entry(16, "bool"), Map.entry(17, "bytea"), Map.entry(18, "char"), Map.entry(19, "name"),
@@ -58,6 +65,24 @@ public final class ColumnResolver {
     private final Snapshots snapshots;
     private final Map<Integer, Table> tables = new ConcurrentHashMap<>();
     private final Map<Integer, String> types = new ConcurrentHashMap<>(BUILT_IN_TYPES);
+    /**
+     * Moves after every change of what this resolver knows (tables read, types learnt, a schema
+     * change seen): a {@link Resolution} taken at another generation no longer holds. Moved after
+     * the change is made, and read before the maps are, so a resolution can only be too cautious.
+     */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile long freshUntilNanos = System.nanoTime();
+
+    /**
+     * The columns of one description, and until when they hold.
+     *
+     * @param reusable     whether every table column and type was named by the catalog: only then may
+     *                     the answer be reused (a column the catalog did not name is asked again each time)
+     * @param generation   the resolver's generation the answer was read at
+     * @param expiresNanos when the oldest table read for it must be read again
+     */
+    public record Resolution(List<ColumnRef> refs, boolean reusable, long generation, long expiresNanos) {
+    }
 
     public ColumnResolver(UpstreamCatalog catalog, Snapshots snapshots) {
         this.catalog = catalog;
@@ -70,12 +95,28 @@ public final class ColumnResolver {
      * table's masking rules apply to it.
      */
     public List<ColumnRef> resolve(RowDescription description) throws CatalogUnavailableException {
-        loadMissing(description);
+        return resolution(description).refs();
+    }
+
+    /** {@link #resolve}, with until when the answer holds. */
+    public Resolution resolution(RowDescription description) throws CatalogUnavailableException {
+        long now = System.nanoTime();
+        loadMissing(description, now);
+        long readAt = generation.get();
+        long freshUntil = freshUntilNanos;
+        boolean reusable = true;
+        long expires = now + TABLE_TTL.toNanos();
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
         for (RowDescription.Field field : description.fields()) {
             String type = types.get(field.typeOid());
             Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
             String column = table == null ? null : table.columns().get((int) field.columnNumber());
+            reusable &= type != null && (!field.hasSourceColumn() || column != null);
+            if (table != null) {
+                // A table read before a schema change had surely finished may be read as it was.
+                reusable &= table.loadedNanos() - freshUntil >= 0;
+                expires = Math.min(expires, table.loadedNanos() + TABLE_TTL.toNanos());
+            }
             ViewOrigins.StoredColumn stored = table == null || table.views() == null ? null
                     : table.views().get((int) field.columnNumber());
             if (stored != null) {
@@ -86,17 +127,38 @@ public final class ColumnResolver {
                         : new ColumnRef(table.schema(), table.name(), column, type));
             }
         }
-        return refs;
+        return new Resolution(refs, reusable, readAt, expires);
     }
 
-    private void loadMissing(RowDescription description) throws CatalogUnavailableException {
+    /** Whether {@code resolution} is still what {@link #resolve} would answer for its description now. */
+    public boolean holds(Resolution resolution) {
         long now = System.nanoTime();
+        return resolution.reusable() && resolution.generation() == generation.get() && now - resolution.expiresNanos() < 0
+                && now - freshUntilNanos >= 0;
+    }
+
+    /**
+     * A statement that may change the schema (DDL) went through the gateway: for a few seconds,
+     * until it has surely finished, every description's tables are read from the catalog again
+     * and no answer is reused; a table read before that time is over is read again once after it
+     * (the statement may have committed late). As with the lineage's catalog snapshots, results
+     * cost a catalog query each during those seconds. Tables are replaced, never removed: a
+     * resolution running meanwhile must not find its table gone and name the column as an
+     * expression, which no column rule matches.
+     */
+    public void schemaMayChange() {
+        freshUntilNanos = System.nanoTime() + FRESH_AFTER_SCHEMA_CHANGE.toNanos();
+        generation.incrementAndGet();
+    }
+
+    private void loadMissing(RowDescription description, long now) throws CatalogUnavailableException {
+        long freshUntil = freshUntilNanos;
         Set<Integer> missingTables = new TreeSet<>();
         Set<Integer> missingTypes = new TreeSet<>();
         for (RowDescription.Field field : description.fields()) {
             if (field.hasSourceColumn()) {
                 Table table = tables.get(field.tableOid());
-                if (table == null || now - table.loadedNanos() > TABLE_TTL.toNanos()
+                if (table == null || table.loadedNanos() - freshUntil < 0 || now - table.loadedNanos() > TABLE_TTL.toNanos()
                         || !table.columns().containsKey((int) field.columnNumber())) {
                     missingTables.add(field.tableOid());
                 }
@@ -113,6 +175,7 @@ public final class ColumnResolver {
                     + list(missingTypes) + ")")) {
                 types.put(Integer.parseUnsignedInt(row.get(0)), row.get(1));
             }
+            generation.incrementAndGet();
         }
     }
 
@@ -140,6 +203,7 @@ public final class ColumnResolver {
             tables.put(oid, new Table(name[0], name[1], byNumber,
                     views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null, now));
         }
+        generation.incrementAndGet();
     }
 
     /** Each view column that passes a stored column through unchanged, by attribute number. */

@@ -4,7 +4,6 @@ import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultEvidence.MaskingApplied;
 import dev.tracegate.gateway.results.ResultCapture;
-import dev.tracegate.gateway.results.ResultColumn;
 import dev.tracegate.gateway.results.RowMasker;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
@@ -17,8 +16,6 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.RowDescription;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +35,7 @@ public final class CommandResults {
     private final CallerMasking client;
     private final ServerTextMasking clientTexts;
     private final Masker recording;
-    private final ColumnResolver resolver;
+    private final ResultShapes shapes;
     private final ResultCapture capture;
     private final MaskingReport clientReport = new MaskingReport();
     private final MaskingReport recordingReport = new MaskingReport();
@@ -53,11 +50,11 @@ public final class CommandResults {
      * @param recording    the profile of the record when the caller sees clear text
      * @param captureBytes how much result data to keep as evidence; 0 keeps none
      */
-    public CommandResults(CallerMasking client, Masker recording, ColumnResolver resolver, int captureBytes) {
+    public CommandResults(CallerMasking client, Masker recording, ResultShapes shapes, int captureBytes) {
         this.client = client;
         this.clientTexts = client == null ? null : new ServerTextMasking(client.masker());
         this.recording = recording;
-        this.resolver = resolver;
+        this.shapes = shapes;
         this.capture = captureBytes > 0 ? new ResultCapture(captureBytes, BinaryCell.POSTGRES) : null;
     }
 
@@ -76,7 +73,11 @@ public final class CommandResults {
         return described;
     }
 
-    /** A result set begins: its columns, formats included (from a portal Describe or a simple query). */
+    /**
+     * A result set begins: its columns, formats included (from a portal Describe or a simple
+     * query). A shape the session met before is taken as it was named then, while that holds
+     * ({@link ResultShapes}).
+     */
     public void describe(RowDescription description) {
         described = true;
         boolean recordingNeeded = client == null && capture != null && !capture.full();
@@ -85,49 +86,23 @@ public final class CommandResults {
             recordingRows = null;
             return;
         }
-        List<ColumnRef> refs = resolve(description);
-        int count = description.columnCount();
-        binary = new boolean[count];
-        types = new String[count];
-        for (int i = 0; i < count; i++) {
-            binary[i] = description.field(i).isBinary();
-            types[i] = refs == null ? null : refs.get(i).typeName();
-        }
-        List<ResultColumn> columns = columns(description, refs);
-        clientRows = client == null ? null : new RowMasker(client.masker(), columns, BinaryCell.POSTGRES);
-        recordingRows = recordingNeeded ? new RowMasker(recording, columns, BinaryCell.POSTGRES) : null;
+        ResultShapes.Shape shape = shape(description);
+        binary = shape.binary;
+        types = shape.types;
+        clientRows = client == null ? null : shape.rows(client.masker());
+        recordingRows = recordingNeeded ? shape.rows(recording) : null;
         if (capture != null) {
-            String[] names = new String[count];
-            String[] typeNames = new String[count];
-            for (int i = 0; i < count; i++) {
-                names[i] = description.field(i).name();
-                typeNames[i] = types[i] == null ? "oid " + Integer.toUnsignedString(description.field(i).typeOid()) : types[i];
-            }
-            capture.columns(names, typeNames);
+            capture.columns(shape.names, shape.typeNames);
         }
     }
 
-    /**
-     * The result's columns for the masker. Without the catalog's names ({@code refs} null), every
-     * column read from a table is withheld: no column rule could be applied to it (fail closed).
-     */
-    private static List<ResultColumn> columns(RowDescription description, List<ColumnRef> refs) {
-        List<ResultColumn> columns = new ArrayList<>(description.columnCount());
-        for (int i = 0; i < description.columnCount(); i++) {
-            RowDescription.Field field = description.field(i);
-            ColumnRef ref = refs != null ? refs.get(i) : ColumnRef.expression(field.name());
-            columns.add(new ResultColumn(ref, field.isBinary(), refs == null && field.hasSourceColumn()));
-        }
-        return columns;
-    }
-
-    private List<ColumnRef> resolve(RowDescription description) {
+    private ResultShapes.Shape shape(RowDescription description) {
         try {
-            return resolver.resolve(description);
+            return shapes.shape(description);
         } catch (CatalogUnavailableException e) {
             // Fail closed: without names, column rules cannot be applied, so table columns become NULL.
             LOG.warn("{}; values read from tables are withheld from this result", e.getMessage());
-            return null;
+            return ResultShapes.unresolved(description);
         }
     }
 

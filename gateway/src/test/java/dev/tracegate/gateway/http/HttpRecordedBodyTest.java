@@ -1,0 +1,160 @@
+package dev.tracegate.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the evidence keeps of the bodies of callers who see clear text, and how a small answer
+ * reaches them: read whole and sent with its length once its result is durable; its kept share
+ * masked with the record profile, the same answer masked once and recorded alike, a different one
+ * of the same length never recorded as the first, and a reloaded record profile masking anew.
+ */
+class HttpRecordedBodyTest {
+
+    private static final String ALLOW = "defaults:\n  action: allow\n";
+    /** The record profile masks a field no detector finds. */
+    private static final String RECORD_REF = ALLOW + """
+            masking:
+              record: strict
+              profiles:
+                strict:
+                  fields:
+                    - {path: "$.ref", entity: custom}
+            """;
+
+    @TempDir
+    static Path secrets;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static UpstreamService upstream;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new UpstreamService();
+        ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Recorded-Secret-7f3a");
+        gateway = TestGateway.start(List.of(svc), ALLOW);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aSmallAnswerArrivesWholeWithItsLengthAndItsResultIsDurableByThen() throws Exception {
+        String body = "{\"ref\":\"R-1\",\"mail\":\"ada@example.com\",\"note\":\"" + "x".repeat(900) + "\"}";
+        HttpResponse<String> answer = post(body);
+        // No wait: the client has the end of the answer, so the log has the result.
+        JsonNode result = lastResult();
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(body);
+        assertThat(answer.headers().firstValue("content-length")).hasValue(Integer.toString(body.length()));
+        assertThat(answer.headers().firstValue("transfer-encoding")).isEmpty();
+        assertThat(result.path("detail").path("data").path("size").asInt()).isPositive();
+        assertThat(blob(result, "data")).contains("R-1").doesNotContain("ada@example.com");
+    }
+
+    @Test
+    void anAnswerOverTheWholeLimitStillStreamsWholeAndIsRecordedMasked() throws Exception {
+        String body = "{\"mail\":\"bob@example.org\",\"rows\":[" + "\"row\",".repeat(ResponseRelay.WHOLE_BYTES / 6)
+                + "\"last\"]}";
+        HttpResponse<String> answer = post(body);
+        JsonNode result = lastResult();
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(body);
+        assertThat(result.path("detail").path("data").path("truncated").asBoolean()).isTrue();
+        assertThat(blob(result, "data")).startsWith("{\"mail\":\"").doesNotContain("bob@example.org");
+    }
+
+    @Test
+    void theSameAnswerIsRecordedAlikeAndAnotherOfTheSameLengthAsItself() throws Exception {
+        String first = "{\"ref\":\"A-11\",\"mail\":\"carol@example.com\",\"phone\":\"+44 20 7946 0018\"}";
+        String again = first;
+        String other = "{\"ref\":\"B-22\",\"mail\":\"danny@example.com\",\"phone\":\"+44 20 7946 0019\"}";
+        assertThat(other).hasSameSizeAs(first);
+        JsonNode one = resultOf(first);
+        JsonNode two = resultOf(again);
+        JsonNode three = resultOf(other);
+        String recorded = blob(one, "data");
+        assertThat(recorded).contains("A-11").doesNotContain("carol@example.com").doesNotContain("7946 0018");
+        assertThat(blob(one, "request_data")).isEqualTo(recorded);
+        assertThat(two.path("detail").path("data")).isEqualTo(one.path("detail").path("data"));
+        assertThat(maskingOf(two)).isEqualTo(maskingOf(one)).isNotEmpty();
+        String otherRecorded = blob(three, "data");
+        assertThat(otherRecorded).contains("B-22").doesNotContain("A-11").doesNotContain("danny@example.com")
+                .doesNotContain("7946 0019");
+        assertThat(maskingOf(three)).isEqualTo(maskingOf(one));
+    }
+
+    @Test
+    void aReloadedRecordProfileMasksTheSameAnswerAnew() throws Exception {
+        String body = "{\"ref\":\"C-33-Reload\",\"mail\":\"erin@example.com\"}";
+        assertThat(blob(resultOf(body), "data")).contains("C-33-Reload");
+        Path policy = Path.of(gateway.gateway().config().policyFile());
+        try {
+            Files.writeString(policy, RECORD_REF);
+            // Once the new profile is in force, the same answer's record no longer holds the field it protects.
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                    () -> !blob(resultOf(body), "data").contains("C-33-Reload"));
+            assertThat(blob(resultOf(body), "data")).doesNotContain("C-33-Reload").doesNotContain("erin@example.com");
+        } finally {
+            Files.writeString(policy, ALLOW);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(
+                    () -> blob(resultOf(body), "data").contains("C-33-Reload"));
+        }
+    }
+
+    private static HttpResponse<String> post(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/echo"))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The command.result of a POST of {@code body}, which the gateway echoes. */
+    private static JsonNode resultOf(String body) throws Exception {
+        HttpResponse<String> answer = post(body);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo(body);
+        return lastResult();
+    }
+
+    private static JsonNode lastResult() throws IOException {
+        return TestGateway.eventsOfType(gateway.gateway().evidence(), "command.result").getLast();
+    }
+
+    /** What masking the kept bodies for the record found, from the masking.applied event of {@code result}'s command. */
+    private static String maskingOf(JsonNode result) throws IOException {
+        String session = result.path("session").asText();
+        long seq = result.path("detail").path("seq").asLong();
+        return TestGateway.eventsOfType(gateway.gateway().evidence(), "masking.applied").stream()
+                .filter(e -> e.path("session").asText().equals(session) && e.path("detail").path("seq").asLong() == seq)
+                .filter(e -> e.path("detail").path("applied_to").asText().equals("record"))
+                .map(e -> e.path("detail").path("valuesMasked") + " " + e.path("detail").path("found"))
+                .findFirst().orElse("");
+    }
+
+    private static String blob(JsonNode result, String which) {
+        String digest = result.path("detail").path(which).path("blob").asText();
+        return new String(gateway.gateway().evidence().blobs().get(digest).orElseThrow(), StandardCharsets.UTF_8);
+    }
+}
