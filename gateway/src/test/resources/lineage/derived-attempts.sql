@@ -170,3 +170,5 @@ SELECT ((SELECT array_agg(national_id) FROM lc_customers))[1]
 SELECT (SELECT phone FROM lc_customers LIMIT 1) COLLATE "C"
 SELECT TRIM((SELECT email FROM lc_customers LIMIT 1))
 SELECT (SELECT date_of_birth::timestamp FROM lc_customers LIMIT 1) AT TIME ZONE 'UTC'
+SELECT now() AT TIME ZONE (SELECT date_of_birth::text FROM lc_customers LIMIT 1)
+SELECT '{"1985-03-02": "a birthday"}'::jsonb ->> (SELECT date_of_birth::text FROM lc_customers LIMIT 1)

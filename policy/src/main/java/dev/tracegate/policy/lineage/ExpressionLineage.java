@@ -40,6 +40,7 @@ import net.sf.jsqlparser.expression.operators.relational.GreaterThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsDistinctExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
 import net.sf.jsqlparser.expression.operators.relational.MinorThan;
 import net.sf.jsqlparser.expression.operators.relational.MinorThanEquals;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
@@ -132,6 +133,9 @@ final class ExpressionLineage {
             case AllTableColumns table -> wholeRowOf(table.getTable().getName(), scope);
             case AllColumns ignored -> allRows(scope);
             case ExpressionList<?> list -> list.size() == 1 ? of(list.get(0), scope) : list(list, scope).derive();
+            // LIKE's ESCAPE is a third operand the binary case would not read.
+            case LikeExpression like -> of(like.getLeftExpression(), scope).combine(of(like.getRightExpression(), scope))
+                    .combine(of(like.getEscape(), scope));
             case BinaryExpression binary -> of(binary.getLeftExpression(), scope)
                     .combine(of(binary.getRightExpression(), scope));
             default -> GenericExpression.lineage(expression, scope, this, analysis);

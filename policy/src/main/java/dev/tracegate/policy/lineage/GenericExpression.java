@@ -2,6 +2,8 @@ package dev.tracegate.policy.lineage;
 
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.JsonExpression;
+import net.sf.jsqlparser.expression.TimezoneExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.statement.select.AllTableColumns;
 import net.sf.jsqlparser.statement.select.ParenthesedSelect;
@@ -58,6 +60,31 @@ final class GenericExpression {
         @Override
         public <S> Void visit(ParenthesedSelect select, S context) {
             return visit((Select) select, context);
+        }
+
+        /**
+         * Both sides of {@code ->}, {@code ->>}, {@code #>}, {@code #>>}: JSqlParser's traversal reads
+         * only the left, so a protected value used as the key or path was never seen (found by
+         * LineageCheckFuzzTest: {@code NULL ->> (SELECT card_number ...)}; a key lookup in an object of
+         * guesses tells whether the value is one of them).
+         */
+        @Override
+        public <S> Void visit(JsonExpression json, S context) {
+            json.getExpression().accept(this, context);
+            for (Expression key : json.getIdents()) {
+                key.accept(this, context);
+            }
+            return null;
+        }
+
+        /** {@code x AT TIME ZONE zone}: the traversal reads only {@code x}; a zone is an operand too (its error text names it). */
+        @Override
+        public <S> Void visit(TimezoneExpression timezone, S context) {
+            timezone.getLeftExpression().accept(this, context);
+            for (Expression zone : timezone.getTimezoneExpressions()) {
+                zone.accept(this, context);
+            }
+            return null;
         }
 
         @Override
