@@ -1,5 +1,6 @@
 package dev.tracegate.policy.lineage;
 
+import java.util.List;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
 import net.sf.jsqlparser.expression.JsonExpression;
@@ -70,19 +71,20 @@ final class GenericExpression {
          */
         @Override
         public <S> Void visit(JsonExpression json, S context) {
-            json.getExpression().accept(this, context);
-            for (Expression key : json.getIdents()) {
-                key.accept(this, context);
-            }
-            return null;
+            return operands(json.getExpression(), json.getIdents(), context);
         }
 
         /** {@code x AT TIME ZONE zone}: the traversal reads only {@code x}; a zone is an operand too (its error text names it). */
         @Override
         public <S> Void visit(TimezoneExpression timezone, S context) {
-            timezone.getLeftExpression().accept(this, context);
-            for (Expression zone : timezone.getTimezoneExpressions()) {
-                zone.accept(this, context);
+            return operands(timezone.getLeftExpression(), timezone.getTimezoneExpressions(), context);
+        }
+
+        /** Reads {@code first} and every one of {@code others}, for nodes whose traversal reads only the first. */
+        private <S> Void operands(Expression first, List<Expression> others, S context) {
+            first.accept(this, context);
+            for (Expression other : others) {
+                other.accept(this, context);
             }
             return null;
         }
