@@ -146,6 +146,15 @@ final class BodyMasking {
         out.flush();
     }
 
+    private static boolean holdsZeroByte(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static void writeLine(ColumnMasker masker, ByteArrayOutputStream line, boolean oversized, OutputStream out,
                                   MaskingReport report) throws IOException {
         if (oversized) {
@@ -154,6 +163,13 @@ final class BodyMasking {
             return;
         }
         byte[] bytes = line.toByteArray();
+        if (holdsZeroByte(bytes)) {
+            // Text has no zero bytes; UTF-16 or UTF-32 text has one in every ASCII character, which
+            // would hide an e-mail or a card number from the detectors and not from a reader.
+            report.fallback(masker.location(), FallbackReason.UNMASKABLE, FallbackAction.REDACT);
+            out.write("[UNMASKABLE]".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         CellResult result = masker.maskUtf8(bytes, 0, bytes.length, report);
         if (!result.changed()) {
             out.write(bytes);

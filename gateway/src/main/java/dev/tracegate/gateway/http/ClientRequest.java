@@ -45,6 +45,17 @@ record ClientRequest(String method, String rawPath, String canonicalPath, String
         return null;
     }
 
+    /** Every value of a header (any case), in order. */
+    List<String> headerValues(String name) {
+        List<String> values = new ArrayList<>(1);
+        for (Map.Entry<String, String> header : headers) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                values.add(header.getValue());
+            }
+        }
+        return values;
+    }
+
     /** Header name to value, repeated headers joined with {@code ", "}: what the policy sees. */
     Map<String, String> headerMap() {
         Map<String, String> map = new LinkedHashMap<>();

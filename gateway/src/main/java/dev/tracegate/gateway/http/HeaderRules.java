@@ -27,6 +27,20 @@ final class HeaderRules {
             "connection", "keep-alive", "te", "transfer-encoding", "expect", "upgrade", "prefer", "traceparent",
             "tracestate", "user-agent", "cache-control", "pragma", "if-none-match", "if-modified-since");
 
+    /** Request headers that ask for the answer in another form: compressed, a byte range of it, another charset. */
+    private static final Set<String> ANSWER_FORM = Set.of("accept-encoding", "range", "if-range", "accept-charset");
+
+    /**
+     * Response headers that describe the transfer, not a person: a masked caller gets them as
+     * sent. Every other one (a {@code Location} naming a user, an {@code X-Customer-Email}) goes
+     * through the caller's masking profile first.
+     */
+    private static final Set<String> RESPONSE_TRANSFER = Set.of(
+            "content-type", "content-length", "content-encoding", "content-language", "transfer-encoding", "date",
+            "etag", "last-modified", "expires", "cache-control", "vary", "age", "server", "accept-ranges", "allow",
+            "retry-after", "pragma", "strict-transport-security", "x-content-type-options", "traceparent",
+            "tracestate");
+
     private HeaderRules() {
     }
 
@@ -42,6 +56,16 @@ final class HeaderRules {
      */
     static boolean forwardDownstream(String name) {
         return !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether a request header would change the answer's form so that the masker could not read it. */
+    static boolean changesTheAnswersForm(String name) {
+        return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether a masked caller's response header is passed on without the caller's masking profile reading it. */
+    static boolean describesTheTransfer(String name) {
+        return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
 
     /** The value as the evidence keeps it, before the record profile sees it. */

@@ -1,11 +1,13 @@
 package dev.tracegate.gateway.http;
 
 import dev.tracegate.gateway.operations.CostAccounting;
+import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.policy.rules.CallerMasking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -32,27 +34,25 @@ final class ResponseRelay {
         TargetAnswer answer = sent.answer();
         BodyCapture requestBody = sent.body();
         String contentType = answer.headers().get(HttpHeader.CONTENT_TYPE);
-        BodyMasking.Kind kind = BodyMasking.Kind.of(contentType);
+        BodyForm form = answer.status() == 206 ? BodyForm.partial() : BodyForm.of(
+                answer.headers().getValuesList(HttpHeader.CONTENT_TYPE),
+                answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING));
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
         try (PushbackInputStream in = new PushbackInputStream(answer.body(), 1)) {
             boolean empty = peekEmpty(in);
-            boolean passOther = masking != null && !empty && kind == BodyMasking.Kind.OTHER && passUnmaskable;
+            boolean passOther = masking != null && !empty && !form.maskable() && passUnmaskable;
             if (passOther) {
                 evidence.passedUnmasked("response.body");
             }
-            if (masking != null && !empty && kind == BodyMasking.Kind.OTHER && !passOther) {
+            if (masking != null && !empty && !form.maskable() && !passOther) {
                 evidence.result(502, "response not maskable", requestBody, null, contentType);
-                out.error(502, "the target answered with " + contentType + ", which cannot be masked, and results of"
-                        + " this caller are masked by rule " + masking.rule(), null);
+                out.error(502, "the target answered with " + form.unreadable() + ", which cannot be masked, and"
+                        + " results of this caller are masked by rule " + masking.rule(), null);
                 return;
             }
             out.begin(answer.status());
-            for (HttpField header : answer.headers()) {
-                if (HeaderRules.forwardDownstream(header.getName())) {
-                    out.header(header.getName(), header.getValue());
-                }
-            }
+            forwardHeaders(answer, masking, out);
             long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             if (!empty && (masking == null || passOther) && length > 0 && length <= WHOLE_BYTES) {
                 relayWhole(in, (int) length, answer.status(), requestBody, contentType, out);
@@ -65,7 +65,7 @@ final class ResponseRelay {
                 } else if (masking == null || passOther) {
                     BodyMasking.copyPlain(in, capture);
                 } else {
-                    BodyMasking.copy(kind, masking.masker(), "response.body", in, capture, evidence.responseReport());
+                    BodyMasking.copy(form.kind(), masking.masker(), "response.body", in, capture, evidence.responseReport());
                 }
             } catch (MaskingRefusedException e) {
                 // The status line is out: the only honest signal left is an aborted response.
@@ -78,6 +78,28 @@ final class ResponseRelay {
             evidence.completed(answer.status(), requestBody, capture, contentType);
             capture.flush();
             out.complete();
+        }
+    }
+
+    /**
+     * The target's headers the client may see; for a masked caller, those that do not describe the
+     * transfer are masked with the caller's profile like the body (a header masked to nothing is
+     * left out).
+     */
+    private void forwardHeaders(TargetAnswer answer, CallerMasking masking, ClientResponse out) {
+        for (HttpField header : answer.headers()) {
+            String name = header.getName();
+            if (!HeaderRules.forwardDownstream(name)) {
+                continue;
+            }
+            String value = header.getValue();
+            if (masking != null && !HeaderRules.describesTheTransfer(name)) {
+                value = masking.masker().maskText(ColumnRef.expression("response.header:" + name.toLowerCase(Locale.ROOT)),
+                        value, evidence.responseReport()).value();
+            }
+            if (value != null) {
+                out.header(name, value);
+            }
         }
     }
 

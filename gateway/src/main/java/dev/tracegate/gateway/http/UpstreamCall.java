@@ -51,15 +51,16 @@ final class UpstreamCall {
     Sent send(InputStream body, byte[] read, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
             throws IOException, InterruptedException {
         Masker masker = masking == null ? null : masking.masker();
-        BodyMasking.Kind kind = BodyMasking.Kind.of(client.header("content-type"));
+        BodyForm form = BodyForm.of(client.headerValues("content-type"), client.headerValues("content-encoding"));
+        BodyMasking.Kind kind = form.kind();
         boolean hasBody = read != null ? read.length > 0 : client.hasBody();
-        if (masker != null && kind == BodyMasking.Kind.OTHER && passUnmaskable) {
+        if (masker != null && !form.maskable() && passUnmaskable) {
             masker = null; // masking.otherContent: pass
             evidence.passedUnmasked("request.body");
         }
-        if (masker != null && hasBody && kind == BodyMasking.Kind.OTHER) {
-            refuse(out, 415, "request.body", "a " + client.header("content-type")
-                    + " body cannot be masked, and results of this caller are masked by rule " + masking.rule());
+        if (masker != null && hasBody && !form.maskable()) {
+            refuse(out, 415, "request.body", form.unreadable()
+                    + " cannot be masked, and results of this caller are masked by rule " + masking.rule());
             return null;
         }
         if (read == null && masker == null && !client.chunked() && client.length() > 0
@@ -70,7 +71,7 @@ final class UpstreamCall {
             }
         }
         Request upstream = route.target().newRequest(client.method(), rawRemainder(), client.query())
-                .headers(this::forwardHeaders);
+                .headers(headers -> forwardHeaders(headers, masking != null));
         TargetAnswer answer = new TargetAnswer();
         BodyCapture capture = null;
         if (!hasBody) {
@@ -160,10 +161,16 @@ final class UpstreamCall {
         return new Sent(answer, capture);
     }
 
-    /** The client's headers the target may see, then the held credential (replacing any header of its name). */
-    private void forwardHeaders(HttpFields.Mutable headers) {
+    /**
+     * The client's headers the target may see, then the held credential (replacing any header of
+     * its name). A masked caller's headers that would have the answer compressed, cut into a
+     * byte range or written in another character set are not sent: the answer must come whole
+     * and readable to be masked.
+     */
+    private void forwardHeaders(HttpFields.Mutable headers, boolean masked) {
         for (Map.Entry<String, String> header : client.headers()) {
-            if (HeaderRules.forwardUpstream(header.getKey())) {
+            if (HeaderRules.forwardUpstream(header.getKey())
+                    && !(masked && HeaderRules.changesTheAnswersForm(header.getKey()))) {
                 headers.add(header.getKey(), header.getValue());
             }
         }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
@@ -58,6 +59,11 @@ final class UpstreamService implements AutoCloseable {
         server.createContext("/api/set-cookie", this::setCookie);
         server.createContext("/api/", this::echo);
         server.start();
+    }
+
+    /** Serves {@code /api<path>} with {@code handler} as well (a test's own target behaviour). */
+    void route(String path, HttpHandler handler) {
+        server.createContext("/api" + path, handler);
     }
 
     String url() {

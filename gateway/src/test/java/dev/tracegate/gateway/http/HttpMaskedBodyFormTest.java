@@ -1,0 +1,269 @@
+package dev.tracegate.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A masked caller cannot have personal data reach it, or reach the target, in a form the masker
+ * does not read: compressed, in a character set that hides ASCII (UTF-16, UTF-32), cut into byte
+ * ranges, labelled with two content types, or in a response header. Each attack runs against a
+ * real HTTP service through the gateway; the unmasked caller's view shows the attack carries the
+ * data when nothing stops it.
+ */
+class HttpMaskedBodyFormTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data: {}
+            rules:
+              - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
+            """;
+    private static final String EMAIL = "ada@example.com";
+    private static final String CARD = "4111 1111 1111 1111";
+    private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path secrets;
+    private static UpstreamService upstream;
+    private static TestGateway gateway;
+    /** The headers of every request that reached a route of this test. */
+    private static final List<Map<String, List<String>>> SEEN = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new UpstreamService();
+        upstream.route("/negotiating", exchange -> {
+            // Answers gzip, a byte range or UTF-16 only when asked to, as real services do.
+            String encoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+            String range = exchange.getRequestHeaders().getFirst("Range");
+            String charset = exchange.getRequestHeaders().getFirst("Accept-Charset");
+            Charset written = charset != null && charset.contains("utf-16") ? StandardCharsets.UTF_16 : StandardCharsets.UTF_8;
+            byte[] body = TEXT.getBytes(written);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=" + written.name().toLowerCase());
+            int status = 200;
+            if (range != null && range.startsWith("bytes=")) {
+                String[] bounds = range.substring(6).split("-");
+                int first = Integer.parseInt(bounds[0]);
+                int last = Math.min(Integer.parseInt(bounds[1]), body.length - 1);
+                exchange.getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + body.length);
+                body = Arrays.copyOfRange(body, first, last + 1);
+                status = 206;
+            }
+            if (encoding != null && encoding.contains("gzip")) {
+                exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+                body = gzip(body);
+            }
+            answer(exchange, status, body);
+        });
+        upstream.route("/gzipped", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", query(exchange));
+            exchange.getResponseHeaders().add("Content-Encoding", "gzip");
+            answer(exchange, 200, gzip(("{\"note\":\"" + TEXT.strip() + "\"}").getBytes(StandardCharsets.UTF_8)));
+        });
+        upstream.route("/charset", exchange -> {
+            String charset = query(exchange);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=" + charset);
+            answer(exchange, 200, TEXT.getBytes(Charset.forName(charset)));
+        });
+        upstream.route("/utf16-unlabelled", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            answer(exchange, 200, ("ok\n" + TEXT).getBytes(StandardCharsets.UTF_16LE));
+        });
+        upstream.route("/partial", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Content-Range", "bytes 10-34/100");
+            answer(exchange, 206, ("\"" + EMAIL + "\"").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/headers", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("X-Customer-Email", EMAIL);
+            exchange.getResponseHeaders().add("Location", "/users/" + EMAIL);
+            exchange.getResponseHeaders().add("X-Request-Id", "r-17");
+            answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        });
+        ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-f00d");
+        gateway = TestGateway.start(List.of(svc), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aMaskedCallerCannotAskTheTargetForACompressedPartialOrUtf16Answer() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/negotiating", TestGateway.ALICE_TOKEN, "Accept-Encoding", "gzip",
+                "Range", "bytes=5-19", "Accept-Charset", "utf-16");
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(masked.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(text(masked)).contains("[EMAIL]").doesNotContain(EMAIL).doesNotContain(CARD);
+        assertThat(SEEN.getLast().keySet()).map(String::toLowerCase)
+                .doesNotContain("accept-encoding", "range", "accept-charset");
+
+        // What the headers would have got: the whole e-mail address in one piece of gzip.
+        HttpResponse<byte[]> clear = get("/svc/negotiating", TestGateway.ADMIN_TOKEN, "Accept-Encoding", "gzip",
+                "Range", "bytes=5-19");
+        assertThat(clear.statusCode()).isEqualTo(206);
+        assertThat(new String(gunzip(clear.body()), StandardCharsets.UTF_8)).isEqualTo(EMAIL);
+    }
+
+    @Test
+    void aCompressedAnswerIsRefusedForAMaskedCallerWhateverItsType() throws Exception {
+        for (String type : List.of("text/plain", "application/json", "text/event-stream")) {
+            HttpResponse<byte[]> masked = get("/svc/gzipped?" + type, TestGateway.ALICE_TOKEN);
+            assertThat(masked.statusCode()).as(type).isEqualTo(502);
+            assertThat(text(masked)).contains("Content-Encoding gzip").contains("cannot be masked")
+                    .contains("mask-personal-data");
+        }
+        HttpResponse<byte[]> clear = get("/svc/gzipped?text/plain", TestGateway.ADMIN_TOKEN);
+        assertThat(clear.statusCode()).isEqualTo(200);
+        assertThat(new String(gunzip(clear.body()), StandardCharsets.UTF_8)).contains(EMAIL);
+    }
+
+    @Test
+    void textInACharsetThatHidesAsciiIsRefusedAndAsciiCompatibleOnesAreMasked() throws Exception {
+        for (String charset : List.of("UTF-16", "UTF-16LE", "UTF-32BE", "IBM037")) {
+            HttpResponse<byte[]> masked = get("/svc/charset?" + charset, TestGateway.ALICE_TOKEN);
+            assertThat(masked.statusCode()).as(charset).isEqualTo(502);
+            assertThat(text(masked)).contains("charset " + charset.toLowerCase()).contains("cannot be masked");
+        }
+        HttpResponse<byte[]> latin = get("/svc/charset?ISO-8859-1", TestGateway.ALICE_TOKEN);
+        assertThat(latin.statusCode()).isEqualTo(200);
+        assertThat(text(latin)).contains("[EMAIL]").doesNotContain(EMAIL).doesNotContain(CARD);
+        HttpResponse<byte[]> clear = get("/svc/charset?UTF-16LE", TestGateway.ADMIN_TOKEN);
+        assertThat(new String(clear.body(), StandardCharsets.UTF_16LE)).isEqualTo(TEXT);
+    }
+
+    @Test
+    void unlabelledUtf16TextIsWithheldLineByLine() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/utf16-unlabelled", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        String body = new String(masked.body(), StandardCharsets.ISO_8859_1);
+        assertThat(body.replace("\0", "")).doesNotContain(EMAIL).doesNotContain("4111").contains("[UNMASKABLE]");
+    }
+
+    @Test
+    void aPartialAnswerIsRefusedForAMaskedCaller() throws Exception {
+        // A lone JSON string cut out of a document has lost the field name its masking rule hangs on.
+        HttpResponse<byte[]> masked = get("/svc/partial", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(502);
+        assertThat(text(masked)).contains("partial answer").doesNotContain(EMAIL);
+        assertThat(get("/svc/partial", TestGateway.ADMIN_TOKEN).statusCode()).isEqualTo(206);
+    }
+
+    @Test
+    void responseHeadersAreMaskedForAMaskedCallerExceptThoseThatDescribeTheTransfer() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/headers", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(masked.headers().map().toString()).doesNotContain(EMAIL);
+        assertThat(masked.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/users/"));
+        assertThat(masked.headers().firstValue("X-Request-Id")).hasValue("r-17");
+        assertThat(masked.headers().firstValue("Content-Type")).hasValue("application/json");
+        HttpResponse<byte[]> clear = get("/svc/headers", TestGateway.ADMIN_TOKEN);
+        assertThat(clear.headers().firstValue("X-Customer-Email")).hasValue(EMAIL);
+    }
+
+    @Test
+    void aRequestBodyTheMaskerWouldMisreadIsRefusedAndNeverReachesTheTarget() throws Exception {
+        int before = upstream.received.size();
+        List<HttpRequest> attempts = List.of(
+                post("text/plain", gzip(TEXT.getBytes(StandardCharsets.UTF_8)), TestGateway.ALICE_TOKEN,
+                        "Content-Encoding", "gzip"),
+                post("text/plain; charset=utf-16", TEXT.getBytes(StandardCharsets.UTF_16), TestGateway.ALICE_TOKEN),
+                post("application/json; charset=\"UTF-32\"", ("{\"n\":\"" + TEXT.strip() + "\"}")
+                        .getBytes(Charset.forName("UTF-32")), TestGateway.ALICE_TOKEN),
+                post("text/plain", TEXT.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN,
+                        "Content-Type", "application/json"),
+                post("text/plain, application/json", TEXT.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN));
+        for (HttpRequest attempt : attempts) {
+            HttpResponse<String> refused = CLIENT.send(attempt, HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(attempt.headers().toString()).isEqualTo(415);
+            assertThat(refused.body()).contains("cannot be masked");
+        }
+        assertThat(upstream.received.size()).isEqualTo(before);
+
+        HttpResponse<byte[]> clear = CLIENT.send(post("text/plain", gzip(TEXT.getBytes(StandardCharsets.UTF_8)),
+                TestGateway.ADMIN_TOKEN, "Content-Encoding", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(clear.statusCode()).isEqualTo(200);
+        assertThat(new String(gunzip(upstream.received.getLast().body()), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+    }
+
+    private static HttpResponse<byte[]> get(String path, String token, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.httpUrl() + path))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static HttpRequest post(String type, byte[] body, String token, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/echo"))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token).header("Content-Type", type);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private static String text(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    private static String query(HttpExchange exchange) {
+        return exchange.getRequestURI().getQuery();
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        SEEN.add(Map.copyOf(exchange.getRequestHeaders()));
+        exchange.getRequestBody().readAllBytes();
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+            zip.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] gunzip(byte[] bytes) throws IOException {
+        try (GZIPInputStream zip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return zip.readAllBytes();
+        }
+    }
+}
