@@ -55,6 +55,16 @@ public final class MaskingReport {
         }
     }
 
+    /** Adds what {@code other} counted (a tentative pass that turned out to be the right one). */
+    public void add(MaskingReport other) {
+        other.found.forEach((location, entities) -> entities.forEach((entity, n) -> count(location, entity, n[0])));
+        other.fallbacks.forEach((location, kinds) -> kinds.forEach((kind, n) -> {
+            String key = bounded(location, fallbacks);
+            fallbacks.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(kind, k -> new long[1])[0] += n[0];
+        }));
+        valuesMasked += other.valuesMasked;
+    }
+
     void valueMasked() {
         valuesMasked++;
     }

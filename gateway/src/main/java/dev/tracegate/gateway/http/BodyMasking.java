@@ -15,11 +15,13 @@ import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -56,6 +58,9 @@ final class BodyMasking {
         }
     }
 
+    /** The most of a text body that starts like JSON read to find out whether it is JSON. */
+    static final int JSON_IN_TEXT_BYTES = 1024 * 1024;
+
     private BodyMasking() {
     }
 
@@ -69,8 +74,7 @@ final class BodyMasking {
             throws IOException {
         switch (kind) {
             case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
-            case TEXT -> lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
-                    new BufferedInputStream(in), out, report); // read byte by byte
+            case TEXT -> text(masker, location, in, out, report);
             case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
                     "this content type cannot be masked");
         }
@@ -117,6 +121,60 @@ final class BodyMasking {
                     "the body is not valid JSON (its encoding cannot be read)");
         }
         out.flush();
+    }
+
+    /**
+     * Text, unless it is JSON under another label: a reader that parses the body as JSON whatever
+     * its {@code Content-Type} says (many services do) would otherwise get the field rules and
+     * name hints skipped by a caller who labels a JSON body {@code text/plain}. So a text body
+     * that starts with {@code {} or {@code [} is read whole (up to {@link #JSON_IN_TEXT_BYTES})
+     * and masked as JSON documents when it parses as such, else line by line.
+     */
+    private static void text(Masker masker, String location, InputStream in, OutputStream out, MaskingReport report)
+            throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int first = in.read();
+        while (first == ' ' || first == '\t' || first == '\r' || first == '\n') {
+            if (head.size() == JSON_IN_TEXT_BYTES) {
+                throw tooLongToTell(location);
+            }
+            head.write(first);
+            first = in.read();
+        }
+        if (first >= 0) {
+            head.write(first);
+        }
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head.toByteArray()), in);
+        if (first != '{' && first != '[') {
+            lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
+                    new BufferedInputStream(whole), out, report); // read byte by byte
+            return;
+        }
+        byte[] body = whole.readNBytes(JSON_IN_TEXT_BYTES + 1);
+        if (body.length > JSON_IN_TEXT_BYTES) {
+            throw tooLongToTell(location);
+        }
+        ByteArrayOutputStream masked = new ByteArrayOutputStream(body.length);
+        MaskingReport tentative = new MaskingReport();
+        try {
+            json(Kind.NDJSON, masker.json(location), location, new ByteArrayInputStream(body), masked, tentative);
+        } catch (MaskingRefusedException e) {
+            if (e.reason() != FallbackReason.INVALID_JSON) {
+                throw e; // JSON nested too deep is refused as JSON, not let through as text
+            }
+            lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
+                    new ByteArrayInputStream(body), out, report);
+            return;
+        }
+        report.add(tentative);
+        masked.writeTo(out);
+        out.flush();
+    }
+
+    private static MaskingRefusedException tooLongToTell(String location) {
+        return new MaskingRefusedException(FallbackReason.UNMASKABLE, location, "a text body that may be JSON and is"
+                + " longer than " + JSON_IN_TEXT_BYTES / 1024 + " KiB cannot be told from JSON; send JSON as"
+                + " application/json");
     }
 
     /** Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld. */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A masked caller cannot have personal data reach it, or reach the target, in a form the masker
  * does not read: compressed, in a character set that hides ASCII (UTF-16, UTF-32), cut into byte
- * ranges, labelled with two content types, or in a response header. Each attack runs against a
+ * ranges, labelled with two content types, JSON labelled as text, or in a response header. Each attack runs against a
  * real HTTP service through the gateway; the unmasked caller's view shows the attack carries the
  * data when nothing stops it.
  */
@@ -216,6 +216,32 @@ class HttpMaskedBodyFormTest {
                 TestGateway.ADMIN_TOKEN, "Content-Encoding", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(clear.statusCode()).isEqualTo(200);
         assertThat(new String(gunzip(upstream.received.getLast().body()), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+    }
+
+    @Test
+    void jsonLabelledAsTextIsMaskedAsJsonAndTextThatOnlyStartsLikeItAsText() throws Exception {
+        // A service that parses any body as JSON would store the date of birth its field name protects.
+        String json = "\n  {\"dob\": \"1985-03-02\",\n   \"contact\": {\"email\": \"" + EMAIL + "\"}}\n";
+        HttpResponse<String> sent = CLIENT.send(post("text/plain", json.getBytes(StandardCharsets.UTF_8),
+                TestGateway.ALICE_TOKEN), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).isEqualTo(200);
+        String stored = upstream.received.getLast().text();
+        assertThat(stored).contains("\"dob\":\"[DATE_OF_BIRTH]\"").doesNotContain("1985").doesNotContain(EMAIL);
+        assertThat(sent.body()).doesNotContain("1985").doesNotContain(EMAIL);
+
+        String log = "[INFO] started\nmail " + EMAIL + "\n";
+        CLIENT.send(post("text/plain", log.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upstream.received.getLast().text()).isEqualTo("[INFO] started\nmail [EMAIL]\n");
+
+        int before = upstream.received.size();
+        byte[] large = ("{\"dob\":\"1985-03-02\",\"pad\":\"" + "x".repeat(BodyMasking.JSON_IN_TEXT_BYTES) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = CLIENT.send(post("text/plain", large, TestGateway.ALICE_TOKEN),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("cannot be told from JSON");
+        assertThat(upstream.received.size()).isEqualTo(before);
     }
 
     private static HttpResponse<byte[]> get(String path, String token, String... headers) throws Exception {
