@@ -27,15 +27,15 @@ import java.util.Locale;
 
 /**
  * Masks an HTTP body while it streams, by content type: JSON walked field by field, NDJSON one
- * document per line, text (plain text, Server-Sent Events, form data) line by line through the
- * content detectors, flushed per line so an event stream stays live. Other types cannot be
+ * document per line, text (plain text, Server-Sent Events) line by line through the content
+ * detectors, flushed per line so an event stream stays live, form data field by field. Other types cannot be
  * masked; what happens to them is the caller's decision.
  */
 final class BodyMasking {
 
     /** How a body of a content type is masked. */
     enum Kind {
-        JSON, NDJSON, TEXT, OTHER;
+        JSON, NDJSON, TEXT, FORM, OTHER;
 
         static Kind of(String contentType) {
             if (contentType == null) {
@@ -51,7 +51,10 @@ final class BodyMasking {
             if (type.equals("application/json") || type.endsWith("+json")) {
                 return JSON;
             }
-            if (type.startsWith("text/") || type.equals("application/x-www-form-urlencoded")) {
+            if (type.equals("application/x-www-form-urlencoded")) {
+                return FORM;
+            }
+            if (type.startsWith("text/")) {
                 return TEXT;
             }
             return OTHER;
@@ -75,6 +78,7 @@ final class BodyMasking {
         switch (kind) {
             case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
             case TEXT -> text(masker, location, in, out, report);
+            case FORM -> FormMasking.copy(masker.json(location), location, in, out, report);
             case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
                     "this content type cannot be masked");
         }

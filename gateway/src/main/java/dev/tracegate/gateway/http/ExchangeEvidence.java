@@ -29,6 +29,8 @@ final class ExchangeEvidence {
     private final long sequence;
     private final Ruling ruling;
     private final RecordMaskingMemory recordMasks;
+    /** How the request body reads, by its content type: a form is recorded field by field. */
+    private final BodyMasking.Kind requestKind;
     private final long startedNanos = System.nanoTime();
     private final MaskingReport requestReport = new MaskingReport();
     private final MaskingReport responseReport = new MaskingReport();
@@ -36,8 +38,11 @@ final class ExchangeEvidence {
     /**
      * @param sequence    the request's command in its session
      * @param recordMasks the listener's memory of kept bodies masked with the record profile
+     * @param requestKind how the request's body reads, by its content type
      */
-    ExchangeEvidence(SessionRecorder recorder, long sequence, Ruling ruling, RecordMaskingMemory recordMasks) {
+    ExchangeEvidence(SessionRecorder recorder, long sequence, Ruling ruling, RecordMaskingMemory recordMasks,
+                     BodyMasking.Kind requestKind) {
+        this.requestKind = requestKind;
         this.recorder = recorder;
         this.sequence = sequence;
         this.ruling = ruling;
@@ -99,8 +104,9 @@ final class ExchangeEvidence {
     }
 
     private ResultEvidence evidence(BodyCapture requestBody, BodyCapture responseBody, String responseType) {
-        Kept requestData = requestBody == null ? Kept.NOTHING : kept(requestBody, "request.body");
-        Kept responseData = responseBody == null ? Kept.NOTHING : kept(responseBody, "response.body");
+        Kept requestData = requestBody == null ? Kept.NOTHING : kept(requestBody, "request.body", requestKind);
+        Kept responseData = responseBody == null ? Kept.NOTHING
+                : kept(responseBody, "response.body", BodyMasking.Kind.of(responseType));
         CallerMasking masking = ruling.masking().orElse(null);
         ResultEvidence.MaskingApplied applied = masking == null ? null : new ResultEvidence.MaskingApplied(
                 masking.rule(), masking.profile(), requestReport.snapshot().plus(responseReport.snapshot()));
@@ -116,7 +122,7 @@ final class ExchangeEvidence {
     }
 
     /** What the evidence keeps of a body: masked already for masked callers; masked here for the others. */
-    private Kept kept(BodyCapture capture, String location) {
+    private Kept kept(BodyCapture capture, String location, BodyMasking.Kind kind) {
         if (capture.keptSize() == 0) {
             return Kept.NOTHING;
         }
@@ -124,16 +130,32 @@ final class ExchangeEvidence {
             return new Kept(capture.kept(), null);
         }
         Masker recording = ruling.recordingMasker();
-        RecordMaskingMemory.Masked masked = recordMasks.masked(recording, location, capture.truncated(),
-                capture.keptBuffer(), capture.keptSize(), () -> recordMasked(recording, capture, location));
+        boolean form = kind == BodyMasking.Kind.FORM;
+        RecordMaskingMemory.Masked masked = recordMasks.masked(recording, location, form, capture.truncated(),
+                capture.keptBuffer(), capture.keptSize(), () -> recordMasked(recording, capture, location, form));
         return new Kept(masked.bytes(), masked.found());
     }
 
-    /** The kept share masked with the record profile: as one JSON document when it is one, else as text. */
-    private static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location) {
+    /**
+     * The kept share masked with the record profile: a form field by field (a share cut at the
+     * budget without its last, cut pair), one JSON document as one, anything else as text.
+     */
+    private static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location,
+                                                           boolean form) {
         String text = capture.keptText();
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(2); // masked into a new text, encoded again
+        }
+        if (form) {
+            String whole = capture.truncated() ? text.substring(0, Math.max(0, text.lastIndexOf('&'))) : text;
+            MaskingReport report = new MaskingReport();
+            try {
+                byte[] masked = FormMasking.mask(recording.json(location), location, whole, report)
+                        .getBytes(StandardCharsets.UTF_8);
+                return new RecordMaskingMemory.Masked(masked, report.snapshot());
+            } catch (MaskingRefusedException malformed) {
+                // A malformed escape: scanned as text below.
+            }
         }
         if (!capture.truncated()) {
             MaskingReport report = new MaskingReport();

@@ -137,7 +137,8 @@ final class ProxiedRequest {
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
                 ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().requestLine(line))
                 .withRedactions(headerRedactions), requestDetail));
-        ExchangeEvidence evidence = new ExchangeEvidence(recorder, sequence, ruling, context.recordMasks());
+        ExchangeEvidence evidence = new ExchangeEvidence(recorder, sequence, ruling, context.recordMasks(),
+                BodyMasking.Kind.of(client.header("content-type")));
         Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
         if (admission instanceof Admission.NeedsApproval held) {

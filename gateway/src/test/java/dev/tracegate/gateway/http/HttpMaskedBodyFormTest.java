@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A masked caller cannot have personal data reach it, or reach the target, in a form the masker
  * does not read: compressed, in a character set that hides ASCII (UTF-16, UTF-32), cut into byte
- * ranges, labelled with two content types, JSON labelled as text, or in a response header. Each attack runs against a
+ * ranges, labelled with two content types, JSON labelled as text, form fields read before they
+ * are decoded, or in a response header. Each attack runs against a
  * real HTTP service through the gateway; the unmasked caller's view shows the attack carries the
  * data when nothing stops it.
  */
@@ -241,6 +242,38 @@ class HttpMaskedBodyFormTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("cannot be told from JSON");
+        assertThat(upstream.received.size()).isEqualTo(before);
+    }
+
+    @Test
+    void aFormIsMaskedFieldByFieldAsTheTargetDecodesItForTheCallerAndForTheRecord() throws Exception {
+        String form = "name=Ada&card=4111+1111+1111+1111&email=ada%40example%2Ecom&dob=1985-03-02"
+                + "&phone=%2B44+20+7946+0123&note=call+me+at+home";
+        HttpResponse<String> sent = CLIENT.send(post("application/x-www-form-urlencoded",
+                form.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).isEqualTo(200);
+        String stored = java.net.URLDecoder.decode(upstream.received.getLast().text(), StandardCharsets.UTF_8);
+        assertThat(stored).startsWith("name=Ada&").endsWith("&note=call me at home").doesNotContain("4111")
+                .doesNotContain(EMAIL).doesNotContain("1985").doesNotContain("7946");
+
+        // A caller who sees clear text: the target gets the form as sent, the evidence keeps it masked.
+        HttpResponse<String> clear = CLIENT.send(post("application/x-www-form-urlencoded",
+                form.getBytes(StandardCharsets.UTF_8), TestGateway.ADMIN_TOKEN), HttpResponse.BodyHandlers.ofString());
+        assertThat(clear.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().text()).isEqualTo(form);
+        String digest = TestGateway.eventsOfType(gateway.gateway().evidence(), "command.result").getLast()
+                .path("detail").path("request_data").path("blob").asText();
+        String recorded = java.net.URLDecoder.decode(new String(gateway.gateway().evidence().blobs().get(digest)
+                .orElseThrow(), StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        assertThat(recorded).startsWith("name=Ada&").doesNotContain("4111").doesNotContain(EMAIL)
+                .doesNotContain("1985").doesNotContain("7946");
+
+        int before = upstream.received.size();
+        HttpResponse<String> malformed = CLIENT.send(post("application/x-www-form-urlencoded",
+                "a=%zz&card=4111+1111+1111+1111".getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("malformed percent-encoding");
         assertThat(upstream.received.size()).isEqualTo(before);
     }
 
