@@ -66,9 +66,25 @@ final class ContentScanner {
 
     /**
      * What {@link #scan} replaces, span by span, in text order: overlapping finds merged, each with
-     * its strategy's replacement ({@code null} where a strategy nullifies). Empty when nothing was found.
+     * its strategy's replacement ({@code null} where a strategy nullifies). Empty when nothing was
+     * found. A text whose {@link ReadingForm reading form} shows the detectors more than its written
+     * form (a card number in full-width digits or with no-break spaces, an e-mail address with a
+     * zero-width space) is one span, the whole text, replaced as the first find of its reading form.
      */
     List<Span> spans(String text) {
+        List<Span> written = spansAsWritten(text);
+        String read = rules.length == 0 ? null : ReadingForm.of(text);
+        if (read == null) {
+            return written;
+        }
+        List<Span> asRead = spansAsWritten(read);
+        if (asRead.size() <= written.size()) {
+            return written;
+        }
+        return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
+    }
+
+    private List<Span> spansAsWritten(String text) {
         if (rules.length == 0 || text.isEmpty()) {
             return List.of();
         }

@@ -1,0 +1,68 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Values written so that ASCII detectors miss what a reader sees (full-width or Arabic-Indic
+ * digits, no-break and thin spaces, Unicode dashes, zero-width characters) are masked whole, and
+ * text that reads as it is written is masked exactly as before.
+ */
+class ReadingFormTest {
+
+    private final Masker masker = new Masker(MaskingProfile.defaults());
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "4111\u00a01111\u00a01111\u00a01111", // no-break spaces
+        "4111\u202f1111\u202f1111\u202f1111", // narrow no-break spaces (French grouping)
+        "4111\u20091111\u20091111\u20091111", // thin spaces
+        "4111\u20131111\u20131111\u20131111", // en dashes
+        "\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11", // full-width
+        "\u0664\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661 \u0661\u0661\u0661\u0661", // Arabic-Indic
+        "4111\u200b1111\u200b1111\u200b1111", // zero-width spaces
+        "41\u00ad11 1111 1111 1111", // a soft hyphen
+        "card: 4111\u00a01111\u00a01111\u00a01111, thanks",
+    })
+    void aCardNumberAReaderSeesIsMaskedHowEverItsDigitsAndSeparatorsAreWritten(String value) {
+        MaskingReport report = new MaskingReport();
+        CellResult result = masker.maskText(ColumnRef.expression("note"), value, report);
+        assertThat(result.value()).isEqualTo("[CARD]");
+        assertThat(report.snapshot().toString()).contains("CARD");
+        String json = masker.json("response.body").mask("{\"note\":\"" + value + "\"}", new MaskingReport());
+        assertThat(json).isEqualTo("{\"note\":\"[CARD]\"}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "ada\u200b@example.com",
+        "\uff41\uff44\uff41\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d",
+        "ada\ufe6bexample.com", // small commercial at
+        "ada@exam\u00adple.com",
+    })
+    void anEmailAddressAReaderSeesIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[EMAIL]");
+    }
+
+    @Test
+    void phoneAndSsnWithUnicodeSeparatorsAreMasked() {
+        assertThat(masker.maskText(ColumnRef.expression("note"), "+44\u202f20\u202f7946\u202f0123", new MaskingReport())
+                .value()).isEqualTo("[PHONE]");
+        assertThat(masker.maskText(ColumnRef.expression("note"), "SSN 123\u201145\u20116789", new MaskingReport())
+                .value()).isEqualTo("[SSN]");
+    }
+
+    @Test
+    void textThatReadsAsWrittenIsMaskedSpanBySpanAsBefore() {
+        assertThat(masker.maskText(ColumnRef.expression("note"), "José Müller in Zürich: ada@example.com",
+                new MaskingReport()).value()).isEqualTo("José Müller in Zürich: [EMAIL]");
+        assertThat(masker.maskText(ColumnRef.expression("note"), "Réunion\u00a0: rien à signaler",
+                new MaskingReport()).changed()).isFalse();
+        // Its written form already shows the detectors everything: only the finds are replaced.
+        assertThat(masker.maskText(ColumnRef.expression("note"), "Appelez\u00a0: ada@example.com",
+                new MaskingReport()).value()).isEqualTo("Appelez\u00a0: [EMAIL]");
+    }
+}
