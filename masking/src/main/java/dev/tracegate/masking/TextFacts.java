@@ -6,7 +6,7 @@ package dev.tracegate.masking;
  * or phone number. The pass costs about as much as one detector's scan and saves several on the
  * typical cell.
  *
- * @param longestNumberDigits digits in the longest run of digits and separators ({@code space - .
+ * @param longestNumberDigits digits in the longest run of digits and separators ({@code space - . _
  *                            / ( ) +}): {@code 4111 1111 1111 1111} has 16. An upper bound for what
  *                            any number-shaped detector can see as one candidate
  * @param colons              how many {@code :} the text holds
@@ -30,7 +30,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if (c > '9') {
+            if (c > '9' && c != '_') {
                 if (current > longest) {
                     longest = current;
                 }
@@ -43,14 +43,14 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 } else if (c == '@') {
                     atOrPercent = true;
                 }
-            } else if (c >= '0') {
+            } else if (c >= '0' && c != '_') {
                 current++;
                 if (letterRun >= 2 || digitsAfterLetters > 0) {
                     lettersThenDigits |= ++digitsAfterLetters >= 2;
                 }
                 letterRun = 0;
             } else {
-                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '+';
+                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')' || c == '+';
                 if (!separator) {
                     if (current > longest) {
                         longest = current;

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Values written so that ASCII detectors miss what a reader sees (full-width or Arabic-Indic
+ * Card numbers grouped in fours by dots, underscores or slashes are card numbers. Values written so that ASCII detectors miss what a reader sees (full-width or Arabic-Indic
  * digits, no-break and thin spaces, Unicode dashes, zero-width characters) are masked whole, and
  * text that reads as it is written is masked exactly as before.
  */
@@ -45,6 +45,21 @@ class ReadingFormTest {
     })
     void anEmailAddressAReaderSeesIsMasked(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[EMAIL]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4111.1111.1111.1111", "4111_1111_1111_1111", "4111/1111/1111/1111",
+        "card 5500.0000.0000.0004 on file"})
+    void aCardNumberGroupedInFoursByDotsUnderscoresOrSlashesIsACardNumber(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).contains("[CARD]")
+                .doesNotContain("1111 ").doesNotContain("0000");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v4111.1111.1111.1111", "411.11111.1111.1111", "2024/11/30 12:00", "1.2.3",
+        "4111.1111.1111.1112"})
+    void otherNumbersWithDotsAndSlashesAreNot(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
 
     @Test

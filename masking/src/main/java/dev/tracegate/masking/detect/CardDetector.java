@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Payment card numbers: 13 to 19 digits, bare or in groups separated by one kind of separator
- * (space or hyphen), inside a known issuer range, passing the Luhn check, and not introduced by a
+ * (space or hyphen; a dot, underscore or slash between groups of four), inside a known issuer range, passing the Luhn check, and not introduced by a
  * word that names another kind of number ("order", "invoice", "tracking", ...). About one random
  * number in ten passes Luhn, so the issuer ranges and the context carry real weight.
  */
@@ -28,6 +28,11 @@ public final class CardDetector implements Detector {
             "sn", "sku", "isbn", "ean", "upc", "gtin", "barcode", "iccid", "meid", "policy", "claim", "case", "po",
             "account", "acct", "customer", "member", "id", "uuid", "batch", "lot", "build", "version", "timestamp",
             "epoch", "nonce", "checksum", "hash");
+
+    /** What may stand between a card's groups: one kind throughout. */
+    private static final String SEPARATORS = " -._/";
+    /** Separators that also write versions, dates and paths: accepted only between groups of four. */
+    private static final String STRICT_SEPARATORS = "._/";
 
     @Override
     public boolean mayMatch(TextFacts facts) {
@@ -81,7 +86,7 @@ public final class CardDetector implements Detector {
                 break;
             }
             char c = text.charAt(runEnd);
-            if ((c != ' ' && c != '-') || (separator != 0 && c != separator) || !Chars.isDigit(text.charAt(runEnd + 1))) {
+            if (SEPARATORS.indexOf(c) < 0 || (separator != 0 && c != separator) || !Chars.isDigit(text.charAt(runEnd + 1))) {
                 break;
             }
             separator = c;
@@ -95,6 +100,9 @@ public final class CardDetector implements Detector {
             if (g > 0 && firstLength != 4) {
                 break; // grouped card numbers always start with a group of four
             }
+            if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(start, groupEnds, g)) {
+                continue; // dots, underscores and slashes separate a card's digits only in fours
+            }
             if (!Chars.numberMayEndAt(text, end)) {
                 continue; // a shorter prefix may still end at a space between groups
             }
@@ -104,6 +112,19 @@ public final class CardDetector implements Detector {
             }
         }
         return firstRunEnd;
+    }
+
+    /** Whether groups {@code 0..last} are fours, the last one of one to four digits. */
+    private static boolean inFours(int start, int[] groupEnds, int last) {
+        int groupStart = start;
+        for (int g = 0; g <= last; g++) {
+            int length = groupEnds[g] - groupStart;
+            if (length > 4 || (g < last && length != 4)) {
+                return false;
+            }
+            groupStart = groupEnds[g] + 1;
+        }
+        return true;
     }
 
     private static boolean isCard(CharSequence text, int start, int end) {
