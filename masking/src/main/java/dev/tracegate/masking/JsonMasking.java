@@ -197,6 +197,7 @@ public final class JsonMasking {
         String segment;
         long[] states;
         FieldRule forced;
+        /** The hint of this container's name, which every value inside it takes (null: each judged by its own name). */
         EntityType elementHint;
         String pendingKey;
         String pendingSegment;
@@ -366,8 +367,8 @@ public final class JsonMasking {
                 return null;
             }
             Frame parent = stack[depth - 1];
-            if (parent.array) {
-                return parent.elementHint;
+            if (parent.array || parent.elementHint != null) {
+                return parent.elementHint; // an array's, or everything under a hinted name ("password": {"value": ...})
             }
             Hint known = hints.get(parent.pendingKey);
             if (known != null && Objects.equals(known.container(), parent.name)) {
@@ -401,7 +402,7 @@ public final class JsonMasking {
             frame.forced = rule;
             frame.name = parent == null ? null : parent.array ? parent.name : parent.pendingKey;
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
-            frame.elementHint = array ? hintFor() : null;
+            frame.elementHint = hintFor();
             frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
             if (depth == stack.length) {
                 stack = Arrays.copyOf(stack, depth * 2);

@@ -51,6 +51,17 @@ class JsonMaskingTest {
     }
 
     @Test
+    void everyValueInsideAnObjectUnderAHintedNameTakesItsHint() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"password":{"value":"hunter2","history":["a1","b2"]},"ssn":{"area":"123","rest":"456789"},
+                 "dob":{"y":1985,"m":"03"},"email":{"verified":true},"product":{"name":"Tea"}}""", new MaskingReport());
+        assertThat(out).isEqualTo("{\"password\":{\"value\":\"[SECRET]\",\"history\":[\"[SECRET]\",\"[SECRET]\"]},"
+                + "\"ssn\":{\"area\":\"[SSN]\",\"rest\":\"[SSN]\"},\"dob\":{\"y\":\"[DATE_OF_BIRTH]\","
+                + "\"m\":\"[DATE_OF_BIRTH]\"},\"email\":{\"verified\":true},\"product\":{\"name\":\"Tea\"}}");
+    }
+
+    @Test
     void fieldNameHintsAndArraysUnderAHintedName() {
         Masker masker = new Masker(MaskingProfile.defaults());
         String out = masker.json("b").mask("""
