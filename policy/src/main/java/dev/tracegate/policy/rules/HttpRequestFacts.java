@@ -2,6 +2,10 @@ package dev.tracegate.policy.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.policy.sql.StatementClass;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +20,10 @@ import java.util.TreeMap;
  * @param body    the parsed JSON body, or {@code null} when it was not read (no rule asks) or is absent
  */
 public record HttpRequestFacts(String method, String path, Map<String, String> headers, JsonNode body) {
+
+    /** Headers with which common frameworks let a request stand for another method. */
+    private static final List<String> METHOD_OVERRIDES = List.of("x-http-method-override", "x-http-method",
+            "x-method-override");
 
     public HttpRequestFacts(String method, String path, Map<String, String> headers) {
         this(method, path, headers, null);
@@ -34,16 +42,109 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     }
 
     /**
-     * The method's class, so that rules written with {@code classes} apply to HTTP too: safe
-     * methods read, the others write. A method the gateway does not know (TRACE, CONNECT, WebDAV
-     * verbs, custom ones) is UNKNOWN, and so high risk.
+     * The class of the riskiest method the request may be taken for, so that rules written with
+     * {@code classes} apply to HTTP too: safe methods read, the others write. A method the gateway
+     * does not know (TRACE, CONNECT, WebDAV verbs, custom ones) is UNKNOWN, and so high risk.
      */
     public StatementClass statementClass() {
-        return switch (method) {
-            case "GET", "HEAD", "OPTIONS" -> StatementClass.READ;
-            case "POST", "PUT", "PATCH", "DELETE" -> StatementClass.WRITE;
-            default -> StatementClass.UNKNOWN;
-        };
+        StatementClass riskiest = StatementClass.READ;
+        for (String each : methods()) {
+            StatementClass of = switch (each) {
+                case "GET", "HEAD", "OPTIONS" -> StatementClass.READ;
+                case "POST", "PUT", "PATCH", "DELETE" -> StatementClass.WRITE;
+                default -> StatementClass.UNKNOWN;
+            };
+            riskiest = of.isAtLeast(riskiest) ? of : riskiest;
+        }
+        return riskiest;
+    }
+
+    /**
+     * The method, then every method an override header asks the target to take the request for
+     * ({@code X-HTTP-Method-Override: DELETE} on a POST or a GET: Rails, Express, Spring, Google's
+     * and Microsoft's APIs honour one of them), upper case. The target decides which it obeys, so
+     * the policy weighs them all.
+     */
+    public List<String> methods() {
+        List<String> methods = new ArrayList<>(1);
+        methods.add(method);
+        for (String header : METHOD_OVERRIDES) {
+            String value = headers.get(header);
+            if (value == null) {
+                continue;
+            }
+            for (String named : value.split(",")) {
+                String upper = named.strip().toUpperCase(Locale.ROOT);
+                if (!upper.isEmpty() && !methods.contains(upper)) {
+                    methods.add(upper);
+                }
+            }
+        }
+        return methods;
+    }
+
+    /**
+     * The path, then how targets that read paths more loosely than the gateway may read it: each
+     * segment percent-decoded, with its {@code ;parameters} and trailing dots and spaces dropped (Windows servers),
+     * and without the last segment's extension ({@code /admin.json} for {@code /admin}, suffix
+     * matching). Case is the rule's business ({@link Rule}): a rule that blocks or holds reads
+     * every one of these without regard to case.
+     */
+    public List<String> pathReadings() {
+        String loose = loosePath(path, false);
+        String withoutExtension = loosePath(path, true);
+        List<String> readings = new ArrayList<>(3);
+        readings.add(path);
+        for (String reading : List.of(loose, withoutExtension)) {
+            if (!readings.contains(reading)) {
+                readings.add(reading);
+            }
+        }
+        return readings;
+    }
+
+    private static String loosePath(String path, boolean dropExtension) {
+        String[] segments = path.split("/", -1);
+        StringBuilder read = new StringBuilder(path.length());
+        for (int i = 0; i < segments.length; i++) {
+            String segment = percentDecoded(segments[i]);
+            int semicolon = segment.indexOf(';');
+            segment = semicolon < 0 ? segment : segment.substring(0, semicolon);
+            int end = segment.length();
+            while (end > 0 && (segment.charAt(end - 1) == '.' || Character.isWhitespace(segment.charAt(end - 1)))) {
+                end--;
+            }
+            segment = segment.substring(0, end);
+            int dot = segment.lastIndexOf('.');
+            if (dropExtension && i == segments.length - 1 && dot > 0) {
+                segment = segment.substring(0, dot);
+            }
+            read.append(i == 0 ? "" : "/").append(segment);
+        }
+        return read.toString();
+    }
+
+    /** {@code %XX} escapes decoded as UTF-8 ({@code +} stays); the segment as it is when an escape is malformed. */
+    private static String percentDecoded(String segment) {
+        if (segment.indexOf('%') < 0) {
+            return segment;
+        }
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return segment;
+        }
+    }
+
+    /** Every {@code METHOD /path} the request may be read as: each of {@link #methods} with each of {@link #pathReadings}. */
+    public List<String> requestLineReadings() {
+        List<String> lines = new ArrayList<>();
+        for (String each : methods()) {
+            for (String reading : pathReadings()) {
+                lines.add(each + " " + reading);
+            }
+        }
+        return lines;
     }
 
     /** {@code METHOD /path}: what a rule's {@code command} pattern is matched against, and what the evidence records. */

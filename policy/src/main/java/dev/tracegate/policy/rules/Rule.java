@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -162,17 +163,39 @@ public record Rule(String name, List<String> connections, List<String> protocols
         return pattern.matcher(value.isValueNode() ? value.asText() : value.toString()).find();
     }
 
+    /**
+     * A request can be read more than one way by its target (a method override header, a path
+     * read without regard to case, without a trailing dot or an extension): a rule that blocks or
+     * holds applies when any reading matches it, a rule that allows only when the request as sent
+     * does and no override names a method it does not list.
+     */
     private boolean matchesWithoutBody(HttpRequestFacts request) {
-        return action != null
-                && tables.isEmpty()
-                && !isSshOnly()
-                && matchesClass(request.statementClass())
-                && (methods.isEmpty() || methods.contains(request.method()))
-                && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
-                && headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
-                        && h.getValue().matcher(request.headers().get(h.getKey())).find())
-                && (command == null || command.matcher(request.requestLine()).find());
+        if (action == null || !tables.isEmpty() || isSshOnly() || !matchesClass(request.statementClass())
+                || !headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
+                        && h.getValue().matcher(request.headers().get(h.getKey())).find())) {
+            return false;
+        }
+        if (action == Action.ALLOW) {
+            return (methods.isEmpty() || methods.containsAll(request.methods()))
+                    && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
+                    && (command == null || command.matcher(request.requestLine()).find());
+        }
+        return (methods.isEmpty() || request.methods().stream().anyMatch(methods::contains))
+                && (paths.isEmpty() || request.pathReadings().stream().anyMatch(reading -> paths.stream()
+                        .anyMatch(p -> ignoringCase(p).matcher(reading).matches())))
+                && (command == null || request.requestLineReadings().stream()
+                        .anyMatch(line -> command.matcher(line).find()));
     }
+
+    /** {@code pattern} compiled once more without regard to case (kept while the policy holds the pattern). */
+    private static Pattern ignoringCase(Pattern pattern) {
+        synchronized (IGNORING_CASE) {
+            return IGNORING_CASE.computeIfAbsent(pattern,
+                    p -> Pattern.compile(p.pattern(), p.flags() | Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+        }
+    }
+
+    private static final Map<Pattern, Pattern> IGNORING_CASE = new WeakHashMap<>();
 
     /** True when the rule's conditions about the statement hold and it has an action to apply. */
     boolean matches(ClassifiedStatement statement) {

@@ -66,6 +66,44 @@ class HttpRulesTest {
     }
 
     @Test
+    void aRuleThatBlocksOrHoldsMatchesEveryPathATargetMayReadTheRequestAs() {
+        for (String path : new String[] {"/ADMIN/users", "/Admin/x", "/admin./users", "/admin /users", "/admin%20/users", "/%61dmin%2e/x", "/admin;x/users",
+            "/admin/users.json", "/aDmIn/", "/admin.../x", "/ADMIN/x.php"}) {
+            assertThat(decide("GET", path, Map.of()).rule()).as(path).isEqualTo("no-admin-area");
+        }
+        assertThat(decide("GET", "/administrator", Map.of()).action()).isEqualTo(Action.ALLOW);
+        assertThat(decide("GET", "/admins/x", Map.of()).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
+    void aMethodOverrideHeaderIsWeighedAsTheMethodItNames() {
+        for (String header : new String[] {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"}) {
+            assertThat(decide("POST", "/traces/abc", Map.of(header, "DELETE")).rule()).as(header)
+                    .isEqualTo("hold-deletes");
+            assertThat(decide("GET", "/traces/abc", Map.of(header, "delete", "X-Ticket", "")).rule()).as(header)
+                    .isEqualTo("writes-need-a-ticket");
+        }
+        assertThat(new HttpRequestFacts("GET", "/x", Map.of("X-HTTP-Method-Override", "PROPFIND")).statementClass())
+                .isEqualTo(dev.tracegate.policy.sql.StatementClass.UNKNOWN);
+    }
+
+    @Test
+    void anAllowRuleAllowsOnlyTheRequestAsSentWithNoOverrideItDoesNotList() {
+        Policy readOnly = PolicyParser.parse("""
+                defaults:
+                  action: block
+                rules:
+                  - {name: reports-readable, methods: [GET], paths: ["/reports/**"], action: allow}
+                """);
+        assertThat(PolicyEngine.decide(readOnly, agent, new HttpRequestFacts("GET", "/reports/q3", Map.of())).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(PolicyEngine.decide(readOnly, agent, new HttpRequestFacts("GET", "/reports/q3",
+                Map.of("X-HTTP-Method-Override", "DELETE"))).action()).isEqualTo(Action.BLOCK);
+        assertThat(PolicyEngine.decide(readOnly, agent, new HttpRequestFacts("GET", "/REPORTS/q3", Map.of())).action())
+                .isEqualTo(Action.BLOCK);
+    }
+
+    @Test
     void blockBeatsApproveAndClassesApplyToMethods() {
         Decision decision = decide("DELETE", "/admin/cache", Map.of());
         assertThat(decision.action()).isEqualTo(Action.BLOCK);

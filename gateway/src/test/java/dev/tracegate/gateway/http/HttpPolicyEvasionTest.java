@@ -1,0 +1,91 @@
+package dev.tracegate.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Requests written so that the gateway's policy and the target could read them differently: the
+ * path in another case, with a trailing dot or space or an extension, path parameters, and a
+ * method override header. A rule that blocks decides on every reading, so none reaches the target.
+ */
+class HttpPolicyEvasionTest {
+
+    @TempDir
+    static Path secrets;
+    private static UpstreamService upstream;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        upstream = new UpstreamService();
+        ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-e71");
+        gateway = TestGateway.start(List.of(svc), """
+                defaults:
+                  action: allow
+                rules:
+                  - {name: no-admin, connections: [svc], paths: ["/admin/**"], action: block}
+                  - {name: no-deletes, connections: [svc], methods: [DELETE], action: block}
+                """);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    @Test
+    void aBlockedPathIsBlockedHoweverATargetMightReadItsSpelling() throws Exception {
+        for (String path : List.of("/svc/admin/x", "/svc/ADMIN/x", "/svc/Admin/x", "/svc/admin./x", "/svc/admin%20/x",
+                "/svc/admin;v=1/x", "/svc/%41dmin/x", "/svc/admin/x.json")) {
+            int before = upstream.received.size();
+            assertThat(status(request("GET", path, ""))).as(path).isEqualTo("403");
+            assertThat(upstream.received.size()).as(path).isEqualTo(before);
+        }
+        assertThat(status(request("GET", "/svc/administrator", ""))).isEqualTo("200");
+    }
+
+    @Test
+    void aMethodOverrideHeaderCannotCarryABlockedMethodPastTheRule() throws Exception {
+        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+            int before = upstream.received.size();
+            assertThat(status(request("POST", "/svc/echo/7", header + ": DELETE\r\n"))).as(header).isEqualTo("403");
+            assertThat(status(request("GET", "/svc/echo/7", header + ": delete\r\n"))).as(header).isEqualTo("403");
+            assertThat(upstream.received.size()).as(header).isEqualTo(before);
+        }
+        assertThat(status(request("POST", "/svc/echo/7", "X-HTTP-Method-Override: PATCH\r\n"))).isEqualTo("200");
+    }
+
+    private static String request(String method, String path, String headers) throws IOException {
+        return raw(method + " " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\n" + headers + "Content-Length: 0\r\nConnection: close\r\n\r\n");
+    }
+
+    private static String status(String answer) {
+        return answer.length() >= 12 ? answer.substring(9, 12) : answer;
+    }
+
+    private static String raw(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] answer = new byte[256];
+            int n = socket.getInputStream().read(answer);
+            return n < 0 ? "" : new String(answer, 0, n, StandardCharsets.ISO_8859_1);
+        }
+    }
+}
