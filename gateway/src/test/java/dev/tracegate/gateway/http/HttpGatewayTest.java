@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ConnectionConfig;
-import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.identity.CredentialRef;
@@ -484,15 +484,7 @@ class HttpGatewayTest {
     }
 
     private static String raw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] answer = new byte[256];
-            int n = socket.getInputStream().read(answer);
-            return n < 0 ? "" : new String(answer, 0, n, StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.send(gateway.gateway().httpPort(), request);
     }
 
     /**

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -78,14 +75,6 @@ class HttpPolicyEvasionTest {
     }
 
     private static String raw(String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", gateway.gateway().httpPort())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            byte[] answer = new byte[256];
-            int n = socket.getInputStream().read(answer);
-            return n < 0 ? "" : new String(answer, 0, n, StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.send(gateway.gateway().httpPort(), request);
     }
 }
