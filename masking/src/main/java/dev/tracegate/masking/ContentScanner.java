@@ -1,5 +1,7 @@
 package dev.tracegate.masking;
 
+import dev.tracegate.masking.detect.CardDetector;
+import dev.tracegate.masking.detect.PhoneDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,7 +12,8 @@ import java.util.Map;
  * Runs the content detectors over a text and replaces what they find. Overlapping finds (a phone
  * detector and a card detector on the same digits) are merged into one span so that no part of
  * either is left in clear; the span takes the entity of the earliest match (on a tie, of the rule
- * listed first).
+ * listed first). The phone detector is not asked about digits a card number found in the same text
+ * has claimed when nothing can extend them (what that find would add is inside the card's).
  */
 final class ContentScanner {
 
@@ -27,9 +30,31 @@ final class ContentScanner {
     }
 
     private final Rule[] rules;
+    /**
+     * The card detector's rule, when one comes before the phone detector's ({@code -1} otherwise):
+     * then the phone detector is not asked about digits the cards it found have claimed (see
+     * {@link PhoneDetector#find(CharSequence, List, List)}). A card's find comes first among finds
+     * that start where it does only when its rule does, which is what keeps that exact.
+     */
+    private final int cardRule;
+    private final int phoneRule;
 
     ContentScanner(List<Rule> rules) {
         this.rules = rules.toArray(Rule[]::new);
+        int card = firstRule(CardDetector.class);
+        int phone = firstRule(PhoneDetector.class);
+        boolean claims = card >= 0 && phone > card;
+        this.cardRule = claims ? card : -1;
+        this.phoneRule = claims ? phone : -1;
+    }
+
+    private int firstRule(Class<? extends Detector> type) {
+        for (int r = 0; r < rules.length; r++) {
+            if (type.isInstance(rules[r].detector())) {
+                return r;
+            }
+        }
+        return -1;
     }
 
     boolean isEmpty() {
@@ -75,12 +100,20 @@ final class ContentScanner {
         List<Match> matches = new ArrayList<>();
         TextFacts facts = TextFacts.of(text);
         int[] ruleOf = null;
+        List<Match> cards = List.of();
         for (int r = 0; r < rules.length; r++) {
             if (!rules[r].detector().mayMatch(facts)) {
                 continue;
             }
             int before = matches.size();
-            rules[r].detector().find(text, matches);
+            if (r == phoneRule && !cards.isEmpty()) {
+                ((PhoneDetector) rules[r].detector()).find(text, matches, cards);
+            } else {
+                rules[r].detector().find(text, matches);
+            }
+            if (r == cardRule && matches.size() > before) {
+                cards = List.copyOf(matches.subList(before, matches.size()));
+            }
             if (matches.size() > before) {
                 ruleOf = ruleOf == null ? new int[Math.max(8, matches.size())] : ruleOf;
                 if (ruleOf.length < matches.size()) {
