@@ -70,6 +70,9 @@ final class ContentScanner {
         if (spans.isEmpty()) {
             return null;
         }
+        if (spans.size() == 1) {
+            return single(text, spans.get(0));
+        }
         Map<String, Integer> findings = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder(text.length() + 16);
         int copied = 0;
@@ -87,6 +90,22 @@ final class ContentScanner {
         }
         out.append(text, copied, text.length());
         return new Outcome(out.toString(), findings);
+    }
+
+    /**
+     * One find, the common case of a JSON value (often the whole value, such as a card number):
+     * the masked text built at its size, or the replacement itself, and the findings without a map
+     * to grow.
+     */
+    private static Outcome single(String text, Span span) {
+        Map<String, Integer> findings = Map.of(span.label(), 1);
+        String replacement = span.replacement();
+        if (replacement == null || (span.start() == 0 && span.end() == text.length())) {
+            return new Outcome(replacement, findings);
+        }
+        String masked = new StringBuilder(text.length() - (span.end() - span.start()) + replacement.length())
+                .append(text, 0, span.start()).append(replacement).append(text, span.end(), text.length()).toString();
+        return new Outcome(masked, findings);
     }
 
     /**
@@ -129,6 +148,10 @@ final class ContentScanner {
     }
 
     private List<Span> merged(String text, List<Match> matches, int[] ruleOf) {
+        if (matches.size() == 1) {
+            Match only = matches.get(0);
+            return List.of(span(text, only.start(), only.end(), rules[ruleOf[0]]));
+        }
         Integer[] order = new Integer[matches.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -148,10 +171,14 @@ final class ContentScanner {
                 end = Math.max(end, matches.get(order[j]).end());
                 j++;
             }
-            spans.add(new Span(start, end, rule.label(), rule.strategy().apply(text.substring(start, end),
-                    rule.detector().type())));
+            spans.add(span(text, start, end, rule));
             i = j;
         }
         return spans;
+    }
+
+    private static Span span(String text, int start, int end, Rule rule) {
+        return new Span(start, end, rule.label(), rule.strategy().apply(text.substring(start, end),
+                rule.detector().type()));
     }
 }
