@@ -1,5 +1,7 @@
 package dev.tracegate.masking;
 
+import dev.tracegate.masking.detect.CardDetector;
+import dev.tracegate.masking.detect.PhoneDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,7 +12,8 @@ import java.util.Map;
  * Runs the content detectors over a text and replaces what they find. Overlapping finds (a phone
  * detector and a card detector on the same digits) are merged into one span so that no part of
  * either is left in clear; the span takes the entity of the earliest match (on a tie, of the rule
- * listed first).
+ * listed first). The phone detector is not asked about digits a card number found in the same text
+ * has claimed when nothing can extend them (what that find would add is inside the card's).
  */
 final class ContentScanner {
 
@@ -27,9 +30,31 @@ final class ContentScanner {
     }
 
     private final Rule[] rules;
+    /**
+     * The card detector's rule, when one comes before the phone detector's ({@code -1} otherwise):
+     * then the phone detector is not asked about digits the cards it found have claimed (see
+     * {@link PhoneDetector#find(CharSequence, List, List)}). A card's find comes first among finds
+     * that start where it does only when its rule does, which is what keeps that exact.
+     */
+    private final int cardRule;
+    private final int phoneRule;
 
     ContentScanner(List<Rule> rules) {
         this.rules = rules.toArray(Rule[]::new);
+        int card = firstRule(CardDetector.class);
+        int phone = firstRule(PhoneDetector.class);
+        boolean claims = card >= 0 && phone > card;
+        this.cardRule = claims ? card : -1;
+        this.phoneRule = claims ? phone : -1;
+    }
+
+    private int firstRule(Class<? extends Detector> type) {
+        for (int r = 0; r < rules.length; r++) {
+            if (type.isInstance(rules[r].detector())) {
+                return r;
+            }
+        }
+        return -1;
     }
 
     boolean isEmpty() {
@@ -44,6 +69,9 @@ final class ContentScanner {
         List<Span> spans = spans(text);
         if (spans.isEmpty()) {
             return null;
+        }
+        if (spans.size() == 1) {
+            return single(text, spans.get(0));
         }
         Map<String, Integer> findings = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder(text.length() + 16);
@@ -62,6 +90,22 @@ final class ContentScanner {
         }
         out.append(text, copied, text.length());
         return new Outcome(out.toString(), findings);
+    }
+
+    /**
+     * One find, the common case of a JSON value (often the whole value, such as a card number):
+     * the masked text built at its size, or the replacement itself, and the findings without a map
+     * to grow.
+     */
+    private static Outcome single(String text, Span span) {
+        Map<String, Integer> findings = Map.of(span.label(), 1);
+        String replacement = span.replacement();
+        if (replacement == null || (span.start() == 0 && span.end() == text.length())) {
+            return new Outcome(replacement, findings);
+        }
+        String masked = new StringBuilder(text.length() - (span.end() - span.start()) + replacement.length())
+                .append(text, 0, span.start()).append(replacement).append(text, span.end(), text.length()).toString();
+        return new Outcome(masked, findings);
     }
 
     /**
@@ -91,12 +135,20 @@ final class ContentScanner {
         List<Match> matches = new ArrayList<>();
         TextFacts facts = TextFacts.of(text);
         int[] ruleOf = null;
+        List<Match> cards = List.of();
         for (int r = 0; r < rules.length; r++) {
             if (!rules[r].detector().mayMatch(facts)) {
                 continue;
             }
             int before = matches.size();
-            rules[r].detector().find(text, matches);
+            if (r == phoneRule && !cards.isEmpty()) {
+                ((PhoneDetector) rules[r].detector()).find(text, matches, cards);
+            } else {
+                rules[r].detector().find(text, matches);
+            }
+            if (r == cardRule && matches.size() > before) {
+                cards = List.copyOf(matches.subList(before, matches.size()));
+            }
             if (matches.size() > before) {
                 ruleOf = ruleOf == null ? new int[Math.max(8, matches.size())] : ruleOf;
                 if (ruleOf.length < matches.size()) {
@@ -112,6 +164,10 @@ final class ContentScanner {
     }
 
     private List<Span> merged(String text, List<Match> matches, int[] ruleOf) {
+        if (matches.size() == 1) {
+            Match only = matches.get(0);
+            return List.of(span(text, only.start(), only.end(), rules[ruleOf[0]]));
+        }
         Integer[] order = new Integer[matches.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -131,10 +187,14 @@ final class ContentScanner {
                 end = Math.max(end, matches.get(order[j]).end());
                 j++;
             }
-            spans.add(new Span(start, end, rule.label(), rule.strategy().apply(text.substring(start, end),
-                    rule.detector().type())));
+            spans.add(span(text, start, end, rule));
             i = j;
         }
         return spans;
+    }
+
+    private static Span span(String text, int start, int end, Rule rule) {
+        return new Span(start, end, rule.label(), rule.strategy().apply(text.substring(start, end),
+                rule.detector().type()));
     }
 }

@@ -3,7 +3,10 @@ package dev.tracegate.masking.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.Match;
 import dev.tracegate.masking.ScanBudgetExceededException;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,32 @@ class PhoneDetectorTest {
                 "1-415-555-2671");
         // 4003 0000 0000 is a valid German number, but not grouped as Germany writes it, nationally or with +49.
         assertThat(Finds.of(detector, "paid with 4003 0000 0000 0017 and 4003 0000 0000")).isEmpty();
+    }
+
+    @Test
+    void digitsACardClaimsAreNotAskedAboutUnlessSomethingCouldExtendThem() {
+        // "call" makes the first twelve digits of this (Luhn-valid, Visa) card a German number as written.
+        String card = "call 4003 1234 5678 9014";
+        Match claimed = new Match(5, 24, EntityType.CARD);
+        assertThat(Finds.of(detector, card)).containsExactly("4003 1234 5678");
+        assertThat(findsBeside(card, claimed)).isEmpty();
+        assertThat(findsBeside(card + ", 030 1234567", claimed)).containsExactly("030 1234567");
+        assertThat(findsBeside(card + "/0221 1234567", claimed)).isEqualTo(Finds.of(detector, card + "/0221 1234567"));
+        // A space, hyphen, dot or slash before a digit, or a parenthesis, could carry a candidate past
+        // the card's end: those cards are examined as before.
+        for (String after : List.of(" 30 1234567", "-0958", ".5", "/0221 1234567", "(020) 7946 0958", " (020) 7946 0958")) {
+            assertThat(findsBeside(card + after, claimed)).as(after).isEqualTo(Finds.of(detector, card + after));
+        }
+        // Only candidates that start inside the card are left out; one before it is examined as before.
+        String before = "call 030 1234567 4003 1234 5678 9014";
+        assertThat(Finds.of(detector, before)).containsExactly("030 1234567", "4003 1234 5678");
+        assertThat(findsBeside(before, new Match(17, 36, EntityType.CARD))).containsExactly("030 1234567");
+    }
+
+    private List<String> findsBeside(String text, Match card) {
+        List<Match> matches = new ArrayList<>();
+        detector.find(text, matches, List.of(card));
+        return matches.stream().map(m -> text.substring(m.start(), m.end())).toList();
     }
 
     @Test
