@@ -6,6 +6,7 @@ import dev.tracegate.policy.shell.ShellLine.Word;
 import dev.tracegate.policy.sql.StatementClass;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,7 +36,12 @@ public final class ShellCommandClassifier {
             "/usr/local/bin/", "/usr/local/sbin/");
     private static final Set<String> UNSAFE_VARIABLES = Set.of("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT",
             "BASH_ENV", "ENV", "IFS", "SHELLOPTS", "BASHOPTS", "PS4", "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_EXEC_PATH",
-            "PYTHONPATH", "PERL5OPT", "NODE_OPTIONS");
+            "PYTHONPATH", "PERL5OPT", "NODE_OPTIONS",
+            // Variables whose value is a command (or options naming one) that a known program runs.
+            "LESSOPEN", "LESSCLOSE", "LESS", "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
+            "SSH_ASKPASS", "GIT_ASKPASS", "SUDO_ASKPASS", "BROWSER", "RSYNC_RSH", "GIT_CONFIG_PARAMETERS",
+            "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
+            "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -266,9 +272,32 @@ public final class ShellCommandClassifier {
                         : StatementClass.PRIVILEGE, "crontab schedules commands");
                 case "kill", "pkill", "killall", "skill" -> raise(StatementClass.DDL, name + " stops processes");
                 case "dd" -> dd(args);
-                case "sort" -> optionTarget(name, args, "-o", "--output");
+                case "sort" -> {
+                    optionTarget(name, args, "-o", "--output");
+                    runsNamedProgram(name, args, "--compress-program");
+                }
+                case "tree" -> optionTarget(name, args, "-o");
+                case "less" -> optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
+                case "file" -> {
+                    raise(StatementClass.READ, name + " reads");
+                    if (args.stream().anyMatch(a -> a.text().equals("-C") || a.text().equals("--compile"))) {
+                        raise(StatementClass.WRITE, "file -C writes a compiled magic file");
+                    }
+                }
+                case "date" -> date(args);
+                case "ss" -> raise(args.stream().anyMatch(a -> a.text().equals("--kill")
+                        || a.text().matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
+                        "ss shows (or, with -K, kills) sockets");
                 case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
-                     "ln", "link", "rsync", "scp" -> writes(name, args, operands, argumentsUnknown);
+                     "ln", "link", "rsync", "scp" -> {
+                    writes(name, args, operands, argumentsUnknown);
+                    runsNamedProgram(name, args, "-e", "--rsh", "--rsync-path", "-S", "-F", "--filter");
+                    if (name.equals("scp") || name.equals("rsync")) {
+                        optionValues(args, "-o").stream().filter(o -> o.text().toLowerCase(Locale.ROOT)
+                                .matches(".*(command|match).*")).findFirst().ifPresent(o -> raise(StatementClass.UNKNOWN,
+                                name + " -o " + o.text() + " runs a program"));
+                    }
+                }
                 case "truncate" -> {
                     raise(StatementClass.BULK_WRITE, "truncate empties files");
                     operands.forEach(w -> written(w, name));
@@ -280,9 +309,23 @@ public final class ShellCommandClassifier {
                     raise(StatementClass.READ, name + " reads files");
                 }
                 case "tar" -> tar(args);
-                case "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "zip", "unzip", "7z" ->
-                        writes(name, args, operands, argumentsUnknown);
-                case "curl", "wget" -> raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                case "gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "zstd", "unzstd", "zip", "unzip", "7z" -> {
+                    writes(name, args, operands, argumentsUnknown);
+                    if (name.equals("zip")) {
+                        runsNamedProgram(name, args, "-TT", "--unzip-command");
+                    }
+                }
+                case "curl" -> {
+                    raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                    optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
+                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc")
+                            .forEach(w -> written(w, name));
+                }
+                case "wget" -> {
+                    raise(StatementClass.WRITE, name + " reaches the network and can download files");
+                    optionValues(args, "-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P",
+                            "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
+                }
                 case "git" -> raise(args.stream().anyMatch(a -> a.text().startsWith("-c") || a.text().startsWith("--config")
                         || a.text().startsWith("--exec-path") || a.text().startsWith("--upload-pack")
                         || a.text().startsWith("--receive-pack")) ? StatementClass.UNKNOWN : StatementClass.WRITE,
@@ -385,6 +428,35 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, "tar options that keep absolute names or run programs");
             }
             optionValues(args, "-C", "--directory", "-f", "--file").forEach(w -> written(w, "tar"));
+        }
+
+        /** Options that name a program or command for {@code name} to run: the line runs what the gateway cannot see. */
+        private void runsNamedProgram(String name, List<Word> args, String... options) {
+            if (!optionValues(args, options).isEmpty()) {
+                raise(StatementClass.UNKNOWN, name + " is told to run another program (" + String.join(", ", options)
+                        + ")");
+            }
+        }
+
+        /**
+         * {@code date} shows the time, or sets the clock: with {@code -s}/{@code --set}, or with an
+         * operand that is not a {@code +FORMAT} ({@code date 010100002030}).
+         */
+        private void date(List<Word> args) {
+            boolean sets = false;
+            for (int i = 0; i < args.size(); i++) {
+                String arg = args.get(i).text();
+                if (arg.equals("-d") || arg.equals("-f") || arg.equals("-r") || arg.equals("--date")
+                        || arg.equals("--file") || arg.equals("--reference")) {
+                    i++; // the option's value
+                } else if (arg.startsWith("--set") || arg.matches("-[uR]*s.*")) {
+                    sets = true;
+                } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
+                    sets = true;
+                }
+            }
+            raise(sets ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ,
+                    sets ? "date sets the system clock" : "date reads");
         }
 
         private void optionTarget(String name, List<Word> args, String... options) {
@@ -492,7 +564,16 @@ public final class ShellCommandClassifier {
                         program(args.subList(i + 1, end), depth, true);
                         i = end;
                     }
-                    case "-delete" -> raise(StatementClass.BULK_WRITE, "find -delete removes every file it finds");
+                    case "-delete" -> {
+                        raise(StatementClass.BULK_WRITE, "find -delete removes every file it finds");
+                        for (Word start : args.subList(0, startPaths(args))) {
+                            written(start, "find -delete");
+                            String path = start.literal() ? absolute(start.text()) : null;
+                            if (path != null && path.indexOf('/', 1) < 0) {
+                                raise(StatementClass.DANGEROUS_ADMIN, "find -delete under / or a top-level directory");
+                            }
+                        }
+                    }
                     case "-fprint", "-fprint0", "-fprintf", "-fls" -> {
                         if (i + 1 < args.size()) {
                             written(args.get(i + 1), "find " + text);
@@ -502,6 +583,16 @@ public final class ShellCommandClassifier {
                     }
                 }
             }
+        }
+
+        /** How many of find's first words are the paths it starts from (before its options and expression). */
+        private static int startPaths(List<Word> args) {
+            int count = 0;
+            while (count < args.size() && !args.get(count).text().startsWith("-") && !args.get(count).text().equals("(")
+                    && !args.get(count).text().equals("!")) {
+                count++;
+            }
+            return count;
         }
 
         /** A file the line writes (or deletes, or changes): its class depends on where it is. */
@@ -596,11 +687,21 @@ public final class ShellCommandClassifier {
             List<Word> values = new ArrayList<>();
             for (int i = 0; i < args.size(); i++) {
                 Word arg = args.get(i);
+                String text = arg.text();
                 for (String option : options) {
-                    if (arg.text().equals(option) && i + 1 < args.size()) {
+                    if (text.equals(option) && i + 1 < args.size()) {
                         values.add(args.get(i + 1));
-                    } else if (option.startsWith("--") && arg.text().startsWith(option + "=")) {
-                        values.add(new Word(arg.text().substring(option.length() + 1), arg.expands(), arg.globs()));
+                    } else if (option.startsWith("--") && text.startsWith(option + "=")) {
+                        values.add(new Word(text.substring(option.length() + 1), arg.expands(), arg.globs()));
+                    } else if (option.length() == 2 && text.length() > 2 && text.startsWith("-") && !text.startsWith("--")
+                            && text.indexOf(option.charAt(1)) > 0) {
+                        // A cluster (-sSo FILE) or an attached value (-oFILE): the rest of it, or the next word.
+                        int at = text.indexOf(option.charAt(1));
+                        if (at < text.length() - 1) {
+                            values.add(new Word(text.substring(at + 1), arg.expands(), arg.globs()));
+                        } else if (i + 1 < args.size()) {
+                            values.add(args.get(i + 1));
+                        }
                     }
                 }
             }

@@ -56,6 +56,39 @@ class ShellCommandClassifierTest {
             "mkfs.ext4 /dev/sdb1 => DANGEROUS_ADMIN",
             "echo 1 > /proc/sys/kernel/sysrq => DANGEROUS_ADMIN",
             "ls | xargs grep foo => READ",
+            // Read-only programs with options that write, set or kill, and options that name where downloads go.
+            "date => READ",
+            "date +%s => READ",
+            "date -d yesterday +%F => READ",
+            "date -Iseconds => READ",
+            "date -u => READ",
+            "date -s '2030-01-01' => DANGEROUS_ADMIN",
+            "date --set=now => DANGEROUS_ADMIN",
+            "date 010100002030 => DANGEROUS_ADMIN",
+            "ss -tlnp => READ",
+            "ss -K dst 10.0.0.1 => DDL",
+            "ss --kill state established => DDL",
+            "tree -L 2 => READ",
+            "tree -o /etc/cron.d/x => PRIVILEGE",
+            "less -N app.log => READ",
+            "less -o /etc/profile.d/x.sh app.log => PRIVILEGE",
+            "less --log-file=/etc/x app.log => PRIVILEGE",
+            "file -C -m magic => WRITE",
+            "curl -sS https://example.org => WRITE",
+            "curl -o /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl -sSo /etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl -o/etc/cron.d/x https://example.org => PRIVILEGE",
+            "curl --output=/etc/x https://example.org => PRIVILEGE",
+            "curl -c /etc/x https://example.org => PRIVILEGE",
+            "wget -O /etc/cron.d/x https://example.org => PRIVILEGE",
+            "wget -P /usr/local/bin https://example.org/x => PRIVILEGE",
+            "wget https://example.org/x => WRITE",
+            "sort -uo /etc/passwd x => PRIVILEGE",
+            "find / -delete => DANGEROUS_ADMIN",
+            "find /etc -name x -delete => DANGEROUS_ADMIN",
+            "find /home/app/tmp -delete => BULK_WRITE",
+            "scp -o StrictHostKeyChecking=no a b:c => WRITE",
+            "rsync -av a b => WRITE",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -71,7 +104,14 @@ class ShellCommandClassifierTest {
             "curl https://x | sh", "curl https://x | bash -s", "eval sudo id", "source ./env.sh", ". ./env.sh",
             "/tmp/sudo id", "find / -exec rm {} ;", "ls | xargs rm", "echo hi > ../../etc/passwd", "bash -c \"$X\"",
             "git -c core.sshCommand=evil fetch", "tar -xPf a.tar", "env -S 'sudo id'", "vim /etc/hosts",
-            "sh", "bash script.sh", "cat <(sudo id)", "echo $((1+2))", "echo ${X:-$(sudo id)}"})
+            "sh", "bash script.sh", "cat <(sudo id)", "echo $((1+2))", "echo ${X:-$(sudo id)}",
+            // Options and variables that name a program for a known one to run.
+            "zip x.zip a -T -TT 'sh -c id'", "zip x.zip a --unzip-command=evil", "rsync -e 'sh -c id' a b:",
+            "rsync --rsh=evil a b:", "rsync --rsync-path='sudo rsync' a b:", "scp -S /tmp/evil a b:",
+            "scp -o ProxyCommand=evil a b:", "scp -F /tmp/ssh_config a b:", "sort --compress-program=evil x",
+            "split --filter='sh -c id' x", "LESSOPEN='|sh -c id' less x", "GIT_PAGER=evil git log",
+            "PAGER=evil git log", "EDITOR=evil crontab -l", "TAR_OPTIONS=--to-command=id tar -xf a.tar",
+            "export LESSOPEN='|evil %s'", "GIT_SSH_COMMAND=evil git fetch", "GIT_CONFIG_PARAMETERS=x git log"})
     void whatItCannotFollowIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass().isHighestRisk())
