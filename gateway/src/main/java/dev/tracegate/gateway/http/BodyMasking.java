@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -150,8 +151,7 @@ final class BodyMasking {
         }
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head.toByteArray()), in);
         if (first != '{' && first != '[') {
-            lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
-                    new BufferedInputStream(whole), out, report); // read byte by byte
+            lines(masker, location, new BufferedInputStream(whole), out, report); // read byte by byte
             return;
         }
         byte[] body = whole.readNBytes(JSON_IN_TEXT_BYTES + 1);
@@ -166,8 +166,7 @@ final class BodyMasking {
             if (e.reason() != FallbackReason.INVALID_JSON) {
                 throw e; // JSON nested too deep is refused as JSON, not let through as text
             }
-            lines(masker.forColumn(ColumnRef.expression(location)), masker.profile().limits().maxCellChars(),
-                    new ByteArrayInputStream(body), out, report);
+            lines(masker, location, new ByteArrayInputStream(body), out, report);
             return;
         }
         report.add(tentative);
@@ -182,8 +181,10 @@ final class BodyMasking {
     }
 
     /** Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld. */
-    private static void lines(ColumnMasker masker, int maxLine, InputStream in, OutputStream out, MaskingReport report)
+    private static void lines(Masker masking, String location, InputStream in, OutputStream out, MaskingReport report)
             throws IOException {
+        TextLine masker = new TextLine(masking.forColumn(ColumnRef.expression(location)), masking.json(location));
+        int maxLine = masking.profile().limits().maxCellChars();
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         int b;
@@ -208,6 +209,18 @@ final class BodyMasking {
         out.flush();
     }
 
+    /**
+     * Where a JSON document may start in a line: at its start, or after an event stream's
+     * {@code data:} and one space; -1 when the line holds none there.
+     */
+    private static int jsonStart(byte[] line) {
+        int at = 0;
+        if (line.length > 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':') {
+            at = line[5] == ' ' ? 6 : 5;
+        }
+        return at < line.length && (line[at] == '{' || line[at] == '[') ? at : -1;
+    }
+
     private static boolean holdsZeroByte(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
@@ -217,7 +230,14 @@ final class BodyMasking {
         return false;
     }
 
-    private static void writeLine(ColumnMasker masker, ByteArrayOutputStream line, boolean oversized, OutputStream out,
+    /** How one line of text is masked: as text, or as the JSON document it holds. */
+    private record TextLine(ColumnMasker text, JsonMasking json) {
+        String location() {
+            return text.location();
+        }
+    }
+
+    private static void writeLine(TextLine masker, ByteArrayOutputStream line, boolean oversized, OutputStream out,
                                   MaskingReport report) throws IOException {
         if (oversized) {
             report.fallback(masker.location(), FallbackReason.OVERSIZED, FallbackAction.REDACT);
@@ -232,7 +252,23 @@ final class BodyMasking {
             out.write("[UNMASKABLE]".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        CellResult result = masker.maskUtf8(bytes, 0, bytes.length, report);
+        int json = jsonStart(bytes);
+        if (json >= 0) {
+            // An event stream's "data: {...}" or an NDJSON line sent as text: its field names count.
+            MaskingReport tentative = new MaskingReport();
+            try {
+                byte[] masked = masker.json().mask(Arrays.copyOfRange(bytes, json, bytes.length), tentative);
+                report.add(tentative);
+                out.write(bytes, 0, json);
+                out.write(masked);
+                return;
+            } catch (MaskingRefusedException e) {
+                if (e.reason() != FallbackReason.INVALID_JSON) {
+                    throw e;
+                }
+            }
+        }
+        CellResult result = masker.text().maskUtf8(bytes, 0, bytes.length, report);
         if (!result.changed()) {
             out.write(bytes);
         } else if (result.value() != null) {

@@ -111,6 +111,12 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("X-Request-Id", "r-17");
             answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
         });
+        upstream.route("/stream", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            answer(exchange, 200, ("event: step\ndata: {\"step\":1,\"dob\":\"1985-03-02\"}\n\n"
+                    + "data:[{\"password\":\"hunter2\"}]\n\ndata: {not json, mail " + EMAIL + "}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        });
         ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-f00d");
         gateway = TestGateway.start(List.of(svc), POLICY);
     }
@@ -275,6 +281,14 @@ class HttpMaskedBodyFormTest {
         assertThat(malformed.statusCode()).isEqualTo(400);
         assertThat(malformed.body()).contains("malformed percent-encoding");
         assertThat(upstream.received.size()).isEqualTo(before);
+    }
+
+    @Test
+    void anEventStreamsJsonDataIsMaskedAsJson() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/stream", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(text(masked)).isEqualTo("event: step\ndata: {\"step\":1,\"dob\":\"[DATE_OF_BIRTH]\"}\n\n"
+                + "data:[{\"password\":\"[SECRET]\"}]\n\ndata: {not json, mail [EMAIL]}\n\n");
     }
 
     private static HttpResponse<byte[]> get(String path, String token, String... headers) throws Exception {
