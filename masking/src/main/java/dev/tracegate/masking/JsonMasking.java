@@ -446,6 +446,9 @@ public final class JsonMasking {
                 masked(hint.name());
                 return;
             }
+            if (text && embedded(value)) {
+                return;
+            }
             ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanOrNull(value);
             if (outcome == null) {
                 if (text) {
@@ -475,6 +478,36 @@ public final class JsonMasking {
                 changed = true;
                 return new ContentScanner.Outcome(action == FallbackAction.NULLIFY ? null : "[SCAN_BUDGET]", Map.of());
             }
+        }
+
+        /**
+         * A string that is itself a JSON document ({@code "arguments": "{\"password\": ...}"}, as
+         * tool calls and message queues carry them) is masked as one, so that its field names
+         * count; written back as a string. Returns false when the value is not JSON (scanned as text).
+         */
+        private boolean embedded(String value) throws IOException {
+            char first = value.isEmpty() ? ' ' : value.charAt(0);
+            char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
+            if (!(first == '{' && last == '}') && !(first == '[' && last == ']')) {
+                return false;
+            }
+            Result inner;
+            try {
+                inner = maskCell(value, report);
+            } catch (MaskingRefusedException notJson) {
+                if (notJson.reason() != FallbackReason.INVALID_JSON) {
+                    throw notJson;
+                }
+                return false;
+            }
+            if (inner.masked() == null) {
+                out.writeString(value);
+            } else {
+                out.writeString(inner.masked());
+                inner.findings().forEach((label, count) -> findings.merge(label, count, Integer::sum));
+                changed = true;
+            }
+            return true;
         }
 
         private void oversized(JsonToken token) throws IOException {

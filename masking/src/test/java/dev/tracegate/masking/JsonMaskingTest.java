@@ -51,6 +51,17 @@ class JsonMaskingTest {
     }
 
     @Test
+    void aStringThatIsAJsonDocumentIsMaskedAsOne() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"tool":"update","arguments":"{\\"password\\":\\"hunter2\\",\\"dob\\":\\"1985-03-02\\",\\"n\\":1}",
+                 "list":"[1,2]","clean":"{\\"a\\": 1}","text":"{mail ada@example.com}"}""", new MaskingReport());
+        assertThat(out).isEqualTo("{\"tool\":\"update\",\"arguments\":\"{\\\"password\\\":\\\"[SECRET]\\\","
+                + "\\\"dob\\\":\\\"[DATE_OF_BIRTH]\\\",\\\"n\\\":1}\",\"list\":\"[1,2]\","
+                + "\"clean\":\"{\\\"a\\\": 1}\",\"text\":\"{mail [EMAIL]}\"}");
+    }
+
+    @Test
     void everyValueInsideAnObjectUnderAHintedNameTakesItsHint() {
         Masker masker = new Masker(MaskingProfile.defaults());
         String out = masker.json("b").mask("""
