@@ -30,6 +30,8 @@ public final class ColumnMasker {
     private final MaskStrategy strategy;
     private final Map<String, Integer> wholeValueFinding;
     private final JsonMasking json;
+    /** For text values that turn out to be JSON documents; made at the first one (shared, like the column masker). */
+    private volatile JsonMasking textJson;
     private final ColumnProtection protection;
     private final boolean decidedByName;
 
@@ -177,6 +179,12 @@ public final class ColumnMasker {
         if (value.length() > profile.limits().maxCellChars()) {
             return fallback(value, FallbackReason.OVERSIZED, report);
         }
+        if (mode == Mode.SCAN && JsonMasking.mayBeDocument(value)) {
+            CellResult walked = walkJsonText(value, report);
+            if (walked != null) {
+                return walked; // the walk counted its finds
+            }
+        }
         CellResult result = switch (mode) {
             case WHOLE -> masked(strategy.apply(value, entity), wholeValueFinding);
             case SCAN -> scan(value, report);
@@ -235,6 +243,31 @@ public final class ColumnMasker {
             return fallback(value, FallbackReason.SCAN_BUDGET, report);
         }
         return outcome == null ? CellResult.unchanged(value) : masked(outcome.masked(), outcome.findings());
+    }
+
+    /**
+     * A text value that is a JSON document (a {@code text} column holding a payload, an event, a
+     * tool call's arguments) is masked as JSON, so that its field names count; null when it is
+     * not JSON after all (then it is scanned as text).
+     */
+    private CellResult walkJsonText(String value, MaskingReport report) {
+        JsonMasking walker = textJson;
+        if (walker == null) {
+            walker = new JsonMasking(profile, location);
+            textJson = walker;
+        }
+        MaskingReport tentative = new MaskingReport();
+        JsonMasking.Result walked;
+        try {
+            walked = walker.maskCell(value, tentative);
+        } catch (MaskingRefusedException e) {
+            return e.reason() == FallbackReason.INVALID_JSON ? null : fallback(value, e.reason(), report);
+        }
+        report.add(tentative);
+        if (walked.masked() == null) {
+            return CellResult.unchanged(value);
+        }
+        return new CellResult(fit(walked.masked()), CellOutcome.MASKED, walked.findings(), null);
     }
 
     private CellResult walkJson(String value, MaskingReport report) {

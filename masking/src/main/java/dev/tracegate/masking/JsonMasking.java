@@ -166,6 +166,16 @@ public final class JsonMasking {
         }
     }
 
+    /** Whether a text is shaped like a JSON object or array ({@code {...}}, {@code [...]}), worth trying to parse as one. */
+    static boolean mayBeDocument(String text) {
+        if (text.length() < 2) {
+            return false;
+        }
+        char first = text.charAt(0);
+        char last = text.charAt(text.length() - 1);
+        return (first == '{' && last == '}') || (first == '[' && last == ']');
+    }
+
     /** {@code text} as a JSON string literal. */
     static String quote(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
@@ -486,9 +496,7 @@ public final class JsonMasking {
          * count; written back as a string. Returns false when the value is not JSON (scanned as text).
          */
         private boolean embedded(String value) throws IOException {
-            char first = value.isEmpty() ? ' ' : value.charAt(0);
-            char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
-            if (!(first == '{' && last == '}') && !(first == '[' && last == ']')) {
+            if (!mayBeDocument(value)) {
                 return false;
             }
             Result inner;

@@ -62,6 +62,19 @@ class JsonMaskingTest {
     }
 
     @Test
+    void aTextValueThatIsAJsonDocumentIsMaskedAsOne() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        ColumnRef payload = ColumnRef.of("public", "events", "payload", "text");
+        MaskingReport report = new MaskingReport();
+        assertThat(masker.maskText(payload, "{\"dob\": \"1985-03-02\", \"kind\": \"signup\"}", report).value())
+                .isEqualTo("{\"dob\":\"[DATE_OF_BIRTH]\",\"kind\":\"signup\"}");
+        assertThat(report.snapshot().toString()).contains("DATE_OF_BIRTH");
+        assertThat(masker.maskText(payload, "{not json, mail ada@example.com}", new MaskingReport()).value())
+                .isEqualTo("{not json, mail [EMAIL]}");
+        assertThat(masker.maskText(payload, "[1, 2]", new MaskingReport()).changed()).isFalse();
+    }
+
+    @Test
     void everyValueInsideAnObjectUnderAHintedNameTakesItsHint() {
         Masker masker = new Masker(MaskingProfile.defaults());
         String out = masker.json("b").mask("""
