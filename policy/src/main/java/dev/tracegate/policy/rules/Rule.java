@@ -4,6 +4,7 @@ import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.StatementClass;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -152,8 +153,36 @@ public record Rule(String name, List<String> connections, List<String> protocols
 
     /** True when the rule's conditions about the HTTP request hold and it has an action to apply. */
     boolean matches(HttpRequestFacts request) {
-        return matchesWithoutBody(request) && fields.entrySet().stream().allMatch(f -> request.body() != null
-                && fieldMatches(request.body().at(f.getKey()), f.getValue()));
+        if (!matchesWithoutBody(request)) {
+            return false;
+        }
+        if (action == Action.ALLOW) {
+            return fields.entrySet().stream().allMatch(f -> request.body() != null
+                    && fieldMatches(request.body().at(f.getKey()), f.getValue()));
+        }
+        // A target may bind field names without regard to case ({"ENV": "prod"} for $.env): a rule
+        // that blocks or holds reads every field a name could be.
+        return fields.entrySet().stream().allMatch(f -> request.body() != null
+                && atIgnoringCase(request.body(), f.getKey()).stream().anyMatch(v -> fieldMatches(v, f.getValue())));
+    }
+
+    /** Every node {@code pointer} could name if object keys were compared without regard to case. */
+    private static List<JsonNode> atIgnoringCase(JsonNode node, JsonPointer pointer) {
+        if (pointer.matches()) {
+            return List.of(node);
+        }
+        List<JsonNode> found = new ArrayList<>();
+        if (node.isArray() && pointer.getMatchingIndex() >= 0 && pointer.getMatchingIndex() < node.size()) {
+            found.addAll(atIgnoringCase(node.get(pointer.getMatchingIndex()), pointer.tail()));
+        } else if (node.isObject()) {
+            String name = pointer.getMatchingProperty();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                if (field.getKey().equalsIgnoreCase(name)) {
+                    found.addAll(atIgnoringCase(field.getValue(), pointer.tail()));
+                }
+            }
+        }
+        return found;
     }
 
     private static boolean fieldMatches(JsonNode value, Pattern pattern) {

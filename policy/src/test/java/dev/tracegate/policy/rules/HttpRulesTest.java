@@ -76,6 +76,19 @@ class HttpRulesTest {
     }
 
     @Test
+    void aBlockingRuleOnBodyFieldsReadsFieldNamesWithoutRegardToCase() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String body : new String[] {"{\"target\":{\"env\":\"prod\"},\"steps\":[{\"kind\":\"migrate\"}]}",
+            "{\"Target\":{\"ENV\":\"prod\"},\"STEPS\":[{\"Kind\":\"migrate\"}]}"}) {
+            HttpRequestFacts deploy = new HttpRequestFacts("POST", "/deploys", Map.of()).withBody(json.readTree(body));
+            assertThat(PolicyEngine.decide(policy, agent, deploy).rule()).as(body).isEqualTo("no-prod-deploys");
+        }
+        HttpRequestFacts staging = new HttpRequestFacts("POST", "/deploys", Map.of())
+                .withBody(json.readTree("{\"TARGET\":{\"env\":\"staging\"},\"steps\":[{\"kind\":\"migrate\"}]}"));
+        assertThat(PolicyEngine.decide(policy, agent, staging).action()).isEqualTo(Action.ALLOW);
+    }
+
+    @Test
     void aMethodOverrideHeaderIsWeighedAsTheMethodItNames() {
         for (String header : new String[] {"X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override"}) {
             assertThat(decide("POST", "/traces/abc", Map.of(header, "DELETE")).rule()).as(header)
