@@ -194,17 +194,20 @@ public record Rule(String name, List<String> connections, List<String> protocols
 
     /**
      * A request can be read more than one way by its target (a method override header, a path
-     * read without regard to case, without a trailing dot or an extension): a rule that blocks or
-     * holds applies when any reading matches it, a rule that allows only when the request as sent
+     * read without regard to case, without a trailing dot or an extension, a header value such as
+     * a media type compared without regard to case): a rule that blocks or holds applies when any
+     * reading matches it, a rule that allows only when the request as sent
      * does and no override names a method it does not list.
      */
     private boolean matchesWithoutBody(HttpRequestFacts request) {
+        boolean strict = action == Action.ALLOW;
         if (action == null || !tables.isEmpty() || isSshOnly() || !matchesClass(request.statementClass())
                 || !headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
-                        && h.getValue().matcher(request.headers().get(h.getKey())).find())) {
+                        && (strict ? h.getValue() : ignoringCase(h.getValue()))
+                                .matcher(request.headers().get(h.getKey())).find())) {
             return false;
         }
-        if (action == Action.ALLOW) {
+        if (strict) {
             return (methods.isEmpty() || methods.containsAll(request.methods()))
                     && (paths.isEmpty() || paths.stream().anyMatch(p -> p.matcher(request.path()).matches()))
                     && (command == null || command.matcher(request.requestLine()).find());

@@ -96,6 +96,8 @@ class HttpRulesTest {
             assertThat(decide("GET", "/traces/abc", Map.of(header, "delete", "X-Ticket", "")).rule()).as(header)
                     .isEqualTo("writes-need-a-ticket");
         }
+        assertThat(decide("POST", "/traces/abc/attachments", Map.of("Content-Type", "Application/Octet-Stream")).rule())
+                .as("a media type in another case").isEqualTo("no-debug-uploads");
         assertThat(new HttpRequestFacts("GET", "/x", Map.of("X-HTTP-Method-Override", "PROPFIND")).statementClass())
                 .isEqualTo(dev.tracegate.policy.sql.StatementClass.UNKNOWN);
     }
