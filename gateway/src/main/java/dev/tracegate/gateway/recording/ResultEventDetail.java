@@ -2,6 +2,7 @@ package dev.tracegate.gateway.recording;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.evidence.CanonicalDetail;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.jcs.JcsException;
@@ -18,8 +19,6 @@ import dev.tracegate.ledger.jcs.JcsException;
  * @param requestBlob the digest of the kept request body, or {@code null}
  */
 record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String dataBlob, String requestBlob) {
-
-    private static final long MAX_EXACT_INTEGER = 1L << 53;
 
     /**
      * The canonical text: {@code data} (blob, format, rows, size, truncated), {@code duration_us},
@@ -113,16 +112,11 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
         return detail;
     }
 
-    /** A string, or {@code null} as the tree holds a missing one. */
     private static void string(String value, StringBuilder out) {
-        if (value == null) {
-            out.append("null");
-        } else {
-            Jcs.appendCanonical(value, out);
-        }
+        CanonicalDetail.appendString(value, out);
     }
 
     private static boolean exact(long value) {
-        return value >= -MAX_EXACT_INTEGER && value <= MAX_EXACT_INTEGER;
+        return CanonicalDetail.exactInteger(value);
     }
 }
