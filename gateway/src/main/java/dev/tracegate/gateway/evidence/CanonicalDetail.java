@@ -25,31 +25,39 @@ public final class CanonicalDetail {
     /** The largest integer every integer up to which canonical JSON writes as its plain digits. */
     private static final long MAX_EXACT_INTEGER = 1L << 53;
 
-    private final String text;
-    /** One top-level string member handed over as a value too (or {@code null}): see {@link #of(String, String, String)}. */
+    /**
+     * The text as its writer left it: the writer's own builder, handed over and never touched
+     * again, so the leaf copies from it and no string is made on the way (one per statement's
+     * two events).
+     */
+    private final CharSequence text;
+    /** One top-level string member handed over as a value too (or {@code null}): see {@link #of(CharSequence, String, String)}. */
     private final String knownName;
     private final String knownValue;
     private volatile ObjectNode tree;
 
-    private CanonicalDetail(String text, String knownName, String knownValue) {
+    private CanonicalDetail(CharSequence text, String knownName, String knownValue) {
         this.text = Objects.requireNonNull(text, "text");
         this.knownName = knownName;
         this.knownValue = knownValue;
     }
 
-    /** @param canonicalObject a JSON object in RFC 8785 canonical form */
-    public static CanonicalDetail of(String canonicalObject) {
+    /**
+     * @param canonicalObject a JSON object in RFC 8785 canonical form; a builder is taken as it is
+     *                        and must not change afterwards
+     */
+    public static CanonicalDetail of(CharSequence canonicalObject) {
         return new CanonicalDetail(canonicalObject, null, null);
     }
 
     /**
-     * As {@link #of(String)}, with one of the object's top-level string members also given as a
+     * As {@link #of(CharSequence)}, with one of the object's top-level string members also given as a
      * value, for an observer that reads that member from every such event (the metrics count
      * commands by their class) without parsing the text for it.
      *
      * @param value the member's value, or {@code null} when the object has no such member
      */
-    public static CanonicalDetail of(String canonicalObject, String name, String value) {
+    public static CanonicalDetail of(CharSequence canonicalObject, String name, String value) {
         return new CanonicalDetail(canonicalObject, Objects.requireNonNull(name, "name"), value);
     }
 
@@ -82,7 +90,12 @@ public final class CanonicalDetail {
 
     /** The canonical text. */
     public String text() {
-        return text;
+        return text.toString();
+    }
+
+    /** Appends the canonical text to {@code out} (the leaf), without making a string of it. */
+    void appendTo(StringBuilder out) {
+        out.append(text);
     }
 
     /** The detail as a tree, parsed once from the text. */
@@ -90,7 +103,7 @@ public final class CanonicalDetail {
         ObjectNode parsed = tree;
         if (parsed == null) {
             try {
-                parsed = (ObjectNode) JSON.readTree(text);
+                parsed = (ObjectNode) JSON.readTree(text());
             } catch (JsonProcessingException | ClassCastException e) {
                 throw new IllegalStateException("an event's canonical detail is not a JSON object", e);
             }
@@ -101,16 +114,16 @@ public final class CanonicalDetail {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof CanonicalDetail detail && detail.text.equals(text);
+        return other instanceof CanonicalDetail detail && detail.text().equals(text());
     }
 
     @Override
     public int hashCode() {
-        return text.hashCode();
+        return text().hashCode();
     }
 
     @Override
     public String toString() {
-        return text;
+        return text();
     }
 }

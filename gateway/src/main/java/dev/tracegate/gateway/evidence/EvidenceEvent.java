@@ -63,7 +63,7 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
     /**
      * A top-level string member of the detail, or {@code null} when there is none: for an event
      * written as canonical text, without parsing it when the writer handed that member over
-     * ({@link CanonicalDetail#of(String, String, String)}).
+     * ({@link CanonicalDetail#of(CharSequence, String, String)}).
      */
     public String detailString(String name) {
         return detail != null ? detail.path(name).asText(null) : canonicalDetail.string(name);

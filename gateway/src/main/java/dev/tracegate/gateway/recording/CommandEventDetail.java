@@ -39,7 +39,7 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
      * {@code text} (or its blob and size), with the protocol's members in between where they sort;
      * {@code null} when the detail needs the tree's way.
      */
-    String canonical() {
+    CharSequence canonical() {
         try {
             return canonicalOrNull();
         } catch (JcsException notCanonical) {
@@ -47,7 +47,7 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
         }
     }
 
-    private String canonicalOrNull() {
+    private CharSequence canonicalOrNull() {
         List<String> protocolMembers = protocolMembers();
         if (protocolMembers == null || !CanonicalDetail.exactInteger(command.sequence())
                 || textBlob != null && !CanonicalDetail.exactInteger(textSize)) {
@@ -190,9 +190,10 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
             return out;
         }
 
-        String end() {
+        /** The finished text: the builder itself, which the event keeps as its text (no string is made). */
+        CharSequence end() {
             protocolMembersBefore(null);
-            return out.append('}').toString();
+            return out.append('}');
         }
 
         /** The protocol's members that sort before {@code name}; all that are left when it is null. */

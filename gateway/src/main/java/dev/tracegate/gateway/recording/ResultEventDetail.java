@@ -25,7 +25,7 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
      * {@code error} (message, sqlstate), {@code request_data} (blob, size), {@code rows},
      * {@code seq}, {@code status}, {@code tags}; {@code null} when a number or a text needs the tree's way.
      */
-    String canonical() {
+    CharSequence canonical() {
         try {
             return canonicalOrNull();
         } catch (JcsException unpairedSurrogate) {
@@ -33,12 +33,13 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
         }
     }
 
-    private String canonicalOrNull() {
+    private CharSequence canonicalOrNull() {
         if (!exact(result.sequence()) || !exact(result.rows()) || !exact(result.durationMicros())
                 || dataBlob != null && !exact(evidence.rowsKept())) {
             return null;
         }
-        StringBuilder out = new StringBuilder(160);
+        // Room for a kept result's detail without growing: the builder itself becomes the event's text.
+        StringBuilder out = new StringBuilder(256);
         out.append('{');
         if (dataBlob != null) {
             out.append("\"data\":{\"blob\":");
@@ -79,7 +80,7 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
             }
             string(result.tags().get(i), out);
         }
-        return out.append("]}").toString();
+        return out.append("]}");
     }
 
     /** The same detail as a tree. */

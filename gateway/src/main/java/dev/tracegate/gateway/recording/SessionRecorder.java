@@ -92,7 +92,7 @@ public final class SessionRecorder {
             textSize = bytes.length;
         }
         CommandEventDetail detail = new CommandEventDetail(command, textBlob, textSize, protocolDetail);
-        String canonical = detail.canonical();
+        CharSequence canonical = detail.canonical();
         if (command.trace() != null) {
             commandTraces.put(command.sequence(), command.trace());
         }
@@ -182,7 +182,7 @@ public final class SessionRecorder {
         String requestBlob = evidence != null && evidence.requestData() != null
                 ? log.blobs().putLater(evidence.requestData()) : null;
         ResultEventDetail detail = new ResultEventDetail(result, evidence, dataBlob, requestBlob);
-        String canonical = detail.canonical();
+        CharSequence canonical = detail.canonical();
         String trace = commandTraces.remove(result.sequence());
         return canonical == null ? event(EventType.COMMAND_RESULT, trace, detail.tree(), null)
                 : event(EventType.COMMAND_RESULT, trace, null, CanonicalDetail.of(canonical));

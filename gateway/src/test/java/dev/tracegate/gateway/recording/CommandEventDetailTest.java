@@ -38,7 +38,7 @@ class CommandEventDetailTest {
             for (String textBlob : Arrays.asList(null, BLOB)) {
                 for (ObjectNode protocol : protocolDetails()) {
                     CommandEventDetail detail = new CommandEventDetail(command, textBlob, 70_000, protocol);
-                    String text = detail.canonical();
+                    String text = java.util.Objects.toString(detail.canonical(), null);
                     assertThat(text).as("%s %s %s", command, textBlob, protocol).isNotNull();
                     assertThat(text.getBytes(StandardCharsets.UTF_8)).as("%s %s %s", command, textBlob, protocol)
                             .isEqualTo(Jcs.canonicalize(detail.tree()));
