@@ -18,8 +18,9 @@ public final class MaskingReport {
     public static final int MAX_LOCATIONS = 1000;
     public static final String OTHER_LOCATION = "(other locations)";
 
-    private final Map<String, Map<String, long[]>> found = new HashMap<>();
-    private final Map<String, Map<FallbackKind, long[]>> fallbacks = new HashMap<>();
+    // Made on the first count: a report is made for every statement, and most statements mask nothing.
+    private Map<String, Map<String, long[]>> found;
+    private Map<String, Map<FallbackKind, long[]>> fallbacks;
     private long valuesMasked;
 
     /** A reason and what was done about it. */
@@ -28,12 +29,18 @@ public final class MaskingReport {
 
     /** Counts {@code count} entities of {@code entity} (a label such as EMAIL) masked at {@code location}. */
     public void count(String location, String entity, long count) {
+        if (found == null) {
+            found = new HashMap<>();
+        }
         String key = bounded(location, found);
         found.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(entity, k -> new long[1])[0] += count;
     }
 
     /** Counts one value at {@code location} that the fallback {@code action} handled because of {@code reason}. */
     public void fallback(String location, FallbackReason reason, FallbackAction action) {
+        if (fallbacks == null) {
+            fallbacks = new HashMap<>();
+        }
         String key = bounded(location, fallbacks);
         fallbacks.computeIfAbsent(key, k -> new HashMap<>())
                 .computeIfAbsent(new FallbackKind(reason, action), k -> new long[1])[0]++;
@@ -57,11 +64,18 @@ public final class MaskingReport {
 
     /** Adds what {@code other} counted (a tentative pass that turned out to be the right one). */
     public void add(MaskingReport other) {
-        other.found.forEach((location, entities) -> entities.forEach((entity, n) -> count(location, entity, n[0])));
-        other.fallbacks.forEach((location, kinds) -> kinds.forEach((kind, n) -> {
-            String key = bounded(location, fallbacks);
-            fallbacks.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(kind, k -> new long[1])[0] += n[0];
-        }));
+        if (other.found != null) {
+            other.found.forEach((location, entities) -> entities.forEach((entity, n) -> count(location, entity, n[0])));
+        }
+        if (other.fallbacks != null) {
+            if (fallbacks == null) {
+                fallbacks = new HashMap<>();
+            }
+            other.fallbacks.forEach((location, kinds) -> kinds.forEach((kind, n) -> {
+                String key = bounded(location, fallbacks);
+                fallbacks.computeIfAbsent(key, k -> new HashMap<>()).computeIfAbsent(kind, k -> new long[1])[0] += n[0];
+            }));
+        }
         valuesMasked += other.valuesMasked;
     }
 
@@ -70,12 +84,13 @@ public final class MaskingReport {
     }
 
     public boolean isEmpty() {
-        return found.isEmpty() && fallbacks.isEmpty();
+        return (found == null || found.isEmpty()) && (fallbacks == null || fallbacks.isEmpty());
     }
 
     /** An immutable copy for the {@code masking.applied} event; the report can keep accumulating. */
     public MaskingSummary snapshot() {
-        return MaskingSummary.of(found, fallbacks, valuesMasked);
+        return MaskingSummary.of(found == null ? Map.of() : found, fallbacks == null ? Map.of() : fallbacks,
+                valuesMasked);
     }
 
     private static String bounded(String location, Map<String, ?> map) {

@@ -60,6 +60,15 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         return detail != null ? detail : canonicalDetail.tree();
     }
 
+    /**
+     * A top-level string member of the detail, or {@code null} when there is none: for an event
+     * written as canonical text, without parsing it when the writer handed that member over
+     * ({@link CanonicalDetail#of(CharSequence, String, String)}).
+     */
+    public String detailString(String name) {
+        return detail != null ? detail.path(name).asText(null) : canonicalDetail.string(name);
+    }
+
     /** The same event at another time (the log's clock), its detail in the same form. */
     EvidenceEvent at(Instant logTime) {
         return new EvidenceEvent(logTime, type, actor, session, trace, resource, detail, canonicalDetail);

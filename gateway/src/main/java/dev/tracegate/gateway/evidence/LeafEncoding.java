@@ -38,7 +38,7 @@ final class LeafEncoding {
         out.append("{\"actor\":").append(cached(actors, event.actor(), () -> Jcs.canonicalString(event.actorJson())));
         out.append(",\"detail\":");
         if (event.canonicalDetail() != null) {
-            out.append(event.canonicalDetail().text());
+            event.canonicalDetail().appendTo(out);
         } else {
             Jcs.appendCanonical(event.detail(), out);
         }

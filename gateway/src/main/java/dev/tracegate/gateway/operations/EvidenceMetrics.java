@@ -29,6 +29,8 @@ final class EvidenceMetrics implements EvidenceObserver {
 
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    /** {@code tracegate.commands} by protocol, then class: found without building a key, as every statement counts. */
+    private final Map<String, Map<String, Counter>> commands = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> openSessions = new ConcurrentHashMap<>();
     private final Map<String, Waiting> approvalsWaiting = new ConcurrentHashMap<>();
     private final Timer evidenceWrite;
@@ -47,6 +49,11 @@ final class EvidenceMetrics implements EvidenceObserver {
             return;
         }
         String protocol = event.resource() == null ? "none" : label(event.resource().protocol());
+        if (EventType.COMMAND.equals(event.type())) {
+            // A command's detail is canonical text too; its class is handed over with it, so nothing is parsed.
+            commandCounter(protocol, label(event.detailString("class"))).increment();
+            return;
+        }
         JsonNode detail = event.detail();
         switch (event.type()) {
             case EventType.SESSION_OPEN -> {
@@ -59,8 +66,6 @@ final class EvidenceMetrics implements EvidenceObserver {
                     detail.path("count").asLong(1), "protocol", event.resource() == null
                             ? label(detail.path("protocol").asText(null)) : protocol,
                     "limit", label(detail.path("limit").asText(null)));
-            case EventType.COMMAND -> count("tracegate.commands", "commands recorded before they ran", 1,
-                    "protocol", protocol, "class", label(detail.path("class").asText(null)));
             case EventType.COMMAND_BLOCKED -> count("tracegate.commands.refused",
                     "commands that did not run: blocked, denied, expired, withdrawn, limited", 1,
                     "protocol", protocol, "outcome", label(detail.path("outcome").asText(null)));
@@ -118,6 +123,17 @@ final class EvidenceMetrics implements EvidenceObserver {
                     .tag("protocol", p).register(registry);
             return gauge;
         });
+    }
+
+    private Counter commandCounter(String protocol, String statementClass) {
+        Map<String, Counter> byClass = commands.get(protocol);
+        Counter counter = byClass == null ? null : byClass.get(statementClass);
+        if (counter != null) {
+            return counter;
+        }
+        return commands.computeIfAbsent(protocol, p -> new ConcurrentHashMap<>()).computeIfAbsent(statementClass,
+                c -> Counter.builder("tracegate.commands").description("commands recorded before they ran")
+                        .tags("protocol", protocol, "class", c).register(registry));
     }
 
     private void count(String name, String description, long amount, String... tags) {

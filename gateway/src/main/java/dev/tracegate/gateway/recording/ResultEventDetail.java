@@ -2,6 +2,7 @@ package dev.tracegate.gateway.recording;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.evidence.CanonicalDetail;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.jcs.JcsException;
@@ -19,14 +20,12 @@ import dev.tracegate.ledger.jcs.JcsException;
  */
 record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String dataBlob, String requestBlob) {
 
-    private static final long MAX_EXACT_INTEGER = 1L << 53;
-
     /**
      * The canonical text: {@code data} (blob, format, rows, size, truncated), {@code duration_us},
      * {@code error} (message, sqlstate), {@code request_data} (blob, size), {@code rows},
      * {@code seq}, {@code status}, {@code tags}; {@code null} when a number or a text needs the tree's way.
      */
-    String canonical() {
+    CharSequence canonical() {
         try {
             return canonicalOrNull();
         } catch (JcsException unpairedSurrogate) {
@@ -34,12 +33,13 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
         }
     }
 
-    private String canonicalOrNull() {
+    private CharSequence canonicalOrNull() {
         if (!exact(result.sequence()) || !exact(result.rows()) || !exact(result.durationMicros())
                 || dataBlob != null && !exact(evidence.rowsKept())) {
             return null;
         }
-        StringBuilder out = new StringBuilder(160);
+        // Room for a kept result's detail without growing: the builder itself becomes the event's text.
+        StringBuilder out = new StringBuilder(256);
         out.append('{');
         if (dataBlob != null) {
             out.append("\"data\":{\"blob\":");
@@ -80,7 +80,7 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
             }
             string(result.tags().get(i), out);
         }
-        return out.append("]}").toString();
+        return out.append("]}");
     }
 
     /** The same detail as a tree. */
@@ -113,16 +113,11 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
         return detail;
     }
 
-    /** A string, or {@code null} as the tree holds a missing one. */
     private static void string(String value, StringBuilder out) {
-        if (value == null) {
-            out.append("null");
-        } else {
-            Jcs.appendCanonical(value, out);
-        }
+        CanonicalDetail.appendString(value, out);
     }
 
     private static boolean exact(long value) {
-        return value >= -MAX_EXACT_INTEGER && value <= MAX_EXACT_INTEGER;
+        return CanonicalDetail.exactInteger(value);
     }
 }

@@ -84,31 +84,26 @@ public final class SessionRecorder {
      */
     public CompletableFuture<Long> command(CommandRecord command, ObjectNode protocolDetail) {
         commands.incrementAndGet();
-        ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("seq", command.sequence());
-        detail.put("message", command.message());
-        putText(detail, command.text());
-        if (command.statement() != null) {
-            detail.put("statement", command.statement());
+        String textBlob = null;
+        long textSize = 0;
+        if (Utf8Length.of(command.text()) > INLINE_TEXT_BYTES) {
+            byte[] bytes = textBytes(command.text());
+            textBlob = log.blobs().put(bytes);
+            textSize = bytes.length;
         }
-        putIfPresent(detail, "class", command.statementClass());
-        putIfPresent(detail, "rule", command.rule());
-        if (command.parameters() != null) {
-            ArrayNode params = detail.putArray("params");
-            command.parameters().forEach(params::add);
-        }
-        if (protocolDetail != null) {
-            detail.setAll(protocolDetail);
-        }
-        putRedactions(detail, command.redactions());
+        CommandEventDetail detail = new CommandEventDetail(command, textBlob, textSize, protocolDetail);
+        CharSequence canonical = detail.canonical();
         if (command.trace() != null) {
             commandTraces.put(command.sequence(), command.trace());
         }
-        return log.appendToAwait(event(EventType.COMMAND, command.trace(), detail));
+        // The metrics count every command by its class: handed over as a value, so that no one parses the text for it.
+        return log.appendToAwait(canonical == null ? event(EventType.COMMAND, command.trace(), detail.tree())
+                : event(EventType.COMMAND, command.trace(), null,
+                        CanonicalDetail.of(canonical, "class", command.statementClass())));
     }
 
     /** {@code redactions}: where each masked value was, what it was, and the keyed hash of the original. */
-    private static void putRedactions(ObjectNode detail, List<Redaction> redactions) {
+    static void putRedactions(ObjectNode detail, List<Redaction> redactions) {
         if (redactions.isEmpty()) {
             return;
         }
@@ -187,7 +182,7 @@ public final class SessionRecorder {
         String requestBlob = evidence != null && evidence.requestData() != null
                 ? log.blobs().putLater(evidence.requestData()) : null;
         ResultEventDetail detail = new ResultEventDetail(result, evidence, dataBlob, requestBlob);
-        String canonical = detail.canonical();
+        CharSequence canonical = detail.canonical();
         String trace = commandTraces.remove(result.sequence());
         return canonical == null ? event(EventType.COMMAND_RESULT, trace, detail.tree(), null)
                 : event(EventType.COMMAND_RESULT, trace, null, CanonicalDetail.of(canonical));
@@ -289,20 +284,14 @@ public final class SessionRecorder {
 
     /**
      * Leaves stay small: a long command goes into a blob and the leaf keeps its hash and size. The
-     * text is measured without encoding it, so only a text that goes into a blob is encoded.
+     * text is measured without encoding it ({@link Utf8Length}), so only a text that goes into a
+     * blob is encoded, here.
      */
-    private void putText(ObjectNode detail, String text) {
-        if (Utf8Length.of(text) <= INLINE_TEXT_BYTES) {
-            detail.put("text", text);
-            return;
-        }
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private static byte[] textBytes(String text) {
         if (CostAccounting.ON) {
             CostAccounting.COPIES.increment();
         }
-        ObjectNode blob = detail.putObject("text");
-        blob.put("blob", log.blobs().put(bytes));
-        blob.put("size", bytes.length);
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private EvidenceEvent event(String type, String trace, ObjectNode detail) {

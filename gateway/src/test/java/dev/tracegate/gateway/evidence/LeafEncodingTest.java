@@ -53,13 +53,18 @@ class LeafEncodingTest {
                 detail);
         EvidenceEvent asText = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND_RESULT, ANALYST, "s", "0af7", resource,
                 null, CanonicalDetail.of(canonical));
+        // As the detail writers hand it over: their builder, taken as it is.
+        EvidenceEvent asBuilder = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND_RESULT, ANALYST, "s", "0af7",
+                resource, null, CanonicalDetail.of(new StringBuilder(canonical)));
         for (long index : new long[] {0, 12, 9_007_199_254_740_992L}) {
             byte[] expected = Jcs.canonicalize(asTree.toLeaf(index));
             assertThat(encoding.encode(index, asText)).isEqualTo(expected);
+            assertThat(encoding.encode(index, asBuilder)).isEqualTo(expected);
             assertThat(encoding.encode(index, asTree)).isEqualTo(expected);
             assertThat(Jcs.canonicalize(asText.toLeaf(index))).isEqualTo(expected);
         }
         assertThat(Jcs.canonicalString(asText.detail())).isEqualTo(canonical);
+        assertThat(Jcs.canonicalString(asBuilder.detail())).isEqualTo(canonical);
     }
 
     @Test

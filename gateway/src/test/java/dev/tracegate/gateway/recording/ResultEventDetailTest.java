@@ -30,7 +30,7 @@ class ResultEventDetailTest {
                     String requestBlob = requestKept && evidence != null && evidence.requestData() != null
                             ? "sha256:" + "e".repeat(64) : null;
                     ResultEventDetail detail = new ResultEventDetail(result, evidence, dataBlob, requestBlob);
-                    String text = detail.canonical();
+                    String text = java.util.Objects.toString(detail.canonical(), null);
                     assertThat(text).as("%s %s", result, evidence).isNotNull();
                     assertThat(text.getBytes(StandardCharsets.UTF_8)).as("%s %s", result, evidence)
                             .isEqualTo(Jcs.canonicalize(detail.tree()));
