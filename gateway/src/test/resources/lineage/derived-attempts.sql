@@ -128,6 +128,14 @@ DO $$ DECLARE r record; BEGIN FOR r IN SELECT card_number FROM lc_customers LOOP
 SELECT lc_leak()
 SELECT * FROM lc_leak_rows()
 SELECT public.lc_leak()
+-- constraint violations: PostgreSQL quotes the stored row or key in the error's detail (names and
+-- birth dates have no shape a content detector finds), though the write touches no protected column
+UPDATE lc_customers SET id = NULL WHERE id = 1
+UPDATE lc_members SET id = -id WHERE id = 1
+UPDATE lc_members SET club = 100 WHERE id = 2 RETURNING id
+UPDATE lc_members_v SET club = -1 WHERE id = 1
+INSERT INTO lc_members (id, club, name) VALUES (1, NULL, NULL) ON CONFLICT (id) DO UPDATE SET id = -1
+CREATE UNIQUE INDEX lc_members_name ON lc_members (name)
 -- views and system catalogs
 SELECT e FROM lc_contacts
 SELECT e || '' FROM lc_contacts

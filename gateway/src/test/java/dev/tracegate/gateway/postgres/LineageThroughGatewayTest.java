@@ -61,6 +61,7 @@ class LineageThroughGatewayTest {
                     - {match: lc_customers.card_number, entity: card, strategy: "partial:4"}
                     - {match: lc_customers.national_id, entity: ssn, strategy: "partial:4"}
                     - {match: lc_customers.date_of_birth, entity: date_of_birth, strategy: redact, uses: [year]}
+                    - {match: lc_members.name, entity: person_name, strategy: hash}
             rules:
               - name: mask-personal-data
                 connections: [app]
@@ -84,6 +85,7 @@ class LineageThroughGatewayTest {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("DROP MATERIALIZED VIEW IF EXISTS lc_mv, lc_mv2");
             sql.execute("DROP VIEW IF EXISTS lc_contacts");
+            sql.execute("DROP TABLE IF EXISTS lc_members CASCADE");
             sql.execute("DROP TABLE IF EXISTS lc_orders, lc_customers, lc_copy, lc_stolen CASCADE");
             sql.execute("CREATE TABLE lc_customers (id int PRIMARY KEY, name text, email text, phone text,"
                     + " card_number text, national_id text, date_of_birth date, notes text)");
@@ -98,6 +100,16 @@ class LineageThroughGatewayTest {
                 sql.execute("INSERT INTO lc_orders VALUES (" + (i + 1) + ", " + (i + 1) + ", " + (10 * i + 5)
                         + ", '" + (i % 2 == 0 ? "paid" : "shipped") + "')");
             }
+            // Constraints whose violations quote the stored row or key in the error's detail; two
+            // members share a name, so a unique index on it cannot be built.
+            sql.execute("CREATE TABLE lc_members (id int PRIMARY KEY CHECK (id > 0), club int, name text,"
+                    + " date_of_birth date, UNIQUE (club, name))");
+            for (int i = 0; i < PEOPLE.length; i++) {
+                sql.execute("INSERT INTO lc_members VALUES (" + (i + 1) + ", " + (i + 1) + ", '" + PEOPLE[i][0] + "', '"
+                        + PEOPLE[i][5] + "')");
+            }
+            sql.execute("INSERT INTO lc_members VALUES (100, 100, '" + PEOPLE[1][0] + "', NULL)");
+            sql.execute("CREATE VIEW lc_members_v AS SELECT * FROM lc_members WHERE club > 0 WITH CHECK OPTION");
             sql.execute("CREATE VIEW lc_contacts AS SELECT id, email AS e, reverse(card_number) AS rc FROM lc_customers");
             sql.execute("CREATE MATERIALIZED VIEW lc_mv AS SELECT id, upper(email) AS u FROM lc_customers");
             sql.execute("CREATE OR REPLACE FUNCTION lc_leak() RETURNS text LANGUAGE sql"
