@@ -136,6 +136,19 @@ UPDATE lc_members SET club = 100 WHERE id = 2 RETURNING id
 UPDATE lc_members_v SET club = -1 WHERE id = 1
 INSERT INTO lc_members (id, club, name) VALUES (1, NULL, NULL) ON CONFLICT (id) DO UPDATE SET id = -1
 CREATE UNIQUE INDEX lc_members_name ON lc_members (name)
+-- partitions and inheritance children (rules name the parents; PostgreSQL describes the child's own columns)
+SELECT * FROM lc_customers_eu
+SELECT name, date_of_birth FROM public.lc_customers_eu
+SELECT upper(name) FROM lc_customers_eu
+SELECT * FROM lc_ledger_low_1
+SELECT holder, key_date, reach FROM lc_ledger_low
+SELECT "holder", "key_date" FROM "public"."lc_ledger_low_1"
+SELECT upper(holder), key_date::text FROM lc_ledger_low_1
+WITH p AS (SELECT * FROM lc_ledger_low_1) SELECT holder, key_date FROM p
+SELECT l.holder FROM lc_customers c JOIN LATERAL (SELECT holder FROM lc_ledger_low WHERE id = c.id) l ON true
+TABLE lc_ledger_low_1
+SELECT * FROM lc_ledger_v
+SELECT holder FROM lc_ledger_low_1 UNION ALL SELECT 'x'
 -- views and system catalogs
 SELECT e FROM lc_contacts
 SELECT e || '' FROM lc_contacts

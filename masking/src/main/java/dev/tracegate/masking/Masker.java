@@ -1,5 +1,6 @@
 package dev.tracegate.masking;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,6 +50,23 @@ public final class Masker {
             columns.putIfAbsent(column, decided);
         }
         return decided;
+    }
+
+    /**
+     * A column a table inherits (a partition's, an inheritance child's), decided by its own name or
+     * by one of its ancestors' ({@code customers.email} for {@code customers_2024.email}), whichever
+     * protects it more; its own name on a tie. Rules are written for the parent, but a caller can
+     * read a partition by its own name, and PostgreSQL then describes the column as the partition's.
+     */
+    public ColumnMasker forColumn(ColumnRef column, List<ColumnRef> ancestors) {
+        ColumnMasker strongest = forColumn(column);
+        for (ColumnRef ancestor : ancestors) {
+            ColumnMasker candidate = forColumn(ancestor);
+            if (candidate.protection().strongerThan(strongest.protection())) {
+                strongest = candidate;
+            }
+        }
+        return strongest;
     }
 
     int rememberedColumns() {

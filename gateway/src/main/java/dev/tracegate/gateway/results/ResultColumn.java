@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.results;
 
 import dev.tracegate.masking.ColumnRef;
+import java.util.List;
 
 /**
  * One column of a result set, as any protocol describes it to the masker.
@@ -9,6 +10,17 @@ import dev.tracegate.masking.ColumnRef;
  * @param binary   its cells arrive in the protocol's binary format
  * @param withheld read from a table whose name the gateway could not learn (the catalog was not
  *                 reachable): its values are withheld (NULL), since no column rule could be applied
+ * @param ancestors the same column as the tables a partition or inheritance child inherits it from
+ *                  name it: the strongest of their rules and the column's own applies
  */
-public record ResultColumn(ColumnRef ref, boolean binary, boolean withheld) {
+public record ResultColumn(ColumnRef ref, boolean binary, boolean withheld, List<ColumnRef> ancestors) {
+
+    public ResultColumn {
+        ancestors = List.copyOf(ancestors);
+    }
+
+    /** A column no table inherits. */
+    public ResultColumn(ColumnRef ref, boolean binary, boolean withheld) {
+        this(ref, binary, withheld, List.of());
+    }
 }

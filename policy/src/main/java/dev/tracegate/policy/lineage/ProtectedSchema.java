@@ -109,8 +109,7 @@ public final class ProtectedSchema {
         List<ColumnProtection> byColumn = new ArrayList<>();
         boolean personal = false;
         for (CatalogColumn column : relation.columns()) {
-            ColumnProtection protection = protections.apply(
-                    ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
+            ColumnProtection protection = protection(relation, column);
             byColumn.add(protection);
             personal |= protection.kind() == ColumnProtection.Kind.NAMED;
         }
@@ -127,6 +126,23 @@ public final class ProtectedSchema {
                     : Lineage.CLEAN));
         }
         return new ScopeRelation(relation.name(), relation.schema(), columns, null);
+    }
+
+    /**
+     * A column is protected by its own table's name or by an ancestor's, whichever protects it more
+     * (as the result masker decides it): a partition or inheritance child carries its parent's data.
+     */
+    private ColumnProtection protection(CatalogRelation relation, CatalogColumn column) {
+        ColumnProtection strongest = protections.apply(
+                ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
+        for (CatalogRelation.Ancestor ancestor : relation.ancestors()) {
+            ColumnProtection candidate = protections.apply(
+                    ColumnRef.of(ancestor.schema(), ancestor.name(), column.name(), column.typeName()));
+            if (candidate.strongerThan(strongest)) {
+                strongest = candidate;
+            }
+        }
+        return strongest;
     }
 
     /**

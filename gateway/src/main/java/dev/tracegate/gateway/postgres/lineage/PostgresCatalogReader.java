@@ -34,6 +34,12 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')"
             + " ORDER BY a.attrelid, a.attnum";
+    /** Every table's ancestors (partitions' and inheritance children's parents, theirs, ...). */
+    public static final String ANCESTORS = "WITH RECURSIVE up(child, parent) AS ("
+            + "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits"
+            + " UNION SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)"
+            + " SELECT up.child, n.nspname, c.relname FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
@@ -60,14 +66,21 @@ public final class PostgresCatalogReader implements CatalogReader {
             builtIns = CatalogReader.names(catalog.query(BUILT_IN_FUNCTIONS));
             keywordsAndTypes = CatalogReader.names(catalog.query(KEYWORDS_AND_TYPES));
         }
-        List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS));
+        List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
+                catalog.query(ANCESTORS));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
                 CatalogReader.names(catalog.query(USER_OPERATORS)), other, version);
     }
 
-    private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows) {
+    private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
+                                                   List<List<String>> ancestorRows) {
+        Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
+        for (List<String> row : ancestorRows) {
+            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
+                    row.get(2)));
+        }
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {
             columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2),
@@ -81,7 +94,7 @@ public final class PostgresCatalogReader implements CatalogReader {
             RelationKind kind = system ? RelationKind.SYSTEM
                     : relkind.equals("v") || relkind.equals("m") ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
-                    columns.getOrDefault(row.get(0), List.of()), row.get(6)));
+                    columns.getOrDefault(row.get(0), List.of()), row.get(6), ancestors.getOrDefault(row.get(0), List.of())));
         }
         return relations;
     }

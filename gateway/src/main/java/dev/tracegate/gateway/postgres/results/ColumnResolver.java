@@ -2,6 +2,8 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.gateway.postgres.lineage.PostgresCatalogReader;
+import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.ViewOrigins;
 import dev.tracegate.wire.postgres.backend.RowDescription;
@@ -48,11 +50,12 @@ public final class ColumnResolver {
             Map.entry(1015, "_varchar"), Map.entry(1007, "_int4"), Map.entry(1016, "_int8"));
 
     /**
-     * @param views a view's (or materialized view's) columns passed through unchanged from a table,
-     *              by attribute number; {@code null} for a table
+     * @param views     a view's (or materialized view's) columns passed through unchanged from a table,
+     *                  by attribute number; {@code null} for a table
+     * @param ancestors the tables a partition or inheritance child inherits from
      */
     private record Table(String schema, String name, Map<Integer, String> columns, Map<Integer, ViewOrigins.StoredColumn> views,
-                         long loadedNanos) {
+                         List<CatalogRelation.Ancestor> ancestors, long loadedNanos) {
     }
 
     /** The catalog snapshots view definitions are read against. */
@@ -76,12 +79,16 @@ public final class ColumnResolver {
     /**
      * The columns of one description, and until when they hold.
      *
+     * @param ancestors    per field, the same column as each table it is inherited from names it
+     *                     (a partition's column as its parent's): the masker takes the strongest
+     *                     rule of them all ({@code Masker.forColumn(ref, ancestors)}); empty for most
      * @param reusable     whether every table column and type was named by the catalog: only then may
      *                     the answer be reused (a column the catalog did not name is asked again each time)
      * @param generation   the resolver's generation the answer was read at
      * @param expiresNanos when the oldest table read for it must be read again
      */
-    public record Resolution(List<ColumnRef> refs, boolean reusable, long generation, long expiresNanos) {
+    public record Resolution(List<ColumnRef> refs, List<List<ColumnRef>> ancestors, boolean reusable, long generation,
+                             long expiresNanos) {
     }
 
     public ColumnResolver(UpstreamCatalog catalog, Snapshots snapshots) {
@@ -107,6 +114,7 @@ public final class ColumnResolver {
         boolean reusable = true;
         long expires = now + TABLE_TTL.toNanos();
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
+        List<List<ColumnRef>> ancestors = new ArrayList<>(description.columnCount());
         for (RowDescription.Field field : description.fields()) {
             String type = types.get(field.typeOid());
             Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
@@ -121,13 +129,24 @@ public final class ColumnResolver {
                     : table.views().get((int) field.columnNumber());
             if (stored != null) {
                 refs.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), type));
+                ancestors.add(storedAncestors(stored, type));
+            } else if (table == null || column == null) {
+                refs.add(new ColumnRef(null, null, field.name(), type));
+                ancestors.add(List.of());
             } else {
-                refs.add(table == null || column == null
-                        ? new ColumnRef(null, null, field.name(), type)
-                        : new ColumnRef(table.schema(), table.name(), column, type));
+                refs.add(new ColumnRef(table.schema(), table.name(), column, type));
+                ancestors.add(table.ancestors().stream()
+                        .map(ancestor -> new ColumnRef(ancestor.schema(), ancestor.name(), column, type)).toList());
             }
         }
-        return new Resolution(refs, reusable, readAt, expires);
+        return new Resolution(refs, ancestors, reusable, readAt, expires);
+    }
+
+    /** A view's column passed through from a partition or inheritance child: its ancestors, as the catalog snapshot knows them. */
+    private List<ColumnRef> storedAncestors(ViewOrigins.StoredColumn stored, String type) throws CatalogUnavailableException {
+        return snapshots.current().relation(stored.schema(), stored.table()).map(CatalogRelation::ancestors)
+                .orElse(List.of()).stream()
+                .map(ancestor -> new ColumnRef(ancestor.schema(), ancestor.name(), stored.column(), type)).toList();
     }
 
     /** Whether {@code resolution} is still what {@link #resolve} would answer for its description now. */
@@ -188,6 +207,12 @@ public final class ColumnResolver {
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
                 + " WHERE c.oid IN (" + list(oids) + ") AND a.attnum > 0 AND NOT a.attisdropped";
+        Map<Integer, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
+        for (List<String> row : catalog.query("SELECT * FROM (" + PostgresCatalogReader.ANCESTORS + ") a WHERE child IN ("
+                + list(oids) + ")")) {
+            ancestors.computeIfAbsent(Integer.parseUnsignedInt(row.get(0)), k -> new ArrayList<>())
+                    .add(new CatalogRelation.Ancestor(row.get(1), row.get(2)));
+        }
         for (List<String> row : catalog.query(sql)) {
             int oid = Integer.parseUnsignedInt(row.get(0));
             names.put(oid, new String[] {row.get(1), row.get(2)});
@@ -201,7 +226,8 @@ public final class ColumnResolver {
             String[] name = entry.getValue();
             Map<Integer, String> byNumber = Map.copyOf(columns.get(oid));
             tables.put(oid, new Table(name[0], name[1], byNumber,
-                    views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null, now));
+                    views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null,
+                    List.copyOf(ancestors.getOrDefault(oid, List.of())), now));
         }
         generation.incrementAndGet();
     }
