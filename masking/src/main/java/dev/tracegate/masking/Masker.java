@@ -53,15 +53,16 @@ public final class Masker {
     }
 
     /**
-     * A column a table inherits (a partition's, an inheritance child's), decided by its own name or
-     * by one of its ancestors' ({@code customers.email} for {@code customers_2024.email}), whichever
-     * protects it more; its own name on a tie. Rules are written for the parent, but a caller can
-     * read a partition by its own name, and PostgreSQL then describes the column as the partition's.
+     * A column that has other names besides the one a result describes, decided by whichever name
+     * protects it more (its own on a tie): a partition's or inheritance child's column is also its
+     * ancestors' ({@code customers.email} for {@code customers_2024.email}; rules are written for the
+     * parent, but a caller can read a partition by its own name), and a column of a domain type is
+     * also of the domain (PostgreSQL describes the base type; a rule may name the domain).
      */
-    public ColumnMasker forColumn(ColumnRef column, List<ColumnRef> ancestors) {
+    public ColumnMasker forColumn(ColumnRef column, List<ColumnRef> otherNames) {
         ColumnMasker strongest = forColumn(column);
-        for (ColumnRef ancestor : ancestors) {
-            ColumnMasker candidate = forColumn(ancestor);
+        for (ColumnRef otherName : otherNames) {
+            ColumnMasker candidate = forColumn(otherName);
             if (candidate.protection().strongerThan(strongest.protection())) {
                 strongest = candidate;
             }

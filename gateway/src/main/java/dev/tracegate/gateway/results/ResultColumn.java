@@ -10,13 +10,14 @@ import java.util.List;
  * @param binary   its cells arrive in the protocol's binary format
  * @param withheld read from a table whose name the gateway could not learn (the catalog was not
  *                 reachable): its values are withheld (NULL), since no column rule could be applied
- * @param ancestors the same column as the tables a partition or inheritance child inherits it from
- *                  name it: the strongest of their rules and the column's own applies
+ * @param otherNames the same column as each table a partition or inheritance child inherits it from
+ *                   names it, and by its domain when its type is one (PostgreSQL describes the
+ *                   base type): the strongest of their rules and the column's own applies
  */
-public record ResultColumn(ColumnRef ref, boolean binary, boolean withheld, List<ColumnRef> ancestors) {
+public record ResultColumn(ColumnRef ref, boolean binary, boolean withheld, List<ColumnRef> otherNames) {
 
     public ResultColumn {
-        ancestors = List.copyOf(ancestors);
+        otherNames = List.copyOf(otherNames);
     }
 
     /** A column no table inherits. */

@@ -53,9 +53,10 @@ public final class ColumnResolver {
      * @param views     a view's (or materialized view's) columns passed through unchanged from a table,
      *                  by attribute number; {@code null} for a table
      * @param ancestors the tables a partition or inheritance child inherits from
+     * @param domains   the domain of each column whose type is one, by attribute number
      */
     private record Table(String schema, String name, Map<Integer, String> columns, Map<Integer, ViewOrigins.StoredColumn> views,
-                         List<CatalogRelation.Ancestor> ancestors, long loadedNanos) {
+                         List<CatalogRelation.Ancestor> ancestors, Map<Integer, String> domains, long loadedNanos) {
     }
 
     /** The catalog snapshots view definitions are read against. */
@@ -79,15 +80,16 @@ public final class ColumnResolver {
     /**
      * The columns of one description, and until when they hold.
      *
-     * @param ancestors    per field, the same column as each table it is inherited from names it
-     *                     (a partition's column as its parent's): the masker takes the strongest
-     *                     rule of them all ({@code Masker.forColumn(ref, ancestors)}); empty for most
+     * @param otherNames   per field, the same column as each table it is inherited from names it
+     *                     (a partition's column as its parent's) and by its domain (the description
+     *                     gives the base type): the masker takes the strongest rule of them all
+     *                     ({@code Masker.forColumn(ref, otherNames)}); empty for most
      * @param reusable     whether every table column and type was named by the catalog: only then may
      *                     the answer be reused (a column the catalog did not name is asked again each time)
      * @param generation   the resolver's generation the answer was read at
      * @param expiresNanos when the oldest table read for it must be read again
      */
-    public record Resolution(List<ColumnRef> refs, List<List<ColumnRef>> ancestors, boolean reusable, long generation,
+    public record Resolution(List<ColumnRef> refs, List<List<ColumnRef>> otherNames, boolean reusable, long generation,
                              long expiresNanos) {
     }
 
@@ -114,7 +116,7 @@ public final class ColumnResolver {
         boolean reusable = true;
         long expires = now + TABLE_TTL.toNanos();
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
-        List<List<ColumnRef>> ancestors = new ArrayList<>(description.columnCount());
+        List<List<ColumnRef>> otherNames = new ArrayList<>(description.columnCount());
         for (RowDescription.Field field : description.fields()) {
             String type = types.get(field.typeOid());
             Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
@@ -129,24 +131,46 @@ public final class ColumnResolver {
                     : table.views().get((int) field.columnNumber());
             if (stored != null) {
                 refs.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), type));
-                ancestors.add(storedAncestors(stored, type));
+                otherNames.add(storedOtherNames(stored, type, table.domains().get((int) field.columnNumber())));
             } else if (table == null || column == null) {
                 refs.add(new ColumnRef(null, null, field.name(), type));
-                ancestors.add(List.of());
+                otherNames.add(List.of());
             } else {
                 refs.add(new ColumnRef(table.schema(), table.name(), column, type));
-                ancestors.add(table.ancestors().stream()
-                        .map(ancestor -> new ColumnRef(ancestor.schema(), ancestor.name(), column, type)).toList());
+                otherNames.add(otherNames(table, column, type, table.domains().get((int) field.columnNumber())));
             }
         }
-        return new Resolution(refs, ancestors, reusable, readAt, expires);
+        return new Resolution(refs, otherNames, reusable, readAt, expires);
     }
 
-    /** A view's column passed through from a partition or inheritance child: its ancestors, as the catalog snapshot knows them. */
-    private List<ColumnRef> storedAncestors(ViewOrigins.StoredColumn stored, String type) throws CatalogUnavailableException {
-        return snapshots.current().relation(stored.schema(), stored.table()).map(CatalogRelation::ancestors)
-                .orElse(List.of()).stream()
-                .map(ancestor -> new ColumnRef(ancestor.schema(), ancestor.name(), stored.column(), type)).toList();
+    /** A table column as its ancestors name it, and by its domain too when it has one. */
+    private static List<ColumnRef> otherNames(Table table, String column, String type, String domain) {
+        List<ColumnRef> names = new ArrayList<>();
+        if (domain != null) {
+            names.add(new ColumnRef(table.schema(), table.name(), column, domain));
+        }
+        for (CatalogRelation.Ancestor ancestor : table.ancestors()) {
+            names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, type));
+            if (domain != null) {
+                names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, domain));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A view's column passed through from a table: as the table's domain names it, and as its
+     * ancestors (a partition's, an inheritance child's) name it, as the catalog snapshot knows them.
+     */
+    private List<ColumnRef> storedOtherNames(ViewOrigins.StoredColumn stored, String type, String domain)
+            throws CatalogUnavailableException {
+        List<ColumnRef> names = new ArrayList<>();
+        if (domain != null) {
+            names.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), domain));
+        }
+        snapshots.current().relation(stored.schema(), stored.table()).map(CatalogRelation::ancestors).orElse(List.of())
+                .forEach(ancestor -> names.add(new ColumnRef(ancestor.schema(), ancestor.name(), stored.column(), type)));
+        return names;
     }
 
     /** Whether {@code resolution} is still what {@link #resolve} would answer for its description now. */
@@ -203,11 +227,12 @@ public final class ColumnResolver {
         Set<Integer> views = new TreeSet<>();
         Map<Integer, Map<Integer, String>> columns = new ConcurrentHashMap<>();
         // OIDs are ints from the server's own message: the query text holds no client input.
-        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, c.relkind FROM pg_catalog.pg_class c"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, c.relkind, t.typname, t.typtype"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
                 + " WHERE c.oid IN (" + list(oids) + ") AND a.attnum > 0 AND NOT a.attisdropped";
         Map<Integer, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
+        Map<Integer, Map<Integer, String>> domains = new HashMap<>();
         for (List<String> row : catalog.query("SELECT * FROM (" + PostgresCatalogReader.ANCESTORS + ") a WHERE child IN ("
                 + list(oids) + ")")) {
             ancestors.computeIfAbsent(Integer.parseUnsignedInt(row.get(0)), k -> new ArrayList<>())
@@ -220,6 +245,9 @@ public final class ColumnResolver {
                 views.add(oid);
             }
             columns.computeIfAbsent(oid, k -> new ConcurrentHashMap<>()).put(Integer.parseInt(row.get(3)), row.get(4));
+            if ("d".equals(row.get(7))) {
+                domains.computeIfAbsent(oid, k -> new HashMap<>()).put(Integer.parseInt(row.get(3)), row.get(6));
+            }
         }
         for (Map.Entry<Integer, String[]> entry : names.entrySet()) {
             int oid = entry.getKey();
@@ -227,7 +255,7 @@ public final class ColumnResolver {
             Map<Integer, String> byNumber = Map.copyOf(columns.get(oid));
             tables.put(oid, new Table(name[0], name[1], byNumber,
                     views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null,
-                    List.copyOf(ancestors.getOrDefault(oid, List.of())), now));
+                    List.copyOf(ancestors.getOrDefault(oid, List.of())), Map.copyOf(domains.getOrDefault(oid, Map.of())), now));
         }
         generation.incrementAndGet();
     }

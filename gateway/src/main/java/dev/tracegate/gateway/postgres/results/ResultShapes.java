@@ -98,7 +98,7 @@ public final class ResultShapes {
                 names[i] = field.name();
                 typeNames[i] = types[i] == null ? "oid " + Integer.toUnsignedString(field.typeOid()) : types[i];
                 columns.add(new ResultColumn(ref, field.isBinary(), refs == null && field.hasSourceColumn(),
-                        resolution == null ? List.of() : resolution.ancestors().get(i)));
+                        resolution == null ? List.of() : resolution.otherNames().get(i)));
             }
         }
 
