@@ -126,6 +126,9 @@ SELECT set_config('lc.x', email, false) FROM lc_customers
 DO $$ BEGIN RAISE NOTICE '%', (SELECT string_agg(email, ',') FROM lc_customers); END $$
 DO $$ DECLARE r record; BEGIN FOR r IN SELECT card_number FROM lc_customers LOOP RAISE EXCEPTION '%', r.card_number; END LOOP; END $$
 SELECT lc_leak()
+SELECT pg_catalog.lc_names()
+SELECT lc_names()
+SELECT * FROM pg_catalog.lc_names()
 SELECT * FROM lc_leak_rows()
 SELECT public.lc_leak()
 -- constraint violations: PostgreSQL quotes the stored row or key in the error's detail (names and

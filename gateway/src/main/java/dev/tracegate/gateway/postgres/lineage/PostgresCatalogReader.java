@@ -21,9 +21,16 @@ import java.util.Set;
  */
 public final class PostgresCatalogReader implements CatalogReader {
 
+    /**
+     * PostgreSQL's FirstNormalObjectId: everything below it was made by initdb. A superuser can put
+     * a function (an extension's, say) or, with allow_system_table_mods, a view into pg_catalog;
+     * what was made there afterwards is the database's own code and data, not the system's.
+     */
+    private static final long FIRST_NORMAL_OID = 16384;
     private static final String RELATIONS = "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence,"
             + " pg_catalog.pg_table_is_visible(c.oid),"
-            + " CASE WHEN c.relkind IN ('v','m') AND n.nspname NOT IN ('pg_catalog','information_schema')"
+            + " CASE WHEN c.relkind IN ('v','m') AND (n.nspname NOT IN ('pg_catalog','information_schema')"
+            + " OR c.oid >= " + FIRST_NORMAL_OID + ")"
             + " THEN pg_catalog.pg_get_viewdef(c.oid) END"
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE c.relkind IN ('r','p','v','m','f')";
@@ -42,13 +49,13 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
+            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR p.oid >= " + FIRST_NORMAL_OID;
     private static final String USER_OPERATORS = "SELECT DISTINCT o.oprname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
-            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
+            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
-            + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace";
+            + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
     private static final String KEYWORDS_AND_TYPES = "SELECT word FROM pg_catalog.pg_get_keywords()"
             + " UNION SELECT typname FROM pg_catalog.pg_type";
 
@@ -89,7 +96,8 @@ public final class PostgresCatalogReader implements CatalogReader {
         List<CatalogRelation> relations = new ArrayList<>(relationRows.size());
         for (List<String> row : relationRows) {
             String schema = row.get(1);
-            boolean system = schema.equals("pg_catalog") || schema.equals("information_schema");
+            boolean system = (schema.equals("pg_catalog") || schema.equals("information_schema"))
+                    && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
             RelationKind kind = system ? RelationKind.SYSTEM
                     : relkind.equals("v") || relkind.equals("m") ? RelationKind.VIEW : RelationKind.TABLE;
