@@ -126,15 +126,63 @@ SELECT set_config('lc.x', email, false) FROM lc_customers
 DO $$ BEGIN RAISE NOTICE '%', (SELECT string_agg(email, ',') FROM lc_customers); END $$
 DO $$ DECLARE r record; BEGIN FOR r IN SELECT card_number FROM lc_customers LOOP RAISE EXCEPTION '%', r.card_number; END LOOP; END $$
 SELECT lc_leak()
+SELECT pg_catalog.lc_names()
+SELECT lc_names()
+SELECT * FROM pg_catalog.lc_names()
 SELECT * FROM lc_leak_rows()
 SELECT public.lc_leak()
+-- constraint violations: PostgreSQL quotes the stored row or key in the error's detail (names and
+-- birth dates have no shape a content detector finds), though the write touches no protected column
+UPDATE lc_customers SET id = NULL WHERE id = 1
+UPDATE lc_members SET id = -id WHERE id = 1
+UPDATE lc_members SET club = 100 WHERE id = 2 RETURNING id
+UPDATE lc_members_v SET club = -1 WHERE id = 1
+INSERT INTO lc_members (id, club, name) VALUES (1, NULL, NULL) ON CONFLICT (id) DO UPDATE SET id = -1
+CREATE UNIQUE INDEX lc_members_name ON lc_members (name)
+-- partitions and inheritance children (rules name the parents; PostgreSQL describes the child's own columns)
+SELECT * FROM lc_customers_eu
+SELECT name, date_of_birth FROM public.lc_customers_eu
+SELECT upper(name) FROM lc_customers_eu
+SELECT * FROM lc_ledger_low_1
+SELECT holder, key_date, reach FROM lc_ledger_low
+SELECT "holder", "key_date" FROM "public"."lc_ledger_low_1"
+SELECT upper(holder), key_date::text FROM lc_ledger_low_1
+WITH p AS (SELECT * FROM lc_ledger_low_1) SELECT holder, key_date FROM p
+SELECT l.holder FROM lc_customers c JOIN LATERAL (SELECT holder FROM lc_ledger_low WHERE id = c.id) l ON true
+TABLE lc_ledger_low_1
+SELECT * FROM lc_ledger_v
+SELECT holder FROM lc_ledger_low_1 UNION ALL SELECT 'x'
+-- renaming what rules name (a schema, a type), and moving the search path so that lc_shadow.lc_orders
+-- (upper(name) AS status) shadows public.lc_orders: the gateway resolves names as its catalog connection does
+ALTER SCHEMA lc_vault RENAME TO lc_vault2
+SELECT code FROM lc_vault2.codes
+ALTER DOMAIN lc_code RENAME TO lc_code2; SELECT c FROM lc_typed
+ALTER TYPE public.lc_code RENAME TO lc_code3
+-- a rule names the domain lc_code; PostgreSQL describes the column with its base type (text)
+SELECT c FROM lc_typed
+SELECT * FROM lc_typed
+SET "search_path" = lc_shadow, public; SELECT upper(status) FROM lc_orders
+SET SESSION "Search_Path" TO lc_shadow, public; SELECT status FROM lc_orders
+SELECT "set_config"('search_path', 'lc_shadow, public', false); SELECT upper(status) FROM lc_orders
+UPDATE pg_settings SET setting = 'lc_shadow, public' WHERE name = 'search_path'; SELECT upper(status) FROM lc_orders
+ALTER ROLE CURRENT_USER SET search_path = lc_shadow, public
+ALTER DATABASE appdb SET search_path = lc_shadow, public
+SELECT upper(status) FROM lc_orders
 -- views and system catalogs
+-- lc_contacts is also a temporary table of another session (otherSession): the gateway cannot tell whose name it is
 SELECT e FROM lc_contacts
 SELECT e || '' FROM lc_contacts
 SELECT upper(e) FROM lc_contacts
 SELECT rc FROM lc_contacts
 SELECT * FROM lc_contacts
 SELECT u FROM lc_mv
+-- views over what the gateway cannot follow and that reads data by itself
+SELECT * FROM lc_stats_v
+SELECT v FROM lc_fn_v
+SELECT * FROM lc_xml_v
+CREATE VIEW lc_mine_v AS SELECT lc_leak_names() AS v
+SELECT v FROM lc_mine_v
+SELECT * FROM public.lc_mine_v
 SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'lc_customers'
 SELECT histogram_bounds::text FROM pg_stats WHERE attname = 'card_number'
 SELECT query FROM pg_stat_activity

@@ -32,6 +32,11 @@ public record ColumnProtection(Kind kind, EntityType entity, Set<ColumnUse> uses
         uses = uses.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(uses));
     }
 
+    /** Whether this protects a column more than {@code other} does: a whole-value decision over a content scan over none. */
+    public boolean strongerThan(ColumnProtection other) {
+        return kind.ordinal() < other.kind.ordinal();
+    }
+
     public boolean isProtected() {
         return kind != Kind.NONE;
     }

@@ -1,5 +1,6 @@
 package dev.tracegate.masking;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,6 +50,24 @@ public final class Masker {
             columns.putIfAbsent(column, decided);
         }
         return decided;
+    }
+
+    /**
+     * A column that has other names besides the one a result describes, decided by whichever name
+     * protects it more (its own on a tie): a partition's or inheritance child's column is also its
+     * ancestors' ({@code customers.email} for {@code customers_2024.email}; rules are written for the
+     * parent, but a caller can read a partition by its own name), and a column of a domain type is
+     * also of the domain (PostgreSQL describes the base type; a rule may name the domain).
+     */
+    public ColumnMasker forColumn(ColumnRef column, List<ColumnRef> otherNames) {
+        ColumnMasker strongest = forColumn(column);
+        for (ColumnRef otherName : otherNames) {
+            ColumnMasker candidate = forColumn(otherName);
+            if (candidate.protection().strongerThan(strongest.protection())) {
+                strongest = candidate;
+            }
+        }
+        return strongest;
     }
 
     int rememberedColumns() {

@@ -36,7 +36,8 @@ public final class RowMasker {
             types[i] = column.ref().typeName();
             binary[i] = column.binary();
             unresolved[i] = column.withheld();
-            ColumnMasker masks = masker.forColumn(column.ref());
+            ColumnMasker masks = column.otherNames().isEmpty() ? masker.forColumn(column.ref())
+                    : masker.forColumn(column.ref(), column.otherNames());
             maskers[i] = masks.mayChangeValues() || unresolved[i] ? masks : null;
             any |= maskers[i] != null;
         }

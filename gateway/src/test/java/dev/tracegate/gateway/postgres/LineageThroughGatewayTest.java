@@ -61,6 +61,12 @@ class LineageThroughGatewayTest {
                     - {match: lc_customers.card_number, entity: card, strategy: "partial:4"}
                     - {match: lc_customers.national_id, entity: ssn, strategy: "partial:4"}
                     - {match: lc_customers.date_of_birth, entity: date_of_birth, strategy: redact, uses: [year]}
+                    - {match: lc_members.name, entity: person_name, strategy: hash}
+                    - {match: lc_ledger.holder, entity: person_name, strategy: hash}
+                    - {match: lc_vault.codes.code, entity: person_name, strategy: hash}
+                    - {type: lc_code, entity: person_name, strategy: hash}
+                    - {match: lc_ledger.key_date, entity: date_of_birth, strategy: redact}
+                    - {match: lc_ledger.reach, entity: email, strategy: "hash:format"}
             rules:
               - name: mask-personal-data
                 connections: [app]
@@ -77,13 +83,23 @@ class LineageThroughGatewayTest {
     };
 
     private static TestGateway gateway;
+    /**
+     * Another session, open throughout, with a temporary table named like the view lc_contacts: the
+     * catalog shows every session's temporary tables, and which one a name means depends on the session.
+     */
+    private static Connection otherSession;
     private static LeakSearch leaks;
 
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("DROP MATERIALIZED VIEW IF EXISTS lc_mv, lc_mv2");
-            sql.execute("DROP VIEW IF EXISTS lc_contacts");
+            sql.execute("DROP VIEW IF EXISTS lc_contacts, lc_stats_v, lc_fn_v, lc_xml_v, lc_mine_v");
+            sql.execute("DROP TABLE IF EXISTS lc_members, lc_ledger, lc_typed CASCADE");
+            sql.execute("DROP SCHEMA IF EXISTS lc_shadow, lc_vault, lc_vault2 CASCADE");
+            sql.execute("DROP DOMAIN IF EXISTS lc_code, lc_code2, lc_code3 CASCADE");
+            sql.execute("ALTER ROLE " + TestTarget.SCRAM_USER + " RESET search_path");
+            sql.execute("ALTER DATABASE " + TestTarget.DATABASE + " RESET search_path");
             sql.execute("DROP TABLE IF EXISTS lc_orders, lc_customers, lc_copy, lc_stolen CASCADE");
             sql.execute("CREATE TABLE lc_customers (id int PRIMARY KEY, name text, email text, phone text,"
                     + " card_number text, national_id text, date_of_birth date, notes text)");
@@ -98,21 +114,65 @@ class LineageThroughGatewayTest {
                 sql.execute("INSERT INTO lc_orders VALUES (" + (i + 1) + ", " + (i + 1) + ", " + (10 * i + 5)
                         + ", '" + (i % 2 == 0 ? "paid" : "shipped") + "')");
             }
+            // Constraints whose violations quote the stored row or key in the error's detail; two
+            // members share a name, so a unique index on it cannot be built.
+            sql.execute("CREATE TABLE lc_members (id int PRIMARY KEY CHECK (id > 0), club int, name text,"
+                    + " date_of_birth date, UNIQUE (club, name))");
+            for (int i = 0; i < PEOPLE.length; i++) {
+                sql.execute("INSERT INTO lc_members VALUES (" + (i + 1) + ", " + (i + 1) + ", '" + PEOPLE[i][0] + "', '"
+                        + PEOPLE[i][5] + "')");
+            }
+            sql.execute("INSERT INTO lc_members VALUES (100, 100, '" + PEOPLE[1][0] + "', NULL)");
+            sql.execute("CREATE VIEW lc_members_v AS SELECT * FROM lc_members WHERE club > 0 WITH CHECK OPTION");
+            // Rules name the parents; PostgreSQL describes a child's or a partition's columns as its own.
+            sql.execute("CREATE TABLE lc_customers_eu () INHERITS (lc_customers)");
+            sql.execute("INSERT INTO lc_customers_eu SELECT 7, name, email, phone, card_number, national_id,"
+                    + " date_of_birth, 'Reach me at ' || email FROM lc_customers WHERE id = 3");
+            sql.execute("CREATE TABLE lc_ledger (id int, holder text, key_date date, reach text) PARTITION BY RANGE (id)");
+            sql.execute("CREATE TABLE lc_ledger_low PARTITION OF lc_ledger FOR VALUES FROM (0) TO (100)"
+                    + " PARTITION BY RANGE (id)");
+            sql.execute("CREATE TABLE lc_ledger_low_1 PARTITION OF lc_ledger_low FOR VALUES FROM (0) TO (50)");
+            sql.execute("INSERT INTO lc_ledger SELECT id, name, date_of_birth, email FROM lc_customers");
+            sql.execute("CREATE VIEW lc_ledger_v AS SELECT id, holder, key_date FROM lc_ledger_low_1");
+            // Rules that name a schema or a type; a schema whose view would shadow lc_orders on a moved search path.
+            sql.execute("CREATE SCHEMA lc_vault");
+            sql.execute("CREATE TABLE lc_vault.codes (id int, code text)");
+            sql.execute("INSERT INTO lc_vault.codes VALUES (1, '" + PEOPLE[0][0] + "')");
+            sql.execute("CREATE DOMAIN lc_code AS text");
+            sql.execute("CREATE TABLE lc_typed (id int, c lc_code)");
+            sql.execute("INSERT INTO lc_typed VALUES (1, '" + PEOPLE[2][0] + "')");
+            sql.execute("CREATE SCHEMA lc_shadow");
+            sql.execute("CREATE VIEW lc_shadow.lc_orders AS SELECT id, upper(name) AS status FROM public.lc_customers");
             sql.execute("CREATE VIEW lc_contacts AS SELECT id, email AS e, reverse(card_number) AS rc FROM lc_customers");
             sql.execute("CREATE MATERIALIZED VIEW lc_mv AS SELECT id, upper(email) AS u FROM lc_customers");
             sql.execute("CREATE OR REPLACE FUNCTION lc_leak() RETURNS text LANGUAGE sql"
                     + " AS 'SELECT string_agg(email, '','') FROM lc_customers'");
             sql.execute("CREATE OR REPLACE FUNCTION lc_leak_rows() RETURNS SETOF text LANGUAGE sql"
                     + " AS 'SELECT card_number FROM lc_customers'");
+            sql.execute("CREATE OR REPLACE FUNCTION lc_leak_names() RETURNS text LANGUAGE sql"
+                    + " AS 'SELECT string_agg(name || '' '' || date_of_birth, '','') FROM lc_customers'");
+            // A function a superuser put into pg_catalog is the database's code, not a built-in.
+            sql.execute("CREATE OR REPLACE FUNCTION pg_catalog.lc_names() RETURNS text LANGUAGE sql"
+                    + " AS 'SELECT string_agg(name || '' '' || date_of_birth, '','') FROM public.lc_customers'");
             sql.execute("ANALYZE lc_customers");
+            // Views over what reads data by itself: the relations their text names are not all they read.
+            sql.execute("CREATE VIEW lc_stats_v AS SELECT attname, most_common_vals::text AS m, histogram_bounds::text AS h"
+                    + " FROM pg_stats WHERE tablename = 'lc_customers'");
+            sql.execute("CREATE VIEW lc_fn_v AS SELECT lc_leak_names() AS v");
+            sql.execute("CREATE VIEW lc_xml_v AS SELECT query_to_xml('select name from lc_customers', true, false, '') AS v");
+        }
+        otherSession = TestTarget.direct();
+        try (Statement sql = otherSession.createStatement()) {
+            sql.execute("CREATE TEMP TABLE lc_contacts (id int, e text, rc text)");
         }
         gateway = TestGateway.start(List.of(), POLICY);
         leaks = clearValuesAsTheReaderSeesThem();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws SQLException {
         gateway.close();
+        otherSession.close();
     }
 
     /** The exempt identity reads the clear values through the gateway: these are what must not reach alice. */
@@ -121,7 +181,7 @@ class LineageThroughGatewayTest {
         Set<String> digits = new HashSet<>();
         try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, "simple");
              ResultSet rs = c.createStatement().executeQuery(
-                     "SELECT name, email, phone, card_number, national_id, date_of_birth::text FROM lc_customers")) {
+                     "SELECT name, email, phone, card_number, national_id, date_of_birth::text FROM ONLY lc_customers")) {
             int rows = 0;
             while (rs.next()) {
                 rows++;
@@ -247,7 +307,7 @@ class LineageThroughGatewayTest {
                 "UPDATE lc_customers SET notes = 'checked' WHERE id = 1 RETURNING id, email",
                 "UPDATE lc_orders SET status = 'paid' WHERE id = 1 RETURNING id, status",
                 "TABLE lc_customers",
-                "SELECT id, e FROM lc_contacts ORDER BY id",
+                "SELECT id, e FROM public.lc_contacts ORDER BY id",
                 "SELECT id, name FROM lc_customers ORDER BY id LIMIT 3");
     }
 

@@ -265,7 +265,8 @@ class MaskingThroughGatewayTest {
                     .satisfies(e -> {
                         var server = ((org.postgresql.util.PSQLException) e).getServerErrorMessage();
                         assertThat(server.getSQLState()).isEqualTo("23514");
-                        assertThat(server.getDetail()).contains("[EMAIL]").doesNotContain(EMAIL);
+                        // A constraint violation's detail quotes the stored row: withheld whole for masked callers.
+                        assertThat(server.getDetail()).startsWith("tracegate: detail withheld").doesNotContain(EMAIL);
                     });
         }
         try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"))) {

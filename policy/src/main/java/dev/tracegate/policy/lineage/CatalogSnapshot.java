@@ -80,6 +80,20 @@ public final class CatalogSnapshot {
                 .or(() -> candidates.stream().filter(CatalogRelation::visible).findFirst());
     }
 
+    /**
+     * Every relation the name may mean in some session: an unqualified name means a temporary
+     * relation of that name in the session that made it (any session's, as far as the gateway
+     * can tell), else the one visible on the search path; {@code pg_temp.name} any session's
+     * temporary relation of that name; a qualified name the one relation.
+     */
+    public List<CatalogRelation> possibleMeanings(String schema, String name) {
+        List<CatalogRelation> candidates = byName.getOrDefault(name, List.of());
+        if (schema != null && !schema.equals("pg_temp") && !schema.startsWith("pg_temp_")) {
+            return relation(schema, name).map(List::of).orElse(List.of());
+        }
+        return candidates.stream().filter(r -> r.temporary() || (schema == null && r.visible())).toList();
+    }
+
     /** Every relation of that name, in any schema. */
     public List<CatalogRelation> relationsNamed(String name) {
         return byName.getOrDefault(name, List.of());

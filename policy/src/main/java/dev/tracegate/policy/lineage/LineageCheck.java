@@ -153,17 +153,24 @@ public final class LineageCheck {
      */
     private static void refuseSearchPathChanges(List<SqlToken> tokens) {
         boolean set = word(tokens, 0).equals("set");
+        // UPDATE pg_settings SET setting = ... WHERE name = 'search_path' calls set_config.
+        boolean settingsWrite = word(tokens, 0).equals("update") && tokens.stream().anyMatch(t -> names(t, "pg_settings"));
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
-            boolean setStatement = set && i <= 2 && (token.isWord("search_path") || token.isWord("schema"));
-            boolean setConfig = token.isWord("set_config") && i + 2 < tokens.size() && tokens.get(i + 1).isSymbol("(")
+            boolean setStatement = set && i <= 2 && (names(token, "search_path") || token.isWord("schema"));
+            boolean setConfig = names(token, "set_config") && i + 2 < tokens.size() && tokens.get(i + 1).isSymbol("(")
                     && !(tokens.get(i + 2).isStringLiteral()
                     && !tokens.get(i + 2).text().strip().equalsIgnoreCase("search_path"));
-            if (setStatement || setConfig) {
+            if (setStatement || setConfig || settingsWrite) {
                 throw new LineageRefusal("a caller whose results are masked cannot change search_path: table names"
                         + " are checked as the connection's role resolves them; qualify names instead");
             }
         }
+    }
+
+    /** Whether a token names {@code setting}, quoted or not: PostgreSQL matches setting names in any case. */
+    private static boolean names(SqlToken token, String setting) {
+        return token.isIdentifier() && token.text().equalsIgnoreCase(setting);
     }
 
     /** A statement carried by EXPLAIN, PREPARE ... AS or DECLARE ... FOR is judged as itself. */
@@ -256,6 +263,13 @@ public final class LineageCheck {
      * altering a table that holds protected data could take its columns out of the profile's reach.
      */
     private static void alter(List<SqlToken> tokens, ProtectedSchema schema) {
+        switch (word(tokens, 1)) {
+            case "schema" -> alterSchema(tokens, schema);
+            case "type", "domain" -> alterType(tokens, schema);
+            case "role", "user", "database", "system" -> alterDefaultSettings(tokens);
+            default -> {
+            }
+        }
         for (SqlToken token : tokens) {
             if (token.isIdentifier() && schema.holdsProtectedData(token.text())) {
                 throw new LineageRefusal("ALTER on " + token.text() + ", which holds protected data, could take its"
@@ -264,6 +278,47 @@ public final class LineageCheck {
             }
         }
         schemaChange(tokens, schema);
+    }
+
+    /**
+     * Rules may name a column by its schema ({@code public.customers.ssn}): renaming the schema takes
+     * its tables out of their reach.
+     */
+    private static void alterSchema(List<SqlToken> tokens, ProtectedSchema schema) {
+        String name = tokens.size() > 2 && tokens.get(2).isIdentifier() ? tokens.get(2).text() : null;
+        if (name == null || schema.schemaHoldsProtectedData(name)) {
+            throw new LineageRefusal("ALTER SCHEMA " + (name == null ? "" : name + " ") + "could take tables that hold"
+                    + " protected data out of the masking profile's reach (rules may name the schema); ask someone who"
+                    + " sees personal data to make the change");
+        }
+    }
+
+    /** Rules may name a column by its type ({@code type: ssn_t}): renaming the type takes its columns out of their reach. */
+    private static void alterType(List<SqlToken> tokens, ProtectedSchema schema) {
+        int at = 2;
+        while (at + 2 < tokens.size() && tokens.get(at + 1).isSymbol(".")) {
+            at += 2;
+        }
+        String name = at < tokens.size() && tokens.get(at).isIdentifier() ? tokens.get(at).text() : null;
+        if (name == null || schema.typeHoldsProtectedData(name)) {
+            throw new LineageRefusal("ALTER " + word(tokens, 1).toUpperCase() + (name == null ? "" : " " + name)
+                    + " could take columns that hold protected data out of the masking profile's reach (rules may"
+                    + " name the type); ask someone who sees personal data to make the change");
+        }
+    }
+
+    /**
+     * A role's, database's or the server's default search path decides what an unqualified name
+     * means in the sessions that start after it changes, while the gateway resolves names as its own
+     * catalog connection, opened earlier, does: a view in another schema could shadow a table.
+     */
+    private static void alterDefaultSettings(List<SqlToken> tokens) {
+        boolean searchPath = tokens.stream().anyMatch(t -> names(t, "search_path") || t.isWord("all"));
+        if (searchPath) {
+            throw new LineageRefusal("a caller whose results are masked cannot change the default search_path (of a"
+                    + " role, a database or the server): table names are checked as the gateway's catalog connection"
+                    + " resolves them");
+        }
     }
 
     /**

@@ -54,8 +54,28 @@ public final class ProtectedSchema {
         return catalog;
     }
 
+    /**
+     * The relation a name means. Temporary relations are every session's in the catalog, and the
+     * gateway cannot tell which session's is the caller's, or whether the caller's has one at all:
+     * another session's temporary table named like a view ({@code lc_contacts}) must not make the
+     * view's computed columns look clean. So when the name may mean more than one relation, they
+     * must all be tables that hold no protected data (then any reading is as harmless), or the
+     * statement is refused.
+     */
     Optional<CatalogRelation> relation(String schema, String name) {
+        List<CatalogRelation> meanings = catalog.possibleMeanings(schema, name);
+        if (meanings.size() > 1 && !meanings.stream().allMatch(this::cleanTable)) {
+            throw new LineageRefusal("the name " + (schema == null ? "" : schema + ".") + name + " may mean "
+                    + meanings.stream().map(r -> r.temporary() ? "a temporary relation of some session" : r.qualifiedName())
+                            .distinct().collect(java.util.stream.Collectors.joining(" or "))
+                    + ", and they differ in what they hold; the gateway cannot tell which one this session reads."
+                    + " Name it with its schema, and give temporary tables names of their own");
+        }
         return catalog.relation(schema, name);
+    }
+
+    private boolean cleanTable(CatalogRelation relation) {
+        return relation.kind() == RelationKind.TABLE && resolve(relation).columns().stream().allMatch(c -> c.lineage().isClean());
     }
 
     /** The relation's columns with their lineage: stored protected columns for tables, computed ones for views. */
@@ -95,22 +115,41 @@ public final class ProtectedSchema {
         return known;
     }
 
-    private boolean computeHoldsProtectedData(String name) {
-        for (CatalogRelation relation : catalog.relationsNamed(name)) {
-            if (relation.kind() != RelationKind.SYSTEM
-                    && resolve(relation).columns().stream().anyMatch(c -> !c.lineage().isClean())) {
-                return true;
+    /** Whether a relation of this schema carries protected data. */
+    boolean schemaHoldsProtectedData(String schemaName) {
+        return catalog.relations().stream().anyMatch(r -> r.schema().equals(schemaName) && carriesProtectedData(r));
+    }
+
+    /** Whether a protected column of any relation has this type (or an array of it). */
+    boolean typeHoldsProtectedData(String typeName) {
+        for (CatalogRelation relation : catalog.relations()) {
+            if (relation.kind() == RelationKind.SYSTEM) {
+                continue;
+            }
+            List<OutputColumn> columns = resolve(relation).columns();
+            for (int i = 0; i < relation.columns().size() && i < columns.size(); i++) {
+                String type = relation.columns().get(i).typeName();
+                if ((typeName.equals(type) || ("_" + typeName).equals(type)) && !columns.get(i).lineage().isClean()) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    private boolean carriesProtectedData(CatalogRelation relation) {
+        return relation.kind() != RelationKind.SYSTEM && resolve(relation).columns().stream().anyMatch(c -> !c.lineage().isClean());
+    }
+
+    private boolean computeHoldsProtectedData(String name) {
+        return catalog.relationsNamed(name).stream().anyMatch(this::carriesProtectedData);
     }
 
     private ScopeRelation table(CatalogRelation relation) {
         List<ColumnProtection> byColumn = new ArrayList<>();
         boolean personal = false;
         for (CatalogColumn column : relation.columns()) {
-            ColumnProtection protection = protections.apply(
-                    ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
+            ColumnProtection protection = protection(relation, column);
             byColumn.add(protection);
             personal |= protection.kind() == ColumnProtection.Kind.NAMED;
         }
@@ -130,6 +169,23 @@ public final class ProtectedSchema {
     }
 
     /**
+     * A column is protected by its own table's name or by an ancestor's, whichever protects it more
+     * (as the result masker decides it): a partition or inheritance child carries its parent's data.
+     */
+    private ColumnProtection protection(CatalogRelation relation, CatalogColumn column) {
+        ColumnProtection strongest = protections.apply(
+                ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
+        for (CatalogRelation.Ancestor ancestor : relation.ancestors()) {
+            ColumnProtection candidate = protections.apply(
+                    ColumnRef.of(ancestor.schema(), ancestor.name(), column.name(), column.typeName()));
+            if (candidate.strongerThan(strongest)) {
+                strongest = candidate;
+            }
+        }
+        return strongest;
+    }
+
+    /**
      * A view's columns, from its query read as its owner wrote it (the owner's filters are not the
      * caller's uses). PostgreSQL describes a view's column as the view's; the gateway's column
      * resolver follows a column passed through unchanged to its table's column ({@link ViewOrigins}),
@@ -145,11 +201,13 @@ public final class ProtectedSchema {
             List<OutputColumn> outputs = ViewDefinition.outputs(relation, this);
             for (int i = 0; i < relation.columns().size(); i++) {
                 Lineage lineage = i < outputs.size() ? outputs.get(i).lineage()
-                        : Lineage.derived(everythingMentioned(relation));
+                        : Lineage.derived(everythingMentioned(relation, false));
                 columns.add(new OutputColumn(relation.columns().get(i).name(), lineage));
             }
         } catch (LineageRefusal e) {
-            Lineage unknown = Lineage.derived(everythingMentioned(relation));
+            // What stopped the analysis may read data by itself (a function of the database, pg_stats,
+            // query_to_xml('select ...')): the relations the text names are not all it can read.
+            Lineage unknown = Lineage.derived(everythingMentioned(relation, true));
             for (CatalogColumn column : relation.columns()) {
                 columns.add(new OutputColumn(column.name(), unknown));
             }
@@ -162,11 +220,12 @@ public final class ProtectedSchema {
     /**
      * Every protected column of every relation whose name appears in the view's query; of every
      * relation when the query is not known (MySQL hides it from an account without SHOW VIEW, and
-     * the gateway drops a definition it cannot read one way only), since then anything may be read.
+     * the gateway drops a definition it cannot read one way only) or could not be followed
+     * ({@code unfollowable}), since then anything may be read.
      */
-    private Set<ProtectedSource> everythingMentioned(CatalogRelation view) {
+    private Set<ProtectedSource> everythingMentioned(CatalogRelation view, boolean unfollowable) {
         Set<ProtectedSource> sources = new LinkedHashSet<>();
-        List<CatalogRelation> mentioned = view.definition() == null ? catalog.relations()
+        List<CatalogRelation> mentioned = view.definition() == null || unfollowable ? catalog.relations()
                 : Words.identifiers(view.definition()).stream().flatMap(word -> catalog.relationsNamed(word).stream()).toList();
         for (CatalogRelation relation : mentioned) {
             if (!relation.equals(view) && relation.kind() != RelationKind.SYSTEM && !resolving.get().contains(relation)) {

@@ -21,9 +21,16 @@ import java.util.Set;
  */
 public final class PostgresCatalogReader implements CatalogReader {
 
+    /**
+     * PostgreSQL's FirstNormalObjectId: everything below it was made by initdb. A superuser can put
+     * a function (an extension's, say) or, with allow_system_table_mods, a view into pg_catalog;
+     * what was made there afterwards is the database's own code and data, not the system's.
+     */
+    private static final long FIRST_NORMAL_OID = 16384;
     private static final String RELATIONS = "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence,"
             + " pg_catalog.pg_table_is_visible(c.oid),"
-            + " CASE WHEN c.relkind IN ('v','m') AND n.nspname NOT IN ('pg_catalog','information_schema')"
+            + " CASE WHEN c.relkind IN ('v','m') AND (n.nspname NOT IN ('pg_catalog','information_schema')"
+            + " OR c.oid >= " + FIRST_NORMAL_OID + ")"
             + " THEN pg_catalog.pg_get_viewdef(c.oid) END"
             + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE c.relkind IN ('r','p','v','m','f')";
@@ -34,15 +41,21 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')"
             + " ORDER BY a.attrelid, a.attnum";
+    /** Every table's ancestors (partitions' and inheritance children's parents, theirs, ...). */
+    public static final String ANCESTORS = "WITH RECURSIVE up(child, parent) AS ("
+            + "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits"
+            + " UNION SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)"
+            + " SELECT up.child, n.nspname, c.relname FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
-            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
+            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR p.oid >= " + FIRST_NORMAL_OID;
     private static final String USER_OPERATORS = "SELECT DISTINCT o.oprname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
-            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema')";
+            + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
-            + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace";
+            + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
     private static final String KEYWORDS_AND_TYPES = "SELECT word FROM pg_catalog.pg_get_keywords()"
             + " UNION SELECT typname FROM pg_catalog.pg_type";
 
@@ -60,14 +73,21 @@ public final class PostgresCatalogReader implements CatalogReader {
             builtIns = CatalogReader.names(catalog.query(BUILT_IN_FUNCTIONS));
             keywordsAndTypes = CatalogReader.names(catalog.query(KEYWORDS_AND_TYPES));
         }
-        List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS));
+        List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
+                catalog.query(ANCESTORS));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
                 CatalogReader.names(catalog.query(USER_OPERATORS)), other, version);
     }
 
-    private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows) {
+    private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
+                                                   List<List<String>> ancestorRows) {
+        Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
+        for (List<String> row : ancestorRows) {
+            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
+                    row.get(2)));
+        }
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {
             columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2),
@@ -76,12 +96,13 @@ public final class PostgresCatalogReader implements CatalogReader {
         List<CatalogRelation> relations = new ArrayList<>(relationRows.size());
         for (List<String> row : relationRows) {
             String schema = row.get(1);
-            boolean system = schema.equals("pg_catalog") || schema.equals("information_schema");
+            boolean system = (schema.equals("pg_catalog") || schema.equals("information_schema"))
+                    && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
             RelationKind kind = system ? RelationKind.SYSTEM
                     : relkind.equals("v") || relkind.equals("m") ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
-                    columns.getOrDefault(row.get(0), List.of()), row.get(6)));
+                    columns.getOrDefault(row.get(0), List.of()), row.get(6), ancestors.getOrDefault(row.get(0), List.of())));
         }
         return relations;
     }

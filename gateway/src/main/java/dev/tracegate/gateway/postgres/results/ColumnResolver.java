@@ -2,6 +2,8 @@ package dev.tracegate.gateway.postgres.results;
 
 import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.gateway.postgres.lineage.PostgresCatalogReader;
+import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.ViewOrigins;
 import dev.tracegate.wire.postgres.backend.RowDescription;
@@ -48,11 +50,13 @@ public final class ColumnResolver {
             Map.entry(1015, "_varchar"), Map.entry(1007, "_int4"), Map.entry(1016, "_int8"));
 
     /**
-     * @param views a view's (or materialized view's) columns passed through unchanged from a table,
-     *              by attribute number; {@code null} for a table
+     * @param views     a view's (or materialized view's) columns passed through unchanged from a table,
+     *                  by attribute number; {@code null} for a table
+     * @param ancestors the tables a partition or inheritance child inherits from
+     * @param domains   the domain of each column whose type is one, by attribute number
      */
     private record Table(String schema, String name, Map<Integer, String> columns, Map<Integer, ViewOrigins.StoredColumn> views,
-                         long loadedNanos) {
+                         List<CatalogRelation.Ancestor> ancestors, Map<Integer, String> domains, long loadedNanos) {
     }
 
     /** The catalog snapshots view definitions are read against. */
@@ -76,12 +80,17 @@ public final class ColumnResolver {
     /**
      * The columns of one description, and until when they hold.
      *
+     * @param otherNames   per field, the same column as each table it is inherited from names it
+     *                     (a partition's column as its parent's) and by its domain (the description
+     *                     gives the base type): the masker takes the strongest rule of them all
+     *                     ({@code Masker.forColumn(ref, otherNames)}); empty for most
      * @param reusable     whether every table column and type was named by the catalog: only then may
      *                     the answer be reused (a column the catalog did not name is asked again each time)
      * @param generation   the resolver's generation the answer was read at
      * @param expiresNanos when the oldest table read for it must be read again
      */
-    public record Resolution(List<ColumnRef> refs, boolean reusable, long generation, long expiresNanos) {
+    public record Resolution(List<ColumnRef> refs, List<List<ColumnRef>> otherNames, boolean reusable, long generation,
+                             long expiresNanos) {
     }
 
     public ColumnResolver(UpstreamCatalog catalog, Snapshots snapshots) {
@@ -107,6 +116,7 @@ public final class ColumnResolver {
         boolean reusable = true;
         long expires = now + TABLE_TTL.toNanos();
         List<ColumnRef> refs = new ArrayList<>(description.columnCount());
+        List<List<ColumnRef>> otherNames = new ArrayList<>(description.columnCount());
         for (RowDescription.Field field : description.fields()) {
             String type = types.get(field.typeOid());
             Table table = field.hasSourceColumn() ? tables.get(field.tableOid()) : null;
@@ -121,13 +131,46 @@ public final class ColumnResolver {
                     : table.views().get((int) field.columnNumber());
             if (stored != null) {
                 refs.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), type));
+                otherNames.add(storedOtherNames(stored, type, table.domains().get((int) field.columnNumber())));
+            } else if (table == null || column == null) {
+                refs.add(new ColumnRef(null, null, field.name(), type));
+                otherNames.add(List.of());
             } else {
-                refs.add(table == null || column == null
-                        ? new ColumnRef(null, null, field.name(), type)
-                        : new ColumnRef(table.schema(), table.name(), column, type));
+                refs.add(new ColumnRef(table.schema(), table.name(), column, type));
+                otherNames.add(otherNames(table, column, type, table.domains().get((int) field.columnNumber())));
             }
         }
-        return new Resolution(refs, reusable, readAt, expires);
+        return new Resolution(refs, otherNames, reusable, readAt, expires);
+    }
+
+    /** A table column as its ancestors name it, and by its domain too when it has one. */
+    private static List<ColumnRef> otherNames(Table table, String column, String type, String domain) {
+        List<ColumnRef> names = new ArrayList<>();
+        if (domain != null) {
+            names.add(new ColumnRef(table.schema(), table.name(), column, domain));
+        }
+        for (CatalogRelation.Ancestor ancestor : table.ancestors()) {
+            names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, type));
+            if (domain != null) {
+                names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, domain));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * A view's column passed through from a table: as the table's domain names it, and as its
+     * ancestors (a partition's, an inheritance child's) name it, as the catalog snapshot knows them.
+     */
+    private List<ColumnRef> storedOtherNames(ViewOrigins.StoredColumn stored, String type, String domain)
+            throws CatalogUnavailableException {
+        List<ColumnRef> names = new ArrayList<>();
+        if (domain != null) {
+            names.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), domain));
+        }
+        snapshots.current().relation(stored.schema(), stored.table()).map(CatalogRelation::ancestors).orElse(List.of())
+                .forEach(ancestor -> names.add(new ColumnRef(ancestor.schema(), ancestor.name(), stored.column(), type)));
+        return names;
     }
 
     /** Whether {@code resolution} is still what {@link #resolve} would answer for its description now. */
@@ -184,10 +227,17 @@ public final class ColumnResolver {
         Set<Integer> views = new TreeSet<>();
         Map<Integer, Map<Integer, String>> columns = new ConcurrentHashMap<>();
         // OIDs are ints from the server's own message: the query text holds no client input.
-        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, c.relkind FROM pg_catalog.pg_class c"
-                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+        String sql = "SELECT c.oid, n.nspname, c.relname, a.attnum, a.attname, c.relkind, t.typname, t.typtype"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
                 + " WHERE c.oid IN (" + list(oids) + ") AND a.attnum > 0 AND NOT a.attisdropped";
+        Map<Integer, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
+        Map<Integer, Map<Integer, String>> domains = new HashMap<>();
+        for (List<String> row : catalog.query("SELECT * FROM (" + PostgresCatalogReader.ANCESTORS + ") a WHERE child IN ("
+                + list(oids) + ")")) {
+            ancestors.computeIfAbsent(Integer.parseUnsignedInt(row.get(0)), k -> new ArrayList<>())
+                    .add(new CatalogRelation.Ancestor(row.get(1), row.get(2)));
+        }
         for (List<String> row : catalog.query(sql)) {
             int oid = Integer.parseUnsignedInt(row.get(0));
             names.put(oid, new String[] {row.get(1), row.get(2)});
@@ -195,13 +245,17 @@ public final class ColumnResolver {
                 views.add(oid);
             }
             columns.computeIfAbsent(oid, k -> new ConcurrentHashMap<>()).put(Integer.parseInt(row.get(3)), row.get(4));
+            if ("d".equals(row.get(7))) {
+                domains.computeIfAbsent(oid, k -> new HashMap<>()).put(Integer.parseInt(row.get(3)), row.get(6));
+            }
         }
         for (Map.Entry<Integer, String[]> entry : names.entrySet()) {
             int oid = entry.getKey();
             String[] name = entry.getValue();
             Map<Integer, String> byNumber = Map.copyOf(columns.get(oid));
             tables.put(oid, new Table(name[0], name[1], byNumber,
-                    views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null, now));
+                    views.contains(oid) ? viewOrigins(name[0], name[1], byNumber) : null,
+                    List.copyOf(ancestors.getOrDefault(oid, List.of())), Map.copyOf(domains.getOrDefault(oid, Map.of())), now));
         }
         generation.incrementAndGet();
     }

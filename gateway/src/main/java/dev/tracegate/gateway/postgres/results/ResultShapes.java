@@ -97,7 +97,8 @@ public final class ResultShapes {
                 types[i] = refs == null ? null : ref.typeName();
                 names[i] = field.name();
                 typeNames[i] = types[i] == null ? "oid " + Integer.toUnsignedString(field.typeOid()) : types[i];
-                columns.add(new ResultColumn(ref, field.isBinary(), refs == null && field.hasSourceColumn()));
+                columns.add(new ResultColumn(ref, field.isBinary(), refs == null && field.hasSourceColumn(),
+                        resolution == null ? List.of() : resolution.otherNames().get(i)));
             }
         }
 

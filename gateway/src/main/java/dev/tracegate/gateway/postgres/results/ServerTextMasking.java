@@ -25,6 +25,13 @@ public final class ServerTextMasking {
      */
     private static final Set<Character> FIXED_FIELDS = Set.of('S', 'V', 'C', 'P', 'p', 'F', 'L', 'R');
     private static final String WITHHELD = "(withheld)";
+    /**
+     * What a masked caller reads instead of an integrity violation's detail: PostgreSQL quotes the
+     * stored row or key there ({@code Failing row contains (...)}, {@code Key (tenant, name)=(...)
+     * already exists}), whole and in clear, and content detectors cannot find a name or a birth date.
+     */
+    static final String CONSTRAINT_DETAIL_WITHHELD = "tracegate: detail withheld: it quotes stored values of the"
+            + " row or key, which callers whose results are masked do not see";
 
     private final Masker masker;
 
@@ -35,11 +42,13 @@ public final class ServerTextMasking {
     /** An ErrorResponse's or NoticeResponse's fields; the same map when nothing changed. */
     public Map<Character, String> fields(Map<Character, String> fields, MaskingReport report) {
         Map<Character, String> masked = null;
+        boolean quotesStoredRows = quotesStoredRows(fields.get('C'));
         for (Map.Entry<Character, String> field : fields.entrySet()) {
             if (FIXED_FIELDS.contains(field.getKey())) {
                 continue;
             }
-            String text = text(SERVER_MESSAGE, field.getValue(), report);
+            String text = quotesStoredRows && field.getKey() == 'D' ? CONSTRAINT_DETAIL_WITHHELD
+                    : text(SERVER_MESSAGE, field.getValue(), report);
             if (!text.equals(field.getValue())) {
                 if (masked == null) {
                     masked = new LinkedHashMap<>(fields);
@@ -48,6 +57,17 @@ public final class ServerTextMasking {
             }
         }
         return masked == null ? fields : masked;
+    }
+
+    /**
+     * Integrity constraint violations (class 23: not-null, check, unique, foreign key, exclusion,
+     * and a partition's constraint) and WITH CHECK OPTION violations (44000) put the failing row or
+     * key in their detail; the caller's write needs touch no protected column for it to name one
+     * ({@code UPDATE customers SET id = NULL} shows the whole row). The message names only the
+     * relation, column and constraint, so it stays.
+     */
+    private static boolean quotesStoredRows(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("23") || sqlState.equals("44000"));
     }
 
     /**
