@@ -32,11 +32,17 @@ final class FunctionCallRules {
 
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
-            "setval", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
+            "setval", "lowrite", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
 
     /** Run the SQL text they are given. */
     private static final Set<String> SQL_RUNNING = Set.of(
             "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "ts_stat");
+
+    /**
+     * Build SQL from their arguments and run it: {@code xpath_table} (xml2) pastes its relation,
+     * key, document and criteria arguments into a query, so any of them can carry statements.
+     */
+    private static final Set<String> SQL_BUILDING = Set.of("xpath_table");
 
     private FunctionCallRules() {
     }
@@ -58,6 +64,10 @@ final class FunctionCallRules {
                 result = setConfig(result, t, i + 1);
             } else if (call && SQL_RUNNING.contains(name)) {
                 result = runsSql(result, t, i + 1, name, depth);
+            } else if (call && name.equals("ts_rewrite")) {
+                result = tsRewrite(result, t, i + 1, depth);
+            } else if (call && SQL_BUILDING.contains(name)) {
+                result = result.escalate(StatementClass.UNKNOWN, name + "() builds SQL from its arguments and runs it");
             }
         }
         return result;
@@ -100,9 +110,32 @@ final class FunctionCallRules {
                 "calls set_config('" + name.toLowerCase(Locale.ROOT) + "'): " + String.join("; ", setting.reasons()));
     }
 
-    /** The statement is as risky as the SQL it runs; a non-literal query text is UNKNOWN. */
-    private static ClassFinding runsSql(ClassFinding verdict, TokenSpan t, int open, String name, int depth) {
-        int query = open + 1;
+    /**
+     * {@code ts_rewrite(query, 'SELECT ...')}, the two-argument form, runs its second argument as
+     * SQL (reading any table or file its functions reach); the three-argument form runs nothing.
+     */
+    private static ClassFinding tsRewrite(ClassFinding verdict, TokenSpan t, int open, int depth) {
+        int close = t.closing(open);
+        int comma = -1;
+        for (int i = open + 1; i < close; i++) {
+            if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isSymbol(i, ",")) {
+                if (comma >= 0) {
+                    return verdict;
+                }
+                comma = i;
+            }
+        }
+        return comma < 0 ? verdict : runsSql(verdict, t, comma, "ts_rewrite", depth);
+    }
+
+    /**
+     * The statement is as risky as the SQL it runs, the argument after {@code before} (the opening
+     * bracket or a comma); a non-literal query text is UNKNOWN.
+     */
+    private static ClassFinding runsSql(ClassFinding verdict, TokenSpan t, int before, String name, int depth) {
+        int query = before + 1;
         boolean literal = query < t.size() && t.get(query).isStringLiteral()
                 && (t.isSymbol(query + 1, ",") || t.isSymbol(query + 1, ")"));
         if (!literal) {
