@@ -105,6 +105,40 @@ class PolicyEngineTest {
                 .action()).isEqualTo(Action.ALLOW);
     }
 
+    /**
+     * A command pattern of a rule that blocks or holds is also looked for in the text as the server
+     * reads it: comments, line breaks and quoted identifiers walked around it before. An allow
+     * rule still needs the text as written.
+     */
+    @Test
+    void commandPatternsOfBlockingRulesSeeThroughCommentsLineBreaksAndQuotes() {
+        Policy patterns = PolicyParser.parse("""
+                rules:
+                  - name: no-drop-orders
+                    command: 'drop table orders'
+                    action: block
+                  - name: hold-refunds
+                    command: 'refund\\('
+                    action: approve
+                    approvers: [dba]
+                  - name: allow-reports
+                    command: 'select report'
+                    action: allow
+                """);
+        for (String evasion : List.of("DROP/**/TABLE orders", "DROP /* x */ TABLE  orders", "drop -- x\nTABLE\torders",
+                "DROP TABLE \"orders\"", "DROP TABLE U&\"\\006frders\"")) {
+            assertThat(PolicyEngine.decide(patterns, analyst, classifier.classify(evasion)).rule())
+                    .as(evasion).isEqualTo("no-drop-orders");
+        }
+        for (String evasion : List.of("SELECT \"refund\"(7)", "SELECT U&\"r\\0065fund\"(7)")) {
+            Decision decision = PolicyEngine.decide(patterns, analyst, classifier.classify(evasion));
+            assertThat(decision.rule()).as(evasion).isEqualTo("hold-refunds");
+            assertThat(decision.action()).as(evasion).isEqualTo(Action.APPROVE);
+        }
+        assertThat(PolicyEngine.decide(patterns, analyst, classifier.classify("SELECT/**/report FROM r")).rule())
+                .isNotEqualTo("allow-reports");
+    }
+
     @Test
     void theDocumentHashIdentifiesThePolicy() {
         assertThat(policy.hash()).hasSize(64).isEqualTo(PolicyParser.parse(SHOP_POLICY).hash());
