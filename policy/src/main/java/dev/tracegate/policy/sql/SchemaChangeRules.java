@@ -125,6 +125,9 @@ final class SchemaChangeRules {
         if ((objectType.equals("function") || objectType.equals("procedure")) && verb.equals("CREATE")) {
             return routine(t, command, depth);
         }
+        if (objectType.equals("rule") && verb.equals("CREATE")) {
+            return rule(t, command, depth);
+        }
         if (objectType.equals("table") && verb.equals("CREATE")) {
             return createTable(t, command);
         }
@@ -191,6 +194,9 @@ final class SchemaChangeRules {
         for (SqlToken token : t.tokens()) {
             if (token.isStringLiteral()) {
                 verdict = EmbeddedSqlInspector.escalateByBody(verdict, token.text(), depth + 1);
+                if (language.equals("plpgsql")) {
+                    verdict = dynamicExecute(verdict, token.text());
+                }
             }
         }
         if (atomic > 0 && t.isWord(atomic - 1, "begin")) {
@@ -214,6 +220,42 @@ final class SchemaChangeRules {
             }
         }
         return result;
+    }
+
+    /**
+     * A rule's actions run later, whenever anyone runs the statement it rewrites, with the
+     * privileges of the table's owner: {@code CREATE RULE r AS ON INSERT TO t DO ALSO UPDATE
+     * pg_authid SET rolsuper = true ...} is as risky as that UPDATE.
+     */
+    private static ClassFinding rule(TokenSpan t, String command, int depth) {
+        ClassFinding verdict = ClassFinding.of(StatementClass.DDL, command);
+        int action = t.findAtTopLevel(1, "do") + 1;
+        if (action <= 0) {
+            return verdict;
+        }
+        if (t.isWord(action, "also") || t.isWord(action, "instead")) {
+            action++;
+        }
+        TokenSpan actions = t.isSymbol(action, "(") ? t.sub(action + 1, t.closing(action)) : t.from(action);
+        return EmbeddedSqlInspector.escalateByTokens(verdict, actions, depth + 1);
+    }
+
+    /**
+     * PL/pgSQL {@code EXECUTE q} or {@code EXECUTE $1}: the routine runs whatever text it is given
+     * at run time, so nothing about it can be known when it is created.
+     */
+    private static ClassFinding dynamicExecute(ClassFinding verdict, String body) {
+        for (SqlStatement statement : SqlScriptSplitter.split(body)) {
+            TokenSpan chunk = new TokenSpan(statement.tokens());
+            for (int i = 0; i + 1 < chunk.size(); i++) {
+                if (chunk.isWord(i, "execute") && (chunk.get(i + 1).kind() == SqlToken.Kind.PARAMETER
+                        || (chunk.isIdentifier(i + 1) && !chunk.isSymbol(i + 2, "(") && !chunk.isSymbol(i + 2, ".")))) {
+                    return verdict.escalate(StatementClass.UNKNOWN,
+                            "the body EXECUTEs SQL text given at run time (" + chunk.get(i + 1).text() + ")");
+                }
+            }
+        }
+        return verdict;
     }
 
     static boolean isUntrustedLanguage(String language) {
