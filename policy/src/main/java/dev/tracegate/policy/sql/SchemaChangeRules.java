@@ -104,6 +104,12 @@ final class SchemaChangeRules {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     objectType + " runs code in the server or connects it to other servers");
         }
+        if (objectType.equals("server") && !verb.equals("DROP")) {
+            // Like dblink or a subscription: the database reaches another server (postgres_fdw's
+            // host, mysql_fdw's address) or a source outside it, through any table over the server.
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
+                    "a foreign server connects the database to another server or a data source outside it");
+        }
         if (objectType.equals("tablespace") && verb.equals("CREATE")) {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command, "a tablespace is a directory on the server");
         }
