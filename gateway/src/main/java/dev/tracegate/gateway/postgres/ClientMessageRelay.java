@@ -104,10 +104,12 @@ final class ClientMessageRelay {
 
     /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
     /**
-     * @param admitted the Parse went upstream as written (allowed or approved); a refused one was
-     *                 replaced by a failing stand-in, so its Executes fail or are skipped anyway
+     * @param admitted  the Parse went upstream as written (allowed or approved); a refused one was
+     *                  replaced by a failing stand-in, so its Executes fail or are skipped anyway
+     * @param ruledAs   what the policy decided at Parse (ALLOW, or APPROVE when it was held and approved)
      */
-    private record PreparedStatement(String text, int[] parameterTypes, String statementClass, boolean admitted) {
+    private record PreparedStatement(String text, int[] parameterTypes, String statementClass, boolean admitted,
+                                     Action ruledAs) {
         int type(int index) {
             return index < parameterTypes.length ? parameterTypes[index] : 0;
         }
@@ -274,7 +276,7 @@ final class ClientMessageRelay {
 
     private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) {
         PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
-                admitted);
+                admitted, ruling.decision().action());
         statements.put(parse.statementName(), prepared);
         return prepared;
     }
@@ -334,6 +336,7 @@ final class ClientMessageRelay {
         Ruling ruling = decideSql(text);
         if (prepared != null && prepared.admitted()) {
             refuseIfMaskingNowRefuses(ruling);
+            refuseIfPolicyNowRefuses(prepared, ruling);
         }
         CommandResults results = newResults(ruling);
         // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
@@ -375,6 +378,21 @@ final class ClientMessageRelay {
         if (masking.isPresent() && ruling.decision().action() == Action.BLOCK
                 && ruling.decision().rule().equals(masking.get().rule())) {
             throw new ProtocolException("the masking policy changed since this statement was prepared and refuses it now ("
+                    + ruling.decision().reason() + "); reconnect and prepare it again");
+        }
+    }
+
+    /**
+     * A named statement is ruled on at its Parse and then runs by Bind/Execute alone, as often as
+     * the client likes. When the policy in force now blocks it, or holds it for approval although
+     * it was admitted without one, it must not run on the strength of the old ruling; as above, an
+     * Execute has no stand-in, so the session ends and the client must prepare it again.
+     */
+    private static void refuseIfPolicyNowRefuses(PreparedStatement prepared, Ruling ruling) throws ProtocolException {
+        Action now = ruling.decision().action();
+        if (now == Action.BLOCK || (now == Action.APPROVE && prepared.ruledAs() == Action.ALLOW)) {
+            throw new ProtocolException("the policy changed since this statement was prepared and "
+                    + (now == Action.BLOCK ? "blocks" : "holds") + " it now (rule " + ruling.decision().rule() + ": "
                     + ruling.decision().reason() + "); reconnect and prepare it again");
         }
     }

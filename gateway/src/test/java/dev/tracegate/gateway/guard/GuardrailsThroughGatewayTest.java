@@ -294,6 +294,28 @@ class GuardrailsThroughGatewayTest {
         }
     }
 
+    /**
+     * Spellings PostgreSQL reads like the guarded ones: a quoted EXPLAIN option runs the DELETE, and
+     * an UPDATE of pg_settings is a SET. Before the classifier read them so, the first emptied the
+     * table as a READ and the second turned triggers off as a WRITE.
+     */
+    @Test
+    void quotedExplainOptionsAndWritesToPgSettingsAreRefusedAndRunNothing() throws SQLException {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("EXPLAIN (\"analyze\") DELETE FROM guarded"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"))
+                    .hasMessageContaining("no-bulk-writes");
+            assertThatThrownBy(() -> sql.execute(
+                    "UPDATE pg_settings SET setting = 'replica' WHERE name = 'session_replication_role'"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"))
+                    .hasMessageContaining("pg_settings");
+            assertThat(single(sql, "SELECT count(*) FROM guarded")).isEqualTo("10");
+            assertThat(single(sql, "SHOW session_replication_role")).isEqualTo("origin");
+        }
+    }
+
     @Test
     void whatCannotBeClassifiedIsBlockedAlthoughTheHoldRuleMatchesIt() throws SQLException {
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {

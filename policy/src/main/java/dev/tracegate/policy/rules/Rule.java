@@ -1,6 +1,7 @@
 package dev.tracegate.policy.rules;
 
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.CommandReading;
 import dev.tracegate.policy.sql.StatementClass;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -236,7 +237,17 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && !isSshOnly()
                 && matchesClass(statement.statementClass())
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
-                && (command == null || command.matcher(statement.text()).find());
+                && (command == null || commandFound(statement.text()));
+    }
+
+    /**
+     * The pattern is looked for in the text as written; a rule that blocks or holds also looks in
+     * the text as PostgreSQL reads it ({@link CommandReading}), so comments, line breaks and quoted
+     * identifiers do not walk around it. An allow rule needs the text as written.
+     */
+    private boolean commandFound(String text) {
+        return command.matcher(text).find()
+                || (action != Action.ALLOW && command.matcher(CommandReading.of(text)).find());
     }
 
     /** Whether the rule's class conditions hold: the class is listed, or at least as risky as {@code minClass}. */

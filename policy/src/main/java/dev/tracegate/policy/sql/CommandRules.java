@@ -76,9 +76,9 @@ final class CommandRules {
         return switch (first) {
             case "select", "values", "table" -> query(t);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> ClassFinding.of(StatementClass.WRITE, "INSERT");
-            case "update", "delete" -> updateOrDelete(t);
-            case "merge" -> merge(t);
+            case "insert" -> dmlOnCatalog(t, ClassFinding.of(StatementClass.WRITE, "INSERT"));
+            case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t));
+            case "merge" -> dmlOnCatalog(t, merge(t));
             case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
             case "copy" -> copy(t, depth, nesting);
             case "explain" -> explain(t, depth, nesting);
@@ -222,6 +222,44 @@ final class CommandRules {
         return p > i && t.isWord(p, keyword) ? p : -1;
     }
 
+    /**
+     * Writes to the system catalogs change what statements would be refused for. A write to the
+     * {@code pg_settings} view is a {@code SET}: its update rule calls {@code set_config(name,
+     * setting, false)} for each row it matches, so {@code UPDATE pg_settings SET setting = 'replica'
+     * WHERE name = 'session_replication_role'} changes a guarded setting by a condition, like
+     * {@code set_config} of an unknown name. A superuser's write to a catalog table
+     * ({@code UPDATE pg_authid SET rolsuper = true}, {@code DELETE FROM pg_trigger}) changes roles,
+     * privileges, code or triggers past GRANT and DDL. Catalog names all start with {@code pg_};
+     * a table of the caller's so named, unqualified or in pg_catalog, is judged the same.
+     */
+    private static ClassFinding dmlOnCatalog(TokenSpan t, ClassFinding verdict) {
+        int i = t.isWord(1, "from") || t.isWord(1, "into") ? 2 : 1;
+        if (t.isWord(i, "only")) {
+            i++;
+        }
+        return catalogWrite(t, i, verdict);
+    }
+
+    /** {@code verdict}, escalated when the table named at {@code i} is a system catalog. */
+    private static ClassFinding catalogWrite(TokenSpan t, int i, ClassFinding verdict) {
+        int end = t.skipQualifiedName(i);
+        if (end <= i) {
+            return verdict;
+        }
+        String table = t.get(end - 1).text().toLowerCase(Locale.ROOT);
+        String schema = end - i >= 3 ? t.get(end - 3).text().toLowerCase(Locale.ROOT) : "pg_catalog";
+        if (table.equals("pg_settings")) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                    "writing to pg_settings changes server settings as set_config does");
+        }
+        if (table.startsWith("pg_") && schema.startsWith("pg_")) {
+            return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                    "writes system catalog " + table + " directly, changing roles, privileges, code or triggers "
+                            + "past GRANT and DDL");
+        }
+        return verdict;
+    }
+
     private static ClassFinding updateOrDelete(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");
@@ -288,6 +326,13 @@ final class CommandRules {
         if (!from && !t.isWord(i, "to")) {
             return ClassFinding.unknown("COPY", "unrecognised COPY");
         }
+        if (from && !query) {
+            ClassFinding intoCatalog = catalogWrite(t, t.isWord(1, "binary") ? 2 : 1,
+                    ClassFinding.of(StatementClass.WRITE, "COPY FROM"));
+            if (intoCatalog.statementClass() == StatementClass.DANGEROUS_ADMIN) {
+                return intoCatalog;
+            }
+        }
         String direction = from ? "FROM" : "TO";
         i++;
         if (t.isWord(i, "program")) {
@@ -315,7 +360,7 @@ final class CommandRules {
         if (t.isSymbol(i, "(")) {
             int close = t.closing(i);
             TokenSpan options = t.sub(i + 1, close);
-            analyze = options.containsWord("analyze") || options.containsWord("analyse");
+            analyze = options.containsName("analyze") || options.containsName("analyse");
             i = close + 1;
         } else {
             while (Set.of("analyze", "analyse", "verbose").contains(t.word(i))) {

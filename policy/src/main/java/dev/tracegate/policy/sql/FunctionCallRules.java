@@ -1,5 +1,6 @@
 package dev.tracegate.policy.sql;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -32,11 +33,27 @@ final class FunctionCallRules {
 
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
-            "setval", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
+            "setval", "lowrite", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
 
     /** Run the SQL text they are given. */
     private static final Set<String> SQL_RUNNING = Set.of(
             "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "ts_stat");
+
+    /**
+     * Build SQL from their arguments and run it: {@code xpath_table} (xml2) pastes its relation,
+     * key, document and criteria arguments into a query, so any of them can carry statements.
+     */
+    private static final Set<String> SQL_BUILDING = Set.of("xpath_table");
+
+    /** Return the rows of the table their first argument names (a regclass text), as XML. */
+    private static final Set<String> TABLE_READING = Set.of("table_to_xml", "table_to_xml_and_xmlschema");
+
+    /** Return the rows of every table of a schema or database, naming none of them. */
+    private static final Set<String> EVERY_TABLE_READING = Set.of(
+            "schema_to_xml", "schema_to_xml_and_xmlschema", "database_to_xml", "database_to_xml_and_xmlschema");
+
+    /** How deep SQL text in SQL text is followed for its table names. */
+    private static final int MAX_TABLE_NESTING = 10;
 
     private FunctionCallRules() {
     }
@@ -58,9 +75,55 @@ final class FunctionCallRules {
                 result = setConfig(result, t, i + 1);
             } else if (call && SQL_RUNNING.contains(name)) {
                 result = runsSql(result, t, i + 1, name, depth);
+            } else if (call && name.equals("ts_rewrite")) {
+                result = tsRewrite(result, t, i + 1, depth);
+            } else if (call && TABLE_READING.contains(name) && !firstArgumentIsLiteral(t, i + 1)) {
+                result = result.escalate(StatementClass.UNKNOWN,
+                        name + "() reads a table named by an expression, which table rules cannot see");
+            } else if (call && EVERY_TABLE_READING.contains(name)) {
+                result = result.escalate(StatementClass.UNKNOWN,
+                        name + "() reads every table of a schema or database without naming them, so table rules "
+                                + "cannot see them");
+            } else if (call && SQL_BUILDING.contains(name)) {
+                result = result.escalate(StatementClass.UNKNOWN, name + "() builds SQL from its arguments and runs it");
             }
         }
         return result;
+    }
+
+    /**
+     * Tables a statement reads without naming them in its own SQL: those named in the SQL text
+     * given to {@code query_to_xml}, {@code ts_stat} and the like, and the literal table argument
+     * of {@code table_to_xml}. A rule on {@code tables} must see {@code SELECT query_to_xml('SELECT
+     * * FROM salaries', ...)} as reading salaries.
+     */
+    static Set<String> tablesNamedInText(TokenSpan t, int depth) {
+        Set<String> tables = new LinkedHashSet<>();
+        for (int i = 0; i + 2 < t.size(); i++) {
+            if (!t.isIdentifier(i) || !t.isSymbol(i + 1, "(")) {
+                continue;
+            }
+            String name = t.get(i).text();
+            if (TABLE_READING.contains(name) && firstArgumentIsLiteral(t, i + 1)) {
+                tables.add(t.get(i + 2).text());
+            } else if ((SQL_RUNNING.contains(name) || name.equals("ts_rewrite")) && depth < MAX_TABLE_NESTING) {
+                for (SqlToken argument : t.sub(i + 2, t.closing(i + 1)).tokens()) {
+                    if (argument.isStringLiteral()) {
+                        for (SqlStatement statement : SqlScriptSplitter.split(argument.text())) {
+                            TokenSpan inner = new TokenSpan(statement.tokens());
+                            tables.addAll(TableNameCollector.collect(inner));
+                            tables.addAll(tablesNamedInText(inner, depth + 1));
+                        }
+                    }
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static boolean firstArgumentIsLiteral(TokenSpan t, int open) {
+        return open + 1 < t.size() && t.get(open + 1).isStringLiteral()
+                && (t.isSymbol(open + 2, ",") || t.isSymbol(open + 2, ")") || t.isSymbol(open + 2, "::"));
     }
 
     static boolean isDangerous(String name) {
@@ -100,9 +163,32 @@ final class FunctionCallRules {
                 "calls set_config('" + name.toLowerCase(Locale.ROOT) + "'): " + String.join("; ", setting.reasons()));
     }
 
-    /** The statement is as risky as the SQL it runs; a non-literal query text is UNKNOWN. */
-    private static ClassFinding runsSql(ClassFinding verdict, TokenSpan t, int open, String name, int depth) {
-        int query = open + 1;
+    /**
+     * {@code ts_rewrite(query, 'SELECT ...')}, the two-argument form, runs its second argument as
+     * SQL (reading any table or file its functions reach); the three-argument form runs nothing.
+     */
+    private static ClassFinding tsRewrite(ClassFinding verdict, TokenSpan t, int open, int depth) {
+        int close = t.closing(open);
+        int comma = -1;
+        for (int i = open + 1; i < close; i++) {
+            if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isSymbol(i, ",")) {
+                if (comma >= 0) {
+                    return verdict;
+                }
+                comma = i;
+            }
+        }
+        return comma < 0 ? verdict : runsSql(verdict, t, comma, "ts_rewrite", depth);
+    }
+
+    /**
+     * The statement is as risky as the SQL it runs, the argument after {@code before} (the opening
+     * bracket or a comma); a non-literal query text is UNKNOWN.
+     */
+    private static ClassFinding runsSql(ClassFinding verdict, TokenSpan t, int before, String name, int depth) {
+        int query = before + 1;
         boolean literal = query < t.size() && t.get(query).isStringLiteral()
                 && (t.isSymbol(query + 1, ",") || t.isSymbol(query + 1, ")"));
         if (!literal) {

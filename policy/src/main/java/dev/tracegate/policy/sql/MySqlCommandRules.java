@@ -82,14 +82,15 @@ final class MySqlCommandRules {
         return switch (first) {
             case "select", "values", "table" -> ClassFinding.of(StatementClass.READ, command);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> t.containsSequence("on", "duplicate", "key", "update")
+            case "insert" -> systemSchemaWrite(t, t.containsSequence("on", "duplicate", "key", "update")
                     ? ClassFinding.of(StatementClass.WRITE, "INSERT ON DUPLICATE KEY UPDATE",
                     "updates the rows a new row conflicts with")
-                    : ClassFinding.of(StatementClass.WRITE, "INSERT");
-            case "replace" -> ClassFinding.of(StatementClass.WRITE, "REPLACE",
-                    "REPLACE deletes the rows a new row conflicts with, then inserts");
-            case "update", "delete" -> updateOrDelete(t);
-            case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
+                    : ClassFinding.of(StatementClass.WRITE, "INSERT"));
+            case "replace" -> systemSchemaWrite(t, ClassFinding.of(StatementClass.WRITE, "REPLACE",
+                    "REPLACE deletes the rows a new row conflicts with, then inserts"));
+            case "update", "delete" -> systemSchemaWrite(t, updateOrDelete(t));
+            case "truncate" -> systemSchemaWrite(t,
+                    ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row"));
             case "create", "alter", "drop" -> MySqlSchemaRules.classify(t, depth);
             case "rename" -> rename(t);
             case "grant", "revoke" -> ClassFinding.of(StatementClass.PRIVILEGE, command, "changes privileges");
@@ -187,6 +188,28 @@ final class MySqlCommandRules {
      * able to hit every row whatever its value seems to be, and one with MySQL's own operators
      * ({@code ||} as OR, {@code <=>}) is not analysed.
      */
+    /** Schemas whose tables are the server's own: grant tables, logs, instrumentation. */
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "performance_schema");
+
+    /**
+     * A write that names a table of the {@code mysql} or {@code performance_schema} schema changes
+     * accounts and privileges past GRANT ({@code UPDATE mysql.user ...}, {@code INSERT INTO
+     * mysql.db ...}, effective at the next FLUSH PRIVILEGES or restart), erases server logs
+     * ({@code TRUNCATE mysql.general_log}) or turns instrumentation off. Any qualified name in such
+     * a schema counts, also one only read from, since multi-table writes name their targets anywhere.
+     */
+    private static ClassFinding systemSchemaWrite(TokenSpan t, ClassFinding verdict) {
+        for (int i = 0; i + 2 < t.size(); i++) {
+            if (t.isIdentifier(i) && t.isSymbol(i + 1, ".") && t.isIdentifier(i + 2)
+                    && SYSTEM_SCHEMAS.contains(t.get(i).text().toLowerCase(Locale.ROOT))) {
+                return verdict.escalate(StatementClass.DANGEROUS_ADMIN,
+                        "writes to the server's own schema " + t.get(i).text().toLowerCase(Locale.ROOT)
+                                + " (accounts, privileges, logs or instrumentation)");
+            }
+        }
+        return verdict;
+    }
+
     private static ClassFinding updateOrDelete(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");

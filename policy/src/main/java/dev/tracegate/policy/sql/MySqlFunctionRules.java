@@ -18,7 +18,7 @@ final class MySqlFunctionRules {
     /** Hold the session and a server thread as long as asked: denial of service. */
     private static final Set<String> STALLING = Set.of(
             "sleep", "benchmark", "master_pos_wait", "source_pos_wait", "wait_for_executed_gtid_set",
-            "wait_until_sql_thread_after_gtids");
+            "wait_until_sql_thread_after_gtids", "master_gtid_wait");
 
     private MySqlFunctionRules() {
     }

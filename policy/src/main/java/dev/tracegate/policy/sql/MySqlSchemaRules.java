@@ -18,7 +18,7 @@ final class MySqlSchemaRules {
             "table", "database", "schema", "view", "index", "sequence", "package", "spatial", "fulltext");
     private static final Set<String> BODY_OBJECTS = Set.of("procedure", "function", "trigger", "event");
     private static final Set<String> SERVER_FILE_OBJECTS = Set.of("tablespace", "logfile", "instance", "server");
-    private static final Set<String> REMOTE_ENGINES = Set.of("federated", "connect");
+    private static final Set<String> REMOTE_ENGINES = Set.of("federated", "connect", "spider");
     /** Words that start a statement worth looking at inside a body. */
     private static final Set<String> BODY_VERBS = Set.of(
             "insert", "replace", "update", "delete", "truncate", "create", "alter", "drop", "rename", "grant", "revoke",

@@ -57,10 +57,18 @@ final class MySqlSettingRules {
             "div_precision_increment", "lc_time_names", "lc_messages", "default_week_format", "cte_max_recursion_depth",
             "profiling", "profiling_history_size", "session_track_schema", "session_track_state_change",
             "session_track_system_variables", "session_track_transaction_info", "range_optimizer_max_mem_size",
-            "max_join_size", "max_seeks_for_key", "max_length_for_sort_data", "default_storage_engine",
-            "default_tmp_storage_engine", "information_schema_stats_expiry", "end_markers_in_json", "explain_format",
+            "max_join_size", "max_seeks_for_key", "max_length_for_sort_data", "information_schema_stats_expiry", "end_markers_in_json", "explain_format",
             "windowing_use_high_precision", "sql_require_primary_key", "show_create_table_verbosity",
             "innodb_strict_mode", "net_buffer_length", "max_error_count", "completion_type", "block_encryption_mode");
+
+    /** Settings that choose the engine of tables created without ENGINE=. */
+    private static final Set<String> DEFAULT_ENGINES = Set.of("default_storage_engine", "default_tmp_storage_engine",
+            "storage_engine", "enforce_storage_engine");
+
+    /** Engines that keep a table in the server's own data directory. */
+    private static final Set<String> LOCAL_ENGINES = Set.of(
+            "innodb", "myisam", "memory", "heap", "aria", "archive", "csv", "blackhole", "mrg_myisam", "merge",
+            "rocksdb", "tokudb", "ndb", "ndbcluster", "columnstore", "default");
 
     private MySqlSettingRules() {
     }
@@ -191,6 +199,14 @@ final class MySqlSettingRules {
                     "server variable " + name + " writes files, runs SQL for other sessions, opens file access or changes logging")
                     : ClassFinding.of(StatementClass.PRIVILEGE, command,
                     "changes server variable " + name + " for every session");
+        }
+        if (DEFAULT_ENGINES.contains(name)) {
+            String engine = valueText(item, value, item.size());
+            return engine != null && LOCAL_ENGINES.contains(engine.replace("'", "").replace("\"", ""))
+                    ? ClassFinding.of(StatementClass.SESSION, command)
+                    : ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command, "setting " + name + " to " + engine
+                    + ": a CREATE TABLE without ENGINE= would make a table of it, and engines such as CONNECT, "
+                    + "FEDERATED or SPIDER read the server's files or reach other servers");
         }
         if (SAFEGUARD.contains(name)) {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,

@@ -30,12 +30,15 @@ final class SchemaChangeRules {
     private static final Set<String> PRIVILEGE_OBJECTS = Set.of(
             "role", "user", "group", "policy", "user mapping", "default privileges", "owned");
 
+    private static final Set<String> ROUTINES = Set.of("function", "procedure", "routine");
+
     private static final Set<String> DANGEROUS_OBJECTS = Set.of(
             "language", "foreign data wrapper", "subscription");
 
     private static final Set<String> DANGEROUS_EXTENSIONS = Set.of(
             "adminpack", "dblink", "file_fdw", "postgres_fdw", "plpython3u", "plpython2u", "plpythonu", "plperlu",
-            "pltclu", "plsh", "pageinspect", "pg_surgery");
+            "pltclu", "plsh", "pageinspect", "pg_surgery", "xml2", "plr", "plproxy", "pg_cron", "pg_background",
+            "http", "pg_net", "pg_walinspect");
 
     /** ALTER SYSTEM settings that run programs or load code in the server. */
     private static final Set<String> CODE_RUNNING_SETTINGS = Set.of(
@@ -57,7 +60,7 @@ final class SchemaChangeRules {
             case "reindex", "cluster" -> ClassFinding.of(StatementClass.DDL, verb.toUpperCase(Locale.ROOT),
                     verb.toUpperCase(Locale.ROOT) + " rebuilds under an exclusive lock");
             case "refresh" -> ClassFinding.of(StatementClass.DDL, "REFRESH MATERIALIZED VIEW");
-            case "vacuum" -> t.containsWord("full")
+            case "vacuum" -> t.containsName("full")
                     ? ClassFinding.of(StatementClass.DDL, "VACUUM FULL", "VACUUM FULL rewrites tables under an exclusive lock")
                     : ClassFinding.of(StatementClass.WRITE, "VACUUM", "maintenance");
             case "analyze", "analyse" -> ClassFinding.of(StatementClass.WRITE, "ANALYZE", "maintenance");
@@ -83,6 +86,9 @@ final class SchemaChangeRules {
         String command = verb + " " + objectType.toUpperCase(Locale.ROOT);
         int afterType = i + objectType.split(" ").length;
         ClassFinding verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
+        if (verb.equals("ALTER") && ROUTINES.contains(objectType)) {
+            verdict = routineSettings(verdict, t, t.size());
+        }
         return verb.equals("CREATE") ? createEscalations(verdict, t, objectType) : alterEscalations(verdict, t, verb);
     }
 
@@ -98,24 +104,35 @@ final class SchemaChangeRules {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     objectType + " runs code in the server or connects it to other servers");
         }
+        if (objectType.equals("server") && !verb.equals("DROP")) {
+            // Like dblink or a subscription: the database reaches another server (postgres_fdw's
+            // host, mysql_fdw's address) or a source outside it, through any table over the server.
+            return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
+                    "a foreign server connects the database to another server or a data source outside it");
+        }
         if (objectType.equals("tablespace") && verb.equals("CREATE")) {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command, "a tablespace is a directory on the server");
         }
         if (objectType.equals("extension") && verb.equals("CREATE")) {
             int name = t.skipIfExists(afterType);
             String extension = t.isIdentifier(name) ? t.get(name).text().toLowerCase(Locale.ROOT) : "";
-            return DANGEROUS_EXTENSIONS.contains(extension)
+            // Foreign-data wrappers reach other servers or files, pl*u languages run untrusted code.
+            return DANGEROUS_EXTENSIONS.contains(extension) || extension.endsWith("_fdw")
+                    || isUntrustedLanguage(extension)
                     ? ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "extension " + extension + " reaches files, other servers or untrusted code")
                     : ClassFinding.of(StatementClass.DDL, command);
         }
         if ((objectType.equals("foreign table") || objectType.equals("server"))
-                && (t.containsWord("filename") || t.containsWord("program"))) {
+                && (t.containsName("filename") || t.containsName("program"))) {
             return ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command,
                     "file_fdw options read server files or run programs");
         }
         if ((objectType.equals("function") || objectType.equals("procedure")) && verb.equals("CREATE")) {
             return routine(t, command, depth);
+        }
+        if (objectType.equals("rule") && verb.equals("CREATE")) {
+            return rule(t, command, depth);
         }
         if (objectType.equals("table") && verb.equals("CREATE")) {
             return createTable(t, command);
@@ -175,17 +192,74 @@ final class SchemaChangeRules {
         if (t.containsSequence("security", "definer")) {
             verdict = verdict.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
         }
+        int atomic = t.findAtTopLevel(1, "atomic");
+        verdict = routineSettings(verdict, t, atomic > 0 ? atomic : t.size());
         if (!language.equals("sql") && !language.equals("plpgsql")) {
             return verdict;
         }
         for (SqlToken token : t.tokens()) {
             if (token.isStringLiteral()) {
                 verdict = EmbeddedSqlInspector.escalateByBody(verdict, token.text(), depth + 1);
+                if (language.equals("plpgsql")) {
+                    verdict = dynamicExecute(verdict, token.text());
+                }
             }
         }
-        int atomic = t.findAtTopLevel(1, "atomic");
         if (atomic > 0 && t.isWord(atomic - 1, "begin")) {
             verdict = EmbeddedSqlInspector.escalateByTokens(verdict, t.from(atomic + 1), depth + 1);
+        }
+        return verdict;
+    }
+
+    /**
+     * A routine's {@code SET name = value} clauses (before {@code end}) take effect every time it
+     * runs, in whoever's session calls it: {@code CREATE FUNCTION f() ... SET role = postgres} or
+     * {@code ALTER FUNCTION f() SET session_replication_role = replica} is as risky as that SET.
+     */
+    private static ClassFinding routineSettings(ClassFinding verdict, TokenSpan t, int end) {
+        ClassFinding result = verdict;
+        for (int set = t.findAtTopLevel(1, "set"); set >= 0 && set < end; set = t.findAtTopLevel(set + 1, "set")) {
+            ClassFinding setting = SettingRules.set(t.sub(set, end));
+            if (setting.statementClass().isAtLeast(StatementClass.READ)) {
+                result = result.escalate(setting.statementClass(),
+                        "the routine runs with SET: " + String.join("; ", setting.reasons()));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * A rule's actions run later, whenever anyone runs the statement it rewrites, with the
+     * privileges of the table's owner: {@code CREATE RULE r AS ON INSERT TO t DO ALSO UPDATE
+     * pg_authid SET rolsuper = true ...} is as risky as that UPDATE.
+     */
+    private static ClassFinding rule(TokenSpan t, String command, int depth) {
+        ClassFinding verdict = ClassFinding.of(StatementClass.DDL, command);
+        int action = t.findAtTopLevel(1, "do") + 1;
+        if (action <= 0) {
+            return verdict;
+        }
+        if (t.isWord(action, "also") || t.isWord(action, "instead")) {
+            action++;
+        }
+        TokenSpan actions = t.isSymbol(action, "(") ? t.sub(action + 1, t.closing(action)) : t.from(action);
+        return EmbeddedSqlInspector.escalateByTokens(verdict, actions, depth + 1);
+    }
+
+    /**
+     * PL/pgSQL {@code EXECUTE q} or {@code EXECUTE $1}: the routine runs whatever text it is given
+     * at run time, so nothing about it can be known when it is created.
+     */
+    private static ClassFinding dynamicExecute(ClassFinding verdict, String body) {
+        for (SqlStatement statement : SqlScriptSplitter.split(body)) {
+            TokenSpan chunk = new TokenSpan(statement.tokens());
+            for (int i = 0; i + 1 < chunk.size(); i++) {
+                if (chunk.isWord(i, "execute") && (chunk.get(i + 1).kind() == SqlToken.Kind.PARAMETER
+                        || (chunk.isIdentifier(i + 1) && !chunk.isSymbol(i + 2, "(") && !chunk.isSymbol(i + 2, ".")))) {
+                    return verdict.escalate(StatementClass.UNKNOWN,
+                            "the body EXECUTEs SQL text given at run time (" + chunk.get(i + 1).text() + ")");
+                }
+            }
         }
         return verdict;
     }
@@ -207,7 +281,7 @@ final class SchemaChangeRules {
         if (objectType.equals("schema") && t.findAtTopLevel(1, "grant") >= 0) {
             result = result.escalate(StatementClass.PRIVILEGE, "grants privileges (GRANT in CREATE SCHEMA)");
         }
-        if (objectType.equals("database") && t.findAtTopLevel(1, "owner") >= 0) {
+        if (objectType.equals("database") && t.containsName("owner")) {
             result = result.escalate(StatementClass.PRIVILEGE, "gives the database to a role (OWNER)");
         }
         return result;
@@ -232,7 +306,7 @@ final class SchemaChangeRules {
         if (t.containsSequence("security", "definer")) {
             result = result.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
         }
-        if (t.containsWord("security_invoker") || t.containsWord("security_barrier")) {
+        if (t.containsName("security_invoker") || t.containsName("security_barrier")) {
             result = result.escalate(StatementClass.PRIVILEGE, "changes whose privileges a view runs with");
         }
         if ((t.isWord(1, "database") || t.isWord(1, "role") || t.isWord(1, "user"))

@@ -2,11 +2,13 @@ package dev.tracegate.policy.sql;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -255,7 +257,9 @@ public final class SqlClassifier {
             verdict = verdict.escalate(opinion.statementClass().get(),
                     "JSqlParser reads it as " + opinion.statementClass().get());
         }
-        List<String> tables = List.copyOf(opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens));
+        Set<String> named = new LinkedHashSet<>(opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens));
+        named.addAll(FunctionCallRules.tablesNamedInText(tokens, 0));
+        List<String> tables = List.copyOf(named);
         return new ClassifiedStatement(statement.text(), verdict.statementClass(), verdict.command(), tables,
                 opinion.parsed(), verdict.reasons(), verdict.prepares(), verdict.executes());
     }

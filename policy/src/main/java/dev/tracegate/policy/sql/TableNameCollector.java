@@ -22,6 +22,8 @@ final class TableNameCollector {
             "function", "sequence", "database", "all", "set", "stdin", "stdout", "program", "nothing", "each",
             "row", "statement", "instead", "also", "default", "tables", "functions", "sequences", "current");
 
+    private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
+
     private TableNameCollector() {
     }
 
@@ -30,7 +32,8 @@ final class TableNameCollector {
         Deque<Boolean> insideCall = new ArrayDeque<>();
         for (int i = 0; i < t.size(); i++) {
             if (t.isSymbol(i, "(")) {
-                insideCall.push(t.isIdentifier(i - 1));
+                // A query in brackets is no call, whatever precedes it: COPY (SELECT ...), IN (SELECT ...).
+                insideCall.push(t.isIdentifier(i - 1) && !QUERY_STARTS.contains(t.word(i + 1)));
                 continue;
             }
             if (t.isSymbol(i, ")")) {

@@ -204,6 +204,24 @@ final class TokenSpan {
         return false;
     }
 
+    /**
+     * True if a word or a quoted identifier is spelt {@code name} somewhere (a quoted one in any
+     * case). PostgreSQL reads option names in option lists ({@code EXPLAIN ("analyze")},
+     * {@code VACUUM ("full")}, {@code OPTIONS ("filename" ...)}, {@code WITH ("owner" = ...)},
+     * {@code SET ("security_invoker" = ...)}) as identifiers, so quoting one does not change what
+     * it does. Only for PostgreSQL text: MySQL never reads a quoted identifier as a keyword.
+     */
+    boolean containsName(String name) {
+        for (int i = 0; i < size; i++) {
+            SqlToken token = root.get(offset + i);
+            if (token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER ? token.text().equalsIgnoreCase(name)
+                    : token.isWord(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True if the words appear consecutively somewhere. */
     boolean containsSequence(String... words) {
         for (int i = 0; i + words.length <= size; i++) {

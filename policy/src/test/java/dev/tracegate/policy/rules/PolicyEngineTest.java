@@ -105,6 +105,78 @@ class PolicyEngineTest {
                 .action()).isEqualTo(Action.ALLOW);
     }
 
+    /**
+     * A command pattern of a rule that blocks or holds is also looked for in the text as the server
+     * reads it: comments, line breaks and quoted identifiers walked around it before. An allow
+     * rule still needs the text as written.
+     */
+    @Test
+    void commandPatternsOfBlockingRulesSeeThroughCommentsLineBreaksAndQuotes() {
+        Policy patterns = PolicyParser.parse("""
+                rules:
+                  - name: no-drop-orders
+                    command: 'drop table orders'
+                    action: block
+                  - name: hold-refunds
+                    command: 'refund\\('
+                    action: approve
+                    approvers: [dba]
+                  - name: allow-reports
+                    command: 'select report'
+                    action: allow
+                """);
+        for (String evasion : List.of("DROP/**/TABLE orders", "DROP /* x */ TABLE  orders", "drop -- x\nTABLE\torders",
+                "DROP TABLE \"orders\"", "DROP TABLE U&\"\\006frders\"")) {
+            assertThat(PolicyEngine.decide(patterns, analyst, classifier.classify(evasion)).rule())
+                    .as(evasion).isEqualTo("no-drop-orders");
+        }
+        for (String evasion : List.of("SELECT \"refund\"(7)", "SELECT U&\"r\\0065fund\"(7)")) {
+            Decision decision = PolicyEngine.decide(patterns, analyst, classifier.classify(evasion));
+            assertThat(decision.rule()).as(evasion).isEqualTo("hold-refunds");
+            assertThat(decision.action()).as(evasion).isEqualTo(Action.APPROVE);
+        }
+        assertThat(PolicyEngine.decide(patterns, analyst, classifier.classify("SELECT/**/report FROM r")).rule())
+                .isNotEqualTo("allow-reports");
+    }
+
+    /**
+     * A rule on a table sees it read through SQL text the statement hands a function, through
+     * table_to_xml's argument and in a query COPY sends out; functions that read every table of a
+     * schema or database, naming none, are unknown. All of these read salaries past the rule before.
+     */
+    @Test
+    void tableRulesSeeTablesReadThroughFunctionsAndCopy() {
+        Policy tables = PolicyParser.parse("""
+                defaults:
+                  highRisk: block
+                rules:
+                  - name: no-salaries
+                    tables: [salaries]
+                    action: block
+                """);
+        for (String evasion : List.of(
+                "SELECT query_to_xml('SELECT * FROM salaries', true, false, '')",
+                "SELECT query_to_xml_and_xmlschema('TABLE public.salaries', true, false, '')",
+                "SELECT ts_stat('SELECT to_tsvector(note) FROM salaries')",
+                "SELECT ts_rewrite('a'::tsquery, 'SELECT pay::text::tsquery, ''b''::tsquery FROM salaries')",
+                "SELECT query_to_xml('SELECT query_to_xml(''SELECT * FROM salaries'', true, false, '''')', true, false, '')",
+                "SELECT table_to_xml('salaries', true, false, '')",
+                "SELECT table_to_xml_and_xmlschema('public.salaries', true, false, '')",
+                "COPY (SELECT * FROM salaries) TO STDOUT")) {
+            Decision decision = PolicyEngine.decide(tables, analyst, classifier.classify(evasion));
+            assertThat(decision.rule()).as(evasion).isEqualTo("no-salaries");
+        }
+        for (String everything : List.of("SELECT schema_to_xml('public', true, false, '')",
+                "SELECT database_to_xml(true, false, '')",
+                "SELECT table_to_xml(c.oid::regclass, true, false, '') FROM pg_class c")) {
+            Decision decision = PolicyEngine.decide(tables, analyst, classifier.classify(everything));
+            assertThat(decision.action()).as(everything).isEqualTo(Action.BLOCK);
+            assertThat(decision.statementClass()).as(everything).isEqualTo(StatementClass.UNKNOWN);
+        }
+        assertThat(PolicyEngine.decide(tables, analyst, classifier.classify("SELECT query_to_xml('SELECT 1', true, false, '')"))
+                .action()).isEqualTo(Action.ALLOW);
+    }
+
     @Test
     void theDocumentHashIdentifiesThePolicy() {
         assertThat(policy.hash()).hasSize(64).isEqualTo(PolicyParser.parse(SHOP_POLICY).hash());
