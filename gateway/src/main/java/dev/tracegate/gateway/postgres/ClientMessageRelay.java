@@ -46,9 +46,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,7 +89,7 @@ final class ClientMessageRelay {
     private final MaskedStatements lineage;
     private final int resultDataBytes;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
+    private final PreparedStatementNames sqlPrepared = new PreparedStatementNames();
     private final Map<String, BoundPortal> portals = new HashMap<>();
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
@@ -278,6 +276,7 @@ final class ClientMessageRelay {
         PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
                 admitted, ruling.decision().action());
         statements.put(parse.statementName(), prepared);
+        sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass(), admitted);
         return prepared;
     }
 
@@ -308,6 +307,7 @@ final class ClientMessageRelay {
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.CLOSE);
         if (close.kind() == Close.STATEMENT) {
             statements.remove(close.name());
+            sqlPrepared.closed(close.name());
             entry.statementName = close.name();
         } else {
             portals.remove(close.name());
@@ -331,12 +331,18 @@ final class ClientMessageRelay {
     private void execute(Execute execute) throws ProtocolException {
         BoundPortal portal = portals.get(execute.portalName());
         PreparedStatement prepared = portal == null ? null : portal.prepared();
-        String text = prepared == null ? "" : prepared.text();
+        boolean preparedBySql = portal != null && prepared == null && !portal.statement().isEmpty();
+        // A statement the gateway did not see parsed was prepared by SQL: it runs what EXECUTE of it runs.
+        String text = prepared != null ? prepared.text() : preparedBySql ? PreparedStatementNames.asExecute(portal.statement())
+                : "";
         // Ruled on at Parse; asked again so its rows are masked as the policy says now.
         Ruling ruling = decideSql(text);
         if (prepared != null && prepared.admitted()) {
             refuseIfMaskingNowRefuses(ruling);
             refuseIfPolicyNowRefuses(prepared, ruling);
+        }
+        if (preparedBySql) {
+            refuseUnlessAllowed(portal.statement(), ruling);
         }
         CommandResults results = newResults(ruling);
         // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
@@ -356,7 +362,7 @@ final class ClientMessageRelay {
         long seq = ++sequence;
         command(ruling, new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
                 portal == null ? List.of() : portal.parameters(), trace(text),
-                prepared == null ? null : prepared.statementClass(), null));
+                prepared != null ? prepared.statementClass() : preparedBySql ? ruling.statementClass() : null, null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
         command.portal = description;
@@ -397,6 +403,19 @@ final class ClientMessageRelay {
         }
     }
 
+    /**
+     * A Bind/Execute of a statement prepared by SQL: it runs only when the policy allows its
+     * {@code EXECUTE} outright (a statement prepared by SQL cannot be held at Execute, which has no
+     * stand-in to keep client and server in step, so the session ends instead).
+     */
+    private static void refuseUnlessAllowed(String name, Ruling ruling) throws ProtocolException {
+        if (ruling.decision().action() != Action.ALLOW) {
+            throw new ProtocolException("statement \"" + name + "\" was prepared by SQL and the policy "
+                    + (ruling.decision().action() == Action.BLOCK ? "blocks" : "holds") + " running it (rule "
+                    + ruling.decision().rule() + ": " + ruling.decision().reason() + "); run it with EXECUTE in a query");
+        }
+    }
+
     /** How the rows of a command are masked and kept as evidence; {@code null} when neither. */
     private CommandResults newResults(Ruling ruling) {
         CallerMasking masking = ruling.masking().orElse(null);
@@ -420,7 +439,7 @@ final class ClientMessageRelay {
     }
 
     private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, name -> Optional.ofNullable(sqlPrepared.get(name)), lineage);
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::classOf, lineage);
     }
 
     /**
@@ -500,11 +519,7 @@ final class ClientMessageRelay {
 
     private void rememberSqlPrepares(Ruling ruling) {
         for (ClassifiedStatement statement : ruling.classification().statements()) {
-            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
-            String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
-            if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
-                sqlPrepared.clear();
-            }
+            sqlPrepared.ran(statement);
         }
     }
 

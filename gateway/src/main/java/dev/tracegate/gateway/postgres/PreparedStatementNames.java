@@ -1,0 +1,79 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.StatementClass;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The class of each prepared statement a session's SQL can run by name ({@code EXECUTE name}).
+ * PostgreSQL keeps one namespace for statements prepared by SQL {@code PREPARE} and by the
+ * extended protocol's Parse, so each can be run, and removed, by the other's means: a Parse or a
+ * Close changes what {@code EXECUTE name} runs, and {@code DEALLOCATE name} what a Bind may use.
+ * A name the gateway cannot account for has no class here, and running it is UNKNOWN (high risk).
+ */
+final class PreparedStatementNames {
+
+    private static final Pattern DEALLOCATE_ONE = Pattern.compile(
+            "(?is)\\s*deallocate\\s+(?:prepare\\s+)?(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)\\s*;?\\s*");
+
+    private final Map<String, StatementClass> classes = new HashMap<>();
+
+    /** The class of the statement prepared as {@code name}, as {@code EXECUTE name} looks it up. */
+    Optional<StatementClass> classOf(String name) {
+        return Optional.ofNullable(classes.get(key(name)));
+    }
+
+    /** What a query that went to the server prepares or removes: {@code PREPARE}, {@code DEALLOCATE}, {@code DISCARD}. */
+    void ran(ClassifiedStatement statement) {
+        statement.prepares().ifPresent(name -> classes.put(key(name), statement.statementClass()));
+        String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
+        if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
+            classes.clear();
+        } else if (command.startsWith("DEALLOCATE")) {
+            Matcher one = DEALLOCATE_ONE.matcher(statement.text());
+            if (one.matches()) {
+                classes.remove(key(unquoted(one.group(1))));
+            } else {
+                classes.clear(); // a spelling not read here: every name is unaccounted for, so unknown
+            }
+        }
+    }
+
+    /** A Parse of a named statement: {@code EXECUTE name} now runs it (or, refused, nothing the gateway knows). */
+    void parsed(String name, StatementClass statementClass, boolean admitted) {
+        if (name.isEmpty()) {
+            return; // the unnamed statement cannot be run by SQL
+        }
+        if (admitted && statementClass != null) {
+            classes.put(key(name), statementClass);
+        } else {
+            classes.remove(key(name));
+        }
+    }
+
+    /** A Close of a named statement. */
+    void closed(String name) {
+        classes.remove(key(name));
+    }
+
+    /**
+     * How the gateway rules and records a Bind/Execute of {@code name}, a statement it did not see
+     * parsed (one prepared by SQL): as the {@code EXECUTE} of it.
+     */
+    static String asExecute(String name) {
+        return "EXECUTE " + (name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"");
+    }
+
+    private static String key(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String unquoted(String name) {
+        return name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+    }
+}
