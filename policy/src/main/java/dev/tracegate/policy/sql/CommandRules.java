@@ -46,6 +46,7 @@ final class CommandRules {
         ClassFinding verdict = dispatch(t, depth);
         verdict = dataModifyingSubstatements(verdict, t, depth);
         verdict = rowLocks(verdict, t);
+        verdict = CredentialStores.postgres(verdict, t);
         return FunctionCallRules.apply(verdict, t, depth);
     }
 

@@ -56,7 +56,7 @@ final class MySqlCommandRules {
             return ClassFinding.unknown(command,
                     "brackets nested more than " + CommandRules.MAX_NESTING + " deep are not analysed");
         }
-        return anywhere(dispatch(t, depth, 0), t);
+        return CredentialStores.mysql(anywhere(dispatch(t, depth, 0), t), t);
     }
 
     private static ClassFinding dispatch(TokenSpan t, int depth, int nesting) {
@@ -116,7 +116,11 @@ final class MySqlCommandRules {
             case "optimize", "repair" -> ClassFinding.of(StatementClass.DDL, command,
                     command + " rebuilds tables under a lock");
             case "check", "checksum" -> ClassFinding.of(StatementClass.READ, command);
-            case "use", "help" -> ClassFinding.of(StatementClass.SESSION, command);
+            case "use" -> t.size() > 1 && t.isIdentifier(1) && SYSTEM_SCHEMAS.contains(t.get(1).text().toLowerCase(Locale.ROOT))
+                    ? ClassFinding.of(StatementClass.DANGEROUS_ADMIN, command, "USE of the server's own schema "
+                    + t.get(1).text().toLowerCase(Locale.ROOT) + ": unqualified names then reach grant tables and logs")
+                    : ClassFinding.of(StatementClass.SESSION, command);
+            case "help" -> ClassFinding.of(StatementClass.SESSION, command);
             case "get" -> t.isWord(1, "diagnostics") || (t.word(1).matches("current|stacked") && t.isWord(2, "diagnostics"))
                     ? ClassFinding.of(StatementClass.SESSION, "GET DIAGNOSTICS")
                     : ClassFinding.unknown("GET", "unrecognised statement");
