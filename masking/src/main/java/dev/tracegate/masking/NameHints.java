@@ -31,16 +31,24 @@ final class NameHints {
             "fax", "msisdn", "whatsapp");
     private static final Set<String> CARDS = Set.of(
             "cardnumber", "cardno", "creditcard", "creditcardnumber", "ccnumber", "ccn", "pan", "debitcard",
-            "paymentcard");
+            "paymentcard", "cardnum", "ccnum", "creditcardno", "primaryaccountnumber");
+    /** Bank account identifiers, masked like an IBAN. */
+    private static final Set<String> BANK_ACCOUNTS = Set.of("accountnumber", "accountno", "bankaccount",
+            "bankaccountnumber", "bankaccountno", "routingnumber", "sortcode", "bic", "swift", "swiftcode");
     private static final Set<String> SSNS = Set.of(
             "ssn", "socialsecuritynumber", "socialsecurityno", "nationalid", "nationalidnumber", "nationalidentifier",
-            "taxid", "tin", "nin", "nino");
+            "taxid", "tin", "nin", "nino", "passport", "passportnumber", "passportno", "driverslicense",
+            "driverslicence", "driverlicense", "driverlicence", "driverslicensenumber", "dlnumber",
+            "socialinsurancenumber", "nationalinsurancenumber", "personalnumber", "idcardnumber");
     private static final Set<String> IPS = Set.of(
             "ip", "ipaddress", "ipaddr", "clientip", "remoteip", "remoteaddr", "remoteaddress", "sourceip", "srcip",
             "destip", "dstip", "clientaddr", "clientaddress", "userip");
     private static final String[] SECRET_SUFFIXES = {
         "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
-        "credentials", "credential"};
+        "credentials", "credential", "cvv", "cvv2", "cvc", "cvc2", "securitycode", "pincode", "pinnumber", "otp",
+        "sessionid", "sessionkey", "cookie", "authorization", "bearer"};
+    /** Secret names too short to match as a suffix. */
+    private static final Set<String> SECRET_NAMES = Set.of("pin", "cvn", "csc");
 
     /**
      * Judgements already made. Names repeat (every record of a JSON document has the same fields,
@@ -94,10 +102,10 @@ final class NameHints {
         if (PHONES.contains(n) || n.endsWith("phone") || n.endsWith("phonenumber") || n.endsWith("mobilenumber")) {
             return EntityType.PHONE;
         }
-        if (CARDS.contains(n) || n.endsWith("cardnumber")) {
+        if (CARDS.contains(n) || n.endsWith("cardnumber") || n.endsWith("cardno") || n.endsWith("cardnum")) {
             return EntityType.CARD;
         }
-        if (n.equals("iban") || n.endsWith("iban")) {
+        if (n.equals("iban") || n.endsWith("iban") || BANK_ACCOUNTS.contains(n)) {
             return EntityType.IBAN;
         }
         if (SSNS.contains(n) || n.endsWith("ssn")) {
@@ -111,6 +119,9 @@ final class NameHints {
         }
         if (IPS.contains(n) || n.endsWith("ipaddress")) {
             return EntityType.IP;
+        }
+        if (secrets && SECRET_NAMES.contains(n)) {
+            return EntityType.SECRET;
         }
         for (String suffix : SECRET_SUFFIXES) {
             if (secrets && n.endsWith(suffix)) {
