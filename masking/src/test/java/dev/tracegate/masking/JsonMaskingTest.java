@@ -51,6 +51,18 @@ class JsonMaskingTest {
     }
 
     @Test
+    void namesOfCardBankIdentityAndSecretFieldsAreHints() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"card_num":"v1","accountNumber":"v2","sort_code":"v3","passportNumber":"v4","drivers_license":"v5",
+                 "cvv":"v6","pin":"v7","otp":"v8","sessionId":"v9","cookie":"v10","authorization":"v11","spin":"ok",
+                 "shipping":"ok","pinned":true}""", new MaskingReport());
+        assertThat(out).doesNotContain("\"v").contains("\"card_num\":\"[CARD]\"").contains("\"accountNumber\":\"[IBAN]\"")
+                .contains("\"passportNumber\":\"[SSN]\"").contains("\"cvv\":\"[SECRET]\"")
+                .contains("\"spin\":\"ok\"").contains("\"shipping\":\"ok\"").contains("\"pinned\":true");
+    }
+
+    @Test
     void aStringThatIsAJsonDocumentIsMaskedAsOne() {
         Masker masker = new Masker(MaskingProfile.defaults());
         String out = masker.json("b").mask("""
