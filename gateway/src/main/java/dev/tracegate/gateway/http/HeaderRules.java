@@ -39,7 +39,10 @@ final class HeaderRules {
             "content-type", "content-length", "content-encoding", "content-language", "transfer-encoding", "date",
             "etag", "last-modified", "expires", "cache-control", "vary", "age", "server", "accept-ranges", "allow",
             "retry-after", "pragma", "strict-transport-security", "x-content-type-options", "traceparent",
-            "tracestate");
+            "tracestate",
+            // The caller's own session with the target: masked, it would end the session (the gateway's
+            // client never keeps it, so it reaches no one else).
+            "set-cookie");
 
     private HeaderRules() {
     }
