@@ -71,6 +71,11 @@ final class HeaderRules {
         return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Whether a masked caller's request header goes to the target without the caller's masking profile reading it. */
+    static boolean describesTheRequestTransfer(String name) {
+        return TRANSFER.contains(name.toLowerCase(Locale.ROOT));
+    }
+
     /** The value as the evidence keeps it, before the record profile sees it. */
     static String recorded(String name, String value) {
         return REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? "[REDACTED]" : value;

@@ -70,8 +70,26 @@ final class UpstreamCall {
                 return null;
             }
         }
-        Request upstream = route.target().newRequest(client.method(), rawRemainder(), client.query())
-                .headers(headers -> forwardHeaders(headers, masking != null));
+        RequestHeadMasking head = masking == null ? null : new RequestHeadMasking(masking.masker(), evidence.requestReport());
+        String path = rawRemainder();
+        String query = client.query();
+        if (head != null) {
+            try {
+                path = head.path(path);
+                query = head.query(query);
+            } catch (MaskingRefusedException refused) {
+                refuse(out, 400, refused.location(), refused.getMessage());
+                return null;
+            }
+        }
+        Request upstream;
+        try {
+            upstream = route.target().newRequest(client.method(), path, query).headers(headers -> forwardHeaders(headers, head));
+        } catch (IllegalArgumentException malformed) {
+            evidence.result(400, "malformed request target", null, null, null);
+            out.error(400, "the request's path or query has a malformed percent-encoding", null);
+            return null;
+        }
         TargetAnswer answer = new TargetAnswer();
         BodyCapture capture = null;
         if (!hasBody) {
@@ -165,13 +183,17 @@ final class UpstreamCall {
      * The client's headers the target may see, then the held credential (replacing any header of
      * its name). A masked caller's headers that would have the answer compressed, cut into a
      * byte range or written in another character set are not sent: the answer must come whole
-     * and readable to be masked.
+     * and readable to be masked; its other headers are masked ({@link RequestHeadMasking}).
      */
-    private void forwardHeaders(HttpFields.Mutable headers, boolean masked) {
+    private void forwardHeaders(HttpFields.Mutable headers, RequestHeadMasking masked) {
         for (Map.Entry<String, String> header : client.headers()) {
-            if (HeaderRules.forwardUpstream(header.getKey())
-                    && !(masked && HeaderRules.changesTheAnswersForm(header.getKey()))) {
-                headers.add(header.getKey(), header.getValue());
+            String name = header.getKey();
+            if (!HeaderRules.forwardUpstream(name) || masked != null && HeaderRules.changesTheAnswersForm(name)) {
+                continue;
+            }
+            String value = masked == null ? header.getValue() : masked.header(name, header.getValue());
+            if (value != null) {
+                headers.add(name, value);
             }
         }
         route.target().authenticate(headers);

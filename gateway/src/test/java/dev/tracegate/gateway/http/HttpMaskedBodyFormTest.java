@@ -284,6 +284,46 @@ class HttpMaskedBodyFormTest {
     }
 
     @Test
+    void aMaskedCallersPathQueryAndHeadersReachTheTargetMasked() throws Exception {
+        String path = "/svc/notes/ada%40example.com?text=card+4111+1111+1111+1111&dob=1985-03-02&page=2";
+        HttpResponse<byte[]> masked = get(path, TestGateway.ALICE_TOKEN, "X-Customer-Email", EMAIL,
+                "X-Note", "call +44 20 7946 0123", "X-Request-Id", "r-17");
+        assertThat(masked.statusCode()).isEqualTo(200);
+        UpstreamService.Received stored = upstream.received.getLast();
+        String line = java.net.URLDecoder.decode(stored.path(), StandardCharsets.UTF_8);
+        assertThat(line).startsWith("/api/notes/").endsWith("&page=2").doesNotContain(EMAIL).doesNotContain("4111")
+                .doesNotContain("1985").doesNotContain("@");
+        assertThat(header(stored, "X-Customer-Email")).doesNotContain(EMAIL);
+        assertThat(header(stored, "X-Note")).startsWith("call ").doesNotContain("7946");
+        assertThat(header(stored, "X-Request-Id")).isEqualTo("r-17");
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "masking.applied").getLast().toString())
+                .contains("request.path").contains("request.query:$.dob").contains("request.header:x-customer-email");
+
+        // A caller who sees clear text: the target gets the request as sent.
+        assertThat(get(path, TestGateway.ADMIN_TOKEN, "X-Customer-Email", EMAIL).statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().path())
+                .isEqualTo("/api/notes/ada%40example.com?text=card+4111+1111+1111+1111&dob=1985-03-02&page=2");
+        assertThat(header(upstream.received.getLast(), "X-Customer-Email")).isEqualTo(EMAIL);
+
+        // An escape the masker cannot read never reaches the target.
+        int before = upstream.received.size();
+        for (String target : List.of("/svc/notes/x?a=%zz&card=4111+1111+1111+1111", "/svc/notes/%zz%41")) {
+            String malformed = RawHttp.send(gateway.gateway().httpPort(), "GET " + target + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer " + TestGateway.ALICE_TOKEN + "\r\nConnection: close\r\n\r\n");
+            assertThat(malformed).startsWith("HTTP/1.1 400");
+        }
+        assertThat(upstream.received.size()).isEqualTo(before);
+        String unmasked = RawHttp.send(gateway.gateway().httpPort(), "GET /svc/notes/x?a=%zz HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer " + TestGateway.ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n");
+        assertThat(unmasked).startsWith("HTTP/1.1 400").contains("malformed percent-encoding");
+    }
+
+    private static String header(UpstreamService.Received request, String name) {
+        return request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                .map(e -> String.join(",", e.getValue())).findFirst().orElse(null);
+    }
+
+    @Test
     void anEventStreamsJsonDataIsMaskedAsJson() throws Exception {
         HttpResponse<byte[]> masked = get("/svc/stream", TestGateway.ALICE_TOKEN);
         assertThat(masked.statusCode()).isEqualTo(200);

@@ -1,0 +1,98 @@
+package dev.tracegate.gateway.http;
+
+import dev.tracegate.masking.CellResult;
+import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.FallbackReason;
+import dev.tracegate.masking.Masker;
+import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.masking.MaskingReport;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * What a masked caller's request carries outside its body, masked before the target sees it: the
+ * path's segments, the query string and the header values. The target stores these as readily as
+ * a body ({@code PUT /notes/ada@example.com}, {@code POST /notes?text=card+4111+...}, an
+ * {@code X-Customer-Email} an API logs), so for a masked caller they get the body's treatment:
+ * <ul>
+ *   <li>the query string field by field as a form ({@link FormMasking}: name hints such as
+ *       {@code ?email=} and {@code ?dob=}, field rules such as {@code $.dob}, detectors on the
+ *       decoded value), locations {@code request.query:$.name};</li>
+ *   <li>each path segment decoded ({@code %XX}; a {@code +} is a plus sign in a path) and scanned
+ *       by the detectors, location {@code request.path}; a masked segment is encoded again;</li>
+ *   <li>every header value but those that describe the transfer, as response headers are
+ *       ({@code request.header:name}).</li>
+ * </ul>
+ * A malformed percent-escape in the path or query is refused ({@code 400}): targets differ in what
+ * they make of one, so the masker cannot know what it would be stored as.
+ */
+final class RequestHeadMasking {
+
+    private final Masker masker;
+    private final MaskingReport report;
+
+    RequestHeadMasking(Masker masker, MaskingReport report) {
+        this.masker = masker;
+        this.report = report;
+    }
+
+    /** The raw query masked, or {@code null} when there is none. */
+    String query(String rawQuery) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return rawQuery;
+        }
+        return FormMasking.mask(masker.json("request.query"), "request.query", rawQuery, report);
+    }
+
+    /** The raw path ({@code /a/b}, still encoded) with each segment masked on its own. */
+    String path(String rawPath) {
+        StringBuilder masked = new StringBuilder(rawPath.length());
+        int segment = 0;
+        for (int i = 0; i <= rawPath.length(); i++) {
+            if (i == rawPath.length() || rawPath.charAt(i) == '/') {
+                masked.append(segment == 0 ? "" : "/").append(segment(rawPath.substring(segment, i)));
+                segment = i + 1;
+            }
+        }
+        return masked.toString();
+    }
+
+    /** A header's value masked, or {@code null} when the profile nulls it (the header is then not sent). */
+    String header(String name, String value) {
+        if (HeaderRules.describesTheRequestTransfer(name)) {
+            return value;
+        }
+        return masker.maskText(ColumnRef.expression("request.header:" + name.toLowerCase(Locale.ROOT)), value, report)
+                .value();
+    }
+
+    private String segment(String raw) {
+        if (raw.isEmpty()) {
+            return raw;
+        }
+        String decoded = decoded(raw);
+        CellResult result = masker.maskText(ColumnRef.expression("request.path"), decoded, report);
+        if (!result.changed()) {
+            return raw;
+        }
+        return result.value() == null ? "" : URLEncoder.encode(result.value(), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String decoded(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        try {
+            String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+            if (decoded.indexOf('\uFFFD') >= 0 && raw.indexOf('\uFFFD') < 0) {
+                throw new IllegalArgumentException("not UTF-8 once decoded");
+            }
+            return decoded;
+        } catch (IllegalArgumentException e) {
+            throw new MaskingRefusedException(FallbackReason.UNMASKABLE, "request.path",
+                    "the path has a malformed percent-encoding, which cannot be masked");
+        }
+    }
+}
