@@ -140,8 +140,8 @@ final class ExchangeEvidence {
      * The kept share masked with the record profile: a form field by field (a share cut at the
      * budget without its last, cut pair), one JSON document as one, anything else as text.
      */
-    private static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location,
-                                                           boolean form) {
+    static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location,
+                                                   boolean form) {
         String text = capture.keptText();
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(2); // masked into a new text, encoded again

@@ -50,35 +50,44 @@ final class HeldRequest {
         this.trace = trace;
     }
 
-    /** Waits on this request's virtual thread until approvers decide or the request expires. */
-    Admission now(Admission.NeedsApproval held, String line) throws EvidenceLogUnavailableException {
-        CommandGate gate = context.services().gate();
-        Admission.Waiting waiting = ask(held, line);
-        return gate.decided(recorder, joined.sequence(), waiting, gate.await(waiting.pending()));
-    }
-
     /**
-     * Answers 202 now and goes on elsewhere. The body is read whole first, since the request
-     * outlives its connection.
+     * The body, read whole before approvers are asked, so that what they are shown is what the
+     * target gets; {@code null} when it is over {@link #MAX_HELD_BODY} (the client is refused here).
      *
-     * @return whether the wait went on elsewhere (which then ends the request in its session);
-     *         false when the client was refused here (a body over {@link #MAX_HELD_BODY})
+     * @param unread the client's body, when it was not read already
+     * @param read   the body the policy read, or {@code null}
      */
-    boolean later(Admission.NeedsApproval held, String line, InputStream unread, byte[] read, Approved then)
-            throws IOException, EvidenceLogUnavailableException {
+    HeldBody body(Admission.NeedsApproval held, InputStream unread, byte[] read) throws IOException {
         byte[] body = read != null ? read : unread.readNBytes(MAX_HELD_BODY + 1);
         if (body.length > MAX_HELD_BODY) {
             Ruling ruling = held.ruling();
             recorder.blocked(joined.sequence(), "refused", ruling.decision().rule(), "body too large to hold",
                     ruling.statementClass(), null);
-            out.error(413, "a request held for approval with Prefer: respond-async may carry at most "
-                    + MAX_HELD_BODY + " bytes", null);
-            return false;
+            out.error(413, "a request held for approval may carry at most " + MAX_HELD_BODY + " bytes", null);
+            return null;
         }
-        Admission.Waiting waiting = ask(held, line);
+        return new HeldBody(body, BodyMasking.Kind.of(client.header("content-type")) == BodyMasking.Kind.FORM);
+    }
+
+    /** Waits on this request's virtual thread until approvers decide or the request expires. */
+    Admission now(Admission.NeedsApproval held, String line, HeldBody body) throws EvidenceLogUnavailableException {
+        CommandGate gate = context.services().gate();
+        Admission.Waiting waiting = ask(held, line, body);
+        return gate.decided(recorder, joined.sequence(), waiting, gate.await(waiting.pending()));
+    }
+
+    /**
+     * Answers 202 now and goes on elsewhere, with the body read whole before ({@link #body}),
+     * since the request outlives its connection.
+     *
+     * @return true: the wait went on elsewhere (which then ends the request in its session)
+     */
+    boolean later(Admission.NeedsApproval held, String line, HeldBody body, Approved then)
+            throws EvidenceLogUnavailableException {
+        Admission.Waiting waiting = ask(held, line, body);
         StoredResponse stored = acceptForLater(waiting);
         // Jetty finishes a response when its handler returns: the wait goes on elsewhere.
-        Thread.ofVirtual().name("http-held-" + waiting.pending().id()).start(() -> finish(waiting, stored, body, then));
+        Thread.ofVirtual().name("http-held-" + waiting.pending().id()).start(() -> finish(waiting, stored, body.bytes(), then));
         return true;
     }
 
@@ -99,10 +108,12 @@ final class HeldRequest {
         }
     }
 
-    private Admission.Waiting ask(Admission.NeedsApproval held, String line) throws EvidenceLogUnavailableException {
+    private Admission.Waiting ask(Admission.NeedsApproval held, String line, HeldBody body)
+            throws EvidenceLogUnavailableException {
         Ruling ruling = held.ruling();
-        return context.services().gate().request(recorder, held, ruling.forApprovers().requestLine(line).text(),
-                ruling.recording().requestLine(line).text(), trace);
+        return context.services().gate().request(recorder, held,
+                ruling.forApprovers().requestLine(line).text() + body.shown(ruling.recordingMasker()),
+                ruling.recording().requestLine(line).text() + body.recorded(), trace);
     }
 
     /** Answers 202 with where to collect the answer; the answer is then kept for its requester. */

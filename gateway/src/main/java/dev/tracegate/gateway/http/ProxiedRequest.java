@@ -143,12 +143,16 @@ final class ProxiedRequest {
         byte[] body = read == null ? null : read.bytes();
         if (admission instanceof Admission.NeedsApproval held) {
             HeldRequest wait = new HeldRequest(context, client, out, joined, identity, trace);
+            HeldBody whole = wait.body(held, body == null ? clientBody() : null, body);
+            if (whole == null) {
+                return false;
+            }
+            body = whole.bytes();
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which ends the request.
-                return wait.later(held, line, body == null ? clientBody() : null, body,
-                        (stored, whole) -> forward(route, evidence, ruling, whole, stored));
+                return wait.later(held, line, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
             }
-            admission = wait.now(held, line);
+            admission = wait.now(held, line, whole);
         }
         if (admission instanceof Admission.Refused refused) {
             refuse(refused, out);

@@ -347,11 +347,15 @@ class HttpGatewayTest {
     void aHeldPutWaitsForItsApproval() throws Exception {
         CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/7?owner=ada@example.com",
                 TestGateway.ALICE_TOKEN).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"v\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+                .PUT(HttpRequest.BodyPublishers.ofString(HELD_BODY)).build(), HttpResponse.BodyHandlers.ofString());
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway.gateway().approvals().pending().stream()
                         .filter(p -> p.request().command().startsWith("PUT /echo/7")).findFirst().orElse(null), p -> p != null);
-        assertThat(pending.request().command()).as("approvers see the request masked").isEqualTo("PUT /echo/7?owner=[EMAIL]");
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(HELD_BODY.getBytes(StandardCharsets.UTF_8)));
+        // Approvers see the body they approve (read whole before they were asked), as the evidence keeps it.
+        assertThat(pending.request().command()).as("approvers see the request masked")
+                .isEqualTo("PUT /echo/7?owner=[EMAIL]\nbody: 32 bytes, sha256 " + digest + "\n{\"v\":1,\"mail\":\"[EMAIL]\"}");
         assertThat(pending.request().protocol()).isEqualTo("http");
         assertThat(put).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),
@@ -359,7 +363,12 @@ class HttpGatewayTest {
         HttpResponse<String> response = put.get(20, TimeUnit.SECONDS);
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(upstream.received.getLast().method()).isEqualTo("PUT");
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast().toString())
+                .as("the approval's record binds the body by its digest").contains("sha256 " + digest)
+                .doesNotContain("ada@");
     }
+
+    private static final String HELD_BODY = "{\"v\":1,\"mail\":\"ada@example.com\"}";
 
     @Test
     void aHeldRequestPreferringAsyncIsAcceptedAndItsAnswerCollectedLater() throws Exception {
