@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 
 /**
  * The address a client is counted under when the gateway limits or summarises what unauthenticated
@@ -13,6 +14,9 @@ import java.util.Arrays;
  * @param key printable form, e.g. {@code 192.0.2.7} or {@code 2001:db8:0:1::/64}
  */
 public record SourceAddress(String key) {
+
+    /** What an IP literal may hold (compiled once: the HTTP listener parses one per request). */
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9a-fA-F:.%\\[\\]]+");
 
     public static SourceAddress of(InetAddress address) {
         if (address instanceof Inet6Address v6 && !v6.isLoopbackAddress()) {
@@ -29,7 +33,7 @@ public record SourceAddress(String key) {
 
     /** From an IP literal as HTTP servers report it; anything else counts as itself. */
     public static SourceAddress parse(String ip) {
-        if (ip == null || !ip.matches("[0-9a-fA-F:.%\\[\\]]+")) {
+        if (ip == null || !IP_LITERAL.matcher(ip).matches()) {
             return new SourceAddress(String.valueOf(ip));
         }
         try {
