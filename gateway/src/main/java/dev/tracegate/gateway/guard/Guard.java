@@ -5,11 +5,12 @@ import dev.tracegate.masking.HashKey;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.lineage.LineageVerdict;
 import dev.tracegate.policy.rules.Action;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
-import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Policy;
 import dev.tracegate.policy.rules.PolicyEngine;
+import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.LexingCache;
@@ -87,7 +88,14 @@ public final class Guard {
                     ? new Decision(Action.BLOCK, "default:high-risk", http.undecidable(), null,
                     http.request().statementClass(), List.of())
                     : PolicyEngine.decide(snapshot, subject, http.request());
-            case Command.Ssh ssh -> decision = PolicyEngine.decide(snapshot, subject, ssh.request());
+            case Command.Ssh ssh -> {
+                decision = PolicyEngine.decide(snapshot, subject, ssh.request());
+                if (masking != null && snapshot.maskTerminal() && carriesUnmaskableData(ssh.request().operation())) {
+                    decision = refused(masking, ssh.request().statementClass(), ssh.request().operation().configName()
+                            + " would carry data the gateway cannot mask: file contents, directory listings and"
+                            + " forwarded connections are not terminal output");
+                }
+            }
         }
         CommandRedaction recorded = recording(snapshot);
         CommandRedaction shown = decision.approval() != null && decision.approval().clearStatement()
@@ -137,6 +145,16 @@ public final class Guard {
     }
 
     /** A refusal on behalf of the caller's masking rule. */
+    /**
+     * What reaches an SSH caller other than through the terminal, where output masking reads it:
+     * a file read or a directory listed over sftp (byte ranges of a file, names in binary
+     * packets), a forwarded connection (any protocol at all). For a masked caller these are
+     * refused rather than passed in clear; exec and shell output is masked.
+     */
+    private static boolean carriesUnmaskableData(SshOperation operation) {
+        return operation == SshOperation.READ || operation == SshOperation.PORT_FORWARDING;
+    }
+
     private static Decision refused(CallerMasking masking, StatementClass statementClass, String reason) {
         return new Decision(Action.BLOCK, masking.rule(), reason + " (your results are masked by policy rule "
                 + masking.rule() + ")", null, statementClass, List.of());

@@ -264,6 +264,35 @@ class SshGatewayTest {
     }
 
     @Test
+    void aMaskedCallerCannotTakeFilesOrTunnelsPastTheTerminalsMasking() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("masked-download"));
+        Path file = Files.writeString(folder.resolve("customers.txt"), "ada: " + EMAIL + " card " + CARD + "\n");
+        Files.writeString(folder.resolve(EMAIL + ".pdf"), "x");
+        Path back = dir.resolve("masked-back.txt");
+        var download = client.sftp(TestGateway.AGENT_TOKEN, "web", "get " + file + " " + back + "\n");
+        assertThat(back).doesNotExist();
+        assertThat(download.err()).contains("Permission denied");
+        var listing = client.sftp(TestGateway.AGENT_TOKEN, "web", "ls " + folder + "\n");
+        assertThat(listing.out() + listing.err()).doesNotContain(EMAIL);
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("detail").path("rule").asText()
+                .equals("mask-agents") && e.path("detail").path("reason").asText().contains("cannot mask"));
+
+        // The same download for a caller who sees clear text, and the same file through the masked terminal.
+        var clear = client.sftp(TestGateway.ALICE_TOKEN, "web", "get " + file + " " + back + "\n");
+        assertThat(clear.exit()).as(clear.err()).isZero();
+        assertThat(Files.readString(back)).contains(EMAIL);
+        assertThat(client.ssh(TestGateway.AGENT_TOKEN, "web", "", "cat " + file).out()).isEqualTo("ada: [EMAIL] card [CARD]\n");
+
+        // A tunnel that a rule allows everyone carries any protocol: not for a masked caller.
+        try (EchoServer echo = new EchoServer()) {
+            var tunnel = client.ssh(TestGateway.AGENT_TOKEN, "web", EMAIL + "\n", "-W", "127.0.0.1:" + echo.port());
+            assertThat(tunnel.exit()).isEqualTo(255);
+            assertThat(tunnel.out()).isEmpty();
+            assertThat(echo.received()).isEmpty();
+        }
+    }
+
+    @Test
     void scpCopiesBothWaysAreHashedInTheEvidenceAndWritesUnderEtcAreRefusedInBothProtocols() throws Exception {
         byte[] content = new byte[120_000];
         new Random(11).nextBytes(content);
