@@ -368,6 +368,19 @@ class HttpGatewayTest {
                 .doesNotContain("ada@");
     }
 
+    @Test
+    void aHeldRequestsBodyOverTheHoldLimitIsRefusedBeforeApproversAreAsked() throws Exception {
+        int before = upstream.received.size();
+        byte[] huge = new byte[HeldRequest.MAX_HELD_BODY + 1];
+        HttpResponse<String> refused = send(request("/svc/echo/9", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(huge)).build());
+        assertThat(refused.statusCode()).isEqualTo(413);
+        assertThat(refused.body()).contains("held for approval may carry at most");
+        assertThat(upstream.received.size()).isEqualTo(before);
+        assertThat(gateway.gateway().approvals().pending()).noneMatch(p -> p.request().command().startsWith("PUT /echo/9"));
+    }
+
     private static final String HELD_BODY = "{\"v\":1,\"mail\":\"ada@example.com\"}";
 
     @Test
