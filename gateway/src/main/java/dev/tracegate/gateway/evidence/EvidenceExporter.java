@@ -92,7 +92,7 @@ public final class EvidenceExporter {
                 reader.scan(0, treeSize, add);
             }
             written = count[0];
-            bundle.finish(checkpoint.note(), checkpoints.verifierKey().format());
+            bundle.finish(checkpoint.note(), checkpoints.signer());
         }
         return new Summary(written, treeSize, full);
     }

@@ -57,7 +57,7 @@ public final class PeriodBundleExporter {
             }
             long written = selection.context().size() + Math.max(0, selection.last() - selection.first() + 1);
             long linked = addConsistencyProofs(reader, bundle, selection, treeSize);
-            bundle.finish(checkpoint.note(), checkpoints.verifierKey().format(), attachments);
+            bundle.finish(checkpoint.note(), checkpoints.signer(), attachments);
             return new Summary(written, treeSize, linked);
         } catch (SQLException e) {
             throw new StoreException("cannot read the checkpoints for the period's bundle", e);

@@ -36,7 +36,7 @@ class BundleVerifierTest {
         assertThat(report.blobsChecked()).isEqualTo(5);
         assertThat(report.blobsAbsent()).isZero();
         assertThat(report.keySource()).contains(KeySource.BUNDLE_KEY);
-        assertThat(report.results()).hasSize(4).anyMatch(line -> line.contains("not independently trusted"));
+        assertThat(report.results()).hasSize(5).anyMatch(line -> line.contains("not independently trusted"));
         assertThat(report.summary()).startsWith("VERIFIED 23 event(s)").contains("bundle's own key");
 
         VerificationReport trusted = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
@@ -53,7 +53,7 @@ class BundleVerifierTest {
         assertThat(report.blobsChecked()).isEqualTo(1);
         assertThat(report.blobsAbsent()).isEqualTo(2); // events 5 and 10 reference blobs left out: allowed
         assertThat(report.consistencyProofsChecked()).isEqualTo(4);
-        assertThat(report.results()).hasSize(5);
+        assertThat(report.results()).hasSize(6);
     }
 
     @Test
@@ -181,6 +181,7 @@ class BundleVerifierTest {
         Files.writeString(bundle.resolve(BundleLayout.CHECKPOINT), forger.signer().sign(forged));
         Files.writeString(bundle.resolve(BundleLayout.LOG_KEY), forger.verifierKey().format() + "\n");
         LogFixture.remanifest(bundle);
+        LogFixture.resignManifest(bundle, forger);
 
         VerificationReport selfChecked = BundleVerifier.verify(bundle, Optional.empty());
         assertThat(selfChecked.ok()).as("a re-signed bundle is self-consistent").isTrue();
@@ -262,7 +263,7 @@ class BundleVerifierTest {
         Path target = dir.resolve("partial");
         try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(target)) {
             writer.addEvent(log.events.get(0));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), log.key.verifierKey().format()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), log.key.signer()))
                     .hasMessageContaining("needs all 23 events");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.addEvent(log.events.get(1), log.proof(1)))
                     .hasMessageContaining("every event has an inclusion proof or none");
@@ -271,7 +272,7 @@ class BundleVerifierTest {
             writer.addEvent(log.events.get(3), log.proof(3));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.addEvent(log.events.get(2), log.proof(2)))
                     .hasMessageContaining("index order");
-            String otherKey = LogKeyPair.generate(LogFixture.ORIGIN).verifierKey().format();
+            var otherKey = LogKeyPair.generate(LogFixture.ORIGIN).signer();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), otherKey))
                     .hasMessageContaining("does not verify with the given key");
         }
