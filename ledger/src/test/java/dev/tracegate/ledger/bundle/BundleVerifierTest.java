@@ -1,5 +1,9 @@
 package dev.tracegate.ledger.bundle;
 
+import static dev.tracegate.ledger.bundle.LineEdits.removeLine;
+import static dev.tracegate.ledger.bundle.LineEdits.replaceInLine;
+import static dev.tracegate.ledger.bundle.LineEdits.swapLines;
+import static dev.tracegate.ledger.bundle.LineEdits.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.ledger.note.Checkpoint;
@@ -308,29 +312,5 @@ class BundleVerifierTest {
         assertThat(failure.line()).as(failure.describe()).isEqualTo(OptionalLong.of(line));
         assertThat(failure.eventIndex()).as(failure.describe()).isEqualTo(index == null ? OptionalLong.empty() : OptionalLong.of(index));
         assertThat(failure.reason()).contains(reasonPart);
-    }
-
-    private static void replaceInLine(Path file, int lineNumber, String from, String to) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        String line = lines.get(lineNumber - 1);
-        assertThat(line).contains(from);
-        lines.set(lineNumber - 1, line.replaceFirst(java.util.regex.Pattern.quote(from), to));
-        writeLines(file, lines);
-    }
-
-    private static void removeLine(Path file, int lineNumber) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(lineNumber - 1);
-        writeLines(file, lines);
-    }
-
-    private static void swapLines(Path file, int a, int b) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        java.util.Collections.swap(lines, a - 1, b - 1);
-        writeLines(file, lines);
-    }
-
-    private static void writeLines(Path file, List<String> lines) throws IOException {
-        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 }

@@ -1,10 +1,14 @@
 package dev.tracegate.ledger.bundle;
 
+import static dev.tracegate.ledger.bundle.LineEdits.insertLine;
+import static dev.tracegate.ledger.bundle.LineEdits.removeLine;
+import static dev.tracegate.ledger.bundle.LineEdits.replaceInLine;
+import static dev.tracegate.ledger.bundle.LineEdits.swapLines;
+import static dev.tracegate.ledger.bundle.LineEdits.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.ledger.note.LogKeyPair;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,40 +324,5 @@ class TamperCorpusTest {
         byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
-    }
-
-    private static void replaceInLine(Path file, int lineNumber, String from, String to) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        String line = lines.get(lineNumber - 1);
-        assertThat(line).contains(from);
-        lines.set(lineNumber - 1, line.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to)));
-        writeLines(file, lines);
-    }
-
-    private static void insertLine(Path file, int lineNumber, String line) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.add(lineNumber - 1, line);
-        writeLines(file, lines);
-    }
-
-    private static void removeLine(Path file, int lineNumber) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(lineNumber - 1);
-        writeLines(file, lines);
-    }
-
-    private static void swapLines(Path file, int a, int b) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        Collections.swap(lines, a - 1, b - 1);
-        writeLines(file, lines);
-    }
-
-    private static void writeLines(Path file, List<String> lines) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (String line : lines) {
-                out.write(line.getBytes(StandardCharsets.UTF_8));
-                out.write('\n');
-            }
-        }
     }
 }
