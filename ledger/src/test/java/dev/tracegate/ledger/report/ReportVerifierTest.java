@@ -96,6 +96,22 @@ class ReportVerifierTest {
     }
 
     @Test
+    void theReportOfAnotherBundleOfTheSameLogIsCaught() throws Exception {
+        ReportParameters quiet = ReportLog.parameters(Instant.parse("2026-07-01T12:00:00Z"), Instant.parse("2026-07-01T13:00:00Z"));
+        Path other = log.bundle(dir.resolve("other"), quiet, index -> index >= log.events.size() - 2, blob -> false);
+        for (String file : List.of(AuditReport.JSON_FILE, AuditReport.HTML_FILE)) {
+            Files.copy(other.resolve(file), bundle.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        remanifest();
+        VerificationReport bundleCheck = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
+        assertThat(bundleCheck.summary()).startsWith("FAILED " + AuditReport.HTML_FILE + ": SHA-256 is")
+                .contains("the manifest the log signed at export (MANIFEST.sig) says");
+        ReportVerifier.Result result = ReportVerifier.afterBundle(bundle, bundleCheck).orElseThrow();
+        assertThat(result.ok()).isFalse();
+        assertThat(result.summary()).startsWith("REPORT FAILED: ");
+    }
+
+    @Test
     void anEditedHtmlIsCaught() throws Exception {
         Path html = bundle.resolve(AuditReport.HTML_FILE);
         Files.writeString(html, Files.readString(html).replace("Commands blocked by policy: ", "Commands blocked by policy (none!): "));
