@@ -298,7 +298,7 @@ public final class BundleVerifier {
                 }
                 if (!signedHash.equals(listedHash)) {
                     return Optional.of(VerificationFailure.of(path, "SHA-256 is " + listedHash + ", but" + by + " says " + signedHash
-                            + ": the file was changed after export (for events.jsonl or proofs.jsonl: lines removed, added or changed)"));
+                            + ": the file was changed after export (for a .jsonl file: lines removed, added or changed)"));
                 }
             }
             if (!signedText.equals(new String(manifestBytes, StandardCharsets.UTF_8))) {
@@ -501,9 +501,15 @@ public final class BundleVerifier {
                     throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "proof is to tree size "
                             + line.treeSize() + ", the checkpoint is at " + checkpoint.size()));
                 }
-                ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
+                try {
+                    ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
+                } catch (ProofException e) {
+                    throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "the earlier checkpoint of "
+                            + old.size() + " events is not proven a prefix of this one (the line was altered, or the log rewritten): "
+                            + e.getMessage()));
+                }
                 provenPrefixes.put(old.size(), old.rootHash());
-            } catch (JcsException | NoteException | ProofException | IllegalArgumentException e) {
+            } catch (JcsException | NoteException | IllegalArgumentException e) {
                 throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, e.getMessage()));
             }
         }

@@ -251,6 +251,30 @@ class TamperCorpusTest {
             Files.writeString(b.resolve(BundleLayout.CHECKPOINT), log.checkpointNote(22));
             LogFixture.remanifest(b);
         }, BundleLayout.PROOFS, "proof is for tree size 23, the checkpoint is at 22"));
+        corpus.add(new Tamper("structure: a consistency proof with an extra hash", Kind.SELECTIVE, b -> {
+            replaceInLine(b.resolve(BundleLayout.CONSISTENCY), 2, "\"hashes\":[", "\"hashes\":[\"" + "A".repeat(43) + "=\",");
+            LogFixture.remanifest(b);
+        }, BundleLayout.CONSISTENCY, "more than needed"));
+        corpus.add(new Tamper("structure: a consistency proof missing a hash", Kind.SELECTIVE, b -> {
+            List<String> lines = new ArrayList<>(Files.readAllLines(b.resolve(BundleLayout.CONSISTENCY)));
+            lines.set(1, lines.get(1).replaceFirst("\\[\"[^\"]*\",", "["));
+            writeLines(b.resolve(BundleLayout.CONSISTENCY), lines);
+            LogFixture.remanifest(b);
+        }, BundleLayout.CONSISTENCY, "too few"));
+        corpus.add(new Tamper("structure: a consistency line whose earlier checkpoint another key signed", Kind.SELECTIVE, b -> {
+            LogFixture other = new LogFixture(8);
+            String line = new String(new ConsistencyLine(other.checkpointNote(8), 23, log.tree.consistencyProof(8, 23)).toJson(),
+                    StandardCharsets.UTF_8);
+            insertLine(b.resolve(BundleLayout.CONSISTENCY), 1, line);
+            LogFixture.remanifest(b);
+        }, BundleLayout.CONSISTENCY, "not signed by " + LogFixture.ORIGIN));
+        corpus.add(new Tamper("structure: a consistency line from an earlier checkpoint of a rewritten log", Kind.SELECTIVE, b -> {
+            // As if the log's key had signed another history of 8 events: any other root at that size.
+            String forgedOld = log.key.signer().sign(new dev.tracegate.ledger.note.Checkpoint(LogFixture.ORIGIN, 8, log.tree.rootAt(7)));
+            String line = new String(new ConsistencyLine(forgedOld, 23, log.tree.consistencyProof(8, 23)).toJson(), StandardCharsets.UTF_8);
+            insertLine(b.resolve(BundleLayout.CONSISTENCY), 1, line);
+            LogFixture.remanifest(b);
+        }, BundleLayout.CONSISTENCY, "is not proven a prefix of this one"));
         // --- blobs
         corpus.add(new Tamper("blob: content replaced under its name", Kind.FULL, b -> {
             Files.write(b.resolve(BundleLayout.blobPath(LogFixture.sha256Hex(log.blobs.get(1)))), log.blobs.get(2));
