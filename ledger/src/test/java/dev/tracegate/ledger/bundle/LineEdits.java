@@ -25,6 +25,12 @@ final class LineEdits {
         writeLines(file, lines);
     }
 
+    static void editLine(Path file, int lineNumber, java.util.function.UnaryOperator<String> edit) throws IOException {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.set(lineNumber - 1, edit.apply(lines.get(lineNumber - 1)));
+        writeLines(file, lines);
+    }
+
     static void insertLine(Path file, int lineNumber, String line) throws IOException {
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         lines.add(lineNumber - 1, line);

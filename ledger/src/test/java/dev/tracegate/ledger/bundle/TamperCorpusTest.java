@@ -1,5 +1,6 @@
 package dev.tracegate.ledger.bundle;
 
+import static dev.tracegate.ledger.bundle.LineEdits.editLine;
 import static dev.tracegate.ledger.bundle.LineEdits.insertLine;
 import static dev.tracegate.ledger.bundle.LineEdits.removeLine;
 import static dev.tracegate.ledger.bundle.LineEdits.replaceInLine;
@@ -234,13 +235,11 @@ class TamperCorpusTest {
             LogFixture.remanifest(b);
         }, BundleLayout.EVENTS, "beyond the checkpoint's tree size 23"));
         corpus.add(new Tamper("structure: a proof with an extra hash", Kind.SELECTIVE, b -> {
-            replaceInLine(b.resolve(BundleLayout.PROOFS), 2, "\"hashes\":[", "\"hashes\":[\"" + "A".repeat(43) + "=\",");
+            editLine(b.resolve(BundleLayout.PROOFS), 2, TamperCorpusTest::withExtraHash);
             LogFixture.remanifest(b);
         }, BundleLayout.EVENTS, "not proven"));
-        corpus.add(new Tamper("structure: a proof missing its last hash", Kind.SELECTIVE, b -> {
-            List<String> proofs = new ArrayList<>(Files.readAllLines(b.resolve(BundleLayout.PROOFS)));
-            proofs.set(1, proofs.get(1).replaceFirst(",\"[^\"]*\"\\],\"index\"", "],\"index\""));
-            writeLines(b.resolve(BundleLayout.PROOFS), proofs);
+        corpus.add(new Tamper("structure: a proof missing a hash", Kind.SELECTIVE, b -> {
+            editLine(b.resolve(BundleLayout.PROOFS), 2, TamperCorpusTest::withoutFirstHash);
             LogFixture.remanifest(b);
         }, BundleLayout.EVENTS, "not proven"));
         corpus.add(new Tamper("structure: a proof for an index at the tree size", Kind.SELECTIVE, b -> {
@@ -252,13 +251,11 @@ class TamperCorpusTest {
             LogFixture.remanifest(b);
         }, BundleLayout.PROOFS, "proof is for tree size 23, the checkpoint is at 22"));
         corpus.add(new Tamper("structure: a consistency proof with an extra hash", Kind.SELECTIVE, b -> {
-            replaceInLine(b.resolve(BundleLayout.CONSISTENCY), 2, "\"hashes\":[", "\"hashes\":[\"" + "A".repeat(43) + "=\",");
+            editLine(b.resolve(BundleLayout.CONSISTENCY), 2, TamperCorpusTest::withExtraHash);
             LogFixture.remanifest(b);
         }, BundleLayout.CONSISTENCY, "more than needed"));
         corpus.add(new Tamper("structure: a consistency proof missing a hash", Kind.SELECTIVE, b -> {
-            List<String> lines = new ArrayList<>(Files.readAllLines(b.resolve(BundleLayout.CONSISTENCY)));
-            lines.set(1, lines.get(1).replaceFirst("\\[\"[^\"]*\",", "["));
-            writeLines(b.resolve(BundleLayout.CONSISTENCY), lines);
+            editLine(b.resolve(BundleLayout.CONSISTENCY), 2, TamperCorpusTest::withoutFirstHash);
             LogFixture.remanifest(b);
         }, BundleLayout.CONSISTENCY, "too few"));
         corpus.add(new Tamper("structure: a consistency line whose earlier checkpoint another key signed", Kind.SELECTIVE, b -> {
@@ -336,6 +333,15 @@ class TamperCorpusTest {
             fresh.append();
         }
         return fresh.events.get(index);
+    }
+
+    /** A proof line with the hash of 32 zero bytes in front of its hashes. */
+    private static String withExtraHash(String line) {
+        return line.replace("\"hashes\":[", "\"hashes\":[\"" + "A".repeat(43) + "=\",");
+    }
+
+    private static String withoutFirstHash(String line) {
+        return line.replaceFirst("\"hashes\":\\[\"[^\"]*\",", "\"hashes\":[");
     }
 
     private static void put(ZipOutputStream out, String name, byte[] content) throws IOException {
