@@ -275,7 +275,8 @@ public final class BundleVerifier {
             parseManifest(note.manifest(), file, signed, new HashMap<>());
             unsignedChange = firstUnsignedChange(signed, note.manifest());
             results.add("manifest signature: " + file + " is signed by " + signingKey.name() + "+" + signingKey.keyIdHex()
-                    + "; the bundle must hold exactly the files it lists, as they were at export");
+                    + "; the bundle must hold exactly the files it lists, as they were at export; the selection exported: "
+                    + (note.selection().equals(ManifestNote.noSelection()) ? "not stated" : note.selection()));
         }
 
         /** The first file whose listing differs from what the log signed, or the manifest itself when only its form differs. */

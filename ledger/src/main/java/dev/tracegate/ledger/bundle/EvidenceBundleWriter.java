@@ -1,5 +1,8 @@
 package dev.tracegate.ledger.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.note.Checkpoint;
@@ -170,12 +173,21 @@ public final class EvidenceBundleWriter implements AutoCloseable {
         finish(checkpointNote, signer, staged -> Map.of());
     }
 
+    /** Like {@link #finish(String, LogSigner, JsonNode, BundleAttachments)} without a stated selection. */
+    public void finish(String checkpointNote, LogSigner signer, BundleAttachments attachments) throws IOException {
+        finish(checkpointNote, signer, JsonNodeFactory.instance.objectNode(), attachments);
+    }
+
     /**
      * Like {@link #finish(String, LogSigner)}, and before the manifest is written, adds the files
-     * {@code attachments} computes from the staged bundle (see {@link BundleAttachments}).
+     * {@code attachments} computes from the staged bundle (see {@link BundleAttachments}). The
+     * {@code selection} (an object: what the export was asked for) is signed with the manifest.
      */
-    public void finish(String checkpointNote, LogSigner signer, BundleAttachments attachments) throws IOException {
+    public void finish(String checkpointNote, LogSigner signer, JsonNode selection, BundleAttachments attachments) throws IOException {
         requireOpen();
+        if (!selection.isObject()) {
+            throw new IllegalArgumentException("the selection must be a JSON object");
+        }
         String verifierKeyLine = signer.verifierKey().format();
         Checkpoint checkpoint = checkBundleConsistency(checkpointNote, verifierKeyLine);
         events.close();
@@ -195,7 +207,7 @@ public final class EvidenceBundleWriter implements AutoCloseable {
         StringBuilder manifest = new StringBuilder();
         digests.forEach((path, hex) -> manifest.append(hex).append("  ").append(path).append('\n'));
         Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifest, StandardCharsets.UTF_8);
-        String signedManifest = signer.signNote(new ManifestNote(checkpoint.origin(), manifest.toString()).text());
+        String signedManifest = signer.signNote(new ManifestNote(checkpoint.origin(), Jcs.canonicalString(selection), manifest.toString()).text());
         Files.writeString(staging.resolve(BundleLayout.MANIFEST_SIGNATURE), signedManifest, StandardCharsets.UTF_8);
         if (zip) {
             zipStagingTo(target);

@@ -111,6 +111,6 @@ final class LogFixture {
     /** Signs the bundle's manifest with {@code key}: what a forger with a key of their own does after {@link #remanifest}. */
     static void resignManifest(Path dir, LogKeyPair key) throws IOException {
         String manifest = Files.readString(dir.resolve(BundleLayout.MANIFEST));
-        Files.writeString(dir.resolve(BundleLayout.MANIFEST_SIGNATURE), key.signer().signNote(new ManifestNote(ORIGIN, manifest).text()));
+        Files.writeString(dir.resolve(BundleLayout.MANIFEST_SIGNATURE), key.signer().signNote(new ManifestNote(ORIGIN, ManifestNote.noSelection(), manifest).text()));
     }
 }

@@ -8,6 +8,8 @@ import static dev.tracegate.ledger.bundle.LineEdits.swapLines;
 import static dev.tracegate.ledger.bundle.LineEdits.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.note.LogKeyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +59,24 @@ class TamperCorpusTest {
         for (Path bundle : List.of(full(), selective(), log.writeSelective(dir.resolve("z.zip"), SELECTED, List.of(8L)))) {
             VerificationReport report = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
             assertThat(report.ok()).as(report.summary()).isTrue();
-            assertThat(report.results()).anyMatch(line -> line.startsWith("manifest signature: MANIFEST.sig is signed by"));
+            assertThat(report.results()).anyMatch(line -> line.startsWith("manifest signature: MANIFEST.sig is signed by")
+                    && line.endsWith("the selection exported: not stated"));
         }
+    }
+
+    @Test
+    void theSelectionAskedForIsSignedWithTheManifest() throws IOException {
+        Path bundle = dir.resolve("session.zip");
+        ObjectNode selection = JsonNodeFactory.instance.objectNode().put("export", "filtered").put("session", "s-1");
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(bundle)) {
+            for (int index = 10; index < 20; index++) {
+                writer.addEvent(log.events.get(index), log.proof(index));
+            }
+            writer.finish(log.checkpointNote(), log.key.signer(), selection, staged -> java.util.Map.of());
+        }
+        VerificationReport report = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
+        assertThat(report.ok()).as(report.summary()).isTrue();
+        assertThat(report.results()).anyMatch(line -> line.endsWith("the selection exported: {\"export\":\"filtered\",\"session\":\"s-1\"}"));
     }
 
     @TestFactory
@@ -154,6 +172,10 @@ class TamperCorpusTest {
             String forged = LogKeyPair.generate(LogFixture.ORIGIN).signer().signNote(text.substring(0, text.indexOf("\n\n") + 1));
             Files.writeString(b.resolve(BundleLayout.MANIFEST_SIGNATURE), forged);
         }, BundleLayout.MANIFEST_SIGNATURE, "note is not signed by " + LogFixture.ORIGIN));
+        corpus.add(new Tamper("MANIFEST.sig's selection changed to claim a full export", Kind.SELECTIVE, b -> {
+            Path signature = b.resolve(BundleLayout.MANIFEST_SIGNATURE);
+            Files.writeString(signature, Files.readString(signature).replace("\n{}\n", "\n{\"export\":\"all\"}\n"));
+        }, BundleLayout.MANIFEST_SIGNATURE, "does not verify"));
         corpus.add(new Tamper("MANIFEST.sig far larger than the manifest it signs", Kind.SELECTIVE, b -> {
             Path signature = b.resolve(BundleLayout.MANIFEST_SIGNATURE);
             Files.writeString(signature, Files.readString(signature) + "x".repeat(2 << 20));
