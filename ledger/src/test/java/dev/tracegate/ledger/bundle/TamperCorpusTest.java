@@ -308,6 +308,17 @@ class TamperCorpusTest {
         corpus.add(new Tamper("container: a symbolic link in a directory bundle", Kind.FULL, b -> {
             Files.createSymbolicLink(b.resolve("passwd"), Path.of("/etc/passwd"));
         }, "passwd", "links are not followed"));
+        for (String outside : List.of("../../etc/passwd", "/etc/passwd", "blobs/sha256/../../../etc/passwd", "./checkpoint")) {
+            corpus.add(new Tamper("container: the manifest lists " + outside, Kind.FULL, b -> {
+                Path manifest = b.resolve(BundleLayout.MANIFEST);
+                Files.writeString(manifest, Files.readString(manifest) + "0".repeat(64) + "  " + outside + "\n");
+            }, BundleLayout.MANIFEST, "is not a file inside the bundle"));
+        }
+        corpus.add(new Tamper("container: a checkpoint file of more than 1 MiB", Kind.FULL, b -> {
+            Path checkpoint = b.resolve(BundleLayout.CHECKPOINT);
+            Files.writeString(checkpoint, Files.readString(checkpoint) + "— x ".repeat(300_000));
+            LogFixture.remanifest(b);
+        }, BundleLayout.CHECKPOINT, "larger than 1048576 bytes"));
         corpus.add(new Tamper("container: a file the manifest does not list", Kind.FULL,
                 b -> Files.writeString(b.resolve("notes.txt"), "nothing to see"), "notes.txt", "not listed"));
         return corpus;
