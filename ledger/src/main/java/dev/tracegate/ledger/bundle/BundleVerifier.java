@@ -37,13 +37,14 @@ import java.util.regex.Pattern;
  * the first failing item.
  *
  * <p>The order is: the manifest's structure and every listed file except the JSONL files; the
- * checkpoint signature; the manifest's signature ({@code MANIFEST.sig}); the events with their proofs in one streaming pass that also hashes the
- * JSONL files for the manifest (so an altered event is named by its line rather than only by a
- * whole-file hash mismatch); the blobs; the consistency proofs; when the auditor gives one, their
- * own earlier checkpoint, which one of those proofs must cover. That the manifest is the one the
- * log signed is required last, so that a change is first named by its line where it can be (a
- * removed event and its proof, an added blob, a swapped checkpoint pass every other step). Memory stays bounded by the number
- * of distinct blobs, not the number of events.
+ * checkpoint signature; the manifest's signature ({@code MANIFEST.sig}); the events with their
+ * proofs in one streaming pass that also hashes the JSONL files for the manifest (so an altered
+ * event is named by its line rather than only by a whole-file hash mismatch); the blobs; the
+ * consistency proofs; that the bundle holds exactly what the log signed; when the auditor gives
+ * one, their own earlier checkpoint, which one of those proofs must cover. The signed manifest is
+ * compared after the lines so that a change is named by its line where it can be; what passes
+ * every line's check (an event removed with its proof, an added blob, a swapped checkpoint) fails
+ * there. Memory stays bounded by the number of distinct blobs, not the number of events.
  */
 public final class BundleVerifier {
     private static final int MAX_SMALL_FILE = 1 << 20;
