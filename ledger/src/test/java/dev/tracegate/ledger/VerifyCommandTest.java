@@ -45,7 +45,7 @@ class VerifyCommandTest {
             for (byte[] event : events) {
                 writer.addEvent(event);
             }
-            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 5, tree.root())), key.verifierKey().format());
+            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 5, tree.root())), key.signer());
         }
     }
 
@@ -53,7 +53,7 @@ class VerifyCommandTest {
     void printsOneLinePerStepAndExitsZeroWhenVerified() throws IOException {
         Output out = run(bundle.toString());
         assertThat(out.code).isEqualTo(VerifyCommand.OK);
-        assertThat(out.stdout.lines().toList()).hasSize(5)
+        assertThat(out.stdout.lines().toList()).hasSize(6)
                 .allMatch(line -> line.startsWith("ok  ") || line.startsWith("VERIFIED"));
         assertThat(out.stdout).contains("VERIFIED 5 event(s)", "bundle's own key");
 

@@ -8,6 +8,7 @@ import dev.tracegate.ledger.merkle.ProofException;
 import dev.tracegate.ledger.merkle.SubtreeHashes;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
+import dev.tracegate.ledger.note.LogSigner;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.SignedNote;
 import dev.tracegate.ledger.note.VerifierKey;
@@ -68,6 +69,11 @@ public final class CheckpointService implements AutoCloseable {
 
     public VerifierKey verifierKey() {
         return key.verifierKey();
+    }
+
+    /** The log's signer, for the manifest of each bundle exported against a checkpoint it signed. */
+    public LogSigner signer() {
+        return key.signer();
     }
 
     public Optional<SignedCheckpoint> latest() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -92,7 +93,7 @@ public final class EvidenceExporter {
                 reader.scan(0, treeSize, add);
             }
             written = count[0];
-            bundle.finish(checkpoint.note(), checkpoints.verifierKey().format());
+            bundle.finish(checkpoint.note(), checkpoints.signer(), filter.toSelection(), staged -> Map.of());
         }
         return new Summary(written, treeSize, full);
     }

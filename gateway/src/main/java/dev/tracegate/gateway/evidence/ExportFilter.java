@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.evidence;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
@@ -21,6 +23,22 @@ public record ExportFilter(Instant from, Instant to, String user, String connect
     /** Whether the query index can narrow the export (by anything but time). */
     boolean narrowsByIndex() {
         return user != null || connection != null || session != null || trace != null;
+    }
+
+    /**
+     * What the bundle's signed manifest states was asked for: {@code {"export":"all"}}, or
+     * {@code {"export":"filtered", ...}} with each filter given (times in ISO-8601 UTC).
+     */
+    public ObjectNode toSelection() {
+        ObjectNode selection = JsonNodeFactory.instance.objectNode().put("export", selectsEverything() ? "all" : "filtered");
+        String[][] given = {{"from", from == null ? null : from.toString()}, {"to", to == null ? null : to.toString()},
+                {"user", user}, {"connection", connection}, {"session", session}, {"trace", trace}};
+        for (String[] member : given) {
+            if (member[1] != null) {
+                selection.put(member[0], member[1]);
+            }
+        }
+        return selection;
     }
 
     public boolean selectsEverything() {

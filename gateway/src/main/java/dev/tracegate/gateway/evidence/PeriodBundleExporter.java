@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.evidence;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.bundle.BundleAttachments;
 import dev.tracegate.ledger.bundle.ConsistencyLine;
@@ -57,7 +59,9 @@ public final class PeriodBundleExporter {
             }
             long written = selection.context().size() + Math.max(0, selection.last() - selection.first() + 1);
             long linked = addConsistencyProofs(reader, bundle, selection, treeSize);
-            bundle.finish(checkpoint.note(), checkpoints.verifierKey().format(), attachments);
+            ObjectNode period = JsonNodeFactory.instance.objectNode().put("export", "period").put("from", from.toString())
+                    .put("to", to.toString());
+            bundle.finish(checkpoint.note(), checkpoints.signer(), period, attachments);
             return new Summary(written, treeSize, linked);
         } catch (SQLException e) {
             throw new StoreException("cannot read the checkpoints for the period's bundle", e);

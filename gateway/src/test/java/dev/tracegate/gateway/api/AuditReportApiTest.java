@@ -69,6 +69,8 @@ class AuditReportApiTest {
             Path bundle = unzip(response.body());
             VerificationReport verified = BundleVerifier.verify(bundle, Optional.of(gateway.gateway().checkpoints().verifierKey()));
             assertThat(verified.ok()).as(verified.summary()).isTrue();
+            assertThat(verified.results()).as("the bundle states, signed, that it is the period's")
+                    .anyMatch(line -> line.contains("the selection exported: {\"export\":\"period\",\"from\":\""));
             ReportVerifier.Result report = ReportVerifier.verify(bundle);
             assertThat(report.ok()).as(report.lines().toString()).isTrue();
 

@@ -66,10 +66,14 @@ class ExportSinceCheckpointTest {
             VerificationReport report = BundleVerifier.verify(next, Optional.of(key), Optional.of(first));
             assertThat(report.failure()).isEmpty();
             assertThat(report.consistencyProofsChecked()).isEqualTo(1);
-            assertThat(report.results()).anyMatch(line -> line.contains("is a prefix of this one"));
+            assertThat(report.results()).anyMatch(line -> line.contains("is a prefix of this one"))
+                    .anyMatch(line -> line.endsWith("the selection exported: {\"export\":\"all\"}"));
 
             Path filtered = download(gateway, "?user=tester&since_checkpoint=" + encode(first), "filtered.zip");
-            assertThat(BundleVerifier.verify(filtered, Optional.of(key), Optional.of(first)).ok()).isTrue();
+            VerificationReport filteredReport = BundleVerifier.verify(filtered, Optional.of(key), Optional.of(first));
+            assertThat(filteredReport.ok()).isTrue();
+            assertThat(filteredReport.results()).as("what the bundle claims to be is signed with its manifest")
+                    .anyMatch(line -> line.endsWith("the selection exported: {\"export\":\"filtered\",\"user\":\"tester\"}"));
 
             String foreign = LogKeyPair.generate("tracegate.test/export").signer()
                     .sign(new Checkpoint("tracegate.test/export", 3, new byte[32]));

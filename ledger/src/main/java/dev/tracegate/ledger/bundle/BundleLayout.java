@@ -11,6 +11,8 @@ public final class BundleLayout {
     public static final String CONSISTENCY = "consistency.jsonl";
     public static final String BLOB_DIRECTORY = "blobs/sha256/";
     public static final String MANIFEST = "MANIFEST.sha256";
+    /** The manifest signed by the log's key at export ({@link ManifestNote}); the one file the manifest cannot list. */
+    public static final String MANIFEST_SIGNATURE = "MANIFEST.sig";
 
     static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 

@@ -22,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,11 +37,14 @@ import java.util.regex.Pattern;
  * the first failing item.
  *
  * <p>The order is: the manifest's structure and every listed file except the JSONL files; the
- * checkpoint signature; the events with their proofs in one streaming pass that also hashes the
- * JSONL files for the manifest (so an altered event is named by its line rather than only by a
- * whole-file hash mismatch); the blobs; the consistency proofs; when the auditor gives one, their
- * own earlier checkpoint, which one of those proofs must cover. Memory stays bounded by the number
- * of distinct blobs, not the number of events.
+ * checkpoint signature; the manifest's signature ({@code MANIFEST.sig}); the events with their
+ * proofs in one streaming pass that also hashes the JSONL files for the manifest (so an altered
+ * event is named by its line rather than only by a whole-file hash mismatch); the blobs; the
+ * consistency proofs; that the bundle holds exactly what the log signed; when the auditor gives
+ * one, their own earlier checkpoint, which one of those proofs must cover. The signed manifest is
+ * compared after the lines so that a change is named by its line where it can be; what passes
+ * every line's check (an event removed with its proof, an added blob, a swapped checkpoint) fails
+ * there. Memory stays bounded by the number of distinct blobs, not the number of events.
  */
 public final class BundleVerifier {
     private static final int MAX_SMALL_FILE = 1 << 20;
@@ -92,6 +97,10 @@ public final class BundleVerifier {
         private final Map<String, Long> manifestLine = new HashMap<>();
         private final Map<String, String> computed = new HashMap<>();
         private final Map<String, BlobUse> blobUses = new HashMap<>();
+        private byte[] manifestBytes;
+        /** What MANIFEST.sha256 and the signed manifest disagree on, reported once every other step has passed. */
+        private Optional<VerificationFailure> unsignedChange = Optional.empty();
+        private boolean everyItemVerified;
         private BundleSource source;
         private VerifierKey signingKey;
         private KeySource keySource;
@@ -116,18 +125,27 @@ public final class BundleVerifier {
                 source = opened;
                 checkManifest();
                 checkCheckpoint();
+                checkManifestSignature();
                 checkEvents();
                 checkBlobs();
                 checkConsistency();
+                everyItemVerified = true;
+                if (unsignedChange.isPresent()) {
+                    throw new Failed(unsignedChange.get());
+                }
                 checkEarlierCheckpoint();
             } catch (Failed e) {
                 failure = Optional.of(e.failure);
             } catch (IOException e) {
                 failure = Optional.of(VerificationFailure.of(bundle.toString(), "cannot read the bundle: " + e.getMessage()));
+            } catch (OutOfMemoryError e) {
+                // Lines and files are bounded, but not below every heap: say so rather than die with a stack trace.
+                failure = Optional.of(VerificationFailure.of(bundle.toString(), "not verified: the bundle needs more memory than this"
+                        + " JVM has (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); run it with a larger -Xmx"));
             }
             return new VerificationReport(failure.isEmpty(), checkpoint == null ? -1 : checkpoint.size(), eventsChecked,
                     blobsChecked, blobsAbsent, consistencyChecked, Optional.ofNullable(keySource),
-                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure);
+                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified);
         }
 
         // --- step 1: manifest
@@ -140,9 +158,10 @@ public final class BundleVerifier {
             if (!source.files().containsKey(BundleLayout.MANIFEST)) {
                 throw new Failed(VerificationFailure.of(BundleLayout.MANIFEST, "missing: the bundle has no manifest"));
             }
-            parseManifest(readSmall(BundleLayout.MANIFEST, MAX_MANIFEST));
+            manifestBytes = readSmall(BundleLayout.MANIFEST, MAX_MANIFEST);
+            parseManifest(new String(manifestBytes, StandardCharsets.UTF_8), BundleLayout.MANIFEST, listed, manifestLine);
             for (String path : source.files().keySet()) {
-                if (!path.equals(BundleLayout.MANIFEST) && !listed.containsKey(path)) {
+                if (!path.equals(BundleLayout.MANIFEST) && !path.equals(BundleLayout.MANIFEST_SIGNATURE) && !listed.containsKey(path)) {
                     throw new Failed(VerificationFailure.of(path, "present in the bundle but not listed in " + BundleLayout.MANIFEST));
                 }
             }
@@ -170,28 +189,25 @@ public final class BundleVerifier {
                     + " hash(es) match, the JSONL files are hashed while their lines are checked");
         }
 
-        private void parseManifest(byte[] manifest) throws Failed {
-            String text = new String(manifest, StandardCharsets.UTF_8);
+        private static void parseManifest(String text, String file, Map<String, String> into, Map<String, Long> lineOf) throws Failed {
             if (!text.isEmpty() && !text.endsWith("\n")) {
-                throw new Failed(VerificationFailure.of(BundleLayout.MANIFEST, "does not end with a newline (truncated?)"));
+                throw new Failed(VerificationFailure.of(file, "does not end with a newline (truncated?)"));
             }
             String[] lines = text.isEmpty() ? new String[0] : text.substring(0, text.length() - 1).split("\n", -1);
             for (int i = 0; i < lines.length; i++) {
                 long lineNumber = i + 1;
                 Matcher m = MANIFEST_LINE.matcher(lines[i]);
                 if (!m.matches()) {
-                    throw new Failed(VerificationFailure.atLine(BundleLayout.MANIFEST, lineNumber,
-                            "not a sha256sum line \"<64 hex>  <path>\""));
+                    throw new Failed(VerificationFailure.atLine(file, lineNumber, "not a sha256sum line \"<64 hex>  <path>\""));
                 }
                 String path = m.group(2);
-                if (!BundleLayout.isSafePath(path) || path.equals(BundleLayout.MANIFEST)) {
-                    throw new Failed(VerificationFailure.atLine(BundleLayout.MANIFEST, lineNumber, "path \"" + path
-                            + "\" is not a file inside the bundle"));
+                if (!BundleLayout.isSafePath(path) || path.equals(BundleLayout.MANIFEST) || path.equals(BundleLayout.MANIFEST_SIGNATURE)) {
+                    throw new Failed(VerificationFailure.atLine(file, lineNumber, "path \"" + path + "\" is not a file inside the bundle"));
                 }
-                if (listed.put(path, m.group(1)) != null) {
-                    throw new Failed(VerificationFailure.atLine(BundleLayout.MANIFEST, lineNumber, path + " is listed twice"));
+                if (into.put(path, m.group(1)) != null) {
+                    throw new Failed(VerificationFailure.atLine(file, lineNumber, path + " is listed twice"));
                 }
-                manifestLine.put(path, lineNumber);
+                lineOf.put(path, lineNumber);
             }
         }
 
@@ -233,6 +249,64 @@ public final class BundleVerifier {
                     + signingKey.keyIdHex() + (keySource == KeySource.TRUSTED_KEY
                             ? " (the trusted key)"
                             : " (the bundle's own log-key.pub, not independently trusted: compare it with the published key)"));
+        }
+
+        // --- step 2b: the manifest the log signed at export
+
+        private void checkManifestSignature() throws Failed {
+            String file = BundleLayout.MANIFEST_SIGNATURE;
+            if (!source.files().containsKey(file)) {
+                throw new Failed(VerificationFailure.of(file, "missing: nothing signed by the log says which files and events the bundle"
+                        + " held at export, so events, proofs or blobs removed or added since could not be detected"
+                        + " (a bundle exported before manifests were signed: export it again)"));
+            }
+            // The note is the manifest plus a header and signature lines: anything larger is not one, and is not read.
+            int limit = manifestBytes.length + MAX_SMALL_FILE;
+            ManifestNote note;
+            try {
+                note = ManifestNote.parse(SignedNote.parse(readSmall(file, limit)).verifiedText(signingKey));
+            } catch (NoteException e) {
+                throw new Failed(VerificationFailure.of(file, e.getMessage()));
+            }
+            if (!note.origin().equals(checkpoint.origin())) {
+                throw new Failed(VerificationFailure.of(file, "is the manifest of a bundle of log " + note.origin() + ", not of "
+                        + checkpoint.origin()));
+            }
+            Map<String, String> signed = new TreeMap<>();
+            parseManifest(note.manifest(), file, signed, new HashMap<>());
+            unsignedChange = firstUnsignedChange(signed, note.manifest());
+            results.add("manifest signature: " + file + " is signed by " + signingKey.name() + "+" + signingKey.keyIdHex()
+                    + "; the bundle must hold exactly the files it lists, as they were at export; the selection exported: "
+                    + (note.selection().equals(ManifestNote.noSelection()) ? "not stated" : note.selection()));
+        }
+
+        /** The first file whose listing differs from what the log signed, or the manifest itself when only its form differs. */
+        private Optional<VerificationFailure> firstUnsignedChange(Map<String, String> signed, String signedText) {
+            String by = " the manifest the log signed at export (" + BundleLayout.MANIFEST_SIGNATURE + ")";
+            // The files that say what the evidence is come first, then the blobs and attachments.
+            Set<String> all = new LinkedHashSet<>(List.of(BundleLayout.CHECKPOINT, BundleLayout.LOG_KEY, BundleLayout.EVENTS,
+                    BundleLayout.PROOFS, BundleLayout.CONSISTENCY));
+            all.addAll(new TreeSet<>(signed.keySet()));
+            all.addAll(listed.keySet());
+            all.removeIf(path -> !signed.containsKey(path) && !listed.containsKey(path));
+            for (String path : all) {
+                String signedHash = signed.get(path);
+                String listedHash = listed.get(path);
+                if (signedHash == null) {
+                    return Optional.of(VerificationFailure.of(path, "not in" + by + ": added to the bundle after export"));
+                }
+                if (listedHash == null) {
+                    return Optional.of(VerificationFailure.of(path, "listed in" + by + ", but no longer in the bundle: removed after export"));
+                }
+                if (!signedHash.equals(listedHash)) {
+                    return Optional.of(VerificationFailure.of(path, "SHA-256 is " + listedHash + ", but" + by + " says " + signedHash
+                            + ": the file was changed after export (for a .jsonl file: lines removed, added or changed)"));
+                }
+            }
+            if (!signedText.equals(new String(manifestBytes, StandardCharsets.UTF_8))) {
+                return Optional.of(VerificationFailure.of(BundleLayout.MANIFEST, "differs from" + by + " in its form"));
+            }
+            return Optional.empty();
         }
 
         // --- step 3: events and inclusion
@@ -429,9 +503,15 @@ public final class BundleVerifier {
                     throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "proof is to tree size "
                             + line.treeSize() + ", the checkpoint is at " + checkpoint.size()));
                 }
-                ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
+                try {
+                    ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
+                } catch (ProofException e) {
+                    throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "the earlier checkpoint of "
+                            + old.size() + " events is not proven a prefix of this one (the line was altered, or the log rewritten): "
+                            + e.getMessage()));
+                }
                 provenPrefixes.put(old.size(), old.rootHash());
-            } catch (JcsException | NoteException | ProofException | IllegalArgumentException e) {
+            } catch (JcsException | NoteException | IllegalArgumentException e) {
                 throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, e.getMessage()));
             }
         }

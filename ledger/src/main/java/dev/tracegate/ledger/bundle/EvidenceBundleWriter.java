@@ -1,8 +1,12 @@
 package dev.tracegate.ledger.bundle;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.note.Checkpoint;
+import dev.tracegate.ledger.note.LogSigner;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.SignedNote;
 import dev.tracegate.ledger.note.VerifierKey;
@@ -160,21 +164,32 @@ public final class EvidenceBundleWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the checkpoint, the key and the manifest, and moves the bundle into place. Before
-     * that it checks what it can without the log: the checkpoint verifies with the key, proofs are
-     * against the checkpoint's size, and a full export has exactly the checkpoint's events and root.
+     * Writes the checkpoint, the key, the manifest and the manifest signed by {@code signer} (the
+     * log's key, see {@link ManifestNote}), and moves the bundle into place. Before that it checks
+     * what it can without the log: the checkpoint verifies with the key, proofs are against the
+     * checkpoint's size, and a full export has exactly the checkpoint's events and root.
      */
-    public void finish(String checkpointNote, String verifierKeyLine) throws IOException {
-        finish(checkpointNote, verifierKeyLine, staged -> Map.of());
+    public void finish(String checkpointNote, LogSigner signer) throws IOException {
+        finish(checkpointNote, signer, staged -> Map.of());
+    }
+
+    /** Like {@link #finish(String, LogSigner, JsonNode, BundleAttachments)} without a stated selection. */
+    public void finish(String checkpointNote, LogSigner signer, BundleAttachments attachments) throws IOException {
+        finish(checkpointNote, signer, JsonNodeFactory.instance.objectNode(), attachments);
     }
 
     /**
-     * Like {@link #finish(String, String)}, and before the manifest is written, adds the files
-     * {@code attachments} computes from the staged bundle (see {@link BundleAttachments}).
+     * Like {@link #finish(String, LogSigner)}, and before the manifest is written, adds the files
+     * {@code attachments} computes from the staged bundle (see {@link BundleAttachments}). The
+     * {@code selection} (an object: what the export was asked for) is signed with the manifest.
      */
-    public void finish(String checkpointNote, String verifierKeyLine, BundleAttachments attachments) throws IOException {
+    public void finish(String checkpointNote, LogSigner signer, JsonNode selection, BundleAttachments attachments) throws IOException {
         requireOpen();
-        checkBundleConsistency(checkpointNote, verifierKeyLine);
+        if (!selection.isObject()) {
+            throw new IllegalArgumentException("the selection must be a JSON object");
+        }
+        String verifierKeyLine = signer.verifierKey().format();
+        Checkpoint checkpoint = checkBundleConsistency(checkpointNote, verifierKeyLine);
         events.close();
         digests.put(BundleLayout.EVENTS, events.hex());
         for (HashingFile optional : new HashingFile[] {proofs, consistency}) {
@@ -192,6 +207,8 @@ public final class EvidenceBundleWriter implements AutoCloseable {
         StringBuilder manifest = new StringBuilder();
         digests.forEach((path, hex) -> manifest.append(hex).append("  ").append(path).append('\n'));
         Files.writeString(staging.resolve(BundleLayout.MANIFEST), manifest, StandardCharsets.UTF_8);
+        String signedManifest = signer.signNote(new ManifestNote(checkpoint.origin(), Jcs.canonicalString(selection), manifest.toString()).text());
+        Files.writeString(staging.resolve(BundleLayout.MANIFEST_SIGNATURE), signedManifest, StandardCharsets.UTF_8);
         if (zip) {
             zipStagingTo(target);
             deleteStaging();
@@ -202,7 +219,7 @@ public final class EvidenceBundleWriter implements AutoCloseable {
         closed = true;
     }
 
-    private void checkBundleConsistency(String checkpointNote, String verifierKeyLine) {
+    private Checkpoint checkBundleConsistency(String checkpointNote, String verifierKeyLine) {
         Checkpoint checkpoint;
         try {
             checkpoint = SignedNote.verify(checkpointNote, VerifierKey.parse(verifierKeyLine));
@@ -223,11 +240,12 @@ public final class EvidenceBundleWriter implements AutoCloseable {
                 throw new IllegalArgumentException("the events do not hash to the checkpoint's root");
             }
         }
+        return checkpoint;
     }
 
     /** A top-level file of its own: never one of the bundle's files, which the verifier reads with their own rules. */
     private void requireAttachmentName(String name) {
-        boolean reserved = name.equals(BundleLayout.MANIFEST) || digests.containsKey(name) || name.equals(BundleLayout.PROOFS)
+        boolean reserved = name.equals(BundleLayout.MANIFEST) || name.equals(BundleLayout.MANIFEST_SIGNATURE) || digests.containsKey(name) || name.equals(BundleLayout.PROOFS)
                 || name.equals(BundleLayout.CONSISTENCY);
         if (!BundleLayout.isSafePath(name) || name.contains("/") || reserved) {
             throw new IllegalArgumentException("an attachment needs a top-level name of its own, not \"" + name + "\"");
@@ -246,6 +264,7 @@ public final class EvidenceBundleWriter implements AutoCloseable {
                 putEntry(out, name);
             }
             putEntry(out, BundleLayout.MANIFEST);
+            putEntry(out, BundleLayout.MANIFEST_SIGNATURE);
         }
         Files.move(temporary, zipFile, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -11,6 +11,10 @@ import java.util.Optional;
  * @param blobsAbsent referenced blobs not in the bundle (allowed: blobs may be deleted at the end
  *     of their retention while the leaf keeps committing to their hash)
  * @param verifierKey the key line the checkpoint signature was checked with, once known
+ * @param everyItemVerified every event, proof, blob and consistency proof the bundle holds verified:
+ *     if verification failed, it failed only because the bundle holds other files or lines than the
+ *     log signed at export (an event removed with its proof, a blob added), so what the remaining
+ *     events show can still be computed, to name what is missing
  */
 public record VerificationReport(
         boolean ok,
@@ -22,7 +26,8 @@ public record VerificationReport(
         Optional<KeySource> keySource,
         Optional<String> verifierKey,
         List<String> results,
-        Optional<VerificationFailure> failure) {
+        Optional<VerificationFailure> failure,
+        boolean everyItemVerified) {
 
     public VerificationReport {
         results = List.copyOf(results);

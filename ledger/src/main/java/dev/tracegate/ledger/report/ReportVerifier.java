@@ -42,12 +42,13 @@ public final class ReportVerifier {
 
     /**
      * The report check that belongs after a bundle's verification: none when the bundle has no
-     * report, or when it failed on anything but the report's own files (its events cannot be
+     * report, or when it failed on an event, proof or other item of its own (its events cannot be
      * trusted then); otherwise the recomputation, which names the figure an edit changed even when
-     * the manifest no longer matches report.json.
+     * the manifest no longer matches report.json, and the event removed from a bundle whose every
+     * remaining event is proven but whose events.jsonl is not the one the log signed.
      */
     public static Optional<Result> afterBundle(Path bundle, VerificationReport bundleReport) {
-        boolean onlyReportFilesFailed = bundleReport.failure()
+        boolean onlyReportFilesFailed = bundleReport.everyItemVerified() || bundleReport.failure()
                 .map(failure -> failure.file().equals(AuditReport.JSON_FILE) || failure.file().equals(AuditReport.HTML_FILE))
                 .orElse(true);
         try {

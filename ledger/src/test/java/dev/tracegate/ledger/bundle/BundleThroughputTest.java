@@ -35,7 +35,7 @@ class BundleThroughputTest {
             for (int i = 0; i < EVENTS; i++) {
                 writer.addEvent(event(i));
             }
-            writer.finish(note, key.verifierKey().format());
+            writer.finish(note, key.signer());
         }
         long written = System.nanoTime();
         VerificationReport report = BundleVerifier.verify(bundle, Optional.of(key.verifierKey()));

@@ -1,5 +1,9 @@
 package dev.tracegate.ledger.bundle;
 
+import static dev.tracegate.ledger.bundle.LineEdits.removeLine;
+import static dev.tracegate.ledger.bundle.LineEdits.replaceInLine;
+import static dev.tracegate.ledger.bundle.LineEdits.swapLines;
+import static dev.tracegate.ledger.bundle.LineEdits.writeLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.ledger.note.Checkpoint;
@@ -36,7 +40,7 @@ class BundleVerifierTest {
         assertThat(report.blobsChecked()).isEqualTo(5);
         assertThat(report.blobsAbsent()).isZero();
         assertThat(report.keySource()).contains(KeySource.BUNDLE_KEY);
-        assertThat(report.results()).hasSize(4).anyMatch(line -> line.contains("not independently trusted"));
+        assertThat(report.results()).hasSize(5).anyMatch(line -> line.contains("not independently trusted"));
         assertThat(report.summary()).startsWith("VERIFIED 23 event(s)").contains("bundle's own key");
 
         VerificationReport trusted = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
@@ -53,7 +57,7 @@ class BundleVerifierTest {
         assertThat(report.blobsChecked()).isEqualTo(1);
         assertThat(report.blobsAbsent()).isEqualTo(2); // events 5 and 10 reference blobs left out: allowed
         assertThat(report.consistencyProofsChecked()).isEqualTo(4);
-        assertThat(report.results()).hasSize(5);
+        assertThat(report.results()).hasSize(6);
     }
 
     @Test
@@ -181,6 +185,7 @@ class BundleVerifierTest {
         Files.writeString(bundle.resolve(BundleLayout.CHECKPOINT), forger.signer().sign(forged));
         Files.writeString(bundle.resolve(BundleLayout.LOG_KEY), forger.verifierKey().format() + "\n");
         LogFixture.remanifest(bundle);
+        LogFixture.resignManifest(bundle, forger);
 
         VerificationReport selfChecked = BundleVerifier.verify(bundle, Optional.empty());
         assertThat(selfChecked.ok()).as("a re-signed bundle is self-consistent").isTrue();
@@ -262,7 +267,7 @@ class BundleVerifierTest {
         Path target = dir.resolve("partial");
         try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(target)) {
             writer.addEvent(log.events.get(0));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), log.key.verifierKey().format()))
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), log.key.signer()))
                     .hasMessageContaining("needs all 23 events");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.addEvent(log.events.get(1), log.proof(1)))
                     .hasMessageContaining("every event has an inclusion proof or none");
@@ -271,7 +276,7 @@ class BundleVerifierTest {
             writer.addEvent(log.events.get(3), log.proof(3));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.addEvent(log.events.get(2), log.proof(2)))
                     .hasMessageContaining("index order");
-            String otherKey = LogKeyPair.generate(LogFixture.ORIGIN).verifierKey().format();
+            var otherKey = LogKeyPair.generate(LogFixture.ORIGIN).signer();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.finish(log.checkpointNote(), otherKey))
                     .hasMessageContaining("does not verify with the given key");
         }
@@ -307,29 +312,5 @@ class BundleVerifierTest {
         assertThat(failure.line()).as(failure.describe()).isEqualTo(OptionalLong.of(line));
         assertThat(failure.eventIndex()).as(failure.describe()).isEqualTo(index == null ? OptionalLong.empty() : OptionalLong.of(index));
         assertThat(failure.reason()).contains(reasonPart);
-    }
-
-    private static void replaceInLine(Path file, int lineNumber, String from, String to) throws IOException {
-        List<String> lines = Files.readAllLines(file);
-        String line = lines.get(lineNumber - 1);
-        assertThat(line).contains(from);
-        lines.set(lineNumber - 1, line.replaceFirst(java.util.regex.Pattern.quote(from), to));
-        writeLines(file, lines);
-    }
-
-    private static void removeLine(Path file, int lineNumber) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        lines.remove(lineNumber - 1);
-        writeLines(file, lines);
-    }
-
-    private static void swapLines(Path file, int a, int b) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(file));
-        java.util.Collections.swap(lines, a - 1, b - 1);
-        writeLines(file, lines);
-    }
-
-    private static void writeLines(Path file, List<String> lines) throws IOException {
-        Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 }

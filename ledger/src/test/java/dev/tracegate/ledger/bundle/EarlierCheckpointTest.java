@@ -101,7 +101,7 @@ class EarlierCheckpointTest {
             for (byte[] event : log.events.subList(0, size)) {
                 writer.addEvent(event);
             }
-            writer.finish(log.checkpointNote(size), log.key.verifierKey().format());
+            writer.finish(log.checkpointNote(size), log.key.signer());
         }
         return target;
     }

@@ -70,7 +70,7 @@ final class LogFixture {
             for (byte[] blob : blobs) {
                 writer.addBlob(blob);
             }
-            writer.finish(checkpointNote(), key.verifierKey().format());
+            writer.finish(checkpointNote(), key.signer());
         }
         return target;
     }
@@ -85,7 +85,7 @@ final class LogFixture {
             for (long size : earlierSizes) {
                 writer.addConsistencyProof(new ConsistencyLine(checkpointNote(size), tree.size(), tree.consistencyProof(size, tree.size())));
             }
-            writer.finish(checkpointNote(), key.verifierKey().format());
+            writer.finish(checkpointNote(), key.signer());
         }
         return target;
     }
@@ -100,11 +100,17 @@ final class LogFixture {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String relative = dir.relativize(file).toString();
-                if (!relative.equals(BundleLayout.MANIFEST)) {
+                if (!relative.equals(BundleLayout.MANIFEST) && !relative.equals(BundleLayout.MANIFEST_SIGNATURE)) {
                     manifest.append(sha256Hex(Files.readAllBytes(file))).append("  ").append(relative).append('\n');
                 }
             }
         }
         Files.writeString(dir.resolve(BundleLayout.MANIFEST), manifest);
+    }
+
+    /** Signs the bundle's manifest with {@code key}: what a forger with a key of their own does after {@link #remanifest}. */
+    static void resignManifest(Path dir, LogKeyPair key) throws IOException {
+        String manifest = Files.readString(dir.resolve(BundleLayout.MANIFEST));
+        Files.writeString(dir.resolve(BundleLayout.MANIFEST_SIGNATURE), key.signer().signNote(new ManifestNote(ORIGIN, ManifestNote.noSelection(), manifest).text()));
     }
 }

@@ -238,7 +238,7 @@ final class ReportLog {
                     writer.addConsistencyProof(new ConsistencyLine(checkpointNote(earlier), size, tree.consistencyProof(earlier, size)));
                 }
             }
-            writer.finish(checkpointNote(size), key.verifierKey().format(), staged -> AuditReport.files(staged, parameters));
+            writer.finish(checkpointNote(size), key.signer(), staged -> AuditReport.files(staged, parameters));
         }
         return target;
     }

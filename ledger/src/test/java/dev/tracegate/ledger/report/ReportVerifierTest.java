@@ -70,7 +70,8 @@ class ReportVerifierTest {
         editFigure("approvals.outcome.denied", 0);
         remanifest();
         VerificationReport bundleCheck = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
-        assertThat(bundleCheck.ok()).as("the events are untouched").isTrue();
+        assertThat(bundleCheck.summary()).as("the events are untouched; report.json is not what the log signed")
+                .startsWith("FAILED report.json: SHA-256 is").contains("the manifest the log signed at export (MANIFEST.sig) says");
         ReportVerifier.Result result = ReportVerifier.afterBundle(bundle, bundleCheck).orElseThrow();
         assertThat(result.ok()).isFalse();
         assertThat(result.summary()).contains("figure approvals.outcome.denied").contains("report.json says 0, the bundle's events give 1");
@@ -85,12 +86,29 @@ class ReportVerifierTest {
         removeLine("proofs.jsonl", line);
         remanifest();
         VerificationReport bundleCheck = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
-        assertThat(bundleCheck.ok()).as("a partial bundle without that event still verifies as a bundle").isTrue();
+        assertThat(bundleCheck.summary()).as("every remaining event is proven, but the log signed another events.jsonl")
+                .startsWith("FAILED events.jsonl: SHA-256 is").contains("lines removed, added or changed");
         ReportVerifier.Result result = ReportVerifier.afterBundle(bundle, bundleCheck).orElseThrow();
         assertThat(result.ok()).isFalse();
         assertThat(result.lines().getFirst()).startsWith("figure integrity.missing (Events of the period missing from the bundle):"
                 + " report.json says 0, the bundle's events give 1").contains("leaf " + dropped + " counts but is not cited");
         assertThat(String.join("\n", result.lines())).contains("cited leaf " + dropped + " is not in events.jsonl");
+    }
+
+    @Test
+    void theReportOfAnotherBundleOfTheSameLogIsCaught() throws Exception {
+        ReportParameters quiet = ReportLog.parameters(Instant.parse("2026-07-01T12:00:00Z"), Instant.parse("2026-07-01T13:00:00Z"));
+        Path other = log.bundle(dir.resolve("other"), quiet, index -> index >= log.events.size() - 2, blob -> false);
+        for (String file : List.of(AuditReport.JSON_FILE, AuditReport.HTML_FILE)) {
+            Files.copy(other.resolve(file), bundle.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        remanifest();
+        VerificationReport bundleCheck = BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()));
+        assertThat(bundleCheck.summary()).startsWith("FAILED " + AuditReport.HTML_FILE + ": SHA-256 is")
+                .contains("the manifest the log signed at export (MANIFEST.sig) says");
+        ReportVerifier.Result result = ReportVerifier.afterBundle(bundle, bundleCheck).orElseThrow();
+        assertThat(result.ok()).isFalse();
+        assertThat(result.summary()).startsWith("REPORT FAILED: ");
     }
 
     @Test
@@ -140,7 +158,7 @@ class ReportVerifierTest {
         try (Stream<Path> walk = Files.walk(bundle)) {
             for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
                 String relative = bundle.relativize(file).toString();
-                if (!relative.equals("MANIFEST.sha256")) {
+                if (!relative.equals("MANIFEST.sha256") && !relative.equals("MANIFEST.sig")) {
                     byte[] digest = MerkleHashes.newSha256().digest(Files.readAllBytes(file));
                     manifest.append(HexFormat.of().formatHex(digest)).append("  ").append(relative).append('\n');
                 }
