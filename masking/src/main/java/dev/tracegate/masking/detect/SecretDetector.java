@@ -26,6 +26,9 @@ public final class SecretDetector implements Detector {
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
     private static final int MAX_PEM_LINES = 400;
+    /** Headers a key block may carry before its base64: RFC 1421 (legacy encrypted PEM) and OpenPGP armor. */
+    private static final String[] PEM_HEADERS = {
+        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:"};
 
     private static final Set<String> AWS_PREFIXES = Set.of(
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
@@ -48,6 +51,9 @@ public final class SecretDetector implements Detector {
     static {
         for (char c : "=:Aesrgx-".toCharArray()) {
             FIRST_CHARS[c] = true;
+        }
+        for (char c = 0; c < 128; c++) {
+            FIRST_CHARS[c] |= VendorTokens.mayStartWith(c);
         }
     }
 
@@ -87,6 +93,11 @@ public final class SecretDetector implements Detector {
                 default -> {
                 }
             }
+            if (end <= start && c != '=' && c != ':' && VendorTokens.mayStartWith(c)) {
+                long span = VendorTokens.at(text, i);
+                start = span < 0 ? i : (int) (span >>> 32);
+                end = (int) span;
+            }
             if (end > start) {
                 out.add(new Match(start, end, EntityType.SECRET));
                 i = end;
@@ -112,22 +123,22 @@ public final class SecretDetector implements Detector {
             case 'x' -> next == 'o';
             case '-' -> next == '-';
             default -> false;
-        };
+        } || VendorTokens.mayStartWith(c) && tokenMayStartAt(text, i);
     }
 
     private static boolean isTokenChar(char c) {
         return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
     }
 
-    private static boolean tokenMayStartAt(CharSequence text, int i) {
+    static boolean tokenMayStartAt(CharSequence text, int i) {
         return i == 0 || !isTokenChar(text.charAt(i - 1));
     }
 
-    private static boolean tokenMayEndAt(CharSequence text, int i) {
+    static boolean tokenMayEndAt(CharSequence text, int i) {
         return i >= text.length() || !isTokenChar(text.charAt(i));
     }
 
-    private static boolean startsWith(CharSequence text, int i, String prefix) {
+    static boolean startsWith(CharSequence text, int i, String prefix) {
         if (i + prefix.length() > text.length()) {
             return false;
         }
@@ -247,7 +258,8 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         int labelEnd = indexOf(text, "-----", i + 11, i + 11 + MAX_PEM_LABEL);
-        if (labelEnd < 0 || !text.subSequence(i + 11, labelEnd).toString().endsWith("PRIVATE KEY")) {
+        String label = labelEnd < 0 ? "" : text.subSequence(i + 11, labelEnd).toString();
+        if (!label.endsWith("PRIVATE KEY") && !label.endsWith("PRIVATE KEY BLOCK")) {
             return -1;
         }
         int headerEnd = labelEnd + 5;
@@ -307,12 +319,18 @@ public final class SecretDetector implements Detector {
         return end;
     }
 
-    /** RFC 1421 headers of a legacy encrypted key ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info: AES-128-CBC,...}). */
+    /**
+     * RFC 1421 headers of a legacy encrypted key ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info:
+     * AES-128-CBC,...}) and OpenPGP armor headers ({@code Version: GnuPG v2}, {@code Comment: ...}).
+     */
     private static int skipPemHeaders(CharSequence text, int p) {
-        while (startsWith(text, p, "Proc-Type:") || startsWith(text, p, "DEK-Info:")) {
-            int q = p + (text.charAt(p) == 'P' ? 10 : 9);
-            while (q < text.length() && (Chars.isAsciiAlnum(text.charAt(q)) || text.charAt(q) == ',' || text.charAt(q) == '-'
-                    || text.charAt(q) == ' ')) {
+        while (true) {
+            String header = pemHeaderAt(text, p);
+            if (header == null) {
+                return p;
+            }
+            int q = p + header.length();
+            while (q < text.length() && isPemHeaderValueChar(text.charAt(q))) {
                 q++;
             }
             int next = skipPemSeparators(text, q);
@@ -321,7 +339,20 @@ public final class SecretDetector implements Detector {
             }
             p = next;
         }
-        return p;
+    }
+
+    private static String pemHeaderAt(CharSequence text, int p) {
+        for (String header : PEM_HEADERS) {
+            if (startsWith(text, p, header)) {
+                return header;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isPemHeaderValueChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == ',' || c == '-' || c == ' ' || c == '.' || c == '/' || c == ':'
+                || c == '(' || c == ')';
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
