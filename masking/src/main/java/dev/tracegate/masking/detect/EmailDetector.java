@@ -108,7 +108,7 @@ public final class EmailDetector implements Detector {
         while (s < at && (text.charAt(s) == '.' || text.charAt(s) == '\'' || text.charAt(s) == '-')) {
             s++; // quotes and dashes in front belong to the sentence, not the address
         }
-        if (s == at || text.charAt(at - 1) == '.') {
+        if (s == at || text.charAt(at - 1) == '.' || isUrlPassword(text, s)) {
             return -1;
         }
         for (int i = s + 1; i < at; i++) {
@@ -117,6 +117,23 @@ public final class EmailDetector implements Detector {
             }
         }
         return s;
+    }
+
+    /**
+     * Whether the would-be local part starting at {@code s} is the password of a URL's user
+     * information, {@code scheme://user:<password>@host}: that is a credential (the secret detector
+     * masks it), and the host after it is no e-mail domain to hide.
+     */
+    private static boolean isUrlPassword(CharSequence text, int s) {
+        if (s < 3 || text.charAt(s - 1) != ':') {
+            return false;
+        }
+        int p = s - 2;
+        int limit = Math.max(2, s - 2 - MAX_LOCAL);
+        while (p >= limit && isLocalChar(text.charAt(p))) {
+            p--;
+        }
+        return p >= 2 && text.charAt(p) == '/' && text.charAt(p - 1) == '/' && text.charAt(p - 2) == ':';
     }
 
     /** The end of a valid domain after {@code at}, or -1. */

@@ -76,6 +76,77 @@ class SecretDetectorTest {
                 + "dapi-server started, hvs.local, ya29.example, dp.pt.dev; see https://hooks.slack.com/services/")).isEmpty();
     }
 
+    /** Credential names in the casings and separators configuration files and shells use. */
+    @Test
+    void credentialNamesInEverySpelling() {
+        for (String name : new String[] {"db-pass", "DB_PASS", "dbPass", "smtp.pw", "AccountKey", "SharedAccessKey",
+                "SECRET_KEY_BASE", "Ocp-Apim-Subscription-Key", "sig"}) {
+            assertThat(Finds.of(detector, name + "=Zx81kLm02PqR77tYw9Qa4Ve")).as(name).containsExactly("Zx81kLm02PqR77tYw9Qa4Ve");
+        }
+        assertThat(Finds.of(detector, "bypass=enabled, compass: north, config=Zx81kLm02PqR77tYw9Qa4Ve")).isEmpty();
+    }
+
+    /** A password once ended at its first {@code &} or {@code ;}, leaving the rest of it in clear. */
+    @Test
+    void separatorsInsideAPasswordAreNoPairSeparators() {
+        assertThat(Finds.of(detector, "DB_PASS=Tr0ub&3x;y")).containsExactly("Tr0ub&3x;y");
+        assertThat(Finds.of(detector, "jdbc:x://h/db?password=Tr0ub&3x&user=app")).containsExactly("Tr0ub&3x");
+        assertThat(Finds.of(detector, "Password=Tr0ub;3x;User ID=sa;")).containsExactly("Tr0ub;3x");
+    }
+
+    @Test
+    void connectionStringsOfEveryScheme() {
+        String azure = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Zx81kLm02PqR77tYw9Qa4Ve+/Hk3Jd9=="
+                + ";EndpointSuffix=core.windows.net";
+        assertThat(Finds.of(detector, azure)).containsExactly("Zx81kLm02PqR77tYw9Qa4Ve+/Hk3Jd9==");
+        assertThat(Finds.of(detector, "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=Zx81kLm02PqR77tYw9Qa4Ve%2B%3D"))
+                .containsExactly("Zx81kLm02PqR77tYw9Qa4Ve%2B%3D");
+        assertThat(Finds.of(detector, "REDIS_URL=redis://:Sup3rS3cret@cache:6379/0")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "Server=db;Database=app;User ID=sa;Password=Sup3rS3cret;Encrypt=True;"))
+                .containsExactly("Sup3rS3cret");
+    }
+
+    @Test
+    void cookieHeadersAreCredentialsWhole() {
+        assertThat(Finds.of(detector, "Cookie: session=eyJ1c2VyIjoiYSJ9.ZQ3x8A.abc123; theme=dark\nAccept: */*"))
+                .containsExactly("session=eyJ1c2VyIjoiYSJ9.ZQ3x8A.abc123; theme=dark");
+        assertThat(Finds.of(detector, "curl -H \"Cookie: sid=s%3AAbC123\" https://x")).containsExactly("sid=s%3AAbC123");
+    }
+
+    @Test
+    void credentialsInXmlElementsAndAttributes() {
+        assertThat(Finds.of(detector, "<db><user>app</user><password>Sup3rS3cret</password></db>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<Password><![CDATA[Sup3r<S3cret]]></Password>")).containsExactly("Sup3r<S3cret");
+        assertThat(Finds.of(detector, "<add key=\"DbPassword\" value=\"Sup3rS3cret\" />")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<entry key=\"password\">Sup3rS3cret</entry>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<property name=\"jdbc.password\" value=\"Sup3rS3cret\"/>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<label for=\"password\">Your password</label><input type=\"password\"> "
+                + "<add key=\"Theme\" value=\"dark\"/><token>expired</token>")).isEmpty();
+    }
+
+    @Test
+    void passwordsSetBySqlStatements() {
+        for (String sql : new String[] {"ALTER USER app WITH PASSWORD 'Sup3rS3cret';", "CREATE ROLE app LOGIN password 'Sup3rS3cret'",
+                "CREATE USER 'bob'@'%' IDENTIFIED BY 'Sup3rS3cret';", "ALTER USER bob IDENTIFIED WITH caching_sha2_password BY 'Sup3rS3cret'",
+                "SET PASSWORD FOR 'bob'@'%' = 'Sup3rS3cret';", "SET PASSWORD = PASSWORD('Sup3rS3cret')",
+                "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'Sup3rS3cret')"}) {
+            assertThat(Finds.of(detector, sql)).as(sql).containsExactly("Sup3rS3cret");
+        }
+        assertThat(Finds.of(detector, "SELECT 'password' AS label, 'by' FROM t WHERE note = 'forgot password'")).isEmpty();
+    }
+
+    @Test
+    void credentialsGivenAsCommandLineOptions() {
+        for (String command : new String[] {"mycli --password Sup3rS3cret --host db", "mysql -uroot -pSup3rS3cret app",
+                "mysqldump -u root -p'Sup3rS3cret' app", "keytool -list -storepass Sup3rS3cret", "sshpass -p Sup3rS3cret ssh h",
+                "redis-cli -h cache -a Sup3rS3cret ping", "curl -u admin:Sup3rS3cret https://api", "curl --user admin:Sup3rS3cret https://api",
+                "gh auth login --with-token --token Zx81kLm02PqR77tYw9Qa4Ve"}) {
+            assertThat(Finds.of(detector, command)).as(command).containsExactly(command.contains("Zx81") ? "Zx81kLm02PqR77tYw9Qa4Ve" : "Sup3rS3cret");
+        }
+        assertThat(Finds.of(detector, "mkdir -p /tmp/x && docker run -u 1000:1000 --user 1000:1000 -p 8080:80 img "
+                + "&& ssh -p 2222 h && psql --password --host db && tar --bypass cache && mysql --port 3306")).isEmpty();
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
