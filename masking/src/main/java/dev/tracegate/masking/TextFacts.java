@@ -6,8 +6,8 @@ package dev.tracegate.masking;
  * or phone number. The pass costs about as much as one detector's scan and saves several on the
  * typical cell.
  *
- * @param longestNumberDigits digits in the longest run of digits and separators ({@code space - . _
- *                            / ( ) +}): {@code 4111 1111 1111 1111} has 16. An upper bound for what
+ * @param longestNumberDigits digits in the longest run of digits and separators ({@code space tab - .
+ *                            _ / ( ) +}): {@code 4111 1111 1111 1111} has 16. An upper bound for what
  *                            any number-shaped detector can see as one candidate
  * @param colons              how many {@code :} the text holds
  * @param lettersThenDigits   whether two ASCII letters are followed by two digits, as in an IBAN
@@ -58,7 +58,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 }
                 letterRun = 0;
             } else {
-                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')' || c == '+';
+                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')' || c == '+'
+                        || c == '\t';
                 if (!separator) {
                     if (current > longest) {
                         longest = current;
