@@ -62,6 +62,16 @@ class JsonMaskingTest {
                 .contains("\"spin\":\"ok\"").contains("\"shipping\":\"ok\"").contains("\"pinned\":true");
     }
 
+    /** JSON escapes are undone before the detectors read a string or a key: {@code \u0040} is an {@code @}. */
+    @Test
+    void escapedCharactersAreReadDecoded() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"note":"write to ada\\u0040example\\u002eorg","ada\\u0040example.org":1,"memo":"4111\\u00201111 1111 1111"}""",
+                new MaskingReport());
+        assertThat(out).doesNotContain("ada").doesNotContain("example").doesNotContain("1111");
+    }
+
     /** Credential fields cloud SDKs, Docker's config.json and config files write, in their own spellings. */
     @Test
     void credentialFieldsOfCloudAndRegistryConfigsAreHints() {
