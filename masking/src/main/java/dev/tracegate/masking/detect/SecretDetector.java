@@ -58,7 +58,7 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~ ".toCharArray()) {
             FIRST_CHARS[c] = true;
         }
         for (char c = 0; c < 128; c++) {
@@ -89,6 +89,21 @@ public final class SecretDetector implements Detector {
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
                 case 'e' -> end = jwt(text, i);
+                case 'B', 'b' -> {
+                    long span = bearerToken(text, i);
+                    start = span < 0 ? i : (int) (span >>> 32);
+                    end = (int) span;
+                }
+                case '~' -> {
+                    start = azureClientSecretStart(text, i, out);
+                    end = start < 0 ? -1 : azureClientSecretEnd(text, i);
+                    start = end < 0 ? i : start;
+                }
+                case ' ' -> {
+                    long span = spacedAssignment(text, i);
+                    start = span < 0 ? i : (int) (span >>> 32);
+                    end = (int) span;
+                }
                 case '-' -> {
                     end = pemPrivateKey(text, i);
                     if (end < 0) {
@@ -99,7 +114,8 @@ public final class SecretDetector implements Detector {
                 }
                 case '=', ':', '>', '\'', '"' -> {
                     long span = switch (c) {
-                        case ':' -> startsWith(text, i, "://") ? urlPassword(text, i) : assignedValue(text, i);
+                        case ':' -> startsWith(text, i, "://") ? urlPassword(text, i)
+                                : telegramBotToken(text, i) > 0 ? telegramBotToken(text, i) : assignedValue(text, i);
                         case '=' -> assignedValue(text, i);
                         case '>' -> elementValue(text, i);
                         default -> sqlPasswordLiteral(text, i);
@@ -143,6 +159,9 @@ public final class SecretDetector implements Detector {
             case 'g' -> next == 'h' || next == 'i';
             case 'x' -> next == 'o';
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
+            case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
+            case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
+            case ' ' -> i > 0 && Chars.isAsciiAlnum(text.charAt(i - 1)) && next != ' ';
             default -> false;
         } || VendorTokens.mayStartWith(c) && tokenMayStartAt(text, i);
     }
@@ -288,8 +307,12 @@ public final class SecretDetector implements Detector {
         int p = headerEnd;
         while (lines.size() < MAX_PEM_LINES) {
             int next = skipPemSeparators(text, p);
-            if (next == p || next >= text.length()) {
-                break; // lines are separated from what comes before them, and something must follow
+            // Lines are separated from what comes before them, unless the key's line breaks were
+            // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
+            boolean glued = next == p && p < text.length() && (startsWith(text, p, "-----END ")
+                    ? !lines.isEmpty() : lines.isEmpty() && isBase64(text.charAt(p)));
+            if ((next == p && !glued) || next >= text.length()) {
+                break;
             }
             p = lines.isEmpty() ? skipPemHeaders(text, next) : next;
             if (startsWith(text, p, "-----END ")) {
@@ -303,7 +326,8 @@ public final class SecretDetector implements Detector {
             while (lineEnd < text.length() && isBase64(text.charAt(lineEnd))) {
                 lineEnd++;
             }
-            if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd))) {
+            if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd)
+                    && !startsWith(text, lineEnd, "-----END "))) {
                 break;
             }
             lines.add(new int[] {p, lineEnd});
@@ -437,6 +461,99 @@ public final class SecretDetector implements Detector {
         return ((long) span[0] << 32) | span[1];
     }
 
+    /** {@code Bearer <token>} outside an Authorization header ("sent Bearer eyJ..." in a log line). */
+    private static long bearerToken(CharSequence text, int i) {
+        if (!containsIgnoreCase(text, "bearer ", i, i + 7)) {
+            return -1;
+        }
+        int[] span = valueAt(text, i + 7);
+        String value = text.subSequence(span[0], span[1]).toString();
+        return value.length() >= 16 && looksRandom(value) ? ((long) span[0] << 32) | span[1] : -1;
+    }
+
+    /**
+     * A Telegram bot token, {@code <bot id>:AA<33 characters>}, whose {@code :} sits at {@code colon}:
+     * the whole token packed like {@link #assignedValue}, or -1.
+     */
+    private static long telegramBotToken(CharSequence text, int colon) {
+        int start = colon;
+        while (start > 0 && Chars.isDigit(text.charAt(start - 1)) && colon - start <= 10) {
+            start--;
+        }
+        if (colon - start < 8 || colon - start > 10 || !tokenMayStartAt(text, start) || !startsWith(text, colon + 1, "AA")) {
+            return -1;
+        }
+        int end = base64UrlEnd(text, colon + 1);
+        return end - colon - 1 == 35 ? ((long) start << 32) | end : -1;
+    }
+
+    private static boolean isAzureSecretChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == '_' || c == '-' || c == '.' || c == '~';
+    }
+
+    /**
+     * Microsoft Entra (Azure AD) client secrets: three characters, a digit, {@code Q~}, then 31 to 34
+     * more; the {@code ~} sits at {@code tilde}. The start, or -1 (also when a find already covers it).
+     */
+    private static int azureClientSecretStart(CharSequence text, int tilde, List<Match> out) {
+        int start = tilde - 5;
+        for (int k = start; k < tilde - 2; k++) {
+            if (!isAzureSecretChar(text.charAt(k))) {
+                return -1;
+            }
+        }
+        boolean boundary = start == 0 || !isAzureSecretChar(text.charAt(start - 1));
+        return boundary && (out.isEmpty() || out.getLast().end() <= start) ? start : -1;
+    }
+
+    private static int azureClientSecretEnd(CharSequence text, int tilde) {
+        int end = tilde + 1;
+        while (end < text.length() && end - tilde <= 35 && isAzureSecretChar(text.charAt(end))) {
+            end++;
+        }
+        int length = end - tilde - 1;
+        return length >= 31 && length <= 34 && (end >= text.length() || !isAzureSecretChar(text.charAt(end))) ? end : -1;
+    }
+
+    /**
+     * A credential given after its name and a space, where no prose writes one: after an identifier
+     * ({@code aws configure set aws_secret_access_key <key>}, {@code DB_PASSWORD <pw>}), or after
+     * {@code password} in a .netrc line that names a login or a machine. The space sits at {@code space}.
+     */
+    private static long spacedAssignment(CharSequence text, int space) {
+        int start = space;
+        boolean identifier = false;
+        while (start > 0 && isNameChar(text.charAt(start - 1)) && space - start <= MAX_NAME) {
+            start--;
+            identifier |= text.charAt(start) == '_';
+        }
+        if (start > 0 && isNameChar(text.charAt(start - 1))) {
+            return -1;
+        }
+        NameKind kind = identifier ? nameKind(text, start, space) : NameKind.NONE;
+        if (!identifier && (lastWordIs(text, start, space, "password") || lastWordIs(text, start, space, "passwd"))
+                && space - start <= 8 && netrcLine(text, start)) {
+            kind = NameKind.PASSWORD;
+        }
+        if (kind == NameKind.NONE || kind == NameKind.COOKIE || space + 1 >= text.length()) {
+            return -1;
+        }
+        int[] span = valueAt(text, space + 1);
+        String value = text.subSequence(span[0], span[1]).toString();
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) && !value.startsWith("-")
+                : value.length() >= 16 && looksRandom(value);
+        return secret ? ((long) span[0] << 32) | span[1] : -1;
+    }
+
+    /** Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code machine h login u password p}. */
+    private static boolean netrcLine(CharSequence text, int at) {
+        int lineStart = at;
+        while (lineStart > 0 && at - lineStart < 200 && text.charAt(lineStart - 1) != '\n') {
+            lineStart--;
+        }
+        return containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at);
+    }
+
     /**
      * The text of an element named like a credential, {@code <password>...</password>}, {@code
      * <db:Secret>...}, {@code <![CDATA[...]]>} inside it too, or of one whose {@code key} or {@code name}
@@ -536,7 +653,8 @@ public final class SecretDetector implements Detector {
     }
 
     static boolean containsIgnoreCase(CharSequence text, String needle, int from, int to) {
-        for (int k = from; k + needle.length() <= to; k++) {
+        int last = Math.min(to, text.length()) - needle.length();
+        for (int k = Math.max(0, from); k <= last; k++) {
             boolean match = true;
             for (int m = 0; m < needle.length() && match; m++) {
                 match = Character.toLowerCase(text.charAt(k + m)) == needle.charAt(m);
@@ -645,7 +763,23 @@ public final class SecretDetector implements Detector {
         if (nameEndsWith(text, nameStart, nameEnd, "value", true)) {
             return attributeNameBefore(text, nameStart);
         }
-        return nameKind(text, nameStart, nameEnd);
+        NameKind kind = nameKind(text, nameStart, nameEnd);
+        if (kind == NameKind.NONE && j > 0 && text.charAt(j) == ' ' && lastWordIs(text, nameStart, nameEnd, "key")) {
+            return twoWordName(text, j, nameEnd); // API key:, Secret Key =, Private key:
+        }
+        return kind;
+    }
+
+    /** The name of two words that ends at {@code nameEnd}, the space between them at {@code space}. */
+    private static NameKind twoWordName(CharSequence text, int space, int nameEnd) {
+        int start = space;
+        while (start > 0 && Chars.isAsciiLetter(text.charAt(start - 1)) && space - start < MAX_NAME) {
+            start--;
+        }
+        if (start == space || (start > 0 && isNameChar(text.charAt(start - 1)))) {
+            return NameKind.NONE;
+        }
+        return nameKind(text, start, nameEnd);
     }
 
     /**

@@ -147,6 +147,34 @@ class SecretDetectorTest {
                 + "&& ssh -p 2222 h && psql --password --host db && tar --bypass cache && mysql --port 3306")).isEmpty();
     }
 
+    /** Names of two words, tokens outside a header, and shapes that have no name before them. */
+    @Test
+    void credentialsWrittenOutsideAnAssignment() {
+        String key = "Zx81kLm02PqR77tYw9Qa4Ve";
+        for (String text : new String[] {"API key: " + key, "Secret Key = " + key, "Private key: " + key,
+                "retrying with Bearer " + key + " now", "aws configure set aws_secret_access_key " + key,
+                "DB_PASSWORD " + key}) {
+            assertThat(Finds.of(detector, text)).as(text).containsExactly(key);
+        }
+        assertThat(Finds.of(detector, "machine example.com login bob password hunter2")).containsExactly("hunter2");
+        assertThat(Finds.of(detector, "bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 started"))
+                .containsExactly("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0");
+        assertThat(Finds.of(detector, "AZURE_CLIENT_SECRET is abc8Q~" + key + "Zx81kLm02Pq"))
+                .containsExactly("abc8Q~" + key + "Zx81kLm02Pq");
+        assertThat(Finds.of(detector, "bearer bonds, Bearer token required, the api_key field is required, "
+                + "DB_PASSWORD is not set, the primary key: customer_id, Foreign Key = orders_customer_fk, "
+                + "my password hunter2 is weak, at 10:30Q~ x, SELECT api_key FROM t WHERE api_key = $1")).isEmpty();
+    }
+
+    @Test
+    void aKeyWhoseLineBreaksWereStripped() {
+        String key = "-----BEGIN PRIVATE KEY-----" + LINE + LINE + "AB12==-----END PRIVATE KEY-----";
+        assertThat(Finds.of(detector, "key=" + key + ";")).containsExactly(key);
+        assertThat(Finds.of(detector, "-----BEGIN PRIVATE KEY-----DROP TABLE customers")).containsExactly("-----BEGIN PRIVATE KEY-----");
+        assertThat(Finds.of(detector, "-----BEGIN PRIVATE KEY-----ANALYZE-----END PRIVATE KEY-----"))
+                .containsExactly("-----BEGIN PRIVATE KEY-----");
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
