@@ -46,9 +46,16 @@ final class NameHints {
     private static final String[] SECRET_SUFFIXES = {
         "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey",
         "credentials", "credential", "cvv", "cvv2", "cvc", "cvc2", "securitycode", "pincode", "pinnumber", "otp",
-        "sessionid", "sessionkey", "cookie", "authorization", "bearer"};
-    /** Secret names too short to match as a suffix. */
-    private static final Set<String> SECRET_NAMES = Set.of("pin", "cvn", "csc");
+        "sessionid", "sessionkey", "cookie", "authorization", "bearer", "accountkey", "sharedaccesskey",
+        "subscriptionkey", "signingkey", "encryptionkey", "masterkey", "consumerkey", "clientkey", "hmackey",
+        "secretkeybase", "passcode"};
+    /**
+     * Secret names too short to match as a suffix: {@code pass} and {@code dbPass}, but not {@code
+     * bypass}; {@code auth} as Docker's config.json writes registry credentials.
+     */
+    private static final Set<String> SECRET_NAMES = Set.of(
+            "pin", "cvn", "csc", "pass", "pw", "dbpass", "dbpw", "userpass", "adminpass", "rootpass", "smtppass",
+            "mailpass", "ftppass", "auth");
 
     /**
      * Judgements already made. Names repeat (every record of a JSON document has the same fields,

@@ -7,7 +7,8 @@ import java.text.Normalizer;
  * full-width {@code ４１１１} is {@code 4111}, {@code ＠} is {@code @}), digits of any script as
  * ASCII digits ({@code ٤١١١}), every space separator a space (a no-break or thin space between a
  * card's groups), every dash a hyphen, and invisible format characters (zero-width spaces and
- * joiners, soft hyphens) gone. The detectors read ASCII; a value written so that they miss what a
+ * joiners, soft hyphens) gone; before that, the markup a browser or a decoder undoes ({@link
+ * MarkupDecoding}: character references, escapes, URL encoding, inline HTML tags). The detectors read ASCII; a value written so that they miss what a
  * reader sees is masked whole by the scanner.
  */
 final class ReadingForm {
@@ -17,10 +18,11 @@ final class ReadingForm {
 
     /** The text as read, or {@code null} when that is the text as written (all ASCII, the common case, costs one pass). */
     static String of(String text) {
-        if (isAscii(text)) {
-            return null;
+        String decoded = MarkupDecoding.decode(text);
+        if (isAscii(decoded)) {
+            return decoded == text ? null : decoded;
         }
-        String folded = Normalizer.normalize(text, Normalizer.Form.NFKC);
+        String folded = Normalizer.normalize(decoded, Normalizer.Form.NFKC);
         StringBuilder read = new StringBuilder(folded.length());
         for (int i = 0; i < folded.length(); i++) {
             char c = folded.charAt(i);
@@ -32,7 +34,9 @@ final class ReadingForm {
             if (type == Character.FORMAT) {
                 continue; // zero-width space, joiners, soft hyphen, byte-order mark
             }
-            if (type == Character.SPACE_SEPARATOR) {
+            if (c == '\u3002' || c == '\uff61') {
+                read.append('.'); // the ideographic full stop, which NFKC keeps, ends a domain label for a reader
+            } else if (type == Character.SPACE_SEPARATOR) {
                 read.append(' ');
             } else if (type == Character.DASH_PUNCTUATION) {
                 read.append('-');

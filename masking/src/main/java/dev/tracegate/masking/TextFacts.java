@@ -6,15 +6,19 @@ package dev.tracegate.masking;
  * or phone number. The pass costs about as much as one detector's scan and saves several on the
  * typical cell.
  *
- * @param longestNumberDigits digits in the longest run of digits and separators ({@code space - . _
- *                            / ( ) +}): {@code 4111 1111 1111 1111} has 16. An upper bound for what
+ * @param longestNumberDigits digits in the longest run of digits and separators ({@code space tab - .
+ *                            _ / ( ) +}): {@code 4111 1111 1111 1111} has 16. An upper bound for what
  *                            any number-shaped detector can see as one candidate
  * @param colons              how many {@code :} the text holds
  * @param lettersThenDigits   whether two ASCII letters are followed by two digits, as in an IBAN
- * @param atOrPercent         whether the text holds an {@code @} or a {@code %}: an e-mail address
- *                            has one, written plainly or URL-encoded ({@code %40})
+ * @param atSpelling          whether the text holds something that can stand for an e-mail address's
+ *                            {@code @}: the character itself; a {@code %}, {@code &} or {@code \}
+ *                            that may start its encoding ({@code %40}, {@code &#64;}, {@code
+ *                            \u0040}); a bracket that may open a spelled-out sign ({@code (at)},
+ *                            {@code [dot]}, {@code [.]}); or the words "at" and "dot" both set off
+ *                            by spaces
  */
-public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atOrPercent) {
+public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true);
@@ -26,7 +30,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int letterRun = 0;
         int digitsAfterLetters = 0;
         boolean lettersThenDigits = false;
-        boolean atOrPercent = false;
+        boolean atSpelling = false;
+        boolean atWord = false;
+        boolean dotWord = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -40,8 +46,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
                 if (c == ':') {
                     colons++;
-                } else if (c == '@') {
-                    atOrPercent = true;
+                } else if (c == '@' || c == '\\') {
+                    atSpelling = true;
+                } else if (c == '[' || c == '{' || c == '<') {
+                    atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                 }
             } else if (c >= '0' && c != '_') {
                 current++;
@@ -50,18 +58,47 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 }
                 letterRun = 0;
             } else {
-                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')' || c == '+';
+                boolean separator = c == ' ' || c == '-' || c == '.' || c == '/' || c == '_' || c == '(' || c == ')' || c == '+'
+                        || c == '\t';
                 if (!separator) {
                     if (current > longest) {
                         longest = current;
                     }
                     current = 0;
-                    atOrPercent |= c == '%';
+                    atSpelling |= c == '%' || c == '&';
+                } else if (c == '(') {
+                    atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                } else if (c == ' ') {
+                    atWord |= isWordAt(text, i, "at");
+                    dotWord |= isWordAt(text, i, "dot");
                 }
                 letterRun = 0;
                 digitsAfterLetters = 0;
             }
         }
-        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atOrPercent);
+        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord));
+    }
+
+    /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */
+    private static boolean mayOpenSpelledOutSign(CharSequence text, int i) {
+        if (i >= text.length()) {
+            return false;
+        }
+        char c = Character.toLowerCase(text.charAt(i));
+        return c == 'a' || c == 'd' || c == '.';
+    }
+
+    /** Whether {@code word} (any case) follows the space at {@code i}, with a space after it. */
+    private static boolean isWordAt(CharSequence text, int i, String word) {
+        int end = i + 1 + word.length();
+        if (end >= text.length() || text.charAt(end) != ' ') {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (Character.toLowerCase(text.charAt(i + 1 + k)) != word.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

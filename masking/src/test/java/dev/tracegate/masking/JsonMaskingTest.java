@@ -62,6 +62,28 @@ class JsonMaskingTest {
                 .contains("\"spin\":\"ok\"").contains("\"shipping\":\"ok\"").contains("\"pinned\":true");
     }
 
+    /** JSON escapes are undone before the detectors read a string or a key: {@code \u0040} is an {@code @}. */
+    @Test
+    void escapedCharactersAreReadDecoded() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"note":"write to ada\\u0040example\\u002eorg","ada\\u0040example.org":1,"memo":"4111\\u00201111 1111 1111"}""",
+                new MaskingReport());
+        assertThat(out).doesNotContain("ada").doesNotContain("example").doesNotContain("1111");
+    }
+
+    /** Credential fields cloud SDKs, Docker's config.json and config files write, in their own spellings. */
+    @Test
+    void credentialFieldsOfCloudAndRegistryConfigsAreHints() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String out = masker.json("b").mask("""
+                {"auths":{"registry.example.com":{"auth":"v1"}},"AccountKey":"v2","SharedAccessKey":"v3","db_pass":"v4",
+                 "dbPass":"v5","Ocp-Apim-Subscription-Key":"v6","bypass":"ok","compass":"ok","passed":"ok"}""",
+                new MaskingReport());
+        assertThat(out).doesNotContain("\"v").contains("\"auth\":\"[SECRET]\"").contains("\"bypass\":\"ok\"")
+                .contains("\"compass\":\"ok\"").contains("\"passed\":\"ok\"");
+    }
+
     @Test
     void aStringThatIsAJsonDocumentIsMaskedAsOne() {
         Masker masker = new Masker(MaskingProfile.defaults());

@@ -80,4 +80,35 @@ class ReadingFormTest {
         assertThat(masker.maskText(ColumnRef.expression("note"), "Appelez\u00a0: ada@example.com",
                 new MaskingReport()).value()).isEqualTo("Appelez\u00a0: [EMAIL]");
     }
+
+    /** Markup a browser or a decoder undoes: character references, escapes, URL encoding, tags inside a value. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "card &#52;&#49;&#49;&#49; &#49;&#49;&#49;&#49; &#49;&#49;&#49;&#49; &#49;&#49;&#49;&#49;",
+        "card &#x34;111&nbsp;1111&nbsp;1111&nbsp;1111",
+        "card=%34%31%31%31%20%31%31%31%31%201111%201111",
+        "card \\u0034111 1111 1111 1111",
+        "card 4111 <b>1111</b> 11<span>11</span> 1111",
+    })
+    void aCardNumberHiddenByMarkupIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "alice<span>@</span>example.com", "<span>alice</span>@<span>example.com</span>", "alice@<b></b>example.com",
+        "alice<!-- x -->@example.com", "alice%2540example.com", "alice@example\u3002com", "SSN 536&#45;22&#45;1234",
+    })
+    void anEmailOrSsnHiddenByMarkupIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isTrue();
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).doesNotContain("alice")
+                .doesNotContain("1234");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"<p>Hello <b>World</b></p>", "50%25 off &amp; more <div>text</div> &#169; 2024",
+        "<td>4111</td><td>1111</td>", "C:\\Users\\x40\\docs", "a &lt; b &gt; c, 100% sure", "<span>Order 4111</span>"})
+    void ordinaryMarkupIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
 }

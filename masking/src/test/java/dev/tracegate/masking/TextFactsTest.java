@@ -26,12 +26,14 @@ class TextFactsTest {
         Masker masker = new Masker(MaskingProfile.defaults());
         ColumnMasker column = masker.forColumn(ColumnRef.expression("body"));
         for (String address : new String[] {"jörg.müller@bücher.de", "o'brien+tag@example.ie", "x%40example.org",
-            "?to=alice%40example.com&x=1", "Ελένη@παράδειγμα.ελ", "a_b-c.d%e@sub-domain.example.co.uk"}) {
-            assertThat(TextFacts.of(address).atOrPercent()).as(address).isTrue();
+            "?to=alice%40example.com&x=1", "Ελένη@παράδειγμα.ελ", "a_b-c.d%e@sub-domain.example.co.uk",
+            "alice at example dot com", "alice(at)example.com", "alice [at] example.org", "alice&#64;example.com",
+            "alice\\u0040example.com", "alice@example[dot]com"}) {
+            assertThat(TextFacts.of(address).atSpelling()).as(address).isTrue();
             assertThat(column.mask("write to " + address + " today", new MaskingReport()).value()).as(address)
                     .contains("[EMAIL]");
         }
-        assertThat(TextFacts.of("no address, 40 % off").atOrPercent()).isTrue();
-        assertThat(TextFacts.of("alice at example dot com, ＠ full width").atOrPercent()).isFalse();
+        assertThat(TextFacts.of("no address, 40 % off").atSpelling()).isTrue();
+        assertThat(TextFacts.of("meet at noon, ＠ full width (note) [x]").atSpelling()).isFalse();
     }
 }

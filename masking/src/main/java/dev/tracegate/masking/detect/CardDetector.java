@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Payment card numbers: 13 to 19 digits, bare or in groups separated by one kind of separator
- * (space or hyphen; a dot, underscore or slash between groups of four), inside a known issuer range, passing the Luhn check, and not introduced by a
+ * Payment card numbers: 13 to 19 digits, bare or in groups separated by spaces, tabs and hyphens
+ * (up to three of them, at most one hyphen, mixed freely) or by one kind of dot, underscore or slash
+ * between groups of four, inside a known issuer range, passing the Luhn check, and not introduced by a
  * word that names another kind of number ("order", "invoice", "tracking", ...). About one random
  * number in ten passes Luhn, so the issuer ranges and the context carry real weight.
  */
@@ -29,8 +30,8 @@ public final class CardDetector implements Detector {
             "account", "acct", "customer", "member", "id", "uuid", "batch", "lot", "build", "version", "timestamp",
             "epoch", "nonce", "checksum", "hash");
 
-    /** What may stand between a card's groups: one kind throughout. */
-    private static final String SEPARATORS = " -._/";
+    /** What may stand between a card's groups, mixed freely: spaces, tabs and hyphens. */
+    private static final String LOOSE_SEPARATORS = " \t-";
     /** Separators that also write versions, dates and paths: accepted only between groups of four. */
     private static final String STRICT_SEPARATORS = "._/";
 
@@ -67,6 +68,7 @@ public final class CardDetector implements Detector {
         if (firstLength > MAX_DIGITS || (firstLength != 4 && firstLength < MIN_DIGITS)) {
             return firstRunEnd; // neither a whole card nor the first group of four of a grouped one
         }
+        int[] groupStarts = new int[MAX_GROUPS];
         int[] groupEnds = new int[MAX_GROUPS];
         int[] digitsAt = new int[MAX_GROUPS];
         int groups = 0;
@@ -79,18 +81,20 @@ public final class CardDetector implements Detector {
             if (digits > MAX_DIGITS) {
                 break;
             }
+            groupStarts[groups] = position;
             groupEnds[groups] = runEnd;
             digitsAt[groups] = digits;
             groups++;
-            if (runEnd + 1 >= n) {
+            int next = separatorEnd(text, runEnd);
+            if (next < 0 || next >= n || !Chars.isDigit(text.charAt(next))) {
                 break;
             }
-            char c = text.charAt(runEnd);
-            if (SEPARATORS.indexOf(c) < 0 || (separator != 0 && c != separator) || !Chars.isDigit(text.charAt(runEnd + 1))) {
+            char kind = kindOf(text.charAt(runEnd));
+            if (separator != 0 && kind != separator) {
                 break;
             }
-            separator = c;
-            position = runEnd + 1;
+            separator = kind;
+            position = next;
         }
         for (int g = groups - 1; g >= 0; g--) {
             int end = groupEnds[g];
@@ -100,7 +104,7 @@ public final class CardDetector implements Detector {
             if (g > 0 && firstLength != 4) {
                 break; // grouped card numbers always start with a group of four
             }
-            if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(start, groupEnds, g)) {
+            if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(groupStarts, groupEnds, g)) {
                 continue; // dots, underscores and slashes separate a card's digits only in fours
             }
             if (!Chars.numberMayEndAt(text, end)) {
@@ -115,16 +119,41 @@ public final class CardDetector implements Detector {
     }
 
     /** Whether groups {@code 0..last} are fours, the last one of one to four digits. */
-    private static boolean inFours(int start, int[] groupEnds, int last) {
-        int groupStart = start;
+    private static boolean inFours(int[] groupStarts, int[] groupEnds, int last) {
         for (int g = 0; g <= last; g++) {
-            int length = groupEnds[g] - groupStart;
+            int length = groupEnds[g] - groupStarts[g];
             if (length > 4 || (g < last && length != 4)) {
                 return false;
             }
-            groupStart = groupEnds[g] + 1;
         }
         return true;
+    }
+
+    /**
+     * The end of the separator between two groups at {@code i}, or -1: one dot, underscore or
+     * slash; or up to three spaces, tabs and hyphens with at most one hyphen ({@code 4111 - 1111},
+     * two spaces, a tab: how columns and forms space a number).
+     */
+    private static int separatorEnd(CharSequence text, int i) {
+        if (i >= text.length()) {
+            return -1;
+        }
+        char c = text.charAt(i);
+        if (STRICT_SEPARATORS.indexOf(c) >= 0) {
+            return i + 1;
+        }
+        int end = i;
+        int hyphens = 0;
+        while (end < text.length() && end - i < 3 && LOOSE_SEPARATORS.indexOf(text.charAt(end)) >= 0) {
+            hyphens += text.charAt(end) == '-' ? 1 : 0;
+            end++;
+        }
+        return end > i && hyphens <= 1 ? end : -1;
+    }
+
+    /** Spaces, tabs and hyphens are one kind: a number typed in groups mixes them ({@code 4111 1111-1111 1111}). */
+    private static char kindOf(char separator) {
+        return LOOSE_SEPARATORS.indexOf(separator) >= 0 ? ' ' : separator;
     }
 
     private static boolean isCard(CharSequence text, int start, int end) {

@@ -38,6 +38,10 @@ final class Chars {
         return index >= 0 && index < text.length() && isDigit(text.charAt(index));
     }
 
+    static boolean isHexDigitAt(CharSequence text, int index) {
+        return index >= 0 && index < text.length() && isHexDigit(text.charAt(index));
+    }
+
     /** The index just past the run of ASCII digits that starts at {@code from}. */
     static int digitRunEnd(CharSequence text, int from) {
         int i = from;

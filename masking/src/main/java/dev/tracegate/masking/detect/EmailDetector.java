@@ -24,10 +24,13 @@ public final class EmailDetector implements Detector {
     private static final Set<String> FILE_ENDINGS = Set.of(
             "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tiff", "heic", "avif");
 
-    /** The scan starts at an {@code @} or a {@code %40}: a text with neither is not read at all. */
+    /**
+     * The scan starts at an {@code @} or another spelling of one (see {@link TextFacts#atSpelling}):
+     * a text with none is not read at all.
+     */
     @Override
     public boolean mayMatch(TextFacts facts) {
-        return facts.atOrPercent();
+        return facts.atSpelling();
     }
 
     @Override
@@ -38,61 +41,231 @@ public final class EmailDetector implements Detector {
     @Override
     public void find(CharSequence text, List<Match> out) {
         int n = text.length();
-        int from = 0;
         int lastEnd = 0;
-        int at = -2;
-        int encodedAt = -2;
-        while (from < n) {
-            // Each search result is kept until the scan passes it; -1 means none is left and is never searched again.
-            if (at != -1 && at < from) {
-                at = indexOf(text, '@', from);
+        int i = 0;
+        while (i < n) {
+            char c = text.charAt(i);
+            if (c >= 128 || !SEPARATOR_STARTS[c]) {
+                i++;
+                continue;
             }
-            if (encodedAt != -1 && encodedAt < from) {
-                encodedAt = indexOfEncodedAt(text, from);
-            }
-            int encoded = encodedAt >= 0 && (at < 0 || encodedAt < at) ? encodedAt : -1;
-            int separator = encoded >= 0 ? encoded : at;
+            long separator = separatorAt(text, i);
             if (separator < 0) {
-                return;
+                i++;
+                continue;
             }
-            int separatorLength = encoded >= 0 ? 3 : 1;
-            int start = localStart(text, separator, lastEnd);
-            int end = domainEnd(text, separator + separatorLength - 1);
-            if (start >= 0 && end > 0) {
+            int separatorEnd = (int) (separator >>> 1);
+            boolean spelledOut = (separator & 1) != 0;
+            int end = domainEnd(text, separatorEnd, spelledOut);
+            int start = end > 0 ? addressStart(text, localEnd(text, i, spelledOut), lastEnd, spelledOut) : -1;
+            if (spelledOut && start >= 0 && !readsAsAddress(text, start, i, end)) {
+                start = -1;
+            }
+            if (start >= 0) {
                 out.add(new Match(start, end, EntityType.EMAIL));
                 lastEnd = end;
-                from = end;
+                i = end;
             } else {
-                from = separator + separatorLength;
+                i = separatorEnd > i ? (c == ' ' ? i + 1 : separatorEnd) : i + 1;
             }
         }
     }
 
-    private static int indexOf(CharSequence text, char c, int from) {
-        if (text instanceof String s) {
-            return s.indexOf(c, from);
+    /** The characters a spelling of {@code @} starts with: {@code @ % & \ ( [ { <} and the space before " at ". */
+    private static final boolean[] SEPARATOR_STARTS = new boolean[128];
+
+    static {
+        for (char c : "@%&\\([{< ".toCharArray()) {
+            SEPARATOR_STARTS[c] = true;
         }
-        for (int i = from; i < text.length(); i++) {
-            if (text.charAt(i) == c) {
-                return i;
+    }
+
+    /** Words that stand before "at" in prose: "we met at", "is at", "look at". */
+    private static final Set<String> PROSE_BEFORE_AT = Set.of(
+            "i", "me", "we", "us", "you", "he", "him", "she", "her", "it", "they", "them", "is", "am", "are", "was",
+            "were", "be", "been", "being", "met", "meet", "meets", "look", "looks", "looked", "arrive", "arrived",
+            "arrives", "stay", "stayed", "work", "works", "worked", "live", "lives", "lived", "based", "located",
+            "available", "here", "there", "not", "only", "just", "also", "still", "all", "one", "out", "up", "down",
+            "deploy", "deployed", "running", "runs", "run", "hosted", "held", "seen", "see", "and", "or", "but",
+            "the", "a", "an", "this", "that", "both", "even", "once", "again", "start", "starts", "end", "ends");
+    /** Top-level domains that people spell out besides the two-letter country codes. */
+    private static final Set<String> SPELLED_OUT_TLDS = Set.of(
+            "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "app", "dev", "tech",
+            "online", "site", "xyz", "email", "mail", "cloud", "shop", "store", "museum", "travel", "mobi");
+
+    /** Spellings of {@code @} and of a domain's dot written so that a reader, a browser or a decoder sees one. */
+    private static final String[] ENCODED_ATS = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;", "\\u0040", "\\x40"};
+    private static final String[] ENCODED_DOTS = {"%2e", "&#46;", "&#046;", "&#x2e;", "&period;", "\\u002e", "\\x2e"};
+    /** Obfuscations people type: {@code alice(at)example(dot)com}, {@code alice [at] example [.] com}. */
+    private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>"};
+    private static final String[] BRACKETED_DOTS = {"(dot)", "[dot]", "{dot}", "<dot>", "[.]", "(.)", "{.}"};
+
+    /**
+     * The spelling of {@code @} at {@code i}, packed as {@code end << 1 | spelledOut}, or -1. A
+     * spelled-out one ({@code alice at example dot com}) is an address only when its domain spells
+     * out a dot too, so that "look at example.com" stays prose.
+     */
+    private static long separatorAt(CharSequence text, int i) {
+        char c = text.charAt(i);
+        if (c == '@') {
+            return (long) (i + 1) << 1;
+        }
+        if (c == ' ') {
+            int end = spacedWordEnd(text, i, "at");
+            return end > 0 ? ((long) end << 1) | 1 : -1;
+        }
+        if (c == '%' || c == '&' || c == '\\') {
+            for (String at : ENCODED_ATS) {
+                if (regionMatches(text, i, at)) {
+                    return (long) (i + at.length()) << 1;
+                }
+            }
+            // a browser reads a numeric reference without its ";" too
+            if (regionMatches(text, i, "&#64") && !Chars.isDigitAt(text, i + 4)) {
+                return (long) (i + 4) << 1;
+            }
+            return regionMatches(text, i, "&#x40") && !Chars.isHexDigitAt(text, i + 5) ? (long) (i + 5) << 1 : -1;
+        }
+        for (String at : BRACKETED_ATS) {
+            if (regionMatches(text, i, at)) {
+                return (long) skipSpace(text, i + at.length()) << 1;
             }
         }
         return -1;
     }
 
-    /** The next {@code %40}, the {@code @} of an address inside a URL query ({@code ?email=alice%40example.com}). */
-    private static int indexOfEncodedAt(CharSequence text, int from) {
-        int i = from;
-        while (true) {
-            int percent = indexOf(text, '%', i);
-            if (percent < 0 || percent + 2 >= text.length()) {
+    /**
+     * Whether a spelled-out address ({@code tom at home dot nl}) reads as one rather than as prose
+     * ("we met at Starbucks dot com", "deploy at prod dot cluster"): the word before "at" is no
+     * pronoun or verb, and the domain ends in a top-level domain people write out.
+     */
+    private static boolean readsAsAddress(CharSequence text, int start, int at, int end) {
+        String local = text.subSequence(start, at).toString().toLowerCase(Locale.ROOT);
+        if (PROSE_BEFORE_AT.contains(local)) {
+            return false;
+        }
+        int tldStart = end;
+        while (tldStart > 0 && Chars.isAsciiLetter(text.charAt(tldStart - 1))) {
+            tldStart--;
+        }
+        String tld = text.subSequence(tldStart, end).toString().toLowerCase(Locale.ROOT);
+        return tld.length() == 2 || SPELLED_OUT_TLDS.contains(tld);
+    }
+
+    /** {@code " at "} (any case) at {@code i}: the end after its trailing space, or -1. */
+    private static int spacedWordEnd(CharSequence text, int i, String word) {
+        int end = i + 1 + word.length();
+        return end < text.length() && text.charAt(end) == ' ' && regionMatches(text, i + 1, word) ? end + 1 : -1;
+    }
+
+    private static int skipSpace(CharSequence text, int i) {
+        return i < text.length() && text.charAt(i) == ' ' ? i + 1 : i;
+    }
+
+    /** Where the local part before the separator at {@code i} ends: a bracketed one may have a space before it. */
+    private static int localEnd(CharSequence text, int i, boolean spelledOut) {
+        char c = text.charAt(i);
+        return !spelledOut && (c == '(' || c == '[' || c == '{' || c == '<') && i > 0 && text.charAt(i - 1) == ' ' ? i - 1 : i;
+    }
+
+    /** The dot of a domain at {@code i}, written plainly, encoded or spelled out: its end, or -1. */
+    private static int dotEnd(CharSequence text, int i, boolean spelledOutOnly) {
+        char c = text.charAt(i);
+        if (c == '.' && !spelledOutOnly) {
+            return i + 1;
+        }
+        if (c == ' ') {
+            int end = spacedWordEnd(text, i, "dot");
+            if (end > 0) {
+                return end;
+            }
+            int bracket = i + 1;
+            return bracket < text.length() && text.charAt(bracket) != ' ' && bracketedDotEnd(text, bracket) > 0
+                    ? skipSpace(text, bracketedDotEnd(text, bracket)) : -1;
+        }
+        if (!spelledOutOnly) {
+            for (String dot : ENCODED_DOTS) {
+                if (regionMatches(text, i, dot)) {
+                    return i + dot.length();
+                }
+            }
+        }
+        int end = bracketedDotEnd(text, i);
+        return end > 0 ? skipSpace(text, end) : -1;
+    }
+
+    private static int bracketedDotEnd(CharSequence text, int i) {
+        for (String dot : BRACKETED_DOTS) {
+            if (regionMatches(text, i, dot)) {
+                return i + dot.length();
+            }
+        }
+        return -1;
+    }
+
+    private static boolean regionMatches(CharSequence text, int i, String lowerCase) {
+        if (i < 0 || i + lowerCase.length() > text.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerCase.length(); k++) {
+            if (Character.toLowerCase(text.charAt(i + k)) != lowerCase.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The start of the address whose local part ends at {@code localEnd}: a plain local part, or a
+     * quoted one ({@code "john doe"@example.com}); with a spelled-out {@code at}, local parts joined
+     * by spelled-out dots too ({@code john dot smith at ...}). -1 when there is none.
+     */
+    private static int addressStart(CharSequence text, int localEnd, int floor, boolean spelledOut) {
+        if (localEnd > 1 && text.charAt(localEnd - 1) == '"') {
+            return quotedLocalStart(text, localEnd, floor);
+        }
+        int start = localStart(text, localEnd, floor);
+        while (start > floor) {
+            int dotStart = dotTokenBefore(text, start);
+            if (dotStart < 0 || (!spelledOut && text.charAt(dotStart) == ' ')) {
+                break;
+            }
+            int before = localStart(text, dotStart, floor);
+            if (before < 0 || localEnd - before > 2 * MAX_LOCAL) {
+                break;
+            }
+            start = before;
+        }
+        return start;
+    }
+
+    /** A spelled-out or bracketed dot that ends at {@code end}: its start, or -1. */
+    private static int dotTokenBefore(CharSequence text, int end) {
+        for (String dot : BRACKETED_DOTS) {
+            int start = end - dot.length();
+            if (regionMatches(text, start, dot)) {
+                return start;
+            }
+            if (start > 0 && text.charAt(end - 1) == ' ' && regionMatches(text, start - 1, dot)) {
+                return start - 1 > 0 && text.charAt(start - 2) == ' ' ? start - 2 : start - 1;
+            }
+        }
+        return regionMatches(text, end - 5, " dot ") ? end - 5 : -1;
+    }
+
+    /** The opening quote of {@code "..."} that ends at {@code localEnd}, within a local part's length and one line. */
+    private static int quotedLocalStart(CharSequence text, int localEnd, int floor) {
+        int limit = Math.max(floor, localEnd - MAX_LOCAL - 2);
+        for (int q = localEnd - 2; q >= limit; q--) {
+            char c = text.charAt(q);
+            if (c == '"') {
+                return q < localEnd - 2 && (q == 0 || !Chars.isWordChar(text.charAt(q - 1))) ? q : -1;
+            }
+            if (c == '\n' || c == '\r') {
                 return -1;
             }
-            if (text.charAt(percent + 1) == '4' && text.charAt(percent + 2) == '0') {
-                return percent;
-            }
-            i = percent + 1;
         }
+        return -1;
     }
 
     /** The start of the local part before {@code at}, or -1 when there is no valid one. */
@@ -108,7 +281,7 @@ public final class EmailDetector implements Detector {
         while (s < at && (text.charAt(s) == '.' || text.charAt(s) == '\'' || text.charAt(s) == '-')) {
             s++; // quotes and dashes in front belong to the sentence, not the address
         }
-        if (s == at || text.charAt(at - 1) == '.') {
+        if (s == at || text.charAt(at - 1) == '.' || isUrlPassword(text, s)) {
             return -1;
         }
         for (int i = s + 1; i < at; i++) {
@@ -119,43 +292,69 @@ public final class EmailDetector implements Detector {
         return s;
     }
 
-    /** The end of a valid domain after {@code at}, or -1. */
-    private static int domainEnd(CharSequence text, int at) {
-        int n = text.length();
-        int limit = Math.min(n, at + 1 + MAX_DOMAIN);
-        int e = at + 1;
-        while (e < limit && isDomainChar(text.charAt(e))) {
-            e++;
+    /**
+     * Whether the would-be local part starting at {@code s} is the password of a URL's user
+     * information, {@code scheme://user:<password>@host}: that is a credential (the secret detector
+     * masks it), and the host after it is no e-mail domain to hide.
+     */
+    private static boolean isUrlPassword(CharSequence text, int s) {
+        if (s < 3 || text.charAt(s - 1) != ':') {
+            return false;
         }
-        if (e - at - 1 >= MAX_DOMAIN) {
-            return -1; // longer than any domain may be
+        int p = s - 2;
+        int limit = Math.max(2, s - 2 - MAX_LOCAL);
+        while (p >= limit && isLocalChar(text.charAt(p))) {
+            p--;
         }
-        while (e > at + 1 && (text.charAt(e - 1) == '.' || text.charAt(e - 1) == '-')) {
-            e--; // a full stop after the address ends the sentence
-        }
-        if (e < n && (text.charAt(e) == '@' || Chars.isWordChar(text.charAt(e)))) {
-            return -1;
-        }
-        return isValidDomain(text, at + 1, e) ? e : -1;
+        return p >= 2 && text.charAt(p) == '/' && text.charAt(p - 1) == '/' && text.charAt(p - 2) == ':';
     }
 
-    private static boolean isValidDomain(CharSequence text, int start, int end) {
+    /**
+     * The end of a valid domain starting at {@code from}, or -1: labels of letters, digits and
+     * hyphens, at least two, the last one a top-level domain, joined by dots written plainly,
+     * encoded or spelled out ({@code example(dot)com}); only spelled-out ones when {@code spelledOut}.
+     */
+    private static int domainEnd(CharSequence text, int from, boolean spelledOut) {
+        int n = text.length();
+        int limit = Math.min(n, from + 2 * MAX_DOMAIN);
         int labels = 0;
-        int labelStart = start;
-        for (int i = start; i <= end; i++) {
-            if (i == end || text.charAt(i) == '.') {
-                int length = i - labelStart;
-                if (length < 1 || length > 63 || text.charAt(labelStart) == '-' || text.charAt(i - 1) == '-') {
-                    return false;
-                }
-                labels++;
-                if (i == end) {
-                    return labels >= 2 && isTopLevel(text, labelStart, end);
-                }
-                labelStart = i + 1;
+        int lastLabel = -1;
+        int end = -1;
+        int p = from;
+        while (p < limit) {
+            int labelStart = p;
+            while (p < limit && isLabelChar(text.charAt(p))) {
+                p++;
             }
+            int labelEnd = p;
+            while (labelEnd > labelStart && text.charAt(labelEnd - 1) == '-' && (labelEnd >= n || dotEnd(text, labelEnd, spelledOut) < 0)) {
+                labelEnd--; // a dash after the address belongs to the sentence
+            }
+            if (labelEnd - labelStart < 1 || labelEnd - labelStart > 63 || text.charAt(labelStart) == '-'
+                    || text.charAt(labelEnd - 1) == '-') {
+                return -1;
+            }
+            labels++;
+            lastLabel = labelStart;
+            end = labelEnd;
+            if (labelEnd < p || p >= n) {
+                break;
+            }
+            int next = dotEnd(text, p, spelledOut);
+            if (next < 0 || next >= n || !isLabelChar(text.charAt(next)) || text.charAt(next) == '-') {
+                break;
+            }
+            p = next;
         }
-        return false;
+        return labels >= 2 ? checkedEnd(text, from, lastLabel, end) : -1;
+    }
+
+    /** {@code end} when the domain ends there for good and its last label is a top-level domain. */
+    private static int checkedEnd(CharSequence text, int from, int lastLabel, int end) {
+        if (end - from > MAX_DOMAIN || (end < text.length() && (text.charAt(end) == '@' || Chars.isWordChar(text.charAt(end))))) {
+            return -1;
+        }
+        return isTopLevel(text, lastLabel, end) ? end : -1;
     }
 
     private static boolean isTopLevel(CharSequence text, int start, int end) {
@@ -181,9 +380,9 @@ public final class EmailDetector implements Detector {
         return Character.isLetterOrDigit(c);
     }
 
-    private static boolean isDomainChar(char c) {
+    private static boolean isLabelChar(char c) {
         if (c < 128) {
-            return Chars.isAsciiAlnum(c) || c == '.' || c == '-';
+            return Chars.isAsciiAlnum(c) || c == '-';
         }
         return Character.isLetterOrDigit(c);
     }

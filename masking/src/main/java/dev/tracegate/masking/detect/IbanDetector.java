@@ -33,6 +33,9 @@ public final class IbanDetector implements Detector {
             Map.entry("SV", 28), Map.entry("TL", 23), Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29),
             Map.entry("VA", 22), Map.entry("VG", 24), Map.entry("XK", 20));
 
+    /** What may stand between groups of four, one kind throughout: {@code DE89 3704 ...}, {@code DE89-3704-...}, {@code DE89.3704....}. */
+    private static final String GROUP_SEPARATORS = " -.";
+
     @Override
     public boolean mayMatch(TextFacts facts) {
         return facts.lettersThenDigits();
@@ -77,14 +80,16 @@ public final class IbanDetector implements Detector {
         int count = 0;
         int position = start;
         Boolean grouped = null;
+        char separator = 0;
         while (count < length && position < n) {
             char c = text.charAt(position);
             if (Chars.isAsciiAlnum(c)) {
                 compact[count++] = Character.toUpperCase(c);
                 position++;
-            } else if (c == ' ' && count % 4 == 0 && grouped != Boolean.FALSE
-                    && position + 1 < n && Chars.isAsciiAlnum(text.charAt(position + 1))) {
+            } else if (GROUP_SEPARATORS.indexOf(c) >= 0 && (separator == 0 || c == separator) && count % 4 == 0
+                    && grouped != Boolean.FALSE && position + 1 < n && Chars.isAsciiAlnum(text.charAt(position + 1))) {
                 grouped = Boolean.TRUE;
+                separator = c;
                 position++;
             } else {
                 break;

@@ -114,6 +114,14 @@ final class NumberPlans {
     }
 
     /**
+     * Whether some region of {@code countryCode} allows numbers of {@code length} digits: a bit test,
+     * no look-up or regular expression, so callers that cap the work per text need not count it.
+     */
+    boolean allowsLength(int countryCode, int length) {
+        return callingCode(countryCode).allowsLength(length);
+    }
+
+    /**
      * Whether {@code national} (the national significant number: ASCII digits, with the leading
      * zeros an Italian-style number keeps) is valid in some region of {@code countryCode}.
      */

@@ -31,6 +31,12 @@ public final class PhoneDetector implements Detector {
     private static final int MAX_CANDIDATE = 32;
     private static final int MAX_GROUPS = 8;
     private static final String UNKNOWN_REGION = "ZZ";
+    /**
+     * Look-ups every text may spend, whatever its length: a short list of numbers ("scores 12 15 18
+     * 21 ...", a hex dump) asks a few for every start and every region, and once ran out, which
+     * replaced the whole text. Still a constant, so the cost stays linear in the text's length.
+     */
+    private static final int BASE_BUDGET = 320;
 
     private static final Set<String> PHONE_WORDS = Set.of(
             "phone", "phones", "tel", "telephone", "call", "called", "calling", "mobile", "mob", "cell", "cellphone",
@@ -134,7 +140,7 @@ public final class PhoneDetector implements Detector {
                 continue;
             }
             if (budget == null) {
-                budget = new Budget(64 + n / 8);
+                budget = new Budget(BASE_BUDGET + n / 8);
             }
             int matchEnd = scan(text, i, budget, out);
             lastMatchEnd = Math.max(lastMatchEnd, matchEnd);
@@ -394,6 +400,9 @@ public final class PhoneDetector implements Detector {
             }
             // ASCII digits without a leading zero: the national significant number as libphonenumber writes it.
             String national = from == 0 ? all : all.substring(from);
+            if (!numberPlans.allowsLength(plan.countryCode(), national.length())) {
+                continue; // answered by a bit test: no work to count against the budget
+            }
             budget.spend();
             if (!numberPlans.isValid(plan.countryCode(), national)) {
                 continue;
@@ -420,6 +429,10 @@ public final class PhoneDetector implements Detector {
             String national = digits.substring(ccLength);
             if (national.length() < 4 || national.length() > 15) {
                 return false;
+            }
+            if (!numberPlans.allowsLength(countryCode, national.length())
+                    && !numberPlans.allowsLength(countryCode, national.length() - 1)) {
+                return false; // neither as written nor without a trunk 0 (see below): a bit test, not counted
             }
             budget.spend();
             if (national.charAt(0) != '0') {
@@ -482,7 +495,10 @@ public final class PhoneDetector implements Detector {
         return groups;
     }
 
-    /** Caps calls into libphonenumber per text, so a text of nothing but numbers costs linear time. */
+    /**
+     * Caps look-ups in the number plans per text ({@value #BASE_BUDGET} plus one per 8 characters),
+     * so a text of nothing but numbers costs linear time.
+     */
     private static final class Budget {
         private int left;
 

@@ -21,11 +21,17 @@ public final class SecretDetector implements Detector {
 
     private static final int MAX_NAME = 48;
     private static final int MAX_VALUE = 256;
+    private static final int MAX_COOKIE = 4096;
+    /** How far back from a {@code >} the {@code <} of its tag may be. */
+    private static final int MAX_TAG = 160;
     private static final int MAX_PEM_LABEL = 80;
     /** Key material lines are this long at least (PEM writes 64); see {@link #pemPrivateKey}. */
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
     private static final int MAX_PEM_LINES = 400;
+    /** Headers a key block may carry before its base64: RFC 1421 (legacy encrypted PEM) and OpenPGP armor. */
+    private static final String[] PEM_HEADERS = {
+        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:"};
 
     private static final Set<String> AWS_PREFIXES = Set.of(
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
@@ -34,20 +40,29 @@ public final class SecretDetector implements Detector {
     private static final String[] PASSWORD_NAMES = {"password", "passwd", "pwd", "passphrase"};
     private static final String[] TOKEN_NAMES = {
         "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "signingkey", "encryptionkey",
-        "masterkey", "authkey", "credential", "credentials", "auth", "authorization", "sessionid", "sessiontoken"};
+        "masterkey", "authkey", "credential", "credentials", "auth", "authorization", "sessionid", "sessiontoken",
+        // Azure storage and Service Bus connection strings, API Management, OAuth 1 consumers, Rails
+        "accountkey", "sharedaccesskey", "sharedkey", "subscriptionkey", "consumerkey", "clientkey", "hmackey",
+        "secretkeybase", "passcode"};
+    /** Names that are a credential only as a whole: {@code sig=} of an Azure SAS URL, not {@code config=}. */
+    private static final Set<String> WHOLE_TOKEN_NAMES = Set.of("sig", "signature", "xamzsignature", "xgoogsignature");
     private static final Set<String> PLACEHOLDERS = Set.of(
             "null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "<redacted>", "hidden",
             "required", "optional", "string", "empty", "masked", "[secret]", "[password]", "n/a", "tbd");
     private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
 
-    private enum NameKind { NONE, PASSWORD, TOKEN }
+    /** What a name says of the value assigned to it; a cookie header's whole line is credentials. */
+    enum NameKind { NONE, PASSWORD, TOKEN, COOKIE }
 
     /** Characters that can start something this detector knows; everything else is skipped with one load. */
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx-".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~ ".toCharArray()) {
             FIRST_CHARS[c] = true;
+        }
+        for (char c = 0; c < 128; c++) {
+            FIRST_CHARS[c] |= VendorTokens.mayStartWith(c);
         }
     }
 
@@ -74,9 +89,37 @@ public final class SecretDetector implements Detector {
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
                 case 'e' -> end = jwt(text, i);
-                case '-' -> end = pemPrivateKey(text, i);
-                case '=', ':' -> {
-                    long span = c == ':' && startsWith(text, i, "://") ? urlPassword(text, i) : assignedValue(text, i);
+                case 'B', 'b' -> {
+                    long span = bearerToken(text, i);
+                    start = span < 0 ? i : (int) (span >>> 32);
+                    end = (int) span;
+                }
+                case '~' -> {
+                    start = azureClientSecretStart(text, i, out);
+                    end = start < 0 ? -1 : azureClientSecretEnd(text, i);
+                    start = end < 0 ? i : start;
+                }
+                case ' ' -> {
+                    long span = spacedAssignment(text, i);
+                    start = span < 0 ? i : (int) (span >>> 32);
+                    end = (int) span;
+                }
+                case '-' -> {
+                    end = pemPrivateKey(text, i);
+                    if (end < 0) {
+                        long span = CommandLineCredentials.at(text, i);
+                        start = span < 0 ? i : (int) (span >>> 32);
+                        end = (int) span;
+                    }
+                }
+                case '=', ':', '>', '\'', '"' -> {
+                    long span = switch (c) {
+                        case ':' -> startsWith(text, i, "://") ? urlPassword(text, i)
+                                : telegramBotToken(text, i) > 0 ? telegramBotToken(text, i) : assignedValue(text, i);
+                        case '=' -> assignedValue(text, i);
+                        case '>' -> elementValue(text, i);
+                        default -> sqlPasswordLiteral(text, i);
+                    };
                     if (span < 0) {
                         i = (int) -span;
                         continue;
@@ -86,6 +129,11 @@ public final class SecretDetector implements Detector {
                 }
                 default -> {
                 }
+            }
+            if (end <= start && VendorTokens.mayStartWith(c)) {
+                long span = VendorTokens.at(text, i);
+                start = span < 0 ? i : (int) (span >>> 32);
+                end = (int) span;
             }
             if (end > start) {
                 out.add(new Match(start, end, EntityType.SECRET));
@@ -103,31 +151,34 @@ public final class SecretDetector implements Detector {
     private static boolean isTrigger(CharSequence text, int i, char c) {
         char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
         return switch (c) {
-            case '=', ':' -> true;
+            case '=', ':', '>', '\'', '"' -> true;
             case 'A' -> next == 'K' || next == 'S' || next == 'B' || next == 'C' || next == 'G' || next == 'I'
                     || next == 'N' || next == 'R' || next == 'P';
             case 'e' -> next == 'y';
             case 's', 'r' -> next == 'k';
             case 'g' -> next == 'h' || next == 'i';
             case 'x' -> next == 'o';
-            case '-' -> next == '-';
+            case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
+            case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
+            case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
+            case ' ' -> i > 0 && Chars.isAsciiAlnum(text.charAt(i - 1)) && next != ' ';
             default -> false;
-        };
+        } || VendorTokens.mayStartWith(c) && tokenMayStartAt(text, i);
     }
 
-    private static boolean isTokenChar(char c) {
+    static boolean isTokenChar(char c) {
         return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
     }
 
-    private static boolean tokenMayStartAt(CharSequence text, int i) {
+    static boolean tokenMayStartAt(CharSequence text, int i) {
         return i == 0 || !isTokenChar(text.charAt(i - 1));
     }
 
-    private static boolean tokenMayEndAt(CharSequence text, int i) {
+    static boolean tokenMayEndAt(CharSequence text, int i) {
         return i >= text.length() || !isTokenChar(text.charAt(i));
     }
 
-    private static boolean startsWith(CharSequence text, int i, String prefix) {
+    static boolean startsWith(CharSequence text, int i, String prefix) {
         if (i + prefix.length() > text.length()) {
             return false;
         }
@@ -247,7 +298,8 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         int labelEnd = indexOf(text, "-----", i + 11, i + 11 + MAX_PEM_LABEL);
-        if (labelEnd < 0 || !text.subSequence(i + 11, labelEnd).toString().endsWith("PRIVATE KEY")) {
+        String label = labelEnd < 0 ? "" : text.subSequence(i + 11, labelEnd).toString();
+        if (!label.endsWith("PRIVATE KEY") && !label.endsWith("PRIVATE KEY BLOCK")) {
             return -1;
         }
         int headerEnd = labelEnd + 5;
@@ -255,8 +307,12 @@ public final class SecretDetector implements Detector {
         int p = headerEnd;
         while (lines.size() < MAX_PEM_LINES) {
             int next = skipPemSeparators(text, p);
-            if (next == p || next >= text.length()) {
-                break; // lines are separated from what comes before them, and something must follow
+            // Lines are separated from what comes before them, unless the key's line breaks were
+            // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
+            boolean glued = next == p && p < text.length() && (startsWith(text, p, "-----END ")
+                    ? !lines.isEmpty() : lines.isEmpty() && isBase64(text.charAt(p)));
+            if ((next == p && !glued) || next >= text.length()) {
+                break;
             }
             p = lines.isEmpty() ? skipPemHeaders(text, next) : next;
             if (startsWith(text, p, "-----END ")) {
@@ -270,7 +326,8 @@ public final class SecretDetector implements Detector {
             while (lineEnd < text.length() && isBase64(text.charAt(lineEnd))) {
                 lineEnd++;
             }
-            if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd))) {
+            if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd)
+                    && !startsWith(text, lineEnd, "-----END "))) {
                 break;
             }
             lines.add(new int[] {p, lineEnd});
@@ -307,12 +364,18 @@ public final class SecretDetector implements Detector {
         return end;
     }
 
-    /** RFC 1421 headers of a legacy encrypted key ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info: AES-128-CBC,...}). */
+    /**
+     * RFC 1421 headers of a legacy encrypted key ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info:
+     * AES-128-CBC,...}) and OpenPGP armor headers ({@code Version: GnuPG v2}, {@code Comment: ...}).
+     */
     private static int skipPemHeaders(CharSequence text, int p) {
-        while (startsWith(text, p, "Proc-Type:") || startsWith(text, p, "DEK-Info:")) {
-            int q = p + (text.charAt(p) == 'P' ? 10 : 9);
-            while (q < text.length() && (Chars.isAsciiAlnum(text.charAt(q)) || text.charAt(q) == ',' || text.charAt(q) == '-'
-                    || text.charAt(q) == ' ')) {
+        while (true) {
+            String header = pemHeaderAt(text, p);
+            if (header == null) {
+                return p;
+            }
+            int q = p + header.length();
+            while (q < text.length() && isPemHeaderValueChar(text.charAt(q))) {
                 q++;
             }
             int next = skipPemSeparators(text, q);
@@ -321,7 +384,20 @@ public final class SecretDetector implements Detector {
             }
             p = next;
         }
-        return p;
+    }
+
+    private static String pemHeaderAt(CharSequence text, int p) {
+        for (String header : PEM_HEADERS) {
+            if (startsWith(text, p, header)) {
+                return header;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isPemHeaderValueChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == ',' || c == '-' || c == ' ' || c == '.' || c == '/' || c == ':'
+                || c == '(' || c == ')';
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
@@ -365,6 +441,10 @@ public final class SecretDetector implements Detector {
         while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - k <= 4) {
             v++;
         }
+        if (kind == NameKind.COOKIE) {
+            int end = cookieHeaderEnd(text, v);
+            return end - v >= 3 ? ((long) v << 32) | end : -(k + 1);
+        }
         int[] span = valueAt(text, v);
         String value = text.subSequence(span[0], span[1]).toString();
         if (AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT)) && span[1] < n && text.charAt(span[1]) == ' ') {
@@ -381,9 +461,226 @@ public final class SecretDetector implements Detector {
         return ((long) span[0] << 32) | span[1];
     }
 
+    /** {@code Bearer <token>} outside an Authorization header ("sent Bearer eyJ..." in a log line). */
+    private static long bearerToken(CharSequence text, int i) {
+        if (!containsIgnoreCase(text, "bearer ", i, i + 7)) {
+            return -1;
+        }
+        int[] span = valueAt(text, i + 7);
+        String value = text.subSequence(span[0], span[1]).toString();
+        return value.length() >= 16 && looksRandom(value) ? ((long) span[0] << 32) | span[1] : -1;
+    }
+
     /**
-     * The password in a URL's user information, {@code postgres://app:<password>@db:5432/app},
-     * packed like {@link #assignedValue}; {@code ://} sits at {@code k}.
+     * A Telegram bot token, {@code <bot id>:AA<33 characters>}, whose {@code :} sits at {@code colon}:
+     * the whole token packed like {@link #assignedValue}, or -1.
+     */
+    private static long telegramBotToken(CharSequence text, int colon) {
+        int start = colon;
+        while (start > 0 && Chars.isDigit(text.charAt(start - 1)) && colon - start <= 10) {
+            start--;
+        }
+        if (colon - start < 8 || colon - start > 10 || !tokenMayStartAt(text, start) || !startsWith(text, colon + 1, "AA")) {
+            return -1;
+        }
+        int end = base64UrlEnd(text, colon + 1);
+        return end - colon - 1 == 35 ? ((long) start << 32) | end : -1;
+    }
+
+    private static boolean isAzureSecretChar(char c) {
+        return Chars.isAsciiAlnum(c) || c == '_' || c == '-' || c == '.' || c == '~';
+    }
+
+    /**
+     * Microsoft Entra (Azure AD) client secrets: three characters, a digit, {@code Q~}, then 31 to 34
+     * more; the {@code ~} sits at {@code tilde}. The start, or -1 (also when a find already covers it).
+     */
+    private static int azureClientSecretStart(CharSequence text, int tilde, List<Match> out) {
+        int start = tilde - 5;
+        for (int k = start; k < tilde - 2; k++) {
+            if (!isAzureSecretChar(text.charAt(k))) {
+                return -1;
+            }
+        }
+        boolean boundary = start == 0 || !isAzureSecretChar(text.charAt(start - 1));
+        return boundary && (out.isEmpty() || out.getLast().end() <= start) ? start : -1;
+    }
+
+    private static int azureClientSecretEnd(CharSequence text, int tilde) {
+        int end = tilde + 1;
+        while (end < text.length() && end - tilde <= 35 && isAzureSecretChar(text.charAt(end))) {
+            end++;
+        }
+        int length = end - tilde - 1;
+        return length >= 31 && length <= 34 && (end >= text.length() || !isAzureSecretChar(text.charAt(end))) ? end : -1;
+    }
+
+    /**
+     * A credential given after its name and a space, where no prose writes one: after an identifier
+     * ({@code aws configure set aws_secret_access_key <key>}, {@code DB_PASSWORD <pw>}), or after
+     * {@code password} in a .netrc line that names a login or a machine. The space sits at {@code space}.
+     */
+    private static long spacedAssignment(CharSequence text, int space) {
+        int start = space;
+        boolean identifier = false;
+        while (start > 0 && isNameChar(text.charAt(start - 1)) && space - start <= MAX_NAME) {
+            start--;
+            identifier |= text.charAt(start) == '_';
+        }
+        if (start > 0 && isNameChar(text.charAt(start - 1))) {
+            return -1;
+        }
+        NameKind kind = identifier ? nameKind(text, start, space) : NameKind.NONE;
+        if (!identifier && (lastWordIs(text, start, space, "password") || lastWordIs(text, start, space, "passwd"))
+                && space - start <= 8 && netrcLine(text, start)) {
+            kind = NameKind.PASSWORD;
+        }
+        if (kind == NameKind.NONE || kind == NameKind.COOKIE || space + 1 >= text.length()) {
+            return -1;
+        }
+        int[] span = valueAt(text, space + 1);
+        String value = text.subSequence(span[0], span[1]).toString();
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) && !value.startsWith("-")
+                : value.length() >= 16 && looksRandom(value);
+        return secret ? ((long) span[0] << 32) | span[1] : -1;
+    }
+
+    /** Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code machine h login u password p}. */
+    private static boolean netrcLine(CharSequence text, int at) {
+        int lineStart = at;
+        while (lineStart > 0 && at - lineStart < 200 && text.charAt(lineStart - 1) != '\n') {
+            lineStart--;
+        }
+        return containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at);
+    }
+
+    /**
+     * The text of an element named like a credential, {@code <password>...</password>}, {@code
+     * <db:Secret>...}, {@code <![CDATA[...]]>} inside it too, or of one whose {@code key} or {@code name}
+     * attribute names one ({@code <entry key="password">...}); {@code >} of the opening tag sits at
+     * {@code gt}. Packed like {@link #assignedValue}.
+     */
+    private static long elementValue(CharSequence text, int gt) {
+        int lt = gt - 1;
+        while (lt >= 0 && gt - lt <= MAX_TAG && text.charAt(lt) != '<' && text.charAt(lt) != '>' && text.charAt(lt) != '\n') {
+            lt--;
+        }
+        if (lt < 0 || text.charAt(lt) != '<' || gt + 1 >= text.length()) {
+            return -(gt + 1);
+        }
+        int nameEnd = lt + 1;
+        while (nameEnd < gt && (isNameChar(text.charAt(nameEnd)) || text.charAt(nameEnd) == ':')) {
+            nameEnd++;
+        }
+        NameKind kind = nameEnd > lt + 1 ? nameKind(text, lt + 1, nameEnd) : NameKind.NONE;
+        if (kind == NameKind.NONE && namingAttributeEndsAt(text, lt, gt)) {
+            kind = attributeNameBefore(text, gt); // <entry key="password">
+        }
+        if (kind == NameKind.NONE || kind == NameKind.COOKIE) {
+            return -(gt + 1);
+        }
+        int v = gt + 1;
+        boolean cdata = startsWith(text, v, "<![CDATA[");
+        v += cdata ? 9 : 0;
+        int end = v;
+        while (end < text.length() && end - v <= MAX_VALUE && text.charAt(end) != (cdata ? ']' : '<')) {
+            end++;
+        }
+        if (!startsWith(text, end, cdata ? "]]>" : "</")) {
+            return -(gt + 1);
+        }
+        String value = text.subSequence(v, end).toString().strip();
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : looksRandom(value);
+        return secret ? ((long) v << 32) | end : -(gt + 1);
+    }
+
+    /** Whether the tag from {@code lt} ends at {@code gt} with a {@code key="..."} or {@code name="..."} attribute. */
+    private static boolean namingAttributeEndsAt(CharSequence text, int lt, int gt) {
+        char quote = text.charAt(gt - 1);
+        if (quote != '"' && quote != '\'') {
+            return false;
+        }
+        int open = gt - 2;
+        while (open > lt && text.charAt(open) != quote) {
+            open--;
+        }
+        return open > lt + 4 && text.charAt(open - 1) == '='
+                && (lastWordIs(text, lt + 1, open - 1, "key") || lastWordIs(text, lt + 1, open - 1, "name"));
+    }
+
+    /**
+     * The literal of a SQL statement that sets a password, {@code PASSWORD 'x'}, {@code
+     * PASSWORD('x')}, {@code IDENTIFIED [WITH plugin] BY 'x'}, {@code SET PASSWORD FOR u = 'x'}; the
+     * opening quote sits at {@code quote}. Packed like {@link #assignedValue}.
+     */
+    private static long sqlPasswordLiteral(CharSequence text, int quote) {
+        int j = quote - 1;
+        while (j >= 0 && Character.isWhitespace(text.charAt(j)) && quote - j <= 4) {
+            j--;
+        }
+        if (j >= 0 && text.charAt(j) == '(') {
+            j--;
+        }
+        if (j == quote - 1) {
+            return -(quote + 1); // password"..." closes a string or attribute; a keyword is followed by a space or (
+        }
+        int wordEnd = j + 1;
+        while (j >= 0 && Chars.isAsciiLetter(text.charAt(j)) && wordEnd - j <= 10) {
+            j--;
+        }
+        int wordStart = j + 1;
+        boolean keyword;
+        if (wordEnd > 0 && text.charAt(wordEnd - 1) == '=') {
+            keyword = containsIgnoreCase(text, "set password", Math.max(0, wordEnd - 100), wordEnd);
+        } else if (j >= 0 && isNameChar(text.charAt(j))) {
+            keyword = false;
+        } else {
+            String word = text.subSequence(wordStart, wordEnd).toString().toLowerCase(Locale.ROOT);
+            keyword = word.equals("password") || (word.equals("by")
+                    && containsIgnoreCase(text, "identified", Math.max(0, wordStart - 80), wordStart));
+        }
+        if (!keyword) {
+            return -(quote + 1);
+        }
+        char q = text.charAt(quote);
+        int end = quote + 1;
+        while (end < text.length() && text.charAt(end) != q && text.charAt(end) != '\n' && end - quote <= MAX_VALUE) {
+            end++;
+        }
+        boolean secret = end < text.length() && text.charAt(end) == q
+                && looksLikePassword(text.subSequence(quote + 1, end).toString());
+        return secret ? ((long) (quote + 1) << 32) | end : -(quote + 1);
+    }
+
+    static boolean containsIgnoreCase(CharSequence text, String needle, int from, int to) {
+        int last = Math.min(to, text.length()) - needle.length();
+        for (int k = Math.max(0, from); k <= last; k++) {
+            boolean match = true;
+            for (int m = 0; m < needle.length() && match; m++) {
+                match = Character.toLowerCase(text.charAt(k + m)) == needle.charAt(m);
+            }
+            if (match) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The end of a {@code Cookie:} header's value: every pair in it is a session's credentials, so
+     * it runs to the end of the line (or of the quoted string the header is written in).
+     */
+    private static int cookieHeaderEnd(CharSequence text, int v) {
+        int end = v;
+        while (end < text.length() && end - v < MAX_COOKIE && "\r\n\"'`".indexOf(text.charAt(end)) < 0) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * The password in a URL's user information, {@code postgres://app:<password>@db:5432/app} or
+     * {@code redis://:<password>@cache} (no user), packed like {@link #assignedValue}; {@code ://} sits at {@code k}.
      */
     private static long urlPassword(CharSequence text, int k) {
         int n = text.length();
@@ -394,7 +691,7 @@ public final class SecretDetector implements Detector {
             if (c == ':' && colon < 0) {
                 colon = p;
             } else if (c == '@') {
-                return colon > userStart && p > colon + 1 ? ((long) (colon + 1) << 32) | p : -(k + 3);
+                return colon >= userStart && p > colon + 1 ? ((long) (colon + 1) << 32) | p : -(k + 3);
             } else if (c == '/' || c == '?' || c == '#' || Character.isWhitespace(c)) {
                 break;
             }
@@ -403,7 +700,7 @@ public final class SecretDetector implements Detector {
     }
 
     /** The value starting at {@code v}: up to the closing quote when quoted, else up to a delimiter. */
-    private static int[] valueAt(CharSequence text, int v) {
+    static int[] valueAt(CharSequence text, int v) {
         int n = text.length();
         if (v < n && (text.charAt(v) == '"' || text.charAt(v) == '\'')) {
             char quote = text.charAt(v);
@@ -414,10 +711,31 @@ public final class SecretDetector implements Detector {
             return new int[] {v + 1, end};
         }
         int end = v;
-        while (end < n && !isValueDelimiter(text.charAt(end)) && end - v < MAX_VALUE) {
+        while (end < n && !isValueEnd(text, end) && end - v < MAX_VALUE) {
             end++;
         }
         return new int[] {v, end};
+    }
+
+    /**
+     * Whether the unquoted value ends at {@code i}. {@code &} and {@code ;} separate the pairs of a
+     * query or a connection string only when the next pair or the end follows: {@code
+     * password=Tr0ub&3x} is one password, not {@code Tr0ub} and a stray {@code &3x}.
+     */
+    private static boolean isValueEnd(CharSequence text, int i) {
+        char c = text.charAt(i);
+        if (c != '&' && c != ';') {
+            return isValueDelimiter(c);
+        }
+        int k = i + 1;
+        while (k < text.length() && k - i <= MAX_NAME && (isNameChar(text.charAt(k)) || text.charAt(k) == ' ')) {
+            // a space inside the name: "User ID=" of an ADO.NET connection string
+            k++;
+        }
+        if (k == i + 1) {
+            return true; // "&" or ";" before a space, a quote or the end
+        }
+        return k < text.length() && text.charAt(k) == '=';
     }
 
     private static boolean isValueDelimiter(char c) {
@@ -442,13 +760,69 @@ public final class SecretDetector implements Detector {
             return NameKind.NONE;
         }
         int nameStart = j + 1;
+        if (nameEndsWith(text, nameStart, nameEnd, "value", true)) {
+            return attributeNameBefore(text, nameStart);
+        }
+        NameKind kind = nameKind(text, nameStart, nameEnd);
+        if (kind == NameKind.NONE && j > 0 && text.charAt(j) == ' ' && lastWordIs(text, nameStart, nameEnd, "key")) {
+            return twoWordName(text, j, nameEnd); // API key:, Secret Key =, Private key:
+        }
+        return kind;
+    }
+
+    /** The name of two words that ends at {@code nameEnd}, the space between them at {@code space}. */
+    private static NameKind twoWordName(CharSequence text, int space, int nameEnd) {
+        int start = space;
+        while (start > 0 && Chars.isAsciiLetter(text.charAt(start - 1)) && space - start < MAX_NAME) {
+            start--;
+        }
+        if (start == space || (start > 0 && isNameChar(text.charAt(start - 1)))) {
+            return NameKind.NONE;
+        }
+        return nameKind(text, start, nameEnd);
+    }
+
+    /**
+     * For {@code value=} in a tag, what the attribute before it names: {@code <add key="DbPassword"
+     * value="..."/>}, {@code <property name="password" value="..."/>}.
+     */
+    private static NameKind attributeNameBefore(CharSequence text, int valueName) {
+        int j = valueName - 1;
+        while (j >= 0 && text.charAt(j) == ' ' && valueName - j <= 4) {
+            j--;
+        }
+        if (j < 1 || (text.charAt(j) != '"' && text.charAt(j) != '\'')) {
+            return NameKind.NONE;
+        }
+        char quote = text.charAt(j);
+        int nameEnd = j;
+        int k = j - 1;
+        while (k >= 0 && text.charAt(k) != quote && nameEnd - k <= MAX_NAME) {
+            if (!isNameChar(text.charAt(k)) && text.charAt(k) != ':') {
+                return NameKind.NONE;
+            }
+            k--;
+        }
+        return k >= 0 && text.charAt(k) == quote && k + 1 < nameEnd ? nameKind(text, k + 1, nameEnd) : NameKind.NONE;
+    }
+
+    /** What the name in {@code [nameStart, nameEnd)} says of the value assigned to it. */
+    static NameKind nameKind(CharSequence text, int nameStart, int nameEnd) {
         for (String suffix : PASSWORD_NAMES) {
             if (nameEndsWith(text, nameStart, nameEnd, suffix, false)) {
                 return NameKind.PASSWORD;
             }
         }
-        if (nameEndsWith(text, nameStart, nameEnd, "pass", true)) {
-            return NameKind.PASSWORD;
+        if (lastWordIs(text, nameStart, nameEnd, "pass") || lastWordIs(text, nameStart, nameEnd, "pw")) {
+            return NameKind.PASSWORD; // pass, db-pass, DB_PASS, dbPass, smtp.pw; not bypass or compass
+        }
+        if (nameEndsWith(text, nameStart, nameEnd, "cookie", true) || nameEndsWith(text, nameStart, nameEnd, "setcookie", true)) {
+            return NameKind.COOKIE;
+        }
+        for (String whole : WHOLE_TOKEN_NAMES) {
+            if (nameEndsWith(text, nameStart, nameEnd, whole, true)) {
+                return NameKind.TOKEN;
+            }
         }
         for (String suffix : TOKEN_NAMES) {
             if (nameEndsWith(text, nameStart, nameEnd, suffix, false)) {
@@ -486,17 +860,43 @@ public final class SecretDetector implements Detector {
         return true;
     }
 
+    /**
+     * Whether the name's last word is {@code word} (lower case): the whole name, or after a
+     * separator or a lower-to-upper case change ({@code DB_PASS}, {@code db-pass}, {@code dbPass}).
+     */
+    static boolean lastWordIs(CharSequence text, int start, int end, String word) {
+        int wordStart = end - word.length();
+        if (wordStart < start) {
+            return false;
+        }
+        for (int k = 0; k < word.length(); k++) {
+            if (Character.toLowerCase(text.charAt(wordStart + k)) != word.charAt(k)) {
+                return false;
+            }
+        }
+        if (wordStart == start) {
+            return true;
+        }
+        char before = text.charAt(wordStart - 1);
+        char first = text.charAt(wordStart);
+        return !Chars.isAsciiAlnum(before)
+                || (Character.isUpperCase(first) && Character.isLowerCase(before) && Character.isLowerCase(text.charAt(wordStart + 1)));
+    }
+
     private static boolean isNameChar(char c) {
         return Chars.isAsciiAlnum(c) || c == '_' || c == '-' || c == '.';
     }
 
-    private static boolean looksLikePassword(String value) {
+    static boolean looksLikePassword(String value) {
         if (value.length() < 3 || PLACEHOLDERS.contains(value.toLowerCase(Locale.ROOT))) {
             return false;
         }
         if (value.startsWith("${") || value.startsWith("{{") || value.startsWith("%(") || value.startsWith("<")
                 || value.startsWith("env:") || value.startsWith("file:")) {
             return false; // a reference to a secret, not the secret
+        }
+        if (value.endsWith("(")) {
+            return false; // PASSWORD('...'): the function's argument is read on its own
         }
         return value.chars().distinct().count() > 1; // "****", "xxxx"
     }

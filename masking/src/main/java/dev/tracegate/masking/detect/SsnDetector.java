@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * United States social security numbers: {@code AAA-GG-SSSS} or {@code AAA GG SSSS}, or nine bare
- * digits right after a word such as "SSN". Only numbers the SSA can issue count: area 001-899
+ * United States social security numbers: {@code AAA-GG-SSSS} or {@code AAA GG SSSS}, or {@code
+ * AAA.GG.SSSS} and nine bare digits right after a word such as "SSN". Only numbers the SSA can issue count: area 001-899
  * except 666, group 01-99, serial 0001-9999, and not the two numbers famous for being printed on
  * sample cards.
  */
@@ -66,8 +66,11 @@ public final class SsnDetector implements Detector {
             return -1;
         }
         char separator = text.charAt(runEnd);
-        if (separator != '-' && separator != ' ') {
+        if (separator != '-' && separator != ' ' && separator != '.') {
             return -1;
+        }
+        if (separator == '.' && !PrecedingWords.anyIn(PrecedingWords.before(text, start, 3, 32), SSN_WORDS)) {
+            return -1; // 123.45.6789 is an SSN only where the text says so: dots also write versions and amounts
         }
         int groupEnd = Chars.digitRunEnd(text, runEnd + 1);
         if (groupEnd - runEnd - 1 != 2 || groupEnd >= text.length() || text.charAt(groupEnd) != separator) {

@@ -54,4 +54,14 @@ class CardDetectorTest {
         assertThat(Finds.of(detector, digits)).isEmpty();
         assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
     }
+
+    /** Groups typed with mixed spaces and hyphens, two spaces, a tab or a spaced hyphen, as forms and columns space them. */
+    @Test
+    void groupsSeparatedByMixedOrRepeatedSpacesAndHyphens() {
+        for (String card : new String[] {"4111 1111-1111 1111", "4111  1111  1111  1111", "4111\t1111\t1111\t1111",
+            "4111 - 1111 - 1111 - 1111", "3782 822463-10005"}) {
+            assertThat(Finds.of(detector, "card " + card + ", thanks")).as(card).containsExactly(card);
+        }
+        assertThat(Finds.of(detector, "4111.1111-1111 1111 4111--1111--1111--1111 4111 -- 1111")).isEmpty();
+    }
 }

@@ -39,6 +39,34 @@ class EmailDetectorTest {
         assertThat(Finds.of(detector, "GET /u?email=alice%40example.com&x=1 and 20%40 off")).containsExactly("alice%40example.com");
     }
 
+    /** An {@code @} or a dot written as a browser, a JSON or URL decoder, or a person spelling it out would read it. */
+    @Test
+    void addressesWithTheirSignsEncodedOrSpelledOut() {
+        for (String address : new String[] {"alice&#64;example.com", "alice&#064;example.com", "alice&#x40;example.com",
+            "alice&#X40;example.com", "alice&commat;example.com", "alice&#64example.com", "alice\\u0040example.com",
+            "alice\\x40example.com", "alice%40example%2Ecom", "alice&#64;example&#46;com", "alice(at)example(dot)com",
+            "alice [at] example [dot] com", "alice {at} example.com", "alice (at) example.com", "alice@example[.]com",
+            "alice@example(.)co(.)uk", "alice.smith(AT)example(DOT)com", "alice at example dot com",
+            "alice dot smith at example dot co dot uk", "tom AT home DOT nl", "alice(at)example.com"}) {
+            assertThat(Finds.of(detector, "write to " + address + " today")).as(address).containsExactly(address);
+        }
+    }
+
+    @Test
+    void quotedLocalParts() {
+        assertThat(Finds.of(detector, "to: \"john doe\"@example.com, \"j..d\"@example.org"))
+                .containsExactly("\"john doe\"@example.com", "\"j..d\"@example.org");
+    }
+
+    /** "at" and "dot" are words of prose too: a spelled-out address needs both, a real top-level domain and no pronoun or verb before "at". */
+    @Test
+    void proseWithAtAndDotStays() {
+        assertThat(Finds.of(detector, "look at example.com; we met at Starbucks dot com; it is at Example dot Com HQ; "
+                + "deploy at prod dot cluster; arrived at 5 dot 30; the polka dot dress at the store; "
+                + "(at) least; see [dot] notation; a[at] + b[dot]; R&D at work &amp; &#169; 100%; "
+                + "follow @acme.io; C:\\Users\\at\\x")).isEmpty();
+    }
+
     @Test
     void tooLongLocalPartIsNoAddress() {
         assertThat(Finds.of(detector, "a".repeat(65) + "@example.com")).isEmpty();

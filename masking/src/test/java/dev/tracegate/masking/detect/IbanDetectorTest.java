@@ -28,4 +28,11 @@ class IbanDetectorTest {
         assertThat(Finds.of(detector, "ZZ89370400440532013000 XDE89370400440532013000")).isEmpty();
         assertThat(Finds.of(detector, "AB12 is a model, v2 build DE12")).isEmpty();
     }
+
+    @Test
+    void groupsOfFourSeparatedByHyphensOrDots() {
+        assertThat(Finds.of(detector, "iban: DE89-3704-0044-0532-0130-00, DE89.3704.0044.0532.0130.00"))
+                .containsExactly("DE89-3704-0044-0532-0130-00", "DE89.3704.0044.0532.0130.00");
+        assertThat(Finds.of(detector, "DE89-3704 0044-0532-0130-00 DE893-704-0044-0532-0130-00")).isEmpty();
+    }
 }

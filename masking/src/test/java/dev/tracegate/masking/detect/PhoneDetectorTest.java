@@ -93,6 +93,16 @@ class PhoneDetectorTest {
         assertThat(Finds.of(detector, "555-2671")).isEmpty();
     }
 
+    /** A list of small numbers once ran out of look-ups, and the whole text became [SCAN_BUDGET]. */
+    @Test
+    void aListOfSmallNumbersIsReadToItsEnd() {
+        for (String list : new String[] {"Scores: 12 15 18 21 24 27 30 33 36 39 42 45", "pairs 41 11 11 11 11 11 11 11",
+            "hexdump 00 11 22 33 44 55 66 77 88 99 10 20 30 40 50 60",
+            "temperatures 21 22 23 21 20 19 18 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33"}) {
+            assertThat(Finds.of(detector, list)).as(list).isEmpty();
+        }
+    }
+
     @Test
     void aTextOfNothingButCandidatesStopsAtItsBudget() {
         String text = "(202) 555-01 ".repeat(20_000);

@@ -31,6 +31,150 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, "token: \"none " + jwt + "\"")).anyMatch(find -> find.contains(jwt));
     }
 
+    /** Keys an AI agent or a CI job handles every day, each by its vendor's documented shape. */
+    @Test
+    void vendorKeysByTheirDocumentedPrefixes() {
+        String mixed = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+        String hex = "0123456789abcdef";
+        String[] keys = {
+            "sk-" + mixed + "T3BlbkFJ" + mixed.substring(0, 12),
+            "sk-proj-" + mixed + mixed + "_-" + mixed,
+            "sk-svcacct-" + mixed + mixed,
+            "sk-ant-api03-" + mixed + mixed + "-" + mixed + "AA",
+            "glpat-xYz12AbCdEfGhIjKlMn3", "gldt-xYz12AbCdEfGhIjKlMn3", "glrt-xYz12AbCdEfGhIjKlMn3",
+            "npm_" + mixed, "pypi-AgEIcHlwaS5vcmcCJGE4ZjYxYWQ0LTU2YjMtNGM0ZC1hYjQ3LWRkYWJkZjE0ZmQ3NAACKlszLCJl",
+            "hf_" + mixed.substring(0, 34), "xapp-1-A01ABCDEF-1234567890123-" + hex + hex + hex,
+            "SG." + mixed.substring(0, 22) + "." + mixed + "abcdEFG", "SK" + hex + hex,
+            "ya29.a0AfH6SMBx3" + mixed + "_-" + mixed, "dop_v1_" + hex.repeat(4), "shpat_" + hex + hex,
+            "dapi" + hex + hex, "dapi" + hex + hex + "-2", "HRKU-" + mixed, "key-" + hex + hex,
+            "sq0atp-" + mixed.substring(0, 22), "sq0csp-" + mixed + "abcdEFG", "dp.pt." + mixed + "abcdEFGH",
+            "hvs.CAESI" + mixed + "Gh4KHGh2cy5BYmNEZWZHaElqS2xNbk9wUXJTdFV2",
+            "ATATT3xFfGF0" + mixed + mixed + mixed + "_-" + mixed + "=A1B2C3D4",
+            "GOCSPX-" + mixed.substring(0, 28), "whsec_" + mixed, "lin_api_" + mixed.substring(0, 36) + "abcd",
+        };
+        for (String key : keys) {
+            assertThat(Finds.of(detector, "use " + key + " now")).as(key).containsExactly(key);
+            assertThat(Finds.of(detector, "\"" + key + "\"")).as(key).containsExactly(key);
+        }
+    }
+
+    @Test
+    void webhookUrlsWhosePathIsTheCredential() {
+        String slack = "T01ABCDEF/B02GHIJKL/aBcDeFgHiJkLmNoPqRsTuVwX";
+        assertThat(Finds.of(detector, "post to https://hooks.slack.com/services/" + slack + " on failure"))
+                .containsExactly(slack);
+        String discord = "112233445566778899/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcdEFGH";
+        assertThat(Finds.of(detector, "https://discord.com/api/webhooks/" + discord)).containsExactly(discord);
+    }
+
+    /** A prefix is also a word: names, placeholders and identifiers that start like a key stay. */
+    @Test
+    void vendorPrefixesInOrdinaryWordsStay() {
+        assertThat(Finds.of(detector, "pip install sk-learn-contrib; npm_config_cache=/tmp/npm; hf_hub_download(repo) "
+                + "uses a key-value store; glpat-xxxxxxxxxxxxxxxxxxxx is a placeholder; sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx; "
+                + "task-force sk-something-rather-long-and-hyphenated; SKU SK-1234 and the SG. Ltd office; "
+                + "dapi-server started, hvs.local, ya29.example, dp.pt.dev; see https://hooks.slack.com/services/")).isEmpty();
+    }
+
+    /** Credential names in the casings and separators configuration files and shells use. */
+    @Test
+    void credentialNamesInEverySpelling() {
+        for (String name : new String[] {"db-pass", "DB_PASS", "dbPass", "smtp.pw", "AccountKey", "SharedAccessKey",
+                "SECRET_KEY_BASE", "Ocp-Apim-Subscription-Key", "sig"}) {
+            assertThat(Finds.of(detector, name + "=Zx81kLm02PqR77tYw9Qa4Ve")).as(name).containsExactly("Zx81kLm02PqR77tYw9Qa4Ve");
+        }
+        assertThat(Finds.of(detector, "bypass=enabled, compass: north, config=Zx81kLm02PqR77tYw9Qa4Ve")).isEmpty();
+    }
+
+    /** A password once ended at its first {@code &} or {@code ;}, leaving the rest of it in clear. */
+    @Test
+    void separatorsInsideAPasswordAreNoPairSeparators() {
+        assertThat(Finds.of(detector, "DB_PASS=Tr0ub&3x;y")).containsExactly("Tr0ub&3x;y");
+        assertThat(Finds.of(detector, "jdbc:x://h/db?password=Tr0ub&3x&user=app")).containsExactly("Tr0ub&3x");
+        assertThat(Finds.of(detector, "Password=Tr0ub;3x;User ID=sa;")).containsExactly("Tr0ub;3x");
+    }
+
+    @Test
+    void connectionStringsOfEveryScheme() {
+        String azure = "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=Zx81kLm02PqR77tYw9Qa4Ve+/Hk3Jd9=="
+                + ";EndpointSuffix=core.windows.net";
+        assertThat(Finds.of(detector, azure)).containsExactly("Zx81kLm02PqR77tYw9Qa4Ve+/Hk3Jd9==");
+        assertThat(Finds.of(detector, "https://acct.blob.core.windows.net/c/b?sv=2022-11-02&sp=r&sig=Zx81kLm02PqR77tYw9Qa4Ve%2B%3D"))
+                .containsExactly("Zx81kLm02PqR77tYw9Qa4Ve%2B%3D");
+        assertThat(Finds.of(detector, "REDIS_URL=redis://:Sup3rS3cret@cache:6379/0")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "Server=db;Database=app;User ID=sa;Password=Sup3rS3cret;Encrypt=True;"))
+                .containsExactly("Sup3rS3cret");
+    }
+
+    @Test
+    void cookieHeadersAreCredentialsWhole() {
+        assertThat(Finds.of(detector, "Cookie: session=eyJ1c2VyIjoiYSJ9.ZQ3x8A.abc123; theme=dark\nAccept: */*"))
+                .containsExactly("session=eyJ1c2VyIjoiYSJ9.ZQ3x8A.abc123; theme=dark");
+        assertThat(Finds.of(detector, "curl -H \"Cookie: sid=s%3AAbC123\" https://x")).containsExactly("sid=s%3AAbC123");
+    }
+
+    @Test
+    void credentialsInXmlElementsAndAttributes() {
+        assertThat(Finds.of(detector, "<db><user>app</user><password>Sup3rS3cret</password></db>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<Password><![CDATA[Sup3r<S3cret]]></Password>")).containsExactly("Sup3r<S3cret");
+        assertThat(Finds.of(detector, "<add key=\"DbPassword\" value=\"Sup3rS3cret\" />")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<entry key=\"password\">Sup3rS3cret</entry>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<property name=\"jdbc.password\" value=\"Sup3rS3cret\"/>")).containsExactly("Sup3rS3cret");
+        assertThat(Finds.of(detector, "<label for=\"password\">Your password</label><input type=\"password\"> "
+                + "<add key=\"Theme\" value=\"dark\"/><token>expired</token>")).isEmpty();
+    }
+
+    @Test
+    void passwordsSetBySqlStatements() {
+        for (String sql : new String[] {"ALTER USER app WITH PASSWORD 'Sup3rS3cret';", "CREATE ROLE app LOGIN password 'Sup3rS3cret'",
+                "CREATE USER 'bob'@'%' IDENTIFIED BY 'Sup3rS3cret';", "ALTER USER bob IDENTIFIED WITH caching_sha2_password BY 'Sup3rS3cret'",
+                "SET PASSWORD FOR 'bob'@'%' = 'Sup3rS3cret';", "SET PASSWORD = PASSWORD('Sup3rS3cret')",
+                "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'Sup3rS3cret')"}) {
+            assertThat(Finds.of(detector, sql)).as(sql).containsExactly("Sup3rS3cret");
+        }
+        assertThat(Finds.of(detector, "SELECT 'password' AS label, 'by' FROM t WHERE note = 'forgot password'")).isEmpty();
+    }
+
+    @Test
+    void credentialsGivenAsCommandLineOptions() {
+        for (String command : new String[] {"mycli --password Sup3rS3cret --host db", "mysql -uroot -pSup3rS3cret app",
+                "mysqldump -u root -p'Sup3rS3cret' app", "keytool -list -storepass Sup3rS3cret", "sshpass -p Sup3rS3cret ssh h",
+                "redis-cli -h cache -a Sup3rS3cret ping", "curl -u admin:Sup3rS3cret https://api", "curl --user admin:Sup3rS3cret https://api",
+                "gh auth login --with-token --token Zx81kLm02PqR77tYw9Qa4Ve"}) {
+            assertThat(Finds.of(detector, command)).as(command).containsExactly(command.contains("Zx81") ? "Zx81kLm02PqR77tYw9Qa4Ve" : "Sup3rS3cret");
+        }
+        assertThat(Finds.of(detector, "mkdir -p /tmp/x && docker run -u 1000:1000 --user 1000:1000 -p 8080:80 img "
+                + "&& ssh -p 2222 h && psql --password --host db && tar --bypass cache && mysql --port 3306")).isEmpty();
+    }
+
+    /** Names of two words, tokens outside a header, and shapes that have no name before them. */
+    @Test
+    void credentialsWrittenOutsideAnAssignment() {
+        String key = "Zx81kLm02PqR77tYw9Qa4Ve";
+        for (String text : new String[] {"API key: " + key, "Secret Key = " + key, "Private key: " + key,
+                "retrying with Bearer " + key + " now", "aws configure set aws_secret_access_key " + key,
+                "DB_PASSWORD " + key}) {
+            assertThat(Finds.of(detector, text)).as(text).containsExactly(key);
+        }
+        assertThat(Finds.of(detector, "machine example.com login bob password hunter2")).containsExactly("hunter2");
+        assertThat(Finds.of(detector, "bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 started"))
+                .containsExactly("123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0");
+        assertThat(Finds.of(detector, "AZURE_CLIENT_SECRET is abc8Q~" + key + "Zx81kLm02Pq"))
+                .containsExactly("abc8Q~" + key + "Zx81kLm02Pq");
+        assertThat(Finds.of(detector, "bearer bonds, Bearer token required, the api_key field is required, "
+                + "DB_PASSWORD is not set, the primary key: customer_id, Foreign Key = orders_customer_fk, "
+                + "my password hunter2 is weak, at 10:30Q~ x, SELECT api_key FROM t WHERE api_key = $1")).isEmpty();
+    }
+
+    @Test
+    void aKeyWhoseLineBreaksWereStripped() {
+        String key = "-----BEGIN PRIVATE KEY-----" + LINE + LINE + "AB12==-----END PRIVATE KEY-----";
+        assertThat(Finds.of(detector, "key=" + key + ";")).containsExactly(key);
+        assertThat(Finds.of(detector, "-----BEGIN PRIVATE KEY-----DROP TABLE customers")).containsExactly("-----BEGIN PRIVATE KEY-----");
+        assertThat(Finds.of(detector, "-----BEGIN PRIVATE KEY-----ANALYZE-----END PRIVATE KEY-----"))
+                .containsExactly("-----BEGIN PRIVATE KEY-----");
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
@@ -47,6 +191,13 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, truncated + "\n")).containsExactly(truncated);
         assertThat(Finds.of(detector, truncated + "\nMIIEvQIBADANBgkqhkiG9w0")).containsExactly(truncated + "\nMIIEvQIBADANBgkqhkiG9w0");
         assertThat(Finds.of(detector, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----")).isEmpty();
+        String pgp = "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: GnuPG v2\nComment: https://gnupg.org\n\n" + LINE + "\n"
+                + LINE + "\n=AbCd\n-----END PGP PRIVATE KEY BLOCK-----";
+        assertThat(Finds.of(detector, "key:\n" + pgp + "\n")).containsExactly(pgp);
+        String openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + LINE + "\n" + LINE + "\n-----END OPENSSH PRIVATE KEY-----";
+        assertThat(Finds.of(detector, openssh)).containsExactly(openssh);
+        assertThat(Finds.of(detector, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n" + LINE + "\n-----END PGP PUBLIC KEY BLOCK-----"))
+                .isEmpty();
     }
 
     @Test

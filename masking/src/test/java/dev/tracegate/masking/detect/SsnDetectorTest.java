@@ -30,4 +30,10 @@ class SsnDetectorTest {
         assertThat(Finds.of(detector, "zip 12345-6789, part AB-123-45-6789, 123-45-6789-0, phone 555-12-3456")).isEmpty();
         assertThat(Finds.of(detector, "2023-10-15")).isEmpty();
     }
+
+    @Test
+    void dottedNumbersOnlyAfterTheWord() {
+        assertThat(Finds.of(detector, "SSN 219.09.9998")).containsExactly("219.09.9998");
+        assertThat(Finds.of(detector, "version 219.09.9998, total 536.22.1234")).isEmpty();
+    }
 }

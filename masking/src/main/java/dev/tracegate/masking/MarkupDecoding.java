@@ -1,0 +1,188 @@
+package dev.tracegate.masking;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What a browser, a JSON or JavaScript parser or a URL decoder shows of a text: HTML character
+ * references decoded ({@code &#52;&#49;...}, {@code &#x40;}, {@code &nbsp;}), {@code \u0034}
+ * and {@code \x34} escapes, {@code %34} URL encoding (once: {@code %2540} reads as {@code %40}),
+ * and inline HTML tags and comments removed ({@code alice<span>@</span>example.com}, {@code
+ * 4111<!-- -->1111}); block tags ({@code <td>}, {@code <p>}, {@code <br>}) separate, so table
+ * cells are not joined. The scanner uses a reading form only where it shows more than the text as
+ * written, so ordinary HTML is masked as written. Part of a text's {@link ReadingForm}; a value hidden by markup from detectors
+ * that read the text as written is masked whole. One pass, linear in the text's length.
+ */
+final class MarkupDecoding {
+
+    /** Tags that format text inside a line: a value split by them reads as one. Block tags separate. */
+    private static final Set<String> INLINE_TAGS = Set.of(
+            "span", "b", "i", "u", "s", "em", "strong", "small", "font", "a", "mark", "sub", "sup", "code", "kbd",
+            "abbr", "bdi", "bdo", "del", "ins", "wbr", "tt", "var", "samp", "q", "cite", "dfn", "time", "data");
+    private static final int MAX_TAG = 200;
+    private static final int MAX_COMMENT = 500;
+
+    private MarkupDecoding() {
+    }
+
+    /** The decoded text, or {@code text} itself when nothing in it is markup (the common case allocates nothing). */
+    static String decode(String text) {
+        if (!mayHoldMarkup(text)) {
+            return text;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i);
+            int end = -1;
+            int decoded = -1; // a code point, or -1 to drop the markup
+            switch (c) {
+                case '&' -> {
+                    long reference = characterReference(text, i);
+                    if (reference >= 0) {
+                        end = (int) (reference >>> 32);
+                        decoded = (int) reference;
+                    }
+                }
+                case '%' -> {
+                    if (i + 2 < n && hex(text.charAt(i + 1)) >= 0 && hex(text.charAt(i + 2)) >= 0) {
+                        int value = hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2));
+                        if (value >= 0x20 && value < 0x7f) {
+                            end = i + 3;
+                            decoded = value;
+                        }
+                    }
+                }
+                case '\\' -> {
+                    int digits = i + 1 < n ? (text.charAt(i + 1) == 'u' ? 4 : text.charAt(i + 1) == 'x' ? 2 : 0) : 0;
+                    int value = digits == 0 ? -1 : hexValue(text, i + 2, i + 2 + digits);
+                    if (value > 0 && !Character.isSurrogate((char) value)) {
+                        end = i + 2 + digits;
+                        decoded = value;
+                    }
+                }
+                case '<' -> end = inlineTagEnd(text, i);
+                default -> {
+                }
+            }
+            if (end < 0) {
+                i++;
+                continue;
+            }
+            out = out == null ? new StringBuilder(n) : out;
+            out.append(text, copied, i);
+            if (decoded >= 0) {
+                out.appendCodePoint(decoded);
+            }
+            copied = end;
+            i = end;
+        }
+        if (out == null) {
+            return text;
+        }
+        return out.append(text, copied, n).toString();
+    }
+
+    private static boolean mayHoldMarkup(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '&' || c == '%' || c == '\\' || c == '<') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code &#64;}, {@code &#x40;} (the {@code ;} may be left out, as browsers allow) or a named one: {@code end << 32 | codePoint}, or -1. */
+    private static long characterReference(String text, int i) {
+        int n = text.length();
+        if (i + 2 < n && text.charAt(i + 1) == '#') {
+            boolean hexadecimal = text.charAt(i + 2) == 'x' || text.charAt(i + 2) == 'X';
+            int start = i + (hexadecimal ? 3 : 2);
+            int end = start;
+            long value = 0;
+            while (end < n && end - start < 7 && (hexadecimal ? hex(text.charAt(end)) >= 0 : Character.isDigit(text.charAt(end))
+                    && text.charAt(end) < 128)) {
+                value = value * (hexadecimal ? 16 : 10) + (hexadecimal ? hex(text.charAt(end)) : text.charAt(end) - '0');
+                end++;
+            }
+            if (end == start || value <= 0 || value > Character.MAX_CODE_POINT || (value >= 0xd800 && value <= 0xdfff)) {
+                return -1;
+            }
+            end += end < n && text.charAt(end) == ';' ? 1 : 0;
+            return ((long) end << 32) | value;
+        }
+        int semicolon = text.indexOf(';', i + 1);
+        if (semicolon < 0 || semicolon - i > 8) {
+            return -1;
+        }
+        int value = switch (text.substring(i + 1, semicolon).toLowerCase(Locale.ROOT)) {
+            case "commat" -> '@';
+            case "period" -> '.';
+            case "nbsp", "ensp", "emsp", "thinsp" -> ' ';
+            case "hyphen", "dash", "ndash", "mdash", "minus" -> '-';
+            case "plus" -> '+';
+            case "lpar" -> '(';
+            case "rpar" -> ')';
+            case "lowbar" -> '_';
+            case "colon" -> ':';
+            case "shy", "zwsp", "zwj", "zwnj" -> 0xad;
+            default -> -1;
+        };
+        return value < 0 ? -1 : ((long) (semicolon + 1) << 32) | value;
+    }
+
+    /** The end of an inline tag or a comment at {@code i}, or -1 for any other {@code <}. */
+    private static int inlineTagEnd(String text, int i) {
+        if (text.startsWith("<!--", i)) {
+            int close = text.indexOf("-->", i + 4);
+            return close >= 0 && close - i <= MAX_COMMENT ? close + 3 : -1;
+        }
+        int nameStart = i + 1 < text.length() && text.charAt(i + 1) == '/' ? i + 2 : i + 1;
+        int nameEnd = nameStart;
+        while (nameEnd < text.length() && nameEnd - nameStart < 8 && Character.isLetter(text.charAt(nameEnd))
+                && text.charAt(nameEnd) < 128) {
+            nameEnd++;
+        }
+        if (nameEnd == nameStart || !INLINE_TAGS.contains(text.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT))) {
+            return -1;
+        }
+        for (int k = nameEnd; k < text.length() && k - i <= MAX_TAG; k++) {
+            char c = text.charAt(k);
+            if (c == '>') {
+                return k + 1;
+            }
+            if (c == '<' || c == '\n' || (k == nameEnd && c != ' ' && c != '/' && c != '\t')) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static int hexValue(String text, int from, int to) {
+        if (to > text.length()) {
+            return -1;
+        }
+        int value = 0;
+        for (int k = from; k < to; k++) {
+            int digit = hex(text.charAt(k));
+            if (digit < 0) {
+                return -1;
+            }
+            value = value * 16 + digit;
+        }
+        return value;
+    }
+
+    private static int hex(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+}
