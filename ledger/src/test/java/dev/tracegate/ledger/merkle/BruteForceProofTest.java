@@ -108,16 +108,17 @@ class BruteForceProofTest {
         }
     }
 
+    /**
+     * A million leaves (more than any other test builds, and past 2^19 so the tree is unbalanced at
+     * several levels) give the same root computed whole and leaf by leaf. How fast is measured by
+     * the ledger's benchmarks (docs/benchmarks.md), not asserted here.
+     */
     @Test
-    void rootOfAMillionLeavesIsFast() {
+    void rootOfAMillionLeavesIsTheRootTheirCompactRangeReaches() {
         List<byte[]> leaves = leafHashes(1_000_000);
-        MerkleTree.root(leaves.subList(0, 10_000)); // warm up the JIT
-        long start = System.nanoTime();
-        byte[] root = MerkleTree.root(leaves);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("root of 1,000,000 leaves: " + millis + " ms");
-        assertThat(root).hasSize(32);
-        assertThat(millis).isLessThan(3_000);
+        CompactRange range = CompactRange.empty();
+        leaves.forEach(range::append);
+        assertThat(MerkleTree.root(leaves)).isEqualTo(range.root());
     }
 
     // --- RFC 9162 definitions, transcribed recursively and independently of the code under test.
