@@ -154,7 +154,7 @@ final class CommandRelay {
         if (killing.refused()) {
             return;
         }
-        Admission admission = admit(seq, text, parameters, ruling);
+        Admission admission = admit(seq, text, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
             return;
@@ -277,17 +277,14 @@ final class CommandRelay {
      * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
      * for the answer, and is withdrawn when the caller disconnects meanwhile.
      */
-    private Admission admit(long seq, String text, List<String> parameters, Ruling ruling)
-            throws EvidenceLogUnavailableException {
+    private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
-        // Approvers decide on this execute's parameters too: each COM_STMT_EXECUTE is asked about on its own.
-        Admission.Waiting waiting = gate.request(recorder, held,
-                ruling.forApprovers().statement(text, parameters).textWithParameters(),
-                ruling.recording().statement(text, parameters).textWithParameters(), recorder.session().trace());
+        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
+                ruling.recording().statement(text, null).text(), recorder.session().trace());
         threads.self().holding(waiting.pending());
         try {
             return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));

@@ -17,23 +17,6 @@ public record RecordedCommand(String text, List<String> parameters, List<Redacti
         redactions = List.copyOf(redactions);
     }
 
-    /**
-     * The text, then its parameters on a line of their own ({@code parameters: 1: '5', 2: NULL}),
-     * as approvers are shown a statement and its approval is recorded: they decide on the values too.
-     */
-    public String textWithParameters() {
-        if (parameters == null || parameters.isEmpty()) {
-            return text;
-        }
-        StringBuilder shown = new StringBuilder(text).append("\nparameters: ");
-        for (int i = 0; i < parameters.size(); i++) {
-            String value = parameters.get(i);
-            shown.append(i == 0 ? "" : ", ").append(i + 1).append(": ")
-                    .append(value == null ? "NULL" : "'" + value.replace("'", "''") + "'");
-        }
-        return shown.toString();
-    }
-
     /** The same parameters and redactions under another text (one the gateway wrote, so nothing in it is masked). */
     RecordedCommand withText(String other) {
         return new RecordedCommand(other, parameters, redactions);

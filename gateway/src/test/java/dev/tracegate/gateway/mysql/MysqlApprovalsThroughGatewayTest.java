@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -46,13 +45,6 @@ class MysqlApprovalsThroughGatewayTest {
                 approvers: [admins]
                 timeout: 120s
                 reason: schema changes need an admin
-              - name: hold-payouts
-                connections: [shop]
-                command: "payouts"
-                action: approve
-                approvers: [admins]
-                timeout: 120s
-                reason: payouts need an admin
               - name: cancel-statements
                 connections: [shop]
                 classes: [dangerous_admin]
@@ -151,33 +143,6 @@ class MysqlApprovalsThroughGatewayTest {
             }
         }
         assertThat(tableCount("cancelled_here")).isZero();
-    }
-
-    @Test
-    void approversDecideOnEachPreparedExecuteWithItsParameters() throws Exception {
-        mariadb.sql("DROP TABLE IF EXISTS shop.payouts", "CREATE TABLE shop.payouts (account int, amount int)");
-        try (Connection alice = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&useServerPrepStmts=true&user=analyst&password=" + TestGateway.ALICE_TOKEN);
-             PreparedStatement insert = alice.prepareStatement("INSERT INTO payouts VALUES (?, ?)")) {
-            for (int amount : new int[] {10, 990_000}) {
-                insert.setInt(1, 7);
-                insert.setInt(2, amount);
-                CompletableFuture<Integer> ran = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return insert.executeUpdate();
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                PendingApproval pending = awaitPending("INSERT INTO payouts");
-                assertThat(pending.request().command()).as("each execute is asked about, with its own values")
-                        .isEqualTo("INSERT INTO payouts VALUES (?, ?)\nparameters: 1: '7', 2: '" + amount + "'");
-                assertThat(decide(pending.id(), "approve", "checked")).isEqualTo(200);
-                assertThat(ran.get(60, TimeUnit.SECONDS)).isEqualTo(1);
-            }
-        }
-        assertThat(mariadb.query("SELECT group_concat(amount ORDER BY amount) FROM shop.payouts").strip())
-                .isEqualTo("10,990000");
     }
 
     @Test
