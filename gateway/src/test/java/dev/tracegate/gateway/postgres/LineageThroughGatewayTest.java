@@ -225,7 +225,7 @@ class LineageThroughGatewayTest {
             try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, "simple"); Statement statement = c.createStatement()) {
                 List<String> cells = new ArrayList<>();
                 statement.execute(sql);
-                collect(statement, cells);
+                ReceivedTexts.collect(statement, cells);
                 assertThat(leaks(cells)).as(sql).hasSizeGreaterThanOrEqualTo(PEOPLE.length);
             }
         }
@@ -319,7 +319,7 @@ class LineageThroughGatewayTest {
             try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode); Statement statement = c.createStatement()) {
                 List<String> cells = new ArrayList<>();
                 statement.execute(sql);
-                collect(statement, cells);
+                ReceivedTexts.collect(statement, cells);
                 assertThat(cells).as(sql + " (" + mode + ")").isNotEmpty();
                 assertThat(leaks(cells)).as(sql).isEmpty();
             }
@@ -333,9 +333,9 @@ class LineageThroughGatewayTest {
             List<String> cells = new ArrayList<>();
             statement.execute("BEGIN; DECLARE lc_ok CURSOR FOR SELECT email, card_number FROM lc_customers;"
                     + " FETCH 3 FROM lc_ok; COMMIT");
-            collect(statement, cells);
+            ReceivedTexts.collect(statement, cells);
             statement.execute("PREPARE lc_ok_p AS SELECT email, national_id FROM lc_customers; EXECUTE lc_ok_p");
-            collect(statement, cells);
+            ReceivedTexts.collect(statement, cells);
             assertThat(cells).anyMatch(cell -> cell.endsWith(".example"));
             assertThat(leaks(cells)).isEmpty();
         }
@@ -376,17 +376,7 @@ class LineageThroughGatewayTest {
             }
             for (int run = 0; run < 2; run++) {
                 try {
-                    if (mode.equals("extended")) {
-                        try (PreparedStatement statement = c.prepareStatement(sql)) {
-                            statement.execute();
-                            collect(statement, received);
-                        }
-                    } else {
-                        try (Statement statement = c.createStatement()) {
-                            statement.execute(sql);
-                            collect(statement, received);
-                        }
-                    }
+                    ReceivedTexts.run(c, sql, mode, received);
                 } catch (SQLException e) {
                     received.add(e.getMessage());
                     assertThat(c.isValid(5)).as("the session survives a refusal: %s", e.getMessage()).isTrue();
@@ -395,24 +385,6 @@ class LineageThroughGatewayTest {
             }
         }
         return received;
-    }
-
-    private static void collect(Statement statement, List<String> received) throws SQLException {
-        do {
-            try (ResultSet rs = statement.getResultSet()) {
-                if (rs != null) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        for (int i = 1; i <= columns; i++) {
-                            received.add(rs.getString(i));
-                        }
-                    }
-                }
-            }
-        } while (statement.getMoreResults() || statement.getUpdateCount() != -1);
-        for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
-            received.add(warning.getMessage());
-        }
     }
 
     private static void notifications(Connection c, List<String> received) throws SQLException {
@@ -428,11 +400,6 @@ class LineageThroughGatewayTest {
     }
 
     private static Connection connect(String user, String token, String mode) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", token);
-        props.setProperty("preferQueryMode", mode);
-        props.setProperty("prepareThreshold", "1");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require", props);
+        return ReceivedTexts.connect(gateway, user, token, mode);
     }
 }

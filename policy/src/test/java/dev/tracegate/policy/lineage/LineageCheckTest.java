@@ -226,4 +226,40 @@ class LineageCheckTest {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
         assertThat(verdict.allowed()).as("%s: %s", sql, verdict.reason()).isTrue();
     }
+
+    /**
+     * An allowed statement that may compute on a value the profile grants 'any' on is marked so: the
+     * server's errors for it can quote the value (invalid input syntax for type integer: "...").
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id FROM customers WHERE card_number::int = 1",
+            "SELECT id FROM customers WHERE lower(card_number)::int = 1",
+            "SELECT id FROM contacts",
+            "SELECT 1; SELECT id FROM customers WHERE card_number::date IS NULL",
+            "PREPARE p AS SELECT id FROM customers WHERE card_number::int = 1",
+            "EXECUTE p",
+            "FETCH c",
+            "MOVE c",
+            "REFRESH MATERIALIZED VIEW mv",
+    })
+    void marksStatementsThatMayComputeOnAValueGrantedAny(String sql) {
+        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.ANY)));
+        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
+        assertThat(verdict.computesOnProtected()).as(sql).isTrue();
+        assertThat(LineageCheck.check(sql, SHOP).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT 1", "SELECT count(id) FROM orders", "SET statement_timeout = 0", "BEGIN",
+            "SHOW timezone", "LISTEN customers"})
+    void statementsThatNameNoProtectedDataDoNotComputeOnIt(String sql) {
+        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.ANY)));
+        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        assertThat(verdict.allowed()).as(sql).isTrue();
+        assertThat(verdict.computesOnProtected()).as(sql).isFalse();
+    }
 }
