@@ -379,12 +379,17 @@ final class QueryLineage {
         return operation.isAll();
     }
 
+    /**
+     * A VALUES list's columns. PostgreSQL names no stored column for them in a result's description,
+     * whatever a cell holds ({@code LATERAL (VALUES (c.name)) v(n)} describes {@code n} as an
+     * expression), so a protected value returned through one could not be masked by its column.
+     */
     private List<OutputColumn> values(Values values, Scope scope) {
         List<OutputColumn> columns = new ArrayList<>();
         for (Expression row : values.getExpressions()) {
             List<? extends Expression> cells = row instanceof ExpressionList<?> list ? list : List.of(row);
             for (int i = 0; i < cells.size(); i++) {
-                Lineage lineage = expressions.of(cells.get(i), scope);
+                Lineage lineage = expressions.of(cells.get(i), scope).withoutOrigin();
                 if (i < columns.size()) {
                     columns.set(i, new OutputColumn("column" + (i + 1), columns.get(i).lineage().or(lineage)));
                 } else {
