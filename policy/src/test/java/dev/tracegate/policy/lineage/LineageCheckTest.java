@@ -265,4 +265,20 @@ class LineageCheckTest {
         assertThat(verdict.allowed()).as(sql).isTrue();
         assertThat(verdict.computesOnProtected()).as(sql).isFalse();
     }
+
+    /**
+     * A USING column merged with an unprotected one (or one of another type) is cast by PostgreSQL,
+     * which then describes it as an expression: selected unqualified, the masker could not find it.
+     */
+    @org.junit.jupiter.api.Test
+    void aMergedUsingColumnKeepsItsOriginOnlyBetweenProtectedColumnsOfOneType() {
+        ProtectedSchema lookups = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.LOOKUP, dev.tracegate.masking.ColumnUse.JOIN)));
+        String guesses = " LEFT JOIN (SELECT status AS card_number FROM orders) g USING (card_number)";
+        assertThat(LineageCheck.check("SELECT card_number FROM customers" + guesses, lookups).allowed()).isFalse();
+        assertThat(LineageCheck.check("SELECT * FROM customers" + guesses, lookups).allowed()).isFalse();
+        assertThat(LineageCheck.check("SELECT customers.card_number FROM customers" + guesses, lookups).allowed()).isTrue();
+        assertThat(LineageCheck.check("SELECT card_number FROM customers c1 JOIN customers c2 USING (card_number)", lookups)
+                .allowed()).isTrue();
+    }
 }
