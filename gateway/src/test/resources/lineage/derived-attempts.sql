@@ -104,6 +104,19 @@ SELECT first_value(national_id) OVER (ORDER BY id) FROM lc_customers
 SELECT * FROM unnest((SELECT array_agg(email) FROM lc_customers))
 SELECT * FROM unnest(ARRAY(SELECT phone FROM lc_customers)) AS u(p)
 SELECT * FROM lc_customers c, LATERAL unnest(ARRAY[c.email]) AS u(v)
+-- a USING or NATURAL join's merged column cast to the other side's type (date to timestamp):
+-- PostgreSQL describes it as an expression, and a LEFT JOIN keeps every row
+SELECT key_date FROM lc_ledger LEFT JOIN lc_guesses USING (key_date)
+SELECT key_date FROM lc_guesses RIGHT JOIN lc_ledger_low_1 USING (key_date)
+SELECT * FROM lc_ledger LEFT JOIN lc_guesses USING (key_date)
+SELECT key_date FROM lc_ledger NATURAL LEFT JOIN (SELECT key_date FROM lc_guesses) g
+SELECT key_date FROM (SELECT key_date FROM lc_ledger) l LEFT JOIN lc_guesses USING (key_date)
+-- a VALUES list: PostgreSQL describes its columns as expressions, so names came back in clear
+SELECT v.n FROM lc_customers c, LATERAL (VALUES (c.name)) v(n)
+SELECT v.* FROM lc_customers c CROSS JOIN LATERAL (VALUES (c.name), (c.date_of_birth::text)) v(x)
+SELECT * FROM lc_customers c JOIN LATERAL (VALUES (c.date_of_birth, c.id)) v(d, i) ON true
+SELECT v.column1 FROM lc_customers c, LATERAL (VALUES (c.name) LIMIT 1) v
+SELECT * FROM (SELECT name FROM lc_customers) s(n), LATERAL (VALUES (s.n)) v(m)
 SELECT * FROM json_each_text((SELECT row_to_json(c) FROM lc_customers c LIMIT 1)::json)
 -- predicates that reveal bits
 SELECT count(*) FROM lc_customers WHERE card_number LIKE '4%'

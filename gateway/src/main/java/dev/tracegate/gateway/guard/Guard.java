@@ -72,11 +72,16 @@ public final class Guard {
     private Ruling ruling(Policy snapshot, Subject subject, Command command, CallerMasking masking) {
         SqlClassification classification = null;
         Decision decision;
+        boolean computesOnProtected = false;
         switch (command) {
             case Command.Sql sql -> {
                 classification = classifier.classify(sql.text(), sql.dialect(), sql.preparedClasses());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
-                decision = lineageRefusal(sql, classification, masking).orElse(decision);
+                LineageVerdict lineage = lineage(sql, classification, masking);
+                if (!lineage.allowed()) {
+                    decision = refused(masking, classification.highestRisk(), lineage.reason());
+                }
+                computesOnProtected = lineage.computesOnProtected();
             }
             case Command.FunctionCall call -> {
                 classification = functionCall(call);
@@ -102,7 +107,7 @@ public final class Guard {
                 ? credentialsOnly : recorded;
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
                 snapshot.maskTerminal(),
-                recorded, shown);
+                recorded, shown, masking != null && computesOnProtected);
     }
 
     /**
@@ -125,23 +130,21 @@ public final class Guard {
                 List.of());
         CommandRedaction recorded = recording(snapshot);
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
-                snapshot.maskTerminal(), recorded, recorded);
+                snapshot.maskTerminal(), recorded, recorded, false);
     }
 
-    private static Optional<Decision> lineageRefusal(Command.Sql sql, SqlClassification classification,
-                                                     CallerMasking masking) {
+    /** The lineage check of a masked caller's SQL; allowed when there is nothing to check. */
+    private static LineageVerdict lineage(Command.Sql sql, SqlClassification classification, CallerMasking masking) {
         if (sql.lineage() == null) {
-            return Optional.empty();
+            return LineageVerdict.ALLOWED;
         }
         if (classification.highestRisk().isAtLeast(StatementClass.DDL)) {
             sql.lineage().schemaMayChange();
         }
         if (masking == null) {
-            return Optional.empty();
+            return LineageVerdict.ALLOWED;
         }
-        LineageVerdict check = sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
-        return check.allowed() ? Optional.empty()
-                : Optional.of(refused(masking, classification.highestRisk(), check.reason()));
+        return sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
     }
 
     /** A refusal on behalf of the caller's masking rule. */

@@ -23,9 +23,11 @@ public final class Ruling {
     private final boolean maskTerminal;
     private final CommandRedaction recording;
     private final CommandRedaction forApprovers;
+    private final boolean serverTextWithheld;
 
     Ruling(Decision decision, SqlClassification classification, CallerMasking masking, Masker recordingMasker,
-           boolean passUnmaskable, boolean maskTerminal, CommandRedaction recording, CommandRedaction forApprovers) {
+           boolean passUnmaskable, boolean maskTerminal, CommandRedaction recording, CommandRedaction forApprovers,
+           boolean serverTextWithheld) {
         this.decision = decision;
         this.classification = classification;
         this.masking = masking;
@@ -34,6 +36,7 @@ public final class Ruling {
         this.maskTerminal = maskTerminal;
         this.recording = recording;
         this.forApprovers = forApprovers;
+        this.serverTextWithheld = serverTextWithheld;
     }
 
     public Decision decision() {
@@ -48,6 +51,15 @@ public final class Ruling {
     /** The masking profile the caller's results go through, if any rule names one for them. */
     public Optional<CallerMasking> masking() {
         return Optional.ofNullable(masking);
+    }
+
+    /**
+     * Whether the texts of the server's errors and notices for this command are withheld from the
+     * caller: the command may compute on protected values the caller's profile grants {@code any}
+     * on, and PostgreSQL quotes the value a cast or a function failed on, in any SQLSTATE class.
+     */
+    public boolean serverTextWithheld() {
+        return serverTextWithheld;
     }
 
     /** The profile that masks what the evidence keeps of results of callers who see clear text. */

@@ -422,7 +422,7 @@ final class ClientMessageRelay {
         if (masking == null && resultDataBytes == 0) {
             return null;
         }
-        return new CommandResults(masking, ruling.recordingMasker(), shapes, resultDataBytes);
+        return new CommandResults(masking, ruling.recordingMasker(), shapes, resultDataBytes, ruling.serverTextWithheld());
     }
 
     /**

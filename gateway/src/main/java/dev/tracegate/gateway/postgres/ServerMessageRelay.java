@@ -253,7 +253,7 @@ final class ServerMessageRelay {
         if (recorded != null && recorded.kind.isRecordedCommand()) {
             recorded.errorSqlState = error.sqlState();
             recorded.errorMessage = recorded.results == null ? error.message()
-                    : recorded.results.recordedMessage(error.message());
+                    : recorded.results.recordedMessage(error.message(), error.sqlState());
         }
         Map<Character, String> fields = clientFields(owner, error.fields());
         return fields == error.fields() ? frame : new ErrorResponse(fields).encode();

@@ -94,8 +94,9 @@ final class Analysis {
         }
         if (!lineage.originKept() || lineage.sources().size() != 1) {
             throw new LineageRefusal(name + " returns protected " + plural(lineage) + " " + lineage.describeSources()
-                    + " through UNION, a scalar subquery or a FULL JOIN, after which PostgreSQL no longer says which"
-                    + " column a value came from, so it could not be masked. Select it from its table (a subquery in"
+                    + " through UNION, a VALUES list, a scalar subquery, a FULL JOIN or a USING column merged with"
+                    + " another type or an unprotected column, after which PostgreSQL no longer says which column a"
+                    + " value came from, so it could not be masked. Select it from its table, qualified (a subquery in"
                     + " FROM, a CTE or a view keeps it)");
         }
     }

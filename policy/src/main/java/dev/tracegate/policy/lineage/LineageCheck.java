@@ -43,6 +43,8 @@ public final class LineageCheck {
             "prepare_transaction");
     private static final Set<String> QUERIES = Set.of("select", "with", "values", "table", "insert", "update", "delete",
             "merge");
+    /** Statements that run a text judged when it was prepared or declared. */
+    private static final Set<String> RUNS_JUDGED_TEXT = Set.of("execute", "fetch", "move", "refresh");
     private static final Set<String> CODE_THE_GATEWAY_CANNOT_SEE = Set.of("trigger", "rule", "policy", "event");
     private static final int CACHE_LIMIT = 10_000;
 
@@ -104,6 +106,7 @@ public final class LineageCheck {
 
     private static LineageVerdict checkUncached(String sql, ProtectedSchema schema) {
         Set<String> createdEarlier = new HashSet<>();
+        boolean computes = false;
         for (SqlStatement statement : SqlScriptSplitter.split(sql)) {
             try {
                 refuseUseOfNewObjects(statement, createdEarlier);
@@ -112,8 +115,28 @@ public final class LineageCheck {
             } catch (LineageRefusal refusal) {
                 return LineageVerdict.of(refusal);
             }
+            computes |= mayComputeOnProtected(statement.tokens(), schema);
         }
-        return LineageVerdict.ALLOWED;
+        return computes ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
+    }
+
+    /**
+     * Whether an allowed statement may compute on a protected value the profile grants {@code any}
+     * on: it names something that can hold protected data, or it runs a statement judged earlier
+     * (EXECUTE of a prepared statement, FETCH or MOVE of a cursor, REFRESH of a materialized view),
+     * whose text is not here to read. The server's errors for it can then quote the values a cast
+     * or a function failed on, whatever their SQLSTATE (docs/masking.md, "In the gateway").
+     * Statements that read no stored data (SET, SHOW, LOCK, ...) compute on none.
+     */
+    private static boolean mayComputeOnProtected(List<SqlToken> tokens, ProtectedSchema schema) {
+        if (!schema.grantsAnyUse()) {
+            return false;
+        }
+        String first = word(tokens, 0);
+        if (RUNS_JUDGED_TEXT.contains(first)) {
+            return true;
+        }
+        return !NO_DATA.contains(first) && needsAnalysis(tokens, schema);
     }
 
     static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {

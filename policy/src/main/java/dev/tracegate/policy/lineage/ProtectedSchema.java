@@ -2,6 +2,7 @@ package dev.tracegate.policy.lineage;
 
 import dev.tracegate.masking.ColumnProtection;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.ColumnUse;
 import dev.tracegate.masking.Masker;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +33,7 @@ public final class ProtectedSchema {
     private final ThreadLocal<Set<CatalogRelation>> resolving = ThreadLocal.withInitial(HashSet::new);
     private final Map<String, LineageVerdict> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
+    private volatile Boolean grantsAny;
 
     public ProtectedSchema(CatalogSnapshot catalog, Masker masker) {
         this(catalog, column -> masker.forColumn(column).protection());
@@ -111,6 +113,22 @@ public final class ProtectedSchema {
         if (known == null) {
             known = computeHoldsProtectedData(name);
             protectedByName.put(name, known);
+        }
+        return known;
+    }
+
+    /**
+     * Whether the profile grants {@code any} on a protected column of some table: only then may a
+     * statement compute on a protected value, in a condition, and make the server quote it in an error.
+     */
+    boolean grantsAnyUse() {
+        Boolean known = grantsAny;
+        if (known == null) {
+            known = catalog.relations().stream().filter(r -> r.kind() == RelationKind.TABLE)
+                    .flatMap(r -> resolve(r).columns().stream())
+                    .flatMap(c -> c.lineage().sources().stream())
+                    .anyMatch(source -> source.allows(ColumnUse.ANY));
+            grantsAny = known;
         }
         return known;
     }

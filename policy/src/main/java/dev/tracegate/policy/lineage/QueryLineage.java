@@ -3,6 +3,7 @@ package dev.tracegate.policy.lineage;
 import dev.tracegate.masking.ColumnUse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
@@ -379,12 +380,17 @@ final class QueryLineage {
         return operation.isAll();
     }
 
+    /**
+     * A VALUES list's columns. PostgreSQL names no stored column for them in a result's description,
+     * whatever a cell holds ({@code LATERAL (VALUES (c.name)) v(n)} describes {@code n} as an
+     * expression), so a protected value returned through one could not be masked by its column.
+     */
     private List<OutputColumn> values(Values values, Scope scope) {
         List<OutputColumn> columns = new ArrayList<>();
         for (Expression row : values.getExpressions()) {
             List<? extends Expression> cells = row instanceof ExpressionList<?> list ? list : List.of(row);
             for (int i = 0; i < cells.size(); i++) {
-                Lineage lineage = expressions.of(cells.get(i), scope);
+                Lineage lineage = expressions.of(cells.get(i), scope).withoutOrigin();
                 if (i < columns.size()) {
                     columns.set(i, new OutputColumn("column" + (i + 1), columns.get(i).lineage().or(lineage)));
                 } else {
@@ -461,11 +467,42 @@ final class QueryLineage {
             }
             expressions.compareForEquality(l, r);
             expressions.compareForEquality(r, l);
-            if (join.isFull()) {
-                Lineage merged = l.or(r).derive();
-                scope.add(new ScopeRelation("", null, List.of(new OutputColumn(name, merged)), null));
-            }
+            Lineage merged = join.isFull() ? l.or(r).derive() : mergedColumn(l, r);
+            scope.add(new ScopeRelation("", null, List.of(new OutputColumn(name, merged)), null));
         }
+    }
+
+    /**
+     * The merged column of an inner, left or right {@code USING}/{@code NATURAL} join: the value of
+     * one side, cast to the type both share. PostgreSQL names its origin only when no cast was
+     * needed; {@code customers LEFT JOIN guesses USING (date_of_birth)} with a {@code timestamp}
+     * column in {@code guesses} describes the merged column as an expression and returned every
+     * birth date in clear. So the origin is kept only when both sides are protected columns of the
+     * same type, one that takes no length or precision (which would differ unseen); a merged column
+     * is otherwise selected qualified ({@code customers.date_of_birth}), which is always a column.
+     */
+    private Lineage mergedColumn(Lineage l, Lineage r) {
+        Lineage either = l.or(r);
+        if (either.isClean() || (storedType(l) != null && storedType(l).equals(storedType(r)))) {
+            return either;
+        }
+        return either.withoutOrigin();
+    }
+
+    private static final Set<String> TYPES_WITH_MODIFIERS = Set.of("varchar", "bpchar", "numeric", "bit", "varbit",
+            "time", "timetz", "timestamp", "timestamptz", "interval");
+
+    /** The catalog type of a protected column as stored, if that is what the value is and the type takes no modifier. */
+    private String storedType(Lineage lineage) {
+        if (lineage.isClean() || !lineage.plain() || lineage.sources().size() != 1) {
+            return null;
+        }
+        ProtectedSource source = lineage.sources().iterator().next();
+        return analysis.schema().catalog().relation(source.schema(), source.table())
+                .flatMap(relation -> relation.columns().stream().filter(c -> c.name().equals(source.column())).findFirst())
+                .map(CatalogColumn::typeName)
+                .filter(type -> !TYPES_WITH_MODIFIERS.contains(type))
+                .orElse(null);
     }
 
     void fromItem(FromItem item, Scope scope) {

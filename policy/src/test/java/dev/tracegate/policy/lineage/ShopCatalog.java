@@ -59,11 +59,17 @@ final class ShopCatalog {
     }
 
     static Masker profile() {
+        return profile(null);
+    }
+
+    /** The shop's profile with these uses granted on card_number ({@code null}: the strategy's default, none). */
+    static Masker profile(List<ColumnUse> cardUses) {
         List<ColumnRuleConfig> columns = List.of(
                 new ColumnRuleConfig("customers.email", null, EntityType.EMAIL, StrategyConfig.parse("hash:format"), null,
                         List.of(ColumnUse.JOIN, ColumnUse.GROUP)),
                 ColumnRuleConfig.mask("customers.phone", EntityType.PHONE, StrategyConfig.parse("partial:4")),
-                ColumnRuleConfig.mask("customers.card_number", EntityType.CARD, StrategyConfig.parse("partial:4")),
+                new ColumnRuleConfig("customers.card_number", null, EntityType.CARD, StrategyConfig.parse("partial:4"), null,
+                        cardUses),
                 ColumnRuleConfig.mask("customers.national_id", EntityType.SSN, StrategyConfig.parse("partial:4")),
                 new ColumnRuleConfig("customers.date_of_birth", null, EntityType.DATE_OF_BIRTH, StrategyConfig.parse("redact"),
                         null, List.of(ColumnUse.YEAR)));

@@ -34,6 +34,7 @@ public final class CommandResults {
 
     private final CallerMasking client;
     private final ServerTextMasking clientTexts;
+    private final boolean serverTextWithheld;
     private final Masker recording;
     private final ResultShapes shapes;
     private final ResultCapture capture;
@@ -49,9 +50,14 @@ public final class CommandResults {
      * @param client       the caller's profile, or {@code null} for clear text
      * @param recording    the profile of the record when the caller sees clear text
      * @param captureBytes how much result data to keep as evidence; 0 keeps none
+     * @param serverTextWithheld the command may compute on protected values: the texts of the
+     *                           server's errors and notices are withheld from a masked caller
+     *                           ({@link ServerTextMasking#withheldFields})
      */
-    public CommandResults(CallerMasking client, Masker recording, ResultShapes shapes, int captureBytes) {
+    public CommandResults(CallerMasking client, Masker recording, ResultShapes shapes, int captureBytes,
+                          boolean serverTextWithheld) {
         this.client = client;
+        this.serverTextWithheld = client != null && serverTextWithheld;
         this.clientTexts = client == null ? null : new ServerTextMasking(client.masker());
         this.recording = recording;
         this.shapes = shapes;
@@ -147,7 +153,10 @@ public final class CommandResults {
      * free text in a cell (see {@link ServerTextMasking}).
      */
     public Map<Character, String> clientFields(Map<Character, String> fields) {
-        return client == null ? fields : clientTexts.fields(fields, clientReport);
+        if (client == null) {
+            return fields;
+        }
+        return serverTextWithheld ? clientTexts.withheldFields(fields, clientReport) : clientTexts.fields(fields, clientReport);
     }
 
     /**
@@ -168,10 +177,16 @@ public final class CommandResults {
         return result.value() == null ? null : result.utf8();
     }
 
-    /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
-    public String recordedMessage(String message) {
+    /**
+     * A server message as the evidence keeps it: masked for everyone, like the kept rows, and
+     * withheld as the caller read it when it may quote protected values.
+     */
+    public String recordedMessage(String message, String sqlState) {
         if (message == null) {
             return null;
+        }
+        if (serverTextWithheld) {
+            return WithheldMessage.of(sqlState);
         }
         Masker masker = client != null ? client.masker() : recording;
         return new ServerTextMasking(masker).text(ServerTextMasking.SERVER_MESSAGE, message, new MaskingReport());

@@ -24,6 +24,8 @@ public final class ServerTextMasking {
      * built from data, and object names ('s', 't', 'c', 'd', 'n') are whatever a caller named them.
      */
     private static final Set<Character> FIXED_FIELDS = Set.of('S', 'V', 'C', 'P', 'p', 'F', 'L', 'R');
+    /** Schema, table, column, data type and constraint names: catalog names, not values. */
+    private static final Set<Character> OBJECT_NAMES = Set.of('s', 't', 'c', 'd', 'n');
     private static final String WITHHELD = "(withheld)";
     /**
      * What a masked caller reads instead of an integrity violation's detail: PostgreSQL quotes the
@@ -37,6 +39,34 @@ public final class ServerTextMasking {
 
     public ServerTextMasking(Masker masker) {
         this.masker = masker;
+    }
+
+    /**
+     * The fields of an ErrorResponse or NoticeResponse of a command that may compute on protected
+     * values: the message says only what kind of error it was, the detail, hint, context and
+     * internal query are dropped. PostgreSQL quotes the value a cast or function failed on, in
+     * every SQLSTATE class and in every text field, quoted or not ({@code invalid input syntax for
+     * type integer: "Ada Lovelace"}, {@code unrecognized configuration parameter "..."}, {@code date
+     * field value out of range: 2000-65-01}, JSON's {@code Where: JSON data, line 1: Ada...}), and
+     * a name or birth date has no shape the content detectors find. Severity, SQLSTATE, position
+     * and the server's source location stay, and so do object names (scanned as before).
+     */
+    public Map<Character, String> withheldFields(Map<Character, String> fields, MaskingReport report) {
+        Map<Character, String> kept = new LinkedHashMap<>();
+        for (Map.Entry<Character, String> field : fields.entrySet()) {
+            char code = field.getKey();
+            if (FIXED_FIELDS.contains(code)) {
+                kept.put(code, field.getValue());
+            } else if (OBJECT_NAMES.contains(code)) {
+                kept.put(code, text(SERVER_MESSAGE, field.getValue(), report));
+            } else if (code == 'M') {
+                kept.put(code, WithheldMessage.of(fields.get('C')));
+            }
+        }
+        if (!kept.containsKey('M')) {
+            kept.put('M', WithheldMessage.of(fields.get('C')));
+        }
+        return kept;
     }
 
     /** An ErrorResponse's or NoticeResponse's fields; the same map when nothing changed. */
