@@ -67,6 +67,13 @@ final class CommandRelay {
     /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
     private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
     private long sequence;
+    /**
+     * A statement of this session computed on protected values its masked caller is granted
+     * {@code any} on: MySQL keeps its warnings for a later {@code SHOW WARNINGS} or {@code GET
+     * DIAGNOSTICS}, whose messages can quote them. Kept for the session, since not every
+     * statement clears what the server keeps.
+     */
+    private boolean diagnosticsWithheld;
 
     /** The listener's sessions, for KILL, and this session among them. */
     record Threads(CallerThreads all, CallerThreads.Thread self) {
@@ -150,6 +157,16 @@ final class CommandRelay {
                 recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
                 .recorded(ruling.recording().statement(text, parameters))));
         byte[] payload = outgoing;
+        DiagnosticsStatement diagnostics = DiagnosticsStatement.of(text, dialect());
+        diagnosticsWithheld = diagnosticsWithheld || ruling.serverTextWithheld();
+        if (diagnostics == DiagnosticsStatement.GET && diagnosticsWithheld) {
+            String reason = "GET DIAGNOSTICS would copy into variables messages that can quote protected values, after a"
+                    + " statement of this session that computes on them; SHOW WARNINGS answers with the messages withheld";
+            recorder.blocked(seq, "blocked", ruling.masking().map(m -> m.rule()).orElse(ruling.decision().rule()), reason,
+                    ruling.statementClass(), null);
+            refuse(POLICY_REFUSAL, "42000", "tracegate: " + reason);
+            return;
+        }
         Killing killing = killing(seq, text, ruling);
         if (killing.refused()) {
             return;
@@ -167,6 +184,9 @@ final class CommandRelay {
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
                 services.resultDataBytes(), lineage.columns().of(text, dialect()));
+        if (ruling.serverTextWithheld() || (diagnostics == DiagnosticsStatement.SHOW && diagnosticsWithheld)) {
+            results.withholdServerText(diagnostics == DiagnosticsStatement.SHOW);
+        }
         long started = System.nanoTime();
         // Only a single, allowed LOAD DATA LOCAL INFILE may have the caller send the file it names.
         String localFile = LocalInfileStatement.file(text, dialect()).orElse(null);

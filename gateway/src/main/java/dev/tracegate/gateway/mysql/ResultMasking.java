@@ -25,6 +25,9 @@ import java.util.List;
 final class ResultMasking {
 
     private static final String SERVER_MESSAGE = "server message";
+    /** Stands for a server text a masked caller may not read, in an error or a diagnostics row. */
+    static final String WITHHELD = "tracegate: message withheld: the statement computes on protected columns, and"
+            + " the server's text could quote their values (the error code and SQLSTATE are the server's)";
 
     private final CallerMasking client;
     private final Masker recording;
@@ -37,6 +40,9 @@ final class ResultMasking {
     private String[] types;
     private boolean[] binary;
     private boolean binaryRows;
+    private boolean messagesWithheld;
+    private boolean diagnosticsRows;
+    private int messageColumn = -1;
 
     /**
      * @param client       the caller's profile, or {@code null} for clear text
@@ -50,6 +56,16 @@ final class ResultMasking {
         this.names = names;
         this.recording = recording;
         this.capture = captureBytes > 0 ? new ResultCapture(captureBytes, MysqlCells.MYSQL) : null;
+    }
+
+    /**
+     * The server's texts are withheld from this command's caller ({@link dev.tracegate.gateway.guard.Ruling#serverTextWithheld}):
+     * its errors' messages, and with {@code diagnosticsRows} (a {@code SHOW WARNINGS} after such a
+     * statement) the rows' {@code Message} column.
+     */
+    void withholdServerText(boolean diagnosticsRows) {
+        this.messagesWithheld = true;
+        this.diagnosticsRows = diagnosticsRows;
     }
 
     /** A result set begins, with its columns; {@code binaryRows} for a prepared statement's rows. */
@@ -66,6 +82,9 @@ final class ResultMasking {
             types[i] = MysqlCells.typeName(column);
             binary[i] = binaryRows;
             labels[i] = column.name();
+            if (diagnosticsRows && column.name().equalsIgnoreCase("message")) {
+                messageColumn = i;
+            }
         }
         boolean recordingNeeded = client == null && capture != null && !capture.full();
         Masker masker = client != null ? client.masker() : recordingNeeded ? recording : null;
@@ -83,29 +102,49 @@ final class ResultMasking {
      * @throws dev.tracegate.masking.MaskingRefusedException when the profile refuses a value
      */
     byte[] row(byte[] payload) throws MysqlProtocolException {
-        if (rows == null || (client == null && capture.full())) {
+        if (messageColumn < 0 && (rows == null || (client == null && capture.full()))) {
             return payload;
         }
         byte[][] values = binaryRows ? BinaryRow.decode(payload, wireTypes).values()
                 : TextRow.decode(payload, wireTypes.length).values();
+        if (messageColumn >= 0) {
+            values = withheldMessage(values);
+            if (rows == null) {
+                return binaryRows ? new BinaryRow(wireTypes, values).encode() : new TextRow(values).encode();
+            }
+        }
         byte[][] masked = rows.changesAnything()
                 ? rows.mask(values, client != null ? clientReport : recordingReport) : values;
         if (capture != null) {
             capture.row(masked, binary, types);
         }
-        if (client == null || masked == values) {
+        if (client == null || (masked == values && messageColumn < 0)) {
             return payload;
         }
         return binaryRows ? new BinaryRow(wireTypes, masked).encode() : new TextRow(masked).encode();
     }
 
+    private byte[][] withheldMessage(byte[][] values) {
+        byte[][] copy = values.clone();
+        if (copy[messageColumn] != null) {
+            copy[messageColumn] = WITHHELD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return copy;
+    }
+
     /** A server error's text as the caller may see it: MySQL quotes data in errors ({@code Duplicate entry 'ada@...'}). */
     String clientMessage(String message) {
+        if (messagesWithheld) {
+            return WITHHELD;
+        }
         return client == null ? message : masked(client.masker(), message, clientReport);
     }
 
     /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
     String recordedMessage(String message) {
+        if (messagesWithheld) {
+            return WITHHELD;
+        }
         return masked(client != null ? client.masker() : recording, message, new MaskingReport());
     }
 

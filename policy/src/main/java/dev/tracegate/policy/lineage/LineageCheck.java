@@ -81,7 +81,7 @@ public final class LineageCheck {
         LineageVerdict verdict;
         try {
             MySqlLineage.check(sql, dialect, schema);
-            verdict = LineageVerdict.ALLOWED;
+            verdict = mayComputeOnProtected(sql, dialect, schema) ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
         } catch (LineageRefusal refusal) {
             verdict = LineageVerdict.of(refusal);
         }
@@ -128,6 +128,16 @@ public final class LineageCheck {
      * or a function failed on, whatever their SQLSTATE (docs/masking.md, "In the gateway").
      * Statements that read no stored data (SET, SHOW, LOCK, ...) compute on none.
      */
+    /** {@link #mayComputeOnProtected(List, ProtectedSchema)} for any statement in any reading of a MySQL text. */
+    private static boolean mayComputeOnProtected(String sql, SqlDialect dialect, ProtectedSchema schema) {
+        if (!schema.grantsAnyUse()) {
+            return false;
+        }
+        var readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
+        return readings.isEmpty() || readings.get().stream().flatMap(List::stream)
+                .anyMatch(statement -> mayComputeOnProtected(statement.tokens(), schema));
+    }
+
     private static boolean mayComputeOnProtected(List<SqlToken> tokens, ProtectedSchema schema) {
         if (!schema.grantsAnyUse()) {
             return false;

@@ -100,6 +100,20 @@ class MySqlLineageTest {
         assertThat(verdict.allowed()).as("%s: %s", sql, verdict.reason()).isTrue();
     }
 
+    /** MySQL quotes the value a conversion failed on in its warnings and errors, as PostgreSQL does. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT id FROM customers WHERE card_number + 0 = 1",
+            "UPDATE customers SET id = id WHERE CAST(card_number AS DATE) IS NULL", "EXECUTE s"})
+    void marksStatementsThatMayComputeOnAValueGrantedAny(String sql) {
+        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.ANY)));
+        LineageVerdict verdict = LineageCheck.check(sql, SqlDialect.MYSQL, grantingAny);
+        assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
+        assertThat(verdict.computesOnProtected()).as(sql).isTrue();
+        assertThat(check(sql).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
+        assertThat(LineageCheck.check("SELECT 'abc' + 0", SqlDialect.MYSQL, grantingAny).computesOnProtected()).isFalse();
+    }
+
     @Test
     void mySqlVerdictsAreCachedApartFromPostgreSqls() {
         String sql = "SELECT $$ FROM customers WHERE reverse(email) = '' -- $$";
