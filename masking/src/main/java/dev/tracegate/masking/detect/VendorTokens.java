@@ -133,12 +133,16 @@ final class VendorTokens {
     private static final int MIN_WEBHOOK_PATH = 16;
     private static final int MAX_WEBHOOK_PATH = 400;
 
-    private static final Shape[][] BY_FIRST = new Shape[128][];
+    /** Shapes by their prefix's first two characters ({@code c0 << 7 | c1}): a word that starts no prefix costs one load. */
+    private static final Shape[][] BY_FIRST_TWO = new Shape[128 * 128][];
+    private static final boolean[] FIRST = new boolean[128];
     private static final String[][] WEBHOOKS_BY_FIRST = new String[128][];
 
     static {
         for (Shape shape : SHAPES) {
-            BY_FIRST[shape.prefix().charAt(0)] = append(BY_FIRST[shape.prefix().charAt(0)], shape);
+            int key = shape.prefix().charAt(0) << 7 | shape.prefix().charAt(1);
+            BY_FIRST_TWO[key] = append(BY_FIRST_TWO[key], shape);
+            FIRST[shape.prefix().charAt(0)] = true;
         }
         for (String webhook : WEBHOOKS) {
             String[] known = WEBHOOKS_BY_FIRST[webhook.charAt(0)];
@@ -159,7 +163,7 @@ final class VendorTokens {
 
     /** Whether some key or webhook starts with {@code c}: the caller's one-load filter. */
     static boolean mayStartWith(char c) {
-        return c < 128 && (BY_FIRST[c] != null || WEBHOOKS_BY_FIRST[c] != null);
+        return c < 128 && (FIRST[c] || WEBHOOKS_BY_FIRST[c] != null);
     }
 
     /**
@@ -168,10 +172,11 @@ final class VendorTokens {
      */
     static long at(CharSequence text, int i) {
         char c = text.charAt(i);
-        if (c >= 128 || !SecretDetector.tokenMayStartAt(text, i)) {
+        char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+        if (c >= 128 || next >= 128 || !SecretDetector.tokenMayStartAt(text, i)) {
             return -1;
         }
-        Shape[] shapes = BY_FIRST[c];
+        Shape[] shapes = BY_FIRST_TWO[c << 7 | next];
         if (shapes != null) {
             for (Shape shape : shapes) {
                 int end = end(text, i, shape);
