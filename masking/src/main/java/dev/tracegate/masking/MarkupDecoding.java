@@ -166,8 +166,13 @@ final class MarkupDecoding {
     /** The end of an inline tag or a comment at {@code i}, or -1 for any other {@code <}. */
     private static int inlineTagEnd(String text, int i) {
         if (text.startsWith("<!--", i)) {
-            int close = text.indexOf("-->", i + 4);
-            return close >= 0 && close - i <= MAX_COMMENT ? close + 3 : -1;
+            int last = Math.min(text.length() - 3, i + MAX_COMMENT);
+            for (int close = i + 4; close <= last; close++) {
+                if (text.charAt(close) == '-' && text.startsWith("-->", close)) {
+                    return close + 3;
+                }
+            }
+            return -1; // looked for within a bound: a text of unclosed comments costs linear time
         }
         int nameStart = i + 1 < text.length() && text.charAt(i + 1) == '/' ? i + 2 : i + 1;
         int nameEnd = nameStart;

@@ -10,8 +10,9 @@ package dev.tracegate.masking.detect;
  * <p>A prefix alone is a word like any other ({@code sk-learn}, {@code key-value}, {@code hf_hub}), so
  * each shape also fixes the body's alphabet and length, and asks for the mix of character classes a
  * random key has: a placeholder such as {@code glpat-xxxxxxxxxxxxxxxxxxxx} or a hyphenated name is
- * no key. Shapes are looked up by the first character, so a word that starts with none of them costs
- * one array load.
+ * no key. Shapes are looked up by the first two characters, so a word that starts with none of
+ * them costs one array load; a body is read at most 512 characters far, so a text of repeated
+ * prefixes costs linear time.
  */
 final class VendorTokens {
 
@@ -68,7 +69,7 @@ final class VendorTokens {
         // Twilio API key sid
         new Shape("SK", 32, 32, Body.HEX, 2),
         // Google OAuth access and refresh tokens, OAuth client secrets
-        new Shape("ya29.", 20, 2048, Body.URL_SAFE_DOTS, 2),
+        new Shape("ya29.", 20, 512, Body.URL_SAFE_DOTS, 2),
         new Shape("1//0", 40, 512, Body.URL_SAFE, 2),
         new Shape("GOCSPX-", 24, 40, Body.URL_SAFE, 2),
         new Shape("dop_v1_", 64, 64, Body.HEX, 2),
@@ -122,7 +123,7 @@ final class VendorTokens {
         new Shape("rnd_", 30, 40, Body.ALNUM, 2),
         new Shape("fo1_", 40, 60, Body.URL_SAFE, 2),
         // Dropbox short-lived access token
-        new Shape("sl.", 130, 1400, Body.URL_SAFE_DOTS, 2),
+        new Shape("sl.", 130, 512, Body.URL_SAFE_DOTS, 2),
     };
 
     /** Hosts and paths after which the rest of a URL is the credential. */
