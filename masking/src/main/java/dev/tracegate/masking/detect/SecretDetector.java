@@ -82,6 +82,33 @@ public final class SecretDetector implements Detector {
 
     @Override
     public void find(CharSequence text, List<Match> out) {
+        if (KubernetesSecrets.declaresSecret(text)) {
+            List<Match> values = new ArrayList<>();
+            KubernetesSecrets.find(text, values);
+            List<Match> others = new ArrayList<>();
+            scan(text, others);
+            merge(values, others, out);
+        } else {
+            scan(text, out);
+        }
+    }
+
+    /** Two lists of finds, each in order, as one in order without overlaps (overlapping finds become one). */
+    private static void merge(List<Match> a, List<Match> b, List<Match> out) {
+        List<Match> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.sort(java.util.Comparator.comparingInt(Match::start));
+        for (Match match : all) {
+            Match last = out.isEmpty() ? null : out.getLast();
+            if (last != null && match.start() < last.end()) {
+                out.set(out.size() - 1, new Match(last.start(), Math.max(last.end(), match.end()), EntityType.SECRET));
+            } else {
+                out.add(match);
+            }
+        }
+    }
+
+    private static void scan(CharSequence text, List<Match> out) {
         int n = text.length();
         int i = 0;
         while (i < n) {
