@@ -5,11 +5,11 @@ import java.util.Set;
 
 /**
  * What a browser, a JSON or JavaScript parser or a URL decoder shows of a text: HTML character
- * references decoded ({@code &#52;&#49;...}, {@code &#x40;}, {@code &nbsp;}), {@code \u0034}
- * and {@code \x34} escapes, {@code %34} URL encoding (once: {@code %2540} reads as {@code %40}),
- * and inline HTML tags and comments removed ({@code alice<span>@</span>example.com}, {@code
- * 4111<!-- -->1111}); block tags ({@code <td>}, {@code <p>}, {@code <br>}) separate, so table
- * cells are not joined. The scanner uses a reading form only where it shows more than the text as
+ * references decoded ({@code &#52;&#49;...}, {@code &#x40;}, {@code &nbsp;}), {@literal \}u0034
+ * and {@literal \}x34 escapes, {@code %34} URL encoding (once: {@code %2540} reads as {@code %40}),
+ * and, when one of them splits a value, inline HTML tags and comments removed ({@code
+ * alice<span>@</span>example.com}, {@code 4111<!-- -->1111}); block tags ({@code <td>}, {@code <p>},
+ * {@code <br>}) separate, so table cells are not joined. The scanner uses a reading form only where it shows more than the text as
  * written, so ordinary HTML is masked as written. Part of a text's {@link ReadingForm}; a value hidden by markup from detectors
  * that read the text as written is masked whole. One pass, linear in the text's length.
  */
@@ -30,6 +30,7 @@ final class MarkupDecoding {
         if (!mayHoldMarkup(text)) {
             return text;
         }
+        boolean tags = aTagSplitsAValue(text);
         StringBuilder out = null;
         int copied = 0;
         int i = 0;
@@ -63,7 +64,7 @@ final class MarkupDecoding {
                         decoded = value;
                     }
                 }
-                case '<' -> end = inlineTagEnd(text, i);
+                case '<' -> end = tags ? inlineTagEnd(text, i) : -1;
                 default -> {
                 }
             }
@@ -114,8 +115,11 @@ final class MarkupDecoding {
             end += end < n && text.charAt(end) == ';' ? 1 : 0;
             return ((long) end << 32) | value;
         }
-        int semicolon = text.indexOf(';', i + 1);
-        if (semicolon < 0 || semicolon - i > 8) {
+        int semicolon = i + 1;
+        while (semicolon < n && semicolon - i <= 8 && text.charAt(semicolon) != ';') {
+            semicolon++;
+        }
+        if (semicolon >= n || text.charAt(semicolon) != ';') {
             return -1;
         }
         int value = switch (text.substring(i + 1, semicolon).toLowerCase(Locale.ROOT)) {
@@ -134,11 +138,41 @@ final class MarkupDecoding {
         return value < 0 ? -1 : ((long) (semicolon + 1) << 32) | value;
     }
 
+    /**
+     * Whether some run of inline tags stands inside a word or a value ({@code
+     * alice<span>@</span>example.com}, {@code 4111<b></b>1111}): only then are inline tags removed,
+     * so that ordinary HTML ({@code Hello <b>World</b>}) reads as written and costs no second scan.
+     */
+    private static boolean aTagSplitsAValue(String text) {
+        int i = text.indexOf('<');
+        while (i >= 0) {
+            int end = i;
+            int next;
+            while (end < text.length() && text.charAt(end) == '<' && (next = inlineTagEnd(text, end)) > 0) {
+                end = next;
+            }
+            if (i > 0 && end > i && end < text.length() && isValueChar(text.charAt(i - 1)) && isValueChar(text.charAt(end))) {
+                return true;
+            }
+            i = text.indexOf('<', Math.max(end, i + 1));
+        }
+        return false;
+    }
+
+    private static boolean isValueChar(char c) {
+        return !Character.isWhitespace(c) && c != '<' && c != '>';
+    }
+
     /** The end of an inline tag or a comment at {@code i}, or -1 for any other {@code <}. */
     private static int inlineTagEnd(String text, int i) {
         if (text.startsWith("<!--", i)) {
-            int close = text.indexOf("-->", i + 4);
-            return close >= 0 && close - i <= MAX_COMMENT ? close + 3 : -1;
+            int last = Math.min(text.length() - 3, i + MAX_COMMENT);
+            for (int close = i + 4; close <= last; close++) {
+                if (text.charAt(close) == '-' && text.startsWith("-->", close)) {
+                    return close + 3;
+                }
+            }
+            return -1; // looked for within a bound: a text of unclosed comments costs linear time
         }
         int nameStart = i + 1 < text.length() && text.charAt(i + 1) == '/' ? i + 2 : i + 1;
         int nameEnd = nameStart;

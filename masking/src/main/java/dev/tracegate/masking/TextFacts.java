@@ -12,9 +12,9 @@ package dev.tracegate.masking;
  * @param colons              how many {@code :} the text holds
  * @param lettersThenDigits   whether two ASCII letters are followed by two digits, as in an IBAN
  * @param atSpelling          whether the text holds something that can stand for an e-mail address's
- *                            {@code @}: the character itself; a {@code %}, {@code &} or {@code \}
- *                            that may start its encoding ({@code %40}, {@code &#64;}, {@code
- *                            \u0040}); a bracket that may open a spelled-out sign ({@code (at)},
+ *                            {@code @}: the character itself; the start of an encoding of it ({@code
+ *                            %40}, {@code &#64;}, {@code &commat;}, a backslash before {@code u} or
+ *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
  *                            {@code [dot]}, {@code [.]}); or the words "at" and "dot" both set off
  *                            by spaces
  */
@@ -46,8 +46,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
                 if (c == ':') {
                     colons++;
-                } else if (c == '@' || c == '\\') {
+                } else if (c == '@') {
                     atSpelling = true;
+                } else if (c == '\\') {
+                    atSpelling |= i + 1 < n && (text.charAt(i + 1) == 'u' || text.charAt(i + 1) == 'x');
                 } else if (c == '[' || c == '{' || c == '<') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                 }
@@ -65,12 +67,17 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                         longest = current;
                     }
                     current = 0;
-                    atSpelling |= c == '%' || c == '&';
+                    atSpelling |= c == '%' || (c == '&' && i + 1 < n && (text.charAt(i + 1) == '#'
+                            || asciiLower(text.charAt(i + 1)) == 'c'));
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
-                } else if (c == ' ') {
-                    atWord |= isWordAt(text, i, "at");
-                    dotWord |= isWordAt(text, i, "dot");
+                } else if (c == ' ' && i + 3 < n) {
+                    char next = asciiLower(text.charAt(i + 1));
+                    if (next == 'a') {
+                        atWord |= isWordAt(text, i, "at");
+                    } else if (next == 'd') {
+                        dotWord |= isWordAt(text, i, "dot");
+                    }
                 }
                 letterRun = 0;
                 digitsAfterLetters = 0;
@@ -84,8 +91,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         if (i >= text.length()) {
             return false;
         }
-        char c = Character.toLowerCase(text.charAt(i));
+        char c = asciiLower(text.charAt(i));
         return c == 'a' || c == 'd' || c == '.';
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** Whether {@code word} (any case) follows the space at {@code i}, with a space after it. */
@@ -95,7 +106,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
             return false;
         }
         for (int k = 0; k < word.length(); k++) {
-            if (Character.toLowerCase(text.charAt(i + 1 + k)) != word.charAt(k)) {
+            if (asciiLower(text.charAt(i + 1 + k)) != word.charAt(k)) {
                 return false;
             }
         }

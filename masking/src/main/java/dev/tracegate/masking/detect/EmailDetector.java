@@ -111,6 +111,10 @@ public final class EmailDetector implements Detector {
             return (long) (i + 1) << 1;
         }
         if (c == ' ') {
+            char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+            if (next != 'a' && next != 'A') {
+                return -1; // most spaces: no " at " here
+            }
             int end = spacedWordEnd(text, i, "at");
             return end > 0 ? ((long) end << 1) | 1 : -1;
         }
@@ -208,7 +212,8 @@ public final class EmailDetector implements Detector {
             return false;
         }
         for (int k = 0; k < lowerCase.length(); k++) {
-            if (Character.toLowerCase(text.charAt(i + k)) != lowerCase.charAt(k)) {
+            char c = text.charAt(i + k);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lowerCase.charAt(k)) {
                 return false;
             }
         }

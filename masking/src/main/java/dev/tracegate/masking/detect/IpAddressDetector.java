@@ -8,7 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * IPv4 addresses (four decimal octets without leading zeros, optionally with a {@code /prefix}) and
+ * IPv4 addresses (four decimal octets, without leading zeros or zero-padded to three digits as
+ * some tools print them: {@code 192.168.001.010}; optionally with a {@code /prefix}) and
  * IPv6 addresses (hex groups with at most one {@code ::}, optionally ending in an IPv4 address).
  * Version and section numbers share the dotted shape, so a dotted quad introduced by "version",
  * "release", "build", ... is not an address; an IPv6 candidate needs a decimal digit, which keeps
@@ -65,7 +66,7 @@ public final class IpAddressDetector implements Detector {
         for (int octet = 0; octet < 4; octet++) {
             int end = Chars.digitRunEnd(text, position);
             int length = end - position;
-            if (length == 0 || length > 3 || (length > 1 && text.charAt(position) == '0')
+            if (length == 0 || length > 3 || (length == 2 && text.charAt(position) == '0')
                     || decimal(text, position, end) > 255) {
                 return skipDotted(text, runEnd);
             }

@@ -51,6 +51,18 @@ public final class SecretDetector implements Detector {
             "required", "optional", "string", "empty", "masked", "[secret]", "[password]", "n/a", "tbd");
     private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
 
+    /** The last letters of every credential name above: a name ending otherwise is read no further. */
+    private static final boolean[] NAME_LAST_CHARS = new boolean[128];
+
+    static {
+        for (String[] names : new String[][] {PASSWORD_NAMES, TOKEN_NAMES,
+                {"pass", "pw", "cookie", "setcookie", "sig", "signature", "xamzsignature", "xgoogsignature"}}) {
+            for (String name : names) {
+                NAME_LAST_CHARS[name.charAt(name.length() - 1)] = true;
+            }
+        }
+    }
+
     /** What a name says of the value assigned to it; a cookie header's whole line is credentials. */
     enum NameKind { NONE, PASSWORD, TOKEN, COOKIE }
 
@@ -58,11 +70,8 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"Bb~ ".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~".toCharArray()) {
             FIRST_CHARS[c] = true;
-        }
-        for (char c = 0; c < 128; c++) {
-            FIRST_CHARS[c] |= VendorTokens.mayStartWith(c);
         }
     }
 
@@ -73,12 +82,52 @@ public final class SecretDetector implements Detector {
 
     @Override
     public void find(CharSequence text, List<Match> out) {
+        if (KubernetesSecrets.declaresSecret(text)) {
+            List<Match> values = new ArrayList<>();
+            KubernetesSecrets.find(text, values);
+            List<Match> others = new ArrayList<>();
+            scan(text, others);
+            merge(values, others, out);
+        } else {
+            scan(text, out);
+        }
+    }
+
+    /** Two lists of finds, each in order, as one in order without overlaps (overlapping finds become one). */
+    private static void merge(List<Match> a, List<Match> b, List<Match> out) {
+        List<Match> all = new ArrayList<>(a);
+        all.addAll(b);
+        all.sort(java.util.Comparator.comparingInt(Match::start));
+        for (Match match : all) {
+            Match last = out.isEmpty() ? null : out.getLast();
+            if (last != null && match.start() < last.end()) {
+                out.set(out.size() - 1, new Match(last.start(), Math.max(last.end(), match.end()), EntityType.SECRET));
+            } else {
+                out.add(match);
+            }
+        }
+    }
+
+    private static void scan(CharSequence text, List<Match> out) {
         int n = text.length();
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
-            if (c >= 128 || !FIRST_CHARS[c] || !isTrigger(text, i, c)) {
+            if (c >= 128) {
                 i++;
+                continue;
+            }
+            // Keys of a fixed shape start a token: the rest of a token is skipped at once (but for a
+            // "--" inside it, where a key block's header may be glued to what precedes it).
+            boolean tokenStart = isTokenChar(c) && (i == 0 || !isTokenChar(text.charAt(i - 1)));
+            if (!FIRST_CHARS[c] || !isTrigger(text, i, c)) {
+                long vendor = tokenStart && VendorTokens.mayStartWith(c) ? VendorTokens.at(text, i) : -1;
+                if (vendor >= 0) {
+                    out.add(new Match((int) (vendor >>> 32), (int) vendor, EntityType.SECRET));
+                    i = (int) vendor;
+                } else {
+                    i = tokenStart ? skipToken(text, i, out) : i + 1;
+                }
                 continue;
             }
             int end = -1;
@@ -98,11 +147,6 @@ public final class SecretDetector implements Detector {
                     start = azureClientSecretStart(text, i, out);
                     end = start < 0 ? -1 : azureClientSecretEnd(text, i);
                     start = end < 0 ? i : start;
-                }
-                case ' ' -> {
-                    long span = spacedAssignment(text, i);
-                    start = span < 0 ? i : (int) (span >>> 32);
-                    end = (int) span;
                 }
                 case '-' -> {
                     end = pemPrivateKey(text, i);
@@ -130,7 +174,7 @@ public final class SecretDetector implements Detector {
                 default -> {
                 }
             }
-            if (end <= start && VendorTokens.mayStartWith(c)) {
+            if (end <= start && tokenStart && VendorTokens.mayStartWith(c)) {
                 long span = VendorTokens.at(text, i);
                 start = span < 0 ? i : (int) (span >>> 32);
                 end = (int) span;
@@ -139,9 +183,36 @@ public final class SecretDetector implements Detector {
                 out.add(new Match(start, end, EntityType.SECRET));
                 i = end;
             } else {
-                i++;
+                i = tokenStart ? skipToken(text, i, out) : i + 1;
             }
         }
+    }
+
+    /**
+     * Past the token that starts at {@code start}, stopping at a {@code --}; a token that may name a
+     * credential (an identifier with {@code _}, or {@code password}) and is followed by a space is
+     * read as {@link #spacedAssignment}, whose find is added. Returns where the scan resumes.
+     */
+    private static int skipToken(CharSequence text, int start, List<Match> out) {
+        int k = start + 1;
+        int n = text.length();
+        boolean underscore = false;
+        while (k < n) {
+            char c = text.charAt(k);
+            if (!isTokenChar(c) || (c == '-' && k + 1 < n && text.charAt(k + 1) == '-')) {
+                break;
+            }
+            underscore |= c == '_';
+            k++;
+        }
+        if (k + 1 < n && text.charAt(k) == ' ' && (underscore || k - start == 8 || k - start == 6)) {
+            long span = spacedAssignment(text, k);
+            if (span >= 0) {
+                out.add(new Match((int) (span >>> 32), (int) span, EntityType.SECRET));
+                return (int) span;
+            }
+        }
+        return k;
     }
 
     /**
@@ -161,9 +232,8 @@ public final class SecretDetector implements Detector {
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
             case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
             case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
-            case ' ' -> i > 0 && Chars.isAsciiAlnum(text.charAt(i - 1)) && next != ' ';
             default -> false;
-        } || VendorTokens.mayStartWith(c) && tokenMayStartAt(text, i);
+        };
     }
 
     static boolean isTokenChar(char c) {
@@ -635,8 +705,9 @@ public final class SecretDetector implements Detector {
         } else if (j >= 0 && isNameChar(text.charAt(j))) {
             keyword = false;
         } else {
-            String word = text.subSequence(wordStart, wordEnd).toString().toLowerCase(Locale.ROOT);
-            keyword = word.equals("password") || (word.equals("by")
+            int length = wordEnd - wordStart;
+            keyword = (length == 8 && containsIgnoreCase(text, "password", wordStart, wordEnd)) || (length == 2
+                    && containsIgnoreCase(text, "by", wordStart, wordEnd)
                     && containsIgnoreCase(text, "identified", Math.max(0, wordStart - 80), wordStart));
         }
         if (!keyword) {
@@ -808,6 +879,13 @@ public final class SecretDetector implements Detector {
 
     /** What the name in {@code [nameStart, nameEnd)} says of the value assigned to it. */
     static NameKind nameKind(CharSequence text, int nameStart, int nameEnd) {
+        int last = nameEnd - 1;
+        while (last >= nameStart && !Chars.isAsciiAlnum(text.charAt(last))) {
+            last--;
+        }
+        if (last < nameStart || !NAME_LAST_CHARS[Character.toLowerCase(text.charAt(last)) & 0x7f]) {
+            return NameKind.NONE; // most names end in a letter no credential name ends in
+        }
         for (String suffix : PASSWORD_NAMES) {
             if (nameEndsWith(text, nameStart, nameEnd, suffix, false)) {
                 return NameKind.PASSWORD;

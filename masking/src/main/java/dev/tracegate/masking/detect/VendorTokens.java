@@ -10,8 +10,9 @@ package dev.tracegate.masking.detect;
  * <p>A prefix alone is a word like any other ({@code sk-learn}, {@code key-value}, {@code hf_hub}), so
  * each shape also fixes the body's alphabet and length, and asks for the mix of character classes a
  * random key has: a placeholder such as {@code glpat-xxxxxxxxxxxxxxxxxxxx} or a hyphenated name is
- * no key. Shapes are looked up by the first character, so a word that starts with none of them costs
- * one array load.
+ * no key. Shapes are looked up by the first two characters, so a word that starts with none of
+ * them costs one array load; a body is read at most 512 characters far, so a text of repeated
+ * prefixes costs linear time.
  */
 final class VendorTokens {
 
@@ -68,7 +69,7 @@ final class VendorTokens {
         // Twilio API key sid
         new Shape("SK", 32, 32, Body.HEX, 2),
         // Google OAuth access and refresh tokens, OAuth client secrets
-        new Shape("ya29.", 20, 2048, Body.URL_SAFE_DOTS, 2),
+        new Shape("ya29.", 20, 512, Body.URL_SAFE_DOTS, 2),
         new Shape("1//0", 40, 512, Body.URL_SAFE, 2),
         new Shape("GOCSPX-", 24, 40, Body.URL_SAFE, 2),
         new Shape("dop_v1_", 64, 64, Body.HEX, 2),
@@ -122,7 +123,7 @@ final class VendorTokens {
         new Shape("rnd_", 30, 40, Body.ALNUM, 2),
         new Shape("fo1_", 40, 60, Body.URL_SAFE, 2),
         // Dropbox short-lived access token
-        new Shape("sl.", 130, 1400, Body.URL_SAFE_DOTS, 2),
+        new Shape("sl.", 130, 512, Body.URL_SAFE_DOTS, 2),
     };
 
     /** Hosts and paths after which the rest of a URL is the credential. */
@@ -133,12 +134,16 @@ final class VendorTokens {
     private static final int MIN_WEBHOOK_PATH = 16;
     private static final int MAX_WEBHOOK_PATH = 400;
 
-    private static final Shape[][] BY_FIRST = new Shape[128][];
+    /** Shapes by their prefix's first two characters ({@code c0 << 7 | c1}): a word that starts no prefix costs one load. */
+    private static final Shape[][] BY_FIRST_TWO = new Shape[128 * 128][];
+    private static final boolean[] FIRST = new boolean[128];
     private static final String[][] WEBHOOKS_BY_FIRST = new String[128][];
 
     static {
         for (Shape shape : SHAPES) {
-            BY_FIRST[shape.prefix().charAt(0)] = append(BY_FIRST[shape.prefix().charAt(0)], shape);
+            int key = shape.prefix().charAt(0) << 7 | shape.prefix().charAt(1);
+            BY_FIRST_TWO[key] = append(BY_FIRST_TWO[key], shape);
+            FIRST[shape.prefix().charAt(0)] = true;
         }
         for (String webhook : WEBHOOKS) {
             String[] known = WEBHOOKS_BY_FIRST[webhook.charAt(0)];
@@ -159,7 +164,7 @@ final class VendorTokens {
 
     /** Whether some key or webhook starts with {@code c}: the caller's one-load filter. */
     static boolean mayStartWith(char c) {
-        return c < 128 && (BY_FIRST[c] != null || WEBHOOKS_BY_FIRST[c] != null);
+        return c < 128 && (FIRST[c] || WEBHOOKS_BY_FIRST[c] != null);
     }
 
     /**
@@ -168,10 +173,11 @@ final class VendorTokens {
      */
     static long at(CharSequence text, int i) {
         char c = text.charAt(i);
-        if (c >= 128 || !SecretDetector.tokenMayStartAt(text, i)) {
+        char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+        if (c >= 128 || next >= 128 || !SecretDetector.tokenMayStartAt(text, i)) {
             return -1;
         }
-        Shape[] shapes = BY_FIRST[c];
+        Shape[] shapes = BY_FIRST_TWO[c << 7 | next];
         if (shapes != null) {
             for (Shape shape : shapes) {
                 int end = end(text, i, shape);

@@ -26,4 +26,12 @@ class IpAddressDetectorTest {
         assertThat(Finds.of(detector, "256.1.1.1 01.2.3.4 1.2.3")).isEmpty();
         assertThat(Finds.of(detector, "at 12:30:45, mac 00:1A:2B:3C:4D:5E, std::vector, dead::beef")).isEmpty();
     }
+
+    /** Some tools print octets zero-padded to three digits; two-digit padding writes dates and versions. */
+    @Test
+    void ipv4ZeroPaddedToThreeDigits() {
+        assertThat(Finds.of(detector, "peer 192.168.001.010 and 010.000.000.001 connected"))
+                .containsExactly("192.168.001.010", "010.000.000.001");
+        assertThat(Finds.of(detector, "on 01.02.03.04, 1.02.3.4, version 001.002.003.004")).isEmpty();
+    }
 }

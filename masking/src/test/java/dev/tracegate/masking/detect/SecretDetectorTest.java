@@ -175,6 +175,19 @@ class SecretDetectorTest {
                 .containsExactly("-----BEGIN PRIVATE KEY-----");
     }
 
+    /** {@code kubectl get secret -o yaml}: every value under data: is a credential, whatever its name; kubectl prints kind after data. */
+    @Test
+    void valuesOfAKubernetesSecret() {
+        String yaml = "apiVersion: v1\ndata:\n  DB_URL: cG9zdGdyZXM6Ly9hcHA6cHdAZGI=\n  username: YWRtaW4=\n  tls.key: |\n"
+                + "    LS0tLS1CRUdJTiBQUklWQVRF\n    TUlJRXZRSUJBREFO\nkind: Secret\nmetadata:\n  name: db-creds\ntype: Opaque\n";
+        assertThat(Finds.of(detector, yaml)).containsExactly("cG9zdGdyZXM6Ly9hcHA6cHdAZGI=", "YWRtaW4=",
+                "LS0tLS1CRUdJTiBQUklWQVRF", "TUlJRXZRSUJBREFO");
+        assertThat(Finds.of(detector, "kind: Secret\nstringData:\n  api_url: \"https://api.example.com\"\n  pw: x1\n"))
+                .containsExactly("https://api.example.com", "x1");
+        assertThat(Finds.of(detector, "apiVersion: v1\nkind: ConfigMap\ndata:\n  LOG_LEVEL: debug\nmetadata:\n  name: app"))
+                .isEmpty();
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
