@@ -4,6 +4,7 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -154,7 +155,7 @@ final class CommandRelay {
         if (killing.refused()) {
             return;
         }
-        Admission admission = admit(seq, text, ruling);
+        Admission admission = admit(seq, text, parameters, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
             return;
@@ -277,14 +278,17 @@ final class CommandRelay {
      * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
      * for the answer, and is withdrawn when the caller disconnects meanwhile.
      */
-    private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
+    private Admission admit(long seq, String text, List<String> parameters, Ruling ruling)
+            throws EvidenceLogUnavailableException {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
-        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
-                ruling.recording().statement(text, null).text(), recorder.session().trace());
+        // Approvers decide on the values an execute binds too: the same text deletes other rows with others.
+        Admission.Waiting waiting = gate.request(recorder, held,
+                HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
+                HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
         threads.self().holding(waiting.pending());
         try {
             return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
@@ -44,9 +45,13 @@ import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,6 +76,13 @@ final class ClientMessageRelay {
     private static final int MAX_UNANSWERED = 100_000;
     /** Fails in the parser, before anything runs, at the position of the blocked statement. */
     private static final String FAILING_SQL = "tracegate blocked this statement";
+    /**
+     * A portal no client can have made (Bind or DECLARE), so an Execute of it fails before
+     * anything runs: the stand-in for a refused Execute. Within PostgreSQL's 63 bytes of a name.
+     */
+    private static final String MISSING_PORTAL = "tracegate refused " + UUID.randomUUID();
+    private static final ErrorResponse SKIPPED_RUN = ErrorResponse.of("ERROR", "42501", "tracegate: this run needs an"
+            + " approval of its own and follows a refused message; the statement was not executed");
     private static final Pattern SET_APPLICATION_NAME = Pattern.compile(
             "(?is)\\s*SET\\s+(?:SESSION\\s+)?application_name\\s*(?:=|TO)\\s*'((?:[^']|'')*)'\\s*;?\\s*");
 
@@ -91,6 +103,16 @@ final class ClientMessageRelay {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final PreparedStatementNames sqlPrepared = new PreparedStatementNames();
     private final Map<String, BoundPortal> portals = new HashMap<>();
+    /**
+     * Statements held at Parse and approved, not yet bound: an approval lets its statement run
+     * once, so the first Bind after it takes it, and any other run is put to approvers again.
+     */
+    private final Set<PreparedStatement> approvedRuns = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * A stand-in of an extended-protocol message went upstream since the last Sync: it fails, so
+     * the server skips every message up to the next Sync, and no run there is put to approvers.
+     */
+    private boolean failingUntilSync;
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
     private final List<InFlightCommand> pendingCommands = new ArrayList<>();
@@ -113,9 +135,17 @@ final class ClientMessageRelay {
         }
     }
 
-    /** A Bind's portal: which statement it runs, with which parameters, and what its rows are. */
+    /**
+     * A Bind's portal: which statement it runs, with which parameters, and what its rows are.
+     *
+     * @param approved an approval covers this run: the one its statement's Parse was approved for, or
+     *                 one asked for at its first Execute (later Executes of it fetch more rows of the same run)
+     */
     private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters,
-                               PortalDescription description) {
+                               PortalDescription description, boolean approved) {
+        BoundPortal approvedRun() {
+            return new BoundPortal(statement, prepared, parameters, description, true);
+        }
     }
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
@@ -173,10 +203,7 @@ final class ClientMessageRelay {
                 bind(Bind.decode(frame.body()));
                 yield frame;
             }
-            case Execute.TYPE -> {
-                execute(Execute.decode(frame.body()));
-                yield frame;
-            }
+            case Execute.TYPE -> execute(frame);
             case Describe.TYPE -> {
                 describe(Describe.decode(frame.body()));
                 yield frame;
@@ -185,7 +212,10 @@ final class ClientMessageRelay {
                 close(Close.decode(frame.body()));
                 yield frame;
             }
-            case Sync.TYPE -> expected(frame, InFlightCommand.Kind.SYNC);
+            case Sync.TYPE -> {
+                failingUntilSync = false;
+                yield expected(frame, InFlightCommand.Kind.SYNC);
+            }
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
             case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
             case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
@@ -238,7 +268,7 @@ final class ClientMessageRelay {
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = newResults(ruling);
-        ErrorResponse refusal = admit(seq, sql, ruling);
+        ErrorResponse refusal = admit(seq, sql, null, ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -262,20 +292,27 @@ final class ClientMessageRelay {
         long seq = ++sequence;
         command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
                 ruling.statementClass(), ruling.decision().rule()));
-        ErrorResponse refusal = admit(seq, parse.query(), ruling);
+        ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
         PreparedStatement prepared = prepared(parse, ruling, refusal == null);
         if (refusal == null) {
+            if (ruling.decision().action() == Action.APPROVE) {
+                approvedRuns.add(prepared);
+            }
             parsed(parse, prepared, 0);
             return frame;
         }
         parsed(parse, prepared, seq).substitute = refusal;
+        failingUntilSync = true;
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
     }
 
     private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) {
         PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
                 admitted, ruling.decision().action());
-        statements.put(parse.statementName(), prepared);
+        PreparedStatement replaced = statements.put(parse.statementName(), prepared);
+        if (replaced != null) {
+            approvedRuns.remove(replaced);
+        }
         sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass(), admitted);
         return prepared;
     }
@@ -296,7 +333,10 @@ final class ClientMessageRelay {
             int type = statement == null ? 0 : statement.type(i);
             values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
         }
-        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription()));
+        // Taken even if the Bind fails: a run the approval was for was attempted.
+        boolean approved = statement != null && approvedRuns.remove(statement);
+        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription(),
+                approved));
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
         entry.portalName = bind.portalName();
         entry.statementName = bind.statementName();
@@ -306,7 +346,10 @@ final class ClientMessageRelay {
     private void close(Close close) {
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.CLOSE);
         if (close.kind() == Close.STATEMENT) {
-            statements.remove(close.name());
+            PreparedStatement closed = statements.remove(close.name());
+            if (closed != null) {
+                approvedRuns.remove(closed);
+            }
             sqlPrepared.closed(close.name());
             entry.statementName = close.name();
         } else {
@@ -328,7 +371,8 @@ final class ClientMessageRelay {
         register(answer);
     }
 
-    private void execute(Execute execute) throws ProtocolException {
+    private PgFrame execute(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        Execute execute = Execute.decode(frame.body());
         BoundPortal portal = portals.get(execute.portalName());
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         boolean preparedBySql = portal != null && prepared == null && !portal.statement().isEmpty();
@@ -371,7 +415,30 @@ final class ClientMessageRelay {
         if (ask != null) {
             ask.execute = command;
         }
+        if (!needsApprovalAgain(portal, prepared, ruling)) {
+            register(command);
+            return frame;
+        }
+        // Behind a refused message the server skips this run; its stand-in fails too should it not.
+        ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), ruling);
         register(command);
+        if (refusal == null) {
+            portals.put(execute.portalName(), portal.approvedRun());
+            return frame;
+        }
+        command.substitute = refusal;
+        failingUntilSync = true;
+        return new Execute(MISSING_PORTAL, 0).encode();
+    }
+
+    /**
+     * A statement held at Parse was approved for one run. Running it again (another Bind, with
+     * values of the client's choosing) is a statement the policy holds like the first: it waits
+     * for approvers again, who see it with its parameters, unless a grant covers it.
+     */
+    private static boolean needsApprovalAgain(BoundPortal portal, PreparedStatement prepared, Ruling ruling) {
+        return prepared != null && prepared.admitted() && prepared.ruledAs() == Action.APPROVE && !portal.approved()
+                && ruling.decision().action() == Action.APPROVE;
     }
 
     /**
@@ -463,7 +530,7 @@ final class ClientMessageRelay {
         // A function's result is data like a cell (lo_read of a large object): masked alike.
         command.results = newResults(ruling);
         command.binaryResult = call.resultFormat() == 1;
-        ErrorResponse refusal = admit(seq, description, ruling);
+        ErrorResponse refusal = admit(seq, description, null, ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -478,12 +545,14 @@ final class ClientMessageRelay {
      * place of the server's. A held command first sends everything before it upstream, then waits
      * while the client is told why ({@link CommandHold}); what the client pipelines waits with it.
      */
-    private ErrorResponse admit(long seq, String text, Ruling ruling) throws IOException, EvidenceLogUnavailableException {
+    private ErrorResponse admit(long seq, String text, List<String> parameters, Ruling ruling)
+            throws IOException, EvidenceLogUnavailableException {
         Admission admission = gate.admit(recorder, seq, ruling);
         if (admission instanceof Admission.NeedsApproval held) {
             drain();
-            Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
-                    ruling.recording().statement(text, null).text(), trace(text));
+            Admission.Waiting waiting = gate.request(recorder, held,
+                    HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
+                    HeldCommandText.of(ruling.recording().statement(text, parameters)), trace(text));
             admission = gate.decided(recorder, seq, waiting,
                     hold.await(waiting.pending(), ruling.decision().rule(), ruling.decision().reason()));
         }
