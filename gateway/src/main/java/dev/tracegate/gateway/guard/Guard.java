@@ -73,7 +73,7 @@ public final class Guard {
         Decision decision;
         switch (command) {
             case Command.Sql sql -> {
-                classification = classifier.classify(sql.text(), sql.dialect(), sql.preparedClasses());
+                classification = classifier.classifyInSession(sql.text(), sql.dialect(), sql.preparedClasses());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
                 decision = lineageRefusal(sql, classification, masking).orElse(decision);
             }

@@ -14,8 +14,8 @@ import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
-import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ComInitDb;
 import dev.tracegate.wire.mysql.ComQuery;
@@ -66,7 +66,7 @@ final class CommandRelay {
     private final Threads threads;
     private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
     /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
-    private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
+    private final Map<String, PreparedText> sqlPrepared = new HashMap<>();
     private long sequence;
 
     /** The listener's sessions, for KILL, and this session among them. */
@@ -270,7 +270,7 @@ final class CommandRelay {
             return;
         }
         for (ClassifiedStatement statement : ruling.classification().statements()) {
-            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
+            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), PreparedText.of(statement)));
         }
     }
 

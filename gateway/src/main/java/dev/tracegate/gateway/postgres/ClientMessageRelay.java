@@ -21,6 +21,7 @@ import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.trace.TraceContextExtractor;
@@ -313,7 +314,8 @@ final class ClientMessageRelay {
         if (replaced != null) {
             approvedRuns.remove(replaced);
         }
-        sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass(), admitted);
+        sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass() == null ? null
+                : new PreparedText(ruling.decision().statementClass(), ruling.decision().tables(), parse.query()), admitted);
         return prepared;
     }
 
@@ -506,7 +508,7 @@ final class ClientMessageRelay {
     }
 
     private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::classOf, lineage);
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage);
     }
 
     /**

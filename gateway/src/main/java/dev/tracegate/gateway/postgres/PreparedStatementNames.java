@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.policy.sql.ClassifiedStatement;
-import dev.tracegate.policy.sql.StatementClass;
+import dev.tracegate.policy.sql.PreparedText;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,16 +21,16 @@ final class PreparedStatementNames {
     private static final Pattern DEALLOCATE_ONE = Pattern.compile(
             "(?is)\\s*deallocate\\s+(?:prepare\\s+)?(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)\\s*;?\\s*");
 
-    private final Map<String, StatementClass> classes = new HashMap<>();
+    private final Map<String, PreparedText> classes = new HashMap<>();
 
-    /** The class of the statement prepared as {@code name}, as {@code EXECUTE name} looks it up. */
-    Optional<StatementClass> classOf(String name) {
+    /** The statement prepared as {@code name} (class, tables, text), as {@code EXECUTE name} looks it up. */
+    Optional<PreparedText> prepared(String name) {
         return Optional.ofNullable(classes.get(key(name)));
     }
 
     /** What a query that went to the server prepares or removes: {@code PREPARE}, {@code DEALLOCATE}, {@code DISCARD}. */
     void ran(ClassifiedStatement statement) {
-        statement.prepares().ifPresent(name -> classes.put(key(name), statement.statementClass()));
+        statement.prepares().ifPresent(name -> classes.put(key(name), PreparedText.of(statement)));
         String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
         if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
             classes.clear();
@@ -45,12 +45,12 @@ final class PreparedStatementNames {
     }
 
     /** A Parse of a named statement: {@code EXECUTE name} now runs it (or, refused, nothing the gateway knows). */
-    void parsed(String name, StatementClass statementClass, boolean admitted) {
+    void parsed(String name, PreparedText statement, boolean admitted) {
         if (name.isEmpty()) {
             return; // the unnamed statement cannot be run by SQL
         }
-        if (admitted && statementClass != null) {
-            classes.put(key(name), statementClass);
+        if (admitted && statement != null) {
+            classes.put(key(name), statement);
         } else {
             classes.remove(key(name));
         }

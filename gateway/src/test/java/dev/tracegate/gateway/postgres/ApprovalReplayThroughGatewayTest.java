@@ -43,6 +43,7 @@ class ApprovalReplayThroughGatewayTest {
               highRisk: block
             rules:
               - name: hold-writes
+                tables: [replay_orders]
                 minClass: write
                 action: approve
                 approvers: [dba]
@@ -100,6 +101,26 @@ class ApprovalReplayThroughGatewayTest {
             assertThat(types(client.exchange(List.of(query("SELECT 1")), 1))).isEqualTo("TDCZ");
         }
         assertThat(remaining()).containsExactly(2, 4, 5);
+    }
+
+    @Test
+    void everyExecuteOfAStatementPreparedBySqlIsHeldByTheRuleOnItsTable() throws Exception {
+        try (RawPgClient client = alice()) {
+            client.sendBatch(List.of(query("PREPARE del AS DELETE FROM replay_orders WHERE id = $1")));
+            PendingApproval prepare = awaitPending(Set.of());
+            gateway.gateway().approvals().approve(prepare.id(), DBA, "prepare it", null);
+            assertThat(types(client.readUntil(ReadyForQuery.TYPE, 1))).isEqualTo("NCZ");
+
+            // EXECUTE names no table: it is judged by what del deletes from, each time.
+            client.sendBatch(List.of(query("EXECUTE del(1)")));
+            PendingApproval first = awaitPending(Set.of(prepare.id()));
+            assertThat(first.request().command()).isEqualTo("EXECUTE del(1)");
+            gateway.gateway().approvals().deny(first.id(), DBA, "no");
+            List<PgFrame> denied = client.readUntil(ReadyForQuery.TYPE, 1);
+            assertThat(types(denied)).isEqualTo("NEZ");
+            assertThat(error(denied).sqlState()).isEqualTo("42501");
+        }
+        assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
     }
 
     @Test
