@@ -203,7 +203,9 @@ class PolicyEngineTest {
                 "SELECT query_to_xml('SELECT query_to_xml(''SELECT * FROM salaries'', true, false, '''')', true, false, '')",
                 "SELECT table_to_xml('salaries', true, false, '')",
                 "SELECT table_to_xml_and_xmlschema('public.salaries', true, false, '')",
-                "COPY (SELECT * FROM salaries) TO STDOUT")) {
+                "COPY (SELECT * FROM salaries) TO STDOUT",
+                "SELECT * FROM crosstab('SELECT name, month, pay FROM salaries ORDER BY 1') AS t(n text, a int, b int)",
+                "SELECT * FROM crosstab('SELECT 1, 2, 3', 'SELECT DISTINCT month FROM salaries') AS t(n int, a int)")) {
             Decision decision = PolicyEngine.decide(tables, analyst, classifier.classify(evasion));
             assertThat(decision.rule()).as(evasion).isEqualTo("no-salaries");
         }
