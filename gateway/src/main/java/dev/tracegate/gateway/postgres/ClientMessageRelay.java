@@ -114,6 +114,9 @@ final class ClientMessageRelay {
      * the server skips every message up to the next Sync, and no run there is put to approvers.
      */
     private boolean failingUntilSync;
+    /** Syncs sent so far, and extended-protocol messages since the last one (a Parse among them may be skipped). */
+    private long syncs;
+    private int extendedSinceSync;
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
     private final List<InFlightCommand> pendingCommands = new ArrayList<>();
@@ -128,9 +131,15 @@ final class ClientMessageRelay {
      * @param admitted  the Parse went upstream as written (allowed or approved); a refused one was
      *                  replaced by a failing stand-in, so its Executes fail or are skipped anyway
      * @param ruledAs   what the policy decided at Parse (ALLOW, or APPROVE when it was held and approved)
+     * @param displaced the statement the client's map held under the same name before this Parse, which
+     *                  the server may still hold: it refuses a Parse of a name that exists, and skips a
+     *                  Parse after an error (the unnamed statement then stays too); {@code null} when
+     *                  none or when the Parse cannot leave it (the first extended message since a Sync)
+     * @param batch     the Syncs sent before this Parse: a Bind before the next Sync runs this statement
+     *                  or is skipped with it, never the displaced one
      */
     private record PreparedStatement(String text, int[] parameterTypes, String statementClass, boolean admitted,
-                                     Action ruledAs) {
+                                     Action ruledAs, PreparedStatement displaced, long batch) {
         int type(int index) {
             return index < parameterTypes.length ? parameterTypes[index] : 0;
         }
@@ -141,11 +150,13 @@ final class ClientMessageRelay {
      *
      * @param approved an approval covers this run: the one its statement's Parse was approved for, or
      *                 one asked for at its first Execute (later Executes of it fetch more rows of the same run)
+     * @param afterSync bound in a later batch than its statement was parsed in: the server may bind a
+     *                 statement the Parse displaced
      */
     private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters,
-                               PortalDescription description, boolean approved) {
+                               PortalDescription description, boolean approved, boolean afterSync) {
         BoundPortal approvedRun() {
-            return new BoundPortal(statement, prepared, parameters, description, true);
+            return new BoundPortal(statement, prepared, parameters, description, true, afterSync);
         }
     }
 
@@ -197,6 +208,19 @@ final class ClientMessageRelay {
 
     /** Returns the frame to forward: the client's own, or a deterministically failing stand-in. */
     private PgFrame inspect(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        PgFrame forwarded = forwarded(frame);
+        if (isExtended(frame.type())) {
+            extendedSinceSync++;
+        }
+        return forwarded;
+    }
+
+    private static boolean isExtended(byte type) {
+        return type == Parse.TYPE || type == Bind.TYPE || type == Execute.TYPE || type == Describe.TYPE
+                || type == Close.TYPE;
+    }
+
+    private PgFrame forwarded(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         return switch (frame.type()) {
             case Query.TYPE -> query(frame);
             case Parse.TYPE -> parse(frame);
@@ -215,6 +239,8 @@ final class ClientMessageRelay {
             }
             case Sync.TYPE -> {
                 failingUntilSync = false;
+                syncs++;
+                extendedSinceSync = 0;
                 yield expected(frame, InFlightCommand.Kind.SYNC);
             }
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
@@ -307,10 +333,13 @@ final class ClientMessageRelay {
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
     }
 
-    private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) {
+    private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) throws ProtocolException {
+        PreparedStatement replaced = statements.get(parse.statementName());
+        PreparedStatement displaced = parse.statementName().isEmpty() && extendedSinceSync == 0 ? null
+                : approvedOf(replaced);
         PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
-                admitted, ruling.decision().action());
-        PreparedStatement replaced = statements.put(parse.statementName(), prepared);
+                admitted, ruling.decision().action(), displaced, syncs);
+        statements.put(parse.statementName(), prepared);
         if (replaced != null) {
             approvedRuns.remove(replaced);
         }
@@ -338,7 +367,7 @@ final class ClientMessageRelay {
         // Taken even if the Bind fails: a run the approval was for was attempted.
         boolean approved = statement != null && approvedRuns.remove(statement);
         portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription(),
-                approved));
+                approved, statement != null && statement.batch() != syncs));
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
         entry.portalName = bind.portalName();
         entry.statementName = bind.statementName();
@@ -386,6 +415,9 @@ final class ClientMessageRelay {
         if (prepared != null && prepared.admitted()) {
             refuseIfMaskingNowRefuses(ruling);
             refuseIfPolicyNowRefuses(prepared, ruling);
+        }
+        if (prepared != null && portal.afterSync()) {
+            refuseIfADisplacedStatementMayRun(portal.statement(), prepared);
         }
         if (preparedBySql) {
             refuseUnlessAllowed(portal.statement(), ruling);
@@ -470,6 +502,40 @@ final class ClientMessageRelay {
                     + (now == Action.BLOCK ? "blocks" : "holds") + " it now (rule " + ruling.decision().rule() + ": "
                     + ruling.decision().reason() + "); reconnect and prepare it again");
         }
+    }
+
+    /**
+     * A named statement parsed again without a Close: the server refused that Parse and may run the
+     * statement it kept under the name, which the gateway recorded and ruled on before. It may
+     * run only if the policy would let it run now without anyone's approval (an approval covered
+     * one run of it); otherwise the session ends, as for a statement prepared before a reload.
+     */
+    private void refuseIfADisplacedStatementMayRun(String name, PreparedStatement prepared) throws ProtocolException {
+        for (PreparedStatement kept = prepared.displaced(); kept != null; kept = kept.displaced()) {
+            if (!kept.admitted()) {
+                continue; // its stand-in failed: the server never held it
+            }
+            Ruling now = decideSql(kept.text());
+            if (kept.ruledAs() != Action.ALLOW || now.decision().action() != Action.ALLOW) {
+                throw new ProtocolException("statement \"" + name + "\" was parsed again without a Close, or after an"
+                        + " error; the server keeps the statement it had, which ran on an approval for one run (rule "
+                        + now.decision().rule() + "); close a statement before parsing its name again");
+            }
+        }
+    }
+
+    /**
+     * Of {@code statement} and those it displaced, the nearest one that ran on an approval: the
+     * statements a later Bind must not run again. Allowed ones are dropped, so a pipeline of
+     * thousands of unnamed statements keeps no chain (one allowed since may be blocked by a reload
+     * meanwhile: that is not followed).
+     */
+    private static PreparedStatement approvedOf(PreparedStatement statement) {
+        PreparedStatement kept = statement;
+        while (kept != null && !(kept.admitted() && kept.ruledAs() == Action.APPROVE)) {
+            kept = kept.displaced();
+        }
+        return kept;
     }
 
     /**

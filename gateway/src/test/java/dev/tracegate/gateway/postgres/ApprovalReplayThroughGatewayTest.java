@@ -123,6 +123,61 @@ class ApprovalReplayThroughGatewayTest {
         assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
     }
 
+    /**
+     * The server keeps the statement it had under a name when a Parse of the name fails (it exists)
+     * or is skipped (after an error): the gateway's map then names a harmless statement while the
+     * server runs the approved one again. The session ends before that Execute reaches the server.
+     */
+    @Test
+    void aStatementKeptByTheServerUnderAReusedNameDoesNotRunAgain() throws Exception {
+        // A named statement parsed again without a Close.
+        assertTheApprovedStatementDoesNotRunAgain("del", List.of(parse("del", "SELECT 1"), sync()), "EZ");
+        // The unnamed statement, whose Parse the server skips after an error.
+        assertTheApprovedStatementDoesNotRunAgain("", List.of(execute("no_such_portal"), parse("", "SELECT 1"), sync()),
+                "EZ");
+        assertThat(remaining()).containsExactly(2, 3, 4, 5);
+    }
+
+    private static void assertTheApprovedStatementDoesNotRunAgain(String name, List<PgFrame> diverge, String answers)
+            throws Exception {
+        try (RawPgClient client = alice()) {
+            Set<String> decided = gateway.gateway().approvals().recent().stream().map(PendingApproval::id)
+                    .collect(java.util.stream.Collectors.toSet());
+            client.sendBatch(List.of(parse(name, DELETE_ONE), bind("", name, "1"), execute(""), sync()));
+            gateway.gateway().approvals().approve(awaitPending(decided).id(), DBA, "order 1", null);
+            assertThat(heldOnce(client.readUntil(ReadyForQuery.TYPE, 1))).isEqualTo("12CZ");
+            assertThat(types(client.exchange(diverge, 1))).isEqualTo(answers);
+            List<PgFrame> again = client.exchange(List.of(bind("", name, "2"), execute(""), sync()), 1);
+            assertThat(types(again)).isEqualTo("E");
+            ErrorResponse fatal = ErrorResponse.decode(again.getLast().body());
+            assertThat(fatal.severity()).isEqualTo("FATAL");
+            assertThat(fatal.message()).contains("parsed again without a Close");
+        }
+    }
+
+    /**
+     * SQL names are PostgreSQL's: {@code "DEL"} is another statement than {@code del}, and a second
+     * PREPARE of a name fails and keeps the first. Either way EXECUTE del still runs the DELETE,
+     * and is held like it.
+     */
+    @Test
+    void anotherPrepareOfTheNameDoesNotMakeExecuteHarmless() throws Exception {
+        try (RawPgClient client = alice()) {
+            client.sendBatch(List.of(query("PREPARE del AS DELETE FROM replay_orders WHERE id = $1")));
+            PendingApproval prepare = awaitPending(Set.of());
+            gateway.gateway().approvals().approve(prepare.id(), DBA, "prepare it", null);
+            assertThat(types(client.readUntil(ReadyForQuery.TYPE, 1))).isEqualTo("NCZ");
+            assertThat(types(client.exchange(List.of(query("PREPARE \"DEL\" AS SELECT 1")), 1))).isEqualTo("CZ");
+            assertThat(types(client.exchange(List.of(query("PREPARE del AS SELECT 1")), 1))).isEqualTo("EZ");
+
+            client.sendBatch(List.of(query("EXECUTE del(3)")));
+            PendingApproval held = awaitPending(Set.of(prepare.id()));
+            gateway.gateway().approvals().deny(held.id(), DBA, "no");
+            assertThat(types(client.readUntil(ReadyForQuery.TYPE, 1))).isEqualTo("NEZ");
+        }
+        assertThat(remaining()).containsExactly(1, 2, 3, 4, 5);
+    }
+
     @Test
     void runsPipelinedBehindTheApprovedOneWaitForTheirOwnApproval() throws Exception {
         try (RawPgClient client = alice()) {

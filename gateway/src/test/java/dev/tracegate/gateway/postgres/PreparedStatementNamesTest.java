@@ -45,9 +45,31 @@ class PreparedStatementNamesTest {
                 .statements().getFirst().tables()).containsExactly("orders");
     }
 
+    /**
+     * PostgreSQL refuses to prepare a name twice and keeps the first statement, and {@code "DEL"}
+     * is another name than {@code del}: neither makes EXECUTE del look like something else.
+     */
+    @Test
+    void anotherPrepareOfANameKeepsWhatTheFirstRunsAndQuotedNamesAreTheirOwn() {
+        ran("PREPARE del AS DELETE FROM orders WHERE id = $1");
+        ran("PREPARE \"DEL\" AS SELECT 1");
+        ran("PREPARE del AS SELECT 1");
+        assertThat(names.prepared("del")).hasValueSatisfying(p -> {
+            assertThat(p.statementClass()).isEqualTo(StatementClass.WRITE);
+            assertThat(p.tables()).containsExactly("orders");
+        });
+        assertThat(names.prepared("DEL")).hasValueSatisfying(p -> assertThat(p.statementClass())
+                .isEqualTo(StatementClass.READ));
+        ran("DEALLOCATE DEL");
+        assertThat(names.prepared("del")).isEmpty();
+        assertThat(names.prepared("DEL")).isPresent();
+        String longName = "n".repeat(70);
+        ran("PREPARE " + longName + " AS DELETE FROM orders WHERE id = $1");
+        assertThat(names.prepared("n".repeat(63))).as("PostgreSQL keeps the first 63 bytes of a name").isPresent();
+    }
+
     @Test
     void aParseOrACloseOfANameChangesWhatExecuteOfItRuns() {
-        ran("PREPARE p AS SELECT 1");
         PreparedText delete = new PreparedText(StatementClass.WRITE, List.of("orders"), "DELETE FROM orders WHERE id = $1");
         names.parsed("p", delete, true);
         assertThat(names.prepared("p")).hasValue(delete);

@@ -26,6 +26,18 @@ public record PreparedText(StatementClass statementClass, List<String> tables, S
         return new PreparedText(statementClass, List.of(), null);
     }
 
+    /**
+     * What a name runs when the gateway cannot tell which of two statements the server holds under
+     * it (a second PREPARE of a name fails on the server and keeps the first): the riskier class,
+     * every table and both texts.
+     */
+    public PreparedText orRiskier(PreparedText other) {
+        java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(tables);
+        both.addAll(other.tables);
+        String texts = text == null ? other.text : other.text == null ? text : text + "\n" + other.text;
+        return new PreparedText(StatementClass.max(statementClass, other.statementClass), List.copyOf(both), texts);
+    }
+
     /** What the statement that prepared it says it runs. */
     public static PreparedText of(ClassifiedStatement prepare) {
         return new PreparedText(prepare.statementClass(), prepare.tables(), prepare.text());
