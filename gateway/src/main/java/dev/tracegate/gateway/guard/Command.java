@@ -2,8 +2,8 @@ package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.SshRequestFacts;
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
-import dev.tracegate.policy.sql.StatementClass;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -18,11 +18,12 @@ public sealed interface Command {
      *
      * @param text            as the client sent it
      * @param dialect         how to read it
-     * @param preparedClasses classes of the session's SQL-level prepared statements, for {@code EXECUTE name}
+     * @param preparedClasses what each of the session's prepared statements runs (class, tables, text), for
+     *                        {@code EXECUTE name}
      * @param lineage         the lineage check of the upstream the command goes to, for callers whose
      *                        results are masked; {@code null} where the protocol has none
      */
-    record Sql(String text, SqlDialect dialect, Function<String, Optional<StatementClass>> preparedClasses,
+    record Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
                MaskedStatementCheck lineage) implements Command {
     }
 

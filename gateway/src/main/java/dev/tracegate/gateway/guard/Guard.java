@@ -75,7 +75,7 @@ public final class Guard {
         boolean computesOnProtected = false;
         switch (command) {
             case Command.Sql sql -> {
-                classification = classifier.classify(sql.text(), sql.dialect(), sql.preparedClasses());
+                classification = classifier.classifyInSession(sql.text(), sql.dialect(), sql.preparedClasses());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {

@@ -4,6 +4,7 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -13,8 +14,8 @@ import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
-import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ComInitDb;
 import dev.tracegate.wire.mysql.ComQuery;
@@ -65,7 +66,7 @@ final class CommandRelay {
     private final Threads threads;
     private final PreparedStatements prepared = new PreparedStatements(MAX_PREPARED_STATEMENTS);
     /** Classes of the session's SQL-level {@code PREPARE name FROM ...} statements, for {@code EXECUTE name}. */
-    private final Map<String, StatementClass> sqlPrepared = new HashMap<>();
+    private final Map<String, PreparedText> sqlPrepared = new HashMap<>();
     private long sequence;
     /**
      * A statement of this session computed on protected values its masked caller is granted
@@ -171,7 +172,7 @@ final class CommandRelay {
         if (killing.refused()) {
             return;
         }
-        Admission admission = admit(seq, text, ruling);
+        Admission admission = admit(seq, text, parameters, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
             return;
@@ -289,7 +290,7 @@ final class CommandRelay {
             return;
         }
         for (ClassifiedStatement statement : ruling.classification().statements()) {
-            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), statement.statementClass()));
+            statement.prepares().ifPresent(name -> sqlPrepared.put(name.toLowerCase(Locale.ROOT), PreparedText.of(statement)));
         }
     }
 
@@ -297,14 +298,17 @@ final class CommandRelay {
      * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
      * for the answer, and is withdrawn when the caller disconnects meanwhile.
      */
-    private Admission admit(long seq, String text, Ruling ruling) throws EvidenceLogUnavailableException {
+    private Admission admit(long seq, String text, List<String> parameters, Ruling ruling)
+            throws EvidenceLogUnavailableException {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
-        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
-                ruling.recording().statement(text, null).text(), recorder.session().trace());
+        // Approvers decide on the values an execute binds too: the same text deletes other rows with others.
+        Admission.Waiting waiting = gate.request(recorder, held,
+                HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
+                HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
         threads.self().holding(waiting.pending());
         try {
             return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));

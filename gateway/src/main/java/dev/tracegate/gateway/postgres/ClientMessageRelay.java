@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
+import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
@@ -20,6 +21,7 @@ import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.trace.TraceContextExtractor;
@@ -44,9 +46,13 @@ import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -71,6 +77,13 @@ final class ClientMessageRelay {
     private static final int MAX_UNANSWERED = 100_000;
     /** Fails in the parser, before anything runs, at the position of the blocked statement. */
     private static final String FAILING_SQL = "tracegate blocked this statement";
+    /**
+     * A portal no client can have made (Bind or DECLARE), so an Execute of it fails before
+     * anything runs: the stand-in for a refused Execute. Within PostgreSQL's 63 bytes of a name.
+     */
+    private static final String MISSING_PORTAL = "tracegate refused " + UUID.randomUUID();
+    private static final ErrorResponse SKIPPED_RUN = ErrorResponse.of("ERROR", "42501", "tracegate: this run needs an"
+            + " approval of its own and follows a refused message; the statement was not executed");
     private static final Pattern SET_APPLICATION_NAME = Pattern.compile(
             "(?is)\\s*SET\\s+(?:SESSION\\s+)?application_name\\s*(?:=|TO)\\s*'((?:[^']|'')*)'\\s*;?\\s*");
 
@@ -91,6 +104,19 @@ final class ClientMessageRelay {
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final PreparedStatementNames sqlPrepared = new PreparedStatementNames();
     private final Map<String, BoundPortal> portals = new HashMap<>();
+    /**
+     * Statements held at Parse and approved, not yet bound: an approval lets its statement run
+     * once, so the first Bind after it takes it, and any other run is put to approvers again.
+     */
+    private final Set<PreparedStatement> approvedRuns = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * A stand-in of an extended-protocol message went upstream since the last Sync: it fails, so
+     * the server skips every message up to the next Sync, and no run there is put to approvers.
+     */
+    private boolean failingUntilSync;
+    /** Syncs sent so far, and extended-protocol messages since the last one (a Parse among them may be skipped). */
+    private long syncs;
+    private int extendedSinceSync;
     private final List<PgFrame> outbox = new ArrayList<>();
     private final List<CompletableFuture<Long>> pendingEvents = new ArrayList<>();
     private final List<InFlightCommand> pendingCommands = new ArrayList<>();
@@ -105,17 +131,33 @@ final class ClientMessageRelay {
      * @param admitted  the Parse went upstream as written (allowed or approved); a refused one was
      *                  replaced by a failing stand-in, so its Executes fail or are skipped anyway
      * @param ruledAs   what the policy decided at Parse (ALLOW, or APPROVE when it was held and approved)
+     * @param displaced the statement the client's map held under the same name before this Parse, which
+     *                  the server may still hold: it refuses a Parse of a name that exists, and skips a
+     *                  Parse after an error (the unnamed statement then stays too); {@code null} when
+     *                  none or when the Parse cannot leave it (the first extended message since a Sync)
+     * @param batch     the Syncs sent before this Parse: a Bind before the next Sync runs this statement
+     *                  or is skipped with it, never the displaced one
      */
     private record PreparedStatement(String text, int[] parameterTypes, String statementClass, boolean admitted,
-                                     Action ruledAs) {
+                                     Action ruledAs, PreparedStatement displaced, long batch) {
         int type(int index) {
             return index < parameterTypes.length ? parameterTypes[index] : 0;
         }
     }
 
-    /** A Bind's portal: which statement it runs, with which parameters, and what its rows are. */
+    /**
+     * A Bind's portal: which statement it runs, with which parameters, and what its rows are.
+     *
+     * @param approved an approval covers this run: the one its statement's Parse was approved for, or
+     *                 one asked for at its first Execute (later Executes of it fetch more rows of the same run)
+     * @param afterSync bound in a later batch than its statement was parsed in: the server may bind a
+     *                 statement the Parse displaced
+     */
     private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters,
-                               PortalDescription description) {
+                               PortalDescription description, boolean approved, boolean afterSync) {
+        BoundPortal approvedRun() {
+            return new BoundPortal(statement, prepared, parameters, description, true, afterSync);
+        }
     }
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
@@ -166,6 +208,19 @@ final class ClientMessageRelay {
 
     /** Returns the frame to forward: the client's own, or a deterministically failing stand-in. */
     private PgFrame inspect(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        PgFrame forwarded = forwarded(frame);
+        if (isExtended(frame.type())) {
+            extendedSinceSync++;
+        }
+        return forwarded;
+    }
+
+    private static boolean isExtended(byte type) {
+        return type == Parse.TYPE || type == Bind.TYPE || type == Execute.TYPE || type == Describe.TYPE
+                || type == Close.TYPE;
+    }
+
+    private PgFrame forwarded(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         return switch (frame.type()) {
             case Query.TYPE -> query(frame);
             case Parse.TYPE -> parse(frame);
@@ -173,10 +228,7 @@ final class ClientMessageRelay {
                 bind(Bind.decode(frame.body()));
                 yield frame;
             }
-            case Execute.TYPE -> {
-                execute(Execute.decode(frame.body()));
-                yield frame;
-            }
+            case Execute.TYPE -> execute(frame);
             case Describe.TYPE -> {
                 describe(Describe.decode(frame.body()));
                 yield frame;
@@ -185,7 +237,12 @@ final class ClientMessageRelay {
                 close(Close.decode(frame.body()));
                 yield frame;
             }
-            case Sync.TYPE -> expected(frame, InFlightCommand.Kind.SYNC);
+            case Sync.TYPE -> {
+                failingUntilSync = false;
+                syncs++;
+                extendedSinceSync = 0;
+                yield expected(frame, InFlightCommand.Kind.SYNC);
+            }
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
             case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
             case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
@@ -238,7 +295,7 @@ final class ClientMessageRelay {
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = newResults(ruling);
-        ErrorResponse refusal = admit(seq, sql, ruling);
+        ErrorResponse refusal = admit(seq, sql, null, ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -262,21 +319,32 @@ final class ClientMessageRelay {
         long seq = ++sequence;
         command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
                 ruling.statementClass(), ruling.decision().rule()));
-        ErrorResponse refusal = admit(seq, parse.query(), ruling);
+        ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
         PreparedStatement prepared = prepared(parse, ruling, refusal == null);
         if (refusal == null) {
+            if (ruling.decision().action() == Action.APPROVE) {
+                approvedRuns.add(prepared);
+            }
             parsed(parse, prepared, 0);
             return frame;
         }
         parsed(parse, prepared, seq).substitute = refusal;
+        failingUntilSync = true;
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
     }
 
-    private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) {
+    private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) throws ProtocolException {
+        PreparedStatement replaced = statements.get(parse.statementName());
+        PreparedStatement displaced = parse.statementName().isEmpty() && extendedSinceSync == 0 ? null
+                : approvedOf(replaced);
         PreparedStatement prepared = new PreparedStatement(parse.query(), parse.parameterTypeOids(), ruling.statementClass(),
-                admitted, ruling.decision().action());
+                admitted, ruling.decision().action(), displaced, syncs);
         statements.put(parse.statementName(), prepared);
-        sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass(), admitted);
+        if (replaced != null) {
+            approvedRuns.remove(replaced);
+        }
+        sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass() == null ? null
+                : new PreparedText(ruling.decision().statementClass(), ruling.decision().tables(), parse.query()), admitted);
         return prepared;
     }
 
@@ -296,7 +364,10 @@ final class ClientMessageRelay {
             int type = statement == null ? 0 : statement.type(i);
             values.add(ParameterText.render(bind.parameters()[i], bind.isBinaryParameter(i), type));
         }
-        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription()));
+        // Taken even if the Bind fails: a run the approval was for was attempted.
+        boolean approved = statement != null && approvedRuns.remove(statement);
+        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription(),
+                approved, statement != null && statement.batch() != syncs));
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
         entry.portalName = bind.portalName();
         entry.statementName = bind.statementName();
@@ -306,7 +377,10 @@ final class ClientMessageRelay {
     private void close(Close close) {
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.CLOSE);
         if (close.kind() == Close.STATEMENT) {
-            statements.remove(close.name());
+            PreparedStatement closed = statements.remove(close.name());
+            if (closed != null) {
+                approvedRuns.remove(closed);
+            }
             sqlPrepared.closed(close.name());
             entry.statementName = close.name();
         } else {
@@ -328,7 +402,8 @@ final class ClientMessageRelay {
         register(answer);
     }
 
-    private void execute(Execute execute) throws ProtocolException {
+    private PgFrame execute(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
+        Execute execute = Execute.decode(frame.body());
         BoundPortal portal = portals.get(execute.portalName());
         PreparedStatement prepared = portal == null ? null : portal.prepared();
         boolean preparedBySql = portal != null && prepared == null && !portal.statement().isEmpty();
@@ -340,6 +415,9 @@ final class ClientMessageRelay {
         if (prepared != null && prepared.admitted()) {
             refuseIfMaskingNowRefuses(ruling);
             refuseIfPolicyNowRefuses(prepared, ruling);
+        }
+        if (prepared != null && portal.afterSync()) {
+            refuseIfADisplacedStatementMayRun(portal.statement(), prepared);
         }
         if (preparedBySql) {
             refuseUnlessAllowed(portal.statement(), ruling);
@@ -371,7 +449,30 @@ final class ClientMessageRelay {
         if (ask != null) {
             ask.execute = command;
         }
+        if (!needsApprovalAgain(portal, prepared, ruling)) {
+            register(command);
+            return frame;
+        }
+        // Behind a refused message the server skips this run; its stand-in fails too should it not.
+        ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), ruling);
         register(command);
+        if (refusal == null) {
+            portals.put(execute.portalName(), portal.approvedRun());
+            return frame;
+        }
+        command.substitute = refusal;
+        failingUntilSync = true;
+        return new Execute(MISSING_PORTAL, 0).encode();
+    }
+
+    /**
+     * A statement held at Parse was approved for one run. Running it again (another Bind, with
+     * values of the client's choosing) is a statement the policy holds like the first: it waits
+     * for approvers again, who see it with its parameters, unless a grant covers it.
+     */
+    private static boolean needsApprovalAgain(BoundPortal portal, PreparedStatement prepared, Ruling ruling) {
+        return prepared != null && prepared.admitted() && prepared.ruledAs() == Action.APPROVE && !portal.approved()
+                && ruling.decision().action() == Action.APPROVE;
     }
 
     /**
@@ -401,6 +502,40 @@ final class ClientMessageRelay {
                     + (now == Action.BLOCK ? "blocks" : "holds") + " it now (rule " + ruling.decision().rule() + ": "
                     + ruling.decision().reason() + "); reconnect and prepare it again");
         }
+    }
+
+    /**
+     * A named statement parsed again without a Close: the server refused that Parse and may run the
+     * statement it kept under the name, which the gateway recorded and ruled on before. It may
+     * run only if the policy would let it run now without anyone's approval (an approval covered
+     * one run of it); otherwise the session ends, as for a statement prepared before a reload.
+     */
+    private void refuseIfADisplacedStatementMayRun(String name, PreparedStatement prepared) throws ProtocolException {
+        for (PreparedStatement kept = prepared.displaced(); kept != null; kept = kept.displaced()) {
+            if (!kept.admitted()) {
+                continue; // its stand-in failed: the server never held it
+            }
+            Ruling now = decideSql(kept.text());
+            if (kept.ruledAs() != Action.ALLOW || now.decision().action() != Action.ALLOW) {
+                throw new ProtocolException("statement \"" + name + "\" was parsed again without a Close, or after an"
+                        + " error; the server keeps the statement it had, which ran on an approval for one run (rule "
+                        + now.decision().rule() + "); close a statement before parsing its name again");
+            }
+        }
+    }
+
+    /**
+     * Of {@code statement} and those it displaced, the nearest one that ran on an approval: the
+     * statements a later Bind must not run again. Allowed ones are dropped, so a pipeline of
+     * thousands of unnamed statements keeps no chain (one allowed since may be blocked by a reload
+     * meanwhile: that is not followed).
+     */
+    private static PreparedStatement approvedOf(PreparedStatement statement) {
+        PreparedStatement kept = statement;
+        while (kept != null && !(kept.admitted() && kept.ruledAs() == Action.APPROVE)) {
+            kept = kept.displaced();
+        }
+        return kept;
     }
 
     /**
@@ -439,7 +574,7 @@ final class ClientMessageRelay {
     }
 
     private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::classOf, lineage);
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage);
     }
 
     /**
@@ -463,7 +598,7 @@ final class ClientMessageRelay {
         // A function's result is data like a cell (lo_read of a large object): masked alike.
         command.results = newResults(ruling);
         command.binaryResult = call.resultFormat() == 1;
-        ErrorResponse refusal = admit(seq, description, ruling);
+        ErrorResponse refusal = admit(seq, description, null, ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -478,12 +613,14 @@ final class ClientMessageRelay {
      * place of the server's. A held command first sends everything before it upstream, then waits
      * while the client is told why ({@link CommandHold}); what the client pipelines waits with it.
      */
-    private ErrorResponse admit(long seq, String text, Ruling ruling) throws IOException, EvidenceLogUnavailableException {
+    private ErrorResponse admit(long seq, String text, List<String> parameters, Ruling ruling)
+            throws IOException, EvidenceLogUnavailableException {
         Admission admission = gate.admit(recorder, seq, ruling);
         if (admission instanceof Admission.NeedsApproval held) {
             drain();
-            Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().statement(text, null).text(),
-                    ruling.recording().statement(text, null).text(), trace(text));
+            Admission.Waiting waiting = gate.request(recorder, held,
+                    HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
+                    HeldCommandText.of(ruling.recording().statement(text, parameters)), trace(text));
             admission = gate.decided(recorder, seq, waiting,
                     hold.await(waiting.pending(), ruling.decision().rule(), ruling.decision().reason()));
         }

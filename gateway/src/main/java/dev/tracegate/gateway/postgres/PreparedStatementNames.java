@@ -1,7 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.policy.sql.ClassifiedStatement;
-import dev.tracegate.policy.sql.StatementClass;
+import dev.tracegate.policy.sql.PreparedText;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,23 +21,29 @@ final class PreparedStatementNames {
     private static final Pattern DEALLOCATE_ONE = Pattern.compile(
             "(?is)\\s*deallocate\\s+(?:prepare\\s+)?(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)\\s*;?\\s*");
 
-    private final Map<String, StatementClass> classes = new HashMap<>();
+    /** PostgreSQL's NAMEDATALEN - 1: names are cut to this many bytes. */
+    private static final int MAX_NAME_BYTES = 63;
 
-    /** The class of the statement prepared as {@code name}, as {@code EXECUTE name} looks it up. */
-    Optional<StatementClass> classOf(String name) {
+    private final Map<String, PreparedText> classes = new HashMap<>();
+
+    /** The statement prepared as {@code name} (class, tables, text), as {@code EXECUTE name} looks it up. */
+    Optional<PreparedText> prepared(String name) {
         return Optional.ofNullable(classes.get(key(name)));
     }
 
     /** What a query that went to the server prepares or removes: {@code PREPARE}, {@code DEALLOCATE}, {@code DISCARD}. */
     void ran(ClassifiedStatement statement) {
-        statement.prepares().ifPresent(name -> classes.put(key(name), statement.statementClass()));
+        // PostgreSQL refuses to PREPARE a name that exists and keeps the first statement; whether the
+        // first still exists (a DEALLOCATE the gateway could not follow) is not known: both count.
+        statement.prepares().ifPresent(name -> classes.merge(key(name), PreparedText.of(statement),
+                PreparedText::orRiskier));
         String command = statement.command() == null ? "" : statement.command().toUpperCase(Locale.ROOT);
         if (command.startsWith("DISCARD") || command.equals("DEALLOCATE ALL")) {
             classes.clear();
         } else if (command.startsWith("DEALLOCATE")) {
             Matcher one = DEALLOCATE_ONE.matcher(statement.text());
             if (one.matches()) {
-                classes.remove(key(unquoted(one.group(1))));
+                classes.remove(key(named(one.group(1))));
             } else {
                 classes.clear(); // a spelling not read here: every name is unaccounted for, so unknown
             }
@@ -45,12 +51,12 @@ final class PreparedStatementNames {
     }
 
     /** A Parse of a named statement: {@code EXECUTE name} now runs it (or, refused, nothing the gateway knows). */
-    void parsed(String name, StatementClass statementClass, boolean admitted) {
+    void parsed(String name, PreparedText statement, boolean admitted) {
         if (name.isEmpty()) {
             return; // the unnamed statement cannot be run by SQL
         }
-        if (admitted && statementClass != null) {
-            classes.put(key(name), statementClass);
+        if (admitted && statement != null) {
+            classes.merge(key(name), statement, PreparedText::orRiskier); // a Parse of a name that exists fails
         } else {
             classes.remove(key(name));
         }
@@ -69,11 +75,27 @@ final class PreparedStatementNames {
         return "EXECUTE " + (name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"");
     }
 
+    /**
+     * A name as PostgreSQL keys it: exactly as the classifier reports it (unquoted words folded to
+     * lower case, quoted identifiers as written), the first 63 bytes of it (NAMEDATALEN), so that
+     * {@code "DEL"} and {@code del}, different statements, are never one entry, and a name longer
+     * than PostgreSQL keeps is the statement PostgreSQL runs by its first 63 bytes.
+     */
     private static String key(String name) {
-        return name.toLowerCase(Locale.ROOT);
+        byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_NAME_BYTES) {
+            return name;
+        }
+        int end = MAX_NAME_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // PostgreSQL cuts at a character boundary
+        }
+        return new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static String unquoted(String name) {
-        return name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name;
+    /** A name as written in DEALLOCATE: quoted as written, unquoted folded to lower case. */
+    private static String named(String written) {
+        return written.startsWith("\"") ? written.substring(1, written.length() - 1).replace("\"\"", "\"")
+                : written.toLowerCase(Locale.ROOT);
     }
 }

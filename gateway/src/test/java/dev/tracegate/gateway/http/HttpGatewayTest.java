@@ -338,8 +338,22 @@ class HttpGatewayTest {
         assertThat(notJson.body()).contains("not valid JSON");
     }
 
+    /** The target (like Express or Spring before 6) may route /deploys/ as /deploys: it passed the rule before. */
+    @Test
+    void aTrailingSlashDoesNotWalkAroundARulesPath() throws Exception {
+        int before = upstream.received.size();
+        HttpResponse<String> slashed = deploy("/svc/deploys/", "{\"env\":\"prod\"}", "application/json");
+        assertThat(slashed.statusCode()).isEqualTo(403);
+        assertThat(slashed.body()).contains("no-prod-deploys");
+        assertThat(upstream.received).hasSize(before);
+    }
+
     private static HttpResponse<String> deploy(String body, String type) throws Exception {
-        return send(request("/svc/deploys", TestGateway.ADMIN_TOKEN).header("Content-Type", type)
+        return deploy("/svc/deploys", body, type);
+    }
+
+    private static HttpResponse<String> deploy(String path, String body, String type) throws Exception {
+        return send(request(path, TestGateway.ADMIN_TOKEN).header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 

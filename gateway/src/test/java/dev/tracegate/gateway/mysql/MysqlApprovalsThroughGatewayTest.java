@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,6 +46,14 @@ class MysqlApprovalsThroughGatewayTest {
                 approvers: [admins]
                 timeout: 120s
                 reason: schema changes need an admin
+              - name: hold-held-rows
+                connections: [shop]
+                tables: [held_rows]
+                minClass: write
+                action: approve
+                approvers: [admins]
+                timeout: 120s
+                reason: changes to held_rows need an admin
               - name: cancel-statements
                 connections: [shop]
                 classes: [dangerous_admin]
@@ -83,6 +92,32 @@ class MysqlApprovalsThroughGatewayTest {
         assertThat(held.exitCode()).isZero();
         assertThat(tableCount("approved_here")).isEqualTo(1);
         assertThat(decided(pending.id()).path("outcome").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void approversOfAPreparedStatementSeeTheValuesItsExecuteBinds() throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        try (Connection c = DriverManager.getConnection("jdbc:mariadb://127.0.0.1:"
+                + gateway.gateway().port(MysqlEngine.PROTOCOL) + "/shop?sslMode=trust&useServerPrepStmts=true&user=analyst"
+                + "&password=" + TestGateway.ALICE_TOKEN);
+             PreparedStatement delete = c.prepareStatement("DELETE FROM held_rows WHERE id = ?")) {
+            delete.setInt(1, 7);
+            CompletableFuture<Integer> deleted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return delete.executeUpdate();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            PendingApproval pending = awaitPending("DELETE FROM held_rows");
+            // The text alone would approve deleting any row: the value bound to it is what runs.
+            assertThat(pending.request().command()).isEqualTo("DELETE FROM held_rows WHERE id = ?\n"
+                    + "-- bound parameters, in order: \"7\"");
+            assertThat(decide(pending.id(), "approve", "order 7 only")).isEqualTo(200);
+            assertThat(deleted.get(60, TimeUnit.SECONDS)).isEqualTo(1);
+        }
+        assertThat(mariadb.query("SELECT id FROM shop.held_rows").strip()).isEqualTo("8");
     }
 
     @Test

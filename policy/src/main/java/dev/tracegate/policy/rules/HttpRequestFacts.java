@@ -87,17 +87,23 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * The path, then how targets that read paths more loosely than the gateway may read it: each
      * segment percent-decoded, with its {@code ;parameters} and trailing dots and spaces dropped (Windows servers),
      * and without the last segment's extension ({@code /admin.json} for {@code /admin}, suffix
-     * matching). Case is the rule's business ({@link Rule}): a rule that blocks or holds reads
-     * every one of these without regard to case.
+     * matching); and each of these with and without a trailing slash, since many targets route
+     * {@code /admin/users/} as {@code /admin/users} (Express, Spring before 6) and {@code /admin} is
+     * the index of {@code /admin/**}. Case is the rule's business ({@link Rule}): a rule that blocks
+     * or holds reads every one of these without regard to case.
      */
     public List<String> pathReadings() {
-        String loose = loosePath(path, false);
-        String withoutExtension = loosePath(path, true);
-        List<String> readings = new ArrayList<>(3);
+        String trimmed = path;
+        while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        List<String> readings = new ArrayList<>(7);
         readings.add(path);
-        for (String reading : List.of(loose, withoutExtension)) {
-            if (!readings.contains(reading)) {
-                readings.add(reading);
+        for (String reading : List.of(trimmed, loosePath(trimmed, false), loosePath(trimmed, true))) {
+            for (String each : List.of(reading, reading.endsWith("/") ? reading : reading + "/")) {
+                if (!readings.contains(each)) {
+                    readings.add(each);
+                }
             }
         }
         return readings;

@@ -237,7 +237,8 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && !isSshOnly()
                 && matchesClass(statement.statementClass())
                 && (tables.isEmpty() || statement.tables().stream().anyMatch(this::tableMatches))
-                && (command == null || commandFound(statement.text()));
+                && (command == null || commandFound(statement.text())
+                        || (statement.runs() != null && commandFound(statement.runs())));
     }
 
     /**

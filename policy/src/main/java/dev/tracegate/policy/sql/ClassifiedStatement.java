@@ -16,27 +16,38 @@ import java.util.Optional;
  * @param prepares the name a {@code PREPARE name AS ...} gives its statement
  * @param executes the name of a prepared statement this statement runs whose text was not known
  *     (then the class is UNKNOWN)
+ * @param runs for an {@code EXECUTE} of a prepared statement whose text is known, the text that
+ *     prepared it ({@code null} otherwise): rules matching {@code command} look at it too
  */
 public record ClassifiedStatement(String text, StatementClass statementClass, String command, List<String> tables,
                                   boolean parsed, List<String> reasons, Optional<String> prepares,
-                                  Optional<String> executes) {
+                                  Optional<String> executes, String runs) {
     public ClassifiedStatement {
         tables = List.copyOf(tables);
         reasons = List.copyOf(reasons);
     }
 
+    /** A statement that runs no prepared statement the classifier knows the text of. */
+    public ClassifiedStatement(String text, StatementClass statementClass, String command, List<String> tables,
+                               boolean parsed, List<String> reasons, Optional<String> prepares,
+                               Optional<String> executes) {
+        this(text, statementClass, command, tables, parsed, reasons, prepares, executes, null);
+    }
+
     /**
-     * This statement as running a prepared statement of class {@code prepared}; what its own tokens
-     * do (functions in EXECUTE arguments) still counts.
+     * This statement as running {@code prepared}: at least its class, naming its tables too, and
+     * carrying its text; what its own tokens do (functions in EXECUTE arguments) still counts.
      */
-    ClassifiedStatement resolvedTo(StatementClass prepared, String reason) {
+    ClassifiedStatement resolvedTo(PreparedText prepared, String reason) {
         List<SqlStatement> own = SqlScriptSplitter.split(text);
         StatementClass arguments = own.isEmpty() ? StatementClass.TRANSACTION
                 : CommandRules.classOfEmbeddedParts(new TokenSpan(own.getFirst().tokens()));
         List<String> kept = new java.util.ArrayList<>(reasons.stream()
                 .filter(r -> !r.startsWith("executes prepared statement")).toList());
         kept.add(reason);
-        return new ClassifiedStatement(text, StatementClass.max(prepared, arguments), command, tables, parsed, kept,
-                prepares, Optional.empty());
+        java.util.LinkedHashSet<String> named = new java.util.LinkedHashSet<>(tables);
+        named.addAll(prepared.tables());
+        return new ClassifiedStatement(text, StatementClass.max(prepared.statementClass(), arguments), command,
+                List.copyOf(named), parsed, kept, prepares, Optional.empty(), prepared.text());
     }
 }

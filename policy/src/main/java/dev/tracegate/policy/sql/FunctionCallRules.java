@@ -27,7 +27,15 @@ final class FunctionCallRules {
             "pg_logical_slot_get_binary_changes", "pg_logical_slot_peek_binary_changes",
             "pg_replication_slot_advance", "pg_logical_emit_message", "pg_log_backend_memory_contexts",
             "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_file_read", "pg_file_length",
-            "pg_logdir_ls", "pg_import_system_collations", "pg_sync_replication_slots");
+            "pg_logdir_ls", "pg_import_system_collations", "pg_sync_replication_slots",
+            // pg_cron: SQL text run later by the scheduler, in any database, outside this session
+            "schedule_in_database", "alter_job",
+            // Citus: SQL text run on other servers of the cluster
+            "run_command_on_workers", "run_command_on_all_nodes", "run_command_on_coordinator",
+            "run_command_on_shards", "run_command_on_placements", "run_command_on_colocated_placements");
+
+    /** Functions of an extension's schema that run SQL text later or elsewhere: {@code cron.schedule(...)}. */
+    private static final Set<String> DANGEROUS_QUALIFIED = Set.of("cron.schedule");
 
     private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_");
 
@@ -40,10 +48,19 @@ final class FunctionCallRules {
             "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema", "ts_stat");
 
     /**
-     * Build SQL from their arguments and run it: {@code xpath_table} (xml2) pastes its relation,
-     * key, document and criteria arguments into a query, so any of them can carry statements.
+     * Run every text argument they are given as SQL: tablefunc's {@code crosstab(source_sql[,
+     * category_sql])} and {@code crosstab2..4} (a trusted extension any database owner installs),
+     * and pg_background's {@code pg_background_launch(sql[, queue_size])}.
      */
-    private static final Set<String> SQL_BUILDING = Set.of("xpath_table");
+    private static final Set<String> SQL_RUNNING_EVERY_ARGUMENT = Set.of(
+            "crosstab", "crosstab2", "crosstab3", "crosstab4", "pg_background_launch");
+
+    /**
+     * Build SQL from their arguments and run it: {@code xpath_table} (xml2) pastes its relation,
+     * key, document and criteria arguments into a query, and so does tablefunc's {@code connectby}
+     * its relation and field names, so any of them can carry statements.
+     */
+    private static final Set<String> SQL_BUILDING = Set.of("xpath_table", "connectby");
 
     /** Return the rows of the table their first argument names (a regclass text), as XML. */
     private static final Set<String> TABLE_READING = Set.of("table_to_xml", "table_to_xml_and_xmlschema");
@@ -69,12 +86,18 @@ final class FunctionCallRules {
             boolean call = t.isSymbol(i + 1, "(");
             if (isDangerous(name)) {
                 result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls " + name + "()");
+            } else if (call && i >= 2 && t.isSymbol(i - 1, ".") && t.isIdentifier(i - 2)
+                    && DANGEROUS_QUALIFIED.contains(t.get(i - 2).text() + "." + name)) {
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls " + t.get(i - 2).text() + "." + name
+                        + "(), which runs SQL text outside this session");
             } else if (WRITING.contains(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
             } else if (call && name.equals("set_config")) {
                 result = setConfig(result, t, i + 1);
             } else if (call && SQL_RUNNING.contains(name)) {
                 result = runsSql(result, t, i + 1, name, depth);
+            } else if (call && SQL_RUNNING_EVERY_ARGUMENT.contains(name)) {
+                result = runsSqlInEveryArgument(result, t, i + 1, name, depth);
             } else if (call && name.equals("ts_rewrite")) {
                 result = tsRewrite(result, t, i + 1, depth);
             } else if (call && TABLE_READING.contains(name) && !firstArgumentIsLiteral(t, i + 1)) {
@@ -106,7 +129,8 @@ final class FunctionCallRules {
             String name = t.get(i).text();
             if (TABLE_READING.contains(name) && firstArgumentIsLiteral(t, i + 1)) {
                 tables.add(t.get(i + 2).text());
-            } else if ((SQL_RUNNING.contains(name) || name.equals("ts_rewrite")) && depth < MAX_TABLE_NESTING) {
+            } else if ((SQL_RUNNING.contains(name) || SQL_RUNNING_EVERY_ARGUMENT.contains(name)
+                    || name.equals("ts_rewrite")) && depth < MAX_TABLE_NESTING) {
                 for (SqlToken argument : t.sub(i + 2, t.closing(i + 1)).tokens()) {
                     if (argument.isStringLiteral()) {
                         for (SqlStatement statement : SqlScriptSplitter.split(argument.text())) {
@@ -181,6 +205,35 @@ final class FunctionCallRules {
             }
         }
         return comma < 0 ? verdict : runsSql(verdict, t, comma, "ts_rewrite", depth);
+    }
+
+    /**
+     * The statement is as risky as the SQL of each of its arguments: a string literal is SQL, a
+     * number is a number (a queue size), anything else is text the gateway cannot read (UNKNOWN).
+     */
+    private static ClassFinding runsSqlInEveryArgument(ClassFinding verdict, TokenSpan t, int open, String name,
+                                                       int depth) {
+        int close = t.closing(open);
+        if (close < 0 || close >= t.size()) {
+            return verdict.escalate(StatementClass.UNKNOWN, name + "() runs SQL text the gateway cannot read");
+        }
+        ClassFinding result = verdict;
+        int start = open + 1;
+        for (int i = start; i <= close; i++) {
+            if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (i == close || t.isSymbol(i, ",")) {
+                boolean single = i - start == 1;
+                if (single && t.get(start).isStringLiteral()) {
+                    StatementClass inner = EmbeddedSqlInspector.classOfScript(t.get(start).text(), depth + 1);
+                    result = result.escalate(inner, name + "() runs SQL classified " + inner);
+                } else if (!(single && t.get(start).kind() == SqlToken.Kind.NUMBER) && i > start) {
+                    return result.escalate(StatementClass.UNKNOWN, name + "() runs SQL text that is not a literal");
+                }
+                start = i + 1;
+            }
+        }
+        return result;
     }
 
     /**

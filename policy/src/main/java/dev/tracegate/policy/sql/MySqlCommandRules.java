@@ -300,6 +300,17 @@ final class MySqlCommandRules {
     }
 
     /**
+     * The tables named by the text a {@code PREPARE name FROM 'text'} or {@code EXECUTE IMMEDIATE
+     * 'text'} runs (the statement itself names none).
+     */
+    static Set<String> tablesOfRunText(TokenSpan t) {
+        boolean prepare = t.isWord(0, "prepare") && t.isWord(2, "from") && t.size() == 4;
+        boolean immediate = t.isWord(0, "execute") && t.isWord(1, "immediate") && t.size() == 3;
+        SqlToken text = prepare ? t.get(3) : immediate ? t.get(2) : null;
+        return text != null && text.kind() == SqlToken.Kind.STRING ? MySqlTextClassifier.tablesOfScript(text.text()) : Set.of();
+    }
+
+    /**
      * {@code EXECUTE name [USING @v, ...]} runs a prepared statement (resolved by the classifier);
      * MariaDB's {@code EXECUTE IMMEDIATE} runs text, which must be a literal to be read.
      */

@@ -142,6 +142,23 @@ final class MySqlTextClassifier {
         return result;
     }
 
+    /**
+     * The tables a script held in a string names, under every reading of it (both string modes,
+     * every cut of its executable comments): a rule about a table judges the PREPARE or EXECUTE
+     * IMMEDIATE that runs it.
+     */
+    static Set<String> tablesOfScript(String sql) {
+        Set<String> tables = new java.util.LinkedHashSet<>();
+        for (boolean backslashEscapes : List.of(true, false)) {
+            for (List<SqlStatement> reading : readings(sql, backslashEscapes).statements()) {
+                for (SqlStatement statement : reading) {
+                    tables.addAll(TableNameCollector.collect(new TokenSpan(statement.tokens())));
+                }
+            }
+        }
+        return tables;
+    }
+
     private static StatementClass classOfScript(String sql, int depth, boolean backslashEscapes) {
         SqlClassification classified = classify(sql, backslashEscapes, statements -> {
             List<ClassifiedStatement> out = new ArrayList<>();

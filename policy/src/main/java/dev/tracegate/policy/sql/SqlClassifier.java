@@ -115,29 +115,39 @@ public final class SqlClassifier {
      */
     public SqlClassification classify(String sql, SqlDialect dialect,
                                       Function<String, Optional<StatementClass>> preparedClasses) {
+        return classifyInSession(sql, dialect, name -> preparedClasses.apply(name).map(PreparedText::ofClass));
+    }
+
+    /**
+     * Classifies text of the given dialect in a session whose prepared statements are known:
+     * {@code EXECUTE name} takes the class of what {@code prepared} gives for the name, and names its
+     * tables and carries its text, so rules about tables and commands judge every run of it.
+     */
+    public SqlClassification classifyInSession(String sql, SqlDialect dialect,
+                                               Function<String, Optional<PreparedText>> prepared) {
         return switch (dialect) {
-            case POSTGRESQL -> classify(sql, preparedClasses);
-            case MYSQL -> resolve(cached(sql, mySqlCache, text -> analyseMySql(text, true)), preparedClasses);
+            case POSTGRESQL -> resolve(classify(sql), prepared);
+            case MYSQL -> resolve(cached(sql, mySqlCache, text -> analyseMySql(text, true)), prepared);
             case MYSQL_NO_BACKSLASH_ESCAPES ->
-                    resolve(cached(sql, mySqlPlainStringsCache, text -> analyseMySql(text, false)), preparedClasses);
+                    resolve(cached(sql, mySqlPlainStringsCache, text -> analyseMySql(text, false)), prepared);
         };
     }
 
     public SqlClassification classify(String sql, Function<String, Optional<StatementClass>> preparedClasses) {
-        return resolve(classify(sql), preparedClasses);
+        return classify(sql, SqlDialect.POSTGRESQL, preparedClasses);
     }
 
     private static SqlClassification resolve(SqlClassification base,
-                                             Function<String, Optional<StatementClass>> preparedClasses) {
+                                             Function<String, Optional<PreparedText>> preparedClasses) {
         if (!executesAny(base)) {
             return base;
         }
         List<ClassifiedStatement> resolved = new ArrayList<>();
         for (ClassifiedStatement statement : base.statements()) {
-            Optional<StatementClass> known = statement.executes().flatMap(preparedClasses);
+            Optional<PreparedText> known = statement.executes().flatMap(preparedClasses);
             resolved.add(known.isPresent()
                     ? statement.resolvedTo(known.get(), "runs prepared statement " + statement.executes().get()
-                    + " of class " + known.get())
+                    + " of class " + known.get().statementClass())
                     : statement);
         }
         return new SqlClassification(resolved);
@@ -185,32 +195,34 @@ public final class SqlClassifier {
     }
 
     private SqlClassification analyse(String sql) {
-        return classifyStatements(SqlScriptSplitter.split(sql, lexing.lex(sql)), SqlClassifier::rulesVerdict, new ParserBudget(),
-                opinions);
+        return classifyStatements(SqlScriptSplitter.split(sql, lexing.lex(sql)), SqlClassifier::rulesVerdict,
+                t -> Set.of(), new ParserBudget(), opinions);
     }
 
     /** MySQL text, read every way a server could read it (see {@link MySqlTextClassifier}). */
     private SqlClassification analyseMySql(String sql, boolean backslashEscapes) {
         ParserBudget budget = new ParserBudget();
         return MySqlTextClassifier.classify(sql, backslashEscapes, statements -> classifyStatements(statements,
-                MySqlCommandRules::verdict, budget, mySqlOpinions));
+                MySqlCommandRules::verdict, MySqlCommandRules::tablesOfRunText, budget, mySqlOpinions));
     }
 
     /**
      * Classifies split statements in order with the dialect's {@code rules}; {@code EXECUTE name} of
      * a statement prepared earlier in the same text takes that statement's class.
      */
+    /** @param runTextTables tables named by text a statement of the dialect runs (MySQL's PREPARE ... FROM 'text') */
     private SqlClassification classifyStatements(List<SqlStatement> split, Function<SqlStatement, ClassFinding> rules,
+                                                 Function<TokenSpan, Set<String>> runTextTables,
                                                  ParserBudget budget,
                                                  ClassificationCache<ParserCrossCheck.Opinion> shapes) {
         List<ClassifiedStatement> statements = new ArrayList<>();
         Map<String, ClassifiedStatement> preparedHere = new HashMap<>();
         for (SqlStatement statement : split) {
-            ClassifiedStatement classified = classifyStatement(statement, rules, budget, shapes);
+            ClassifiedStatement classified = classifyStatement(statement, rules, runTextTables, budget, shapes);
             Optional<String> executes = classified.executes();
             if (executes.isPresent() && preparedHere.containsKey(executes.get())) {
                 ClassifiedStatement prepared = preparedHere.get(executes.get());
-                classified = classified.resolvedTo(prepared.statementClass(),
+                classified = classified.resolvedTo(PreparedText.of(prepared),
                         "runs prepared statement " + executes.get() + " prepared earlier in this text");
             }
             if (classified.prepares().isPresent()) {
@@ -236,6 +248,7 @@ public final class SqlClassifier {
     }
 
     private ClassifiedStatement classifyStatement(SqlStatement statement, Function<SqlStatement, ClassFinding> rules,
+                                                  Function<TokenSpan, Set<String>> runTextTables,
                                                   ParserBudget budget,
                                                   ClassificationCache<ParserCrossCheck.Opinion> shapes) {
         TokenSpan tokens = new TokenSpan(statement.tokens());
@@ -259,6 +272,7 @@ public final class SqlClassifier {
         }
         Set<String> named = new LinkedHashSet<>(opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens));
         named.addAll(FunctionCallRules.tablesNamedInText(tokens, 0));
+        named.addAll(runTextTables.apply(tokens));
         List<String> tables = List.copyOf(named);
         return new ClassifiedStatement(statement.text(), verdict.statementClass(), verdict.command(), tables,
                 opinion.parsed(), verdict.reasons(), verdict.prepares(), verdict.executes());

@@ -68,7 +68,7 @@ class HttpRulesTest {
     @Test
     void aRuleThatBlocksOrHoldsMatchesEveryPathATargetMayReadTheRequestAs() {
         for (String path : new String[] {"/ADMIN/users", "/Admin/x", "/admin./users", "/admin /users", "/admin%20/users", "/%61dmin%2e/x", "/admin;x/users",
-            "/admin/users.json", "/aDmIn/", "/admin.../x", "/ADMIN/x.php"}) {
+            "/admin/users.json", "/aDmIn/", "/admin.../x", "/ADMIN/x.php", "/admin", "/ADMIN", "/admin."}) {
             assertThat(decide("GET", path, Map.of()).rule()).as(path).isEqualTo("no-admin-area");
         }
         assertThat(decide("GET", "/administrator", Map.of()).action()).isEqualTo(Action.ALLOW);
@@ -86,6 +86,21 @@ class HttpRulesTest {
         HttpRequestFacts staging = new HttpRequestFacts("POST", "/deploys", Map.of())
                 .withBody(json.readTree("{\"TARGET\":{\"env\":\"staging\"},\"steps\":[{\"kind\":\"migrate\"}]}"));
         assertThat(PolicyEngine.decide(policy, agent, staging).action()).isEqualTo(Action.ALLOW);
+    }
+
+    /**
+     * Express (by default) and Spring before 6 route {@code /deploys/} to the handler of
+     * {@code /deploys}: a trailing slash walked around an exact path of a blocking rule.
+     */
+    @Test
+    void aTrailingSlashDoesNotWalkAroundAnExactPath() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String path : new String[] {"/deploys/", "/Deploys/", "/deploys.json/", "/deploys;v=1/"}) {
+            HttpRequestFacts deploy = new HttpRequestFacts("POST", path, Map.of()).withBody(json.readTree("{\"target\":"
+                    + "{\"env\":\"prod\"},\"steps\":[{\"kind\":\"migrate\"}]}"));
+            assertThat(PolicyEngine.decide(policy, agent, deploy).rule()).as(path).isEqualTo("no-prod-deploys");
+        }
+        assertThat(decide("GET", "/administrator/", Map.of()).action()).isEqualTo(Action.ALLOW);
     }
 
     @Test

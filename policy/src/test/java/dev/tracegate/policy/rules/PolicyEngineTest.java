@@ -3,14 +3,17 @@ package dev.tracegate.policy.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
+import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -140,6 +143,44 @@ class PolicyEngineTest {
     }
 
     /**
+     * An EXECUTE names no table and spells no statement: it is judged with the tables and the text
+     * of what its session prepared under that name. A rule holding writes to orders held the PREPARE
+     * once, after which every EXECUTE of it, with any values, passed the rule.
+     */
+    @Test
+    void everyExecuteOfAPreparedStatementIsJudgedByItsTablesAndText() {
+        Policy held = PolicyParser.parse("""
+                rules:
+                  - name: hold-order-writes
+                    tables: [orders]
+                    minClass: write
+                    action: approve
+                    approvers: [dba]
+                  - name: hold-refunds
+                    command: 'refund\\('
+                    action: approve
+                    approvers: [dba]
+                """);
+        for (SqlDialect dialect : List.of(SqlDialect.POSTGRESQL, SqlDialect.MYSQL)) {
+            String prepare = dialect == SqlDialect.POSTGRESQL ? "PREPARE del AS DELETE FROM orders WHERE id = $1"
+                    : "PREPARE del FROM 'DELETE FROM orders WHERE id = ?'";
+            String refunds = dialect == SqlDialect.POSTGRESQL ? "PREPARE ref AS SELECT refund($1)"
+                    : "PREPARE ref FROM 'SELECT refund(?)'";
+            Map<String, PreparedText> session = Map.of(
+                    "del", PreparedText.of(classifier.classify(prepare, dialect, n -> Optional.empty()).statements().getFirst()),
+                    "ref", PreparedText.of(classifier.classify(refunds, dialect, n -> Optional.empty()).statements().getFirst()));
+            String executeDelete = dialect == SqlDialect.POSTGRESQL ? "EXECUTE del(5)" : "EXECUTE del USING @id";
+            String executeRefund = dialect == SqlDialect.POSTGRESQL ? "EXECUTE ref(5)" : "EXECUTE ref USING @id";
+            for (String sql : List.of(executeDelete, prepare + "; " + executeDelete)) {
+                assertThat(PolicyEngine.decide(held, analyst, classifier.classifyInSession(sql, dialect,
+                        n -> Optional.ofNullable(session.get(n)))).rule()).as(dialect + ": " + sql).isEqualTo("hold-order-writes");
+            }
+            assertThat(PolicyEngine.decide(held, analyst, classifier.classifyInSession(executeRefund, dialect,
+                    n -> Optional.ofNullable(session.get(n)))).rule()).as(dialect + ": " + executeRefund).isEqualTo("hold-refunds");
+        }
+    }
+
+    /**
      * A rule on a table sees it read through SQL text the statement hands a function, through
      * table_to_xml's argument and in a query COPY sends out; functions that read every table of a
      * schema or database, naming none, are unknown. All of these read salaries past the rule before.
@@ -162,7 +203,9 @@ class PolicyEngineTest {
                 "SELECT query_to_xml('SELECT query_to_xml(''SELECT * FROM salaries'', true, false, '''')', true, false, '')",
                 "SELECT table_to_xml('salaries', true, false, '')",
                 "SELECT table_to_xml_and_xmlschema('public.salaries', true, false, '')",
-                "COPY (SELECT * FROM salaries) TO STDOUT")) {
+                "COPY (SELECT * FROM salaries) TO STDOUT",
+                "SELECT * FROM crosstab('SELECT name, month, pay FROM salaries ORDER BY 1') AS t(n text, a int, b int)",
+                "SELECT * FROM crosstab('SELECT 1, 2, 3', 'SELECT DISTINCT month FROM salaries') AS t(n int, a int)")) {
             Decision decision = PolicyEngine.decide(tables, analyst, classifier.classify(evasion));
             assertThat(decision.rule()).as(evasion).isEqualTo("no-salaries");
         }
