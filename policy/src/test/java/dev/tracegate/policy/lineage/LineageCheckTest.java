@@ -48,6 +48,15 @@ class LineageCheckTest {
             // Found by LineageCheckFuzzTest: a ranking call with arguments passed as counting nothing.
             "SELECT row_number(email, 1) OVER () FROM (SELECT * FROM customers) c",
             "SELECT * FROM unnest((SELECT array_agg(email) FROM customers))",
+            // Computed where no result shows it, but run, with its errors and side effects.
+            "SELECT count(pg_notify('tg', email)) FROM customers",
+            "SELECT count(card_number::int) FROM customers",
+            "SELECT count(upper(email)) OVER () FROM customers",
+            "SELECT id FROM customers WHERE pg_notify('tg', email) IS NULL",
+            "SELECT id FROM customers WHERE card_number::int IS NULL",
+            "WITH x AS MATERIALIZED (SELECT card_number::int AS v FROM customers) SELECT count(*) FROM x",
+            "SELECT count(*) FROM (SELECT pg_notify('tg', email) FROM customers) s",
+            "SELECT id FROM customers c WHERE EXISTS (SELECT max(c.card_number::int))",
             // PostgreSQL describes a VALUES list's columns as expressions: the masker cannot find the column.
             "SELECT v.n FROM customers c, LATERAL (VALUES (c.name)) v(n)",
             "SELECT v.column1 FROM customers c, LATERAL (VALUES (c.email)) v",
@@ -280,5 +289,22 @@ class LineageCheckTest {
         assertThat(LineageCheck.check("SELECT customers.card_number FROM customers" + guesses, lookups).allowed()).isTrue();
         assertThat(LineageCheck.check("SELECT card_number FROM customers c1 JOIN customers c2 USING (card_number)", lookups)
                 .allowed()).isTrue();
+    }
+
+    /** Built-ins that write their argument somewhere (a notification, a setting, a lock) copy it, even where 'any' is granted. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id FROM customers WHERE pg_notify('tg', card_number) IS NOT NULL",
+            "SELECT id FROM customers WHERE set_config('tg.x', card_number, false) IS NOT NULL",
+            "SELECT count(set_config('application_name', card_number, false)) FROM customers",
+    })
+    void writingAProtectedValueOutIsACopyEvenUnderAny(String sql) {
+        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.ANY)));
+        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        assertThat(verdict.allowed()).as(sql).isFalse();
+        assertThat(verdict.reason()).contains("copies protected column");
+        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number::int IS NULL", grantingAny).allowed())
+                .isTrue();
     }
 }
