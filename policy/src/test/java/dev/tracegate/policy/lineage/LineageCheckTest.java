@@ -8,6 +8,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LineageCheckTest {
 
     private static final ProtectedSchema SHOP = ShopCatalog.schema();
+    /** The shop with 'any' granted on card_number. */
+    private static final ProtectedSchema GRANTING_ANY = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+            dev.tracegate.masking.ColumnUse.ANY)));
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -256,9 +259,7 @@ class LineageCheckTest {
             "REFRESH MATERIALIZED VIEW mv",
     })
     void marksStatementsThatMayComputeOnAValueGrantedAny(String sql) {
-        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
-                dev.tracegate.masking.ColumnUse.ANY)));
-        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
         assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
         assertThat(verdict.computesOnProtected()).as(sql).isTrue();
         assertThat(LineageCheck.check(sql, SHOP).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
@@ -268,9 +269,7 @@ class LineageCheckTest {
     @ValueSource(strings = {"SELECT 1", "SELECT count(id) FROM orders", "SET statement_timeout = 0", "BEGIN",
             "SHOW timezone", "LISTEN customers"})
     void statementsThatNameNoProtectedDataDoNotComputeOnIt(String sql) {
-        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
-                dev.tracegate.masking.ColumnUse.ANY)));
-        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
         assertThat(verdict.allowed()).as(sql).isTrue();
         assertThat(verdict.computesOnProtected()).as(sql).isFalse();
     }
@@ -299,12 +298,10 @@ class LineageCheckTest {
             "SELECT count(set_config('application_name', card_number, false)) FROM customers",
     })
     void writingAProtectedValueOutIsACopyEvenUnderAny(String sql) {
-        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
-                dev.tracegate.masking.ColumnUse.ANY)));
-        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
         assertThat(verdict.allowed()).as(sql).isFalse();
         assertThat(verdict.reason()).contains("copies protected column");
-        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number::int IS NULL", grantingAny).allowed())
+        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number::int IS NULL", GRANTING_ANY).allowed())
                 .isTrue();
     }
 }
