@@ -144,6 +144,22 @@ SELECT lc_names()
 SELECT * FROM pg_catalog.lc_names()
 SELECT * FROM lc_leak_rows()
 SELECT public.lc_leak()
+-- computed where no result shows it, but run all the same: inside count(), under IS NULL, in a
+-- subquery, WITH query or EXISTS whose column is never returned; errors and side effects show it
+SELECT count(pg_notify('lc', name)) FROM lc_customers
+SELECT count(name::int) FROM lc_customers
+SELECT count(*) OVER (), count(pg_notify('lc', name || ' ' || date_of_birth)) OVER () FROM lc_customers
+SELECT id FROM lc_customers WHERE pg_notify('lc', name) IS NULL
+SELECT id FROM lc_customers WHERE name::int IS NULL
+SELECT id FROM lc_customers WHERE date_of_birth::text::int IS NOT NULL
+SELECT count(*) FROM lc_customers WHERE set_config('lc.y', name, false) IS NOT NULL; SELECT current_setting('lc.y')
+SELECT count(set_config('lc.z', name, false)) FROM lc_customers; SHOW lc.z
+WITH x AS MATERIALIZED (SELECT name::int AS v FROM lc_customers) SELECT count(*) FROM x
+WITH x AS MATERIALIZED (SELECT pg_notify('lc', name) AS v FROM lc_customers) SELECT count(*) FROM x
+SELECT count(*) FROM (SELECT pg_notify('lc', name) FROM lc_customers) s
+SELECT count(*) FROM (SELECT DISTINCT name::date FROM lc_customers) s
+SELECT id FROM lc_customers c WHERE EXISTS (SELECT max(c.name::int))
+SELECT id FROM lc_customers c WHERE EXISTS (SELECT count(pg_notify('lc', c.name)))
 -- constraint violations: PostgreSQL quotes the stored row or key in the error's detail (names and
 -- birth dates have no shape a content detector finds), though the write touches no protected column
 UPDATE lc_customers SET id = NULL WHERE id = 1

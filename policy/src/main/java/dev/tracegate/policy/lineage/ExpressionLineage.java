@@ -303,10 +303,24 @@ final class ExpressionLineage {
         return Lineage.CLEAN;
     }
 
-    /** NULLs stay NULLs under every masking strategy, so testing for them reveals nothing more. */
+    /**
+     * NULLs stay NULLs under every masking strategy, so testing a stored column for them reveals
+     * nothing more. A computed value is computed first, with its errors and side effects
+     * ({@code pg_notify('ch', name) IS NULL}, {@code name::int IS NULL}): that needs {@code any}.
+     */
     private Lineage isNull(IsNullExpression isNull, Scope scope) {
-        of(isNull.getLeftExpression(), scope);
+        countedOnly(of(isNull.getLeftExpression(), scope), "in IS NULL");
         return Lineage.CLEAN;
+    }
+
+    /**
+     * A value only tested for NULL or counted ({@code IS NULL}, {@code count(x)}): a stored column
+     * reveals nothing more, a computed one needs {@code any}, since it is computed.
+     */
+    void countedOnly(Lineage value, String where) {
+        if (!value.plain()) {
+            analysis.use(value, ColumnUse.ANY, where);
+        }
     }
 
     private Lineage logical(Scope scope, Expression... operands) {
@@ -319,7 +333,7 @@ final class ExpressionLineage {
     private Lineage exists(ExistsExpression exists, Scope scope) {
         Expression inner = exists.getRightExpression();
         if (inner instanceof Select select) {
-            queries.columns(select, scope);
+            queries.evaluated(queries.columns(select, scope));
         } else {
             of(inner, scope);
         }
@@ -365,6 +379,9 @@ final class ExpressionLineage {
         if (name.equals("count")) {
             if (analytic.isDistinct()) {
                 analysis.use(arguments, ColumnUse.GROUP, "in count(DISTINCT ...)");
+            }
+            if (!analytic.isAllColumns() && !(analytic.getExpression() instanceof AllColumns)) {
+                countedOnly(arguments, "inside count(...)");
             }
             return Lineage.CLEAN;
         }

@@ -2,9 +2,11 @@ package dev.tracegate.policy.lineage;
 
 import dev.tracegate.masking.ColumnUse;
 import java.util.List;
+import java.util.Set;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.StringValue;
+import net.sf.jsqlparser.statement.select.AllColumns;
 
 /**
  * Function calls: only built-in functions are followed (a function defined in the database may
@@ -14,6 +16,20 @@ import net.sf.jsqlparser.expression.StringValue;
  * generalisations a profile may grant.
  */
 final class FunctionLineage {
+
+    /**
+     * Built-ins that put their arguments where other queries, sessions or the protocol show them
+     * unmasked by any column rule: a notification's payload, a setting ({@code SHOW}, {@code
+     * current_setting}, a reported ParameterStatus), a sequence's value, an advisory lock's key (in
+     * {@code pg_locks}), a large object, a logical decoding message. Wherever they are called, even in
+     * a condition or inside {@code count}, a protected argument is copied out.
+     */
+    private static final Set<String> WRITES_ITS_ARGUMENTS = Set.of("pg_notify", "set_config", "setval",
+            "lo_from_bytea", "lo_put", "lo_create", "lowrite", "pg_logical_emit_message", "pg_advisory_lock",
+            "pg_advisory_lock_shared", "pg_advisory_xact_lock", "pg_advisory_xact_lock_shared", "pg_try_advisory_lock",
+            "pg_try_advisory_lock_shared", "pg_try_advisory_xact_lock", "pg_try_advisory_xact_lock_shared",
+            "pg_advisory_unlock", "pg_advisory_unlock_shared", "pg_create_restore_point",
+            "pg_replication_origin_create", "pg_stat_reset_single_table_counters");
 
     private FunctionLineage() {
     }
@@ -46,9 +62,17 @@ final class FunctionLineage {
             }
         }
         expressions.orderedBy(function.getOrderByElements(), scope);
+        if (WRITES_ITS_ARGUMENTS.contains(name)) {
+            analysis.copy(arguments, "what " + name + "() writes (a notification, setting, sequence, lock or large object)");
+        }
         if (name.equals("count")) {
             if (function.isDistinct()) {
                 analysis.use(arguments, ColumnUse.GROUP, "in count(DISTINCT ...)");
+            }
+            // count(pg_notify('ch', name)) and count(name::int) compute on every row; count(*) computes nothing.
+            boolean rows = function.isAllColumns() || (parameters.size() == 1 && parameters.getFirst() instanceof AllColumns);
+            if (!rows) {
+                expressions.countedOnly(arguments, "inside count(...)");
             }
             return Lineage.CLEAN;
         }

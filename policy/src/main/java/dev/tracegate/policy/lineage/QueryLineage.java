@@ -86,6 +86,23 @@ final class QueryLineage {
         return all;
     }
 
+    /**
+     * The columns of a subquery in FROM, a WITH query or an EXISTS. PostgreSQL may compute each of
+     * them whether or not the outer query returns it (a MATERIALIZED WITH query, DISTINCT, an
+     * aggregate, a volatile function), and a computation shows the caller its errors and side
+     * effects even when its value is never returned: {@code WITH x AS MATERIALIZED (SELECT
+     * name::int FROM customers) SELECT count(*) FROM x} fails quoting a name. So a column computed
+     * from a protected value is a use of it, like a condition, and needs {@code any}.
+     */
+    List<OutputColumn> evaluated(List<OutputColumn> columns) {
+        for (OutputColumn column : columns) {
+            if (!column.lineage().plain()) {
+                analysis.use(column.lineage(), ColumnUse.ANY, "in a column computed by a subquery or WITH query");
+            }
+        }
+        return columns;
+    }
+
     void withItems(List<WithItem<?>> items, Scope scope) {
         if (items == null) {
             return;
@@ -108,7 +125,7 @@ final class QueryLineage {
             }
             List<OutputColumn> columns = item.isRecursive() ? recursive(item, name, columnNames, scope)
                     : renamed(withBody(item, scope), columnNames);
-            scope.defineCte(name, columns);
+            scope.defineCte(name, evaluated(columns));
         }
     }
 
@@ -511,7 +528,7 @@ final class QueryLineage {
             }
             case Table table -> enter(scope, relation(table, scope));
             case ParenthesedSelect subquery -> {
-                List<OutputColumn> columns = columns(subquery, scope);
+                List<OutputColumn> columns = evaluated(columns(subquery, scope));
                 enter(scope, aliased(new ScopeRelation("", null, columns, null), subquery.getAlias()));
             }
             case TableFunction function -> enter(scope, tableFunction(function, scope));

@@ -8,6 +8,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LineageCheckTest {
 
     private static final ProtectedSchema SHOP = ShopCatalog.schema();
+    /** The shop with 'any' granted on card_number. */
+    private static final ProtectedSchema GRANTING_ANY = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+            dev.tracegate.masking.ColumnUse.ANY)));
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -48,6 +51,15 @@ class LineageCheckTest {
             // Found by LineageCheckFuzzTest: a ranking call with arguments passed as counting nothing.
             "SELECT row_number(email, 1) OVER () FROM (SELECT * FROM customers) c",
             "SELECT * FROM unnest((SELECT array_agg(email) FROM customers))",
+            // Computed where no result shows it, but run, with its errors and side effects.
+            "SELECT count(pg_notify('tg', email)) FROM customers",
+            "SELECT count(card_number::int) FROM customers",
+            "SELECT count(upper(email)) OVER () FROM customers",
+            "SELECT id FROM customers WHERE pg_notify('tg', email) IS NULL",
+            "SELECT id FROM customers WHERE card_number::int IS NULL",
+            "WITH x AS MATERIALIZED (SELECT card_number::int AS v FROM customers) SELECT count(*) FROM x",
+            "SELECT count(*) FROM (SELECT pg_notify('tg', email) FROM customers) s",
+            "SELECT id FROM customers c WHERE EXISTS (SELECT max(c.card_number::int))",
             // PostgreSQL describes a VALUES list's columns as expressions: the masker cannot find the column.
             "SELECT v.n FROM customers c, LATERAL (VALUES (c.name)) v(n)",
             "SELECT v.column1 FROM customers c, LATERAL (VALUES (c.email)) v",
@@ -247,9 +259,7 @@ class LineageCheckTest {
             "REFRESH MATERIALIZED VIEW mv",
     })
     void marksStatementsThatMayComputeOnAValueGrantedAny(String sql) {
-        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
-                dev.tracegate.masking.ColumnUse.ANY)));
-        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
         assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
         assertThat(verdict.computesOnProtected()).as(sql).isTrue();
         assertThat(LineageCheck.check(sql, SHOP).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
@@ -259,9 +269,7 @@ class LineageCheckTest {
     @ValueSource(strings = {"SELECT 1", "SELECT count(id) FROM orders", "SET statement_timeout = 0", "BEGIN",
             "SHOW timezone", "LISTEN customers"})
     void statementsThatNameNoProtectedDataDoNotComputeOnIt(String sql) {
-        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
-                dev.tracegate.masking.ColumnUse.ANY)));
-        LineageVerdict verdict = LineageCheck.check(sql, grantingAny);
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
         assertThat(verdict.allowed()).as(sql).isTrue();
         assertThat(verdict.computesOnProtected()).as(sql).isFalse();
     }
@@ -280,5 +288,20 @@ class LineageCheckTest {
         assertThat(LineageCheck.check("SELECT customers.card_number FROM customers" + guesses, lookups).allowed()).isTrue();
         assertThat(LineageCheck.check("SELECT card_number FROM customers c1 JOIN customers c2 USING (card_number)", lookups)
                 .allowed()).isTrue();
+    }
+
+    /** Built-ins that write their argument somewhere (a notification, a setting, a lock) copy it, even where 'any' is granted. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id FROM customers WHERE pg_notify('tg', card_number) IS NOT NULL",
+            "SELECT id FROM customers WHERE set_config('tg.x', card_number, false) IS NOT NULL",
+            "SELECT count(set_config('application_name', card_number, false)) FROM customers",
+    })
+    void writingAProtectedValueOutIsACopyEvenUnderAny(String sql) {
+        LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
+        assertThat(verdict.allowed()).as(sql).isFalse();
+        assertThat(verdict.reason()).contains("copies protected column");
+        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number::int IS NULL", GRANTING_ANY).allowed())
+                .isTrue();
     }
 }
