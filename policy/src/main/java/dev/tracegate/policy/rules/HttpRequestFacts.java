@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.policy.sql.StatementClass;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,8 +86,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
 
     /**
      * The path, then how targets that read paths more loosely than the gateway may read it: each
-     * segment percent-decoded, with its {@code ;parameters} and trailing dots and spaces dropped (Windows servers),
-     * and without the last segment's extension ({@code /admin.json} for {@code /admin}, suffix
+     * segment percent-decoded and compatibility-folded (full-width {@code ａdmin}), with its
+     * {@code ;parameters} and trailing dots and spaces dropped (Windows servers), and without the
+     * last segment's extension ({@code /admin.json} for {@code /admin}, suffix
      * matching); and each of these with and without a trailing slash, since many targets route
      * {@code /admin/users/} as {@code /admin/users} (Express, Spring before 6) and {@code /admin} is
      * the index of {@code /admin/**}. Case is the rule's business ({@link Rule}): a rule that blocks
@@ -113,7 +115,7 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         String[] segments = path.split("/", -1);
         StringBuilder read = new StringBuilder(path.length());
         for (int i = 0; i < segments.length; i++) {
-            String segment = percentDecoded(segments[i]);
+            String segment = compatibilityFolded(percentDecoded(segments[i]));
             int semicolon = segment.indexOf(';');
             segment = semicolon < 0 ? segment : segment.substring(0, semicolon);
             int end = segment.length();
@@ -128,6 +130,16 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             read.append(i == 0 ? "" : "/").append(segment);
         }
         return read.toString();
+    }
+
+    /**
+     * Full-width and other compatibility forms as their plain letters ({@code ａｄｍｉｎ} is
+     * {@code admin}, {@code ／} a slash): servers and frameworks that normalise Unicode (NFKC)
+     * route them so. ASCII costs one check.
+     */
+    private static String compatibilityFolded(String segment) {
+        return Normalizer.isNormalized(segment, Normalizer.Form.NFKC) ? segment
+                : Normalizer.normalize(segment, Normalizer.Form.NFKC);
     }
 
     /** {@code %XX} escapes decoded as UTF-8 ({@code +} stays); the segment as it is when an escape is malformed. */

@@ -68,7 +68,8 @@ class HttpRulesTest {
     @Test
     void aRuleThatBlocksOrHoldsMatchesEveryPathATargetMayReadTheRequestAs() {
         for (String path : new String[] {"/ADMIN/users", "/Admin/x", "/admin./users", "/admin /users", "/admin%20/users", "/%61dmin%2e/x", "/admin;x/users",
-            "/admin/users.json", "/aDmIn/", "/admin.../x", "/ADMIN/x.php", "/admin", "/ADMIN", "/admin."}) {
+            "/admin/users.json", "/aDmIn/", "/admin.../x", "/ADMIN/x.php", "/admin", "/ADMIN", "/admin.",
+            "/\uFF41dmin/x", "/%EF%BD%81dmin/x", "/\uFF21\uFF24\uFF2D\uFF29\uFF2E", "/admin\uFF0Fx"}) {
             assertThat(decide("GET", path, Map.of()).rule()).as(path).isEqualTo("no-admin-area");
         }
         assertThat(decide("GET", "/administrator", Map.of()).action()).isEqualTo(Action.ALLOW);
