@@ -103,15 +103,27 @@ final class FormMasking {
 
     /** A name or value as the target decodes it; a malformed escape is refused (targets differ in what they make of it). */
     private static String decoded(String raw, String location) {
+        return percentDecoded(raw, true, location, "the form");
+    }
+
+    /**
+     * {@code %XX} escapes decoded as UTF-8, and {@code +} as a space in a form or query
+     * ({@code plusIsSpace}) or as itself in a path; an escape that is malformed or not UTF-8 is
+     * refused, naming {@code what} held it.
+     */
+    static String percentDecoded(String raw, boolean plusIsSpace, String location, String what) {
+        if (raw.indexOf('%') < 0 && (!plusIsSpace || raw.indexOf('+') < 0)) {
+            return raw;
+        }
         try {
-            String decoded = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+            String decoded = URLDecoder.decode(plusIsSpace ? raw : raw.replace("+", "%2B"), StandardCharsets.UTF_8);
             if (decoded.indexOf('\uFFFD') >= 0 && raw.indexOf('\uFFFD') < 0) {
                 throw new IllegalArgumentException("not UTF-8 once decoded");
             }
             return decoded;
         } catch (IllegalArgumentException e) {
             throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
-                    "the form has a malformed percent-encoding, which cannot be masked");
+                    what + " has a malformed percent-encoding, which cannot be masked");
         }
     }
 

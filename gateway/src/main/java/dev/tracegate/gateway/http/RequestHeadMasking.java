@@ -2,11 +2,8 @@ package dev.tracegate.gateway.http;
 
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnRef;
-import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.Masker;
-import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -72,27 +69,11 @@ final class RequestHeadMasking {
         if (raw.isEmpty()) {
             return raw;
         }
-        String decoded = decoded(raw);
+        String decoded = FormMasking.percentDecoded(raw, false, "request.path", "the path");
         CellResult result = masker.maskText(ColumnRef.expression("request.path"), decoded, report);
         if (!result.changed()) {
             return raw;
         }
         return result.value() == null ? "" : URLEncoder.encode(result.value(), StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String decoded(String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        try {
-            String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-            if (decoded.indexOf('\uFFFD') >= 0 && raw.indexOf('\uFFFD') < 0) {
-                throw new IllegalArgumentException("not UTF-8 once decoded");
-            }
-            return decoded;
-        } catch (IllegalArgumentException e) {
-            throw new MaskingRefusedException(FallbackReason.UNMASKABLE, "request.path",
-                    "the path has a malformed percent-encoding, which cannot be masked");
-        }
     }
 }

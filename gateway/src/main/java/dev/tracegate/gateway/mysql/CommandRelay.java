@@ -12,11 +12,11 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
-import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ComInitDb;
 import dev.tracegate.wire.mysql.ComQuery;
 import dev.tracegate.wire.mysql.ComStmtClose;
@@ -25,6 +25,7 @@ import dev.tracegate.wire.mysql.ComStmtPrepare;
 import dev.tracegate.wire.mysql.ComStmtPrepareOk;
 import dev.tracegate.wire.mysql.ComStmtReset;
 import dev.tracegate.wire.mysql.ComStmtSendLongData;
+import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlPacket;
 import dev.tracegate.wire.mysql.MysqlProtocolException;
@@ -158,12 +159,14 @@ final class CommandRelay {
                 recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
                 .recorded(ruling.recording().statement(text, parameters))));
         byte[] payload = outgoing;
-        DiagnosticsStatement diagnostics = DiagnosticsStatement.of(text, dialect());
         diagnosticsWithheld = diagnosticsWithheld || ruling.serverTextWithheld();
-        if (diagnostics == DiagnosticsStatement.GET && diagnosticsWithheld) {
+        // Read only in a session that has something to withhold: most never do, and it lexes the text.
+        DiagnosticsStatement diagnostics = diagnosticsWithheld ? DiagnosticsStatement.of(text, dialect())
+                : DiagnosticsStatement.NONE;
+        if (diagnostics == DiagnosticsStatement.GET) {
             String reason = "GET DIAGNOSTICS would copy into variables messages that can quote protected values, after a"
                     + " statement of this session that computes on them; SHOW WARNINGS answers with the messages withheld";
-            recorder.blocked(seq, "blocked", ruling.masking().map(m -> m.rule()).orElse(ruling.decision().rule()), reason,
+            recorder.blocked(seq, "blocked", ruling.masking().map(CallerMasking::rule).orElse(ruling.decision().rule()), reason,
                     ruling.statementClass(), null);
             refuse(POLICY_REFUSAL, "42000", "tracegate: " + reason);
             return;
@@ -185,7 +188,7 @@ final class CommandRelay {
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
                 services.resultDataBytes(), lineage.columns().of(text, dialect()));
-        if (ruling.serverTextWithheld() || (diagnostics == DiagnosticsStatement.SHOW && diagnosticsWithheld)) {
+        if (ruling.serverTextWithheld() || diagnostics == DiagnosticsStatement.SHOW) {
             results.withholdServerText(diagnostics == DiagnosticsStatement.SHOW);
         }
         long started = System.nanoTime();

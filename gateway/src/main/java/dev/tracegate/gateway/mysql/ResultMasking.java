@@ -13,6 +13,7 @@ import dev.tracegate.wire.mysql.BinaryRow;
 import dev.tracegate.wire.mysql.ColumnDefinition41;
 import dev.tracegate.wire.mysql.MysqlProtocolException;
 import dev.tracegate.wire.mysql.TextRow;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -28,6 +29,7 @@ final class ResultMasking {
     /** Stands for a server text a masked caller may not read, in an error or a diagnostics row. */
     static final String WITHHELD = "tracegate: message withheld: the statement computes on protected columns, and"
             + " the server's text could quote their values (the error code and SQLSTATE are the server's)";
+    private static final byte[] WITHHELD_UTF8 = WITHHELD.getBytes(StandardCharsets.UTF_8);
 
     private final CallerMasking client;
     private final Masker recording;
@@ -108,10 +110,7 @@ final class ResultMasking {
         byte[][] values = binaryRows ? BinaryRow.decode(payload, wireTypes).values()
                 : TextRow.decode(payload, wireTypes.length).values();
         if (messageColumn >= 0) {
-            values = withheldMessage(values);
-            if (rows == null) {
-                return binaryRows ? new BinaryRow(wireTypes, values).encode() : new TextRow(values).encode();
-            }
+            values = withheldMessage(values); // only ever for a masked caller, whose rows a RowMasker reads
         }
         byte[][] masked = rows.changesAnything()
                 ? rows.mask(values, client != null ? clientReport : recordingReport) : values;
@@ -127,7 +126,7 @@ final class ResultMasking {
     private byte[][] withheldMessage(byte[][] values) {
         byte[][] copy = values.clone();
         if (copy[messageColumn] != null) {
-            copy[messageColumn] = WITHHELD.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            copy[messageColumn] = WITHHELD_UTF8;
         }
         return copy;
     }

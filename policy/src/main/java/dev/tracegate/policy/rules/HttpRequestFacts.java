@@ -135,11 +135,15 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     /**
      * Full-width and other compatibility forms as their plain letters ({@code ａｄｍｉｎ} is
      * {@code admin}, {@code ／} a slash): servers and frameworks that normalise Unicode (NFKC)
-     * route them so. ASCII costs one check.
+     * route them so. ASCII is its own NFKC form and costs one pass.
      */
     private static String compatibilityFolded(String segment) {
-        return Normalizer.isNormalized(segment, Normalizer.Form.NFKC) ? segment
-                : Normalizer.normalize(segment, Normalizer.Form.NFKC);
+        for (int i = 0; i < segment.length(); i++) {
+            if (segment.charAt(i) >= 0x80) {
+                return Normalizer.normalize(segment, Normalizer.Form.NFKC);
+            }
+        }
+        return segment;
     }
 
     /** {@code %XX} escapes decoded as UTF-8 ({@code +} stays); the segment as it is when an escape is malformed. */
