@@ -153,6 +153,9 @@ def http_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dict | 
         for url, body in ((base + "/json/1k", None), (base + "/json/64k", None), (base + "/json/", body_file),
                           (base + "/masked/1k", None)):
             account_phase.wrk(url, token, 8, 4 if quick else 8, WRK_SCRIPT, body)
+        # A CI job's or an agent's credential: a signed token, verified by the gateway on each request.
+        signed = account_phase.gateway_token(ports[5], token)
+        account_phase.wrk(base + "/json/1k", signed, 8, 4 if quick else 8, WRK_SCRIPT, None)
         rows = []
         recording = work / "account-http.jfr"
         if jfr is not None:
@@ -160,9 +163,11 @@ def http_rows(work: Path, jars: str, ports: list[int], quick: bool, jfr: dict | 
         for label, url, body in (("GET 1 KiB, 8 connections (recording)", base + "/json/1k", None),
                                  ("GET 64 KiB, 8 connections (recording)", base + "/json/64k", None),
                                  ("POST 1 KiB, 8 connections (recording)", base + "/json/", body_file),
-                                 ("GET 1 KiB, 8 connections (recording + JSON masking)", base + "/masked/1k", None)):
+                                 ("GET 1 KiB, 8 connections (recording + JSON masking)", base + "/masked/1k", None),
+                                 ("GET 1 KiB, 8 connections (recording, gateway token)", base + "/json/1k", None)):
+            bearer = signed if "gateway token" in label else token
             rows.append(account_phase.measure(ports[5], gateway.pid, "http_requests", label,
-                                              lambda: account_phase.wrk(url, token, 8, seconds, WRK_SCRIPT, body)))
+                                              lambda: account_phase.wrk(url, bearer, 8, seconds, WRK_SCRIPT, body)))
         if jfr is not None:
             account_phase.stop_recording(JAVA_HOME, gateway.pid)
             jfr.update(profile_phase.summarize_recording(recording, JAVA_HOME))

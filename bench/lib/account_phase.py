@@ -49,6 +49,14 @@ def scrape(api_port: int) -> dict[str, float]:
     return values
 
 
+def gateway_token(api_port: int, key: str) -> str:
+    """A gateway token (an Ed25519 JWT, what CI jobs and agents present) for the identity of an API key."""
+    request = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/tokens", data=b"{}", method="POST",
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read().decode())["token"]
+
+
 def per_unit(before: dict[str, float], after: dict[str, float], unit: str) -> dict:
     """Each counter's growth per statement (unit "statements") or per request ("http_requests")."""
     units = after[unit] - before[unit]

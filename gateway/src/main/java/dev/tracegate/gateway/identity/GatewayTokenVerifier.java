@@ -34,6 +34,7 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
     private final GatewayTokenSigningKey key;
     private final ActiveKeys activeKeys;
     private final Clock clock;
+    private final VerifiedSignatures signatures;
 
     public GatewayTokenVerifier(GatewayTokensConfig config, GatewayTokenSigningKey key, ActiveKeys activeKeys) {
         this(config, key, activeKeys, Clock.systemUTC());
@@ -55,6 +56,7 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         this.key = key;
         this.activeKeys = activeKeys;
         this.clock = clock;
+        this.signatures = new VerifiedSignatures(clock);
     }
 
     @Override
@@ -87,13 +89,7 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         if (!key.keyId().equals(jwt.getHeader().getKeyID())) {
             throw new AuthenticationException("signing key not found (unknown kid)");
         }
-        try {
-            if (!jwt.verify(key.verifier())) {
-                throw new AuthenticationException("bad signature");
-            }
-        } catch (JOSEException e) {
-            throw new AuthenticationException("bad signature");
-        }
+        verifySignature(token, jwt, claims);
         if (claims.getAudience() == null || !claims.getAudience().contains(issuer)) {
             throw new AuthenticationException("audience not accepted");
         }
@@ -107,6 +103,22 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
             activeKeys.requireActive(signIn.key());
         }
         return new VerifiedGatewayToken(signIn, claims.getJWTID(), expiresAt);
+    }
+
+    /** The signature, once per token and key: a client presents the same token on every request ({@link VerifiedSignatures}). */
+    private void verifySignature(String token, SignedJWT jwt, JWTClaimsSet claims) throws AuthenticationException {
+        if (signatures.verified(token, key)) {
+            return;
+        }
+        try {
+            if (!jwt.verify(key.verifier())) {
+                throw new AuthenticationException("bad signature");
+            }
+        } catch (JOSEException e) {
+            throw new AuthenticationException("bad signature");
+        }
+        Date expiry = claims.getExpirationTime();
+        signatures.remember(token, key, expiry == null ? null : expiry.toInstant());
     }
 
     private Instant checkTimes(JWTClaimsSet claims) throws AuthenticationException {

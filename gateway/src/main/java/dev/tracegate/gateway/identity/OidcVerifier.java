@@ -47,6 +47,7 @@ public final class OidcVerifier implements IdentityVerifier {
 
     private final Map<String, TrustedIssuer> issuers = new LinkedHashMap<>();
     private final Clock clock;
+    private final VerifiedSignatures signatures;
 
     public OidcVerifier(List<OidcIssuerConfig> issuers) {
         this(issuers, Clock.systemUTC(), MIN_REFETCH_INTERVAL);
@@ -58,6 +59,7 @@ public final class OidcVerifier implements IdentityVerifier {
      */
     OidcVerifier(List<OidcIssuerConfig> issuers, Clock clock, Duration minRefetchInterval) {
         this.clock = clock;
+        this.signatures = new VerifiedSignatures(clock);
         for (OidcIssuerConfig config : issuers) {
             this.issuers.put(config.issuer(), new TrustedIssuer(config,
                     new IssuerKeys(config, clock, KEY_SET_MAX_AGE, minRefetchInterval),
@@ -99,7 +101,7 @@ public final class OidcVerifier implements IdentityVerifier {
         if (use == Use.SIGN_IN && issuer.config().exchangeOnly()) {
             throw new AuthenticationException("issuer accepted only for token exchange");
         }
-        verifySignature(jwt, algorithm, issuer.keys());
+        verifySignature(token, jwt, algorithm, issuer.keys(), claims.getExpirationTime());
         Instant expiresAt = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
         if (claims.getClaim("auth_time") instanceof Number authTime) {
             NumericDates.of(authTime, "auth_time"); // read later as the sign-in's start
@@ -117,9 +119,20 @@ public final class OidcVerifier implements IdentityVerifier {
         return new VerifiedOidcToken(identity(claims, issuer), all, expiresAt);
     }
 
-    private static void verifySignature(SignedJWT jwt, JWSAlgorithm algorithm, IssuerKeys keys) throws AuthenticationException {
+    /**
+     * The signature, against each key the issuer publishes under the token's {@code kid}; a pair of
+     * token and published key that verified before is not verified again ({@link VerifiedSignatures}).
+     */
+    private void verifySignature(String token, SignedJWT jwt, JWSAlgorithm algorithm, IssuerKeys keys, Date expiry)
+            throws AuthenticationException {
+        List<JWK> candidates = keys.candidates(jwt.getHeader().getKeyID());
+        for (JWK key : candidates) {
+            if (signatures.verified(token, key)) {
+                return;
+            }
+        }
         boolean anyKeyFits = false;
-        for (JWK key : keys.candidates(jwt.getHeader().getKeyID())) {
+        for (JWK key : candidates) {
             Optional<JWSVerifier> verifier = SigningAlgorithms.verifier(algorithm, key);
             if (verifier.isEmpty()) {
                 continue;
@@ -127,6 +140,7 @@ public final class OidcVerifier implements IdentityVerifier {
             anyKeyFits = true;
             try {
                 if (jwt.verify(verifier.get())) {
+                    signatures.remember(token, key, expiry == null ? null : expiry.toInstant());
                     return;
                 }
             } catch (JOSEException e) {

@@ -71,6 +71,22 @@ class GatewayTokenTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeIsStillRefusedOnceItExpiresAndItsTamperedCopiesAreNotTakenForIt() throws Exception {
+        IssuedGatewayToken token = issuer.issue(signIn(AGENT, null), Duration.ofMinutes(5));
+        assertThat(verifier.verify(token.token())).isEqualTo(AGENT);
+        assertThat(verifier.verify(token.token())).as("the second use, its signature remembered").isEqualTo(AGENT);
+        String[] parts = token.token().split("\\.");
+        String payload = new Base64URL(parts[1]).decodeToString().replace("deployers", "admins");
+
+        assertThatThrownBy(() -> verifier.verify(parts[0] + "." + Base64URL.encode(payload) + "." + parts[2]))
+                .hasMessage("bad signature");
+
+        clock.advance(Duration.ofMinutes(6));
+
+        assertThatThrownBy(() -> verifier.verify(token.token())).hasMessage("token expired");
+    }
+
+    @Test
     void aTokenSignedByAnotherGatewayKeyIsRefused() throws Exception {
         GatewayTokenIssuer impostor = new GatewayTokenIssuer(CONFIG, GatewayTokenSigningKey.generate(), clock);
 

@@ -54,6 +54,22 @@ class KeyRotationTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeIsRefusedOnceItsKeyIsNoLongerPublished() throws Exception {
+        ECKey retired = new ECKeyGenerator(Curve.P_256).keyID("2026-01").generate();
+        ECKey next = new ECKeyGenerator(Curve.P_256).keyID("2026-02").generate();
+        provider.publish(retired.toPublicJWK());
+        String token = provider.es256Token(retired, "alice", "tracegate", clock.instant().plus(Duration.ofMinutes(8)));
+        clock.advance(Duration.ofMinutes(8));
+        assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+        assertThat(verifier.verify(token).subject()).as("the second use, its signature remembered").isEqualTo("alice");
+
+        provider.publish(next.toPublicJWK());
+        clock.advance(OidcVerifier.KEY_SET_MAX_AGE);
+
+        assertThatThrownBy(() -> verifier.verify(token)).hasMessage("signing key not found (unknown kid)");
+    }
+
+    @Test
     void unknownKeyIdsCannotMakeTheGatewayHammerTheProvider() throws Exception {
         ECKey published = new ECKeyGenerator(Curve.P_256).keyID("known").generate();
         provider.publish(published.toPublicJWK());
