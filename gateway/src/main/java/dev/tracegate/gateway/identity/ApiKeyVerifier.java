@@ -2,9 +2,6 @@ package dev.tracegate.gateway.identity;
 
 import dev.tracegate.gateway.config.ApiKeyConfig;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,12 +67,7 @@ public final class ApiKeyVerifier implements IdentityVerifier {
     }
 
     static String digest(String key) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return CredentialDigest.hex(key);
     }
 
     private record Named(String name, Identity identity) {

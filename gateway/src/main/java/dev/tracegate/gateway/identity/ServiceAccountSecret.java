@@ -1,11 +1,7 @@
 package dev.tracegate.gateway.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * The keys of run-time service accounts: {@code tgsa_} followed by 256 random bits in base64url.
@@ -35,10 +31,6 @@ public final class ServiceAccountSecret {
 
     /** Lower-case hex SHA-256 of the key's UTF-8 bytes. */
     public static String hash(String secret) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is built into every JDK", e);
-        }
+        return CredentialDigest.hex(secret);
     }
 }

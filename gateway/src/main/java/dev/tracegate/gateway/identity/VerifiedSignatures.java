@@ -1,8 +1,5 @@
 package dev.tracegate.gateway.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -39,7 +36,7 @@ final class VerifiedSignatures {
 
     /** Whether {@code key} verified this token's signature before, and the token has not expired since. */
     boolean verified(String token, Object key) {
-        String digest = digest(token);
+        String digest = CredentialDigest.hex(token);
         Verified verified = byDigest.get(digest);
         if (verified == null) {
             return false;
@@ -59,20 +56,11 @@ final class VerifiedSignatures {
         if (byDigest.size() >= CAPACITY) {
             byDigest.clear();
         }
-        byDigest.put(digest(token), new Verified(Objects.requireNonNull(key, "key"), expiresAt));
+        byDigest.put(CredentialDigest.hex(token), new Verified(Objects.requireNonNull(key, "key"), expiresAt));
     }
 
     int size() {
         return byDigest.size();
-    }
-
-    private static String digest(String token) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is built into every JDK", e);
-        }
     }
 
     private record Verified(Object key, Instant expiresAt) {
