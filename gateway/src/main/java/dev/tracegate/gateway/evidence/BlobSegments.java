@@ -95,7 +95,7 @@ final class BlobSegments implements BlobStorage {
     private synchronized void recover() throws IOException {
         List<Integer> numbers;
         try (Stream<Path> files = Files.list(directory)) {
-            numbers = files.map(p -> p.getFileName().toString()).filter(name -> name.endsWith(SUFFIX))
+            numbers = files.map(p -> p.getFileName().toString()).filter(name -> name.matches("0\\d{9}\\" + SUFFIX))
                     .map(name -> Integer.parseInt(name.substring(0, name.length() - SUFFIX.length()))).sorted().toList();
         }
         for (int number : numbers) {
