@@ -62,10 +62,12 @@ public final class TestGateway implements AutoCloseable {
 
     private final Gateway gateway;
     private final Path dataDir;
+    private final GatewayConfig config;
 
-    private TestGateway(Gateway gateway, Path dataDir) {
+    private TestGateway(Gateway gateway, Path dataDir, GatewayConfig config) {
         this.gateway = gateway;
         this.dataDir = dataDir;
+        this.config = config;
     }
 
     public static TestGateway start() {
@@ -163,7 +165,7 @@ public final class TestGateway implements AutoCloseable {
                             new ApiKeyConfig("agent", secret(secrets, "agent", AGENT_TOKEN), List.of("analysts"), "agent", null))),
                     connections, maxMessageBytes, policyYaml == null ? null : policyFile(dataDir, policyYaml), null,
                     null, null, limits, mcp, siem);
-            return new TestGateway(Gateway.start(config), dataDir);
+            return new TestGateway(Gateway.start(config), dataDir, config);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -285,6 +287,16 @@ public final class TestGateway implements AutoCloseable {
         Path file = dir.resolve(name);
         Files.writeString(file, value, StandardCharsets.UTF_8);
         return SecretReference.of("file:" + file);
+    }
+
+    /** Stops this gateway and starts it again on the same data directory and configuration. */
+    public TestGateway restarted() {
+        gateway.close();
+        try {
+            return new TestGateway(Gateway.start(config), dataDir, config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -2,14 +2,10 @@ package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.Store;
-import dev.tracegate.gateway.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Content-addressed payloads that are too large for a leaf. A leaf refers to one as
  * {@code {"blob": "sha256:<hex>", "size": N}}; the leaf commits to the hash, so deleting the
  * content when its retention ends leaves every proof valid.
+ *
+ * <p>The content is kept in a {@link BlobStorage}: segment files beside the leaf log with the
+ * embedded store ({@link BlobSegments}), where the {@code blob} table of an earlier version is
+ * still read and retained; the {@code blob} table with PostgreSQL ({@link BlobTable}).
  */
 public final class BlobStore {
 
@@ -37,7 +37,9 @@ public final class BlobStore {
     private static final HexFormat HEX = HexFormat.of();
     private static final MessageDigest SHA_256 = newSha256();
 
-    private final Store store;
+    private final BlobStorage storage;
+    /** Where an earlier version kept the content (the embedded store's table), or null. */
+    private final BlobStorage earlier;
     /**
      * Digests stored lately: result data repeats (a one-row result of the same value, a page of
      * the same listing), and asking the store each time would cost a round trip per command.
@@ -62,8 +64,19 @@ public final class BlobStore {
     private volatile Thread writer;
     private volatile boolean closed;
 
+    /** Blobs in the store's {@code blob} table, shared by the nodes of a PostgreSQL store. */
     public BlobStore(Store store) {
-        this.store = store;
+        this(new BlobTable(store), null);
+    }
+
+    private BlobStore(BlobStorage storage, BlobStorage earlier) {
+        this.storage = storage;
+        this.earlier = earlier;
+    }
+
+    /** Blobs in segment files in {@code directory}; the store's table, where an earlier version kept them, is still read. */
+    public static BlobStore inSegments(Store store, Path directory) throws IOException {
+        return new BlobStore(BlobSegments.open(directory), new BlobTable(store));
     }
 
     /**
@@ -121,11 +134,7 @@ public final class BlobStore {
         }
     }
 
-    /**
-     * Stores a batch in one transaction, one batched insert that skips the digests already there
-     * (another node's, or content stored before this process started). If that fails, each is
-     * stored on its own.
-     */
+    /** Stores a batch: one transaction of the table, or one write to the segments. */
     private void writeBatch(List<String> digests) {
         Map<String, byte[]> batch = new LinkedHashMap<>();
         for (String digest : digests) {
@@ -137,41 +146,10 @@ public final class BlobStore {
         if (batch.isEmpty()) {
             return;
         }
-        try {
-            storeAll(batch);
-        } catch (SQLException e) {
-            batch.forEach(this::store);
-        }
+        storage.storeAll(batch);
         for (String digest : batch.keySet()) {
             recent.put(digest, Boolean.TRUE);
             unwritten.remove(digest);
-        }
-    }
-
-    /**
-     * {@code ON CONFLICT DO NOTHING} (PostgreSQL, and H2 in its PostgreSQL mode) keeps a row that is
-     * there as it is, as the query for existing digests did before; it saves that query, whose
-     * text changed with every batch size, so the embedded store parsed and planned one per batch.
-     */
-    private void storeAll(Map<String, byte[]> batch) throws SQLException {
-        try (Connection connection = store.dataSource().getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                Timestamp now = Timestamp.from(Instant.now());
-                for (Map.Entry<String, byte[]> blob : batch.entrySet()) {
-                    insert.setString(1, blob.getKey());
-                    insert.setLong(2, blob.getValue().length);
-                    insert.setTimestamp(3, now);
-                    insert.setBytes(4, blob.getValue());
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
         }
     }
 
@@ -204,37 +182,9 @@ public final class BlobStore {
         if (recent.containsKey(digest)) {
             return digest;
         }
-        String stored = store(digest, content);
+        storage.storeAll(Map.of(digest, content));
         recent.put(digest, Boolean.TRUE);
-        return stored;
-    }
-
-    private String store(String digest, byte[] content) {
-        try (Connection connection = store.dataSource().getConnection()) {
-            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM blob WHERE digest = ?")) {
-                exists.setString(1, digest);
-                try (ResultSet rs = exists.executeQuery()) {
-                    if (rs.next()) {
-                        return digest;
-                    }
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO blob (digest, size, stored_at, content) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, digest);
-                insert.setLong(2, content.length);
-                insert.setTimestamp(3, Timestamp.from(Instant.now()));
-                insert.setBytes(4, content);
-                insert.executeUpdate();
-            }
-            return digest;
-        } catch (SQLException e) {
-            // Another session may have stored the same content a moment ago.
-            if (get(digest).isPresent()) {
-                return digest;
-            }
-            throw new StoreException("cannot store a blob", e);
-        }
+        return digest;
     }
 
     /** The content, unless it never existed or its retention ended. */
@@ -243,41 +193,27 @@ public final class BlobStore {
         if (waiting != null) {
             return Optional.of(waiting);
         }
-        try (Connection connection = store.dataSource().getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT content FROM blob WHERE digest = ?")) {
-            select.setString(1, digest);
-            try (ResultSet rs = select.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getBytes(1)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot read blob " + digest, e);
-        }
+        Optional<byte[]> content = storage.get(digest);
+        return content.isPresent() || earlier == null ? content : earlier.get(digest);
     }
 
-    /** Retention: drops the content of blobs stored before {@code cutoff}, keeping their names and sizes. */
+    /** Retention: drops the content of blobs stored before {@code cutoff}; their names and sizes stay in the leaves. */
     public int deleteContentStoredBefore(Instant cutoff) {
         recent.clear(); // a digest whose content is deleted must be stored again when it recurs
-        try (Connection connection = store.dataSource().getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "UPDATE blob SET content = NULL WHERE stored_at < ? AND content IS NOT NULL")) {
-            delete.setTimestamp(1, Timestamp.from(cutoff));
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("cannot apply blob retention", e);
-        }
+        int deleted = storage.deleteContentStoredBefore(cutoff);
+        return earlier == null ? deleted : deleted + earlier.deleteContentStoredBefore(cutoff);
     }
 
     /** Every command's kept result is hashed on the relay's thread: a clone skips the provider look-up. */
     static String digest(byte[] content) {
-        byte[] hash = sha256().digest(content);
-        return HEX.formatHex(new StringBuilder(71).append("sha256:"), hash).toString();
+        return HEX.formatHex(new StringBuilder(71).append("sha256:"), sha256(content)).toString();
     }
 
-    private static MessageDigest sha256() {
+    static byte[] sha256(byte[] content) {
         try {
-            return (MessageDigest) SHA_256.clone();
+            return ((MessageDigest) SHA_256.clone()).digest(content);
         } catch (CloneNotSupportedException e) {
-            return newSha256();
+            return newSha256().digest(content);
         }
     }
 

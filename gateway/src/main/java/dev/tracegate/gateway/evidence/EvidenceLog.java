@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *       thread, the indexer, appends the subtree hashes ({@link SubtreeHashFiles}) and writes the
  *       query index into the database in large batches ({@link EvidenceIndexWriter}), a few rows
  *       per batch instead of one per event. After a crash it re-indexes what the database missed
- *       from the log.</li>
+ *       from the log. Blob content goes into segment files beside it ({@link BlobSegments}).</li>
  *   <li>Shared PostgreSQL store: the store itself. The appender thread does every write there
  *       (a waiting caller wakes it instead of writing itself: see {@link #awaitAppender}). It
  *       reads the log head, seals the batch from there and writes its events, subtree hashes,
@@ -167,16 +167,18 @@ public final class EvidenceLog implements AutoCloseable {
     }
 
     /**
-     * @param logDirectory where the leaf log lives (embedded store), or null to keep events in the
-     *                     store itself (shared PostgreSQL store)
+     * @param logDirectory where the leaf log lives (embedded store; blobs in {@code evidence-blobs}
+     *                     beside it), or null to keep events and blobs in the store itself (shared
+     *                     PostgreSQL store)
      * @param fsync        leaf log only: force each batch to disk, surviving power loss
      */
     public EvidenceLog(Store store, Path logDirectory, boolean fsync) {
         this.store = store;
-        this.blobs = new BlobStore(store);
         LeafLog log = null;
         SubtreeHashFiles files = null;
         try {
+            this.blobs = logDirectory == null ? new BlobStore(store)
+                    : BlobStore.inSegments(store, logDirectory.resolveSibling("evidence-blobs"));
             if (logDirectory != null) {
                 log = LeafLog.open(logDirectory, fsync);
                 new EarlierStoreImport(store, log).importInto(logDirectory.resolveSibling("evidence-journal"));
