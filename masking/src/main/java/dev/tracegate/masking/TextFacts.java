@@ -17,11 +17,15 @@ package dev.tracegate.masking;
  *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
  *                            {@code [dot]}, {@code [.]}); or the words "at" and "dot" both set off
  *                            by spaces
+ * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
+ *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
+ *                            form} is the text itself, known without the two passes that form costs
  */
-public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling) {
+public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
+        boolean readAsWritten) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
-    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true);
+    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, false);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -33,6 +37,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean atSpelling = false;
         boolean atWord = false;
         boolean dotWord = false;
+        boolean readAsWritten = true;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -50,8 +55,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     atSpelling = true;
                 } else if (c == '\\') {
                     atSpelling |= i + 1 < n && (text.charAt(i + 1) == 'u' || text.charAt(i + 1) == 'x');
+                    readAsWritten = false;
                 } else if (c == '[' || c == '{' || c == '<') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                    readAsWritten &= c != '<';
+                } else if (c >= 0x80) {
+                    readAsWritten = false;
                 }
             } else if (c >= '0' && c != '_') {
                 current++;
@@ -67,6 +76,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                         longest = current;
                     }
                     current = 0;
+                    readAsWritten &= c != '%' && c != '&';
                     atSpelling |= c == '%' || (c == '&' && i + 1 < n && (text.charAt(i + 1) == '#'
                             || asciiLower(text.charAt(i + 1)) == 'c'));
                 } else if (c == '(') {
@@ -83,7 +93,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
             }
         }
-        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord));
+        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
+                readAsWritten);
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */
