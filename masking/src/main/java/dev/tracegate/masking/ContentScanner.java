@@ -116,24 +116,29 @@ final class ContentScanner {
      * zero-width space) is one span, the whole text, replaced as the first find of its reading form.
      */
     List<Span> spans(String text) {
-        List<Span> written = spansAsWritten(text);
-        String read = rules.length == 0 ? null : ReadingForm.of(text);
+        if (rules.length == 0 || text.isEmpty()) {
+            return List.of();
+        }
+        TextFacts facts = TextFacts.of(text);
+        List<Span> written = spansAsWritten(text, facts);
+        // The facts' pass already tells an ASCII text without markup, the common case, from one
+        // whose reading form may differ: only the latter pays for that form's passes.
+        String read = facts.readAsWritten() ? null : ReadingForm.of(text);
         if (read == null) {
             return written;
         }
-        List<Span> asRead = spansAsWritten(read);
+        List<Span> asRead = spansAsWritten(read, TextFacts.of(read));
         if (asRead.size() <= written.size()) {
             return written;
         }
         return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
     }
 
-    private List<Span> spansAsWritten(String text) {
-        if (rules.length == 0 || text.isEmpty()) {
+    private List<Span> spansAsWritten(String text, TextFacts facts) {
+        if (text.isEmpty()) {
             return List.of();
         }
         List<Match> matches = new ArrayList<>();
-        TextFacts facts = TextFacts.of(text);
         int[] ruleOf = null;
         List<Match> cards = List.of();
         for (int r = 0; r < rules.length; r++) {

@@ -19,9 +19,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -56,6 +58,9 @@ public final class JsonMasking {
     private static final int MAX_CLEAN_NAMES = 4096;
     /** Bounds the distinct paths whose report location a walk keeps; past it locations are built per value. */
     private static final int MAX_REMEMBERED_PATHS = 1024;
+    /** Bounds the clean values a walk remembers (and their length), whatever the body holds. */
+    private static final int MAX_REMEMBERED_VALUES = 512;
+    private static final int MAX_REMEMBERED_VALUE_CHARS = 64;
     /** Strings longer than this are refused by the parser; up to it, longer than maxCellChars gets the fallback. */
     private static final int MIN_PARSER_STRING_LIMIT = 8 << 20;
 
@@ -202,10 +207,10 @@ public final class JsonMasking {
         throw new UncheckedIOException("writing masked JSON failed", e);
     }
 
-    /** One open object or array. */
+    /** One open object or array; a closed one's frame is taken again for the next container at its depth. */
     private static final class Frame {
         boolean array;
-        int index = -1;
+        int index;
         /** The field name this container has in its parent (for "customer.name" style hints). */
         String name;
         /** The path segment shown in reports: {@code .user} or {@code [*]}, with keys already masked. */
@@ -246,6 +251,14 @@ public final class JsonMasking {
         final Map<String, Hint> hints = new HashMap<>();
         final PathNode root = new PathNode();
         int paths = 1;
+        /**
+         * Values the content detectors found nothing in ({@code "paid"}, {@code "EUR"}, a status or
+         * a name that every record repeats), so a repeat is written without another scan. Exact: a
+         * scan's answer depends on the text alone, and only answers without a find are kept, so a
+         * value with something in it is scanned, masked and counted every time. Per walk, not per
+         * rewriter like {@link #cleanNames}: values are the body's content, not kept past it.
+         */
+        final Set<String> cleanValues = new HashSet<>();
 
         Walk(JsonParser in, JsonGenerator out, MaskingReport report) {
             this.in = in;
@@ -411,17 +424,22 @@ public final class JsonMasking {
                         "JSON nested deeper than " + profile.limits().maxJsonDepth() + " levels");
             }
             Frame parent = depth == 0 ? null : stack[depth - 1];
-            Frame frame = new Frame();
+            if (depth == stack.length) {
+                stack = Arrays.copyOf(stack, depth * 2);
+            }
+            // The frame of a closed container at this depth is taken again: an array of a thousand
+            // objects opens a thousand containers, and only the open ones are ever read.
+            Frame frame = stack[depth] != null ? stack[depth] : new Frame();
             frame.array = array;
+            frame.index = -1;
             frame.states = states;
             frame.forced = rule;
             frame.name = parent == null ? null : parent.array ? parent.name : parent.pendingKey;
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
             frame.elementHint = hintFor();
+            frame.pendingKey = null;
+            frame.pendingSegment = null;
             frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
-            if (depth == stack.length) {
-                stack = Arrays.copyOf(stack, depth * 2);
-            }
             stack[depth++] = frame;
             if (array) {
                 out.writeStartArray();
@@ -464,7 +482,7 @@ public final class JsonMasking {
             if (text && embedded(value)) {
                 return;
             }
-            ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanOrNull(value);
+            ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanUnlessClean(value);
             if (outcome == null) {
                 if (text) {
                     out.writeString(value);
@@ -477,6 +495,18 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
+        }
+
+        /** {@link #scanOrNull}, but for a value already found clean in this walk; remembers one found clean now. */
+        private ContentScanner.Outcome scanUnlessClean(String value) {
+            if (cleanValues.contains(value)) {
+                return null;
+            }
+            ContentScanner.Outcome outcome = scanOrNull(value);
+            if (outcome == null && value.length() <= MAX_REMEMBERED_VALUE_CHARS && cleanValues.size() < MAX_REMEMBERED_VALUES) {
+                cleanValues.add(value);
+            }
+            return outcome;
         }
 
         private ContentScanner.Outcome scanOrNull(String value) {

@@ -17,11 +17,16 @@ package dev.tracegate.masking;
  *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
  *                            {@code [dot]}, {@code [.]}); or the words "at" and "dot" both set off
  *                            by spaces
+ * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address
+ * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
+ *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
+ *                            form} is the text itself, known without the two passes that form costs
  */
-public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling) {
+public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
+        boolean dottedDigits, boolean readAsWritten) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
-    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true);
+    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -33,6 +38,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean atSpelling = false;
         boolean atWord = false;
         boolean dotWord = false;
+        boolean dottedDigits = false;
+        boolean readAsWritten = true;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -50,8 +57,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     atSpelling = true;
                 } else if (c == '\\') {
                     atSpelling |= i + 1 < n && (text.charAt(i + 1) == 'u' || text.charAt(i + 1) == 'x');
+                    readAsWritten = false;
                 } else if (c == '[' || c == '{' || c == '<') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                    readAsWritten &= c != '<';
+                } else if (c >= 0x80) {
+                    readAsWritten = false;
                 }
             } else if (c >= '0' && c != '_') {
                 current++;
@@ -67,8 +78,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                         longest = current;
                     }
                     current = 0;
+                    readAsWritten &= c != '%' && c != '&';
                     atSpelling |= c == '%' || (c == '&' && i + 1 < n && (text.charAt(i + 1) == '#'
                             || asciiLower(text.charAt(i + 1)) == 'c'));
+                } else if (c == '.') {
+                    dottedDigits |= current > 0 && i + 1 < n && text.charAt(i + 1) >= '0' && text.charAt(i + 1) <= '9'
+                            && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9';
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                 } else if (c == ' ' && i + 3 < n) {
@@ -83,7 +98,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
             }
         }
-        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord));
+        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
+                dottedDigits, readAsWritten);
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */

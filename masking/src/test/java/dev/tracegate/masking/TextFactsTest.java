@@ -22,6 +22,17 @@ class TextFactsTest {
     }
 
     @Test
+    void dotsBetweenDigitsAndTheReadingFormsPasses() {
+        assertThat(TextFacts.of("from 10.0.0.1").dottedDigits()).isTrue();
+        assertThat(TextFacts.of("v1. 2 .3 order 4111 1111").dottedDigits()).isFalse();
+        assertThat(TextFacts.of("paid, call Ada first").readAsWritten()).isTrue();
+        for (String marked : new String[] {"4111&#32;1111", "x%40y", "a\\u0040b", "alice<span>@</span>example.com", "４１１１"}) {
+            assertThat(TextFacts.of(marked).readAsWritten()).as(marked).isFalse();
+            assertThat(ReadingForm.of(marked)).as(marked).isNotNull();
+        }
+    }
+
+    @Test
     void anAddressIsNeverRuledOutWhateverItsLettersOrSpelling() {
         Masker masker = new Masker(MaskingProfile.defaults());
         ColumnMasker column = masker.forColumn(ColumnRef.expression("body"));

@@ -26,9 +26,10 @@ public final class IpAddressDetector implements Detector {
             "section", "chapter", "clause", "article", "paragraph", "figure", "fig", "table", "step", "item", "rule",
             "oid", "upgrade", "upgraded", "downgrade", "installed", "install", "bump", "bumped");
 
+    /** An IPv4 address has a dot between two digits; an IPv6 address (also one ending in a dotted quad) two colons. */
     @Override
     public boolean mayMatch(TextFacts facts) {
-        return facts.longestNumberDigits() >= 4 || facts.colons() >= 2;
+        return facts.dottedDigits() || facts.colons() >= 2;
     }
 
     @Override

@@ -11,8 +11,9 @@ import java.util.Locale;
 /**
  * A quick throughput check without JMH: masks a 64 KiB JSON document of orders (names, e-mails,
  * phones, cards; the HTTP benchmark's upstream serves the same shape) with the demo profile on
- * one thread for a few seconds and prints documents per second, MB/s and the bytes the masking
- * thread allocated per document (which, unlike the time, does not depend on the machine's load).
+ * one thread for a few seconds and prints documents per second, MB/s, the masking thread's CPU time
+ * per document (less bent by other processes than the elapsed time, on a shared machine) and the bytes
+ * it allocated per document (which, unlike the time, does not depend on the machine's load).
  * Run it with the test class path (see docs/masking.md).
  *
  * <p>The first document repeats one card number, as the HTTP benchmark's upstream does, so the phone
@@ -48,6 +49,7 @@ public final class JsonMaskingThroughputBenchmark {
     private static void measure(String label, double seconds, JsonMasking json, String[] documents) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        long cpuBefore = threads.getCurrentThreadCpuTime();
         long until = System.nanoTime() + (long) (seconds * 1e9);
         long started = System.nanoTime();
         int masked = 0;
@@ -59,9 +61,11 @@ public final class JsonMaskingThroughputBenchmark {
             masked++;
         }
         double elapsed = (System.nanoTime() - started) / 1e9;
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / masked;
         double allocated = (threads.getCurrentThreadAllocatedBytes() - allocatedBefore) / 1024.0 / masked;
-        System.out.printf(Locale.ROOT, "%-30s %,8.0f documents/s  %6.1f MB/s  %,7.0f us/document  %,7.1f KiB allocated/document%n",
-                label, masked / elapsed, chars / elapsed / 1e6, elapsed * 1e6 / masked, allocated);
+        System.out.printf(Locale.ROOT, "%-30s %,8.0f documents/s  %6.1f MB/s  %,7.0f us/document  %,7.0f CPU us/document"
+                + "  %,7.1f KiB allocated/document%n",
+                label, masked / elapsed, chars / elapsed / 1e6, elapsed * 1e6 / masked, cpu, allocated);
     }
 
     /** A Visa number of 16 digits, its own for each order of each document, with its Luhn check digit. */
