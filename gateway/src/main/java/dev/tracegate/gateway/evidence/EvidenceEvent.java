@@ -37,6 +37,11 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
 
     private static final DateTimeFormatter RFC3339_MICROS =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+    private static final long SECONDS_PER_DAY = 86_400;
+    /** Days from 0000-03-01 to 1970-01-01: the calendar counted from March, so a leap day ends its year. */
+    private static final long DAYS_FROM_0000_03_01 = 719_468;
+    private static final long DAYS_PER_ERA = 146_097;
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000};
 
     public EvidenceEvent {
         Objects.requireNonNull(time, "time");
@@ -88,32 +93,43 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
      * fraction of its cost on every event (EvidenceEventTimeTest holds the two together).
      */
     String leafTime() {
-        java.time.LocalDateTime utc = java.time.LocalDateTime.ofEpochSecond(time.getEpochSecond(), time.getNano(),
-                ZoneOffset.UTC);
-        if (utc.getYear() < 0 || utc.getYear() > 9999) {
-            return RFC3339_MICROS.format(time);
-        }
-        int[] fields = {utc.getYear(), utc.getMonthValue(), utc.getDayOfMonth(), utc.getHour(), utc.getMinute(),
-                utc.getSecond(), utc.getNano() / 1_000};
-        char[] out = new char[27];
-        int at = 0;
-        for (int i = 0; i < fields.length; i++) {
-            digits(out, at, fields[i], TIME_WIDTHS[i]);
-            at += TIME_WIDTHS[i];
-            out[at++] = TIME_SEPARATORS.charAt(i);
-        }
-        return new String(out);
+        return appendLeafTime(new StringBuilder(27)).toString();
     }
 
-    /** The digits of year, month, day, hour, minute, second and microsecond, and what follows each. */
-    private static final int[] TIME_WIDTHS = {4, 2, 2, 2, 2, 2, 6};
-    private static final String TIME_SEPARATORS = "--T::.Z";
-
-    private static void digits(char[] out, int at, int value, int width) {
-        for (int i = at + width - 1; i >= at; i--) {
-            out[i] = (char) ('0' + value % 10);
-            value /= 10;
+    /**
+     * Appends {@link #leafTime()} to {@code out}: the date computed from the epoch day by hand
+     * (Hinnant's civil-from-days), so the two leaves of every statement write their time without a
+     * {@code LocalDateTime}, an array or a string of their own.
+     */
+    StringBuilder appendLeafTime(StringBuilder out) {
+        long days = Math.floorDiv(time.getEpochSecond(), SECONDS_PER_DAY);
+        int secondOfDay = (int) Math.floorMod(time.getEpochSecond(), SECONDS_PER_DAY);
+        long shifted = days + DAYS_FROM_0000_03_01;
+        long era = Math.floorDiv(shifted, DAYS_PER_ERA);
+        int dayOfEra = (int) (shifted - era * DAYS_PER_ERA);
+        int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+        int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        int monthFromMarch = (5 * dayOfYear + 2) / 153;
+        int day = dayOfYear - (153 * monthFromMarch + 2) / 5 + 1;
+        int month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 0 || year > 9999) {
+            return out.append(RFC3339_MICROS.format(time));
         }
+        digits(out, (int) year, 4).append('-');
+        digits(out, month, 2).append('-');
+        digits(out, day, 2).append('T');
+        digits(out, secondOfDay / 3600, 2).append(':');
+        digits(out, secondOfDay / 60 % 60, 2).append(':');
+        digits(out, secondOfDay % 60, 2).append('.');
+        return digits(out, time.getNano() / 1_000, 6).append('Z');
+    }
+
+    private static StringBuilder digits(StringBuilder out, int value, int width) {
+        for (int divisor = POWERS_OF_TEN[width - 1]; divisor > 0; divisor /= 10) {
+            out.append((char) ('0' + value / divisor % 10));
+        }
+        return out;
     }
 
     /** The leaf object, with its position in the log. */

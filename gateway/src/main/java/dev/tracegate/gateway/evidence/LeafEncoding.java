@@ -51,7 +51,8 @@ final class LeafEncoding {
             out.append(",\"session\":");
             Jcs.appendCanonical(event.session(), out);
         }
-        out.append(",\"time\":\"").append(event.leafTime()).append('"');
+        out.append(",\"time\":\"");
+        event.appendLeafTime(out).append('"');
         if (event.trace() != null) {
             out.append(",\"trace\":");
             Jcs.appendCanonical(event.trace(), out);

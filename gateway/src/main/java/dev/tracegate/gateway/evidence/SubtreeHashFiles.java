@@ -3,8 +3,8 @@ package dev.tracegate.gateway.evidence;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.MerkleHashes;
-import dev.tracegate.ledger.merkle.SubtreeHash;
 import dev.tracegate.ledger.merkle.SubtreeHashes;
+import dev.tracegate.ledger.merkle.SubtreeSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,6 +31,8 @@ final class SubtreeHashFiles implements SubtreeHashes, AutoCloseable {
     private final FileChannel[] levels = new FileChannel[LEVELS];
     private final ByteBuffer[] pending = new ByteBuffer[LEVELS];
     private CompactRange range;
+    /** {@link #keep}, made once: every leaf of the log passes through it. */
+    private final SubtreeSink keeper = this::keep;
 
     private SubtreeHashFiles(Path directory) {
         this.directory = directory;
@@ -72,15 +74,15 @@ final class SubtreeHashFiles implements SubtreeHashes, AutoCloseable {
 
     /** Appends the next leaf hash and every subtree it completes (written at the next {@link #flush}). */
     void add(byte[] leafHash) {
-        range.append(leafHash, this::keep);
+        range.append(leafHash, keeper);
     }
 
-    private void keep(SubtreeHash subtree) {
-        ByteBuffer buffer = pending[subtree.level()];
+    private void keep(int level, long index, byte[] hash) {
+        ByteBuffer buffer = pending[level];
         if (buffer == null || buffer.remaining() < HASH) {
-            buffer = grow(subtree.level());
+            buffer = grow(level);
         }
-        buffer.put(subtree.hash());
+        buffer.put(hash);
     }
 
     private ByteBuffer grow(int level) {

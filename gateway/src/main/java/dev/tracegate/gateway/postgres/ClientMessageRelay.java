@@ -648,10 +648,27 @@ final class ClientMessageRelay {
      * now on (pgjdbc sets its ApplicationName this way rather than at start-up).
      */
     private void followApplicationName(String sql) {
+        if (!startsWithSet(sql)) {
+            return;
+        }
         Matcher set = SET_APPLICATION_NAME.matcher(sql);
         if (set.matches()) {
             recorder.traceFromNowOn(PostgresSession.traceOf(set.group(1).replace("''", "'")));
         }
+    }
+
+    /**
+     * Whether {@code sql} may be a {@code SET}: what {@link #SET_APPLICATION_NAME} needs to see
+     * before it is worth a matcher (a matcher per statement, for the few statements that are one).
+     * It lets through everything the pattern can match and more (the case is compared as
+     * {@code regionMatches} does, which also folds non-ASCII letters).
+     */
+    private static boolean startsWithSet(String sql) {
+        int at = 0;
+        while (at < sql.length() && " \t\n\013\f\r".indexOf(sql.charAt(at)) >= 0) {
+            at++;
+        }
+        return sql.regionMatches(true, at, "SET", 0, 3);
     }
 
     private void rememberSqlPrepares(Ruling ruling) {

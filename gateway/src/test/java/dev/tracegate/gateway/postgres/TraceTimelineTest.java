@@ -121,6 +121,23 @@ class TraceTimelineTest {
                 "session.close");
     }
 
+    /**
+     * pgjdbc and libpq set application_name with a statement; the relay reads it only from
+     * statements that start with SET (a matcher per statement costs allocation on every one), which
+     * must still find it in lower case and after white space.
+     */
+    @Test
+    void aSetApplicationNameInLowerCaseAfterWhiteSpacePutsTheRestOfTheSessionInItsTrace() throws Exception {
+        String trace = "6c1d2e3f4a5b4c6d8e7f9a0b1c2d3e4f";
+        ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-At",
+                "-c", " \n\tset application_name = 'agent traceparent=00-" + trace + "-b7ad6b7169203331-01'",
+                "-c", "SELECT 'after the set'"));
+        assertThat(psql.output()).contains("after the set");
+
+        assertThat(get(trace, TestGateway.ADMIN_TOKEN).events()).extracting(TraceTimelineTest::line)
+                .contains("command Query: SELECT 'after the set'", "command.result ok", "session.close");
+    }
+
     @Test
     void aHeldCommandShowsItsApprovalAndTheCallerSeesWhoApprovedIt() throws Exception {
         String trace = "7e0c4d8a9b1f4e2d8c3b5a6f7e8d9c0b";

@@ -82,7 +82,7 @@ public final class CompactRange {
     }
 
     public void append(byte[] leafHash) {
-        append(leafHash, null);
+        append(leafHash, (SubtreeSink) null);
     }
 
     /**
@@ -92,6 +92,16 @@ public final class CompactRange {
      * @param created receives the new subtrees, or null when nobody needs them
      */
     public void append(byte[] leafHash, Consumer<SubtreeHash> created) {
+        append(leafHash, created == null ? null : (level, index, hash) -> created.accept(new SubtreeHash(level, index, hash)));
+    }
+
+    /**
+     * As {@link #append(byte[], Consumer)}, each new subtree handed over as its level, index and
+     * the range's own hash array, which the sink must not change.
+     *
+     * @param created receives the new subtrees, or null when nobody needs them
+     */
+    public void append(byte[] leafHash, SubtreeSink created) {
         if (leafHash.length != MerkleHashes.HASH_SIZE) {
             throw new IllegalArgumentException("leaf hash must be 32 bytes, got " + leafHash.length);
         }
@@ -102,7 +112,7 @@ public final class CompactRange {
         long index = size;
         int level = 0;
         if (created != null) {
-            created.accept(new SubtreeHash(0, index, hash));
+            created.created(0, index, hash);
         }
         // A set bit at `level` in the old size means a complete left sibling waits on the edge.
         while ((size >>> level & 1) != 0) {
@@ -110,7 +120,7 @@ public final class CompactRange {
             level++;
             index >>>= 1;
             if (created != null) {
-                created.accept(new SubtreeHash(level, index, hash));
+                created.created(level, index, hash);
             }
         }
         edge.add(hash);

@@ -18,7 +18,7 @@ public final class PolicyEngine {
     }
 
     public static Decision decide(Policy policy, Subject subject, SqlClassification classification) {
-        List<String> tables = List.copyOf(classification.tables());
+        List<String> tables = classification.tables();
         StatementClass highest = classification.highestRisk();
         if (classification.isEmpty()) {
             Action action = policy.defaultFor(subject.connection());

@@ -240,4 +240,18 @@ class SqlClassifierTest {
         }
         assertThat(shared.cachedTexts()).isLessThanOrEqualTo(16);
     }
+
+    @Test
+    void theTablesOfAStringAreEachNamedOnceInTheOrderFirstNamedAndOneStatementsListIsTakenAsItIs() {
+        SqlClassification two = classifier.classify("SELECT 1 FROM t1; SELECT 1 FROM t2 JOIN t1 ON true");
+        assertThat(two.tables()).containsExactly("t1", "t2");
+
+        SqlClassification one = classifier.classify("SELECT 1 FROM t2 JOIN t1 ON true");
+        assertThat(one.tables()).containsExactlyInAnyOrder("t1", "t2")
+                .as("no set and copy per statement").isSameAs(one.statements().getFirst().tables());
+
+        SqlClassification repeated = new SqlClassification(List.of(new ClassifiedStatement("SELECT", READ, "SELECT",
+                List.of("t1", "t2", "t1"), true, List.of(), Optional.empty(), Optional.empty())));
+        assertThat(repeated.tables()).containsExactly("t1", "t2");
+    }
 }

@@ -35,12 +35,12 @@ public record CommandComplete(String tag) implements PgMessage {
         if (lastSpace < 0) {
             return OptionalLong.empty();
         }
-        String last = tag.substring(lastSpace + 1);
-        if (!isNumber(last)) {
+        // Read in place: every statement's CommandComplete passes here, a substring each would be garbage.
+        if (!isNumber(tag, lastSpace + 1, tag.length())) {
             return OptionalLong.empty();
         }
         try {
-            return OptionalLong.of(Long.parseLong(last));
+            return OptionalLong.of(Long.parseLong(tag, lastSpace + 1, tag.length(), 10));
         } catch (NumberFormatException tooLarge) {
             // The server counts in uint64; a count beyond Long.MAX_VALUE is reported as unknown.
             return OptionalLong.empty();
@@ -63,11 +63,16 @@ public record CommandComplete(String tag) implements PgMessage {
     }
 
     private static boolean isNumber(String word) {
-        if (word.isEmpty()) {
+        return isNumber(word, 0, word.length());
+    }
+
+    /** Whether {@code text[from, to)} is one or more ASCII digits. */
+    private static boolean isNumber(String text, int from, int to) {
+        if (from >= to) {
             return false;
         }
-        for (int i = 0; i < word.length(); i++) {
-            if (word.charAt(i) < '0' || word.charAt(i) > '9') {
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return false;
             }
         }

@@ -231,6 +231,9 @@ class BackendMessagesTest {
         assertThat(new CommandComplete("BEGIN").rowCount()).isEqualTo(OptionalLong.empty());
         assertThat(new CommandComplete("CREATE TABLE").rowCount()).isEmpty();
         assertThat(new CommandComplete("SELECT 99999999999999999999").rowCount()).isEmpty();
+        assertThat(new CommandComplete("SELECT 9223372036854775807").rowCount()).hasValue(Long.MAX_VALUE);
+        assertThat(new CommandComplete("SELECT ").rowCount()).isEmpty();
+        assertThat(new CommandComplete("SELECT 1x").rowCount()).isEmpty();
 
         assertThat(new CommandComplete("INSERT 0 5").command()).isEqualTo("INSERT");
         assertThat(new CommandComplete("SELECT 10").command()).isEqualTo("SELECT");
