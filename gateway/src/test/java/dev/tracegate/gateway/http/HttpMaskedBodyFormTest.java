@@ -119,6 +119,14 @@ class HttpMaskedBodyFormTest {
                     + "data:[{\"password\":\"hunter2\"}]\n\ndata: {not json, mail " + EMAIL + "}\n\n")
                     .getBytes(StandardCharsets.UTF_8));
         });
+        upstream.route("/cookies", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Set-Cookie", "sid=first-callers-session; Path=/; HttpOnly");
+            exchange.getResponseHeaders().add("Set-Cookie", "user_email=" + EMAIL + "; Path=/");
+            exchange.getResponseHeaders().add("Set-Cookie", "last_card=4111111111111111; Path=/");
+            exchange.getResponseHeaders().add("Set-Cookie", "session_token=Sk-Tr0ub4dor3xQ9zLmN8pVw7; Path=/; Secure");
+            answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        });
         upstream.route("/stream-split", exchange -> {
             // How an EventSource reads data the gateway read line by line: one JSON document across
             // two data lines, after two spaces, events ended by CR only, a BOM before the first line.
@@ -342,6 +350,20 @@ class HttpMaskedBodyFormTest {
         assertThat(masked.statusCode()).isEqualTo(200);
         assertThat(text(masked)).isEqualTo("event: step\ndata: {\"step\":1,\"dob\":\"[DATE_OF_BIRTH]\"}\n\n"
                 + "data:[{\"password\":\"[SECRET]\"}]\n\ndata: {not json, mail [EMAIL]}\n\n");
+    }
+
+    @Test
+    void aCookieHoldingPersonalDataIsMaskedAndTheCallersSessionIsKept() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/cookies", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        List<String> cookies = masked.headers().allValues("Set-Cookie");
+        assertThat(cookies).hasSize(4);
+        assertThat(String.join("\n", cookies)).doesNotContain(EMAIL).doesNotContain("4111111111111111");
+        // A session's cookie is the caller's own, and masked it would end the session.
+        assertThat(cookies).contains("sid=first-callers-session; Path=/; HttpOnly",
+                "session_token=Sk-Tr0ub4dor3xQ9zLmN8pVw7; Path=/; Secure");
+        assertThat(get("/svc/cookies", TestGateway.ADMIN_TOKEN).headers().allValues("Set-Cookie"))
+                .contains("user_email=" + EMAIL + "; Path=/");
     }
 
     @Test
