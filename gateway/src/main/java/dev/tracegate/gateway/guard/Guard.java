@@ -180,6 +180,11 @@ public final class Guard {
         return PolicyEngine.needsBody(policy.get(), subject, request);
     }
 
+    /** Whether deciding an HTTP request needs the methods a {@code _method} field of its body names. */
+    public boolean weighsNamedMethods(Subject subject) {
+        return PolicyEngine.weighsNamedMethods(policy.get(), subject);
+    }
+
     /**
      * The masking profile the caller's results go through now, for what the server sends outside
      * any command (notifications, idle errors); commands get theirs with their {@link Ruling}.

@@ -36,7 +36,7 @@ final class BodyMasking {
 
     /** How a body of a content type is masked. */
     enum Kind {
-        JSON, NDJSON, TEXT, FORM, OTHER;
+        JSON, NDJSON, TEXT, EVENTS, FORM, OTHER;
 
         static Kind of(String contentType) {
             if (contentType == null) {
@@ -54,6 +54,9 @@ final class BodyMasking {
             }
             if (type.equals("application/x-www-form-urlencoded")) {
                 return FORM;
+            }
+            if (type.equals("text/event-stream")) {
+                return EVENTS;
             }
             if (type.startsWith("text/")) {
                 return TEXT;
@@ -78,7 +81,7 @@ final class BodyMasking {
             throws IOException {
         switch (kind) {
             case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
-            case TEXT -> text(masker, location, in, out, report);
+            case TEXT, EVENTS -> text(kind, masker, location, in, out, report);
             case FORM -> FormMasking.copy(masker.json(location), location, in, out, report);
             case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
                     "this content type cannot be masked");
@@ -135,8 +138,8 @@ final class BodyMasking {
      * that starts with {@code {} or {@code [} is read whole (up to {@link #JSON_IN_TEXT_BYTES})
      * and masked as JSON documents when it parses as such, else line by line.
      */
-    private static void text(Masker masker, String location, InputStream in, OutputStream out, MaskingReport report)
-            throws IOException {
+    private static void text(Kind kind, Masker masker, String location, InputStream in, OutputStream out,
+                             MaskingReport report) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int first = in.read();
         while (first == ' ' || first == '\t' || first == '\r' || first == '\n') {
@@ -151,7 +154,7 @@ final class BodyMasking {
         }
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head.toByteArray()), in);
         if (first != '{' && first != '[') {
-            lines(masker, location, new BufferedInputStream(whole), out, report); // read byte by byte
+            lines(kind, masker, location, new BufferedInputStream(whole), out, report); // read byte by byte
             return;
         }
         byte[] body = whole.readNBytes(JSON_IN_TEXT_BYTES + 1);
@@ -166,7 +169,7 @@ final class BodyMasking {
             if (e.reason() != FallbackReason.INVALID_JSON) {
                 throw e; // JSON nested too deep is refused as JSON, not let through as text
             }
-            lines(masker, location, new ByteArrayInputStream(body), out, report);
+            lines(kind, masker, location, new BufferedInputStream(new ByteArrayInputStream(body)), out, report);
             return;
         }
         report.add(tentative);
@@ -180,17 +183,24 @@ final class BodyMasking {
                 + " application/json");
     }
 
-    /** Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld. */
-    private static void lines(Masker masking, String location, InputStream in, OutputStream out, MaskingReport report)
-            throws IOException {
+    /**
+     * Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld.
+     * An event stream as its reader joins its lines ({@link EventStreamMasking}).
+     */
+    private static void lines(Kind kind, Masker masking, String location, BufferedInputStream in, OutputStream out,
+                              MaskingReport report) throws IOException {
         TextLine masker = new TextLine(masking.forColumn(ColumnRef.expression(location)), masking.json(location));
         int maxLine = masking.profile().limits().maxCellChars();
+        if (kind == Kind.EVENTS) {
+            EventStreamMasking.copy(masker, maxLine, JSON_IN_TEXT_BYTES, in, out, report);
+            return;
+        }
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') {
-                writeLine(masker, line, oversized, out, report);
+                writeLine(masker, line.toByteArray(), oversized, out, report);
                 out.write('\n');
                 line.reset();
                 oversized = false;
@@ -204,24 +214,27 @@ final class BodyMasking {
             }
         }
         if (line.size() > 0 || oversized) {
-            writeLine(masker, line, oversized, out, report);
+            writeLine(masker, line.toByteArray(), oversized, out, report);
         }
         out.flush();
     }
 
     /**
      * Where a JSON document may start in a line: at its start, or after an event stream's
-     * {@code data:} and one space; -1 when the line holds none there.
+     * {@code data:}, past any spaces and tabs (a JSON reader skips them); -1 when the line holds none there.
      */
     private static int jsonStart(byte[] line) {
         int at = 0;
         if (line.length > 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':') {
-            at = line[5] == ' ' ? 6 : 5;
+            at = 5;
+        }
+        while (at < line.length && (line[at] == ' ' || line[at] == '\t')) {
+            at++;
         }
         return at < line.length && (line[at] == '{' || line[at] == '[') ? at : -1;
     }
 
-    private static boolean holdsZeroByte(byte[] bytes) {
+    static boolean holdsZeroByte(byte[] bytes) {
         for (byte b : bytes) {
             if (b == 0) {
                 return true;
@@ -231,20 +244,19 @@ final class BodyMasking {
     }
 
     /** How one line of text is masked: as text, or as the JSON document it holds. */
-    private record TextLine(ColumnMasker text, JsonMasking json) {
+    record TextLine(ColumnMasker text, JsonMasking json) {
         String location() {
             return text.location();
         }
     }
 
-    private static void writeLine(TextLine masker, ByteArrayOutputStream line, boolean oversized, OutputStream out,
-                                  MaskingReport report) throws IOException {
+    static void writeLine(TextLine masker, byte[] bytes, boolean oversized, OutputStream out, MaskingReport report)
+            throws IOException {
         if (oversized) {
             report.fallback(masker.location(), FallbackReason.OVERSIZED, FallbackAction.REDACT);
             out.write("[OVERSIZED]".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        byte[] bytes = line.toByteArray();
         if (holdsZeroByte(bytes)) {
             // Text has no zero bytes; UTF-16 or UTF-32 text has one in every ASCII character, which
             // would hide an e-mail or a card number from the detectors and not from a reader.

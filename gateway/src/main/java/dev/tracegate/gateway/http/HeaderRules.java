@@ -39,10 +39,7 @@ final class HeaderRules {
             "content-type", "content-length", "content-encoding", "content-language", "transfer-encoding", "date",
             "etag", "last-modified", "expires", "cache-control", "vary", "age", "server", "accept-ranges", "allow",
             "retry-after", "pragma", "strict-transport-security", "x-content-type-options", "traceparent",
-            "tracestate",
-            // The caller's own session with the target: masked, it would end the session (the gateway's
-            // client never keeps it, so it reaches no one else).
-            "set-cookie");
+            "tracestate");
 
     private HeaderRules() {
     }
@@ -69,6 +66,15 @@ final class HeaderRules {
     /** Whether a masked caller's response header is passed on without the caller's masking profile reading it. */
     static boolean describesTheTransfer(String name) {
         return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Whether a response header sets a cookie: the caller's own session with the target, masked for
+     * personal data but not for the credential it is (the gateway's client never keeps it, so it
+     * reaches no one else).
+     */
+    static boolean isSessionCookie(String name) {
+        return name.equalsIgnoreCase("set-cookie");
     }
 
     /** Whether a masked caller's request header goes to the target without the caller's masking profile reading it. */

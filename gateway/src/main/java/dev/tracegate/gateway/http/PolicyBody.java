@@ -10,6 +10,8 @@ import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The request's JSON body, read whole because a rule asks about its fields (at most
@@ -44,6 +46,22 @@ record PolicyBody(Command.Http command, byte[] bytes) {
             return undecidable(facts, bytes, "the policy inspects this request's JSON body, and it is not valid JSON"
                     + " (duplicate keys are refused too)");
         }
+    }
+
+    /**
+     * A form body, read whole because a rule blocks or holds by method and the form may name
+     * another in a {@code _method} field ({@link MethodParameters}), which Rails, Laravel, Spring
+     * and ASP.NET Core take a POST for. A form over {@link #MAX_INSPECTED_BODY} leaves the rule
+     * undecidable.
+     */
+    static PolicyBody readForm(InputStream body, HttpRequestFacts facts) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_INSPECTED_BODY + 1);
+        if (bytes.length > MAX_INSPECTED_BODY) {
+            return undecidable(facts, null, "the policy weighs the method a form names in its _method field, and this"
+                    + " form is over " + MAX_INSPECTED_BODY + " bytes");
+        }
+        List<String> named = MethodParameters.of(new String(bytes, StandardCharsets.UTF_8));
+        return new PolicyBody(new Command.Http(facts.withMethodParameters(named), null), bytes);
     }
 
     private static PolicyBody undecidable(HttpRequestFacts facts, byte[] bytes, String reason) {

@@ -117,9 +117,9 @@ final class ProxiedRequest {
         }
         var connection = route.target().connection();
         Subject subject = new Subject(connection.name(), HttpEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
-        HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
-        PolicyBody read = context.services().guard().needsBody(subject, facts)
-                ? PolicyBody.read(clientBody(), facts) : null;
+        HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap())
+                .withMethodParameters(MethodParameters.of(client.query()));
+        PolicyBody read = policyBody(subject, facts);
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
@@ -160,6 +160,24 @@ final class ProxiedRequest {
             forward(route, evidence, ruling, body, out);
         }
         return false;
+    }
+
+    /**
+     * The body, read whole before the ruling when a rule asks about its JSON fields, or blocks or
+     * holds by method and the body is a POST's form, which may name another method in a
+     * {@code _method} field (frameworks take only a POST for another method); null when no rule
+     * needs it (it streams).
+     */
+    private PolicyBody policyBody(Subject subject, HttpRequestFacts facts) throws IOException {
+        if (context.services().guard().needsBody(subject, facts)) {
+            return PolicyBody.read(clientBody(), facts);
+        }
+        if (facts.method().equals("POST")
+                && BodyMasking.Kind.of(client.header("content-type")) == BodyMasking.Kind.FORM
+                && context.services().guard().weighsNamedMethods(subject)) {
+            return PolicyBody.readForm(clientBody(), facts);
+        }
+        return null;
     }
 
     /**

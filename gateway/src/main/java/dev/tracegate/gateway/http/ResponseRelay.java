@@ -1,13 +1,19 @@
 package dev.tracegate.gateway.http;
 
 import dev.tracegate.gateway.operations.CostAccounting;
+import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.policy.rules.CallerMasking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -93,7 +99,9 @@ final class ResponseRelay {
                 continue;
             }
             String value = header.getValue();
-            if (masking != null && !HeaderRules.describesTheTransfer(name)) {
+            if (masking != null && HeaderRules.isSessionCookie(name)) {
+                value = cookieMasked(masking, value);
+            } else if (masking != null && !HeaderRules.describesTheTransfer(name)) {
                 value = masking.masker().maskText(ColumnRef.expression("response.header:" + name.toLowerCase(Locale.ROOT)),
                         value, evidence.responseReport()).value();
             }
@@ -101,6 +109,38 @@ final class ResponseRelay {
                 out.header(name, value);
             }
         }
+    }
+
+    /**
+     * A {@code Set-Cookie} masked for the personal data it holds ({@code user_email=ada@...}: its
+     * value read under the cookie's name, so name hints count, its attributes by the detectors),
+     * but not for a credential alone: a session token is the caller's own session with the target
+     * (the gateway's client keeps no cookie, so it reaches no one else), and masked it would end
+     * the session. A cookie that holds both is masked, as is one the masker could not read.
+     */
+    private String cookieMasked(CallerMasking masking, String value) {
+        int semicolon = value.indexOf(';');
+        String pair = semicolon < 0 ? value : value.substring(0, semicolon);
+        String attributes = semicolon < 0 ? "" : value.substring(semicolon);
+        int equals = pair.indexOf('=');
+        String name = equals < 0 ? "" : pair.substring(0, equals + 1);
+        MaskingReport unused = new MaskingReport();
+        CellResult cookie = masking.masker().maskText(ColumnRef.expression(name.isEmpty() ? "cookie" : name.strip()),
+                pair.substring(name.length()), unused);
+        CellResult rest = masking.masker().maskText(ColumnRef.expression("response.header"), attributes, unused);
+        if (!personal(cookie) && !personal(rest)) {
+            return value;
+        }
+        for (CellResult each : List.of(cookie, rest)) {
+            each.findings().forEach((entity, count) -> evidence.responseReport().count("response.header:set-cookie",
+                    entity, count));
+        }
+        return name + (cookie.changed() ? Objects.toString(cookie.value(), "") : pair.substring(name.length()))
+                + (rest.changed() ? Objects.toString(rest.value(), "") : attributes);
+    }
+
+    private static boolean personal(CellResult masked) {
+        return masked.changed() && !masked.findings().keySet().equals(Set.of(EntityType.SECRET.name()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
@@ -51,6 +52,7 @@ class HttpMaskedBodyFormTest {
     private static final String CARD = "4111 1111 1111 1111";
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path secrets;
@@ -115,6 +117,25 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             answer(exchange, 200, ("event: step\ndata: {\"step\":1,\"dob\":\"1985-03-02\"}\n\n"
                     + "data:[{\"password\":\"hunter2\"}]\n\ndata: {not json, mail " + EMAIL + "}\n\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/cookies", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Set-Cookie", "sid=first-callers-session; Path=/; HttpOnly");
+            exchange.getResponseHeaders().add("Set-Cookie", "user_email=" + EMAIL + "; Path=/");
+            exchange.getResponseHeaders().add("Set-Cookie", "last_card=4111111111111111; Path=/");
+            exchange.getResponseHeaders().add("Set-Cookie", "session_token=Sk-Tr0ub4dor3xQ9zLmN8pVw7; Path=/; Secure");
+            answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/stream-split", exchange -> {
+            // How an EventSource reads data the gateway read line by line: one JSON document across
+            // two data lines, after two spaces, events ended by CR only, a BOM before the first line.
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+            answer(exchange, 200, ("\uFEFFdata: {\"dob\":\"1985-03-01\"}\n\n"
+                    + "data: {\"step\":1,\ndata: \"dob\":\"1985-03-02\"}\n\n"
+                    + "data:  {\"dob\":\"1985-03-03\"}\n\n"
+                    + "data: {\"step\":3}\r\rdata: {\"dob\":\"1985-03-04\"}\r\r"
+                    + "id: 5\r\ndata: [{\"password\":\r\n: a comment\r\ndata:\"hunter2\"}]\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         });
         ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-f00d");
@@ -329,6 +350,56 @@ class HttpMaskedBodyFormTest {
         assertThat(masked.statusCode()).isEqualTo(200);
         assertThat(text(masked)).isEqualTo("event: step\ndata: {\"step\":1,\"dob\":\"[DATE_OF_BIRTH]\"}\n\n"
                 + "data:[{\"password\":\"[SECRET]\"}]\n\ndata: {not json, mail [EMAIL]}\n\n");
+    }
+
+    @Test
+    void aCookieHoldingPersonalDataIsMaskedAndTheCallersSessionIsKept() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/cookies", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        List<String> cookies = masked.headers().allValues("Set-Cookie");
+        assertThat(cookies).hasSize(4);
+        assertThat(String.join("\n", cookies)).doesNotContain(EMAIL).doesNotContain("4111111111111111");
+        // A session's cookie is the caller's own, and masked it would end the session.
+        assertThat(cookies).contains("sid=first-callers-session; Path=/; HttpOnly",
+                "session_token=Sk-Tr0ub4dor3xQ9zLmN8pVw7; Path=/; Secure");
+        assertThat(get("/svc/cookies", TestGateway.ADMIN_TOKEN).headers().allValues("Set-Cookie"))
+                .contains("user_email=" + EMAIL + "; Path=/");
+    }
+
+    @Test
+    void anEventStreamIsMaskedAsAnEventSourceReadsItsData() throws Exception {
+        HttpResponse<byte[]> clear = get("/svc/stream-split", TestGateway.ADMIN_TOKEN);
+        List<String> clearData = eventData(text(clear));
+        assertThat(clearData).hasSize(6);
+        assertThat(String.join("\n", clearData)).contains("1985-03-01", "1985-03-02", "1985-03-03", "1985-03-04", "hunter2");
+
+        HttpResponse<byte[]> masked = get("/svc/stream-split", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        List<String> data = eventData(text(masked));
+        assertThat(data).hasSize(6);
+        for (String each : data) {
+            assertThat(each).doesNotContain("1985").doesNotContain("hunter2");
+            assertThat(JSON.readTree(each).isContainerNode()).as(each).isTrue(); // still one JSON document
+        }
+        assertThat(data.get(1)).contains("\"step\":1").contains("[DATE_OF_BIRTH]");
+    }
+
+    /** The data of each event as an EventSource dispatches it (lines end at CR, LF or CR LF; one BOM dropped). */
+    private static List<String> eventData(String stream) {
+        List<String> events = new java.util.ArrayList<>();
+        StringBuilder data = null;
+        for (String line : (stream.startsWith("\uFEFF") ? stream.substring(1) : stream).split("\r\n|\r|\n", -1)) {
+            if (line.isEmpty()) {
+                if (data != null) {
+                    events.add(data.toString());
+                }
+                data = null;
+            } else if (line.startsWith("data:")) {
+                String value = line.substring(line.startsWith("data: ") ? 6 : 5);
+                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+            }
+        }
+        return events;
     }
 
     private static HttpResponse<byte[]> get(String path, String token, String... headers) throws Exception {

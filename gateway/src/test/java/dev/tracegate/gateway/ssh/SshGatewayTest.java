@@ -144,6 +144,23 @@ class SshGatewayTest {
     }
 
     @Test
+    void aKubernetesSecretPrintedAsJsonIsMaskedForAMaskedCaller() throws Exception {
+        // What kubectl get secret -o json prints: the values' names say nothing, and kind comes after them.
+        String url = "cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=";
+        String user = "c2hvcA==";
+        Path file = Files.writeString(dir.resolve("shop-db-secret.json"), "{\n    \"apiVersion\": \"v1\",\n"
+                + "    \"data\": {\n        \"DB_URL\": \"" + url + "\",\n        \"username\": \"" + user + "\"\n    },\n"
+                + "    \"kind\": \"Secret\",\n    \"metadata\": {\n        \"name\": \"shop-db\"\n    },\n"
+                + "    \"type\": \"Opaque\"\n}\n");
+        var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", "cat " + file);
+        assertThat(masked.exit()).as(masked.err()).isZero();
+        assertThat(masked.out()).contains("\"DB_URL\": \"[SECRET]\"", "\"kind\": \"Secret\"").doesNotContain(url, user);
+        var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cat " + file);
+        assertThat(clear.out()).isEqualTo(Files.readString(file));
+        assertThat(terminal(command("cat " + file).path("session").asText())).doesNotContain(url, user);
+    }
+
+    @Test
     void aValueSplitAcrossPacketsPausesAndStreamsIsStillMasked() throws Exception {
         String script = "printf 'card 4111 1111 '; sleep 1; printf '1111 1111\\n';"
                 + " printf 'mail ada.lovelace@exa'; sleep 1; printf 'mple.com\\n';"

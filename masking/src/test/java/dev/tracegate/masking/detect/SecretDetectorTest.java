@@ -188,6 +188,19 @@ class SecretDetectorTest {
                 .isEmpty();
     }
 
+    /** {@code kubectl get secret -o json}: the same values, as JSON; kind after data again. */
+    @Test
+    void valuesOfAKubernetesSecretAsJson() {
+        String json = "{\n    \"apiVersion\": \"v1\",\n    \"data\": {\n        \"DB_URL\": \"cG9zdGdyZXM6Ly9hcHA6cHdAZGI=\",\n"
+                + "        \"username\": \"YWRtaW4=\"\n    },\n    \"kind\": \"Secret\",\n    \"metadata\": {\"name\": \"db-creds\"},\n"
+                + "    \"type\": \"Opaque\"\n}";
+        assertThat(Finds.of(detector, json)).containsExactly("cG9zdGdyZXM6Ly9hcHA6cHdAZGI=", "YWRtaW4=");
+        assertThat(Finds.of(detector, "{\"kind\":\"Secret\",\"stringData\":{\"api_url\":\"https://api.example.com\",\"pw\":\"x1\"}}"))
+                .containsExactly("https://api.example.com", "x1");
+        assertThat(Finds.of(detector, "{\"apiVersion\":\"v1\",\"data\":{\"LOG_LEVEL\":\"debug\"},\"kind\":\"ConfigMap\"}"))
+                .isEmpty();
+    }
+
     @Test
     void jsonWebTokens() {
         String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";

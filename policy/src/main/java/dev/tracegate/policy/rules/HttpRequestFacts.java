@@ -13,26 +13,55 @@ import java.util.TreeMap;
 
 /**
  * What the policy sees of one HTTP request: its method, its path (without the query string), its
- * headers (names lower-cased) and, when a rule asks about body fields, its JSON body.
+ * headers (names lower-cased), the methods its parameters name and, when a rule asks about body
+ * fields, its JSON body.
  *
- * @param method  upper-case, as sent
- * @param path    the path on the target, starting with {@code /}
- * @param headers header name (lower case) to value; repeated headers joined with {@code ", "}
- * @param body    the parsed JSON body, or {@code null} when it was not read (no rule asks) or is absent
+ * @param method           upper-case, as sent
+ * @param path             the path on the target, starting with {@code /}
+ * @param headers          header name (lower case) to value; repeated headers joined with {@code ", "}
+ * @param body             the parsed JSON body, or {@code null} when it was not read (no rule asks) or is absent
+ * @param methodParameters the values of the request's {@code _method} parameters ({@link #isMethodParameter}),
+ *                         in its query string and, when it was read, its form body
  */
-public record HttpRequestFacts(String method, String path, Map<String, String> headers, JsonNode body) {
+public record HttpRequestFacts(String method, String path, Map<String, String> headers, JsonNode body,
+                               List<String> methodParameters) {
 
     /** Headers with which common frameworks let a request stand for another method. */
     private static final List<String> METHOD_OVERRIDES = List.of("x-http-method-override", "x-http-method",
             "x-method-override");
 
     public HttpRequestFacts(String method, String path, Map<String, String> headers) {
-        this(method, path, headers, null);
+        this(method, path, headers, null, List.of());
+    }
+
+    public HttpRequestFacts(String method, String path, Map<String, String> headers, JsonNode body) {
+        this(method, path, headers, body, List.of());
     }
 
     /** The same request, with its body read. */
     public HttpRequestFacts withBody(JsonNode parsed) {
-        return new HttpRequestFacts(method, path, headers, parsed);
+        return new HttpRequestFacts(method, path, headers, parsed, methodParameters);
+    }
+
+    /** The same request, with more {@code _method} parameter values found (in the query string, in a form body). */
+    public HttpRequestFacts withMethodParameters(List<String> found) {
+        if (found.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(methodParameters);
+        all.addAll(found);
+        return new HttpRequestFacts(method, path, headers, body, all);
+    }
+
+    /**
+     * Whether a decoded parameter name is the one with which common frameworks let a POST stand
+     * for another method ({@code _method=DELETE}: Laravel and Symfony from the query string or the
+     * body, Rails, Spring's {@code HiddenHttpMethodFilter} and ASP.NET Core from a form, Express's
+     * method-override from wherever it is told). PHP reads a {@code .} or a space in a name as
+     * {@code _}, so {@code .method} is one too; case is ignored.
+     */
+    public static boolean isMethodParameter(String name) {
+        return name.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
     }
 
     public HttpRequestFacts {
@@ -40,6 +69,7 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         Map<String, String> lowered = new TreeMap<>();
         (headers == null ? Map.<String, String>of() : headers).forEach((name, value) -> lowered.put(name.toLowerCase(Locale.ROOT), value));
         headers = Map.copyOf(lowered);
+        methodParameters = methodParameters == null ? List.of() : List.copyOf(methodParameters);
     }
 
     /**
@@ -63,25 +93,37 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     /**
      * The method, then every method an override header asks the target to take the request for
      * ({@code X-HTTP-Method-Override: DELETE} on a POST or a GET: Rails, Express, Spring, Google's
-     * and Microsoft's APIs honour one of them), upper case. The target decides which it obeys, so
-     * the policy weighs them all.
+     * and Microsoft's APIs honour one of them), and every method a {@code _method} parameter names
+     * in the query string, a form body or a JSON body's top level ({@link #isMethodParameter}),
+     * upper case. The target decides which it obeys, so the policy weighs them all.
      */
     public List<String> methods() {
         List<String> methods = new ArrayList<>(1);
         methods.add(method);
         for (String header : METHOD_OVERRIDES) {
             String value = headers.get(header);
-            if (value == null) {
-                continue;
+            if (value != null) {
+                addNamed(methods, value.split(","));
             }
-            for (String named : value.split(",")) {
-                String upper = named.strip().toUpperCase(Locale.ROOT);
-                if (!upper.isEmpty() && !methods.contains(upper)) {
-                    methods.add(upper);
+        }
+        addNamed(methods, methodParameters.toArray(String[]::new));
+        if (body != null && body.isObject()) {
+            for (Map.Entry<String, JsonNode> field : body.properties()) {
+                if (isMethodParameter(field.getKey())) {
+                    addNamed(methods, field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
                 }
             }
         }
         return methods;
+    }
+
+    private static void addNamed(List<String> methods, String... named) {
+        for (String each : named) {
+            String upper = each.strip().toUpperCase(Locale.ROOT);
+            if (!upper.isEmpty() && !methods.contains(upper)) {
+                methods.add(upper);
+            }
+        }
     }
 
     /**

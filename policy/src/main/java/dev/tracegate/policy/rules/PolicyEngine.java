@@ -43,6 +43,15 @@ public final class PolicyEngine {
         return policy.rules().stream().anyMatch(rule -> rule.appliesTo(subject) && rule.needsBody(request));
     }
 
+    /**
+     * Whether a rule that applies to the caller blocks or holds by method, so that a
+     * {@code _method} field in a form or JSON body (which frameworks take a POST for) must be read
+     * to decide the request.
+     */
+    public static boolean weighsNamedMethods(Policy policy, Subject subject) {
+        return policy.rules().stream().anyMatch(rule -> rule.appliesTo(subject) && rule.weighsNamedMethods());
+    }
+
     /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
     public static Decision decide(Policy policy, Subject subject, HttpRequestFacts request) {
         return decideRequest(policy, subject, request.statementClass(), rule -> rule.matches(request),

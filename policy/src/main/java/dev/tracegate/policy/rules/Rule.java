@@ -152,6 +152,16 @@ public record Rule(String name, List<String> connections, List<String> protocols
         return !fields.isEmpty() && matchesWithoutBody(request);
     }
 
+    /**
+     * Whether the rule blocks or holds by method (its {@code methods}, or a {@code command} pattern,
+     * which reads {@code METHOD /path}), so that a method the request's body names in a
+     * {@code _method} field must be known to decide it.
+     */
+    boolean weighsNamedMethods() {
+        return action != null && action != Action.ALLOW && tables.isEmpty() && !isSshOnly()
+                && (!methods.isEmpty() || command != null);
+    }
+
     /** True when the rule's conditions about the HTTP request hold and it has an action to apply. */
     boolean matches(HttpRequestFacts request) {
         if (!matchesWithoutBody(request)) {
