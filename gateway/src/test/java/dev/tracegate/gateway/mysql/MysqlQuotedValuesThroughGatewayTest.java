@@ -2,27 +2,33 @@ package dev.tracegate.gateway.mysql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A write that touches no protected column can still break a unique key that holds one, and
- * MariaDB quotes the whole key in its error or warning: moving a person to another tenant answers
- * {@code Duplicate entry '2-Ada Lovelace' for key 'tenant_name'}. Names have no shape a content
- * detector finds, and the caller's profile grants nothing on them. The admin, who sees clear text,
- * shows what the texts carry.
+ * Server texts that quote stored values a statement never returned, to a masked caller whose
+ * profile grants nothing on them: a write that touches no protected column can still break a
+ * unique key that holds one, and MariaDB quotes the whole key in its error (moving a person to
+ * another tenant answers {@code Duplicate entry '2-Ada Lovelace' for key 'tenant_name'}); a plan
+ * quotes the row it read by its key while planning ({@code select 'Ada Lovelace' AS name} in
+ * {@code SHOW WARNINGS} after {@code EXPLAIN EXTENDED}). Names have no shape a content detector
+ * finds. The admin, who sees clear text, shows what the texts carry.
  */
-class MysqlIntegrityTextThroughGatewayTest {
+class MysqlQuotedValuesThroughGatewayTest {
 
     private static final String POLICY = """
             defaults:
@@ -31,7 +37,7 @@ class MysqlIntegrityTextThroughGatewayTest {
               profiles:
                 personal-data:
                   columns:
-                    - {match: it_people.name, entity: person_name, strategy: redact}
+                    - {match: it_people.name, entity: person_name, strategy: hash}
             rules:
               - name: mask-personal-data
                 connections: [shop]
@@ -94,6 +100,31 @@ class MysqlIntegrityTextThroughGatewayTest {
     }
 
     @Test
+    void aPlanOfAStatementOnProtectedDataIsRefusedForAMaskedCaller() throws Exception {
+        // A pseudonym grants join: c.name = o.name is allowed, and the plan prints the row c.id = 1 read while planning.
+        String join = "SELECT o.id FROM it_people c JOIN it_people o ON o.name = c.name WHERE c.id = 1";
+        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+            try (ResultSet plan = sql.executeQuery("ANALYZE FORMAT=JSON " + join)) {
+                plan.next();
+                assertThat(plan.getString(1)).as("the condition MariaDB attaches").contains("'Ada Lovelace'");
+            }
+            sql.executeQuery("EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1").close();
+            assertThat(warnings(sql)).as("the rewritten query MariaDB notes").anyMatch(m -> m.contains("'Ada Lovelace'"));
+        }
+        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+            sql.executeQuery(join).close();
+            for (String plan : List.of("ANALYZE FORMAT=JSON " + join, "explain format=json " + join,
+                    "/*!ANALYZE*/ FORMAT=JSON " + join, "EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1")) {
+                assertThat(catchThrowable(() -> sql.executeQuery(plan).close())).as(plan).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("tracegate: blocked");
+                assertThat(String.join("\n", warnings(sql))).as(plan).doesNotContain("Lovelace");
+            }
+            sql.executeQuery("EXPLAIN SELECT 1").close();
+            sql.executeQuery("DESCRIBE it_people").close();
+        }
+    }
+
+    @Test
     void integrityErrorsThatNameOnlyColumnsKeepTheirText() throws Exception {
         try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate("INSERT INTO it_people (id, tenant, name) VALUES (NULL, 5, 'x')"))
@@ -101,6 +132,16 @@ class MysqlIntegrityTextThroughGatewayTest {
             assertThatThrownBy(() -> sql.executeQuery("SELECT no_such_column FROM it_people"))
                     .hasMessageContaining("no_such_column");
         }
+    }
+
+    private static List<String> warnings(Statement sql) throws SQLException {
+        List<String> messages = new ArrayList<>();
+        try (ResultSet rows = sql.executeQuery("SHOW WARNINGS")) {
+            while (rows.next()) {
+                messages.add(rows.getString("Message"));
+            }
+        }
+        return messages;
     }
 
     private static Connection connect(String token, String options) throws SQLException {
