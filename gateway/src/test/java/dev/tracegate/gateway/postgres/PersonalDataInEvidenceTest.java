@@ -86,7 +86,7 @@ class PersonalDataInEvidenceTest {
             "Katherine Johnson", "katherine@example.com", "6011 1111 1111 1117", "dan@example.org", "321-54-9876",
             "Dorothy Vaughan", "dora@example.com", "erin@example.com", "3782 822463 10005", "frank@example.com",
             "Mary Jackson", "mary@example.com", "zoe@example.com", "ivy.case@example.com", "Hedy Lamarr", "Annie Easley",
-            "Joan Clarke");
+            "Joan Clarke", "Rosalind Franklin", "Lise Meitner");
 
     private static TestGateway gateway;
 
@@ -122,6 +122,8 @@ class PersonalDataInEvidenceTest {
         // Names reach their column through a derived table, a function or a row: no detector finds a name.
         psql("UPDATE pii_customers SET name = v.n FROM (VALUES (2, 'Hedy Lamarr')) v(id, n) WHERE pii_customers.id = v.id");
         psql("SELECT count(*) FROM pii_customers WHERE strpos(name, 'Annie Easley') > 0 OR (id, name) = (9, 'Joan Clarke')");
+        psql("INSERT INTO pii_customers SELECT * FROM json_populate_record(null::pii_customers,"
+                + " '{\"id\": 7, \"name\": \"Rosalind Franklin\"}')");
 
         Properties extended = new Properties();
         extended.setProperty("prepareThreshold", "1");
@@ -147,6 +149,11 @@ class PersonalDataInEvidenceTest {
                 update.setString(2, "erin@example.com");
                 update.setString(3, "Dorothy Vaughan");
                 update.executeUpdate();
+            }
+            try (PreparedStatement row = c.prepareStatement("INSERT INTO pii_customers SELECT * FROM"
+                    + " json_populate_record(null::pii_customers, ?::json)")) {
+                row.setString(1, "{\"id\": 8, \"name\": \"Lise Meitner\"}");
+                assertThat(row.executeUpdate()).isEqualTo(1);
             }
             try (PreparedStatement upsert = c.prepareStatement("INSERT INTO pii_customers (id, email) VALUES (?, ?)"
                     + " ON CONFLICT (id) DO UPDATE SET email = ?")) {

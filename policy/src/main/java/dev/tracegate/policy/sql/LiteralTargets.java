@@ -222,12 +222,22 @@ public final class LiteralTargets {
          * ({@code name ^@ 'Ada'}), a row ({@code (id, name) = (1, 'Ada')}) or a subquery
          * ({@code name IN (SELECT 'Ada')}). It is taken as bound for any column the statement
          * names, in any table it names, so a recorder masks it whole when one of them is
-         * protected. Numbers are left alone ({@code LIMIT 10} is no person's data).
+         * protected; in a write, which can fill columns its text never names, it is also bound for
+         * an unlisted column, and so is a parameter no rule places. Numbers are left alone
+         * ({@code LIMIT 10} is no person's data).
          */
         private void unplacedStrings(int from, int to) {
             List<Target> candidates = null;
             for (int i = from; i < to; i++) {
-                if (!t.get(i).isStringLiteral() || byToken.containsKey(positions.get(i))) {
+                SqlToken token = t.get(i);
+                if (token.kind() == SqlToken.Kind.PARAMETER && dmlTable != null) {
+                    int number = parameterNumber(token.text());
+                    if (number > 0 && !byParameter.containsKey(number)) {
+                        addTo(byParameter, number, unlisted(dmlTable));
+                    }
+                    continue;
+                }
+                if (!token.isStringLiteral() || byToken.containsKey(positions.get(i))) {
                     continue;
                 }
                 if (candidates == null) {
@@ -240,6 +250,10 @@ public final class LiteralTargets {
             }
         }
 
+        private static Target unlisted(TableName table) {
+            return new Target(Target.Kind.UNLISTED_COLUMN, table.schema(), table.table(), null);
+        }
+
         /** Every identifier of the statement that is not a function's name, as a column of every table it names. */
         private List<Target> candidateColumns(int from, int to) {
             Set<Target> candidates = new LinkedHashSet<>();
@@ -250,6 +264,11 @@ public final class LiteralTargets {
                         candidates.add(Target.column(table, t.get(i).text()));
                     }
                 }
+            }
+            if (dmlTable != null) {
+                // A write can take a string to a column no word of its text names: a row built from
+                // it (json_populate_record(null::customers, '{"name": ...}')) fills every column.
+                candidates.add(unlisted(dmlTable));
             }
             return List.copyOf(candidates);
         }

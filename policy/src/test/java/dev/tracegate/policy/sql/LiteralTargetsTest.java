@@ -157,6 +157,12 @@ class LiteralTargetsTest {
             assertThat(targets(sql).get("Ada")).as(sql).contains("customers.name");
         }
         assertThat(targets("SELECT id FROM customers LIMIT 10")).as("numbers are left alone").containsEntry("10", List.of());
+        assertThat(targets("INSERT INTO customers SELECT * FROM json_populate_record(null::customers, '{\"name\": \"Ada\"}')"))
+                .as("a write fills columns its text does not name").hasEntrySatisfying("{\"name\": \"Ada\"}",
+                        where -> assertThat(where).contains("customers.?"));
+        assertThat(targets("INSERT INTO customers SELECT * FROM json_populate_record(null::customers, $1::json) LIMIT $2"))
+                .containsEntry("$1", List.of("customers.?")).containsEntry("$2", List.of("customers.?"));
+        assertThat(targets("SELECT id FROM customers WHERE id > $1 LIMIT $2")).containsEntry("$2", List.of());
     }
 
     @Test
