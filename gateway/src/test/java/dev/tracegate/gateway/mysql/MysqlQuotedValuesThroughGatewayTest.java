@@ -13,7 +13,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,7 +108,7 @@ class MysqlQuotedValuesThroughGatewayTest {
                 assertThat(plan.getString(1)).as("the condition MariaDB attaches").contains("'Ada Lovelace'");
             }
             sql.executeQuery("EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1").close();
-            assertThat(warnings(sql)).as("the rewritten query MariaDB notes").anyMatch(m -> m.contains("'Ada Lovelace'"));
+            assertThat(MysqlErrorTextThroughGatewayTest.warnings(sql)).as("the rewritten query MariaDB notes").anyMatch(m -> m.contains("'Ada Lovelace'"));
         }
         try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
             sql.executeQuery(join).close();
@@ -117,7 +116,7 @@ class MysqlQuotedValuesThroughGatewayTest {
                     "/*!ANALYZE*/ FORMAT=JSON " + join, "EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1")) {
                 assertThat(catchThrowable(() -> sql.executeQuery(plan).close())).as(plan).isInstanceOf(SQLException.class)
                         .hasMessageContaining("tracegate: blocked");
-                assertThat(String.join("\n", warnings(sql))).as(plan).doesNotContain("Lovelace");
+                assertThat(String.join("\n", MysqlErrorTextThroughGatewayTest.warnings(sql))).as(plan).doesNotContain("Lovelace");
             }
             // The optimizer's trace of the caller's own statement holds the same values.
             sql.execute("SET optimizer_trace = 'enabled=on'");
@@ -138,16 +137,6 @@ class MysqlQuotedValuesThroughGatewayTest {
             assertThatThrownBy(() -> sql.executeQuery("SELECT no_such_column FROM it_people"))
                     .hasMessageContaining("no_such_column");
         }
-    }
-
-    private static List<String> warnings(Statement sql) throws SQLException {
-        List<String> messages = new ArrayList<>();
-        try (ResultSet rows = sql.executeQuery("SHOW WARNINGS")) {
-            while (rows.next()) {
-                messages.add(rows.getString("Message"));
-            }
-        }
-        return messages;
     }
 
     private static Connection connect(String token, String options) throws SQLException {
