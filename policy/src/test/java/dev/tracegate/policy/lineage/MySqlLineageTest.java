@@ -130,6 +130,19 @@ class MySqlLineageTest {
         assertThat(LineageCheck.check("SELECT 'abc' + 0", SqlDialect.MYSQL, grantingAny).computesOnProtected()).isFalse();
     }
 
+    /** MySQL converts a value compared with another type, and warns quoting each that does not fit. */
+    @Test
+    void comparisonsAProfileGrantsMayComputeOnAValueInMySqlOnly() {
+        ProtectedSchema grantingLookup = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.LOOKUP)));
+        LineageVerdict verdict = LineageCheck.check("SELECT id FROM customers WHERE card_number = 0", SqlDialect.MYSQL,
+                grantingLookup);
+        assertThat(verdict.allowed()).as(verdict.reason()).isTrue();
+        assertThat(verdict.computesOnProtected()).isTrue();
+        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number = '0'", grantingLookup)
+                .computesOnProtected()).as("PostgreSQL converts no text").isFalse();
+    }
+
     @Test
     void mySqlVerdictsAreCachedApartFromPostgreSqls() {
         String sql = "SELECT $$ FROM customers WHERE reverse(email) = '' -- $$";
