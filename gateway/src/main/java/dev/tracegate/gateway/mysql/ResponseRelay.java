@@ -222,8 +222,8 @@ final class ResponseRelay {
     }
 
     private CommandOutcome outcome(ErrPacket error, ResultMasking results, List<String> tags, long rows) throws IOException {
-        client.send(new ErrPacket(error.code(), error.sqlState(), results.clientMessage(error.message())).encode());
-        return new CommandOutcome(tags, rows, error.code(), error.sqlState(), results.recordedMessage(error.message()));
+        client.send(new ErrPacket(error.code(), error.sqlState(), results.clientMessage(error)).encode());
+        return new CommandOutcome(tags, rows, error.code(), error.sqlState(), results.recordedMessage(error));
     }
 
     private MysqlPacket next() throws IOException {

@@ -11,6 +11,7 @@ import dev.tracegate.masking.MaskingSummary;
 import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.wire.mysql.BinaryRow;
 import dev.tracegate.wire.mysql.ColumnDefinition41;
+import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlProtocolException;
 import dev.tracegate.wire.mysql.TextRow;
 import java.nio.charset.StandardCharsets;
@@ -131,20 +132,29 @@ final class ResultMasking {
         return copy;
     }
 
-    /** A server error's text as the caller may see it: MySQL quotes data in errors ({@code Duplicate entry 'ada@...'}). */
-    String clientMessage(String message) {
+    /**
+     * A server error's text as the caller may see it: MySQL quotes data in errors ({@code Duplicate
+     * entry 'ada@...'}), and a stored key a masked caller's write collided with whole
+     * ({@link IntegrityErrorText}).
+     */
+    String clientMessage(ErrPacket error) {
         if (messagesWithheld) {
             return WITHHELD;
         }
-        return client == null ? message : masked(client.masker(), message, clientReport);
+        if (client == null) {
+            return error.message();
+        }
+        return masked(client.masker(), IntegrityErrorText.quotesStoredValues(error) ? IntegrityErrorText.withheld(error)
+                : error.message(), clientReport);
     }
 
-    /** A server message as the evidence keeps it: masked for everyone, like the kept rows. */
-    String recordedMessage(String message) {
+    /** A server message as the evidence keeps it: masked for everyone, like the kept rows, stored keys withheld. */
+    String recordedMessage(ErrPacket error) {
         if (messagesWithheld) {
             return WITHHELD;
         }
-        return masked(client != null ? client.masker() : recording, message, new MaskingReport());
+        return masked(client != null ? client.masker() : recording, IntegrityErrorText.quotesStoredValues(error)
+                ? IntegrityErrorText.withheld(error) : error.message(), new MaskingReport());
     }
 
     private static String masked(Masker masker, String message, MaskingReport report) {

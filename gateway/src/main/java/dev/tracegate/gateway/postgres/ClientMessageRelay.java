@@ -158,6 +158,10 @@ final class ClientMessageRelay {
         BoundPortal approvedRun() {
             return new BoundPortal(statement, prepared, parameters, description, true, afterSync);
         }
+
+        BoundPortal describedAgain(PortalDescription fresh) {
+            return new BoundPortal(statement, prepared, parameters, fresh, approved, afterSync);
+        }
     }
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
@@ -399,6 +403,7 @@ final class ClientMessageRelay {
         InFlightCommand answer = InFlightCommand.of(InFlightCommand.Kind.DESCRIBE_PORTAL);
         answer.portal = portal == null ? new PortalDescription() : portal.description();
         answer.portal.requested = true;
+        answer.portal.asOf = sequence;
         register(answer);
     }
 
@@ -425,6 +430,12 @@ final class ClientMessageRelay {
         CommandResults results = newResults(ruling);
         // A portal the gateway did not see bound (a cursor DECLAREd in SQL) is described all the same.
         PortalDescription description = portal == null ? new PortalDescription() : portal.description();
+        if (description.requested && description.asOf != sequence) {
+            // SQL run since the Describe may have closed the portal and DECLAREd another of its name.
+            description = new PortalDescription();
+            portal = portal.describedAgain(description);
+            portals.put(execute.portalName(), portal);
+        }
         InFlightCommand ask = null;
         if (results != null && !description.requested) {
             // Masking needs to know the rows; ask for them ahead of the Execute, invisibly.
@@ -438,6 +449,8 @@ final class ClientMessageRelay {
             register(ask);
         }
         long seq = ++sequence;
+        // Running the portal changes what other portals are, never what it is itself.
+        description.asOf = sequence;
         command(ruling, new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
                 portal == null ? List.of() : portal.parameters(), trace(text),
                 prepared != null ? prepared.statementClass() : preparedBySql ? ruling.statementClass() : null, null));

@@ -88,7 +88,8 @@ class MysqlErrorTextThroughGatewayTest {
         assertThat(gateway.events("command.result", 0).toString()).doesNotContain("Ada Lovelace");
     }
 
-    private static List<String> warnings(Statement sql) throws SQLException {
+    /** The messages {@code SHOW WARNINGS} answers with, as the caller reads them. */
+    static List<String> warnings(Statement sql) throws SQLException {
         List<String> messages = new ArrayList<>();
         try (ResultSet rows = sql.executeQuery("SHOW WARNINGS")) {
             while (rows.next()) {

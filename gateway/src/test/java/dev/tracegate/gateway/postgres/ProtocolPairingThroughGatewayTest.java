@@ -57,6 +57,7 @@ class ProtocolPairingThroughGatewayTest {
                   columns:
                     - {match: pairing_people.email, entity: email, strategy: redact}
                     - {match: pairing_people.card, entity: card, strategy: redact}
+                    - {match: pairing_codenames.codename, entity: person_name, strategy: redact}
             rules:
               - name: hold-ddl
                 classes: [ddl]
@@ -75,8 +76,11 @@ class ProtocolPairingThroughGatewayTest {
                 exceptGroups: [admins]
                 mask: personal-data
             """;
+    /** Protected by a column rule only: no detector finds it in text, so only its column's rule masks it. */
+    private static final String CODENAME = "bluebird-seventeen";
     private static final List<String> CLEAR = List.of("ada.lovelace@example.com", "grace.hopper@example.org",
-            "alan.turing@example.net", "4111 1111 1111 1111", "ada.lovelace", "grace.hopper", "alan.turing");
+            "alan.turing@example.net", "4111 1111 1111 1111", "ada.lovelace", "grace.hopper", "alan.turing",
+            CODENAME);
     private static final String SELECT_ALL = "SELECT id, email, card FROM pairing_people ORDER BY id";
     private static final String SELECT_BY_ID = "SELECT email, card FROM pairing_people WHERE id = $1";
     private static final Identity DBA = new Identity("tracegate", "apikey:dora", "dora", null, List.of("dba"), "human");
@@ -92,6 +96,9 @@ class ProtocolPairingThroughGatewayTest {
             sql.execute("INSERT INTO pairing_people VALUES (1, 'ada.lovelace@example.com', '4111 1111 1111 1111'),"
                     + " (2, 'grace.hopper@example.org', '4111 1111 1111 1111'),"
                     + " (3, 'alan.turing@example.net', '4111 1111 1111 1111')");
+            sql.execute("DROP TABLE IF EXISTS pairing_codenames");
+            sql.execute("CREATE TABLE pairing_codenames (id int, codename text)");
+            sql.execute("INSERT INTO pairing_codenames VALUES (1, '" + CODENAME + "')");
             sql.execute("CREATE TABLE pairing_copy (id int)");
             sql.execute("CREATE TABLE pairing_held (id int)");
         }
@@ -372,6 +379,24 @@ class ProtocolPairingThroughGatewayTest {
         List<String> statuses = events.stream().filter(e -> e.path("type").asText().equals("command.result"))
                 .map(e -> e.path("detail").path("status").asText()).toList();
         assertThat(statuses).containsExactly("blocked", "error", "skipped");
+    }
+
+    @Test
+    void aPortalReplacedInSqlIsDescribedAgainBeforeItsRowsAreMasked() throws Exception {
+        try (RawPgClient client = alice()) {
+            client.exchange(List.of(query("BEGIN")), 1);
+            // The client binds and describes portal c: one computed column, which no rule masks.
+            assertOrder(client, List.of(parse("", "SELECT 'harmless'::text AS v"), bind("c", ""), describePortal("c"),
+                    execute("c"), sync()), "12TDCZ");
+            // SQL closes c and declares a cursor of the same name over a protected column.
+            assertOrder(client, List.of(query("CLOSE c; DECLARE c CURSOR FOR SELECT codename FROM pairing_codenames")),
+                    "CCZ");
+            List<PgFrame> fetched = client.exchange(List.of(execute("c"), sync()), 1);
+            assertThat(types(fetched)).isEqualTo("DCZ");
+            assertNothingClear(fetched);
+            assertThat(text(fetched)).contains("[PERSON_NAME]");
+            client.exchange(List.of(query("COMMIT")), 1);
+        }
     }
 
     // ---- helpers

@@ -128,20 +128,22 @@ public final class LineageCheck {
      * or a function failed on, whatever their SQLSTATE (docs/masking.md, "In the gateway").
      * Statements that read no stored data (SET, SHOW, LOCK, ...) compute on none.
      */
-    /** {@link #mayComputeOnProtected(List, ProtectedSchema)} for any statement in any reading of a MySQL text. */
+    /** {@link #mayComputeOnProtected(List, ProtectedSchema)} for any statement in any reading of a MySQL text, where comparisons convert too. */
     private static boolean mayComputeOnProtected(String sql, SqlDialect dialect, ProtectedSchema schema) {
-        if (!schema.grantsAnyUse()) {
+        // MySQL converts a protected value compared with another type, and quotes it in a warning.
+        if (!schema.grantsConvertingUse()) {
             return false;
         }
         var readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
         return readings.isEmpty() || readings.get().stream().flatMap(List::stream)
-                .anyMatch(statement -> mayComputeOnProtected(statement.tokens(), schema));
+                .anyMatch(statement -> namesProtectedDataOrRunsJudgedText(statement.tokens(), schema));
     }
 
     private static boolean mayComputeOnProtected(List<SqlToken> tokens, ProtectedSchema schema) {
-        if (!schema.grantsAnyUse()) {
-            return false;
-        }
+        return schema.grantsAnyUse() && namesProtectedDataOrRunsJudgedText(tokens, schema);
+    }
+
+    private static boolean namesProtectedDataOrRunsJudgedText(List<SqlToken> tokens, ProtectedSchema schema) {
         String first = word(tokens, 0);
         if (RUNS_JUDGED_TEXT.contains(first)) {
             return true;

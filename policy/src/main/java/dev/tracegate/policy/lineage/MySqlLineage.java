@@ -34,6 +34,9 @@ final class MySqlLineage {
             "processlist", "innodb_trx", "threads", "events_statements_current", "events_statements_history",
             "events_statements_history_long", "events_statements_summary_by_digest", "prepared_statements_instances",
             "general_log", "slow_log", "x$processlist", "x$session");
+    /** Where the statement an EXPLAIN or ANALYZE carries begins, after its options. */
+    private static final Set<String> EXPLAINABLE = Set.of("select", "with", "table", "values", "insert", "replace",
+            "update", "delete");
     private static final Set<String> EXPOSING_FUNCTIONS = Set.of("load_file", "sys_exec", "sys_eval");
     private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
             "profiles");
@@ -78,6 +81,18 @@ final class MySqlLineage {
                     throw new LineageRefusal("only DESCRIBE of a table is checked for masked callers");
                 }
             }
+            case "explain" -> {
+                if (tokens.stream().skip(1).anyMatch(t -> !t.isIdentifier() && !t.isSymbol("."))) {
+                    refuseExplaining(tokens, schema);
+                }
+                analysed(tokens, schema);
+            }
+            case "analyze" -> {
+                if (!word(tokens, 1).equals("table") && !word(tokens, 1).equals("tables")) {
+                    refuseExplaining(tokens, schema);
+                }
+                analysed(tokens, schema);
+            }
             case "create", "alter" -> {
                 if (tokens.stream().anyMatch(t -> t.isWord("trigger") || t.isWord("event"))) {
                     throw new LineageRefusal("triggers and events run code on other statements that the gateway"
@@ -86,6 +101,34 @@ final class MySqlLineage {
                 analysed(tokens, schema);
             }
             default -> analysed(tokens, schema);
+        }
+    }
+
+    /**
+     * MySQL and MariaDB read the rows of a table found by its primary key or a unique key while
+     * planning, and print their values where the plan shows a condition or the query as rewritten:
+     * {@code EXPLAIN EXTENDED SELECT name FROM customers WHERE id = 1} leaves the note {@code
+     * select 'Ada Lovelace' AS name ...} for {@code SHOW WARNINGS} (MySQL's plain EXPLAIN too),
+     * and {@code EXPLAIN FORMAT=JSON}, {@code ANALYZE} and MySQL's {@code FORMAT=TREE} put {@code
+     * o.status = 'Ada Lovelace'} in their rows. None of it is a column the masker can name. A plan
+     * of a statement that names anything that could hold protected data is refused; {@code
+     * DESCRIBE} of a table shows no values and stays.
+     */
+    private static void refuseExplaining(List<SqlToken> tokens, ProtectedSchema schema) {
+        int carried = 1;
+        while (carried < tokens.size() && !tokens.get(carried).isSymbol("(")
+                && !EXPLAINABLE.contains(tokens.get(carried).word())) {
+            carried++;
+        }
+        if (carried == tokens.size()) {
+            // EXPLAIN FOR CONNECTION n: the plan of another session's statement, with its values.
+            throw new LineageRefusal("this EXPLAIN shows a plan of a statement the gateway cannot see (another"
+                    + " connection's), with the values it reads; masked callers may not EXPLAIN or ANALYZE it");
+        }
+        if (LineageCheck.needsAnalysis(tokens.subList(carried, tokens.size()), schema)) {
+            throw new LineageRefusal("MySQL's plans quote the values of rows read while planning (a row found by its key:"
+                    + " select 'Ada Lovelace' AS name in SHOW WARNINGS, conditions in FORMAT=JSON), which the gateway"
+                    + " cannot mask; masked callers may not EXPLAIN or ANALYZE statements on protected data");
         }
     }
 

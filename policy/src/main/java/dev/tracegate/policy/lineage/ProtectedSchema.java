@@ -34,6 +34,7 @@ public final class ProtectedSchema {
     private final Map<String, LineageVerdict> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
     private volatile Boolean grantsAny;
+    private volatile Boolean grantsConverting;
 
     public ProtectedSchema(CatalogSnapshot catalog, Masker masker) {
         this(catalog, column -> masker.forColumn(column).protection());
@@ -124,13 +125,33 @@ public final class ProtectedSchema {
     boolean grantsAnyUse() {
         Boolean known = grantsAny;
         if (known == null) {
-            known = catalog.relations().stream().filter(r -> r.kind() == RelationKind.TABLE)
-                    .flatMap(r -> resolve(r).columns().stream())
-                    .flatMap(c -> c.lineage().sources().stream())
-                    .anyMatch(source -> source.allows(ColumnUse.ANY));
+            known = grants(ColumnUse.ANY);
             grantsAny = known;
         }
         return known;
+    }
+
+    /**
+     * Whether the profile grants a use in which MySQL may convert a protected value to another
+     * type: {@code any}, and the comparisons {@code lookup} and {@code sort} ({@code name = 0}
+     * converts every name to a number, and the server quotes each that does not fit in a warning:
+     * {@code Truncated incorrect DECIMAL value: 'Ada Lovelace'}). PostgreSQL converts no text
+     * implicitly.
+     */
+    boolean grantsConvertingUse() {
+        Boolean known = grantsConverting;
+        if (known == null) {
+            known = grants(ColumnUse.ANY) || grants(ColumnUse.LOOKUP) || grants(ColumnUse.SORT);
+            grantsConverting = known;
+        }
+        return known;
+    }
+
+    private boolean grants(ColumnUse use) {
+        return catalog.relations().stream().filter(r -> r.kind() == RelationKind.TABLE)
+                .flatMap(r -> resolve(r).columns().stream())
+                .flatMap(c -> c.lineage().sources().stream())
+                .anyMatch(source -> source.allows(use));
     }
 
     /** Whether a relation of this schema carries protected data. */

@@ -34,7 +34,10 @@ final class FunctionCallRules {
             "run_command_on_workers", "run_command_on_all_nodes", "run_command_on_coordinator",
             "run_command_on_shards", "run_command_on_placements", "run_command_on_colocated_placements");
 
-    /** Functions of an extension's schema that run SQL text later or elsewhere: {@code cron.schedule(...)}. */
+    /**
+     * Functions of an extension's schema that run SQL text later or elsewhere: {@code
+     * cron.schedule(...)}. Unqualified, {@code schedule(...)} is judged the same (see {@link #apply}).
+     */
     private static final Set<String> DANGEROUS_QUALIFIED = Set.of("cron.schedule");
 
     private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_");
@@ -90,6 +93,11 @@ final class FunctionCallRules {
                     && DANGEROUS_QUALIFIED.contains(t.get(i - 2).text() + "." + name)) {
                 result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls " + t.get(i - 2).text() + "." + name
                         + "(), which runs SQL text outside this session");
+            } else if (call && name.equals("schedule") && !t.isSymbol(i - 1, ".")) {
+                // pg_cron's schema is on the search path of whoever set it so (SET search_path = cron):
+                // an unqualified schedule() is cron.schedule() there.
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls schedule(), which is pg_cron's"
+                        + " cron.schedule() when cron is on the search path and runs SQL text outside this session");
             } else if (WRITING.contains(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
             } else if (call && name.equals("set_config")) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,9 @@ import java.util.Set;
  * literal after {@code PASSWORD} (roles, user mappings) is a {@link Target.Kind#CREDENTIAL}.
  *
  * <p>Works on the project's own tokens, statement by statement; comments are skipped. It is a
- * best effort that errs towards more targets: anything it cannot place is left to the content
+ * best effort that errs towards more targets: a string it cannot place is taken as bound for any
+ * column the statement names, in any table it names (a derived table, a function, an operator, a
+ * row or a subquery can carry it to one); a number it cannot place is left to the content
  * detectors, never to the clear.
  */
 public final class LiteralTargets {
@@ -209,6 +212,65 @@ public final class LiteralTargets {
                     comparison(i);
                 }
             }
+            unplacedStrings(from, to);
+        }
+
+        /**
+         * A string the rules above cannot place may still reach a column they do not follow:
+         * through a derived table or WITH query ({@code UPDATE customers SET name = v.n FROM
+         * (VALUES ('Ada Lovelace')) v(n)}), a function ({@code strpos(name, 'Ada')}), an operator
+         * ({@code name ^@ 'Ada'}), a row ({@code (id, name) = (1, 'Ada')}) or a subquery
+         * ({@code name IN (SELECT 'Ada')}). It is taken as bound for any column the statement
+         * names, in any table it names, so a recorder masks it whole when one of them is
+         * protected; in a write, which can fill columns its text never names, it is also bound for
+         * an unlisted column, and so is a parameter no rule places. Numbers are left alone
+         * ({@code LIMIT 10} is no person's data).
+         */
+        private void unplacedStrings(int from, int to) {
+            List<Target> candidates = null;
+            for (int i = from; i < to; i++) {
+                SqlToken token = t.get(i);
+                if (token.kind() == SqlToken.Kind.PARAMETER && dmlTable != null) {
+                    int number = parameterNumber(token.text());
+                    if (number > 0 && !byParameter.containsKey(number)) {
+                        addTo(byParameter, number, unlisted(dmlTable));
+                    }
+                    continue;
+                }
+                if (!token.isStringLiteral() || byToken.containsKey(positions.get(i))) {
+                    continue;
+                }
+                if (candidates == null) {
+                    candidates = candidateColumns(from, to);
+                }
+                if (!candidates.isEmpty()) {
+                    byToken.put(positions.get(i), candidates);
+                }
+                spend(1);
+            }
+        }
+
+        private static Target unlisted(TableName table) {
+            return new Target(Target.Kind.UNLISTED_COLUMN, table.schema(), table.table(), null);
+        }
+
+        /** Every identifier of the statement that is not a function's name, as a column of every table it names. */
+        private List<Target> candidateColumns(int from, int to) {
+            Set<Target> candidates = new LinkedHashSet<>();
+            for (int i = from; i < to && !tables.isEmpty(); i++) {
+                if (t.isIdentifier(i) && !t.isSymbol(i + 1, "(")) {
+                    spend(tables.size());
+                    for (TableName table : tables) {
+                        candidates.add(Target.column(table, t.get(i).text()));
+                    }
+                }
+            }
+            if (dmlTable != null) {
+                // A write can take a string to a column no word of its text names: a row built from
+                // it (json_populate_record(null::customers, '{"name": ...}')) fills every column.
+                candidates.add(unlisted(dmlTable));
+            }
+            return List.copyOf(candidates);
         }
 
         // ---- tables and aliases

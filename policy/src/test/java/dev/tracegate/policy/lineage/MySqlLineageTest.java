@@ -68,6 +68,21 @@ class MySqlLineageTest {
             "INSERT INTO orders (status) SELECT email FROM customers",
             "REPLACE INTO orders (status) SELECT email FROM customers",
             "SELECT 1 /*!99999 ' */, email FROM customers -- */",
+            // Plans quote the values of rows read while planning (a row found by its key).
+            "EXPLAIN EXTENDED SELECT email FROM customers WHERE id = 1",
+            "EXPLAIN SELECT email FROM customers WHERE id = 1",
+            "EXPLAIN FORMAT=JSON SELECT id FROM customers WHERE id = 1",
+            "explain format = tree select id from `customers` where id = 1",
+            "/*!EXPLAIN*/ SELECT email FROM customers WHERE id = 1",
+            "ANALYZE FORMAT=JSON SELECT email FROM customers WHERE id = 1",
+            "ANALYZE SELECT email FROM customers WHERE id = 1",
+            "EXPLAIN ANALYZE SELECT email FROM customers WHERE id = 1",
+            "EXPLAIN PARTITIONS SELECT email FROM customers WHERE id = 1",
+            "EXPLAIN UPDATE orders SET status = 'x' WHERE customer_id = (SELECT id FROM customers WHERE id = 1)",
+            "EXPLAIN FOR CONNECTION 5",
+            "ANALYZE FORMAT=JSON SELECT o.id FROM customers c JOIN customers o ON o.email = c.email WHERE c.id = 1",
+            "explain format=json SELECT o.id FROM customers c JOIN customers o ON o.email = c.email WHERE c.id = 1",
+            "/*!ANALYZE*/ FORMAT=JSON SELECT o.id FROM customers c JOIN customers o ON o.email = c.email WHERE c.id = 1",
             // Under ANSI_QUOTES "paid" is a column the catalog does not have: a masked caller writes 'paid'.
             "SELECT id, status FROM orders WHERE status = \"paid\"",
     })
@@ -90,6 +105,7 @@ class MySqlLineageTest {
             "SET NAMES utf8mb4",
             "SHOW TABLES",
             "DESCRIBE customers",
+            "EXPLAIN SELECT 1",
             "PREPARE s FROM 'SELECT email FROM customers WHERE id = ?'",
             "EXECUTE s USING @id",
             "/*!40101 SELECT id FROM orders */",
@@ -112,6 +128,19 @@ class MySqlLineageTest {
         assertThat(verdict.computesOnProtected()).as(sql).isTrue();
         assertThat(check(sql).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
         assertThat(LineageCheck.check("SELECT 'abc' + 0", SqlDialect.MYSQL, grantingAny).computesOnProtected()).isFalse();
+    }
+
+    /** MySQL converts a value compared with another type, and warns quoting each that does not fit. */
+    @Test
+    void comparisonsAProfileGrantsMayComputeOnAValueInMySqlOnly() {
+        ProtectedSchema grantingLookup = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.LOOKUP)));
+        LineageVerdict verdict = LineageCheck.check("SELECT id FROM customers WHERE card_number = 0", SqlDialect.MYSQL,
+                grantingLookup);
+        assertThat(verdict.allowed()).as(verdict.reason()).isTrue();
+        assertThat(verdict.computesOnProtected()).isTrue();
+        assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number = '0'", grantingLookup)
+                .computesOnProtected()).as("PostgreSQL converts no text").isFalse();
     }
 
     @Test

@@ -143,6 +143,29 @@ class LiteralTargetsTest {
     }
 
     @Test
+    void aStringNoRulePlacesMayGoToAnyColumnTheStatementNames() {
+        for (String sql : List.of(
+                "UPDATE customers SET name = v.n FROM (VALUES (1, 'Ada')) v(id, n) WHERE customers.id = v.id",
+                "INSERT INTO customers (id, name) SELECT * FROM (VALUES (1, 'Ada')) v",
+                "WITH v(n) AS (VALUES ('Ada')) INSERT INTO customers (id, name) SELECT 1, n FROM v",
+                "SELECT id FROM customers WHERE strpos(name, 'Ada') > 0",
+                "SELECT id FROM customers WHERE position('Ada' IN name) > 0",
+                "SELECT id FROM customers WHERE name ^@ 'Ada'",
+                "SELECT id FROM customers WHERE (id, name) = (1, 'Ada')",
+                "SELECT id FROM customers WHERE name IN (SELECT 'Ada')",
+                "SELECT id FROM customers WHERE name = CASE WHEN true THEN 'Ada' END")) {
+            assertThat(targets(sql).get("Ada")).as(sql).contains("customers.name");
+        }
+        assertThat(targets("SELECT id FROM customers LIMIT 10")).as("numbers are left alone").containsEntry("10", List.of());
+        assertThat(targets("INSERT INTO customers SELECT * FROM json_populate_record(null::customers, '{\"name\": \"Ada\"}')"))
+                .as("a write fills columns its text does not name").hasEntrySatisfying("{\"name\": \"Ada\"}",
+                        where -> assertThat(where).contains("customers.?"));
+        assertThat(targets("INSERT INTO customers SELECT * FROM json_populate_record(null::customers, $1::json) LIMIT $2"))
+                .containsEntry("$1", List.of("customers.?")).containsEntry("$2", List.of("customers.?"));
+        assertThat(targets("SELECT id FROM customers WHERE id > $1 LIMIT $2")).containsEntry("$2", List.of());
+    }
+
+    @Test
     void statementsAreAnalysedOneByOneAndCommentsSkipped() {
         assertThat(targets("UPDATE a SET x = 'one' /* c */; -- UPDATE b SET y = 'two'\nUPDATE b SET y = 'three'"))
                 .containsEntry("one", List.of("a.x"))

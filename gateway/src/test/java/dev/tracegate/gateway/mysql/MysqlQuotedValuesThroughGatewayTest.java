@@ -1,0 +1,146 @@
+package dev.tracegate.gateway.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.tracegate.gateway.TestGateway;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Server texts that quote stored values a statement never returned, to a masked caller whose
+ * profile grants nothing on them: a write that touches no protected column can still break a
+ * unique key that holds one, and MariaDB quotes the whole key in its error (moving a person to
+ * another tenant answers {@code Duplicate entry '2-Ada Lovelace' for key 'tenant_name'}); a plan
+ * quotes the row it read by its key while planning ({@code select 'Ada Lovelace' AS name} in
+ * {@code SHOW WARNINGS} after {@code EXPLAIN EXTENDED}). Names have no shape a content detector
+ * finds. The admin, who sees clear text, shows what the texts carry.
+ */
+class MysqlQuotedValuesThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                personal-data:
+                  columns:
+                    - {match: it_people.name, entity: person_name, strategy: hash}
+            rules:
+              - name: mask-personal-data
+                connections: [shop]
+                exceptGroups: [admins]
+                mask: personal-data
+              - name: mysql-text
+                connections: [shop]
+                classes: [unknown]
+                action: allow
+            """;
+    private static final String MOVE = "UPDATE it_people SET tenant = 2 WHERE id = 1";
+
+    private static TestMariaDb mariadb;
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        mariadb = TestMariaDb.get();
+        mariadb.sql("DROP TABLE IF EXISTS shop.it_people",
+                "CREATE TABLE shop.it_people (id int PRIMARY KEY, tenant int, name varchar(64),"
+                        + " UNIQUE KEY tenant_name (tenant, name))",
+                "INSERT INTO shop.it_people VALUES (1, 1, 'Ada Lovelace'), (2, 2, 'Ada Lovelace'), (3, 2, 'Grace Hopper')");
+        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void aDuplicateKeyErrorOfAMaskedCallerKeepsItsCodeAndWithholdsTheKey() throws Exception {
+        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+            assertThatThrownBy(() -> sql.executeUpdate(MOVE)).as("what the error carries")
+                    .hasMessageContaining("2-Ada Lovelace");
+        }
+        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+            assertThatThrownBy(() -> sql.executeUpdate(MOVE))
+                    .isInstanceOf(SQLIntegrityConstraintViolationException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1062))
+                    .hasMessageContaining("tracegate: message withheld (error 1062, SQLSTATE 23000, integrity"
+                            + " constraint violation for key 'tenant_name')")
+                    .hasMessageNotContaining("Lovelace");
+        }
+        assertThat(gateway.events("command.result", 0).toString()).doesNotContain("Lovelace");
+    }
+
+    @Test
+    void aPreparedWriteOfAMaskedCallerIsWithheldTheSame() throws Exception {
+        try (Connection alice = connect(TestGateway.ALICE_TOKEN, "&useServerPrepStmts=true");
+             PreparedStatement move = alice.prepareStatement("UPDATE it_people SET tenant = ? WHERE id = ?")) {
+            move.setInt(1, 2);
+            move.setInt(2, 1);
+            assertThatThrownBy(move::executeUpdate)
+                    .isInstanceOf(SQLIntegrityConstraintViolationException.class)
+                    .hasMessageContaining("tracegate: message withheld (error 1062, SQLSTATE 23000, integrity"
+                            + " constraint violation for key 'tenant_name')")
+                    .hasMessageNotContaining("Lovelace");
+        }
+    }
+
+    @Test
+    void aPlanOfAStatementOnProtectedDataIsRefusedForAMaskedCaller() throws Exception {
+        // A pseudonym grants join: c.name = o.name is allowed, and the plan prints the row c.id = 1 read while planning.
+        String join = "SELECT o.id FROM it_people c JOIN it_people o ON o.name = c.name WHERE c.id = 1";
+        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+            try (ResultSet plan = sql.executeQuery("ANALYZE FORMAT=JSON " + join)) {
+                plan.next();
+                assertThat(plan.getString(1)).as("the condition MariaDB attaches").contains("'Ada Lovelace'");
+            }
+            sql.executeQuery("EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1").close();
+            assertThat(MysqlErrorTextThroughGatewayTest.warnings(sql)).as("the rewritten query MariaDB notes").anyMatch(m -> m.contains("'Ada Lovelace'"));
+        }
+        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+            sql.executeQuery(join).close();
+            for (String plan : List.of("ANALYZE FORMAT=JSON " + join, "explain format=json " + join,
+                    "/*!ANALYZE*/ FORMAT=JSON " + join, "EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1")) {
+                assertThat(catchThrowable(() -> sql.executeQuery(plan).close())).as(plan).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("tracegate: blocked");
+                assertThat(String.join("\n", MysqlErrorTextThroughGatewayTest.warnings(sql))).as(plan).doesNotContain("Lovelace");
+            }
+            // The optimizer's trace of the caller's own statement holds the same values.
+            sql.execute("SET optimizer_trace = 'enabled=on'");
+            sql.executeQuery(join).close();
+            assertThat(catchThrowable(() -> sql.executeQuery("SELECT trace FROM information_schema.OPTIMIZER_TRACE").close()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("tracegate: blocked");
+            sql.execute("SET optimizer_trace = 'enabled=off'");
+            sql.executeQuery("EXPLAIN SELECT 1").close();
+            sql.executeQuery("DESCRIBE it_people").close();
+        }
+    }
+
+    @Test
+    void integrityErrorsThatNameOnlyColumnsKeepTheirText() throws Exception {
+        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+            assertThatThrownBy(() -> sql.executeUpdate("INSERT INTO it_people (id, tenant, name) VALUES (NULL, 5, 'x')"))
+                    .hasMessageContaining("Column 'id' cannot be null");
+            assertThatThrownBy(() -> sql.executeQuery("SELECT no_such_column FROM it_people"))
+                    .hasMessageContaining("no_such_column");
+        }
+    }
+
+    private static Connection connect(String token, String options) throws SQLException {
+        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
+                + "/shop?sslMode=trust&user=analyst&password=" + token + options);
+    }
+}
