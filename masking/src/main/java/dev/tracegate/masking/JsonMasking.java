@@ -482,7 +482,8 @@ public final class JsonMasking {
             if (text && embedded(value)) {
                 return;
             }
-            ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? null : scanUnlessClean(value);
+            ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? scanWholeNumber(value)
+                    : scanUnlessClean(value);
             if (outcome == null) {
                 if (text) {
                     out.writeString(value);
@@ -495,6 +496,17 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
+        }
+
+        /**
+         * A float is scanned only when its value is a whole number, as its digits: a card or phone
+         * number written {@code 4111111111111111.0} or {@code 4.111111111111111E15} (pandas writes
+         * an integer column with a gap in it as floats, Python's {@code json} an integral float so).
+         * A fraction (a price, a rate) is no number the detectors look for.
+         */
+        private ContentScanner.Outcome scanWholeNumber(String value) {
+            String digits = WholeNumber.digitsOf(value);
+            return digits == null ? null : scanUnlessClean(digits);
         }
 
         /** {@link #scanOrNull}, but for a value already found clean in this walk; remembers one found clean now. */

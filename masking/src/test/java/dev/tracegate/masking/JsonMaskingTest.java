@@ -34,6 +34,33 @@ class JsonMaskingTest {
     }
 
     @Test
+    void aCardOrPhoneWrittenAsAWholeFloatIsFoundAndAFractionIsLeftAlone() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        MaskingReport report = new MaskingReport();
+        String out = masker.json("b").mask("""
+                [{"ref":4111111111111111.0,"alt":4.111111111111111E15,"no":5555555555554444.000,
+                  "price":12.50,"qty":3.0,"rate":4.111111111111111}]""", report);
+
+        assertThat(out).doesNotContain("4111111111111111").doesNotContain("4.111111111111111E15")
+                .doesNotContain("5555555555554444").contains("\"price\":12.50").contains("\"qty\":3.0")
+                .contains("\"rate\":4.111111111111111");
+        assertThat(report.snapshot().found()).containsEntry("b:$[*].ref", Map.of("CARD", 1L))
+                .containsEntry("b:$[*].alt", Map.of("CARD", 1L));
+    }
+
+    @Test
+    void theDigitsOfAWholeFloat() {
+        assertThat(WholeNumber.digitsOf("4111111111111111.0")).isEqualTo("4111111111111111");
+        assertThat(WholeNumber.digitsOf("4.111111111111111E15")).isEqualTo("4111111111111111");
+        assertThat(WholeNumber.digitsOf("4.1555501E+9")).isEqualTo("4155550100");
+        assertThat(WholeNumber.digitsOf("-7.0")).isEqualTo("-7");
+        assertThat(WholeNumber.digitsOf("12.50")).isNull();
+        assertThat(WholeNumber.digitsOf("1.5E-3")).isNull();
+        assertThat(WholeNumber.digitsOf("1E+999999999")).as("no string of a billion digits").isNull();
+        assertThat(WholeNumber.digitsOf("1" + "0".repeat(60) + ".0")).isNull();
+    }
+
+    @Test
     void descendantAndWildcardPaths() {
         Masker masker = withFields(new FieldRuleConfig("$..ssn", EntityType.SSN, StrategyConfig.partial(4)),
                 new FieldRuleConfig("$.rows[1].*", EntityType.CUSTOM, null));
