@@ -31,9 +31,10 @@ final class HeaderRules {
     private static final Set<String> ANSWER_FORM = Set.of("accept-encoding", "range", "if-range", "accept-charset");
 
     /**
-     * Response headers that describe the transfer, not a person: a masked caller gets them as
-     * sent. Every other one (a {@code Location} naming a user, an {@code X-Customer-Email}) goes
-     * through the caller's masking profile first.
+     * Response headers that describe the transfer, not a person: their names are no hint, so a
+     * masked caller gets them read by the detectors alone (a target still chooses their values: an
+     * {@code ETag} built from an address). Every other one (a {@code Location} naming a user, an
+     * {@code X-Customer-Email}) goes through the caller's whole masking profile.
      */
     private static final Set<String> RESPONSE_TRANSFER = Set.of(
             "content-type", "content-length", "content-encoding", "content-language", "transfer-encoding", "date",
@@ -63,7 +64,7 @@ final class HeaderRules {
         return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether a masked caller's response header is passed on without the caller's masking profile reading it. */
+    /** Whether a masked caller's response header is read by the detectors alone, its name being no hint. */
     static boolean describesTheTransfer(String name) {
         return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
