@@ -387,6 +387,25 @@ class HttpMaskedBodyFormTest {
         assertThat(unmasked).startsWith("HTTP/1.1 400").contains("malformed percent-encoding");
     }
 
+    @Test
+    void aMaskedCallersHeadersThatDescribeTheTransferReachTheTargetMaskedAndOrdinaryOnesAsSent() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/notes/x", TestGateway.ALICE_TOKEN,
+                "User-Agent", "crawler/1.0 (+mailto:" + EMAIL + ")", "If-None-Match", "W/\"v3:" + EMAIL + "\"",
+                "Accept", "application/json", "If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(masked.statusCode()).isEqualTo(200);
+        UpstreamService.Received stored = upstream.received.getLast();
+        assertThat(stored.headers().toString()).doesNotContain(EMAIL);
+        assertThat(header(stored, "User-Agent")).startsWith("crawler/1.0 (+mailto:");
+        assertThat(header(stored, "If-None-Match")).startsWith("W/\"v3:");
+        assertThat(header(stored, "Accept")).isEqualTo("application/json");
+        assertThat(header(stored, "If-Modified-Since")).isEqualTo("Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "masking.applied").getLast().toString())
+                .contains("request.header:user-agent").contains("request.header:if-none-match");
+
+        get("/svc/notes/x", TestGateway.ADMIN_TOKEN, "User-Agent", "crawler/1.0 (+mailto:" + EMAIL + ")");
+        assertThat(header(upstream.received.getLast(), "User-Agent")).isEqualTo("crawler/1.0 (+mailto:" + EMAIL + ")");
+    }
+
     private static String header(UpstreamService.Received request, String name) {
         return request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                 .map(e -> String.join(",", e.getValue())).findFirst().orElse(null);
