@@ -19,8 +19,17 @@ final class HeaderRules {
             "x-amz-security-token");
 
     /**
-     * Recorded as sent: their values describe the transfer, not a person. Every other header value
-     * goes through the policy's record profile (an e-mail in {@code From}, a URL with one in {@code Referer}).
+     * Recorded as sent: the gateway reads and checks their values itself (a host, a length, a
+     * connection option), so nothing else fits in them. Every other header value goes through the
+     * policy's record profile (an e-mail in {@code From}, a URL with one in {@code Referer}, a
+     * contact address in a crawler's {@code User-Agent}).
+     */
+    private static final Set<String> CHECKED_FORM = Set.of(
+            "host", "content-length", "connection", "keep-alive", "te", "transfer-encoding", "expect", "upgrade");
+
+    /**
+     * Request headers that describe the transfer, not a person: their names are no hint, so a
+     * masked caller's go to the target read by the detectors alone.
      */
     private static final Set<String> TRANSFER = Set.of(
             "host", "content-type", "content-length", "content-encoding", "accept", "accept-encoding", "accept-language",
@@ -31,9 +40,10 @@ final class HeaderRules {
     private static final Set<String> ANSWER_FORM = Set.of("accept-encoding", "range", "if-range", "accept-charset");
 
     /**
-     * Response headers that describe the transfer, not a person: a masked caller gets them as
-     * sent. Every other one (a {@code Location} naming a user, an {@code X-Customer-Email}) goes
-     * through the caller's masking profile first.
+     * Response headers that describe the transfer, not a person: their names are no hint, so a
+     * masked caller gets them read by the detectors alone (a target still chooses their values: an
+     * {@code ETag} built from an address). Every other one (a {@code Location} naming a user, an
+     * {@code X-Customer-Email}) goes through the caller's whole masking profile.
      */
     private static final Set<String> RESPONSE_TRANSFER = Set.of(
             "content-type", "content-length", "content-encoding", "content-language", "transfer-encoding", "date",
@@ -63,7 +73,7 @@ final class HeaderRules {
         return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether a masked caller's response header is passed on without the caller's masking profile reading it. */
+    /** Whether a masked caller's response header is read by the detectors alone, its name being no hint. */
     static boolean describesTheTransfer(String name) {
         return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
@@ -77,7 +87,7 @@ final class HeaderRules {
         return name.equalsIgnoreCase("set-cookie");
     }
 
-    /** Whether a masked caller's request header goes to the target without the caller's masking profile reading it. */
+    /** Whether a masked caller's request header is read by the detectors alone, its name being no hint. */
     static boolean describesTheRequestTransfer(String name) {
         return TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
@@ -90,6 +100,6 @@ final class HeaderRules {
     /** Whether the record profile must see this header's value before the evidence keeps it. */
     static boolean mayHoldPersonalData(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !REDACTED.contains(lower) && !TRANSFER.contains(lower);
+        return !REDACTED.contains(lower) && !CHECKED_FORM.contains(lower);
     }
 }

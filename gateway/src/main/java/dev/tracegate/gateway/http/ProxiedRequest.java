@@ -125,9 +125,9 @@ final class ProxiedRequest {
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
         joined = client.prefersAsync()
                 // Held, it finishes on another thread after the connection has moved on: a session of its own.
-                ? ClientSessions.alone(openSession(identity, connection, "request"))
+                ? ClientSessions.alone(openSession(identity, connection, "request", ruling.recording()))
                 : context.sessions().join(request.getConnectionMetaData(), identity, connection.name(),
-                        () -> openSession(identity, connection, "connection"));
+                        () -> openSession(identity, connection, "connection", ruling.recording()));
         SessionRecorder recorder = joined.session().recorder();
         long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
@@ -227,13 +227,16 @@ final class ProxiedRequest {
     /**
      * A new evidence session for the caller on this client connection, or for this request alone
      * ({@code scope}): the client's address and TLS; each request's command carries them again
-     * with its own headers.
+     * with its own headers. Its application name is the {@code User-Agent} as the record profile
+     * masks it ({@code crawler/1.0 (+mailto:ada@example.com)}), the header's redactions on the command.
      */
-    private ClientSession openSession(Identity identity, HttpConnectionConfig connection, String scope) {
+    private ClientSession openSession(Identity identity, HttpConnectionConfig connection, String scope,
+                                      CommandRedaction recording) {
+        String agent = client.header("user-agent");
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), new SessionInfo(
                 UUID.randomUUID().toString(), identity, client.remote(),
                 new EvidenceEvent.Resource(connection.name(), HttpEngine.PROTOCOL, connection.target()), null,
-                client.header("user-agent"), null));
+                agent == null ? null : recording.header("user-agent", agent).text(), null));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("tls", client.secure());
         detail.put("scope", scope);

@@ -19,8 +19,8 @@ import java.util.Locale;
  *       decoded value), locations {@code request.query:$.name};</li>
  *   <li>each path segment decoded ({@code %XX}; a {@code +} is a plus sign in a path) and scanned
  *       by the detectors, location {@code request.path}; a masked segment is encoded again;</li>
- *   <li>every header value but those that describe the transfer, as response headers are
- *       ({@code request.header:name}).</li>
+ *   <li>every header value ({@code request.header:name}); those that describe the transfer by
+ *       the detectors alone, as response headers are.</li>
  * </ul>
  * A malformed percent-escape in the path or query is refused ({@code 400}): targets differ in what
  * they make of one, so the masker cannot know what it would be stored as.
@@ -56,13 +56,23 @@ final class RequestHeadMasking {
         return masked.toString();
     }
 
-    /** A header's value masked, or {@code null} when the profile nulls it (the header is then not sent). */
+    /**
+     * A header's value masked, or {@code null} when the profile nulls it (the header is then not
+     * sent). One that describes the transfer is read by the detectors alone: its name is no hint
+     * (an {@code If-Modified-Since} is no date of birth), but its value is the caller's to write
+     * ({@code User-Agent: crawler/1.0 (+mailto:ada@example.com)}).
+     */
     String header(String name, String value) {
-        if (HeaderRules.describesTheRequestTransfer(name)) {
+        String location = "request.header:" + name.toLowerCase(Locale.ROOT);
+        if (!HeaderRules.describesTheRequestTransfer(name)) {
+            return masker.maskText(ColumnRef.expression(location), value, report).value();
+        }
+        CellResult masked = masker.maskText(ColumnRef.expression("request.header"), value, new MaskingReport());
+        if (!masked.changed()) {
             return value;
         }
-        return masker.maskText(ColumnRef.expression("request.header:" + name.toLowerCase(Locale.ROOT)), value, report)
-                .value();
+        report.record(location, masked);
+        return masked.value();
     }
 
     private String segment(String raw) {

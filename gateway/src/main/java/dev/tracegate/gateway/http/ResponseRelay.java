@@ -88,9 +88,9 @@ final class ResponseRelay {
     }
 
     /**
-     * The target's headers the client may see; for a masked caller, those that do not describe the
-     * transfer are masked with the caller's profile like the body (a header masked to nothing is
-     * left out).
+     * The target's headers the client may see; for a masked caller, each is masked with the
+     * caller's profile like the body (a header masked to nothing is left out), those that describe
+     * the transfer by the detectors alone ({@link #transferMasked}).
      */
     private void forwardHeaders(TargetAnswer answer, CallerMasking masking, ClientResponse out) {
         for (HttpField header : answer.headers()) {
@@ -101,7 +101,9 @@ final class ResponseRelay {
             String value = header.getValue();
             if (masking != null && HeaderRules.isSessionCookie(name)) {
                 value = cookieMasked(masking, value);
-            } else if (masking != null && !HeaderRules.describesTheTransfer(name)) {
+            } else if (masking != null && HeaderRules.describesTheTransfer(name)) {
+                value = transferMasked(masking, name, value);
+            } else if (masking != null) {
                 value = masking.masker().maskText(ColumnRef.expression("response.header:" + name.toLowerCase(Locale.ROOT)),
                         value, evidence.responseReport()).value();
             }
@@ -137,6 +139,22 @@ final class ResponseRelay {
         }
         return name + (cookie.changed() ? Objects.toString(cookie.value(), "") : pair.substring(name.length()))
                 + (rest.changed() ? Objects.toString(rest.value(), "") : attributes);
+    }
+
+    /**
+     * A header that describes the transfer, read by the detectors alone: its value is the target's
+     * to choose ({@code ETag: W/"ada@example.com-v3"}, {@code Content-Type: ...; name="ada@...json"},
+     * a {@code Server} naming its operator), but its name is no hint ({@code Expires} is not a
+     * card's expiry nor {@code Date} a date of birth), so it is read under a name no hint matches
+     * and an ordinary value (a date, a hash, a media type) arrives as sent, as caching needs it.
+     */
+    private String transferMasked(CallerMasking masking, String name, String value) {
+        CellResult masked = masking.masker().maskText(ColumnRef.expression("response.header"), value, new MaskingReport());
+        if (!masked.changed()) {
+            return value;
+        }
+        evidence.responseReport().record("response.header:" + name.toLowerCase(Locale.ROOT), masked);
+        return masked.value();
     }
 
     private static boolean personal(CellResult masked) {

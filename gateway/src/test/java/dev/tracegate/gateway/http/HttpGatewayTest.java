@@ -269,6 +269,24 @@ class HttpGatewayTest {
     }
 
     @Test
+    void personalDataInAHeaderThatDescribesTheTransferIsMaskedInTheEvidence() throws Exception {
+        HttpResponse<String> response = send(request("/svc/echo", TestGateway.ADMIN_TOKEN)
+                .header("User-Agent", "crawler/1.0 (+mailto:hedy@example.net)")
+                .header("If-None-Match", "W/\"v3:ada.lovelace@example.com\"").header("Accept", "application/json")
+                .GET().build());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().headers().toString()).as("the target gets the request as sent")
+                .contains("hedy@example.net").contains("ada.lovelace@example.com");
+        List<JsonNode> events = lastRequest("apikey:admin");
+        assertThat(events.toString()).doesNotContain("hedy@").doesNotContain("ada.lovelace");
+        JsonNode headers = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst()
+                .orElseThrow().path("detail").path("headers");
+        assertThat(headers.path("user-agent").asText()).isEqualTo("crawler/1.0 (+mailto:[EMAIL])");
+        assertThat(headers.path("if-none-match").asText()).isEqualTo("W/\"v3:[EMAIL]\"");
+        assertThat(headers.path("accept").asText()).isEqualTo("application/json");
+    }
+
+    @Test
     void personalDataIsMaskedInBothDirectionsForMaskedCallers() throws Exception {
         String trace = "{\"agent\":\"planner\",\"step\":{\"note\":\"mail ada@example.com\",\"card\":\"4111 1111 1111 1111\"}}";
         HttpResponse<String> response = send(request("/svc/echo", TestGateway.ALICE_TOKEN)

@@ -113,6 +113,29 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("X-Request-Id", "r-17");
             answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
         });
+        upstream.route("/transfer-headers", exchange -> {
+            // Headers that name the transfer, carrying what a target puts in them: a user's file, a
+            // version tag built from the account, a redirect to the user's page.
+            exchange.getResponseHeaders().add("Content-Type", "application/json; name=\"" + EMAIL + ".json\"");
+            exchange.getResponseHeaders().add("ETag", "W/\"v3:" + EMAIL + "\"");
+            exchange.getResponseHeaders().add("Content-Language", "en-GB, card-4111111111111111");
+            exchange.getResponseHeaders().add("Server", "accounts/2.1 (" + EMAIL + ")");
+            exchange.getResponseHeaders().add("Content-Disposition", "attachment; filename=\"" + EMAIL + ".pdf\"");
+            exchange.getResponseHeaders().add("Content-Location", "/users/" + EMAIL + "/export");
+            exchange.getResponseHeaders().add("Link", "</users/" + EMAIL + ">; rel=\"canonical\"");
+            exchange.getResponseHeaders().add("Warning", "199 - \"stale copy for " + EMAIL + "\"");
+            exchange.getResponseHeaders().add("Location", "/users/" + EMAIL);
+            answer(exchange, 302, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/plain-transfer-headers", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+            exchange.getResponseHeaders().add("ETag", "\"33a64df551425fcc55e4d42a148795d9f25f89d4\"");
+            exchange.getResponseHeaders().add("Expires", "Wed, 21 Oct 2015 07:28:00 GMT");
+            exchange.getResponseHeaders().add("Last-Modified", "Tue, 20 Oct 2015 07:28:00 GMT");
+            exchange.getResponseHeaders().add("Cache-Control", "max-age=3600");
+            exchange.getResponseHeaders().add("Server", "nginx/1.25.3");
+            answer(exchange, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8));
+        });
         upstream.route("/stream", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             answer(exchange, 200, ("event: step\ndata: {\"step\":1,\"dob\":\"1985-03-02\"}\n\n"
@@ -219,6 +242,31 @@ class HttpMaskedBodyFormTest {
         assertThat(masked.headers().firstValue("Content-Type")).hasValue("application/json");
         HttpResponse<byte[]> clear = get("/svc/headers", TestGateway.ADMIN_TOKEN);
         assertThat(clear.headers().firstValue("X-Customer-Email")).hasValue(EMAIL);
+    }
+
+    @Test
+    void personalDataInAHeaderThatDescribesTheTransferIsMaskedAndAnOrdinaryOneArrivesAsSent() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/transfer-headers", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(302);
+        assertThat(masked.headers().map().toString()).doesNotContain(EMAIL).doesNotContain("4111111111111111");
+        assertThat(masked.headers().firstValue("ETag")).hasValueSatisfying(tag -> assertThat(tag).startsWith("W/\"v3:"));
+        assertThat(masked.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json; name="));
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "masking.applied").getLast().toString())
+                .contains("response.header:etag").contains("response.header:content-language");
+        HttpResponse<byte[]> clear = get("/svc/transfer-headers", TestGateway.ADMIN_TOKEN);
+        assertThat(clear.headers().firstValue("ETag")).hasValue("W/\"v3:" + EMAIL + "\"");
+
+        // What names the transfer and nothing else arrives as the target sent it, dates read by
+        // no name hint (an Expires is not a card's expiry) and a hash not taken for a secret.
+        HttpResponse<byte[]> plain = get("/svc/plain-transfer-headers", TestGateway.ALICE_TOKEN);
+        assertThat(plain.headers().firstValue("ETag")).hasValue("\"33a64df551425fcc55e4d42a148795d9f25f89d4\"");
+        assertThat(plain.headers().firstValue("Expires")).hasValue("Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(plain.headers().firstValue("Last-Modified")).hasValue("Tue, 20 Oct 2015 07:28:00 GMT");
+        assertThat(plain.headers().firstValue("Cache-Control")).hasValue("max-age=3600");
+        assertThat(plain.headers().firstValue("Server")).hasValue("nginx/1.25.3");
+        assertThat(plain.headers().firstValue("Content-Type")).hasValue("application/json; charset=utf-8");
+        assertThat(new String(plain.body(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
     }
 
     @Test
@@ -337,6 +385,25 @@ class HttpMaskedBodyFormTest {
         String unmasked = RawHttp.send(gateway.gateway().httpPort(), "GET /svc/notes/x?a=%zz HTTP/1.1\r\nHost: x\r\n"
                 + "Authorization: Bearer " + TestGateway.ADMIN_TOKEN + "\r\nConnection: close\r\n\r\n");
         assertThat(unmasked).startsWith("HTTP/1.1 400").contains("malformed percent-encoding");
+    }
+
+    @Test
+    void aMaskedCallersHeadersThatDescribeTheTransferReachTheTargetMaskedAndOrdinaryOnesAsSent() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/notes/x", TestGateway.ALICE_TOKEN,
+                "User-Agent", "crawler/1.0 (+mailto:" + EMAIL + ")", "If-None-Match", "W/\"v3:" + EMAIL + "\"",
+                "Accept", "application/json", "If-Modified-Since", "Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(masked.statusCode()).isEqualTo(200);
+        UpstreamService.Received stored = upstream.received.getLast();
+        assertThat(stored.headers().toString()).doesNotContain(EMAIL);
+        assertThat(header(stored, "User-Agent")).startsWith("crawler/1.0 (+mailto:");
+        assertThat(header(stored, "If-None-Match")).startsWith("W/\"v3:");
+        assertThat(header(stored, "Accept")).isEqualTo("application/json");
+        assertThat(header(stored, "If-Modified-Since")).isEqualTo("Wed, 21 Oct 2015 07:28:00 GMT");
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "masking.applied").getLast().toString())
+                .contains("request.header:user-agent").contains("request.header:if-none-match");
+
+        get("/svc/notes/x", TestGateway.ADMIN_TOKEN, "User-Agent", "crawler/1.0 (+mailto:" + EMAIL + ")");
+        assertThat(header(upstream.received.getLast(), "User-Agent")).isEqualTo("crawler/1.0 (+mailto:" + EMAIL + ")");
     }
 
     private static String header(UpstreamService.Received request, String name) {

@@ -354,12 +354,24 @@ public final class EmailDetector implements Detector {
         return labels >= 2 ? checkedEnd(text, from, lastLabel, end) : -1;
     }
 
-    /** {@code end} when the domain ends there for good and its last label is a top-level domain. */
+    /**
+     * {@code end} when the domain ends there for good and its last label is a top-level domain; or,
+     * when the last label is a top-level domain with a dash and more after it ({@code
+     * ada@example.com-v3}, {@code ada@example.org-backup}), the end before that dash: no
+     * top-level domain holds a dash, so a reader sees the address and a suffix.
+     */
     private static int checkedEnd(CharSequence text, int from, int lastLabel, int end) {
         if (end - from > MAX_DOMAIN || (end < text.length() && (text.charAt(end) == '@' || Chars.isWordChar(text.charAt(end))))) {
             return -1;
         }
-        return isTopLevel(text, lastLabel, end) ? end : -1;
+        if (isTopLevel(text, lastLabel, end)) {
+            return end;
+        }
+        int dash = lastLabel;
+        while (dash < end && text.charAt(dash) != '-') {
+            dash++;
+        }
+        return dash < end && lastLabel > from && isTopLevel(text, lastLabel, dash) ? dash : -1;
     }
 
     private static boolean isTopLevel(CharSequence text, int start, int end) {

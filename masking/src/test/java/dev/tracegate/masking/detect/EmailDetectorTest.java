@@ -26,6 +26,14 @@ class EmailDetectorTest {
         assertThat(Finds.of(detector, "x@xn--bcher-kva.example")).containsExactly("x@xn--bcher-kva.example");
     }
 
+    /** No top-level domain holds a dash: what follows one is a suffix a target added (a version tag, a file's name). */
+    @Test
+    void anAddressWithASuffixAfterADashIsFound() {
+        assertThat(Finds.of(detector, "W/\"ada@example.com-v3\" and bob@mail.example.org-backup-2024 today"))
+                .containsExactly("ada@example.com", "bob@mail.example.org");
+        assertThat(Finds.of(detector, "pkg@1.2.3-beta, lib@2.0.0-rc.1, x@host.1-a")).isEmpty();
+    }
+
     @Test
     void thingsWithAnAtSignThatAreNotAddresses() {
         assertThat(Finds.of(detector, "icon@2x.png and logo@3x.webp")).isEmpty();
