@@ -121,7 +121,7 @@ final class MysqlSession implements Runnable {
         Subject subject = new Subject(connection.name(), MysqlEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
         SessionInfo info = new SessionInfo(UUID.randomUUID().toString(), identity, client,
                 new EvidenceEvent.Resource(connection.name(), MysqlEngine.PROTOCOL, connection.target()), user,
-                login.response().attributes().get("program_name"));
+                context.services().guard().recording().clientName(login.response().attributes().get("program_name")));
         SessionPlace place;
         try {
             place = context.services().admission().admit(identity, SourceAddress.of(socket.getInetAddress()), info.resource());

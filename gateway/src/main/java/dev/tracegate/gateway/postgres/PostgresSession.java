@@ -247,7 +247,8 @@ final class PostgresSession implements Runnable {
         String sessionId = UUID.randomUUID().toString();
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
-                params.get("application_name"), traceOf(params.get("application_name")));
+                context.services().guard().recording().clientName(params.get("application_name")),
+                traceOf(params.get("application_name")));
         SessionPlace place;
         try {
             place = context.services().admission().admit(identity, SourceAddress.of(clientSocket.getInetAddress()),

@@ -61,6 +61,15 @@ public final class CommandRedaction {
         return httpRequests.redact(line);
     }
 
+    /**
+     * What a client calls itself (PostgreSQL's {@code application_name}, MySQL's
+     * {@code program_name}) as {@code session.open} keeps it: text the client wrote, so masked like a
+     * header's value ({@code nightly export for ada@example.com}).
+     */
+    public String clientName(String value) {
+        return value == null ? null : httpRequests.header("application_name", value).text();
+    }
+
     /** The value of an HTTP request header (lower-case {@code name}); its redactions name the header. */
     public RecordedCommand header(String name, String value) {
         return httpRequests.header(name, value);

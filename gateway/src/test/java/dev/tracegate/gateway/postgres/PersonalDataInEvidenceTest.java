@@ -86,7 +86,7 @@ class PersonalDataInEvidenceTest {
             "Katherine Johnson", "katherine@example.com", "6011 1111 1111 1117", "dan@example.org", "321-54-9876",
             "Dorothy Vaughan", "dora@example.com", "erin@example.com", "3782 822463 10005", "frank@example.com",
             "Mary Jackson", "mary@example.com", "zoe@example.com", "ivy.case@example.com", "Hedy Lamarr", "Annie Easley",
-            "Joan Clarke", "Rosalind Franklin", "Lise Meitner");
+            "Joan Clarke", "Rosalind Franklin", "Lise Meitner", "lin.hua@example.net");
 
     private static TestGateway gateway;
 
@@ -124,6 +124,11 @@ class PersonalDataInEvidenceTest {
         psql("SELECT count(*) FROM pii_customers WHERE strpos(name, 'Annie Easley') > 0 OR (id, name) = (9, 'Joan Clarke')");
         psql("INSERT INTO pii_customers SELECT * FROM json_populate_record(null::pii_customers,"
                 + " '{\"id\": 7, \"name\": \"Rosalind Franklin\"}')");
+
+        // What a client calls itself (libpq sends it in the start-up packet) is client-written text too.
+        ClientProcess named = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app")
+                + "&application_name=export%20for%20lin.hua%40example.net", "-X", "-c", "SELECT 1"));
+        assertThat(named.exitCode()).as(named.output()).isZero();
 
         Properties extended = new Properties();
         extended.setProperty("prepareThreshold", "1");
@@ -187,7 +192,8 @@ class PersonalDataInEvidenceTest {
             }
         }
         String events = Files.readString(bundle.resolve("events.jsonl"));
-        assertThat(events).contains("INSERT INTO pii_customers (id, name, email, phone, card_number, national_id, date_of_birth, notes)")
+        assertThat(events).contains("\"application_name\":\"export for [EMAIL]\"")
+                .contains("INSERT INTO pii_customers (id, name, email, phone, card_number, national_id, date_of_birth, notes)")
                 .contains("ON CONFLICT (id) DO UPDATE SET notes = '").contains("\"redactions\"");
         assertThat(hashes(events)).as("an auditor with the key confirms each value").contains(
                 hmac("Ada Lovelace"), hmac("ada.lovelace@example.com"), hmac("+44 20 7946 0958"), hmac("4111 1111 1111 1111"),
