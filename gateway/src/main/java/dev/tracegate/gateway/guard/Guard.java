@@ -144,7 +144,36 @@ public final class Guard {
         if (masking == null) {
             return LineageVerdict.ALLOWED;
         }
-        return sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
+        LineageVerdict verdict = sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
+        for (ClassifiedStatement statement : classification.statements()) {
+            if (!verdict.allowed()) {
+                break;
+            }
+            Optional<String> judgedEarlier = judgedEarlier(sql, statement);
+            if (judgedEarlier.isPresent()) {
+                verdict = both(verdict, sql.lineage().check(judgedEarlier.get(), sql.dialect(), masking.masker()));
+            }
+        }
+        return verdict;
+    }
+
+    /**
+     * What a statement runs that was judged when it was made: the text of the statement an
+     * {@code EXECUTE} runs, the {@code DECLARE} of the cursor a {@code FETCH} or {@code MOVE} reads.
+     * It was judged under the policy of that moment; a reload since may have masked the caller (or
+     * masked more), and the computed column it returns would then pass the masker in clear.
+     */
+    private static Optional<String> judgedEarlier(Command.Sql sql, ClassifiedStatement statement) {
+        return statement.runs() != null ? Optional.of(statement.runs()) : sql.declaredCursors().apply(statement.text());
+    }
+
+    private static LineageVerdict both(LineageVerdict statement, LineageVerdict judgedEarlier) {
+        if (!judgedEarlier.allowed()) {
+            return LineageVerdict.refused("it runs a statement or cursor prepared or declared earlier, judged again"
+                    + " under the policy in force now: " + judgedEarlier.reason());
+        }
+        return statement.computesOnProtected() || judgedEarlier.computesOnProtected()
+                ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
     }
 
     /** A refusal on behalf of the caller's masking rule. */

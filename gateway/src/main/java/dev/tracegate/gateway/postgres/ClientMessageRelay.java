@@ -103,6 +103,7 @@ final class ClientMessageRelay {
     private final int resultDataBytes;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final PreparedStatementNames sqlPrepared = new PreparedStatementNames();
+    private final DeclaredCursors cursors = new DeclaredCursors();
     private final Map<String, BoundPortal> portals = new HashMap<>();
     /**
      * Statements held at Parse and approved, not yet bound: an approval lets its statement run
@@ -349,6 +350,9 @@ final class ClientMessageRelay {
         }
         sqlPrepared.parsed(parse.statementName(), ruling.decision().statementClass() == null ? null
                 : new PreparedText(ruling.decision().statementClass(), ruling.decision().tables(), parse.query()), admitted);
+        if (ruling.classification() != null) {
+            ruling.classification().statements().forEach(cursors::parsed);
+        }
         return prepared;
     }
 
@@ -587,7 +591,7 @@ final class ClientMessageRelay {
     }
 
     private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage);
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors::declarationRead);
     }
 
     /**
@@ -687,6 +691,7 @@ final class ClientMessageRelay {
     private void rememberSqlPrepares(Ruling ruling) {
         for (ClassifiedStatement statement : ruling.classification().statements()) {
             sqlPrepared.ran(statement);
+            cursors.ran(statement);
         }
     }
 

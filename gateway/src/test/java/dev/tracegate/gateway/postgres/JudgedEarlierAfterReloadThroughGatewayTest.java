@@ -1,0 +1,125 @@
+package dev.tracegate.gateway.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A prepared statement or a cursor is judged when it is made; running it later (EXECUTE, FETCH,
+ * MOVE) names only the statement or cursor. When a policy reload masks the caller in between, the
+ * text it runs must be judged under the masking in force then: a computed column has no stored
+ * column the masker could find, so {@code upper(name)} prepared while the caller was unmasked must
+ * not return every name in clear once the caller is masked.
+ */
+class JudgedEarlierAfterReloadThroughGatewayTest {
+
+    private static final String NAME = "Ada Lovelace";
+    private static final String CLEAR = """
+            defaults:
+              action: allow
+            masking:
+              profiles:
+                names:
+                  detect: []
+                  hints: []
+                  columns:
+                    - {match: reload_people.name, entity: person_name, strategy: redact}
+            """;
+    private static final String MASKED = CLEAR + """
+            rules:
+              - name: mask-names
+                connections: [app]
+                exceptGroups: [admins]
+                mask: names
+            """;
+
+    @BeforeAll
+    static void tables() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS reload_people");
+            sql.execute("CREATE TABLE reload_people (id int, name text)");
+            sql.execute("INSERT INTO reload_people VALUES (1, '" + NAME + "')");
+        }
+    }
+
+    /** In simple mode: a SQL PREPARE sent as a Parse is not followed, and EXECUTE of it is refused as unknown. */
+    @Test
+    void aStatementPreparedBeforeTheCallerWasMaskedIsJudgedAgainWhenItRuns() throws Exception {
+        try (TestGateway gateway = TestGateway.start(List.of(), CLEAR);
+             Connection alice = connect(gateway, "simple"); Statement sql = alice.createStatement()) {
+            sql.execute("PREPARE shout AS SELECT upper(name) FROM reload_people");
+            assertThat(single(sql, "EXECUTE shout")).isEqualTo(NAME.toUpperCase());
+
+            maskAlice(gateway, sql);
+
+            assertThatThrownBy(() -> single(sql, "EXECUTE shout"))
+                    .as("upper(name) computed on a protected column, run under the new masking")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("masked");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aCursorDeclaredBeforeTheCallerWasMaskedIsJudgedAgainWhenFetched(String mode) throws Exception {
+        try (TestGateway gateway = TestGateway.start(List.of(), CLEAR);
+             Connection alice = connect(gateway, mode); Statement sql = alice.createStatement()) {
+            sql.execute("BEGIN");
+            sql.execute("DECLARE shouting SCROLL CURSOR WITH HOLD FOR SELECT upper(name) FROM reload_people");
+            sql.execute("COMMIT");
+
+            maskAlice(gateway, sql);
+
+            assertThatThrownBy(() -> single(sql, "FETCH ABSOLUTE 1 FROM shouting"))
+                    .as("a WITH HOLD cursor's upper(name), fetched under the new masking")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("masked");
+            assertThatThrownBy(() -> single(sql, "MOVE FIRST IN shouting; FETCH RELATIVE 0 FROM shouting"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("masked");
+            sql.execute("CLOSE shouting");
+            sql.execute("BEGIN");
+            sql.execute("DECLARE plain CURSOR FOR SELECT name FROM reload_people");
+            assertThat(single(sql, "FETCH NEXT FROM plain")).as("a stored column is masked when fetched")
+                    .isNotEqualTo(NAME);
+            sql.execute("COMMIT");
+        }
+    }
+
+    /** Reloads the policy so that alice is masked, and waits until her plain reads show it. */
+    private static void maskAlice(TestGateway gateway, Statement sql) throws Exception {
+        Files.writeString(Path.of(gateway.gateway().config().policyFile()), MASKED);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> !single(sql, "SELECT name FROM reload_people").equals(NAME));
+    }
+
+    private static String single(Statement sql, String query) throws SQLException {
+        try (ResultSet rs = sql.executeQuery(query)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
+    private static Connection connect(TestGateway gateway, String mode) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("preferQueryMode", mode);
+        props.setProperty("user", "alice");
+        props.setProperty("password", TestGateway.ALICE_TOKEN);
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.port() + "/app?sslmode=require",
+                props);
+    }
+}
