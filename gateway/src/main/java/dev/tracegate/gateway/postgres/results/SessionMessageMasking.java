@@ -20,6 +20,9 @@ import java.util.function.Supplier;
  */
 public final class SessionMessageMasking {
 
+    static final String WITHHELD_PAYLOAD = "tracegate: payload withheld: a notification may carry values no detector"
+            + " recognises, and results of this caller are masked (rule ";
+
     private final Supplier<Optional<CallerMasking>> decision;
     private MaskingReport report = new MaskingReport();
     private CallerMasking lastUsed;
@@ -29,14 +32,25 @@ public final class SessionMessageMasking {
         this.decision = decision;
     }
 
-    /** A notification with its channel and payload masked; the same object when nothing changed. */
+    /**
+     * A notification with its channel masked and, for a masked caller, its payload withheld; the
+     * same object when nothing changed. A payload is whatever a session or a trigger passed to
+     * {@code pg_notify} ({@code pg_notify('people', NEW.name)} on every insert), from data the
+     * caller's statement never named, so the lineage check cannot judge it, and a name or a birth
+     * date has no shape a detector finds: it fails closed. The notification itself still arrives
+     * (a listener learns that something happened, on which channel, from which backend).
+     */
     public NotificationResponse notification(NotificationResponse notification) {
         ServerTextMasking texts = texts();
         if (texts == null) {
             return notification;
         }
         String channel = texts.text("notification channel", notification.channel(), report);
-        String payload = texts.text("notification", notification.payload(), report);
+        String payload = notification.payload();
+        if (!payload.isEmpty()) {
+            payload = WITHHELD_PAYLOAD + lastUsed.rule() + ")";
+            report.count("notification", "WITHHELD", 1);
+        }
         return channel.equals(notification.channel()) && payload.equals(notification.payload())
                 ? notification : new NotificationResponse(notification.processId(), channel, payload);
     }
