@@ -164,7 +164,13 @@ public final class Guard {
      * masked more), and the computed column it returns would then pass the masker in clear.
      */
     private static Optional<String> judgedEarlier(Command.Sql sql, ClassifiedStatement statement) {
-        return statement.runs() != null ? Optional.of(statement.runs()) : sql.declaredCursors().apply(statement.text());
+        if (statement.runs() != null) {
+            return Optional.of(statement.runs());
+        }
+        String command = statement.command();
+        boolean mayReadACursor = command == null || command.isEmpty() || command.startsWith("FETCH")
+                || command.startsWith("MOVE");
+        return mayReadACursor ? sql.declaredCursors().apply(statement.text()) : Optional.empty();
     }
 
     private static LineageVerdict both(LineageVerdict statement, LineageVerdict judgedEarlier) {

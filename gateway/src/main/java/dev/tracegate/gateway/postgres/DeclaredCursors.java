@@ -23,6 +23,9 @@ final class DeclaredCursors {
 
     /** What a query string the session sent declares or closes. */
     void ran(ClassifiedStatement statement) {
+        if (!mayDeclareOrClose(statement)) {
+            return; // nearly every statement: not lexed a second time
+        }
         List<SqlToken> tokens = tokens(statement.text());
         if (tokens.size() < 2) {
             return;
@@ -44,10 +47,23 @@ final class DeclaredCursors {
      * until it runs, and the gateway does not follow that far: the cursor's query stays noted.
      */
     void parsed(ClassifiedStatement statement) {
+        if (!mayDeclareOrClose(statement)) {
+            return;
+        }
         List<SqlToken> tokens = tokens(statement.text());
         if (tokens.size() >= 2 && isDeclare(tokens)) {
             queries.put(tokens.get(1).text(), statement.text());
         }
+    }
+
+    /**
+     * The classifier already named the statement's command by its first keyword ({@code DECLARE
+     * CURSOR}, {@code DECLARE} when unrecognised, {@code CLOSE}): only those, and a statement it
+     * named nothing, are lexed here.
+     */
+    private static boolean mayDeclareOrClose(ClassifiedStatement statement) {
+        String command = statement.command();
+        return command == null || command.isEmpty() || command.startsWith("DECLARE") || command.startsWith("CLOSE");
     }
 
     private static boolean isDeclare(List<SqlToken> tokens) {
