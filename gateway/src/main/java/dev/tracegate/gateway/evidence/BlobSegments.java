@@ -1,7 +1,6 @@
 package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.store.StoreException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -247,7 +246,7 @@ final class BlobSegments implements BlobStorage {
     private boolean names(long place, byte[] digest) {
         try (FileChannel channel = FileChannel.open(file(BlobIndex.segment(place)), StandardOpenOption.READ)) {
             ByteBuffer named = ByteBuffer.allocate(4 + DIGEST);
-            readFully(channel, named, BlobIndex.offset(place));
+            PositionalRead.fill(channel, named, BlobIndex.offset(place), "a blob segment");
             named.flip();
             return named.getInt() == MAGIC && named.slice().equals(ByteBuffer.wrap(digest));
         } catch (IOException e) {
@@ -294,7 +293,7 @@ final class BlobSegments implements BlobStorage {
             return null;
         }
         ByteBuffer buffer = ByteBuffer.allocate(HEADER);
-        readFully(channel, buffer, position);
+        PositionalRead.fill(channel, buffer, position, "a blob segment");
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, CHECKED);
         buffer.flip();
@@ -313,20 +312,9 @@ final class BlobSegments implements BlobStorage {
     /** The record's content, if it hashes to the name in its header. */
     private static Optional<byte[]> readContent(FileChannel channel, long position, Header header) throws IOException {
         ByteBuffer content = ByteBuffer.allocate(header.length());
-        readFully(channel, content, position + HEADER);
+        PositionalRead.fill(channel, content, position + HEADER, "a blob segment");
         return MessageDigest.isEqual(BlobStore.sha256(content.array()), header.digest()) ? Optional.of(content.array())
                 : Optional.empty();
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new EOFException("a blob segment ends early at byte " + at);
-            }
-            at += read;
-        }
     }
 
     /** The 32 bytes of a {@code sha256:<hex>} name, or null when it is not one. */

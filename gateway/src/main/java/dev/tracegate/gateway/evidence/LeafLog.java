@@ -4,7 +4,6 @@ import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.store.StoreException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -245,7 +244,7 @@ final class LeafLog implements AutoCloseable {
             throw new IllegalArgumentException("event " + index + " is not in the log of " + size);
         }
         ByteBuffer entry = ByteBuffer.allocate(8);
-        readFully(offsets, entry, index * 8);
+        PositionalRead.fill(offsets, entry, index * 8, "the evidence log");
         Path file;
         synchronized (segments) {
             file = segments.floorEntry(index).getValue();
@@ -253,7 +252,7 @@ final class LeafLog implements AutoCloseable {
         FileChannel channel = reader(file);
         long position = entry.flip().getLong();
         ByteBuffer header = ByteBuffer.allocate(HEADER);
-        readFully(channel, header, position);
+        PositionalRead.fill(channel, header, position, "the evidence log");
         header.flip();
         long stored = header.getLong();
         int length = header.getInt();
@@ -261,7 +260,7 @@ final class LeafLog implements AutoCloseable {
             throw damaged(file, index);
         }
         ByteBuffer body = ByteBuffer.allocate(length + 4);
-        readFully(channel, body, position + HEADER);
+        PositionalRead.fill(channel, body, position + HEADER, "the evidence log");
         body.flip();
         byte[] leaf = new byte[length];
         body.get(leaf);
@@ -279,7 +278,7 @@ final class LeafLog implements AutoCloseable {
         long end = Math.min(to, size);
         long index = from;
         ByteBuffer entry = ByteBuffer.allocate(8);
-        readFully(offsets, entry, from * 8);
+        PositionalRead.fill(offsets, entry, from * 8, "the evidence log");
         long position = entry.flip().getLong();
         for (Map.Entry<Long, Path> file : segmentsFrom(from).entrySet()) {
             // A channel of its own: scans may run side by side, and a shared channel's position would mix them up.
@@ -328,17 +327,6 @@ final class LeafLog implements AutoCloseable {
         tail = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         synchronized (segments) {
             segments.put(firstIndex, file);
-        }
-    }
-
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new EOFException("the evidence log ends early at byte " + at);
-            }
-            at += read;
         }
     }
 
