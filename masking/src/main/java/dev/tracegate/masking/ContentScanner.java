@@ -116,6 +116,11 @@ final class ContentScanner {
      * zero-width space) is one span, the whole text, replaced as the first find of its reading form.
      */
     List<Span> spans(String text) {
+        return spans(text, 0);
+    }
+
+    /** {@code depth}: how many Base64 decodings deep {@code text} is (Base64 of Base64 is read once more, no further). */
+    private List<Span> spans(String text, int depth) {
         if (rules.length == 0 || text.isEmpty()) {
             return List.of();
         }
@@ -124,14 +129,45 @@ final class ContentScanner {
         // The facts' pass already tells an ASCII text without markup, the common case, from one
         // whose reading form may differ: only the latter pays for that form's passes.
         String read = facts.readAsWritten() ? null : ReadingForm.of(text);
-        if (read == null) {
-            return written;
+        if (read != null) {
+            List<Span> asRead = spansAsWritten(read, TextFacts.of(read));
+            if (asRead.size() > written.size()) {
+                return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
+            }
         }
-        List<Span> asRead = spansAsWritten(read, TextFacts.of(read));
-        if (asRead.size() <= written.size()) {
-            return written;
+        return facts.base64Run() && depth < 2 ? withDecodedRuns(text, written, depth) : written;
+    }
+
+    /**
+     * {@code written} with a span for every Base64 run of {@code text} whose decoded text holds a
+     * find ({@link Base64Reading}): the whole run, replaced as its decoded text's first find.
+     */
+    private List<Span> withDecodedRuns(String text, List<Span> written, int depth) {
+        List<Span> spans = written;
+        for (Base64Reading.Decoded run : Base64Reading.in(text)) {
+            if (overlaps(spans, run.start(), run.end())) {
+                continue;
+            }
+            List<Span> inside = spans(run.text(), depth + 1);
+            if (!inside.isEmpty()) {
+                Span first = inside.getFirst();
+                spans = spans == written ? new ArrayList<>(written) : spans;
+                spans.add(new Span(run.start(), run.end(), first.label(), first.replacement()));
+            }
         }
-        return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
+        if (spans != written) {
+            spans.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        return spans;
+    }
+
+    private static boolean overlaps(List<Span> spans, int start, int end) {
+        for (Span span : spans) {
+            if (span.start() < end && start < span.end()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<Span> spansAsWritten(String text, TextFacts facts) {

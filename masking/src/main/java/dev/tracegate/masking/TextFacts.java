@@ -21,12 +21,16 @@ package dev.tracegate.masking;
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
  *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
  *                            form} is the text itself, known without the two passes that form costs
+ * @param base64Run           whether a run of at least {@value Base64Reading#MIN_RUN} characters of the
+ *                            Base64 alphabets holds letters of both cases, as Base64 of text does: only
+ *                            then is it worth decoding ({@link Base64Reading})
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten) {
+        boolean dottedDigits, boolean readAsWritten, boolean base64Run) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
-    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false);
+    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
+            true);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -40,9 +44,20 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean dotWord = false;
         boolean dottedDigits = false;
         boolean readAsWritten = true;
+        int encodedRun = 0;
+        int encodedCases = 0;
+        boolean base64Run = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
+            if (Base64Reading.isAlphabet(c)) {
+                encodedRun++;
+                encodedCases |= c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : 0;
+            } else {
+                base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
+                encodedRun = 0;
+                encodedCases = 0;
+            }
             if (c > '9' && c != '_') {
                 if (current > longest) {
                     longest = current;
@@ -98,8 +113,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 digitsAfterLetters = 0;
             }
         }
+        base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten);
+                dottedDigits, readAsWritten, base64Run);
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */

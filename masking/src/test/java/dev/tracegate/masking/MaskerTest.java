@@ -49,6 +49,30 @@ class MaskerTest {
     }
 
     @Test
+    void base64OfPersonalDataIsReadDecodedAndMaskedWhole() {
+        MaskingReport report = new MaskingReport();
+        String[][] cases = {
+            {"email: YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "email: [EMAIL]"},
+            {"data:text/plain;base64,YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "data:text/plain;base64,[EMAIL]"},
+            {"from =?UTF-8?B?YWRhQGV4YW1wbGUuY29t?=", "from =?UTF-8?B?[EMAIL]?="},
+            {"card NDExMTExMTExMTExMTExMQ==", "card [CARD]"},
+            {"card NDExMSAxMTExIDExMTEgMTExMQ", "card [CARD]"},
+            {"/files/YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t/raw", "/files/[EMAIL]/raw"},
+            {"id-YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "id-[EMAIL]"},
+            {"twice WVdSaFFHVjRZVzF3YkdVdVkyOXQ=", "twice [EMAIL]"},
+            {"phone KzQ0IDIwIDc5NDYgMDk1OA==", "phone [PHONE]"},
+        };
+        for (String[] c : cases) {
+            assertThat(demo.maskText(ColumnRef.expression("?column?"), c[0], report).value()).as(c[0]).isEqualTo(c[1]);
+        }
+        for (String clean : List.of("SGVsbG8gd29ybGQsIGhvdyBhcmUgeW91Pw==", "CustomerAccountNumber internationalization",
+                "3f2a9c1b7e4d5f60a1b2c3d4e5f60718", "eyJhbGciOiJub25lIn0", "/api/v1/customers/12345/orders")) {
+            assertThat(demo.maskText(ColumnRef.expression("?column?"), clean, report).outcome()).as(clean)
+                    .isEqualTo(CellOutcome.UNCHANGED);
+        }
+    }
+
+    @Test
     void columnsWithoutPersonalDataPassUntouched() {
         MaskingReport report = new MaskingReport();
         CellResult status = demo.maskText(ColumnRef.of("public", "orders", "status", "text"), "shipped", report);

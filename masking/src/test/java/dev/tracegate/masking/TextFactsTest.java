@@ -22,6 +22,17 @@ class TextFactsTest {
     }
 
     @Test
+    void onlyARunOfTheBase64AlphabetWithBothCasesIsWorthDecoding() {
+        for (String encoded : new String[] {"email: YWRhQGV4YW1wbGUuY29t", "NDExMTExMTExMTExMTExMQ==", "/files/YWRhQGV4YW1w"}) {
+            assertThat(TextFacts.of(encoded).base64Run()).as(encoded).isTrue();
+        }
+        for (String plain : new String[] {"internationalization", "3f2a9c1b7e4d5f60a1b2c3d4e5f60718", "SKU-00001-EU",
+            "Ada Lovelace paid", "YWRhQGV4"}) {
+            assertThat(TextFacts.of(plain).base64Run()).as(plain).isFalse();
+        }
+    }
+
+    @Test
     void dotsBetweenDigitsAndTheReadingFormsPasses() {
         assertThat(TextFacts.of("from 10.0.0.1").dottedDigits()).isTrue();
         assertThat(TextFacts.of("v1. 2 .3 order 4111 1111").dottedDigits()).isFalse();

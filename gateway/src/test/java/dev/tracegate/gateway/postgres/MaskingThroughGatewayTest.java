@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -282,6 +283,26 @@ class MaskingThroughGatewayTest {
                 "SELECT email, card_number FROM people WHERE id = 1"));
         assertThat(psql.exitCode()).as(psql.output()).isZero();
         assertThat(psql.output()).contains("|**** **** **** 1111").doesNotContain("lovelace");
+    }
+
+    @Test
+    void personalDataWrittenInBase64IsReadDecodedAndMasked() throws SQLException {
+        String email = Base64.getEncoder().encodeToString(EMAIL.getBytes(StandardCharsets.UTF_8));
+        String card = Base64.getUrlEncoder().withoutPadding().encodeToString("4111111111111111".getBytes(StandardCharsets.UTF_8));
+        String greeting = Base64.getEncoder().encodeToString("Hello world, how are you?".getBytes(StandardCharsets.UTF_8));
+        String notes = "mail " + email + " card /cards/" + card + "/raw note " + greeting;
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("INSERT INTO people (id, name, notes) VALUES (101, 'Encoded', '" + notes + "')");
+        }
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT notes FROM people WHERE id = 101")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("mail [EMAIL] card /cards/[CARD]/raw note " + greeting);
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DELETE FROM people WHERE id = 101");
+            }
+        }
     }
 
     private static Properties mode(String queryMode) {

@@ -1,0 +1,151 @@
+package dev.tracegate.masking;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The runs of a text that are Base64 of readable text, decoded. {@code YWRhQGV4YW1wbGUuY29t} is
+ * an e-mail address to anyone who pipes it through {@code base64 -d}, and Base64 is how values
+ * travel in places a masker must read: HTTP Basic credentials, {@code data:} URLs, MIME
+ * encoded-words, JSON fields of APIs that encode what they store, Kubernetes objects. The detectors
+ * read the decoded text; what they find there masks the whole run.
+ *
+ * <p>A run is at least {@value #MIN_RUN} characters of the standard or the URL-safe alphabet
+ * (with its {@code =} padding), holding both cases of letters as Base64 of text almost always does
+ * (hex digests and lower-case words do not); it counts only when its bytes are UTF-8 without
+ * control characters, which random bytes of that length almost never are. A run the whole of which
+ * does not decode so (a path such as {@code /files/YWRh...}, an identifier {@code id-YWRh...}) is
+ * also read piece by piece between its {@code / + - _}.
+ */
+final class Base64Reading {
+
+    /** Twelve characters are nine bytes: {@code ab@cd.com}. */
+    static final int MIN_RUN = 12;
+
+    /** A decoded run: where it is written (padding included) and what it says. */
+    record Decoded(int start, int end, String text) {
+    }
+
+    private Base64Reading() {
+    }
+
+    /** The runs of {@code text} that decode to readable text, in text order. */
+    static List<Decoded> in(String text) {
+        List<Decoded> decoded = new ArrayList<>(1);
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!isAlphabet(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && isAlphabet(text.charAt(i))) {
+                i++;
+            }
+            int end = i;
+            int padded = end;
+            while (padded < n && padded - end < 2 && text.charAt(padded) == '=') {
+                padded++;
+            }
+            readRun(text, start, end, padded, decoded);
+            i = padded;
+        }
+        return decoded;
+    }
+
+    private static void readRun(String text, int start, int end, int padded, List<Decoded> into) {
+        if (!mayBeEncodedText(text, start, end)) {
+            return;
+        }
+        String whole = decode(text, start, end);
+        if (whole != null) {
+            into.add(new Decoded(start, padded, whole));
+            return;
+        }
+        int piece = start;
+        for (int k = start; k <= end; k++) {
+            if (k == end || isSeparator(text.charAt(k))) {
+                int pieceEnd = k == end ? padded : k;
+                if (piece > start || k < end) {
+                    String read = mayBeEncodedText(text, piece, k) ? decode(text, piece, k) : null;
+                    if (read != null) {
+                        into.add(new Decoded(piece, pieceEnd, read));
+                    }
+                }
+                piece = k + 1;
+            }
+        }
+    }
+
+    private static boolean mayBeEncodedText(String text, int start, int end) {
+        if (end - start < MIN_RUN) {
+            return false;
+        }
+        boolean upper = false;
+        boolean lower = false;
+        for (int k = start; k < end && !(upper && lower); k++) {
+            char c = text.charAt(k);
+            upper |= c >= 'A' && c <= 'Z';
+            lower |= c >= 'a' && c <= 'z';
+        }
+        return upper && lower;
+    }
+
+    /** The run's text, or {@code null} when it is not Base64 of readable UTF-8. */
+    private static String decode(String text, int start, int end) {
+        if ((end - start) % 4 == 1) {
+            return null;
+        }
+        boolean standard = false;
+        boolean urlSafe = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            standard |= c == '+' || c == '/';
+            urlSafe |= c == '-' || c == '_';
+        }
+        if (standard && urlSafe) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = (urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text.substring(start, end));
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+        return readable(bytes);
+    }
+
+    private static String readable(byte[] bytes) {
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer chars;
+        try {
+            chars = utf8.decode(ByteBuffer.wrap(bytes));
+        } catch (CharacterCodingException notText) {
+            return null;
+        }
+        for (int k = 0; k < chars.length(); k++) {
+            char c = chars.charAt(k);
+            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+                return null;
+            }
+        }
+        return chars.toString();
+    }
+
+    static boolean isAlphabet(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || isSeparator(c);
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == '+' || c == '/' || c == '-' || c == '_';
+    }
+}
