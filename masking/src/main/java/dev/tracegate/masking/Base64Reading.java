@@ -1,11 +1,5 @@
 package dev.tracegate.masking;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -29,16 +23,12 @@ final class Base64Reading {
     /** Twelve characters are nine bytes: {@code ab@cd.com}. */
     static final int MIN_RUN = 12;
 
-    /** A decoded run: where it is written (padding included) and what it says. */
-    record Decoded(int start, int end, String text) {
-    }
-
     private Base64Reading() {
     }
 
     /** The runs of {@code text} that decode to readable text, in text order. */
-    static List<Decoded> in(String text) {
-        List<Decoded> decoded = new ArrayList<>(1);
+    static List<DecodedRun> in(String text) {
+        List<DecodedRun> decoded = new ArrayList<>(1);
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -61,13 +51,13 @@ final class Base64Reading {
         return decoded;
     }
 
-    private static void readRun(String text, int start, int end, int padded, List<Decoded> into) {
+    private static void readRun(String text, int start, int end, int padded, List<DecodedRun> into) {
         if (!mayBeEncodedText(text, start, end)) {
             return;
         }
         String whole = decode(text, start, end);
         if (whole != null) {
-            into.add(new Decoded(start, padded, whole));
+            into.add(new DecodedRun(start, padded, whole));
             return;
         }
         int piece = start;
@@ -77,7 +67,7 @@ final class Base64Reading {
                 if (piece > start || k < end) {
                     String read = mayBeEncodedText(text, piece, k) ? decode(text, piece, k) : null;
                     if (read != null) {
-                        into.add(new Decoded(piece, pieceEnd, read));
+                        into.add(new DecodedRun(piece, pieceEnd, read));
                     }
                 }
                 piece = k + 1;
@@ -120,25 +110,7 @@ final class Base64Reading {
         } catch (IllegalArgumentException notBase64) {
             return null;
         }
-        return readable(bytes);
-    }
-
-    private static String readable(byte[] bytes) {
-        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer chars;
-        try {
-            chars = utf8.decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException notText) {
-            return null;
-        }
-        for (int k = 0; k < chars.length(); k++) {
-            char c = chars.charAt(k);
-            if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-                return null;
-            }
-        }
-        return chars.toString();
+        return DecodedRun.readable(bytes);
     }
 
     static boolean isAlphabet(char c) {

@@ -119,7 +119,7 @@ final class ContentScanner {
         return spans(text, 0);
     }
 
-    /** {@code depth}: how many Base64 decodings deep {@code text} is (Base64 of Base64 is read once more, no further). */
+    /** {@code depth}: how many decodings deep {@code text} is (Base64 or hex of an encoding is read once more, no further). */
     private List<Span> spans(String text, int depth) {
         if (rules.length == 0 || text.isEmpty()) {
             return List.of();
@@ -135,16 +135,21 @@ final class ContentScanner {
                 return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
             }
         }
-        return facts.base64Run() && depth < 2 ? withDecodedRuns(text, written, depth) : written;
+        if (depth >= 2) {
+            return written;
+        }
+        List<Span> spans = facts.base64Run() ? withDecodedRuns(text, written, Base64Reading.in(text), depth) : written;
+        return facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
     }
 
     /**
-     * {@code written} with a span for every Base64 run of {@code text} whose decoded text holds a
-     * find ({@link Base64Reading}): the whole run, replaced as its decoded text's first find.
+     * {@code written} with a span for every run of {@code text} written in an encoding whose decoded
+     * text holds a find ({@link Base64Reading}, {@link HexReading}): the whole run, replaced as its
+     * decoded text's first find.
      */
-    private List<Span> withDecodedRuns(String text, List<Span> written, int depth) {
+    private List<Span> withDecodedRuns(String text, List<Span> written, List<DecodedRun> runs, int depth) {
         List<Span> spans = written;
-        for (Base64Reading.Decoded run : Base64Reading.in(text)) {
+        for (DecodedRun run : runs) {
             if (overlaps(spans, run.start(), run.end())) {
                 continue;
             }

@@ -24,13 +24,15 @@ package dev.tracegate.masking;
  * @param base64Run           whether a run of at least {@value Base64Reading#MIN_RUN} characters of the
  *                            Base64 alphabets holds letters of both cases, as Base64 of text does: only
  *                            then is it worth decoding ({@link Base64Reading})
+ * @param hexRun              whether a run of at least {@value HexReading#MIN_RUN} hex digits stands in
+ *                            the text: only then is it worth decoding ({@link HexReading})
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten, boolean base64Run) {
+        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
-            true);
+            true, true);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -47,6 +49,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int encodedRun = 0;
         int encodedCases = 0;
         boolean base64Run = false;
+        int hexDigits = 0;
+        boolean hexRun = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -57,6 +61,11 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
                 encodedRun = 0;
                 encodedCases = 0;
+            }
+            if (HexReading.isHexDigit(c)) {
+                hexRun |= ++hexDigits >= HexReading.MIN_RUN;
+            } else {
+                hexDigits = 0;
             }
             if (c > '9' && c != '_') {
                 if (current > longest) {
@@ -115,7 +124,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         }
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten, base64Run);
+                dottedDigits, readAsWritten, base64Run, hexRun);
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */

@@ -49,7 +49,7 @@ class MaskerTest {
     }
 
     @Test
-    void base64OfPersonalDataIsReadDecodedAndMaskedWhole() {
+    void base64OrHexOfPersonalDataIsReadDecodedAndMaskedWhole() {
         MaskingReport report = new MaskingReport();
         String[][] cases = {
             {"email: YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "email: [EMAIL]"},
@@ -61,12 +61,16 @@ class MaskerTest {
             {"id-YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "id-[EMAIL]"},
             {"twice WVdSaFFHVjRZVzF3YkdVdVkyOXQ=", "twice [EMAIL]"},
             {"phone KzQ0IDIwIDc5NDYgMDk1OA==", "phone [PHONE]"},
+            {"bytea \\x6164612e6c6f76656c616365406578616d706c652e636f6d", "bytea \\x[EMAIL]"},
+            {"card 34313131313131313131313131313131", "card [CARD]"},
+            {"hex of base64 4e4445784d5445784d5445784d5445784d5445784d513d3d", "hex of base64 [CARD]"},
         };
         for (String[] c : cases) {
             assertThat(demo.maskText(ColumnRef.expression("?column?"), c[0], report).value()).as(c[0]).isEqualTo(c[1]);
         }
         for (String clean : List.of("SGVsbG8gd29ybGQsIGhvdyBhcmUgeW91Pw==", "CustomerAccountNumber internationalization",
-                "3f2a9c1b7e4d5f60a1b2c3d4e5f60718", "eyJhbGciOiJub25lIn0", "/api/v1/customers/12345/orders")) {
+                "3f2a9c1b7e4d5f60a1b2c3d4e5f60718", "eyJhbGciOiJub25lIn0", "/api/v1/customers/12345/orders",
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "order 2024031512345678 shipped")) {
             assertThat(demo.maskText(ColumnRef.expression("?column?"), clean, report).outcome()).as(clean)
                     .isEqualTo(CellOutcome.UNCHANGED);
         }

@@ -30,6 +30,8 @@ class TextFactsTest {
             "Ada Lovelace paid", "YWRhQGV4"}) {
             assertThat(TextFacts.of(plain).base64Run()).as(plain).isFalse();
         }
+        assertThat(TextFacts.of("\\x6164614065").hexRun()).isFalse();
+        assertThat(TextFacts.of("\\x6164614065786160").hexRun()).isTrue();
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -301,6 +302,32 @@ class MaskingThroughGatewayTest {
         } finally {
             try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
                 sql.execute("DELETE FROM people WHERE id = 101");
+            }
+        }
+    }
+
+    @Test
+    void personalDataWrittenInHexOrAsByteaIsReadDecodedAndMasked() throws SQLException {
+        String hex = HexFormat.of().formatHex("4111111111111111".getBytes(StandardCharsets.UTF_8));
+        String digest = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        String notes = "card " + hex + " sha256 " + digest;
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("INSERT INTO people (id, name, notes) VALUES (102, 'Hex', '" + notes + "')");
+        }
+        for (String queryMode : List.of("simple", "extended")) {
+            try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+                 ResultSet rs = c.createStatement().executeQuery("SELECT notes, convert_to('" + EMAIL + "', 'UTF8') AS raw"
+                         + " FROM people WHERE id = 102")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as(queryMode).isEqualTo("card [CARD] sha256 " + digest);
+                byte[] raw = rs.getBytes(2);
+                assertThat(raw == null ? "" : new String(raw, StandardCharsets.UTF_8)).as(queryMode).doesNotContain("lovelace");
+            } finally {
+                if (queryMode.equals("extended")) {
+                    try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                        sql.execute("DELETE FROM people WHERE id = 102");
+                    }
+                }
             }
         }
     }
