@@ -15,7 +15,7 @@ package dev.tracegate.masking;
  *                            {@code @}: the character itself; the start of an encoding of it ({@code
  *                            %40}, {@code &#64;}, {@code &commat;}, a backslash before {@code u} or
  *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
- *                            {@code [dot]}, {@code [.]}); or the words "at" and "dot" both set off
+ *                            {@code [dot]}, {@code [.]}); quoted-printable's {@code =40}; or the words "at" and "dot" both set off
  *                            by spaces
  * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
@@ -85,6 +85,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 } else if (c == '[' || c == '{' || c == '<') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                     readAsWritten &= c != '<';
+                } else if (c == '=') {
+                    atSpelling |= i + 2 < n && text.charAt(i + 1) == '4' && text.charAt(i + 2) == '0';
                 } else if (c >= 0x80) {
                     readAsWritten = false;
                 }

@@ -56,9 +56,14 @@ public final class EmailDetector implements Detector {
             }
             int separatorEnd = (int) (separator >>> 1);
             boolean spelledOut = (separator & 1) != 0;
+            boolean spaced = c == '@' && isSpacedAt(text, i);
+            if (spaced) {
+                separatorEnd = skipSpace(text, separatorEnd);
+            }
+            int localEnd = spaced && text.charAt(i - 1) == ' ' ? i - 1 : localEnd(text, i, spelledOut);
             int end = domainEnd(text, separatorEnd, spelledOut);
-            int start = end > 0 ? addressStart(text, localEnd(text, i, spelledOut), lastEnd, spelledOut) : -1;
-            if (spelledOut && start >= 0 && !readsAsAddress(text, start, i, end)) {
+            int start = end > 0 ? addressStart(text, localEnd, lastEnd, spelledOut) : -1;
+            if ((spelledOut || spaced) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
                 start = -1;
             }
             if (start >= 0) {
@@ -71,11 +76,14 @@ public final class EmailDetector implements Detector {
         }
     }
 
-    /** The characters a spelling of {@code @} starts with: {@code @ % & \ ( [ { <} and the space before " at ". */
+    /**
+     * The characters a spelling of {@code @} starts with: {@code @ % & \ ( [ { <}, the space before
+     * " at ", and the {@code =} of quoted-printable's {@code =40} (a MIME body).
+     */
     private static final boolean[] SEPARATOR_STARTS = new boolean[128];
 
     static {
-        for (char c : "@%&\\([{< ".toCharArray()) {
+        for (char c : "@%&\\([{< =".toCharArray()) {
             SEPARATOR_STARTS[c] = true;
         }
     }
@@ -94,8 +102,8 @@ public final class EmailDetector implements Detector {
             "online", "site", "xyz", "email", "mail", "cloud", "shop", "store", "museum", "travel", "mobi");
 
     /** Spellings of {@code @} and of a domain's dot written so that a reader, a browser or a decoder sees one. */
-    private static final String[] ENCODED_ATS = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;", "\\u0040", "\\x40"};
-    private static final String[] ENCODED_DOTS = {"%2e", "&#46;", "&#046;", "&#x2e;", "&period;", "\\u002e", "\\x2e"};
+    private static final String[] ENCODED_ATS = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;", "\\u0040", "\\x40", "=40"};
+    private static final String[] ENCODED_DOTS = {"%2e", "&#46;", "&#046;", "&#x2e;", "&period;", "\\u002e", "\\x2e", "=2e"};
     /** Obfuscations people type: {@code alice(at)example(dot)com}, {@code alice [at] example [.] com}. */
     private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>"};
     private static final String[] BRACKETED_DOTS = {"(dot)", "[dot]", "{dot}", "<dot>", "[.]", "(.)", "{.}"};
@@ -118,7 +126,7 @@ public final class EmailDetector implements Detector {
             int end = spacedWordEnd(text, i, "at");
             return end > 0 ? ((long) end << 1) | 1 : -1;
         }
-        if (c == '%' || c == '&' || c == '\\') {
+        if (c == '%' || c == '&' || c == '\\' || c == '=') {
             for (String at : ENCODED_ATS) {
                 if (regionMatches(text, i, at)) {
                     return (long) (i + at.length()) << 1;
@@ -154,6 +162,20 @@ public final class EmailDetector implements Detector {
         }
         String tld = text.subSequence(tldStart, end).toString().toLowerCase(Locale.ROOT);
         return tld.length() == 2 || SPELLED_OUT_TLDS.contains(tld);
+    }
+
+    /**
+     * Whether the {@code @} at {@code i} has a space after it, and a word before it with or
+     * without a space ({@code alice @ example.com}, {@code alice@ example.com}): people type it so to
+     * keep crawlers off. A space before it only is a handle ({@code follow @acme.io}). Such an
+     * address must read as one ({@link #readsAsAddress}), so that {@code a @ b.shape} in code and
+     * {@code meet @ noon.} stay what they are.
+     */
+    private static boolean isSpacedAt(CharSequence text, int i) {
+        boolean after = i + 2 < text.length() && text.charAt(i + 1) == ' ' && isLabelChar(text.charAt(i + 2));
+        boolean word = i > 0 && isLocalChar(text.charAt(i - 1));
+        boolean spacedWord = i > 1 && text.charAt(i - 1) == ' ' && isLocalChar(text.charAt(i - 2));
+        return after && (word || spacedWord);
     }
 
     /** {@code " at "} (any case) at {@code i}: the end after its trailing space, or -1. */

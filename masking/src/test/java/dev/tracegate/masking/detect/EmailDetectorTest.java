@@ -76,6 +76,21 @@ class EmailDetectorTest {
     }
 
     @Test
+    void anAtSetOffBySpacesIsAnAddressWhenItReadsAsOne() {
+        assertThat(Finds.of(detector, "write to ada.lovelace @ example.com or grace@ navy.example.org today"))
+                .containsExactly("ada.lovelace @ example.com", "grace@ navy.example.org");
+        assertThat(Finds.of(detector, "y = x @ w.T + b; z = a @ b.shape; meet me @ noon.com; see you @ home.; "
+                + "follow @acme.io; @ example.com")).isEmpty();
+    }
+
+    @Test
+    void quotedPrintableSpellsTheAtAndTheDot() {
+        assertThat(Finds.of(detector, "Reply-To: ada.lovelace=40example.com, grace=40navy=2Eexample=2Eorg"))
+                .containsExactly("ada.lovelace=40example.com", "grace=40navy=2Eexample=2Eorg");
+        assertThat(Finds.of(detector, "?limit=40&page=2; width=40px; size=40.5; a=40 b.com")).isEmpty();
+    }
+
+    @Test
     void tooLongLocalPartIsNoAddress() {
         assertThat(Finds.of(detector, "a".repeat(65) + "@example.com")).isEmpty();
         assertThat(Finds.of(detector, "a".repeat(64) + "@example.com")).hasSize(1);
