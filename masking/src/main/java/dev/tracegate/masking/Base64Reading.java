@@ -22,6 +22,8 @@ final class Base64Reading {
 
     /** Twelve characters are nine bytes: {@code ab@cd.com}. */
     static final int MIN_RUN = 12;
+    /** The shortest line width taken for wrapped Base64 (tools wrap at 64 or 76). */
+    private static final int MIN_WRAP = 40;
 
     private Base64Reading() {
     }
@@ -45,10 +47,66 @@ final class Base64Reading {
             while (padded < n && padded - end < 2 && text.charAt(padded) == '=') {
                 padded++;
             }
+            int blockEnd = wrappedBlockEnd(text, start, end, padded);
+            String block = blockEnd > 0 && mayBeEncodedText(text, start, end) ? decodeWrapped(text, start, blockEnd) : null;
+            if (block != null) {
+                decoded.add(new DecodedRun(start, blockEnd, block));
+                i = blockEnd;
+                continue;
+            }
             readRun(text, start, end, padded, decoded);
             i = padded;
         }
         return decoded;
+    }
+
+    /**
+     * Where a block of wrapped Base64 that starts with the run {@code [start, end)} ends, or -1 when
+     * the run starts none: {@code base64} wraps at 76 characters, PEM and {@code openssl} at 64, MIME
+     * at 76; every line of a block is as long as the first (at least {@value #MIN_WRAP}, a multiple
+     * of four) but the last, which may be shorter and padded. Read line by line, a value that
+     * straddles a line break would be found on neither line.
+     */
+    private static int wrappedBlockEnd(String text, int start, int end, int padded) {
+        int width = end - start;
+        if (padded != end || width < MIN_WRAP || width % 4 != 0) {
+            return -1;
+        }
+        int n = text.length();
+        int blockEnd = -1;
+        int i = end;
+        while (true) {
+            int line = i < n && text.charAt(i) == '\n' ? i + 1
+                    : i + 1 < n && text.charAt(i) == '\r' && text.charAt(i + 1) == '\n' ? i + 2 : -1;
+            if (line < 0) {
+                return blockEnd;
+            }
+            int j = line;
+            while (j < n && j - line <= width && isAlphabet(text.charAt(j))) {
+                j++;
+            }
+            int length = j - line;
+            if (length == 0 || length > width) {
+                return blockEnd;
+            }
+            int lineEnd = j;
+            while (lineEnd < n && lineEnd - j < 2 && text.charAt(lineEnd) == '=') {
+                lineEnd++;
+            }
+            blockEnd = lineEnd;
+            if (length < width || lineEnd > j) {
+                return blockEnd;
+            }
+            i = j;
+        }
+    }
+
+    private static String decodeWrapped(String text, int start, int end) {
+        try {
+            return DecodedRun.readable(Base64.getMimeDecoder().decode(text.substring(start, end)));
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
     }
 
     private static void readRun(String text, int start, int end, int padded, List<DecodedRun> into) {

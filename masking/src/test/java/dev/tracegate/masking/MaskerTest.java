@@ -8,6 +8,8 @@ import dev.tracegate.masking.config.CustomDetectorConfig;
 import dev.tracegate.masking.config.LimitsConfig;
 import dev.tracegate.masking.config.MaskingConfig;
 import dev.tracegate.masking.config.StrategyConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,13 @@ class MaskerTest {
         for (String[] c : cases) {
             assertThat(demo.maskText(ColumnRef.expression("?column?"), c[0], report).value()).as(c[0]).isEqualTo(c[1]);
         }
+        // as base64(1) wraps it at 76 characters: the address straddles the first line break
+        String wrapped = Base64.getMimeEncoder().encodeToString(
+                ("Shipping notes for the order of 12 March, customer ada.lovelace@example.com, two boxes, fragile")
+                        .getBytes(StandardCharsets.UTF_8)).replace("\r\n", "\n");
+        assertThat(wrapped).contains("\n");
+        assertThat(demo.maskText(ColumnRef.expression("?column?"), "base64:\n" + wrapped + "\nend", report).value())
+                .isEqualTo("base64:\n[EMAIL]\nend");
         for (String clean : List.of("SGVsbG8gd29ybGQsIGhvdyBhcmUgeW91Pw==", "CustomerAccountNumber internationalization",
                 "3f2a9c1b7e4d5f60a1b2c3d4e5f60718", "eyJhbGciOiJub25lIn0", "/api/v1/customers/12345/orders",
                 "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "order 2024031512345678 shipped")) {
