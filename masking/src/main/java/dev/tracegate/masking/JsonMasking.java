@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
@@ -149,12 +150,24 @@ public final class JsonMasking {
      */
     public byte[] mask(byte[] json, MaskingReport report) {
         try (JsonParser in = factory.createParser(json)) {
+            if (!(in instanceof UTF8StreamJsonParser)) {
+                return generated(in, json.length, report);
+            }
             JsonSpanWriter.OfBytes out = new JsonSpanWriter.OfBytes(in, json);
             new Walk(in, out, report).document(true);
             return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
         }
+    }
+
+    /** A document in UTF-16 or UTF-32 (the parser tells them by their first bytes): written again, as UTF-8. */
+    private byte[] generated(JsonParser in, int length, MaskingReport report) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(length + 16);
+        try (JsonGenerator out = factory.createGenerator(bytes)) {
+            mask(in, out, report);
+        }
+        return bytes.toByteArray();
     }
 
     /** Masks newline-delimited JSON, one document per line, writing one per line. */

@@ -82,6 +82,22 @@ class JsonMaskingVerbatimTest {
         assertThat(masked.value()).isEqualTo("{\"tags\": [\"a\", \"b\"], \"who\": {\"mail\": \"[EMAIL]\"}}");
     }
 
+    /** Jackson reads UTF-16 and UTF-32 too, by their first bytes: such a document is masked and written as UTF-8. */
+    @Test
+    void aDocumentInUtf16IsMaskedAndWrittenAsUtf8() {
+        byte[] utf16 = "{ \"note\" : \"ada@example.com\" }".getBytes(StandardCharsets.UTF_16BE);
+        assertThat(new String(JSON.mask(utf16, new MaskingReport()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"note\":\"[EMAIL]\"}");
+    }
+
+    /** A UTF-8 byte order mark is kept with the rest. */
+    @Test
+    void aByteOrderMarkIsKept() {
+        byte[] body = "\ufeff{ \"note\" : \"ada@example.com\" }".getBytes(StandardCharsets.UTF_8);
+        assertThat(JSON.mask(body, new MaskingReport()))
+                .isEqualTo("\ufeff{ \"note\" : \"[EMAIL]\" }".getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A kept share cut at the evidence budget is no JSON document: refused whole, never half copied. */
     @Test
     void aDocumentCutAtTheBudgetIsRefusedWhole() {
