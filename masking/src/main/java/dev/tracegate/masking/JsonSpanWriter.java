@@ -2,8 +2,8 @@ package dev.tracegate.masking;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * A walk's output for a document held whole (a string or UTF-8 bytes): the input is copied as it
@@ -190,7 +190,8 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
     static final class OfBytes extends JsonSpanWriter {
         private static final byte[] NULL = {'n', 'u', 'l', 'l'};
         private final byte[] json;
-        private ByteArrayOutputStream out;
+        private byte[] out;
+        private int size;
 
         OfBytes(JsonParser in, byte[] json) {
             super(in);
@@ -203,7 +204,7 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
                 return json;
             }
             copyTo(json.length);
-            return out.toByteArray();
+            return size == out.length ? out : Arrays.copyOf(out, size);
         }
 
         @Override
@@ -223,23 +224,50 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
         @Override
         void copyTo(int end) {
-            if (out == null) {
-                out = new ByteArrayOutputStream(json.length + 16);
-            }
-            out.write(json, copied, end - copied);
+            append(json, copied, end - copied);
             copied = end;
         }
 
         @Override
         void writeNull() {
-            out.writeBytes(NULL);
+            append(NULL, 0, NULL.length);
         }
 
+        /**
+         * A placeholder, hash or partial mask is printable ASCII with nothing to escape, written
+         * as it is; anything else through Jackson's encoder, as the generator would write it.
+         */
         @Override
         void writeQuoted(String value) {
-            out.write('"');
-            out.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(value));
-            out.write('"');
+            room(value.length() + 2);
+            out[size++] = '"';
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                    size -= i;
+                    byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+                    append(quoted, 0, quoted.length);
+                    room(1);
+                    break;
+                }
+                out[size++] = (byte) c;
+            }
+            out[size++] = '"';
+        }
+
+        private void append(byte[] bytes, int from, int length) {
+            room(length);
+            System.arraycopy(bytes, from, out, size, length);
+            size += length;
+        }
+
+        /** Makes room for {@code more} bytes: the input's length at first, doubled when a replacement is longer. */
+        private void room(int more) {
+            if (out == null) {
+                out = new byte[Math.max(json.length + 16, more)];
+            } else if (size + more > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+            }
         }
     }
 }
