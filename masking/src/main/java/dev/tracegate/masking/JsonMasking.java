@@ -11,11 +11,11 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.UTF8StreamJsonParser;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.ByteArrayOutputStream;
 import java.io.CharConversionException;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -27,9 +27,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Streaming JSON rewriter: reads tokens from a {@link JsonParser} and writes them, masked, to a
- * {@link JsonGenerator}, never holding more than the current token and the stack of open
- * containers. The same code masks jsonb cells, HTTP bodies and NDJSON streams.
+ * Streaming JSON rewriter: reads tokens from a {@link JsonParser} and writes them, masked, never
+ * holding more than the current token and the stack of open containers. The same code masks jsonb
+ * cells, HTTP bodies and NDJSON streams. A stream's tokens go to a {@link JsonGenerator}; a
+ * document held whole (a string, a byte array) is copied as it is but for the names and values
+ * replaced ({@link JsonSpanWriter}), which spares re-encoding its clean bulk token by token.
  *
  * <p>For each scalar, in order: a field rule whose path matches ({@code $.user.email}, also
  * inherited by everything inside a matched object or array), else a hint from the field's name
@@ -108,7 +110,7 @@ public final class JsonMasking {
      * @throws IOException             when {@code out} cannot be written
      */
     public boolean mask(JsonParser in, JsonGenerator out, MaskingReport report) throws IOException {
-        Walk walk = new Walk(in, out, report);
+        Walk walk = new Walk(in, new GeneratedJson(in, out), report);
         walk.document(true);
         return walk.changed;
     }
@@ -118,7 +120,7 @@ public final class JsonMasking {
      * {@code out} a root value separator of {@code "\n"}). Returns how many documents were masked.
      */
     public long maskDocuments(JsonParser in, JsonGenerator out, MaskingReport report) throws IOException {
-        Walk walk = new Walk(in, out, report);
+        Walk walk = new Walk(in, new GeneratedJson(in, out), report);
         long documents = 0;
         while (walk.document(false)) {
             documents++;
@@ -126,24 +128,44 @@ public final class JsonMasking {
         return documents;
     }
 
-    /** Masks one document held in a string. */
+    /**
+     * Masks one document held in a string. The document comes back as it was written (its
+     * whitespace, its strings' escapes) but for the values and names replaced: {@code json} itself
+     * when nothing is.
+     */
     public String mask(String json, MaskingReport report) {
-        StringWriter writer = new StringWriter(json.length() + 16);
-        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(writer)) {
-            mask(in, out, report);
+        try (JsonParser in = factory.createParser(json)) {
+            JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
+            new Walk(in, out, report).document(true);
+            return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
         }
-        return writer.toString();
     }
 
-    /** Masks one document given as UTF-8 bytes; invalid UTF-8 is refused as invalid JSON. */
+    /**
+     * Masks one document given as UTF-8 bytes; invalid UTF-8 is refused as invalid JSON. As
+     * {@link #mask(String, MaskingReport)}: the bytes as they came but for what is replaced, the
+     * very array when nothing is.
+     */
     public byte[] mask(byte[] json, MaskingReport report) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(json.length + 16);
-        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(bytes)) {
-            mask(in, out, report);
+        try (JsonParser in = factory.createParser(json)) {
+            if (!(in instanceof UTF8StreamJsonParser)) {
+                return generated(in, json.length, report);
+            }
+            JsonSpanWriter.OfBytes out = new JsonSpanWriter.OfBytes(in, json);
+            new Walk(in, out, report).document(true);
+            return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
+        }
+    }
+
+    /** A document in UTF-16 or UTF-32 (the parser tells them by their first bytes): written again, as UTF-8. */
+    private byte[] generated(JsonParser in, int length, MaskingReport report) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(length + 16);
+        try (JsonGenerator out = factory.createGenerator(bytes)) {
+            mask(in, out, report);
         }
         return bytes.toByteArray();
     }
@@ -165,12 +187,11 @@ public final class JsonMasking {
 
     /** For a cell: the masked document, or {@code null} masked text when nothing changed (keep the original). */
     Result maskCell(String json, MaskingReport report) {
-        StringWriter writer = new StringWriter(json.length() + 16);
-        try (JsonParser in = factory.createParser(json); JsonGenerator out = factory.createGenerator(writer)) {
+        try (JsonParser in = factory.createParser(json)) {
+            JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
             Walk walk = new Walk(in, out, report);
             walk.document(true);
-            out.flush();
-            return new Result(walk.changed ? writer.toString() : null, walk.findings);
+            return new Result(walk.changed ? out.result() : null, walk.findings);
         } catch (IOException e) {
             throw refusedFor(e);
         }
@@ -238,7 +259,7 @@ public final class JsonMasking {
     /** The state of one walk over one parser. */
     private final class Walk {
         final JsonParser in;
-        final JsonGenerator out;
+        final JsonOutput out;
         final MaskingReport report;
         final Map<String, Integer> findings = new LinkedHashMap<>();
         final long[] rootStates;
@@ -260,7 +281,7 @@ public final class JsonMasking {
          */
         final Set<String> cleanValues = new HashSet<>();
 
-        Walk(JsonParser in, JsonGenerator out, MaskingReport report) {
+        Walk(JsonParser in, JsonOutput out, MaskingReport report) {
             this.in = in;
             this.out = out;
             this.report = report;
@@ -304,11 +325,11 @@ public final class JsonMasking {
                 case START_OBJECT, START_ARRAY -> open(token == JsonToken.START_ARRAY);
                 case END_OBJECT -> {
                     depth--;
-                    out.writeEndObject();
+                    out.endObject();
                 }
                 case END_ARRAY -> {
                     depth--;
-                    out.writeEndArray();
+                    out.endArray();
                 }
                 default -> scalar(token);
             }
@@ -321,7 +342,7 @@ public final class JsonMasking {
             String clean = cleanNames.get(name);
             if (clean != null) {
                 frame.pendingSegment = clean;
-                out.writeFieldName(name);
+                out.name(name);
                 return;
             }
             String written = name;
@@ -335,7 +356,11 @@ public final class JsonMasking {
             } else if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
                 cleanNames.put(name, frame.pendingSegment);
             }
-            out.writeFieldName(written);
+            if (outcome != null) {
+                out.replaceName(written);
+            } else {
+                out.name(name);
+            }
         }
 
         /**
@@ -414,8 +439,7 @@ public final class JsonMasking {
             long[] states = statesFor();
             FieldRule rule = ruleFor(states);
             if (rule != null && rule.strategy() instanceof MaskStrategy.Nullify) {
-                in.skipChildren();
-                out.writeNull();
+                out.nullifyContainer();
                 masked(rule.label());
                 return;
             }
@@ -442,9 +466,9 @@ public final class JsonMasking {
             frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
             stack[depth++] = frame;
             if (array) {
-                out.writeStartArray();
+                out.startArray();
             } else {
-                out.writeStartObject();
+                out.startObject();
             }
         }
 
@@ -459,7 +483,7 @@ public final class JsonMasking {
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
             if (!text && !number) {
-                out.copyCurrentEvent(in); // true, false, null carry nothing personal
+                out.literal(); // true, false, null carry nothing personal
                 return;
             }
             String value = in.getText();
@@ -469,13 +493,13 @@ public final class JsonMasking {
             }
             FieldRule rule = ruleFor(statesFor());
             if (rule != null) {
-                write(rule.strategy().apply(value, rule.entity()));
+                out.replace(rule.strategy().apply(value, rule.entity()));
                 masked(rule.label());
                 return;
             }
             EntityType hint = hintFor();
             if (hint != null && !(hint == EntityType.SECRET && number)) { // a counter under "token" is no secret
-                write(profile.strategyFor(hint).apply(value, hint));
+                out.replace(profile.strategyFor(hint).apply(value, hint));
                 masked(hint.name());
                 return;
             }
@@ -486,13 +510,13 @@ public final class JsonMasking {
                     : scanUnlessClean(value);
             if (outcome == null) {
                 if (text) {
-                    out.writeString(value);
+                    out.string(value);
                 } else {
-                    out.writeNumber(value);
+                    out.number(value);
                 }
                 return;
             }
-            write(outcome.masked());
+            out.replace(outcome.masked());
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
@@ -556,9 +580,9 @@ public final class JsonMasking {
                 return false;
             }
             if (inner.masked() == null) {
-                out.writeString(value);
+                out.string(value);
             } else {
-                out.writeString(inner.masked());
+                out.replace(inner.masked());
                 inner.findings().forEach((label, count) -> findings.merge(label, count, Integer::sum));
                 changed = true;
             }
@@ -573,16 +597,8 @@ public final class JsonMasking {
                 throw new MaskingRefusedException(FallbackReason.OVERSIZED, path,
                         ColumnMasker.describe(FallbackReason.OVERSIZED));
             }
-            write(action == FallbackAction.NULLIFY ? null : "[" + FallbackReason.OVERSIZED.name() + "]");
+            out.replace(action == FallbackAction.NULLIFY ? null : "[" + FallbackReason.OVERSIZED.name() + "]");
             changed = true;
-        }
-
-        private void write(String replacement) throws IOException {
-            if (replacement == null) {
-                out.writeNull();
-            } else {
-                out.writeString(replacement);
-            }
         }
 
         private void masked(String label) {

@@ -138,10 +138,26 @@ final class ExchangeEvidence {
 
     /**
      * The kept share masked with the record profile: a form field by field (a share cut at the
-     * budget without its last, cut pair), one JSON document as one, anything else as text.
+     * budget without its last, cut pair), one JSON document as one, anything else as text. A JSON
+     * document is masked from its bytes, which the masker copies but for what it replaces (and
+     * returns as they are when it replaces nothing); only a body that is not such a document (not
+     * JSON, or not UTF-8, which the text form reads with replacement characters) is decoded.
      */
     static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location,
                                                    boolean form) {
+        if (!form && !capture.truncated()) {
+            byte[] kept = capture.kept();
+            MaskingReport report = new MaskingReport();
+            try {
+                byte[] masked = recording.json(location).mask(kept, report);
+                if (CostAccounting.ON && masked != kept) {
+                    CostAccounting.COPIES.increment(); // the document copied around its masked values
+                }
+                return new RecordMaskingMemory.Masked(masked, report.snapshot());
+            } catch (MaskingRefusedException notJson) {
+                // Not one JSON document in UTF-8: as text below.
+            }
+        }
         String text = capture.keptText();
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(2); // masked into a new text, encoded again
@@ -160,6 +176,7 @@ final class ExchangeEvidence {
         if (!capture.truncated()) {
             MaskingReport report = new MaskingReport();
             try {
+                // Bytes that are not UTF-8 but decode to a JSON document (with replacement characters).
                 byte[] masked = recording.json(location).mask(text, report).getBytes(StandardCharsets.UTF_8);
                 return new RecordMaskingMemory.Masked(masked, report.snapshot());
             } catch (MaskingRefusedException notJson) {

@@ -85,6 +85,32 @@ class HttpRecordedBodyTest {
         assertThat(blob(result, "data")).startsWith("{\"mail\":\"").doesNotContain("bob@example.org");
     }
 
+    /** The record keeps the upstream's own bytes (spacing, escapes, number spellings) around what it masks. */
+    @Test
+    void theRecordKeepsTheAnswersOwnBytesAroundWhatItMasks() throws Exception {
+        String clean = "{ \"ref\" : \"R-10\" ,\n  \"list\": [ 1 , 2.50 ], \"caf\\u00e9\": true }";
+        assertThat(blob(resultOf(clean), "data")).isEqualTo(clean);
+        String masked = "{\n  \"ref\" : \"R-9\",\t\"mail\": \"fay\\u0040example.com\", \"n\": 1.50 }";
+        String recorded = blob(resultOf(masked), "data");
+        assertThat(recorded).startsWith("{\n  \"ref\" : \"R-9\",\t\"mail\": \"").endsWith("\", \"n\": 1.50 }")
+                .doesNotContain("fay").doesNotContain("example.com");
+    }
+
+    /** A JSON answer that is not UTF-8 is still recorded as JSON, its field names read: the password below is found by its name. */
+    @Test
+    void aJsonAnswerThatIsNotUtf8IsStillMaskedAsJson() throws Exception {
+        byte[] body = "{\"password\":\"Tr0ub4dor-Horse\",\"mail\":\"gus@example.com\",\"x\":\"?\"}"
+                .getBytes(StandardCharsets.UTF_8);
+        body[body.length - 3] = (byte) 0xff;
+        HttpResponse<byte[]> answer = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/echo"))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(answer.body()).isEqualTo(body);
+        assertThat(blob(lastResult(), "data")).startsWith("{\"password\":\"").doesNotContain("Tr0ub4dor")
+                .doesNotContain("gus@example.com");
+    }
+
     @Test
     void theSameAnswerIsRecordedAlikeAndAnotherOfTheSameLengthAsItself() throws Exception {
         String first = "{\"ref\":\"A-11\",\"mail\":\"carol@example.com\",\"phone\":\"+44 20 7946 0018\"}";

@@ -1,0 +1,41 @@
+package dev.tracegate.masking;
+
+import java.io.IOException;
+
+/**
+ * Where a {@link JsonMasking} walk puts the document it masks, token by token as the walk reads
+ * them: each token is either kept as it came or replaced. A generator writes every token
+ * ({@link GeneratedJson}, for streams); a document held whole needs only the replacements, the
+ * rest being its own bytes ({@link JsonSpanWriter}).
+ */
+interface JsonOutput {
+
+    void startObject() throws IOException;
+
+    void startArray() throws IOException;
+
+    void endObject() throws IOException;
+
+    void endArray() throws IOException;
+
+    /** The current field name, kept. */
+    void name(String name) throws IOException;
+
+    /** The current field name, replaced by {@code written}. */
+    void replaceName(String written) throws IOException;
+
+    /** The current string value, kept ({@code value} is its decoded text). */
+    void string(String value) throws IOException;
+
+    /** The current number, kept ({@code value} is its text). */
+    void number(String value) throws IOException;
+
+    /** The current {@code true}, {@code false} or {@code null}, kept. */
+    void literal() throws IOException;
+
+    /** The current string or number replaced by {@code value} as a string, or by {@code null}. */
+    void replace(String value) throws IOException;
+
+    /** The current object or array, just opened, skipped and replaced by {@code null}. */
+    void nullifyContainer() throws IOException;
+}

@@ -1,0 +1,273 @@
+package dev.tracegate.masking;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * A walk's output for a document held whole (a string or UTF-8 bytes): the input is copied as it
+ * is up to the first token the walk replaces, then the replacement, then the input again from the
+ * end of that token. The clean bulk of a document (names, numbers, punctuation, whitespace, strings
+ * as the upstream escaped them) costs one copy instead of a generator's re-encoding of every token,
+ * and a document in which nothing is replaced comes back as the very input.
+ *
+ * <p>The parser tells where a token starts; where a replaced one ends is read from the input (a
+ * string's closing quote, a number's last character, a container's closing bracket as the parser
+ * reports it after skipping the container). The parser has already read and validated every byte
+ * copied, so the output is as valid as the input.
+ */
+abstract sealed class JsonSpanWriter implements JsonOutput {
+
+    private final JsonParser in;
+    /** Where the input not yet copied to the output starts. */
+    int copied;
+
+    private JsonSpanWriter(JsonParser in) {
+        this.in = in;
+    }
+
+    @Override
+    public void startObject() {
+    }
+
+    @Override
+    public void startArray() {
+    }
+
+    @Override
+    public void endObject() {
+    }
+
+    @Override
+    public void endArray() {
+    }
+
+    @Override
+    public void name(String name) {
+    }
+
+    @Override
+    public void replaceName(String written) {
+        replaceToken(written);
+    }
+
+    @Override
+    public void string(String value) {
+    }
+
+    @Override
+    public void number(String value) {
+    }
+
+    @Override
+    public void literal() {
+    }
+
+    @Override
+    public void replace(String value) {
+        replaceToken(value);
+    }
+
+    @Override
+    public void nullifyContainer() throws IOException {
+        int start = tokenStart();
+        in.skipChildren();
+        replace(start, tokenStart() + 1, null);
+    }
+
+    private void replaceToken(String value) {
+        int start = tokenStart();
+        replace(start, tokenEnd(start), value);
+    }
+
+    /** Where the current token starts in the input. */
+    private int tokenStart() {
+        return Math.toIntExact(offset(in));
+    }
+
+    /** The end of the string (from its opening quote) or number that starts at {@code start}. */
+    private int tokenEnd(int start) {
+        int i = start;
+        if (at(i) == '"') {
+            i++;
+            while (at(i) != '"') {
+                i += at(i) == '\\' ? 2 : 1;
+            }
+            return i + 1;
+        }
+        while (i < length() && numberPart(at(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean numberPart(int c) {
+        return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+    }
+
+    /** Copies the input up to {@code start}, writes {@code value} (a JSON string, or {@code null}) and skips to {@code end}. */
+    private void replace(int start, int end, String value) {
+        copyTo(start);
+        if (value == null) {
+            writeNull();
+        } else {
+            writeQuoted(value);
+        }
+        copied = end;
+    }
+
+    abstract long offset(JsonParser in);
+
+    abstract int at(int index);
+
+    abstract int length();
+
+    /** Copies the input from {@link #copied} to {@code end}. */
+    abstract void copyTo(int end);
+
+    abstract void writeNull();
+
+    abstract void writeQuoted(String value);
+
+    /** Over a document held as a string. */
+    static final class OfChars extends JsonSpanWriter {
+        private final String json;
+        private StringBuilder out;
+
+        OfChars(JsonParser in, String json) {
+            super(in);
+            this.json = json;
+        }
+
+        /** The masked document: {@code json} itself when nothing was replaced. */
+        String result() {
+            if (out == null) {
+                return json;
+            }
+            copyTo(json.length());
+            return out.toString();
+        }
+
+        @Override
+        long offset(JsonParser in) {
+            return in.currentTokenLocation().getCharOffset();
+        }
+
+        @Override
+        int at(int index) {
+            return json.charAt(index);
+        }
+
+        @Override
+        int length() {
+            return json.length();
+        }
+
+        @Override
+        void copyTo(int end) {
+            if (out == null) {
+                out = new StringBuilder(json.length() + 16);
+            }
+            out.append(json, copied, end);
+            copied = end;
+        }
+
+        @Override
+        void writeNull() {
+            out.append("null");
+        }
+
+        @Override
+        void writeQuoted(String value) {
+            out.append('"');
+            JsonStringEncoder.getInstance().quoteAsString(value, out);
+            out.append('"');
+        }
+    }
+
+    /** Over a document held as UTF-8 bytes. */
+    static final class OfBytes extends JsonSpanWriter {
+        private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+        private final byte[] json;
+        private byte[] out;
+        private int size;
+
+        OfBytes(JsonParser in, byte[] json) {
+            super(in);
+            this.json = json;
+        }
+
+        /** The masked document: {@code json} itself when nothing was replaced. */
+        byte[] result() {
+            if (out == null) {
+                return json;
+            }
+            copyTo(json.length);
+            return size == out.length ? out : Arrays.copyOf(out, size);
+        }
+
+        @Override
+        long offset(JsonParser in) {
+            return in.currentTokenLocation().getByteOffset();
+        }
+
+        @Override
+        int at(int index) {
+            return json[index] & 0xff;
+        }
+
+        @Override
+        int length() {
+            return json.length;
+        }
+
+        @Override
+        void copyTo(int end) {
+            append(json, copied, end - copied);
+            copied = end;
+        }
+
+        @Override
+        void writeNull() {
+            append(NULL, 0, NULL.length);
+        }
+
+        /**
+         * A placeholder, hash or partial mask is printable ASCII with nothing to escape, written
+         * as it is; anything else through Jackson's encoder, as the generator would write it.
+         */
+        @Override
+        void writeQuoted(String value) {
+            room(value.length() + 2);
+            out[size++] = '"';
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                    size -= i;
+                    byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(value);
+                    append(quoted, 0, quoted.length);
+                    room(1);
+                    break;
+                }
+                out[size++] = (byte) c;
+            }
+            out[size++] = '"';
+        }
+
+        private void append(byte[] bytes, int from, int length) {
+            room(length);
+            System.arraycopy(bytes, from, out, size, length);
+            size += length;
+        }
+
+        /** Makes room for {@code more} bytes: the input's length at first, doubled when a replacement is longer. */
+        private void room(int more) {
+            if (out == null) {
+                out = new byte[Math.max(json.length + 16, more)];
+            } else if (size + more > out.length) {
+                out = Arrays.copyOf(out, Math.max(out.length * 2, size + more));
+            }
+        }
+    }
+}
