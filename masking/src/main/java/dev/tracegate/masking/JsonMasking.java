@@ -70,6 +70,8 @@ public final class JsonMasking {
     private final String location;
     private final JsonFactory factory;
     private final FieldRule[] rules;
+    /** Whether the profile looks for secrets, and so for the values of Kubernetes Secrets. */
+    private final boolean secretManifests;
     /**
      * Field names the content detectors find nothing in, with their path segments. Keyed by the
      * whole name: the answer for a name is the same in every document, and only clean names are
@@ -81,6 +83,7 @@ public final class JsonMasking {
         this.profile = profile;
         this.location = location;
         this.rules = profile.fieldRules().toArray(FieldRule[]::new);
+        this.secretManifests = profile.detectors().contains(EntityType.SECRET.name());
         int depth = profile.limits().maxJsonDepth() + 1;
         this.factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(depth)
@@ -244,6 +247,12 @@ public final class JsonMasking {
         String pendingSegment;
         /** This container's path among the walk's remembered ones, or {@code null} past the bound. */
         PathNode node;
+        /** The string value of this object's {@code kind} field read so far (a Kubernetes object's), or null. */
+        String kind;
+        /** An object that is a Kubernetes Secret by its place: an item of a {@code SecretList}. */
+        boolean secretItem;
+        /** An array of Kubernetes Secrets: a {@code SecretList}'s {@code items}. */
+        boolean secretItems;
     }
 
     /** One distinct path of a document (indexes folded into {@code [*]}): its children by segment and its report location. */
@@ -461,6 +470,14 @@ public final class JsonMasking {
             frame.name = parent == null ? null : parent.array ? parent.name : parent.pendingKey;
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
             frame.elementHint = hintFor();
+            frame.kind = null;
+            frame.secretItem = !array && parent != null && parent.array && parent.secretItems;
+            frame.secretItems = array && parent != null && !parent.array && "items".equalsIgnoreCase(parent.pendingKey)
+                    && secretManifests && "SecretList".equalsIgnoreCase(parent.kind);
+            if (!array && parent != null && !parent.array && isSecret(parent) && ("data".equalsIgnoreCase(parent.pendingKey)
+                    || "stringData".equalsIgnoreCase(parent.pendingKey))) {
+                frame.elementHint = EntityType.SECRET; // every entry, whatever its name: base64 of anything
+            }
             frame.pendingKey = null;
             frame.pendingSegment = null;
             frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
@@ -472,6 +489,16 @@ public final class JsonMasking {
             }
         }
 
+        /**
+         * Whether an object is a Kubernetes Secret, as the API server writes one ({@code kind} before
+         * {@code data}; a {@code SecretList}'s items carry no kind of their own). kubectl's output,
+         * {@code kind} after {@code data}, is read by the content detectors when it comes as text
+         * ({@code KubernetesSecrets}), not by this walk, which has written the data by then.
+         */
+        private boolean isSecret(Frame object) {
+            return secretManifests && (object.secretItem || "Secret".equalsIgnoreCase(object.kind));
+        }
+
         private void advanceIndex() {
             if (depth > 0 && stack[depth - 1].array) {
                 stack[depth - 1].index++;
@@ -480,6 +507,10 @@ public final class JsonMasking {
 
         private void scalar(JsonToken token) throws IOException {
             advanceIndex();
+            if (depth > 0 && token == JsonToken.VALUE_STRING && !stack[depth - 1].array
+                    && "kind".equalsIgnoreCase(stack[depth - 1].pendingKey)) {
+                stack[depth - 1].kind = in.getText();
+            }
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
             if (!text && !number) {

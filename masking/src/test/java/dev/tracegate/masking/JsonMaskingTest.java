@@ -34,6 +34,26 @@ class JsonMaskingTest {
     }
 
     @Test
+    void aKubernetesSecretsDataIsMaskedWhateverItsNamesWhenTheWalkKnowsItIsOne() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String url = "cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=";
+        for (String secret : List.of(
+                "{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"db\"},\"data\":{\"DB_URL\":\"" + url + "\"}}",
+                "{\"kind\":\"Secret\",\"stringData\":{\"conn\":\"" + url + "\"}}",
+                "{\"kind\":\"SecretList\",\"items\":[{\"metadata\":{\"name\":\"db\"},\"data\":{\"DB_URL\":\"" + url + "\"}}]}",
+                "{\"type\":\"MODIFIED\",\"object\":{\"kind\":\"Secret\",\"data\":{\"DB_URL\":\"" + url + "\"}}}")) {
+            MaskingReport report = new MaskingReport();
+            assertThat(masker.json("b").mask(secret, report)).as(secret).doesNotContain(url).contains("[SECRET]");
+            assertThat(report.snapshot().found().toString()).as(secret).contains("SECRET");
+        }
+        // Another kind's data, a Secret's other fields and a SecretList's metadata are what they are.
+        String configMap = "{\"kind\":\"ConfigMap\",\"data\":{\"DB_URL\":\"" + url + "\"}}";
+        assertThat(masker.json("b").mask(configMap, new MaskingReport())).isEqualTo(configMap);
+        assertThat(masker.json("b").mask("{\"kind\":\"Secret\",\"metadata\":{\"name\":\"db\"},\"type\":\"Opaque\"}",
+                new MaskingReport())).contains("\"name\":\"db\"").contains("Opaque");
+    }
+
+    @Test
     void aCardOrPhoneWrittenAsAWholeFloatIsFoundAndAFractionIsLeftAlone() {
         Masker masker = new Masker(MaskingProfile.defaults());
         MaskingReport report = new MaskingReport();

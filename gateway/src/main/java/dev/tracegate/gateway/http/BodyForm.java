@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -69,7 +70,7 @@ record BodyForm(BodyMasking.Kind kind, String unreadable) {
     }
 
     /** The codings applied to the body other than {@code identity}, as written; null when none. */
-    private static String contentCoding(List<String> contentEncodings) {
+    static String contentCoding(List<String> contentEncodings) {
         StringBuilder codings = new StringBuilder();
         for (String header : contentEncodings) {
             for (String coding : header.split(",")) {
@@ -87,22 +88,25 @@ record BodyForm(BodyMasking.Kind kind, String unreadable) {
      * them are ambiguous (readers differ in which one they take), so they read as an unknown one.
      */
     private static String charset(String contentType) {
-        String found = null;
+        List<String> found = parameters(contentType, "charset");
+        return found.isEmpty() ? null : found.size() > 1 ? "(more than one)" : found.getFirst().toLowerCase(Locale.ROOT);
+    }
+
+    /** Every value of a content type's parameter (name in any case), unquoted, as written. */
+    static List<String> parameters(String contentType, String name) {
+        List<String> found = new ArrayList<>(1);
         String[] parts = contentType.split(";");
         for (int i = 1; i < parts.length; i++) {
             String parameter = parts[i].strip();
             int equals = parameter.indexOf('=');
-            if (equals < 0 || !parameter.substring(0, equals).strip().equalsIgnoreCase("charset")) {
+            if (equals < 0 || !parameter.substring(0, equals).strip().equalsIgnoreCase(name)) {
                 continue;
             }
-            String value = parameter.substring(equals + 1).strip().toLowerCase(Locale.ROOT);
+            String value = parameter.substring(equals + 1).strip();
             if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
                 value = value.substring(1, value.length() - 1).strip();
             }
-            if (found != null) {
-                return "(more than one)";
-            }
-            found = value;
+            found.add(value);
         }
         return found;
     }

@@ -15,6 +15,9 @@ import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.MaskingSummary;
 import dev.tracegate.policy.rules.CallerMasking;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -130,22 +133,24 @@ final class ExchangeEvidence {
             return new Kept(capture.kept(), null);
         }
         Masker recording = ruling.recordingMasker();
-        boolean form = kind == BodyMasking.Kind.FORM;
-        RecordMaskingMemory.Masked masked = recordMasks.masked(recording, location, form, capture.truncated(),
-                capture.keptBuffer(), capture.keptSize(), () -> recordMasked(recording, capture, location, form));
+        RecordMaskingMemory.Masked masked = recordMasks.masked(recording, location, kind, capture.truncated(),
+                capture.keptBuffer(), capture.keptSize(), () -> recordMasked(recording, capture, location, kind));
         return new Kept(masked.bytes(), masked.found());
     }
 
     /**
-     * The kept share masked with the record profile: a form field by field (a share cut at the
-     * budget without its last, cut pair), one JSON document as one, anything else as text. A JSON
-     * document is masked from its bytes, which the masker copies but for what it replaces (and
-     * returns as they are when it replaces nothing); only a body that is not such a document (not
-     * JSON, or not UTF-8, which the text form reads with replacement characters) is decoded.
+     * The kept share masked with the record profile as its reader reads it, as a masked caller's
+     * would be: a form field by field (a share cut at the budget without its last, cut pair); an
+     * event stream event by event, an NDJSON body and other text line by line, each with the JSON
+     * it holds masked as JSON (field rules and name hints); one JSON document as one; anything else,
+     * or what those readings refuse, as text. A JSON document is masked from its bytes, which the
+     * masker copies but for what it replaces (and returns as they are when it replaces nothing); only
+     * a body that is not such a document (not JSON, or not UTF-8, which the text form reads with
+     * replacement characters) is decoded.
      */
     static RecordMaskingMemory.Masked recordMasked(Masker recording, BodyCapture capture, String location,
-                                                   boolean form) {
-        if (!form && !capture.truncated()) {
+                                                   BodyMasking.Kind kind) {
+        if ((kind == BodyMasking.Kind.JSON || kind == BodyMasking.Kind.OTHER) && !capture.truncated()) {
             byte[] kept = capture.kept();
             MaskingReport report = new MaskingReport();
             try {
@@ -162,7 +167,19 @@ final class ExchangeEvidence {
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(2); // masked into a new text, encoded again
         }
-        if (form) {
+        if (kind == BodyMasking.Kind.TEXT || kind == BodyMasking.Kind.EVENTS || kind == BodyMasking.Kind.NDJSON) {
+            MaskingReport report = new MaskingReport();
+            ByteArrayOutputStream masked = new ByteArrayOutputStream(capture.keptSize() + 64);
+            try {
+                // NDJSON as text: a share cut at the budget is still masked line by line, JSON lines as JSON.
+                BodyMasking.copy(kind == BodyMasking.Kind.EVENTS ? kind : BodyMasking.Kind.TEXT, recording, location,
+                        new ByteArrayInputStream(capture.keptBuffer(), 0, capture.keptSize()), masked, report);
+                return new RecordMaskingMemory.Masked(masked.toByteArray(), report.snapshot());
+            } catch (MaskingRefusedException | IOException refused) {
+                // Too long to tell from JSON, nested too deep: scanned as text below.
+            }
+        }
+        if (kind == BodyMasking.Kind.FORM) {
             String whole = capture.truncated() ? text.substring(0, Math.max(0, text.lastIndexOf('&'))) : text;
             MaskingReport report = new MaskingReport();
             try {

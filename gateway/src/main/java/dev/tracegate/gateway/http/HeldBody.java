@@ -13,9 +13,9 @@ import java.util.HexFormat;
  * (masked with the record profile); the {@code approval.requested} event records size and digest.
  *
  * @param bytes the whole body, never changed afterwards
- * @param form  whether it is {@code application/x-www-form-urlencoded} (masked field by field)
+ * @param kind  how its content type says it reads (a form is masked field by field, an event stream event by event)
  */
-record HeldBody(byte[] bytes, boolean form) {
+record HeldBody(byte[] bytes, BodyMasking.Kind kind) {
 
     /** How much of the masked body approvers are shown. */
     static final int SHOWN_CHARS = 2_000;
@@ -31,7 +31,7 @@ record HeldBody(byte[] bytes, boolean form) {
             return recorded();
         }
         RecordMaskingMemory.Masked masked = ExchangeEvidence.recordMasked(record, BodyCapture.ofWhole(bytes, bytes.length),
-                "request.body", form);
+                "request.body", kind);
         String text = masked.bytes() == null ? "(withheld)" : new String(masked.bytes(), StandardCharsets.UTF_8);
         return recorded() + "\n" + (text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + " ...");
     }

@@ -66,7 +66,7 @@ final class HeldRequest {
             out.error(413, "a request held for approval may carry at most " + MAX_HELD_BODY + " bytes", null);
             return null;
         }
-        return new HeldBody(body, BodyMasking.Kind.of(client.header("content-type")) == BodyMasking.Kind.FORM);
+        return new HeldBody(body, BodyMasking.Kind.of(client.header("content-type")));
     }
 
     /** Waits on this request's virtual thread until approvers decide or the request expires. */

@@ -10,8 +10,6 @@ import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * The request's JSON body, read whole because a rule asks about its fields (at most
@@ -49,19 +47,24 @@ record PolicyBody(Command.Http command, byte[] bytes) {
     }
 
     /**
-     * A form body, read whole because a rule blocks or holds by method and the form may name
-     * another in a {@code _method} field ({@link MethodParameters}), which Rails, Laravel, Spring
-     * and ASP.NET Core take a POST for. A form over {@link #MAX_INSPECTED_BODY} leaves the rule
-     * undecidable.
+     * A POST body that may name another method in a {@code _method} field ({@link MethodFieldBody}:
+     * a form, a multipart form, a JSON object), read whole because a rule blocks or holds by
+     * method. A body over {@link #MAX_INSPECTED_BODY}, or one the gateway cannot read as a target
+     * would, leaves the rule undecidable.
      */
-    static PolicyBody readForm(InputStream body, HttpRequestFacts facts) throws IOException {
+    static PolicyBody readMethodFields(InputStream body, HttpRequestFacts facts, MethodFieldBody fields)
+            throws IOException {
         byte[] bytes = body.readNBytes(MAX_INSPECTED_BODY + 1);
         if (bytes.length > MAX_INSPECTED_BODY) {
-            return undecidable(facts, null, "the policy weighs the method a form names in its _method field, and this"
-                    + " form is over " + MAX_INSPECTED_BODY + " bytes");
+            return undecidable(facts, null, "the policy weighs the method a POST body names in its _method field, and"
+                    + " this body is over " + MAX_INSPECTED_BODY + " bytes");
         }
-        List<String> named = MethodParameters.of(new String(bytes, StandardCharsets.UTF_8));
-        return new PolicyBody(new Command.Http(facts.withMethodParameters(named), null), bytes);
+        MethodFieldBody.Named named = fields.named(bytes);
+        if (named.undecidable() != null) {
+            return undecidable(facts, bytes, "the policy weighs the method a POST body names in its _method field, and"
+                    + " this body cannot be read for one: " + named.undecidable());
+        }
+        return new PolicyBody(new Command.Http(facts.withMethodParameters(named.methods()), null), bytes);
     }
 
     private static PolicyBody undecidable(HttpRequestFacts facts, byte[] bytes, String reason) {

@@ -164,18 +164,20 @@ final class ProxiedRequest {
 
     /**
      * The body, read whole before the ruling when a rule asks about its JSON fields, or blocks or
-     * holds by method and the body is a POST's form, which may name another method in a
-     * {@code _method} field (frameworks take only a POST for another method); null when no rule
-     * needs it (it streams).
+     * holds by method and the body is a POST's form, multipart form or JSON, which may name another
+     * method in a {@code _method} field (frameworks take only a POST for another method); null when
+     * no rule needs it (it streams).
      */
     private PolicyBody policyBody(Subject subject, HttpRequestFacts facts) throws IOException {
         if (context.services().guard().needsBody(subject, facts)) {
             return PolicyBody.read(clientBody(), facts);
         }
-        if (facts.method().equals("POST")
-                && BodyMasking.Kind.of(client.header("content-type")) == BodyMasking.Kind.FORM
-                && context.services().guard().weighsNamedMethods(subject)) {
-            return PolicyBody.readForm(clientBody(), facts);
+        if (facts.method().equals("POST") && context.services().guard().weighsNamedMethods(subject)) {
+            MethodFieldBody fields = MethodFieldBody.of(client.headerValues("content-type"),
+                    client.headerValues("content-encoding"));
+            if (fields != null) {
+                return PolicyBody.readMethodFields(clientBody(), facts, fields);
+            }
         }
         return null;
     }

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * result is byte for byte what masking again would give, with the same report.
  *
  * <p>Keyed by the masker instance (a reloaded policy, a rotated masking key, another record
- * profile: another masker, nothing remembered from the old one is found), the location, whether
- * the body is a form (read field by field), whether the kept share was cut at the budget, and the SHA-256 of the kept bytes: a digest an upstream
+ * profile: another masker, nothing remembered from the old one is found), the location, how
+ * the body is read (a form field by field, an event stream event by event, ...), whether the kept share was cut at the budget, and the SHA-256 of the kept bytes: a digest an upstream
  * cannot forge a collision for, so one body's record is never filed under another's. Only digests
  * and masked results are held, never a clear body. Bounded by count and by the masked bytes held,
  * least recently used first out.
@@ -32,7 +32,7 @@ final class RecordMaskingMemory {
     static final int MAX_ENTRIES = 256;
     static final long MAX_BYTES = 8L * 1024 * 1024;
 
-    private record Key(Masker masker, String location, boolean form, boolean truncated, ByteBuffer digest) {
+    private record Key(Masker masker, String location, BodyMasking.Kind kind, boolean truncated, ByteBuffer digest) {
     }
 
     private final Map<Key, Masked> remembered = new LinkedHashMap<>(64, 0.75f, true);
@@ -43,9 +43,9 @@ final class RecordMaskingMemory {
      * The masked form of {@code kept[0..size)}, remembered or computed by {@code mask} (which must
      * depend on nothing but these arguments).
      */
-    Masked masked(Masker masker, String location, boolean form, boolean truncated, byte[] kept, int size,
+    Masked masked(Masker masker, String location, BodyMasking.Kind kind, boolean truncated, byte[] kept, int size,
                   Supplier<Masked> mask) {
-        Key key = new Key(masker, location, form, truncated, ByteBuffer.wrap(sha256(kept, size)));
+        Key key = new Key(masker, location, kind, truncated, ByteBuffer.wrap(sha256(kept, size)));
         synchronized (this) {
             Masked known = remembered.get(key);
             if (known != null) {

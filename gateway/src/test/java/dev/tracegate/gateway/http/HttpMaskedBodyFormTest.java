@@ -51,6 +51,9 @@ class HttpMaskedBodyFormTest {
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
+    /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
+    private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
+    private static final String K8S_KEY = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -160,6 +163,24 @@ class HttpMaskedBodyFormTest {
                     + "data: {\"step\":3}\r\rdata: {\"dob\":\"1985-03-04\"}\r\r"
                     + "id: 5\r\ndata: [{\"password\":\r\n: a comment\r\ndata:\"hunter2\"}]\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/k8s/", exchange -> {
+            // As a Kubernetes API server writes them: kind and apiVersion first, a list's items without a kind.
+            String name = exchange.getRequestURI().getPath().substring("/api/k8s/".length());
+            String answer = switch (name) {
+                case "secret" -> "{\"kind\":\"Secret\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"shop-db\"},"
+                        + "\"data\":{\"url\":\"" + K8S_URL + "\",\"ca.crt\":\"" + K8S_KEY + "\"},"
+                        + "\"stringData\":{\"conn\":\"Winter-Passphrase-2026\"},\"type\":\"Opaque\"}";
+                case "secrets" -> "{\"kind\":\"SecretList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"12\"},"
+                        + "\"items\":[{\"metadata\":{\"name\":\"shop-db\"},\"data\":{\"url\":\"" + K8S_URL + "\"}},"
+                        + "{\"metadata\":{\"name\":\"tls\"},\"data\":{\"ca.crt\":\"" + K8S_KEY + "\"}}]}";
+                case "watch" -> "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Secret\",\"apiVersion\":\"v1\","
+                        + "\"metadata\":{\"name\":\"shop-db\"},\"data\":{\"url\":\"" + K8S_URL + "\"}}}\n";
+                default -> "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"data\":{\"url\":\"" + K8S_URL + "\"}}";
+            };
+            exchange.getResponseHeaders().add("Content-Type", name.equals("watch") ? "application/json;stream=watch"
+                    : "application/json");
+            answer(exchange, 200, answer.getBytes(StandardCharsets.UTF_8));
         });
         ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-f00d");
         gateway = TestGateway.start(List.of(svc), POLICY);
@@ -417,6 +438,31 @@ class HttpMaskedBodyFormTest {
         assertThat(masked.statusCode()).isEqualTo(200);
         assertThat(text(masked)).isEqualTo("event: step\ndata: {\"step\":1,\"dob\":\"[DATE_OF_BIRTH]\"}\n\n"
                 + "data:[{\"password\":\"[SECRET]\"}]\n\ndata: {not json, mail [EMAIL]}\n\n");
+    }
+
+    @Test
+    void aKubernetesSecretFromTheApiServerIsMaskedForTheCallerAndTheRecord() throws Exception {
+        // The API server writes a Secret's kind before its data, so the JSON walk knows what the
+        // data is when it reaches it; its base64 values have no shape a detector finds.
+        for (String name : List.of("secret", "secrets", "watch")) {
+            String clear = text(get("/svc/k8s/" + name, TestGateway.ADMIN_TOKEN));
+            assertThat(clear).as(name).contains(K8S_URL);
+            assertThat(recordedData()).as(name).contains("shop-db").doesNotContain(K8S_URL).doesNotContain(K8S_KEY)
+                    .doesNotContain("Winter-Passphrase-2026");
+            HttpResponse<byte[]> masked = get("/svc/k8s/" + name, TestGateway.ALICE_TOKEN);
+            assertThat(masked.statusCode()).as(name).isEqualTo(200);
+            assertThat(text(masked)).as(name).contains("shop-db").contains("[SECRET]").doesNotContain(K8S_URL)
+                    .doesNotContain(K8S_KEY).doesNotContain("Winter-Passphrase-2026");
+        }
+        // Another kind's data is no credential by its place alone.
+        assertThat(text(get("/svc/k8s/configmap", TestGateway.ALICE_TOKEN))).contains(K8S_URL);
+    }
+
+    /** The response body the evidence kept for the last request. */
+    private static String recordedData() throws IOException {
+        String digest = TestGateway.eventsOfType(gateway.gateway().evidence(), "command.result").getLast()
+                .path("detail").path("data").path("blob").asText();
+        return new String(gateway.gateway().evidence().blobs().get(digest).orElseThrow(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -149,16 +149,44 @@ class HttpRecordedBodyTest {
         }
     }
 
+    @Test
+    void aTextBodyIsRecordedMaskedAsItsReaderReadsIt() throws Exception {
+        // The record masked a text body as one text, so field rules and name hints never met the
+        // JSON an event's data, an NDJSON line or a JSON line of text holds: the birth dates stayed.
+        assertThat(blob(resultOf("application/json", "{\"dob\": \"1985-03-02\"}"), "data"))
+                .doesNotContain("1985-03-02");
+        for (String[] body : new String[][] {
+                {"text/event-stream", "event: person\ndata: {\"dob\": \"1985-03-02\", \"id\": 7}\n\n"},
+                {"text/event-stream", "data: {\"id\": 7,\ndata:  \"dob\": \"1985-03-02\"}\r\rdata: done\n\n"},
+                {"application/x-ndjson", "{\"id\": 7, \"dob\": \"1985-03-02\"}\n{\"id\": 8, \"dob\": \"1990-11-30\"}\n"},
+                {"text/plain", "people follow\n{\"dob\": \"1985-03-02\"}\n"},
+                {"text/plain", "{\"dob\": \"1985-03-02\"}\n{\"dob\": \"1990-11-30\"}"}}) {
+            JsonNode result = resultOf(body[0], body[1]);
+            assertThat(blob(result, "data")).as(body[1]).doesNotContain("1985-03-02").doesNotContain("1990-11-30");
+            assertThat(blob(result, "request_data")).as(body[1]).doesNotContain("1985-03-02")
+                    .doesNotContain("1990-11-30");
+            assertThat(maskingOf(result)).as(body[1]).contains("$.dob");
+        }
+    }
+
     private static HttpResponse<String> post(String body) throws Exception {
+        return post("application/json", body);
+    }
+
+    private static HttpResponse<String> post(String contentType, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/echo"))
-                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).header("Content-Type", contentType)
                 .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** The command.result of a POST of {@code body}, which the gateway echoes. */
     private static JsonNode resultOf(String body) throws Exception {
-        HttpResponse<String> answer = post(body);
+        return resultOf("application/json", body);
+    }
+
+    private static JsonNode resultOf(String contentType, String body) throws Exception {
+        HttpResponse<String> answer = post(contentType, body);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo(body);
         return lastResult();
