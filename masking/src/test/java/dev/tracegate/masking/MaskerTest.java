@@ -65,6 +65,7 @@ class MaskerTest {
             {"phone KzQ0IDIwIDc5NDYgMDk1OA==", "phone [PHONE]"},
             {"bytea \\x6164612e6c6f76656c616365406578616d706c652e636f6d", "bytea \\x[EMAIL]"},
             {"card 34313131313131313131313131313131", "card [CARD]"},
+            {"DB_URL: cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=", "DB_URL: [SECRET]"},
             {"hex of base64 4e4445784d5445784d5445784d5445784d5445784d513d3d", "hex of base64 [CARD]"},
         };
         for (String[] c : cases) {
