@@ -6,7 +6,9 @@ import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingProfile;
 import dev.tracegate.masking.MaskingReport;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.IntToLongFunction;
 
 /**
  * A quick throughput check without JMH: masks a 64 KiB JSON document of orders (names, e-mails,
@@ -19,7 +21,8 @@ import java.util.Locale;
  * <p>The first document repeats one card number, as the HTTP benchmark's upstream does, so the phone
  * detector's remembered answers serve most of it; the second case masks documents in turn whose
  * every card number is its own (Luhn-valid, in the Visa range), far more numbers than are
- * remembered: the cost of numbers seen for the first time.
+ * remembered: the cost of numbers seen for the first time; the third masks those documents as UTF-8
+ * bytes, as the record of an HTTP body does.
  */
 public final class JsonMaskingThroughputBenchmark {
 
@@ -41,31 +44,55 @@ public final class JsonMaskingThroughputBenchmark {
         measure("warm-up", seconds, json, document);
         measure("64 KiB orders", seconds, json, document);
         measure("64 KiB orders, distinct cards", seconds, json, distinct);
+        byte[][] bytes = new byte[distinct.length][];
+        for (int d = 0; d < distinct.length; d++) {
+            bytes[d] = distinct[d].getBytes(StandardCharsets.UTF_8);
+        }
+        measureBytes("64 KiB orders, as UTF-8 bytes", seconds, json, bytes);
     }
 
     /** Documents masked in turn for distinct card numbers: about 150 cards each, past what the phone detector remembers. */
     private static final int DISTINCT_DOCUMENTS = 40;
 
     private static void measure(String label, double seconds, JsonMasking json, String[] documents) {
+        measure(label, seconds, documents.length, d -> {
+            sink += json.mask(documents[d], new MaskingReport()).length();
+            return documents[d].length();
+        });
+    }
+
+    /** As {@link #measure}, masking UTF-8 bytes: what the record of an HTTP body masks. */
+    private static void measureBytes(String label, double seconds, JsonMasking json, byte[][] documents) {
+        measure(label, seconds, documents.length, d -> {
+            sink += json.mask(documents[d], new MaskingReport()).length;
+            return documents[d].length;
+        });
+    }
+
+    /** Masks the documents in turn for {@code seconds}; {@code maskOne} masks one by its index and returns its length. */
+    private static void measure(String label, double seconds, int documents, IntToLongFunction maskOne) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
         long cpuBefore = threads.getCurrentThreadCpuTime();
         long until = System.nanoTime() + (long) (seconds * 1e9);
         long started = System.nanoTime();
         int masked = 0;
-        long chars = 0;
+        long length = 0;
         while (System.nanoTime() < until) {
-            String document = documents[masked % documents.length];
-            sink += json.mask(document, new MaskingReport()).length();
-            chars += document.length();
+            length += maskOne.applyAsLong(masked % documents);
             masked++;
         }
+        print(label, masked, length, started, cpuBefore, allocatedBefore);
+    }
+
+    private static void print(String label, int masked, long length, long started, long cpuBefore, long allocatedBefore) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double elapsed = (System.nanoTime() - started) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1e3 / masked;
         double allocated = (threads.getCurrentThreadAllocatedBytes() - allocatedBefore) / 1024.0 / masked;
         System.out.printf(Locale.ROOT, "%-30s %,8.0f documents/s  %6.1f MB/s  %,7.0f us/document  %,7.0f CPU us/document"
                 + "  %,7.1f KiB allocated/document%n",
-                label, masked / elapsed, chars / elapsed / 1e6, elapsed * 1e6 / masked, cpu, allocated);
+                label, masked / elapsed, length / elapsed / 1e6, elapsed * 1e6 / masked, cpu, allocated);
     }
 
     /** A Visa number of 16 digits, its own for each order of each document, with its Luhn check digit. */
