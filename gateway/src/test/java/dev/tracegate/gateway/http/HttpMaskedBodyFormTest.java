@@ -53,6 +53,8 @@ class HttpMaskedBodyFormTest {
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
     /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
     private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
+    /** Base64 of "log level debug, region eu-west-1": a ConfigMap value that decodes to nothing personal. */
+    private static final String K8S_SETTING = "bG9nIGxldmVsIGRlYnVnLCByZWdpb24gZXUtd2VzdC0x";
     private static final String K8S_KEY = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -176,7 +178,7 @@ class HttpMaskedBodyFormTest {
                         + "{\"metadata\":{\"name\":\"tls\"},\"data\":{\"ca.crt\":\"" + K8S_KEY + "\"}}]}";
                 case "watch" -> "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Secret\",\"apiVersion\":\"v1\","
                         + "\"metadata\":{\"name\":\"shop-db\"},\"data\":{\"url\":\"" + K8S_URL + "\"}}}\n";
-                default -> "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"data\":{\"url\":\"" + K8S_URL + "\"}}";
+                default -> "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"data\":{\"settings\":\"" + K8S_SETTING + "\"}}";
             };
             exchange.getResponseHeaders().add("Content-Type", name.equals("watch") ? "application/json;stream=watch"
                     : "application/json");
@@ -455,7 +457,7 @@ class HttpMaskedBodyFormTest {
                     .doesNotContain(K8S_KEY).doesNotContain("Winter-Passphrase-2026");
         }
         // Another kind's data is no credential by its place alone.
-        assertThat(text(get("/svc/k8s/configmap", TestGateway.ALICE_TOKEN))).contains(K8S_URL);
+        assertThat(text(get("/svc/k8s/configmap", TestGateway.ALICE_TOKEN))).contains(K8S_SETTING);
     }
 
     /** The response body the evidence kept for the last request. */
