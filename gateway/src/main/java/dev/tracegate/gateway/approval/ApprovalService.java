@@ -192,10 +192,14 @@ public final class ApprovalService implements AutoCloseable {
         return consoleBaseUrl == null ? null : consoleBaseUrl + "/approvals/" + id;
     }
 
-    /** A grant that lets this caller run this class on this connection without asking again (none when the store does not answer). */
-    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass) {
+    /**
+     * A grant that lets this caller run this class on this connection without asking again, given
+     * by the approvers of {@code rule}, the rule that holds the statement now (none when the store
+     * does not answer).
+     */
+    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule) {
         try {
-            return stored.activeGrant(requester, connection, statementClass, clock.instant());
+            return stored.activeGrant(requester, connection, statementClass, rule, clock.instant());
         } catch (SQLException e) {
             LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
             return Optional.empty();
@@ -557,7 +561,7 @@ public final class ApprovalService implements AutoCloseable {
         ApprovalRequest request = pending.request();
         List<String> grantedBy = breakGlass ? List.of(approverKey) : votes.stream().map(v -> key(v.approver())).toList();
         return new Grant(pending.id(), key(request.requester()), request.connection(), request.statementClass(),
-                now.plus(shortest), String.join(", ", grantedBy));
+                request.rule(), now.plus(shortest), String.join(", ", grantedBy));
     }
 
     /** One {@code approval.decided} event: a vote, or the end of the wait. */
@@ -577,7 +581,7 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", pending.request().spec().minApprovals());
         detail.put("break_glass", breakGlass);
         if (grant != null) {
-            detail.putObject("grant").put("statement_class", grant.statementClass())
+            detail.putObject("grant").put("statement_class", grant.statementClass()).put("rule", grant.rule())
                     .put("connection", grant.connection()).put("expires_at", grant.expiresAt().toString());
         }
         return event(now, EventType.APPROVAL_DECIDED, actor, pending.request(), detail);
