@@ -235,6 +235,12 @@ public final class ApprovalService implements AutoCloseable {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id
                         + "; it needs approvals from " + spec.minApprovals() + " different people");
             }
+            Optional<ApproverVote> sameEmail = pending.votes().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
+            if (sameEmail.isPresent()) {
+                throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id + " as "
+                        + key(sameEmail.get().approver()) + ", which has your email address; it needs approvals from "
+                        + spec.minApprovals() + " different people");
+            }
             ApproverVote vote = new ApproverVote(approver, reason, now);
             List<ApproverVote> votes = new ArrayList<>(pending.votes());
             votes.add(vote);
@@ -621,6 +627,10 @@ public final class ApprovalService implements AutoCloseable {
     private static void requireNotRequester(PendingApproval pending, Identity approver) throws ApprovalException {
         if (key(approver).equals(key(pending.request().requester()))) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command");
+        }
+        if (approver.sharesEmail(pending.request().requester())) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: "
+                    + key(pending.request().requester()) + ", who asked, has your email address");
         }
     }
 
