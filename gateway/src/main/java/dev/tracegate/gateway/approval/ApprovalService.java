@@ -194,12 +194,14 @@ public final class ApprovalService implements AutoCloseable {
 
     /**
      * A grant that lets this caller run this class on this connection without asking again, given
-     * by the approvers of {@code rule}, the rule that holds the statement now (none when the store
-     * does not answer).
+     * by the approvers of {@code rule}, the rule that holds the statement now, while it still asks
+     * the same people ({@code spec}, the rule as the policy in force says); none when the store does
+     * not answer.
      */
-    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule) {
+    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
+                                       ApprovalSpec spec) {
         try {
-            return stored.activeGrant(requester, connection, statementClass, rule, clock.instant());
+            return stored.activeGrant(requester, connection, statementClass, rule, Grant.approversOf(spec), clock.instant());
         } catch (SQLException e) {
             LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
             return Optional.empty();
@@ -567,7 +569,7 @@ public final class ApprovalService implements AutoCloseable {
         ApprovalRequest request = pending.request();
         List<String> grantedBy = breakGlass ? List.of(approverKey) : votes.stream().map(v -> key(v.approver())).toList();
         return new Grant(pending.id(), key(request.requester()), request.connection(), request.statementClass(),
-                request.rule(), now.plus(shortest), String.join(", ", grantedBy));
+                request.rule(), Grant.approversOf(request.spec()), now.plus(shortest), String.join(", ", grantedBy));
     }
 
     /** One {@code approval.decided} event: a vote, or the end of the wait. */

@@ -8,6 +8,8 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.gateway.approval.HeldDdl;
 import dev.tracegate.gateway.approval.PendingApproval;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,7 +51,18 @@ class ApprovalGrantThroughGatewayTest {
                 approvers: [finance]
                 timeout: 30s
                 reason: payroll writes need finance
+              - name: hold-stock
+                tables: [grant_stock]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: stock writes need a DBA
             """;
+    /** The same rules, but stock writes now need a DBA and someone from security. */
+    private static final String STRICTER = POLICY.replace(
+            "    approvers: [dba]\n    timeout: 30s\n    reason: stock writes need a DBA\n",
+            "    approvers: [dba, security]\n    minApprovals: 2\n    timeout: 30s\n    reason: stock writes need a DBA and security\n");
 
     private static TestGateway gateway;
 
@@ -66,7 +79,7 @@ class ApprovalGrantThroughGatewayTest {
     @BeforeEach
     void tables() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            for (String table : List.of("grant_orders", "grant_payroll")) {
+            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock")) {
                 sql.execute("DROP TABLE IF EXISTS " + table);
                 sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
                 sql.execute("INSERT INTO " + table + " SELECT generate_series(1, 3)");
@@ -102,6 +115,40 @@ class ApprovalGrantThroughGatewayTest {
                 .filter(e -> e.path("detail").path("outcome").asText().equals("granted")).toList();
         assertThat(granted).hasSize(1);
         assertThat(granted.getFirst().path("detail").path("rule").asText()).isEqualTo("hold-orders");
+    }
+
+    @Test
+    void aGrantEndsWhenAPolicyReloadMakesItsRuleAskOtherPeople() throws Exception {
+        assertThat(STRICTER).isNotEqualTo(POLICY);
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> first = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 1");
+            PendingApproval held = HeldDdl.awaitPending(gateway);
+            gateway.gateway().approvals().approve(held.id(), DBA, "stock 1, and the next few", Duration.ofMinutes(30));
+            first.get(30, TimeUnit.SECONDS);
+            assertThat(sql.executeUpdate("DELETE FROM grant_stock WHERE id = 2")).isEqualTo(1);
+
+            reload(STRICTER);
+            try {
+                CompletableFuture<Void> third = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 3");
+                Awaitility.await().atMost(Duration.ofSeconds(20))
+                        .until(() -> third.isDone() || !gateway.gateway().approvals().pending().isEmpty());
+                assertThat(third).as("the stock write ran under a grant the stricter rule never gave").isNotDone();
+                PendingApproval again = gateway.gateway().approvals().pending().getFirst();
+                assertThat(again.request().spec().minApprovals()).isEqualTo(2);
+                gateway.gateway().approvals().withdraw(again.id(), "the test ends");
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(third::isDone);
+            } finally {
+                reload(POLICY);
+            }
+        }
+        assertThat(ids("grant_stock")).containsExactly(3);
+    }
+
+    /** Writes the policy file and waits until the gateway records the change. */
+    private static void reload(String policy) throws Exception {
+        long from = gateway.gateway().evidence().size();
+        Files.writeString(Path.of(gateway.gateway().config().policyFile()), policy);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !gateway.events("policy.changed", from).isEmpty());
     }
 
     private static List<Integer> ids(String table) throws SQLException {
