@@ -127,6 +127,10 @@ final class EvidenceCommand {
                 + " kept: the bundle must prove it a prefix of its own (export it with --since-checkpoint)")
         Path sinceCheckpoint;
 
+        @Option(names = "--origin", description = "the log the bundle must be of (evidence.origin); by default the log the"
+                + " key is named after, since one key may sign several logs")
+        String origin;
+
         @Override
         public Integer call() throws IOException {
             if (!Files.exists(bundle)) {
@@ -142,7 +146,7 @@ final class EvidenceCommand {
                 }
             }
             Optional<String> earlier = sinceCheckpoint == null ? Optional.empty() : Optional.of(readCheckpoint(sinceCheckpoint));
-            VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier);
+            VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier, Optional.ofNullable(origin));
             report.results().forEach(System.out::println);
             System.out.println(report.summary());
             boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {

@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Standalone bundle verifier for auditors:
  * {@code java -cp tracegate-ledger.jar:jackson-*.jar dev.tracegate.ledger.VerifyCommand BUNDLE [--key KEYLINE|FILE]
- * [--since-checkpoint FILE]}. With {@code --since-checkpoint}, the checkpoint of an earlier export
+ * [--since-checkpoint FILE] [--origin ORIGIN]}. The bundle must be of the log the key is named after, or of
+ * {@code --origin} when given (one key may sign several logs). With {@code --since-checkpoint}, the checkpoint of an earlier export
  * (its {@code checkpoint} file) must be proven a prefix of this bundle's: nothing was rewritten
  * or removed in between.
  * Prints one line per verification step and a final VERIFIED or FAILED line, then, for a bundle
@@ -28,7 +29,8 @@ public final class VerifyCommand {
     static final int USAGE = 2;
 
     private static final String USAGE_TEXT =
-            "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE] [--since-checkpoint EARLIER_CHECKPOINT_FILE]";
+            "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE] [--since-checkpoint EARLIER_CHECKPOINT_FILE]"
+                    + " [--origin LOG_ORIGIN]";
 
     private VerifyCommand() {}
 
@@ -40,6 +42,7 @@ public final class VerifyCommand {
         Path bundle = null;
         Optional<VerifierKey> key = Optional.empty();
         Optional<String> earlier = Optional.empty();
+        Optional<String> origin = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--key") && i + 1 < args.length) {
                 try {
@@ -55,6 +58,8 @@ public final class VerifyCommand {
                     err.println("cannot read --since-checkpoint " + args[i] + ": " + e.getMessage());
                     return USAGE;
                 }
+            } else if (args[i].equals("--origin") && i + 1 < args.length) {
+                origin = Optional.of(args[++i]);
             } else if (bundle == null && !args[i].startsWith("--")) {
                 bundle = Path.of(args[i]);
             } else {
@@ -66,7 +71,7 @@ public final class VerifyCommand {
             err.println(USAGE_TEXT);
             return USAGE;
         }
-        VerificationReport report = BundleVerifier.verify(bundle, key, earlier);
+        VerificationReport report = BundleVerifier.verify(bundle, key, earlier, origin);
         report.results().forEach(line -> out.println("ok  " + line));
         out.println(report.summary());
         boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {

@@ -292,7 +292,8 @@ public final class ApiServer implements AutoCloseable {
         Path zip = dir.resolve("evidence.zip");
         try {
             exporter.export(ExportFilter.ALL, zip);
-            VerificationReport report = BundleVerifier.verify(zip, Optional.of(checkpoints.verifierKey()));
+            VerificationReport report = BundleVerifier.verify(zip, Optional.of(checkpoints.verifierKey()), Optional.empty(),
+                    Optional.of(checkpoints.origin()));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("ok", report.ok());
             result.put("summary", report.summary());

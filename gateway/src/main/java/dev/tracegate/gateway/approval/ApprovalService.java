@@ -192,10 +192,16 @@ public final class ApprovalService implements AutoCloseable {
         return consoleBaseUrl == null ? null : consoleBaseUrl + "/approvals/" + id;
     }
 
-    /** A grant that lets this caller run this class on this connection without asking again (none when the store does not answer). */
-    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass) {
+    /**
+     * A grant that lets this caller run this class on this connection without asking again, given
+     * by the approvers of {@code rule}, the rule that holds the statement now, while it still asks
+     * the same people ({@code spec}, the rule as the policy in force says); none when the store does
+     * not answer.
+     */
+    public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
+                                       ApprovalSpec spec) {
         try {
-            return stored.activeGrant(requester, connection, statementClass, clock.instant());
+            return stored.activeGrant(requester, connection, statementClass, rule, Grant.approversOf(spec), clock.instant());
         } catch (SQLException e) {
             LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
             return Optional.empty();
@@ -230,6 +236,12 @@ public final class ApprovalService implements AutoCloseable {
             if (pending.votes().stream().anyMatch(v -> key(v.approver()).equals(approverKey))) {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id
                         + "; it needs approvals from " + spec.minApprovals() + " different people");
+            }
+            Optional<ApproverVote> sameEmail = pending.votes().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
+            if (sameEmail.isPresent()) {
+                throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id + " as "
+                        + key(sameEmail.get().approver()) + ", which has your email address; it needs approvals from "
+                        + spec.minApprovals() + " different people");
             }
             ApproverVote vote = new ApproverVote(approver, reason, now);
             List<ApproverVote> votes = new ArrayList<>(pending.votes());
@@ -557,7 +569,7 @@ public final class ApprovalService implements AutoCloseable {
         ApprovalRequest request = pending.request();
         List<String> grantedBy = breakGlass ? List.of(approverKey) : votes.stream().map(v -> key(v.approver())).toList();
         return new Grant(pending.id(), key(request.requester()), request.connection(), request.statementClass(),
-                now.plus(shortest), String.join(", ", grantedBy));
+                request.rule(), Grant.approversOf(request.spec()), now.plus(shortest), String.join(", ", grantedBy));
     }
 
     /** One {@code approval.decided} event: a vote, or the end of the wait. */
@@ -577,7 +589,7 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", pending.request().spec().minApprovals());
         detail.put("break_glass", breakGlass);
         if (grant != null) {
-            detail.putObject("grant").put("statement_class", grant.statementClass())
+            detail.putObject("grant").put("statement_class", grant.statementClass()).put("rule", grant.rule())
                     .put("connection", grant.connection()).put("expires_at", grant.expiresAt().toString());
         }
         return event(now, EventType.APPROVAL_DECIDED, actor, pending.request(), detail);
@@ -617,6 +629,10 @@ public final class ApprovalService implements AutoCloseable {
     private static void requireNotRequester(PendingApproval pending, Identity approver) throws ApprovalException {
         if (key(approver).equals(key(pending.request().requester()))) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command");
+        }
+        if (approver.sharesEmail(pending.request().requester())) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: "
+                    + key(pending.request().requester()) + ", who asked, has your email address");
         }
     }
 

@@ -200,15 +200,20 @@ final class StoredApprovals {
         }
     }
 
-    Optional<Grant> activeGrant(Identity requester, String connectionName, String statementClass, Instant now) throws SQLException {
+    Optional<Grant> activeGrant(Identity requester, String connectionName, String statementClass, String rule,
+                                String approvers, Instant now) throws SQLException {
+        // A grant stored before grants named their rule (rule_name NULL) covers nothing: it asks again.
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT approval_id, subject_key, connection_name,"
-                     + " statement_class, expires_at, granted_by FROM approval_grant WHERE subject_key = ? AND connection_name = ?"
-                     + " AND statement_class = ? AND expires_at > ? ORDER BY expires_at DESC")) {
+                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by FROM approval_grant"
+                     + " WHERE subject_key = ? AND connection_name = ? AND statement_class = ? AND rule_name = ?"
+                     + " AND rule_approvers = ? AND expires_at > ? ORDER BY expires_at DESC")) {
             select.setString(1, key(requester));
             select.setString(2, connectionName);
             select.setString(3, statementClass);
-            select.setObject(4, time(now));
+            select.setString(4, rule);
+            select.setString(5, approvers);
+            select.setObject(6, time(now));
             return grants(select).stream().findFirst();
         }
     }
@@ -216,7 +221,8 @@ final class StoredApprovals {
     List<Grant> grants(Instant now) throws SQLException {
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT approval_id, subject_key, connection_name,"
-                     + " statement_class, expires_at, granted_by FROM approval_grant WHERE expires_at > ? ORDER BY expires_at")) {
+                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by FROM approval_grant WHERE expires_at > ?"
+                     + " ORDER BY expires_at")) {
             select.setObject(1, time(now));
             return grants(select);
         }
@@ -246,13 +252,16 @@ final class StoredApprovals {
 
     private void addGrant(StoreTransaction tx, Grant grant) throws SQLException {
         try (PreparedStatement insert = tx.connection().prepareStatement("INSERT INTO approval_grant (approval_id, subject_key,"
-                + " connection_name, statement_class, expires_at, granted_by) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " connection_name, statement_class, rule_name, rule_approvers, expires_at, granted_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, grant.id());
             insert.setString(2, grant.subject());
             insert.setString(3, grant.connection());
             insert.setString(4, grant.statementClass());
-            insert.setObject(5, time(grant.expiresAt()));
-            insert.setString(6, grant.grantedBy());
+            insert.setString(5, grant.rule());
+            insert.setString(6, grant.approvers());
+            insert.setObject(7, time(grant.expiresAt()));
+            insert.setString(8, grant.grantedBy());
             insert.executeUpdate();
         }
     }
@@ -323,7 +332,7 @@ final class StoredApprovals {
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 grants.add(new Grant(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        instant(rows, "expires_at"), rows.getString(6)));
+                        rows.getString(5), rows.getString(6), instant(rows, "expires_at"), rows.getString(8)));
             }
         }
         return grants;

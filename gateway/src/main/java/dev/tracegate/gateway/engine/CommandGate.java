@@ -51,7 +51,7 @@ public final class CommandGate {
             }
             case APPROVE -> {
                 var grant = approvals.activeGrant(recorder.session().identity(), recorder.session().resource().connection(),
-                        ruling.statementClass());
+                        ruling.statementClass(), decision.rule(), decision.approval());
                 if (grant.isPresent()) {
                     recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
                     yield new Admission.Forward();

@@ -71,6 +71,11 @@ public final class CheckpointService implements AutoCloseable {
         return key.verifierKey();
     }
 
+    /** The log's name in its checkpoints ({@code evidence.origin}), which its key need not be named after. */
+    public String origin() {
+        return origin;
+    }
+
     /** The log's signer, for the manifest of each bundle exported against a checkpoint it signed. */
     public LogSigner signer() {
         return key.signer();

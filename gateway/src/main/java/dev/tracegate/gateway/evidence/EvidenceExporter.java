@@ -57,6 +57,9 @@ public final class EvidenceExporter {
         long written = 0;
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target); EvidenceReader reader = log.reader()) {
             BundleBlobs blobs = new BundleBlobs(log.blobs(), bundle);
+            if (!full) {
+                bundle.selective(); // a selection that holds no event is an empty bundle, not a refused export
+            }
             reader.requireCovers(treeSize);
             SubtreeHashes hashes = reader.subtrees();
             if (since.isPresent()) {

@@ -6,6 +6,7 @@ import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * An event with its place in the log: its exact leaf bytes (JCS) and, in {@link #indexed()}, its
@@ -22,7 +23,10 @@ record SealedEvent(byte[] leaf, IndexedEvent indexed) {
             // The canonical text out of its builder, then into UTF-8.
             CostAccounting.COPIES.add(2);
         }
-        return new SealedEvent(leaf, new IndexedEvent(index, MerkleHashes.leafHash(leaf), event.time(), event.type(),
+        // The index keeps the time the leaf records (microseconds), not the clock's nanoseconds: exports pick chunks by
+        // it, and a store rounding .9999997 up to the next second would leave the event out of an export ending there.
+        return new SealedEvent(leaf, new IndexedEvent(index, MerkleHashes.leafHash(leaf), event.time().truncatedTo(ChronoUnit.MICROS),
+                event.type(),
                 event.session(), event.actor().subject(),
                 event.resource() == null ? null : event.resource().connection(), event.trace()));
     }

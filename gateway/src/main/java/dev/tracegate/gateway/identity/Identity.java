@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.identity;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -32,6 +33,16 @@ public record Identity(String issuer, String subject, String name, String email,
      */
     public boolean samePerson(Identity other) {
         return other != null && is(other.issuer(), other.subject());
+    }
+
+    /**
+     * Another identity with this one's email address (compared without case): for approvals, the
+     * same person signed in another way (an API key and an OIDC account, two issuers), who must
+     * neither approve their own command nor count twice. An email says nothing when either has none.
+     */
+    public boolean sharesEmail(Identity other) {
+        return other != null && email != null && other.email() != null && !email.isBlank()
+                && email.strip().toLowerCase(Locale.ROOT).equals(other.email().strip().toLowerCase(Locale.ROOT));
     }
 
     /** This identity is {@code subject} at {@code issuer}, e.g. the {@code actor} of a recorded event. */

@@ -131,7 +131,7 @@ class ApprovalRoutesTest {
         assertThat(approved.body().path("votes").get(0).path("reason").asText()).isEqualTo("planned");
         assertThat(approved.body().path("grant").path("class").asText()).isEqualTo("ddl");
         assertThat(pending.decision().getNow(null).outcome()).isEqualTo(ApprovalOutcome.APPROVED);
-        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).isPresent();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
         assertThat(get("/api/approvals", "t-dba").body().findValuesAsText("id")).doesNotContain(pending.id());
         assertThat(get("/api/approvals?all=true", "t-dba").body().findValuesAsText("id")).contains(pending.id());
     }

@@ -208,19 +208,21 @@ class ApprovalServiceTest {
 
         approvals.approve(pending.id(), DBA, "migration window", Duration.ofMinutes(30));
 
-        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).hasValueSatisfying(grant -> {
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).hasValueSatisfying(grant -> {
             assertThat(grant.id()).isEqualTo(pending.id());
             assertThat(grant.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(30)));
             assertThat(grant.grantedBy()).contains(DBA.subject());
         });
         assertThat(pending.grant()).isPresent();
-        assertThat(approvals.activeGrant(ANALYST, "shop", "privilege")).as("another class").isEmpty();
-        assertThat(approvals.activeGrant(ANALYST, "warehouse", "ddl")).as("another connection").isEmpty();
-        assertThat(approvals.activeGrant(OTHER_ANALYST, "shop", "ddl")).as("another person").isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "privilege", "hold-ddl", ONE_DBA)).as("another class").isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "warehouse", "ddl", "hold-ddl", ONE_DBA)).as("another connection").isEmpty();
+        assertThat(approvals.activeGrant(OTHER_ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).as("another person").isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-payroll-ddl", ONE_DBA)).as("another rule, other approvers").isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", TWO_PEOPLE)).as("the rule asks more people since").isEmpty();
         assertThat(approvals.grants()).hasSize(1);
 
         clock.advance(Duration.ofMinutes(30));
-        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).as("ended").isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).as("ended").isEmpty();
         assertThat(approvals.grants()).isEmpty();
     }
 
@@ -230,12 +232,12 @@ class ApprovalServiceTest {
         approvals.approve(onlyOneAsked.id(), DBA, "just this once", null);
         approvals.approve(onlyOneAsked.id(), SECURITY, "and then some", Duration.ofHours(2));
         assertThat(onlyOneAsked.decision().getNow(null).outcome()).isEqualTo(ApprovalOutcome.APPROVED);
-        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).isEmpty();
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", TWO_PEOPLE)).isEmpty();
 
         PendingApproval bothAsked = approvals.request(ddl(ANALYST, "s1", TWO_PEOPLE));
         approvals.approve(bothAsked.id(), DBA, "for the window", Duration.ofMinutes(20));
         approvals.approve(bothAsked.id(), SECURITY, "for the window", Duration.ofHours(2));
-        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl")).get()
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", TWO_PEOPLE)).get()
                 .extracting(Grant::expiresAt).isEqualTo(clock.instant().plus(Duration.ofMinutes(20)));
 
         assertThatThrownBy(() -> approvals.approve(approvals.request(ddl(ANALYST, "s1", ONE_DBA)).id(), DBA, "x", Duration.ZERO))

@@ -87,7 +87,7 @@ class SharedApprovalsTest {
             ApprovalResult result = held.decision().get(30, TimeUnit.SECONDS);
             assertThat(result.outcome()).isEqualTo(ApprovalOutcome.APPROVED);
             assertThat(result.votes()).extracting(ApproverVote::approver).containsExactly(DBA);
-            assertThat(a.approvals.activeGrant(ANALYST, "shop", "ddl")).as("the grant holds on every node").isPresent();
+            assertThat(a.approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).as("the grant holds on every node").isPresent();
             assertThat(a.approvals.pending()).isEmpty();
         }
     }

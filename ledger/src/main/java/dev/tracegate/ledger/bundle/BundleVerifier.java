@@ -73,7 +73,20 @@ public final class BundleVerifier {
      * or if the earlier checkpoint is larger or has another root at the same size, verification fails.
      */
     public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey, Optional<String> earlierCheckpoint) {
-        return new Run(trustedKey, earlierCheckpoint).execute(dirOrZip);
+        return verify(dirOrZip, trustedKey, earlierCheckpoint, Optional.empty());
+    }
+
+    /**
+     * As {@link #verify(Path, Optional, Optional)}, for the log named {@code origin}. A bundle is of
+     * the log its checkpoint names; without {@code origin} that must be the log the key is named
+     * after, which is how the gateway names a key it generates ({@code tracegate keys generate
+     * --name <origin>}). Why: one key may sign several logs (a staging copy of the production
+     * configuration, a log started again under a new origin), and each of their bundles verifies
+     * with it; only the origin says which log the evidence is of.
+     */
+    public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey, Optional<String> earlierCheckpoint,
+            Optional<String> origin) {
+        return new Run(trustedKey, earlierCheckpoint, origin).execute(dirOrZip);
     }
 
     /** Thrown inside a run to stop at the first failure. */
@@ -90,6 +103,7 @@ public final class BundleVerifier {
     private static final class Run {
         private final Optional<VerifierKey> trustedKey;
         private final Optional<String> earlierNote;
+        private final Optional<String> expectedOrigin;
         /** Earlier checkpoints this bundle proves to be prefixes of its own, by size. */
         private final Map<Long, byte[]> provenPrefixes = new HashMap<>();
         private final List<String> results = new ArrayList<>();
@@ -114,9 +128,10 @@ public final class BundleVerifier {
         /** The first event that referenced a blob, to name it if the blob is wrong. */
         record BlobUse(long line, long index, long size) {}
 
-        Run(Optional<VerifierKey> trustedKey, Optional<String> earlierNote) {
+        Run(Optional<VerifierKey> trustedKey, Optional<String> earlierNote, Optional<String> expectedOrigin) {
             this.trustedKey = trustedKey;
             this.earlierNote = earlierNote;
+            this.expectedOrigin = expectedOrigin;
         }
 
         VerificationReport execute(Path bundle) {
@@ -143,7 +158,8 @@ public final class BundleVerifier {
                 failure = Optional.of(VerificationFailure.of(bundle.toString(), "not verified: the bundle needs more memory than this"
                         + " JVM has (" + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); run it with a larger -Xmx"));
             }
-            return new VerificationReport(failure.isEmpty(), checkpoint == null ? -1 : checkpoint.size(), eventsChecked,
+            return new VerificationReport(failure.isEmpty(), Optional.ofNullable(checkpoint).map(Checkpoint::origin),
+                    checkpoint == null ? -1 : checkpoint.size(), eventsChecked,
                     blobsChecked, blobsAbsent, consistencyChecked, Optional.ofNullable(keySource),
                     Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified);
         }
@@ -243,12 +259,26 @@ public final class BundleVerifier {
                 throw new Failed(VerificationFailure.of(BundleLayout.LOG_KEY, "holds " + bundleKey.format()
                         + ", not the trusted key " + signingKey.format()));
             }
+            requireExpectedLog();
             inclusion = new SequentialInclusionVerifier(checkpoint.size(), checkpoint.rootHash());
             results.add("checkpoint: " + checkpoint.origin() + " at tree size " + checkpoint.size() + ", root "
                     + HexFormat.of().formatHex(checkpoint.rootHash()) + ", signed by " + signingKey.name() + "+"
                     + signingKey.keyIdHex() + (keySource == KeySource.TRUSTED_KEY
                             ? " (the trusted key)"
                             : " (the bundle's own log-key.pub, not independently trusted: compare it with the published key)"));
+        }
+
+        /** The checkpoint must be of the log asked for: the one given, or else the one the key is named after. */
+        private void requireExpectedLog() throws Failed {
+            String expected = expectedOrigin.orElse(signingKey.name());
+            if (checkpoint.origin().equals(expected)) {
+                return;
+            }
+            throw new Failed(VerificationFailure.of(BundleLayout.CHECKPOINT, expectedOrigin.isPresent()
+                    ? "is of log " + checkpoint.origin() + ", not of the log " + expected + " given with --origin"
+                    : "is of log " + checkpoint.origin() + ", but the key " + signingKey.name() + "+" + signingKey.keyIdHex()
+                            + " is named after log " + expected + ": a bundle of another log signed with the same key; if "
+                            + checkpoint.origin() + " is the log you mean, verify with --origin " + checkpoint.origin()));
         }
 
         // --- step 2b: the manifest the log signed at export

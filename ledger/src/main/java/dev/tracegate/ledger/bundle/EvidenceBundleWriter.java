@@ -84,6 +84,21 @@ public final class EvidenceBundleWriter implements AutoCloseable {
     }
 
     /**
+     * Makes this a selective export (events with inclusion proofs) before any event is added: one
+     * whose selection holds no event is then an empty selective bundle, not a full export of a log
+     * that has events.
+     */
+    public void selective() throws IOException {
+        requireOpen();
+        if (withProofs == null) {
+            withProofs = true;
+            proofs = new HashingFile(staging, BundleLayout.PROOFS);
+        } else if (!withProofs) {
+            throw new IllegalStateException("events without inclusion proofs were added: this is a full export");
+        }
+    }
+
+    /**
      * Adds the next event, in index order, with its inclusion proof against the checkpoint that
      * {@link #finish} will get, or null for a full export.
      */
@@ -227,7 +242,7 @@ public final class EvidenceBundleWriter implements AutoCloseable {
             throw new IllegalArgumentException("the checkpoint does not verify with the given key: " + e.getMessage(), e);
         }
         if (Boolean.TRUE.equals(withProofs)) {
-            if (proofTreeSize != checkpoint.size()) {
+            if (eventCount > 0 && proofTreeSize != checkpoint.size()) {
                 throw new IllegalArgumentException("proofs are against tree size " + proofTreeSize + " but the checkpoint is at "
                         + checkpoint.size());
             }

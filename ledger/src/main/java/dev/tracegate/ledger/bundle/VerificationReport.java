@@ -7,6 +7,7 @@ import java.util.Optional;
  * The outcome of verifying a bundle: one result line per step that passed, and if verification
  * failed, the first failing item.
  *
+ * @param origin the log the checkpoint is of, once read
  * @param treeSize the checkpoint's tree size, or -1 if verification stopped before reading it
  * @param blobsAbsent referenced blobs not in the bundle (allowed: blobs may be deleted at the end
  *     of their retention while the leaf keeps committing to their hash)
@@ -18,6 +19,7 @@ import java.util.Optional;
  */
 public record VerificationReport(
         boolean ok,
+        Optional<String> origin,
         long treeSize,
         long eventsChecked,
         long blobsChecked,
@@ -36,7 +38,7 @@ public record VerificationReport(
     /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
     public String summary() {
         if (ok) {
-            return "VERIFIED " + eventsChecked + " event(s) against the checkpoint at tree size " + treeSize
+            return "VERIFIED " + eventsChecked + " event(s) of log " + origin.orElse("?") + " against the checkpoint at tree size " + treeSize
                     + (keySource.orElse(null) == KeySource.BUNDLE_KEY
                             ? " (signature checked with the bundle's own key only; compare it with the published log key)"
                             : " (signature checked with the trusted key)");

@@ -20,12 +20,20 @@ import java.util.stream.Stream;
 final class LogFixture {
     static final String ORIGIN = "tracegate.example.com/test";
 
-    final LogKeyPair key = LogKeyPair.generate(ORIGIN);
+    final String origin;
+    final LogKeyPair key;
     final List<byte[]> events = new ArrayList<>();
     final List<byte[]> blobs = new ArrayList<>();
     final MemoryTree tree = new MemoryTree();
 
     LogFixture(int eventCount) {
+        this(eventCount, ORIGIN, LogKeyPair.generate(ORIGIN));
+    }
+
+    /** Another log, {@code origin}, signed with {@code key}: one key may sign several logs. */
+    LogFixture(int eventCount, String origin, LogKeyPair key) {
+        this.origin = origin;
+        this.key = key;
         for (int i = 0; i < eventCount; i++) {
             append();
         }
@@ -54,7 +62,7 @@ final class LogFixture {
     }
 
     String checkpointNote(long size) {
-        return key.signer().sign(new Checkpoint(ORIGIN, size, tree.rootAt(size)));
+        return key.signer().sign(new Checkpoint(origin, size, tree.rootAt(size)));
     }
 
     ProofLine proof(long index) {

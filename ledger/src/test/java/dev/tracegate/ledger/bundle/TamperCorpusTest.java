@@ -79,6 +79,17 @@ class TamperCorpusTest {
         assertThat(report.results()).anyMatch(line -> line.endsWith("the selection exported: {\"export\":\"filtered\",\"session\":\"s-1\"}"));
     }
 
+    @Test
+    void aLogWhoseKeyIsNamedOtherwiseVerifiesWhenItsOriginIsGiven() throws IOException {
+        Path staging = new LogFixture(23, "tracegate.example.com/staging", log.key).writeFull(dir.resolve("staging.zip"));
+        VerificationReport report = BundleVerifier.verify(staging, Optional.of(log.key.verifierKey()), Optional.empty(),
+                Optional.of("tracegate.example.com/staging"));
+        assertThat(report.summary()).startsWith("VERIFIED 23 event(s) of log tracegate.example.com/staging against");
+        assertThat(BundleVerifier.verify(full(), Optional.of(log.key.verifierKey()), Optional.empty(),
+                Optional.of("tracegate.example.com/staging")).summary()).isEqualTo("FAILED checkpoint: is of log "
+                + LogFixture.ORIGIN + ", not of the log tracegate.example.com/staging given with --origin");
+    }
+
     @TestFactory
     Stream<DynamicTest> everyTamperedBundleFailsWithItsReason() {
         return corpus().stream().map(tamper -> DynamicTest.dynamicTest(tamper.name(), () -> {
@@ -160,6 +171,10 @@ class TamperCorpusTest {
             Files.writeString(b.resolve(BundleLayout.CHECKPOINT), note + foreign.substring(foreign.indexOf("\n\n") + 2));
             LogFixture.remanifest(b);
         }, BundleLayout.CHECKPOINT, "changed after export"));
+        corpus.add(new Tamper("checkpoint: a whole genuine bundle of another log signed with the same key", Kind.FULL, b -> {
+            LogFixture staging = new LogFixture(23, "tracegate.example.com/staging", log.key);
+            replaceWith(b, staging.writeFull(dir.resolve("staging-" + made++)));
+        }, BundleLayout.CHECKPOINT, "is of log tracegate.example.com/staging, but the key " + LogFixture.ORIGIN));
         corpus.add(new Tamper("MANIFEST.sig removed", Kind.SELECTIVE, b -> Files.delete(b.resolve(BundleLayout.MANIFEST_SIGNATURE)),
                 BundleLayout.MANIFEST_SIGNATURE, "missing"));
         corpus.add(new Tamper("MANIFEST.sig of another bundle of the same log", Kind.SELECTIVE, b -> {
@@ -375,6 +390,30 @@ class TamperCorpusTest {
 
     private static String withoutFirstHash(String line) {
         return line.replaceFirst("\"hashes\":\\[\"[^\"]*\",", "\"hashes\":[");
+    }
+
+    /** Replaces every file of {@code bundle} with those of {@code other}. */
+    private static void replaceWith(Path bundle, Path other) throws IOException {
+        try (Stream<Path> files = Files.list(bundle)) {
+            for (Path file : files.toList()) {
+                deleteTree(file);
+            }
+        }
+        try (Stream<Path> walk = Files.walk(other)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                Path target = bundle.resolve(other.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+    }
+
+    private static void deleteTree(Path path) throws IOException {
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path file : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     private static void put(ZipOutputStream out, String name, byte[] content) throws IOException {

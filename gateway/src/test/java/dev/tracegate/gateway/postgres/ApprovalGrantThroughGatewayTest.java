@@ -1,0 +1,164 @@
+package dev.tracegate.gateway.postgres;
+
+import static dev.tracegate.gateway.approval.HeldDdl.DBA;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.HeldDdl;
+import dev.tracegate.gateway.approval.PendingApproval;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A grant (approving with {@code --grant 30m}) lets the requester run more statements of the same
+ * class on the same connection without asking, but only those the same rule holds: the approvers
+ * of one rule cannot wave through what another rule leaves to other people.
+ */
+class ApprovalGrantThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+              highRisk: block
+            rules:
+              - name: hold-orders
+                tables: [grant_orders]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: order writes need a DBA
+              - name: hold-payroll
+                tables: [grant_payroll]
+                minClass: write
+                action: approve
+                approvers: [finance]
+                timeout: 30s
+                reason: payroll writes need finance
+              - name: hold-stock
+                tables: [grant_stock]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: stock writes need a DBA
+            """;
+    /** The same rules, but stock writes now need a DBA and someone from security. */
+    private static final String STRICTER = POLICY.replace(
+            "    approvers: [dba]\n    timeout: 30s\n    reason: stock writes need a DBA\n",
+            "    approvers: [dba, security]\n    minApprovals: 2\n    timeout: 30s\n    reason: stock writes need a DBA and security\n");
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(List.of(), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @BeforeEach
+    void tables() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock")) {
+                sql.execute("DROP TABLE IF EXISTS " + table);
+                sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+                sql.execute("INSERT INTO " + table + " SELECT generate_series(1, 3)");
+            }
+        }
+    }
+
+    @Test
+    void aGrantFromOneRulesApproversDoesNotCoverWhatAnotherRuleHolds() throws Exception {
+        long from = gateway.gateway().evidence().size();
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> order = HeldDdl.runAsync(sql, "DELETE FROM grant_orders WHERE id = 1");
+            PendingApproval ordersHeld = HeldDdl.awaitPending(gateway);
+            gateway.gateway().approvals().approve(ordersHeld.id(), DBA, "order 1, and the next few", Duration.ofMinutes(30));
+            order.get(30, TimeUnit.SECONDS);
+
+            // The DBA's grant covers the next order write, as documented...
+            assertThat(sql.executeUpdate("DELETE FROM grant_orders WHERE id = 2")).isEqualTo(1);
+            // ...but a payroll write is finance's to approve: it waits for them.
+            CompletableFuture<Void> payroll = HeldDdl.runAsync(sql, "DELETE FROM grant_payroll WHERE id = 1");
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> payroll.isDone() || !gateway.gateway().approvals().pending().isEmpty());
+            assertThat(payroll).as("the payroll write ran under the DBA's grant").isNotDone();
+            PendingApproval payrollHeld = gateway.gateway().approvals().pending().getFirst();
+            assertThat(payrollHeld.request().rule()).isEqualTo("hold-payroll");
+            gateway.gateway().approvals().withdraw(payrollHeld.id(), "the test ends");
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(payroll::isDone);
+        }
+        assertThat(ids("grant_orders")).containsExactly(3);
+        assertThat(ids("grant_payroll")).containsExactly(1, 2, 3);
+        // The evidence names the one statement the grant covered, under the rule that gave it.
+        List<JsonNode> granted = gateway.events("approval.decided", from).stream()
+                .filter(e -> e.path("detail").path("outcome").asText().equals("granted")).toList();
+        assertThat(granted).hasSize(1);
+        assertThat(granted.getFirst().path("detail").path("rule").asText()).isEqualTo("hold-orders");
+    }
+
+    @Test
+    void aGrantEndsWhenAPolicyReloadMakesItsRuleAskOtherPeople() throws Exception {
+        assertThat(STRICTER).isNotEqualTo(POLICY);
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> first = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 1");
+            PendingApproval held = HeldDdl.awaitPending(gateway);
+            gateway.gateway().approvals().approve(held.id(), DBA, "stock 1, and the next few", Duration.ofMinutes(30));
+            first.get(30, TimeUnit.SECONDS);
+            assertThat(sql.executeUpdate("DELETE FROM grant_stock WHERE id = 2")).isEqualTo(1);
+
+            reload(STRICTER);
+            try {
+                CompletableFuture<Void> third = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 3");
+                Awaitility.await().atMost(Duration.ofSeconds(20))
+                        .until(() -> third.isDone() || !gateway.gateway().approvals().pending().isEmpty());
+                assertThat(third).as("the stock write ran under a grant the stricter rule never gave").isNotDone();
+                PendingApproval again = gateway.gateway().approvals().pending().getFirst();
+                assertThat(again.request().spec().minApprovals()).isEqualTo(2);
+                gateway.gateway().approvals().withdraw(again.id(), "the test ends");
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(third::isDone);
+            } finally {
+                reload(POLICY);
+            }
+        }
+        assertThat(ids("grant_stock")).containsExactly(3);
+    }
+
+    /** Writes the policy file and waits until the gateway records the change. */
+    private static void reload(String policy) throws Exception {
+        long from = gateway.gateway().evidence().size();
+        Files.writeString(Path.of(gateway.gateway().config().policyFile()), policy);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !gateway.events("policy.changed", from).isEmpty());
+    }
+
+    private static List<Integer> ids(String table) throws SQLException {
+        List<Integer> ids = new ArrayList<>();
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement();
+             ResultSet rs = sql.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getInt(1));
+            }
+        }
+        return ids;
+    }
+}
