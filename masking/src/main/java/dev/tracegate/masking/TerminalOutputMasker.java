@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Masks a terminal's output while it streams (an SSH command's stdout and stderr, a shell's
@@ -67,6 +68,11 @@ public final class TerminalOutputMasker {
     private static final char STRING_EDGE = 0;
 
     private enum Release { DATA, QUIET, END }
+
+    /** A manifest's data or stringData key at the start of a line (YAML, a list item's, or JSON). */
+    private static final Pattern MANIFEST_DATA = Pattern.compile("(?m)^[ \t-]*\"?(?:data|stringData)\"?[ \t]*:");
+    /** A manifest's kind key at the start of a line. */
+    private static final Pattern MANIFEST_KIND = Pattern.compile("(?m)^[ \t-]*\"?kind\"?[ \t]*:");
 
     private final ColumnMasker masker;
     private final String location;
@@ -164,7 +170,8 @@ public final class TerminalOutputMasker {
             case QUIET -> length - valueTail(screen.text);
         };
         if (mode != Release.END && !pressed) {
-            cut = Math.min(cut, openBlock(context + screen.text, context.length()));
+            String scanned = context + screen.text;
+            cut = Math.min(cut, Math.min(openBlock(scanned, context.length()), openManifest(scanned, context.length())));
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
@@ -329,6 +336,31 @@ public final class TerminalOutputMasker {
             return Integer.MAX_VALUE;
         }
         return Math.max(0, begin - contextLength);
+    }
+
+    /**
+     * Where a Kubernetes manifest starts whose data has been printed and whose kind has not, or
+     * {@link Integer#MAX_VALUE} when there is none: kubectl sorts the keys, so a Secret's data
+     * comes before its {@code kind: Secret} (YAML) or {@code "kind": "Secret"} (JSON), and the
+     * detectors know the data for a Secret's only with the kind in the same text. Held from the
+     * last {@code apiVersion} line (an item's, in a list) until a {@code kind} line follows it.
+     */
+    static int openManifest(String scanned, int contextLength) {
+        int api = scanned.lastIndexOf("apiVersion");
+        if (api < 0) {
+            return Integer.MAX_VALUE;
+        }
+        int lineStart = scanned.lastIndexOf('\n', api) + 1;
+        for (int i = lineStart; i < api; i++) {
+            if (" \t\r\"{-".indexOf(scanned.charAt(i)) < 0) {
+                return Integer.MAX_VALUE; // not a key at the start of a line
+            }
+        }
+        String after = scanned.substring(api);
+        if (!MANIFEST_DATA.matcher(after).find() || MANIFEST_KIND.matcher(after).find()) {
+            return Integer.MAX_VALUE;
+        }
+        return Math.max(0, lineStart - contextLength);
     }
 
     /** Passes on the held output before {@code rawCut}, each span replaced. */

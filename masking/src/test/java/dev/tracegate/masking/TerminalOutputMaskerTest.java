@@ -111,6 +111,27 @@ class TerminalOutputMaskerTest {
     }
 
     @Test
+    void aKubernetesManifestsDataIsHeldUntilItsKindSaysWhetherItIsASecret() throws Exception {
+        String url = "cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=";
+        assertThat(paused("apiVersion: v1\r\ndata:\r\n  DB_URL: " + url + "\r\n", "kind: Secret\r\n"))
+                .isEqualTo("apiVersion: v1\r\ndata:\r\n  DB_URL: [SECRET]\r\nkind: Secret\r\n");
+        assertThat(paused("{\n  \"apiVersion\": \"v1\",\n  \"data\": {\n    \"u\": \"" + url + "\"\n", "  },\n  \"kind\": \"Secret\"\n}\n"))
+                .doesNotContain(url);
+        assertThat(paused("items:\n- apiVersion: v1\n  data:\n    u: " + url + "\n", "  kind: Secret\n")).doesNotContain(url);
+        assertThat(paused("apiVersion: v1\ndata:\n  DB_URL: " + url + "\n", "kind: ConfigMap\n")).contains(url);
+
+        // Nothing is held without data after the apiVersion, or with a kind already there.
+        for (String passes : List.of("apiVersion: v1\n", "apiVersion: v1\nkind: Secret\ndata:\n  a: b\n",
+                "echo apiVersion data: x\n")) {
+            Screen screen = new Screen();
+            TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+            write(masker, 0, passes);
+            masker.quiet();
+            assertThat(masker.holding()).as(passes).isFalse();
+        }
+    }
+
+    @Test
     void aValueWhoseEndComesOnStderrAfterAPauseIsMaskedOnTheStreamItBeganOn() throws Exception {
         Screen screen = new Screen();
         TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);

@@ -49,8 +49,8 @@ record BodyForm(BodyMasking.Kind kind, String unreadable) {
         if (kind == BodyMasking.Kind.OTHER) {
             return unreadable(contentType == null ? "a body without a Content-Type" : "a " + contentType + " body");
         }
-        String charset = charset(contentType);
-        if (charset != null && !ASCII_COMPATIBLE.contains(charset)) {
+        String charset = hidingCharset(contentType);
+        if (charset != null) {
             return unreadable("a body in charset " + charset);
         }
         return new BodyForm(kind, null);
@@ -81,6 +81,15 @@ record BodyForm(BodyMasking.Kind kind, String unreadable) {
             }
         }
         return codings.isEmpty() ? null : codings.toString();
+    }
+
+    /**
+     * The content type's {@code charset} when it is one in which ASCII characters are not their
+     * ASCII bytes (or there are two), lower case; null when there is none or it is one that is.
+     */
+    static String hidingCharset(String contentType) {
+        String charset = charset(contentType);
+        return charset == null || ASCII_COMPATIBLE.contains(charset) ? null : charset;
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Set;
  * method ({@link HttpRequestFacts#isMethodParameter}): a form (Rails, Laravel, Symfony, Spring's
  * {@code HiddenHttpMethodFilter}, ASP.NET Core) and a multipart form (the same frameworks read its
  * fields as a form's). A body the gateway cannot read as such a target would (compressed,
- * labelled with two types, a multipart form without its one boundary) is {@link #unreadable}: the
+ * labelled with two types, in a charset that hides ASCII, a multipart form without its one
+ * boundary) is {@link #unreadable}: the
  * rule that weighs the method cannot be decided and the request is blocked as high risk. (A JSON
  * body's top-level {@code _method}, which Laravel obeys, counts only when a {@code fields} rule
  * has the body read: reading every JSON POST whole would end its streaming to the target.)
@@ -60,6 +61,12 @@ record MethodFieldBody(Shape shape, String boundary, String unreadable) {
         if (coding != null) {
             return unreadable(fieldType, "it has Content-Encoding " + coding);
         }
+        String charset = BodyForm.hidingCharset(contentType);
+        if (charset != null) {
+            // Servlet containers decode a form's names and values in the charset it names (IBM037,
+            // UTF-16): "_method" in EBCDIC bytes is no "_method" to a reader of ASCII.
+            return unreadable(fieldType, "it is in charset " + charset);
+        }
         if (fieldType != Shape.MULTIPART) {
             return new MethodFieldBody(fieldType, null, null);
         }
@@ -87,6 +94,10 @@ record MethodFieldBody(Shape shape, String boundary, String unreadable) {
             if (field.names().stream().anyMatch(HttpRequestFacts::isMethodParameter)) {
                 if (field.transferEncoding() != null && !Set.of("7bit", "8bit", "binary").contains(field.transferEncoding())) {
                     return new Named(List.of(), "its _method part has Content-Transfer-Encoding " + field.transferEncoding());
+                }
+                if (field.contentType() != null && BodyForm.hidingCharset(field.contentType()) != null) {
+                    return new Named(List.of(), "its _method part is in charset "
+                            + BodyForm.hidingCharset(field.contentType()));
                 }
                 methods.add(field.value());
             }

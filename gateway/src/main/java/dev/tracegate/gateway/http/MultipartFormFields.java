@@ -26,9 +26,10 @@ final class MultipartFormFields {
      *
      * @param names             every reading of its name; empty when it has none
      * @param transferEncoding  its {@code Content-Transfer-Encoding}, or null
+     * @param contentType       its {@code Content-Type} (a charset its value is read in), or null
      * @param value             its content, read as UTF-8
      */
-    record Field(List<String> names, String transferEncoding, String value) {
+    record Field(List<String> names, String transferEncoding, String contentType, String value) {
     }
 
     private MultipartFormFields() {
@@ -69,6 +70,7 @@ final class MultipartFormFields {
         }
         List<String> names = new ArrayList<>(1);
         String transferEncoding = null;
+        String contentType = null;
         String headers = (headersEnd < 0 ? part : part.substring(0, headersEnd)).replaceAll("\r?\n[ \t]+", " ");
         for (String line : headers.split("\r?\n")) {
             int colon = line.indexOf(':');
@@ -78,9 +80,11 @@ final class MultipartFormFields {
                 names.addAll(nameReadings(value));
             } else if (name.equals("content-transfer-encoding")) {
                 transferEncoding = value.toLowerCase(Locale.ROOT);
+            } else if (name.equals("content-type")) {
+                contentType = contentType == null ? value : contentType + "; " + value; // two charsets: ambiguous
             }
         }
-        return new Field(List.copyOf(names), transferEncoding,
+        return new Field(List.copyOf(names), transferEncoding, contentType,
                 new String(body, from + valueStart, valueEnd - valueStart, StandardCharsets.UTF_8));
     }
 

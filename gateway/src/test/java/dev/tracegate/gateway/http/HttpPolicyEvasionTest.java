@@ -129,6 +129,19 @@ class HttpPolicyEvasionTest {
                 + "Content-Length: 14\r\nConnection: close\r\n\r\n_method=DELETE"))).isEqualTo("403");
         assertThat(upstream.received.size()).isEqualTo(before);
 
+        // A servlet container decodes a form in the charset it names: "_method=DELETE" written in
+        // EBCDIC around an ASCII "=" is a DELETE to Spring's HiddenHttpMethodFilter on Tomcat.
+        java.nio.charset.Charset ebcdic = java.nio.charset.Charset.forName("IBM037");
+        String latin1 = new String("_method".getBytes(ebcdic), java.nio.charset.StandardCharsets.ISO_8859_1) + "="
+                + new String("DELETE".getBytes(ebcdic), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(status(raw("POST /svc/echo/7 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nContent-Type: application/x-www-form-urlencoded; charset=IBM037\r\nContent-Length: "
+                + latin1.length() + "\r\nConnection: close\r\n\r\n" + latin1))).isEqualTo("403");
+        assertThat(status(post("multipart/form-data; boundary=b7", "--b7\r\nContent-Disposition: form-data; name=\"_method\""
+                + "\r\nContent-Type: text/plain; charset=utf-16le\r\n\r\nD\u0000E\u0000L\u0000E\u0000T\u0000E\u0000\r\n--b7--\r\n")))
+                .isEqualTo("403");
+        assertThat(upstream.received.size()).isEqualTo(before);
+
         // Bodies that name no blocked method go on as before.
         assertThat(status(post("multipart/form-data; boundary=b7", "--b7\r\nContent-Disposition: form-data; name=\"note\""
                 + "\r\n\r\n_method=DELETE\r\n--b7\r\nContent-Disposition: form-data; name=\"_method\"\r\n\r\nPUT\r\n"

@@ -161,6 +161,31 @@ class SshGatewayTest {
     }
 
     @Test
+    void aKubernetesSecretPrintedInPiecesIsMaskedThoughItsKindComesAfterItsData() throws Exception {
+        // kubectl sorts the keys, so a Secret's data is printed before "kind: Secret"; when the
+        // kind came in a later packet, the data lines had already left in clear.
+        String url = "cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=";
+        String key = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw";
+        String script = "printf 'apiVersion: v1\\ndata:\\n  DB_URL: " + url + "\\n'; sleep 1;"
+                + " printf 'kind: Secret\\nmetadata:\\n  name: shop-db\\ntype: Opaque\\n';"
+                + " printf '{\\n    \"apiVersion\": \"v1\",\\n    \"data\": {\\n        \"tls.key\": \"" + key + "\"\\n'; sleep 1;"
+                + " printf '    },\\n    \"kind\": \"Secret\"\\n}\\n';"
+                + " printf 'apiVersion: v1\\nitems:\\n- apiVersion: v1\\n  data:\\n    url: " + url + "\\n'; sleep 1;"
+                + " printf '  kind: Secret\\nkind: List\\n'";
+        var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(masked.exit()).as(masked.err()).isZero();
+        assertThat(masked.out()).contains("DB_URL: [SECRET]", "\"tls.key\": \"[SECRET]\"", "url: [SECRET]", "name: shop-db")
+                .doesNotContain(url, key);
+        var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", script);
+        assertThat(clear.out()).contains(url, key);
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain(url, key);
+
+        // Another kind's data is passed on once the kind says what it is.
+        String configMap = "printf 'apiVersion: v1\\ndata:\\n  DB_URL: " + url + "\\n'; sleep 1; printf 'kind: ConfigMap\\n'";
+        assertThat(client.ssh(TestGateway.AGENT_TOKEN, "web", "", configMap).out()).contains("DB_URL: " + url);
+    }
+
+    @Test
     void aValueSplitAcrossPacketsPausesAndStreamsIsStillMasked() throws Exception {
         String script = "printf 'card 4111 1111 '; sleep 1; printf '1111 1111\\n';"
                 + " printf 'mail ada.lovelace@exa'; sleep 1; printf 'mple.com\\n';"
