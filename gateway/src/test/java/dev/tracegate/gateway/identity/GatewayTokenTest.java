@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +85,23 @@ class GatewayTokenTest {
         clock.advance(Duration.ofMinutes(6));
 
         assertThatThrownBy(() -> verifier.verify(token.token())).hasMessage("token expired");
+    }
+
+    @Test
+    void aTokenPresentedAgainIsNeitherParsedNorVerifiedAgain() throws Exception {
+        String token = issuer.issue(signIn(AGENT, null), Duration.ofMinutes(10)).token();
+        for (int i = 0; i < 50; i++) {
+            verifier.verifyToken(token);
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        VerifiedGatewayToken again = verifier.verifyToken(token);
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(again.identity()).isEqualTo(AGENT);
+        // Parsing the JWT's header and claims again costs about 30 KiB (twice: its shape, then nimbus's parse).
+        assertThat(allocated).as("bytes allocated by the verification of a token verified before").isLessThan(8 * 1024);
     }
 
     @Test

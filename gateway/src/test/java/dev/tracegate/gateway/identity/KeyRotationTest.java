@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.tracegate.gateway.config.OidcIssuerConfig;
+import java.lang.management.ManagementFactory;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,25 @@ class KeyRotationTest {
         clock.advance(OidcVerifier.KEY_SET_MAX_AGE);
 
         assertThatThrownBy(() -> verifier.verify(token)).hasMessage("signing key not found (unknown kid)");
+    }
+
+    @Test
+    void aTokenPresentedAgainIsNeitherParsedNorVerifiedAgainWhileItsKeyIsPublished() throws Exception {
+        ECKey published = new ECKeyGenerator(Curve.P_256).keyID("2026-01").generate();
+        provider.publish(published.toPublicJWK());
+        String token = provider.es256Token(published, "alice", "tracegate", clock.instant());
+        for (int i = 0; i < 50; i++) {
+            verifier.verify(token);
+        }
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        Identity again = verifier.verify(token);
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(again.subject()).isEqualTo("alice");
+        // Parsing the JWT's header and claims again costs about 30 KiB (twice: its shape, then nimbus's parse).
+        assertThat(allocated).as("bytes allocated by the verification of a token verified before").isLessThan(12 * 1024);
     }
 
     @Test
