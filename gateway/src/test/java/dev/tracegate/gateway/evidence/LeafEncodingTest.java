@@ -3,10 +3,10 @@ package dev.tracegate.gateway.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.AllocatedBytes;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.MerkleHashes;
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -142,7 +142,7 @@ class LeafEncodingTest {
 
     /** A statement's leaf goes into the embedded log's batch without an array of its own (two per statement). */
     @Test
-    void aLeafWrittenIntoTheLogsBatchCostsNoArrayOfItsOwn() {
+    void aLeafWrittenIntoTheLogsBatchCostsNoArrayOfItsOwn() throws Exception {
         LeafEncoding encoding = new LeafEncoding();
         EvidenceEvent event = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, ANALYST, "s", null,
                 new EvidenceEvent.Resource("db", "postgres", "127.0.0.1:5432"),
@@ -154,15 +154,13 @@ class LeafEncodingTest {
                 encoding.encodeInto(i, event, batch);
             }
         }
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         batch.startingAt(0);
-        long before = threads.getCurrentThreadAllocatedBytes();
 
-        for (int i = 0; i < 20; i++) {
-            encoding.encodeInto(i, event, batch);
-        }
-
-        long perLeaf = (threads.getCurrentThreadAllocatedBytes() - before) / 20;
+        long perLeaf = AllocatedBytes.by(() -> {
+            for (int i = 0; i < 20; i++) {
+                encoding.encodeInto(i, event, batch);
+            }
+        }) / 20;
         assertThat(perLeaf).as("bytes allocated per 8 KB leaf written into the batch").isLessThan(1024);
     }
 
