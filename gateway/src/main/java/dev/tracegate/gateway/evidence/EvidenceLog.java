@@ -149,11 +149,25 @@ public final class EvidenceLog implements AutoCloseable {
             for (EvidenceEvent event : logged) {
                 sealed.add(SealedEvent.seal(first + sealed.size(), event, leaves));
             }
+            return new SealedBatch(sealed, indexOfPending(first), logged);
+        }
+
+        /** As {@link #seal}, each leaf written by {@code leaves} straight into {@code records}; the events as indexed. */
+        List<IndexedEvent> sealInto(long first, LeafEncoding leaves, LeafBatch records) {
+            List<IndexedEvent> sealed = new ArrayList<>(logged.size());
+            for (EvidenceEvent event : logged) {
+                sealed.add(SealedEvent.sealInto(first + sealed.size(), event, leaves, records));
+            }
+            return sealed;
+        }
+
+        /** The index of each pending event when the batch starts at {@code first}. */
+        long[] indexOfPending(long first) {
             long[] indexOfPending = new long[positionOfPending.length];
             for (int i = 0; i < indexOfPending.length; i++) {
                 indexOfPending[i] = first + positionOfPending[i];
             }
-            return new SealedBatch(sealed, indexOfPending, logged);
+            return indexOfPending;
         }
     }
 
@@ -499,27 +513,30 @@ public final class EvidenceLog implements AutoCloseable {
         }
     }
 
+    /** Each leaf is written straight into the log's batch as it is sealed: no array per leaf (the store's way has one). */
     private void appendToLeafLog(List<PendingEvent> batch) throws InterruptedException {
-        SealedBatch sealedBatch = seal(batch, nextIndex);
-        List<SealedEvent> sealed = sealedBatch.events();
+        StampedBatch stamped = stamp(batch);
+        LeafBatch records = leaves.batch(nextIndex);
+        List<IndexedEvent> sealed = stamped.sealInto(nextIndex, leafEncoding, records);
         try {
-            leaves.append(sealed);
+            leaves.append(records);
         } catch (IOException | RuntimeException e) {
             fail(batch, e);
             return;
         }
+        long[] indexOfPending = stamped.indexOfPending(nextIndex);
         nextIndex += sealed.size();
         durableSize = nextIndex;
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).index().complete(sealedBatch.indexOfPending()[i]);
+            batch.get(i).index().complete(indexOfPending[i]);
         }
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
-        observer.durable(sealedBatch.logged());
+        observer.durable(stamped.logged());
         long bytes = 0;
-        for (SealedEvent event : sealed) {
-            indexQueue.add(event.indexed());
-            bytes += event.indexed().estimatedBytes();
+        for (IndexedEvent event : sealed) {
+            indexQueue.add(event);
+            bytes += event.estimatedBytes();
         }
         waitForBacklog(bytes);
     }
@@ -658,11 +675,6 @@ public final class EvidenceLog implements AutoCloseable {
             logged.add(stamp.time().equals(event.time()) ? event : event.at(stamp.time()));
         }
         return new StampedBatch(logged, positionOfPending);
-    }
-
-    /** Stamps and seals the batch from index {@code first} on. */
-    private SealedBatch seal(List<PendingEvent> batch, long first) {
-        return stamp(batch).seal(first, leafEncoding);
     }
 
     /** The time of the log's last event, where the log clock goes on from; null for an empty log. */

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.jcs.Jcs;
+import dev.tracegate.ledger.merkle.MerkleHashes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -14,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * encoded for every statement. LeafEncodingTest holds the two to the same bytes.
  *
  * <p>The text and its UTF-8 bytes are assembled in buffers kept from one leaf to the next, so a
- * leaf costs the one array it ends in, not a growing builder, its string and that string's bytes
- * (two leaves per statement). Not thread-safe for that reason: each log encodes with its own, under
- * its write lock.
+ * leaf costs at most the one array it ends in, not a growing builder, its string and that string's
+ * bytes (two leaves per statement); the embedded log's leaves are copied from the kept buffer
+ * straight into the log's batch ({@link #encodeInto}) and cost no array at all. Not thread-safe
+ * for that reason: each log encodes with its own, under its write lock.
  */
 final class LeafEncoding {
 
@@ -33,6 +35,28 @@ final class LeafEncoding {
 
     /** The canonical leaf: members in UTF-16 order (actor, detail, index, resource, session, time, trace, type, v). */
     byte[] encode(long index, EvidenceEvent event) {
+        int length = utf8(text(index, event)); // first: it may replace the buffer with a larger one
+        byte[] leaf = Arrays.copyOf(utf8, length);
+        letGoOfLargeBuffers();
+        return leaf;
+    }
+
+    /**
+     * As {@link #encode}, the leaf written into {@code records} straight from this encoder's kept
+     * buffer, without an array of its own: the embedded log's way.
+     *
+     * @return the leaf hash, over exactly the bytes written
+     */
+    byte[] encodeInto(long index, EvidenceEvent event, LeafBatch records) {
+        int length = utf8(text(index, event));
+        records.add(utf8, length);
+        byte[] leafHash = MerkleHashes.leafHash(utf8, 0, length);
+        letGoOfLargeBuffers();
+        return leafHash;
+    }
+
+    /** The leaf's canonical text, in the kept builder. */
+    private StringBuilder text(long index, EvidenceEvent event) {
         StringBuilder out = text;
         out.setLength(0);
         out.append("{\"actor\":").append(cached(actors, event.actor(), () -> Jcs.canonicalString(event.actorJson())));
@@ -60,22 +84,27 @@ final class LeafEncoding {
         out.append(",\"type\":");
         Jcs.appendCanonical(event.type(), out);
         out.append(",\"v\":1}");
-        byte[] leaf = utf8(out);
-        if (out.capacity() > MAX_KEPT) {
+        return out;
+    }
+
+    /** A large leaf's buffers are not kept for the next. */
+    private void letGoOfLargeBuffers() {
+        if (text.capacity() > MAX_KEPT) {
             text = new StringBuilder(FIRST_CAPACITY);
         }
         if (utf8.length > MAX_KEPT) {
             utf8 = new byte[FIRST_CAPACITY];
         }
-        return leaf;
     }
 
     /**
-     * The text's UTF-8 bytes, as {@code String.getBytes(UTF_8)} gives them: canonical text holds no
-     * unpaired surrogate (Jcs refuses one), and should one appear anyway the JDK's encoding of it
-     * is taken, so the bytes never depend on this method.
+     * The text's UTF-8 bytes, as {@code String.getBytes(UTF_8)} gives them, into the kept buffer:
+     * canonical text holds no unpaired surrogate (Jcs refuses one), and should one appear anyway
+     * the JDK's encoding of it is taken, so the bytes never depend on this method.
+     *
+     * @return how many bytes of the kept buffer hold them
      */
-    private byte[] utf8(CharSequence chars) {
+    private int utf8(CharSequence chars) {
         int length = chars.length();
         if (utf8.length < 3 * length) {
             utf8 = new byte[3 * length];
@@ -96,14 +125,16 @@ final class LeafEncoding {
                 out[at++] = (byte) (0x80 | code >> 6 & 0x3F);
                 out[at++] = (byte) (0x80 | code & 0x3F);
             } else if (Character.isSurrogate(c)) {
-                return chars.toString().getBytes(StandardCharsets.UTF_8);
+                byte[] jdk = chars.toString().getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(jdk, 0, out, 0, jdk.length); // never longer than three bytes a char
+                return jdk.length;
             } else {
                 out[at++] = (byte) (0xE0 | c >> 12);
                 out[at++] = (byte) (0x80 | c >> 6 & 0x3F);
                 out[at++] = (byte) (0x80 | c & 0x3F);
             }
         }
-        return Arrays.copyOf(out, at);
+        return at;
     }
 
     private static <K> String cached(Map<K, String> cache, K key, java.util.function.Supplier<String> canonical) {

@@ -67,9 +67,8 @@ final class LeafLog implements AutoCloseable {
     private final FileChannel offsets;
     private FileChannel tail;
     /** Kept from one {@link #append} to the next (appends come one at a time: the log's writer holds its lock). */
-    private ByteBuffer keptBuffer;
+    private LeafBatch keptBatch;
     private ByteBuffer keptPositions;
-    private final CRC32C crc = new CRC32C();
     private volatile long size;
 
     private LeafLog(Path directory, boolean fsync, FileChannel offsets) {
@@ -171,35 +170,43 @@ final class LeafLog implements AutoCloseable {
 
     /** Appends records that continue the log exactly; when this returns they survive the gateway being killed. */
     void append(List<SealedEvent> events) throws IOException {
-        if (events.getFirst().index() != size) {
-            throw new IllegalStateException("the log holds " + size + " events; event " + events.getFirst().index()
+        LeafBatch batch = batch(events.getFirst().index());
+        for (SealedEvent event : events) {
+            batch.add(event.leaf(), event.leaf().length);
+        }
+        append(batch);
+    }
+
+    /**
+     * The batch to assemble the next append's records in, from index {@code first} on: the one kept
+     * from the append before, so a batch of a few events allocates nothing.
+     */
+    LeafBatch batch(long first) {
+        if (keptBatch == null) {
+            keptBatch = new LeafBatch(FIRST_KEPT_BUFFER);
+        }
+        return keptBatch.startingAt(first);
+    }
+
+    /** Appends a batch's records, which continue the log exactly; when this returns they survive the gateway being killed. */
+    void append(LeafBatch batch) throws IOException {
+        if (batch.first() != size) {
+            throw new IllegalStateException("the log holds " + size + " events; event " + batch.first()
                     + " cannot follow");
         }
         if (tail == null || tail.size() >= SEGMENT_BYTES) {
             startSegment(size);
         }
-        int bytes = 0;
-        for (SealedEvent event : events) {
-            bytes += HEADER + 4 + event.leaf().length;
-        }
-        ByteBuffer buffer = fitting(keptBuffer, bytes);
-        keptBuffer = keepable(buffer);
-        ByteBuffer positions = fitting(keptPositions, 8 * events.size());
+        ByteBuffer positions = fitting(keptPositions, 8 * batch.count());
         keptPositions = keepable(positions);
         long base = tail.size();
-        CRC32C crc = this.crc;
-        for (SealedEvent event : events) {
-            int start = buffer.position();
-            positions.putLong(base + start);
-            buffer.putLong(event.index()).putInt(event.leaf().length).put(event.leaf());
-            crc.reset();
-            crc.update(buffer.array(), start, buffer.position() - start);
-            buffer.putInt((int) crc.getValue());
+        for (int i = 0; i < batch.count(); i++) {
+            positions.putLong(base + batch.start(i));
         }
         if (CostAccounting.ON) {
-            CostAccounting.COPIES.add(events.size());
+            CostAccounting.COPIES.add(batch.count());
         }
-        buffer.flip();
+        ByteBuffer buffer = batch.records();
         while (buffer.hasRemaining()) {
             tail.write(buffer);
         }
@@ -211,7 +218,10 @@ final class LeafLog implements AutoCloseable {
         while (positions.hasRemaining()) {
             at += offsets.write(positions, at);
         }
-        size += events.size();
+        size += batch.count();
+        if (batch.capacity() > MAX_KEPT_BUFFER) {
+            keptBatch = null; // a large batch's buffer is not kept for the next
+        }
     }
 
     /**

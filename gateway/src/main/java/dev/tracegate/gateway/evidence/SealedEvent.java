@@ -23,12 +23,33 @@ record SealedEvent(byte[] leaf, IndexedEvent indexed) {
             // The canonical text out of its builder, then into UTF-8.
             CostAccounting.COPIES.add(2);
         }
-        // The index keeps the time the leaf records (microseconds), not the clock's nanoseconds: exports pick chunks by
-        // it, and a store rounding .9999997 up to the next second would leave the event out of an export ending there.
-        return new SealedEvent(leaf, new IndexedEvent(index, MerkleHashes.leafHash(leaf), event.time().truncatedTo(ChronoUnit.MICROS),
-                event.type(),
+        return new SealedEvent(leaf, indexed(index, MerkleHashes.leafHash(leaf), event));
+    }
+
+    /**
+     * Seals {@code event} at {@code index} into the embedded log's batch: its leaf written by
+     * {@code leaves} straight into {@code records}, without an array of its own, and hashed over
+     * exactly the bytes written.
+     */
+    static IndexedEvent sealInto(long index, EvidenceEvent event, LeafEncoding leaves, LeafBatch records) {
+        byte[] leafHash = leaves.encodeInto(index, event, records);
+        if (CostAccounting.ON) {
+            CostAccounting.JSON_ENCODINGS.increment();
+            // The canonical text out of its builder into UTF-8; the copy into the batch is the log's.
+            CostAccounting.COPIES.add(1);
+        }
+        return indexed(index, leafHash, event);
+    }
+
+    /**
+     * The index keeps the time the leaf records (microseconds), not the clock's nanoseconds: exports
+     * pick chunks by it, and a store rounding .9999997 up to the next second would leave the event
+     * out of an export ending there.
+     */
+    private static IndexedEvent indexed(long index, byte[] leafHash, EvidenceEvent event) {
+        return new IndexedEvent(index, leafHash, event.time().truncatedTo(ChronoUnit.MICROS), event.type(),
                 event.session(), event.actor().subject(),
-                event.resource() == null ? null : event.resource().connection(), event.trace()));
+                event.resource() == null ? null : event.resource().connection(), event.trace());
     }
 
     /** Rebuilds the indexed fields from the leaf itself (re-indexing the log, importing an older store). */

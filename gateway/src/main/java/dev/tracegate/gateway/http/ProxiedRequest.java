@@ -17,6 +17,7 @@ import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.HttpRequestDetail;
 import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.SessionInfo;
@@ -33,6 +34,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -131,7 +134,7 @@ final class ProxiedRequest {
         SessionRecorder recorder = joined.session().recorder();
         long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
-        ObjectNode requestDetail = requestDetail(ruling.recording(), headerRedactions);
+        HttpRequestDetail requestDetail = requestDetail(ruling.recording(), headerRedactions);
         String query = client.query();
         String line = facts.requestLine() + (query == null ? "" : "?" + query);
         EvidenceLog.awaitDurable(recorder.command(new CommandRecord(sequence, "HTTP", line, null, null, trace,
@@ -250,12 +253,9 @@ final class ProxiedRequest {
      * What the request's command event adds: where it came from, over TLS or not, and its headers
      * as the evidence keeps them (credentials out, personal data masked).
      */
-    private ObjectNode requestDetail(CommandRedaction recording, List<Redaction> redactions) {
-        ObjectNode detail = EvidenceEvent.newDetail();
-        detail.put("client", client.remote());
-        detail.put("tls", client.secure());
-        ObjectNode recorded = detail.putObject("headers");
-        client.headers().forEach(header -> {
+    private HttpRequestDetail requestDetail(CommandRedaction recording, List<Redaction> redactions) {
+        SortedMap<String, String> recorded = new TreeMap<>();
+        for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             String value = HeaderRules.recorded(name, header.getValue());
             if (HeaderRules.mayHoldPersonalData(name)) {
@@ -264,7 +264,7 @@ final class ProxiedRequest {
                 redactions.addAll(masked.redactions());
             }
             recorded.put(name, value);
-        });
-        return detail;
+        }
+        return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }
 }

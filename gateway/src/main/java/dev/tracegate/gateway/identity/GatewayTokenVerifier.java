@@ -65,6 +65,32 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
     }
 
     public VerifiedGatewayToken verifyToken(String token) throws AuthenticationException {
+        JWTClaimsSet claims = signed(token).claims();
+        if (claims.getAudience() == null || !claims.getAudience().contains(issuer)) {
+            throw new AuthenticationException("audience not accepted");
+        }
+        Instant expiresAt = checkTimes(claims);
+        Identity identity = identity(claims);
+        SignIn signIn = new SignIn(identity, instant(claims, GatewayTokenIssuer.AUTH_TIME),
+                instant(claims, GatewayTokenIssuer.AUTH_EXP), TokenActor.fromClaim(claims.getClaim("act"), issuer),
+                sourceKey(claims), new CredentialRef(CredentialRef.GATEWAY_TOKEN, claims.getJWTID()));
+        checkSignIn(signIn, expiresAt);
+        if (signIn.key() != null) {
+            activeKeys.requireActive(signIn.key());
+        }
+        return new VerifiedGatewayToken(signIn, claims.getJWTID(), expiresAt);
+    }
+
+    /**
+     * The token's header and claims under a verified signature: remembered when this key verified
+     * the same token before ({@link VerifiedSignatures}: a client presents it on every request),
+     * otherwise parsed, its header checked and its signature verified.
+     */
+    private VerifiedJwt signed(String token) throws AuthenticationException {
+        VerifiedJwt known = token == null ? null : signatures.verified(token);
+        if (known != null && known.verifiedBy(key)) {
+            return known;
+        }
         JwtShape shape = token == null ? null : JwtShape.of(token).orElse(null);
         if (shape == null || !shape.unverifiedIssuer().map(issuer::equals).orElse(false)) {
             throw new UnrecognizedCredentialException("not a gateway token");
@@ -89,27 +115,6 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         if (!key.keyId().equals(jwt.getHeader().getKeyID())) {
             throw new AuthenticationException("signing key not found (unknown kid)");
         }
-        verifySignature(token, jwt, claims);
-        if (claims.getAudience() == null || !claims.getAudience().contains(issuer)) {
-            throw new AuthenticationException("audience not accepted");
-        }
-        Instant expiresAt = checkTimes(claims);
-        Identity identity = identity(claims);
-        SignIn signIn = new SignIn(identity, instant(claims, GatewayTokenIssuer.AUTH_TIME),
-                instant(claims, GatewayTokenIssuer.AUTH_EXP), TokenActor.fromClaim(claims.getClaim("act"), issuer),
-                sourceKey(claims), new CredentialRef(CredentialRef.GATEWAY_TOKEN, claims.getJWTID()));
-        checkSignIn(signIn, expiresAt);
-        if (signIn.key() != null) {
-            activeKeys.requireActive(signIn.key());
-        }
-        return new VerifiedGatewayToken(signIn, claims.getJWTID(), expiresAt);
-    }
-
-    /** The signature, once per token and key: a client presents the same token on every request ({@link VerifiedSignatures}). */
-    private void verifySignature(String token, SignedJWT jwt, JWTClaimsSet claims) throws AuthenticationException {
-        if (signatures.verified(token, key)) {
-            return;
-        }
         try {
             if (!jwt.verify(key.verifier())) {
                 throw new AuthenticationException("bad signature");
@@ -117,8 +122,9 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         } catch (JOSEException e) {
             throw new AuthenticationException("bad signature");
         }
-        Date expiry = claims.getExpirationTime();
-        signatures.remember(token, key, expiry == null ? null : expiry.toInstant());
+        VerifiedJwt verified = new VerifiedJwt(key, jwt.getHeader(), claims);
+        signatures.remember(token, verified);
+        return verified;
     }
 
     private Instant checkTimes(JWTClaimsSet claims) throws AuthenticationException {

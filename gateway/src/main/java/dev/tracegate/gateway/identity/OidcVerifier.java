@@ -78,6 +78,13 @@ public final class OidcVerifier implements IdentityVerifier {
         if (token == null || token.isEmpty()) {
             throw new UnrecognizedCredentialException("no credential presented");
         }
+        VerifiedJwt known = signatures.verified(token);
+        if (known != null) {
+            TrustedIssuer issuer = issuer(known.claims(), use);
+            if (issuer.keys().candidates(known.header().getKeyID()).stream().anyMatch(known::verifiedBy)) {
+                return checked(known.claims(), issuer);
+            }
+        }
         JwtShape shape = JwtShape.of(token).orElseThrow(() -> new UnrecognizedCredentialException("not a JWT"));
         if (shape.encrypted()) {
             throw new AuthenticationException("encrypted tokens are not accepted");
@@ -91,6 +98,13 @@ public final class OidcVerifier implements IdentityVerifier {
         } catch (ParseException e) {
             throw new AuthenticationException("malformed token");
         }
+        TrustedIssuer issuer = issuer(claims, use);
+        verifySignature(token, jwt, claims, algorithm, issuer.keys());
+        return checked(claims, issuer);
+    }
+
+    /** The token's issuer, when it is configured and accepted for {@code use}. */
+    private TrustedIssuer issuer(JWTClaimsSet claims, Use use) throws AuthenticationException {
         if (claims.getIssuer() == null) {
             throw new AuthenticationException("token has no issuer");
         }
@@ -101,7 +115,11 @@ public final class OidcVerifier implements IdentityVerifier {
         if (use == Use.SIGN_IN && issuer.config().exchangeOnly()) {
             throw new AuthenticationException("issuer accepted only for token exchange");
         }
-        verifySignature(token, jwt, algorithm, issuer.keys(), claims.getExpirationTime());
+        return issuer;
+    }
+
+    /** Every check after the signature's, on every use of a token, its signature verified now or before. */
+    private VerifiedOidcToken checked(JWTClaimsSet claims, TrustedIssuer issuer) throws AuthenticationException {
         Instant expiresAt = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
         if (claims.getClaim("auth_time") instanceof Number authTime) {
             NumericDates.of(authTime, "auth_time"); // read later as the sign-in's start
@@ -120,19 +138,14 @@ public final class OidcVerifier implements IdentityVerifier {
     }
 
     /**
-     * The signature, against each key the issuer publishes under the token's {@code kid}; a pair of
-     * token and published key that verified before is not verified again ({@link VerifiedSignatures}).
+     * The signature, against each key the issuer publishes under the token's {@code kid}; the token,
+     * its header and claims are remembered with the key that verified it ({@link VerifiedSignatures}),
+     * so a later use that key still verifies is neither parsed nor verified again.
      */
-    private void verifySignature(String token, SignedJWT jwt, JWSAlgorithm algorithm, IssuerKeys keys, Date expiry)
-            throws AuthenticationException {
-        List<JWK> candidates = keys.candidates(jwt.getHeader().getKeyID());
-        for (JWK key : candidates) {
-            if (signatures.verified(token, key)) {
-                return;
-            }
-        }
+    private void verifySignature(String token, SignedJWT jwt, JWTClaimsSet claims, JWSAlgorithm algorithm,
+                                 IssuerKeys keys) throws AuthenticationException {
         boolean anyKeyFits = false;
-        for (JWK key : candidates) {
+        for (JWK key : keys.candidates(jwt.getHeader().getKeyID())) {
             Optional<JWSVerifier> verifier = SigningAlgorithms.verifier(algorithm, key);
             if (verifier.isEmpty()) {
                 continue;
@@ -140,7 +153,7 @@ public final class OidcVerifier implements IdentityVerifier {
             anyKeyFits = true;
             try {
                 if (jwt.verify(verifier.get())) {
-                    signatures.remember(token, key, expiry == null ? null : expiry.toInstant());
+                    signatures.remember(token, new VerifiedJwt(key, jwt.getHeader(), claims));
                     return;
                 }
             } catch (JOSEException e) {

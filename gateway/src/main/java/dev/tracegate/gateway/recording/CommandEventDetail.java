@@ -6,8 +6,6 @@ import dev.tracegate.gateway.evidence.CanonicalDetail;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.jcs.JcsException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -27,7 +25,7 @@ import java.util.Set;
  * @param textSize       the blob's size in bytes, when there is one
  * @param protocolDetail what the protocol adds to this one command, or {@code null}
  */
-record CommandEventDetail(CommandRecord command, String textBlob, long textSize, ObjectNode protocolDetail) {
+record CommandEventDetail(CommandRecord command, String textBlob, long textSize, ProtocolDetail protocolDetail) {
 
     /** The command's own members; a protocol member of one of these names goes the tree's way. */
     private static final Set<String> OWN_MEMBERS =
@@ -86,18 +84,15 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
 
     /** The protocol's member names in UTF-16 order; {@code null} when one would replace a member of the command's. */
     private List<String> protocolMembers() {
-        if (protocolDetail == null || protocolDetail.isEmpty()) {
+        if (protocolDetail == null) {
             return List.of();
         }
-        List<String> names = new ArrayList<>(protocolDetail.size());
-        for (var member : protocolDetail.properties()) {
-            String name = member.getKey();
+        List<String> names = protocolDetail.names();
+        for (String name : names) {
             if (OWN_MEMBERS.contains(name)) {
                 return null;
             }
-            names.add(name);
         }
-        Collections.sort(names); // String's order is by UTF-16 code units, RFC 8785's
         return names;
     }
 
@@ -159,7 +154,7 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
             command.parameters().forEach(params::add);
         }
         if (protocolDetail != null) {
-            detail.setAll(protocolDetail);
+            detail.setAll(protocolDetail.tree());
         }
         SessionRecorder.putRedactions(detail, command.redactions());
         return detail;
@@ -174,10 +169,10 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
 
         private final StringBuilder out;
         private final List<String> protocolMembers;
-        private final ObjectNode protocolDetail;
+        private final ProtocolDetail protocolDetail;
         private int nextProtocolMember;
 
-        Members(StringBuilder out, List<String> protocolMembers, ObjectNode protocolDetail) {
+        Members(StringBuilder out, List<String> protocolMembers, ProtocolDetail protocolDetail) {
             this.out = out;
             this.protocolMembers = protocolMembers;
             this.protocolDetail = protocolDetail;
@@ -204,7 +199,7 @@ record CommandEventDetail(CommandRecord command, String textBlob, long textSize,
                 out.append(out.isEmpty() ? '{' : ',');
                 Jcs.appendCanonical(member, out);
                 out.append(':');
-                Jcs.appendCanonical(protocolDetail.get(member), out);
+                protocolDetail.appendCanonical(member, out);
             }
         }
     }

@@ -82,7 +82,7 @@ public final class SessionRecorder {
      * As {@link #command(CommandRecord)}, with what the protocol adds to this one command (an HTTP
      * request's client address, TLS and headers), placed before the redactions.
      */
-    public CompletableFuture<Long> command(CommandRecord command, ObjectNode protocolDetail) {
+    public CompletableFuture<Long> command(CommandRecord command, ProtocolDetail protocolDetail) {
         commands.incrementAndGet();
         String textBlob = null;
         long textSize = 0;

@@ -3,12 +3,16 @@ package dev.tracegate.gateway.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.AllocatedBytes;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.jcs.Jcs;
+import dev.tracegate.ledger.merkle.MerkleHashes;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +101,67 @@ class LeafEncodingTest {
             index++;
             assertThat(encoding.encode(index, event)).isEqualTo(Jcs.canonicalize(event.toLeaf(index)));
         }
+    }
+
+    /**
+     * The embedded log's way: each leaf written into the log's batch from the encoder's own buffer.
+     * The batch must hold, record by record, the index, the length, exactly the bytes the leaf
+     * encoding gives and their CRC, and the hash returned must be the leaf hash of those bytes,
+     * also around a leaf far larger than the kept buffers.
+     */
+    @Test
+    void aLeafWrittenIntoTheLogsBatchIsTheSameBytesAndHashedOverThem() {
+        LeafEncoding encoding = new LeafEncoding();
+        LeafEncoding reference = new LeafEncoding();
+        List<EvidenceEvent> sequence = new ArrayList<>(events());
+        sequence.add(new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, ANALYST, "s", null, null,
+                EvidenceEvent.newDetail().put("text", "\u00e9\u20ac\ud83d\ude00x".repeat(40_000))));
+        sequence.addAll(events());
+        LeafBatch batch = new LeafBatch(64).startingAt(5);
+        List<byte[]> hashes = new ArrayList<>();
+        for (int i = 0; i < sequence.size(); i++) {
+            hashes.add(encoding.encodeInto(5 + i, sequence.get(i), batch));
+        }
+
+        ByteBuffer records = batch.records();
+        assertThat(batch.count()).isEqualTo(sequence.size());
+        for (int i = 0; i < sequence.size(); i++) {
+            byte[] expected = reference.encode(5 + i, sequence.get(i));
+            assertThat(records.position()).isEqualTo(batch.start(i));
+            assertThat(records.getLong()).isEqualTo(5 + i);
+            byte[] leaf = new byte[records.getInt()];
+            records.get(leaf);
+            assertThat(leaf).isEqualTo(expected);
+            CRC32C crc = new CRC32C();
+            crc.update(records.array(), batch.start(i), 12 + leaf.length);
+            assertThat(records.getInt()).isEqualTo((int) crc.getValue());
+            assertThat(hashes.get(i)).isEqualTo(MerkleHashes.leafHash(expected));
+        }
+        assertThat(records.hasRemaining()).isFalse();
+    }
+
+    /** A statement's leaf goes into the embedded log's batch without an array of its own (two per statement). */
+    @Test
+    void aLeafWrittenIntoTheLogsBatchCostsNoArrayOfItsOwn() throws Exception {
+        LeafEncoding encoding = new LeafEncoding();
+        EvidenceEvent event = new EvidenceEvent(Instant.EPOCH, EventType.COMMAND, ANALYST, "s", null,
+                new EvidenceEvent.Resource("db", "postgres", "127.0.0.1:5432"),
+                null, CanonicalDetail.of("{\"seq\":1,\"text\":\"" + "x".repeat(8_000) + "\"}"));
+        LeafBatch batch = new LeafBatch(1024 * 1024);
+        for (int round = 0; round < 3; round++) {
+            batch.startingAt(0);
+            for (int i = 0; i < 20; i++) {
+                encoding.encodeInto(i, event, batch);
+            }
+        }
+        batch.startingAt(0);
+
+        long perLeaf = AllocatedBytes.by(() -> {
+            for (int i = 0; i < 20; i++) {
+                encoding.encodeInto(i, event, batch);
+            }
+        }) / 20;
+        assertThat(perLeaf).as("bytes allocated per 8 KB leaf written into the batch").isLessThan(1024);
     }
 
     private static List<EvidenceEvent> events() {

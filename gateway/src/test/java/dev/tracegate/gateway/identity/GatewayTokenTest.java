@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.identity;
 
+import dev.tracegate.gateway.AllocatedBytes;
 import dev.tracegate.gateway.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -84,6 +85,20 @@ class GatewayTokenTest {
         clock.advance(Duration.ofMinutes(6));
 
         assertThatThrownBy(() -> verifier.verify(token.token())).hasMessage("token expired");
+    }
+
+    @Test
+    void aTokenPresentedAgainIsNeitherParsedNorVerifiedAgain() throws Exception {
+        String token = issuer.issue(signIn(AGENT, null), Duration.ofMinutes(10)).token();
+        for (int i = 0; i < 50; i++) {
+            verifier.verifyToken(token);
+        }
+
+        long allocated = AllocatedBytes.by(() -> verifier.verifyToken(token));
+
+        assertThat(verifier.verifyToken(token).identity()).isEqualTo(AGENT);
+        // Parsing the JWT's header and claims again costs about 30 KiB (twice: its shape, then nimbus's parse).
+        assertThat(allocated).as("bytes allocated by the verification of a token verified before").isLessThan(8 * 1024);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.identity;
 
+import dev.tracegate.gateway.AllocatedBytes;
 import dev.tracegate.gateway.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,6 +68,22 @@ class KeyRotationTest {
         clock.advance(OidcVerifier.KEY_SET_MAX_AGE);
 
         assertThatThrownBy(() -> verifier.verify(token)).hasMessage("signing key not found (unknown kid)");
+    }
+
+    @Test
+    void aTokenPresentedAgainIsNeitherParsedNorVerifiedAgainWhileItsKeyIsPublished() throws Exception {
+        ECKey published = new ECKeyGenerator(Curve.P_256).keyID("2026-01").generate();
+        provider.publish(published.toPublicJWK());
+        String token = provider.es256Token(published, "alice", "tracegate", clock.instant());
+        for (int i = 0; i < 50; i++) {
+            verifier.verify(token);
+        }
+
+        long allocated = AllocatedBytes.by(() -> verifier.verify(token));
+
+        assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+        // Parsing the JWT's header and claims again costs about 30 KiB (twice: its shape, then nimbus's parse).
+        assertThat(allocated).as("bytes allocated by the verification of a token verified before").isLessThan(12 * 1024);
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.tracegate.gateway.recording;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.jcs.Jcs;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntFunction;
 
@@ -88,10 +88,8 @@ public final class CommandDetailCostBenchmark {
         return new long[] {cpuPer, allocatedPer};
     }
 
-    private static ObjectNode httpDetail() {
-        ObjectNode detail = JsonNodeFactory.instance.objectNode().put("client", "192.0.2.7:51234").put("tls", true);
-        detail.putObject("headers").put("host", "api.example.com").put("user-agent", "curl/8.5.0")
-                .put("accept", "application/json").put("authorization", "[credential]");
-        return detail;
+    private static HttpRequestDetail httpDetail() {
+        return new HttpRequestDetail("192.0.2.7:51234", true, new TreeMap<>(Map.of("host", "api.example.com",
+                "user-agent", "curl/8.5.0", "accept", "application/json", "authorization", "[credential]")));
     }
 }

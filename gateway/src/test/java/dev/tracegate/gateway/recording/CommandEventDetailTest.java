@@ -36,7 +36,7 @@ class CommandEventDetailTest {
         int compared = 0;
         for (CommandRecord command : commands()) {
             for (String textBlob : Arrays.asList(null, BLOB)) {
-                for (ObjectNode protocol : protocolDetails()) {
+                for (ProtocolDetail protocol : protocolDetails()) {
                     CommandEventDetail detail = new CommandEventDetail(command, textBlob, 70_000, protocol);
                     String text = java.util.Objects.toString(detail.canonical(), null);
                     assertThat(text).as("%s %s %s", command, textBlob, protocol).isNotNull();
@@ -71,9 +71,10 @@ class CommandEventDetailTest {
     @Test
     void whatTheTextCannotHoldIsLeftToTheTree() {
         long beyond = 9_007_199_254_740_993L;
-        ObjectNode replacesTheText = JsonNodeFactory.instance.objectNode().put("text", "GET /other");
-        ObjectNode replacesTheSeq = JsonNodeFactory.instance.objectNode().put("client", "10.0.0.1").put("seq", 7);
-        ObjectNode unpairedHeader = JsonNodeFactory.instance.objectNode().put("client", "\udc00");
+        ProtocolDetail replacesTheText = new TreeDetail(JsonNodeFactory.instance.objectNode().put("text", "GET /other"));
+        ProtocolDetail replacesTheSeq = new TreeDetail(JsonNodeFactory.instance.objectNode().put("client", "10.0.0.1")
+                .put("seq", 7));
+        ProtocolDetail unpairedHeader = new TreeDetail(JsonNodeFactory.instance.objectNode().put("client", "\udc00"));
         for (CommandEventDetail detail : List.of(
                 new CommandEventDetail(command(beyond), null, 0, null),
                 new CommandEventDetail(command(-beyond), null, 0, null),
@@ -121,7 +122,7 @@ class CommandEventDetailTest {
     }
 
     /** None, nothing, HTTP's members, and members that sort before, between and after the command's own. */
-    private static List<ObjectNode> protocolDetails() {
+    private static List<ProtocolDetail> protocolDetails() {
         JsonNodeFactory json = JsonNodeFactory.instance;
         ObjectNode http = json.objectNode().put("client", "192.0.2.1:5123").put("tls", true);
         http.putObject("headers").put("user-agent", "curl/8").put("accept", ESCAPED).put("x-b", "1").put("x-a", "2");
@@ -130,6 +131,23 @@ class CommandEventDetailTest {
                 .put("\ud83d\ude00", ESCAPED).put("rulez", false);
         around.putArray("r").add(1).addNull().add("x");
         around.putNull("statements");
-        return Arrays.asList(null, json.objectNode(), http, around);
+        return Arrays.asList(null, new TreeDetail(json.objectNode()), new TreeDetail(http), new TreeDetail(around));
+    }
+
+    /** Any tree as a protocol's detail, its members written by the ledger's canonicaliser. */
+    private record TreeDetail(ObjectNode tree) implements ProtocolDetail {
+
+        @Override
+        public List<String> names() {
+            List<String> names = new ArrayList<>();
+            tree.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            return names;
+        }
+
+        @Override
+        public void appendCanonical(String name, StringBuilder out) {
+            Jcs.appendCanonical(tree.get(name), out);
+        }
     }
 }

@@ -21,6 +21,14 @@ public final class MerkleHashes {
         return digest.digest();
     }
 
+    /** SHA-256(0x00 || data[offset, offset + length)): the hash of one leaf held in part of a buffer. */
+    public static byte[] leafHash(byte[] data, int offset, int length) {
+        MessageDigest digest = SHA256.get();
+        digest.update(LEAF_PREFIX);
+        digest.update(data, offset, length);
+        return digest.digest();
+    }
+
     /** SHA-256(0x01 || left || right): the hash of an interior node. */
     public static byte[] nodeHash(byte[] left, byte[] right) {
         MessageDigest digest = SHA256.get();

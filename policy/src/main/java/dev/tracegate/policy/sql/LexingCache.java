@@ -31,6 +31,8 @@ public final class LexingCache {
     public static final int CAPACITY = 1_024;
     public static final int MAX_TEXT_LENGTH = 4_096;
     public static final int MAX_TOKENS = 256;
+    /** The longest text whose lexing a thread keeps for its next question (see {@link #lastOnThisThread}). */
+    static final int MAX_REMEMBERED_LENGTH = 1_024;
 
     /** Stands for a run of digits in a shape; a text holding it is not cached, so shapes cannot collide. */
     private static final char DIGITS_MARK = '\u0000';
@@ -43,11 +45,23 @@ public final class LexingCache {
     private record Template(LexedSql lexed, int[] runStarts, int[] runEnds, int[] variableToken, String text) {
     }
 
+    /** A text and its lexing, as this thread asked for it last. */
+    private record LastLexing(String text, Lexing lexing) {
+    }
+
     /** A text's shape and where its digit runs are. */
     private record Shape(String key, int[] starts, int[] ends) {
     }
 
     private final ClassificationCache<Template> templates = new ClassificationCache<>(CAPACITY);
+    /**
+     * The text this thread lexed last and its lexing, until the thread asks again: a session's
+     * thread classifies a statement and then redacts it for the record, and both ask for its tokens
+     * (without this, the shape of every statement would be found and its tokens derived twice).
+     * Taken at the next question, whatever it is, so a session's thread holds at most one short
+     * text's tokens between two statements.
+     */
+    private final ThreadLocal<LastLexing> lastOnThisThread = new ThreadLocal<>();
 
     /**
      * A text's tokens, and the text of the cached shape they were derived from: {@code template} is
@@ -66,6 +80,21 @@ public final class LexingCache {
 
     /** The tokens {@link SqlLexer#lex} gives for {@code sql}, with the template they come from. */
     public Lexing lexing(String sql) {
+        LastLexing last = lastOnThisThread.get();
+        if (last != null) {
+            lastOnThisThread.set(null); // (not remove: the thread's entry stays for the next statement, no allocation)
+            if (last.text().equals(sql)) {
+                return last.lexing(); // the record's redaction after the classifier, the same statement
+            }
+        }
+        Lexing lexing = lexingOf(sql);
+        if (sql.length() <= MAX_REMEMBERED_LENGTH) {
+            lastOnThisThread.set(new LastLexing(sql, lexing));
+        }
+        return lexing;
+    }
+
+    private Lexing lexingOf(String sql) {
         Shape shape = sql.length() > MAX_TEXT_LENGTH ? null : shape(sql);
         if (shape == null) {
             return new Lexing(SqlLexer.lex(sql), null);

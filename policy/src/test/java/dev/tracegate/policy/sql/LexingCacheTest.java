@@ -109,6 +109,40 @@ class LexingCacheTest {
         assertThat(compared).as("texts served from another text's template").isGreaterThan(100);
     }
 
+    /**
+     * A session's thread asks for a statement's tokens twice in a row (the classifier, then the
+     * record's redaction): the second question is answered with the first answer, not derived
+     * again. Any other question in between, or from another thread, gets its own text's tokens.
+     */
+    @Test
+    void theSameTextAskedAgainOnTheSameThreadIsAnsweredAsBefore() throws Exception {
+        LexingCache cache = new LexingCache();
+        cache.lex("SELECT abalance FROM pgbench_accounts WHERE aid = 7;");
+        String sql = "SELECT abalance FROM pgbench_accounts WHERE aid = 90210;";
+        String other = "SELECT abalance FROM pgbench_accounts WHERE aid = 90211;";
+
+        LexingCache.Lexing first = cache.lexing(sql);
+        assertThat(cache.lexing(new String(sql))).as("asked again").isSameAs(first);
+        assertThat(first.lexed()).isEqualTo(SqlLexer.lex(sql));
+
+        assertThat(cache.lexing(sql)).as("a third time: derived again").isNotSameAs(first).isEqualTo(first);
+        assertThat(cache.lexing(other).lexed()).as("another text of the same length").isEqualTo(SqlLexer.lex(other));
+        LexingCache.Lexing[] onAnotherThread = new LexingCache.Lexing[1];
+        Thread thread = Thread.ofVirtual().start(() -> onAnotherThread[0] = cache.lexing(other));
+        thread.join();
+        LexingCache.Lexing here = cache.lexing(other);
+        assertThat(onAnotherThread[0]).isNotSameAs(here).isEqualTo(here);
+        assertThat(onAnotherThread[0].lexed()).isEqualTo(SqlLexer.lex(other));
+    }
+
+    @Test
+    void aLongTextIsNotKeptForTheNextQuestion() {
+        LexingCache cache = new LexingCache();
+        String sql = "SELECT " + "1, ".repeat(LexingCache.MAX_REMEMBERED_LENGTH / 3) + "1";
+
+        assertThat(cache.lexing(sql)).isNotSameAs(cache.lexing(sql));
+    }
+
     @Test
     void aTextOfNoTemplateSaysSo() {
         LexingCache cache = new LexingCache();
