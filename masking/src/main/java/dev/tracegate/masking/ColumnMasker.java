@@ -74,8 +74,10 @@ public final class ColumnMasker {
         return switch (mode) {
             case WHOLE -> new ColumnProtection(ColumnProtection.Kind.NAMED, entity,
                     rule != null && rule.uses() != null ? rule.uses() : ColumnProtection.defaultUses(strategy));
-            case JSON, SCAN -> new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
+            case JSON -> new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
                     rule != null && rule.uses() != null ? rule.uses() : Set.of());
+            case SCAN -> ColumnTypes.scanProtects(type) ? new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
+                    rule != null && rule.uses() != null ? rule.uses() : Set.of()) : ColumnProtection.NONE;
             case PASS -> ColumnProtection.NONE;
         };
     }
@@ -124,7 +126,7 @@ public final class ColumnMasker {
         if (value == null || value.isEmpty() || mode == Mode.PASS) {
             return List.of();
         }
-        if (mode == Mode.SCAN && value.length() <= profile.limits().maxCellChars()) {
+        if (mode == Mode.SCAN && !ColumnTypes.isFloat(type) && value.length() <= profile.limits().maxCellChars()) {
             try {
                 return scanned(value, report);
             } catch (ScanBudgetExceededException e) {
@@ -236,9 +238,13 @@ public final class ColumnMasker {
     }
 
     private CellResult scan(String value, MaskingReport report) {
+        String scanned = ColumnTypes.isFloat(type) ? WholeNumber.digitsOf(value) : value;
+        if (scanned == null) {
+            return CellResult.unchanged(value); // a fraction, or no number at all (NaN, Infinity)
+        }
         ContentScanner.Outcome outcome;
         try {
-            outcome = profile.scanner().scan(value);
+            outcome = profile.scanner().scan(scanned);
         } catch (ScanBudgetExceededException e) {
             return fallback(value, FallbackReason.SCAN_BUDGET, report);
         }

@@ -18,14 +18,24 @@ final class ColumnTypes {
             "blob", "string");
     /** Types whose text form cannot carry an e-mail, a phone or a card: content scanning would only cost time. */
     private static final Set<String> NOT_PERSONAL = Set.of(
-            "bool", "boolean", "int2", "smallint", "int4", "integer", "int", "oid", "float4", "real", "float8",
-            "double precision", "time", "timetz", "time without time zone", "time with time zone", "timestamp",
+            "bool", "boolean", "int2", "smallint", "int4", "integer", "int", "oid", "time", "timetz", "time without time zone", "time with time zone", "timestamp",
             "timestamptz", "timestamp without time zone", "timestamp with time zone", "interval", "uuid", "regclass",
             "regtype", "xid", "cid", "tid", "pg_lsn");
     private static final Set<String> INTEGERS = Set.of(
             "int2", "smallint", "int4", "integer", "int", "int8", "bigint", "numeric", "decimal",
             "tiny", "short", "int24", "long", "longlong");
     private static final Set<String> DATES = Set.of("date");
+    /**
+     * Floating point types (PostgreSQL's names, then MySQL's): a card number stored in one prints
+     * as {@code 4.111111111111111e+15}, so a value is scanned only when it is a whole number, as its
+     * digits ({@link WholeNumber}); a fraction (a price, a rate) cannot be a card or an account.
+     */
+    private static final Set<String> FLOATS = Set.of("float4", "real", "float8", "double precision", "float", "double");
+    /**
+     * PostgreSQL's float columns never made a table's columns protected for the lineage check:
+     * scanning their whole values must not refuse {@code sum(price)} to masked callers.
+     */
+    private static final Set<String> UNPROTECTED_FLOATS = Set.of("float4", "real", "float8", "double precision");
 
     private ColumnTypes() {
     }
@@ -42,6 +52,15 @@ final class ColumnTypes {
         return type != null && NOT_PERSONAL.contains(type);
     }
 
+    static boolean isFloat(String type) {
+        return type != null && FLOATS.contains(type);
+    }
+
+    /** Whether scanning a column of {@code type} makes it protected for the lineage check (docs/masking.md, "Lineage"). */
+    static boolean scanProtects(String type) {
+        return type == null || !UNPROTECTED_FLOATS.contains(type);
+    }
+
     /** {@code masked} if a client can still read it as a value of {@code type}, else {@code null} (NULL). */
     static String fit(String type, String masked) {
         if (masked == null || type == null || TEXT.contains(type) || type.startsWith("varchar")
@@ -53,6 +72,9 @@ final class ColumnTypes {
         }
         if (DATES.contains(type)) {
             return isIsoDate(masked) ? masked : null;
+        }
+        if (FLOATS.contains(type)) {
+            return fitsInteger("numeric", masked) ? masked : null; // a format-preserving card hash is still a number
         }
         return null; // arrays, ranges, network and user-defined types have their own syntax
     }

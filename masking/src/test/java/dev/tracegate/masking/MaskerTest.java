@@ -119,6 +119,31 @@ class MaskerTest {
                 .isEqualTo("ssn [SSN]");
     }
 
+    /**
+     * PostgreSQL prints a card number kept in a float8 as {@code 4.111111111111111e+15}, MySQL's
+     * double as {@code 4.111111111111111e15}, pgjdbc's binary float8 reads as {@code 4.111111111111111E15}:
+     * a whole float is scanned as its digits, a fraction is not, and PostgreSQL's float columns stay
+     * unprotected for the lineage check (MySQL's were content-protected before, and stay so).
+     */
+    @Test
+    void aWholeFloatIsScannedAsItsDigitsWithoutProtectingTheColumn() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef float8 = ColumnRef.of("public", "orders", "amount", "float8");
+        for (String card : List.of("4.111111111111111e+15", "4111111111111111", "4.111111111111111E15")) {
+            CellResult masked = demo.maskText(float8, card, report);
+            assertThat(masked.outcome()).as(card).isEqualTo(CellOutcome.MASKED);
+            assertThat(masked.value()).as("a redacted card does not parse as a float").isNull();
+        }
+        assertThat(demo.maskText(ColumnRef.of("shop", "orders", "amount", "double"), "4.111111111111111e15", report)
+                .outcome()).isEqualTo(CellOutcome.MASKED);
+        for (String price : List.of("12.5", "20", "1e+20", "NaN", "-Infinity", "4.1111111111111111")) {
+            assertThat(demo.maskText(float8, price, report).outcome()).as(price).isEqualTo(CellOutcome.UNCHANGED);
+        }
+        assertThat(demo.forColumn(customers("balance", "float8")).protection()).isEqualTo(ColumnProtection.NONE);
+        assertThat(demo.forColumn(customers("balance", "double")).protection().kind())
+                .isEqualTo(ColumnProtection.Kind.CONTENT);
+    }
+
     @Test
     void typedColumnsGetNullWhenTheMaskWouldNotParse() {
         MaskingReport report = new MaskingReport();

@@ -22,16 +22,16 @@ public sealed interface Command {
      *                        {@code EXECUTE name}
      * @param lineage         the lineage check of the upstream the command goes to, for callers whose
      *                        results are masked; {@code null} where the protocol has none
-     * @param declaredCursors for a {@code FETCH} or {@code MOVE} statement's text, the {@code DECLARE}
-     *                        of the session's cursor it reads, judged again for a masked caller
+     * @param cursors         the session's declared cursors: a {@code FETCH} or {@code MOVE} is judged
+     *                        again by its cursor's {@code DECLARE} for a masked caller
      */
     record Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
-               MaskedStatementCheck lineage, Function<String, Optional<String>> declaredCursors) implements Command {
+               MaskedStatementCheck lineage, SessionCursors cursors) implements Command {
 
         /** SQL of a protocol whose sessions declare no cursors a later statement reads by name. */
         public Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
                    MaskedStatementCheck lineage) {
-            this(text, dialect, preparedClasses, lineage, statement -> Optional.empty());
+            this(text, dialect, preparedClasses, lineage, SessionCursors.NONE);
         }
     }
 

@@ -17,8 +17,10 @@ import dev.tracegate.policy.sql.LexingCache;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -145,32 +147,53 @@ public final class Guard {
             return LineageVerdict.ALLOWED;
         }
         LineageVerdict verdict = sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
+        Set<String> declaredHere = new HashSet<>();
         for (ClassifiedStatement statement : classification.statements()) {
             if (!verdict.allowed()) {
                 break;
             }
-            Optional<String> judgedEarlier = judgedEarlier(sql, statement);
-            if (judgedEarlier.isPresent()) {
-                verdict = both(verdict, sql.lineage().check(judgedEarlier.get(), sql.dialect(), masking.masker()));
+            if (statement.runs() != null) {
+                verdict = both(verdict, sql.lineage().check(statement.runs(), sql.dialect(), masking.masker()));
+                continue;
+            }
+            if (named(statement, "DECLARE")) {
+                sql.cursors().declared(statement.text()).ifPresent(declaredHere::add);
+            }
+            if (named(statement, "FETCH") || named(statement, "MOVE")) {
+                Optional<SessionCursors.CursorRead> read = sql.cursors().read(statement.text());
+                if (read.isPresent()) {
+                    verdict = cursorRead(sql, masking, verdict, read.get(), declaredHere);
+                }
             }
         }
         return verdict;
     }
 
     /**
-     * What a statement runs that was judged when it was made: the text of the statement an
-     * {@code EXECUTE} runs, the {@code DECLARE} of the cursor a {@code FETCH} or {@code MOVE} reads.
-     * It was judged under the policy of that moment; a reload since may have masked the caller (or
-     * masked more), and the computed column it returns would then pass the masker in clear.
+     * A {@code FETCH} or {@code MOVE} is judged again by what it reads: the {@code DECLARE} of its
+     * cursor, judged when it was declared under the policy of that moment (a reload since may have
+     * masked the caller, and the computed column it returns would then pass the masker in clear).
+     * A cursor declared earlier in the same query string was judged with it. A cursor the gateway
+     * never saw declared (a function opened it: {@code OPEN c FOR SELECT upper(name) ...}, returning
+     * its name as a {@code refcursor}) reads a query nothing judged, and is refused.
      */
-    private static Optional<String> judgedEarlier(Command.Sql sql, ClassifiedStatement statement) {
-        if (statement.runs() != null) {
-            return Optional.of(statement.runs());
+    private static LineageVerdict cursorRead(Command.Sql sql, CallerMasking masking, LineageVerdict verdict,
+                                             SessionCursors.CursorRead read, Set<String> declaredHere) {
+        if (read.declaration().isPresent()) {
+            return both(verdict, sql.lineage().check(read.declaration().get(), sql.dialect(), masking.masker()));
         }
-        String command = statement.command();
-        boolean mayReadACursor = command == null || command.isEmpty() || command.startsWith("FETCH")
-                || command.startsWith("MOVE");
-        return mayReadACursor ? sql.declaredCursors().apply(statement.text()) : Optional.empty();
+        if (declaredHere.contains(read.cursor())) {
+            return verdict;
+        }
+        return LineageVerdict.refused("it reads the cursor " + read.cursor() + ", which the gateway never saw declared"
+                + " (a function or trigger opened it), so nothing judged the query it runs; declare the cursor with"
+                + " DECLARE ... CURSOR FOR, through the gateway");
+    }
+
+    /** Whether the classifier named the statement's command so, or named none (then it may be anything). */
+    private static boolean named(ClassifiedStatement statement, String command) {
+        String named = statement.command();
+        return named == null || named.isEmpty() || named.startsWith(command);
     }
 
     private static LineageVerdict both(LineageVerdict statement, LineageVerdict judgedEarlier) {

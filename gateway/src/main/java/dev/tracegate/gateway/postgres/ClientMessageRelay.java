@@ -591,7 +591,7 @@ final class ClientMessageRelay {
     }
 
     private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors::declarationRead);
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors);
     }
 
     /**

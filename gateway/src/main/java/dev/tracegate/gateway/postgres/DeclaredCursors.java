@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.guard.SessionCursors;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlScriptSplitter;
 import dev.tracegate.policy.sql.SqlStatement;
@@ -17,7 +18,7 @@ import java.util.Optional;
  * A cursor is forgotten when closed; one that ended with its transaction is kept, which only
  * judges a later fetch of that name by a query that no longer runs (the stricter way).
  */
-final class DeclaredCursors {
+final class DeclaredCursors implements SessionCursors {
 
     private final Map<String, String> queries = new HashMap<>();
 
@@ -70,14 +71,24 @@ final class DeclaredCursors {
         return tokens.getFirst().isWord("declare") && tokens.get(1).isIdentifier();
     }
 
-    /** For a {@code FETCH} or {@code MOVE}, the {@code DECLARE} of the cursor it reads, when this session declared it. */
-    Optional<String> declarationRead(String statementText) {
+    /** For a {@code FETCH} or {@code MOVE}, its cursor and the {@code DECLARE} of it, when this session declared it. */
+    @Override
+    public Optional<CursorRead> read(String statementText) {
         List<SqlToken> tokens = tokens(statementText);
         if (tokens.size() < 2 || !(tokens.getFirst().isWord("fetch") || tokens.getFirst().isWord("move"))) {
             return Optional.empty();
         }
         SqlToken cursor = tokens.getLast(); // FETCH [direction] [FROM | IN] name
-        return cursor.isIdentifier() ? Optional.ofNullable(queries.get(cursor.text())) : Optional.empty();
+        if (!cursor.isIdentifier()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CursorRead(cursor.text(), Optional.ofNullable(queries.get(cursor.text()))));
+    }
+
+    @Override
+    public Optional<String> declared(String statementText) {
+        List<SqlToken> tokens = tokens(statementText);
+        return tokens.size() >= 2 && isDeclare(tokens) ? Optional.of(tokens.get(1).text()) : Optional.empty();
     }
 
     private static List<SqlToken> tokens(String text) {

@@ -175,6 +175,39 @@ class MysqlThroughGatewayTest {
                 .map(e -> e.path("detail").path("rule").asText())).contains("no-drop");
     }
 
+    /**
+     * A card number kept in a DOUBLE column arrives as {@code 4.111111111111111e15} in text rows
+     * and as eight bytes in binary ones: it is scanned as the whole number it is, and masked (NULL,
+     * since no masked text is a double), while a price passes as stored.
+     */
+    @Test
+    void aCardNumberInADoubleColumnIsMaskedInTextAndBinaryRows() throws Exception {
+        mariadb.sql("DROP TABLE IF EXISTS shop.float_cards",
+                "CREATE TABLE shop.float_cards (id int PRIMARY KEY, card double, price double)",
+                "INSERT INTO shop.float_cards VALUES (1, 4111111111111111, 12.5), (2, 5555555555554444, 20)");
+        for (String options : List.of("", "&useServerPrepStmts=true")) {
+            try (Connection c = mariadbConnectorJ("shop", TestGateway.ALICE_TOKEN, options);
+                 PreparedStatement select = c.prepareStatement("SELECT card, price FROM float_cards WHERE id > ? ORDER BY id")) {
+                select.setInt(1, 0);
+                try (ResultSet rs = select.executeQuery()) {
+                    List<String> cards = new ArrayList<>();
+                    List<Double> prices = new ArrayList<>();
+                    while (rs.next()) {
+                        cards.add(rs.getString(1));
+                        prices.add(rs.getDouble(2));
+                    }
+                    assertThat(cards).as(options).containsExactly(null, null);
+                    assertThat(prices).as(options).containsExactly(12.5, 20.0);
+                }
+            }
+        }
+        try (Connection c = mariadbConnectorJ("shop", TestGateway.ADMIN_TOKEN, "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT card FROM float_cards WHERE id = 1")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getDouble(1)).as("admins are exempt").isEqualTo(4111111111111111.0);
+        }
+    }
+
     @Test
     void anAnalystsResultsAreMaskedInTextAndBinaryRowsWithBothDrivers() throws Exception {
         for (String options : List.of("", "&useServerPrepStmts=true")) {

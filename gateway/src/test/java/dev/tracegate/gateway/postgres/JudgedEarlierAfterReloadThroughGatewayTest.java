@@ -56,6 +56,10 @@ class JudgedEarlierAfterReloadThroughGatewayTest {
             sql.execute("DROP TABLE IF EXISTS reload_people");
             sql.execute("CREATE TABLE reload_people (id int, name text)");
             sql.execute("INSERT INTO reload_people VALUES (1, '" + NAME + "')");
+            // A function that opens a cursor the gateway never sees declared, and returns its name.
+            sql.execute("CREATE OR REPLACE FUNCTION reload_open_shouting() RETURNS refcursor LANGUAGE plpgsql AS $$"
+                    + " DECLARE c refcursor := 'opened_by_function'; BEGIN"
+                    + " OPEN c FOR SELECT upper(name) FROM reload_people; RETURN c; END $$");
         }
     }
 
@@ -96,6 +100,40 @@ class JudgedEarlierAfterReloadThroughGatewayTest {
             sql.execute("DECLARE plain CURSOR FOR SELECT name FROM reload_people");
             assertThat(single(sql, "FETCH NEXT FROM plain")).as("a stored column is masked when fetched")
                     .isNotEqualTo(NAME);
+            sql.execute("COMMIT");
+        }
+    }
+
+    /**
+     * A cursor a function opened ({@code OPEN c FOR SELECT upper(name) ...}, returned as a {@code
+     * refcursor}) has no DECLARE the gateway saw, so nothing tells what it reads: a masked caller's
+     * FETCH or MOVE of it is refused, while a cursor declared in the same query string as its FETCH
+     * is still judged by its DECLARE.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"simple", "extended"})
+    void aCursorTheGatewayNeverSawDeclaredIsNotFetchedByAMaskedCaller(String mode) throws Exception {
+        try (TestGateway gateway = TestGateway.start(List.of(), CLEAR);
+             Connection alice = connect(gateway, mode); Statement sql = alice.createStatement()) {
+            sql.execute("BEGIN");
+            assertThat(single(sql, "SELECT reload_open_shouting()")).isEqualTo("opened_by_function");
+
+            maskAlice(gateway, sql);
+
+            for (String fetch : List.of("FETCH ALL FROM opened_by_function", "FETCH NEXT IN \"opened_by_function\"",
+                    "MOVE FIRST IN opened_by_function; FETCH RELATIVE 0 FROM opened_by_function")) {
+                assertThatThrownBy(() -> single(sql, fetch)).as(fetch)
+                        .isInstanceOf(SQLException.class).hasMessageContaining("never saw declared");
+            }
+            sql.execute("ROLLBACK");
+            sql.execute("BEGIN");
+            assertThat(sql.execute("DECLARE same_string CURSOR FOR SELECT name FROM reload_people;"
+                    + " FETCH NEXT FROM same_string")).as("DECLARE answers no rows").isFalse();
+            assertThat(sql.getMoreResults()).as("the FETCH's rows").isTrue();
+            try (ResultSet rs = sql.getResultSet()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as("a stored column, masked").isNotEqualTo(NAME);
+            }
             sql.execute("COMMIT");
         }
     }

@@ -56,7 +56,11 @@ class MaskingThroughGatewayTest {
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS people");
+            sql.execute("DROP TABLE IF EXISTS people, float_customers");
+            // A card number kept in a float column (a spreadsheet import): PostgreSQL prints 4.111111111111111e+15.
+            sql.execute("CREATE TABLE float_customers (id int PRIMARY KEY, email text, card_float float8, price float8)");
+            sql.execute("INSERT INTO float_customers VALUES (1, '" + EMAIL + "', 4111111111111111, 12.5),"
+                    + " (2, '" + EMAIL + "', 5555555555554444, 20)");
             sql.execute("CREATE TABLE people (id int PRIMARY KEY, name text, email text, phone text, card_number text,"
                     + " national_id text, date_of_birth date, card_int bigint, notes text, profile jsonb)");
             for (int i = 1; i <= 20; i++) {
@@ -329,6 +333,45 @@ class MaskingThroughGatewayTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * A card number in a {@code float8} column is scanned as the whole number it is, in text and in
+     * binary format, while the column stays free for the lineage check: a masked caller still sums
+     * prices, and a price (a fraction, or a whole number that is no card) arrives as stored.
+     */
+    @Test
+    void aCardNumberInAFloatColumnIsMaskedAndFloatColumnsStayFreeToCompute() throws SQLException {
+        Properties binary = mode("extended");
+        binary.setProperty("prepareThreshold", "-1");
+        binary.setProperty("binaryTransfer", "true");
+        for (Properties properties : List.of(mode("simple"), binary)) {
+            try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, properties);
+                 PreparedStatement select = c.prepareStatement(
+                         "SELECT card_float, price FROM float_customers WHERE id > ? ORDER BY id")) {
+                select.setInt(1, 0);
+                try (ResultSet rs = select.executeQuery()) {
+                    List<String> cards = new ArrayList<>();
+                    List<Double> prices = new ArrayList<>();
+                    while (rs.next()) {
+                        cards.add(rs.getString(1));
+                        prices.add(rs.getDouble(2));
+                    }
+                    assertThat(cards).as(properties.getProperty("preferQueryMode")).hasSize(2)
+                            .allSatisfy(card -> assertThat(card).isNull());
+                    assertThat(prices).containsExactly(12.5, 20.0);
+                }
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT sum(price) FROM float_customers")) {
+                    rs.next();
+                    assertThat(rs.getDouble(1)).isEqualTo(32.5);
+                }
+            }
+        }
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT card_float FROM float_customers WHERE id = 1")) {
+            rs.next();
+            assertThat(rs.getDouble(1)).as("admin is exempt").isEqualTo(4111111111111111.0);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import dev.tracegate.wire.postgres.backend.NoticeResponse;
 import dev.tracegate.wire.postgres.backend.NotificationResponse;
 import dev.tracegate.wire.postgres.backend.ParameterStatus;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ class ServerMessagesMaskingThroughGatewayTest {
                 personal-data:
                   columns:
                     - {match: notify_people.email, entity: email, strategy: redact}
+                    - {match: trigger_people.name, entity: person_name, strategy: redact}
             rules:
               - name: functions-allowed
                 classes: [unknown]
@@ -54,14 +56,15 @@ class ServerMessagesMaskingThroughGatewayTest {
             """;
     private static final String ADA = "ada.lovelace@example.com";
     private static final String GRACE = "grace.hopper@example.org";
-    private static final List<String> CLEAR = List.of(ADA, GRACE, "ada.lovelace", "grace.hopper");
+    private static final String HEDY = "Hedy Lamarr";
+    private static final List<String> CLEAR = List.of(ADA, GRACE, "ada.lovelace", "grace.hopper", HEDY, "Hedy");
 
     private static TestGateway gateway;
 
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS notify_people, notify_checked, notify_defaulted");
+            sql.execute("DROP TABLE IF EXISTS notify_people, notify_checked, notify_defaulted, trigger_people");
             sql.execute("CREATE TABLE notify_people (id int PRIMARY KEY, email text)");
             sql.execute("INSERT INTO notify_people VALUES (1, '" + ADA + "'), (2, '" + GRACE + "')");
             // An object named after personal data: its name comes back in the error's constraint field.
@@ -71,6 +74,20 @@ class ServerMessagesMaskingThroughGatewayTest {
                     + " INTO r; RETURN r; END $$");
             // The function runs as a column default: the caller's statement names no function and no protected column.
             sql.execute("CREATE TABLE notify_defaulted (id int, v int DEFAULT notify_cast_first_email())");
+            // Triggers that quote the row they fire on: the caller's write names no protected column.
+            sql.execute("CREATE TABLE trigger_people (id int PRIMARY KEY, name text, status text)");
+            sql.execute("INSERT INTO trigger_people VALUES (1, '" + HEDY + "', 'new')");
+            sql.execute("CREATE OR REPLACE FUNCTION trigger_people_said() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'people are never deleted: %', OLD.name"
+                    + " USING DETAIL = 'row ' || OLD.name, HINT = OLD.name; END IF;"
+                    + " RAISE NOTICE 'status of % changed', NEW.name; RETURN NEW; END $$");
+            sql.execute("CREATE TRIGGER trigger_people_said BEFORE UPDATE OR DELETE ON trigger_people"
+                    + " FOR EACH ROW EXECUTE FUNCTION trigger_people_said()");
+            // A deferred constraint trigger speaks at COMMIT, a statement that names no table at all.
+            sql.execute("CREATE OR REPLACE FUNCTION trigger_people_committed() RETURNS trigger LANGUAGE plpgsql AS $$"
+                    + " BEGIN RAISE WARNING 'committed %', NEW.name; RETURN NULL; END $$");
+            sql.execute("CREATE CONSTRAINT TRIGGER trigger_people_committed AFTER UPDATE ON trigger_people"
+                    + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trigger_people_committed()");
         }
         gateway = TestGateway.start(List.of(), POLICY);
     }
@@ -131,13 +148,17 @@ class ServerMessagesMaskingThroughGatewayTest {
             List<PgFrame> cast = alice.exchange(List.of(query("INSERT INTO notify_defaulted (id) VALUES (1)")), 1);
             ErrorResponse error = error(cast);
             assertThat(error.sqlState()).isEqualTo("22P02");
-            assertThat(error.field(ErrorResponse.INTERNAL_QUERY)).as("the internal query").contains("[EMAIL]");
+            // Raised inside a function (a column default): its internal query, which quoted the e-mail, and
+            // its message are withheld whole, not only scanned.
+            assertThat(error.field(ErrorResponse.INTERNAL_QUERY)).as("the internal query").isNull();
+            assertThat(error.message()).startsWith("tracegate: message withheld (SQLSTATE 22P02");
             List<PgFrame> check = alice.exchange(List.of(query("INSERT INTO notify_checked VALUES (-1)")), 1);
             assertThat(error(check).field(ErrorResponse.CONSTRAINT)).isEqualTo("[EMAIL]");
             // A Bind's error answers no command of the caller's own: the session's masking applies.
             List<PgFrame> bound = alice.exchange(List.of(parse("", "SELECT $1::int"), bind("", "", ADA), execute(""),
                     sync()), 1);
-            assertThat(error(bound).message()).contains("[EMAIL]");
+            // Its context quotes the parameter (unnamed portal parameter $1 = '...'): withheld whole.
+            assertThat(error(bound).message()).startsWith("tracegate: message withheld (SQLSTATE 22P02");
             assertNothingClear(cast, check, bound);
         }
         try (Connection admin = admin(); Statement sql = admin.createStatement()) {
@@ -147,6 +168,40 @@ class ServerMessagesMaskingThroughGatewayTest {
             } catch (org.postgresql.util.PSQLException e) {
                 assertThat(e.getServerErrorMessage().getInternalQuery()).as("admin is exempt").contains(ADA);
             }
+        }
+    }
+
+    /**
+     * A trigger's RAISE quotes the row it fires on ({@code RAISE NOTICE 'status of % changed',
+     * NEW.name}); the caller's {@code UPDATE trigger_people SET status = ...} names no protected
+     * column, and a name has no shape a detector finds, so the texts of every notice and error
+     * raised inside code of the database reach a masked caller withheld: the notice of a row
+     * trigger, the error of a DELETE refused by one, and the warning of a deferred trigger at COMMIT.
+     */
+    @Test
+    void aTriggersNoticesAndErrorsReachAMaskedCallerWithTheirTextsWithheld() throws Exception {
+        try (RawPgClient alice = alice()) {
+            List<PgFrame> updated = alice.exchange(List.of(query("BEGIN"),
+                    query("UPDATE trigger_people SET status = 'seen' WHERE id = 1"), query("COMMIT")), 3);
+            List<NoticeResponse> notices = notices(updated);
+            assertThat(notices.size()).as("the row trigger's notice and the deferred trigger's warning").isEqualTo(2);
+            for (NoticeResponse notice : notices) {
+                assertThat(notice.message()).startsWith("tracegate: message withheld");
+                for (char dropped : new char[] {'D', 'H', 'W', 'q'}) {
+                    assertThat(notice.field(dropped)).as("field " + dropped).isNull();
+                }
+            }
+            assertThat(ProtocolPairingThroughGatewayTest.text(updated)).contains("UPDATE 1", "COMMIT");
+            List<PgFrame> deleted = alice.exchange(List.of(query("DELETE FROM trigger_people WHERE id = 1")), 1);
+            ErrorResponse error = error(deleted);
+            assertThat(error.sqlState()).isEqualTo("P0001");
+            assertThat(error.message()).startsWith("tracegate: message withheld");
+            assertNothingClear(updated, deleted);
+        }
+        try (Connection admin = admin(); Statement sql = admin.createStatement()) {
+            sql.execute("UPDATE trigger_people SET status = 'seen again' WHERE id = 1");
+            java.sql.SQLWarning warning = sql.getWarnings();
+            assertThat(warning == null ? null : warning.getMessage()).as("admin is exempt").contains(HEDY);
         }
     }
 
@@ -228,6 +283,16 @@ class ServerMessagesMaskingThroughGatewayTest {
         }
         throw new AssertionError("no error among " + ProtocolPairingThroughGatewayTest.types(frames) + ": "
                 + new String(frames.getFirst().body(), StandardCharsets.UTF_8));
+    }
+
+    private static List<NoticeResponse> notices(List<PgFrame> frames) {
+        return frames.stream().filter(f -> f.type() == NoticeResponse.TYPE).map(f -> {
+            try {
+                return NoticeResponse.decode(f.body());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
     }
 
     private static ParameterStatus decodeStatus(PgFrame frame) {

@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * Binary-format cells of the types whose value the masker can read as text: the text types
- * (their binary form is their UTF-8 text), jsonb (a version byte, then the text), integers and
- * dates. Drivers such as pgjdbc ask for binary results for integers and dates, so a card number
- * in an {@code int8} column or a birth date in a {@code date} column arrives this way.
+ * (their binary form is their UTF-8 text), jsonb (a version byte, then the text), integers,
+ * floating point numbers and dates. Drivers such as pgjdbc ask for binary results for integers,
+ * floats and dates, so a card number in an {@code int8} or {@code float8} column or a birth date
+ * in a {@code date} column arrives this way.
  */
 final class BinaryCell implements BinaryCells {
 
@@ -44,7 +45,8 @@ final class BinaryCell implements BinaryCells {
     @Override
     public boolean readable(String type) {
         return type != null && (TEXT_TYPES.contains(type) || type.equals("jsonb") || type.equals("int2")
-                || type.equals("int4") || type.equals("int8") || type.equals("date"));
+                || type.equals("int4") || type.equals("int8") || type.equals("float4") || type.equals("float8")
+                || type.equals("date"));
     }
 
     /** The value as PostgreSQL would print it in text format, or {@code null} when the bytes do not fit the type. */
@@ -59,6 +61,8 @@ final class BinaryCell implements BinaryCells {
             case "int2" -> cell.length == 2 ? Short.toString(ByteBuffer.wrap(cell).getShort()) : null;
             case "int4" -> cell.length == 4 ? Integer.toString(ByteBuffer.wrap(cell).getInt()) : null;
             case "int8" -> cell.length == 8 ? Long.toString(ByteBuffer.wrap(cell).getLong()) : null;
+            case "float4" -> cell.length == 4 ? Float.toString(ByteBuffer.wrap(cell).getFloat()) : null;
+            case "float8" -> cell.length == 8 ? Double.toString(ByteBuffer.wrap(cell).getDouble()) : null;
             case "date" -> cell.length == 4 ? date(ByteBuffer.wrap(cell).getInt()) : null;
             default -> null;
         };
@@ -79,6 +83,8 @@ final class BinaryCell implements BinaryCells {
                 case "int2" -> ByteBuffer.allocate(2).putShort(Short.parseShort(text)).array();
                 case "int4" -> ByteBuffer.allocate(4).putInt(Integer.parseInt(text)).array();
                 case "int8" -> ByteBuffer.allocate(8).putLong(Long.parseLong(text)).array();
+                case "float4" -> ByteBuffer.allocate(4).putFloat(Float.parseFloat(text)).array();
+                case "float8" -> ByteBuffer.allocate(8).putDouble(Double.parseDouble(text)).array();
                 case "date" -> ByteBuffer.allocate(4)
                         .putInt((int) (LocalDate.parse(text).toEpochDay() - POSTGRES_EPOCH.toEpochDay())).array();
                 default -> null;

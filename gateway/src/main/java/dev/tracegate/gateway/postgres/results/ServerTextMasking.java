@@ -52,6 +52,10 @@ public final class ServerTextMasking {
      * and the server's source location stay, and so do object names (scanned as before).
      */
     public Map<Character, String> withheldFields(Map<Character, String> fields, MaskingReport report) {
+        return withheld(fields, WithheldMessage.of(fields.get('C')), report);
+    }
+
+    private Map<Character, String> withheld(Map<Character, String> fields, String message, MaskingReport report) {
         Map<Character, String> kept = new LinkedHashMap<>();
         for (Map.Entry<Character, String> field : fields.entrySet()) {
             char code = field.getKey();
@@ -60,17 +64,23 @@ public final class ServerTextMasking {
             } else if (OBJECT_NAMES.contains(code)) {
                 kept.put(code, text(SERVER_MESSAGE, field.getValue(), report));
             } else if (code == 'M') {
-                kept.put(code, WithheldMessage.of(fields.get('C')));
+                kept.put(code, message);
             }
         }
         if (!kept.containsKey('M')) {
-            kept.put('M', WithheldMessage.of(fields.get('C')));
+            kept.put('M', message);
         }
         return kept;
     }
 
-    /** An ErrorResponse's or NoticeResponse's fields; the same map when nothing changed. */
+    /**
+     * An ErrorResponse's or NoticeResponse's fields; the same map when nothing changed. A message
+     * raised inside code of the database is withheld as {@link #withheldFields} withholds one.
+     */
     public Map<Character, String> fields(Map<Character, String> fields, MaskingReport report) {
+        if (raisedInCode(fields)) {
+            return withheld(fields, WithheldMessage.raisedInCode(fields.get('C')), report);
+        }
         Map<Character, String> masked = null;
         boolean quotesStoredRows = quotesStoredRows(fields.get('C'));
         for (Map.Entry<Character, String> field : fields.entrySet()) {
@@ -87,6 +97,22 @@ public final class ServerTextMasking {
             }
         }
         return masked == null ? fields : masked;
+    }
+
+    /**
+     * Whether code of the database raised the message: a trigger's or function's {@code RAISE}
+     * (the server's routine {@code exec_stmt_raise}), or any message with a context, which the
+     * server adds for errors and notices inside a PL/pgSQL or SQL function ({@code PL/pgSQL function
+     * f() line 3 at RAISE}), and for input it was reading (a COPY line, a JSON literal). Such code
+     * runs for statements that name no protected column (a row trigger on {@code UPDATE t SET status
+     * = ...}, a column default, a deferred trigger at {@code COMMIT}) and may quote any row it read
+     * ({@code RAISE NOTICE 'status of % changed', NEW.name}), in a shape no detector finds. The
+     * routine and the context's presence are set by the server, not by the code, and are the same
+     * in every language the server speaks; a context on a message about input the caller wrote
+     * costs that caller the text too.
+     */
+    private static boolean raisedInCode(Map<Character, String> fields) {
+        return fields.containsKey('W') || "exec_stmt_raise".equals(fields.get('R'));
     }
 
     /**

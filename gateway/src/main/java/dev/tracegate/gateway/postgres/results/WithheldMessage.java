@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What a masked caller reads instead of the server's message for a command that may compute on
- * protected values: the SQLSTATE and its condition (or at least its class) as PostgreSQL's
+ * protected values, or for a message raised inside code of the database: the SQLSTATE and its condition (or at least its class) as PostgreSQL's
  * documentation names them, so the error stays actionable without its text, which can quote the
  * value that failed.
  */
@@ -58,13 +58,27 @@ final class WithheldMessage {
     }
 
     static String of(String sqlState) {
+        return heading(sqlState) + ": this statement computes on protected columns, and the server's text could quote"
+                + " their values; the error position, if any, says where it failed";
+    }
+
+    /**
+     * For a message raised inside code the server ran on the caller's behalf: a trigger, a function
+     * in a column default or a constraint, a deferred trigger at COMMIT. That code reads rows the
+     * caller's statement never named ({@code RAISE NOTICE 'status of % changed', NEW.name}).
+     */
+    static String raisedInCode(String sqlState) {
+        return heading(sqlState) + ": raised inside code of the database (a trigger or function) that can quote rows"
+                + " your statement did not name; callers whose results are masked do not see its text";
+    }
+
+    private static String heading(String sqlState) {
         String code = sqlState == null ? "" : sqlState;
         String condition = CONDITIONS.get(code);
         if (condition == null && code.length() == 5) {
             condition = CLASSES.get(code.substring(0, 2));
         }
         return "tracegate: message withheld (SQLSTATE " + (code.isEmpty() ? "unknown" : code)
-                + (condition == null ? "" : ", " + condition) + "): this statement computes on protected columns,"
-                + " and the server's text could quote their values; the error position, if any, says where it failed";
+                + (condition == null ? "" : ", " + condition) + ")";
     }
 }
