@@ -238,9 +238,12 @@ public final class Guard {
         return PolicyEngine.needsBody(policy.get(), subject, request);
     }
 
-    /** Whether deciding an HTTP request needs the methods a {@code _method} field of its body names. */
-    public boolean weighsNamedMethods(Subject subject) {
-        return PolicyEngine.weighsNamedMethods(policy.get(), subject);
+    /**
+     * Whether deciding an HTTP request needs the methods a {@code _method} field of its body names:
+     * a rule weighs the method, or a method the gateway does not know would be refused or held.
+     */
+    public boolean weighsNamedMethods(Subject subject, HttpRequestFacts request) {
+        return PolicyEngine.weighsNamedMethods(policy.get(), subject, request);
     }
 
     /**

@@ -166,19 +166,19 @@ final class ProxiedRequest {
     }
 
     /**
-     * The body, read whole before the ruling when a rule asks about its JSON fields, or blocks or
-     * holds by method and the body is a POST's form, multipart form or JSON, which may name another
-     * method in a {@code _method} field (frameworks take only a POST for another method); null when
-     * no rule needs it (it streams).
+     * The body, read whole before the ruling when a rule asks about its JSON fields, or when the body
+     * is a POST's form or multipart form, which may name another method in a {@code _method} field
+     * (frameworks take only a POST for another method), and a rule blocks or holds by method or a
+     * method the gateway does not know would be refused or held; null when nothing needs it (it streams).
      */
     private PolicyBody policyBody(Subject subject, HttpRequestFacts facts) throws IOException {
         if (context.services().guard().needsBody(subject, facts)) {
             return PolicyBody.read(clientBody(), facts);
         }
-        if (facts.method().equals("POST") && context.services().guard().weighsNamedMethods(subject)) {
+        if (facts.method().equals("POST")) {
             MethodFieldBody fields = MethodFieldBody.of(client.headerValues("content-type"),
                     client.headerValues("content-encoding"));
-            if (fields != null) {
+            if (fields != null && context.services().guard().weighsNamedMethods(subject, facts)) {
                 return PolicyBody.readMethodFields(clientBody(), facts, fields);
             }
         }

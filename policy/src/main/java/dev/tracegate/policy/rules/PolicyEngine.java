@@ -14,6 +14,9 @@ import java.util.function.Predicate;
  */
 public final class PolicyEngine {
 
+    /** Stands for any method the gateway does not know when asking how one would be decided. */
+    private static final String NOT_A_KNOWN_METHOD = "UNKNOWN-METHOD";
+
     private PolicyEngine() {
     }
 
@@ -50,6 +53,20 @@ public final class PolicyEngine {
      */
     public static boolean weighsNamedMethods(Policy policy, Subject subject) {
         return policy.rules().stream().anyMatch(rule -> rule.appliesTo(subject) && rule.weighsNamedMethods());
+    }
+
+    /**
+     * Whether a {@code _method} field in {@code request}'s form body must be read to decide it: a
+     * rule weighs the method ({@link #weighsNamedMethods(Policy, Subject)}), or a method the
+     * gateway does not know ({@code _method=PURGE}), high risk as it is in the query string, would
+     * have the request blocked or held where as sent it is not.
+     */
+    public static boolean weighsNamedMethods(Policy policy, Subject subject, HttpRequestFacts request) {
+        if (weighsNamedMethods(policy, subject)) {
+            return true;
+        }
+        HttpRequestFacts namingUnknown = request.withMethodParameters(List.of(NOT_A_KNOWN_METHOD));
+        return decide(policy, subject, namingUnknown).action().ordinal() > decide(policy, subject, request).action().ordinal();
     }
 
     /** Decides allow, approve or block for one HTTP request, with the same rules and defaults as SQL. */
