@@ -7,6 +7,7 @@ import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.policy.rules.CallerMasking;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -60,18 +61,29 @@ final class ResponseRelay {
             out.begin(answer.status());
             forwardHeaders(answer, masking, out);
             long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
-            if (!empty && (masking == null || passOther) && length > 0 && length <= WHOLE_BYTES) {
+            boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
+            if (small && (masking == null || passOther)) {
                 relayWhole(in, (int) length, answer.status(), requestBody, contentType, out);
                 return;
+            }
+            InputStream body = in;
+            if (small && form.kind() == BodyMasking.Kind.JSON) {
+                byte[] whole = readWhole(in, (int) length);
+                if (relayMaskedWhole(whole, masking, answer.status(), requestBody, contentType, out)) {
+                    return;
+                }
+                // Refused: streamed as before, so that the client and the record see the refusal as they did.
+                body = new ByteArrayInputStream(whole);
             }
             BodyCapture capture = new BodyCapture(out.body(), capturedBytes, length);
             try {
                 if (empty) {
                     capture.flush(); // nothing to relay or mask (204, 304, HEAD)
                 } else if (masking == null || passOther) {
-                    BodyMasking.copyPlain(in, capture);
+                    BodyMasking.copyPlain(body, capture);
                 } else {
-                    BodyMasking.copy(form.kind(), masking.masker(), "response.body", in, capture, evidence.responseReport());
+                    BodyMasking.copy(form.kind(), masking.masker(), "response.body", body, capture,
+                            evidence.responseReport());
                 }
             } catch (MaskingRefusedException e) {
                 // The status line is out: the only honest signal left is an aborted response.
@@ -170,15 +182,44 @@ final class ResponseRelay {
      */
     private void relayWhole(InputStream in, int length, int status, BodyCapture requestBody, String contentType,
                             ClientResponse out) throws IOException {
+        byte[] whole = readWhole(in, length); // written to the client as it is
+        evidence.completed(status, requestBody, BodyCapture.ofWhole(whole, capturedBytes), contentType);
+        out.completeWith(whole);
+    }
+
+    /**
+     * A JSON body of a known, small length for a masked caller: masked from its bytes, copied as it
+     * came but for what is masked (the span writer, instead of a generator that writes every token
+     * again), then sent with its end and its own length like {@link #relayWhole}. Returns false,
+     * having sent and counted nothing, when the masker refuses it.
+     */
+    private boolean relayMaskedWhole(byte[] whole, CallerMasking masking, int status, BodyCapture requestBody,
+                                     String contentType, ClientResponse out) throws IOException {
+        MaskingReport found = new MaskingReport(); // counted once the body goes: a refused one is masked again
+        byte[] masked;
+        try {
+            masked = masking.masker().json("response.body").mask(whole, found);
+        } catch (MaskingRefusedException e) {
+            return false;
+        }
+        if (CostAccounting.ON && masked != whole) {
+            CostAccounting.COPIES.increment(); // the masked copy; the very array when nothing is masked
+        }
+        evidence.responseReport().add(found);
+        evidence.completed(status, requestBody, BodyCapture.ofWhole(masked, capturedBytes), contentType);
+        out.completeWith(masked);
+        return true;
+    }
+
+    private static byte[] readWhole(InputStream in, int length) throws IOException {
         byte[] whole = in.readNBytes(length);
         if (whole.length < length || in.read() >= 0) {
             throw new IOException("the target's body did not match its Content-Length");
         }
         if (CostAccounting.ON) {
-            CostAccounting.COPIES.increment(); // out of the target's stream; written to the client as it is
+            CostAccounting.COPIES.increment(); // out of the target's stream
         }
-        evidence.completed(status, requestBody, BodyCapture.ofWhole(whole, capturedBytes), contentType);
-        out.completeWith(whole);
+        return whole;
     }
 
     private static boolean peekEmpty(PushbackInputStream in) throws IOException {

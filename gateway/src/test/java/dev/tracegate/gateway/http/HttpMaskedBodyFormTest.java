@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,8 @@ class HttpMaskedBodyFormTest {
     /** Base64 of "log level debug, region eu-west-1": a ConfigMap value that decodes to nothing personal. */
     private static final String K8S_SETTING = "bG9nIGxldmVsIGRlYnVnLCByZWdpb24gZXUtd2VzdC0x";
     private static final String K8S_KEY = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw";
+    /** A JSON answer as a target spells it: spacing, an escape, a number's trailing zero (closed by the route). */
+    private static final String SPACED = "{\n  \"id\" : 7,\t\"mail\": \"" + EMAIL + "\", \"n\": 1.50, \"caf\\u00e9\": true";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -110,6 +114,16 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("Content-Range", "bytes 10-34/100");
             answer(exchange, 206, ("\"" + EMAIL + "\"").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/spaced", exchange -> {
+            // ?large: a document over the size the gateway holds whole (ResponseRelay.WHOLE_BYTES).
+            String padding = query(exchange) == null ? "" : ",\n  \"rows\": [" + "\"row\", ".repeat(12_000) + "\"end\"]";
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, (SPACED + padding + " }").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/broken", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, ("{\"mail\": \"" + EMAIL + "\", \"note\": oops").getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/headers", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -253,6 +267,39 @@ class HttpMaskedBodyFormTest {
         assertThat(masked.statusCode()).isEqualTo(502);
         assertThat(text(masked)).contains("partial answer").doesNotContain(EMAIL);
         assertThat(get("/svc/partial", TestGateway.ADMIN_TOKEN).statusCode()).isEqualTo(206);
+    }
+
+    /** Held whole and copied but for what is masked, not written again token by token, and sent with its own length. */
+    @Test
+    void aMaskedCallersSmallJsonAnswerIsTheTargetsBytesButForWhatIsMaskedAndHasItsLength() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/spaced", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(text(masked)).startsWith("{\n  \"id\" : 7,\t\"mail\": \"")
+                .endsWith("\", \"n\": 1.50, \"caf\\u00e9\": true }").doesNotContain(EMAIL);
+        assertThat(masked.headers().firstValue("Content-Length")).hasValue(Integer.toString(masked.body().length));
+        assertThat(masked.headers().firstValue("Transfer-Encoding")).isEmpty();
+        assertThat(text(get("/svc/spaced", TestGateway.ADMIN_TOKEN))).isEqualTo(SPACED + " }");
+    }
+
+    @Test
+    void aMaskedCallersLargeJsonAnswerStillStreamsMasked() throws Exception {
+        HttpResponse<byte[]> masked = get("/svc/spaced?large", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(masked.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
+        assertThat(JSON.readTree(masked.body()).path("rows").size()).isEqualTo(12_001);
+        assertThat(text(masked)).doesNotContain(EMAIL);
+    }
+
+    /** Invalid JSON cannot be masked: the answer breaks off after its status, as it did when it streamed, and the log says why. */
+    @Test
+    void aMaskedCallersInvalidJsonAnswerIsRefused() throws Exception {
+        assertThatThrownBy(() -> get("/svc/broken", TestGateway.ALICE_TOKEN)).isInstanceOf(IOException.class);
+        // The result of a refused answer is queued, not awaited: the client learns nothing more from it.
+        String refusal = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestGateway.eventsOfType(
+                gateway.gateway().evidence(), "command.result").getLast().path("detail").path("error").path("message")
+                .asText(), message -> !message.isEmpty());
+        assertThat(refusal).startsWith("response refused").contains("invalid JSON").doesNotContain(EMAIL);
+        assertThat(text(get("/svc/broken", TestGateway.ADMIN_TOKEN))).contains(EMAIL);
     }
 
     @Test
