@@ -401,6 +401,25 @@ class HttpGatewayTest {
     }
 
     @Test
+    void approversOfARequestHeldForTheMethodAHeaderNamesSeeThatHeader() throws Exception {
+        // A POST that asks the target to take it as a PUT is held as a PUT: approvers who saw only
+        // "POST /echo/8" approved a POST, and the target ran a PUT.
+        CompletableFuture<HttpResponse<String>> post = CLIENT.sendAsync(request("/svc/echo/8", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").header("X-HTTP-Method-Override", "PUT")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"v\":2}")).build(), HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("POST /echo/8")).findFirst().orElse(null), p -> p != null);
+        assertThat(pending.request().command()).as("approvers see the method the target is asked to take it for")
+                .startsWith("POST /echo/8\nx-http-method-override: PUT\nbody: 7 bytes");
+        gateway.gateway().approvals().approve(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+        assertThat(post.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast().toString())
+                .as("the approval's record names it too").contains("x-http-method-override: PUT");
+    }
+
+    @Test
     void aHeldRequestsBodyOverTheHoldLimitIsRefusedBeforeApproversAreAsked() throws Exception {
         int before = upstream.received.size();
         byte[] huge = new byte[HeldRequest.MAX_HELD_BODY + 1];
