@@ -62,6 +62,7 @@ class HttpGatewayTest {
               - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
               - {name: no-deletes, connections: [svc], methods: [DELETE], action: block, reason: deletes are not allowed}
               - {name: hold-puts, connections: [svc], methods: [PUT], action: approve, approvers: [admins]}
+              - {name: hold-reports, connections: [svc], methods: [GET], paths: ["/reports/*"], action: approve, approvers: [admins]}
               - name: no-prod-deploys
                 connections: [svc]
                 methods: [POST]
@@ -417,6 +418,24 @@ class HttpGatewayTest {
         assertThat(post.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast().toString())
                 .as("the approval's record names it too").contains("x-http-method-override: PUT");
+    }
+
+    @Test
+    void aHeadIsHeldByARuleThatHoldsGetsSinceTargetsRunTheGetForIt() throws Exception {
+        // Servers answer a HEAD by running the GET's handler (Spring, Flask, Rails, Jetty's servlets):
+        // a HEAD went round the hold on GET /reports/* and the report ran unapproved.
+        CompletableFuture<HttpResponse<String>> head = CLIENT.sendAsync(request("/svc/reports/q3", TestGateway.ALICE_TOKEN)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> head.isDone() ? head : gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("HEAD /reports/q3")).findFirst().orElse(null), p -> p != null)
+                instanceof PendingApproval held ? held : null;
+        assertThat(pending).as("the HEAD waits for approvers").isNotNull();
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/reports/q3"));
+        gateway.gateway().approvals().deny(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "not now");
+        assertThat(head.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(403);
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/reports/q3"));
     }
 
     @Test

@@ -95,7 +95,8 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * ({@code X-HTTP-Method-Override: DELETE} on a POST or a GET: Rails, Express, Spring, Google's
      * and Microsoft's APIs honour one of them), and every method a {@code _method} parameter names
      * in the query string, a form body or a JSON body's top level ({@link #isMethodParameter}),
-     * upper case. The target decides which it obeys, so the policy weighs them all.
+     * upper case, and {@code GET} for a {@code HEAD}, which targets run as a GET (Spring, Flask,
+     * Rails, servlets). The target decides which it obeys, so the policy weighs them all.
      */
     public List<String> methods() {
         List<String> methods = new ArrayList<>(1);
@@ -113,6 +114,10 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
                     addNamed(methods, field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
                 }
             }
+        }
+        if (methods.contains("HEAD")) {
+            // Servers answer a HEAD by running the GET's handler and dropping its body.
+            addNamed(methods, "GET");
         }
         return methods;
     }
