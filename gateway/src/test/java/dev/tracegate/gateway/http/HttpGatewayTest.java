@@ -520,6 +520,19 @@ class HttpGatewayTest {
     }
 
     @Test
+    void anOverrideHeaderSentTwiceInTwoSpellingsIsWeighedWithBothValues() throws Exception {
+        // The policy kept one value per lower-cased name: the GET sent last hid the DELETE, which
+        // the target (taking the first value, whatever the case) ran past the no-deletes rule.
+        Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                "Authorization: Bearer " + TestGateway.ADMIN_TOKEN, "-H", "x-http-method-override: DELETE",
+                "-H", "X-HTTP-Method-Override: GET", "-d", "{}", gateway.httpUrl() + "/svc/echo/11").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("403");
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/echo/11"));
+    }
+
+    @Test
     void curlWorksUnchanged() throws Exception {
         Process curl = new ProcessBuilder("curl", "-sS", "-H", "Authorization: Bearer " + TestGateway.ADMIN_TOKEN,
                 "-H", "Content-Type: application/json", "-d", "{\"hello\":\"world\"}", gateway.httpUrl() + "/svc/echo")

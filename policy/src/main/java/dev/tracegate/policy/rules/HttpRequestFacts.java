@@ -67,7 +67,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     public HttpRequestFacts {
         method = method.toUpperCase(Locale.ROOT);
         Map<String, String> lowered = new TreeMap<>();
-        (headers == null ? Map.<String, String>of() : headers).forEach((name, value) -> lowered.put(name.toLowerCase(Locale.ROOT), value));
+        // One name in two spellings is one header to the target: keep every value, not the last.
+        (headers == null ? Map.<String, String>of() : headers).forEach((name, value) ->
+                lowered.merge(name.toLowerCase(Locale.ROOT), value, (first, then) -> first + ", " + then));
         headers = Map.copyOf(lowered);
         methodParameters = methodParameters == null ? List.of() : List.copyOf(methodParameters);
     }
