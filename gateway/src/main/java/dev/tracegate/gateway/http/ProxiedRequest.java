@@ -151,11 +151,13 @@ final class ProxiedRequest {
                 return false;
             }
             body = whole.bytes();
+            // Approvers judge the method the target is asked to take it for, not only the one sent.
+            String asked = line + facts.methodOverrideLines();
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which ends the request.
-                return wait.later(held, line, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
+                return wait.later(held, asked, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
             }
-            admission = wait.now(held, line, whole);
+            admission = wait.now(held, asked, whole);
         }
         if (admission instanceof Admission.Refused refused) {
             refuse(refused, out);

@@ -62,6 +62,7 @@ class HttpGatewayTest {
               - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
               - {name: no-deletes, connections: [svc], methods: [DELETE], action: block, reason: deletes are not allowed}
               - {name: hold-puts, connections: [svc], methods: [PUT], action: approve, approvers: [admins]}
+              - {name: hold-reports, connections: [svc], methods: [GET], paths: ["/reports/*"], action: approve, approvers: [admins]}
               - name: no-prod-deploys
                 connections: [svc]
                 methods: [POST]
@@ -401,6 +402,43 @@ class HttpGatewayTest {
     }
 
     @Test
+    void approversOfARequestHeldForTheMethodAHeaderNamesSeeThatHeader() throws Exception {
+        // A POST that asks the target to take it as a PUT is held as a PUT: approvers who saw only
+        // "POST /echo/8" approved a POST, and the target ran a PUT.
+        CompletableFuture<HttpResponse<String>> post = CLIENT.sendAsync(request("/svc/echo/8", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").header("X-HTTP-Method-Override", "PUT")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"v\":2}")).build(), HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("POST /echo/8")).findFirst().orElse(null), p -> p != null);
+        assertThat(pending.request().command()).as("approvers see the method the target is asked to take it for")
+                .startsWith("POST /echo/8\nx-http-method-override: PUT\nbody: 7 bytes");
+        gateway.gateway().approvals().approve(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+        assertThat(post.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast().toString())
+                .as("the approval's record names it too").contains("x-http-method-override: PUT");
+    }
+
+    @Test
+    void aHeadIsHeldByARuleThatHoldsGetsSinceTargetsRunTheGetForIt() throws Exception {
+        // Servers answer a HEAD by running the GET's handler (Spring, Flask, Rails, Jetty's servlets):
+        // a HEAD went round the hold on GET /reports/* and the report ran unapproved.
+        CompletableFuture<HttpResponse<String>> head = CLIENT.sendAsync(request("/svc/reports/q3", TestGateway.ALICE_TOKEN)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> head.isDone() ? head : gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("HEAD /reports/q3")).findFirst().orElse(null), p -> p != null)
+                instanceof PendingApproval held ? held : null;
+        assertThat(pending).as("the HEAD waits for approvers").isNotNull();
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/reports/q3"));
+        gateway.gateway().approvals().deny(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "not now");
+        assertThat(head.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(403);
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/reports/q3"));
+    }
+
+    @Test
     void aHeldRequestsBodyOverTheHoldLimitIsRefusedBeforeApproversAreAsked() throws Exception {
         int before = upstream.received.size();
         byte[] huge = new byte[HeldRequest.MAX_HELD_BODY + 1];
@@ -479,6 +517,19 @@ class HttpGatewayTest {
         assertThat(JSON.readTree(wrong.body()).path("error").asText()).isEqualTo("the token was not accepted");
         HttpResponse<String> unknown = send(request("/nowhere/x", TestGateway.ALICE_TOKEN).GET().build());
         assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anOverrideHeaderSentTwiceInTwoSpellingsIsWeighedWithBothValues() throws Exception {
+        // The policy kept one value per lower-cased name: the GET sent last hid the DELETE, which
+        // the target (taking the first value, whatever the case) ran past the no-deletes rule.
+        Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                "Authorization: Bearer " + TestGateway.ADMIN_TOKEN, "-H", "x-http-method-override: DELETE",
+                "-H", "X-HTTP-Method-Override: GET", "-d", "{}", gateway.httpUrl() + "/svc/echo/11").redirectErrorStream(true).start();
+        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("403");
+        assertThat(upstream.received).noneMatch(r -> r.path().endsWith("/echo/11"));
     }
 
     @Test

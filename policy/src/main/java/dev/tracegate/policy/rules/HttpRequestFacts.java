@@ -67,7 +67,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     public HttpRequestFacts {
         method = method.toUpperCase(Locale.ROOT);
         Map<String, String> lowered = new TreeMap<>();
-        (headers == null ? Map.<String, String>of() : headers).forEach((name, value) -> lowered.put(name.toLowerCase(Locale.ROOT), value));
+        // One name in two spellings is one header to the target: keep every value, not the last.
+        (headers == null ? Map.<String, String>of() : headers).forEach((name, value) ->
+                lowered.merge(name.toLowerCase(Locale.ROOT), value, (first, then) -> first + ", " + then));
         headers = Map.copyOf(lowered);
         methodParameters = methodParameters == null ? List.of() : List.copyOf(methodParameters);
     }
@@ -95,7 +97,8 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * ({@code X-HTTP-Method-Override: DELETE} on a POST or a GET: Rails, Express, Spring, Google's
      * and Microsoft's APIs honour one of them), and every method a {@code _method} parameter names
      * in the query string, a form body or a JSON body's top level ({@link #isMethodParameter}),
-     * upper case. The target decides which it obeys, so the policy weighs them all.
+     * upper case, and {@code GET} for a {@code HEAD}, which targets run as a GET (Spring, Flask,
+     * Rails, servlets). The target decides which it obeys, so the policy weighs them all.
      */
     public List<String> methods() {
         List<String> methods = new ArrayList<>(1);
@@ -113,6 +116,10 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
                     addNamed(methods, field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
                 }
             }
+        }
+        if (methods.contains("HEAD")) {
+            // Servers answer a HEAD by running the GET's handler and dropping its body.
+            addNamed(methods, "GET");
         }
         return methods;
     }
@@ -209,6 +216,22 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             }
         }
         return lines;
+    }
+
+    /**
+     * The request's method override headers as {@code name: value} lines, each after a newline, in
+     * the order {@link #methods} weighs them; empty without any. The request line alone does not
+     * say which method the target takes a request for, so whoever judges it must see them.
+     */
+    public String methodOverrideLines() {
+        StringBuilder lines = new StringBuilder();
+        for (String header : METHOD_OVERRIDES) {
+            String value = headers.get(header);
+            if (value != null) {
+                lines.append('\n').append(header).append(": ").append(value);
+            }
+        }
+        return lines.toString();
     }
 
     /** {@code METHOD /path}: what a rule's {@code command} pattern is matched against, and what the evidence records. */
