@@ -21,12 +21,15 @@ package dev.tracegate.masking;
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
  *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
  *                            form} is the text itself, known without the two passes that form costs
+ * @param exponentDigits      whether a digit is followed by {@code e} or {@code E} and a digit (a sign
+ *                            between them or not), as in {@code 4.111111111111111e+15}: a number in
+ *                            exponent form, whose value may have more digits than are written
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten) {
+        boolean dottedDigits, boolean readAsWritten, boolean exponentDigits) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
-    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false);
+    public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false, true);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -40,6 +43,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean dotWord = false;
         boolean dottedDigits = false;
         boolean readAsWritten = true;
+        boolean exponentDigits = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -51,7 +55,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                 letterRun = letter ? letterRun + 1 : 0;
                 digitsAfterLetters = 0;
-                if (c == ':') {
+                if ((c == 'e' || c == 'E') && i > 0 && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9') {
+                    exponentDigits |= startsExponent(text, i + 1);
+                } else if (c == ':') {
                     colons++;
                 } else if (c == '@') {
                     atSpelling = true;
@@ -99,7 +105,13 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
             }
         }
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten);
+                dottedDigits, readAsWritten, exponentDigits);
+    }
+
+    /** After an {@code e} that follows a digit: a digit, or a sign and a digit. */
+    private static boolean startsExponent(CharSequence text, int i) {
+        int digit = i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-') ? i + 1 : i;
+        return digit < text.length() && text.charAt(digit) >= '0' && text.charAt(digit) <= '9';
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */
