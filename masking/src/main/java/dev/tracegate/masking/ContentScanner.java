@@ -4,6 +4,7 @@ import dev.tracegate.masking.detect.CardDetector;
 import dev.tracegate.masking.detect.PhoneDetector;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,47 @@ final class ContentScanner {
         if (text.isEmpty()) {
             return List.of();
         }
+        List<Span> found = detected(text, facts);
+        List<WrittenFloats.Found> floats = WrittenFloats.in(text, facts);
+        return floats.isEmpty() ? found : withWholeNumbers(found, floats);
+    }
+
+    /**
+     * {@code found} with the whole numbers written as floats whose digits the detectors find: each
+     * one span, the whole written number, replaced as its digits are (a card's last four, the
+     * pseudonym its integer form gets). A find overlapping one is merged into it.
+     */
+    private List<Span> withWholeNumbers(List<Span> found, List<WrittenFloats.Found> floats) {
+        List<Span> numbers = new ArrayList<>();
+        for (WrittenFloats.Found number : floats) {
+            List<Span> asDigits = detected(number.digits(), TextFacts.of(number.digits()));
+            if (!asDigits.isEmpty()) {
+                Span first = asDigits.getFirst();
+                numbers.add(new Span(number.start(), number.end(), first.label(), first.replacement()));
+            }
+        }
+        if (numbers.isEmpty()) {
+            return found;
+        }
+        List<Span> all = new ArrayList<>(numbers);
+        all.addAll(found);
+        all.sort(Comparator.comparingInt(Span::start));
+        List<Span> merged = new ArrayList<>(all.size());
+        for (Span span : all) {
+            Span last = merged.isEmpty() ? null : merged.getLast();
+            if (last == null || span.start() >= last.end()) {
+                merged.add(span);
+            } else {
+                Span named = numbers.contains(last) || !numbers.contains(span) ? last : span;
+                merged.set(merged.size() - 1, new Span(last.start(), Math.max(last.end(), span.end()), named.label(),
+                        named.replacement()));
+            }
+        }
+        return merged;
+    }
+
+    /** What the detectors find in {@code text} as written, merged. */
+    private List<Span> detected(String text, TextFacts facts) {
         List<Match> matches = new ArrayList<>();
         int[] ruleOf = null;
         List<Match> cards = List.of();

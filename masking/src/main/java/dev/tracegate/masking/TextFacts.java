@@ -26,13 +26,16 @@ package dev.tracegate.masking;
  *                            then is it worth decoding ({@link Base64Reading})
  * @param hexRun              whether a run of at least {@value HexReading#MIN_RUN} hex digits stands in
  *                            the text: only then is it worth decoding ({@link HexReading})
+ * @param exponentDigits      whether a digit is followed by {@code e} or {@code E} and a digit (a sign
+ *                            between them or not), as in {@code 4.111111111111111e+15}: a number in
+ *                            exponent form, whose value may have more digits than are written
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun) {
+        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean exponentDigits) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
-            true, true);
+            true, true, true);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -51,6 +54,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean base64Run = false;
         int hexDigits = 0;
         boolean hexRun = false;
+        boolean exponentDigits = false;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -75,7 +79,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                 letterRun = letter ? letterRun + 1 : 0;
                 digitsAfterLetters = 0;
-                if (c == ':') {
+                if ((c == 'e' || c == 'E') && i > 0 && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9') {
+                    exponentDigits |= startsExponent(text, i + 1);
+                } else if (c == ':') {
                     colons++;
                 } else if (c == '@') {
                     atSpelling = true;
@@ -126,7 +132,13 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         }
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten, base64Run, hexRun);
+                dottedDigits, readAsWritten, base64Run, hexRun, exponentDigits);
+    }
+
+    /** After an {@code e} that follows a digit: a digit, or a sign and a digit. */
+    private static boolean startsExponent(CharSequence text, int i) {
+        int digit = i < text.length() && (text.charAt(i) == '+' || text.charAt(i) == '-') ? i + 1 : i;
+        return digit < text.length() && text.charAt(digit) >= '0' && text.charAt(digit) <= '9';
     }
 
     /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */

@@ -144,6 +144,29 @@ class MaskerTest {
                 .isEqualTo(ColumnProtection.Kind.CONTENT);
     }
 
+    /**
+     * The same number as text ({@code card_float::text}, a CSV export, a log line, a JSON string):
+     * a whole number of card length written in exponent form or with a zero fraction is read as its
+     * digits and masked whole; fractions, small and huge numbers stay as written.
+     */
+    @Test
+    void aCardWrittenAsAWholeFloatInTextIsMaskedWhole() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef notes = customers("notes", "text");
+        for (String card : List.of("4.111111111111111e+15", "4.111111111111111E15", "4111111111111111.0")) {
+            assertThat(demo.maskText(notes, "paid with " + card + " today", report).value()).as(card)
+                    .isEqualTo("paid with [CARD] today");
+        }
+        assertThat(demo.maskText(ColumnRef.expression("card_float"), "4.111111111111111e+15", report).value())
+                .isEqualTo("[CARD]");
+        assertThat(demo.maskText(notes, "id,card\n1,5.555555555554444e+15\n", report).value())
+                .isEqualTo("id,card\n1,[CARD]\n");
+        for (String text : List.of("rate 1.5e+3 and 6.02e23", "price 4111111111111111.5", "x 4.1111111111111112e+15",
+                "v1.2.4111111111111111e15")) {
+            assertThat(demo.maskText(notes, text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
+        }
+    }
+
     @Test
     void typedColumnsGetNullWhenTheMaskWouldNotParse() {
         MaskingReport report = new MaskingReport();

@@ -46,6 +46,16 @@ class TextFactsTest {
     }
 
     @Test
+    void aNumberInExponentForm() {
+        for (String written : new String[] {"4.111111111111111e+15", "x 4.1E15 y", "6.02e23", "1e-3"}) {
+            assertThat(TextFacts.of(written).exponentDigits()).as(written).isTrue();
+        }
+        for (String plain : new String[] {"4111111111111111.0", "case 12e", "Dec 5 e+1", "0xe+"}) {
+            assertThat(TextFacts.of(plain).exponentDigits()).as(plain).isFalse();
+        }
+    }
+
+    @Test
     void anAddressIsNeverRuledOutWhateverItsLettersOrSpelling() {
         Masker masker = new Masker(MaskingProfile.defaults());
         ColumnMasker column = masker.forColumn(ColumnRef.expression("body"));

@@ -375,6 +375,37 @@ class MaskingThroughGatewayTest {
         }
     }
 
+    /**
+     * The same float cast to text is a text column PostgreSQL fills with {@code 4.111111111111111e+15}:
+     * the number written in exponent form is read as its digits and masked whole, for a masked caller
+     * in either query mode; an exempt caller still reads it as written.
+     */
+    @Test
+    void aCardNumberInAFloatColumnCastToTextIsMasked() throws SQLException {
+        for (Properties properties : List.of(mode("simple"), mode("extended"))) {
+            try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, properties);
+                 ResultSet rs = c.createStatement().executeQuery(
+                         "SELECT card_float::text, 'paid ' || card_float || ' ok', price::text FROM float_customers"
+                                 + " ORDER BY id")) {
+                List<String> cells = new ArrayList<>();
+                while (rs.next()) {
+                    cells.add(rs.getString(1));
+                    cells.add(rs.getString(2));
+                    assertThat(rs.getString(3)).isIn("12.5", "20");
+                }
+                assertThat(cells).as(properties.getProperty("preferQueryMode")).hasSize(4).allSatisfy(cell -> assertThat(cell)
+                        .isNotNull().doesNotContain("4.111111111111111").doesNotContain("5.555555555554444")
+                        .doesNotContain("4111111111111111").doesNotContain("5555555555554444"));
+                assertThat(cells.get(1)).startsWith("paid ").endsWith(" ok");
+            }
+        }
+        try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT card_float::text FROM float_customers WHERE id = 1")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("admin is exempt").isEqualTo("4.111111111111111e+15");
+        }
+    }
+
     private static Properties mode(String queryMode) {
         Properties properties = new Properties();
         properties.setProperty("preferQueryMode", queryMode);
