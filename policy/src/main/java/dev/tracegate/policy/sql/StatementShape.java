@@ -44,18 +44,23 @@ final class StatementShape {
         if (text.indexOf(DIGITS_MARK) >= 0) {
             return Optional.empty();
         }
-        StringBuilder shape = new StringBuilder(text.length());
+        // Made on the first number abstracted: a statement with none (parameters only, as drivers
+        // send them) is its own shape, and copying its text twice would change nothing.
+        StringBuilder shape = null;
         int copied = 0;
         for (SqlToken token : statement.tokens()) {
             int start = token.start() - statement.start();
             int end = token.end() - statement.start();
             if (token.kind() == SqlToken.Kind.NUMBER && isPlain(token.text()) && standsAlone(text, start, end)) {
+                if (shape == null) {
+                    shape = new StringBuilder(text.length());
+                }
                 shape.append(text, copied, start);
                 appendAbstracted(token.text(), shape);
                 copied = end;
             }
         }
-        return Optional.of(shape.append(text, copied, text.length()).toString());
+        return Optional.of(shape == null ? text : shape.append(text, copied, text.length()).toString());
     }
 
     /** {@code 123} or {@code 1.25}, each digit run at most {@link #MAX_DIGITS} long. */

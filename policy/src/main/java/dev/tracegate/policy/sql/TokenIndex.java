@@ -27,7 +27,8 @@ final class TokenIndex {
     private final List<SqlToken> tokens;
     private int[] brackets;
     private int[] caseEnds;
-    private final Map<TokenProperty, int[]> counts = new IdentityHashMap<>();
+    /** Made on the first count: most statements ask none, and an empty IdentityHashMap already holds a 64-slot table. */
+    private Map<TokenProperty, int[]> counts;
 
     TokenIndex(List<SqlToken> tokens) {
         this.tokens = tokens;
@@ -55,6 +56,9 @@ final class TokenIndex {
 
     /** How many tokens in {@code [start, end)} have {@code property}, judged in the whole list. */
     int count(TokenProperty property, TokenSpan whole, int start, int end) {
+        if (counts == null) {
+            counts = new IdentityHashMap<>(4);
+        }
         int[] before = counts.computeIfAbsent(property, p -> runningCount(p, whole));
         return end > start ? before[end] - before[start] : 0;
     }

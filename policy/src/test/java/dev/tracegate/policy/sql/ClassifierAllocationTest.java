@@ -1,0 +1,40 @@
+package dev.tracegate.policy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the classifier allocates per statement that could be per shape: a statement of the rules
+ * that counts nothing makes no count table, and a statement with no number to abstract is its own
+ * shape, not a copy of its text. Allocated bytes, not time: the machine's load does not change them.
+ */
+class ClassifierAllocationTest {
+
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private static final int SPANS = 1_000;
+
+    @Test
+    void aTokenListTheRulesCountNothingInCostsOnlyItsSpanAndIndex() {
+        var tokens = SqlLexer.lex("SELECT abalance FROM pgbench_accounts WHERE aid = 1").tokens();
+        TokenSpan[] spans = new TokenSpan[SPANS];
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < SPANS; i++) {
+            spans[i] = new TokenSpan(tokens);
+        }
+        long perSpan = (THREADS.getCurrentThreadAllocatedBytes() - before) / SPANS;
+        assertThat(spans[SPANS - 1].closing(0)).isEqualTo(spans[SPANS - 1].size());
+        assertThat(perSpan).isLessThanOrEqualTo(128);
+    }
+
+    @Test
+    void aStatementWithOnlyParametersIsItsOwnShape() {
+        String sql = "SELECT abalance FROM pgbench_accounts WHERE aid = $1";
+        SqlStatement statement = SqlScriptSplitter.split(sql, SqlLexer.lex(sql)).getFirst();
+
+        assertThat(StatementShape.of(statement)).get().isSameAs(statement.text());
+    }
+}
