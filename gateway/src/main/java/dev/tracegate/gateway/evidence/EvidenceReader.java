@@ -9,8 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,7 +30,6 @@ public final class EvidenceReader implements AutoCloseable {
     }
 
     private static final int IN_LIST = 500;
-    private static final Duration ROUNDING = Duration.of(1, ChronoUnit.MICROS);
 
     private final Connection connection;
     private final LeafLog log;
@@ -177,10 +174,11 @@ public final class EvidenceReader implements AutoCloseable {
         where(sql, args, "actor_subject = ?", selection.actorSubject());
         where(sql, args, "connection_name = ?", selection.connection());
         where(sql, args, "trace_id = ?", selection.trace());
-        // A microsecond wider on each side: rows indexed before chunks kept the leaves' own times hold the clock's
-        // nanoseconds as the store rounded them, up to half a microsecond late. Callers check each event's time.
-        where(sql, args, "last_time >= ?", selection.from() == null ? null : Timestamp.from(selection.from().minus(ROUNDING)));
-        where(sql, args, "first_time < ?", selection.to() == null ? null : Timestamp.from(selection.to().plus(ROUNDING)));
+        // Exact bounds: the index keeps each event's time as its leaf records it (microseconds, SealedEvent), so
+        // a store's rounding cannot move an event across a bound; a wider search would return chunks of events
+        // at exactly the upper bound, which the selection excludes.
+        where(sql, args, "last_time >= ?", selection.from() == null ? null : Timestamp.from(selection.from()));
+        where(sql, args, "first_time < ?", selection.to() == null ? null : Timestamp.from(selection.to()));
         long[] found = new long[64];
         int count = 0;
         try (PreparedStatement select = prepare(sql.append(" ORDER BY first_idx").toString(), args);
