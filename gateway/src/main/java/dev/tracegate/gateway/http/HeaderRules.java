@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.RecordedCommand;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -95,6 +98,15 @@ final class HeaderRules {
     /** The value as the evidence keeps it, before the record profile sees it. */
     static String recorded(String name, String value) {
         return REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? "[REDACTED]" : value;
+    }
+
+    /**
+     * A request header's value as the evidence keeps it (lower-case {@code name}): credentials
+     * replaced, then {@code profile} over the rest, its redactions naming the header.
+     */
+    static RecordedCommand kept(String name, String value, CommandRedaction profile) {
+        String recorded = recorded(name, value);
+        return mayHoldPersonalData(name) ? profile.header(name, recorded) : new RecordedCommand(recorded, null, List.of());
     }
 
     /** Whether the record profile must see this header's value before the evidence keeps it. */

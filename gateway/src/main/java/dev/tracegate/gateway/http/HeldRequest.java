@@ -7,10 +7,13 @@ import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +115,26 @@ final class HeldRequest {
             throws EvidenceLogUnavailableException {
         Ruling ruling = held.ruling();
         return context.services().gate().request(recorder, held,
-                ruling.forApprovers().requestLine(line).text() + body.shown(ruling.recordingMasker()),
-                ruling.recording().requestLine(line).text() + body.recorded(), trace);
+                ruling.forApprovers().requestLine(line).text() + headerLines(ruling.forApprovers())
+                        + body.shown(ruling.recordingMasker()),
+                ruling.recording().requestLine(line).text() + headerLines(ruling.recording()) + body.recorded(), trace);
+    }
+
+    /**
+     * The headers that go to the target, one line each as sent, as the evidence keeps them: the
+     * target acts on them ({@code If-Match}, {@code X-Dry-Run: false}, a method override), so an
+     * approval covers them too. The connection's own headers and the credentials the gateway strips
+     * are left out; a credential the target gets ({@code X-Api-Key}) shows as {@code [REDACTED]}.
+     */
+    private String headerLines(CommandRedaction profile) {
+        StringBuilder lines = new StringBuilder();
+        for (Map.Entry<String, String> header : client.headers()) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (HeaderRules.forwardUpstream(name)) {
+                lines.append('\n').append(name).append(": ").append(HeaderRules.kept(name, header.getValue(), profile).text());
+            }
+        }
+        return lines.toString();
     }
 
     /** Answers 202 with where to collect the answer; the answer is then kept for its requester. */

@@ -151,13 +151,11 @@ final class ProxiedRequest {
                 return false;
             }
             body = whole.bytes();
-            // Approvers judge the method the target is asked to take it for, not only the one sent.
-            String asked = line + facts.methodOverrideLines();
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which ends the request.
-                return wait.later(held, asked, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
+                return wait.later(held, line, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
             }
-            admission = wait.now(held, asked, whole);
+            admission = wait.now(held, line, whole);
         }
         if (admission instanceof Admission.Refused refused) {
             refuse(refused, out);
@@ -259,13 +257,9 @@ final class ProxiedRequest {
         SortedMap<String, String> recorded = new TreeMap<>();
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
-            String value = HeaderRules.recorded(name, header.getValue());
-            if (HeaderRules.mayHoldPersonalData(name)) {
-                RecordedCommand masked = recording.header(name, value);
-                value = masked.text();
-                redactions.addAll(masked.redactions());
-            }
-            recorded.put(name, value);
+            RecordedCommand kept = HeaderRules.kept(name, header.getValue(), recording);
+            redactions.addAll(kept.redactions());
+            recorded.put(name, kept.text());
         }
         return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }

@@ -386,9 +386,11 @@ class HttpGatewayTest {
                         .filter(p -> p.request().command().startsWith("PUT /echo/7")).findFirst().orElse(null), p -> p != null);
         String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(HELD_BODY.getBytes(StandardCharsets.UTF_8)));
-        // Approvers see the body they approve (read whole before they were asked), as the evidence keeps it.
+        // Approvers see the headers and the body they approve (read whole before they were asked), as the evidence keeps them.
         assertThat(pending.request().command()).as("approvers see the request masked")
-                .isEqualTo("PUT /echo/7?owner=[EMAIL]\nbody: 32 bytes, sha256 " + digest + "\n{\"v\":1,\"mail\":\"[EMAIL]\"}");
+                .isEqualTo("PUT /echo/7?owner=[EMAIL]\nuser-agent: Java-http-client/" + System.getProperty("java.version")
+                        + "\ncontent-type: application/json\nbody: 32 bytes, sha256 " + digest
+                        + "\n{\"v\":1,\"mail\":\"[EMAIL]\"}");
         assertThat(pending.request().protocol()).isEqualTo("http");
         assertThat(put).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),
@@ -412,12 +414,36 @@ class HttpGatewayTest {
                 .until(() -> gateway.gateway().approvals().pending().stream()
                         .filter(p -> p.request().command().startsWith("POST /echo/8")).findFirst().orElse(null), p -> p != null);
         assertThat(pending.request().command()).as("approvers see the method the target is asked to take it for")
-                .startsWith("POST /echo/8\nx-http-method-override: PUT\nbody: 7 bytes");
+                .startsWith("POST /echo/8\n").contains("\nx-http-method-override: PUT\n").contains("\nbody: 7 bytes");
         gateway.gateway().approvals().approve(pending.id(),
                 new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
         assertThat(post.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
         assertThat(TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast().toString())
                 .as("the approval's record names it too").contains("x-http-method-override: PUT");
+    }
+
+    @Test
+    void approversOfAHeldRequestSeeTheHeadersTheTargetActsOnButNoSecret() throws Exception {
+        // Approvers saw "PUT /echo/10" and its body, not that the target was told X-Dry-Run: false
+        // and which version to overwrite: the approval covered a request they had not read.
+        CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/10", TestGateway.ALICE_TOKEN)
+                .header("Content-Type", "application/json").header("If-Match", "\"v7\"").header("X-Dry-Run", "false")
+                .header("X-Api-Key", "callers-key-9d2e7").header("X-Requested-For", "ada@example.com")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"v\":3}")).build(), HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("PUT /echo/10")).findFirst().orElse(null), p -> p != null);
+        String recorded = TestGateway.eventsOfType(gateway.gateway().evidence(), "approval.requested").getLast()
+                .findValue("command").asText();
+        for (String seen : List.of(pending.request().command(), recorded)) {
+            assertThat(seen).as("what approvers see and the approval's record")
+                    .contains("\nif-match: \"v7\"\n", "\nx-dry-run: false\n", "\nx-api-key: [REDACTED]\n",
+                            "\nx-requested-for: [EMAIL]\n")
+                    .doesNotContain("callers-key-9d2e7", "ada@", TestGateway.ALICE_TOKEN, "authorization");
+        }
+        gateway.gateway().approvals().deny(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "not now");
+        assertThat(put.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(403);
     }
 
     @Test

@@ -218,22 +218,6 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         return lines;
     }
 
-    /**
-     * The request's method override headers as {@code name: value} lines, each after a newline, in
-     * the order {@link #methods} weighs them; empty without any. The request line alone does not
-     * say which method the target takes a request for, so whoever judges it must see them.
-     */
-    public String methodOverrideLines() {
-        StringBuilder lines = new StringBuilder();
-        for (String header : METHOD_OVERRIDES) {
-            String value = headers.get(header);
-            if (value != null) {
-                lines.append('\n').append(header).append(": ").append(value);
-            }
-        }
-        return lines.toString();
-    }
-
     /** {@code METHOD /path}: what a rule's {@code command} pattern is matched against, and what the evidence records. */
     public String requestLine() {
         return method + " " + path;
