@@ -78,8 +78,8 @@ public final class ShellCommandClassifier {
             "go", "cargo", "npm", "npx", "yarn", "pip", "pip3", "gem", "bundle", "composer");
     /** Programs that only run the command after their own options, and the options that take a value. */
     private static final Map<String, Set<String>> WRAPPERS = Map.of(
-            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f"), "command", Set.of(),
-            "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
+            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
+            "command", Set.of(), "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
                     "--kill-after"), "exec", Set.of("-a"), "chronic", Set.of());
     private static final Set<String> PACKAGE_MANAGERS = Set.of("apt", "apt-get", "aptitude", "dpkg", "yum", "dnf",
             "rpm", "zypper", "apk", "snap", "flatpak");
@@ -503,7 +503,7 @@ public final class ShellCommandClassifier {
             Set<String> withValue = WRAPPERS.get(name);
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
-                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+                i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;
             }
             if (name.equals("timeout") && i < args.size()) {
                 i++; // the duration
@@ -515,12 +515,29 @@ public final class ShellCommandClassifier {
             }
         }
 
+        /**
+         * Whether the word after {@code option} is its value. Short options cluster ({@code time -ao FILE},
+         * {@code xargs -0I NAME}): the cluster takes the next word when its last letter is one that takes a
+         * value; read otherwise, the value would be taken for the program that runs.
+         */
+        private static boolean valueFollows(String option, Set<String> withValue) {
+            if (option.startsWith("--") || option.length() < 2) {
+                return withValue.contains(option);
+            }
+            for (int at = 1; at < option.length(); at++) {
+                if (withValue.contains("-" + option.charAt(at))) {
+                    return at == option.length() - 1;
+                }
+            }
+            return false;
+        }
+
         private void xargs(List<Word> args, int depth) {
             Set<String> withValue = Set.of("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a", "--arg-file", "--delimiter",
                     "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace");
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
-                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+                i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;
             }
             if (i < args.size()) {
                 program(args.subList(i, args.size()), depth, true);

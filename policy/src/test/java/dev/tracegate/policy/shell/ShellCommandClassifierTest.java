@@ -89,6 +89,7 @@ class ShellCommandClassifierTest {
             "find /home/app/tmp -delete => BULK_WRITE",
             "scp -o StrictHostKeyChecking=no a b:c => WRITE",
             "rsync -av a b => WRITE",
+            "nice -n5 ls => READ",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -116,6 +117,19 @@ class ShellCommandClassifierTest {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass().isHighestRisk())
                 .as("%s -> %s %s", line, classification.statementClass(), classification.reasons()).isTrue();
+    }
+
+    /**
+     * A value an option of a wrapper takes is not the program it runs: read as one, {@code ls} hid
+     * {@code rm -rf} (GNU time's {@code --format}/{@code --output}, clustered {@code -ao}, xargs's {@code -0I}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/usr/bin/time --format ls rm -rf build", "command time --output ls rm -rf build",
+            "/usr/bin/time -ao ls rm -rf build", "find . | xargs -0I ls rm -rf build", "exec -ca ls rm -rf build"})
+    void anOptionsValueIsNotTheProgramThatRuns(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass().risk()).as("%s %s", line, classification.reasons())
+                .isGreaterThanOrEqualTo(StatementClass.BULK_WRITE.risk());
     }
 
     @ParameterizedTest
