@@ -260,6 +260,16 @@ class SshGatewayTest {
         assertBlockedAndNotRun("echo x | xargs -0I ls rm -rf %s");
     }
 
+    /**
+     * A recursive delete behind a builtin that sets a variable or a name: {@code PS4} is expanded,
+     * command substitution included, by {@code set -x}; {@code hash -p} makes {@code ls} run {@code rm}.
+     */
+    @Test
+    void aDeleteBehindABuiltinThatSetsAVariableDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("printf -v PS4 '$(rm -rf %s)'; set -x; true");
+        assertBlockedAndNotRun("hash -p /bin/rm ls; ls -rf %s");
+    }
+
     /** The line (with {@code %s} for a fresh directory) is refused, recorded as refused, and the directory stays. */
     private static void assertBlockedAndNotRun(String template) throws Exception {
         Path victim = Files.createDirectories(dir.resolve("victim-" + System.nanoTime()));

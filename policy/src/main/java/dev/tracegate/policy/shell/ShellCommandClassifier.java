@@ -247,11 +247,42 @@ public final class ShellCommandClassifier {
             return null;
         }
 
+        /**
+         * A word that may name a variable a builtin sets ({@code read PATH}, {@code read -aPS4},
+         * {@code printf -v PS4}, {@code wait -p}): setting one of the unsafe ones changes what later
+         * commands run as surely as an assignment does ({@code PS4} is expanded, command substitution
+         * included, by {@code set -x}).
+         */
+        private void variableSet(Word word) {
+            if (!word.literal()) {
+                raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
+                return;
+            }
+            String name = word.text().replaceFirst("\\[.*", "");
+            for (String unsafe : UNSAFE_VARIABLES) {
+                if (name.equals(unsafe) || name.startsWith("-") && name.endsWith(unsafe)) {
+                    raise(StatementClass.UNKNOWN, "sets " + unsafe + ", which changes which programs run");
+                }
+            }
+        }
+
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
             switch (name) {
                 case "cd" -> changeDirectory(operands);
                 case "export" -> args.forEach(this::assignment);
+                case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");
+                case "read", "wait" -> {
+                    args.forEach(this::variableSet);
+                    raise(StatementClass.SESSION, name);
+                }
+                case "printf" -> {
+                    if (!args.isEmpty() && (!args.getFirst().literal() || args.getFirst().text().startsWith("-v"))) {
+                        args.stream().limit(2).forEach(this::variableSet);
+                    }
+                    raise(StatementClass.READ, name + " reads");
+                }
                 case "rm" -> remove(args, operands, argumentsUnknown);
                 case "systemctl" -> systemctl(operands);
                 case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ

@@ -89,6 +89,9 @@ class ShellCommandClassifierTest {
             "find /home/app/tmp -delete => BULK_WRITE",
             "scp -o StrictHostKeyChecking=no a b:c => WRITE",
             "rsync -av a b => WRITE",
+            "hash -r => SESSION",
+            "read -r line => SESSION",
+            "printf -v greeting '%s' hi => READ",
             "nice -n5 ls => READ",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
@@ -130,6 +133,22 @@ class ShellCommandClassifierTest {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass().risk()).as("%s %s", line, classification.reasons())
                 .isGreaterThanOrEqualTo(StatementClass.BULK_WRITE.risk());
+    }
+
+    /**
+     * Builtins that set a variable by name set the unsafe ones as an assignment does: {@code PS4} is
+     * expanded (command substitution included) by {@code set -x}, {@code PATH} picks the programs,
+     * and {@code hash -p} makes a name run another program: each read as {@code read}/{@code printf}/{@code ls}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hash -p /bin/rm ls; ls -rf build", "hash -rp /bin/rm ls", "hash $O /bin/rm ls",
+            "printf -v PS4 '$(rm -rf build)'; set -x; true", "printf -vPATH /tmp; ls", "read PS4 < f; set -x; true",
+            "read -r PATH < f; ls", "read -aPATH < f", "read 'PS4[0]' < f", "N=PS4; read $N < f", "wait -p PATH",
+            ": ${PS4:='$x'}; set -x; true", "export LESSOPEN; : ${LESSOPEN='|evil %s'}; less x", "printf \"$F\" PATH /tmp"})
+    void builtinsThatSetAnUnsafeVariableAreUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
     }
 
     @ParameterizedTest
