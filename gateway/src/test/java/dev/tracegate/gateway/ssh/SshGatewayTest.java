@@ -250,6 +250,39 @@ class SshGatewayTest {
                         .equals("no-recursive-deletes"));
     }
 
+    /**
+     * A recursive delete behind an option's value: read as the program, {@code ls} made the line a
+     * read, and the host deleted the directory (GNU time's {@code --format}, xargs's clustered {@code -0I}).
+     */
+    @Test
+    void aDeleteBehindAnOptionsValueDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("/usr/bin/time --format ls rm -rf %s");
+        assertBlockedAndNotRun("echo x | xargs -0I ls rm -rf %s");
+    }
+
+    /**
+     * A recursive delete behind a builtin that sets a variable or a name: {@code PS4} is expanded,
+     * command substitution included, by {@code set -x}; {@code hash -p} makes {@code ls} run {@code rm}.
+     */
+    @Test
+    void aDeleteBehindABuiltinThatSetsAVariableDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("printf -v PS4 '$(rm -rf %s)'; set -x; true");
+        assertBlockedAndNotRun("hash -p /bin/rm ls; ls -rf %s");
+    }
+
+    /** The line (with {@code %s} for a fresh directory) is refused, recorded as refused, and the directory stays. */
+    private static void assertBlockedAndNotRun(String template) throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim-" + System.nanoTime()));
+        Files.writeString(victim.resolve("keep.txt"), "keep");
+        String line = template.formatted(victim);
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+        assertThat(victim.resolve("keep.txt")).as(line).exists();
+        assertThat(run.exit()).as(line + ": " + run.err()).isEqualTo(1);
+        JsonNode command = command(line);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))));
+    }
+
     @Test
     void aHeldExecRunsOnceApproved() throws Exception {
         CompletableFuture<OpenSshClient.Run> run = CompletableFuture.supplyAsync(() -> {

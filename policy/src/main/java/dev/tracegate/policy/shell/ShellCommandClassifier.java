@@ -78,8 +78,8 @@ public final class ShellCommandClassifier {
             "go", "cargo", "npm", "npx", "yarn", "pip", "pip3", "gem", "bundle", "composer");
     /** Programs that only run the command after their own options, and the options that take a value. */
     private static final Map<String, Set<String>> WRAPPERS = Map.of(
-            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f"), "command", Set.of(),
-            "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
+            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
+            "command", Set.of(), "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
                     "--kill-after"), "exec", Set.of("-a"), "chronic", Set.of());
     private static final Set<String> PACKAGE_MANAGERS = Set.of("apt", "apt-get", "aptitude", "dpkg", "yum", "dnf",
             "rpm", "zypper", "apk", "snap", "flatpak");
@@ -247,11 +247,42 @@ public final class ShellCommandClassifier {
             return null;
         }
 
+        /**
+         * A word that may name a variable a builtin sets ({@code read PATH}, {@code read -aPS4},
+         * {@code printf -v PS4}, {@code wait -p}): setting one of the unsafe ones changes what later
+         * commands run as surely as an assignment does ({@code PS4} is expanded, command substitution
+         * included, by {@code set -x}).
+         */
+        private void variableSet(Word word) {
+            if (!word.literal()) {
+                raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
+                return;
+            }
+            String name = word.text().replaceFirst("\\[.*", "");
+            for (String unsafe : UNSAFE_VARIABLES) {
+                if (name.equals(unsafe) || name.startsWith("-") && name.endsWith(unsafe)) {
+                    raise(StatementClass.UNKNOWN, "sets " + unsafe + ", which changes which programs run");
+                }
+            }
+        }
+
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
             switch (name) {
                 case "cd" -> changeDirectory(operands);
                 case "export" -> args.forEach(this::assignment);
+                case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");
+                case "read", "wait" -> {
+                    args.forEach(this::variableSet);
+                    raise(StatementClass.SESSION, name);
+                }
+                case "printf" -> {
+                    if (!args.isEmpty() && (!args.getFirst().literal() || args.getFirst().text().startsWith("-v"))) {
+                        args.stream().limit(2).forEach(this::variableSet);
+                    }
+                    raise(StatementClass.READ, name + " reads");
+                }
                 case "rm" -> remove(args, operands, argumentsUnknown);
                 case "systemctl" -> systemctl(operands);
                 case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ
@@ -503,7 +534,7 @@ public final class ShellCommandClassifier {
             Set<String> withValue = WRAPPERS.get(name);
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
-                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+                i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;
             }
             if (name.equals("timeout") && i < args.size()) {
                 i++; // the duration
@@ -515,12 +546,29 @@ public final class ShellCommandClassifier {
             }
         }
 
+        /**
+         * Whether the word after {@code option} is its value. Short options cluster ({@code time -ao FILE},
+         * {@code xargs -0I NAME}): the cluster takes the next word when its last letter is one that takes a
+         * value; read otherwise, the value would be taken for the program that runs.
+         */
+        private static boolean valueFollows(String option, Set<String> withValue) {
+            if (option.startsWith("--") || option.length() < 2) {
+                return withValue.contains(option);
+            }
+            for (int at = 1; at < option.length(); at++) {
+                if (withValue.contains("-" + option.charAt(at))) {
+                    return at == option.length() - 1;
+                }
+            }
+            return false;
+        }
+
         private void xargs(List<Word> args, int depth) {
             Set<String> withValue = Set.of("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a", "--arg-file", "--delimiter",
                     "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace");
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
-                i += withValue.contains(args.get(i).text()) ? 2 : 1;
+                i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;
             }
             if (i < args.size()) {
                 program(args.subList(i, args.size()), depth, true);

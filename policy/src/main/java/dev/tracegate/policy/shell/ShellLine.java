@@ -312,6 +312,10 @@ public final class ShellLine {
                 if (inside.contains("$(") || inside.contains("`")) {
                     throw new Unreadable("command substitution inside ${...}");
                 }
+                if (inside.matches("[A-Za-z_][A-Za-z0-9_]*(\\[[^]]*])?:?=.*")) {
+                    // ${PS4:=...}, ${LESSOPEN=...}: sets the variable, which can change what later commands run.
+                    throw new Unreadable("a ${NAME:=...} that sets a variable");
+                }
                 at = end + 1;
                 return;
             }

@@ -89,6 +89,10 @@ class ShellCommandClassifierTest {
             "find /home/app/tmp -delete => BULK_WRITE",
             "scp -o StrictHostKeyChecking=no a b:c => WRITE",
             "rsync -av a b => WRITE",
+            "hash -r => SESSION",
+            "read -r line => SESSION",
+            "printf -v greeting '%s' hi => READ",
+            "nice -n5 ls => READ",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -116,6 +120,35 @@ class ShellCommandClassifierTest {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass().isHighestRisk())
                 .as("%s -> %s %s", line, classification.statementClass(), classification.reasons()).isTrue();
+    }
+
+    /**
+     * A value an option of a wrapper takes is not the program it runs: read as one, {@code ls} hid
+     * {@code rm -rf} (GNU time's {@code --format}/{@code --output}, clustered {@code -ao}, xargs's {@code -0I}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/usr/bin/time --format ls rm -rf build", "command time --output ls rm -rf build",
+            "/usr/bin/time -ao ls rm -rf build", "find . | xargs -0I ls rm -rf build", "exec -ca ls rm -rf build"})
+    void anOptionsValueIsNotTheProgramThatRuns(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass().risk()).as("%s %s", line, classification.reasons())
+                .isGreaterThanOrEqualTo(StatementClass.BULK_WRITE.risk());
+    }
+
+    /**
+     * Builtins that set a variable by name set the unsafe ones as an assignment does: {@code PS4} is
+     * expanded (command substitution included) by {@code set -x}, {@code PATH} picks the programs,
+     * and {@code hash -p} makes a name run another program: each read as {@code read}/{@code printf}/{@code ls}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hash -p /bin/rm ls; ls -rf build", "hash -rp /bin/rm ls", "hash $O /bin/rm ls",
+            "printf -v PS4 '$(rm -rf build)'; set -x; true", "printf -vPATH /tmp; ls", "read PS4 < f; set -x; true",
+            "read -r PATH < f; ls", "read -aPATH < f", "read 'PS4[0]' < f", "N=PS4; read $N < f", "wait -p PATH",
+            ": ${PS4:='$x'}; set -x; true", "export LESSOPEN; : ${LESSOPEN='|evil %s'}; less x", "printf \"$F\" PATH /tmp"})
+    void builtinsThatSetAnUnsafeVariableAreUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
     }
 
     @ParameterizedTest
