@@ -253,6 +253,27 @@ class McpJavaClientTest {
     }
 
     @Test
+    void aServerErrorQuotingPersonalDataIsKeptMaskedInTheMcpSessionsEvidence() throws Exception {
+        String session;
+        try (McpSyncClient client = client(TestGateway.ADMIN_TOKEN)) {
+            CallToolResult failed = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT $1::int", "params", List.of(EMAIL))));
+            assertThat(failed.isError()).as(failed.toString()).isTrue();
+            // Admins' results are not masked: the caller reads the server's message as it is.
+            assertThat(failed.content().toString()).contains("invalid input syntax").contains(EMAIL);
+            gateway.gateway().evidence().awaitStored();
+            session = new SessionQueries(gateway.gateway().evidence()).list("apikey:admin", "mcp", 10).getFirst().id();
+        }
+        List<JsonNode> events = gateway.closedSessionEvents(session);
+        JsonNode result = events.stream().filter(e -> e.path("type").asText().equals("command.result")).findFirst()
+                .orElseThrow();
+        assertThat(result.path("detail").path("status").asText()).isEqualTo("error");
+        assertThat(result.toString()).contains("invalid input syntax");
+        assertThat(events.toString()).as("the record profile masks the email in the message it keeps")
+                .doesNotContain(EMAIL);
+    }
+
+    @Test
     void eachToolCallIsACommandOfTheAgentsMcpSessionInItsTrace() throws Exception {
         String session;
         try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
