@@ -89,8 +89,11 @@ final class ConnectionTools {
             String connection = postgresConnection(arguments);
             String schema = arguments.optionalString("schema");
             String table = arguments.optionalString("table");
-            String text = (schema == null ? "" : "schema=" + schema) + (table == null ? "" : " table=" + table);
-            return plan(connection, text.strip(), call -> describe(call, connection, schema, table));
+            // The names are the agent's words, kept as a statement's parameters are: an address
+            // typed as a table name is masked in the evidence as it would be in a query's params.
+            RecordedCommand recorded = services.guard().recording().call("schema=$1 table=$2",
+                    java.util.Arrays.asList(schema, table));
+            return plan(connection, recorded, call -> describe(call, connection, schema, table));
         });
     }
 
@@ -234,7 +237,7 @@ final class ConnectionTools {
                         "the approval id a held query or http_request returned")), List.of("id"))).build();
         return tool(definition, (arguments, caller) -> {
             String id = arguments.requiredString("id");
-            return plan(id, "", call -> {
+            return plan(null, services.guard().recording().call("id=$1", List.of(id)), call -> {
                 HeldCalls.Outcome outcome = held.find(id, call.identity()).orElseThrow(() -> new ToolFailure("not_found",
                         "no held call " + id + " of yours (ids are kept for 24 hours, and collected once)"));
                 Optional<ToolAnswer> answer;

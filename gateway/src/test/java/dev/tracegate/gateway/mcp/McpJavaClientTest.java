@@ -274,6 +274,27 @@ class McpJavaClientTest {
     }
 
     @Test
+    void personalDataInAnyToolsArgumentsIsKeptMaskedInTheMcpSessionsEvidence() throws Exception {
+        String session;
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            JsonNode described = content(client.callTool(new CallToolRequest("describe_schema",
+                    Map.of("connection", "app", "schema", "public", "table", EMAIL))));
+            assertThat(described.path("tables")).isEmpty();
+            CallToolResult status = client.callTool(new CallToolRequest("approval_status", Map.of("id", EMAIL)));
+            assertThat(status.isError()).isTrue();
+            gateway.gateway().evidence().awaitStored();
+            session = new SessionQueries(gateway.gateway().evidence()).list("apikey:agent", "mcp", 10).getFirst().id();
+        }
+        List<JsonNode> events = gateway.closedSessionEvents(session);
+        List<JsonNode> commands = events.stream().filter(e -> e.path("type").asText().equals("command")).toList();
+        assertThat(commands).extracting(e -> e.path("detail").path("text").asText())
+                .anySatisfy(text -> assertThat(text).startsWith("describe_schema app"))
+                .anySatisfy(text -> assertThat(text).startsWith("approval_status"));
+        assertThat(events.toString()).as("arguments are kept as the record profile keeps SQL parameters")
+                .doesNotContain(EMAIL).contains("public");
+    }
+
+    @Test
     void eachToolCallIsACommandOfTheAgentsMcpSessionInItsTrace() throws Exception {
         String session;
         try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
