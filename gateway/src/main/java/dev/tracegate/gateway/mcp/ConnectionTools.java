@@ -193,7 +193,11 @@ final class ConnectionTools {
         CompletableFuture<QueryResult> done = new CompletableFuture<>();
         Thread.ofVirtual().name("mcp-query").start(() -> {
             try (client) {
-                done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), heldFor::complete));
+                done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), id -> {
+                    if (awaitsApproval(id, call.identity(), connection)) {
+                        heldFor.complete(id);
+                    }
+                }));
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -217,6 +221,20 @@ final class ConnectionTools {
             return null;
         }
         return finished(done);
+    }
+
+    /**
+     * Whether approval {@code id} is one a statement of this caller on {@code connection} waits for.
+     * The notice naming it is the gateway's, but a function the statement calls can raise the same
+     * words ({@code RAISE NOTICE}), and a caller whose results are not masked reads them as written:
+     * taken for a hold, the call would answer "held" at once and the statement run on past
+     * mcp.callTimeoutSeconds and outside mcp.maxConcurrentCalls, its answer filed under an id that
+     * may be another call's.
+     */
+    private boolean awaitsApproval(String id, Identity caller, String connection) {
+        return services.approvals().find(id).filter(pending -> !pending.decided()
+                && pending.request().requester().samePerson(caller) && connection.equals(pending.request().connection())
+                && POSTGRES.equals(pending.request().protocol())).isPresent();
     }
 
     private static QueryResult finished(CompletableFuture<QueryResult> done) throws ToolFailure {
