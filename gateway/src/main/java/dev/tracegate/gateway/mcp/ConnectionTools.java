@@ -194,7 +194,7 @@ final class ConnectionTools {
         Thread.ofVirtual().name("mcp-query").start(() -> {
             try (client) {
                 done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), id -> {
-                    if (awaitsApproval(id, call.identity(), connection)) {
+                    if (awaitsApproval(id, call.identity(), connection, POSTGRES)) {
                         heldFor.complete(id);
                     }
                 }));
@@ -224,17 +224,17 @@ final class ConnectionTools {
     }
 
     /**
-     * Whether approval {@code id} is one a statement of this caller on {@code connection} waits for.
-     * The notice naming it is the gateway's, but a function the statement calls can raise the same
-     * words ({@code RAISE NOTICE}), and a caller whose results are not masked reads them as written:
-     * taken for a hold, the call would answer "held" at once and the statement run on past
-     * mcp.callTimeoutSeconds and outside mcp.maxConcurrentCalls, its answer filed under an id that
-     * may be another call's.
+     * Whether approval {@code id} is one a call of this caller on {@code connection} waits for. The
+     * listener's word for a hold (a notice, a {@code 202} with {@code Preference-Applied}) can be
+     * said by the upstream too: a function's {@code RAISE NOTICE}, which a caller whose results are
+     * not masked reads as written, or an HTTP target's own answer. Taken for a hold, the call would
+     * answer "held" at once, its statement run on past mcp.callTimeoutSeconds and outside
+     * mcp.maxConcurrentCalls, and its answer be filed under an id that may be another call's.
      */
-    private boolean awaitsApproval(String id, Identity caller, String connection) {
+    private boolean awaitsApproval(String id, Identity caller, String connection, String protocol) {
         return services.approvals().find(id).filter(pending -> !pending.decided()
                 && pending.request().requester().samePerson(caller) && connection.equals(pending.request().connection())
-                && POSTGRES.equals(pending.request().protocol())).isPresent();
+                && protocol.equals(pending.request().protocol())).isPresent();
     }
 
     private static QueryResult finished(CompletableFuture<QueryResult> done) throws ToolFailure {
@@ -300,7 +300,8 @@ final class ConnectionTools {
                 }
                 HttpToolClient client = new HttpToolClient(targets, services.admission().delegated(),
                         config.maxResultBytes(), config.callTimeoutSeconds());
-                HttpToolClient.Response response = client.send(request, call);
+                HttpToolClient.Response response = client.send(request, call,
+                        id -> awaitsApproval(id, call.identity(), connection, HttpConnectionConfig.PROTOCOL));
                 if (response.approval() != null) {
                     held.add(response.approval(), call.identity(), () -> client.collect(response.approval(), call));
                     return heldAnswer(response.approval(), "pending");
