@@ -24,9 +24,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the SDK would let through or answer otherwise, checked before it sees a POST: a body that
  * is not JSON is a parse error ({@code -32700}), a body over the limit is refused unread past it
- * ({@code -32600}), and a call of a tool that does not exist, or with arguments of the wrong names,
- * types or size, is invalid params ({@code -32602}) rather than a tool result: nothing is recorded
- * as run that never could.
+ * ({@code -32600}), so is a batch (an array: MCP has none), and a call of a tool that does not
+ * exist, or with arguments of the wrong names, types or size, is invalid params ({@code -32602})
+ * rather than a tool result: nothing is recorded as run that never could.
  */
 final class JsonRpcScreen {
 
@@ -61,7 +61,13 @@ final class JsonRpcScreen {
             error(response, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "the body is not a JSON-RPC message");
             return null;
         }
-        if (message.isObject() && "tools/call".equals(message.path("method").asText())) {
+        if (message.isArray()) {
+            // MCP since 2025-06-18 has no batches; the SDK would answer one with its exception serialised whole.
+            error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, "JSON-RPC batches are not supported:"
+                    + " send one message per request");
+            return null;
+        }
+        if ("tools/call".equals(message.path("method").asText())) {
             JsonNode name = message.path("params").path("name");
             if (!name.isTextual() || !tools.containsKey(name.asText())) {
                 error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "Unknown tool: "

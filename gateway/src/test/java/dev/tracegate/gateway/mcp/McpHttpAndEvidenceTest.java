@@ -216,6 +216,22 @@ class McpHttpAndEvidenceTest {
         assertThat(JSON.readTree(malformed.body()).path("error").path("code").asInt()).isEqualTo(-32700);
     }
 
+    @Test
+    void aBatchIsAJsonRpcErrorThatShowsNothingOfTheServersCode() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
+        String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<String> batch = http.send(post(TestGateway.AGENT_TOKEN, session, """
+                [{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"http_request",
+                  "arguments":{"connection":"svc","method":"GET","path":"/batch"}}}]"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(batch.statusCode()).isEqualTo(400);
+        JsonNode answer = JSON.readTree(batch.body());
+        assertThat(answer.path("error").path("code").asInt()).as(batch.body()).isEqualTo(-32600);
+        assertThat(batch.body()).doesNotContain("stackTrace").doesNotContain("modelcontextprotocol");
+    }
+
     private static HttpRequest post(String token, String session, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
