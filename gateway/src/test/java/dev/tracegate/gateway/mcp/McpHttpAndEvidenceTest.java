@@ -217,19 +217,27 @@ class McpHttpAndEvidenceTest {
     }
 
     @Test
-    void aBatchIsAJsonRpcErrorThatShowsNothingOfTheServersCode() throws Exception {
+    void aBatchOrAMalformedMessageIsAJsonRpcErrorThatShowsNothingOfTheServersCode() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
                 {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
                  "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
         String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        HttpResponse<String> batch = http.send(post(TestGateway.AGENT_TOKEN, session, """
+        for (String body : List.of("""
                 [{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"http_request",
-                  "arguments":{"connection":"svc","method":"GET","path":"/batch"}}}]"""), HttpResponse.BodyHandlers.ofString());
-        assertThat(batch.statusCode()).isEqualTo(400);
-        JsonNode answer = JSON.readTree(batch.body());
-        assertThat(answer.path("error").path("code").asInt()).as(batch.body()).isEqualTo(-32600);
-        assertThat(batch.body()).doesNotContain("stackTrace").doesNotContain("modelcontextprotocol");
+                  "arguments":{"connection":"svc","method":"GET","path":"/batch"}}}]""",
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":{\"name\":\"tools/list\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":{\"n\":4},\"method\":\"tools/list\"}", "{\"hello\":1}")) {
+            HttpResponse<String> refused = http.send(post(TestGateway.AGENT_TOKEN, session, body),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(body).isEqualTo(400);
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asInt()).as(refused.body())
+                    .isEqualTo(-32600);
+            assertThat(refused.body()).doesNotContain("stackTrace").doesNotContain("modelcontextprotocol");
+        }
+        synchronized (received) {
+            assertThat(received).noneMatch(request -> request.contains("batch"));
+        }
     }
 
     private static HttpRequest post(String token, String session, String body) {
