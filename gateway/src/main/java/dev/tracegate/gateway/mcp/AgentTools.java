@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.config.McpConfig;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.postgres.results.ServerTextMasking;
 import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.policy.trace.TraceContext;
 import dev.tracegate.policy.trace.TraceContextExtractor;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
@@ -57,10 +60,12 @@ final class AgentTools {
     private final McpConfig config;
     private final AgentSessions sessions;
     private final CallLimits limits;
+    private final Guard guard;
 
-    AgentTools(McpConfig config, AgentSessions sessions) {
+    AgentTools(McpConfig config, AgentSessions sessions, Guard guard) {
         this.config = config;
         this.sessions = sessions;
+        this.guard = guard;
         this.limits = new CallLimits(config.maxConcurrentCalls());
     }
 
@@ -96,12 +101,12 @@ final class AgentTools {
                 session.ended(seq, answer.status(), answer.rows(), started, null, null);
                 return success(answer.content());
             } catch (ToolFailure f) {
-                session.ended(seq, status(f), 0, started, f.code(), f.getMessage());
+                session.ended(seq, status(f), 0, started, f.code(), recordedMessage(f));
                 return failure(f);
             } catch (IOException | RuntimeException e) {
                 // Whatever went wrong, the recorded call gets its end: nothing stays recorded as running.
                 ToolFailure lost = new ToolFailure("08006", "the call could not complete: " + e.getMessage());
-                session.ended(seq, "error", 0, started, lost.code(), lost.getMessage());
+                session.ended(seq, "error", 0, started, lost.code(), recordedMessage(lost));
                 return failure(lost);
             }
         }
@@ -120,6 +125,18 @@ final class AgentTools {
         Set<String> known = tool.definition().inputSchema().get("properties") instanceof Map<?, ?> properties
                 ? properties.keySet().stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()) : Set.of();
         return tool.plan(ToolArguments.of(name, arguments, known), identity);
+    }
+
+    /**
+     * A failure's message as the evidence keeps it: through the policy's record profile, as the
+     * listeners keep the server messages they relay. The message is the one the caller read, so an
+     * unmasked caller's quotes the upstream in clear ({@code invalid input syntax for type integer:
+     * "ada@example.com"}, an HTTP service's 401 text) while the call's own text is kept redacted.
+     */
+    private String recordedMessage(ToolFailure failure) {
+        String message = failure.getMessage();
+        return message == null ? null : new ServerTextMasking(guard.policy().recordingMasker())
+                .text(ServerTextMasking.SERVER_MESSAGE, message, new MaskingReport());
     }
 
     /** A refusal by policy or by approvers is recorded as such; anything else as an error. */

@@ -89,8 +89,11 @@ final class ConnectionTools {
             String connection = postgresConnection(arguments);
             String schema = arguments.optionalString("schema");
             String table = arguments.optionalString("table");
-            String text = (schema == null ? "" : "schema=" + schema) + (table == null ? "" : " table=" + table);
-            return plan(connection, text.strip(), call -> describe(call, connection, schema, table));
+            // The names are the agent's words, kept as a statement's parameters are: an address
+            // typed as a table name is masked in the evidence as it would be in a query's params.
+            RecordedCommand recorded = services.guard().recording().call("schema=$1 table=$2",
+                    java.util.Arrays.asList(schema, table));
+            return plan(connection, recorded, call -> describe(call, connection, schema, table));
         });
     }
 
@@ -190,7 +193,11 @@ final class ConnectionTools {
         CompletableFuture<QueryResult> done = new CompletableFuture<>();
         Thread.ofVirtual().name("mcp-query").start(() -> {
             try (client) {
-                done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), heldFor::complete));
+                done.complete(client.run(sql, params, maxRows, config.maxResultBytes(), id -> {
+                    if (awaitsApproval(id, call.identity(), connection, POSTGRES)) {
+                        heldFor.complete(id);
+                    }
+                }));
             } catch (IOException | RuntimeException e) {
                 done.completeExceptionally(e);
             }
@@ -216,6 +223,20 @@ final class ConnectionTools {
         return finished(done);
     }
 
+    /**
+     * Whether approval {@code id} is one a call of this caller on {@code connection} waits for. The
+     * listener's word for a hold (a notice, a {@code 202} with {@code Preference-Applied}) can be
+     * said by the upstream too: a function's {@code RAISE NOTICE}, which a caller whose results are
+     * not masked reads as written, or an HTTP target's own answer. Taken for a hold, the call would
+     * answer "held" at once, its statement run on past mcp.callTimeoutSeconds and outside
+     * mcp.maxConcurrentCalls, and its answer be filed under an id that may be another call's.
+     */
+    private boolean awaitsApproval(String id, Identity caller, String connection, String protocol) {
+        return services.approvals().find(id).filter(pending -> !pending.decided()
+                && pending.request().requester().samePerson(caller) && connection.equals(pending.request().connection())
+                && protocol.equals(pending.request().protocol())).isPresent();
+    }
+
     private static QueryResult finished(CompletableFuture<QueryResult> done) throws ToolFailure {
         try {
             return done.join();
@@ -234,7 +255,7 @@ final class ConnectionTools {
                         "the approval id a held query or http_request returned")), List.of("id"))).build();
         return tool(definition, (arguments, caller) -> {
             String id = arguments.requiredString("id");
-            return plan(id, "", call -> {
+            return plan(null, services.guard().recording().call("id=$1", List.of(id)), call -> {
                 HeldCalls.Outcome outcome = held.find(id, call.identity()).orElseThrow(() -> new ToolFailure("not_found",
                         "no held call " + id + " of yours (ids are kept for 24 hours, and collected once)"));
                 Optional<ToolAnswer> answer;
@@ -279,7 +300,8 @@ final class ConnectionTools {
                 }
                 HttpToolClient client = new HttpToolClient(targets, services.admission().delegated(),
                         config.maxResultBytes(), config.callTimeoutSeconds());
-                HttpToolClient.Response response = client.send(request, call);
+                HttpToolClient.Response response = client.send(request, call,
+                        id -> awaitsApproval(id, call.identity(), connection, HttpConnectionConfig.PROTOCOL));
                 if (response.approval() != null) {
                     held.add(response.approval(), call.identity(), () -> client.collect(response.approval(), call));
                     return heldAnswer(response.approval(), "pending");

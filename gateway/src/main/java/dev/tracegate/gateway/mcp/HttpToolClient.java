@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A client of the gateway's own HTTP gateway, for the {@code http_request} tool: the request
@@ -90,7 +91,12 @@ final class HttpToolClient {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
-    Response send(Request request, CallContext call) throws ToolFailure, IOException {
+    /**
+     * Sends the request. A {@code 202} with {@code Preference-Applied} is a hold only when
+     * {@code heldHere} knows its approval: a target can answer in the gateway's words, and then
+     * that is its answer.
+     */
+    Response send(Request request, CallContext call, Predicate<String> heldHere) throws ToolFailure, IOException {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(targets.http() + "/" + request.connection()
                         + request.path())).timeout(timeout)
                 .method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
@@ -99,8 +105,11 @@ final class HttpToolClient {
         request.headers().forEach(builder::header);
         HttpResponse<InputStream> response = exchange(builder, call);
         if (response.statusCode() == 202 && response.headers().firstValue("Preference-Applied").isPresent()) {
-            JsonNode held = JSON.readTree(read(response).text());
-            return new Response(null, held.path("approval").asText());
+            Body body = read(response);
+            JsonNode held = parse(body.text());
+            String approval = held == null ? null : held.path("approval").asText(null);
+            return approval != null && heldHere.test(approval) ? new Response(null, approval)
+                    : new Response(answer(response, body), null);
         }
         return new Response(answer(response), null);
     }
@@ -135,7 +144,10 @@ final class HttpToolClient {
 
     /** The gateway's own refusals (403 naming a rule, 401) are tool errors; the target's answers are results. */
     private ToolAnswer answer(HttpResponse<InputStream> response) throws IOException, ToolFailure {
-        Body body = read(response);
+        return answer(response, read(response));
+    }
+
+    private static ToolAnswer answer(HttpResponse<InputStream> response, Body body) throws ToolFailure {
         if (response.statusCode() == 403 || response.statusCode() == 401) {
             JsonNode refusal = parse(body.text());
             if (refusal != null && refusal.has("error") && (response.statusCode() == 401 || refusal.has("rule"))) {

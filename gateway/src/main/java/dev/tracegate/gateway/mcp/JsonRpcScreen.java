@@ -24,9 +24,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * What the SDK would let through or answer otherwise, checked before it sees a POST: a body that
  * is not JSON is a parse error ({@code -32700}), a body over the limit is refused unread past it
- * ({@code -32600}), and a call of a tool that does not exist, or with arguments of the wrong names,
- * types or size, is invalid params ({@code -32602}) rather than a tool result: nothing is recorded
- * as run that never could.
+ * ({@code -32600}), so is JSON the SDK cannot read as one message (a batch, a method that is not a
+ * string), which it would answer with its exception serialised whole, and a call of a tool that
+ * does not exist, or with arguments of the wrong names, types or size, is invalid params
+ * ({@code -32602}) rather than a tool result: nothing is recorded as run that never could.
  */
 final class JsonRpcScreen {
 
@@ -61,7 +62,13 @@ final class JsonRpcScreen {
             error(response, 400, null, McpSchema.ErrorCodes.PARSE_ERROR, "the body is not a JSON-RPC message");
             return null;
         }
-        if (message.isObject() && "tools/call".equals(message.path("method").asText())) {
+        if (!readable(message)) {
+            // The SDK would answer with its exception serialised whole: class names, lines, its stack.
+            error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC request, notification"
+                    + " or response (one message per request: MCP has no batches)");
+            return null;
+        }
+        if ("tools/call".equals(message.path("method").asText())) {
             JsonNode name = message.path("params").path("name");
             if (!name.isTextual() || !tools.containsKey(name.asText())) {
                 error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "Unknown tool: "
@@ -82,6 +89,26 @@ final class JsonRpcScreen {
             }
         }
         return new Buffered(request, body);
+    }
+
+    /**
+     * Whether the SDK can read the message: one object (MCP has had no batches since 2025-06-18), a
+     * request or notification with a string method, or a response with a result or an error; an
+     * id, where there is one, a string or an integer; params, where there are, an object.
+     */
+    private static boolean readable(JsonNode message) {
+        if (!message.isObject()) {
+            return false;
+        }
+        JsonNode id = message.get("id");
+        if (id != null && !id.isTextual() && !id.isIntegralNumber()) {
+            return false;
+        }
+        JsonNode params = message.get("params");
+        if (message.has("method")) {
+            return message.get("method").isTextual() && (params == null || params.isNull() || params.isObject());
+        }
+        return id != null && (message.has("result") || message.has("error"));
     }
 
     private static void error(HttpServletResponse response, int status, JsonNode id, int code, String message)

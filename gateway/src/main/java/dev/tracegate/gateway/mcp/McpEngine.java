@@ -56,7 +56,7 @@ public final class McpEngine implements AutoCloseable {
                     }
                     return McpTransportContext.create(context);
                 }).build();
-        AgentTools calls = new AgentTools(config, sessions);
+        AgentTools calls = new AgentTools(config, sessions, services.guard());
         this.server = McpServer.sync(transport).jsonMapper(json)
                 .serverInfo(new McpSchema.Implementation("tracegate", "Tracegate", version))
                 .instructions("Tracegate is an access gateway: every tool call runs as your identity, under the"
