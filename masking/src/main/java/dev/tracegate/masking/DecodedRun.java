@@ -23,6 +23,18 @@ record DecodedRun(int start, int end, String text) {
      * (a digest, a key) of a run's length almost never are.
      */
     static String readable(byte[] bytes) {
+        // Most runs fail on an early control byte (a card number read as hex, a digest) or are
+        // ASCII: both are told without a decoder, which a scan of every card number would pay for.
+        boolean ascii = true;
+        for (byte b : bytes) {
+            if ((b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t') || b == 0x7f) {
+                return null;
+            }
+            ascii &= b >= 0;
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         CharBuffer chars;
