@@ -146,19 +146,22 @@ final class ContentScanner {
     /**
      * {@code written} with a span for every run of {@code text} written in an encoding whose decoded
      * text holds a find ({@link Base64Reading}, {@link HexReading}): the whole run, replaced as its
-     * decoded text's first find.
+     * decoded text's first find. A run a written find already covers whole (a token matched as a
+     * secret) is not decoded; one a written find covers only in part is, because masking the part
+     * would leave the rest of the encoded value readable (the hex of {@code ada01234567@example.com}
+     * holds a run of digits that reads as a number on its own): the run and the finds it overlaps
+     * become one span.
      */
     private List<Span> withDecodedRuns(String text, List<Span> written, List<DecodedRun> runs, int depth) {
         List<Span> spans = written;
         for (DecodedRun run : runs) {
-            if (overlaps(spans, run.start(), run.end())) {
+            if (coveredWhole(spans, run.start(), run.end())) {
                 continue;
             }
             List<Span> inside = spans(run.text(), depth + 1);
             if (!inside.isEmpty()) {
-                Span first = inside.getFirst();
                 spans = spans == written ? new ArrayList<>(written) : spans;
-                spans.add(new Span(run.start(), run.end(), first.label(), first.replacement()));
+                spans.add(merged(spans, run, inside.getFirst()));
             }
         }
         if (spans != written) {
@@ -167,13 +170,28 @@ final class ContentScanner {
         return spans;
     }
 
-    private static boolean overlaps(List<Span> spans, int start, int end) {
+    private static boolean coveredWhole(List<Span> spans, int start, int end) {
         for (Span span : spans) {
-            if (span.start() < end && start < span.end()) {
+            if (span.start() <= start && end <= span.end()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** One span over {@code run} and every span of {@code spans} it overlaps, which are taken out; replaced as {@code find}. */
+    private static Span merged(List<Span> spans, DecodedRun run, Span find) {
+        int start = run.start();
+        int end = run.end();
+        for (var each = spans.iterator(); each.hasNext(); ) {
+            Span span = each.next();
+            if (span.start() < end && start < span.end()) {
+                start = Math.min(start, span.start());
+                end = Math.max(end, span.end());
+                each.remove();
+            }
+        }
+        return new Span(start, end, find.label(), find.replacement());
     }
 
     private List<Span> spansAsWritten(String text, TextFacts facts) {

@@ -10,6 +10,8 @@ import dev.tracegate.masking.config.MaskingConfig;
 import dev.tracegate.masking.config.StrategyConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,54 @@ class MaskerTest {
             assertThat(demo.maskText(ColumnRef.expression("?column?"), clean, report).outcome()).as(clean)
                     .isEqualTo(CellOutcome.UNCHANGED);
         }
+    }
+
+    @Test
+    void personalDataEncodedAmongStrayBytesIsReadAsItsTextAndMaskedWhole() {
+        // One byte in front, in the middle or after, UTF-16, Latin-1: each kept the decoded bytes from
+        // being UTF-8 text, so the detectors never read them, though a person decoding them reads the address.
+        MaskingReport report = new MaskingReport();
+        byte[] address = "ada.lovelace@example.com".getBytes(StandardCharsets.UTF_8);
+        byte[] card = "card 4111111111111111".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("b64 " + Base64.getEncoder().encodeToString(concat(new byte[] {0}, address)), "b64 [EMAIL]");
+        cases.put("hex " + HexFormat.of().formatHex(concat(new byte[] {(byte) 0xff}, address)), "hex [EMAIL]");
+        cases.put("hex " + HexFormat.of().formatHex(address) + "1111111111111111", "hex [EMAIL]");
+        cases.put("hex " + HexFormat.of().formatHex(address).replace("6c6f", "6cff6f"), "hex [EMAIL]");
+        cases.put("utf16 " + Base64.getEncoder().encodeToString("ada.lovelace@example.com".getBytes(StandardCharsets.UTF_16LE)), "utf16 [EMAIL]");
+        cases.put("utf16 " + HexFormat.of().formatHex(card).replaceAll("(..)", "00$1"), "utf16 [CARD]");
+        cases.put("latin1 " + Base64.getEncoder().encodeToString("José, card 4111111111111111".getBytes(StandardCharsets.ISO_8859_1)),
+                "latin1 [CARD]");
+        // a run a written find overlaps (the card after the run's '+') is still read whole
+        cases.put("x " + Base64.getEncoder().withoutPadding().encodeToString(concat(new byte[] {0}, address)) + "+4111111111111111",
+                "x [EMAIL]");
+        cases.forEach((text, masked) -> assertThat(demo.maskText(ColumnRef.expression("?column?"), text, report).value())
+                .as(text).isEqualTo(masked));
+        // random bytes hold no stretch of text a detector reads
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            byte[] bytes = new byte[8 + random.nextInt(200)];
+            random.nextBytes(bytes);
+            String text = "v " + (i % 2 == 0 ? Base64.getEncoder().encodeToString(bytes) : HexFormat.of().formatHex(bytes));
+            assertThat(demo.maskText(ColumnRef.expression("?column?"), text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
+        }
+    }
+
+    @Test
+    void aCardNumberAfterAPlusIsACardWhenItIsTooLongForAPhoneNumber() {
+        MaskingReport report = new MaskingReport();
+        assertThat(demo.maskText(ColumnRef.expression("?column?"), "pay +4111111111111111 now", report).value())
+                .isEqualTo("pay +[CARD] now");
+        assertThat(demo.maskText(ColumnRef.expression("?column?"), "pay +5500-0055-5555-5559 now", report).value())
+                .isEqualTo("pay +[CARD] now");
+        assertThat(demo.maskText(ColumnRef.expression("?column?"), "call +44 20 7946 0958", report).value())
+                .isEqualTo("call [PHONE]");
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     @Test

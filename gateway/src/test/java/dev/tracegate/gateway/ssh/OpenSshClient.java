@@ -22,6 +22,8 @@ final class OpenSshClient {
 
     private final Path dir;
     private final int port;
+    /** Where each spawned client writes what it prints, kept to explain a client that ended early. */
+    private final java.util.Map<Process, Path> spawnedLogs = new java.util.concurrent.ConcurrentHashMap<>();
 
     OpenSshClient(Path dir, int port) {
         this.dir = dir;
@@ -120,8 +122,20 @@ final class OpenSshClient {
         command.addAll(options());
         command.addAll(sshOptions);
         command.add(connection + "@127.0.0.1");
-        return builder(command, token).redirectErrorStream(true).redirectOutput(dir.resolve("spawned-" + System.nanoTime() + ".log")
-                .toFile()).start();
+        Path log = dir.resolve("spawned-" + System.nanoTime() + ".log");
+        Process process = builder(command, token).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        spawnedLogs.put(process, log);
+        return process;
+    }
+
+    /** What a client started by {@link #spawn} has printed so far (its stderr too), for a failure's message. */
+    String printed(Process spawned) {
+        try {
+            Path log = spawnedLogs.get(spawned);
+            return log == null ? "" : Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     CompletableFuture<Run> start(List<String> command, String token, String input) {

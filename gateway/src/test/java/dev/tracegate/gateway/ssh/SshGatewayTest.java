@@ -869,7 +869,8 @@ class SshGatewayTest {
                 try {
                     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(hostPort), run -> run.out().equals("open\n"));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    throw new AssertionError("the host stopped listening; master alive " + master.isAlive() + ", host log "
+                    throw new AssertionError("the host stopped listening; master alive " + master.isAlive() + ", it printed ["
+                            + client.printed(master) + "], host log "
                             + host.log() + ", the SSH library's warnings " + sshWarnings() + ", gateway events "
                             + gateway.events("command.result", 0), e);
                 }

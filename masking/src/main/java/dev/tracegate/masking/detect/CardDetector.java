@@ -19,6 +19,8 @@ public final class CardDetector implements Detector {
     private static final int MIN_DIGITS = 13;
     private static final int MAX_DIGITS = 19;
     private static final int MAX_GROUPS = 8;
+    /** The most digits a telephone number has (E.164). */
+    private static final int MAX_PHONE_DIGITS = 15;
 
     private static final Set<String> CARD_WORDS = Set.of(
             "card", "cards", "visa", "mastercard", "amex", "cc", "ccn", "credit", "debit", "pan", "maestro",
@@ -52,12 +54,34 @@ public final class CardDetector implements Detector {
         while (i < n) {
             if (!Chars.isDigit(text.charAt(i))) {
                 i++;
-            } else if (!Chars.numberMayStartAt(text, i)) {
+            } else if (!Chars.numberMayStartAt(text, i) && !afterPlusTooLongForAPhone(text, i)) {
                 i = Chars.digitRunEnd(text, i);
             } else {
                 i = scan(text, i, out);
             }
         }
+    }
+
+    /**
+     * Whether the number at {@code start} follows a {@code +} and has more digits than any telephone
+     * number (E.164 allows fifteen), spaces and hyphens between them aside: {@code +4111111111111111}
+     * is no phone number, so the {@code +} that keeps a number from starting a card elsewhere must
+     * not hide this one.
+     */
+    private static boolean afterPlusTooLongForAPhone(CharSequence text, int start) {
+        if (text.charAt(start - 1) != '+') {
+            return false;
+        }
+        int digits = 0;
+        for (int i = start; i < text.length() && digits <= MAX_PHONE_DIGITS; i++) {
+            char c = text.charAt(i);
+            if (Chars.isDigit(c)) {
+                digits++;
+            } else if ((c != ' ' && c != '-') || !Chars.isDigitAt(text, i + 1)) {
+                break;
+            }
+        }
+        return digits > MAX_PHONE_DIGITS;
     }
 
     /** Examines the candidate starting at {@code start}; returns where scanning resumes. */
