@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import static dev.tracegate.gateway.approval.HeldDdl.DBA;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -65,6 +67,13 @@ class ApprovalGrantThroughGatewayTest {
                 approvers: [dba]
                 timeout: 30s
                 reason: ledger writes need a DBA
+              - name: hold-audit
+                tables: [grant_audit]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: audit writes need a DBA
             """;
     /** The same rules, but stock writes now need a DBA and someone from security. */
     private static final String STRICTER = POLICY.replace(
@@ -85,6 +94,11 @@ class ApprovalGrantThroughGatewayTest {
                 reason: vault writes need a DBA
             """;
 
+    /** Audit writes blocked outright, as after an incident. */
+    private static final String AUDIT_BLOCKED = POLICY.replace(
+            "    action: approve\n    approvers: [dba]\n    timeout: 30s\n    reason: audit writes need a DBA\n",
+            "    action: block\n    reason: audit writes are frozen\n");
+
     private static TestGateway gateway;
 
     @BeforeAll
@@ -100,7 +114,7 @@ class ApprovalGrantThroughGatewayTest {
     @BeforeEach
     void tables() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock", "grant_ledger", "grant_vault")) {
+            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock", "grant_ledger", "grant_vault", "grant_audit")) {
                 sql.execute("DROP TABLE IF EXISTS " + table);
                 sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
                 sql.execute("INSERT INTO " + table + " SELECT generate_series(1, 3)");
@@ -160,6 +174,33 @@ class ApprovalGrantThroughGatewayTest {
         }
         assertThat(ids("grant_ledger")).isEmpty();
         assertThat(ids("grant_vault")).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void anApprovalGivenAfterAReloadBlockedTheStatementDoesNotRunIt() throws Exception {
+        assertThat(AUDIT_BLOCKED).contains("audit writes are frozen");
+        long from = gateway.gateway().evidence().size();
+        // One Query message, as psql sends it (an extended-protocol Execute is judged again when it runs anyway).
+        Properties simple = new Properties();
+        simple.setProperty("preferQueryMode", "simple");
+        try (Connection c = gateway.connect("app", simple); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> delete = HeldDdl.runAsync(sql, "DELETE FROM grant_audit WHERE id = 1");
+            PendingApproval held = HeldDdl.awaitPending(gateway);
+            reload(AUDIT_BLOCKED);
+            try {
+                // The approver still sees the request as it was asked, and approves it.
+                gateway.gateway().approvals().approve(held.id(), DBA, "looked fine this morning", null);
+                assertThat(delete).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                        .withMessageContaining("the policy changed while the command waited");
+                assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM grant_audit WHERE id = 2"))
+                        .as("run again, it is judged by the policy in force").hasMessageContaining("audit writes are frozen");
+            } finally {
+                reload(POLICY);
+            }
+        }
+        assertThat(ids("grant_audit")).containsExactly(1, 2, 3);
+        assertThat(gateway.events("command.blocked", from)).anyMatch(e -> e.path("detail").path("reason").asText()
+                .contains("the policy changed while the command waited"));
     }
 
     /** Row 1 of {@code table} deleted once a DBA approved it with a 30-minute grant; row 2 under that grant. */
