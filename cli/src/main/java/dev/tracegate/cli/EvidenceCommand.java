@@ -1,6 +1,7 @@
 package dev.tracegate.cli;
 
 import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.RequiredFreshness;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
@@ -10,6 +11,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -131,6 +134,14 @@ final class EvidenceCommand {
                 + " key is named after, since one key may sign several logs")
         String origin;
 
+        @Option(names = "--min-size", paramLabel = "EVENTS", description = "the checkpoint must hold at least this many"
+                + " events: an older bundle of the same log is genuine and verifies otherwise")
+        long minSize;
+
+        @Option(names = "--not-before", paramLabel = "TIME", description = "the export must have signed its checkpoint at or"
+                + " after this instant (2026-12-05T09:00:00Z) or date (UTC): an older bundle of the same log verifies otherwise")
+        String notBefore;
+
         @Override
         public Integer call() throws IOException {
             if (!Files.exists(bundle)) {
@@ -146,7 +157,17 @@ final class EvidenceCommand {
                 }
             }
             Optional<String> earlier = sinceCheckpoint == null ? Optional.empty() : Optional.of(readCheckpoint(sinceCheckpoint));
-            VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier, Optional.ofNullable(origin));
+            if (minSize < 0) {
+                throw new CliException("--min-size must be a number of events, not " + minSize);
+            }
+            Optional<Instant> notBeforeTime;
+            try {
+                notBeforeTime = Optional.ofNullable(notBefore).map(RequiredFreshness::time);
+            } catch (DateTimeParseException e) {
+                throw new CliException("--not-before " + notBefore + " is neither an instant (2026-12-05T09:00:00Z) nor a date (2026-12-05)");
+            }
+            VerificationReport report = BundleVerifier.verify(bundle, trusted, earlier, Optional.ofNullable(origin),
+                    new RequiredFreshness(minSize, notBeforeTime));
             report.results().forEach(System.out::println);
             System.out.println(report.summary());
             boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {

@@ -137,7 +137,7 @@ public final class Gateway implements AutoCloseable {
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL));
             SessionAdmission admission = new SessionAdmission(identities, evidence, config.limits());
             EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(), admission,
-                    config.connections(), evidence, guard, new CommandGate(approvals, config.limits().heldStatementsPerIdentity()),
+                    config.connections(), evidence, guard, new CommandGate(approvals, guard, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();
             for (ProtocolEngine engine : ProtocolEngines.all()) {

@@ -1,6 +1,7 @@
 package dev.tracegate.ledger;
 
 import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.RequiredFreshness;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
@@ -10,15 +11,19 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
  * Standalone bundle verifier for auditors:
  * {@code java -cp tracegate-ledger.jar:jackson-*.jar dev.tracegate.ledger.VerifyCommand BUNDLE [--key KEYLINE|FILE]
- * [--since-checkpoint FILE] [--origin ORIGIN]}. The bundle must be of the log the key is named after, or of
+ * [--since-checkpoint FILE] [--origin ORIGIN] [--min-size N] [--not-before TIME]}. The bundle must be of the log the key is named after, or of
  * {@code --origin} when given (one key may sign several logs). With {@code --since-checkpoint}, the checkpoint of an earlier export
  * (its {@code checkpoint} file) must be proven a prefix of this bundle's: nothing was rewritten
- * or removed in between.
+ * or removed in between. With {@code --min-size} and {@code --not-before}, the checkpoint must hold at
+ * least so many events and have been signed by the export at or after that time: an older whole
+ * bundle of the same log is genuine, and verifies otherwise (the VERIFIED line states both).
  * Prints one line per verification step and a final VERIFIED or FAILED line, then, for a bundle
  * with an audit report, whether every figure of it is recomputed from the events; exits 0 when
  * the bundle (and its report) verify, 1 when not, 2 on wrong usage.
@@ -30,7 +35,7 @@ public final class VerifyCommand {
 
     private static final String USAGE_TEXT =
             "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE] [--since-checkpoint EARLIER_CHECKPOINT_FILE]"
-                    + " [--origin LOG_ORIGIN]";
+                    + " [--origin LOG_ORIGIN] [--min-size EVENTS] [--not-before INSTANT_OR_DATE]";
 
     private VerifyCommand() {}
 
@@ -43,6 +48,8 @@ public final class VerifyCommand {
         Optional<VerifierKey> key = Optional.empty();
         Optional<String> earlier = Optional.empty();
         Optional<String> origin = Optional.empty();
+        long minSize = 0;
+        Optional<Instant> notBefore = Optional.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--key") && i + 1 < args.length) {
                 try {
@@ -60,6 +67,23 @@ public final class VerifyCommand {
                 }
             } else if (args[i].equals("--origin") && i + 1 < args.length) {
                 origin = Optional.of(args[++i]);
+            } else if (args[i].equals("--min-size") && i + 1 < args.length) {
+                try {
+                    minSize = Long.parseLong(args[++i]);
+                } catch (NumberFormatException e) {
+                    minSize = -1;
+                }
+                if (minSize < 0) {
+                    err.println("--min-size " + args[i] + " is not a number of events");
+                    return USAGE;
+                }
+            } else if (args[i].equals("--not-before") && i + 1 < args.length) {
+                try {
+                    notBefore = Optional.of(RequiredFreshness.time(args[++i]));
+                } catch (DateTimeParseException e) {
+                    err.println("--not-before " + args[i] + " is neither an instant (2026-12-05T09:00:00Z) nor a date (2026-12-05)");
+                    return USAGE;
+                }
             } else if (bundle == null && !args[i].startsWith("--")) {
                 bundle = Path.of(args[i]);
             } else {
@@ -71,7 +95,7 @@ public final class VerifyCommand {
             err.println(USAGE_TEXT);
             return USAGE;
         }
-        VerificationReport report = BundleVerifier.verify(bundle, key, earlier, origin);
+        VerificationReport report = BundleVerifier.verify(bundle, key, earlier, origin, new RequiredFreshness(minSize, notBefore));
         report.results().forEach(line -> out.println("ok  " + line));
         out.println(report.summary());
         boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {

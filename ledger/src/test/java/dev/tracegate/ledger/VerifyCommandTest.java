@@ -2,7 +2,10 @@ package dev.tracegate.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
+import dev.tracegate.ledger.bundle.ManifestNote;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.MemoryTree;
 import dev.tracegate.ledger.note.Checkpoint;
@@ -14,9 +17,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.ZipFile;
@@ -117,6 +122,50 @@ class VerifyCommandTest {
         assertThat(broken.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(broken.exitValue()).as(brokenOutput).isEqualTo(1);
         assertThat(brokenOutput).startsWith("FAILED " + bundle + ": cannot read the bundle: neither a bundle directory nor a readable zip file");
+    }
+
+    @Test
+    void anOlderWholeBundleSaysHowOldItIsAndFailsWhenTheAuditorRequiresANewerOne() throws IOException {
+        // A genuine, whole bundle of the log as it was on 1 December, handed over on the 5th in place of that day's.
+        Path older = dir.resolve("older.zip");
+        MemoryTree tree = new MemoryTree();
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(older)) {
+            for (int i = 0; i < 3; i++) {
+                byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"type\":\"command\",\"detail\":{}}")
+                        .getBytes(StandardCharsets.UTF_8));
+                writer.addEvent(event);
+                tree.appendLeaf(event);
+            }
+            ObjectNode all = JsonNodeFactory.instance.objectNode().put("export", "all");
+            writer.finish(key.signer().sign(new Checkpoint("tracegate.example.com/cli", 3, tree.root())), key.signer(),
+                    ManifestNote.stating(all, Instant.parse("2026-12-01T09:00:00Z")), staged -> Map.of());
+        }
+        String trusted = key.verifierKey().format();
+
+        Output plain = run(older.toString(), "--key", trusted);
+        assertThat(plain.code).as("genuine, and whole").isEqualTo(VerifyCommand.OK);
+        assertThat(plain.stdout).as("the verdict says which state of the log it shows")
+                .contains("VERIFIED 3 event(s) of log tracegate.example.com/cli against the checkpoint at tree size 3,"
+                        + " the log as of 2026-12-01T09:00:00Z (when the export signed it)")
+                .as("the time is not part of the selection shown").contains("the selection exported: {\"export\":\"all\"}\n");
+
+        Output stale = run(older.toString(), "--key", trusted, "--not-before", "2026-12-05");
+        assertThat(stale.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(stale.stdout).contains("FAILED MANIFEST.sig: the export signed its checkpoint at 2026-12-01T09:00:00Z,"
+                + " before 2026-12-05T00:00:00Z (--not-before): an older bundle than required");
+        Output small = run(older.toString(), "--key", trusted, "--min-size", "5");
+        assertThat(small.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(small.stdout).contains("FAILED checkpoint: covers 3 events, fewer than the 5 required (--min-size)");
+        assertThat(run(older.toString(), "--key", trusted, "--not-before", "2026-12-01T08:00:00Z", "--min-size", "3").code)
+                .isEqualTo(VerifyCommand.OK);
+
+        // A bundle that states no time cannot be shown to be recent: required, it fails; otherwise the verdict says so.
+        assertThat(run(bundle.toString(), "--key", trusted).stdout).contains("the log as of a time the bundle does not state");
+        Output undated = run(bundle.toString(), "--key", trusted, "--not-before", "2026-12-01");
+        assertThat(undated.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(undated.stdout).contains("FAILED MANIFEST.sig: states no time its checkpoint was signed");
+        assertThat(run(bundle.toString(), "--not-before", "yesterday").code).isEqualTo(VerifyCommand.USAGE);
+        assertThat(run(bundle.toString(), "--min-size", "-1").code).isEqualTo(VerifyCommand.USAGE);
     }
 
     private record Output(int code, String stdout, String stderr) {}

@@ -201,7 +201,7 @@ public final class ApprovalService implements AutoCloseable {
     public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
                                        ApprovalSpec spec) {
         try {
-            return stored.activeGrant(requester, connection, statementClass, rule, Grant.approversOf(spec), clock.instant());
+            return stored.activeGrant(requester, connection, statementClass, rule, Grant.termsOf(spec), clock.instant());
         } catch (SQLException e) {
             LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
             return Optional.empty();
@@ -569,7 +569,7 @@ public final class ApprovalService implements AutoCloseable {
         ApprovalRequest request = pending.request();
         List<String> grantedBy = breakGlass ? List.of(approverKey) : votes.stream().map(v -> key(v.approver())).toList();
         return new Grant(pending.id(), key(request.requester()), request.connection(), request.statementClass(),
-                request.rule(), Grant.approversOf(request.spec()), now.plus(shortest), String.join(", ", grantedBy));
+                request.rule(), Grant.termsOf(request.spec()), now.plus(shortest), String.join(", ", grantedBy));
     }
 
     /** One {@code approval.decided} event: a vote, or the end of the wait. */

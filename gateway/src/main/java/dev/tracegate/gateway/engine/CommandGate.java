@@ -6,12 +6,14 @@ import dev.tracegate.gateway.approval.ApprovalRequest;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Decision;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,11 +30,16 @@ public final class CommandGate {
     private static final int LOOK_MILLIS = 250;
 
     private final ApprovalService approvals;
+    private final Guard guard;
     private final int heldPerIdentity;
 
-    /** @param heldPerIdentity commands of one identity that may wait for approvers at once ({@code limits.heldStatementsPerIdentity}) */
-    public CommandGate(ApprovalService approvals, int heldPerIdentity) {
+    /**
+     * @param guard           whose policy in force an approved command must still have been ruled by
+     * @param heldPerIdentity commands of one identity that may wait for approvers at once ({@code limits.heldStatementsPerIdentity})
+     */
+    public CommandGate(ApprovalService approvals, Guard guard, int heldPerIdentity) {
         this.approvals = approvals;
+        this.guard = guard;
         this.heldPerIdentity = heldPerIdentity;
     }
 
@@ -85,13 +92,26 @@ public final class CommandGate {
         return new Admission.Waiting(ruling, pending);
     }
 
-    /** The approvers' answer: the command runs, or it is refused and the evidence says why. */
+    /**
+     * The approvers' answer: the command runs, or it is refused and the evidence says why. An
+     * approval runs it only while the policy it was held under is in force: after a reload the
+     * rule that held it may block it now, ask other or more people, or be gone, and the approvers
+     * were asked under the old one (their request carries its rule as it was). The command is then
+     * refused, to be run again and judged by the policy in force (a grant the approvers gave still
+     * covers that run when the rule is unchanged).
+     */
     public Admission decided(SessionRecorder recorder, long seq, Admission.Waiting waiting, ApprovalResult result) {
+        Decision decision = waiting.ruling().decision();
         if (result.outcome() == ApprovalOutcome.APPROVED) {
-            return new Admission.Forward();
+            if (Objects.equals(guard.policy().hash(), waiting.ruling().policyHash())) {
+                return new Admission.Forward();
+            }
+            String reason = "approved, but the policy changed while the command waited (a reload), and the approval was"
+                    + " asked under the earlier one; run it again to be judged by the policy in force";
+            recorder.blocked(seq, "blocked", decision.rule(), reason, waiting.ruling().statementClass(), waiting.pending().id());
+            return new Admission.Refused("blocked", decision.rule(), reason, waiting.pending().id());
         }
         String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        Decision decision = waiting.ruling().decision();
         recorder.blocked(seq, outcome, decision.rule(), result.reason(), waiting.ruling().statementClass(),
                 waiting.pending().id());
         return new Admission.Refused(outcome, decision.rule(), result.reason(), waiting.pending().id());

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.evidence;
 
 import dev.tracegate.ledger.bundle.ConsistencyLine;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
+import dev.tracegate.ledger.bundle.ManifestNote;
 import dev.tracegate.ledger.bundle.ProofLine;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.InclusionProof;
@@ -51,6 +52,7 @@ public final class EvidenceExporter {
      * @throws EarlierCheckpointException when {@code since} is not this log's, or the log no longer extends it
      */
     public Summary export(ExportFilter filter, Path target, Optional<String> since) throws IOException {
+        Instant asOf = Instant.now(); // every event logged before is durable when signNow signs, so in its checkpoint
         CheckpointService.SignedCheckpoint checkpoint = checkpoints.signNow();
         long treeSize = checkpoint.checkpoint().size();
         boolean full = filter.selectsEverything();
@@ -96,7 +98,7 @@ public final class EvidenceExporter {
                 reader.scan(0, treeSize, add);
             }
             written = count[0];
-            bundle.finish(checkpoint.note(), checkpoints.signer(), filter.toSelection(), staged -> Map.of());
+            bundle.finish(checkpoint.note(), checkpoints.signer(), ManifestNote.stating(filter.toSelection(), asOf), staged -> Map.of());
         }
         return new Summary(written, treeSize, full);
     }

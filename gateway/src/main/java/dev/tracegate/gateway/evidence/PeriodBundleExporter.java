@@ -6,6 +6,7 @@ import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.ledger.bundle.BundleAttachments;
 import dev.tracegate.ledger.bundle.ConsistencyLine;
 import dev.tracegate.ledger.bundle.EvidenceBundleWriter;
+import dev.tracegate.ledger.bundle.ManifestNote;
 import dev.tracegate.ledger.bundle.ProofLine;
 import dev.tracegate.ledger.merkle.ConsistencyProof;
 import dev.tracegate.ledger.merkle.InclusionProof;
@@ -41,6 +42,7 @@ public final class PeriodBundleExporter {
     }
 
     public Summary export(Instant from, Instant to, Path target, BundleAttachments attachments) throws IOException {
+        Instant asOf = Instant.now(); // every event logged before is durable when signNow signs, so in its checkpoint
         CheckpointService.SignedCheckpoint checkpoint = checkpoints.signNow();
         long treeSize = checkpoint.checkpoint().size();
         try (EvidenceBundleWriter bundle = EvidenceBundleWriter.open(target); EvidenceReader reader = log.reader()) {
@@ -61,7 +63,7 @@ public final class PeriodBundleExporter {
             long linked = addConsistencyProofs(reader, bundle, selection, treeSize);
             ObjectNode period = JsonNodeFactory.instance.objectNode().put("export", "period").put("from", from.toString())
                     .put("to", to.toString());
-            bundle.finish(checkpoint.note(), checkpoints.signer(), period, attachments);
+            bundle.finish(checkpoint.note(), checkpoints.signer(), ManifestNote.stating(period, asOf), attachments);
             return new Summary(written, treeSize, linked);
         } catch (SQLException e) {
             throw new StoreException("cannot read the checkpoints for the period's bundle", e);

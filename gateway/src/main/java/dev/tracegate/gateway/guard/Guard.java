@@ -109,7 +109,7 @@ public final class Guard {
                 ? credentialsOnly : recorded;
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
                 snapshot.maskTerminal(),
-                recorded, shown, masking != null && computesOnProtected);
+                recorded, shown, masking != null && computesOnProtected, snapshot.hash());
     }
 
     /**
@@ -132,7 +132,7 @@ public final class Guard {
                 List.of());
         CommandRedaction recorded = recording(snapshot);
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
-                snapshot.maskTerminal(), recorded, recorded, false);
+                snapshot.maskTerminal(), recorded, recorded, false, snapshot.hash());
     }
 
     /** The lineage check of a masked caller's SQL; allowed when there is nothing to check. */

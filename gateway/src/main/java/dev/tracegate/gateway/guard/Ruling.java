@@ -24,10 +24,11 @@ public final class Ruling {
     private final CommandRedaction recording;
     private final CommandRedaction forApprovers;
     private final boolean serverTextWithheld;
+    private final String policyHash;
 
     Ruling(Decision decision, SqlClassification classification, CallerMasking masking, Masker recordingMasker,
            boolean passUnmaskable, boolean maskTerminal, CommandRedaction recording, CommandRedaction forApprovers,
-           boolean serverTextWithheld) {
+           boolean serverTextWithheld, String policyHash) {
         this.decision = decision;
         this.classification = classification;
         this.masking = masking;
@@ -37,6 +38,15 @@ public final class Ruling {
         this.recording = recording;
         this.forApprovers = forApprovers;
         this.serverTextWithheld = serverTextWithheld;
+        this.policyHash = policyHash;
+    }
+
+    /**
+     * The SHA-256 of the policy document it was made from: an approval given after a reload must
+     * not run a command the policy in force was never asked about ({@code CommandGate.decided}).
+     */
+    public String policyHash() {
+        return policyHash;
     }
 
     public Decision decision() {

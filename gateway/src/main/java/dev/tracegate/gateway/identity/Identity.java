@@ -1,8 +1,8 @@
 package dev.tracegate.gateway.identity;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A verified caller. Issuer plus subject is the identity; the rest is carried into every event.
@@ -36,13 +36,17 @@ public record Identity(String issuer, String subject, String name, String email,
     }
 
     /**
-     * Another identity with this one's email address (compared without case): for approvals, the
-     * same person signed in another way (an API key and an OIDC account, two issuers), who must
+     * Another identity with this one's email address, read as the mailbox it reaches ({@link Mailbox}:
+     * without case, sub-address or trailing dot, compatibility characters folded): for approvals,
+     * the same person signed in another way (an API key and an OIDC account, two issuers), who must
      * neither approve their own command nor count twice. An email says nothing when either has none.
      */
     public boolean sharesEmail(Identity other) {
-        return other != null && email != null && other.email() != null && !email.isBlank()
-                && email.strip().toLowerCase(Locale.ROOT).equals(other.email().strip().toLowerCase(Locale.ROOT));
+        if (other == null) {
+            return false;
+        }
+        Optional<Mailbox> mine = Mailbox.of(email);
+        return mine.isPresent() && mine.equals(Mailbox.of(other.email()));
     }
 
     /** This identity is {@code subject} at {@code issuer}, e.g. the {@code actor} of a recorded event. */

@@ -12,6 +12,7 @@ import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.bundle.BundleVerifier;
+import dev.tracegate.ledger.bundle.RequiredFreshness;
 import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
@@ -80,6 +81,38 @@ class ExportSinceCheckpointTest {
             HttpResponse<String> notOurs = get(gateway, "?since_checkpoint=" + encode(foreign));
             assertThat(notOurs.statusCode()).isEqualTo(400);
             assertThat(notOurs.body()).contains("not one of this log's");
+        }
+    }
+
+    @Test
+    void anOlderWholeBundleHandedOverForTheCurrentOneSaysItsAgeAndFailsTheAgeTheAuditorRequires() throws Exception {
+        try (Gateway gateway = Gateway.start(config())) {
+            VerifierKey key = gateway.checkpoints().verifierKey();
+            append(gateway, 5, "before");
+            Path older = download(gateway, "", "older.zip");
+            append(gateway, 6, "after"); // what the older bundle does not show
+            Instant asked = Instant.now();
+            Path current = download(gateway, "", "current.zip");
+
+            VerificationReport currentReport = BundleVerifier.verify(current, Optional.of(key), Optional.empty(), Optional.empty(),
+                    new RequiredFreshness(0, Optional.of(asked)));
+            assertThat(currentReport.ok()).as(currentReport.summary()).isTrue();
+            assertThat(currentReport.checkpointAt()).hasValueSatisfying(at -> assertThat(at).isAfterOrEqualTo(asked));
+
+            VerificationReport olderReport = BundleVerifier.verify(older, Optional.of(key));
+            assertThat(olderReport.ok()).as("the older bundle is genuine and whole").isTrue();
+            assertThat(olderReport.summary()).as("but the verdict says which state of the log it shows")
+                    .contains("the log as of " + olderReport.checkpointAt().orElseThrow() + " (when the export signed it)");
+            assertThat(olderReport.checkpointAt().orElseThrow()).isBefore(asked);
+
+            VerificationReport stale = BundleVerifier.verify(older, Optional.of(key), Optional.empty(), Optional.empty(),
+                    new RequiredFreshness(0, Optional.of(asked)));
+            assertThat(stale.ok()).isFalse();
+            assertThat(stale.summary()).contains("FAILED MANIFEST.sig: the export signed its checkpoint at", "an older bundle than required");
+            VerificationReport small = BundleVerifier.verify(older, Optional.of(key), Optional.empty(), Optional.empty(),
+                    new RequiredFreshness(currentReport.treeSize(), Optional.empty()));
+            assertThat(small.summary()).contains("FAILED checkpoint: covers " + olderReport.treeSize() + " events, fewer than the "
+                    + currentReport.treeSize() + " required (--min-size)");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import static dev.tracegate.gateway.approval.HeldDdl.DBA;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
@@ -17,6 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -58,11 +60,44 @@ class ApprovalGrantThroughGatewayTest {
                 approvers: [dba]
                 timeout: 30s
                 reason: stock writes need a DBA
+              - name: hold-ledger
+                tables: [grant_ledger]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: ledger writes need a DBA
+              - name: hold-audit
+                tables: [grant_audit]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: audit writes need a DBA
             """;
     /** The same rules, but stock writes now need a DBA and someone from security. */
     private static final String STRICTER = POLICY.replace(
             "    approvers: [dba]\n    timeout: 30s\n    reason: stock writes need a DBA\n",
             "    approvers: [dba, security]\n    minApprovals: 2\n    timeout: 30s\n    reason: stock writes need a DBA and security\n");
+
+    /**
+     * The ledger rule renamed, and its old name given to a rule that holds vault writes for the same
+     * approvers: a grant for ledger writes must not become one for the vault.
+     */
+    private static final String RENAMED = POLICY.replace("  - name: hold-ledger\n", "  - name: hold-ledger-legacy\n") + """
+              - name: hold-ledger
+                tables: [grant_vault]
+                minClass: write
+                action: approve
+                approvers: [dba]
+                timeout: 30s
+                reason: vault writes need a DBA
+            """;
+
+    /** Audit writes blocked outright, as after an incident. */
+    private static final String AUDIT_BLOCKED = POLICY.replace(
+            "    action: approve\n    approvers: [dba]\n    timeout: 30s\n    reason: audit writes need a DBA\n",
+            "    action: block\n    reason: audit writes are frozen\n");
 
     private static TestGateway gateway;
 
@@ -79,7 +114,7 @@ class ApprovalGrantThroughGatewayTest {
     @BeforeEach
     void tables() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock")) {
+            for (String table : List.of("grant_orders", "grant_payroll", "grant_stock", "grant_ledger", "grant_vault", "grant_audit")) {
                 sql.execute("DROP TABLE IF EXISTS " + table);
                 sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
                 sql.execute("INSERT INTO " + table + " SELECT generate_series(1, 3)");
@@ -99,14 +134,9 @@ class ApprovalGrantThroughGatewayTest {
             // The DBA's grant covers the next order write, as documented...
             assertThat(sql.executeUpdate("DELETE FROM grant_orders WHERE id = 2")).isEqualTo(1);
             // ...but a payroll write is finance's to approve: it waits for them.
-            CompletableFuture<Void> payroll = HeldDdl.runAsync(sql, "DELETE FROM grant_payroll WHERE id = 1");
-            Awaitility.await().atMost(Duration.ofSeconds(20))
-                    .until(() -> payroll.isDone() || !gateway.gateway().approvals().pending().isEmpty());
-            assertThat(payroll).as("the payroll write ran under the DBA's grant").isNotDone();
-            PendingApproval payrollHeld = gateway.gateway().approvals().pending().getFirst();
+            PendingApproval payrollHeld = heldAndWithdrawn(sql, "DELETE FROM grant_payroll WHERE id = 1",
+                    "the payroll write ran under the DBA's grant");
             assertThat(payrollHeld.request().rule()).isEqualTo("hold-payroll");
-            gateway.gateway().approvals().withdraw(payrollHeld.id(), "the test ends");
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(payroll::isDone);
         }
         assertThat(ids("grant_orders")).containsExactly(3);
         assertThat(ids("grant_payroll")).containsExactly(1, 2, 3);
@@ -121,27 +151,91 @@ class ApprovalGrantThroughGatewayTest {
     void aGrantEndsWhenAPolicyReloadMakesItsRuleAskOtherPeople() throws Exception {
         assertThat(STRICTER).isNotEqualTo(POLICY);
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
-            CompletableFuture<Void> first = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 1");
-            PendingApproval held = HeldDdl.awaitPending(gateway);
-            gateway.gateway().approvals().approve(held.id(), DBA, "stock 1, and the next few", Duration.ofMinutes(30));
-            first.get(30, TimeUnit.SECONDS);
-            assertThat(sql.executeUpdate("DELETE FROM grant_stock WHERE id = 2")).isEqualTo(1);
+            approvedWithAGrant(sql, "grant_stock");
 
-            reload(STRICTER);
+            PendingApproval again = heldUnder(STRICTER, sql, "DELETE FROM grant_stock WHERE id = 3",
+                    "the stock write ran under a grant the stricter rule never gave");
+            assertThat(again.request().spec().minApprovals()).isEqualTo(2);
+        }
+        assertThat(ids("grant_stock")).containsExactly(3);
+    }
+
+    @Test
+    void aGrantDoesNotPassToAnotherRuleAReloadGivesItsRulesName() throws Exception {
+        assertThat(RENAMED).contains("hold-ledger-legacy");
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            approvedWithAGrant(sql, "grant_ledger");
+
+            PendingApproval again = heldUnder(RENAMED, sql, "DELETE FROM grant_vault WHERE id = 1",
+                    "the vault write ran under the grant for ledger writes");
+            assertThat(again.request().rule()).isEqualTo("hold-ledger");
+            // The rule as it was, under its name again, still honours the grant its approvers gave.
+            assertThat(sql.executeUpdate("DELETE FROM grant_ledger WHERE id = 3")).isEqualTo(1);
+        }
+        assertThat(ids("grant_ledger")).isEmpty();
+        assertThat(ids("grant_vault")).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void anApprovalGivenAfterAReloadBlockedTheStatementDoesNotRunIt() throws Exception {
+        assertThat(AUDIT_BLOCKED).contains("audit writes are frozen");
+        long from = gateway.gateway().evidence().size();
+        // One Query message, as psql sends it (an extended-protocol Execute is judged again when it runs anyway).
+        Properties simple = new Properties();
+        simple.setProperty("preferQueryMode", "simple");
+        try (Connection c = gateway.connect("app", simple); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> delete = HeldDdl.runAsync(sql, "DELETE FROM grant_audit WHERE id = 1");
+            PendingApproval held = HeldDdl.awaitPending(gateway);
+            reload(AUDIT_BLOCKED);
             try {
-                CompletableFuture<Void> third = HeldDdl.runAsync(sql, "DELETE FROM grant_stock WHERE id = 3");
-                Awaitility.await().atMost(Duration.ofSeconds(20))
-                        .until(() -> third.isDone() || !gateway.gateway().approvals().pending().isEmpty());
-                assertThat(third).as("the stock write ran under a grant the stricter rule never gave").isNotDone();
-                PendingApproval again = gateway.gateway().approvals().pending().getFirst();
-                assertThat(again.request().spec().minApprovals()).isEqualTo(2);
-                gateway.gateway().approvals().withdraw(again.id(), "the test ends");
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(third::isDone);
+                // The approver still sees the request as it was asked, and approves it.
+                gateway.gateway().approvals().approve(held.id(), DBA, "looked fine this morning", null);
+                assertThat(delete).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                        .withMessageContaining("the policy changed while the command waited");
+                assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM grant_audit WHERE id = 2"))
+                        .as("run again, it is judged by the policy in force").hasMessageContaining("audit writes are frozen");
             } finally {
                 reload(POLICY);
             }
         }
-        assertThat(ids("grant_stock")).containsExactly(3);
+        assertThat(ids("grant_audit")).containsExactly(1, 2, 3);
+        assertThat(gateway.events("command.blocked", from)).anyMatch(e -> e.path("detail").path("reason").asText()
+                .contains("the policy changed while the command waited"));
+    }
+
+    /** Row 1 of {@code table} deleted once a DBA approved it with a 30-minute grant; row 2 under that grant. */
+    private static void approvedWithAGrant(Statement sql, String table) throws Exception {
+        CompletableFuture<Void> first = HeldDdl.runAsync(sql, "DELETE FROM " + table + " WHERE id = 1");
+        PendingApproval held = HeldDdl.awaitPending(gateway);
+        gateway.gateway().approvals().approve(held.id(), DBA, table + " 1, and the next few", Duration.ofMinutes(30));
+        first.get(30, TimeUnit.SECONDS);
+        assertThat(sql.executeUpdate("DELETE FROM " + table + " WHERE id = 2")).as("under the grant").isEqualTo(1);
+    }
+
+    /**
+     * Runs {@code statement}, which no grant may let through: it must wait for approvers. Withdraws
+     * the request it made (the client gets its error) and returns it.
+     */
+    private static PendingApproval heldAndWithdrawn(Statement sql, String statement, String ranUnderAGrant) throws Exception {
+        CompletableFuture<Void> run = HeldDdl.runAsync(sql, statement);
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> run.isDone() || !gateway.gateway().approvals().pending().isEmpty());
+        assertThat(run).as(ranUnderAGrant).isNotDone();
+        PendingApproval held = gateway.gateway().approvals().pending().getFirst();
+        gateway.gateway().approvals().withdraw(held.id(), "the test ends");
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(run::isDone);
+        return held;
+    }
+
+    /** {@link #heldAndWithdrawn} with {@code policy} in force, and the test's policy again after. */
+    private static PendingApproval heldUnder(String policy, Statement sql, String statement, String ranUnderAGrant)
+            throws Exception {
+        reload(policy);
+        try {
+            return heldAndWithdrawn(sql, statement, ranUnderAGrant);
+        } finally {
+            reload(POLICY);
+        }
     }
 
     /** Writes the policy file and waits until the gateway records the change. */

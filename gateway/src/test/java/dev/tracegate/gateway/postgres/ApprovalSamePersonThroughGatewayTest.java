@@ -86,17 +86,48 @@ class ApprovalSamePersonThroughGatewayTest {
             assertThatThrownBy(() -> gateway.gateway().approvals().approve(held.id(), DORA_AT_IDP, "still fine", null))
                     .isInstanceOf(ApprovalException.class).hasMessageContaining("which has your email address")
                     .extracting(e -> ((ApprovalException) e).kind()).isEqualTo(ApprovalException.Kind.ALREADY_VOTED);
-            Thread.sleep(500);
-            assertThat(delete).as("the delete ran on one person's approval").isNotDone();
-            assertThat(ids()).containsExactly(1, 2, 3);
-
-            gateway.gateway().approvals().approve(held.id(), BOB, "second pair of eyes", null);
-            delete.get(30, TimeUnit.SECONDS);
+            secondPersonApproves(delete, held);
         }
         assertThat(ids()).containsExactly(2, 3);
         JsonNode approved = gateway.events("approval.decided", from).stream()
                 .filter(e -> e.path("detail").path("outcome").asText().equals("approved")).findFirst().orElseThrow();
         assertThat(approved.path("detail").path("votes").findValuesAsText("sub")).containsExactly("apikey:dora", "00u3bob");
+    }
+
+    @Test
+    void anEmailAddressWrittenAnotherWayIsStillTheSamePerson() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            CompletableFuture<Void> delete = HeldDdl.runAsync(sql, "DELETE FROM person_orders WHERE id = 1");
+            PendingApproval held = HeldDdl.awaitPending(gateway);
+
+            // A sub-address, a fully qualified domain, full-width letters, an internationalised domain's ASCII form.
+            List<String> alices = List.of("alice+dba@example.com", "Alice@Example.com.", "ａｌｉｃｅ@ｅｘａｍｐｌｅ.ｃｏｍ");
+            for (int i = 0; i < alices.size(); i++) {
+                Identity alice = new Identity(IDP, "00u9alice" + i, "Alice", alices.get(i), List.of("dba"), "human");
+                assertThatThrownBy(() -> gateway.gateway().approvals().approve(held.id(), alice, "looks fine to me", null))
+                        .as(alices.get(i)).isInstanceOf(ApprovalException.class).hasMessageContaining("your own command");
+            }
+            Identity doraAtUnicodeDomain = new Identity("tracegate", "apikey:dora-idn", "dora", "dora@bücher.example",
+                    List.of("dba"), "human");
+            gateway.gateway().approvals().approve(held.id(), doraAtUnicodeDomain, "one order", null);
+            List<String> doras = List.of("Dora+second@xn--bcher-kva.example", "dora@XN--BCHER-KVA.EXAMPLE.", "ｄｏｒａ@bücher.example");
+            for (int i = 0; i < doras.size(); i++) {
+                Identity dora = new Identity(IDP, "00u9dora" + i, "Dora", doras.get(i), List.of("dba"), "human");
+                assertThatThrownBy(() -> gateway.gateway().approvals().approve(held.id(), dora, "still fine", null))
+                        .as(doras.get(i)).isInstanceOf(ApprovalException.class).hasMessageContaining("which has your email address");
+            }
+            secondPersonApproves(delete, held);
+        }
+        assertThat(ids()).containsExactly(2, 3);
+    }
+
+    /** The delete waits for a second person; Bob, another DBA, approves it and it runs. */
+    private static void secondPersonApproves(CompletableFuture<Void> delete, PendingApproval held) throws Exception {
+        Thread.sleep(500);
+        assertThat(delete).as("the delete ran on one person's approval").isNotDone();
+        assertThat(ids()).containsExactly(1, 2, 3);
+        gateway.gateway().approvals().approve(held.id(), BOB, "second pair of eyes", null);
+        delete.get(30, TimeUnit.SECONDS);
     }
 
     private static List<Integer> ids() throws SQLException {

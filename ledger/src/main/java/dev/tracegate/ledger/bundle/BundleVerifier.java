@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -86,7 +87,17 @@ public final class BundleVerifier {
      */
     public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey, Optional<String> earlierCheckpoint,
             Optional<String> origin) {
-        return new Run(trustedKey, earlierCheckpoint, origin).execute(dirOrZip);
+        return verify(dirOrZip, trustedKey, earlierCheckpoint, origin, RequiredFreshness.any());
+    }
+
+    /**
+     * As {@link #verify(Path, Optional, Optional, Optional)}, and the bundle must be as current as
+     * {@code freshness} says: a checkpoint of at least so many events, signed by the export at or
+     * after a time. Why: an older whole bundle of the same log is genuine and verifies otherwise.
+     */
+    public static VerificationReport verify(Path dirOrZip, Optional<VerifierKey> trustedKey, Optional<String> earlierCheckpoint,
+            Optional<String> origin, RequiredFreshness freshness) {
+        return new Run(trustedKey, earlierCheckpoint, origin, freshness).execute(dirOrZip);
     }
 
     /** Thrown inside a run to stop at the first failure. */
@@ -104,6 +115,7 @@ public final class BundleVerifier {
         private final Optional<VerifierKey> trustedKey;
         private final Optional<String> earlierNote;
         private final Optional<String> expectedOrigin;
+        private final RequiredFreshness freshness;
         /** Earlier checkpoints this bundle proves to be prefixes of its own, by size. */
         private final Map<Long, byte[]> provenPrefixes = new HashMap<>();
         private final List<String> results = new ArrayList<>();
@@ -119,6 +131,8 @@ public final class BundleVerifier {
         private VerifierKey signingKey;
         private KeySource keySource;
         private Checkpoint checkpoint;
+        /** When the export signed the checkpoint, as its signed manifest states. */
+        private Optional<Instant> checkpointAt = Optional.empty();
         private long eventsChecked;
         private long blobsChecked;
         private long blobsAbsent;
@@ -128,10 +142,12 @@ public final class BundleVerifier {
         /** The first event that referenced a blob, to name it if the blob is wrong. */
         record BlobUse(long line, long index, long size) {}
 
-        Run(Optional<VerifierKey> trustedKey, Optional<String> earlierNote, Optional<String> expectedOrigin) {
+        Run(Optional<VerifierKey> trustedKey, Optional<String> earlierNote, Optional<String> expectedOrigin,
+                RequiredFreshness freshness) {
             this.trustedKey = trustedKey;
             this.earlierNote = earlierNote;
             this.expectedOrigin = expectedOrigin;
+            this.freshness = freshness;
         }
 
         VerificationReport execute(Path bundle) {
@@ -149,6 +165,7 @@ public final class BundleVerifier {
                     throw new Failed(unsignedChange.get());
                 }
                 checkEarlierCheckpoint();
+                checkFreshness();
             } catch (Failed e) {
                 failure = Optional.of(e.failure);
             } catch (IOException e) {
@@ -161,7 +178,7 @@ public final class BundleVerifier {
             return new VerificationReport(failure.isEmpty(), Optional.ofNullable(checkpoint).map(Checkpoint::origin),
                     checkpoint == null ? -1 : checkpoint.size(), eventsChecked,
                     blobsChecked, blobsAbsent, consistencyChecked, Optional.ofNullable(keySource),
-                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified);
+                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified, checkpointAt);
         }
 
         // --- step 1: manifest
@@ -295,6 +312,7 @@ public final class BundleVerifier {
             ManifestNote note;
             try {
                 note = ManifestNote.parse(SignedNote.parse(readSmall(file, limit)).verifiedText(signingKey));
+                checkpointAt = note.checkpointAt();
             } catch (NoteException e) {
                 throw new Failed(VerificationFailure.of(file, e.getMessage()));
             }
@@ -307,7 +325,7 @@ public final class BundleVerifier {
             unsignedChange = firstUnsignedChange(signed, note.manifest());
             results.add("manifest signature: " + file + " is signed by " + signingKey.name() + "+" + signingKey.keyIdHex()
                     + "; the bundle must hold exactly the files it lists, as they were at export; the selection exported: "
-                    + (note.selection().equals(ManifestNote.noSelection()) ? "not stated" : note.selection()));
+                    + (note.askedFor().equals(ManifestNote.noSelection()) ? "not stated" : note.askedFor()));
         }
 
         /** The first file whose listing differs from what the log signed, or the manifest itself when only its form differs. */
@@ -576,6 +594,34 @@ public final class BundleVerifier {
                         + ") has another root than this log at that size: the log was rewritten since"));
             }
             results.add("earlier checkpoint: tree size " + earlier.size() + " is a prefix of this one; the log only grew since");
+        }
+
+        // --- step 9: as current as the auditor requires (the time the export signed is in the summary either way)
+
+        private void checkFreshness() throws Failed {
+            if (checkpoint.size() < freshness.minTreeSize()) {
+                throw new Failed(VerificationFailure.of(BundleLayout.CHECKPOINT, "covers " + checkpoint.size() + " events, fewer than the "
+                        + freshness.minTreeSize() + " required (--min-size): the log was truncated, or this bundle is older"));
+            }
+            if (freshness.notBefore().isEmpty()) {
+                if (freshness.minTreeSize() > 0) {
+                    results.add("freshness: at least the " + freshness.minTreeSize() + " events required");
+                }
+                return;
+            }
+            Instant required = freshness.notBefore().get();
+            if (checkpointAt.isEmpty()) {
+                throw new Failed(VerificationFailure.of(BundleLayout.MANIFEST_SIGNATURE, "states no time its checkpoint was signed"
+                        + " (a bundle exported before bundles stated it), so it cannot be shown to be of the log as of "
+                        + required + " (--not-before); export it again"));
+            }
+            if (checkpointAt.get().isBefore(required)) {
+                throw new Failed(VerificationFailure.of(BundleLayout.MANIFEST_SIGNATURE, "the export signed its checkpoint at "
+                        + checkpointAt.get() + ", before " + required + " (--not-before): an older bundle than required; the"
+                        + " log may hold events since that this bundle does not show; ask for a new export"));
+            }
+            results.add("freshness: " + (freshness.minTreeSize() > 0 ? "at least " + freshness.minTreeSize() + " events, " : "")
+                    + "checkpoint signed at " + checkpointAt.get() + ", not before " + required);
         }
 
         // --- reading

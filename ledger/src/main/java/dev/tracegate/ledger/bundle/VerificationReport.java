@@ -1,5 +1,6 @@
 package dev.tracegate.ledger.bundle;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +17,9 @@ import java.util.Optional;
  *     if verification failed, it failed only because the bundle holds other files or lines than the
  *     log signed at export (an event removed with its proof, a blob added), so what the remaining
  *     events show can still be computed, to name what is missing
+ * @param checkpointAt when the export signed its checkpoint, as the signed manifest states; empty for a
+ *     bundle exported before bundles stated it. The verdict says it: a checkpoint tells how many events
+ *     the log held, never when, and an older whole bundle of the same log verifies as well as a newer one
  */
 public record VerificationReport(
         boolean ok,
@@ -29,16 +33,20 @@ public record VerificationReport(
         Optional<String> verifierKey,
         List<String> results,
         Optional<VerificationFailure> failure,
-        boolean everyItemVerified) {
+        boolean everyItemVerified,
+        Optional<Instant> checkpointAt) {
 
     public VerificationReport {
         results = List.copyOf(results);
+        checkpointAt = checkpointAt == null ? Optional.empty() : checkpointAt;
     }
 
     /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
     public String summary() {
         if (ok) {
             return "VERIFIED " + eventsChecked + " event(s) of log " + origin.orElse("?") + " against the checkpoint at tree size " + treeSize
+                    + checkpointAt.map(at -> ", the log as of " + at + " (when the export signed it)")
+                            .orElse(", the log as of a time the bundle does not state (exported before bundles stated it)")
                     + (keySource.orElse(null) == KeySource.BUNDLE_KEY
                             ? " (signature checked with the bundle's own key only; compare it with the published log key)"
                             : " (signature checked with the trusted key)");

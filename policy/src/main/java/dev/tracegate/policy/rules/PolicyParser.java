@@ -38,6 +38,7 @@ public final class PolicyParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern FIELD_STEP = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)]");
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
 
@@ -163,7 +164,7 @@ public final class PolicyParser {
         Action action = doc.action() == null && doc.mask() != null ? null : action(doc.action(), where);
         ApprovalSpec approval = action != Action.APPROVE ? null
                 : new ApprovalSpec(doc.approvers(), orOne(doc.minApprovals()), duration(doc.timeout(), where), doc.breakGlass(),
-                clearStatement(doc.approversSee(), where));
+                clearStatement(doc.approversSee(), where), definition(doc));
         if (action != Action.APPROVE && (doc.approvers() != null || doc.minApprovals() != null || doc.approversSee() != null)) {
             throw new PolicyException(where + ": approvers only apply to action approve");
         }
@@ -205,6 +206,24 @@ public final class PolicyParser {
         return new Rule(doc.name(), doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(), doc.kinds(),
                 classes, minClass, doc.tables(), command, action, doc.reason(), approval, doc.mask(), doc.methods(), paths,
                 headers, fields, operations, files);
+    }
+
+    /**
+     * What a rule says ({@link ApprovalSpec#ruleDefinition()}): the SHA-256 of its document without
+     * what changes neither what it holds nor who may let it through (its name, reason, timeout and
+     * {@code approversSee}). Grants are bound to it, not to the name alone: a reload may rename a
+     * rule and give its old name to another that holds other tables for the same approvers.
+     */
+    private static String definition(RuleDocument doc) {
+        RuleDocument what = new RuleDocument(null, doc.connections(), doc.protocols(), doc.groups(), doc.exceptGroups(),
+                doc.kinds(), doc.classes(), doc.minClass(), doc.tables(), doc.command(), doc.action(), null, doc.approvers(),
+                orOne(doc.minApprovals()), null, doc.breakGlass(), null, doc.mask(), doc.methods(), doc.paths(),
+                doc.headers(), doc.fields(), doc.operations(), doc.files());
+        try {
+            return sha256(JSON.writeValueAsString(what));
+        } catch (IOException e) {
+            throw new IllegalStateException("a rule's document could not be written as JSON", e);
+        }
     }
 
     /** {@code $.a.b[0].c} as the JSON Pointer {@code /a/b/0/c}. */
