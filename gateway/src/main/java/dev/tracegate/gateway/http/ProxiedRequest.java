@@ -251,7 +251,11 @@ final class ProxiedRequest {
 
     /**
      * What the request's command event adds: where it came from, over TLS or not, and its headers
-     * as the evidence keeps them (credentials out, personal data masked).
+     * as the evidence keeps them (credentials out, personal data masked). A header sent more than
+     * once, under any spelling of its name, keeps every value in the order sent, joined with
+     * {@code ", "} as RFC 9110 combines field lines and as the policy read them: the target got
+     * them all, and a record of the last alone ({@code X-Dry-Run: true} then {@code X-Dry-Run: false})
+     * would tell an auditor something else than what the target acted on.
      */
     private HttpRequestDetail requestDetail(CommandRedaction recording, List<Redaction> redactions) {
         SortedMap<String, String> recorded = new TreeMap<>();
@@ -259,7 +263,7 @@ final class ProxiedRequest {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             RecordedCommand kept = HeaderRules.kept(name, header.getValue(), recording);
             redactions.addAll(kept.redactions());
-            recorded.put(name, kept.text());
+            recorded.merge(name, kept.text(), (first, then) -> first + ", " + then);
         }
         return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }

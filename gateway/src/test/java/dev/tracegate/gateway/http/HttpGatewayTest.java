@@ -287,6 +287,24 @@ class HttpGatewayTest {
         assertThat(headers.path("accept").asText()).isEqualTo("application/json");
     }
 
+    /** Every value of a repeated header reaches the target; the record kept the last alone. */
+    @Test
+    void aHeaderSentTwiceIsRecordedWithEveryValueTheTargetGot() throws Exception {
+        String answer = raw("GET /svc/echo/dry-run HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nX-Dry-Run: true\r\nx-dry-run: false\r\nX-Note: mail hedy@example.net\r\nX-Note: ok"
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.received.getLast().headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("x-dry-run")).flatMap(e -> e.getValue().stream()))
+                .as("the target gets both").containsExactly("true", "false");
+        List<JsonNode> events = lastRequest("apikey:admin");
+        JsonNode headers = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst()
+                .orElseThrow().path("detail").path("headers");
+        assertThat(headers.path("x-dry-run").asText()).isEqualTo("true, false");
+        assertThat(headers.path("x-note").asText()).isEqualTo("mail [EMAIL], ok");
+        assertThat(events.toString()).doesNotContain("hedy@");
+    }
+
     @Test
     void personalDataIsMaskedInBothDirectionsForMaskedCallers() throws Exception {
         String trace = "{\"agent\":\"planner\",\"step\":{\"note\":\"mail ada@example.com\",\"card\":\"4111 1111 1111 1111\"}}";
