@@ -80,11 +80,11 @@ class HttpPolicyEvasionTest {
         int before = upstream.received.size();
         for (String target : List.of("/svc/echo/7?_method=DELETE", "/svc/echo/7?page=2&_method=delete",
                 "/svc/echo/7?%5Fmethod=DELETE", "/svc/echo/7?_METHOD=DELETE", "/svc/echo/7?.method=DELETE",
-                "/svc/echo/7?a=1;_method=DELETE")) {
+                "/svc/echo/7?a=1;_method=DELETE", "/svc/echo/7?_method%00=DELETE", "/svc/echo/7?_method%00x=DELETE")) {
             assertThat(status(request("POST", target, ""))).as(target).isEqualTo("403");
         }
         for (String form : List.of("_method=DELETE", "name=Ada&_method=delete", "%5Fmethod=DEL%45TE",
-                "_method=PATCH&_method=DELETE")) {
+                "_method=PATCH&_method=DELETE", "_method%00=DELETE")) {
             assertThat(status(post("application/x-www-form-urlencoded", form))).as(form).isEqualTo("403");
         }
         assertThat(upstream.received.size()).isEqualTo(before);

@@ -58,10 +58,13 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * for another method ({@code _method=DELETE}: Laravel and Symfony from the query string or the
      * body, Rails, Spring's {@code HiddenHttpMethodFilter} and ASP.NET Core from a form, Express's
      * method-override from wherever it is told). PHP reads a {@code .} or a space in a name as
-     * {@code _}, so {@code .method} is one too; case is ignored.
+     * {@code _}, so {@code .method} is one too, and ends a name at its first zero byte (it reads
+     * names as C strings), so {@code _method%00x} is one as well; case is ignored.
      */
     public static boolean isMethodParameter(String name) {
-        return name.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
+        int zero = name.indexOf('\0');
+        String read = zero < 0 ? name : name.substring(0, zero);
+        return read.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
     }
 
     public HttpRequestFacts {
