@@ -22,6 +22,7 @@ import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.trace.TraceContext;
@@ -144,6 +145,8 @@ final class ProxiedRequest {
                 BodyMasking.Kind.of(client.header("content-type")));
         Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
+        UpstreamCall.NamedMethods named = read == null && jsonNamesMethods(subject, facts)
+                ? methods -> stronger(subject, facts, ruling, methods) : null;
         if (admission instanceof Admission.NeedsApproval held) {
             HeldRequest wait = new HeldRequest(context, client, out, joined, identity, trace);
             HeldBody whole = wait.body(held, body == null ? clientBody() : null, body);
@@ -153,16 +156,42 @@ final class ProxiedRequest {
             body = whole.bytes();
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which ends the request.
-                return wait.later(held, line, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
+                return wait.later(held, line, whole,
+                        (stored, approved) -> forward(route, evidence, ruling, approved, named, stored));
             }
             admission = wait.now(held, line, whole);
         }
         if (admission instanceof Admission.Refused refused) {
             refuse(refused, out);
         } else {
-            forward(route, evidence, ruling, body, out);
+            forward(route, evidence, ruling, body, named, out);
         }
         return false;
+    }
+
+    /**
+     * Whether the request is a POST with a JSON body (as Laravel tells one: a content type holding
+     * {@code /json} or {@code +json}) whose top-level {@code _method} Laravel would obey, and a rule
+     * that applies to the caller weighs such methods ({@link dev.tracegate.gateway.guard.Guard#weighsNamedMethods}).
+     * Its body then streams read ({@link JsonMethodFields}), its end held until the methods are weighed.
+     */
+    private boolean jsonNamesMethods(Subject subject, HttpRequestFacts facts) {
+        if (!facts.method().equals("POST") || !client.hasBody()) {
+            return false;
+        }
+        boolean json = client.headerValues("content-type").stream()
+                .anyMatch(type -> type.toLowerCase(Locale.ROOT).contains("json"));
+        return json && context.services().guard().weighsNamedMethods(subject, facts);
+    }
+
+    /** The decision the methods a JSON body names bring, when stronger than the ruling's; null otherwise. */
+    private Decision stronger(Subject subject, HttpRequestFacts facts, Ruling ruling, List<String> methods) {
+        if (methods.isEmpty()) {
+            return null;
+        }
+        Decision named = context.services().guard().decide(subject, new Command.Http(facts.withMethodParameters(methods),
+                null)).decision();
+        return named.action().ordinal() > ruling.decision().action().ordinal() ? named : null;
     }
 
     /**
@@ -190,10 +219,10 @@ final class ProxiedRequest {
      * to stream it from the client.
      */
     private void forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
-                            ClientResponse to) throws IOException, InterruptedException {
+                         UpstreamCall.NamedMethods named, ClientResponse to) throws IOException, InterruptedException {
         InputStream stream = body == null ? clientBody() : null;
         var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
-                .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
+                .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), named, to);
         if (sent != null) {
             new ResponseRelay(evidence, context.services().resultDataBytes())
                     .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);

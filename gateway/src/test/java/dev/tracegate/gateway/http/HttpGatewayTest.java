@@ -361,6 +361,33 @@ class HttpGatewayTest {
         assertThat(upstream.received).hasSize(before);
     }
 
+    /**
+     * Laravel takes a JSON POST's top-level _method for the method: a masked caller's body, which
+     * streams through the masker, and a large one, which streams as it came, are read as they go;
+     * the target never gets either whole, and the evidence says which rule refused them.
+     */
+    @Test
+    void aJsonPostNamingABlockedMethodIsRefusedWhileItsBodyStreams() throws Exception {
+        int before = upstream.received.size();
+        for (String token : List.of(TestGateway.ALICE_TOKEN, TestGateway.ADMIN_TOKEN)) {
+            String body = "{\"note\":\"mail ada@example.com\",\"pad\":\"" + "x".repeat(80 * 1024) + "\",\"_method\":\"DELETE\"}";
+            HttpResponse<String> response = send(request("/svc/echo/7", token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(response.statusCode()).as(token).isEqualTo(403);
+            JsonNode refusal = JSON.readTree(response.body());
+            assertThat(refusal.path("rule").asText()).isEqualTo("no-deletes");
+            assertThat(refusal.path("error").asText()).contains("_method").contains("deletes are not allowed");
+        }
+        assertThat(upstream.received).hasSize(before);
+        JsonNode blocked = lastRequest("apikey:admin").stream().filter(e -> e.path("type").asText().equals("command.blocked"))
+                .findFirst().orElseThrow();
+        assertThat(blocked.path("detail").path("rule").asText()).isEqualTo("no-deletes");
+        HttpResponse<String> patch = send(request("/svc/echo/7", TestGateway.ALICE_TOKEN).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"_method\":\"PATCH\"}")).build());
+        assertThat(patch.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().text()).isEqualTo("{\"_method\":\"PATCH\"}");
+    }
+
     @Test
     void rulesOnJsonBodyFieldsDecideAndUndecidableBodiesAreRefused() throws Exception {
         assertThat(deploy("{\"env\":\"prod\"}", "application/json").body()).contains("no-prod-deploys");
