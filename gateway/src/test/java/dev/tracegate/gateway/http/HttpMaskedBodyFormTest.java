@@ -375,6 +375,17 @@ class HttpMaskedBodyFormTest {
         assertThat(stored).contains("\"dob\":\"[DATE_OF_BIRTH]\"").doesNotContain("1985").doesNotContain(EMAIL);
         assertThat(sent.body()).doesNotContain("1985").doesNotContain(EMAIL);
 
+        // After a UTF-8 byte order mark, which readers decoding with it (Python's requests, .NET) drop
+        // before they parse: the birth dates reached the target and the caller in clear.
+        for (String marked : List.of("\uFEFF{\"dob\": \"1985-03-02\"}", "\uFEFF\n{\n  \"dob\": \"1985-03-02\"\n}\n")) {
+            HttpResponse<String> echoed = CLIENT.send(post("text/plain", marked.getBytes(StandardCharsets.UTF_8),
+                    TestGateway.ALICE_TOKEN), HttpResponse.BodyHandlers.ofString());
+            assertThat(echoed.statusCode()).isEqualTo(200);
+            assertThat(upstream.received.getLast().text()).startsWith("\uFEFF").contains("[DATE_OF_BIRTH]")
+                    .doesNotContain("1985");
+            assertThat(echoed.body()).startsWith("\uFEFF").doesNotContain("1985");
+        }
+
         String log = "[INFO] started\nmail " + EMAIL + "\n";
         CLIENT.send(post("text/plain", log.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
                 HttpResponse.BodyHandlers.ofString());
