@@ -58,6 +58,8 @@ class HttpMaskedBodyFormTest {
     /** Base64 of "log level debug, region eu-west-1": a ConfigMap value that decodes to nothing personal. */
     private static final String K8S_SETTING = "bG9nIGxldmVsIGRlYnVnLCByZWdpb24gZXUtd2VzdC0x";
     private static final String K8S_KEY = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcw";
+    /** Base64 of a random passphrase: nothing in it a detector finds, only its place in a Secret tells. */
+    private static final String K8S_TOKEN = "a0R4cTltWnAzTHc3";
     /** A JSON answer as a target spells it: spacing, an escape, a number's trailing zero (closed by the route). */
     private static final String SPACED = "{\n  \"id\" : 7,\t\"mail\": \"" + EMAIL + "\", \"n\": 1.50, \"caf\\u00e9\": true";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -201,6 +203,15 @@ class HttpMaskedBodyFormTest {
                         + "{\"metadata\":{\"name\":\"tls\"},\"data\":{\"ca.crt\":\"" + K8S_KEY + "\"}}]}";
                 case "watch" -> "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Secret\",\"apiVersion\":\"v1\","
                         + "\"metadata\":{\"name\":\"shop-db\"},\"data\":{\"url\":\"" + K8S_URL + "\"}}}\n";
+                // As kubectl -o json, jq -S and Go's maps write them: keys sorted, kind after data.
+                case "sorted" -> "{\"apiVersion\":\"v1\",\"data\":{\"token\":\"" + K8S_TOKEN + "\"},\"kind\":\"Secret\","
+                        + "\"metadata\":{\"name\":\"shop-db\"},\"type\":\"Opaque\"}";
+                case "sorted-large" -> "{\"apiVersion\":\"v1\",\"data\":{\"a-bundle\":\"" + "QUFB".repeat(20_000)
+                        + "\",\"token\":\"" + K8S_TOKEN + "\"},\"kind\":\"Secret\",\"metadata\":{\"name\":\"shop-db\"}}";
+                case "sorted-list" -> "{\"apiVersion\":\"v1\",\"items\":[{\"apiVersion\":\"v1\",\"data\":{\"token\":\""
+                        + K8S_TOKEN + "\"},\"kind\":\"Secret\",\"metadata\":{\"name\":\"shop-db\"}}],\"kind\":\"List\"}";
+                case "sorted-configmap" -> "{\"apiVersion\":\"v1\",\"data\":{\"settings\":\"" + K8S_SETTING
+                        + "\"},\"kind\":\"ConfigMap\"}";
                 default -> "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"data\":{\"settings\":\"" + K8S_SETTING + "\"}}";
             };
             exchange.getResponseHeaders().add("Content-Type", name.equals("watch") ? "application/json;stream=watch"
@@ -542,6 +553,21 @@ class HttpMaskedBodyFormTest {
         }
         // Another kind's data is no credential by its place alone.
         assertThat(text(get("/svc/k8s/configmap", TestGateway.ALICE_TOKEN))).contains(K8S_SETTING);
+    }
+
+    @Test
+    void aKubernetesSecretWhoseKindComesAfterItsDataIsMaskedHeldWholeOrStreamed() throws Exception {
+        // kubectl, jq -S and Go write keys sorted: the walk had written the data before the kind
+        // told it was a Secret's, and the token reached the masked caller, small or streamed.
+        for (String name : List.of("sorted", "sorted-large", "sorted-list")) {
+            assertThat(text(get("/svc/k8s/" + name, TestGateway.ADMIN_TOKEN))).as(name).contains(K8S_TOKEN);
+            assertThat(recordedData()).as(name).doesNotContain(K8S_TOKEN);
+            HttpResponse<byte[]> masked = get("/svc/k8s/" + name, TestGateway.ALICE_TOKEN);
+            assertThat(masked.statusCode()).as(name).isEqualTo(200);
+            assertThat(text(masked)).as(name).contains("shop-db").contains("[SECRET]").doesNotContain(K8S_TOKEN);
+        }
+        // A document held whole that names no Secret keeps a sorted ConfigMap's data.
+        assertThat(text(get("/svc/k8s/sorted-configmap", TestGateway.ALICE_TOKEN))).contains(K8S_SETTING);
     }
 
     /** The response body the evidence kept for the last request. */
