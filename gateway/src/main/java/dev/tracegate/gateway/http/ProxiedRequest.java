@@ -145,7 +145,7 @@ final class ProxiedRequest {
                 BodyMasking.Kind.of(client.header("content-type")));
         Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
-        UpstreamCall.NamedMethods named = read == null && jsonNamesMethods(subject, facts)
+        UpstreamCall.NamedMethods named = read == null && isJsonPost(facts)
                 ? methods -> stronger(subject, facts, ruling, methods) : null;
         if (admission instanceof Admission.NeedsApproval held) {
             HeldRequest wait = new HeldRequest(context, client, out, joined, identity, trace);
@@ -171,17 +171,13 @@ final class ProxiedRequest {
 
     /**
      * Whether the request is a POST with a JSON body (as Laravel tells one: a content type holding
-     * {@code /json} or {@code +json}) whose top-level {@code _method} Laravel would obey, and a rule
-     * that applies to the caller weighs such methods ({@link dev.tracegate.gateway.guard.Guard#weighsNamedMethods}).
-     * Its body then streams read ({@link JsonMethodFields}), its end held until the methods are weighed.
+     * {@code /json} or {@code +json}) whose top-level {@code _method} Laravel would obey. Its body
+     * then streams read ({@link JsonMethodFields}), its end held until the methods it names, if
+     * any, are weighed: the policy is asked again only for a body that names one.
      */
-    private boolean jsonNamesMethods(Subject subject, HttpRequestFacts facts) {
-        if (!facts.method().equals("POST") || !client.hasBody()) {
-            return false;
-        }
-        boolean json = client.headerValues("content-type").stream()
+    private boolean isJsonPost(HttpRequestFacts facts) {
+        return facts.method().equals("POST") && client.hasBody() && client.headerValues("content-type").stream()
                 .anyMatch(type -> type.toLowerCase(Locale.ROOT).contains("json"));
-        return json && context.services().guard().weighsNamedMethods(subject, facts);
     }
 
     /** The decision the methods a JSON body names bring, when stronger than the ruling's; null otherwise. */
