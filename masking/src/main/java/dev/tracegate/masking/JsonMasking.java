@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Streaming JSON rewriter: reads tokens from a {@link JsonParser} and writes them, masked, never
@@ -139,7 +140,7 @@ public final class JsonMasking {
     public String mask(String json, MaskingReport report) {
         try (JsonParser in = factory.createParser(json)) {
             JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
-            new Walk(in, out, report).document(true);
+            new Walk(in, out, report, mayNameSecret(json)).document(true);
             return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
@@ -157,11 +158,40 @@ public final class JsonMasking {
                 return generated(in, json.length, report);
             }
             JsonSpanWriter.OfBytes out = new JsonSpanWriter.OfBytes(in, json);
-            new Walk(in, out, report).document(true);
+            new Walk(in, out, report, mayNameSecret(json)).document(true);
             return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
         }
+    }
+
+    /** {@code v1}, {@code apps/v1}, {@code batch/v1beta1}: how Kubernetes objects name their API version. */
+    private static final Pattern KUBERNETES_API_VERSION =
+            Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+((alpha|beta)[0-9]+)?");
+
+    /**
+     * Whether a document held whole may name a Kubernetes Secret's kind ({@code ecret} in any case):
+     * only then is the data of a Kubernetes object whose kind comes later masked as a Secret's, so a
+     * ConfigMap written with sorted keys keeps its data where nothing in the document is a Secret.
+     */
+    static boolean mayNameSecret(CharSequence json) {
+        for (int i = 0; i + 5 <= json.length(); i++) {
+            if ((json.charAt(i) | 0x20) == 'e' && (json.charAt(i + 1) | 0x20) == 'c' && (json.charAt(i + 2) | 0x20) == 'r'
+                    && (json.charAt(i + 3) | 0x20) == 'e' && (json.charAt(i + 4) | 0x20) == 't') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean mayNameSecret(byte[] json) {
+        for (int i = 0; i + 5 <= json.length; i++) {
+            if ((json[i] | 0x20) == 'e' && (json[i + 1] | 0x20) == 'c' && (json[i + 2] | 0x20) == 'r'
+                    && (json[i + 3] | 0x20) == 'e' && (json[i + 4] | 0x20) == 't') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A document in UTF-16 or UTF-32 (the parser tells them by their first bytes): written again, as UTF-8. */
@@ -192,7 +222,7 @@ public final class JsonMasking {
     Result maskCell(String json, MaskingReport report) {
         try (JsonParser in = factory.createParser(json)) {
             JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
-            Walk walk = new Walk(in, out, report);
+            Walk walk = new Walk(in, out, report, mayNameSecret(json));
             walk.document(true);
             return new Result(walk.changed ? out.result() : null, walk.findings);
         } catch (IOException e) {
@@ -253,6 +283,8 @@ public final class JsonMasking {
         boolean secretItem;
         /** An array of Kubernetes Secrets: a {@code SecretList}'s {@code items}. */
         boolean secretItems;
+        /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
+        boolean kubernetes;
     }
 
     /** One distinct path of a document (indexes folded into {@code [*]}): its children by segment and its report location. */
@@ -290,10 +322,24 @@ public final class JsonMasking {
          */
         final Set<String> cleanValues = new HashSet<>();
 
+        /**
+         * Whether the {@code data} of a Kubernetes object whose kind has not come yet is masked as a
+         * Secret's: kubectl, {@code jq -S}, Go's and Python's sorted maps write {@code apiVersion},
+         * {@code data}, {@code kind}, so a walk that writes as it reads has written a Secret's data
+         * before it learns the kind. A stream presumes so (a ConfigMap written that way is masked
+         * too); a document held whole only when it holds the word at all ({@link #mayNameSecret}).
+         */
+        final boolean presumeSecrets;
+
         Walk(JsonParser in, JsonOutput out, MaskingReport report) {
+            this(in, out, report, true);
+        }
+
+        Walk(JsonParser in, JsonOutput out, MaskingReport report, boolean presumeSecrets) {
             this.in = in;
             this.out = out;
             this.report = report;
+            this.presumeSecrets = presumeSecrets;
             this.rootStates = new long[rules.length];
             Arrays.fill(rootStates, JsonPathPattern.start());
         }
@@ -471,11 +517,12 @@ public final class JsonMasking {
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
             frame.elementHint = hintFor();
             frame.kind = null;
+            frame.kubernetes = false;
             frame.secretItem = !array && parent != null && parent.array && parent.secretItems;
             frame.secretItems = array && parent != null && !parent.array && "items".equalsIgnoreCase(parent.pendingKey)
                     && secretManifests && "SecretList".equalsIgnoreCase(parent.kind);
-            if (!array && parent != null && !parent.array && isSecret(parent) && ("data".equalsIgnoreCase(parent.pendingKey)
-                    || "stringData".equalsIgnoreCase(parent.pendingKey))) {
+            if (!array && parent != null && !parent.array && (isSecret(parent) || presumedSecret(parent))
+                    && ("data".equalsIgnoreCase(parent.pendingKey) || "stringData".equalsIgnoreCase(parent.pendingKey))) {
                 frame.elementHint = EntityType.SECRET; // every entry, whatever its name: base64 of anything
             }
             frame.pendingKey = null;
@@ -493,10 +540,16 @@ public final class JsonMasking {
          * Whether an object is a Kubernetes Secret, as the API server writes one ({@code kind} before
          * {@code data}; a {@code SecretList}'s items carry no kind of their own). kubectl's output,
          * {@code kind} after {@code data}, is read by the content detectors when it comes as text
-         * ({@code KubernetesSecrets}), not by this walk, which has written the data by then.
+         * ({@code KubernetesSecrets}); this walk, which has written the data by then, masks a
+         * Kubernetes object's data as a Secret's while its kind is unknown ({@link #presumeSecrets}).
          */
         private boolean isSecret(Frame object) {
             return secretManifests && (object.secretItem || "Secret".equalsIgnoreCase(object.kind));
+        }
+
+        /** A Kubernetes object whose kind has not come yet, read as a Secret when the walk presumes so. */
+        private boolean presumedSecret(Frame object) {
+            return presumeSecrets && secretManifests && object.kind == null && object.kubernetes;
         }
 
         private void advanceIndex() {
@@ -507,9 +560,13 @@ public final class JsonMasking {
 
         private void scalar(JsonToken token) throws IOException {
             advanceIndex();
-            if (depth > 0 && token == JsonToken.VALUE_STRING && !stack[depth - 1].array
-                    && "kind".equalsIgnoreCase(stack[depth - 1].pendingKey)) {
-                stack[depth - 1].kind = in.getText();
+            if (depth > 0 && token == JsonToken.VALUE_STRING && !stack[depth - 1].array) {
+                Frame object = stack[depth - 1];
+                if ("kind".equalsIgnoreCase(object.pendingKey)) {
+                    object.kind = in.getText();
+                } else if ("apiVersion".equalsIgnoreCase(object.pendingKey)) {
+                    object.kubernetes = KUBERNETES_API_VERSION.matcher(in.getText()).matches();
+                }
             }
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;

@@ -136,11 +136,16 @@ final class BodyMasking {
      * its {@code Content-Type} says (many services do) would otherwise get the field rules and
      * name hints skipped by a caller who labels a JSON body {@code text/plain}. So a text body
      * that starts with {@code {} or {@code [} is read whole (up to {@link #JSON_IN_TEXT_BYTES})
-     * and masked as JSON documents when it parses as such, else line by line.
+     * and masked as JSON documents when it parses as such, else line by line. A UTF-8 byte order
+     * mark before it counts as nothing, as readers that decode with it ({@code utf-8-sig}: Python's
+     * requests, .NET) drop it before they parse; it is kept in the output.
      */
     private static void text(Kind kind, Masker masker, String location, InputStream in, OutputStream out,
                              MaskingReport report) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
+        in = in.markSupported() ? in : new BufferedInputStream(in);
+        int mark = byteOrderMark(in);
+        head.write(BYTE_ORDER_MARK, 0, mark);
         int first = in.read();
         while (first == ' ' || first == '\t' || first == '\r' || first == '\n') {
             if (head.size() == JSON_IN_TEXT_BYTES) {
@@ -162,9 +167,11 @@ final class BodyMasking {
             throw tooLongToTell(location);
         }
         ByteArrayOutputStream masked = new ByteArrayOutputStream(body.length);
+        masked.write(body, 0, mark);
         MaskingReport tentative = new MaskingReport();
         try {
-            json(Kind.NDJSON, masker.json(location), location, new ByteArrayInputStream(body), masked, tentative);
+            json(Kind.NDJSON, masker.json(location), location, new ByteArrayInputStream(body, mark, body.length - mark),
+                    masked, tentative);
         } catch (MaskingRefusedException e) {
             if (e.reason() != FallbackReason.INVALID_JSON) {
                 throw e; // JSON nested too deep is refused as JSON, not let through as text
@@ -175,6 +182,20 @@ final class BodyMasking {
         report.add(tentative);
         masked.writeTo(out);
         out.flush();
+    }
+
+    private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
+    /** The length of the UTF-8 byte order mark {@code in} starts with (3), or 0, consuming it; {@code in} supports marks. */
+    private static int byteOrderMark(InputStream in) throws IOException {
+        in.mark(BYTE_ORDER_MARK.length);
+        for (byte expected : BYTE_ORDER_MARK) {
+            if (in.read() != (expected & 0xFF)) {
+                in.reset();
+                return 0;
+            }
+        }
+        return BYTE_ORDER_MARK.length;
     }
 
     private static MaskingRefusedException tooLongToTell(String location) {
@@ -220,11 +241,16 @@ final class BodyMasking {
     }
 
     /**
-     * Where a JSON document may start in a line: at its start, or after an event stream's
-     * {@code data:}, past any spaces and tabs (a JSON reader skips them); -1 when the line holds none there.
+     * Where a JSON document may start in a line: at its start (past a UTF-8 byte order mark, which a
+     * text's first line may begin with), or after an event stream's {@code data:}, past any spaces
+     * and tabs (a JSON reader skips them); -1 when the line holds none there.
      */
     private static int jsonStart(byte[] line) {
         int at = 0;
+        if (line.length > 3 && line[0] == BYTE_ORDER_MARK[0] && line[1] == BYTE_ORDER_MARK[1]
+                && line[2] == BYTE_ORDER_MARK[2]) {
+            at = 3;
+        }
         if (line.length > 5 && line[0] == 'd' && line[1] == 'a' && line[2] == 't' && line[3] == 'a' && line[4] == ':') {
             at = 5;
         }

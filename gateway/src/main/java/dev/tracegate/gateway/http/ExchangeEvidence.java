@@ -75,6 +75,11 @@ final class ExchangeEvidence {
         recorder.blocked(sequence, "refused", "masking", message, "write", null);
     }
 
+    /** A request whose body names a method the policy refuses here ({@link JsonMethodFields}): it does not go on. */
+    void blockedByBody(String rule, String reason) {
+        recorder.blocked(sequence, "blocked", rule, reason, ruling.statementClass(), null);
+    }
+
     /**
      * The request's result, queued (a request that failed: the client's error answer follows).
      *

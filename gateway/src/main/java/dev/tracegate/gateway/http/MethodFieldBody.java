@@ -15,8 +15,8 @@ import java.util.Set;
  * labelled with two types, in a charset that hides ASCII, a multipart form without its one
  * boundary) is {@link #unreadable}: the
  * rule that weighs the method cannot be decided and the request is blocked as high risk. (A JSON
- * body's top-level {@code _method}, which Laravel obeys, counts only when a {@code fields} rule
- * has the body read: reading every JSON POST whole would end its streaming to the target.)
+ * body's top-level {@code _method}, which Laravel obeys, is read as the body streams instead,
+ * {@link JsonMethodFields}: reading every JSON POST whole would end its streaming to the target.)
  *
  * @param shape      which of them it is
  * @param boundary   a multipart form's boundary; null otherwise

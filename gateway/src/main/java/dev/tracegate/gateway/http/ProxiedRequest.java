@@ -22,6 +22,7 @@ import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.trace.TraceContext;
@@ -144,6 +145,8 @@ final class ProxiedRequest {
                 BodyMasking.Kind.of(client.header("content-type")));
         Admission admission = context.services().gate().admit(recorder, sequence, ruling);
         byte[] body = read == null ? null : read.bytes();
+        UpstreamCall.NamedMethods named = read == null && isJsonPost(facts)
+                ? methods -> stronger(subject, facts, ruling, methods) : null;
         if (admission instanceof Admission.NeedsApproval held) {
             HeldRequest wait = new HeldRequest(context, client, out, joined, identity, trace);
             HeldBody whole = wait.body(held, body == null ? clientBody() : null, body);
@@ -153,16 +156,38 @@ final class ProxiedRequest {
             body = whole.bytes();
             if (client.prefersAsync()) {
                 // Answered 202 now; the wait and the target go on on another thread, which ends the request.
-                return wait.later(held, line, whole, (stored, approved) -> forward(route, evidence, ruling, approved, stored));
+                return wait.later(held, line, whole,
+                        (stored, approved) -> forward(route, evidence, ruling, approved, named, stored));
             }
             admission = wait.now(held, line, whole);
         }
         if (admission instanceof Admission.Refused refused) {
             refuse(refused, out);
         } else {
-            forward(route, evidence, ruling, body, out);
+            forward(route, evidence, ruling, body, named, out);
         }
         return false;
+    }
+
+    /**
+     * Whether the request is a POST with a JSON body (as Laravel tells one: a content type holding
+     * {@code /json} or {@code +json}) whose top-level {@code _method} Laravel would obey. Its body
+     * then streams read ({@link JsonMethodFields}), its end held until the methods it names, if
+     * any, are weighed: the policy is asked again only for a body that names one.
+     */
+    private boolean isJsonPost(HttpRequestFacts facts) {
+        return facts.method().equals("POST") && client.hasBody() && client.headerValues("content-type").stream()
+                .anyMatch(type -> type.toLowerCase(Locale.ROOT).contains("json"));
+    }
+
+    /** The decision the methods a JSON body names bring, when stronger than the ruling's; null otherwise. */
+    private Decision stronger(Subject subject, HttpRequestFacts facts, Ruling ruling, List<String> methods) {
+        if (methods.isEmpty()) {
+            return null;
+        }
+        Decision named = context.services().guard().decide(subject, new Command.Http(facts.withMethodParameters(methods),
+                null)).decision();
+        return named.action().ordinal() > ruling.decision().action().ordinal() ? named : null;
     }
 
     /**
@@ -190,10 +215,10 @@ final class ProxiedRequest {
      * to stream it from the client.
      */
     private void forward(HttpRoutes.Route route, ExchangeEvidence evidence, Ruling ruling, byte[] body,
-                            ClientResponse to) throws IOException, InterruptedException {
+                         UpstreamCall.NamedMethods named, ClientResponse to) throws IOException, InterruptedException {
         InputStream stream = body == null ? clientBody() : null;
         var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
-                .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
+                .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), named, to);
         if (sent != null) {
             new ResponseRelay(evidence, context.services().resultDataBytes())
                     .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
@@ -251,7 +276,11 @@ final class ProxiedRequest {
 
     /**
      * What the request's command event adds: where it came from, over TLS or not, and its headers
-     * as the evidence keeps them (credentials out, personal data masked).
+     * as the evidence keeps them (credentials out, personal data masked). A header sent more than
+     * once, under any spelling of its name, keeps every value in the order sent, joined with
+     * {@code ", "} as RFC 9110 combines field lines and as the policy read them: the target got
+     * them all, and a record of the last alone ({@code X-Dry-Run: true} then {@code X-Dry-Run: false})
+     * would tell an auditor something else than what the target acted on.
      */
     private HttpRequestDetail requestDetail(CommandRedaction recording, List<Redaction> redactions) {
         SortedMap<String, String> recorded = new TreeMap<>();
@@ -259,7 +288,7 @@ final class ProxiedRequest {
             String name = header.getKey().toLowerCase(Locale.ROOT);
             RecordedCommand kept = HeaderRules.kept(name, header.getValue(), recording);
             redactions.addAll(kept.redactions());
-            recorded.put(name, kept.text());
+            recorded.merge(name, kept.text(), (first, then) -> first + ", " + then);
         }
         return new HttpRequestDetail(client.remote(), client.secure(), recorded);
     }

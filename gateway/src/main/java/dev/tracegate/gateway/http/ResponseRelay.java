@@ -4,6 +4,8 @@ import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.EntityType;
+import dev.tracegate.masking.FallbackAction;
+import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.policy.rules.CallerMasking;
@@ -116,8 +118,16 @@ final class ResponseRelay {
             } else if (masking != null && HeaderRules.describesTheTransfer(name)) {
                 value = transferMasked(masking, name, value);
             } else if (masking != null) {
-                value = masking.masker().maskText(ColumnRef.expression("response.header:" + name.toLowerCase(Locale.ROOT)),
-                        value, evidence.responseReport()).value();
+                String location = "response.header:" + name.toLowerCase(Locale.ROOT);
+                try {
+                    value = value.indexOf('?') < 0 ? value : HeaderUrlQueries.masked(masking.masker().json(location),
+                            location, value, evidence.responseReport());
+                } catch (MaskingRefusedException unreadable) {
+                    // A query the masker cannot decode as its reader would: the header does not go.
+                    evidence.responseReport().fallback(location, FallbackReason.UNMASKABLE, FallbackAction.REDACT);
+                    continue;
+                }
+                value = masking.masker().maskText(ColumnRef.expression(location), value, evidence.responseReport()).value();
             }
             if (value != null) {
                 out.header(name, value);

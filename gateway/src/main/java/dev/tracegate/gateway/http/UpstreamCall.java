@@ -1,15 +1,19 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
+import dev.tracegate.policy.rules.Decision;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Request;
@@ -26,6 +30,14 @@ final class UpstreamCall {
 
     /** What the target answered, with the evidence's share of the request body that went (null without one). */
     record Sent(TargetAnswer answer, BodyCapture body) {
+    }
+
+    /**
+     * Weighs the methods a JSON body's {@code _method} fields name ({@link JsonMethodFields}), which
+     * the ruling could not: the decision they bring when it is stronger than the ruling's, else null.
+     */
+    interface NamedMethods {
+        Decision stronger(List<String> methods);
     }
 
     private final ClientRequest client;
@@ -47,9 +59,10 @@ final class UpstreamCall {
      * @param body     the request body: the bytes already read (to decide or to hold), or the client's stream
      * @param read     whether {@code body} was read whole before (its length is then known exactly)
      * @param masking  the caller's masking, or {@code null}
+     * @param named    weighs the methods a JSON body names in {@code _method}; null when no rule could care
      */
-    Sent send(InputStream body, byte[] read, CallerMasking masking, boolean passUnmaskable, ClientResponse out)
-            throws IOException, InterruptedException {
+    Sent send(InputStream body, byte[] read, CallerMasking masking, boolean passUnmaskable, NamedMethods named,
+              ClientResponse out) throws IOException, InterruptedException {
         Masker masker = masking == null ? null : masking.masker();
         BodyForm form = BodyForm.of(client.headerValues("content-type"), client.headerValues("content-encoding"));
         BodyMasking.Kind kind = form.kind();
@@ -95,10 +108,14 @@ final class UpstreamCall {
         if (!hasBody) {
             upstream.send(answer);
         } else if (read != null && masker == null) {
+            if (named != null && refusedForNamedMethods(named, JsonMethodFields.of(read), out)) {
+                return null;
+            }
             capture = BodyCapture.ofWhole(read, capturedBytes); // the array Jetty sends, not a copy of it
             upstream.body(new BytesRequestContent((String) null, read)).send(answer); // no Content-Type invented
         } else {
-            capture = streamed(upstream, answer, read != null ? new ByteArrayInputStream(read) : body, masker, kind, out);
+            capture = streamed(upstream, answer, read != null ? new ByteArrayInputStream(read) : body, masker, kind, named,
+                    out);
             if (capture == null) {
                 return null;
             }
@@ -112,7 +129,7 @@ final class UpstreamCall {
      * @return the evidence's share of the body, or null when the body broke and the client was answered
      */
     private BodyCapture streamed(Request upstream, TargetAnswer answer, InputStream in, Masker masker,
-                                 BodyMasking.Kind kind, ClientResponse out) {
+                                 BodyMasking.Kind kind, NamedMethods named, ClientResponse out) {
         TargetRequestBody streamed = new TargetRequestBody(masker == null ? client.length() : -1);
         // A target that fails before it took the body (unreachable, reset) fails it too: the writer stops.
         upstream.body(streamed).onComplete(result -> {
@@ -120,12 +137,25 @@ final class UpstreamCall {
                 streamed.abort(result.getFailure());
             }
         }).send(answer);
-        BodyCapture capture = new BodyCapture(streamed.sink(), capturedBytes);
+        // What the target gets is read for _method fields; its end waits until they are weighed.
+        JsonMethodFields watched = named == null ? null : new JsonMethodFields(streamed.sink(), streamed.getLength());
+        BodyCapture capture = new BodyCapture(watched != null ? watched : streamed.sink(), capturedBytes);
         try {
             if (masker != null) {
                 masked(in, masker, kind, capture);
             } else {
                 plain(in, capture);
+            }
+            if (watched != null) {
+                Decision stronger = named.stronger(watched.methods());
+                if (stronger != null) {
+                    IOException refused = new IOException("the body names a method the policy refuses here");
+                    streamed.abort(refused); // the target never gets the body's end
+                    upstream.abort(refused);
+                    refuseNamedMethods(stronger, out);
+                    return null;
+                }
+                watched.release();
             }
             streamed.end();
         } catch (TargetRequestBody.TargetStoppedReading stopped) {
@@ -250,6 +280,29 @@ final class UpstreamCall {
     private static String failureName(Throwable failure) {
         Throwable named = failure.getClass() == IOException.class && failure.getCause() != null ? failure.getCause() : failure;
         return named.getClass().getSimpleName();
+    }
+
+    /** Refuses, before a byte of the body goes, a body whose {@code _method} fields the policy refuses. */
+    private boolean refusedForNamedMethods(NamedMethods named, List<String> methods, ClientResponse out) {
+        Decision stronger = named.stronger(methods);
+        if (stronger != null) {
+            refuseNamedMethods(stronger, out);
+        }
+        return stronger != null;
+    }
+
+    /**
+     * A JSON body names a method in {@code _method} that the policy blocks or holds where the request
+     * as sent was let through: refused (403), since a request that streamed past the ruling is not
+     * held afterwards. Held, it would be asked for with its method sent as such. The reason does not
+     * quote the body's values: the evidence keeps it as written.
+     */
+    private void refuseNamedMethods(Decision stronger, ClientResponse out) {
+        String reason = "the JSON body names a method in _method that rule " + stronger.rule()
+                + (stronger.action() == Action.BLOCK ? " blocks: " + stronger.reason()
+                        : " holds for approval: send the request with that method to have it held");
+        evidence.blockedByBody(stronger.rule(), reason);
+        ProxiedRequest.refuse(new Admission.Refused("blocked", stronger.rule(), reason, null), out);
     }
 
     private void refuse(ClientResponse out, int status, String location, String message) {

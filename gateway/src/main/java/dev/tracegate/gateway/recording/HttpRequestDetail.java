@@ -12,11 +12,12 @@ import java.util.SortedMap;
  * What an HTTP request's {@code command} event adds: where it came from, over TLS or not, and its
  * headers as the evidence keeps them (names in lower case, credentials out, personal data
  * masked). Written as canonical text member by member; the headers are kept sorted by name as
- * they are collected, the last of a repeated name winning as it always did in the tree.
+ * they are collected.
  *
  * @param client  the client's address and port
  * @param tls     whether the request came over TLS
- * @param headers recorded header name to recorded value, in UTF-16 order of the names
+ * @param headers recorded header name to recorded value, in UTF-16 order of the names; a header
+ *                sent more than once holds all its values in the order sent, joined with {@code ", "}
  */
 public record HttpRequestDetail(String client, boolean tls, SortedMap<String, String> headers) implements ProtocolDetail {
 

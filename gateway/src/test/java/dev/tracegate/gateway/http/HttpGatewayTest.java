@@ -287,6 +287,24 @@ class HttpGatewayTest {
         assertThat(headers.path("accept").asText()).isEqualTo("application/json");
     }
 
+    /** Every value of a repeated header reaches the target; the record kept the last alone. */
+    @Test
+    void aHeaderSentTwiceIsRecordedWithEveryValueTheTargetGot() throws Exception {
+        String answer = raw("GET /svc/echo/dry-run HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nX-Dry-Run: true\r\nx-dry-run: false\r\nX-Note: mail hedy@example.net\r\nX-Note: ok"
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        assertThat(upstream.received.getLast().headers().entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("x-dry-run")).flatMap(e -> e.getValue().stream()))
+                .as("the target gets both").containsExactly("true", "false");
+        List<JsonNode> events = lastRequest("apikey:admin");
+        JsonNode headers = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst()
+                .orElseThrow().path("detail").path("headers");
+        assertThat(headers.path("x-dry-run").asText()).isEqualTo("true, false");
+        assertThat(headers.path("x-note").asText()).isEqualTo("mail [EMAIL], ok");
+        assertThat(events.toString()).doesNotContain("hedy@");
+    }
+
     @Test
     void personalDataIsMaskedInBothDirectionsForMaskedCallers() throws Exception {
         String trace = "{\"agent\":\"planner\",\"step\":{\"note\":\"mail ada@example.com\",\"card\":\"4111 1111 1111 1111\"}}";
@@ -341,6 +359,33 @@ class HttpGatewayTest {
         assertThat(body.path("rule").asText()).isEqualTo("no-deletes");
         assertThat(body.path("error").asText()).contains("deletes are not allowed");
         assertThat(upstream.received).hasSize(before);
+    }
+
+    /**
+     * Laravel takes a JSON POST's top-level _method for the method: a masked caller's body, which
+     * streams through the masker, and a large one, which streams as it came, are read as they go;
+     * the target never gets either whole, and the evidence says which rule refused them.
+     */
+    @Test
+    void aJsonPostNamingABlockedMethodIsRefusedWhileItsBodyStreams() throws Exception {
+        int before = upstream.received.size();
+        for (String token : List.of(TestGateway.ALICE_TOKEN, TestGateway.ADMIN_TOKEN)) {
+            String body = "{\"note\":\"mail ada@example.com\",\"pad\":\"" + "x".repeat(80 * 1024) + "\",\"_method\":\"DELETE\"}";
+            HttpResponse<String> response = send(request("/svc/echo/7", token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+            assertThat(response.statusCode()).as(token).isEqualTo(403);
+            JsonNode refusal = JSON.readTree(response.body());
+            assertThat(refusal.path("rule").asText()).isEqualTo("no-deletes");
+            assertThat(refusal.path("error").asText()).contains("_method").contains("deletes are not allowed");
+        }
+        assertThat(upstream.received).hasSize(before);
+        JsonNode blocked = lastRequest("apikey:admin").stream().filter(e -> e.path("type").asText().equals("command.blocked"))
+                .findFirst().orElseThrow();
+        assertThat(blocked.path("detail").path("rule").asText()).isEqualTo("no-deletes");
+        HttpResponse<String> patch = send(request("/svc/echo/7", TestGateway.ALICE_TOKEN).header("Content-Type",
+                "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"_method\":\"PATCH\"}")).build());
+        assertThat(patch.statusCode()).isEqualTo(200);
+        assertThat(upstream.received.getLast().text()).isEqualTo("{\"_method\":\"PATCH\"}");
     }
 
     @Test

@@ -64,7 +64,10 @@ class HttpPolicyEvasionTest {
 
     @Test
     void aMethodOverrideHeaderCannotCarryABlockedMethodPastTheRule() throws Exception {
-        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+        // PHP, WEBrick, Thin and some WSGI servers read X_HTTP_Method_Override as X-HTTP-Method-Override:
+        // both are HTTP_X_HTTP_METHOD_OVERRIDE to them. Each of the underscored ones reached the target.
+        for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override",
+                "X_HTTP_Method_Override", "x-http_method-override", "X_HTTP_METHOD", "X_Method_Override")) {
             int before = upstream.received.size();
             assertThat(status(request("POST", "/svc/echo/7", header + ": DELETE\r\n"))).as(header).isEqualTo("403");
             assertThat(status(request("GET", "/svc/echo/7", header + ": delete\r\n"))).as(header).isEqualTo("403");
@@ -80,11 +83,11 @@ class HttpPolicyEvasionTest {
         int before = upstream.received.size();
         for (String target : List.of("/svc/echo/7?_method=DELETE", "/svc/echo/7?page=2&_method=delete",
                 "/svc/echo/7?%5Fmethod=DELETE", "/svc/echo/7?_METHOD=DELETE", "/svc/echo/7?.method=DELETE",
-                "/svc/echo/7?a=1;_method=DELETE")) {
+                "/svc/echo/7?a=1;_method=DELETE", "/svc/echo/7?_method%00=DELETE", "/svc/echo/7?_method%00x=DELETE")) {
             assertThat(status(request("POST", target, ""))).as(target).isEqualTo("403");
         }
         for (String form : List.of("_method=DELETE", "name=Ada&_method=delete", "%5Fmethod=DEL%45TE",
-                "_method=PATCH&_method=DELETE")) {
+                "_method=PATCH&_method=DELETE", "_method%00=DELETE")) {
             assertThat(status(post("application/x-www-form-urlencoded", form))).as(form).isEqualTo("403");
         }
         assertThat(upstream.received.size()).isEqualTo(before);
@@ -148,6 +151,36 @@ class HttpPolicyEvasionTest {
                 + "--b7\r\nContent-Disposition: form-data; name=\"payment_method\"; filename=\"_method\"\r\n\r\n"
                 + "DELETE\r\n--b7--\r\n"))).isEqualTo("200");
         assertThat(upstream.received.size()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aJsonBodyCannotNameABlockedMethodPastTheRule() throws Exception {
+        // Laravel takes a POST whose JSON body's top level holds _method for that method. Each of
+        // these reached the target as a POST, small, large (which streams) or chunked.
+        String pad = "x".repeat(100 * 1024);
+        int before = upstream.received.size();
+        for (String body : List.of("{\"_method\":\"DELETE\"}", "{\"note\": \"hi\", \"_method\" : \"delete\"}",
+                "{\"\\u005fmethod\":\"DEL\\u0045TE\"}", "{\"a\":{\"b\":[1,{\"c\":\"}\"}]},\"_METHOD\":\"DELETE\"}",
+                "{\"_method\":\"PATCH\",\"_method\":\"DELETE\"}",
+                "{\"pad\":\"" + pad + "\",\"_method\":\"DELETE\"}")) {
+            assertThat(status(post("application/json", body))).as(body.substring(0, Math.min(body.length(), 60)))
+                    .isEqualTo("403");
+            assertThat(status(post("application/vnd.api+json; charset=utf-8", body))).isEqualTo("403");
+        }
+        String chunked = "{\"pad\":\"" + pad + "\",\"_method\":\"DELETE\"}";
+        String answer = raw("POST /svc/echo/7 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TestGateway.ADMIN_TOKEN
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + Integer.toHexString(chunked.length()) + "\r\n" + chunked + "\r\n0\r\n\r\n");
+        assertThat(status(answer)).isEqualTo("403");
+        assertThat(upstream.received.size()).as("the target never got a whole body").isEqualTo(before);
+
+        // JSON that names no blocked method, at the top level, goes through whole, large ones too.
+        for (String body : List.of("{\"_method\":\"PATCH\"}", "{\"a\":{\"_method\":\"DELETE\"}}",
+                "{\"note\":\"_method: DELETE\"}", "[{\"_method\":\"DELETE\"}]", "{\"pad\":\"" + pad + "\"}")) {
+            assertThat(status(post("application/json", body))).as(body.substring(0, Math.min(body.length(), 60)))
+                    .isEqualTo("200");
+            assertThat(upstream.received.getLast().text()).isEqualTo(body);
+        }
     }
 
     private static String post(String contentType, String body) throws IOException {

@@ -58,10 +58,13 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * for another method ({@code _method=DELETE}: Laravel and Symfony from the query string or the
      * body, Rails, Spring's {@code HiddenHttpMethodFilter} and ASP.NET Core from a form, Express's
      * method-override from wherever it is told). PHP reads a {@code .} or a space in a name as
-     * {@code _}, so {@code .method} is one too; case is ignored.
+     * {@code _}, so {@code .method} is one too, and ends a name at its first zero byte (it reads
+     * names as C strings), so {@code _method%00x} is one as well; case is ignored.
      */
     public static boolean isMethodParameter(String name) {
-        return name.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
+        int zero = name.indexOf('\0');
+        String read = zero < 0 ? name : name.substring(0, zero);
+        return read.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
     }
 
     public HttpRequestFacts {
@@ -103,8 +106,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     public List<String> methods() {
         List<String> methods = new ArrayList<>(1);
         methods.add(method);
+        Map<String, String> read = headerReadings();
         for (String header : METHOD_OVERRIDES) {
-            String value = headers.get(header);
+            String value = read.get(header);
             if (value != null) {
                 addNamed(methods, value.split(","));
             }
@@ -122,6 +126,28 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             addNamed(methods, "GET");
         }
         return methods;
+    }
+
+    /**
+     * The headers as servers that pass them to applications as CGI variables read them:
+     * {@code X_HTTP_Method_Override} and {@code X-HTTP-Method-Override} are both
+     * {@code HTTP_X_HTTP_METHOD_OVERRIDE} to PHP under Apache or PHP's own server, to Rack servers
+     * such as WEBrick and Thin and to WSGI servers that do not drop such names, and Rack's and
+     * Laravel's method override read that variable. So a name with an underscore is also read with
+     * a hyphen in its place, its values joined to those of that name. What a rule that blocks or
+     * holds reads; a rule that allows reads {@link #headers} as sent.
+     */
+    public Map<String, String> headerReadings() {
+        if (headers.keySet().stream().noneMatch(name -> name.indexOf('_') >= 0)) {
+            return headers; // the common case, without a copy
+        }
+        Map<String, String> read = new TreeMap<>(headers);
+        headers.forEach((name, value) -> {
+            if (name.indexOf('_') >= 0) {
+                read.merge(name.replace('_', '-'), value, (first, then) -> first + ", " + then);
+            }
+        });
+        return read;
     }
 
     private static void addNamed(List<String> methods, String... named) {

@@ -212,10 +212,10 @@ public record Rule(String name, List<String> connections, List<String> protocols
      */
     private boolean matchesWithoutBody(HttpRequestFacts request) {
         boolean strict = action == Action.ALLOW;
+        Map<String, String> read = headers.isEmpty() ? Map.of() : strict ? request.headers() : request.headerReadings();
         if (action == null || !tables.isEmpty() || isSshOnly() || !matchesClass(request.statementClass())
-                || !headers.entrySet().stream().allMatch(h -> request.headers().containsKey(h.getKey())
-                        && (strict ? h.getValue() : ignoringCase(h.getValue()))
-                                .matcher(request.headers().get(h.getKey())).find())) {
+                || !headers.entrySet().stream().allMatch(h -> read.containsKey(h.getKey())
+                        && (strict ? h.getValue() : ignoringCase(h.getValue())).matcher(read.get(h.getKey())).find())) {
             return false;
         }
         if (strict) {

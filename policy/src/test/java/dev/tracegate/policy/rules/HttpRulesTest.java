@@ -65,6 +65,17 @@ class HttpRulesTest {
                 .as("* stays within one segment").isEqualTo(Action.ALLOW);
     }
 
+    /** PHP and other CGI-style servers read Content_Type as Content-Type: a blocking rule's headers read both. */
+    @Test
+    void aBlockingRuleReadsAHeaderNameWithUnderscoresAsItsHyphenatedName() {
+        assertThat(decide("POST", "/traces/abc/attachments", Map.of("Content_Type", "application/octet-stream")).rule())
+                .isEqualTo("no-debug-uploads");
+        assertThat(decide("POST", "/traces/abc", Map.of("X_Ticket", "")).rule()).isEqualTo("writes-need-a-ticket");
+        assertThat(decide("POST", "/traces/abc", Map.of("X_HTTP_Method_Override", "DELETE")).rule())
+                .isEqualTo("hold-deletes");
+        assertThat(decide("POST", "/traces/abc", Map.of("X_Ticket_Id", "")).action()).isEqualTo(Action.ALLOW);
+    }
+
     @Test
     void aRuleThatBlocksOrHoldsMatchesEveryPathATargetMayReadTheRequestAs() {
         for (String path : new String[] {"/ADMIN/users", "/Admin/x", "/admin./users", "/admin /users", "/admin%20/users", "/%61dmin%2e/x", "/admin;x/users",
