@@ -337,6 +337,31 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * Stray bytes around or inside encoded text (a NUL in front, UTF-16) kept the decoded bytes from
+     * being UTF-8 text, so the detectors never read them: the text a person reads in them is read.
+     */
+    @Test
+    void personalDataEncodedAmongStrayBytesIsReadAndMasked() throws SQLException {
+        String utf16 = Base64.getEncoder().encodeToString(EMAIL.getBytes(StandardCharsets.UTF_16LE));
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("INSERT INTO people (id, name, notes) VALUES (103, 'Stray', 'mail " + utf16 + "')");
+        }
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT notes,"
+                     + " encode('\\x00'::bytea || convert_to('" + EMAIL + "', 'UTF8'), 'base64') AS prefixed,"
+                     + " encode(convert_to('" + EMAIL + "', 'UTF8'), 'hex') || 'ff' AS appended FROM people WHERE id = 103")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("mail [EMAIL]");
+            assertThat(rs.getString(2)).isEqualTo("[EMAIL]");
+            assertThat(rs.getString(3)).isEqualTo("[EMAIL]");
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DELETE FROM people WHERE id = 103");
+            }
+        }
+    }
+
+    /**
      * A card number in a {@code float8} column is scanned as the whole number it is, in text and in
      * binary format, while the column stays free for the lineage check: a masked caller still sums
      * prices, and a price (a fraction, or a whole number that is no card) arrives as stored.
