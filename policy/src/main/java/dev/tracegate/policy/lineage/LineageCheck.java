@@ -81,7 +81,8 @@ public final class LineageCheck {
         LineageVerdict verdict;
         try {
             MySqlLineage.check(sql, dialect, schema);
-            verdict = mayComputeOnProtected(sql, dialect, schema) ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
+            verdict = mayComputeOnProtected(sql, dialect, schema) || mayFireTriggers(sql, dialect, schema.catalog())
+                    ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
         } catch (LineageRefusal refusal) {
             verdict = LineageVerdict.of(refusal);
         }
@@ -137,6 +138,19 @@ public final class LineageCheck {
         var readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
         return readings.isEmpty() || readings.get().stream().flatMap(List::stream)
                 .anyMatch(statement -> namesProtectedDataOrRunsJudgedText(statement.tokens(), schema));
+    }
+
+    /**
+     * Whether a statement, in any reading of the MySQL text, may fire a trigger ({@link TriggeredWrite}):
+     * its error's text, and its warnings', may then quote any row the trigger read.
+     */
+    private static boolean mayFireTriggers(String sql, SqlDialect dialect, CatalogSnapshot catalog) {
+        if (!catalog.hasAnyTrigger()) {
+            return false;
+        }
+        var readings = SqlScriptSplitter.splitEveryReading(sql, dialect);
+        return readings.isEmpty() || readings.get().stream().flatMap(List::stream)
+                .anyMatch(statement -> TriggeredWrite.mayFire(statement.tokens(), catalog));
     }
 
     private static boolean mayComputeOnProtected(List<SqlToken> tokens, ProtectedSchema schema) {

@@ -143,6 +143,28 @@ class MySqlLineageTest {
                 .computesOnProtected()).as("PostgreSQL converts no text").isFalse();
     }
 
+    /**
+     * A trigger's SIGNAL quotes any row it reads in the error of the write that fired it, so a
+     * write to a table with triggers, or through a view over one, has its texts withheld like a
+     * statement that computes on a protected value; reads fire no trigger.
+     */
+    @Test
+    void writesThatMayFireATriggerAreMarkedAsThoughTheyComputedOnProtectedValues() {
+        ProtectedSchema triggered = ShopCatalog.schema(ShopCatalog.profile(), java.util.Set.of("orders"));
+        for (String sql : java.util.List.of("UPDATE orders SET status = 'paid' WHERE id = 1",
+                "INSERT INTO `ORDERS` (id) VALUES (1)", "DELETE FROM public.orders WHERE id = 1",
+                "REPLACE INTO orders (id) VALUES (1)", "/*!UPDATE*/ orders SET status = 'x'",
+                "UPDATE order_totals SET total = 0", "SELECT 1; DELETE FROM orders")) {
+            LineageVerdict verdict = LineageCheck.check(sql, SqlDialect.MYSQL, triggered);
+            assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
+            assertThat(verdict.computesOnProtected()).as(sql).isTrue();
+            assertThat(check(sql).computesOnProtected()).as("no trigger: " + sql).isFalse();
+        }
+        for (String sql : java.util.List.of("SELECT status FROM orders", "UPDATE customers SET notes = 'x' WHERE id = 1")) {
+            assertThat(LineageCheck.check(sql, SqlDialect.MYSQL, triggered).computesOnProtected()).as(sql).isFalse();
+        }
+    }
+
     @Test
     void mySqlVerdictsAreCachedApartFromPostgreSqls() {
         String sql = "SELECT $$ FROM customers WHERE reverse(email) = '' -- $$";
