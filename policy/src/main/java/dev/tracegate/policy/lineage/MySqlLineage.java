@@ -62,6 +62,10 @@ final class MySqlLineage {
     }
 
     private static void statement(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
+        if (word(tokens, 0).equals("set") && word(tokens, 1).equals("statement")) {
+            statement(carriedBySetStatement(tokens), dialect, schema);
+            return;
+        }
         refuseExposingNames(tokens);
         refuseCopies(tokens, schema);
         refuseAliasesNamingRelations(tokens, schema);
@@ -142,6 +146,30 @@ final class MySqlLineage {
         if (!parts.isEmpty()) {
             LineageCheck.statement(rendition, parts.getFirst().tokens(), schema);
         }
+    }
+
+    /**
+     * MariaDB's {@code SET STATEMENT var = value [, ...] FOR statement} runs the statement with the
+     * variables set for it: the statement is judged as itself (it was read as a SET, which reads no
+     * data, and a multi-table {@code UPDATE ... SET o.item = reverse(p.name)} under it was never
+     * checked). The values are constants; one that holds a query is refused.
+     */
+    private static List<SqlToken> carriedBySetStatement(List<SqlToken> tokens) {
+        int depth = 0;
+        for (int i = 2; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.isSymbol("(")) {
+                depth++;
+            } else if (token.isSymbol(")")) {
+                depth--;
+            } else if (token.isWord("select")) {
+                break;
+            } else if (depth == 0 && token.isWord("for")) {
+                return tokens.subList(i + 1, tokens.size());
+            }
+        }
+        throw new LineageRefusal("the gateway could not find the statement SET STATEMENT ... FOR carries, or a"
+                + " variable is set to a query; write the statement plainly");
     }
 
     /** {@code PREPARE s FROM 'text'} and {@code EXECUTE IMMEDIATE 'text'} are checked as their text; other text is refused. */

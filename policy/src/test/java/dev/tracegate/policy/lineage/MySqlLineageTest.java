@@ -67,6 +67,19 @@ class MySqlLineageTest {
             "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO orders (status) SELECT email FROM customers",
             "INSERT INTO orders (status) SELECT email FROM customers",
             "REPLACE INTO orders (status) SELECT email FROM customers",
+            // MariaDB's SET STATEMENT ... FOR carries a statement, judged as itself.
+            "SET STATEMENT max_statement_time = 100 FOR UPDATE orders o JOIN customers c ON c.id = o.customer_id"
+                    + " SET o.status = reverse(c.email)",
+            "set statement sql_mode = '', max_statement_time = 1 for delete from orders where status = reverse(email)",
+            "SET STATEMENT max_statement_time = 1 FOR SELECT reverse(email) FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR SET STATEMENT sql_mode = '' FOR SELECT upper(email) FROM customers",
+            // MySQL stores a query's rows in a new table without AS.
+            "CREATE TABLE stolen SELECT reverse(email) FROM customers",
+            "CREATE TABLE stolen SELECT id, email FROM customers",
+            "CREATE TEMPORARY TABLE stolen SELECT card_number FROM customers",
+            "CREATE TABLE stolen (e text) IGNORE SELECT email AS e FROM customers",
+            "CREATE TABLE stolen (SELECT email FROM customers)",
+            "CREATE TABLE stolen TABLE customers",
             "SELECT 1 /*!99999 ' */, email FROM customers -- */",
             // Plans quote the values of rows read while planning (a row found by its key).
             "EXPLAIN EXTENDED SELECT email FROM customers WHERE id = 1",
@@ -110,6 +123,9 @@ class MySqlLineageTest {
             "EXECUTE s USING @id",
             "/*!40101 SELECT id FROM orders */",
             "SELECT id FROM orders; SELECT email FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR SELECT email FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR UPDATE orders SET status = 'paid' WHERE id = 1",
+            "CREATE TABLE order_copy AS SELECT id, status FROM orders",
     })
     void allowsWhatLeaksNothing(String sql) {
         LineageVerdict verdict = check(sql);
