@@ -38,8 +38,13 @@ final class MySqlLineage {
     private static final Set<String> EXPLAINABLE = Set.of("select", "with", "table", "values", "insert", "replace",
             "update", "delete");
     private static final Set<String> EXPOSING_FUNCTIONS = Set.of("load_file", "sys_exec", "sys_eval");
+    /**
+     * SHOW forms that print other sessions' statements or logged rows; MariaDB's {@code SHOW EXPLAIN
+     * FOR id} and {@code SHOW ANALYZE FOR id} show another connection's running statement's plan, its
+     * literals in the conditions of {@code FORMAT=JSON}.
+     */
     private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
-            "profiles");
+            "profiles", "explain", "analyze");
 
     private MySqlLineage() {
     }

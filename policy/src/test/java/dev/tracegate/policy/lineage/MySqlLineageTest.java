@@ -54,6 +54,8 @@ class MySqlLineageTest {
             "SHOW FULL PROCESSLIST",
             "SHOW BINLOG EVENTS",
             "SHOW ENGINE INNODB STATUS",
+            "SHOW EXPLAIN FORMAT=JSON FOR 12",
+            "show analyze for 12",
             "USE mysql",
             // Dynamic SQL is checked as its text, or refused.
             "PREPARE s FROM 'SELECT reverse(email) FROM customers'",
