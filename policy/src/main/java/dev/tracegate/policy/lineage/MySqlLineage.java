@@ -29,11 +29,18 @@ import java.util.Set;
 final class MySqlLineage {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "performance_schema", "sys");
-    /** Relations of information_schema and performance_schema with other sessions' statements or rows. */
+    /**
+     * Relations of information_schema and performance_schema with other sessions' statements or
+     * stored values: MySQL 8's histograms ({@code COLUMN_STATISTICS}, bucket values of a column, as
+     * PostgreSQL's {@code pg_stats}), the words of an InnoDB full-text index ({@code
+     * INNODB_FT_INDEX_TABLE}, {@code INNODB_FT_INDEX_CACHE}: every word of the indexed names), and
+     * MariaDB's query cache ({@code QUERY_CACHE_INFO}, other sessions' statement texts).
+     */
     private static final Set<String> EXPOSING_RELATIONS = Set.of(
             "processlist", "innodb_trx", "threads", "events_statements_current", "events_statements_history",
             "events_statements_history_long", "events_statements_summary_by_digest", "prepared_statements_instances",
-            "general_log", "slow_log", "x$processlist", "x$session");
+            "general_log", "slow_log", "x$processlist", "x$session", "column_statistics", "innodb_ft_index_table",
+            "innodb_ft_index_cache", "query_cache_info");
     /** Where the statement an EXPLAIN or ANALYZE carries begins, after its options. */
     private static final Set<String> EXPLAINABLE = Set.of("select", "with", "table", "values", "insert", "replace",
             "update", "delete");
