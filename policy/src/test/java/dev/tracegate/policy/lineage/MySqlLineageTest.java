@@ -79,6 +79,10 @@ class MySqlLineageTest {
             "set statement sql_mode = '', max_statement_time = 1 for delete from orders where status = reverse(email)",
             "SET STATEMENT max_statement_time = 1 FOR SELECT reverse(email) FROM customers",
             "SET STATEMENT max_statement_time = 1 FOR SET STATEMENT sql_mode = '' FOR SELECT upper(email) FROM customers",
+            // MariaDB's RETURNING on DELETE, INSERT and REPLACE.
+            "DELETE FROM customers WHERE id = 99 RETURNING reverse(email)",
+            "INSERT INTO orders (customer_id) SELECT id FROM customers RETURNING (SELECT max(email) FROM customers)",
+            "REPLACE INTO orders (id) VALUES (1) RETURNING (SELECT upper(email) FROM customers LIMIT 1)",
             // MySQL stores a query's rows in a new table without AS.
             "CREATE TABLE stolen SELECT reverse(email) FROM customers",
             "CREATE TABLE stolen SELECT id, email FROM customers",
