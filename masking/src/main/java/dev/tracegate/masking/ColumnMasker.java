@@ -76,8 +76,9 @@ public final class ColumnMasker {
                     rule != null && rule.uses() != null ? rule.uses() : ColumnProtection.defaultUses(strategy));
             case JSON -> new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
                     rule != null && rule.uses() != null ? rule.uses() : Set.of());
-            case SCAN -> ColumnTypes.scanProtects(type) ? new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
-                    rule != null && rule.uses() != null ? rule.uses() : Set.of()) : ColumnProtection.NONE;
+            // A float too: a card kept in one and shifted (card_float + 1) or reversed is no card to a detector.
+            case SCAN -> new ColumnProtection(ColumnProtection.Kind.CONTENT, null,
+                    rule != null && rule.uses() != null ? rule.uses() : Set.of());
             case PASS -> ColumnProtection.NONE;
         };
     }

@@ -31,11 +31,6 @@ final class ColumnTypes {
      * digits ({@link WholeNumber}); a fraction (a price, a rate) cannot be a card or an account.
      */
     private static final Set<String> FLOATS = Set.of("float4", "real", "float8", "double precision", "float", "double");
-    /**
-     * PostgreSQL's float columns never made a table's columns protected for the lineage check:
-     * scanning their whole values must not refuse {@code sum(price)} to masked callers.
-     */
-    private static final Set<String> UNPROTECTED_FLOATS = Set.of("float4", "real", "float8", "double precision");
 
     private ColumnTypes() {
     }
@@ -54,11 +49,6 @@ final class ColumnTypes {
 
     static boolean isFloat(String type) {
         return type != null && FLOATS.contains(type);
-    }
-
-    /** Whether scanning a column of {@code type} makes it protected for the lineage check (docs/masking.md, "Lineage"). */
-    static boolean scanProtects(String type) {
-        return type == null || !UNPROTECTED_FLOATS.contains(type);
     }
 
     /** {@code masked} if a client can still read it as a value of {@code type}, else {@code null} (NULL). */

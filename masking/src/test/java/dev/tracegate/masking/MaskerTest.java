@@ -172,11 +172,12 @@ class MaskerTest {
     /**
      * PostgreSQL prints a card number kept in a float8 as {@code 4.111111111111111e+15}, MySQL's
      * double as {@code 4.111111111111111e15}, pgjdbc's binary float8 reads as {@code 4.111111111111111E15}:
-     * a whole float is scanned as its digits, a fraction is not, and PostgreSQL's float columns stay
-     * unprotected for the lineage check (MySQL's were content-protected before, and stay so).
+     * a whole float is scanned as its digits, a fraction is not, and a float column is content-protected
+     * for the lineage check like any scanned column, PostgreSQL's as MySQL's: {@code card_float + 1} is
+     * no card to a detector, and a sum with a row of a known fraction hands one out whole.
      */
     @Test
-    void aWholeFloatIsScannedAsItsDigitsWithoutProtectingTheColumn() {
+    void aWholeFloatIsScannedAsItsDigitsAndProtectsTheColumn() {
         MaskingReport report = new MaskingReport();
         ColumnRef float8 = ColumnRef.of("public", "orders", "amount", "float8");
         for (String card : List.of("4.111111111111111e+15", "4111111111111111", "4.111111111111111E15")) {
@@ -189,9 +190,10 @@ class MaskerTest {
         for (String price : List.of("12.5", "20", "1e+20", "NaN", "-Infinity", "4.1111111111111111")) {
             assertThat(demo.maskText(float8, price, report).outcome()).as(price).isEqualTo(CellOutcome.UNCHANGED);
         }
-        assertThat(demo.forColumn(customers("balance", "float8")).protection()).isEqualTo(ColumnProtection.NONE);
-        assertThat(demo.forColumn(customers("balance", "double")).protection().kind())
-                .isEqualTo(ColumnProtection.Kind.CONTENT);
+        for (String type : List.of("float8", "float4", "double precision", "real", "double")) {
+            assertThat(demo.forColumn(customers("balance", type)).protection().kind()).as(type)
+                    .isEqualTo(ColumnProtection.Kind.CONTENT);
+        }
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * A MySQL or MariaDB database's catalog as the lineage check reads it, from
  * {@code information_schema}: tables and views (with their definitions) and their columns,
- * stored routines (which masked callers may not call), schema names and keywords, and the
+ * stored routines (which masked callers may not call), the tables with triggers, schema names and keywords, and the
  * built-in function names (MariaDB lists them in {@code SQL_FUNCTIONS}; for MySQL, which does
  * not, a fixed list of common ones: any other function is unknown, and refused for masked
  * callers). Names in the session's database are the visible ones. The queries are the gateway's
@@ -34,6 +34,12 @@ final class MysqlCatalogReader implements CatalogReader {
             + " COLUMN_KEY IN ('PRI', 'UNI') FROM information_schema.COLUMNS"
             + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
+    /**
+     * Tables with triggers: a write to one may get an error or warning whose text a trigger's
+     * {@code SIGNAL} made from any row. The server lists only the triggers of tables on which the
+     * gateway's account holds the TRIGGER privilege (docs/mysql.md).
+     */
+    private static final String TRIGGERS = "SELECT DISTINCT LOWER(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS";
     private static final String ROUTINES = "SELECT DISTINCT LOWER(ROUTINE_NAME) FROM information_schema.ROUTINES";
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
@@ -68,7 +74,8 @@ final class MysqlCatalogReader implements CatalogReader {
         Set<String> other = new HashSet<>(keywords);
         other.addAll(TYPES);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
-        return new CatalogSnapshot(relations(), CatalogReader.names(catalog.query(ROUTINES)), builtIns, Set.of(), other, version);
+        return new CatalogSnapshot(relations(), CatalogReader.names(catalog.query(ROUTINES)), builtIns, Set.of(), other,
+                CatalogReader.names(catalog.query(TRIGGERS)), version);
     }
 
     private Set<String> builtIns() {

@@ -28,8 +28,9 @@ final class ResultMasking {
 
     private static final String SERVER_MESSAGE = "server message";
     /** Stands for a server text a masked caller may not read, in an error or a diagnostics row. */
-    static final String WITHHELD = "tracegate: message withheld: the statement computes on protected columns, and"
-            + " the server's text could quote their values (the error code and SQLSTATE are the server's)";
+    static final String WITHHELD = "tracegate: message withheld: the statement computes on protected columns or"
+            + " writes a table with triggers, and the server's text could quote their values (the error code and"
+            + " SQLSTATE are the server's)";
     private static final byte[] WITHHELD_UTF8 = WITHHELD.getBytes(StandardCharsets.UTF_8);
 
     private final CallerMasking client;
@@ -144,17 +145,33 @@ final class ResultMasking {
         if (client == null) {
             return error.message();
         }
+        if (signalled(error)) {
+            return WITHHELD;
+        }
         return masked(client.masker(), IntegrityErrorText.quotesStoredValues(error) ? IntegrityErrorText.withheld(error)
                 : error.message(), clientReport);
     }
 
-    /** A server message as the evidence keeps it: masked for everyone, like the kept rows, stored keys withheld. */
+    /**
+     * A server message as the evidence keeps it: masked for everyone, like the kept rows, stored keys
+     * and {@code SIGNAL}ed texts withheld.
+     */
     String recordedMessage(ErrPacket error) {
-        if (messagesWithheld) {
+        if (messagesWithheld || signalled(error)) {
             return WITHHELD;
         }
         return masked(client != null ? client.masker() : recording, IntegrityErrorText.quotesStoredValues(error)
                 ? IntegrityErrorText.withheld(error) : error.message(), new MaskingReport());
+    }
+
+    /**
+     * SQLSTATE class 45 (unhandled user-defined exception) only ever comes from {@code SIGNAL} in
+     * code of the database, which writes what it likes into the text: withheld from masked callers
+     * even when the gateway's catalog shows no trigger (its account may lack the TRIGGER privilege),
+     * and from the evidence of every caller, as a stored key is ({@link IntegrityErrorText}).
+     */
+    private static boolean signalled(ErrPacket error) {
+        return error.sqlState() != null && error.sqlState().startsWith("45");
     }
 
     private static String masked(Masker masker, String message, MaskingReport report) {

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,54 @@ class MysqlQuotedValuesThroughGatewayTest {
             sql.execute("SET optimizer_trace = 'enabled=off'");
             sql.executeQuery("EXPLAIN SELECT 1").close();
             sql.executeQuery("DESCRIBE it_people").close();
+        }
+    }
+
+    /**
+     * MariaDB shows the plan of another connection's running statement ({@code SHOW EXPLAIN FOR
+     * id}, {@code SHOW ANALYZE FOR id}), with the values its conditions compare in JSON; every
+     * caller's session logs in as the gateway's one account, so any of them is another caller's,
+     * whose literals are theirs (an unmasked caller's {@code WHERE name = 'Grace Hopper'}), as in
+     * the process list.
+     */
+    @Test
+    void thePlanOfAnotherConnectionsStatementIsRefused() throws Exception {
+        // An unmasked caller's long query (a join with MariaDB's sequence engine), killed once looked at.
+        String running = "SELECT count(*) FROM it_people p, seq_1_to_1000000000 s WHERE p.name = 'Grace Hopper'";
+        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Connection adminToo = connect(TestGateway.ADMIN_TOKEN, "");
+             Connection alice = connect(TestGateway.ALICE_TOKEN, "")) {
+            CompletableFuture<Void> counting = CompletableFuture.runAsync(() -> {
+                try (Statement sql = admin.createStatement()) {
+                    sql.executeQuery(running).close();
+                } catch (SQLException killed) {
+                    // ends with KILL QUERY below
+                }
+            });
+            String id = "";
+            for (int i = 0; i < 100 && id.isBlank(); i++) {
+                Thread.sleep(50);
+                id = mariadb.query("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%seq_1_to%'"
+                        + " AND INFO NOT LIKE '%PROCESSLIST%'").strip();
+            }
+            assertThat(id).as("the server's id of the running statement").isNotBlank();
+            try {
+                try (Statement sql = adminToo.createStatement();
+                     ResultSet plan = sql.executeQuery("SHOW EXPLAIN FORMAT=JSON FOR " + id)) {
+                    plan.next();
+                    assertThat(plan.getString(1)).as("what the plan shows").contains("Grace Hopper");
+                }
+                try (Statement sql = alice.createStatement()) {
+                    for (String show : List.of("SHOW EXPLAIN FORMAT=JSON FOR " + id, "SHOW ANALYZE FORMAT=JSON FOR " + id,
+                            "show explain for " + id, "SHOW /* x */ ANALYZE FOR " + id)) {
+                        assertThat(catchThrowable(() -> sql.executeQuery(show).close())).as(show)
+                                .isInstanceOf(SQLException.class).hasMessageContaining("tracegate: blocked")
+                                .hasMessageNotContaining("Hopper");
+                    }
+                }
+            } finally {
+                mariadb.sql("KILL QUERY " + id);
+                counting.join();
+            }
         }
     }
 

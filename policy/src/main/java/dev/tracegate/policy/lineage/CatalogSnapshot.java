@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +26,7 @@ public final class CatalogSnapshot {
     private final Set<String> builtInFunctions;
     private final Set<String> userOperators;
     private final Set<String> knownNames = new HashSet<>();
+    private final Set<String> triggeredTables;
     private final long version;
 
     /**
@@ -39,6 +41,16 @@ public final class CatalogSnapshot {
      */
     public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
                            Set<String> userOperators, Set<String> otherNames, long version) {
+        this(relations, userFunctions, builtInFunctions, userOperators, otherNames, Set.of(), version);
+    }
+
+    /**
+     * @param triggeredTables names of the tables with triggers, lower-case (MySQL: a trigger's
+     *                        {@code SIGNAL} quotes any row it reads in the error a write receives)
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables, long version) {
+        this.triggeredTables = Set.copyOf(triggeredTables);
         this.relations = List.copyOf(relations);
         this.userOperators = Set.copyOf(userOperators);
         this.userFunctions = Set.copyOf(userFunctions);
@@ -106,6 +118,15 @@ public final class CatalogSnapshot {
     /** Whether an operator symbol has a definition outside the system catalog (it then runs a function the gateway cannot see). */
     public boolean isUserOperator(String symbol) {
         return userOperators.contains(symbol);
+    }
+
+    /** Whether a table of this name, in any schema and any case, has a trigger. */
+    public boolean hasTriggers(String tableName) {
+        return !triggeredTables.isEmpty() && triggeredTables.contains(tableName.toLowerCase(Locale.ROOT));
+    }
+
+    public boolean hasAnyTrigger() {
+        return !triggeredTables.isEmpty();
     }
 
     public boolean isBuiltInFunction(String name) {

@@ -11,7 +11,8 @@ package dev.tracegate.policy.lineage;
  *                          {@code any} on (or run a prepared statement or cursor that may): the
  *                          server's errors then quote the values a cast or function failed on
  *                          ({@code invalid input syntax for type integer: "Ada Lovelace"}), so their
- *                          text must not reach the caller
+ *                          text must not reach the caller; also a MySQL write that may fire a trigger,
+ *                          whose {@code SIGNAL} can quote any row ({@link TriggeredWrite})
  */
 public record LineageVerdict(boolean allowed, String reason, boolean catalogMayBeStale, boolean computesOnProtected) {
 

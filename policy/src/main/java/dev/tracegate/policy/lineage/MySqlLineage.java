@@ -29,17 +29,29 @@ import java.util.Set;
 final class MySqlLineage {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("mysql", "performance_schema", "sys");
-    /** Relations of information_schema and performance_schema with other sessions' statements or rows. */
+    /**
+     * Relations of information_schema and performance_schema with other sessions' statements or
+     * stored values: MySQL 8's histograms ({@code COLUMN_STATISTICS}, bucket values of a column, as
+     * PostgreSQL's {@code pg_stats}), the words of an InnoDB full-text index ({@code
+     * INNODB_FT_INDEX_TABLE}, {@code INNODB_FT_INDEX_CACHE}: every word of the indexed names), and
+     * MariaDB's query cache ({@code QUERY_CACHE_INFO}, other sessions' statement texts).
+     */
     private static final Set<String> EXPOSING_RELATIONS = Set.of(
             "processlist", "innodb_trx", "threads", "events_statements_current", "events_statements_history",
             "events_statements_history_long", "events_statements_summary_by_digest", "prepared_statements_instances",
-            "general_log", "slow_log", "x$processlist", "x$session");
+            "general_log", "slow_log", "x$processlist", "x$session", "column_statistics", "innodb_ft_index_table",
+            "innodb_ft_index_cache", "query_cache_info");
     /** Where the statement an EXPLAIN or ANALYZE carries begins, after its options. */
     private static final Set<String> EXPLAINABLE = Set.of("select", "with", "table", "values", "insert", "replace",
             "update", "delete");
     private static final Set<String> EXPOSING_FUNCTIONS = Set.of("load_file", "sys_exec", "sys_eval");
+    /**
+     * SHOW forms that print other sessions' statements or logged rows; MariaDB's {@code SHOW EXPLAIN
+     * FOR id} and {@code SHOW ANALYZE FOR id} show another connection's running statement's plan, its
+     * literals in the conditions of {@code FORMAT=JSON}.
+     */
     private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
-            "profiles");
+            "profiles", "explain", "analyze");
 
     private MySqlLineage() {
     }
@@ -62,6 +74,10 @@ final class MySqlLineage {
     }
 
     private static void statement(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
+        if (word(tokens, 0).equals("set") && word(tokens, 1).equals("statement")) {
+            statement(carriedBySetStatement(tokens), dialect, schema);
+            return;
+        }
         refuseExposingNames(tokens);
         refuseCopies(tokens, schema);
         refuseAliasesNamingRelations(tokens, schema);
@@ -142,6 +158,30 @@ final class MySqlLineage {
         if (!parts.isEmpty()) {
             LineageCheck.statement(rendition, parts.getFirst().tokens(), schema);
         }
+    }
+
+    /**
+     * MariaDB's {@code SET STATEMENT var = value [, ...] FOR statement} runs the statement with the
+     * variables set for it: the statement is judged as itself (it was read as a SET, which reads no
+     * data, and a multi-table {@code UPDATE ... SET o.item = reverse(p.name)} under it was never
+     * checked). The values are constants; one that holds a query is refused.
+     */
+    private static List<SqlToken> carriedBySetStatement(List<SqlToken> tokens) {
+        int depth = 0;
+        for (int i = 2; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.isSymbol("(")) {
+                depth++;
+            } else if (token.isSymbol(")")) {
+                depth--;
+            } else if (token.isWord("select")) {
+                break;
+            } else if (depth == 0 && token.isWord("for")) {
+                return tokens.subList(i + 1, tokens.size());
+            }
+        }
+        throw new LineageRefusal("the gateway could not find the statement SET STATEMENT ... FOR carries, or a"
+                + " variable is set to a query; write the statement plainly");
     }
 
     /** {@code PREPARE s FROM 'text'} and {@code EXECUTE IMMEDIATE 'text'} are checked as their text; other text is refused. */

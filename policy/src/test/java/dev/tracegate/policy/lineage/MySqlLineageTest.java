@@ -54,6 +54,12 @@ class MySqlLineageTest {
             "SHOW FULL PROCESSLIST",
             "SHOW BINLOG EVENTS",
             "SHOW ENGINE INNODB STATUS",
+            "SELECT histogram FROM information_schema.COLUMN_STATISTICS WHERE column_name = 'email'",
+            "SELECT word FROM information_schema.INNODB_FT_INDEX_TABLE",
+            "SELECT `WORD` FROM `information_schema`.`innodb_ft_index_cache`",
+            "SELECT statement_text FROM information_schema.QUERY_CACHE_INFO",
+            "SHOW EXPLAIN FORMAT=JSON FOR 12",
+            "show analyze for 12",
             "USE mysql",
             // Dynamic SQL is checked as its text, or refused.
             "PREPARE s FROM 'SELECT reverse(email) FROM customers'",
@@ -67,6 +73,23 @@ class MySqlLineageTest {
             "CREATE EVENT e ON SCHEDULE EVERY 1 HOUR DO INSERT INTO orders (status) SELECT email FROM customers",
             "INSERT INTO orders (status) SELECT email FROM customers",
             "REPLACE INTO orders (status) SELECT email FROM customers",
+            // MariaDB's SET STATEMENT ... FOR carries a statement, judged as itself.
+            "SET STATEMENT max_statement_time = 100 FOR UPDATE orders o JOIN customers c ON c.id = o.customer_id"
+                    + " SET o.status = reverse(c.email)",
+            "set statement sql_mode = '', max_statement_time = 1 for delete from orders where status = reverse(email)",
+            "SET STATEMENT max_statement_time = 1 FOR SELECT reverse(email) FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR SET STATEMENT sql_mode = '' FOR SELECT upper(email) FROM customers",
+            // MariaDB's RETURNING on DELETE, INSERT and REPLACE.
+            "DELETE FROM customers WHERE id = 99 RETURNING reverse(email)",
+            "INSERT INTO orders (customer_id) SELECT id FROM customers RETURNING (SELECT max(email) FROM customers)",
+            "REPLACE INTO orders (id) VALUES (1) RETURNING (SELECT upper(email) FROM customers LIMIT 1)",
+            // MySQL stores a query's rows in a new table without AS.
+            "CREATE TABLE stolen SELECT reverse(email) FROM customers",
+            "CREATE TABLE stolen SELECT id, email FROM customers",
+            "CREATE TEMPORARY TABLE stolen SELECT card_number FROM customers",
+            "CREATE TABLE stolen (e text) IGNORE SELECT email AS e FROM customers",
+            "CREATE TABLE stolen (SELECT email FROM customers)",
+            "CREATE TABLE stolen TABLE customers",
             "SELECT 1 /*!99999 ' */, email FROM customers -- */",
             // Plans quote the values of rows read while planning (a row found by its key).
             "EXPLAIN EXTENDED SELECT email FROM customers WHERE id = 1",
@@ -110,6 +133,9 @@ class MySqlLineageTest {
             "EXECUTE s USING @id",
             "/*!40101 SELECT id FROM orders */",
             "SELECT id FROM orders; SELECT email FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR SELECT email FROM customers",
+            "SET STATEMENT max_statement_time = 1 FOR UPDATE orders SET status = 'paid' WHERE id = 1",
+            "CREATE TABLE order_copy AS SELECT id, status FROM orders",
     })
     void allowsWhatLeaksNothing(String sql) {
         LineageVerdict verdict = check(sql);
@@ -141,6 +167,28 @@ class MySqlLineageTest {
         assertThat(verdict.computesOnProtected()).isTrue();
         assertThat(LineageCheck.check("SELECT id FROM customers WHERE card_number = '0'", grantingLookup)
                 .computesOnProtected()).as("PostgreSQL converts no text").isFalse();
+    }
+
+    /**
+     * A trigger's SIGNAL quotes any row it reads in the error of the write that fired it, so a
+     * write to a table with triggers, or through a view over one, has its texts withheld like a
+     * statement that computes on a protected value; reads fire no trigger.
+     */
+    @Test
+    void writesThatMayFireATriggerAreMarkedAsThoughTheyComputedOnProtectedValues() {
+        ProtectedSchema triggered = ShopCatalog.schema(ShopCatalog.profile(), java.util.Set.of("orders"));
+        for (String sql : java.util.List.of("UPDATE orders SET status = 'paid' WHERE id = 1",
+                "INSERT INTO `ORDERS` (id) VALUES (1)", "DELETE FROM public.orders WHERE id = 1",
+                "REPLACE INTO orders (id) VALUES (1)", "/*!UPDATE*/ orders SET status = 'x'",
+                "UPDATE order_totals SET total = 0", "SELECT 1; DELETE FROM orders")) {
+            LineageVerdict verdict = LineageCheck.check(sql, SqlDialect.MYSQL, triggered);
+            assertThat(verdict.allowed()).as(sql + ": " + verdict.reason()).isTrue();
+            assertThat(verdict.computesOnProtected()).as(sql).isTrue();
+            assertThat(check(sql).computesOnProtected()).as("no trigger: " + sql).isFalse();
+        }
+        for (String sql : java.util.List.of("SELECT status FROM orders", "UPDATE customers SET notes = 'x' WHERE id = 1")) {
+            assertThat(LineageCheck.check(sql, SqlDialect.MYSQL, triggered).computesOnProtected()).as(sql).isFalse();
+        }
     }
 
     @Test
