@@ -66,6 +66,12 @@ final class LeafLog implements AutoCloseable {
     private final Map<Path, FileChannel> readers = new ConcurrentHashMap<>();
     private final FileChannel offsets;
     private FileChannel tail;
+    /**
+     * The tail segment's length as this log wrote it, or -1 when only the file can tell (a new
+     * segment, or a write that failed part-way): appends come from one writer, so asking the file
+     * for its size twice per batch (a system call each) would only ever give this back.
+     */
+    private long tailBytes = -1;
     /** Kept from one {@link #append} to the next (appends come one at a time: the log's writer holds its lock). */
     private LeafBatch keptBatch;
     private ByteBuffer keptPositions;
@@ -194,12 +200,12 @@ final class LeafLog implements AutoCloseable {
             throw new IllegalStateException("the log holds " + size + " events; event " + batch.first()
                     + " cannot follow");
         }
-        if (tail == null || tail.size() >= SEGMENT_BYTES) {
+        if (tail == null || tailBytes() >= SEGMENT_BYTES) {
             startSegment(size);
         }
         ByteBuffer positions = fitting(keptPositions, 8 * batch.count());
         keptPositions = keepable(positions);
-        long base = tail.size();
+        long base = tailBytes();
         for (int i = 0; i < batch.count(); i++) {
             positions.putLong(base + batch.start(i));
         }
@@ -207,9 +213,12 @@ final class LeafLog implements AutoCloseable {
             CostAccounting.COPIES.add(batch.count());
         }
         ByteBuffer buffer = batch.records();
+        tailBytes = -1; // until the whole batch is written: a torn write leaves the length to the file
+        long written = buffer.remaining();
         while (buffer.hasRemaining()) {
             tail.write(buffer);
         }
+        tailBytes = base + written;
         if (fsync) {
             tail.force(false);
         }
@@ -329,10 +338,19 @@ final class LeafLog implements AutoCloseable {
         return channel;
     }
 
+    /** The tail segment's length: as written by this log, or asked of the file when that is not known. */
+    private long tailBytes() throws IOException {
+        if (tailBytes < 0) {
+            tailBytes = tail.size();
+        }
+        return tailBytes;
+    }
+
     private void startSegment(long firstIndex) throws IOException {
         if (tail != null) {
             tail.close();
         }
+        tailBytes = -1;
         Path file = directory.resolve(String.format("%020d%s", firstIndex, SUFFIX));
         tail = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         synchronized (segments) {

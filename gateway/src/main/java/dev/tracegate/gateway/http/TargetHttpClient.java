@@ -18,9 +18,11 @@ import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * Jetty's HTTP client set up as a reverse proxy's client towards one target: it runs on the HTTP
@@ -35,6 +37,14 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * request), no redirects followed (the caller gets them), no authentication replayed on a 401, no
  * {@code Accept-Encoding} added nor bodies decompressed (the caller's own header goes through, and
  * the masker sees what the target sent), no {@code User-Agent} or {@code Content-Type} invented.
+ *
+ * <p>The target's bytes are parsed where they arrive: on the selector's thread when it finds them
+ * (the status and headers, which then wake the waiting request), or on the request's own thread
+ * when it reads the body. Nothing the gateway hands Jetty's client blocks (the listeners complete a
+ * future or wake the thread that reads or writes a body), so the client's connections are
+ * {@linkplain Invocable.InvocationType#NON_BLOCKING non-blocking}: otherwise every answer is first
+ * handed to a thread of its own, which parses the head and then wakes the request's thread, two
+ * hand-offs per request where one does.
  */
 final class TargetHttpClient {
 
@@ -51,7 +61,9 @@ final class TargetHttpClient {
 
     /** A started client for {@code connection}'s target; stop it when the listener closes. */
     static HttpClient start(HttpConnectionConfig connection, Executor threads, ByteBufferPool buffers) {
-        HttpClient client = new HttpClient();
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP();
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
+        HttpClient client = new HttpClient(transport);
         client.setExecutor(threads);
         client.setByteBufferPool(buffers);
         client.setName("http-target-" + connection.name());
