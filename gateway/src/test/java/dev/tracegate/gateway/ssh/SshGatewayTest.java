@@ -270,6 +270,30 @@ class SshGatewayTest {
         assertBlockedAndNotRun("hash -p /bin/rm ls; ls -rf %s");
     }
 
+    /**
+     * env's {@code -S} (split a string into a command line) attached to its option, in a cluster or
+     * as {@code --split-string=}: read as an option without a value, the line was {@code env} alone, a
+     * read, and the host deleted the directory.
+     */
+    @Test
+    void aDeleteInsideEnvsSplitStringDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("env -S'rm -rf %s'");
+        assertBlockedAndNotRun("env -iS'rm -rf %s'");
+        assertBlockedAndNotRun("env --split-string='rm -rf %s'");
+    }
+
+    /**
+     * GNU programs take any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
+     * tar's {@code --checkpoint-a} is {@code --checkpoint-action}. Read only by their whole names,
+     * the first was a WRITE and the second a tar archive, and the host deleted the directory.
+     */
+    @Test
+    void aDeleteBehindAnAbbreviatedLongOptionDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("rm --r %s");
+        assertBlockedAndNotRun("tar -cf /dev/null /etc/hostname --checkpoint=1 --checkpoint-a='exec=rm -rf %s'");
+        assertBlockedAndNotRun("/usr/bin/time --form ls rm -rf %s");
+    }
+
     /** The line (with {@code %s} for a fresh directory) is refused, recorded as refused, and the directory stays. */
     private static void assertBlockedAndNotRun(String template) throws Exception {
         Path victim = Files.createDirectories(dir.resolve("victim-" + System.nanoTime()));

@@ -287,17 +287,18 @@ public final class ShellCommandClassifier {
                 case "systemctl" -> systemctl(operands);
                 case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ
                         : StatementClass.DDL, "service controls system services");
-                case "journalctl" -> raise(args.stream().anyMatch(a -> a.text().startsWith("--vacuum")
-                        || a.text().startsWith("--rotate") || a.text().startsWith("--flush") || a.text().equals("--relinquish-var"))
+                case "journalctl" -> raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files",
+                        "--rotate", "--flush", "--relinquish-var", "--smart-relinquish-var", "--setup-keys")
                         ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
-                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*|--clear|--read-clear"))
+                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*"))
+                        || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
                         ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
                 case "ip" -> raise(args.stream().allMatch(a -> IP_READ.contains(a.text())) ? StatementClass.READ
                         : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
                 case "hostname" -> raise(operands.isEmpty() ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
                         "hostname shows or sets the host's name");
                 case "sysctl" -> raise(args.stream().anyMatch(a -> a.text().contains("=") || a.text().equals("-w")
-                        || a.text().equals("-p") || a.text().startsWith("--load") || a.text().equals("--system"))
+                        || a.text().equals("-p")) || anyLongOption(args, "--load", "--system", "--write")
                         ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ, "sysctl reads or sets kernel parameters");
                 case "crontab" -> raise(args.size() == 1 && args.getFirst().text().equals("-l") ? StatementClass.READ
                         : StatementClass.PRIVILEGE, "crontab schedules commands");
@@ -311,13 +312,13 @@ public final class ShellCommandClassifier {
                 case "less" -> optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
                 case "file" -> {
                     raise(StatementClass.READ, name + " reads");
-                    if (args.stream().anyMatch(a -> a.text().equals("-C") || a.text().equals("--compile"))) {
+                    if (args.stream().anyMatch(a -> a.text().equals("-C")) || anyLongOption(args, "--compile")) {
                         raise(StatementClass.WRITE, "file -C writes a compiled magic file");
                     }
                 }
                 case "date" -> date(args);
-                case "ss" -> raise(args.stream().anyMatch(a -> a.text().equals("--kill")
-                        || a.text().matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
+                case "ss" -> raise(anyLongOption(args, "--kill") || args.stream().anyMatch(a -> a.text()
+                        .matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
                         "ss shows (or, with -K, kills) sockets");
                 case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
                      "ln", "link", "rsync", "scp" -> {
@@ -392,8 +393,8 @@ public final class ShellCommandClassifier {
             raise(StatementClass.WRITE, name + " writes files");
             operands.forEach(w -> written(w, name));
             unknownTargets(name, argumentsUnknown);
-            if (name.equals("rsync") && args.stream().anyMatch(a -> a.text().startsWith("--delete")
-                    || a.text().startsWith("--remove-source-files"))) {
+            if (name.equals("rsync") && (args.stream().anyMatch(a -> a.text().startsWith("--del"))
+                    || anyLongOption(args, "--remove-source-files"))) {
                 raise(StatementClass.BULK_WRITE, "rsync --delete removes files");
             }
             optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
@@ -406,11 +407,11 @@ public final class ShellCommandClassifier {
         }
 
         private void remove(List<Word> args, List<Word> operands, boolean argumentsUnknown) {
-            boolean recursive = args.stream().map(Word::text).anyMatch(a -> a.equals("--recursive")
-                    || (a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0)));
+            boolean recursive = anyLongOption(args, "--recursive") || args.stream().map(Word::text).anyMatch(a ->
+                    a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0));
             raise(recursive ? StatementClass.BULK_WRITE : StatementClass.WRITE,
                     recursive ? "rm -r deletes whole directory trees" : "rm deletes files");
-            if (args.stream().anyMatch(a -> a.text().equals("--no-preserve-root"))) {
+            if (anyLongOption(args, "--no-preserve-root")) {
                 raise(StatementClass.DANGEROUS_ADMIN, "rm --no-preserve-root");
             }
             for (Word target : operands) {
@@ -449,13 +450,14 @@ public final class ShellCommandClassifier {
                     .anyMatch(a -> a.text().equals("--list"));
             raise(lists ? StatementClass.READ : StatementClass.WRITE, "tar creates or extracts archives");
             // Short options cluster (-xPf, or the old style xPf as the first word): P keeps absolute
-            // names, I names a compression program, wherever they sit in the cluster.
+            // names, I names a compression program, F a script run between volumes, wherever they sit in the cluster.
             boolean clusterRuns = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--"))
-                    .anyMatch(a -> a.indexOf('P') > 0 || a.indexOf('I') > 0)
-                    || (!first.startsWith("-") && (first.indexOf('P') >= 0 || first.indexOf('I') >= 0));
-            if (clusterRuns || args.stream().anyMatch(a -> a.text().equals("--absolute-names")
-                    || a.text().startsWith("--to-command") || a.text().startsWith("--use-compress-program")
-                    || a.text().startsWith("--checkpoint-action") || a.text().startsWith("-I"))) {
+                    .anyMatch(a -> a.indexOf('P') > 0 || a.indexOf('I') > 0 || a.indexOf('F') > 0)
+                    || (!first.startsWith("-") && (first.indexOf('P') >= 0 || first.indexOf('I') >= 0
+                    || first.indexOf('F') >= 0));
+            if (clusterRuns || args.stream().anyMatch(a -> a.text().startsWith("-I")) || anyLongOption(args,
+                    "--absolute-names", "--to-command", "--use-compress-program", "--checkpoint-action", "--info-script",
+                    "--new-volume-script", "--rsh-command", "--rmt-command")) {
                 raise(StatementClass.UNKNOWN, "tar options that keep absolute names or run programs");
             }
             optionValues(args, "-C", "--directory", "-f", "--file").forEach(w -> written(w, "tar"));
@@ -477,10 +479,10 @@ public final class ShellCommandClassifier {
             boolean sets = false;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i).text();
-                if (arg.equals("-d") || arg.equals("-f") || arg.equals("-r") || arg.equals("--date")
-                        || arg.equals("--file") || arg.equals("--reference")) {
+                if (arg.equals("-d") || arg.equals("-f") || arg.equals("-r") || arg.indexOf('=') < 0 && (longOption(arg,
+                        "--date") || longOption(arg, "--file") || longOption(arg, "--reference"))) {
                     i++; // the option's value
-                } else if (arg.startsWith("--set") || arg.matches("-[uR]*s.*")) {
+                } else if (longOption(arg, "--set") || arg.matches("-[uR]*s.*")) {
                     sets = true;
                 } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
                     sets = true;
@@ -510,14 +512,13 @@ public final class ShellCommandClassifier {
         private void env(List<Word> args, int depth, boolean argumentsUnknown) {
             int i = 0;
             while (i < args.size()) {
-                String text = args.get(i).text();
-                if (text.equals("-u") || text.equals("--unset") || text.equals("-C") || text.equals("--chdir")
-                        || text.equals("-S") || text.equals("--split-string")) {
-                    if (!text.equals("-u") && !text.equals("--unset")) {
-                        raise(StatementClass.UNKNOWN, "env " + text + " changes how the command is read or where it runs");
-                    }
-                    i += 2;
-                } else if (text.startsWith("-") || assignment(args.get(i))) {
+                Word word = args.get(i);
+                String text = word.text();
+                if (text.startsWith("--") && text.length() > 2) {
+                    i += envLongOption(text) ? 2 : 1;
+                } else if (text.startsWith("-")) {
+                    i += envShortOptions(text) ? 2 : 1; // a lone - is -i
+                } else if (assignment(word)) {
                     i++;
                 } else {
                     break;
@@ -528,6 +529,40 @@ public final class ShellCommandClassifier {
             } else {
                 raise(StatementClass.READ, "env prints the environment");
             }
+        }
+
+        /**
+         * One of env's long options ({@code --split-string=...}, {@code --chdir DIR}, abbreviated as
+         * getopt allows: {@code --split=...}); whether its value is the next word.
+         */
+        private boolean envLongOption(String option) {
+            int equals = option.indexOf('=');
+            String name = equals < 0 ? option : option.substring(0, equals);
+            boolean splits = longOption(option, "--split-string");
+            boolean moves = longOption(option, "--chdir");
+            boolean unsets = longOption(option, "--unset");
+            if (splits || moves) {
+                raise(StatementClass.UNKNOWN, "env " + name + " changes how the command is read or where it runs");
+            }
+            return equals < 0 && (splits || moves || unsets);
+        }
+
+        /**
+         * A cluster of env's short options: {@code -u NAME}, {@code -C DIR} and {@code -S STRING} take
+         * the rest of the word as their value ({@code -iS'rm -rf d'}) or, when it ends there, the next
+         * word; whether the next word is a value.
+         */
+        private boolean envShortOptions(String cluster) {
+            for (int at = 1; at < cluster.length(); at++) {
+                char letter = cluster.charAt(at);
+                if (letter == 'S' || letter == 'C' || letter == 'u') {
+                    if (letter != 'u') {
+                        raise(StatementClass.UNKNOWN, "env -" + letter + " changes how the command is read or where it runs");
+                    }
+                    return at == cluster.length() - 1;
+                }
+            }
+            return false;
         }
 
         private void wrapped(String name, List<Word> args, int depth, boolean argumentsUnknown) {
@@ -552,7 +587,10 @@ public final class ShellCommandClassifier {
          * value; read otherwise, the value would be taken for the program that runs.
          */
         private static boolean valueFollows(String option, Set<String> withValue) {
-            if (option.startsWith("--") || option.length() < 2) {
+            if (option.startsWith("--")) {
+                return option.indexOf('=') < 0 && withValue.stream().anyMatch(v -> longOption(option, v));
+            }
+            if (option.length() < 2) {
                 return withValue.contains(option);
             }
             for (int at = 1; at < option.length(); at++) {
@@ -730,6 +768,32 @@ public final class ShellCommandClassifier {
             return operands;
         }
 
+        /**
+         * Whether {@code arg} names the long option {@code option} as getopt_long and its kin read it:
+         * the whole name or a prefix of it ({@code --r} is rm's {@code --recursive}, {@code --to-c=}
+         * tar's {@code --to-command=}), a value after {@code =} or not. Any prefix counts: a program
+         * refuses one that is ambiguous, so counting it only ever errs towards the riskier reading.
+         */
+        static boolean longOption(String arg, String option) {
+            if (!arg.startsWith("--") || !option.startsWith("--")) {
+                return false;
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            return name.length() > 2 && option.startsWith(name);
+        }
+
+        private static boolean anyLongOption(List<Word> args, String... options) {
+            for (Word arg : args) {
+                for (String option : options) {
+                    if (longOption(arg.text(), option)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         /** The values of options given as {@code -C dir}, {@code --directory=dir} or {@code --directory dir}. */
         private static List<Word> optionValues(List<Word> args, String... options) {
             List<Word> values = new ArrayList<>();
@@ -737,10 +801,10 @@ public final class ShellCommandClassifier {
                 Word arg = args.get(i);
                 String text = arg.text();
                 for (String option : options) {
-                    if (text.equals(option) && i + 1 < args.size()) {
+                    if ((text.equals(option) || longOption(text, option) && text.indexOf('=') < 0) && i + 1 < args.size()) {
                         values.add(args.get(i + 1));
-                    } else if (option.startsWith("--") && text.startsWith(option + "=")) {
-                        values.add(new Word(text.substring(option.length() + 1), arg.expands(), arg.globs()));
+                    } else if (longOption(text, option) && text.indexOf('=') > 0) {
+                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs()));
                     } else if (option.length() == 2 && text.length() > 2 && text.startsWith("-") && !text.startsWith("--")
                             && text.indexOf(option.charAt(1)) > 0) {
                         // A cluster (-sSo FILE) or an attached value (-oFILE): the rest of it, or the next word.

