@@ -283,6 +283,30 @@ class SshGatewayTest {
     }
 
     /**
+     * With a PTY ({@code ssh -t}) less reads keystrokes, and {@code !command} runs a command: read
+     * as {@code less} by its name, the request was a read, and the pager ran the delete typed into it.
+     * In a terminal a pager, {@code top} and what pages its output are shells; without one they print.
+     */
+    @Test
+    void aPagerInATerminalIsAShellAndWhatIsTypedIntoItDoesNotRun() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim-" + System.nanoTime()));
+        Files.writeString(victim.resolve("keep.txt"), "keep");
+        Path page = Files.writeString(dir.resolve("page.txt"), "a page of text\n");
+        String line = "less " + page;
+        var run = client.sshInTerminal(TestGateway.ALICE_TOKEN, "web", "!rm -rf " + victim + "\n\nq", line);
+        assertThat(victim.resolve("keep.txt")).exists();
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        JsonNode command = command(line);
+        assertThat(command.path("detail").path("class").asText()).isEqualToIgnoringCase("unknown");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))));
+
+        var printed = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git --no-pager --version; less " + page);
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out()).contains("git version", "a page of text");
+    }
+
+    /**
      * GNU programs take any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
      * tar's {@code --checkpoint-a} is {@code --checkpoint-action}. Read only by their whole names,
      * the first was a WRITE and the second a tar archive, and the host deleted the directory.

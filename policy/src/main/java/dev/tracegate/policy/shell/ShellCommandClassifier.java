@@ -76,6 +76,15 @@ public final class ShellCommandClassifier {
             "batch", "systemd-run", "flock", "parallel", "xterm", "man", "psql", "mysql", "sqlite3", "redis-cli",
             "kubectl", "crontab-edit", "env-exec", "tclsh", "wish", "irb", "R", "Rscript", "julia", "java", "jshell",
             "go", "cargo", "npm", "npx", "yarn", "pip", "pip3", "gem", "bundle", "composer");
+    /**
+     * Programs that, given a terminal, read keystrokes that run commands: a pager's {@code !cmd}
+     * and {@code v} (the editor), {@code top}'s and {@code htop}'s {@code k} (kill).
+     */
+    private static final Set<String> KEYSTROKE_PROGRAMS = Set.of("less", "more", "most", "pg", "top", "htop", "atop",
+            "btop");
+    /** Programs that, given a terminal, show their output through a pager unless told {@code --no-pager}. */
+    private static final Set<String> PAGING_PROGRAMS = Set.of("git", "journalctl", "systemctl", "dpkg", "dpkg-query",
+            "apt", "apt-get", "dmesg", "busctl", "loginctl", "timedatectl", "hostnamectl", "coredumpctl");
     /** Programs that only run the command after their own options, and the options that take a value. */
     private static final Map<String, Set<String>> WRAPPERS = Map.of(
             "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
@@ -107,6 +116,18 @@ public final class ShellCommandClassifier {
     /** A command line that starts in the upstream account's home directory: an {@code exec} request. */
     public static ShellClassification classify(String line) {
         return classify(line, HOME);
+    }
+
+    /**
+     * A command line run in a terminal (an {@code exec} request with a PTY, {@code ssh -t}): as
+     * {@link #classify(String)}, and a program that reads keystrokes able to run commands (a pager,
+     * {@code top}, a program that pages its output) runs whatever is typed into it, like a shell.
+     */
+    public static ShellClassification classifyInTerminal(String line) {
+        Verdict verdict = new Verdict();
+        verdict.terminal = true;
+        verdict.line(line, HOME, 0);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
     }
 
     /**
@@ -143,6 +164,8 @@ public final class ShellCommandClassifier {
         private final List<String> reasons = new ArrayList<>();
         /** The working directory: {@code ~}, an absolute path, or null when not known. */
         private String cwd;
+        /** Whether the programs run with a terminal, where pagers and full-screen programs take keystrokes. */
+        private boolean terminal;
 
         void raise(StatementClass found, String reason) {
             statementClass = StatementClass.max(found, statementClass);
@@ -214,6 +237,10 @@ public final class ShellCommandClassifier {
             }
             programs.add(name);
             List<Word> args = words.subList(1, words.size());
+            if (terminal && readsCommandKeystrokes(name, args)) {
+                raise(StatementClass.UNKNOWN, "with a terminal, " + name + " reads keystrokes that run commands (a"
+                        + " pager's !command, top's k), like a shell");
+            }
             if (AS_ANOTHER_USER.contains(name)) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
             } else if (WRAPPERS.containsKey(name)) {
@@ -231,6 +258,34 @@ public final class ShellCommandClassifier {
             } else {
                 known(name, args, argumentsUnknown);
             }
+        }
+
+        /**
+         * Whether, given a terminal, the program reads keystrokes that can run commands: a pager or
+         * full-screen program itself, or one that pages its output ({@code git log}, {@code journalctl},
+         * {@code systemctl status}) unless told {@code --no-pager} (git: before its command, or {@code -P}).
+         */
+        private static boolean readsCommandKeystrokes(String name, List<Word> args) {
+            if (KEYSTROKE_PROGRAMS.contains(name)) {
+                return true;
+            }
+            if (!PAGING_PROGRAMS.contains(name)) {
+                return false;
+            }
+            if (name.equals("dmesg")) { // util-linux's dmesg pages only its --human output
+                return args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*H[a-zA-Z]*") || longOption(a.text(), "--human"));
+            }
+            for (Word arg : args) {
+                String text = arg.text();
+                if (text.equals("--no-pager") || name.equals("git") && text.equals("-P")
+                        || name.equals("journalctl") && (text.matches("-[a-zA-Z]*f[a-zA-Z]*") || text.equals("--follow"))) {
+                    return false; // journalctl --follow never pages
+                }
+                if (name.equals("git") && !text.startsWith("-")) {
+                    return true; // git's own options end at its command
+                }
+            }
+            return true;
         }
 
         /** The standard program a name stands for; null for a path outside the standard directories. */

@@ -195,6 +195,28 @@ class ShellCommandClassifierTest {
                 .isEqualTo(StatementClass.UNKNOWN);
     }
 
+    /**
+     * With a terminal, a pager ({@code !command}), {@code top} ({@code k}) and programs that page their
+     * output read keystrokes that run commands: a shell by another name. Without one they only print.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"less app.log", "more app.log", "top", "htop", "git log", "git -C repo diff",
+            "journalctl -u nginx", "systemctl status nginx", "dpkg -l", "nice less app.log", "sh -c 'less app.log'",
+            "cat app.log | less", "ls; top"})
+    void programsThatTakeCommandKeystrokesInATerminalAreUnknown(String line) {
+        assertThat(ShellCommandClassifier.classify(line).statementClass().isHighestRisk()).as(line).isFalse();
+        ShellClassification inTerminal = ShellCommandClassifier.classifyInTerminal(line);
+        assertThat(inTerminal.statementClass()).as("%s %s", line, inTerminal.reasons()).isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cat app.log", "git --no-pager log", "git -P log", "systemctl --no-pager status nginx",
+            "journalctl --no-pager -u nginx", "journalctl -fu nginx", "dmesg -T", "uptime", "tail -n 20 app.log"})
+    void programsThatOnlyPrintAreClassifiedAlikeInATerminal(String line) {
+        assertThat(ShellCommandClassifier.classifyInTerminal(line).statementClass())
+                .isEqualTo(ShellCommandClassifier.classify(line).statementClass());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"touch notes.txt", "echo hi > notes.txt", "rm notes.txt"})
     void typedLinesWriteToAnUnknownWorkingDirectory(String line) {
