@@ -307,6 +307,58 @@ class SshGatewayTest {
     }
 
     /**
+     * git runs what its configuration names ({@code core.fsmonitor} at every {@code git status}):
+     * set through {@code git config} or written into the repository's {@code .git/config}, the
+     * delete ran at the next {@code git status}, each part of the line a WRITE. A program git is told
+     * to run ({@code rebase -x}) was a WRITE too.
+     */
+    @Test
+    void gitConfigurationOrOptionsThatNameAProgramDoNotRun() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo-" + System.nanoTime()));
+        Files.writeString(repo.resolve("a.txt"), "a\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "a.txt");
+        git(repo, "config", "user.name", "t");
+        git(repo, "config", "user.email", "t@example.org");
+        git(repo, "commit", "-qm", "first");
+        assertBlockedAndNotRun("git -C " + repo + " config core.fsmonitor 'rm -rf %s'; git -C " + repo + " status");
+        assertBlockedAndNotRun("printf '[core]\\n\\tfsmonitor = rm -rf %s\\n' >> " + repo + "/.git/config; git -C " + repo
+                + " status");
+        assertBlockedAndNotRun("git -C " + repo + " rebase -x 'rm -rf %s' --root");
+        var status = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git -C " + repo + " status --short");
+        assertThat(status.exit()).as(status.err()).isZero();
+    }
+
+    /**
+     * A shell's start-up file runs at the next login or exec ({@code ~/.bashrc}, {@code ~/.profile}):
+     * writing one was a WRITE, by a redirection or an sftp upload; it is a command the gateway never
+     * sees, and is refused as unknown.
+     */
+    @Test
+    void writingAFileThatRunsCommandsLaterIsRefused() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home-" + System.nanoTime()));
+        String line = "echo 'rm -rf ~/data' >> " + home.resolve(".bashrc");
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(home.resolve(".bashrc")).doesNotExist();
+        JsonNode command = command(line);
+        assertThat(command.path("detail").path("class").asText()).isEqualToIgnoringCase("unknown");
+
+        Path local = Files.writeString(dir.resolve("profile.txt"), "rm -rf ~/data\n");
+        var upload = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + local + " " + home.resolve(".profile") + "\n");
+        assertThat(upload.err()).contains("Permission denied");
+        assertThat(home.resolve(".profile")).doesNotExist();
+    }
+
+    private static void git(Path repo, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    /**
      * GNU programs take any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
      * tar's {@code --checkpoint-a} is {@code --checkpoint-action}. Read only by their whole names,
      * the first was a WRITE and the second a tar archive, and the host deleted the directory.

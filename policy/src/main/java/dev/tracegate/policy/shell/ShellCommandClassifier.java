@@ -41,7 +41,11 @@ public final class ShellCommandClassifier {
             "LESSOPEN", "LESSCLOSE", "LESS", "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
             "SSH_ASKPASS", "GIT_ASKPASS", "SUDO_ASKPASS", "BROWSER", "RSYNC_RSH", "GIT_CONFIG_PARAMETERS",
             "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
-            "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME");
+            "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME",
+            // Variables naming files whose content names commands (less's lesskey #env LESSOPEN, git's and
+            // other programs' configuration found through HOME) or a program to run, or a library to load.
+            "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
+            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -85,6 +89,32 @@ public final class ShellCommandClassifier {
     /** Programs that, given a terminal, show their output through a pager unless told {@code --no-pager}. */
     private static final Set<String> PAGING_PROGRAMS = Set.of("git", "journalctl", "systemctl", "dpkg", "dpkg-query",
             "apt", "apt-get", "dmesg", "busctl", "loginctl", "timedatectl", "hostnamectl", "coredumpctl");
+    /**
+     * git's own commands whose behaviour the classifier knows (options that run programs checked
+     * apart); any other name is an alias ({@code alias.x='!cmd'}), a {@code git-NAME} program or a
+     * command that runs what it is given ({@code bisect run}, {@code submodule foreach}, {@code difftool}).
+     */
+    private static final Set<String> GIT_COMMANDS = Set.of("add", "am", "annotate", "apply", "archive", "blame",
+            "branch", "bundle", "cat-file", "check-attr", "check-ignore", "checkout", "cherry", "cherry-pick", "clean",
+            "clone", "commit", "config", "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree",
+            "fetch", "for-each-ref", "format-patch", "fsck", "gc", "grep", "init", "log", "ls-files", "ls-remote",
+            "ls-tree", "merge", "merge-base", "mv", "name-rev", "notes", "prune", "pull", "push", "range-diff", "rebase",
+            "reflog", "remote", "repack", "replace", "reset", "restore", "rev-list", "rev-parse", "revert", "rm",
+            "shortlog", "show", "show-branch", "show-ref", "sparse-checkout", "stash", "status", "switch",
+            "symbolic-ref", "tag", "update-index", "update-ref", "verify-commit", "verify-tag", "version",
+            "whatchanged", "worktree");
+    /** What makes {@code git config} read rather than set. */
+    private static final Set<String> GIT_CONFIG_READS = Set.of("--get", "--get-all", "--get-regexp", "--get-urlmatch",
+            "-l", "--list", "get", "list", "--get-color", "--get-colorbool");
+    /** File names whose content names commands that run later: shells' start-up files, programs' settings. */
+    private static final Set<String> RUN_LATER_FILES = Set.of(".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
+            ".bash_aliases", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
+            ".cshrc", ".tcshrc", ".login", ".logout", ".pam_environment", ".gitconfig", ".gitmodules", ".curlrc",
+            ".wgetrc", ".lesskey", ".less", ".vimrc", ".exrc", ".gvimrc", ".nanorc", ".gdbinit", ".npmrc", ".pythonrc",
+            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile");
+    /** Directories under {@code ~/.config} whose files name commands that run later. */
+    private static final List<String> RUN_LATER_CONFIG = List.of("git/", "systemd/", "autostart/", "environment.d/",
+            "fish/", "lesskey", "nvim/", "vim/", "tmux/", "nano/");
     /** Programs that only run the command after their own options, and the options that take a value. */
     private static final Map<String, Set<String>> WRAPPERS = Map.of(
             "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
@@ -213,7 +243,9 @@ public final class ShellCommandClassifier {
                 return false;
             }
             String name = word.text().substring(0, equals);
-            if (UNSAFE_VARIABLES.contains(name)) {
+            // GIT_DIR, GIT_WORK_TREE, GIT_SEQUENCE_EDITOR, ...: git's variables name repositories (whose
+            // configuration names programs) and programs.
+            if (UNSAFE_VARIABLES.contains(name) || name.startsWith("GIT_") || name.startsWith("LD_")) {
                 raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
             }
             return true;
@@ -364,7 +396,11 @@ public final class ShellCommandClassifier {
                     runsNamedProgram(name, args, "--compress-program");
                 }
                 case "tree" -> optionTarget(name, args, "-o");
-                case "less" -> optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
+                case "less" -> {
+                    optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
+                    // A lesskey file's #env section sets LESSOPEN, which runs a command for each file read.
+                    runsNamedProgram(name, args, "-k", "--lesskey-file", "--lesskey-src", "--lesskey-content");
+                }
                 case "file" -> {
                     raise(StatementClass.READ, name + " reads");
                     if (args.stream().anyMatch(a -> a.text().equals("-C")) || anyLongOption(args, "--compile")) {
@@ -413,10 +449,7 @@ public final class ShellCommandClassifier {
                     optionValues(args, "-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P",
                             "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
                 }
-                case "git" -> raise(args.stream().anyMatch(a -> a.text().startsWith("-c") || a.text().startsWith("--config")
-                        || a.text().startsWith("--exec-path") || a.text().startsWith("--upload-pack")
-                        || a.text().startsWith("--receive-pack")) ? StatementClass.UNKNOWN : StatementClass.WRITE,
-                        "git changes working trees (options that name programs are unknown)");
+                case "git" -> git(args);
                 default -> byTable(name, args, operands, argumentsUnknown);
             }
         }
@@ -516,6 +549,85 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, "tar options that keep absolute names or run programs");
             }
             optionValues(args, "-C", "--directory", "-f", "--file").forEach(w -> written(w, "tar"));
+        }
+
+        /**
+         * git changes working trees (WRITE), and runs programs named by its configuration, options and
+         * editor: configuration given or set ({@code -c}, {@code git config core.fsmonitor=...},
+         * {@code alias.x='!cmd'}), options naming a program ({@code --upload-pack}, {@code --exec},
+         * {@code rebase -x}, {@code grep -O}), another repository's configuration ({@code --git-dir}),
+         * commands that run what they are given ({@code bisect run}, {@code submodule foreach}) and the
+         * editor git starts for a message (whose own commands run: vi's {@code :!}) are all UNKNOWN.
+         */
+        private void git(List<Word> args) {
+            raise(StatementClass.WRITE, "git changes working trees");
+            int at = 0;
+            while (at < args.size() && args.get(at).text().startsWith("-")) {
+                String option = args.get(at).text();
+                if (option.startsWith("-c") || option.startsWith("--config-env") || option.startsWith("--exec-path")
+                        || option.startsWith("--git-dir") || option.startsWith("--work-tree")) {
+                    raise(StatementClass.UNKNOWN, "git " + option + " gives git configuration, which can name programs");
+                }
+                at += option.equals("-C") || option.equals("-c") || option.equals("--git-dir")
+                        || option.equals("--work-tree") || option.equals("--namespace") ? 2 : 1;
+            }
+            if (at >= args.size()) {
+                return;
+            }
+            String command = args.get(at).text();
+            List<String> rest = args.subList(at + 1, args.size()).stream().map(Word::text).toList();
+            if (!args.get(at).literal()) {
+                raise(StatementClass.UNKNOWN, "git's command is only known once the shell expands it");
+            } else if (anyLongOption(args.subList(at + 1, args.size()), "--upload-pack", "--receive-pack", "--exec",
+                    "--extcmd", "--open-files-in-pager", "--config", "--template")
+                    || rest.stream().anyMatch(a -> longOption(a, "--rebase") && a.matches("[^=]*=i.*"))) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is told to run another program");
+            } else if (!GIT_COMMANDS.contains(command)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is an alias, a git-" + command + " program or a command"
+                        + " that runs programs the gateway cannot see");
+            } else if (command.equals("config") && rest.stream().noneMatch(GIT_CONFIG_READS::contains)) {
+                raise(StatementClass.UNKNOWN, "git config can name programs git runs later (core.fsmonitor, core.pager,"
+                        + " alias.x='!command')");
+            } else if (gitShortOption(command, rest)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is told to run a command (or its editor)");
+            } else if (gitStartsEditor(command, rest)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " starts an editor, which runs commands typed into it");
+            }
+        }
+
+        /** Short options that name a program: {@code rebase -x CMD}, {@code grep -O[PAGER]}, {@code clone -u}, also clustered. */
+        private static boolean gitShortOption(String command, List<String> rest) {
+            String letters = switch (command) {
+                case "rebase" -> "xi";
+                case "grep" -> "O";
+                case "clone" -> "uc";
+                case "ls-remote" -> "u";
+                case "add", "checkout", "reset", "restore", "stash", "commit" -> "pie";
+                case "cherry-pick", "merge", "am" -> command.equals("am") ? "i" : "e";
+                default -> "";
+            };
+            return rest.stream().filter(a -> a.startsWith("-") && !a.startsWith("--"))
+                    .anyMatch(a -> a.chars().skip(1).anyMatch(c -> letters.indexOf(c) >= 0))
+                    || rest.stream().anyMatch(a -> longOption(a, "--interactive") || longOption(a, "--patch")
+                    || longOption(a, "--edit"));
+        }
+
+        /** Whether git starts the editor for a message: a commit, annotated tag or revert not given one. */
+        private static boolean gitStartsEditor(String command, List<String> rest) {
+            boolean message = rest.stream().anyMatch(a -> a.matches("-[a-zA-Z]*[mFC].*") || a.startsWith("--message")
+                    || a.startsWith("--file") || a.startsWith("--reuse-message") || a.equals("--no-edit")
+                    || a.startsWith("--fixup") && !a.contains("amend:") && !a.contains("reword:"));
+            return switch (command) {
+                case "commit" -> !message;
+                case "revert" -> rest.stream().noneMatch(a -> a.equals("--no-edit") || a.equals("-n")
+                        || a.equals("--no-commit")); // revert's -m is a parent's number, not a message
+                case "tag" -> !message && rest.stream().anyMatch(a -> a.matches("-[a-zA-Z]*[asu].*")
+                        || a.equals("--annotate") || a.equals("--sign") || a.startsWith("--local-user"));
+                case "notes" -> !message && rest.stream().anyMatch(a -> a.equals("add") || a.equals("append")
+                        || a.equals("edit"));
+                case "replace" -> rest.contains("--edit");
+                default -> false;
+            };
         }
 
         /** Options that name a program or command for {@code name} to run: the line runs what the gateway cannot see. */
@@ -753,6 +865,11 @@ public final class ShellCommandClassifier {
                         + " path after a cd it cannot follow, or .. out of the home directory)");
                 return;
             }
+            if (namesProgramsRunLater(path)) {
+                raise(StatementClass.UNKNOWN, by + " writes " + path + ", which names programs that run later (a shell's"
+                        + " start-up file, git's configuration or hooks, a program's settings)");
+                return;
+            }
             if (path.endsWith("/authorized_keys") || path.endsWith("/authorized_keys2") || path.contains("/.ssh/")) {
                 raise(StatementClass.PRIVILEGE, by + " writes SSH keys or settings, which grant access");
             } else if (QUIET_DEVICES.contains(path) || path.startsWith("/dev/fd/")) {
@@ -765,6 +882,17 @@ public final class ShellCommandClassifier {
             } else {
                 raise(StatementClass.WRITE, by + " writes files");
             }
+        }
+
+        /**
+         * A file whose content names commands a later login, shell or program runs: writing one is running
+         * a command the gateway never sees ({@code echo 'rm -rf ~' >> ~/.bashrc} runs at the next exec,
+         * {@code core.fsmonitor} in a repository's {@code .git/config} at its next {@code git status}).
+         */
+        private static boolean namesProgramsRunLater(String path) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            return RUN_LATER_FILES.contains(name) || path.contains("/.git/") || path.endsWith("/.git")
+                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
         }
 
         private static boolean under(String path, List<String> directories) {

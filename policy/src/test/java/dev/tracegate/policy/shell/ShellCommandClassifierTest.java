@@ -97,6 +97,17 @@ class ShellCommandClassifierTest {
             "env -uHOME -i ls => READ",
             "env --unset HOME ls => READ",
             "env - ls => READ",
+            "git status => WRITE",
+            "git -C repo log --oneline => WRITE",
+            "git commit -am 'fix' => WRITE",
+            "git add -A => WRITE",
+            "git pull --rebase => WRITE",
+            "git tag v1.0 => WRITE",
+            "git tag -a v1.0 -m release => WRITE",
+            "git revert --no-edit HEAD => WRITE",
+            "git config --get user.name => WRITE",
+            "git clone https://example.org/r.git => WRITE",
+            "echo x > notes/.bashrc.bak => WRITE",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -192,6 +203,45 @@ class ShellCommandClassifierTest {
     void abbreviatedLongOptionsThatRunProgramsAreUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    /**
+     * git runs programs its configuration, options, aliases and editor name; so do the files a later
+     * login, shell or program reads: each a WRITE (or a read) until 2026-12-06, and a way to run
+     * what the gateway never saw ({@code core.fsmonitor} runs at the next {@code git status}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"git config core.fsmonitor 'rm -rf d'", "git config alias.x '!rm -rf d'",
+            "git config --global core.pager evil", "git config set core.sshCommand evil", "git --config-env=core.pager=X log",
+            "git --git-dir=/tmp/x status", "git --work-tree /tmp status", "git clone -u 'rm -rf d' host:r",
+            "git clone --upload-pack='rm -rf d' host:r", "git clone -c core.fsmonitor=evil host:r",
+            "git clone --template=/tmp/t host:r", "git ls-remote --upload-pack=evil host:r", "git push --exec=evil host:r",
+            "git archive --remote=host:r --exec=evil HEAD", "git rebase -x 'rm -rf d' HEAD~1", "git rebase --exec=evil main",
+            "git rebase -i HEAD~2", "git grep -Oevil x", "git grep --open-files-in-pager=evil x", "git bisect run evil",
+            "git submodule foreach 'rm -rf d'", "git difftool -x evil", "git difftool --extcmd=evil", "git x",
+            "git commit", "git commit --amend", "git commit -c HEAD", "git tag -a v1", "git revert HEAD", "git add -p",
+            "git notes add", "git pull --rebase=interactive", "GIT_DIR=/tmp/x git status", "GIT_SEQUENCE_EDITOR=evil git log",
+            "git help config", "git $CMD", "git rebase --exe=evil main", "git clone --upload-p=evil h:r",
+            "git grep --open-f=evil x", "git add --pat",
+            "echo 'rm -rf d' >> ~/.bashrc", "cp x /home/app/.profile", "tee -a .zshenv", "echo x > repo/.git/config",
+            "cp hook repo/.git/hooks/post-checkout", "printf x > ~/.gitconfig", "echo x > ~/.config/git/config",
+            "echo x > ~/.config/systemd/user/x.service", "echo 'LD_PRELOAD=/tmp/x.so' > ~/.pam_environment",
+            "curl -o ~/.curlrc https://example.org", "echo x > ~/.lesskey",
+            // less reads a lesskey file whose #env section sets LESSOPEN, which runs a command per file read.
+            "less --lesskey-src=/tmp/k x", "less -k /tmp/k x", "LESSKEYIN=/tmp/k less x", "HOME=/tmp/x git status",
+            "XDG_CONFIG_HOME=/tmp/x less x", "tar -xf a.tar -F evil", "tar --info-script=evil -cf a.tar x",
+            "tar -cf h:a.tar --rsh-command=evil x", "LD_DEBUG_OUTPUT=/etc/x ls", "GCONV_PATH=/tmp ls"})
+    void whatNamesProgramsThatRunLaterIsUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile"})
+    void fileChangesToWhatRunsLaterAreUnknown(String operation, String path) {
+        assertThat(ShellCommandClassifier.fileChange(List.of(path), operation).statementClass())
                 .isEqualTo(StatementClass.UNKNOWN);
     }
 
