@@ -509,6 +509,31 @@ class SshGatewayTest {
                 remote.toString()));
     }
 
+    /**
+     * sftp's {@code files} rules were matched on the path as sent: through a link ({@code alias ->
+     * .../protected}, made by an allowed {@code ln -s} or already on the host) a write landed in the
+     * protected directory. The host now says where a path is once its links are followed, and a
+     * rule that matches either place decides; a link to an unprotected place still works.
+     */
+    @Test
+    void aWriteThroughASymlinkIntoAProtectedDirectoryIsRefused() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("links-" + System.nanoTime()));
+        Path protectedDir = Files.createDirectories(base.resolve("protected"));
+        Path open = Files.createDirectories(base.resolve("open"));
+        Files.createSymbolicLink(base.resolve("alias"), protectedDir);
+        Files.createSymbolicLink(base.resolve("harmless"), open);
+        Path local = Files.writeString(dir.resolve("through-link.txt"), "x");
+        var run = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + local + " " + base.resolve("alias/evil.txt") + "\n"
+                + "put " + local + " " + base.resolve("harmless/fine.txt") + "\n");
+        assertThat(protectedDir.resolve("evil.txt")).as(run.err()).doesNotExist();
+        assertThat(run.err()).contains("Permission denied");
+        assertThat(open.resolve("fine.txt")).as(run.err()).exists();
+        JsonNode command = command("write " + base.resolve("alias/evil.txt") + " " + protectedDir.resolve("evil.txt"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("rule").asText().equals("protected-files")));
+    }
+
     @Test
     void sftpWritesUnderEtcAreRefused() throws Exception {
         Path local = Files.writeString(dir.resolve("evil.txt"), "evil");
