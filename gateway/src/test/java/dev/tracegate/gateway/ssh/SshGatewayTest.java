@@ -227,6 +227,21 @@ class SshGatewayTest {
         assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "lovelace@");
     }
 
+    /**
+     * Overprinting: a digit written over another after a backspace or a cursor move back shows the
+     * card on the terminal (nroff's bold, {@code 4\b4}, is what man pages print), while the screen
+     * reading dropped the backspace and read 41X11..., no card: it reached a masked caller in clear.
+     */
+    @Test
+    void aValueOverprintedWithBackspacesOrCursorMovesIsMasked() throws Exception {
+        String script = "printf 'card 41X\\b11 1111 1111 1111\\n'; printf 'bold 4\\b41\\b11\\b11\\b1 1\\b11\\b11\\b11\\b1"
+                + " 1\\b11\\b11\\b11\\b1 1\\b11\\b11\\b11\\b1\\n'; printf 'back 41X\\033[D11 1111 1111 1111\\n'";
+        var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("card [CARD]\nbold [CARD]\nback [CARD]\n");
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain("1111 1111 1111").contains("[CARD]");
+    }
+
     @Test
     void aWrongTokenIsRefusedAndRecorded() throws Exception {
         var run = client.ssh("tg_not_a_token", "web", "", "echo", "never");
