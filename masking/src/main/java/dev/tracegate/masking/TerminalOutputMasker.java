@@ -222,7 +222,7 @@ public final class TerminalOutputMasker {
         for (Replacement r : masker.replacements(shown, new MaskingReport())) {
             if (r.end() > context.length()) {
                 int start = Math.max(r.start(), context.length()) - context.length();
-                spans.add(new Span(screen.rawAt[start], screen.rawAt[r.end() - context.length() - 1] + 1, r.entity(), r.text()));
+                spans.add(new Span(screen.rawAt[start], screen.rawEnd(start, r.end() - context.length()), r.entity(), r.text()));
             }
         }
         carriedSpans(screen, spans);
@@ -430,14 +430,17 @@ public final class TerminalOutputMasker {
      * breaks), with where each came from; and the control sequences in it.
      *
      * @param text            what the terminal shows
-     * @param rawAt           for each character of {@code text}, its index in the held output
+     * @param rawAt           for each character of {@code text}, its index in the held output (of the first
+     *                        character written to its cell, when a later one overwrote it)
+     * @param rawLast         for each character of {@code text}, the index of the last character written to
+     *                        its cell: the one the terminal shows
      * @param unitStart       for each index of the held output, where the control sequence holding
      *                        it starts (its own index outside one): the held output is cut only there
      * @param complete        the end of the held output without an unfinished control sequence at its end
      * @param carried         the complete control sequences that carry text
      * @param dropsCharacters whether {@code text} leaves out anything but a CR before a line feed
      */
-    private record Screen(String text, int[] rawAt, int[] unitStart, int complete, List<Carried> carried,
+    private record Screen(String text, int[] rawAt, int[] rawLast, int[] unitStart, int complete, List<Carried> carried,
                           boolean dropsCharacters) {
 
         /** The most characters a CSI (or an ESC sequence's intermediates) may run to while it is still open. */
@@ -451,17 +454,32 @@ public final class TerminalOutputMasker {
             int n = raw.length();
             StringBuilder text = new StringBuilder(n);
             int[] rawAt = new int[n + 1];
+            int[] rawLast = new int[n + 1];
             int[] unitStart = new int[n + 1];
             List<Carried> carried = new ArrayList<>();
+            // Backspace and cursor moves on the line: a character written over another replaces it,
+            // as on the screen ("41X\b11..." and nroff's "4\b4" bold both show 41...).
+            int cursor = 0;
+            int lineStart = 0;
             int i = 0;
             while (i < n) {
                 char c = raw.charAt(i);
                 int introducer = introducerLength(raw, i);
                 if (introducer == 0) {
                     unitStart[i] = i;
-                    if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
-                        rawAt[text.length()] = i;
-                        text.append(c);
+                    if (c == '\b') {
+                        cursor = Math.max(lineStart, cursor - 1);
+                    } else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
+                        if (c != '\n' && cursor < text.length()) {
+                            text.setCharAt(cursor, c);
+                            rawLast[cursor++] = i;
+                        } else {
+                            rawAt[text.length()] = i;
+                            rawLast[text.length()] = i;
+                            text.append(c);
+                            cursor = text.length();
+                            lineStart = c == '\n' ? cursor : lineStart;
+                        }
                     }
                     i++;
                     continue;
@@ -469,9 +487,11 @@ public final class TerminalOutputMasker {
                 int[] unit = unit(raw, i, introducer, atEnd);
                 if (unit == null) {
                     java.util.Arrays.fill(unitStart, i, n + 1, i);
-                    return new Screen(text.toString(), rawAt, unitStart, i, carried, leavesOut(raw, i));
+                    return new Screen(text.toString(), rawAt, rawLast, unitStart, i, carried, leavesOut(raw, i));
                 }
                 int end = unit[0];
+                int moved = cursorMove(raw, i, end);
+                cursor = Math.max(lineStart, Math.min(text.length(), cursor + moved));
                 if (unit[2] > unit[1]) {
                     carried.add(new Carried(i, end, unit[1], unit[2], isControlSequence(raw, i)));
                 }
@@ -479,7 +499,35 @@ public final class TerminalOutputMasker {
                 i = end;
             }
             unitStart[n] = n;
-            return new Screen(text.toString(), rawAt, unitStart, n, carried, leavesOut(raw, n));
+            return new Screen(text.toString(), rawAt, rawLast, unitStart, n, carried, leavesOut(raw, n));
+        }
+
+        /**
+         * How far a CSI moves the cursor along the line: {@code ESC[nD} back, {@code ESC[nC} forward
+         * (1 when n is left out); 0 for anything else.
+         */
+        private static int cursorMove(CharSequence raw, int at, int end) {
+            int parameters = raw.charAt(at) == '\u009b' ? at + 1
+                    : raw.charAt(at) == ESC && at + 1 < end && raw.charAt(at + 1) == '[' ? at + 2 : -1;
+            char last = raw.charAt(end - 1);
+            if (parameters < 0 || (last != 'C' && last != 'D') || end - 1 - parameters > 4) {
+                return 0;
+            }
+            String count = raw.subSequence(parameters, end - 1).toString();
+            if (!count.matches("[0-9]*")) {
+                return 0;
+            }
+            int n = count.isEmpty() ? 1 : Math.max(1, Integer.parseInt(count));
+            return last == 'C' ? n : -n;
+        }
+
+        /** The end in the held output of what the terminal shows at {@code from} to {@code to}: its last writer. */
+        int rawEnd(int from, int to) {
+            int end = 0;
+            for (int k = from; k < to; k++) {
+                end = Math.max(end, rawLast[k]);
+            }
+            return end + 1;
         }
 
         /** How many characters of the held output before {@code rawCut} the terminal shows. */

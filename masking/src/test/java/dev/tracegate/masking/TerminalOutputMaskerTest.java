@@ -205,6 +205,23 @@ class TerminalOutputMaskerTest {
         assertThat(shown("card\r4111 1111 1111 1111\n")).isEqualTo("card\r[CARD]\n");
     }
 
+    /**
+     * A character written over another after a backspace or a cursor move back replaces it on the
+     * screen: the screen reading used to drop the backspace and keep both, so {@code 41X\b11...}
+     * (shown as 4111...) and nroff's bold {@code 4\b41\b1...} (what man pages print) passed a card.
+     */
+    @Test
+    void aCharacterWrittenOverAnotherReplacesItAsOnTheScreen() throws Exception {
+        assertThat(shown("card 41X\b11 1111 1111 1111\n")).isEqualTo("card [CARD]\n");
+        assertThat(shown("card 4111 1111 1111 111X\b1\n")).isEqualTo("card [CARD]\n");
+        assertThat(shown("card 4\b41\b11\b11\b1 1\b11\b11\b11\b1 1\b11\b11\b11\b1 1\b11\b11\b11\b1\n"))
+                .isEqualTo("card [CARD]\n");
+        assertThat(shown("card 41X\u001b[D11 1111 1111 1111\n")).isEqualTo("card [CARD]\n");
+        assertThat(shown("card 4111 1111 1111 1112\u001b[1D1\n")).isEqualTo("card [CARD]\n");
+        assertThat(shown("mail ada.lovelace@examplX\bq.com\n")).isEqualTo("mail [EMAIL]\n");
+        assertThat(shown("a\bb typo\b\b\b\bfixed\n")).isEqualTo("a\bb typo\b\b\b\bfixed\n");
+    }
+
     @Test
     void aValueSplitByAControlStringIsOneValueOnTheScreen() throws Exception {
         assertThat(shown("4111 1111 \u001b]0;title\u00071111 1111\n")).isEqualTo("[CARD]\n");

@@ -73,15 +73,17 @@ final class RelayedChannel extends CallerStreams {
 
     private int relay(SshCaller caller, Environment env) throws EvidenceLogUnavailableException, IOException {
         long seq = caller.nextSequence();
-        String message = facts.operation().configName();
-        Ruling ruling = context.gate().decide(caller, facts);
-        Admission admission = context.gate().admit(caller, seq, message, facts, ruling, this::tell);
+        boolean pty = !env.getPtyModes().isEmpty();
+        // With a PTY the host's programs read keystrokes: a pager's !command runs as a shell would.
+        SshRequestFacts request = pty ? facts.inTerminal() : facts;
+        String message = request.operation().configName();
+        Ruling ruling = context.gate().decide(caller, request);
+        Admission admission = context.gate().admit(caller, seq, message, request, ruling, this::tell);
         if (admission instanceof Admission.Refused refused) {
             tell(SshRequestGate.refusal(refused));
             return 1;
         }
         ClientSession session = caller.upstream(context.hosts());
-        boolean pty = !env.getPtyModes().isEmpty();
         Map<String, String> vars = env.getEnv();
         int columns = number(vars.get(Environment.ENV_COLUMNS), 80);
         int rows = number(vars.get(Environment.ENV_LINES), 24);

@@ -5,11 +5,14 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.SshRequestFacts;
+import dev.tracegate.policy.shell.ShellClassification;
+import dev.tracegate.policy.sql.StatementClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +42,8 @@ final class SftpRelay extends CallerStreams {
             RENAME = 18, READLINK = 19, SYMLINK = 20, STATUS = 101, HANDLE = 102, DATA = 103, NAME = 104, ATTRS = 105,
             EXTENDED = 200;
     private static final int FX_PERMISSION_DENIED = 3, FX_OP_UNSUPPORTED = 8;
+    private static final String UNPLACEABLE = "the host cannot say where the path is once its links are followed (a"
+            + " directory in it does not exist), so the gateway cannot decide on it";
     private static final int PFLAG_WRITE = 0x02, PFLAG_APPEND = 0x04, PFLAG_CREAT = 0x08, PFLAG_TRUNC = 0x10;
     /** Metadata requests that change nothing and move no file content. */
     private static final Set<Integer> METADATA = Set.of(LSTAT, FSTAT, READDIR, REALPATH, STAT, READLINK);
@@ -56,6 +61,7 @@ final class SftpRelay extends CallerStreams {
     private final Map<Long, Boolean> homeLookups = new ConcurrentHashMap<>();
     private volatile String home;
     private volatile ChannelSubsystem upstream;
+    private volatile HostPaths hostPaths;
 
     private record PendingRead(SftpTransfer transfer, long offset) {
     }
@@ -75,6 +81,7 @@ final class SftpRelay extends CallerStreams {
         try {
             ChannelSubsystem channel = caller.upstream(context.hosts()).createSubsystemChannel("sftp");
             upstream = channel;
+            hostPaths = new HostPaths(caller.upstream(context.hosts()));
             channel.open().verify(Duration.ofSeconds(15));
             Thread answers = Thread.ofVirtual().name("sftp-answers").start(() -> answers(caller, channel));
             requests(caller, channel.getInvertedIn());
@@ -93,6 +100,9 @@ final class SftpRelay extends CallerStreams {
             ChannelSubsystem channel = upstream;
             if (channel != null) {
                 channel.close(false);
+            }
+            if (hostPaths != null) {
+                hostPaths.close();
             }
             exit.onExit(status);
         }
@@ -186,7 +196,7 @@ final class SftpRelay extends CallerStreams {
             return "a relative path before the home directory is known";
         }
         long seq = caller.nextSequence();
-        String refusal = admit(caller, seq, SshRequestFacts.file(operation, List.of(absolute)));
+        String refusal = admit(caller, seq, judged(operation, List.of(absolute)));
         if (refusal == null) {
             opening.put(id, new SftpTransfer(seq, operation.configName(), absolute));
         }
@@ -198,7 +208,44 @@ final class SftpRelay extends CallerStreams {
         if (absolute.contains(null)) {
             return "a relative path before the home directory is known";
         }
-        return admit(caller, caller.nextSequence(), SshRequestFacts.file(operation, absolute));
+        return admit(caller, caller.nextSequence(), judged(operation, absolute));
+    }
+
+    /**
+     * The request as the policy judges it: on its paths as sent and where they are on the host; when
+     * the host cannot say where one is, on the paths as sent and as {@code unknown}, so that it is
+     * refused (and recorded) unless a rule allows what the gateway cannot place.
+     */
+    private SshRequestFacts judged(SshOperation operation, List<String> absolute) {
+        List<String> judged = withRealPlaces(absolute);
+        if (judged != null) {
+            return SshRequestFacts.file(operation, judged);
+        }
+        SshRequestFacts sent = SshRequestFacts.file(operation, absolute);
+        return new SshRequestFacts(operation, sent.text(), absolute, List.of(), new ShellClassification(
+                StatementClass.UNKNOWN, List.of(), List.of(UNPLACEABLE)), false);
+    }
+
+    /**
+     * The paths as sent, and where each is on the host once its links are followed, when that is
+     * elsewhere: a {@code files} rule that matches either decides the request, so a link into a
+     * protected directory ({@code ~/alias -> /srv/protected}) no longer walks around it. Null when
+     * the host cannot say where a path is (a directory in it does not exist).
+     */
+    private List<String> withRealPlaces(List<String> paths) {
+        List<String> judged = new ArrayList<>(paths);
+        for (String path : paths) {
+            try {
+                String real = hostPaths.real(path);
+                if (!judged.contains(real)) {
+                    judged.add(real);
+                }
+            } catch (IOException e) {
+                LOG.debug("sftp path {} not resolved on the host: {}", path, e.toString());
+                return null;
+            }
+        }
+        return judged;
     }
 
     private String admit(SshCaller caller, long seq, SshRequestFacts facts) throws EvidenceLogUnavailableException {
@@ -276,6 +323,9 @@ final class SftpRelay extends CallerStreams {
         ChannelSubsystem relayed = upstream;
         if (relayed != null) {
             relayed.close(false);
+        }
+        if (hostPaths != null) {
+            hostPaths.close();
         }
     }
 }

@@ -40,6 +40,20 @@ final class OpenSshClient {
     }
 
     /**
+     * {@code ssh -t ... connection@127.0.0.1 args...} from a terminal, as a person runs it: {@code script}
+     * gives ssh a PTY of its own, so ssh sends its terminal's modes and the host's program gets a PTY
+     * (without one, {@code ssh -tt} sends none); {@code input} is typed into that terminal.
+     */
+    Run sshInTerminal(String token, String connection, String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/ssh", "-t", "-p", String.valueOf(port)));
+        command.addAll(options());
+        command.add(connection + "@127.0.0.1");
+        command.addAll(List.of(args));
+        String line = String.join(" ", command.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+        return run(List.of("/usr/bin/script", "-qefc", line, "/dev/null"), token, input);
+    }
+
+    /**
      * {@code ssh} at OpenSSH's own log level (INFO, as a person runs it), which shows why a server
      * disconnected; BatchMode, so it never waits for a prompt.
      */

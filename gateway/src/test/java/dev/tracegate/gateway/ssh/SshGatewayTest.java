@@ -227,6 +227,21 @@ class SshGatewayTest {
         assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "lovelace@");
     }
 
+    /**
+     * Overprinting: a digit written over another after a backspace or a cursor move back shows the
+     * card on the terminal (nroff's bold, {@code 4\b4}, is what man pages print), while the screen
+     * reading dropped the backspace and read 41X11..., no card: it reached a masked caller in clear.
+     */
+    @Test
+    void aValueOverprintedWithBackspacesOrCursorMovesIsMasked() throws Exception {
+        String script = "printf 'card 41X\\b11 1111 1111 1111\\n'; printf 'bold 4\\b41\\b11\\b11\\b1 1\\b11\\b11\\b11\\b1"
+                + " 1\\b11\\b11\\b11\\b1 1\\b11\\b11\\b11\\b1\\n'; printf 'back 41X\\033[D11 1111 1111 1111\\n'";
+        var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("card [CARD]\nbold [CARD]\nback [CARD]\n");
+        assertThat(terminal(command(script).path("session").asText())).doesNotContain("1111 1111 1111").contains("[CARD]");
+    }
+
     @Test
     void aWrongTokenIsRefusedAndRecorded() throws Exception {
         var run = client.ssh("tg_not_a_token", "web", "", "echo", "never");
@@ -268,6 +283,106 @@ class SshGatewayTest {
     void aDeleteBehindABuiltinThatSetsAVariableDoesNotRun() throws Exception {
         assertBlockedAndNotRun("printf -v PS4 '$(rm -rf %s)'; set -x; true");
         assertBlockedAndNotRun("hash -p /bin/rm ls; ls -rf %s");
+    }
+
+    /**
+     * env's {@code -S} (split a string into a command line) attached to its option, in a cluster or
+     * as {@code --split-string=}: read as an option without a value, the line was {@code env} alone, a
+     * read, and the host deleted the directory.
+     */
+    @Test
+    void aDeleteInsideEnvsSplitStringDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("env -S'rm -rf %s'");
+        assertBlockedAndNotRun("env -iS'rm -rf %s'");
+        assertBlockedAndNotRun("env --split-string='rm -rf %s'");
+    }
+
+    /**
+     * With a PTY ({@code ssh -t}) less reads keystrokes, and {@code !command} runs a command: read
+     * as {@code less} by its name, the request was a read, and the pager ran the delete typed into it.
+     * In a terminal a pager, {@code top} and what pages its output are shells; without one they print.
+     */
+    @Test
+    void aPagerInATerminalIsAShellAndWhatIsTypedIntoItDoesNotRun() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim-" + System.nanoTime()));
+        Files.writeString(victim.resolve("keep.txt"), "keep");
+        Path page = Files.writeString(dir.resolve("page.txt"), "a page of text\n");
+        String line = "less " + page;
+        var run = client.sshInTerminal(TestGateway.ALICE_TOKEN, "web", "!rm -rf " + victim + "\n\nq", line);
+        assertThat(victim.resolve("keep.txt")).exists();
+        assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+        JsonNode command = command(line);
+        assertThat(command.path("detail").path("class").asText()).isEqualToIgnoringCase("unknown");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))));
+
+        var printed = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git --no-pager --version; less " + page);
+        assertThat(printed.exit()).as(printed.err()).isZero();
+        assertThat(printed.out()).contains("git version", "a page of text");
+    }
+
+    /**
+     * git runs what its configuration names ({@code core.fsmonitor} at every {@code git status}):
+     * set through {@code git config} or written into the repository's {@code .git/config}, the
+     * delete ran at the next {@code git status}, each part of the line a WRITE. A program git is told
+     * to run ({@code rebase -x}) was a WRITE too.
+     */
+    @Test
+    void gitConfigurationOrOptionsThatNameAProgramDoNotRun() throws Exception {
+        Path repo = Files.createDirectories(dir.resolve("repo-" + System.nanoTime()));
+        Files.writeString(repo.resolve("a.txt"), "a\n");
+        git(repo, "init", "-q");
+        git(repo, "add", "a.txt");
+        git(repo, "config", "user.name", "t");
+        git(repo, "config", "user.email", "t@example.org");
+        git(repo, "commit", "-qm", "first");
+        assertBlockedAndNotRun("git -C " + repo + " config core.fsmonitor 'rm -rf %s'; git -C " + repo + " status");
+        assertBlockedAndNotRun("printf '[core]\\n\\tfsmonitor = rm -rf %s\\n' >> " + repo + "/.git/config; git -C " + repo
+                + " status");
+        assertBlockedAndNotRun("git -C " + repo + " rebase -x 'rm -rf %s' --root");
+        var status = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git -C " + repo + " status --short");
+        assertThat(status.exit()).as(status.err()).isZero();
+    }
+
+    /**
+     * A shell's start-up file runs at the next login or exec ({@code ~/.bashrc}, {@code ~/.profile}):
+     * writing one was a WRITE, by a redirection or an sftp upload; it is a command the gateway never
+     * sees, and is refused as unknown.
+     */
+    @Test
+    void writingAFileThatRunsCommandsLaterIsRefused() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home-" + System.nanoTime()));
+        String line = "echo 'rm -rf ~/data' >> " + home.resolve(".bashrc");
+        var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+        assertThat(run.exit()).as(run.err()).isEqualTo(1);
+        assertThat(home.resolve(".bashrc")).doesNotExist();
+        JsonNode command = command(line);
+        assertThat(command.path("detail").path("class").asText()).isEqualToIgnoringCase("unknown");
+
+        Path local = Files.writeString(dir.resolve("profile.txt"), "rm -rf ~/data\n");
+        var upload = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + local + " " + home.resolve(".profile") + "\n");
+        assertThat(upload.err()).contains("Permission denied");
+        assertThat(home.resolve(".profile")).doesNotExist();
+    }
+
+    private static void git(Path repo, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+    }
+
+    /**
+     * GNU programs take any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
+     * tar's {@code --checkpoint-a} is {@code --checkpoint-action}. Read only by their whole names,
+     * the first was a WRITE and the second a tar archive, and the host deleted the directory.
+     */
+    @Test
+    void aDeleteBehindAnAbbreviatedLongOptionDoesNotRun() throws Exception {
+        assertBlockedAndNotRun("rm --r %s");
+        assertBlockedAndNotRun("tar -cf /dev/null /etc/hostname --checkpoint=1 --checkpoint-a='exec=rm -rf %s'");
+        assertBlockedAndNotRun("/usr/bin/time --form ls rm -rf %s");
     }
 
     /** The line (with {@code %s} for a fresh directory) is refused, recorded as refused, and the directory stays. */
@@ -407,6 +522,31 @@ class SshGatewayTest {
         assertThat(Files.readAllBytes(legacyBack)).isEqualTo(content);
         assertThat(gateway.events("command", 0)).anyMatch(e -> e.toString().contains("scp -f") && e.toString().contains(
                 remote.toString()));
+    }
+
+    /**
+     * sftp's {@code files} rules were matched on the path as sent: through a link ({@code alias ->
+     * .../protected}, made by an allowed {@code ln -s} or already on the host) a write landed in the
+     * protected directory. The host now says where a path is once its links are followed, and a
+     * rule that matches either place decides; a link to an unprotected place still works.
+     */
+    @Test
+    void aWriteThroughASymlinkIntoAProtectedDirectoryIsRefused() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("links-" + System.nanoTime()));
+        Path protectedDir = Files.createDirectories(base.resolve("protected"));
+        Path open = Files.createDirectories(base.resolve("open"));
+        Files.createSymbolicLink(base.resolve("alias"), protectedDir);
+        Files.createSymbolicLink(base.resolve("harmless"), open);
+        Path local = Files.writeString(dir.resolve("through-link.txt"), "x");
+        var run = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + local + " " + base.resolve("alias/evil.txt") + "\n"
+                + "put " + local + " " + base.resolve("harmless/fine.txt") + "\n");
+        assertThat(protectedDir.resolve("evil.txt")).as(run.err()).doesNotExist();
+        assertThat(run.err()).contains("Permission denied");
+        assertThat(open.resolve("fine.txt")).as(run.err()).exists();
+        JsonNode command = command("write " + base.resolve("alias/evil.txt") + " " + protectedDir.resolve("evil.txt"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("rule").asText().equals("protected-files")));
     }
 
     @Test

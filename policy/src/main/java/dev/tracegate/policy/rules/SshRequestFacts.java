@@ -35,6 +35,18 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
         return new SshRequestFacts(SshOperation.EXEC, line, List.of(), List.of(), ShellCommandClassifier.classify(line), false);
     }
 
+    /**
+     * The same request run with a terminal (the caller asked for a PTY): an exec request is
+     * classified again for it ({@link ShellCommandClassifier#classifyInTerminal}), since a pager or
+     * {@code top} then reads keystrokes that run commands; other requests are unchanged.
+     */
+    public SshRequestFacts inTerminal() {
+        if (operation != SshOperation.EXEC || typed) {
+            return this;
+        }
+        return new SshRequestFacts(operation, text, paths, trees, ShellCommandClassifier.classifyInTerminal(text), false);
+    }
+
     /** A line typed in an interactive shell, as the gateway reconstructed it. */
     public static SshRequestFacts typed(String line) {
         return new SshRequestFacts(SshOperation.EXEC, line, List.of(), List.of(), ShellCommandClassifier.classifyTyped(line), true);

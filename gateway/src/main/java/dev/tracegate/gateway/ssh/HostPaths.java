@@ -1,0 +1,91 @@
+package dev.tracegate.gateway.ssh;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import org.apache.sshd.client.channel.ChannelSubsystem;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+/**
+ * Where a path is on the host once its symbolic links are followed, as the host's own sftp server
+ * resolves it ({@code SSH_FXP_REALPATH}, over an sftp channel of the gateway's own on the caller's
+ * upstream session). A path reached through a link ({@code ~/alias/x} with {@code alias ->
+ * /srv/protected}) is written where the link leads, so {@code files} rules must see that place
+ * too, not only the spelling the caller sent. Used by one relay thread at a time.
+ */
+final class HostPaths implements AutoCloseable {
+
+    private static final int INIT = 1, VERSION = 2, REALPATH = 16, NAME = 104;
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
+
+    private final ClientSession session;
+    private ChannelSubsystem channel;
+    private long nextId = 1;
+
+    HostPaths(ClientSession session) {
+        this.session = session;
+    }
+
+    /**
+     * The path with every link in it followed (a last component that does not exist yet is kept as
+     * it is, as OpenSSH's sftp server keeps it).
+     *
+     * @throws IOException when the host cannot say (a directory in the path does not exist, or the
+     *                     channel failed): the caller's request is then refused, since where it
+     *                     would act is not known
+     */
+    synchronized String real(String path) throws IOException {
+        ChannelSubsystem sftp = open();
+        Buffer request = new ByteArrayBuffer();
+        request.putByte((byte) REALPATH);
+        long id = nextId++;
+        request.putUInt(id);
+        request.putString(path);
+        SftpFrames.write(sftp.getInvertedIn(), request.getCompactData());
+        byte[] answer = SftpFrames.read(sftp.getInvertedOut());
+        if (answer == null) {
+            throw new IOException("the host's sftp server ended");
+        }
+        SftpFields fields = new SftpFields(answer);
+        int type = fields.uint8();
+        if (fields.uint32("request id") != id || type != NAME || fields.uint32("count") < 1) {
+            throw new IOException("the host cannot resolve " + path);
+        }
+        String real = fields.path("name");
+        if (real == null || !real.startsWith("/")) {
+            throw new IOException("the host resolved " + path + " to a name the gateway cannot read");
+        }
+        return real;
+    }
+
+    private ChannelSubsystem open() throws IOException {
+        if (channel != null) {
+            return channel;
+        }
+        ChannelSubsystem sftp = session.createSubsystemChannel("sftp");
+        sftp.open().verify(OPEN_TIMEOUT);
+        Buffer init = new ByteArrayBuffer();
+        init.putByte((byte) INIT);
+        init.putUInt(3);
+        OutputStream in = sftp.getInvertedIn();
+        SftpFrames.write(in, init.getCompactData());
+        InputStream out = sftp.getInvertedOut();
+        byte[] version = SftpFrames.read(out);
+        if (version == null || version.length == 0 || version[0] != VERSION) {
+            sftp.close(true);
+            throw new IOException("the host's sftp server did not start");
+        }
+        channel = sftp;
+        return sftp;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            channel.close(false);
+        }
+    }
+}
