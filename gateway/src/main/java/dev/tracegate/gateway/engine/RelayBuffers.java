@@ -1,6 +1,5 @@
 package dev.tracegate.gateway.engine;
 
-import java.io.BufferedOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 
@@ -12,7 +11,10 @@ import java.io.OutputStream;
  * a smaller buffer costs system calls on small messages only, never correctness.
  *
  * <p>Measured on idle authenticated TLS PostgreSQL sessions: with 64 KiB for each of the four
- * buffers, they were 256 of the 300 KiB a session held in heap.
+ * buffers, they were 256 of the 300 KiB a session held in heap. The write buffers start at
+ * {@link #INITIAL_OUTPUT_BYTES} and grow to {@link #OUTPUT_BYTES} only for a burst that needs it
+ * ({@link RelayOutput}): a log-in's answers and a short result fit in the first size, so a short or
+ * idle session never allocates the rest.
  */
 public final class RelayBuffers {
 
@@ -20,6 +22,8 @@ public final class RelayBuffers {
     public static final int INPUT_BYTES = 8 * 1024;
     /** What is written at once: one full TLS record (16 KiB of payload) per write to a TLS socket. */
     public static final int OUTPUT_BYTES = 16 * 1024;
+    /** What a write buffer starts with: a PostgreSQL log-in's answers (about 450 bytes) and a short result. */
+    public static final int INITIAL_OUTPUT_BYTES = 1024;
 
     private RelayBuffers() {
     }
@@ -28,7 +32,7 @@ public final class RelayBuffers {
         return new RelayInput(in, INPUT_BYTES);
     }
 
-    public static OutputStream output(OutputStream out) {
-        return new BufferedOutputStream(out, OUTPUT_BYTES);
+    public static RelayOutput output(OutputStream out) {
+        return new RelayOutput(out, INITIAL_OUTPUT_BYTES, OUTPUT_BYTES);
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The server's own word on the two settings the gateway's reading of SQL depends on. The SQL
@@ -23,6 +24,8 @@ final class ServerSettingsWatch {
      * and cells that are not valid UTF-8 meet the masker's {@code invalidUtf8} limit.
      */
     private static final Set<String> READABLE_ENCODINGS = Set.of("UTF8", "SQLASCII");
+    /** How an encoding's name may be spelt apart ({@code utf-8}, {@code SQL_ASCII}); compiled once, not per session. */
+    private static final Pattern NAME_SEPARATORS = Pattern.compile("[-_ ]");
 
     private ServerSettingsWatch() {
     }
@@ -48,7 +51,7 @@ final class ServerSettingsWatch {
                     + " remove the role's or database's default or the statement that changed it");
         }
         if (name.equals("client_encoding")
-                && !READABLE_ENCODINGS.contains(value.toUpperCase(Locale.ROOT).replaceAll("[-_ ]", ""))) {
+                && !READABLE_ENCODINGS.contains(NAME_SEPARATORS.matcher(value.toUpperCase(Locale.ROOT)).replaceAll(""))) {
             return Optional.of("the server reports client_encoding = " + value + "; the gateway reads SQL and results as"
                     + " UTF8, so the session is closed; use client_encoding UTF8 (and remove the role's or database's default)");
         }

@@ -42,6 +42,7 @@ public final class ConnectionCostBenchmark {
     private static final int CONCURRENCY = 8;
     private static final long CLOCK_TICKS_PER_SECOND = 100;
     private static final int HOTTEST = 15;
+    private static final int IDLE_SECONDS = 5;
 
     private record Case(String name, String connection, String sslmode) {
     }
@@ -79,10 +80,13 @@ public final class ConnectionCostBenchmark {
             for (Case c : CASES) {
                 connect(gateway, c, warmUp / CASES.size());
             }
+            long idleAllocatedBefore = allocatedBytes();
             double idle = idleCpuMillisPerSecond();
-            System.out.printf(Locale.ROOT, "idle gateway: %.2f ms CPU per second (timers, background writers)%n", idle);
+            double idleAllocated = (allocatedBytes() - idleAllocatedBefore) / 1024.0 / IDLE_SECONDS;
+            System.out.printf(Locale.ROOT, "idle gateway: %.2f ms CPU and %.1f KiB allocated per second (timers,"
+                    + " background writers)%n", idle, idleAllocated);
             for (Case c : CASES) {
-                measure(gateway, c, measured, sampled);
+                measure(gateway, c, measured, sampled, new Idle(idle, idleAllocated));
             }
             System.out.printf(Locale.ROOT, "load average at the end %.2f%n", loadAverage());
         } catch (Exception | Error e) {
@@ -93,16 +97,28 @@ public final class ConnectionCostBenchmark {
         System.exit(0);
     }
 
-    private static void measure(TestGateway gateway, Case c, int measured, int sampled) throws Exception {
+    /** What the gateway spends per second with no connection: its timers and background writers. */
+    private record Idle(double cpuMillis, double allocatedKiB) {
+    }
+
+    private static void measure(TestGateway gateway, Case c, int measured, int sampled, Idle idle) throws Exception {
         Map<String, Long> threadsBefore = cpuTicksByGroup();
         long before = processCpuNanos();
+        long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
         connect(gateway, c, measured);
         double seconds = (System.nanoTime() - start) / 1e9;
         double total = (processCpuNanos() - before) / 1e6 / measured;
+        double allocated = (allocatedBytes() - allocatedBefore) / 1024.0 / measured;
         Map<String, Long> threadsAfter = cpuTicksByGroup();
         System.out.printf(Locale.ROOT, "%n%s: %.2f ms CPU per connection (%d connections in %.1f s)%n",
                 c.name(), total, measured, seconds);
+        // Timers and background writers run by the clock: at a few connections a second they land in each one.
+        System.out.printf(Locale.ROOT, "  of which an idle gateway spends as much in the same time: %.2f ms%n",
+                idle.cpuMillis() * seconds / measured);
+        // Allocation does not depend on the machine's load (but for the timers' share): the figure to compare.
+        System.out.printf(Locale.ROOT, "  allocated %.1f KiB per connection (every thread), %.1f KiB without what an idle"
+                + " gateway allocates in the same time%n", allocated, allocated - idle.allocatedKiB() * seconds / measured);
         double accounted = 0;
         double java = 0;
         for (String group : THREAD_GROUPS.keySet()) {
@@ -122,7 +138,9 @@ public final class ConnectionCostBenchmark {
                 .forEach(e -> System.out.printf(Locale.ROOT, "    %-50s %6.2f ms%n", e.getKey(),
                         e.getValue() * 1000.0 / CLOCK_TICKS_PER_SECOND / measured));
         Map<String, Long> hottest = new LinkedHashMap<>();
-        Map<String, Long> samples = sampledPhases(gateway, c, sampled, hottest);
+        Map<String, Long> allocationSites = new LinkedHashMap<>();
+        Map<String, Long> allocationPhases = new LinkedHashMap<>();
+        Map<String, Long> samples = sampledPhases(gateway, c, sampled, hottest, allocationPhases, allocationSites);
         long all = samples.values().stream().mapToLong(Long::longValue).sum();
         System.out.printf(Locale.ROOT, "  phases of the Java threads' %.2f ms, by %,d CPU-time samples over %d connections:%n",
                 java, all, sampled);
@@ -133,16 +151,31 @@ public final class ConnectionCostBenchmark {
         System.out.println("  most sampled (innermost Tracegate frame < leaf frame):");
         hottest.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(HOTTEST)
                 .forEach(e -> System.out.printf(Locale.ROOT, "    %5.1f %%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
+        long weighed = allocationSites.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf(Locale.ROOT, "  allocation by phase (JFR's allocation samples, by weight, over %d connections):%n",
+                sampled);
+        allocationPhases.entrySet().stream().filter(e -> e.getValue() > 0).forEach(e -> System.out.printf(Locale.ROOT,
+                "    %-52s %6.1f KiB  %5.1f %%%n", e.getKey(), allocated * e.getValue() / weighed,
+                100.0 * e.getValue() / weighed));
+        System.out.println("  most allocated (innermost Tracegate frame < allocating frame: class allocated):");
+        allocationSites.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(HOTTEST)
+                .forEach(e -> System.out.printf(Locale.ROOT, "    %6.1f KiB  %s%n", allocated * e.getValue() / weighed,
+                        e.getKey()));
     }
 
-    /** Phase of each CPU-time sample taken while {@code connections} of the case run. */
+    /**
+     * Phase of each CPU-time sample taken while {@code connections} of the case run; the allocation
+     * samples' weights (bytes) by phase and by site go into the last two maps.
+     */
     private static Map<String, Long> sampledPhases(TestGateway gateway, Case c, int connections,
-                                                   Map<String, Long> hottest) throws Exception {
+                                                   Map<String, Long> hottest, Map<String, Long> allocationPhases,
+                                                   Map<String, Long> allocationSites) throws Exception {
         Path file = Files.createTempFile("connection-cost", ".jfr");
         try (Recording recording = new Recording()) {
             recording.enable("jdk.CPUTimeSample").with("throttle", "1ms").withStackTrace();
             recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
             recording.enable("jdk.Compilation").withThreshold(java.time.Duration.ZERO);
+            recording.enable("jdk.ObjectAllocationSample").with("throttle", "20000/s").withStackTrace();
             recording.start();
             connect(gateway, c, connections);
             recording.stop();
@@ -152,6 +185,7 @@ public final class ConnectionCostBenchmark {
         Map<String, Long> compiled = new LinkedHashMap<>();
         PHASES.keySet().forEach(phase -> counts.put(phase, 0L));
         counts.put("other", 0L);
+        allocationPhases.putAll(counts);
         try (RecordingFile events = new RecordingFile(file)) {
             while (events.hasMoreEvents()) {
                 RecordedEvent event = events.readEvent();
@@ -160,6 +194,16 @@ public final class ConnectionCostBenchmark {
                     jdk.jfr.consumer.RecordedMethod method = event.getValue("method");
                     compiled.merge(method.getType().getName().replaceFirst("^.*\\.", "") + "." + method.getName(),
                             1L, Long::sum);
+                    continue;
+                }
+                if (type.equals("jdk.ObjectAllocationSample") && event.getStackTrace() != null
+                        && !isRecordingItself(event.getStackTrace().getFrames())) {
+                    List<RecordedFrame> frames = event.getStackTrace().getFrames();
+                    long weight = event.getLong("weight");
+                    allocationPhases.merge(phaseOf(frames), weight, Long::sum);
+                    jdk.jfr.consumer.RecordedClass allocated = event.getClass("objectClass");
+                    allocationSites.merge(innermostOwn(frames) + " < " + nameOf(frames.getFirst()) + ": "
+                            + (allocated == null ? "?" : allocated.getName().replaceFirst("^.*\\.", "")), weight, Long::sum);
                     continue;
                 }
                 if (type.equals("jdk.CPUTimeSample") && event.getStackTrace() != null
@@ -177,6 +221,12 @@ public final class ConnectionCostBenchmark {
                 connections, compiled.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                         .limit(8).map(e -> e.getKey() + " x" + e.getValue()).toList());
         return counts;
+    }
+
+    /** JFR's own work and this benchmark's (the recording's stop and dump) are not the gateway's. */
+    private static boolean isRecordingItself(List<RecordedFrame> frames) {
+        return frames.stream().anyMatch(f -> f.getMethod() != null && (f.getMethod().getType().getName().startsWith("jdk.jfr.")
+                || f.getMethod().getType().getName().endsWith("ConnectionCostBenchmark")));
     }
 
     private static String nameOf(RecordedFrame frame) {
@@ -222,12 +272,17 @@ public final class ConnectionCostBenchmark {
 
     private static double idleCpuMillisPerSecond() throws InterruptedException {
         long before = processCpuNanos();
-        Thread.sleep(2_000);
-        return (processCpuNanos() - before) / 1e6 / 2;
+        Thread.sleep(IDLE_SECONDS * 1_000L);
+        return (processCpuNanos() - before) / 1e6 / IDLE_SECONDS;
     }
 
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long allocatedBytes() {
+        // Every thread's, those that ended included; virtual threads allocate on their carriers.
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getTotalThreadAllocatedBytes();
     }
 
     private static double loadAverage() {
