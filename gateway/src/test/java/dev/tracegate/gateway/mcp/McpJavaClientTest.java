@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
@@ -229,6 +230,60 @@ class McpJavaClientTest {
                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mcp_held' AND column_name = 'note'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anApprovedCallRunsOnceWithItsOwnArgumentsWhateverTheAgentRetriesOrReplays() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS mcp_once");
+            sql.execute("CREATE TABLE mcp_once (id int)");
+            sql.execute("CREATE TABLE IF NOT EXISTS mcp_once_runs (query text)");
+            sql.execute("TRUNCATE mcp_once_runs");
+            // The target itself counts what reaches it: every DDL on mcp_once is logged as sent.
+            sql.execute("CREATE OR REPLACE FUNCTION mcp_once_log() RETURNS event_trigger LANGUAGE plpgsql AS"
+                    + " $$BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()"
+                    + " WHERE object_identity LIKE 'public.mcp_once%' AND object_identity NOT LIKE 'public.mcp_once_runs%')"
+                    + " THEN INSERT INTO mcp_once_runs VALUES (current_query()); END IF; END$$");
+            sql.execute("DROP EVENT TRIGGER IF EXISTS mcp_once_log");
+            sql.execute("CREATE EVENT TRIGGER mcp_once_log ON ddl_command_end EXECUTE FUNCTION mcp_once_log()");
+        }
+        String statement = "ALTER TABLE mcp_once ADD COLUMN IF NOT EXISTS note text";
+        CallToolRequest call = new CallToolRequest("query", Map.of("connection", "app", "sql", statement));
+        String id;
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            id = content(client.callTool(call)).path("approval").asText();
+            JsonNode retried = content(client.callTool(call));
+            assertThat(retried.path("status").asText()).as("the same call again is a call of its own").isEqualTo("held");
+            String other = retried.path("approval").asText();
+            assertThat(other).as("and waits for an approval of its own").isNotEqualTo(id);
+
+            gateway.gateway().approvals().approve(id, DBA, "planned", null);
+            JsonNode done = Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> content(client.callTool(new CallToolRequest("approval_status", Map.of("id", id)))),
+                            node -> !node.path("status").asText().equals("held"));
+            assertThat(done.path("command").asText()).isEqualTo("ALTER TABLE");
+            assertThatThrownBy(() -> gateway.gateway().approvals().approve(id, DBA, "again", null))
+                    .as("an approval replayed decides nothing more");
+            assertThat(content(client.callTool(new CallToolRequest("approval_status", Map.of("id", other))))
+                    .path("status").asText()).as("approving one call does not release its twin").isEqualTo("held");
+            gateway.gateway().approvals().deny(other, DBA, "once is enough");
+        }
+        try (McpSyncClient reconnected = client(TestGateway.AGENT_TOKEN)) {
+            // The agent comes back in a new MCP session: the run is collected, nothing is run for it again.
+            assertThat(reconnected.callTool(new CallToolRequest("approval_status", Map.of("id", id))).isError()).isTrue();
+        }
+        Thread.sleep(1000);
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP EVENT TRIGGER IF EXISTS mcp_once_log");
+            try (ResultSet rs = sql.executeQuery("SELECT query FROM mcp_once_runs")) {
+                List<String> runs = new ArrayList<>();
+                while (rs.next()) {
+                    runs.add(rs.getString(1));
+                }
+                assertThat(runs).as("the target ran the approved statement exactly once, as approved")
+                        .containsExactly(statement);
+            }
         }
     }
 
