@@ -4,16 +4,20 @@ import dev.tracegate.gateway.approval.ApprovalResult;
 import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalRequest;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.Grant;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import dev.tracegate.policy.rules.Action;
+import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.Decision;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,7 +38,7 @@ public final class CommandGate {
     private final int heldPerIdentity;
 
     /**
-     * @param guard           whose policy in force an approved command must still have been ruled by
+     * @param guard           whose policy in force judges again a command approved after a reload
      * @param heldPerIdentity commands of one identity that may wait for approvers at once ({@code limits.heldStatementsPerIdentity})
      */
     public CommandGate(ApprovalService approvals, Guard guard, int heldPerIdentity) {
@@ -94,29 +98,61 @@ public final class CommandGate {
 
     /**
      * The approvers' answer: the command runs, or it is refused and the evidence says why. An
-     * approval runs it only while the policy it was held under is in force: after a reload the
-     * rule that held it may block it now, ask other or more people, or be gone, and the approvers
-     * were asked under the old one (their request carries its rule as it was). The command is then
-     * refused, to be run again and judged by the policy in force (a grant the approvers gave still
-     * covers that run when the rule is unchanged).
+     * approval given after a policy reload runs the command only when the policy in force, judging
+     * it again, still lets it through on the same terms: it allows it, or holds it under a rule that
+     * says the same ({@link ApprovalSpec#ruleDefinition()}) for the same approvers, so a reload for
+     * another reason (a rule for another table) does not undo approvals in flight. Otherwise (the
+     * policy blocks it now, holds it under another rule or for other or more people, or it cannot be
+     * judged again) it is refused, to be run again and judged by the policy in force.
      */
     public Admission decided(SessionRecorder recorder, long seq, Admission.Waiting waiting, ApprovalResult result) {
-        Decision decision = waiting.ruling().decision();
+        Ruling earlier = waiting.ruling();
+        Decision decision = earlier.decision();
         if (result.outcome() == ApprovalOutcome.APPROVED) {
-            if (Objects.equals(guard.policy().hash(), waiting.ruling().policyHash())) {
+            if (Objects.equals(guard.policy().hash(), earlier.policyHash())) {
                 return new Admission.Forward();
             }
-            String reason = "approved, but the policy changed while the command waited (a reload), and the approval was"
-                    + " asked under the earlier one; run it again to be judged by the policy in force";
-            recorder.blocked(seq, "blocked", decision.rule(), reason, waiting.ruling().statementClass(), waiting.pending().id());
-            return new Admission.Refused("blocked", decision.rule(), reason, waiting.pending().id());
+            Optional<Ruling> now = guard.again(earlier);
+            String change = now.isPresent() ? changed(earlier, now.get())
+                    : "asks about what the gateway did not read of the request (its body)";
+            if (change == null) {
+                return new Admission.Forward();
+            }
+            String rule = now.filter(ruling -> ruling.decision().action() == Action.BLOCK)
+                    .map(ruling -> ruling.decision().rule()).orElse(decision.rule());
+            String reason = "approved, but the policy changed while the command waited (a reload), and the policy in"
+                    + " force " + change + "; run it again to be judged by the policy in force";
+            recorder.blocked(seq, "blocked", rule, reason, earlier.statementClass(), waiting.pending().id());
+            return new Admission.Refused("blocked", rule, reason, waiting.pending().id());
         }
         String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        recorder.blocked(seq, outcome, decision.rule(), result.reason(), waiting.ruling().statementClass(),
+        recorder.blocked(seq, outcome, decision.rule(), result.reason(), earlier.statementClass(),
                 waiting.pending().id());
         return new Admission.Refused(outcome, decision.rule(), result.reason(), waiting.pending().id());
     }
 
+    /**
+     * How the policy in force judges an approved command otherwise than the policy its approval was
+     * asked under, or {@code null} when it lets it through on the same terms. The engine masks the
+     * command's results as the earlier ruling said, so a command of a caller the policy masked
+     * then or masks now is refused: masking profiles compile to maskers a reload makes anew, and
+     * which ones mask the same cannot be told.
+     */
+    private static String changed(Ruling earlier, Ruling now) {
+        Decision decision = now.decision();
+        if (decision.action() == Action.BLOCK) {
+            return "blocks it (rule " + decision.rule() + ": " + decision.reason() + ")";
+        }
+        if (earlier.masking().isPresent() || now.masking().isPresent()) {
+            return "masks your results, and the gateway cannot tell whether as the earlier one did";
+        }
+        if (decision.action() == Action.APPROVE && !Grant.termsOf(decision.approval())
+                .equals(Grant.termsOf(earlier.decision().approval()))) {
+            return "holds it under rule " + decision.rule() + ", which says something else or asks other approvers"
+                    + " than the rule the approval was asked under";
+        }
+        return null;
+    }
     /**
      * Waits on this thread until the approvers decide or the request expires; a wait that cannot
      * end normally (interrupted, no decision past expiry) withdraws the request.

@@ -67,7 +67,7 @@ public final class Guard {
         try {
             return ruling(snapshot, subject, command, masking);
         } catch (RuntimeException analysisFailed) {
-            return undecided(snapshot, command, masking, analysisFailed);
+            return undecided(snapshot, subject, command, masking, analysisFailed);
         }
     }
 
@@ -109,7 +109,7 @@ public final class Guard {
                 ? credentialsOnly : recorded;
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
                 snapshot.maskTerminal(),
-                recorded, shown, masking != null && computesOnProtected, snapshot.hash());
+                recorded, shown, masking != null && computesOnProtected, snapshot.hash(), subject, command);
     }
 
     /**
@@ -117,7 +117,8 @@ public final class Guard {
      * unclassifiable, high risk, and the session goes on. The log keeps the failure's type and stack
      * but not its message, which could quote the command and any secret in it.
      */
-    private Ruling undecided(Policy snapshot, Command command, CallerMasking masking, RuntimeException failure) {
+    private Ruling undecided(Policy snapshot, Subject subject, Command command, CallerMasking masking,
+                             RuntimeException failure) {
         Throwable withoutMessage = new Throwable(failure.getClass().getName());
         withoutMessage.setStackTrace(failure.getStackTrace());
         LOG.error("the analysis of a {} command failed; the command is refused", command.getClass().getSimpleName(),
@@ -132,7 +133,22 @@ public final class Guard {
                 List.of());
         CommandRedaction recorded = recording(snapshot);
         return new Ruling(decision, classification, masking, snapshot.recordingMasker(), snapshot.passUnmaskable(),
-                snapshot.maskTerminal(), recorded, recorded, false, snapshot.hash());
+                snapshot.maskTerminal(), recorded, recorded, false, snapshot.hash(), subject, command);
+    }
+
+    /**
+     * The same command judged again under the policy in force, for an approval that arrives after a
+     * reload ({@code CommandGate.decided}); empty when what the engine kept of it cannot be judged
+     * again: an HTTP request whose body the earlier policy did not need read, where the policy in
+     * force asks about its fields or about a method a POST's form may name.
+     */
+    public Optional<Ruling> again(Ruling earlier) {
+        if (earlier.command() instanceof Command.Http http && http.request().body() == null
+                && (needsBody(earlier.subject(), http.request())
+                || http.request().method().equals("POST") && weighsNamedMethods(earlier.subject(), http.request()))) {
+            return Optional.empty();
+        }
+        return Optional.of(decide(earlier.subject(), earlier.command()));
     }
 
     /** The lineage check of a masked caller's SQL; allowed when there is nothing to check. */

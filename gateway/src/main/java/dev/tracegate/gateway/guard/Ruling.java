@@ -4,6 +4,7 @@ import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.policy.rules.Decision;
 import dev.tracegate.policy.rules.CallerMasking;
+import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.SqlClassification;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,10 +26,13 @@ public final class Ruling {
     private final CommandRedaction forApprovers;
     private final boolean serverTextWithheld;
     private final String policyHash;
+    /** Who asked and what, kept so an approved command can be judged again after a reload ({@link Guard#again}). */
+    private final Subject subject;
+    private final Command command;
 
     Ruling(Decision decision, SqlClassification classification, CallerMasking masking, Masker recordingMasker,
            boolean passUnmaskable, boolean maskTerminal, CommandRedaction recording, CommandRedaction forApprovers,
-           boolean serverTextWithheld, String policyHash) {
+           boolean serverTextWithheld, String policyHash, Subject subject, Command command) {
         this.decision = decision;
         this.classification = classification;
         this.masking = masking;
@@ -39,6 +43,8 @@ public final class Ruling {
         this.forApprovers = forApprovers;
         this.serverTextWithheld = serverTextWithheld;
         this.policyHash = policyHash;
+        this.subject = subject;
+        this.command = command;
     }
 
     /**
@@ -47,6 +53,14 @@ public final class Ruling {
      */
     public String policyHash() {
         return policyHash;
+    }
+
+    Subject subject() {
+        return subject;
+    }
+
+    Command command() {
+        return command;
     }
 
     public Decision decision() {

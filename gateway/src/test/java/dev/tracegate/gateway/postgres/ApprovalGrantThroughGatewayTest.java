@@ -99,6 +99,22 @@ class ApprovalGrantThroughGatewayTest {
             "    action: approve\n    approvers: [dba]\n    timeout: 30s\n    reason: audit writes need a DBA\n",
             "    action: block\n    reason: audit writes are frozen\n");
 
+    /** A rule for another table added, as an operator reloads for a reason unrelated to audit writes. */
+    private static final String ANOTHER_RULE_ADDED = POLICY + """
+              - name: hold-archive
+                tables: [grant_archive]
+                minClass: write
+                action: approve
+                approvers: [finance]
+                timeout: 30s
+                reason: archive writes need finance
+            """;
+
+    /** Audit writes now need a DBA and someone from security. */
+    private static final String AUDIT_STRICTER = POLICY.replace(
+            "    approvers: [dba]\n    timeout: 30s\n    reason: audit writes need a DBA\n",
+            "    approvers: [dba, security]\n    minApprovals: 2\n    timeout: 30s\n    reason: audit writes need two\n");
+
     private static TestGateway gateway;
 
     @BeforeAll
@@ -180,27 +196,61 @@ class ApprovalGrantThroughGatewayTest {
     void anApprovalGivenAfterAReloadBlockedTheStatementDoesNotRunIt() throws Exception {
         assertThat(AUDIT_BLOCKED).contains("audit writes are frozen");
         long from = gateway.gateway().evidence().size();
-        // One Query message, as psql sends it (an extended-protocol Execute is judged again when it runs anyway).
+        CompletableFuture<Void> delete = approvedAfterAReloadTo(AUDIT_BLOCKED, sql ->
+                assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM grant_audit WHERE id = 2"))
+                        .as("run again, it is judged by the policy in force").hasMessageContaining("audit writes are frozen"));
+        assertThat(delete).failsWithin(Duration.ofSeconds(1)).withThrowableThat()
+                .withMessageContaining("the policy changed while the command waited");
+        assertThat(ids("grant_audit")).containsExactly(1, 2, 3);
+        assertThat(gateway.events("command.blocked", from)).anyMatch(e -> e.path("detail").path("reason").asText()
+                .contains("the policy changed while the command waited"));
+    }
+
+    @Test
+    void anApprovalGivenAfterAnUnrelatedReloadRunsTheStatement() throws Exception {
+        long from = gateway.gateway().evidence().size();
+        // Judged again under the policy in force: the same rule still holds it for the same approvers.
+        assertThat(approvedAfterAReloadTo(ANOTHER_RULE_ADDED, sql -> { })).succeedsWithin(Duration.ofSeconds(1));
+        assertThat(ids("grant_audit")).containsExactly(2, 3);
+        assertThat(gateway.events("command.blocked", from)).noneMatch(e -> e.path("detail").path("reason").asText()
+                .contains("the policy changed while the command waited"));
+    }
+
+    @Test
+    void anApprovalGivenAfterAReloadAskingMorePeopleDoesNotRunIt() throws Exception {
+        assertThat(AUDIT_STRICTER).contains("audit writes need two");
+        assertThat(approvedAfterAReloadTo(AUDIT_STRICTER, sql -> { })).failsWithin(Duration.ofSeconds(1))
+                .withThrowableThat().withMessageContaining("holds it under rule hold-audit");
+        assertThat(ids("grant_audit")).containsExactly(1, 2, 3);
+    }
+
+    /** What runs on the held statement's connection while the reloaded policy is in force. */
+    private interface WhileReloaded {
+        void run(Statement sql) throws Exception;
+    }
+
+    /**
+     * Audit row 1 deleted in one Query message, as psql sends it (an extended-protocol Execute is
+     * judged again when it runs anyway), held, the policy reloaded to {@code policy}, then approved
+     * by one DBA, who still sees the request as it was asked; the delete, ended, and {@code then}
+     * run before the first policy is back.
+     */
+    private static CompletableFuture<Void> approvedAfterAReloadTo(String policy, WhileReloaded then) throws Exception {
         Properties simple = new Properties();
         simple.setProperty("preferQueryMode", "simple");
         try (Connection c = gateway.connect("app", simple); Statement sql = c.createStatement()) {
             CompletableFuture<Void> delete = HeldDdl.runAsync(sql, "DELETE FROM grant_audit WHERE id = 1");
             PendingApproval held = HeldDdl.awaitPending(gateway);
-            reload(AUDIT_BLOCKED);
+            reload(policy);
             try {
-                // The approver still sees the request as it was asked, and approves it.
                 gateway.gateway().approvals().approve(held.id(), DBA, "looked fine this morning", null);
-                assertThat(delete).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
-                        .withMessageContaining("the policy changed while the command waited");
-                assertThatThrownBy(() -> sql.executeUpdate("DELETE FROM grant_audit WHERE id = 2"))
-                        .as("run again, it is judged by the policy in force").hasMessageContaining("audit writes are frozen");
+                delete.handle((done, failed) -> null).get(30, TimeUnit.SECONDS);
+                then.run(sql);
             } finally {
                 reload(POLICY);
             }
+            return delete;
         }
-        assertThat(ids("grant_audit")).containsExactly(1, 2, 3);
-        assertThat(gateway.events("command.blocked", from)).anyMatch(e -> e.path("detail").path("reason").asText()
-                .contains("the policy changed while the command waited"));
     }
 
     /** Row 1 of {@code table} deleted once a DBA approved it with a 30-minute grant; row 2 under that grant. */
