@@ -118,6 +118,7 @@ final class Base64Reading {
             into.add(new DecodedRun(start, padded, whole));
             return;
         }
+        int found = into.size();
         int piece = start;
         for (int k = start; k <= end; k++) {
             if (k == end || isSeparator(text.charAt(k))) {
@@ -130,6 +131,10 @@ final class Base64Reading {
                 }
                 piece = k + 1;
             }
+        }
+        String shifted = into.size() == found ? decodeShifted(text, start, end) : null;
+        if (shifted != null) {
+            into.add(new DecodedRun(start, padded, shifted));
         }
     }
 
@@ -145,6 +150,26 @@ final class Base64Reading {
             lower |= c >= 'a' && c <= 'z';
         }
         return upper && lower;
+    }
+
+    /**
+     * The run's text read from its second, third or fourth character (or without its last), or {@code null} when none is
+     * Base64 of readable UTF-8; tried when the run read from its first says nothing: characters of the
+     * alphabet written before the Base64 of a text (MySQL's {@code CONCAT('A', TO_BASE64(email))})
+     * shift its groups of four, and one written after leaves a character over; a person who decodes
+     * it still drops them.
+     */
+    private static String decodeShifted(String text, int start, int end) {
+        for (int shift = 0; shift < 4 && end - start - shift > MIN_RUN; shift++) {
+            int from = start + shift;
+            // Read from the first character, the run was taken whole unless one was over at its end.
+            String read = shift == 0 && (end - from) % 4 != 1 ? null
+                    : decode(text, from, (end - from) % 4 == 1 ? end - 1 : end);
+            if (read != null) {
+                return read;
+            }
+        }
+        return null;
     }
 
     /** The run's text, or {@code null} when it is not Base64 of readable UTF-8. */

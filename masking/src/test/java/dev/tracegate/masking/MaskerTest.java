@@ -69,6 +69,13 @@ class MaskerTest {
             {"card 34313131313131313131313131313131", "card [CARD]"},
             {"DB_URL: cG9zdGdyZXM6Ly9zaG9wOlRyMHViNGRvckBkYjo1NDMyL3Nob3A=", "DB_URL: [SECRET]"},
             {"hex of base64 4e4445784d5445784d5445784d5445784d5445784d513d3d", "hex of base64 [CARD]"},
+            // a digit or characters written around the encoding shift its bytes
+            {"odd 6164612e6c6f76656c616365406578616d706c652e636f6dF", "odd [EMAIL]"},
+            {"odd F6164612e6c6f76656c616365406578616d706c652e636f6d", "odd [EMAIL]"},
+            {"shifted F6164612e6c6f76656c616365406578616d706c652e636f6dF", "shifted [EMAIL]"},
+            {"shifted AYWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "shifted [EMAIL]"},
+            {"shifted ABCYWRhLmxvdmVsYWNlQGV4YW1wbGUuY29t", "shifted [EMAIL]"},
+            {"over YWRhLmxvdmVsYWNlQGV4YW1wbGUuY29tA", "over [EMAIL]"},
         };
         for (String[] c : cases) {
             assertThat(demo.maskText(ColumnRef.expression("?column?"), c[0], report).value()).as(c[0]).isEqualTo(c[1]);
