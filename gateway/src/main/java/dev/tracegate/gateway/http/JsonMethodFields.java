@@ -29,6 +29,8 @@ final class JsonMethodFields extends FilterOutputStream {
     /** Bytes of a key or method value kept: one more than {@link #LONGEST_TOKEN}, so a longer key shows. */
     private static final int KEPT = LONGEST_TOKEN + 1;
     private static final byte[] METHOD = "method".getBytes(StandardCharsets.US_ASCII);
+    /** Where a body read whole "goes": it is only read. Never closed, so one serves every scan. */
+    private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
 
     private final long length;
     private long written;
@@ -68,7 +70,7 @@ final class JsonMethodFields extends FilterOutputStream {
 
     /** The methods a body read whole names. */
     static List<String> of(byte[] body) {
-        JsonMethodFields scan = new JsonMethodFields(OutputStream.nullOutputStream(), -1);
+        JsonMethodFields scan = new JsonMethodFields(NOWHERE, -1);
         scan.read(body, 0, body.length);
         return scan.methods();
     }
