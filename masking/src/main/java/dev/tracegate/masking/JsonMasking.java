@@ -285,6 +285,11 @@ public final class JsonMasking {
         boolean secretItems;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
+        /**
+         * The {@code items} of a Kubernetes list whose kind has not come yet or is {@code List}: each item
+         * is a Kubernetes object of a kind it may not state (a {@code SecretList}'s items state none).
+         */
+        boolean kubernetesItems;
     }
 
     /** One distinct path of a document (indexes folded into {@code [*]}): its children by segment and its report location. */
@@ -517,10 +522,13 @@ public final class JsonMasking {
             frame.segment = parent == null ? "$" : parent.array ? "[*]" : parent.pendingSegment;
             frame.elementHint = hintFor();
             frame.kind = null;
-            frame.kubernetes = false;
+            frame.kubernetes = !array && parent != null && parent.array && parent.kubernetesItems;
             frame.secretItem = !array && parent != null && parent.array && parent.secretItems;
-            frame.secretItems = array && parent != null && !parent.array && "items".equalsIgnoreCase(parent.pendingKey)
-                    && secretManifests && "SecretList".equalsIgnoreCase(parent.kind);
+            boolean items = array && parent != null && !parent.array && "items".equalsIgnoreCase(parent.pendingKey);
+            frame.secretItems = items && secretManifests && "SecretList".equalsIgnoreCase(parent.kind);
+            // Sorted keys put items before kind: a list's items are Kubernetes objects until a kind says otherwise.
+            frame.kubernetesItems = items && parent.kubernetes
+                    && (parent.kind == null || "List".equalsIgnoreCase(parent.kind));
             if (!array && parent != null && !parent.array && (isSecret(parent) || presumedSecret(parent))
                     && ("data".equalsIgnoreCase(parent.pendingKey) || "stringData".equalsIgnoreCase(parent.pendingKey))) {
                 frame.elementHint = EntityType.SECRET; // every entry, whatever its name: base64 of anything

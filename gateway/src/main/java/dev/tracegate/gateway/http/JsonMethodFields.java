@@ -26,6 +26,11 @@ final class JsonMethodFields extends FilterOutputStream {
 
     /** Longest key or method value whose text is kept, escapes included. */
     static final int LONGEST_TOKEN = 256;
+    /** Bytes of a key or method value kept: one more than {@link #LONGEST_TOKEN}, so a longer key shows. */
+    private static final int KEPT = LONGEST_TOKEN + 1;
+    private static final byte[] METHOD = "method".getBytes(StandardCharsets.US_ASCII);
+    /** Where a body read whole "goes": it is only read. Never closed, so one serves every scan. */
+    private static final OutputStream NOWHERE = OutputStream.nullOutputStream();
 
     private final long length;
     private long written;
@@ -42,10 +47,17 @@ final class JsonMethodFields extends FilterOutputStream {
     private boolean awaitingMethod;
     /** The last top-level key was a method field's. */
     private boolean methodKey;
-    /** The key or method value being read, as raw bytes (escapes undecoded); null when not collecting. */
-    private ByteArrayOutputStream token;
+    /** Whether the string being read is a top-level key or a method value, whose raw bytes are wanted. */
+    private boolean collecting;
     private boolean tokenIsKey;
-    private final List<String> methods = new ArrayList<>(1);
+    /**
+     * The start of a key or method value that began in an earlier write, raw (escapes undecoded).
+     * Read within one write, a token is read where it lies: the body is not copied, and a body
+     * naming no method allocates nothing per key.
+     */
+    private byte[] carry;
+    private int carried;
+    private List<String> methods = List.of();
 
     /**
      * @param to     where the body goes
@@ -58,7 +70,7 @@ final class JsonMethodFields extends FilterOutputStream {
 
     /** The methods a body read whole names. */
     static List<String> of(byte[] body) {
-        JsonMethodFields scan = new JsonMethodFields(OutputStream.nullOutputStream(), -1);
+        JsonMethodFields scan = new JsonMethodFields(NOWHERE, -1);
         scan.read(body, 0, body.length);
         return scan.methods();
     }
@@ -99,28 +111,27 @@ final class JsonMethodFields extends FilterOutputStream {
     }
 
     private void read(byte[] b, int off, int len) {
+        int tokenStart = off; // where the token being collected starts in b (or b's start, when it began before)
         for (int i = off; i < off + len; i++) {
             byte c = b[i];
-            if (inString) {
-                inString(c);
-            } else {
+            if (!inString) {
+                if (c == '"') {
+                    tokenStart = i + 1;
+                }
                 outsideString(c);
+            } else if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                inString = false;
+                if (collecting) {
+                    endToken(b, tokenStart, i);
+                }
             }
         }
-    }
-
-    private void inString(byte c) {
-        if (escaped) {
-            escaped = false;
-        } else if (c == '\\') {
-            escaped = true;
-        } else if (c == '"') {
-            inString = false;
-            endToken();
-            return;
-        }
-        if (token != null && token.size() <= LONGEST_TOKEN) {
-            token.write(c);
+        if (collecting) {
+            keep(b, tokenStart, off + len);
         }
     }
 
@@ -132,7 +143,8 @@ final class JsonMethodFields extends FilterOutputStream {
                 boolean method = depth == 1 && awaitingMethod;
                 awaitingMethod = false;
                 tokenIsKey = key;
-                token = key || method ? new ByteArrayOutputStream() : null;
+                collecting = key || method;
+                carried = 0;
             }
             case '{', '[' -> {
                 if (!started) {
@@ -156,29 +168,85 @@ final class JsonMethodFields extends FilterOutputStream {
         }
     }
 
-    private void endToken() {
-        if (token == null) {
-            return;
+    /** Keeps the part of a token this write holds, up to {@link #KEPT} bytes in all, for the next write. */
+    private void keep(byte[] b, int from, int to) {
+        int n = Math.min(to - from, KEPT - carried);
+        if (n > 0) {
+            if (carry == null) {
+                carry = new byte[KEPT];
+            }
+            System.arraycopy(b, from, carry, carried, n);
+            carried += n;
         }
-        String text = decoded(token.toByteArray());
+    }
+
+    /** The token that ends at {@code end} in b (its start, if it began in an earlier write, carried). */
+    private void endToken(byte[] b, int start, int end) {
+        byte[] raw = b;
+        int from = start;
+        int size = end - start;
+        if (carried > 0) {
+            keep(b, start, end);
+            raw = carry;
+            from = 0;
+            size = carried;
+        }
         if (tokenIsKey) {
-            methodKey = token.size() <= LONGEST_TOKEN && HttpRequestFacts.isMethodParameter(text);
+            methodKey = size <= LONGEST_TOKEN && mayBeMethod(raw, from, size)
+                    && HttpRequestFacts.isMethodParameter(decoded(raw, from, size));
             expectingKey = false;
         } else {
-            methods.add(text);
+            if (methods.isEmpty()) {
+                methods = new ArrayList<>(1);
+            }
+            methods.add(decoded(raw, from, Math.min(size, KEPT)));
             methodKey = false;
         }
-        token = null;
+        collecting = false;
+        carried = 0;
+    }
+
+    /**
+     * Whether a key's raw bytes could read as a method field's name: only one that holds an escape,
+     * a byte outside ASCII (whose case folding the name test weighs) or {@code method} in any case
+     * can, so the others are not decoded into a String at all.
+     */
+    private static boolean mayBeMethod(byte[] raw, int from, int size) {
+        for (int i = from; i < from + size; i++) {
+            if (raw[i] == '\\' || raw[i] < 0) {
+                return true;
+            }
+        }
+        for (int i = from; i + METHOD.length <= from + size; i++) {
+            if (asciiMatch(raw, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean asciiMatch(byte[] raw, int at) {
+        for (int j = 0; j < METHOD.length; j++) {
+            if ((raw[at + j] | 0x20) != METHOD[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A JSON string's raw bytes as its text: UTF-8, with its escapes decoded. */
-    private static String decoded(byte[] raw) {
-        ByteArrayOutputStream utf8 = new ByteArrayOutputStream(raw.length);
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] != '\\' || i + 1 >= raw.length) {
-                utf8.write(raw[i]);
+    private static String decoded(byte[] raw, int from, int size) {
+        int end = from + size;
+        ByteArrayOutputStream utf8 = null;
+        int copied = from;
+        for (int i = from; i < end; i++) {
+            if (raw[i] != '\\' || i + 1 >= end) {
                 continue;
             }
+            if (utf8 == null) {
+                utf8 = new ByteArrayOutputStream(size);
+            }
+            utf8.write(raw, copied, i - copied);
             char escape = (char) raw[++i];
             char decoded = switch (escape) {
                 case 'b' -> '\b';
@@ -186,14 +254,19 @@ final class JsonMethodFields extends FilterOutputStream {
                 case 'n' -> '\n';
                 case 'r' -> '\r';
                 case 't' -> '\t';
-                case 'u' -> i + 4 < raw.length ? unicode(raw, i + 1) : '?';
+                case 'u' -> i + 4 < end ? unicode(raw, i + 1) : '?';
                 default -> escape;
             };
             if (escape == 'u') {
                 i += 4;
             }
             utf8.writeBytes(String.valueOf(decoded).getBytes(StandardCharsets.UTF_8));
+            copied = i + 1;
         }
+        if (utf8 == null) {
+            return new String(raw, from, size, StandardCharsets.UTF_8);
+        }
+        utf8.write(raw, copied, Math.max(0, end - copied));
         return utf8.toString(StandardCharsets.UTF_8);
     }
 

@@ -173,11 +173,23 @@ final class ProxiedRequest {
      * Whether the request is a POST with a JSON body (as Laravel tells one: a content type holding
      * {@code /json} or {@code +json}) whose top-level {@code _method} Laravel would obey. Its body
      * then streams read ({@link JsonMethodFields}), its end held until the methods it names, if
-     * any, are weighed: the policy is asked again only for a body that names one.
+     * any, are weighed: the policy is asked again only for a body that names one. A {@code Content_Type}
+     * header counts too: PHP hands it over as {@code HTTP_CONTENT_TYPE}, and Symfony files it and the
+     * real content type under one name, the later in {@code $_SERVER} winning, so Laravel may take the
+     * body for JSON by it (Jetty, and so the gateway's own reading of the body, sees only {@code Content-Type}).
      */
     private boolean isJsonPost(HttpRequestFacts facts) {
-        return facts.method().equals("POST") && client.hasBody() && client.headerValues("content-type").stream()
-                .anyMatch(type -> type.toLowerCase(Locale.ROOT).contains("json"));
+        return facts.method().equals("POST") && client.hasBody() && (saysJson("content-type") || saysJson("content_type"));
+    }
+
+    /** Whether a value of the header (any case) names JSON as Laravel tells it. */
+    private boolean saysJson(String header) {
+        for (String type : client.headerValues(header)) {
+            if (type.toLowerCase(Locale.ROOT).contains("json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The decision the methods a JSON body names bring, when stronger than the ruling's; null otherwise. */
