@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -42,29 +41,27 @@ class MysqlCarriedStatementsThroughGatewayTest {
                 action: allow
             """;
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("DROP TABLE IF EXISTS shop.cs_people, shop.cs_orders, shop.cs_stolen, shop.cs_stolen2, shop.cs_copy",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP TABLE IF EXISTS shop.cs_people, shop.cs_orders, shop.cs_stolen, shop.cs_stolen2, shop.cs_copy",
                 "CREATE TABLE shop.cs_people (id int PRIMARY KEY, name varchar(64))",
                 "INSERT INTO shop.cs_people VALUES (1, 'Ada Lovelace'), (2, 'Grace Hopper')",
                 "CREATE TABLE shop.cs_orders (id int PRIMARY KEY, person_id int, item varchar(64))",
                 "INSERT INTO shop.cs_orders VALUES (1, 1, 'book'), (2, 2, 'pen')");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void aStatementUnderSetStatementIsJudgedAsItself() throws Exception {
         String copy = "UPDATE cs_orders o JOIN cs_people p ON p.id = o.person_id SET o.item = reverse(p.name)";
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             for (String statement : new String[] {copy, "SET STATEMENT max_statement_time = 100 FOR " + copy,
                     "set statement sql_mode = '', max_statement_time = 100 for " + copy,
                     "SET STATEMENT max_statement_time = 100 FOR SELECT reverse(name) FROM cs_people"}) {
@@ -82,12 +79,12 @@ class MysqlCarriedStatementsThroughGatewayTest {
                 assertThat(count).isEqualTo(2);
             }
         }
-        assertThat(mariadb.query("SELECT item FROM shop.cs_orders ORDER BY id")).isEqualTo("book\npen\n");
+        assertThat(mysql.mariadb.query("SELECT item FROM shop.cs_orders ORDER BY id")).isEqualTo("book\npen\n");
     }
 
     @Test
     void aTableCreatedFromAQueryWithoutAsIsACopy() throws Exception {
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             for (String statement : new String[] {"CREATE TABLE cs_stolen SELECT reverse(name) AS n FROM cs_people",
                     "CREATE TABLE cs_stolen SELECT reverse(name) FROM cs_people",
                     "CREATE TABLE cs_stolen2 SELECT id, name FROM cs_people",
@@ -97,12 +94,8 @@ class MysqlCarriedStatementsThroughGatewayTest {
                         .hasMessageContaining("mask-personal-data");
             }
         }
-        assertThat(mariadb.query("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_NAME LIKE 'cs_stolen%'"))
+        assertThat(mysql.mariadb.query("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_NAME LIKE 'cs_stolen%'"))
                 .as("no table was created").isEqualTo("0\n");
     }
 
-    private static Connection connect(String token) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token);
-    }
 }

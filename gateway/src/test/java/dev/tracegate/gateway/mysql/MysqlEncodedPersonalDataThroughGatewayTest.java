@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,21 +21,18 @@ class MysqlEncodedPersonalDataThroughGatewayTest {
 
     private static final String EMAIL = "ada.lovelace@example.com";
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("CREATE TABLE IF NOT EXISTS shop.memos (id int PRIMARY KEY, memo varchar(200))",
+        mysql = MysqlGatewayFixture.start(MysqlThroughGatewayTest.POLICY,
+                "CREATE TABLE IF NOT EXISTS shop.memos (id int PRIMARY KEY, memo varchar(200))",
                 "REPLACE INTO shop.memos VALUES (1, '" + EMAIL + "')");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), MysqlThroughGatewayTest.POLICY,
-                4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
@@ -60,11 +55,6 @@ class MysqlEncodedPersonalDataThroughGatewayTest {
     }
 
     private static String alice(String sql) throws Exception {
-        Process cli = new ProcessBuilder("mariadb", "--no-defaults", "-h", "127.0.0.1", "-P",
-                Integer.toString(gateway.gateway().port(MysqlEngine.PROTOCOL)), "--ssl", "-u", "analyst",
-                "-p" + TestGateway.ALICE_TOKEN, "-A", "shop", "-N", "-B", "-e", sql).redirectErrorStream(true).start();
-        String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output.strip();
+        return mysql.mariadbClient(TestGateway.ALICE_TOKEN, sql);
     }
 }

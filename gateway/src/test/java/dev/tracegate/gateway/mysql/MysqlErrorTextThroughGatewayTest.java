@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,31 +42,29 @@ class MysqlErrorTextThroughGatewayTest {
                 action: allow
             """;
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("DROP TABLE IF EXISTS shop.et_people",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP TABLE IF EXISTS shop.et_people",
                 "CREATE TABLE shop.et_people (id int PRIMARY KEY, name varchar(64))",
                 "INSERT INTO shop.et_people VALUES (1, 'Ada Lovelace'), (2, 'Grace Hopper')");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void warningsOfAStatementThatComputesOnAGrantedColumnAreWithheld() throws Exception {
         String computing = "SELECT id FROM et_people WHERE name + 0 = 1";
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             sql.executeQuery(computing).close();
             assertThat(warnings(sql)).as("what the warnings carry").anyMatch(m -> m.contains("Ada Lovelace"));
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             sql.executeQuery(computing).close();
             List<String> withheld = warnings(sql);
             assertThat(withheld).isNotEmpty().allMatch(m -> m.startsWith("tracegate: message withheld"));
@@ -81,11 +78,11 @@ class MysqlErrorTextThroughGatewayTest {
 
     @Test
     void statementsThatComputeOnNothingProtectedKeepTheirWarnings() throws Exception {
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             sql.executeQuery("SELECT 'abc' + 0").close();
             assertThat(warnings(sql)).anyMatch(m -> m.contains("'abc'"));
         }
-        assertThat(gateway.events("command.result", 0).toString()).doesNotContain("Ada Lovelace");
+        assertThat(mysql.gateway.events("command.result", 0).toString()).doesNotContain("Ada Lovelace");
     }
 
     /** The messages {@code SHOW WARNINGS} answers with, as the caller reads them. */
@@ -99,8 +96,4 @@ class MysqlErrorTextThroughGatewayTest {
         return messages;
     }
 
-    private static Connection connect(String token) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token);
-    }
 }

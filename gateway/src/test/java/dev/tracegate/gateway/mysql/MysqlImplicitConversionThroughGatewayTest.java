@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -41,32 +40,31 @@ class MysqlImplicitConversionThroughGatewayTest {
                 action: allow
             """;
 
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        TestMariaDb mariadb = TestMariaDb.get();
-        mariadb.sql("DROP TABLE IF EXISTS shop.ic_people",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP TABLE IF EXISTS shop.ic_people",
                 "CREATE TABLE shop.ic_people (id int PRIMARY KEY, name varchar(64))",
                 "INSERT INTO shop.ic_people VALUES (1, 'Ada Lovelace'), (2, 'Grace Hopper')");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void warningsOfAComparisonThatConvertsNamesAreWithheld() throws Exception {
         List<String> comparisons = List.of("SELECT id FROM ic_people WHERE name = 0",
                 "SELECT id FROM ic_people WHERE name IN (0, 1)", "SELECT id FROM ic_people WHERE name < 0");
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             sql.executeQuery(comparisons.getFirst()).close();
             assertThat(MysqlErrorTextThroughGatewayTest.warnings(sql)).as("what the warnings carry")
                     .anyMatch(m -> m.contains("Ada Lovelace"));
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             for (String comparison : comparisons) {
                 sql.executeQuery(comparison).close();
                 List<String> withheld = MysqlErrorTextThroughGatewayTest.warnings(sql);
@@ -76,8 +74,4 @@ class MysqlImplicitConversionThroughGatewayTest {
         }
     }
 
-    private static Connection connect(String token) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token);
-    }
 }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,31 +49,29 @@ class MysqlQuotedValuesThroughGatewayTest {
             """;
     private static final String MOVE = "UPDATE it_people SET tenant = 2 WHERE id = 1";
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("DROP TABLE IF EXISTS shop.it_people",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP TABLE IF EXISTS shop.it_people",
                 "CREATE TABLE shop.it_people (id int PRIMARY KEY, tenant int, name varchar(64),"
                         + " UNIQUE KEY tenant_name (tenant, name))",
                 "INSERT INTO shop.it_people VALUES (1, 1, 'Ada Lovelace'), (2, 2, 'Ada Lovelace'), (3, 2, 'Grace Hopper')");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void aDuplicateKeyErrorOfAMaskedCallerKeepsItsCodeAndWithholdsTheKey() throws Exception {
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate(MOVE)).as("what the error carries")
                     .hasMessageContaining("2-Ada Lovelace");
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate(MOVE))
                     .isInstanceOf(SQLIntegrityConstraintViolationException.class)
                     .satisfies(e -> assertThat(((SQLException) e).getErrorCode()).isEqualTo(1062))
@@ -82,12 +79,12 @@ class MysqlQuotedValuesThroughGatewayTest {
                             + " constraint violation for key 'tenant_name')")
                     .hasMessageNotContaining("Lovelace");
         }
-        assertThat(gateway.events("command.result", 0).toString()).doesNotContain("Lovelace");
+        assertThat(mysql.gateway.events("command.result", 0).toString()).doesNotContain("Lovelace");
     }
 
     @Test
     void aPreparedWriteOfAMaskedCallerIsWithheldTheSame() throws Exception {
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, "&useServerPrepStmts=true");
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN, "&useServerPrepStmts=true");
              PreparedStatement move = alice.prepareStatement("UPDATE it_people SET tenant = ? WHERE id = ?")) {
             move.setInt(1, 2);
             move.setInt(2, 1);
@@ -103,7 +100,7 @@ class MysqlQuotedValuesThroughGatewayTest {
     void aPlanOfAStatementOnProtectedDataIsRefusedForAMaskedCaller() throws Exception {
         // A pseudonym grants join: c.name = o.name is allowed, and the plan prints the row c.id = 1 read while planning.
         String join = "SELECT o.id FROM it_people c JOIN it_people o ON o.name = c.name WHERE c.id = 1";
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             try (ResultSet plan = sql.executeQuery("ANALYZE FORMAT=JSON " + join)) {
                 plan.next();
                 assertThat(plan.getString(1)).as("the condition MariaDB attaches").contains("'Ada Lovelace'");
@@ -111,7 +108,7 @@ class MysqlQuotedValuesThroughGatewayTest {
             sql.executeQuery("EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1").close();
             assertThat(MysqlErrorTextThroughGatewayTest.warnings(sql)).as("the rewritten query MariaDB notes").anyMatch(m -> m.contains("'Ada Lovelace'"));
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             sql.executeQuery(join).close();
             for (String plan : List.of("ANALYZE FORMAT=JSON " + join, "explain format=json " + join,
                     "/*!ANALYZE*/ FORMAT=JSON " + join, "EXPLAIN EXTENDED SELECT name FROM it_people WHERE id = 1")) {
@@ -141,8 +138,9 @@ class MysqlQuotedValuesThroughGatewayTest {
     void thePlanOfAnotherConnectionsStatementIsRefused() throws Exception {
         // An unmasked caller's long query (a join with MariaDB's sequence engine), killed once looked at.
         String running = "SELECT count(*) FROM it_people p, seq_1_to_1000000000 s WHERE p.name = 'Grace Hopper'";
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Connection adminToo = connect(TestGateway.ADMIN_TOKEN, "");
-             Connection alice = connect(TestGateway.ALICE_TOKEN, "")) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN);
+             Connection adminToo = mysql.connect(TestGateway.ADMIN_TOKEN);
+             Connection alice = mysql.connect(TestGateway.ALICE_TOKEN)) {
             CompletableFuture<Void> counting = CompletableFuture.runAsync(() -> {
                 try (Statement sql = admin.createStatement()) {
                     sql.executeQuery(running).close();
@@ -153,7 +151,7 @@ class MysqlQuotedValuesThroughGatewayTest {
             String id = "";
             for (int i = 0; i < 100 && id.isBlank(); i++) {
                 Thread.sleep(50);
-                id = mariadb.query("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%seq_1_to%'"
+                id = mysql.mariadb.query("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%seq_1_to%'"
                         + " AND INFO NOT LIKE '%PROCESSLIST%'").strip();
             }
             assertThat(id).as("the server's id of the running statement").isNotBlank();
@@ -172,7 +170,7 @@ class MysqlQuotedValuesThroughGatewayTest {
                     }
                 }
             } finally {
-                mariadb.sql("KILL QUERY " + id);
+                mysql.mariadb.sql("KILL QUERY " + id);
                 counting.join();
             }
         }
@@ -180,7 +178,7 @@ class MysqlQuotedValuesThroughGatewayTest {
 
     @Test
     void integrityErrorsThatNameOnlyColumnsKeepTheirText() throws Exception {
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate("INSERT INTO it_people (id, tenant, name) VALUES (NULL, 5, 'x')"))
                     .hasMessageContaining("Column 'id' cannot be null");
             assertThatThrownBy(() -> sql.executeQuery("SELECT no_such_column FROM it_people"))
@@ -188,8 +186,4 @@ class MysqlQuotedValuesThroughGatewayTest {
         }
     }
 
-    private static Connection connect(String token, String options) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token + options);
-    }
 }

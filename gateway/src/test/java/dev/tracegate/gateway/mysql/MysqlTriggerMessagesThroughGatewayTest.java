@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,13 +44,12 @@ class MysqlTriggerMessagesThroughGatewayTest {
             """;
     private static final String CLOSE = "UPDATE tr_people SET status = 'closed' WHERE id = 1";
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("DROP VIEW IF EXISTS shop.tr_orders_v",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP VIEW IF EXISTS shop.tr_orders_v",
                 "DROP TABLE IF EXISTS shop.tr_people, shop.tr_orders",
                 "CREATE TABLE shop.tr_people (id int PRIMARY KEY, status varchar(16), name varchar(64))",
                 "INSERT INTO shop.tr_people VALUES (1, 'open', 'Ada Lovelace'), (2, 'open', 'Grace Hopper')",
@@ -70,21 +68,20 @@ class MysqlTriggerMessagesThroughGatewayTest {
                         + " WHERE id = NEW.person_id; SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1105, MESSAGE_TEXT = m;"
                         + " END//\n"
                         + "DELIMITER ");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void aTriggersSignalOnAMaskedCallersWriteKeepsItsCodeAndWithholdsItsText() throws Exception {
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN, ""); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             assertThatThrownBy(() -> sql.executeUpdate(CLOSE)).as("what the trigger's text carries")
                     .hasMessageContaining("cannot change Ada Lovelace");
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, ""); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             assertWithheld(() -> sql.executeUpdate(CLOSE), 1644, "45000");
             // SIGNAL may choose a code whose server text names only a column.
             assertWithheld(() -> sql.executeUpdate("DELETE FROM tr_people WHERE id = 2"), 1048, "23000");
@@ -96,12 +93,13 @@ class MysqlTriggerMessagesThroughGatewayTest {
             assertThatThrownBy(() -> sql.executeQuery("SELECT no_such_column FROM tr_orders"))
                     .hasMessageContaining("no_such_column");
         }
-        assertThat(gateway.events("command.result", 0).toString()).doesNotContain("Lovelace").doesNotContain("Hopper");
+        assertThat(mysql.gateway.events("command.result", 0).toString())
+                .doesNotContain("Lovelace").doesNotContain("Hopper");
     }
 
     @Test
     void aPreparedWriteIsWithheldTheSame() throws Exception {
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN, "&useServerPrepStmts=true");
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN, "&useServerPrepStmts=true");
              PreparedStatement close = alice.prepareStatement("UPDATE tr_people SET status = ? WHERE id = ?")) {
             close.setString(1, "closed");
             close.setInt(2, 2);
@@ -117,8 +115,4 @@ class MysqlTriggerMessagesThroughGatewayTest {
                 .hasMessageNotContaining("Hopper");
     }
 
-    private static Connection connect(String token, String options) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token + options);
-    }
 }
