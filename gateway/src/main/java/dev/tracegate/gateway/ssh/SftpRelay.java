@@ -73,12 +73,20 @@ final class SftpRelay extends CallerStreams {
     @Override
     public void start(ChannelSession channel, Environment env) {
         SshCaller caller = channel.getSession().getAttribute(SshCaller.KEY);
-        Thread.ofVirtual().name("sftp-" + channel.getChannelId()).start(() -> run(caller));
+        RequestedEnvironment requested = SessionChannel.requestedEnvironment(channel);
+        Thread.ofVirtual().name("sftp-" + channel.getChannelId()).start(() -> run(caller, requested));
     }
 
-    private void run(SshCaller caller) {
+    private void run(SshCaller caller, RequestedEnvironment requested) {
         int status = 1;
         try {
+            String environmentRefused = context.gate().admitEnvironment(caller, requested, this::tell);
+            if (environmentRefused != null) {
+                context.gate().refuseForEnvironment(caller, "sftp", SshRequestFacts.sftpSession(),
+                        environmentRefused);
+                tell(environmentRefused);
+                return;
+            }
             ChannelSubsystem channel = caller.upstream(context.hosts()).createSubsystemChannel("sftp");
             upstream = channel;
             hostPaths = new HostPaths(caller.upstream(context.hosts()));

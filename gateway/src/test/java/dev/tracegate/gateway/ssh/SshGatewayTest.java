@@ -74,6 +74,8 @@ class SshGatewayTest {
                  action: allow}
               - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
                  groups: [admins], action: allow}
+              - {name: no-loader-variables, connections: [web], operations: [env], command: '^env (LD_[A-Z_]*|BASH_ENV)=',
+                 action: block, reason: loader and start-up variables are not allowed}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
                  command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
@@ -263,6 +265,46 @@ class SshGatewayTest {
         assertThat(gateway.events("command.blocked", 0)).anyMatch(e ->
                 e.path("session").equals(command.path("session")) && e.path("detail").path("rule").asText()
                         .equals("no-recursive-deletes"));
+    }
+
+    /**
+     * ssh's {@code SetEnv} and {@code SendEnv} send {@code env} requests before the command. The
+     * gateway never passed them on, but did not record them either, and no rule could refuse a
+     * session for one: the evidence did not say that a client asked for {@code LD_PRELOAD}. Each is
+     * now an {@code env} request of its own, decided and recorded (through the record profile)
+     * before the exec or sftp it came with, which a refused variable refuses too.
+     */
+    @Test
+    void environmentRequestsAreRecordedAndARuleCanRefuseTheChannelTheyCameWith() throws Exception {
+        Path marker = dir.resolve("preloaded-marker");
+        var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LD_PRELOAD=/tmp/evil.so", "touch " + marker);
+        assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.err()).contains("blocked by policy rule no-loader-variables: loader and start-up variables are not allowed");
+        assertThat(marker).doesNotExist();
+        JsonNode variable = command("env LD_PRELOAD=/tmp/evil.so");
+        assertThat(variable.path("detail").path("message").asText()).isEqualTo("env");
+        JsonNode touch = command("touch " + marker);
+        assertThat(touch.path("session")).isEqualTo(variable.path("session"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(touch.path("session"))
+                && e.path("detail").path("rule").asText().equals("no-loader-variables"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(touch.path("session"))
+                && e.path("detail").toString().contains("refused with the environment it asked for"));
+
+        var allowed = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LC_NOTE=" + EMAIL + " LC_PAPER=a4",
+                "echo \"note [$LC_NOTE]\"");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).isEqualTo("note []\n"); // not passed on to the host
+        JsonNode echo = command("echo \"note [$LC_NOTE]\"");
+        List<String> asked = gateway.events("command", 0).stream().filter(e -> e.path("session").equals(echo.path("session"))
+                && e.path("detail").path("message").asText().equals("env")).map(e -> e.path("detail").path("text").asText()).toList();
+        assertThat(asked).hasSize(2).anyMatch(text -> text.startsWith("env LC_NOTE=")).contains("env LC_PAPER=a4");
+        assertThat(asked.toString()).doesNotContain(EMAIL);
+
+        Path upload = Files.writeString(dir.resolve("env-upload.txt"), "x");
+        var sftp = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + upload + " " + dir.resolve("env-uploaded.txt") + "\n",
+                "-o", "SetEnv=BASH_ENV=/tmp/evil.sh");
+        assertThat(sftp.err()).contains("no-loader-variables");
+        assertThat(dir.resolve("env-uploaded.txt")).doesNotExist();
     }
 
     /**

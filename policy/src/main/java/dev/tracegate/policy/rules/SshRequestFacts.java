@@ -64,6 +64,15 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
                 List.of(), List.of("an interactive shell runs whatever is typed in it")), false);
     }
 
+    /**
+     * The start of an sftp session, for the record of one refused before its first file operation
+     * (each file operation is decided on its own).
+     */
+    public static SshRequestFacts sftpSession() {
+        return new SshRequestFacts(SshOperation.READ, "sftp", List.of(), List.of(), new ShellClassification(StatementClass.READ,
+                List.of(), List.of("starts an sftp session")), false);
+    }
+
     /** A file operation of sftp or scp on absolute {@code paths} (two for a rename). */
     public static SshRequestFacts file(SshOperation operation, List<String> paths) {
         ShellClassification classification = operation == SshOperation.READ
@@ -78,6 +87,17 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
         return new SshRequestFacts(operation, operation.configName() + (target == null ? "" : " " + target), List.of(),
                 List.of(), new ShellClassification(StatementClass.DANGEROUS_ADMIN, List.of(),
                         List.of(operation.configName() + " reaches past the host")), false);
+    }
+
+    /**
+     * An environment variable the client asked to set for a channel ({@code env NAME=VALUE}). The
+     * gateway does not pass it on, so it changes nothing on the host: it is recorded, and decided so
+     * that a rule can refuse a channel whose client asks for it ({@code LD_PRELOAD}, {@code BASH_ENV}).
+     */
+    public static SshRequestFacts environment(String name, String value) {
+        return new SshRequestFacts(SshOperation.ENV, "env " + name + "=" + value, List.of(), List.of(),
+                new ShellClassification(StatementClass.SESSION, List.of(),
+                        List.of("asks to set " + name + ", which the gateway does not pass on to the host")), false);
     }
 
     /**
