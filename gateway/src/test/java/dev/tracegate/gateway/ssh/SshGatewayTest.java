@@ -387,6 +387,18 @@ class SshGatewayTest {
     }
 
     /**
+     * Variables a known program runs as a command: zgrep evals {@code $GREP} on what it reads, rsync
+     * runs {@code RSYNC_CONNECT_PROG} through a shell for an {@code rsync://} source. Read as a
+     * {@code zgrep} (a read) and an {@code rsync} (a write), both deleted the directory where
+     * recursive deletes are blocked.
+     */
+    @Test
+    void aVariableThatAKnownProgramRunsAsACommandIsUnknown() throws Exception {
+        assertBlockedAndNotRun("GREP='rm -rf' zgrep %s");
+        assertBlockedAndNotRun("RSYNC_CONNECT_PROG='rm -rf %s' rsync rsync://localhost/x " + dir.resolve("rsync-copy"));
+    }
+
+    /**
      * A shell's start-up file runs at the next login or exec ({@code ~/.bashrc}, {@code ~/.profile}):
      * writing one was a WRITE, by a redirection or an sftp upload; it is a command the gateway never
      * sees, and is refused as unknown.
