@@ -399,6 +399,19 @@ class SshGatewayTest {
     }
 
     /**
+     * bash evaluates a subscript in a name a builtin sets or tests as arithmetic, command substitution
+     * included, however the word is quoted, and {@code jobs -x} runs the command after it: read as
+     * session commands and a {@code test} (a read), each deleted the directory where recursive deletes
+     * are blocked.
+     */
+    @Test
+    void aSubscriptInAVariablesNameAndJobsXRunNoCommand() throws Exception {
+        assertBlockedAndNotRun("echo x | read 'a[$(rm -rf %s)]'");
+        assertBlockedAndNotRun("test -v 'a[$(rm -rf %s)]'");
+        assertBlockedAndNotRun("jobs -x rm -rf %s");
+    }
+
+    /**
      * A shell's start-up file runs at the next login or exec ({@code ~/.bashrc}, {@code ~/.profile}):
      * writing one was a WRITE, by a redirection or an sftp upload; it is a command the gateway never
      * sees, and is refused as unknown.

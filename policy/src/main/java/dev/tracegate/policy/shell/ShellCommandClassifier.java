@@ -357,7 +357,10 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
                 return;
             }
-            String name = word.text().replaceFirst("\\[.*", "");
+            if (subscripted(word)) {
+                return;
+            }
+            String name = word.text();
             // An option cluster ends with the name it sets (read -aPS4): any of its tails may be it.
             for (int from = 0; from < (name.startsWith("-") ? name.length() : 1); from++) {
                 if (unsafeVariable(name.substring(from))) {
@@ -367,9 +370,38 @@ public final class ShellCommandClassifier {
             }
         }
 
+        /**
+         * Whether a word a builtin reads as a variable's name holds an array subscript: bash evaluates
+         * it as arithmetic, command substitution and assignments included ({@code read 'a[$(rm -rf d)]'},
+         * {@code test -v 'a[$(rm -rf d)]'}, {@code printf -v 'a[PATH=0]' x}, {@code unset 'DIRSTACK[$(rm -rf d)]'}),
+         * however the word is quoted.
+         */
+        private boolean subscripted(Word word) {
+            if (word.text().indexOf('[') < 0) {
+                return false;
+            }
+            raise(StatementClass.UNKNOWN, "names a variable with a subscript, which bash evaluates as arithmetic"
+                    + " (command substitution included)");
+            return true;
+        }
+
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
             switch (name) {
+                case "unset" -> {
+                    args.forEach(this::subscripted); // unset 'DIRSTACK[$(rm -rf d)]'
+                    raise(StatementClass.SESSION, name);
+                }
+                case "jobs" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*x[a-zA-Z]*"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "jobs -x runs the command that follows it");
+                case "test", "[" -> {
+                    raise(StatementClass.READ, name + " reads");
+                    for (int i = 0; i + 1 < args.size(); i++) {
+                        if (args.get(i).text().equals("-v")) { // -v NAME: set or not, its subscript evaluated
+                            subscripted(args.get(i + 1));
+                        }
+                    }
+                }
                 case "cd" -> changeDirectory(operands);
                 case "export" -> args.forEach(this::assignment);
                 case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))

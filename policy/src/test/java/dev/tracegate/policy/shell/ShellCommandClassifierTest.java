@@ -236,7 +236,12 @@ class ShellCommandClassifierTest {
             "GREP='rm -rf' zgrep /srv/data", "export GREP=evil; zgrep x f.gz", "RSYNC_CONNECT_PROG='rm -rf d' rsync rsync://h/m d2",
             "export RSYNC_CONNECT_PROG='sh -c id'", "read RSYNC_CONNECT_PROG", "read -aRSYNC_SHELL",
             "printf -v RSYNC_CONNECT_PROG evil", "read -r GIT_SEQUENCE_EDITOR", "WGET_ASKPASS=evil wget --use-askpass https://h/x",
-            "SYSTEM_WGETRC=/tmp/rc wget https://h/x", "UNZIP='-d /etc' unzip a.zip"})
+            "SYSTEM_WGETRC=/tmp/rc wget https://h/x", "UNZIP='-d /etc' unzip a.zip",
+            // bash evaluates a subscript in a variable's name as arithmetic, command substitution included,
+            // and jobs -x runs a command: a session command or a read until 2026-12-06.
+            "read 'a[$(rm -rf d)]'", "read -r \"a[$(rm -rf d)]\"", "printf -v 'a[$(rm -rf d)]' x", "printf -v 'a[PATH=0]' x",
+            "test -v 'a[$(rm -rf d)]'", "[ -v 'a[$(rm -rf d)]' ]", "test -v x -o -v 'a[`rm -rf d`]'", "wait -p 'a[$(id)]' -n",
+            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
