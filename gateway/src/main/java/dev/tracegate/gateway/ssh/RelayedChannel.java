@@ -77,6 +77,9 @@ final class RelayedChannel extends CallerStreams {
         boolean pty = !env.getPtyModes().isEmpty();
         // With a PTY the host's programs read keystrokes: a pager's !command runs as a shell would.
         SshRequestFacts request = pty ? facts.inTerminal() : facts;
+        if (!request.legacyScpPaths().isEmpty()) { // its files are judged where they are on the host, as sftp's
+            request = placed(caller, request);
+        }
         String message = request.operation().configName();
         String environmentRefused = context.gate().admitEnvironment(caller, requested, this::tell);
         if (environmentRefused != null) {
@@ -134,6 +137,15 @@ final class RelayedChannel extends CallerStreams {
                 (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status),
                 masking(ruling, report));
         return status;
+    }
+
+    /** A legacy scp line judged where its paths are on the host ({@link HostPaths#placed}); unknown when the host cannot be asked. */
+    private SshRequestFacts placed(SshCaller caller, SshRequestFacts request) {
+        try {
+            return HostPaths.placed(caller.upstream(context.hosts()), request);
+        } catch (IOException e) {
+            return request.unplaceable(HostPaths.UNPLACEABLE);
+        }
     }
 
     /**

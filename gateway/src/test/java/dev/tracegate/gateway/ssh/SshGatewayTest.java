@@ -74,6 +74,8 @@ class SshGatewayTest {
                  action: allow}
               - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
                  groups: [admins], action: allow}
+              - {name: sealed-reads, connections: [web], operations: [read], files: ["/**/sealed/**"], action: block,
+                 reason: sealed files are not read}
               - {name: no-loader-variables, connections: [web], operations: [env], command: '^env (LD_[A-Z_]*|BASH_ENV)=',
                  action: block, reason: loader and start-up variables are not allowed}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
@@ -614,6 +616,42 @@ class SshGatewayTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
                 .anyMatch(e -> e.path("session").equals(command.path("session"))
                         && e.path("detail").path("rule").asText().equals("protected-files")));
+    }
+
+    /**
+     * Legacy scp's paths were matched as its command line names them: {@code scp -O
+     * host:DIR/alias/secret.txt}, {@code alias} a link to {@code DIR/sealed}, downloaded a file a
+     * rule keeps from being read (sftp was already refused). Its paths are now placed by the host
+     * as sftp's are, and a rule matching where the file is decides.
+     */
+    @Test
+    void aLegacyScpDownloadThroughASymlinkIsJudgedWhereTheFileIs() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("scp-links-" + System.nanoTime()));
+        Path sealed = Files.createDirectories(base.resolve("sealed"));
+        Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        Files.createSymbolicLink(base.resolve("alias"), sealed);
+        for (boolean legacy : new boolean[] {true, false}) {
+            Path back = dir.resolve("through-link-" + legacy + ".txt");
+            var run = client.scp(TestGateway.ALICE_TOKEN, legacy, "web@127.0.0.1:" + base.resolve("alias/secret.txt"),
+                    back.toString());
+            assertThat(back).as("scp %s: %s", legacy ? "-O" : "", run.err()).doesNotExist();
+            assertThat(run.exit()).isNotZero();
+        }
+        String alias = base.resolve("alias/secret.txt").toString();
+        JsonNode command = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command", 0).stream()
+                .filter(e -> e.path("detail").path("text").asText().matches("scp .*-f .*" + java.util.regex.Pattern.quote(alias)))
+                .findFirst().orElse(null), e -> e != null);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("rule").asText().equals("sealed-reads")));
+        // A link to a place no rule protects still works.
+        Path open = Files.createDirectories(base.resolve("open"));
+        Files.writeString(open.resolve("plain.txt"), "plain");
+        Files.createSymbolicLink(base.resolve("harmless"), open);
+        Path plain = dir.resolve("through-harmless-link.txt");
+        var fine = client.scp(TestGateway.ALICE_TOKEN, true, "web@127.0.0.1:" + base.resolve("harmless/plain.txt"), plain.toString());
+        assertThat(fine.exit()).as(fine.err()).isZero();
+        assertThat(plain).hasContent("plain");
     }
 
     @Test
