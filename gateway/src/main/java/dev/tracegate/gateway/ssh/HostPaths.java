@@ -1,9 +1,12 @@
 package dev.tracegate.gateway.ssh;
 
+import dev.tracegate.policy.rules.SshRequestFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.sshd.client.channel.ChannelSubsystem;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -17,6 +20,10 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  * too, not only the spelling the caller sent. Used by one relay thread at a time.
  */
 final class HostPaths implements AutoCloseable {
+
+    /** Why a request is judged {@code unknown} when one of its paths cannot be placed. */
+    static final String UNPLACEABLE = "the host cannot say where the path is once its links are followed (a"
+            + " directory in it does not exist), so the gateway cannot decide on it";
 
     private static final int INIT = 1, VERSION = 2, REALPATH = 16, NAME = 104;
     private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
@@ -59,6 +66,28 @@ final class HostPaths implements AutoCloseable {
             throw new IOException("the host resolved " + path + " to a name the gateway cannot read");
         }
         return real;
+    }
+
+    /**
+     * A legacy scp line ({@code scp -t PATH}, {@code scp -f PATH}) with where its paths are on the
+     * host once their links are followed, so that {@code files} rules see where its files are
+     * written or read, as for sftp; {@code unknown} when the host cannot say. Any other request as
+     * it is. Asks over a channel of its own, closed before the answer.
+     */
+    static SshRequestFacts placed(ClientSession session, SshRequestFacts request) {
+        List<String> written = request.legacyScpPaths();
+        if (written.isEmpty()) {
+            return request;
+        }
+        List<String> places = new ArrayList<>();
+        try (HostPaths host = new HostPaths(session)) {
+            for (String path : written) {
+                places.add(host.real(path));
+            }
+        } catch (IOException e) {
+            return request.unplaceable(UNPLACEABLE);
+        }
+        return request.placedAt(places);
     }
 
     private ChannelSubsystem open() throws IOException {

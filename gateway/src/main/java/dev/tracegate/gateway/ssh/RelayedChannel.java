@@ -54,13 +54,14 @@ final class RelayedChannel extends CallerStreams {
     @Override
     public void start(ChannelSession channel, Environment env) {
         SshCaller caller = channel.getSession().getAttribute(SshCaller.KEY);
-        Thread.ofVirtual().name("ssh-channel-" + channel.getChannelId()).start(() -> run(caller, env));
+        RequestedEnvironment requested = SessionChannel.requestedEnvironment(channel);
+        Thread.ofVirtual().name("ssh-channel-" + channel.getChannelId()).start(() -> run(caller, requested, env));
     }
 
-    private void run(SshCaller caller, Environment env) {
+    private void run(SshCaller caller, RequestedEnvironment requested, Environment env) {
         int status = 255;
         try {
-            status = relay(caller, env);
+            status = relay(caller, requested, env);
         } catch (EvidenceLogUnavailableException e) {
             tell("the evidence log cannot record the request, so it did not run");
         } catch (IOException | RuntimeException e) {
@@ -71,12 +72,22 @@ final class RelayedChannel extends CallerStreams {
         }
     }
 
-    private int relay(SshCaller caller, Environment env) throws EvidenceLogUnavailableException, IOException {
-        long seq = caller.nextSequence();
+    private int relay(SshCaller caller, RequestedEnvironment requested, Environment env)
+            throws EvidenceLogUnavailableException, IOException {
         boolean pty = !env.getPtyModes().isEmpty();
         // With a PTY the host's programs read keystrokes: a pager's !command runs as a shell would.
         SshRequestFacts request = pty ? facts.inTerminal() : facts;
+        if (!request.legacyScpPaths().isEmpty()) { // its files are judged where they are on the host, as sftp's
+            request = placed(caller, request);
+        }
         String message = request.operation().configName();
+        String environmentRefused = context.gate().admitEnvironment(caller, requested, this::tell);
+        if (environmentRefused != null) {
+            context.gate().refuseForEnvironment(caller, message, request, environmentRefused);
+            tell(environmentRefused);
+            return 1;
+        }
+        long seq = caller.nextSequence();
         Ruling ruling = context.gate().decide(caller, request);
         Admission admission = context.gate().admit(caller, seq, message, request, ruling, this::tell);
         if (admission instanceof Admission.Refused refused) {
@@ -126,6 +137,15 @@ final class RelayedChannel extends CallerStreams {
                 (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status),
                 masking(ruling, report));
         return status;
+    }
+
+    /** A legacy scp line judged where its paths are on the host ({@link HostPaths#placed}); unknown when the host cannot be asked. */
+    private SshRequestFacts placed(SshCaller caller, SshRequestFacts request) {
+        try {
+            return HostPaths.placed(caller.upstream(context.hosts()), request);
+        } catch (IOException e) {
+            return request.unplaceable(HostPaths.UNPLACEABLE);
+        }
     }
 
     /**

@@ -42,8 +42,6 @@ final class SftpRelay extends CallerStreams {
             RENAME = 18, READLINK = 19, SYMLINK = 20, STATUS = 101, HANDLE = 102, DATA = 103, NAME = 104, ATTRS = 105,
             EXTENDED = 200;
     private static final int FX_PERMISSION_DENIED = 3, FX_OP_UNSUPPORTED = 8;
-    private static final String UNPLACEABLE = "the host cannot say where the path is once its links are followed (a"
-            + " directory in it does not exist), so the gateway cannot decide on it";
     private static final int PFLAG_WRITE = 0x02, PFLAG_APPEND = 0x04, PFLAG_CREAT = 0x08, PFLAG_TRUNC = 0x10;
     /** Metadata requests that change nothing and move no file content. */
     private static final Set<Integer> METADATA = Set.of(LSTAT, FSTAT, READDIR, REALPATH, STAT, READLINK);
@@ -73,12 +71,20 @@ final class SftpRelay extends CallerStreams {
     @Override
     public void start(ChannelSession channel, Environment env) {
         SshCaller caller = channel.getSession().getAttribute(SshCaller.KEY);
-        Thread.ofVirtual().name("sftp-" + channel.getChannelId()).start(() -> run(caller));
+        RequestedEnvironment requested = SessionChannel.requestedEnvironment(channel);
+        Thread.ofVirtual().name("sftp-" + channel.getChannelId()).start(() -> run(caller, requested));
     }
 
-    private void run(SshCaller caller) {
+    private void run(SshCaller caller, RequestedEnvironment requested) {
         int status = 1;
         try {
+            String environmentRefused = context.gate().admitEnvironment(caller, requested, this::tell);
+            if (environmentRefused != null) {
+                context.gate().refuseForEnvironment(caller, "sftp", SshRequestFacts.sftpSession(),
+                        environmentRefused);
+                tell(environmentRefused);
+                return;
+            }
             ChannelSubsystem channel = caller.upstream(context.hosts()).createSubsystemChannel("sftp");
             upstream = channel;
             hostPaths = new HostPaths(caller.upstream(context.hosts()));
@@ -223,7 +229,7 @@ final class SftpRelay extends CallerStreams {
         }
         SshRequestFacts sent = SshRequestFacts.file(operation, absolute);
         return new SshRequestFacts(operation, sent.text(), absolute, List.of(), new ShellClassification(
-                StatementClass.UNKNOWN, List.of(), List.of(UNPLACEABLE)), false);
+                StatementClass.UNKNOWN, List.of(), List.of(HostPaths.UNPLACEABLE)), false);
     }
 
     /**

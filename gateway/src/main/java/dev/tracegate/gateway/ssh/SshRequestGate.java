@@ -10,7 +10,12 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.CommandRecord;
+import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.SshRequestFacts;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +46,37 @@ final class SshRequestGate {
         return admit(caller, seq, message, facts, decide(caller, facts), notice);
     }
 
+    /**
+     * The environment variables a channel asked for, each decided and recorded as an {@code env}
+     * request before the channel's own request; none is passed on to the host.
+     *
+     * @return why the channel is refused (a variable refused, or too many asked for), or {@code null}
+     */
+    String admitEnvironment(SshCaller caller, RequestedEnvironment environment, Consumer<String> notice)
+            throws EvidenceLogUnavailableException {
+        List<SshRequestFacts> requests = environment.start();
+        for (int i = 0; i < requests.size(); i++) {
+            if (i == RequestedEnvironment.MOST) {
+                String reason = "the client asked for more than " + RequestedEnvironment.MOST + " environment variables";
+                refuse(caller, "env", requests.get(i), reason);
+                return reason;
+            }
+            Admission admission = admit(caller, caller.nextSequence(), "env", requests.get(i), notice);
+            if (admission instanceof Admission.Refused refused) {
+                return refusal(refused);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A channel request refused because the environment it was asked with was: recorded as refused
+     * too, so the evidence shows what did not run.
+     */
+    void refuseForEnvironment(SshCaller caller, String message, SshRequestFacts facts, String refusal) {
+        refuse(caller, message, facts, "refused with the environment it asked for: " + refusal);
+    }
+
     /** The Guard's ruling on a request, for a channel that also needs its masking. */
     Ruling decide(SshCaller caller, SshRequestFacts facts) {
         return services.guard().decide(caller.subject(), new Command.Ssh(facts));
@@ -56,8 +92,8 @@ final class SshRequestGate {
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
-        Admission.Waiting waiting = gate.request(recorder, held, ruling.forApprovers().call(facts.text(), null).text(),
-                ruling.recording().call(facts.text(), null).text(), recorder.session().trace());
+        Admission.Waiting waiting = gate.request(recorder, held, recorded(ruling.forApprovers(), facts).text(),
+                recorded(ruling.recording(), facts).text(), recorder.session().trace());
         String id = waiting.pending().id();
         String url = services.approvals().approveUrl(id);
         notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
@@ -86,7 +122,24 @@ final class SshRequestGate {
                                                                            SshRequestFacts facts, Ruling ruling) {
         var recorder = caller.recorder();
         return recorder.command(new CommandRecord(seq, message, facts.text(), null, null, recorder.session().trace(),
-                ruling.statementClass(), ruling.decision().rule()).recorded(ruling.recording().call(facts.text(), null)));
+                ruling.statementClass(), ruling.decision().rule()).recorded(recorded(ruling.recording(), facts)));
+    }
+
+    /**
+     * What the evidence keeps of a request's text: a command line as sent (docs/ssh.md); an
+     * {@code env} request's value as an HTTP header's value is kept, through the record profile
+     * with the variable's name as a hint, since nothing else the client wrote reaches the evidence
+     * unread.
+     */
+    private static RecordedCommand recorded(CommandRedaction redaction, SshRequestFacts facts) {
+        if (facts.operation() != SshOperation.ENV) {
+            return redaction.call(facts.text(), null);
+        }
+        String text = facts.text();
+        int equals = text.indexOf('=');
+        String name = text.substring("env ".length(), equals);
+        RecordedCommand value = redaction.header(name.toLowerCase(Locale.ROOT), text.substring(equals + 1));
+        return new RecordedCommand(text.substring(0, equals + 1) + value.text(), null, value.redactions());
     }
 
     /** The approvers' answer, or a withdrawal when the caller leaves first. */

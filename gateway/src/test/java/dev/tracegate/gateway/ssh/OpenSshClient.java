@@ -85,10 +85,12 @@ final class OpenSshClient {
     /**
      * {@code sftp connection@127.0.0.1} with its commands on stdin ({@code -b} would imply BatchMode,
      * which turns keyboard-interactive off); it goes on after a failed command, so check stderr.
+     * {@code sftpOptions} go before the destination ({@code -o SetEnv=...}).
      */
-    Run sftp(String token, String connection, String commands) throws IOException, InterruptedException {
+    Run sftp(String token, String connection, String commands, String... sftpOptions) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/usr/bin/sftp", "-P", String.valueOf(port)));
         command.addAll(options());
+        command.addAll(List.of(sftpOptions));
         command.add(connection + "@127.0.0.1");
         return run(command, token, commands);
     }

@@ -74,6 +74,10 @@ class SshGatewayTest {
                  action: allow}
               - {name: agents-for-admins, connections: [web], operations: [agent-forwarding], classes: [dangerous_admin],
                  groups: [admins], action: allow}
+              - {name: sealed-reads, connections: [web], operations: [read], files: ["/**/sealed/**"], action: block,
+                 reason: sealed files are not read}
+              - {name: no-loader-variables, connections: [web], operations: [env], command: '^env (LD_[A-Z_]*|BASH_ENV)=',
+                 action: block, reason: loader and start-up variables are not allowed}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
                  command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
             """;
@@ -266,6 +270,46 @@ class SshGatewayTest {
     }
 
     /**
+     * ssh's {@code SetEnv} and {@code SendEnv} send {@code env} requests before the command. The
+     * gateway never passed them on, but did not record them either, and no rule could refuse a
+     * session for one: the evidence did not say that a client asked for {@code LD_PRELOAD}. Each is
+     * now an {@code env} request of its own, decided and recorded (through the record profile)
+     * before the exec or sftp it came with, which a refused variable refuses too.
+     */
+    @Test
+    void environmentRequestsAreRecordedAndARuleCanRefuseTheChannelTheyCameWith() throws Exception {
+        Path marker = dir.resolve("preloaded-marker");
+        var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LD_PRELOAD=/tmp/evil.so", "touch " + marker);
+        assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
+        assertThat(refused.err()).contains("blocked by policy rule no-loader-variables: loader and start-up variables are not allowed");
+        assertThat(marker).doesNotExist();
+        JsonNode variable = command("env LD_PRELOAD=/tmp/evil.so");
+        assertThat(variable.path("detail").path("message").asText()).isEqualTo("env");
+        JsonNode touch = command("touch " + marker);
+        assertThat(touch.path("session")).isEqualTo(variable.path("session"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(touch.path("session"))
+                && e.path("detail").path("rule").asText().equals("no-loader-variables"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(touch.path("session"))
+                && e.path("detail").toString().contains("refused with the environment it asked for"));
+
+        var allowed = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LC_NOTE=" + EMAIL + " LC_PAPER=a4",
+                "echo \"note [$LC_NOTE]\"");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).isEqualTo("note []\n"); // not passed on to the host
+        JsonNode echo = command("echo \"note [$LC_NOTE]\"");
+        List<String> asked = gateway.events("command", 0).stream().filter(e -> e.path("session").equals(echo.path("session"))
+                && e.path("detail").path("message").asText().equals("env")).map(e -> e.path("detail").path("text").asText()).toList();
+        assertThat(asked).hasSize(2).anyMatch(text -> text.startsWith("env LC_NOTE=")).contains("env LC_PAPER=a4");
+        assertThat(asked.toString()).doesNotContain(EMAIL);
+
+        Path upload = Files.writeString(dir.resolve("env-upload.txt"), "x");
+        var sftp = client.sftp(TestGateway.ALICE_TOKEN, "web", "put " + upload + " " + dir.resolve("env-uploaded.txt") + "\n",
+                "-o", "SetEnv=BASH_ENV=/tmp/evil.sh");
+        assertThat(sftp.err()).contains("no-loader-variables");
+        assertThat(dir.resolve("env-uploaded.txt")).doesNotExist();
+    }
+
+    /**
      * A recursive delete behind an option's value: read as the program, {@code ls} made the line a
      * read, and the host deleted the directory (GNU time's {@code --format}, xargs's clustered {@code -0I}).
      */
@@ -342,6 +386,31 @@ class SshGatewayTest {
         assertBlockedAndNotRun("git -C " + repo + " rebase -x 'rm -rf %s' --root");
         var status = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git -C " + repo + " status --short");
         assertThat(status.exit()).as(status.err()).isZero();
+    }
+
+    /**
+     * Variables a known program runs as a command: zgrep evals {@code $GREP} on what it reads, rsync
+     * runs {@code RSYNC_CONNECT_PROG} through a shell for an {@code rsync://} source. Read as a
+     * {@code zgrep} (a read) and an {@code rsync} (a write), both deleted the directory where
+     * recursive deletes are blocked.
+     */
+    @Test
+    void aVariableThatAKnownProgramRunsAsACommandIsUnknown() throws Exception {
+        assertBlockedAndNotRun("GREP='rm -rf' zgrep %s");
+        assertBlockedAndNotRun("RSYNC_CONNECT_PROG='rm -rf %s' rsync rsync://localhost/x " + dir.resolve("rsync-copy"));
+    }
+
+    /**
+     * bash evaluates a subscript in a name a builtin sets or tests as arithmetic, command substitution
+     * included, however the word is quoted, and {@code jobs -x} runs the command after it: read as
+     * session commands and a {@code test} (a read), each deleted the directory where recursive deletes
+     * are blocked.
+     */
+    @Test
+    void aSubscriptInAVariablesNameAndJobsXRunNoCommand() throws Exception {
+        assertBlockedAndNotRun("echo x | read 'a[$(rm -rf %s)]'");
+        assertBlockedAndNotRun("test -v 'a[$(rm -rf %s)]'");
+        assertBlockedAndNotRun("jobs -x rm -rf %s");
     }
 
     /**
@@ -547,6 +616,42 @@ class SshGatewayTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
                 .anyMatch(e -> e.path("session").equals(command.path("session"))
                         && e.path("detail").path("rule").asText().equals("protected-files")));
+    }
+
+    /**
+     * Legacy scp's paths were matched as its command line names them: {@code scp -O
+     * host:DIR/alias/secret.txt}, {@code alias} a link to {@code DIR/sealed}, downloaded a file a
+     * rule keeps from being read (sftp was already refused). Its paths are now placed by the host
+     * as sftp's are, and a rule matching where the file is decides.
+     */
+    @Test
+    void aLegacyScpDownloadThroughASymlinkIsJudgedWhereTheFileIs() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("scp-links-" + System.nanoTime()));
+        Path sealed = Files.createDirectories(base.resolve("sealed"));
+        Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        Files.createSymbolicLink(base.resolve("alias"), sealed);
+        for (boolean legacy : new boolean[] {true, false}) {
+            Path back = dir.resolve("through-link-" + legacy + ".txt");
+            var run = client.scp(TestGateway.ALICE_TOKEN, legacy, "web@127.0.0.1:" + base.resolve("alias/secret.txt"),
+                    back.toString());
+            assertThat(back).as("scp %s: %s", legacy ? "-O" : "", run.err()).doesNotExist();
+            assertThat(run.exit()).isNotZero();
+        }
+        String alias = base.resolve("alias/secret.txt").toString();
+        JsonNode command = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command", 0).stream()
+                .filter(e -> e.path("detail").path("text").asText().matches("scp .*-f .*" + java.util.regex.Pattern.quote(alias)))
+                .findFirst().orElse(null), e -> e != null);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .anyMatch(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("rule").asText().equals("sealed-reads")));
+        // A link to a place no rule protects still works.
+        Path open = Files.createDirectories(base.resolve("open"));
+        Files.writeString(open.resolve("plain.txt"), "plain");
+        Files.createSymbolicLink(base.resolve("harmless"), open);
+        Path plain = dir.resolve("through-harmless-link.txt");
+        var fine = client.scp(TestGateway.ALICE_TOKEN, true, "web@127.0.0.1:" + base.resolve("harmless/plain.txt"), plain.toString());
+        assertThat(fine.exit()).as(fine.err()).isZero();
+        assertThat(plain).hasContent("plain");
     }
 
     @Test

@@ -194,7 +194,7 @@ public final class PolicyParser {
         for (String operation : doc.operations() == null ? List.<String>of() : doc.operations()) {
             operations.add(SshOperation.fromConfigName(operation).orElseThrow(() -> new PolicyException(where
                     + ": unknown SSH operation '" + operation + "' (exec, shell, read, write, delete, rename,"
-                    + " agent-forwarding, port-forwarding, x11-forwarding)")));
+                    + " agent-forwarding, port-forwarding, x11-forwarding, env)")));
         }
         List<Pattern> files = new ArrayList<>();
         for (String file : doc.files() == null ? List.<String>of() : doc.files()) {

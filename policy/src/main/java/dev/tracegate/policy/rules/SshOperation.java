@@ -26,7 +26,12 @@ public enum SshOperation {
     /** Forwarding TCP connections through the host (either direction). */
     PORT_FORWARDING,
     /** Forwarding X11 connections. */
-    X11_FORWARDING;
+    X11_FORWARDING,
+    /**
+     * Setting an environment variable for a channel (an SSH {@code env} request: {@code SendEnv},
+     * {@code SetEnv}); the gateway never passes it on to the host.
+     */
+    ENV;
 
     /** How rules and the evidence write it: {@code exec}, {@code port-forwarding}. */
     public String configName() {

@@ -15,7 +15,9 @@ import java.util.List;
  * @param operation      what is asked
  * @param text           the command line; {@code shell}; {@code write /etc/hosts};
  *                       {@code rename /a /b}; {@code port-forwarding db:5432}
- * @param paths          the file operation's paths (absolute), for {@code files} patterns; empty otherwise
+ * @param paths          the file operation's paths (absolute), for {@code files} patterns; for an exec
+ *                       of legacy scp, where its paths are on the host once their links are followed
+ *                       ({@link #placedAt}); empty otherwise
  * @param trees          directories (absolute) the operation may reach anywhere below, by names the
  *                       gateway does not see (legacy scp into a directory); a {@code files} pattern
  *                       matches one when it matches the directory or could match a path under it
@@ -64,6 +66,15 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
                 List.of(), List.of("an interactive shell runs whatever is typed in it")), false);
     }
 
+    /**
+     * The start of an sftp session, for the record of one refused before its first file operation
+     * (each file operation is decided on its own).
+     */
+    public static SshRequestFacts sftpSession() {
+        return new SshRequestFacts(SshOperation.READ, "sftp", List.of(), List.of(), new ShellClassification(StatementClass.READ,
+                List.of(), List.of("starts an sftp session")), false);
+    }
+
     /** A file operation of sftp or scp on absolute {@code paths} (two for a rename). */
     public static SshRequestFacts file(SshOperation operation, List<String> paths) {
         ShellClassification classification = operation == SshOperation.READ
@@ -81,6 +92,17 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
     }
 
     /**
+     * An environment variable the client asked to set for a channel ({@code env NAME=VALUE}). The
+     * gateway does not pass it on, so it changes nothing on the host: it is recorded, and decided so
+     * that a rule can refuse a channel whose client asks for it ({@code LD_PRELOAD}, {@code BASH_ENV}).
+     */
+    public static SshRequestFacts environment(String name, String value) {
+        return new SshRequestFacts(SshOperation.ENV, "env " + name + "=" + value, List.of(), List.of(),
+                new ShellClassification(StatementClass.SESSION, List.of(),
+                        List.of("asks to set " + name + ", which the gateway does not pass on to the host")), false);
+    }
+
+    /**
      * The file operations a command line performs through the legacy scp protocol
      * ({@link LegacyScpCommand}), each decided as an sftp request on the same path would be; a
      * path that cannot be placed is an operation the gateway cannot classify. Empty for anything
@@ -90,12 +112,35 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
         if (operation != SshOperation.EXEC) {
             return List.of();
         }
-        return LegacyScpCommand.read(text).map(SshRequestFacts::fileOperations).orElse(List.of());
+        return LegacyScpCommand.read(text).map(this::fileOperations).orElse(List.of());
     }
 
-    private static List<SshRequestFacts> fileOperations(LegacyScpCommand scp) {
+    /** The absolute paths a legacy scp line names ({@code scp -t PATH}, {@code scp -f PATH}); empty for any other request. */
+    public List<String> legacyScpPaths() {
+        return operation == SshOperation.EXEC ? LegacyScpCommand.read(text).map(LegacyScpCommand::paths).orElse(List.of())
+                : List.of();
+    }
+
+    /**
+     * The same legacy scp line, whose paths are also at {@code places} on the host once their links
+     * are followed: each place is judged as the path as written is ({@code scp -f ~/alias/x} with
+     * {@code alias -> /srv/protected} reads {@code /srv/protected/x}).
+     */
+    public SshRequestFacts placedAt(List<String> places) {
+        return new SshRequestFacts(operation, text, places, trees, classification, typed);
+    }
+
+    /** The same request, classified unknown: where it acts cannot be known ({@code why}). */
+    public SshRequestFacts unplaceable(String why) {
+        return new SshRequestFacts(operation, text, paths, trees, new ShellClassification(StatementClass.UNKNOWN,
+                classification.programs(), List.of(why)), typed);
+    }
+
+    private List<SshRequestFacts> fileOperations(LegacyScpCommand scp) {
         List<SshRequestFacts> operations = new ArrayList<>();
-        for (String path : scp.paths()) {
+        List<String> placed = new ArrayList<>(scp.paths());
+        paths.stream().filter(place -> !placed.contains(place)).forEach(placed::add);
+        for (String path : placed) {
             if (scp.receives()) { // into a directory, by names the gateway does not see
                 operations.add(file(SshOperation.WRITE, List.of(path)).reachingBelow());
             }

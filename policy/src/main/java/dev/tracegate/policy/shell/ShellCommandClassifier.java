@@ -42,6 +42,9 @@ public final class ShellCommandClassifier {
             "SSH_ASKPASS", "GIT_ASKPASS", "SUDO_ASKPASS", "BROWSER", "RSYNC_RSH", "GIT_CONFIG_PARAMETERS",
             "GIT_CONFIG_COUNT", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM", "GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF",
             "GIT_SSH", "TAR_OPTIONS", "GZIP", "ZIPOPT", "WGETRC", "CURL_HOME",
+            // zgrep runs $GREP (eval'd, so GREP='rm -rf' zgrep DIR deletes DIR), wget --use-askpass $WGET_ASKPASS,
+            // and a system wgetrc can name one (use_askpass); unzip takes options from UNZIP (-d: where it writes).
+            "GREP", "WGET_ASKPASS", "SYSTEM_WGETRC", "UNZIP", "UNZIPOPT",
             // Variables naming files whose content names commands (less's lesskey #env LESSOPEN, git's and
             // other programs' configuration found through HOME) or a program to run, or a library to load.
             "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
@@ -243,12 +246,21 @@ public final class ShellCommandClassifier {
                 return false;
             }
             String name = word.text().substring(0, equals);
-            // GIT_DIR, GIT_WORK_TREE, GIT_SEQUENCE_EDITOR, ...: git's variables name repositories (whose
-            // configuration names programs) and programs.
-            if (UNSAFE_VARIABLES.contains(name) || name.startsWith("GIT_") || name.startsWith("LD_")) {
+            if (unsafeVariable(name)) {
                 raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
             }
             return true;
+        }
+
+        /**
+         * Whether a variable changes which programs run (or where known ones write): the named ones;
+         * git's (GIT_DIR, GIT_SEQUENCE_EDITOR, ...: repositories, whose configuration names programs,
+         * and programs); the dynamic loader's; rsync's (RSYNC_CONNECT_PROG, a command it runs through
+         * RSYNC_SHELL for an rsync:// target, RSYNC_RSH, ...).
+         */
+        private static boolean unsafeVariable(String name) {
+            return UNSAFE_VARIABLES.contains(name) || name.startsWith("GIT_") || name.startsWith("LD_")
+                    || name.startsWith("RSYNC_");
         }
 
         /**
@@ -345,17 +357,51 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
                 return;
             }
-            String name = word.text().replaceFirst("\\[.*", "");
-            for (String unsafe : UNSAFE_VARIABLES) {
-                if (name.equals(unsafe) || name.startsWith("-") && name.endsWith(unsafe)) {
-                    raise(StatementClass.UNKNOWN, "sets " + unsafe + ", which changes which programs run");
+            if (subscripted(word)) {
+                return;
+            }
+            String name = word.text();
+            // An option cluster ends with the name it sets (read -aPS4): any of its tails may be it.
+            for (int from = 0; from < (name.startsWith("-") ? name.length() : 1); from++) {
+                if (unsafeVariable(name.substring(from))) {
+                    raise(StatementClass.UNKNOWN, "sets " + name.substring(from) + ", which changes which programs run");
+                    return;
                 }
             }
+        }
+
+        /**
+         * Whether a word a builtin reads as a variable's name holds an array subscript: bash evaluates
+         * it as arithmetic, command substitution and assignments included ({@code read 'a[$(rm -rf d)]'},
+         * {@code test -v 'a[$(rm -rf d)]'}, {@code printf -v 'a[PATH=0]' x}, {@code unset 'DIRSTACK[$(rm -rf d)]'}),
+         * however the word is quoted.
+         */
+        private boolean subscripted(Word word) {
+            if (word.text().indexOf('[') < 0) {
+                return false;
+            }
+            raise(StatementClass.UNKNOWN, "names a variable with a subscript, which bash evaluates as arithmetic"
+                    + " (command substitution included)");
+            return true;
         }
 
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
             switch (name) {
+                case "unset" -> {
+                    args.forEach(this::subscripted); // unset 'DIRSTACK[$(rm -rf d)]'
+                    raise(StatementClass.SESSION, name);
+                }
+                case "jobs" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*x[a-zA-Z]*"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "jobs -x runs the command that follows it");
+                case "test", "[" -> {
+                    raise(StatementClass.READ, name + " reads");
+                    for (int i = 0; i + 1 < args.size(); i++) {
+                        if (args.get(i).text().equals("-v")) { // -v NAME: set or not, its subscript evaluated
+                            subscripted(args.get(i + 1));
+                        }
+                    }
+                }
                 case "cd" -> changeDirectory(operands);
                 case "export" -> args.forEach(this::assignment);
                 case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))

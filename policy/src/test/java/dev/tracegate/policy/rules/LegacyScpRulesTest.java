@@ -2,7 +2,9 @@ package dev.tracegate.policy.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,6 +54,18 @@ class LegacyScpRulesTest {
         Decision decision = decide(line);
         assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
         assertThat(decision.reason()).as(line).contains("high risk");
+    }
+
+    @Test
+    void aLegacyScpPathIsAlsoJudgedWhereTheHostPlacesIt() {
+        SshRequestFacts throughLink = SshRequestFacts.exec("scp -f /srv/alias/key").placedAt(List.of("/srv/secrets/key"));
+        assertThat(throughLink.legacyScpPaths()).containsExactly("/srv/alias/key");
+        assertThat(PolicyEngine.decide(POLICY, ALICE, throughLink).rule()).isEqualTo("no-reading-secrets");
+        assertThat(PolicyEngine.decide(POLICY, ALICE, SshRequestFacts.exec("scp -t /srv/alias").placedAt(List.of("/etc")))
+                .rule()).isEqualTo("no-writes-to-etc");
+        assertThat(PolicyEngine.decide(POLICY, ALICE, SshRequestFacts.exec("scp -f /srv/alias/key")).action())
+                .isEqualTo(Action.ALLOW);
+        assertThat(SshRequestFacts.exec("ls /srv").legacyScpPaths()).isEmpty();
     }
 
     @ParameterizedTest

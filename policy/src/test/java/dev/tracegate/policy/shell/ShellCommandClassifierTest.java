@@ -231,7 +231,17 @@ class ShellCommandClassifierTest {
             // less reads a lesskey file whose #env section sets LESSOPEN, which runs a command per file read.
             "less --lesskey-src=/tmp/k x", "less -k /tmp/k x", "LESSKEYIN=/tmp/k less x", "HOME=/tmp/x git status",
             "XDG_CONFIG_HOME=/tmp/x less x", "tar -xf a.tar -F evil", "tar --info-script=evil -cf a.tar x",
-            "tar -cf h:a.tar --rsh-command=evil x", "LD_DEBUG_OUTPUT=/etc/x ls", "GCONV_PATH=/tmp ls"})
+            "tar -cf h:a.tar --rsh-command=evil x", "LD_DEBUG_OUTPUT=/etc/x ls", "GCONV_PATH=/tmp ls",
+            // Variables a known program runs as a command: a read or a write until 2026-12-06.
+            "GREP='rm -rf' zgrep /srv/data", "export GREP=evil; zgrep x f.gz", "RSYNC_CONNECT_PROG='rm -rf d' rsync rsync://h/m d2",
+            "export RSYNC_CONNECT_PROG='sh -c id'", "read RSYNC_CONNECT_PROG", "read -aRSYNC_SHELL",
+            "printf -v RSYNC_CONNECT_PROG evil", "read -r GIT_SEQUENCE_EDITOR", "WGET_ASKPASS=evil wget --use-askpass https://h/x",
+            "SYSTEM_WGETRC=/tmp/rc wget https://h/x", "UNZIP='-d /etc' unzip a.zip",
+            // bash evaluates a subscript in a variable's name as arithmetic, command substitution included,
+            // and jobs -x runs a command: a session command or a read until 2026-12-06.
+            "read 'a[$(rm -rf d)]'", "read -r \"a[$(rm -rf d)]\"", "printf -v 'a[$(rm -rf d)]' x", "printf -v 'a[PATH=0]' x",
+            "test -v 'a[$(rm -rf d)]'", "[ -v 'a[$(rm -rf d)]' ]", "test -v x -o -v 'a[`rm -rf d`]'", "wait -p 'a[$(id)]' -n",
+            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
