@@ -69,6 +69,17 @@ class VerifyCommandTest {
     }
 
     @Test
+    void aKeyFileOfSeveralKeysIsRefusedNotReadForItsFirst() throws IOException {
+        Path keys = dir.resolve("keys.pub");
+        Files.writeString(keys, key.verifierKey().format() + "\n" + LogKeyPair.generate("tracegate.example.com/cli").verifierKey().format()
+                + "\n");
+        Output out = run(bundle.toString(), "--key", keys.toString());
+        assertThat(out.code).isEqualTo(VerifyCommand.USAGE);
+        assertThat(out.stderr).contains("key file holds 2 lines, not one key");
+        assertThat(out.stdout).doesNotContain("VERIFIED");
+    }
+
+    @Test
     void exitsOneAndNamesTheFailureWithAnotherKey() {
         Output out = run(bundle.toString(), "--key", LogKeyPair.generate("tracegate.example.com/cli").verifierKey().format());
         assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
