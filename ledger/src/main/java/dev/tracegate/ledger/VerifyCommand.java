@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -106,14 +107,23 @@ public final class VerifyCommand {
         return report.ok() && reportOk ? OK : FAILED;
     }
 
-    /** A verifier key line, or a file whose first non-empty line is one. */
+    /**
+     * A verifier key line, or a file whose one non-empty line is one. A file of several keys is
+     * refused rather than read for its first: which of them the bundle must be signed by is the
+     * auditor's to say, and the first of a file another hand wrote need not be the log's.
+     */
     private static VerifierKey readKey(String argument) throws NoteException, IOException {
         Path file = Path.of(argument);
         if (!argument.contains("+") || Files.isRegularFile(file)) {
-            String firstLine = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank()).findFirst()
-                    .orElseThrow(() -> new NoteException(NoteException.Reason.MALFORMED, "key file is empty"));
-            return VerifierKey.parse(firstLine);
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
+            if (lines.isEmpty()) {
+                throw new NoteException(NoteException.Reason.MALFORMED, "key file is empty");
+            }
+            if (lines.size() > 1) {
+                throw new NoteException(NoteException.Reason.MALFORMED, "key file holds " + lines.size()
+                        + " lines, not one key: give a file, or a line, with the one key of the log the bundle is of");
+            }
+            return VerifierKey.parse(lines.getFirst());
         }
         return VerifierKey.parse(argument);
     }

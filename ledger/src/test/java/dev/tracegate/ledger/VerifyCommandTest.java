@@ -41,7 +41,7 @@ class VerifyCommandTest {
         MemoryTree tree = new MemoryTree();
         List<byte[]> events = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"type\":\"command\",\"detail\":{}}").getBytes(StandardCharsets.UTF_8));
+            byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"time\":\"2026-12-05T09:00:0" + i + ".000000Z\",\"type\":\"command\",\"detail\":{}}").getBytes(StandardCharsets.UTF_8));
             events.add(event);
             tree.appendLeaf(event);
         }
@@ -58,13 +58,25 @@ class VerifyCommandTest {
     void printsOneLinePerStepAndExitsZeroWhenVerified() throws IOException {
         Output out = run(bundle.toString());
         assertThat(out.code).isEqualTo(VerifyCommand.OK);
-        assertThat(out.stdout.lines().toList()).hasSize(6)
-                .allMatch(line -> line.startsWith("ok  ") || line.startsWith("VERIFIED"));
+        assertThat(out.stdout.lines().toList()).hasSize(7)
+                .allMatch(line -> line.startsWith("ok  ") || line.startsWith("VERIFIED"))
+                .contains("ok  times: no event is earlier than an event before it; no clock step announced");
         assertThat(out.stdout).contains("VERIFIED 5 event(s)", "bundle's own key");
 
         assertThat(run(bundle.toString(), "--key", key.verifierKey().format()).stdout).contains("(the trusted key)");
         key.savePublicKey(dir.resolve("log.pub"));
         assertThat(run(bundle.toString(), "--key", dir.resolve("log.pub").toString()).code).isEqualTo(VerifyCommand.OK);
+    }
+
+    @Test
+    void aKeyFileOfSeveralKeysIsRefusedNotReadForItsFirst() throws IOException {
+        Path keys = dir.resolve("keys.pub");
+        Files.writeString(keys, key.verifierKey().format() + "\n" + LogKeyPair.generate("tracegate.example.com/cli").verifierKey().format()
+                + "\n");
+        Output out = run(bundle.toString(), "--key", keys.toString());
+        assertThat(out.code).isEqualTo(VerifyCommand.USAGE);
+        assertThat(out.stderr).contains("key file holds 2 lines, not one key");
+        assertThat(out.stdout).doesNotContain("VERIFIED");
     }
 
     @Test
@@ -131,7 +143,7 @@ class VerifyCommandTest {
         MemoryTree tree = new MemoryTree();
         try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(older)) {
             for (int i = 0; i < 3; i++) {
-                byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"type\":\"command\",\"detail\":{}}")
+                byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":" + i + ",\"time\":\"2026-12-05T09:00:0" + i + ".000000Z\",\"type\":\"command\",\"detail\":{}}")
                         .getBytes(StandardCharsets.UTF_8));
                 writer.addEvent(event);
                 tree.appendLeaf(event);

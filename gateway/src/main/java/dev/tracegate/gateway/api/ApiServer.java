@@ -302,6 +302,7 @@ public final class ApiServer implements AutoCloseable {
             result.put("blobs_checked", report.blobsChecked());
             result.put("blobs_absent", report.blobsAbsent());
             result.put("results", report.results());
+            result.put("warnings", report.warnings());
             result.put("verifier_key", checkpoints.verifierKey().format());
             result.put("verified_at", Instant.now().toString());
             ctx.json(result);

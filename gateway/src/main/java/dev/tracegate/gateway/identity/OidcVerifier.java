@@ -132,7 +132,9 @@ public final class OidcVerifier implements IdentityVerifier {
         Map<String, Object> all = claims.getClaims();
         Optional<String> unmet = issuer.required().firstMismatch(all);
         if (unmet.isPresent()) {
-            throw new AuthenticationException("required claim " + SigningAlgorithms.printable(unmet.get()) + " does not match");
+            throw new AuthenticationException("required claim " + SigningAlgorithms.printable(unmet.get())
+                    + (unmet.get().equals(ClaimConditions.EMAIL) && !ClaimConditions.emailVerified(all)
+                            ? " is not verified (email_verified is not true)" : " does not match"));
         }
         return new VerifiedOidcToken(identity(claims, issuer), all, expiresAt);
     }

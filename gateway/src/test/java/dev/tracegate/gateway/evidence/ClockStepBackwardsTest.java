@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,13 @@ class ClockStepBackwardsTest {
                     .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(verified.statusCode()).isEqualTo(200);
-            assertThat(JSON.readTree(verified.body()).path("ok").asBoolean()).as(verified.body()).isTrue();
+            JsonNode verdict = JSON.readTree(verified.body());
+            assertThat(verdict.path("ok").asBoolean()).as(verified.body()).isTrue();
+            // The verifier shows the step the gateway announced, and finds no time out of order to warn of.
+            assertThat(verdict.path("summary").asText()).doesNotContain("WARNING");
+            assertThat(verdict.path("results").toString()).contains("times: no event is earlier than an event before it",
+                    "1 clock step(s) announced by the gateway (clock.stepped, the first at event index " + steps.getFirst().path("index")
+                            + ", the wall clock back by up to " + String.format(Locale.ROOT, "%.3f s", step.path("stepped_back_ms").asLong() / 1e3));
         }
     }
 

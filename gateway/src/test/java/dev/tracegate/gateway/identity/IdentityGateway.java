@@ -23,7 +23,9 @@ import java.util.Properties;
  * static keys (admin, alice the analyst, dora the DBA), people signing in with the mock provider's
  * {@code okta} issuer (audience {@code tracegate}), and CI jobs of its {@code github} issuer
  * (exchange only) whose {@code acme/shop} main-branch tokens become service account
- * {@code shop-deployer}. DDL on connection {@code app} waits for a DBA's approval.
+ * {@code shop-deployer}. Its {@code keycloak} issuer admits only {@code @acme.com} addresses, and its
+ * {@code entra} issuer takes {@code @bots.acme.com} addresses for services. DDL on connection
+ * {@code app} waits for a DBA's approval.
  */
 public final class IdentityGateway implements AutoCloseable {
 
@@ -78,6 +80,14 @@ public final class IdentityGateway implements AutoCloseable {
                     - issuer: %s
                       audiences: [tracegate-ci]
                       exchangeOnly: true
+                    - issuer: %s
+                      audiences: [tracegate]
+                      requiredClaims: {email: "*@acme.com"}
+                    - issuer: %s
+                      audiences: [tracegate]
+                      kinds:
+                        - kind: service
+                          when: {email: "*@bots.acme.com"}
                   gatewayTokens:
                     exchange:
                       - name: shop-deploys
@@ -89,7 +99,7 @@ public final class IdentityGateway implements AutoCloseable {
                         maxLifetimeSeconds: 600
                 connections:
                   - {name: app, host: 127.0.0.1, port: %d, database: %s, username: %s, password: 'file:%s'}
-                """.formatted(dataDir, policy, adminKey, aliceKey, dbaKey, idp.issuer("okta"), idp.issuer("github"), idp.issuer("github"),
+                """.formatted(dataDir, policy, adminKey, aliceKey, dbaKey, idp.issuer("okta"), idp.issuer("github"), idp.issuer("keycloak"), idp.issuer("entra"), idp.issuer("github"),
                 TestTarget.port(), TestTarget.DATABASE, TestTarget.SCRAM_USER, password));
         try {
             return new IdentityGateway(idp, Gateway.start(ConfigLoader.load(config)));

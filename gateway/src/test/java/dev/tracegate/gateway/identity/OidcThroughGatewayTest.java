@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestTarget;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,5 +61,35 @@ class OidcThroughGatewayTest {
     void aTokenForAnotherAudienceIsRefusedLikeAWrongPassword() {
         assertThatThrownBy(() -> gateway.connect(idp.token("okta", "00u1alice", "another-api", Map.of())).close())
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    /**
+     * Keycloak's account console, Entra ID's profile and others let a user write any address, which
+     * the token then carries with {@code email_verified: false} (or without saying): a condition on
+     * {@code email} is met only by an address the provider verified.
+     */
+    @Test
+    void anAddressTheProviderDidNotVerifyMeetsNoConditionOnEmail() throws Exception {
+        Map<String, Object> unverified = Map.of("email", "ceo@acme.com", "email_verified", false);
+        for (Map<String, Object> claims : List.of(unverified, Map.<String, Object>of("email", "ceo@acme.com"),
+                Map.<String, Object>of("email", "ceo@acme.com", "email_verified", "false"))) {
+            String token = idp.token("keycloak", "f3a1-mallory", "tracegate", claims);
+            assertThatThrownBy(() -> gateway.connect(token).close()).as("%s", claims)
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+            HttpResponse<String> me = gateway.api("GET", "/api/me", token, null);
+            assertThat(me.statusCode()).as("%s", claims).isEqualTo(401);
+            assertThat(me.body()).contains("required claim email is not verified (email_verified is not true)");
+        }
+        for (Object verified : List.of(true, "true")) {
+            String token = idp.token("keycloak", "9b2c-ceo", "tracegate", Map.of("email", "ceo@acme.com", "email_verified", verified));
+            try (Connection c = gateway.connect(token); ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+
+        String writtenAddress = idp.token("entra", "77c0-mallory", "tracegate", Map.of("email", "deploy@bots.acme.com"));
+        assertThat(gateway.api("GET", "/api/me", writtenAddress, null).body()).contains("\"kind\":\"human\"");
+        String service = idp.token("entra", "5d1e-deploy", "tracegate", Map.of("email", "deploy@bots.acme.com", "email_verified", true));
+        assertThat(gateway.api("GET", "/api/me", service, null).body()).contains("\"kind\":\"service\"");
     }
 }

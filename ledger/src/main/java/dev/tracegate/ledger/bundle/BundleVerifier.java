@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -138,6 +139,8 @@ public final class BundleVerifier {
         private long blobsAbsent;
         private long consistencyChecked;
         private SequentialInclusionVerifier inclusion;
+        /** How the events' times run, told with the verdict. */
+        private EventTimeOrder times;
 
         /** The first event that referenced a blob, to name it if the blob is wrong. */
         record BlobUse(long line, long index, long size) {}
@@ -178,7 +181,8 @@ public final class BundleVerifier {
             return new VerificationReport(failure.isEmpty(), Optional.ofNullable(checkpoint).map(Checkpoint::origin),
                     checkpoint == null ? -1 : checkpoint.size(), eventsChecked,
                     blobsChecked, blobsAbsent, consistencyChecked, Optional.ofNullable(keySource),
-                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified, checkpointAt);
+                    Optional.ofNullable(signingKey).map(VerifierKey::format), results, failure, everyItemVerified, checkpointAt,
+                    times == null ? List.of() : times.warnings());
         }
 
         // --- step 1: manifest
@@ -361,6 +365,7 @@ public final class BundleVerifier {
 
         private void checkEvents() throws Failed, IOException {
             boolean withProofs = listed.containsKey(BundleLayout.PROOFS);
+            times = new EventTimeOrder(checkpointAt);
             MessageDigest eventsDigest = MerkleHashes.newSha256();
             MessageDigest proofsDigest = MerkleHashes.newSha256();
             try (InputStream eventsIn = new DigestInputStream(source.open(BundleLayout.EVENTS), eventsDigest);
@@ -413,6 +418,7 @@ public final class BundleVerifier {
             results.add("events: " + eventsChecked + " event(s) in JCS form with v=1, "
                     + (withProofs ? "each inclusion proof verifies against the checkpoint"
                             : "a full export whose recomputed root equals the checkpoint root"));
+            results.add(times.resultLine());
         }
 
         private long checkEvent(byte[] line, long lineNumber) throws Failed {
@@ -432,10 +438,25 @@ public final class BundleVerifier {
                 throw new Failed(VerificationFailure.atEvent(BundleLayout.EVENTS, lineNumber, index.longValue(),
                         "format version v is " + version + ", expected 1"));
             }
+            times.add(index.longValue(), time(event, lineNumber, index.longValue()), event);
             for (BlobReference reference : BlobReference.findIn(event.get("detail"))) {
                 blobUses.putIfAbsent(reference.sha256Hex(), new BlobUse(lineNumber, index.longValue(), reference.size()));
             }
             return index.longValue();
+        }
+
+        /** The event's time: every event of the log states one, the instant it was logged. */
+        private static Instant time(JsonNode event, long lineNumber, long index) throws Failed {
+            JsonNode time = event.get("time");
+            try {
+                if (time != null && time.isTextual()) {
+                    return Instant.parse(time.textValue());
+                }
+            } catch (DateTimeParseException e) {
+                // named below
+            }
+            throw new Failed(VerificationFailure.atEvent(BundleLayout.EVENTS, lineNumber, index, "states no time (an instant such as"
+                    + " 2026-12-05T09:00:00.000000Z), and every event of the log has one: " + (time == null ? "none" : time.toString())));
         }
 
         private void checkInclusion(long index, long lineNumber, byte[] leafHash, byte[] proofBytes) throws Failed {

@@ -3,6 +3,7 @@ package dev.tracegate.ledger.bundle;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The outcome of verifying a bundle: one result line per step that passed, and if verification
@@ -20,6 +21,9 @@ import java.util.Optional;
  * @param checkpointAt when the export signed its checkpoint, as the signed manifest states; empty for a
  *     bundle exported before bundles stated it. The verdict says it: a checkpoint tells how many events
  *     the log held, never when, and an older whole bundle of the same log verifies as well as a newer one
+ * @param warnings what the verdict warns of without failing: event times that go back, or run ahead of the export, by a
+ *     second or more ({@link EventTimeOrder}); nobody can change a time without failing the proofs, so they tell of the
+ *     clocks that stamped the events, not of a changed bundle
  */
 public record VerificationReport(
         boolean ok,
@@ -34,11 +38,13 @@ public record VerificationReport(
         List<String> results,
         Optional<VerificationFailure> failure,
         boolean everyItemVerified,
-        Optional<Instant> checkpointAt) {
+        Optional<Instant> checkpointAt,
+        List<String> warnings) {
 
     public VerificationReport {
         results = List.copyOf(results);
         checkpointAt = checkpointAt == null ? Optional.empty() : checkpointAt;
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
     /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
@@ -49,7 +55,8 @@ public record VerificationReport(
                             .orElse(", the log as of a time the bundle does not state (exported before bundles stated it)")
                     + (keySource.orElse(null) == KeySource.BUNDLE_KEY
                             ? " (signature checked with the bundle's own key only; compare it with the published log key)"
-                            : " (signature checked with the trusted key)");
+                            : " (signature checked with the trusted key)")
+                    + warnings.stream().map(warning -> "; WARNING: " + warning).collect(Collectors.joining());
         }
         return "FAILED " + failure.map(VerificationFailure::describe).orElse("unknown failure");
     }
