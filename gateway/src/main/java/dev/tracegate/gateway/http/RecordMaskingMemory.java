@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 
 /**
  * The record profile's masking of the bodies the evidence keeps, remembered by content: the same
@@ -22,6 +23,15 @@ import java.util.function.Supplier;
  * cannot forge a collision for, so one body's record is never filed under another's. Only digests
  * and masked results are held, never a clear body. Bounded by count and by the masked bytes held,
  * least recently used first out.
+ *
+ * <p>A share is digested and remembered from its second sighting on: the first is only noted by a
+ * CRC-32C of its bytes (with its location and reading) in a slot of a small table. Live answers
+ * mostly differ (a timestamp, an id, a page), and for them a SHA-256 pass over every kept share,
+ * and a remembered result no one asks for again, would be work for nothing; the checksum costs a
+ * fraction of it. The checksum decides nothing about what is recorded: a share it takes for one
+ * seen before is looked up by its SHA-256, and one it misses (two shares in one slot) is masked
+ * again, as an answer seen for the first time is. A repeated answer is so masked twice, then
+ * remembered.
  */
 final class RecordMaskingMemory {
 
@@ -31,13 +41,18 @@ final class RecordMaskingMemory {
 
     static final int MAX_ENTRIES = 256;
     static final long MAX_BYTES = 8L * 1024 * 1024;
+    /** Slots of the first sightings' checksums (a power of two): a share's slot keeps the last one noted there. */
+    static final int SEEN_SLOTS = 4096;
 
     private record Key(Masker masker, String location, BodyMasking.Kind kind, boolean truncated, ByteBuffer digest) {
     }
 
     private final Map<Key, Masked> remembered = new LinkedHashMap<>(64, 0.75f, true);
+    /** The checksum of the share last seen in each slot (with its location and reading mixed in). */
+    private final int[] seen = new int[SEEN_SLOTS];
     private long bytes;
     private long hits;
+    private long digested;
 
     /**
      * The masked form of {@code kept[0..size)}, remembered or computed by {@code mask} (which must
@@ -45,6 +60,9 @@ final class RecordMaskingMemory {
      */
     Masked masked(Masker masker, String location, BodyMasking.Kind kind, boolean truncated, byte[] kept, int size,
                   Supplier<Masked> mask) {
+        if (firstSighting(location, kind, truncated, kept, size)) {
+            return mask.get();
+        }
         Key key = new Key(masker, location, kind, truncated, ByteBuffer.wrap(sha256(kept, size)));
         synchronized (this) {
             Masked known = remembered.get(key);
@@ -61,6 +79,32 @@ final class RecordMaskingMemory {
     /** How many kept shares were found masked already (for tests and the accounting). */
     synchronized long hits() {
         return hits;
+    }
+
+    /** How many masked shares are held (for tests). */
+    synchronized int held() {
+        return remembered.size();
+    }
+
+    /** How many kept shares were digested to be looked up (for tests). */
+    synchronized long digested() {
+        return digested;
+    }
+
+    /** Notes the share's checksum in its slot; true when the slot did not hold it already. */
+    private boolean firstSighting(String location, BodyMasking.Kind kind, boolean truncated, byte[] kept, int size) {
+        CRC32C crc = new CRC32C();
+        crc.update(kept, 0, size);
+        int sum = (((int) crc.getValue() * 31 + location.hashCode()) * 31 + kind.ordinal()) * 31 + (truncated ? 1 : 0);
+        int slot = (sum ^ sum >>> 16) & (SEEN_SLOTS - 1);
+        synchronized (this) {
+            if (seen[slot] == sum) {
+                digested++;
+                return false;
+            }
+            seen[slot] = sum;
+            return true;
+        }
     }
 
     private synchronized void remember(Key key, Masked masked) {

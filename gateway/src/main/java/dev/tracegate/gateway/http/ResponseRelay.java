@@ -65,12 +65,12 @@ final class ResponseRelay {
             long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
             if (small && (masking == null || passOther)) {
-                relayWhole(in, (int) length, answer.status(), requestBody, contentType, out);
+                relayWhole(whole(answer, in, (int) length), answer.status(), requestBody, contentType, out);
                 return;
             }
             InputStream body = in;
             if (small && form.kind() == BodyMasking.Kind.JSON) {
-                byte[] whole = readWhole(in, (int) length);
+                byte[] whole = whole(answer, in, (int) length);
                 if (relayMaskedWhole(whole, masking, answer.status(), requestBody, contentType, out)) {
                     return;
                 }
@@ -190,9 +190,9 @@ final class ResponseRelay {
      * chunk, a write and a flush per chunk and the chunked framing's end, for a body the client
      * cannot use before its end anyway.
      */
-    private void relayWhole(InputStream in, int length, int status, BodyCapture requestBody, String contentType,
-                            ClientResponse out) throws IOException {
-        byte[] whole = readWhole(in, length); // written to the client as it is
+    private void relayWhole(byte[] whole, int status, BodyCapture requestBody, String contentType, ClientResponse out)
+            throws IOException {
+        // written to the client as it is
         evidence.completed(status, requestBody, BodyCapture.ofWhole(whole, capturedBytes), contentType);
         out.completeWith(whole);
     }
@@ -219,6 +219,12 @@ final class ResponseRelay {
         evidence.completed(status, requestBody, BodyCapture.ofWhole(masked, capturedBytes), contentType);
         out.completeWith(masked);
         return true;
+    }
+
+    /** A small body whole: as the target's answer collected it, else read from the stream. */
+    private static byte[] whole(TargetAnswer answer, InputStream in, int length) throws IOException {
+        byte[] collected = answer.whole();
+        return collected != null ? collected : readWhole(in, length);
     }
 
     private static byte[] readWhole(InputStream in, int length) throws IOException {

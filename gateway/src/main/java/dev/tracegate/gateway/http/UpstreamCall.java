@@ -192,11 +192,19 @@ final class UpstreamCall {
         }
     }
 
-    /** The target's status and headers, or null when it failed (the client is answered 502). */
+    /**
+     * The target's status and headers (with a small body whole), or null when it failed: the client
+     * is answered 502 and the result recorded, also when a small body broke off after its headers.
+     */
     private Sent answered(Request upstream, TargetAnswer answer, BodyCapture capture, ClientResponse out)
             throws InterruptedException {
         try {
             answer.await();
+        } catch (TargetAnswer.CutShort e) {
+            evidence.result(502, "target's answer cut short", capture, null, null);
+            out.error(502, "the target of connection " + route.target().connection().name() + " broke off its answer: "
+                    + failureName(e.getCause()), null);
+            return null;
         } catch (IOException e) {
             evidence.result(502, "target unreachable", capture, null, null);
             out.error(502, "the target of connection " + route.target().connection().name() + " did not answer: "

@@ -159,21 +159,25 @@ public final class SessionRecorder {
      * happened to the data.
      */
     public void result(ResultRecord result, ResultEvidence evidence) {
-        log.append(resultEvent(result, evidence));
+        log.append(resultEvent(result, evidence, false));
     }
 
     /**
      * As {@link #result(ResultRecord, ResultEvidence)}, for a caller that will
      * {@link EvidenceLog#awaitDurable await} the result (an HTTP response whose end the client
-     * sees only once its evidence is durable).
+     * sees only once its evidence is durable). Its {@code masking.applied} events are queued
+     * without waking the evidence appender, as the result is: the caller's wait writes them with
+     * it, in the same batch, so a wake-up of the appender (and its own write, when it came first)
+     * would be work for nothing on every request.
      */
     public CompletableFuture<Long> resultToAwait(ResultRecord result, ResultEvidence evidence) {
-        return log.appendToAwait(resultEvent(result, evidence));
+        return log.appendToAwait(resultEvent(result, evidence, true));
     }
 
-    private EvidenceEvent resultEvent(ResultRecord result, ResultEvidence evidence) {
+    /** @param awaited whether the caller awaits the result, which then writes what is queued before it */
+    private EvidenceEvent resultEvent(ResultRecord result, ResultEvidence evidence, boolean awaited) {
         if (evidence != null) {
-            masked(result.sequence(), evidence);
+            masked(result.sequence(), evidence, awaited);
         }
         if ("error".equals(result.status())) {
             errors.incrementAndGet();
@@ -208,15 +212,24 @@ public final class SessionRecorder {
         log.append(event(EventType.RECORDING_SEALED, commandTraces.get(sequence), detail));
     }
 
-    private void masked(long sequence, ResultEvidence evidence) {
+    private void masked(long sequence, ResultEvidence evidence, boolean awaited) {
         ResultEvidence.MaskingApplied client = evidence.masking();
         if (client != null && !client.summary().isEmpty()) {
-            log.append(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "client", client.rule(),
-                    client.profile(), client.summary())));
+            queue(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "client", client.rule(),
+                    client.profile(), client.summary())), awaited);
         }
         if (evidence.recorded() != null && !evidence.recorded().isEmpty()) {
-            log.append(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "record", null, null,
-                    evidence.recorded())));
+            queue(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "record", null, null,
+                    evidence.recorded())), awaited);
+        }
+    }
+
+    /** Queues an event; one an awaited event follows (written by the caller's wait) does not wake the appender. */
+    private void queue(EvidenceEvent event, boolean beforeAnAwaitedOne) {
+        if (beforeAnAwaitedOne) {
+            log.appendToAwait(event);
+        } else {
+            log.append(event);
         }
     }
 

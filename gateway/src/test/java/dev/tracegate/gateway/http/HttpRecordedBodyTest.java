@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,6 +72,31 @@ class HttpRecordedBodyTest {
         assertThat(answer.headers().firstValue("transfer-encoding")).isEmpty();
         assertThat(result.path("detail").path("data").path("size").asInt()).isPositive();
         assertThat(blob(result, "data")).contains("R-1").doesNotContain("ada@example.com");
+    }
+
+    /**
+     * A target that sends the headers of a small answer and then breaks off its body: the client is
+     * answered 502 saying so, never the part that came, and the command's result records why (before,
+     * the gateway failed the request without a result).
+     */
+    @Test
+    void aSmallAnswerTheTargetBreaksOffIsAnswered502AndItsResultRecorded() throws Exception {
+        upstream.route("/broken-off", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 400);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"mail\":\"ada@example.com\",\"n\":\"".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            out.close(); // short of its length: the JDK's server closes the connection
+        });
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/broken-off"))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).contains("connection svc broke off its answer").doesNotContain("ada@example.com");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(lastResult().path("detail")
+                .toString()).contains("HTTP 502").contains("target's answer cut short"));
     }
 
     @Test
