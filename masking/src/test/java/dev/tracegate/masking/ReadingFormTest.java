@@ -111,4 +111,19 @@ class ReadingFormTest {
     void ordinaryMarkupIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
-}
+
+    /**
+     * A find as written that is none as read (a digit after a zero-width space makes {@code
+     * 123-45-6789} a longer number) kept the count of finds even, and the value hidden as written
+     * came out in clear: each find as read must be one the written form shows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "123-45-6789\u200b0 ada\u200b@example.com",
+        "card 4111 1111 1111 1111\u200b1, mail ada\u200b@example.com",
+        "ada@example.com or 4111\u00a01111\u00a01111\u00a01111 and SSN 536-22-1234\u00ad5",
+    })
+    void aValueHiddenAsWrittenIsMaskedWhenAFindAsWrittenIsNoneAsRead(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("example").doesNotContain("1111");
+    }}
