@@ -126,4 +126,41 @@ class ReadingFormTest {
     void aValueHiddenAsWrittenIsMaskedWhenAFindAsWrittenIsNoneAsRead(String value) {
         String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
         assertThat(masked).doesNotContain("ada").doesNotContain("example").doesNotContain("1111");
+    }
+
+    /**
+     * Characters a reader reads as digits, separators or nothing that Unicode files elsewhere: the
+     * minus sign and middle dots or bullets between groups, combining marks drawn on a digit or a
+     * letter (an underline, a keycap, a grapheme joiner), tag characters and digits outside the
+     * Basic Multilingual Plane (Adlam), which a reading form built char by char saw as surrogates.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "4111\u22121111\u22121111\u22121111", // minus signs
+        "4111\u00b71111\u00b71111\u00b71111", // middle dots
+        "4111\u20221111\u20221111\u20221111", // bullets
+        "4\u03321\u03321\u03321\u0332 1111 1111 1111", // a combining underline on each digit
+        "4\ufe0f\u20e31\ufe0f\u20e31\ufe0f\u20e31\ufe0f\u20e3 1111 1111 1111", // keycaps
+        "41\u034f11 1111 1111 1111", // a combining grapheme joiner
+        "41\udb40\udc2011 1111 1111 1111", // a tag space
+        "\ud83a\udd54\ud83a\udd51\ud83a\udd51\ud83a\udd51 1111 1111 1111", // Adlam digits
+    })
+    void aCardNumberWithCharactersThatDrawNothingOrReadAsSeparatorsIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
+        "ada@example\u00b7com", "SSN 123\u221245\u22126789", "+44\u221220\u22127946\u22120958"})
+    void anEmailSsnOrPhoneWithSuchCharactersIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("6789").doesNotContain("0958");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u05e9\u05dc\u05d5\u05dd 123", "na\u00efve caf\u00e9 \u2212 5 \u00b7 3",
+        "\u0928\u092e\u0938\u094d\u0924\u0947 2024", "\u202eevil.exe 42\u202c", "col\u00b7legi 4111 1111",
+        "\u2022 item one \u2022 item two"})
+    void ordinaryTextWithSuchCharactersIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }}
