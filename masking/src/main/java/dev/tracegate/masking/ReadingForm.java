@@ -9,12 +9,16 @@ import java.text.Normalizer;
  * separator a space (a no-break or thin space between a card's groups), every dash and the minus
  * sign a hyphen, a middle dot or bullet a dot, and what draws nothing of its own gone: invisible
  * format characters (zero-width spaces and joiners, soft hyphens, tag characters) and combining
- * marks on an ASCII character (an underline or a keycap drawn on a digit, a grapheme joiner). Before that, the
+ * marks on an ASCII character (an underline or a keycap drawn on a digit, a grapheme joiner). A run after a
+ * right-to-left override ({@code U+202E}) is read reversed, as it is displayed. Before that, the
  * markup a browser or a decoder undoes ({@link MarkupDecoding}: character references, escapes, URL
  * encoding, inline HTML tags). The detectors read ASCII; a value written so that they miss what a
  * reader sees is masked whole by the scanner.
  */
 final class ReadingForm {
+
+    private static final int RIGHT_TO_LEFT_OVERRIDE = 0x202e;
+    private static final int POP_DIRECTIONAL_FORMATTING = 0x202c;
 
     private ReadingForm() {
     }
@@ -27,15 +31,26 @@ final class ReadingForm {
         }
         String folded = Normalizer.normalize(decoded, Normalizer.Form.NFKC);
         StringBuilder read = new StringBuilder(folded.length());
+        int reversedFrom = -1; // where the run an override displays right to left starts in read
         for (int i = 0; i < folded.length(); ) {
             int c = folded.codePointAt(i);
             i += Character.charCount(c);
             if (c < 0x80) {
+                if (c == '\n' || c == '\r') {
+                    reversedFrom = reversed(read, reversedFrom); // a paragraph ends every override
+                }
                 read.append((char) c);
+                continue;
+            }
+            if (c == RIGHT_TO_LEFT_OVERRIDE) {
+                reversedFrom = reversedFrom < 0 ? read.length() : reversedFrom;
+            } else if (c == POP_DIRECTIONAL_FORMATTING) {
+                reversedFrom = reversed(read, reversedFrom);
             } else {
                 appendAsRead(read, c);
             }
         }
+        reversed(read, reversedFrom);
         String result = read.toString();
         return result.equals(text) ? null : result;
     }
@@ -62,6 +77,16 @@ final class ReadingForm {
         } else {
             read.appendCodePoint(c);
         }
+    }
+
+    /** Reverses what {@code read} holds from {@code from} (a right-to-left override's run, as displayed); returns -1. */
+    private static int reversed(StringBuilder read, int from) {
+        if (from >= 0 && read.length() - from > 1) {
+            String run = read.substring(from);
+            read.setLength(from);
+            read.append(new StringBuilder(run).reverse());
+        }
+        return -1;
     }
 
     private static boolean isAscii(String text) {

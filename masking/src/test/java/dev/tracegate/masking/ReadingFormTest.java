@@ -163,4 +163,13 @@ class ReadingFormTest {
         "\u2022 item one \u2022 item two"})
     void ordinaryTextWithSuchCharactersIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
+
+    /** A run after a right-to-left override is displayed reversed: what the reader sees is what is masked. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u202emoc.elpmaxe@ada", "\u202e1111 1111 1111 1114", "note \u202emoc.elpmaxe@ada\u202c ok",
+        "&#x202e;moc.elpmaxe@ada"})
+    void aValueDisplayedReversedByAnOverrideIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("1111");
     }}
