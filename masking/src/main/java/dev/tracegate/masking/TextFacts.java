@@ -19,7 +19,8 @@ package dev.tracegate.masking;
  *                            by spaces
  * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
- *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
+ *                            start markup ({@code & % \ <}, a form's {@code +} between digits, a
+ *                            quoted-printable soft line break): then its {@link ReadingForm reading
  *                            form} is the text itself, known without the two passes that form costs
  * @param base64Run           whether a run of at least {@value Base64Reading#MIN_RUN} characters of the
  *                            Base64 alphabets holds letters of both cases, as Base64 of text does: only
@@ -93,6 +94,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     readAsWritten &= c != '<';
                 } else if (c == '=') {
                     atSpelling |= i + 2 < n && text.charAt(i + 1) == '4' && text.charAt(i + 2) == '0';
+                    readAsWritten &= MarkupDecoding.softLineBreakEnd(text, i) < 0;
                 } else if (c >= 0x80) {
                     readAsWritten = false;
                 }
@@ -118,6 +120,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                             && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9';
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                } else if (c == '+') {
+                    readAsWritten &= !MarkupDecoding.isFormSpaceBetweenDigits(text, i);
                 } else if (c == ' ' && i + 3 < n) {
                     char next = asciiLower(text.charAt(i + 1));
                     if (next == 'a') {

@@ -172,4 +172,44 @@ class ReadingFormTest {
     void aValueDisplayedReversedByAnOverrideIsMasked(String value) {
         String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
         assertThat(masked).doesNotContain("ada").doesNotContain("1111");
-    }}
+    }
+
+    /**
+     * Escapes and encodings a decoder undoes that the reading form did not read: character
+     * references with leading zeros, {@literal \}u{..} and octal escapes, quoted-printable soft line
+     * breaks inside a value (MIME wraps lines at 76 characters), a form's {@code +} for a space.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "card &#00000052;111 1111 1111 1111", "card &#x00000034;111 1111 1111 1111",
+        "card \\u{34}111 1111 1111 1111", "card \\064\\061\\061\\061 1111 1111 1111",
+        "card=4111+1111+1111+1111", // a form's or a query string's spaces
+    })
+    void aCardNumberHiddenByAnEscapeOrASoftLineBreakIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @Test
+    void aValueASoftLineBreakOfQuotedPrintableSplitsIsMasked() {
+        String card = "x".repeat(60) + " card 4111 11=\r\n11 1111 1111 on file";
+        String mail = "x".repeat(60) + " mail ada@exam=\nple.com";
+        assertThat(masker.maskText(ColumnRef.expression("note"), card, new MaskingReport()).value()).doesNotContain("1111");
+        assertThat(masker.maskText(ColumnRef.expression("note"), mail, new MaskingReport()).value()).doesNotContain("ada");
+        // An = that ends a shorter line (Base64's padding, an assignment) is no soft line break.
+        String shortLine = "code 4111 11=\n11 1111 1111 on file";
+        assertThat(masker.maskText(ColumnRef.expression("note"), shortLine, new MaskingReport()).changed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada\\100example.com", "ada\\u{40}example.com"})
+    void anEmailHiddenByAnEscapeOrASoftLineBreakIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).doesNotContain("ada");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x =\n 4111", "C:\\Users\\100\\docs", "printf '\\101\\102'", "a=\nb", "\\u{1F600} 1234", "1+1=2, 2024+1",
+        "q=4111+1111"})
+    void ordinaryTextWithEscapesOrLineEndsIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
+}
