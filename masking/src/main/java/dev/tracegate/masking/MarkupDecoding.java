@@ -21,6 +21,8 @@ final class MarkupDecoding {
             "abbr", "bdi", "bdo", "del", "ins", "wbr", "tt", "var", "samp", "q", "cite", "dfn", "time", "data");
     private static final int MAX_TAG = 200;
     private static final int MAX_COMMENT = 500;
+    /** The most characters of digits and {@code +} signs a form's value of a number is looked back through. */
+    private static final int MAX_FORM_NUMBER = 24;
     /** The longest line quoted-printable writes, its soft line break's {@code =} included. */
     private static final int QUOTED_PRINTABLE_LINE = 76;
 
@@ -166,11 +168,26 @@ final class MarkupDecoding {
     }
 
     /**
-     * A {@code +} between two digits, which a form or a query string writes for a space ({@code
-     * card=4111+1111+1111+1111}, what a browser sends for {@code 4111 1111 1111 1111}).
+     * A {@code +} between two digits in a form's or a query string's value, which writes a space so
+     * ({@code card=4111+1111+1111+1111}, what a browser sends for {@code 4111 1111 1111 1111}): the
+     * digits and {@code +} signs before it, at most {@value #MAX_FORM_NUMBER} characters, follow an
+     * {@code =}. Elsewhere a {@code +} between digits is a sum or the start of a phone number glued
+     * to another number, read as written.
      */
     static boolean isFormSpaceBetweenDigits(CharSequence text, int i) {
-        return i > 0 && i + 1 < text.length() && isDigit(text.charAt(i - 1)) && isDigit(text.charAt(i + 1));
+        if (i == 0 || i + 1 >= text.length() || !isDigit(text.charAt(i - 1)) || !isDigit(text.charAt(i + 1))) {
+            return false;
+        }
+        for (int k = i - 1; k >= 0 && i - k <= MAX_FORM_NUMBER; k--) {
+            char c = text.charAt(k);
+            if (c == '=') {
+                return true;
+            }
+            if (!isDigit(c) && c != '+') {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean isDigit(char c) {
