@@ -227,11 +227,21 @@ final class ContentScanner {
         }
         List<Span> found = detected(text, facts);
         List<WrittenFloats.Found> floats = WrittenFloats.in(text, facts);
+        List<WrittenFloats.Found> grouped = GroupedThousands.in(text, facts);
+        if (!grouped.isEmpty()) {
+            floats = floats.isEmpty() ? grouped : concatenated(floats, grouped);
+        }
         return floats.isEmpty() ? found : withWholeNumbers(found, floats);
     }
 
+    private static List<WrittenFloats.Found> concatenated(List<WrittenFloats.Found> first, List<WrittenFloats.Found> second) {
+        List<WrittenFloats.Found> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
     /**
-     * {@code found} with the whole numbers written as floats whose digits the detectors find: each
+     * {@code found} with the whole numbers written as floats or with their thousands grouped whose digits the detectors find: each
      * one span, the whole written number, replaced as its digits are (a card's last four, the
      * pseudonym its integer form gets). A find overlapping one is merged into it.
      */
