@@ -114,7 +114,8 @@ final class ContentScanner {
      * its strategy's replacement ({@code null} where a strategy nullifies). Empty when nothing was
      * found. A text whose {@link ReadingForm reading form} shows the detectors more than its written
      * form (a card number in full-width digits or with no-break spaces, an e-mail address with a
-     * zero-width space) is one span, the whole text, replaced as the first find of its reading form.
+     * zero-width space) is one span, the whole text, replaced as the first find of its reading form that no
+     * find as written shows.
      */
     List<Span> spans(String text) {
         return spans(text, 0);
@@ -131,9 +132,9 @@ final class ContentScanner {
         // whose reading form may differ: only the latter pays for that form's passes.
         String read = facts.readAsWritten() ? null : ReadingForm.of(text);
         if (read != null) {
-            List<Span> asRead = spansAsWritten(read, TextFacts.of(read));
-            if (asRead.size() > written.size()) {
-                return List.of(new Span(0, text.length(), asRead.getFirst().label(), asRead.getFirst().replacement()));
+            Span hidden = firstHidden(spansAsWritten(read, TextFacts.of(read)), read, written, text);
+            if (hidden != null) {
+                return List.of(new Span(0, text.length(), hidden.label(), hidden.replacement()));
             }
         }
         if (depth >= 2) {
@@ -141,6 +142,32 @@ final class ContentScanner {
         }
         List<Span> spans = facts.base64Run() ? withDecodedRuns(text, written, Base64Reading.in(text), depth) : written;
         return facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
+    }
+
+    /**
+     * The first find of the reading form that no find of the written form shows, or {@code null}.
+     * Each written find shows one find of the reading form, the one that reads as it does, so a
+     * value hidden as written is told from the same count of finds (a number that only reads
+     * as an SSN as written, {@code 123-45-6789}, followed by a zero-width space and a digit, is no
+     * SSN as read, and an e-mail address with a zero-width space took its place) and from a
+     * second copy of a value shown once as written.
+     */
+    private static Span firstHidden(List<Span> asRead, String read, List<Span> written, String text) {
+        if (asRead.isEmpty()) {
+            return null;
+        }
+        List<String> shown = new ArrayList<>(written.size());
+        for (Span span : written) {
+            String value = text.substring(span.start(), span.end());
+            String valueRead = ReadingForm.of(value);
+            shown.add(valueRead == null ? value : valueRead);
+        }
+        for (Span span : asRead) {
+            if (!shown.remove(read.substring(span.start(), span.end()))) {
+                return span;
+            }
+        }
+        return null;
     }
 
     /**
@@ -200,11 +227,21 @@ final class ContentScanner {
         }
         List<Span> found = detected(text, facts);
         List<WrittenFloats.Found> floats = WrittenFloats.in(text, facts);
+        List<WrittenFloats.Found> grouped = GroupedThousands.in(text, facts);
+        if (!grouped.isEmpty()) {
+            floats = floats.isEmpty() ? grouped : concatenated(floats, grouped);
+        }
         return floats.isEmpty() ? found : withWholeNumbers(found, floats);
     }
 
+    private static List<WrittenFloats.Found> concatenated(List<WrittenFloats.Found> first, List<WrittenFloats.Found> second) {
+        List<WrittenFloats.Found> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
     /**
-     * {@code found} with the whole numbers written as floats whose digits the detectors find: each
+     * {@code found} with the whole numbers written as floats or with their thousands grouped whose digits the detectors find: each
      * one span, the whole written number, replaced as its digits are (a card's last four, the
      * pseudonym its integer form gets). A find overlapping one is merged into it.
      */

@@ -21,6 +21,10 @@ final class MarkupDecoding {
             "abbr", "bdi", "bdo", "del", "ins", "wbr", "tt", "var", "samp", "q", "cite", "dfn", "time", "data");
     private static final int MAX_TAG = 200;
     private static final int MAX_COMMENT = 500;
+    /** The most characters of digits and {@code +} signs a form's value of a number is looked back through. */
+    private static final int MAX_FORM_NUMBER = 24;
+    /** The longest line quoted-printable writes, its soft line break's {@code =} included. */
+    private static final int QUOTED_PRINTABLE_LINE = 76;
 
     private MarkupDecoding() {
     }
@@ -57,11 +61,17 @@ final class MarkupDecoding {
                     }
                 }
                 case '\\' -> {
-                    int digits = i + 1 < n ? (text.charAt(i + 1) == 'u' ? 4 : text.charAt(i + 1) == 'x' ? 2 : 0) : 0;
-                    int value = digits == 0 ? -1 : hexValue(text, i + 2, i + 2 + digits);
-                    if (value > 0 && !Character.isSurrogate((char) value)) {
-                        end = i + 2 + digits;
-                        decoded = value;
+                    long escape = escape(text, i);
+                    if (escape >= 0) {
+                        end = (int) (escape >>> 32);
+                        decoded = (int) escape;
+                    }
+                }
+                case '=' -> end = softLineBreakEnd(text, i);
+                case '+' -> {
+                    if (isFormSpaceBetweenDigits(text, i)) {
+                        end = i + 1;
+                        decoded = ' ';
                     }
                 }
                 case '<' -> end = tags ? inlineTagEnd(text, i) : -1;
@@ -89,11 +99,99 @@ final class MarkupDecoding {
     private static boolean mayHoldMarkup(String text) {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '&' || c == '%' || c == '\\' || c == '<') {
+            if (c == '&' || c == '%' || c == '\\' || c == '<' || (c == '=' && softLineBreakEnd(text, i) > 0)
+                    || (c == '+' && isFormSpaceBetweenDigits(text, i))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * {@literal \}u0034, {@literal \}u{34} (JavaScript, Rust, Swift), {@literal \}x34, or the octal
+     * {@literal \}064 of a printable ASCII character (C, Python, shell's printf, PostgreSQL's E''):
+     * {@code end << 32 | codePoint}, or -1.
+     */
+    private static long escape(String text, int i) {
+        int n = text.length();
+        char kind = i + 1 < n ? text.charAt(i + 1) : 0;
+        int value = -1;
+        int end = -1;
+        if (kind == 'u' && i + 2 < n && text.charAt(i + 2) == '{') {
+            int close = i + 3;
+            while (close < n && close - i - 3 < 6 && hex(text.charAt(close)) >= 0) {
+                close++;
+            }
+            if (close < n && text.charAt(close) == '}' && close > i + 3) {
+                value = hexValue(text, i + 3, close);
+                end = close + 1;
+            }
+        } else if (kind == 'u' || kind == 'x') {
+            end = i + 2 + (kind == 'u' ? 4 : 2);
+            value = hexValue(text, i + 2, end);
+        } else if (kind >= '0' && kind <= '3' && i + 3 < n && isOctal(text.charAt(i + 2)) && isOctal(text.charAt(i + 3))) {
+            value = (kind - '0') * 64 + (text.charAt(i + 2) - '0') * 8 + (text.charAt(i + 3) - '0');
+            value = value >= 0x20 && value < 0x7f ? value : -1; // a control byte or a high one is no character to read
+            end = i + 4;
+        }
+        if (value <= 0 || value > Character.MAX_CODE_POINT || (value >= 0xd800 && value <= 0xdfff)) {
+            return -1;
+        }
+        return ((long) end << 32) | value;
+    }
+
+    private static boolean isOctal(char c) {
+        return c >= '0' && c <= '7';
+    }
+
+    /**
+     * The end of a quoted-printable soft line break, or -1: an {@code =} that ends a line of 70 to 76
+     * characters, which the decoder removes with the line break (MIME wraps a body's lines at 76
+     * characters, inside an address or a card number too). Shorter lines are not read so: Base64's
+     * padding ends its last line with an {@code =}, and a full line of Base64 has none.
+     */
+    static int softLineBreakEnd(CharSequence text, int i) {
+        int next = i + 1;
+        if (next < text.length() && text.charAt(next) == '\r') {
+            next++;
+        }
+        if (next >= text.length() || text.charAt(next) != '\n') {
+            return -1;
+        }
+        int lineStart = i;
+        while (lineStart > 0 && i - lineStart < QUOTED_PRINTABLE_LINE && text.charAt(lineStart - 1) != '\n') {
+            lineStart--;
+        }
+        int column = i - lineStart + 1;
+        boolean wrapped = column >= QUOTED_PRINTABLE_LINE - 6 && (lineStart == 0 || text.charAt(lineStart - 1) == '\n');
+        return wrapped ? next + 1 : -1;
+    }
+
+    /**
+     * A {@code +} between two digits in a form's or a query string's value, which writes a space so
+     * ({@code card=4111+1111+1111+1111}, what a browser sends for {@code 4111 1111 1111 1111}): the
+     * digits and {@code +} signs before it, at most {@value #MAX_FORM_NUMBER} characters, follow an
+     * {@code =}. Elsewhere a {@code +} between digits is a sum or the start of a phone number glued
+     * to another number, read as written.
+     */
+    static boolean isFormSpaceBetweenDigits(CharSequence text, int i) {
+        if (i == 0 || i + 1 >= text.length() || !isDigit(text.charAt(i - 1)) || !isDigit(text.charAt(i + 1))) {
+            return false;
+        }
+        for (int k = i - 1; k >= 0 && i - k <= MAX_FORM_NUMBER; k--) {
+            char c = text.charAt(k);
+            if (c == '=') {
+                return true;
+            }
+            if (!isDigit(c) && c != '+') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** {@code &#64;}, {@code &#x40;} (the {@code ;} may be left out, as browsers allow) or a named one: {@code end << 32 | codePoint}, or -1. */
@@ -102,6 +200,10 @@ final class MarkupDecoding {
         if (i + 2 < n && text.charAt(i + 1) == '#') {
             boolean hexadecimal = text.charAt(i + 2) == 'x' || text.charAt(i + 2) == 'X';
             int start = i + (hexadecimal ? 3 : 2);
+            while (start < n && text.charAt(start) == '0' && start + 1 < n && (hexadecimal ? hex(text.charAt(start + 1)) >= 0
+                    : text.charAt(start + 1) >= '0' && text.charAt(start + 1) <= '9')) {
+                start++; // leading zeros, as many as a browser reads: &#00000052; is a 4
+            }
             int end = start;
             long value = 0;
             while (end < n && end - start < 7 && (hexadecimal ? hex(text.charAt(end)) >= 0 : Character.isDigit(text.charAt(end))

@@ -19,7 +19,8 @@ package dev.tracegate.masking;
  *                            by spaces
  * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
- *                            start markup ({@code & % \ <}): then its {@link ReadingForm reading
+ *                            start markup ({@code & % \ <}, a form's {@code +} between digits, a
+ *                            quoted-printable soft line break): then its {@link ReadingForm reading
  *                            form} is the text itself, known without the two passes that form costs
  * @param base64Run           whether a run of at least {@value Base64Reading#MIN_RUN} characters of the
  *                            Base64 alphabets holds letters of both cases, as Base64 of text does: only
@@ -29,13 +30,17 @@ package dev.tracegate.masking;
  * @param exponentDigits      whether a digit is followed by {@code e} or {@code E} and a digit (a sign
  *                            between them or not), as in {@code 4.111111111111111e+15}: a number in
  *                            exponent form, whose value may have more digits than are written
+ * @param longestGroupedDigits digits in the longest run of digits and the marks that group thousands
+ *                            ({@code , . ' ’} and space): {@code 4,111,111,111,111,111} has 16, which
+ *                            {@code longestNumberDigits} reads as numbers of three ({@link GroupedThousands})
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean exponentDigits) {
+        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean exponentDigits,
+        int longestGroupedDigits) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
-            true, true, true);
+            true, true, true, Integer.MAX_VALUE);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -55,9 +60,17 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int hexDigits = 0;
         boolean hexRun = false;
         boolean exponentDigits = false;
+        int grouped = 0;
+        int longestGrouped = 0;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                grouped++;
+            } else if (!GroupedThousands.isSeparator(c)) {
+                longestGrouped = Math.max(longestGrouped, grouped);
+                grouped = 0;
+            }
             if (Base64Reading.isAlphabet(c)) {
                 encodedRun++;
                 encodedCases |= c >= 'a' && c <= 'z' ? 1 : c >= 'A' && c <= 'Z' ? 2 : 0;
@@ -93,6 +106,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     readAsWritten &= c != '<';
                 } else if (c == '=') {
                     atSpelling |= i + 2 < n && text.charAt(i + 1) == '4' && text.charAt(i + 2) == '0';
+                    readAsWritten &= MarkupDecoding.softLineBreakEnd(text, i) < 0;
                 } else if (c >= 0x80) {
                     readAsWritten = false;
                 }
@@ -118,6 +132,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                             && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9';
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                } else if (c == '+') {
+                    readAsWritten &= !MarkupDecoding.isFormSpaceBetweenDigits(text, i);
                 } else if (c == ' ' && i + 3 < n) {
                     char next = asciiLower(text.charAt(i + 1));
                     if (next == 'a') {
@@ -132,7 +148,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         }
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten, base64Run, hexRun, exponentDigits);
+                dottedDigits, readAsWritten, base64Run, hexRun, exponentDigits, Math.max(longestGrouped, grouped));
     }
 
     /** After an {@code e} that follows a digit: a digit, or a sign and a digit. */

@@ -226,6 +226,30 @@ class MaskerTest {
         }
     }
 
+    /**
+     * A card number formatted as a number with its thousands grouped (a spreadsheet's number
+     * format, a report, {@code to_char}) shows the detectors no group longer than three digits: it
+     * is read as its digits and masked whole; grouped numbers of other lengths, or that are no card,
+     * and lists of small numbers stay as written.
+     */
+    @Test
+    void aCardWrittenWithItsThousandsGroupedIsMaskedWhole() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef notes = customers("notes", "text");
+        for (String card : List.of("4,111,111,111,111,111", "4.111.111.111.111.111", "4'111'111'111'111'111",
+                "4,111,111,111,111,111.00", "4,11,11,11,11,11,11,111", "5,555,555,555,554,444", "4 111 111 111 111 111")) {
+            assertThat(demo.maskText(notes, "paid with " + card + " today", report).value()).as(card)
+                    .isEqualTo("paid with [CARD] today");
+        }
+        // French grouping with narrow no-break spaces: read as spaces, the value is masked whole.
+        assertThat(demo.maskText(notes, "4\u202f111\u202f111\u202f111\u202f111\u202f111", report).value()).isEqualTo("[CARD]");
+        for (String text : List.of("total 1,234,567 units", "4,111,111,111,111,112", "4,111,111,111,111,111.50",
+                "12,4,111,111,111,111,111", "x4,111,111,111,111,111", "1,2,3,4,5,6,7,8,9,10,11,12,13",
+                "123,456,789,012,345,678,901,234", "v4.111.111.111.111.111", "scores 412 233 511 120 344 557")) {
+            assertThat(demo.maskText(notes, text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
+        }
+    }
+
     @Test
     void typedColumnsGetNullWhenTheMaskWouldNotParse() {
         MaskingReport report = new MaskingReport();

@@ -111,4 +111,105 @@ class ReadingFormTest {
     void ordinaryMarkupIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
+
+    /**
+     * A find as written that is none as read (a digit after a zero-width space makes {@code
+     * 123-45-6789} a longer number) kept the count of finds even, and the value hidden as written
+     * came out in clear: each find as read must be one the written form shows.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "123-45-6789\u200b0 ada\u200b@example.com",
+        "card 4111 1111 1111 1111\u200b1, mail ada\u200b@example.com",
+        "ada@example.com or 4111\u00a01111\u00a01111\u00a01111 and SSN 536-22-1234\u00ad5",
+    })
+    void aValueHiddenAsWrittenIsMaskedWhenAFindAsWrittenIsNoneAsRead(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("example").doesNotContain("1111");
+    }
+
+    /**
+     * Characters a reader reads as digits, separators or nothing that Unicode files elsewhere: the
+     * minus sign and middle dots or bullets between groups, combining marks drawn on a digit or a
+     * letter (an underline, a keycap, a grapheme joiner), tag characters and digits outside the
+     * Basic Multilingual Plane (Adlam), which a reading form built char by char saw as surrogates.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "4111\u22121111\u22121111\u22121111", // minus signs
+        "4111\u00b71111\u00b71111\u00b71111", // middle dots
+        "4111\u20221111\u20221111\u20221111", // bullets
+        "4\u03321\u03321\u03321\u0332 1111 1111 1111", // a combining underline on each digit
+        "4\ufe0f\u20e31\ufe0f\u20e31\ufe0f\u20e31\ufe0f\u20e3 1111 1111 1111", // keycaps
+        "41\u034f11 1111 1111 1111", // a combining grapheme joiner
+        "41\udb40\udc2011 1111 1111 1111", // a tag space
+        "\ud83a\udd54\ud83a\udd51\ud83a\udd51\ud83a\udd51 1111 1111 1111", // Adlam digits
+    })
+    void aCardNumberWithCharactersThatDrawNothingOrReadAsSeparatorsIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
+        "ada@example\u00b7com", "SSN 123\u221245\u22126789", "+44\u221220\u22127946\u22120958"})
+    void anEmailSsnOrPhoneWithSuchCharactersIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("6789").doesNotContain("0958");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u05e9\u05dc\u05d5\u05dd 123", "na\u00efve caf\u00e9 \u2212 5 \u00b7 3",
+        "\u0928\u092e\u0938\u094d\u0924\u0947 2024", "\u202eevil.exe 42\u202c", "col\u00b7legi 4111 1111",
+        "\u2022 item one \u2022 item two"})
+    void ordinaryTextWithSuchCharactersIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
+
+    /** A run after a right-to-left override is displayed reversed: what the reader sees is what is masked. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\u202emoc.elpmaxe@ada", "\u202e1111 1111 1111 1114", "note \u202emoc.elpmaxe@ada\u202c ok",
+        "&#x202e;moc.elpmaxe@ada"})
+    void aValueDisplayedReversedByAnOverrideIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).doesNotContain("ada").doesNotContain("1111");
+    }
+
+    /**
+     * Escapes and encodings a decoder undoes that the reading form did not read: character
+     * references with leading zeros, {@literal \}u{..} and octal escapes, quoted-printable soft line
+     * breaks inside a value (MIME wraps lines at 76 characters), a form's {@code +} for a space.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "card &#00000052;111 1111 1111 1111", "card &#x00000034;111 1111 1111 1111",
+        "card \\u{34}111 1111 1111 1111", "card \\064\\061\\061\\061 1111 1111 1111",
+        "card=4111+1111+1111+1111", // a form's or a query string's spaces
+    })
+    void aCardNumberHiddenByAnEscapeOrASoftLineBreakIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @Test
+    void aValueASoftLineBreakOfQuotedPrintableSplitsIsMasked() {
+        String card = "x".repeat(60) + " card 4111 11=\r\n11 1111 1111 on file";
+        String mail = "x".repeat(60) + " mail ada@exam=\nple.com";
+        assertThat(masker.maskText(ColumnRef.expression("note"), card, new MaskingReport()).value()).doesNotContain("1111");
+        assertThat(masker.maskText(ColumnRef.expression("note"), mail, new MaskingReport()).value()).doesNotContain("ada");
+        // An = that ends a shorter line (Base64's padding, an assignment) is no soft line break.
+        String shortLine = "code 4111 11=\n11 1111 1111 on file";
+        assertThat(masker.maskText(ColumnRef.expression("note"), shortLine, new MaskingReport()).changed()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ada\\100example.com", "ada\\u{40}example.com"})
+    void anEmailHiddenByAnEscapeOrASoftLineBreakIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).doesNotContain("ada");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x =\n 4111", "C:\\Users\\100\\docs", "printf '\\101\\102'", "a=\nb", "\\u{1F600} 1234", "1+1=2, 2024+1",
+        "q=4111+1111"})
+    void ordinaryTextWithEscapesOrLineEndsIsLeftAsItIs(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
 }
