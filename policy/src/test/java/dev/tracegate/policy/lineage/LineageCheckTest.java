@@ -175,6 +175,15 @@ class LineageCheckTest {
             "SELECT '{}'::jsonb -> 'a' ->> (SELECT s.card_number FROM customers s LIMIT 1) FROM contacts v",
             "SELECT now() AT TIME ZONE (SELECT s.card_number FROM customers s LIMIT 1) FROM contacts v",
             "SELECT 'a' LIKE 'b' ESCAPE (SELECT s.card_number FROM customers s LIMIT 1) FROM contacts v",
+            // A built-in that reads data by itself, as a default or USING of a table without protected
+            // data, stores what it read where no rule protects it.
+            "ALTER TABLE orders ALTER COLUMN status SET DEFAULT query_to_xml('select email from customers', true, true, '')::text",
+            "ALTER TABLE orders ALTER COLUMN status TYPE text USING pg_catalog.query_to_xml('select email from customers',"
+                    + " true, true, '')::text",
+            "ALTER TABLE orders ADD COLUMN w xml DEFAULT \"table_to_xml\"('customers', true, true, '')",
+            "CREATE TABLE t (id int, v text DEFAULT PG_READ_FILE('/etc/passwd'))",
+            "CREATE DOMAIN d AS text DEFAULT lo_get(1)::text",
+            "ALTER DOMAIN d SET DEFAULT cursor_to_xml('c', 10, true, true, '')::text",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
