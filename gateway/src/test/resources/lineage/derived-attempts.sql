@@ -254,3 +254,8 @@ SELECT TRIM((SELECT email FROM lc_customers LIMIT 1))
 SELECT (SELECT date_of_birth::timestamp FROM lc_customers LIMIT 1) AT TIME ZONE 'UTC'
 SELECT now() AT TIME ZONE (SELECT date_of_birth::text FROM lc_customers LIMIT 1)
 SELECT '{"1985-03-02": "a birthday"}'::jsonb ->> (SELECT date_of_birth::text FROM lc_customers LIMIT 1)
+-- a function in FROM whose arguments are computed from a protected column: its rows, and its errors, tell the value
+SELECT count(*) FROM lc_customers c, generate_series(1, c.name::int)
+SELECT count(*) FROM lc_customers c CROSS JOIN LATERAL generate_series(1, c.date_of_birth::text::int)
+SELECT c.id FROM lc_customers c JOIN LATERAL unnest(ARRAY[c.email::int]) u ON true
+SELECT count(*) FROM lc_customers c, ROWS FROM (generate_series(1, c.card_number::int), unnest(ARRAY[1]))
