@@ -235,6 +235,11 @@ COPY (SELECT email FROM lc_customers) TO STDOUT
 ALTER TABLE lc_customers ADD COLUMN e2 text GENERATED ALWAYS AS (reverse(email)) STORED
 UPDATE lc_customers SET name = name WHERE id = 1 RETURNING reverse(email)
 INSERT INTO lc_copy (id, v) VALUES (99, 'x') ON CONFLICT (id) DO UPDATE SET v = (SELECT email FROM lc_customers LIMIT 1)
+ALTER TABLE lc_copy ALTER COLUMN v SET DEFAULT query_to_xml('select name, date_of_birth from lc_customers', true, true, '')::text
+INSERT INTO lc_copy (id) VALUES (7) ON CONFLICT DO NOTHING
+ALTER TABLE lc_copy ALTER COLUMN v TYPE text USING pg_catalog.query_to_xml('select email, card_number from lc_customers', true, true, '')::text
+ALTER TABLE lc_copy ADD COLUMN IF NOT EXISTS w text DEFAULT table_to_xml('lc_customers', true, true, '')::text
+SELECT * FROM lc_copy
 -- cursors, prepared statements, EXPLAIN
 DECLARE lc_cur CURSOR WITH HOLD FOR SELECT reverse(email) FROM lc_customers
 PREPARE lc_p AS SELECT reverse(card_number) FROM lc_customers
@@ -249,3 +254,8 @@ SELECT TRIM((SELECT email FROM lc_customers LIMIT 1))
 SELECT (SELECT date_of_birth::timestamp FROM lc_customers LIMIT 1) AT TIME ZONE 'UTC'
 SELECT now() AT TIME ZONE (SELECT date_of_birth::text FROM lc_customers LIMIT 1)
 SELECT '{"1985-03-02": "a birthday"}'::jsonb ->> (SELECT date_of_birth::text FROM lc_customers LIMIT 1)
+-- a function in FROM whose arguments are computed from a protected column: its rows, and its errors, tell the value
+SELECT count(*) FROM lc_customers c, generate_series(1, c.name::int)
+SELECT count(*) FROM lc_customers c CROSS JOIN LATERAL generate_series(1, c.date_of_birth::text::int)
+SELECT c.id FROM lc_customers c JOIN LATERAL unnest(ARRAY[c.email::int]) u ON true
+SELECT count(*) FROM lc_customers c, ROWS FROM (generate_series(1, c.card_number::int), unnest(ARRAY[1]))

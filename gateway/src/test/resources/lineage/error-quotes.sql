@@ -55,6 +55,8 @@ WITH x AS (SELECT id, name FROM et_customers) SELECT id FROM x WHERE name::int =
 SELECT id FROM (SELECT id, name FROM et_customers) s WHERE s.name::uuid IS NULL
 SELECT id FROM et_customers WHERE EXISTS (SELECT 1 FROM et_orders WHERE et_customers.name::int = et_orders.id)
 SELECT id FROM et_customers WHERE id = 1 AND CASE WHEN id > 0 THEN name::int = 1 END
+SELECT count(*) FROM et_customers c, generate_series(1, c.name::int)
+SELECT count(*) FROM et_customers c CROSS JOIN LATERAL generate_series(1, c.date_of_birth::text::int) g
 -- copies out, refused even where 'any' allows the computation
 SELECT id FROM et_customers WHERE set_config('et.x', name, false) IS NOT NULL; SHOW et.x
 SELECT count(set_config('et.y', name || date_of_birth, false)) FROM et_customers; SELECT current_setting('et.y')

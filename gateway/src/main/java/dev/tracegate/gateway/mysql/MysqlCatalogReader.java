@@ -7,6 +7,7 @@ import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.MySqlViewDefinition;
 import dev.tracegate.policy.lineage.RelationKind;
+import dev.tracegate.policy.lineage.TriggerVariables;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,11 +36,12 @@ final class MysqlCatalogReader implements CatalogReader {
             + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
     /**
-     * Tables with triggers: a write to one may get an error or warning whose text a trigger's
-     * {@code SIGNAL} made from any row. The server lists only the triggers of tables on which the
-     * gateway's account holds the TRIGGER privilege (docs/mysql.md).
+     * Tables with triggers, and each trigger's body: a write to one may get an error or warning
+     * whose text a trigger's {@code SIGNAL} made from any row, and may leave a row's value in a user
+     * variable the body sets ({@link TriggerVariables}). The server lists only the triggers of
+     * tables on which the gateway's account holds the TRIGGER privilege (docs/mysql.md).
      */
-    private static final String TRIGGERS = "SELECT DISTINCT LOWER(EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS";
+    private static final String TRIGGERS = "SELECT LOWER(EVENT_OBJECT_TABLE), ACTION_STATEMENT FROM information_schema.TRIGGERS";
     private static final String ROUTINES = "SELECT DISTINCT LOWER(ROUTINE_NAME) FROM information_schema.ROUTINES";
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
@@ -74,8 +76,11 @@ final class MysqlCatalogReader implements CatalogReader {
         Set<String> other = new HashSet<>(keywords);
         other.addAll(TYPES);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
-        return new CatalogSnapshot(relations(), CatalogReader.names(catalog.query(ROUTINES)), builtIns, Set.of(), other,
-                CatalogReader.names(catalog.query(TRIGGERS)), version);
+        Set<String> routines = CatalogReader.names(catalog.query(ROUTINES));
+        List<List<String>> triggers = catalog.query(TRIGGERS);
+        List<String> bodies = triggers.stream().map(row -> row.get(1)).toList();
+        return new CatalogSnapshot(relations(), routines, builtIns, Set.of(), other, CatalogReader.names(triggers),
+                TriggerVariables.setBy(bodies, routines), version);
     }
 
     private Set<String> builtIns() {

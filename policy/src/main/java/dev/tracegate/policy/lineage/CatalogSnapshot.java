@@ -27,6 +27,7 @@ public final class CatalogSnapshot {
     private final Set<String> userOperators;
     private final Set<String> knownNames = new HashSet<>();
     private final Set<String> triggeredTables;
+    private final Set<String> triggerVariables;
     private final long version;
 
     /**
@@ -50,7 +51,17 @@ public final class CatalogSnapshot {
      */
     public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
                            Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables, long version) {
+        this(relations, userFunctions, builtInFunctions, userOperators, otherNames, triggeredTables, Set.of(), version);
+    }
+
+    /**
+     * @param triggerVariables the MySQL user variables triggers may set ({@link TriggerVariables#setBy})
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
+                           Set<String> triggerVariables, long version) {
         this.triggeredTables = Set.copyOf(triggeredTables);
+        this.triggerVariables = Set.copyOf(triggerVariables);
         this.relations = List.copyOf(relations);
         this.userOperators = Set.copyOf(userOperators);
         this.userFunctions = Set.copyOf(userFunctions);
@@ -127,6 +138,12 @@ public final class CatalogSnapshot {
 
     public boolean hasAnyTrigger() {
         return !triggeredTables.isEmpty();
+    }
+
+    /** Whether a trigger may set this MySQL user variable ({@code @name} as the lexer writes it). */
+    public boolean triggersMaySet(String variable) {
+        return !triggerVariables.isEmpty()
+                && (triggerVariables.contains(TriggerVariables.EVERY) || triggerVariables.contains(variable));
     }
 
     public boolean isBuiltInFunction(String name) {

@@ -389,7 +389,9 @@ public final class LineageCheck {
      * Schema changes that compute stored values (a generated column, ALTER ... TYPE ... USING, a
      * default calling a function) on a table with protected data could copy it into a column the
      * profile does not protect; and any call of a function defined in the database is code the
-     * gateway cannot see.
+     * gateway cannot see. A built-in that reads data by itself ({@code query_to_xml('select name
+     * from customers', ...)}, {@code pg_read_file}) is refused on any table: as a default or a
+     * {@code USING} it stores what it read in a column no rule protects, named nowhere in the text.
      */
     private static void schemaChange(List<SqlToken> tokens, ProtectedSchema schema) {
         boolean personal = false;
@@ -401,9 +403,15 @@ public final class LineageCheck {
             }
             personal |= schema.holdsProtectedData(token.text());
             computes |= token.isWord("generated") || token.isWord("using") || token.isWord("default");
-            if (i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(") && schema.catalog().isUserFunction(token.text())) {
+            boolean called = i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(");
+            if (called && schema.catalog().isUserFunction(token.text())) {
                 throw new LineageRefusal("the schema change calls " + token.text() + ", a function defined in the"
                         + " database, which the gateway cannot see into");
+            }
+            if (called && DataExposingNames.isFunction(token.text())) {
+                throw new LineageRefusal("the schema change calls " + token.text() + ", which reads data by itself (a"
+                        + " query given as text, large objects, files or other sessions): as a default or USING it"
+                        + " would store what it reads where no rule protects it");
             }
         }
         if (personal && computes) {

@@ -74,6 +74,7 @@ final class MySqlLineage {
     }
 
     private static void statement(List<SqlToken> tokens, SqlDialect dialect, ProtectedSchema schema) {
+        refuseVariablesTriggersSet(tokens, schema.catalog());
         if (word(tokens, 0).equals("set") && word(tokens, 1).equals("statement")) {
             statement(carriedBySetStatement(tokens), dialect, schema);
             return;
@@ -220,6 +221,21 @@ final class MySqlLineage {
             if (EXPOSING_FUNCTIONS.contains(name)) {
                 throw new LineageRefusal("the function " + name + " reads data by itself (files of the server),"
                         + " which the gateway cannot follow");
+            }
+        }
+    }
+
+    /**
+     * A trigger may copy the row it fires on into a user variable ({@code SET @last = OLD.name}) on
+     * the caller's own write; reading the variable back ({@code SELECT @last}, {@code REVERSE(@last)},
+     * {@code EXECUTE s USING @last}) has no lineage. A masked caller may not name such a variable.
+     */
+    private static void refuseVariablesTriggersSet(List<SqlToken> tokens, CatalogSnapshot catalog) {
+        for (SqlToken token : tokens) {
+            if (TriggerVariables.isUserVariable(token) && catalog.triggersMaySet(token.text())) {
+                throw new LineageRefusal("a trigger of the database may set the user variable " + token.text()
+                        + " from the rows it fires on, which the gateway cannot mask when it is read; masked callers"
+                        + " may not use it");
             }
         }
     }

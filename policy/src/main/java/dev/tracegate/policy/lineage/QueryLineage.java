@@ -579,6 +579,13 @@ final class QueryLineage {
         return aliased(relation, table.getAlias());
     }
 
+    /**
+     * A function in FROM runs on its arguments whether or not the outer query returns its columns:
+     * how many rows it gives and the errors it raises show them ({@code SELECT count(*) FROM customers
+     * c, generate_series(1, ascii(c.card_number))} counts to the digit's code, {@code
+     * generate_series(1, c.name::int)} fails quoting the name). Arguments computed from a protected
+     * column are a use of it, like a condition, and need {@code any}.
+     */
     private ScopeRelation tableFunction(TableFunction function, Scope scope) {
         if (function.getPivot() != null || function.getUnPivot() != null || function.getWithClause() != null) {
             throw new LineageRefusal("the table function uses a clause the gateway cannot follow");
@@ -588,6 +595,8 @@ final class QueryLineage {
         for (Function call : calls) {
             lineage = lineage.combine(expressions.of(call, scope));
         }
+        analysis.use(lineage.derive(), ColumnUse.ANY,
+                "in the arguments of a function in FROM, whose rows and errors show them");
         return aliased(new ScopeRelation("", null, List.of(), lineage.isClean() ? Lineage.CLEAN : lineage.derive()),
                 function.getAlias());
     }

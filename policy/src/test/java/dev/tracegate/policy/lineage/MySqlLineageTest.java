@@ -3,6 +3,8 @@ package dev.tracegate.policy.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tracegate.policy.sql.SqlDialect;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -189,6 +191,36 @@ class MySqlLineageTest {
         for (String sql : java.util.List.of("SELECT status FROM orders", "UPDATE customers SET notes = 'x' WHERE id = 1")) {
             assertThat(LineageCheck.check(sql, SqlDialect.MYSQL, triggered).computesOnProtected()).as(sql).isFalse();
         }
+    }
+
+    /**
+     * A trigger that copies the row it fires on into a user variable ({@code SET @last = OLD.name})
+     * hands it to the caller's next {@code SELECT @last}: a masked caller may not name a variable a
+     * trigger's body names, in any spelling, nor any variable when a trigger calls a routine.
+     */
+    @Test
+    void variablesATriggerMaySetAreRefused() {
+        Set<String> named = TriggerVariables.setBy(List.of(
+                "BEGIN SET @`Last` = OLD.name; SET @n := 1; END", "SET @'x' = NEW.status"), Set.of("audit"));
+        assertThat(named).containsExactlyInAnyOrder("@last", "@n", "@x");
+        ProtectedSchema triggered = ShopCatalog.schema(ShopCatalog.profile(), Set.of("orders"), named);
+        for (String sql : List.of("SELECT @last", "SELECT REVERSE(@LAST)", "SELECT @`last`", "SELECT @'last'",
+                "SELECT @ /* */ last", "SELECT 1; SELECT @x", "EXECUTE s USING @last", "INSERT INTO orders (status) VALUES (@n)",
+                "SET @y = @last", "SET STATEMENT max_statement_time = 1 FOR SELECT upper(@last)")) {
+            LineageVerdict verdict = LineageCheck.check(sql, SqlDialect.MYSQL, triggered);
+            assertThat(verdict.allowed()).as(sql).isFalse();
+            assertThat(verdict.reason()).contains("trigger");
+            assertThat(check(sql).allowed()).as("no trigger names it: " + sql).isTrue();
+        }
+        assertThat(LineageCheck.check("SELECT @other, @@version", SqlDialect.MYSQL, triggered).allowed()).isTrue();
+
+        assertThat(TriggerVariables.setBy(List.of("CALL audit(OLD.id)"), Set.of())).containsExactly(TriggerVariables.EVERY);
+        assertThat(TriggerVariables.setBy(List.of("INSERT INTO log VALUES (Audit(OLD.id))"), Set.of("audit")))
+                .containsExactly(TriggerVariables.EVERY);
+        assertThat(TriggerVariables.setBy(List.of("INSERT INTO log VALUES (OLD.id)"), Set.of("audit"))).isEmpty();
+        ProtectedSchema callsARoutine = ShopCatalog.schema(ShopCatalog.profile(), Set.of("orders"),
+                Set.of(TriggerVariables.EVERY));
+        assertThat(LineageCheck.check("SELECT @anything", SqlDialect.MYSQL, callsARoutine).allowed()).isFalse();
     }
 
     @Test

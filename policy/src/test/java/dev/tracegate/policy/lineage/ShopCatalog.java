@@ -39,6 +39,11 @@ final class ShopCatalog {
 
     /** The shop with triggers on these tables (lower-case names). */
     static ProtectedSchema schema(Masker masker, Set<String> triggeredTables) {
+        return schema(masker, triggeredTables, Set.of());
+    }
+
+    /** The shop with triggers on these tables, whose bodies name these MySQL user variables ({@link TriggerVariables}). */
+    static ProtectedSchema schema(Masker masker, Set<String> triggeredTables, Set<String> triggerVariables) {
         List<CatalogRelation> relations = List.of(
                 new CatalogRelation("public", "customers", RelationKind.TABLE, false, true, List.of(
                         new CatalogColumn("id", "int4"), new CatalogColumn("name", "text"),
@@ -60,7 +65,8 @@ final class ShopCatalog {
                 new CatalogRelation("pg_catalog", "pg_stats", RelationKind.SYSTEM, false, true, List.of(), null));
         return new ProtectedSchema(new CatalogSnapshot(relations, Set.of("leak", "my_func"), BUILT_IN_FUNCTIONS,
                 Set.of("###"), Set.of("select", "from", "where", "and", "or", "group", "by", "order", "as", "count", "limit",
-                        "text", "int4", "join", "on", "left", "is", "not", "null"), triggeredTables, 1), masker);
+                        "text", "int4", "join", "on", "left", "is", "not", "null"), triggeredTables, triggerVariables, 1),
+                masker);
     }
 
     static Masker profile() {
