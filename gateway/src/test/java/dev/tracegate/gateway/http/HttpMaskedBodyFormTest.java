@@ -67,6 +67,8 @@ class HttpMaskedBodyFormTest {
      * an e-mail address one character per plain-text event; no event holds a value whole.
      */
     private static final String TOKEN_STREAM = tokenStream();
+    /** The same as Ollama streams it: one JSON document per line, the answer's text in pieces of {@code response}. */
+    private static final String NDJSON_TOKEN_STREAM = ndjsonTokenStream();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -199,6 +201,10 @@ class HttpMaskedBodyFormTest {
         upstream.route("/token-stream", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             answer(exchange, 200, TOKEN_STREAM.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/ndjson-token-stream", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
+            answer(exchange, 200, NDJSON_TOKEN_STREAM.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/k8s/", exchange -> {
             // As a Kubernetes API server writes them: kind and apiVersion first, a list's items without a kind.
@@ -638,6 +644,40 @@ class HttpMaskedBodyFormTest {
         assertThat(joinedTokens(data)).isEqualTo("Your card is [CARD], thanks. Mail [EMAIL] today");
         assertThat(data.getFirst()).contains("\"id\":\"chatcmpl-9f2\"").contains("\"content\":\"Your card is [CARD]\"");
         assertThat(data.get(1)).contains("\"content\":\"\"");
+    }
+
+    @Test
+    void aValueSplitAcrossTheLinesOfAnNdjsonTokenStreamIsMaskedInTheTextItsReaderJoins() throws Exception {
+        HttpResponse<byte[]> clear = get("/svc/ndjson-token-stream", TestGateway.ADMIN_TOKEN);
+        assertThat(ndjsonResponses(text(clear))).contains(CARD).contains(EMAIL);
+        assertThat(text(clear)).doesNotContain(CARD).doesNotContain(EMAIL); // no line holds a value whole
+        assertThat(ndjsonResponses(recordedData())).doesNotContain(CARD).doesNotContain(EMAIL).contains("[CARD]");
+
+        HttpResponse<byte[]> masked = get("/svc/ndjson-token-stream", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(text(masked).split("\n")).hasSameSizeAs(text(clear).split("\n"));
+        assertThat(ndjsonResponses(text(masked))).isEqualTo("Your card is [CARD], mail [EMAIL] today");
+        assertThat(text(masked)).contains("\"created_at\":\"2024-08-04T08:52:19.3854Z\"");
+    }
+
+    private static String ndjsonTokenStream() {
+        StringBuilder stream = new StringBuilder();
+        List<String> tokens = List.of("Your", " card", " is", " 411", "1 11", "11 1111", " 1111", ",", " mail", " ada",
+                "@", "example", ".com", " today");
+        for (int i = 0; i < tokens.size(); i++) {
+            stream.append("{\"model\":\"llama3\",\"created_at\":\"2024-08-04T08:52:19.")
+                    .append(3854 + i).append("Z\",\"response\":\"").append(tokens.get(i)).append("\",\"done\":false}\n");
+        }
+        return stream.append("{\"model\":\"llama3\",\"response\":\"\",\"done\":true}\n").toString();
+    }
+
+    /** The text an NDJSON token stream's reader joins: each line's response. */
+    private static String ndjsonResponses(String stream) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : stream.split("\n")) {
+            text.append(JSON.readTree(line).path("response").asText());
+        }
+        return text.toString();
     }
 
     private static String tokenStream() {
