@@ -24,6 +24,7 @@ import java.io.OutputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -80,7 +81,8 @@ final class BodyMasking {
     static void copy(Kind kind, Masker masker, String location, InputStream in, OutputStream out, MaskingReport report)
             throws IOException {
         switch (kind) {
-            case JSON, NDJSON -> json(kind, masker.json(location), location, in, out, report);
+            case JSON -> json(kind, masker.json(location), location, in, out, report);
+            case NDJSON -> ndjson(masker, location, in, out, report);
             case TEXT, EVENTS -> text(kind, masker, location, in, out, report);
             case FORM -> FormMasking.copy(masker.json(location), location, in, out, report);
             case OTHER -> throw new MaskingRefusedException(FallbackReason.UNMASKABLE, location,
@@ -132,6 +134,32 @@ final class BodyMasking {
     }
 
     /**
+     * NDJSON line by line when its first line is one JSON document, as its readers read it (each
+     * line a document, a token stream's text joined across them: {@link TokenStreamText}), a line
+     * that is not one document refused; else as a stream of documents however they are spaced.
+     */
+    private static void ndjson(Masker masker, String location, InputStream in, OutputStream out, MaskingReport report)
+            throws IOException {
+        BufferedInputStream buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in);
+        int maxLine = masker.profile().limits().maxCellChars();
+        buffered.mark(maxLine + 2);
+        ByteArrayOutputStream first = new ByteArrayOutputStream(); // the first line that is not blank
+        int read = 0;
+        int b;
+        while ((b = buffered.read()) >= 0 && ++read <= maxLine && (b != '\n' || first.size() == 0)) {
+            if (first.size() > 0 || (b != ' ' && b != '\t' && b != '\r' && b != '\n')) {
+                first.write(b);
+            }
+        }
+        buffered.reset();
+        if (read <= maxLine && EventData.jsonPieces(first.toByteArray()) != null) {
+            lines(Kind.NDJSON, masker, location, buffered, out, report);
+        } else {
+            json(Kind.NDJSON, masker.json(location), location, buffered, out, report);
+        }
+    }
+
+    /**
      * Text, unless it is JSON under another label: a reader that parses the body as JSON whatever
      * its {@code Content-Type} says (many services do) would otherwise get the field rules and
      * name hints skipped by a caller who labels a JSON body {@code text/plain}. So a text body
@@ -170,8 +198,7 @@ final class BodyMasking {
         masked.write(body, 0, mark);
         MaskingReport tentative = new MaskingReport();
         try {
-            json(Kind.NDJSON, masker.json(location), location, new ByteArrayInputStream(body, mark, body.length - mark),
-                    masked, tentative);
+            masked.write(documents(masker, location, body, mark, tentative));
         } catch (MaskingRefusedException e) {
             if (e.reason() != FallbackReason.INVALID_JSON) {
                 throw e; // JSON nested too deep is refused as JSON, not let through as text
@@ -182,6 +209,30 @@ final class BodyMasking {
         report.add(tentative);
         masked.writeTo(out);
         out.flush();
+    }
+
+    /**
+     * A text body that parses as JSON, masked as NDJSON is ({@link #ndjson}): line by line when its
+     * first line is one document, and as documents however they are spaced when it is not, or when
+     * a later line is not one (a document written over several lines).
+     */
+    private static byte[] documents(Masker masker, String location, byte[] body, int from, MaskingReport report)
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+        MaskingReport byLine = new MaskingReport();
+        try {
+            ndjson(masker, location, new ByteArrayInputStream(body, from, body.length - from), out, byLine);
+            report.add(byLine);
+            return out.toByteArray();
+        } catch (MaskingRefusedException e) {
+            if (e.reason() != FallbackReason.INVALID_JSON) {
+                throw e;
+            }
+        }
+        out.reset();
+        json(Kind.NDJSON, masker.json(location), location, new ByteArrayInputStream(body, from, body.length - from),
+                out, report);
+        return out.toByteArray();
     }
 
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -206,7 +257,10 @@ final class BodyMasking {
 
     /**
      * Line by line, each line at most {@code maxLine} bytes kept in memory; a longer one is withheld.
-     * An event stream as its reader joins its lines ({@link EventStreamMasking}).
+     * An event stream as its reader joins its lines ({@link EventStreamMasking}). The strings of
+     * JSON lines are also read as the one text a token stream's reader joins ({@link TokenStreamText}):
+     * Ollama writes an answer a few characters per NDJSON line. {@code kind} NDJSON: each line that
+     * is not blank must be one JSON document.
      */
     private static void lines(Kind kind, Masker masking, String location, BufferedInputStream in, OutputStream out,
                               MaskingReport report) throws IOException {
@@ -216,13 +270,15 @@ final class BodyMasking {
             EventStreamMasking.copy(masker, maxLine, JSON_IN_TEXT_BYTES, in, out, report);
             return;
         }
+        boolean documents = kind == Kind.NDJSON;
+        TokenStreamText<Line> text = new TokenStreamText<>(masker.text(), maxLine, report);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') {
-                writeLine(masker, line.toByteArray(), oversized, out, report);
-                out.write('\n');
+                Line ended = new Line(line.toByteArray(), oversized, true, documents);
+                writeLines(text.add(ended, ended.pieces()), masker, out, report);
                 line.reset();
                 oversized = false;
                 if (in.available() == 0) {
@@ -235,9 +291,64 @@ final class BodyMasking {
             }
         }
         if (line.size() > 0 || oversized) {
-            writeLine(masker, line.toByteArray(), oversized, out, report);
+            Line last = new Line(line.toByteArray(), oversized, false, documents);
+            writeLines(text.add(last, last.pieces()), masker, out, report);
         }
+        writeLines(text.end(), masker, out, report);
         out.flush();
+    }
+
+    private static void writeLines(List<TokenStreamText.Released<Line>> released, TextLine masker, OutputStream out,
+                                   MaskingReport report) throws IOException {
+        for (TokenStreamText.Released<Line> each : released) {
+            each.event().write(masker, each.changed() ? each.values() : null, out, report);
+        }
+    }
+
+    /**
+     * A line of a text or NDJSON body, waiting to be written.
+     *
+     * @param ended    whether a line feed ended it (the body's last line may have none)
+     * @param document whether it must be one JSON document unless blank (NDJSON)
+     */
+    private record Line(byte[] bytes, boolean oversized, boolean ended, boolean document) {
+
+        /** The strings of the JSON document the line holds, which a token stream's reader joins; none for text. */
+        List<TokenStreamText.Piece> pieces() {
+            int json = oversized || holdsZeroByte(bytes) ? -1 : jsonStart(bytes);
+            List<TokenStreamText.Piece> pieces = json < 0 ? null
+                    : EventData.jsonPieces(Arrays.copyOfRange(bytes, json, bytes.length));
+            return pieces == null ? List.of() : pieces;
+        }
+
+        /** Writes the line masked, first with what was found across lines ({@code values}, null when nothing). */
+        void write(TextLine masker, String[] values, OutputStream out, MaskingReport report) throws IOException {
+            byte[] line = bytes;
+            if (values != null) {
+                int json = jsonStart(bytes);
+                byte[] document = new EventData(Arrays.copyOfRange(bytes, json, bytes.length))
+                        .withValues(values, masker.location(), report).value();
+                line = Arrays.copyOf(bytes, json + document.length);
+                System.arraycopy(document, 0, line, json, document.length);
+            }
+            if (document && !oversized && !isBlank(line)) {
+                out.write(masker.json().mask(line, report)); // refused when it is not one document
+            } else {
+                writeLine(masker, line, oversized, out, report);
+            }
+            if (ended) {
+                out.write('\n');
+            }
+        }
+
+        private static boolean isBlank(byte[] line) {
+            for (byte b : line) {
+                if (b != ' ' && b != '\t' && b != '\r') {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /**

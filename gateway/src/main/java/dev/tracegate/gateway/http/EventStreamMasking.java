@@ -1,9 +1,7 @@
 package dev.tracegate.gateway.http;
 
-import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
-import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Masks a Server-Sent Events stream ({@code text/event-stream}) as an {@code EventSource} reads
@@ -19,11 +18,15 @@ import java.util.Arrays;
  * written across several data lines, after more than one space or in events ended by CR alone is
  * masked as the JSON document the reader parses, with its field rules and name hints, not as
  * unrelated lines of text. An event's data is held until the blank line that ends it (the reader
- * dispatches nothing before), so the stream stays live event by event.
+ * dispatches nothing before), so the stream stays live event by event. A token stream's reader
+ * also joins the text of successive events (an LLM's answer a few characters per event): that
+ * text is read whole across events too ({@link TokenStreamText}), the events held back while it
+ * may end in the start of a value.
  */
 final class EventStreamMasking {
 
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    private static final byte[] OVERSIZED = "[OVERSIZED]".getBytes(StandardCharsets.UTF_8);
 
     private EventStreamMasking() {
     }
@@ -42,7 +45,8 @@ final class EventStreamMasking {
         } else {
             out.write(BOM); // the reader drops it before the first line; so does this reading
         }
-        PendingData data = new PendingData(maxData);
+        PendingEvent event = new PendingEvent(maxData);
+        TokenStreamText<Dispatched> text = new TokenStreamText<>(masker.text(), maxLine, report);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         boolean afterCr = false;
@@ -54,7 +58,14 @@ final class EventStreamMasking {
             }
             afterCr = b == '\r';
             if (b == '\n' || b == '\r') {
-                endLine(masker, line.toByteArray(), oversized, data, out, report);
+                if (line.size() == 0 && !oversized) {
+                    dispatch(event, true, text, masker, out, report); // the blank line that dispatches the event
+                } else {
+                    event.addLine(masker, line.toByteArray(), oversized, report);
+                    if (!text.holding()) {
+                        event.writeLinesBeforeData(out); // a comment keeping the connection alive goes at once
+                    }
+                }
                 line.reset();
                 oversized = false;
                 if (in.available() == 0) {
@@ -67,26 +78,28 @@ final class EventStreamMasking {
             }
         }
         if (line.size() > 0 || oversized) {
-            endLine(masker, line.toByteArray(), oversized, data, out, report);
+            event.addLine(masker, line.toByteArray(), oversized, report);
         }
-        data.emit(masker, out, report);
+        if (!event.isEmpty()) {
+            dispatch(event, false, text, masker, out, report); // the stream's last event, without its blank line
+        }
+        write(text.end(), masker, out, report);
         out.flush();
     }
 
-    private static void endLine(BodyMasking.TextLine masker, byte[] line, boolean oversized, PendingData data,
-                                OutputStream out, MaskingReport report) throws IOException {
-        if (line.length == 0 && !oversized) {
-            data.emit(masker, out, report); // the blank line that dispatches the event
-            out.write('\n');
-            return;
+    private static void dispatch(PendingEvent event, boolean ended, TokenStreamText<Dispatched> text,
+                                 BodyMasking.TextLine masker, OutputStream out, MaskingReport report)
+            throws IOException {
+        Dispatched dispatched = event.dispatched(ended);
+        event.reset();
+        write(text.add(dispatched, dispatched.pieces()), masker, out, report);
+    }
+
+    private static void write(List<TokenStreamText.Released<Dispatched>> released, BodyMasking.TextLine masker,
+                              OutputStream out, MaskingReport report) throws IOException {
+        for (TokenStreamText.Released<Dispatched> each : released) {
+            each.event().write(masker, each.changed() ? each.values() : null, out, report);
         }
-        int value = dataValueStart(line);
-        if (value < 0) {
-            BodyMasking.writeLine(masker, line, oversized, out, report); // event:, id:, retry:, a comment
-            out.write('\n');
-            return;
-        }
-        data.add(line, value, oversized);
     }
 
     /** Where a data line's value starts (after {@code data:} and one space), or -1 for another line. */
@@ -103,18 +116,25 @@ final class EventStreamMasking {
         return line.length > 5 && line[5] == ' ' ? 6 : 5;
     }
 
-    /** The data lines of the event being read, until its blank line. */
-    private static final class PendingData {
+    /** The event being read: its other lines, masked as they came, and its data lines, until its blank line. */
+    private static final class PendingEvent {
         private final int max;
+        private final ByteArrayOutputStream lines = new ByteArrayOutputStream();
         private final ByteArrayOutputStream joined = new ByteArrayOutputStream();
         private byte[] prefix;
         private boolean oversized;
 
-        PendingData(int max) {
+        PendingEvent(int max) {
             this.max = max;
         }
 
-        void add(byte[] line, int value, boolean cut) {
+        void addLine(BodyMasking.TextLine masker, byte[] line, boolean cut, MaskingReport report) throws IOException {
+            int value = dataValueStart(line);
+            if (value < 0) {
+                BodyMasking.writeLine(masker, line, cut, lines, report); // event:, id:, retry:, a comment
+                lines.write('\n');
+                return;
+            }
             if (prefix == null) {
                 prefix = Arrays.copyOf(line, value); // "data:" or "data: ", as the target wrote it
             } else {
@@ -128,55 +148,68 @@ final class EventStreamMasking {
             }
         }
 
-        void emit(BodyMasking.TextLine masker, OutputStream out, MaskingReport report) throws IOException {
+        /** Writes the event's lines read so far when no data line has come yet; they precede its data anyway. */
+        void writeLinesBeforeData(OutputStream out) throws IOException {
             if (prefix == null) {
-                return;
-            }
-            try {
-                writeData(prefix, masked(masker, report), out);
-            } finally {
-                prefix = null;
-                oversized = false;
-                joined.reset();
+                lines.writeTo(out);
+                lines.reset();
             }
         }
 
-        private byte[] masked(BodyMasking.TextLine masker, MaskingReport report) {
-            byte[] value = joined.toByteArray();
-            if (oversized) {
-                report.fallback(masker.location(), FallbackReason.OVERSIZED, FallbackAction.REDACT);
-                return "[OVERSIZED]".getBytes(StandardCharsets.UTF_8);
-            }
-            if (BodyMasking.holdsZeroByte(value)) {
-                report.fallback(masker.location(), FallbackReason.UNMASKABLE, FallbackAction.REDACT);
-                return "[UNMASKABLE]".getBytes(StandardCharsets.UTF_8);
-            }
-            if (startsLikeJson(value)) {
-                MaskingReport tentative = new MaskingReport();
-                try {
-                    byte[] masked = masker.json().mask(value, tentative);
-                    report.add(tentative);
-                    return masked;
-                } catch (MaskingRefusedException e) {
-                    if (e.reason() != FallbackReason.INVALID_JSON) {
-                        throw e; // nested too deep: refused as JSON, not let through as text
-                    }
-                }
-            }
-            CellResult result = masker.text().maskUtf8(value, 0, value.length, report);
-            if (!result.changed()) {
-                return value;
-            }
-            return result.value() == null ? new byte[0] : result.utf8();
+        boolean isEmpty() {
+            return prefix == null && lines.size() == 0;
         }
 
-        private static boolean startsLikeJson(byte[] value) {
-            for (byte b : value) {
-                if (b != ' ' && b != '\t' && b != '\n') {
-                    return b == '{' || b == '[';
+        Dispatched dispatched(boolean ended) {
+            return new Dispatched(lines.toByteArray(), prefix, prefix == null ? null : new EventData(joined.toByteArray()),
+                    oversized, ended);
+        }
+
+        void reset() {
+            lines.reset();
+            joined.reset();
+            prefix = null;
+            oversized = false;
+        }
+    }
+
+    /**
+     * An event read to its end, waiting to be written.
+     *
+     * @param lines     its lines other than data, masked, each with its LF
+     * @param prefix    {@code data:} or {@code data: } as the target wrote it; null for an event without data
+     * @param data      its data lines' values joined with LF; null for an event without data
+     * @param oversized whether its data was longer than kept (then withheld)
+     * @param ended     whether a blank line ended it (the stream's last event may have none)
+     */
+    private record Dispatched(byte[] lines, byte[] prefix, EventData data, boolean oversized, boolean ended) {
+
+        /** What a token stream's reader joins of this event's data; nothing of data it never gets. */
+        List<TokenStreamText.Piece> pieces() {
+            return data == null || oversized || BodyMasking.holdsZeroByte(data.value()) ? List.of() : data.pieces();
+        }
+
+        /**
+         * Writes the event, its data masked: first with what was found across events ({@code values},
+         * one per piece, null where unchanged; null when nothing changed), then as itself.
+         */
+        void write(BodyMasking.TextLine masker, String[] values, OutputStream out, MaskingReport report)
+                throws IOException {
+            out.write(lines);
+            if (data != null) {
+                byte[] value;
+                if (oversized) {
+                    report.fallback(masker.location(), FallbackReason.OVERSIZED, FallbackAction.REDACT);
+                    value = OVERSIZED;
+                } else {
+                    EventData joined = values == null ? data : data.withValues(values, masker.location(), report);
+                    value = joined.masked(masker, report);
                 }
+                writeData(prefix, value, out);
             }
-            return false;
+            if (ended) {
+                out.write('\n');
+            }
         }
 
         /** The value as data lines: each of its lines after the event's own prefix. */

@@ -62,6 +62,13 @@ class HttpMaskedBodyFormTest {
     private static final String K8S_TOKEN = "a0R4cTltWnAzTHc3";
     /** A JSON answer as a target spells it: spacing, an escape, a number's trailing zero (closed by the route). */
     private static final String SPACED = "{\n  \"id\" : 7,\t\"mail\": \"" + EMAIL + "\", \"n\": 1.50, \"caf\\u00e9\": true";
+    /**
+     * An LLM's answer as a token stream: a card number in two JSON deltas (OpenAI's chunks), then
+     * an e-mail address one character per plain-text event; no event holds a value whole.
+     */
+    private static final String TOKEN_STREAM = tokenStream();
+    /** The same as Ollama streams it: one JSON document per line, the answer's text in pieces of {@code response}. */
+    private static final String NDJSON_TOKEN_STREAM = ndjsonTokenStream();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -190,6 +197,14 @@ class HttpMaskedBodyFormTest {
                     + "data: {\"step\":3}\r\rdata: {\"dob\":\"1985-03-04\"}\r\r"
                     + "id: 5\r\ndata: [{\"password\":\r\n: a comment\r\ndata:\"hunter2\"}]\r\n\r\n")
                     .getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/token-stream", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            answer(exchange, 200, TOKEN_STREAM.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/ndjson-token-stream", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/x-ndjson");
+            answer(exchange, 200, NDJSON_TOKEN_STREAM.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/k8s/", exchange -> {
             // As a Kubernetes API server writes them: kind and apiVersion first, a list's items without a kind.
@@ -610,6 +625,84 @@ class HttpMaskedBodyFormTest {
             assertThat(JSON.readTree(each).isContainerNode()).as(each).isTrue(); // still one JSON document
         }
         assertThat(data.get(1)).contains("\"step\":1").contains("[DATE_OF_BIRTH]");
+    }
+
+    @Test
+    void aValueSplitAcrossTheEventsOfATokenStreamIsMaskedInTheTextItsReaderJoins() throws Exception {
+        HttpResponse<byte[]> clear = get("/svc/token-stream", TestGateway.ADMIN_TOKEN);
+        List<String> clearData = eventData(text(clear));
+        assertThat(joinedTokens(clearData)).contains(CARD).contains(EMAIL);
+        for (String each : clearData) {
+            assertThat(each).doesNotContain(CARD).doesNotContain(EMAIL); // no event holds a value whole
+        }
+        assertThat(recordedData()).doesNotContain("4111").doesNotContain("1111 1111").doesNotContain(EMAIL);
+
+        HttpResponse<byte[]> masked = get("/svc/token-stream", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        List<String> data = eventData(text(masked));
+        assertThat(data).hasSameSizeAs(clearData); // every event still comes, in its own form
+        assertThat(joinedTokens(data)).isEqualTo("Your card is [CARD], thanks. Mail [EMAIL] today");
+        assertThat(data.getFirst()).contains("\"id\":\"chatcmpl-9f2\"").contains("\"content\":\"Your card is [CARD]\"");
+        assertThat(data.get(1)).contains("\"content\":\"\"");
+    }
+
+    @Test
+    void aValueSplitAcrossTheLinesOfAnNdjsonTokenStreamIsMaskedInTheTextItsReaderJoins() throws Exception {
+        HttpResponse<byte[]> clear = get("/svc/ndjson-token-stream", TestGateway.ADMIN_TOKEN);
+        assertThat(ndjsonResponses(text(clear))).contains(CARD).contains(EMAIL);
+        assertThat(text(clear)).doesNotContain(CARD).doesNotContain(EMAIL); // no line holds a value whole
+        assertThat(ndjsonResponses(recordedData())).doesNotContain(CARD).doesNotContain(EMAIL).contains("[CARD]");
+
+        HttpResponse<byte[]> masked = get("/svc/ndjson-token-stream", TestGateway.ALICE_TOKEN);
+        assertThat(masked.statusCode()).isEqualTo(200);
+        assertThat(text(masked).split("\n")).hasSameSizeAs(text(clear).split("\n"));
+        assertThat(ndjsonResponses(text(masked))).isEqualTo("Your card is [CARD], mail [EMAIL] today");
+        assertThat(text(masked)).contains("\"created_at\":\"2024-08-04T08:52:19.3854Z\"");
+    }
+
+    private static String ndjsonTokenStream() {
+        StringBuilder stream = new StringBuilder();
+        List<String> tokens = List.of("Your", " card", " is", " 411", "1 11", "11 1111", " 1111", ",", " mail", " ada",
+                "@", "example", ".com", " today");
+        for (int i = 0; i < tokens.size(); i++) {
+            stream.append("{\"model\":\"llama3\",\"created_at\":\"2024-08-04T08:52:19.")
+                    .append(3854 + i).append("Z\",\"response\":\"").append(tokens.get(i)).append("\",\"done\":false}\n");
+        }
+        return stream.append("{\"model\":\"llama3\",\"response\":\"\",\"done\":true}\n").toString();
+    }
+
+    /** The text an NDJSON token stream's reader joins: each line's response. */
+    private static String ndjsonResponses(String stream) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String line : stream.split("\n")) {
+            text.append(JSON.readTree(line).path("response").asText());
+        }
+        return text.toString();
+    }
+
+    private static String tokenStream() {
+        StringBuilder stream = new StringBuilder();
+        for (String delta : List.of("Your card is 4111 1111", " 1111 1111", ", thanks.")) {
+            stream.append("data: {\"id\":\"chatcmpl-9f2\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                    + "\"delta\":{\"content\":\"").append(delta).append("\"},\"finish_reason\":null}]}\n\n");
+        }
+        for (char c : (" Mail " + EMAIL + " today").toCharArray()) {
+            stream.append("data: ").append(c).append("\n\n");
+        }
+        return stream.append("data: [DONE]\n\n").toString();
+    }
+
+    /** The text a token stream's reader joins: each JSON chunk's delta content, each plain event's data. */
+    private static String joinedTokens(List<String> data) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String each : data) {
+            if (each.startsWith("{")) {
+                text.append(JSON.readTree(each).path("choices").path(0).path("delta").path("content").asText());
+            } else if (!each.equals("[DONE]")) {
+                text.append(each);
+            }
+        }
+        return text.toString();
     }
 
     /** The data of each event as an EventSource dispatches it (lines end at CR, LF or CR LF; one BOM dropped). */
