@@ -40,7 +40,8 @@ public final class PostgresListener implements ProtocolListener {
     /** What every session of this listener shares: the engines' seam, and what PostgreSQL adds to it. */
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
-                   Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines) {
+                   Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines,
+                   IdleWatch idleWatch) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
         PostgresConnectionConfig connection(String name) {
@@ -57,19 +58,21 @@ public final class PostgresListener implements ProtocolListener {
     private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
+    private final IdleWatch idleWatch;
 
     public PostgresListener(ListenerConfig config, EngineServices services) throws IOException {
         int maxMessageBytes = services.maxMessageBytes();
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
         this.admission = new ConnectionAdmission(config.limits(), services.admission().memory(), PostgresEngine.PROTOCOL);
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
+        this.idleWatch = new IdleWatch(Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
         this.context = new Context(services, config.allowCleartextOnLoopback(), connector, new CancelKeyRegistry(),
                 connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
                         catalog(connection, connector, maxMessageBytes),
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
-                deadlines);
+                deadlines, idleWatch);
         this.sockets = new SessionSockets(config, "pg", this::session);
     }
 
@@ -128,5 +131,6 @@ public final class PostgresListener implements ProtocolListener {
         sockets.close();
         catalogs.values().forEach(UpstreamCatalog::close);
         deadlines.close();
+        idleWatch.close();
     }
 }

@@ -375,7 +375,7 @@ final class PostgresSession implements Runnable {
             out.write(ReadyForQuery.IDLE.encode());
             out.flush();
             InFlightCommands inFlight = new InFlightCommands();
-            clientInput.limitIdleness(context.services().admission().limits().idleSessionSeconds(), () -> inFlight.size() > 0);
+            clientInput.watchIdleness(context.idleWatch(), () -> inFlight.size() > 0, () -> endIdle(out));
             ServerMessageRelay serverRelay = new ServerMessageRelay(upstream.reader(),
                     upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
@@ -405,6 +405,7 @@ final class PostgresSession implements Runnable {
             }
             recorder.closed(serverRelay.failure() != null ? serverRelay.failure() : ending.reason());
         } finally {
+            clientInput.stopWatching();
             context.cancelKeys().remove(clientKey);
         }
     }
@@ -422,8 +423,8 @@ final class PostgresSession implements Runnable {
             return new Ending("evidence log unavailable", ErrorResponse.of("FATAL", "58000",
                     "command not executed: the evidence log is unavailable; the session is closed"));
         } catch (ClientInput.IdleSessionException e) {
-            return new Ending("idle session timeout: " + e.getMessage(), ErrorResponse.of("FATAL", "57P05",
-                    "terminating connection due to idle-session timeout: " + e.getMessage()));
+            // The idle watch told the client when it ended the session (endIdle).
+            return new Ending("idle session timeout: " + e.getMessage(), null);
         } catch (ProtocolException e) {
             return new Ending("protocol violation: " + e.getMessage(),
                     ErrorResponse.of("FATAL", "08P01", "protocol violation: " + e.getMessage()));
@@ -439,6 +440,20 @@ final class PostgresSession implements Runnable {
             detail.put("upstream_error", upstreamError);
         }
         return detail;
+    }
+
+    /**
+     * The idle watch ends the session, on its own thread, while the client side waits in its read
+     * with nothing in flight: the client is told (under the lock the server side writes under) and
+     * the connection closed, which ends that read.
+     */
+    private void endIdle(PgFrameWriter out) {
+        String reason = context.idleWatch().reason();
+        synchronized (out) {
+            sendQuietly(out, ErrorResponse.of("FATAL", "57P05", "terminating connection due to idle-session timeout: "
+                    + reason));
+        }
+        closeQuietly(socket);
     }
 
     private void sendQuietly(PgFrameWriter out, ErrorResponse error) {

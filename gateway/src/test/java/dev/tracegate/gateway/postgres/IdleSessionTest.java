@@ -76,6 +76,17 @@ class IdleSessionTest {
     }
 
     @Test
+    void aSessionIdleAfterAQueryLongerThanTheLimitHasTheWholeLimitFromTheQuerysEnd() throws Exception {
+        // The limit (2 s) counts from the end of the last command: a read timeout renewed while the query ran
+        // (at 2 s, then 4 s) ended this session 0.5 s after its 3.5 s query.
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            sql.execute("SELECT pg_sleep(3.5)");
+            Thread.sleep(1_000);
+            assertThat(sql.execute("SELECT 1")).as("the session is still open a second after its query").isTrue();
+        }
+    }
+
+    @Test
     void aQueryRunningLongerThanTheIdleLimitIsNotIdleness() throws Exception {
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement();
              ResultSet rs = sql.executeQuery("SELECT pg_sleep(4), 'finished'")) {
