@@ -20,6 +20,13 @@ final class MySqlFunctionRules {
             "sleep", "benchmark", "master_pos_wait", "source_pos_wait", "wait_for_executed_gtid_set",
             "wait_until_sql_thread_after_gtids", "master_gtid_wait");
 
+    /**
+     * Change data although they can appear in a SELECT or DO: MariaDB's {@code SETVAL(seq, n)} moves a
+     * sequence, as PostgreSQL's {@code setval} does (a rule holding writes let {@code SELECT
+     * SETVAL(order_ids, 1)} through as a read, and the next orders reused old numbers).
+     */
+    private static final Set<String> WRITING = Set.of("setval");
+
     private MySqlFunctionRules() {
     }
 
@@ -36,6 +43,8 @@ final class MySqlFunctionRules {
             } else if (STALLING.contains(name) && t.isSymbol(i + 1, "(")) {
                 result = result.escalate(StatementClass.DANGEROUS_ADMIN,
                         "calls " + name + "(), which holds a server thread as long as asked (denial of service)");
+            } else if (WRITING.contains(name) && t.isSymbol(i + 1, "(")) {
+                result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
             }
         }
         return result;
