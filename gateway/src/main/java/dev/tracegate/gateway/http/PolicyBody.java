@@ -67,6 +67,11 @@ record PolicyBody(Command.Http command, byte[] bytes) {
         return new PolicyBody(new Command.Http(facts.withMethodParameters(named.methods()), null), bytes);
     }
 
+    /** A body the policy would weigh but cannot read, left unread: the request is undecidable for {@code reason}. */
+    static PolicyBody unread(HttpRequestFacts facts, String reason) {
+        return undecidable(facts, null, reason);
+    }
+
     private static PolicyBody undecidable(HttpRequestFacts facts, byte[] bytes, String reason) {
         return new PolicyBody(new Command.Http(facts, reason), bytes);
     }
