@@ -53,6 +53,8 @@ final class InFlightCommand {
 
     final Kind kind;
     final long sequence;
+    /** Its {@code command.result} is recorded (a recorded command's result is recorded once its answer ended). */
+    boolean finished;
     long startedNanos;
     /** CommandComplete tags; allocated at the first, since most messages have none. */
     private List<String> tags;

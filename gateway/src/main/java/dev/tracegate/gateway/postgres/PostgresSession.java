@@ -403,7 +403,11 @@ final class PostgresSession implements Runnable {
             if (ending.error() != null) {
                 sendQuietly(out, ending.error());
             }
-            recorder.closed(serverRelay.failure() != null ? serverRelay.failure() : ending.reason());
+            String reason = serverRelay.failure() != null ? serverRelay.failure() : ending.reason();
+            if (!serverSide.isAlive()) {
+                serverRelay.recordUnanswered(reason);
+            }
+            recorder.closed(reason);
         } finally {
             clientInput.stopWatching();
             context.cancelKeys().remove(clientKey);

@@ -264,6 +264,18 @@ final class ResponsePairing {
         return new Answer(owner, owner != null, List.of());
     }
 
+    /**
+     * Every message forwarded whose answer has not ended: those still being paired, and those the
+     * server has not begun to answer (taken from the session's messages). For the end of a session.
+     */
+    List<InFlightCommand> unanswered() {
+        List<InFlightCommand> unanswered = new ArrayList<>(window);
+        for (InFlightCommand taken = sent.take(); taken != null; taken = sent.take()) {
+            unanswered.add(taken);
+        }
+        return unanswered;
+    }
+
     /** The message whose answer is in progress, when every reading agrees on one; else {@code null}. */
     InFlightCommand current() {
         return commonCurrent();

@@ -328,7 +328,25 @@ final class ServerMessageRelay {
         }
     }
 
+    /**
+     * Closes every recorded command the server had not answered when the session ended (the client
+     * sent Terminate behind it, or went away, or the upstream connection was lost) with a
+     * {@code command.result} of status {@code unanswered}: its {@code command} event says it was sent,
+     * and the server may have run it. Called once the server side has stopped.
+     */
+    void recordUnanswered(String ending) {
+        for (InFlightCommand command : pairing.unanswered()) {
+            if (command.kind.isRecordedCommand() && !command.finished) {
+                command.errorSqlState = "08006"; // connection_failure: the connection ended before the answer
+                command.errorMessage = "tracegate: the session ended (" + ending + ") before the server answered;"
+                        + " the server may have run it";
+                finish(command, "unanswered");
+            }
+        }
+    }
+
     private void finish(InFlightCommand command, String status) {
+        command.finished = true;
         long micros = (System.nanoTime() - command.startedNanos) / 1_000;
         recorder.result(new ResultRecord(command.sequence, status, command.tags(), command.rows(), micros,
                 command.errorSqlState, command.errorMessage), command.results == null ? null : command.results.outcome());
