@@ -364,6 +364,43 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * Notes written so that a reader sees a value the detectors, reading as written, did not: an
+     * e-mail address with a zero-width space beside a number that is an SSN only as written (the
+     * finds as written and as read were as many), an address after a right-to-left override, which
+     * displays it reversed, a card with its thousands grouped as a number format writes it, a card
+     * grouped by minus signs, and one wrapped by a quoted-printable soft line break. Each came to a
+     * masked caller in clear.
+     */
+    @Test
+    void personalDataWrittenForAReaderIsMaskedHoweverItIsWritten() throws SQLException {
+        List<String> notes = List.of(
+                "123-45-6789\u200b0 ada\u200b@example.com",
+                "\u202emoc.elpmaxe@ada",
+                "paid 4,111,111,111,111,111.00",
+                "4111\u22121111\u22121111\u22121111",
+                "x".repeat(60) + " card 4111 11=\r\n11 1111 1111 on file");
+        try (Connection direct = TestTarget.direct();
+             PreparedStatement insert = direct.prepareStatement("INSERT INTO people (id, name, notes) VALUES (?, 'Read', ?)")) {
+            for (int i = 0; i < notes.size(); i++) {
+                insert.setInt(1, 110 + i);
+                insert.setString(2, notes.get(i));
+                insert.execute();
+            }
+        }
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode("simple"));
+             ResultSet rs = c.createStatement().executeQuery("SELECT notes FROM people WHERE id >= 110 AND id < 120 ORDER BY id")) {
+            for (String note : notes) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).as(note).doesNotContain("ada").doesNotContain("111,111").doesNotContain("1111");
+            }
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DELETE FROM people WHERE id >= 110 AND id < 120");
+            }
+        }
+    }
+
+    /**
      * A card number in a {@code float8} column is scanned as the whole number it is, in text and in
      * binary format; a price (a fraction, or a whole number that is no card) arrives as stored. The
      * column is protected for the lineage check like every scanned column of a table with personal

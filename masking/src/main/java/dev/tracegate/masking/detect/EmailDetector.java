@@ -19,6 +19,8 @@ public final class EmailDetector implements Detector {
 
     private static final int MAX_LOCAL = 64;
     private static final int MAX_DOMAIN = 255;
+    /** Characters of an IPv6 address with an embedded IPv4 one, the longest address literal. */
+    private static final int MAX_ADDRESS_LITERAL = 45;
 
     /** Image names like {@code icon@2x.png} have the shape of an address; these endings are no TLD. */
     private static final Set<String> FILE_ENDINGS = Set.of(
@@ -337,11 +339,41 @@ public final class EmailDetector implements Detector {
     }
 
     /**
+     * The end of an address literal at {@code from}, after its {@code ]}, or -1: a host's IPv4 address
+     * or {@code IPv6:} and an IPv6 address in brackets (RFC 5321: {@code ada.lovelace@[192.168.0.1]}),
+     * which left the local part in clear when only the IP address inside was found.
+     */
+    private static int addressLiteralEnd(CharSequence text, int from) {
+        if (from >= text.length() || text.charAt(from) != '[') {
+            return -1;
+        }
+        int p = from + 1;
+        boolean ipv6 = p + 5 <= text.length() && text.subSequence(p, p + 5).toString().equalsIgnoreCase("IPv6:");
+        p += ipv6 ? 5 : 0;
+        int start = p;
+        int limit = Math.min(text.length(), start + MAX_ADDRESS_LITERAL);
+        int dots = 0;
+        while (p < limit && text.charAt(p) != ']') {
+            char c = text.charAt(p);
+            if (ipv6 ? !(Chars.isHexDigit(c) || c == ':' || c == '.') : !(Chars.isDigit(c) || c == '.')) {
+                return -1;
+            }
+            dots += c == '.' ? 1 : 0;
+            p++;
+        }
+        return p < limit && p > start && (ipv6 || dots == 3) ? p + 1 : -1;
+    }
+
+    /**
      * The end of a valid domain starting at {@code from}, or -1: labels of letters, digits and
      * hyphens, at least two, the last one a top-level domain, joined by dots written plainly,
      * encoded or spelled out ({@code example(dot)com}); only spelled-out ones when {@code spelledOut}.
      */
     private static int domainEnd(CharSequence text, int from, boolean spelledOut) {
+        int literal = spelledOut ? -1 : addressLiteralEnd(text, from);
+        if (literal > 0) {
+            return literal;
+        }
         int n = text.length();
         int limit = Math.min(n, from + 2 * MAX_DOMAIN);
         int labels = 0;

@@ -34,6 +34,14 @@ class EmailDetectorTest {
         assertThat(Finds.of(detector, "pkg@1.2.3-beta, lib@2.0.0-rc.1, x@host.1-a")).isEmpty();
     }
 
+    /** An address literal is the address's domain: finding only the IP address inside left the local part in clear. */
+    @Test
+    void anAddressWhoseDomainIsAnAddressLiteralIsFoundWhole() {
+        assertThat(Finds.of(detector, "mail ada.lovelace@[192.168.0.1] or grace@[IPv6:2001:db8::1]."))
+                .containsExactly("ada.lovelace@[192.168.0.1]", "grace@[IPv6:2001:db8::1]");
+        assertThat(Finds.of(detector, "x@[1.2.3] y@[a.b.c.d] z@[192.168.0.1")).isEmpty();
+    }
+
     @Test
     void thingsWithAnAtSignThatAreNotAddresses() {
         assertThat(Finds.of(detector, "icon@2x.png and logo@3x.webp")).isEmpty();
