@@ -34,4 +34,12 @@ public final class RelayInput extends BufferedInputStream {
         }
         return source.available() > 0;
     }
+
+    /**
+     * Whether this buffer already holds bytes it read ahead, without asking the socket (no system
+     * call). Called by the thread that reads this stream, which alone moves its position.
+     */
+    public boolean hasBufferedBytes() {
+        return count > pos;
+    }
 }

@@ -130,11 +130,24 @@ final class ServerMessageRelay {
                         CostAccounting.COPIES.increment();
                     }
                 }
-                if (!serverBytes.hasPendingBytes()) {
+                if (!morePending(frame)) {
                     client.flush();
                 }
             }
         }
+    }
+
+    /**
+     * Whether more of the server's answer is at hand, so the flush can wait for it. After a
+     * ReadyForQuery the server has answered all it was sent; another answer is at hand only if a
+     * pipelining client sent more, and the server writes such answers back to back, so they come
+     * in the read that brought this one and sit in the buffer (one that arrives later leaves in a
+     * write of its own). So only the buffer is asked there: asking the socket (an ioctl) per
+     * statement found nothing for a client that waits for each answer. Mid-answer the socket is
+     * asked as well.
+     */
+    private boolean morePending(PgFrame frame) throws IOException {
+        return frame.type() == ReadyForQuery.TYPE ? serverBytes.hasBufferedBytes() : serverBytes.hasPendingBytes();
     }
 
     /** Pairs the frame with its command and notes what it means; returns the frame the client gets, or null for none. */
