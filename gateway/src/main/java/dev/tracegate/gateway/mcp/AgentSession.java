@@ -65,6 +65,16 @@ final class AgentSession {
         return seq;
     }
 
+    /**
+     * Records a tool call the gateway refused before anything ran (a notification, an unknown tool, a
+     * batch): its text as asked, already through the record profile, and why.
+     */
+    void refused(String asked, String code, String reason) {
+        long seq = calls.incrementAndGet();
+        recorder.command(new CommandRecord(seq, "tools/call", asked, null, List.of(), null, null, null, List.of()));
+        recorder.result(new ResultRecord(seq, "refused", List.of(), 0, 0, code, reason));
+    }
+
     /** How call {@code seq} ended: {@code ok}, {@code error}, {@code blocked} or {@code held}. */
     void ended(long seq, String status, long rows, long startedNanos, String code, String message) {
         recorder.result(new ResultRecord(seq, status, List.of(), rows, (System.nanoTime() - startedNanos) / 1_000,

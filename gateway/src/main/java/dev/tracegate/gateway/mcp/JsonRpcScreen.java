@@ -9,6 +9,7 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -27,7 +28,11 @@ import java.nio.charset.StandardCharsets;
  * ({@code -32600}), so is JSON the SDK cannot read as one message (a batch, a method that is not a
  * string), which it would answer with its exception serialised whole, and a call of a tool that
  * does not exist, or with arguments of the wrong names, types or size, is invalid params
- * ({@code -32602}) rather than a tool result: nothing is recorded as run that never could.
+ * ({@code -32602}) rather than a tool result: nothing is recorded as run that never could. A
+ * {@code tools/call} without an id (a notification, which the SDK would drop unanswered) is refused
+ * too, and every refused {@code tools/call}, alone or in a batch, is recorded in the caller's MCP
+ * session as {@code refused}, with the name and arguments as asked kept through the record profile:
+ * the evidence says what was asked even when nothing ran.
  */
 final class JsonRpcScreen {
 
@@ -36,16 +41,23 @@ final class JsonRpcScreen {
     private final int maxBodyBytes;
     private final int maxArgumentBytes;
     private final Map<String, AgentTools.Tool> tools;
+    private final UnaryOperator<String> recordedText;
 
-    JsonRpcScreen(int maxBodyBytes, int maxArgumentBytes, List<AgentTools.Tool> tools) {
+    /** @param recordedText what the record profile keeps of a text the caller sent */
+    JsonRpcScreen(int maxBodyBytes, int maxArgumentBytes, List<AgentTools.Tool> tools, UnaryOperator<String> recordedText) {
         this.maxBodyBytes = maxBodyBytes;
         this.maxArgumentBytes = maxArgumentBytes;
+        this.recordedText = recordedText;
         this.tools = tools.stream().collect(Collectors.toUnmodifiableMap(tool -> tool.definition().name(), tool -> tool));
     }
 
-    /** The request with its body read and checked, or null when the answer has been sent. */
-    HttpServletRequest screen(HttpServletRequest request, HttpServletResponse response, Identity caller)
-            throws IOException {
+    /**
+     * The request with its body read and checked, or null when the answer has been sent.
+     *
+     * @param session the caller's MCP session, where a refused tool call is recorded; null before one is open
+     */
+    HttpServletRequest screen(HttpServletRequest request, HttpServletResponse response, Identity caller,
+            AgentSession session) throws IOException {
         byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
         if (body.length > maxBodyBytes) {
             error(response, 413, null, McpSchema.ErrorCodes.INVALID_REQUEST, "the request is larger than "
@@ -63,32 +75,64 @@ final class JsonRpcScreen {
             return null;
         }
         if (!readable(message)) {
+            String refusal = "not a JSON-RPC request, notification or response (one message per request: MCP has no batches)";
+            for (JsonNode each : message.isArray() ? message : List.of(message)) {
+                recordRefused(session, each, McpSchema.ErrorCodes.INVALID_REQUEST, refusal);
+            }
             // The SDK would answer with its exception serialised whole: class names, lines, its stack.
             error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC request, notification"
                     + " or response (one message per request: MCP has no batches)");
             return null;
         }
         if ("tools/call".equals(message.path("method").asText())) {
-            JsonNode name = message.path("params").path("name");
-            if (!name.isTextual() || !tools.containsKey(name.asText())) {
-                error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "Unknown tool: "
-                        + (name.isTextual() ? name.asText() : name.toString()) + "; tools/list names the tools");
-                return null;
-            }
-            JsonNode arguments = message.path("params").path("arguments");
-            if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
-                error(response, 200, message.get("id"), McpSchema.ErrorCodes.INVALID_PARAMS, "arguments must be an object");
-                return null;
-            }
-            try {
-                AgentTools.plan(tools.get(name.asText()), arguments.isObject() ? JSON.convertValue(arguments,
-                        new TypeReference<Map<String, Object>>() { }) : Map.of(), caller, maxArgumentBytes);
-            } catch (McpError invalid) {
-                error(response, 200, message.get("id"), invalid.getJsonRpcError().code(), invalid.getMessage());
+            String refusal = toolCallRefusal(message, caller);
+            if (refusal != null) {
+                int code = message.has("id") ? McpSchema.ErrorCodes.INVALID_PARAMS : McpSchema.ErrorCodes.INVALID_REQUEST;
+                recordRefused(session, message, code, refusal);
+                error(response, message.has("id") ? 200 : 400, message.get("id"), code, refusal);
                 return null;
             }
         }
         return new Buffered(request, body);
+    }
+
+    /**
+     * Why a {@code tools/call} is not passed on, or null when it is: a call without an id (which the
+     * SDK would drop, so that the caller could not tell it was not run), a tool of another name (a
+     * name is the tool's exactly: {@code QUERY} or a full-width look-alike is no tool), arguments
+     * that are not an object or that the tool refuses.
+     */
+    private String toolCallRefusal(JsonNode message, Identity caller) {
+        if (!message.has("id")) {
+            return "a tools/call is a request: it needs an id (a notification runs nothing)";
+        }
+        JsonNode name = message.path("params").path("name");
+        if (!name.isTextual() || !tools.containsKey(name.asText())) {
+            return "Unknown tool: " + (name.isTextual() ? name.asText() : name.toString()) + "; tools/list names the tools";
+        }
+        JsonNode arguments = message.path("params").path("arguments");
+        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
+            return "arguments must be an object";
+        }
+        try {
+            AgentTools.plan(tools.get(name.asText()), arguments.isObject() ? JSON.convertValue(arguments,
+                    new TypeReference<Map<String, Object>>() { }) : Map.of(), caller, maxArgumentBytes);
+            return null;
+        } catch (McpError invalid) {
+            return invalid.getMessage();
+        }
+    }
+
+    /** Records a refused message that asked for a tool call; other refused messages asked for nothing. */
+    private void recordRefused(AgentSession session, JsonNode message, int code, String refusal) {
+        if (session == null || !message.isObject() || !"tools/call".equals(message.path("method").asText())) {
+            return;
+        }
+        JsonNode name = message.path("params").path("name");
+        JsonNode arguments = message.path("params").path("arguments");
+        String asked = (name.isTextual() ? name.asText() : name.toString())
+                + (arguments.isMissingNode() ? "" : " " + arguments);
+        session.refused(recordedText.apply(asked), String.valueOf(code), recordedText.apply(refusal));
     }
 
     /**

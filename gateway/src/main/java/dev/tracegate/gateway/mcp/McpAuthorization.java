@@ -61,7 +61,7 @@ final class McpAuthorization implements Filter {
             return;
         }
         if ("POST".equals(request.getMethod())) {
-            request = screen.screen(request, response, identity);
+            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null));
             if (request == null) {
                 return;
             }

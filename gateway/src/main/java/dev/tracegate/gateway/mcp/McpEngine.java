@@ -3,6 +3,8 @@ package dev.tracegate.gateway.mcp;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.config.McpConfig;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.postgres.results.ServerTextMasking;
+import dev.tracegate.masking.MaskingReport;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -40,7 +42,8 @@ public final class McpEngine implements AutoCloseable {
         List<AgentTools.Tool> tools = new ConnectionTools(config, services, targets).all();
         int maxBody = config.maxArgumentBytes() + 64 * 1024;
         this.authorization = new McpAuthorization(services.admission(), sessions, new JsonRpcScreen(maxBody,
-                config.maxArgumentBytes(), tools));
+                config.maxArgumentBytes(), tools, text -> new ServerTextMasking(services.guard().policy().recordingMasker())
+                        .text(ServerTextMasking.SERVER_MESSAGE, text, new MaskingReport())));
         JacksonMcpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper());
         this.transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint(PATH)
                 .maxRequestSize(maxBody)

@@ -201,11 +201,7 @@ class McpHttpAndEvidenceTest {
     @Test
     void anotherIdentityCannotUseAnAgentsMcpSession() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
-        assertThat(initialized.statusCode()).isEqualTo(200);
-        String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = rawSession(http);
         HttpResponse<String> stolen = http.send(post(TestGateway.ALICE_TOKEN, session,
                 "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"list_connections\"}}"),
                 HttpResponse.BodyHandlers.ofString());
@@ -219,10 +215,7 @@ class McpHttpAndEvidenceTest {
     @Test
     void aBatchOrAMalformedMessageIsAJsonRpcErrorThatShowsNothingOfTheServersCode() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
-                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
-                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
-        String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = rawSession(http);
         for (String body : List.of("""
                 [{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"http_request",
                   "arguments":{"connection":"svc","method":"GET","path":"/batch"}}}]""",
@@ -238,6 +231,83 @@ class McpHttpAndEvidenceTest {
         synchronized (received) {
             assertThat(received).noneMatch(request -> request.contains("batch"));
         }
+    }
+
+    @Test
+    void aToolCallRefusedBeforeTheSdkRunsNothingAndIsRecordedAsAsked() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String session = rawSession(http);
+        // A notification shaped like a call: the SDK dropped it with a 202, as if accepted, unrecorded.
+        HttpResponse<String> notified = http.send(post(TestGateway.AGENT_TOKEN, session, """
+                {"jsonrpc":"2.0","method":"tools/call","params":{"name":"http_request",
+                 "arguments":{"connection":"svc","method":"DELETE","path":"/notified"}}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(notified.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(notified.body()).path("error").path("code").asInt()).isEqualTo(-32600);
+        // A tool's name in another case, or its full-width look-alike (NFKC folds it), is no tool.
+        int id = 2;
+        for (String name : List.of("HTTP_REQUEST", "\uff48\uff54\uff54\uff50_request")) {
+            HttpResponse<String> refused = http.send(post(TestGateway.AGENT_TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":"
+                    + id++ + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + name + "\",\"arguments\":"
+                    + "{\"connection\":\"svc\",\"method\":\"DELETE\",\"path\":\"/lookalike\"}}}"),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(refused.body()).path("error").path("code").asInt()).as(name).isEqualTo(-32602);
+        }
+        HttpResponse<String> batch = http.send(post(TestGateway.AGENT_TOKEN, session, """
+                [{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"http_request",
+                  "arguments":{"connection":"svc","method":"GET","path":"/batch-allowed"}}},
+                 {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"http_request",
+                  "arguments":{"connection":"svc","method":"DELETE","path":"/batch-blocked"}}}]"""),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(batch.statusCode()).isEqualTo(400);
+        synchronized (received) {
+            assertThat(received).noneMatch(request -> request.startsWith("DELETE"));
+        }
+
+        gateway.gateway().evidence().awaitStored();
+        List<JsonNode> events = events(new ExportFilter(null, null, null, null, session, null));
+        assertThat(events).filteredOn(e -> e.path("type").asText().equals("command"))
+                .extracting(e -> e.path("detail").path("text").asText())
+                .anyMatch(text -> text.startsWith("http_request ") && text.contains("/notified"))
+                .anyMatch(text -> text.startsWith("HTTP_REQUEST ") && text.contains("/lookalike"))
+                .anyMatch(text -> text.startsWith("\uff48\uff54\uff54\uff50_request ") && text.contains("/lookalike"))
+                .anyMatch(text -> text.contains("/batch-allowed"))
+                .anyMatch(text -> text.contains("/batch-blocked"));
+        assertThat(events).filteredOn(e -> e.path("type").asText().equals("command.result"))
+                .extracting(e -> e.path("detail").path("status").asText()).hasSize(5).containsOnly("refused");
+    }
+
+    /** An MCP session opened with raw JSON-RPC, as the agent's. */
+    private static String rawSession(HttpClient http) throws Exception {
+        HttpResponse<String> initialized = http.send(post(TestGateway.AGENT_TOKEN, null, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"""), HttpResponse.BodyHandlers.ofString());
+        assertThat(initialized.statusCode()).isEqualTo(200);
+        return initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static List<JsonNode> events(ExportFilter filter) throws Exception {
+        Path bundle = Files.createTempDirectory("mcp-bundle").resolve("bundle.zip");
+        new EvidenceExporter(gateway.gateway().evidence(), gateway.gateway().checkpoints()).export(filter, bundle);
+        return events(bundle);
+    }
+
+    /** The events of an exported bundle, each its leaf. */
+    private static List<JsonNode> events(Path bundle) throws Exception {
+        List<JsonNode> events = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                if (entry.getName().endsWith("events.jsonl")) {
+                    for (String line : new String(zip.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank()) {
+                            JsonNode event = JSON.readTree(line);
+                            events.add(event.has("leaf") ? event.path("leaf") : event);
+                        }
+                    }
+                }
+            }
+        }
+        return events;
     }
 
     private static HttpRequest post(String token, String session, String body) {
@@ -264,20 +334,8 @@ class McpHttpAndEvidenceTest {
         VerificationReport report = BundleVerifier.verify(bundle, Optional.of(gateway.gateway().checkpoints().verifierKey()));
         assertThat(report.ok()).as(report.summary()).isTrue();
 
-        List<JsonNode> events = new ArrayList<>();
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(bundle))) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
-                if (entry.getName().endsWith("events.jsonl")) {
-                    for (String line : new String(zip.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                        if (!line.isBlank()) {
-                            events.add(JSON.readTree(line));
-                        }
-                    }
-                }
-            }
-        }
-        List<JsonNode> toolCalls = events.stream().map(e -> e.has("leaf") ? e.path("leaf") : e)
-                .filter(e -> e.path("type").asText().equals("command")
+        List<JsonNode> events = events(bundle);
+        List<JsonNode> toolCalls = events.stream().filter(e -> e.path("type").asText().equals("command")
                         && e.path("detail").path("message").asText().equals("tools/call")).toList();
         assertThat(toolCalls).extracting(e -> e.path("detail").path("text").asText())
                 .contains("list_connections", "http_request svc: GET /svc/items");
