@@ -259,3 +259,11 @@ SELECT count(*) FROM lc_customers c, generate_series(1, c.name::int)
 SELECT count(*) FROM lc_customers c CROSS JOIN LATERAL generate_series(1, c.date_of_birth::text::int)
 SELECT c.id FROM lc_customers c JOIN LATERAL unnest(ARRAY[c.email::int]) u ON true
 SELECT count(*) FROM lc_customers c, ROWS FROM (generate_series(1, c.card_number::int), unnest(ARRAY[1]))
+-- a table function whose input is a subquery, XMLTABLE and JSON_TABLE whose PASSING, row path or column DEFAULT reads a protected column
+SELECT x.v FROM xmltable('/r' PASSING (SELECT xmlelement(name r, name) FROM lc_customers LIMIT 1) COLUMNS v text PATH '.') x
+SELECT x.v FROM xmltable('/r' PASSING '<r/>'::xml COLUMNS v text PATH '.' DEFAULT (SELECT name FROM lc_customers LIMIT 1)) x
+SELECT x.v FROM xmltable((SELECT '/' || email FROM lc_customers LIMIT 1) PASSING '<r/>'::xml COLUMNS v text PATH '.') x
+SELECT count(*) FROM lc_customers c, xmltable('/r' PASSING xmlelement(name r, c.name) COLUMNS v int PATH '.') x
+SELECT * FROM jsonb_to_recordset((SELECT jsonb_agg(jsonb_build_object('n', name)) FROM lc_customers)) AS r(n text)
+SELECT * FROM unnest(ARRAY(SELECT card_number FROM lc_customers)) u
+SELECT * FROM ROWS FROM (unnest(ARRAY(SELECT email FROM lc_customers)), generate_series(1, 2)) r

@@ -312,7 +312,9 @@ class LineageThroughGatewayTest {
                 "UPDATE lc_orders SET status = 'paid' WHERE id = 1 RETURNING id, status",
                 "TABLE lc_customers",
                 "SELECT id, e FROM public.lc_contacts ORDER BY id",
-                "SELECT id, name FROM lc_customers ORDER BY id LIMIT 3");
+                "SELECT id, name FROM lc_customers ORDER BY id LIMIT 3",
+                "SELECT x.v FROM xmltable('/r' PASSING (SELECT '<r>a</r>'::xml) COLUMNS v text PATH '.') x",
+                "SELECT u FROM unnest(ARRAY(SELECT id FROM lc_customers)) u");
     }
 
     @ParameterizedTest

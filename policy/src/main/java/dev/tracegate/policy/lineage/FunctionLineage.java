@@ -36,6 +36,11 @@ final class FunctionLineage {
 
     static Lineage of(Function function, Scope scope, ExpressionLineage expressions, Analysis analysis) {
         List<String> parts = function.getMultipartName();
+        if (parts == null || parts.isEmpty()) {
+            // XMLTABLE and its kin, outside FROM, where PostgreSQL accepts none of them.
+            throw new LineageRefusal("a function-like construct (" + function.getClass().getSimpleName()
+                    + ") the gateway cannot follow where it stands");
+        }
         String name = Identifiers.normalise(parts.getLast());
         String schema = parts.size() > 1 ? Identifiers.normalise(parts.get(parts.size() - 2)) : null;
         parts.forEach(part -> analysis.followed(Identifiers.normalise(part)));

@@ -7,8 +7,10 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JsonTableFunction;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.WindowDefinition;
+import net.sf.jsqlparser.expression.XmlTableFunction;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -593,12 +595,25 @@ final class QueryLineage {
         Lineage lineage = Lineage.CLEAN;
         List<Function> calls = function.getFunctions() != null ? function.getFunctions() : List.of(function.getFunction());
         for (Function call : calls) {
-            lineage = lineage.combine(expressions.of(call, scope));
+            lineage = lineage.combine(arguments(call, scope));
         }
         analysis.use(lineage.derive(), ColumnUse.ANY,
                 "in the arguments of a function in FROM, whose rows and errors show them");
         return aliased(new ScopeRelation("", null, List.of(), lineage.isClean() ? Lineage.CLEAN : lineage.derive()),
                 function.getAlias());
+    }
+
+    /**
+     * XMLTABLE and JSON_TABLE are not calls by name: their row path, PASSING documents and column
+     * paths and defaults (subqueries among them) are the inputs every row and column is computed
+     * from, so they are read as its arguments.
+     */
+    private Lineage arguments(Function call, Scope scope) {
+        return switch (call) {
+            case XmlTableFunction xml -> expressions.list(xml.getAllExpressions(), scope);
+            case JsonTableFunction json -> expressions.list(json.getAllExpressions(), scope);
+            default -> expressions.of(call, scope);
+        };
     }
 
     private ScopeRelation aliased(ScopeRelation relation, Alias alias) {

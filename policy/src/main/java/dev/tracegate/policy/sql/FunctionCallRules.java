@@ -40,11 +40,29 @@ final class FunctionCallRules {
      */
     private static final Set<String> DANGEROUS_QUALIFIED = Set.of("cron.schedule");
 
-    private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_");
+    /**
+     * Besides dblink and replication origins: {@code pg_stat_reset*} and {@code
+     * pg_stat_statements_reset} erase the server's statistics for everyone (the record of what ran
+     * and how often, and the dead-tuple counts autovacuum works from), a server administration
+     * act as CHECKPOINT is.
+     */
+    private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_",
+            "pg_stat_reset", "pg_stat_statements_reset");
 
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
             "setval", "lowrite", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
+
+    /** Change an index's pages as VACUUM does, which is a WRITE. */
+    private static final Set<String> INDEX_MAINTAINING = Set.of(
+            "brin_summarize_new_values", "brin_summarize_range", "brin_desummarize_range", "gin_clean_pending_list");
+
+    /**
+     * Take an advisory lock, held to the end of the session or transaction: like LOCK (a WRITE), it
+     * changes no data but blocks every other session waiting for the same key.
+     */
+    private static final List<String> LOCKING_PREFIXES = List.of(
+            "pg_advisory_lock", "pg_advisory_xact_lock", "pg_try_advisory_lock", "pg_try_advisory_xact_lock");
 
     /** Run the SQL text they are given. */
     private static final Set<String> SQL_RUNNING = Set.of(
@@ -100,6 +118,11 @@ final class FunctionCallRules {
                         + " cron.schedule() when cron is on the search path and runs SQL text outside this session");
             } else if (WRITING.contains(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
+            } else if (INDEX_MAINTAINING.contains(name)) {
+                result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes an index as VACUUM does");
+            } else if (LOCKING_PREFIXES.stream().anyMatch(name::startsWith)) {
+                result = result.escalate(StatementClass.WRITE, "calls " + name
+                        + "(), which takes a lock that can block other sessions, as LOCK does");
             } else if (call && name.equals("set_config")) {
                 result = setConfig(result, t, i + 1);
             } else if (call && SQL_RUNNING.contains(name)) {

@@ -190,6 +190,21 @@ class LineageCheckTest {
             "SELECT c.id FROM customers c CROSS JOIN LATERAL generate_series(1, length(c.email)) g",
             "SELECT count(*) FROM customers c, unnest(string_to_array(c.name, NULL))",
             "SELECT count(*) FROM customers c, generate_series(1, c.name::int)",
+            // A table function whose arguments are subqueries (no call to read: the parser keeps
+            // them apart), read as any other argument or refused with a reason, never an error.
+            "SELECT x.v FROM xmltable('/r' PASSING (SELECT xmlelement(name r, name) FROM customers LIMIT 1) COLUMNS v text PATH '.') x",
+            "SELECT x.v FROM xmltable('/r' PASSING BY VALUE (SELECT query_to_xml('select 1', true, true, '')) COLUMNS v text PATH '.') x",
+            "SELECT * FROM jsonb_to_recordset((SELECT jsonb_agg(jsonb_build_object('n', name)) FROM customers)) AS r(n text)",
+            "SELECT * FROM json_to_recordset((SELECT json_agg(c) FROM customers c)) AS r(name text)",
+            "SELECT * FROM unnest(ARRAY(SELECT name FROM customers)) u",
+            "SELECT * FROM unnest((SELECT array_agg(card_number) FROM customers)) u",
+            "SELECT * FROM ROWS FROM (unnest(ARRAY(SELECT email FROM customers)), generate_series(1, 2)) r",
+            "SELECT * FROM json_table((SELECT json_agg(name) FROM customers), '$[*]' COLUMNS (v text PATH '$')) j",
+            "SELECT * FROM regexp_split_to_table((SELECT string_agg(name, ',') FROM customers), ',') s",
+            "SELECT x.v FROM xmltable('/r' PASSING '<r/>'::xml COLUMNS v text PATH '.' DEFAULT (SELECT name FROM customers LIMIT 1)) x",
+            "SELECT x.v FROM xmltable((SELECT '/' || name FROM customers LIMIT 1) PASSING '<r/>'::xml COLUMNS v text PATH '.') x",
+            "SELECT x.v FROM xmltable('/r' PASSING '<r/>'::xml COLUMNS v text PATH (SELECT email FROM customers LIMIT 1)) x",
+            "SELECT count(*) FROM customers c, xmltable('/r' PASSING xmlelement(name r, c.name) COLUMNS v int PATH '.') x",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
@@ -201,6 +216,8 @@ class LineageCheckTest {
     @ValueSource(strings = {
             "SELECT * FROM customers",
             "SELECT count(*) FROM customers c, generate_series(1, c.id)",
+            "SELECT * FROM unnest(ARRAY(SELECT id FROM customers)) u",
+            "SELECT x.v FROM xmltable('/r' PASSING (SELECT '<r>a</r>'::xml) COLUMNS v text PATH '.') x",
             "TABLE customers",
             "SELECT email, phone FROM customers LIMIT 5",
             "SELECT c.email AS e FROM customers c",
