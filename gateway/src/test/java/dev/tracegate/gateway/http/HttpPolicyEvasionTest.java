@@ -35,6 +35,7 @@ class HttpPolicyEvasionTest {
                 rules:
                   - {name: no-admin, connections: [svc], paths: ["/admin/**"], action: block}
                   - {name: no-deletes, connections: [svc], methods: [DELETE], action: block}
+                  - {name: no-live-runs, connections: [svc], headers: {x-dry-run: "^false$"}, action: block}
                 """);
     }
 
@@ -192,6 +193,26 @@ class HttpPolicyEvasionTest {
                     .isEqualTo("200");
             assertThat(upstream.received.getLast().text()).isEqualTo(body);
         }
+    }
+
+    @Test
+    void aHeaderSentTwiceIsJudgedAsEachTargetReadsIt() throws Exception {
+        // Joined, "true, false" missed ^false$ and reached the target, where Go's Header.Get reads the
+        // first line, a "last one wins" framework the last, and a list reader each element.
+        for (String headers : List.of("X-Dry-Run: true\r\nX-Dry-Run: false\r\n", "X-Dry-Run: false\r\nX-Dry-Run: true\r\n",
+                "x-dry-run: true\r\nX_Dry_Run: false\r\n", "X-Dry-Run: true, false\r\n", "X-Dry-Run: true,false\r\n")) {
+            int before = upstream.received.size();
+            assertThat(status(request("POST", "/svc/echo/7", headers))).as(headers).isEqualTo("403");
+            assertThat(upstream.received.size()).as(headers).isEqualTo(before);
+        }
+        // An obsolete folded line, or a space before the colon, is refused by the listener: no reading of it goes.
+        for (String headers : List.of("X-Dry-Run:\r\n false\r\n", "X-Dry-Run: \r\n\tfalse\r\n", "X-Dry-Run : false\r\n",
+                "X-HTTP-Method-Override:\r\n DELETE\r\n")) {
+            int before = upstream.received.size();
+            assertThat(status(request("POST", "/svc/echo/7", headers))).as(headers).isEqualTo("400");
+            assertThat(upstream.received.size()).as(headers).isEqualTo(before);
+        }
+        assertThat(status(request("POST", "/svc/echo/7", "X-Dry-Run: true\r\nX-Dry-Run: falsely\r\n"))).isEqualTo("200");
     }
 
     private static byte[] gzip(String text) throws IOException {

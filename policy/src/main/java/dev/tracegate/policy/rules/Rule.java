@@ -214,8 +214,9 @@ public record Rule(String name, List<String> connections, List<String> protocols
         boolean strict = action == Action.ALLOW;
         Map<String, String> read = headers.isEmpty() ? Map.of() : strict ? request.headers() : request.headerReadings();
         if (action == null || !tables.isEmpty() || isSshOnly() || !matchesClass(request.statementClass())
-                || !headers.entrySet().stream().allMatch(h -> read.containsKey(h.getKey())
-                        && (strict ? h.getValue() : ignoringCase(h.getValue())).matcher(read.get(h.getKey())).find())) {
+                || !headers.entrySet().stream().allMatch(h -> read.containsKey(h.getKey()) && (strict
+                        ? h.getValue().matcher(read.get(h.getKey())).find()
+                        : anyValueReading(ignoringCase(h.getValue()), read.get(h.getKey()))))) {
             return false;
         }
         if (strict) {
@@ -228,6 +229,29 @@ public record Rule(String name, List<String> connections, List<String> protocols
                         .anyMatch(p -> ignoringCase(p).matcher(reading).matches())))
                 && (command == null || request.requestLineReadings().stream()
                         .anyMatch(line -> command.matcher(line).find()));
+    }
+
+    /**
+     * Whether a header's value, as a target may read it, meets a blocking or holding rule's
+     * pattern: the lines of a header sent more than once are joined with {@code ", "}, which a
+     * target may read whole (Node, PHP), or take one line of, the first (Go's {@code Header.Get},
+     * Python's {@code http.client}) or the last (a proxy's or framework's "last one wins"), or
+     * split as a list. So {@code X-Dry-Run: true} then {@code X-Dry-Run: false} meets
+     * {@code ^false$}: each comma-separated element, spaces around it dropped, is a reading too.
+     */
+    private static boolean anyValueReading(Pattern pattern, String joined) {
+        if (pattern.matcher(joined).find()) {
+            return true;
+        }
+        if (joined.indexOf(',') < 0) {
+            return false;
+        }
+        for (String element : joined.split(",", -1)) {
+            if (pattern.matcher(element.strip()).find()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code pattern} compiled once more without regard to case (kept while the policy holds the pattern). */
