@@ -300,7 +300,7 @@ class McpJavaClientTest {
     }
 
     @Test
-    void badCallsAreJsonRpcErrorsAndNothingIsRecordedAsRun() {
+    void badCallsAreJsonRpcErrorsRecordedAsRefusedAndNoneAsRun() throws Exception {
         try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
             long before = gateway.gateway().evidence().size();
             assertThatThrownBy(() -> client.callTool(new CallToolRequest("drop_everything", Map.of())))
@@ -318,7 +318,10 @@ class McpJavaClientTest {
             assertThatThrownBy(() -> client.callTool(new CallToolRequest("query", Map.of("connection", "app",
                     "sql", "SELECT 1", "rows", 5)))).isInstanceOf(McpError.class).hasMessageContaining("unknown argument");
             gateway.gateway().evidence().awaitStored();
-            assertThat(gateway.gateway().evidence().size()).as("no command recorded for refused calls").isEqualTo(before);
+            // Each call is recorded as the agent asked it, closed by its refusal: none ran, none is recorded as run.
+            assertThat(gateway.events("command", before)).as("the refused calls, as asked").hasSize(6);
+            assertThat(gateway.events("command.result", before)).extracting(e -> e.path("detail").path("status").asText())
+                    .as("how each refused call ended").hasSize(6).containsOnly("refused");
         }
     }
 
