@@ -22,24 +22,8 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlCarriedStatementsThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: cs_people.name, entity: person_name, strategy: hash}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: cs_people.name, entity: person_name, strategy: hash}");
 
     private static MysqlGatewayFixture mysql;
 

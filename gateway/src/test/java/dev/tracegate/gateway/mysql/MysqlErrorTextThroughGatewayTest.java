@@ -23,24 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlErrorTextThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: et_people.name, entity: person_name, strategy: hash, uses: [any]}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: et_people.name, entity: person_name, strategy: hash, uses: [any]}");
 
     private static MysqlGatewayFixture mysql;
 

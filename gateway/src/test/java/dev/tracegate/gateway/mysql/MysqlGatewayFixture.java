@@ -26,6 +26,32 @@ final class MysqlGatewayFixture implements AutoCloseable {
         this.gateway = gateway;
     }
 
+    /**
+     * A policy that masks one column, written as a masking profile's column entry ({@code "{match:
+     * t.name, entity: person_name, strategy: hash}"}), for every caller outside {@code admins}, and
+     * lets the MySQL text the classifier cannot read run: the shape the lineage tests attack.
+     */
+    static String maskingPolicy(String column) {
+        return """
+                defaults:
+                  action: allow
+                masking:
+                  profiles:
+                    personal-data:
+                      columns:
+                        - %s
+                rules:
+                  - name: mask-personal-data
+                    connections: [shop]
+                    exceptGroups: [admins]
+                    mask: personal-data
+                  - name: mysql-text
+                    connections: [shop]
+                    classes: [unknown]
+                    action: allow
+                """.formatted(column);
+    }
+
     /** Runs {@code setUp} as root on the shared server, then starts a gateway with {@code policy}. */
     static MysqlGatewayFixture start(String policy, String... setUp) throws IOException {
         TestMariaDb mariadb = TestMariaDb.get();

@@ -21,24 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlImplicitConversionThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: ic_people.name, entity: person_name, strategy: redact, uses: [lookup, sort]}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: ic_people.name, entity: person_name, strategy: redact, uses: [lookup, sort]}");
 
     private static MysqlGatewayFixture mysql;
 

@@ -29,24 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlQuotedValuesThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: it_people.name, entity: person_name, strategy: hash}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: it_people.name, entity: person_name, strategy: hash}");
     private static final String MOVE = "UPDATE it_people SET tenant = 2 WHERE id = 1";
 
     private static MysqlGatewayFixture mysql;

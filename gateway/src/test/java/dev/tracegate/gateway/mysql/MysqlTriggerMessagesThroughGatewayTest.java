@@ -24,24 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlTriggerMessagesThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: tr_people.name, entity: person_name, strategy: hash}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: tr_people.name, entity: person_name, strategy: hash}");
     private static final String CLOSE = "UPDATE tr_people SET status = 'closed' WHERE id = 1";
 
     private static MysqlGatewayFixture mysql;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,51 +24,33 @@ import org.junit.jupiter.api.Test;
  */
 class MysqlTriggerVariablesThroughGatewayTest {
 
-    private static final String POLICY = """
-            defaults:
-              action: allow
-            masking:
-              profiles:
-                personal-data:
-                  columns:
-                    - {match: tv_people.name, entity: person_name, strategy: hash}
-            rules:
-              - name: mask-personal-data
-                connections: [shop]
-                exceptGroups: [admins]
-                mask: personal-data
-              - name: mysql-text
-                connections: [shop]
-                classes: [unknown]
-                action: allow
-            """;
+    private static final String POLICY = MysqlGatewayFixture.maskingPolicy(
+            "{match: tv_people.name, entity: person_name, strategy: hash}");
     private static final String SEEN = "UPDATE tv_people SET status = 'seen' WHERE id = 1";
 
-    private static TestMariaDb mariadb;
-    private static TestGateway gateway;
+    private static MysqlGatewayFixture mysql;
 
     @BeforeAll
     static void start() throws IOException {
-        mariadb = TestMariaDb.get();
-        mariadb.sql("DROP TABLE IF EXISTS shop.tv_people",
+        mysql = MysqlGatewayFixture.start(POLICY,
+                "DROP TABLE IF EXISTS shop.tv_people",
                 "CREATE TABLE shop.tv_people (id int PRIMARY KEY, status varchar(16), name varchar(64))",
                 "INSERT INTO shop.tv_people VALUES (1, 'open', 'Ada Lovelace'), (2, 'open', 'Grace Hopper')",
                 "CREATE TRIGGER shop.tv_people_update AFTER UPDATE ON shop.tv_people FOR EACH ROW SET @`Last` = OLD.name");
-        gateway = TestGateway.start(MysqlThroughGatewayTest.connections(mariadb), POLICY, 4 * 1024 * 1024);
     }
 
     @AfterAll
     static void stop() {
-        gateway.close();
+        mysql.close();
     }
 
     @Test
     void aVariableATriggerSetsFromARowIsRefusedToMaskedCallers() throws Exception {
-        try (Connection admin = connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
+        try (Connection admin = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = admin.createStatement()) {
             sql.executeUpdate(SEEN);
             assertThat(one(sql, "SELECT @last")).as("what the trigger leaves in the session").isEqualTo("Ada Lovelace");
         }
-        try (Connection alice = connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
+        try (Connection alice = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = alice.createStatement()) {
             assertThat(sql.executeUpdate(SEEN)).isEqualTo(1);
             for (String read : List.of("SELECT @last", "SELECT REVERSE(@last)", "SELECT @`LAST`", "SELECT @'last'",
                     "SELECT CONCAT(@last, '')")) {
@@ -87,10 +68,5 @@ class MysqlTriggerVariablesThroughGatewayTest {
             assertThat(rows.next()).isTrue();
             return rows.getString(1);
         }
-    }
-
-    private static Connection connect(String token) throws SQLException {
-        return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + gateway.gateway().port(MysqlEngine.PROTOCOL)
-                + "/shop?sslMode=trust&user=analyst&password=" + token);
     }
 }
