@@ -48,8 +48,8 @@ public final class TerminalMaskingThroughputBenchmark {
                 sink += to.size();
             }
         };
-        System.out.printf("terminal output, unmasked (copied):        %8.1f MB/s%n", MaskingThroughputBenchmark.measure(copied, output.length, seconds));
-        System.out.printf("terminal output, masked (all detectors):   %8.1f MB/s%n", MaskingThroughputBenchmark.measure(masked, output.length, seconds));
+        MaskingThroughputBenchmark.measure("terminal output, unmasked (copied):", copied, output.length, seconds);
+        MaskingThroughputBenchmark.measure("terminal output, masked (all detectors):", masked, output.length, seconds);
         System.out.println("(checksum " + sink + ")");
     }
 
