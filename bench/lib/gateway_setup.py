@@ -10,6 +10,8 @@ BENCH = Path(__file__).resolve().parent.parent
 REPO = BENCH.parent
 JAVA_HOME = Path(os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
 DATABASE = "bench"
+# The gateway's connection to DATABASE with upstreamPool on.
+POOLED_DATABASE = "bench_pooled"
 PGSTORE_DATABASE = "tracegate_store"
 
 
@@ -59,6 +61,19 @@ connections:
     username: postgres
     upstreamAuth: trust
     tls: disable
+  # The same database with the upstream pool on (the storm's pooled path). As many idle backends as
+  # pgbouncer's default_pool_size, kept between the storm's rounds.
+  - name: {POOLED_DATABASE}
+    protocol: postgres
+    host: 127.0.0.1
+    port: {postgres_port}
+    database: {DATABASE}
+    username: postgres
+    upstreamAuth: trust
+    tls: disable
+    upstreamPool:
+      maxIdle: 64
+      idleTimeoutSeconds: 600
 """
 
 

@@ -79,6 +79,15 @@ def judge_goals(results: dict) -> list[dict]:
                           ratio, lambda v: v <= 3.0, "{:.1f} x"))
         goals.append(goal(f"connection storm, {clients} clients: gateway CPU per TLS connection", "< 2 ms",
                           tls and tls["proxy_cpu_ms_per_connection"], lambda v: v < 2.0, "{:.2f} ms"))
+        pooled = storm.get("tracegate-tls-pool")
+        if pooled:
+            # What pgbouncer does: backends kept between sessions (connections[].upstreamPool).
+            ratio = (pooled["connect_p50_ms"] / bouncer["connect_p50_ms"] if bouncer and pooled["connect_p50_ms"]
+                     and bouncer["connect_p50_ms"] else None)
+            goals.append(goal(f"connection storm, {clients} clients: Tracegate (TLS, upstreamPool on) connect p50 vs"
+                              " pgbouncer's", "<= 3.0 x", ratio, lambda v: v <= 3.0, "{:.1f} x"))
+            goals.append(goal(f"connection storm, {clients} clients: gateway CPU per TLS connection, upstreamPool on",
+                              "< 2 ms", pooled["proxy_cpu_ms_per_connection"], lambda v: v < 2.0, "{:.2f} ms"))
     goals += ledger_goals(results)
     return goals + http_goals(results)
 

@@ -34,8 +34,8 @@ import report
 import storm_phase
 from policy_switch import RULELESS_POLICY, PolicySwitch
 from progress import elapsed_seconds, say
-from gateway_setup import (BENCH, DATABASE, JAVA_HOME, PGSTORE_DATABASE, REPO, gateway_config, gateway_java_opts,
-                           modified)
+from gateway_setup import (BENCH, DATABASE, JAVA_HOME, PGSTORE_DATABASE, POOLED_DATABASE, REPO, gateway_config,
+                           gateway_java_opts, modified)
 from http_services import HTTP_POLICY, UPSTREAM_TOKEN, HaproxyHttp, JsonUpstream, http_gateway_config
 from services import (GatewayStartFailed, Haproxy, Pgbouncer, PostgresServer, Route, TracegateGateway,
                       last_lines)
@@ -395,6 +395,7 @@ class BenchRun:
     def note_gateway_pids(self) -> None:
         if "gateway" in self.gateways:
             self.proxy_pids["tracegate-tls"] = self.proxy_pids["tracegate-plain"] = self.gateways["gateway"].pid
+            self.proxy_pids["tracegate-tls-pool"] = self.gateways["gateway"].pid
         if "masking" in self.gateways:
             self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
         if "policy" in self.gateways:
@@ -492,7 +493,16 @@ class BenchRun:
         self.drop_pgstore_nodes()
         say(f"connection storm: {self.plan.storm_clients} clients at once, {self.plan.storm_rounds} rounds per path")
         harness = storm_phase.StormHarness(JAVA_HOME, BENCH / "storm/ConnectionStorm.java", self.work)
-        runs = storm_phase.measure(harness, self.routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
+        tls = next(r for r in self.routes if r.name == "tracegate-tls")
+        # Only the storm has this path: a pool helps callers that reconnect, which the other phases do not.
+        pooled = dataclasses.replace(tls, name="tracegate-tls-pool",
+                                     label="Tracegate (recording + evidence, TLS, upstreamPool on)",
+                                     database=POOLED_DATABASE,
+                                     note="connections[].upstreamPool maxIdle 64 (pgbouncer's default_pool_size),"
+                                          " idleTimeoutSeconds 600; backends are reused between sessions of the same"
+                                          " caller and settings, as pgbouncer's session pool does")
+        routes = self.routes + [pooled]
+        runs = storm_phase.measure(harness, routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
         self.results["storm"] = {"clients": self.plan.storm_clients, "rounds": self.plan.storm_rounds, "runs": runs,
                                  "summary": storm_phase.summarize(runs)}
 

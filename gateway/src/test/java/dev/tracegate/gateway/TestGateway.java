@@ -178,7 +178,7 @@ public final class TestGateway implements AutoCloseable {
 
     public static ConnectionConfig connection(String name, String user, SecretReference password, UpstreamAuth auth) {
         return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), TestTarget.DATABASE, user, password,
-                UpstreamTlsMode.DISABLE, auth, null);
+                UpstreamTlsMode.DISABLE, auth, null, null);
     }
 
     public Gateway gateway() {

@@ -261,7 +261,7 @@ public final class DemoEnvironment implements AutoCloseable {
                         i.name() + "@demo.tracegate.dev"))
                 .toList();
         ConnectionConfig shop = new PostgresConnectionConfig("shop", "127.0.0.1", portBase + 10, "shop", TARGET_ROLE,
-                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null);
+                ref(secrets.resolve(TARGET_ROLE + ".password")), UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null, null);
         ConnectionConfig traces = new HttpConnectionConfig("traces", "http://127.0.0.1:" + traceStorePort + "/traces",
                 null, List.of());
         List<ConnectionConfig> connections = new ArrayList<>(List.of(shop, traces));

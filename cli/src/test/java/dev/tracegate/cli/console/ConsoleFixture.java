@@ -86,7 +86,7 @@ final class ConsoleFixture implements AutoCloseable {
         Files.writeString(policy, POLICY, StandardCharsets.UTF_8);
         String issuer = provider.issuerUrl(ISSUER_ID).toString();
         ConnectionConfig shop = new PostgresConnectionConfig("shop", "127.0.0.1", postgres.getPort(), "shop", "postgres",
-                null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null);
+                null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null, null);
         // The API listens on a fixed free port so approval links (approvals.consoleUrl) can name it.
         int apiPort = freePort();
         GatewayConfig config = new GatewayConfig(dataDir.resolve("gateway").toString(),

@@ -12,10 +12,12 @@ package dev.tracegate.gateway.config;
  * @param tls           how to protect the upstream connection ({@code disable} unless set)
  * @param upstreamAuth  the weakest login the upstream may ask for; {@code scram} unless set
  * @param caCertificate PEM file of the CA that signs the upstream's certificate (verify-full)
+ * @param upstreamPool  idle upstream sessions kept for reuse; {@code null} (no pool) unless set
  */
 public record PostgresConnectionConfig(String name, String host, int port, String database, String username,
                                        SecretReference password, UpstreamTlsMode tls, UpstreamAuth upstreamAuth,
-                                       String caCertificate) implements ConnectionConfig {
+                                       String caCertificate, UpstreamPoolConfig upstreamPool)
+        implements ConnectionConfig {
 
     public static final String PROTOCOL = "postgres";
 

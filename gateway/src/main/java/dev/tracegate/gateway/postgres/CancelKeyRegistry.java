@@ -24,7 +24,31 @@ public final class CancelKeyRegistry {
     }
 
     /** What a cancel reaches: a command held for approval first, otherwise the upstream. */
-    public record Target(UpstreamKey upstream, CommandHold hold) {
+    public record Target(UpstreamKey upstream, CommandHold hold, UpstreamReach reach) {
+    }
+
+    /**
+     * Whether a client's key still reaches its backend. A backend handed to another session must
+     * never receive a cancel sent for the one before: its key is retired first, and a backend any
+     * cancel was forwarded to is closed instead of being reused (the cancel may still be on its way).
+     */
+    public static final class UpstreamReach {
+        private boolean retired;
+        private boolean used;
+
+        /** Whether a cancel may be forwarded now; noted, so the backend is never reused after it. */
+        public synchronized boolean use() {
+            if (retired) {
+                return false;
+            }
+            used = true;
+            return true;
+        }
+
+        synchronized boolean retire() {
+            retired = true;
+            return used;
+        }
     }
 
     private record Entry(byte[] clientSecret, Target target) {
@@ -38,7 +62,7 @@ public final class CancelKeyRegistry {
         random.nextBytes(secret);
         while (true) {
             int processId = random.nextInt(1, Integer.MAX_VALUE);
-            if (entries.putIfAbsent(processId, new Entry(secret, new Target(upstream, hold))) == null) {
+            if (entries.putIfAbsent(processId, new Entry(secret, new Target(upstream, hold, new UpstreamReach()))) == null) {
                 return new ClientKey(processId, secret);
             }
         }
@@ -55,5 +79,16 @@ public final class CancelKeyRegistry {
 
     public void remove(ClientKey key) {
         entries.remove(key.processId());
+    }
+
+    /**
+     * Ends the key's reach before its backend is reset for another session: no cancel with it is
+     * forwarded from now on.
+     *
+     * @return whether a cancel was forwarded with it before (the backend must then be closed)
+     */
+    boolean retire(ClientKey key) {
+        Entry entry = entries.remove(key.processId());
+        return entry == null || entry.target().reach().retire();
     }
 }

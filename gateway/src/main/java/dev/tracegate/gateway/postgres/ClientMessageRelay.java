@@ -72,6 +72,8 @@ import java.util.regex.Pattern;
  */
 final class ClientMessageRelay {
 
+    /** Why a session ends when its client said goodbye (Terminate). */
+    static final String TERMINATED = "client terminated";
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
     /** Messages waiting for the server's answer, beyond which the session ends (they are held in memory). */
     private static final int MAX_UNANSWERED = 100_000;
@@ -101,6 +103,8 @@ final class ClientMessageRelay {
     private final ResultShapes shapes;
     private final MaskedStatements lineage;
     private final int resultDataBytes;
+    /** The backend may serve another session after this one: the client's Terminate is not forwarded. */
+    private final boolean keepsBackend;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final PreparedStatementNames sqlPrepared = new PreparedStatementNames();
     private final DeclaredCursors cursors = new DeclaredCursors();
@@ -167,7 +171,7 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
-                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes) {
+                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -181,6 +185,7 @@ final class ClientMessageRelay {
         this.shapes = new ResultShapes(columns);
         this.lineage = lineage;
         this.resultDataBytes = resultDataBytes;
+        this.keepsBackend = keepsBackend;
     }
 
     /**
@@ -198,12 +203,17 @@ final class ClientMessageRelay {
                 drain();
                 return "client disconnected";
             }
+            if (keepsBackend && frame.type() == Terminate.TYPE) {
+                // The session decides whether the backend is reset and kept or closed.
+                drain();
+                return TERMINATED;
+            }
             PgFrame forwarded = inspect(frame);
             outbox.add(forwarded);
             outboxBytes += forwarded.wireLength();
             if (frame.type() == Terminate.TYPE) {
                 drain();
-                return "client terminated";
+                return TERMINATED;
             }
             if (!clientBytes.hasPendingBytes() || outboxBytes >= MAX_OUTBOX_BYTES) {
                 drain();

@@ -41,7 +41,7 @@ public final class PostgresListener implements ProtocolListener {
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
                    Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines,
-                   IdleWatch idleWatch) {
+                   IdleWatch idleWatch, UpstreamPool pool) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
         PostgresConnectionConfig connection(String name) {
@@ -72,7 +72,7 @@ public final class PostgresListener implements ProtocolListener {
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
-                deadlines, idleWatch);
+                deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }
 
@@ -129,6 +129,7 @@ public final class PostgresListener implements ProtocolListener {
     @Override
     public void close() {
         sockets.close();
+        context.pool().close();
         catalogs.values().forEach(UpstreamCatalog::close);
         deadlines.close();
         idleWatch.close();

@@ -187,7 +187,7 @@ final class PostgresSession implements Runnable {
                 }
                 case CancelRequest cancel -> {
                     context.cancelKeys().lookup(cancel.processId(), cancel.secretKey()).ifPresent(target -> {
-                        if (!target.hold().cancel()) {
+                        if (!target.hold().cancel() && target.reach().use()) {
                             context.connector().cancel(target.upstream());
                         }
                     });
@@ -265,15 +265,19 @@ final class PostgresSession implements Runnable {
                       RelayInput in, PgFrameReader reader, PgFrameWriter out, Subject subject)
             throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
-        UpstreamConnection upstream;
-        try {
-            upstream = context.connector().connect(connection, settings, context.services().maxMessageBytes());
-        } catch (UpstreamException e) {
-            recorder.opened(openDetail(tls, e.getMessage()));
-            recorder.closed("upstream unavailable: " + e.getMessage());
-            throw new ClientRefusedException(e.sqlState(), e.getMessage());
+        UpstreamPool.Key poolKey = UpstreamPool.key(connection, info.identity(), settings);
+        UpstreamConnection upstream = poolKey == null ? null : context.pool().take(poolKey);
+        boolean reused = upstream != null;
+        if (!reused) {
+            try {
+                upstream = context.connector().connect(connection, settings, context.services().maxMessageBytes());
+            } catch (UpstreamException e) {
+                recorder.opened(openDetail(tls, e.getMessage(), null));
+                recorder.closed("upstream unavailable: " + e.getMessage());
+                throw new ClientRefusedException(e.sqlState(), e.getMessage());
+            }
         }
-        recorder.opened(openDetail(tls, null));
+        recorder.opened(openDetail(tls, null, poolKey == null ? null : upstreamDetail(upstream, reused)));
         Optional<String> unsafe = ServerSettingsWatch.refusal(upstream.parameters());
         if (unsafe.isPresent()) {
             upstream.close();
@@ -282,9 +286,24 @@ final class PostgresSession implements Runnable {
         }
         CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals(),
                 context.services().gate());
-        try (upstream) {
-            relay(recorder, upstream, in, reader, out, subject, hold);
+        boolean released = false;
+        try {
+            released = relay(recorder, upstream, in, reader, out, subject, hold, poolKey);
+        } finally {
+            if (!released) {
+                upstream.close();
+            }
         }
+    }
+
+    /** For an auditor: whether the session ran on a backend an earlier session of the same caller left, and which. */
+    private static ObjectNode upstreamDetail(UpstreamConnection upstream, boolean reused) {
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("reused", reused);
+        if (upstream.key() != null) {
+            detail.put("backend_pid", upstream.key().processId());
+        }
+        return detail;
     }
 
     /**
@@ -360,8 +379,10 @@ final class PostgresSession implements Runnable {
         return new AuthFailure(SourceAddress.of(socket.getInetAddress()), PostgresEngine.PROTOCOL, client, reason, claimed);
     }
 
-    private void relay(SessionRecorder recorder, UpstreamConnection upstream, RelayInput in, PgFrameReader reader,
-                       PgFrameWriter out, Subject subject, CommandHold hold) throws IOException {
+    /** Relays until either side ends; returns whether the backend was reset and kept for another session. */
+    private boolean relay(SessionRecorder recorder, UpstreamConnection upstream, RelayInput in, PgFrameReader reader,
+                          PgFrameWriter out, Subject subject, CommandHold hold, UpstreamPool.Key poolKey)
+            throws IOException {
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
@@ -395,10 +416,14 @@ final class PostgresSession implements Runnable {
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
-                    context.services().resultDataBytes());
+                    context.services().resultDataBytes(), poolKey != null);
             Ending ending = clientSide(recorder, clientRelay);
             clientSideDone.set(true);
-            upstream.close();
+            boolean released = poolKey != null
+                    && released(poolKey, upstream, ending, inFlight, serverRelay, serverSide, clientKey);
+            if (!released) {
+                upstream.close();
+            }
             joinQuietly(serverSide);
             if (ending.error() != null) {
                 sendQuietly(out, ending.error());
@@ -408,10 +433,40 @@ final class PostgresSession implements Runnable {
                 serverRelay.recordUnanswered(reason);
             }
             recorder.closed(reason);
+            return released;
         } finally {
             clientInput.stopWatching();
             context.cancelKeys().remove(clientKey);
         }
+    }
+
+    /**
+     * Resets the backend and keeps it for the next session of the same caller and settings, when
+     * the session ended cleanly: the client said goodbye, the server had answered everything and
+     * was idle outside a transaction (no COPY, nothing in flight, no statement held), and no cancel
+     * was ever forwarded for it. Its client key is dead before the reset. Anything else, or a reset
+     * that does not answer exactly as expected, leaves the backend to be closed: it is never repaired.
+     */
+    private boolean released(UpstreamPool.Key poolKey, UpstreamConnection upstream, Ending ending,
+                             InFlightCommands inFlight, ServerMessageRelay serverRelay, Thread serverSide,
+                             CancelKeyRegistry.ClientKey clientKey) {
+        // In this order: see ServerMessageRelay.idle().
+        boolean idle = inFlight.size() == 0 && serverRelay.idle();
+        if (!ClientMessageRelay.TERMINATED.equals(ending.reason()) || ending.error() != null || !idle
+                || serverRelay.failure() != null || !serverSide.isAlive() || context.cancelKeys().retire(clientKey)) {
+            return false;
+        }
+        try {
+            serverRelay.release(upstream.writer());
+        } catch (IOException e) {
+            return false;
+        }
+        joinQuietly(serverSide);
+        if (serverSide.isAlive() || !serverRelay.released() || upstream.serverBytes().hasBufferedBytes()) {
+            return false;
+        }
+        context.pool().offer(poolKey, upstream.withReported(serverRelay.reported()));
+        return true;
     }
 
     /** Why the client side stopped, and the error the client is told once the server side is quiet. */
@@ -437,11 +492,14 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private ObjectNode openDetail(boolean tls, String upstreamError) {
+    private ObjectNode openDetail(boolean tls, String upstreamError, ObjectNode upstream) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("tls", tls);
         if (upstreamError != null) {
             detail.put("upstream_error", upstreamError);
+        }
+        if (upstream != null) {
+            detail.set("upstream", upstream);
         }
         return detail;
     }

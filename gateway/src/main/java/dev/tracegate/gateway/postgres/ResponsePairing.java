@@ -276,6 +276,20 @@ final class ResponsePairing {
         return unanswered;
     }
 
+    /**
+     * Whether the server has answered every message taken so far in full and waits for the next:
+     * one reading, nothing in progress or skipped. With nothing left in the session's messages,
+     * the server has nothing of this session's to answer.
+     */
+    boolean settled() {
+        if (readings.size() != 1) {
+            return false;
+        }
+        Reading reading = readings.getFirst();
+        return !reading.closed() && reading.current() < 0 && reading.phase() == Phase.IDLE && !reading.skipping()
+                && reading.next() == base + window.size();
+    }
+
     /** The message whose answer is in progress, when every reading agrees on one; else {@code null}. */
     InFlightCommand current() {
         return commonCurrent();

@@ -25,7 +25,10 @@ import dev.tracegate.wire.postgres.backend.ParameterStatus;
 import dev.tracegate.wire.postgres.backend.PortalSuspended;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import dev.tracegate.wire.postgres.backend.RowDescription;
+import dev.tracegate.wire.postgres.backend.TransactionStatus;
+import dev.tracegate.wire.postgres.frontend.Query;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +59,14 @@ final class ServerMessageRelay {
     /** The command whose answer the namespace refused, which the pairing may already have closed. */
     private InFlightCommand refusing;
     private volatile String failure;
+    /** The server has answered everything and is idle outside a transaction (as after start-up, or a ReadyForQuery 'I'). */
+    private volatile boolean idle = true;
+    /** Set before the gateway's own {@code DISCARD ALL} is sent: from then on the server's messages answer it. */
+    private volatile boolean releasing;
+    private boolean discarded;
+    private volatile boolean released;
+    /** Every setting the server reported since start-up, as it reported it last (read once this side has stopped). */
+    private final Map<String, String> reported = new LinkedHashMap<>();
 
     /** The server reported a setting the gateway cannot read SQL under. */
     private static final class UnsafeSettingException extends Exception {
@@ -72,6 +83,37 @@ final class ServerMessageRelay {
         this.recorder = recorder;
         this.pairing = new ResponsePairing(inFlight);
         this.unpaired = unpaired;
+    }
+
+    /**
+     * Whether the server waits for the next command outside a transaction, with every answer
+     * relayed. Read after {@link InFlightCommands#size()} is seen at 0: a message taken from there
+     * clears this before it is taken, so the two together mean nothing is in flight.
+     */
+    boolean idle() {
+        return idle;
+    }
+
+    /**
+     * Resets the idle backend the client left, for the next session: this side stops relaying and
+     * reads the answer to the gateway's {@code DISCARD ALL} (which resets settings, the session
+     * authorization, prepared statements, cursors, LISTENs, advisory locks, temporary tables,
+     * plans and sequences). Called by the client side once it has stopped, when {@link #idle()}.
+     */
+    void release(PgFrameWriter upstream) throws IOException {
+        releasing = true;
+        upstream.write(new Query("DISCARD ALL").encode());
+        upstream.flush();
+    }
+
+    /** Whether the reset answered exactly as expected (CommandComplete, then ReadyForQuery 'I'); once this side has stopped. */
+    boolean released() {
+        return released;
+    }
+
+    /** The settings the server reported during the session and its reset; once this side has stopped. */
+    Map<String, String> reported() {
+        return reported;
     }
 
     /** Why the gateway ended the session from this side, or {@code null} when it did not. */
@@ -104,6 +146,12 @@ final class ServerMessageRelay {
                 if (frame == null) {
                     client.flush();
                     return;
+                }
+                if (releasing) {
+                    if (resetEnded(frame)) {
+                        return;
+                    }
+                    continue;
                 }
                 forwarded = observe(frame);
             } catch (MaskingRefusedException e) {
@@ -150,9 +198,43 @@ final class ServerMessageRelay {
         return frame.type() == ReadyForQuery.TYPE ? serverBytes.hasBufferedBytes() : serverBytes.hasPendingBytes();
     }
 
+    /**
+     * One message of the reset's answer; whether it ended (then {@link #released} says how). The
+     * client has left: notices and notifications (its LISTENs', until the reset ends them) reach no
+     * one. Anything but the expected answer leaves the backend unreleased, to be closed.
+     */
+    private boolean resetEnded(PgFrame frame) throws IOException {
+        switch (frame.type()) {
+            case ParameterStatus.TYPE -> {
+                ParameterStatus status = ParameterStatus.decode(frame.body());
+                reported.put(status.name(), status.value());
+                return ServerSettingsWatch.refusal(status).isPresent();
+            }
+            case NoticeResponse.TYPE, NotificationResponse.TYPE -> {
+                return false;
+            }
+            case CommandComplete.TYPE -> {
+                boolean first = !discarded;
+                discarded = first && CommandComplete.decode(frame.body()).tag().equals("DISCARD ALL");
+                return !discarded;
+            }
+            case ReadyForQuery.TYPE -> {
+                released = discarded && ReadyForQuery.decode(frame.body()).status() == TransactionStatus.IDLE;
+                return true;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
     /** Pairs the frame with its command and notes what it means; returns the frame the client gets, or null for none. */
     private PgFrame observe(PgFrame frame) throws IOException, PairingLostException, UnsafeSettingException {
         byte type = frame.type();
+        if (!ResponsePairing.isAnytime(type)) {
+            // Before the pairing takes a message from the session's: see idle().
+            idle = false;
+        }
         ErrorResponse error = type == ErrorResponse.TYPE ? ErrorResponse.decode(frame.body()) : null;
         ResponsePairing.Answer answer = pairing.pair(type, error != null && endsSession(error));
         for (InFlightCommand skipped : answer.skipped()) {
@@ -178,8 +260,10 @@ final class ServerMessageRelay {
             case ParameterStatus.TYPE -> parameterStatus(frame);
             case FunctionCallResponse.TYPE -> functionResult(owner, frame);
             case ReadyForQuery.TYPE -> {
-                namespace.ready(ReadyForQuery.decode(frame.body()).status());
+                TransactionStatus status = ReadyForQuery.decode(frame.body()).status();
+                namespace.ready(status);
                 recordUnpairedMasking();
+                idle = status == TransactionStatus.IDLE && pairing.settled();
                 yield frame;
             }
             // ParseComplete, BindComplete, CloseComplete, EmptyQueryResponse, PortalSuspended,
@@ -297,6 +381,7 @@ final class ServerMessageRelay {
 
     private PgFrame parameterStatus(PgFrame frame) throws IOException, UnsafeSettingException {
         ParameterStatus status = ParameterStatus.decode(frame.body());
+        reported.put(status.name(), status.value());
         Optional<String> refusal = ServerSettingsWatch.refusal(status);
         if (refusal.isPresent()) {
             throw new UnsafeSettingException(refusal.get());

@@ -38,7 +38,7 @@ class BadInputTest {
         }
         gateway = TestGateway.start(List.of(new dev.tracegate.gateway.config.PostgresConnectionConfig("down",
                 "127.0.0.1", deadPort, "appdb", TestTarget.TRUST_USER, null, UpstreamTlsMode.DISABLE,
-                dev.tracegate.gateway.config.UpstreamAuth.TRUST, null)));
+                dev.tracegate.gateway.config.UpstreamAuth.TRUST, null, null)));
     }
 
     @AfterAll

@@ -136,7 +136,7 @@ class ServerSettingsThroughGatewayTest {
 
     private static ConnectionConfig upstream(String name, String database) {
         return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), database, TestTarget.TRUST_USER, null,
-                UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null);
+                UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null, null);
     }
 
     private static void assertStillServes() {

@@ -73,7 +73,7 @@ class UpstreamAuthenticationTest {
             ImpostorServer impostor = new ImpostorServer(behaviour);
             impostors.add(impostor);
             extra.add(new PostgresConnectionConfig(behaviour.connection(), "127.0.0.1", impostor.port(),
-                    "appdb", "app", password, UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null));
+                    "appdb", "app", password, UpstreamTlsMode.DISABLE, UpstreamAuth.SCRAM, null, null));
         }
         gateway = TestGateway.start(extra);
     }

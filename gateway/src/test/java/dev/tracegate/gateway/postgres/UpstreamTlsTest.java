@@ -87,7 +87,7 @@ class UpstreamTlsTest {
                 scram("tls_scram_plus", tlsTarget.getPort(), held, UpstreamAuth.SCRAM_PLUS),
                 scram("tls_scram_relayed", relay.port(), held, UpstreamAuth.SCRAM),
                 new PostgresConnectionConfig("tls_trust_relayed", "127.0.0.1", relay.port(), "postgres", "postgres",
-                        null, UpstreamTlsMode.REQUIRE, UpstreamAuth.TRUST, null)));
+                        null, UpstreamTlsMode.REQUIRE, UpstreamAuth.TRUST, null, null)));
     }
 
     @AfterAll
@@ -153,12 +153,12 @@ class UpstreamTlsTest {
 
     private static ConnectionConfig tls(String name, UpstreamTlsMode mode, Path ca) {
         return new PostgresConnectionConfig(name, "127.0.0.1", tlsTarget.getPort(), "postgres", "postgres", null,
-                mode, UpstreamAuth.TRUST, ca == null ? null : ca.toString());
+                mode, UpstreamAuth.TRUST, ca == null ? null : ca.toString(), null);
     }
 
     private static ConnectionConfig scram(String name, int port, SecretReference password, UpstreamAuth auth) {
         return new PostgresConnectionConfig(name, "127.0.0.1", port, "postgres", SCRAM_ROLE, password,
-                UpstreamTlsMode.REQUIRE, auth, null);
+                UpstreamTlsMode.REQUIRE, auth, null, null);
     }
 
     private static void openssl(String... args) throws Exception {

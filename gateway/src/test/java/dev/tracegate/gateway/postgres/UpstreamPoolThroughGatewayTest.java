@@ -1,0 +1,289 @@
+package dev.tracegate.gateway.postgres;
+
+import static dev.tracegate.gateway.postgres.FrontendMessages.query;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.PostgresConnectionConfig;
+import dev.tracegate.gateway.config.UpstreamAuth;
+import dev.tracegate.gateway.config.UpstreamPoolConfig;
+import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.wire.postgres.PgFrame;
+import dev.tracegate.wire.postgres.backend.CopyInResponse;
+import dev.tracegate.wire.postgres.frontend.Terminate;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/**
+ * The pool of upstream sessions (connections[].upstreamPool), through the gateway with pgjdbc and
+ * a raw client against the embedded PostgreSQL: a backend is reused only by the same caller with
+ * the same start-up settings, only after a clean end and a clean {@code DISCARD ALL}, and the next
+ * session sees nothing of the one before.
+ */
+class UpstreamPoolThroughGatewayTest {
+
+    /** Everything the tests leave behind in a session is allowed, so the reset is what removes it. */
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            rules:
+              - name: everything-allowed
+                classes: [dangerous_admin]
+                action: allow
+            """;
+
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE TABLE IF NOT EXISTS pool_copy (v text)");
+        }
+        gateway = TestGateway.start(List.of(upstream("pooled", new UpstreamPoolConfig(4, 60)),
+                upstream("pooled_briefly", new UpstreamPoolConfig(4, 1)), upstream("unpooled", null)), POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void sequentialSessionsOfOneCallerRunOnOneBackendAndTheEvidenceSaysSo() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "pooled");
+        List<Integer> pids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            pids.add(backendPid("pooled", "sequential"));
+        }
+        assertThat(Set.copyOf(pids)).hasSize(1);
+
+        List<JsonNode> opens = new ArrayList<>();
+        for (String session : newSessions("pooled", earlier, 5)) {
+            opens.add(gateway.closedSessionEvents(session).getFirst());
+        }
+        assertThat(opens).allSatisfy(open -> {
+            assertThat(open.path("type").asText()).isEqualTo("session.open");
+            assertThat(open.path("detail").path("upstream").path("backend_pid").asInt()).isEqualTo(pids.getFirst());
+        });
+        assertThat(opens.stream().filter(open -> open.path("detail").path("upstream").path("reused").asBoolean()))
+                .hasSize(4);
+    }
+
+    @Test
+    void withoutAnUpstreamPoolEverySessionHasItsOwnBackend() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "unpooled");
+        Set<Integer> pids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            pids.add(backendPid("unpooled", "sequential"));
+        }
+        assertThat(pids).hasSize(3);
+        for (String session : newSessions("unpooled", earlier, 3)) {
+            assertThat(gateway.closedSessionEvents(session).getFirst().path("detail").has("upstream")).isFalse();
+        }
+    }
+
+    @Test
+    void aReusedBackendKeepsNothingOfTheSessionBefore() throws Exception {
+        String intervalStyle;
+        int first;
+        try (Connection c = connect("pooled", "leftovers"); Statement sql = c.createStatement()) {
+            first = pid(sql);
+            intervalStyle = text(sql, "SHOW IntervalStyle");
+            sql.execute("CREATE TEMP TABLE pool_leftover (v int)");
+            sql.execute("SET IntervalStyle = 'sql_standard'");
+            sql.execute("SET statement_timeout = '7s'");
+            sql.execute("PREPARE pool_prepared AS SELECT 1");
+            sql.execute("LISTEN pool_channel");
+            sql.execute("SELECT pg_advisory_lock(4242)");
+            sql.execute("DECLARE pool_cursor CURSOR WITH HOLD FOR SELECT 1");
+            assertThat(c.unwrap(PGConnection.class).getParameterStatus("IntervalStyle")).isEqualTo("sql_standard");
+        }
+        try (Connection c = connect("pooled", "leftovers"); Statement sql = c.createStatement()) {
+            assertThat(pid(sql)).as("the same backend").isEqualTo(first);
+            assertThat(number(sql, "SELECT count(*) FROM pg_class WHERE relname = 'pool_leftover'")).isZero();
+            assertThat(text(sql, "SHOW IntervalStyle")).isEqualTo(intervalStyle);
+            assertThat(c.unwrap(PGConnection.class).getParameterStatus("IntervalStyle"))
+                    .as("the start-up report is the backend's state after the reset").isEqualTo(intervalStyle);
+            assertThat(text(sql, "SHOW statement_timeout")).isEqualTo("0");
+            assertThat(number(sql, "SELECT count(*) FROM pg_prepared_statements WHERE name = 'pool_prepared'")).isZero();
+            assertThat(number(sql, "SELECT count(*) FROM pg_listening_channels()")).isZero();
+            assertThat(number(sql, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"))
+                    .isZero();
+            assertThat(number(sql, "SELECT count(*) FROM pg_cursors WHERE name = 'pool_cursor'")).isZero();
+        }
+    }
+
+    @Test
+    void aSessionThatEndsInsideATransactionClosesItsBackend() throws Exception {
+        int first;
+        try (Connection c = connect("pooled", "in-transaction"); Statement sql = c.createStatement()) {
+            first = pid(sql);
+            c.setAutoCommit(false);
+            sql.execute("INSERT INTO pool_copy VALUES ('uncommitted')");
+        }
+        assertThat(backendPid("pooled", "in-transaction")).isNotEqualTo(first);
+        awaitGone(first);
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            assertThat(number(sql, "SELECT count(*) FROM pool_copy WHERE v = 'uncommitted'")).isZero();
+        }
+    }
+
+    @Test
+    void aSessionThatEndsInTheMiddleOfACopyClosesItsBackend() throws Exception {
+        Map<String, String> settings = Map.of("application_name", "mid-copy");
+        int first;
+        try (RawPgClient client = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "pooled",
+                settings)) {
+            first = rawPid(client);
+            client.sendBatch(List.of(query("COPY pool_copy FROM STDIN")));
+            assertThat(client.readUntil(CopyInResponse.TYPE, 1).getLast().type()).isEqualTo(CopyInResponse.TYPE);
+            client.send(Terminate.INSTANCE.encode());
+        }
+        try (RawPgClient client = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "pooled",
+                settings)) {
+            assertThat(rawPid(client)).isNotEqualTo(first);
+        }
+        awaitGone(first);
+    }
+
+    @Test
+    void anotherCallerOrAnotherApplicationNameNeverGetsTheBackend() throws Exception {
+        int alices = backendPid("pooled", "mine");
+        assertThat(backendPid("pooled", "another application")).isNotEqualTo(alices);
+        Properties admin = new Properties();
+        admin.setProperty("ApplicationName", "mine");
+        admin.setProperty("assumeMinServerVersion", "9.4");
+        admin.setProperty("password", TestGateway.ADMIN_TOKEN);
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + gateway.port() + "/pooled?sslmode=require&user=admin", admin);
+             Statement sql = c.createStatement()) {
+            assertThat(pid(sql)).as("another caller").isNotEqualTo(alices);
+        }
+        assertThat(backendPid("pooled", "mine")).as("still kept for alice").isEqualTo(alices);
+    }
+
+    @Test
+    void aBackendACancelWasForwardedToIsClosedNotReused() throws Exception {
+        int first;
+        try (Connection c = connect("pooled", "cancelled"); Statement sql = c.createStatement()) {
+            first = pid(sql);
+            CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
+                try {
+                    Thread.sleep(500);
+                    sql.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThatThrownBy(() -> sql.execute("SELECT pg_sleep(30)"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("57014"));
+            cancel.join();
+            assertThat(pid(sql)).isEqualTo(first);
+        }
+        assertThat(backendPid("pooled", "cancelled")).isNotEqualTo(first);
+        awaitGone(first);
+    }
+
+    @Test
+    void aBackendTheServerEndedWhileIdleIsNeverHandedOut() throws Exception {
+        int first = backendPid("pooled", "terminated");
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("SELECT pg_terminate_backend(" + first + ")");
+        }
+        awaitGone(first);
+        int second = backendPid("pooled", "terminated");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(backendPid("pooled", "terminated")).isEqualTo(second);
+    }
+
+    @Test
+    void anIdleBackendIsClosedAfterTheIdleTimeout() throws Exception {
+        int first = backendPid("pooled_briefly", "expiring");
+        awaitGone(first);
+        assertThat(backendPid("pooled_briefly", "expiring")).isNotEqualTo(first);
+    }
+
+    private static ConnectionConfig upstream(String name, UpstreamPoolConfig pool) {
+        return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), TestTarget.DATABASE,
+                TestTarget.TRUST_USER, null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null, pool);
+    }
+
+    /** As alice, with application_name in the start-up message (pgjdbc sends it so only for a 9.0 server or later). */
+    private static Connection connect(String connection, String applicationName) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", applicationName);
+        props.setProperty("assumeMinServerVersion", "9.4");
+        return gateway.connect(connection, props);
+    }
+
+    /** One whole session as alice: its backend's process id. */
+    private static int backendPid(String connection, String applicationName) throws SQLException {
+        try (Connection c = connect(connection, applicationName); Statement sql = c.createStatement()) {
+            return pid(sql);
+        }
+    }
+
+    private static int pid(Statement sql) throws SQLException {
+        return (int) number(sql, "SELECT pg_backend_pid()");
+    }
+
+    private static int rawPid(RawPgClient client) throws Exception {
+        List<PgFrame> frames = client.exchange(List.of(query("SELECT pg_backend_pid()")), 1);
+        PgFrame row = frames.stream().filter(frame -> frame.type() == 'D').findFirst().orElseThrow();
+        byte[] body = row.body();
+        // One column: a 2-byte count, a 4-byte length, then the text.
+        int length = ((body[2] & 0xff) << 24) | ((body[3] & 0xff) << 16) | ((body[4] & 0xff) << 8) | (body[5] & 0xff);
+        return Integer.parseInt(new String(body, 6, length, StandardCharsets.US_ASCII));
+    }
+
+    private static long number(Statement sql, String query) throws SQLException {
+        try (ResultSet rs = sql.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String text(Statement sql, String query) throws SQLException {
+        try (ResultSet rs = sql.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /** The backend has left the server (the gateway closed it). */
+    private static void awaitGone(int pid) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                return number(sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 0;
+            }
+        });
+    }
+
+    private static List<String> newSessions(String connection, Set<String> earlier, int count) {
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> gateway.sessionIds("apikey:alice", connection).stream()
+                        .filter(id -> !earlier.contains(id)).toList(), ids -> ids.size() == count);
+    }
+}
