@@ -353,6 +353,9 @@ class LineageCheckTest {
             "SELECT id FROM customers WHERE pg_notify('tg', card_number) IS NOT NULL",
             "SELECT id FROM customers WHERE set_config('tg.x', card_number, false) IS NOT NULL",
             "SELECT count(set_config('application_name', card_number, false)) FROM customers",
+            "SELECT count(pg_create_physical_replication_slot(translate(card_number, ' ', '_'))) FROM customers",
+            "SELECT id FROM customers WHERE pg_create_logical_replication_slot('s' || card_number, 'test_decoding') IS NULL",
+            "SELECT id FROM customers WHERE id = 1 AND pg_backup_start(card_number) IS NOT NULL",
     })
     void writingAProtectedValueOutIsACopyEvenUnderAny(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);
