@@ -66,6 +66,9 @@ class MySqlLineageTest {
             "SELECT lock_mode, table_schema FROM information_schema.METADATA_LOCK_INFO",
             "SELECT variable_value FROM information_schema.USER_VARIABLES",
             "SHOW USER_VARIABLES",
+            // MariaDB's PROCEDURE ANALYSE() returns each selected column's smallest and largest value.
+            "SELECT name FROM customers PROCEDURE ANALYSE()",
+            "SELECT id, email FROM customers WHERE id > 0 PROCEDURE ANALYSE(10, 256)",
             "SHOW EXPLAIN FORMAT=JSON FOR 12",
             "show analyze for 12",
             "USE mysql",
