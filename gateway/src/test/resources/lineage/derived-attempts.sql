@@ -168,6 +168,13 @@ UPDATE lc_members SET club = 100 WHERE id = 2 RETURNING id
 UPDATE lc_members_v SET club = -1 WHERE id = 1
 INSERT INTO lc_members (id, club, name) VALUES (1, NULL, NULL) ON CONFLICT (id) DO UPDATE SET id = -1
 CREATE UNIQUE INDEX lc_members_name ON lc_members (name)
+-- an index or statistics object computed on stored rows: the server evaluates it on every row (as the
+-- index is built, at the next ANALYZE), and a cast that fails quotes the value in the error
+CREATE INDEX lc_ix_cast ON lc_customers ((name::int))
+CREATE INDEX lc_ix_partial ON lc_customers (id) WHERE name::int > 0
+CREATE UNIQUE INDEX lc_ix_card ON ONLY lc_customers USING btree ((card_number::numeric))
+CREATE STATISTICS lc_st ON (name::int) FROM lc_customers
+ANALYZE lc_customers
 -- partitions and inheritance children (rules name the parents; PostgreSQL describes the child's own columns)
 SELECT * FROM lc_customers_eu
 SELECT name, date_of_birth FROM public.lc_customers_eu
@@ -215,6 +222,12 @@ SELECT * FROM public.lc_mine_v
 SELECT most_common_vals::text FROM pg_stats WHERE tablename = 'lc_customers'
 SELECT histogram_bounds::text FROM pg_stats WHERE attname = 'card_number'
 SELECT query FROM pg_stat_activity
+-- code that runs without being named: a cast's function (1::lc_orders calls it, and the text names no
+-- function); the caller's role owns every table's row type, so it may create such a cast
+CREATE OR REPLACE FUNCTION lc_as_order(int) RETURNS lc_orders LANGUAGE sql AS $$ SELECT 0, 0, 0::numeric, string_agg(name || ' ' || date_of_birth, ',') FROM lc_customers $$
+CREATE CAST (int AS lc_orders) WITH FUNCTION lc_as_order(int)
+SELECT (1::lc_orders).status
+SELECT CAST(2 AS lc_orders)::text
 -- copies
 INSERT INTO lc_copy (v) SELECT email FROM lc_customers
 INSERT INTO lc_copy (v) SELECT reverse(card_number) FROM lc_customers

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
  * hands it to the session whose write fired it: a masked caller's {@code UPDATE} that names no
  * protected column, then {@code SELECT @last} or {@code SELECT REVERSE(@last)}, an expression the
  * masker cannot name and a name no detector finds. The gateway reads the triggers' bodies and
- * refuses a masked caller's statement that names a variable one of them names; other variables
- * stay free.
+ * refuses a masked caller's statement that names a variable one of them names, and MariaDB's list of
+ * the session's variables ({@code information_schema.USER_VARIABLES}, {@code SHOW USER_VARIABLES});
+ * other variables stay free.
  */
 class MysqlTriggerVariablesThroughGatewayTest {
 
@@ -57,6 +58,13 @@ class MysqlTriggerVariablesThroughGatewayTest {
                 assertThatThrownBy(() -> one(sql, read)).as(read).isInstanceOf(SQLException.class)
                         .hasMessageContaining("blocked by policy rule mask-personal-data")
                         .hasMessageContaining("trigger").hasMessageNotContaining("Lovelace");
+            }
+            // MariaDB lists every user variable of the session, the trigger's copy among them, without naming it.
+            for (String list : List.of("SELECT VARIABLE_VALUE FROM information_schema.USER_VARIABLES",
+                    "SELECT REVERSE(VARIABLE_VALUE) FROM `INFORMATION_SCHEMA`.`user_variables`", "SHOW USER_VARIABLES")) {
+                assertThatThrownBy(() -> one(sql, list)).as(list).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("blocked by policy rule mask-personal-data")
+                        .hasMessageNotContaining("Lovelace");
             }
             sql.execute("SET @mine = 'mine'");
             assertThat(one(sql, "SELECT @mine")).as("a variable no trigger names").isEqualTo("mine");

@@ -21,15 +21,20 @@ final class FunctionLineage {
      * Built-ins that put their arguments where other queries, sessions or the protocol show them
      * unmasked by any column rule: a notification's payload, a setting ({@code SHOW}, {@code
      * current_setting}, a reported ParameterStatus), a sequence's value, an advisory lock's key (in
-     * {@code pg_locks}), a large object, a logical decoding message. Wherever they are called, even in
-     * a condition or inside {@code count}, a protected argument is copied out.
+     * {@code pg_locks}), a large object, a logical decoding message, a replication slot's or origin's
+     * name ({@code pg_replication_slots}), a backup's label; MySQL's {@code LAST_INSERT_ID(expr)},
+     * whose argument the next {@code SELECT LAST_INSERT_ID()} of the session returns as a bare number, and
+     * {@code GET_LOCK(name, ...)}, whose name other sessions see. Wherever they are called, even in a
+     * condition or inside {@code count}, a protected argument is copied out.
      */
     private static final Set<String> WRITES_ITS_ARGUMENTS = Set.of("pg_notify", "set_config", "setval",
             "lo_from_bytea", "lo_put", "lo_create", "lowrite", "pg_logical_emit_message", "pg_advisory_lock",
             "pg_advisory_lock_shared", "pg_advisory_xact_lock", "pg_advisory_xact_lock_shared", "pg_try_advisory_lock",
             "pg_try_advisory_lock_shared", "pg_try_advisory_xact_lock", "pg_try_advisory_xact_lock_shared",
             "pg_advisory_unlock", "pg_advisory_unlock_shared", "pg_create_restore_point",
-            "pg_replication_origin_create", "pg_stat_reset_single_table_counters");
+            "pg_replication_origin_create", "pg_stat_reset_single_table_counters", "pg_create_physical_replication_slot",
+            "pg_create_logical_replication_slot", "pg_copy_physical_replication_slot", "pg_copy_logical_replication_slot",
+            "pg_replication_origin_session_setup", "pg_backup_start", "pg_start_backup", "last_insert_id", "get_lock");
 
     private FunctionLineage() {
     }

@@ -45,7 +45,14 @@ public final class LineageCheck {
             "merge");
     /** Statements that run a text judged when it was prepared or declared. */
     private static final Set<String> RUNS_JUDGED_TEXT = Set.of("execute", "fetch", "move", "refresh");
-    private static final Set<String> CODE_THE_GATEWAY_CANNOT_SEE = Set.of("trigger", "rule", "policy", "event");
+    /**
+     * Objects whose code runs on other statements without being named in them: triggers, rules,
+     * row-level policies, event triggers; a cast ({@code 1::orders} calls its function, which may read
+     * any table, while the text names no function), an operator class or family (its support functions
+     * run inside index builds and sorts), a transform, a conversion.
+     */
+    private static final Set<String> CODE_THE_GATEWAY_CANNOT_SEE = Set.of("trigger", "rule", "policy", "event", "cast",
+            "operator", "transform", "conversion");
     private static final int CACHE_LIMIT = 10_000;
 
     private LineageCheck() {
@@ -272,13 +279,14 @@ public final class LineageCheck {
     private static void create(String text, List<SqlToken> tokens, ProtectedSchema schema) {
         int i = 1;
         while (i < tokens.size() && Set.of("or", "replace", "temp", "temporary", "unlogged", "global", "local",
-                "recursive", "materialized", "constraint").contains(word(tokens, i))) {
+                "recursive", "materialized", "constraint", "unique", "default").contains(word(tokens, i))) {
             i++;
         }
         String what = word(tokens, i);
         if (CODE_THE_GATEWAY_CANNOT_SEE.contains(what)) {
             throw new LineageRefusal("CREATE " + what.toUpperCase() + " runs code on other statements that the gateway"
-                    + " cannot follow; masked callers may not create triggers, rules or row-level policies");
+                    + " cannot follow; masked callers may not create triggers, rules, row-level policies, casts,"
+                    + " operators or operator classes");
         }
         boolean materialized = tokens.stream().limit(i).anyMatch(t -> t.isWord("materialized"));
         if ((what.equals("table") && storesAQuery(tokens, i)) || (what.equals("view") && materialized
@@ -286,9 +294,21 @@ public final class LineageCheck {
             copyingQuery(text, tokens, schema);
             return;
         }
+        if ((what.equals("index") || what.equals("statistics")) && namesProtectedData(tokens, schema)
+                && RowComputingDefinition.computes(tokens, what)) {
+            throw new LineageRefusal("CREATE " + what.toUpperCase() + " with an expression, an operator class or a"
+                    + " WHERE on a table that holds protected data makes the server compute on every stored row (as the"
+                    + " index is built, or at the next ANALYZE), and its errors quote the value an expression failed"
+                    + " on; index or collect statistics on the columns themselves, or ask someone who sees personal"
+                    + " data");
+        }
         if (what.equals("table") || what.equals("index") || what.equals("domain")) {
             schemaChange(tokens, schema);
         }
+    }
+
+    private static boolean namesProtectedData(List<SqlToken> tokens, ProtectedSchema schema) {
+        return tokens.stream().anyMatch(token -> token.isIdentifier() && schema.holdsProtectedData(token.text()));
     }
 
     /**

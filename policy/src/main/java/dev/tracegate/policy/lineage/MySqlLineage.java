@@ -34,13 +34,20 @@ final class MySqlLineage {
      * stored values: MySQL 8's histograms ({@code COLUMN_STATISTICS}, bucket values of a column, as
      * PostgreSQL's {@code pg_stats}), the words of an InnoDB full-text index ({@code
      * INNODB_FT_INDEX_TABLE}, {@code INNODB_FT_INDEX_CACHE}: every word of the indexed names), and
-     * MariaDB's query cache ({@code QUERY_CACHE_INFO}, other sessions' statement texts).
+     * MariaDB's query cache ({@code QUERY_CACHE_INFO}, other sessions' statement texts); the optimizer
+     * trace ({@code OPTIMIZER_TRACE}: the plan of the session's last statement, where a row read while
+     * planning puts its values in the conditions, as in EXPLAIN's), InnoDB's locks ({@code
+     * INNODB_LOCKS.lock_data}: the key of each locked row, of any session) and MariaDB's {@code
+     * METADATA_LOCK_INFO} (the names other sessions' {@code GET_LOCK} took), and MariaDB's {@code
+     * USER_VARIABLES} (every user variable of the session, a trigger's copy of a row among them, without
+     * naming it).
      */
     private static final Set<String> EXPOSING_RELATIONS = Set.of(
             "processlist", "innodb_trx", "threads", "events_statements_current", "events_statements_history",
             "events_statements_history_long", "events_statements_summary_by_digest", "prepared_statements_instances",
             "general_log", "slow_log", "x$processlist", "x$session", "column_statistics", "innodb_ft_index_table",
-            "innodb_ft_index_cache", "query_cache_info");
+            "innodb_ft_index_cache", "query_cache_info", "optimizer_trace", "innodb_locks", "metadata_lock_info",
+            "user_variables");
     /** Where the statement an EXPLAIN or ANALYZE carries begins, after its options. */
     private static final Set<String> EXPLAINABLE = Set.of("select", "with", "table", "values", "insert", "replace",
             "update", "delete");
@@ -48,10 +55,11 @@ final class MySqlLineage {
     /**
      * SHOW forms that print other sessions' statements or logged rows; MariaDB's {@code SHOW EXPLAIN
      * FOR id} and {@code SHOW ANALYZE FOR id} show another connection's running statement's plan, its
-     * literals in the conditions of {@code FORMAT=JSON}.
+     * literals in the conditions of {@code FORMAT=JSON}; MariaDB's {@code SHOW USER_VARIABLES} every
+     * user variable of the session, a trigger's copy of a row among them.
      */
     private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
-            "profiles", "explain", "analyze");
+            "profiles", "explain", "analyze", "user_variables");
 
     private MySqlLineage() {
     }

@@ -205,6 +205,25 @@ class LineageCheckTest {
             "SELECT x.v FROM xmltable((SELECT '/' || name FROM customers LIMIT 1) PASSING '<r/>'::xml COLUMNS v text PATH '.') x",
             "SELECT x.v FROM xmltable('/r' PASSING '<r/>'::xml COLUMNS v text PATH (SELECT email FROM customers LIMIT 1)) x",
             "SELECT count(*) FROM customers c, xmltable('/r' PASSING xmlelement(name r, c.name) COLUMNS v int PATH '.') x",
+            // An index or statistics object computed on stored rows: its errors quote the value a cast failed on.
+            "CREATE INDEX ON customers ((name::int))",
+            "CREATE INDEX IF NOT EXISTS i ON ONLY public.customers USING btree ((email::int))",
+            "CREATE UNIQUE INDEX CONCURRENTLY i ON customers (lower(email))",
+            "CREATE INDEX i ON customers (id) WHERE date_of_birth::text::int > 0",
+            "CREATE INDEX i ON customers (id, (card_number::numeric))",
+            "CREATE INDEX i ON customers (id) INCLUDE (email) WHERE name::int > 0",
+            "CREATE STATISTICS s ON (name::int) FROM customers",
+            "CREATE STATISTICS IF NOT EXISTS s (mcv) ON id, (lower(email)) FROM public.customers",
+            "CREATE INDEX i ON customers (name text_pattern_ops)",
+            "CREATE INDEX i ON customers (email COLLATE \"C\" my_ops DESC)",
+            // Code that runs without being named in the statements it runs on.
+            "CREATE CAST (int AS orders) WITH FUNCTION as_order(int)",
+            "CREATE CAST (text AS orders) WITH FUNCTION as_order(text) AS IMPLICIT",
+            "CREATE OPERATOR CLASS leak_ops FOR TYPE text USING btree AS OPERATOR 1 <, FUNCTION 1 leak_cmp(text, text)",
+            "CREATE OPERATOR FAMILY leak_fam USING btree",
+            "CREATE OPERATOR === (LEFTARG = text, RIGHTARG = text, FUNCTION = leak_eq)",
+            "CREATE TRANSFORM FOR hstore LANGUAGE plpython3u (FROM SQL WITH FUNCTION f(internal), TO SQL WITH FUNCTION g(internal))",
+            "CREATE DEFAULT CONVERSION c FOR 'LATIN1' TO 'UTF8' FROM leak_conv",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
@@ -269,6 +288,11 @@ class LineageCheckTest {
             "WITH m AS (DELETE FROM orders WHERE id = 1 RETURNING customer_id) SELECT c.email FROM customers c"
                     + " JOIN m ON m.customer_id = c.id",
             "WITH m AS (INSERT INTO orders (id, customer_id) VALUES (9, 1) RETURNING id) SELECT id FROM m",
+            "CREATE INDEX ON customers (email)",
+            "CREATE UNIQUE INDEX i ON customers (email DESC NULLS LAST, id)",
+            "CREATE INDEX i ON customers (name COLLATE \"C\" DESC NULLS FIRST)",
+            "CREATE INDEX i ON orders ((status || ''), customer_id) WHERE amount > 0",
+            "CREATE STATISTICS s (ndistinct) ON id, email FROM customers",
     })
     void allowsWhatLeaksNothing(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, SHOP);
@@ -329,6 +353,9 @@ class LineageCheckTest {
             "SELECT id FROM customers WHERE pg_notify('tg', card_number) IS NOT NULL",
             "SELECT id FROM customers WHERE set_config('tg.x', card_number, false) IS NOT NULL",
             "SELECT count(set_config('application_name', card_number, false)) FROM customers",
+            "SELECT count(pg_create_physical_replication_slot(translate(card_number, ' ', '_'))) FROM customers",
+            "SELECT id FROM customers WHERE pg_create_logical_replication_slot('s' || card_number, 'test_decoding') IS NULL",
+            "SELECT id FROM customers WHERE id = 1 AND pg_backup_start(card_number) IS NOT NULL",
     })
     void writingAProtectedValueOutIsACopyEvenUnderAny(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, GRANTING_ANY);

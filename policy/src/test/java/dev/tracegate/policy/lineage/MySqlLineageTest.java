@@ -60,6 +60,15 @@ class MySqlLineageTest {
             "SELECT word FROM information_schema.INNODB_FT_INDEX_TABLE",
             "SELECT `WORD` FROM `information_schema`.`innodb_ft_index_cache`",
             "SELECT statement_text FROM information_schema.QUERY_CACHE_INFO",
+            "SELECT trace FROM information_schema.OPTIMIZER_TRACE",
+            "SELECT `TRACE` FROM `information_schema`.`optimizer_trace`",
+            "SELECT lock_data FROM information_schema.INNODB_LOCKS",
+            "SELECT lock_mode, table_schema FROM information_schema.METADATA_LOCK_INFO",
+            "SELECT variable_value FROM information_schema.USER_VARIABLES",
+            "SHOW USER_VARIABLES",
+            // MariaDB's PROCEDURE ANALYSE() returns each selected column's smallest and largest value.
+            "SELECT name FROM customers PROCEDURE ANALYSE()",
+            "SELECT id, email FROM customers WHERE id > 0 PROCEDURE ANALYSE(10, 256)",
             "SHOW EXPLAIN FORMAT=JSON FOR 12",
             "show analyze for 12",
             "USE mysql",
@@ -156,6 +165,27 @@ class MySqlLineageTest {
         assertThat(verdict.computesOnProtected()).as(sql).isTrue();
         assertThat(check(sql).computesOnProtected()).as("no 'any' granted: " + sql).isFalse();
         assertThat(LineageCheck.check("SELECT 'abc' + 0", SqlDialect.MYSQL, grantingAny).computesOnProtected()).isFalse();
+    }
+
+    /**
+     * {@code LAST_INSERT_ID(expr)} keeps its argument for the session's next {@code LAST_INSERT_ID()},
+     * which returns it as a bare number with no lineage; {@code GET_LOCK(name, ...)} shows its name to
+     * other sessions: both copy a protected argument out, even where {@code any} allows computing on it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"SELECT count(*) FROM customers WHERE LAST_INSERT_ID(card_number) > 0",
+            "SELECT id FROM customers WHERE id = 1 AND `last_insert_id`(CONV(HEX(LEFT(card_number, 8)), 16, 10)) IS NOT NULL",
+            "SELECT count(LAST_INSERT_ID(card_number)) FROM customers",
+            "SELECT id FROM customers WHERE GET_LOCK(card_number, 0) = 1"})
+    void writingAProtectedValueIntoTheSessionIsACopyEvenUnderAny(String sql) {
+        ProtectedSchema grantingAny = ShopCatalog.schema(ShopCatalog.profile(java.util.List.of(
+                dev.tracegate.masking.ColumnUse.ANY)));
+        LineageVerdict verdict = LineageCheck.check(sql, SqlDialect.MYSQL, grantingAny);
+        assertThat(verdict.allowed()).as(sql).isFalse();
+        assertThat(verdict.reason()).contains("copies protected column");
+        assertThat(LineageCheck.check("SELECT LAST_INSERT_ID()", SqlDialect.MYSQL, grantingAny).allowed()).isTrue();
+        assertThat(LineageCheck.check("SELECT LAST_INSERT_ID(id) FROM orders WHERE id = 1", SqlDialect.MYSQL,
+                grantingAny).allowed()).isTrue();
     }
 
     /** MySQL converts a value compared with another type, and warns quoting each that does not fit. */

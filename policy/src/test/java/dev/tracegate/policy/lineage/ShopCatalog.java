@@ -27,7 +27,9 @@ final class ShopCatalog {
             "to_char", "age", "extract", "query_to_xml", "lo_get", "ascii", "chr", "initcap", "repeat", "lpad",
             "rpad", "xmlagg", "array_to_string", "string_to_array", "jsonb_each", "json_each_text", "to_tsvector",
             "hashtext", "bit_length", "octet_length", "char_length", "strpos", "starts_with", "quote_literal",
-            "quote_ident", "decode", "convert_from", "sha512", "digest", "crc32", "nullif", "mod", "width_bucket");
+            "quote_ident", "decode", "convert_from", "sha512", "digest", "crc32", "nullif", "mod", "width_bucket",
+            "last_insert_id", "get_lock", "conv", "hex", "pg_create_physical_replication_slot",
+            "pg_create_logical_replication_slot", "pg_backup_start");
 
     static ProtectedSchema schema() {
         return schema(profile());
