@@ -61,7 +61,10 @@ final class McpAuthorization implements Filter {
             return;
         }
         if ("POST".equals(request.getMethod())) {
-            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null));
+            HttpServletRequest asked = request;
+            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null),
+                    () -> sessions.ofItsOwn(identity, asked.getRemoteAddr() + ":" + asked.getRemotePort(),
+                            asked.getHeader("User-Agent")));
             if (request == null) {
                 return;
             }
