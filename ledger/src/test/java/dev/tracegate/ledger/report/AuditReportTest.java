@@ -247,6 +247,18 @@ class AuditReportTest {
     }
 
     @Test
+    void anAddressTheIdentityProviderDidNotVerifyIsMarkedWhereverTheReportNamesItsIdentity() throws Exception {
+        ReportEvent.Actor unverified = ReportEvent.of(JSON.readTree("""
+                {"v":1,"index":0,"type":"session.open","actor":{"sub":"f3a1","iss":"https://idp.example","name":"ceo@acme.com",
+                 "email":"ceo@acme.com","email_verified":false,"kind":"human"},"detail":{}}""")).actor();
+        assertThat(unverified.display()).isEqualTo("ceo@acme.com (f3a1) [email ceo@acme.com not verified]");
+        ReportEvent.Actor verified = ReportEvent.of(JSON.readTree("""
+                {"v":1,"index":0,"type":"session.open","actor":{"sub":"9b2c","iss":"https://idp.example","name":"ceo@acme.com",
+                 "email":"ceo@acme.com","kind":"human"},"detail":{}}""")).actor();
+        assertThat(verified.display()).isEqualTo("ceo@acme.com (9b2c)");
+    }
+
+    @Test
     void aStretchOfEventsSealedLateIsAnEvidenceGap() throws Exception {
         ReportLog gappy = new ReportLog();
         gappy.gatewayStarted(0);
