@@ -30,6 +30,13 @@ export function announce(text) {
   document.getElementById('announce').textContent = text;
 }
 
+// Who an event's actor is, as people read it: an address the identity provider did not verify is
+// marked, so that anyone's typed address is not read as the caller's own.
+export function who(actor) {
+  const name = actor.name || actor.sub;
+  return actor.email_verified === false ? `${name} (email ${actor.email} not verified)` : name;
+}
+
 export function time(iso) {
   if (!iso) return '';
   const d = new Date(iso);

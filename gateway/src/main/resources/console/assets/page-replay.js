@@ -2,7 +2,7 @@
 // jump to any event. Results show the recorded data, which the gateway masked before keeping it.
 // An SSH session's terminals (asciicast recordings) play below, each with its own timing.
 import { get, getLines } from './api.js';
-import { definitions, errorBox, h, render, table, time } from './dom.js';
+import { definitions, errorBox, h, render, table, time, who } from './dom.js';
 import { terminalRecordings } from './terminal-player.js';
 
 const MAX_GAP_MS = 2000;
@@ -29,7 +29,7 @@ export async function replayPage(context, id) {
     h('p', {}, h('a', { href: '/console/sessions' }, '← All sessions')),
     h('h1', {}, `Session ${id}`),
     definitions([
-      ['Who', `${opened.actor.name || opened.actor.sub} (${opened.actor.sub})`],
+      ['Who', `${who(opened.actor)} (${opened.actor.sub})`],
       ['Connection', opened.resource && `${opened.resource.connection} (${opened.resource.protocol})`],
       ['Opened', time(opened.time)],
       ['Events', String(events.length)],

@@ -1,6 +1,6 @@
 // Sessions, with filters kept in the URL so a filtered list can be shared.
 import { get } from './api.js';
-import { errorBox, field, h, render, table, time } from './dom.js';
+import { errorBox, field, h, render, table, time, who } from './dom.js';
 
 const FILTERS = [
   ['user', 'User (subject)', 'text', 'Admins and auditors only; everyone else sees their own sessions.'],
@@ -44,7 +44,7 @@ export async function sessionsPage(context) {
     results.replaceChildren(table(['Session', 'Who', 'Connection', 'Client', 'Opened', 'Closed', 'Commands'],
       sessions.map(s => [
         h('a', { href: `/console/sessions/${encodeURIComponent(s.id)}` }, s.id),
-        s.opened.actor.name || s.opened.actor.sub,
+        who(s.opened.actor),
         s.opened.resource ? s.opened.resource.connection : '',
         s.opened.detail.client || '',
         time(s.opened.time),

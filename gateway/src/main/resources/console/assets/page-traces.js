@@ -1,7 +1,7 @@
 // One reasoning trace across protocols: every event that carries the trace id, with the
 // results and approvals of the traced commands, in log order.
 import { get } from './api.js';
-import { errorBox, field, h, render, table, time } from './dom.js';
+import { errorBox, field, h, render, table, time, who } from './dom.js';
 
 export function traceSearchPage(context) {
   const input = h('input', { name: 'trace', pattern: '[0-9a-f]{32}', required: true, autocomplete: 'off' });
@@ -28,7 +28,7 @@ export async function tracePage(context, traceId) {
       time(e.time),
       e.resource ? e.resource.protocol : '',
       e.resource ? e.resource.connection : '',
-      e.actor.name || e.actor.sub,
+      who(e.actor),
       e.session ? h('a', { href: `/console/sessions/${encodeURIComponent(e.session)}` }, e.type) : e.type,
       what(e),
     ]), `${events.length} events across ${new Set(events.map(e => e.session)).size} sessions`));

@@ -148,6 +148,9 @@ public final class Gateway implements AutoCloseable {
                     LOG.info("{} listener on port {}", engine.protocol(), listener.port());
                 }
             }
+            // Stopped before the listeners close their clients' connections: a held command ends withdrawn by the
+            // shutdown, recorded so and told to its client in its protocol, rather than as a client that went away.
+            started(running, (AutoCloseable) () -> services.gate().release("the gateway is shutting down"));
             McpEngine mcp = config.mcp().enabled() ? started(running, new McpEngine(config.mcp(), services,
                     loopbackTargets(config, listeners, tls),
                     version())) : null;

@@ -26,6 +26,9 @@ final class CallerView {
         view.put("issuer", caller.issuer());
         view.put("name", caller.name());
         view.put("email", caller.email());
+        if (caller.email() != null && !caller.emailVerified()) {
+            view.put("email_verified", false);
+        }
         view.put("kind", caller.kind());
         view.put("groups", caller.groups());
         view.put("roles", roles(caller, policy));

@@ -678,6 +678,11 @@ public final class ApprovalService implements AutoCloseable {
                 new EvidenceEvent.Resource(request.connection(), request.protocol(), null), detail);
     }
 
+    /** Withdraws every request whose client waits on this node, with {@code reason}. */
+    public void withdrawWaiting(String reason) {
+        List.copyOf(waiting.values()).forEach(p -> withdraw(p.id(), reason));
+    }
+
     /**
      * Stops the timer and the releases, withdraws every request whose client waits on this node,
      * so no client waits on a gateway that is gone, and gives up the node's lease.
@@ -686,7 +691,7 @@ public final class ApprovalService implements AutoCloseable {
     public void close() {
         timer.shutdownNow();
         releases.close();
-        List.copyOf(waiting.values()).forEach(p -> withdraw(p.id(), "the gateway is shutting down"));
+        withdrawWaiting("the gateway is shutting down");
         try {
             lease.release();
         } catch (SQLException | RuntimeException e) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Enforcement, the same for every protocol: a command whose {@code command} event is written
@@ -32,10 +33,18 @@ public final class CommandGate {
 
     /** How long one look at a waiting client lasts: also how late a decision may be noticed while looking. */
     private static final int LOOK_MILLIS = 250;
+    /** How long a stopping gateway waits for its held sessions to take the answer that ends them. */
+    private static final long RELEASE_WAIT_NANOS = 5_000_000_000L;
+    private static final long RELEASE_POLL_MILLIS = 10;
+    private static final long RELEASE_DRAIN_MILLIS = 500;
 
     private final ApprovalService approvals;
     private final Guard guard;
     private final int heldPerIdentity;
+    /** Sessions between asking approvers and taking their answer ({@link #request} to {@link #decided}). */
+    private final AtomicInteger holding = new AtomicInteger();
+    /** Why no command is held any more (the gateway is stopping), or null. */
+    private volatile String released;
 
     /**
      * @param guard           whose policy in force judges again a command approved after a reload
@@ -61,6 +70,11 @@ public final class CommandGate {
                 yield new Admission.Refused("blocked", decision.rule(), decision.reason(), null);
             }
             case APPROVE -> {
+                String stopping = released;
+                if (stopping != null) {
+                    recorder.blocked(seq, "withdrawn", decision.rule(), stopping, ruling.statementClass(), null);
+                    yield new Admission.Refused("withdrawn", decision.rule(), stopping, null);
+                }
                 var grant = approvals.activeGrant(recorder.session().identity(), recorder.session().resource().connection(),
                         ruling.statementClass(), decision.rule(), decision.approval());
                 if (grant.isPresent()) {
@@ -90,9 +104,16 @@ public final class CommandGate {
         Ruling ruling = held.ruling();
         Decision decision = ruling.decision();
         var session = recorder.session();
-        PendingApproval pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
-                session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
-                decision.rule(), decision.reason(), decision.approval(), trace));
+        holding.incrementAndGet();
+        PendingApproval pending;
+        try {
+            pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
+                    session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
+                    decision.rule(), decision.reason(), decision.approval(), trace));
+        } catch (RuntimeException | EvidenceLogUnavailableException e) {
+            holding.decrementAndGet();
+            throw e;
+        }
         return new Admission.Waiting(ruling, pending);
     }
 
@@ -106,6 +127,14 @@ public final class CommandGate {
      * judged again) it is refused, to be run again and judged by the policy in force.
      */
     public Admission decided(SessionRecorder recorder, long seq, Admission.Waiting waiting, ApprovalResult result) {
+        try {
+            return admitted(recorder, seq, waiting, result);
+        } finally {
+            holding.decrementAndGet();
+        }
+    }
+
+    private Admission admitted(SessionRecorder recorder, long seq, Admission.Waiting waiting, ApprovalResult result) {
         Ruling earlier = waiting.ruling();
         Decision decision = earlier.decision();
         if (result.outcome() == ApprovalOutcome.APPROVED) {
@@ -206,6 +235,33 @@ public final class CommandGate {
             return client.look(LOOK_MILLIS);
         } catch (IOException e) {
             return ClientWatch.Seen.GONE;
+        }
+    }
+
+    /**
+     * Ends every held command of this node while its client is still connected, before a stopping
+     * gateway closes the connections: each request is withdrawn with {@code reason}, which the
+     * engines record as the command's end ({@code command.blocked}, {@code withdrawn}) and tell
+     * their clients in their protocol, and this waits (at most five seconds) until each waiting
+     * session has taken its answer. A command that asks for approval from then on is refused the
+     * same way, so nothing waits for approvers who can no longer answer.
+     */
+    public void release(String reason) {
+        released = reason;
+        boolean held = holding.get() > 0;
+        approvals.withdrawWaiting(reason);
+        long deadline = System.nanoTime() + RELEASE_WAIT_NANOS;
+        try {
+            while (holding.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(RELEASE_POLL_MILLIS);
+            }
+            if (held) {
+                // Taken, a refusal still reaches its client after a round trip (PostgreSQL's failing
+                // stand-in runs on the server first): the connections close after it has.
+                Thread.sleep(RELEASE_DRAIN_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

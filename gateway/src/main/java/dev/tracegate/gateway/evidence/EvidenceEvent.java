@@ -167,6 +167,9 @@ public record EvidenceEvent(Instant time, String type, Identity actor, String se
         a.put("iss", actor.issuer());
         putIfPresent(a, "name", actor.name());
         putIfPresent(a, "email", actor.email());
+        if (actor.email() != null && !actor.emailVerified()) {
+            a.put("email_verified", false); // the provider did not check the address: the reader must not take it as the caller's
+        }
         putIfPresent(a, "kind", actor.kind());
         if (!actor.groups().isEmpty()) {
             ArrayNode groups = a.putArray("groups");

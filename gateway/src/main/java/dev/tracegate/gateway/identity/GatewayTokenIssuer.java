@@ -98,6 +98,7 @@ public final class GatewayTokenIssuer {
                 .claim("idp", identity.issuer())
                 .claim("name", identity.name())
                 .claim("email", identity.email())
+                .claim("email_verified", identity.email() != null && !identity.emailVerified() ? Boolean.FALSE : null)
                 .claim("groups", identity.groups())
                 .claim("kind", identity.kind())
                 .claim(AUTH_TIME, signIn.authenticatedAt().getEpochSecond())

@@ -190,6 +190,8 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         List<String> groups = ClaimPath.strings(all, "groups");
         String name = all.get("name") instanceof String n ? n : claims.getSubject();
         String email = all.get("email") instanceof String e ? e : null;
-        return new Identity(idp, claims.getSubject(), name, email, groups, kind);
+        // The address the sign-in's issuer did not vouch for stays marked so through the exchange.
+        return new Identity(idp, claims.getSubject(), name, email, groups, kind,
+                !Boolean.FALSE.equals(all.get("email_verified")));
     }
 }

@@ -13,13 +13,23 @@ import java.util.Optional;
  * @param email   optional
  * @param groups  sorted, used by policy
  * @param kind    {@code human}, {@code service} or {@code agent}
+ * @param emailVerified whether the issuer says it checked the address: false for an OIDC token whose
+ *                {@code email_verified} is not true, so that the evidence does not pass off an
+ *                address anyone could type as the caller's; true for addresses the gateway's own
+ *                configuration gives (API keys)
  */
-public record Identity(String issuer, String subject, String name, String email, List<String> groups, String kind) {
+public record Identity(String issuer, String subject, String name, String email, List<String> groups, String kind,
+                       boolean emailVerified) {
 
     public Identity {
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(subject, "subject");
         groups = groups == null ? List.of() : groups.stream().sorted().distinct().toList();
+    }
+
+    /** An identity whose address, if any, the gateway's configuration vouches for. */
+    public Identity(String issuer, String subject, String name, String email, List<String> groups, String kind) {
+        this(issuer, subject, name, email, groups, kind, true);
     }
 
     public boolean inGroup(String group) {

@@ -219,7 +219,8 @@ public final class OidcVerifier implements IdentityVerifier {
                 .map(all::get).filter(v -> v instanceof String s && !s.isBlank()).map(String.class::cast)
                 .findFirst().orElse(claims.getSubject());
         List<String> groups = ClaimPath.strings(all, issuer.config().groupsClaim());
-        return new Identity(claims.getIssuer(), claims.getSubject(), name, email, groups, kind);
+        return new Identity(claims.getIssuer(), claims.getSubject(), name, email, groups, kind,
+                email == null || ClaimConditions.emailVerified(all));
     }
 
     /** One configured issuer with its key cache and compiled claim rules. */

@@ -9,6 +9,7 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import jakarta.servlet.ReadListener;
@@ -32,7 +33,9 @@ import java.nio.charset.StandardCharsets;
  * {@code tools/call} without an id (a notification, which the SDK would drop unanswered) is refused
  * too, and every refused {@code tools/call}, alone or in a batch, is recorded in the caller's MCP
  * session as {@code refused}, with the name and arguments as asked kept through the record profile:
- * the evidence says what was asked even when nothing ran.
+ * the evidence says what was asked even when nothing ran. A {@code tools/call} sent before the
+ * caller initialized an MCP session (or naming one the gateway does not know), which the SDK would
+ * refuse unrecorded, is refused here and recorded in an evidence session of its own.
  */
 final class JsonRpcScreen {
 
@@ -57,7 +60,17 @@ final class JsonRpcScreen {
      * @param session the caller's MCP session, where a refused tool call is recorded; null before one is open
      */
     HttpServletRequest screen(HttpServletRequest request, HttpServletResponse response, Identity caller,
-            AgentSession session) throws IOException {
+            AgentSession session, Supplier<AgentSession> sessionOfItsOwn) throws IOException {
+        Refusals refusals = new Refusals(session, sessionOfItsOwn);
+        try {
+            return screen(request, response, caller, refusals);
+        } finally {
+            refusals.close();
+        }
+    }
+
+    private HttpServletRequest screen(HttpServletRequest request, HttpServletResponse response, Identity caller,
+            Refusals session) throws IOException {
         byte[] body = request.getInputStream().readNBytes(maxBodyBytes + 1);
         if (body.length > maxBodyBytes) {
             error(response, 413, null, McpSchema.ErrorCodes.INVALID_REQUEST, "the request is larger than "
@@ -82,6 +95,15 @@ final class JsonRpcScreen {
             // The SDK would answer with its exception serialised whole: class names, lines, its stack.
             error(response, 400, null, McpSchema.ErrorCodes.INVALID_REQUEST, "not a JSON-RPC request, notification"
                     + " or response (one message per request: MCP has no batches)");
+            return null;
+        }
+        if ("tools/call".equals(message.path("method").asText()) && session.beforeInitialize()) {
+            // The SDK would refuse it unrecorded: the caller proved who it is and asked for a tool.
+            boolean named = request.getHeader(McpAuthorization.SESSION_HEADER) != null;
+            String refusal = named ? "no such MCP session: initialize a new one"
+                    : "no MCP session: initialize one and send its Mcp-Session-Id with each call";
+            recordRefused(session, message, McpSchema.ErrorCodes.INVALID_REQUEST, refusal);
+            error(response, named ? 404 : 400, message.get("id"), McpSchema.ErrorCodes.INVALID_REQUEST, refusal);
             return null;
         }
         if ("tools/call".equals(message.path("method").asText())) {
@@ -124,15 +146,51 @@ final class JsonRpcScreen {
     }
 
     /** Records a refused message that asked for a tool call; other refused messages asked for nothing. */
-    private void recordRefused(AgentSession session, JsonNode message, int code, String refusal) {
-        if (session == null || !message.isObject() || !"tools/call".equals(message.path("method").asText())) {
+    private void recordRefused(Refusals session, JsonNode message, int code, String refusal) {
+        if (!message.isObject() || !"tools/call".equals(message.path("method").asText())) {
             return;
         }
         JsonNode name = message.path("params").path("name");
         JsonNode arguments = message.path("params").path("arguments");
         String asked = (name.isTextual() ? name.asText() : name.toString())
                 + (arguments.isMissingNode() ? "" : " " + arguments);
-        session.refused(recordedText.apply(asked), String.valueOf(code), recordedText.apply(refusal));
+        session.recordIn().refused(recordedText.apply(asked), String.valueOf(code), recordedText.apply(refusal));
+    }
+
+    /**
+     * Where a request's refused calls are recorded: the caller's MCP session, or, for a call sent
+     * before the caller initialized one (or naming one the gateway does not know), an evidence
+     * session of its own, opened at the first refusal and closed with the request.
+     */
+    private static final class Refusals {
+        private final AgentSession session;
+        private final Supplier<AgentSession> sessionOfItsOwn;
+        private AgentSession own;
+
+        Refusals(AgentSession session, Supplier<AgentSession> sessionOfItsOwn) {
+            this.session = session;
+            this.sessionOfItsOwn = sessionOfItsOwn;
+        }
+
+        boolean beforeInitialize() {
+            return session == null;
+        }
+
+        AgentSession recordIn() {
+            if (session != null) {
+                return session;
+            }
+            if (own == null) {
+                own = sessionOfItsOwn.get();
+            }
+            return own;
+        }
+
+        void close() {
+            if (own != null) {
+                own.close("refused: no MCP session");
+            }
+        }
     }
 
     /**

@@ -61,7 +61,10 @@ final class McpAuthorization implements Filter {
             return;
         }
         if ("POST".equals(request.getMethod())) {
-            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null));
+            HttpServletRequest asked = request;
+            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null),
+                    () -> sessions.ofItsOwn(identity, asked.getRemoteAddr() + ":" + asked.getRemotePort(),
+                            asked.getHeader("User-Agent")));
             if (request == null) {
                 return;
             }
@@ -98,7 +101,7 @@ final class McpAuthorization implements Filter {
     /** A caller who does not say what kind it is, coming in over MCP, is an agent. */
     static Identity asAgent(Identity identity) {
         return identity.kind() != null ? identity : new Identity(identity.issuer(), identity.subject(), identity.name(),
-                identity.email(), identity.groups(), "agent");
+                identity.email(), identity.groups(), "agent", identity.emailVerified());
     }
 
     private static String metadataChallenge(HttpServletRequest request, String error) {

@@ -38,7 +38,7 @@ public final class McpEngine implements AutoCloseable {
     private final McpSyncServer server;
 
     public McpEngine(McpConfig config, EngineServices services, LoopbackTargets targets, String version) {
-        this.sessions = new AgentSessions(services.evidence());
+        this.sessions = new AgentSessions(services.evidence(), services.guard()::recording);
         List<AgentTools.Tool> tools = new ConnectionTools(config, services, targets).all();
         int maxBody = config.maxArgumentBytes() + 64 * 1024;
         this.authorization = new McpAuthorization(services.admission(), sessions, new JsonRpcScreen(maxBody,

@@ -8,8 +8,9 @@ import java.util.List;
  * @param sequence       the command's sequence number
  * @param status         {@code ok}, {@code error}, {@code suspended} (portal row limit reached),
  *                       {@code skipped} (not run because an earlier message of the batch failed),
- *                       {@code blocked} (the gateway's failing stand-in ran instead) or {@code refused}
- *                       (the gateway ended the session while the command was answered)
+ *                       {@code blocked} (the gateway's failing stand-in ran instead), {@code refused}
+ *                       (the gateway ended the session while the command was answered) or
+ *                       {@code unanswered} (the session ended before the command's end was known; it may have run)
  * @param tags           CommandComplete tags, in order
  * @param rows           rows returned or affected
  * @param durationMicros from forwarding the command to its last response

@@ -12,6 +12,7 @@ import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,6 +25,8 @@ public final class SessionRecorder {
 
     /** Longer command texts are stored as blobs. */
     public static final int INLINE_TEXT_BYTES = 64 * 1024;
+    /** The code of an {@code unanswered} result: {@code connection_failure}, the connection ended before the answer. */
+    public static final String UNANSWERED_SQLSTATE = "08006";
 
     private final EvidenceLog log;
     private final SessionInfo session;
@@ -37,6 +40,14 @@ public final class SessionRecorder {
      * what became of such a command belongs to its trace, not to the session's.
      */
     private final Map<Long, String> commandTraces = new ConcurrentHashMap<>();
+    /**
+     * Commands whose {@code command} event is written and whose end (a result, or a refusal) is not
+     * yet, by seq, with when each was recorded: what the session's end cuts off ({@link #closed}),
+     * whatever the protocol, so that every recorded command has its end in the log.
+     */
+    private final Map<Long, Long> unended = new ConcurrentHashMap<>();
+    /** Commands the session's end closed as {@code unanswered}: a result that comes after that is not recorded. */
+    private final Set<Long> cutOff = ConcurrentHashMap.newKeySet();
 
     public SessionRecorder(EvidenceLog log, SessionInfo session) {
         this.log = log;
@@ -84,6 +95,7 @@ public final class SessionRecorder {
      */
     public CompletableFuture<Long> command(CommandRecord command, ProtocolDetail protocolDetail) {
         commands.incrementAndGet();
+        unended.put(command.sequence(), System.nanoTime());
         String textBlob = null;
         long textSize = 0;
         if (Utf8Length.of(command.text()) > INLINE_TEXT_BYTES) {
@@ -135,6 +147,7 @@ public final class SessionRecorder {
         detail.put("reason", reason);
         detail.put("class", statementClass);
         putIfPresent(detail, "approval", approvalId);
+        unended.remove(sequence);
         log.append(event(EventType.COMMAND_BLOCKED, commandTraces.get(sequence), detail));
     }
 
@@ -159,6 +172,14 @@ public final class SessionRecorder {
      * happened to the data.
      */
     public void result(ResultRecord result, ResultEvidence evidence) {
+        if (unended.remove(result.sequence()) == null && cutOff.contains(result.sequence())) {
+            // The session's end recorded it as unanswered already (an SSH channel that closed with its
+            // session, a tool call still running when the gateway stopped): what masking did still counts.
+            if (evidence != null) {
+                masked(result.sequence(), evidence, false);
+            }
+            return;
+        }
         log.append(resultEvent(result, evidence, false));
     }
 
@@ -171,6 +192,7 @@ public final class SessionRecorder {
      * would be work for nothing on every request.
      */
     public CompletableFuture<Long> resultToAwait(ResultRecord result, ResultEvidence evidence) {
+        unended.remove(result.sequence());
         return log.appendToAwait(resultEvent(result, evidence, true));
     }
 
@@ -281,8 +303,13 @@ public final class SessionRecorder {
         }
     }
 
-    /** Records the end of the session and waits until it is durable, so shutdown loses nothing. */
+    /**
+     * Records the end of the session and waits until it is durable, so shutdown loses nothing. A
+     * command still without its end is closed first by a {@code command.result} of status
+     * {@code unanswered}: its {@code command} event says it was sent on, and it may have run.
+     */
     public void closed(String reason) {
+        cutOff(reason);
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("reason", reason);
         detail.put("commands", commands.get());
@@ -292,6 +319,25 @@ public final class SessionRecorder {
             log.appendDurably(event(EventType.SESSION_CLOSE, null, detail));
         } catch (EvidenceLogUnavailableException e) {
             // Nothing runs after a close; the failure is already logged by the evidence writer.
+        }
+    }
+
+    /**
+     * Every command without its end gets one, in the order they were asked. The seq joins
+     * {@code cutOff} before it leaves {@code unended}, so that a result racing the end (on the
+     * protocol's own thread) is recorded either instead of the {@code unanswered} one or not at all.
+     */
+    private void cutOff(String reason) {
+        for (Long sequence : unended.keySet().stream().sorted().toList()) {
+            cutOff.add(sequence);
+            Long recorded = unended.remove(sequence);
+            if (recorded == null) {
+                cutOff.remove(sequence);
+                continue;
+            }
+            log.append(resultEvent(new ResultRecord(sequence, "unanswered", List.of(), 0,
+                    (System.nanoTime() - recorded) / 1_000, UNANSWERED_SQLSTATE, "tracegate: the session ended ("
+                    + reason + ") before the command's end was recorded; it may have run"), null, false));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
+import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.MaskingSummary;
 import dev.tracegate.policy.rules.CallerMasking;
@@ -131,12 +132,24 @@ final class RelayedChannel extends CallerStreams {
         }
         Integer code = channel.getExitStatus();
         String signal = channel.getExitSignal();
+        caller.recorder().result(ended(seq, code, signal, (System.nanoTime() - started) / 1000), masking(ruling, report));
+        return code != null ? code : 255;
+    }
+
+    /**
+     * How the host said the command ended. A channel that closed with neither an exit status nor a
+     * signal (the caller or the host went away while it ran) ended without the host saying: it was
+     * cut off and may have run, which an invented exit status would hide.
+     */
+    private static ResultRecord ended(long seq, Integer code, String signal, long micros) {
+        if (code == null && signal == null) {
+            return new ResultRecord(seq, "unanswered", List.of("no exit status"), 0, micros,
+                    SessionRecorder.UNANSWERED_SQLSTATE,
+                    "tracegate: the channel closed before the host sent an exit status; it may have run");
+        }
         int status = code != null ? code : 255;
-        caller.recorder().result(new ResultRecord(seq, status == 0 ? "ok" : "error",
-                List.of(signal != null ? "signal " + signal : "exit " + status), 0,
-                (System.nanoTime() - started) / 1000, null, status == 0 ? null : "exit status " + status),
-                masking(ruling, report));
-        return status;
+        return new ResultRecord(seq, status == 0 ? "ok" : "error", List.of(signal != null ? "signal " + signal
+                : "exit " + status), 0, micros, null, status == 0 ? null : "exit status " + status);
     }
 
     /** A legacy scp line judged where its paths are on the host ({@link HostPaths#placed}); unknown when the host cannot be asked. */

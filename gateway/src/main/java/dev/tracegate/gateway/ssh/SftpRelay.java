@@ -50,12 +50,21 @@ final class SftpRelay extends CallerStreams {
             "limits@openssh.com", "expand-path@openssh.com", "home-directory", "fsync@openssh.com",
             "users-groups-by-id@openssh.com");
 
+    private static final Map<Long, String> STATUS_NAMES = Map.of(1L, " (end of file)", 2L, " (no such file)",
+            3L, " (permission denied)", 4L, " (failure)", 5L, " (bad message)", 8L, " (operation unsupported)");
+
     private final SshListenerContext context;
     /** Handles the host gave for opened files, with their transfer. */
     private final Map<String, SftpTransfer> handles = new ConcurrentHashMap<>();
     /** Request ids of OPENs and READs in flight, for pairing the host's HANDLE and DATA answers. */
     private final Map<Long, SftpTransfer> opening = new ConcurrentHashMap<>();
     private final Map<Long, PendingRead> reading = new ConcurrentHashMap<>();
+    /**
+     * Request ids of the other operations the gateway decided and forwarded (a directory opened,
+     * a file removed, renamed, made, its attributes set), with their command's seq: the host's
+     * answer to each is the command's result.
+     */
+    private final Map<Long, Long> answering = new ConcurrentHashMap<>();
     private final Map<Long, Boolean> homeLookups = new ConcurrentHashMap<>();
     private volatile String home;
     private volatile ChannelSubsystem upstream;
@@ -146,7 +155,7 @@ final class SftpRelay extends CallerStreams {
                 boolean writes = (request.openFlags() & (PFLAG_WRITE | PFLAG_APPEND | PFLAG_CREAT | PFLAG_TRUNC)) != 0;
                 yield open(caller, request.id(), writes ? SshOperation.WRITE : SshOperation.READ, paths.getFirst());
             }
-            case OPENDIR -> decide(caller, SshOperation.READ, paths);
+            case OPENDIR -> decide(caller, request.id(), SshOperation.READ, paths);
             case READ -> {
                 SftpTransfer transfer = handles.get(request.handle());
                 if (transfer != null) {
@@ -174,23 +183,24 @@ final class SftpRelay extends CallerStreams {
                 // even when the file was opened only to read it.
                 SftpTransfer transfer = handles.get(request.handle());
                 yield transfer == null ? "unsupported: attributes of a handle the gateway did not see opened"
-                        : decide(caller, SshOperation.WRITE, List.of(transfer.path()));
+                        : decide(caller, request.id(), SshOperation.WRITE, List.of(transfer.path()));
             }
-            case SETSTAT, MKDIR, SYMLINK -> decide(caller, SshOperation.WRITE, paths);
-            case REMOVE, RMDIR -> decide(caller, SshOperation.DELETE, paths);
-            case RENAME -> decide(caller, SshOperation.RENAME, paths);
-            case EXTENDED -> extended(caller, request.extension(), paths);
+            case SETSTAT, MKDIR, SYMLINK -> decide(caller, request.id(), SshOperation.WRITE, paths);
+            case REMOVE, RMDIR -> decide(caller, request.id(), SshOperation.DELETE, paths);
+            case RENAME -> decide(caller, request.id(), SshOperation.RENAME, paths);
+            case EXTENDED -> extended(caller, request.id(), request.extension(), paths);
             default -> "unsupported: SFTP request type " + type + " is not one the gateway inspects";
         };
     }
 
-    private String extended(SshCaller caller, String name, List<String> paths) throws EvidenceLogUnavailableException {
+    private String extended(SshCaller caller, long id, String name, List<String> paths)
+            throws EvidenceLogUnavailableException {
         if (HARMLESS_EXTENSIONS.contains(name)) {
             return null;
         }
         return switch (name) {
-            case "posix-rename@openssh.com" -> decide(caller, SshOperation.RENAME, paths);
-            case "hardlink@openssh.com", "lsetstat@openssh.com" -> decide(caller, SshOperation.WRITE, paths);
+            case "posix-rename@openssh.com" -> decide(caller, id, SshOperation.RENAME, paths);
+            case "hardlink@openssh.com", "lsetstat@openssh.com" -> decide(caller, id, SshOperation.WRITE, paths);
             default -> "unsupported: SFTP extension " + name + " is not one the gateway inspects";
         };
     }
@@ -209,12 +219,18 @@ final class SftpRelay extends CallerStreams {
         return refusal;
     }
 
-    private String decide(SshCaller caller, SshOperation operation, List<String> paths) throws EvidenceLogUnavailableException {
+    private String decide(SshCaller caller, long id, SshOperation operation, List<String> paths)
+            throws EvidenceLogUnavailableException {
         List<String> absolute = paths.stream().map(this::absolute).toList();
         if (absolute.contains(null)) {
             return "a relative path before the home directory is known";
         }
-        return admit(caller, caller.nextSequence(), judged(operation, absolute));
+        long seq = caller.nextSequence();
+        String refusal = admit(caller, seq, judged(operation, absolute));
+        if (refusal == null) {
+            answering.put(id, seq);
+        }
+        return refusal;
     }
 
     /**
@@ -277,7 +293,7 @@ final class SftpRelay extends CallerStreams {
         try {
             InputStream host = channel.getInvertedOut();
             for (byte[] packet = SftpFrames.read(host); packet != null; packet = SftpFrames.read(host)) {
-                observe(packet);
+                observe(caller, packet);
                 SftpFrames.write(out, packet);
             }
         } catch (IOException e) {
@@ -291,7 +307,7 @@ final class SftpRelay extends CallerStreams {
         }
     }
 
-    private void observe(byte[] packet) throws SftpFrames.SftpProtocolException {
+    private void observe(SshCaller caller, byte[] packet) throws SftpFrames.SftpProtocolException {
         SftpFields b = new SftpFields(packet);
         int type = b.uint8();
         if (type == VERSION) {
@@ -301,6 +317,12 @@ final class SftpRelay extends CallerStreams {
         SftpTransfer opened = opening.remove(id);
         PendingRead read = reading.remove(id);
         Boolean lookup = homeLookups.remove(id);
+        Long decided = answering.remove(id);
+        if (decided != null) {
+            caller.recorder().result(answer(decided, type, b));
+        } else if (opened != null && type != HANDLE) {
+            caller.recorder().result(answer(opened.sequence(), type, b)); // the host refused to open it
+        }
         if (type == HANDLE && opened != null) {
             handles.put(java.util.HexFormat.of().formatHex(b.bytes("handle")), opened);
         } else if (type == DATA && read != null) {
@@ -312,6 +334,23 @@ final class SftpRelay extends CallerStreams {
                 home = directory;
             }
         }
+    }
+
+    /**
+     * The host's answer to a decided operation as its result: {@code ok} for SSH_FX_OK or a handle,
+     * {@code error} with the host's status code (and its name) otherwise.
+     */
+    private static ResultRecord answer(long seq, int type, SftpFields b) throws SftpFrames.SftpProtocolException {
+        if (type != STATUS) {
+            return new ResultRecord(seq, "ok", List.of(type == HANDLE ? "handle" : "answer " + type), 0, 0, null, null);
+        }
+        long code = b.uint32("status code");
+        if (code == 0) {
+            return new ResultRecord(seq, "ok", List.of("status 0"), 0, 0, null, null);
+        }
+        // The host's message is its own text (it may name a file): the code says what happened.
+        return new ResultRecord(seq, "error", List.of("sftp status " + code + STATUS_NAMES.getOrDefault(code, "")), 0, 0,
+                null, null);
     }
 
     private static byte[] status(long id, int code, String message) {

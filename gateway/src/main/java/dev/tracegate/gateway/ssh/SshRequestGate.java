@@ -12,6 +12,7 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.SshRequestFacts;
 import java.util.List;
@@ -61,10 +62,13 @@ final class SshRequestGate {
                 refuse(caller, "env", requests.get(i), reason);
                 return reason;
             }
-            Admission admission = admit(caller, caller.nextSequence(), "env", requests.get(i), notice);
+            long seq = caller.nextSequence();
+            Admission admission = admit(caller, seq, "env", requests.get(i), notice);
             if (admission instanceof Admission.Refused refused) {
                 return refusal(refused);
             }
+            // Allowed, it has done all it does: it is noted, never passed on to the host.
+            caller.recorder().result(new ResultRecord(seq, "ok", List.of("not passed on to the host"), 0, 0, null, null));
         }
         return null;
     }

@@ -3,6 +3,8 @@ package dev.tracegate.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +57,34 @@ class OidcThroughGatewayTest {
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
         assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("42");
+    }
+
+    @Test
+    void anAddressTheProviderDidNotVerifyIsRecordedAsNotVerified() throws Exception {
+        for (Map<String, Object> claims : List.of(Map.<String, Object>of("email", "ada@acme.com", "email_verified", false),
+                Map.<String, Object>of("email", "ada@acme.com"))) {
+            String token = idp.token("okta", "00u9typed", "tracegate", claims);
+            try (Connection c = gateway.connect(token); ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+            assertThat(gateway.api("GET", "/api/me", token, null).body()).as("%s", claims).contains("\"email_verified\":false");
+        }
+        String verified = idp.token("okta", "00u9checked", "tracegate", Map.of("email", "ada@acme.com", "email_verified", true));
+        try (Connection c = gateway.connect(verified); ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+
+        List<JsonNode> opened = TestGateway.eventsOfType(gateway.gateway().evidence(), "session.open");
+        List<JsonNode> typed = opened.stream().filter(e -> e.path("actor").path("sub").asText().equals("00u9typed")).toList();
+        assertThat(typed).hasSize(2).allSatisfy(event -> {
+            assertThat(event.path("actor").path("email").asText()).isEqualTo("ada@acme.com");
+            assertThat(event.path("actor").path("email_verified").isBoolean()).isTrue();
+            assertThat(event.path("actor").path("email_verified").asBoolean()).as("marked, so no reader takes it as hers")
+                    .isFalse();
+        });
+        JsonNode checked = opened.stream().filter(e -> e.path("actor").path("sub").asText().equals("00u9checked")).findFirst()
+                .orElseThrow();
+        assertThat(checked.path("actor").has("email_verified")).as("a verified address needs no mark").isFalse();
     }
 
     @Test

@@ -18,8 +18,10 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -275,6 +277,74 @@ class McpHttpAndEvidenceTest {
                 .anyMatch(text -> text.contains("/batch-blocked"));
         assertThat(events).filteredOn(e -> e.path("type").asText().equals("command.result"))
                 .extracting(e -> e.path("detail").path("status").asText()).hasSize(5).containsOnly("refused");
+    }
+
+    @Test
+    void aToolCallBeforeInitializeIsRefusedAndRecordedInASessionOfItsOwnWithItsArgumentsMasked() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String call = """
+                {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"http_request",
+                 "arguments":{"connection":"svc","method":"GET","path":"/before-initialize?card=4111111111111111"}}}""";
+        HttpResponse<String> unopened = http.send(post(TestGateway.AGENT_TOKEN, null, call), HttpResponse.BodyHandlers.ofString());
+        assertThat(unopened.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(unopened.body()).path("error").path("code").asInt()).isEqualTo(-32600);
+        HttpResponse<String> unknown = http.send(post(TestGateway.AGENT_TOKEN, "no-such-session", call.replace(
+                "/before-initialize", "/unknown-session")), HttpResponse.BodyHandlers.ofString());
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        // With a session, a call the gateway refuses keeps its arguments through the record profile too.
+        String session = rawSession(http);
+        HttpResponse<String> unknownTool = http.send(post(TestGateway.AGENT_TOKEN, session, call.replace("http_request",
+                "http_fetch").replace("/before-initialize", "/unknown-tool")), HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(unknownTool.body()).path("error").path("code").asInt()).isEqualTo(-32602);
+        synchronized (received) {
+            assertThat(received).noneMatch(request -> request.contains("/before-initialize")
+                    || request.contains("/unknown-session") || request.contains("/unknown-tool"));
+        }
+
+        List<JsonNode> commands = TestGateway.eventsOfType(gateway.gateway().evidence(), "command");
+        for (String path : List.of("/before-initialize", "/unknown-session", "/unknown-tool")) {
+            JsonNode command = commands.stream().filter(e -> e.path("detail").path("text").asText().contains(path))
+                    .findFirst().orElseThrow(() -> new AssertionError("no command recorded for " + path));
+            assertThat(command.toString()).as("the card number is recorded masked").doesNotContain("4111111111111111");
+            assertThat(command.path("actor").toString()).contains("agent");
+            String recordedIn = command.path("session").asText();
+            List<JsonNode> ofSession = TestGateway.leaves(gateway.gateway().evidence(), 0).stream().map(McpHttpAndEvidenceTest::json)
+                    .filter(e -> e.path("session").asText().equals(recordedIn)).toList();
+            assertThat(ofSession).filteredOn(e -> e.path("type").asText().equals("command.result"))
+                    .filteredOn(e -> e.path("detail").path("seq").equals(command.path("detail").path("seq")))
+                    .singleElement().satisfies(result -> assertThat(result.path("detail").path("status").asText())
+                            .isEqualTo("refused"));
+            if (!path.equals("/unknown-tool")) {
+                assertThat(recordedIn).as("a session of its own").isNotEqualTo(session);
+                assertThat(ofSession).extracting(e -> e.path("type").asText())
+                        .containsExactly("session.open", "command", "command.result", "session.close");
+            }
+        }
+    }
+
+    @Test
+    void theNameAnMcpClientGivesItselfIsRecordedThroughTheRecordProfile() throws Exception {
+        HttpResponse<String> initialized = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint()
+                        + "/mcp")).header("Authorization", "Bearer " + TestGateway.AGENT_TOKEN)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("User-Agent", "nightly-agent/1.0 (+mailto:ada.lovelace@example.com)")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                         "capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        JsonNode opened = TestGateway.eventsOfType(gateway.gateway().evidence(), "session.open").stream()
+                .filter(e -> e.path("session").asText().equals(session)).findFirst().orElseThrow();
+        assertThat(opened.path("detail").path("application_name").asText()).startsWith("nightly-agent/1.0")
+                .doesNotContain("ada.lovelace@example.com");
+    }
+
+    private static JsonNode json(byte[] leaf) {
+        try {
+            return JSON.readTree(leaf);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** An MCP session opened with raw JSON-RPC, as the agent's. */

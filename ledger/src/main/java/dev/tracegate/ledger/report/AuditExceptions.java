@@ -10,7 +10,7 @@ import java.util.TreeSet;
 /**
  * What an auditor asks about: privileged statements that ran without an approval, approvals
  * decided from inside the requester's own group, masked callers refused again and again,
- * evidence gaps, sessions without TLS, and (not answerable from the log) identities that no
+ * evidence gaps, commands whose session ended without their end, sessions without TLS, and (not answerable from the log) identities that no
  * longer exist at their provider.
  */
 final class AuditExceptions {
@@ -34,6 +34,7 @@ final class AuditExceptions {
         json.set("own_group_approvals", ownGroupApprovals());
         json.set("repeatedly_refused_masked_callers", repeatedlyRefused());
         json.set("evidence_gaps", evidenceGaps(integrity));
+        json.set("commands_without_end", commandsWithoutEnd());
         ObjectNode tls = json.putObject("sessions_without_tls");
         tls.set("count", Figures.of("exceptions.sessions_without_tls", "Sessions whose client connection had no TLS",
                 sessions.withoutTls()));
@@ -57,6 +58,16 @@ final class AuditExceptions {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("count", Figures.of("exceptions.privileged_without_approval",
                 "Privileged statements that ran without an approval (the rule that allowed each is listed)", count));
+        json.set("items", items);
+        return json;
+    }
+
+    private ObjectNode commandsWithoutEnd() {
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        commands.withoutEnd().forEach(record -> items.add(record.toJson()));
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.set("count", Figures.of("exceptions.commands_without_end",
+                "Commands whose session ended without their result or refusal", commands.withoutEndTotal()));
         json.set("items", items);
         return json;
     }

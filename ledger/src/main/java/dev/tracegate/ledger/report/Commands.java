@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,10 @@ final class Commands {
     private final TallyMap blockedByRule = new TallyMap();
     private final TallyMap blockedByIdentity = new TallyMap();
     private final Tally granted = new Tally();
+    /** Commands with neither a result nor a refusal yet, by session and seq: what a session's end leaves so is an exception. */
+    private final Map<String, Map<Long, CommandRecord>> unendedBySession = new HashMap<>();
+    private final List<CommandRecord> withoutEnd = new ArrayList<>();
+    private final Tally withoutEndTotal = new Tally();
 
     Commands(Identities identities) {
         this.identities = identities;
@@ -47,6 +52,7 @@ final class Commands {
             case EventTypes.COMMAND -> command(event);
             case EventTypes.COMMAND_BLOCKED -> refused(event);
             case EventTypes.COMMAND_RESULT -> result(event);
+            case EventTypes.SESSION_CLOSE -> sessionClosed(event);
             case EventTypes.APPROVAL_DECIDED -> {
                 if ("granted".equals(event.detailText("outcome"))) {
                     ranUnderGrant(event);
@@ -60,6 +66,7 @@ final class Commands {
         CommandRecord record = new CommandRecord(event);
         awaitingResult.put(CommandRecord.key(event), record);
         lastBySession.put(event.session(), record);
+        unendedBySession.computeIfAbsent(event.session(), session -> new HashMap<>()).put(record.seq, record);
         if (record.statementClass != null && PRIVILEGED.containsKey(record.statementClass)) {
             privileged.add(record);
             privilegedTotal.count(event.index());
@@ -73,6 +80,7 @@ final class Commands {
     }
 
     private void refused(ReportEvent event) {
+        ended(event);
         String outcome = event.detailText("outcome");
         CommandRecord record = recordOf(event);
         if (record == null || outcome == null || !REFUSALS.contains(outcome)) {
@@ -91,11 +99,35 @@ final class Commands {
     }
 
     private void result(ReportEvent event) {
+        ended(event);
         CommandRecord record = awaitingResult.remove(CommandRecord.key(event));
         if (record != null) {
             record.resultLeaf = event.index();
             record.resultStatus = event.detailText("status");
         }
+    }
+
+    private void ended(ReportEvent event) {
+        Map<Long, CommandRecord> unended = unendedBySession.get(event.session());
+        if (unended != null) {
+            unended.remove(event.detail().path("seq").asLong(-1));
+        }
+    }
+
+    /**
+     * A session's end: a command of it that has neither a result nor a refusal by then has no end in
+     * the evidence (the gateway closes such commands as {@code unanswered}; one without even that is
+     * an exception an auditor follows up).
+     */
+    private void sessionClosed(ReportEvent event) {
+        Map<Long, CommandRecord> unended = unendedBySession.remove(event.session());
+        if (unended == null) {
+            return;
+        }
+        unended.values().stream().sorted(Comparator.comparingLong(record -> record.leaf)).forEach(record -> {
+            withoutEnd.add(record);
+            withoutEndTotal.count(record.leaf).cite(event.index());
+        });
     }
 
     private void ranUnderGrant(ReportEvent event) {
@@ -110,6 +142,15 @@ final class Commands {
     /** The command an approval request holds: the session's latest command, recorded just before the request. */
     CommandRecord lastCommandOf(String session) {
         return session == null ? null : lastBySession.get(session);
+    }
+
+    /** Commands whose session ended in scope without their result or refusal. */
+    List<CommandRecord> withoutEnd() {
+        return withoutEnd;
+    }
+
+    Tally withoutEndTotal() {
+        return withoutEndTotal;
     }
 
     List<CommandRecord> privileged() {

@@ -17,7 +17,8 @@ record ReportEvent(long index, Instant time, String type, Actor actor, String se
                    String protocol, JsonNode detail) {
 
     /** Who an event is about: issuer and subject identify them; the rest describes them. */
-    record Actor(String issuer, String subject, String name, String kind, List<String> groups) {
+    /** @param unverifiedEmail the address the actor's identity provider did not verify, or null */
+    record Actor(String issuer, String subject, String name, String kind, List<String> groups, String unverifiedEmail) {
         /** Issuer and subject, the identity's key. */
         String key() {
             return issuer + " " + subject;
@@ -25,7 +26,8 @@ record ReportEvent(long index, Instant time, String type, Actor actor, String se
 
         /** The name people read, with the subject when they differ. */
         String display() {
-            return name == null || name.equals(subject) ? subject : name + " (" + subject + ")";
+            String shown = name == null || name.equals(subject) ? subject : name + " (" + subject + ")";
+            return unverifiedEmail == null ? shown : shown + " [email " + unverifiedEmail + " not verified]";
         }
 
         String kindOrUnknown() {
@@ -39,7 +41,9 @@ record ReportEvent(long index, Instant time, String type, Actor actor, String se
         actor.path("groups").forEach(group -> groups.add(group.asText()));
         JsonNode detail = event.path("detail");
         return new ReportEvent(event.path("index").asLong(-1), time(event.path("time").asText(null)), text(event, "type"),
-                new Actor(text(actor, "iss"), text(actor, "sub"), text(actor, "name"), text(actor, "kind"), List.copyOf(groups)),
+                new Actor(text(actor, "iss"), text(actor, "sub"), text(actor, "name"), text(actor, "kind"), List.copyOf(groups),
+                        actor.path("email_verified").isBoolean() && !actor.path("email_verified").asBoolean()
+                                ? text(actor, "email") : null),
                 text(event, "session"), text(event.path("resource"), "connection"), text(event.path("resource"), "protocol"),
                 detail.isObject() ? detail : JsonNodeFactory.instance.objectNode());
     }

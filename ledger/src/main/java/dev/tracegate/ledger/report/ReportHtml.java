@@ -124,6 +124,8 @@ final class ReportHtml {
             }
             o.raw("</li>\n");
         });
+        exception(out, exceptions, "commands_without_end", "Commands without a result or refusal",
+                (o, item) -> PopulationsHtml.commandRow(o, item));
         exception(out, exceptions, "sessions_without_tls", "Sessions without TLS", (o, item) -> { });
         out.raw("<h3 id=\"exception-departed_identities\">Identities that no longer exist at the identity provider</h3>\n<p>")
                 .text(exceptions.path("departed_identities").path("why").asText()).raw("</p>\n</section>\n");
@@ -141,7 +143,7 @@ final class ReportHtml {
             }
             return;
         }
-        boolean table = key.equals("privileged_without_approval");
+        boolean table = key.equals("privileged_without_approval") || key.equals("commands_without_end");
         out.raw(table ? PopulationsHtml.COMMAND_TABLE_HEAD : "<ul>\n");
         rows(out, exception.path("items"), item);
         out.raw(table ? "</tbody></table></div>\n" : "</ul>\n");

@@ -155,6 +155,7 @@ class AuditReportTest {
         assertThat(value(figures, "exceptions.own_group_approvals")).as("dba approving dba").isEqualTo(1);
         assertThat(value(figures, "exceptions.repeatedly_refused_masked_callers")).isEqualTo(1);
         assertThat(value(figures, "exceptions.evidence_gaps")).isZero();
+        assertThat(value(figures, "exceptions.commands_without_end")).as("every command has its result or refusal").isZero();
         assertThat(value(figures, "integrity.missing")).isZero();
         assertThat(value(figures, "integrity.events_not_proven")).isZero();
         assertThat(value(figures, "integrity.events_proven")).isEqualTo(log.events.size());
@@ -211,6 +212,50 @@ class AuditReportTest {
         assertThat(value(figures, "policy.accepted")).as("policy changes concern everyone").isEqualTo(1);
         assertThat(value(figures, "blocked.total")).isZero();
         assertThat(ReportVerifier.verify(bundle).ok()).isTrue();
+    }
+
+    @Test
+    void aCommandWhoseSessionEndedWithoutItsResultOrRefusalIsAnException() throws Exception {
+        ReportLog cut = new ReportLog();
+        cut.gatewayStarted(0);
+        cut.checkpoint();
+        cut.advance(Duration.ofMinutes(60));
+        ReportLog.Session closedByTheGateway = cut.session(ANALYST, "shop").open(true);
+        long answered = closedByTheGateway.command("UPDATE orders SET day = day", "write", "default");
+        closedByTheGateway.result(answered, "unanswered");
+        closedByTheGateway.close();
+        ReportLog.Session leftOpen = cut.session(ANALYST, "shop").open(true);
+        long ended = leftOpen.command("SELECT 1", "read", "default");
+        leftOpen.result(ended, "ok");
+        long unended = leftOpen.command("DELETE FROM orders", "write", "default");
+        leftOpen.close();
+        ReportLog.Session stillOpen = cut.session(ANALYST, "shop").open(true);
+        stillOpen.command("SELECT pg_sleep(600)", "read", "default");
+        cut.checkpoint();
+        Path bundle = cut.bundle(dir.resolve("cut"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.commands_without_end")).as("only the closed session's command without an end")
+                .isEqualTo(1);
+        JsonNode item = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("commands_without_end").path("items").get(0);
+        assertThat(item.path("seq").asLong()).isEqualTo(unended);
+        assertThat(item.path("statement").asText()).isEqualTo("DELETE FROM orders");
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("Commands without a result or refusal")
+                .contains("DELETE FROM orders");
+        assertThat(ReportVerifier.verify(bundle).ok()).isTrue();
+    }
+
+    @Test
+    void anAddressTheIdentityProviderDidNotVerifyIsMarkedWhereverTheReportNamesItsIdentity() throws Exception {
+        ReportEvent.Actor unverified = ReportEvent.of(JSON.readTree("""
+                {"v":1,"index":0,"type":"session.open","actor":{"sub":"f3a1","iss":"https://idp.example","name":"ceo@acme.com",
+                 "email":"ceo@acme.com","email_verified":false,"kind":"human"},"detail":{}}""")).actor();
+        assertThat(unverified.display()).isEqualTo("ceo@acme.com (f3a1) [email ceo@acme.com not verified]");
+        ReportEvent.Actor verified = ReportEvent.of(JSON.readTree("""
+                {"v":1,"index":0,"type":"session.open","actor":{"sub":"9b2c","iss":"https://idp.example","name":"ceo@acme.com",
+                 "email":"ceo@acme.com","kind":"human"},"detail":{}}""")).actor();
+        assertThat(verified.display()).isEqualTo("ceo@acme.com (9b2c)");
     }
 
     @Test
