@@ -310,6 +310,26 @@ class SshGatewayTest {
     }
 
     /**
+     * A subsystem other than sftp ({@code ssh -s host netconf}) is refused, as it was, and now
+     * recorded: the request as asked, its refusal and why, and the environment variable the client
+     * asked for with it. It was refused without a trace.
+     */
+    @Test
+    void aSubsystemOtherThanSftpIsRefusedAndRecordedAsAsked() throws Exception {
+        var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LC_NOTE=for-netconf", "-s", "netconf");
+        assertThat(refused.exit()).as(refused.out()).isNotZero();
+        assertThat(refused.err()).contains("subsystem request failed");
+        JsonNode asked = command("subsystem netconf");
+        assertThat(asked.path("detail").path("message").asText()).isEqualTo("subsystem");
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(asked.path("session"))
+                && e.path("detail").toString().contains("the gateway relays no subsystem but sftp"));
+        JsonNode variable = command("env LC_NOTE=for-netconf");
+        assertThat(variable.path("session")).isEqualTo(asked.path("session"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(variable.path("session"))
+                && e.path("detail").toString().contains("refused with the subsystem it was asked for"));
+    }
+
+    /**
      * A recursive delete behind an option's value: read as the program, {@code ls} made the line a
      * read, and the host deleted the directory (GNU time's {@code --format}, xargs's clustered {@code -0I}).
      */
