@@ -57,18 +57,31 @@ final class HeaderRules {
     private HeaderRules() {
     }
 
-    /** Whether a client's request header goes upstream. The caller's Authorization never does. */
+    /**
+     * Whether a client's request header goes upstream. The caller's Authorization never does. A
+     * name is read with its underscores as hyphens, as servers that hand headers on as CGI-style
+     * variables read it ({@code Transfer_Encoding} and {@code Transfer-Encoding} are both
+     * {@code HTTP_TRANSFER_ENCODING}, and some framed the body by it): a connection-level header in
+     * that spelling would let the target frame the body otherwise than the gateway did, and read a
+     * request the policy never judged inside it.
+     */
     static boolean forwardUpstream(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
+        String lower = hyphenated(name);
         return !NOT_FORWARDED.contains(lower) && !lower.equals("authorization") && !lower.equals("cookie");
     }
 
     /**
      * Whether a target's response header goes to the client. {@code content-length} is dropped
-     * too: a masked body has another length, and Jetty frames the response itself.
+     * too: a masked body has another length, and Jetty frames the response itself. Names are read
+     * as {@link #forwardUpstream} reads them.
      */
     static boolean forwardDownstream(String name) {
-        return !NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT));
+        return !NOT_FORWARDED.contains(hyphenated(name));
+    }
+
+    /** The name in lower case with its underscores as hyphens. */
+    private static String hyphenated(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Whether a request header would change the answer's form so that the masker could not read it. */

@@ -10,8 +10,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.transport.HttpResponse;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 
 /**
@@ -44,6 +48,28 @@ final class TargetAnswer implements Response.Listener {
     /** The status and headers came: a failure now breaks off a body being collected. */
     private volatile boolean headArrived;
     private Head received;
+
+    /**
+     * An answer that has no body by its status or its request ({@code 204}, {@code 304}, a
+     * {@code HEAD}'s) ends the target's connection instead of returning it to the pool: a target
+     * that still writes a body after it (a framework that sends the head, then what the handler
+     * wrote) may have it arrive after the pool has sent the next caller's request on that
+     * connection, which then reads it as its answer, a 502 or, shaped as an answer, the wrong one.
+     * Jetty's client closes a connection whose answer says {@code Connection: close}; that header
+     * is the gateway's own and never reaches the caller (hop-by-hop).
+     */
+    @Override
+    public void onHeaders(Response response) {
+        if (hasNoBody(response) && response instanceof HttpResponse ours) {
+            ours.headers(headers -> headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
+        }
+    }
+
+    private static boolean hasNoBody(Response response) {
+        int status = response.getStatus();
+        return status == HttpStatus.NO_CONTENT_204 || status == HttpStatus.NOT_MODIFIED_304
+                || HttpMethod.HEAD.is(response.getRequest().getMethod());
+    }
 
     @Override
     public void onContentSource(Response response, Content.Source body) {

@@ -7,6 +7,9 @@ import org.apache.sshd.server.subsystem.SubsystemFactory;
 /** The {@code sftp} subsystem (sftp, and scp since OpenSSH 9.0), relayed with each file operation inspected. */
 final class SftpRelayFactory implements SubsystemFactory {
 
+    /** The subsystem's name, the only one the gateway relays. */
+    static final String NAME = "sftp";
+
     private final SshListenerContext context;
 
     SftpRelayFactory(SshListenerContext context) {
@@ -15,7 +18,7 @@ final class SftpRelayFactory implements SubsystemFactory {
 
     @Override
     public String getName() {
-        return "sftp";
+        return NAME;
     }
 
     @Override

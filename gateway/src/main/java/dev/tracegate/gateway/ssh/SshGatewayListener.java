@@ -69,7 +69,7 @@ final class SshGatewayListener implements ProtocolListener {
                 || accountKeys.authenticate(user, key, session));
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);
-        server.setChannelFactories(List.of(SessionChannel.FACTORY, ForwardedConnection.factory(context, false)));
+        server.setChannelFactories(List.of(SessionChannel.factory(gate), ForwardedConnection.factory(context, false)));
         hosts.accept(ForwardedConnection.factory(context, true));
         // ssh -R: decided and made of the host before MINA's own handlers (which would listen on the gateway) see it.
         List<RequestHandler<ConnectionService>> global = new java.util.ArrayList<>();

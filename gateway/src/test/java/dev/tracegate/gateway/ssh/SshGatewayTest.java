@@ -30,6 +30,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -307,6 +310,68 @@ class SshGatewayTest {
                 "-o", "SetEnv=BASH_ENV=/tmp/evil.sh");
         assertThat(sftp.err()).contains("no-loader-variables");
         assertThat(dir.resolve("env-uploaded.txt")).doesNotExist();
+    }
+
+    /**
+     * A subsystem other than sftp ({@code ssh -s host netconf}) is refused, as it was, and now
+     * recorded: the request as asked, its refusal and why, and the environment variable the client
+     * asked for with it. It was refused without a trace.
+     */
+    @Test
+    void aSubsystemOtherThanSftpIsRefusedAndRecordedAsAsked() throws Exception {
+        var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "-o", "SetEnv=LC_NOTE=for-netconf", "-s", "netconf");
+        assertThat(refused.exit()).as(refused.out()).isNotZero();
+        assertThat(refused.err()).contains("subsystem request failed");
+        JsonNode asked = command("subsystem netconf");
+        assertThat(asked.path("detail").path("message").asText()).isEqualTo("subsystem");
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(asked.path("session"))
+                && e.path("detail").toString().contains("the gateway relays no subsystem but sftp"));
+        JsonNode variable = command("env LC_NOTE=for-netconf");
+        assertThat(variable.path("session")).isEqualTo(asked.path("session"));
+        assertThat(gateway.events("command.blocked", 0)).anyMatch(e -> e.path("session").equals(variable.path("session"))
+                && e.path("detail").toString().contains("refused with the subsystem it was asked for"));
+    }
+
+    /**
+     * An archive unpacked on the host writes the names inside it, which its command line does not
+     * show: a start-up file, or a {@code .git/config} whose {@code core.fsmonitor} the next {@code git
+     * status} there runs. Read as writes, each of these ran and wrote {@code .bashrc} and
+     * {@code .git/config} into the directory; a decompressor wrote {@code .bashrc} from
+     * {@code .bashrc.gz}. Each is now unknown, refused by {@code highRisk}, and recorded.
+     */
+    @Test
+    void anArchiveUnpackedOnTheHostIsJudgedByWhatItCouldWrite() throws Exception {
+        Path source = Files.createDirectories(dir.resolve("archive-source/.git"));
+        String startup = "touch " + dir.resolve("ran-at-start-up") + "\n";
+        Files.writeString(source.resolve("config"), "[core]\n\tfsmonitor = " + startup);
+        Files.writeString(source.getParent().resolve(".bashrc"), startup);
+        Path tar = dir.resolve("payload.tar");
+        Process packing = new ProcessBuilder("tar", "-cf", tar.toString(), "-C", source.getParent().toString(), ".bashrc", ".git")
+                .redirectErrorStream(true).start();
+        assertThat(packing.waitFor()).as(new String(packing.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        Path zip = dir.resolve("payload.zip");
+        try (var out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            for (String name : List.of(".bashrc", ".git/config")) {
+                out.putNextEntry(new ZipEntry(name));
+                out.write(startup.getBytes(StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        for (String template : List.of("tar -xf " + tar + " -C %s", "unzip -q " + zip + " -d %s", "gunzip %s/.bashrc.gz")) {
+            Path into = Files.createDirectories(dir.resolve("unpacked-" + System.nanoTime()));
+            try (var gz = new GZIPOutputStream(Files.newOutputStream(into.resolve(".bashrc.gz")))) {
+                gz.write(startup.getBytes(StandardCharsets.UTF_8));
+            }
+            String line = template.formatted(into);
+            var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(refused.exit()).as(line + ": " + refused.err()).isEqualTo(1);
+            assertThat(refused.err()).as(line).contains("high risk");
+            assertThat(into.resolve(".bashrc")).as(line).doesNotExist();
+            assertThat(into.resolve(".git")).as(line).doesNotExist();
+            JsonNode command = command(line);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                    .anyMatch(e -> e.path("session").equals(command.path("session"))));
+        }
     }
 
     /**

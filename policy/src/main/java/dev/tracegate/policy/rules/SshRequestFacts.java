@@ -75,6 +75,17 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
                 List.of(), List.of("starts an sftp session")), false);
     }
 
+    /**
+     * A subsystem other than sftp ({@code ssh -s host netconf}): the host runs whatever program its
+     * sshd names for it, unseen by the gateway, so it is refused whatever the policy says; decided
+     * only so the record names the rule that would have, as for the forwarding the gateway does not relay.
+     */
+    public static SshRequestFacts subsystem(String name) {
+        return new SshRequestFacts(SshOperation.EXEC, "subsystem " + name, List.of(), List.of(),
+                new ShellClassification(StatementClass.UNKNOWN, List.of(), List.of("the subsystem " + name
+                        + " runs a program the host's sshd names for it")), false);
+    }
+
     /** A file operation of sftp or scp on absolute {@code paths} (two for a rename). */
     public static SshRequestFacts file(SshOperation operation, List<String> paths) {
         ShellClassification classification = operation == SshOperation.READ

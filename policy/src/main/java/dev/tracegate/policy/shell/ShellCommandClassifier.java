@@ -115,6 +115,8 @@ public final class ShellCommandClassifier {
             ".cshrc", ".tcshrc", ".login", ".logout", ".pam_environment", ".gitconfig", ".gitmodules", ".curlrc",
             ".wgetrc", ".lesskey", ".less", ".vimrc", ".exrc", ".gvimrc", ".nanorc", ".gdbinit", ".npmrc", ".pythonrc",
             ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile");
+    /** The suffixes a decompressor takes off the name it writes. */
+    private static final Set<String> COMPRESSED_SUFFIXES = Set.of(".gz", ".z", ".bz2", ".xz", ".lzma", ".zst");
     /** Directories under {@code ~/.config} whose files name commands that run later. */
     private static final List<String> RUN_LATER_CONFIG = List.of("git/", "systemd/", "autostart/", "environment.d/",
             "fish/", "lesskey", "nvim/", "vim/", "tmux/", "nano/");
@@ -188,6 +190,11 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
         return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+    }
+
+    /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
+    private static boolean remote(String path) {
+        return path.contains(":") && !path.startsWith("/") && !path.startsWith(".");
     }
 
     /** The class found so far, with what raised it. */
@@ -460,6 +467,9 @@ public final class ShellCommandClassifier {
                 case "tee", "touch", "mkdir", "rmdir", "unlink", "mkfifo", "split", "csplit", "cp", "mv", "install",
                      "ln", "link", "rsync", "scp" -> {
                     writes(name, args, operands, argumentsUnknown);
+                    if (name.equals("cp") || name.equals("rsync") || name.equals("scp")) {
+                        copiesTrees(name, args, operands);
+                    }
                     runsNamedProgram(name, args, "-e", "--rsh", "--rsync-path", "-S", "-F", "--filter");
                     if (name.equals("scp") || name.equals("rsync")) {
                         optionValues(args, "-o").stream().filter(o -> o.text().toLowerCase(Locale.ROOT)
@@ -483,6 +493,11 @@ public final class ShellCommandClassifier {
                     if (name.equals("zip")) {
                         runsNamedProgram(name, args, "-TT", "--unzip-command");
                     }
+                    if (name.equals("unzip") && unzipExtracts(args)
+                            || name.equals("7z") && !operands.isEmpty() && Set.of("x", "e").contains(operands.getFirst().text())) {
+                        unpacks(name + " extracting an archive");
+                    }
+                    decompressedNames(name, args, operands);
                 }
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
@@ -534,6 +549,66 @@ public final class ShellCommandClassifier {
             optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
         }
 
+        /**
+         * An archive unpacked, or a tree copied from where the line does not show its names: it writes
+         * the names inside, known only once it runs, a start-up file among them ({@code ~/.bashrc},
+         * {@code ~/.ssh/authorized_keys}, a {@code .git/config} whose {@code core.fsmonitor} the next
+         * {@code git status} there runs), so it is as risky as the worst write.
+         */
+        private void unpacks(String what) {
+            raise(StatementClass.UNKNOWN, what + " writes names the line does not show, known only once it runs (a"
+                    + " shell's start-up file, SSH keys, a repository's configuration or hooks among them)");
+        }
+
+        /** unzip extracts unless told to list, test, show the comment or write to standard output. */
+        private static boolean unzipExtracts(List<Word> args) {
+            return args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--"))
+                    .noneMatch(a -> a.chars().skip(1).anyMatch(c -> "lvtzZpc".indexOf(c) >= 0));
+        }
+
+        /**
+         * A decompressor writes each file under its name without the suffix: {@code gunzip ~/.bashrc.gz}
+         * writes {@code ~/.bashrc}, which is judged as that write.
+         */
+        private void decompressedNames(String name, List<Word> args, List<Word> operands) {
+            boolean decompresses = Set.of("gunzip", "bunzip2", "unxz", "unzstd").contains(name)
+                    || Set.of("gzip", "bzip2", "xz", "zstd").contains(name) && (anyLongOption(args, "--decompress",
+                    "--uncompress") || args.stream().map(Word::text).anyMatch(a -> a.startsWith("-") && !a.startsWith("--")
+                    && a.indexOf('d') > 0));
+            if (!decompresses) {
+                return;
+            }
+            for (Word operand : operands) {
+                String text = operand.text();
+                int dot = text.lastIndexOf('.');
+                if (operand.literal() && dot > text.lastIndexOf('/') + 1
+                        && COMPRESSED_SUFFIXES.contains(text.substring(dot).toLowerCase(Locale.ROOT))) {
+                    written(new Word(text.substring(0, dot), operand.expands(), operand.globs()), name);
+                }
+            }
+        }
+
+        /**
+         * A recursive copy into the home directory writes whatever names its source holds there, and one
+         * from another host whatever that host's tree holds: names the line does not show.
+         */
+        private void copiesTrees(String name, List<Word> args, List<Word> operands) {
+            boolean recursive = anyLongOption(args, "--recursive", "--archive") || args.stream().map(Word::text)
+                    .anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && (a.indexOf('r') > 0 || a.indexOf('R') > 0
+                            || !name.equals("scp") && a.indexOf('a') > 0));
+            if (!recursive || operands.isEmpty()) {
+                return;
+            }
+            List<Word> targets = new ArrayList<>(name.equals("cp") ? optionValues(args, "-t", "--target-directory") : List.of());
+            targets.add(operands.getLast());
+            if (targets.stream().anyMatch(t -> t.literal() && (HOME + "/").equals(absolute(t.text())))) {
+                unpacks(name + " copying a directory tree into the home directory");
+            }
+            if (operands.subList(0, operands.size() - 1).stream().map(Word::text).anyMatch(ShellCommandClassifier::remote)) {
+                unpacks(name + " copying a directory tree from another host");
+            }
+        }
+
         private void unknownTargets(String name, boolean argumentsUnknown) {
             if (argumentsUnknown) {
                 raise(StatementClass.UNKNOWN, name + " gets paths the line does not show (xargs, find -exec)");
@@ -583,6 +658,14 @@ public final class ShellCommandClassifier {
             boolean lists = (first.matches("-?[a-zA-Z]*t[a-zA-Z]*") && !first.startsWith("--")) || args.stream()
                     .anyMatch(a -> a.text().equals("--list"));
             raise(lists ? StatementClass.READ : StatementClass.WRITE, "tar creates or extracts archives");
+            List<String> clusters = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--")).toList();
+            boolean extracts = !lists && (clusters.stream().anyMatch(a -> a.indexOf('x') > 0)
+                    || !first.startsWith("-") && first.indexOf('x') >= 0 || anyLongOption(args, "--extract", "--get"));
+            boolean toStandardOutput = clusters.stream().anyMatch(a -> a.indexOf('O') > 0)
+                    || !first.startsWith("-") && first.indexOf('O') >= 0 || anyLongOption(args, "--to-stdout");
+            if (extracts && !toStandardOutput) {
+                unpacks("tar extracting an archive");
+            }
             // Short options cluster (-xPf, or the old style xPf as the first word): P keeps absolute
             // names, I names a compression program, F a script run between volumes, wherever they sit in the cluster.
             boolean clusterRuns = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--"))

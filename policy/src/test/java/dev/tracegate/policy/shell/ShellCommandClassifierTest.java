@@ -248,6 +248,53 @@ class ShellCommandClassifierTest {
                 .isEqualTo(StatementClass.UNKNOWN);
     }
 
+    /**
+     * An archive unpacked, a tree copied into the home directory or from another host: the names
+     * written are in the archive or the source, known only once it runs, a start-up file, SSH keys or
+     * a repository's {@code .git/config} among them. Each was a WRITE until 2026-12-06; a decompressor
+     * writes its operand's name without the suffix, judged as that write.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "tar -xf payload.tar => UNKNOWN",
+            "tar xzf release.tgz -C /opt/app => UNKNOWN",
+            "tar -C /srv/app -xvf payload.tar => UNKNOWN",
+            "tar --extract --file=payload.tar => UNKNOWN",
+            "tar --ext -f payload.tar => UNKNOWN",
+            "tar --get -f payload.tar => UNKNOWN",
+            "unzip payload.zip => UNKNOWN",
+            "unzip -o payload.zip -d /srv/app => UNKNOWN",
+            "unzip -q payload.zip -x '*.txt' => UNKNOWN",
+            "7z x payload.7z => UNKNOWN",
+            "gunzip ~/.bashrc.gz => UNKNOWN",
+            "gzip -d .profile.gz => UNKNOWN",
+            "xz --decompress repo/.git/config.xz => UNKNOWN",
+            "gunzip ~/.ssh/authorized_keys.gz => PRIVILEGE",
+            "cp -r dotfiles/. ~ => UNKNOWN",
+            "cp -a dotfiles/. . => UNKNOWN",
+            "cp -rt ~ dotfiles/. => UNKNOWN",
+            "rsync -a dotfiles/ ~/ => UNKNOWN",
+            "rsync -av backup:home/ /srv/restore => UNKNOWN",
+            "scp -r host:dir /tmp/x => UNKNOWN",
+            // What writes no name it does not show stays as it was.
+            "tar -tf payload.tar => WRITE",
+            "tar -czf backup.tgz src => WRITE",
+            "tar -xOf payload.tar etc/motd => WRITE",
+            "tar --extract --to-stdout -f payload.tar => WRITE",
+            "unzip -l payload.zip => WRITE",
+            "unzip -p payload.zip notes.txt => WRITE",
+            "gzip app.log => WRITE",
+            "gunzip app.log.gz => WRITE",
+            "cp -r src /tmp/dst => WRITE",
+            "cp notes.txt ~ => WRITE",
+            "rsync -av src/ /tmp/copy => WRITE",
+            "scp -r dir host:dir => WRITE",
+    })
+    void whatUnpacksNamesTheLineDoesNotShowIsUnknown(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line.strip());
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+    }
+
     @ParameterizedTest(name = "{0} {1} -> {2}")
     @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile"})
     void fileChangesToWhatRunsLaterAreUnknown(String operation, String path) {
