@@ -4,6 +4,7 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.IdleWatch;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
 import dev.tracegate.gateway.engine.StartupDeadlines;
@@ -32,12 +33,13 @@ final class MysqlListener implements ProtocolListener {
     record Context(EngineServices services, boolean allowCleartextOnLoopback, MysqlUpstreamConnector connector,
                    AtomicLong connectionIds, String serverVersion,
                    Function<MysqlConnectionConfig, UpstreamLineage> lineage, StartupDeadlines deadlines,
-                   CallerThreads threads) {
+                   CallerThreads threads, IdleWatch idleWatch) {
     }
 
     private final SessionSockets sockets;
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
+    private final IdleWatch idleWatch;
     /** One catalog connection per upstream, shared by its sessions, opened when a masked caller first needs it. */
     private final Map<String, MysqlCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, UpstreamLineage> lineage = new ConcurrentHashMap<>();
@@ -46,11 +48,12 @@ final class MysqlListener implements ProtocolListener {
         MysqlUpstreamConnector connector = new MysqlUpstreamConnector();
         this.admission = new ConnectionAdmission(config.limits(), services.admission().memory(), MysqlEngine.PROTOCOL);
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
+        this.idleWatch = new IdleWatch("mysql", Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
         Context context = new Context(services, config.allowCleartextOnLoopback(), connector,
                 new AtomicLong(), ServerVersionProbe.announced(services.connections(MysqlConnectionConfig.class)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(new CatalogSnapshots(
                         new MysqlCatalogReader(catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))))),
-                deadlines, new CallerThreads());
+                deadlines, new CallerThreads(), idleWatch);
         this.sockets = new SessionSockets(config, "mysql", socket -> session(socket, context));
     }
 
@@ -93,6 +96,7 @@ final class MysqlListener implements ProtocolListener {
     public void close() {
         sockets.close();
         deadlines.close();
+        idleWatch.close();
         catalogs.values().forEach(MysqlCatalog::close);
     }
 }

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.mysql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
+import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.SessionPlace;
@@ -40,6 +41,8 @@ final class MysqlSession implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(MysqlSession.class);
     private static final int LOGIN_TIMEOUT_MILLIS = 30_000;
     private static final int POLICY_MASKING_REFUSAL = 1227;
+    /** ER_CLIENT_INTERACTION_TIMEOUT: how MySQL ends a session idle past its {@code wait_timeout}. */
+    private static final int CLIENT_INTERACTION_TIMEOUT = 4031;
 
     private final Socket socket;
     /** The connection's place within the listener's limits: among those logging in until authenticated. */
@@ -148,14 +151,42 @@ final class MysqlSession implements Runnable {
         recorder.opened(openDetail(login, null));
         try (upstream; CallerThreads.Thread self = context.threads().opened(connectionId, info.identity(), connection.name(),
                 upstream.threadId())) {
-            PacketChannel channel = new PacketChannel(login.channel().socket(), context.services().maxMessageBytes(), true);
+            Socket caller = login.channel().socket();
+            ClientInput callerInput = new ClientInput(caller.getInputStream(), caller);
+            PacketChannel channel = PacketChannel.caller(caller, callerInput, context.services().maxMessageBytes());
             channel.sequence(login.channel().nextSequence());
             // The server's own status: clients escape strings by its NO_BACKSLASH_ESCAPES flag, as the server reads them.
             channel.sendNow(new OkPacket(0, 0, upstream.statusFlags(), 0, null).encode());
             errors = channel;
-            int idle = context.services().admission().limits().idleSessionSeconds();
-            login.channel().socket().setSoTimeout(idle > 0 ? idle * 1000 : 0);
-            recorder.closed(relay(recorder, channel, upstream, subject, self));
+            // Untimed reads: the listener's idle watch counts the caller's silence (a timed read cost two wake-ups of
+            // the scheduler's delay thread per command). One thread carries both directions, so while it reads the
+            // caller nothing is in flight; a held command's looks are no idleness either.
+            caller.setSoTimeout(0);
+            callerInput.watchIdleness(context.idleWatch(), () -> false, () -> endIdle(channel));
+            try {
+                recorder.closed(relay(recorder, channel, upstream, subject, self));
+            } finally {
+                callerInput.stopWatching();
+            }
+        }
+    }
+
+    /**
+     * The idle watch ends the session, on its own thread, while the session's thread waits in its
+     * read of the caller (so nothing else writes to the caller): the caller is told with MySQL's
+     * own error for it and the connection closed, which ends that read.
+     */
+    private void endIdle(PacketChannel channel) {
+        try {
+            channel.sendNow(new ErrPacket(CLIENT_INTERACTION_TIMEOUT, "HY000", "the session was idle too long: "
+                    + context.idleWatch().reason() + "; it is closed").encode());
+        } catch (IOException ignored) {
+            // The caller is already gone.
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closed either way.
         }
     }
 
@@ -172,9 +203,9 @@ final class MysqlSession implements Runnable {
             tell(new ErrPacket(ErrPacket.GATEWAY_UNAVAILABLE, "08S01",
                     "command not executed: the evidence log is unavailable; the session is closed"));
             return "evidence log unavailable";
-        } catch (SocketTimeoutException e) {
-            tell(new ErrPacket(4031, "HY000", "the session was idle longer than limits.idleSessionSeconds; it is closed"));
-            return "idle session timeout";
+        } catch (ClientInput.IdleSessionException e) {
+            // The idle watch told the caller when it ended the session (endIdle).
+            return "idle session timeout: " + e.getMessage();
         } catch (MysqlProtocolException e) {
             tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
             return "protocol violation: " + e.getMessage();

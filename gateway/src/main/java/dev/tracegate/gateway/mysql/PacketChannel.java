@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.mysql;
 
+import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.wire.mysql.MysqlPacket;
@@ -7,6 +8,7 @@ import dev.tracegate.wire.mysql.MysqlPacketReader;
 import dev.tracegate.wire.mysql.MysqlPacketWriter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import javax.net.ssl.SSLSocket;
 
@@ -22,17 +24,31 @@ final class PacketChannel implements AutoCloseable {
     private final InputStream input;
     private final MysqlPacketReader reader;
     private final MysqlPacketWriter writer;
+    /** The caller's input once it relays (its idleness watched, its looks timed); null on every other channel. */
+    private final ClientInput callerInput;
     private int sequence;
 
     /**
      * @param buffered false while a TLS upgrade may follow: nothing after the packet asking for it may be read ahead
      */
     PacketChannel(Socket socket, int maxPacketBytes, boolean buffered) throws IOException {
+        this(socket, buffered ? RelayBuffers.input(socket.getInputStream()) : socket.getInputStream(),
+                buffered ? RelayBuffers.output(socket.getOutputStream()) : socket.getOutputStream(), null, maxPacketBytes);
+    }
+
+    private PacketChannel(Socket socket, InputStream input, OutputStream output, ClientInput callerInput,
+                          int maxPacketBytes) {
         this.socket = socket;
-        this.input = buffered ? RelayBuffers.input(socket.getInputStream()) : socket.getInputStream();
+        this.input = input;
         this.reader = new MysqlPacketReader(input, maxPacketBytes);
-        this.writer = new MysqlPacketWriter(buffered ? RelayBuffers.output(socket.getOutputStream())
-                : socket.getOutputStream());
+        this.writer = new MysqlPacketWriter(output);
+        this.callerInput = callerInput;
+    }
+
+    /** The caller's channel once it relays: buffered, reading through {@code callerInput}, the only channel that {@link #look}s. */
+    static PacketChannel caller(Socket socket, ClientInput callerInput, int maxPacketBytes) throws IOException {
+        return new PacketChannel(socket, RelayBuffers.input(callerInput), RelayBuffers.output(socket.getOutputStream()),
+                callerInput, maxPacketBytes);
     }
 
     Socket socket() {
@@ -53,18 +69,15 @@ final class PacketChannel implements AutoCloseable {
     }
 
     /**
-     * Whether the peer is still there, looking for up to {@code millis} without consuming what it
-     * sent (the next {@link #read} still gets it). Only on a buffered channel; the socket's read
-     * timeout is restored afterwards.
+     * Whether the caller is still there, looking for up to {@code millis} without consuming what it
+     * sent (the next {@link #read} still gets it). Only on the {@link #caller} channel: its reads are
+     * untimed again afterwards, and the look is no idleness.
      */
     ClientWatch.Seen look(int millis) throws IOException {
-        int timeout = socket.getSoTimeout();
-        socket.setSoTimeout(millis);
-        try {
-            return ClientWatch.peek(input);
-        } finally {
-            socket.setSoTimeout(timeout);
+        if (callerInput == null) {
+            throw new IllegalStateException("only the caller's channel is looked at");
         }
+        return callerInput.polling(millis, () -> ClientWatch.peek(input));
     }
 
     /** The sequence id the next packet sent takes (after the last one read or sent). */

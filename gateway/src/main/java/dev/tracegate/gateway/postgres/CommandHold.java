@@ -3,6 +3,7 @@ package dev.tracegate.gateway.postgres;
 import dev.tracegate.gateway.approval.ApprovalResult;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.wire.postgres.PgFrameWriter;

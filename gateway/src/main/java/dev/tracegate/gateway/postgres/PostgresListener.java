@@ -5,6 +5,7 @@ import dev.tracegate.gateway.config.ListenerConfig;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.IdleWatch;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
 import dev.tracegate.gateway.engine.StartupDeadlines;
@@ -65,7 +66,7 @@ public final class PostgresListener implements ProtocolListener {
         PostgresUpstreamConnector connector = new PostgresUpstreamConnector();
         this.admission = new ConnectionAdmission(config.limits(), services.admission().memory(), PostgresEngine.PROTOCOL);
         this.deadlines = new StartupDeadlines(Duration.ofSeconds(config.limits().startupTimeoutSeconds()));
-        this.idleWatch = new IdleWatch(Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
+        this.idleWatch = new IdleWatch("pg", Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
         this.context = new Context(services, config.allowCleartextOnLoopback(), connector, new CancelKeyRegistry(),
                 connection -> resolvers.computeIfAbsent(connection.name(), name -> new ColumnResolver(
                         catalog(connection, connector, maxMessageBytes),

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
+import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;

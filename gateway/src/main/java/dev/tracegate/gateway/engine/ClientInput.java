@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.postgres;
+package dev.tracegate.gateway.engine;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * The client's side of a session: the socket's input, whose idleness the {@link IdleWatch} counts,
- * and the short read timeouts of a held statement's looks at the client.
+ * The client's side of a session, whatever its protocol: the socket's input, whose idleness the
+ * {@link IdleWatch} counts, and the short read timeouts of a held statement's looks at the client.
  *
  * <ul>
  *   <li>The idle limit: once the client has asked nothing of the gateway for
  *       {@code limits.idleSessionSeconds}, the watch tells the client and closes the connection,
- *       and the read the relay waits in throws {@link IdleSessionException}. Time with a command
+ *       and the read the session waits in throws {@link IdleSessionException}. Time with a command
  *       still in flight (a long query is not idleness) or held does not count: the limit runs
  *       from the later of the read's start and the last look that found the session busy. The
  *       watch and the read settle who ended first on one atomic value, so a read that returns
@@ -26,10 +26,10 @@ import java.util.function.BooleanSupplier;
  *       a held statement is never idleness either.</li>
  * </ul>
  */
-final class ClientInput extends FilterInputStream {
+public final class ClientInput extends FilterInputStream {
 
     /** The session was idle for longer than allowed. */
-    static final class IdleSessionException extends IOException {
+    public static final class IdleSessionException extends IOException {
         IdleSessionException(String reason) {
             super(reason);
         }
@@ -37,7 +37,7 @@ final class ClientInput extends FilterInputStream {
 
     /** A read that may give up with {@link SocketTimeoutException}. */
     @FunctionalInterface
-    interface Poll<T> {
+    public interface Poll<T> {
         T read() throws IOException;
     }
 
@@ -58,7 +58,7 @@ final class ClientInput extends FilterInputStream {
     private record Watch(IdleWatch watch, BooleanSupplier busy, Runnable end) {
     }
 
-    ClientInput(InputStream in, Socket socket) {
+    public ClientInput(InputStream in, Socket socket) {
         super(in);
         this.socket = socket;
     }
@@ -67,14 +67,14 @@ final class ClientInput extends FilterInputStream {
      * From now on, ends the session through {@code end} (which tells the client and closes the
      * connection) once the client has asked nothing for the watch's limit, unless {@code busy}.
      */
-    void watchIdleness(IdleWatch idleWatch, BooleanSupplier busy, Runnable end) {
+    public void watchIdleness(IdleWatch idleWatch, BooleanSupplier busy, Runnable end) {
         busySeen = System.nanoTime();
         watch = new Watch(idleWatch, busy, end);
         idleWatch.watch(this);
     }
 
     /** The session is over: no more looks. */
-    void stopWatching() {
+    public void stopWatching() {
         Watch current = watch;
         if (current != null) {
             current.watch().forget(this);
@@ -85,7 +85,7 @@ final class ClientInput extends FilterInputStream {
      * Runs {@code poll} with reads that give up after {@code millis} with a
      * {@link SocketTimeoutException}; reads are untimed again afterwards.
      */
-    <T> T polling(int millis, Poll<T> poll) throws IOException {
+    public <T> T polling(int millis, Poll<T> poll) throws IOException {
         socket.setSoTimeout(millis);
         polling = true;
         try {

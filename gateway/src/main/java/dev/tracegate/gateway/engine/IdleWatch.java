@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.postgres;
+package dev.tracegate.gateway.engine;
 
 import java.time.Duration;
 import java.util.Set;
@@ -11,15 +11,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts how long each session's client has asked nothing ({@code limits.idleSessionSeconds}) and
  * ends the sessions idle past the limit, looking at every watched session a few times per limit
- * from one platform thread.
+ * from one platform thread per listener. The sessions' {@link ClientInput}s are what it watches;
+ * each protocol says how its session ends (PostgreSQL FATAL {@code 57P05}, MySQL ERR 4031).
  *
- * <p>Why not a read timeout, as before: a virtual thread's timed read schedules a timer task with
- * the virtual-thread scheduler when it parks and cancels it when data wakes it, and each of the
- * two wakes the scheduler's delay thread. The relay reads the client once per statement, so a
- * limit counted in hours cost two platform-thread wake-ups per statement. Reads are now untimed
- * and this one thread does the counting; a session ends within one look of its limit.
+ * <p>Why not a read timeout: a virtual thread's timed read schedules a timer task with the
+ * virtual-thread scheduler when it parks and cancels it when data wakes it, and each of the two
+ * wakes the scheduler's delay thread. A session reads its client once per statement, so a limit
+ * counted in hours cost two platform-thread wake-ups per statement. Reads are untimed and this
+ * one thread does the counting; a session ends within one look of its limit.
  */
-final class IdleWatch implements AutoCloseable {
+public final class IdleWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdleWatch.class);
     private static final long SHORTEST_LOOK_MILLIS = 50;
@@ -27,17 +28,18 @@ final class IdleWatch implements AutoCloseable {
 
     private final Duration limit;
     private final Set<ClientInput> watched = ConcurrentHashMap.newKeySet();
-    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
-            Thread.ofPlatform().name("pg-idle-watch").daemon(true).factory());
+    private final ScheduledThreadPoolExecutor timer;
 
-    IdleWatch(Duration limit) {
+    /** @param prefix the listener's thread prefix ({@code pg}, {@code mysql}): the watch thread is {@code <prefix>-idle-watch} */
+    public IdleWatch(String prefix, Duration limit) {
         this.limit = limit;
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name(prefix + "-idle-watch").daemon(true).factory());
         long lookMillis = Math.clamp(limit.toMillis() / 8, SHORTEST_LOOK_MILLIS, LONGEST_LOOK_MILLIS);
         timer.scheduleWithFixedDelay(this::look, lookMillis, lookMillis, TimeUnit.MILLISECONDS);
     }
 
     /** Why a session the watch ended was ended, as the client and the evidence are told. */
-    String reason() {
+    public String reason() {
         return "no command for " + limit.toSeconds() + " s (limits.idleSessionSeconds)";
     }
 
