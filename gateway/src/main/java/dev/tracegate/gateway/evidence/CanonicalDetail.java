@@ -51,19 +51,21 @@ public final class CanonicalDetail {
     }
 
     /**
-     * As {@link #of(CharSequence)}, with one of the object's top-level string members also given as a
+     * As {@link #of(CharSequence)}, with one of the object's top-level members also given as a
      * value, for an observer that reads that member from every such event (the metrics count
-     * commands by their class) without parsing the text for it.
+     * commands by their class, and masked values by a {@code masking.applied}'s count) without
+     * parsing the text for it.
      *
-     * @param value the member's value, or {@code null} when the object has no such member
+     * @param value the member's value as {@link #string} reads it (a string as it is, a number as its
+     *              digits), or {@code null} when the object has no such member
      */
     public static CanonicalDetail of(CharSequence canonicalObject, String name, String value) {
         return new CanonicalDetail(canonicalObject, Objects.requireNonNull(name, "name"), value);
     }
 
     /**
-     * A top-level string member's value, or {@code null} when there is none (as
-     * {@code tree().path(name).asText(null)} reads it); the member given as a value costs nothing.
+     * A top-level member's value as text (a number as its digits), or {@code null} when there is none
+     * (as {@code tree().path(name).asText(null)} reads it); the member given as a value costs nothing.
      */
     public String string(String name) {
         return name.equals(knownName) ? knownValue : tree().path(name).asText(null);

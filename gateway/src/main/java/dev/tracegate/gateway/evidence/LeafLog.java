@@ -36,8 +36,10 @@ import java.util.zip.CRC32C;
  * damaged record anywhere else stops the gateway.
  *
  * <p>{@code offsets} holds each record's position in its segment (8 bytes per event), so an event
- * is read by index in one positioned read. It is derived: written after each batch's records and
- * completed from the segments when a crash left it short.
+ * is read by index in one positioned read. It is derived: the positions of the latest events are
+ * kept in memory and written {@link #OFFSETS_PER_WRITE} at a time (and at close), not after each
+ * batch, which would cost every durable wait a second system call; a crash loses at most those,
+ * and opening the log completes the file from the segments.
  *
  * <p>Durability: records reach the operating system before the caller is released, which
  * survives the gateway being killed. With {@code fsync} they also reach the disk before release,
@@ -52,6 +54,8 @@ final class LeafLog implements AutoCloseable {
     /** The largest write buffer kept between appends; a larger batch allocates its own. */
     private static final int MAX_KEPT_BUFFER = 256 * 1024;
     private static final int FIRST_KEPT_BUFFER = 8 * 1024;
+    /** How many records' positions are held in memory before they are written to {@code offsets} in one write. */
+    static final int OFFSETS_PER_WRITE = 512;
 
     /** Receives events in index order. */
     @FunctionalInterface
@@ -74,7 +78,13 @@ final class LeafLog implements AutoCloseable {
     private long tailBytes = -1;
     /** Kept from one {@link #append} to the next (appends come one at a time: the log's writer holds its lock). */
     private LeafBatch keptBatch;
-    private ByteBuffer keptPositions;
+    /**
+     * The positions of the records from {@link #offsetsWritten} on, not in {@code offsets} yet; read
+     * by any thread under its own lock, appended to by the log's writer.
+     */
+    private final ByteBuffer unwrittenPositions = ByteBuffer.allocate(8 * OFFSETS_PER_WRITE);
+    /** How many records' positions {@code offsets} holds; changed under {@link #unwrittenPositions}' lock. */
+    private long offsetsWritten;
     private volatile long size;
 
     private LeafLog(Path directory, boolean fsync, FileChannel offsets) {
@@ -113,6 +123,7 @@ final class LeafLog implements AutoCloseable {
         }
         if (segments.isEmpty()) {
             offsets.truncate(0);
+            offsetsWritten = 0;
             return;
         }
         Map.Entry<Long, Path> last = segments.lastEntry();
@@ -142,6 +153,7 @@ final class LeafLog implements AutoCloseable {
         size = count;
         offsets.truncate(Math.min(offsets.size() / 8, size) * 8);
         completeOffsets(Math.min(known, offsets.size() / 8));
+        offsetsWritten = size;
     }
 
     /** Rewrites the offsets from {@code from} on by reading the segments (after a crash cut them short). */
@@ -203,12 +215,7 @@ final class LeafLog implements AutoCloseable {
         if (tail == null || tailBytes() >= SEGMENT_BYTES) {
             startSegment(size);
         }
-        ByteBuffer positions = fitting(keptPositions, 8 * batch.count());
-        keptPositions = keepable(positions);
         long base = tailBytes();
-        for (int i = 0; i < batch.count(); i++) {
-            positions.putLong(base + batch.start(i));
-        }
         if (CostAccounting.ON) {
             CostAccounting.COPIES.add(batch.count());
         }
@@ -222,31 +229,55 @@ final class LeafLog implements AutoCloseable {
         if (fsync) {
             tail.force(false);
         }
-        positions.flip();
-        long at = size * 8;
-        while (positions.hasRemaining()) {
-            at += offsets.write(positions, at);
+        for (int i = 0; i < batch.count(); i++) {
+            if (!unwrittenPositions.hasRemaining()) {
+                writeOffsets();
+            }
+            synchronized (unwrittenPositions) {
+                unwrittenPositions.putLong(base + batch.start(i));
+            }
         }
         size += batch.count();
+        if (!unwrittenPositions.hasRemaining()) {
+            writeOffsets();
+        }
         if (batch.capacity() > MAX_KEPT_BUFFER) {
             keptBatch = null; // a large batch's buffer is not kept for the next
         }
     }
 
     /**
-     * A buffer of {@code bytes} to write a batch from: {@code kept}, the one of the batch before,
-     * when it is large enough, so a batch of a few events allocates nothing; else a new one with
-     * room to spare, so that slightly larger batches do not each allocate again.
+     * Writes the positions held in memory to {@code offsets} (by the log's writer, or at close).
+     * Readers go on finding them in memory until the write is done: what the file holds from
+     * {@link #offsetsWritten} on is not read before that moves past it.
      */
-    private static ByteBuffer fitting(ByteBuffer kept, int bytes) {
-        ByteBuffer buffer = kept != null && kept.capacity() >= bytes ? kept
-                : ByteBuffer.allocate(Math.max(bytes, FIRST_KEPT_BUFFER));
-        return buffer.clear().limit(bytes);
+    private void writeOffsets() throws IOException {
+        ByteBuffer written;
+        long at;
+        synchronized (unwrittenPositions) {
+            written = unwrittenPositions.duplicate().flip();
+            at = offsetsWritten * 8;
+        }
+        int count = written.remaining() / 8;
+        while (written.hasRemaining()) {
+            at += offsets.write(written, at);
+        }
+        synchronized (unwrittenPositions) {
+            offsetsWritten += count;
+            unwrittenPositions.clear();
+        }
     }
 
-    /** The buffer to keep for the next batch: not one a large batch grew past {@link #MAX_KEPT_BUFFER}. */
-    private static ByteBuffer keepable(ByteBuffer buffer) {
-        return buffer.capacity() <= MAX_KEPT_BUFFER ? buffer : null;
+    /** Where record {@code index} (below {@link #size()}) starts in its segment: in memory for the latest ones. */
+    private long position(long index) throws IOException {
+        synchronized (unwrittenPositions) {
+            if (index >= offsetsWritten) {
+                return unwrittenPositions.getLong((int) (index - offsetsWritten) * 8);
+            }
+        }
+        ByteBuffer entry = ByteBuffer.allocate(8);
+        PositionalRead.fill(offsets, entry, index * 8, "the evidence log");
+        return entry.flip().getLong();
     }
 
     /** Forces everything appended so far to disk, whatever {@code fsync} says (before the only other copy goes). */
@@ -254,6 +285,7 @@ final class LeafLog implements AutoCloseable {
         if (tail != null) {
             tail.force(true);
         }
+        writeOffsets();
         offsets.force(true);
     }
 
@@ -262,14 +294,12 @@ final class LeafLog implements AutoCloseable {
         if (index < 0 || index >= size) {
             throw new IllegalArgumentException("event " + index + " is not in the log of " + size);
         }
-        ByteBuffer entry = ByteBuffer.allocate(8);
-        PositionalRead.fill(offsets, entry, index * 8, "the evidence log");
+        long position = position(index);
         Path file;
         synchronized (segments) {
             file = segments.floorEntry(index).getValue();
         }
         FileChannel channel = reader(file);
-        long position = entry.flip().getLong();
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         PositionalRead.fill(channel, header, position, "the evidence log");
         header.flip();
@@ -296,9 +326,7 @@ final class LeafLog implements AutoCloseable {
         }
         long end = Math.min(to, size);
         long index = from;
-        ByteBuffer entry = ByteBuffer.allocate(8);
-        PositionalRead.fill(offsets, entry, from * 8, "the evidence log");
-        long position = entry.flip().getLong();
+        long position = position(from);
         for (Map.Entry<Long, Path> file : segmentsFrom(from).entrySet()) {
             // A channel of its own: scans may run side by side, and a shared channel's position would mix them up.
             try (FileChannel channel = FileChannel.open(file.getValue(), StandardOpenOption.READ)) {
@@ -405,6 +433,7 @@ final class LeafLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        writeOffsets();
         if (tail != null) {
             tail.close();
         }

@@ -54,6 +54,12 @@ final class EvidenceMetrics implements EvidenceObserver {
             commandCounter(protocol, label(event.detailString("class"))).increment();
             return;
         }
+        if (EventType.MASKING_APPLIED.equals(event.type())) {
+            // Canonical text too, its count of values handed over with it as digits: nothing is parsed.
+            count("tracegate.masking.values", "values masked before they left the gateway",
+                    valuesMasked(event.detailString("valuesMasked")), "protocol", protocol);
+            return;
+        }
         JsonNode detail = event.detail();
         switch (event.type()) {
             case EventType.SESSION_OPEN -> {
@@ -81,8 +87,6 @@ final class EvidenceMetrics implements EvidenceObserver {
                 }
             }
             case EventType.APPROVAL_DECIDED -> decided(detail);
-            case EventType.MASKING_APPLIED -> count("tracegate.masking.values", "values masked before they left the gateway",
-                    detail.path("valuesMasked").asLong(0), "protocol", protocol);
             case EventType.AUTH_FAILURE -> count("tracegate.auth.failures", "credentials refused", detail.path("count").asLong(1));
             default -> {
             }
@@ -92,6 +96,15 @@ final class EvidenceMetrics implements EvidenceObserver {
     @Override
     public void written(int events, long oldestWaitNanos) {
         evidenceWrite.record(Duration.ofNanos(oldestWaitNanos));
+    }
+
+    /** The digits of a {@code masking.applied} event's {@code valuesMasked}; 0 when it has none (as the tree read it). */
+    private static long valuesMasked(String digits) {
+        try {
+            return digits == null ? 0 : Long.parseLong(digits);
+        } catch (NumberFormatException notACount) {
+            return 0;
+        }
     }
 
     private void decided(JsonNode detail) {

@@ -8,7 +8,6 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.operations.CostAccounting;
-import dev.tracegate.masking.MaskingSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -237,12 +236,12 @@ public final class SessionRecorder {
     private void masked(long sequence, ResultEvidence evidence, boolean awaited) {
         ResultEvidence.MaskingApplied client = evidence.masking();
         if (client != null && !client.summary().isEmpty()) {
-            queue(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "client", client.rule(),
-                    client.profile(), client.summary())), awaited);
+            queue(maskingEvent(commandTraces.get(sequence), new MaskingEventDetail(sequence, "client", client.rule(),
+                    client.profile(), client.summary(), null)), awaited);
         }
         if (evidence.recorded() != null && !evidence.recorded().isEmpty()) {
-            queue(event(EventType.MASKING_APPLIED, commandTraces.get(sequence), maskingDetail(sequence, "record", null, null,
-                    evidence.recorded())), awaited);
+            queue(maskingEvent(commandTraces.get(sequence), new MaskingEventDetail(sequence, "record", null, null,
+                    evidence.recorded(), null)), awaited);
         }
     }
 
@@ -261,46 +260,20 @@ public final class SessionRecorder {
      * {@code seq}; {@code source} says what was masked.
      */
     public void maskedOutsideCommands(ResultEvidence.MaskingApplied applied) {
-        ObjectNode detail = maskingDetail(null, "client", applied.rule(), applied.profile(), applied.summary());
-        detail.put("source", "server messages");
-        log.append(event(EventType.MASKING_APPLIED, null, detail));
+        log.append(maskingEvent(null, new MaskingEventDetail(null, "client", applied.rule(), applied.profile(),
+                applied.summary(), "server messages")));
     }
 
     /**
-     * @param sequence  the command whose results were masked; {@code null} for server messages outside commands
-     * @param appliedTo {@code client}: the caller received masked values (and the record holds the
-     *                  same); {@code record}: the caller may see clear text, only the kept data was masked
+     * A {@code masking.applied} event, its detail as canonical text (with the count of values masked
+     * handed over for the metrics, which count them without parsing it), or as a tree where the
+     * text cannot be written.
      */
-    private static ObjectNode maskingDetail(Long sequence, String appliedTo, String rule, String profile,
-                                            MaskingSummary summary) {
-        ObjectNode detail = EvidenceEvent.newDetail();
-        if (sequence != null) {
-            detail.put("seq", sequence);
-        }
-        detail.put("applied_to", appliedTo);
-        putIfPresent(detail, "rule", rule);
-        putIfPresent(detail, "profile", profile);
-        putSummary(detail, summary);
-        return detail;
-    }
-
-    /**
-     * The summary's counts, written straight into the event's detail: the members
-     * {@link MaskingSummary#toEventData()} names, without converting its maps through a JSON
-     * tree for every masked statement and HTTP request.
-     */
-    private static void putSummary(ObjectNode detail, MaskingSummary summary) {
-        detail.put("valuesMasked", summary.valuesMasked());
-        ObjectNode found = detail.putObject("found");
-        summary.found().forEach((location, entities) -> {
-            ObjectNode counts = found.putObject(location);
-            entities.forEach(counts::put);
-        });
-        ArrayNode fallbacks = detail.putArray("fallbacks");
-        for (MaskingSummary.Fallback fallback : summary.fallbacks()) {
-            fallbacks.addObject().put("location", fallback.location()).put("reason", fallback.reason().name())
-                    .put("action", fallback.action().name()).put("count", fallback.count());
-        }
+    private EvidenceEvent maskingEvent(String trace, MaskingEventDetail detail) {
+        CharSequence canonical = detail.canonical();
+        return canonical == null ? event(EventType.MASKING_APPLIED, trace, detail.tree(), null)
+                : event(EventType.MASKING_APPLIED, trace, null, CanonicalDetail.of(canonical, "valuesMasked",
+                        Long.toString(detail.summary().valuesMasked())));
     }
 
     /**

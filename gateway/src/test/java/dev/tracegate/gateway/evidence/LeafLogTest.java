@@ -95,6 +95,29 @@ class LeafLogTest {
     }
 
     @Test
+    void theLatestEventsReadBackBeforeTheirOffsetsAreWrittenAndAKillLosesNone() throws Exception {
+        int events = LeafLog.OFFSETS_PER_WRITE * 2 + 7;
+        List<SealedEvent> written = new ArrayList<>();
+        LeafLog killed = LeafLog.open(dir, false);
+        for (int i = 0; i < events; i++) {
+            written.addAll(append(killed, i, 1)); // one batch per event, as single commands come
+            assertThat(killed.leaf(i)).as("event %d right after its append", i).isEqualTo(written.get(i).leaf());
+        }
+        assertThat(Files.size(dir.resolve("offsets")))
+                .as("positions are written %d at a time, not one system call per batch", LeafLog.OFFSETS_PER_WRITE)
+                .isEqualTo(8L * LeafLog.OFFSETS_PER_WRITE * 2);
+        assertLeaves(killed, written);
+        // Killed: never closed, so the last positions never reached the file. Opening the log completes them.
+        try (LeafLog log = LeafLog.open(dir, false)) {
+            assertLeaves(log, written);
+            written.addAll(append(log, events, 3));
+            assertLeaves(log, written);
+        }
+        assertThat(Files.size(dir.resolve("offsets"))).as("a closed log writes what it held").isEqualTo(8L * (events + 3));
+        killed.close();
+    }
+
+    @Test
     void aChangedRecordInsideTheLogIsRefusedNotCutOff() throws Exception {
         try (LeafLog log = LeafLog.open(dir, false)) {
             append(log, 0, 6);
