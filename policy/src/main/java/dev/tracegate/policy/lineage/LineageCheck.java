@@ -599,7 +599,8 @@ public final class LineageCheck {
         return index < tokens.size() ? tokens.get(index).word() : "";
     }
 
-    private static int indexOfWord(List<SqlToken> tokens, String word, int from) {
+    /** Where {@code word} first stands outside brackets from {@code from} on, or -1. */
+    static int indexOfWord(List<SqlToken> tokens, String word, int from) {
         int depth = 0;
         for (int i = from; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);

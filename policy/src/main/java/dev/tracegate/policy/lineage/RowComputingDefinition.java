@@ -23,7 +23,7 @@ final class RowComputingDefinition {
 
     /** {@code what} is the word after CREATE's modifiers: {@code index} or {@code statistics}. */
     static boolean computes(List<SqlToken> tokens, String what) {
-        int on = topLevelWord(tokens, "on", 1);
+        int on = LineageCheck.indexOfWord(tokens, "on", 1);
         if (on < 0) {
             return true;
         }
@@ -75,27 +75,12 @@ final class RowComputingDefinition {
                 return true;
             }
         }
-        return i >= tokens.size() || topLevelWord(tokens, "where", i + 1) >= 0;
+        return i >= tokens.size() || LineageCheck.indexOfWord(tokens, "where", i + 1) >= 0;
     }
 
     /** MySQL's key prefix, {@code name(10)}: the first ten characters of the column, as stored. */
     private static boolean prefixLength(List<SqlToken> tokens, int i) {
         return i > 0 && tokens.get(i - 1).isIdentifier() && tokens.get(i).isSymbol("(") && i + 2 < tokens.size()
                 && tokens.get(i + 1).kind() == SqlToken.Kind.NUMBER && tokens.get(i + 2).isSymbol(")");
-    }
-
-    private static int topLevelWord(List<SqlToken> tokens, String word, int from) {
-        int depth = 0;
-        for (int i = from; i < tokens.size(); i++) {
-            SqlToken token = tokens.get(i);
-            if (token.isSymbol("(")) {
-                depth++;
-            } else if (token.isSymbol(")")) {
-                depth--;
-            } else if (depth == 0 && token.isWord(word)) {
-                return i;
-            }
-        }
-        return -1;
     }
 }
