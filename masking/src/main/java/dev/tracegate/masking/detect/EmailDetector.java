@@ -63,6 +63,10 @@ public final class EmailDetector implements Detector {
                 separatorEnd = skipSpace(text, separatorEnd);
             }
             int localEnd = spaced && text.charAt(i - 1) == ' ' ? i - 1 : localEnd(text, i, spelledOut);
+            if (c == '@' && !spaced) {
+                localEnd = commentStart(text, localEnd, lastEnd);
+                separatorEnd = commentEnd(text, separatorEnd);
+            }
             int end = domainEnd(text, separatorEnd, spelledOut);
             int start = end > 0 ? addressStart(text, localEnd, lastEnd, spelledOut) : -1;
             if ((spelledOut || spaced) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
@@ -188,6 +192,47 @@ public final class EmailDetector implements Detector {
 
     private static int skipSpace(CharSequence text, int i) {
         return i < text.length() && text.charAt(i) == ' ' ? i + 1 : i;
+    }
+
+    /**
+     * The start of an RFC 5322 comment that ends at {@code end} ({@code ada(home)@example.com}: mail
+     * software drops it and reads {@code ada@example.com}), or {@code end} when there is none: a
+     * parenthesis holding no parenthesis, {@code @} or line break, within a local part's length, after
+     * a local part (a quoted one too).
+     */
+    private static int commentStart(CharSequence text, int end, int floor) {
+        if (end < 1 || text.charAt(end - 1) != ')') {
+            return end;
+        }
+        int limit = Math.max(floor, end - MAX_LOCAL - 2);
+        for (int p = end - 2; p > limit; p--) {
+            char c = text.charAt(p);
+            if (c == '(') {
+                return isLocalChar(text.charAt(p - 1)) || text.charAt(p - 1) == '"' ? p : end;
+            }
+            if (c == ')' || c == '@' || c == '\n' || c == '\r') {
+                return end;
+            }
+        }
+        return end;
+    }
+
+    /** The end of an RFC 5322 comment that starts at {@code start} ({@code ada@(home)example.com}), or {@code start}. */
+    private static int commentEnd(CharSequence text, int start) {
+        if (start >= text.length() || text.charAt(start) != '(') {
+            return start;
+        }
+        int limit = Math.min(text.length(), start + MAX_LOCAL + 2);
+        for (int p = start + 1; p < limit; p++) {
+            char c = text.charAt(p);
+            if (c == ')') {
+                return p + 1 < text.length() && isLabelChar(text.charAt(p + 1)) ? p + 1 : start;
+            }
+            if (c == '(' || c == '@' || c == '\n' || c == '\r') {
+                return start;
+            }
+        }
+        return start;
     }
 
     /** Where the local part before the separator at {@code i} ends: a bracketed one may have a space before it. */

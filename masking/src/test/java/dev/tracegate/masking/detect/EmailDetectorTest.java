@@ -74,6 +74,14 @@ class EmailDetectorTest {
                 .containsExactly("\"john doe\"@example.com", "\"j..d\"@example.org");
     }
 
+    /** Mail software drops an RFC 5322 comment and reads the address around it: the comment was no address to the detector. */
+    @Test
+    void anAddressWithACommentIsFoundWhole() {
+        assertThat(Finds.of(detector, "to ada(home)@example.com, grace@(work)navy.example.org and \"a b\"(c)@x.example.com."))
+                .containsExactly("ada(home)@example.com", "grace@(work)navy.example.org", "\"a b\"(c)@x.example.com");
+        assertThat(Finds.of(detector, "f(x)@w.T; (note)@example.com; ada(a(b))@example.com; g(x) @ y.T")).isEmpty();
+    }
+
     /** "at" and "dot" are words of prose too: a spelled-out address needs both, a real top-level domain and no pronoun or verb before "at". */
     @Test
     void proseWithAtAndDotStays() {
