@@ -141,7 +141,8 @@ final class ContentScanner {
             return written;
         }
         List<Span> spans = facts.base64Run() ? withDecodedRuns(text, written, Base64Reading.in(text), depth) : written;
-        return facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
+        spans = facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
+        return facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
     }
 
     /**
@@ -172,7 +173,7 @@ final class ContentScanner {
 
     /**
      * {@code written} with a span for every run of {@code text} written in an encoding whose decoded
-     * text holds a find ({@link Base64Reading}, {@link HexReading}): the whole run, replaced as its
+     * text holds a find ({@link Base64Reading}, {@link HexReading}, {@link Base32Reading}): the whole run, replaced as its
      * decoded text's first find. A run a written find already covers whole (a token matched as a
      * secret) is not decoded; one a written find covers only in part is, because masking the part
      * would leave the rest of the encoded value readable (the hex of {@code ada01234567@example.com}

@@ -8,8 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A run of a text written in an encoding ({@link Base64Reading}, {@link HexReading}) and the text
- * it decodes to.
+ * A run of a text written in an encoding ({@link Base64Reading}, {@link HexReading}, {@link
+ * Base32Reading}) and the text it decodes to.
  *
  * @param start where the run is written in the text
  * @param end   where it ends (Base64's padding included)

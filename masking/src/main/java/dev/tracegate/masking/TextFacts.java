@@ -27,6 +27,9 @@ package dev.tracegate.masking;
  *                            then is it worth decoding ({@link Base64Reading})
  * @param hexRun              whether a run of at least {@value HexReading#MIN_RUN} hex digits stands in
  *                            the text: only then is it worth decoding ({@link HexReading})
+ * @param base32Run           whether a run of at least {@value Base32Reading#MIN_RUN} letters and digits
+ *                            holds letters of one case only, as Base32 does: only then is it worth
+ *                            decoding ({@link Base32Reading})
  * @param exponentDigits      whether a digit is followed by {@code e} or {@code E} and a digit (a sign
  *                            between them or not), as in {@code 4.111111111111111e+15}: a number in
  *                            exponent form, whose value may have more digits than are written
@@ -35,12 +38,12 @@ package dev.tracegate.masking;
  *                            {@code longestNumberDigits} reads as numbers of three ({@link GroupedThousands})
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
-        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean exponentDigits,
-        int longestGroupedDigits) {
+        boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean base32Run,
+        boolean exponentDigits, int longestGroupedDigits) {
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
-            true, true, true, Integer.MAX_VALUE);
+            true, true, true, true, Integer.MAX_VALUE);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -59,6 +62,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean base64Run = false;
         int hexDigits = 0;
         boolean hexRun = false;
+        int alnumRun = 0;
+        int alnumCases = 0;
+        boolean base32Run = false;
         boolean exponentDigits = false;
         int grouped = 0;
         int longestGrouped = 0;
@@ -78,6 +84,14 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
                 encodedRun = 0;
                 encodedCases = 0;
+            }
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                alnumRun++;
+                alnumCases |= c >= 'a' ? 1 : c >= 'A' ? 2 : 0;
+            } else {
+                base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
+                alnumRun = 0;
+                alnumCases = 0;
             }
             if (HexReading.isHexDigit(c)) {
                 hexRun |= ++hexDigits >= HexReading.MIN_RUN;
@@ -147,8 +161,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
             }
         }
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
+        base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
-                dottedDigits, readAsWritten, base64Run, hexRun, exponentDigits, Math.max(longestGrouped, grouped));
+                dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped));
     }
 
     /** After an {@code e} that follows a digit: a digit, or a sign and a digit. */

@@ -312,6 +312,29 @@ class MaskingThroughGatewayTest {
         }
     }
 
+    /** Base32 (RFC 4648, as base32(1) writes it, and Crockford's) reached a masked caller in clear. */
+    @Test
+    void personalDataWrittenInBase32IsReadDecodedAndMasked() throws SQLException {
+        String notes = "rfc MFSGCLTMN53GK3DBMNSUAZLYMFWXA3DFFZRW63I= crockford 6GRK2C9H64RK2C9H64RK2C9H64"
+                + " totp JBSWY3DPEHPK3PXP";
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("INSERT INTO people (id, name, notes) VALUES (104, 'Base32', '" + notes + "')");
+        }
+        try {
+            for (String queryMode : List.of("simple", "extended")) {
+                try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+                     ResultSet rs = c.createStatement().executeQuery("SELECT notes FROM people WHERE id = 104")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(queryMode).isEqualTo("rfc [EMAIL] crockford [CARD] totp JBSWY3DPEHPK3PXP");
+                }
+            }
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DELETE FROM people WHERE id = 104");
+            }
+        }
+    }
+
     @Test
     void personalDataWrittenInHexOrAsByteaIsReadDecodedAndMasked() throws SQLException {
         String hex = HexFormat.of().formatHex("4111111111111111".getBytes(StandardCharsets.UTF_8));

@@ -63,10 +63,18 @@ public final class EmailDetector implements Detector {
                 separatorEnd = skipSpace(text, separatorEnd);
             }
             int localEnd = spaced && text.charAt(i - 1) == ' ' ? i - 1 : localEnd(text, i, spelledOut);
+            if (c == '@' && !spaced) {
+                localEnd = commentStart(text, localEnd, lastEnd);
+                separatorEnd = commentEnd(text, separatorEnd);
+            }
             int end = domainEnd(text, separatorEnd, spelledOut);
             int start = end > 0 ? addressStart(text, localEnd, lastEnd, spelledOut) : -1;
             if ((spelledOut || spaced) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
                 start = -1;
+            }
+            if (start < 0 && c == '@' && !spaced) {
+                end = reversedAddressEnd(text, i);
+                start = end > 0 ? reversedAddressStart(text, i, lastEnd) : -1;
             }
             if (start >= 0) {
                 out.add(new Match(start, end, EntityType.EMAIL));
@@ -102,6 +110,9 @@ public final class EmailDetector implements Detector {
     private static final Set<String> SPELLED_OUT_TLDS = Set.of(
             "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "name", "pro", "app", "dev", "tech",
             "online", "site", "xyz", "email", "mail", "cloud", "shop", "store", "museum", "travel", "mobi");
+
+    /** The second-level domains under a country's that registries hand out: {@code co.uk}, {@code com.au}, {@code ac.jp}. */
+    private static final Set<String> SECOND_LEVELS = Set.of("co", "ac", "com", "org", "net", "gov", "edu");
 
     /** Spellings of {@code @} and of a domain's dot written so that a reader, a browser or a decoder sees one. */
     private static final String[] ENCODED_ATS = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;", "\\u0040", "\\x40", "=40"};
@@ -188,6 +199,104 @@ public final class EmailDetector implements Detector {
 
     private static int skipSpace(CharSequence text, int i) {
         return i < text.length() && text.charAt(i) == ' ' ? i + 1 : i;
+    }
+
+    /**
+     * Where an address written backwards whose {@code @} is at {@code at} ends ({@code
+     * moc.elpmaxe@ada}, which a reader who reverses the text, or a display that does, reads as {@code
+     * ada@example.com}), or -1: after the {@code @}, a local part without a dot (with one, the
+     * forward reading already takes {@code ecalevol.ada} for a domain), not glued to a word.
+     */
+    private static int reversedAddressEnd(CharSequence text, int at) {
+        int n = text.length();
+        int limit = Math.min(n, at + 1 + MAX_LOCAL);
+        int p = at + 1;
+        while (p < limit && isLocalChar(text.charAt(p)) && text.charAt(p) != '.') {
+            p++;
+        }
+        return p > at + 1 && (p >= n || !(Chars.isWordChar(text.charAt(p)) || text.charAt(p) == '@'
+                || (text.charAt(p) == '.' && p + 1 < n && isLabelChar(text.charAt(p + 1))))) ? p : -1;
+    }
+
+    /**
+     * Where an address written backwards starts, its domain before the {@code @} at {@code at}, or
+     * -1: labels joined by dots, the first of which reads backwards as a top-level domain people write
+     * out ({@code moc}, {@code gro}); a two-letter one only before a second-level domain such as
+     * {@code co} ({@code ku.oc.elpmaxe@ada}), since {@code ed.smith@host} is a user at a host. Not
+     * glued to a word.
+     */
+    private static int reversedAddressStart(CharSequence text, int at, int floor) {
+        int limit = Math.max(floor, at - MAX_DOMAIN);
+        int s = at;
+        while (s > limit && (isLabelChar(text.charAt(s - 1)) || text.charAt(s - 1) == '.')) {
+            s--;
+        }
+        if (s == at || (s > 0 && (isLocalChar(text.charAt(s - 1)) || text.charAt(s - 1) == '@'))) {
+            return -1;
+        }
+        int labels = 0;
+        int labelStart = s;
+        String reversedTld = null;
+        String reversedSecond = null;
+        for (int p = s; p <= at; p++) {
+            if (p < at && text.charAt(p) != '.') {
+                continue;
+            }
+            if (p - labelStart < 1 || p - labelStart > 63 || text.charAt(labelStart) == '-' || text.charAt(p - 1) == '-') {
+                return -1;
+            }
+            String reversed = labels < 2 ? new StringBuilder(text.subSequence(labelStart, p)).reverse().toString()
+                    .toLowerCase(Locale.ROOT) : null;
+            reversedTld = labels == 0 ? reversed : reversedTld;
+            reversedSecond = labels == 1 ? reversed : reversedSecond;
+            labels++;
+            labelStart = p + 1;
+        }
+        boolean topLevel = reversedTld.length() == 2
+                ? labels >= 3 && isTopLevel(reversedTld, 0, 2) && SECOND_LEVELS.contains(reversedSecond)
+                : SPELLED_OUT_TLDS.contains(reversedTld);
+        return labels >= 2 && topLevel ? s : -1;
+    }
+
+    /**
+     * The start of an RFC 5322 comment that ends at {@code end} ({@code ada(home)@example.com}: mail
+     * software drops it and reads {@code ada@example.com}), or {@code end} when there is none: a
+     * parenthesis holding no parenthesis, {@code @} or line break, within a local part's length, after
+     * a local part (a quoted one too).
+     */
+    private static int commentStart(CharSequence text, int end, int floor) {
+        if (end < 1 || text.charAt(end - 1) != ')') {
+            return end;
+        }
+        int limit = Math.max(floor, end - MAX_LOCAL - 2);
+        for (int p = end - 2; p > limit; p--) {
+            char c = text.charAt(p);
+            if (c == '(') {
+                return isLocalChar(text.charAt(p - 1)) || text.charAt(p - 1) == '"' ? p : end;
+            }
+            if (c == ')' || c == '@' || c == '\n' || c == '\r') {
+                return end;
+            }
+        }
+        return end;
+    }
+
+    /** The end of an RFC 5322 comment that starts at {@code start} ({@code ada@(home)example.com}), or {@code start}. */
+    private static int commentEnd(CharSequence text, int start) {
+        if (start >= text.length() || text.charAt(start) != '(') {
+            return start;
+        }
+        int limit = Math.min(text.length(), start + MAX_LOCAL + 2);
+        for (int p = start + 1; p < limit; p++) {
+            char c = text.charAt(p);
+            if (c == ')') {
+                return p + 1 < text.length() && isLabelChar(text.charAt(p + 1)) ? p + 1 : start;
+            }
+            if (c == '(' || c == '@' || c == '\n' || c == '\r') {
+                return start;
+            }
+        }
+        return start;
     }
 
     /** Where the local part before the separator at {@code i} ends: a bracketed one may have a space before it. */

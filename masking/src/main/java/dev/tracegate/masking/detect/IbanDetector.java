@@ -9,8 +9,13 @@ import java.util.Map;
 
 /**
  * International bank account numbers: a known country code, two check digits and the country's exact
- * length, compact or in groups of four separated by single spaces, passing the ISO 13616 mod-97
- * check. The scan triggers on two digits that follow two letters, which is rare in prose.
+ * length, compact or in groups of four separated by single spaces (or hyphens or dots, one kind
+ * throughout), passing the ISO 13616 mod-97 check. Single spaces may also stand elsewhere after the
+ * check digits, as banks and people split an account by its parts ({@code DE8937 04004405
+ * 32013000}, {@code DE89 37040044 0532013000}); then it has at most five groups, each after the first
+ * holds a digit and three characters or more (the last two, a French RIB key), so that prose after a
+ * code ("GB22 lines were ...") and lists of small numbers are no candidates. The scan
+ * triggers on two digits that follow two letters, which is rare in prose.
  */
 public final class IbanDetector implements Detector {
 
@@ -32,6 +37,13 @@ public final class IbanDetector implements Detector {
             Map.entry("SE", 24), Map.entry("SI", 19), Map.entry("SK", 24), Map.entry("SM", 27), Map.entry("ST", 25),
             Map.entry("SV", 28), Map.entry("TL", 23), Map.entry("TN", 24), Map.entry("TR", 26), Map.entry("UA", 29),
             Map.entry("VA", 22), Map.entry("VG", 24), Map.entry("XK", 20));
+
+    /**
+     * The most groups an IBAN split by its parts has: country and check digits, bank, branch, account
+     * and a national check ({@code FR76 30006 00001 12345678901 89}); digits scattered in more groups
+     * are a list of numbers more often than an account.
+     */
+    private static final int MAX_PARTS = 5;
 
     /** What may stand between groups of four, one kind throughout: {@code DE89 3704 ...}, {@code DE89-3704-...}, {@code DE89.3704....}. */
     private static final String GROUP_SEPARATORS = " -.";
@@ -81,13 +93,25 @@ public final class IbanDetector implements Detector {
         int position = start;
         Boolean grouped = null;
         char separator = 0;
+        boolean irregular = false;
+        boolean weakGroup = false;
+        int groups = 1;
+        int groupStart = 0;
+        boolean groupDigit = false;
         while (count < length && position < n) {
             char c = text.charAt(position);
             if (Chars.isAsciiAlnum(c)) {
                 compact[count++] = Character.toUpperCase(c);
+                groupDigit |= Chars.isDigit(c);
                 position++;
-            } else if (GROUP_SEPARATORS.indexOf(c) >= 0 && (separator == 0 || c == separator) && count % 4 == 0
-                    && grouped != Boolean.FALSE && position + 1 < n && Chars.isAsciiAlnum(text.charAt(position + 1))) {
+            } else if (GROUP_SEPARATORS.indexOf(c) >= 0 && (separator == 0 || c == separator) && count >= 4
+                    && (atFour(count, grouped) || c == ' ') && position + 1 < n
+                    && Chars.isAsciiAlnum(text.charAt(position + 1))) {
+                irregular |= !atFour(count, grouped);
+                weakGroup |= groupStart > 0 && (count - groupStart < 3 || !groupDigit);
+                groupStart = count;
+                groupDigit = false;
+                groups++;
                 grouped = Boolean.TRUE;
                 separator = c;
                 position++;
@@ -98,10 +122,16 @@ public final class IbanDetector implements Detector {
                 grouped = Boolean.FALSE;
             }
         }
-        if (count < length || Chars.isWordCharAt(text, position)) {
+        weakGroup |= groupStart > 0 && (count - groupStart < 2 || !groupDigit);
+        if (count < length || Chars.isWordCharAt(text, position) || (irregular && (weakGroup || groups > MAX_PARTS))) {
             return -1;
         }
         return mod97(compact) == 1 ? position : -1;
+    }
+
+    /** Whether a separator after {@code count} characters splits groups of four, as an IBAN is printed. */
+    private static boolean atFour(int count, Boolean grouped) {
+        return count % 4 == 0 && grouped != Boolean.FALSE;
     }
 
     /** ISO 7064 MOD 97-10 over the account moved behind its country code and check digits. */

@@ -18,6 +18,8 @@ import java.util.Set;
 public final class IpAddressDetector implements Detector {
 
     private static final int MAX_IPV6 = 45;
+    /** The longest URL authority read for a numeric host: user information, host and port. */
+    private static final int MAX_URL_AUTHORITY = 256;
 
     private static final Set<String> VERSION_WORDS = Set.of(
             "version", "versions", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "kernel",
@@ -26,10 +28,13 @@ public final class IpAddressDetector implements Detector {
             "section", "chapter", "clause", "article", "paragraph", "figure", "fig", "table", "step", "item", "rule",
             "oid", "upgrade", "upgraded", "downgrade", "installed", "install", "bump", "bumped");
 
-    /** An IPv4 address has a dot between two digits; an IPv6 address (also one ending in a dotted quad) two colons. */
+    /**
+     * An IPv4 address has a dot between two digits; an IPv6 address (also one ending in a dotted quad)
+     * two colons; a URL whose host is a number a colon and a digit.
+     */
     @Override
     public boolean mayMatch(TextFacts facts) {
-        return facts.dottedDigits() || facts.colons() >= 2;
+        return facts.dottedDigits() || facts.colons() >= 2 || (facts.colons() == 1 && facts.longestNumberDigits() > 0);
     }
 
     @Override
@@ -46,7 +51,8 @@ public final class IpAddressDetector implements Detector {
             if (c > ':') {
                 i++; // letters: the hot path
             } else if (c == ':') {
-                i = ipv6(text, i, out);
+                int hostEnd = numericUrlHost(text, i, out);
+                i = hostEnd > 0 ? hostEnd : ipv6(text, i, out);
             } else if (Chars.isDigit(c)) {
                 i = ipv4(text, i, out);
             } else {
@@ -93,6 +99,83 @@ public final class IpAddressDetector implements Detector {
         }
         out.add(new Match(start, end, EntityType.IP));
         return end;
+    }
+
+    /**
+     * When the colon at {@code colon} starts a URL's {@code ://} and the URL's host is an IPv4 address
+     * written as browsers and {@code inet_aton} also read one, not as a dotted quad of decimals: one
+     * number ({@code http://3232235777/}), hex ({@code 0xC0A80101}), octal parts ({@code
+     * 0300.0250.0.1}), hex parts or fewer than four parts ({@code 192.168.257}): adds the host and
+     * returns where scanning resumes, else -1. Outside a URL's host such a number is an id, a count or
+     * a timestamp as often as an address, and stays.
+     */
+    private static int numericUrlHost(CharSequence text, int colon, List<Match> out) {
+        int n = text.length();
+        if (colon + 3 >= n || text.charAt(colon + 1) != '/' || text.charAt(colon + 2) != '/' || !Chars.isWordCharAt(text, colon - 1)) {
+            return -1;
+        }
+        int authorityEnd = colon + 3;
+        int hostStart = authorityEnd;
+        while (authorityEnd < n && authorityEnd - colon < MAX_URL_AUTHORITY && !endsAuthority(text.charAt(authorityEnd))) {
+            hostStart = text.charAt(authorityEnd) == '@' ? authorityEnd + 1 : hostStart;
+            authorityEnd++;
+        }
+        int hostEnd = hostStart;
+        while (hostEnd < authorityEnd && text.charAt(hostEnd) != ':') {
+            hostEnd++;
+        }
+        if (hostEnd == hostStart || !isNumericHost(text.subSequence(hostStart, hostEnd).toString())) {
+            return -1;
+        }
+        out.add(new Match(hostStart, hostEnd, EntityType.IP));
+        return hostEnd;
+    }
+
+    private static boolean endsAuthority(char c) {
+        return c == '/' || c == '?' || c == '#' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\''
+                || c == '<' || c == '>';
+    }
+
+    /**
+     * Whether a URL's host is an IPv4 address in a form other than four decimal octets (which {@link
+     * #ipv4} finds): one to four parts, each decimal, {@code 0x} hex or {@code 0}-led octal, every part
+     * but the last one byte, the last filling the bytes left (WHATWG URL's IPv4 parser).
+     */
+    static boolean isNumericHost(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            return false;
+        }
+        boolean plainQuad = parts.length == 4;
+        for (int p = 0; p < parts.length; p++) {
+            long value = partValue(parts[p]);
+            long limit = p < parts.length - 1 ? 255 : (1L << (8 * (5 - parts.length))) - 1;
+            if (value < 0 || value > limit) {
+                return false;
+            }
+            plainQuad &= parts[p].length() == 1 || (Chars.isDigit(parts[p].charAt(0)) && parts[p].charAt(0) != '0'
+                    && parts[p].chars().allMatch(c -> Chars.isDigit((char) c)));
+        }
+        return !plainQuad;
+    }
+
+    /** A host part's value: decimal, {@code 0x} hex or {@code 0}-led octal; -1 when it is none or too long to be a part. */
+    private static long partValue(String part) {
+        boolean hex = part.length() > 2 && part.charAt(0) == '0' && (part.charAt(1) == 'x' || part.charAt(1) == 'X');
+        String digits = hex ? part.substring(2) : part;
+        int radix = hex ? 16 : digits.length() > 1 && digits.charAt(0) == '0' ? 8 : 10;
+        if (digits.isEmpty() || digits.length() > 12) {
+            return -1;
+        }
+        long value = 0;
+        for (int k = 0; k < digits.length(); k++) {
+            int digit = Character.digit(digits.charAt(k), radix);
+            if (digit < 0 || digits.charAt(k) > 'f') {
+                return -1;
+            }
+            value = value * radix + digit;
+        }
+        return value;
     }
 
     private static int decimal(CharSequence text, int start, int end) {

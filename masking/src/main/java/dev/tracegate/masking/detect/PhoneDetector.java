@@ -249,14 +249,17 @@ public final class PhoneDetector implements Detector {
                     break;
                 }
                 int end = candidate.groupEnd[g];
-                boolean parenthesesBalanced = candidate.openParen < 0 || candidate.openParen > end
-                        || (candidate.closeParen > 0 && candidate.closeParen <= end);
+                boolean closed = candidate.closeParen > 0 && candidate.closeParen <= end;
+                // a parenthesis before the + closes after the calling code, or wraps the whole number
+                boolean aroundPlus = candidate.openParen == start - 1;
+                boolean parenthesesBalanced = candidate.openParen < 0 || candidate.openParen > end || closed || aroundPlus;
                 if (digits > MAX_DIGITS + 2 || !parenthesesBalanced || !Chars.numberMayEndAt(text, end)
                         || looksLikeSomethingElse(text, candidate, g)) {
                     continue;
                 }
                 if (isPhone(text, candidate, g, keyword, asWritten, budget)) {
-                    out.add(new Match(start, end, EntityType.PHONE));
+                    boolean codeInParentheses = aroundPlus && g > 0 && candidate.closeParen == candidate.groupEnd[0];
+                    out.add(new Match(codeInParentheses ? candidate.openParen : start, end, EntityType.PHONE));
                     return end;
                 }
             }
@@ -270,6 +273,9 @@ public final class PhoneDetector implements Detector {
         Candidate candidate = new Candidate(start, plus);
         int position = plus ? start + 1 : start;
         char pendingSeparator = plus ? '+' : 0;
+        if (plus && start > 0 && text.charAt(start - 1) == '(') {
+            candidate.openParen = start - 1; // (+44) 20 7946 0958: the calling code in parentheses
+        }
         boolean afterSeparator = false;
         while (position < n && position - start < MAX_CANDIDATE && candidate.groups < MAX_GROUPS) {
             char c = text.charAt(position);

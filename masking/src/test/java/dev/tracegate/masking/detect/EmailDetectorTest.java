@@ -74,6 +74,34 @@ class EmailDetectorTest {
                 .containsExactly("\"john doe\"@example.com", "\"j..d\"@example.org");
     }
 
+    /** Mail software drops an RFC 5322 comment and reads the address around it: the comment was no address to the detector. */
+    @Test
+    void anAddressWithACommentIsFoundWhole() {
+        assertThat(Finds.of(detector, "to ada(home)@example.com, grace@(work)navy.example.org and \"a b\"(c)@x.example.com."))
+                .containsExactly("ada(home)@example.com", "grace@(work)navy.example.org", "\"a b\"(c)@x.example.com");
+        assertThat(Finds.of(detector, "f(x)@w.T; (note)@example.com; ada(a(b))@example.com; g(x) @ y.T")).isEmpty();
+    }
+
+    /**
+     * An address written backwards (a reversed column, a right-to-left display) reads as one to anyone who turns it
+     * round; one with a dotted local part already read as an address forwards.
+     */
+    @Test
+    void anAddressWrittenBackwardsIsFound() {
+        assertThat(Finds.of(detector, "from moc.elpmaxe@ada, ku.oc.elpmaxe.liam@ecarg and gro.yvan@repooh."))
+                .containsExactly("moc.elpmaxe@ada", "ku.oc.elpmaxe.liam@ecarg", "gro.yvan@repooh");
+        assertThat(Finds.of(detector, "moc.elpmaxe@ecalevol.ada")).containsExactly("moc.elpmaxe@ecalevol.ada");
+        assertThat(Finds.of(detector, "ssh ed.smith@bastion; user@localhost; x.foo@host; com.example@build; "
+                + "a.moc@host; moc..x@a; _moc.x@a; 1.2@x")).isEmpty();
+    }
+
+    /** ROT13 keeps an address's shape: its top-level domain stays alphabetic, and that is all the detector asks of it. */
+    @Test
+    void anAddressInRot13KeepsItsShapeAndIsFound() {
+        assertThat(Finds.of(detector, "nqn.ybirynpr@rknzcyr.pbz and tenpr@anil.rknzcyr.bet"))
+                .containsExactly("nqn.ybirynpr@rknzcyr.pbz", "tenpr@anil.rknzcyr.bet");
+    }
+
     /** "at" and "dot" are words of prose too: a spelled-out address needs both, a real top-level domain and no pronoun or verb before "at". */
     @Test
     void proseWithAtAndDotStays() {

@@ -29,6 +29,16 @@ class IbanDetectorTest {
         assertThat(Finds.of(detector, "AB12 is a model, v2 build DE12")).isEmpty();
     }
 
+    /** Banks and people split an IBAN by its parts (bank code, account), not in fours: it was no IBAN to the detector. */
+    @Test
+    void anIbanSpacedByItsPartsIsFound() {
+        assertThat(Finds.of(detector, "to DE8937 04004405 32013000, DE89 37040044 0532013000 or GB29NWBK 60161331926819."))
+                .containsExactly("DE8937 04004405 32013000", "DE89 37040044 0532013000", "GB29NWBK 60161331926819");
+        assertThat(Finds.of(detector, "RIB FR14 20041 01005 0500013M026 06")).containsExactly("FR14 20041 01005 0500013M026 06");
+        assertThat(Finds.of(detector, "DE8937040044053201300 0, DE89 3704 0044 0532 0130 0 0, GB29 NWBK 601613319268 19x,"
+                + " DE89 37 04 00 44 05 32 01 30 00")).isEmpty();
+    }
+
     @Test
     void groupsOfFourSeparatedByHyphensOrDots() {
         assertThat(Finds.of(detector, "iban: DE89-3704-0044-0532-0130-00, DE89.3704.0044.0532.0130.00"))

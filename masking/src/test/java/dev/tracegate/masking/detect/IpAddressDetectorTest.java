@@ -27,6 +27,17 @@ class IpAddressDetectorTest {
         assertThat(Finds.of(detector, "at 12:30:45, mac 00:1A:2B:3C:4D:5E, std::vector, dead::beef")).isEmpty();
     }
 
+    /** A browser, curl and inet_aton read a URL's numeric host as an IPv4 address however its number is written. */
+    @Test
+    void aUrlsHostWrittenAsOneNumberHexOrOctalIsAnAddress() {
+        assertThat(Finds.of(detector, "GET http://3232235777/admin, https://0xC0A80101:8443/x, http://0300.0250.0001.0001/,"
+                + " http://0xc0.0xa8.0x1.0x1?q, http://192.168.257/ and ftp://user:pw@167772161/file"))
+                .containsExactly("3232235777", "0xC0A80101", "0300.0250.0001.0001", "0xc0.0xa8.0x1.0x1", "192.168.257",
+                        "167772161");
+        assertThat(Finds.of(detector, "http://example.com:8080/, http://4294967296/, http://1.2.3.4.5/, http://0x/,"
+                + " order 3232235777, epoch 1765000000, jdbc:postgresql://db:5432/x, http://12ab/")).isEmpty();
+    }
+
     /** Some tools print octets zero-padded to three digits; two-digit padding writes dates and versions. */
     @Test
     void ipv4ZeroPaddedToThreeDigits() {

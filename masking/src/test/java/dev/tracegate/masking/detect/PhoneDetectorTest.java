@@ -21,6 +21,15 @@ class PhoneDetectorTest {
         assertThat(Finds.of(detector, "Japan: +81 3-3224-5000, 0044 20 7946 0958")).containsExactly("+81 3-3224-5000", "0044 20 7946 0958");
     }
 
+    /** The calling code in parentheses, as business cards and signatures write it: the number was no candidate at all. */
+    @Test
+    void aCallingCodeInParenthesesIsPartOfTheNumber() {
+        assertThat(Finds.of(detector, "Tel (+44) 20 7946 0958, (+1) 415-555-2671 or (+49)30 901820."))
+                .containsExactly("(+44) 20 7946 0958", "(+1) 415-555-2671", "(+49)30 901820");
+        assertThat(Finds.of(detector, "call me (+44 20 7946 0958) today")).containsExactly("+44 20 7946 0958");
+        assertThat(Finds.of(detector, "(+44) 12, (+1) 2024 and (+49)")).isEmpty();
+    }
+
     @Test
     void nationalNumbersWrittenTheWayTheirRegionGroupsThem() {
         assertThat(Finds.of(detector, "office (415) 555-2671, 415.555.2671, 020 7946 0958, 01 42 68 53 00, 030 901820"))
