@@ -433,13 +433,16 @@ final class LeafLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writeOffsets();
-        if (tail != null) {
-            tail.close();
+        try {
+            writeOffsets(); // derived: should this fail, the next open completes them from the segments
+        } finally {
+            if (tail != null) {
+                tail.close();
+            }
+            for (FileChannel channel : readers.values()) {
+                channel.close();
+            }
+            offsets.close();
         }
-        for (FileChannel channel : readers.values()) {
-            channel.close();
-        }
-        offsets.close();
     }
 }
