@@ -1,5 +1,7 @@
 package dev.tracegate.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -192,6 +194,15 @@ public final class TestGateway implements AutoCloseable {
     /** The HTTP gateway's base URL (cleartext, loopback only), when an HTTP connection is configured. */
     public String httpUrl() {
         return "http://127.0.0.1:" + gateway.httpPort();
+    }
+
+    /** Waits (30 s at most) until a session closed from index {@code from} on is recorded with a reason that starts so. */
+    public void awaitSessionClosed(long from, String reason) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            gateway.evidence().awaitStored();
+            assertThat(events("session.close", from)).anySatisfy(event ->
+                    assertThat(event.path("detail").path("reason").asText()).startsWith(reason));
+        });
     }
 
     /** The stored evidence events of {@code type} from index {@code from} on, once everything durable is stored. */

@@ -3,7 +3,6 @@ package dev.tracegate.gateway.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.HeldDdl;
 import dev.tracegate.gateway.approval.PendingApproval;
@@ -16,10 +15,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,12 +77,7 @@ class MysqlIdleSessionTest {
             assertThat(error.message()).contains("idle").contains("limits.idleSessionSeconds");
             assertThat(client.read()).as("then the connection is closed").isNull();
         }
-        Awaitility.await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
-            gateway.gateway().evidence().awaitStored();
-            List<JsonNode> closed = gateway.events("session.close", before);
-            assertThat(closed).anySatisfy(event -> assertThat(event.path("detail").path("reason").asText())
-                    .startsWith("idle session timeout"));
-        });
+        gateway.awaitSessionClosed(before, "idle session timeout");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import dev.tracegate.gateway.approval.HeldDdl;
@@ -14,10 +13,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,12 +49,7 @@ class IdleSessionTest {
             assertThat(error.message()).contains("idle-session timeout").contains("limits.idleSessionSeconds");
             assertThat(client.closedByPeer()).isTrue();
         }
-        Awaitility.await().untilAsserted(() -> {
-            gateway.gateway().evidence().awaitStored();
-            List<JsonNode> closed = gateway.events("session.close", before);
-            assertThat(closed).anySatisfy(event -> assertThat(event.path("detail").path("reason").asText())
-                    .startsWith("idle session timeout"));
-        });
+        gateway.awaitSessionClosed(before, "idle session timeout");
     }
 
     @Test

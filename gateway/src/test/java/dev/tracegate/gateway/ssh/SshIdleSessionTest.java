@@ -2,17 +2,14 @@ package dev.tracegate.gateway.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.CallerLimits;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,12 +59,7 @@ class SshIdleSessionTest {
         } finally {
             quiet.destroyForcibly();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            gateway.gateway().evidence().awaitStored();
-            List<JsonNode> closed = gateway.events("session.close", before);
-            assertThat(closed).anySatisfy(event -> assertThat(event.path("detail").path("reason").asText())
-                    .startsWith("idle session timeout"));
-        });
+        gateway.awaitSessionClosed(before, "idle session timeout");
     }
 
     @Test
