@@ -589,8 +589,11 @@ public final class ShellCommandClassifier {
         }
 
         /**
-         * A recursive copy into the home directory writes whatever names its source holds there, and one
-         * from another host whatever that host's tree holds: names the line does not show.
+         * A recursive copy into the home directory writes there the names its source holds (a
+         * directory's contents: {@code dir/.}, rsync's {@code dir/}), or a tree under the source's own
+         * name: a hidden one ({@code .ssh}, {@code .config}) holds start-up files and settings, any
+         * other is judged as a write of that name; one from another host writes whatever that host's
+         * tree holds: names the line does not show.
          */
         private void copiesTrees(String name, List<Word> args, List<Word> operands) {
             boolean recursive = anyLongOption(args, "--recursive", "--archive") || args.stream().map(Word::text)
@@ -599,12 +602,23 @@ public final class ShellCommandClassifier {
             if (!recursive || operands.isEmpty()) {
                 return;
             }
-            List<Word> targets = new ArrayList<>(name.equals("cp") ? optionValues(args, "-t", "--target-directory") : List.of());
-            targets.add(operands.getLast());
-            if (targets.stream().anyMatch(t -> t.literal() && (HOME + "/").equals(absolute(t.text())))) {
-                unpacks(name + " copying a directory tree into the home directory");
+            List<Word> directories = name.equals("cp") ? optionValues(args, "-t", "--target-directory") : List.of();
+            List<Word> sources = directories.isEmpty() ? operands.subList(0, operands.size() - 1) : operands;
+            Word target = directories.isEmpty() ? operands.getLast() : directories.getFirst();
+            if (target.literal() && (HOME + "/").equals(absolute(target.text()))) {
+                for (Word source : sources) {
+                    String text = source.text();
+                    boolean contents = text.equals(".") || text.endsWith("/.") || name.equals("rsync") && text.endsWith("/");
+                    String own = text.replaceAll("/+$", "");
+                    own = own.substring(own.lastIndexOf('/') + 1);
+                    if (!source.literal() || contents || own.isEmpty() || own.startsWith(".")) {
+                        unpacks(name + " copying a directory's contents, or a hidden directory, into the home directory");
+                    } else {
+                        written(new Word(HOME + "/" + own, false, false), name);
+                    }
+                }
             }
-            if (operands.subList(0, operands.size() - 1).stream().map(Word::text).anyMatch(ShellCommandClassifier::remote)) {
+            if (sources.stream().map(Word::text).anyMatch(ShellCommandClassifier::remote)) {
                 unpacks(name + " copying a directory tree from another host");
             }
         }
