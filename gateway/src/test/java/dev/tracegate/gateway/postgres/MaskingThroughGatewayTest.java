@@ -335,6 +335,34 @@ class MaskingThroughGatewayTest {
         }
     }
 
+    /**
+     * An address written backwards or with a comment, an IBAN spaced by its parts, a phone number with its calling
+     * code in parentheses, a URL whose host is an IPv4 address written as one number: each reached a masked caller in
+     * clear, a reader turning it round or a browser reading it at once.
+     */
+    @Test
+    void personalDataWrittenBackwardsOrSpacedAsPeopleWriteItIsMasked() throws SQLException {
+        String notes = "admin http://3232235777/admin reversed moc.elpmaxe@ada comment ada(home)@example.com"
+                + " iban DE8937 04004405 32013000 tel (+44) 20 7946 0958 user ed.smith@bastion";
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("INSERT INTO people (id, name, notes) VALUES (105, 'Spelled', '" + notes + "')");
+        }
+        try {
+            for (String queryMode : List.of("simple", "extended")) {
+                try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+                     ResultSet rs = c.createStatement().executeQuery("SELECT notes FROM people WHERE id = 105")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).as(queryMode).isEqualTo("admin http://[IP]/admin reversed [EMAIL]"
+                            + " comment [EMAIL] iban [IBAN] tel [PHONE] user ed.smith@bastion");
+                }
+            }
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DELETE FROM people WHERE id = 105");
+            }
+        }
+    }
+
     @Test
     void personalDataWrittenInHexOrAsByteaIsReadDecodedAndMasked() throws SQLException {
         String hex = HexFormat.of().formatHex("4111111111111111".getBytes(StandardCharsets.UTF_8));
