@@ -502,6 +502,8 @@ class BenchRun:
                                           " idleTimeoutSeconds 600; backends are reused between sessions of the same"
                                           " caller and settings, as pgbouncer's session pool does")
         routes = self.routes + [pooled]
+        self.results["routes"][pooled.name] = pooled.label
+        self.results.setdefault("route_notes", {})[pooled.name] = pooled.note
         runs = storm_phase.measure(harness, routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
         self.results["storm"] = {"clients": self.plan.storm_clients, "rounds": self.plan.storm_rounds, "runs": runs,
                                  "summary": storm_phase.summarize(runs)}

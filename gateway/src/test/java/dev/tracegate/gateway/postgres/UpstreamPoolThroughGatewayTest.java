@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.config.ConfigLoader;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamAuth;
@@ -16,6 +17,8 @@ import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.backend.CopyInResponse;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,6 +36,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
 /**
@@ -223,6 +227,24 @@ class UpstreamPoolThroughGatewayTest {
         int first = backendPid("pooled_briefly", "expiring");
         awaitGone(first);
         assertThat(backendPid("pooled_briefly", "expiring")).isNotEqualTo(first);
+    }
+
+    @Test
+    void thePoolIsOffUnlessAConnectionAsksForIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pool.yaml");
+        String connection = "connections: [{name: shop, host: db, port: 5432, username: app, upstreamAuth: trust%s}]\n";
+        Files.writeString(file, connection.formatted(""));
+        assertThat(shop(file).upstreamPool()).isNull();
+        Files.writeString(file, connection.formatted(", upstreamPool: {}"));
+        assertThat(shop(file).upstreamPool()).isEqualTo(new UpstreamPoolConfig(8, 60));
+        Files.writeString(file, connection.formatted(", upstreamPool: {maxIdle: 64, idleTimeoutSeconds: 600}"));
+        assertThat(shop(file).upstreamPool()).isEqualTo(new UpstreamPoolConfig(64, 600));
+        Files.writeString(file, connection.formatted(", upstreamPool: {maxIdle: -1}"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("upstreamPool.maxIdle cannot be negative");
+    }
+
+    private static PostgresConnectionConfig shop(Path file) {
+        return (PostgresConnectionConfig) ConfigLoader.load(file).connection("shop").orElseThrow();
     }
 
     private static ConnectionConfig upstream(String name, UpstreamPoolConfig pool) {
