@@ -337,6 +337,7 @@ final class ClientMessageRelay {
         ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
         PreparedStatement prepared = prepared(parse, ruling, refusal == null);
         if (refusal == null) {
+            recorder.carriedOutByLaterCommands(seq); // its Executes run it, each a command with its result
             if (ruling.decision().action() == Action.APPROVE) {
                 approvedRuns.add(prepared);
             }

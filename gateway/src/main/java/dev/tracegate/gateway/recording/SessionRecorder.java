@@ -150,6 +150,15 @@ public final class SessionRecorder {
         log.append(event(EventType.COMMAND_BLOCKED, commandTraces.get(sequence), detail));
     }
 
+    /**
+     * Command {@code seq} is carried out by later commands, each recorded with its own result (a
+     * PostgreSQL Parse recorded for its hold runs at its Executes): the session's end does not
+     * close it as unanswered.
+     */
+    public void carriedOutByLaterCommands(long sequence) {
+        unended.remove(sequence);
+    }
+
     /** A held class of command ran without asking, under an earlier time-boxed grant. */
     public void granted(long sequence, String grantId, String grantedBy, String rule) {
         ObjectNode detail = EvidenceEvent.newDetail();

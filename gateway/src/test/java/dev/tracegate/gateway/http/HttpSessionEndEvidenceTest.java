@@ -3,15 +3,14 @@ package dev.tracegate.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.CommandEnds;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,22 +65,6 @@ class HttpSessionEndEvidenceTest {
         JsonNode command = TestGateway.eventsOfType(gateway.gateway().evidence(), "command").stream()
                 .filter(event -> event.path("detail").path("text").asText().contains("session-end=1")).findFirst()
                 .orElseThrow();
-        String session = command.path("session").asText();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !ofSession("session.close", session).isEmpty());
-
-        List<JsonNode> results = ofSession("command.result", session).stream()
-                .filter(result -> result.path("detail").path("seq").equals(command.path("detail").path("seq"))).toList();
-        assertThat(results).as("a command.result closes the request whose answer was cut off").singleElement()
-                .satisfies(result -> {
-                    assertThat(result.path("detail").path("status").asText()).isEqualTo("unanswered");
-                    assertThat(result.path("detail").path("error").toString()).contains("it may have run");
-                    assertThat(result.path("index").asLong()).as("before the session's end")
-                            .isLessThan(ofSession("session.close", session).getFirst().path("index").asLong());
-                });
-    }
-
-    private static List<JsonNode> ofSession(String type, String session) throws Exception {
-        return TestGateway.eventsOfType(gateway.gateway().evidence(), type).stream()
-                .filter(event -> event.path("session").asText().equals(session)).toList();
+        CommandEnds.unansweredBeforeItsSessionCloses(gateway.gateway().evidence(), command);
     }
 }

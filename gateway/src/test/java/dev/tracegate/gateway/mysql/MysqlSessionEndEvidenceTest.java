@@ -3,11 +3,9 @@ package dev.tracegate.gateway.mysql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.gateway.CommandEnds;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.wire.mysql.ComQuery;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,26 +29,8 @@ class MysqlSessionEndEvidenceTest {
 
             JsonNode command = TestGateway.eventsOfType(gateway.gateway().evidence(), "command").stream()
                     .filter(event -> event.path("detail").toString().contains(MARKER)).findFirst().orElseThrow();
-            String session = command.path("session").asText();
-            Awaitility.await().atMost(60, TimeUnit.SECONDS).until(() -> !ofSession(gateway, "session.close", session)
-                    .isEmpty());
-
-            List<JsonNode> results = ofSession(gateway, "command.result", session).stream()
-                    .filter(result -> result.path("detail").path("seq").equals(command.path("detail").path("seq")))
-                    .toList();
-            assertThat(results).as("a command.result closes the command the client left").singleElement()
-                    .satisfies(result -> {
-                        assertThat(result.path("detail").path("status").asText()).isEqualTo("unanswered");
-                        assertThat(result.path("detail").path("error").toString())
-                                .contains("the session ended (connection lost").contains("it may have run");
-                        assertThat(result.path("index").asLong()).as("before the session's end")
-                                .isLessThan(ofSession(gateway, "session.close", session).getFirst().path("index").asLong());
-                    });
+            JsonNode result = CommandEnds.unansweredBeforeItsSessionCloses(gateway.gateway().evidence(), command);
+            assertThat(result.path("detail").path("error").toString()).contains("the session ended (connection lost");
         }
-    }
-
-    private static List<JsonNode> ofSession(TestGateway gateway, String type, String session) throws Exception {
-        return TestGateway.eventsOfType(gateway.gateway().evidence(), type).stream()
-                .filter(event -> event.path("session").asText().equals(session)).toList();
     }
 }

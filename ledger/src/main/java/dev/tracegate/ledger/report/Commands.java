@@ -66,7 +66,9 @@ final class Commands {
         CommandRecord record = new CommandRecord(event);
         awaitingResult.put(CommandRecord.key(event), record);
         lastBySession.put(event.session(), record);
-        unendedBySession.computeIfAbsent(event.session(), session -> new HashMap<>()).put(record.seq, record);
+        if (!"Parse".equals(event.detailText("message"))) { // a Parse recorded for its hold runs as its Executes
+            unendedBySession.computeIfAbsent(event.session(), session -> new HashMap<>()).put(record.seq, record);
+        }
         if (record.statementClass != null && PRIVILEGED.containsKey(record.statementClass)) {
             privileged.add(record);
             privilegedTotal.count(event.index());

@@ -223,6 +223,9 @@ class AuditReportTest {
         ReportLog.Session closedByTheGateway = cut.session(ANALYST, "shop").open(true);
         long answered = closedByTheGateway.command("UPDATE orders SET day = day", "write", "default");
         closedByTheGateway.result(answered, "unanswered");
+        closedByTheGateway.command("Parse", "ALTER TABLE orders ADD COLUMN note text", "ddl", "hold-ddl"); // runs as its Execute
+        long execute = closedByTheGateway.command("Execute", "ALTER TABLE orders ADD COLUMN note text", "ddl", "hold-ddl");
+        closedByTheGateway.result(execute, "ok");
         closedByTheGateway.close();
         ReportLog.Session leftOpen = cut.session(ANALYST, "shop").open(true);
         long ended = leftOpen.command("SELECT 1", "read", "default");

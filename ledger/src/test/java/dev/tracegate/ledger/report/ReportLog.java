@@ -147,8 +147,12 @@ final class ReportLog {
         }
 
         long command(String text, String statementClass, String rule) {
+            return command("Query", text, statementClass, rule);
+        }
+
+        long command(String message, String text, String statementClass, String rule) {
             seq++;
-            append("command", actor, id, connection, detail().put("seq", seq).put("message", "Query").put("text", text)
+            append("command", actor, id, connection, detail().put("seq", seq).put("message", message).put("text", text)
                     .put("class", statementClass).put("rule", rule));
             return seq;
         }
