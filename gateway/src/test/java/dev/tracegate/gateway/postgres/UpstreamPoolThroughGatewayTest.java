@@ -225,6 +225,27 @@ class UpstreamPoolThroughGatewayTest {
         assertThat(backendPid("pooled_briefly", "expiring")).isNotEqualTo(first);
     }
 
+    @Test
+    void aBackendASessionSetUpAReplicationOriginOnIsClosedNotReused() throws Exception {
+        // DISCARD ALL leaves the origin set up: the next session's commits would carry it.
+        int first;
+        try (Connection c = connect("pooled", "origin"); Statement sql = c.createStatement()) {
+            first = pid(sql);
+            sql.execute("SELECT pg_replication_origin_create('pool_origin')");
+            sql.execute("SELECT pg_replication_origin_session_setup('pool_origin')");
+        }
+        try (Connection c = connect("pooled", "origin"); Statement sql = c.createStatement()) {
+            assertThat(text(sql, "SELECT pg_replication_origin_session_is_setup()::text")).isEqualTo("false");
+            assertThat(pid(sql)).isNotEqualTo(first);
+        }
+        awaitGone(first);
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("SELECT pg_replication_origin_drop('pool_origin')");
+        }
+        assertThat(backendPid("pooled", "origin")).as("a backend without an origin is still kept")
+                .isEqualTo(backendPid("pooled", "origin"));
+    }
+
     private static ConnectionConfig upstream(String name, UpstreamPoolConfig pool) {
         return new PostgresConnectionConfig(name, "127.0.0.1", TestTarget.port(), TestTarget.DATABASE,
                 TestTarget.TRUST_USER, null, UpstreamTlsMode.DISABLE, UpstreamAuth.TRUST, null, pool);
