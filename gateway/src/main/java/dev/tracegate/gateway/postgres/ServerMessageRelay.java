@@ -115,17 +115,42 @@ final class ServerMessageRelay {
     }
 
     /**
-     * The reset, in order. {@code DISCARD ALL} leaves a replication origin the session set up with
-     * {@code pg_replication_origin_session_setup} in place, and the next session's commits would
-     * carry that origin (a subscription with {@code origin = none} skips them): the check fails
-     * the reset then. A role that may not ask (the function is the superuser's unless granted)
-     * could not have set one up.
+     * The reset, in order. {@code DISCARD ALL} leaves what lives in the backend outside its
+     * settings and catalogs, and the check fails the reset when the session left any of it: a
+     * replication origin set up with {@code pg_replication_origin_session_setup} (the next
+     * session's commits would carry it, and a subscription with {@code origin = none} skips them;
+     * a role not allowed to ask could not have set one up), and a dblink connection, named or
+     * unnamed (the next session would query through it with whatever it logged in as).
      */
     private static final List<ResetStatement> RESET = List.of(
             new ResetStatement("DISCARD ALL", "DISCARD ALL"),
-            new ResetStatement("DO $$BEGIN IF pg_replication_origin_session_is_setup() THEN"
-                    + " RAISE EXCEPTION 'a replication origin is set up'; END IF;"
-                    + " EXCEPTION WHEN insufficient_privilege THEN NULL; END$$", "DO"));
+            new ResetStatement("""
+                    DO $$
+                    DECLARE
+                        link_schema name;
+                        links text[];
+                    BEGIN
+                        BEGIN
+                            IF pg_replication_origin_session_is_setup() THEN
+                                RAISE EXCEPTION 'a replication origin is set up';
+                            END IF;
+                        EXCEPTION WHEN insufficient_privilege THEN NULL;
+                        END;
+                        SELECT n.nspname INTO link_schema FROM pg_extension e
+                            JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
+                        IF link_schema IS NOT NULL THEN
+                            EXECUTE format('SELECT %I.dblink_get_connections()', link_schema) INTO links;
+                            IF links IS NOT NULL THEN
+                                RAISE EXCEPTION 'dblink connections are open';
+                            END IF;
+                            BEGIN
+                                EXECUTE format('SELECT %I.dblink_disconnect()', link_schema);
+                            EXCEPTION WHEN connection_does_not_exist THEN RETURN;
+                            END;
+                            RAISE EXCEPTION 'an unnamed dblink connection was open';
+                        END IF;
+                    END
+                    $$""", "DO"));
 
     /** Whether the reset answered exactly as expected (per statement CommandComplete, then ReadyForQuery 'I'); once this side has stopped. */
     boolean released() {
