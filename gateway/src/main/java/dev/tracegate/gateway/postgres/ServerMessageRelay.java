@@ -63,7 +63,9 @@ final class ServerMessageRelay {
     private volatile boolean idle = true;
     /** Set before the gateway's own {@code DISCARD ALL} is sent: from then on the server's messages answer it. */
     private volatile boolean releasing;
-    private boolean discarded;
+    /** The reset's statements answered cleanly so far, and whether the current one's CommandComplete came. */
+    private int resetAnswered;
+    private boolean resetCompleted;
     private volatile boolean released;
     /** Every setting the server reported since start-up, as it reported it last (read once this side has stopped). */
     private final Map<String, String> reported = new LinkedHashMap<>();
@@ -98,15 +100,59 @@ final class ServerMessageRelay {
      * Resets the idle backend the client left, for the next session: this side stops relaying and
      * reads the answer to the gateway's {@code DISCARD ALL} (which resets settings, the session
      * authorization, prepared statements, cursors, LISTENs, advisory locks, temporary tables,
-     * plans and sequences). Called by the client side once it has stopped, when {@link #idle()}.
+     * plans and sequences) and to its check of what that leaves ({@link #RESET}). Called by the client side once it has stopped, when {@link #idle()}.
      */
     void release(PgFrameWriter upstream) throws IOException {
         releasing = true;
-        upstream.write(new Query("DISCARD ALL").encode());
+        for (ResetStatement statement : RESET) {
+            upstream.write(new Query(statement.sql()).encode());
+        }
         upstream.flush();
     }
 
-    /** Whether the reset answered exactly as expected (CommandComplete, then ReadyForQuery 'I'); once this side has stopped. */
+    /** One statement of the reset and the CommandComplete tag that says it ran. */
+    private record ResetStatement(String sql, String tag) {
+    }
+
+    /**
+     * The reset, in order. {@code DISCARD ALL} leaves what lives in the backend outside its
+     * settings and catalogs, and the check fails the reset when the session left any of it: a
+     * replication origin set up with {@code pg_replication_origin_session_setup} (the next
+     * session's commits would carry it, and a subscription with {@code origin = none} skips them;
+     * a role not allowed to ask could not have set one up), and a dblink connection, named or
+     * unnamed (the next session would query through it with whatever it logged in as).
+     */
+    private static final List<ResetStatement> RESET = List.of(
+            new ResetStatement("DISCARD ALL", "DISCARD ALL"),
+            new ResetStatement("""
+                    DO $$
+                    DECLARE
+                        link_schema name;
+                        links text[];
+                    BEGIN
+                        BEGIN
+                            IF pg_replication_origin_session_is_setup() THEN
+                                RAISE EXCEPTION 'a replication origin is set up';
+                            END IF;
+                        EXCEPTION WHEN insufficient_privilege THEN NULL;
+                        END;
+                        SELECT n.nspname INTO link_schema FROM pg_extension e
+                            JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'dblink';
+                        IF link_schema IS NOT NULL THEN
+                            EXECUTE format('SELECT %I.dblink_get_connections()', link_schema) INTO links;
+                            IF links IS NOT NULL THEN
+                                RAISE EXCEPTION 'dblink connections are open';
+                            END IF;
+                            BEGIN
+                                EXECUTE format('SELECT %I.dblink_disconnect()', link_schema);
+                            EXCEPTION WHEN connection_does_not_exist THEN RETURN;
+                            END;
+                            RAISE EXCEPTION 'an unnamed dblink connection was open';
+                        END IF;
+                    END
+                    $$""", "DO"));
+
+    /** Whether the reset answered exactly as expected (per statement CommandComplete, then ReadyForQuery 'I'); once this side has stopped. */
     boolean released() {
         return released;
     }
@@ -214,13 +260,18 @@ final class ServerMessageRelay {
                 return false;
             }
             case CommandComplete.TYPE -> {
-                boolean first = !discarded;
-                discarded = first && CommandComplete.decode(frame.body()).tag().equals("DISCARD ALL");
-                return !discarded;
+                boolean first = !resetCompleted;
+                resetCompleted = first && CommandComplete.decode(frame.body()).tag().equals(RESET.get(resetAnswered).tag());
+                return !resetCompleted;
             }
             case ReadyForQuery.TYPE -> {
-                released = discarded && ReadyForQuery.decode(frame.body()).status() == TransactionStatus.IDLE;
-                return true;
+                if (!resetCompleted || ReadyForQuery.decode(frame.body()).status() != TransactionStatus.IDLE) {
+                    return true;
+                }
+                resetCompleted = false;
+                resetAnswered++;
+                released = resetAnswered == RESET.size();
+                return released;
             }
             default -> {
                 return true;

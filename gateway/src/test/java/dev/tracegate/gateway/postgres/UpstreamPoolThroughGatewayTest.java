@@ -53,7 +53,7 @@ class UpstreamPoolThroughGatewayTest {
               action: allow
             rules:
               - name: everything-allowed
-                classes: [dangerous_admin]
+                classes: [dangerous_admin, unknown]
                 action: allow
             """;
 
@@ -63,6 +63,7 @@ class UpstreamPoolThroughGatewayTest {
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("CREATE TABLE IF NOT EXISTS pool_copy (v text)");
+            sql.execute("CREATE EXTENSION IF NOT EXISTS dblink");
         }
         gateway = TestGateway.start(List.of(upstream("pooled", new UpstreamPoolConfig(4, 60)),
                 upstream("pooled_briefly", new UpstreamPoolConfig(4, 1)), upstream("unpooled", null)), POLICY);
@@ -245,6 +246,49 @@ class UpstreamPoolThroughGatewayTest {
 
     private static PostgresConnectionConfig shop(Path file) {
         return (PostgresConnectionConfig) ConfigLoader.load(file).connection("shop").orElseThrow();
+    }
+
+    @Test
+    void aBackendASessionSetUpAReplicationOriginOnIsClosedNotReused() throws Exception {
+        // DISCARD ALL leaves the origin set up: the next session's commits would carry it.
+        int first;
+        try (Connection c = connect("pooled", "origin"); Statement sql = c.createStatement()) {
+            first = pid(sql);
+            sql.execute("SELECT pg_replication_origin_create('pool_origin')");
+            sql.execute("SELECT pg_replication_origin_session_setup('pool_origin')");
+        }
+        try (Connection c = connect("pooled", "origin"); Statement sql = c.createStatement()) {
+            assertThat(text(sql, "SELECT pg_replication_origin_session_is_setup()::text")).isEqualTo("false");
+            assertThat(pid(sql)).isNotEqualTo(first);
+        }
+        awaitGone(first);
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("SELECT pg_replication_origin_drop('pool_origin')");
+        }
+        assertThat(backendPid("pooled", "origin")).as("a backend without an origin is still kept")
+                .isEqualTo(backendPid("pooled", "origin"));
+    }
+
+    @Test
+    void aBackendASessionLeftADblinkConnectionOnIsClosedNotReused() throws Exception {
+        String target = "host=127.0.0.1 port=" + TestTarget.port() + " dbname=" + TestTarget.DATABASE
+                + " user=" + TestTarget.TRUST_USER;
+        for (String connect : List.of("SELECT dblink_connect('pool_link', '" + target + "')",
+                "SELECT dblink_connect('" + target + "')")) {
+            int first;
+            try (Connection c = connect("pooled", "dblink"); Statement sql = c.createStatement()) {
+                first = pid(sql);
+                sql.execute(connect);
+            }
+            try (Connection c = connect("pooled", "dblink"); Statement sql = c.createStatement()) {
+                assertThat(text(sql, "SELECT coalesce(array_length(dblink_get_connections(), 1), 0)::text"))
+                        .as(connect).isEqualTo("0");
+                assertThat(pid(sql)).as(connect).isNotEqualTo(first);
+            }
+            awaitGone(first);
+        }
+        assertThat(backendPid("pooled", "dblink")).as("a backend without a dblink connection is still kept")
+                .isEqualTo(backendPid("pooled", "dblink"));
     }
 
     private static ConnectionConfig upstream(String name, UpstreamPoolConfig pool) {
