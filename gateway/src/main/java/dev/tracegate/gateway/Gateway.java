@@ -158,7 +158,8 @@ public final class Gateway implements AutoCloseable {
                     new SessionQueries(evidence), evidence, checkpoints, approvals,
                     config.connections(), guard, new ConsoleRoutes(config.console(), identityServices, evidence,
                     config.approvals().consoleUrl(), Clock.systemUTC(), admission), tls,
-                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints, siem).sessions(admission.memory()), new Readiness(store, evidence)), mcp,
+                    new OperationsRoutes(new GatewayMetrics(evidence, checkpoints, siem).sessions(admission.memory())
+                            .listeners(listeners.values()), new Readiness(store, evidence)), mcp,
                     config.identities(),
                     listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
                     listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1, admission));

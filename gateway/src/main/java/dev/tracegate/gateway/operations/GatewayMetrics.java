@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.operations;
 
+import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionMemory;
 import dev.tracegate.gateway.evidence.CheckpointService;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -15,12 +16,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 
 /**
  * The gateway's metrics in Prometheus's text format, served at {@code /metrics}: what the evidence
  * records ({@link EvidenceMetrics}), the evidence log's backlog and checkpoint age, SIEM forwarding's
- * backlog and drops, and the JVM's memory, threads and CPU. docs/operations.md lists each metric and
- * what it means.
+ * backlog and drops, the listeners' own (PostgreSQL's upstream pools), and the JVM's memory, threads
+ * and CPU. docs/operations.md lists each metric and what it means.
  */
 public final class GatewayMetrics {
 
@@ -59,6 +61,12 @@ public final class GatewayMetrics {
                 .description("places taken: connections open on every listener, HTTP requests in flight").register(registry);
         FunctionCounter.builder("tracegate.session.memory.refused", memory, SessionMemory::refused)
                 .description("new sessions refused because the heap held no more").register(registry);
+        return this;
+    }
+
+    /** The listeners' own meters (PostgreSQL's upstream pools). */
+    public GatewayMetrics listeners(Collection<ProtocolListener> listeners) {
+        listeners.forEach(listener -> listener.bindTo(registry));
         return this;
     }
 

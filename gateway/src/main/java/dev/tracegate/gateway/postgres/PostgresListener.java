@@ -21,6 +21,7 @@ import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.tls.GatewayTls;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -96,6 +97,14 @@ public final class PostgresListener implements ProtocolListener {
     @Override
     public int port() {
         return sockets.port();
+    }
+
+    /** The meters of each connection that keeps an upstream pool. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        context.services().connections(PostgresConnectionConfig.class).stream()
+                .filter(connection -> connection.upstreamPool() != null)
+                .forEach(connection -> context.pool().bindTo(registry, connection));
     }
 
     /** The session of an accepted connection, or null when it is over the limits (it is told so). */

@@ -278,6 +278,9 @@ final class PostgresSession implements Runnable {
                 throw new ClientRefusedException(e.sqlState(), e.getMessage());
             }
         }
+        if (poolKey != null) {
+            context.pool().started(poolKey, reused);
+        }
         recorder.opened(openDetail(tls, null, poolKey == null ? null : upstreamDetail(upstream, reused)));
         Optional<String> unsafe = ServerSettingsWatch.refusal(upstream.parameters());
         if (unsafe.isPresent()) {
@@ -454,20 +457,29 @@ final class PostgresSession implements Runnable {
         // In this order: see ServerMessageRelay.idle().
         boolean idle = inFlight.size() == 0 && serverRelay.idle();
         if (!ClientMessageRelay.TERMINATED.equals(ending.reason()) || ending.error() != null || !idle
-                || serverRelay.failure() != null || !serverSide.isAlive() || context.cancelKeys().retire(clientKey)) {
-            return false;
+                || serverRelay.failure() != null || !serverSide.isAlive()) {
+            return discarded(poolKey, UpstreamPoolCounts.Discard.NOT_CLEAN_END);
+        }
+        if (context.cancelKeys().retire(clientKey)) {
+            return discarded(poolKey, UpstreamPoolCounts.Discard.CANCEL_FORWARDED);
         }
         try {
             serverRelay.release(upstream.writer());
         } catch (IOException e) {
-            return false;
+            return discarded(poolKey, UpstreamPoolCounts.Discard.RESET_FAILED);
         }
         joinQuietly(serverSide);
         if (serverSide.isAlive() || !serverRelay.released() || upstream.serverBytes().hasBufferedBytes()) {
-            return false;
+            return discarded(poolKey, UpstreamPoolCounts.Discard.RESET_FAILED);
         }
         context.pool().offer(poolKey, upstream.withReported(serverRelay.reported()));
         return true;
+    }
+
+    /** Counts why a backend is not kept; the caller closes it. Always false: not released. */
+    private boolean discarded(UpstreamPool.Key poolKey, UpstreamPoolCounts.Discard reason) {
+        context.pool().count(poolKey, reason);
+        return false;
     }
 
     /** Why the client side stopped, and the error the client is told once the server side is quiet. */

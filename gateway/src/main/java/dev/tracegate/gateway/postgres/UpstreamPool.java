@@ -3,6 +3,10 @@ package dev.tracegate.gateway.postgres;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamPoolConfig;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.postgres.UpstreamPoolCounts.Discard;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +44,8 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private final Map<Key, Deque<Idle>> idle = new HashMap<>();
+    /** By connection name: what each connection's pool did, for the metrics. */
+    private final Map<String, UpstreamPoolCounts> counts = new ConcurrentHashMap<>();
     /** Closes expired backends; started with the first one kept, so a gateway without pools has no such thread. */
     private ScheduledExecutorService expiry;
     private boolean closed;
@@ -60,16 +67,19 @@ final class UpstreamPool implements AutoCloseable {
             if (candidate == null) {
                 return null;
             }
-            if (!expired(key, candidate, System.nanoTime()) && candidate.upstream().quietSinceRelease()) {
+            boolean expired = expired(key, candidate, System.nanoTime());
+            if (!expired && candidate.upstream().quietSinceRelease()) {
                 return candidate.upstream();
             }
-            candidate.upstream().close();
+            discard(key, candidate.upstream(), expired ? Discard.EXPIRED : Discard.SERVER_ENDED_WHILE_IDLE);
         }
     }
 
     /** Keeps a reset backend for {@code key}; closes it when the pool is full or closed. */
     void offer(Key key, UpstreamConnection upstream) {
+        boolean stopping;
         synchronized (this) {
+            stopping = closed;
             Deque<Idle> backends = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
             if (!closed && backends.size() < key.connection().upstreamPool().maxIdle()) {
                 backends.addFirst(new Idle(upstream, System.nanoTime()));
@@ -81,7 +91,55 @@ final class UpstreamPool implements AutoCloseable {
                 return;
             }
         }
+        if (stopping) {
+            upstream.close(); // the gateway is stopping: not a pool's doing
+        } else {
+            discard(key, upstream, Discard.POOL_FULL);
+        }
+    }
+
+    /** Counts a session of a pooled connection: on a kept backend, or on one it opened. */
+    void started(Key key, boolean reused) {
+        counts(key).started(reused);
+    }
+
+    /** Counts a backend closed instead of kept, and why. */
+    void count(Key key, Discard reason) {
+        counts(key).discarded(reason);
+    }
+
+    private void discard(Key key, UpstreamConnection upstream, Discard reason) {
+        count(key, reason);
         upstream.close();
+    }
+
+    /** Registers the pool's meters of {@code connection}, which keeps a pool; docs/operations.md says what each means. */
+    void bindTo(MeterRegistry registry, PostgresConnectionConfig connection) {
+        String name = connection.name();
+        UpstreamPoolCounts of = counts.computeIfAbsent(name, n -> new UpstreamPoolCounts());
+        Gauge.builder("tracegate.upstream.pool.idle", this, pool -> pool.idle(name))
+                .description("idle upstream backends kept for reuse").tag("connection", name).register(registry);
+        FunctionCounter.builder("tracegate.upstream.pool.sessions", of, UpstreamPoolCounts::reused)
+                .description("sessions of a pooled connection, by whether they reused a kept backend or opened one")
+                .tags("connection", name, "backend", "reused").register(registry);
+        FunctionCounter.builder("tracegate.upstream.pool.sessions", of, UpstreamPoolCounts::opened)
+                .description("sessions of a pooled connection, by whether they reused a kept backend or opened one")
+                .tags("connection", name, "backend", "opened").register(registry);
+        for (Discard reason : Discard.values()) {
+            FunctionCounter.builder("tracegate.upstream.pool.closed", of, c -> c.closed(reason))
+                    .description("upstream backends closed instead of kept or handed out, by why")
+                    .tags("connection", name, "reason", reason.label()).register(registry);
+        }
+    }
+
+    private UpstreamPoolCounts counts(Key key) {
+        return counts.computeIfAbsent(key.connection().name(), n -> new UpstreamPoolCounts());
+    }
+
+    /** Idle backends kept for {@code connection}, whoever's they are. */
+    private synchronized int idle(String connection) {
+        return idle.entrySet().stream().filter(entry -> entry.getKey().connection().name().equals(connection))
+                .mapToInt(entry -> entry.getValue().size()).sum();
     }
 
     /** Idle backends kept, for tests and operators. */
@@ -91,20 +149,20 @@ final class UpstreamPool implements AutoCloseable {
 
     private void closeExpired() {
         long now = System.nanoTime();
-        List<Idle> expired = new ArrayList<>();
+        Map<Idle, Key> expired = new HashMap<>();
         synchronized (this) {
             for (Map.Entry<Key, Deque<Idle>> entry : idle.entrySet()) {
                 for (Iterator<Idle> backends = entry.getValue().iterator(); backends.hasNext(); ) {
                     Idle backend = backends.next();
                     if (expired(entry.getKey(), backend, now)) {
                         backends.remove();
-                        expired.add(backend);
+                        expired.put(backend, entry.getKey());
                     }
                 }
             }
             idle.values().removeIf(Deque::isEmpty);
         }
-        expired.forEach(backend -> backend.upstream().close());
+        expired.forEach((backend, key) -> discard(key, backend.upstream(), Discard.EXPIRED));
     }
 
     private static boolean expired(Key key, Idle backend, long now) {

@@ -16,6 +16,10 @@ import dev.tracegate.gateway.config.UpstreamTlsMode;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.backend.CopyInResponse;
 import dev.tracegate.wire.postgres.frontend.Terminate;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +70,8 @@ class UpstreamPoolThroughGatewayTest {
             sql.execute("CREATE EXTENSION IF NOT EXISTS dblink");
         }
         gateway = TestGateway.start(List.of(upstream("pooled", new UpstreamPoolConfig(4, 60)),
-                upstream("pooled_briefly", new UpstreamPoolConfig(4, 1)), upstream("unpooled", null)), POLICY);
+                upstream("pooled_briefly", new UpstreamPoolConfig(4, 1)), upstream("metered", new UpstreamPoolConfig(1, 60)),
+                upstream("unpooled", null)), POLICY);
     }
 
     @AfterAll
@@ -231,6 +236,32 @@ class UpstreamPoolThroughGatewayTest {
     }
 
     @Test
+    void metricsShowTheBackendsKeptReusedOpenedAndClosedByWhy() throws Exception {
+        backendPid("metered", "metrics");
+        awaitMetric("tracegate_upstream_pool_idle{connection=\"metered\"}", 1);
+        try (Connection first = connect("metered", "metrics"); Statement firstSql = first.createStatement()) {
+            pid(firstSql);
+            backendPid("metered", "metrics"); // while the kept one is taken: a backend of its own, then kept
+            awaitMetric("tracegate_upstream_pool_idle{connection=\"metered\"}", 1);
+        } // maxIdle is 1: this one is closed
+        awaitMetric(closed("pool_full"), 1);
+        try (Connection c = connect("metered", "metrics"); Statement sql = c.createStatement()) {
+            c.setAutoCommit(false);
+            sql.execute("INSERT INTO pool_copy VALUES ('metered')");
+        } // ends inside a transaction
+        awaitMetric(closed("not_clean_end"), 1);
+
+        assertThat(metric("tracegate_upstream_pool_sessions_total{backend=\"reused\",connection=\"metered\"}")).isEqualTo(2);
+        assertThat(metric("tracegate_upstream_pool_sessions_total{backend=\"opened\",connection=\"metered\"}")).isEqualTo(2);
+        assertThat(metric("tracegate_upstream_pool_idle{connection=\"metered\"}")).isZero();
+        for (String reason : List.of("reset_failed", "cancel_forwarded", "expired", "server_ended_while_idle")) {
+            assertThat(metric(closed(reason))).as(reason).isZero();
+        }
+        assertThat(metrics()).as("a connection without a pool has no pool metrics")
+                .doesNotContain("connection=\"unpooled\"");
+    }
+
+    @Test
     void thePoolIsOffUnlessAConnectionAsksForIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pool.yaml");
         String connection = "connections: [{name: shop, host: db, port: 5432, username: app, upstreamAuth: trust%s}]\n";
@@ -345,6 +376,30 @@ class UpstreamPoolThroughGatewayTest {
                 return number(sql, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid) == 0;
             }
         });
+    }
+
+    private static String closed(String reason) {
+        return "tracegate_upstream_pool_closed_total{connection=\"metered\",reason=\"" + reason + "\"}";
+    }
+
+    /** The gateway's {@code /metrics}, as an operator's scraper reads it. */
+    private static String metrics() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + gateway.gateway().apiPort() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** One series' value; {@code series} is its name and labels as Prometheus prints them. */
+    private static long metric(String series) throws Exception {
+        return metrics().lines().filter(line -> line.startsWith(series + " "))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElseThrow(() -> new AssertionError(series + " not in /metrics"));
+    }
+
+    /** The backend is kept or closed after its client is told the session ended: wait for the figure. */
+    private static void awaitMetric(String series, long value) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> metric(series) == value);
     }
 
     private static List<String> newSessions(String connection, Set<String> earlier, int count) {
