@@ -47,8 +47,10 @@ def parse_args() -> argparse.Namespace:
                         help="a tracegate-cli.jar with its lib/ beside it; repeat to count builds in turn"
                              " (default: cli/target/tracegate-cli.jar as last built, copied first)")
     parser.add_argument("--statements", type=int, default=40_000,
-                        help="statements under strace (default 40000; the perf run sends 4 times as many);"
-                             " for http, the seconds of wrk are derived from it (2000 requests a second assumed)")
+                        help="statements under strace (default 40000; the perf run sends 4 times as many)")
+    parser.add_argument("--seconds", type=int, default=20,
+                        help="http only: seconds of wrk under strace (default 20; the perf run 4 times as long);"
+                             " wrk runs for a time, and the requests it counted are the divisor")
     parser.add_argument("--rounds", type=int, default=1, help="rounds over every jar (default 1)")
     parser.add_argument("--warm-up", type=int, default=60, metavar="SECONDS", help="warm-up per gateway (default 60)")
     parser.add_argument("--label", default="", help="appended to the results file's name")
@@ -220,9 +222,8 @@ class Http:
     not a count: the requests it counted are the divisor."""
 
     unit = "request"
-    REQUESTS_PER_SECOND = 2000
-
-    def __init__(self, work: Path, ports: list[int]):
+    def __init__(self, work: Path, ports: list[int], seconds: int, statements: int):
+        self.seconds, self.statements = seconds, statements
         self.work, self.ports = work, ports
         self.token, self.key_file = http_phase.new_token(work)
         self.upstream_token = work / "keys/http-upstream.token"
@@ -245,7 +246,8 @@ class Http:
                                 self.ports[1], gateway_java_opts().split())
 
     def run(self, statements: int = 0, seconds: int = 0) -> int:
-        seconds = seconds or max(2, statements // self.REQUESTS_PER_SECOND)
+        # A measured run is given statements (the strace run's count, or PERF_FACTOR times it): the same ratio in time.
+        seconds = seconds or self.seconds * max(1, round(statements / self.statements))
         out = subprocess.run(["wrk", "-t2", f"-c{CLIENTS}", f"-d{seconds}s", "--timeout", "10s",
                               "-s", str(BENCH / "http/wrk.lua"), "-H", f"Authorization: Bearer {self.token}",
                               f"http://127.0.0.1:{self.ports[1]}/json/1k"],
@@ -272,9 +274,9 @@ def measure(target, label: str, classpath: str, round_no: int, args: argparse.Na
     try:
         target.run(seconds=args.warm_up)
         counter = Counter(out_dir, gateway.pid, name)
-        say(f"{label} round {round_no}: {args.statements} {target.unit}s under strace -c -f")
+        say(f"{label} round {round_no}: {workload_size(args, target, 1)} under strace -c -f")
         strace_units, calls = counter.strace(lambda: target.run(statements=args.statements))
-        say(f"{label} round {round_no}: {PERF_FACTOR * args.statements} {target.unit}s under perf stat")
+        say(f"{label} round {round_no}: {workload_size(args, target, PERF_FACTOR)} under perf stat")
         perf_units, perf = counter.perf(lambda: target.run(statements=PERF_FACTOR * args.statements))
     finally:
         gateway.stop()
@@ -289,6 +291,12 @@ def measure(target, label: str, classpath: str, round_no: int, args: argparse.Na
     return row
 
 
+def workload_size(args: argparse.Namespace, target, factor: int) -> str:
+    if isinstance(target, Http):
+        return f"{factor * args.seconds} s of wrk"
+    return f"{factor * args.statements} {target.unit}s"
+
+
 def markdown(results: dict) -> str:
     unit = results["unit"]
     names = []
@@ -296,8 +304,9 @@ def markdown(results: dict) -> str:
         names += [n for n in list(row["by_name"])[:8] if n not in names]
     lines = [f"# System calls per {unit}: {results['protocol']} ({results['workload']})", "",
              f"Started {results['started']}, commit {results['commit']}, load average at start"
-             f" {' '.join(results['load_average_start'])}. strace -c -f over {results['statements']} {unit}s, then perf"
-             f" stat over {PERF_FACTOR} times as many, on the gateway process. Made by bench/syscalls.", "",
+             f" {' '.join(results['load_average_start'])}. strace -c -f over {results['size']}, then perf"
+             f" stat over {PERF_FACTOR} times as many, on the gateway process; counts divided by the {unit}s the"
+             f" client counted (strace_units, perf_units in the .json). Made by bench/syscalls.", "",
              f"| jar | round | system calls (strace) | {' | '.join(names)} | system calls (perf) | context switches |",
              "|---|---:|---:|" + "---:|" * len(names) + "---:|---:|"]
     for row in results["rows"]:
@@ -318,11 +327,12 @@ def main() -> int:
     out_dir.mkdir()
     ports = [args.port_base + i for i in range(4)]
     sets = jar_sets(args, work)
-    target = {"postgres": Postgres, "mysql": Mysql, "http": Http}[args.protocol](work, ports)
+    target = Http(work, ports, args.seconds, args.statements) if args.protocol == "http" else \
+        {"postgres": Postgres, "mysql": Mysql}[args.protocol](work, ports)
     workload = {"postgres": "pgbench -S, 8 clients, TLS", "mysql": "sysbench oltp_point_select, 8 threads",
                 "http": "wrk GET /json/1k, 8 connections, recorded"}[args.protocol]
     results = {"started": started.isoformat(timespec="seconds"), "protocol": args.protocol, "workload": workload,
-               "unit": target.unit, "statements": args.statements,
+               "unit": target.unit, "statements": args.statements, "size": workload_size(args, target, 1),
                "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                                         text=True).stdout.strip(),
                "load_average_start": Path("/proc/loadavg").read_text().split()[:3],
