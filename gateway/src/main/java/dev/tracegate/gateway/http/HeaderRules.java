@@ -79,6 +79,11 @@ final class HeaderRules {
         return !NOT_FORWARDED.contains(hyphenated(name));
     }
 
+    /** Whether two header names are one to a target that ignores case and reads underscores as hyphens. */
+    static boolean sameName(String a, String b) {
+        return hyphenated(a).equals(hyphenated(b));
+    }
+
     /** The name in lower case with its underscores as hyphens. */
     private static String hyphenated(String name) {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
@@ -108,9 +113,12 @@ final class HeaderRules {
         return TRANSFER.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /** The value as the evidence keeps it, before the record profile sees it. */
+    /**
+     * The value as the evidence keeps it, before the record profile sees it. The name is read as a
+     * target may read it: {@code X_Api_Key} is a credential as {@code X-Api-Key} is.
+     */
     static String recorded(String name, String value) {
-        return REDACTED.contains(name.toLowerCase(Locale.ROOT)) ? "[REDACTED]" : value;
+        return REDACTED.contains(hyphenated(name)) ? "[REDACTED]" : value;
     }
 
     /**
@@ -124,7 +132,6 @@ final class HeaderRules {
 
     /** Whether the record profile must see this header's value before the evidence keeps it. */
     static boolean mayHoldPersonalData(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return !REDACTED.contains(lower) && !CHECKED_FORM.contains(lower);
+        return !REDACTED.contains(hyphenated(name)) && !CHECKED_FORM.contains(name.toLowerCase(Locale.ROOT));
     }
 }

@@ -66,6 +66,16 @@ final class HeldCredential {
         return credential == null || credential.type().equals("mtls") ? null : new HeldCredential(credential);
     }
 
+    /**
+     * Whether a caller's header is the one this credential is sent in, read as a target may read it
+     * (any case, underscores as hyphens): {@code X_Api_Key} beside the held {@code X-Api-Key} is the
+     * same header to a target that folds names, and it may take the caller's value.
+     */
+    boolean sentIn(String name) {
+        String held = credential.type().equals("header") ? credential.header() : "Authorization";
+        return HeaderRules.sameName(name, held);
+    }
+
     /** The header, read again first if the secret may have changed. */
     Header header() {
         Read read = last;

@@ -44,6 +44,15 @@ final class HttpTarget implements AutoCloseable {
     }
 
     /**
+     * Whether a caller's header is dropped because the held credential goes in it: the same name to
+     * a target that ignores case and reads underscores as hyphens, so it never goes beside the held
+     * value for a target to take instead.
+     */
+    boolean holdsTheCredentialIn(String name) {
+        return credential != null && credential.sentIn(name);
+    }
+
+    /**
      * Sets the held credential, replacing any header of the same name the caller sent; the caller's
      * own {@code Authorization} was never copied.
      */

@@ -605,7 +605,8 @@ public final class ShellCommandClassifier {
             List<Word> directories = name.equals("cp") ? optionValues(args, "-t", "--target-directory") : List.of();
             List<Word> sources = directories.isEmpty() ? operands.subList(0, operands.size() - 1) : operands;
             Word target = directories.isEmpty() ? operands.getLast() : directories.getFirst();
-            if (target.literal() && (HOME + "/").equals(absolute(target.text()))) {
+            boolean home = target.literal() && (HOME + "/").equals(absolute(target.text()));
+            if (home || mayBeTheHome(target)) {
                 for (Word source : sources) {
                     String text = source.text();
                     boolean contents = text.equals(".") || text.endsWith("/.") || name.equals("rsync") && text.endsWith("/");
@@ -613,7 +614,7 @@ public final class ShellCommandClassifier {
                     own = own.substring(own.lastIndexOf('/') + 1);
                     if (!source.literal() || contents || own.isEmpty() || own.startsWith(".")) {
                         unpacks(name + " copying a directory's contents, or a hidden directory, into the home directory");
-                    } else {
+                    } else if (home) {
                         written(new Word(HOME + "/" + own, false, false), name);
                     }
                 }
@@ -621,6 +622,21 @@ public final class ShellCommandClassifier {
             if (sources.stream().map(Word::text).anyMatch(ShellCommandClassifier::remote)) {
                 unpacks(name + " copying a directory tree from another host");
             }
+        }
+
+        /**
+         * Whether a copy's target may be the home directory spelled otherwise than {@code ~}: the
+         * gateway does not know the account's home as a path, so {@code /root}, any
+         * {@code /home/NAME}, {@code ~NAME} and a target the shell expands ({@code $HOME}) are taken
+         * for it, as {@code ~} is.
+         */
+        private boolean mayBeTheHome(Word target) {
+            if (!target.literal()) {
+                return true;
+            }
+            String text = target.text();
+            String path = absolute(text);
+            return text.matches("~[^/]+/*") || path != null && path.matches("/(root|home/[^/]+)");
         }
 
         private void unknownTargets(String name, boolean argumentsUnknown) {
