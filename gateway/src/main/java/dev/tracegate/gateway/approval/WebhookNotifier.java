@@ -105,6 +105,10 @@ public final class WebhookNotifier implements ApprovalNotifier {
         }
         if (identity.email() != null) {
             node.put("email", identity.email());
+            if (!identity.emailVerified()) {
+                // As in the evidence: the provider did not check it, so the receiver must not take it as the requester's.
+                node.put("email_verified", false);
+            }
         }
         return node;
     }

@@ -14,6 +14,7 @@ import dev.tracegate.gateway.config.NotificationsConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.SlackConfig;
 import dev.tracegate.gateway.config.WebhookConfig;
+import dev.tracegate.gateway.identity.Identity;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -110,6 +111,23 @@ class NotifierDeliveryTest {
         assertThat(body.path("expires_at").asText()).isEqualTo("2026-11-23T09:10:00Z");
         assertThat(body.path("approve_command").asText()).isEqualTo("tracegate approvals approve k7mq2xw9bd4p");
         assertThat(body.path("approve_url").asText()).isEqualTo("https://tracegate.example.com/approvals/k7mq2xw9bd4p");
+    }
+
+    @Test
+    void theReceiverIsToldWhenTheRequestersAddressWasNotVerified() throws Exception {
+        Identity typed = new Identity("https://idp.example", "u-17", "Eve", "ceo@acme.com", List.of("analysts"), "human", false);
+        PendingApproval unverified = new PendingApproval("k7mq2xw9bd4q", ddl(typed, "3f1c9a2e-session", ONE_DBA),
+                Instant.parse("2026-11-23T09:00:00Z"), Instant.parse("2026-11-23T09:10:00Z"));
+
+        webhook(1).requested(unverified, "tracegate approvals approve k7mq2xw9bd4q", null);
+        webhook(1).requested(approval, "tracegate approvals approve k7mq2xw9bd4p", null);
+
+        JsonNode requester = JSON.readTree(received.get(0).body()).path("requester");
+        assertThat(requester.path("email").asText()).isEqualTo("ceo@acme.com");
+        assertThat(requester.path("email_verified").isBoolean() && !requester.path("email_verified").asBoolean())
+                .as("an address anyone could type is not passed off as the requester's: %s", requester).isTrue();
+        assertThat(JSON.readTree(received.get(1).body()).path("requester").has("email_verified"))
+                .as("an API key's configured identity is unchanged").isFalse();
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -171,6 +172,31 @@ class SharedApprovalsTest {
                         .as("the waiter learns what the store decided").isEqualTo(outcome);
             }
             assertThat(endsOf(a.log, ids)).hasSize(10);
+        }
+    }
+
+    @Test
+    void anUnverifiedAddressStaysUnverifiedOnTheOtherNodeAndInItsEvidence() throws Exception {
+        // An OIDC sign-in whose provider did not check the address: anyone could have typed it.
+        Identity typed = new Identity("https://idp.example", "u-17", "Eve", "ceo@acme.com", List.of("analysts"), "human", false);
+        Identity unverifiedDba = new Identity("https://idp.example", "u-18", "Dan", "cto@acme.com", List.of("dba"), "human", false);
+        try (Node a = node("a", NO_POLL); Node b = node("b", NO_POLL)) {
+            PendingApproval asked = a.approvals.request(ddl(typed, "s1", TWO_PEOPLE));
+            PendingApproval withdrawn = a.approvals.request(ddl(typed, "s2", ONE_DBA));
+
+            assertThat(b.approvals.find(asked.id()).orElseThrow().request().requester())
+                    .as("the requester approvers on the other node see").isEqualTo(typed);
+            b.approvals.approve(asked.id(), unverifiedDba, "looks fine", null);
+            assertThat(a.approvals.find(asked.id()).orElseThrow().votes()).extracting(ApproverVote::approver)
+                    .containsExactly(unverifiedDba);
+            b.approvals.withdraw(withdrawn.id(), "client left"); // b holds no waiter: the requester comes from the store
+
+            List<JsonNode> requested = TestGateway.eventsOfType(a.log, EventType.APPROVAL_REQUESTED);
+            List<JsonNode> decided = TestGateway.eventsOfType(b.log, EventType.APPROVAL_DECIDED);
+            assertThat(requested).hasSize(2).allSatisfy(e -> assertThat(e.path("actor").path("email_verified").isBoolean()
+                    && !e.path("actor").path("email_verified").asBoolean()).as("requested by %s", e.path("actor")).isTrue());
+            assertThat(decided).hasSize(2).allSatisfy(e -> assertThat(e.path("actor").path("email_verified").isBoolean()
+                    && !e.path("actor").path("email_verified").asBoolean()).as("decided by %s", e.path("actor")).isTrue());
         }
     }
 
