@@ -474,6 +474,8 @@ class HttpGatewayTest {
         CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/10", TestGateway.ALICE_TOKEN)
                 .header("Content-Type", "application/json").header("If-Match", "\"v7\"").header("X-Dry-Run", "false")
                 .header("X-Api-Key", "callers-key-9d2e7").header("X-Requested-For", "ada@example.com")
+                // A target that reads underscores as hyphens takes this for X-Auth-Token: a credential all the same.
+                .header("X_Auth_Token", "callers-token-51c0")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"v\":3}")).build(), HttpResponse.BodyHandlers.ofString());
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
                 .until(() -> gateway.gateway().approvals().pending().stream()
@@ -483,8 +485,9 @@ class HttpGatewayTest {
         for (String seen : List.of(pending.request().command(), recorded)) {
             assertThat(seen).as("what approvers see and the approval's record")
                     .contains("\nif-match: \"v7\"\n", "\nx-dry-run: false\n", "\nx-api-key: [REDACTED]\n",
-                            "\nx-requested-for: [EMAIL]\n")
-                    .doesNotContain("callers-key-9d2e7", "ada@", TestGateway.ALICE_TOKEN, "authorization");
+                            "\nx-requested-for: [EMAIL]\n", "\nx_auth_token: [REDACTED]\n")
+                    .doesNotContain("callers-key-9d2e7", "callers-token-51c0", "ada@", TestGateway.ALICE_TOKEN,
+                            "authorization");
         }
         gateway.gateway().approvals().deny(pending.id(),
                 new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "not now");
