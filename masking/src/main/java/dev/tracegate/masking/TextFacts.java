@@ -71,6 +71,31 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
+            if (c >= 'a' && c <= 'z' && (c != 'e' || i == 0 || !isDigit(text.charAt(i - 1)))) {
+                // A run of lower-case letters, most of any text, is taken whole: each of its letters
+                // only ends the number runs and extends the letter runs, which the general path
+                // below finds out through a dozen tests per character. Only a run's first letter
+                // can follow a digit, so only it can be an exponent's e (left to that path).
+                longestGrouped = Math.max(longestGrouped, grouped);
+                grouped = 0;
+                longest = Math.max(longest, current);
+                current = 0;
+                digitsAfterLetters = 0;
+                int start = i;
+                do {
+                    hexDigits = c <= 'f' ? hexDigits + 1 : 0;
+                    hexRun |= hexDigits >= HexReading.MIN_RUN;
+                    i++;
+                } while (i < n && (c = text.charAt(i)) >= 'a' && c <= 'z');
+                int run = i - start;
+                encodedRun += run;
+                encodedCases |= 1;
+                alnumRun += run;
+                alnumCases |= 1;
+                letterRun += run;
+                i--; // the loop's step moves past the run's last letter
+                continue;
+            }
             if (c >= '0' && c <= '9') {
                 grouped++;
             } else if (!GroupedThousands.isSeparator(c)) {
@@ -164,6 +189,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
                 dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped));
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** After an {@code e} that follows a digit: a digit, or a sign and a digit. */

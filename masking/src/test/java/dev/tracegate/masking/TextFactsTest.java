@@ -46,6 +46,24 @@ class TextFactsTest {
     }
 
     @Test
+    void aRunOfLowerCaseLettersCountsAsEachOfItsLettersWould() {
+        // Such runs are taken whole (the common case's shortcut): runs that cross into other characters still count.
+        assertThat(TextFacts.of("id deadbeefcafebabe").hexRun()).isTrue();
+        assertThat(TextFacts.of("id deadbeefcafeba").hexRun()).isFalse();
+        assertThat(TextFacts.of("abcdefabcdefabc1").hexRun()).isTrue();
+        assertThat(TextFacts.of("12345678abcdefab").hexRun()).isTrue();
+        assertThat(TextFacts.of("abcdefgabcdefabcdef").hexRun()).isFalse();
+        assertThat(TextFacts.of("mfsgcqdfpbqw24dm").base32Run()).isTrue();
+        assertThat(TextFacts.of("mfsgcqdfpbqW24dm").base32Run()).isFalse();
+        assertThat(TextFacts.of("aGVsbG8gd29ybGQh").base64Run()).isTrue();
+        assertThat(TextFacts.of("iban de89").lettersThenDigits()).isTrue();
+        assertThat(TextFacts.of("card 4111 1111 1111 1111x").longestNumberDigits()).isEqualTo(16);
+        assertThat(TextFacts.of("4111,111,111,111,111ab").longestGroupedDigits()).isEqualTo(16);
+        assertThat(TextFacts.of("6e23").exponentDigits()).isTrue();
+        assertThat(TextFacts.of("6ex23").exponentDigits()).isFalse();
+    }
+
+    @Test
     void aNumberInExponentForm() {
         for (String written : new String[] {"4.111111111111111e+15", "x 4.1E15 y", "6.02e23", "1e-3"}) {
             assertThat(TextFacts.of(written).exponentDigits()).as(written).isTrue();
