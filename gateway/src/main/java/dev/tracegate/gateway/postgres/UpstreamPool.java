@@ -142,11 +142,6 @@ final class UpstreamPool implements AutoCloseable {
                 .mapToInt(entry -> entry.getValue().size()).sum();
     }
 
-    /** Idle backends kept, for tests and operators. */
-    synchronized int size() {
-        return idle.values().stream().mapToInt(Deque::size).sum();
-    }
-
     private void closeExpired() {
         long now = System.nanoTime();
         Map<Idle, Key> expired = new HashMap<>();
