@@ -114,24 +114,16 @@ final class HeaderRules {
     }
 
     /**
-     * The value as the evidence keeps it, before the record profile sees it. The name is read as a
-     * target may read it: {@code X_Api_Key} is a credential as {@code X-Api-Key} is.
-     */
-    static String recorded(String name, String value) {
-        return REDACTED.contains(hyphenated(name)) ? "[REDACTED]" : value;
-    }
-
-    /**
-     * A request header's value as the evidence keeps it (lower-case {@code name}): credentials
-     * replaced, then {@code profile} over the rest, its redactions naming the header.
+     * A request header's value as the evidence keeps it (lower-case {@code name}): a credential
+     * replaced, a value the gateway checks itself as sent, and {@code profile} over every other, its
+     * redactions naming the header. The name is read as a target may read it: {@code X_Api_Key} is a
+     * credential as {@code X-Api-Key} is.
      */
     static RecordedCommand kept(String name, String value, CommandRedaction profile) {
-        String recorded = recorded(name, value);
-        return mayHoldPersonalData(name) ? profile.header(name, recorded) : new RecordedCommand(recorded, null, List.of());
-    }
-
-    /** Whether the record profile must see this header's value before the evidence keeps it. */
-    static boolean mayHoldPersonalData(String name) {
-        return !REDACTED.contains(hyphenated(name)) && !CHECKED_FORM.contains(name.toLowerCase(Locale.ROOT));
+        if (REDACTED.contains(hyphenated(name))) {
+            return new RecordedCommand("[REDACTED]", null, List.of());
+        }
+        return CHECKED_FORM.contains(name.toLowerCase(Locale.ROOT)) ? new RecordedCommand(value, null, List.of())
+                : profile.header(name, value);
     }
 }
