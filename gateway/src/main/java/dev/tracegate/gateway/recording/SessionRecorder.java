@@ -40,13 +40,25 @@ public final class SessionRecorder {
      */
     private final Map<Long, String> commandTraces = new ConcurrentHashMap<>();
     /**
-     * Commands whose {@code command} event is written and whose end (a result, or a refusal) is not
-     * yet, by seq, with when each was recorded: what the session's end cuts off ({@link #closed}),
-     * whatever the protocol, so that every recorded command has its end in the log.
+     * Commands whose {@code command} event is queued and whose end (a result, or a refusal) is not
+     * yet, by seq: what the session's end cuts off ({@link #closed}), whatever the protocol, so that
+     * every recorded command has its end in the log.
      */
-    private final Map<Long, Long> unended = new ConcurrentHashMap<>();
+    private final Map<Long, Unended> unended = new ConcurrentHashMap<>();
     /** Commands the session's end closed as {@code unanswered}: a result that comes after that is not recorded. */
     private final Set<Long> cutOff = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A command without its end: when it was recorded, and its {@code command} event's write. A
+     * command whose event failed to be written is not in the log and was never forwarded (the
+     * write-ahead rule), so the session's end does not close it as one that may have run.
+     */
+    private record Unended(long recordedNanos, CompletableFuture<Long> event) {
+
+        boolean eventFailed() {
+            return event.isCompletedExceptionally();
+        }
+    }
 
     public SessionRecorder(EvidenceLog log, SessionInfo session) {
         this.log = log;
@@ -94,7 +106,7 @@ public final class SessionRecorder {
      */
     public CompletableFuture<Long> command(CommandRecord command, ProtocolDetail protocolDetail) {
         commands.incrementAndGet();
-        unended.put(command.sequence(), System.nanoTime());
+        long recordedNanos = System.nanoTime();
         String textBlob = null;
         long textSize = 0;
         if (Utf8Length.of(command.text()) > INLINE_TEXT_BYTES) {
@@ -108,9 +120,13 @@ public final class SessionRecorder {
             commandTraces.put(command.sequence(), command.trace());
         }
         // The metrics count every command by its class: handed over as a value, so that no one parses the text for it.
-        return log.appendToAwait(canonical == null ? event(EventType.COMMAND, command.trace(), detail.tree())
+        CompletableFuture<Long> event = log.appendToAwait(canonical == null
+                ? event(EventType.COMMAND, command.trace(), detail.tree())
                 : event(EventType.COMMAND, command.trace(), null,
                         CanonicalDetail.of(canonical, "class", command.statementClass())));
+        // Before the event is returned: the caller forwards the command only once it is durable, so no end comes first.
+        unended.put(command.sequence(), new Unended(recordedNanos, event));
+        return event;
     }
 
     /** {@code redactions}: where each masked value was, what it was, and the keyed hash of the original. */
@@ -308,18 +324,23 @@ public final class SessionRecorder {
      * Every command without its end gets one, in the order they were asked. The seq joins
      * {@code cutOff} before it leaves {@code unended}, so that a result racing the end (on the
      * protocol's own thread) is recorded either instead of the {@code unanswered} one or not at all.
+     * A command whose own event could not be written gets none: the log does not hold it, and it
+     * did not run (the client was told so, SQLSTATE 58000 or its protocol's equivalent).
      */
     private void cutOff(String reason) {
         for (Long sequence : unended.keySet().stream().sorted().toList()) {
             cutOff.add(sequence);
-            Long recorded = unended.remove(sequence);
-            if (recorded == null) {
+            Unended command = unended.remove(sequence);
+            if (command == null) {
                 cutOff.remove(sequence);
                 continue;
             }
+            if (command.eventFailed()) {
+                continue;
+            }
             log.append(resultEvent(new ResultRecord(sequence, "unanswered", List.of(), 0,
-                    (System.nanoTime() - recorded) / 1_000, UNANSWERED_SQLSTATE, "tracegate: the session ended ("
-                    + reason + ") before the command's end was recorded; it may have run"), null, false));
+                    (System.nanoTime() - command.recordedNanos()) / 1_000, UNANSWERED_SQLSTATE, "tracegate: the session"
+                    + " ended (" + reason + ") before the command's end was recorded; it may have run"), null, false));
         }
     }
 
