@@ -61,8 +61,9 @@ connections:
     username: postgres
     upstreamAuth: trust
     tls: disable
-  # The same database with the upstream pool on (the storm's pooled path). As many idle backends as
-  # pgbouncer's default_pool_size, kept between the storm's rounds.
+  # The same database with the upstream pool on (the storm's pooled paths). As pgbouncer's
+  # default_pool_size: at most 64 sessions hold a backend at once (the rest wait, as pgbouncer's
+  # clients wait for a server connection) and as many idle ones kept between the storm's rounds.
   - name: {POOLED_DATABASE}
     protocol: postgres
     host: 127.0.0.1
@@ -74,6 +75,8 @@ connections:
     upstreamPool:
       maxIdle: 64
       idleTimeoutSeconds: 600
+      maxSessions: 64
+      queueTimeoutSeconds: 120
 """
 
 

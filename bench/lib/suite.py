@@ -395,7 +395,7 @@ class BenchRun:
     def note_gateway_pids(self) -> None:
         if "gateway" in self.gateways:
             self.proxy_pids["tracegate-tls"] = self.proxy_pids["tracegate-plain"] = self.gateways["gateway"].pid
-            self.proxy_pids["tracegate-tls-pool"] = self.gateways["gateway"].pid
+            self.proxy_pids["tracegate-tls-pool"] = self.proxy_pids["tracegate-pool"] = self.gateways["gateway"].pid
         if "masking" in self.gateways:
             self.proxy_pids["tracegate-masking"] = self.gateways["masking"].pid
         if "policy" in self.gateways:
@@ -494,16 +494,22 @@ class BenchRun:
         say(f"connection storm: {self.plan.storm_clients} clients at once, {self.plan.storm_rounds} rounds per path")
         harness = storm_phase.StormHarness(JAVA_HOME, BENCH / "storm/ConnectionStorm.java", self.work)
         tls = next(r for r in self.routes if r.name == "tracegate-tls")
-        # Only the storm has this path: a pool helps callers that reconnect, which the other phases do not.
-        pooled = dataclasses.replace(tls, name="tracegate-tls-pool",
-                                     label="Tracegate (recording + evidence, TLS, upstreamPool on)",
-                                     database=POOLED_DATABASE,
-                                     note="connections[].upstreamPool maxIdle 64 (pgbouncer's default_pool_size),"
-                                          " idleTimeoutSeconds 600; backends are reused between sessions of the same"
-                                          " caller and settings, as pgbouncer's session pool does")
-        routes = self.routes + [pooled]
-        self.results["routes"][pooled.name] = pooled.label
-        self.results.setdefault("route_notes", {})[pooled.name] = pooled.note
+        # Only the storm has these paths: a pool helps callers that reconnect, which the other phases do not.
+        # The cleartext one is the like-for-like row: pgbouncer's path has no TLS either.
+        pool_note = ("connections[].upstreamPool maxSessions 64 and maxIdle 64 (pgbouncer's default_pool_size: the"
+                     " rest wait for a backend), idleTimeoutSeconds 600; backends are reused between sessions of the"
+                     " same caller and settings, as pgbouncer's session pool does")
+        pooled = [dataclasses.replace(tls, name="tracegate-tls-pool",
+                                      label="Tracegate (recording + evidence, TLS, upstreamPool on)",
+                                      database=POOLED_DATABASE, note=pool_note),
+                  dataclasses.replace(tls, name="tracegate-pool",
+                                      label="Tracegate (recording + evidence, no TLS, upstreamPool on)",
+                                      sslmode="disable", database=POOLED_DATABASE,
+                                      note=pool_note + "; listeners.postgres.allowCleartextOnLoopback: true")]
+        routes = self.routes + pooled
+        for route in pooled:
+            self.results["routes"][route.name] = route.label
+            self.results.setdefault("route_notes", {})[route.name] = route.note
         runs = storm_phase.measure(harness, routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
         self.results["storm"] = {"clients": self.plan.storm_clients, "rounds": self.plan.storm_rounds, "runs": runs,
                                  "summary": storm_phase.summarize(runs)}

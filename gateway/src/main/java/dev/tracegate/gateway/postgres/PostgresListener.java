@@ -138,8 +138,10 @@ public final class PostgresListener implements ProtocolListener {
     /** Stops accepting, closes every open session and waits briefly for each to record its end. */
     @Override
     public void close() {
-        sockets.close();
+        // The pool first: a session waiting for a backend under maxSessions waits on the pool, not on its
+        // socket, so it is told to stop here and records its end before the sessions are waited for.
         context.pool().close();
+        sockets.close();
         catalogs.values().forEach(UpstreamCatalog::close);
         deadlines.close();
         idleWatch.close();

@@ -267,45 +267,72 @@ final class PostgresSession implements Runnable {
             throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamPool.Key poolKey = UpstreamPool.key(connection, info.identity(), settings);
-        UpstreamConnection upstream = poolKey == null ? null : context.pool().take(poolKey);
-        boolean reused = upstream != null;
-        if (!reused) {
-            try {
-                upstream = context.connector().connect(connection, settings, context.services().maxMessageBytes());
-            } catch (UpstreamException e) {
-                recorder.opened(openDetail(tls, e.getMessage(), null));
-                recorder.closed("upstream unavailable: " + e.getMessage());
-                throw new ClientRefusedException(e.sqlState(), e.getMessage());
+        try (BackendSlots.Slot slot = admitted(recorder, tls, poolKey)) {
+            UpstreamConnection upstream = poolKey == null ? null : context.pool().take(poolKey);
+            boolean reused = upstream != null;
+            if (!reused) {
+                try {
+                    upstream = context.connector().connect(connection, settings, context.services().maxMessageBytes());
+                } catch (UpstreamException e) {
+                    recorder.opened(openDetail(tls, e.getMessage(), null));
+                    recorder.closed("upstream unavailable: " + e.getMessage());
+                    throw new ClientRefusedException(e.sqlState(), e.getMessage());
+                }
             }
-        }
-        if (poolKey != null) {
-            context.pool().started(poolKey, reused);
-        }
-        recorder.opened(openDetail(tls, null, poolKey == null ? null : upstreamDetail(upstream, reused)));
-        Optional<String> unsafe = ServerSettingsWatch.refusal(upstream.parameters());
-        if (unsafe.isPresent()) {
-            upstream.close();
-            recorder.closed(unsafe.get());
-            throw new ClientRefusedException("0A000", unsafe.get());
-        }
-        CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals(),
-                context.services().gate());
-        boolean released = false;
-        try {
-            released = relay(recorder, upstream, in, reader, out, subject, hold, poolKey);
-        } finally {
-            if (!released) {
+            if (poolKey != null) {
+                context.pool().started(poolKey, reused);
+            }
+            recorder.opened(openDetail(tls, null, poolKey == null ? null : upstreamDetail(upstream, reused, slot)));
+            Optional<String> unsafe = ServerSettingsWatch.refusal(upstream.parameters());
+            if (unsafe.isPresent()) {
                 upstream.close();
+                recorder.closed(unsafe.get());
+                throw new ClientRefusedException("0A000", unsafe.get());
+            }
+            CommandHold hold = new CommandHold(clientInput, in, out, context.services().approvals(),
+                    context.services().gate());
+            boolean released = false;
+            try {
+                released = relay(recorder, upstream, in, reader, out, subject, hold, poolKey, slot);
+            } finally {
+                if (!released) {
+                    upstream.close();
+                }
             }
         }
     }
 
-    /** For an auditor: whether the session ran on a backend an earlier session of the same caller left, and which. */
-    private static ObjectNode upstreamDetail(UpstreamConnection upstream, boolean reused) {
+    /**
+     * The session's turn at a backend, which {@code upstreamPool.maxSessions} may make it wait for.
+     * A session refused its turn (the wait ran out, or the gateway stops) is recorded as opened and
+     * closed, as one whose upstream could not be reached.
+     */
+    private BackendSlots.Slot admitted(SessionRecorder recorder, boolean tls, UpstreamPool.Key poolKey)
+            throws ClientRefusedException {
+        if (poolKey == null) {
+            return BackendSlots.Slot.UNBOUNDED;
+        }
+        try {
+            return context.pool().admit(poolKey);
+        } catch (BackendSlots.NoSlotException e) {
+            recorder.opened(openDetail(tls, e.getMessage(), null));
+            recorder.closed("upstream unavailable: " + e.getMessage());
+            throw new ClientRefusedException(e.sqlState(), e.getMessage());
+        }
+    }
+
+    /**
+     * For an auditor: whether the session ran on a backend an earlier session of the same caller
+     * left, and which; and how long it waited for its turn under maxSessions, when it had to.
+     */
+    private static ObjectNode upstreamDetail(UpstreamConnection upstream, boolean reused, BackendSlots.Slot slot) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("reused", reused);
         if (upstream.key() != null) {
             detail.put("backend_pid", upstream.key().processId());
+        }
+        if (slot.waitedNanos() > 0) {
+            detail.put("waited_ms", Math.max(1, slot.waitedNanos() / 1_000_000));
         }
         return detail;
     }
@@ -385,8 +412,8 @@ final class PostgresSession implements Runnable {
 
     /** Relays until either side ends; returns whether the backend was reset and kept for another session. */
     private boolean relay(SessionRecorder recorder, UpstreamConnection upstream, RelayInput in, PgFrameReader reader,
-                          PgFrameWriter out, Subject subject, CommandHold hold, UpstreamPool.Key poolKey)
-            throws IOException {
+                          PgFrameWriter out, Subject subject, CommandHold hold, UpstreamPool.Key poolKey,
+                          BackendSlots.Slot slot) throws IOException {
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
@@ -428,6 +455,7 @@ final class PostgresSession implements Runnable {
             if (!released) {
                 upstream.close();
             }
+            slot.close(); // kept or closed: the next session waiting for this key's backend may go on
             joinQuietly(serverSide);
             if (ending.error() != null) {
                 sendQuietly(out, ending.error());

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.config.UpstreamPoolConfig;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.postgres.UpstreamPoolCounts.Discard;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -44,6 +45,8 @@ final class UpstreamPool implements AutoCloseable {
     }
 
     private final Map<Key, Deque<Idle>> idle = new HashMap<>();
+    /** The sessions that may hold a backend at once, per key, for the connections that set maxSessions. */
+    private final BackendSlots slots = new BackendSlots();
     /** By connection name: what each connection's pool did, for the metrics. */
     private final Map<String, UpstreamPoolCounts> counts = new ConcurrentHashMap<>();
     /** Closes expired backends; started with the first one kept, so a gateway without pools has no such thread. */
@@ -54,6 +57,30 @@ final class UpstreamPool implements AutoCloseable {
     static Key key(PostgresConnectionConfig connection, Identity caller, Map<String, String> settings) {
         return connection.upstreamPool() == null ? null
                 : new Key(connection, caller.issuer(), caller.subject(), settings);
+    }
+
+    /**
+     * The session's turn to hold a backend of {@code key}: at once when its connection sets no
+     * maxSessions, otherwise when fewer than that many sessions of the key hold one, after those
+     * that came first. The caller closes the slot once its backend is kept or closed.
+     */
+    BackendSlots.Slot admit(Key key) throws BackendSlots.NoSlotException {
+        UpstreamPoolConfig pool = key.connection().upstreamPool();
+        if (!pool.queues()) {
+            return BackendSlots.Slot.UNBOUNDED;
+        }
+        try {
+            BackendSlots.Slot slot = slots.acquire(key, pool.maxSessions(), Duration.ofSeconds(pool.queueTimeoutSeconds()));
+            if (slot.waitedNanos() > 0) {
+                counts(key).waited(slot.waitedNanos());
+            }
+            return slot;
+        } catch (BackendSlots.NoSlotException e) {
+            if (e.timedOut()) {
+                counts(key).timedOut();
+            }
+            throw e;
+        }
     }
 
     /** The most recently released live backend for {@code key}, or {@code null} when there is none. */
@@ -130,6 +157,18 @@ final class UpstreamPool implements AutoCloseable {
                     .description("upstream backends closed instead of kept or handed out, by why")
                     .tags("connection", name, "reason", reason.label()).register(registry);
         }
+        if (connection.upstreamPool().queues()) {
+            Gauge.builder("tracegate.upstream.pool.waiting", slots, s -> s.waiting(name))
+                    .description("sessions waiting for a backend under maxSessions").tag("connection", name)
+                    .register(registry);
+            FunctionTimer.builder("tracegate.upstream.pool.wait", of, UpstreamPoolCounts::waits,
+                            UpstreamPoolCounts::waitedNanos, TimeUnit.NANOSECONDS)
+                    .description("sessions that waited for a backend under maxSessions and got one, and their wait")
+                    .tag("connection", name).register(registry);
+            FunctionCounter.builder("tracegate.upstream.pool.queue.timeouts", of, UpstreamPoolCounts::timeouts)
+                    .description("sessions refused because no backend became free within queueTimeoutSeconds")
+                    .tag("connection", name).register(registry);
+        }
     }
 
     private UpstreamPoolCounts counts(Key key) {
@@ -165,9 +204,13 @@ final class UpstreamPool implements AutoCloseable {
         return now - backend.sinceNanos() >= Duration.ofSeconds(pool.idleTimeoutSeconds()).toNanos();
     }
 
-    /** Closes every idle backend; backends offered later are closed at once. */
+    /**
+     * Tells every session waiting for a backend that the gateway stops, and closes every idle
+     * backend; backends offered later are closed at once.
+     */
     @Override
     public void close() {
+        slots.close();
         List<Idle> all = new ArrayList<>();
         synchronized (this) {
             closed = true;

@@ -7,8 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the pool of one connection did since the start, for the operator's metrics: sessions that
- * reused a kept backend, sessions that opened their own, and backends closed instead of kept or
- * handed out, by why.
+ * reused a kept backend, sessions that opened their own, backends closed instead of kept or
+ * handed out, by why, and under maxSessions the sessions that waited for a backend, how long, and
+ * those whose wait ran out.
  */
 final class UpstreamPoolCounts {
 
@@ -35,6 +36,9 @@ final class UpstreamPoolCounts {
     private final LongAdder reused = new LongAdder();
     private final LongAdder opened = new LongAdder();
     private final Map<Discard, LongAdder> discarded = new EnumMap<>(Discard.class);
+    private final LongAdder waits = new LongAdder();
+    private final LongAdder waitedNanos = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
 
     UpstreamPoolCounts() {
         for (Discard reason : Discard.values()) {
@@ -50,6 +54,17 @@ final class UpstreamPoolCounts {
         discarded.get(reason).increment();
     }
 
+    /** A session that waited for its turn under maxSessions and got it. */
+    void waited(long nanos) {
+        waits.increment();
+        waitedNanos.add(nanos);
+    }
+
+    /** A session whose wait under maxSessions ran out. */
+    void timedOut() {
+        timeouts.increment();
+    }
+
     long reused() {
         return reused.sum();
     }
@@ -60,5 +75,17 @@ final class UpstreamPoolCounts {
 
     long closed(Discard reason) {
         return discarded.get(reason).sum();
+    }
+
+    long waits() {
+        return waits.sum();
+    }
+
+    double waitedNanos() {
+        return waitedNanos.sum();
+    }
+
+    long timeouts() {
+        return timeouts.sum();
     }
 }

@@ -30,12 +30,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +76,9 @@ class UpstreamPoolThroughGatewayTest {
         }
         gateway = TestGateway.start(List.of(upstream("pooled", new UpstreamPoolConfig(4, 60)),
                 upstream("pooled_briefly", new UpstreamPoolConfig(4, 1)), upstream("metered", new UpstreamPoolConfig(1, 60)),
-                upstream("unpooled", null)), POLICY);
+                upstream("unpooled", null), upstream("queued", new UpstreamPoolConfig(4, 60, 2, 60)),
+                upstream("single", new UpstreamPoolConfig(4, 60, 1, 10)),
+                upstream("single_briefly", new UpstreamPoolConfig(4, 60, 1, 1))), POLICY);
     }
 
     @AfterAll
@@ -181,13 +188,7 @@ class UpstreamPoolThroughGatewayTest {
     void anotherCallerOrAnotherApplicationNameNeverGetsTheBackend() throws Exception {
         int alices = backendPid("pooled", "mine");
         assertThat(backendPid("pooled", "another application")).isNotEqualTo(alices);
-        Properties admin = new Properties();
-        admin.setProperty("ApplicationName", "mine");
-        admin.setProperty("assumeMinServerVersion", "9.4");
-        admin.setProperty("password", TestGateway.ADMIN_TOKEN);
-        try (Connection c = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + gateway.port() + "/pooled?sslmode=require&user=admin", admin);
-             Statement sql = c.createStatement()) {
+        try (Connection c = connectAsAdmin("pooled", "mine"); Statement sql = c.createStatement()) {
             assertThat(pid(sql)).as("another caller").isNotEqualTo(alices);
         }
         assertThat(backendPid("pooled", "mine")).as("still kept for alice").isEqualTo(alices);
@@ -262,6 +263,159 @@ class UpstreamPoolThroughGatewayTest {
     }
 
     @Test
+    void withMaxSessionsFiveConcurrentSessionsTakeTurnsOnTwoBackends() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "queued");
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Integer>> sessions = new ArrayList<>();
+        ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor();
+        for (int i = 0; i < 5; i++) {
+            sessions.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                    try (Connection c = connect("queued", "five at once"); Statement sql = c.createStatement()) {
+                        sql.execute("SELECT pg_sleep(1)"); // long enough for all five to ask while two hold
+                        return pid(sql);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, clients));
+        }
+        go.countDown();
+        Set<Integer> seen = new HashSet<>();
+        CompletableFuture<Void> all = CompletableFuture.allOf(sessions.toArray(CompletableFuture[]::new));
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            while (!all.isDone()) {
+                try (ResultSet rs = sql.executeQuery(
+                        "SELECT pid FROM pg_stat_activity WHERE application_name = 'five at once'")) {
+                    while (rs.next()) {
+                        seen.add(rs.getInt(1));
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        List<Integer> pids = sessions.stream().map(CompletableFuture::join).toList();
+        clients.close();
+
+        assertThat(pids).as("every session succeeded").hasSize(5);
+        assertThat(Set.copyOf(pids)).as("backends the sessions ran on").hasSizeLessThanOrEqualTo(2);
+        assertThat(seen).as("backends PostgreSQL ever had for them").hasSizeLessThanOrEqualTo(2);
+        List<JsonNode> opens = new ArrayList<>();
+        for (String session : newSessions("queued", earlier, 5)) {
+            opens.add(gateway.closedSessionEvents(session).getFirst());
+        }
+        long waited = opens.stream().filter(open -> open.path("detail").path("upstream").has("waited_ms")).count();
+        assertThat(waited).as("sessions that waited for their turn, as the evidence says").isGreaterThanOrEqualTo(1);
+        assertThat(metric("tracegate_upstream_pool_wait_seconds_count{connection=\"queued\"}")).isEqualTo(waited);
+        assertThat(metric("tracegate_upstream_pool_waiting{connection=\"queued\"}")).isZero();
+    }
+
+    @Test
+    void aSessionWaitingPastTheQueueTimeoutIsRefusedAndRecorded() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "single_briefly");
+        try (Connection holder = connect("single_briefly", "timing out"); Statement sql = holder.createStatement()) {
+            pid(sql);
+            assertThatThrownBy(() -> connect("single_briefly", "timing out"))
+                    .isInstanceOf(SQLException.class)
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("53300"))
+                    .hasMessageContaining("no upstream session of connection \"single_briefly\" became free within 1 s");
+        }
+        List<String> reasons = new ArrayList<>();
+        for (String session : newSessions("single_briefly", earlier, 2)) {
+            reasons.add(gateway.closedSessionEvents(session).getLast().path("detail").path("reason").asText());
+        }
+        assertThat(reasons).anySatisfy(reason -> assertThat(reason)
+                .startsWith("upstream unavailable: no upstream session of connection \"single_briefly\" became free"));
+        assertThat(metric("tracegate_upstream_pool_queue_timeouts_total{connection=\"single_briefly\"}")).isEqualTo(1);
+        assertThat(backendPid("single_briefly", "timing out")).as("the slot of the session that ended is free").isPositive();
+    }
+
+    @Test
+    void aBackendClosedInsteadOfKeptFreesItsSlot() throws Exception {
+        Set<Integer> pids = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = connect("single", "ends in a transaction"); Statement sql = c.createStatement()) {
+                pids.add(pid(sql));
+                c.setAutoCommit(false);
+                sql.execute("INSERT INTO pool_copy VALUES ('slot')");
+            } // ends inside a transaction: its backend is closed, and maxSessions is 1
+        }
+        assertThat(pids).as("each session after one that ended in a transaction got a new backend").hasSize(3);
+    }
+
+    @Test
+    void oneCallersQueueNeverHoldsUpAnotherCallerOrOtherSettings() throws Exception {
+        try (Connection holder = connect("single", "per key"); Statement sql = holder.createStatement()) {
+            int alices = pid(sql);
+            try (Connection c = connectAsAdmin("single", "per key"); Statement adminSql = c.createStatement()) {
+                assertThat(pid(adminSql)).as("another caller, while alice holds her only slot").isNotEqualTo(alices);
+            }
+            assertThat(backendPid("single", "other settings")).as("alice with other start-up settings").isNotEqualTo(alices);
+        }
+    }
+
+    @Test
+    void waitingSessionsGetTheirTurnInTheOrderTheyCame() throws Exception {
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> second;
+        CompletableFuture<Void> third;
+        // Threads of their own: the common pool may have a single worker on a small machine.
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (Connection holder = connect("single", "in order"); Statement sql = holder.createStatement()) {
+                pid(sql);
+                second = CompletableFuture.runAsync(() -> takeTurn("second", order), clients);
+                awaitMetric("tracegate_upstream_pool_waiting{connection=\"single\"}", 1);
+                third = CompletableFuture.runAsync(() -> takeTurn("third", order), clients);
+                awaitMetric("tracegate_upstream_pool_waiting{connection=\"single\"}", 2);
+            }
+            CompletableFuture.allOf(second, third).get(30, TimeUnit.SECONDS);
+        }
+        assertThat(order).containsExactly("second", "third");
+    }
+
+    /** A session that notes when it got its backend, and holds it a little so the next one's turn comes after. */
+    private static void takeTurn(String name, List<String> order) {
+        try (Connection c = connect("single", "in order"); Statement sql = c.createStatement()) {
+            order.add(name);
+            sql.execute("SELECT pg_sleep(0.2)");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void stoppingTheGatewayEndsTheSessionsWaitingForABackendAndRecordsThem() throws Exception {
+        TestGateway own = TestGateway.start(List.of(upstream("stopping", new UpstreamPoolConfig(1, 60, 1, 120))), POLICY);
+        Properties props = new Properties();
+        props.setProperty("ApplicationName", "stopping");
+        props.setProperty("assumeMinServerVersion", "9.4");
+        Connection holder = own.connect("stopping", props);
+        TestGateway restarted = null;
+        try {
+            pid(holder.createStatement());
+            CompletableFuture<Connection> waiter = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    waiter.complete(own.connect("stopping", props));
+                } catch (SQLException e) {
+                    waiter.completeExceptionally(e);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> metric(own, "tracegate_upstream_pool_waiting{connection=\"stopping\"}") == 1);
+            restarted = own.restarted();
+            assertThat(waiter).failsWithin(Duration.ofSeconds(30));
+            assertThat(restarted.events("session.close", 0)).as("the waiting session's end is in the evidence")
+                    .anySatisfy(close -> assertThat(close.path("detail").path("reason").asText())
+                            .isEqualTo("upstream unavailable: the gateway is shutting down"));
+        } finally {
+            holder.close(); // its socket was closed by the stop: pgjdbc closes quietly
+            (restarted == null ? own : restarted).close();
+        }
+    }
+
+    @Test
     void thePoolIsOffUnlessAConnectionAsksForIt(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("pool.yaml");
         String connection = "connections: [{name: shop, host: db, port: 5432, username: app, upstreamAuth: trust%s}]\n";
@@ -273,6 +427,13 @@ class UpstreamPoolThroughGatewayTest {
         assertThat(shop(file).upstreamPool()).isEqualTo(new UpstreamPoolConfig(64, 600));
         Files.writeString(file, connection.formatted(", upstreamPool: {maxIdle: -1}"));
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("upstreamPool.maxIdle cannot be negative");
+        assertThat(new UpstreamPoolConfig(64, 600).queues()).as("no bound on sessions unless set").isFalse();
+        Files.writeString(file, connection.formatted(", upstreamPool: {maxIdle: 64, maxSessions: 64, queueTimeoutSeconds: 30}"));
+        assertThat(shop(file).upstreamPool()).isEqualTo(new UpstreamPoolConfig(64, 60, 64, 30));
+        Files.writeString(file, connection.formatted(", upstreamPool: {maxSessions: 64}"));
+        assertThat(shop(file).upstreamPool().queueTimeoutSeconds()).isEqualTo(120);
+        Files.writeString(file, connection.formatted(", upstreamPool: {maxSessions: -1}"));
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("upstreamPool.maxSessions cannot be negative");
     }
 
     private static PostgresConnectionConfig shop(Path file) {
@@ -335,6 +496,16 @@ class UpstreamPoolThroughGatewayTest {
         return gateway.connect(connection, props);
     }
 
+    /** As admin, another caller than alice, with application_name in the start-up message. */
+    private static Connection connectAsAdmin(String connection, String applicationName) throws SQLException {
+        Properties admin = new Properties();
+        admin.setProperty("ApplicationName", applicationName);
+        admin.setProperty("assumeMinServerVersion", "9.4");
+        admin.setProperty("password", TestGateway.ADMIN_TOKEN);
+        return DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + gateway.port() + "/" + connection + "?sslmode=require&user=admin", admin);
+    }
+
     /** One whole session as alice: its backend's process id. */
     private static int backendPid(String connection, String applicationName) throws SQLException {
         try (Connection c = connect(connection, applicationName); Statement sql = c.createStatement()) {
@@ -384,14 +555,22 @@ class UpstreamPoolThroughGatewayTest {
 
     /** The gateway's {@code /metrics}, as an operator's scraper reads it. */
     private static String metrics() throws Exception {
+        return metrics(gateway);
+    }
+
+    private static String metrics(TestGateway of) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + gateway.gateway().apiPort() + "/metrics")).build(),
+                URI.create("http://127.0.0.1:" + of.gateway().apiPort() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** One series' value; {@code series} is its name and labels as Prometheus prints them. */
     private static long metric(String series) throws Exception {
-        return metrics().lines().filter(line -> line.startsWith(series + " "))
+        return metric(gateway, series);
+    }
+
+    private static long metric(TestGateway of, String series) throws Exception {
+        return metrics(of).lines().filter(line -> line.startsWith(series + " "))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError(series + " not in /metrics"));
     }
