@@ -60,16 +60,6 @@ final class GeneratedJson implements JsonOutput {
     }
 
     @Override
-    public void string(char[] text, int offset, int length) throws IOException {
-        out.writeString(text, offset, length);
-    }
-
-    @Override
-    public void number(char[] text, int offset, int length) throws IOException {
-        out.writeNumber(text, offset, length);
-    }
-
-    @Override
     public void literal() throws IOException {
         out.copyCurrentEvent(in);
     }

@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -245,16 +247,6 @@ public final class JsonMasking {
         return (first == '{' && last == '}') || (first == '[' && last == ']');
     }
 
-    /** {@link #mayBeDocument(String)} of {@code text[offset, offset + length)}. */
-    static boolean mayBeDocument(char[] text, int offset, int length) {
-        if (length < 2) {
-            return false;
-        }
-        char first = text[offset];
-        char last = text[offset + length - 1];
-        return (first == '{' && last == '}') || (first == '[' && last == ']');
-    }
-
     /** {@code text} as a JSON string literal. */
     static String quote(String text) {
         return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
@@ -317,8 +309,6 @@ public final class JsonMasking {
         String location;
         /** The clean field name last met at each place of the objects on this path, or null (made on first use). */
         Field[] fields;
-        /** The path of this array's elements ({@code [*]}), once asked (null past the walk's bound on paths). */
-        PathNode elements;
 
         Field field(int place) {
             return fields == null || place >= fields.length ? null : fields[place];
@@ -384,7 +374,7 @@ public final class JsonMasking {
          * value with something in it is scanned, masked and counted every time. Per walk, not per
          * rewriter like {@link #cleanNames}: values are the body's content, not kept past it.
          */
-        final CleanValues cleanValues = new CleanValues(MAX_REMEMBERED_VALUES, MAX_REMEMBERED_VALUE_CHARS);
+        final Set<String> cleanValues = new HashSet<>();
 
         /**
          * Whether the {@code data} of a Kubernetes object whose kind has not come yet is masked as a
@@ -697,26 +687,23 @@ public final class JsonMasking {
                 out.literal(); // true, false, null carry nothing personal
                 return;
             }
-            if (in.getTextLength() > profile.limits().maxCellChars()) {
+            String value = in.getText();
+            if (value.length() > profile.limits().maxCellChars()) {
                 oversized(token);
                 return;
             }
             FieldRule rule = ruleFor(statesFor());
             if (rule != null) {
-                out.replace(rule.strategy().apply(in.getText(), rule.entity()));
+                out.replace(rule.strategy().apply(value, rule.entity()));
                 masked(rule.label());
                 return;
             }
             EntityType hint = hintFor();
             if (hint != null && !(hint == EntityType.SECRET && number)) { // a counter under "token" is no secret
-                out.replace(profile.strategyFor(hint).apply(in.getText(), hint));
+                out.replace(profile.strategyFor(hint).apply(value, hint));
                 masked(hint.name());
                 return;
             }
-            if (token != JsonToken.VALUE_NUMBER_FLOAT && keptClean(text)) {
-                return;
-            }
-            String value = in.getText();
             if (text && embedded(value)) {
                 return;
             }
@@ -747,34 +734,13 @@ public final class JsonMasking {
             return digits == null ? null : scanUnlessClean(digits);
         }
 
-        /**
-         * Writes the current string or integer as it came, and returns true, when this walk found
-         * the very same characters clean already: read from the parser's buffer, so a repeated
-         * value costs no string of its own. A string shaped like a JSON document is left to
-         * {@link #embedded}, which reads it as one, as it did the first time.
-         */
-        private boolean keptClean(boolean text) throws IOException {
-            char[] chars = in.getTextCharacters();
-            int offset = in.getTextOffset();
-            int length = in.getTextLength();
-            if (text && mayBeDocument(chars, offset, length) || !cleanValues.contains(chars, offset, length)) {
-                return false;
-            }
-            if (text) {
-                out.string(chars, offset, length);
-            } else {
-                out.number(chars, offset, length);
-            }
-            return true;
-        }
-
         /** {@link #scanOrNull}, but for a value already found clean in this walk; remembers one found clean now. */
         private ContentScanner.Outcome scanUnlessClean(String value) {
             if (cleanValues.contains(value)) {
                 return null;
             }
             ContentScanner.Outcome outcome = scanOrNull(value);
-            if (outcome == null) {
+            if (outcome == null && value.length() <= MAX_REMEMBERED_VALUE_CHARS && cleanValues.size() < MAX_REMEMBERED_VALUES) {
                 cleanValues.add(value);
             }
             return outcome;
@@ -869,11 +835,7 @@ public final class JsonMasking {
          */
         private PathNode childOf(Frame container) {
             if (container.array) {
-                PathNode node = container.node;
-                if (node != null && node.elements == null) {
-                    node.elements = child(node, "[*]");
-                }
-                return node == null ? null : node.elements;
+                return child(container.node, "[*]");
             }
             Field field = container.pendingField;
             if (field == null) {

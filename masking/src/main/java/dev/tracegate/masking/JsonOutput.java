@@ -30,12 +30,6 @@ interface JsonOutput {
     /** The current number, kept ({@code value} is its text). */
     void number(String value) throws IOException;
 
-    /** The current string value, kept; {@code text[offset, offset + length)} is its decoded text (the parser's buffer). */
-    void string(char[] text, int offset, int length) throws IOException;
-
-    /** The current number, kept; {@code text[offset, offset + length)} is its text (the parser's buffer). */
-    void number(char[] text, int offset, int length) throws IOException;
-
     /** The current {@code true}, {@code false} or {@code null}, kept. */
     void literal() throws IOException;
 

@@ -61,14 +61,6 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
     }
 
     @Override
-    public void string(char[] text, int offset, int length) {
-    }
-
-    @Override
-    public void number(char[] text, int offset, int length) {
-    }
-
-    @Override
     public void literal() {
     }
 
