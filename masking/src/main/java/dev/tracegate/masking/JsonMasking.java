@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +49,10 @@ import java.util.regex.Pattern;
  * in which the content detectors find nothing are remembered with their path segment (a bounded
  * memory shared by the documents this rewriter masks; names beyond its bound are scanned every
  * time), a walk judges each name's hint once per parent name, and it builds each distinct
- * path's report location once. None of this depends on a value, so nothing is ever taken from
+ * path's report location once; the objects of an array repeat their names in the same order, so
+ * a walk keeps those answers for the clean name last met at each place of a path's objects and
+ * takes them for the next object's field at that place when it has the same name, without a
+ * look-up ({@link Field}). None of this depends on a value, so nothing is ever taken from
  * another value; names in which something is found are scanned, masked and counted every time.
  */
 public final class JsonMasking {
@@ -61,6 +65,9 @@ public final class JsonMasking {
     private static final int MAX_CLEAN_NAMES = 4096;
     /** Bounds the distinct paths whose report location a walk keeps; past it locations are built per value. */
     private static final int MAX_REMEMBERED_PATHS = 1024;
+    /** Bounds the field places a walk remembers ({@link Field}): per path, and over the whole walk. */
+    private static final int MAX_FIELD_PLACES = 64;
+    private static final int MAX_REMEMBERED_FIELDS = 1024;
     /** Bounds the clean values a walk remembers (and their length), whatever the body holds. */
     private static final int MAX_REMEMBERED_VALUES = 512;
     private static final int MAX_REMEMBERED_VALUE_CHARS = 64;
@@ -140,7 +147,7 @@ public final class JsonMasking {
     public String mask(String json, MaskingReport report) {
         try (JsonParser in = factory.createParser(json)) {
             JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
-            new Walk(in, out, report, mayNameSecret(json)).document(true);
+            new Walk(in, out, report, () -> mayNameSecret(json)).document(true);
             return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
@@ -158,7 +165,7 @@ public final class JsonMasking {
                 return generated(in, json.length, report);
             }
             JsonSpanWriter.OfBytes out = new JsonSpanWriter.OfBytes(in, json);
-            new Walk(in, out, report, mayNameSecret(json)).document(true);
+            new Walk(in, out, report, () -> mayNameSecret(json)).document(true);
             return out.result();
         } catch (IOException e) {
             throw refusedFor(e);
@@ -222,7 +229,7 @@ public final class JsonMasking {
     Result maskCell(String json, MaskingReport report) {
         try (JsonParser in = factory.createParser(json)) {
             JsonSpanWriter.OfChars out = new JsonSpanWriter.OfChars(in, json);
-            Walk walk = new Walk(in, out, report, mayNameSecret(json));
+            Walk walk = new Walk(in, out, report, () -> mayNameSecret(json));
             walk.document(true);
             return new Result(walk.changed ? out.result() : null, walk.findings);
         } catch (IOException e) {
@@ -275,6 +282,10 @@ public final class JsonMasking {
         EntityType elementHint;
         String pendingKey;
         String pendingSegment;
+        /** What the walk remembers of the pending field's name at its place, or null. */
+        Field pendingField;
+        /** How many field names this object has had so far: the place of the next. */
+        int fields;
         /** This container's path among the walk's remembered ones, or {@code null} past the bound. */
         PathNode node;
         /** The string value of this object's {@code kind} field read so far (a Kubernetes object's), or null. */
@@ -296,6 +307,42 @@ public final class JsonMasking {
     private static final class PathNode {
         final Map<String, PathNode> children = new HashMap<>(8);
         String location;
+        /** The clean field name last met at each place of the objects on this path, or null (made on first use). */
+        Field[] fields;
+
+        Field field(int place) {
+            return fields == null || place >= fields.length ? null : fields[place];
+        }
+    }
+
+    /**
+     * A clean field name met at one place of a path's objects (its first, second, ... field), with
+     * what the walk derives from the name alone: its path segment, whether it names a Kubernetes
+     * object's kind or API version, its hint under the parent name it was judged under, and the
+     * path its values report under. The objects of an array repeat their names in the same order,
+     * so the next object's field at that place most often has the same name, and is then taken
+     * without a look-up in the maps each of those answers also lives in. Only ever taken for the
+     * very name it was made for (compared whole) at the same path; each answer is the one the maps
+     * give for that name, so nothing is masked or counted otherwise than without it.
+     */
+    private static final class Field {
+        final String name;
+        final String segment;
+        final boolean kind;
+        final boolean apiVersion;
+        /** Whether {@link #hint} was judged, and under which parent name. */
+        boolean hintJudged;
+        String hintContainer;
+        EntityType hint;
+        /** The path this field's values report under, once asked (null past the walk's bound on paths). */
+        PathNode child;
+
+        Field(String name, String segment) {
+            this.name = name;
+            this.segment = segment;
+            this.kind = "kind".equalsIgnoreCase(name);
+            this.apiVersion = "apiVersion".equalsIgnoreCase(name);
+        }
     }
 
     /** The hint judged for a field name under the parent name it was last seen under. */
@@ -318,6 +365,8 @@ public final class JsonMasking {
         final Map<String, Hint> hints = new HashMap<>();
         final PathNode root = new PathNode();
         int paths = 1;
+        /** How many {@link Field}s this walk has made, bounded by {@link #MAX_REMEMBERED_FIELDS}. */
+        int fieldsRemembered;
         /**
          * Values the content detectors found nothing in ({@code "paid"}, {@code "EUR"}, a status or
          * a name that every record repeats), so a repeat is written without another scan. Exact: a
@@ -333,14 +382,18 @@ public final class JsonMasking {
          * {@code data}, {@code kind}, so a walk that writes as it reads has written a Secret's data
          * before it learns the kind. A stream presumes so (a ConfigMap written that way is masked
          * too); a document held whole only when it holds the word at all ({@link #mayNameSecret}).
+         * Asked only when a Kubernetes object's data comes before its kind, so that a document that
+         * holds none is not searched for the word (64 KiB of a body read byte by byte for nothing).
          */
-        final boolean presumeSecrets;
+        private final BooleanSupplier presumeSecrets;
+        /** {@link #presumeSecrets}' answer once asked: 1 yes, 0 no, -1 not asked yet. */
+        private int presumed = -1;
 
         Walk(JsonParser in, JsonOutput out, MaskingReport report) {
-            this(in, out, report, true);
+            this(in, out, report, () -> true);
         }
 
-        Walk(JsonParser in, JsonOutput out, MaskingReport report, boolean presumeSecrets) {
+        Walk(JsonParser in, JsonOutput out, MaskingReport report, BooleanSupplier presumeSecrets) {
             this.in = in;
             this.out = out;
             this.report = report;
@@ -399,9 +452,19 @@ public final class JsonMasking {
             Frame frame = stack[depth - 1];
             String name = in.currentName();
             frame.pendingKey = name;
+            int place = frame.fields++;
+            Field known = frame.node == null ? null : frame.node.field(place);
+            if (known != null && known.name.equals(name)) {
+                frame.pendingField = known;
+                frame.pendingSegment = known.segment;
+                out.name(name);
+                return;
+            }
+            frame.pendingField = null;
             String clean = cleanNames.get(name);
             if (clean != null) {
                 frame.pendingSegment = clean;
+                frame.pendingField = remember(frame.node, place, name, clean);
                 out.name(name);
                 return;
             }
@@ -413,8 +476,11 @@ public final class JsonMasking {
             frame.pendingSegment = segment(written);
             if (outcome != null) {
                 record(where(), outcome.findings());
-            } else if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
-                cleanNames.put(name, frame.pendingSegment);
+            } else {
+                if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
+                    cleanNames.put(name, frame.pendingSegment);
+                }
+                frame.pendingField = remember(frame.node, place, name, frame.pendingSegment);
             }
             if (outcome != null) {
                 out.replaceName(written);
@@ -430,6 +496,20 @@ public final class JsonMasking {
         private static String nullifiedKey(ContentScanner.Outcome outcome) {
             return outcome.findings().isEmpty() ? "[" + FallbackReason.SCAN_BUDGET.name() + "]"
                     : "[" + outcome.findings().keySet().iterator().next() + "]";
+        }
+
+        /** The clean name {@code name} at {@code place} of the objects on {@code node}'s path, remembered there if the bounds allow; else null. */
+        private Field remember(PathNode node, int place, String name, String segment) {
+            if (node == null || place >= MAX_FIELD_PLACES || fieldsRemembered >= MAX_REMEMBERED_FIELDS) {
+                return null;
+            }
+            if (node.fields == null) {
+                node.fields = new Field[8];
+            } else if (place >= node.fields.length) {
+                node.fields = Arrays.copyOf(node.fields, Math.min(MAX_FIELD_PLACES, Math.max(place + 1, node.fields.length * 2)));
+            }
+            fieldsRemembered++;
+            return node.fields[place] = new Field(name, segment);
         }
 
         /** {@link #segmentFor}, remembered for the document's first {@link #MAX_REMEMBERED_SEGMENTS} names. */
@@ -483,6 +563,21 @@ public final class JsonMasking {
             if (parent.array || parent.elementHint != null) {
                 return parent.elementHint; // an array's, or everything under a hinted name ("password": {"value": ...})
             }
+            Field field = parent.pendingField;
+            if (field != null && field.hintJudged && Objects.equals(field.hintContainer, parent.name)) {
+                return field.hint;
+            }
+            EntityType type = judgedHint(parent);
+            if (field != null) {
+                field.hintJudged = true;
+                field.hintContainer = parent.name;
+                field.hint = type;
+            }
+            return type;
+        }
+
+        /** The hint of the object's pending field name under the object's own name, judged once per walk for each pair. */
+        private EntityType judgedHint(Frame parent) {
             Hint known = hints.get(parent.pendingKey);
             if (known != null && Objects.equals(known.container(), parent.name)) {
                 return known.type();
@@ -535,7 +630,9 @@ public final class JsonMasking {
             }
             frame.pendingKey = null;
             frame.pendingSegment = null;
-            frame.node = parent == null ? root : child(parent.node, parent.array ? "[*]" : parent.pendingSegment);
+            frame.pendingField = null;
+            frame.fields = 0;
+            frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
             if (array) {
                 out.startArray();
@@ -557,7 +654,14 @@ public final class JsonMasking {
 
         /** A Kubernetes object whose kind has not come yet, read as a Secret when the walk presumes so. */
         private boolean presumedSecret(Frame object) {
-            return presumeSecrets && secretManifests && object.kind == null && object.kubernetes;
+            return secretManifests && object.kind == null && object.kubernetes && presumesSecrets();
+        }
+
+        private boolean presumesSecrets() {
+            if (presumed < 0) {
+                presumed = presumeSecrets.getAsBoolean() ? 1 : 0;
+            }
+            return presumed == 1;
         }
 
         private void advanceIndex() {
@@ -570,9 +674,10 @@ public final class JsonMasking {
             advanceIndex();
             if (depth > 0 && token == JsonToken.VALUE_STRING && !stack[depth - 1].array) {
                 Frame object = stack[depth - 1];
-                if ("kind".equalsIgnoreCase(object.pendingKey)) {
+                Field field = object.pendingField;
+                if (field != null ? field.kind : "kind".equalsIgnoreCase(object.pendingKey)) {
                     object.kind = in.getText();
-                } else if ("apiVersion".equalsIgnoreCase(object.pendingKey)) {
+                } else if (field != null ? field.apiVersion : "apiVersion".equalsIgnoreCase(object.pendingKey)) {
                     object.kubernetes = KUBERNETES_API_VERSION.matcher(in.getText()).matches();
                 }
             }
@@ -714,8 +819,7 @@ public final class JsonMasking {
 
         /** The report's location of the current value: {@code response.body:$.user.email}, built once per distinct path. */
         private String where() {
-            PathNode node = depth == 0 ? root
-                    : child(stack[depth - 1].node, stack[depth - 1].array ? "[*]" : stack[depth - 1].pendingSegment);
+            PathNode node = depth == 0 ? root : childOf(stack[depth - 1]);
             if (node == null) {
                 return location + ":" + pathFor();
             }
@@ -723,6 +827,24 @@ public final class JsonMasking {
                 node.location = location + ":" + pathFor();
             }
             return node.location;
+        }
+
+        /**
+         * The remembered path of the container's pending value (its element's, or its pending
+         * field's, taken from the field's place when remembered); {@code null} past the bound.
+         */
+        private PathNode childOf(Frame container) {
+            if (container.array) {
+                return child(container.node, "[*]");
+            }
+            Field field = container.pendingField;
+            if (field == null) {
+                return child(container.node, container.pendingSegment);
+            }
+            if (field.child == null) {
+                field.child = child(container.node, field.segment);
+            }
+            return field.child;
         }
 
         /** The remembered path under {@code parent} by {@code segment}; {@code null} once the walk remembers enough. */

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a JSON rewriter remembers between values and documents (clean field names, each name's
- * hint, each path's report location, the values a walk found clean) must never mask or count anything less than a rewriter that
+ * hint, each path's report location, the values a walk found clean, the name last met at each
+ * field's place in a path's objects) must never mask or count anything less than a rewriter that
  * remembers nothing: names that hold personal data are masked and counted every time, a hint
  * follows the parent name it was judged under, and every location stays the path of its own value,
  * also past the memories' bounds.
@@ -60,6 +61,36 @@ class JsonMaskingMemoryTest {
                 + "{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"Bob\"}}]", new MaskingReport());
         assertThat(out).isEqualTo("[{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"[PERSON_NAME]\"}},"
                 + "{\"product\":{\"name\":\"Tea\"}},{\"customer\":{\"name\":\"[PERSON_NAME]\"}}]");
+    }
+
+    /**
+     * The walk takes a field's name facts from the place it had in the previous object of the same
+     * path: a name that differs there (one that holds personal data, a Kubernetes kind, the same
+     * name at another place) is judged as itself, every time.
+     */
+    @Test
+    void aFieldAtThePlaceOfAnotherNameIsJudgedAsItself() {
+        JsonMasking json = masker.json("b");
+        String document = "[{\"id\":1,\"email\":\"a@example.com\"},{\"alice@example.com\":2,\"email\":\"b@example.com\"},"
+                + "{\"id\":3,\"email\":\"c@example.com\"},{\"email\":\"d@example.com\",\"id\":4},"
+                + "{\"alice@example.com\":5,\"id\":6}]";
+        for (int round = 0; round < 2; round++) {
+            MaskingReport report = new MaskingReport();
+            assertThat(json.mask(document, report)).isEqualTo("[{\"id\":1,\"email\":\"[EMAIL]\"},"
+                    + "{\"[EMAIL]\":2,\"email\":\"[EMAIL]\"},{\"id\":3,\"email\":\"[EMAIL]\"},{\"email\":\"[EMAIL]\",\"id\":4},"
+                    + "{\"[EMAIL]\":5,\"id\":6}]");
+            assertThat(report.snapshot().found()).isEqualTo(Map.of("b:$[*].email", Map.of("EMAIL", 4L),
+                    "b:$[*]['[EMAIL]']", Map.of("EMAIL", 2L)));
+        }
+    }
+
+    @Test
+    void aKubernetesKindCountsOnlyUnderItsOwnName() {
+        String secret = "{\"kind\":\"Secret\",\"data\":{\"k\":\"dmFsdWU=\"}}";
+        String noted = "{\"note\":\"Secret\",\"data\":{\"k\":\"dmFsdWU=\"}}";
+        String out = masker.json("b").mask("[" + secret + "," + noted + "," + secret + "]", new MaskingReport());
+        assertThat(out).isEqualTo("[{\"kind\":\"Secret\",\"data\":{\"k\":\"[SECRET]\"}}," + noted
+                + ",{\"kind\":\"Secret\",\"data\":{\"k\":\"[SECRET]\"}}]");
     }
 
     @Test
