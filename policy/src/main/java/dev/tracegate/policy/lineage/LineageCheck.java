@@ -174,6 +174,7 @@ public final class LineageCheck {
 
     static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
         refuseSearchPathChanges(tokens);
+        DatabaseCodeReach.refuse(tokens, schema);
         String first = word(tokens, 0);
         if (first.isEmpty() && !tokens.isEmpty() && tokens.getFirst().isSymbol("(")) {
             first = "select";
