@@ -1,11 +1,13 @@
 package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.util.PGobject;
 
 /**
  * Code a DBA wrote runs on a masked caller's statement without the statement naming it: a cast's
@@ -154,6 +157,27 @@ class DatabaseCodeThroughGatewayTest {
     @Order(2)
     void extendedProtocol(String sql) throws SQLException {
         assertThat(LEAKS.leaksIn(received(sql, "extended"))).as(sql).isEmpty();
+    }
+
+    /**
+     * A Parse declares its parameters' types by OID: {@code SELECT $1::text} with {@code $1} of the
+     * domain whose check copies every name names no type, yet binding 'x' runs the check (pgjdbc
+     * sends a PGobject's type so).
+     */
+    @Test
+    @Order(2)
+    void aParameterDeclaredOfATypeWhoseCheckReadsProtectedDataIsRefused() throws SQLException {
+        try (Connection c = ReceivedTexts.connect(gateway, "alice", TestGateway.ALICE_TOKEN, "extended");
+             PreparedStatement statement = c.prepareStatement("SELECT ?::text")) {
+            PGobject checked = new PGobject();
+            checked.setType("dc_checked");
+            checked.setValue("x");
+            statement.setObject(1, checked);
+            assertThatThrownBy(statement::executeQuery).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("blocked by policy rule mask-personal-data")
+                    .hasMessageContaining("parameter is declared of the type");
+            assertThat(c.isValid(5)).as("the session survives the refusal").isTrue();
+        }
     }
 
     @Test

@@ -143,6 +143,11 @@ public final class DatabaseCode {
         return byType.getOrDefault(type, Set.of());
     }
 
+    /** {@link #byType(String)} of a type named by its OID ({@code TYPE} code reached by {@code #oid}). */
+    Set<String> byTypeOid(int oid) {
+        return byType.getOrDefault("#" + Integer.toUnsignedString(oid), Set.of());
+    }
+
     Set<String> everywhere() {
         return everywhere;
     }

@@ -64,6 +64,22 @@ final class DatabaseCodeReach {
         }
     }
 
+    /**
+     * A Parse declares its parameters' types by OID, and a value bound to one takes the type: a
+     * domain's check runs on it ({@code SELECT $1::text} with {@code $1} of a domain whose check
+     * copies every name), though the text names no type.
+     */
+    static void refuseParameterTypes(List<Integer> types, ProtectedSchema schema) {
+        DatabaseCode code = schema.catalog().code();
+        for (int type : types) {
+            if (type != 0 && schema.readsProtectedData(code.byTypeOid(type))) {
+                throw new LineageRefusal("a parameter is declared of the type with OID " + Integer.toUnsignedString(type)
+                        + ", whose cast, domain check or operator class runs a function of the database that reads"
+                        + " protected data" + ASK);
+            }
+        }
+    }
+
     private static void named(String name, boolean writes, DatabaseCode code, ProtectedSchema schema) {
         if (schema.readsProtectedData(code.byType(name))) {
             throw new LineageRefusal(typeCode(name));

@@ -73,7 +73,9 @@ final class PostgresDatabaseCode {
             + "), reached(typ, code) AS (SELECT typ, code FROM typed"
             + " UNION SELECT t.oid, r.code FROM reached r JOIN pg_catalog.pg_type b ON b.oid = r.typ"
             + " JOIN pg_catalog.pg_type t ON (t.typtype = 'd' AND t.typbasetype = r.typ) OR t.oid = b.typarray)"
-            + " SELECT 'TYPE', t.typname, r.code FROM reached r JOIN pg_catalog.pg_type t ON t.oid = r.typ";
+            + " SELECT 'TYPE', t.typname, r.code FROM reached r JOIN pg_catalog.pg_type t ON t.oid = r.typ"
+            // A Parse declares its parameters' types by OID: the text need not name them.
+            + " UNION ALL SELECT 'TYPE', '#' || r.typ, r.code FROM reached r";
     /** A write to the first relation writes the second too. */
     private static final String WRITES_THROUGH = "SELECT pk.relname, fk.relname FROM pg_catalog.pg_constraint k"
             + " JOIN pg_catalog.pg_class fk ON fk.oid = k.conrelid JOIN pg_catalog.pg_class pk ON pk.oid = k.confrelid"
