@@ -4,6 +4,7 @@ import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.SshRequestFacts;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -24,9 +25,20 @@ public sealed interface Command {
      *                        results are masked; {@code null} where the protocol has none
      * @param cursors         the session's declared cursors: a {@code FETCH} or {@code MOVE} is judged
      *                        again by its cursor's {@code DECLARE} for a masked caller
+     * @param parameterTypes  the types a PostgreSQL Parse declares for its parameters (OIDs, 0 for none)
      */
     record Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
-               MaskedStatementCheck lineage, SessionCursors cursors) implements Command {
+               MaskedStatementCheck lineage, SessionCursors cursors, List<Integer> parameterTypes) implements Command {
+
+        public Sql {
+            parameterTypes = List.copyOf(parameterTypes);
+        }
+
+        /** SQL that declares no parameter types. */
+        public Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
+                   MaskedStatementCheck lineage, SessionCursors cursors) {
+            this(text, dialect, preparedClasses, lineage, cursors, List.of());
+        }
 
         /** SQL of a protocol whose sessions declare no cursors a later statement reads by name. */
         public Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,

@@ -163,6 +163,10 @@ public final class Guard {
             return LineageVerdict.ALLOWED;
         }
         LineageVerdict verdict = sql.lineage().check(sql.text(), sql.dialect(), masking.masker());
+        if (verdict.allowed() && !sql.parameterTypes().isEmpty()) {
+            LineageVerdict types = sql.lineage().checkParameterTypes(sql.parameterTypes(), masking.masker());
+            verdict = types.allowed() ? verdict : types;
+        }
         Set<String> declaredHere = new HashSet<>();
         for (ClassifiedStatement statement : classification.statements()) {
             if (!verdict.allowed()) {

@@ -8,6 +8,7 @@ import dev.tracegate.policy.lineage.LineageVerdict;
 import dev.tracegate.policy.lineage.ProtectedSchema;
 import dev.tracegate.policy.sql.SqlDialect;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,17 @@ public final class MaskedStatements implements MaskedStatementCheck {
             LOG.warn("{}; statements of masked callers are refused until it can be read", e.getMessage());
             return LineageVerdict.refused("the gateway cannot read the database's catalog right now, so it cannot check"
                     + " what this statement reveals; try again shortly");
+        }
+    }
+
+    @Override
+    public LineageVerdict checkParameterTypes(List<Integer> types, Masker masker) {
+        try {
+            return LineageCheck.checkParameterTypes(types, schema(snapshots.current(), masker));
+        } catch (CatalogUnavailableException e) {
+            LOG.warn("{}; statements of masked callers are refused until it can be read", e.getMessage());
+            return LineageVerdict.refused("the gateway cannot read the database's catalog right now, so it cannot check"
+                    + " what this statement's parameter types run; try again shortly");
         }
     }
 

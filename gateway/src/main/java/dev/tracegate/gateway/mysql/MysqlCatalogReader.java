@@ -5,9 +5,13 @@ import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.policy.lineage.CatalogColumn;
 import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
+import dev.tracegate.policy.lineage.DatabaseCode;
+import dev.tracegate.policy.lineage.MySqlCodeText;
 import dev.tracegate.policy.lineage.MySqlViewDefinition;
 import dev.tracegate.policy.lineage.RelationKind;
 import dev.tracegate.policy.lineage.TriggerVariables;
+import dev.tracegate.policy.sql.SqlLexer;
+import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,6 +47,10 @@ final class MysqlCatalogReader implements CatalogReader {
      */
     private static final String TRIGGERS = "SELECT LOWER(EVENT_OBJECT_TABLE), ACTION_STATEMENT FROM information_schema.TRIGGERS";
     private static final String ROUTINES = "SELECT DISTINCT LOWER(ROUTINE_NAME) FROM information_schema.ROUTINES";
+    /** Each trigger's table as the server spells it, and its body: a write to the table runs it ({@link DatabaseCode}). */
+    private static final String TRIGGER_TABLES = "SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS";
+    /** The routines' bodies (NULL to an account that is not their definer and lacks the privilege to see them). */
+    private static final String ROUTINE_BODIES = "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES";
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
     private static final String FUNCTIONS = "SELECT LOWER(FUNCTION) FROM information_schema.SQL_FUNCTIONS";
@@ -79,8 +87,65 @@ final class MysqlCatalogReader implements CatalogReader {
         Set<String> routines = CatalogReader.names(catalog.query(ROUTINES));
         List<List<String>> triggers = catalog.query(TRIGGERS);
         List<String> bodies = triggers.stream().map(row -> row.get(1)).toList();
-        return new CatalogSnapshot(relations(), routines, builtIns, Set.of(), other, CatalogReader.names(triggers),
-                TriggerVariables.setBy(bodies, routines), version);
+        List<CatalogRelation> relations = relations();
+        return new CatalogSnapshot(relations, routines, builtIns, Set.of(), other, CatalogReader.names(triggers),
+                TriggerVariables.setBy(bodies, routines), code(relations, routines), version);
+    }
+
+    /**
+     * The triggers that may write a table (a trigger's SIGNAL and the variables it sets surface
+     * elsewhere), with the routines' bodies, and which tables a write to a view writes: a masked
+     * caller's write that runs a trigger copying protected rows into a table it reads is refused
+     * (docs/masking.md, "Code in the database"). Every MySQL trigger is a row trigger: it reads the
+     * row of its own table. Names are kept as spelled and in lower case, as the caller's unquoted
+     * names are read.
+     */
+    private DatabaseCode code(List<CatalogRelation> relations, Set<String> routines) throws CatalogUnavailableException {
+        Map<String, List<String>> byLowerCase = new HashMap<>();
+        for (CatalogRelation relation : relations) {
+            if (relation.kind() != RelationKind.SYSTEM) {
+                byLowerCase.computeIfAbsent(relation.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(relation.name());
+            }
+        }
+        List<DatabaseCode.Attached> attached = new ArrayList<>();
+        for (List<String> row : catalog.query(TRIGGER_TABLES)) {
+            if (MySqlCodeText.mayWrite(row.get(1), routines)) {
+                String code = MySqlCodeText.names(row.get(1), byLowerCase) + "\"" + row.get(0).replace("\"", "\"\"") + "\"";
+                for (String table : new HashSet<>(List.of(row.get(0), row.get(0).toLowerCase(Locale.ROOT)))) {
+                    attached.add(new DatabaseCode.Attached(DatabaseCode.Reach.WRITE, table, code));
+                }
+            }
+        }
+        List<DatabaseCode.Routine> bodies = new ArrayList<>();
+        for (List<String> row : catalog.query(ROUTINE_BODIES)) {
+            bodies.add(new DatabaseCode.Routine(row.get(0), "sql", MySqlCodeText.names(row.get(1), byLowerCase)));
+        }
+        List<DatabaseCode.WritesThrough> writes = new ArrayList<>();
+        for (CatalogRelation view : relations) {
+            if (view.kind() == RelationKind.VIEW) {
+                for (String table : viewTables(view, byLowerCase)) {
+                    writes.add(new DatabaseCode.WritesThrough(view.name(), table));
+                    writes.add(new DatabaseCode.WritesThrough(view.name().toLowerCase(Locale.ROOT), table));
+                }
+            }
+        }
+        return new DatabaseCode(attached, bodies, writes);
+    }
+
+    /** The relations a view's definition names (every one, when the gateway could not read it). */
+    private static Set<String> viewTables(CatalogRelation view, Map<String, List<String>> byLowerCase) {
+        Set<String> tables = new HashSet<>();
+        if (view.definition() == null) {
+            byLowerCase.values().forEach(tables::addAll);
+            return tables;
+        }
+        for (SqlToken token : SqlLexer.lex(view.definition()).tokens()) {
+            if (token.isIdentifier()) {
+                tables.addAll(byLowerCase.getOrDefault(token.text().toLowerCase(Locale.ROOT), List.of()));
+            }
+        }
+        return tables;
     }
 
     private Set<String> builtIns() {

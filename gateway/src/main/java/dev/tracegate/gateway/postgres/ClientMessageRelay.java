@@ -46,6 +46,7 @@ import dev.tracegate.wire.postgres.frontend.Sync;
 import dev.tracegate.wire.postgres.frontend.Terminate;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -324,7 +325,7 @@ final class ClientMessageRelay {
         if (CostAccounting.ON) {
             CostAccounting.COPIES.increment();
         }
-        Ruling ruling = decideSql(parse.query());
+        Ruling ruling = decideSql(parse.query(), parse.parameterTypeOids());
         if (ruling.decision().action() == Action.ALLOW) {
             PreparedStatement prepared = prepared(parse, ruling, true);
             parsed(parse, prepared, 0);
@@ -543,7 +544,7 @@ final class ClientMessageRelay {
             if (!kept.admitted()) {
                 continue; // its stand-in failed: the server never held it
             }
-            Ruling now = decideSql(kept.text());
+            Ruling now = decideSql(kept.text(), kept.parameterTypes());
             if (kept.ruledAs() != Action.ALLOW || now.decision().action() != Action.ALLOW) {
                 throw new ProtocolException("statement \"" + name + "\" was parsed again without a Close, or after an"
                         + " error; the server keeps the statement it had, which ran on an approval for one run (rule "
@@ -594,15 +595,21 @@ final class ClientMessageRelay {
      * surely finished, so a renamed or replaced column is masked by what it is now.
      */
     private Ruling decideSql(String sql) {
-        Ruling ruling = guard.decide(subject, sqlCommand(sql));
+        return decideSql(sql, new int[0]);
+    }
+
+    /** The same for a Parse, whose declared parameter types run their domain checks and casts on the values bound. */
+    private Ruling decideSql(String sql, int[] parameterTypes) {
+        Ruling ruling = guard.decide(subject, sqlCommand(sql, parameterTypes));
         if (ruling.classification() != null && ruling.classification().highestRisk().isAtLeast(StatementClass.DDL)) {
             columns.schemaMayChange();
         }
         return ruling;
     }
 
-    private Command.Sql sqlCommand(String sql) {
-        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors);
+    private Command.Sql sqlCommand(String sql, int[] parameterTypes) {
+        return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors,
+                Arrays.stream(parameterTypes).boxed().toList());
     }
 
     /**

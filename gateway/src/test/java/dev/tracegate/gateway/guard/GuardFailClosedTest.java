@@ -11,6 +11,7 @@ import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.StatementClass;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,11 @@ class GuardFailClosedTest {
     private static class AllowingCheck implements MaskedStatementCheck {
         @Override
         public LineageVerdict check(String sql, SqlDialect dialect, Masker masker) {
+            return LineageVerdict.ALLOWED;
+        }
+
+        @Override
+        public LineageVerdict checkParameterTypes(List<Integer> types, Masker masker) {
             return LineageVerdict.ALLOWED;
         }
 

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -96,10 +94,7 @@ class ErrorTextThroughGatewayTest {
     }
 
     static Stream<String> attempts() throws IOException {
-        try (InputStream in = ErrorTextThroughGatewayTest.class.getResourceAsStream("/lineage/error-quotes.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("--")).toList().stream();
-        }
+        return AttemptCorpus.statements("/lineage/error-quotes.sql");
     }
 
     @ParameterizedTest

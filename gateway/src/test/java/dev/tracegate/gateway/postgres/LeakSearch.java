@@ -35,6 +35,13 @@ final class LeakSearch {
         this.digits = digits.stream().map(d -> d.replaceAll("[^0-9]", "")).collect(java.util.stream.Collectors.toSet());
     }
 
+    /** The clear values found in any of the received texts. */
+    List<String> leaksIn(List<String> received) {
+        List<String> found = new ArrayList<>();
+        received.forEach(text -> found.addAll(leaksIn(text)));
+        return found;
+    }
+
     /** The clear values found in one received text (a cell, a message), with how they were found. */
     List<String> leaksIn(String received) {
         List<String> found = new ArrayList<>();

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -203,10 +201,7 @@ class LineageThroughGatewayTest {
     }
 
     static Stream<String> attempts() throws IOException {
-        try (InputStream in = LineageThroughGatewayTest.class.getResourceAsStream("/lineage/derived-attempts.sql")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("--")).toList().stream();
-        }
+        return AttemptCorpus.statements("/lineage/derived-attempts.sql");
     }
 
     @Test

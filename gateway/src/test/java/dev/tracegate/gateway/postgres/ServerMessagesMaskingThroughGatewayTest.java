@@ -64,7 +64,8 @@ class ServerMessagesMaskingThroughGatewayTest {
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS notify_people, notify_checked, notify_defaulted, trigger_people");
+            sql.execute("DROP TABLE IF EXISTS notify_people, notify_checked, notify_defaulted, notify_triggered,"
+                    + " trigger_people");
             sql.execute("CREATE TABLE notify_people (id int PRIMARY KEY, email text)");
             sql.execute("INSERT INTO notify_people VALUES (1, '" + ADA + "'), (2, '" + GRACE + "')");
             // An object named after personal data: its name comes back in the error's constraint field.
@@ -74,6 +75,14 @@ class ServerMessagesMaskingThroughGatewayTest {
                     + " INTO r; RETURN r; END $$");
             // The function runs as a column default: the caller's statement names no function and no protected column.
             sql.execute("CREATE TABLE notify_defaulted (id int, v int DEFAULT notify_cast_first_email())");
+            // A trigger that stores nothing, whose function fails on a protected value: it runs for a masked caller.
+            sql.execute("CREATE OR REPLACE FUNCTION notify_first_email_as_int() RETURNS int LANGUAGE plpgsql AS $$"
+                    + " BEGIN RETURN (SELECT email FROM notify_people WHERE id = 1)::int; END $$");
+            sql.execute("CREATE OR REPLACE FUNCTION notify_check_first_email() RETURNS trigger LANGUAGE plpgsql AS $$"
+                    + " BEGIN PERFORM notify_first_email_as_int(); RETURN NEW; END $$");
+            sql.execute("CREATE TABLE notify_triggered (id int)");
+            sql.execute("CREATE TRIGGER notify_triggered_check BEFORE INSERT ON notify_triggered FOR EACH ROW"
+                    + " EXECUTE FUNCTION notify_check_first_email()");
             // Triggers that quote the row they fire on: the caller's write names no protected column.
             sql.execute("CREATE TABLE trigger_people (id int PRIMARY KEY, name text, status text)");
             sql.execute("INSERT INTO trigger_people VALUES (1, '" + HEDY + "', 'new')");
@@ -145,11 +154,15 @@ class ServerMessagesMaskingThroughGatewayTest {
     @Test
     void everyTextFieldOfAnErrorIsMaskedTheInternalQueryAndConstraintNameIncluded() throws Exception {
         try (RawPgClient alice = alice()) {
-            List<PgFrame> cast = alice.exchange(List.of(query("INSERT INTO notify_defaulted (id) VALUES (1)")), 1);
+            // A column default stores what its function computes: code of the database that reads protected
+            // data and may hand it back is refused before it runs (docs/masking.md, "Code in the database").
+            List<PgFrame> defaulted = alice.exchange(List.of(query("INSERT INTO notify_defaulted (id) VALUES (1)")), 1);
+            assertThat(error(defaulted).sqlState()).isEqualTo("42501");
+            List<PgFrame> cast = alice.exchange(List.of(query("INSERT INTO notify_triggered (id) VALUES (1)")), 1);
             ErrorResponse error = error(cast);
             assertThat(error.sqlState()).isEqualTo("22P02");
-            // Raised inside a function (a column default): its internal query, which quoted the e-mail, and
-            // its message are withheld whole, not only scanned.
+            // Raised inside a function (a trigger's, which stores nothing): its internal query and its
+            // message, which quoted the e-mail, are withheld whole, not only scanned.
             assertThat(error.field(ErrorResponse.INTERNAL_QUERY)).as("the internal query").isNull();
             assertThat(error.message()).startsWith("tracegate: message withheld (SQLSTATE 22P02");
             List<PgFrame> check = alice.exchange(List.of(query("INSERT INTO notify_checked VALUES (-1)")), 1);
@@ -159,7 +172,7 @@ class ServerMessagesMaskingThroughGatewayTest {
                     sync()), 1);
             // Its context quotes the parameter (unnamed portal parameter $1 = '...'): withheld whole.
             assertThat(error(bound).message()).startsWith("tracegate: message withheld (SQLSTATE 22P02");
-            assertNothingClear(cast, check, bound);
+            assertNothingClear(defaulted, cast, check, bound);
         }
         try (Connection admin = admin(); Statement sql = admin.createStatement()) {
             try {

@@ -28,6 +28,7 @@ public final class CatalogSnapshot {
     private final Set<String> knownNames = new HashSet<>();
     private final Set<String> triggeredTables;
     private final Set<String> triggerVariables;
+    private final DatabaseCode code;
     private final long version;
 
     /**
@@ -60,6 +61,18 @@ public final class CatalogSnapshot {
     public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
                            Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
                            Set<String> triggerVariables, long version) {
+        this(relations, userFunctions, builtInFunctions, userOperators, otherNames, triggeredTables, triggerVariables,
+                DatabaseCode.NONE, version);
+    }
+
+    /**
+     * @param code what the database runs on a statement's behalf without the statement naming it
+     *             (PostgreSQL: triggers, rules, defaults, casts, domain checks, event triggers, ...)
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
+                           Set<String> triggerVariables, DatabaseCode code, long version) {
+        this.code = code;
         this.triggeredTables = Set.copyOf(triggeredTables);
         this.triggerVariables = Set.copyOf(triggerVariables);
         this.relations = List.copyOf(relations);
@@ -144,6 +157,11 @@ public final class CatalogSnapshot {
     public boolean triggersMaySet(String variable) {
         return !triggerVariables.isEmpty()
                 && (triggerVariables.contains(TriggerVariables.EVERY) || triggerVariables.contains(variable));
+    }
+
+    /** The code the database runs on statements' behalf without their naming it. */
+    public DatabaseCode code() {
+        return code;
     }
 
     public boolean isBuiltInFunction(String name) {

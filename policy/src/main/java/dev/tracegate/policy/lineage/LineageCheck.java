@@ -71,6 +71,16 @@ public final class LineageCheck {
         return verdict;
     }
 
+    /** Whether a PostgreSQL Parse's declared parameter types (OIDs, 0 for none) run code that reads protected data. */
+    public static LineageVerdict checkParameterTypes(List<Integer> types, ProtectedSchema schema) {
+        try {
+            DatabaseCodeReach.refuseParameterTypes(types, schema);
+            return LineageVerdict.ALLOWED;
+        } catch (LineageRefusal refusal) {
+            return LineageVerdict.of(refusal);
+        }
+    }
+
     /**
      * Checks a query string of the given dialect. MySQL text is read as MySQL reads it, every way
      * its servers could ({@link MySqlLineage}); its verdicts are cached apart from PostgreSQL's.
@@ -174,6 +184,7 @@ public final class LineageCheck {
 
     static void statement(String text, List<SqlToken> tokens, ProtectedSchema schema) {
         refuseSearchPathChanges(tokens);
+        DatabaseCodeReach.refuse(tokens, schema);
         String first = word(tokens, 0);
         if (first.isEmpty() && !tokens.isEmpty() && tokens.getFirst().isSymbol("(")) {
             first = "select";

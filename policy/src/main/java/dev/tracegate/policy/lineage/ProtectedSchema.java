@@ -119,6 +119,21 @@ public final class ProtectedSchema {
     }
 
     /**
+     * Whether code the database runs, named by these words ({@link DatabaseCode}), may read
+     * protected data for this profile: it names a relation (or view) that carries some, a relation
+     * or function that hands out stored values, or it cannot be read.
+     */
+    boolean readsProtectedData(Set<String> words) {
+        for (String word : words) {
+            if (word.equals(DatabaseCode.ANYTHING) || holdsProtectedData(word) || DataExposingNames.isRelation(word)
+                    || DataExposingNames.isFunction(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether the profile grants {@code any} on a protected column of some table: only then may a
      * statement compute on a protected value, in a condition, and make the server quote it in an error.
      */

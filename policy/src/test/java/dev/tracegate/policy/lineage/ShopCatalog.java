@@ -46,6 +46,16 @@ final class ShopCatalog {
 
     /** The shop with triggers on these tables, whose bodies name these MySQL user variables ({@link TriggerVariables}). */
     static ProtectedSchema schema(Masker masker, Set<String> triggeredTables, Set<String> triggerVariables) {
+        return schema(masker, triggeredTables, triggerVariables, DatabaseCode.NONE);
+    }
+
+    /** The shop whose database runs this code on statements' behalf ({@link DatabaseCode}). */
+    static ProtectedSchema schema(DatabaseCode code) {
+        return schema(profile(), Set.of(), Set.of(), code);
+    }
+
+    private static ProtectedSchema schema(Masker masker, Set<String> triggeredTables, Set<String> triggerVariables,
+                                          DatabaseCode code) {
         List<CatalogRelation> relations = List.of(
                 new CatalogRelation("public", "customers", RelationKind.TABLE, false, true, List.of(
                         new CatalogColumn("id", "int4"), new CatalogColumn("name", "text"),
@@ -67,7 +77,7 @@ final class ShopCatalog {
                 new CatalogRelation("pg_catalog", "pg_stats", RelationKind.SYSTEM, false, true, List.of(), null));
         return new ProtectedSchema(new CatalogSnapshot(relations, Set.of("leak", "my_func"), BUILT_IN_FUNCTIONS,
                 Set.of("###"), Set.of("select", "from", "where", "and", "or", "group", "by", "order", "as", "count", "limit",
-                        "text", "int4", "join", "on", "left", "is", "not", "null"), triggeredTables, triggerVariables, 1),
+                        "text", "int4", "join", "on", "left", "is", "not", "null"), triggeredTables, triggerVariables, code, 1),
                 masker);
     }
 

@@ -16,8 +16,9 @@ import java.util.Set;
 
 /**
  * A PostgreSQL database's catalog as the lineage check reads it: relations with their columns and
- * view definitions, functions and operators defined outside the system catalog, and (once) the
- * built-in function names, type names and keywords. The queries are the gateway's own text.
+ * view definitions, functions and operators defined outside the system catalog, the code the
+ * database runs on statements' behalf ({@link PostgresDatabaseCode}), and (once) the built-in
+ * function names, type names and keywords. The queries are the gateway's own text.
  */
 public final class PostgresCatalogReader implements CatalogReader {
 
@@ -78,7 +79,8 @@ public final class PostgresCatalogReader implements CatalogReader {
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
-                CatalogReader.names(catalog.query(USER_OPERATORS)), other, version);
+                CatalogReader.names(catalog.query(USER_OPERATORS)), other, Set.of(), Set.of(),
+                PostgresDatabaseCode.read(catalog), version);
     }
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
