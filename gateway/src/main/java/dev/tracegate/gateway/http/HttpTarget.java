@@ -19,6 +19,11 @@ final class HttpTarget implements AutoCloseable {
     private final String base;
     private final HttpClient client;
     private final HeldCredential credential;
+    private volatile Echo echo;
+
+    /** The spellings of the header last sent. */
+    private record Echo(HeldCredential.Header header, EchoedCredential spellings) {
+    }
 
     HttpTarget(HttpConnectionConfig connection, Executor threads, ByteBufferPool buffers) {
         this.connection = connection;
@@ -54,13 +59,21 @@ final class HttpTarget implements AutoCloseable {
 
     /**
      * Sets the held credential, replacing any header of the same name the caller sent; the caller's
-     * own {@code Authorization} was never copied.
+     * own {@code Authorization} was never copied. Returns how the target could echo it back, to be
+     * replaced in its answer.
      */
-    void authenticate(HttpFields.Mutable headers) {
-        if (credential != null) {
-            HeldCredential.Header header = credential.header();
-            headers.put(header.name(), header.value());
+    EchoedCredential authenticate(HttpFields.Mutable headers) {
+        if (credential == null) {
+            return EchoedCredential.NONE;
         }
+        HeldCredential.Header header = credential.header();
+        headers.put(header.name(), header.value());
+        Echo last = echo;
+        if (last == null || last.header() != header) { // the same instance until the secret is read again
+            last = new Echo(header, EchoedCredential.of(header.value()));
+            echo = last;
+        }
+        return last.spellings();
     }
 
     @Override

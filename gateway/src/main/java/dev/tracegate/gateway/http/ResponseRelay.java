@@ -48,7 +48,8 @@ final class ResponseRelay {
                 answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING));
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
-        try (PushbackInputStream in = new PushbackInputStream(answer.body(), 1)) {
+        EchoedCredential echoed = sent.echoed();
+        try (PushbackInputStream in = new PushbackInputStream(echoed.scrubbing(answer.body()), 1)) {
             boolean empty = peekEmpty(in);
             boolean passOther = masking != null && !empty && !form.maskable() && passUnmaskable;
             if (passOther) {
@@ -61,16 +62,16 @@ final class ResponseRelay {
                 return;
             }
             out.begin(answer.status());
-            forwardHeaders(answer, masking, out);
+            forwardHeaders(answer, echoed, masking, out);
             long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
             if (small && (masking == null || passOther)) {
-                relayWhole(whole(answer, in, (int) length), answer.status(), requestBody, contentType, out);
+                relayWhole(whole(answer, echoed, in, (int) length), answer.status(), requestBody, contentType, out);
                 return;
             }
             InputStream body = in;
             if (small && form.kind() == BodyMasking.Kind.JSON) {
-                byte[] whole = whole(answer, in, (int) length);
+                byte[] whole = whole(answer, echoed, in, (int) length);
                 if (relayMaskedWhole(whole, masking, answer.status(), requestBody, contentType, out)) {
                     return;
                 }
@@ -106,13 +107,13 @@ final class ResponseRelay {
      * caller's profile like the body (a header masked to nothing is left out), those that describe
      * the transfer by the detectors alone ({@link #transferMasked}).
      */
-    private void forwardHeaders(TargetAnswer answer, CallerMasking masking, ClientResponse out) {
+    private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, CallerMasking masking, ClientResponse out) {
         for (HttpField header : answer.headers()) {
             String name = header.getName();
             if (!HeaderRules.forwardDownstream(name)) {
                 continue;
             }
-            String value = header.getValue();
+            String value = echoed.scrubbed(header.getValue());
             if (masking != null && HeaderRules.isSessionCookie(name)) {
                 value = cookieMasked(masking, value);
             } else if (masking != null && HeaderRules.describesTheTransfer(name)) {
@@ -221,10 +222,10 @@ final class ResponseRelay {
         return true;
     }
 
-    /** A small body whole: as the target's answer collected it, else read from the stream. */
-    private static byte[] whole(TargetAnswer answer, InputStream in, int length) throws IOException {
+    /** A small body whole: as the target's answer collected it (the credential replaced), else read from the stream. */
+    private static byte[] whole(TargetAnswer answer, EchoedCredential echoed, InputStream in, int length) throws IOException {
         byte[] collected = answer.whole();
-        return collected != null ? collected : readWhole(in, length);
+        return collected != null ? echoed.scrubbed(collected) : readWhole(in, length);
     }
 
     private static byte[] readWhole(InputStream in, int length) throws IOException {

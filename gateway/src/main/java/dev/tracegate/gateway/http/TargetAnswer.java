@@ -56,10 +56,17 @@ final class TargetAnswer implements Response.Listener {
      * wrote) may have it arrive after the pool has sent the next caller's request on that
      * connection, which then reads it as its answer, a 502 or, shaped as an answer, the wrong one.
      * Jetty's client closes a connection whose answer says {@code Connection: close}; that header
-     * is the gateway's own and never reaches the caller (hop-by-hop).
+     * is the gateway's own and never reaches the caller (hop-by-hop). A {@code 101 Switching
+     * Protocols} fails the exchange (the client gets 502), its connection closed.
      */
     @Override
     public void onHeaders(Response response) {
+        if (response.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+            // The gateway never asks for another protocol (Upgrade is not forwarded), and relays none: a target
+            // that switches anyway would have the client wait for an answer that never comes.
+            response.abort(new IOException("the target switched protocols (101), which the gateway does not relay"));
+            return;
+        }
         if (hasNoBody(response) && response instanceof HttpResponse ours) {
             ours.headers(headers -> headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString()));
         }

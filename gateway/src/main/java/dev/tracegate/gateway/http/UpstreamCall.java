@@ -28,8 +28,11 @@ import org.eclipse.jetty.http.HttpFields;
  */
 final class UpstreamCall {
 
-    /** What the target answered, with the evidence's share of the request body that went (null without one). */
-    record Sent(TargetAnswer answer, BodyCapture body) {
+    /**
+     * What the target answered, with the evidence's share of the request body that went (null without
+     * one) and the held credential as the target could echo it back.
+     */
+    record Sent(TargetAnswer answer, BodyCapture body, EchoedCredential echoed) {
     }
 
     /**
@@ -44,6 +47,7 @@ final class UpstreamCall {
     private final HttpRoutes.Route route;
     private final ExchangeEvidence evidence;
     private final int capturedBytes;
+    private EchoedCredential echoed = EchoedCredential.NONE;
 
     UpstreamCall(ClientRequest client, HttpRoutes.Route route, ExchangeEvidence evidence, int capturedBytes) {
         this.client = client;
@@ -214,7 +218,7 @@ final class UpstreamCall {
             upstream.abort(e);
             throw e;
         }
-        return new Sent(answer, capture);
+        return new Sent(answer, capture, echoed);
     }
 
     /**
@@ -235,7 +239,7 @@ final class UpstreamCall {
                 headers.add(name, value);
             }
         }
-        route.target().authenticate(headers);
+        echoed = route.target().authenticate(headers);
     }
 
     /** A body the caller may send unmasked, copied as it arrives. */

@@ -48,7 +48,8 @@ class HttpPolicyEvasionTest {
     @Test
     void aBlockedPathIsBlockedHoweverATargetMightReadItsSpelling() throws Exception {
         for (String path : List.of("/svc/admin/x", "/svc/ADMIN/x", "/svc/Admin/x", "/svc/admin./x", "/svc/admin%20/x",
-                "/svc/admin;v=1/x", "/svc/%41dmin/x", "/svc/admin/x.json")) {
+                "/svc/admin;v=1/x", "/svc/%41dmin/x", "/svc/admin/x.json", "/svc/admin::$INDEX_ALLOCATION/x",
+                "/svc/%3b/admin/x", "/svc/%20/admin/x")) {
             int before = upstream.received.size();
             assertThat(status(request("GET", path, ""))).as(path).isEqualTo("403");
             assertThat(upstream.received.size()).as(path).isEqualTo(before);

@@ -375,6 +375,55 @@ class SshGatewayTest {
     }
 
     /**
+     * Names the line does not show, written where a start-up file runs them: {@code git pull} into a
+     * working tree that may be the home directory (a dotfiles repository, or one the caller made there
+     * with {@code git init}) checks out the {@code .bashrc} its commits hold; {@code git log --output}
+     * writes a commit message, a command, into one by an option's value; {@code gunzip -N} writes the
+     * name stored inside the file. Each was a WRITE and ran.
+     */
+    @Test
+    void gitAndGunzipWritingAStartUpFileByNamesTheLineDoesNotShowDoNotRun() throws Exception {
+        Path marker = dir.resolve("ran-at-start-up-" + System.nanoTime());
+        Path source = Files.createDirectories(dir.resolve("dotfiles-" + System.nanoTime()));
+        Files.writeString(source.resolve(".bashrc"), "touch " + marker + "\n");
+        git(source, "init", "-q");
+        git(source, "add", ".bashrc");
+        git(source, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "touch " + marker);
+        Path packed = Files.createDirectories(dir.resolve("gz-" + System.nanoTime()));
+        Files.writeString(packed.resolve(".bashrc"), "touch " + marker + "\n");
+        Process gzip = new ProcessBuilder("gzip", packed.resolve(".bashrc").toString()).redirectErrorStream(true).start();
+        assertThat(gzip.waitFor()).isZero();
+        Path into = Files.createDirectories(dir.resolve("into-" + System.nanoTime()));
+        Files.move(packed.resolve(".bashrc.gz"), into.resolve("payload.gz"));
+        Path home = Path.of("/home/tracegate-test-" + System.nanoTime()); // a home directory, spelled as its path
+        try {
+            git(Files.createDirectories(home), "init", "-q");
+            for (String line : List.of("git -C " + home + " pull -q " + source + " HEAD",
+                    "cd " + home + " && git pull -q " + source + " HEAD",
+                    "git -C " + source + " log -1 --format=%B --output=" + into.resolve(".bashrc"),
+                    "gunzip -N " + into.resolve("payload.gz"))) {
+                var refused = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+                assertThat(refused.exit()).as(line + ": " + refused.err()).isEqualTo(1);
+                assertThat(refused.err()).as(line).contains("high risk");
+                assertThat(home.resolve(".bashrc")).as(line).doesNotExist();
+                assertThat(into.resolve(".bashrc")).as(line).doesNotExist();
+                JsonNode command = command(line);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                        .anyMatch(e -> e.path("session").equals(command.path("session"))));
+            }
+            var elsewhere = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "git -C " + into + " init -q && git -C " + into
+                    + " pull -q " + source + " HEAD");
+            assertThat(elsewhere.exit()).as(elsewhere.err()).isZero();
+            assertThat(into.resolve(".bashrc")).exists();
+        } finally {
+            try (var tree = Files.walk(home)) {
+                tree.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        assertThat(marker).doesNotExist();
+    }
+
+    /**
      * A recursive delete behind an option's value: read as the program, {@code ls} made the line a
      * read, and the host deleted the directory (GNU time's {@code --format}, xargs's clustered {@code -0I}).
      */

@@ -162,7 +162,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     /**
      * The path, then how targets that read paths more loosely than the gateway may read it: each
      * segment percent-decoded and compatibility-folded (full-width {@code ａdmin}), with its
-     * {@code ;parameters} and trailing dots and spaces dropped (Windows servers), and without the
+     * {@code ;parameters}, an NTFS stream ({@code admin::$INDEX_ALLOCATION}) and trailing dots and
+     * spaces dropped (Windows servers), a segment left empty dropped (as targets that merge slashes
+     * read {@code /%3b/admin}), and without the
      * last segment's extension ({@code /admin.json} for {@code /admin}, suffix
      * matching); and each of these with and without a trailing slash, since many targets route
      * {@code /admin/users/} as {@code /admin/users} (Express, Spring before 6) and {@code /admin} is
@@ -191,8 +193,13 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         StringBuilder read = new StringBuilder(path.length());
         for (int i = 0; i < segments.length; i++) {
             String segment = compatibilityFolded(percentDecoded(segments[i]));
-            int semicolon = segment.indexOf(';');
-            segment = semicolon < 0 ? segment : segment.substring(0, semicolon);
+            // ;parameters, and an NTFS stream (Windows reads admin::$INDEX_ALLOCATION and admin:x as admin).
+            int cut = segment.length();
+            for (char ends : new char[] {';', ':'}) {
+                int at = segment.indexOf(ends);
+                cut = at < 0 ? cut : Math.min(cut, at);
+            }
+            segment = segment.substring(0, cut);
             int end = segment.length();
             while (end > 0 && (segment.charAt(end - 1) == '.' || Character.isWhitespace(segment.charAt(end - 1)))) {
                 end--;
@@ -201,6 +208,9 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             int dot = segment.lastIndexOf('.');
             if (dropExtension && i == segments.length - 1 && dot > 0) {
                 segment = segment.substring(0, dot);
+            }
+            if (i > 0 && segment.isEmpty()) {
+                continue; // a segment read as nothing (%3b, %20, ".%20"): such targets merge the slashes around it
             }
             read.append(i == 0 ? "" : "/").append(segment);
         }

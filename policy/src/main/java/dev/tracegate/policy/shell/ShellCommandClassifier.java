@@ -470,6 +470,9 @@ public final class ShellCommandClassifier {
                     if (name.equals("cp") || name.equals("rsync") || name.equals("scp")) {
                         copiesTrees(name, args, operands);
                     }
+                    if (name.equals("scp")) {
+                        receivesIntoTheHome(args, operands);
+                    }
                     runsNamedProgram(name, args, "-e", "--rsh", "--rsync-path", "-S", "-F", "--filter");
                     if (name.equals("scp") || name.equals("rsync")) {
                         optionValues(args, "-o").stream().filter(o -> o.text().toLowerCase(Locale.ROOT)
@@ -578,12 +581,29 @@ public final class ShellCommandClassifier {
             if (!decompresses) {
                 return;
             }
+            List<String> clusters = args.stream().map(Word::text).filter(a -> a.startsWith("-") && !a.startsWith("--")).toList();
+            boolean gzip = name.equals("gzip") || name.equals("gunzip");
+            if (gzip && (clusters.stream().anyMatch(a -> a.indexOf('N') > 0) || anyLongOption(args, "--name"))) {
+                unpacks(name + " -N writing each file under the name stored inside it");
+            }
+            if (clusters.stream().anyMatch(a -> a.indexOf('r') > 0) || anyLongOption(args, "--recursive")) {
+                unpacks(name + " -r decompressing every file in a directory tree");
+            }
+            List<Word> suffixes = gzip || name.endsWith("xz") ? optionValues(args, "-S", "--suffix") : List.of();
+            if (suffixes.stream().anyMatch(w -> !w.literal())) {
+                raise(StatementClass.UNKNOWN, name + " -S takes a suffix only known once the shell expands it");
+                return;
+            }
             for (Word operand : operands) {
                 String text = operand.text();
-                int dot = text.lastIndexOf('.');
-                if (operand.literal() && dot > text.lastIndexOf('/') + 1
-                        && COMPRESSED_SUFFIXES.contains(text.substring(dot).toLowerCase(Locale.ROOT))) {
-                    written(new Word(text.substring(0, dot), operand.expands(), operand.globs()), name);
+                String base = text.substring(text.lastIndexOf('/') + 1);
+                int dot = base.lastIndexOf('.');
+                // gzip -S .x and xz --suffix=.x take that suffix off instead (gunzip -S .x ~/.bashrc.x writes ~/.bashrc).
+                String suffix = suffixes.stream().map(Word::text).filter(x -> !x.isEmpty() && base.endsWith(x)
+                        && base.length() > x.length()).findFirst().orElse(dot > 0
+                        && COMPRESSED_SUFFIXES.contains(base.substring(dot).toLowerCase(Locale.ROOT)) ? base.substring(dot) : "");
+                if (operand.literal() && !suffix.isEmpty()) {
+                    written(new Word(text.substring(0, text.length() - suffix.length()), false, false), name);
                 }
             }
         }
@@ -621,6 +641,21 @@ public final class ShellCommandClassifier {
             }
             if (sources.stream().map(Word::text).anyMatch(ShellCommandClassifier::remote)) {
                 unpacks(name + " copying a directory tree from another host");
+            }
+        }
+
+        /**
+         * The far end of legacy scp ({@code scp -t DIR}, what {@code scp -O FILE host:DIR} runs) writes
+         * into DIR under the names its protocol carries, which the line does not show: into the home
+         * directory, {@code scp -O .bashrc host:/home/deploy} writes a shell's start-up file, and
+         * {@code -r} a {@code .ssh} or {@code .git} tree.
+         */
+        private void receivesIntoTheHome(List<Word> args, List<Word> operands) {
+            boolean receives = args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*t[a-zA-Z]*"));
+            for (Word target : receives ? operands : List.<Word>of()) {
+                if (target.literal() && (HOME + "/").equals(absolute(target.text())) || mayBeTheHome(target)) {
+                    unpacks("legacy scp receiving into the home directory");
+                }
             }
         }
 
@@ -720,6 +755,7 @@ public final class ShellCommandClassifier {
          */
         private void git(List<Word> args) {
             raise(StatementClass.WRITE, "git changes working trees");
+            String saved = cwd;
             int at = 0;
             while (at < args.size() && args.get(at).text().startsWith("-")) {
                 String option = args.get(at).text();
@@ -727,14 +763,39 @@ public final class ShellCommandClassifier {
                         || option.startsWith("--git-dir") || option.startsWith("--work-tree")) {
                     raise(StatementClass.UNKNOWN, "git " + option + " gives git configuration, which can name programs");
                 }
+                if (option.equals("-C") && at + 1 < args.size()) { // git runs as if started there, -C after -C relative
+                    changeDirectory(List.of(args.get(at + 1)));
+                }
                 at += option.equals("-C") || option.equals("-c") || option.equals("--git-dir")
                         || option.equals("--work-tree") || option.equals("--namespace") ? 2 : 1;
             }
-            if (at >= args.size()) {
-                return;
+            if (at < args.size()) {
+                gitCommand(args, at);
             }
+            cwd = saved;
+        }
+
+        private void gitCommand(List<Word> args, int at) {
             String command = args.get(at).text();
-            List<String> rest = args.subList(at + 1, args.size()).stream().map(Word::text).toList();
+            List<Word> after = args.subList(at + 1, args.size());
+            List<String> rest = after.stream().map(Word::text).toList();
+            // Diff and log options write their output to a file, archive and format-patch theirs: judged where it lands
+            // (git log -1 --format=%B --output=~/.bashrc writes a commit message, a command, into a start-up file).
+            optionValues(after, "--output", "--output-directory").forEach(w -> written(w, "git " + command + " --output"));
+            if (Set.of("archive", "format-patch").contains(command)) {
+                optionValues(after, "-o").forEach(w -> written(w, "git " + command + " -o"));
+            }
+            if (command.equals("mv") && operands(after).size() >= 2) {
+                written(operands(after).getLast(), "git mv");
+            }
+            if (command.equals("clean") && !shortOption(rest, 'n') && !anyLongOption(after, "--dry-run")) {
+                raise(StatementClass.BULK_WRITE, "git clean deletes every file the repository does not track");
+            }
+            if (updatesWorkTree(command, after) && mayHoldTheHome(cwd)) {
+                unpacks("git " + command + " in " + (cwd == null ? "a directory the gateway cannot place" : cwd)
+                        + " updates the working tree of the repository git finds there or above, which may be the home"
+                        + " directory (a dotfiles repository), with the names its commits hold");
+            }
             if (!args.get(at).literal()) {
                 raise(StatementClass.UNKNOWN, "git's command is only known once the shell expands it");
             } else if (anyLongOption(args.subList(at + 1, args.size()), "--upload-pack", "--receive-pack", "--exec",
@@ -752,6 +813,43 @@ public final class ShellCommandClassifier {
             } else if (gitStartsEditor(command, rest)) {
                 raise(StatementClass.UNKNOWN, "git " + command + " starts an editor, which runs commands typed into it");
             }
+        }
+
+        /**
+         * Whether a git command writes files of its working tree from commits, a patch or a stash: a
+         * tree rooted at the home directory then gets the names they hold ({@code .bashrc},
+         * {@code .ssh/authorized_keys}), which a {@code git pull} from a repository the caller pushed
+         * to, or set as a remote, chooses.
+         */
+        private static boolean updatesWorkTree(String command, List<Word> after) {
+            List<String> rest = after.stream().map(Word::text).toList();
+            return switch (command) {
+                case "pull", "merge", "checkout", "switch", "am", "rebase", "cherry-pick", "revert", "sparse-checkout" -> true;
+                case "reset" -> anyLongOption(after, "--hard", "--merge", "--keep");
+                case "restore" -> !(shortOption(rest, 'S') || anyLongOption(after, "--staged")) || shortOption(rest, 'W')
+                        || anyLongOption(after, "--worktree");
+                case "apply" -> !anyLongOption(after, "--cached", "--check", "--stat", "--numstat", "--summary")
+                        || anyLongOption(after, "--apply", "--index");
+                case "stash" -> rest.stream().filter(a -> !a.startsWith("-")).findFirst()
+                        .map(sub -> !Set.of("list", "show", "create", "store", "drop", "clear").contains(sub)).orElse(true);
+                default -> false;
+            };
+        }
+
+        /**
+         * Whether a repository git finds from {@code directory} (it looks there, then in each directory
+         * above) may have the home directory in its working tree: the home itself or any directory in it,
+         * {@code /root}, any {@code /home/NAME}, the directories above them, or a directory the gateway
+         * cannot place.
+         */
+        private static boolean mayHoldTheHome(String directory) {
+            return directory == null || directory.equals(HOME) || directory.startsWith(HOME)
+                    || directory.matches("/|/home/?|/root(/.*)?|/home/[^/]+(/.*)?");
+        }
+
+        /** Whether a short option is given, alone or in a cluster ({@code -fdn}). */
+        private static boolean shortOption(List<String> args, char letter) {
+            return args.stream().anyMatch(a -> a.startsWith("-") && !a.startsWith("--") && a.indexOf(letter) > 0);
         }
 
         /** Short options that name a program: {@code rebase -x CMD}, {@code grep -O[PAGER]}, {@code clone -u}, also clustered. */

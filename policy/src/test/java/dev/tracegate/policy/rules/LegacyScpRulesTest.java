@@ -56,6 +56,20 @@ class LegacyScpRulesTest {
         assertThat(decision.reason()).as(line).contains("high risk");
     }
 
+    /**
+     * Into the home directory, the names legacy scp's protocol carries can be a shell's start-up file
+     * ({@code scp -O .bashrc host:/home/deploy}) or, with {@code -r}, a {@code .ssh} tree: a write of
+     * {@code /home/deploy/**} until 2026-12-06, which a policy without such a pattern allowed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"scp -t /home/deploy", "scp -r -t /home/deploy/", "scp -pt /root", "scp -t -- /root/.",
+            "nice scp -t /home/deploy"})
+    void aLegacyScpIntoTheHomeDirectoryIsHighRisk(String line) {
+        Decision decision = decide(line);
+        assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
+        assertThat(decision.reason()).as(line).contains("high risk");
+    }
+
     @Test
     void aLegacyScpPathIsAlsoJudgedWhereTheHostPlacesIt() {
         SshRequestFacts throughLink = SshRequestFacts.exec("scp -f /srv/alias/key").placedAt(List.of("/srv/secrets/key"));

@@ -101,10 +101,10 @@ class ShellCommandClassifierTest {
             "git -C repo log --oneline => WRITE",
             "git commit -am 'fix' => WRITE",
             "git add -A => WRITE",
-            "git pull --rebase => WRITE",
+            "git -C /var/www/app pull --rebase => WRITE",
             "git tag v1.0 => WRITE",
             "git tag -a v1.0 -m release => WRITE",
-            "git revert --no-edit HEAD => WRITE",
+            "git -C /var/www/app revert --no-edit HEAD => WRITE",
             "git config --get user.name => WRITE",
             "git clone https://example.org/r.git => WRITE",
             "echo x > notes/.bashrc.bak => WRITE",
@@ -303,6 +303,98 @@ class ShellCommandClassifierTest {
             "scp -r dir host:dir => WRITE",
     })
     void whatUnpacksNamesTheLineDoesNotShowIsUnknown(String line, StatementClass expected) {
+        ShellClassification classification = ShellCommandClassifier.classify(line.strip());
+        assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
+    }
+
+    /**
+     * What writes the home directory under names the line does not show, or a start-up file by a name
+     * in an option: a git command updating the working tree of the repository it finds from a directory
+     * that may be in the home (a dotfiles repository, or one the caller made there with {@code git init}
+     * and a remote of theirs), git's {@code --output}, gzip's {@code -N} (the name stored in the file)
+     * and {@code -r}, a suffix given with {@code -S}, legacy scp's far end receiving into the home. Each
+     * was a WRITE until 2026-12-06. rsync's far end ({@code rsync --server}) was already UNKNOWN: its
+     * {@code -e.} protocol flags read as {@code rsync -e}, a program.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " => ", value = {
+            "git pull => UNKNOWN",
+            "git pull origin main => UNKNOWN",
+            "git -C ~ pull => UNKNOWN",
+            "git -C ~/dotfiles pull => UNKNOWN",
+            "git -C /home/deploy checkout main => UNKNOWN",
+            "git -C /root reset --hard origin/main => UNKNOWN",
+            "git -C /home/deploy reset --ha origin/main => UNKNOWN",
+            "cd /home/deploy && git merge origin/main => UNKNOWN",
+            "cd $DIR && git pull => UNKNOWN",
+            "git -C $DIR pull => UNKNOWN",
+            "git -C / pull => UNKNOWN",
+            "git -C /home pull => UNKNOWN",
+            "git -C /var/www -C ../../home/deploy pull => UNKNOWN",
+            "git apply evil.patch => UNKNOWN",
+            "git am evil.mbox => UNKNOWN",
+            "git stash pop => UNKNOWN",
+            "git stash => UNKNOWN",
+            "git restore . => UNKNOWN",
+            "git restore -SW .bashrc => UNKNOWN",
+            "git checkout -- . => UNKNOWN",
+            "git switch main => UNKNOWN",
+            "git cherry-pick abc123 => UNKNOWN",
+            "git rebase main => UNKNOWN",
+            "sh -c 'git pull' => UNKNOWN",
+            "bash -lc 'git pull' => UNKNOWN",
+            "nice git pull => UNKNOWN",
+            "env LC_ALL=C git pull => UNKNOWN",
+            "timeout 60 git pull => UNKNOWN",
+            "command git pull => UNKNOWN",
+            "exec git pull => UNKNOWN",
+            "echo main | xargs git checkout => UNKNOWN",
+            "git log -1 --format=%B --output=/home/deploy/.bashrc => UNKNOWN",
+            "git -C /var/www/app log --output .bashrc => UNKNOWN",
+            "git diff --out=~/.profile => UNKNOWN",
+            "git archive -o ~/.bashrc HEAD => UNKNOWN",
+            "git format-patch -o ~/.git/hooks HEAD~1 => UNKNOWN",
+            "git -C /var/www/app mv notes .git/config => UNKNOWN",
+            "gunzip -N /tmp/x/payload.gz => UNKNOWN",
+            "gzip -dN payload.gz => UNKNOWN",
+            "gunzip --name payload.gz => UNKNOWN",
+            "gunzip -r /var/www/app => UNKNOWN",
+            "zstd -dr /var/www/app => UNKNOWN",
+            "gunzip -S .x ~/.bashrc.x => UNKNOWN",
+            "gunzip -S.bak ~/.profile.bak => UNKNOWN",
+            "xz -d --suffix=.y ~/.bashrc.y => UNKNOWN",
+            "gunzip -S $S ~/x => UNKNOWN",
+            "scp -t /home/deploy => UNKNOWN",
+            "scp -t /home/deploy/ => UNKNOWN",
+            "scp -r -t /home/deploy => UNKNOWN",
+            "scp -pt /root => UNKNOWN",
+            "scp -r -t -- /root/. => UNKNOWN",
+            "scp -t ~ => UNKNOWN",
+            "scp -t . => UNKNOWN",
+            "nice scp -t /home/deploy => UNKNOWN",
+            "rsync --server -e.LsfxCIvu . . => UNKNOWN",
+            "rsync --server -e.LsfxCIvu . ~ => UNKNOWN",
+            "rsync --server -logDtpre.iLsfxCIvu . /home/deploy => UNKNOWN",
+            // Elsewhere, or without writing the tree, they stay as they were.
+            "git -C /var/www/app pull => WRITE",
+            "cd /var/www/app && git pull => WRITE",
+            "cd /var/www && git -C app reset --hard origin/main => WRITE",
+            "git reset HEAD~1 => WRITE",
+            "git restore --staged notes.txt => WRITE",
+            "git apply --check fix.patch => WRITE",
+            "git stash list => WRITE",
+            "git fetch origin => WRITE",
+            "git log --oneline => WRITE",
+            "git clean -n => WRITE",
+            "git -C /var/www/app clean -fdx => BULK_WRITE",
+            "git -C /var/www/app log --output=/tmp/log.txt => WRITE",
+            "git archive -o /tmp/app.tar HEAD => WRITE",
+            "scp -t /home/deploy/uploads => WRITE",
+            "scp -r -t /tmp/uploads => WRITE",
+            "gunzip app.log.gz => WRITE",
+            "gunzip -S .x app.log.x => WRITE",
+    })
+    void whatWritesTheHomeUnderNamesTheLineDoesNotShowIsUnknown(String line, StatementClass expected) {
         ShellClassification classification = ShellCommandClassifier.classify(line.strip());
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons()).isEqualTo(expected);
     }

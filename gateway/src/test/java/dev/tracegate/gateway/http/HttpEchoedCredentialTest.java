@@ -1,0 +1,147 @@
+package dev.tracegate.gateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
+import dev.tracegate.gateway.config.HttpCredentialConfig;
+import dev.tracegate.gateway.config.SecretReference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A target that shows the request it got, as echo and debug endpoints do (httpbin's
+ * {@code /anything}, an error page listing headers, {@code phpinfo()}): in a response header, in a
+ * small body held whole, in a body streamed in two writes that split the credential, in a large
+ * body, with JSON's escaped slashes and percent-encoded. The held credential must reach neither
+ * the caller, masked or not, nor the evidence.
+ */
+class HttpEchoedCredentialTest {
+
+    private static final String HELD = "Held/Echo+Secret=7b3e9a51";
+
+    @TempDir
+    static Path secrets;
+    private static RawHttpTarget target;
+    private static TestGateway gateway;
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        target = new RawHttpTarget(HttpEchoedCredentialTest::echo);
+        Path secret = secrets.resolve("held.secret");
+        Files.writeString(secret, HELD);
+        SecretReference held = SecretReference.of("file:" + secret);
+        gateway = TestGateway.start(List.of(
+                new HttpConnectionConfig("bearer", target.url(), new HttpCredentialConfig("bearer", null, null, held), List.of()),
+                new HttpConnectionConfig("basic", target.url(), new HttpCredentialConfig("basic", null, "svc", held), List.of()),
+                new HttpConnectionConfig("keyed", target.url(), new HttpCredentialConfig("header", "X-Api-Key", null, held),
+                        List.of())), """
+                defaults:
+                  action: allow
+                masking:
+                  profiles:
+                    pii: {detect: [email, card]}
+                rules:
+                  - {name: mask-agents, kinds: [agent], mask: pii}
+                """);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        gateway.close();
+        target.close();
+    }
+
+    @Test
+    void aTargetThatEchoesTheRequestHandsNobodyTheHeldCredential() throws Exception {
+        String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
+        List<String> spellings = List.of(HELD, HELD.replace("/", "\\/"), URLEncoder.encode(HELD, StandardCharsets.UTF_8),
+                basic);
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String path : List.of("/small", "/streamed", "/large", "/json")) {
+                for (String token : List.of(TestGateway.ADMIN_TOKEN, TestGateway.AGENT_TOKEN)) {
+                    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create(gateway.httpUrl() + "/" + connection + path))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    String seen = connection + path + " " + answer.headers().map() + " " + answer.body();
+                    assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                    assertThat(answer.body()).as(seen).contains(path.substring(1) + " HTTP", "****");
+                    for (String spelling : spellings) {
+                        assertThat(seen).as(connection + path).doesNotContain(spelling);
+                    }
+                }
+            }
+        }
+        StringBuilder evidence = new StringBuilder(gateway.events("command", 0).toString());
+        for (var result : gateway.events("command.result", 0)) {
+            evidence.append(result);
+            String digest = result.path("detail").path("data").path("blob").asText();
+            if (!digest.isEmpty()) {
+                gateway.gateway().evidence().blobs().get(digest)
+                        .ifPresent(kept -> evidence.append(new String(kept, StandardCharsets.UTF_8)));
+            }
+        }
+        assertThat(evidence.toString()).contains("GET /small");
+        for (String spelling : spellings) {
+            assertThat(evidence.toString()).doesNotContain(spelling);
+        }
+    }
+
+    /** Echoes each request's head: in a header and as the body, in the form its path names. */
+    private static void echo(InputStream in, OutputStream out) throws IOException {
+        for (String head = RawHttpTarget.readHead(in); head != null; head = RawHttpTarget.readHead(in)) {
+            String credential = head.lines().filter(l -> l.regionMatches(true, 0, "authorization:", 0, 14)
+                    || l.regionMatches(true, 0, "x-api-key:", 0, 10)).findFirst().orElse("none");
+            String seen = "X-Seen: " + credential + "\r\nX-Seen-Query: /back?auth="
+                    + URLEncoder.encode(credential, StandardCharsets.UTF_8) + "\r\n";
+            String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+            byte[] body = switch (path) {
+                case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                case "/large" -> (("x".repeat(99) + "\n").repeat(1000) + head).getBytes(StandardCharsets.UTF_8);
+                default -> head.getBytes(StandardCharsets.UTF_8);
+            };
+            String type = path.equals("/json") ? "application/json" : "text/plain";
+            if (path.equals("/streamed")) {
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Transfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                int split = head.indexOf("Echo+") + 2; // the credential cut in two writes
+                for (int[] part : new int[][] {{0, split}, {split, body.length}}) {
+                    out.write((Integer.toHexString(part[1] - part[0]) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(body, part[0], part[1] - part[0]);
+                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Content-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+            }
+            out.flush();
+        }
+    }
+}
