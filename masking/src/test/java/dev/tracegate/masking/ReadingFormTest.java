@@ -144,13 +144,17 @@ class ReadingFormTest {
         "41\u034f11 1111 1111 1111", // a combining grapheme joiner
         "41\udb40\udc2011 1111 1111 1111", // a tag space
         "\ud83a\udd54\ud83a\udd51\ud83a\udd51\ud83a\udd51 1111 1111 1111", // Adlam digits
+        "4111\u31641111\u31641111\u31641111", // Hangul fillers, letters that draw a blank
+        "4111\uffa01111\uffa01111\uffa01111", // their half-width form
+        "4111\u28001111\u28001111\u28001111", // Braille blanks
     })
     void aCardNumberWithCharactersThatDrawNothingOrReadAsSeparatorsIsMasked(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
+    @ValueSource(strings = {"ada\u2800@example.com", "ada@\u3164example.com", "+44\u316420\u31647946\u31640958",
+        "ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
         "ada@example\u00b7com", "SSN 123\u221245\u22126789", "+44\u221220\u22127946\u22120958"})
     void anEmailSsnOrPhoneWithSuchCharactersIsMasked(String value) {
         String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
@@ -160,7 +164,7 @@ class ReadingFormTest {
     @ParameterizedTest
     @ValueSource(strings = {"\u05e9\u05dc\u05d5\u05dd 123", "na\u00efve caf\u00e9 \u2212 5 \u00b7 3",
         "\u0928\u092e\u0938\u094d\u0924\u0947 2024", "\u202eevil.exe 42\u202c", "col\u00b7legi 4111 1111",
-        "\u2022 item one \u2022 item two"})
+        "\u2022 item one \u2022 item two", "\u3164\uc548\ub155 2024 \u3164", "\u2800\u2801\u2803 12 34"})
     void ordinaryTextWithSuchCharactersIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
