@@ -131,18 +131,21 @@ final class ContentScanner {
         // The facts' pass already tells an ASCII text without markup, the common case, from one
         // whose reading form may differ: only the latter pays for that form's passes.
         String read = facts.readAsWritten() ? null : ReadingForm.of(text);
-        if (read != null) {
-            Span hidden = firstHidden(spansAsWritten(read, TextFacts.of(read)), read, written, text);
-            if (hidden != null) {
-                return List.of(new Span(0, text.length(), hidden.label(), hidden.replacement()));
-            }
-        }
-        if (depth >= 2) {
-            return written;
+        TextFacts readFacts = read == null ? null : TextFacts.of(read);
+        Span hidden = read == null ? null : firstHidden(spansAsWritten(read, readFacts), read, written, text);
+        if (hidden != null || depth >= 2) {
+            return hidden == null ? written : whole(text, hidden);
         }
         List<Span> spans = facts.base64Run() ? withDecodedRuns(text, written, Base64Reading.in(text), depth) : written;
         spans = facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
-        return facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
+        spans = facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
+        hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
+        return hidden == null ? spans : whole(text, hidden);
+    }
+
+    /** The whole text as one span, replaced as {@code find}, a find of its reading form that no find as written shows. */
+    private static List<Span> whole(String text, Span find) {
+        return List.of(new Span(0, text.length(), find.label(), find.replacement()));
     }
 
     /**
@@ -169,6 +172,58 @@ final class ContentScanner {
             }
         }
         return null;
+    }
+
+    /**
+     * A find in the decoded text of an encoded run of the reading form that no run of the written
+     * form shows decoded, or {@code null}: an encoding that markup splits (Base64 with its {@code + / =}
+     * URL-encoded as a query string carries them, {@code %2B %2F %3D}; JSON's {@literal \}/; character
+     * references) is whole only as read, and its pieces as written decode to nothing or to halves of
+     * a value. Decoded values are compared, not runs: a run the written form decodes already (one piece
+     * of it, or without its padding) shows the same value.
+     */
+    private Span hiddenInADecodedRun(String text, TextFacts facts, String read, TextFacts readFacts, int depth) {
+        List<DecodedFind> asRead = decodedFinds(read, readFacts, depth);
+        if (asRead.isEmpty()) {
+            return null;
+        }
+        List<String> shown = new ArrayList<>();
+        for (DecodedFind find : decodedFinds(text, facts, depth)) {
+            shown.add(find.value());
+        }
+        for (DecodedFind find : asRead) {
+            if (!shown.remove(find.value())) {
+                return find.span();
+            }
+        }
+        return null;
+    }
+
+    /** A find in an encoded run's decoded text: the value it reads there, and its span in that text. */
+    private record DecodedFind(String value, Span span) {
+    }
+
+    /** The finds in the decoded text of every encoded run of {@code text}, in the order of the readings. */
+    private List<DecodedFind> decodedFinds(String text, TextFacts facts, int depth) {
+        List<DecodedFind> finds = new ArrayList<>(0);
+        if (facts.base64Run()) {
+            addDecodedFinds(Base64Reading.in(text), depth, finds);
+        }
+        if (facts.hexRun()) {
+            addDecodedFinds(HexReading.in(text), depth, finds);
+        }
+        if (facts.base32Run()) {
+            addDecodedFinds(Base32Reading.in(text), depth, finds);
+        }
+        return finds;
+    }
+
+    private void addDecodedFinds(List<DecodedRun> runs, int depth, List<DecodedFind> into) {
+        for (DecodedRun run : runs) {
+            for (Span span : spans(run.text(), depth + 1)) {
+                into.add(new DecodedFind(run.text().substring(span.start(), span.end()), span));
+            }
+        }
     }
 
     /**

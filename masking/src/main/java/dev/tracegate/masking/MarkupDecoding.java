@@ -108,7 +108,7 @@ final class MarkupDecoding {
     }
 
     /**
-     * {@literal \}u0034, {@literal \}u{34} (JavaScript, Rust, Swift), {@literal \}x34, or the octal
+     * {@literal \}u0034, {@literal \}u{34} (JavaScript, Rust, Swift), {@literal \}x34, JSON's {@literal \}/, or the octal
      * {@literal \}064 of a printable ASCII character (C, Python, shell's printf, PostgreSQL's E''):
      * {@code end << 32 | codePoint}, or -1.
      */
@@ -126,9 +126,14 @@ final class MarkupDecoding {
                 value = hexValue(text, i + 3, close);
                 end = close + 1;
             }
-        } else if (kind == 'u' || kind == 'x') {
+        } else if (kind == 'u' || (kind == 'x' && !isHexDump(text, i + 2))) {
             end = i + 2 + (kind == 'u' ? 4 : 2);
             value = hexValue(text, i + 2, end);
+        } else if (kind == '/') {
+            // JSON's escaped solidus, which PHP's json_encode and others write for every slash:
+            // https:\/\/hooks.slack.com\/services\/..., a Base64 value's / in a JSON text logged as it is
+            value = '/';
+            end = i + 2;
         } else if (kind >= '0' && kind <= '3' && i + 3 < n && isOctal(text.charAt(i + 2)) && isOctal(text.charAt(i + 3))) {
             value = (kind - '0') * 64 + (text.charAt(i + 2) - '0') * 8 + (text.charAt(i + 3) - '0');
             value = value >= 0x20 && value < 0x7f ? value : -1; // a control byte or a high one is no character to read
@@ -138,6 +143,19 @@ final class MarkupDecoding {
             return -1;
         }
         return ((long) end << 32) | value;
+    }
+
+    /**
+     * Whether a run of at least {@value HexReading#MIN_RUN} hex digits starts at {@code from}: after
+     * {@literal \}x that is how PostgreSQL prints a {@code bytea} ({@literal \}x6164...), the bytes
+     * written whole, not a character escaped (an escaped string escapes each byte: {@literal \}x61{@literal \}x64).
+     */
+    private static boolean isHexDump(String text, int from) {
+        int end = from;
+        while (end < text.length() && end - from < HexReading.MIN_RUN && hex(text.charAt(end)) >= 0) {
+            end++;
+        }
+        return end - from >= HexReading.MIN_RUN;
     }
 
     private static boolean isOctal(char c) {

@@ -8,7 +8,8 @@ import java.text.Normalizer;
  * ASCII digits ({@code ٤١١١}, Adlam's too, outside the Basic Multilingual Plane), every space
  * separator a space (a no-break or thin space between a card's groups), every dash and the minus
  * sign a hyphen, a middle dot or bullet a dot, and what draws nothing of its own gone: invisible
- * format characters (zero-width spaces and joiners, soft hyphens, tag characters) and combining
+ * format characters (zero-width spaces and joiners, soft hyphens, tag characters), blank fillers
+ * filed as letters or symbols (Hangul fillers, the Braille blank) and combining
  * marks on an ASCII character (an underline or a keycap drawn on a digit, a grapheme joiner). A run after a
  * right-to-left override ({@code U+202E}) is read reversed, as it is displayed. Before that, the
  * markup a browser or a decoder undoes ({@link MarkupDecoding}: character references, escapes, URL
@@ -57,8 +58,8 @@ final class ReadingForm {
 
     private static void appendAsRead(StringBuilder read, int c) {
         int type = Character.getType(c);
-        if (type == Character.FORMAT) {
-            return; // zero-width space, joiners, soft hyphen, byte-order mark, tag characters
+        if (type == Character.FORMAT || isBlankFiller(c)) {
+            return; // zero-width space, joiners, soft hyphen, byte-order mark, tag characters; blank fillers
         }
         if ((type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK) && !read.isEmpty()
                 && read.charAt(read.length() - 1) < 0x80) {
@@ -77,6 +78,16 @@ final class ReadingForm {
         } else {
             read.appendCodePoint(c);
         }
+    }
+
+    /**
+     * Characters that Unicode files as letters or symbols but that draw a blank: the Hangul fillers
+     * ({@code U+3164}, its half-width form and the jamo fillers NFKC folds them into, {@code U+115F},
+     * {@code U+1160}) and the Braille blank ({@code U+2800}). Put between a card's groups or before an
+     * {@code @} they split the value for the detectors and for nobody who reads it.
+     */
+    private static boolean isBlankFiller(int c) {
+        return c == 0x3164 || c == 0xffa0 || c == 0x115f || c == 0x1160 || c == 0x2800;
     }
 
     /** Reverses what {@code read} holds from {@code from} (a right-to-left override's run, as displayed); returns -1. */

@@ -144,13 +144,17 @@ class ReadingFormTest {
         "41\u034f11 1111 1111 1111", // a combining grapheme joiner
         "41\udb40\udc2011 1111 1111 1111", // a tag space
         "\ud83a\udd54\ud83a\udd51\ud83a\udd51\ud83a\udd51 1111 1111 1111", // Adlam digits
+        "4111\u31641111\u31641111\u31641111", // Hangul fillers, letters that draw a blank
+        "4111\uffa01111\uffa01111\uffa01111", // their half-width form
+        "4111\u28001111\u28001111\u28001111", // Braille blanks
     })
     void aCardNumberWithCharactersThatDrawNothingOrReadAsSeparatorsIsMasked(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
+    @ValueSource(strings = {"ada\u2800@example.com", "ada@\u3164example.com", "+44\u316420\u31647946\u31640958",
+        "ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",
         "ada@example\u00b7com", "SSN 123\u221245\u22126789", "+44\u221220\u22127946\u22120958"})
     void anEmailSsnOrPhoneWithSuchCharactersIsMasked(String value) {
         String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
@@ -160,7 +164,7 @@ class ReadingFormTest {
     @ParameterizedTest
     @ValueSource(strings = {"\u05e9\u05dc\u05d5\u05dd 123", "na\u00efve caf\u00e9 \u2212 5 \u00b7 3",
         "\u0928\u092e\u0938\u094d\u0924\u0947 2024", "\u202eevil.exe 42\u202c", "col\u00b7legi 4111 1111",
-        "\u2022 item one \u2022 item two"})
+        "\u2022 item one \u2022 item two", "\u3164\uc548\ub155 2024 \u3164", "\u2800\u2801\u2803 12 34"})
     void ordinaryTextWithSuchCharactersIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }
@@ -198,6 +202,35 @@ class ReadingFormTest {
         // An = that ends a shorter line (Base64's padding, an assignment) is no soft line break.
         String shortLine = "code 4111 11=\n11 1111 1111 on file";
         assertThat(masker.maskText(ColumnRef.expression("note"), shortLine, new MaskingReport()).changed()).isFalse();
+    }
+
+    /**
+     * Base64 whose {@code + / =} markup escapes: URL-encoded in a query string ({@code %2F}, {@code %2B},
+     * {@code %3D}), JSON's {@literal \}/ in a logged JSON text, character references. The escape splits
+     * the run, and its pieces decoded to halves of the value or to nothing: {@code zoë@example.com}
+     * in an unsubscribe link reached masked callers in clear. The run is read in the reading form too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "unsubscribe https://shop.example/u?e=em%2FDq0BleGFtcGxlLmNvbQ%3D%3D",
+        "{\"e\":\"em\\/Dq0BleGFtcGxlLmNvbQ==\"} logged",
+        "e=em&#x2F;Dq0BleGFtcGxlLmNvbQ&#61;&#61;",
+        "d=Q29udGFjdDogem%2FDq0Biw7xjaGVyLmV4YW1wbGU%3D",
+        "c=bm%2FCsCA0MTExMTExMTExMTExMTEx", // no° 4111111111111111
+    })
+    void aBase64RunSplitByMarkupIsReadAsTheDecoderReadsIt(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).isIn("[EMAIL]", "[CARD]");
+    }
+
+    /** JSON's escaped slash ({@literal \}/), as PHP's json_encode writes every slash of a URL, hid a webhook's key and a URL's password. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "payload={\"url\":\"https:\\/\\/hooks.slack.com\\/services\\/T01ABCDEF\\/B02GHIJKL\\/aBcDeFgHiJkLmNoPqRsTuVwX\"}",
+    })
+    void aCredentialBehindJsonEscapedSlashesIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).isNotNull().doesNotContain("aBcDeFgHiJkLmNoPqRsTuVwX");
     }
 
     @ParameterizedTest

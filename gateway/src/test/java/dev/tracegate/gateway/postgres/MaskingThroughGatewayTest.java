@@ -333,6 +333,22 @@ class MaskingThroughGatewayTest {
                 + " iban [IBAN] tel [PHONE] user ed.smith@bastion");
     }
 
+    /**
+     * Base64 that a query string's URL encoding splits ({@code %2F}: zoë@example.com in an unsubscribe link) and a JWT
+     * wrapped where a mail body breaks its lines reached a masked caller in clear: the pieces decoded to half an address,
+     * and no line held a token's shape.
+     */
+    @Test
+    void personalDataSplitByAnEscapeOrALineBreakIsMasked() throws SQLException {
+        assertThat(notesAsAliceReadsThem(106, "unsubscribe https://shop.example/u?e=em%2FDq0BleGFtcGxlLmNvbQ%3D%3D"))
+                .containsOnly("[EMAIL]");
+        String jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFkYSBMb3ZlbGFjZSJ9"
+                + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        String header = "Authorization: Bearer " + jwt;
+        String wrapped = header.substring(0, 76) + "\n" + header.substring(76);
+        assertThat(notesAsAliceReadsThem(107, wrapped)).containsOnly("Authorization: Bearer [SECRET]");
+    }
+
     /** {@code notes} stored in a row of its own, as Alice (masked) reads them through the gateway, in simple and extended mode. */
     private static List<String> notesAsAliceReadsThem(int id, String notes) throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {

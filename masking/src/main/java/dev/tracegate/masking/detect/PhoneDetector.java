@@ -253,7 +253,8 @@ public final class PhoneDetector implements Detector {
                 // a parenthesis before the + closes after the calling code, or wraps the whole number
                 boolean aroundPlus = candidate.openParen == start - 1;
                 boolean parenthesesBalanced = candidate.openParen < 0 || candidate.openParen > end || closed || aroundPlus;
-                if (digits > MAX_DIGITS + 2 || !parenthesesBalanced || !Chars.numberMayEndAt(text, end)
+                if (digits > MAX_DIGITS + 2 || !parenthesesBalanced
+                        || !(Chars.numberMayEndAt(text, end) || extensionEnd(text, end) > 0)
                         || looksLikeSomethingElse(text, candidate, g)) {
                     continue;
                 }
@@ -265,6 +266,30 @@ public final class PhoneDetector implements Detector {
             }
         }
         return -1;
+    }
+
+    /** The most digits an extension has (PBXs number them with two to six). */
+    private static final int MAX_EXTENSION = 6;
+
+    /**
+     * The end of an extension glued to the number that ends at {@code i} ({@code 415-555-2671x123},
+     * {@code +1 415 555 2671ext.12}, as CRMs, Faker and people write it), or -1. Glued to a word, a
+     * number is none, and such a number reached masked callers in clear. The extension stays: it is
+     * a desk's, not a person's.
+     */
+    private static int extensionEnd(CharSequence text, int i) {
+        int n = text.length();
+        int k = i;
+        if (k < n && (text.charAt(k) == 'x' || text.charAt(k) == 'X')) {
+            k++;
+        } else if (k + 3 <= n && "ext".equalsIgnoreCase(text.subSequence(k, k + 3).toString())) {
+            k += k + 3 < n && text.charAt(k + 3) == '.' ? 4 : 3;
+        } else {
+            return -1;
+        }
+        int digitsEnd = Chars.digitRunEnd(text, k);
+        boolean digits = digitsEnd > k && digitsEnd - k <= MAX_EXTENSION;
+        return digits && Chars.numberMayEndAt(text, digitsEnd) ? digitsEnd : -1;
     }
 
     private static Candidate collect(CharSequence text, int start) {

@@ -180,6 +180,7 @@ public final class SecretDetector implements Detector {
                 end = (int) span;
             }
             if (end > start) {
+                end = Math.max(end, jwtEndWithin(text, start, end));
                 out.add(new Match(start, end, EntityType.SECRET));
                 i = end;
             } else {
@@ -321,21 +322,138 @@ public final class SecretDetector implements Detector {
         return -1;
     }
 
-    /** {@code eyJ<header>.eyJ<payload>.<signature>}: both JSON parts start with the base64 of <code>{"</code>. */
+    /**
+     * {@code eyJ<header>.eyJ<payload>.<signature>}: both JSON parts start with the base64 of <code>{"</code>.
+     * A token wrapped where a tool breaks a long line ({@code fold}, a mail body at 76, PEM-like
+     * 64) is read through its line breaks: read line by line, no line held the shape, and the
+     * token reached masked callers in clear.
+     */
     private static int jwt(CharSequence text, int i) {
         if (!startsWith(text, i, "eyJ") || !tokenMayStartAt(text, i)) {
             return -1;
         }
-        int headerEnd = base64UrlEnd(text, i + 3);
-        if (headerEnd - i < 10 || !startsWith(text, headerEnd, ".ey")) {
+        WrappedLines lines = new WrappedLines(i);
+        int headerEnd = lines.after(text, lines.runEnd(text, i + 3));
+        if (headerEnd - i < 10 || headerEnd >= text.length() || text.charAt(headerEnd) != '.') {
             return -1;
         }
-        int payloadEnd = base64UrlEnd(text, headerEnd + 3);
+        int payloadStart = lines.after(text, headerEnd + 1);
+        if (!startsWith(text, payloadStart, "ey")) {
+            return -1;
+        }
+        int payloadEnd = lines.after(text, lines.runEnd(text, payloadStart + 2));
         if (payloadEnd - headerEnd < 10 || payloadEnd >= text.length() || text.charAt(payloadEnd) != '.') {
             return -1;
         }
-        int signatureEnd = base64UrlEnd(text, payloadEnd + 1);
+        int signatureStart = lines.after(text, payloadEnd + 1);
+        int signatureEnd = lines.signatureEnd(text, signatureStart);
         return tokenMayEndAt(text, signatureEnd) ? signatureEnd : -1;
+    }
+
+    /**
+     * Where a JWT that starts inside the find {@code [start, end)} ends, or -1: a header's value
+     * ({@code Authorization: Bearer eyJ...}) is read to its line's end, and a JWT wrapped there
+     * goes on past it.
+     */
+    private static int jwtEndWithin(CharSequence text, int start, int end) {
+        for (int k = start; k + 3 <= end; k++) {
+            if (text.charAt(k) == 'e' && startsWith(text, k, "eyJ") && tokenMayStartAt(text, k)) {
+                return jwt(text, k);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The lines of one token wrapped where a tool breaks a long line: the first at least {@value
+     * #MIN_WRAPPED_LINE} characters long, its last {@value #MIN_WRAPPED_LINE} without a space (what
+     * comes before the token, a header's name, shares it), each further one as long as the first; the
+     * token's last line is shorter, or ends it. Read through at most {@value #MAX_WRAPPED_TOKEN}
+     * characters from the token's start, so that a text of such lines costs linear time however many
+     * candidates start in it.
+     */
+    private static final class WrappedLines {
+
+        /** The shortest line taken as wrapped by a tool (they wrap at 64 or 76; prose breaks anywhere). */
+        private static final int MIN_WRAPPED_LINE = 40;
+        /** Longer than the JWTs identity providers issue (a few hundred characters to 2 or 3 KB). */
+        private static final int MAX_WRAPPED_TOKEN = 4096;
+
+        /** The widths {@code base64} and MIME (76), PEM (64) and {@code fold} (80) wrap lines at. */
+        private static final Set<Integer> TOOL_WIDTHS = Set.of(64, 76, 80);
+        /** A signature's length in base64url: HMAC-SHA-256/384/512, ECDSA P-256/384/521 and Ed25519, RSA of 2,048, 3,072 and 4,096 bits. */
+        private static final Set<Integer> SIGNATURE_LENGTHS = Set.of(43, 64, 86, 128, 176, 342, 512, 683);
+
+        private final int limit;
+        private int width = -1;
+        private int signatureStart = -1;
+        private int lineStart = -1; // where the last line read through starts, after its predecessor's break
+
+        WrappedLines(int tokenStart) {
+            this.limit = tokenStart + MAX_WRAPPED_TOKEN;
+        }
+
+        /**
+         * Where the signature that starts at {@code from} ends. Nothing after it shows that a line
+         * break inside it is the token's, as the dots after its header and payload do: unless a break
+         * was read through before, the first is read through only after a line of a width tools wrap
+         * at and a signature of no length a JWT's has, so the line after a token that ends one (a
+         * header's next line) is not taken with it.
+         */
+        int signatureEnd(CharSequence text, int from) {
+            signatureStart = from;
+            return runEnd(text, from);
+        }
+
+        /** Where a base64url run from {@code from} ends, read through the line breaks of the wrapped lines. */
+        int runEnd(CharSequence text, int from) {
+            int end = base64UrlEnd(text, from);
+            for (int next = after(text, end); next > end && next < text.length() && isBase64Url(text.charAt(next));
+                    next = after(text, end)) {
+                end = base64UrlEnd(text, next);
+            }
+            return end;
+        }
+
+        /** Past the line break at {@code i} when it ends one of the wrapped lines, else {@code i}. */
+        int after(CharSequence text, int i) {
+            int next = i < text.length() && text.charAt(i) == '\r' ? i + 1 : i;
+            if (i > limit || next >= text.length() || text.charAt(next) != '\n') {
+                return i;
+            }
+            if (next + 1 == lineStart) {
+                return lineStart; // read through already (a run's end is asked twice)
+            }
+            if (width < 0) {
+                for (int k = i - 1; k >= i - MIN_WRAPPED_LINE; k--) {
+                    if (k < 0 || Character.isWhitespace(text.charAt(k))) {
+                        return i;
+                    }
+                }
+                width = firstLineLength(text, i);
+                if (signatureStart >= 0 && (!TOOL_WIDTHS.contains(width) || SIGNATURE_LENGTHS.contains(i - signatureStart))) {
+                    width = -1;
+                    return i;
+                }
+            } else if (i - lineStart != width) {
+                return i;
+            }
+            lineStart = next + 1;
+            return lineStart;
+        }
+
+        /** The length of the line that ends at {@code i}, looked back at most 256 characters. */
+        private static int firstLineLength(CharSequence text, int i) {
+            int start = i;
+            while (start > 0 && i - start < 256 && text.charAt(start - 1) != '\n') {
+                start--;
+            }
+            return i - start;
+        }
+    }
+
+    private static boolean isBase64Url(char c) {
+        return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
     }
 
     private static int base64UrlEnd(CharSequence text, int from) {

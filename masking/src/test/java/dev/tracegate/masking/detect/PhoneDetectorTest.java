@@ -30,6 +30,19 @@ class PhoneDetectorTest {
         assertThat(Finds.of(detector, "(+44) 12, (+1) 2024 and (+49)")).isEmpty();
     }
 
+    /**
+     * An extension glued to the number ({@code x123}, {@code ext.12}), as CRMs and Faker write it: glued to a
+     * word, the number was none and reached masked callers in clear. The extension stays.
+     */
+    @Test
+    void aNumberWithAnExtensionGluedToItIsANumber() {
+        assertThat(Finds.of(detector, "call 415-555-2671x123, +1-415-555-2671x1234 or (415) 555-2671 ext.12 / +44 20 7946 0958EXT42"))
+                .containsExactly("415-555-2671", "+1-415-555-2671", "(415) 555-2671", "+44 20 7946 0958");
+        assertThat(Finds.of(detector, "tel +14155552671x9;")).containsExactly("+14155552671");
+        // Other words glued to digits, dimensions and hex stay what they were.
+        assertThat(Finds.of(detector, "call 415-555-2671xyz, 4155552671x1234567, 1920x1080, 0x4155552671, 415-555-2671x")).isEmpty();
+    }
+
     @Test
     void nationalNumbersWrittenTheWayTheirRegionGroupsThem() {
         assertThat(Finds.of(detector, "office (415) 555-2671, 415.555.2671, 020 7946 0958, 01 42 68 53 00, 030 901820"))

@@ -1,7 +1,9 @@
 package dev.tracegate.masking.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class SecretDetectorTest {
@@ -29,6 +31,52 @@ class SecretDetectorTest {
             assertThat(Finds.of(detector, text)).as(text).anyMatch(find -> find.contains(key));
         }
         assertThat(Finds.of(detector, "token: \"none " + jwt + "\"")).anyMatch(find -> find.contains(jwt));
+    }
+
+    /**
+     * A JWT wrapped where a tool breaks a long line ({@code fold -w 76}, a mail body, 64 like PEM)
+     * had the shape on no line and reached masked callers in clear, signature included.
+     */
+    @Test
+    void aJwtWrappedAcrossLinesIsOneFind() {
+        String jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkFkYSBMb3ZlbGFjZSIsImVtYWlsIjoiYWRh"
+                + "QGV4YW1wbGUuY29tIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        String line = "Authorization: Bearer " + jwt;
+        for (int width : new int[] {76, 64}) {
+            StringBuilder wrapped = new StringBuilder();
+            for (int k = 0; k < line.length(); k += width) {
+                wrapped.append(line, k, Math.min(line.length(), k + width)).append(k + width < line.length() ? "\n" : "");
+            }
+            String text = wrapped + "\nnext line";
+            assertThat(Finds.of(detector, text)).as(text).containsExactly(text.substring(text.indexOf("eyJ"),
+                    text.indexOf("\nnext")));
+            assertThat(Finds.of(detector, text.replace("\n", "\r\n"))).as(text).hasSize(1)
+                    .allMatch(find -> find.endsWith("w5c"));
+        }
+        // Broken inside its signature at 76, the width base64 and MIME wrap at.
+        String signed = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        String broken = signed.substring(0, 76) + "\n" + signed.substring(76);
+        assertThat(Finds.of(detector, broken + "\nnext")).containsExactly(broken);
+        // A token that ends a line (a header's value) does not take the next line's first word; nor does
+        // a line break after a short line end anything but the token as before.
+        String header = "Authorization: Bearer " + signed;
+        assertThat(Finds.of(detector, header + "\nContent-Type: application/json")).containsExactly(signed);
+        assertThat(Finds.of(detector, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln\nword and more")).containsExactly(
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln");
+        // A named value is read at most 256 characters far: a longer JWT (RS256, with claims) kept its tail in clear.
+        String longJwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9.eyJ" + "c3ViIjoiYWRhIiwi".repeat(30) + "In0." + "S".repeat(342);
+        for (String named : new String[] {"token = \"" + longJwt + "\"", "Authorization: Bearer " + longJwt, "api_key=" + longJwt}) {
+            assertThat(Finds.of(detector, named)).as(named).hasSize(1).allMatch(find -> find.endsWith(longJwt));
+        }
+        assertThat(Finds.of(detector, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOi\nIxIn0.c2ln")).isEmpty();
+    }
+
+    /** Wrapped lines full of token starts that never make a JWT are read in linear time (a 30 s guard against quadratic scanning, not a speed figure). */
+    @Test
+    void wrappedLinesOfFailedTokenStartsCostLinearTime() {
+        String line = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.eyJzdWIiOiIxIn0.eyJhbGciOiJIUzI1Ni\n";
+        String text = line.repeat(1_000_000 / line.length());
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> Finds.of(detector, text));
     }
 
     /** Keys an AI agent or a CI job handles every day, each by its vendor's documented shape. */
