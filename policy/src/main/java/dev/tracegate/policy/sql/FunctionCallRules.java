@@ -151,13 +151,14 @@ final class FunctionCallRules {
      * * FROM salaries', ...)} as reading salaries.
      */
     static Set<String> tablesNamedInText(TokenSpan t, int depth) {
-        Set<String> tables = new LinkedHashSet<>();
+        Set<String> tables = Set.of(); // made when a table is found: nearly every statement names none this way
         for (int i = 0; i + 2 < t.size(); i++) {
             if (!t.isIdentifier(i) || !t.isSymbol(i + 1, "(")) {
                 continue;
             }
             String name = t.get(i).text();
             if (TABLE_READING.contains(name) && firstArgumentIsLiteral(t, i + 1)) {
+                tables = growable(tables);
                 tables.add(t.get(i + 2).text());
             } else if ((SQL_RUNNING.contains(name) || SQL_RUNNING_EVERY_ARGUMENT.contains(name)
                     || name.equals("ts_rewrite")) && depth < MAX_TABLE_NESTING) {
@@ -165,6 +166,7 @@ final class FunctionCallRules {
                     if (argument.isStringLiteral()) {
                         for (SqlStatement statement : SqlScriptSplitter.split(argument.text())) {
                             TokenSpan inner = new TokenSpan(statement.tokens());
+                            tables = growable(tables);
                             tables.addAll(TableNameCollector.collect(inner));
                             tables.addAll(tablesNamedInText(inner, depth + 1));
                         }
@@ -173,6 +175,10 @@ final class FunctionCallRules {
             }
         }
         return tables;
+    }
+
+    private static Set<String> growable(Set<String> tables) {
+        return tables.isEmpty() ? new LinkedHashSet<>() : tables;
     }
 
     private static boolean firstArgumentIsLiteral(TokenSpan t, int open) {
