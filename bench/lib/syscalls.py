@@ -46,6 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--jar", action="append", default=[], metavar="[LABEL=]PATH",
                         help="a tracegate-cli.jar with its lib/ beside it; repeat to count builds in turn"
                              " (default: cli/target/tracegate-cli.jar as last built, copied first)")
+    parser.add_argument("--java-opts", action="append", default=[], metavar="LABEL=OPTIONS",
+                        help="JVM options added to the shipped ones for the build of that label (repeat per label;"
+                             " give one jar twice under two labels to compare options)")
     parser.add_argument("--statements", type=int, default=40_000,
                         help="statements under strace (default 40000; the perf run sends 4 times as many)")
     parser.add_argument("--seconds", type=int, default=20,
@@ -146,10 +149,10 @@ class Postgres:
         subprocess.run(["pgbench", "-i", "-q", "-s", "1", "-h", "127.0.0.1", "-p", str(self.ports[0]), "-U", "postgres",
                         DATABASE], check=True, capture_output=True, env={**os.environ, "PGSSLMODE": "disable"})
 
-    def gateway(self, name: str, classpath: str) -> TracegateGateway:
+    def gateway(self, name: str, classpath: str, extra_opts: list[str]) -> TracegateGateway:
         return TracegateGateway(name, self.work, JAVA, classpath,
                                 gateway_config(self.work / name / "data", self.ports[1], self.ports[2], self.key_file,
-                                               self.ports[0]), self.ports[1], gateway_java_opts().split())
+                                               self.ports[0]), self.ports[1], [*gateway_java_opts().split(), *extra_opts])
 
     def run(self, statements: int = 0, seconds: int = 0) -> int:
         timing = ["-T", str(seconds)] if seconds else ["-t", str(max(1, statements // CLIENTS))]
@@ -185,11 +188,11 @@ class Mysql:
                         "--mysql-user=root", f"--mysql-db={mysql_phase.DATABASE}", "prepare"], check=True,
                        capture_output=True)
 
-    def gateway(self, name: str, classpath: str) -> TracegateGateway:
+    def gateway(self, name: str, classpath: str, extra_opts: list[str]) -> TracegateGateway:
         return TracegateGateway(name, self.work, JAVA, classpath,
                                 mysql_phase.gateway_config(self.work / name / "data", self.ports[1], self.ports[2],
                                                            self.key_file, self.ports[0], self.password_file),
-                                self.ports[1], gateway_java_opts().split())
+                                self.ports[1], [*gateway_java_opts().split(), *extra_opts])
 
     def run(self, statements: int = 0, seconds: int = 0) -> int:
         # libmariadb loads mysql_clear_password racily when threads connect at once: try again.
@@ -235,7 +238,7 @@ class Http:
     def start(self) -> None:
         pass  # the upstream is started with the first gateway: it runs from that build's jars
 
-    def gateway(self, name: str, classpath: str) -> TracegateGateway:
+    def gateway(self, name: str, classpath: str, extra_opts: list[str]) -> TracegateGateway:
         if self.upstream is None:
             say(f"the JSON upstream on port {self.ports[0]}")
             self.upstream = JsonUpstream(self.work, self.ports[0], JAVA, Path(classpath.split(":")[0]).parent)
@@ -243,7 +246,7 @@ class Http:
         return TracegateGateway(name, self.work, JAVA, classpath,
                                 http_gateway_config(self.work / name, self.ports[1], self.ports[2], self.key_file,
                                                     self.ports[0], self.upstream_token, self.policy),
-                                self.ports[1], gateway_java_opts().split())
+                                self.ports[1], [*gateway_java_opts().split(), *extra_opts])
 
     def run(self, statements: int = 0, seconds: int = 0) -> int:
         # A measured run is given statements (the strace run's count, or PERF_FACTOR times it): the same ratio in time.
@@ -266,9 +269,38 @@ class Http:
             self.upstream.stop()
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process, every thread, from /proc (fields 14 and 15 of stat, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def thread_cpu_seconds(pid: int) -> dict[str, float]:
+    """CPU seconds per thread name (digits dropped, so a pool's threads add up), from /proc/<pid>/task."""
+    used: dict[str, float] = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            text = Path(f"/proc/{pid}/task/{tid}/stat").read_text()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        name = re.sub(r"[0-9]+", "#", text[text.index("(") + 1:text.rindex(")")])
+        fields = text.rsplit(")", 1)[1].split()
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def extra_java_opts(args: argparse.Namespace) -> dict[str, list[str]]:
+    """--java-opts LABEL=OPTIONS, by label."""
+    extra = {}
+    for given in args.java_opts:
+        label, _, options = given.partition("=")
+        extra.setdefault(label, []).extend(options.split())
+    return extra
+
+
 def measure(target, label: str, classpath: str, round_no: int, args: argparse.Namespace, out_dir: Path) -> dict:
     name = f"gw-{label}-{round_no}"
-    gateway = target.gateway(name, classpath)
+    gateway = target.gateway(name, classpath, extra_java_opts(args).get(label, []))
     say(f"{label} round {round_no}: gateway on port {target.ports[1]}, warming up {args.warm_up} s")
     gateway.start()
     try:
@@ -277,17 +309,26 @@ def measure(target, label: str, classpath: str, round_no: int, args: argparse.Na
         say(f"{label} round {round_no}: {workload_size(args, target, 1)} under strace -c -f")
         strace_units, calls = counter.strace(lambda: target.run(statements=args.statements))
         say(f"{label} round {round_no}: {workload_size(args, target, PERF_FACTOR)} under perf stat")
+        cpu_before, threads_before = process_cpu_seconds(gateway.pid), thread_cpu_seconds(gateway.pid)
         perf_units, perf = counter.perf(lambda: target.run(statements=PERF_FACTOR * args.statements))
+        cpu = process_cpu_seconds(gateway.pid) - cpu_before
+        threads = {name: used - threads_before.get(name, 0.0) for name, used in thread_cpu_seconds(gateway.pid).items()}
     finally:
         gateway.stop()
     row = {"jar": label, "round": round_no, "strace_units": strace_units, "perf_units": perf_units,
            "syscalls": round(sum(calls.values()) / strace_units, 2),
            "by_name": {k: round(v / strace_units, 2) for k, v in sorted(calls.items(), key=lambda kv: -kv[1])},
            "perf_syscalls": round(perf.get("raw_syscalls:sys_enter", 0) / perf_units, 2) if perf_units else None,
-           "context_switches": round(perf.get("context-switches", 0) / perf_units, 2) if perf_units else None}
+           "context_switches": round(perf.get("context-switches", 0) / perf_units, 2) if perf_units else None,
+           "cpu_us": round(cpu * 1e6 / perf_units, 1) if perf_units else None,
+           "cpu_us_by_thread": {name: round(used * 1e6 / perf_units, 1) for name, used in
+                                sorted(threads.items(), key=lambda kv: -kv[1]) if used > 0} if perf_units else {},
+           "load_average": Path("/proc/loadavg").read_text().split()[0]}
     top = ", ".join(f"{k} {v:.2f}" for k, v in list(row["by_name"].items())[:8])
     say(f"{label} round {round_no}: {row['syscalls']:.2f} system calls per {target.unit} ({top});"
-        f" perf: {row['perf_syscalls']} system calls, {row['context_switches']} context switches per {target.unit}")
+        f" perf: {row['perf_syscalls']} system calls, {row['context_switches']} context switches, {row['cpu_us']} us"
+        f" of gateway CPU per {target.unit} (load {row['load_average']}); by thread: "
+        + ", ".join(f"{k} {v}" for k, v in list(row["cpu_us_by_thread"].items())[:8]))
     return row
 
 
@@ -306,14 +347,25 @@ def markdown(results: dict) -> str:
              f"Started {results['started']}, commit {results['commit']}, load average at start"
              f" {' '.join(results['load_average_start'])}. strace -c -f over {results['size']}, then perf"
              f" stat over {PERF_FACTOR} times as many, on the gateway process; counts divided by the {unit}s the"
-             f" client counted (strace_units, perf_units in the .json). Made by bench/syscalls.", "",
-             f"| jar | round | system calls (strace) | {' | '.join(names)} | system calls (perf) | context switches |",
-             "|---|---:|---:|" + "---:|" * len(names) + "---:|---:|"]
+             f" client counted (strace_units, perf_units in the .json). Gateway CPU is the process's over the perf"
+             f" run, every thread (JIT and GC included), and moves with the machine's load (the load average"
+             f" after each row). Made by bench/syscalls.", "",
+             f"| jar | round | system calls (strace) | {' | '.join(names)} | system calls (perf) | context switches"
+             f" | gateway CPU (us) | load |",
+             "|---|---:|---:|" + "---:|" * len(names) + "---:|---:|---:|---:|"]
     for row in results["rows"]:
         cells = " | ".join(f"{row['by_name'].get(n, 0):.2f}" for n in names)
         lines.append(f"| {row['jar']} | {row['round']} | {row['syscalls']:.2f} | {cells} | {row['perf_syscalls']}"
-                     f" | {row['context_switches']} |")
-    lines += ["", "Jars: " + "; ".join(f"{label} = {path}" for label, path in results["jars"].items()), ""]
+                     f" | {row['context_switches']} | {row.get('cpu_us')} | {row.get('load_average')} |")
+    lines += ["", f"Gateway CPU per {unit} by thread (us, the perf run; threads that ended are not counted):", ""]
+    for row in results["rows"]:
+        lines.append(f"- {row['jar']} round {row['round']}: "
+                     + ", ".join(f"{k} {v}" for k, v in list(row.get("cpu_us_by_thread", {}).items())[:10]))
+    lines += ["", "Jars: " + "; ".join(f"{label} = {path}" for label, path in results["jars"].items())]
+    if results.get("java_opts"):
+        lines += ["", "JVM options added: " + "; ".join(f"{label}: {' '.join(opts)}"
+                                                       for label, opts in results["java_opts"].items())]
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -336,7 +388,8 @@ def main() -> int:
                "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                                         text=True).stdout.strip(),
                "load_average_start": Path("/proc/loadavg").read_text().split()[:3],
-               "jars": {label: classpath.split(":")[0] for label, classpath in sets}, "rows": []}
+               "jars": {label: classpath.split(":")[0] for label, classpath in sets},
+               "java_opts": extra_java_opts(args), "rows": []}
     if not args.jar_given:  # the copy is deleted with the scratch directory: say what it was a copy of
         results["jars"] = {"built": "cli/target/tracegate-cli.jar, built " + modified(REPO / "cli/target/tracegate-cli.jar")}
     try:

@@ -1,7 +1,6 @@
 package dev.tracegate.policy.sql;
 
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -46,8 +45,8 @@ final class FunctionCallRules {
      * and how often, and the dead-tuple counts autovacuum works from), a server administration
      * act as CHECKPOINT is.
      */
-    private static final List<String> DANGEROUS_PREFIXES = List.of("dblink", "pg_replication_origin_",
-            "pg_stat_reset", "pg_stat_statements_reset");
+    private static final String[] DANGEROUS_PREFIXES = {"dblink", "pg_replication_origin_",
+            "pg_stat_reset", "pg_stat_statements_reset"};
 
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
@@ -61,8 +60,8 @@ final class FunctionCallRules {
      * Take an advisory lock, held to the end of the session or transaction: like LOCK (a WRITE), it
      * changes no data but blocks every other session waiting for the same key.
      */
-    private static final List<String> LOCKING_PREFIXES = List.of(
-            "pg_advisory_lock", "pg_advisory_xact_lock", "pg_try_advisory_lock", "pg_try_advisory_xact_lock");
+    private static final String[] LOCKING_PREFIXES = {
+            "pg_advisory_lock", "pg_advisory_xact_lock", "pg_try_advisory_lock", "pg_try_advisory_xact_lock"};
 
     /** Run the SQL text they are given. */
     private static final Set<String> SQL_RUNNING = Set.of(
@@ -120,7 +119,7 @@ final class FunctionCallRules {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
             } else if (INDEX_MAINTAINING.contains(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes an index as VACUUM does");
-            } else if (LOCKING_PREFIXES.stream().anyMatch(name::startsWith)) {
+            } else if (isLocking(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name
                         + "(), which takes a lock that can block other sessions, as LOCK does");
             } else if (call && name.equals("set_config")) {
@@ -152,13 +151,14 @@ final class FunctionCallRules {
      * * FROM salaries', ...)} as reading salaries.
      */
     static Set<String> tablesNamedInText(TokenSpan t, int depth) {
-        Set<String> tables = new LinkedHashSet<>();
+        Set<String> tables = Set.of(); // made when a table is found: nearly every statement names none this way
         for (int i = 0; i + 2 < t.size(); i++) {
             if (!t.isIdentifier(i) || !t.isSymbol(i + 1, "(")) {
                 continue;
             }
             String name = t.get(i).text();
             if (TABLE_READING.contains(name) && firstArgumentIsLiteral(t, i + 1)) {
+                tables = growable(tables);
                 tables.add(t.get(i + 2).text());
             } else if ((SQL_RUNNING.contains(name) || SQL_RUNNING_EVERY_ARGUMENT.contains(name)
                     || name.equals("ts_rewrite")) && depth < MAX_TABLE_NESTING) {
@@ -166,6 +166,7 @@ final class FunctionCallRules {
                     if (argument.isStringLiteral()) {
                         for (SqlStatement statement : SqlScriptSplitter.split(argument.text())) {
                             TokenSpan inner = new TokenSpan(statement.tokens());
+                            tables = growable(tables);
                             tables.addAll(TableNameCollector.collect(inner));
                             tables.addAll(tablesNamedInText(inner, depth + 1));
                         }
@@ -176,9 +177,26 @@ final class FunctionCallRules {
         return tables;
     }
 
+    private static Set<String> growable(Set<String> tables) {
+        return tables.isEmpty() ? new LinkedHashSet<>() : tables;
+    }
+
     private static boolean firstArgumentIsLiteral(TokenSpan t, int open) {
         return open + 1 < t.size() && t.get(open + 1).isStringLiteral()
                 && (t.isSymbol(open + 2, ",") || t.isSymbol(open + 2, ")") || t.isSymbol(open + 2, "::"));
+    }
+
+    /**
+     * Loops over arrays, not a stream or an iterator: every identifier of every statement passes
+     * here, and neither is always compiled away (a stream here was about 150 bytes per identifier).
+     */
+    private static boolean isLocking(String name) {
+        for (String prefix : LOCKING_PREFIXES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static boolean isDangerous(String name) {

@@ -270,10 +270,18 @@ public final class SqlClassifier {
             verdict = verdict.escalate(opinion.statementClass().get(),
                     "JSqlParser reads it as " + opinion.statementClass().get());
         }
-        Set<String> named = new LinkedHashSet<>(opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens));
-        named.addAll(FunctionCallRules.tablesNamedInText(tokens, 0));
-        named.addAll(runTextTables.apply(tokens));
-        List<String> tables = List.copyOf(named);
+        Set<String> read = opinion.parsed() ? opinion.tables() : TableNameCollector.collect(tokens);
+        Set<String> inText = FunctionCallRules.tablesNamedInText(tokens, 0);
+        Set<String> inRunText = runTextTables.apply(tokens);
+        List<String> tables;
+        if (inText.isEmpty() && inRunText.isEmpty()) {
+            tables = List.copyOf(read); // a set already: no merging set per statement
+        } else {
+            Set<String> named = new LinkedHashSet<>(read);
+            named.addAll(inText);
+            named.addAll(inRunText);
+            tables = List.copyOf(named);
+        }
         return new ClassifiedStatement(statement.text(), verdict.statementClass(), verdict.command(), tables,
                 opinion.parsed(), verdict.reasons(), verdict.prepares(), verdict.executes());
     }
