@@ -215,10 +215,14 @@ public final class ColumnMasker {
         if (length > profile.limits().maxCellChars()) {
             return fallback(null, FallbackReason.OVERSIZED, report);
         }
-        if (!Utf8.isValid(bytes, offset, length)) {
+        String value = new String(bytes, offset, length, StandardCharsets.UTF_8);
+        // The JDK's decoder replaces every malformed sequence with U+FFFD, so a text without one came
+        // from valid UTF-8 (an ASCII cell, held as Latin-1, answers without a scan): only a text with
+        // one, a repair or a U+FFFD the client wrote, is checked byte by byte.
+        if (value.indexOf('\uFFFD') >= 0 && !Utf8.isValid(bytes, offset, length)) {
             return fallback(null, FallbackReason.INVALID_UTF8, report);
         }
-        CellResult result = mask(new String(bytes, offset, length, StandardCharsets.UTF_8), report);
+        CellResult result = mask(value, report);
         return result.changed() ? result : CellResult.unchanged(null);
     }
 

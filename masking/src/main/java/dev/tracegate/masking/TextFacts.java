@@ -96,6 +96,29 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 i--; // the loop's step moves past the run's last letter
                 continue;
             }
+            if (c == ' ') {
+                // A space, the commonest character after them, ends the encoding, letter and hex runs
+                // and continues the number and grouped runs (it separates both): what the general path
+                // finds out through the same dozen tests, and the words "at" and "dot" after it.
+                base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
+                encodedRun = 0;
+                encodedCases = 0;
+                base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
+                alnumRun = 0;
+                alnumCases = 0;
+                hexDigits = 0;
+                if (i + 3 < n) {
+                    char next = asciiLower(text.charAt(i + 1));
+                    if (next == 'a') {
+                        atWord |= isWordAt(text, i, "at");
+                    } else if (next == 'd') {
+                        dotWord |= isWordAt(text, i, "dot");
+                    }
+                }
+                letterRun = 0;
+                digitsAfterLetters = 0;
+                continue;
+            }
             if (c >= '0' && c <= '9') {
                 grouped++;
             } else if (!GroupedThousands.isSeparator(c)) {
@@ -173,13 +196,6 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                 } else if (c == '+') {
                     readAsWritten &= !MarkupDecoding.isFormSpaceBetweenDigits(text, i);
-                } else if (c == ' ' && i + 3 < n) {
-                    char next = asciiLower(text.charAt(i + 1));
-                    if (next == 'a') {
-                        atWord |= isWordAt(text, i, "at");
-                    } else if (next == 'd') {
-                        dotWord |= isWordAt(text, i, "dot");
-                    }
                 }
                 letterRun = 0;
                 digitsAfterLetters = 0;

@@ -98,6 +98,19 @@ class BadInputTest {
                 .containsExactlyInAnyOrder(FallbackAction.REDACT, FallbackAction.PASS);
     }
 
+    /** Valid UTF-8 that holds U+FFFD, the character a decoder puts for bad bytes, is scanned as any text. */
+    @Test
+    void aReplacementCharacterTheClientWroteIsText() {
+        byte[] bytes = "alice@example.com \uFFFD ok".getBytes(StandardCharsets.UTF_8);
+        CellResult masked = masker(null).forColumn(NOTES).maskUtf8(bytes, 0, bytes.length, new MaskingReport());
+        assertThat(masked.value()).isEqualTo("[EMAIL] \uFFFD ok");
+        assertThat(masked.fallback()).isNull();
+        byte[] broken = "alice@example.com \uFFFD \u00e9".getBytes(StandardCharsets.UTF_8);
+        broken[broken.length - 1] = (byte) 0x28;
+        assertThat(masker(null).forColumn(NOTES).maskUtf8(broken, 0, broken.length, new MaskingReport()).fallback())
+                .isEqualTo(FallbackReason.INVALID_UTF8);
+    }
+
     @Test
     void utf8ValidationRejectsEveryMalformedForm() {
         byte[][] bad = {

@@ -64,6 +64,22 @@ class TextFactsTest {
     }
 
     @Test
+    void aSpaceCountsAsEveryOtherSeparatorWould() {
+        // Spaces are taken by a path of their own (the commonest character after lower-case letters).
+        assertThat(TextFacts.of("alice at example dot com").atSpelling()).isTrue();
+        assertThat(TextFacts.of("alice AT example DOT com").atSpelling()).isTrue();
+        assertThat(TextFacts.of("alice at example dot").atSpelling()).isFalse();
+        assertThat(TextFacts.of("meet at noon, dotted lines").atSpelling()).isFalse();
+        assertThat(TextFacts.of("card 4111 1111 1111 1111").longestNumberDigits()).isEqualTo(16);
+        assertThat(TextFacts.of("4 111 111 111 111 111").longestGroupedDigits()).isEqualTo(16);
+        assertThat(TextFacts.of("deadbeef cafebabe").hexRun()).isFalse();
+        assertThat(TextFacts.of("aGVsbG8g d29ybGQh").base64Run()).isFalse();
+        assertThat(TextFacts.of("MFRGGZDF MZTWQ2LK").base32Run()).isFalse();
+        assertThat(TextFacts.of("MFRGGZDFMZTWQ2LK ").base32Run()).isTrue();
+        assertThat(TextFacts.of("iban DE 89").lettersThenDigits()).isFalse();
+    }
+
+    @Test
     void aNumberInExponentForm() {
         for (String written : new String[] {"4.111111111111111e+15", "x 4.1E15 y", "6.02e23", "1e-3"}) {
             assertThat(TextFacts.of(written).exponentDigits()).as(written).isTrue();

@@ -52,6 +52,15 @@ final class Chars {
         return i;
     }
 
+    /** The value of a short run of ASCII digits (callers bound its length), read without a string. */
+    static int decimal(CharSequence text, int start, int end) {
+        int value = 0;
+        for (int k = start; k < end; k++) {
+            value = value * 10 + (text.charAt(k) - '0');
+        }
+        return value;
+    }
+
     /**
      * Whether a number may start at {@code index}: not glued to a word, not a continuation of
      * another number such as the fraction of {@code 12.345} or the tail of {@code 12-345}.

@@ -74,7 +74,7 @@ public final class IpAddressDetector implements Detector {
             int end = Chars.digitRunEnd(text, position);
             int length = end - position;
             if (length == 0 || length > 3 || (length == 2 && text.charAt(position) == '0')
-                    || decimal(text, position, end) > 255) {
+                    || Chars.decimal(text, position, end) > 255) {
                 return skipDotted(text, runEnd);
             }
             position = end;
@@ -88,7 +88,7 @@ public final class IpAddressDetector implements Detector {
         int end = position;
         if (end + 1 < n && text.charAt(end) == '/' && Chars.isDigit(text.charAt(end + 1))) {
             int prefixEnd = Chars.digitRunEnd(text, end + 1);
-            if (prefixEnd - end - 1 <= 2 && decimal(text, end + 1, prefixEnd) <= 32) {
+            if (prefixEnd - end - 1 <= 2 && Chars.decimal(text, end + 1, prefixEnd) <= 32) {
                 end = prefixEnd;
             }
         }
@@ -174,14 +174,6 @@ public final class IpAddressDetector implements Detector {
                 return -1;
             }
             value = value * radix + digit;
-        }
-        return value;
-    }
-
-    private static int decimal(CharSequence text, int start, int end) {
-        int value = 0;
-        for (int k = start; k < end; k++) {
-            value = value * 10 + (text.charAt(k) - '0');
         }
         return value;
     }

@@ -236,13 +236,14 @@ public final class PhoneDetector implements Detector {
         if (candidate.digits(candidate.groups - 1) < MIN_DIGITS) {
             return -1; // most numbers in text end here, before any word is read
         }
-        List<String> words = PrecedingWords.before(text, start, 4, 40);
-        if (PrecedingWords.verdict(words, PHONE_WORDS, OTHER_NUMBER_WORDS) < 0) {
-            return -1;
-        }
-        boolean keyword = PrecedingWords.anyIn(words, PHONE_WORDS);
-        boolean unambiguous = keyword && !PrecedingWords.anyIn(words, OTHER_NUMBER_WORDS);
-        for (boolean asWritten : unambiguous ? new boolean[] {false, true} : new boolean[] {false}) {
+        // The words before the candidate are read at its first prefix of a phone number's shape: a
+        // date or a decimal (most candidates in prose that get this far) has none, and its answer,
+        // no find, is the same whatever the words say.
+        List<String> words = null;
+        boolean keyword = false;
+        boolean unambiguous = false;
+        for (int pass = 0; pass < (unambiguous ? 2 : 1); pass++) {
+            boolean asWritten = pass == 1;
             for (int g = candidate.groups - 1; g >= 0; g--) {
                 int digits = candidate.digits(g);
                 if (digits < MIN_DIGITS) {
@@ -257,6 +258,14 @@ public final class PhoneDetector implements Detector {
                         || !(Chars.numberMayEndAt(text, end) || extensionEnd(text, end) > 0)
                         || looksLikeSomethingElse(text, candidate, g)) {
                     continue;
+                }
+                if (words == null) {
+                    words = PrecedingWords.before(text, start, 4, 40);
+                    if (PrecedingWords.verdict(words, PHONE_WORDS, OTHER_NUMBER_WORDS) < 0) {
+                        return -1;
+                    }
+                    keyword = PrecedingWords.anyIn(words, PHONE_WORDS);
+                    unambiguous = keyword && !PrecedingWords.anyIn(words, OTHER_NUMBER_WORDS);
                 }
                 if (isPhone(text, candidate, g, keyword, asWritten, budget)) {
                     boolean codeInParentheses = aroundPlus && g > 0 && candidate.closeParen == candidate.groupEnd[0];
@@ -366,7 +375,7 @@ public final class PhoneDetector implements Detector {
             if (length[g] > 4) {
                 return false;
             }
-            value[g] = Integer.parseInt(text.subSequence(c.groupStart[g], c.groupEnd[g]).toString());
+            value[g] = Chars.decimal(text, c.groupStart[g], c.groupEnd[g]);
         }
         if (length[0] == 4 && length[1] <= 2 && length[2] <= 2) {
             return isYear(value[0]) && isMonth(value[1]) && isDay(value[2]);

@@ -206,7 +206,7 @@ public final class SecretDetector implements Detector {
             underscore |= c == '_';
             k++;
         }
-        if (k + 1 < n && text.charAt(k) == ' ' && (underscore || k - start == 8 || k - start == 6)) {
+        if (k + 1 < n && text.charAt(k) == ' ' && (underscore || mayNameCredential(text, start, k))) {
             long span = spacedAssignment(text, k);
             if (span >= 0) {
                 out.add(new Match((int) (span >>> 32), (int) span, EntityType.SECRET));
@@ -214,6 +214,20 @@ public final class SecretDetector implements Detector {
             }
         }
         return k;
+    }
+
+    /**
+     * Whether a token of 6 or 8 characters with no {@code _} after its first, from {@code start} to
+     * {@code end}, may be what {@link #spacedAssignment} reads as a credential's name, checked before
+     * it walks the name: {@code password} or {@code passwd} (a name that ends in {@code d}), an
+     * identifier ({@code _token}), or the last part of a dotted name that holds one ({@code
+     * app_config.secret}). A token no {@code .} precedes is that whole name; most words of six or
+     * eight letters in prose end here.
+     */
+    private static boolean mayNameCredential(CharSequence text, int start, int end) {
+        int length = end - start;
+        return (length == 8 || length == 6) && ((text.charAt(end - 1) | 0x20) == 'd' || text.charAt(start) == '_'
+                || (start > 0 && text.charAt(start - 1) == '.'));
     }
 
     /**

@@ -63,6 +63,15 @@ class PhoneDetectorTest {
         assertThat(Finds.of(detector, "years 2010 2015 2020, order 415-555-2671")).isEmpty();
     }
 
+    /** The words before a candidate are read once a prefix of it has a phone number's shape, and then still decide. */
+    @Test
+    void theWordsBeforeANumberDecideAfterADateHasBeenPassed() {
+        assertThat(Finds.of(detector, "call 2023-10-15 415-555-2671")).containsExactly("415-555-2671");
+        assertThat(Finds.of(detector, "ref 2023-10-15 415-555-2671")).isEmpty();
+        assertThat(Finds.of(detector, "order 2023-10-15, tel 2023101512")).containsExactly("2023101512");
+        assertThat(Finds.of(detector, "invoice (415) 555-2671 of 2023-10-15")).isEmpty();
+    }
+
     @Test
     void italianNumbersKeepTheirLeadingZeroAndNumbersMayFollowEachOther() {
         assertThat(Finds.of(detector, "Roma +39 06 6988 4857")).containsExactly("+39 06 6988 4857");

@@ -214,6 +214,25 @@ class SecretDetectorTest {
                 + "my password hunter2 is weak, at 10:30Q~ x, SELECT api_key FROM t WHERE api_key = $1")).isEmpty();
     }
 
+    /**
+     * A name and a space before a credential: the names of six and eight characters that may be one
+     * (ending in "passwd" or "password", or the last part of a dotted identifier) are read whatever
+     * their first letters, and the words of prose of those lengths are not.
+     */
+    @Test
+    void aNameBeforeASpaceIsReadByItsEndAndItsDottedParts() {
+        String key = "Zx81kLm02PqR77tYw9Qa4Ve";
+        for (String text : new String[] {"machine h login bob PASSWD hunter2", "machine h login bob myPasswd hunter2",
+                "machine h login bob x-passwd hunter2", "machine h login bob x.passwd hunter2"}) {
+            assertThat(Finds.of(detector, text)).as(text).containsExactly("hunter2");
+        }
+        assertThat(Finds.of(detector, "set app_config.secret " + key)).containsExactly(key);
+        assertThat(Finds.of(detector, "set app_config.apikey " + key)).containsExactly(key);
+        assertThat(Finds.of(detector, "[EMAIL]_token " + key)).containsExactly(key);
+        assertThat(Finds.of(detector, "machine h login bob prefers mornings, called support twice; backup "
+                + key + " and config.window " + key)).isEmpty();
+    }
+
     @Test
     void aKeyWhoseLineBreaksWereStripped() {
         String key = "-----BEGIN PRIVATE KEY-----" + LINE + LINE + "AB12==-----END PRIVATE KEY-----";
