@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.engine.ClientWatch;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,8 +23,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * closed. So a backend closed instead of kept frees its slot exactly as a kept one does, and the idle
  * backends of a key and its held slots together never exceed the bound: a session that finds no idle
  * backend opens one only while it holds a slot, and a kept backend is idle only after its slot is free.
+ *
+ * <p>A waiting session's client is looked at while it waits: one that closed its connection gives up
+ * its place at once, so the sessions behind it move up and no backend is taken or opened for a
+ * client that is gone.
  */
 final class BackendSlots implements AutoCloseable {
+
+    /** How long a waiting session waits for its turn between two looks at its client. */
+    private static final long LOOK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** A look at a waiting client: long enough to read an end of stream already there, no longer. */
+    private static final int LOOK_MILLIS = 1;
 
     /** A session's right to a backend of its key; closing it (once, later closes do nothing) lets the next in. */
     static final class Slot implements AutoCloseable {
@@ -54,22 +65,32 @@ final class BackendSlots implements AutoCloseable {
         }
     }
 
-    /** Why a session got no slot: its wait ran out, or the gateway is stopping. */
-    static final class NoSlotException extends Exception {
-        private final boolean timedOut;
+    /** Why a session got no slot. */
+    enum Refusal {
+        /** Its wait ran out. */
+        TIMED_OUT,
+        /** The gateway is stopping. */
+        STOPPING,
+        /** Its client closed the connection while it waited: there is no one to tell. */
+        CLIENT_LEFT
+    }
 
-        private NoSlotException(boolean timedOut, String message) {
+    /** A session got no slot, and why. */
+    static final class NoSlotException extends Exception {
+        private final Refusal refusal;
+
+        private NoSlotException(Refusal refusal, String message) {
             super(message);
-            this.timedOut = timedOut;
+            this.refusal = refusal;
         }
 
-        boolean timedOut() {
-            return timedOut;
+        Refusal refusal() {
+            return refusal;
         }
 
         /** 53300 (too many connections) for a wait that ran out, as PostgreSQL's own at max_connections; 57P01 when stopping. */
         String sqlState() {
-            return timedOut ? "53300" : "57P01";
+            return refusal == Refusal.TIMED_OUT ? "53300" : "57P01";
         }
     }
 
@@ -84,9 +105,10 @@ final class BackendSlots implements AutoCloseable {
 
     /**
      * A slot of {@code key}: at once while fewer than {@code maxSessions} are held and nobody waits
-     * (a newcomer never overtakes a waiting session), otherwise when the sessions ahead have had theirs.
+     * (a newcomer never overtakes a waiting session), otherwise when the sessions ahead have had theirs,
+     * unless {@code client} is seen gone first.
      */
-    Slot acquire(UpstreamPool.Key key, int maxSessions, Duration timeout) throws NoSlotException {
+    Slot acquire(UpstreamPool.Key key, int maxSessions, Duration timeout, ClientWatch client) throws NoSlotException {
         long start = System.nanoTime();
         CompletableFuture<Boolean> turn;
         synchronized (this) {
@@ -103,27 +125,73 @@ final class BackendSlots implements AutoCloseable {
         }
         boolean granted;
         try {
-            granted = turn.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            granted = await(turn, start + timeout.toNanos(), client);
         } catch (TimeoutException e) {
             if (withdraw(key, turn)) {
-                throw new NoSlotException(true, "no upstream session of connection \"" + key.connection().name()
-                        + "\" became free within " + timeout.toSeconds() + " s (upstreamPool.maxSessions is "
-                        + maxSessions + " per caller and start-up settings); try again later");
+                throw new NoSlotException(Refusal.TIMED_OUT, "no upstream session of connection \""
+                        + key.connection().name() + "\" became free within " + timeout.toSeconds()
+                        + " s (upstreamPool.maxSessions is " + maxSessions
+                        + " per caller and start-up settings); try again later");
             }
             granted = turn.join(); // given a slot, or told the gateway stops, as the wait ran out
+        } catch (ClientLeftException e) {
+            giveUp(key, turn);
+            throw new NoSlotException(Refusal.CLIENT_LEFT,
+                    "client left while waiting for an upstream session (upstreamPool.maxSessions)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            if (!withdraw(key, turn) && turn.join()) {
-                new Slot(this, key, 0).close();
-            }
+            giveUp(key, turn);
             throw stopping();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a turn is only ever completed normally", e);
         }
         if (!granted) {
             throw stopping();
         }
         return new Slot(this, key, Math.max(1, System.nanoTime() - start));
+    }
+
+    /** The client of a waiting session closed its connection. */
+    private static final class ClientLeftException extends Exception {
+    }
+
+    /**
+     * Waits for {@code turn} until {@code deadline}, looking at the client between waits until it
+     * is seen gone or sends more (then looking again would only see the same bytes).
+     */
+    private static boolean await(CompletableFuture<Boolean> turn, long deadline, ClientWatch client)
+            throws TimeoutException, ClientLeftException, InterruptedException {
+        boolean watching = true;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return turn.get(watching ? Math.min(left, LOOK_EVERY_NANOS) : left, TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a turn is only ever completed normally", e);
+            } catch (TimeoutException e) {
+                if (!watching || deadline - System.nanoTime() <= 0) {
+                    throw e;
+                }
+                ClientWatch.Seen seen = look(client);
+                if (seen == ClientWatch.Seen.GONE) {
+                    throw new ClientLeftException();
+                }
+                watching = seen == ClientWatch.Seen.NOTHING;
+            }
+        }
+    }
+
+    private static ClientWatch.Seen look(ClientWatch client) {
+        try {
+            return client.look(LOOK_MILLIS);
+        } catch (IOException e) {
+            return ClientWatch.Seen.GONE;
+        }
+    }
+
+    /** Leaves the line; a slot granted meanwhile passes straight on to the next session. */
+    private void giveUp(UpstreamPool.Key key, CompletableFuture<Boolean> turn) {
+        if (!withdraw(key, turn) && turn.join()) {
+            new Slot(this, key, 0).close();
+        }
     }
 
     /** Sessions waiting for a slot of {@code connection}, whoever's. */
@@ -153,7 +221,7 @@ final class BackendSlots implements AutoCloseable {
     }
 
     private static NoSlotException stopping() {
-        return new NoSlotException(false, "the gateway is shutting down");
+        return new NoSlotException(Refusal.STOPPING, "the gateway is shutting down");
     }
 
     /** Tells every waiting session the gateway stops; later sessions are told at once. Held slots are freed as usual. */

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.postgres;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.engine.ClientInput;
+import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;
@@ -267,7 +268,7 @@ final class PostgresSession implements Runnable {
             throws IOException, ClientRefusedException {
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), info);
         UpstreamPool.Key poolKey = UpstreamPool.key(connection, info.identity(), settings);
-        try (BackendSlots.Slot slot = admitted(recorder, tls, poolKey)) {
+        try (BackendSlots.Slot slot = admitted(recorder, tls, poolKey, in)) {
             UpstreamConnection upstream = poolKey == null ? null : context.pool().take(poolKey);
             boolean reused = upstream != null;
             if (!reused) {
@@ -303,18 +304,25 @@ final class PostgresSession implements Runnable {
     }
 
     /**
-     * The session's turn at a backend, which {@code upstreamPool.maxSessions} may make it wait for.
-     * A session refused its turn (the wait ran out, or the gateway stops) is recorded as opened and
-     * closed, as one whose upstream could not be reached.
+     * The session's turn at a backend, which {@code upstreamPool.maxSessions} may make it wait for,
+     * watching the client's connection {@code in} meanwhile. A session refused its turn (the wait ran
+     * out, or the gateway stops) is recorded as opened and closed, as one whose upstream could not be
+     * reached; one whose client left while it waited is recorded as opened and closed with that reason,
+     * and ends without a word, as there is no one to tell.
      */
-    private BackendSlots.Slot admitted(SessionRecorder recorder, boolean tls, UpstreamPool.Key poolKey)
-            throws ClientRefusedException {
+    private BackendSlots.Slot admitted(SessionRecorder recorder, boolean tls, UpstreamPool.Key poolKey, InputStream in)
+            throws ClientRefusedException, IOException {
         if (poolKey == null) {
             return BackendSlots.Slot.UNBOUNDED;
         }
         try {
-            return context.pool().admit(poolKey);
+            return context.pool().admit(poolKey, millis -> clientInput.polling(millis, () -> ClientWatch.peek(in)));
         } catch (BackendSlots.NoSlotException e) {
+            if (e.refusal() == BackendSlots.Refusal.CLIENT_LEFT) {
+                recorder.opened(openDetail(tls, null, null));
+                recorder.closed(e.getMessage());
+                throw new EOFException(e.getMessage());
+            }
             recorder.opened(openDetail(tls, e.getMessage(), null));
             recorder.closed("upstream unavailable: " + e.getMessage());
             throw new ClientRefusedException(e.sqlState(), e.getMessage());

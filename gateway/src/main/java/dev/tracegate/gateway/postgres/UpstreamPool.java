@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamPoolConfig;
+import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.postgres.UpstreamPoolCounts.Discard;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -62,21 +63,23 @@ final class UpstreamPool implements AutoCloseable {
     /**
      * The session's turn to hold a backend of {@code key}: at once when its connection sets no
      * maxSessions, otherwise when fewer than that many sessions of the key hold one, after those
-     * that came first. The caller closes the slot once its backend is kept or closed.
+     * that came first, unless {@code client} leaves meanwhile. The caller closes the slot once its
+     * backend is kept or closed.
      */
-    BackendSlots.Slot admit(Key key) throws BackendSlots.NoSlotException {
+    BackendSlots.Slot admit(Key key, ClientWatch client) throws BackendSlots.NoSlotException {
         UpstreamPoolConfig pool = key.connection().upstreamPool();
         if (!pool.queues()) {
             return BackendSlots.Slot.UNBOUNDED;
         }
         try {
-            BackendSlots.Slot slot = slots.acquire(key, pool.maxSessions(), Duration.ofSeconds(pool.queueTimeoutSeconds()));
+            BackendSlots.Slot slot = slots.acquire(key, pool.maxSessions(),
+                    Duration.ofSeconds(pool.queueTimeoutSeconds()), client);
             if (slot.waitedNanos() > 0) {
                 counts(key).waited(slot.waitedNanos());
             }
             return slot;
         } catch (BackendSlots.NoSlotException e) {
-            if (e.timedOut()) {
+            if (e.refusal() == BackendSlots.Refusal.TIMED_OUT) {
                 counts(key).timedOut();
             }
             throw e;

@@ -374,6 +374,53 @@ class UpstreamPoolThroughGatewayTest {
         assertThat(order).containsExactly("second", "third");
     }
 
+    @Test
+    void aClientThatLeavesWhileWaitingGivesUpItsPlaceAndNoBackendIsOpenedForIt() throws Exception {
+        Set<String> earlier = gateway.sessionIds("apikey:alice", "single");
+        String waiting = "tracegate_upstream_pool_waiting{connection=\"single\"}";
+        String opened = "tracegate_upstream_pool_sessions_total{backend=\"opened\",connection=\"single\"}";
+        Map<String, String> settings = Map.of("application_name", "leaving");
+        CompletableFuture<Integer> next;
+        int held;
+        long openedBefore;
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            try (RawPgClient holder = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN, "single",
+                    settings)) {
+                held = rawPid(holder);
+                openedBefore = metric(opened);
+                try (RawPgClient leaver = new RawPgClient(gateway.port()).tls()) {
+                    leaver.startup(3, 0, Map.of("user", "alice", "database", "single", "application_name", "leaving"));
+                    leaver.read(); // the gateway asks for the token
+                    leaver.password(TestGateway.ALICE_TOKEN);
+                    awaitMetric(waiting, 1);
+                    next = CompletableFuture.supplyAsync(() -> {
+                        try (RawPgClient client = RawPgClient.signedIn(gateway.port(), "alice", TestGateway.ALICE_TOKEN,
+                                "single", settings)) {
+                            return rawPid(client);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }, clients);
+                    awaitMetric(waiting, 2);
+                } // the leaver closes its connection while it waits first in line
+                awaitMetric(waiting, 1); // while the holder still holds the only slot: the leaver's place is given up
+                holder.send(Terminate.INSTANCE.encode());
+            }
+            assertThat(next.get(30, TimeUnit.SECONDS)).as("the next waiter runs on the holder's kept backend")
+                    .isEqualTo(held);
+        }
+        assertThat(metric(opened)).as("no backend opened for the client that left").isEqualTo(openedBefore);
+        List<List<JsonNode>> sessions = new ArrayList<>();
+        for (String session : newSessions("single", earlier, 3)) {
+            sessions.add(gateway.closedSessionEvents(session));
+        }
+        List<JsonNode> left = sessions.stream().filter(events -> events.getLast().path("detail").path("reason").asText()
+                .equals("client left while waiting for an upstream session (upstreamPool.maxSessions)")).findFirst()
+                .orElseThrow(() -> new AssertionError("no session recorded as left while waiting"));
+        assertThat(left).extracting(event -> event.path("type").asText()).containsExactly("session.open", "session.close");
+        assertThat(left.getFirst().path("detail").has("upstream")).as("no backend was taken or opened for it").isFalse();
+    }
+
     /** A session that notes when it got its backend, and holds it a little so the next one's turn comes after. */
     private static void takeTurn(String name, List<String> order) {
         try (Connection c = connect("single", "in order"); Statement sql = c.createStatement()) {
