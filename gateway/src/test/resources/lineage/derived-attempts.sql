@@ -258,6 +258,23 @@ DECLARE lc_cur CURSOR WITH HOLD FOR SELECT reverse(email) FROM lc_customers
 PREPARE lc_p AS SELECT reverse(card_number) FROM lc_customers
 EXPLAIN ANALYZE SELECT id FROM lc_customers WHERE card_number LIKE '4%'
 EXPLAIN (VERBOSE, COSTS OFF) SELECT reverse(email) FROM lc_customers
+-- plans print output expressions and constants; ANALYZE runs what it plans (held before h5b: each is judged as the statement it carries)
+EXPLAIN (GENERIC_PLAN) SELECT reverse(email), upper(name) FROM lc_customers
+EXPLAIN (GENERIC_PLAN, VERBOSE, COSTS OFF) SELECT id FROM lc_customers WHERE name::text LIKE 'A%'
+EXPLAIN (VERBOSE, COSTS OFF, FORMAT JSON) SELECT name || ' ' || date_of_birth FROM lc_customers
+EXPLAIN (ANALYZE, VERBOSE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT id FROM lc_customers WHERE upper(name) LIKE 'A%'
+EXPLAIN ANALYZE CREATE TABLE lc_stolen AS SELECT reverse(name) e FROM lc_customers
+EXPLAIN (ANALYZE, COSTS OFF) SELECT reverse(name) e INTO lc_stolen FROM lc_customers
+EXPLAIN ANALYZE INSERT INTO lc_copy (v) SELECT name FROM lc_customers
+EXPLAIN (ANALYZE, FORMAT JSON) UPDATE lc_copy SET v = (SELECT name FROM lc_customers LIMIT 1)
+EXPLAIN ANALYZE EXECUTE lc_p
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM lc_contacts
+-- COPY's own format, binary too: refused, whatever the spelling
+COPY lc_customers TO STDOUT WITH (FORMAT binary)
+COPY (SELECT name, date_of_birth FROM lc_customers) TO STDOUT (FORMAT binary)
+COPY BINARY lc_customers TO STDOUT
+COPY lc_customers TO STDOUT WITH BINARY
+COPY lc_customers (name) TO STDOUT (FORMAT csv, HEADER)
 -- a subquery under an expression without a rule of its own (JSON operators, subscripts, COLLATE, TRIM)
 SELECT (SELECT jsonb_build_array(email) FROM lc_customers LIMIT 1) ->> 0
 SELECT (SELECT jsonb_build_object('e', card_number) FROM lc_customers LIMIT 1) #>> '{e}'

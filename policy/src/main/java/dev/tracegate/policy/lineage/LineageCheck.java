@@ -272,10 +272,16 @@ public final class LineageCheck {
         return i;
     }
 
-    /** COPY ... TO sends rows in COPY's own format, which the gateway does not mask; COPY ... FROM writes the caller's own data. */
+    /**
+     * COPY ... TO sends rows in COPY's own format, which the gateway does not mask. COPY ... FROM
+     * STDIN writes the caller's own data; FROM a file or a program reads the server's, which may hold
+     * protected values in clear (an unmasked colleague's export, the server's log), into a table no
+     * rule protects: {@code COPY t FROM '/exports/people.csv'}, then {@code SELECT * FROM t}.
+     */
     private static void copy(List<SqlToken> tokens) {
         int depth = 0;
-        for (SqlToken token : tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
             if (token.isSymbol("(")) {
                 depth++;
             } else if (token.isSymbol(")")) {
@@ -283,6 +289,9 @@ public final class LineageCheck {
             } else if (depth == 0 && token.isWord("to")) {
                 throw new LineageRefusal("COPY ... TO sends rows in COPY's own format, which the gateway cannot mask;"
                         + " use SELECT");
+            } else if (depth == 0 && token.isWord("from") && !(i + 1 < tokens.size() && tokens.get(i + 1).isWord("stdin"))) {
+                throw new LineageRefusal("COPY ... FROM a file or a program reads the database server's data, which"
+                        + " may hold protected values, into a table the gateway does not protect; copy FROM STDIN");
             }
         }
     }

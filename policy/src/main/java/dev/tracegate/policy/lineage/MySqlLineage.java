@@ -101,6 +101,10 @@ final class MySqlLineage {
                 }
             }
             case "prepare", "execute" -> dynamic(tokens, dialect, schema);
+            case "load" -> {
+                refuseServerFiles(tokens);
+                analysed(tokens, schema);
+            }
             case "describe", "desc" -> {
                 if (tokens.stream().skip(1).anyMatch(t -> !t.isIdentifier() && !t.isSymbol("."))) {
                     throw new LineageRefusal("only DESCRIBE of a table is checked for masked callers");
@@ -208,6 +212,23 @@ final class MySqlLineage {
                     + " expression); masked callers may prepare literal text only");
         }
         check(tokens.get(text).text(), dialect, schema);
+    }
+
+    /**
+     * {@code LOAD DATA INFILE} and {@code LOAD XML INFILE} read a file of the server, which may hold
+     * protected values in clear (an unmasked colleague's {@code INTO OUTFILE} export), into a table
+     * no rule protects, as {@code LOAD_FILE} would; with {@code LOCAL} the client sends its own file.
+     */
+    private static void refuseServerFiles(List<SqlToken> tokens) {
+        for (SqlToken token : tokens) {
+            if (token.isWord("local")) {
+                return;
+            }
+            if (token.isWord("infile")) {
+                throw new LineageRefusal("LOAD ... INFILE reads a file of the database server, which may hold protected"
+                        + " values, into a table the gateway does not protect; load the client's own file with LOCAL");
+            }
+        }
     }
 
     private static void refuseExposingNames(List<SqlToken> tokens) {

@@ -119,6 +119,12 @@ class MySqlLineageTest {
             "/*!ANALYZE*/ FORMAT=JSON SELECT o.id FROM customers c JOIN customers o ON o.email = c.email WHERE c.id = 1",
             // Under ANSI_QUOTES "paid" is a column the catalog does not have: a masked caller writes 'paid'.
             "SELECT id, status FROM orders WHERE status = \"paid\"",
+            // A file of the server (an unmasked colleague's INTO OUTFILE export) loaded into a table no rule protects.
+            "LOAD DATA INFILE '/tmp/people.tsv' INTO TABLE orders",
+            "load data low_priority infile '/tmp/people.tsv' ignore into table orders (status)",
+            "LOAD DATA CONCURRENT INFILE '/tmp/people.tsv' REPLACE INTO TABLE orders",
+            "LOAD XML INFILE '/tmp/people.xml' INTO TABLE orders ROWS IDENTIFIED BY '<row>'",
+            "/*!LOAD DATA INFILE '/tmp/people.tsv' INTO TABLE orders*/",
     })
     void refusesWhatWouldLeak(String sql) {
         LineageVerdict verdict = check(sql);
@@ -147,6 +153,8 @@ class MySqlLineageTest {
             "SET STATEMENT max_statement_time = 1 FOR SELECT email FROM customers",
             "SET STATEMENT max_statement_time = 1 FOR UPDATE orders SET status = 'paid' WHERE id = 1",
             "CREATE TABLE order_copy AS SELECT id, status FROM orders",
+            "LOAD DATA LOCAL INFILE '/home/me/orders.tsv' INTO TABLE orders",
+            "LOAD XML LOCAL INFILE '/home/me/orders.xml' INTO TABLE orders",
     })
     void allowsWhatLeaksNothing(String sql) {
         LineageVerdict verdict = check(sql);
