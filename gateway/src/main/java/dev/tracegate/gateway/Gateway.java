@@ -163,6 +163,10 @@ public final class Gateway implements AutoCloseable {
                     config.identities(),
                     listeners.containsKey(SshEngine.PROTOCOL) ? SshCertificateAuthority.open(config.dataPath()) : null,
                     listeners.containsKey(SshEngine.PROTOCOL) ? listeners.get(SshEngine.PROTOCOL).port() : -1, admission));
+            if (mcp != null) {
+                // Stopped before the API server: an agent's running call is answered, not left to its own timeout.
+                started(running, (AutoCloseable) mcp::breakOffCalls);
+            }
             LOG.info("gateway started: api on {}", api.port());
             return new Gateway(config, running, evidence, checkpoints, guard, approvals, Map.copyOf(listeners), api);
         } catch (IOException | RuntimeException e) {

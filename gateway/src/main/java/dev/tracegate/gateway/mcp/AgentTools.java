@@ -19,6 +19,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class AgentTools {
     private final McpConfig config;
     private final AgentSessions sessions;
     private final CallLimits limits;
+    private final RunningCalls calls = new RunningCalls();
     private final Guard guard;
 
     AgentTools(McpConfig config, AgentSessions sessions, Guard guard) {
@@ -72,6 +74,11 @@ final class AgentTools {
     List<SyncToolSpecification> specifications(List<Tool> tools) {
         return tools.stream().map(tool -> SyncToolSpecification.builder().tool(tool.definition())
                 .callHandler((exchange, request) -> call(tool, exchange, request)).build()).toList();
+    }
+
+    /** Breaks off the calls running now and refuses new ones; see {@link RunningCalls#breakOff}. */
+    void breakOffCalls(Duration drain) {
+        calls.breakOff(drain);
     }
 
     private CallToolResult call(Tool tool, McpSyncServerExchange exchange, CallToolRequest request) {
@@ -87,7 +94,12 @@ final class AgentTools {
             return failure(new ToolFailure("limit", "not run: this identity already has " + config.maxConcurrentCalls()
                     + " tool calls running (mcp.maxConcurrentCalls); retry when one has ended"));
         }
-        try (slot) {
+        RunningCalls.Entry running = calls.enter();
+        if (running == null) {
+            slot.close();
+            return failure(new ToolFailure("57P01", "not run: the gateway is shutting down"));
+        }
+        try (slot; running) {
             long started = System.nanoTime();
             long seq;
             try {
@@ -105,7 +117,9 @@ final class AgentTools {
                 return failure(f);
             } catch (IOException | RuntimeException e) {
                 // Whatever went wrong, the recorded call gets its end: nothing stays recorded as running.
-                ToolFailure lost = new ToolFailure("08006", "the call could not complete: " + e.getMessage());
+                ToolFailure lost = calls.stopping() && Thread.interrupted()
+                        ? new ToolFailure("57P01", "the gateway is shutting down: the call was broken off; it may have run")
+                        : new ToolFailure("08006", "the call could not complete: " + e.getMessage());
                 session.ended(seq, "error", 0, started, lost.code(), recordedMessage(lost));
                 return failure(lost);
             }

@@ -12,6 +12,7 @@ import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.DispatcherType;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,11 @@ public final class McpEngine implements AutoCloseable {
     public static final String PATH = "/mcp";
     static final String TRACEPARENT = "traceparent";
 
+    /** How long a stopping gateway waits for broken-off tool calls to answer their agents. */
+    private static final Duration BREAK_OFF_DRAIN = Duration.ofSeconds(2);
+
     private final AgentSessions sessions;
+    private final AgentTools calls;
     private final McpAuthorization authorization;
     private final HttpServletStreamableServerTransportProvider transport;
     private final McpSyncServer server;
@@ -59,7 +64,7 @@ public final class McpEngine implements AutoCloseable {
                     }
                     return McpTransportContext.create(context);
                 }).build();
-        AgentTools calls = new AgentTools(config, sessions, services.guard());
+        this.calls = new AgentTools(config, sessions, services.guard());
         this.server = McpServer.sync(transport).jsonMapper(json)
                 .serverInfo(new McpSchema.Implementation("tracegate", "Tracegate", version))
                 .instructions("Tracegate is an access gateway: every tool call runs as your identity, under the"
@@ -76,6 +81,14 @@ public final class McpEngine implements AutoCloseable {
         ServletHolder holder = new ServletHolder(transport);
         holder.setAsyncSupported(true);
         context.addServlet(holder, PATH);
+    }
+
+    /**
+     * The first step of a stop, while {@code /mcp} still answers: the calls running now are broken
+     * off, each recorded as ended and answered with a tool error that says so, and new ones refused.
+     */
+    public void breakOffCalls() {
+        calls.breakOffCalls(BREAK_OFF_DRAIN);
     }
 
     /** Ends every MCP session in the evidence, then the SDK's. */
