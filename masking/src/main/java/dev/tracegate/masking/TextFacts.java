@@ -217,12 +217,13 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         return digit < text.length() && text.charAt(digit) >= '0' && text.charAt(digit) <= '9';
     }
 
-    /** After a bracket: "at", "dot" or "." as in {@code (at)}, {@code [dot]}, {@code [.]}. */
+    /** After a bracket and perhaps a space: "at", "dot" or "." as in {@code (at)}, {@code [ dot ]}, {@code [.]}. */
     private static boolean mayOpenSpelledOutSign(CharSequence text, int i) {
-        if (i >= text.length()) {
+        int sign = i < text.length() && text.charAt(i) == ' ' ? i + 1 : i;
+        if (sign >= text.length()) {
             return false;
         }
-        char c = asciiLower(text.charAt(i));
+        char c = asciiLower(text.charAt(sign));
         return c == 'a' || c == 'd' || c == '.';
     }
 

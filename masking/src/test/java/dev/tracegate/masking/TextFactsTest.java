@@ -96,7 +96,7 @@ class TextFactsTest {
         for (String address : new String[] {"jörg.müller@bücher.de", "o'brien+tag@example.ie", "x%40example.org",
             "?to=alice%40example.com&x=1", "Ελένη@παράδειγμα.ελ", "a_b-c.d%e@sub-domain.example.co.uk",
             "alice at example dot com", "alice(at)example.com", "alice [at] example.org", "alice&#64;example.com",
-            "alice\\u0040example.com", "alice@example[dot]com"}) {
+            "alice\\u0040example.com", "alice@example[dot]com", "alice [ at ] example [ dot ] org", "alice @ example . org"}) {
             assertThat(TextFacts.of(address).atSpelling()).as(address).isTrue();
             assertThat(column.mask("write to " + address + " today", new MaskingReport()).value()).as(address)
                     .contains("[EMAIL]");

@@ -69,7 +69,8 @@ public final class EmailDetector implements Detector {
             }
             int end = domainEnd(text, separatorEnd, spelledOut);
             int start = end > 0 ? addressStart(text, localEnd, lastEnd, spelledOut) : -1;
-            if ((spelledOut || spaced) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
+            boolean spacedDot = !spelledOut && start >= 0 && holdsSpacedDot(text, separatorEnd, end);
+            if ((spelledOut || spaced || spacedDot) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
                 start = -1;
             }
             if (start < 0 && c == '@' && !spaced) {
@@ -117,9 +118,13 @@ public final class EmailDetector implements Detector {
     /** Spellings of {@code @} and of a domain's dot written so that a reader, a browser or a decoder sees one. */
     private static final String[] ENCODED_ATS = {"%40", "&#64;", "&#064;", "&#x40;", "&commat;", "\\u0040", "\\x40", "=40"};
     private static final String[] ENCODED_DOTS = {"%2e", "&#46;", "&#046;", "&#x2e;", "&period;", "\\u002e", "\\x2e", "=2e"};
-    /** Obfuscations people type: {@code alice(at)example(dot)com}, {@code alice [at] example [.] com}. */
-    private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>"};
-    private static final String[] BRACKETED_DOTS = {"(dot)", "[dot]", "{dot}", "<dot>", "[.]", "(.)", "{.}"};
+    /**
+     * Obfuscations people type: {@code alice(at)example(dot)com}, {@code alice [at] example [.] com}, {@code
+     * alice [ at ] example [ dot ] com}.
+     */
+    private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "{ at }", "< at >"};
+    private static final String[] BRACKETED_DOTS = {"(dot)", "[dot]", "{dot}", "<dot>", "[.]", "(.)", "{.}", "( dot )",
+        "[ dot ]", "{ dot }", "< dot >", "[ . ]", "( . )"};
 
     /**
      * The spelling of {@code @} at {@code i}, packed as {@code end << 1 | spelledOut}, or -1. A
@@ -305,7 +310,7 @@ public final class EmailDetector implements Detector {
         return !spelledOut && (c == '(' || c == '[' || c == '{' || c == '<') && i > 0 && text.charAt(i - 1) == ' ' ? i - 1 : i;
     }
 
-    /** The dot of a domain at {@code i}, written plainly, encoded or spelled out: its end, or -1. */
+    /** The dot of a domain at {@code i}, written plainly (or set off by spaces), encoded or spelled out: its end, or -1. */
     private static int dotEnd(CharSequence text, int i, boolean spelledOutOnly) {
         char c = text.charAt(i);
         if (c == '.' && !spelledOutOnly) {
@@ -315,6 +320,9 @@ public final class EmailDetector implements Detector {
             int end = spacedWordEnd(text, i, "dot");
             if (end > 0) {
                 return end;
+            }
+            if (!spelledOutOnly && regionMatches(text, i, " . ") && !startsSentence(text, i + 3)) {
+                return i + 3;
             }
             int bracket = i + 1;
             return bracket < text.length() && text.charAt(bracket) != ' ' && bracketedDotEnd(text, bracket) > 0
@@ -329,6 +337,25 @@ public final class EmailDetector implements Detector {
         }
         int end = bracketedDotEnd(text, i);
         return end > 0 ? skipSpace(text, end) : -1;
+    }
+
+    /**
+     * Whether the domain between {@code from} and {@code end} has a dot set off by spaces ({@code ada @ example
+     * . com}, typed so to keep crawlers off): such an address must read as one ({@link #readsAsAddress}) as a
+     * spelled-out one must, since a sentence can end after a word and an {@code @} ({@code at x@y . It}).
+     */
+    private static boolean holdsSpacedDot(CharSequence text, int from, int end) {
+        for (int p = from; p + 2 < end; p++) {
+            if (text.charAt(p) == ' ' && text.charAt(p + 1) == '.' && text.charAt(p + 2) == ' ') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A capital and a small letter at {@code i}: after a dot set off by spaces, a sentence ({@code ada@host . It failed}). */
+    private static boolean startsSentence(CharSequence text, int i) {
+        return i + 1 < text.length() && Character.isUpperCase(text.charAt(i)) && Character.isLowerCase(text.charAt(i + 1));
     }
 
     private static int bracketedDotEnd(CharSequence text, int i) {

@@ -67,7 +67,8 @@ class EmailDetectorTest {
             "alice\\x40example.com", "alice%40example%2Ecom", "alice&#64;example&#46;com", "alice(at)example(dot)com",
             "alice [at] example [dot] com", "alice {at} example.com", "alice (at) example.com", "alice@example[.]com",
             "alice@example(.)co(.)uk", "alice.smith(AT)example(DOT)com", "alice at example dot com",
-            "alice dot smith at example dot co dot uk", "tom AT home DOT nl", "alice(at)example.com"}) {
+            "alice dot smith at example dot co dot uk", "tom AT home DOT nl", "alice(at)example.com",
+            "alice [ at ] example [ dot ] com", "alice ( at ) example ( . ) co ( . ) uk"}) {
             assertThat(Finds.of(detector, "write to " + address + " today")).as(address).containsExactly(address);
         }
     }
@@ -121,6 +122,15 @@ class EmailDetectorTest {
                 .containsExactly("ada.lovelace @ example.com", "grace@ navy.example.org");
         assertThat(Finds.of(detector, "y = x @ w.T + b; z = a @ b.shape; meet me @ noon.com; see you @ home.; "
                 + "follow @acme.io; @ example.com")).isEmpty();
+    }
+
+    /** People set the domain's dots off by spaces too, to keep crawlers off; a sentence after a spaced dot ends the address. */
+    @Test
+    void anAddressWithItsDotsSetOffBySpacesIsFound() {
+        assertThat(Finds.of(detector, "write to ada @ example . com or grace@navy . example . org today"))
+                .containsExactly("ada @ example . com", "grace@navy . example . org");
+        assertThat(Finds.of(detector, "ssh to ada@host . It failed; y = x @ w . T; meet @ noon . com; z = a @ b . shape; "
+                + "look at example . com; deploy at prod . cluster")).isEmpty();
     }
 
     @Test
