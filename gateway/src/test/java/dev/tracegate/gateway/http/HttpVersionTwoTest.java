@@ -62,7 +62,9 @@ class HttpVersionTwoTest {
         long from = gateway.events("command", 0).size();
         String curl = curl("--http2-prior-knowledge", gateway.httpUrl() + "/store/admin/x");
         String raw = RawHttp.send(gateway.gateway().httpPort(), "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
-        assertThat(curl).contains("[000 0]").doesNotContain("HTTP/2");
+        // No status line came back ("[000 0]": no code, no version); curl's own error may name HTTP/2 when the
+        // listener closes the connection under its frames, which is the refusal, not an answer.
+        assertThat(curl).contains("[000 0]").doesNotContainPattern("(?m)^HTTP/2 \\d{3}");
         assertThat(raw).startsWith("HTTP/1.1 426 ");
         Thread.sleep(500); // a request that slipped through would reach the target by now
         assertThat(heads).isEmpty();
