@@ -73,6 +73,8 @@ import java.util.regex.Pattern;
  */
 final class ClientMessageRelay {
 
+    private static final int[] NO_PARAMETER_TYPES = {};
+
     /** Why a session ends when its client said goodbye (Terminate). */
     static final String TERMINATED = "client terminated";
     private static final int MAX_OUTBOX_BYTES = 1024 * 1024;
@@ -595,7 +597,7 @@ final class ClientMessageRelay {
      * surely finished, so a renamed or replaced column is masked by what it is now.
      */
     private Ruling decideSql(String sql) {
-        return decideSql(sql, new int[0]);
+        return decideSql(sql, NO_PARAMETER_TYPES);
     }
 
     /** The same for a Parse, whose declared parameter types run their domain checks and casts on the values bound. */
@@ -609,7 +611,20 @@ final class ClientMessageRelay {
 
     private Command.Sql sqlCommand(String sql, int[] parameterTypes) {
         return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors,
-                Arrays.stream(parameterTypes).boxed().toList());
+                declaredTypes(parameterTypes));
+    }
+
+    /**
+     * The types a Parse declares, none when every one is left to the server (0): the common case, and
+     * on the relay's path for every statement, so it allocates nothing and asks the lineage check nothing.
+     */
+    private static List<Integer> declaredTypes(int[] parameterTypes) {
+        for (int type : parameterTypes) {
+            if (type != 0) {
+                return Arrays.stream(parameterTypes).boxed().toList();
+            }
+        }
+        return List.of();
     }
 
     /**
