@@ -293,5 +293,7 @@ class AuditReportTest {
                 .doesNotContain("\" onmouseover")
                 .contains("&lt;script&gt;alert(document.cookie)&lt;/script&gt;").contains("&lt;b&gt;bold&lt;/b&gt;");
         assertThat(html).doesNotContain("src=\"http").doesNotContain("href=\"http").doesNotContain("@import").doesNotContain("url(");
+        assertThat(html.substring(0, html.indexOf("</head>"))).as("a second wall: the page itself forbids scripts")
+                .contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline';");
     }
 }
