@@ -4,6 +4,7 @@ import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.ledger.jcs.Jcs;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,12 @@ final class LeafEncoding {
     private final Map<EvidenceEvent.Resource, String> resources = new ConcurrentHashMap<>();
     private StringBuilder text = new StringBuilder(FIRST_CAPACITY);
     private byte[] utf8 = new byte[FIRST_CAPACITY];
+    /**
+     * The leaf hash's digest, kept with the buffers: the log's writer is whichever request's
+     * (virtual) thread leads the group commit, and a thread-local digest would be looked up among
+     * the JDK's providers for nearly every such thread.
+     */
+    private final MessageDigest sha256 = MerkleHashes.newSha256();
 
     /** The canonical leaf: members in UTF-16 order (actor, detail, index, resource, session, time, trace, type, v). */
     byte[] encode(long index, EvidenceEvent event) {
@@ -50,9 +57,14 @@ final class LeafEncoding {
     byte[] encodeInto(long index, EvidenceEvent event, LeafBatch records) {
         int length = utf8(text(index, event));
         records.add(utf8, length);
-        byte[] leafHash = MerkleHashes.leafHash(utf8, 0, length);
+        byte[] leafHash = MerkleHashes.leafHash(sha256, utf8, 0, length);
         letGoOfLargeBuffers();
         return leafHash;
+    }
+
+    /** The leaf hash of a leaf {@link #encode} wrote, with this encoder's digest (the same thread, under the same lock). */
+    byte[] leafHash(byte[] leaf) {
+        return MerkleHashes.leafHash(sha256, leaf, 0, leaf.length);
     }
 
     /** The leaf's canonical text, in the kept builder. */

@@ -23,7 +23,7 @@ record SealedEvent(byte[] leaf, IndexedEvent indexed) {
             // The canonical text out of its builder, then into UTF-8.
             CostAccounting.COPIES.add(2);
         }
-        return new SealedEvent(leaf, indexed(index, MerkleHashes.leafHash(leaf), event));
+        return new SealedEvent(leaf, indexed(index, leaves.leafHash(leaf), event));
     }
 
     /**

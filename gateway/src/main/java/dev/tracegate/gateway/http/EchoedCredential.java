@@ -3,7 +3,10 @@ package dev.tracegate.gateway.http;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URLEncoder;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -24,13 +27,25 @@ import java.util.Set;
 final class EchoedCredential {
 
     static final int MIN_LENGTH = 8;
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
     static final EchoedCredential NONE = new EchoedCredential(List.of());
 
     private final List<byte[]> spellings;
+    /**
+     * The spellings that hold no other spelling ({@code TOKEN}, not {@code Bearer TOKEN}): wherever a
+     * spelling is, one of these is within it, so a body that holds none of them holds no spelling,
+     * and the search of a body that holds none (nearly every body) reads it once for each of these
+     * alone, not once for every spelling (a bearer token's three for one).
+     */
+    private final List<byte[]> cores;
     private final int longest;
 
     private EchoedCredential(List<byte[]> spellings) {
         this.spellings = spellings;
+        this.cores = spellings.stream().filter(spelling -> spellings.stream().noneMatch(other -> other != spelling
+                && other.length < spelling.length && indexOf(spelling, spelling.length, other, 0) >= 0)).toList();
         this.longest = spellings.stream().mapToInt(s -> s.length).max().orElse(0);
     }
 
@@ -84,7 +99,7 @@ final class EchoedCredential {
     }
 
     private boolean holds(byte[] bytes, int length) {
-        for (byte[] spelling : spellings) {
+        for (byte[] spelling : cores) {
             if (indexOf(bytes, length, spelling, 0) >= 0) {
                 return true;
             }
@@ -100,11 +115,29 @@ final class EchoedCredential {
         }
     }
 
-    private static int indexOf(byte[] bytes, int length, byte[] spelling, int from) {
+    /**
+     * Where {@code spelling} starts in {@code bytes[from, length)}, or -1. The spelling's first byte is
+     * looked for eight bytes at a time (a word that holds none of it is passed over whole), since nearly
+     * every answer holds no spelling and is read to its end for nothing: a byte at a time, a 64 KiB
+     * answer took about 30 us per spelling.
+     */
+    static int indexOf(byte[] bytes, int length, byte[] spelling, int from) {
         byte first = spelling[0];
-        for (int at = from; at <= length - spelling.length; at++) {
-            if (bytes[at] == first && Arrays.equals(bytes, at, at + spelling.length, spelling, 0, spelling.length)) {
-                return at;
+        long firsts = (first & 0xFFL) * ONES;
+        int last = length - spelling.length;
+        int at = from;
+        while (at <= last) {
+            if (at <= length - Long.BYTES) {
+                long word = (long) WORDS.get(bytes, at) ^ firsts; // a zero byte where the first byte is
+                if (((word - ONES) & ~word & HIGHS) == 0) {
+                    at += Long.BYTES;
+                    continue;
+                }
+            }
+            for (int end = Math.min(at + Long.BYTES, last + 1); at < end; at++) {
+                if (bytes[at] == first && Arrays.equals(bytes, at, at + spelling.length, spelling, 0, spelling.length)) {
+                    return at;
+                }
             }
         }
         return -1;
@@ -167,7 +200,9 @@ final class EchoedCredential {
                 return;
             }
             filled += n;
-            replace(buffer, filled);
+            if (holds(buffer, filled)) {
+                replace(buffer, filled);
+            }
             releasable = Math.max(releasable, filled - (longest - 1));
         }
 

@@ -46,11 +46,16 @@ final class ResponseRelay {
         BodyForm form = answer.status() == 206 ? BodyForm.partial() : BodyForm.of(
                 answer.headers().getValuesList(HttpHeader.CONTENT_TYPE),
                 answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING));
+        EchoedCredential echoed = sent.echoed();
+        // A small body collected whole where it arrived is searched for the credential as the one array it
+        // is; only a body that streams is read through the scrubbing stream, which holds back a tail in a
+        // buffer of its own (16 KiB, and a copy of the body's first read into it, per answer).
+        byte[] collected = echoed.scrubbed(answer.whole());
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
-        EchoedCredential echoed = sent.echoed();
-        try (PushbackInputStream in = new PushbackInputStream(echoed.scrubbing(answer.body()), 1)) {
-            boolean empty = peekEmpty(in);
+        try (PushbackInputStream in = collected != null ? null
+                : new PushbackInputStream(echoed.scrubbing(answer.body()), 1)) {
+            boolean empty = collected == null && peekEmpty(in);
             boolean passOther = masking != null && !empty && !form.maskable() && passUnmaskable;
             if (passOther) {
                 evidence.passedUnmasked("response.body");
@@ -66,12 +71,13 @@ final class ResponseRelay {
             long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
             if (small && (masking == null || passOther)) {
-                relayWhole(whole(answer, echoed, in, (int) length), answer.status(), requestBody, contentType, out);
+                relayWhole(collected != null ? collected : readWhole(in, (int) length), answer.status(), requestBody,
+                        contentType, out);
                 return;
             }
-            InputStream body = in;
+            InputStream body = collected != null ? new ByteArrayInputStream(collected) : in;
             if (small && form.kind() == BodyMasking.Kind.JSON) {
-                byte[] whole = whole(answer, echoed, in, (int) length);
+                byte[] whole = collected != null ? collected : readWhole(in, (int) length);
                 if (relayMaskedWhole(whole, masking, answer.status(), requestBody, contentType, out)) {
                     return;
                 }
@@ -220,12 +226,6 @@ final class ResponseRelay {
         evidence.completed(status, requestBody, BodyCapture.ofWhole(masked, capturedBytes), contentType);
         out.completeWith(masked);
         return true;
-    }
-
-    /** A small body whole: as the target's answer collected it (the credential replaced), else read from the stream. */
-    private static byte[] whole(TargetAnswer answer, EchoedCredential echoed, InputStream in, int length) throws IOException {
-        byte[] collected = answer.whole();
-        return collected != null ? echoed.scrubbed(collected) : readWhole(in, length);
     }
 
     private static byte[] readWhole(InputStream in, int length) throws IOException {

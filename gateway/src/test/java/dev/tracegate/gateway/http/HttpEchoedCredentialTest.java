@@ -105,6 +105,25 @@ class HttpEchoedCredentialTest {
         }
     }
 
+    /**
+     * The search reads a body eight bytes at a time: the credential is replaced wherever it starts in
+     * a word, up to the body's last byte, in a body no longer than it.
+     */
+    @Test
+    void theHeldCredentialIsReplacedWhereverItStartsInABodyHeldWhole() throws Exception {
+        int length = ("Bearer " + HELD).length();
+        for (int before = 0; before <= 16; before++) {
+            for (int after : new int[] {0, 1, 7, 8}) {
+                String body = CLIENT.send(HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/bearer/shifted/" + before
+                                        + "/" + after))
+                                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                                .GET().build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(body).as(before + " " + after).isEqualTo("x".repeat(before) + "*".repeat(length) + "y".repeat(after));
+            }
+        }
+    }
+
     /** Echoes each request's head: in a header and as the body, in the form its path names. */
     private static void echo(InputStream in, OutputStream out) throws IOException {
         for (String head = RawHttpTarget.readHead(in); head != null; head = RawHttpTarget.readHead(in)) {
@@ -113,6 +132,15 @@ class HttpEchoedCredentialTest {
             String seen = "X-Seen: " + credential + "\r\nX-Seen-Query: /back?auth="
                     + URLEncoder.encode(credential, StandardCharsets.UTF_8) + "\r\n";
             String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+            if (path.startsWith("/shifted/")) {
+                String[] shifted = path.split("/"); // /shifted/<bytes before the credential>/<bytes after it>
+                String echoed = "x".repeat(Integer.parseInt(shifted[2])) + credential.substring(credential.indexOf(':') + 1).strip()
+                        + "y".repeat(Integer.parseInt(shifted[3]));
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + echoed.length() + "\r\n\r\n"
+                        + echoed).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                continue;
+            }
             byte[] body = switch (path) {
                 case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);

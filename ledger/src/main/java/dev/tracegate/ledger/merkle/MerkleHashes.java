@@ -23,10 +23,18 @@ public final class MerkleHashes {
 
     /** SHA-256(0x00 || data[offset, offset + length)): the hash of one leaf held in part of a buffer. */
     public static byte[] leafHash(byte[] data, int offset, int length) {
-        MessageDigest digest = SHA256.get();
-        digest.update(LEAF_PREFIX);
-        digest.update(data, offset, length);
-        return digest.digest();
+        return leafHash(SHA256.get(), data, offset, length);
+    }
+
+    /**
+     * As {@link #leafHash(byte[], int, int)}, with a SHA-256 digest the caller keeps (and uses from
+     * one thread at a time): a thread-local one is made anew for every thread that asks, and a
+     * server that runs each request on a virtual thread of its own would make one per request.
+     */
+    public static byte[] leafHash(MessageDigest sha256, byte[] data, int offset, int length) {
+        sha256.update(LEAF_PREFIX);
+        sha256.update(data, offset, length);
+        return sha256.digest();
     }
 
     /** SHA-256(0x01 || left || right): the hash of an interior node. */
