@@ -621,7 +621,8 @@ public final class EvidenceLog implements AutoCloseable {
      * same tree. Otherwise someone removed or rewrote events no checkpoint covers yet (the store's
      * rows, hashes and head alike), and a batch sealed on top would carry that on into the next
      * checkpoint: the batch fails instead, and so does every command waiting for it. A head another
-     * node moved further is taken as it is; the next checkpoint proves it extends this node's tree.
+     * node moved further is taken as it is (another node's events and invented ones look alike
+     * here); the checkpoints this node signs until then prove the log extends its tree.
      */
     private void requireExtendsWritten(EvidenceStoreWriter.Head head) throws SQLException {
         WrittenHead last = written;
