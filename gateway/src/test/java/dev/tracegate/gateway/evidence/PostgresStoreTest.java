@@ -229,10 +229,7 @@ class PostgresStoreTest {
     void eventsNoCheckpointCoversYetCannotBeCutFromTheStore() throws Exception {
         try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
              Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
-            for (int i = 0; i < 12; i++) {
-                gateway.evidence().appendDurably(event("kept " + i));
-            }
-            long signed = gateway.checkpoints().signNow().checkpoint().size();
+            long signed = twelveEventsSigned(gateway);
             for (int i = 0; i < 5; i++) {
                 gateway.evidence().appendDurably(event("ran " + i));
             }
@@ -262,10 +259,7 @@ class PostgresStoreTest {
     void eventsNoCheckpointCoversYetCannotBeRewrittenInTheStore() throws Exception {
         try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
              Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
-            for (int i = 0; i < 12; i++) {
-                gateway.evidence().appendDurably(event("kept " + i));
-            }
-            gateway.checkpoints().signNow();
+            twelveEventsSigned(gateway);
             long last = gateway.evidence().appendDurably(event("DROP TABLE payroll"));
             try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
                 byte[] leaf;
@@ -351,6 +345,14 @@ class PostgresStoreTest {
             }
             assertThat(markers).as("nothing ran unrecorded while the store was away").containsExactly("after", "before");
         }
+    }
+
+    /** Twelve events and a checkpoint of them: what a store's writer finds signed; the checkpoint's size. */
+    private static long twelveEventsSigned(Gateway gateway) throws Exception {
+        for (int i = 0; i < 12; i++) {
+            gateway.evidence().appendDurably(event("kept " + i));
+        }
+        return gateway.checkpoints().signNow().checkpoint().size();
     }
 
     private static Properties alice() {
