@@ -122,8 +122,8 @@ final class EvidenceCommand {
         @Parameters(index = "0", description = "bundle directory or .zip")
         Path bundle;
 
-        @Option(names = "--key", description = "the log's verifier key line, or a file holding it (recommended:"
-                + " otherwise the bundle's own key is used and only self-consistency is proven)")
+        @Option(names = "--key", description = "the log's verifier key line, or a file holding it; without it the bundle"
+                + " is checked against its own key, which proves only that it agrees with itself, and the exit code is 3")
         String key;
 
         @Option(names = "--since-checkpoint", paramLabel = "FILE", description = "the checkpoint of an earlier export you"
@@ -175,7 +175,14 @@ final class EvidenceCommand {
                 System.out.println(checked.summary());
                 return checked.ok();
             }).orElse(true);
-            return report.ok() && reportOk ? 0 : 1;
+            if (!report.ok() || !reportOk) {
+                return 1;
+            }
+            if (!report.trusted()) {
+                System.out.println(report.untrustedLine());
+                return VerificationReport.UNTRUSTED_EXIT;
+            }
+            return 0;
         }
     }
 }

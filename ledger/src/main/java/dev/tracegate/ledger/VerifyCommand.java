@@ -27,12 +27,15 @@ import java.util.Optional;
  * bundle of the same log is genuine, and verifies otherwise (the VERIFIED line states both).
  * Prints one line per verification step and a final VERIFIED or FAILED line, then, for a bundle
  * with an audit report, whether every figure of it is recomputed from the events; exits 0 when
- * the bundle (and its report) verify, 1 when not, 2 on wrong usage.
+ * the bundle (and its report) verify against the key given with {@code --key}, 1 when not, 2 on
+ * wrong usage, and 3 when no key was given and the bundle verified only against the one it carries
+ * (a forger's bundle does that too: a line says so).
  */
 public final class VerifyCommand {
     static final int OK = 0;
     static final int FAILED = 1;
     static final int USAGE = 2;
+    static final int UNTRUSTED = VerificationReport.UNTRUSTED_EXIT;
 
     private static final String USAGE_TEXT =
             "usage: VerifyCommand BUNDLE_DIR_OR_ZIP [--key VERIFIER_KEY_LINE|KEY_FILE] [--since-checkpoint EARLIER_CHECKPOINT_FILE]"
@@ -104,7 +107,14 @@ public final class VerifyCommand {
             out.println(checked.summary());
             return checked.ok();
         }).orElse(true);
-        return report.ok() && reportOk ? OK : FAILED;
+        if (!report.ok() || !reportOk) {
+            return FAILED;
+        }
+        if (!report.trusted()) {
+            out.println(report.untrustedLine());
+            return UNTRUSTED;
+        }
+        return OK;
     }
 
     /**

@@ -56,16 +56,48 @@ class VerifyCommandTest {
 
     @Test
     void printsOneLinePerStepAndExitsZeroWhenVerified() throws IOException {
-        Output out = run(bundle.toString());
+        Output out = run(bundle.toString(), "--key", key.verifierKey().format());
         assertThat(out.code).isEqualTo(VerifyCommand.OK);
         assertThat(out.stdout.lines().toList()).hasSize(7)
                 .allMatch(line -> line.startsWith("ok  ") || line.startsWith("VERIFIED"))
                 .contains("ok  times: no event is earlier than an event before it; no clock step announced");
-        assertThat(out.stdout).contains("VERIFIED 5 event(s)", "bundle's own key");
+        assertThat(out.stdout).contains("VERIFIED 5 event(s)", "(the trusted key)");
 
-        assertThat(run(bundle.toString(), "--key", key.verifierKey().format()).stdout).contains("(the trusted key)");
         key.savePublicKey(dir.resolve("log.pub"));
         assertThat(run(bundle.toString(), "--key", dir.resolve("log.pub").toString()).code).isEqualTo(VerifyCommand.OK);
+    }
+
+    /**
+     * Someone rewrites a bundle (here: a DELETE becomes a SELECT), signs its checkpoint and manifest
+     * with a key of their own under the log's name and puts that key in log-key.pub. Without --key
+     * the bundle agrees with itself, and the verifier used to exit 0 with VERIFIED: a script that
+     * reads the exit code took the forgery for the log's. It now exits 3 and says why; with the
+     * log's key it fails.
+     */
+    @Test
+    void aBundleCheckedOnlyAgainstTheKeyItCarriesIsNotTrusted() throws IOException {
+        LogKeyPair forger = LogKeyPair.generate("tracegate.example.com/cli");
+        Path forged = dir.resolve("forged.zip");
+        MemoryTree tree = new MemoryTree();
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(forged)) {
+            byte[] event = Jcs.canonicalize(("{\"v\":1,\"index\":0,\"time\":\"2026-12-05T09:00:00.000000Z\",\"type\":\"command\","
+                    + "\"detail\":{\"text\":\"SELECT 1\"}}").getBytes(StandardCharsets.UTF_8));
+            tree.appendLeaf(event);
+            writer.addEvent(event);
+            writer.finish(forger.signer().sign(new Checkpoint("tracegate.example.com/cli", 1, tree.root())), forger.signer());
+        }
+
+        Output alone = run(forged.toString());
+        assertThat(alone.code).isEqualTo(VerifyCommand.UNTRUSTED).isNotEqualTo(VerifyCommand.OK);
+        assertThat(alone.stdout).contains("VERIFIED 1 event(s)", "bundle's own key")
+                .endsWith("NOT TRUSTED: no --key given, so the bundle was checked only against the key it carries ("
+                        + forger.verifierKey().format() + "), which anyone who rewrote it would have replaced with their own;"
+                        + " verify with the log's published key (--key), obtained from its operator, not from the bundle\n");
+        assertThat(run(bundle.toString()).code).as("a genuine bundle without --key proves no more").isEqualTo(VerifyCommand.UNTRUSTED);
+
+        Output withKey = run(forged.toString(), "--key", key.verifierKey().format());
+        assertThat(withKey.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(withKey.stdout).contains("FAILED checkpoint: note is not signed by tracegate.example.com/cli+" + key.verifierKey().keyIdHex());
     }
 
     @Test

@@ -223,8 +223,9 @@ public final class ApprovalService implements AutoCloseable {
         }
         Ended ended = null;
         try (StoreTransaction tx = stored.begin()) {
-            Instant now = clock.instant();
-            PendingApproval pending = openForDecision(tx, id, now);
+            OpenRequest open = openForDecision(tx, id);
+            PendingApproval pending = open.pending();
+            Instant now = open.at();
             ApprovalSpec spec = pending.request().spec();
             requireNotRequester(pending, approver);
             boolean regular = inAny(approver, spec.approverGroups());
@@ -273,8 +274,9 @@ public final class ApprovalService implements AutoCloseable {
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
         Ended ended;
         try (StoreTransaction tx = stored.begin()) {
-            Instant now = clock.instant();
-            PendingApproval pending = openForDecision(tx, id, now);
+            OpenRequest open = openForDecision(tx, id);
+            PendingApproval pending = open.pending();
+            Instant now = open.at();
             ApprovalSpec spec = pending.request().spec();
             requireNotRequester(pending, approver);
             if (!inAny(approver, spec.approverGroups()) && !inAny(approver, spec.breakGlassGroups())) {
@@ -503,21 +505,29 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
+    /** A request locked for a decision, and the time the decision is taken at. */
+    private record OpenRequest(PendingApproval pending, Instant at) {
+    }
+
     /**
      * Locks the request's row and checks that it can still be decided. One whose deadline passed,
      * or whose node is gone, is ended here (expired, or withdrawn) and the decision refused: that
-     * end is committed, recorded and announced like any other.
+     * end is committed, recorded and announced like any other. The decision's time is read once
+     * the lock is held, not before: a vote that waited for another decision to commit (up to the
+     * evidence log's durable wait, on any node) is taken when it gets the request, so one sent
+     * before the deadline and let in after it finds the request expired.
      */
-    private PendingApproval openForDecision(StoreTransaction tx, String id, Instant now) throws ApprovalException, SQLException {
+    private OpenRequest openForDecision(StoreTransaction tx, String id) throws ApprovalException, SQLException {
         StoredApproval locked = id == null ? null : stored.lock(tx, id);
         if (locked == null) {
             throw new ApprovalException(ApprovalException.Kind.NOT_FOUND, "no approval " + id);
         }
+        Instant now = clock.instant();
         PendingApproval pending = locked.approval();
         requireUndecided(pending);
         boolean expired = !now.isBefore(pending.expiresAt());
         if (!expired && lease.alive(tx.connection(), locked.ownerNode())) {
-            return pending;
+            return new OpenRequest(pending, now);
         }
         ApprovalOutcome outcome = expired ? ApprovalOutcome.EXPIRED : ApprovalOutcome.WITHDRAWN;
         String reason = expired ? expiredReason(pending) : NODE_GONE;

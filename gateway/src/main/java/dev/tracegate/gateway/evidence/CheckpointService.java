@@ -99,10 +99,15 @@ public final class CheckpointService implements AutoCloseable {
     /** Signs a checkpoint of everything durable now (or returns the latest if nothing was added). */
     public synchronized SignedCheckpoint signNow() {
         log.awaitStored();
+        // Read before the store is: what it says this node wrote is committed, so the read below sees it.
+        Optional<WrittenHead> written = log.written();
         try (EvidenceReader reader = log.reader()) {
             Connection connection = reader.connection();
             SubtreeHashes hashes = reader.subtrees();
             long size = reader.size();
+            if (written.isPresent()) {
+                requireExtendsWritten(written.get(), size, hashes);
+            }
             if (latest != null && latest.checkpoint().size() == size) {
                 anchor(latest);
                 latestConfirmedAt = Instant.now();
@@ -150,6 +155,28 @@ public final class CheckpointService implements AutoCloseable {
         } catch (ProofException e) {
             throw new StoreException("the log is not an extension of checkpoint " + previous.size()
                     + ": " + e.getMessage() + "; refusing to sign");
+        }
+    }
+
+    /**
+     * The store's log must extend the tree this node's last batch left (shared store): events
+     * written since the last checkpoint are in no signed note yet, so a store whose rows, hashes
+     * and head were cut back or rewritten since would otherwise be signed as it is, and every
+     * bundle after would verify without them.
+     */
+    private static void requireExtendsWritten(WrittenHead written, long size, SubtreeHashes hashes) {
+        if (size < written.size()) {
+            throw new StoreException("the store's evidence log holds " + size + " events, but this gateway wrote " + written.size()
+                    + " durably: events no checkpoint covered yet were removed from the store; refusing to sign");
+        }
+        try {
+            byte[] root = MerkleTree.rootFrom(hashes, size);
+            List<byte[]> proof = ConsistencyProof.create(written.size(), size, hashes);
+            ConsistencyProof.verify(written.size(), size, written.root(), root, proof);
+        } catch (ProofException | IllegalArgumentException | IllegalStateException e) {
+            throw new StoreException("the store's evidence log is not an extension of the " + written.size() + " events this"
+                    + " gateway wrote: events no checkpoint covered yet were rewritten in the store (" + e.getMessage()
+                    + "); refusing to sign");
         }
     }
 

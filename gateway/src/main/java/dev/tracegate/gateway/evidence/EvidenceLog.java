@@ -104,6 +104,8 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile boolean closing;
     private volatile long durableSize;
     private volatile long storedSize;
+    /** Shared store: the log as this node's last batch left it, which the store must still extend; null before one. */
+    private volatile WrittenHead written;
     private long nextIndex;
     /** Writes the leaves; used under {@link #writeLock} only, since it keeps its buffers from one leaf to the next. */
     private final LeafEncoding leafEncoding = new LeafEncoding();
@@ -578,6 +580,7 @@ public final class EvidenceLog implements AutoCloseable {
         }
         List<PendingEvent> batch = new ArrayList<>();
         SealedBatch sealedBatch = null;
+        WrittenHead now = null;
         try (Connection connection = store.dataSource().getConnection()) {
             StampedBatch stamped = StampedBatch.NONE;
             for (int attempt = 1; sealedBatch == null; attempt++) {
@@ -586,17 +589,22 @@ public final class EvidenceLog implements AutoCloseable {
                     connection.setAutoCommit(false);
                 }
                 EvidenceStoreWriter.Head head = locked ? writer.lockHead(connection) : writer.readHead(connection);
+                requireExtendsWritten(head);
                 // Drained once the head is read: what arrived meanwhile (or during an attempt that found the head
                 // moved) joins the batch instead of waiting for the next one.
                 List<PendingEvent> more = drainQueue(MAX_APPEND_BATCH - batch.size());
                 batch.addAll(more);
                 stamped = stamped.plus(stamp(more));
                 sealedBatch = locked ? appendLocked(connection, head, stamped) : appendUnlocked(connection, head, stamped);
+                if (sealedBatch != null) {
+                    now = WrittenHead.of(head.range()); // the write moved the head's range to the batch's end
+                }
             }
         } catch (SQLException | RuntimeException e) {
             fail(batch.isEmpty() ? drainQueue() : batch, e);
             return;
         }
+        written = now;
         long size = sealedBatch.events().getLast().index() + 1;
         durableSize = size;
         markStored(size);
@@ -606,6 +614,36 @@ public final class EvidenceLog implements AutoCloseable {
         lastWriteFailure = null;
         observer.written(batch.size(), System.nanoTime() - batch.getFirst().queuedNanos());
         observer.durable(sealedBatch.logged());
+    }
+
+    /**
+     * The store's head must extend what this node wrote last: not shorter, and at the same size the
+     * same tree. Otherwise someone removed or rewrote events no checkpoint covers yet (the store's
+     * rows, hashes and head alike), and a batch sealed on top would carry that on into the next
+     * checkpoint: the batch fails instead, and so does every command waiting for it. A head another
+     * node moved further is taken as it is (another node's events and invented ones look alike
+     * here); the checkpoints this node signs until then prove the log extends its tree.
+     */
+    private void requireExtendsWritten(EvidenceStoreWriter.Head head) throws SQLException {
+        WrittenHead last = written;
+        if (last == null) {
+            return;
+        }
+        if (head.size() < last.size()) {
+            throw new SQLException("the store's evidence log holds " + head.size() + " events, but this gateway wrote "
+                    + last.size() + " durably: events were removed from the store since; nothing more is written to it."
+                    + " Restore the store from a backup and find out who changed it");
+        }
+        if (head.size() == last.size() && !last.sameEdge(head.range())) {
+            throw new SQLException("the store's evidence log of " + head.size() + " events is not the one this gateway wrote:"
+                    + " its events or hashes were rewritten since; nothing more is written to it. Restore the store from a"
+                    + " backup and find out who changed it");
+        }
+    }
+
+    /** Shared store: the log as this node's last batch left it, if it wrote one since it started. */
+    Optional<WrittenHead> written() {
+        return Optional.ofNullable(written);
     }
 
     /**

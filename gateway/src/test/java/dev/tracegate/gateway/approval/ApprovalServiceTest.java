@@ -18,10 +18,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.policy.rules.ApprovalSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -149,6 +153,51 @@ class ApprovalServiceTest {
         assertThat(decision.votes()).extracting(ApproverVote::approver).containsExactly(DBA);
         assertThatThrownBy(() -> approvals.approve(pending.id(), SECURITY, "too late", null))
                 .isInstanceOf(ApprovalException.class).hasMessageContaining("already expired");
+    }
+
+    /**
+     * A vote and the deadline race: the request's row is held by another decision (a vote on
+     * another node whose evidence write is slow) while a DBA's approval, sent before the deadline,
+     * waits for it, and the deadline passes meanwhile. The approval is taken when it gets the
+     * request, so it finds the request expired; before, it was taken at the time it was sent and
+     * approved a request past its deadline.
+     */
+    @Test
+    void aVoteLetInAfterTheDeadlineFindsTheRequestExpired() throws Exception {
+        // No poll of its own meanwhile: only the vote and the deadline race.
+        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "race-node", Duration.ofHours(1))) {
+            PendingApproval pending = service.request(ddl(ANALYST, "s1", ONE_DBA));
+            CompletableFuture<Void> vote;
+            try (Connection other = fixtures.store.dataSource().getConnection()) {
+                other.setAutoCommit(false);
+                try (PreparedStatement lock = other.prepareStatement("SELECT id FROM approval_request WHERE id = ? FOR UPDATE")) {
+                    lock.setString(1, pending.id());
+                    lock.executeQuery().close();
+                }
+                Thread[] voter = new Thread[1];
+                vote = CompletableFuture.runAsync(() -> {
+                    try {
+                        service.approve(pending.id(), DBA, "looks fine", null);
+                    } catch (ApprovalException e) {
+                        throw new CompletionException(e);
+                    }
+                }, task -> voter[0] = Thread.ofPlatform().start(task));
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> waitsForTheRow(voter[0]));
+                clock.advance(Duration.ofMinutes(10));
+                other.commit();
+            }
+
+            assertThatThrownBy(vote::join).hasCauseInstanceOf(ApprovalException.class).hasMessageContaining("already expired");
+            ApprovalResult decision = pending.decision().get(1, TimeUnit.SECONDS);
+            assertThat(decision.outcome()).isEqualTo(ApprovalOutcome.EXPIRED);
+            assertThat(decision.votes()).isEmpty();
+        }
+    }
+
+    /** The thread is inside the store, waiting for a row another transaction locked. */
+    private static boolean waitsForTheRow(Thread thread) {
+        return thread != null && thread.getState() != Thread.State.RUNNABLE
+                && java.util.Arrays.stream(thread.getStackTrace()).anyMatch(frame -> frame.getClassName().startsWith("org.h2."));
     }
 
     @Test

@@ -218,6 +218,91 @@ class PostgresStoreTest {
         }
     }
 
+    /**
+     * The events written since the last checkpoint are signed by nothing yet: a DBA of the shared
+     * store removes the last five (commands that ran: each was durable before it did), with their
+     * subtree hashes and the head, before the next checkpoint. The gateway that wrote them refuses to
+     * sign the cut log and to write on top of it; before, it signed the log without them and every
+     * bundle after verified, the five gone for good.
+     */
+    @Test
+    void eventsNoCheckpointCoversYetCannotBeCutFromTheStore() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
+             Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
+            long signed = twelveEventsSigned(gateway);
+            for (int i = 0; i < 5; i++) {
+                gateway.evidence().appendDurably(event("ran " + i));
+            }
+            try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
+                sql.execute("DELETE FROM evidence_event WHERE idx >= " + signed);
+                sql.execute("DELETE FROM merkle_subtree WHERE (node_index + 1) * (1::bigint << level) > " + signed);
+                sql.execute("DELETE FROM evidence_chunk WHERE first_idx >= " + signed);
+                sql.execute("UPDATE log_head SET tree_size = " + signed + ", edge = NULL");
+            }
+
+            assertThatThrownBy(() -> gateway.checkpoints().signNow())
+                    .hasMessageContaining("holds " + signed + " events, but this gateway wrote " + (signed + 5) + " durably")
+                    .hasMessageContaining("refusing to sign");
+            assertThatThrownBy(() -> gateway.evidence().appendDurably(event("after the cut")))
+                    .isInstanceOf(EvidenceLogUnavailableException.class)
+                    .hasMessageContaining("events were removed from the store since");
+            assertThatThrownBy(() -> gateway.checkpoints().signNow()).hasMessageContaining("refusing to sign");
+        }
+    }
+
+    /**
+     * As above, but the DBA rewrites the last of those events in place instead (its leaf, leaf hash,
+     * subtree hashes and head recomputed, so the store agrees with itself): the gateway refuses to
+     * sign the rewritten log and to write on top of it.
+     */
+    @Test
+    void eventsNoCheckpointCoversYetCannotBeRewrittenInTheStore() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
+             Gateway gateway = Gateway.start(gatewayConfig(storeConfig(storeDb)))) {
+            twelveEventsSigned(gateway);
+            long last = gateway.evidence().appendDurably(event("DROP TABLE payroll"));
+            try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
+                byte[] leaf;
+                try (ResultSet rs = sql.executeQuery("SELECT leaf FROM evidence_event WHERE idx = " + last)) {
+                    assertThat(rs.next()).isTrue();
+                    leaf = new String(rs.getBytes(1), java.nio.charset.StandardCharsets.UTF_8)
+                            .replace("DROP TABLE payroll", "SELECT 1 AS healthy").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                try (var update = c.prepareStatement("UPDATE evidence_event SET leaf = ?, leaf_hash = ? WHERE idx = ?")) {
+                    update.setBytes(1, leaf);
+                    update.setBytes(2, MerkleHashes.leafHash(leaf));
+                    update.setLong(3, last);
+                    update.executeUpdate();
+                }
+                List<byte[]> leafHashes = new ArrayList<>();
+                try (ResultSet rs = sql.executeQuery("SELECT leaf_hash FROM evidence_event ORDER BY idx")) {
+                    while (rs.next()) {
+                        leafHashes.add(rs.getBytes(1));
+                    }
+                }
+                try (var update = c.prepareStatement("UPDATE merkle_subtree SET hash = ? WHERE level = ? AND node_index = ?")) {
+                    for (int level = 4; (1L << level) <= leafHashes.size(); level++) {
+                        long node = last >> level;
+                        if ((node + 1) << level <= leafHashes.size()) {
+                            update.setBytes(1, MerkleTree.root(leafHashes.subList((int) (node << level), (int) ((node + 1) << level))));
+                            update.setInt(2, level);
+                            update.setLong(3, node);
+                            update.executeUpdate();
+                        }
+                    }
+                }
+                sql.execute("UPDATE log_head SET edge = NULL"); // loaded again from the rewritten rows
+            }
+
+            assertThatThrownBy(() -> gateway.checkpoints().signNow())
+                    .hasMessageContaining("is not an extension of the " + (last + 1) + " events this gateway wrote")
+                    .hasMessageContaining("refusing to sign");
+            assertThatThrownBy(() -> gateway.evidence().appendDurably(event("after the rewrite")))
+                    .isInstanceOf(EvidenceLogUnavailableException.class)
+                    .hasMessageContaining("were rewritten since");
+        }
+    }
+
     /** #21 faults: the store goes away and comes back; the gateway refuses meanwhile and serves again without a restart. */
     @Test
     void aStoreThatComesBackIsUsedAgainWithoutARestart() throws Exception {
@@ -260,6 +345,14 @@ class PostgresStoreTest {
             }
             assertThat(markers).as("nothing ran unrecorded while the store was away").containsExactly("after", "before");
         }
+    }
+
+    /** Twelve events and a checkpoint of them: what a store's writer finds signed; the checkpoint's size. */
+    private static long twelveEventsSigned(Gateway gateway) throws Exception {
+        for (int i = 0; i < 12; i++) {
+            gateway.evidence().appendDurably(event("kept " + i));
+        }
+        return gateway.checkpoints().signNow().checkpoint().size();
     }
 
     private static Properties alice() {

@@ -41,10 +41,30 @@ public record VerificationReport(
         Optional<Instant> checkpointAt,
         List<String> warnings) {
 
+    /** The exit code of a bundle that verified against its own key only: not 0 (trusted), not 1 (failed). */
+    public static final int UNTRUSTED_EXIT = 3;
+
     public VerificationReport {
         results = List.copyOf(results);
         checkpointAt = checkpointAt == null ? Optional.empty() : checkpointAt;
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /**
+     * Verified against a key the auditor gave. A bundle checked only against the key it carries
+     * proves that it agrees with itself, nothing of which log wrote it: whoever rewrote its events
+     * signed them with a key of their own and put that key in its {@code log-key.pub}, under the
+     * log's name. So the verifiers exit with {@link #UNTRUSTED_EXIT} for it, never with success.
+     */
+    public boolean trusted() {
+        return ok && keySource.orElse(null) == KeySource.TRUSTED_KEY;
+    }
+
+    /** The line the verifiers print after the verdict of a bundle that verified against its own key only. */
+    public String untrustedLine() {
+        return "NOT TRUSTED: no --key given, so the bundle was checked only against the key it carries (" + verifierKey.orElse("?")
+                + "), which anyone who rewrote it would have replaced with their own; verify with the log's published key"
+                + " (--key), obtained from its operator, not from the bundle";
     }
 
     /** One line: "VERIFIED ..." or "FAILED <first failing item>". */
