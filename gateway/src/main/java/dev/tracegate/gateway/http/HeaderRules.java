@@ -94,6 +94,11 @@ final class HeaderRules {
         return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Whether a request header asks for the answer compressed ({@code Accept-Encoding} in any spelling). */
+    static boolean asksForCompression(String name) {
+        return hyphenated(name).equals("accept-encoding");
+    }
+
     /** Whether a masked caller's response header is read by the detectors alone, its name being no hint. */
     static boolean describesTheTransfer(String name) {
         return RESPONSE_TRANSFER.contains(name.toLowerCase(Locale.ROOT));

@@ -43,13 +43,26 @@ final class ResponseRelay {
         TargetAnswer answer = sent.answer();
         BodyCapture requestBody = sent.body();
         String contentType = answer.headers().get(HttpHeader.CONTENT_TYPE);
+        EchoedCredential echoed = sent.echoed();
+        List<String> encodings = answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING);
+        // A compressed echo holds the credential in none of its bytes: undone to be searched, or refused,
+        // for a caller who would get the body as it came (a masked caller's is refused unread as before).
+        List<String> undone = echoed == EchoedCredential.NONE || BodyForm.contentCoding(encodings) == null
+                || masking != null && !passUnmaskable ? List.of() : DecodedBody.codings(encodings);
         BodyForm form = answer.status() == 206 ? BodyForm.partial() : BodyForm.of(
-                answer.headers().getValuesList(HttpHeader.CONTENT_TYPE),
-                answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING));
+                answer.headers().getValuesList(HttpHeader.CONTENT_TYPE), undone == null || undone.isEmpty()
+                        ? encodings : List.of());
+        InputStream raw = undone == null ? answer.body() : DecodedBody.of(undone, answer.body());
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
-        EchoedCredential echoed = sent.echoed();
-        try (PushbackInputStream in = new PushbackInputStream(echoed.scrubbing(answer.body()), 1)) {
+        try (PushbackInputStream in = new PushbackInputStream(echoed.scrubbing(raw), 1)) {
+            if (undone == null) {
+                evidence.result(502, "response not searchable for the held credential", requestBody, null, contentType);
+                out.error(502, "the target answered with Content-Encoding " + BodyForm.contentCoding(encodings)
+                        + ", which the gateway cannot read to keep the connection's credential out of it", null);
+                return;
+            }
+            boolean decoded = !undone.isEmpty();
             boolean empty = peekEmpty(in);
             boolean passOther = masking != null && !empty && !form.maskable() && passUnmaskable;
             if (passOther) {
@@ -62,8 +75,8 @@ final class ResponseRelay {
                 return;
             }
             out.begin(answer.status());
-            forwardHeaders(answer, echoed, masking, out);
-            long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
+            forwardHeaders(answer, echoed, decoded, masking, out);
+            long length = decoded ? -1 : answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
             if (small && (masking == null || passOther)) {
                 relayWhole(whole(answer, echoed, in, (int) length), answer.status(), requestBody, contentType, out);
@@ -107,10 +120,11 @@ final class ResponseRelay {
      * caller's profile like the body (a header masked to nothing is left out), those that describe
      * the transfer by the detectors alone ({@link #transferMasked}).
      */
-    private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, CallerMasking masking, ClientResponse out) {
+    private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, boolean decoded, CallerMasking masking,
+                                ClientResponse out) {
         for (HttpField header : answer.headers()) {
             String name = header.getName();
-            if (!HeaderRules.forwardDownstream(name)) {
+            if (!HeaderRules.forwardDownstream(name) || decoded && header.is(HttpHeader.CONTENT_ENCODING.asString())) {
                 continue;
             }
             String value = echoed.scrubbed(header.getValue());

@@ -6,6 +6,8 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +20,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,6 +116,124 @@ class HttpEchoedCredentialTest {
         }
     }
 
+    /**
+     * A target that compresses its echo: as nginx's {@code gzip on} or Express's compression does
+     * when the request accepts gzip, as httpbin's {@code /gzip} and {@code /deflate} do whatever it
+     * accepts (raw DEFLATE, codings stacked), and in a coding the gateway cannot read. The caller
+     * accepts them all and undoes them as curl {@code --compressed} does; before, the credential
+     * reached it in the compressed bytes, which no spelling matched. A masked caller's compressed
+     * answer is refused unread, as before.
+     */
+    @Test
+    void aCompressedEchoHandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String path : List.of("/gzip-if-asked", "/gzip", "/deflate-raw", "/stacked", "/stacked-streamed", "/br")) {
+                for (String token : List.of(TestGateway.ADMIN_TOKEN, TestGateway.AGENT_TOKEN)) {
+                    HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create(gateway.httpUrl() + "/" + connection + path))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                            .header("Accept-Encoding", "gzip, deflate, br").GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    String body = new String(decompressed(answer.headers().allValues("Content-Encoding"), answer.body()),
+                            StandardCharsets.UTF_8);
+                    String seen = connection + path + " " + answer.headers().map() + " " + body;
+                    boolean masked = token.equals(TestGateway.AGENT_TOKEN);
+                    if (path.equals("/br")) {
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(502);
+                        assertThat(body).as(seen).contains("Content-Encoding br");
+                    } else if (masked && !path.equals("/gzip-if-asked")) { // compressed unasked: refused unread, as ever
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(502);
+                        assertThat(body).as(seen).contains("cannot be masked");
+                    } else {
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                        assertThat(body).as(seen).contains(path.substring(1) + " HTTP", "****");
+                        assertThat(body).as(seen).doesNotContainIgnoringCase("accept-encoding");
+                    }
+                    assertThat(seen).as(seen).doesNotContain(HELD);
+                    assertThat(seen).as(seen).doesNotContain(
+                            Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
+    /** The body as a client that accepts compression reads it: each coding undone, the last listed first. */
+    private static byte[] decompressed(List<String> contentEncodings, byte[] body) throws IOException {
+        List<String> codings = new ArrayList<>();
+        contentEncodings.forEach(h -> Arrays.stream(h.split(",")).map(String::strip).forEach(codings::add));
+        for (String coding : codings.reversed()) {
+            InputStream in = new ByteArrayInputStream(body);
+            body = switch (coding) {
+                case "gzip" -> new GZIPInputStream(in).readAllBytes();
+                case "deflate" -> new InflaterInputStream(in, new Inflater(true)).readAllBytes();
+                default -> body;
+            };
+        }
+        return body;
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(packed)) {
+            gzip.write(body);
+        }
+        return packed.toByteArray();
+    }
+
+    private static byte[] rawDeflate(byte[] body) throws IOException {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (DeflaterOutputStream deflate = new DeflaterOutputStream(packed, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+            deflate.write(body);
+        }
+        return packed.toByteArray();
+    }
+
+    /** Echoes the request's head compressed as its path names; false when the path names no compression. */
+    private static boolean compressedEcho(String path, String head, OutputStream out) throws IOException {
+        byte[] plain = head.getBytes(StandardCharsets.UTF_8);
+        boolean accepts = head.toLowerCase(Locale.ROOT).contains("accept-encoding: gzip");
+        String coding;
+        byte[] body;
+        switch (path) {
+            case "/gzip-if-asked" -> {
+                coding = accepts ? "gzip" : null;
+                body = accepts ? gzip(plain) : plain;
+            }
+            case "/gzip" -> {
+                coding = "gzip";
+                body = gzip(plain);
+            }
+            case "/deflate-raw" -> {
+                coding = "deflate";
+                body = rawDeflate(plain);
+            }
+            case "/stacked", "/stacked-streamed" -> {
+                coding = "deflate, gzip";
+                body = gzip(rawDeflate(plain));
+            }
+            case "/br" -> {
+                coding = "br";
+                body = new StringBuilder(head).reverse().toString().getBytes(StandardCharsets.UTF_8);
+            }
+            default -> {
+                return false;
+            }
+        }
+        String encoding = coding == null ? "" : "Content-Encoding: " + coding + "\r\n";
+        if (path.endsWith("-streamed")) {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + encoding + "Transfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        } else {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + encoding + "Content-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+        }
+        out.flush();
+        return true;
+    }
+
     /** Echoes each request's head: in a header and as the body, in the form its path names. */
     private static void echo(InputStream in, OutputStream out) throws IOException {
         for (String head = RawHttpTarget.readHead(in); head != null; head = RawHttpTarget.readHead(in)) {
@@ -113,6 +242,9 @@ class HttpEchoedCredentialTest {
             String seen = "X-Seen: " + credential + "\r\nX-Seen-Query: /back?auth="
                     + URLEncoder.encode(credential, StandardCharsets.UTF_8) + "\r\n";
             String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+            if (compressedEcho(path, head, out)) {
+                continue;
+            }
             byte[] body = switch (path) {
                 case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
