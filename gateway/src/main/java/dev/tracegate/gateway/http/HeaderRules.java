@@ -89,14 +89,12 @@ final class HeaderRules {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Whether a request header would change the answer's form so that the masker could not read it. */
+    /**
+     * Whether a request header would change the answer's form so that the masker, or the search for
+     * an echoed credential, could not read it; in any spelling with underscores for hyphens.
+     */
     static boolean changesTheAnswersForm(String name) {
-        return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
-    }
-
-    /** Whether a request header asks for the answer compressed ({@code Accept-Encoding} in any spelling). */
-    static boolean asksForCompression(String name) {
-        return hyphenated(name).equals("accept-encoding");
+        return ANSWER_FORM.contains(hyphenated(name));
     }
 
     /** Whether a masked caller's response header is read by the detectors alone, its name being no hint. */

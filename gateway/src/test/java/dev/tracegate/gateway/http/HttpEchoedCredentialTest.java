@@ -157,6 +157,33 @@ class HttpEchoedCredentialTest {
         }
     }
 
+    /**
+     * A target that shows the credential it got and serves byte ranges of any answer, as Apache's
+     * byte-range filter does for a PHP page: a caller that asks for the echo seven bytes at a time
+     * gets pieces shorter than any spelling, and before, put the credential together from them.
+     */
+    @Test
+    void anEchoFetchedInByteRangesHandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            StringBuilder pieces = new StringBuilder();
+            for (int first = 0; first < 80; first += 7) {
+                HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
+                                URI.create(gateway.httpUrl() + "/" + connection + "/ranged"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                        .header("Range", "bytes=" + first + "-" + (first + 6)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(connection).isIn(200, 206, 416);
+                if (answer.statusCode() == 206) {
+                    pieces.append(answer.body());
+                } else if (answer.statusCode() == 200) {
+                    assertThat(answer.body()).as(connection).contains("****").doesNotContain(HELD);
+                }
+            }
+            assertThat(pieces.toString()).as(connection).doesNotContain(HELD)
+                    .doesNotContain(Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
     /** The body as a client that accepts compression reads it: each coding undone, the last listed first. */
     private static byte[] decompressed(List<String> contentEncodings, byte[] body) throws IOException {
         List<String> codings = new ArrayList<>();
@@ -234,6 +261,32 @@ class HttpEchoedCredentialTest {
         return true;
     }
 
+    /** The credential line as the body, or the byte range of it the request asks for. */
+    private static void rangedEcho(String head, String credential, OutputStream out) throws IOException {
+        byte[] body = ("you sent " + credential + "\n").getBytes(StandardCharsets.UTF_8);
+        String range = head.lines().filter(l -> l.regionMatches(true, 0, "range: bytes=", 0, 13)).findFirst()
+                .map(l -> l.substring(13).strip()).orElse(null);
+        String status = "200 OK";
+        String contentRange = "";
+        if (range != null) {
+            int first = Integer.parseInt(range.substring(0, range.indexOf('-')));
+            int last = Math.min(Integer.parseInt(range.substring(range.indexOf('-') + 1)), body.length - 1);
+            if (first >= body.length) {
+                out.write(("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + body.length
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                return;
+            }
+            contentRange = "Content-Range: bytes " + first + "-" + last + "/" + body.length + "\r\n";
+            body = Arrays.copyOfRange(body, first, last + 1);
+            status = "206 Partial Content";
+        }
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nAccept-Ranges: bytes\r\n" + contentRange
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+    }
+
     /** Echoes each request's head: in a header and as the body, in the form its path names. */
     private static void echo(InputStream in, OutputStream out) throws IOException {
         for (String head = RawHttpTarget.readHead(in); head != null; head = RawHttpTarget.readHead(in)) {
@@ -243,6 +296,10 @@ class HttpEchoedCredentialTest {
                     + URLEncoder.encode(credential, StandardCharsets.UTF_8) + "\r\n";
             String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
             if (compressedEcho(path, head, out)) {
+                continue;
+            }
+            if (path.equals("/ranged")) {
+                rangedEcho(head, credential, out);
                 continue;
             }
             byte[] body = switch (path) {
