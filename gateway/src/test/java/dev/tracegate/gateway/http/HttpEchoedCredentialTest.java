@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.Deflater;
@@ -184,6 +185,75 @@ class HttpEchoedCredentialTest {
         }
     }
 
+    /**
+     * A target that shows the request transformed as dumps and encoders write it: upper-cased, in
+     * hex, in Base64 and URL-safe Base64 starting at each of the three places a run can start the
+     * credential, in UTF-16. Before, each handed the caller the credential once undone.
+     */
+    @Test
+    void anEchoInAnotherCaseHexBase64OrUtf16HandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                            URI.create(gateway.httpUrl() + "/" + connection + "/transformed"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).GET()
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(answer.statusCode()).as(connection).isEqualTo(200);
+            byte[] body = answer.body();
+            int wide = indexOf(body, "utf16:".getBytes(StandardCharsets.US_ASCII));
+            String text = new String(body, 0, wide, StandardCharsets.ISO_8859_1);
+            String utf16 = new String(body, wide + 6, body.length - wide - 6, StandardCharsets.UTF_16LE);
+            String seen = connection + " " + text + utf16;
+            assertThat(text.lines().count()).as(seen).isEqualTo(6);
+            assertThat(text).as(seen).doesNotContainIgnoringCase(HELD)
+                    .doesNotContainIgnoringCase(HexFormat.of().formatHex(HELD.getBytes(StandardCharsets.UTF_8)));
+            // Each byte replaced by a *: two of them read in UTF-16 as U+2A2A.
+            assertThat(utf16).as(seen).contains("\u2a2a\u2a2a").doesNotContainIgnoringCase(HELD)
+                    .doesNotContainIgnoringCase("Echo+Secret");
+            for (String line : text.lines().toList()) {
+                assertThat(line).as(seen).contains("****");
+                String run = line.substring(line.indexOf(' ') + 1);
+                if (line.startsWith("b64")) {
+                    String decoded = new String(Base64.getMimeDecoder().decode(run.replace('-', '+').replace('_', '/')
+                            .replace('*', 'A')), StandardCharsets.ISO_8859_1);
+                    assertThat(decoded).as(seen + " " + decoded).doesNotContain(HELD).doesNotContain("Echo+Secret");
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int at = 0; at + part.length <= bytes.length; at++) {
+            if (Arrays.equals(bytes, at, at + part.length, part, 0, part.length)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** The request's head transformed as {@link #anEchoInAnotherCaseHexBase64OrUtf16HandsNobodyTheHeldCredential} reads it. */
+    private static void transformedEcho(String head, String credential, OutputStream out) throws IOException {
+        String value = credential.substring(credential.indexOf(':') + 1).strip();
+        String token = value.substring(value.lastIndexOf(' ') + 1);
+        if (credential.regionMatches(true, 0, "authorization: basic", 0, 20)) {
+            token = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8); // as a debug page shows it
+        }
+        byte[] credentialBytes = token.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("upper: " + head.toUpperCase(Locale.ROOT).replace("\r\n", " ") + "\n"
+                + "hex: " + HexFormat.of().withUpperCase().formatHex(credentialBytes) + "\n"
+                + "b64-0: " + Base64.getEncoder().encodeToString(head.getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-1: " + Base64.getUrlEncoder().encodeToString(("x" + head).getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-2: " + Base64.getEncoder().encodeToString(("xy" + token).getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-3: " + Base64.getEncoder().encodeToString(("xyz" + token + "!").getBytes(StandardCharsets.UTF_8))
+                + "\n").getBytes(StandardCharsets.US_ASCII));
+        body.write("utf16:".getBytes(StandardCharsets.US_ASCII));
+        body.write(("you sent " + credential).getBytes(StandardCharsets.UTF_16LE));
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.size()
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        body.writeTo(out);
+        out.flush();
+    }
+
     /** The body as a client that accepts compression reads it: each coding undone, the last listed first. */
     private static byte[] decompressed(List<String> contentEncodings, byte[] body) throws IOException {
         List<String> codings = new ArrayList<>();
@@ -296,6 +366,10 @@ class HttpEchoedCredentialTest {
                     + URLEncoder.encode(credential, StandardCharsets.UTF_8) + "\r\n";
             String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
             if (compressedEcho(path, head, out)) {
+                continue;
+            }
+            if (path.equals("/transformed")) {
+                transformedEcho(head, credential, out);
                 continue;
             }
             if (path.equals("/ranged")) {
