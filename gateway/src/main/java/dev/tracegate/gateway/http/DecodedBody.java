@@ -61,16 +61,19 @@ final class DecodedBody extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return decoded().read();
     }
 
     @Override
     public int read(byte[] to, int offset, int length) throws IOException {
+        return decoded().read(to, offset, length);
+    }
+
+    private InputStream decoded() throws IOException {
         if (decoded == null) {
             decoded = start();
         }
-        return decoded.read(to, offset, length);
+        return decoded;
     }
 
     private InputStream start() throws IOException {
