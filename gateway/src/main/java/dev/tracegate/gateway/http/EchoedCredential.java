@@ -19,7 +19,8 @@ import java.util.Set;
  * echo or debug endpoint such as httpbin's {@code /anything}, an error page listing the headers,
  * {@code phpinfo()}) would hand the caller, and the evidence, the very credential the gateway holds
  * so that callers never have it. Each spelling (the header's value, its token, a basic credential's
- * password, each also with JSON's escaped slashes and percent-encoded; the token and the password
+ * password, each also with JSON's escaped slashes, with {@code +} as JSON's escape for U+002B and
+ * percent-encoded; the token and the password
  * also in hex, in UTF-16 and in Base64 at each of the three places a Base64 run can start them, as
  * dumps, debug cookies and encoders write a request) is replaced in the answer's headers and body
  * by as many {@code *}, in any case (a target that upper-cases what it shows): the same length, so
@@ -68,6 +69,7 @@ final class EchoedCredential {
         for (String each : raw) {
             texts.add(each);
             texts.add(each.replace("/", "\\/")); // PHP's json_encode, among others
+            texts.add(each.replace("+", "\\u002b")); // ASP.NET Core's System.Text.Json (matched in any case)
             texts.add(URLEncoder.encode(each, StandardCharsets.UTF_8));
         }
         List<byte[]> spellings = new ArrayList<>();

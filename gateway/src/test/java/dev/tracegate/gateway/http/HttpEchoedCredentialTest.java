@@ -85,9 +85,9 @@ class HttpEchoedCredentialTest {
     void aTargetThatEchoesTheRequestHandsNobodyTheHeldCredential() throws Exception {
         String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
         List<String> spellings = List.of(HELD, HELD.replace("/", "\\/"), URLEncoder.encode(HELD, StandardCharsets.UTF_8),
-                basic);
+                basic, HELD.replace("+", "\\u002B"), basic.replace("+", "\\u002B"));
         for (String connection : List.of("bearer", "basic", "keyed")) {
-            for (String path : List.of("/small", "/streamed", "/large", "/json")) {
+            for (String path : List.of("/small", "/streamed", "/large", "/json", "/dotnet-json")) {
                 for (String token : List.of(TestGateway.ADMIN_TOKEN, TestGateway.AGENT_TOKEN)) {
                     HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
                                     URI.create(gateway.httpUrl() + "/" + connection + path))
@@ -379,10 +379,13 @@ class HttpEchoedCredentialTest {
             byte[] body = switch (path) {
                 case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
+                // ASP.NET Core's System.Text.Json escapes + (and <, >, &, ') by default.
+                case "/dotnet-json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("+", "\\u002B") + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
                 case "/large" -> (("x".repeat(99) + "\n").repeat(1000) + head).getBytes(StandardCharsets.UTF_8);
                 default -> head.getBytes(StandardCharsets.UTF_8);
             };
-            String type = path.equals("/json") ? "application/json" : "text/plain";
+            String type = path.endsWith("json") ? "application/json" : "text/plain";
             if (path.equals("/streamed")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Transfer-Encoding: chunked\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
