@@ -3,13 +3,13 @@ package dev.tracegate.gateway.http;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.URLEncoder;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,58 +19,103 @@ import java.util.Set;
  * echo or debug endpoint such as httpbin's {@code /anything}, an error page listing the headers,
  * {@code phpinfo()}) would hand the caller, and the evidence, the very credential the gateway holds
  * so that callers never have it. Each spelling (the header's value, its token, a basic credential's
- * password, each also with JSON's escaped slashes and percent-encoded) is replaced in the answer's
- * headers and body by as many {@code *}: the same length, so a body's framing and a JSON string
- * stay as they were. Spellings shorter than {@link #MIN_LENGTH} are not replaced (they would
- * turn up in ordinary text).
+ * password, each also with JSON's escaped slashes, with {@code +} as JSON's escape for U+002B and
+ * percent-encoded; the token and the password
+ * also in hex, in UTF-16 and in Base64 at each of the three places a Base64 run can start them, as
+ * dumps, debug cookies and encoders write a request) is replaced in the answer's headers and body
+ * by as many {@code *}, in any case (a target that upper-cases what it shows): the same length, so
+ * a body's framing and a JSON string stay as they were. Spellings shorter than {@link #MIN_LENGTH}
+ * are not replaced (they would turn up in ordinary text).
+ *
+ * <p>The body is searched in one pass whatever the number of spellings: a byte that starts none
+ * (in either case) is passed over after one table look-up.
  */
 final class EchoedCredential {
 
     static final int MIN_LENGTH = 8;
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
     static final EchoedCredential NONE = new EchoedCredential(List.of());
 
+    /** Each spelling in lower case, longest first, so that at one place the longest is replaced whole. */
     private final List<byte[]> spellings;
-    /**
-     * The spellings that hold no other spelling ({@code TOKEN}, not {@code Bearer TOKEN}): wherever a
-     * spelling is, one of these is within it, so a body that holds none of them holds no spelling,
-     * and the search of a body that holds none (nearly every body) reads it once for each of these
-     * alone, not once for every spelling (a bearer token's three for one).
-     */
-    private final List<byte[]> cores;
     private final int longest;
+    /** Whether a byte, in lower case, starts a spelling. */
+    private final boolean[] starts = new boolean[256];
 
     private EchoedCredential(List<byte[]> spellings) {
-        this.spellings = spellings;
-        this.cores = spellings.stream().filter(spelling -> spellings.stream().noneMatch(other -> other != spelling
-                && other.length < spelling.length && indexOf(spelling, spelling.length, other, 0) >= 0)).toList();
+        this.spellings = spellings.stream().sorted((a, b) -> b.length - a.length).toList();
         this.longest = spellings.stream().mapToInt(s -> s.length).max().orElse(0);
+        for (byte[] spelling : spellings) {
+            starts[spelling[0] & 0xff] = true;
+        }
     }
 
     /** The spellings of a credential sent as {@code value} ({@code Bearer TOKEN}, {@code Basic BASE64}, a key). */
     static EchoedCredential of(String value) {
-        Set<String> raw = new LinkedHashSet<>();
-        raw.add(value);
+        Set<String> secrets = new LinkedHashSet<>(); // what a spelling must not give away, value aside
         String token = value.substring(value.lastIndexOf(' ') + 1);
-        raw.add(token);
+        secrets.add(token);
         if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
             try {
                 String pair = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8);
-                raw.add(pair.substring(pair.indexOf(':') + 1));
+                secrets.add(pair.substring(pair.indexOf(':') + 1));
             } catch (IllegalArgumentException notBase64) {
                 // the gateway encoded it: cannot happen, and the token is replaced anyway
             }
         }
-        Set<String> spellings = new LinkedHashSet<>();
+        Set<String> raw = new LinkedHashSet<>();
+        raw.add(value);
+        raw.addAll(secrets);
+        Set<String> texts = new LinkedHashSet<>();
         for (String each : raw) {
-            spellings.add(each);
-            spellings.add(each.replace("/", "\\/")); // PHP's json_encode, among others
-            spellings.add(URLEncoder.encode(each, StandardCharsets.UTF_8));
+            texts.add(each);
+            texts.add(each.replace("/", "\\/")); // PHP's json_encode, among others
+            texts.add(each.replace("+", "\\u002b")); // ASP.NET Core's System.Text.Json (matched in any case)
+            texts.add(URLEncoder.encode(each, StandardCharsets.UTF_8));
         }
-        return new EchoedCredential(spellings.stream().filter(s -> s.length() >= MIN_LENGTH)
-                .map(s -> s.getBytes(StandardCharsets.UTF_8)).toList());
+        List<byte[]> spellings = new ArrayList<>();
+        for (String text : texts) {
+            spellings.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        for (String secret : secrets) {
+            byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+            spellings.add(HexFormat.of().formatHex(bytes).getBytes(StandardCharsets.US_ASCII));
+            spellings.add(secret.getBytes(StandardCharsets.UTF_16LE));
+            spellings.add(secret.getBytes(StandardCharsets.UTF_16BE));
+            for (int offset = 0; offset < 3; offset++) {
+                String run = base64Inside(bytes, offset);
+                spellings.add(run.getBytes(StandardCharsets.US_ASCII));
+                spellings.add(run.replace('+', '-').replace('/', '_').getBytes(StandardCharsets.US_ASCII)); // URL-safe
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        return new EchoedCredential(spellings.stream().filter(s -> s.length >= MIN_LENGTH).map(EchoedCredential::lowerCase)
+                .filter(s -> seen.add(new String(s, StandardCharsets.ISO_8859_1))).toList());
+    }
+
+    /**
+     * The characters of a Base64 run that {@code bytes} decide alone when the run starts
+     * {@code offset} bytes (0 to 2) before them: an encoder that writes a request, or a part of
+     * one, in Base64 puts the credential at any of those three places.
+     */
+    private static String base64Inside(byte[] bytes, int offset) {
+        byte[] placed = new byte[offset + bytes.length];
+        System.arraycopy(bytes, 0, placed, offset, bytes.length);
+        String run = Base64.getEncoder().withoutPadding().encodeToString(placed);
+        int first = (offset * 8 + 5) / 6; // the first character whose six bits all come from the credential
+        int end = (placed.length * 8) / 6; // past the last such character
+        return run.substring(first, Math.max(first, end));
+    }
+
+    private static byte[] lowerCase(byte[] spelling) {
+        byte[] lower = spelling.clone();
+        for (int i = 0; i < lower.length; i++) {
+            lower[i] = lower(lower[i]);
+        }
+        return lower;
+    }
+
+    private static byte lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
     }
 
     /** A header's value with every spelling replaced. */
@@ -99,48 +144,55 @@ final class EchoedCredential {
     }
 
     private boolean holds(byte[] bytes, int length) {
-        for (byte[] spelling : cores) {
-            if (indexOf(bytes, length, spelling, 0) >= 0) {
+        for (int at = 0; at < length; at++) {
+            if (starts[lower(bytes[at]) & 0xff] && spellingAt(bytes, length, at) != null) {
                 return true;
             }
         }
         return false;
     }
 
+    /**
+     * Replaces every spelling found. A stretch is filled only once the search has passed it, so a
+     * spelling that starts inside another one's (their ends overlapping) is still seen as written.
+     */
     private void replace(byte[] bytes, int length) {
-        for (byte[] spelling : spellings) {
-            for (int at = indexOf(bytes, length, spelling, 0); at >= 0; at = indexOf(bytes, length, spelling, at + spelling.length)) {
-                Arrays.fill(bytes, at, at + spelling.length, (byte) '*');
+        int fillFrom = 0;
+        int fillTo = 0;
+        for (int at = 0; at < length; at++) {
+            if (!starts[lower(bytes[at]) & 0xff]) {
+                continue;
             }
+            byte[] spelling = spellingAt(bytes, length, at);
+            if (spelling == null) {
+                continue;
+            }
+            if (at > fillTo) {
+                Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
+                fillFrom = at;
+            }
+            fillTo = Math.max(fillTo, at + spelling.length);
         }
+        Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
     }
 
-    /**
-     * Where {@code spelling} starts in {@code bytes[from, length)}, or -1. The spelling's first byte is
-     * looked for eight bytes at a time (a word that holds none of it is passed over whole), since nearly
-     * every answer holds no spelling and is read to its end for nothing: a byte at a time, a 64 KiB
-     * answer took about 30 us per spelling.
-     */
-    static int indexOf(byte[] bytes, int length, byte[] spelling, int from) {
-        byte first = spelling[0];
-        long firsts = (first & 0xFFL) * ONES;
-        int last = length - spelling.length;
-        int at = from;
-        while (at <= last) {
-            if (at <= length - Long.BYTES) {
-                long word = (long) WORDS.get(bytes, at) ^ firsts; // a zero byte where the first byte is
-                if (((word - ONES) & ~word & HIGHS) == 0) {
-                    at += Long.BYTES;
-                    continue;
-                }
-            }
-            for (int end = Math.min(at + Long.BYTES, last + 1); at < end; at++) {
-                if (bytes[at] == first && Arrays.equals(bytes, at, at + spelling.length, spelling, 0, spelling.length)) {
-                    return at;
-                }
+    /** The longest spelling that starts at {@code at}, in any case; null when none does. */
+    private byte[] spellingAt(byte[] bytes, int length, int at) {
+        for (byte[] spelling : spellings) {
+            if (at + spelling.length <= length && matches(bytes, at, spelling)) {
+                return spelling;
             }
         }
-        return -1;
+        return null;
+    }
+
+    private static boolean matches(byte[] bytes, int at, byte[] spelling) {
+        for (int i = 0; i < spelling.length; i++) {
+            if (lower(bytes[at + i]) != spelling[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -200,9 +252,7 @@ final class EchoedCredential {
                 return;
             }
             filled += n;
-            if (holds(buffer, filled)) {
-                replace(buffer, filled);
-            }
+            replace(buffer, filled);
             releasable = Math.max(releasable, filled - (longest - 1));
         }
 

@@ -89,9 +89,12 @@ final class HeaderRules {
         return name.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** Whether a request header would change the answer's form so that the masker could not read it. */
+    /**
+     * Whether a request header would change the answer's form so that the masker, or the search for
+     * an echoed credential, could not read it; in any spelling with underscores for hyphens.
+     */
     static boolean changesTheAnswersForm(String name) {
-        return ANSWER_FORM.contains(name.toLowerCase(Locale.ROOT));
+        return ANSWER_FORM.contains(hyphenated(name));
     }
 
     /** Whether a masked caller's response header is read by the detectors alone, its name being no hint. */

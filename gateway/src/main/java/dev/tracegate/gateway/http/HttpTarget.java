@@ -57,6 +57,11 @@ final class HttpTarget implements AutoCloseable {
         return credential != null && credential.sentIn(name);
     }
 
+    /** Whether requests carry a credential in a header, which the target could echo back. */
+    boolean holdsACredential() {
+        return credential != null;
+    }
+
     /**
      * Sets the held credential, replacing any header of the same name the caller sent; the caller's
      * own {@code Authorization} was never copied. Returns how the target could echo it back, to be

@@ -43,18 +43,30 @@ final class ResponseRelay {
         TargetAnswer answer = sent.answer();
         BodyCapture requestBody = sent.body();
         String contentType = answer.headers().get(HttpHeader.CONTENT_TYPE);
-        BodyForm form = answer.status() == 206 ? BodyForm.partial() : BodyForm.of(
-                answer.headers().getValuesList(HttpHeader.CONTENT_TYPE),
-                answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING));
         EchoedCredential echoed = sent.echoed();
-        // A small body collected whole where it arrived is searched for the credential as the one array it
-        // is; only a body that streams is read through the scrubbing stream, which holds back a tail in a
-        // buffer of its own (16 KiB, and a copy of the body's first read into it, per answer).
-        byte[] collected = echoed.scrubbed(answer.whole());
+        List<String> encodings = answer.headers().getValuesList(HttpHeader.CONTENT_ENCODING);
+        // A compressed echo holds the credential in none of its bytes: undone to be searched, or refused,
+        // for a caller who would get the body as it came (a masked caller's is refused unread as before).
+        List<String> undone = echoed == EchoedCredential.NONE || BodyForm.contentCoding(encodings) == null
+                || masking != null && !passUnmaskable ? List.of() : DecodedBody.codings(encodings);
+        BodyForm form = answer.status() == 206 ? BodyForm.partial() : BodyForm.of(
+                answer.headers().getValuesList(HttpHeader.CONTENT_TYPE), undone == null || undone.isEmpty()
+                        ? encodings : List.of());
+        boolean decoded = undone != null && !undone.isEmpty();
+        // A small body collected whole where it arrived, as it is to be relayed, is searched for the
+        // credential as the one array it is; a body that streams, or that is decompressed first, is read
+        // through the scrubbing stream, which holds back a tail in a buffer of its own (16 KiB per answer).
+        byte[] collected = undone == null || decoded ? null : echoed.scrubbed(answer.whole());
+        InputStream raw = decoded ? DecodedBody.of(undone, answer.body()) : answer.body();
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
-        try (PushbackInputStream in = collected != null ? null
-                : new PushbackInputStream(echoed.scrubbing(answer.body()), 1)) {
+        try (PushbackInputStream in = collected != null ? null : new PushbackInputStream(echoed.scrubbing(raw), 1)) {
+            if (undone == null) {
+                evidence.result(502, "response not searchable for the held credential", requestBody, null, contentType);
+                out.error(502, "the target answered with Content-Encoding " + BodyForm.contentCoding(encodings)
+                        + ", which the gateway cannot read to keep the connection's credential out of it", null);
+                return;
+            }
             boolean empty = collected == null && peekEmpty(in);
             boolean passOther = masking != null && !empty && !form.maskable() && passUnmaskable;
             if (passOther) {
@@ -67,8 +79,8 @@ final class ResponseRelay {
                 return;
             }
             out.begin(answer.status());
-            forwardHeaders(answer, echoed, masking, out);
-            long length = answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
+            forwardHeaders(answer, echoed, decoded, masking, out);
+            long length = decoded ? -1 : answer.headers().getLongField(HttpHeader.CONTENT_LENGTH);
             boolean small = !empty && length > 0 && length <= WHOLE_BYTES;
             if (small && (masking == null || passOther)) {
                 relayWhole(collected != null ? collected : readWhole(in, (int) length), answer.status(), requestBody,
@@ -113,10 +125,11 @@ final class ResponseRelay {
      * caller's profile like the body (a header masked to nothing is left out), those that describe
      * the transfer by the detectors alone ({@link #transferMasked}).
      */
-    private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, CallerMasking masking, ClientResponse out) {
+    private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, boolean decoded, CallerMasking masking,
+                                ClientResponse out) {
         for (HttpField header : answer.headers()) {
             String name = header.getName();
-            if (!HeaderRules.forwardDownstream(name)) {
+            if (!HeaderRules.forwardDownstream(name) || decoded && header.is(HttpHeader.CONTENT_ENCODING.asString())) {
                 continue;
             }
             String value = echoed.scrubbed(header.getValue());

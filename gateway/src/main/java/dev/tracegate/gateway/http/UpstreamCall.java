@@ -225,13 +225,16 @@ final class UpstreamCall {
      * The client's headers the target may see, then the held credential (any header of its name,
      * spelled with underscores or in another case, left out). A masked caller's headers that would have the answer compressed, cut into a
      * byte range or written in another character set are not sent: the answer must come whole
-     * and readable to be masked; its other headers are masked ({@link RequestHeadMasking}).
+     * and readable to be masked; its other headers are masked ({@link RequestHeadMasking}). No
+     * caller's such header goes to a target that gets a held credential either: an echo of the
+     * request compressed, in UTF-16, or cut into byte ranges shorter than the credential could not
+     * be searched for it ({@link EchoedCredential}).
      */
     private void forwardHeaders(HttpFields.Mutable headers, RequestHeadMasking masked) {
         for (Map.Entry<String, String> header : client.headers()) {
             String name = header.getKey();
             if (!HeaderRules.forwardUpstream(name) || route.target().holdsTheCredentialIn(name)
-                    || masked != null && HeaderRules.changesTheAnswersForm(name)) {
+                    || (masked != null || route.target().holdsACredential()) && HeaderRules.changesTheAnswersForm(name)) {
                 continue;
             }
             String value = masked == null ? header.getValue() : masked.header(name, header.getValue());

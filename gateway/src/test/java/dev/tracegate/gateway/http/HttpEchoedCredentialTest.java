@@ -6,6 +6,8 @@ import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,8 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,9 +85,9 @@ class HttpEchoedCredentialTest {
     void aTargetThatEchoesTheRequestHandsNobodyTheHeldCredential() throws Exception {
         String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
         List<String> spellings = List.of(HELD, HELD.replace("/", "\\/"), URLEncoder.encode(HELD, StandardCharsets.UTF_8),
-                basic);
+                basic, HELD.replace("+", "\\u002B"), basic.replace("+", "\\u002B"));
         for (String connection : List.of("bearer", "basic", "keyed")) {
-            for (String path : List.of("/small", "/streamed", "/large", "/json")) {
+            for (String path : List.of("/small", "/streamed", "/large", "/json", "/dotnet-json")) {
                 for (String token : List.of(TestGateway.ADMIN_TOKEN, TestGateway.AGENT_TOKEN)) {
                     HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
                                     URI.create(gateway.httpUrl() + "/" + connection + path))
@@ -124,6 +136,246 @@ class HttpEchoedCredentialTest {
         }
     }
 
+    /**
+     * A target that compresses its echo: as nginx's {@code gzip on} or Express's compression does
+     * when the request accepts gzip, as httpbin's {@code /gzip} and {@code /deflate} do whatever it
+     * accepts (raw DEFLATE, codings stacked), and in a coding the gateway cannot read. The caller
+     * accepts them all and undoes them as curl {@code --compressed} does; before, the credential
+     * reached it in the compressed bytes, which no spelling matched. A masked caller's compressed
+     * answer is refused unread, as before.
+     */
+    @Test
+    void aCompressedEchoHandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String path : List.of("/gzip-if-asked", "/gzip", "/deflate-raw", "/stacked", "/stacked-streamed", "/br")) {
+                for (String token : List.of(TestGateway.ADMIN_TOKEN, TestGateway.AGENT_TOKEN)) {
+                    HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create(gateway.httpUrl() + "/" + connection + path))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + token)
+                            .header("Accept-Encoding", "gzip, deflate, br").GET().build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    String body = new String(decompressed(answer.headers().allValues("Content-Encoding"), answer.body()),
+                            StandardCharsets.UTF_8);
+                    String seen = connection + path + " " + answer.headers().map() + " " + body;
+                    boolean masked = token.equals(TestGateway.AGENT_TOKEN);
+                    if (path.equals("/br")) {
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(502);
+                        assertThat(body).as(seen).contains("Content-Encoding br");
+                    } else if (masked && !path.equals("/gzip-if-asked")) { // compressed unasked: refused unread, as ever
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(502);
+                        assertThat(body).as(seen).contains("cannot be masked");
+                    } else {
+                        assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                        assertThat(body).as(seen).contains(path.substring(1) + " HTTP", "****");
+                        assertThat(body).as(seen).doesNotContainIgnoringCase("accept-encoding");
+                    }
+                    assertThat(seen).as(seen).doesNotContain(HELD);
+                    assertThat(seen).as(seen).doesNotContain(
+                            Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8)));
+                }
+            }
+        }
+    }
+
+    /**
+     * A target that shows the credential it got and serves byte ranges of any answer, as Apache's
+     * byte-range filter does for a PHP page: a caller that asks for the echo seven bytes at a time
+     * gets pieces shorter than any spelling, and before, put the credential together from them.
+     */
+    @Test
+    void anEchoFetchedInByteRangesHandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            StringBuilder pieces = new StringBuilder();
+            for (int first = 0; first < 80; first += 7) {
+                HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
+                                URI.create(gateway.httpUrl() + "/" + connection + "/ranged"))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                        .header("Range", "bytes=" + first + "-" + (first + 6)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(connection).isIn(200, 206, 416);
+                if (answer.statusCode() == 206) {
+                    pieces.append(answer.body());
+                } else if (answer.statusCode() == 200) {
+                    assertThat(answer.body()).as(connection).contains("****").doesNotContain(HELD);
+                }
+            }
+            assertThat(pieces.toString()).as(connection).doesNotContain(HELD)
+                    .doesNotContain(Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /**
+     * A target that shows the request transformed as dumps and encoders write it: upper-cased, in
+     * hex, in Base64 and URL-safe Base64 starting at each of the three places a run can start the
+     * credential, in UTF-16. Before, each handed the caller the credential once undone.
+     */
+    @Test
+    void anEchoInAnotherCaseHexBase64OrUtf16HandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                            URI.create(gateway.httpUrl() + "/" + connection + "/transformed"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).GET()
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(answer.statusCode()).as(connection).isEqualTo(200);
+            byte[] body = answer.body();
+            int wide = indexOf(body, "utf16:".getBytes(StandardCharsets.US_ASCII));
+            String text = new String(body, 0, wide, StandardCharsets.ISO_8859_1);
+            String utf16 = new String(body, wide + 6, body.length - wide - 6, StandardCharsets.UTF_16LE);
+            String seen = connection + " " + text + utf16;
+            assertThat(text.lines().count()).as(seen).isEqualTo(6);
+            assertThat(text).as(seen).doesNotContainIgnoringCase(HELD)
+                    .doesNotContainIgnoringCase(HexFormat.of().formatHex(HELD.getBytes(StandardCharsets.UTF_8)));
+            // Each byte replaced by a *: two of them read in UTF-16 as U+2A2A.
+            assertThat(utf16).as(seen).contains("\u2a2a\u2a2a").doesNotContainIgnoringCase(HELD)
+                    .doesNotContainIgnoringCase("Echo+Secret");
+            for (String line : text.lines().toList()) {
+                assertThat(line).as(seen).contains("****");
+                String run = line.substring(line.indexOf(' ') + 1);
+                if (line.startsWith("b64")) {
+                    String decoded = new String(Base64.getMimeDecoder().decode(run.replace('-', '+').replace('_', '/')
+                            .replace('*', 'A')), StandardCharsets.ISO_8859_1);
+                    assertThat(decoded).as(seen + " " + decoded).doesNotContain(HELD).doesNotContain("Echo+Secret");
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int at = 0; at + part.length <= bytes.length; at++) {
+            if (Arrays.equals(bytes, at, at + part.length, part, 0, part.length)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** The request's head transformed as {@link #anEchoInAnotherCaseHexBase64OrUtf16HandsNobodyTheHeldCredential} reads it. */
+    private static void transformedEcho(String head, String credential, OutputStream out) throws IOException {
+        String value = credential.substring(credential.indexOf(':') + 1).strip();
+        String token = value.substring(value.lastIndexOf(' ') + 1);
+        if (credential.regionMatches(true, 0, "authorization: basic", 0, 20)) {
+            token = new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8); // as a debug page shows it
+        }
+        byte[] credentialBytes = token.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("upper: " + head.toUpperCase(Locale.ROOT).replace("\r\n", " ") + "\n"
+                + "hex: " + HexFormat.of().withUpperCase().formatHex(credentialBytes) + "\n"
+                + "b64-0: " + Base64.getEncoder().encodeToString(head.getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-1: " + Base64.getUrlEncoder().encodeToString(("x" + head).getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-2: " + Base64.getEncoder().encodeToString(("xy" + token).getBytes(StandardCharsets.UTF_8)) + "\n"
+                + "b64-3: " + Base64.getEncoder().encodeToString(("xyz" + token + "!").getBytes(StandardCharsets.UTF_8))
+                + "\n").getBytes(StandardCharsets.US_ASCII));
+        body.write("utf16:".getBytes(StandardCharsets.US_ASCII));
+        body.write(("you sent " + credential).getBytes(StandardCharsets.UTF_16LE));
+        out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.size()
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        body.writeTo(out);
+        out.flush();
+    }
+
+    /** The body as a client that accepts compression reads it: each coding undone, the last listed first. */
+    private static byte[] decompressed(List<String> contentEncodings, byte[] body) throws IOException {
+        List<String> codings = new ArrayList<>();
+        contentEncodings.forEach(h -> Arrays.stream(h.split(",")).map(String::strip).forEach(codings::add));
+        for (String coding : codings.reversed()) {
+            InputStream in = new ByteArrayInputStream(body);
+            body = switch (coding) {
+                case "gzip" -> new GZIPInputStream(in).readAllBytes();
+                case "deflate" -> new InflaterInputStream(in, new Inflater(true)).readAllBytes();
+                default -> body;
+            };
+        }
+        return body;
+    }
+
+    private static byte[] gzip(byte[] body) throws IOException {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(packed)) {
+            gzip.write(body);
+        }
+        return packed.toByteArray();
+    }
+
+    private static byte[] rawDeflate(byte[] body) throws IOException {
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        try (DeflaterOutputStream deflate = new DeflaterOutputStream(packed, new Deflater(Deflater.DEFAULT_COMPRESSION, true))) {
+            deflate.write(body);
+        }
+        return packed.toByteArray();
+    }
+
+    /** Echoes the request's head compressed as its path names; false when the path names no compression. */
+    private static boolean compressedEcho(String path, String head, OutputStream out) throws IOException {
+        byte[] plain = head.getBytes(StandardCharsets.UTF_8);
+        boolean accepts = head.toLowerCase(Locale.ROOT).contains("accept-encoding: gzip");
+        String coding;
+        byte[] body;
+        switch (path) {
+            case "/gzip-if-asked" -> {
+                coding = accepts ? "gzip" : null;
+                body = accepts ? gzip(plain) : plain;
+            }
+            case "/gzip" -> {
+                coding = "gzip";
+                body = gzip(plain);
+            }
+            case "/deflate-raw" -> {
+                coding = "deflate";
+                body = rawDeflate(plain);
+            }
+            case "/stacked", "/stacked-streamed" -> {
+                coding = "deflate, gzip";
+                body = gzip(rawDeflate(plain));
+            }
+            case "/br" -> {
+                coding = "br";
+                body = new StringBuilder(head).reverse().toString().getBytes(StandardCharsets.UTF_8);
+            }
+            default -> {
+                return false;
+            }
+        }
+        String encoding = coding == null ? "" : "Content-Encoding: " + coding + "\r\n";
+        if (path.endsWith("-streamed")) {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + encoding + "Transfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        } else {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n" + encoding + "Content-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+        }
+        out.flush();
+        return true;
+    }
+
+    /** The credential line as the body, or the byte range of it the request asks for. */
+    private static void rangedEcho(String head, String credential, OutputStream out) throws IOException {
+        byte[] body = ("you sent " + credential + "\n").getBytes(StandardCharsets.UTF_8);
+        String range = head.lines().filter(l -> l.regionMatches(true, 0, "range: bytes=", 0, 13)).findFirst()
+                .map(l -> l.substring(13).strip()).orElse(null);
+        String status = "200 OK";
+        String contentRange = "";
+        if (range != null) {
+            int first = Integer.parseInt(range.substring(0, range.indexOf('-')));
+            int last = Math.min(Integer.parseInt(range.substring(range.indexOf('-') + 1)), body.length - 1);
+            if (first >= body.length) {
+                out.write(("HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */" + body.length
+                        + "\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                return;
+            }
+            contentRange = "Content-Range: bytes " + first + "-" + last + "/" + body.length + "\r\n";
+            body = Arrays.copyOfRange(body, first, last + 1);
+            status = "206 Partial Content";
+        }
+        out.write(("HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nAccept-Ranges: bytes\r\n" + contentRange
+                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.write(body);
+        out.flush();
+    }
+
     /** Echoes each request's head: in a header and as the body, in the form its path names. */
     private static void echo(InputStream in, OutputStream out) throws IOException {
         for (String head = RawHttpTarget.readHead(in); head != null; head = RawHttpTarget.readHead(in)) {
@@ -141,13 +393,27 @@ class HttpEchoedCredentialTest {
                 out.flush();
                 continue;
             }
+            if (compressedEcho(path, head, out)) {
+                continue;
+            }
+            if (path.equals("/transformed")) {
+                transformedEcho(head, credential, out);
+                continue;
+            }
+            if (path.equals("/ranged")) {
+                rangedEcho(head, credential, out);
+                continue;
+            }
             byte[] body = switch (path) {
                 case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+                // ASP.NET Core's System.Text.Json escapes + (and <, >, &, ') by default.
+                case "/dotnet-json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("+", "\\u002B") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
                 case "/large" -> (("x".repeat(99) + "\n").repeat(1000) + head).getBytes(StandardCharsets.UTF_8);
                 default -> head.getBytes(StandardCharsets.UTF_8);
             };
-            String type = path.equals("/json") ? "application/json" : "text/plain";
+            String type = path.endsWith("json") ? "application/json" : "text/plain";
             if (path.equals("/streamed")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Transfer-Encoding: chunked\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
+import dev.tracegate.gateway.config.HttpConnectionConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +49,7 @@ class HttpMaskedBodyFormTest {
               profiles:
                 personal-data: {}
             rules:
-              - {name: mask-personal-data, connections: [svc], exceptGroups: [admins], mask: personal-data}
+              - {name: mask-personal-data, connections: [svc, open], exceptGroups: [admins], mask: personal-data}
             """;
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
@@ -236,7 +237,10 @@ class HttpMaskedBodyFormTest {
             answer(exchange, 200, answer.getBytes(StandardCharsets.UTF_8));
         });
         ConnectionConfig svc = upstream.bearerConnection(secrets, "Upstream-Secret-f00d");
-        gateway = TestGateway.start(List.of(svc), POLICY);
+        // The same service without a held credential: what a target may answer compressed (to a credential's
+        // target, the gateway asks for no compression and undoes what comes, HttpEchoedCredentialTest).
+        ConnectionConfig open = new HttpConnectionConfig("open", upstream.url(), null, List.of());
+        gateway = TestGateway.start(List.of(svc, open), POLICY);
     }
 
     @AfterAll
@@ -256,23 +260,36 @@ class HttpMaskedBodyFormTest {
                 .doesNotContain("accept-encoding", "range", "accept-charset");
 
         // What the headers would have got: the whole e-mail address in one piece of gzip.
-        HttpResponse<byte[]> clear = get("/svc/negotiating", TestGateway.ADMIN_TOKEN, "Accept-Encoding", "gzip",
+        HttpResponse<byte[]> clear = get("/open/negotiating", TestGateway.ADMIN_TOKEN, "Accept-Encoding", "gzip",
                 "Range", "bytes=5-19");
         assertThat(clear.statusCode()).isEqualTo(206);
         assertThat(new String(gunzip(clear.body()), StandardCharsets.UTF_8)).isEqualTo(EMAIL);
+        // To a target that gets a held credential no caller's Accept-Encoding or Range goes: the answer comes whole.
+        HttpResponse<byte[]> credentialed = get("/svc/negotiating", TestGateway.ADMIN_TOKEN, "Accept-Encoding", "gzip",
+                "Range", "bytes=5-19");
+        assertThat(credentialed.statusCode()).isEqualTo(200);
+        assertThat(credentialed.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(new String(credentialed.body(), StandardCharsets.UTF_8)).isEqualTo(TEXT);
     }
 
     @Test
     void aCompressedAnswerIsRefusedForAMaskedCallerWhateverItsType() throws Exception {
         for (String type : List.of("text/plain", "application/json", "text/event-stream")) {
-            HttpResponse<byte[]> masked = get("/svc/gzipped?" + type, TestGateway.ALICE_TOKEN);
-            assertThat(masked.statusCode()).as(type).isEqualTo(502);
-            assertThat(text(masked)).contains("Content-Encoding gzip").contains("cannot be masked")
-                    .contains("mask-personal-data");
+            for (String connection : List.of("/svc", "/open")) {
+                HttpResponse<byte[]> masked = get(connection + "/gzipped?" + type, TestGateway.ALICE_TOKEN);
+                assertThat(masked.statusCode()).as(type).isEqualTo(502);
+                assertThat(text(masked)).contains("Content-Encoding gzip").contains("cannot be masked")
+                        .contains("mask-personal-data");
+            }
         }
-        HttpResponse<byte[]> clear = get("/svc/gzipped?text/plain", TestGateway.ADMIN_TOKEN);
+        HttpResponse<byte[]> clear = get("/open/gzipped?text/plain", TestGateway.ADMIN_TOKEN);
         assertThat(clear.statusCode()).isEqualTo(200);
         assertThat(new String(gunzip(clear.body()), StandardCharsets.UTF_8)).contains(EMAIL);
+        // A credential's target: undone by the gateway, which searched it for the credential.
+        HttpResponse<byte[]> undone = get("/svc/gzipped?text/plain", TestGateway.ADMIN_TOKEN);
+        assertThat(undone.statusCode()).isEqualTo(200);
+        assertThat(undone.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(new String(undone.body(), StandardCharsets.UTF_8)).contains(EMAIL);
     }
 
     @Test
