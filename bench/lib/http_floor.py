@@ -103,8 +103,8 @@ def main() -> None:
             say(f"  {path}: {note}")
         wrk = Wrk(token, body_file, pids)
         # The Java proxies longer: their JIT needs load before it has compiled the hot paths, the gateway's most.
-        warm_up = {f"jetty-floor-{mode}": 30 for mode in MODES} | {"tracegate-http": 60}
-        say("warming up every path (10 s each, the floor proxies 30 s, the gateway 60 s)")
+        warm_up = {f"jetty-floor-{mode}": 30 for mode in MODES} | {"tracegate-http": 90}
+        say("warming up every path (10 s each, the floor proxies 30 s, the gateway 90 s)")
         for path in paths:
             run = wrk.run(path, args.workload, args.connections, warm_up.get(path.name, 10), 0)
             settle(gateway.pid if path.name == "tracegate-http" else None)
