@@ -180,7 +180,7 @@ public final class SecretDetector implements Detector {
                 end = (int) span;
             }
             if (end > start) {
-                end = Math.max(end, jwtEndWithin(text, start, end));
+                end = Math.max(end, Math.max(jwtEndWithin(text, start, end), pemEndWithin(text, start, end)));
                 out.add(new Match(start, end, EntityType.SECRET));
                 i = end;
             } else {
@@ -373,6 +373,22 @@ public final class SecretDetector implements Detector {
         for (int k = start; k + 3 <= end; k++) {
             if (text.charAt(k) == 'e' && startsWith(text, k, "eyJ") && tokenMayStartAt(text, k)) {
                 return jwt(text, k);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where a private key block whose header starts inside the find {@code [start, end)} ends, or -1.
+     * A key assigned to a credential name ({@code "private_key": "-----BEGIN ...}, a service
+     * account's key file, {@code SSH_KEY=-----BEGIN ...}) is that name's value, read to its line's
+     * end or {@value #MAX_VALUE} characters: the scan resumed there, past the header, and the rest
+     * of the key reached masked callers in clear.
+     */
+    private static int pemEndWithin(CharSequence text, int start, int end) {
+        for (int k = start; k + 11 <= end; k++) {
+            if (text.charAt(k) == '-' && startsWith(text, k, "-----BEGIN ")) {
+                return pemPrivateKey(text, k);
             }
         }
         return -1;
@@ -603,16 +619,34 @@ public final class SecretDetector implements Detector {
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
-        while (p < text.length() && isPemSeparator(text, p)) {
-            p += text.charAt(p) == '\\' ? 2 : 1;
+        for (int length = pemSeparatorLength(text, p); length > 0; length = pemSeparatorLength(text, p)) {
+            p += length;
         }
         return p;
     }
 
     private static boolean isPemSeparator(CharSequence text, int p) {
+        return pemSeparatorLength(text, p) > 0;
+    }
+
+    /**
+     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
+     * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
+     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON).
+     */
+    private static int pemSeparatorLength(CharSequence text, int p) {
+        if (p >= text.length()) {
+            return 0;
+        }
         char c = text.charAt(p);
-        return c == '\n' || c == '\r' || c == ' ' || c == '\t'
-                || (c == '\\' && p + 1 < text.length() && (text.charAt(p + 1) == 'n' || text.charAt(p + 1) == 'r'));
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+            return 1;
+        }
+        int q = p;
+        while (q < text.length() && text.charAt(q) == '\\' && q - p < 8) {
+            q++;
+        }
+        return q > p && q < text.length() && (text.charAt(q) == 'n' || text.charAt(q) == 'r') ? q + 1 - p : 0;
     }
 
     private static boolean isBase64(char c) {

@@ -305,6 +305,31 @@ class SecretDetectorTest {
     }
 
     /**
+     * A key assigned to a credential name was that name's value, read to its line's end (the header
+     * alone) or 256 characters: the scan resumed there and the rest of the key reached masked callers
+     * in clear. A Google service account's key file printed as it is stored ({@code cat key.json}),
+     * a {@code .env} line, the key file's JSON kept as a string in another JSON document.
+     */
+    @Test
+    void aKeyBlockAssignedToACredentialNameIsFoundWhole() {
+        String lines = LINE + "\n" + LINE + "\n" + LINE + "\nAB12==\n";
+        String block = "-----BEGIN PRIVATE KEY-----\n" + lines + "-----END PRIVATE KEY-----";
+        String escaped = block.replace("\n", "\\n");
+        String serviceAccount = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"shop\",\n  \"private_key\": \""
+                + escaped + "\\n\",\n  \"client_id\": \"1234\"\n}";
+        assertThat(Finds.of(detector, serviceAccount)).containsExactly(escaped);
+        assertThat(Finds.of(detector, "GOOGLE_PRIVATE_KEY=\"" + escaped + "\\n\"")).containsExactly(escaped);
+        assertThat(Finds.of(detector, "privateKey: " + block + "\nnext: line")).containsExactly(block);
+        assertThat(Finds.of(detector, "SSH_KEY='" + block + "'")).containsExactly(block);
+        String twice = block.replace("\n", "\\\\n");
+        assertThat(Finds.of(detector, "{\"log\": \"{\\\"private_key\\\": \\\"" + twice + "\\\\n\\\"}\"}"))
+                .containsExactly(twice);
+        // a header with no key after it adds nothing to the value's own span
+        assertThat(Finds.of(detector, "secret: \"-----BEGIN PRIVATE KEY-----\\nDROP TABLE customers;\"\nVACUUM"))
+                .containsExactly("-----BEGIN PRIVATE KEY-----\\nDROP TABLE customers;");
+    }
+
+    /**
      * A fake header is text an attacker writes: the span covers key-shaped lines only, so the SQL
      * after it is never part of a secret (a recorder would hide it from approvers otherwise).
      */
