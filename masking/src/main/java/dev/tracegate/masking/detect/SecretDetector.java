@@ -25,6 +25,9 @@ public final class SecretDetector implements Detector {
     /** How far back from a {@code >} the {@code <} of its tag may be. */
     private static final int MAX_TAG = 160;
     private static final int MAX_PEM_LABEL = 80;
+    /** How many words after an AWS access key id, and how far, its secret key is looked for. */
+    private static final int AWS_SECRET_TOKENS = 4;
+    private static final int AWS_SECRET_REACH = 96;
     /** Key material lines are this long at least (PEM writes 64); see {@link #pemPrivateKey}. */
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
@@ -133,7 +136,17 @@ public final class SecretDetector implements Detector {
             int end = -1;
             int start = i;
             switch (c) {
-                case 'A' -> end = Math.max(awsAccessKey(text, i), prefixed(text, i, "AIza", 35, 35, true));
+                case 'A' -> {
+                    int keyId = awsAccessKey(text, i);
+                    long secretKey = keyId < 0 ? -1 : awsSecretKeyAfter(text, keyId);
+                    if (secretKey >= 0) {
+                        out.add(new Match(i, keyId, EntityType.SECRET));
+                        start = (int) (secretKey >>> 32);
+                        end = (int) secretKey;
+                    } else {
+                        end = Math.max(keyId, prefixed(text, i, "AIza", 35, 35, true));
+                    }
+                }
                 case 'g' -> end = i + 1 < n && (text.charAt(i + 1) == 'h' || text.charAt(i + 1) == 'i') ? githubToken(text, i) : -1;
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
@@ -289,6 +302,61 @@ public final class SecretDetector implements Detector {
             }
         }
         return end;
+    }
+
+    /**
+     * The secret access key written after its key id without a name, packed like {@link
+     * #assignedValue}, or -1: one of the next {@value #AWS_SECRET_TOKENS} words of the line, within
+     * {@value #AWS_SECRET_REACH} characters, of exactly 40 characters of Base64's alphabet mixing
+     * cases and a digit or a {@code /} or {@code +}. AWS hands a key out so: the console's
+     * {@code credentials.csv} ({@code Access key ID,Secret access key}, then {@code AKIA...,wJalr...}),
+     * {@code aws iam create-access-key --output text} (the id, the date, the secret), a pair pasted
+     * {@code id:secret}. The id alone was masked and the secret, which no name introduced, reached
+     * masked callers in clear.
+     */
+    private static long awsSecretKeyAfter(CharSequence text, int keyIdEnd) {
+        int n = text.length();
+        int limit = Math.min(n, keyIdEnd + AWS_SECRET_REACH);
+        int p = keyIdEnd;
+        for (int word = 0; word < AWS_SECRET_TOKENS; word++) {
+            while (p < limit && isAwsSecretSeparator(text.charAt(p))) {
+                p++;
+            }
+            int wordEnd = p;
+            while (wordEnd < n && !isAwsSecretSeparator(text.charAt(wordEnd)) && text.charAt(wordEnd) != '\n'
+                    && text.charAt(wordEnd) != '\r') {
+                wordEnd++;
+            }
+            if (p >= limit || wordEnd == p) {
+                return -1;
+            }
+            if (wordEnd - p == 40 && isAwsSecretKey(text, p, wordEnd)) {
+                return ((long) p << 32) | wordEnd;
+            }
+            p = wordEnd;
+        }
+        return -1;
+    }
+
+    /** What separates the words of one line of a CSV file, a table, a JSON object or a pair. */
+    private static boolean isAwsSecretSeparator(char c) {
+        return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == ':' || c == '"' || c == '\'' || c == '=';
+    }
+
+    private static boolean isAwsSecretKey(CharSequence text, int start, int end) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean other = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (!Chars.isAsciiAlnum(c) && c != '/' && c != '+') {
+                return false;
+            }
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            other |= !Chars.isAsciiLetter(c);
+        }
+        return lower && upper && other;
     }
 
     /** {@code prefix} followed by {@code min..max} characters of {@code [A-Za-z0-9_-]} (or alphanumerics only). */

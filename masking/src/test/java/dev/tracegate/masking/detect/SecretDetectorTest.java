@@ -19,6 +19,30 @@ class SecretDetectorTest {
     }
 
     /**
+     * An AWS secret access key written after its key id without a name, as AWS hands the pair out (the console's
+     * credentials.csv, {@code aws iam create-access-key --output text}, {@code id:secret}): the id was masked and
+     * the secret reached masked callers in clear.
+     */
+    @Test
+    void anAwsSecretKeyWrittenAfterItsKeyId() {
+        String id = "AKIAIOSFODNN7EXAMPLE";
+        String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assertThat(Finds.of(detector, "Access key ID,Secret access key\n" + id + "," + secret + "\n"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, "ada,," + id + "," + secret + ",https://console.aws.amazon.com/"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, "ACCESSKEY\t" + id + "\t2026-12-06T10:39:23.411Z\t" + secret + "\tActive\tada"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, id + ":" + secret)).containsExactly(id, secret);
+        assertThat(Finds.of(detector, "| " + id + " | " + secret + " |")).containsExactly(id, secret);
+        assertThat(Finds.of(detector, "[\"" + id + "\", \"" + secret + "\"]")).containsExactly(id, secret);
+        // a digest, a word or a value on the next line is no secret key
+        assertThat(Finds.of(detector, id + " 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12")).containsExactly(id);
+        assertThat(Finds.of(detector, id + " ThisIsJustAVeryLongIdentifierNameOfForty")).containsExactly(id);
+        assertThat(Finds.of(detector, id + "\n" + secret)).containsExactly(id);
+    }
+
+    /**
      * A named value judged not secret as a whole (a placeholder, a sentence) once made the scan
      * skip to its end, past any key of a fixed shape inside it. Found by BodyMaskingFuzzTest.
      */
