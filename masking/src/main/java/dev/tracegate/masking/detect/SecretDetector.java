@@ -741,8 +741,11 @@ public final class SecretDetector implements Detector {
         if (kind == NameKind.NONE || (text.charAt(k) == ':' && k + 1 < n && text.charAt(k + 1) == '/')) {
             return -(k + 1);
         }
-        int v = k + 1;
-        while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - k <= 4) {
+        // Ruby's, PHP's and Perl's hashes pair a name with its value by =>: {"password" => "..."} was
+        // read as a value ">" and passed in clear
+        int assigned = text.charAt(k) == '=' && k + 1 < n && text.charAt(k + 1) == '>' ? k + 1 : k;
+        int v = assigned + 1;
+        while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - assigned <= 4) {
             v++;
         }
         if (kind == NameKind.COOKIE) {

@@ -375,6 +375,15 @@ class SecretDetectorTest {
                 .containsExactly("hunter22", "Zx81kLm02PqR77tY", "s3cret!");
     }
 
+    /** Ruby's, PHP's and Perl's hashes pair a name with its value by {@code =>}: the value was read as {@code >}. */
+    @Test
+    void valuesPairedWithCredentialNamesByAnArrow() {
+        assertThat(Finds.of(detector, "{\"password\" => \"S3cr3tPw9\", 'api_key' => 'Zx81kLm02PqR77tYa9', :passwd => \"hunter22\"}"))
+                .containsExactly("S3cr3tPw9", "Zx81kLm02PqR77tYa9", "hunter22");
+        assertThat(Finds.of(detector, "my %db = (password => S3cr3tPw9);")).containsExactly("S3cr3tPw9");
+        assertThat(Finds.of(detector, "{\"password\" => \"\", \"token\" => \"expired\", $a => $b}")).isEmpty();
+    }
+
     @Test
     void passwordsInConnectionUrls() {
         assertThat(Finds.of(detector, "DATABASE_URL=postgres://app:Sup3r-S3cret!@db:5432/app, see https://example.com/a:b"))
