@@ -28,6 +28,8 @@ public final class SecretDetector implements Detector {
     /** How many words after an AWS access key id, and how far, its secret key is looked for. */
     private static final int AWS_SECRET_TOKENS = 4;
     private static final int AWS_SECRET_REACH = 96;
+    /** How far back from a {@code .pgpass} line's fourth colon its host is looked for. */
+    private static final int MAX_PGPASS_FIELDS = 256;
     /** Key material lines are this long at least (PEM writes 64); see {@link #pemPrivateKey}. */
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
@@ -171,8 +173,7 @@ public final class SecretDetector implements Detector {
                 }
                 case '=', ':', '>', '\'', '"' -> {
                     long span = switch (c) {
-                        case ':' -> startsWith(text, i, "://") ? urlPassword(text, i)
-                                : telegramBotToken(text, i) > 0 ? telegramBotToken(text, i) : assignedValue(text, i);
+                        case ':' -> valueAfterColon(text, i);
                         case '=' -> assignedValue(text, i);
                         case '>' -> elementValue(text, i);
                         default -> sqlPasswordLiteral(text, i);
@@ -766,6 +767,106 @@ public final class SecretDetector implements Detector {
             return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
+    }
+
+    /** What the colon at {@code colon} introduces, packed like {@link #assignedValue}. */
+    private static long valueAfterColon(CharSequence text, int colon) {
+        if (startsWith(text, colon, "://")) {
+            return urlPassword(text, colon);
+        }
+        long botToken = telegramBotToken(text, colon);
+        if (botToken > 0) {
+            return botToken;
+        }
+        long pgpass = pgpassPassword(text, colon);
+        return pgpass > 0 ? pgpass : assignedValue(text, colon);
+    }
+
+    /**
+     * The password of a line of PostgreSQL's password file ({@code ~/.pgpass}, {@code PGPASSFILE}),
+     * {@code host:port:database:user:password}, whose fourth colon is at {@code colon}: packed like
+     * {@link #assignedValue}, or -1. The host is {@code *} or a name with a letter or a dot, the port
+     * {@code *} or a number, the database and the user {@code *} or words with a letter (a time of
+     * day has none); a colon escaped by a backslash belongs to its field. The password runs to the
+     * line's end, or to a quote that also opened the line ({@code echo "db:5432:shop:app:..." >>
+     * ~/.pgpass}). No name says it is a password, and {@code cat ~/.pgpass} showed every one in clear.
+     */
+    private static long pgpassPassword(CharSequence text, int colon) {
+        int[] colons = new int[3];
+        int found = 0;
+        int lineStart = colon;
+        while (lineStart > 0 && colon - lineStart < MAX_PGPASS_FIELDS) {
+            char c = text.charAt(lineStart - 1);
+            if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '"' || c == '\'') {
+                break;
+            }
+            if (c == ':' && !(lineStart >= 2 && text.charAt(lineStart - 2) == '\\')) {
+                if (found == 3) {
+                    return -1;
+                }
+                colons[found++] = lineStart - 1;
+            }
+            lineStart--;
+        }
+        if (found != 3 || lineStart == colon || colon - lineStart >= MAX_PGPASS_FIELDS) {
+            return -1;
+        }
+        int hostEnd = colons[2];
+        int portEnd = colons[1];
+        int databaseEnd = colons[0];
+        if (!isPgpassHost(text, lineStart, hostEnd) || !isPgpassPort(text, hostEnd + 1, portEnd)
+                || !isPgpassWord(text, portEnd + 1, databaseEnd) || !isPgpassWord(text, databaseEnd + 1, colon)) {
+            return -1;
+        }
+        char quote = lineStart > 0 && (text.charAt(lineStart - 1) == '"' || text.charAt(lineStart - 1) == '\'')
+                ? text.charAt(lineStart - 1) : 0;
+        int end = colon + 1;
+        while (end < text.length() && end - colon <= MAX_VALUE && text.charAt(end) != '\n' && text.charAt(end) != '\r'
+                && text.charAt(end) != quote) {
+            if (text.charAt(end) == ':' && text.charAt(end - 1) != '\\') {
+                return -1;
+            }
+            end++;
+        }
+        return end > colon + 1 ? ((long) (colon + 1) << 32) | end : -1;
+    }
+
+    private static boolean isPgpassHost(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        boolean named = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (!Chars.isAsciiAlnum(c) && c != '.' && c != '-' && c != '_') {
+                return false;
+            }
+            named |= c == '.' || Chars.isAsciiLetter(c);
+        }
+        return named;
+    }
+
+    private static boolean isPgpassPort(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        for (int k = start; k < end; k++) {
+            if (!Chars.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        return end > start && end - start <= 5;
+    }
+
+    private static boolean isPgpassWord(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        boolean letter = false;
+        for (int k = start; k < end; k++) {
+            letter |= Chars.isAsciiLetter(text.charAt(k));
+        }
+        return letter;
     }
 
     /** {@code Bearer <token>} outside an Authorization header ("sent Bearer eyJ..." in a log line). */

@@ -375,6 +375,17 @@ class SecretDetectorTest {
                 .containsExactly("hunter22", "Zx81kLm02PqR77tY", "s3cret!");
     }
 
+    /** PostgreSQL's password file, {@code host:port:database:user:password}: no name says the last field is a password. */
+    @Test
+    void thePasswordsOfAPgpassFile() {
+        assertThat(Finds.of(detector, "db.internal:5432:shop:app:S3cr3tPw9\n*:*:*:report:hunter22\nlocalhost:5432:postgres:postgres:pa\\:ss\n"))
+                .containsExactly("S3cr3tPw9", "hunter22", "pa\\:ss");
+        assertThat(Finds.of(detector, "echo \"db:5432:shop:app:S3cr3tPw9\" >> ~/.pgpass")).containsExactly("S3cr3tPw9");
+        // times, counters and paths are no such line
+        assertThat(Finds.of(detector, "server:10:30:45:123 ERROR:12:34:56:x a:b:c:d:e db:5432:shop:app:pw:x std::map<int, int>"))
+                .isEmpty();
+    }
+
     /** Ruby's, PHP's and Perl's hashes pair a name with its value by {@code =>}: the value was read as {@code >}. */
     @Test
     void valuesPairedWithCredentialNamesByAnArrow() {
