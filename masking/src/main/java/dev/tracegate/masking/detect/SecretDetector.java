@@ -75,7 +75,7 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"Bb~".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~$".toCharArray()) {
             FIRST_CHARS[c] = true;
         }
     }
@@ -158,6 +158,7 @@ public final class SecretDetector implements Detector {
                     start = span < 0 ? i : (int) (span >>> 32);
                     end = (int) span;
                 }
+                case '$' -> end = passwordHash(text, i);
                 case '~' -> {
                     start = azureClientSecretStart(text, i, out);
                     end = start < 0 ? -1 : azureClientSecretEnd(text, i);
@@ -261,6 +262,7 @@ public final class SecretDetector implements Detector {
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
             case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
             case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
+            case '$' -> next == '1' || next == '2' || next == '5' || next == '6' || next == '7' || next == 'y' || next == 'a';
             default -> false;
         };
     }
@@ -767,6 +769,74 @@ public final class SecretDetector implements Detector {
             return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
+    }
+
+    /**
+     * A password hash in the modular crypt format, as {@code /etc/shadow}, {@code .htpasswd} and
+     * applications' user tables keep them: {@code $1$}, {@code $apr1$}, {@code $5$}, {@code $6$} (with
+     * {@code rounds=} or not) with a salt and a digest of their exact length, bcrypt's {@code $2b$10$}
+     * and 53 characters, yescrypt's and scrypt's {@code $y$}/{@code $7$}, Argon2's {@code $argon2id$v=19$m=...}.
+     * A hash is a password to whoever runs a cracker on it; none had a name before it in {@code cat
+     * /etc/shadow} or a log, and each reached masked callers in clear. Returns its end, or -1.
+     */
+    private static int passwordHash(CharSequence text, int i) {
+        if (!tokenMayStartAt(text, i) || (i > 0 && text.charAt(i - 1) == '$')) {
+            return -1;
+        }
+        int end = -1;
+        if (startsWith(text, i, "$2a$") || startsWith(text, i, "$2b$") || startsWith(text, i, "$2y$")
+                || startsWith(text, i, "$2x$")) {
+            int cost = i + 4;
+            end = Chars.isDigitAt(text, cost) && Chars.isDigitAt(text, cost + 1) && cost + 2 < text.length()
+                    && text.charAt(cost + 2) == '$' && cryptRunEnd(text, cost + 3) == cost + 3 + 53 ? cost + 3 + 53 : -1;
+        } else if (startsWith(text, i, "$1$") || startsWith(text, i, "$5$") || startsWith(text, i, "$6$")
+                || startsWith(text, i, "$apr1$")) {
+            int salt = i + (text.charAt(i + 1) == 'a' ? 6 : 3);
+            int digest = text.charAt(i + 1) == '6' ? 86 : text.charAt(i + 1) == '5' ? 43 : 22;
+            if (startsWith(text, salt, "rounds=")) {
+                int roundsEnd = Chars.digitRunEnd(text, salt + 7);
+                salt = roundsEnd > salt + 7 && roundsEnd < text.length() && text.charAt(roundsEnd) == '$' ? roundsEnd + 1 : -1;
+            }
+            end = salt < 0 ? -1 : saltAndDigestEnd(text, salt, 16, digest, digest);
+        } else if (startsWith(text, i, "$y$") || startsWith(text, i, "$7$")) {
+            int parameters = cryptRunEnd(text, i + 3);
+            end = parameters > i + 3 && parameters < text.length() && text.charAt(parameters) == '$'
+                    ? saltAndDigestEnd(text, parameters + 1, 64, 43, 43) : -1;
+        } else if (startsWith(text, i, "$argon2")) {
+            int p = i + 7;
+            p = startsWith(text, p, "id$") ? p + 3 : startsWith(text, p, "i$") || startsWith(text, p, "d$") ? p + 2 : -1;
+            for (int field = 0; p > 0 && field < 2 && p < text.length() && Chars.isAsciiLetter(text.charAt(p)); field++) {
+                int fieldEnd = p;
+                while (fieldEnd < text.length() && fieldEnd - p < 48 && (Chars.isAsciiAlnum(text.charAt(fieldEnd))
+                        || text.charAt(fieldEnd) == '=' || text.charAt(fieldEnd) == ',')) {
+                    fieldEnd++;
+                }
+                p = fieldEnd < text.length() && text.charAt(fieldEnd) == '$' ? fieldEnd + 1 : -1;
+            }
+            end = p < 0 ? -1 : saltAndDigestEnd(text, p, 64, 16, 128);
+        }
+        return end > 0 && tokenMayEndAt(text, end) && (end >= text.length() || text.charAt(end) != '$') ? end : -1;
+    }
+
+    /** A salt of 1 to {@code maxSalt} characters, a {@code $} and a digest of {@code minDigest..maxDigest}: its end, or -1. */
+    private static int saltAndDigestEnd(CharSequence text, int salt, int maxSalt, int minDigest, int maxDigest) {
+        int saltEnd = cryptRunEnd(text, salt);
+        if (saltEnd == salt || saltEnd - salt > maxSalt || saltEnd >= text.length() || text.charAt(saltEnd) != '$') {
+            return -1;
+        }
+        int digestEnd = cryptRunEnd(text, saltEnd + 1);
+        int digest = digestEnd - saltEnd - 1;
+        return digest >= minDigest && digest <= maxDigest ? digestEnd : -1;
+    }
+
+    /** The end of a run of crypt's Base64 alphabet ({@code ./0-9A-Za-z}; Argon2's {@code +} too), read at most 160 characters. */
+    private static int cryptRunEnd(CharSequence text, int from) {
+        int end = from;
+        while (end < text.length() && end - from < 160 && (Chars.isAsciiAlnum(text.charAt(end)) || text.charAt(end) == '.'
+                || text.charAt(end) == '/' || text.charAt(end) == '+')) {
+            end++;
+        }
+        return end;
     }
 
     /** What the colon at {@code colon} introduces, packed like {@link #assignedValue}. */

@@ -375,6 +375,27 @@ class SecretDetectorTest {
                 .containsExactly("hunter22", "Zx81kLm02PqR77tY", "s3cret!");
     }
 
+    /** Password hashes in the modular crypt format: /etc/shadow, .htpasswd and user tables keep them, with no name before. */
+    @Test
+    void passwordHashes() {
+        String sha512 = "$6$f6udZTWKoaY1LR.T$wrbC101/KpQ1qSZrGrqUz0PalzdEQmAyZM2XtNPkIJ9SbiMJY1W3BMjjr/nrNGHUw.LeoQ5XInOYHPG.EU1rkl";
+        String rounds = "$6$rounds=5000$9u2780T/$xtwclGz6jiujwzUDZWc1BLFPmvbuoR0q0Mg2iTQqTq1MDQ5Aep4B77BAiPue/2pUj2KnGaoRmZbLzZ0DNy0inD";
+        String yescrypt = "$y$j9T$j39uaw8f8SsKRMjDSeYpdR$OdzxtK.mS01tvokygnwBuTjHYPdoLoyb1d/zf7JBRHD";
+        assertThat(Finds.of(detector, "ada:" + sha512 + ":19000:0:99999:7:::\nroot:" + rounds + ":19000::\nbob:" + yescrypt + ":1::"))
+                .containsExactly(sha512, rounds, yescrypt);
+        String apr1 = "$apr1$fFQpwaKG$Ys638fjjpwEuJFFczsYfbD";
+        String md5 = "$1$3O7KgeFc$K7q8wIzcUxb3z//9Oc3msP";
+        String sha256 = "$5$icTjsibRKzuXCaoC$31/zCTMCN66CUcupWHvloBntI8x9T9FrLB3DlCAtEa9";
+        assertThat(Finds.of(detector, "ada:" + apr1 + "\nbob:" + md5 + "\ncyd:" + sha256)).containsExactly(apr1, md5, sha256);
+        String bcrypt = "$2b$12$tq0tN7w770/zHZWhaD7kkhgCBbzeog2CokARi4tu6TRuSU/MFjvY1";
+        String argon2 = "$argon2id$v=19$m=65536,t=3,p=4$adSTGBNFZcKKoaxnVOBjTn$IaLQNF6Ztz0OhMwk7bGvOAhVvYjV3waQ6H6S0ji9NxA";
+        assertThat(Finds.of(detector, "{\"password_digest\": \"" + bcrypt + "\", \"h\": \"" + argon2 + "\"}"))
+                .containsExactly(bcrypt, argon2);
+        // shell and Perl variables, prices and a digest of the wrong length stay
+        assertThat(Finds.of(detector, "s/(a)(b)/$1$2/g price $6$ and $2b$ done, echo $1$HOME, cost $5$10 print \"$1$2$3\" "
+                + sha512.substring(0, sha512.length() - 1))).isEmpty();
+    }
+
     /** PostgreSQL's password file, {@code host:port:database:user:password}: no name says the last field is a password. */
     @Test
     void thePasswordsOfAPgpassFile() {
