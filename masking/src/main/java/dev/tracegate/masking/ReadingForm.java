@@ -7,7 +7,8 @@ import java.text.Normalizer;
  * full-width {@code ４１１１} is {@code 4111}, {@code ＠} is {@code @}), digits of any script as
  * ASCII digits ({@code ٤١١١}, Adlam's too, outside the Basic Multilingual Plane), every space
  * separator a space (a no-break or thin space between a card's groups), every dash and the minus
- * sign a hyphen, a middle dot or bullet a dot, and what draws nothing of its own gone: invisible
+ * sign a hyphen (and the katakana prolonged sound mark after a digit, which Japanese input methods type
+ * for the hyphen key), a middle dot or bullet a dot, and what draws nothing of its own gone: invisible
  * format characters (zero-width spaces and joiners, soft hyphens, tag characters), blank fillers
  * filed as letters or symbols (Hangul fillers, the Braille blank) and combining
  * marks on an ASCII character (an underline or a keycap drawn on a digit, a grapheme joiner). A run after a
@@ -73,6 +74,10 @@ final class ReadingForm {
             read.append(' ');
         } else if (type == Character.DASH_PUNCTUATION || c == '\u2212' || c == '\u2796' || c == '\u2043') {
             read.append('-'); // the minus sign is no dash to Unicode but is one to a reader
+        } else if (c == '\u30fc' && !read.isEmpty() && Character.isDigit(read.charAt(read.length() - 1))) {
+            // the katakana prolonged sound mark, which a Japanese input method in full-width mode types for the
+            // hyphen key (its half-width form folds into it): after a digit it is that hyphen, in a word a vowel's length
+            read.append('-');
         } else if (type == Character.DECIMAL_DIGIT_NUMBER) {
             read.append((char) ('0' + Character.digit(c, 10)));
         } else {

@@ -17,7 +17,9 @@ package dev.tracegate.masking;
  *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
  *                            {@code [dot]}, {@code [.]}); quoted-printable's {@code =40}; or the words "at" and "dot" both set off
  *                            by spaces
- * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address
+ * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address,
+ *                            or a hyphen after three numbers of one to three digits joined by hyphens
+ *                            and before a digit, as in an IPv4 address written in a host name
  * @param readAsWritten       whether the text is all ASCII and holds none of the characters that
  *                            start markup ({@code & % \ <}, a form's {@code +} between digits, a
  *                            quoted-printable soft line break): then its {@link ReadingForm reading
@@ -192,6 +194,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 } else if (c == '.') {
                     dottedDigits |= current > 0 && i + 1 < n && text.charAt(i + 1) >= '0' && text.charAt(i + 1) <= '9'
                             && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9';
+                } else if (c == '-') {
+                    dottedDigits |= current > 0 && i + 1 < n && isDigit(text.charAt(i + 1)) && endsThreeNumbers(text, i);
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
                 } else if (c == '+') {
@@ -205,6 +209,25 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
                 dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped));
+    }
+
+    /**
+     * Whether three numbers of one to three digits joined by hyphens end at the hyphen {@code dash}:
+     * with the number after it, four such numbers, an IPv4 address in a host name
+     * ({@code ip-10-0-1-23.ec2.internal}). Dates and phone numbers have three groups or longer ones.
+     */
+    private static boolean endsThreeNumbers(CharSequence text, int dash) {
+        int k = dash;
+        for (int number = 0; number < 3; number++) {
+            int end = k;
+            while (k > 0 && isDigit(text.charAt(k - 1)) && end - k < 4) {
+                k--;
+            }
+            if (end == k || end - k > 3 || (number < 2 && (k == 0 || text.charAt(--k) != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isDigit(char c) {

@@ -152,6 +152,24 @@ class ReadingFormTest {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
     }
 
+    /**
+     * A Japanese input method in full-width mode types the katakana prolonged sound mark {@code ー} (U+30FC, a
+     * letter to Unicode) for the hyphen key, so a card or phone number typed so reads grouped by dashes and reached
+     * masked callers in clear; so did the half-width form {@code ｰ}, which NFKC folds into it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\uff14\uff11\uff11\uff11\u30fc\uff11\uff11\uff11\uff11\u30fc\uff11\uff11\uff11\uff11\u30fc\uff11\uff11\uff11\uff11",
+        "4111\u30fc1111\u30fc1111\u30fc1111", "4111\uff701111\uff701111\uff701111"})
+    void aCardNumberTypedWithTheProlongedSoundMarkForHyphensIsMasked(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).isEqualTo("[CARD]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u30b3\u30fc\u30d2\u30fc 2\u676f 4111 1111", "\u30c7\u30fc\u30bf 12\u30fc34"})
+    void japaneseWordsWithTheProlongedSoundMarkAreLeftAsTheyAre(String value) {
+        assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ada\u2800@example.com", "ada@\u3164example.com", "+44\u316420\u31647946\u31640958",
         "ada@exa\u0332mple.com", "ada\u034f@example.com", "ada\udb40\udc20@example.com",

@@ -38,6 +38,8 @@ class TextFactsTest {
     void dotsBetweenDigitsAndTheReadingFormsPasses() {
         assertThat(TextFacts.of("from 10.0.0.1").dottedDigits()).isTrue();
         assertThat(TextFacts.of("v1. 2 .3 order 4111 1111").dottedDigits()).isFalse();
+        assertThat(TextFacts.of("from c-73-158-12-34.hsd1.example.net").dottedDigits()).isTrue();
+        assertThat(TextFacts.of("on 2026-12-06, 415-555-2671, 4111-1111-1111-1111").dottedDigits()).isFalse();
         assertThat(TextFacts.of("paid, call Ada first").readAsWritten()).isTrue();
         for (String marked : new String[] {"4111&#32;1111", "x%40y", "a\\u0040b", "alice<span>@</span>example.com", "４１１１"}) {
             assertThat(TextFacts.of(marked).readAsWritten()).as(marked).isFalse();

@@ -349,6 +349,20 @@ class MaskingThroughGatewayTest {
         assertThat(notesAsAliceReadsThem(107, wrapped)).containsOnly("Authorization: Bearer [SECRET]");
     }
 
+    /**
+     * A private key assigned to a credential name (a service account's key in a {@code .env} file kept in a row)
+     * reached a masked caller in clear but for its header: the name's value was read to 256 characters and the scan
+     * resumed inside the key.
+     */
+    @Test
+    void aPrivateKeyAssignedToACredentialNameIsMaskedWhole() throws SQLException {
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        String key = "-----BEGIN PRIVATE KEY-----\\n" + (line + "\\n").repeat(6) + "AB12==\\n-----END PRIVATE KEY-----";
+        String env = "GOOGLE_PRIVATE_KEY=\"" + key + "\\n\"\nGOOGLE_PROJECT_ID=shop";
+        assertThat(notesAsAliceReadsThem(108, env))
+                .containsOnly("GOOGLE_PRIVATE_KEY=\"[SECRET]\\n\"\nGOOGLE_PROJECT_ID=shop");
+    }
+
     /** {@code notes} stored in a row of its own, as Alice (masked) reads them through the gateway, in simple and extended mode. */
     private static List<String> notesAsAliceReadsThem(int id, String notes) throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {

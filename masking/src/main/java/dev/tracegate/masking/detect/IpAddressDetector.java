@@ -13,13 +13,16 @@ import java.util.Set;
  * IPv6 addresses (hex groups with at most one {@code ::}, optionally ending in an IPv4 address).
  * Version and section numbers share the dotted shape, so a dotted quad introduced by "version",
  * "release", "build", ... is not an address; an IPv6 candidate needs a decimal digit, which keeps
- * {@code std::vector}-like words out.
+ * {@code std::vector}-like words out. An address in a host name ({@code c-73-158-12-34.isp.example},
+ * {@code 10.0.1.23.nip.io}) is one too: see {@link #inHostName}.
  */
 public final class IpAddressDetector implements Detector {
 
     private static final int MAX_IPV6 = 45;
     /** The longest URL authority read for a numeric host: user information, host and port. */
     private static final int MAX_URL_AUTHORITY = 256;
+    /** How far a host name's first label after an address is read (a DNS label has at most 63 characters). */
+    private static final int MAX_DOMAIN = 64;
 
     private static final Set<String> VERSION_WORDS = Set.of(
             "version", "versions", "ver", "v", "release", "build", "firmware", "fw", "rev", "revision", "kernel",
@@ -65,6 +68,11 @@ public final class IpAddressDetector implements Detector {
     private static int ipv4(CharSequence text, int start, List<Match> out) {
         int n = text.length();
         int runEnd = Chars.digitRunEnd(text, start);
+        if (runEnd + 1 < n && text.charAt(runEnd) == '-' && Chars.isDigit(text.charAt(runEnd + 1))) {
+            // No dotted quad starts with a number and a hyphen; no find of the lines below starts
+            // inside such a chain of numbers either (each of its later numbers follows a hyphen).
+            return inHostName(text, start, out);
+        }
         char prev = start > 0 ? text.charAt(start - 1) : ' ';
         if (Chars.isWordChar(prev) || prev == '.' || prev == ':' || prev == '-') {
             return skipDotted(text, runEnd);
@@ -93,7 +101,8 @@ public final class IpAddressDetector implements Detector {
             }
         }
         boolean glued = end < n && (Chars.isWordChar(text.charAt(end))
-                || ((text.charAt(end) == '.' || text.charAt(end) == '-') && Chars.isWordCharAt(text, end + 1)));
+                || ((text.charAt(end) == '.' || text.charAt(end) == '-') && Chars.isWordCharAt(text, end + 1)))
+                && !domainAt(text, end);
         if (glued || PrecedingWords.anyIn(PrecedingWords.before(text, start, 2, 24), VERSION_WORDS)) {
             return skipDotted(text, end);
         }
@@ -179,6 +188,86 @@ public final class IpAddressDetector implements Detector {
     }
 
     /** Skips the rest of a dotted number such as {@code 1.3.6.1.4.1}, so none of its parts starts a candidate. */
+    /**
+     * An IPv4 address written in a host name with hyphens for its dots, as providers name the hosts
+     * they lease addresses to: an ISP's subscriber ({@code c-73-158-12-34.hsd1.ca.comcast.net},
+     * {@code alf94-3-82-66-248-160.fbx.proxad.net}, {@code host86-123-45-67.range86-123.example.com}),
+     * a cloud machine ({@code ip-10-0-1-23.ec2.internal}, {@code ec2-54-210-1-23.compute-1.amazonaws.com},
+     * and {@code ip-10-0-1-23} alone, its host name on EC2), a wildcard DNS name ({@code
+     * 192-168-1-10.nip.io}). Reverse DNS puts such names in server logs, {@code last}, mail headers and
+     * commit authors, and the address is the subscriber's. The last four numbers of the chain of
+     * numbers and hyphens at {@code start} are the address when they are octets and the chain ends a
+     * host label: a domain of two labels or more follows ({@code 1-2-3-4.txt}, a file, does not), or the
+     * label is {@code ip-} and the chain. Adds the address and returns the chain's end.
+     */
+    private static int inHostName(CharSequence text, int start, List<Match> out) {
+        int n = text.length();
+        int[] starts = new int[4];
+        int parts = 0;
+        int p = start;
+        int end;
+        while (true) {
+            end = Chars.digitRunEnd(text, p);
+            starts[parts++ % 4] = p;
+            if (end + 1 >= n || text.charAt(end) != '-' || !Chars.isDigit(text.charAt(end + 1))) {
+                break;
+            }
+            p = end + 1;
+        }
+        boolean labelEnds = !Chars.isWordCharAt(text, end) && (end >= n || (text.charAt(end) != '-'
+                && (text.charAt(end) != '.' || !Chars.isWordCharAt(text, end + 1))));
+        if (parts < 4 || !(domainAt(text, end) || (labelEnds && isEc2HostLabel(text, starts[parts % 4])))) {
+            return end;
+        }
+        for (int k = 0; k < 4; k++) {
+            int partStart = starts[(parts + k) % 4];
+            int partEnd = Chars.digitRunEnd(text, partStart);
+            int length = partEnd - partStart;
+            if (length > 3 || (length > 1 && text.charAt(partStart) == '0') || Chars.decimal(text, partStart, partEnd) > 255) {
+                return end;
+            }
+        }
+        out.add(new Match(starts[parts % 4], end, EntityType.IP));
+        return end;
+    }
+
+    /** Whether {@code ip-} alone starts the host label before {@code addressStart}, as EC2 names its machines. */
+    private static boolean isEc2HostLabel(CharSequence text, int addressStart) {
+        return addressStart >= 3 && text.charAt(addressStart - 1) == '-' && (text.charAt(addressStart - 2) | 0x20) == 'p'
+                && (text.charAt(addressStart - 3) | 0x20) == 'i' && !isHostChar(text, addressStart - 4);
+    }
+
+    /**
+     * Whether a domain name of two labels or more starts with the dot at {@code dot}, its first label
+     * led by a letter ({@code .nip.io}, {@code .ec2.internal}, {@code .in-addr.arpa}): what follows an
+     * address that is part of a host name, where a version or a file's name ({@code 1.2.3.4.txt},
+     * {@code 10.0.0.1.5}) has one part or a number.
+     */
+    private static boolean domainAt(CharSequence text, int dot) {
+        int n = text.length();
+        if (dot + 1 >= n || text.charAt(dot) != '.' || !Chars.isAsciiLetter(text.charAt(dot + 1))) {
+            return false;
+        }
+        for (int k = dot + 2; k + 1 < n && k - dot <= MAX_DOMAIN; k++) {
+            char c = text.charAt(k);
+            if (c == '.') {
+                return Chars.isAsciiAlnum(text.charAt(k + 1));
+            }
+            if (!Chars.isAsciiAlnum(c) && c != '-') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isHostChar(CharSequence text, int index) {
+        if (index < 0) {
+            return false;
+        }
+        char c = text.charAt(index);
+        return Chars.isAsciiAlnum(c) || c == '-' || c == '.' || c == '_';
+    }
+
     private static int skipDotted(CharSequence text, int from) {
         int i = from;
         while (i < text.length() && (Chars.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {

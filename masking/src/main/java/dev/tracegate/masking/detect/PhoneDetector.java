@@ -264,7 +264,7 @@ public final class PhoneDetector implements Detector {
                     if (PrecedingWords.verdict(words, PHONE_WORDS, OTHER_NUMBER_WORDS) < 0) {
                         return -1;
                     }
-                    keyword = PrecedingWords.anyIn(words, PHONE_WORDS);
+                    keyword = PrecedingWords.anyIn(words, PHONE_WORDS) || isWhatsAppLinkPath(text, start);
                     unambiguous = keyword && !PrecedingWords.anyIn(words, OTHER_NUMBER_WORDS);
                 }
                 if (isPhone(text, candidate, g, keyword, asWritten, budget)) {
@@ -275,6 +275,17 @@ public final class PhoneDetector implements Detector {
             }
         }
         return -1;
+    }
+
+    /**
+     * Whether the candidate at {@code start} is the path of a WhatsApp click-to-chat link, {@code
+     * https://wa.me/447911123456}: the number in international form without its {@code +}, as
+     * WhatsApp asks it written. Its words, {@code wa} and {@code me}, say nothing of a phone, and the
+     * number reached masked callers in clear.
+     */
+    private static boolean isWhatsAppLinkPath(CharSequence text, int start) {
+        return start >= 6 && "wa.me/".contentEquals(text.subSequence(start - 6, start).toString().toLowerCase(Locale.ROOT))
+                && (start == 6 || !Chars.isWordChar(text.charAt(start - 7)));
     }
 
     /** The most digits an extension has (PBXs number them with two to six). */

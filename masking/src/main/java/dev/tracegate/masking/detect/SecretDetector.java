@@ -25,6 +25,11 @@ public final class SecretDetector implements Detector {
     /** How far back from a {@code >} the {@code <} of its tag may be. */
     private static final int MAX_TAG = 160;
     private static final int MAX_PEM_LABEL = 80;
+    /** How many words after an AWS access key id, and how far, its secret key is looked for. */
+    private static final int AWS_SECRET_TOKENS = 4;
+    private static final int AWS_SECRET_REACH = 96;
+    /** How far back from a {@code .pgpass} line's fourth colon its host is looked for. */
+    private static final int MAX_PGPASS_FIELDS = 256;
     /** Key material lines are this long at least (PEM writes 64); see {@link #pemPrivateKey}. */
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
@@ -70,7 +75,7 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"Bb~".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~$".toCharArray()) {
             FIRST_CHARS[c] = true;
         }
     }
@@ -133,7 +138,17 @@ public final class SecretDetector implements Detector {
             int end = -1;
             int start = i;
             switch (c) {
-                case 'A' -> end = Math.max(awsAccessKey(text, i), prefixed(text, i, "AIza", 35, 35, true));
+                case 'A' -> {
+                    int keyId = awsAccessKey(text, i);
+                    long secretKey = keyId < 0 ? -1 : awsSecretKeyAfter(text, keyId);
+                    if (secretKey >= 0) {
+                        out.add(new Match(i, keyId, EntityType.SECRET));
+                        start = (int) (secretKey >>> 32);
+                        end = (int) secretKey;
+                    } else {
+                        end = Math.max(keyId, prefixed(text, i, "AIza", 35, 35, true));
+                    }
+                }
                 case 'g' -> end = i + 1 < n && (text.charAt(i + 1) == 'h' || text.charAt(i + 1) == 'i') ? githubToken(text, i) : -1;
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
@@ -143,6 +158,7 @@ public final class SecretDetector implements Detector {
                     start = span < 0 ? i : (int) (span >>> 32);
                     end = (int) span;
                 }
+                case '$' -> end = passwordHash(text, i);
                 case '~' -> {
                     start = azureClientSecretStart(text, i, out);
                     end = start < 0 ? -1 : azureClientSecretEnd(text, i);
@@ -158,8 +174,7 @@ public final class SecretDetector implements Detector {
                 }
                 case '=', ':', '>', '\'', '"' -> {
                     long span = switch (c) {
-                        case ':' -> startsWith(text, i, "://") ? urlPassword(text, i)
-                                : telegramBotToken(text, i) > 0 ? telegramBotToken(text, i) : assignedValue(text, i);
+                        case ':' -> valueAfterColon(text, i);
                         case '=' -> assignedValue(text, i);
                         case '>' -> elementValue(text, i);
                         default -> sqlPasswordLiteral(text, i);
@@ -180,7 +195,7 @@ public final class SecretDetector implements Detector {
                 end = (int) span;
             }
             if (end > start) {
-                end = Math.max(end, jwtEndWithin(text, start, end));
+                end = Math.max(end, Math.max(jwtEndWithin(text, start, end), pemEndWithin(text, start, end)));
                 out.add(new Match(start, end, EntityType.SECRET));
                 i = end;
             } else {
@@ -247,6 +262,7 @@ public final class SecretDetector implements Detector {
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
             case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
             case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
+            case '$' -> next == '1' || next == '2' || next == '5' || next == '6' || next == '7' || next == 'y' || next == 'a';
             default -> false;
         };
     }
@@ -289,6 +305,61 @@ public final class SecretDetector implements Detector {
             }
         }
         return end;
+    }
+
+    /**
+     * The secret access key written after its key id without a name, packed like {@link
+     * #assignedValue}, or -1: one of the next {@value #AWS_SECRET_TOKENS} words of the line, within
+     * {@value #AWS_SECRET_REACH} characters, of exactly 40 characters of Base64's alphabet mixing
+     * cases and a digit or a {@code /} or {@code +}. AWS hands a key out so: the console's
+     * {@code credentials.csv} ({@code Access key ID,Secret access key}, then {@code AKIA...,wJalr...}),
+     * {@code aws iam create-access-key --output text} (the id, the date, the secret), a pair pasted
+     * {@code id:secret}. The id alone was masked and the secret, which no name introduced, reached
+     * masked callers in clear.
+     */
+    private static long awsSecretKeyAfter(CharSequence text, int keyIdEnd) {
+        int n = text.length();
+        int limit = Math.min(n, keyIdEnd + AWS_SECRET_REACH);
+        int p = keyIdEnd;
+        for (int word = 0; word < AWS_SECRET_TOKENS; word++) {
+            while (p < limit && isAwsSecretSeparator(text.charAt(p))) {
+                p++;
+            }
+            int wordEnd = p;
+            while (wordEnd < n && !isAwsSecretSeparator(text.charAt(wordEnd)) && text.charAt(wordEnd) != '\n'
+                    && text.charAt(wordEnd) != '\r') {
+                wordEnd++;
+            }
+            if (p >= limit || wordEnd == p) {
+                return -1;
+            }
+            if (wordEnd - p == 40 && isAwsSecretKey(text, p, wordEnd)) {
+                return ((long) p << 32) | wordEnd;
+            }
+            p = wordEnd;
+        }
+        return -1;
+    }
+
+    /** What separates the words of one line of a CSV file, a table, a JSON object or a pair. */
+    private static boolean isAwsSecretSeparator(char c) {
+        return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == ':' || c == '"' || c == '\'' || c == '=';
+    }
+
+    private static boolean isAwsSecretKey(CharSequence text, int start, int end) {
+        boolean lower = false;
+        boolean upper = false;
+        boolean other = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (!Chars.isAsciiAlnum(c) && c != '/' && c != '+') {
+                return false;
+            }
+            lower |= c >= 'a' && c <= 'z';
+            upper |= c >= 'A' && c <= 'Z';
+            other |= !Chars.isAsciiLetter(c);
+        }
+        return lower && upper && other;
     }
 
     /** {@code prefix} followed by {@code min..max} characters of {@code [A-Za-z0-9_-]} (or alphanumerics only). */
@@ -373,6 +444,22 @@ public final class SecretDetector implements Detector {
         for (int k = start; k + 3 <= end; k++) {
             if (text.charAt(k) == 'e' && startsWith(text, k, "eyJ") && tokenMayStartAt(text, k)) {
                 return jwt(text, k);
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Where a private key block whose header starts inside the find {@code [start, end)} ends, or -1.
+     * A key assigned to a credential name ({@code "private_key": "-----BEGIN ...}, a service
+     * account's key file, {@code SSH_KEY=-----BEGIN ...}) is that name's value, read to its line's
+     * end or {@value #MAX_VALUE} characters: the scan resumed there, past the header, and the rest
+     * of the key reached masked callers in clear.
+     */
+    private static int pemEndWithin(CharSequence text, int start, int end) {
+        for (int k = start; k + 11 <= end; k++) {
+            if (text.charAt(k) == '-' && startsWith(text, k, "-----BEGIN ")) {
+                return pemPrivateKey(text, k);
             }
         }
         return -1;
@@ -603,16 +690,34 @@ public final class SecretDetector implements Detector {
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
-        while (p < text.length() && isPemSeparator(text, p)) {
-            p += text.charAt(p) == '\\' ? 2 : 1;
+        for (int length = pemSeparatorLength(text, p); length > 0; length = pemSeparatorLength(text, p)) {
+            p += length;
         }
         return p;
     }
 
     private static boolean isPemSeparator(CharSequence text, int p) {
+        return pemSeparatorLength(text, p) > 0;
+    }
+
+    /**
+     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
+     * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
+     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON).
+     */
+    private static int pemSeparatorLength(CharSequence text, int p) {
+        if (p >= text.length()) {
+            return 0;
+        }
         char c = text.charAt(p);
-        return c == '\n' || c == '\r' || c == ' ' || c == '\t'
-                || (c == '\\' && p + 1 < text.length() && (text.charAt(p + 1) == 'n' || text.charAt(p + 1) == 'r'));
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+            return 1;
+        }
+        int q = p;
+        while (q < text.length() && text.charAt(q) == '\\' && q - p < 8) {
+            q++;
+        }
+        return q > p && q < text.length() && (text.charAt(q) == 'n' || text.charAt(q) == 'r') ? q + 1 - p : 0;
     }
 
     private static boolean isBase64(char c) {
@@ -639,8 +744,11 @@ public final class SecretDetector implements Detector {
         if (kind == NameKind.NONE || (text.charAt(k) == ':' && k + 1 < n && text.charAt(k + 1) == '/')) {
             return -(k + 1);
         }
-        int v = k + 1;
-        while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - k <= 4) {
+        // Ruby's, PHP's and Perl's hashes pair a name with its value by =>: {"password" => "..."} was
+        // read as a value ">" and passed in clear
+        int assigned = text.charAt(k) == '=' && k + 1 < n && text.charAt(k + 1) == '>' ? k + 1 : k;
+        int v = assigned + 1;
+        while (v < n && (text.charAt(v) == ' ' || text.charAt(v) == '\t') && v - assigned <= 4) {
             v++;
         }
         if (kind == NameKind.COOKIE) {
@@ -661,6 +769,174 @@ public final class SecretDetector implements Detector {
             return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
+    }
+
+    /**
+     * A password hash in the modular crypt format, as {@code /etc/shadow}, {@code .htpasswd} and
+     * applications' user tables keep them: {@code $1$}, {@code $apr1$}, {@code $5$}, {@code $6$} (with
+     * {@code rounds=} or not) with a salt and a digest of their exact length, bcrypt's {@code $2b$10$}
+     * and 53 characters, yescrypt's and scrypt's {@code $y$}/{@code $7$}, Argon2's {@code $argon2id$v=19$m=...}.
+     * A hash is a password to whoever runs a cracker on it; none had a name before it in {@code cat
+     * /etc/shadow} or a log, and each reached masked callers in clear. Returns its end, or -1.
+     */
+    private static int passwordHash(CharSequence text, int i) {
+        if (!tokenMayStartAt(text, i) || (i > 0 && text.charAt(i - 1) == '$')) {
+            return -1;
+        }
+        int end = -1;
+        if (startsWith(text, i, "$2a$") || startsWith(text, i, "$2b$") || startsWith(text, i, "$2y$")
+                || startsWith(text, i, "$2x$")) {
+            int cost = i + 4;
+            end = Chars.isDigitAt(text, cost) && Chars.isDigitAt(text, cost + 1) && cost + 2 < text.length()
+                    && text.charAt(cost + 2) == '$' && cryptRunEnd(text, cost + 3) == cost + 3 + 53 ? cost + 3 + 53 : -1;
+        } else if (startsWith(text, i, "$1$") || startsWith(text, i, "$5$") || startsWith(text, i, "$6$")
+                || startsWith(text, i, "$apr1$")) {
+            int salt = i + (text.charAt(i + 1) == 'a' ? 6 : 3);
+            int digest = text.charAt(i + 1) == '6' ? 86 : text.charAt(i + 1) == '5' ? 43 : 22;
+            if (startsWith(text, salt, "rounds=")) {
+                int roundsEnd = Chars.digitRunEnd(text, salt + 7);
+                salt = roundsEnd > salt + 7 && roundsEnd < text.length() && text.charAt(roundsEnd) == '$' ? roundsEnd + 1 : -1;
+            }
+            end = salt < 0 ? -1 : saltAndDigestEnd(text, salt, 16, digest, digest);
+        } else if (startsWith(text, i, "$y$") || startsWith(text, i, "$7$")) {
+            int parameters = cryptRunEnd(text, i + 3);
+            end = parameters > i + 3 && parameters < text.length() && text.charAt(parameters) == '$'
+                    ? saltAndDigestEnd(text, parameters + 1, 64, 43, 43) : -1;
+        } else if (startsWith(text, i, "$argon2")) {
+            int p = i + 7;
+            p = startsWith(text, p, "id$") ? p + 3 : startsWith(text, p, "i$") || startsWith(text, p, "d$") ? p + 2 : -1;
+            for (int field = 0; p > 0 && field < 2 && p < text.length() && Chars.isAsciiLetter(text.charAt(p)); field++) {
+                int fieldEnd = p;
+                while (fieldEnd < text.length() && fieldEnd - p < 48 && (Chars.isAsciiAlnum(text.charAt(fieldEnd))
+                        || text.charAt(fieldEnd) == '=' || text.charAt(fieldEnd) == ',')) {
+                    fieldEnd++;
+                }
+                p = fieldEnd < text.length() && text.charAt(fieldEnd) == '$' ? fieldEnd + 1 : -1;
+            }
+            end = p < 0 ? -1 : saltAndDigestEnd(text, p, 64, 16, 128);
+        }
+        return end > 0 && tokenMayEndAt(text, end) && (end >= text.length() || text.charAt(end) != '$') ? end : -1;
+    }
+
+    /** A salt of 1 to {@code maxSalt} characters, a {@code $} and a digest of {@code minDigest..maxDigest}: its end, or -1. */
+    private static int saltAndDigestEnd(CharSequence text, int salt, int maxSalt, int minDigest, int maxDigest) {
+        int saltEnd = cryptRunEnd(text, salt);
+        if (saltEnd == salt || saltEnd - salt > maxSalt || saltEnd >= text.length() || text.charAt(saltEnd) != '$') {
+            return -1;
+        }
+        int digestEnd = cryptRunEnd(text, saltEnd + 1);
+        int digest = digestEnd - saltEnd - 1;
+        return digest >= minDigest && digest <= maxDigest ? digestEnd : -1;
+    }
+
+    /** The end of a run of crypt's Base64 alphabet ({@code ./0-9A-Za-z}; Argon2's {@code +} too), read at most 160 characters. */
+    private static int cryptRunEnd(CharSequence text, int from) {
+        int end = from;
+        while (end < text.length() && end - from < 160 && (Chars.isAsciiAlnum(text.charAt(end)) || text.charAt(end) == '.'
+                || text.charAt(end) == '/' || text.charAt(end) == '+')) {
+            end++;
+        }
+        return end;
+    }
+
+    /** What the colon at {@code colon} introduces, packed like {@link #assignedValue}. */
+    private static long valueAfterColon(CharSequence text, int colon) {
+        if (startsWith(text, colon, "://")) {
+            return urlPassword(text, colon);
+        }
+        long botToken = telegramBotToken(text, colon);
+        if (botToken > 0) {
+            return botToken;
+        }
+        long pgpass = pgpassPassword(text, colon);
+        return pgpass > 0 ? pgpass : assignedValue(text, colon);
+    }
+
+    /**
+     * The password of a line of PostgreSQL's password file ({@code ~/.pgpass}, {@code PGPASSFILE}),
+     * {@code host:port:database:user:password}, whose fourth colon is at {@code colon}: packed like
+     * {@link #assignedValue}, or -1. The host is {@code *} or a name with a letter or a dot, the port
+     * {@code *} or a number, the database and the user {@code *} or words with a letter (a time of
+     * day has none); a colon escaped by a backslash belongs to its field. The password runs to the
+     * line's end, or to a quote that also opened the line ({@code echo "db:5432:shop:app:..." >>
+     * ~/.pgpass}). No name says it is a password, and {@code cat ~/.pgpass} showed every one in clear.
+     */
+    private static long pgpassPassword(CharSequence text, int colon) {
+        int[] colons = new int[3];
+        int found = 0;
+        int lineStart = colon;
+        while (lineStart > 0 && colon - lineStart < MAX_PGPASS_FIELDS) {
+            char c = text.charAt(lineStart - 1);
+            if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == '"' || c == '\'') {
+                break;
+            }
+            if (c == ':' && !(lineStart >= 2 && text.charAt(lineStart - 2) == '\\')) {
+                if (found == 3) {
+                    return -1;
+                }
+                colons[found++] = lineStart - 1;
+            }
+            lineStart--;
+        }
+        if (found != 3 || lineStart == colon || colon - lineStart >= MAX_PGPASS_FIELDS) {
+            return -1;
+        }
+        int hostEnd = colons[2];
+        int portEnd = colons[1];
+        int databaseEnd = colons[0];
+        if (!isPgpassHost(text, lineStart, hostEnd) || !isPgpassPort(text, hostEnd + 1, portEnd)
+                || !isPgpassWord(text, portEnd + 1, databaseEnd) || !isPgpassWord(text, databaseEnd + 1, colon)) {
+            return -1;
+        }
+        char quote = lineStart > 0 && (text.charAt(lineStart - 1) == '"' || text.charAt(lineStart - 1) == '\'')
+                ? text.charAt(lineStart - 1) : 0;
+        int end = colon + 1;
+        while (end < text.length() && end - colon <= MAX_VALUE && text.charAt(end) != '\n' && text.charAt(end) != '\r'
+                && text.charAt(end) != quote) {
+            if (text.charAt(end) == ':' && text.charAt(end - 1) != '\\') {
+                return -1;
+            }
+            end++;
+        }
+        return end > colon + 1 ? ((long) (colon + 1) << 32) | end : -1;
+    }
+
+    private static boolean isPgpassHost(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        boolean named = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (!Chars.isAsciiAlnum(c) && c != '.' && c != '-' && c != '_') {
+                return false;
+            }
+            named |= c == '.' || Chars.isAsciiLetter(c);
+        }
+        return named;
+    }
+
+    private static boolean isPgpassPort(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        for (int k = start; k < end; k++) {
+            if (!Chars.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        return end > start && end - start <= 5;
+    }
+
+    private static boolean isPgpassWord(CharSequence text, int start, int end) {
+        if (end - start == 1 && text.charAt(start) == '*') {
+            return true;
+        }
+        boolean letter = false;
+        for (int k = start; k < end; k++) {
+            letter |= Chars.isAsciiLetter(text.charAt(k));
+        }
+        return letter;
     }
 
     /** {@code Bearer <token>} outside an Authorization header ("sent Bearer eyJ..." in a log line). */

@@ -39,6 +39,27 @@ class IpAddressDetectorTest {
     }
 
     /** Some tools print octets zero-padded to three digits; two-digit padding writes dates and versions. */
+    /**
+     * Providers name the hosts they lease addresses to after the address, hyphens for dots, and reverse DNS puts the
+     * names in server logs, {@code last}, mail headers and commit authors: each reached masked callers in clear.
+     */
+    @Test
+    void anAddressWrittenInAHostName() {
+        assertThat(Finds.of(detector, "Accepted publickey for ada from c-73-158-12-34.hsd1.ca.comcast.net port 52144"))
+                .containsExactly("73-158-12-34");
+        assertThat(Finds.of(detector, "Author: <torri@alf94-3-82-66-248-160.fbx.proxad.net>")).containsExactly("82-66-248-160");
+        assertThat(Finds.of(detector, "host86-123-45-67.range86-123.example.com")).containsExactly("86-123-45-67");
+        assertThat(Finds.of(detector, "node ip-10-0-1-23.ec2.internal Ready, ubuntu@ip-172-31-22-33:~$"))
+                .containsExactly("10-0-1-23", "172-31-22-33");
+        assertThat(Finds.of(detector, "ec2-54-210-1-23.compute-1.amazonaws.com 192-168-1-10.nip.io"))
+                .containsExactly("54-210-1-23", "192-168-1-10");
+        assertThat(Finds.of(detector, "10.0.1.23.nip.io and 23.1.0.10.in-addr.arpa")).containsExactly("10.0.1.23", "23.1.0.10");
+        // a file's name, dates, phone numbers, card groups and orders stay
+        assertThat(Finds.of(detector, "1-2-3-4.txt 1.2.3.4.txt report-2024-10-12-01.txt, +1-415-555-2671, 4111-1111-1111-1111,"
+                + " order 1-2-3-4 shipped, the order was 1-2-3-6-4-5. host-1-2-3-256.example.com x-01-2-3-4.example.com"))
+                .isEmpty();
+    }
+
     @Test
     void ipv4ZeroPaddedToThreeDigits() {
         assertThat(Finds.of(detector, "peer 192.168.001.010 and 010.000.000.001 connected"))

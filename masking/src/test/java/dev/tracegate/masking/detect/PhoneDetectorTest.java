@@ -49,6 +49,14 @@ class PhoneDetectorTest {
                 .containsExactly("(415) 555-2671", "415.555.2671", "020 7946 0958", "01 42 68 53 00", "030 901820");
     }
 
+    /** WhatsApp's click-to-chat link writes the number in international form without its +: no word said phone. */
+    @Test
+    void theNumberOfAWhatsAppLink() {
+        assertThat(Finds.of(detector, "chat: https://wa.me/447911123456 or wa.me/5511987654321?text=hi, WA.ME/14155552671"))
+                .containsExactly("447911123456", "5511987654321", "14155552671");
+        assertThat(Finds.of(detector, "https://ota.me/447911123456 and https://wa.me/p/447911123456/x")).isEmpty();
+    }
+
     @Test
     void bareDigitRunsNeedAPhoneWord() {
         assertThat(Finds.of(detector, "4155552671")).isEmpty();

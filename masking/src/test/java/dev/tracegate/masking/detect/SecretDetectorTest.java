@@ -19,6 +19,30 @@ class SecretDetectorTest {
     }
 
     /**
+     * An AWS secret access key written after its key id without a name, as AWS hands the pair out (the console's
+     * credentials.csv, {@code aws iam create-access-key --output text}, {@code id:secret}): the id was masked and
+     * the secret reached masked callers in clear.
+     */
+    @Test
+    void anAwsSecretKeyWrittenAfterItsKeyId() {
+        String id = "AKIAIOSFODNN7EXAMPLE";
+        String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assertThat(Finds.of(detector, "Access key ID,Secret access key\n" + id + "," + secret + "\n"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, "ada,," + id + "," + secret + ",https://console.aws.amazon.com/"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, "ACCESSKEY\t" + id + "\t2026-12-06T10:39:23.411Z\t" + secret + "\tActive\tada"))
+                .containsExactly(id, secret);
+        assertThat(Finds.of(detector, id + ":" + secret)).containsExactly(id, secret);
+        assertThat(Finds.of(detector, "| " + id + " | " + secret + " |")).containsExactly(id, secret);
+        assertThat(Finds.of(detector, "[\"" + id + "\", \"" + secret + "\"]")).containsExactly(id, secret);
+        // a digest, a word or a value on the next line is no secret key
+        assertThat(Finds.of(detector, id + " 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12")).containsExactly(id);
+        assertThat(Finds.of(detector, id + " ThisIsJustAVeryLongIdentifierNameOfForty")).containsExactly(id);
+        assertThat(Finds.of(detector, id + "\n" + secret)).containsExactly(id);
+    }
+
+    /**
      * A named value judged not secret as a whole (a placeholder, a sentence) once made the scan
      * skip to its end, past any key of a fixed shape inside it. Found by BodyMaskingFuzzTest.
      */
@@ -305,6 +329,31 @@ class SecretDetectorTest {
     }
 
     /**
+     * A key assigned to a credential name was that name's value, read to its line's end (the header
+     * alone) or 256 characters: the scan resumed there and the rest of the key reached masked callers
+     * in clear. A Google service account's key file printed as it is stored ({@code cat key.json}),
+     * a {@code .env} line, the key file's JSON kept as a string in another JSON document.
+     */
+    @Test
+    void aKeyBlockAssignedToACredentialNameIsFoundWhole() {
+        String lines = LINE + "\n" + LINE + "\n" + LINE + "\nAB12==\n";
+        String block = "-----BEGIN PRIVATE KEY-----\n" + lines + "-----END PRIVATE KEY-----";
+        String escaped = block.replace("\n", "\\n");
+        String serviceAccount = "{\n  \"type\": \"service_account\",\n  \"project_id\": \"shop\",\n  \"private_key\": \""
+                + escaped + "\\n\",\n  \"client_id\": \"1234\"\n}";
+        assertThat(Finds.of(detector, serviceAccount)).containsExactly(escaped);
+        assertThat(Finds.of(detector, "GOOGLE_PRIVATE_KEY=\"" + escaped + "\\n\"")).containsExactly(escaped);
+        assertThat(Finds.of(detector, "privateKey: " + block + "\nnext: line")).containsExactly(block);
+        assertThat(Finds.of(detector, "SSH_KEY='" + block + "'")).containsExactly(block);
+        String twice = block.replace("\n", "\\\\n");
+        assertThat(Finds.of(detector, "{\"log\": \"{\\\"private_key\\\": \\\"" + twice + "\\\\n\\\"}\"}"))
+                .containsExactly(twice);
+        // a header with no key after it adds nothing to the value's own span
+        assertThat(Finds.of(detector, "secret: \"-----BEGIN PRIVATE KEY-----\\nDROP TABLE customers;\"\nVACUUM"))
+                .containsExactly("-----BEGIN PRIVATE KEY-----\\nDROP TABLE customers;");
+    }
+
+    /**
      * A fake header is text an attacker writes: the span covers key-shaped lines only, so the SQL
      * after it is never part of a secret (a recorder would hide it from approvers otherwise).
      */
@@ -324,6 +373,47 @@ class SecretDetectorTest {
     void valuesAssignedToCredentialNames() {
         assertThat(Finds.of(detector, "db_password=hunter22 and \"apiKey\": \"Zx81kLm02PqR77tY\" and PWD: s3cret!"))
                 .containsExactly("hunter22", "Zx81kLm02PqR77tY", "s3cret!");
+    }
+
+    /** Password hashes in the modular crypt format: /etc/shadow, .htpasswd and user tables keep them, with no name before. */
+    @Test
+    void passwordHashes() {
+        String sha512 = "$6$f6udZTWKoaY1LR.T$wrbC101/KpQ1qSZrGrqUz0PalzdEQmAyZM2XtNPkIJ9SbiMJY1W3BMjjr/nrNGHUw.LeoQ5XInOYHPG.EU1rkl";
+        String rounds = "$6$rounds=5000$9u2780T/$xtwclGz6jiujwzUDZWc1BLFPmvbuoR0q0Mg2iTQqTq1MDQ5Aep4B77BAiPue/2pUj2KnGaoRmZbLzZ0DNy0inD";
+        String yescrypt = "$y$j9T$j39uaw8f8SsKRMjDSeYpdR$OdzxtK.mS01tvokygnwBuTjHYPdoLoyb1d/zf7JBRHD";
+        assertThat(Finds.of(detector, "ada:" + sha512 + ":19000:0:99999:7:::\nroot:" + rounds + ":19000::\nbob:" + yescrypt + ":1::"))
+                .containsExactly(sha512, rounds, yescrypt);
+        String apr1 = "$apr1$fFQpwaKG$Ys638fjjpwEuJFFczsYfbD";
+        String md5 = "$1$3O7KgeFc$K7q8wIzcUxb3z//9Oc3msP";
+        String sha256 = "$5$icTjsibRKzuXCaoC$31/zCTMCN66CUcupWHvloBntI8x9T9FrLB3DlCAtEa9";
+        assertThat(Finds.of(detector, "ada:" + apr1 + "\nbob:" + md5 + "\ncyd:" + sha256)).containsExactly(apr1, md5, sha256);
+        String bcrypt = "$2b$12$tq0tN7w770/zHZWhaD7kkhgCBbzeog2CokARi4tu6TRuSU/MFjvY1";
+        String argon2 = "$argon2id$v=19$m=65536,t=3,p=4$adSTGBNFZcKKoaxnVOBjTn$IaLQNF6Ztz0OhMwk7bGvOAhVvYjV3waQ6H6S0ji9NxA";
+        assertThat(Finds.of(detector, "{\"password_digest\": \"" + bcrypt + "\", \"h\": \"" + argon2 + "\"}"))
+                .containsExactly(bcrypt, argon2);
+        // shell and Perl variables, prices and a digest of the wrong length stay
+        assertThat(Finds.of(detector, "s/(a)(b)/$1$2/g price $6$ and $2b$ done, echo $1$HOME, cost $5$10 print \"$1$2$3\" "
+                + sha512.substring(0, sha512.length() - 1))).isEmpty();
+    }
+
+    /** PostgreSQL's password file, {@code host:port:database:user:password}: no name says the last field is a password. */
+    @Test
+    void thePasswordsOfAPgpassFile() {
+        assertThat(Finds.of(detector, "db.internal:5432:shop:app:S3cr3tPw9\n*:*:*:report:hunter22\nlocalhost:5432:postgres:postgres:pa\\:ss\n"))
+                .containsExactly("S3cr3tPw9", "hunter22", "pa\\:ss");
+        assertThat(Finds.of(detector, "echo \"db:5432:shop:app:S3cr3tPw9\" >> ~/.pgpass")).containsExactly("S3cr3tPw9");
+        // times, counters and paths are no such line
+        assertThat(Finds.of(detector, "server:10:30:45:123 ERROR:12:34:56:x a:b:c:d:e db:5432:shop:app:pw:x std::map<int, int>"))
+                .isEmpty();
+    }
+
+    /** Ruby's, PHP's and Perl's hashes pair a name with its value by {@code =>}: the value was read as {@code >}. */
+    @Test
+    void valuesPairedWithCredentialNamesByAnArrow() {
+        assertThat(Finds.of(detector, "{\"password\" => \"S3cr3tPw9\", 'api_key' => 'Zx81kLm02PqR77tYa9', :passwd => \"hunter22\"}"))
+                .containsExactly("S3cr3tPw9", "Zx81kLm02PqR77tYa9", "hunter22");
+        assertThat(Finds.of(detector, "my %db = (password => S3cr3tPw9);")).containsExactly("S3cr3tPw9");
+        assertThat(Finds.of(detector, "{\"password\" => \"\", \"token\" => \"expired\", $a => $b}")).isEmpty();
     }
 
     @Test
