@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and a column's {@code column_name} option renames them too. Read plainly, through a computation,
  * through a foreign table over a view, or through one the caller made itself (a rule allowing its
  * schema changes), no name may reach the masked caller in clear; what the foreign table carries
- * unprotected stays readable.
+ * unprotected stays readable. A file_fdw table over a server file (an unmasked colleague's export,
+ * as the server's CSV log would be) is another such name.
  */
 class ForeignTablesThroughGatewayTest {
 
@@ -46,12 +47,14 @@ class ForeignTablesThroughGatewayTest {
     private static final LeakSearch LEAKS = new LeakSearch(Set.copyOf(NAMES), Set.of());
 
     private static TestGateway gateway;
+    private static String export;
 
     @BeforeAll
     static void start() throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             dropAll(sql);
             sql.execute("CREATE EXTENSION IF NOT EXISTS postgres_fdw");
+            sql.execute("CREATE EXTENSION IF NOT EXISTS file_fdw");
             sql.execute("CREATE TABLE ft_customers (id int PRIMARY KEY, name text, tier int)");
             for (int i = 0; i < NAMES.size(); i++) {
                 sql.execute("INSERT INTO ft_customers VALUES (" + (i + 1) + ", '" + NAMES.get(i) + "', 1)");
@@ -68,6 +71,11 @@ class ForeignTablesThroughGatewayTest {
             sql.execute("CREATE SCHEMA ft_mirror");
             sql.execute("CREATE FOREIGN TABLE ft_mirror.ft_customers (id int, name text)"
                     + " SERVER ft_loop OPTIONS (schema_name 'public')");
+            // An unmasked colleague's export on the server's disk, read through a DBA's file_fdw table.
+            export = "/tmp/tg-ft-export-" + System.nanoTime() + ".csv";
+            sql.execute("COPY (SELECT name FROM ft_customers) TO '" + export + "'");
+            sql.execute("CREATE SERVER ft_files FOREIGN DATA WRAPPER file_fdw");
+            sql.execute("CREATE FOREIGN TABLE ft_export (line text) SERVER ft_files OPTIONS (filename '" + export + "')");
         }
         gateway = TestGateway.start(List.of(), POLICY);
     }
@@ -82,7 +90,7 @@ class ForeignTablesThroughGatewayTest {
 
     private static void dropAll(Statement sql) throws SQLException {
         sql.execute("DROP SCHEMA IF EXISTS ft_mirror, ft_imported CASCADE");
-        sql.execute("DROP SERVER IF EXISTS ft_loop CASCADE");
+        sql.execute("DROP SERVER IF EXISTS ft_loop, ft_files CASCADE");
         sql.execute("DROP VIEW IF EXISTS ft_people");
         sql.execute("DROP TABLE IF EXISTS ft_customers");
     }
@@ -96,7 +104,8 @@ class ForeignTablesThroughGatewayTest {
                 "SELECT name FROM ft_remote_people",
                 "SELECT reverse(name) FROM ft_remote_people",
                 "SELECT name FROM ft_mirror.ft_customers",
-                "SELECT lower(name) FROM ft_mirror.ft_customers");
+                "SELECT lower(name) FROM ft_mirror.ft_customers",
+                "SELECT line FROM ft_export", "SELECT upper(line) FROM ft_export");
     }
 
     @ParameterizedTest

@@ -80,7 +80,8 @@ public final class PostgresCatalogReader implements CatalogReader {
             keywordsAndTypes = CatalogReader.names(catalog.query(KEYWORDS_AND_TYPES));
         }
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
-                catalog.query(ANCESTORS), catalog.query(PostgresForeignTables.COLUMNS));
+                catalog.query(ANCESTORS), catalog.query(PostgresForeignTables.COLUMNS),
+                CatalogReader.names(catalog.query(PostgresForeignTables.FILES)));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
@@ -89,7 +90,8 @@ public final class PostgresCatalogReader implements CatalogReader {
     }
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
-                                                   List<List<String>> ancestorRows, List<List<String>> foreignColumnRows) {
+                                                   List<List<String>> ancestorRows, List<List<String>> foreignColumnRows,
+                                                   Set<String> fileTables) {
         Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
         for (List<String> row : ancestorRows) {
             ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
@@ -115,10 +117,13 @@ public final class PostgresCatalogReader implements CatalogReader {
             boolean system = (schema.equals("pg_catalog") || schema.equals("information_schema"))
                     && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
-            // A foreign table that names a relation of this database is read as a view of it.
-            String definition = row.get(6) != null ? row.get(6) : foreign.get(row.get(0));
+            // A foreign table that names a relation of this database is read as a view of it, one
+            // that reads a server file as a view whose query is not known (null).
+            boolean readsFiles = fileTables.contains(row.get(0));
+            String definition = row.get(6) != null || readsFiles ? row.get(6) : foreign.get(row.get(0));
             RelationKind kind = system ? RelationKind.SYSTEM
-                    : relkind.equals("v") || relkind.equals("m") || definition != null ? RelationKind.VIEW : RelationKind.TABLE;
+                    : relkind.equals("v") || relkind.equals("m") || definition != null || readsFiles
+                    ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
                     columns.getOrDefault(row.get(0), List.of()), definition, ancestors.getOrDefault(row.get(0), List.of())));
         }

@@ -20,8 +20,13 @@ import java.util.stream.Collectors;
  * relation, as a view selecting its columns ({@link #definition}), which the lineage check and the
  * column resolver follow as any view (renamed columns, a view or a partitioned table named);
  * otherwise (another database's table) its columns are protected by the named table's rules as by
- * an ancestor's ({@link #NAMED_RELATIONS}, joined to the catalog's ancestors). file_fdw's tables
- * read a server file, not a relation (making one is {@code DANGEROUS_ADMIN}).
+ * an ancestor's ({@link #NAMED_RELATIONS}, joined to the catalog's ancestors).
+ *
+ * <p>A foreign table that reads a server file or a program's output (file_fdw's {@code filename}
+ * and {@code program}) reads what no rule covers: an unmasked colleague's export, the server's CSV
+ * log with every session's statements and the values their errors quote (the file_fdw
+ * documentation's own example). It is read as a view whose query is not known ({@link #FILES}),
+ * computed from every protected column, as {@code COPY t FROM 'file'} is refused.
  */
 final class PostgresForeignTables {
 
@@ -34,6 +39,9 @@ final class PostgresForeignTables {
             + " COALESCE((SELECT option_value FROM pg_catalog.pg_options_to_table(ft.ftoptions)"
             + " WHERE option_name = 'table_name'), c.relname) AS remote_table) r";
     private static final String NOT_FILES = " WHERE w.fdwname <> 'file_fdw'";
+    /** The foreign tables that read a server file or a program's output. */
+    static final String FILES = "SELECT ft.ftrelid" + REMOTE + " WHERE w.fdwname = 'file_fdw' OR EXISTS (SELECT 1"
+            + " FROM pg_catalog.pg_options_to_table(ft.ftoptions) WHERE option_name IN ('filename', 'program'))";
     /** Each foreign table with the relation it names, in the form of {@code PostgresCatalogReader.ANCESTORS}. */
     static final String NAMED_RELATIONS = "SELECT ft.ftrelid AS child, r.remote_schema, r.remote_table" + REMOTE + NOT_FILES
             + " AND (r.remote_schema, r.remote_table) IS DISTINCT FROM (n.nspname, c.relname)";
