@@ -22,7 +22,10 @@ final class DatabaseCodeReach {
     /** Words of statements that write or maintain a relation, which runs its triggers, rules, defaults, checks, index expressions. */
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "merge", "copy", "truncate", "alter",
             "cluster", "reindex", "vacuum", "analyze", "analyse", "refresh");
-    /** Maintenance that, naming no relation, reaches every table the role owns (index expressions run on their rows). */
+    /**
+     * Maintenance that, naming no relation, reaches every table the role owns (index expressions
+     * run on their rows, and ANALYZE's extended statistics' expressions).
+     */
     private static final Set<String> MAINTENANCE = Set.of("vacuum", "analyze", "analyse", "reindex", "cluster");
     /** Statements that fire event triggers. */
     private static final Set<String> SCHEMA_CHANGES = Set.of("create", "alter", "drop", "comment", "grant", "revoke",
@@ -54,8 +57,8 @@ final class DatabaseCodeReach {
                 || tokens.stream().anyMatch(token -> WRITES.contains(token.word()));
         if (MAINTENANCE.contains(first) && code.relationsWithCodeOnWrite().stream()
                 .anyMatch(relation -> schema.readsProtectedData(code.onWrite(relation)))) {
-            throw new LineageRefusal(first.toUpperCase() + " runs index expressions of the database's tables, and one"
-                    + " reads protected data" + ASK);
+            throw new LineageRefusal(first.toUpperCase() + " runs index and statistics expressions of the database's"
+                    + " tables, and one reads protected data" + ASK);
         }
         for (SqlToken token : tokens) {
             if (token.isIdentifier()) {
