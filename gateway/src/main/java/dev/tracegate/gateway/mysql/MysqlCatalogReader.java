@@ -32,8 +32,15 @@ import java.util.Set;
 final class MysqlCatalogReader implements CatalogReader {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "mysql", "performance_schema", "sys");
-    private static final String RELATIONS = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_SCHEMA = DATABASE()"
-            + " FROM information_schema.TABLES";
+    private static final String RELATIONS = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_SCHEMA = DATABASE(),"
+            + " UPPER(ENGINE) FROM information_schema.TABLES";
+    /**
+     * Engines whose tables are another name for a table of some server, this one included
+     * (FEDERATED's {@code CONNECTION='mysql://.../shop/customers'}), or read files (CONNECT):
+     * information_schema does not say which, so such a table is read as a view whose query is not
+     * known, computed from every protected column (docs/mysql.md).
+     */
+    private static final Set<String> REMOTE_ENGINES = Set.of("FEDERATED", "CONNECT", "SPIDER");
     private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
     private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
             + " COLUMN_KEY IN ('PRI', 'UNI') FROM information_schema.COLUMNS"
@@ -173,7 +180,8 @@ final class MysqlCatalogReader implements CatalogReader {
         for (List<String> row : catalog.query(RELATIONS)) {
             String key = row.get(0) + "." + row.get(1);
             RelationKind kind = SYSTEM_SCHEMAS.contains(row.get(0).toLowerCase(Locale.ROOT)) ? RelationKind.SYSTEM
-                    : row.get(2).contains("VIEW") ? RelationKind.VIEW : RelationKind.TABLE;
+                    : row.get(2).contains("VIEW") || (row.get(4) != null && REMOTE_ENGINES.contains(row.get(4))) ? RelationKind.VIEW
+                    : RelationKind.TABLE;
             relations.add(new CatalogRelation(row.get(0), row.get(1), kind, row.get(2).contains("TEMPORARY"),
                     "1".equals(row.get(3)), columns.getOrDefault(key, List.of()), definitions.get(key)));
         }

@@ -2,6 +2,7 @@ package dev.tracegate.policy.lineage;
 
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,7 +23,10 @@ final class DatabaseCodeReach {
     /** Words of statements that write or maintain a relation, which runs its triggers, rules, defaults, checks, index expressions. */
     private static final Set<String> WRITES = Set.of("insert", "update", "delete", "merge", "copy", "truncate", "alter",
             "cluster", "reindex", "vacuum", "analyze", "analyse", "refresh");
-    /** Maintenance that, naming no relation, reaches every table the role owns (index expressions run on their rows). */
+    /**
+     * Maintenance that, naming no relation, reaches every table the role owns (index expressions
+     * run on their rows, and ANALYZE's extended statistics' expressions).
+     */
     private static final Set<String> MAINTENANCE = Set.of("vacuum", "analyze", "analyse", "reindex", "cluster");
     /** Statements that fire event triggers. */
     private static final Set<String> SCHEMA_CHANGES = Set.of("create", "alter", "drop", "comment", "grant", "revoke",
@@ -54,14 +58,64 @@ final class DatabaseCodeReach {
                 || tokens.stream().anyMatch(token -> WRITES.contains(token.word()));
         if (MAINTENANCE.contains(first) && code.relationsWithCodeOnWrite().stream()
                 .anyMatch(relation -> schema.readsProtectedData(code.onWrite(relation)))) {
-            throw new LineageRefusal(first.toUpperCase() + " runs index expressions of the database's tables, and one"
-                    + " reads protected data" + ASK);
+            throw new LineageRefusal(first.toUpperCase() + " runs index and statistics expressions of the database's"
+                    + " tables, and one reads protected data" + ASK);
         }
         for (SqlToken token : tokens) {
             if (token.isIdentifier()) {
                 named(token.text(), writes, code, schema);
             }
         }
+    }
+
+    /**
+     * Whether an allowed write or maintenance runs code of the database on the stored rows of a
+     * table that holds protected data (a check constraint, an index expression or predicate, a
+     * statistics expression, a trigger): code that reads only its own row reads nothing the rule
+     * above refuses, yet a cast in it that fails quotes the value. A DBA's {@code CHECK (name::int >
+     * 0 OR tier > 5) NOT VALID}, or an index on {@code (CASE WHEN tier > 3 THEN name::int END)},
+     * made a masked caller's {@code UPDATE t SET tier = 2} answer {@code invalid input syntax for type
+     * integer: "Ada Lovelace"}. The statement's errors are then withheld as for a granted {@code any}.
+     */
+    static boolean computesOnStoredRows(List<SqlToken> tokens, ProtectedSchema schema) {
+        DatabaseCode code = schema.catalog().code();
+        if (code.isEmpty() || tokens.isEmpty() || RUNS_NOTHING.contains(tokens.getFirst().word())) {
+            return false;
+        }
+        String first = tokens.getFirst().word();
+        if (MAINTENANCE.contains(first)) {
+            return code.relationsWithCodeOnWrite().stream().anyMatch(relation -> computesOnProtectedColumns(relation, code, schema));
+        }
+        boolean writes = first.equals("replace") || first.equals("load")
+                || tokens.stream().anyMatch(token -> WRITES.contains(token.word()));
+        return writes && tokens.stream().anyMatch(token -> token.isIdentifier()
+                && computesOnProtectedColumns(token.text(), code, schema));
+    }
+
+    /**
+     * Whether the code a write to the relation runs names one of its protected columns (or cannot
+     * be read): a {@code serial} default or an {@code updated_at} trigger names none, and the
+     * write's errors keep their text.
+     */
+    private static boolean computesOnProtectedColumns(String relation, DatabaseCode code, ProtectedSchema schema) {
+        Set<String> words = code.onWrite(relation);
+        if (words.isEmpty()) {
+            return false;
+        }
+        if (words.contains(DatabaseCode.ANYTHING)) {
+            return true;
+        }
+        for (CatalogRelation table : schema.catalog().relationsNamed(relation)) {
+            if (table.kind() != RelationKind.SYSTEM) {
+                for (OutputColumn column : schema.resolve(table).columns()) {
+                    if (!column.lineage().isClean() && (words.contains(column.name())
+                            || words.contains(column.name().toLowerCase(Locale.ROOT)))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**

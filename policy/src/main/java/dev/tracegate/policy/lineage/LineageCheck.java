@@ -133,7 +133,8 @@ public final class LineageCheck {
             } catch (LineageRefusal refusal) {
                 return LineageVerdict.of(refusal);
             }
-            computes |= mayComputeOnProtected(statement.tokens(), schema);
+            computes |= mayComputeOnProtected(statement.tokens(), schema)
+                    || DatabaseCodeReach.computesOnStoredRows(statement.tokens(), schema);
         }
         return computes ? LineageVerdict.ALLOWED_COMPUTING : LineageVerdict.ALLOWED;
     }

@@ -42,12 +42,17 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')"
             + " ORDER BY a.attrelid, a.attnum";
-    /** Every table's ancestors (partitions' and inheritance children's parents, theirs, ...). */
+    /**
+     * Every table's ancestors (partitions' and inheritance children's parents, theirs, ...), and the
+     * relation each foreign table names ({@link PostgresForeignTables}): its rules cover the foreign
+     * table's columns as a parent's cover a partition's.
+     */
     public static final String ANCESTORS = "WITH RECURSIVE up(child, parent) AS ("
             + "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits"
             + " UNION SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)"
             + " SELECT up.child, n.nspname, c.relname FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace";
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " UNION " + PostgresForeignTables.NAMED_RELATIONS;
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR p.oid >= " + FIRST_NORMAL_OID;
@@ -75,7 +80,8 @@ public final class PostgresCatalogReader implements CatalogReader {
             keywordsAndTypes = CatalogReader.names(catalog.query(KEYWORDS_AND_TYPES));
         }
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
-                catalog.query(ANCESTORS));
+                catalog.query(ANCESTORS), catalog.query(PostgresForeignTables.COLUMNS),
+                CatalogReader.names(catalog.query(PostgresForeignTables.FILES)));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
@@ -84,7 +90,8 @@ public final class PostgresCatalogReader implements CatalogReader {
     }
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
-                                                   List<List<String>> ancestorRows) {
+                                                   List<List<String>> ancestorRows, List<List<String>> foreignColumnRows,
+                                                   Set<String> fileTables) {
         Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
         for (List<String> row : ancestorRows) {
             ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
@@ -95,16 +102,30 @@ public final class PostgresCatalogReader implements CatalogReader {
             columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2),
                     "t".equals(row.get(3))));
         }
+        Set<String> names = new HashSet<>();
+        Map<String, String> foreignNames = new HashMap<>();
+        for (List<String> row : relationRows) {
+            names.add(row.get(1) + "." + row.get(2));
+            if (row.get(3).equals("f")) {
+                foreignNames.put(row.get(0), row.get(1) + "." + row.get(2));
+            }
+        }
+        Map<String, String> foreign = PostgresForeignTables.definitions(foreignColumnRows, names, foreignNames);
         List<CatalogRelation> relations = new ArrayList<>(relationRows.size());
         for (List<String> row : relationRows) {
             String schema = row.get(1);
             boolean system = (schema.equals("pg_catalog") || schema.equals("information_schema"))
                     && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
+            // A foreign table that names a relation of this database is read as a view of it, one
+            // that reads a server file as a view whose query is not known (null).
+            boolean readsFiles = fileTables.contains(row.get(0));
+            String definition = row.get(6) != null || readsFiles ? row.get(6) : foreign.get(row.get(0));
             RelationKind kind = system ? RelationKind.SYSTEM
-                    : relkind.equals("v") || relkind.equals("m") ? RelationKind.VIEW : RelationKind.TABLE;
+                    : relkind.equals("v") || relkind.equals("m") || definition != null || readsFiles
+                    ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
-                    columns.getOrDefault(row.get(0), List.of()), row.get(6), ancestors.getOrDefault(row.get(0), List.of())));
+                    columns.getOrDefault(row.get(0), List.of()), definition, ancestors.getOrDefault(row.get(0), List.of())));
         }
         return relations;
     }

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Reads the code a PostgreSQL database runs on a statement's behalf without the statement naming
  * it ({@link DatabaseCode}): triggers, rules (other than views'), column defaults and generated
- * columns, check and exclusion constraints, index expressions and predicates, row-level policies,
+ * columns, check and exclusion constraints, index expressions and predicates, extended statistics'
+ * expressions, row-level policies,
  * casts, domain checks, default operator classes, event triggers; the functions of the database
  * with their bodies; and which relations a write to another also writes (foreign keys, partitions
  * and inheritance children, the tables under a view). Only objects made after initdb count (OIDs
@@ -76,6 +77,19 @@ final class PostgresDatabaseCode {
             + " SELECT 'TYPE', t.typname, r.code FROM reached r JOIN pg_catalog.pg_type t ON t.oid = r.typ"
             // A Parse declares its parameters' types by OID: the text need not name them.
             + " UNION ALL SELECT 'TYPE', '#' || r.typ, r.code FROM reached r";
+    /**
+     * Extended statistics' expressions (PostgreSQL 14 and later), which {@code ANALYZE} computes on
+     * every sampled row of their table: a cast that fails quotes the value ({@code CREATE STATISTICS
+     * s ON (name::int) FROM customers}, then {@code ANALYZE}), so the code reads its table's rows,
+     * as a row trigger does. Kept with a write's code, which maintenance reaches on every table.
+     */
+    private static final String STATISTICS = "SELECT 'WRITE', c.relname, pg_catalog.array_to_string("
+            + "pg_catalog.pg_get_statisticsobjdef_expressions(s.oid), ' ') || ' ' || pg_catalog.quote_ident(c.relname)"
+            + " FROM pg_catalog.pg_statistic_ext s JOIN pg_catalog.pg_class c ON c.oid = s.stxrelid"
+            + " WHERE s.stxexprs IS NOT NULL";
+    /** Whether the server has extended statistics on expressions (their catalog column is new in 14). */
+    private static final String HAS_STATISTICS_EXPRESSIONS =
+            "SELECT pg_catalog.current_setting('server_version_num')::int >= 140000";
     /** A write to the first relation writes the second too. */
     private static final String WRITES_THROUGH = "SELECT pk.relname, fk.relname FROM pg_catalog.pg_constraint k"
             + " JOIN pg_catalog.pg_class fk ON fk.oid = k.conrelid JOIN pg_catalog.pg_class pk ON pk.oid = k.confrelid"
@@ -93,7 +107,11 @@ final class PostgresDatabaseCode {
 
     static DatabaseCode read(UpstreamCatalog catalog) throws CatalogUnavailableException {
         List<DatabaseCode.Attached> attached = new ArrayList<>();
-        for (String query : List.of(ATTACHED, TYPES)) {
+        List<String> queries = new ArrayList<>(List.of(ATTACHED, TYPES));
+        if ("t".equals(catalog.query(HAS_STATISTICS_EXPRESSIONS).getFirst().getFirst())) {
+            queries.add(STATISTICS);
+        }
+        for (String query : queries) {
             for (List<String> row : catalog.query(query)) {
                 if (row.get(2) != null) {
                     attached.add(new DatabaseCode.Attached(DatabaseCode.Reach.valueOf(row.get(0)), row.get(1), row.get(2)));

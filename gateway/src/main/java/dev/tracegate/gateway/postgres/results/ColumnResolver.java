@@ -241,7 +241,8 @@ public final class ColumnResolver {
         for (List<String> row : catalog.query(sql)) {
             int oid = Integer.parseUnsignedInt(row.get(0));
             names.put(oid, new String[] {row.get(1), row.get(2)});
-            if ("v".equals(row.get(5)) || "m".equals(row.get(5))) {
+            // A foreign table that names a relation of this database is traced as a view of it.
+            if ("v".equals(row.get(5)) || "m".equals(row.get(5)) || "f".equals(row.get(5))) {
                 views.add(oid);
             }
             columns.computeIfAbsent(oid, k -> new ConcurrentHashMap<>()).put(Integer.parseInt(row.get(3)), row.get(4));
