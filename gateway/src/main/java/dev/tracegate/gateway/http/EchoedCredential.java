@@ -1,8 +1,10 @@
 package dev.tracegate.gateway.http;
 
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -143,6 +145,16 @@ final class EchoedCredential {
         return spellings.isEmpty() ? body : new Scrubbing(body);
     }
 
+    /**
+     * The masker's output on its way to the caller, each spelling replaced as in {@link #scrubbing(InputStream)}:
+     * the masker writes a masked caller's JSON again, its escapes undone ({@code \\u0048...} as {@code H...}), so a
+     * credential the target's bytes held in no spelling may hold one once masked. Closing it passes on the
+     * held-back tail and leaves {@code out} open.
+     */
+    OutputStream scrubbing(OutputStream out) {
+        return spellings.isEmpty() ? out : new ScrubbingOutput(out);
+    }
+
     private boolean holds(byte[] bytes, int length) {
         for (int at = 0; at < length; at++) {
             if (starts[lower(bytes[at]) & 0xff] && spellingAt(bytes, length, at) != null) {
@@ -269,6 +281,50 @@ final class EchoedCredential {
         @Override
         public boolean markSupported() {
             return false;
+        }
+    }
+
+    /** Holds back the last {@code longest - 1} bytes written, as {@link Scrubbing} does those read. */
+    private final class ScrubbingOutput extends FilterOutputStream {
+
+        private byte[] held = new byte[16 * 1024];
+        private int filled;
+
+        ScrubbingOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] from, int offset, int length) throws IOException {
+            if (filled + length > held.length) {
+                held = Arrays.copyOf(held, Math.max(held.length * 2, filled + length));
+            }
+            System.arraycopy(from, offset, held, filled, length);
+            filled += length;
+            replace(held, filled);
+            int release = filled - (longest - 1);
+            if (release > 0) {
+                out.write(held, 0, release);
+                System.arraycopy(held, release, held, 0, filled - release);
+                filled -= release;
+            }
+        }
+
+        /** Passes on what is released; the tail stays held, as a spelling may go on in the next write. */
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.write(held, 0, filled);
+            filled = 0;
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.tracegate.policy.rules.CallerMasking;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +91,7 @@ final class ResponseRelay {
             InputStream body = collected != null ? new ByteArrayInputStream(collected) : in;
             if (small && form.kind() == BodyMasking.Kind.JSON) {
                 byte[] whole = collected != null ? collected : readWhole(in, (int) length);
-                if (relayMaskedWhole(whole, masking, answer.status(), requestBody, contentType, out)) {
+                if (relayMaskedWhole(whole, masking, echoed, answer.status(), requestBody, contentType, out)) {
                     return;
                 }
                 // Refused: streamed as before, so that the client and the record see the refusal as they did.
@@ -103,8 +104,11 @@ final class ResponseRelay {
                 } else if (masking == null || passOther) {
                     BodyMasking.copyPlain(body, capture);
                 } else {
-                    BodyMasking.copy(form.kind(), masking.masker(), "response.body", body, capture,
+                    // Scrubbed again once masked: the masker writes JSON's escapes undone.
+                    OutputStream scrubbed = echoed.scrubbing(capture);
+                    BodyMasking.copy(form.kind(), masking.masker(), "response.body", body, scrubbed,
                             evidence.responseReport());
+                    scrubbed.close(); // the held-back tail, not the capture
                 }
             } catch (MaskingRefusedException e) {
                 // The status line is out: the only honest signal left is an aborted response.
@@ -150,7 +154,8 @@ final class ResponseRelay {
                 value = masking.masker().maskText(ColumnRef.expression(location), value, evidence.responseReport()).value();
             }
             if (value != null) {
-                out.header(name, value);
+                // Scrubbed again once masked: a masked query is percent-encoded again, its escapes undone.
+                out.header(name, masking == null ? value : echoed.scrubbed(value));
             }
         }
     }
@@ -223,14 +228,18 @@ final class ResponseRelay {
      * again), then sent with its end and its own length like {@link #relayWhole}. Returns false,
      * having sent and counted nothing, when the masker refuses it.
      */
-    private boolean relayMaskedWhole(byte[] whole, CallerMasking masking, int status, BodyCapture requestBody,
-                                     String contentType, ClientResponse out) throws IOException {
+    private boolean relayMaskedWhole(byte[] whole, CallerMasking masking, EchoedCredential echoed, int status,
+                                     BodyCapture requestBody, String contentType, ClientResponse out)
+            throws IOException {
         MaskingReport found = new MaskingReport(); // counted once the body goes: a refused one is masked again
         byte[] masked;
         try {
             masked = masking.masker().json("response.body").mask(whole, found);
         } catch (MaskingRefusedException e) {
             return false;
+        }
+        if (masked != whole) {
+            masked = echoed.scrubbed(masked); // a value masked is written again, its escapes undone
         }
         if (CostAccounting.ON && masked != whole) {
             CostAccounting.COPIES.increment(); // the masked copy; the very array when nothing is masked

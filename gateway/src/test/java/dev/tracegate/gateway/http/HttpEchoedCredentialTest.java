@@ -118,8 +118,8 @@ class HttpEchoedCredentialTest {
     }
 
     /**
-     * The search reads a body eight bytes at a time: the credential is replaced wherever it starts in
-     * a word, up to the body's last byte, in a body no longer than it.
+     * A body held whole is searched as its one array: the credential is replaced wherever it starts,
+     * up to the body's last byte, in a body no longer than it.
      */
     @Test
     void theHeldCredentialIsReplacedWhereverItStartsInABodyHeldWhole() throws Exception {
@@ -133,6 +133,26 @@ class HttpEchoedCredentialTest {
                         HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(body).as(before + " " + after).isEqualTo("x".repeat(before) + "*".repeat(length) + "y".repeat(after));
             }
+        }
+    }
+
+    /**
+     * A JSON echo that writes the credential with every character {@code \\u}-escaped, streamed: a
+     * masked caller's JSON is written again by the masker, which writes a string's characters as
+     * they are, so the credential, no spelling of which the target's bytes held, came out in clear.
+     */
+    @Test
+    void anEscapedJsonEchoMaskedAsItStreamsHandsNobodyTheHeldCredential() throws Exception {
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
+                            URI.create(gateway.httpUrl() + "/" + connection + "/escaped-json"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.AGENT_TOKEN).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            String seen = connection + " " + answer.headers().map() + " " + answer.body();
+            assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+            assertThat(answer.body()).as(seen).contains("escaped-json HTTP", "****").doesNotContain(HELD);
+            String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.body()).as(seen).doesNotContain(basic);
         }
     }
 
@@ -410,11 +430,13 @@ class HttpEchoedCredentialTest {
                 // ASP.NET Core's System.Text.Json escapes + (and <, >, &, ') by default.
                 case "/dotnet-json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("+", "\\u002B") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
+                case "/escaped-json" -> ("{\"headers\": \"" + head.replace(credential, escapedEach(credential))
+                        .replace("\r\n", "\\n") + "\"}").getBytes(StandardCharsets.UTF_8);
                 case "/large" -> (("x".repeat(99) + "\n").repeat(1000) + head).getBytes(StandardCharsets.UTF_8);
                 default -> head.getBytes(StandardCharsets.UTF_8);
             };
             String type = path.endsWith("json") ? "application/json" : "text/plain";
-            if (path.equals("/streamed")) {
+            if (path.equals("/streamed") || path.equals("/escaped-json")) {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Transfer-Encoding: chunked\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 int split = head.indexOf("Echo+") + 2; // the credential cut in two writes
@@ -437,5 +459,12 @@ class HttpEchoedCredentialTest {
             }
             out.flush();
         }
+    }
+
+    /** Every character as JSON's {@code \\u} escape, as an encoder told to escape all but ASCII letters might. */
+    private static String escapedEach(String text) {
+        StringBuilder escaped = new StringBuilder();
+        text.chars().forEach(c -> escaped.append(String.format(Locale.ROOT, "\\u%04X", c)));
+        return escaped.toString();
     }
 }
