@@ -117,7 +117,11 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                         dotWord |= isWordAt(text, i, "dot");
                     }
                 }
-                letterRun = 0;
+                // One space may stand between an IBAN's country code and its check digits (DE 89 3704 ...):
+                // the two letters before it still count when digits follow.
+                if (letterRun != 2 || digitsAfterLetters > 0 || text.charAt(i - 1) == ' ') {
+                    letterRun = 0;
+                }
                 digitsAfterLetters = 0;
                 continue;
             }

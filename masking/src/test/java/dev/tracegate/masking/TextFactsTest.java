@@ -78,7 +78,10 @@ class TextFactsTest {
         assertThat(TextFacts.of("aGVsbG8g d29ybGQh").base64Run()).isFalse();
         assertThat(TextFacts.of("MFRGGZDF MZTWQ2LK").base32Run()).isFalse();
         assertThat(TextFacts.of("MFRGGZDFMZTWQ2LK ").base32Run()).isTrue();
-        assertThat(TextFacts.of("iban DE 89").lettersThenDigits()).isFalse();
+        // A single space after two letters differs on purpose: an IBAN may be written DE 89 3704 ...
+        assertThat(TextFacts.of("iban DE 89").lettersThenDigits()).isTrue();
+        assertThat(TextFacts.of("iban DE-89").lettersThenDigits()).isFalse();
+        assertThat(TextFacts.of("iban DE  89, page 12").lettersThenDigits()).isFalse();
     }
 
     @Test

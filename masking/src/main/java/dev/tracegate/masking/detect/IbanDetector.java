@@ -12,10 +12,11 @@ import java.util.Map;
  * length, compact or in groups of four separated by single spaces (or hyphens or dots, one kind
  * throughout), passing the ISO 13616 mod-97 check. Single spaces may also stand elsewhere after the
  * check digits, as banks and people split an account by its parts ({@code DE8937 04004405
- * 32013000}, {@code DE89 37040044 0532013000}); then it has at most five groups, each after the first
- * holds a digit and three characters or more (the last two, a French RIB key), so that prose after a
- * code ("GB22 lines were ...") and lists of small numbers are no candidates. The scan
- * triggers on two digits that follow two letters, which is rare in prose.
+ * 32013000}, {@code DE89 37040044 0532013000}); then it has at most five groups, each after the first holds a digit and three characters or more (the last two, a French RIB key), so that prose after a
+ * code ("GB22 lines were ...") and lists of small numbers are no candidates. Groups of three after
+ * the check digits ({@code DE89 370 400 440 532 013 000}) are read too, and a space may follow the
+ * country code ({@code DE 89 3704 0044 0532 0130 00}), as some banks print it. The scan triggers on
+ * two digits that follow two letters (or two letters and a space), which is rare in prose.
  */
 public final class IbanDetector implements Detector {
 
@@ -67,8 +68,8 @@ public final class IbanDetector implements Detector {
                 j++;
                 continue;
             }
-            int start = j - 2;
-            if (Chars.isDigit(text.charAt(j + 1)) && Chars.isAsciiLetter(text.charAt(start))
+            int start = text.charAt(j - 1) == ' ' ? j - 3 : j - 2;
+            if (start >= 0 && Chars.isDigit(text.charAt(j + 1)) && Chars.isAsciiLetter(text.charAt(start))
                     && Chars.isAsciiLetter(text.charAt(start + 1)) && !Chars.isWordCharAt(text, start - 1)) {
                 int end = candidateEnd(text, start);
                 if (end > 0) {
@@ -98,17 +99,23 @@ public final class IbanDetector implements Detector {
         int groups = 1;
         int groupStart = 0;
         boolean groupDigit = false;
+        boolean threes = true;
         while (count < length && position < n) {
             char c = text.charAt(position);
             if (Chars.isAsciiAlnum(c)) {
                 compact[count++] = Character.toUpperCase(c);
                 groupDigit |= Chars.isDigit(c);
                 position++;
+            } else if (c == ' ' && count == 2 && position + 1 < n && Chars.isDigit(text.charAt(position + 1))) {
+                // DE 89 3704 ...: some banks print a space after the country code; spaces then throughout
+                separator = c;
+                position++;
             } else if (GROUP_SEPARATORS.indexOf(c) >= 0 && (separator == 0 || c == separator) && count >= 4
                     && (atFour(count, grouped) || c == ' ') && position + 1 < n
                     && Chars.isAsciiAlnum(text.charAt(position + 1))) {
                 irregular |= !atFour(count, grouped);
                 weakGroup |= groupStart > 0 && (count - groupStart < 3 || !groupDigit);
+                threes &= groupStart > 0 ? count - groupStart == 3 : count == 4;
                 groupStart = count;
                 groupDigit = false;
                 groups++;
@@ -123,7 +130,9 @@ public final class IbanDetector implements Detector {
             }
         }
         weakGroup |= groupStart > 0 && (count - groupStart < 2 || !groupDigit);
-        if (count < length || Chars.isWordCharAt(text, position) || (irregular && (weakGroup || groups > MAX_PARTS))) {
+        threes &= groups > 2 && count - groupStart <= 3;
+        if (count < length || Chars.isWordCharAt(text, position)
+                || (irregular && !threes && (weakGroup || groups > MAX_PARTS))) {
             return -1;
         }
         return mod97(compact) == 1 ? position : -1;

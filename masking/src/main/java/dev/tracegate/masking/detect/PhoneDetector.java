@@ -464,7 +464,7 @@ public final class PhoneDetector implements Detector {
             groups = groups == null ? groups(text, c, lastGroup) : groups;
             PhoneNumber number = new PhoneNumber().setCountryCode(plan.countryCode())
                     .setNationalNumber(Long.parseLong(national));
-            if (groupedAsWritten(number, groups)) {
+            if (groupedAsWritten(number, groups) || splitAtAreaCode(number, groups, trunk)) {
                 return true;
             }
         }
@@ -521,6 +521,27 @@ public final class PhoneDetector implements Detector {
         return written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.NATIONAL)))
                 || (written.get(0).equals(Integer.toString(number.getCountryCode()))
                         && written.equals(digitGroups(numbers.format(number, PhoneNumberFormat.INTERNATIONAL))));
+    }
+
+    /**
+     * Whether the candidate starts with its trunk prefix and an area code split where people split it,
+     * near libphonenumber's first group: {@code (0151) 23456789} and {@code 0151-23456789} (which it
+     * writes {@code 01512 3456789}), {@code 0207 946 0958} (London's {@code 020 7946 0958} as Britons
+     * often write it). The subscriber number then stands in one group of six digits or more, or ends
+     * in the formatted number's last group, so that ZIP+4 codes ({@code 02110-1301}) stay out.
+     */
+    private boolean splitAtAreaCode(PhoneNumber number, List<String> written, String trunk) {
+        String first = written.get(0);
+        if (trunk == null || trunk.isEmpty() || !first.startsWith(trunk) || first.length() < trunk.length() + 2
+                || first.length() > trunk.length() + 4) {
+            return false;
+        }
+        List<String> formatted = digitGroups(numbers.format(number, PhoneNumberFormat.NATIONAL));
+        String areaCode = formatted.get(0);
+        String last = written.get(written.size() - 1);
+        boolean subscriber = written.size() == 2 ? last.length() >= 6
+                : written.size() == formatted.size() && last.equals(formatted.get(formatted.size() - 1));
+        return subscriber && !first.equals(areaCode) && (first.startsWith(areaCode) || areaCode.startsWith(first));
     }
 
     private static List<String> groups(CharSequence text, Candidate c, int lastGroup) {

@@ -45,4 +45,14 @@ class IbanDetectorTest {
                 .containsExactly("DE89-3704-0044-0532-0130-00", "DE89.3704.0044.0532.0130.00");
         assertThat(Finds.of(detector, "DE89-3704 0044-0532-0130-00 DE893-704-0044-0532-0130-00")).isEmpty();
     }
+
+    /** A space after the country code, or groups of three after the check digits: the account passed in clear. */
+    @Test
+    void anIbanWithASpaceAfterItsCountryOrInThreesIsFound() {
+        assertThat(Finds.of(detector, "IBAN DE 89 3704 0044 0532 0130 00, GB 29 NWBK 6016 1331 9268 19 or DE89 370 400 440 532 013 000."))
+                .containsExactly("DE 89 3704 0044 0532 0130 00", "GB 29 NWBK 6016 1331 9268 19", "DE89 370 400 440 532 013 000");
+        assertThat(Finds.of(detector, "DE 89 370 400 440 532 013 000")).containsExactly("DE 89 370 400 440 532 013 000");
+        assertThat(Finds.of(detector, "DE  89370400440532013000, DE 89-3704-0044-0532-0130-00, DE89 370 400 440 532 01 3000,"
+                + " DE 88 3704 0044 0532 0130 00")).isEmpty();
+    }
 }

@@ -148,6 +148,14 @@ class PhoneDetectorTest {
         assertThatThrownBy(() -> Finds.of(detector, text)).isInstanceOf(ScanBudgetExceededException.class);
     }
 
+    /** A German mobile split after 0151, London's 0207 946 0958: grouped otherwise than libphonenumber, they passed in clear. */
+    @Test
+    void anAreaCodeSplitWherePeopleSplitItIsFound() {
+        assertThat(Finds.of(detector, "Mobil: (0151) 23456789, 0151-23456789 or 0207 946 0958."))
+                .containsExactly("(0151) 23456789", "0151-23456789", "0207 946 0958");
+        assertThat(Finds.of(detector, "Boston, MA 02110-1301 USA, 0207 946 09 58")).isEmpty();
+    }
+
     @Test
     void unknownRegionIsAConfigurationError() {
         assertThatThrownBy(() -> new PhoneDetector(List.of("XX"))).hasMessageContaining("XX");
