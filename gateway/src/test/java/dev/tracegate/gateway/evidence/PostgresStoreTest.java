@@ -3,6 +3,8 @@ package dev.tracegate.gateway.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.Gateway;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
@@ -16,9 +18,11 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
+import dev.tracegate.ledger.merkle.CompactRange;
 import dev.tracegate.ledger.merkle.MerkleHashes;
 import dev.tracegate.ledger.merkle.MerkleTree;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,9 +35,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +85,92 @@ class PostgresStoreTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Three nodes, four threads each, appending and waiting as commands do, all at once, so batches
+     * find the head moved by another node and are sealed again (and, losing three times, lock it):
+     * the log holds every event exactly once, at the index its caller was told, in one order; each
+     * leaf carries its own index and the event appended there, its stored hash is its leaf hash, the
+     * stored subtree hashes and the head's right edge are those of the leaves; no node refused a
+     * batch as a removal or rewrite of what it wrote, and the log as each node's last batch left it
+     * ({@code WrittenHead}) is a prefix of the stored one.
+     */
+    @Test
+    void nodesRacingForTheHeadPlaceEveryEventOnceInOneOrder() throws Exception {
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig config = storeConfig(storeDb);
+            try (Store nodeA = Store.open(config, dir.resolve("a")); Store nodeB = Store.open(config, dir.resolve("b"));
+                 Store nodeC = Store.open(config, dir.resolve("c"));
+                 EvidenceLog logA = new EvidenceLog(nodeA, null, false); EvidenceLog logB = new EvidenceLog(nodeB, null, false);
+                 EvidenceLog logC = new EvidenceLog(nodeC, null, false);
+                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<EvidenceLog> logs = List.of(logA, logB, logC);
+                Map<Long, String> noteAt = new ConcurrentHashMap<>();
+                List<CompletableFuture<Void>> writers = new ArrayList<>();
+                for (int node = 0; node < logs.size(); node++) {
+                    for (int thread = 0; thread < 4; thread++) {
+                        EvidenceLog log = logs.get(node);
+                        String writer = "n" + node + "t" + thread;
+                        writers.add(CompletableFuture.runAsync(() -> {
+                            for (int i = 0; i < 60; i++) {
+                                String note = writer + "-" + i;
+                                try {
+                                    assertThat(noteAt.put(log.appendDurably(event(note)), note)).as("one index each").isNull();
+                                } catch (EvidenceLogUnavailableException e) {
+                                    throw new AssertionError(e);
+                                }
+                            }
+                        }, threads));
+                    }
+                }
+                CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+                assertThat(noteAt.keySet()).containsExactlyInAnyOrderElementsOf(
+                        LongStream.range(0, 720).boxed().toList());
+                List<byte[]> leafHashes = assertTheStoredLogIsItsLeaves(nodeA, noteAt);
+                for (EvidenceLog log : logs) {
+                    WrittenHead written = log.written().orElseThrow();
+                    assertThat(written.size()).isBetween(1L, 720L);
+                    assertThat(written.root()).isEqualTo(MerkleTree.root(leafHashes.subList(0, (int) written.size())));
+                }
+            }
+        }
+    }
+
+    /**
+     * Every stored event against the notes appended at each index, the stored hashes against the
+     * leaves; the stored leaf hashes, in order.
+     */
+    private static List<byte[]> assertTheStoredLogIsItsLeaves(Store store, Map<Long, String> noteAt) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement()) {
+            List<byte[]> leafHashes = new ArrayList<>();
+            try (ResultSet rs = sql.executeQuery("SELECT idx, leaf, leaf_hash FROM evidence_event ORDER BY idx")) {
+                while (rs.next()) {
+                    long index = rs.getLong(1);
+                    assertThat(index).isEqualTo(leafHashes.size());
+                    JsonNode leaf = json.readTree(rs.getBytes(2));
+                    assertThat(leaf.path("index").asLong()).isEqualTo(index);
+                    assertThat(leaf.path("detail").path("note").asText()).isEqualTo(noteAt.get(index));
+                    assertThat(rs.getBytes(3)).isEqualTo(MerkleHashes.leafHash(rs.getBytes(2)));
+                    leafHashes.add(rs.getBytes(3));
+                }
+            }
+            assertThat(leafHashes).hasSize(noteAt.size());
+            try (StoredSubtreeHashes subtrees = new StoredSubtreeHashes(c)) {
+                assertThat(MerkleTree.rootFrom(subtrees, leafHashes.size())).isEqualTo(MerkleTree.root(leafHashes));
+            }
+            CompactRange range = CompactRange.empty();
+            leafHashes.forEach(range::append);
+            ByteArrayOutputStream edge = new ByteArrayOutputStream();
+            range.rightEdge().forEach(edge::writeBytes);
+            try (ResultSet rs = sql.executeQuery("SELECT tree_size, edge FROM log_head WHERE id = 1")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(leafHashes.size());
+                assertThat(rs.getBytes(2)).isEqualTo(edge.toByteArray());
+            }
+            return leafHashes;
         }
     }
 
