@@ -103,7 +103,8 @@ public final class Gateway implements AutoCloseable {
                     config.dataPath());
             IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
-                    store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync()));
+                    store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync(),
+                    store.embedded() ? null : config.dataPath().resolve("evidence-written-head")));
             SiemForwarder siem = config.siem().enabled() ? started(running, SiemForwarder.start(config.siem(),
                     new OcsfMapping(config.evidence().origin(), version()))) : null;
             if (siem != null) {

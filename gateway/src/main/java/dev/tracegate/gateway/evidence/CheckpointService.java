@@ -165,18 +165,9 @@ public final class CheckpointService implements AutoCloseable {
      * bundle after would verify without them.
      */
     private static void requireExtendsWritten(WrittenHead written, long size, SubtreeHashes hashes) {
-        if (size < written.size()) {
-            throw new StoreException("the store's evidence log holds " + size + " events, but this gateway wrote " + written.size()
-                    + " durably: events no checkpoint covered yet were removed from the store; refusing to sign");
-        }
-        try {
-            byte[] root = MerkleTree.rootFrom(hashes, size);
-            List<byte[]> proof = ConsistencyProof.create(written.size(), size, hashes);
-            ConsistencyProof.verify(written.size(), size, written.root(), root, proof);
-        } catch (ProofException | IllegalArgumentException | IllegalStateException e) {
-            throw new StoreException("the store's evidence log is not an extension of the " + written.size() + " events this"
-                    + " gateway wrote: events no checkpoint covered yet were rewritten in the store (" + e.getMessage()
-                    + "); refusing to sign");
+        Optional<String> inconsistency = written.inconsistencyWith(size, hashes);
+        if (inconsistency.isPresent()) {
+            throw new StoreException(inconsistency.get() + "; refusing to sign");
         }
     }
 

@@ -106,6 +106,13 @@ public final class EvidenceLog implements AutoCloseable {
     private volatile long storedSize;
     /** Shared store: the log as this node's last batch left it, which the store must still extend; null before one. */
     private volatile WrittenHead written;
+    /** Shared store: where {@link #written} is kept across restarts, or null. */
+    private final WrittenHeadFile writtenFile;
+    /**
+     * Shared store: why this node writes nothing (the store does not extend what it wrote before
+     * it stopped, or the file keeping that is corrupt); null when it writes.
+     */
+    private final String refusal;
     private long nextIndex;
     /** Writes the leaves; used under {@link #writeLock} only, since it keeps its buffers from one leaf to the next. */
     private final LeafEncoding leafEncoding = new LeafEncoding();
@@ -189,6 +196,14 @@ public final class EvidenceLog implements AutoCloseable {
      * @param fsync        leaf log only: force each batch to disk, surviving power loss
      */
     public EvidenceLog(Store store, Path logDirectory, boolean fsync) {
+        this(store, logDirectory, fsync, null);
+    }
+
+    /**
+     * @param writtenHead shared store only: the file keeping this node's {@link WrittenHead} across
+     *                    restarts (in its data directory), checked against the store now; or null
+     */
+    public EvidenceLog(Store store, Path logDirectory, boolean fsync, Path writtenHead) {
         this.store = store;
         LeafLog log = null;
         SubtreeHashFiles files = null;
@@ -223,6 +238,24 @@ public final class EvidenceLog implements AutoCloseable {
         }
         this.durableSize = storedSize;
         this.nextIndex = storedSize;
+        WrittenHeadFile.Read kept = null;
+        WrittenHeadFile file = null;
+        if (leaves == null && writtenHead != null) {
+            try {
+                kept = WrittenHeadFile.read(writtenHead);
+                file = WrittenHeadFile.open(writtenHead, fsync);
+            } catch (IOException e) {
+                throw new StoreException("cannot open " + writtenHead + ", where this gateway keeps what it wrote to the"
+                        + " store: " + e.getMessage() + "; refusing to start", e);
+            }
+        }
+        this.writtenFile = file;
+        try {
+            this.refusal = kept == null ? null : refusalAfter(kept, writtenHead);
+        } catch (RuntimeException e) {
+            closeQuietly(file, hashes, leaves);
+            throw e;
+        }
         this.clock = new LogClock(lastLoggedTime(), () -> wallClock.get(), System::nanoTime);
         this.appender = Thread.ofPlatform().name("evidence-appender").daemon(true).unstarted(this::appendLoop);
         this.indexer = leaves == null ? null : Thread.ofPlatform().name("evidence-indexer").daemon(true).unstarted(this::indexLoop);
@@ -230,6 +263,48 @@ public final class EvidenceLog implements AutoCloseable {
             indexer.start();
         }
         appender.start();
+    }
+
+    /**
+     * Why this node must not write the store, given what it kept of its last batch before it
+     * stopped: the store no longer extends it (the events it wrote since the last checkpoint were
+     * cut or rewritten while it was down), or the file is corrupt (both slots: more than a torn
+     * write), so nothing says what it wrote. Null when it may write; a node that never wrote from
+     * this data directory (or whose file was removed) may, and says so.
+     */
+    private String refusalAfter(WrittenHeadFile.Read kept, Path file) {
+        String refusal = switch (kept) {
+            case WrittenHeadFile.Read.Absent absent -> {
+                LOG.warn("no record of what this gateway last wrote to the shared evidence store ({} is absent): the events"
+                        + " it wrote before this start are not checked against the store. Expected on a node's first start"
+                        + " only", file);
+                yield null;
+            }
+            case WrittenHeadFile.Read.Corrupt corrupt -> "the record of what this gateway last wrote to the store is"
+                    + " corrupt (" + corrupt.why() + "), so the store cannot be checked against it";
+            case WrittenHeadFile.Read.Found found -> {
+                written = found.head();
+                yield inconsistencyOfStore(found.head());
+            }
+        };
+        if (refusal == null) {
+            return null;
+        }
+        String message = refusal + "; this gateway writes nothing to the evidence store and refuses commands. Restore the"
+                + " store from a backup and find out who changed it (or, having accepted the loss, remove " + file + ")";
+        LOG.error(message);
+        return message;
+    }
+
+    /** Why the store's log does not extend {@code head}, as at signing; null when it does. */
+    private String inconsistencyOfStore(WrittenHead head) {
+        try (Connection connection = store.dataSource().getConnection();
+             StoredSubtreeHashes subtrees = new StoredSubtreeHashes(connection)) {
+            return head.inconsistencyWith(readIndexedSize(connection), subtrees).orElse(null);
+        } catch (SQLException e) {
+            throw new StoreException("cannot check the store against what this gateway wrote: " + e.getMessage()
+                    + "; refusing to start", e);
+        }
     }
 
     /** From now on the log clock reads {@code clock} as the wall clock: a test's way to step it. */
@@ -258,6 +333,9 @@ public final class EvidenceLog implements AutoCloseable {
      * failed (commands are refused until one succeeds). Empty while it can.
      */
     public Optional<String> unavailability() {
+        if (refusal != null) {
+            return Optional.of(refusal);
+        }
         if (closing || !appender.isAlive()) {
             return Optional.of("the evidence log's writer has stopped");
         }
@@ -578,6 +656,10 @@ public final class EvidenceLog implements AutoCloseable {
         if (appendQueue.isEmpty()) {
             return;
         }
+        if (refusal != null) {
+            fail(drainQueue(), new SQLException(refusal));
+            return;
+        }
         List<PendingEvent> batch = new ArrayList<>();
         SealedBatch sealedBatch = null;
         WrittenHead now = null;
@@ -605,6 +687,7 @@ public final class EvidenceLog implements AutoCloseable {
             return;
         }
         written = now;
+        keep(now);
         long size = sealedBatch.events().getLast().index() + 1;
         durableSize = size;
         markStored(size);
@@ -638,6 +721,21 @@ public final class EvidenceLog implements AutoCloseable {
             throw new SQLException("the store's evidence log of " + head.size() + " events is not the one this gateway wrote:"
                     + " its events or hashes were rewritten since; nothing more is written to it. Restore the store from a"
                     + " backup and find out who changed it");
+        }
+    }
+
+    /**
+     * Keeps {@code head} on disk for the next start. The batch is durable in the store either way,
+     * so a failure here refuses nothing: it is logged, and the next start checks an older head.
+     */
+    private void keep(WrittenHead head) {
+        if (writtenFile == null) {
+            return;
+        }
+        try {
+            writtenFile.write(head);
+        } catch (IOException e) {
+            LOG.error("cannot keep what this gateway wrote to the evidence store in {}: {}", writtenFile.path(), e.toString());
         }
     }
 
@@ -901,6 +999,6 @@ public final class EvidenceLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        closeQuietly(hashes, leaves);
+        closeQuietly(hashes, leaves, writtenFile);
     }
 }

@@ -327,12 +327,7 @@ class PostgresStoreTest {
             for (int i = 0; i < 5; i++) {
                 gateway.evidence().appendDurably(event("ran " + i));
             }
-            try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
-                sql.execute("DELETE FROM evidence_event WHERE idx >= " + signed);
-                sql.execute("DELETE FROM merkle_subtree WHERE (node_index + 1) * (1::bigint << level) > " + signed);
-                sql.execute("DELETE FROM evidence_chunk WHERE first_idx >= " + signed);
-                sql.execute("UPDATE log_head SET tree_size = " + signed + ", edge = NULL");
-            }
+            cutTo(storeDb, signed);
 
             assertThatThrownBy(() -> gateway.checkpoints().signNow())
                     .hasMessageContaining("holds " + signed + " events, but this gateway wrote " + (signed + 5) + " durably")
@@ -397,6 +392,64 @@ class PostgresStoreTest {
         }
     }
 
+    /**
+     * As above, but the DBA cuts the events after the gateway that wrote them crashed (a clean stop
+     * signs a last checkpoint, which the anchor keeps): what it wrote is kept in its data directory,
+     * so at the next start the store no longer extends it and the gateway refuses to start (it
+     * cannot record its start); before, it started on the cut log and anchored it.
+     */
+    @Test
+    void eventsCutFromTheStoreAfterTheGatewayCrashedAreFoundAtItsNextStart() throws Exception {
+        Gateway crashed = null;
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig store = storeConfig(storeDb);
+            crashed = Gateway.start(gatewayConfig(store)); // never closed: no last checkpoint, as after a crash
+            long signed = twelveEventsSigned(crashed);
+            for (int i = 0; i < 5; i++) {
+                crashed.evidence().appendDurably(event("ran " + i));
+            }
+            cutTo(storeDb, signed);
+
+            assertThatThrownBy(() -> Gateway.start(gatewayConfig(store)).close())
+                    .hasMessageContaining("holds " + signed + " events, but this gateway wrote")
+                    .hasMessageContaining("events no checkpoint covered yet were removed from the store")
+                    .hasMessageContaining("refuses commands");
+        } finally {
+            closeQuietly(crashed);
+        }
+    }
+
+    /**
+     * A gateway that crashed restarts on an untouched store and writes on. Then the file keeping
+     * what it wrote is corrupt in both its slots (not a torn write, which spoils one): nothing says
+     * what the gateway wrote, so it refuses to start rather than trust the store blindly.
+     */
+    @Test
+    void aCorruptRecordOfWhatTheGatewayWroteIsNotTrusted() throws Exception {
+        Gateway crashed = null;
+        try (EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start()) {
+            StoreConfig store = storeConfig(storeDb);
+            crashed = Gateway.start(gatewayConfig(store)); // never closed, as after a crash
+            twelveEventsSigned(crashed);
+            crashed.evidence().appendDurably(event("unsigned"));
+            try (Gateway gateway = Gateway.start(gatewayConfig(store))) {
+                gateway.evidence().appendDurably(event("after a restart on an untouched store"));
+            }
+            Path kept = dir.resolve("gateway").resolve("evidence-written-head");
+            byte[] bytes = Files.readAllBytes(kept);
+            for (int i = 0; i < bytes.length; i += 97) {
+                bytes[i] ^= 1;
+            }
+            Files.write(kept, bytes);
+
+            assertThatThrownBy(() -> Gateway.start(gatewayConfig(store)).close())
+                    .hasMessageContaining("is corrupt")
+                    .hasMessageContaining("refuses commands");
+        } finally {
+            closeQuietly(crashed);
+        }
+    }
+
     /** #21 faults: the store goes away and comes back; the gateway refuses meanwhile and serves again without a restart. */
     @Test
     void aStoreThatComesBackIsUsedAgainWithoutARestart() throws Exception {
@@ -438,6 +491,26 @@ class PostgresStoreTest {
                 markers.add(rs.getString(1));
             }
             assertThat(markers).as("nothing ran unrecorded while the store was away").containsExactly("after", "before");
+        }
+    }
+
+    private static void closeQuietly(Gateway gateway) {
+        if (gateway != null) {
+            try {
+                gateway.close();
+            } catch (Exception ignored) {
+                // the store is gone by now; its last checkpoint is refused either way
+            }
+        }
+    }
+
+    /** What a DBA of the store does to remove the events from {@code size} on: their rows, subtree hashes, index rows and head. */
+    private static void cutTo(EmbeddedPostgres storeDb, long size) throws SQLException {
+        try (Connection c = storeDb.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
+            sql.execute("DELETE FROM evidence_event WHERE idx >= " + size);
+            sql.execute("DELETE FROM merkle_subtree WHERE (node_index + 1) * (1::bigint << level) > " + size);
+            sql.execute("DELETE FROM evidence_chunk WHERE first_idx >= " + size);
+            sql.execute("UPDATE log_head SET tree_size = " + size + ", edge = NULL");
         }
     }
 
