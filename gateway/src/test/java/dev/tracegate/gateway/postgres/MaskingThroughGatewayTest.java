@@ -273,8 +273,15 @@ class MaskingThroughGatewayTest {
                     .satisfies(e -> {
                         var server = ((org.postgresql.util.PSQLException) e).getServerErrorMessage();
                         assertThat(server.getSQLState()).isEqualTo("23514");
-                        // A constraint violation's detail quotes the stored row: withheld whole for masked callers.
-                        assertThat(server.getDetail()).startsWith("tracegate: detail withheld").doesNotContain(EMAIL);
+                        // A constraint violation's detail quotes the stored row, and the check computes on a
+                        // protected column (code of the database that can quote it): for a masked caller the
+                        // whole text is withheld, the SQLSTATE and its class kept.
+                        assertThat(server.getMessage()).startsWith("tracegate: message withheld (SQLSTATE 23514")
+                                .doesNotContain(EMAIL);
+                        assertThat(server.getDetail()).as("no detail, or one withheld").satisfiesAnyOf(
+                                detail -> assertThat(detail).isNull(),
+                                detail -> assertThat(detail).startsWith("tracegate:").doesNotContain(EMAIL));
+                        assertThat(e.getMessage()).doesNotContain(EMAIL).doesNotContain("lovelace");
                     });
         }
         try (Connection c = connect("admin", TestGateway.ADMIN_TOKEN, mode("simple"))) {
