@@ -93,6 +93,46 @@ def judge_goals(results: dict) -> list[dict]:
     return goals + http_goals(results)
 
 
+def like_for_like(results: dict) -> list[tuple[str, str]]:
+    """Beside the goals (which set the gateway with TLS against pgbouncer without): the same comparisons with
+    pgbouncer's clients in TLS too, so a reader sees how much of each gap is TLS itself. Not goals."""
+    pgbench = {(s["route"], s["script"], s["clients"]): s for s in results.get("pgbench", {}).get("summary", [])}
+    rows = []
+    for script, clients, title in (("select-only", 8, "pgbench -S, 8 clients"), ("select-only", 32, "pgbench -S, 32 clients"),
+                                   ("tpcb-like", 8, "TPC-B-like, 8 clients")):
+        tg, bouncer = pgbench.get(("tracegate-tls", script, clients)), pgbench.get(("pgbouncer-tls", script, clients))
+        if tg and bouncer and tg["tps"] and bouncer["tps"]:
+            rows.append((f"{title}: Tracegate (recording + evidence, TLS) vs pgbouncer with TLS",
+                         f"{tg['tps'] / bouncer['tps']:.2f} x ({tg['proxy_cpu_us_per_tx'] or 0:.0f} against "
+                         f"{bouncer['proxy_cpu_us_per_tx'] or 0:.0f} us of proxy CPU per transaction)"))
+    one, bouncer_one, direct = (pgbench.get((route, "select-only", 1)) for route in ("tracegate-tls", "pgbouncer-tls", "direct"))
+    if one and bouncer_one and direct and None not in (one["latency_ms"], bouncer_one["latency_ms"], direct["latency_ms"]):
+        rows.append(("added latency per simple query, 1 client, TLS: Tracegate vs pgbouncer with TLS (each vs direct)",
+                     f"{(one['latency_ms'] - direct['latency_ms']) * 1000:.0f} us against "
+                     f"{(bouncer_one['latency_ms'] - direct['latency_ms']) * 1000:.0f} us"))
+    storm = {s["route"]: s for s in (results.get("storm") or {}).get("summary", [])}
+    tls, bouncer_tls = storm.get("tracegate-tls"), storm.get("pgbouncer-tls")
+    ratio = connect_ratio(tls, bouncer_tls)
+    if ratio is not None:
+        clients = (results.get("storm") or {}).get("clients")
+        rows.append((f"connection storm, {clients} clients: Tracegate (TLS) connect p50 vs pgbouncer with TLS",
+                     f"{ratio:.1f} x ({tls['connect_p50_ms']:.0f} against {bouncer_tls['connect_p50_ms']:.0f} ms)"))
+        if bouncer_tls.get("proxy_cpu_ms_per_connection") is not None:
+            rows.append((f"connection storm, {clients} clients: proxy CPU per TLS connection, pgbouncer with TLS",
+                         f"{bouncer_tls['proxy_cpu_ms_per_connection']:.2f} ms (Tracegate: "
+                         f"{fmt(tls.get('proxy_cpu_ms_per_connection'), '{:.2f}')} ms)"))
+    return rows
+
+
+def like_for_like_lines(results: dict) -> list[str]:
+    rows = like_for_like(results)
+    if not rows:
+        return []
+    return ["Like for like, not goals: the same comparisons with pgbouncer's clients in TLS too (the goals above set "
+            "Tracegate with TLS against pgbouncer without).", "", "| comparison | measured |", "|---|---|",
+            *[f"| {name} | {value} |" for name, value in rows], ""]
+
+
 def connect_ratio(path: dict | None, bouncer: dict | None) -> float | None:
     """A storm path's connect p50 over pgbouncer's, when both were measured."""
     if not path or not bouncer or not path["connect_p50_ms"] or not bouncer["connect_p50_ms"]:
@@ -158,6 +198,7 @@ def markdown(results: dict) -> str:
         met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")
         out.append(f"| {g['goal']} | {g['target']} | {g['measured_text']} | {met} |")
     out.append("")
+    out += like_for_like_lines(results)
     out += tables(results)
     out += mysql_section(results)
     out += jvm_section(results)
@@ -555,6 +596,7 @@ def main_docs_block(data: dict, results_json: Path) -> str:
         met = "n/a" if g["met"] is None else ("yes" if g["met"] else "**no**")
         body.append(f"| {g['goal']} | {g['target']} | {g['measured_text']} | {met} |")
     body.append("")
+    body += like_for_like_lines(data)
     if data["notices"]:
         body += ["Notices:", "", *[f"- {notice}" for notice in data["notices"]], ""]
     body += [line.replace("## ", "### ", 1) if line.startswith("## ") else

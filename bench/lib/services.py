@@ -168,10 +168,13 @@ class PostgresServer:
 
 
 class Pgbouncer:
-    """pgbouncer in session mode, trust authentication, in front of the benchmark server."""
+    """pgbouncer in session mode, trust authentication, in front of the benchmark server; with
+    `tls`, its clients must use TLS (an EC P-256 certificate and TLS 1.3 only, as the gateway's)."""
 
-    def __init__(self, work: Path, port: int, upstream_port: int, database: str, pool_size: int):
-        self.dir = work / "pgbouncer"
+    def __init__(self, work: Path, port: int, upstream_port: int, database: str, pool_size: int,
+                 tls: bool = False, name: str = "pgbouncer"):
+        self.dir = work / name
+        self.tls = tls
         self.port = port
         self.upstream_port = upstream_port
         self.database = database
@@ -199,13 +202,21 @@ logfile = {self.dir}/pgbouncer.log
 pidfile = {self.dir}/pgbouncer.pid
 log_connections = 0
 log_disconnections = 0
-""")
+""" + (self.tls_settings() if self.tls else ""))
         chown_tree(self.dir)
         # pgbouncer refuses to run as root.
         self.process = subprocess.Popen(["runuser", "-u", "postgres", "--", "pgbouncer", str(self.dir / "pgbouncer.ini")],
                                         stdout=subprocess.DEVNULL, stderr=open(self.dir / "stderr.log", "w"),
                                         start_new_session=True)
         wait_for_port(self.port, 30, self.process)
+
+    def tls_settings(self) -> str:
+        key, cert = self.dir / "server.key", self.dir / "server.crt"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"],
+                       check=True, capture_output=True)
+        return (f"client_tls_sslmode = require\nclient_tls_key_file = {key}\nclient_tls_cert_file = {cert}\n"
+                "client_tls_protocols = tlsv1.3\n")
 
     def pid(self) -> int | None:
         """The pgbouncer process itself (the one started is runuser, its parent)."""

@@ -160,10 +160,13 @@ class BenchRun:
         self.results = results
         self.ports = {name: args.port_base + i for i, name in enumerate(
             ("postgres", "haproxy", "pgbouncer", "gateway", "gateway-api", "masking", "masking-api", "policy",
-             "policy-api", "pgstore-a", "pgstore-a-api", "pgstore-b", "pgstore-b-api"))}
+             "policy-api", "pgstore-a", "pgstore-a-api", "pgstore-b", "pgstore-b-api", "pgbouncer-tls"))}
         self.postgres = PostgresServer(work, self.ports["postgres"], max_connections=max(700, plan.storm_clients + 200))
         self.haproxy = Haproxy(work, self.ports["haproxy"], self.ports["postgres"])
         self.pgbouncer = Pgbouncer(work, self.ports["pgbouncer"], self.ports["postgres"], DATABASE, pool_size=64)
+        # Not a goal's reference (the goals compare with pgbouncer without TLS): what TLS to the client costs a pooler.
+        self.pgbouncer_tls = Pgbouncer(work, self.ports["pgbouncer-tls"], self.ports["postgres"], DATABASE, pool_size=64,
+                                       tls=True, name="pgbouncer-tls")
         self.gateways: dict[str, TracegateGateway] = {}
         self.routes: list[Route] = []
         self.proxy_pids: dict[str, int] = {}
@@ -281,6 +284,7 @@ class BenchRun:
         say(f"starting haproxy on port {self.ports['haproxy']}, pgbouncer on port {self.ports['pgbouncer']}")
         self.haproxy.start()
         self.pgbouncer.start()
+        self.pgbouncer_tls.start()
         self.key = secrets.token_urlsafe(32)
         self.key_file = self.work / "keys/bench.key"
         self.key_file.parent.mkdir(parents=True)
@@ -296,6 +300,8 @@ class BenchRun:
             Route("direct", "direct", port=self.ports["postgres"], **pg),
             Route("haproxy", "haproxy (TCP relay, no TLS)", port=self.ports["haproxy"], **pg),
             Route("pgbouncer", "pgbouncer (session, no TLS)", port=self.ports["pgbouncer"], **pg),
+            Route("pgbouncer-tls", "pgbouncer (session, TLS)", port=self.ports["pgbouncer-tls"],
+                  **{**pg, "sslmode": "require"}),
             Route("tracegate-tls", "Tracegate (recording + evidence, TLS)", "127.0.0.1", self.ports["gateway"], "bench",
                   self.key, "require", DATABASE),
         ]
@@ -303,7 +309,8 @@ class BenchRun:
             self.routes.append(Route("tracegate-plain", "Tracegate (recording + evidence, no TLS)", "127.0.0.1",
                                      self.ports["gateway"], "bench", self.key, "disable", DATABASE,
                                      note="listeners.postgres.allowCleartextOnLoopback: true"))
-        self.proxy_pids = {"haproxy": self.haproxy.process.pid, "pgbouncer": self.pgbouncer.pid()}
+        self.proxy_pids = {"haproxy": self.haproxy.process.pid, "pgbouncer": self.pgbouncer.pid(),
+                           "pgbouncer-tls": self.pgbouncer_tls.pid()}
         for kind, route, label, policy in (
                 ("masking", "tracegate-masking", "Tracegate (recording + evidence + masking, TLS)", self.args.masking_policy),
                 ("policy", "tracegate-policy", "Tracegate (recording + evidence + guardrails policy, TLS)",
@@ -425,6 +432,7 @@ class BenchRun:
             gateway.stop()
         self.gateways = {}
         self.pgbouncer.stop()
+        self.pgbouncer_tls.stop()
         self.haproxy.stop()
         self.postgres.stop()
 
@@ -604,6 +612,7 @@ def settings(plan: Plan) -> dict[str, str]:
         "pgbench": f"scale {plan.scale}, -n (no vacuum), -j min(clients,2), simple query protocol, TCP loopback",
         "haproxy": "mode tcp, one server, no TLS",
         "pgbouncer": "pool_mode session, default_pool_size 64, auth trust, no TLS",
+        "pgbouncer-tls": "the same, with client_tls_sslmode require, TLS 1.3 only, an EC P-256 certificate",
         "Tracegate": f"tracegate serve as shipped (JVM options: {gateway_java_opts() or 'none'}), embedded store (leaf log"
                      " and H2 index), leaf log without "
                      "fsync (the default), policy: none (allow all but high risk), upstream without TLS",

@@ -16,6 +16,8 @@ import java.security.KeyStore;
 import java.util.Iterator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -32,7 +34,9 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@code platform}, {@code platform-tls}: the same with two platform threads per connection,
  *       each blocked in its read and woken by the kernel (no poller between);</li>
  *   <li>{@code loop}: one platform thread and a selector for every connection (pgbouncer's and
- *       haproxy's way), cleartext.</li>
+ *       haproxy's way), cleartext;</li>
+ *   <li>{@code loop-tls}: the same loop with the client's side in TLS through the JDK's
+ *       {@link SSLEngine} over the non-blocking channel (what an event-loop gateway would do).</li>
  * </ul>
  *
  * <p>Run: {@code java RelayFloor.java MODE LISTEN_PORT TARGET_PORT [KEYSTORE.p12 PASSWORD]}. Used by
@@ -52,8 +56,9 @@ public final class RelayFloor {
             case "platform" -> threads(listen, target, null, Thread.ofPlatform().stackSize(256 * 1024));
             case "platform-tls" -> threads(listen, target, tlsContext(Path.of(args[3]), args[4].toCharArray()),
                     Thread.ofPlatform().stackSize(256 * 1024));
-            case "loop" -> loop(listen, target);
-            default -> throw new IllegalArgumentException("mode: threads, threads-tls, platform, platform-tls or loop");
+            case "loop" -> loop(listen, target, null);
+            case "loop-tls" -> loop(listen, target, tlsContext(Path.of(args[3]), args[4].toCharArray()));
+            default -> throw new IllegalArgumentException("mode: threads, threads-tls, platform, platform-tls, loop or loop-tls");
         }
     }
 
@@ -134,7 +139,7 @@ public final class RelayFloor {
     }
 
     /** One selector thread; each side's bytes go to the other as they arrive (a 16 KiB buffer per direction). */
-    private static void loop(int listen, int target) throws IOException {
+    private static void loop(int listen, int target, SSLContext tls) throws IOException {
         Selector selector = Selector.open();
         ServerSocketChannel server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress("127.0.0.1", listen), 512);
@@ -148,15 +153,20 @@ public final class RelayFloor {
                 SelectionKey key = ready.next();
                 ready.remove();
                 if (key.isAcceptable()) {
-                    accept(server, selector, target);
+                    accept(server, selector, target, tls);
                 } else if (key.isValid() && key.isReadable()) {
-                    forward(key);
+                    if (key.attachment() instanceof Pipe) {
+                        forward(key);
+                    } else {
+                        ((TlsEnd) key.attachment()).readable();
+                    }
                 }
             }
         }
     }
 
-    private static void accept(ServerSocketChannel server, Selector selector, int target) throws IOException {
+    /** Connects the accepted client upstream; both channels wait for bytes in the loop's selector. */
+    private static void accept(ServerSocketChannel server, Selector selector, int target, SSLContext tls) throws IOException {
         SocketChannel client = server.accept();
         if (client == null) {
             return;
@@ -166,8 +176,14 @@ public final class RelayFloor {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.configureBlocking(false);
         }
-        client.register(selector, SelectionKey.OP_READ, new Pipe(upstream));
-        upstream.register(selector, SelectionKey.OP_READ, new Pipe(client));
+        if (tls == null) {
+            client.register(selector, SelectionKey.OP_READ, new Pipe(upstream));
+            upstream.register(selector, SelectionKey.OP_READ, new Pipe(client));
+        } else {
+            TlsFront front = new TlsFront(client, upstream, tls);
+            client.register(selector, SelectionKey.OP_READ, front);
+            upstream.register(selector, SelectionKey.OP_READ, new TlsBack(front));
+        }
     }
 
     /** Where a channel's bytes go, and the buffer they pass through. */
@@ -198,6 +214,147 @@ public final class RelayFloor {
             } catch (IOException ignored) {
                 // closing anyway
             }
+        }
+    }
+
+    /** A channel of a TLS session that has bytes to read. */
+    private interface TlsEnd {
+        void readable();
+    }
+
+    /**
+     * The client's side: the 8-byte SSLRequest answered 'S', then an {@link SSLEngine} in server
+     * mode whose handshake and records are driven from the bytes the loop reads. As in {@code loop},
+     * writes spin on a full socket, which PostgreSQL and pgbench never leave full for long.
+     */
+    private static final class TlsFront implements TlsEnd {
+        private final SocketChannel client;
+        private final SocketChannel upstream;
+        private final SSLContext tls;
+        private final ByteBuffer netIn = ByteBuffer.allocateDirect(34 * 1024);
+        private final ByteBuffer netOut = ByteBuffer.allocateDirect(34 * 1024);
+        private final ByteBuffer plain = ByteBuffer.allocateDirect(34 * 1024);
+        private SSLEngine engine;
+
+        TlsFront(SocketChannel client, SocketChannel upstream, SSLContext tls) {
+            this.client = client;
+            this.upstream = upstream;
+            this.tls = tls;
+        }
+
+        @Override
+        public void readable() {
+            try {
+                if (client.read(netIn) < 0) {
+                    throw new IOException("closed");
+                }
+                if (engine == null && !startTls()) {
+                    return;
+                }
+                drive();
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        private boolean startTls() throws IOException {
+            if (netIn.position() < 8) {
+                return false;
+            }
+            netIn.flip();
+            netIn.position(4);
+            if (netIn.getInt() != SSL_REQUEST_CODE) {
+                throw new IOException("the client did not ask for TLS");
+            }
+            netIn.compact();
+            writeFully(client, ByteBuffer.wrap(new byte[] {'S'}));
+            engine = tls.createSSLEngine();
+            engine.setUseClientMode(false);
+            SSLParameters parameters = engine.getSSLParameters();
+            parameters.setProtocols(new String[] {"TLSv1.3"});
+            engine.setSSLParameters(parameters);
+            engine.beginHandshake();
+            return true;
+        }
+
+        /** Runs the engine until it needs bytes the client has not sent yet. */
+        private void drive() throws IOException {
+            while (true) {
+                switch (engine.getHandshakeStatus()) {
+                    case NEED_TASK -> {
+                        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+                            task.run();
+                        }
+                    }
+                    case NEED_WRAP -> send(ByteBuffer.allocate(0));
+                    default -> {
+                        netIn.flip();
+                        SSLEngineResult result = engine.unwrap(netIn, plain);
+                        netIn.compact();
+                        plain.flip();
+                        writeFully(upstream, plain);
+                        plain.clear();
+                        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                            throw new IOException("closed");
+                        }
+                        if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW
+                                || (result.bytesConsumed() == 0 && result.getHandshakeStatus()
+                                    != SSLEngineResult.HandshakeStatus.NEED_TASK
+                                    && result.getHandshakeStatus() != SSLEngineResult.HandshakeStatus.NEED_WRAP)) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Wraps {@code data} (empty for the handshake's own records) and writes the records to the client. */
+        void send(ByteBuffer data) throws IOException {
+            do {
+                SSLEngineResult result = engine.wrap(data, netOut);
+                netOut.flip();
+                writeFully(client, netOut);
+                netOut.clear();
+                if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
+                    throw new IOException("closed");
+                }
+            } while (data.hasRemaining());
+        }
+
+        void close() {
+            try {
+                client.close();
+                upstream.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** The server's side of a TLS session: its bytes go out as records through the client's engine. */
+    private record TlsBack(TlsFront front, ByteBuffer buffer) implements TlsEnd {
+        TlsBack(TlsFront front) {
+            this(front, ByteBuffer.allocateDirect(16384));
+        }
+
+        @Override
+        public void readable() {
+            try {
+                if (front.upstream.read(buffer) < 0) {
+                    throw new IOException("closed");
+                }
+                buffer.flip();
+                front.send(buffer);
+                buffer.clear();
+            } catch (IOException e) {
+                front.close();
+            }
+        }
+    }
+
+    private static void writeFully(SocketChannel to, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            to.write(bytes);
         }
     }
 }
