@@ -36,7 +36,7 @@ public final class SecretDetector implements Detector {
     private static final int MAX_PEM_LINES = 400;
     /** Headers a key block may carry before its base64: RFC 1421 (legacy encrypted PEM) and OpenPGP armor. */
     private static final String[] PEM_HEADERS = {
-        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:"};
+        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:", "Subject:"};
 
     private static final Set<String> AWS_PREFIXES = Set.of(
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
@@ -583,10 +583,16 @@ public final class SecretDetector implements Detector {
      * else ends the block, and the header alone is masked.
      */
     private static int pemPrivateKey(CharSequence text, int i) {
-        if (!startsWith(text, i, "-----BEGIN ")) {
+        // SSH2's form (RFC 4716, ssh.com's ssh-keygen2 and Tectia key files: "---- BEGIN SSH2
+        // ENCRYPTED PRIVATE KEY ----") fences its label with four dashes and a space; its markers are
+        // as long as PEM's.
+        boolean ssh2 = startsWith(text, i, "---- BEGIN ");
+        if (!ssh2 && !startsWith(text, i, "-----BEGIN ")) {
             return -1;
         }
-        int labelEnd = indexOf(text, "-----", i + 11, i + 11 + MAX_PEM_LABEL);
+        String fence = ssh2 ? " ----" : "-----";
+        String endMarker = ssh2 ? "---- END " : "-----END ";
+        int labelEnd = indexOf(text, fence, i + 11, i + 11 + MAX_PEM_LABEL);
         String label = labelEnd < 0 ? "" : text.subSequence(i + 11, labelEnd).toString();
         if (!label.endsWith("PRIVATE KEY") && !label.endsWith("PRIVATE KEY BLOCK")) {
             return -1;
@@ -598,14 +604,14 @@ public final class SecretDetector implements Detector {
             int next = skipPemSeparators(text, p);
             // Lines are separated from what comes before them, unless the key's line breaks were
             // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
-            boolean glued = next == p && p < text.length() && (startsWith(text, p, "-----END ")
+            boolean glued = next == p && p < text.length() && (startsWith(text, p, endMarker)
                     ? !lines.isEmpty() : lines.isEmpty() && isBase64(text.charAt(p)));
             if ((next == p && !glued) || next >= text.length()) {
                 break;
             }
             p = lines.isEmpty() ? skipPemHeaders(text, next) : next;
-            if (startsWith(text, p, "-----END ")) {
-                int endLabelEnd = indexOf(text, "-----", p + 9, p + 9 + MAX_PEM_LABEL);
+            if (startsWith(text, p, endMarker)) {
+                int endLabelEnd = indexOf(text, fence, p + 9, p + 9 + MAX_PEM_LABEL);
                 if (endLabelEnd >= 0 && linesBeforeEndAreKeyShaped(lines)) {
                     return endLabelEnd + 5;
                 }
@@ -616,7 +622,7 @@ public final class SecretDetector implements Detector {
                 lineEnd++;
             }
             if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd)
-                    && !startsWith(text, lineEnd, "-----END "))) {
+                    && !startsWith(text, lineEnd, endMarker))) {
                 break;
             }
             lines.add(new int[] {p, lineEnd});
@@ -686,7 +692,12 @@ public final class SecretDetector implements Detector {
 
     private static boolean isPemHeaderValueChar(char c) {
         return Chars.isAsciiAlnum(c) || c == ',' || c == '-' || c == ' ' || c == '.' || c == '/' || c == ':'
-                || c == '(' || c == ')';
+                || c == '(' || c == ')' || c == '"';
+    }
+
+    /** Past the separators between the lines of a key at {@code p} (see {@link #pemSeparatorLength}). */
+    static int skipKeyLineSeparators(CharSequence text, int p) {
+        return skipPemSeparators(text, p);
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
@@ -703,14 +714,15 @@ public final class SecretDetector implements Detector {
     /**
      * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
      * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
-     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON).
+     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON); or the
+     * frame a tool prints around each line of a value ({@link #isLineFrame}).
      */
     private static int pemSeparatorLength(CharSequence text, int p) {
         if (p >= text.length()) {
             return 0;
         }
         char c = text.charAt(p);
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || isLineFrame(text, p)) {
             return 1;
         }
         int q = p;
@@ -718,6 +730,27 @@ public final class SecretDetector implements Detector {
             q++;
         }
         return q > p && q < text.length() && (text.charAt(q) == 'n' || text.charAt(q) == 'r') ? q + 1 - p : 0;
+    }
+
+    /**
+     * A mark a tool prints around the lines of a multi-line value, which is no key material: psql's
+     * column rule ({@code |}, {@code │} with {@code linestyle unicode}) and its mark of a line that
+     * goes on ({@code +} after the padding, {@code ↵}), and the quotes and {@code +} of a key kept
+     * as concatenated string literals in code ({@code "MIIE...\\n" +}). psql printed a key's header
+     * masked and every line of its body in clear before 2026-12-06. A {@code +}, which base64 also
+     * writes, is a frame only after a space or a quote and before no base64.
+     */
+    private static boolean isLineFrame(CharSequence text, int p) {
+        char c = text.charAt(p);
+        if (c == '|' || c == '\u2502' || c == '\u21b5' || c == '"' || c == '\'') {
+            return true;
+        }
+        if (c != '+' || p == 0) {
+            return false;
+        }
+        char before = text.charAt(p - 1);
+        return (before == ' ' || before == '\t' || before == '"' || before == '\'')
+                && (p + 1 == text.length() || !isBase64(text.charAt(p + 1)));
     }
 
     private static boolean isBase64(char c) {
@@ -843,6 +876,10 @@ public final class SecretDetector implements Detector {
     private static long valueAfterColon(CharSequence text, int colon) {
         if (startsWith(text, colon, "://")) {
             return urlPassword(text, colon);
+        }
+        long puttyKey = PuttyKeyFiles.privateLines(text, colon);
+        if (puttyKey > 0) {
+            return puttyKey;
         }
         long botToken = telegramBotToken(text, colon);
         if (botToken > 0) {

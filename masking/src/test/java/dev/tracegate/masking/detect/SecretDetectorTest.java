@@ -317,6 +317,44 @@ class SecretDetectorTest {
                 .isEmpty();
     }
 
+    /**
+     * psql prints a multi-line value with a {@code +} (or {@code ↵}) after each line's padding and,
+     * with other columns, a rule {@code |} before each; code keeps a key as concatenated literals.
+     * Each frame ended the block after its header, and the body was left in clear.
+     */
+    @Test
+    void keyLinesFramedByPsqlOrByStringLiteralsAreFoundWhole() {
+        String header = "-----BEGIN RSA PRIVATE KEY-----";
+        String footer = "-----END RSA PRIVATE KEY-----";
+        String psql = " " + header + "                                 +\n " + LINE + "+\n " + LINE + "+\n AB12==      "
+                + "                                                          +\n " + footer;
+        assertThat(Finds.of(detector, psql + "\n(1 row)")).containsExactly(psql.substring(1));
+        String column = header + "                                 +|\n    | " + LINE + "+|\n    | " + LINE + "+|\n    | " + footer;
+        assertThat(Finds.of(detector, "  1 | " + column + "                                   | 2024-12-06"))
+                .containsExactly(column);
+        String unicode = "│ " + header + "   ↵│\n│ " + LINE + "↵│\n│ " + LINE + "↵│\n│ " + footer + " │";
+        assertThat(Finds.of(detector, unicode)).containsExactly(unicode.substring(2, unicode.length() - 2));
+        String literals = "const key =\n  \"" + header + "\\n\" +\n  \"" + LINE + "\\n\" +\n  \"" + LINE + "\\n\" +\n  \""
+                + footer + "\\n\";";
+        assertThat(Finds.of(detector, literals)).containsExactly(literals.substring(literals.indexOf('-'),
+                literals.lastIndexOf('-') + 1));
+        // a frame is no key material: text after a lone header is still not taken
+        assertThat(Finds.of(detector, "| " + header + " | DROP TABLE customers; |")).containsExactly(header);
+    }
+
+    /** SSH2's form of a key file (ssh.com, Tectia) and PuTTY's .ppk, whose private lines have no header. */
+    @Test
+    void ssh2AndPuttyKeyFilesAreFound() {
+        String ssh2 = "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key-20240101\"\n" + LINE + "\n" + LINE
+                + "\nAB12==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----";
+        assertThat(Finds.of(detector, ssh2 + "\n")).containsExactly(ssh2);
+        String privateLines = LINE + "\n" + LINE + "\nAB12==";
+        String ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key\nPublic-Lines: 2\n" + LINE
+                + "\nAB12==\nPrivate-Lines: 3\n" + privateLines + "\nPrivate-MAC: 8c1d3e2f4a5b6c7d8e9f0a1b2c3d4e5f\n";
+        assertThat(Finds.of(detector, ppk)).containsExactly(privateLines);
+        assertThat(Finds.of(detector, "Private-Lines: 3 of the report are missing")).isEmpty();
+    }
+
     @Test
     void keysPastedIntoStringsWithEscapedOrNoLineBreaksAndLegacyHeaders() {
         String escaped = "-----BEGIN PRIVATE KEY-----\\n" + LINE + "\\n" + LINE + "\\nAB12==\\n-----END PRIVATE KEY-----";
