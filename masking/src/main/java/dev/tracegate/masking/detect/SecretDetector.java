@@ -34,6 +34,9 @@ public final class SecretDetector implements Detector {
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
     private static final int MAX_PEM_LINES = 400;
+    /** .netrc's words that start a line of an entry written a token a line, and how far back one is looked for. */
+    private static final String[] NETRC_WORDS = {"machine ", "login ", "default", "account "};
+    private static final int NETRC_LINES_BEFORE = 3;
     /** Headers a key block may carry before its base64: RFC 1421 (legacy encrypted PEM) and OpenPGP armor. */
     private static final String[] PEM_HEADERS = {
         "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:", "Subject:"};
@@ -790,6 +793,10 @@ public final class SecretDetector implements Detector {
         }
         int[] span = valueAt(text, v);
         String value = text.subSequence(span[0], span[1]).toString();
+        long digest = digestParameters(text, span[0]);
+        if (digest >= 0) {
+            return digest;
+        }
         if (AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT)) && span[1] < n && text.charAt(span[1]) == ' ') {
             span = valueAt(text, span[1] + 1);
             value = text.subSequence(span[0], span[1]).toString();
@@ -802,6 +809,15 @@ public final class SecretDetector implements Detector {
             return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
+    }
+
+    /** The parameters of a Digest credential whose value starts at {@code v} ({@link DigestCredentials}), packed, or -1. */
+    private static long digestParameters(CharSequence text, int v) {
+        if (!containsIgnoreCase(text, "digest ", v, v + 7)) {
+            return -1;
+        }
+        int end = DigestCredentials.parametersEnd(text, v + 7);
+        return end < 0 ? -1 : ((long) (v + 7) << 32) | end;
     }
 
     /**
@@ -1060,13 +1076,51 @@ public final class SecretDetector implements Detector {
         return secret ? ((long) span[0] << 32) | span[1] : -1;
     }
 
-    /** Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code machine h login u password p}. */
+    /**
+     * Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code
+     * machine h login u password p}; or {@code at} starts its line and one of the lines before it
+     * starts with one of .netrc's words, as the file is also written, a token a line (before
+     * 2026-12-06 the password of such a file reached masked callers in clear).
+     */
     private static boolean netrcLine(CharSequence text, int at) {
+        int lineStart = lineStart(text, at);
+        if (containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at)) {
+            return true;
+        }
+        if (!isBlank(text, lineStart, at) || lineStart == 0) {
+            return false;
+        }
+        for (int line = 0; line < NETRC_LINES_BEFORE && lineStart > 0; line++) {
+            int previous = lineStart(text, lineStart - 1);
+            int word = previous;
+            while (word < lineStart - 1 && (text.charAt(word) == ' ' || text.charAt(word) == '\t')) {
+                word++;
+            }
+            for (String keyword : NETRC_WORDS) {
+                if (startsWith(text, word, keyword)) {
+                    return true;
+                }
+            }
+            lineStart = previous;
+        }
+        return false;
+    }
+
+    private static int lineStart(CharSequence text, int at) {
         int lineStart = at;
         while (lineStart > 0 && at - lineStart < 200 && text.charAt(lineStart - 1) != '\n') {
             lineStart--;
         }
-        return containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at);
+        return lineStart;
+    }
+
+    private static boolean isBlank(CharSequence text, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (text.charAt(k) != ' ' && text.charAt(k) != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

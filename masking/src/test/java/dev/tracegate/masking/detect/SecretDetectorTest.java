@@ -470,4 +470,26 @@ class SecretDetectorTest {
     void urlsAndProseWithColonsAreNoAssignments() {
         assertThat(Finds.of(detector, "see https://example.com/token and Note: the key is rotated")).isEmpty();
     }
+
+    /** .netrc written a token a line: the password's line follows the machine's or the login's. */
+    @Test
+    void netrcEntriesWrittenATokenALine() {
+        assertThat(Finds.of(detector, "machine api.example.com\n  login deploy\n  password Tr0ub4dor3x\nmachine b.example.com\n"
+                + "login ci\npassword Qm3xT8vLp\ndefault\n  login anonymous\n  password ada@example.com"))
+                .containsExactly("Tr0ub4dor3x", "Qm3xT8vLp", "ada@example.com");
+        assertThat(Finds.of(detector, "your machine is slow\npassword reset needed today\n\npassword Tr0ub4dor3x is weak"))
+                .isEmpty();
+    }
+
+    /** A Digest response is a hash of the password with values the header carries: the whole parameter list is one. */
+    @Test
+    void digestAuthorizationParametersAreFoundWhole() {
+        String parameters = "username=\"ada\", realm=\"shop\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/\", qop=auth, "
+                + "nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\"";
+        assertThat(Finds.of(detector, "Authorization: Digest " + parameters + "\r\nAccept: */*")).containsExactly(parameters);
+        String escaped = "username=\\\"ada\\\", response=\\\"6629fae49393a05397450978507c4ef1\\\"";
+        assertThat(Finds.of(detector, "{\"Authorization\": \"Digest " + escaped + "\", \"Accept\": \"*/*\"}"))
+                .containsExactly(escaped);
+        assertThat(Finds.of(detector, "WWW-Authenticate: Digest realm=\"shop\", nonce=\"abc\"")).isEmpty();
+    }
 }
