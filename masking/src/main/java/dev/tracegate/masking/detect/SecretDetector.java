@@ -57,7 +57,6 @@ public final class SecretDetector implements Detector {
     private static final Set<String> PLACEHOLDERS = Set.of(
             "null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "<redacted>", "hidden",
             "required", "optional", "string", "empty", "masked", "[secret]", "[password]", "n/a", "tbd");
-    private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
 
     /** The last letters of every credential name above: a name ending otherwise is read no further. */
     private static final boolean[] NAME_LAST_CHARS = new boolean[128];
@@ -793,31 +792,23 @@ public final class SecretDetector implements Detector {
         }
         int[] span = valueAt(text, v);
         String value = text.subSequence(span[0], span[1]).toString();
-        long digest = digestParameters(text, span[0]);
-        if (digest >= 0) {
-            return digest;
+        long parameters = AuthorizationSchemes.parametersAfterScheme(text, span[0]);
+        if (parameters >= 0) {
+            return parameters;
         }
-        if (AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT)) && span[1] < n && text.charAt(span[1]) == ' ') {
+        if (AuthorizationSchemes.isScheme(value) && span[1] < n && text.charAt(span[1]) == ' ') {
+            int shortest = AuthorizationSchemes.shortestCredential(value);
             span = valueAt(text, span[1] + 1);
             value = text.subSequence(span[0], span[1]).toString();
-            kind = NameKind.PASSWORD; // whatever follows the scheme is the credential
+            kind = value.length() >= shortest ? NameKind.PASSWORD : NameKind.NONE; // what follows the scheme is the credential
         }
-        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : looksRandom(value);
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : kind != NameKind.NONE && looksRandom(value);
         if (!secret) {
             // Only the assignment is passed: a value not secret as a whole can still hold a key of a
             // fixed shape (`pwd: "see AKIA..."`), which the scan must reach.
             return -(k + 1);
         }
         return ((long) span[0] << 32) | span[1];
-    }
-
-    /** The parameters of a Digest credential whose value starts at {@code v} ({@link DigestCredentials}), packed, or -1. */
-    private static long digestParameters(CharSequence text, int v) {
-        if (!containsIgnoreCase(text, "digest ", v, v + 7)) {
-            return -1;
-        }
-        int end = DigestCredentials.parametersEnd(text, v + 7);
-        return end < 0 ? -1 : ((long) (v + 7) << 32) | end;
     }
 
     /**

@@ -492,4 +492,19 @@ class SecretDetectorTest {
                 .containsExactly(escaped);
         assertThat(Finds.of(detector, "WWW-Authenticate: Digest realm=\"shop\", nonce=\"abc\"")).isEmpty();
     }
+
+    /** Every Authorization scheme carries a credential: Kerberos and NTLM tokens, OAuth 1 and AWS signatures. */
+    @Test
+    void authorizationSchemesBesidesBearerAndBasic() {
+        String spnego = "YIIGhgYGKwYBBQUCoIIGejCCBnagMDAuBgkqhkiC9xIBAgIGCSqGSIb3EgECAgYKKwYBBAGCNwICHg";
+        String ntlm = "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==";
+        assertThat(Finds.of(detector, "Authorization: Negotiate " + spnego + "\nProxy-Authorization: NTLM " + ntlm))
+                .containsExactly(spnego, ntlm);
+        String oauth = "oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", oauth_signature=\"tnnArxj06cWHq44gCs1OSKk%2FjY%3D\"";
+        String aws = "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, "
+                + "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024";
+        assertThat(Finds.of(detector, "Authorization: OAuth " + oauth + "\nAuthorization: AWS4-HMAC-SHA256 " + aws))
+                .containsExactly(oauth, aws);
+        assertThat(Finds.of(detector, "auth: key rotation weekly; auth: negotiate later; WWW-Authenticate: Negotiate")).isEmpty();
+    }
 }
