@@ -507,4 +507,13 @@ class SecretDetectorTest {
                 .containsExactly(oauth, aws);
         assertThat(Finds.of(detector, "auth: key rotation weekly; auth: negotiate later; WWW-Authenticate: Negotiate")).isEmpty();
     }
+
+    /** A Wi-Fi or IPsec pre-shared key and a signed session cookie are credentials under their own names. */
+    @Test
+    void preSharedKeysAndSessionCookies() {
+        assertThat(Finds.of(detector, "network={\n    ssid=\"home\"\n    psk=\"Tr0ub4dor3xyz\"\n}\nipsec_preshared_key: Qm3xT8vLp2Rz"))
+                .containsExactly("Tr0ub4dor3xyz", "Qm3xT8vLp2Rz");
+        assertThat(Finds.of(detector, "Set: session=eyJ1c2VyIjoiYWRhIn0.ZxYw.abcDEF123xyZ")).containsExactly("eyJ1c2VyIjoiYWRhIn0.ZxYw.abcDEF123xyZ");
+        assertThat(Finds.of(detector, "session=1; session: active; PSK mode: enabled; psk: false; session_timeout=30")).isEmpty();
+    }
 }
