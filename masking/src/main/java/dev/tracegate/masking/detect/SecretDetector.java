@@ -45,7 +45,7 @@ public final class SecretDetector implements Detector {
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
     private static final String[] GITHUB_PREFIXES = {"ghp_", "gho_", "ghu_", "ghs_", "ghr_"};
     private static final String[] STRIPE_PREFIXES = {"sk_live_", "rk_live_", "sk_test_", "rk_test_"};
-    private static final String[] PASSWORD_NAMES = {"password", "passwd", "pwd", "passphrase", "presharedkey"};
+    private static final String[] PASSWORD_NAMES = {"password", "passwd", "pwd", "passphrase"};
     private static final String[] TOKEN_NAMES = {
         "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "signingkey", "encryptionkey",
         "masterkey", "authkey", "credential", "credentials", "auth", "authorization", "sessionid", "sessiontoken",
@@ -63,7 +63,7 @@ public final class SecretDetector implements Detector {
 
     static {
         for (String[] names : new String[][] {PASSWORD_NAMES, TOKEN_NAMES,
-                {"pass", "pw", "psk", "session", "cookie", "setcookie", "sig", "signature", "xamzsignature", "xgoogsignature"}}) {
+                {"pass", "pw", "cookie", "setcookie", "sig", "signature", "xamzsignature", "xgoogsignature"}}) {
             for (String name : names) {
                 NAME_LAST_CHARS[name.charAt(name.length() - 1)] = true;
             }
@@ -1053,6 +1053,12 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         NameKind kind = identifier ? nameKind(text, start, space) : NameKind.NONE;
+        if (!identifier && space - start == 8 && lastWordIs(text, start, space, "password")) {
+            long cisco = CiscoPasswords.at(text, space + 1);
+            if (cisco >= 0) {
+                return cisco;
+            }
+        }
         if (!identifier && (lastWordIs(text, start, space, "password") || lastWordIs(text, start, space, "passwd"))
                 && space - start <= 8 && netrcLine(text, start)) {
             kind = NameKind.PASSWORD;
@@ -1381,12 +1387,8 @@ public final class SecretDetector implements Detector {
                 return NameKind.PASSWORD;
             }
         }
-        if (lastWordIs(text, nameStart, nameEnd, "pass") || lastWordIs(text, nameStart, nameEnd, "pw")
-                || lastWordIs(text, nameStart, nameEnd, "psk")) {
-            return NameKind.PASSWORD; // pass, db-pass, DB_PASS, dbPass, smtp.pw, a Wi-Fi or IPsec psk; not bypass or compass
-        }
-        if (nameEndsWith(text, nameStart, nameEnd, "session", true)) {
-            return NameKind.TOKEN; // a signed session cookie (Flask's session=eyJ...), only when it looks random
+        if (lastWordIs(text, nameStart, nameEnd, "pass") || lastWordIs(text, nameStart, nameEnd, "pw")) {
+            return NameKind.PASSWORD; // pass, db-pass, DB_PASS, dbPass, smtp.pw; not bypass or compass
         }
         if (nameEndsWith(text, nameStart, nameEnd, "cookie", true) || nameEndsWith(text, nameStart, nameEnd, "setcookie", true)) {
             return NameKind.COOKIE;

@@ -508,12 +508,11 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, "auth: key rotation weekly; auth: negotiate later; WWW-Authenticate: Negotiate")).isEmpty();
     }
 
-    /** A Wi-Fi or IPsec pre-shared key and a signed session cookie are credentials under their own names. */
+    /** Cisco's type 7 is reversed by anyone and type 0 is the password: the type digit hid both. */
     @Test
-    void preSharedKeysAndSessionCookies() {
-        assertThat(Finds.of(detector, "network={\n    ssid=\"home\"\n    psk=\"Tr0ub4dor3xyz\"\n}\nipsec_preshared_key: Qm3xT8vLp2Rz"))
-                .containsExactly("Tr0ub4dor3xyz", "Qm3xT8vLp2Rz");
-        assertThat(Finds.of(detector, "Set: session=eyJ1c2VyIjoiYWRhIn0.ZxYw.abcDEF123xyZ")).containsExactly("eyJ1c2VyIjoiYWRhIn0.ZxYw.abcDEF123xyZ");
-        assertThat(Finds.of(detector, "session=1; session: active; PSK mode: enabled; psk: false; session_timeout=30")).isEmpty();
+    void ciscoType7AndType0Passwords() {
+        assertThat(Finds.of(detector, "username admin privilege 15 password 7 0822455D0A16\nline vty 0 4\n password 0 Tr0ub4dor3x\n login"))
+                .containsExactly("0822455D0A16", "Tr0ub4dor3x");
+        assertThat(Finds.of(detector, "the password 0 characters long; password 7 days; password 7 ABCDEF; password 7 2024")).isEmpty();
     }
 }
