@@ -601,7 +601,7 @@ public final class SecretDetector implements Detector {
         }
         int headerEnd = labelEnd + 5;
         List<int[]> lines = new ArrayList<>();
-        int p = headerEnd;
+        int p = psqlColumnsAfter(text, headerEnd);
         while (lines.size() < MAX_PEM_LINES) {
             int next = skipPemSeparators(text, p);
             // Lines are separated from what comes before them, unless the key's line breaks were
@@ -631,6 +631,33 @@ public final class SecretDetector implements Detector {
             p = lineEnd;
         }
         return truncatedBlockEnd(text, headerEnd, lines);
+    }
+
+    /**
+     * Past the other columns psql prints on a key's first line when the key's column is not the
+     * last ({@code -----BEGIN ...-----   +| 2024-12-06 10:00:00+00}): the mark of a line that goes
+     * on, then plain text to the line's end; or {@code headerEnd} when there is none. Text with a
+     * quote, a semicolon or a backslash is not skipped, so a statement written after a fake header
+     * ({@code '...-----BEGIN PRIVATE KEY----- +|'; DROP TABLE ...}) is never part of a key.
+     */
+    private static int psqlColumnsAfter(CharSequence text, int headerEnd) {
+        int p = headerEnd;
+        while (p < text.length() && text.charAt(p) == ' ') {
+            p++;
+        }
+        if (!startsWith(text, p, "+|") && !startsWith(text, p, "\u21b5\u2502")) {
+            return headerEnd;
+        }
+        for (int k = p + 2; k < text.length() && k - p <= MAX_VALUE; k++) {
+            char c = text.charAt(k);
+            if (c == '\n' || c == '\r') {
+                return k;
+            }
+            if (c == '\'' || c == '"' || c == ';' || c == '\\' || c < ' ') {
+                return headerEnd;
+            }
+        }
+        return headerEnd;
     }
 
     private static boolean linesBeforeEndAreKeyShaped(List<int[]> lines) {

@@ -338,6 +338,11 @@ class SecretDetectorTest {
                 + footer + "\\n\";";
         assertThat(Finds.of(detector, literals)).containsExactly(literals.substring(literals.indexOf('-'),
                 literals.lastIndexOf('-') + 1));
+        String middle = header + "                                 +| 2024-12-06 10:00:00+00\n    | " + LINE + "+| \n    | " + LINE
+                + "+| \n    | " + footer;
+        assertThat(Finds.of(detector, "  1 | " + middle + "                                   | \n")).containsExactly(middle);
+        assertThat(Finds.of(detector, "'" + header + " +|'; DROP TABLE customers; SELECT '\n" + LINE + "\n" + footer + "'"))
+                .containsExactly(header);
         // a frame is no key material: text after a lone header is still not taken
         assertThat(Finds.of(detector, "| " + header + " | DROP TABLE customers; |")).containsExactly(header);
     }
