@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  *       {@link #LINE_WINDOW} string characters) is scanned from its introducer on as shown text,
  *       and one still open when the output ends is scanned to the end;</li>
  *   <li>holds back a bounded tail while output keeps coming: the incomplete last line (up to
- *       {@link #LINE_WINDOW} characters) and an unfinished {@code -----BEGIN} block (up to
+ *       {@link #LINE_WINDOW} characters) and an unfinished key block ({@code -----BEGIN}, SSH2's
+ *       {@code ---- BEGIN}, PuTTY's {@code Private-Lines:}; up to
  *       {@link #MAX_HELD}), so a value is scanned whole before any of it leaves;</li>
  *   <li>when the output has gone quiet ({@link #quiet()}: a terminal's prompt, an echoed
  *       keystroke), passes on all but the trailing token that could still be the start of a value
@@ -59,6 +60,9 @@ public final class TerminalOutputMasker {
     public static final int LINE_WINDOW = 512;
     /** The most held in all (an unfinished PEM block); beyond it the oldest text is scanned and passed on. */
     public static final int MAX_HELD = 64 * 1024;
+    /** The first and last lines of a key block, which is held until its last line arrives ({@link #openBlock}). */
+    private static final String[][] KEY_BLOCK_FENCES = {
+        {"-----BEGIN", "-----END"}, {"---- BEGIN ", "---- END "}, {"Private-Lines:", "Private-MAC:"}};
     /** Characters already passed on that new text is scanned with. */
     public static final int CONTEXT = 256;
     /** The most decoded at once: longer writes are taken in slices, so a scan stays bounded. */
@@ -327,16 +331,24 @@ public final class TerminalOutputMasker {
     }
 
     /**
-     * Where an unfinished {@code -----BEGIN} block starts in the held text (a private key printed
-     * line by line is one value for the detectors), or {@link Integer#MAX_VALUE} when there is none.
+     * Where an unfinished key block starts in the held text (a private key printed line by line is
+     * one value for the detectors), or {@link Integer#MAX_VALUE} when there is none: a PEM block
+     * ({@code -----BEGIN} to {@code -----END}), SSH2's ({@code ---- BEGIN} to {@code ---- END}) and
+     * PuTTY's private lines ({@code Private-Lines:} to {@code Private-MAC:}); before 2026-12-06 the
+     * last two were not held, and the lines of a key printed in pieces further back than the
+     * context left in clear.
      */
     private static int openBlock(String scanned, int contextLength) {
-        int begin = scanned.lastIndexOf("-----BEGIN");
-        if (begin < 0 || scanned.indexOf("-----END", begin) >= 0) {
-            return Integer.MAX_VALUE;
+        int start = Integer.MAX_VALUE;
+        for (String[] fence : KEY_BLOCK_FENCES) {
+            int begin = scanned.lastIndexOf(fence[0]);
+            if (begin >= 0 && scanned.indexOf(fence[1], begin) < 0) {
+                start = Math.min(start, Math.max(0, begin - contextLength));
+            }
         }
-        return Math.max(0, begin - contextLength);
+        return start;
     }
+
 
     /**
      * Where a Kubernetes manifest starts whose data has been printed and whose kind has not, or

@@ -15,8 +15,8 @@ package dev.tracegate.masking;
  *                            {@code @}: the character itself; the start of an encoding of it ({@code
  *                            %40}, {@code &#64;}, {@code &commat;}, a backslash before {@code u} or
  *                            {@code x}); a bracket that may open a spelled-out sign ({@code (at)},
- *                            {@code [dot]}, {@code [.]}); quoted-printable's {@code =40}; or the words "at" and "dot" both set off
- *                            by spaces
+ *                            {@code [dot]}, {@code [.]}); quoted-printable's {@code =40}; the words "at" and "dot" both set off
+ *                            by spaces; or "at" set off by spaces before a word with a dot ({@code ada.l at example.com})
  * @param dottedDigits        whether a {@code .} stands between two digits, as in every IPv4 address,
  *                            or a hyphen after three numbers of one to three digits joined by hyphens
  *                            and before a digit, as in an IPv4 address written in a host name
@@ -43,6 +43,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean base32Run,
         boolean exponentDigits, int longestGroupedDigits) {
 
+    /** How far the domain after {@code " at "} is read for a dot (a domain's first labels are shorter). */
+    private static final int MAX_DOTTED_WORD = 64;
+
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
             true, true, true, true, Integer.MAX_VALUE);
@@ -57,6 +60,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean atSpelling = false;
         boolean atWord = false;
         boolean dotWord = false;
+        boolean atWordBeforeDomain = false;
         boolean dottedDigits = false;
         boolean readAsWritten = true;
         int encodedRun = 0;
@@ -111,8 +115,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 hexDigits = 0;
                 if (i + 3 < n) {
                     char next = asciiLower(text.charAt(i + 1));
-                    if (next == 'a') {
-                        atWord |= isWordAt(text, i, "at");
+                    if (next == 'a' && isWordAt(text, i, "at")) {
+                        atWord = true;
+                        atWordBeforeDomain |= dottedWordAt(text, i + 4);
                     } else if (next == 'd') {
                         dotWord |= isWordAt(text, i, "dot");
                     }
@@ -211,7 +216,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         }
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
-        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord),
+        return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord) || atWordBeforeDomain,
                 dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped));
     }
 
@@ -256,6 +261,23 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
 
     private static char asciiLower(char c) {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+    }
+
+    /**
+     * Whether the word at {@code i} has a dot between two letters or digits: a domain after {@code
+     * " at "} ({@code alan.coopersmith at oracle.com}), which the e-mail detector then reads.
+     */
+    private static boolean dottedWordAt(CharSequence text, int i) {
+        for (int k = i + 1; k + 1 < text.length() && k - i < MAX_DOTTED_WORD; k++) {
+            char c = text.charAt(k);
+            if (c == '.') {
+                return Character.isLetterOrDigit(text.charAt(k - 1)) && Character.isLetterOrDigit(text.charAt(k + 1));
+            }
+            if (c == ' ' || c == '\n' || c == '\t') {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Whether {@code word} (any case) follows the space at {@code i}, with a space after it. */

@@ -281,6 +281,27 @@ class TerminalOutputMaskerTest {
         assertThat(screen.text()).doesNotContain(KEY_BODY).contains("[SECRET]");
     }
 
+    /** SSH2's key form and PuTTY's private lines, printed in pieces, are held until they end like a PEM block. */
+    @Test
+    void ssh2AndPuttyKeysPrintedInPiecesAreHeldUntilTheyEnd() throws Exception {
+        String lines = (KEY_BODY + "\n").repeat(8); // further back than the context a later scan reads
+        String last = KEY_BODY.substring(0, 40);
+        String[][] keys = {
+            {"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key\"\n" + lines,
+                last + "\n---- END SSH2 ENCRYPTED PRIVATE KEY ----\n"},
+            {"PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nPublic-Lines: 1\nAAAAB3NzaC1yc2E\nPrivate-Lines: 9\n"
+                + lines, last + "\nPrivate-MAC: 8c1d3e2f4a5b6c7d8e9f\n"}};
+        for (String[] key : keys) {
+            Screen screen = new Screen();
+            TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+            write(masker, 0, key[0]);
+            masker.quiet();
+            write(masker, 0, key[1]);
+            masker.end();
+            assertThat(screen.text()).doesNotContain(last).contains("[SECRET]");
+        }
+    }
+
     private static String paused(String first, String second) throws Exception {
         Screen screen = new Screen();
         TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);

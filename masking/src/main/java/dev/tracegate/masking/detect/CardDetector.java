@@ -18,7 +18,8 @@ public final class CardDetector implements Detector {
 
     private static final int MIN_DIGITS = 13;
     private static final int MAX_DIGITS = 19;
-    private static final int MAX_GROUPS = 8;
+    /** A card typed digit by digit has 19 groups at most. */
+    private static final int MAX_GROUPS = MAX_DIGITS;
     /** The most digits a telephone number has (E.164). */
     private static final int MAX_PHONE_DIGITS = 15;
 
@@ -89,9 +90,13 @@ public final class CardDetector implements Detector {
         int n = text.length();
         int firstRunEnd = Chars.digitRunEnd(text, start);
         int firstLength = firstRunEnd - start;
-        if (firstLength > MAX_DIGITS || (firstLength != 4 && firstLength < MIN_DIGITS)) {
-            return firstRunEnd; // neither a whole card nor the first group of four of a grouped one
+        if (firstLength > MAX_DIGITS) {
+            return firstRunEnd;
         }
+        // Neither a whole card nor the first group of four of a grouped one: a card grouped oddly
+        // (41 11 11 ..., 411 111 111 111 1111, 4111111 111111111), as people retype one, is a card
+        // only after a word that says so, and its groups only apart by spaces, tabs and hyphens.
+        boolean oddlyGrouped = firstLength != 4 && firstLength < MIN_DIGITS;
         int[] groupStarts = new int[MAX_GROUPS];
         int[] groupEnds = new int[MAX_GROUPS];
         int[] digitsAt = new int[MAX_GROUPS];
@@ -125,8 +130,8 @@ public final class CardDetector implements Detector {
             if (digitsAt[g] < MIN_DIGITS) {
                 break;
             }
-            if (g > 0 && firstLength != 4) {
-                break; // grouped card numbers always start with a group of four
+            if (g > 0 && firstLength != 4 && (!oddlyGrouped || separator != ' ' || !cardWordBefore(text, start))) {
+                break; // grouped card numbers start with a group of four, unless a card word says so
             }
             if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(groupStarts, groupEnds, g)) {
                 continue; // dots, underscores and slashes separate a card's digits only in fours
@@ -140,6 +145,10 @@ public final class CardDetector implements Detector {
             }
         }
         return firstRunEnd;
+    }
+
+    private static boolean cardWordBefore(CharSequence text, int start) {
+        return PrecedingWords.verdict(PrecedingWords.before(text, start, 5, 48), CARD_WORDS, OTHER_NUMBER_WORDS) > 0;
     }
 
     /** Whether groups {@code 0..last} are fours, the last one of one to four digits. */

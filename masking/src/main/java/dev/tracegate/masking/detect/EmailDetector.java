@@ -73,6 +73,15 @@ public final class EmailDetector implements Detector {
             if ((spelledOut || spaced || spacedDot) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
                 start = -1;
             }
+            if (start < 0 && spelledOut) {
+                int plainEnd = domainEnd(text, separatorEnd, false);
+                int plainStart = plainEnd > 0 ? localStart(text, localEnd, lastEnd) : -1;
+                if (plainStart >= 0 && AtWordAddresses.marksAnAddress(text, plainStart, localEnd, i, plainEnd)
+                        && readsAsAddress(text, plainStart, localEnd, plainEnd)) {
+                    start = plainStart;
+                    end = plainEnd;
+                }
+            }
             if (start < 0 && c == '@' && !spaced) {
                 end = reversedAddressEnd(text, i);
                 start = end > 0 ? reversedAddressStart(text, i, lastEnd) : -1;
@@ -122,7 +131,8 @@ public final class EmailDetector implements Detector {
      * Obfuscations people type: {@code alice(at)example(dot)com}, {@code alice [at] example [.] com}, {@code
      * alice [ at ] example [ dot ] com}.
      */
-    private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "{ at }", "< at >"};
+    private static final String[] BRACKETED_ATS = {"(at)", "[at]", "{at}", "<at>", "( at )", "[ at ]", "{ at }", "< at >",
+        "[@]", "(@)", "{@}", "[ @ ]", "( @ )"};
     private static final String[] BRACKETED_DOTS = {"(dot)", "[dot]", "{dot}", "<dot>", "[.]", "(.)", "{.}", "( dot )",
         "[ dot ]", "{ dot }", "< dot >", "[ . ]", "( . )"};
 

@@ -342,6 +342,12 @@ public final class PhoneDetector implements Detector {
                 candidate.closeParen = position;
                 pendingSeparator = ')';
                 position++;
+            } else if (c == ' ' && !afterSeparator && isSpacedMark(text, position)) {
+                afterSeparator = true; // 030 / 901820, 415 - 555 - 2671: a hyphen or slash set off by spaces
+                if (pendingSeparator == 0) {
+                    pendingSeparator = text.charAt(position + 1);
+                }
+                position += 3;
             } else if ((c == ' ' || c == '-' || c == '.' || c == '/') && !afterSeparator
                     && position + 1 < n && (Chars.isDigit(text.charAt(position + 1)) || text.charAt(position + 1) == '(')) {
                 afterSeparator = true;
@@ -354,6 +360,15 @@ public final class PhoneDetector implements Detector {
             }
         }
         return candidate;
+    }
+
+    private static boolean isSpacedMark(CharSequence text, int space) {
+        if (space + 3 >= text.length()) {
+            return false;
+        }
+        char mark = text.charAt(space + 1);
+        char after = text.charAt(space + 3);
+        return (mark == '-' || mark == '/') && text.charAt(space + 2) == ' ' && (Chars.isDigit(after) || after == '(');
     }
 
     /** Dates, IPv4 addresses and decimals share a phone number's characters but not its shape. */
@@ -436,8 +451,8 @@ public final class PhoneDetector implements Detector {
             return false; // a bare digit run is a phone number only when the text says so
         }
         for (int g = 1; g <= lastGroup; g++) {
-            if (c.separatorBefore[g] == '/' && text.charAt(c.groupStart[g - 1]) != '0') {
-                return false; // 0221/1234567 has an area code before the slash; 2024/118 is a reference
+            if (c.separatorBefore[g] == '/' && text.charAt(c.groupStart[g - 1]) != '0' && !keyword) {
+                return false; // 0221/1234567 has an area code before the slash; 2024/118 is a reference, unless "phone" says
             }
         }
         String all = digits.toString();

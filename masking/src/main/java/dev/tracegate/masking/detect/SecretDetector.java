@@ -34,9 +34,12 @@ public final class SecretDetector implements Detector {
     private static final int MIN_PEM_LINE = 16;
     /** A 16384-bit RSA key has about 200 lines of 64. */
     private static final int MAX_PEM_LINES = 400;
+    /** .netrc's words that start a line of an entry written a token a line, and how far back one is looked for. */
+    private static final String[] NETRC_WORDS = {"machine ", "login ", "default", "account "};
+    private static final int NETRC_LINES_BEFORE = 3;
     /** Headers a key block may carry before its base64: RFC 1421 (legacy encrypted PEM) and OpenPGP armor. */
     private static final String[] PEM_HEADERS = {
-        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:"};
+        "Proc-Type:", "DEK-Info:", "Version:", "Comment:", "Hash:", "Charset:", "MessageID:", "Subject:"};
 
     private static final Set<String> AWS_PREFIXES = Set.of(
             "AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA");
@@ -54,7 +57,6 @@ public final class SecretDetector implements Detector {
     private static final Set<String> PLACEHOLDERS = Set.of(
             "null", "none", "nil", "true", "false", "undefined", "redacted", "[redacted]", "<redacted>", "hidden",
             "required", "optional", "string", "empty", "masked", "[secret]", "[password]", "n/a", "tbd");
-    private static final Set<String> AUTH_SCHEMES = Set.of("bearer", "basic", "token", "digest");
 
     /** The last letters of every credential name above: a name ending otherwise is read no further. */
     private static final boolean[] NAME_LAST_CHARS = new boolean[128];
@@ -583,29 +585,35 @@ public final class SecretDetector implements Detector {
      * else ends the block, and the header alone is masked.
      */
     private static int pemPrivateKey(CharSequence text, int i) {
-        if (!startsWith(text, i, "-----BEGIN ")) {
+        // SSH2's form (RFC 4716, ssh.com's ssh-keygen2 and Tectia key files: "---- BEGIN SSH2
+        // ENCRYPTED PRIVATE KEY ----") fences its label with four dashes and a space; its markers are
+        // as long as PEM's.
+        boolean ssh2 = startsWith(text, i, "---- BEGIN ");
+        if (!ssh2 && !startsWith(text, i, "-----BEGIN ")) {
             return -1;
         }
-        int labelEnd = indexOf(text, "-----", i + 11, i + 11 + MAX_PEM_LABEL);
+        String fence = ssh2 ? " ----" : "-----";
+        String endMarker = ssh2 ? "---- END " : "-----END ";
+        int labelEnd = indexOf(text, fence, i + 11, i + 11 + MAX_PEM_LABEL);
         String label = labelEnd < 0 ? "" : text.subSequence(i + 11, labelEnd).toString();
         if (!label.endsWith("PRIVATE KEY") && !label.endsWith("PRIVATE KEY BLOCK")) {
             return -1;
         }
         int headerEnd = labelEnd + 5;
         List<int[]> lines = new ArrayList<>();
-        int p = headerEnd;
+        int p = psqlColumnsAfter(text, headerEnd);
         while (lines.size() < MAX_PEM_LINES) {
             int next = skipPemSeparators(text, p);
             // Lines are separated from what comes before them, unless the key's line breaks were
             // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
-            boolean glued = next == p && p < text.length() && (startsWith(text, p, "-----END ")
+            boolean glued = next == p && p < text.length() && (startsWith(text, p, endMarker)
                     ? !lines.isEmpty() : lines.isEmpty() && isBase64(text.charAt(p)));
             if ((next == p && !glued) || next >= text.length()) {
                 break;
             }
             p = lines.isEmpty() ? skipPemHeaders(text, next) : next;
-            if (startsWith(text, p, "-----END ")) {
-                int endLabelEnd = indexOf(text, "-----", p + 9, p + 9 + MAX_PEM_LABEL);
+            if (startsWith(text, p, endMarker)) {
+                int endLabelEnd = indexOf(text, fence, p + 9, p + 9 + MAX_PEM_LABEL);
                 if (endLabelEnd >= 0 && linesBeforeEndAreKeyShaped(lines)) {
                     return endLabelEnd + 5;
                 }
@@ -616,13 +624,40 @@ public final class SecretDetector implements Detector {
                 lineEnd++;
             }
             if (lineEnd == p || (lineEnd < text.length() && !isPemSeparator(text, lineEnd)
-                    && !startsWith(text, lineEnd, "-----END "))) {
+                    && !startsWith(text, lineEnd, endMarker))) {
                 break;
             }
             lines.add(new int[] {p, lineEnd});
             p = lineEnd;
         }
         return truncatedBlockEnd(text, headerEnd, lines);
+    }
+
+    /**
+     * Past the other columns psql prints on a key's first line when the key's column is not the
+     * last ({@code -----BEGIN ...-----   +| 2024-12-06 10:00:00+00}): the mark of a line that goes
+     * on, then plain text to the line's end; or {@code headerEnd} when there is none. Text with a
+     * quote, a semicolon or a backslash is not skipped, so a statement written after a fake header
+     * ({@code '...-----BEGIN PRIVATE KEY----- +|'; DROP TABLE ...}) is never part of a key.
+     */
+    private static int psqlColumnsAfter(CharSequence text, int headerEnd) {
+        int p = headerEnd;
+        while (p < text.length() && text.charAt(p) == ' ') {
+            p++;
+        }
+        if (!startsWith(text, p, "+|") && !startsWith(text, p, "\u21b5\u2502")) {
+            return headerEnd;
+        }
+        for (int k = p + 2; k < text.length() && k - p <= MAX_VALUE; k++) {
+            char c = text.charAt(k);
+            if (c == '\n' || c == '\r') {
+                return k;
+            }
+            if (c == '\'' || c == '"' || c == ';' || c == '\\' || c < ' ') {
+                return headerEnd;
+            }
+        }
+        return headerEnd;
     }
 
     private static boolean linesBeforeEndAreKeyShaped(List<int[]> lines) {
@@ -686,7 +721,12 @@ public final class SecretDetector implements Detector {
 
     private static boolean isPemHeaderValueChar(char c) {
         return Chars.isAsciiAlnum(c) || c == ',' || c == '-' || c == ' ' || c == '.' || c == '/' || c == ':'
-                || c == '(' || c == ')';
+                || c == '(' || c == ')' || c == '"';
+    }
+
+    /** Past the separators between the lines of a key at {@code p} (see {@link #pemSeparatorLength}). */
+    static int skipKeyLineSeparators(CharSequence text, int p) {
+        return skipPemSeparators(text, p);
     }
 
     private static int skipPemSeparators(CharSequence text, int p) {
@@ -703,14 +743,15 @@ public final class SecretDetector implements Detector {
     /**
      * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
      * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
-     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON).
+     * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON); or the
+     * frame a tool prints around each line of a value ({@link #isLineFrame}).
      */
     private static int pemSeparatorLength(CharSequence text, int p) {
         if (p >= text.length()) {
             return 0;
         }
         char c = text.charAt(p);
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t') {
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || isLineFrame(text, p)) {
             return 1;
         }
         int q = p;
@@ -718,6 +759,27 @@ public final class SecretDetector implements Detector {
             q++;
         }
         return q > p && q < text.length() && (text.charAt(q) == 'n' || text.charAt(q) == 'r') ? q + 1 - p : 0;
+    }
+
+    /**
+     * A mark a tool prints around the lines of a multi-line value, which is no key material: psql's
+     * column rule ({@code |}, {@code │} with {@code linestyle unicode}) and its mark of a line that
+     * goes on ({@code +} after the padding, {@code ↵}), and the quotes and {@code +} of a key kept
+     * as concatenated string literals in code ({@code "MIIE...\\n" +}). psql printed a key's header
+     * masked and every line of its body in clear before 2026-12-06. A {@code +}, which base64 also
+     * writes, is a frame only after a space or a quote and before no base64.
+     */
+    private static boolean isLineFrame(CharSequence text, int p) {
+        char c = text.charAt(p);
+        if (c == '|' || c == '\u2502' || c == '\u21b5' || c == '"' || c == '\'') {
+            return true;
+        }
+        if (c != '+' || p == 0) {
+            return false;
+        }
+        char before = text.charAt(p - 1);
+        return (before == ' ' || before == '\t' || before == '"' || before == '\'')
+                && (p + 1 == text.length() || !isBase64(text.charAt(p + 1)));
     }
 
     private static boolean isBase64(char c) {
@@ -757,12 +819,17 @@ public final class SecretDetector implements Detector {
         }
         int[] span = valueAt(text, v);
         String value = text.subSequence(span[0], span[1]).toString();
-        if (AUTH_SCHEMES.contains(value.toLowerCase(Locale.ROOT)) && span[1] < n && text.charAt(span[1]) == ' ') {
+        long parameters = AuthorizationSchemes.parametersAfterScheme(text, span[0]);
+        if (parameters >= 0) {
+            return parameters;
+        }
+        if (AuthorizationSchemes.isScheme(value) && span[1] < n && text.charAt(span[1]) == ' ') {
+            int shortest = AuthorizationSchemes.shortestCredential(value);
             span = valueAt(text, span[1] + 1);
             value = text.subSequence(span[0], span[1]).toString();
-            kind = NameKind.PASSWORD; // whatever follows the scheme is the credential
+            kind = value.length() >= shortest ? NameKind.PASSWORD : NameKind.NONE; // what follows the scheme is the credential
         }
-        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : looksRandom(value);
+        boolean secret = kind == NameKind.PASSWORD ? looksLikePassword(value) : kind != NameKind.NONE && looksRandom(value);
         if (!secret) {
             // Only the assignment is passed: a value not secret as a whole can still hold a key of a
             // fixed shape (`pwd: "see AKIA..."`), which the scan must reach.
@@ -843,6 +910,10 @@ public final class SecretDetector implements Detector {
     private static long valueAfterColon(CharSequence text, int colon) {
         if (startsWith(text, colon, "://")) {
             return urlPassword(text, colon);
+        }
+        long puttyKey = PuttyKeyFiles.privateLines(text, colon);
+        if (puttyKey > 0) {
+            return puttyKey;
         }
         long botToken = telegramBotToken(text, colon);
         if (botToken > 0) {
@@ -1009,6 +1080,12 @@ public final class SecretDetector implements Detector {
             return -1;
         }
         NameKind kind = identifier ? nameKind(text, start, space) : NameKind.NONE;
+        if (!identifier && space - start == 8 && lastWordIs(text, start, space, "password")) {
+            long cisco = CiscoPasswords.at(text, space + 1);
+            if (cisco >= 0) {
+                return cisco;
+            }
+        }
         if (!identifier && (lastWordIs(text, start, space, "password") || lastWordIs(text, start, space, "passwd"))
                 && space - start <= 8 && netrcLine(text, start)) {
             kind = NameKind.PASSWORD;
@@ -1023,13 +1100,51 @@ public final class SecretDetector implements Detector {
         return secret ? ((long) span[0] << 32) | span[1] : -1;
     }
 
-    /** Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code machine h login u password p}. */
+    /**
+     * Whether {@code login} or {@code machine} stands before {@code at} on its line: .netrc's {@code
+     * machine h login u password p}; or {@code at} starts its line and one of the lines before it
+     * starts with one of .netrc's words, as the file is also written, a token a line (before
+     * 2026-12-06 the password of such a file reached masked callers in clear).
+     */
     private static boolean netrcLine(CharSequence text, int at) {
+        int lineStart = lineStart(text, at);
+        if (containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at)) {
+            return true;
+        }
+        if (!isBlank(text, lineStart, at) || lineStart == 0) {
+            return false;
+        }
+        for (int line = 0; line < NETRC_LINES_BEFORE && lineStart > 0; line++) {
+            int previous = lineStart(text, lineStart - 1);
+            int word = previous;
+            while (word < lineStart - 1 && (text.charAt(word) == ' ' || text.charAt(word) == '\t')) {
+                word++;
+            }
+            for (String keyword : NETRC_WORDS) {
+                if (startsWith(text, word, keyword)) {
+                    return true;
+                }
+            }
+            lineStart = previous;
+        }
+        return false;
+    }
+
+    private static int lineStart(CharSequence text, int at) {
         int lineStart = at;
         while (lineStart > 0 && at - lineStart < 200 && text.charAt(lineStart - 1) != '\n') {
             lineStart--;
         }
-        return containsIgnoreCase(text, "login ", lineStart, at) || containsIgnoreCase(text, "machine ", lineStart, at);
+        return lineStart;
+    }
+
+    private static boolean isBlank(CharSequence text, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (text.charAt(k) != ' ' && text.charAt(k) != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * United States social security numbers: {@code AAA-GG-SSSS} or {@code AAA GG SSSS}, or {@code
- * AAA.GG.SSSS} and nine bare digits right after a word such as "SSN". Only numbers the SSA can issue count: area 001-899
+ * AAA.GG.SSSS}, {@code AAA/GG/SSSS}, {@code AAA_GG_SSSS}, {@code AAA - GG - SSSS} and nine bare
+ * digits right after a word such as "SSN". Only numbers the SSA can issue count: area 001-899
  * except 666, group 01-99, serial 0001-9999, and not the two numbers famous for being printed on
  * sample cards.
  */
@@ -65,25 +66,56 @@ public final class SsnDetector implements Detector {
         if (length != 3 || runEnd + 8 > text.length()) {
             return -1;
         }
-        char separator = text.charAt(runEnd);
-        if (separator != '-' && separator != ' ' && separator != '.') {
+        int separator = separatorLength(text, runEnd);
+        if (separator == 0) {
             return -1;
         }
-        if (separator == '.' && !PrecedingWords.anyIn(PrecedingWords.before(text, start, 3, 32), SSN_WORDS)) {
-            return -1; // 123.45.6789 is an SSN only where the text says so: dots also write versions and amounts
+        boolean plain = separator == 1 && (text.charAt(runEnd) == '-' || text.charAt(runEnd) == ' ');
+        if (!plain && !PrecedingWords.anyIn(PrecedingWords.before(text, start, 3, 32), SSN_WORDS)) {
+            return -1; // 123.45.6789, 123/45/6789 are SSNs only where the text says so: they also write versions, amounts, paths
         }
-        int groupEnd = Chars.digitRunEnd(text, runEnd + 1);
-        if (groupEnd - runEnd - 1 != 2 || groupEnd >= text.length() || text.charAt(groupEnd) != separator) {
+        int groupStart = runEnd + separator;
+        int groupEnd = Chars.digitRunEnd(text, groupStart);
+        if (groupEnd - groupStart != 2 || !sameSeparator(text, runEnd, groupEnd, separator)) {
             return -1;
         }
-        int serialEnd = Chars.digitRunEnd(text, groupEnd + 1);
-        if (serialEnd - groupEnd - 1 != 4 || !Chars.numberMayEndAt(text, serialEnd)) {
+        int serialEnd = Chars.digitRunEnd(text, groupEnd + separator);
+        if (serialEnd - groupEnd - separator != 4 || !Chars.numberMayEndAt(text, serialEnd)) {
             return -1;
         }
-        if (serialEnd < text.length() && text.charAt(serialEnd) == separator && Chars.isDigitAt(text, serialEnd + 1)) {
+        if (sameSeparator(text, runEnd, serialEnd, separator) && Chars.isDigitAt(text, serialEnd + separator)) {
             return -1; // one group of a longer grouped number
         }
         return serialEnd;
+    }
+
+    /**
+     * The length of the mark between an SSN's groups at {@code p}, or 0: a hyphen, space, dot, slash
+     * or underscore, or a hyphen, dot or slash set off by spaces ({@code 536 - 22 - 1234}), as forms
+     * and people write it.
+     */
+    private static int separatorLength(CharSequence text, int p) {
+        char c = text.charAt(p);
+        if (c == ' ' && p + 2 < text.length() && text.charAt(p + 2) == ' ' && isMark(text.charAt(p + 1))) {
+            return 3;
+        }
+        return c == ' ' || c == '_' || isMark(c) ? 1 : 0;
+    }
+
+    private static boolean isMark(char c) {
+        return c == '-' || c == '.' || c == '/';
+    }
+
+    private static boolean sameSeparator(CharSequence text, int first, int second, int length) {
+        if (second + length > text.length()) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (text.charAt(first + k) != text.charAt(second + k)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isSsn(CharSequence text, int start, int end) {

@@ -68,4 +68,14 @@ class CardDetectorTest {
         }
         assertThat(Finds.of(detector, "4111.1111-1111 1111 4111--1111--1111--1111 4111 -- 1111")).isEmpty();
     }
+
+    /** A card retyped in groups of two, three or one digits is a card after a word that says so; it was left in clear. */
+    @Test
+    void oddlyGroupedCardsAfterACardWord() {
+        assertThat(Finds.of(detector, "card 41 11 11 11 11 11 11 11; visa 411 111 111 111 1111, paid with 4111111 111111111"))
+                .containsExactly("41 11 11 11 11 11 11 11", "411 111 111 111 1111", "4111111 111111111");
+        assertThat(Finds.of(detector, "card no. 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 ok")).containsExactly("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1");
+        assertThat(Finds.of(detector, "scores 41 11 11 11 11 11 11 11, order 411 111 111 111 1111, card 41.11.11.11.11.11.11.11"))
+                .isEmpty();
+    }
 }

@@ -153,4 +153,25 @@ class EmailDetectorTest {
         // guards against (minutes): a guard against that class of defect, not a speed figure.
         assertTimeoutPreemptively(SUPER_LINEAR_GUARD, () -> assertThat(Finds.of(detector, text)).isEmpty());
     }
+
+    /**
+     * "at" as a word before a domain written plainly, as mailing-list archives and changelogs write
+     * addresses, when brackets, a joined local part or the word in capitals say it is one.
+     */
+    @Test
+    void anAtWordBeforeAPlainDomainWhenMoreThanTheWordSaysSo() {
+        assertThat(Finds.of(detector, "Alan <alan.coopersmith at oracle.com>, (m.zinser at gsi.de), <ada at example.com>"))
+                .containsExactly("alan.coopersmith at oracle.com", "m.zinser at gsi.de", "ada at example.com");
+        assertThat(Finds.of(detector, "Reported by balu.gajjala AT gmail.com via bz3297; write to ada_l at example.co.uk"))
+                .containsExactly("balu.gajjala AT gmail.com", "ada_l at example.co.uk");
+        assertThat(Finds.of(detector, "look at example.com, write to support at example.com, notes.txt at example.com, "
+                + "CKR_KEY_SIZE_RANGE at sun.security, v1.2 at github.com, LOOK AT EXAMPLE.COM, I AT example.com")).isEmpty();
+    }
+
+    /** An {@code @} in brackets, as threat reports defang addresses. */
+    @Test
+    void aBracketedAtSign() {
+        assertThat(Finds.of(detector, "from ada[@]example.com, ada(@)example[.]com and ada [@] example.org"))
+                .containsExactly("ada[@]example.com", "ada(@)example[.]com", "ada [@] example.org");
+    }
 }

@@ -160,4 +160,12 @@ class PhoneDetectorTest {
     void unknownRegionIsAConfigurationError() {
         assertThatThrownBy(() -> new PhoneDetector(List.of("XX"))).hasMessageContaining("XX");
     }
+
+    /** A slash after an area code with no trunk 0 once a phone word says so, and a hyphen or slash set off by spaces. */
+    @Test
+    void numbersSplitBySlashesOrSpacedMarks() {
+        assertThat(Finds.of(detector, "phone 415/555-2671, tel. 415 / 555-2671, Tel.: 089 / 12 34 56 78, call 0151 - 23456789"))
+                .containsExactly("415/555-2671", "415 / 555-2671", "089 / 12 34 56 78", "0151 - 23456789");
+        assertThat(Finds.of(detector, "see 415/555-2671, issue 2024 / 118, pages 12 - 15 - 18")).isEmpty();
+    }
 }

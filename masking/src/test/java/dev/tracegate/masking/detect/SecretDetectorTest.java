@@ -317,6 +317,49 @@ class SecretDetectorTest {
                 .isEmpty();
     }
 
+    /**
+     * psql prints a multi-line value with a {@code +} (or {@code ↵}) after each line's padding and,
+     * with other columns, a rule {@code |} before each; code keeps a key as concatenated literals.
+     * Each frame ended the block after its header, and the body was left in clear.
+     */
+    @Test
+    void keyLinesFramedByPsqlOrByStringLiteralsAreFoundWhole() {
+        String header = "-----BEGIN RSA PRIVATE KEY-----";
+        String footer = "-----END RSA PRIVATE KEY-----";
+        String psql = " " + header + "                                 +\n " + LINE + "+\n " + LINE + "+\n AB12==      "
+                + "                                                          +\n " + footer;
+        assertThat(Finds.of(detector, psql + "\n(1 row)")).containsExactly(psql.substring(1));
+        String column = header + "                                 +|\n    | " + LINE + "+|\n    | " + LINE + "+|\n    | " + footer;
+        assertThat(Finds.of(detector, "  1 | " + column + "                                   | 2024-12-06"))
+                .containsExactly(column);
+        String unicode = "│ " + header + "   ↵│\n│ " + LINE + "↵│\n│ " + LINE + "↵│\n│ " + footer + " │";
+        assertThat(Finds.of(detector, unicode)).containsExactly(unicode.substring(2, unicode.length() - 2));
+        String literals = "const key =\n  \"" + header + "\\n\" +\n  \"" + LINE + "\\n\" +\n  \"" + LINE + "\\n\" +\n  \""
+                + footer + "\\n\";";
+        assertThat(Finds.of(detector, literals)).containsExactly(literals.substring(literals.indexOf('-'),
+                literals.lastIndexOf('-') + 1));
+        String middle = header + "                                 +| 2024-12-06 10:00:00+00\n    | " + LINE + "+| \n    | " + LINE
+                + "+| \n    | " + footer;
+        assertThat(Finds.of(detector, "  1 | " + middle + "                                   | \n")).containsExactly(middle);
+        assertThat(Finds.of(detector, "'" + header + " +|'; DROP TABLE customers; SELECT '\n" + LINE + "\n" + footer + "'"))
+                .containsExactly(header);
+        // a frame is no key material: text after a lone header is still not taken
+        assertThat(Finds.of(detector, "| " + header + " | DROP TABLE customers; |")).containsExactly(header);
+    }
+
+    /** SSH2's form of a key file (ssh.com, Tectia) and PuTTY's .ppk, whose private lines have no header. */
+    @Test
+    void ssh2AndPuttyKeyFilesAreFound() {
+        String ssh2 = "---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\nComment: \"rsa-key-20240101\"\n" + LINE + "\n" + LINE
+                + "\nAB12==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----";
+        assertThat(Finds.of(detector, ssh2 + "\n")).containsExactly(ssh2);
+        String privateLines = LINE + "\n" + LINE + "\nAB12==";
+        String ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key\nPublic-Lines: 2\n" + LINE
+                + "\nAB12==\nPrivate-Lines: 3\n" + privateLines + "\nPrivate-MAC: 8c1d3e2f4a5b6c7d8e9f0a1b2c3d4e5f\n";
+        assertThat(Finds.of(detector, ppk)).containsExactly(privateLines);
+        assertThat(Finds.of(detector, "Private-Lines: 3 of the report are missing")).isEmpty();
+    }
+
     @Test
     void keysPastedIntoStringsWithEscapedOrNoLineBreaksAndLegacyHeaders() {
         String escaped = "-----BEGIN PRIVATE KEY-----\\n" + LINE + "\\n" + LINE + "\\nAB12==\\n-----END PRIVATE KEY-----";
@@ -431,5 +474,50 @@ class SecretDetectorTest {
     @Test
     void urlsAndProseWithColonsAreNoAssignments() {
         assertThat(Finds.of(detector, "see https://example.com/token and Note: the key is rotated")).isEmpty();
+    }
+
+    /** .netrc written a token a line: the password's line follows the machine's or the login's. */
+    @Test
+    void netrcEntriesWrittenATokenALine() {
+        assertThat(Finds.of(detector, "machine api.example.com\n  login deploy\n  password Tr0ub4dor3x\nmachine b.example.com\n"
+                + "login ci\npassword Qm3xT8vLp\ndefault\n  login anonymous\n  password ada@example.com"))
+                .containsExactly("Tr0ub4dor3x", "Qm3xT8vLp", "ada@example.com");
+        assertThat(Finds.of(detector, "your machine is slow\npassword reset needed today\n\npassword Tr0ub4dor3x is weak"))
+                .isEmpty();
+    }
+
+    /** A Digest response is a hash of the password with values the header carries: the whole parameter list is one. */
+    @Test
+    void digestAuthorizationParametersAreFoundWhole() {
+        String parameters = "username=\"ada\", realm=\"shop\", nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", uri=\"/\", qop=auth, "
+                + "nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae49393a05397450978507c4ef1\"";
+        assertThat(Finds.of(detector, "Authorization: Digest " + parameters + "\r\nAccept: */*")).containsExactly(parameters);
+        String escaped = "username=\\\"ada\\\", response=\\\"6629fae49393a05397450978507c4ef1\\\"";
+        assertThat(Finds.of(detector, "{\"Authorization\": \"Digest " + escaped + "\", \"Accept\": \"*/*\"}"))
+                .containsExactly(escaped);
+        assertThat(Finds.of(detector, "WWW-Authenticate: Digest realm=\"shop\", nonce=\"abc\"")).isEmpty();
+    }
+
+    /** Every Authorization scheme carries a credential: Kerberos and NTLM tokens, OAuth 1 and AWS signatures. */
+    @Test
+    void authorizationSchemesBesidesBearerAndBasic() {
+        String spnego = "YIIGhgYGKwYBBQUCoIIGejCCBnagMDAuBgkqhkiC9xIBAgIGCSqGSIb3EgECAgYKKwYBBAGCNwICHg";
+        String ntlm = "TlRMTVNTUAABAAAAB4IIogAAAAAAAAAAAAAAAAAAAAAKAGFKAAAADw==";
+        assertThat(Finds.of(detector, "Authorization: Negotiate " + spnego + "\nProxy-Authorization: NTLM " + ntlm))
+                .containsExactly(spnego, ntlm);
+        String oauth = "oauth_consumer_key=\"xvz1evFS4wEEPTGEFPHBog\", oauth_signature=\"tnnArxj06cWHq44gCs1OSKk%2FjY%3D\"";
+        String aws = "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, "
+                + "Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024";
+        assertThat(Finds.of(detector, "Authorization: OAuth " + oauth + "\nAuthorization: AWS4-HMAC-SHA256 " + aws))
+                .containsExactly(oauth, aws);
+        assertThat(Finds.of(detector, "auth: key rotation weekly; auth: negotiate later; WWW-Authenticate: Negotiate")).isEmpty();
+    }
+
+    /** Cisco's type 7 is reversed by anyone and type 0 is the password: the type digit hid both. */
+    @Test
+    void ciscoType7AndType0Passwords() {
+        assertThat(Finds.of(detector, "username admin privilege 15 password 7 0822455D0A16\nline vty 0 4\n password 0 Tr0ub4dor3x\n login"))
+                .containsExactly("0822455D0A16", "Tr0ub4dor3x");
+        assertThat(Finds.of(detector, "the password 0 characters long; password 7 days; password 7 ABCDEF; password 7 2024")).isEmpty();
     }
 }

@@ -36,4 +36,13 @@ class SsnDetectorTest {
         assertThat(Finds.of(detector, "SSN 219.09.9998")).containsExactly("219.09.9998");
         assertThat(Finds.of(detector, "version 219.09.9998, total 536.22.1234")).isEmpty();
     }
+
+    /** Forms and people write the groups apart with slashes, underscores or spaced hyphens; they were left in clear. */
+    @Test
+    void slashedUnderscoredOrSpacedNumbersAfterTheWord() {
+        assertThat(Finds.of(detector, "SSN 536/22/1234, ssn: 536 - 22 - 1234, social security 536_22_1234, SSN 536 / 22 / 1234"))
+                .containsExactly("536/22/1234", "536 - 22 - 1234", "536_22_1234", "536 / 22 / 1234");
+        assertThat(Finds.of(detector, "see /srv/536/22/1234, pages 536 - 22 - 1234, SSN 536/22-1234, ssn 536/22/1234/5"))
+                .isEmpty();
+    }
 }
