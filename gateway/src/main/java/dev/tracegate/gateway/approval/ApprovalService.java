@@ -2,6 +2,7 @@ package dev.tracegate.gateway.approval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.ApprovalsConfig;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -74,6 +75,8 @@ public final class ApprovalService implements AutoCloseable {
     private final String consoleBaseUrl;
     private final StoredApprovals stored;
     private final NodeLease lease;
+    /** The longest grant an approver may give (configuration's {@code approvals.maxGrantHours}). */
+    private final Duration maxGrant;
     /** The requests whose clients wait on this node, until their decision is known here. */
     private final Map<String, PendingApproval> waiting = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -88,16 +91,17 @@ public final class ApprovalService implements AutoCloseable {
      * @param consoleBaseUrl the web console's base URL for approval links, or null for none
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl) {
-        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL);
+        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL, ApprovalsConfig.DEFAULT_MAX_GRANT_HOURS);
     }
 
     /**
      * @param nodeId this node's id in the store ({@link #nodeId(Path)}): requests it still holds
      *               from an earlier run are withdrawn now, since their clients went with that run
      * @param poll   how often to reconcile with the store and renew the lease
+     * @param maxGrantHours the longest grant an approver may give
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
-                           String nodeId, Duration poll) {
+                           String nodeId, Duration poll, int maxGrantHours) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = notifiers == null ? List.of() : List.copyOf(notifiers);
@@ -105,6 +109,7 @@ public final class ApprovalService implements AutoCloseable {
                 : consoleBaseUrl.replaceAll("/+$", "");
         this.stored = new StoredApprovals(log.store());
         this.lease = new NodeLease(log.store(), nodeId, clock);
+        this.maxGrant = Duration.ofHours(maxGrantHours);
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
         // Decided requests cancel their expiry; drop those tasks at once rather than at their deadline.
         timer.setRemoveOnCancelPolicy(true);
@@ -218,9 +223,7 @@ public final class ApprovalService implements AutoCloseable {
      *              created only when every one of them asked for one, for the shortest they asked.
      */
     public void approve(String id, Identity approver, String reason, Duration grant) throws ApprovalException {
-        if (grant != null && (grant.isNegative() || grant.isZero())) {
-            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant must be a positive duration such as 30m");
-        }
+        requireGrantWithinLimits(grant);
         Ended ended = null;
         try (StoreTransaction tx = stored.begin()) {
             OpenRequest open = openForDecision(tx, id);
@@ -268,6 +271,24 @@ public final class ApprovalService implements AutoCloseable {
             throw storeUnavailable(e);
         }
         releaseHere(ended);
+    }
+
+    /**
+     * Checked before anything is voted: a grant is standing access nobody reviews again until it
+     * ends, so it may not outlast the configured maximum (a longer one is refused, not shortened,
+     * so the approver knows what they gave).
+     */
+    private void requireGrantWithinLimits(Duration grant) throws ApprovalException {
+        if (grant == null) {
+            return;
+        }
+        if (grant.isNegative() || grant.isZero()) {
+            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant must be a positive duration such as 30m");
+        }
+        if (grant.compareTo(maxGrant) > 0) {
+            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant lasts at most " + describe(maxGrant)
+                    + " (approvals.maxGrantHours); ask for " + describe(maxGrant) + " or less");
+        }
     }
 
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */

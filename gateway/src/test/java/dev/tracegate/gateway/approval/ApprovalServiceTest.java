@@ -165,7 +165,7 @@ class ApprovalServiceTest {
     @Test
     void aVoteLetInAfterTheDeadlineFindsTheRequestExpired() throws Exception {
         // No poll of its own meanwhile: only the vote and the deadline race.
-        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "race-node", Duration.ofHours(1))) {
+        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "race-node", Duration.ofHours(1), 8)) {
             PendingApproval pending = service.request(ddl(ANALYST, "s1", ONE_DBA));
             CompletableFuture<Void> vote;
             try (Connection other = fixtures.store.dataSource().getConnection()) {

@@ -275,7 +275,7 @@ class SharedApprovalsTest {
         Store store = Store.open(new StoreConfig("postgresql", null, "jdbc:postgresql://127.0.0.1:" + postgres.getPort()
                 + "/postgres", "postgres", SecretReference.of("file:" + password)), dir.resolve(name));
         EvidenceLog log = new EvidenceLog(store, null, false);
-        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll));
+        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll, 8));
     }
 
     private record Node(Store store, EvidenceLog log, ApprovalService approvals) implements AutoCloseable {
