@@ -8,6 +8,7 @@ import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.ledger.text.VisibleText;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.PolicyException;
 import dev.tracegate.policy.rules.PolicyParser;
@@ -142,7 +143,7 @@ final class ApprovalRoutes {
         view.put("id", approval.id());
         view.put("status", decision == null ? "pending" : decision.outcome().name().toLowerCase(Locale.ROOT));
         view.put("requester", name(approval.request().requester()));
-        view.put("requester_subject", approval.request().requester().subject());
+        view.put("requester_subject", VisibleText.of(approval.request().requester().subject()));
         view.put("requester_issuer", approval.request().requester().issuer());
         view.put("session", approval.request().sessionId());
         view.put("connection", approval.request().connection());
@@ -162,7 +163,7 @@ final class ApprovalRoutes {
         if (decision != null) {
             Map<String, Object> decided = new LinkedHashMap<>();
             decided.put("outcome", view.get("status"));
-            decided.put("reason", decision.reason());
+            decided.put("reason", VisibleText.of(decision.reason()));
             decided.put("by", approval.decidedBy().map(ApprovalRoutes::name).orElse(null));
             decided.put("at", approval.decidedAt().map(Object::toString).orElse(null));
             decided.put("break_glass", decision.breakGlass());
@@ -176,14 +177,15 @@ final class ApprovalRoutes {
     private static Map<String, Object> vote(ApproverVote vote) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approver", name(vote.approver()));
-        out.put("subject", vote.approver().subject());
+        out.put("subject", VisibleText.of(vote.approver().subject()));
         out.put("issuer", vote.approver().issuer());
-        out.put("reason", vote.reason());
+        out.put("reason", VisibleText.of(vote.reason()));
         out.put("at", vote.at().toString());
         return out;
     }
 
+    /** Names and reasons come from identity providers and people: shown so none reads in another order than written. */
     private static String name(Identity identity) {
-        return identity.name() != null ? identity.name() : identity.subject();
+        return VisibleText.of(identity.name() != null ? identity.name() : identity.subject());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalRequest;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.Grant;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -134,6 +135,40 @@ class ApprovalRoutesTest {
         assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
         assertThat(get("/api/approvals", "t-dba").body().findValuesAsText("id")).doesNotContain(pending.id());
         assertThat(get("/api/approvals?all=true", "t-dba").body().findValuesAsText("id")).contains(pending.id());
+    }
+
+    @Test
+    void approversSeeEveryDirectionOverrideAndInvisibleCharacterOfAHeldCommandAsItsCodePoint() throws Exception {
+        // Displayed as sent, the override reverses the comment's tail: the approver would read a harmless
+        // "WHERE id = 7" on the DELETE's line, and a zero-width space hides where one identifier ends.
+        PendingApproval pending = held(ONE_DBA, "DELETE FROM orders -- \u202E7 = di EREHW\nSELECT 1\u2066;\u2069\u200B");
+
+        JsonNode shown = get("/api/approvals/" + pending.id(), "t-dba").body();
+        assertThat(shown.path("command").asText()).isEqualTo("DELETE FROM orders -- <U+202E>7 = di EREHW\nSELECT 1<U+2066>;<U+2069><U+200B>");
+        assertThat(post("/api/approvals/" + pending.id() + "/deny", "t-dba", "{\"reason\": \"re\u202Everse\"}").status()).isEqualTo(200);
+        assertThat(get("/api/approvals/" + pending.id(), "t-dba").body().path("decision").path("reason").asText())
+                .isEqualTo("re<U+202E>verse");
+    }
+
+    @Test
+    void aGrantLongerThanTheConfiguredMaximumIsRefusedAndNothingIsApproved() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a4 text");
+
+        Answer aMonth = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"30d\"}");
+        assertThat(aMonth.status()).isEqualTo(400);
+        assertThat(aMonth.body().path("error").asText()).contains("at most 8h").contains("approvals.maxGrantHours");
+        Answer forever = post("/api/approvals/" + pending.id() + "/approve", "t-dba",
+                "{\"reason\": \"ok\", \"grant\": \"99999999999999999999h\"}");
+        assertThat(forever.status()).as("more digits than a duration holds is a client's mistake, not a crash").isEqualTo(400);
+        Answer justOver = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"481m\"}");
+        assertThat(justOver.status()).isEqualTo(400);
+        assertThat(get("/api/approvals/" + pending.id(), "t-dba").body().path("status").asText())
+                .as("a refused grant is no approval either").isEqualTo("pending");
+        assertThat(approvals.grants()).extracting(Grant::id).doesNotContain(pending.id());
+
+        Answer aWorkingDay = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"8h\"}");
+        assertThat(aWorkingDay.status()).isEqualTo(200);
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
     }
 
     @Test

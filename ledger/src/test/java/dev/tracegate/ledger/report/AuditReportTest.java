@@ -279,6 +279,27 @@ class AuditReportTest {
     }
 
     @Test
+    void textThatWouldDisplayInAnotherOrderOrHideCharactersIsShownByItsCodePoints() throws Exception {
+        ReportLog crafted = new ReportLog();
+        crafted.advance(Duration.ofMinutes(61));
+        ReportLog.Actor reversedName = new ReportLog.Actor("apikey:ev\u202Eil", "ana\u2067lyst\u2069", "human", List.of("analysts"));
+        ReportLog.Session session = crafted.session(reversedName, "shop").open(true);
+        // Displayed as written, the override turns the tail around: the auditor would read "WHERE id = 7" before a DELETE of every row.
+        long seq = session.command("DELETE FROM orders -- \u202E7 = di EREHW\nSELECT 1\u200B;\u2028DROP TABLE x", "write", "default");
+        session.result(seq, "ok", "\u2066row\u2069");
+        session.close();
+        Path bundle = crafted.bundle(dir.resolve("bidi"), ReportLog.parameters(FROM, TO));
+
+        String html = Files.readString(bundle.resolve(AuditReport.HTML_FILE));
+        assertThat(html.codePoints().filter(c -> Character.getType(c) == Character.FORMAT || c == 0x2028).boxed().toList())
+                .as("no direction override, isolate, zero-width or line separator character reaches the page").isEmpty();
+        assertThat(html).contains("-- &lt;U+202E&gt;7 = di EREHW").contains("SELECT 1&lt;U+200B&gt;;&lt;U+2028&gt;DROP TABLE x")
+                .contains("ana&lt;U+2067&gt;lyst&lt;U+2069&gt;");
+        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(crafted.key.verifierKey())))).hasValueSatisfying(
+                result -> assertThat(result.ok()).as("the verifier renders the same page").isTrue());
+    }
+
+    @Test
     void theHtmlEscapesWhatTheLogHoldsAndNeedsNoScriptOrExternalResource() throws Exception {
         ReportLog hostile = new ReportLog();
         hostile.advance(Duration.ofMinutes(61));
