@@ -7,6 +7,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.ledger.text.VisibleText;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -72,7 +73,8 @@ final class ApprovalRoutes {
         String id = ctx.pathParam("id");
         try {
             if (approve) {
-                approvals.approve(id, caller, reason, grant(body));
+                // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands.
+                approvals.approve(id, (SignIn) ctx.attribute(ApiServer.SIGN_IN), reason, grant(body));
             } else {
                 approvals.deny(id, caller, reason);
             }

@@ -8,7 +8,10 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
+import dev.tracegate.gateway.identity.ActiveKeys;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.gateway.store.StoreTransaction;
@@ -68,6 +71,8 @@ public final class ApprovalService implements AutoCloseable {
     private static final int ID_LENGTH = 12;
     /** The expiry timer runs on the JVM's clock and the deadline on {@code clock}; a late clock re-arms it after this. */
     private static final Duration MIN_RECHECK = Duration.ofMillis(20);
+    /** What a vote through {@link #approve(String, Identity, String, Duration)} was presented with: no credential. */
+    private static final String IN_PROCESS = "in-process";
 
     private final EvidenceLog log;
     private final Clock clock;
@@ -77,6 +82,8 @@ public final class ApprovalService implements AutoCloseable {
     private final NodeLease lease;
     /** The longest grant an approver may give (configuration's {@code approvals.maxGrantHours}). */
     private final Duration maxGrant;
+    /** Whether the key an earlier vote's sign-in began with is still active, when a later vote would decide. */
+    private final ActiveKeys activeKeys;
     /** The requests whose clients wait on this node, until their decision is known here. */
     private final Map<String, PendingApproval> waiting = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -91,7 +98,8 @@ public final class ApprovalService implements AutoCloseable {
      * @param consoleBaseUrl the web console's base URL for approval links, or null for none
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl) {
-        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL, ApprovalsConfig.DEFAULT_MAX_GRANT_HOURS);
+        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL, ApprovalsConfig.DEFAULT_MAX_GRANT_HOURS,
+                ActiveKeys.NONE);
     }
 
     /**
@@ -99,9 +107,11 @@ public final class ApprovalService implements AutoCloseable {
      *               from an earlier run are withdrawn now, since their clients went with that run
      * @param poll   how often to reconcile with the store and renew the lease
      * @param maxGrantHours the longest grant an approver may give
+     * @param activeKeys    whether the key an earlier vote was cast with is still active, when a later vote would
+     *                      decide ({@link VoteStanding})
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
-                           String nodeId, Duration poll, int maxGrantHours) {
+                           String nodeId, Duration poll, int maxGrantHours, ActiveKeys activeKeys) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = notifiers == null ? List.of() : List.copyOf(notifiers);
@@ -110,6 +120,7 @@ public final class ApprovalService implements AutoCloseable {
         this.stored = new StoredApprovals(log.store());
         this.lease = new NodeLease(log.store(), nodeId, clock);
         this.maxGrant = Duration.ofHours(maxGrantHours);
+        this.activeKeys = Objects.requireNonNull(activeKeys, "activeKeys");
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
         // Decided requests cancel their expiry; drop those tasks at once rather than at their deadline.
         timer.setRemoveOnCancelPolicy(true);
@@ -223,6 +234,26 @@ public final class ApprovalService implements AutoCloseable {
      *              created only when every one of them asked for one, for the shortest they asked.
      */
     public void approve(String id, Identity approver, String reason, Duration grant) throws ApprovalException {
+        approve(id, vouchedFor(approver), reason, grant);
+    }
+
+    /**
+     * For tools and tests, whose caller vouches for the approver's groups: a sign-in that neither
+     * ends nor names a key, so the vote counts until the request is decided.
+     */
+    private SignIn vouchedFor(Identity approver) {
+        return new SignIn(approver, clock.instant(), Instant.MAX, null, null, new CredentialRef(IN_PROCESS, null));
+    }
+
+    /**
+     * As {@link #approve(String, Identity, String, Duration)}, with the sign-in the approver votes
+     * with: an earlier vote counts toward the decision only while its own sign-in stands (not
+     * ended, its key still active), because that sign-in's groups are what made its voter an
+     * approver. Votes that no longer stand are dropped from the request, listed with why in the
+     * event of this vote ({@code lapsed_votes}), and their approvers may vote again.
+     */
+    public void approve(String id, SignIn signIn, String reason, Duration grant) throws ApprovalException {
+        Identity approver = signIn.identity();
         requireGrantWithinLimits(grant);
         Ended ended = null;
         try (StoreTransaction tx = stored.begin()) {
@@ -236,25 +267,27 @@ public final class ApprovalService implements AutoCloseable {
             if (!regular && !breakGlassMember) {
                 throw notAnApprover(pending, spec);
             }
+            VoteStanding standing = VoteStanding.of(pending.votes(), now, activeKeys);
+            stored.removeVotes(tx, id, standing.lapsed());
             String approverKey = key(approver);
-            if (pending.votes().stream().anyMatch(v -> key(v.approver()).equals(approverKey))) {
+            if (standing.counted().stream().anyMatch(v -> key(v.approver()).equals(approverKey))) {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id
                         + "; it needs approvals from " + spec.minApprovals() + " different people");
             }
-            Optional<ApproverVote> sameEmail = pending.votes().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
+            Optional<ApproverVote> sameEmail = standing.counted().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
             if (sameEmail.isPresent()) {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id + " as "
                         + key(sameEmail.get().approver()) + ", which has your email address; it needs approvals from "
                         + spec.minApprovals() + " different people");
             }
-            ApproverVote vote = new ApproverVote(approver, reason, now);
-            List<ApproverVote> votes = new ArrayList<>(pending.votes());
+            ApproverVote vote = new ApproverVote(approver, reason, now, signIn);
+            List<ApproverVote> votes = new ArrayList<>(standing.counted());
             votes.add(vote);
             boolean enough = regular && votes.size() >= spec.minApprovals();
             boolean breakGlass = !enough && breakGlassMember;
             stored.addVote(tx, id, votes.size() - 1, vote, grant);
             if (!enough && !breakGlass) {
-                recordDurably(decided(pending, now, approver, "vote", reason, votes, false, null));
+                recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
                 tx.commit();
                 addVoteHere(id, vote, approverKey, grant);
                 return;
@@ -263,7 +296,7 @@ public final class ApprovalService implements AutoCloseable {
             if (!stored.end(tx, pending, ApprovalOutcome.APPROVED, now, approver, reason, breakGlass, created)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "approved", reason, votes, breakGlass, created));
+            recordDurably(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass, created));
             stored.announce(tx, id);
             tx.commit();
             ended = new Ended(id, now, approver, created, new ApprovalResult(ApprovalOutcome.APPROVED, votes, reason, breakGlass));
@@ -606,6 +639,12 @@ public final class ApprovalService implements AutoCloseable {
     /** One {@code approval.decided} event: a vote, or the end of the wait. */
     private static EvidenceEvent decided(PendingApproval pending, Instant now, Identity actor, String outcome, String reason,
                                          List<ApproverVote> votes, boolean breakGlass, Grant grant) {
+        return decided(pending, now, actor, outcome, reason, votes, List.of(), breakGlass, grant);
+    }
+
+    /** With the earlier votes that no longer counted when this one was cast ({@link LapsedVote}), and why. */
+    private static EvidenceEvent decided(PendingApproval pending, Instant now, Identity actor, String outcome, String reason,
+                                         List<ApproverVote> votes, List<LapsedVote> lapsed, boolean breakGlass, Grant grant) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("id", pending.id());
         detail.put("outcome", outcome);
@@ -616,6 +655,13 @@ public final class ApprovalService implements AutoCloseable {
         for (ApproverVote vote : votes) {
             voters.addObject().put("iss", vote.approver().issuer()).put("sub", vote.approver().subject())
                     .put("at", vote.at().toString());
+        }
+        if (!lapsed.isEmpty()) {
+            ArrayNode dropped = detail.putArray("lapsed_votes");
+            for (LapsedVote vote : lapsed) {
+                dropped.addObject().put("iss", vote.vote().approver().issuer()).put("sub", vote.vote().approver().subject())
+                        .put("at", vote.vote().at().toString()).put("why", vote.why());
+            }
         }
         detail.put("min_approvals", pending.request().spec().minApprovals());
         detail.put("break_glass", breakGlass);

@@ -11,7 +11,9 @@ import dev.tracegate.gateway.approval.Grant;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -70,6 +72,9 @@ class ApprovalRoutesTest {
                     throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token");
                 }
                 ctx.attribute(ApiServer.IDENTITY, caller);
+                // As a bearer token's verifier gives it: a sign-in that lasts an hour and names no key.
+                ctx.attribute(ApiServer.SIGN_IN, new SignIn(caller, Instant.now(), Instant.now().plus(Duration.ofHours(1)), null, null,
+                        new CredentialRef(CredentialRef.OIDC_TOKEN, null)));
             });
             ApprovalRoutes.register(javalin.routes, approvals, new SessionQueries(log));
             javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));

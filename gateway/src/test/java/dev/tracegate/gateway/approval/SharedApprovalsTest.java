@@ -16,6 +16,7 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -275,7 +276,7 @@ class SharedApprovalsTest {
         Store store = Store.open(new StoreConfig("postgresql", null, "jdbc:postgresql://127.0.0.1:" + postgres.getPort()
                 + "/postgres", "postgres", SecretReference.of("file:" + password)), dir.resolve(name));
         EvidenceLog log = new EvidenceLog(store, null, false);
-        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll, 8));
+        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll, 8, ActiveKeys.NONE));
     }
 
     private record Node(Store store, EvidenceLog log, ApprovalService approvals) implements AutoCloseable {
