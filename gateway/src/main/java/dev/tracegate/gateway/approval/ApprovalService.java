@@ -73,6 +73,8 @@ public final class ApprovalService implements AutoCloseable {
     private static final Duration MIN_RECHECK = Duration.ofMillis(20);
     /** What a vote through {@link #approve(String, Identity, String, Duration)} was presented with: no credential. */
     private static final String IN_PROCESS = "in-process";
+    /** The outcome of an event that voids a vote or decision the store could not keep. */
+    static final String NOT_TAKEN = "not_taken";
 
     private final EvidenceLog log;
     private final Clock clock;
@@ -256,6 +258,7 @@ public final class ApprovalService implements AutoCloseable {
         Identity approver = signIn.identity();
         requireGrantWithinLimits(grant);
         Ended ended = null;
+        Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
             OpenRequest open = openForDecision(tx, id);
             PendingApproval pending = open.pending();
@@ -288,6 +291,7 @@ public final class ApprovalService implements AutoCloseable {
             stored.addVote(tx, id, votes.size() - 1, vote, grant);
             if (!enough && !breakGlass) {
                 recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
+                recorded = new Recorded(pending, now, approver, "vote");
                 tx.commit();
                 addVoteHere(id, vote, approverKey, grant);
                 return;
@@ -297,10 +301,12 @@ public final class ApprovalService implements AutoCloseable {
                 throw alreadyDecided(id);
             }
             recordDurably(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass, created));
+            recorded = new Recorded(pending, now, approver, "approved");
             stored.announce(tx, id);
             tx.commit();
             ended = new Ended(id, now, approver, created, new ApprovalResult(ApprovalOutcome.APPROVED, votes, reason, breakGlass));
         } catch (SQLException e) {
+            recordNotTaken(recorded, e);
             throw storeUnavailable(e);
         }
         releaseHere(ended);
@@ -327,6 +333,7 @@ public final class ApprovalService implements AutoCloseable {
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
         Ended ended;
+        Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
             OpenRequest open = openForDecision(tx, id);
             PendingApproval pending = open.pending();
@@ -340,10 +347,12 @@ public final class ApprovalService implements AutoCloseable {
                 throw alreadyDecided(id);
             }
             recordDurably(decided(pending, now, approver, "denied", reason, pending.votes(), false, null));
+            recorded = new Recorded(pending, now, approver, "denied");
             stored.announce(tx, id);
             tx.commit();
             ended = new Ended(id, now, approver, null, new ApprovalResult(ApprovalOutcome.DENIED, pending.votes(), reason, false));
         } catch (SQLException e) {
+            recordNotTaken(recorded, e);
             throw storeUnavailable(e);
         }
         releaseHere(ended);
@@ -528,6 +537,35 @@ public final class ApprovalService implements AutoCloseable {
             releaseHere(ended);
         } else {
             reconcile(pending.id());
+        }
+    }
+
+    /** A vote or decision whose event is durable while its store transaction has yet to commit. */
+    private record Recorded(PendingApproval pending, Instant at, Identity actor, String outcome) {
+    }
+
+    /**
+     * The store could not keep a vote or decision whose event the log already holds: the approver
+     * is told it was not taken and may try again, so the log says so too ({@code not_taken}, naming
+     * the event it voids by outcome, actor and time). Otherwise the log would show the vote twice
+     * after the retry, or an approval whose command never ran, which the audit report would count.
+     */
+    private void recordNotTaken(Recorded recorded, SQLException cause) {
+        if (recorded == null) {
+            return;
+        }
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("id", recorded.pending().id());
+        detail.put("outcome", NOT_TAKEN);
+        detail.put("reason", "the store could not keep this " + recorded.outcome() + ", so it was not taken");
+        detail.putObject(NOT_TAKEN).put("outcome", recorded.outcome()).put("iss", recorded.actor().issuer())
+                .put("sub", recorded.actor().subject()).put("at", recorded.at().toString());
+        try {
+            log.appendDurably(event(clock.instant(), EventType.APPROVAL_DECIDED, PolicyFileWatcher.GATEWAY, recorded.pending().request(),
+                    detail));
+        } catch (EvidenceLogUnavailableException e) {
+            LOG.error("approval {}: the store could not keep a {} ({}) and the evidence log cannot say it was not taken: {}",
+                    recorded.pending().id(), recorded.outcome(), cause.getMessage(), e.getMessage());
         }
     }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.bundle.BundleVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -276,6 +277,34 @@ class AuditReportTest {
         assertThat(value(figures, "exceptions.evidence_gaps")).isEqualTo(1);
         JsonNode gap = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("integrity").path("gaps").get(0);
         assertThat(gap.path("events").path("value").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void anApprovalTheGatewaysStoreDidNotKeepIsNotCountedAsApprovedButAsHowTheRequestReallyEnded() throws Exception {
+        ReportLog voided = new ReportLog();
+        voided.advance(Duration.ofMinutes(61));
+        ReportLog.Session session = voided.session(ANALYST, "shop").open(true);
+        long seq = session.command("DROP TABLE orders", "ddl", "hold-ddl");
+        session.requested("q1", "DROP TABLE orders", List.of("dba"), List.of());
+        Instant approvedAt = voided.clock;
+        session.decided(DBA, "q1", "approved", "fine", false);
+        // The gateway's store failed at COMMIT: the approval was refused to the DBA and the command never ran.
+        ObjectNode notTaken = ReportLog.detail().put("id", "q1").put("outcome", "not_taken")
+                .put("reason", "the store could not keep this approved, so it was not taken");
+        notTaken.putObject("not_taken").put("outcome", "approved").put("iss", "tracegate").put("sub", DBA.sub())
+                .put("at", approvedAt.toString());
+        voided.append("approval.decided", ReportLog.GATEWAY, session.id, "shop", notTaken);
+        session.decided(ReportLog.GATEWAY, "q1", "expired", "no decision within 15m", false);
+        session.blocked(seq, "expired", "hold-ddl", "no decision within 15m", "q1");
+        session.result(seq, "blocked");
+        session.close();
+        Path bundle = voided.bundle(dir.resolve("voided"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "approvals.outcome.approved")).isZero();
+        assertThat(value(figures, "approvals.outcome.expired")).isEqualTo(1);
+        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(voided.key.verifierKey()))))
+                .hasValueSatisfying(result -> assertThat(result.ok()).isTrue());
     }
 
     @Test
