@@ -106,6 +106,19 @@ class AuditReportTest {
         session.close();
     }
 
+    /** A log whose sessions begin an hour into the period. */
+    private static ReportLog logAnHourIn() {
+        ReportLog log = new ReportLog();
+        log.advance(Duration.ofMinutes(61));
+        return log;
+    }
+
+    /** The verifier recomputes the same report.json and renders the same report.html from the bundle's events. */
+    private static void assertReportVerifies(Path bundle, ReportLog log) {
+        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()))))
+                .hasValueSatisfying(result -> assertThat(result.ok()).as(String.join("\n", result.lines())).isTrue());
+    }
+
     private long findCommand(String text) {
         for (int i = 0; i < log.events.size(); i++) {
             String line = new String(log.events.get(i), StandardCharsets.UTF_8);
@@ -281,8 +294,7 @@ class AuditReportTest {
 
     @Test
     void anApprovalTheGatewaysStoreDidNotKeepIsNotCountedAsApprovedButAsHowTheRequestReallyEnded() throws Exception {
-        ReportLog voided = new ReportLog();
-        voided.advance(Duration.ofMinutes(61));
+        ReportLog voided = logAnHourIn();
         ReportLog.Session session = voided.session(ANALYST, "shop").open(true);
         long seq = session.command("DROP TABLE orders", "ddl", "hold-ddl");
         session.requested("q1", "DROP TABLE orders", List.of("dba"), List.of());
@@ -303,14 +315,12 @@ class AuditReportTest {
         Map<String, JsonNode> figures = figures(bundle);
         assertThat(value(figures, "approvals.outcome.approved")).isZero();
         assertThat(value(figures, "approvals.outcome.expired")).isEqualTo(1);
-        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(voided.key.verifierKey()))))
-                .hasValueSatisfying(result -> assertThat(result.ok()).isTrue());
+        assertReportVerifies(bundle, voided);
     }
 
     @Test
     void textThatWouldDisplayInAnotherOrderOrHideCharactersIsShownByItsCodePoints() throws Exception {
-        ReportLog crafted = new ReportLog();
-        crafted.advance(Duration.ofMinutes(61));
+        ReportLog crafted = logAnHourIn();
         ReportLog.Actor reversedName = new ReportLog.Actor("apikey:ev\u202Eil", "ana\u2067lyst\u2069", "human", List.of("analysts"));
         ReportLog.Session session = crafted.session(reversedName, "shop").open(true);
         // Displayed as written, the override turns the tail around: the auditor would read "WHERE id = 7" before a DELETE of every row.
@@ -324,14 +334,12 @@ class AuditReportTest {
                 .as("no direction override, isolate, zero-width or line separator character reaches the page").isEmpty();
         assertThat(html).contains("-- &lt;U+202E&gt;7 = di EREHW").contains("SELECT 1&lt;U+200B&gt;;&lt;U+2028&gt;DROP TABLE x")
                 .contains("ana&lt;U+2067&gt;lyst&lt;U+2069&gt;");
-        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(crafted.key.verifierKey())))).hasValueSatisfying(
-                result -> assertThat(result.ok()).as("the verifier renders the same page").isTrue());
+        assertReportVerifies(bundle, crafted);
     }
 
     @Test
     void theHtmlEscapesWhatTheLogHoldsAndNeedsNoScriptOrExternalResource() throws Exception {
-        ReportLog hostile = new ReportLog();
-        hostile.advance(Duration.ofMinutes(61));
+        ReportLog hostile = logAnHourIn();
         ReportLog.Session session = hostile.session(ANALYST, "shop\"><img src=x onerror=alert(1)>").open(true);
         long seq = session.command("SELECT '</pre><script>alert(document.cookie)</script>'", "read", "default");
         session.result(seq, "ok", "<b>bold</b>");
