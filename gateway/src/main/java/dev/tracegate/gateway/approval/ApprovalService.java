@@ -288,7 +288,7 @@ public final class ApprovalService implements AutoCloseable {
             votes.add(vote);
             boolean enough = regular && votes.size() >= spec.minApprovals();
             boolean breakGlass = !enough && breakGlassMember;
-            stored.addVote(tx, id, votes.size() - 1, vote, grant);
+            stored.addVote(tx, id, vote, grant);
             if (!enough && !breakGlass) {
                 recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
                 recorded = new Recorded(pending, now, approver, "vote");

@@ -142,12 +142,14 @@ final class StoredApprovals {
         }
     }
 
-    void addVote(StoreTransaction tx, String id, int seq, ApproverVote vote, Duration grant) throws SQLException {
+    /** After every vote the request keeps (lapsed ones are removed, so it cannot be their count): read back in the order cast. */
+    void addVote(StoreTransaction tx, String id, ApproverVote vote, Duration grant) throws SQLException {
         try (PreparedStatement insert = tx.connection().prepareStatement("INSERT INTO approval_vote (approval_id, approver_key,"
-                + " seq, approver_json, reason, voted_at, grant_millis, sign_in_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " seq, approver_json, reason, voted_at, grant_millis, sign_in_json) VALUES (?, ?,"
+                + " (SELECT COALESCE(MAX(seq) + 1, 0) FROM approval_vote WHERE approval_id = ?), ?, ?, ?, ?, ?)")) {
             insert.setString(1, id);
             insert.setString(2, key(vote.approver()));
-            insert.setInt(3, seq);
+            insert.setString(3, id);
             insert.setString(4, StoredJson.write(vote.approver()));
             insert.setString(5, vote.reason());
             insert.setObject(6, time(vote.at()));

@@ -326,6 +326,7 @@ class ApprovalServiceTest {
         approvals.approve(pending.id(), oidcSignIn(DBA, clock.instant().plus(Duration.ofMinutes(5))), "still a DBA", null);
         assertThat(pending.decision().get(1, TimeUnit.SECONDS).outcome()).as("signed in again, she counts again")
                 .isEqualTo(ApprovalOutcome.APPROVED);
+        assertThat(pending.decision().get().votes()).extracting(ApproverVote::approver).containsExactly(SECURITY, DBA);
         assertThat(fixtures.events().getLast().path("detail").has("lapsed_votes")).isFalse();
     }
 
