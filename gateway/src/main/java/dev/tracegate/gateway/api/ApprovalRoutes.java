@@ -6,6 +6,8 @@ import dev.tracegate.gateway.approval.ApprovalException;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.ConsoleConfig;
+import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -17,6 +19,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,12 +42,39 @@ final class ApprovalRoutes {
     }
 
     static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions) {
+        register(routes, approvals, sessions, ConsoleConfig.tokenOnly().decisionSignIn());
+    }
+
+    /**
+     * @param consoleDecisionSignIn how recent a console session's sign-in must be for its person to
+     *                              approve or deny ({@code console.decisionSignInMinutes})
+     */
+    static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions, Duration consoleDecisionSignIn) {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
         routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
         routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
                 sessions.recentCommands(visible(ctx, approvals).request().requester(), RECENT_COMMANDS))));
-        routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true));
-        routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false));
+        routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true, consoleDecisionSignIn));
+        routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false, consoleDecisionSignIn));
+    }
+
+    /**
+     * A console session keeps the groups of its sign-in for its whole life (hours); a decision
+     * through it needs them read recently, or someone removed from the approver group at the
+     * identity provider could still decide. 401 sends the console to sign in again, back to this
+     * page. A bearer token carries its own, short, life.
+     */
+    private static void requireRecentConsoleSignIn(Context ctx, Duration within) {
+        ConsoleSession session = ctx.attribute(ApiServer.CONSOLE_SESSION);
+        if (session == null) {
+            return;
+        }
+        Instant signedIn = session.signedInAt();
+        if (signedIn == null || !Instant.now().isBefore(signedIn.plus(within))) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "sign in to the console again to approve or deny: your groups were read when"
+                    + " this session signed in" + (signedIn == null ? "" : " at " + signedIn) + ", and a decision needs them read within the last "
+                    + within.toMinutes() + " minutes (console.decisionSignInMinutes)");
+        }
     }
 
     /** Pending requests the caller may see, oldest first; with {@code ?all=true} also recent decisions, newest first. */
@@ -62,9 +92,10 @@ final class ApprovalRoutes {
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no approval " + id));
     }
 
-    private static void decide(Context ctx, ApprovalService approvals, boolean approve) {
+    private static void decide(Context ctx, ApprovalService approvals, boolean approve, Duration consoleDecisionSignIn) {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
         visible(ctx, approvals); // someone who may not see a request learns nothing of it, not even that it exists
+        requireRecentConsoleSignIn(ctx, consoleDecisionSignIn);
         JsonNode body = body(ctx);
         String reason = body == null ? null : body.path("reason").asText(null);
         if (reason == null || reason.isBlank()) {

@@ -10,6 +10,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.Grant;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
@@ -44,6 +45,9 @@ class ApprovalRoutesTest {
     private static final Identity AUDITOR = person("aude", "auditors");
     private static final Map<String, Identity> TOKENS = Map.of("t-analyst", ANALYST, "t-mallory", MALLORY, "t-dba", DBA,
             "t-dba2", OTHER_DBA, "t-auditor", AUDITOR);
+    /** Console sessions of the DBA, by how long ago they signed in. */
+    private static final Map<String, Duration> CONSOLE_AGES = Map.of("console-this-morning", Duration.ofHours(3),
+            "console-just-now", Duration.ofMinutes(2));
     private static final ApprovalSpec ONE_DBA = new ApprovalSpec(List.of("dba"), 1, Duration.ofMinutes(10), List.of());
     private static final ApprovalSpec TWO_DBAS = new ApprovalSpec(List.of("dba"), 2, Duration.ofMinutes(10), List.of());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,14 +71,23 @@ class ApprovalRoutesTest {
             javalin.startup.showJavalinBanner = false;
             javalin.routes.before("/api/*", ctx -> {
                 String header = ctx.header("Authorization");
-                Identity caller = header == null ? null : TOKENS.get(header.replaceFirst("^Bearer ", ""));
+                String token = header == null ? "" : header.replaceFirst("^Bearer ", "");
+                Duration consoleAge = CONSOLE_AGES.get(token);
+                Identity caller = consoleAge != null ? DBA : TOKENS.get(token);
                 if (caller == null) {
                     throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token");
                 }
                 ctx.attribute(ApiServer.IDENTITY, caller);
                 // As a bearer token's verifier gives it: a sign-in that lasts an hour and names no key.
-                ctx.attribute(ApiServer.SIGN_IN, new SignIn(caller, Instant.now(), Instant.now().plus(Duration.ofHours(1)), null, null,
-                        new CredentialRef(CredentialRef.OIDC_TOKEN, null)));
+                SignIn signIn = new SignIn(caller, Instant.now(), Instant.now().plus(Duration.ofHours(1)), null, null,
+                        new CredentialRef(CredentialRef.OIDC_TOKEN, null));
+                ctx.attribute(ApiServer.SIGN_IN, signIn);
+                if (consoleAge != null) {
+                    // As ApiServer finds a console session by its cookie: signed in that long ago, for eight hours.
+                    Instant signedIn = Instant.now().minus(consoleAge);
+                    ctx.attribute(ApiServer.CONSOLE_SESSION, new ConsoleSession(token, signIn, "csrf", signedIn.plus(Duration.ofHours(8)),
+                            signedIn));
+                }
             });
             ApprovalRoutes.register(javalin.routes, approvals, new SessionQueries(log));
             javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
@@ -153,6 +166,25 @@ class ApprovalRoutesTest {
         assertThat(post("/api/approvals/" + pending.id() + "/deny", "t-dba", "{\"reason\": \"re\u202Everse\"}").status()).isEqualTo(200);
         assertThat(get("/api/approvals/" + pending.id(), "t-dba").body().path("decision").path("reason").asText())
                 .isEqualTo("re<U+202E>verse");
+    }
+
+    @Test
+    void throughAConsoleSessionSignedInHoursAgoADecisionAsksToSignInAgain() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a5 text");
+
+        Answer stale = post("/api/approvals/" + pending.id() + "/approve", "console-this-morning", "{\"reason\": \"ok\"}");
+        assertThat(stale.status()).as("the console signs in again on 401").isEqualTo(401);
+        assertThat(stale.body().path("error").asText()).startsWith("sign in to the console again to approve or deny")
+                .contains("within the last 60 minutes (console.decisionSignInMinutes)");
+        assertThat(post("/api/approvals/" + pending.id() + "/deny", "console-this-morning", "{\"reason\": \"no\"}").status())
+                .isEqualTo(401);
+        assertThat(get("/api/approvals/" + pending.id(), "console-this-morning").status()).as("reading needs no fresh sign-in")
+                .isEqualTo(200);
+        assertThat(pending.decided()).isFalse();
+
+        Answer fresh = post("/api/approvals/" + pending.id() + "/approve", "console-just-now", "{\"reason\": \"ok\"}");
+        assertThat(fresh.status()).isEqualTo(200);
+        assertThat(fresh.body().path("status").asText()).isEqualTo("approved");
     }
 
     @Test
