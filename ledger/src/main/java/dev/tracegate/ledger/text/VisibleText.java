@@ -29,6 +29,19 @@ public final class VisibleText {
     }
 
     /**
+     * As {@link #of}, for one line of a terminal's output: the line feed and tab are shown too, so a
+     * text from a bundle or an event (a file name, a figure's id) can start no line of its own, such
+     * as a forged "ok" or "VERIFIED" below the verdict.
+     */
+    public static String line(String text) {
+        String shown = of(text);
+        if (shown == null || (shown.indexOf('\n') < 0 && shown.indexOf('\t') < 0)) {
+            return shown;
+        }
+        return shown.replace("\n", "<U+000A>").replace("\t", "<U+0009>");
+    }
+
+    /**
      * Format characters (bidirectional controls and marks, zero-width characters, the BOM, tag
      * characters), line and paragraph separators, control characters other than line feed and tab,
      * and surrogates that pair with nothing.
