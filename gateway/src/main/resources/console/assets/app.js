@@ -1,7 +1,7 @@
 // The console: a few pages over the REST API. Every URL is shareable; a link to an approval
 // from a notification opens that approval (after sign-in, the server returns here).
 import { get, post, useCsrfToken } from './api.js';
-import { errorBox, render } from './dom.js';
+import { errorBox, render, visible } from './dom.js';
 import { approvalPage, inboxPage } from './page-approvals.js';
 import { sessionsPage } from './page-sessions.js';
 import { replayPage } from './page-replay.js';
@@ -35,7 +35,7 @@ async function start() {
     return;
   }
   useCsrfToken(me.csrf_token);
-  document.getElementById('who').textContent = `${me.name || me.subject} (${me.roles.filter(r => r !== 'user').join(', ') || 'user'})`;
+  document.getElementById('who').textContent = `${visible(me.name || me.subject)} (${me.roles.filter(r => r !== 'user').join(', ') || 'user'})`;
   const readsAll = me.roles.includes('admin') || me.roles.includes('auditor');
   for (const item of document.querySelectorAll('[data-role="auditor"]')) item.hidden = !readsAll;
   document.getElementById('signout').addEventListener('click', async () => {

@@ -13,10 +13,21 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+// Characters that are invisible or change the order text is displayed in (bidirectional overrides
+// and isolates, zero-width characters, line separators, controls other than line feed and tab),
+// and lone surrogates. A statement, a name or a reason comes from whoever the log recorded; an
+// override in it would show its tail in another order than the one that ran. As the server's
+// VisibleText does for approvals and report.html, each is shown as its code point.
+const HIDDEN = /[\p{Cf}\p{Zl}\p{Zp}\p{Cs}]|[^\P{Cc}\n\t]/gu;
+
+export function visible(text) {
+  return text.replace(HIDDEN, c => '<U+' + c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0') + '>');
+}
+
 function append(el, children) {
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(child instanceof Node ? child : String(child));
+    el.append(child instanceof Node ? child : visible(String(child)));
   }
 }
 

@@ -3,6 +3,7 @@ package dev.tracegate.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.ledger.text.VisibleText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
@@ -160,11 +161,12 @@ final class ApprovalsCommand {
             field(out, "to approve", approval.path("approve_command").asText() + " --reason \"...\"");
         }
         out.println("command:");
-        approval.path("command").asText().lines().forEach(line -> out.println("  " + line));
+        approval.path("command").asText().lines().forEach(line -> out.println("  " + VisibleText.line(line)));
     }
 
+    /** One line each: a reason or a name with a line feed or an escape sequence in it cannot pass for another field. */
     private static void field(PrintStream out, String name, String value) {
-        out.printf("%-13s %s%n", name + ":", value);
+        out.printf("%-13s %s%n", name + ":", VisibleText.line(value));
     }
 
     private static String votes(JsonNode approval) {
@@ -172,7 +174,7 @@ final class ApprovalsCommand {
     }
 
     private static String oneLine(String command) {
-        String flat = command.replaceAll("\\s+", " ").strip();
+        String flat = VisibleText.line(command.replaceAll("\\s+", " ").strip());
         return flat.length() > 80 ? flat.substring(0, 77) + "..." : flat;
     }
 }

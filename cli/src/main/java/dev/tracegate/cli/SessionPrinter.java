@@ -1,6 +1,7 @@
 package dev.tracegate.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tracegate.ledger.text.VisibleText;
 import java.io.PrintStream;
 
 /**
@@ -62,14 +63,31 @@ final class SessionPrinter {
                         + detail.path("commands").asText() + " commands, " + detail.path("duration_ms").asText() + " ms";
                 default -> event.path("type").asText() + " " + detail;
             };
+            line = forTerminal(line);
             if (withSource) {
                 out.printf("%6s  %s  %-8s %-10s %-8s %-12s %s%n", event.path("index").asText(), event.path("time").asText(),
                         event.path("resource").path("protocol").asText("-"), event.path("resource").path("connection").asText("-"),
-                        shortSession(event), event.path("actor").path("name").asText(event.path("actor").path("sub").asText()), line);
+                        shortSession(event), forTerminal(event.path("actor").path("name").asText(event.path("actor").path("sub").asText())),
+                        line);
             } else {
                 out.printf("%6s  %s  %s%n", event.path("index").asText(), event.path("time").asText(), line);
             }
         }
+    }
+
+    /** How the lines after the first of a multi-line text begin: never like an event's line. */
+    static final String CONTINUATION = "\n        | ";
+
+    /**
+     * A line as a terminal may show it. A statement, a name or a reason is whatever the recorded
+     * client sent: an escape sequence in it would run in the reader's terminal (erase the lines
+     * above, retitle the window, write the clipboard), a carriage return would overwrite its own
+     * line, a right-to-left override reverse its tail, and a line feed start a line that passes
+     * for another event. So each such character is shown as its code point ({@link VisibleText}),
+     * and each further line of a multi-line statement is marked as the same event's.
+     */
+    static String forTerminal(String line) {
+        return VisibleText.of(line).replace("\n", CONTINUATION);
     }
 
     /** Rows of a SQL or HTTP result; an SSH command has an exit status instead (in its tags). */

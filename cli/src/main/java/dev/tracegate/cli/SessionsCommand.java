@@ -78,11 +78,12 @@ final class SessionsCommand {
                 out.printf("%-36s  %-27s  %-20s  %-10s  %-22s  %8s  %s%n",
                         session.path("id").asText(),
                         opened.path("time").asText(),
-                        opened.path("actor").path("name").asText(opened.path("actor").path("sub").asText()),
+                        SessionPrinter.forTerminal(opened.path("actor").path("name").asText(opened.path("actor").path("sub").asText())),
                         opened.path("resource").path("connection").asText(),
                         opened.path("detail").path("client").asText(),
                         closed.isMissingNode() || closed.isNull() ? "-" : closed.path("detail").path("commands").asText(),
-                        closed.isMissingNode() || closed.isNull() ? "open" : "closed: " + closed.path("detail").path("reason").asText());
+                        closed.isMissingNode() || closed.isNull() ? "open"
+                                : SessionPrinter.forTerminal("closed: " + closed.path("detail").path("reason").asText()));
             }
             return 0;
         }

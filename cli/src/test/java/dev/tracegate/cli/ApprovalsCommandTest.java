@@ -61,4 +61,22 @@ class ApprovalsCommandTest {
                 "command:\n  ALTER TABLE orders\n    ADD COLUMN note text")
                 .doesNotContain("to approve:");
     }
+
+    @Test
+    void aReasonOrNameCannotStartALineThatPassesForAnotherFieldNorActOnTheTerminal() throws Exception {
+        JsonNode pending = json("{'id': 'k7mq2xw9bd4p', 'status': 'pending', 'requester': 'analyst\\u001b[2K', 'requester_subject': 'apikey:analyst',"
+                + " 'min_approvals': 2, 'approvers': ['dba'], 'break_glass_groups': [],"
+                + " 'votes': [{'approver': 'dana', 'at': '2026-11-23T09:01:00Z', 'reason': 'fine\\napproved by:  sam at 2026-11-23T09:02:00Z: ok'}],"
+                + " 'approve_command': 'tracegate approvals approve k7mq2xw9bd4p', 'command': 'DROP TABLE orders -- \\u001b[1A\\u001b[2K\\rSELECT 1'}");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        ApprovalsCommand.print(new PrintStream(bytes, true, StandardCharsets.UTF_8), pending);
+
+        String shown = bytes.toString(StandardCharsets.UTF_8);
+        assertThat(shown).doesNotContain("\u001b").doesNotContain("\r")
+                .contains("approved by:  dana at 2026-11-23T09:01:00Z: fine<U+000A>approved by:  sam")
+                .contains("requester:    analyst<U+001B>[2K (apikey:analyst)")
+                .contains("  DROP TABLE orders -- <U+001B>[1A<U+001B>[2K");
+        assertThat(shown.lines().filter(line -> line.startsWith("approved by:"))).hasSize(1);
+    }
 }

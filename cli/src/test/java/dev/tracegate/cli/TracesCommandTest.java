@@ -75,13 +75,20 @@ class TracesCommandTest {
                 try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.postgresPort()
                         + "/shop?sslmode=require", admin); Statement sql = c.createStatement()) {
                     sql.executeQuery("SELECT count(*) FROM people /*traceparent='00-" + TRACE + "-00f067aa0ba902b7-01'*/").close();
+                    // A comment that, printed as recorded, would retitle the reader's terminal, erase the line above,
+                    // and start a line that passes for another event.
+                    sql.executeQuery("SELECT 2 /* \u001b]0;owned\u0007\u001b[1A\u001b[2K\r\n    99  2026-01-01T00:00:00Z  forged \u202Eevent */"
+                            + " /*traceparent='00-" + TRACE + "-00f067aa0ba902b7-01'*/").close();
                 }
 
                 String timeline = CliOutput.run("traces", "show", TRACE, "--server", api, "--token", "tg_admin_key");
 
                 assertThat(timeline).startsWith("trace " + TRACE + ": ").contains(" events in 2 sessions (postgres)\n");
                 assertThat(timeline.lines().skip(1)).allMatch(line -> line.matches(
-                        " *\\d+  \\d{4}-\\d\\d-\\d\\dT\\S+Z  postgres shop       [0-9a-f]{8} (analyst|admin|dora) +\\S.*"));
+                        " *\\d+  \\d{4}-\\d\\d-\\d\\dT\\S+Z  postgres shop       [0-9a-f]{8} (analyst|admin|dora) +\\S.*")
+                        || line.startsWith("        | "));
+                assertThat(timeline).doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u0007").doesNotContain("\u202E")
+                        .contains("SELECT 2 /* <U+001B>]0;owned<U+0007><U+001B>[1A<U+001B>[2K<U+000D>\n        |     99  ");
                 assertThat(timeline).containsSubsequence(
                         "analyst      session opened by analyst <tracegate/apikey:analyst> [\"analysts\"] from 127.0.0.1:",
                         "app=" + appName,

@@ -6,6 +6,7 @@ import dev.tracegate.ledger.bundle.VerificationReport;
 import dev.tracegate.ledger.note.NoteException;
 import dev.tracegate.ledger.note.VerifierKey;
 import dev.tracegate.ledger.report.ReportVerifier;
+import dev.tracegate.ledger.text.VisibleText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -100,18 +101,19 @@ public final class VerifyCommand {
             return USAGE;
         }
         VerificationReport report = BundleVerifier.verify(bundle, key, earlier, origin, new RequiredFreshness(minSize, notBefore));
-        report.results().forEach(line -> out.println("ok  " + line));
-        out.println(report.summary());
+        // Every line may carry text the bundle chose (a file's name, a figure's id): shown, never acted on by the terminal.
+        report.results().forEach(line -> out.println("ok  " + VisibleText.line(line)));
+        out.println(VisibleText.line(report.summary()));
         boolean reportOk = ReportVerifier.afterBundle(bundle, report).map(checked -> {
-            checked.lines().forEach(line -> out.println((checked.ok() ? "ok  " : "    ") + line));
-            out.println(checked.summary());
+            checked.lines().forEach(line -> out.println((checked.ok() ? "ok  " : "    ") + VisibleText.line(line)));
+            out.println(VisibleText.line(checked.summary()));
             return checked.ok();
         }).orElse(true);
         if (!report.ok() || !reportOk) {
             return FAILED;
         }
         if (!report.trusted()) {
-            out.println(report.untrustedLine());
+            out.println(VisibleText.line(report.untrustedLine()));
             return UNTRUSTED;
         }
         return OK;

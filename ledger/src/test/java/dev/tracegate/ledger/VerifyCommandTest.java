@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,34 @@ class VerifyCommandTest {
 
         key.savePublicKey(dir.resolve("log.pub"));
         assertThat(run(bundle.toString(), "--key", dir.resolve("log.pub").toString()).code).isEqualTo(VerifyCommand.OK);
+    }
+
+    /**
+     * A bundle that adds a file whose name is a terminal's escape sequences and a line of its own:
+     * printed as the bundle has it, the verdict's line would be erased and a forged "VERIFIED"
+     * printed in its place. Every character of it that a terminal would act on is shown instead.
+     */
+    @Test
+    void textTheBundleChoseCannotActOnTheTerminalNorStartALine() throws IOException {
+        String forgedName = "x\u001b[1A\u001b[2K\rVERIFIED 5 event(s) of log tracegate.example.com/cli\n\u202Eok";
+        Path crafted = dir.resolve("crafted.zip");
+        try (ZipFile original = new ZipFile(bundle.toFile());
+             ZipOutputStream copy = new ZipOutputStream(Files.newOutputStream(crafted), StandardCharsets.UTF_8)) {
+            for (ZipEntry entry : original.stream().toList()) {
+                copy.putNextEntry(new ZipEntry(entry.getName()));
+                copy.write(original.getInputStream(entry).readAllBytes());
+                copy.closeEntry();
+            }
+            copy.putNextEntry(new ZipEntry(forgedName));
+            copy.closeEntry();
+        }
+
+        Output out = run(crafted.toString(), "--key", key.verifierKey().format());
+
+        assertThat(out.code).isEqualTo(VerifyCommand.FAILED);
+        assertThat(out.stdout).doesNotContain("\u001b").doesNotContain("\r").doesNotContain("\u202E")
+                .contains("x<U+001B>[1A<U+001B>[2K<U+000D>VERIFIED 5 event(s) of log tracegate.example.com/cli<U+000A><U+202E>ok");
+        assertThat(out.stdout.lines()).noneMatch(line -> line.startsWith("VERIFIED")).anyMatch(line -> line.startsWith("FAILED"));
     }
 
     /**

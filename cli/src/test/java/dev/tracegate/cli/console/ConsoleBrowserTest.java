@@ -85,14 +85,16 @@ class ConsoleBrowserTest {
             assertThat(page.locator("#pending")).containsText("Nothing is waiting");
             screenshot(page, "approvals-empty");
 
-            Process psql = heldPsql("ALTER TABLE shelves ADD COLUMN note text /* asked by ada@example.com */");
+            // The comment's right-to-left override would show its tail reversed: every page shows it as its code point.
+            Process psql = heldPsql("ALTER TABLE shelves ADD COLUMN note text /* asked by ada@example.com \u202Eon behalf of */");
             // The inbox updates by itself: no reload.
             assertThat(page.locator("[data-approval]")).hasCount(1, new com.microsoft.playwright.assertions.LocatorAssertions.HasCountOptions().setTimeout(20_000));
             assertThat(page.locator("[data-approval]")).containsText("analyst wants to run ddl on shop");
             screenshot(page, "approvals-inbox");
 
             page.locator("[data-approval] a").click();
-            assertThat(page.locator("#approval-command")).hasText("ALTER TABLE shelves ADD COLUMN note text /* asked by [EMAIL] */");
+            assertThat(page.locator("#approval-command")).hasText(
+                    "ALTER TABLE shelves ADD COLUMN note text /* asked by [EMAIL] <U+202E>on behalf of */");
             assertThat(page.locator("#approval-command-shown")).containsText("masked as the evidence records them");
             assertThat(page.locator(".facts")).containsText("hold-ddl");
             assertThat(page.locator(".facts")).containsText("analyst (apikey:analyst)");
@@ -142,6 +144,8 @@ class ConsoleBrowserTest {
 
             page.navigate(fixture.consoleUrl() + "/traces/" + TRACE);
             assertThat(page.locator("table")).containsText("ALTER TABLE shelves ADD COLUMN note text");
+            assertThat(page.locator("table")).containsText("<U+202E>on behalf of");
+            assertThat(page.locator("table")).not().containsText("\u202E");
             screenshot(page, "trace");
         }
     }

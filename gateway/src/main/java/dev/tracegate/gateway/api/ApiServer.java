@@ -103,7 +103,7 @@ public final class ApiServer implements AutoCloseable {
             javalin.routes.get("/api/me", ctx -> ctx.json(CallerView.of(ctx.attribute(IDENTITY), ctx.attribute(CONSOLE_SESSION), guard.policy())));
             IdentityRoutes.register(javalin.routes, gatewayIdentities, evidence, admission);
             SshCertificateRoutes.register(javalin.routes, sshAuthority, evidence, sshPort);
-            ApprovalRoutes.register(javalin.routes, approvals, sessions);
+            ApprovalRoutes.register(javalin.routes, approvals, sessions, console.decisionSignIn());
             ConfigurationRoutes.register(javalin.routes, connections, guard);
             TraceRoutes.register(javalin.routes, evidence);
             ReportRoutes.register(javalin.routes, new AuditReports(evidence, checkpoints));

@@ -6,8 +6,12 @@ import dev.tracegate.gateway.approval.ApprovalException;
 import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.approval.ApproverVote;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.gateway.config.ConsoleConfig;
+import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
+import dev.tracegate.ledger.text.VisibleText;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import dev.tracegate.policy.rules.PolicyException;
 import dev.tracegate.policy.rules.PolicyParser;
@@ -15,6 +19,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,12 +42,39 @@ final class ApprovalRoutes {
     }
 
     static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions) {
+        register(routes, approvals, sessions, ConsoleConfig.tokenOnly().decisionSignIn());
+    }
+
+    /**
+     * @param consoleDecisionSignIn how recent a console session's sign-in must be for its person to
+     *                              approve or deny ({@code console.decisionSignInMinutes})
+     */
+    static void register(RoutesConfig routes, ApprovalService approvals, SessionQueries sessions, Duration consoleDecisionSignIn) {
         routes.get("/api/approvals", ctx -> list(ctx, approvals));
         routes.get("/api/approvals/{id}", ctx -> ctx.json(viewFor(ctx.attribute(ApiServer.IDENTITY), visible(ctx, approvals))));
         routes.get("/api/approvals/{id}/activity", ctx -> ctx.json(Map.of("commands",
                 sessions.recentCommands(visible(ctx, approvals).request().requester(), RECENT_COMMANDS))));
-        routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true));
-        routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false));
+        routes.post("/api/approvals/{id}/approve", ctx -> decide(ctx, approvals, true, consoleDecisionSignIn));
+        routes.post("/api/approvals/{id}/deny", ctx -> decide(ctx, approvals, false, consoleDecisionSignIn));
+    }
+
+    /**
+     * A console session keeps the groups of its sign-in for its whole life (hours); a decision
+     * through it needs them read recently, or someone removed from the approver group at the
+     * identity provider could still decide. 401 sends the console to sign in again, back to this
+     * page. A bearer token carries its own, short, life.
+     */
+    private static void requireRecentConsoleSignIn(Context ctx, Duration within) {
+        ConsoleSession session = ctx.attribute(ApiServer.CONSOLE_SESSION);
+        if (session == null) {
+            return;
+        }
+        Instant signedIn = session.signedInAt();
+        if (signedIn == null || !Instant.now().isBefore(signedIn.plus(within))) {
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "sign in to the console again to approve or deny: your groups were read when"
+                    + " this session signed in" + (signedIn == null ? "" : " at " + signedIn) + ", and a decision needs them read within the last "
+                    + within.toMinutes() + " minutes (console.decisionSignInMinutes)");
+        }
     }
 
     /** Pending requests the caller may see, oldest first; with {@code ?all=true} also recent decisions, newest first. */
@@ -60,9 +92,10 @@ final class ApprovalRoutes {
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "no approval " + id));
     }
 
-    private static void decide(Context ctx, ApprovalService approvals, boolean approve) {
+    private static void decide(Context ctx, ApprovalService approvals, boolean approve, Duration consoleDecisionSignIn) {
         Identity caller = ctx.attribute(ApiServer.IDENTITY);
         visible(ctx, approvals); // someone who may not see a request learns nothing of it, not even that it exists
+        requireRecentConsoleSignIn(ctx, consoleDecisionSignIn);
         JsonNode body = body(ctx);
         String reason = body == null ? null : body.path("reason").asText(null);
         if (reason == null || reason.isBlank()) {
@@ -71,7 +104,8 @@ final class ApprovalRoutes {
         String id = ctx.pathParam("id");
         try {
             if (approve) {
-                approvals.approve(id, caller, reason, grant(body));
+                // The sign-in, not only who: an earlier vote counts at the deciding one only while its sign-in stands.
+                approvals.approve(id, (SignIn) ctx.attribute(ApiServer.SIGN_IN), reason, grant(body));
             } else {
                 approvals.deny(id, caller, reason);
             }
@@ -142,7 +176,7 @@ final class ApprovalRoutes {
         view.put("id", approval.id());
         view.put("status", decision == null ? "pending" : decision.outcome().name().toLowerCase(Locale.ROOT));
         view.put("requester", name(approval.request().requester()));
-        view.put("requester_subject", approval.request().requester().subject());
+        view.put("requester_subject", VisibleText.of(approval.request().requester().subject()));
         view.put("requester_issuer", approval.request().requester().issuer());
         view.put("session", approval.request().sessionId());
         view.put("connection", approval.request().connection());
@@ -162,7 +196,7 @@ final class ApprovalRoutes {
         if (decision != null) {
             Map<String, Object> decided = new LinkedHashMap<>();
             decided.put("outcome", view.get("status"));
-            decided.put("reason", decision.reason());
+            decided.put("reason", VisibleText.of(decision.reason()));
             decided.put("by", approval.decidedBy().map(ApprovalRoutes::name).orElse(null));
             decided.put("at", approval.decidedAt().map(Object::toString).orElse(null));
             decided.put("break_glass", decision.breakGlass());
@@ -176,14 +210,15 @@ final class ApprovalRoutes {
     private static Map<String, Object> vote(ApproverVote vote) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("approver", name(vote.approver()));
-        out.put("subject", vote.approver().subject());
+        out.put("subject", VisibleText.of(vote.approver().subject()));
         out.put("issuer", vote.approver().issuer());
-        out.put("reason", vote.reason());
+        out.put("reason", VisibleText.of(vote.reason()));
         out.put("at", vote.at().toString());
         return out;
     }
 
+    /** Names and reasons come from identity providers and people: shown so none reads in another order than written. */
     private static String name(Identity identity) {
-        return identity.name() != null ? identity.name() : identity.subject();
+        return VisibleText.of(identity.name() != null ? identity.name() : identity.subject());
     }
 }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.approval;
 
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.ledger.text.VisibleText;
 import dev.tracegate.policy.rules.ApprovalSpec;
 
 /**
@@ -11,7 +12,9 @@ import dev.tracegate.policy.rules.ApprovalSpec;
  * @param connection     where
  * @param protocol       which protocol
  * @param command        the command text as approvers see it: as the evidence records it, or, when the
- *                       policy lets them ({@code approversSee: clear}), with only credentials taken out
+ *                       policy lets them ({@code approversSee: clear}), with only credentials taken out;
+ *                       either way with every invisible or direction-changing character shown as its
+ *                       code point ({@link VisibleText}), so that what they approve reads in the order it runs
  * @param recordedCommand the command text as the evidence records it (personal data and credentials masked)
  * @param statementClass the classifier's verdict
  * @param rule           the policy rule that held it
@@ -22,6 +25,10 @@ import dev.tracegate.policy.rules.ApprovalSpec;
 public record ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,
                               String recordedCommand, String statementClass, String rule, String reason, ApprovalSpec spec,
                               String trace) {
+
+    public ApprovalRequest {
+        command = VisibleText.of(command);
+    }
 
     /** A request whose command approvers see exactly as the evidence records it. */
     public ApprovalRequest(String sessionId, Identity requester, String connection, String protocol, String command,

@@ -2,12 +2,16 @@ package dev.tracegate.gateway.approval;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.gateway.config.ApprovalsConfig;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.PolicyFileWatcher;
+import dev.tracegate.gateway.identity.ActiveKeys;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.gateway.store.StoreException;
 import dev.tracegate.gateway.store.StoreTransaction;
@@ -67,6 +71,10 @@ public final class ApprovalService implements AutoCloseable {
     private static final int ID_LENGTH = 12;
     /** The expiry timer runs on the JVM's clock and the deadline on {@code clock}; a late clock re-arms it after this. */
     private static final Duration MIN_RECHECK = Duration.ofMillis(20);
+    /** What a vote through {@link #approve(String, Identity, String, Duration)} was presented with: no credential. */
+    private static final String IN_PROCESS = "in-process";
+    /** The outcome of an event that voids a vote or decision the store could not keep. */
+    static final String NOT_TAKEN = "not_taken";
 
     private final EvidenceLog log;
     private final Clock clock;
@@ -74,6 +82,10 @@ public final class ApprovalService implements AutoCloseable {
     private final String consoleBaseUrl;
     private final StoredApprovals stored;
     private final NodeLease lease;
+    /** The longest grant an approver may give (configuration's {@code approvals.maxGrantHours}). */
+    private final Duration maxGrant;
+    /** Whether the key an earlier vote's sign-in began with is still active, when a later vote would decide. */
+    private final ActiveKeys activeKeys;
     /** The requests whose clients wait on this node, until their decision is known here. */
     private final Map<String, PendingApproval> waiting = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -88,16 +100,20 @@ public final class ApprovalService implements AutoCloseable {
      * @param consoleBaseUrl the web console's base URL for approval links, or null for none
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl) {
-        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL);
+        this(log, clock, notifiers, consoleBaseUrl, NodeLease.randomId(), RELEASE_POLL, ApprovalsConfig.DEFAULT_MAX_GRANT_HOURS,
+                ActiveKeys.NONE);
     }
 
     /**
      * @param nodeId this node's id in the store ({@link #nodeId(Path)}): requests it still holds
      *               from an earlier run are withdrawn now, since their clients went with that run
      * @param poll   how often to reconcile with the store and renew the lease
+     * @param maxGrantHours the longest grant an approver may give
+     * @param activeKeys    whether the key an earlier vote was cast with is still active, when a later vote would
+     *                      decide ({@link VoteStanding})
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
-                           String nodeId, Duration poll) {
+                           String nodeId, Duration poll, int maxGrantHours, ActiveKeys activeKeys) {
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = notifiers == null ? List.of() : List.copyOf(notifiers);
@@ -105,6 +121,8 @@ public final class ApprovalService implements AutoCloseable {
                 : consoleBaseUrl.replaceAll("/+$", "");
         this.stored = new StoredApprovals(log.store());
         this.lease = new NodeLease(log.store(), nodeId, clock);
+        this.maxGrant = Duration.ofHours(maxGrantHours);
+        this.activeKeys = Objects.requireNonNull(activeKeys, "activeKeys");
         this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name("approval-expiry").daemon(true).unstarted(r));
         // Decided requests cancel their expiry; drop those tasks at once rather than at their deadline.
         timer.setRemoveOnCancelPolicy(true);
@@ -218,10 +236,29 @@ public final class ApprovalService implements AutoCloseable {
      *              created only when every one of them asked for one, for the shortest they asked.
      */
     public void approve(String id, Identity approver, String reason, Duration grant) throws ApprovalException {
-        if (grant != null && (grant.isNegative() || grant.isZero())) {
-            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant must be a positive duration such as 30m");
-        }
+        approve(id, vouchedFor(approver), reason, grant);
+    }
+
+    /**
+     * For tools and tests, whose caller vouches for the approver's groups: a sign-in that neither
+     * ends nor names a key, so the vote counts until the request is decided.
+     */
+    private SignIn vouchedFor(Identity approver) {
+        return new SignIn(approver, clock.instant(), Instant.MAX, null, null, new CredentialRef(IN_PROCESS, null));
+    }
+
+    /**
+     * As {@link #approve(String, Identity, String, Duration)}, with the sign-in the approver votes
+     * with: an earlier vote counts toward the decision only while its own sign-in stands (not
+     * ended, its key still active), because that sign-in's groups are what made its voter an
+     * approver. Votes that no longer stand are dropped from the request, listed with why in the
+     * event of this vote ({@code lapsed_votes}), and their approvers may vote again.
+     */
+    public void approve(String id, SignIn signIn, String reason, Duration grant) throws ApprovalException {
+        Identity approver = signIn.identity();
+        requireGrantWithinLimits(grant);
         Ended ended = null;
+        Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
             OpenRequest open = openForDecision(tx, id);
             PendingApproval pending = open.pending();
@@ -233,25 +270,28 @@ public final class ApprovalService implements AutoCloseable {
             if (!regular && !breakGlassMember) {
                 throw notAnApprover(pending, spec);
             }
+            VoteStanding standing = VoteStanding.of(pending.votes(), now, activeKeys);
+            stored.removeVotes(tx, id, standing.lapsed());
             String approverKey = key(approver);
-            if (pending.votes().stream().anyMatch(v -> key(v.approver()).equals(approverKey))) {
+            if (standing.counted().stream().anyMatch(v -> key(v.approver()).equals(approverKey))) {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id
                         + "; it needs approvals from " + spec.minApprovals() + " different people");
             }
-            Optional<ApproverVote> sameEmail = pending.votes().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
+            Optional<ApproverVote> sameEmail = standing.counted().stream().filter(v -> v.approver().sharesEmail(approver)).findFirst();
             if (sameEmail.isPresent()) {
                 throw new ApprovalException(ApprovalException.Kind.ALREADY_VOTED, "you already approved " + id + " as "
                         + key(sameEmail.get().approver()) + ", which has your email address; it needs approvals from "
                         + spec.minApprovals() + " different people");
             }
-            ApproverVote vote = new ApproverVote(approver, reason, now);
-            List<ApproverVote> votes = new ArrayList<>(pending.votes());
+            ApproverVote vote = new ApproverVote(approver, reason, now, signIn);
+            List<ApproverVote> votes = new ArrayList<>(standing.counted());
             votes.add(vote);
             boolean enough = regular && votes.size() >= spec.minApprovals();
             boolean breakGlass = !enough && breakGlassMember;
-            stored.addVote(tx, id, votes.size() - 1, vote, grant);
+            stored.addVote(tx, id, vote, grant);
             if (!enough && !breakGlass) {
-                recordDurably(decided(pending, now, approver, "vote", reason, votes, false, null));
+                recordDurably(decided(pending, now, approver, "vote", reason, votes, standing.lapsed(), false, null));
+                recorded = new Recorded(pending, now, approver, "vote");
                 tx.commit();
                 addVoteHere(id, vote, approverKey, grant);
                 return;
@@ -260,19 +300,40 @@ public final class ApprovalService implements AutoCloseable {
             if (!stored.end(tx, pending, ApprovalOutcome.APPROVED, now, approver, reason, breakGlass, created)) {
                 throw alreadyDecided(id);
             }
-            recordDurably(decided(pending, now, approver, "approved", reason, votes, breakGlass, created));
+            recordDurably(decided(pending, now, approver, "approved", reason, votes, standing.lapsed(), breakGlass, created));
+            recorded = new Recorded(pending, now, approver, "approved");
             stored.announce(tx, id);
             tx.commit();
             ended = new Ended(id, now, approver, created, new ApprovalResult(ApprovalOutcome.APPROVED, votes, reason, breakGlass));
         } catch (SQLException e) {
+            recordNotTaken(recorded, e);
             throw storeUnavailable(e);
         }
         releaseHere(ended);
     }
 
+    /**
+     * Checked before anything is voted: a grant is standing access nobody reviews again until it
+     * ends, so it may not outlast the configured maximum (a longer one is refused, not shortened,
+     * so the approver knows what they gave).
+     */
+    private void requireGrantWithinLimits(Duration grant) throws ApprovalException {
+        if (grant == null) {
+            return;
+        }
+        if (grant.isNegative() || grant.isZero()) {
+            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant must be a positive duration such as 30m");
+        }
+        if (grant.compareTo(maxGrant) > 0) {
+            throw new ApprovalException(ApprovalException.Kind.INVALID, "a grant lasts at most " + describe(maxGrant)
+                    + " (approvals.maxGrantHours); ask for " + describe(maxGrant) + " or less");
+        }
+    }
+
     /** One eligible approver's no, which ends the wait. The requester cannot deny (nor approve) their own command. */
     public void deny(String id, Identity approver, String reason) throws ApprovalException {
         Ended ended;
+        Recorded recorded = null;
         try (StoreTransaction tx = stored.begin()) {
             OpenRequest open = openForDecision(tx, id);
             PendingApproval pending = open.pending();
@@ -286,10 +347,12 @@ public final class ApprovalService implements AutoCloseable {
                 throw alreadyDecided(id);
             }
             recordDurably(decided(pending, now, approver, "denied", reason, pending.votes(), false, null));
+            recorded = new Recorded(pending, now, approver, "denied");
             stored.announce(tx, id);
             tx.commit();
             ended = new Ended(id, now, approver, null, new ApprovalResult(ApprovalOutcome.DENIED, pending.votes(), reason, false));
         } catch (SQLException e) {
+            recordNotTaken(recorded, e);
             throw storeUnavailable(e);
         }
         releaseHere(ended);
@@ -477,6 +540,35 @@ public final class ApprovalService implements AutoCloseable {
         }
     }
 
+    /** A vote or decision whose event is durable while its store transaction has yet to commit. */
+    private record Recorded(PendingApproval pending, Instant at, Identity actor, String outcome) {
+    }
+
+    /**
+     * The store could not keep a vote or decision whose event the log already holds: the approver
+     * is told it was not taken and may try again, so the log says so too ({@code not_taken}, naming
+     * the event it voids by outcome, actor and time). Otherwise the log would show the vote twice
+     * after the retry, or an approval whose command never ran, which the audit report would count.
+     */
+    private void recordNotTaken(Recorded recorded, SQLException cause) {
+        if (recorded == null) {
+            return;
+        }
+        ObjectNode detail = EvidenceEvent.newDetail();
+        detail.put("id", recorded.pending().id());
+        detail.put("outcome", NOT_TAKEN);
+        detail.put("reason", "the store could not keep this " + recorded.outcome() + ", so it was not taken");
+        detail.putObject(NOT_TAKEN).put("outcome", recorded.outcome()).put("iss", recorded.actor().issuer())
+                .put("sub", recorded.actor().subject()).put("at", recorded.at().toString());
+        try {
+            log.appendDurably(event(clock.instant(), EventType.APPROVAL_DECIDED, PolicyFileWatcher.GATEWAY, recorded.pending().request(),
+                    detail));
+        } catch (EvidenceLogUnavailableException e) {
+            LOG.error("approval {}: the store could not keep a {} ({}) and the evidence log cannot say it was not taken: {}",
+                    recorded.pending().id(), recorded.outcome(), cause.getMessage(), e.getMessage());
+        }
+    }
+
     /** What ended a request, for the client that may wait for it on this node. */
     private record Ended(String id, Instant at, Identity by, Grant grant, ApprovalResult result) {
     }
@@ -585,6 +677,12 @@ public final class ApprovalService implements AutoCloseable {
     /** One {@code approval.decided} event: a vote, or the end of the wait. */
     private static EvidenceEvent decided(PendingApproval pending, Instant now, Identity actor, String outcome, String reason,
                                          List<ApproverVote> votes, boolean breakGlass, Grant grant) {
+        return decided(pending, now, actor, outcome, reason, votes, List.of(), breakGlass, grant);
+    }
+
+    /** With the earlier votes that no longer counted when this one was cast ({@link LapsedVote}), and why. */
+    private static EvidenceEvent decided(PendingApproval pending, Instant now, Identity actor, String outcome, String reason,
+                                         List<ApproverVote> votes, List<LapsedVote> lapsed, boolean breakGlass, Grant grant) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("id", pending.id());
         detail.put("outcome", outcome);
@@ -595,6 +693,13 @@ public final class ApprovalService implements AutoCloseable {
         for (ApproverVote vote : votes) {
             voters.addObject().put("iss", vote.approver().issuer()).put("sub", vote.approver().subject())
                     .put("at", vote.at().toString());
+        }
+        if (!lapsed.isEmpty()) {
+            ArrayNode dropped = detail.putArray("lapsed_votes");
+            for (LapsedVote vote : lapsed) {
+                dropped.addObject().put("iss", vote.vote().approver().issuer()).put("sub", vote.vote().approver().subject())
+                        .put("at", vote.vote().at().toString()).put("why", vote.why());
+            }
         }
         detail.put("min_approvals", pending.request().spec().minApprovals());
         detail.put("break_glass", breakGlass);

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.approval;
 
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.gateway.store.StoreTransaction;
 import dev.tracegate.gateway.store.StoredJson;
@@ -141,12 +142,14 @@ final class StoredApprovals {
         }
     }
 
-    void addVote(StoreTransaction tx, String id, int seq, ApproverVote vote, Duration grant) throws SQLException {
+    /** After every vote the request keeps (lapsed ones are removed, so it cannot be their count): read back in the order cast. */
+    void addVote(StoreTransaction tx, String id, ApproverVote vote, Duration grant) throws SQLException {
         try (PreparedStatement insert = tx.connection().prepareStatement("INSERT INTO approval_vote (approval_id, approver_key,"
-                + " seq, approver_json, reason, voted_at, grant_millis) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " seq, approver_json, reason, voted_at, grant_millis, sign_in_json) VALUES (?, ?,"
+                + " (SELECT COALESCE(MAX(seq) + 1, 0) FROM approval_vote WHERE approval_id = ?), ?, ?, ?, ?, ?)")) {
             insert.setString(1, id);
             insert.setString(2, key(vote.approver()));
-            insert.setInt(3, seq);
+            insert.setString(3, id);
             insert.setString(4, StoredJson.write(vote.approver()));
             insert.setString(5, vote.reason());
             insert.setObject(6, time(vote.at()));
@@ -155,7 +158,20 @@ final class StoredApprovals {
             } else {
                 insert.setLong(7, grant.toMillis());
             }
+            insert.setString(8, vote.signIn() == null ? null : StoredJson.write(vote.signIn()));
             insert.executeUpdate();
+        }
+    }
+
+    /** Drops votes that no longer count ({@link LapsedVote}), so their approvers may vote again. */
+    void removeVotes(StoreTransaction tx, String id, List<LapsedVote> lapsed) throws SQLException {
+        try (PreparedStatement delete = tx.connection().prepareStatement(
+                "DELETE FROM approval_vote WHERE approval_id = ? AND approver_key = ?")) {
+            for (LapsedVote vote : lapsed) {
+                delete.setString(1, id);
+                delete.setString(2, key(vote.vote().approver()));
+                delete.executeUpdate();
+            }
         }
     }
 
@@ -289,14 +305,16 @@ final class StoredApprovals {
             throws SQLException {
         Map<String, List<StoredVote>> votes = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT approval_id, approver_key, approver_json, reason,"
-                + " voted_at, grant_millis FROM approval_vote WHERE " + filter + " ORDER BY approval_id, seq")) {
+                + " voted_at, grant_millis, sign_in_json FROM approval_vote WHERE " + filter + " ORDER BY approval_id, seq")) {
             bind(select, parameters);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     long grant = rows.getLong("grant_millis");
                     Duration asked = rows.wasNull() ? null : Duration.ofMillis(grant);
+                    String signIn = rows.getString("sign_in_json");
                     ApproverVote vote = new ApproverVote(StoredJson.read(rows.getString("approver_json"), Identity.class),
-                            rows.getString("reason"), instant(rows, "voted_at"));
+                            rows.getString("reason"), instant(rows, "voted_at"),
+                            signIn == null ? null : StoredJson.read(signIn, SignIn.class));
                     votes.computeIfAbsent(rows.getString("approval_id"), id -> new ArrayList<>())
                             .add(new StoredVote(vote, rows.getString("approver_key"), asked));
                 }

@@ -49,6 +49,11 @@ public final class ConsoleRoutes {
      * @param consoleUrl the console's public base URL ({@code approvals.consoleUrl}), or null to
      *                   take the origin from each request's Host header
      */
+    /** How recent a session's sign-in must be to approve or deny through it. */
+    public Duration decisionSignIn() {
+        return config.decisionSignIn();
+    }
+
     public ConsoleRoutes(ConsoleConfig config, GatewayIdentities identities, EvidenceLog evidence,
                          String consoleUrl, Clock clock, SessionAdmission admission) {
         this.admission = admission;

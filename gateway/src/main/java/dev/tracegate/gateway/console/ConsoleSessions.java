@@ -63,15 +63,16 @@ public final class ConsoleSessions {
         Instant now = clock.instant();
         Instant end = now.plus(lifetime).isBefore(signIn.notAfter()) ? now.plus(lifetime) : signIn.notAfter();
         ConsoleSession session = new ConsoleSession(randomToken(),
-                signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, null), end), randomToken(), end);
+                signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, null), end), randomToken(), end, now);
         try (Connection connection = store.getConnection()) {
             makeRoom(connection, now);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at) VALUES (?, ?, ?, ?)")) {
+                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at, signed_in_at) VALUES (?, ?, ?, ?, ?)")) {
                 insert.setString(1, hash(session.id()));
                 insert.setString(2, StoredJson.write(session.signIn()));
                 insert.setString(3, session.csrfToken());
                 insert.setObject(4, time(end));
+                insert.setObject(5, time(now));
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -87,7 +88,7 @@ public final class ConsoleSessions {
         }
         try (Connection connection = store.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT sign_in, csrf_token, expires_at FROM console_session WHERE id_hash = ?")) {
+                     "SELECT sign_in, csrf_token, expires_at, signed_in_at FROM console_session WHERE id_hash = ?")) {
             select.setString(1, hash(id));
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
@@ -98,8 +99,9 @@ public final class ConsoleSessions {
                     end(id);
                     return Optional.empty();
                 }
+                OffsetDateTime signedInAt = rows.getObject(4, OffsetDateTime.class);
                 return Optional.of(new ConsoleSession(id, StoredJson.read(rows.getString(1), SignIn.class),
-                        rows.getString(2), expiresAt));
+                        rows.getString(2), expiresAt, signedInAt == null ? null : signedInAt.toInstant()));
             }
         } catch (SQLException | StoreException e) {
             return Optional.empty();

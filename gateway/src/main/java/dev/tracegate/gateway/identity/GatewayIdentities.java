@@ -96,6 +96,11 @@ public final class GatewayIdentities {
         }
     }
 
+    /** Whether a key is still active (not revoked, still configured): for what was done with a sign-in that began with it. */
+    public ActiveKeys activeKeys() {
+        return this::requireActive;
+    }
+
     private void requireActive(CredentialRef key) throws AuthenticationException {
         switch (key.type()) {
             case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.approval.ApprovalOutcome;
 import dev.tracegate.gateway.approval.ApprovalRequest;
 import dev.tracegate.gateway.approval.ApprovalService;
+import dev.tracegate.gateway.approval.Grant;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.console.ConsoleSession;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.store.Store;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -41,6 +45,9 @@ class ApprovalRoutesTest {
     private static final Identity AUDITOR = person("aude", "auditors");
     private static final Map<String, Identity> TOKENS = Map.of("t-analyst", ANALYST, "t-mallory", MALLORY, "t-dba", DBA,
             "t-dba2", OTHER_DBA, "t-auditor", AUDITOR);
+    /** Console sessions of the DBA, by how long ago they signed in. */
+    private static final Map<String, Duration> CONSOLE_AGES = Map.of("console-this-morning", Duration.ofHours(3),
+            "console-just-now", Duration.ofMinutes(2));
     private static final ApprovalSpec ONE_DBA = new ApprovalSpec(List.of("dba"), 1, Duration.ofMinutes(10), List.of());
     private static final ApprovalSpec TWO_DBAS = new ApprovalSpec(List.of("dba"), 2, Duration.ofMinutes(10), List.of());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,11 +71,23 @@ class ApprovalRoutesTest {
             javalin.startup.showJavalinBanner = false;
             javalin.routes.before("/api/*", ctx -> {
                 String header = ctx.header("Authorization");
-                Identity caller = header == null ? null : TOKENS.get(header.replaceFirst("^Bearer ", ""));
+                String token = header == null ? "" : header.replaceFirst("^Bearer ", "");
+                Duration consoleAge = CONSOLE_AGES.get(token);
+                Identity caller = consoleAge != null ? DBA : TOKENS.get(token);
                 if (caller == null) {
                     throw new ApiException(HttpStatus.UNAUTHORIZED, "send a bearer token");
                 }
                 ctx.attribute(ApiServer.IDENTITY, caller);
+                // As a bearer token's verifier gives it: a sign-in that lasts an hour and names no key.
+                SignIn signIn = new SignIn(caller, Instant.now(), Instant.now().plus(Duration.ofHours(1)), null, null,
+                        new CredentialRef(CredentialRef.OIDC_TOKEN, null));
+                ctx.attribute(ApiServer.SIGN_IN, signIn);
+                if (consoleAge != null) {
+                    // As ApiServer finds a console session by its cookie: signed in that long ago, for eight hours.
+                    Instant signedIn = Instant.now().minus(consoleAge);
+                    ctx.attribute(ApiServer.CONSOLE_SESSION, new ConsoleSession(token, signIn, "csrf", signedIn.plus(Duration.ofHours(8)),
+                            signedIn));
+                }
             });
             ApprovalRoutes.register(javalin.routes, approvals, new SessionQueries(log));
             javalin.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(Map.of("error", e.getMessage())));
@@ -134,6 +153,59 @@ class ApprovalRoutesTest {
         assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
         assertThat(get("/api/approvals", "t-dba").body().findValuesAsText("id")).doesNotContain(pending.id());
         assertThat(get("/api/approvals?all=true", "t-dba").body().findValuesAsText("id")).contains(pending.id());
+    }
+
+    @Test
+    void approversSeeEveryDirectionOverrideAndInvisibleCharacterOfAHeldCommandAsItsCodePoint() throws Exception {
+        // Displayed as sent, the override reverses the comment's tail: the approver would read a harmless
+        // "WHERE id = 7" on the DELETE's line, and a zero-width space hides where one identifier ends.
+        PendingApproval pending = held(ONE_DBA, "DELETE FROM orders -- \u202E7 = di EREHW\nSELECT 1\u2066;\u2069\u200B");
+
+        JsonNode shown = get("/api/approvals/" + pending.id(), "t-dba").body();
+        assertThat(shown.path("command").asText()).isEqualTo("DELETE FROM orders -- <U+202E>7 = di EREHW\nSELECT 1<U+2066>;<U+2069><U+200B>");
+        assertThat(post("/api/approvals/" + pending.id() + "/deny", "t-dba", "{\"reason\": \"re\u202Everse\"}").status()).isEqualTo(200);
+        assertThat(get("/api/approvals/" + pending.id(), "t-dba").body().path("decision").path("reason").asText())
+                .isEqualTo("re<U+202E>verse");
+    }
+
+    @Test
+    void throughAConsoleSessionSignedInHoursAgoADecisionAsksToSignInAgain() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a5 text");
+
+        Answer stale = post("/api/approvals/" + pending.id() + "/approve", "console-this-morning", "{\"reason\": \"ok\"}");
+        assertThat(stale.status()).as("the console signs in again on 401").isEqualTo(401);
+        assertThat(stale.body().path("error").asText()).startsWith("sign in to the console again to approve or deny")
+                .contains("within the last 60 minutes (console.decisionSignInMinutes)");
+        assertThat(post("/api/approvals/" + pending.id() + "/deny", "console-this-morning", "{\"reason\": \"no\"}").status())
+                .isEqualTo(401);
+        assertThat(get("/api/approvals/" + pending.id(), "console-this-morning").status()).as("reading needs no fresh sign-in")
+                .isEqualTo(200);
+        assertThat(pending.decided()).isFalse();
+
+        Answer fresh = post("/api/approvals/" + pending.id() + "/approve", "console-just-now", "{\"reason\": \"ok\"}");
+        assertThat(fresh.status()).isEqualTo(200);
+        assertThat(fresh.body().path("status").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void aGrantLongerThanTheConfiguredMaximumIsRefusedAndNothingIsApproved() throws Exception {
+        PendingApproval pending = held(ONE_DBA, "ALTER TABLE orders ADD COLUMN a4 text");
+
+        Answer aMonth = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"30d\"}");
+        assertThat(aMonth.status()).isEqualTo(400);
+        assertThat(aMonth.body().path("error").asText()).contains("at most 8h").contains("approvals.maxGrantHours");
+        Answer forever = post("/api/approvals/" + pending.id() + "/approve", "t-dba",
+                "{\"reason\": \"ok\", \"grant\": \"99999999999999999999h\"}");
+        assertThat(forever.status()).as("more digits than a duration holds is a client's mistake, not a crash").isEqualTo(400);
+        Answer justOver = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"481m\"}");
+        assertThat(justOver.status()).isEqualTo(400);
+        assertThat(get("/api/approvals/" + pending.id(), "t-dba").body().path("status").asText())
+                .as("a refused grant is no approval either").isEqualTo("pending");
+        assertThat(approvals.grants()).extracting(Grant::id).doesNotContain(pending.id());
+
+        Answer aWorkingDay = post("/api/approvals/" + pending.id() + "/approve", "t-dba", "{\"reason\": \"ok\", \"grant\": \"8h\"}");
+        assertThat(aWorkingDay.status()).isEqualTo(200);
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
     }
 
     @Test

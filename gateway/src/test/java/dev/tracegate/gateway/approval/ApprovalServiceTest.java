@@ -16,7 +16,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.identity.ActiveKeys;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.policy.rules.ApprovalSpec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,8 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -165,7 +171,7 @@ class ApprovalServiceTest {
     @Test
     void aVoteLetInAfterTheDeadlineFindsTheRequestExpired() throws Exception {
         // No poll of its own meanwhile: only the vote and the deadline race.
-        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "race-node", Duration.ofHours(1))) {
+        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "race-node", Duration.ofHours(1), 8, ActiveKeys.NONE)) {
             PendingApproval pending = service.request(ddl(ANALYST, "s1", ONE_DBA));
             CompletableFuture<Void> vote;
             try (Connection other = fixtures.store.dataSource().getConnection()) {
@@ -291,6 +297,62 @@ class ApprovalServiceTest {
 
         assertThatThrownBy(() -> approvals.approve(approvals.request(ddl(ANALYST, "s1", ONE_DBA)).id(), DBA, "x", Duration.ZERO))
                 .isInstanceOf(ApprovalException.class).hasMessageContaining("positive");
+    }
+
+    /** A DBA signed in with an OIDC token that ends at {@code end}: nothing says they are a DBA after it. */
+    private SignIn oidcSignIn(Identity who, Instant end) {
+        return new SignIn(who, clock.instant(), end, null, null, new CredentialRef(CredentialRef.OIDC_TOKEN, "jti-" + who.subject()));
+    }
+
+    @Test
+    void anEarlierVoteWhoseSignInEndedDoesNotCountAtTheDecidingVoteAndTheEvidenceSaysWhy() throws Exception {
+        PendingApproval pending = approvals.request(ddl(ANALYST, "s1", TWO_PEOPLE));
+        Instant tokenEnds = clock.instant().plus(Duration.ofMinutes(2));
+        approvals.approve(pending.id(), oidcSignIn(DBA, tokenEnds), "reviewed", null);
+        // Meanwhile the identity provider may have taken dana out of dba: her token no longer vouches for it.
+        clock.advance(Duration.ofMinutes(3));
+
+        approvals.approve(pending.id(), oidcSignIn(SECURITY, clock.instant().plus(Duration.ofMinutes(5))), "fine", null);
+
+        assertThat(pending.decided()).as("one standing vote of two is not enough").isFalse();
+        assertThat(approvals.find(pending.id()).orElseThrow().votes()).extracting(ApproverVote::approver).containsExactly(SECURITY);
+        JsonNode second = fixtures.events().getLast().path("detail");
+        assertThat(second.path("outcome").asText()).isEqualTo("vote");
+        assertThat(second.path("votes").findValuesAsText("sub")).containsExactly(SECURITY.subject());
+        assertThat(second.path("lapsed_votes").get(0).path("sub").asText()).isEqualTo(DBA.subject());
+        assertThat(second.path("lapsed_votes").get(0).path("why").asText())
+                .isEqualTo("the sign-in it was cast with ended at " + tokenEnds);
+
+        approvals.approve(pending.id(), oidcSignIn(DBA, clock.instant().plus(Duration.ofMinutes(5))), "still a DBA", null);
+        assertThat(pending.decision().get(1, TimeUnit.SECONDS).outcome()).as("signed in again, she counts again")
+                .isEqualTo(ApprovalOutcome.APPROVED);
+        assertThat(pending.decision().get().votes()).extracting(ApproverVote::approver).containsExactly(SECURITY, DBA);
+        assertThat(fixtures.events().getLast().path("detail").has("lapsed_votes")).isFalse();
+    }
+
+    @Test
+    void anEarlierVoteWhoseKeyWasRevokedDoesNotCountAtTheDecidingVote() throws Exception {
+        Set<String> revoked = ConcurrentHashMap.newKeySet();
+        ActiveKeys serviceAccountKeys = key -> {
+            if (revoked.contains(key.id())) {
+                throw new AuthenticationException("service-account key " + key.id() + " is revoked");
+            }
+        };
+        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "keys-node", Duration.ofHours(1), 8,
+                serviceAccountKeys)) {
+            PendingApproval pending = service.request(ddl(ANALYST, "s1", TWO_PEOPLE));
+            Instant later = clock.instant().plus(Duration.ofHours(1));
+            service.approve(pending.id(), new SignIn(DBA, clock.instant(), later, null,
+                    new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1"), new CredentialRef(CredentialRef.GATEWAY_TOKEN, "t1")),
+                    "ok", null);
+            revoked.add("k1");
+
+            service.approve(pending.id(), oidcSignIn(SECURITY, later), "ok", null);
+
+            assertThat(pending.decided()).isFalse();
+            assertThat(fixtures.events().getLast().path("detail").path("lapsed_votes").get(0).path("why").asText())
+                    .isEqualTo("the key it was cast with is no longer active: service-account key k1 is revoked");
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.evidence.EvidenceLog;
+import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.store.Store;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -90,6 +91,44 @@ class SharedApprovalsTest {
             assertThat(result.votes()).extracting(ApproverVote::approver).containsExactly(DBA);
             assertThat(a.approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).as("the grant holds on every node").isPresent();
             assertThat(a.approvals.pending()).isEmpty();
+        }
+    }
+
+    @Test
+    void aVoteOrApprovalTheStoreCannotCommitIsRecordedAsNotTakenSoItsRetryDoesNotCountTwice() throws Exception {
+        try (Node a = node("a", NO_POLL)) {
+            // A real failure at COMMIT, after the vote's event is durable: a deferred constraint trigger.
+            try (Connection c = a.store.dataSource().getConnection(); Statement sql = c.createStatement()) {
+                sql.execute("CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.reason = 'the store fails' THEN RAISE EXCEPTION 'no space left on device'; END IF; RETURN NULL; END $$");
+                sql.execute("CREATE CONSTRAINT TRIGGER refuse_vote AFTER INSERT ON approval_vote DEFERRABLE INITIALLY DEFERRED"
+                        + " FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()");
+            }
+            PendingApproval held = a.approvals.request(ddl(ANALYST, "s1", TWO_PEOPLE));
+
+            assertThatThrownBy(() -> a.approvals.approve(held.id(), DBA, "the store fails", null)).isInstanceOf(ApprovalException.class)
+                    .hasMessageContaining("not taken");
+            a.approvals.approve(held.id(), DBA, "again", null);
+            assertThatThrownBy(() -> a.approvals.approve(held.id(), SECURITY, "the store fails", null))
+                    .isInstanceOf(ApprovalException.class);
+            assertThat(held.decided()).as("an approval the store did not keep releases nothing").isFalse();
+            a.approvals.approve(held.id(), SECURITY, "ok", null);
+            assertThat(held.decision().get(30, TimeUnit.SECONDS).outcome()).isEqualTo(ApprovalOutcome.APPROVED);
+
+            List<String> decided = new ArrayList<>();
+            for (JsonNode event : TestGateway.eventsOfType(a.log, EventType.APPROVAL_DECIDED)) {
+                JsonNode detail = event.path("detail");
+                decided.add(detail.path("outcome").asText() + " by " + event.path("actor").path("sub").asText()
+                        + (detail.has("not_taken") ? ": " + detail.path("not_taken").path("outcome").asText() + " by "
+                        + detail.path("not_taken").path("sub").asText() : "") + " " + detail.path("votes").size());
+            }
+            assertThat(decided).containsExactly(
+                    "vote by apikey:dana 1",
+                    "not_taken by gateway: vote by apikey:dana 0",
+                    "vote by apikey:dana 1",
+                    "approved by apikey:sam 2",
+                    "not_taken by gateway: approved by apikey:sam 0",
+                    "approved by apikey:sam 2");
         }
     }
 
@@ -275,7 +314,7 @@ class SharedApprovalsTest {
         Store store = Store.open(new StoreConfig("postgresql", null, "jdbc:postgresql://127.0.0.1:" + postgres.getPort()
                 + "/postgres", "postgres", SecretReference.of("file:" + password)), dir.resolve(name));
         EvidenceLog log = new EvidenceLog(store, null, false);
-        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll));
+        return new Node(store, log, new ApprovalService(log, Clock.systemUTC(), List.of(), null, "node-" + name, poll, 8, ActiveKeys.NONE));
     }
 
     private record Node(Store store, EvidenceLog log, ApprovalService approvals) implements AutoCloseable {

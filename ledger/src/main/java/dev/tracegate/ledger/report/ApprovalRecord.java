@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 
 /** One held command's approval: the request, the votes and the decision, as the events record them. */
 final class ApprovalRecord {
+    /** The outcome of an event that voids a vote or decision the gateway's store could not keep. */
+    static final String NOT_TAKEN = "not_taken";
+
     final String id;
     final long requestedLeaf;
     final Instant requestedAt;
@@ -25,6 +30,8 @@ final class ApprovalRecord {
     final List<String> approverGroups;
     final List<String> breakGlassGroups;
     final List<Long> voteLeaves = new ArrayList<>();
+    /** Events saying a vote or decision was not taken (the gateway's store could not keep it): cited with the request. */
+    final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
     long decidedLeaf = -1;
     Instant decidedAt;
@@ -56,9 +63,16 @@ final class ApprovalRecord {
         return List.copyOf(values);
     }
 
-    /** A vote or the end of the wait; later events of an already decided request are ignored. */
+    /**
+     * A vote or the end of the wait; later events of an already decided request are ignored, but
+     * for one saying the decision was not taken: the request then waits again for its real end.
+     */
     void decided(ReportEvent event) {
         String eventOutcome = event.detailText("outcome");
+        if (NOT_TAKEN.equals(eventOutcome)) {
+            notTaken(event);
+            return;
+        }
         if ("vote".equals(eventOutcome)) {
             voteLeaves.add(event.index());
             return;
@@ -77,6 +91,38 @@ final class ApprovalRecord {
 
     boolean decided() {
         return outcome != null;
+    }
+
+    /**
+     * The gateway recorded a vote or decision and then its store could not keep it, so it did not
+     * happen: a voided vote never counted toward the decision (the deciding event lists only the
+     * votes that did), and a voided approval or denial is undone here, so an approval whose
+     * command never ran is not counted as approved.
+     */
+    private void notTaken(ReportEvent event) {
+        notTakenLeaves.add(event.index());
+        JsonNode voided = event.detail().path(NOT_TAKEN);
+        boolean voidsDecision = decided() && voided.path("outcome").asText().equals(outcome)
+                && voided.path("sub").asText().equals(decider.subject()) && sameMicrosecond(voided.path("at").asText(), decidedAt);
+        if (voidsDecision) {
+            notTakenLeaves.add(decidedLeaf);
+            decidedLeaf = -1;
+            decidedAt = null;
+            decider = null;
+            outcome = null;
+            decisionReason = null;
+            breakGlass = false;
+            votes = 0;
+        }
+    }
+
+    /** The log keeps event times to the microsecond; a decision's own record of its time may be finer. */
+    private static boolean sameMicrosecond(String time, Instant instant) {
+        try {
+            return Instant.parse(time).truncatedTo(ChronoUnit.MICROS).equals(instant.truncatedTo(ChronoUnit.MICROS));
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** Approved or denied by a person, with the seconds it took; null for expired, withdrawn and pending requests. */
@@ -106,6 +152,7 @@ final class ApprovalRecord {
         LeafSet leaves = new LeafSet();
         leaves.add(requestedLeaf);
         voteLeaves.forEach(leaves::add);
+        notTakenLeaves.forEach(leaves::add);
         if (decidedLeaf >= 0) {
             leaves.add(decidedLeaf);
         }

@@ -1,6 +1,7 @@
 package dev.tracegate.ledger.report;
 
 import dev.tracegate.ledger.merkle.MerkleHashes;
+import dev.tracegate.ledger.text.VisibleText;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -32,24 +33,23 @@ final class HtmlWriter {
         return this;
     }
 
+    /**
+     * Markup characters as references, and, first, every invisible or direction-changing character
+     * as its code point ({@link VisibleText}): a right-to-left override in a statement would
+     * otherwise show the auditor its text in another order than the one that ran.
+     */
     static String escape(String value) {
-        StringBuilder escaped = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        String visible = VisibleText.of(value);
+        StringBuilder escaped = new StringBuilder(visible.length() + 16);
+        for (int i = 0; i < visible.length(); i++) {
+            char c = visible.charAt(i);
             switch (c) {
                 case '&' -> escaped.append("&amp;");
                 case '<' -> escaped.append("&lt;");
                 case '>' -> escaped.append("&gt;");
                 case '"' -> escaped.append("&quot;");
                 case '\'' -> escaped.append("&#39;");
-                default -> {
-                    // Control characters other than tab and newline have no place in a report.
-                    if (c < 0x20 && c != '\n' && c != '\t') {
-                        escaped.append('\uFFFD');
-                    } else {
-                        escaped.append(c);
-                    }
-                }
+                default -> escaped.append(c);
             }
         }
         return escaped.toString();

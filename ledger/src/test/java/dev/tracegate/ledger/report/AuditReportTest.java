@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.ledger.bundle.BundleVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -103,6 +104,19 @@ class AuditReportTest {
             session.result(seq, "blocked");
         }
         session.close();
+    }
+
+    /** A log whose sessions begin an hour into the period. */
+    private static ReportLog logAnHourIn() {
+        ReportLog log = new ReportLog();
+        log.advance(Duration.ofMinutes(61));
+        return log;
+    }
+
+    /** The verifier recomputes the same report.json and renders the same report.html from the bundle's events. */
+    private static void assertReportVerifies(Path bundle, ReportLog log) {
+        assertThat(ReportVerifier.afterBundle(bundle, BundleVerifier.verify(bundle, Optional.of(log.key.verifierKey()))))
+                .hasValueSatisfying(result -> assertThat(result.ok()).as(String.join("\n", result.lines())).isTrue());
     }
 
     private long findCommand(String text) {
@@ -279,9 +293,53 @@ class AuditReportTest {
     }
 
     @Test
+    void anApprovalTheGatewaysStoreDidNotKeepIsNotCountedAsApprovedButAsHowTheRequestReallyEnded() throws Exception {
+        ReportLog voided = logAnHourIn();
+        ReportLog.Session session = voided.session(ANALYST, "shop").open(true);
+        long seq = session.command("DROP TABLE orders", "ddl", "hold-ddl");
+        session.requested("q1", "DROP TABLE orders", List.of("dba"), List.of());
+        Instant approvedAt = voided.clock;
+        session.decided(DBA, "q1", "approved", "fine", false);
+        // The gateway's store failed at COMMIT: the approval was refused to the DBA and the command never ran.
+        ObjectNode notTaken = ReportLog.detail().put("id", "q1").put("outcome", "not_taken")
+                .put("reason", "the store could not keep this approved, so it was not taken");
+        notTaken.putObject("not_taken").put("outcome", "approved").put("iss", "tracegate").put("sub", DBA.sub())
+                .put("at", approvedAt.toString());
+        voided.append("approval.decided", ReportLog.GATEWAY, session.id, "shop", notTaken);
+        session.decided(ReportLog.GATEWAY, "q1", "expired", "no decision within 15m", false);
+        session.blocked(seq, "expired", "hold-ddl", "no decision within 15m", "q1");
+        session.result(seq, "blocked");
+        session.close();
+        Path bundle = voided.bundle(dir.resolve("voided"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "approvals.outcome.approved")).isZero();
+        assertThat(value(figures, "approvals.outcome.expired")).isEqualTo(1);
+        assertReportVerifies(bundle, voided);
+    }
+
+    @Test
+    void textThatWouldDisplayInAnotherOrderOrHideCharactersIsShownByItsCodePoints() throws Exception {
+        ReportLog crafted = logAnHourIn();
+        ReportLog.Actor reversedName = new ReportLog.Actor("apikey:ev\u202Eil", "ana\u2067lyst\u2069", "human", List.of("analysts"));
+        ReportLog.Session session = crafted.session(reversedName, "shop").open(true);
+        // Displayed as written, the override turns the tail around: the auditor would read "WHERE id = 7" before a DELETE of every row.
+        long seq = session.command("DELETE FROM orders -- \u202E7 = di EREHW\nSELECT 1\u200B;\u2028DROP TABLE x", "write", "default");
+        session.result(seq, "ok", "\u2066row\u2069");
+        session.close();
+        Path bundle = crafted.bundle(dir.resolve("bidi"), ReportLog.parameters(FROM, TO));
+
+        String html = Files.readString(bundle.resolve(AuditReport.HTML_FILE));
+        assertThat(html.codePoints().filter(c -> Character.getType(c) == Character.FORMAT || c == 0x2028).boxed().toList())
+                .as("no direction override, isolate, zero-width or line separator character reaches the page").isEmpty();
+        assertThat(html).contains("-- &lt;U+202E&gt;7 = di EREHW").contains("SELECT 1&lt;U+200B&gt;;&lt;U+2028&gt;DROP TABLE x")
+                .contains("ana&lt;U+2067&gt;lyst&lt;U+2069&gt;");
+        assertReportVerifies(bundle, crafted);
+    }
+
+    @Test
     void theHtmlEscapesWhatTheLogHoldsAndNeedsNoScriptOrExternalResource() throws Exception {
-        ReportLog hostile = new ReportLog();
-        hostile.advance(Duration.ofMinutes(61));
+        ReportLog hostile = logAnHourIn();
         ReportLog.Session session = hostile.session(ANALYST, "shop\"><img src=x onerror=alert(1)>").open(true);
         long seq = session.command("SELECT '</pre><script>alert(document.cookie)</script>'", "read", "default");
         session.result(seq, "ok", "<b>bold</b>");

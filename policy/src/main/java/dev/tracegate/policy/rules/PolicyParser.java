@@ -294,13 +294,18 @@ public final class PolicyParser {
         }
         var matcher = DURATION.matcher(value.trim());
         if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+            try {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                // More digits than any duration holds: a mistake to name, not a crash.
+                throw new PolicyException(where + ": '" + value + "' is longer than any duration can be");
+            }
         }
         try {
             return Duration.parse(value.trim());
