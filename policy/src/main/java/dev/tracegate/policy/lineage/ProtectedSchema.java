@@ -231,7 +231,7 @@ public final class ProtectedSchema {
                 ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
         for (CatalogRelation.Ancestor ancestor : relation.ancestors()) {
             ColumnProtection candidate = protections.apply(
-                    ColumnRef.of(ancestor.schema(), ancestor.name(), column.name(), column.typeName()));
+                    ColumnRef.of(ancestor.schema(), ancestor.name(), ancestor.column(column.name()), column.typeName()));
             if (candidate.strongerThan(strongest)) {
                 strongest = candidate;
             }

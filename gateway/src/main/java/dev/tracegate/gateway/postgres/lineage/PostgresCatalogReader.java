@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.postgres.lineage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.lineage.CatalogReader;
 import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
@@ -50,7 +53,7 @@ public final class PostgresCatalogReader implements CatalogReader {
     public static final String ANCESTORS = "WITH RECURSIVE up(child, parent) AS ("
             + "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits"
             + " UNION SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)"
-            + " SELECT up.child, n.nspname, c.relname FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
+            + " SELECT up.child, n.nspname, c.relname, NULL::text FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " UNION " + PostgresForeignTables.NAMED_RELATIONS;
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
@@ -64,6 +67,10 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
     private static final String KEYWORDS_AND_TYPES = "SELECT word FROM pg_catalog.pg_get_keywords()"
             + " UNION SELECT typname FROM pg_catalog.pg_type";
+
+    private static final ObjectMapper RENAMED = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> RENAMED_TYPE = new TypeReference<>() {
+    };
 
     private final UpstreamCatalog catalog;
     private Set<String> builtIns;
@@ -89,13 +96,24 @@ public final class PostgresCatalogReader implements CatalogReader {
                 PostgresDatabaseCode.read(catalog), version);
     }
 
+    /** One row of {@link #ANCESTORS} as the ancestor it names, with the columns a foreign table renames. */
+    public static CatalogRelation.Ancestor ancestor(List<String> row) throws CatalogUnavailableException {
+        if (row.get(3) == null) {
+            return new CatalogRelation.Ancestor(row.get(1), row.get(2));
+        }
+        try {
+            return new CatalogRelation.Ancestor(row.get(1), row.get(2), RENAMED.readValue(row.get(3), RENAMED_TYPE));
+        } catch (JsonProcessingException e) {
+            throw new CatalogUnavailableException("unreadable column renames of a foreign table", e);
+        }
+    }
+
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
                                                    List<List<String>> ancestorRows, List<List<String>> foreignColumnRows,
-                                                   Set<String> fileTables) {
+                                                   Set<String> fileTables) throws CatalogUnavailableException {
         Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
         for (List<String> row : ancestorRows) {
-            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
-                    row.get(2)));
+            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(ancestor(row));
         }
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {

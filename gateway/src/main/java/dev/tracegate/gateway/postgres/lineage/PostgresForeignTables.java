@@ -42,9 +42,20 @@ final class PostgresForeignTables {
     /** The foreign tables that read a server file or a program's output. */
     static final String FILES = "SELECT ft.ftrelid" + REMOTE + " WHERE w.fdwname = 'file_fdw' OR EXISTS (SELECT 1"
             + " FROM pg_catalog.pg_options_to_table(ft.ftoptions) WHERE option_name IN ('filename', 'program'))";
-    /** Each foreign table with the relation it names, in the form of {@code PostgresCatalogReader.ANCESTORS}. */
-    static final String NAMED_RELATIONS = "SELECT ft.ftrelid AS child, r.remote_schema, r.remote_table" + REMOTE + NOT_FILES
-            + " AND (r.remote_schema, r.remote_table) IS DISTINCT FROM (n.nspname, c.relname)";
+    /**
+     * Each foreign table with the relation it names and the columns it renames ({@code column_name},
+     * as a JSON object from the foreign table's name to the named relation's), in the form of {@code
+     * PostgresCatalogReader.ANCESTORS}. Another database's {@code customers} read through {@code
+     * (who text OPTIONS (column_name 'name'))} carries its names in {@code who}: the named table's
+     * rule for {@code name} covers it. A foreign table of the same schema and name as the relation it
+     * names is listed too when it renames a column.
+     */
+    static final String NAMED_RELATIONS = "SELECT ft.ftrelid AS child, r.remote_schema, r.remote_table, k.renamed"
+            + REMOTE + " CROSS JOIN LATERAL (SELECT pg_catalog.json_object_agg(a.attname, o.option_value)::text AS renamed"
+            + " FROM pg_catalog.pg_attribute a CROSS JOIN LATERAL pg_catalog.pg_options_to_table(a.attfdwoptions) o"
+            + " WHERE a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped AND o.option_name = 'column_name'"
+            + " AND o.option_value <> a.attname) k" + NOT_FILES
+            + " AND ((r.remote_schema, r.remote_table) IS DISTINCT FROM (n.nspname, c.relname) OR k.renamed IS NOT NULL)";
     /** Each foreign table's columns in order, with the column each reads and the relation it names. */
     static final String COLUMNS = "SELECT ft.ftrelid, r.remote_schema, r.remote_table, a.attname,"
             + " COALESCE((SELECT option_value FROM pg_catalog.pg_options_to_table(a.attfdwoptions)"
