@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
@@ -100,6 +101,12 @@ class ForeignTablesThroughGatewayTest {
             sql.execute("CREATE USER MAPPING FOR PUBLIC SERVER ft_far OPTIONS (user '" + TestTarget.TRUST_USER + "')");
             sql.execute("CREATE FOREIGN TABLE ft_far_renamed (id int, who text OPTIONS (column_name 'name'))"
                     + " SERVER ft_far OPTIONS (table_name 'ft_far_people')");
+            // A wrapper other than postgres_fdw (oracle_fdw, mysql_fdw, tds_fdw, multicorn) names
+            // what it reads in options of its own: oracle_fdw's table may be a subquery.
+            sql.execute("CREATE FOREIGN DATA WRAPPER ft_oracle");
+            sql.execute("CREATE SERVER ft_ora FOREIGN DATA WRAPPER ft_oracle");
+            sql.execute("CREATE FOREIGN TABLE ft_ora_people (id int, who text) SERVER ft_ora"
+                    + " OPTIONS (table '(SELECT id, name FROM ft_customers)')");
             // Its own name is the named table's: only the column is renamed.
             sql.execute("CREATE FOREIGN TABLE ft_far_staff (id int, who text OPTIONS (column_name 'name'))"
                     + " SERVER ft_far");
@@ -117,7 +124,8 @@ class ForeignTablesThroughGatewayTest {
 
     private static void dropAll(Statement sql) throws SQLException {
         sql.execute("DROP SCHEMA IF EXISTS ft_mirror, ft_imported CASCADE");
-        sql.execute("DROP SERVER IF EXISTS ft_loop, ft_files, ft_far CASCADE");
+        sql.execute("DROP SERVER IF EXISTS ft_loop, ft_files, ft_far, ft_ora CASCADE");
+        sql.execute("DROP FOREIGN DATA WRAPPER IF EXISTS ft_oracle CASCADE");
         sql.execute("DROP DATABASE IF EXISTS " + FAR_DATABASE + " WITH (FORCE)");
         sql.execute("DROP VIEW IF EXISTS ft_people");
         sql.execute("DROP TABLE IF EXISTS ft_customers");
@@ -143,6 +151,18 @@ class ForeignTablesThroughGatewayTest {
     void aDbasForeignTableHandsNoNameInClear(String attempt) throws SQLException {
         for (String mode : List.of("simple", "extended")) {
             assertThat(LEAKS.leaksIn(received(attempt, mode))).as(mode + ": " + attempt).isEmpty();
+        }
+    }
+
+    @Test
+    void aForeignTableOfAnotherWrapperIsReadAsAnUnknownQuery() throws SQLException {
+        try (Connection c = ReceivedTexts.connect(gateway, "alice", TestGateway.ALICE_TOKEN, "simple");
+             Statement statement = c.createStatement()) {
+            for (String sql : List.of("SELECT who FROM ft_ora_people", "SELECT id, upper(who) FROM ft_ora_people")) {
+                assertThatThrownBy(() -> statement.execute(sql)).as(sql)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                        .hasMessageContaining("tracegate: blocked by policy rule mask-personal-data");
+            }
         }
     }
 

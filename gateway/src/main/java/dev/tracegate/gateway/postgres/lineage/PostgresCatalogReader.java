@@ -88,7 +88,7 @@ public final class PostgresCatalogReader implements CatalogReader {
         }
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
                 catalog.query(ANCESTORS), catalog.query(PostgresForeignTables.COLUMNS),
-                CatalogReader.names(catalog.query(PostgresForeignTables.FILES)));
+                CatalogReader.names(catalog.query(PostgresForeignTables.UNREADABLE)));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
@@ -110,7 +110,7 @@ public final class PostgresCatalogReader implements CatalogReader {
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
                                                    List<List<String>> ancestorRows, List<List<String>> foreignColumnRows,
-                                                   Set<String> fileTables) throws CatalogUnavailableException {
+                                                   Set<String> unreadableTables) throws CatalogUnavailableException {
         Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
         for (List<String> row : ancestorRows) {
             ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(ancestor(row));
@@ -136,11 +136,12 @@ public final class PostgresCatalogReader implements CatalogReader {
                     && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
             // A foreign table that names a relation of this database is read as a view of it, one
-            // that reads a server file as a view whose query is not known (null).
-            boolean readsFiles = fileTables.contains(row.get(0));
-            String definition = row.get(6) != null || readsFiles ? row.get(6) : foreign.get(row.get(0));
+            // that reads a server file or whose wrapper's options the gateway cannot read as a view
+            // whose query is not known (null).
+            boolean unreadable = unreadableTables.contains(row.get(0));
+            String definition = row.get(6) != null || unreadable ? row.get(6) : foreign.get(row.get(0));
             RelationKind kind = system ? RelationKind.SYSTEM
-                    : relkind.equals("v") || relkind.equals("m") || definition != null || readsFiles
+                    : relkind.equals("v") || relkind.equals("m") || definition != null || unreadable
                     ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
                     columns.getOrDefault(row.get(0), List.of()), definition, ancestors.getOrDefault(row.get(0), List.of())));
