@@ -202,14 +202,6 @@ class ForeignTablesThroughGatewayTest {
     }
 
     private static List<String> received(String attempt, String mode) throws SQLException {
-        List<String> received = new ArrayList<>();
-        try (Connection c = ReceivedTexts.connect(gateway, "alice", TestGateway.ALICE_TOKEN, mode)) {
-            try {
-                ReceivedTexts.run(c, attempt, mode, received);
-            } catch (SQLException e) {
-                received.add(e.getMessage());
-            }
-        }
-        return received;
+        return ReceivedTexts.attempt(gateway, "alice", TestGateway.ALICE_TOKEN, attempt, mode);
     }
 }

@@ -33,6 +33,8 @@ public final class ProtectedSchema {
     private final ThreadLocal<Set<CatalogRelation>> resolving = ThreadLocal.withInitial(HashSet::new);
     private final Map<String, LineageVerdict> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
+    /** Whether the code texts may quote a protected value, once computed ({@link #codeTextMayQuoteProtectedValues}). */
+    private volatile Boolean codeTextQuotes;
     private volatile Boolean grantsAny;
     private volatile Boolean grantsConverting;
 
@@ -116,6 +118,59 @@ public final class ProtectedSchema {
             protectedByName.put(name, known);
         }
         return known;
+    }
+
+    /**
+     * Whether the text of the database's code may quote protected values: a relation that carries
+     * protected data for this profile has code holding a literal a DBA wrote ({@code WHERE name =
+     * 'Ada Lovelace'} in a view, a default, a check). Then {@link CodeTextNames} are refused.
+     */
+    boolean codeTextMayQuoteProtectedValues() {
+        Boolean known = codeTextQuotes;
+        if (known == null) {
+            known = computeCodeTextQuotes();
+            codeTextQuotes = known;
+        }
+        return known;
+    }
+
+    /**
+     * A text holding a literal quotes a protected value when it names a protected column of its own
+     * relation or of a relation it names: {@code name DEFAULT 'Alan Turing'::text} on the table,
+     * {@code FROM customers WHERE customers.name = 'Ada Lovelace'::text} in a view. A view the
+     * analysis cannot follow counts as naming them all.
+     */
+    private boolean computeCodeTextQuotes() {
+        for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
+            for (String text : entry.getValue()) {
+                Set<String> words = new HashSet<>(Words.identifiers(text));
+                Set<String> relations = new HashSet<>(words);
+                relations.add(entry.getKey());
+                for (String relation : relations) {
+                    if (namesProtectedColumnOf(relation, words)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean namesProtectedColumnOf(String relation, Set<String> words) {
+        for (CatalogRelation candidate : catalog.relationsNamed(relation)) {
+            if (candidate.kind() == RelationKind.SYSTEM) {
+                continue;
+            }
+            try {
+                if (resolve(candidate).columns().stream()
+                        .anyMatch(column -> !column.lineage().isClean() && words.contains(column.name()))) {
+                    return true;
+                }
+            } catch (LineageRefusal unreadableView) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

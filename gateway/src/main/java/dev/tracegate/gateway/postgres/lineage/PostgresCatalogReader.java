@@ -62,6 +62,30 @@ public final class PostgresCatalogReader implements CatalogReader {
     private static final String USER_OPERATORS = "SELECT DISTINCT o.oprname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
+    /**
+     * The texts of the database's code that hold a string literal a DBA wrote, with the name of
+     * the relation each belongs to (a default with its column's name): what {@code pg_get_viewdef},
+     * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller.
+     */
+    private static final String LITERAL_CODE = "SELECT c.relname, x.code FROM pg_catalog.pg_class c CROSS JOIN LATERAL ("
+            + "SELECT pg_catalog.pg_get_viewdef(c.oid) WHERE c.relkind IN ('v', 'm')"
+            + " UNION ALL SELECT a.attname || ' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+            + " WHERE d.adrelid = c.oid"
+            + " UNION ALL SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k"
+            + " WHERE k.conrelid = c.oid AND k.contype IN ('c', 'x')"
+            + " UNION ALL SELECT pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i"
+            + " WHERE i.indrelid = c.oid AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL)"
+            + " UNION ALL SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t"
+            + " WHERE t.tgrelid = c.oid AND t.tgqual IS NOT NULL"
+            + " UNION ALL SELECT COALESCE(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '"
+            + " || COALESCE(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '') FROM pg_catalog.pg_policy p"
+            + " WHERE p.polrelid = c.oid"
+            + " UNION ALL SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r"
+            + " WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'"
+            + " UNION ALL SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
+            + " WHERE s.stxrelid = c.oid) x(code)"
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code LIKE '%''%'";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
@@ -93,7 +117,13 @@ public final class PostgresCatalogReader implements CatalogReader {
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
                 CatalogReader.names(catalog.query(USER_OPERATORS)), other, Set.of(), Set.of(),
-                PostgresDatabaseCode.read(catalog), version);
+                PostgresDatabaseCode.read(catalog), literalCode(catalog.query(LITERAL_CODE)), version);
+    }
+
+    private static Map<String, List<String>> literalCode(List<List<String>> rows) {
+        Map<String, List<String>> texts = new HashMap<>();
+        rows.forEach(row -> texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1)));
+        return texts;
     }
 
     /** One row of {@link #ANCESTORS} as the ancestor it names, with the columns a foreign table renames. */
