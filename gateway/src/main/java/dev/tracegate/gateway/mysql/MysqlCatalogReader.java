@@ -61,7 +61,7 @@ final class MysqlCatalogReader implements CatalogReader {
     /**
      * The texts of the database's code that may hold a value a DBA wrote, with the table each
      * belongs to: views' queries, column defaults (with the column's name) and generation
-     * expressions, checks and triggers' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
+     * expressions, checks, triggers' and routines' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
      * them (docs/masking.md, the text of the database's code).
      */
     private static final String LITERAL_CODE = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
@@ -73,7 +73,9 @@ final class MysqlCatalogReader implements CatalogReader {
             + " UNION ALL SELECT TABLE_NAME, GENERATION_EXPRESSION FROM information_schema.COLUMNS"
             + " WHERE GENERATION_EXPRESSION LIKE '%''%'"
             + " UNION ALL SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE ACTION_STATEMENT LIKE '%''%'";
+            + " WHERE ACTION_STATEMENT LIKE '%''%'"
+            + " UNION ALL SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES"
+            + " WHERE ROUTINE_DEFINITION LIKE '%''%'";
     /** Checks, where the server has them (MariaDB 10.2, MySQL 8.0.16): older servers ignore {@code CHECK}. */
     private static final String LITERAL_CHECKS = "SELECT t.TABLE_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c"
             + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code SHOW CREATE} and {@code DESCRIBE} print the text of the database's code, which quotes
  * what a DBA wrote into it: a column's {@code DEFAULT 'Alan Turing'}, a {@code CHECK (name <>
- * 'Grace Hopper')}, a view's {@code WHERE name = 'Ada Lovelace'}, a trigger's body. With the real
+ * 'Grace Hopper')}, a view's {@code WHERE name = 'Ada Lovelace'}, a trigger's or a procedure's body. With the real
  * {@code mariadb} client, no name may reach the masked caller; the table stays readable, masked.
  */
 class MysqlCodeTextThroughGatewayTest {
@@ -31,12 +31,15 @@ class MysqlCodeTextThroughGatewayTest {
                 "INSERT INTO shop.mc_people VALUES (1, 'Ada Lovelace')",
                 "CREATE VIEW shop.mc_vip AS SELECT id FROM shop.mc_people WHERE name = 'Ada Lovelace'",
                 "CREATE TRIGGER shop.mc_watch BEFORE UPDATE ON shop.mc_people FOR EACH ROW"
-                        + " SET NEW.id = IF(NEW.name = 'Grace Hopper', 0, NEW.id)");
+                        + " SET NEW.id = IF(NEW.name = 'Grace Hopper', 0, NEW.id)",
+                "DROP PROCEDURE IF EXISTS shop.mc_find",
+                "CREATE PROCEDURE shop.mc_find() SELECT id FROM shop.mc_people WHERE name = 'Alan Turing'");
     }
 
     @AfterAll
     static void stop() {
-        mysql.mariadb.sql("DROP VIEW IF EXISTS shop.mc_vip", "DROP TABLE IF EXISTS shop.mc_people");
+        mysql.mariadb.sql("DROP VIEW IF EXISTS shop.mc_vip", "DROP TABLE IF EXISTS shop.mc_people",
+                "DROP PROCEDURE IF EXISTS shop.mc_find");
         mysql.close();
     }
 
@@ -45,7 +48,8 @@ class MysqlCodeTextThroughGatewayTest {
         assertThat(mysql.mariadb.query("SHOW CREATE VIEW shop.mc_vip")).as("the view quotes a name").contains("Ada Lovelace");
         for (String sql : List.of("SHOW CREATE VIEW mc_vip", "SHOW CREATE TABLE mc_people", "SHOW CREATE TABLE shop.mc_people",
                 "DESCRIBE mc_people", "DESC `shop`.`mc_people`", "EXPLAIN mc_people", "SHOW COLUMNS FROM mc_people",
-                "SHOW FULL FIELDS FROM mc_people", "SHOW CREATE TRIGGER mc_watch", "show create view MC_VIP")) {
+                "SHOW FULL FIELDS FROM mc_people", "SHOW CREATE TRIGGER mc_watch", "show create view MC_VIP",
+                "SHOW CREATE PROCEDURE mc_find")) {
             String answer = mysql.mariadbClient(TestGateway.ALICE_TOKEN, sql);
             for (String name : NAMES) {
                 assertThat(answer).as(sql).doesNotContainIgnoringCase(name);

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The text of the database's code quotes what a DBA wrote into it: a view's {@code WHERE name =
  * 'Ada Lovelace'}, a column's {@code DEFAULT 'Alan Turing'}, a check's {@code name <> 'Grace
- * Hopper'}, a partial index's and a trigger's {@code WHEN}. {@code pg_get_viewdef}, {@code
+ * Hopper'}, a partial index's and a trigger's {@code WHEN}, a function's body and its arguments' defaults. {@code pg_get_viewdef}, {@code
  * pg_views.definition}, {@code information_schema.columns.column_default} and their kin handed a
  * masked caller those names in clear, as a computed value no column rule covers and no detector
  * recognises; so did psql's {@code \d+}. No name may reach the masked caller; its reads of the
@@ -60,6 +60,8 @@ class CodeTextThroughGatewayTest {
             sql.execute("ALTER TABLE ct_customers ALTER COLUMN name SET DEFAULT 'Alan Turing'");
             sql.execute("CREATE INDEX ct_ada ON ct_customers (id) WHERE name = 'Ada Lovelace'");
             sql.execute("CREATE FUNCTION ct_noop() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$");
+            sql.execute("CREATE FUNCTION ct_grace_ids(who text DEFAULT 'Alan Turing') RETURNS SETOF int LANGUAGE sql"
+                    + " AS $$SELECT id FROM ct_customers WHERE name = 'Grace Hopper' OR name = who$$");
             sql.execute("CREATE TRIGGER ct_watch BEFORE UPDATE ON ct_customers FOR EACH ROW"
                     + " WHEN (NEW.name = 'Grace Hopper') EXECUTE FUNCTION ct_noop()");
         }
@@ -77,7 +79,7 @@ class CodeTextThroughGatewayTest {
     private static void dropAll(Statement sql) throws SQLException {
         sql.execute("DROP VIEW IF EXISTS ct_vip");
         sql.execute("DROP TABLE IF EXISTS ct_customers");
-        sql.execute("DROP FUNCTION IF EXISTS ct_noop()");
+        sql.execute("DROP FUNCTION IF EXISTS ct_noop(), ct_grace_ids(text)");
     }
 
     static Stream<String> attempts() {
@@ -93,7 +95,11 @@ class CodeTextThroughGatewayTest {
                 "SELECT indexdef FROM pg_indexes WHERE tablename = 'ct_customers'",
                 "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'ct_customers'::regclass",
                 "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'ct_watch'",
-                "SELECT action_condition FROM information_schema.triggers WHERE trigger_name = 'ct_watch'");
+                "SELECT action_condition FROM information_schema.triggers WHERE trigger_name = 'ct_watch'",
+                "SELECT pg_get_functiondef('ct_grace_ids'::regproc)", "SELECT prosrc FROM pg_proc WHERE proname = 'ct_grace_ids'",
+                "SELECT pg_get_function_arguments('ct_grace_ids'::regproc)",
+                "SELECT routine_definition FROM information_schema.routines WHERE routine_name = 'ct_grace_ids'",
+                "SELECT parameter_default FROM information_schema.parameters WHERE specific_name LIKE 'ct_grace_ids%'");
     }
 
     @ParameterizedTest
@@ -106,7 +112,7 @@ class CodeTextThroughGatewayTest {
 
     @Test
     void psqlsDescribeQuotesNoName() throws Exception {
-        for (String describe : List.of("\\d+ ct_vip", "\\d ct_customers")) {
+        for (String describe : List.of("\\d+ ct_vip", "\\d ct_customers", "\\sf ct_grace_ids", "\\df+ ct_grace_ids")) {
             ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-c", describe));
             assertThat(LEAKS.leaksIn(psql.output())).as(describe).isEmpty();
         }

@@ -7,7 +7,7 @@ import java.util.Set;
  * a column's default, a check constraint, an index's expressions and predicate, a trigger's
  * {@code WHEN}, a row-level policy, a rule. A DBA writes values into such code ({@code CREATE VIEW
  * vip AS ... WHERE name = 'Ada Lovelace'}, {@code DEFAULT 'Alan Turing'}, {@code CHECK (name <>
- * 'Grace Hopper')}), and its text comes back as a computed value no column rule covers, which
+ * 'Grace Hopper')}, a function's {@code WHERE name = '...'}), and its text comes back as a computed value no column rule covers, which
  * content detectors do not recognise as a name. The node trees ({@code pg_attrdef.adbin}, {@code
  * pg_constraint.conbin}, {@code pg_index.indpred}, ...) carry the same values as bytes.
  */
@@ -19,16 +19,16 @@ final class CodeTextNames {
     static final Set<String> FUNCTIONS = Set.of(
             "pg_get_viewdef", "pg_get_ruledef", "pg_get_constraintdef", "pg_get_expr", "pg_get_indexdef",
             "pg_get_triggerdef", "pg_get_statisticsobjdef", "pg_get_statisticsobjdef_expressions",
-            "pg_get_partition_constraintdef", "pg_get_partkeydef");
+            "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments");
 
     /** In {@code pg_catalog}, always on the search path, so named without their schema too. */
     static final Set<String> CATALOG_RELATIONS = Set.of(
             "pg_views", "pg_matviews", "pg_rules", "pg_indexes", "pg_policies", "pg_attrdef", "pg_constraint",
-            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext");
+            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext", "pg_proc");
 
     /** In {@code information_schema}, which is named with its schema. */
     static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(
-            "views", "check_constraints", "columns", "triggers", "attributes");
+            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters");
 
     /** Why a masked caller may not read code text; formatted with what the statement named. */
     static final String REFUSAL = "%s shows the text of the database's code, and code on a relation that holds"

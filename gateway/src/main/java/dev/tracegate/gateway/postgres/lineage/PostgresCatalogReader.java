@@ -64,7 +64,8 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     /**
      * The texts of the database's code that hold a string literal a DBA wrote, with the name of
-     * the relation each belongs to (a default with its column's name): what {@code pg_get_viewdef},
+     * the relation each belongs to (a default with its column's name; a function's by its own
+     * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
      * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller.
      */
     private static final String LITERAL_CODE = "SELECT c.relname, x.code FROM pg_catalog.pg_class c CROSS JOIN LATERAL ("
@@ -85,7 +86,11 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'"
             + " UNION ALL SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
             + " WHERE s.stxrelid = c.oid) x(code)"
-            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code LIKE '%''%'";
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code LIKE '%''%'"
+            // A function's or procedure's whole text (its body, its arguments' defaults), by its name.
+            + " UNION ALL SELECT p.proname, pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p"
+            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p')"
+            + " AND pg_catalog.pg_get_functiondef(p.oid) LIKE '%''%'";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
