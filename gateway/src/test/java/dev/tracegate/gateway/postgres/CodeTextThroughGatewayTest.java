@@ -96,7 +96,7 @@ class CodeTextThroughGatewayTest {
                 "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'ct_customers'::regclass",
                 "SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgname = 'ct_watch'",
                 "SELECT action_condition FROM information_schema.triggers WHERE trigger_name = 'ct_watch'",
-                "SELECT pg_get_functiondef('ct_grace_ids'::regproc)", "SELECT prosrc FROM pg_proc WHERE proname = 'ct_grace_ids'",
+                "SELECT pg_get_functiondef('ct_grace_ids'::regproc)",
                 "SELECT pg_get_function_arguments('ct_grace_ids'::regproc)",
                 "SELECT routine_definition FROM information_schema.routines WHERE routine_name = 'ct_grace_ids'",
                 "SELECT parameter_default FROM information_schema.parameters WHERE specific_name LIKE 'ct_grace_ids%'");

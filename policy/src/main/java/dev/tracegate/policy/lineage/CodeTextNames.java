@@ -21,10 +21,13 @@ final class CodeTextNames {
             "pg_get_triggerdef", "pg_get_statisticsobjdef", "pg_get_statisticsobjdef_expressions",
             "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments");
 
-    /** In {@code pg_catalog}, always on the search path, so named without their schema too. */
+    /**
+     * In {@code pg_catalog}, always on the search path, so named without their schema too. Not
+     * {@code pg_proc} ({@code prosrc}): drivers look functions up in it (pgjdbc's large objects).
+     */
     static final Set<String> CATALOG_RELATIONS = Set.of(
             "pg_views", "pg_matviews", "pg_rules", "pg_indexes", "pg_policies", "pg_attrdef", "pg_constraint",
-            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext", "pg_proc");
+            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext");
 
     /** In {@code information_schema}, which is named with its schema. */
     static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(
