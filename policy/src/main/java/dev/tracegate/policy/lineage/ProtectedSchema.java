@@ -135,42 +135,42 @@ public final class ProtectedSchema {
     }
 
     /**
-     * A text holding a literal quotes a protected value when it names a protected column of its own
-     * relation or of a relation it names: {@code name DEFAULT 'Alan Turing'::text} on the table,
-     * {@code FROM customers WHERE customers.name = 'Ada Lovelace'::text} in a view. A view the
-     * analysis cannot follow counts as naming them all.
+     * A text holding a literal quotes a protected value when the literal is bound to a protected
+     * column ({@link BoundLiterals}) of its own relation or of a relation it names: {@code name
+     * DEFAULT 'Alan Turing'::text} on the table, {@code FROM customers WHERE customers.name = 'Ada
+     * Lovelace'::text} in a view. A view the analysis cannot follow counts as quoting one.
      */
     private boolean computeCodeTextQuotes() {
         for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
             for (String text : entry.getValue()) {
-                Set<String> words = new HashSet<>(Words.identifiers(text));
-                Set<String> relations = new HashSet<>(words);
+                Set<String> relations = BoundLiterals.identifiers(text);
                 relations.add(entry.getKey());
-                for (String relation : relations) {
-                    if (namesProtectedColumnOf(relation, words)) {
-                        return true;
-                    }
+                Optional<Set<String>> columns = protectedColumnsOf(relations);
+                if (columns.isEmpty() || BoundLiterals.bindsTo(text, columns.get())) {
+                    return true;
                 }
             }
         }
         return false;
     }
 
-    private boolean namesProtectedColumnOf(String relation, Set<String> words) {
-        for (CatalogRelation candidate : catalog.relationsNamed(relation)) {
-            if (candidate.kind() == RelationKind.SYSTEM) {
-                continue;
-            }
-            try {
-                if (resolve(candidate).columns().stream()
-                        .anyMatch(column -> !column.lineage().isClean() && words.contains(column.name()))) {
-                    return true;
+    /** The protected columns' names of the relations so named; empty when a view cannot be followed. */
+    private Optional<Set<String>> protectedColumnsOf(Set<String> relations) {
+        Set<String> columns = new HashSet<>();
+        for (String relation : relations) {
+            for (CatalogRelation candidate : catalog.relationsNamed(relation)) {
+                if (candidate.kind() == RelationKind.SYSTEM) {
+                    continue;
                 }
-            } catch (LineageRefusal unreadableView) {
-                return true;
+                try {
+                    resolve(candidate).columns().stream().filter(column -> !column.lineage().isClean())
+                            .forEach(column -> columns.add(column.name()));
+                } catch (LineageRefusal unreadableView) {
+                    return Optional.empty();
+                }
             }
         }
-        return false;
+        return Optional.of(columns);
     }
 
     /**
