@@ -58,6 +58,29 @@ final class MysqlCatalogReader implements CatalogReader {
     private static final String TRIGGER_TABLES = "SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS";
     /** The routines' bodies (NULL to an account that is not their definer and lacks the privilege to see them). */
     private static final String ROUTINE_BODIES = "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES";
+    /**
+     * The texts of the database's code that may hold a value a DBA wrote, with the table each
+     * belongs to: views' queries, column defaults (with the column's name) and generation
+     * expressions, checks, triggers' and routines' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
+     * them (docs/masking.md, the text of the database's code).
+     */
+    private static final String LITERAL_CODE = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
+            + " WHERE VIEW_DEFINITION LIKE '%''%'"
+            // MySQL shows a string default unquoted, MariaDB quoted: quoted again, it reads as a literal either way.
+            + " UNION ALL SELECT TABLE_NAME, CONCAT(COLUMN_NAME, ' DEFAULT ', QUOTE(COLUMN_DEFAULT))"
+            + " FROM information_schema.COLUMNS WHERE COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'"
+            + " AND COLUMN_DEFAULT NOT REGEXP '^-?[0-9.]+$'"
+            + " AND TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
+            + " UNION ALL SELECT TABLE_NAME, GENERATION_EXPRESSION FROM information_schema.COLUMNS"
+            + " WHERE GENERATION_EXPRESSION LIKE '%''%'"
+            + " UNION ALL SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
+            + " WHERE ACTION_STATEMENT LIKE '%''%'"
+            + " UNION ALL SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES"
+            + " WHERE ROUTINE_DEFINITION LIKE '%''%'";
+    /** Checks, where the server has them (MariaDB 10.2, MySQL 8.0.16): older servers ignore {@code CHECK}. */
+    private static final String LITERAL_CHECKS = "SELECT t.TABLE_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c"
+            + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
+            + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE LIKE '%''%'";
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
     private static final String FUNCTIONS = "SELECT LOWER(FUNCTION) FROM information_schema.SQL_FUNCTIONS";
@@ -96,7 +119,21 @@ final class MysqlCatalogReader implements CatalogReader {
         List<String> bodies = triggers.stream().map(row -> row.get(1)).toList();
         List<CatalogRelation> relations = relations();
         return new CatalogSnapshot(relations, routines, builtIns, Set.of(), other, CatalogReader.names(triggers),
-                TriggerVariables.setBy(bodies, routines), code(relations, routines), version);
+                TriggerVariables.setBy(bodies, routines), code(relations, routines), literalCode(), version);
+    }
+
+    /** {@link #LITERAL_CODE} by table, each text with its backtick-quoted names as PostgreSQL quotes them. */
+    private Map<String, List<String>> literalCode() throws CatalogUnavailableException {
+        List<List<String>> rows = new ArrayList<>(catalog.query(LITERAL_CODE));
+        if (!catalog.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'information_schema'"
+                + " AND TABLE_NAME = 'CHECK_CONSTRAINTS'").isEmpty()) {
+            rows.addAll(catalog.query(LITERAL_CHECKS));
+        }
+        Map<String, List<String>> texts = new HashMap<>();
+        for (List<String> row : rows) {
+            texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1).replace('`', '"'));
+        }
+        return texts;
     }
 
     /**

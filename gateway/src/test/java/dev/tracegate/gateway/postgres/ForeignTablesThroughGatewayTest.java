@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
@@ -25,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * through a foreign table over a view, or through one the caller made itself (a rule allowing its
  * schema changes), no name may reach the masked caller in clear; what the foreign table carries
  * unprotected stays readable. A file_fdw table over a server file (an unmasked colleague's export,
- * as the server's CSV log would be) is another such name.
+ * as the server's CSV log would be) is another such name. So is one over another database's table
+ * whose column it renames: the named table's rule for the column it reads covers it.
  */
 class ForeignTablesThroughGatewayTest {
 
@@ -37,6 +39,8 @@ class ForeignTablesThroughGatewayTest {
                 personal-data:
                   columns:
                     - {match: public.ft_customers.name, entity: person_name, strategy: hash}
+                    - {match: public.ft_far_people.name, entity: person_name, strategy: hash}
+                    - {match: public.ft_far_staff.name, entity: person_name, strategy: hash}
             rules:
               - name: mask-personal-data
                 connections: [app]
@@ -44,6 +48,8 @@ class ForeignTablesThroughGatewayTest {
                 mask: personal-data
             """;
     private static final List<String> NAMES = List.of("Ada Lovelace", "Grace Hopper", "Alan Turing");
+    /** Another database of the same server, whose tables the policy protects by their names. */
+    private static final String FAR_DATABASE = "tg_ft_far";
     private static final LeakSearch LEAKS = new LeakSearch(Set.copyOf(NAMES), Set.of());
 
     private static TestGateway gateway;
@@ -76,6 +82,34 @@ class ForeignTablesThroughGatewayTest {
             sql.execute("COPY (SELECT name FROM ft_customers) TO '" + export + "'");
             sql.execute("CREATE SERVER ft_files FOREIGN DATA WRAPPER file_fdw");
             sql.execute("CREATE FOREIGN TABLE ft_export (line text) SERVER ft_files OPTIONS (filename '" + export + "')");
+            sql.execute("CREATE DATABASE " + FAR_DATABASE);
+        }
+        try (Connection far = TestTarget.get().getDatabase(TestTarget.TRUST_USER, FAR_DATABASE).getConnection();
+             Statement sql = far.createStatement()) {
+            for (String table : List.of("ft_far_people", "ft_far_staff")) {
+                sql.execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+                for (int i = 0; i < NAMES.size(); i++) {
+                    sql.execute("INSERT INTO " + table + " VALUES (" + (i + 1) + ", '" + NAMES.get(i) + "')");
+                }
+            }
+        }
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            // A DBA's server for another database: its tables are not in this catalog, so the
+            // policy's rules for their names are all the gateway knows of them.
+            sql.execute("CREATE SERVER ft_far FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '"
+                    + TestTarget.port() + "', dbname '" + FAR_DATABASE + "')");
+            sql.execute("CREATE USER MAPPING FOR PUBLIC SERVER ft_far OPTIONS (user '" + TestTarget.TRUST_USER + "')");
+            sql.execute("CREATE FOREIGN TABLE ft_far_renamed (id int, who text OPTIONS (column_name 'name'))"
+                    + " SERVER ft_far OPTIONS (table_name 'ft_far_people')");
+            // A wrapper other than postgres_fdw (oracle_fdw, mysql_fdw, tds_fdw, multicorn) names
+            // what it reads in options of its own: oracle_fdw's table may be a subquery.
+            sql.execute("CREATE FOREIGN DATA WRAPPER ft_oracle");
+            sql.execute("CREATE SERVER ft_ora FOREIGN DATA WRAPPER ft_oracle");
+            sql.execute("CREATE FOREIGN TABLE ft_ora_people (id int, who text) SERVER ft_ora"
+                    + " OPTIONS (table '(SELECT id, name FROM ft_customers)')");
+            // Its own name is the named table's: only the column is renamed.
+            sql.execute("CREATE FOREIGN TABLE ft_far_staff (id int, who text OPTIONS (column_name 'name'))"
+                    + " SERVER ft_far");
         }
         gateway = TestGateway.start(List.of(), POLICY);
     }
@@ -90,7 +124,9 @@ class ForeignTablesThroughGatewayTest {
 
     private static void dropAll(Statement sql) throws SQLException {
         sql.execute("DROP SCHEMA IF EXISTS ft_mirror, ft_imported CASCADE");
-        sql.execute("DROP SERVER IF EXISTS ft_loop, ft_files CASCADE");
+        sql.execute("DROP SERVER IF EXISTS ft_loop, ft_files, ft_far, ft_ora CASCADE");
+        sql.execute("DROP FOREIGN DATA WRAPPER IF EXISTS ft_oracle CASCADE");
+        sql.execute("DROP DATABASE IF EXISTS " + FAR_DATABASE + " WITH (FORCE)");
         sql.execute("DROP VIEW IF EXISTS ft_people");
         sql.execute("DROP TABLE IF EXISTS ft_customers");
     }
@@ -105,7 +141,9 @@ class ForeignTablesThroughGatewayTest {
                 "SELECT reverse(name) FROM ft_remote_people",
                 "SELECT name FROM ft_mirror.ft_customers",
                 "SELECT lower(name) FROM ft_mirror.ft_customers",
-                "SELECT line FROM ft_export", "SELECT upper(line) FROM ft_export");
+                "SELECT line FROM ft_export", "SELECT upper(line) FROM ft_export",
+                "SELECT who FROM ft_far_renamed", "SELECT upper(who) FROM ft_far_renamed",
+                "SELECT who FROM ft_far_staff", "SELECT reverse(who) FROM ft_far_staff");
     }
 
     @ParameterizedTest
@@ -113,6 +151,18 @@ class ForeignTablesThroughGatewayTest {
     void aDbasForeignTableHandsNoNameInClear(String attempt) throws SQLException {
         for (String mode : List.of("simple", "extended")) {
             assertThat(LEAKS.leaksIn(received(attempt, mode))).as(mode + ": " + attempt).isEmpty();
+        }
+    }
+
+    @Test
+    void aForeignTableOfAnotherWrapperIsReadAsAnUnknownQuery() throws SQLException {
+        try (Connection c = ReceivedTexts.connect(gateway, "alice", TestGateway.ALICE_TOKEN, "simple");
+             Statement statement = c.createStatement()) {
+            for (String sql : List.of("SELECT who FROM ft_ora_people", "SELECT id, upper(who) FROM ft_ora_people")) {
+                assertThatThrownBy(() -> statement.execute(sql)).as(sql)
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"))
+                        .hasMessageContaining("tracegate: blocked by policy rule mask-personal-data");
+            }
         }
     }
 
@@ -152,14 +202,6 @@ class ForeignTablesThroughGatewayTest {
     }
 
     private static List<String> received(String attempt, String mode) throws SQLException {
-        List<String> received = new ArrayList<>();
-        try (Connection c = ReceivedTexts.connect(gateway, "alice", TestGateway.ALICE_TOKEN, mode)) {
-            try {
-                ReceivedTexts.run(c, attempt, mode, received);
-            } catch (SQLException e) {
-                received.add(e.getMessage());
-            }
-        }
-        return received;
+        return ReceivedTexts.attempt(gateway, "alice", TestGateway.ALICE_TOKEN, attempt, mode);
     }
 }

@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -44,6 +45,23 @@ final class ReceivedTexts {
         for (SQLWarning warning = statement.getWarnings(); warning != null; warning = warning.getNextWarning()) {
             received.add(warning.getMessage());
         }
+    }
+
+    /**
+     * What {@code user} receives for one statement on a connection of its own: its cells and
+     * warnings, or its error's message.
+     */
+    static List<String> attempt(TestGateway gateway, String user, String token, String sql, String mode)
+            throws SQLException {
+        List<String> received = new ArrayList<>();
+        try (Connection c = connect(gateway, user, token, mode)) {
+            try {
+                run(c, sql, mode, received);
+            } catch (SQLException e) {
+                received.add(e.getMessage());
+            }
+        }
+        return received;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tracegate.policy.lineage;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A relation of the upstream database.
@@ -18,8 +19,28 @@ import java.util.List;
 public record CatalogRelation(String schema, String name, RelationKind kind, boolean temporary, boolean visible,
                               List<CatalogColumn> columns, String definition, List<Ancestor> ancestors) {
 
-    /** A table another inherits from. */
-    public record Ancestor(String schema, String name) {
+    /**
+     * A table another inherits from, or the relation a foreign table names.
+     *
+     * @param columns the ancestor's name of each column whose name differs from the relation's own
+     *                (a foreign table's {@code column_name} option): its rule for that name covers
+     *                the column; an inherited column keeps its name
+     */
+    public record Ancestor(String schema, String name, Map<String, String> columns) {
+
+        public Ancestor {
+            columns = Map.copyOf(columns);
+        }
+
+        /** An ancestor whose columns have the relation's own names (a partition's parent). */
+        public Ancestor(String schema, String name) {
+            this(schema, name, Map.of());
+        }
+
+        /** The ancestor's name of the relation's column {@code own}. */
+        public String column(String own) {
+            return columns.getOrDefault(own, own);
+        }
     }
 
     public CatalogRelation {

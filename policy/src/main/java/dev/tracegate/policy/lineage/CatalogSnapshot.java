@@ -29,6 +29,7 @@ public final class CatalogSnapshot {
     private final Set<String> triggeredTables;
     private final Set<String> triggerVariables;
     private final DatabaseCode code;
+    private final Map<String, List<String>> literalCode;
     private final long version;
 
     /**
@@ -72,7 +73,23 @@ public final class CatalogSnapshot {
     public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
                            Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
                            Set<String> triggerVariables, DatabaseCode code, long version) {
+        this(relations, userFunctions, builtInFunctions, userOperators, otherNames, triggeredTables, triggerVariables,
+                code, Map.of(), version);
+    }
+
+    /**
+     * @param literalCode the texts of the database's code that hold a string literal a DBA wrote,
+     *                    by the name of the relation they belong to (a view's query; a table's
+     *                    defaults, each with its column's name, checks, index expressions and
+     *                    predicates, triggers' {@code WHEN}, policies, rules): shown by {@link
+     *                    CodeTextNames}, they may quote personal data
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
+                           Set<String> triggerVariables, DatabaseCode code, Map<String, List<String>> literalCode,
+                           long version) {
         this.code = code;
+        this.literalCode = Map.copyOf(literalCode);
         this.triggeredTables = Set.copyOf(triggeredTables);
         this.triggerVariables = Set.copyOf(triggerVariables);
         this.relations = List.copyOf(relations);
@@ -160,6 +177,11 @@ public final class CatalogSnapshot {
     }
 
     /** The code the database runs on statements' behalf without their naming it. */
+    /** The texts of the database's code that hold a string literal, by relation (see the constructor). */
+    public Map<String, List<String>> literalCode() {
+        return literalCode;
+    }
+
     public DatabaseCode code() {
         return code;
     }

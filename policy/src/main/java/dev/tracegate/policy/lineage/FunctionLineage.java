@@ -95,6 +95,9 @@ final class FunctionLineage {
             throw new LineageRefusal("the function " + name + " reads data by itself (a query given as text, large"
                     + " objects, other sessions or statistics), which the gateway cannot follow");
         }
+        if (CodeTextNames.isFunction(name) && analysis.schema().codeTextMayQuoteProtectedValues()) {
+            throw new LineageRefusal(CodeTextNames.REFUSAL.formatted("the function " + name));
+        }
         CatalogSnapshot catalog = analysis.schema().catalog();
         if (schema != null && !schema.equals("pg_catalog")) {
             throw new LineageRefusal("the function " + schema + "." + name + " is defined in the database, and the"

@@ -530,6 +530,9 @@ public final class LineageCheck {
             if (!catalog.isKnownName(name) && !declared.contains(name)) {
                 return true;
             }
+            if (CodeTextNames.mayName(name) && schema.codeTextMayQuoteProtectedValues()) {
+                return true;
+            }
         }
         return false;
     }

@@ -61,7 +61,25 @@ final class MySqlLineage {
     private static final Set<String> EXPOSING_SHOW = Set.of("processlist", "engine", "binlog", "relaylog", "profile",
             "profiles", "explain", "analyze", "user_variables");
 
+    /**
+     * SHOW forms that print the text of the database's code: {@code SHOW CREATE TABLE} its defaults
+     * and checks, {@code SHOW CREATE VIEW} a view's query, {@code SHOW CREATE TRIGGER} a body, {@code
+     * SHOW [FULL] COLUMNS} and {@code FIELDS} each column's default, as {@code DESCRIBE} does.
+     */
+    private static final Set<String> CODE_TEXT_SHOW = Set.of("create", "columns", "fields");
+
     private MySqlLineage() {
+    }
+
+    /**
+     * A DBA's {@code DEFAULT 'Alan Turing'}, {@code CHECK (name <> 'Grace Hopper')} or a view's
+     * {@code WHERE name = 'Ada Lovelace'} is shown by {@code SHOW CREATE} and {@code DESCRIBE} as
+     * text no column rule covers: refused while code naming a protected column holds a literal.
+     */
+    private static void refuseCodeText(ProtectedSchema schema) {
+        if (schema.codeTextMayQuoteProtectedValues()) {
+            throw new LineageRefusal(CodeTextNames.REFUSAL.formatted("this SHOW or DESCRIBE"));
+        }
     }
 
     static void check(String sql, SqlDialect dialect, ProtectedSchema schema) {
@@ -99,6 +117,9 @@ final class MySqlLineage {
                     throw new LineageRefusal("this SHOW prints other sessions' statements or logged rows, which the"
                             + " gateway cannot mask");
                 }
+                if (tokens.stream().anyMatch(t -> CODE_TEXT_SHOW.contains(t.word()))) {
+                    refuseCodeText(schema);
+                }
             }
             case "prepare", "execute" -> dynamic(tokens, dialect, schema);
             case "load" -> {
@@ -109,10 +130,13 @@ final class MySqlLineage {
                 if (tokens.stream().skip(1).anyMatch(t -> !t.isIdentifier() && !t.isSymbol("."))) {
                     throw new LineageRefusal("only DESCRIBE of a table is checked for masked callers");
                 }
+                refuseCodeText(schema);
             }
             case "explain" -> {
                 if (tokens.stream().skip(1).anyMatch(t -> !t.isIdentifier() && !t.isSymbol("."))) {
                     refuseExplaining(tokens, schema);
+                } else {
+                    refuseCodeText(schema);
                 }
                 analysed(tokens, schema);
             }
@@ -141,7 +165,8 @@ final class MySqlLineage {
      * and {@code EXPLAIN FORMAT=JSON}, {@code ANALYZE} and MySQL's {@code FORMAT=TREE} put {@code
      * o.status = 'Ada Lovelace'} in their rows. None of it is a column the masker can name. A plan
      * of a statement that names anything that could hold protected data is refused; {@code
-     * DESCRIBE} of a table shows no values and stays.
+     * DESCRIBE} of a table shows no stored values and stays, unless its defaults quote one
+     * ({@link #refuseCodeText}).
      */
     private static void refuseExplaining(List<SqlToken> tokens, ProtectedSchema schema) {
         int carried = 1;

@@ -33,6 +33,8 @@ public final class ProtectedSchema {
     private final ThreadLocal<Set<CatalogRelation>> resolving = ThreadLocal.withInitial(HashSet::new);
     private final Map<String, LineageVerdict> verdicts = new ConcurrentHashMap<>();
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
+    /** Whether the code texts may quote a protected value, once computed ({@link #codeTextMayQuoteProtectedValues}). */
+    private volatile Boolean codeTextQuotes;
     private volatile Boolean grantsAny;
     private volatile Boolean grantsConverting;
 
@@ -116,6 +118,59 @@ public final class ProtectedSchema {
             protectedByName.put(name, known);
         }
         return known;
+    }
+
+    /**
+     * Whether the text of the database's code may quote protected values: a relation that carries
+     * protected data for this profile has code holding a literal a DBA wrote ({@code WHERE name =
+     * 'Ada Lovelace'} in a view, a default, a check). Then {@link CodeTextNames} are refused.
+     */
+    boolean codeTextMayQuoteProtectedValues() {
+        Boolean known = codeTextQuotes;
+        if (known == null) {
+            known = computeCodeTextQuotes();
+            codeTextQuotes = known;
+        }
+        return known;
+    }
+
+    /**
+     * A text holding a literal quotes a protected value when the literal is bound to a protected
+     * column ({@link BoundLiterals}) of its own relation or of a relation it names: {@code name
+     * DEFAULT 'Alan Turing'::text} on the table, {@code FROM customers WHERE customers.name = 'Ada
+     * Lovelace'::text} in a view. A view the analysis cannot follow counts as quoting one.
+     */
+    private boolean computeCodeTextQuotes() {
+        for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
+            for (String text : entry.getValue()) {
+                Set<String> relations = BoundLiterals.identifiers(text);
+                relations.add(entry.getKey());
+                Optional<Set<String>> columns = protectedColumnsOf(relations);
+                if (columns.isEmpty() || BoundLiterals.bindsTo(text, columns.get())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The protected columns' names of the relations so named; empty when a view cannot be followed. */
+    private Optional<Set<String>> protectedColumnsOf(Set<String> relations) {
+        Set<String> columns = new HashSet<>();
+        for (String relation : relations) {
+            for (CatalogRelation candidate : catalog.relationsNamed(relation)) {
+                if (candidate.kind() == RelationKind.SYSTEM) {
+                    continue;
+                }
+                try {
+                    resolve(candidate).columns().stream().filter(column -> !column.lineage().isClean())
+                            .forEach(column -> columns.add(column.name()));
+                } catch (LineageRefusal unreadableView) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.of(columns);
     }
 
     /**
@@ -231,7 +286,7 @@ public final class ProtectedSchema {
                 ColumnRef.of(relation.schema(), relation.name(), column.name(), column.typeName()));
         for (CatalogRelation.Ancestor ancestor : relation.ancestors()) {
             ColumnProtection candidate = protections.apply(
-                    ColumnRef.of(ancestor.schema(), ancestor.name(), column.name(), column.typeName()));
+                    ColumnRef.of(ancestor.schema(), ancestor.name(), ancestor.column(column.name()), column.typeName()));
             if (candidate.strongerThan(strongest)) {
                 strongest = candidate;
             }

@@ -572,6 +572,9 @@ final class QueryLineage {
                 throw new LineageRefusal("the system view " + name + " shows stored values (statistics samples, other"
                         + " sessions' statements or large objects) the gateway cannot mask");
             }
+            if (CodeTextNames.isRelation(schema, name) && analysis.schema().codeTextMayQuoteProtectedValues()) {
+                throw new LineageRefusal(CodeTextNames.REFUSAL.formatted("the catalog relation " + name));
+            }
             CatalogRelation catalog = analysis.schema().relation(schema, name).orElseThrow(() -> new LineageRefusal(
                     "the relation " + (schema == null ? "" : schema + ".") + name + " is not known to the gateway; if"
                             + " it is created in the same query string, create it first", true));

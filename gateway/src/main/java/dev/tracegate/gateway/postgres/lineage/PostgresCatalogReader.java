@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.postgres.lineage;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.lineage.CatalogReader;
 import dev.tracegate.gateway.lineage.CatalogUnavailableException;
 import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
@@ -50,7 +53,7 @@ public final class PostgresCatalogReader implements CatalogReader {
     public static final String ANCESTORS = "WITH RECURSIVE up(child, parent) AS ("
             + "SELECT inhrelid, inhparent FROM pg_catalog.pg_inherits"
             + " UNION SELECT up.child, i.inhparent FROM up JOIN pg_catalog.pg_inherits i ON i.inhrelid = up.parent)"
-            + " SELECT up.child, n.nspname, c.relname FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
+            + " SELECT up.child, n.nspname, c.relname, NULL::text FROM up JOIN pg_catalog.pg_class c ON c.oid = up.parent"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " UNION " + PostgresForeignTables.NAMED_RELATIONS;
     private static final String USER_FUNCTIONS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p"
@@ -59,11 +62,44 @@ public final class PostgresCatalogReader implements CatalogReader {
     private static final String USER_OPERATORS = "SELECT DISTINCT o.oprname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
+    /**
+     * The texts of the database's code that hold a string literal a DBA wrote, with the name of
+     * the relation each belongs to (a default with its column's name; a function's by its own
+     * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
+     * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller.
+     */
+    private static final String LITERAL_CODE = "SELECT c.relname, x.code FROM pg_catalog.pg_class c CROSS JOIN LATERAL ("
+            + "SELECT pg_catalog.pg_get_viewdef(c.oid) WHERE c.relkind IN ('v', 'm')"
+            + " UNION ALL SELECT a.attname || ' DEFAULT ' || pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum"
+            + " WHERE d.adrelid = c.oid"
+            + " UNION ALL SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_constraint k"
+            + " WHERE k.conrelid = c.oid AND k.contype IN ('c', 'x')"
+            + " UNION ALL SELECT pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i"
+            + " WHERE i.indrelid = c.oid AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL)"
+            + " UNION ALL SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t"
+            + " WHERE t.tgrelid = c.oid AND t.tgqual IS NOT NULL"
+            + " UNION ALL SELECT COALESCE(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '"
+            + " || COALESCE(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '') FROM pg_catalog.pg_policy p"
+            + " WHERE p.polrelid = c.oid"
+            + " UNION ALL SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r"
+            + " WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'"
+            + " UNION ALL SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
+            + " WHERE s.stxrelid = c.oid) x(code)"
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code LIKE '%''%'"
+            // A function's or procedure's whole text (its body, its arguments' defaults), by its name.
+            + " UNION ALL SELECT p.proname, f.code FROM pg_catalog.pg_proc p"
+            + " CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_functiondef(p.oid) AS code) f"
+            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p') AND f.code LIKE '%''%'";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
     private static final String KEYWORDS_AND_TYPES = "SELECT word FROM pg_catalog.pg_get_keywords()"
             + " UNION SELECT typname FROM pg_catalog.pg_type";
+
+    private static final ObjectMapper RENAMED = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> RENAMED_TYPE = new TypeReference<>() {
+    };
 
     private final UpstreamCatalog catalog;
     private Set<String> builtIns;
@@ -81,21 +117,38 @@ public final class PostgresCatalogReader implements CatalogReader {
         }
         List<CatalogRelation> relations = relations(catalog.query(RELATIONS), catalog.query(COLUMNS),
                 catalog.query(ANCESTORS), catalog.query(PostgresForeignTables.COLUMNS),
-                CatalogReader.names(catalog.query(PostgresForeignTables.FILES)));
+                CatalogReader.names(catalog.query(PostgresForeignTables.UNREADABLE)));
         Set<String> other = new HashSet<>(keywordsAndTypes);
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
                 CatalogReader.names(catalog.query(USER_OPERATORS)), other, Set.of(), Set.of(),
-                PostgresDatabaseCode.read(catalog), version);
+                PostgresDatabaseCode.read(catalog), literalCode(catalog.query(LITERAL_CODE)), version);
+    }
+
+    private static Map<String, List<String>> literalCode(List<List<String>> rows) {
+        Map<String, List<String>> texts = new HashMap<>();
+        rows.forEach(row -> texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1)));
+        return texts;
+    }
+
+    /** One row of {@link #ANCESTORS} as the ancestor it names, with the columns a foreign table renames. */
+    public static CatalogRelation.Ancestor ancestor(List<String> row) throws CatalogUnavailableException {
+        if (row.get(3) == null) {
+            return new CatalogRelation.Ancestor(row.get(1), row.get(2));
+        }
+        try {
+            return new CatalogRelation.Ancestor(row.get(1), row.get(2), RENAMED.readValue(row.get(3), RENAMED_TYPE));
+        } catch (JsonProcessingException e) {
+            throw new CatalogUnavailableException("unreadable column renames of a foreign table", e);
+        }
     }
 
     private static List<CatalogRelation> relations(List<List<String>> relationRows, List<List<String>> columnRows,
                                                    List<List<String>> ancestorRows, List<List<String>> foreignColumnRows,
-                                                   Set<String> fileTables) {
+                                                   Set<String> unreadableTables) throws CatalogUnavailableException {
         Map<String, List<CatalogRelation.Ancestor>> ancestors = new HashMap<>();
         for (List<String> row : ancestorRows) {
-            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogRelation.Ancestor(row.get(1),
-                    row.get(2)));
+            ancestors.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(ancestor(row));
         }
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {
@@ -118,11 +171,12 @@ public final class PostgresCatalogReader implements CatalogReader {
                     && Long.parseLong(row.get(0)) < FIRST_NORMAL_OID;
             String relkind = row.get(3);
             // A foreign table that names a relation of this database is read as a view of it, one
-            // that reads a server file as a view whose query is not known (null).
-            boolean readsFiles = fileTables.contains(row.get(0));
-            String definition = row.get(6) != null || readsFiles ? row.get(6) : foreign.get(row.get(0));
+            // that reads a server file or whose wrapper's options the gateway cannot read as a view
+            // whose query is not known (null).
+            boolean unreadable = unreadableTables.contains(row.get(0));
+            String definition = row.get(6) != null || unreadable ? row.get(6) : foreign.get(row.get(0));
             RelationKind kind = system ? RelationKind.SYSTEM
-                    : relkind.equals("v") || relkind.equals("m") || definition != null || readsFiles
+                    : relkind.equals("v") || relkind.equals("m") || definition != null || unreadable
                     ? RelationKind.VIEW : RelationKind.TABLE;
             relations.add(new CatalogRelation(schema, row.get(2), kind, "t".equals(row.get(4)), "t".equals(row.get(5)),
                     columns.getOrDefault(row.get(0), List.of()), definition, ancestors.getOrDefault(row.get(0), List.of())));

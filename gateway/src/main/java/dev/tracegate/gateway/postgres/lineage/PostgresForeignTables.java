@@ -25,8 +25,15 @@ import java.util.stream.Collectors;
  * <p>A foreign table that reads a server file or a program's output (file_fdw's {@code filename}
  * and {@code program}) reads what no rule covers: an unmasked colleague's export, the server's CSV
  * log with every session's statements and the values their errors quote (the file_fdw
- * documentation's own example). It is read as a view whose query is not known ({@link #FILES}),
+ * documentation's own example). It is read as a view whose query is not known ({@link #UNREADABLE}),
  * computed from every protected column, as {@code COPY t FROM 'file'} is refused.
+ *
+ * <p>So is a foreign table of any wrapper other than postgres_fdw (by its handler, whatever the
+ * wrapper is called): the gateway cannot read with certainty what its options name. oracle_fdw's
+ * {@code table} may be a subquery ({@code '(SELECT name FROM customers)'}), tds_fdw's and others'
+ * {@code query} is one, mysql_fdw names a table by {@code dbname} and {@code table_name},
+ * multicorn's options are whatever its Python class reads; reading them by postgres_fdw's names
+ * took such a table as a table of its own name, which no rule covers.
  */
 final class PostgresForeignTables {
 
@@ -37,20 +44,39 @@ final class PostgresForeignTables {
             + " COALESCE((SELECT option_value FROM pg_catalog.pg_options_to_table(ft.ftoptions)"
             + " WHERE option_name = 'schema_name'), n.nspname) AS remote_schema,"
             + " COALESCE((SELECT option_value FROM pg_catalog.pg_options_to_table(ft.ftoptions)"
-            + " WHERE option_name = 'table_name'), c.relname) AS remote_table) r";
-    private static final String NOT_FILES = " WHERE w.fdwname <> 'file_fdw'";
-    /** The foreign tables that read a server file or a program's output. */
-    static final String FILES = "SELECT ft.ftrelid" + REMOTE + " WHERE w.fdwname = 'file_fdw' OR EXISTS (SELECT 1"
-            + " FROM pg_catalog.pg_options_to_table(ft.ftoptions) WHERE option_name IN ('filename', 'program'))";
-    /** Each foreign table with the relation it names, in the form of {@code PostgresCatalogReader.ANCESTORS}. */
-    static final String NAMED_RELATIONS = "SELECT ft.ftrelid AS child, r.remote_schema, r.remote_table" + REMOTE + NOT_FILES
-            + " AND (r.remote_schema, r.remote_table) IS DISTINCT FROM (n.nspname, c.relname)";
+            + " WHERE option_name = 'table_name'), c.relname) AS remote_table,"
+            // postgres_fdw's handler is its library's C function, in whichever schema it was installed.
+            + " NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc h JOIN pg_catalog.pg_language l ON l.oid = h.prolang"
+            + " WHERE h.oid = w.fdwhandler AND h.proname = 'postgres_fdw_handler' AND l.lanname = 'c'"
+            + " AND h.probin = '$libdir/postgres_fdw') OR EXISTS (SELECT 1"
+            + " FROM pg_catalog.pg_options_to_table(ft.ftoptions) WHERE option_name IN ('filename', 'program'))"
+            + " AS unreadable) r";
+    private static final String READABLE = " WHERE NOT r.unreadable";
+    /**
+     * The foreign tables whose options the gateway cannot read as a relation's name: those of a
+     * wrapper other than postgres_fdw, and any that reads a server file or a program's output.
+     */
+    static final String UNREADABLE = "SELECT ft.ftrelid" + REMOTE + " WHERE r.unreadable";
+    /**
+     * Each foreign table with the relation it names and the columns it renames ({@code column_name},
+     * as a JSON object from the foreign table's name to the named relation's), in the form of {@code
+     * PostgresCatalogReader.ANCESTORS}. Another database's {@code customers} read through {@code
+     * (who text OPTIONS (column_name 'name'))} carries its names in {@code who}: the named table's
+     * rule for {@code name} covers it. A foreign table of the same schema and name as the relation it
+     * names is listed too when it renames a column.
+     */
+    static final String NAMED_RELATIONS = "SELECT ft.ftrelid AS child, r.remote_schema, r.remote_table, k.renamed"
+            + REMOTE + " CROSS JOIN LATERAL (SELECT pg_catalog.json_object_agg(a.attname, o.option_value)::text AS renamed"
+            + " FROM pg_catalog.pg_attribute a CROSS JOIN LATERAL pg_catalog.pg_options_to_table(a.attfdwoptions) o"
+            + " WHERE a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped AND o.option_name = 'column_name'"
+            + " AND o.option_value <> a.attname) k" + READABLE
+            + " AND ((r.remote_schema, r.remote_table) IS DISTINCT FROM (n.nspname, c.relname) OR k.renamed IS NOT NULL)";
     /** Each foreign table's columns in order, with the column each reads and the relation it names. */
     static final String COLUMNS = "SELECT ft.ftrelid, r.remote_schema, r.remote_table, a.attname,"
             + " COALESCE((SELECT option_value FROM pg_catalog.pg_options_to_table(a.attfdwoptions)"
             + " WHERE option_name = 'column_name'), a.attname)" + REMOTE
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = ft.ftrelid AND a.attnum > 0 AND NOT a.attisdropped"
-            + NOT_FILES + " ORDER BY ft.ftrelid, a.attnum";
+            + READABLE + " ORDER BY ft.ftrelid, a.attnum";
 
     private PostgresForeignTables() {
     }

@@ -150,9 +150,9 @@ public final class ColumnResolver {
             names.add(new ColumnRef(table.schema(), table.name(), column, domain));
         }
         for (CatalogRelation.Ancestor ancestor : table.ancestors()) {
-            names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, type));
+            names.add(new ColumnRef(ancestor.schema(), ancestor.name(), ancestor.column(column), type));
             if (domain != null) {
-                names.add(new ColumnRef(ancestor.schema(), ancestor.name(), column, domain));
+                names.add(new ColumnRef(ancestor.schema(), ancestor.name(), ancestor.column(column), domain));
             }
         }
         return names;
@@ -169,7 +169,8 @@ public final class ColumnResolver {
             names.add(new ColumnRef(stored.schema(), stored.table(), stored.column(), domain));
         }
         snapshots.current().relation(stored.schema(), stored.table()).map(CatalogRelation::ancestors).orElse(List.of())
-                .forEach(ancestor -> names.add(new ColumnRef(ancestor.schema(), ancestor.name(), stored.column(), type)));
+                .forEach(ancestor -> names.add(new ColumnRef(ancestor.schema(), ancestor.name(),
+                        ancestor.column(stored.column()), type)));
         return names;
     }
 
@@ -236,7 +237,7 @@ public final class ColumnResolver {
         for (List<String> row : catalog.query("SELECT * FROM (" + PostgresCatalogReader.ANCESTORS + ") a WHERE child IN ("
                 + list(oids) + ")")) {
             ancestors.computeIfAbsent(Integer.parseUnsignedInt(row.get(0)), k -> new ArrayList<>())
-                    .add(new CatalogRelation.Ancestor(row.get(1), row.get(2)));
+                    .add(PostgresCatalogReader.ancestor(row));
         }
         for (List<String> row : catalog.query(sql)) {
             int oid = Integer.parseUnsignedInt(row.get(0));

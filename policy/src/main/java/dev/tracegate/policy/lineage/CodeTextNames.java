@@ -1,0 +1,58 @@
+package dev.tracegate.policy.lineage;
+
+import java.util.Set;
+
+/**
+ * Built-in functions and relations that show the text of the database's own code: a view's query,
+ * a column's default, a check constraint, an index's expressions and predicate, a trigger's
+ * {@code WHEN}, a row-level policy, a rule. A DBA writes values into such code ({@code CREATE VIEW
+ * vip AS ... WHERE name = 'Ada Lovelace'}, {@code DEFAULT 'Alan Turing'}, {@code CHECK (name <>
+ * 'Grace Hopper')}, a function's {@code WHERE name = '...'}), and its text comes back as a computed value no column rule covers, which
+ * content detectors do not recognise as a name. The node trees ({@code pg_attrdef.adbin}, {@code
+ * pg_constraint.conbin}, {@code pg_index.indpred}, ...) carry the same values as bytes.
+ */
+final class CodeTextNames {
+
+    private CodeTextNames() {
+    }
+
+    static final Set<String> FUNCTIONS = Set.of(
+            "pg_get_viewdef", "pg_get_ruledef", "pg_get_constraintdef", "pg_get_expr", "pg_get_indexdef",
+            "pg_get_triggerdef", "pg_get_statisticsobjdef", "pg_get_statisticsobjdef_expressions",
+            "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments");
+
+    /**
+     * In {@code pg_catalog}, always on the search path, so named without their schema too. Not
+     * {@code pg_proc} ({@code prosrc}): drivers look functions up in it (pgjdbc's large objects).
+     */
+    static final Set<String> CATALOG_RELATIONS = Set.of(
+            "pg_views", "pg_matviews", "pg_rules", "pg_indexes", "pg_policies", "pg_attrdef", "pg_constraint",
+            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext");
+
+    /** In {@code information_schema}, which is named with its schema. */
+    static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(
+            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters");
+
+    /** Why a masked caller may not read code text; formatted with what the statement named. */
+    static final String REFUSAL = "%s shows the text of the database's code, and code on a relation that holds"
+            + " protected data holds values a DBA wrote into it (a view's WHERE name = '...', a default, a check),"
+            + " which the gateway cannot mask; ask a member of a group that sees personal data";
+
+    static boolean isFunction(String name) {
+        return FUNCTIONS.contains(name);
+    }
+
+    /** Whether {@code schema.name} (schema null when unqualified) shows code text. */
+    static boolean isRelation(String schema, String name) {
+        if (schema == null || schema.equals("pg_catalog")) {
+            return CATALOG_RELATIONS.contains(name);
+        }
+        return schema.equals("information_schema") && INFORMATION_SCHEMA_RELATIONS.contains(name);
+    }
+
+    /** Whether a word of a statement may name code text: an unqualified word is tested in both sets. */
+    static boolean mayName(String word) {
+        return FUNCTIONS.contains(word) || CATALOG_RELATIONS.contains(word)
+                || INFORMATION_SCHEMA_RELATIONS.contains(word);
+    }
+}
