@@ -35,19 +35,28 @@ import java.util.Set;
 final class EchoedCredential {
 
     static final int MIN_LENGTH = 8;
-    static final EchoedCredential NONE = new EchoedCredential(List.of());
+    static final EchoedCredential NONE = new EchoedCredential(List.of(), List.of());
 
     /** Each spelling in lower case, longest first, so that at one place the longest is replaced whole. */
     private final List<byte[]> spellings;
+    /** The secrets as a reader reads them back with any of their characters escaped. */
+    private final List<EscapedSecret> escaped;
     private final int longest;
     /** Whether a byte, in lower case, starts a spelling. */
     private final boolean[] starts = new boolean[256];
 
-    private EchoedCredential(List<byte[]> spellings) {
+    private EchoedCredential(List<byte[]> spellings, List<EscapedSecret> escaped) {
         this.spellings = spellings.stream().sorted((a, b) -> b.length - a.length).toList();
-        this.longest = spellings.stream().mapToInt(s -> s.length).max().orElse(0);
+        this.escaped = escaped;
+        this.longest = Math.max(spellings.stream().mapToInt(s -> s.length).max().orElse(0),
+                escaped.stream().mapToInt(s -> s.length() * EscapedSecret.MAX_BYTES_PER_BYTE).max().orElse(0));
         for (byte[] spelling : spellings) {
             starts[spelling[0] & 0xff] = true;
+        }
+        if (!escaped.isEmpty()) {
+            for (int b = 0; b < 256; b++) {
+                starts[b] |= EscapedSecret.startsEscape(b);
+            }
         }
     }
 
@@ -91,7 +100,8 @@ final class EchoedCredential {
         }
         Set<String> seen = new HashSet<>();
         return new EchoedCredential(spellings.stream().filter(s -> s.length >= MIN_LENGTH).map(EchoedCredential::lowerCase)
-                .filter(s -> seen.add(new String(s, StandardCharsets.ISO_8859_1))).toList());
+                .filter(s -> seen.add(new String(s, StandardCharsets.ISO_8859_1))).toList(),
+                secrets.stream().filter(s -> s.length() >= MIN_LENGTH).map(EscapedSecret::new).toList());
     }
 
     /**
@@ -157,7 +167,7 @@ final class EchoedCredential {
 
     private boolean holds(byte[] bytes, int length) {
         for (int at = 0; at < length; at++) {
-            if (starts[lower(bytes[at]) & 0xff] && spellingAt(bytes, length, at) != null) {
+            if (starts[lower(bytes[at]) & 0xff] && endOfSpellingAt(bytes, length, at) > at) {
                 return true;
             }
         }
@@ -175,27 +185,32 @@ final class EchoedCredential {
             if (!starts[lower(bytes[at]) & 0xff]) {
                 continue;
             }
-            byte[] spelling = spellingAt(bytes, length, at);
-            if (spelling == null) {
+            int end = endOfSpellingAt(bytes, length, at);
+            if (end <= at) {
                 continue;
             }
             if (at > fillTo) {
                 Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
                 fillFrom = at;
             }
-            fillTo = Math.max(fillTo, at + spelling.length);
+            fillTo = Math.max(fillTo, end);
         }
         Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
     }
 
-    /** The longest spelling that starts at {@code at}, in any case; null when none does. */
-    private byte[] spellingAt(byte[] bytes, int length, int at) {
+    /** Where the longest spelling that starts at {@code at} ends, in any case, escaped or not; -1 when none does. */
+    private int endOfSpellingAt(byte[] bytes, int length, int at) {
+        int end = -1;
         for (byte[] spelling : spellings) {
             if (at + spelling.length <= length && matches(bytes, at, spelling)) {
-                return spelling;
+                end = at + spelling.length;
+                break;
             }
         }
-        return null;
+        for (EscapedSecret secret : escaped) {
+            end = Math.max(end, secret.endAt(bytes, length, at));
+        }
+        return end;
     }
 
     private static boolean matches(byte[] bytes, int at, byte[] spelling) {
