@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The held credential as a target may echo it back: a target that shows the request it got (an
@@ -22,8 +24,8 @@ import java.util.Set;
  * {@code phpinfo()}) would hand the caller, and the evidence, the very credential the gateway holds
  * so that callers never have it. Each spelling (the header's value, its token, a basic credential's
  * password, each also with JSON's escaped slashes, with {@code +} as JSON's escape for U+002B and
- * percent-encoded; the token and the password
- * also in hex, in UTF-16 and in Base64 at each of the three places a Base64 run can start them, as
+ * percent-encoded; the token and the password also in hex, in UTF-16, UTF-32 and EBCDIC and in
+ * Base64 at each of the three places a Base64 run can start them, as
  * dumps, debug cookies and encoders write a request) is replaced in the answer's headers and body
  * by as many {@code *}, in any case (a target that upper-cases what it shows): the same length, so
  * a body's framing and a JSON string stay as they were. Spellings shorter than {@link #MIN_LENGTH}
@@ -35,6 +37,14 @@ import java.util.Set;
 final class EchoedCredential {
 
     static final int MIN_LENGTH = 8;
+    /**
+     * Encodings in which ASCII is not its own bytes that a dump or a mainframe's page may use besides
+     * UTF-16: UTF-32 and the common EBCDIC code pages (which agree on letters and digits and differ
+     * in punctuation), each where this JDK has it.
+     */
+    private static final List<Charset> OTHER_ENCODINGS = Stream.of("UTF-32LE", "UTF-32BE", "IBM037", "IBM1047",
+                    "IBM500", "IBM273", "IBM277", "IBM278", "IBM280", "IBM284", "IBM285", "IBM297", "IBM871")
+            .filter(Charset::isSupported).map(Charset::forName).toList();
     static final EchoedCredential NONE = new EchoedCredential(List.of(), List.of());
 
     /** Each spelling in lower case, longest first, so that at one place the longest is replaced whole. */
@@ -92,6 +102,9 @@ final class EchoedCredential {
             spellings.add(HexFormat.of().formatHex(bytes).getBytes(StandardCharsets.US_ASCII));
             spellings.add(secret.getBytes(StandardCharsets.UTF_16LE));
             spellings.add(secret.getBytes(StandardCharsets.UTF_16BE));
+            for (Charset wide : OTHER_ENCODINGS) {
+                spellings.add(secret.getBytes(wide));
+            }
             for (int offset = 0; offset < 3; offset++) {
                 String run = base64Inside(bytes, offset);
                 spellings.add(run.getBytes(StandardCharsets.US_ASCII));

@@ -424,6 +424,15 @@ class HttpEchoedCredentialTest {
                 rangedEcho(head, credential, out);
                 continue;
             }
+            if (path.startsWith("/wide/")) {
+                String charset = path.substring("/wide/".length());
+                byte[] body = ("you sent " + credential).getBytes(java.nio.charset.Charset.forName(charset));
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+                continue;
+            }
             if (path.startsWith("/escaped/") || path.startsWith("/escaped-streamed/")) {
                 escapedEcho(path, head, credential, out);
                 continue;
@@ -500,6 +509,27 @@ class HttpEchoedCredentialTest {
         for (String form : ESCAPES) {
             assertThat(evidence.toString()).as(form).doesNotContainIgnoringCase(escaped(form, HELD))
                     .doesNotContainIgnoringCase(escaped(form, basic));
+        }
+    }
+
+    /**
+     * A target that shows the request in UTF-32 or in an EBCDIC code page (a dump, a mainframe's
+     * page): the caller decodes it in that charset. Before, no spelling covered them.
+     */
+    @Test
+    void anEchoInUtf32OrEbcdicHandsNobodyTheHeldCredential() throws Exception {
+        String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String charset : List.of("UTF-32LE", "UTF-32BE", "IBM037", "IBM1047", "IBM500", "IBM273")) {
+                HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                                URI.create(gateway.httpUrl() + "/" + connection + "/wide/" + charset))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).GET()
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                String read = new String(answer.body(), java.nio.charset.Charset.forName(charset));
+                String seen = connection + " " + charset + " " + read;
+                assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                assertThat(read).as(seen).startsWith("you sent").doesNotContain(HELD).doesNotContain(basic);
+            }
         }
     }
 
