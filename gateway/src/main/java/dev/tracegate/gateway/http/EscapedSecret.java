@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A secret as a target may echo it with any of its characters escaped, each on its own: JSON's
  * {@code \\u0061} (an encoder told to escape all but letters, or everything), JavaScript's and
- * Python's {@code \x61}, {@code \\u{61}}, octal {@code \141} and {@code \+}, HTML's {@code &#x61;},
+ * Python's {@code \x61}, {@code \\u{61}}, {@code \\U00000061}, octal {@code \141} and {@code \+}, HTML's {@code &#x61;},
  * {@code &#97;} and the named {@code &plus;}, {@code &sol;}, {@code &equals;} (with or without the
  * closing semicolon, as browsers read them), percent-encoding of any character ({@code %61},
  * {@code %u0061}), quoted-printable's {@code =61} and its soft line breaks between any two
@@ -142,9 +142,11 @@ final class EscapedSecret {
         }
         int c = bytes[from + 1] & 0xff;
         return switch (c) {
-            case 'u', 'U' -> from + 2 < length && bytes[from + 2] == '{'
+            case 'u' -> from + 2 < length && bytes[from + 2] == '{'
                     ? braced(bytes, length, from + 3, wanted, at, next)
                     : hexEnd(bytes, length, from + 2, 4, 4, wanted, at, next);
+            case 'U' -> hexEnd(bytes, length, from + 2, 4, 4, wanted, at, next) // Python's and C#'s \U00000061 too
+                    | hexEnd(bytes, length, from + 2, 8, 8, wanted, at, next);
             case 'x', 'X' -> hexEnd(bytes, length, from + 2, 2, 2, wanted, at, next);
             default -> {
                 if (c >= '0' && c <= '7') {

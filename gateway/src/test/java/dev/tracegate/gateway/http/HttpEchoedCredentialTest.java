@@ -534,7 +534,7 @@ class HttpEchoedCredentialTest {
     }
 
     private static final List<String> ESCAPES = List.of("json", "html-hex", "html-dec", "html-named", "percent",
-            "quoted-printable", "js-hex", "mixed");
+            "quoted-printable", "js-hex", "py-wide", "mixed");
 
     /** {@code text} with each character escaped as {@code form} says. */
     private static String escaped(String form, String text) {
@@ -555,6 +555,7 @@ class HttpEchoedCredentialTest {
                 case "percent" -> String.format(Locale.ROOT, "%%%02X", (int) c);
                 case "quoted-printable" -> String.format(Locale.ROOT, "=%02X", (int) c) + (i % 5 == 4 ? "=\r\n" : "");
                 case "js-hex" -> String.format(Locale.ROOT, "\\x%02x", (int) c);
+                case "py-wide" -> String.format(Locale.ROOT, "\\U%08x", (int) c);
                 default -> switch (i % 4) { // mixed
                     case 0 -> String.format(Locale.ROOT, "\\u%04X", (int) c);
                     case 1 -> String.valueOf(c);
