@@ -226,8 +226,42 @@ final class EchoedCredential {
         return end;
     }
 
+    /**
+     * Where the tail that may begin a spelling the bytes so far do not yet hold whole starts, at most
+     * {@code longest - 1} bytes before {@code length}: what comes before it can go on. So an answer
+     * is held back only where a spelling may be on its way (a stream's events reach the caller
+     * without waiting for the next one), and never by more than the longest spelling less one.
+     */
+    private int heldFrom(byte[] bytes, int from, int length) {
+        for (int at = Math.max(from, length - (longest - 1)); at < length; at++) {
+            if (starts[lower(bytes[at]) & 0xff] && mayBegin(bytes, at, length)) {
+                return at;
+            }
+        }
+        return length;
+    }
+
+    private boolean mayBegin(byte[] bytes, int at, int length) {
+        for (byte[] spelling : spellings) {
+            if (at + spelling.length > length && matches(bytes, at, spelling, length - at)) {
+                return true;
+            }
+        }
+        for (EscapedSecret secret : escaped) {
+            if (secret.mayBeginAt(bytes, length, at)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean matches(byte[] bytes, int at, byte[] spelling) {
-        for (int i = 0; i < spelling.length; i++) {
+        return matches(bytes, at, spelling, spelling.length);
+    }
+
+    /** Whether the first {@code count} bytes of {@code spelling} are at {@code at}, in any case. */
+    private static boolean matches(byte[] bytes, int at, byte[] spelling, int count) {
+        for (int i = 0; i < count; i++) {
             if (lower(bytes[at + i]) != spelling[i]) {
                 return false;
             }
@@ -293,7 +327,7 @@ final class EchoedCredential {
             }
             filled += n;
             replace(buffer, filled);
-            releasable = Math.max(releasable, filled - (longest - 1));
+            releasable = Math.max(releasable, heldFrom(buffer, releasable, filled));
         }
 
         @Override
@@ -335,7 +369,7 @@ final class EchoedCredential {
             System.arraycopy(from, offset, held, filled, length);
             filled += length;
             replace(held, filled);
-            int release = filled - (longest - 1);
+            int release = heldFrom(held, 0, filled);
             if (release > 0) {
                 out.write(held, 0, release);
                 System.arraycopy(held, release, held, 0, filled - release);

@@ -84,6 +84,43 @@ final class EscapedSecret {
         return -1;
     }
 
+    /**
+     * Whether a spelling may start at {@code at} and go on past {@code length}: a reading still under
+     * way within an escape's length of the end (an escape there may be cut short). Such a tail is
+     * held back until more bytes come.
+     */
+    boolean mayBeginAt(byte[] bytes, int length, int at) {
+        if (at + MAX_BYTES_PER_BYTE >= length) {
+            return startsEscape(bytes[at] & 0xff) || firstMatches(bytes, length, at);
+        }
+        if (!firstMatches(bytes, length, at)) {
+            return false;
+        }
+        int window = length - at + 1;
+        boolean[] reached = new boolean[window];
+        boolean[] next = new boolean[window];
+        reached[0] = true;
+        for (int i = 0; i < secret.length; i++) {
+            Arrays.fill(next, false);
+            boolean any = false;
+            for (int offset = 0; offset < window; offset++) {
+                if (reached[offset]) {
+                    if (at + offset + MAX_BYTES_PER_BYTE >= length) {
+                        return true;
+                    }
+                    any |= step(bytes, length, at, at + offset, i, next);
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            boolean[] swap = reached;
+            reached = next;
+            next = swap;
+        }
+        return false; // whole: replaced already
+    }
+
     /** Whether the bytes at {@code at} read as the secret's first byte, told without allocating. */
     private boolean firstMatches(byte[] bytes, int length, int at) {
         return readOne(bytes, length, at, at, secret[0] & 0xff, null);
