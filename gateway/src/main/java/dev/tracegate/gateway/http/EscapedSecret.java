@@ -33,6 +33,8 @@ final class EscapedSecret {
         new Named("semi", ';'), new Named("bsol", '\\'),
     };
 
+    private static final int STILL_OPEN = -2;
+
     private final byte[] secret;
 
     EscapedSecret(String secret) {
@@ -57,31 +59,7 @@ final class EscapedSecret {
         if (!firstMatches(bytes, length, at)) {
             return -1; // the common case, without allocating
         }
-        int window = Math.min(length - at, secret.length * MAX_BYTES_PER_BYTE) + 1;
-        boolean[] reached = new boolean[window];
-        boolean[] next = new boolean[window];
-        reached[0] = true;
-        for (int i = 0; i < secret.length; i++) {
-            Arrays.fill(next, false);
-            boolean any = false;
-            for (int offset = 0; offset < window; offset++) {
-                if (reached[offset]) {
-                    any |= step(bytes, length, at, at + offset, i, next);
-                }
-            }
-            if (!any) {
-                return -1;
-            }
-            boolean[] swap = reached;
-            reached = next;
-            next = swap;
-        }
-        for (int offset = window - 1; offset >= 0; offset--) {
-            if (reached[offset]) {
-                return at + offset;
-            }
-        }
-        return -1;
+        return walk(bytes, length, at, Math.min(length - at, secret.length * MAX_BYTES_PER_BYTE) + 1, false);
     }
 
     /**
@@ -93,10 +71,15 @@ final class EscapedSecret {
         if (at + MAX_BYTES_PER_BYTE >= length) {
             return startsEscape(bytes[at] & 0xff) || firstMatches(bytes, length, at);
         }
-        if (!firstMatches(bytes, length, at)) {
-            return false;
-        }
-        int window = length - at + 1;
+        return firstMatches(bytes, length, at) && walk(bytes, length, at, length - at + 1, true) == STILL_OPEN;
+    }
+
+    /**
+     * Follows every reading of the secret from {@code at} at once, byte by byte of it: where the
+     * longest ends (-1 when none does), or, when {@code open}, {@link #STILL_OPEN} as soon as one
+     * comes within an escape's length of {@code length}.
+     */
+    private int walk(byte[] bytes, int length, int at, int window, boolean open) {
         boolean[] reached = new boolean[window];
         boolean[] next = new boolean[window];
         reached[0] = true;
@@ -105,20 +88,25 @@ final class EscapedSecret {
             boolean any = false;
             for (int offset = 0; offset < window; offset++) {
                 if (reached[offset]) {
-                    if (at + offset + MAX_BYTES_PER_BYTE >= length) {
-                        return true;
+                    if (open && at + offset + MAX_BYTES_PER_BYTE >= length) {
+                        return STILL_OPEN;
                     }
                     any |= step(bytes, length, at, at + offset, i, next);
                 }
             }
             if (!any) {
-                return false;
+                return -1;
             }
             boolean[] swap = reached;
             reached = next;
             next = swap;
         }
-        return false; // whole: replaced already
+        for (int offset = window - 1; offset >= 0 && !open; offset--) {
+            if (reached[offset]) {
+                return at + offset;
+            }
+        }
+        return -1; // when open: whole, and so replaced already
     }
 
     /** Whether the bytes at {@code at} read as the secret's first byte, told without allocating. */
