@@ -52,8 +52,10 @@ final class EchoedCredential {
     /** The secrets as a reader reads them back with any of their characters escaped. */
     private final List<EscapedSecret> escaped;
     private final int longest;
-    /** Whether a byte, in lower case, starts a spelling. */
+    /** Whether a byte, in lower case, starts a spelling, escaped or not. */
     private final boolean[] starts = new boolean[256];
+    /** Whether a byte, in lower case, starts one of {@link #spellings}. */
+    private final boolean[] startsPlain = new boolean[256];
 
     private EchoedCredential(List<byte[]> spellings, List<EscapedSecret> escaped) {
         this.spellings = spellings.stream().sorted((a, b) -> b.length - a.length).toList();
@@ -62,6 +64,7 @@ final class EchoedCredential {
                 escaped.stream().mapToInt(s -> s.length() * EscapedSecret.MAX_BYTES_PER_BYTE).max().orElse(0));
         for (byte[] spelling : spellings) {
             starts[spelling[0] & 0xff] = true;
+            startsPlain[spelling[0] & 0xff] = true;
         }
         if (!escaped.isEmpty()) {
             for (int b = 0; b < 256; b++) {
@@ -214,7 +217,8 @@ final class EchoedCredential {
     /** Where the longest spelling that starts at {@code at} ends, in any case, escaped or not; -1 when none does. */
     private int endOfSpellingAt(byte[] bytes, int length, int at) {
         int end = -1;
-        for (byte[] spelling : spellings) {
+        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
+            byte[] spelling = spellings.get(i);
             if (at + spelling.length <= length && matches(bytes, at, spelling)) {
                 end = at + spelling.length;
                 break;
@@ -242,7 +246,8 @@ final class EchoedCredential {
     }
 
     private boolean mayBegin(byte[] bytes, int at, int length) {
-        for (byte[] spelling : spellings) {
+        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
+            byte[] spelling = spellings.get(i);
             if (at + spelling.length > length && matches(bytes, at, spelling, length - at)) {
                 return true;
             }
