@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The held credential as a target may echo it back: a target that shows the request it got (an
@@ -22,8 +24,8 @@ import java.util.Set;
  * {@code phpinfo()}) would hand the caller, and the evidence, the very credential the gateway holds
  * so that callers never have it. Each spelling (the header's value, its token, a basic credential's
  * password, each also with JSON's escaped slashes, with {@code +} as JSON's escape for U+002B and
- * percent-encoded; the token and the password
- * also in hex, in UTF-16 and in Base64 at each of the three places a Base64 run can start them, as
+ * percent-encoded; the token and the password also in hex, in UTF-16, UTF-32 and EBCDIC and in
+ * Base64 at each of the three places a Base64 run can start them, as
  * dumps, debug cookies and encoders write a request) is replaced in the answer's headers and body
  * by as many {@code *}, in any case (a target that upper-cases what it shows): the same length, so
  * a body's framing and a JSON string stay as they were. Spellings shorter than {@link #MIN_LENGTH}
@@ -35,19 +37,39 @@ import java.util.Set;
 final class EchoedCredential {
 
     static final int MIN_LENGTH = 8;
-    static final EchoedCredential NONE = new EchoedCredential(List.of());
+    /**
+     * Encodings in which ASCII is not its own bytes that a dump or a mainframe's page may use besides
+     * UTF-16: UTF-32 and the common EBCDIC code pages (which agree on letters and digits and differ
+     * in punctuation), each where this JDK has it.
+     */
+    private static final List<Charset> OTHER_ENCODINGS = Stream.of("UTF-32LE", "UTF-32BE", "IBM037", "IBM1047",
+                    "IBM500", "IBM273", "IBM277", "IBM278", "IBM280", "IBM284", "IBM285", "IBM297", "IBM871")
+            .filter(Charset::isSupported).map(Charset::forName).toList();
+    static final EchoedCredential NONE = new EchoedCredential(List.of(), List.of());
 
     /** Each spelling in lower case, longest first, so that at one place the longest is replaced whole. */
     private final List<byte[]> spellings;
+    /** The secrets as a reader reads them back with any of their characters escaped. */
+    private final List<EscapedSecret> escaped;
     private final int longest;
-    /** Whether a byte, in lower case, starts a spelling. */
+    /** Whether a byte, in lower case, starts a spelling, escaped or not. */
     private final boolean[] starts = new boolean[256];
+    /** Whether a byte, in lower case, starts one of {@link #spellings}. */
+    private final boolean[] startsPlain = new boolean[256];
 
-    private EchoedCredential(List<byte[]> spellings) {
+    private EchoedCredential(List<byte[]> spellings, List<EscapedSecret> escaped) {
         this.spellings = spellings.stream().sorted((a, b) -> b.length - a.length).toList();
-        this.longest = spellings.stream().mapToInt(s -> s.length).max().orElse(0);
+        this.escaped = escaped;
+        this.longest = Math.max(spellings.stream().mapToInt(s -> s.length).max().orElse(0),
+                escaped.stream().mapToInt(s -> s.length() * EscapedSecret.MAX_BYTES_PER_BYTE).max().orElse(0));
         for (byte[] spelling : spellings) {
             starts[spelling[0] & 0xff] = true;
+            startsPlain[spelling[0] & 0xff] = true;
+        }
+        if (!escaped.isEmpty()) {
+            for (int b = 0; b < 256; b++) {
+                starts[b] |= EscapedSecret.startsEscape(b);
+            }
         }
     }
 
@@ -83,6 +105,9 @@ final class EchoedCredential {
             spellings.add(HexFormat.of().formatHex(bytes).getBytes(StandardCharsets.US_ASCII));
             spellings.add(secret.getBytes(StandardCharsets.UTF_16LE));
             spellings.add(secret.getBytes(StandardCharsets.UTF_16BE));
+            for (Charset wide : OTHER_ENCODINGS) {
+                spellings.add(secret.getBytes(wide));
+            }
             for (int offset = 0; offset < 3; offset++) {
                 String run = base64Inside(bytes, offset);
                 spellings.add(run.getBytes(StandardCharsets.US_ASCII));
@@ -91,7 +116,8 @@ final class EchoedCredential {
         }
         Set<String> seen = new HashSet<>();
         return new EchoedCredential(spellings.stream().filter(s -> s.length >= MIN_LENGTH).map(EchoedCredential::lowerCase)
-                .filter(s -> seen.add(new String(s, StandardCharsets.ISO_8859_1))).toList());
+                .filter(s -> seen.add(new String(s, StandardCharsets.ISO_8859_1))).toList(),
+                secrets.stream().filter(s -> s.length() >= MIN_LENGTH).map(EscapedSecret::new).toList());
     }
 
     /**
@@ -157,7 +183,7 @@ final class EchoedCredential {
 
     private boolean holds(byte[] bytes, int length) {
         for (int at = 0; at < length; at++) {
-            if (starts[lower(bytes[at]) & 0xff] && spellingAt(bytes, length, at) != null) {
+            if (starts[lower(bytes[at]) & 0xff] && endOfSpellingAt(bytes, length, at) > at) {
                 return true;
             }
         }
@@ -175,31 +201,72 @@ final class EchoedCredential {
             if (!starts[lower(bytes[at]) & 0xff]) {
                 continue;
             }
-            byte[] spelling = spellingAt(bytes, length, at);
-            if (spelling == null) {
+            int end = endOfSpellingAt(bytes, length, at);
+            if (end <= at) {
                 continue;
             }
             if (at > fillTo) {
                 Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
                 fillFrom = at;
             }
-            fillTo = Math.max(fillTo, at + spelling.length);
+            fillTo = Math.max(fillTo, end);
         }
         Arrays.fill(bytes, fillFrom, fillTo, (byte) '*');
     }
 
-    /** The longest spelling that starts at {@code at}, in any case; null when none does. */
-    private byte[] spellingAt(byte[] bytes, int length, int at) {
-        for (byte[] spelling : spellings) {
+    /** Where the longest spelling that starts at {@code at} ends, in any case, escaped or not; -1 when none does. */
+    private int endOfSpellingAt(byte[] bytes, int length, int at) {
+        int end = -1;
+        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
+            byte[] spelling = spellings.get(i);
             if (at + spelling.length <= length && matches(bytes, at, spelling)) {
-                return spelling;
+                end = at + spelling.length;
+                break;
             }
         }
-        return null;
+        for (EscapedSecret secret : escaped) {
+            end = Math.max(end, secret.endAt(bytes, length, at));
+        }
+        return end;
+    }
+
+    /**
+     * Where the tail that may begin a spelling the bytes so far do not yet hold whole starts, at most
+     * {@code longest - 1} bytes before {@code length}: what comes before it can go on. So an answer
+     * is held back only where a spelling may be on its way (a stream's events reach the caller
+     * without waiting for the next one), and never by more than the longest spelling less one.
+     */
+    private int heldFrom(byte[] bytes, int from, int length) {
+        for (int at = Math.max(from, length - (longest - 1)); at < length; at++) {
+            if (starts[lower(bytes[at]) & 0xff] && mayBegin(bytes, at, length)) {
+                return at;
+            }
+        }
+        return length;
+    }
+
+    private boolean mayBegin(byte[] bytes, int at, int length) {
+        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
+            byte[] spelling = spellings.get(i);
+            if (at + spelling.length > length && matches(bytes, at, spelling, length - at)) {
+                return true;
+            }
+        }
+        for (EscapedSecret secret : escaped) {
+            if (secret.mayBeginAt(bytes, length, at)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean matches(byte[] bytes, int at, byte[] spelling) {
-        for (int i = 0; i < spelling.length; i++) {
+        return matches(bytes, at, spelling, spelling.length);
+    }
+
+    /** Whether the first {@code count} bytes of {@code spelling} are at {@code at}, in any case. */
+    private static boolean matches(byte[] bytes, int at, byte[] spelling, int count) {
+        for (int i = 0; i < count; i++) {
             if (lower(bytes[at + i]) != spelling[i]) {
                 return false;
             }
@@ -265,7 +332,7 @@ final class EchoedCredential {
             }
             filled += n;
             replace(buffer, filled);
-            releasable = Math.max(releasable, filled - (longest - 1));
+            releasable = Math.max(releasable, heldFrom(buffer, releasable, filled));
         }
 
         @Override
@@ -307,7 +374,7 @@ final class EchoedCredential {
             System.arraycopy(from, offset, held, filled, length);
             filled += length;
             replace(held, filled);
-            int release = filled - (longest - 1);
+            int release = heldFrom(held, 0, filled);
             if (release > 0) {
                 out.write(held, 0, release);
                 System.arraycopy(held, release, held, 0, filled - release);

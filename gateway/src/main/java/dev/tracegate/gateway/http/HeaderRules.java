@@ -16,6 +16,14 @@ final class HeaderRules {
     private static final Set<String> NOT_FORWARDED = Set.of(
             "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
             "host", "content-length", "expect", "proxy-authorization", "proxy-authenticate", "http2-settings");
+    /**
+     * Not forwarded upstream: a front server's word on which path the client asked for. IIS's URL
+     * Rewrite sets {@code X-Original-URL}, and Symfony before 3.4.14 and 4.1.3, Zend Framework and
+     * zend-diactoros before their 2018 fixes (CVE-2018-14773) route a request by it or by
+     * {@code X-Rewrite-URL} instead of its request line: a caller's would reach {@code /admin/x}
+     * with a request the policy judged as {@code GET /public}. The gateway is that front server.
+     */
+    private static final Set<String> REQUEST_TARGET_OVERRIDES = Set.of("x-original-url", "x-rewrite-url");
     /** Never recorded: what authenticates a caller or a target, or identifies a browser session. */
     private static final Set<String> REDACTED = Set.of(
             "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token",
@@ -58,7 +66,8 @@ final class HeaderRules {
     }
 
     /**
-     * Whether a client's request header goes upstream. The caller's Authorization never does. A
+     * Whether a client's request header goes upstream. The caller's Authorization never does, nor a
+     * path override ({@link #REQUEST_TARGET_OVERRIDES}). A
      * name is read with its underscores as hyphens, as servers that hand headers on as CGI-style
      * variables read it ({@code Transfer_Encoding} and {@code Transfer-Encoding} are both
      * {@code HTTP_TRANSFER_ENCODING}, and some framed the body by it): a connection-level header in
@@ -67,7 +76,8 @@ final class HeaderRules {
      */
     static boolean forwardUpstream(String name) {
         String lower = hyphenated(name);
-        return !NOT_FORWARDED.contains(lower) && !lower.equals("authorization") && !lower.equals("cookie");
+        return !NOT_FORWARDED.contains(lower) && !REQUEST_TARGET_OVERRIDES.contains(lower) && !lower.equals("authorization")
+                && !lower.equals("cookie");
     }
 
     /**

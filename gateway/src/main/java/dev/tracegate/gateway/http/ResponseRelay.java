@@ -132,10 +132,12 @@ final class ResponseRelay {
     private void forwardHeaders(TargetAnswer answer, EchoedCredential echoed, boolean decoded, CallerMasking masking,
                                 ClientResponse out) {
         for (HttpField header : answer.headers()) {
-            String name = header.getName();
-            if (!HeaderRules.forwardDownstream(name) || decoded && header.is(HttpHeader.CONTENT_ENCODING.asString())) {
+            if (!HeaderRules.forwardDownstream(header.getName())
+                    || decoded && header.is(HttpHeader.CONTENT_ENCODING.asString())) {
                 continue;
             }
+            // A name can show the credential too (a debug header named after it); '*' is a token character.
+            String name = echoed.scrubbed(header.getName());
             String value = echoed.scrubbed(header.getValue());
             if (masking != null && HeaderRules.isSessionCookie(name)) {
                 value = cookieMasked(masking, value);

@@ -424,6 +424,19 @@ class HttpEchoedCredentialTest {
                 rangedEcho(head, credential, out);
                 continue;
             }
+            if (path.startsWith("/wide/")) {
+                String charset = path.substring("/wide/".length());
+                byte[] body = ("you sent " + credential).getBytes(java.nio.charset.Charset.forName(charset));
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + body.length
+                        + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+                continue;
+            }
+            if (path.startsWith("/escaped/") || path.startsWith("/escaped-streamed/")) {
+                escapedEcho(path, head, credential, out);
+                continue;
+            }
             byte[] body = switch (path) {
                 case "/json" -> ("{\"headers\": \"" + head.replace("\r\n", "\\n").replace("/", "\\/") + "\"}")
                         .getBytes(StandardCharsets.UTF_8);
@@ -437,21 +450,7 @@ class HttpEchoedCredentialTest {
             };
             String type = path.endsWith("json") ? "application/json" : "text/plain";
             if (path.equals("/streamed") || path.equals("/escaped-json")) {
-                out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Transfer-Encoding: chunked\r\n\r\n")
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                int split = head.indexOf("Echo+") + 2; // the credential cut in two writes
-                for (int[] part : new int[][] {{0, split}, {split, body.length}}) {
-                    out.write((Integer.toHexString(part[1] - part[0]) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.write(body, part[0], part[1] - part[0]);
-                    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                chunkedInTwo("Content-Type: " + type + "\r\n" + seen, body, head.indexOf("Echo+") + 2, out);
             } else {
                 out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + seen + "Content-Length: " + body.length
                         + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
@@ -459,6 +458,152 @@ class HttpEchoedCredentialTest {
             }
             out.flush();
         }
+    }
+
+    /**
+     * A target that shows the request with the credential's characters escaped as its page or
+     * document type escapes them, for a caller whose answer is not masked: every character as JSON's
+     * {@code \\u}, as HTML's hexadecimal, decimal and named character references, percent-encoded,
+     * quoted-printable with soft line breaks, as JavaScript's {@code \\x}, and a mixture of them and
+     * the character as written. Each reader (a JSON parser, a browser, a URL or mail decoder) hands
+     * back the credential; before, each reached the caller and the evidence so. Also a header whose
+     * name shows the credential (in hex). Held whole and streamed with the credential cut in two.
+     */
+    @Test
+    void anEchoWithEachCharacterEscapedHandsNobodyTheHeldCredential() throws Exception {
+        String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String form : ESCAPES) {
+                for (String path : List.of("/escaped/", "/escaped-streamed/")) {
+                    HttpResponse<String> answer = CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create(gateway.httpUrl() + "/" + connection + path + form))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                            .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    String seen = connection + path + form + " " + answer.headers().map() + " " + answer.body();
+                    assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                    assertThat(answer.body()).as(seen).contains("HTTP/1.1", "****");
+                    for (String secret : List.of(HELD, basic)) {
+                        assertThat(seen).as(seen).doesNotContainIgnoringCase(escaped(form, secret));
+                    }
+                    if (form.equals("json")) { // as a JSON reader hands it on
+                        String read = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer.body())
+                                .path("headers").asText();
+                        assertThat(read).as(seen).doesNotContain(HELD).doesNotContain(basic).contains("Host:");
+                    }
+                    String hexName = HexFormat.of().formatHex((connection.equals("basic") ? basic : HELD)
+                            .getBytes(StandardCharsets.UTF_8));
+                    assertThat(answer.headers().map().keySet()).as(seen).noneMatch(n -> n.toLowerCase(Locale.ROOT)
+                            .contains(hexName.substring(0, 16)));
+                    assertThat(answer.headers().map().keySet()).as(seen).anyMatch(n -> n.startsWith("x-hex-****"));
+                }
+            }
+        }
+        StringBuilder evidence = new StringBuilder();
+        for (var result : gateway.events("command.result", 0)) {
+            String digest = result.path("detail").path("data").path("blob").asText();
+            if (!digest.isEmpty()) {
+                gateway.gateway().evidence().blobs().get(digest)
+                        .ifPresent(kept -> evidence.append(new String(kept, StandardCharsets.UTF_8)));
+            }
+        }
+        for (String form : ESCAPES) {
+            assertThat(evidence.toString()).as(form).doesNotContainIgnoringCase(escaped(form, HELD))
+                    .doesNotContainIgnoringCase(escaped(form, basic));
+        }
+    }
+
+    /**
+     * A target that shows the request in UTF-32 or in an EBCDIC code page (a dump, a mainframe's
+     * page): the caller decodes it in that charset. Before, no spelling covered them.
+     */
+    @Test
+    void anEchoInUtf32OrEbcdicHandsNobodyTheHeldCredential() throws Exception {
+        String basic = Base64.getEncoder().encodeToString(("svc:" + HELD).getBytes(StandardCharsets.UTF_8));
+        for (String connection : List.of("bearer", "basic", "keyed")) {
+            for (String charset : List.of("UTF-32LE", "UTF-32BE", "IBM037", "IBM1047", "IBM500", "IBM273")) {
+                HttpResponse<byte[]> answer = CLIENT.send(HttpRequest.newBuilder(
+                                URI.create(gateway.httpUrl() + "/" + connection + "/wide/" + charset))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).GET()
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                String read = new String(answer.body(), java.nio.charset.Charset.forName(charset));
+                String seen = connection + " " + charset + " " + read;
+                assertThat(answer.statusCode()).as(seen).isEqualTo(200);
+                assertThat(read).as(seen).startsWith("you sent").doesNotContain(HELD).doesNotContain(basic);
+            }
+        }
+    }
+
+    private static final List<String> ESCAPES = List.of("json", "html-hex", "html-dec", "html-named", "percent",
+            "quoted-printable", "js-hex", "py-wide", "mixed");
+
+    /** {@code text} with each character escaped as {@code form} says. */
+    private static String escaped(String form, String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(switch (form) {
+                case "json" -> String.format(Locale.ROOT, "\\u%04x", (int) c);
+                case "html-hex" -> String.format(Locale.ROOT, "&#x%X;", (int) c);
+                case "html-dec" -> "&#" + (int) c + ";";
+                case "html-named" -> switch (c) {
+                    case '+' -> "&plus;";
+                    case '/' -> "&sol;";
+                    case '=' -> "&equals;";
+                    case ':' -> "&colon;";
+                    default -> String.valueOf(c);
+                };
+                case "percent" -> String.format(Locale.ROOT, "%%%02X", (int) c);
+                case "quoted-printable" -> String.format(Locale.ROOT, "=%02X", (int) c) + (i % 5 == 4 ? "=\r\n" : "");
+                case "js-hex" -> String.format(Locale.ROOT, "\\x%02x", (int) c);
+                case "py-wide" -> String.format(Locale.ROOT, "\\U%08x", (int) c);
+                default -> switch (i % 4) { // mixed
+                    case 0 -> String.format(Locale.ROOT, "\\u%04X", (int) c);
+                    case 1 -> String.valueOf(c);
+                    case 2 -> "&#" + (int) c;
+                    default -> String.format(Locale.ROOT, "%%%02x", (int) c);
+                };
+            });
+        }
+        return out.toString();
+    }
+
+    /** The request's head with the credential's line escaped as the path's last segment names, and a header naming it in hex. */
+    private static void escapedEcho(String path, String head, String credential, OutputStream out) throws IOException {
+        String form = path.substring(path.lastIndexOf('/') + 1);
+        String value = credential.substring(credential.indexOf(':') + 1).strip();
+        String token = value.substring(value.lastIndexOf(' ') + 1);
+        String shown = head.replace(credential, credential.substring(0, credential.length() - value.length())
+                + escaped(form, value));
+        byte[] body = (form.equals("json") ? "{\"headers\": \"" + shown.replace("\r\n", "\\n") + "\"}" : shown)
+                .getBytes(StandardCharsets.UTF_8);
+        String named = "X-Hex-" + HexFormat.of().formatHex(token.getBytes(StandardCharsets.UTF_8)) + ": 1\r\n";
+        String type = form.equals("json") ? "application/json" : form.startsWith("html") ? "text/html" : "text/plain";
+        if (path.startsWith("/escaped-streamed/")) {
+            chunkedInTwo("Content-Type: " + type + "\r\n" + named, body,
+                    new String(body, StandardCharsets.ISO_8859_1).indexOf(escaped(form, value)) + 20, out);
+        } else {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + type + "\r\n" + named + "Content-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body);
+        }
+        out.flush();
+    }
+
+    /** A 200 with {@code headers}, its body chunked in two writes split at {@code split} (the credential cut in two). */
+    private static void chunkedInTwo(String headers, byte[] body, int split, OutputStream out) throws IOException {
+        out.write(("HTTP/1.1 200 OK\r\n" + headers + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        for (int[] part : new int[][] {{0, split}, {split, body.length}}) {
+            out.write((Integer.toHexString(part[1] - part[0]) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body, part[0], part[1] - part[0]);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /** Every character as JSON's {@code \\u} escape, as an encoder told to escape all but ASCII letters might. */

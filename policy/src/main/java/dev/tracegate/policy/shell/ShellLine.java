@@ -303,6 +303,9 @@ public final class ShellLine {
             if (c == '(') {
                 throw new Unreadable(line.startsWith("((", at) ? "arithmetic expansion $((...))" : "command substitution $(...)");
             }
+            if (c == '[') {
+                throw new Unreadable("arithmetic expansion $[...]");
+            }
             if (c == '{') {
                 int end = line.indexOf('}', at);
                 if (end < 0) {
@@ -311,6 +314,10 @@ public final class ShellLine {
                 String inside = line.substring(at + 1, end);
                 if (inside.contains("$(") || inside.contains("`")) {
                     throw new Unreadable("command substitution inside ${...}");
+                }
+                String runsCode = ParameterExpansion.runsCode(inside);
+                if (runsCode != null) {
+                    throw new Unreadable(runsCode);
                 }
                 if (inside.matches("[A-Za-z_][A-Za-z0-9_]*(\\[[^]]*])?:?=.*")) {
                     // ${PS4:=...}, ${LESSOPEN=...}: sets the variable, which can change what later commands run.

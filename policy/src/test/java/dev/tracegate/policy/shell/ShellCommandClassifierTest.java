@@ -56,6 +56,8 @@ class ShellCommandClassifierTest {
             "mkfs.ext4 /dev/sdb1 => DANGEROUS_ADMIN",
             "echo 1 > /proc/sys/kernel/sysrq => DANGEROUS_ADMIN",
             "ls | xargs grep foo => READ",
+            // Expansions that run nothing stay what their command is.
+            "echo ${HOME} ${#HOME} ${a[0]} ${a[@]} ${x:-default} ${x:1:2} ${x: -1} ${!PATH*} ${x@Q} ${x/a/b} => READ",
             // Read-only programs with options that write, set or kill, and options that name where downloads go.
             "date => READ",
             "date +%s => READ",
@@ -133,7 +135,14 @@ class ShellCommandClassifierTest {
             "scp -o ProxyCommand=evil a b:", "scp -F /tmp/ssh_config a b:", "sort --compress-program=evil x",
             "split --filter='sh -c id' x", "LESSOPEN='|sh -c id' less x", "GIT_PAGER=evil git log",
             "PAGER=evil git log", "EDITOR=evil crontab -l", "TAR_OPTIONS=--to-command=id tar -xf a.tar",
-            "export LESSOPEN='|evil %s'", "GIT_SSH_COMMAND=evil git fetch", "GIT_CONFIG_PARAMETERS=x git log"})
+            "export LESSOPEN='|evil %s'", "GIT_SSH_COMMAND=evil git fetch", "GIT_CONFIG_PARAMETERS=x git log",
+            // Expansions that run code with no $( or backquote in sight: read until 2026-12-06.
+            "echo ${ sudo id; }", "echo ${\tsudo id;}", "echo ${|sudo id;}", "echo \"${ sudo id; }\"",
+            "echo ${x:-${ sudo id; }}", "x='$(sudo id)'; echo ${x@P}", "x='$(sudo id)'; echo \"${x@P}\"",
+            "echo ${a[@]@P}", "i='a[$(sudo id)]'; echo ${a[i]}", "i='a[$(sudo id)]'; echo ${a[$i]}",
+            "i='a[$(sudo id)]'; echo ${a[i]:-x}", "i='a[$(sudo id)]'; echo ${#a[i]}", "i='a[$(sudo id)]'; echo ${x:i}",
+            "i='a[$(sudo id)]'; echo ${x:0:i}", "i='a[$(sudo id)]'; echo ${a[@]:i}", "i='a[$(sudo id)]'; echo ${!i}",
+            "i='a[$(sudo id)]'; echo $[i]", "echo \"$[i]\"", "echo ${x:-${a[i]}}", "echo ${x:-$[i]}"})
     void whatItCannotFollowIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass().isHighestRisk())
