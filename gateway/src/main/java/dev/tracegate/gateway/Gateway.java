@@ -137,7 +137,8 @@ public final class Gateway implements AutoCloseable {
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL));
             SessionAdmission admission = new SessionAdmission(identities, evidence, config.limits());
-            EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(), admission,
+            EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(),
+                    identityServices.activeKeys(), admission,
                     config.connections(), evidence, guard, new CommandGate(approvals, guard, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();

@@ -96,6 +96,11 @@ public final class GatewayIdentities {
         }
     }
 
+    /** Whether the key a sign-in began with is still active, for credentials derived from it (SSH certificates). */
+    public ActiveKeys activeKeys() {
+        return this::requireActive;
+    }
+
     private void requireActive(CredentialRef key) throws AuthenticationException {
         switch (key.type()) {
             case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());
