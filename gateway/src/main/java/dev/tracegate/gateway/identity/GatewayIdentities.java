@@ -36,7 +36,9 @@ public final class GatewayIdentities {
         this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
         this.serviceAccounts = new JdbcServiceAccountStore(store);
         this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts, maxSession);
-        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC());
+        // Every node derives the same versions, so a token derived on one is checked alike on the others.
+        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC(),
+                new StaticKeyVersions(signingKey.derivedSecret("tracegate static API key versions")));
         this.verifier = new CompositeIdentityVerifier(apiKeys, List.of(
                 serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey, this::requireActive), oidc));
     }
