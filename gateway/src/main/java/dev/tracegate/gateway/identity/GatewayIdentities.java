@@ -28,7 +28,7 @@ public final class GatewayIdentities {
     private final ServiceAccountKeyVerifier serviceAccountKeys;
     private final ApiKeyVerifier apiKeys;
 
-    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir) {
+    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions) {
         Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
@@ -36,9 +36,7 @@ public final class GatewayIdentities {
         this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
         this.serviceAccounts = new JdbcServiceAccountStore(store);
         this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts, maxSession);
-        // Every node derives the same versions, so a token derived on one is checked alike on the others.
-        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC(),
-                new StaticKeyVersions(signingKey.derivedSecret("tracegate static API key versions")));
+        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC(), keyVersions);
         this.verifier = new CompositeIdentityVerifier(apiKeys, List.of(
                 serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey, this::requireActive), oidc));
     }
@@ -47,9 +45,12 @@ public final class GatewayIdentities {
      * @param config  {@code identities} of the configuration
      * @param store   the gateway store's data source (service-account keys live there)
      * @param dataDir where a generated gateway token key is kept
+     * @param keyVersions how credentials derived from a static key name the value it had: alike on every
+     *                node, so a console session opened through one is checked alike on the others
      */
-    public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir) {
-        return new GatewayIdentities(config, store, dataDir);
+    public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir,
+                                           StaticKeyVersions keyVersions) {
+        return new GatewayIdentities(config, store, dataDir, keyVersions);
     }
 
     /** The one verifier for listeners and the API. */

@@ -15,11 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The gateway's own Ed25519 key for its tokens. Configured by reference (PKCS#8 PEM, as
@@ -86,20 +83,6 @@ public final class GatewayTokenSigningKey {
     /** The public key set, for a {@code jwks_uri} others may verify gateway tokens with. */
     public Map<String, Object> publicJwks() {
         return new JWKSet(publicJwk).toJSONObject(true);
-    }
-
-    /**
-     * A secret for {@code purpose} that every node sharing this key derives alike, and no one without
-     * the private key can: HMAC-SHA256 of the purpose under the private key's encoding.
-     */
-    byte[] derivedSecret(String purpose) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(pair.getPrivate().getEncoded(), "HmacSHA256"));
-            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is built into every JDK", e);
-        }
     }
 
     Ed25519JwsSigner signer() {

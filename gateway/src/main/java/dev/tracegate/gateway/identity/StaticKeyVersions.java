@@ -12,19 +12,20 @@ import javax.crypto.spec.SecretKeySpec;
  * Names the value of a static API key a sign-in began with, without revealing it. A gateway token,
  * console session or SSH certificate derived from a static key names the key as
  * {@code api-key:<name>.<version>}, the version being the key's value under HMAC-SHA256 with a
- * secret every node shares (derived from the gateway token signing key), cut to 64 bits. Replacing
- * a leaked key's value in the configuration then ends everything derived from the old value, not
- * only what a removed name would end; and since the HMAC is keyed, a weak static key cannot be
- * confirmed offline from the evidence that records its version.
+ * secret every node shares (derived from the masking hash key, which nodes share already), cut to
+ * 64 bits. Replacing a leaked key's value in the configuration then ends everything derived from the
+ * old value, not only what a removed name would end; and since the HMAC is keyed, a weak static key
+ * cannot be confirmed offline from the evidence that records its version by anyone without that key.
  */
-final class StaticKeyVersions {
+public final class StaticKeyVersions {
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final int VERSION_BYTES = 8;
 
     private final SecretKeySpec secret;
 
-    StaticKeyVersions(byte[] secret) {
+    /** @param secret the same on every node sharing a store */
+    public StaticKeyVersions(byte[] secret) {
         this.secret = new SecretKeySpec(secret, ALGORITHM);
     }
 
