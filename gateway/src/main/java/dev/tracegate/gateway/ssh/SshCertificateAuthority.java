@@ -78,10 +78,18 @@ public final class SshCertificateAuthority {
      * @return the certificate as an OpenSSH {@code -cert.pub} line
      */
     public String issue(SignIn signIn, PublicKey publicKey, Instant notAfter) {
+        return issue(signIn.identity(), signIn.key(), publicKey, notAfter);
+    }
+
+    /**
+     * A certificate for an identity the caller vouches for itself (the demo's analyst), derived from
+     * {@code signInKey} if not null.
+     */
+    public String issue(Identity identity, CredentialRef signInKey, PublicKey publicKey, Instant notAfter) {
         try {
-            OpenSshCertificate certificate = certificate(signIn.identity(), signIn.key(), publicKey,
-                    Instant.now().minusSeconds(60), notAfter);
-            return PublicKeyEntry.toString(certificate) + " " + principal(signIn.identity());
+            OpenSshCertificate certificate = certificate(identity, signInKey, publicKey, Instant.now().minusSeconds(60),
+                    notAfter);
+            return PublicKeyEntry.toString(certificate) + " " + principal(identity);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign an SSH certificate: " + e.getMessage(), e);
         }
