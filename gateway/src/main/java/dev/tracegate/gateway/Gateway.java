@@ -139,7 +139,8 @@ public final class Gateway implements AutoCloseable {
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL));
-            SessionAdmission admission = new SessionAdmission(identities, evidence, config.limits());
+            SessionAdmission admission = new SessionAdmission(identities, identityServices.keyRevocations(), evidence,
+                    config.limits());
             EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(),
                     identityServices.activeKeys(), admission,
                     config.connections(), evidence, guard, new CommandGate(approvals, guard, config.limits().heldStatementsPerIdentity()),

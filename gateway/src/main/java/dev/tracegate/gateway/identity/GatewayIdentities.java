@@ -27,6 +27,7 @@ public final class GatewayIdentities {
     private final ServiceAccountStore serviceAccounts;
     private final ServiceAccountKeyVerifier serviceAccountKeys;
     private final ApiKeyVerifier apiKeys;
+    private final KeyRevocations revocations = new KeyRevocations(this::requireActive);
 
     private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions) {
         Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
@@ -104,6 +105,11 @@ public final class GatewayIdentities {
         return this::requireActive;
     }
 
+    /** What open sessions keep of their sign-in, to be checked again before each command. */
+    public KeyRevocations keyRevocations() {
+        return revocations;
+    }
+
     private void requireActive(CredentialRef key) throws AuthenticationException {
         switch (key.type()) {
             case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());
@@ -112,10 +118,14 @@ public final class GatewayIdentities {
         }
     }
 
-    /** Revokes a key and drops it from this node's cache at once (other nodes follow within seconds). */
+    /**
+     * Revokes a key and drops it from this node's cache at once (other nodes follow within seconds);
+     * this node's open sessions ask again before their next command.
+     */
     public boolean revokeServiceAccountKey(String id, Instant at) {
         boolean revoked = serviceAccounts.revoke(id, at);
         serviceAccountKeys.forget(id);
+        revocations.revoked();
         return revoked;
     }
 }

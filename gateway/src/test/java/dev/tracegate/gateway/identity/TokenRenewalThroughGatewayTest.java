@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Renewing gateway tokens at {@code POST /api/tokens}, through the real API with real tokens: a
  * renewal never outlives the sign-in it comes from (a provider's token, an exchange, a key), keeps
- * the actor chain, is recorded, and a token derived from a service-account key dies with the key.
+ * the actor chain, is recorded, and a token derived from a service-account key dies with the key,
+ * as do sessions open with either.
  */
 class TokenRenewalThroughGatewayTest {
 
@@ -185,7 +187,61 @@ class TokenRenewalThroughGatewayTest {
                 .isEqualTo("console-session");
     }
 
+    /**
+     * A PostgreSQL session already open when the key it signed in with is revoked runs nothing more:
+     * signed in with the key itself or with a gateway token derived from it (pgjdbc's statements are
+     * Executes of statements allowed at their Parse). Before, both kept running statements.
+     */
+    @Test
+    void sessionsOpenWithARevokedKeyOrItsTokenEndAtTheirNextStatement() throws Exception {
+        HttpResponse<String> created = gateway.api("POST", "/api/service-accounts", IdentityGateway.ADMIN_KEY,
+                "{\"account\": \"reporting\", \"kind\": \"service\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String secret = JSON.readTree(created.body()).path("secret").asText();
+        String keyId = JSON.readTree(created.body()).path("key").path("id").asText();
+        HttpResponse<String> issued = gateway.api("POST", "/api/tokens?minutes=30", secret, null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String derivedToken = JSON.readTree(issued.body()).path("token").asText();
+
+        try (Connection withKey = gateway.connect(secret); Connection withToken = gateway.connect(derivedToken);
+             Connection unrelated = gateway.connect(IdentityGateway.ALICE_KEY)) {
+            for (Connection session : List.of(withKey, withToken, unrelated)) {
+                assertThat(one(session)).isEqualTo(1);
+            }
+
+            HttpResponse<String> revoked = gateway.api("DELETE", "/api/service-accounts/keys/" + keyId,
+                    IdentityGateway.ADMIN_KEY, null);
+            assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+
+            for (Connection session : List.of(withKey, withToken)) {
+                assertThatThrownBy(() -> one(session)).isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28000");
+                    assertThat(e.getMessage()).contains("the credential this session signed in with was revoked")
+                            .contains("service account key revoked");
+                });
+                assertThat(session.isValid(5)).as("the session is ended, not only the statement refused").isFalse();
+            }
+            assertThat(one(unrelated)).as("a session of another key goes on").isEqualTo(1);
+        }
+
+        List<JsonNode> refusals = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.COMMAND_BLOCKED).stream()
+                .filter(event -> event.path("detail").path("outcome").asText().equals("revoked")).toList();
+        assertThat(refusals).as("each refused statement is recorded as revoked").hasSize(2)
+                .allSatisfy(event -> assertThat(event.path("actor").path("sub").asText()).isEqualTo("sa:reporting"));
+        List<JsonNode> closes = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.SESSION_CLOSE).stream()
+                .filter(event -> event.path("detail").path("reason").asText()
+                        .contains("the credential this session signed in with was revoked")).toList();
+        assertThat(closes).as("each session's end says why").hasSize(2);
+    }
+
     // --- helpers -------------------------------------------------------------------------------
+
+    private static int one(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
 
     private static JsonNode issue(String bearer, String minutes) throws Exception {
         HttpResponse<String> response = post("/api/tokens?minutes=" + minutes, bearer);
