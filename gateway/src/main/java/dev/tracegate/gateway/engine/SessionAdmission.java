@@ -8,6 +8,7 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.identity.KeyRevocations;
@@ -113,9 +114,17 @@ public final class SessionAdmission {
         }
     }
 
-    /** A session's caller from a sign-in verified elsewhere (an SSH key or certificate). */
+    /** A session's caller from a sign-in verified elsewhere (a service account's SSH key). */
     public SignedInCaller signedIn(SignIn signIn) {
         return new SignedInCaller(signIn.identity(), revocations.of(signIn));
+    }
+
+    /**
+     * A session's caller from a credential derived from a sign-in and verified elsewhere (an SSH
+     * certificate), which names the key that sign-in began with, or null for none.
+     */
+    public SignedInCaller signedIn(Identity identity, CredentialRef key) {
+        return new SignedInCaller(identity, revocations.of(key));
     }
 
     /**

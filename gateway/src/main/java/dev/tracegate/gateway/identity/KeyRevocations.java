@@ -38,7 +38,12 @@ public final class KeyRevocations {
 
     /** What a session signed in with, to check before each of its commands; {@link SessionKey#NONE} for a sign-in without a key. */
     public SessionKey of(SignIn signIn) {
-        return signIn.key() == null ? SessionKey.NONE : new SessionKey(signIn.key(), this);
+        return of(signIn.key());
+    }
+
+    /** What a session signed in with, given the key itself (a credential derived from it names it), or null for none. */
+    public SessionKey of(CredentialRef key) {
+        return key == null ? SessionKey.NONE : new SessionKey(key, this);
     }
 
     long generation() {

@@ -17,16 +17,21 @@ record CertifiedCaller(Identity identity, Optional<String> keyClaim) {
      * The certificate may still be used: the key it derives from, if any, is active. A certificate
      * that does not say whether it derives from a key is refused, since it may stand for a revoked one.
      */
-    void requireActiveKey(ActiveKeys activeKeys) throws AuthenticationException {
+    /**
+     * @return the key checked, which the session signed in with the certificate keeps checking
+     *         before each command; null for a sign-in without one
+     */
+    CredentialRef requireActiveKey(ActiveKeys activeKeys) throws AuthenticationException {
         if (keyClaim.isEmpty()) {
             throw new AuthenticationException("the certificate does not name the sign-in's key (issued by an earlier"
                     + " version); run tracegate ssh login again");
         }
         if (keyClaim.get().isEmpty()) {
-            return;
+            return null;
         }
         CredentialRef key = CredentialRef.keyFromClaim(keyClaim.get())
                 .orElseThrow(() -> new AuthenticationException("the certificate names no known kind of key"));
         activeKeys.requireActive(key);
+        return key;
     }
 }

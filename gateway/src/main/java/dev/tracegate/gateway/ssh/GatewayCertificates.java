@@ -3,6 +3,7 @@ package dev.tracegate.gateway.ssh;
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SshPublicKey;
 import java.security.PublicKey;
 import java.util.Optional;
@@ -42,14 +43,16 @@ final class GatewayCertificates implements PublickeyAuthenticator {
             signIn.refused(session, connection.get().name(), "an SSH certificate the gateway's CA did not sign");
             return false;
         }
+        CredentialRef signInKey;
         try {
             // Like a gateway token, a certificate is only as good as the key its sign-in began with.
-            caller.get().requireActiveKey(activeKeys);
+            signInKey = caller.get().requireActiveKey(activeKeys);
         } catch (AuthenticationException e) {
             signIn.refused(session, connection.get().name(), "SSH certificate refused: " + e.getMessage());
             return false;
         }
-        signIn.proved(session, caller.get().identity(), connection.get(), "certificate " + certificate.getId(),
+        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey), connection.get(),
+                "certificate " + certificate.getId(),
                 SshPublicKey.of(certificate.getCertPubKey()).fingerprint(), null);
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -973,13 +974,9 @@ class SshGatewayTest {
     @Test
     void aCertificateDerivedFromAServiceAccountKeyEndsWhenTheKeyIsRevoked() throws Exception {
         String api = "http://127.0.0.1:" + gateway.gateway().apiPort();
-        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
-                + "/api/service-accounts")).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"account\": \"cert-holder\", \"groups\": [\"analysts\"]}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String secret = JSON.readTree(created.body()).path("secret").asText();
-        String keyId = JSON.readTree(created.body()).path("key").path("id").asText();
+        JsonNode created = analystServiceAccount("cert-holder");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
         Path key = Files.createDirectories(dir.resolve("cert-from-key")).resolve("id");
         TestSshHost.keygen(key);
         HttpResponse<String> issued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
@@ -992,16 +989,44 @@ class SshGatewayTest {
         var before = client.sshWithCertificate(key, "web", "echo", "certificate-of-an-active-key");
         assertThat(before.exit()).as(before.err()).isZero();
 
-        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
-                + "/api/service-accounts/keys/" + keyId)).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        revokeKey(keyId);
         var after = client.sshWithCertificate(key, "web", "echo", "certificate-of-a-revoked-key-must-not-run");
         assertThat(after.exit()).isEqualTo(255);
         assertThat(after.out()).doesNotContain("certificate-of-a-revoked-key-must-not-run");
         assertThat(after.err()).contains("Permission denied");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
                 .anyMatch(e -> e.toString().contains("SSH certificate refused: service account key revoked")));
+    }
+
+    @Test
+    void aSessionOpenWhenItsKeyIsRevokedRunsNothingMoreAndEnds() throws Exception {
+        JsonNode created = analystServiceAccount("ssh-revoked");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
+        String revokedReason = "the credential this session signed in with was revoked";
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina, secret)) {
+                assertThat(session.executeRemoteCommand("echo before")).isEqualTo("before\n");
+
+                revokeKey(keyId);
+
+                assertThatThrownBy(() -> session.executeRemoteCommand("echo after-revocation-must-not-run"))
+                        .isInstanceOf(java.io.IOException.class);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !session.isOpen());
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
+                .anyMatch(e -> e.path("actor").path("sub").asText().equals("sa:ssh-revoked")
+                        && e.path("detail").path("reason").asText().contains(revokedReason)));
+        assertThat(gateway.events("command.blocked", 0)).filteredOn(e -> e.path("actor").path("sub").asText()
+                .equals("sa:ssh-revoked")).singleElement().satisfies(e -> {
+                    assertThat(e.path("detail").path("outcome").asText()).isEqualTo("revoked");
+                    assertThat(e.path("detail").path("reason").asText()).contains(revokedReason);
+                });
+        assertThat(gateway.events("command", 0)).filteredOn(e -> e.toString().contains("after-revocation-must-not-run"))
+                .as("recorded before it was refused").hasSize(1);
     }
 
     @Test
@@ -1509,15 +1534,39 @@ class SshGatewayTest {
         }
     }
 
+    /** A service-account key in group {@code analysts}, created through the API: its answer, with the secret. */
+    private static JsonNode analystServiceAccount(String account) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.gateway().apiPort() + "/api/service-accounts")).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                        .put("account", account).set("groups", JSON.createArrayNode().add("analysts")).toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return JSON.readTree(created.body());
+    }
+
+    /** Revokes a service-account key through the API. */
+    private static void revokeKey(String keyId) throws Exception {
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + keyId))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    }
+
     /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */
     private static ClientSession signedIn(SshClient mina) throws java.io.IOException {
+        return signedIn(mina, TestGateway.ALICE_TOKEN);
+    }
+
+    /** A MINA client session to {@code web}, signed in with {@code token} by keyboard-interactive. */
+    private static ClientSession signedIn(SshClient mina, String token) throws java.io.IOException {
         ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort()).verify(Duration.ofSeconds(20))
                 .getSession();
         session.setUserInteraction(new UserInteraction() {
             @Override
             public String[] interactive(ClientSession s, String name, String instruction, String lang, String[] prompt,
                                         boolean[] echo) {
-                return new String[] {TestGateway.ALICE_TOKEN};
+                return new String[] {token};
             }
 
             @Override
