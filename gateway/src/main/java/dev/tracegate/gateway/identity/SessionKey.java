@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.identity;
 
+import java.util.Objects;
+
 /**
  * The key a session signed in with (a service-account key, a static API key, or the key a gateway
  * token was derived from), kept for the session's life so that each command asks whether it still
@@ -20,6 +22,11 @@ public final class SessionKey {
     SessionKey(CredentialRef key, KeyRevocations revocations) {
         this.key = key;
         this.revocations = revocations;
+    }
+
+    /** Whether {@code other} stands for the same key (a later request on a connection, signed in again). */
+    public boolean sameKeyAs(SessionKey other) {
+        return Objects.equals(key, other.key);
     }
 
     /**
