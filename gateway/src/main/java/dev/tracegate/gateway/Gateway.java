@@ -32,6 +32,7 @@ import java.net.URI;
 import dev.tracegate.gateway.ssh.SshCertificateAuthority;
 import dev.tracegate.gateway.ssh.SshEngine;
 import dev.tracegate.gateway.identity.GatewayIdentities;
+import dev.tracegate.gateway.identity.StaticKeyVersions;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.postgres.PostgresEngine;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -99,8 +100,11 @@ public final class Gateway implements AutoCloseable {
         try {
             GatewayTls tls = GatewayTls.load(config.tls(), config.dataPath());
             Store store = started(running, Store.open(config.store(), config.dataPath()));
+            HashKey maskingKey = maskingKey(config);
+            // The masking key is shared by every node already; static keys' versions must read alike on each.
             GatewayIdentities identityServices = GatewayIdentities.create(config.identities(), store.dataSource(),
-                    config.dataPath());
+                    config.dataPath(), new StaticKeyVersions(maskingKey.hmacHex("tracegate static API key versions")
+                            .getBytes(StandardCharsets.US_ASCII)));
             IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
                     store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync(),
@@ -128,7 +132,6 @@ public final class Gateway implements AutoCloseable {
             if (config.evidence().blobRetentionDays() > 0) {
                 started(running, new BlobRetention(evidence, Duration.ofDays(config.evidence().blobRetentionDays())));
             }
-            HashKey maskingKey = maskingKey(config);
             Guard guard = new Guard(Policy.permissive(), maskingKey);
             if (config.policyFile() != null) {
                 started(running, PolicyFileWatcher.start(Path.of(config.policyFile()), guard, evidence, maskingKey, 2));
@@ -137,8 +140,10 @@ public final class Gateway implements AutoCloseable {
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL,
                     config.approvals().maxGrantHours(), identityServices.activeKeys()));
-            SessionAdmission admission = new SessionAdmission(identities, evidence, config.limits());
-            EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(), admission,
+            SessionAdmission admission = new SessionAdmission(identities, identityServices.keyRevocations(), evidence,
+                    config.limits());
+            EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(),
+                    identityServices.activeKeys(), admission,
                     config.connections(), evidence, guard, new CommandGate(approvals, guard, config.limits().heldStatementsPerIdentity()),
                     approvals, config.maxMessageBytes(), config.evidence().resultDataBytes(), config.dataPath());
             Map<String, ProtocolListener> listeners = new LinkedHashMap<>();

@@ -36,7 +36,7 @@ final class DemoSshClient {
             }
             PublicKey publicKey = AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(Path.of(key + ".pub")).strip())
                     .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
-            String certificate = SshCertificateAuthority.open(gatewayDataDir).issue(identity, publicKey,
+            String certificate = SshCertificateAuthority.open(gatewayDataDir).issue(identity, null, publicKey,
                     Instant.now().plus(SshCertificateAuthority.MAX_LIFETIME));
             Files.writeString(Path.of(key + "-cert.pub"), certificate + "\n", StandardCharsets.UTF_8);
         } catch (InterruptedException e) {

@@ -57,7 +57,7 @@ final class SshCertificateRoutes {
         PublicKey key = publicKey(ctx);
         Instant requested = Instant.now().plus(lifetime(ctx));
         Instant notAfter = requested.isBefore(signIn.notAfter()) ? requested : signIn.notAfter();
-        String certificate = authority.issue(signIn.identity(), key, notAfter);
+        String certificate = authority.issue(signIn, key, notAfter);
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("action", "ssh.certificate.issue");
         detail.put("valid_before", notAfter.toString());
@@ -70,7 +70,7 @@ final class SshCertificateRoutes {
         }
         ctx.header("Cache-Control", "no-store");
         ctx.json(Map.of("certificate", certificate, "valid_before", notAfter.toString(), "ca", authority.publicKeyLine(),
-                "ssh_port", sshPort, "principal", signIn.identity().name()));
+                "ssh_port", sshPort, "principal", SshCertificateAuthority.principal(signIn.identity())));
     }
 
     private static PublicKey publicKey(Context ctx) {

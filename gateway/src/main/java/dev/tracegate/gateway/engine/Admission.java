@@ -17,16 +17,24 @@ public sealed interface Admission {
     /**
      * The command does not run; the evidence already says so.
      *
-     * @param outcome    {@code blocked}, {@code denied}, {@code expired}, {@code withdrawn}, or {@code limited} (held,
-     *                   but the caller already has as many commands waiting as it may)
+     * @param outcome    {@code blocked}, {@code denied}, {@code expired}, {@code withdrawn}, {@code limited} (held,
+     *                   but the caller already has as many commands waiting as it may), or {@code revoked} (the key
+     *                   the session signed in with no longer stands: the engine ends the session)
      * @param rule       the rule that blocked or held it
      * @param reason     the rule's reason, or the approver's
      * @param approvalId the approval request that ended so, or {@code null} for a block
      */
     record Refused(String outcome, String rule, String reason, String approvalId) implements Admission {
 
+        static final String REVOKED = "revoked";
+
         public boolean withdrawn() {
             return "withdrawn".equals(outcome);
+        }
+
+        /** The key the session signed in with no longer stands: nothing more runs, and the engine ends the session. */
+        public boolean endsSession() {
+            return REVOKED.equals(outcome);
         }
 
         /** Refused by a limit on the caller, not by the policy's verdict: the client may retry later. */
@@ -36,6 +44,9 @@ public sealed interface Admission {
 
         /** What a client is told, protocol aside. */
         public String message() {
+            if (endsSession()) {
+                return reason;
+            }
             if (limited()) {
                 return "held by policy rule " + rule + ", but not put to approvers: " + reason;
             }

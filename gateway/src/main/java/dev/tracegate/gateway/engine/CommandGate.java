@@ -9,6 +9,7 @@ import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -62,6 +63,10 @@ public final class CommandGate {
      * as many commands waiting as it may (recorded as {@code limited}), or in need of approval.
      */
     public Admission admit(SessionRecorder recorder, long seq, Ruling ruling) {
+        Optional<Admission.Refused> revoked = revoked(recorder, seq, ruling, null);
+        if (revoked.isPresent()) {
+            return revoked.get();
+        }
         Decision decision = ruling.decision();
         return switch (decision.action()) {
             case ALLOW -> new Admission.Forward();
@@ -138,6 +143,11 @@ public final class CommandGate {
         Ruling earlier = waiting.ruling();
         Decision decision = earlier.decision();
         if (result.outcome() == ApprovalOutcome.APPROVED) {
+            // An approval does not outlive the key: the wait may have been longer than the key was.
+            Optional<Admission.Refused> revoked = revoked(recorder, seq, earlier, waiting.pending().id());
+            if (revoked.isPresent()) {
+                return revoked.get();
+            }
             if (Objects.equals(guard.policy().hash(), earlier.policyHash())) {
                 return new Admission.Forward();
             }
@@ -158,6 +168,33 @@ public final class CommandGate {
         recorder.blocked(seq, outcome, decision.rule(), result.reason(), earlier.statementClass(),
                 waiting.pending().id());
         return new Admission.Refused(outcome, decision.rule(), result.reason(), waiting.pending().id());
+    }
+
+    /**
+     * For a command that runs without {@link #admit} (a PostgreSQL Execute of a statement the policy
+     * allowed at its Parse): its refusal, recorded, when the key its session signed in with no longer
+     * stands, and the engine ends the session; empty while the key stands.
+     */
+    public Optional<Admission.Refused> revocation(SessionRecorder recorder, long seq, Ruling ruling) {
+        return revoked(recorder, seq, ruling, null);
+    }
+
+    /**
+     * The refusal of a command whose session signed in with a key that no longer stands (revoked,
+     * expired, a static key removed or given a new value, or one that cannot be checked now: fail
+     * closed), recorded as {@code command.blocked} with outcome {@code revoked}; empty while it stands.
+     */
+    private static Optional<Admission.Refused> revoked(SessionRecorder recorder, long seq, Ruling ruling,
+                                                       String approvalId) {
+        try {
+            recorder.session().signedInWith().requireStanding();
+            return Optional.empty();
+        } catch (AuthenticationException e) {
+            String reason = "the credential this session signed in with was revoked or cannot be checked now ("
+                    + e.getMessage() + "); the session is closed";
+            recorder.blocked(seq, Admission.Refused.REVOKED, null, reason, ruling.statementClass(), approvalId);
+            return Optional.of(new Admission.Refused(Admission.Refused.REVOKED, null, reason, approvalId));
+        }
     }
 
     /**

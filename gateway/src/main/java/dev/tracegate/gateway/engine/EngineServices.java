@@ -4,6 +4,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
+import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.identity.SshPublicKeyVerifier;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param tls             the gateway's certificate and server-side TLS
  * @param identities      credential to identity (through {@link #admission} for sessions)
  * @param sshPublicKeys   service accounts' registered SSH public keys (the SSH listener's publickey sign-in)
+ * @param activeKeys      whether the key a sign-in began with is still active, for credentials a listener
+ *                        verifies without the {@link #identities} (SSH certificates)
  * @param admission       the transport rule and authentication with its evidence
  * @param connections     the configured connections, in order
  * @param evidence        the evidence log (write-ahead recording)
@@ -28,6 +31,7 @@ import java.util.Optional;
  * @param dataDir         the gateway's data directory, where engines keep their own keys (the SSH host key)
  */
 public record EngineServices(GatewayTls tls, IdentityVerifier identities, SshPublicKeyVerifier sshPublicKeys,
+                             ActiveKeys activeKeys,
                              SessionAdmission admission,
                              List<ConnectionConfig> connections, EvidenceLog evidence, Guard guard, CommandGate gate,
                              ApprovalService approvals, int maxMessageBytes, int resultDataBytes,

@@ -8,8 +8,12 @@ import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
+import dev.tracegate.gateway.identity.KeyRevocations;
+import dev.tracegate.gateway.identity.SessionKey;
+import dev.tracegate.gateway.identity.SignIn;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.net.UnknownHostException;
@@ -28,6 +32,7 @@ import java.util.function.Function;
 public final class SessionAdmission {
 
     private final IdentityVerifier identities;
+    private final KeyRevocations revocations;
     private final EvidenceLog evidence;
     private final CallerLimits limits;
     private final CallerSessions sessions;
@@ -35,8 +40,11 @@ public final class SessionAdmission {
     private final SessionMemory memory;
     private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
-    public SessionAdmission(IdentityVerifier identities, EvidenceLog evidence, CallerLimits limits) {
+    /** @param revocations how a session checks, before each command, that the key it signed in with still stands */
+    public SessionAdmission(IdentityVerifier identities, KeyRevocations revocations, EvidenceLog evidence,
+                            CallerLimits limits) {
         this.identities = identities;
+        this.revocations = revocations;
         this.evidence = evidence;
         this.limits = limits;
         this.sessions = new CallerSessions(limits, System::nanoTime);
@@ -82,16 +90,41 @@ public final class SessionAdmission {
      * @param refused what the evidence says of a refusal, given its reason
      */
     public Identity authenticate(String credential, Function<String, AuthFailure> refused) throws AuthenticationException {
+        return signIn(credential, refused).identity();
+    }
+
+    /**
+     * The caller a credential proves, with the key its sign-in began with: a session keeps it and
+     * the {@link CommandGate} asks before each command whether that key still stands, so revoking it
+     * ends sessions already open, not only the next sign-in.
+     *
+     * @param refused what the evidence says of a refusal, given its reason
+     */
+    public SignedInCaller signIn(String credential, Function<String, AuthFailure> refused) throws AuthenticationException {
         try {
             if (DelegatedCredentials.isDelegated(credential)) {
-                return delegated.redeem(credential).orElseThrow(() ->
-                        new AuthenticationException("delegated credential unknown, used or expired"));
+                return new SignedInCaller(delegated.redeem(credential).orElseThrow(() ->
+                        new AuthenticationException("delegated credential unknown, used or expired")), SessionKey.NONE);
             }
-            return identities.verify(credential);
+            SignIn signIn = identities.signIn(credential);
+            return new SignedInCaller(signIn.identity(), revocations.of(signIn));
         } catch (AuthenticationException e) {
             refuse(refused.apply(e.getMessage()));
             throw e;
         }
+    }
+
+    /** A session's caller from a sign-in verified elsewhere (a service account's SSH key). */
+    public SignedInCaller signedIn(SignIn signIn) {
+        return new SignedInCaller(signIn.identity(), revocations.of(signIn));
+    }
+
+    /**
+     * A session's caller from a credential derived from a sign-in and verified elsewhere (an SSH
+     * certificate), which names the key that sign-in began with, or null for none.
+     */
+    public SignedInCaller signedIn(Identity identity, CredentialRef key) {
+        return new SignedInCaller(identity, revocations.of(key));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.http;
 
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.recording.SessionRecorder;
 
 /**
@@ -15,15 +17,17 @@ final class ClientSession {
 
     private final SessionRecorder recorder;
     private final Identity identity;
+    private final SessionKey key;
     private final String connection;
     private long sequence;
     private int inFlight;
     private String closing;
     private boolean closed;
 
-    ClientSession(SessionRecorder recorder, Identity identity, String connection) {
+    ClientSession(SessionRecorder recorder, SignedInCaller caller, String connection) {
         this.recorder = recorder;
-        this.identity = identity;
+        this.identity = caller.identity();
+        this.key = caller.key();
         this.connection = connection;
     }
 
@@ -31,9 +35,13 @@ final class ClientSession {
         return recorder;
     }
 
-    /** Whether a request by {@code caller} for {@code route} belongs here: the same identity (claims and groups too) and route. */
-    boolean serves(Identity caller, String route) {
-        return identity.equals(caller) && connection.equals(route);
+    /**
+     * Whether a request by {@code caller} for {@code route} belongs here: the same identity (claims
+     * and groups too), signed in with the same key (whose revocation the session's commands ask
+     * about), and route.
+     */
+    boolean serves(SignedInCaller caller, String route) {
+        return identity.equals(caller.identity()) && key.sameKeyAs(caller.key()) && connection.equals(route);
     }
 
     /**

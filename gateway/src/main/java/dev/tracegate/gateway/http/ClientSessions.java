@@ -1,6 +1,6 @@
 package dev.tracegate.gateway.http;
 
-import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -11,8 +11,8 @@ import org.eclipse.jetty.server.ConnectionMetaData;
  * Which evidence session each request belongs to: its client connection's
  * ({@link ClientSession}), so a keep-alive connection's requests share one {@code session.open}
  * and one {@code session.close}. Every request is still authenticated on its own; one whose
- * identity or route differs from the session's retires it and opens a session of its own, so no
- * request is ever recorded under an identity it did not prove.
+ * identity, key or route differs from the session's retires it and opens a session of its own, so no
+ * request is ever recorded under an identity it did not prove, nor checked against another's key.
  */
 final class ClientSessions {
 
@@ -26,14 +26,14 @@ final class ClientSessions {
     private final Set<ClientSession> open = ConcurrentHashMap.newKeySet();
 
     /**
-     * The session of {@code connection} when it serves {@code identity} on {@code route}; else
+     * The session of {@code connection} when it serves {@code caller} on {@code route}; else
      * the connection's session is retired and {@code opener} opens the next one.
      */
-    Joined join(ConnectionMetaData connection, Identity identity, String route, Supplier<ClientSession> opener) {
+    Joined join(ConnectionMetaData connection, SignedInCaller caller, String route, Supplier<ClientSession> opener) {
         Slot slot = slot(connection);
         synchronized (slot) {
             ClientSession current = slot.current;
-            if (current != null && current.serves(identity, route)) {
+            if (current != null && current.serves(caller, route)) {
                 long sequence = current.begin();
                 if (sequence > 0) {
                     return new Joined(current, sequence);

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -115,10 +116,11 @@ final class ProxiedRequest {
             out.error(404, "no HTTP connection serves " + path, null);
             return false;
         }
-        Identity identity = authenticate(route.target().connection().name());
-        if (identity == null) {
+        SignedInCaller caller = authenticate(route.target().connection().name());
+        if (caller == null) {
             return false;
         }
+        Identity identity = caller.identity();
         var connection = route.target().connection();
         Subject subject = new Subject(connection.name(), HttpEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
         HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap())
@@ -129,9 +131,9 @@ final class ProxiedRequest {
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
         joined = client.prefersAsync()
                 // Held, it finishes on another thread after the connection has moved on: a session of its own.
-                ? ClientSessions.alone(openSession(identity, connection, "request", ruling.recording()))
-                : context.sessions().join(request.getConnectionMetaData(), identity, connection.name(),
-                        () -> openSession(identity, connection, "connection", ruling.recording()));
+                ? ClientSessions.alone(openSession(caller, connection, "request", ruling.recording()))
+                : context.sessions().join(request.getConnectionMetaData(), caller, connection.name(),
+                        () -> openSession(caller, connection, "connection", ruling.recording()));
         SessionRecorder recorder = joined.session().recorder();
         long sequence = joined.sequence();
         List<Redaction> headerRedactions = new ArrayList<>();
@@ -257,14 +259,14 @@ final class ProxiedRequest {
                 : "; the request was not sent"), extra);
     }
 
-    private Identity authenticate(String connection) {
+    private SignedInCaller authenticate(String connection) {
         String authorization = client.header("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             out.error(401, "a bearer token is required (Authorization: Bearer <token>)", null);
             return null;
         }
         try {
-            return context.services().admission().authenticate(authorization.substring(7).strip(),
+            return context.services().admission().signIn(authorization.substring(7).strip(),
                     reason -> new AuthFailure(SourceAddress.parse(client.remoteAddress()), HttpEngine.PROTOCOL, client.remote(),
                             reason, Map.of("connection", connection)));
         } catch (AuthenticationException e) {
@@ -279,18 +281,18 @@ final class ProxiedRequest {
      * with its own headers. Its application name is the {@code User-Agent} as the record profile
      * masks it ({@code crawler/1.0 (+mailto:ada@example.com)}), the header's redactions on the command.
      */
-    private ClientSession openSession(Identity identity, HttpConnectionConfig connection, String scope,
+    private ClientSession openSession(SignedInCaller caller, HttpConnectionConfig connection, String scope,
                                       CommandRedaction recording) {
         String agent = client.header("user-agent");
         SessionRecorder recorder = new SessionRecorder(context.services().evidence(), new SessionInfo(
-                UUID.randomUUID().toString(), identity, client.remote(),
+                UUID.randomUUID().toString(), caller.identity(), client.remote(),
                 new EvidenceEvent.Resource(connection.name(), HttpEngine.PROTOCOL, connection.target()), null,
-                agent == null ? null : recording.header("user-agent", agent).text(), null));
+                agent == null ? null : recording.header("user-agent", agent).text(), null, caller.key()));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("tls", client.secure());
         detail.put("scope", scope);
         recorder.opened(detail);
-        return new ClientSession(recorder, identity, connection.name());
+        return new ClientSession(recorder, caller, connection.name());
     }
 
     /**

@@ -17,31 +17,36 @@ import java.util.Set;
  * prefix through timing.
  *
  * <p>A static key has no end of its own, so a sign-in with one lasts {@code maxSession}: gateway
- * tokens derived from it can be renewed until then, and only while the key's name is still
- * configured (a key taken out of the configuration ends them at the next restart).
+ * tokens derived from it can be renewed until then, and only while the same value is configured
+ * under the key's name ({@link StaticKeyVersions}): a key taken out of the configuration, or given
+ * a new value (a leaked key rotated), ends them at the next restart.
  */
 public final class ApiKeyVerifier implements IdentityVerifier {
 
     public static final String ISSUER = "tracegate";
 
     private final Map<String, Named> identitiesByDigest = new HashMap<>();
-    private final Set<String> names = new HashSet<>();
+    /** The {@link CredentialRef} ids of the keys configured now: name and version of the value. */
+    private final Set<String> configured = new HashSet<>();
     private final Duration maxSession;
     private final Clock clock;
 
     public ApiKeyVerifier(List<ApiKeyConfig> keys) {
-        this(keys, Duration.ofSeconds(GatewayTokensConfig.DEFAULT_MAX_SESSION_SECONDS), Clock.systemUTC());
+        this(keys, Duration.ofSeconds(GatewayTokensConfig.DEFAULT_MAX_SESSION_SECONDS), Clock.systemUTC(),
+                StaticKeyVersions.ofThisProcess());
     }
 
-    public ApiKeyVerifier(List<ApiKeyConfig> keys, Duration maxSession, Clock clock) {
+    ApiKeyVerifier(List<ApiKeyConfig> keys, Duration maxSession, Clock clock, StaticKeyVersions versions) {
         this.maxSession = maxSession;
         this.clock = clock;
         for (ApiKeyConfig key : keys) {
             Identity identity = new Identity(ISSUER, "apikey:" + key.name(), key.name(), key.email(), key.groups(), key.kind());
-            if (identitiesByDigest.put(digest(key.key().resolve()), new Named(key.name(), identity)) != null) {
+            String value = key.key().resolve();
+            String id = versions.of(key.name(), value);
+            if (identitiesByDigest.put(digest(value), new Named(id, identity)) != null) {
                 throw new IllegalArgumentException("two identities share one key: " + key.name());
             }
-            names.add(key.name());
+            configured.add(id);
         }
     }
 
@@ -55,14 +60,15 @@ public final class ApiKeyVerifier implements IdentityVerifier {
             throw new AuthenticationException("unknown or revoked key");
         }
         Instant now = clock.instant();
-        CredentialRef key = new CredentialRef(CredentialRef.API_KEY, found.name());
+        CredentialRef key = new CredentialRef(CredentialRef.API_KEY, found.id());
         return new SignIn(found.identity(), now, now.plus(maxSession), null, key, key);
     }
 
-    /** Tokens derived from a static key live only while a key of that name is configured. */
-    void requireConfigured(String name) throws AuthenticationException {
-        if (!names.contains(name)) {
-            throw new AuthenticationException("the API key this token was derived from is no longer configured");
+    /** Tokens derived from a static key live only while the same value is configured under its name. */
+    void requireConfigured(String id) throws AuthenticationException {
+        if (!configured.contains(id)) {
+            throw new AuthenticationException("the API key this credential was derived from is no longer configured"
+                    + " or has a new value");
         }
     }
 
@@ -70,6 +76,7 @@ public final class ApiKeyVerifier implements IdentityVerifier {
         return CredentialDigest.hex(key);
     }
 
-    private record Named(String name, Identity identity) {
+    /** @param id the key's {@link CredentialRef} id: its name and the version of its value */
+    private record Named(String id, Identity identity) {
     }
 }

@@ -29,7 +29,7 @@ public record CredentialRef(String type, String id) {
     }
 
     /** The reference in a {@code key} claim; only keys can be named there. */
-    static Optional<CredentialRef> keyFromClaim(String claim) {
+    public static Optional<CredentialRef> keyFromClaim(String claim) {
         for (String type : new String[] {SERVICE_ACCOUNT_KEY, API_KEY}) {
             if (claim.startsWith(type + ":") && claim.length() > type.length() + 1) {
                 return Optional.of(new CredentialRef(type, claim.substring(type.length() + 1)));

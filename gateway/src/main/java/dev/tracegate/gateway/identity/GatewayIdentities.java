@@ -27,8 +27,9 @@ public final class GatewayIdentities {
     private final ServiceAccountStore serviceAccounts;
     private final ServiceAccountKeyVerifier serviceAccountKeys;
     private final ApiKeyVerifier apiKeys;
+    private final KeyRevocations revocations = new KeyRevocations(this::requireActive);
 
-    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir) {
+    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions) {
         Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
@@ -36,7 +37,7 @@ public final class GatewayIdentities {
         this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
         this.serviceAccounts = new JdbcServiceAccountStore(store);
         this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts, maxSession);
-        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC());
+        this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC(), keyVersions);
         this.verifier = new CompositeIdentityVerifier(apiKeys, List.of(
                 serviceAccountKeys, new GatewayTokenVerifier(config.gatewayTokens(), signingKey, this::requireActive), oidc));
     }
@@ -45,9 +46,12 @@ public final class GatewayIdentities {
      * @param config  {@code identities} of the configuration
      * @param store   the gateway store's data source (service-account keys live there)
      * @param dataDir where a generated gateway token key is kept
+     * @param keyVersions how credentials derived from a static key name the value it had: alike on every
+     *                node, so a console session opened through one is checked alike on the others
      */
-    public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir) {
-        return new GatewayIdentities(config, store, dataDir);
+    public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir,
+                                           StaticKeyVersions keyVersions) {
+        return new GatewayIdentities(config, store, dataDir, keyVersions);
     }
 
     /** The one verifier for listeners and the API. */
@@ -101,6 +105,11 @@ public final class GatewayIdentities {
         return this::requireActive;
     }
 
+    /** What open sessions keep of their sign-in, to be checked again before each command. */
+    public KeyRevocations keyRevocations() {
+        return revocations;
+    }
+
     private void requireActive(CredentialRef key) throws AuthenticationException {
         switch (key.type()) {
             case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());
@@ -109,10 +118,14 @@ public final class GatewayIdentities {
         }
     }
 
-    /** Revokes a key and drops it from this node's cache at once (other nodes follow within seconds). */
+    /**
+     * Revokes a key and drops it from this node's cache at once (other nodes follow within seconds);
+     * this node's open sessions ask again before their next command.
+     */
     public boolean revokeServiceAccountKey(String id, Instant at) {
         boolean revoked = serviceAccounts.revoke(id, at);
         serviceAccountKeys.forget(id);
+        revocations.revoked();
         return revoked;
     }
 }

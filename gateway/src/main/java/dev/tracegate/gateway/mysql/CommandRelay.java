@@ -5,6 +5,7 @@ import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.HeldCommandText;
+import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -302,9 +303,9 @@ final class CommandRelay {
      * for the answer, and is withdrawn when the caller disconnects meanwhile.
      */
     private Admission admit(long seq, String text, List<String> parameters, Ruling ruling)
-            throws EvidenceLogUnavailableException {
+            throws EvidenceLogUnavailableException, SessionKeyRevokedException {
         CommandGate gate = services.gate();
-        Admission admission = gate.admit(recorder, seq, ruling);
+        Admission admission = sessionGoesOn(gate.admit(recorder, seq, ruling));
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
@@ -314,10 +315,18 @@ final class CommandRelay {
                 HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
         threads.self().holding(waiting.pending());
         try {
-            return gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look));
+            return sessionGoesOn(gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look)));
         } finally {
             threads.self().holding(null);
         }
+    }
+
+    /** The gate's verdict, unless it ends the session (its key no longer stands): then the session ends here. */
+    private static Admission sessionGoesOn(Admission admission) throws SessionKeyRevokedException {
+        if (admission instanceof Admission.Refused refused && refused.endsSession()) {
+            throw new SessionKeyRevokedException(refused);
+        }
+        return admission;
     }
 
     /**
@@ -337,7 +346,7 @@ final class CommandRelay {
             EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, "COM_STMT_PREPARE", text, null, null,
                     recorder.session().trace(), ruling.statementClass(), ruling.decision().rule())
                     .recorded(ruling.recording().statement(text, null))));
-            if (services.gate().admit(recorder, seq, ruling) instanceof Admission.Refused refused) {
+            if (sessionGoesOn(services.gate().admit(recorder, seq, ruling)) instanceof Admission.Refused refused) {
                 refuse(refused);
                 return;
             }

@@ -5,7 +5,9 @@ import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
@@ -115,7 +117,8 @@ final class MysqlSession implements Runnable {
         errors = login.channel();
         String user = login.response().username();
         String database = login.response().database();
-        Identity identity = authenticate(client, user, database, login.token());
+        SignedInCaller caller = authenticate(client, user, database, login.token());
+        Identity identity = caller.identity();
         if (!deadline.meet()) {
             throw new IOException("the log-in deadline passed"); // run() tells the client why
         }
@@ -124,7 +127,8 @@ final class MysqlSession implements Runnable {
         Subject subject = new Subject(connection.name(), MysqlEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
         SessionInfo info = new SessionInfo(UUID.randomUUID().toString(), identity, client,
                 new EvidenceEvent.Resource(connection.name(), MysqlEngine.PROTOCOL, connection.target()), user,
-                context.services().guard().recording().clientName(login.response().attributes().get("program_name")));
+                context.services().guard().recording().clientName(login.response().attributes().get("program_name")),
+                null, caller.key());
         SessionPlace place;
         try {
             place = context.services().admission().admit(identity, SourceAddress.of(socket.getInetAddress()), info.resource());
@@ -206,6 +210,9 @@ final class MysqlSession implements Runnable {
         } catch (ClientInput.IdleSessionException e) {
             // The idle watch told the caller when it ended the session (endIdle).
             return "idle session timeout: " + e.getMessage();
+        } catch (SessionKeyRevokedException e) {
+            tell(new ErrPacket(ErrPacket.AUTHENTICATION_FAILED, "28000", "tracegate: " + e.getMessage()));
+            return e.getMessage();
         } catch (MysqlProtocolException e) {
             tell(new ErrPacket(ErrPacket.MALFORMED_PACKET, "08S01", "protocol violation: " + e.getMessage()));
             return "protocol violation: " + e.getMessage();
@@ -218,9 +225,10 @@ final class MysqlSession implements Runnable {
         }
     }
 
-    private Identity authenticate(String client, String user, String database, String token) throws SessionRefusedException {
+    private SignedInCaller authenticate(String client, String user, String database, String token)
+            throws SessionRefusedException {
         try {
-            return context.services().admission().authenticate(token, reason -> failure(client, user, database, reason));
+            return context.services().admission().signIn(token, reason -> failure(client, user, database, reason));
         } catch (AuthenticationException e) {
             throw new SessionRefusedException(ErrPacket.AUTHENTICATION_FAILED, "28000", "Access denied for user '"
                     + AuthFailure.cut(user) + "': the password must be a valid gateway token");

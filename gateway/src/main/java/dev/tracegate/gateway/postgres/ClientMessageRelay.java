@@ -4,6 +4,7 @@ import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.engine.RelayInput;
+import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -52,6 +53,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -481,6 +483,10 @@ final class ClientMessageRelay {
             ask.execute = command;
         }
         if (!needsApprovalAgain(portal, prepared, ruling)) {
+            Optional<Admission.Refused> revoked = gate.revocation(recorder, seq, ruling);
+            if (revoked.isPresent()) {
+                throw new SessionKeyRevokedException(revoked.get());
+            }
             register(command);
             return frame;
         }
@@ -675,6 +681,7 @@ final class ClientMessageRelay {
                     hold.await(waiting.pending(), ruling.decision().rule(), ruling.decision().reason()));
         }
         return switch (admission) {
+            case Admission.Refused refused when refused.endsSession() -> throw new SessionKeyRevokedException(refused);
             case Admission.Refused refused -> refusal(refused);
             default -> null;
         };

@@ -9,7 +9,9 @@ import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
@@ -234,7 +236,8 @@ final class PostgresSession implements Runnable {
         if (transport.isPresent()) {
             throw new ClientRefusedException("28000", transport.get() + ": connect with sslmode=require");
         }
-        Identity identity = authenticate(client, user, database, in, out);
+        SignedInCaller caller = authenticate(client, user, database, in, out);
+        Identity identity = caller.identity();
         if (!deadline.meet()) {
             throw new ClientRefusedException("57014", timeoutMessage());
         }
@@ -250,7 +253,7 @@ final class PostgresSession implements Runnable {
         SessionInfo info = new SessionInfo(sessionId, identity, client,
                 new EvidenceEvent.Resource(connection.name(), "postgres", connection.target()), user,
                 context.services().guard().recording().clientName(params.get("application_name")),
-                traceOf(params.get("application_name")));
+                traceOf(params.get("application_name")), caller.key());
         SessionPlace place;
         try {
             place = context.services().admission().admit(identity, SourceAddress.of(clientSocket.getInetAddress()),
@@ -379,7 +382,7 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private Identity authenticate(String client, String user, String database, InputStream in, PgFrameWriter out)
+    private SignedInCaller authenticate(String client, String user, String database, InputStream in, PgFrameWriter out)
             throws IOException, ClientRefusedException {
         out.write(AuthenticationCleartextPassword.INSTANCE.encode());
         out.flush();
@@ -400,7 +403,7 @@ final class PostgresSession implements Runnable {
         }
         String token = PasswordMessage.decode(frame.body()).text();
         try {
-            return context.services().admission().authenticate(token, reason -> failure(client, user, database, reason));
+            return context.services().admission().signIn(token, reason -> failure(client, user, database, reason));
         } catch (AuthenticationException e) {
             throw new ClientRefusedException("28P01", "password authentication failed for user \""
                     + AuthFailure.cut(user) + "\"");
@@ -530,6 +533,8 @@ final class PostgresSession implements Runnable {
             LOG.error("session {}: {}", recorder.session().id(), e.getMessage());
             return new Ending("evidence log unavailable", ErrorResponse.of("FATAL", "58000",
                     "command not executed: the evidence log is unavailable; the session is closed"));
+        } catch (SessionKeyRevokedException e) {
+            return new Ending(e.getMessage(), ErrorResponse.of("FATAL", "28000", "tracegate: " + e.getMessage()));
         } catch (ClientInput.IdleSessionException e) {
             // The idle watch told the client when it ended the session (endIdle).
             return new Ending("idle session timeout: " + e.getMessage(), null);

@@ -5,10 +5,13 @@ import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.SourceAddress;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import java.io.IOException;
@@ -38,7 +41,7 @@ final class CallerSignIn {
      *                       service account's registered key), or null
      * @param keyId          the service-account key id of a registered key, or null
      */
-    private record Proved(Identity identity, SshConnectionConfig connection, String method, String keyFingerprint,
+    private record Proved(SignedInCaller caller, SshConnectionConfig connection, String method, String keyFingerprint,
                           String keyId) {
     }
 
@@ -53,13 +56,23 @@ final class CallerSignIn {
         return services.connection(username, SshConnectionConfig.class);
     }
 
-    void proved(ServerSession session, Identity identity, SshConnectionConfig connection, String method) {
-        proved(session, identity, connection, method, null, null);
+    void proved(ServerSession session, SignedInCaller caller, SshConnectionConfig connection, String method) {
+        proved(session, caller, connection, method, null, null);
     }
 
-    void proved(ServerSession session, Identity identity, SshConnectionConfig connection, String method,
+    void proved(ServerSession session, SignedInCaller caller, SshConnectionConfig connection, String method,
                 String keyFingerprint, String keyId) {
-        session.setAttribute(PROVED, new Proved(identity, connection, method, keyFingerprint, keyId));
+        session.setAttribute(PROVED, new Proved(caller, connection, method, keyFingerprint, keyId));
+    }
+
+    /** The caller a service account's SSH key signed in, keeping the key to check before each command. */
+    SignedInCaller caller(SignIn signIn) {
+        return services.admission().signedIn(signIn);
+    }
+
+    /** The caller a certificate stands for, keeping the key its sign-in began with (null for none). */
+    SignedInCaller caller(Identity identity, CredentialRef key) {
+        return services.admission().signedIn(identity, key);
     }
 
     /** A refused credential, as an {@code auth.failure} like on every listener. */
@@ -79,17 +92,18 @@ final class CallerSignIn {
             return;
         }
         SshConnectionConfig connection = proved.connection();
+        Identity identity = proved.caller().identity();
         EvidenceEvent.Resource resource = new EvidenceEvent.Resource(connection.name(), SshEngine.PROTOCOL, connection.target());
         SessionPlace place;
         try {
-            place = services.admission().admit(proved.identity(), SourceAddress.parse(host(session.getClientAddress())), resource);
+            place = services.admission().admit(identity, SourceAddress.parse(host(session.getClientAddress())), resource);
         } catch (LimitReachedException e) {
             disconnect(session, "too many sessions: " + e.getMessage());
             return;
         }
         SessionRecorder recorder = new SessionRecorder(services.evidence(), new SessionInfo(UUID.randomUUID().toString(),
-                proved.identity(), address(session.getClientAddress()), resource, connection.name(),
-                session.getClientVersion()));
+                identity, address(session.getClientAddress()), resource, connection.name(),
+                session.getClientVersion(), null, proved.caller().key()));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("client_version", session.getClientVersion());
         detail.put(HOW, proved.method());
@@ -100,7 +114,7 @@ final class CallerSignIn {
             detail.put("key_id", proved.keyId());
         }
         recorder.opened(detail);
-        session.setAttribute(SshCaller.KEY, new SshCaller(proved.identity(), connection, recorder, place));
+        session.setAttribute(SshCaller.KEY, new SshCaller(identity, connection, recorder, place, session));
     }
 
     /** Ends the SSH session, telling the client why in the disconnect message it prints. */

@@ -1,7 +1,9 @@
 package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.SshConnectionConfig;
-import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.ActiveKeys;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SshPublicKey;
 import java.security.PublicKey;
 import java.util.Optional;
@@ -19,10 +21,12 @@ final class GatewayCertificates implements PublickeyAuthenticator {
 
     private final SshCertificateAuthority authority;
     private final CallerSignIn signIn;
+    private final ActiveKeys activeKeys;
 
-    GatewayCertificates(SshCertificateAuthority authority, CallerSignIn signIn) {
+    GatewayCertificates(SshCertificateAuthority authority, CallerSignIn signIn, ActiveKeys activeKeys) {
         this.authority = authority;
         this.signIn = signIn;
+        this.activeKeys = activeKeys;
     }
 
     @Override
@@ -31,15 +35,24 @@ final class GatewayCertificates implements PublickeyAuthenticator {
             return false;
         }
         Optional<SshConnectionConfig> connection = signIn.connection(username);
-        Optional<Identity> identity = authority.identityOf(certificate);
+        Optional<CertifiedCaller> caller = authority.callerOf(certificate);
         if (connection.isEmpty()) {
             return false;
         }
-        if (identity.isEmpty()) {
+        if (caller.isEmpty()) {
             signIn.refused(session, connection.get().name(), "an SSH certificate the gateway's CA did not sign");
             return false;
         }
-        signIn.proved(session, identity.get(), connection.get(), "certificate " + certificate.getId(),
+        CredentialRef signInKey;
+        try {
+            // Like a gateway token, a certificate is only as good as the key its sign-in began with.
+            signInKey = caller.get().requireActiveKey(activeKeys);
+        } catch (AuthenticationException e) {
+            signIn.refused(session, connection.get().name(), "SSH certificate refused: " + e.getMessage());
+            return false;
+        }
+        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey), connection.get(),
+                "certificate " + certificate.getId(),
                 SshPublicKey.of(certificate.getCertPubKey()).fingerprint(), null);
         return true;
     }

@@ -2,8 +2,8 @@ package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.SshConnectionConfig;
 import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.identity.AuthenticationException;
-import dev.tracegate.gateway.identity.Identity;
 import java.util.List;
 import java.util.Optional;
 import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
@@ -44,9 +44,9 @@ final class GatewayTokenChallenge implements KeyboardInteractiveAuthenticator {
             return false;
         }
         try {
-            Identity identity = admission.authenticate(responses.getFirst().strip(),
+            SignedInCaller caller = admission.signIn(responses.getFirst().strip(),
                     reason -> signIn.failure(session, connection.get().name(), reason));
-            signIn.proved(session, identity, connection.get(), "keyboard-interactive");
+            signIn.proved(session, caller, connection.get(), "keyboard-interactive");
             return true;
         } catch (AuthenticationException e) {
             return false;

@@ -49,7 +49,7 @@ final class ServiceAccountPublicKeys implements PublickeyAuthenticator {
         if (signedIn.isEmpty()) {
             return false;
         }
-        signIn.proved(session, signedIn.get().identity(), connection.get(), "publickey", publicKey.fingerprint(),
+        signIn.proved(session, signIn.caller(signedIn.get()), connection.get(), "publickey", publicKey.fingerprint(),
                 signedIn.get().key().id());
         return true;
     }

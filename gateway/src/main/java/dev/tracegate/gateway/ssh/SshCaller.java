@@ -12,7 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.agent.local.AgentServerProxy;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
 
 /**
  * One authenticated SSH session through the gateway: who the caller is, which host, its evidence
@@ -26,6 +28,7 @@ final class SshCaller {
     private final SshConnectionConfig connection;
     private final SessionRecorder recorder;
     private final SessionPlace place;
+    private final Session session;
     private final AtomicLong sequence = new AtomicLong();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private ClientSession upstream;
@@ -36,12 +39,17 @@ final class SshCaller {
     /** The caller's side of the SSH connection, to open {@code forwarded-tcpip} channels on. */
     private volatile ConnectionService callerConnections;
 
-    /** @param place the session's place within the limits per caller, freed when it closes */
-    SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder, SessionPlace place) {
+    /**
+     * @param place   the session's place within the limits per caller, freed when it closes
+     * @param session the caller's SSH session, which the gateway ends when its sign-in no longer stands
+     */
+    SshCaller(Identity identity, SshConnectionConfig connection, SessionRecorder recorder, SessionPlace place,
+              Session session) {
         this.identity = identity;
         this.connection = connection;
         this.recorder = recorder;
         this.place = place;
+        this.session = session;
     }
 
     Identity identity() {
@@ -111,6 +119,20 @@ final class SshCaller {
             upstream.setAttribute(KEY, this); // a host's agent channel finds its caller's agent through it
         }
         return upstream;
+    }
+
+    /**
+     * Ends the session from the gateway's side (the key it signed in with no longer stands): the
+     * evidence session closes with {@code reason} and the caller is disconnected with it, which an
+     * OpenSSH client prints.
+     */
+    void end(String reason) {
+        close(reason);
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
+        } catch (IOException e) {
+            session.close(true);
+        }
     }
 
     /** Ends the upstream session and the evidence session, once. */

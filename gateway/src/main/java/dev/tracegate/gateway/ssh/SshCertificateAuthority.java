@@ -2,7 +2,9 @@ package dev.tracegate.gateway.ssh;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SignIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,12 +26,24 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
  * The gateway's SSH certificate authority: it signs short-lived OpenSSH user certificates for
  * callers already signed in to the gateway ({@code tracegate ssh login}), and recognises them
  * at the SSH listener. The caller's identity travels in the certificate (an extension the CA
- * signed), so the listener needs no lookup; a certificate cannot outlive the sign-in it came from.
+ * signed), so the listener needs no lookup; a certificate cannot outlive the sign-in it came from,
+ * and one whose sign-in began with a key names that key, which the listener checks on every use as
+ * it does for gateway tokens: revoking the key ends its certificates too.
+ *
+ * <p>The certificate's principal is {@code tracegate:<issuer>:<subject>}, never the caller's name:
+ * names are whatever a user typed into their profile, and a principal is what an OpenSSH server
+ * that trusts this CA would log a certificate in as ({@code root}, {@code deploy}).
  */
 public final class SshCertificateAuthority {
 
     /** The certificate extension holding the caller's identity as JSON. */
     static final String IDENTITY_EXTENSION = "identity@tracegate.dev";
+    /**
+     * The certificate extension naming the key the sign-in began with ({@link CredentialRef#toClaim()}),
+     * empty for a sign-in without one. A certificate without it comes from before keys were carried and
+     * is refused: it might stand for a key revoked since.
+     */
+    static final String KEY_EXTENSION = "key@tracegate.dev";
     public static final Duration MAX_LIFETIME = Duration.ofHours(8);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,10 +77,19 @@ public final class SshCertificateAuthority {
      *
      * @return the certificate as an OpenSSH {@code -cert.pub} line
      */
-    public String issue(Identity identity, PublicKey publicKey, Instant notAfter) {
+    public String issue(SignIn signIn, PublicKey publicKey, Instant notAfter) {
+        return issue(signIn.identity(), signIn.key(), publicKey, notAfter);
+    }
+
+    /**
+     * A certificate for an identity the caller vouches for itself (the demo's analyst), derived from
+     * {@code signInKey} if not null.
+     */
+    public String issue(Identity identity, CredentialRef signInKey, PublicKey publicKey, Instant notAfter) {
         try {
-            OpenSshCertificate certificate = certificate(identity, publicKey, Instant.now().minusSeconds(60), notAfter);
-            return PublicKeyEntry.toString(certificate) + " " + identity.name() + "@tracegate";
+            OpenSshCertificate certificate = certificate(identity, signInKey, publicKey, Instant.now().minusSeconds(60),
+                    notAfter);
+            return PublicKeyEntry.toString(certificate) + " " + principal(identity);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign an SSH certificate: " + e.getMessage(), e);
         }
@@ -77,7 +100,7 @@ public final class SshCertificateAuthority {
      * MINA has already checked that it is a user certificate, valid now, and that the caller
      * holds its private key.
      */
-    Optional<Identity> identityOf(OpenSshCertificate certificate) {
+    Optional<CertifiedCaller> callerOf(OpenSshCertificate certificate) {
         if (!KeyUtils.compareKeys(key.getPublic(), certificate.getCaPubKey())
                 || certificate.getType() != OpenSshCertificate.Type.USER || !OpenSshCertificate.isValidNow(certificate)) {
             return Optional.empty();
@@ -87,24 +110,35 @@ public final class SshCertificateAuthority {
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(json, Identity.class));
+            return Optional.of(new CertifiedCaller(JSON.readValue(json, Identity.class),
+                    Optional.ofNullable(certificate.getExtensionsMap().get(KEY_EXTENSION))));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
     }
 
-    /** A signed user certificate for the identity, valid between the two instants. */
-    OpenSshCertificate certificate(Identity identity, PublicKey publicKey, Instant validAfter, Instant validBefore)
-            throws Exception {
+    /**
+     * A signed user certificate for the identity, valid between the two instants.
+     *
+     * @param signInKey the key the sign-in began with, or null
+     */
+    OpenSshCertificate certificate(Identity identity, CredentialRef signInKey, PublicKey publicKey, Instant validAfter,
+                                   Instant validBefore) throws Exception {
         return OpenSshCertificateBuilder.userCertificate()
                 .publicKey(publicKey)
                 .serial(RANDOM.nextLong() & Long.MAX_VALUE)
-                .id("tracegate:" + identity.issuer() + ":" + identity.subject())
-                .principals(List.of(identity.name()))
+                .id(principal(identity))
+                .principals(List.of(principal(identity)))
                 .validAfter(validAfter)
                 .validBefore(validBefore)
                 .extension("permit-pty", "")
                 .extension(IDENTITY_EXTENSION, JSON.writeValueAsString(identity))
+                .extension(KEY_EXTENSION, signInKey == null ? "" : signInKey.toClaim())
                 .sign(key);
+    }
+
+    /** Who the certificate is for, as no user can spell it: issuer and subject, not the display name. */
+    public static String principal(Identity identity) {
+        return "tracegate:" + identity.issuer() + ":" + identity.subject();
     }
 }

@@ -63,7 +63,8 @@ final class SshGatewayListener implements ProtocolListener {
         CallerSignIn signIn = new CallerSignIn(services);
         server.setKeyboardInteractiveAuthenticator(new GatewayTokenChallenge(services.admission(), signIn));
         server.setPasswordAuthenticator(null);
-        GatewayCertificates certificates = new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn);
+        GatewayCertificates certificates = new GatewayCertificates(SshCertificateAuthority.open(services.dataDir()), signIn,
+                services.activeKeys());
         ServiceAccountPublicKeys accountKeys = new ServiceAccountPublicKeys(services.sshPublicKeys(), signIn);
         server.setPublickeyAuthenticator((user, key, session) -> certificates.authenticate(user, key, session)
                 || accountKeys.authenticate(user, key, session));

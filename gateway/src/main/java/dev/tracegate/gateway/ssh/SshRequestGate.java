@@ -94,7 +94,7 @@ final class SshRequestGate {
         CommandGate gate = services.gate();
         Admission admission = gate.admit(recorder, seq, ruling);
         if (!(admission instanceof Admission.NeedsApproval held)) {
-            return admission;
+            return sessionGoesOn(caller, admission, notice);
         }
         Admission.Waiting waiting = gate.request(recorder, held, recorded(ruling.forApprovers(), facts).text(),
                 recorded(ruling.recording(), facts).text(), recorder.session().trace());
@@ -102,7 +102,19 @@ final class SshRequestGate {
         String url = services.approvals().approveUrl(id);
         notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
                 + ApprovalService.approveCommand(id) + (url == null ? "" : " or " + url));
-        return gate.decided(recorder, seq, waiting, await(caller, waiting, gate));
+        return sessionGoesOn(caller, gate.decided(recorder, seq, waiting, await(caller, waiting, gate)), notice);
+    }
+
+    /**
+     * The gate's verdict; one that ends the session (the key it signed in with no longer stands) is
+     * told where the request's notices go and the caller's whole SSH session ends with it.
+     */
+    private static Admission sessionGoesOn(SshCaller caller, Admission admission, Consumer<String> notice) {
+        if (admission instanceof Admission.Refused refused && refused.endsSession()) {
+            notice.accept(refused.message());
+            caller.end(refused.message());
+        }
+        return admission;
     }
 
     /**

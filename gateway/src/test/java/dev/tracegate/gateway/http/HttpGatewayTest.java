@@ -11,10 +11,13 @@ import dev.tracegate.gateway.config.GatewayTokensConfig;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.config.HttpCredentialConfig;
 import dev.tracegate.gateway.config.SecretReference;
+import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.GatewayTokenIssuer;
 import dev.tracegate.gateway.identity.GatewayTokenSigningKey;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.JdbcServiceAccountStore;
+import dev.tracegate.gateway.identity.NewServiceAccountKey;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.masking.HashKey;
@@ -419,6 +422,31 @@ class HttpGatewayTest {
     private static HttpResponse<String> deploy(String path, String body, String type) throws Exception {
         return send(request(path, TestGateway.ADMIN_TOKEN).header("Content-Type", type)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    @Test
+    void aHeldRequestWhoseKeyIsRevokedWhileItWaitsIsNotSentWhenApproved() throws Exception {
+        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
+                .create(new NewServiceAccountKey("http-revoked", List.of("analysts"), "service", null, null, null));
+        CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/revoked-while-held", key.secret())
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(20))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith("PUT /echo/revoked-while-held")).findFirst()
+                        .orElse(null), p -> p != null);
+        HttpResponse<String> revoked = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + key.key().id()))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        gateway.gateway().approvals().approve(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+
+        HttpResponse<String> response = put.get(20, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("the credential this session signed in with was revoked");
+        assertThat(upstream.received).as("the approved request never reached the target")
+                .noneMatch(received -> received.path().contains("revoked-while-held"));
     }
 
     @Test

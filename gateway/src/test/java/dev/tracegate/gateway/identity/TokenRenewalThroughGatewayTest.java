@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.evidence.EventType;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -17,11 +18,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Renewing gateway tokens at {@code POST /api/tokens}, through the real API with real tokens: a
  * renewal never outlives the sign-in it comes from (a provider's token, an exchange, a key), keeps
- * the actor chain, is recorded, and a token derived from a service-account key dies with the key.
+ * the actor chain, is recorded, and a token derived from a service-account key dies with the key,
+ * as do sessions open with either.
  */
 class TokenRenewalThroughGatewayTest {
 
@@ -185,7 +193,113 @@ class TokenRenewalThroughGatewayTest {
                 .isEqualTo("console-session");
     }
 
+    /**
+     * A PostgreSQL session already open when the key it signed in with is revoked runs nothing more:
+     * signed in with the key itself or with a gateway token derived from it (pgjdbc's statements are
+     * Executes of statements allowed at their Parse). Before, both kept running statements.
+     */
+    @Test
+    void sessionsOpenWithARevokedKeyOrItsTokenEndAtTheirNextStatement() throws Exception {
+        JsonNode created = serviceAccountKey("reporting");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
+        HttpResponse<String> issued = gateway.api("POST", "/api/tokens?minutes=30", secret, null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String derivedToken = JSON.readTree(issued.body()).path("token").asText();
+
+        try (Connection withKey = gateway.connect(secret); Connection withToken = gateway.connect(derivedToken);
+             Connection unrelated = gateway.connect(IdentityGateway.ALICE_KEY)) {
+            for (Connection session : List.of(withKey, withToken, unrelated)) {
+                assertThat(one(session)).isEqualTo(1);
+            }
+
+            revokeKey(keyId);
+
+            for (Connection session : List.of(withKey, withToken)) {
+                assertThatThrownBy(() -> one(session)).isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28000");
+                    assertThat(e.getMessage()).contains("the credential this session signed in with was revoked")
+                            .contains("service account key revoked");
+                });
+                assertThat(session.isValid(5)).as("the session is ended, not only the statement refused").isFalse();
+            }
+            assertThat(one(unrelated)).as("a session of another key goes on").isEqualTo(1);
+        }
+
+        List<JsonNode> refusals = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.COMMAND_BLOCKED).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("sa:reporting")).toList();
+        assertThat(refusals).as("each refused statement is recorded as revoked").hasSize(2)
+                .allSatisfy(event -> assertThat(event.path("detail").path("outcome").asText()).isEqualTo("revoked"));
+        List<JsonNode> closes = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.SESSION_CLOSE).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("sa:reporting"))
+                .filter(event -> event.path("detail").path("reason").asText()
+                        .contains("the credential this session signed in with was revoked")).toList();
+        assertThat(closes).as("each session's end says why").hasSize(2);
+    }
+
+    /**
+     * An approval does not outlive the key: a statement held for approvers when its session's key
+     * is revoked does not run when a DBA approves it afterwards, and the session ends.
+     */
+    @Test
+    void aStatementApprovedAfterItsSessionsKeyWasRevokedDoesNotRun() throws Exception {
+        JsonNode created = serviceAccountKey("migrations");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
+
+        Properties simple = new Properties();
+        simple.setProperty("preferQueryMode", "simple"); // one Query: its approval is the last look at it
+        try (Connection session = gateway.connect(secret, simple)) {
+            CompletableFuture<Void> held = CompletableFuture.runAsync(() -> {
+                try (Statement statement = session.createStatement()) {
+                    statement.execute("CREATE TABLE approved_after_revocation (id int)");
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateway.gateway()
+                    .approvals().pending().stream().filter(p -> p.request().command().contains("approved_after_revocation"))
+                    .findFirst().orElse(null), p -> p != null);
+            revokeKey(keyId);
+            HttpResponse<String> approved = gateway.api("POST", "/api/approvals/" + pending.id() + "/approve",
+                    IdentityGateway.DBA_KEY, "{\"reason\": \"looks fine\"}");
+            assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+            assertThatThrownBy(() -> held.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SQLException.class)
+                    .cause().satisfies(e -> {
+                        assertThat(((SQLException) e).getSQLState()).isEqualTo("28000");
+                        assertThat(e.getMessage()).contains("the credential this session signed in with was revoked");
+                    });
+        }
+        try (Connection other = gateway.connect(IdentityGateway.DBA_KEY); Statement statement = other.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT to_regclass('approved_after_revocation') IS NULL")) {
+            rows.next();
+            assertThat(rows.getBoolean(1)).as("the approved statement never ran").isTrue();
+        }
+    }
+
     // --- helpers -------------------------------------------------------------------------------
+
+    /** A service-account key created through the API: its answer, with the secret and the key's id. */
+    private static JsonNode serviceAccountKey(String account) throws Exception {
+        HttpResponse<String> created = gateway.api("POST", "/api/service-accounts", IdentityGateway.ADMIN_KEY,
+                JSON.createObjectNode().put("account", account).put("kind", "service").toString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return JSON.readTree(created.body());
+    }
+
+    private static void revokeKey(String keyId) throws Exception {
+        HttpResponse<String> revoked = gateway.api("DELETE", "/api/service-accounts/keys/" + keyId, IdentityGateway.ADMIN_KEY,
+                null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    }
+
+    private static int one(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement(); ResultSet rows = statement.executeQuery("SELECT 1")) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
 
     private static JsonNode issue(String bearer, String minutes) throws Exception {
         HttpResponse<String> response = post("/api/tokens?minutes=" + minutes, bearer);

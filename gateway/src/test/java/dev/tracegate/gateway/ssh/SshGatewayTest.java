@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +39,7 @@ import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.awaitility.Awaitility;
@@ -962,6 +964,69 @@ class SshGatewayTest {
         assertThat(run.out()).isEqualTo("signed-in-by-certificate\n");
         JsonNode command = command("echo signed-in-by-certificate");
         assertThat(command.path("actor").path("name").asText()).isEqualTo("alice");
+        // The principal is what an OpenSSH server trusting the CA logs in as: never the name a user chose.
+        OpenSshCertificate parsed = (OpenSshCertificate) AuthorizedKeyEntry.parseAuthorizedKeyEntry(
+                body.path("certificate").asText()).resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        assertThat(parsed.getPrincipals()).containsExactly("tracegate:tracegate:apikey:alice");
+        assertThat(body.path("principal").asText()).isEqualTo("tracegate:tracegate:apikey:alice");
+    }
+
+    @Test
+    void aCertificateDerivedFromAServiceAccountKeyEndsWhenTheKeyIsRevoked() throws Exception {
+        String api = "http://127.0.0.1:" + gateway.gateway().apiPort();
+        JsonNode created = analystServiceAccount("cert-holder");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
+        Path key = Files.createDirectories(dir.resolve("cert-from-key")).resolve("id");
+        TestSshHost.keygen(key);
+        HttpResponse<String> issued = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api
+                + "/api/ssh/certificates?minutes=60")).header("Authorization", "Bearer " + secret)
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                        .put("public_key", Files.readString(Path.of(key + ".pub"))).toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        Files.writeString(Path.of(key + "-cert.pub"), JSON.readTree(issued.body()).path("certificate").asText() + "\n");
+        var before = client.sshWithCertificate(key, "web", "echo", "certificate-of-an-active-key");
+        assertThat(before.exit()).as(before.err()).isZero();
+
+        revokeKey(keyId);
+        var after = client.sshWithCertificate(key, "web", "echo", "certificate-of-a-revoked-key-must-not-run");
+        assertThat(after.exit()).isEqualTo(255);
+        assertThat(after.out()).doesNotContain("certificate-of-a-revoked-key-must-not-run");
+        assertThat(after.err()).contains("Permission denied");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
+                .anyMatch(e -> e.toString().contains("SSH certificate refused: service account key revoked")));
+    }
+
+    @Test
+    void aSessionOpenWhenItsKeyIsRevokedRunsNothingMoreAndEnds() throws Exception {
+        JsonNode created = analystServiceAccount("ssh-revoked");
+        String secret = created.path("secret").asText();
+        String keyId = created.path("key").path("id").asText();
+        String revokedReason = "the credential this session signed in with was revoked";
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina, secret)) {
+                assertThat(session.executeRemoteCommand("echo before")).isEqualTo("before\n");
+
+                revokeKey(keyId);
+
+                assertThatThrownBy(() -> session.executeRemoteCommand("echo after-revocation-must-not-run"))
+                        .isInstanceOf(java.io.IOException.class);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !session.isOpen());
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
+                .anyMatch(e -> e.path("actor").path("sub").asText().equals("sa:ssh-revoked")
+                        && e.path("detail").path("reason").asText().contains(revokedReason)));
+        assertThat(gateway.events("command.blocked", 0)).filteredOn(e -> e.path("actor").path("sub").asText()
+                .equals("sa:ssh-revoked")).singleElement().satisfies(e -> {
+                    assertThat(e.path("detail").path("outcome").asText()).isEqualTo("revoked");
+                    assertThat(e.path("detail").path("reason").asText()).contains(revokedReason);
+                });
+        assertThat(gateway.events("command", 0)).filteredOn(e -> e.toString().contains("after-revocation-must-not-run"))
+                .as("recorded before it was refused").hasSize(1);
     }
 
     @Test
@@ -971,7 +1036,7 @@ class SshGatewayTest {
         PublicKey publicKey = AuthorizedKeyEntry.parseAuthorizedKeyEntry(Files.readString(Path.of(key + ".pub")).strip())
                 .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
         Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
-        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(alice, publicKey,
+        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(alice, null, publicKey,
                 Instant.now().minus(Duration.ofHours(2)), Instant.now().minus(Duration.ofHours(1)));
         Files.writeString(Path.of(key + "-cert.pub"), PublicKeyEntry.toString(certificate) + "\n");
         var run = client.sshWithCertificate(key, "web", "echo", "expired-must-not-run");
@@ -1058,8 +1123,8 @@ class SshGatewayTest {
         Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
         PublicKey plain = AuthorizedKeyEntry.parseAuthorizedKeyEntry(publicKey.strip())
                 .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
-        String certificate = SshCertificateAuthority.open(gateway.dataDir()).issue(alice, plain,
-                Instant.now().plus(Duration.ofMinutes(5)));
+        String certificate = PublicKeyEntry.toString(SshCertificateAuthority.open(gateway.dataDir()).certificate(alice, null,
+                plain, Instant.now().minusSeconds(60), Instant.now().plus(Duration.ofMinutes(5))));
         HttpResponse<String> asCertificate = registerSshKey(TestGateway.ADMIN_TOKEN, "cert", certificate);
         assertThat(asCertificate.statusCode()).isEqualTo(400);
         assertThat(asCertificate.body()).contains("certificate");
@@ -1469,15 +1534,39 @@ class SshGatewayTest {
         }
     }
 
+    /** A service-account key in group {@code analysts}, created through the API: its answer, with the secret. */
+    private static JsonNode analystServiceAccount(String account) throws Exception {
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.gateway().apiPort() + "/api/service-accounts")).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.createObjectNode()
+                        .put("account", account).set("groups", JSON.createArrayNode().add("analysts")).toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return JSON.readTree(created.body());
+    }
+
+    /** Revokes a service-account key through the API. */
+    private static void revokeKey(String keyId) throws Exception {
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + keyId))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    }
+
     /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */
     private static ClientSession signedIn(SshClient mina) throws java.io.IOException {
+        return signedIn(mina, TestGateway.ALICE_TOKEN);
+    }
+
+    /** A MINA client session to {@code web}, signed in with {@code token} by keyboard-interactive. */
+    private static ClientSession signedIn(SshClient mina, String token) throws java.io.IOException {
         ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort()).verify(Duration.ofSeconds(20))
                 .getSession();
         session.setUserInteraction(new UserInteraction() {
             @Override
             public String[] interactive(ClientSession s, String name, String instruction, String lang, String[] prompt,
                                         boolean[] echo) {
-                return new String[] {TestGateway.ALICE_TOKEN};
+                return new String[] {token};
             }
 
             @Override

@@ -24,7 +24,8 @@ final class Commands {
             "dangerous_admin", "Dangerous administration (files, programs, other sessions, identity)",
             "unknown", "Statements the gateway could not classify");
 
-    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn");
+    /** The {@code command.blocked} outcomes a command's listing shows as its end ({@code revoked}: its session's key was). */
+    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn", "revoked");
 
     private final Identities identities;
     private final Map<String, CommandRecord> awaitingResult = new HashMap<>();

@@ -1,0 +1,37 @@
+package dev.tracegate.gateway.ssh;
+
+import dev.tracegate.gateway.identity.ActiveKeys;
+import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
+import dev.tracegate.gateway.identity.Identity;
+import java.util.Optional;
+
+/**
+ * What a certificate the gateway's CA signed stands for: the caller, and the key their sign-in
+ * began with ({@link SshCertificateAuthority#KEY_EXTENSION}: empty for none, absent in certificates
+ * signed before keys were carried).
+ */
+record CertifiedCaller(Identity identity, Optional<String> keyClaim) {
+
+    /**
+     * The certificate may still be used: the key it derives from, if any, is active. A certificate
+     * that does not say whether it derives from a key is refused, since it may stand for a revoked one.
+     */
+    /**
+     * @return the key checked, which the session signed in with the certificate keeps checking
+     *         before each command; null for a sign-in without one
+     */
+    CredentialRef requireActiveKey(ActiveKeys activeKeys) throws AuthenticationException {
+        if (keyClaim.isEmpty()) {
+            throw new AuthenticationException("the certificate does not name the sign-in's key (issued by an earlier"
+                    + " version); run tracegate ssh login again");
+        }
+        if (keyClaim.get().isEmpty()) {
+            return null;
+        }
+        CredentialRef key = CredentialRef.keyFromClaim(keyClaim.get())
+                .orElseThrow(() -> new AuthenticationException("the certificate names no known kind of key"));
+        activeKeys.requireActive(key);
+        return key;
+    }
+}
