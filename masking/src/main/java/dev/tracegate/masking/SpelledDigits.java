@@ -27,7 +27,39 @@ final class SpelledDigits {
     /** What may stand between two of a run's words or digits: up to three of space, tab, hyphen, comma and parentheses. */
     private static final int MAX_SEPARATOR = 3;
 
+    /** Zero to nine and "oh": the words a run counts. */
+    private static final String[] COUNTED_WORDS = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
+        "eight", "nine"};
+    /**
+     * The shapes of the lower-case runs that may end a counted word, by length, first and last
+     * letter: the word itself ({@code four}) or all of it but a capital ({@code our} of {@code Four}).
+     * One look-up rules out nearly every other word ({@code the}, {@code and}, {@code with}), which
+     * {@link TextFacts} asks about each run of a text.
+     */
+    private static final boolean[] RUN_SHAPES = new boolean[6 * 26 * 26];
+
+    static {
+        for (String word : COUNTED_WORDS) {
+            char last = word.charAt(word.length() - 1);
+            RUN_SHAPES[shape(word.length(), word.charAt(0), last)] = true;
+            RUN_SHAPES[shape(word.length() - 1, word.charAt(1), last)] = true;
+        }
+    }
+
     private SpelledDigits() {
+    }
+
+    private static int shape(int length, char first, char last) {
+        return (length * 26 + (first - 'a')) * 26 + (last - 'a');
+    }
+
+    /**
+     * Whether a run of {@code length} lower-case ASCII letters from {@code first} to {@code last} may
+     * end a counted word ({@link #isDigitWord}), alone or after a capital; cheap enough to ask of every
+     * word of a text.
+     */
+    static boolean mayEndDigitWord(int length, char first, char last) {
+        return length <= 5 && RUN_SHAPES[shape(length, first, last)];
     }
 
     /**

@@ -98,9 +98,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     i++;
                 } while (i < n && (c = text.charAt(i)) >= 'a' && c <= 'z');
                 int run = i - start;
-                // a word of two to five letters, the length of "oh" to "seven": only those are looked up
-                if (run <= 5 && run > 1 && (start == 0 || !isAsciiLetter(text.charAt(start - 1)))
-                        && (i == n || !isAsciiLetter(text.charAt(i))) && SpelledDigits.isDigitWord(text, start, i)) {
+                if (SpelledDigits.mayEndDigitWord(run, text.charAt(start), text.charAt(i - 1)) && spellsDigitBefore(text, start, i)) {
                     spelledDigitWords++;
                 }
                 encodedRun += run;
@@ -167,14 +165,15 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 hexDigits = 0;
             }
             if (c > '9' && c != '_') {
-                if (isAsciiLetter(c) && (i == 0 || !isAsciiLetter(text.charAt(i - 1))) && spellsDigitAt(text, i)) {
-                    spelledDigitWords++; // a capital's word (Four, FOUR), which the lower-case runs above do not start
-                }
                 if (current > longest) {
                     longest = current;
                 }
                 current = 0;
                 boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                if (letter && c <= 'Z' && i + 1 < n && isUpper(text.charAt(i + 1)) && (i == 0 || !isAsciiLetter(text.charAt(i - 1)))
+                        && spellsDigitAt(text, i)) {
+                    spelledDigitWords++; // a word in capitals (FOUR, OH), which no run of lower-case letters above ends
+                }
                 letterRun = letter ? letterRun + 1 : 0;
                 digitsAfterLetters = 0;
                 if ((c == 'e' || c == 'E') && i > 0 && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9') {
@@ -252,6 +251,16 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         return true;
     }
 
+    /**
+     * Whether the lower-case run {@code text[start, end)} ends a word that spells a digit, alone or
+     * after the letter before it: a capital (Four), or an e after a digit (4eight).
+     */
+    private static boolean spellsDigitBefore(CharSequence text, int start, int end) {
+        int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
+        return (end == text.length() || !isAsciiLetter(text.charAt(end)))
+                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1))) && SpelledDigits.isDigitWord(text, wordStart, end);
+    }
+
     /** Whether the word starting at {@code start} spells a digit ({@link SpelledDigits#isDigitWord}). */
     private static boolean spellsDigitAt(CharSequence text, int start) {
         int end = start + 1;
@@ -259,6 +268,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
             end++;
         }
         return (end == text.length() || !isAsciiLetter(text.charAt(end))) && SpelledDigits.isDigitWord(text, start, end);
+    }
+
+    private static boolean isUpper(char c) {
+        return c >= 'A' && c <= 'Z';
     }
 
     private static boolean isAsciiLetter(char c) {
