@@ -192,6 +192,37 @@ final class SpelledDigits {
     private record Run(int end, String digits) {
     }
 
+    /**
+     * Where the run of digit words and digits that ends {@code text} starts (its last separators
+     * after it, as a number still being printed has them), when it holds a counted word; {@code
+     * text.length()} when none does. Not before {@code floor}. The terminal masker holds such a tail
+     * back at a quiet moment, as it holds digits, so a number spelled in pieces is masked whole.
+     */
+    static int trailingRunStart(CharSequence text, int floor) {
+        int start = text.length();
+        int k = start;
+        boolean counted = false;
+        while (true) {
+            int separators = 0;
+            while (k > floor && separators < MAX_SEPARATOR && isSeparator(text.charAt(k - 1))) {
+                k--;
+                separators++;
+            }
+            int tokenStart = k;
+            boolean letters = tokenStart > floor && isAsciiLetter(text.charAt(tokenStart - 1));
+            while (tokenStart > floor && (letters ? isAsciiLetter(text.charAt(tokenStart - 1)) : isDigit(text.charAt(tokenStart - 1)))) {
+                tokenStart--;
+            }
+            if (tokenStart == k || (letters && digit(text, tokenStart, k) < 0 && repeats(text, tokenStart, k) == 0
+                    && !is(text, tokenStart, k, "plus"))) {
+                return counted ? start : text.length();
+            }
+            counted |= letters && isDigitWord(text, tokenStart, k);
+            start = tokenStart;
+            k = tokenStart;
+        }
+    }
+
     /** Whether the token {@code text[start, end)} may start a run: digits, a digit word or "double", and no letter before it. */
     private static boolean mayStartRun(CharSequence text, int start, int end) {
         if (start > 0 && isAsciiLetter(text.charAt(start - 1))) {
