@@ -150,15 +150,9 @@ class TerminalOutputMaskerTest {
     /** A number spelled a digit a word and printed in pieces is held at a quiet moment, as digits are, and masked whole. */
     @Test
     void aNumberSpelledInWordsAndPrintedInPiecesIsMaskedWhole() throws Exception {
-        Screen screen = new Screen();
-        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
-        write(masker, 0, "card: four one one one, one one one one, ");
-        masker.quiet();
-        write(masker, 0, "one one one one, one one one one\nphone five five five two six seven ");
-        masker.quiet();
-        write(masker, 0, "one two three four\ndone\n");
-        masker.end();
-        assertThat(screen.text()).isEqualTo("card: [CARD]\nphone [PHONE]\ndone\n");
+        assertThat(paused("card: four one one one, one one one one, ", "one one one one, one one one one\ndone\n"))
+                .isEqualTo("card: [CARD]\ndone\n");
+        assertThat(paused("phone five five five two six seven ", "one two three four\n")).isEqualTo("phone [PHONE]\n");
     }
 
     @Test
