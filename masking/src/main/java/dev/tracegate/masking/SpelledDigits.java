@@ -232,7 +232,12 @@ final class SpelledDigits {
                 || is(text, start, end, "plus");
     }
 
-    /** The run of digit words and digits starting at the token {@code start}. */
+    /**
+     * The run of digit words and digits starting at the token {@code start}. Commas that set some
+     * words apart group the digits, as digits are grouped ({@code four one one one, one one one one,
+     * ...} reads {@code 4111 1111 ...}, two cards in a list read as two numbers); a comma after every
+     * word is a list of digits, read as one number ({@code four, one, one, ...}).
+     */
     private static Run runAt(CharSequence text, int start) {
         StringBuilder digits = new StringBuilder();
         int end = start;
@@ -242,6 +247,9 @@ final class SpelledDigits {
             position = separatorEnd(text, tokenEnd(text, start));
         }
         int plus = digits.length();
+        StringBuilder grouped = new StringBuilder(digits);
+        int group = 0;
+        int longestGroup = 0;
         int words = 0;
         int repeat = 1;
         while (position < text.length()) {
@@ -249,34 +257,52 @@ final class SpelledDigits {
             if (tokenEnd == position) {
                 break;
             }
-            if (isDigit(text.charAt(position))) {
-                if (repeat > 1 && tokenEnd - position > 1) {
-                    break; // "double 44" is no way to write a number
+            int digit = isDigit(text.charAt(position)) ? -1 : digit(text, position, tokenEnd);
+            if (digit < 0 && !isDigit(text.charAt(position))) {
+                int times = repeats(text, position, tokenEnd);
+                if (times == 0 || repeat > 1) {
+                    break;
                 }
-                for (int r = 0; r < repeat; r++) {
-                    digits.append(text, position, tokenEnd);
-                }
-            } else {
-                int digit = digit(text, position, tokenEnd);
+                repeat = times;
+                position = separatorEnd(text, tokenEnd);
+                continue; // the run ends before it unless a digit follows
+            }
+            if (repeat > 1 && digit < 0 && tokenEnd - position > 1) {
+                break; // "double 44" is no way to write a number
+            }
+            if (digits.length() > plus && hasComma(text, end, position)) {
+                grouped.append(' ');
+                group = 0;
+            }
+            int before = digits.length();
+            for (int r = 0; r < repeat; r++) {
                 if (digit < 0) {
-                    int times = repeats(text, position, tokenEnd);
-                    if (times == 0 || repeat > 1) {
-                        break;
-                    }
-                    repeat = times;
-                    position = separatorEnd(text, tokenEnd);
-                    continue; // the run ends before it unless a digit follows
-                }
-                for (int r = 0; r < repeat; r++) {
+                    digits.append(text, position, tokenEnd);
+                } else {
                     digits.append((char) ('0' + digit));
                 }
-                words += isDigitWord(text, position, tokenEnd) ? 1 : 0;
             }
+            grouped.append(digits, before, digits.length());
+            group += digits.length() - before;
+            longestGroup = Math.max(longestGroup, group);
+            words += digit >= 0 && isDigitWord(text, position, tokenEnd) ? 1 : 0;
             repeat = 1;
             end = tokenEnd;
             position = separatorEnd(text, tokenEnd);
         }
-        return new Run(end, words >= MIN_WORDS && digits.length() - plus >= MIN_DIGITS ? digits.toString() : null);
+        if (words < MIN_WORDS || digits.length() - plus < MIN_DIGITS) {
+            return new Run(end, null);
+        }
+        return new Run(end, longestGroup > 1 ? grouped.toString() : digits.toString());
+    }
+
+    private static boolean hasComma(CharSequence text, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (text.charAt(k) == ',') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The end of the ASCII letters or the digits at {@code i} (a word glued to digits, {@code 4one}, is a token of its own). */

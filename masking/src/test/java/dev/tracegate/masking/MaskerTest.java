@@ -344,6 +344,9 @@ class MaskerTest {
             {"SSN one two three four five six seven eight nine", "SSN [SSN]"},
             {"my social security number is one two three, four five, six seven eight nine", "my social security number is [SSN]"},
             {"ssn: One Two Three - Four Five - Six Seven Eight Nine", "ssn: [SSN]"},
+            // two cards in a comma-separated list are two numbers, not one of 32 digits
+            {"cards: four one one one one one one one one one one one one one one one, five five five five five five five five"
+                + " five five five five four four four four", "cards: [CARD]"},
         };
         for (String[] c : cases) {
             assertThat(demo.maskText(notes, c[0], report).value()).as(c[0]).isEqualTo(c[1]);
