@@ -27,9 +27,9 @@ final class SpelledDigits {
     /** What may stand between two of a run's words or digits: up to three of space, tab, hyphen, comma and parentheses. */
     private static final int MAX_SEPARATOR = 3;
 
-    /** Zero to nine and "oh": the words a run counts. */
+    /** Zero to nine, "oh" and radio's "niner": the words a run counts. */
     private static final String[] COUNTED_WORDS = {"zero", "oh", "one", "two", "three", "four", "five", "six", "seven",
-        "eight", "nine"};
+        "eight", "nine", "niner"};
     /**
      * The shapes of the lower-case runs that may end a counted word, by length, first and last
      * letter: the word itself ({@code four}) or all of it but a capital ({@code our} of {@code Four}).
@@ -119,7 +119,7 @@ final class SpelledDigits {
             case 'f' -> is(text, start, end, "four") ? 4 : is(text, start, end, "five") ? 5 : -1;
             case 's' -> is(text, start, end, "six") ? 6 : is(text, start, end, "seven") ? 7 : -1;
             case 'e' -> is(text, start, end, "eight") ? 8 : -1;
-            case 'n' -> is(text, start, end, "nine") ? 9 : -1;
+            case 'n' -> is(text, start, end, "nine") || is(text, start, end, "niner") ? 9 : -1; // niner: radio's nine
             default -> -1;
         };
     }
@@ -127,6 +127,68 @@ final class SpelledDigits {
     /** Whether the ASCII word {@code text[start, end)} is one of a run's counted words: zero to nine or "oh", not "o". */
     static boolean isDigitWord(CharSequence text, int start, int end) {
         return end - start > 1 && digit(text, start, end) >= 0;
+    }
+
+    /** The letters a counted word starts with (z o t f s e n) and ends with (o h e x r n t), as bits from 'a'. */
+    private static final int INITIALS = bits("zotfsen");
+    private static final int FINALS = bits("ohexrnt");
+    /** The longest word of digit words written together that is read ({@code fouroneoneone...}). */
+    private static final int MAX_GLUED = 96;
+
+    private static int bits(String letters) {
+        int bits = 0;
+        for (int k = 0; k < letters.length(); k++) {
+            bits |= 1 << (letters.charAt(k) - 'a');
+        }
+        return bits;
+    }
+
+    /**
+     * Whether a word of more than five letters from {@code first} to {@code last} (lower case) may be
+     * digit words written together, {@code fouroneone} (or with a zero-width space between them, which
+     * the reading form drops): cheap enough to ask of every long word.
+     */
+    static boolean mayBeGlued(char first, char last) {
+        return first >= 'a' && first <= 'z' && last >= 'a' && last <= 'z' && (INITIALS >>> (first - 'a') & 1) != 0
+                && (FINALS >>> (last - 'a') & 1) != 0;
+    }
+
+    /**
+     * How many counted words the ASCII word {@code text[start, end)} spells: 1 for a counted word, the
+     * number of them for two or more written together ({@code fouroneone}: 3), else 0.
+     */
+    static int countedWords(CharSequence text, int start, int end) {
+        if (isDigitWord(text, start, end)) {
+            return 1;
+        }
+        int words = end - start > 5 && end - start <= MAX_GLUED ? glued(text, start, end, null) : -1;
+        return words >= MIN_WORDS ? words : 0;
+    }
+
+    /**
+     * The counted words {@code text[start, end)} splits into, each a digit word, appending their
+     * digits to {@code digits} when given; -1 when it does not split so. The longest word is tried
+     * first ({@code niner} before {@code nine}, {@code oh} before {@code o}), then the shorter.
+     */
+    private static int glued(CharSequence text, int start, int end, StringBuilder digits) {
+        if (start == end) {
+            return 0;
+        }
+        for (int length = Math.min(5, end - start); length >= 1; length--) {
+            int digit = digit(text, start, start + length);
+            if (digit < 0) {
+                continue;
+            }
+            int rest = glued(text, start + length, end, null);
+            if (rest >= 0) {
+                if (digits != null) {
+                    digits.append((char) ('0' + digit));
+                    glued(text, start + length, end, digits);
+                }
+                return rest + (length > 1 ? 1 : 0);
+            }
+        }
+        return -1;
     }
 
     /** How often "double" or "triple" says the next digit is written (2, 3), or 0. */
@@ -229,7 +291,7 @@ final class SpelledDigits {
             return false;
         }
         return isDigit(text.charAt(start)) || digit(text, start, end) >= 0 || repeats(text, start, end) > 0
-                || is(text, start, end, "plus");
+                || is(text, start, end, "plus") || countedWords(text, start, end) > 0;
     }
 
     /**
@@ -258,6 +320,22 @@ final class SpelledDigits {
                 break;
             }
             int digit = isDigit(text.charAt(position)) ? -1 : digit(text, position, tokenEnd);
+            int together = digit < 0 && !isDigit(text.charAt(position)) && repeat == 1 ? countedWords(text, position, tokenEnd) : 0;
+            if (together > 0) {
+                if (digits.length() > plus && hasComma(text, end, position)) {
+                    grouped.append(' ');
+                    group = 0;
+                }
+                int before = digits.length();
+                glued(text, position, tokenEnd, digits);
+                grouped.append(digits, before, digits.length());
+                group += digits.length() - before;
+                longestGroup = Math.max(longestGroup, group);
+                words += together;
+                end = tokenEnd;
+                position = separatorEnd(text, tokenEnd);
+                continue;
+            }
             if (digit < 0 && !isDigit(text.charAt(position))) {
                 int times = repeats(text, position, tokenEnd);
                 if (times == 0 || repeat > 1) {

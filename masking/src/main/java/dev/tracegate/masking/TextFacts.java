@@ -100,6 +100,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 int run = i - start;
                 if (SpelledDigits.mayEndDigitWord(run, text.charAt(start), text.charAt(i - 1)) && spellsDigitBefore(text, start, i)) {
                     spelledDigitWords++;
+                } else if (run > 4 && SpelledDigits.mayBeGlued(start > 0 && isUpper(text.charAt(start - 1))
+                        ? asciiLower(text.charAt(start - 1)) : text.charAt(start), text.charAt(i - 1))) {
+                    spelledDigitWords += digitWordsTogether(text, start, i); // fouroneone, or four<ZWSP>one read
                 }
                 encodedRun += run;
                 encodedCases |= 1;
@@ -259,6 +262,14 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
         return (end == text.length() || !isAsciiLetter(text.charAt(end)))
                 && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1))) && SpelledDigits.isDigitWord(text, wordStart, end);
+    }
+
+    /** How many digit words the lower-case run {@code text[start, end)} writes together, alone or after the letter before it. */
+    private static int digitWordsTogether(CharSequence text, int start, int end) {
+        int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
+        boolean bounded = (end == text.length() || !isAsciiLetter(text.charAt(end)))
+                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1)));
+        return bounded ? SpelledDigits.countedWords(text, wordStart, end) : 0;
     }
 
     /** Whether the word starting at {@code start} spells a digit ({@link SpelledDigits#isDigitWord}). */

@@ -344,6 +344,10 @@ class MaskerTest {
             {"SSN one two three four five six seven eight nine", "SSN [SSN]"},
             {"my social security number is one two three, four five, six seven eight nine", "my social security number is [SSN]"},
             {"ssn: One Two Three - Four Five - Six Seven Eight Nine", "ssn: [SSN]"},
+            // digit words written together, or with zero-width spaces between them, which a reader does not see
+            {"card fouroneoneoneoneoneoneoneoneoneoneoneoneoneoneone", "card [CARD]"},
+            {"card four\u200bone\u200bone\u200bone one one one one one one one one one one one one", "[CARD]"},
+            {"SSN one two three four five six seven eight niner", "SSN [SSN]"},
             // two cards in a comma-separated list are two numbers, not one of 32 digits
             {"cards: four one one one one one one one one one one one one one one one, five five five five five five five five"
                 + " five five five five four four four four", "cards: [CARD]"},
@@ -355,7 +359,7 @@ class MaskerTest {
                 + " seven, eight, nine, ten", "one or two of the three options, four five six", "I/O 555 1234 one",
                 "card: four one one one one one one one one one one one one one one two", "order four one one one one one"
                 + " one one one one one one one one one one", "Released one two three four five six seven release",
-                "someone one two three four five six seven eight nine")) {
+                "someone one two three four five six seven eight nine", "someone often tone function options seven one")) {
             assertThat(demo.maskText(notes, text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
         }
     }
