@@ -287,7 +287,29 @@ final class ContentScanner {
         if (!grouped.isEmpty()) {
             floats = floats.isEmpty() ? grouped : concatenated(floats, grouped);
         }
-        return floats.isEmpty() ? found : withWholeNumbers(found, floats);
+        List<Span> spans = floats.isEmpty() ? found : withWholeNumbers(found, floats);
+        return facts.spelledDigitWords() >= SpelledDigits.MIN_WORDS ? withSpelledNumbers(text, spans) : spans;
+    }
+
+    /**
+     * {@code found} with the numbers {@code text} spells in words whose digits the detectors find
+     * where the words stand ({@link SpelledDigits}): each find that takes in a spelled run is one
+     * span over the run as written (and what else the find took in), replaced as the find is. A
+     * find overlapping one is merged into it.
+     */
+    private List<Span> withSpelledNumbers(String text, List<Span> found) {
+        SpelledDigits.Reading reading = SpelledDigits.of(text);
+        if (reading == null) {
+            return found;
+        }
+        List<Span> spelled = new ArrayList<>(1);
+        for (Span span : detected(reading.text(), TextFacts.of(reading.text()))) {
+            if (reading.touchesRun(span.start(), span.end())) {
+                spelled.add(new Span(reading.writtenStart(span.start()), reading.writtenEnd(span.end()), span.label(),
+                        span.replacement()));
+            }
+        }
+        return spelled.isEmpty() ? found : union(found, spelled);
     }
 
     private static List<WrittenFloats.Found> concatenated(List<WrittenFloats.Found> first, List<WrittenFloats.Found> second) {
@@ -310,10 +332,15 @@ final class ContentScanner {
                 numbers.add(new Span(number.start(), number.end(), first.label(), first.replacement()));
             }
         }
-        if (numbers.isEmpty()) {
-            return found;
-        }
-        List<Span> all = new ArrayList<>(numbers);
+        return numbers.isEmpty() ? found : union(found, numbers);
+    }
+
+    /**
+     * {@code found} and {@code added} in text order, overlapping spans merged into one; a merged
+     * span is named and replaced as the first of {@code added} in it, else as its first span.
+     */
+    private static List<Span> union(List<Span> found, List<Span> added) {
+        List<Span> all = new ArrayList<>(added);
         all.addAll(found);
         all.sort(Comparator.comparingInt(Span::start));
         List<Span> merged = new ArrayList<>(all.size());
@@ -322,7 +349,7 @@ final class ContentScanner {
             if (last == null || span.start() >= last.end()) {
                 merged.add(span);
             } else {
-                Span named = numbers.contains(last) || !numbers.contains(span) ? last : span;
+                Span named = added.contains(last) || !added.contains(span) ? last : span;
                 merged.set(merged.size() - 1, new Span(last.start(), Math.max(last.end(), span.end()), named.label(),
                         named.replacement()));
             }

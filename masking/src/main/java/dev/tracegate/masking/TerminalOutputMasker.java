@@ -306,8 +306,9 @@ public final class TerminalOutputMasker {
     /**
      * How much of the end could be the start of a value that is still being printed: the trailing
      * token (letters, digits, {@code @._%+-/:=~}) with the digit groups before it (separated by a
-     * space or parenthesis), when it holds an {@code @} or at least three digits. A prompt ends in
-     * a space or a sign and is passed on; {@code Card: 4111 1111 } is held.
+     * space or parenthesis), when it holds an {@code @} or at least three digits, or the run of digit
+     * words and digits that ends the text ({@link SpelledDigits#trailingRunStart}). A prompt ends in
+     * a space or a sign and is passed on; {@code Card: 4111 1111 } and {@code card: four one } are held.
      */
     static int valueTail(CharSequence text) {
         int lineStart = lastIndexOf(text, '\n') + 1;
@@ -327,7 +328,9 @@ public final class TerminalOutputMasker {
                 break;
             }
         }
-        return at || digits >= 3 ? text.length() - start : 0;
+        int held = at || digits >= 3 ? text.length() - start : 0;
+        // a number spelled a digit a word (card: four one one ...) is held as its digits are
+        return Math.max(held, text.length() - SpelledDigits.trailingRunStart(text, lineStart));
     }
 
     /**

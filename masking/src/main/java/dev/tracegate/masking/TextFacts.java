@@ -38,17 +38,20 @@ package dev.tracegate.masking;
  * @param longestGroupedDigits digits in the longest run of digits and the marks that group thousands
  *                            ({@code , . ' ’} and space): {@code 4,111,111,111,111,111} has 16, which
  *                            {@code longestNumberDigits} reads as numbers of three ({@link GroupedThousands})
+ * @param spelledDigitWords   how many words spell a digit ("zero" to "nine" and "oh", any case, not glued
+ *                            to other letters): {@link SpelledDigits} reads a text again only when it
+ *                            holds {@value SpelledDigits#MIN_WORDS} or more
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
         boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean base32Run,
-        boolean exponentDigits, int longestGroupedDigits) {
+        boolean exponentDigits, int longestGroupedDigits, int spelledDigitWords) {
 
     /** How far the domain after {@code " at "} is read for a dot (a domain's first labels are shorter). */
     private static final int MAX_DOTTED_WORD = 64;
 
     /** Facts that rule nothing out, for callers that do not compute them. */
     public static final TextFacts UNKNOWN = new TextFacts(Integer.MAX_VALUE, Integer.MAX_VALUE, true, true, true, false,
-            true, true, true, true, Integer.MAX_VALUE);
+            true, true, true, true, Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     public static TextFacts of(CharSequence text) {
         int longest = 0;
@@ -74,6 +77,7 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         boolean exponentDigits = false;
         int grouped = 0;
         int longestGrouped = 0;
+        int spelledDigitWords = 0;
         int n = text.length();
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
@@ -94,6 +98,12 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     i++;
                 } while (i < n && (c = text.charAt(i)) >= 'a' && c <= 'z');
                 int run = i - start;
+                if (SpelledDigits.mayEndDigitWord(run, text.charAt(start), text.charAt(i - 1)) && spellsDigitBefore(text, start, i)) {
+                    spelledDigitWords++;
+                } else if (run > 4 && SpelledDigits.mayBeGlued(start > 0 && isUpper(text.charAt(start - 1))
+                        ? asciiLower(text.charAt(start - 1)) : text.charAt(start), text.charAt(i - 1))) {
+                    spelledDigitWords += digitWordsTogether(text, start, i); // fouroneone, or four<ZWSP>one read
+                }
                 encodedRun += run;
                 encodedCases |= 1;
                 alnumRun += run;
@@ -163,6 +173,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 }
                 current = 0;
                 boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                if (letter && c <= 'Z' && i + 1 < n && isUpper(text.charAt(i + 1)) && (i == 0 || !isAsciiLetter(text.charAt(i - 1)))
+                        && spellsDigitAt(text, i)) {
+                    spelledDigitWords++; // a word in capitals (FOUR, OH), which no run of lower-case letters above ends
+                }
                 letterRun = letter ? letterRun + 1 : 0;
                 digitsAfterLetters = 0;
                 if ((c == 'e' || c == 'E') && i > 0 && text.charAt(i - 1) >= '0' && text.charAt(i - 1) <= '9') {
@@ -217,7 +231,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         base64Run |= encodedRun >= Base64Reading.MIN_RUN && encodedCases == 3;
         base32Run |= alnumRun >= Base32Reading.MIN_RUN && (alnumCases == 1 || alnumCases == 2);
         return new TextFacts(Math.max(longest, current), colons, lettersThenDigits, atSpelling || (atWord && dotWord) || atWordBeforeDomain,
-                dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped));
+                dottedDigits, readAsWritten, base64Run, hexRun, base32Run, exponentDigits, Math.max(longestGrouped, grouped),
+                spelledDigitWords);
     }
 
     /**
@@ -237,6 +252,41 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
             }
         }
         return true;
+    }
+
+    /**
+     * Whether the lower-case run {@code text[start, end)} ends a word that spells a digit, alone or
+     * after the letter before it: a capital (Four), or an e after a digit (4eight).
+     */
+    private static boolean spellsDigitBefore(CharSequence text, int start, int end) {
+        int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
+        return (end == text.length() || !isAsciiLetter(text.charAt(end)))
+                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1))) && SpelledDigits.isDigitWord(text, wordStart, end);
+    }
+
+    /** How many digit words the lower-case run {@code text[start, end)} writes together, alone or after the letter before it. */
+    private static int digitWordsTogether(CharSequence text, int start, int end) {
+        int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
+        boolean bounded = (end == text.length() || !isAsciiLetter(text.charAt(end)))
+                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1)));
+        return bounded ? SpelledDigits.countedWords(text, wordStart, end) : 0;
+    }
+
+    /** Whether the word starting at {@code start} spells a digit ({@link SpelledDigits#isDigitWord}). */
+    private static boolean spellsDigitAt(CharSequence text, int start) {
+        int end = start + 1;
+        while (end < text.length() && end - start <= 5 && isAsciiLetter(text.charAt(end))) {
+            end++;
+        }
+        return (end == text.length() || !isAsciiLetter(text.charAt(end))) && SpelledDigits.isDigitWord(text, start, end);
+    }
+
+    private static boolean isUpper(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static boolean isDigit(char c) {

@@ -314,6 +314,56 @@ class MaskerTest {
         }
     }
 
+    /**
+     * A card, phone or social security number spelled a digit a word, as it is read out or typed to
+     * get past a filter, is read as its digits where the words stand: the card's issuer range and
+     * Luhn check, or the phone or SSN word before it, decide as they do for digits, and the whole
+     * spelled span is masked. Prose that counts, and spelled numbers with no word to say what they
+     * are, stay.
+     */
+    @Test
+    void numbersSpelledInWordsAreReadAsDigitsAndMaskedWhole() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef notes = customers("notes", "text");
+        String[][] cases = {
+            {"card: four one one one one one one one one one one one one one one one", "card: [CARD]"},
+            {"Card number Four One One One One One One One One One One One One One One One, thanks",
+                "Card number [CARD], thanks"},
+            {"CARD FIVE FIVE FIVE FIVE FIVE FIVE FIVE FIVE FIVE FIVE FIVE FIVE FOUR FOUR FOUR FOUR", "CARD [CARD]"},
+            {"my visa is 4 one 1 one 1 one 1 one 1 one 1 one 1 one 1 one ok", "my visa is [CARD] ok"},
+            {"four-one-one-one-one-one-one-one-one-one-one-one-one-one-one-one", "[CARD]"},
+            {"four, one, one, one, one, one, one, one, one, one, one, one, one, one, one, one.", "[CARD]."},
+            {"pan 4one1one1one1one1one1one1one1one", "pan [CARD]"},
+            {"4111 1111 1111 one one one one", "[CARD]"},
+            {"paid with four triple one, double one, one one one one one one one one one one", "paid with [CARD]"},
+            {"call me at five five five, two six seven, one two three four", "call me at [PHONE]"},
+            {"phone: five five five oh one two three", "phone: [PHONE]"},
+            {"my phone number is (four one five) five five five two six seven one", "my phone number is [PHONE]"},
+            {"reach me on plus four four two zero seven nine four six zero nine five eight", "reach me on [PHONE]"},
+            {"+44 two zero seven nine four six zero nine five eight", "[PHONE]"},
+            {"SSN one two three four five six seven eight nine", "SSN [SSN]"},
+            {"my social security number is one two three, four five, six seven eight nine", "my social security number is [SSN]"},
+            {"ssn: One Two Three - Four Five - Six Seven Eight Nine", "ssn: [SSN]"},
+            // digit words written together, or with zero-width spaces between them, which a reader does not see
+            {"card fouroneoneoneoneoneoneoneoneoneoneoneoneoneoneone", "card [CARD]"},
+            {"card four\u200bone\u200bone\u200bone one one one one one one one one one one one one", "[CARD]"},
+            {"SSN one two three four five six seven eight niner", "SSN [SSN]"},
+            // two cards in a comma-separated list are two numbers, not one of 32 digits
+            {"cards: four one one one one one one one one one one one one one one one, five five five five five five five five"
+                + " five five five five four four four four", "cards: [CARD]"},
+        };
+        for (String[] c : cases) {
+            assertThat(demo.maskText(notes, c[0], report).value()).as(c[0]).isEqualTo(c[1]);
+        }
+        for (String text : List.of("one two three four five six seven eight nine", "count: one, two, three, four, five, six,"
+                + " seven, eight, nine, ten", "one or two of the three options, four five six", "I/O 555 1234 one",
+                "card: four one one one one one one one one one one one one one one two", "order four one one one one one"
+                + " one one one one one one one one one one", "Released one two three four five six seven release",
+                "someone one two three four five six seven eight nine", "someone often tone function options seven one")) {
+            assertThat(demo.maskText(notes, text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
+        }
+    }
+
     @Test
     void typedColumnsGetNullWhenTheMaskWouldNotParse() {
         MaskingReport report = new MaskingReport();

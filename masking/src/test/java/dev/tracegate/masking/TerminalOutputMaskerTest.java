@@ -147,6 +147,14 @@ class TerminalOutputMaskerTest {
         assertThat(screen.streams[1].toString(StandardCharsets.UTF_8)).isEqualTo("\n");
     }
 
+    /** A number spelled a digit a word and printed in pieces is held at a quiet moment, as digits are, and masked whole. */
+    @Test
+    void aNumberSpelledInWordsAndPrintedInPiecesIsMaskedWhole() throws Exception {
+        assertThat(paused("card: four one one one, one one one one, ", "one one one one, one one one one\ndone\n"))
+                .isEqualTo("card: [CARD]\ndone\n");
+        assertThat(paused("phone five five five two six seven ", "one two three four\n")).isEqualTo("phone [PHONE]\n");
+    }
+
     @Test
     void promptsAndTypedLettersPassAtOnceWhenTheOutputGoesQuiet() throws Exception {
         Screen screen = new Screen();

@@ -35,6 +35,16 @@ class TextFactsTest {
     }
 
     @Test
+    void wordsThatSpellADigitAreCountedWhateverTheirCase() {
+        assertThat(TextFacts.of("card four one one one, Four-One, ONE 4one1oh").spelledDigitWords()).isEqualTo(9);
+        assertThat(TextFacts.of("SSN: Nine eight seven").spelledDigitWords()).isEqualTo(3);
+        assertThat(TextFacts.of("card fouroneone Ohtwothree niner").spelledDigitWords()).isEqualTo(7);
+        // glued to other letters, single "o" and longer words are no digit words (digit words glued together are: fouroneone)
+        assertThat(TextFacts.of("someone often tone Onesie I/O o'clock fivefold seventeen").spelledDigitWords()).isZero();
+        assertThat(TextFacts.of("paid with 4111 1111 1111 1111, call (212) 555-0100").spelledDigitWords()).isZero();
+    }
+
+    @Test
     void dotsBetweenDigitsAndTheReadingFormsPasses() {
         assertThat(TextFacts.of("from 10.0.0.1").dottedDigits()).isTrue();
         assertThat(TextFacts.of("v1. 2 .3 order 4111 1111").dottedDigits()).isFalse();

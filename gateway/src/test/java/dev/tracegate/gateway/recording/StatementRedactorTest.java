@@ -160,6 +160,16 @@ class StatementRedactorTest {
         assertConfirmable(recorded, sql, null);
     }
 
+    /** A number spelled a digit a word in a literal or a comment is kept in the record as masked as in a result. */
+    @Test
+    void numbersSpelledInWordsAreMaskedInTheRecord() {
+        String sql = "SELECT 'card four one one one one one one one one one one one one one one one'"
+                + " /* ssn one two three, four five, six seven eight nine */";
+        RecordedCommand recorded = DEFAULT_RECORD.statement(sql, null);
+        assertThat(recorded.text()).isEqualTo("SELECT 'card [CARD]' /* ssn [SSN] */");
+        assertConfirmable(recorded, sql, null);
+    }
+
     @Test
     void valuesWrittenByCodeInsideABodyAreMaskedAsInAStatement() {
         String sql = "DO $$BEGIN INSERT INTO customers (name, notes) VALUES ('Ada Lovelace', 'VIP');"
