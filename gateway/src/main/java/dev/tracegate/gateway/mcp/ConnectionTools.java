@@ -34,10 +34,21 @@ import java.util.concurrent.TimeoutException;
 final class ConnectionTools {
 
     private static final String POSTGRES = PostgresConnectionConfig.PROTOCOL;
-    private static final String SCHEMA_SQL = "SELECT table_schema, table_name, column_name, data_type, udt_name"
-            + " FROM information_schema.columns WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
-            + " AND ($1::text IS NULL OR table_schema = $1) AND ($2::text IS NULL OR table_name = $2)"
-            + " ORDER BY table_schema, table_name, ordinal_position";
+    /**
+     * Names and types from the catalogs themselves, not {@code information_schema.columns}: that view also holds
+     * each column's default, the text of the database's code, which masked callers may not read while code binds a
+     * literal to a protected column (docs/masking.md); the tool needs no code, so it keeps working there. The
+     * columns are those the caller holds a privilege on, as the view shows them.
+     */
+    private static final String SCHEMA_SQL = "SELECT n.nspname AS table_schema, c.relname AS table_name,"
+            + " a.attname AS column_name, pg_catalog.format_type(a.atttypid, NULL) AS data_type, t.typname AS udt_name"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+            + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'v', 'm', 'f', 'p')"
+            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'"
+            + " AND pg_catalog.has_column_privilege(c.oid, a.attnum, 'SELECT, INSERT, UPDATE, REFERENCES')"
+            + " AND ($1::text IS NULL OR n.nspname = $1) AND ($2::text IS NULL OR c.relname = $2)"
+            + " ORDER BY n.nspname, c.relname, a.attnum";
 
     private final McpConfig config;
     private final EngineServices services;

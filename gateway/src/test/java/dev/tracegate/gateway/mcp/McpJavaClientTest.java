@@ -189,6 +189,34 @@ class McpJavaClientTest {
     }
 
     @Test
+    void describeSchemaKeepsWorkingWhereCodeQuotesAProtectedValue() throws SQLException {
+        // A view that quotes an e-mail withholds the catalog's code text from masked callers (docs/masking.md);
+        // the tool reads names and types, not code, so the agent can still describe its tables.
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE OR REPLACE VIEW mcp_vip AS SELECT id FROM mcp_people WHERE email = '" + EMAIL + "'");
+        }
+        try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
+            CallToolResult code = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "SELECT pg_get_viewdef('mcp_vip')")));
+            assertThat(code.isError()).as("the view's text is withheld").isTrue();
+            assertThat(code.content().toString()).doesNotContain(EMAIL);
+
+            CallToolResult described = client.callTool(new CallToolRequest("describe_schema",
+                    Map.of("connection", "app", "table", "mcp_people")));
+            assertThat(described.isError()).as(described.content().toString()).isFalse();
+            JsonNode columns = content(described).path("tables").get(0).path("columns");
+            assertThat(columns).extracting(column -> column.path("name").asText())
+                    .containsExactly("id", "email", "card_number");
+            assertThat(columns.get(1).path("type").asText()).isEqualTo("text");
+            assertThat(described.content().toString()).doesNotContain(EMAIL);
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DROP VIEW IF EXISTS mcp_vip");
+            }
+        }
+    }
+
+    @Test
     void aBlockedStatementIsAToolErrorWithThePolicysReasonAndDoesNotRun() throws SQLException {
         try (McpSyncClient client = client(TestGateway.AGENT_TOKEN)) {
             CallToolResult result = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
