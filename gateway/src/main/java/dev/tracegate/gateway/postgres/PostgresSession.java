@@ -58,6 +58,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.tracegate.gateway.tls.GatewayTls;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ final class PostgresSession implements Runnable {
     static final int MAX_PASSWORD_MESSAGE_BYTES = 16 * 1024;
 
     private final Socket socket;
+    /** The client's TLS connection over {@link #socket}, once started; closed with it (its engine holds native state). */
+    private SSLSocket clientTls;
     private final ConnectionAdmission.Ticket admission;
     private final PostgresListener.Context context;
     private StartupDeadlines.Deadline deadline;
@@ -117,6 +120,9 @@ final class PostgresSession implements Runnable {
                 timedOut(client);
             } finally {
                 deadline.meet();
+                if (clientTls != null) {
+                    closeQuietly(clientTls);
+                }
             }
         } catch (IOException e) {
             LOG.debug("session from {} ended: {}", client, e.toString());
@@ -155,8 +161,16 @@ final class PostgresSession implements Runnable {
         if (first == TLS_RECORD_HANDSHAKE) {
             startupOut = null;
             SSLSocket tls = context.services().tls().accept(socket, new ByteArrayInputStream(new byte[] {(byte) first}));
+            clientTls = tls;
             current = tls;
             startupIn = tls.getInputStream();
+            if (!GatewayTls.POSTGRES_ALPN.equals(tls.getApplicationProtocol())) {
+                // PostgreSQL 17's rule: TLS first only with ALPN, so no other protocol's client (an HTTPS
+                // client sent to this port) gets a session by accident.
+                startupOut = new PgFrameWriter(tls.getOutputStream());
+                throw new ProtocolException("direct TLS without the ALPN protocol \"" + GatewayTls.POSTGRES_ALPN
+                        + "\": connect with sslnegotiation=direct from a PostgreSQL 17 client, or send SSLRequest first");
+            }
         } else {
             // Not a SequenceInputStream: that closes the socket's stream, and with it the socket, at its end.
             PushbackInputStream pushedBack = new PushbackInputStream(raw, 1);
@@ -181,6 +195,7 @@ final class PostgresSession implements Runnable {
                     startupOut.flush();
                     startupOut = null;
                     SSLSocket tls = context.services().tls().accept(socket, null);
+                    clientTls = tls;
                     current = tls;
                     startupIn = tls.getInputStream();
                     startupOut = new PgFrameWriter(tls.getOutputStream());

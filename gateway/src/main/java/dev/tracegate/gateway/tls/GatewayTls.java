@@ -2,6 +2,7 @@ package dev.tracegate.gateway.tls;
 
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.TlsConfig;
+import dev.tracegate.gateway.config.TlsEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -15,6 +16,8 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The certificate the gateway presents to clients, and TLS termination on accepted sockets.
@@ -28,12 +31,17 @@ public final class GatewayTls {
     /** ALPN protocol id PostgreSQL 17 clients send with {@code sslnegotiation=direct}. */
     public static final String POSTGRES_ALPN = "postgresql";
 
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayTls.class);
+
     private final SSLContext context;
     private final SSLContext loopbackClient;
+    /** BoringSSL for the database listeners' clients, or null for the JDK's TLS. */
+    private final BoringSslServer boringSsl;
 
-    private GatewayTls(SSLContext context, SSLContext loopbackClient) {
+    private GatewayTls(SSLContext context, SSLContext loopbackClient, BoringSslServer boringSsl) {
         this.context = context;
         this.loopbackClient = loopbackClient;
+        this.boringSsl = boringSsl;
     }
 
     public static GatewayTls load(TlsConfig config, Path dataDir) {
@@ -60,19 +68,46 @@ public final class GatewayTls {
             kmf.init(store, password);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, new SecureRandom());
-            return new GatewayTls(context, trustingOwnCertificates(store));
+            return new GatewayTls(context, trustingOwnCertificates(store), boringSsl(config.engine(), store, password));
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("cannot load the gateway TLS certificate: " + e.getMessage());
         }
     }
 
+    private static BoringSslServer boringSsl(TlsEngine engine, KeyStore store, char[] password)
+            throws GeneralSecurityException, IOException {
+        if (engine == TlsEngine.JDK) {
+            return null;
+        }
+        java.util.Optional<String> unavailable = BoringSslServer.unavailability();
+        if (unavailable.isPresent()) {
+            if (engine == TlsEngine.OPENSSL) {
+                throw new ConfigException("tls.engine is openssl, but BoringSSL cannot run here: " + unavailable.get());
+            }
+            LOG.info("TLS for database clients by the JDK: BoringSSL cannot run here ({})", unavailable.get());
+            return null;
+        }
+        return BoringSslServer.of(store, password);
+    }
+
+    /** Which implementation {@link #accept} uses: {@code openssl} or {@code jdk}. */
+    public String engineName() {
+        return boringSsl == null ? TlsEngine.JDK.configName() : TlsEngine.OPENSSL.configName();
+    }
+
     /**
-     * Starts server-side TLS on an accepted socket.
+     * Starts server-side TLS on an accepted socket of a database listener: by BoringSSL when
+     * {@code tls.engine} chose it, else by the JDK.
      *
      * @param consumed bytes already read from the socket that belong to the TLS handshake
      *                 (direct TLS), or null
      */
     public SSLSocket accept(Socket socket, InputStream consumed) throws IOException {
+        if (boringSsl != null) {
+            EngineTlsSocket tls = new EngineTlsSocket(socket, consumed, boringSsl.newEngine());
+            tls.startHandshake();
+            return tls;
+        }
         // The record layer reads through a small read-ahead: a short record in one system call, not two.
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
                 new RecordReadAhead(consumed, socket.getInputStream()), true);

@@ -182,6 +182,16 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void directTlsWithoutAlpnIsRefusedInTheClientsProtocol() throws Exception {
+        try (RawPgClient client = new RawPgClient(gateway.port()).directTlsWithoutAlpn()) {
+            PgFrame refusal = client.read();
+            assertThat(refusal.type()).isEqualTo(ErrorResponse.TYPE);
+            assertThat(new String(refusal.body(), StandardCharsets.UTF_8)).contains("08P01").contains("ALPN");
+            assertThat(client.read()).as("the gateway closed the connection").isNull();
+        }
+    }
+
     private static void authenticate(RawPgClient client) throws Exception {
         client.startup(3, 0, Map.of("user", "alice", "database", "app"));
         PgFrame request = client.read();

@@ -53,6 +53,11 @@ public final class RawPgClient implements AutoCloseable {
         return upgrade(new String[] {"postgresql"});
     }
 
+    /** TLS first with no ALPN at all: not a PostgreSQL 17 client (an HTTPS client sent to the port). */
+    RawPgClient directTlsWithoutAlpn() throws Exception {
+        return upgrade(null);
+    }
+
     private RawPgClient upgrade(String[] alpn) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new TrustAll()}, null);
