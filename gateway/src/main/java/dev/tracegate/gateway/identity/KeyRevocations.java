@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.identity;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -19,16 +21,18 @@ public final class KeyRevocations {
     private final ActiveKeys keys;
     private final long recheckNanos;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final AtomicLong generation = new AtomicLong();
 
     public KeyRevocations(ActiveKeys keys) {
-        this(keys, DEFAULT_RECHECK, System::nanoTime);
+        this(keys, DEFAULT_RECHECK, System::nanoTime, Clock.systemUTC());
     }
 
-    KeyRevocations(ActiveKeys keys, Duration recheck, LongSupplier nanoTime) {
+    KeyRevocations(ActiveKeys keys, Duration recheck, LongSupplier nanoTime, Clock clock) {
         this.keys = keys;
         this.recheckNanos = recheck.toNanos();
         this.nanoTime = nanoTime;
+        this.clock = clock;
     }
 
     /** A key was revoked on this node: every session asks again before its next command. */
@@ -36,14 +40,21 @@ public final class KeyRevocations {
         generation.incrementAndGet();
     }
 
-    /** What a session signed in with, to check before each of its commands; {@link SessionKey#NONE} for a sign-in without a key. */
+    /** What a session signed in with, to check before each of its commands: its key, if any, and its end. */
     public SessionKey of(SignIn signIn) {
-        return of(signIn.key());
+        return new SessionKey(signIn.key(), signIn.notAfter(), this);
     }
 
-    /** What a session signed in with, given the key itself (a credential derived from it names it), or null for none. */
-    public SessionKey of(CredentialRef key) {
-        return key == null ? SessionKey.NONE : new SessionKey(key, this);
+    /**
+     * What a session signed in with, given the key itself (a credential derived from it names it), or
+     * null for none, and when the credential ends (an SSH certificate's validity).
+     */
+    public SessionKey of(CredentialRef key, Instant endsAt) {
+        return new SessionKey(key, endsAt, this);
+    }
+
+    Instant wallClock() {
+        return clock.instant();
     }
 
     long generation() {

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param identity  who it names
  * @param claims    all its claims, for rules that look beyond the identity (token exchange)
- * @param expiresAt its {@code exp}
+ * @param expiresAt when the gateway stops accepting it: its {@code exp}, or its issuer's
+ *                  {@code claimsMaxAgeSeconds} after its {@code iat}, whichever is first
  */
 public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, Instant expiresAt) {
 
@@ -38,7 +39,10 @@ public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, I
         return TokenActor.fromClaim(claims.get("act"), identity.issuer());
     }
 
-    /** The sign-in this token stands for when presented directly: it ends when the token does. */
+    /**
+     * The sign-in this token stands for when presented directly: it ends when the gateway stops
+     * accepting the token, and so do sessions open with it.
+     */
     public SignIn signIn(Instant now) throws AuthenticationException {
         String jti = claims.get("jti") instanceof String id ? id : null;
         return new SignIn(identity, authenticatedAt(now), expiresAt, actor(), null,

@@ -48,7 +48,7 @@ class OidcSignInAttacksTest {
                 new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
                 null, null, new EvidenceConfig("tracegate.test/console-oidc", null, 0, null, false, 0, null),
                 new IdentitiesConfig(List.of(), List.of(new OidcIssuerConfig(issuer, List.of(CLIENT, "other-client"), null,
-                        "groups", null, null, "human", 0, null, false)), null),
+                        "groups", null, null, "human", 0, null, false, 0, null)), null),
                 List.of(), 0, null, null, null, new ConsoleConfig(issuer, CLIENT, null, false, 0)));
     }
 

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.recording.SessionSummary;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +61,46 @@ class CiTokenExchangeThroughGatewayTest {
         HttpResponse<String> refused = gateway.exchange(ciToken("mallory/fork", "refs/heads/main"), null);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(refused.body()).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    /**
+     * A CI token is a bearer credential for its whole lifetime, and jobs leave them in logs and
+     * caches: the gateway exchanges each once, so whoever finds a used one gets nothing. Before, the
+     * same token bought a fresh ten-minute service-account token as often as it was presented.
+     */
+    @Test
+    void aCiTokenIsExchangedOnce() throws Exception {
+        String ciToken = ciToken("acme/shop", "refs/heads/main");
+        HttpResponse<String> first = gateway.exchange(ciToken, null);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+        HttpResponse<String> replayed = gateway.exchange(ciToken, null);
+
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(replayed.body());
+        assertThat(error.path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(error.path("error_description").asText()).contains("subject_token was exchanged already");
+        assertThat(replayed.body()).doesNotContain(ciToken);
+    }
+
+    /**
+     * The gateway token never outlives the CI token it was exchanged for: the CI provider says how
+     * long the job's proof holds. Before, a token with two minutes left bought the rule's ten.
+     */
+    @Test
+    void theExchangedTokenEndsNoLaterThanTheCiToken() throws Exception {
+        String ciToken = gateway.idp().token("github", "repo:acme/shop:ref:refs/heads/main",
+                "tracegate-ci", Map.of("repository", "acme/shop", "ref", "refs/heads/main"), Duration.ofMinutes(2));
+        Instant ciExpiry = SignedJWT.parse(ciToken).getJWTClaimsSet().getExpirationTime().toInstant();
+
+        HttpResponse<String> exchanged = gateway.exchange(ciToken, null);
+
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(exchanged.body());
+        assertThat(answer.path("expires_in").asLong()).isBetween(1L, 120L);
+        Instant issuedExpiry = SignedJWT.parse(answer.path("access_token").asText()).getJWTClaimsSet()
+                .getExpirationTime().toInstant();
+        assertThat(issuedExpiry).isBeforeOrEqualTo(ciExpiry);
     }
 
     private static String ciToken(String repository, String ref) {

@@ -32,6 +32,7 @@ class IdentityConfigurationTest {
                     - issuer: https://sso.acme.com/realms/acme
                       audiences: [tracegate]
                       groupsClaim: realm_access.roles
+                      administeredClaims: [preferred_username]
                       kinds:
                         - kind: service
                           when: {preferred_username: "service-account-*"}
@@ -59,6 +60,75 @@ class IdentityConfigurationTest {
         assertThat(identities.gatewayTokens().exchange().getFirst().claims())
                 .isEqualTo(Map.of("repository", "acme/shop", "ref", "refs/heads/main"));
         assertThat(identities.gatewayTokens().exchange().getFirst().lifetimeSeconds(1800)).isEqualTo(900);
+    }
+
+    /**
+     * A condition on a claim the user writes at the provider (a username, a display name, Entra ID's
+     * upn, a GitHub workflow's name) admits whoever writes that value, so the configuration refuses
+     * it, naming the key, unless the issuer declares the claim administered; and a Google issuer
+     * without {@code hd} admits every Google account. Before, all of these loaded silently.
+     */
+    @Test
+    void conditionsOnClaimsUsersChooseAreRefusedAtLoad() throws Exception {
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://sso.acme.com/realms/acme
+                      audiences: [tracegate]
+                      kinds:
+                        - kind: service
+                          when: {preferred_username: "service-account-*"}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("identities.oidc[https://sso.acme.com/realms/acme].kinds[service].when uses claim"
+                        + " preferred_username").hasMessageContaining("administeredClaims");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0
+                      audiences: [tracegate]
+                      requiredClaims: {upn: "*@acme.com"}
+                """)).hasMessageContaining("requiredClaims uses claim upn");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://idp.example.com
+                      audiences: [tracegate]
+                      groupsClaim: profile.teams
+                """)).hasMessageContaining("groupsClaim uses claim profile.teams");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://token.actions.githubusercontent.com
+                      audiences: [tracegate]
+                      exchangeOnly: true
+                  gatewayTokens:
+                    exchange:
+                      - issuer: https://token.actions.githubusercontent.com
+                        claims: {repository_owner: acme, workflow: deploy}
+                        serviceAccount: deploy
+                """)).hasMessageContaining("identities.gatewayTokens.exchange[deploy].claims uses claim workflow");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://accounts.google.com
+                      audiences: [123-abc.apps.googleusercontent.com]
+                      requiredClaims: {email_verified: "true"}
+                """)).hasMessageContaining("admits every Google account").hasMessageContaining("hd");
+
+        GatewayConfig declared = load("""
+                identities:
+                  oidc:
+                    - issuer: https://sso.acme.com/realms/acme
+                      audiences: [tracegate]
+                      administeredClaims: [preferred_username]
+                      kinds:
+                        - kind: service
+                          when: {preferred_username: "service-account-*"}
+                    - issuer: https://accounts.google.com
+                      audiences: [123-abc.apps.googleusercontent.com]
+                      requiredClaims: {hd: acme.com}
+                """);
+        assertThat(declared.identities().oidc().getFirst().administeredClaims()).containsExactly("preferred_username");
     }
 
     @Test
