@@ -40,17 +40,20 @@ public final class KeyRevocations {
         generation.incrementAndGet();
     }
 
-    /** What a session signed in with, to check before each of its commands: its key, if any, and its end. */
+    /** What a session signed in with, to check before each of its commands: its key, or else its end. */
     public SessionKey of(SignIn signIn) {
-        return new SessionKey(signIn.key(), signIn.notAfter(), this);
+        return of(signIn.key(), signIn.notAfter());
     }
 
     /**
      * What a session signed in with, given the key itself (a credential derived from it names it), or
-     * null for none, and when the credential ends (an SSH certificate's validity).
+     * null for none, and when the credential ends (a token's or an SSH certificate's end). A sign-in
+     * that began with a key has the key's groups, which change only with the key, whose revocation
+     * each command checks; one without has the groups a provider's token asserted, current only
+     * until its end, at which the session ends.
      */
     public SessionKey of(CredentialRef key, Instant endsAt) {
-        return new SessionKey(key, endsAt, this);
+        return new SessionKey(key, key == null ? endsAt : null, this);
     }
 
     Instant wallClock() {

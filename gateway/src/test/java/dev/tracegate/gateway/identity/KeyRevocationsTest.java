@@ -69,4 +69,12 @@ class KeyRevocationsTest {
                 .hasMessage("the sign-in this session stands for ended at 2026-12-06T12:00:30Z");
         assertThat(lookups).hasValue(0);
     }
+
+    /** A key's groups change only with the key, whose revocation each command checks: a pool's session outlives maxSessionSeconds. */
+    @Test
+    void aSessionSignedInWithAKeyLastsAsLongAsTheKey() throws Exception {
+        SessionKey session = revocations.of(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), clock.instant().plusSeconds(30));
+        clock.advance(Duration.ofHours(13));
+        session.requireStanding();
+    }
 }
