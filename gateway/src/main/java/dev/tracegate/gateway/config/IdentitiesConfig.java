@@ -21,8 +21,12 @@ public record IdentitiesConfig(List<ApiKeyConfig> apiKeys, List<OidcIssuerConfig
         oidc = oidc == null ? List.of() : List.copyOf(oidc);
         gatewayTokens = gatewayTokens == null ? GatewayTokensConfig.defaults() : gatewayTokens;
         Map<String, OidcIssuerConfig> issuers = new HashMap<>();
+        Map<String, String> discovered = new HashMap<>();
         for (OidcIssuerConfig issuer : oidc) {
-            if (issuers.putIfAbsent(issuer.issuer(), issuer) != null) {
+            // With and without a trailing slash an issuer reads one discovery document and one key set:
+            // listed both ways, one provider's people would be two identities each, under two sets of rules.
+            if (issuers.putIfAbsent(issuer.issuer(), issuer) != null
+                    || discovered.putIfAbsent(issuer.discoveryUri().toString(), issuer.issuer()) != null) {
                 throw new ConfigException("identities.oidc lists issuer " + issuer.issuer() + " twice");
             }
         }

@@ -64,6 +64,7 @@ public record OidcIssuerConfig(
             throw new ConfigException(where + ".audiences must name at least one accepted audience");
         }
         audiences = List.copyOf(audiences);
+        SharedAudiences.requireNoneIn(issuer, audiences, where + ".audiences");
         authorizedParties = authorizedParties == null ? List.of() : List.copyOf(authorizedParties);
         groupsClaim = groupsClaim == null || groupsClaim.isBlank() ? "groups" : groupsClaim;
         requiredClaims = requiredClaims == null ? Map.of() : copyConditions(requiredClaims, where + ".requiredClaims");

@@ -65,8 +65,11 @@ class IdentityConfigurationTest {
     /**
      * A condition on a claim the user writes at the provider (a username, a display name, Entra ID's
      * upn, a GitHub workflow's name) admits whoever writes that value, so the configuration refuses
-     * it, naming the key, unless the issuer declares the claim administered; and a Google issuer
-     * without {@code hd} admits every Google account. Before, all of these loaded silently.
+     * it, naming the key, unless the issuer declares the claim administered; a Google issuer
+     * without {@code hd} admits every Google account; an audience other services share (a
+     * provider's default, a cloud's federation endpoint) admits tokens meant for them; and one
+     * issuer listed with and without a trailing slash makes each person two identities. Before,
+     * all of these loaded silently.
      */
     @Test
     void conditionsOnClaimsUsersChooseAreRefusedAtLoad() throws Exception {
@@ -114,6 +117,36 @@ class IdentityConfigurationTest {
                       audiences: [123-abc.apps.googleusercontent.com]
                       requiredClaims: {email_verified: "true"}
                 """)).hasMessageContaining("admits every Google account").hasMessageContaining("hd");
+
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://idp.example.com/realms/acme
+                      audiences: [account]
+                """)).hasMessageContaining("audiences names account, Keycloak's default audience");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://token.actions.githubusercontent.com
+                      audiences: [https://github.com/acme]
+                      exchangeOnly: true
+                """)).hasMessageContaining("GitHub's default audience");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://gitlab.com
+                      audiences: [sts.amazonaws.com]
+                      exchangeOnly: true
+                """)).hasMessageContaining("AWS STS");
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://idp.example.com
+                      audiences: [tracegate]
+                    - issuer: https://idp.example.com/
+                      audiences: [tracegate]
+                      groupsClaim: roles
+                """)).hasMessageContaining("lists issuer https://idp.example.com/ twice");
 
         GatewayConfig declared = load("""
                 identities:
