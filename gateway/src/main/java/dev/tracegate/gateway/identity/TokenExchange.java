@@ -9,6 +9,7 @@ import dev.tracegate.gateway.config.TokenExchangeRuleConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,8 +107,10 @@ public final class TokenExchange {
         long expiresIn = Duration.between(token.issuedAt(), token.expiresAt()).toSeconds();
         LOG.info("token exchange: {} of {} became {} by rule {} (token {})", job.subject(), job.issuer(),
                 serviceAccount.subject(), config.name(), token.tokenId());
+        Map<String, List<String>> matched = new LinkedHashMap<>();
+        config.claims().keySet().forEach(claim -> matched.put(claim, ClaimPath.strings(presented.claims(), claim)));
         return new TokenExchangeResult(token.token(), expiresIn, token.tokenId(), config.name(), serviceAccount, job, actor,
-                token.expiresAt());
+                token.expiresAt(), matched, signIn.presented().id());
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.SignedJWT;
+import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.recording.SessionQueries;
 import dev.tracegate.gateway.recording.SessionSummary;
 import java.net.http.HttpResponse;
@@ -73,6 +75,15 @@ class CiTokenExchangeThroughGatewayTest {
         String ciToken = ciToken("acme/shop", "refs/heads/main");
         HttpResponse<String> first = gateway.exchange(ciToken, null);
         assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+
+        JsonNode recorded = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.ADMIN_ACTION).stream()
+                .filter(e -> e.path("detail").path("action").asText().equals("token.exchange")).toList().getLast();
+        JsonNode matched = recorded.path("detail").path("matched_claims");
+        assertThat(matched.size()).as("what the token was bound to: the rule's claims").isEqualTo(2);
+        assertThat(matched.path("repository").toString()).isEqualTo("[\"acme/shop\"]");
+        assertThat(matched.path("ref").toString()).isEqualTo("[\"refs/heads/main\"]");
+        assertThat(recorded.path("detail").path("subject_token_jti").asText())
+                .isEqualTo(SignedJWT.parse(ciToken).getJWTClaimsSet().getJWTID()).isNotEmpty();
 
         HttpResponse<String> replayed = gateway.exchange(ciToken, null);
 
