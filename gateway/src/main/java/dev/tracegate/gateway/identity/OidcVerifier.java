@@ -120,8 +120,8 @@ public final class OidcVerifier implements IdentityVerifier {
 
     /** Every check after the signature's, on every use of a token, its signature verified now or before. */
     private VerifiedOidcToken checked(JWTClaimsSet claims, TrustedIssuer issuer) throws AuthenticationException {
-        Instant expiresAt = claimsEnd(claims, issuer.config(),
-                checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds())));
+        Instant exp = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
+        Instant claimsEnd = claimsEnd(claims, issuer.config(), exp);
         if (claims.getClaim("auth_time") instanceof Number authTime) {
             NumericDates.of(authTime, "auth_time"); // read later as the sign-in's start
         }
@@ -137,7 +137,7 @@ public final class OidcVerifier implements IdentityVerifier {
                     + (unmet.get().equals(ClaimConditions.EMAIL) && !ClaimConditions.emailVerified(all)
                             ? " is not verified (email_verified is not true)" : " does not match"));
         }
-        return new VerifiedOidcToken(identity(claims, issuer), all, expiresAt);
+        return new VerifiedOidcToken(identity(claims, issuer), all, claimsEnd.isBefore(exp) ? claimsEnd : exp, claimsEnd);
     }
 
     /**
@@ -185,8 +185,8 @@ public final class OidcVerifier implements IdentityVerifier {
     }
 
     /**
-     * When the gateway stops acting on the token's claims: its {@code exp}, or {@code claimsMaxAgeSeconds}
-     * after its {@code iat}, whichever is first. Groups are a snapshot of the provider's directory
+     * When the gateway stops acting on the token's claims: {@code claimsMaxAgeSeconds} after its
+     * {@code iat} (its {@code exp}, without one). Groups are a snapshot of the provider's directory
      * when the token was issued; a provider that issues day-long tokens would otherwise keep a user
      * removed from a group in it for a day, in every session open with the token.
      */
@@ -206,7 +206,7 @@ public final class OidcVerifier implements IdentityVerifier {
             throw new AuthenticationException("token issued more than claimsMaxAgeSeconds (" + maxAge.toSeconds()
                     + " s) ago: its groups may have changed since; get a new token");
         }
-        return end.isBefore(exp) ? end : exp;
+        return end;
     }
 
     private static void checkAudience(JWTClaimsSet claims, OidcIssuerConfig config) throws AuthenticationException {

@@ -13,11 +13,18 @@ import java.util.Map;
  * @param claims    all its claims, for rules that look beyond the identity (token exchange)
  * @param expiresAt when the gateway stops accepting it: its {@code exp}, or its issuer's
  *                  {@code claimsMaxAgeSeconds} after its {@code iat}, whichever is first
+ * @param claimsEndAt when the gateway stops acting on its claims, groups above all: its issuer's
+ *                  {@code claimsMaxAgeSeconds} after its {@code iat}
  */
-public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, Instant expiresAt) {
+public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, Instant expiresAt, Instant claimsEndAt) {
 
     public VerifiedOidcToken {
         claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    }
+
+    /** A token whose claims count as long as it is accepted. */
+    public VerifiedOidcToken(Identity identity, Map<String, Object> claims, Instant expiresAt) {
+        this(identity, claims, expiresAt, expiresAt);
     }
 
     /**
@@ -37,6 +44,17 @@ public record VerifiedOidcToken(Identity identity, Map<String, Object> claims, I
     /** The actor chain of the token's own {@code act} claim (a provider's delegated token), or null. */
     public TokenActor actor() throws AuthenticationException {
         return TokenActor.fromClaim(claims.get("act"), identity.issuer());
+    }
+
+    /**
+     * The sign-in of a person the provider confirmed just now in a browser (the console), with this
+     * token as its proof: the token is not kept as a credential, so its {@code exp} does not end
+     * the sign-in, but its claims' age does, so a group removed at the provider stops counting in
+     * the console no later than anywhere else.
+     */
+    public SignIn interactiveSignIn(Instant now) throws AuthenticationException {
+        SignIn presented = signIn(now);
+        return new SignIn(identity, presented.authenticatedAt(), claimsEndAt, presented.actor(), null, presented.presented());
     }
 
     /**
