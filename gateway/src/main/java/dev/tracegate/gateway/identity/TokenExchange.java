@@ -130,9 +130,11 @@ public final class TokenExchange {
 
     /** Each subject token is exchanged once, on whichever node ({@link ExchangedSubjectTokens}). */
     private void requireFirstExchange(String subjectToken, VerifiedOidcToken presented) throws TokenExchangeException {
+        // Without a jti, what the provider signed (header and claims) names the token: its signature's
+        // encoding can vary (spare base64 bits, an ECDSA signature's twin) and still verify.
         String tokenKey = presented.claims().get("jti") instanceof String jti && !jti.isEmpty()
                 ? CredentialDigest.hex(presented.identity().issuer() + "\n" + jti)
-                : CredentialDigest.hex(subjectToken);
+                : CredentialDigest.hex(subjectToken.substring(0, subjectToken.lastIndexOf('.')));
         boolean first;
         try {
             first = exchanged.firstExchange(tokenKey, presented.expiresAt().plus(REMEMBERED_PAST_END));
