@@ -89,10 +89,10 @@ public record OidcIssuerConfig(
             UserChosenClaims.requireNoneIn(rule.when().keySet(), administeredClaims, where + ".kinds[" + rule.kind() + "].when");
         }
         UserChosenClaims.requireNoneIn(java.util.Set.of(groupsClaim), administeredClaims, where + ".groupsClaim");
-        if (GOOGLE.contains(issuer) && !exchangeOnly && !requiredClaims.containsKey("hd")) {
+        if (GOOGLE.contains(issuer) && !exchangeOnly && (!requiredClaims.containsKey("hd") || requiredClaims.get("hd").contains("*"))) {
             // Google signs ID tokens for every Google account in the world; only hd names a Workspace domain.
-            throw new ConfigException(where + " admits every Google account, consumer accounts included: add"
-                    + " requiredClaims: {hd: <your Workspace domain>}");
+            throw new ConfigException(where + " admits every Google account, consumer accounts or other"
+                    + " organisations' included: add requiredClaims: {hd: <your Workspace domain>}, exactly");
         }
     }
 

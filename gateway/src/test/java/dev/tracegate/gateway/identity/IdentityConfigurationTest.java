@@ -148,6 +148,14 @@ class IdentityConfigurationTest {
                       groupsClaim: roles
                 """)).hasMessageContaining("lists issuer https://idp.example.com/ twice");
 
+        assertThatThrownBy(() -> load("""
+                identities:
+                  oidc:
+                    - issuer: https://accounts.google.com
+                      audiences: [123-abc.apps.googleusercontent.com]
+                      requiredClaims: {hd: "*"}
+                """)).hasMessageContaining("admits every Google account");
+
         GatewayConfig declared = load("""
                 identities:
                   oidc:
@@ -162,6 +170,41 @@ class IdentityConfigurationTest {
                       requiredClaims: {hd: acme.com}
                 """);
         assertThat(declared.identities().oidc().getFirst().administeredClaims()).containsExactly("preferred_username");
+    }
+
+    /**
+     * A CI platform signs tokens for every repository it hosts: an exchange rule must name whose
+     * jobs it trusts, exactly or with a wildcard only after the owner's end. {@code repository: "*"}
+     * beside an exact {@code ref}, {@code repository_owner: acme*} (which acme-evil meets) and a
+     * rule on the ref alone each trusted every repository's jobs; now they are refused at load.
+     */
+    @Test
+    void anExchangeRuleMustNameWhoseJobsItTrusts() throws Exception {
+        for (String claims : List.of("{repository: \"*\", ref: refs/heads/main}", "{repository_owner: \"acme*\"}",
+                "{ref: refs/heads/main, environment: production}", "{sub: \"repo:acme*\"}", "{sub: \"repo:*\"}", "{repository: \"*/shop\"}", "{repository: \"/*\"}")) {
+            assertThatThrownBy(() -> load(exchangeRule(claims))).as(claims).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("identities.gatewayTokens.exchange[deploy].claims does not say whose jobs it trusts");
+        }
+        for (String claims : List.of("{repository: acme/shop, ref: refs/heads/main}", "{repository: \"acme/*\"}",
+                "{sub: \"repo:acme/shop:*\"}", "{repository_owner_id: \"1234\", ref: \"refs/tags/v*\"}",
+                "{project_path: acme/billing, ref_protected: \"true\"}")) {
+            assertThat(load(exchangeRule(claims)).identities().gatewayTokens().exchange()).as(claims).hasSize(1);
+        }
+    }
+
+    private static String exchangeRule(String claims) {
+        return """
+                identities:
+                  oidc:
+                    - issuer: https://token.actions.githubusercontent.com
+                      audiences: [https://tracegate.acme.com]
+                      exchangeOnly: true
+                  gatewayTokens:
+                    exchange:
+                      - issuer: https://token.actions.githubusercontent.com
+                        claims: %s
+                        serviceAccount: deploy
+                """.formatted(claims);
     }
 
     @Test
