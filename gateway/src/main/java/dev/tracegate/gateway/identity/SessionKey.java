@@ -30,9 +30,13 @@ public final class SessionKey {
         this.revocations = revocations;
     }
 
-    /** Whether {@code other} stands for the same key (a later request on a connection, signed in again). */
+    /**
+     * Whether {@code other} stands for the same key and ends alike (a later request on a connection,
+     * signed in again): a request signed in with a refreshed token is another sign-in, whose end this
+     * one's must not impose.
+     */
     public boolean sameKeyAs(SessionKey other) {
-        return Objects.equals(key, other.key);
+        return Objects.equals(key, other.key) && Objects.equals(endsAt, other.endsAt);
     }
 
     /**
