@@ -126,7 +126,7 @@ public final class SessionAdmission {
      * {@code endsAt} (null: no end of its own).
      */
     public SignedInCaller signedIn(Identity identity, CredentialRef key, Instant endsAt) {
-        return new SignedInCaller(identity, revocations.of(key, endsAt));
+        return new SignedInCaller(identity, revocations.of(identity, key, endsAt));
     }
 
     /**

@@ -42,18 +42,20 @@ public final class KeyRevocations {
 
     /** What a session signed in with, to check before each of its commands: its key, or else its end. */
     public SessionKey of(SignIn signIn) {
-        return of(signIn.key(), signIn.notAfter());
+        return of(signIn.identity(), signIn.key(), signIn.notAfter());
     }
 
     /**
-     * What a session signed in with, given the key itself (a credential derived from it names it), or
-     * null for none, and when the credential ends (a token's or an SSH certificate's end). A sign-in
-     * that began with a key has the key's groups, which change only with the key, whose revocation
-     * each command checks; one without has the groups a provider's token asserted, current only
-     * until its end, at which the session ends.
+     * What a session of {@code identity} signed in with, given the key itself (a credential derived
+     * from it names it), or null for none, and when the credential ends (a token's or an SSH
+     * certificate's end). Only groups a provider asserted in a token go stale: the session ends with
+     * such a sign-in. Groups the gateway's own configuration or store gives (issuer {@code tracegate}:
+     * a key's, an exchange rule's) change only with them, and a key's revocation each command checks,
+     * so such a session runs on.
      */
-    public SessionKey of(CredentialRef key, Instant endsAt) {
-        return new SessionKey(key, key == null ? endsAt : null, this);
+    public SessionKey of(Identity identity, CredentialRef key, Instant endsAt) {
+        boolean providerAsserted = key == null && !ApiKeyVerifier.ISSUER.equals(identity.issuer());
+        return new SessionKey(key, providerAsserted ? endsAt : null, this);
     }
 
     Instant wallClock() {

@@ -1040,9 +1040,10 @@ class SshGatewayTest {
         java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         java.security.KeyPair pair = generator.generateKeyPair();
-        Identity alice = new Identity("tracegate", "apikey:alice", "alice", null, List.of("analysts"), "human");
+        // A person of a provider: the certificate carries the groups of that provider's token.
+        Identity ada = new Identity("https://idp.example.com", "00u-ada", "Ada", null, List.of("analysts"), "human");
         Instant end = Instant.now().plusSeconds(6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(alice, null, pair.getPublic(),
+        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(ada, null, pair.getPublic(),
                 Instant.now().minusSeconds(60), end);
         try (SshClient mina = SshClient.setUpDefaultClient()) {
             mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
