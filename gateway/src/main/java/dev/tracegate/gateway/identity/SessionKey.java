@@ -2,6 +2,7 @@ package dev.tracegate.gateway.identity;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a session signed in with, kept for the session's life so that each command asks whether it
@@ -37,6 +38,11 @@ public final class SessionKey {
      */
     public boolean sameKeyAs(SessionKey other) {
         return Objects.equals(key, other.key) && Objects.equals(endsAt, other.endsAt);
+    }
+
+    /** When the session ends with its sign-in, if it does: a provider's token's groups stop counting then. */
+    public Optional<Instant> endsAt() {
+        return Optional.ofNullable(endsAt);
     }
 
     /**

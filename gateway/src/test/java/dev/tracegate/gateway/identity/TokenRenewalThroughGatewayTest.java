@@ -269,6 +269,10 @@ class TokenRenewalThroughGatewayTest {
                 .filter(event -> event.path("actor").path("sub").asText().equals("00u-leaver")).toList();
         assertThat(refusals).hasSize(2).allSatisfy(event ->
                 assertThat(event.path("detail").path("outcome").asText()).isEqualTo("sign_in_ended"));
+        List<JsonNode> opened = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.SESSION_OPEN).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("00u-leaver")).toList();
+        assertThat(opened).as("each session's opening says how long its groups count").hasSize(2).allSatisfy(event ->
+                assertThat(event.path("detail").path("sign_in_ends_at").asText()).isEqualTo(oktaExpiry.toString()));
     }
 
     /**
