@@ -15,6 +15,9 @@ import java.time.Instant;
  */
 record TokenSet(String accessToken, String refreshToken, String idToken, Instant expiresAt) {
 
+    /** The gateway's default {@code identities.oidc[].claimsMaxAgeSeconds}: how long it acts on one token's groups. */
+    static final Duration GATEWAY_CLAIMS_MAX_AGE = Duration.ofHours(1);
+
     TokenSet {
         if (accessToken == null || accessToken.isBlank()) {
             throw new IllegalArgumentException("an access token is required");
@@ -49,8 +52,18 @@ record TokenSet(String accessToken, String refreshToken, String idToken, Instant
         return kind == TokenKind.ACCESS_TOKEN ? accessToken : idToken;
     }
 
-    /** Whether the token of {@code kind} is missing or ends within {@code margin} of {@code now}. */
+    /**
+     * Whether the token of {@code kind} is missing or ends within {@code margin} of {@code now}: at its
+     * expiry, or once the gateway no longer acts on its groups ({@link #GATEWAY_CLAIMS_MAX_AGE} after
+     * its {@code iat}), whichever is first. Entra ID's tokens live up to 90 minutes: without the
+     * second, the last half hour of one would be printed only for the gateway to refuse it.
+     */
     boolean endsWithin(TokenKind kind, Duration margin, Instant now) {
+        String token = token(kind);
+        Instant issued = token == null ? null : UnverifiedJwt.issuedAt(token);
+        if (issued != null && issued.plus(GATEWAY_CLAIMS_MAX_AGE).isBefore(now.plus(margin))) {
+            return true;
+        }
         if (kind == TokenKind.ID_TOKEN) {
             Instant idExpiry = idToken == null ? null : UnverifiedJwt.expiry(idToken);
             return idToken == null || idExpiry != null && idExpiry.isBefore(now.plus(margin));

@@ -33,6 +33,13 @@ final class UnverifiedJwt {
         return exp == null ? null : exp.toInstant();
     }
 
+    /** The token's {@code iat}; null when it has none or is not a JWT. */
+    static Instant issuedAt(String token) {
+        JWTClaimsSet claims = claimSet(token);
+        Date iat = claims == null ? null : claims.getIssueTime();
+        return iat == null ? null : iat.toInstant();
+    }
+
     /** Whom the token is about, for a greeting: the first of name, preferred_username, email and sub. */
     static String person(String token) {
         JsonNode claims = claims(token);

@@ -95,7 +95,7 @@ final class ConsoleFixture implements AutoCloseable {
                 new IdentitiesConfig(List.of(
                         new ApiKeyConfig("analyst", secret(secrets, "analyst", ANALYST_KEY), List.of("analysts"), "human", null),
                         new ApiKeyConfig("admin", secret(secrets, "admin", ADMIN_KEY), List.of("admins"), "human", null)),
-                        List.of(new OidcIssuerConfig(issuer, List.of(CLIENT_ID), null, "groups", null, null, "human", 0, null, false)),
+                        List.of(new OidcIssuerConfig(issuer, List.of(CLIENT_ID), null, "groups", null, null, "human", 0, null, false, 0, null)),
                         null),
                 List.of(shop), 0, policy.toString(),
                 new ApprovalsConfig("http://127.0.0.1:" + apiPort + "/console", null), null,

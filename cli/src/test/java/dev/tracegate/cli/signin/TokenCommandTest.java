@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,25 @@ class TokenCommandTest {
         assertThat(UnverifiedJwt.claims(printed).path("sub").asText()).isEqualTo(SignInProvider.SUBJECT);
         assertThat(stored().tokens().accessToken()).isEqualTo(printed);
         assertThat(stored().tokens().refreshToken()).isNotNull();
+    }
+
+    /**
+     * A token the provider lets live longer than an hour (Entra ID: up to 90 minutes) is refreshed
+     * once it is an hour old, when the gateway stops acting on its groups, not only near its expiry.
+     * Before, the command printed it until its expiry and the gateway refused it for the last half hour.
+     */
+    @Test
+    void refreshesATokenTheGatewayNoLongerActsOnThoughItHasNotExpired() throws Exception {
+        provider.publicIssuer.lifetimeSeconds.set(5400);
+        Browser.signIn(store, issuer);
+        TokenSet before = stored().tokens();
+        Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(59).plusSeconds(30));
+
+        CommandRun token = CommandRun.finish(new TokenCommand(store, Map.of(), anHourLater));
+
+        assertThat(token.exitStatus()).as(token.err()).isZero();
+        assertThat(token.out().strip()).isNotEqualTo(before.accessToken());
+        assertThat(stored().tokens().accessToken()).isEqualTo(token.out().strip());
     }
 
     @Test

@@ -76,6 +76,11 @@ final class IdentityRoutes {
             detail.put("presented_by", String.valueOf(result.presentedBy()));
             detail.put("expires_at", result.expiresAt().toString());
             detail.set("act", JSON.valueToTree(result.actor().toClaim()));
+            // What the token is bound to: the values of the rule's claims, and which CI token (job run) it came from.
+            detail.set("matched_claims", JSON.valueToTree(result.matched()));
+            if (result.subjectTokenId() != null) {
+                detail.put("subject_token_jti", result.subjectTokenId());
+            }
             recordBeforeHandingOut(result.issuedTo(), detail);
             ctx.json(result.responseBody());
         } catch (TokenExchangeException e) {

@@ -1,9 +1,9 @@
 package dev.tracegate.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Who may authenticate: static keys, OpenID Connect providers, and the gateway's own short-lived
@@ -20,20 +20,27 @@ public record IdentitiesConfig(List<ApiKeyConfig> apiKeys, List<OidcIssuerConfig
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
         oidc = oidc == null ? List.of() : List.copyOf(oidc);
         gatewayTokens = gatewayTokens == null ? GatewayTokensConfig.defaults() : gatewayTokens;
-        Set<String> issuers = new HashSet<>();
+        Map<String, OidcIssuerConfig> issuers = new HashMap<>();
+        Map<String, String> discovered = new HashMap<>();
         for (OidcIssuerConfig issuer : oidc) {
-            if (!issuers.add(issuer.issuer())) {
+            // With and without a trailing slash an issuer reads one discovery document and one key set:
+            // listed both ways, one provider's people would be two identities each, under two sets of rules.
+            if (issuers.putIfAbsent(issuer.issuer(), issuer) != null
+                    || discovered.putIfAbsent(issuer.discoveryUri().toString(), issuer.issuer()) != null) {
                 throw new ConfigException("identities.oidc lists issuer " + issuer.issuer() + " twice");
             }
         }
-        if (issuers.contains(gatewayTokens.issuer())) {
+        if (issuers.containsKey(gatewayTokens.issuer())) {
             throw new ConfigException("identities.gatewayTokens.issuer must differ from every identities.oidc issuer");
         }
         for (TokenExchangeRuleConfig rule : gatewayTokens.exchange()) {
-            if (!issuers.contains(rule.issuer())) {
+            OidcIssuerConfig ruleIssuer = issuers.get(rule.issuer());
+            if (ruleIssuer == null) {
                 throw new ConfigException("identities.gatewayTokens.exchange[" + rule.name() + "].issuer "
                         + rule.issuer() + " is not listed in identities.oidc");
             }
+            UserChosenClaims.requireNoneIn(rule.claims().keySet(), ruleIssuer.administeredClaims(),
+                    "identities.gatewayTokens.exchange[" + rule.name() + "].claims");
         }
     }
 

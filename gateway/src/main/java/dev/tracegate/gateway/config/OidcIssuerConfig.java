@@ -27,6 +27,13 @@ import java.util.Map;
  * @param exchangeOnly      tokens of this issuer are accepted only as the subject of a token exchange,
  *                          never directly at a listener (for CI providers, whose tokens any
  *                          repository on the platform can obtain)
+ * @param claimsMaxAgeSeconds how long the groups and other claims of one token are acted on: a sign-in
+ *                          with a token ends at its {@code exp} or this long after its {@code iat},
+ *                          whichever is first, and sessions open with it end at their next command
+ *                          after that; 3600 by default, from 60 to 86400
+ * @param administeredClaims claims that only administrators set at this provider (a Keycloak realm
+ *                          without self-service profile editing, say), which conditions may then use
+ *                          although users set them at most providers ({@link UserChosenClaims})
  */
 public record OidcIssuerConfig(
         String issuer,
@@ -38,10 +45,16 @@ public record OidcIssuerConfig(
         String defaultKind,
         int clockSkewSeconds,
         String jwksUri,
-        boolean exchangeOnly) {
+        boolean exchangeOnly,
+        int claimsMaxAgeSeconds,
+        List<String> administeredClaims) {
 
     public static final int DEFAULT_CLOCK_SKEW_SECONDS = 60;
     public static final int MAX_CLOCK_SKEW_SECONDS = 300;
+    public static final int DEFAULT_CLAIMS_MAX_AGE_SECONDS = 3600;
+    private static final java.util.Set<String> GOOGLE = java.util.Set.of("https://accounts.google.com", "accounts.google.com");
+    public static final int MIN_CLAIMS_MAX_AGE_SECONDS = 60;
+    public static final int MAX_CLAIMS_MAX_AGE_SECONDS = 86_400;
 
     public OidcIssuerConfig {
         ConnectionConfig.require(issuer, "identities.oidc[].issuer");
@@ -51,6 +64,7 @@ public record OidcIssuerConfig(
             throw new ConfigException(where + ".audiences must name at least one accepted audience");
         }
         audiences = List.copyOf(audiences);
+        SharedAudiences.requireNoneIn(issuer, audiences, where + ".audiences");
         authorizedParties = authorizedParties == null ? List.of() : List.copyOf(authorizedParties);
         groupsClaim = groupsClaim == null || groupsClaim.isBlank() ? "groups" : groupsClaim;
         requiredClaims = requiredClaims == null ? Map.of() : copyConditions(requiredClaims, where + ".requiredClaims");
@@ -64,11 +78,27 @@ public record OidcIssuerConfig(
         if (jwksUri != null) {
             requireWebAddress(jwksUri, where + ".jwksUri");
         }
+        claimsMaxAgeSeconds = claimsMaxAgeSeconds == 0 ? DEFAULT_CLAIMS_MAX_AGE_SECONDS : claimsMaxAgeSeconds;
+        if (claimsMaxAgeSeconds < MIN_CLAIMS_MAX_AGE_SECONDS || claimsMaxAgeSeconds > MAX_CLAIMS_MAX_AGE_SECONDS) {
+            throw new ConfigException(where + ".claimsMaxAgeSeconds must be from " + MIN_CLAIMS_MAX_AGE_SECONDS + " to "
+                    + MAX_CLAIMS_MAX_AGE_SECONDS);
+        }
+        administeredClaims = administeredClaims == null ? List.of() : List.copyOf(administeredClaims);
+        UserChosenClaims.requireNoneIn(requiredClaims.keySet(), administeredClaims, where + ".requiredClaims");
+        for (KindRuleConfig rule : kinds) {
+            UserChosenClaims.requireNoneIn(rule.when().keySet(), administeredClaims, where + ".kinds[" + rule.kind() + "].when");
+        }
+        UserChosenClaims.requireNoneIn(java.util.Set.of(groupsClaim), administeredClaims, where + ".groupsClaim");
+        if (GOOGLE.contains(issuer) && !exchangeOnly && (!requiredClaims.containsKey("hd") || requiredClaims.get("hd").contains("*"))) {
+            // Google signs ID tokens for every Google account in the world; only hd names a Workspace domain.
+            throw new ConfigException(where + " admits every Google account, consumer accounts or other"
+                    + " organisations' included: add requiredClaims: {hd: <your Workspace domain>}, exactly");
+        }
     }
 
     /** A short form for tests and code: one audience, groups in {@code groups}, everything else default. */
     public static OidcIssuerConfig of(String issuer, String audience) {
-        return new OidcIssuerConfig(issuer, List.of(audience), null, null, null, null, null, 0, null, false);
+        return new OidcIssuerConfig(issuer, List.of(audience), null, null, null, null, null, 0, null, false, 0, null);
     }
 
     /** Where the provider's discovery document is (OpenID Connect Discovery 1.0, section 4). */

@@ -41,6 +41,7 @@ public record TokenExchangeRuleConfig(
             throw new ConfigException(where + ".claims needs at least one condition, e.g. repository: acme/shop");
         }
         claims = OidcIssuerConfig.copyConditions(claims, where + ".claims");
+        TenantConditions.requireTenant(claims, where + ".claims");
         groups = groups == null ? List.of() : List.copyOf(groups);
         kind = kind == null ? "service" : kind;
         if (!kind.equals("service") && !kind.equals("agent")) {

@@ -46,10 +46,13 @@ public final class ConsoleSessions {
 
     /**
      * A session for someone who just signed in at the identity provider in this browser: the
-     * provider has confirmed them now, and the session lasts the console's own lifetime.
+     * provider has confirmed them now, and the session lasts the console's own lifetime, or as long
+     * as the gateway acts on the groups the provider asserted ({@code claimsMaxAgeSeconds}), if that
+     * is sooner: a person removed from a group is asked to sign in again by then.
      */
     public ConsoleSession createInteractive(SignIn signIn) {
-        Instant end = clock.instant().plus(lifetime);
+        Instant lasts = clock.instant().plus(lifetime);
+        Instant end = lasts.isBefore(signIn.notAfter()) ? lasts : signIn.notAfter();
         return create(new SignIn(signIn.identity(), signIn.authenticatedAt(), end, signIn.actor(), signIn.key(),
                 signIn.presented()));
     }

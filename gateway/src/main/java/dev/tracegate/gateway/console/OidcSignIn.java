@@ -110,7 +110,7 @@ final class OidcSignIn {
         }
         requireIssuedForThisSignIn(config, verified, started);
         try {
-            return new Completed(verified.signIn(clock.instant()), started.returnTo());
+            return new Completed(verified.interactiveSignIn(clock.instant()), started.returnTo());
         } catch (AuthenticationException e) {
             throw new SignInException("the ID token was refused: " + e.getMessage());
         }

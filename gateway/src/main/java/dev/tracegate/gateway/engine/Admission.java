@@ -19,7 +19,8 @@ public sealed interface Admission {
      *
      * @param outcome    {@code blocked}, {@code denied}, {@code expired}, {@code withdrawn}, {@code limited} (held,
      *                   but the caller already has as many commands waiting as it may), or {@code revoked} (the key
-     *                   the session signed in with no longer stands: the engine ends the session)
+     *                   the session signed in with no longer stands) or {@code sign_in_ended} (the session's
+     *                   sign-in has ended, its groups no longer current): for both the engine ends the session
      * @param rule       the rule that blocked or held it
      * @param reason     the rule's reason, or the approver's
      * @param approvalId the approval request that ended so, or {@code null} for a block
@@ -27,14 +28,15 @@ public sealed interface Admission {
     record Refused(String outcome, String rule, String reason, String approvalId) implements Admission {
 
         static final String REVOKED = "revoked";
+        static final String SIGN_IN_ENDED = "sign_in_ended";
 
         public boolean withdrawn() {
             return "withdrawn".equals(outcome);
         }
 
-        /** The key the session signed in with no longer stands: nothing more runs, and the engine ends the session. */
+        /** What the session signed in with no longer stands: nothing more runs, and the engine ends the session. */
         public boolean endsSession() {
-            return REVOKED.equals(outcome);
+            return REVOKED.equals(outcome) || SIGN_IN_ENDED.equals(outcome);
         }
 
         /** Refused by a limit on the caller, not by the policy's verdict: the client may retry later. */

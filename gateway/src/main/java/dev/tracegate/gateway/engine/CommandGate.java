@@ -10,6 +10,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.SignInEndedException;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.ApprovalSpec;
@@ -182,19 +183,29 @@ public final class CommandGate {
     /**
      * The refusal of a command whose session signed in with a key that no longer stands (revoked,
      * expired, a static key removed or given a new value, or one that cannot be checked now: fail
-     * closed), recorded as {@code command.blocked} with outcome {@code revoked}; empty while it stands.
+     * closed), recorded as {@code command.blocked} with outcome {@code revoked}, or whose sign-in has
+     * ended (its token's end, or the most its issuer lets the gateway act on one token's groups),
+     * recorded with outcome {@code sign_in_ended}; empty while both stand.
      */
     private static Optional<Admission.Refused> revoked(SessionRecorder recorder, long seq, Ruling ruling,
                                                        String approvalId) {
+        String outcome;
+        String reason;
         try {
             recorder.session().signedInWith().requireStanding();
             return Optional.empty();
+        } catch (SignInEndedException e) {
+            outcome = Admission.Refused.SIGN_IN_ENDED;
+            reason = e.getMessage() + " (the token's end, or identities.oidc[].claimsMaxAgeSeconds after the provider"
+                    + " issued it): the groups it carried are not acted on any longer; the session is closed, sign in"
+                    + " again with a current token";
         } catch (AuthenticationException e) {
-            String reason = "the credential this session signed in with was revoked or cannot be checked now ("
+            outcome = Admission.Refused.REVOKED;
+            reason = "the credential this session signed in with was revoked or cannot be checked now ("
                     + e.getMessage() + "); the session is closed";
-            recorder.blocked(seq, Admission.Refused.REVOKED, null, reason, ruling.statementClass(), approvalId);
-            return Optional.of(new Admission.Refused(Admission.Refused.REVOKED, null, reason, approvalId));
         }
+        recorder.blocked(seq, outcome, null, reason, ruling.statementClass(), approvalId);
+        return Optional.of(new Admission.Refused(outcome, null, reason, approvalId));
     }
 
     /**

@@ -94,9 +94,10 @@ public final class SessionAdmission {
     }
 
     /**
-     * The caller a credential proves, with the key its sign-in began with: a session keeps it and
-     * the {@link CommandGate} asks before each command whether that key still stands, so revoking it
-     * ends sessions already open, not only the next sign-in.
+     * The caller a credential proves, with the key its sign-in began with and the sign-in's end: a
+     * session keeps both and the {@link CommandGate} asks before each command whether they still
+     * stand, so revoking the key ends sessions already open, not only the next sign-in, and no
+     * session acts on its groups past the sign-in's end.
      *
      * @param refused what the evidence says of a refusal, given its reason
      */
@@ -121,10 +122,11 @@ public final class SessionAdmission {
 
     /**
      * A session's caller from a credential derived from a sign-in and verified elsewhere (an SSH
-     * certificate), which names the key that sign-in began with, or null for none.
+     * certificate), which names the key that sign-in began with, or null for none, and ends at
+     * {@code endsAt} (null: no end of its own).
      */
-    public SignedInCaller signedIn(Identity identity, CredentialRef key) {
-        return new SignedInCaller(identity, revocations.of(key));
+    public SignedInCaller signedIn(Identity identity, CredentialRef key, Instant endsAt) {
+        return new SignedInCaller(identity, revocations.of(identity, key, endsAt));
     }
 
     /**

@@ -40,7 +40,7 @@ final class ClientSessions {
                 }
             }
             if (current != null) {
-                retire(current, "the next request came with another identity or for another connection");
+                retire(current, "the next request came with another identity or sign-in or for another connection");
             }
             ClientSession fresh = opener.get();
             open.add(fresh);

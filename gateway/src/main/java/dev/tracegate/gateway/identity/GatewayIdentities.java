@@ -34,7 +34,8 @@ public final class GatewayIdentities {
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
         this.tokenIssuer = new GatewayTokenIssuer(config.gatewayTokens(), signingKey);
-        this.tokenExchange = new TokenExchange(oidc, tokenIssuer, config.gatewayTokens().exchange());
+        this.tokenExchange = new TokenExchange(oidc, tokenIssuer, new JdbcExchangedSubjectTokens(store),
+                config.gatewayTokens().exchange());
         this.serviceAccounts = new JdbcServiceAccountStore(store);
         this.serviceAccountKeys = new ServiceAccountKeyVerifier(serviceAccounts, maxSession);
         this.apiKeys = new ApiKeyVerifier(config.apiKeys(), maxSession, Clock.systemUTC(), keyVersions);

@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.identity;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -19,16 +21,18 @@ public final class KeyRevocations {
     private final ActiveKeys keys;
     private final long recheckNanos;
     private final LongSupplier nanoTime;
+    private final Clock clock;
     private final AtomicLong generation = new AtomicLong();
 
     public KeyRevocations(ActiveKeys keys) {
-        this(keys, DEFAULT_RECHECK, System::nanoTime);
+        this(keys, DEFAULT_RECHECK, System::nanoTime, Clock.systemUTC());
     }
 
-    KeyRevocations(ActiveKeys keys, Duration recheck, LongSupplier nanoTime) {
+    KeyRevocations(ActiveKeys keys, Duration recheck, LongSupplier nanoTime, Clock clock) {
         this.keys = keys;
         this.recheckNanos = recheck.toNanos();
         this.nanoTime = nanoTime;
+        this.clock = clock;
     }
 
     /** A key was revoked on this node: every session asks again before its next command. */
@@ -36,14 +40,26 @@ public final class KeyRevocations {
         generation.incrementAndGet();
     }
 
-    /** What a session signed in with, to check before each of its commands; {@link SessionKey#NONE} for a sign-in without a key. */
+    /** What a session signed in with, to check before each of its commands: its key, or else its end. */
     public SessionKey of(SignIn signIn) {
-        return of(signIn.key());
+        return of(signIn.identity(), signIn.key(), signIn.notAfter());
     }
 
-    /** What a session signed in with, given the key itself (a credential derived from it names it), or null for none. */
-    public SessionKey of(CredentialRef key) {
-        return key == null ? SessionKey.NONE : new SessionKey(key, this);
+    /**
+     * What a session of {@code identity} signed in with, given the key itself (a credential derived
+     * from it names it), or null for none, and when the credential ends (a token's or an SSH
+     * certificate's end). Only groups a provider asserted in a token go stale: the session ends with
+     * such a sign-in. Groups the gateway's own configuration or store gives (issuer {@code tracegate}:
+     * a key's, an exchange rule's) change only with them, and a key's revocation each command checks,
+     * so such a session runs on.
+     */
+    public SessionKey of(Identity identity, CredentialRef key, Instant endsAt) {
+        boolean providerAsserted = key == null && !ApiKeyVerifier.ISSUER.equals(identity.issuer());
+        return new SessionKey(key, providerAsserted ? endsAt : null, this);
+    }
+
+    Instant wallClock() {
+        return clock.instant();
     }
 
     long generation() {

@@ -120,7 +120,8 @@ public final class OidcVerifier implements IdentityVerifier {
 
     /** Every check after the signature's, on every use of a token, its signature verified now or before. */
     private VerifiedOidcToken checked(JWTClaimsSet claims, TrustedIssuer issuer) throws AuthenticationException {
-        Instant expiresAt = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
+        Instant exp = checkTimes(claims, Duration.ofSeconds(issuer.config().clockSkewSeconds()));
+        Instant claimsEnd = claimsEnd(claims, issuer.config(), exp);
         if (claims.getClaim("auth_time") instanceof Number authTime) {
             NumericDates.of(authTime, "auth_time"); // read later as the sign-in's start
         }
@@ -136,7 +137,7 @@ public final class OidcVerifier implements IdentityVerifier {
                     + (unmet.get().equals(ClaimConditions.EMAIL) && !ClaimConditions.emailVerified(all)
                             ? " is not verified (email_verified is not true)" : " does not match"));
         }
-        return new VerifiedOidcToken(identity(claims, issuer), all, expiresAt);
+        return new VerifiedOidcToken(identity(claims, issuer), all, claimsEnd.isBefore(exp) ? claimsEnd : exp, claimsEnd);
     }
 
     /**
@@ -181,6 +182,31 @@ public final class OidcVerifier implements IdentityVerifier {
             throw new AuthenticationException("token not yet valid");
         }
         return exp.toInstant();
+    }
+
+    /**
+     * When the gateway stops acting on the token's claims: {@code claimsMaxAgeSeconds} after its
+     * {@code iat} (its {@code exp}, without one). Groups are a snapshot of the provider's directory
+     * when the token was issued; a provider that issues day-long tokens would otherwise keep a user
+     * removed from a group in it for a day, in every session open with the token.
+     */
+    private Instant claimsEnd(JWTClaimsSet claims, OidcIssuerConfig config, Instant exp) throws AuthenticationException {
+        Duration maxAge = Duration.ofSeconds(config.claimsMaxAgeSeconds());
+        Date iat = claims.getIssueTime();
+        if (iat == null) {
+            if (exp.isAfter(clock.instant().plus(maxAge))) {
+                throw new AuthenticationException("token has no iat and lives longer than claimsMaxAgeSeconds ("
+                        + maxAge.toSeconds() + " s): how old its groups are cannot be told");
+            }
+            return exp;
+        }
+        Instant end = iat.toInstant().plus(maxAge);
+        // Like exp, within the issuer's clock skew; the sign-in still ends at the moment itself.
+        if (clock.instant().minusSeconds(config.clockSkewSeconds()).isAfter(end)) {
+            throw new AuthenticationException("token issued more than claimsMaxAgeSeconds (" + maxAge.toSeconds()
+                    + " s) ago: its groups may have changed since; get a new token");
+        }
+        return end;
     }
 
     private static void checkAudience(JWTClaimsSet claims, OidcIssuerConfig config) throws AuthenticationException {

@@ -1,39 +1,59 @@
 package dev.tracegate.gateway.identity;
 
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The key a session signed in with (a service-account key, a static API key, or the key a gateway
- * token was derived from), kept for the session's life so that each command asks whether it still
- * stands: a session open when its key is revoked runs nothing more. Cheap between revocations
+ * What a session signed in with, kept for the session's life so that each command asks whether it
+ * still stands: the key (a service-account key, a static API key, or the key a gateway token was
+ * derived from), so a session open when its key is revoked runs nothing more; and when the sign-in
+ * ends (its token's end, or its claims' maximum age), so a session does not act on groups the
+ * provider asserted longer ago than the gateway allows. Cheap between revocations
  * ({@link KeyRevocations}); safe to share between a session's threads, where a race only asks twice.
  */
 public final class SessionKey {
 
-    /** A sign-in without a key of the gateway's (an OIDC token): nothing here can revoke it. */
-    public static final SessionKey NONE = new SessionKey(null, null);
+    /** A caller admitted for one request only (a delegated credential): nothing here revokes or ends it. */
+    public static final SessionKey NONE = new SessionKey(null, null, null);
 
     private final CredentialRef key;
+    /** When the sign-in ends, or null for a sign-in without an end of its own here. */
+    private final Instant endsAt;
     private final KeyRevocations revocations;
     /** The revocation generation and time of the last answer that the key stands. */
     private volatile long checkedGeneration = -1;
     private volatile long checkedNanos;
 
-    SessionKey(CredentialRef key, KeyRevocations revocations) {
+    SessionKey(CredentialRef key, Instant endsAt, KeyRevocations revocations) {
         this.key = key;
+        this.endsAt = endsAt;
         this.revocations = revocations;
     }
 
-    /** Whether {@code other} stands for the same key (a later request on a connection, signed in again). */
+    /**
+     * Whether {@code other} stands for the same key and ends alike (a later request on a connection,
+     * signed in again): a request signed in with a refreshed token is another sign-in, whose end this
+     * one's must not impose.
+     */
     public boolean sameKeyAs(SessionKey other) {
-        return Objects.equals(key, other.key);
+        return Objects.equals(key, other.key) && Objects.equals(endsAt, other.endsAt);
+    }
+
+    /** When the session ends with its sign-in, if it does: a provider's token's groups stop counting then. */
+    public Optional<Instant> endsAt() {
+        return Optional.ofNullable(endsAt);
     }
 
     /**
+     * @throws SignInEndedException    when the sign-in has ended
      * @throws AuthenticationException when the key was revoked, expired, or is no longer configured,
      *                                 or cannot be checked now (fail closed); the message says which
      */
     public void requireStanding() throws AuthenticationException {
+        if (endsAt != null && !revocations.wallClock().isBefore(endsAt)) {
+            throw new SignInEndedException(endsAt);
+        }
         if (key == null) {
             return;
         }

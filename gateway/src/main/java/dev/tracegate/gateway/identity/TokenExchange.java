@@ -4,10 +4,12 @@ import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.id.Audience;
 import com.nimbusds.oauth2.sdk.token.TokenTypeURI;
 import com.nimbusds.oauth2.sdk.tokenexchange.TokenExchangeGrant;
+import dev.tracegate.gateway.config.OidcIssuerConfig;
 import dev.tracegate.gateway.config.TokenExchangeRuleConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,24 +36,32 @@ public final class TokenExchange {
     private static final Set<TokenTypeURI> SUBJECT_TOKEN_TYPES = Set.of(TokenTypeURI.JWT, TokenTypeURI.ID_TOKEN, TokenTypeURI.ACCESS_TOKEN);
     private static final Set<TokenTypeURI> ISSUED_TOKEN_TYPES = Set.of(TokenTypeURI.JWT, TokenTypeURI.ACCESS_TOKEN);
 
+    /** How long after its end a subject token is remembered: the verifier accepts it for its issuer's clock skew. */
+    private static final Duration REMEMBERED_PAST_END = Duration.ofSeconds(OidcIssuerConfig.MAX_CLOCK_SKEW_SECONDS);
+
     private final OidcVerifier subjectTokens;
     private final GatewayTokenIssuer issuer;
+    private final ExchangedSubjectTokens exchanged;
     private final List<Rule> rules;
     private final Clock clock;
 
     /**
      * @param subjectTokens verifies subject tokens; it must know every rule's issuer
      * @param issuer        signs the gateway tokens handed out
+     * @param exchanged     which subject tokens were exchanged already: each is exchanged once
      * @param rules         trust rules, tried in order
      */
-    public TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, List<TokenExchangeRuleConfig> rules) {
-        this(subjectTokens, issuer, rules, Clock.systemUTC());
+    public TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, ExchangedSubjectTokens exchanged,
+                         List<TokenExchangeRuleConfig> rules) {
+        this(subjectTokens, issuer, exchanged, rules, Clock.systemUTC());
     }
 
-    TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, List<TokenExchangeRuleConfig> rules, Clock clock) {
+    TokenExchange(OidcVerifier subjectTokens, GatewayTokenIssuer issuer, ExchangedSubjectTokens exchanged,
+                  List<TokenExchangeRuleConfig> rules, Clock clock) {
         this.clock = clock;
         this.subjectTokens = subjectTokens;
         this.issuer = issuer;
+        this.exchanged = exchanged;
         this.rules = rules.stream().map(r -> new Rule(r, new ClaimConditions(r.claims()))).toList();
     }
 
@@ -78,13 +88,14 @@ public final class TokenExchange {
         TokenExchangeRuleConfig config = rule.config();
         Identity serviceAccount = new Identity(ApiKeyVerifier.ISSUER, SERVICE_ACCOUNT_PREFIX + config.serviceAccount(),
                 config.serviceAccount(), null, config.groups(), config.kind());
-        Duration lifetime = Duration.ofSeconds(config.lifetimeSeconds((int) issuer.maxLifetime().toSeconds()));
+        Instant now = clock.instant();
+        Duration lifetime = lifetime(config, presented, now);
+        requireFirstExchange(subjectToken, presented);
         // The CI job acts now; whoever acted through its token before (a provider's own delegation) stays in the chain.
         Identity job = presented.identity();
         TokenActor actor = priorActors == null ? new TokenActor(job.issuer(), job.subject())
                 : priorActors.actingAfter(job.issuer(), job.subject());
-        // The exchange is the service account's sign-in, and the rule's lifetime is all of it: renewals cannot extend it.
-        Instant now = clock.instant();
+        // The exchange is the service account's sign-in, and its lifetime is all of it: renewals cannot extend it.
         SignIn signIn = new SignIn(serviceAccount, presented.authenticatedAt(now), now.plus(lifetime), actor, null,
                 new CredentialRef(CredentialRef.OIDC_TOKEN, presented.claims().get("jti") instanceof String jti ? jti : null));
         IssuedGatewayToken token;
@@ -96,8 +107,44 @@ public final class TokenExchange {
         long expiresIn = Duration.between(token.issuedAt(), token.expiresAt()).toSeconds();
         LOG.info("token exchange: {} of {} became {} by rule {} (token {})", job.subject(), job.issuer(),
                 serviceAccount.subject(), config.name(), token.tokenId());
+        Map<String, List<String>> matched = new LinkedHashMap<>();
+        config.claims().keySet().forEach(claim -> matched.put(claim, ClaimPath.strings(presented.claims(), claim)));
         return new TokenExchangeResult(token.token(), expiresIn, token.tokenId(), config.name(), serviceAccount, job, actor,
-                token.expiresAt());
+                token.expiresAt(), matched, signIn.presented().id());
+    }
+
+    /**
+     * The rule's lifetime, but never past the subject token's end: the CI provider said how long the
+     * job's proof holds (GitHub: minutes; GitLab: the job's timeout), and a gateway token minted from
+     * it must not outlast it, nor the job it stands for.
+     */
+    private Duration lifetime(TokenExchangeRuleConfig config, VerifiedOidcToken presented, Instant now)
+            throws TokenExchangeException {
+        Duration rule = Duration.ofSeconds(config.lifetimeSeconds((int) issuer.maxLifetime().toSeconds()));
+        Duration left = Duration.between(now, presented.expiresAt()).withNanos(0);
+        if (left.toSeconds() < 1) {
+            throw new TokenExchangeException("invalid_grant", "subject_token refused: token expired");
+        }
+        return left.compareTo(rule) < 0 ? left : rule;
+    }
+
+    /** Each subject token is exchanged once, on whichever node ({@link ExchangedSubjectTokens}). */
+    private void requireFirstExchange(String subjectToken, VerifiedOidcToken presented) throws TokenExchangeException {
+        // Without a jti, what the provider signed (header and claims) names the token: its signature's
+        // encoding can vary (spare base64 bits, an ECDSA signature's twin) and still verify.
+        String tokenKey = presented.claims().get("jti") instanceof String jti && !jti.isEmpty()
+                ? CredentialDigest.hex(presented.identity().issuer() + "\n" + jti)
+                : CredentialDigest.hex(subjectToken.substring(0, subjectToken.lastIndexOf('.')));
+        boolean first;
+        try {
+            first = exchanged.firstExchange(tokenKey, presented.expiresAt().plus(REMEMBERED_PAST_END));
+        } catch (AuthenticationException e) {
+            throw new TokenExchangeException("invalid_grant", "subject_token refused: " + e.getMessage());
+        }
+        if (!first) {
+            throw new TokenExchangeException("invalid_grant", "subject_token was exchanged already: each CI token is"
+                    + " exchanged once; ask the CI provider for a new one");
+        }
     }
 
     private TokenExchangeGrant parse(Map<String, List<String>> form) throws TokenExchangeException {

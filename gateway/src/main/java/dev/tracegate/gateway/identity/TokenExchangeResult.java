@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.identity;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,9 +16,17 @@ import java.util.Map;
  * @param presentedBy the identity of the subject token (the CI job), for the evidence log
  * @param actor       the token's actor chain: the CI job, then whoever acted through its token before
  * @param expiresAt   when the token, and every renewal of it, ends
+ * @param matched     the subject token's values of the claims the rule names (its repository, ref,
+ *                    environment, ...): what the evidence says the token was bound to
+ * @param subjectTokenId the subject token's {@code jti}, or null: ties the exchange to the CI job's run
  */
 public record TokenExchangeResult(String accessToken, long expiresIn, String tokenId, String rule, Identity issuedTo,
-                                  Identity presentedBy, TokenActor actor, java.time.Instant expiresAt) {
+                                  Identity presentedBy, TokenActor actor, java.time.Instant expiresAt,
+                                  Map<String, List<String>> matched, String subjectTokenId) {
+
+    public TokenExchangeResult {
+        matched = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(matched));
+    }
 
     /** The RFC 8693 section 2.2.1 response body, to send as JSON with {@code Cache-Control: no-store}. */
     public Map<String, Object> responseBody() {

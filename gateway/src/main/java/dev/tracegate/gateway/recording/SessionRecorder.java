@@ -85,6 +85,8 @@ public final class SessionRecorder {
         detail.put("client", session.clientAddress());
         putIfPresent(detail, "client_user", session.clientUser());
         putIfPresent(detail, "application_name", session.applicationName());
+        // How long the groups the session opened with count: an auditor reads the bound beside them.
+        session.signedInWith().endsAt().ifPresent(end -> detail.put("sign_in_ends_at", end.toString()));
         if (protocolDetail != null) {
             detail.setAll(protocolDetail);
         }

@@ -17,6 +17,7 @@ import dev.tracegate.gateway.recording.SessionRecorder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -70,9 +71,12 @@ final class CallerSignIn {
         return services.admission().signedIn(signIn);
     }
 
-    /** The caller a certificate stands for, keeping the key its sign-in began with (null for none). */
-    SignedInCaller caller(Identity identity, CredentialRef key) {
-        return services.admission().signedIn(identity, key);
+    /**
+     * The caller a certificate stands for, keeping the key its sign-in began with (null for none) and
+     * the certificate's end, which the sign-in's bounds.
+     */
+    SignedInCaller caller(Identity identity, CredentialRef key, Instant validBefore) {
+        return services.admission().signedIn(identity, key, validBefore);
     }
 
     /** A refused credential, as an {@code auth.failure} like on every listener. */

@@ -6,6 +6,7 @@ import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SshPublicKey;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -51,9 +52,15 @@ final class GatewayCertificates implements PublickeyAuthenticator {
             signIn.refused(session, connection.get().name(), "SSH certificate refused: " + e.getMessage());
             return false;
         }
-        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey), connection.get(),
+        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey, validBefore(certificate)), connection.get(),
                 "certificate " + certificate.getId(),
                 SshPublicKey.of(certificate.getCertPubKey()).fingerprint(), null);
         return true;
+    }
+
+    /** When the certificate ends (seconds since the epoch, unsigned; all ones for never), or null for never. */
+    private static Instant validBefore(OpenSshCertificate certificate) {
+        long seconds = certificate.getValidBefore();
+        return seconds < 0 ? null : Instant.ofEpochSecond(seconds);
     }
 }

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OidcSignInAttacksTest {
 
     private static final String CLIENT = "tracegate-console";
+    private static final int CLAIMS_MAX_AGE_SECONDS = 600;
     private static final HttpClient HTTP = HttpClient.newHttpClient(); // follows no redirects
 
     @TempDir
@@ -48,7 +49,7 @@ class OidcSignInAttacksTest {
                 new ListenersConfig(new ListenerConfig("127.0.0.1", 0, false), new ListenerConfig("127.0.0.1", 0, false)),
                 null, null, new EvidenceConfig("tracegate.test/console-oidc", null, 0, null, false, 0, null),
                 new IdentitiesConfig(List.of(), List.of(new OidcIssuerConfig(issuer, List.of(CLIENT, "other-client"), null,
-                        "groups", null, null, "human", 0, null, false)), null),
+                        "groups", null, null, "human", 0, null, false, CLAIMS_MAX_AGE_SECONDS, null)), null),
                 List.of(), 0, null, null, null, new ConsoleConfig(issuer, CLIENT, null, false, 0)));
     }
 
@@ -79,6 +80,27 @@ class OidcSignInAttacksTest {
         HttpResponse<String> replayed = get(again.callback(), again.stateCookie());
         assertThat(replayed.statusCode()).as("a callback works once").isEqualTo(400);
         assertThat(replayed.body()).contains("unknown or took longer");
+    }
+
+    /**
+     * The console acts on the groups of a sign-in no longer than any listener does: a session signed
+     * in at the provider ends {@code claimsMaxAgeSeconds} after the ID token was issued, not after the
+     * console's eight hours, so a person removed from a group is asked to sign in again by then.
+     * Before, the session kept the groups for eight hours.
+     */
+    @Test
+    void anInteractiveSessionEndsWhenItsGroupsStopCounting() throws Exception {
+        SignIn started = start("dana");
+        HttpResponse<String> done = get(started.callback(), started.stateCookie());
+        assertThat(done.statusCode()).isEqualTo(303);
+        String session = done.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(ConsoleCookies.SESSION + "="))
+                .findFirst().orElseThrow().split(";")[0];
+
+        HttpResponse<String> me = get(base() + "/api/me", session);
+
+        java.time.Instant ends = java.time.Instant.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(me.body())
+                .path("session_expires_at").asText());
+        assertThat(ends).isBefore(java.time.Instant.now().plusSeconds(CLAIMS_MAX_AGE_SECONDS + 5));
     }
 
     @Test

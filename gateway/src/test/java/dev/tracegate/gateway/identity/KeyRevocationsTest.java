@@ -3,8 +3,11 @@ package dev.tracegate.gateway.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tracegate.gateway.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,16 +23,19 @@ class KeyRevocationsTest {
     private final Set<String> revoked = new HashSet<>();
     private final AtomicInteger lookups = new AtomicInteger();
     private final AtomicLong now = new AtomicLong();
+    private static final Identity PERSON = new Identity("https://idp.example.com", "00u-ada", "Ada", null, List.of("dba"), "human");
+    private static final Identity SERVICE = new Identity("tracegate", "sa:deploy", "deploy", null, List.of("deployers"), "service");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T12:00:00Z"));
     private final KeyRevocations revocations = new KeyRevocations(key -> {
         lookups.incrementAndGet();
         if (revoked.contains(key.id())) {
             throw new AuthenticationException("service account key revoked");
         }
-    }, Duration.ofSeconds(1), now::get);
+    }, Duration.ofSeconds(1), now::get, clock);
 
     @Test
     void commandsBetweenRevocationsCostNoLookupUntilTheAnswerIsOld() throws Exception {
-        SessionKey session = revocations.of(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1"));
+        SessionKey session = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1"), null);
         for (int i = 0; i < 1000; i++) {
             session.requireStanding();
         }
@@ -41,7 +47,7 @@ class KeyRevocationsTest {
 
     @Test
     void aRevocationHereIsSeenAtTheNextCommand() throws Exception {
-        SessionKey session = revocations.of(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k2"));
+        SessionKey session = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k2"), null);
         session.requireStanding();
         revoked.add("k2");
         revocations.revoked();
@@ -52,7 +58,35 @@ class KeyRevocationsTest {
 
     @Test
     void aSignInWithoutAKeyHasNothingToAsk() throws Exception {
-        revocations.of((CredentialRef) null).requireStanding();
+        revocations.of(PERSON, null, null).requireStanding();
         assertThat(lookups).hasValue(0);
+    }
+
+    /** A sign-in's end is a wall-clock moment: the first command at or after it is refused, without a lookup. */
+    @Test
+    void aSessionEndsWithItsSignIn() throws Exception {
+        SessionKey session = revocations.of(PERSON, null, clock.instant().plusSeconds(30));
+        session.requireStanding();
+        clock.advance(Duration.ofSeconds(30));
+        assertThatThrownBy(session::requireStanding).isInstanceOf(SignInEndedException.class)
+                .hasMessage("the sign-in this session stands for ended at 2026-12-06T12:00:30Z");
+        assertThat(lookups).hasValue(0);
+    }
+
+    /** A key's groups change only with the key, whose revocation each command checks: a pool's session outlives maxSessionSeconds. */
+    @Test
+    void aSessionSignedInWithAKeyLastsAsLongAsTheKey() throws Exception {
+        SessionKey session = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"),
+                clock.instant().plusSeconds(30));
+        clock.advance(Duration.ofHours(13));
+        session.requireStanding();
+    }
+
+    /** An exchange rule's groups are the gateway's configuration: its sessions outlive the exchanged token. */
+    @Test
+    void aSessionWithGroupsTheGatewayGaveRunsOnPastItsTokensEnd() throws Exception {
+        SessionKey session = revocations.of(SERVICE, null, clock.instant().plusSeconds(30));
+        clock.advance(Duration.ofHours(1));
+        session.requireStanding();
     }
 }

@@ -38,12 +38,12 @@ class OidcVerifierTest {
                 OidcIssuerConfig.of(idp.issuer("okta"), AUDIENCE),
                 new OidcIssuerConfig(idp.issuer("keycloak"), List.of(AUDIENCE), null, "realm_access.roles", null,
                         List.of(new KindRuleConfig("service", Map.of("preferred_username", "service-account-*"))),
-                        null, 0, null, false),
+                        null, 0, null, false, 0, List.of("preferred_username")),
                 new OidcIssuerConfig(idp.issuer("auth0"), List.of(AUDIENCE), List.of("cli-client"),
-                        "https://example.com/groups", null, null, null, 0, null, false),
+                        "https://example.com/groups", null, null, null, 0, null, false, 0, null),
                 new OidcIssuerConfig(idp.issuer("google"), List.of(AUDIENCE), null, null, Map.of("hd", "example.com"),
-                        null, null, 0, null, false),
-                new OidcIssuerConfig(idp.issuer("ci"), List.of(AUDIENCE), null, null, null, null, "service", 0, null, true)));
+                        null, null, 0, null, false, 0, null),
+                new OidcIssuerConfig(idp.issuer("ci"), List.of(AUDIENCE), null, null, null, null, "service", 0, null, true, 0, null)));
     }
 
     @AfterAll

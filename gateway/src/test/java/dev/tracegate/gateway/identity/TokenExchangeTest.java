@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class TokenExchangeTest {
 
     private static final String GATEWAY = "https://tracegate.example.com";
+    /** The exchanged tokens as a set in memory; the store's table is exercised through the gateway. */
+    private static final java.util.Set<String> EXCHANGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static MockIdentityProvider idp;
     private static TokenExchange exchange;
     private static GatewayTokenVerifier gatewayTokens;
@@ -26,7 +28,7 @@ class TokenExchangeTest {
     static void start() {
         idp = new MockIdentityProvider();
         List<OidcIssuerConfig> issuers = List.of(
-                new OidcIssuerConfig(idp.issuer("github"), List.of(GATEWAY), null, null, null, null, "service", 0, null, true),
+                new OidcIssuerConfig(idp.issuer("github"), List.of(GATEWAY), null, null, null, null, "service", 0, null, true, 0, null),
                 OidcIssuerConfig.of(idp.issuer("okta"), GATEWAY));
         List<TokenExchangeRuleConfig> rules = List.of(
                 new TokenExchangeRuleConfig("shop-main", idp.issuer("github"),
@@ -35,7 +37,8 @@ class TokenExchangeTest {
                         Map.of("repository", "acme/*", "ref", "refs/tags/v*"), "release-bot", List.of("releasers"), "agent", 0));
         GatewayTokensConfig config = new GatewayTokensConfig(GATEWAY, null, 3600, rules);
         GatewayTokenSigningKey key = GatewayTokenSigningKey.generate();
-        exchange = new TokenExchange(new OidcVerifier(issuers), new GatewayTokenIssuer(config, key), config.exchange());
+        exchange = new TokenExchange(new OidcVerifier(issuers), new GatewayTokenIssuer(config, key),
+                (tokenKey, expiresAt) -> EXCHANGED.add(tokenKey), config.exchange());
         gatewayTokens = new GatewayTokenVerifier(config, key);
     }
 

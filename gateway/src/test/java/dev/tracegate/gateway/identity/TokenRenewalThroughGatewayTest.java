@@ -238,6 +238,71 @@ class TokenRenewalThroughGatewayTest {
     }
 
     /**
+     * A person removed from a group at the provider keeps it only as long as the token that said so:
+     * a PostgreSQL session open with a provider's token, or with a gateway token derived from it,
+     * ends at its first statement after that token's end (the groups are read again only at a new
+     * sign-in), and the evidence says why. Before, both sessions ran on with the old groups for as
+     * long as the connection stayed open.
+     */
+    @Test
+    void sessionsEndAtTheirNextStatementOnceTheTokenThatCarriedTheirGroupsHasEnded() throws Exception {
+        String oktaToken = idp.token("okta", "00u-leaver", "tracegate", Map.of("groups", List.of("dba")), Duration.ofSeconds(6));
+        Instant oktaExpiry = claims(oktaToken).getExpirationTime().toInstant();
+        String derived = issue(oktaToken, "30").path("token").asText();
+
+        try (Connection withProviderToken = gateway.connect(oktaToken); Connection withGatewayToken = gateway.connect(derived)) {
+            for (Connection session : List.of(withProviderToken, withGatewayToken)) {
+                assertThat(one(session)).isEqualTo(1);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(oktaExpiry));
+
+            for (Connection session : List.of(withProviderToken, withGatewayToken)) {
+                assertThatThrownBy(() -> one(session)).isInstanceOfSatisfying(SQLException.class, e -> {
+                    assertThat(e.getSQLState()).isEqualTo("28000");
+                    assertThat(e.getMessage()).contains("the sign-in this session stands for ended at " + oktaExpiry)
+                            .contains("claimsMaxAgeSeconds").contains("sign in again");
+                });
+                assertThat(session.isValid(5)).as("the session is ended, not only the statement refused").isFalse();
+            }
+        }
+        List<JsonNode> refusals = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.COMMAND_BLOCKED).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("00u-leaver")).toList();
+        assertThat(refusals).hasSize(2).allSatisfy(event ->
+                assertThat(event.path("detail").path("outcome").asText()).isEqualTo("sign_in_ended"));
+        List<JsonNode> opened = TestGateway.eventsOfType(gateway.gateway().evidence(), EventType.SESSION_OPEN).stream()
+                .filter(event -> event.path("actor").path("sub").asText().equals("00u-leaver")).toList();
+        assertThat(opened).as("each session's opening says how long its groups count").hasSize(2).allSatisfy(event ->
+                assertThat(event.path("detail").path("sign_in_ends_at").asText()).isEqualTo(oktaExpiry.toString()));
+    }
+
+    /**
+     * A provider may issue long-lived tokens (Entra ID lets a tenant set a day); the gateway acts on
+     * one token's groups for at most {@code claimsMaxAgeSeconds} (an hour by default) after its
+     * {@code iat}: a token older than that signs nothing in, and a session open with one ends when it
+     * turns that old. Before, a two-hour token carried its groups for two hours in every session.
+     */
+    @Test
+    void aLongLivedProviderTokenCarriesItsGroupsForAnHourAtMost() throws Exception {
+        Instant issued = Instant.now().minusSeconds(3600 - 6);
+        String almostAnHourOld = idp.tokenIssuedAt(issued, "okta", "00u-longlived", "tracegate", Duration.ofHours(2));
+        String overAnHourOld = idp.tokenIssuedAt(Instant.now().minusSeconds(3700), "okta", "00u-longlived", "tracegate",
+                Duration.ofHours(2));
+
+        assertThatThrownBy(() -> gateway.connect(overAnHourOld)).isInstanceOf(SQLException.class);
+        HttpResponse<String> refused = post("/api/tokens?minutes=15", overAnHourOld);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("issued more than claimsMaxAgeSeconds (3600 s) ago");
+
+        try (Connection session = gateway.connect(almostAnHourOld)) {
+            assertThat(one(session)).isEqualTo(1);
+            Instant end = claims(almostAnHourOld).getIssueTime().toInstant().plusSeconds(3600);
+            Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(end));
+            assertThatThrownBy(() -> one(session)).isInstanceOfSatisfying(SQLException.class, e ->
+                    assertThat(e.getMessage()).contains("the sign-in this session stands for ended at " + end));
+        }
+    }
+
+    /**
      * An approval does not outlive the key: a statement held for approvers when its session's key
      * is revoked does not run when a DBA approves it afterwards, and the session ends.
      */

@@ -1029,6 +1029,44 @@ class SshGatewayTest {
                 .as("recorded before it was refused").hasSize(1);
     }
 
+    /**
+     * A certificate's groups are its sign-in's: an SSH connection signed in with a certificate that
+     * ends (as one issued for a provider's token does, with the token) runs nothing more after its
+     * end and is disconnected, with the reason recorded. Before, the connection ran new commands
+     * for as long as it stayed open.
+     */
+    @Test
+    void aConnectionSignedInWithACertificateEndsWithIt() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        // A person of a provider: the certificate carries the groups of that provider's token.
+        Identity ada = new Identity("https://idp.example.com", "00u-ada", "Ada", null, List.of("analysts"), "human");
+        Instant end = Instant.now().plusSeconds(6).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        var certificate = SshCertificateAuthority.open(gateway.dataDir()).certificate(ada, null, pair.getPublic(),
+                Instant.now().minusSeconds(60), end);
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
+                    .verify(Duration.ofSeconds(20)).getSession()) {
+                session.addPublicKeyIdentity(new java.security.KeyPair(certificate, pair.getPrivate()));
+                session.auth().verify(Duration.ofSeconds(20));
+                assertThat(session.executeRemoteCommand("echo before-the-end")).isEqualTo("before-the-end\n");
+
+                Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> Instant.now().isAfter(end));
+                assertThatThrownBy(() -> session.executeRemoteCommand("echo after-the-end-must-not-run"))
+                        .isInstanceOf(java.io.IOException.class);
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !session.isOpen());
+            }
+        }
+        assertThat(gateway.events("command.blocked", 0)).filteredOn(e -> e.toString().contains("after-the-end-must-not-run")
+                || e.path("detail").path("outcome").asText().equals("sign_in_ended")).anySatisfy(e -> {
+                    assertThat(e.path("detail").path("outcome").asText()).isEqualTo("sign_in_ended");
+                    assertThat(e.path("detail").path("reason").asText()).contains("the sign-in this session stands for ended at " + end);
+                });
+    }
+
     @Test
     void anExpiredCertificateIsRefused() throws Exception {
         Path key = Files.createDirectories(dir.resolve("cert-expired")).resolve("id");

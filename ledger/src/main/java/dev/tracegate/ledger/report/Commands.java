@@ -24,8 +24,11 @@ final class Commands {
             "dangerous_admin", "Dangerous administration (files, programs, other sessions, identity)",
             "unknown", "Statements the gateway could not classify");
 
-    /** The {@code command.blocked} outcomes a command's listing shows as its end ({@code revoked}: its session's key was). */
-    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn", "revoked");
+    /**
+     * The {@code command.blocked} outcomes a command's listing shows as its end ({@code revoked}: its
+     * session's key was; {@code sign_in_ended}: its session's sign-in had ended, its groups no longer current).
+     */
+    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn", "revoked", "sign_in_ended");
 
     private final Identities identities;
     private final Map<String, CommandRecord> awaitingResult = new HashMap<>();
