@@ -80,10 +80,12 @@ public final class CommandGate {
                     recorder.blocked(seq, "withdrawn", decision.rule(), stopping, ruling.statementClass(), null);
                     yield new Admission.Refused("withdrawn", decision.rule(), stopping, null);
                 }
-                var grant = approvals.activeGrant(recorder.session().identity(), recorder.session().resource().connection(),
+                var grants = approvals.grantCoverage(recorder.session().identity(), recorder.session().resource().connection(),
                         ruling.statementClass(), decision.rule(), decision.approval());
-                if (grant.isPresent()) {
-                    recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
+                grants.lapsed().forEach(lapsed -> recorder.grantLapsed(seq, lapsed.grant().id(), lapsed.grant().grantedBy(),
+                        decision.rule(), lapsed.why()));
+                if (grants.covering().isPresent()) {
+                    recorder.granted(seq, grants.covering().get().id(), grants.covering().get().grantedBy(), decision.rule());
                     yield new Admission.Forward();
                 }
                 long waiting = approvals.pendingOf(recorder.session().identity());
