@@ -182,6 +182,15 @@ public final class CommandGate {
     }
 
     /**
+     * What a client and the evidence are told when the key its session signed in with no longer
+     * stands, before a command or while something of the session runs ({@code KeyWatch}).
+     */
+    public static String revokedReason(String why) {
+        return "the credential this session signed in with was revoked or cannot be checked now (" + why
+                + "); the session is closed";
+    }
+
+    /**
      * The refusal of a command whose session signed in with a key that no longer stands (revoked,
      * expired, a static key removed or given a new value, or one that cannot be checked now: fail
      * closed), recorded as {@code command.blocked} with outcome {@code revoked}; empty while it stands.
@@ -192,8 +201,7 @@ public final class CommandGate {
             recorder.session().signedInWith().requireStanding();
             return Optional.empty();
         } catch (AuthenticationException e) {
-            String reason = "the credential this session signed in with was revoked or cannot be checked now ("
-                    + e.getMessage() + "); the session is closed";
+            String reason = revokedReason(e.getMessage());
             recorder.blocked(seq, Admission.Refused.REVOKED, null, reason, ruling.statementClass(), approvalId);
             return Optional.of(new Admission.Refused(Admission.Refused.REVOKED, null, reason, approvalId));
         }

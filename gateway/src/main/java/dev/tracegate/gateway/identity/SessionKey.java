@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.identity;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The key a session signed in with (a service-account key, a static API key, or the key a gateway
@@ -22,6 +23,14 @@ public final class SessionKey {
     SessionKey(CredentialRef key, KeyRevocations revocations) {
         this.key = key;
         this.revocations = revocations;
+    }
+
+    /**
+     * Watches this key while something of the session runs without commands ({@link KeyWatch});
+     * {@code lapsed} is told why once it no longer stands. Watches nothing for a sign-in without a key.
+     */
+    public KeyWatch watch(Consumer<String> lapsed) {
+        return key == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
     }
 
     /** Whether {@code other} stands for the same key (a later request on a connection, signed in again). */
