@@ -464,7 +464,14 @@ final class PostgresSession implements Runnable {
                     context.lineage().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null);
             Ending ending;
-            try (KeyWatch running = recorder.session().signedInWith().watch(why -> endRevoked(out, upstream, why))) {
+            try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
+                // Idle, or waiting for approvers: the check before the next command, or at the decision, refuses it
+                // and records which command was the first not to run. In this order: see ServerMessageRelay.idle().
+                boolean idle = inFlight.size() == 0 && serverRelay.idle();
+                if (!idle && !hold.holding()) {
+                    endRevoked(out, upstream, why);
+                }
+            })) {
                 ending = clientSide(recorder, clientRelay);
             }
             clientSideDone.set(true);
