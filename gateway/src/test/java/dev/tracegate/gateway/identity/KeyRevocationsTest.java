@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeyRevocationsTest {
 
-    private final Set<String> revoked = new HashSet<>();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lookups = new AtomicInteger();
     private final AtomicLong now = new AtomicLong();
     private final KeyRevocations revocations = new KeyRevocations(key -> {
@@ -48,6 +50,21 @@ class KeyRevocationsTest {
         assertThatThrownBy(session::requireStanding).isInstanceOf(AuthenticationException.class)
                 .hasMessage("service account key revoked");
         assertThatThrownBy(session::requireStanding).as("and stays refused").isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
+    void aWatchedKeyRevokedHereTellsItsSessionOnceAtOnceAndAClosedWatchNothing() throws Exception {
+        CompletableFuture<String> running = new CompletableFuture<>();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        KeyWatch watched = revocations.of(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3")).watch(running::complete);
+        revocations.of(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3")).watch(ended::complete).close();
+
+        revoked.add("k3");
+        revocations.revoked(); // the clock stands still here: only the revocation itself starts the sweep
+
+        assertThat(running.get(5, TimeUnit.SECONDS)).isEqualTo("service account key revoked");
+        assertThat(ended).as("a session that ended is not told").isNotDone();
+        watched.close();
     }
 
     @Test
