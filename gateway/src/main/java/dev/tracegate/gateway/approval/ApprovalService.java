@@ -213,17 +213,34 @@ public final class ApprovalService implements AutoCloseable {
     /**
      * A grant that lets this caller run this class on this connection without asking again, given
      * by the approvers of {@code rule}, the rule that holds the statement now, while it still asks
-     * the same people ({@code spec}, the rule as the policy in force says); none when the store does
-     * not answer.
+     * the same people ({@code spec}, the rule as the policy in force says), and while the sign-ins
+     * its approvers approved with stand; none when the store does not answer.
      */
     public Optional<Grant> activeGrant(Identity requester, String connection, String statementClass, String rule,
                                        ApprovalSpec spec) {
+        return grantCoverage(requester, connection, statementClass, rule, spec).covering();
+    }
+
+    /** As {@link #activeGrant}, with the unexpired grants that no longer stand and why, for the evidence. */
+    public GrantCoverage grantCoverage(Identity requester, String connection, String statementClass, String rule,
+                                       ApprovalSpec spec) {
+        Instant now = clock.instant();
+        List<Grant> unexpired;
         try {
-            return stored.activeGrant(requester, connection, statementClass, rule, Grant.termsOf(spec), clock.instant());
+            unexpired = stored.unexpiredGrants(requester, connection, statementClass, rule, Grant.termsOf(spec), now);
         } catch (SQLException e) {
             LOG.warn("grants cannot be read from the store, so the command waits for approval: {}", e.getMessage());
-            return Optional.empty();
+            return GrantCoverage.NONE;
         }
+        List<LapsedGrant> lapsed = new ArrayList<>();
+        for (Grant grant : unexpired) {
+            String why = grant.lapse(now, activeKeys);
+            if (why == null) {
+                return new GrantCoverage(Optional.of(grant), lapsed);
+            }
+            lapsed.add(new LapsedGrant(grant, why));
+        }
+        return new GrantCoverage(Optional.empty(), lapsed);
     }
 
     /**
@@ -647,7 +664,10 @@ public final class ApprovalService implements AutoCloseable {
                 "the store cannot record this decision, so it was not taken: " + e.getMessage());
     }
 
-    /** The grant an approval creates: only when everyone whose vote counts asked for one, for the shortest asked. */
+    /**
+     * The grant an approval creates: only when everyone whose vote counts asked for one, for the
+     * shortest asked, and never past the end of a sign-in they approved with ({@link Grant}).
+     */
     private Grant grantFor(PendingApproval pending, String approverKey, Duration grant, boolean breakGlass,
                            List<ApproverVote> votes, Instant now) {
         if (grant == null) {
@@ -669,9 +689,15 @@ public final class ApprovalService implements AutoCloseable {
             }
         }
         ApprovalRequest request = pending.request();
-        List<String> grantedBy = breakGlass ? List.of(approverKey) : votes.stream().map(v -> key(v.approver())).toList();
+        List<ApproverVote> givers = breakGlass ? List.of(votes.getLast()) : votes;
+        List<SignIn> signIns = givers.stream().map(ApproverVote::signIn).toList();
+        Instant expires = now.plus(shortest);
+        for (SignIn signIn : signIns) {
+            expires = signIn.notAfter().isBefore(expires) ? signIn.notAfter() : expires;
+        }
         return new Grant(pending.id(), key(request.requester()), request.connection(), request.statementClass(),
-                request.rule(), Grant.termsOf(request.spec()), now.plus(shortest), String.join(", ", grantedBy));
+                request.rule(), Grant.termsOf(request.spec()), expires,
+                String.join(", ", givers.stream().map(v -> key(v.approver())).toList()), signIns);
     }
 
     /** One {@code approval.decided} event: a vote, or the end of the wait. */
@@ -704,8 +730,10 @@ public final class ApprovalService implements AutoCloseable {
         detail.put("min_approvals", pending.request().spec().minApprovals());
         detail.put("break_glass", breakGlass);
         if (grant != null) {
-            detail.putObject("grant").put("statement_class", grant.statementClass()).put("rule", grant.rule())
+            ObjectNode given = detail.putObject("grant").put("statement_class", grant.statementClass()).put("rule", grant.rule())
                     .put("connection", grant.connection()).put("expires_at", grant.expiresAt().toString());
+            grant.approverSignIns().stream().filter(signIn -> signIn.notAfter().equals(grant.expiresAt())).findFirst()
+                    .ifPresent(signIn -> given.put("ends_with_sign_in_of", key(signIn.identity())));
         }
         return event(now, EventType.APPROVAL_DECIDED, actor, pending.request(), detail);
     }

@@ -216,12 +216,13 @@ final class StoredApprovals {
         }
     }
 
-    Optional<Grant> activeGrant(Identity requester, String connectionName, String statementClass, String rule,
+    /** Unexpired grants for this caller, connection, class and rule as it says now, the longest first. */
+    List<Grant> unexpiredGrants(Identity requester, String connectionName, String statementClass, String rule,
                                 String approvers, Instant now) throws SQLException {
         // A grant stored before grants named their rule (rule_name NULL) covers nothing: it asks again.
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT approval_id, subject_key, connection_name,"
-                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by FROM approval_grant"
+                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by, approver_sign_ins_json FROM approval_grant"
                      + " WHERE subject_key = ? AND connection_name = ? AND statement_class = ? AND rule_name = ?"
                      + " AND rule_approvers = ? AND expires_at > ? ORDER BY expires_at DESC")) {
             select.setString(1, key(requester));
@@ -230,14 +231,15 @@ final class StoredApprovals {
             select.setString(4, rule);
             select.setString(5, approvers);
             select.setObject(6, time(now));
-            return grants(select).stream().findFirst();
+            return grants(select);
         }
     }
 
     List<Grant> grants(Instant now) throws SQLException {
         try (Connection connection = store.dataSource().getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT approval_id, subject_key, connection_name,"
-                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by FROM approval_grant WHERE expires_at > ?"
+                     + " statement_class, rule_name, rule_approvers, expires_at, granted_by, approver_sign_ins_json FROM approval_grant"
+                     + " WHERE expires_at > ?"
                      + " ORDER BY expires_at")) {
             select.setObject(1, time(now));
             return grants(select);
@@ -268,8 +270,8 @@ final class StoredApprovals {
 
     private void addGrant(StoreTransaction tx, Grant grant) throws SQLException {
         try (PreparedStatement insert = tx.connection().prepareStatement("INSERT INTO approval_grant (approval_id, subject_key,"
-                + " connection_name, statement_class, rule_name, rule_approvers, expires_at, granted_by)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " connection_name, statement_class, rule_name, rule_approvers, expires_at, granted_by, approver_sign_ins_json)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setString(1, grant.id());
             insert.setString(2, grant.subject());
             insert.setString(3, grant.connection());
@@ -278,6 +280,7 @@ final class StoredApprovals {
             insert.setString(6, grant.approvers());
             insert.setObject(7, time(grant.expiresAt()));
             insert.setString(8, grant.grantedBy());
+            insert.setString(9, StoredJson.write(grant.approverSignIns()));
             insert.executeUpdate();
         }
     }
@@ -349,8 +352,10 @@ final class StoredApprovals {
         List<Grant> grants = new ArrayList<>();
         try (ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
+                String signIns = rows.getString(9);
                 grants.add(new Grant(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
-                        rows.getString(5), rows.getString(6), instant(rows, "expires_at"), rows.getString(8)));
+                        rows.getString(5), rows.getString(6), instant(rows, "expires_at"), rows.getString(8),
+                        signIns == null ? List.of() : List.of(StoredJson.read(signIns, SignIn[].class))));
             }
         }
         return grants;

@@ -1,8 +1,6 @@
 package dev.tracegate.gateway.approval;
 
 import dev.tracegate.gateway.identity.ActiveKeys;
-import dev.tracegate.gateway.identity.AuthenticationException;
-import dev.tracegate.gateway.identity.SignIn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +26,7 @@ record VoteStanding(List<ApproverVote> counted, List<LapsedVote> lapsed) {
         List<ApproverVote> counted = new ArrayList<>();
         List<LapsedVote> lapsed = new ArrayList<>();
         for (ApproverVote vote : votes) {
-            String why = lapse(vote.signIn(), now, activeKeys);
+            String why = SignInStanding.lapse(vote.signIn(), now, activeKeys, "cast");
             if (why == null) {
                 counted.add(vote);
             } else {
@@ -36,24 +34,5 @@ record VoteStanding(List<ApproverVote> counted, List<LapsedVote> lapsed) {
             }
         }
         return new VoteStanding(counted, lapsed);
-    }
-
-    /** Why a vote cast with this sign-in no longer counts at {@code now}, or null while it does. */
-    private static String lapse(SignIn signIn, Instant now, ActiveKeys activeKeys) {
-        if (signIn == null) {
-            return "cast before votes kept the sign-in they were cast with";
-        }
-        if (!now.isBefore(signIn.notAfter())) {
-            return "the sign-in it was cast with ended at " + signIn.notAfter();
-        }
-        if (signIn.key() == null) {
-            return null;
-        }
-        try {
-            activeKeys.requireActive(signIn.key());
-            return null;
-        } catch (AuthenticationException e) {
-            return "the key it was cast with is no longer active: " + e.getMessage();
-        }
     }
 }

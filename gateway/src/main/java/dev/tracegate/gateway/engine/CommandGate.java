@@ -81,10 +81,12 @@ public final class CommandGate {
                     recorder.blocked(seq, "withdrawn", decision.rule(), stopping, ruling.statementClass(), null);
                     yield new Admission.Refused("withdrawn", decision.rule(), stopping, null);
                 }
-                var grant = approvals.activeGrant(recorder.session().identity(), recorder.session().resource().connection(),
+                var grants = approvals.grantCoverage(recorder.session().identity(), recorder.session().resource().connection(),
                         ruling.statementClass(), decision.rule(), decision.approval());
-                if (grant.isPresent()) {
-                    recorder.granted(seq, grant.get().id(), grant.get().grantedBy(), decision.rule());
+                grants.lapsed().forEach(lapsed -> recorder.grantLapsed(seq, lapsed.grant().id(), lapsed.grant().grantedBy(),
+                        decision.rule(), lapsed.why()));
+                if (grants.covering().isPresent()) {
+                    recorder.granted(seq, grants.covering().get().id(), grants.covering().get().grantedBy(), decision.rule());
                     yield new Admission.Forward();
                 }
                 long waiting = approvals.pendingOf(recorder.session().identity());
@@ -181,6 +183,15 @@ public final class CommandGate {
     }
 
     /**
+     * What a client and the evidence are told when the key its session signed in with no longer
+     * stands, before a command or while something of the session runs ({@code KeyWatch}).
+     */
+    public static String revokedReason(String why) {
+        return "the credential this session signed in with was revoked or cannot be checked now (" + why
+                + "); the session is closed";
+    }
+
+    /**
      * The refusal of a command whose session signed in with a key that no longer stands (revoked,
      * expired, a static key removed or given a new value, or one that cannot be checked now: fail
      * closed), recorded as {@code command.blocked} with outcome {@code revoked}, or whose sign-in has
@@ -201,8 +212,7 @@ public final class CommandGate {
                     + " again with a current token";
         } catch (AuthenticationException e) {
             outcome = Admission.Refused.REVOKED;
-            reason = "the credential this session signed in with was revoked or cannot be checked now ("
-                    + e.getMessage() + "); the session is closed";
+            reason = revokedReason(e.getMessage());
         }
         recorder.blocked(seq, outcome, null, reason, ruling.statementClass(), approvalId);
         return Optional.of(new Admission.Refused(outcome, null, reason, approvalId));

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.engine;
 
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SessionKey;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests through the HTTP gateway, so that they take the one enforcement path every client
  * takes, as the same identity. A credential is 256 random bits, accepted once, within seconds,
  * and never leaves the process (it travels over TLS on loopback).
+ *
+ * <p>It carries the key the caller signed in with ({@link SessionKey}), so the listener's session
+ * asks before each command whether that key still stands, as it would for the caller's own
+ * connection: a statement an agent's call left waiting for approvers does not run once approved
+ * if the agent's key was revoked meanwhile.
  */
 public final class DelegatedCredentials {
 
@@ -23,7 +29,7 @@ public final class DelegatedCredentials {
     static final String PREFIX = "tgdelegated_";
     private static final Duration LIFETIME = Duration.ofSeconds(30);
 
-    private record Delegation(Identity identity, Instant expires) {
+    private record Delegation(SignedInCaller caller, Instant expires) {
     }
 
     private final Map<String, Delegation> issued = new ConcurrentHashMap<>();
@@ -34,14 +40,14 @@ public final class DelegatedCredentials {
         this.clock = clock;
     }
 
-    /** A credential that signs in as {@code identity} once, within {@link #LIFETIME}. */
-    public String issue(Identity identity) {
+    /** A credential that signs in as {@code identity}, with the key it signed in with, once, within {@link #LIFETIME}. */
+    public String issue(Identity identity, SessionKey key) {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String credential = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
         issued.values().removeIf(d -> d.expires().isBefore(now));
-        issued.put(credential, new Delegation(identity, now.plus(LIFETIME)));
+        issued.put(credential, new Delegation(new SignedInCaller(identity, key), now.plus(LIFETIME)));
         return credential;
     }
 
@@ -49,12 +55,12 @@ public final class DelegatedCredentials {
         return credential != null && credential.startsWith(PREFIX);
     }
 
-    /** The identity a delegated credential stands for, consuming it; empty when unknown, used or expired. */
-    Optional<Identity> redeem(String credential) {
+    /** The caller a delegated credential stands for, consuming it; empty when unknown, used or expired. */
+    Optional<SignedInCaller> redeem(String credential) {
         Delegation delegation = issued.remove(credential);
         if (delegation == null || delegation.expires().isBefore(clock.instant())) {
             return Optional.empty();
         }
-        return Optional.of(delegation.identity());
+        return Optional.of(delegation.caller());
     }
 }

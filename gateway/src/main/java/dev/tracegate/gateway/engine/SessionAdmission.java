@@ -12,7 +12,6 @@ import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.identity.KeyRevocations;
-import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.identity.SignIn;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -104,8 +103,8 @@ public final class SessionAdmission {
     public SignedInCaller signIn(String credential, Function<String, AuthFailure> refused) throws AuthenticationException {
         try {
             if (DelegatedCredentials.isDelegated(credential)) {
-                return new SignedInCaller(delegated.redeem(credential).orElseThrow(() ->
-                        new AuthenticationException("delegated credential unknown, used or expired")), SessionKey.NONE);
+                return delegated.redeem(credential).orElseThrow(() ->
+                        new AuthenticationException("delegated credential unknown, used or expired"));
             }
             SignIn signIn = identities.signIn(credential);
             return new SignedInCaller(signIn.identity(), revocations.of(signIn));

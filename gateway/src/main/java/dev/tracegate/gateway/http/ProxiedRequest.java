@@ -3,6 +3,7 @@ package dev.tracegate.gateway.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
 import dev.tracegate.gateway.engine.Admission;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SignedInCaller;
@@ -15,6 +16,7 @@ import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyWatch;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
@@ -240,7 +242,13 @@ final class ProxiedRequest {
         InputStream stream = body == null ? clientBody() : null;
         var sent = new UpstreamCall(client, route, evidence, context.services().resultDataBytes())
                 .send(stream, body, ruling.masking().orElse(null), ruling.passUnmaskable(), named, to);
-        if (sent != null) {
+        if (sent == null) {
+            return;
+        }
+        // A streaming answer (Server-Sent Events, a watch, a long download) is no command: without the watch, one
+        // begun before its caller's key was revoked would stream on for as long as the target sends.
+        try (KeyWatch streaming = evidence.recorder().session().signedInWith().watch(why -> sent.answer()
+                .abort(new IOException(CommandGate.revokedReason(why))))) {
             new ResponseRelay(evidence, context.services().resultDataBytes())
                     .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
         }

@@ -141,6 +141,17 @@ final class TargetAnswer implements Response.Listener {
     }
 
     /**
+     * Breaks off an answer being relayed (the key its caller signed in with no longer stands): its
+     * body stops with {@code why}, and nothing more of it reaches the caller.
+     */
+    void abort(Throwable why) {
+        Head arrived = head.getNow(null);
+        if (arrived != null) {
+            arrived.response().abort(why);
+        }
+    }
+
+    /**
      * The body as the target sends it. Closing the stream before its end aborts the exchange, so
      * the connection is closed rather than returned to the pool with a body half read.
      */

@@ -18,8 +18,9 @@ import java.util.Set;
  *
  * <p>A static key has no end of its own, so a sign-in with one lasts {@code maxSession}: gateway
  * tokens derived from it can be renewed until then, and only while the same value is configured
- * under the key's name ({@link StaticKeyVersions}): a key taken out of the configuration, or given
- * a new value (a leaked key rotated), ends them at the next restart.
+ * under the key's name with the same groups, kind and email ({@link StaticKeyVersions}): a key taken
+ * out of the configuration, given a new value (a leaked key rotated) or taken out of a group ends
+ * them at the next restart.
  */
 public final class ApiKeyVerifier implements IdentityVerifier {
 
@@ -42,7 +43,7 @@ public final class ApiKeyVerifier implements IdentityVerifier {
         for (ApiKeyConfig key : keys) {
             Identity identity = new Identity(ISSUER, "apikey:" + key.name(), key.name(), key.email(), key.groups(), key.kind());
             String value = key.key().resolve();
-            String id = versions.of(key.name(), value);
+            String id = versions.of(key.name(), value, identity);
             if (identitiesByDigest.put(digest(value), new Named(id, identity)) != null) {
                 throw new IllegalArgumentException("two identities share one key: " + key.name());
             }
@@ -64,11 +65,11 @@ public final class ApiKeyVerifier implements IdentityVerifier {
         return new SignIn(found.identity(), now, now.plus(maxSession), null, key, key);
     }
 
-    /** Tokens derived from a static key live only while the same value is configured under its name. */
+    /** Tokens derived from a static key live only while the same value is configured under its name, giving the same identity. */
     void requireConfigured(String id) throws AuthenticationException {
         if (!configured.contains(id)) {
             throw new AuthenticationException("the API key this credential was derived from is no longer configured"
-                    + " or has a new value");
+                    + " or has a new value, groups, kind or email");
         }
     }
 

@@ -3,7 +3,13 @@ package dev.tracegate.gateway.identity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,6 +29,9 @@ public final class KeyRevocations {
     private final LongSupplier nanoTime;
     private final Clock clock;
     private final AtomicLong generation = new AtomicLong();
+    private final Set<KeyWatch> watched = ConcurrentHashMap.newKeySet();
+    /** Sweeps the watched keys; started with the first watch. */
+    private ScheduledExecutorService sweeper;
 
     public KeyRevocations(ActiveKeys keys) {
         this(keys, DEFAULT_RECHECK, System::nanoTime, Clock.systemUTC());
@@ -35,9 +44,47 @@ public final class KeyRevocations {
         this.clock = clock;
     }
 
-    /** A key was revoked on this node: every session asks again before its next command. */
+    /** A key was revoked on this node: every session asks again before its next command, and every watched key at once. */
     public void revoked() {
         generation.incrementAndGet();
+        ScheduledExecutorService running = sweeperIfStarted();
+        if (running != null) {
+            running.execute(this::sweep);
+        }
+    }
+
+    /**
+     * Watches {@code key} while something of its session runs without commands ({@link KeyWatch}):
+     * {@code lapsed} is told why once the key no longer stands, within the recheck interval (at
+     * once for a revocation on this node).
+     */
+    KeyWatch watch(SessionKey key, Consumer<String> lapsed) {
+        KeyWatch watch = new KeyWatch(key, lapsed, watched);
+        watched.add(watch);
+        startSweeper();
+        return watch;
+    }
+
+    private synchronized ScheduledExecutorService sweeperIfStarted() {
+        return sweeper;
+    }
+
+    private synchronized void startSweeper() {
+        if (sweeper == null) {
+            sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("key-revocation-sweep").factory());
+            sweeper.scheduleWithFixedDelay(this::sweep, recheckNanos, recheckNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void sweep() {
+        for (KeyWatch watch : watched) {
+            try {
+                watch.check();
+            } catch (RuntimeException e) {
+                // One session's ending must not stop the sweep for the others.
+                watch.close();
+            }
+        }
     }
 
     /** What a session signed in with, to check before each of its commands: its key, or else its end. */

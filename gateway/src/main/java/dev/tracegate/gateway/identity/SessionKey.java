@@ -3,6 +3,7 @@ package dev.tracegate.gateway.identity;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What a session signed in with, kept for the session's life so that each command asks whether it
@@ -29,6 +30,14 @@ public final class SessionKey {
         this.key = key;
         this.endsAt = endsAt;
         this.revocations = revocations;
+    }
+
+    /**
+     * Watches this key while something of the session runs without commands ({@link KeyWatch});
+     * {@code lapsed} is told why once it no longer stands. Watches nothing for a sign-in without a key.
+     */
+    public KeyWatch watch(Consumer<String> lapsed) {
+        return key == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
     }
 
     /**

@@ -16,6 +16,11 @@ import javax.crypto.spec.SecretKeySpec;
  * 64 bits. Replacing a leaked key's value in the configuration then ends everything derived from the
  * old value, not only what a removed name would end; and since the HMAC is keyed, a weak static key
  * cannot be confirmed offline from the evidence that records its version by anyone without that key.
+ *
+ * <p>The version covers what the configuration gives the key as well (its groups, kind and email):
+ * a gateway token carries its groups, and an approver's vote or grant stands on the groups they
+ * signed in with, so taking a key out of a group (an approver who left the DBAs) must end what was
+ * derived from it under the old groups, as replacing its value does.
  */
 public final class StaticKeyVersions {
 
@@ -36,12 +41,16 @@ public final class StaticKeyVersions {
         return new StaticKeyVersions(secret);
     }
 
-    /** The key's name with the version of its value, as a {@link CredentialRef} id. */
-    String of(String name, String value) {
+    /** The key's name with the version of its value and of what it gives {@code identity}, as a {@link CredentialRef} id. */
+    String of(String name, String value, Identity identity) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(secret);
-            byte[] digest = mac.doFinal(value.getBytes(StandardCharsets.UTF_8));
+            mac.update(value.getBytes(StandardCharsets.UTF_8));
+            // NUL separates: no configured value, group, kind or email holds one.
+            mac.update(("\0" + String.join("\0", identity.groups().stream().sorted().toList()) + "\0\0" + identity.kind() + "\0"
+                    + (identity.email() == null ? "" : identity.email())).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal();
             return name + "." + HexFormat.of().formatHex(Arrays.copyOf(digest, VERSION_BYTES));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is built into every JDK", e);

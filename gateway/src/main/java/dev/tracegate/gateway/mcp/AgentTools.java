@@ -7,6 +7,7 @@ import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.postgres.results.ServerTextMasking;
 import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.masking.MaskingReport;
@@ -48,7 +49,7 @@ final class AgentTools {
     }
 
     /** Who calls, and in which trace. */
-    record CallContext(Identity identity, String traceparent) {
+    record CallContext(Identity identity, SessionKey key, String traceparent) {
     }
 
     /** A tool: its name, what a model reads about it, its JSON schema, and how its arguments become a plan. */
@@ -83,6 +84,7 @@ final class AgentTools {
 
     private CallToolResult call(Tool tool, McpSyncServerExchange exchange, CallToolRequest request) {
         Identity identity = (Identity) exchange.transportContext().get(McpAuthorization.IDENTITY);
+        SessionKey key = (SessionKey) exchange.transportContext().get(McpAuthorization.KEY);
         AgentSession session = sessions.find(exchange.sessionId()).filter(s -> identity != null
                 && s.identity().samePerson(identity)).orElseThrow(() -> McpError.builder(
                 McpSchema.ErrorCodes.INVALID_REQUEST).message("no MCP session for this identity").build());
@@ -109,7 +111,7 @@ final class AgentTools {
                 return failure(new ToolFailure("58000", "not run: the evidence log is unavailable"));
             }
             try {
-                ToolAnswer answer = plan.run(new CallContext(identity, traceparent));
+                ToolAnswer answer = plan.run(new CallContext(identity, key, traceparent));
                 session.ended(seq, answer.status(), answer.rows(), started, null, null);
                 return success(answer.content());
             } catch (ToolFailure f) {

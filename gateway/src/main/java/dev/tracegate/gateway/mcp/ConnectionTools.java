@@ -199,7 +199,7 @@ final class ConnectionTools {
     private QueryResult runSql(CallContext call, String connection, String sql, List<String> params, int maxRows,
                                CompletableFuture<String> approval) throws ToolFailure, IOException {
         PostgresToolClient client = PostgresToolClient.open(targets.postgres(), targets.tls(), connection,
-                services.admission().delegated().issue(call.identity()), applicationName(call));
+                services.admission().delegated().issue(call.identity(), call.key()), applicationName(call));
         CompletableFuture<String> heldFor = approval != null ? approval : new CompletableFuture<>();
         CompletableFuture<QueryResult> done = new CompletableFuture<>();
         Thread.ofVirtual().name("mcp-query").start(() -> {

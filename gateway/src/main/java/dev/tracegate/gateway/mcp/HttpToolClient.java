@@ -130,7 +130,7 @@ final class HttpToolClient {
     }
 
     private HttpResponse<InputStream> exchange(HttpRequest.Builder builder, CallContext call) throws IOException {
-        builder.header("Authorization", "Bearer " + delegated.issue(call.identity()));
+        builder.header("Authorization", "Bearer " + delegated.issue(call.identity(), call.key()));
         if (call.traceparent() != null) {
             builder.header("traceparent", call.traceparent());
         }

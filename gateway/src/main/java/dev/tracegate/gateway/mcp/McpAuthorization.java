@@ -2,6 +2,7 @@ package dev.tracegate.gateway.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.engine.SessionAdmission;
+import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.evidence.AuthFailure;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
@@ -29,6 +30,8 @@ import java.util.Map;
 final class McpAuthorization implements Filter {
 
     static final String IDENTITY = "tracegate.identity";
+    /** The key the caller signed in with ({@link SessionKey}), which the listeners running its calls check before each command. */
+    static final String KEY = "tracegate.key";
     static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,10 +54,11 @@ final class McpAuthorization implements Filter {
             error(response, 403, "plain HTTP is accepted from this machine only: use https", null);
             return;
         }
-        Identity identity = authenticate(request, response);
-        if (identity == null) {
+        SignedInCaller caller = authenticate(request, response);
+        if (caller == null) {
             return;
         }
+        Identity identity = caller.identity();
         String sessionId = request.getHeader(SESSION_HEADER);
         if (sessionId != null && !sessions.ownedBy(sessionId, identity)) {
             error(response, 404, "no such MCP session for this identity: initialize a new one", null);
@@ -70,6 +74,7 @@ final class McpAuthorization implements Filter {
             }
         }
         request.setAttribute(IDENTITY, identity);
+        request.setAttribute(KEY, caller.key());
         chain.doFilter(request, response);
         String opened = response.getHeader(SESSION_HEADER);
         if (sessionId == null && opened != null) {
@@ -81,17 +86,17 @@ final class McpAuthorization implements Filter {
         }
     }
 
-    private Identity authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private SignedInCaller authenticate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String header = request.getHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             error(response, 401, "send a bearer token: Authorization: Bearer <token>", metadataChallenge(request, null));
             return null;
         }
         try {
-            Identity identity = admission.authenticate(header.substring(7).strip(), reason -> new AuthFailure(
+            SignedInCaller caller = admission.signIn(header.substring(7).strip(), reason -> new AuthFailure(
                     SourceAddress.parse(request.getRemoteAddr()), AgentSession.PROTOCOL,
                     request.getRemoteAddr() + ":" + request.getRemotePort(), reason, Map.of("path", "/mcp")));
-            return asAgent(identity);
+            return new SignedInCaller(asAgent(caller.identity()), caller.key());
         } catch (AuthenticationException e) {
             error(response, 401, "the token was not accepted", metadataChallenge(request, "invalid_token"));
             return null;

@@ -57,6 +57,7 @@ public final class McpEngine implements AutoCloseable {
                     Object identity = request.getAttribute(McpAuthorization.IDENTITY);
                     if (identity != null) {
                         context.put(McpAuthorization.IDENTITY, identity);
+                        context.put(McpAuthorization.KEY, request.getAttribute(McpAuthorization.KEY));
                     }
                     String traceparent = request.getHeader(TRACEPARENT);
                     if (traceparent != null) {

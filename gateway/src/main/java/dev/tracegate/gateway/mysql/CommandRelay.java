@@ -96,6 +96,9 @@ final class CommandRelay {
     }
 
     /** Relays commands until the caller quits or leaves; returns why the session ended. */
+    /** A command of the caller's runs now ({@link #running}). */
+    private volatile boolean running;
+
     String run() throws IOException, EvidenceLogUnavailableException {
         while (true) {
             MysqlPacket packet = client.read();
@@ -110,8 +113,21 @@ final class CommandRelay {
             if (type == CommandType.QUIT) {
                 return "client quit";
             }
-            command(type, packet.payload());
+            running = true;
+            try {
+                command(type, packet.payload());
+            } finally {
+                running = false;
+            }
         }
+    }
+
+    /**
+     * Whether a command runs now (its answer may be streaming): not while the session waits for the
+     * caller's next command or for approvers, where the gate's check refuses what comes next.
+     */
+    boolean running() {
+        return running;
     }
 
     private void command(CommandType type, byte[] payload) throws IOException, EvidenceLogUnavailableException {
@@ -314,9 +330,11 @@ final class CommandRelay {
                 HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
                 HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
         threads.self().holding(waiting.pending());
+        running = false;
         try {
             return sessionGoesOn(gate.decided(recorder, seq, waiting, gate.await(waiting.pending(), client::look)));
         } finally {
+            running = true;
             threads.self().holding(null);
         }
     }

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.mysql;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.MysqlConnectionConfig;
 import dev.tracegate.gateway.engine.ClientInput;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
@@ -15,6 +16,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyWatch;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
@@ -47,6 +49,8 @@ final class MysqlSession implements Runnable {
     private static final int CLIENT_INTERACTION_TIMEOUT = 4031;
 
     private final Socket socket;
+    /** Why the session was ended while a command ran (its key no longer stands), or null. */
+    private volatile String revoked;
     /** The connection's place within the listener's limits: among those logging in until authenticated. */
     private final ConnectionAdmission.Ticket ticket;
     private final MysqlListener.Context context;
@@ -198,9 +202,17 @@ final class MysqlSession implements Runnable {
                          CallerThreads.Thread self) {
         UpstreamLineage lineage = context.lineage().apply(context.services()
                 .connection(subject.connection(), MysqlConnectionConfig.class).orElseThrow());
-        try {
-            return new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage,
-                    new CommandRelay.Threads(context.threads(), self)).run();
+        CommandRelay commands = new CommandRelay(context.services(), subject, recorder, channel, upstream, lineage,
+                new CommandRelay.Threads(context.threads(), self));
+        // A long result or LOAD DATA LOCAL stream is no command: without the watch, one begun before the caller's
+        // key was revoked would run to its end. The session's one thread writes to the caller, so the watch cannot
+        // tell the caller why without breaking a packet: it closes both connections, and the evidence says why.
+        try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
+            if (commands.running()) {
+                endRevoked(upstream, why);
+            }
+        })) {
+            return commands.run();
         } catch (EvidenceLogUnavailableException e) {
             // Fail closed: the command never reaches the upstream.
             LOG.error("session {}: {}", recorder.session().id(), e.getMessage());
@@ -221,7 +233,21 @@ final class MysqlSession implements Runnable {
                     + "; the result cannot be masked, the session is closed"));
             return "masking refused: " + e.getMessage();
         } catch (IOException e) {
+            if (revoked != null) {
+                return revoked;
+            }
             return socket.isClosed() ? "connection closed" : "connection lost: " + e.getMessage();
+        }
+    }
+
+    /** Ends a session whose key no longer stands while a command of it runs ({@link KeyWatch}). */
+    private void endRevoked(MysqlUpstream upstream, String why) {
+        revoked = CommandGate.revokedReason(why);
+        upstream.close();
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closed either way.
         }
     }
 

@@ -48,6 +48,11 @@ final class CommandHold {
         }
     }
 
+    /** Whether a command waits for approvers now: its approval is checked against the key when decided. */
+    boolean holding() {
+        return current != null;
+    }
+
     /** A CancelRequest for this session arrived: a held command is withdrawn instead of forwarded. */
     boolean cancel() {
         PendingApproval pending = current;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.ClientWatch;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;
@@ -19,6 +20,7 @@ import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.evidence.SourceAddress;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyWatch;
 import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
@@ -84,6 +86,8 @@ final class PostgresSession implements Runnable {
     private SSLSocket clientTls;
     private final ConnectionAdmission.Ticket admission;
     private final PostgresListener.Context context;
+    /** Why the session was ended while something ran without commands (its key no longer stands), or null. */
+    private volatile String revoked;
     private StartupDeadlines.Deadline deadline;
     /** Where an error reaches the client during start-up (plain, then TLS); null inside a TLS handshake. */
     private PgFrameWriter startupOut;
@@ -474,7 +478,17 @@ final class PostgresSession implements Runnable {
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null);
-            Ending ending = clientSide(recorder, clientRelay);
+            Ending ending;
+            try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
+                // Idle, or waiting for approvers: the check before the next command, or at the decision, refuses it
+                // and records which command was the first not to run. In this order: see ServerMessageRelay.idle().
+                boolean idle = inFlight.size() == 0 && serverRelay.idle();
+                if (!idle && !hold.holding()) {
+                    endRevoked(out, upstream, why);
+                }
+            })) {
+                ending = clientSide(recorder, clientRelay);
+            }
             clientSideDone.set(true);
             boolean released = poolKey != null
                     && released(poolKey, upstream, ending, inFlight, serverRelay, serverSide, clientKey);
@@ -486,7 +500,7 @@ final class PostgresSession implements Runnable {
             if (ending.error() != null) {
                 sendQuietly(out, ending.error());
             }
-            String reason = serverRelay.failure() != null ? serverRelay.failure() : ending.reason();
+            String reason = revoked != null ? revoked : serverRelay.failure() != null ? serverRelay.failure() : ending.reason();
             if (!serverSide.isAlive()) {
                 serverRelay.recordUnanswered(reason);
             }
@@ -557,6 +571,9 @@ final class PostgresSession implements Runnable {
             return new Ending("protocol violation: " + e.getMessage(),
                     ErrorResponse.of("FATAL", "08P01", "protocol violation: " + e.getMessage()));
         } catch (IOException e) {
+            if (revoked != null) {
+                return new Ending(revoked, null); // endRevoked told the client
+            }
             return new Ending(socket.isClosed() ? "upstream closed the connection" : "client connection lost", null);
         }
     }
@@ -583,6 +600,22 @@ final class PostgresSession implements Runnable {
         synchronized (out) {
             sendQuietly(out, ErrorResponse.of("FATAL", "57P05", "terminating connection due to idle-session timeout: "
                     + reason));
+        }
+        closeQuietly(socket);
+    }
+
+    /**
+     * The key the session signed in with no longer stands while something runs without commands
+     * (a COPY the client streams, a long statement or result): the client is told (under the lock
+     * the server side writes under), and both connections are closed, which ends the COPY or
+     * statement on the server and the relay's reads. Checking before each command alone would let
+     * it run on.
+     */
+    private void endRevoked(PgFrameWriter out, UpstreamConnection upstream, String why) {
+        revoked = CommandGate.revokedReason(why);
+        upstream.close();
+        synchronized (out) {
+            sendQuietly(out, ErrorResponse.of("FATAL", "28000", "tracegate: " + revoked));
         }
         closeQuietly(socket);
     }

@@ -179,13 +179,28 @@ public final class SessionRecorder {
 
     /** A held class of command ran without asking, under an earlier time-boxed grant. */
     public void granted(long sequence, String grantId, String grantedBy, String rule) {
+        log.append(event(EventType.APPROVAL_DECIDED, commandTraces.get(sequence), grantDetail(sequence, "granted", grantId, grantedBy, rule)));
+    }
+
+    /**
+     * A grant that has not expired would have let command {@code seq} run, but its approvers'
+     * sign-in no longer stands (ended, or its key revoked): the command waits for approvers, and
+     * the evidence says why the grant did not count.
+     */
+    public void grantLapsed(long sequence, String grantId, String grantedBy, String rule, String why) {
+        ObjectNode detail = grantDetail(sequence, "grant_lapsed", grantId, grantedBy, rule);
+        detail.put("why", why);
+        log.append(event(EventType.APPROVAL_DECIDED, commandTraces.get(sequence), detail));
+    }
+
+    private static ObjectNode grantDetail(long sequence, String outcome, String grantId, String grantedBy, String rule) {
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("seq", sequence);
-        detail.put("outcome", "granted");
+        detail.put("outcome", outcome);
         detail.put("id", grantId);
         detail.put("granted_by", grantedBy);
         detail.put("rule", rule);
-        log.append(event(EventType.APPROVAL_DECIDED, commandTraces.get(sequence), detail));
+        return detail;
     }
 
     public void result(ResultRecord result) {

@@ -118,7 +118,9 @@ final class CallerSignIn {
             detail.put("key_id", proved.keyId());
         }
         recorder.opened(detail);
-        session.setAttribute(SshCaller.KEY, new SshCaller(identity, connection, recorder, place, session));
+        SshCaller caller = new SshCaller(identity, connection, recorder, place, session);
+        session.setAttribute(SshCaller.KEY, caller);
+        caller.endWhenRevoked(proved.caller().key());
     }
 
     /** Ends the SSH session, telling the client why in the disconnect message it prints. */

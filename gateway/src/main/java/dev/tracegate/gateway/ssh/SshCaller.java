@@ -1,8 +1,11 @@
 package dev.tracegate.gateway.ssh;
 
 import dev.tracegate.gateway.config.SshConnectionConfig;
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyWatch;
+import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Subject;
 import java.io.IOException;
@@ -34,6 +37,8 @@ final class SshCaller {
     private ClientSession upstream;
     /** The caller's agent, proxied, once policy allowed agent forwarding on this session. */
     private volatile AgentServerProxy agent;
+    /** Watches the key the caller signed in with while channels run between requests; closed with the session. */
+    private volatile KeyWatch keyWatch;
     /** Where the host listens for this caller ({@code ssh -R}), as {@code address:port}. */
     private final Set<String> listening = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The caller's side of the SSH connection, to open {@code forwarded-tcpip} channels on. */
@@ -135,10 +140,26 @@ final class SshCaller {
         }
     }
 
+    /**
+     * Ends the whole session, with whatever runs in it (a shell, a long command, a forward, sftp),
+     * once the key the caller signed in with no longer stands: keystrokes and forwarded bytes are
+     * not requests, so the check before each request alone would let them run on.
+     */
+    void endWhenRevoked(SessionKey key) {
+        keyWatch = key.watch(why -> end(CommandGate.revokedReason(why)));
+        if (closed.isDone()) {
+            keyWatch.close();
+        }
+    }
+
     /** Ends the upstream session and the evidence session, once. */
     void close(String reason) {
         if (!closed.complete(reason)) {
             return;
+        }
+        KeyWatch watch = keyWatch;
+        if (watch != null) {
+            watch.close();
         }
         synchronized (this) {
             if (upstream != null) {

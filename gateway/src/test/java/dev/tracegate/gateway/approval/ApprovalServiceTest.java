@@ -299,6 +299,22 @@ class ApprovalServiceTest {
                 .isInstanceOf(ApprovalException.class).hasMessageContaining("positive");
     }
 
+    /** A service whose service-account keys are all active but those in {@code revoked} (read at each use). */
+    private ApprovalService serviceRevoking(Set<String> revoked, String node) {
+        ActiveKeys serviceAccountKeys = key -> {
+            if (revoked.contains(key.id())) {
+                throw new AuthenticationException("service-account key " + key.id() + " is revoked");
+            }
+        };
+        return new ApprovalService(fixtures.log, clock, List.of(), null, node, Duration.ofHours(1), 8, serviceAccountKeys);
+    }
+
+    /** Signed in through a gateway token derived from service-account key {@code keyId}. */
+    private SignIn serviceAccountSignIn(Identity who, String keyId, Instant end) {
+        return new SignIn(who, clock.instant(), end, null, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, keyId),
+                new CredentialRef(CredentialRef.GATEWAY_TOKEN, "t-" + keyId));
+    }
+
     /** A DBA signed in with an OIDC token that ends at {@code end}: nothing says they are a DBA after it. */
     private SignIn oidcSignIn(Identity who, Instant end) {
         return new SignIn(who, clock.instant(), end, null, null, new CredentialRef(CredentialRef.OIDC_TOKEN, "jti-" + who.subject()));
@@ -331,20 +347,49 @@ class ApprovalServiceTest {
     }
 
     @Test
+    void aGrantEndsNoLaterThanTheSignInItsApproverApprovedWithAndTheEvidenceSaysSo() throws Exception {
+        PendingApproval pending = approvals.request(ddl(ANALYST, "s1", ONE_DBA));
+        Instant tokenEnds = clock.instant().plus(Duration.ofMinutes(10));
+
+        approvals.approve(pending.id(), oidcSignIn(DBA, tokenEnds), "migration window", Duration.ofHours(2));
+
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).get()
+                .extracting(Grant::expiresAt).as("after it, nothing says she is still a DBA").isEqualTo(tokenEnds);
+        JsonNode grant = fixtures.events().getLast().path("detail").path("grant");
+        assertThat(grant.path("expires_at").asText()).isEqualTo(tokenEnds.toString());
+        assertThat(grant.path("ends_with_sign_in_of").asText()).isEqualTo(DBA.issuer() + "|" + DBA.subject());
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(approvals.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isEmpty();
+    }
+
+    @Test
+    void aGrantLapsesWhenAKeyItsApproverApprovedWithIsRevoked() throws Exception {
+        Set<String> revoked = ConcurrentHashMap.newKeySet();
+        try (ApprovalService service = serviceRevoking(revoked, "grant-keys-node")) {
+            PendingApproval pending = service.request(ddl(ANALYST, "s1", ONE_DBA));
+            service.approve(pending.id(), serviceAccountSignIn(DBA, "k2", clock.instant().plus(Duration.ofHours(12))), "ok",
+                    Duration.ofHours(1));
+            assertThat(service.activeGrant(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA)).isPresent();
+
+            revoked.add("k2");
+
+            GrantCoverage coverage = service.grantCoverage(ANALYST, "shop", "ddl", "hold-ddl", ONE_DBA);
+            assertThat(coverage.covering()).isEmpty();
+            assertThat(coverage.lapsed()).singleElement().satisfies(lapsed -> {
+                assertThat(lapsed.grant().id()).isEqualTo(pending.id());
+                assertThat(lapsed.why()).isEqualTo("the approval of " + DBA.issuer() + "|" + DBA.subject()
+                        + " no longer stands: the key it was given with is no longer active: service-account key k2 is revoked");
+            });
+        }
+    }
+
+    @Test
     void anEarlierVoteWhoseKeyWasRevokedDoesNotCountAtTheDecidingVote() throws Exception {
         Set<String> revoked = ConcurrentHashMap.newKeySet();
-        ActiveKeys serviceAccountKeys = key -> {
-            if (revoked.contains(key.id())) {
-                throw new AuthenticationException("service-account key " + key.id() + " is revoked");
-            }
-        };
-        try (ApprovalService service = new ApprovalService(fixtures.log, clock, List.of(), null, "keys-node", Duration.ofHours(1), 8,
-                serviceAccountKeys)) {
+        try (ApprovalService service = serviceRevoking(revoked, "keys-node")) {
             PendingApproval pending = service.request(ddl(ANALYST, "s1", TWO_PEOPLE));
             Instant later = clock.instant().plus(Duration.ofHours(1));
-            service.approve(pending.id(), new SignIn(DBA, clock.instant(), later, null,
-                    new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1"), new CredentialRef(CredentialRef.GATEWAY_TOKEN, "t1")),
-                    "ok", null);
+            service.approve(pending.id(), serviceAccountSignIn(DBA, "k1", later), "ok", null);
             revoked.add("k1");
 
             service.approve(pending.id(), oidcSignIn(SECURITY, later), "ok", null);

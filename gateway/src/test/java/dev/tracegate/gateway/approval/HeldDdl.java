@@ -43,6 +43,16 @@ public final class HeldDdl {
         });
     }
 
+    /** A statement running on another thread and the approval it waits for. */
+    public record Held(CompletableFuture<Void> run, PendingApproval pending) {
+    }
+
+    /** Runs {@code statement} on another thread and returns once it waits for approvers. */
+    public static Held hold(TestGateway gateway, Statement sql, String statement) {
+        CompletableFuture<Void> run = runAsync(sql, statement);
+        return new Held(run, awaitPending(gateway));
+    }
+
     /** The first statement waiting for approvers, once there is one. */
     public static PendingApproval awaitPending(TestGateway gateway) {
         return Awaitility.await().atMost(30, TimeUnit.SECONDS)

@@ -450,6 +450,42 @@ class HttpGatewayTest {
     }
 
     @Test
+    void aStreamingAnswerEndsWhenItsCallersKeyIsRevoked() throws Exception {
+        upstream.route("/ticks", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int tick = 0; tick < 400; tick++) {
+                    out.write(("data: tick " + tick + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException | IOException e) {
+                // The gateway broke off the exchange.
+            }
+        });
+        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
+                .create(new NewServiceAccountKey("http-streaming", List.of("analysts"), "service", null, null, null));
+        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks", key.secret()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (InputStream body = stream.body()) {
+            assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
+            assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().apiPort()
+                    + "/api/service-accounts/keys/" + key.key().id())).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                    .DELETE().build()).statusCode()).isEqualTo(200);
+            long revokedAt = System.nanoTime();
+            try {
+                body.readAllBytes();
+            } catch (IOException brokenOff) {
+                // Broken off rather than ended: either way the stream is over.
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the stream ends with the key, not after 40 s")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void aHeldPutWaitsForItsApproval() throws Exception {
         CompletableFuture<HttpResponse<String>> put = CLIENT.sendAsync(request("/svc/echo/7?owner=ada@example.com",
                 TestGateway.ALICE_TOKEN).header("Content-Type", "application/json")

@@ -9,6 +9,9 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class KeyRevocationsTest {
 
-    private final Set<String> revoked = new HashSet<>();
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lookups = new AtomicInteger();
     private final AtomicLong now = new AtomicLong();
     private static final Identity PERSON = new Identity("https://idp.example.com", "00u-ada", "Ada", null, List.of("dba"), "human");
@@ -54,6 +57,21 @@ class KeyRevocationsTest {
         assertThatThrownBy(session::requireStanding).isInstanceOf(AuthenticationException.class)
                 .hasMessage("service account key revoked");
         assertThatThrownBy(session::requireStanding).as("and stays refused").isInstanceOf(AuthenticationException.class);
+    }
+
+    @Test
+    void aWatchedKeyRevokedHereTellsItsSessionOnceAtOnceAndAClosedWatchNothing() throws Exception {
+        CompletableFuture<String> running = new CompletableFuture<>();
+        CompletableFuture<String> ended = new CompletableFuture<>();
+        KeyWatch watched = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(running::complete);
+        revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(ended::complete).close();
+
+        revoked.add("k3");
+        revocations.revoked(); // the clock stands still here: only the revocation itself starts the sweep
+
+        assertThat(running.get(5, TimeUnit.SECONDS)).isEqualTo("service account key revoked");
+        assertThat(ended).as("a session that ended is not told").isNotDone();
+        watched.close();
     }
 
     @Test

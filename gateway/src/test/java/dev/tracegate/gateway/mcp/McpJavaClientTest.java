@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.GatewayApi;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionQueries;
 import io.modelcontextprotocol.client.McpClient;
@@ -258,6 +259,33 @@ class McpJavaClientTest {
                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'mcp_held' AND column_name = 'note'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aHeldCallApprovedAfterTheAgentsKeyWasRevokedDoesNotRun() throws Exception {
+        GatewayApi api = new GatewayApi(gateway);
+        JsonNode agent = api.serviceAccount("mcp-agent-leaving", "analysts", "agent");
+        String id;
+        try (McpSyncClient client = client(agent.path("secret").asText())) {
+            JsonNode answer = content(client.callTool(new CallToolRequest("query", Map.of("connection", "app",
+                    "sql", "ALTER TABLE mcp_held ADD COLUMN IF NOT EXISTS after_revocation text"))));
+            assertThat(answer.path("status").asText()).isEqualTo("held");
+            id = answer.path("approval").asText();
+            assertThat(gateway.gateway().approvals().find(id).orElseThrow().request().requester().subject())
+                    .as("the agent asks, not the MCP engine").isEqualTo("sa:mcp-agent-leaving");
+
+            api.revokeKey(agent);
+            gateway.gateway().approvals().approve(id, DBA, "planned", null);
+        }
+
+        JsonNode refused = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> gateway.events("command.blocked", 0).stream()
+                .map(e -> e.path("detail")).filter(d -> d.path("approval").asText().equals(id)).findFirst().orElse(null), d -> d != null);
+        assertThat(refused.path("outcome").asText()).isEqualTo("revoked");
+        try (Connection direct = TestTarget.direct(); ResultSet rs = direct.createStatement().executeQuery("SELECT count(*)"
+                + " FROM information_schema.columns WHERE table_name = 'mcp_held' AND column_name = 'after_revocation'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("the approved statement never reached the database").isZero();
         }
     }
 

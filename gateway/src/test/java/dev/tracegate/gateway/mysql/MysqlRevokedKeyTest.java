@@ -18,8 +18,10 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +94,45 @@ class MysqlRevokedKeyTest {
             assertThat(withKey.isValid(5)).as("ended within the key cache's time, not at the client's leisure").isFalse();
         }
         assertRecorded("sa:mysql-elsewhere");
+    }
+
+    @Test
+    void aResultStreamingWhenItsKeyIsRevokedIsBrokenOffWithTheSession() throws Exception {
+        JdbcServiceAccountStore store = new JdbcServiceAccountStore(fixture.gateway.gateway().store().dataSource());
+        CreatedServiceAccountKey key = store.create(new NewServiceAccountKey("mysql-streaming", List.of(), "service", null,
+                null, null));
+        long rowsRead = 0;
+        try (Connection withKey = fixture.connect(key.secret()); Statement statement = withKey.createStatement()) {
+            statement.setFetchSize(1); // Connector/J streams: the server's rows wait in the sockets while this reads
+            // A million rows of 200 bytes (not a recursive CTE: the server stops one at its recursion limit).
+            try (ResultSet rows = statement.executeQuery("WITH d AS (SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2"
+                    + " UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7"
+                    + " UNION ALL SELECT 8 UNION ALL SELECT 9) SELECT a.d, REPEAT('x', 200) FROM d a, d b, d c, d e, d f, d g")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(api(HttpRequest.newBuilder(api("/api/service-accounts/keys/" + key.key().id()))
+                        .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE()).statusCode()).isEqualTo(200);
+                long revokedAt = System.nanoTime();
+                try {
+                    while (rows.next()) {
+                        if (++rowsRead % 1000 == 0) {
+                            Thread.sleep(10); // a client that reads at its own pace: the result takes a while
+                        }
+                    }
+                } catch (SQLException brokenOff) {
+                    assertThat(brokenOff.getMessage()).as("broken off by the gateway, not refused by the server")
+                            .doesNotContain("syntax").doesNotContain("recurs");
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("ended with the key, not at the result's end")
+                        .isLessThan(Duration.ofSeconds(20));
+            }
+        } catch (SQLException closing) {
+            // Connector/J reports the gateway's end of the connection again as it closes it.
+        }
+        assertThat(rowsRead).as("the result did not run to its end (%d rows read)", rowsRead).isLessThan(999_999);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> TestGateway.eventsOfType(
+                fixture.gateway.gateway().evidence(), EventType.SESSION_CLOSE).stream().anyMatch(event ->
+                event.path("actor").path("sub").asText().equals("sa:mysql-streaming")
+                        && event.path("detail").path("reason").asText().contains(REVOKED)));
     }
 
     private static void assertRefusedAndEnded(Connection session) throws SQLException {

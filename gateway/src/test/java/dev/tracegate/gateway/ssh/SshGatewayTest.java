@@ -1012,21 +1012,48 @@ class SshGatewayTest {
 
                 revokeKey(keyId);
 
+                // The session ends at the revocation (KeyWatch), or at the latest at this request, refused.
                 assertThatThrownBy(() -> session.executeRemoteCommand("echo after-revocation-must-not-run"))
-                        .isInstanceOf(java.io.IOException.class);
+                        .isInstanceOfAny(java.io.IOException.class, IllegalStateException.class);
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !session.isOpen());
             }
         }
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
                 .anyMatch(e -> e.path("actor").path("sub").asText().equals("sa:ssh-revoked")
                         && e.path("detail").path("reason").asText().contains(revokedReason)));
+        long recorded = gateway.events("command", 0).stream().filter(e -> e.toString().contains("after-revocation-must-not-run")).count();
         assertThat(gateway.events("command.blocked", 0)).filteredOn(e -> e.path("actor").path("sub").asText()
-                .equals("sa:ssh-revoked")).singleElement().satisfies(e -> {
+                .equals("sa:ssh-revoked")).as("a request recorded after the revocation is refused").hasSize((int) recorded)
+                .allSatisfy(e -> {
                     assertThat(e.path("detail").path("outcome").asText()).isEqualTo("revoked");
                     assertThat(e.path("detail").path("reason").asText()).contains(revokedReason);
                 });
-        assertThat(gateway.events("command", 0)).filteredOn(e -> e.toString().contains("after-revocation-must-not-run"))
-                .as("recorded before it was refused").hasSize(1);
+    }
+
+    @Test
+    void aCommandAlreadyRunningWhenItsKeyIsRevokedIsEndedWithItsSession() throws Exception {
+        JsonNode created = analystServiceAccount("ssh-revoked-running");
+        String secret = created.path("secret").asText();
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina, secret);
+                 var output = new java.io.ByteArrayOutputStream();
+                 var channel = session.createExecChannel("echo started; sleep 40; echo outlived-its-key")) {
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("started"));
+
+                revokeKey(created.path("key").path("id").asText());
+
+                Awaitility.await("the running command ends with the session").atMost(Duration.ofSeconds(10))
+                        .until(() -> !session.isOpen());
+                assertThat(output.toString()).doesNotContain("outlived-its-key");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
+                .anyMatch(e -> e.path("actor").path("sub").asText().equals("sa:ssh-revoked-running") && e.path("detail")
+                        .path("reason").asText().contains("the credential this session signed in with was revoked")));
     }
 
     /**
