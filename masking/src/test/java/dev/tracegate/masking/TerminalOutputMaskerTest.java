@@ -153,6 +153,11 @@ class TerminalOutputMaskerTest {
         assertThat(paused("card: four one one one, one one one one, ", "one one one one, one one one one\ndone\n"))
                 .isEqualTo("card: [CARD]\ndone\n");
         assertThat(paused("phone five five five two six seven ", "one two three four\n")).isEqualTo("phone [PHONE]\n");
+        // read out in pairs and groups: a tail of tens, teens, hundreds and "and" is held as digit words are
+        assertThat(paused("card: forty-one eleven, eleven ", "eleven, eleven eleven, eleven eleven\ndone\n"))
+                .isEqualTo("card: [CARD]\ndone\n");
+        assertThat(paused("card: four thousand one hundred and ", "eleven, eleven eleven, eleven eleven, eleven eleven\n"))
+                .isEqualTo("card: [CARD]\n");
     }
 
     @Test
