@@ -53,6 +53,10 @@ class HttpMaskedBodyFormTest {
             """;
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
+    private static final String WRITTEN_TO_BE_READ = "{\"style\": \"a::after { content: 'ada\\\\40 example.com' }\","
+            + " \"link\": \"https://shop.example/out?to=ada%252540example.com\","
+            + " \"said\": \"card forty-one eleven eleven eleven, eleven eleven eleven eleven\","
+            + " \"record\": \"00004111111111111111\", \"label\": \"x4111111111111111\"}";
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
     /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
     private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
@@ -130,6 +134,10 @@ class HttpMaskedBodyFormTest {
             String padding = query(exchange) == null ? "" : ",\n  \"rows\": [" + "\"row\", ".repeat(12_000) + "\"end\"]";
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, (SPACED + padding + " }").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/written", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/broken", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -433,6 +441,26 @@ class HttpMaskedBodyFormTest {
                 TestGateway.ADMIN_TOKEN, "Content-Encoding", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(clear.statusCode()).isEqualTo(200);
         assertThat(new String(gunzip(upstream.received.getLast().body()), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+    }
+
+    /**
+     * Values written as a reader reads them but no detector did before 2026-12-06, in a JSON body's strings and
+     * echoed back: a CSS escape of the {@code @}, an address URL-encoded twice in a link, a card number read out in
+     * pairs, one padded with zeros to a field's width and one glued to a label. Neither the target nor the caller
+     * sees them.
+     */
+    @Test
+    void valuesWrittenToBeReadAreMaskedInAJsonBodyBothWays() throws Exception {
+        HttpResponse<String> echoed = CLIENT.send(post("application/json", WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8),
+                TestGateway.ALICE_TOKEN), HttpResponse.BodyHandlers.ofString());
+        assertThat(echoed.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> answered = get("/svc/written", TestGateway.ALICE_TOKEN);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(text(get("/svc/written", TestGateway.ADMIN_TOKEN))).isEqualTo(WRITTEN_TO_BE_READ);
+        for (String seen : List.of(upstream.received.getLast().text(), text(answered))) {
+            assertThat(seen).doesNotContain("ada").doesNotContain("forty").doesNotContain("4111111111111111")
+                    .containsPattern("\"record\": ?\"\\[CARD]\"").containsPattern("\"label\": ?\"x\\[CARD]\"");
+        }
     }
 
     @Test
