@@ -53,6 +53,8 @@ class HttpMaskedBodyFormTest {
             """;
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
+    private static final String KEY_FILE = "id: deploy\n-----BEGIN PRIVATE KEY-----\n"
+            + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n".repeat(6) + "AB12==\n-----END PRIVATE KEY-----\ndone\n";
     private static final String WRITTEN_TO_BE_READ = "{\"style\": \"a::after { content: 'ada\\\\40 example.com' }\","
             + " \"link\": \"https://shop.example/out?to=ada%252540example.com\","
             + " \"said\": \"card forty-one eleven eleven eleven, eleven eleven eleven eleven\","
@@ -134,6 +136,10 @@ class HttpMaskedBodyFormTest {
             String padding = query(exchange) == null ? "" : ",\n  \"rows\": [" + "\"row\", ".repeat(12_000) + "\"end\"]";
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, (SPACED + padding + " }").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/keyfile", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, KEY_FILE.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -461,6 +467,23 @@ class HttpMaskedBodyFormTest {
             assertThat(seen).doesNotContain("ada").doesNotContain("forty").doesNotContain("4111111111111111")
                     .containsPattern("\"record\": ?\"\\[CARD]\"").containsPattern("\"label\": ?\"x\\[CARD]\"");
         }
+    }
+
+    /**
+     * A private key in a text body ({@code GET} of a key file, a deploy key posted to a service) is masked line by
+     * line, as text bodies are: before 2026-12-06 its header line was masked and every line of the key after it
+     * reached the target and the caller in clear. The lines after the header are the key's through its END line.
+     */
+    @Test
+    void aPrivateKeyInATextBodyIsMaskedOnEveryLineBothWays() throws Exception {
+        HttpResponse<String> sent = CLIENT.send(post("text/plain", KEY_FILE.getBytes(StandardCharsets.UTF_8),
+                TestGateway.ALICE_TOKEN), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).isEqualTo(200);
+        HttpResponse<byte[]> answered = get("/svc/keyfile", TestGateway.ALICE_TOKEN);
+        assertThat(text(get("/svc/keyfile", TestGateway.ADMIN_TOKEN))).isEqualTo(KEY_FILE);
+        String masked = "id: deploy\n" + "[SECRET]\n".repeat(9) + "done\n";
+        assertThat(upstream.received.getLast().text()).isEqualTo(masked);
+        assertThat(text(answered)).isEqualTo(masked);
     }
 
     @Test
