@@ -39,6 +39,13 @@ public final class CardDetector implements Detector {
     private static final String LOOSE_SEPARATORS = " \t-";
     /** Separators that also write versions, dates and paths: accepted only between groups of four. */
     private static final String STRICT_SEPARATORS = "._/";
+    /**
+     * Marks no number format writes between a card's groups, which a person uses to get one past a
+     * filter ({@code 4111*1111*1111*1111}): accepted between groups of four after a card word only,
+     * since {@code :} also writes times and addresses. {@code , ; |} are left out: they separate a
+     * row's numbers, and one group of four numbers in thirty-three is a card by Luhn and range.
+     */
+    private static final String WORD_GATED_SEPARATORS = "~*:='";
 
     @Override
     public boolean mayMatch(TextFacts facts) {
@@ -185,8 +192,8 @@ public final class CardDetector implements Detector {
                 break;
             }
             char kind = kindOf(text.charAt(runEnd));
-            if (separator != 0 && kind != separator) {
-                break;
+            if ((separator != 0 && kind != separator) || (WORD_GATED_SEPARATORS.indexOf(kind) >= 0 && runEnd - position != 4)) {
+                break; // such a mark separates groups of four only: 347403459011431=030 is a card and a number
             }
             separator = kind;
             position = next;
@@ -201,6 +208,10 @@ public final class CardDetector implements Detector {
             }
             if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(groupStarts, groupEnds, g)) {
                 continue; // dots, underscores and slashes separate a card's digits only in fours
+            }
+            if (g > 0 && WORD_GATED_SEPARATORS.indexOf(separator) >= 0
+                    && (!inFours(groupStarts, groupEnds, g) || !cardWordBefore(text, start))) {
+                continue;
             }
             if (!Chars.numberMayEndAt(text, end)) {
                 continue; // a shorter prefix may still end at a space between groups
@@ -238,7 +249,7 @@ public final class CardDetector implements Detector {
             return -1;
         }
         char c = text.charAt(i);
-        if (STRICT_SEPARATORS.indexOf(c) >= 0) {
+        if (STRICT_SEPARATORS.indexOf(c) >= 0 || WORD_GATED_SEPARATORS.indexOf(c) >= 0) {
             return i + 1;
         }
         int end = i;

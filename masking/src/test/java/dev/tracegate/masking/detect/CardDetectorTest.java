@@ -58,6 +58,17 @@ class CardDetectorTest {
                         "4111111111111111", "000000000000005555555555554444");
     }
 
+    /** Groups of four apart by a mark no number format writes, after a card word (in clear before 2026-12-06). */
+    @Test
+    void groupsOfFourApartByAnUnusualMarkAfterACardWordAreACard() {
+        for (String card : new String[] {"4111*1111*1111*1111", "4111~1111~1111~1111", "4111:1111:1111:1111",
+            "4111=1111=1111=1111", "4111'1111'1111'1111"}) {
+            assertThat(Finds.of(detector, "card " + card + " ok")).as(card).containsExactly(card);
+            assertThat(Finds.of(detector, "at " + card + " ok")).as(card).isEmpty();
+        }
+        assertThat(Finds.of(detector, "card 4111*1111*11111*111, card 4111,1111,1111,1111; card 4111|1111|1111|1111")).isEmpty();
+    }
+
     /**
      * Glued to a word for another kind of number (as after one), to a hex literal's {@code 0x}, or inside
      * a word of hex digits (a commit id, a digest, UTF-16 in hex), decimal digits are no card.
