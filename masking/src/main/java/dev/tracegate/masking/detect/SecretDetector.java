@@ -602,8 +602,9 @@ public final class SecretDetector implements Detector {
         int headerEnd = labelEnd + 5;
         List<int[]> lines = new ArrayList<>();
         int p = psqlColumnsAfter(text, headerEnd);
+        int rowColumn = columnsBefore(text, i);
         while (lines.size() < MAX_PEM_LINES) {
-            int next = skipPemSeparators(text, p);
+            int next = pastColumnsBefore(text, p, skipPemSeparators(text, p), rowColumn);
             // Lines are separated from what comes before them, unless the key's line breaks were
             // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
             boolean glued = next == p && p < text.length() && (startsWith(text, p, endMarker)
@@ -658,6 +659,47 @@ public final class SecretDetector implements Detector {
             }
         }
         return headerEnd;
+    }
+
+    /**
+     * Where a key's header stands on its line when a table's other columns come before it (psql's
+     * aligned {@code  0 | -----BEGIN ...}, a MySQL client's {@code | 0 | -----BEGIN ...}): the key one
+     * line a row, each row's line after the same columns, which the table aligns. -1 when nothing but
+     * white space, or no column rule right before the header, is before it on its line.
+     */
+    private static int columnsBefore(CharSequence text, int header) {
+        int lineStart = header;
+        while (lineStart > 0 && header - lineStart < MAX_VALUE && text.charAt(lineStart - 1) != '\n') {
+            lineStart--;
+        }
+        int column = header - lineStart;
+        boolean rule = column >= 2 && text.charAt(header - 1) == ' '
+                && (text.charAt(header - 2) == '|' || text.charAt(header - 2) == '\u2502');
+        return rule && (lineStart == 0 || text.charAt(lineStart - 1) == '\n') ? column : -1;
+    }
+
+    /**
+     * Past the columns a table prints before each row's line of a key ({@link #columnsBefore}):
+     * {@code next} when {@code column} is -1 or the line that starts between {@code p} and {@code next}
+     * has no column rule where the header's line has one.
+     */
+    private static int pastColumnsBefore(CharSequence text, int p, int next, int column) {
+        if (column < 0) {
+            return next;
+        }
+        int lineStart = -1;
+        for (int k = next - 1; k >= p; k--) {
+            if (text.charAt(k) == '\n') {
+                lineStart = k + 1;
+                break;
+            }
+        }
+        int keyStart = lineStart + column;
+        if (lineStart < 0 || keyStart > text.length() || next > keyStart || indexOf(text, "\n", lineStart, keyStart) >= 0) {
+            return next;
+        }
+        char rule = text.charAt(keyStart - 2);
+        return (rule == '|' || rule == '\u2502') && text.charAt(keyStart - 1) == ' ' ? keyStart : next;
     }
 
     private static boolean linesBeforeEndAreKeyShaped(List<int[]> lines) {
