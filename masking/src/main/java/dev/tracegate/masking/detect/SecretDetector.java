@@ -783,7 +783,8 @@ public final class SecretDetector implements Detector {
     }
 
     /**
-     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
+     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, a
+     * comma or a semicolon (the lines joined by {@code string_agg} or as a CSV row's fields), or
      * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
      * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON); or the
      * frame a tool prints around each line of a value ({@link #isLineFrame}).
@@ -793,8 +794,8 @@ public final class SecretDetector implements Detector {
             return 0;
         }
         char c = text.charAt(p);
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || isLineFrame(text, p)) {
-            return 1;
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == ',' || c == ';' || isLineFrame(text, p)) {
+            return 1; // a comma or a semicolon: the lines aggregated (string_agg(line, ',')) or a CSV row of them
         }
         int q = p;
         while (q < text.length() && text.charAt(q) == '\\' && q - p < 8) {
