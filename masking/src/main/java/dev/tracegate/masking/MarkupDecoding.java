@@ -117,6 +117,9 @@ final class MarkupDecoding {
         char kind = i + 1 < n ? text.charAt(i + 1) : 0;
         int value = -1;
         int end = -1;
+        if (kind == '\\' && i + 2 < n && (text.charAt(i + 2) == 'u' || text.charAt(i + 2) == 'x')) {
+            return escape(text, i + 1); // escaped again, \\u0040 in a JSON text of a JavaScript string: what a second decoding reads
+        }
         if ((kind == 'u' || kind == 'x') && i + 2 < n && text.charAt(i + 2) == '{') {
             int close = i + 3;
             while (close < n && close - i - 3 < 6 && hex(text.charAt(close)) >= 0) {
@@ -269,6 +272,15 @@ final class MarkupDecoding {
     /** {@code &#64;}, {@code &#x40;} (the {@code ;} may be left out, as browsers allow) or a named one: {@code end << 32 | codePoint}, or -1. */
     private static long characterReference(String text, int i) {
         int n = text.length();
+        if (startsWith(text, i, "&amp;")) {
+            // escaped again, as HTML escaped twice writes a reference (&amp;#64;, &amp;amp;#64;, &amp;commat;):
+            // what a second decoding reads; &amp; alone is left as written
+            int again = i + 4;
+            while (startsWith(text, again + 1, "amp;")) {
+                again += 4;
+            }
+            return characterReference(text, again);
+        }
         if (i + 2 < n && text.charAt(i + 1) == '#') {
             boolean hexadecimal = text.charAt(i + 2) == 'x' || text.charAt(i + 2) == 'X';
             int start = i + (hexadecimal ? 3 : 2);
@@ -392,5 +404,9 @@ final class MarkupDecoding {
             return c - 'a' + 10;
         }
         return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    private static boolean startsWith(String text, int at, String prefix) {
+        return at >= 0 && text.startsWith(prefix, at);
     }
 }
