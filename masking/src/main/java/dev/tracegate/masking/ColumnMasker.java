@@ -227,6 +227,17 @@ public final class ColumnMasker {
     }
 
     /**
+     * A value that is a line of a private key block an earlier value of this column opened ({@link
+     * KeyBlockAcrossValues}): masked whole as a secret, whatever a scan of it alone would find.
+     */
+    public CellResult maskKeyLine(String value, MaskingReport report) {
+        CellResult result = masked(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET),
+                Map.of(EntityType.SECRET.name(), 1));
+        report.record(location, result);
+        return result;
+    }
+
+    /**
      * The answer for a value of this column that arrived in a form the masker cannot read (a
      * binary-format cell of a type with no text decoding): the profile's {@link Limits#unmaskable()},
      * NULL or passed through, and reported. Columns that never change values pass.

@@ -294,6 +294,8 @@ public final class JsonMasking {
         boolean secretItem;
         /** An array of Kubernetes Secrets: a {@code SecretList}'s {@code items}. */
         boolean secretItems;
+        /** An array's private key block, one line an element, that an earlier string opened (null until a secret is found in one). */
+        KeyBlockAcrossValues keyBlock;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
         /**
@@ -631,6 +633,7 @@ public final class JsonMasking {
             frame.pendingKey = null;
             frame.pendingSegment = null;
             frame.pendingField = null;
+            frame.keyBlock = null;
             frame.fields = 0;
             frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
@@ -707,8 +710,21 @@ public final class JsonMasking {
             if (text && embedded(value)) {
                 return;
             }
+            KeyBlockAcrossValues keyBlock = text && depth > 0 ? stack[depth - 1].keyBlock : null;
+            if (keyBlock != null && keyBlock.isOpen() && keyBlock.continuedBy(value)) {
+                out.replace(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET));
+                masked(EntityType.SECRET.name());
+                return;
+            }
             ContentScanner.Outcome outcome = token == JsonToken.VALUE_NUMBER_FLOAT ? scanWholeNumber(value)
                     : scanUnlessClean(value);
+            if (outcome != null && text && depth > 0 && stack[depth - 1].array
+                    && outcome.findings().containsKey(EntityType.SECRET.name())) {
+                // a key's header is a secret find: the key's lines may follow it in the next elements
+                Frame array = stack[depth - 1];
+                array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
+                array.keyBlock.afterSecret(value);
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);

@@ -6,7 +6,8 @@ import java.util.Set;
 /**
  * What a browser, a JSON or JavaScript parser or a URL decoder shows of a text: HTML character
  * references decoded ({@code &#52;&#49;...}, {@code &#x40;}, {@code &nbsp;}), {@literal \}u0034
- * and {@literal \}x34 escapes, {@code %34} URL encoding (once: {@code %2540} reads as {@code %40}),
+ * and {@literal \}x34 escapes (CSS's {@literal \}34 too), {@code %34} URL encoding (also encoded again: {@code %2540}
+ * and {@code %252540} read as {@code @}; IIS's {@code %u0040}),
  * and, when one of them splits a value, inline HTML tags and comments removed ({@code
  * alice<span>@</span>example.com}, {@code 4111<!-- -->1111}); block tags ({@code <td>}, {@code <p>},
  * {@code <br>}) separate, so table cells are not joined. The scanner uses a reading form only where it shows more than the text as
@@ -52,12 +53,10 @@ final class MarkupDecoding {
                     }
                 }
                 case '%' -> {
-                    if (i + 2 < n && hex(text.charAt(i + 1)) >= 0 && hex(text.charAt(i + 2)) >= 0) {
-                        int value = hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2));
-                        if (value >= 0x20 && value < 0x7f) {
-                            end = i + 3;
-                            decoded = value;
-                        }
+                    long percent = percentEncoding(text, i);
+                    if (percent >= 0) {
+                        end = (int) (percent >>> 32);
+                        decoded = (int) percent;
                     }
                 }
                 case '\\' -> {
@@ -108,8 +107,9 @@ final class MarkupDecoding {
     }
 
     /**
-     * {@literal \}u0034, {@literal \}u{34} (JavaScript, Rust, Swift), {@literal \}x34, JSON's {@literal \}/, or the octal
-     * {@literal \}064 of a printable ASCII character (C, Python, shell's printf, PostgreSQL's E''):
+     * {@literal \}u0034, {@literal \}u{34} (JavaScript, Rust, Swift), {@literal \}x34, {@literal \}x{34} (Perl),
+     * JSON's {@literal \}/, the octal {@literal \}064 of a printable ASCII character (C, Python, shell's
+     * printf, PostgreSQL's E''), or else CSS's {@literal \}34 ({@link #cssEscape}):
      * {@code end << 32 | codePoint}, or -1.
      */
     private static long escape(String text, int i) {
@@ -117,7 +117,10 @@ final class MarkupDecoding {
         char kind = i + 1 < n ? text.charAt(i + 1) : 0;
         int value = -1;
         int end = -1;
-        if (kind == 'u' && i + 2 < n && text.charAt(i + 2) == '{') {
+        if (kind == '\\' && i + 2 < n && (text.charAt(i + 2) == 'u' || text.charAt(i + 2) == 'x')) {
+            return escape(text, i + 1); // escaped again, \\u0040 in a JSON text of a JavaScript string: what a second decoding reads
+        }
+        if ((kind == 'u' || kind == 'x') && i + 2 < n && text.charAt(i + 2) == '{') {
             int close = i + 3;
             while (close < n && close - i - 3 < 6 && hex(text.charAt(close)) >= 0) {
                 close++;
@@ -139,8 +142,62 @@ final class MarkupDecoding {
             value = value >= 0x20 && value < 0x7f ? value : -1; // a control byte or a high one is no character to read
             end = i + 4;
         }
+        if (value < 0 && hex(kind) >= 0) {
+            long css = cssEscape(text, i);
+            value = (int) css;
+            end = (int) (css >>> 32);
+        }
         if (value <= 0 || value > Character.MAX_CODE_POINT || (value >= 0xd800 && value <= 0xdfff)) {
             return -1;
+        }
+        return ((long) end << 32) | value;
+    }
+
+    /**
+     * URL encoding of a printable ASCII character, {@code %40}, also when the encoding was itself
+     * encoded, as a redirect parameter or a proxy that encodes again writes it ({@code %2540},
+     * {@code %252540}: every {@code 25} before two hex digits is an encoded {@code %}), or IIS's
+     * {@code %u0040}: {@code end << 32 | codePoint}, or -1.
+     */
+    private static long percentEncoding(String text, int i) {
+        int n = text.length();
+        if (i + 5 < n && text.charAt(i + 1) == 'u') {
+            int value = hexValue(text, i + 2, i + 6);
+            return value >= 0x20 && value != 0x7f && (value < 0xd800 || value > 0xdfff) ? ((long) (i + 6) << 32) | value : -1;
+        }
+        int k = i + 1;
+        while (k + 3 < n && text.charAt(k) == '2' && text.charAt(k + 1) == '5' && hex(text.charAt(k + 2)) >= 0
+                && hex(text.charAt(k + 3)) >= 0) {
+            k += 2;
+        }
+        if (k + 1 >= n || hex(text.charAt(k)) < 0 || hex(text.charAt(k + 1)) < 0) {
+            return -1;
+        }
+        int value = hex(text.charAt(k)) * 16 + hex(text.charAt(k + 1));
+        return value >= 0x20 && value < 0x7f ? ((long) (k + 2) << 32) | value : -1;
+    }
+
+    /**
+     * CSS's escape, {@literal \}40 followed by a space (which it ends and CSS drops), six hex digits
+     * ({@literal \}000040) or fewer before a character that is no hex digit ({@literal \}40.):
+     * {@code end << 32 | codePoint}, or -1. A stylesheet's {@code content:} and an HTML page's inline
+     * style write an address or a number so ({@code ada\40 example.com}). Only printable ASCII is read:
+     * below a space it is a control character or a regular expression's class ({@literal \}d,
+     * {@literal \}b), above it troff's font escapes ({@literal \}fB, {@literal \}f5) and Windows paths
+     * ({@literal \}Ada) would read as letters that join the words around them.
+     */
+    private static long cssEscape(String text, int i) {
+        int n = text.length();
+        int end = i + 1;
+        while (end < n && end - i - 1 < 6 && hex(text.charAt(end)) >= 0) {
+            end++;
+        }
+        int value = hexValue(text, i + 1, end);
+        if (value < 0x20 || value >= 0x7f) {
+            return -1; // troff's font escapes, \fB and \f5, read as U+00FB and U+00F5: only ASCII is read so
+        }
+        if (end < n && (text.charAt(end) == ' ' || text.charAt(end) == '\t' || text.charAt(end) == '\n')) {
+            end++; // the white space that ends the escape is part of it
         }
         return ((long) end << 32) | value;
     }
@@ -215,6 +272,15 @@ final class MarkupDecoding {
     /** {@code &#64;}, {@code &#x40;} (the {@code ;} may be left out, as browsers allow) or a named one: {@code end << 32 | codePoint}, or -1. */
     private static long characterReference(String text, int i) {
         int n = text.length();
+        if (startsWith(text, i, "&amp;")) {
+            // escaped again, as HTML escaped twice writes a reference (&amp;#64;, &amp;amp;#64;, &amp;commat;):
+            // what a second decoding reads; &amp; alone is left as written
+            int again = i + 4;
+            while (startsWith(text, again + 1, "amp;")) {
+                again += 4;
+            }
+            return characterReference(text, again);
+        }
         if (i + 2 < n && text.charAt(i + 1) == '#') {
             boolean hexadecimal = text.charAt(i + 2) == 'x' || text.charAt(i + 2) == 'X';
             int start = i + (hexadecimal ? 3 : 2);
@@ -338,5 +404,9 @@ final class MarkupDecoding {
             return c - 'a' + 10;
         }
         return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
+    private static boolean startsWith(String text, int at, String prefix) {
+        return at >= 0 && text.startsWith(prefix, at);
     }
 }

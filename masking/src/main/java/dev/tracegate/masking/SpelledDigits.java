@@ -6,7 +6,9 @@ import java.util.Arrays;
  * Numbers spelled a digit a word, as a card or phone number is read out or typed to slip past a
  * filter: {@code four one one one ...}, {@code Five-Five-Five, oh one two three}, words and digits
  * mixed ({@code 4 one 1 one}, {@code 555 one two three}, {@code 4one1one}), {@code double four} and
- * {@code triple one}, in any case. The detectors read digits, so a text that spells one is read
+ * {@code triple one}, in any case, and read out in pairs and groups ({@code forty-one eleven},
+ * {@code four thousand one hundred eleven}, {@code 41 eleven 1111}: each {@link NumberWords} phrase
+ * written as its value's digits). The detectors read digits, so a text that spells one is read
  * again with each run of such words and digits written as its digits, the words around it as they
  * are: {@code card: four one one one ...} reads {@code card: 4111...}, {@code SSN one two three,
  * four five, ...} reads {@code SSN 123456789}, and the detectors' own rules decide (a card's issuer
@@ -36,13 +38,15 @@ final class SpelledDigits {
      * One look-up rules out nearly every other word ({@code the}, {@code and}, {@code with}), which
      * {@link TextFacts} asks about each run of a text.
      */
-    private static final boolean[] RUN_SHAPES = new boolean[6 * 26 * 26];
+    private static final boolean[] RUN_SHAPES = new boolean[(NumberWords.LONGEST + 1) * 26 * 26];
 
     static {
-        for (String word : COUNTED_WORDS) {
-            char last = word.charAt(word.length() - 1);
-            RUN_SHAPES[shape(word.length(), word.charAt(0), last)] = true;
-            RUN_SHAPES[shape(word.length() - 1, word.charAt(1), last)] = true;
+        for (String[] words : new String[][] {COUNTED_WORDS, NumberWords.all()}) {
+            for (String word : words) {
+                char last = word.charAt(word.length() - 1);
+                RUN_SHAPES[shape(word.length(), word.charAt(0), last)] = true;
+                RUN_SHAPES[shape(word.length() - 1, word.charAt(1), last)] = true;
+            }
         }
     }
 
@@ -55,11 +59,24 @@ final class SpelledDigits {
 
     /**
      * Whether a run of {@code length} lower-case ASCII letters from {@code first} to {@code last} may
-     * end a counted word ({@link #isDigitWord}), alone or after a capital; cheap enough to ask of every
-     * word of a text.
+     * end a counted word ({@link #isDigitWord}) or a {@link NumberWords} word, alone or after a
+     * capital; cheap enough to ask of every word of a text.
      */
     static boolean mayEndDigitWord(int length, char first, char last) {
-        return length <= 5 && RUN_SHAPES[shape(length, first, last)];
+        return length <= NumberWords.LONGEST && RUN_SHAPES[shape(length, first, last)];
+    }
+
+    /**
+     * What the ASCII word {@code text[start, end)} counts toward a text's {@code MIN_WORDS}: 1 for a
+     * digit word, {@code hundred} or {@code thousand}, 2 for a teen or a ten (a number of two digits
+     * on its own, as in {@code 41 eleven 1111 ...}), 0 for any other word.
+     */
+    static int wordWeight(CharSequence text, int start, int end) {
+        if (isDigitWord(text, start, end)) {
+            return 1;
+        }
+        int value = NumberWords.word(text, start, end);
+        return value < 0 ? 0 : value < NumberWords.HUNDRED ? 2 : 1;
     }
 
     /**
@@ -276,10 +293,11 @@ final class SpelledDigits {
                 tokenStart--;
             }
             if (tokenStart == k || (letters && digit(text, tokenStart, k) < 0 && repeats(text, tokenStart, k) == 0
-                    && !is(text, tokenStart, k, "plus"))) {
+                    && !is(text, tokenStart, k, "plus") && NumberWords.word(text, tokenStart, k) < 0
+                    && !is(text, tokenStart, k, "and"))) {
                 return counted ? start : text.length();
             }
-            counted |= letters && isDigitWord(text, tokenStart, k);
+            counted |= letters && wordWeight(text, tokenStart, k) > 0 && !is(text, tokenStart, k, "and");
             start = tokenStart;
             k = tokenStart;
         }
@@ -291,7 +309,7 @@ final class SpelledDigits {
             return false;
         }
         return isDigit(text.charAt(start)) || digit(text, start, end) >= 0 || repeats(text, start, end) > 0
-                || is(text, start, end, "plus") || countedWords(text, start, end) > 0;
+                || is(text, start, end, "plus") || isTeenOrTen(text, start, end) || countedWords(text, start, end) > 0;
     }
 
     /**
@@ -320,6 +338,26 @@ final class SpelledDigits {
                 break;
             }
             int digit = isDigit(text.charAt(position)) ? -1 : digit(text, position, tokenEnd);
+            NumberWords.Phrase phrase = digit != 0 && !isDigit(text.charAt(position))
+                    && (digit > 0 || isTeenOrTen(text, position, tokenEnd)) ? NumberWords.at(text, position) : null;
+            if (phrase != null) {
+                if (repeat > 1) {
+                    break; // "double forty" is no way to write a number
+                }
+                if (digits.length() > plus && hasComma(text, end, position)) {
+                    grouped.append(' ');
+                    group = 0;
+                }
+                int before = digits.length();
+                digits.append(phrase.value());
+                grouped.append(digits, before, digits.length());
+                group += digits.length() - before;
+                longestGroup = Math.max(longestGroup, group);
+                words += 2;
+                end = phrase.end();
+                position = separatorEnd(text, end);
+                continue;
+            }
             int together = digit < 0 && !isDigit(text.charAt(position)) && repeat == 1 ? countedWords(text, position, tokenEnd) : 0;
             if (together > 0) {
                 if (digits.length() > plus && hasComma(text, end, position)) {
@@ -374,6 +412,12 @@ final class SpelledDigits {
         return new Run(end, longestGroup > 1 ? grouped.toString() : digits.toString());
     }
 
+    /** Whether the word {@code text[start, end)} is ten to nineteen or twenty to ninety, which start a {@link NumberWords} phrase. */
+    private static boolean isTeenOrTen(CharSequence text, int start, int end) {
+        int value = NumberWords.word(text, start, end);
+        return value >= 10 && value < NumberWords.HUNDRED;
+    }
+
     private static boolean hasComma(CharSequence text, int from, int to) {
         for (int k = from; k < to; k++) {
             if (text.charAt(k) == ',') {
@@ -411,7 +455,7 @@ final class SpelledDigits {
         return c == ' ' || c == '-' || c == ',' || c == '\t' || c == '(' || c == ')';
     }
 
-    private static boolean is(CharSequence text, int start, int end, String word) {
+    static boolean is(CharSequence text, int start, int end, String word) {
         if (end - start != word.length()) {
             return false;
         }
@@ -427,7 +471,7 @@ final class SpelledDigits {
         return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
-    private static boolean isAsciiLetter(char c) {
+    static boolean isAsciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 

@@ -39,8 +39,9 @@ package dev.tracegate.masking;
  *                            ({@code , . ' ’} and space): {@code 4,111,111,111,111,111} has 16, which
  *                            {@code longestNumberDigits} reads as numbers of three ({@link GroupedThousands})
  * @param spelledDigitWords   how many words spell a digit ("zero" to "nine" and "oh", any case, not glued
- *                            to other letters): {@link SpelledDigits} reads a text again only when it
- *                            holds {@value SpelledDigits#MIN_WORDS} or more
+ *                            to other letters), a teen or a ten counted twice and "hundred" and
+ *                            "thousand" once ({@link SpelledDigits#wordWeight}): {@link SpelledDigits}
+ *                            reads a text again only when it holds {@value SpelledDigits#MIN_WORDS} or more
  */
 public record TextFacts(int longestNumberDigits, int colons, boolean lettersThenDigits, boolean atSpelling,
         boolean dottedDigits, boolean readAsWritten, boolean base64Run, boolean hexRun, boolean base32Run,
@@ -98,8 +99,10 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     i++;
                 } while (i < n && (c = text.charAt(i)) >= 'a' && c <= 'z');
                 int run = i - start;
-                if (SpelledDigits.mayEndDigitWord(run, text.charAt(start), text.charAt(i - 1)) && spellsDigitBefore(text, start, i)) {
-                    spelledDigitWords++;
+                int weight = SpelledDigits.mayEndDigitWord(run, text.charAt(start), text.charAt(i - 1))
+                        ? spellsDigitBefore(text, start, i) : 0;
+                if (weight > 0) {
+                    spelledDigitWords += weight;
                 } else if (run > 4 && SpelledDigits.mayBeGlued(start > 0 && isUpper(text.charAt(start - 1))
                         ? asciiLower(text.charAt(start - 1)) : text.charAt(start), text.charAt(i - 1))) {
                     spelledDigitWords += digitWordsTogether(text, start, i); // fouroneone, or four<ZWSP>one read
@@ -174,8 +177,8 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                 current = 0;
                 boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
                 if (letter && c <= 'Z' && i + 1 < n && isUpper(text.charAt(i + 1)) && (i == 0 || !isAsciiLetter(text.charAt(i - 1)))
-                        && spellsDigitAt(text, i)) {
-                    spelledDigitWords++; // a word in capitals (FOUR, OH), which no run of lower-case letters above ends
+                        && spellsDigitAt(text, i) > 0) {
+                    spelledDigitWords += spellsDigitAt(text, i); // a word in capitals (FOUR, OH), which no run of lower-case letters above ends
                 }
                 letterRun = letter ? letterRun + 1 : 0;
                 digitsAfterLetters = 0;
@@ -255,13 +258,14 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
     }
 
     /**
-     * Whether the lower-case run {@code text[start, end)} ends a word that spells a digit, alone or
-     * after the letter before it: a capital (Four), or an e after a digit (4eight).
+     * What the lower-case run {@code text[start, end)} counts as a word that spells a digit or a
+     * number ({@link SpelledDigits#wordWeight}), alone or after the letter before it: a capital
+     * (Four, Eleven), or an e after a digit (4eight).
      */
-    private static boolean spellsDigitBefore(CharSequence text, int start, int end) {
+    private static int spellsDigitBefore(CharSequence text, int start, int end) {
         int wordStart = start > 0 && isAsciiLetter(text.charAt(start - 1)) ? start - 1 : start;
         return (end == text.length() || !isAsciiLetter(text.charAt(end)))
-                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1))) && SpelledDigits.isDigitWord(text, wordStart, end);
+                && (wordStart == 0 || !isAsciiLetter(text.charAt(wordStart - 1))) ? SpelledDigits.wordWeight(text, wordStart, end) : 0;
     }
 
     /** How many digit words the lower-case run {@code text[start, end)} writes together, alone or after the letter before it. */
@@ -272,13 +276,13 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
         return bounded ? SpelledDigits.countedWords(text, wordStart, end) : 0;
     }
 
-    /** Whether the word starting at {@code start} spells a digit ({@link SpelledDigits#isDigitWord}). */
-    private static boolean spellsDigitAt(CharSequence text, int start) {
+    /** What the word starting at {@code start} counts as a word that spells a digit or a number ({@link SpelledDigits#wordWeight}). */
+    private static int spellsDigitAt(CharSequence text, int start) {
         int end = start + 1;
-        while (end < text.length() && end - start <= 5 && isAsciiLetter(text.charAt(end))) {
+        while (end < text.length() && end - start <= NumberWords.LONGEST && isAsciiLetter(text.charAt(end))) {
             end++;
         }
-        return (end == text.length() || !isAsciiLetter(text.charAt(end))) && SpelledDigits.isDigitWord(text, start, end);
+        return end == text.length() || !isAsciiLetter(text.charAt(end)) ? SpelledDigits.wordWeight(text, start, end) : 0;
     }
 
     private static boolean isUpper(char c) {

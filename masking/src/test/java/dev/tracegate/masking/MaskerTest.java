@@ -348,6 +348,15 @@ class MaskerTest {
             {"card fouroneoneoneoneoneoneoneoneoneoneoneoneoneoneone", "card [CARD]"},
             {"card four\u200bone\u200bone\u200bone one one one one one one one one one one one one", "[CARD]"},
             {"SSN one two three four five six seven eight niner", "SSN [SSN]"},
+            // read out in pairs and groups, tens, teens, hundreds and thousands, words and digits mixed
+            {"card: forty-one eleven eleven eleven eleven eleven eleven eleven", "card: [CARD]"},
+            {"card: Forty One Eleven, Eleven Eleven, Eleven Eleven, Eleven Eleven", "card: [CARD]"},
+            {"card: four thousand one hundred eleven, one one one one, one one one one, one one one one", "card: [CARD]"},
+            {"card: four thousand one hundred and eleven, eleven eleven, eleven eleven, eleven eleven", "card: [CARD]"},
+            {"card: 41 eleven 1111 1111 1111", "card: [CARD]"},
+            {"card: 4111 eleven eleven 1111 1111", "card: [CARD]"},
+            {"call four one five, five five five, twenty-six seventy-one", "call [PHONE]"},
+            {"SSN one twenty-three forty-five sixty-seven eighty-nine", "SSN [SSN]"},
             // two cards in a comma-separated list are two numbers, not one of 32 digits
             {"cards: four one one one one one one one one one one one one one one one, five five five five five five five five"
                 + " five five five five four four four four", "cards: [CARD]"},
@@ -359,7 +368,10 @@ class MaskerTest {
                 + " seven, eight, nine, ten", "one or two of the three options, four five six", "I/O 555 1234 one",
                 "card: four one one one one one one one one one one one one one one two", "order four one one one one one"
                 + " one one one one one one one one one one", "Released one two three four five six seven release",
-                "someone one two three four five six seven eight nine", "someone often tone function options seven one")) {
+                "someone one two three four five six seven eight nine", "someone often tone function options seven one",
+                "In nineteen eighty four, twenty thousand people came and eleven of them stayed",
+                "I have twenty one apples and 3 pears on 12 May 2024 at 10 30",
+                "it cost four thousand one hundred eleven dollars, about forty-one eleven euros")) {
             assertThat(demo.maskText(notes, text, report).outcome()).as(text).isEqualTo(CellOutcome.UNCHANGED);
         }
     }

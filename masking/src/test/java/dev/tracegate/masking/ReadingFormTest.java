@@ -257,9 +257,28 @@ class ReadingFormTest {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value()).doesNotContain("ada");
     }
 
+    /**
+     * CSS escapes ({@code content: "ada\40 example.com"} in a stylesheet or an inline style), Perl's
+     * {@literal \}x{40}, URL encoding encoded again and again ({@code %252540}, a redirect parameter
+     * behind a proxy), IIS's {@code %u0040}, and a reference or an escape escaped again ({@code &amp;#64;},
+     * {@literal \\}{@literal \}u0040): each reached masked callers in clear before 2026-12-06.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ada\\40 example.com", "ada\\000040example.com", "ada\\0040 example.com", "ada\\x{40}example.com",
+        "ada%252540example.com", "ada%25252540example.com", "ada%u0040example.com",
+        "card \\34\\31\\31\\31 1111 1111 1111", "card \\000034 111 1111 1111 1111",
+        // escaped twice: HTML escaped again, a JavaScript string's escape in a JSON text
+        "ada&amp;#64;example.com", "ada&amp;amp;#x40;example.com", "ada&amp;commat;example.com", "ada\\\\u0040example.com",
+        "ada\\\\x40example.com"})
+    void anEmailOrCardBehindCssEscapesOrRepeatedUrlEncodingIsMasked(String value) {
+        String masked = masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).value();
+        assertThat(masked).isIn("[EMAIL]", "[CARD]");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"x =\n 4111", "C:\\Users\\100\\docs", "printf '\\101\\102'", "a=\nb", "\\u{1F600} 1234", "1+1=2, 2024+1",
-        "q=4111+1111"})
+        "q=4111+1111", "C:\\Users\\Ada\\Documents\\40 files", "grep -E '\\d+\\s\\bfoo' 4111", "50%2525 off, 100%25",
+        "AT&amp;T &amp; Co, 4111", "\\\\server\\\\users\\\\ada"})
     void ordinaryTextWithEscapesOrLineEndsIsLeftAsItIs(String value) {
         assertThat(masker.maskText(ColumnRef.expression("note"), value, new MaskingReport()).changed()).isFalse();
     }

@@ -153,6 +153,11 @@ class TerminalOutputMaskerTest {
         assertThat(paused("card: four one one one, one one one one, ", "one one one one, one one one one\ndone\n"))
                 .isEqualTo("card: [CARD]\ndone\n");
         assertThat(paused("phone five five five two six seven ", "one two three four\n")).isEqualTo("phone [PHONE]\n");
+        // read out in pairs and groups: a tail of tens, teens, hundreds and "and" is held as digit words are
+        assertThat(paused("card: forty-one eleven, eleven ", "eleven, eleven eleven, eleven eleven\ndone\n"))
+                .isEqualTo("card: [CARD]\ndone\n");
+        assertThat(paused("card: four thousand one hundred and ", "eleven, eleven eleven, eleven eleven, eleven eleven\n"))
+                .isEqualTo("card: [CARD]\n");
     }
 
     @Test
@@ -287,6 +292,26 @@ class TerminalOutputMaskerTest {
         assertThat(screen.text()).isEmpty();
         write(masker, 0, KEY_BODY + "\n-----END PRIVATE KEY-----\n");
         assertThat(screen.text()).doesNotContain(KEY_BODY).contains("[SECRET]");
+    }
+
+    /**
+     * A key kept one line a row, printed by psql or a MySQL client as a table with another column before it: each
+     * row's line stands after the same columns. Before 2026-12-06 the header was masked and the rows after it shown
+     * in clear; a row after the END line stays, and so does SQL after a fake header in such a table.
+     */
+    @Test
+    void aKeyPrintedOneLineARowAfterAnotherColumnIsMaskedWhole() throws Exception {
+        String psql = " n | line\n---+------\n 0 | -----BEGIN PRIVATE KEY-----\n 1 | " + KEY_BODY + "\n 2 | " + KEY_BODY
+                + "\n 3 | AB12==\n 4 | -----END PRIVATE KEY-----\n 5 | rotated by ops\n(6 rows)\n";
+        String mysql = "| 0  | -----BEGIN PRIVATE KEY-----" + " ".repeat(37) + " |\n| 1  | " + KEY_BODY + " |\n| 2  | AB12=="
+                + " ".repeat(58) + " |\n| 3  | -----END PRIVATE KEY-----" + " ".repeat(39) + " |\n| 4  | rotated" + " ".repeat(57) + " |\n";
+        for (String table : List.of(psql, mysql)) {
+            assertThat(shown(table)).doesNotContain("MIIE").doesNotContain("AB12").contains("[SECRET]").contains("rotated");
+            assertThat(paused(table.substring(0, table.indexOf("AB12")), table.substring(table.indexOf("AB12"))))
+                    .doesNotContain("MIIE").doesNotContain("AB12").contains("rotated");
+        }
+        assertThat(shown(" 0 | -- -----BEGIN PRIVATE KEY-----\n 1 | SELECT * FROM people;\n"))
+                .contains("SELECT * FROM people;");
     }
 
     /** SSH2's key form and PuTTY's private lines, printed in pieces, are held until they end like a PEM block. */

@@ -40,7 +40,9 @@ class TextFactsTest {
         assertThat(TextFacts.of("SSN: Nine eight seven").spelledDigitWords()).isEqualTo(3);
         assertThat(TextFacts.of("card fouroneone Ohtwothree niner").spelledDigitWords()).isEqualTo(7);
         // glued to other letters, single "o" and longer words are no digit words (digit words glued together are: fouroneone)
-        assertThat(TextFacts.of("someone often tone Onesie I/O o'clock fivefold seventeen").spelledDigitWords()).isZero();
+        assertThat(TextFacts.of("someone often tone Onesie I/O o'clock fivefold seventh tenth").spelledDigitWords()).isZero();
+        // a teen or a ten counts twice (a number of two digits alone: 41 eleven 1111 ...), hundred and thousand once
+        assertThat(TextFacts.of("card 41 eleven 1111, Forty-One HUNDRED thousand").spelledDigitWords()).isEqualTo(7);
         assertThat(TextFacts.of("paid with 4111 1111 1111 1111, call (212) 555-0100").spelledDigitWords()).isZero();
     }
 

@@ -8,9 +8,11 @@ import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.JsonMasking;
+import dev.tracegate.masking.KeyBlockAcrossValues;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
 import dev.tracegate.masking.MaskingReport;
@@ -264,7 +266,8 @@ final class BodyMasking {
      */
     private static void lines(Kind kind, Masker masking, String location, BufferedInputStream in, OutputStream out,
                               MaskingReport report) throws IOException {
-        TextLine masker = new TextLine(masking.forColumn(ColumnRef.expression(location)), masking.json(location));
+        TextLine masker = new TextLine(masking.forColumn(ColumnRef.expression(location)), masking.json(location),
+                new KeyBlockAcrossValues());
         int maxLine = masking.profile().limits().maxCellChars();
         if (kind == Kind.EVENTS) {
             EventStreamMasking.copy(masker, maxLine, JSON_IN_TEXT_BYTES, in, out, report);
@@ -380,8 +383,11 @@ final class BodyMasking {
         return false;
     }
 
-    /** How one line of text is masked: as text, or as the JSON document it holds. */
-    record TextLine(ColumnMasker text, JsonMasking json) {
+    /**
+     * How one line of text is masked: as text, or as the JSON document it holds; {@code keyBlock}
+     * follows a private key across the body's lines, each of which is scanned alone (one per body).
+     */
+    record TextLine(ColumnMasker text, JsonMasking json, KeyBlockAcrossValues keyBlock) {
         String location() {
             return text.location();
         }
@@ -417,7 +423,21 @@ final class BodyMasking {
                 }
             }
         }
+        if (masker.keyBlock().isOpen()) {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (masker.keyBlock().continuedBy(text)) {
+                CellResult line = masker.text().maskKeyLine(text, report);
+                if (line.value() != null) {
+                    out.write(line.utf8());
+                }
+                return;
+            }
+        }
         CellResult result = masker.text().maskUtf8(bytes, 0, bytes.length, report);
+        if (result.findings().containsKey(EntityType.SECRET.name())) {
+            // a key's header is a secret find: the key's lines may follow it on the next lines
+            masker.keyBlock().afterSecret(new String(bytes, StandardCharsets.UTF_8));
+        }
         if (!result.changed()) {
             out.write(bytes);
         } else if (result.value() != null) {

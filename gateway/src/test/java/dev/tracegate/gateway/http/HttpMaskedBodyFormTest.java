@@ -53,6 +53,12 @@ class HttpMaskedBodyFormTest {
             """;
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
+    private static final String KEY_FILE = "id: deploy\n-----BEGIN PRIVATE KEY-----\n"
+            + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n".repeat(6) + "AB12==\n-----END PRIVATE KEY-----\ndone\n";
+    private static final String WRITTEN_TO_BE_READ = "{\"style\": \"a::after { content: 'ada\\\\40 example.com' }\","
+            + " \"link\": \"https://shop.example/out?to=ada%252540example.com\","
+            + " \"said\": \"card forty-one eleven eleven eleven, eleven eleven eleven eleven\","
+            + " \"record\": \"00004111111111111111\", \"label\": \"x4111111111111111\"}";
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
     /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
     private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
@@ -130,6 +136,14 @@ class HttpMaskedBodyFormTest {
             String padding = query(exchange) == null ? "" : ",\n  \"rows\": [" + "\"row\", ".repeat(12_000) + "\"end\"]";
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, (SPACED + padding + " }").getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/keyfile", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, KEY_FILE.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/written", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/broken", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -433,6 +447,46 @@ class HttpMaskedBodyFormTest {
                 TestGateway.ADMIN_TOKEN, "Content-Encoding", "gzip"), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(clear.statusCode()).isEqualTo(200);
         assertThat(new String(gunzip(upstream.received.getLast().body()), StandardCharsets.UTF_8)).isEqualTo(TEXT);
+    }
+
+    /**
+     * Values written as a reader reads them but no detector did before 2026-12-06, in a JSON body's strings and
+     * echoed back: a CSS escape of the {@code @}, an address URL-encoded twice in a link, a card number read out in
+     * pairs, one padded with zeros to a field's width and one glued to a label. Neither the target nor the caller
+     * sees them.
+     */
+    @Test
+    void valuesWrittenToBeReadAreMaskedInAJsonBodyBothWays() throws Exception {
+        for (String seen : sentAndAnswered("application/json", WRITTEN_TO_BE_READ, "/svc/written")) {
+            assertThat(seen).doesNotContain("ada").doesNotContain("forty").doesNotContain("4111111111111111")
+                    .containsPattern("\"record\": ?\"\\[CARD]\"").containsPattern("\"label\": ?\"x\\[CARD]\"");
+        }
+    }
+
+    /**
+     * A private key in a text body ({@code GET} of a key file, a deploy key posted to a service) is masked line by
+     * line, as text bodies are: before 2026-12-06 its header line was masked and every line of the key after it
+     * reached the target and the caller in clear. The lines after the header are the key's through its END line.
+     */
+    @Test
+    void aPrivateKeyInATextBodyIsMaskedOnEveryLineBothWays() throws Exception {
+        assertThat(sentAndAnswered("text/plain", KEY_FILE, "/svc/keyfile"))
+                .containsOnly("id: deploy\n" + "[SECRET]\n".repeat(9) + "done\n");
+    }
+
+    /**
+     * {@code body} as the target receives it from Alice (masked) and as Alice reads the target's answer at {@code
+     * path}, which answers {@code body}: the admin (exempt) reads it as it is.
+     */
+    private static List<String> sentAndAnswered(String type, String body, String path) throws Exception {
+        HttpResponse<String> sent = CLIENT.send(post(type, body.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).isEqualTo(200);
+        String received = upstream.received.getLast().text();
+        HttpResponse<byte[]> answered = get(path, TestGateway.ALICE_TOKEN);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(text(get(path, TestGateway.ADMIN_TOKEN))).isEqualTo(body);
+        return List.of(received, text(answered));
     }
 
     @Test

@@ -382,6 +382,39 @@ class MaskingThroughGatewayTest {
                 .containsOnly("GOOGLE_PRIVATE_KEY=\"[SECRET]\\n\"\nGOOGLE_PROJECT_ID=shop");
     }
 
+    /**
+     * A private key kept one line a row (a file's lines loaded into a table, {@code regexp_split_to_table} over a column
+     * no rule protects): each cell is scanned alone, so before 2026-12-06 the header row was masked and every line of
+     * the key after it reached a masked caller in clear. The rows after the header are the key's lines until its END
+     * line; what follows stays.
+     */
+    @Test
+    void aPrivateKeyReadOneLineARowIsMaskedOnEveryRow() throws SQLException {
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        List<String> file = new ArrayList<>(List.of("-----BEGIN PRIVATE KEY-----"));
+        file.addAll(java.util.Collections.nCopies(6, line));
+        file.addAll(List.of("AB12==", "-----END PRIVATE KEY-----", "rotated by ops"));
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS file_lines");
+            sql.execute("CREATE TABLE file_lines (n int PRIMARY KEY, line text)");
+            for (int n = 0; n < file.size(); n++) {
+                sql.execute("INSERT INTO file_lines VALUES (" + n + ", '" + file.get(n) + "')");
+            }
+        }
+        for (String queryMode : List.of("simple", "extended")) {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+                 ResultSet rs = c.createStatement().executeQuery("SELECT n, line FROM file_lines ORDER BY n")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(2));
+                }
+            }
+            assertThat(rows).as(queryMode).hasSize(10).allSatisfy(row -> assertThat(row).doesNotContain("MIIE", "AB12"));
+            assertThat(rows.subList(1, 9)).as(queryMode).containsOnly("[SECRET]");
+            assertThat(rows.get(9)).as(queryMode).isEqualTo("rotated by ops");
+        }
+    }
+
     /** {@code notes} stored in a row of its own, as Alice (masked) reads them through the gateway, in simple and extended mode. */
     private static List<String> notesAsAliceReadsThem(int id, String notes) throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {

@@ -22,6 +22,8 @@ public final class CardDetector implements Detector {
     private static final int MAX_GROUPS = MAX_DIGITS;
     /** The most digits a telephone number has (E.164). */
     private static final int MAX_PHONE_DIGITS = 15;
+    /** How far a word of hex digits around a glued number is read ({@link #inHexString}). */
+    private static final int HEX_LOOK = 64;
 
     private static final Set<String> CARD_WORDS = Set.of(
             "card", "cards", "visa", "mastercard", "amex", "cc", "ccn", "credit", "debit", "pan", "maestro",
@@ -37,6 +39,13 @@ public final class CardDetector implements Detector {
     private static final String LOOSE_SEPARATORS = " \t-";
     /** Separators that also write versions, dates and paths: accepted only between groups of four. */
     private static final String STRICT_SEPARATORS = "._/";
+    /**
+     * Marks no number format writes between a card's groups, which a person uses to get one past a
+     * filter ({@code 4111*1111*1111*1111}): accepted between groups of four after a card word only,
+     * since {@code :} also writes times and addresses. {@code , ; |} are left out: they separate a
+     * row's numbers, and one group of four numbers in thirty-three is a card by Luhn and range.
+     */
+    private static final String WORD_GATED_SEPARATORS = "~*:='";
 
     @Override
     public boolean mayMatch(TextFacts facts) {
@@ -55,12 +64,76 @@ public final class CardDetector implements Detector {
         while (i < n) {
             if (!Chars.isDigit(text.charAt(i))) {
                 i++;
+            } else if (paddedOrGluedCard(text, i, out)) {
+                i = Chars.digitRunEnd(text, i);
             } else if (!Chars.numberMayStartAt(text, i) && !afterPlusTooLongForAPhone(text, i)) {
                 i = Chars.digitRunEnd(text, i);
             } else {
                 i = scan(text, i, out);
             }
         }
+    }
+
+    /**
+     * A card number written whole as one run of digits that a rule for numbers would skip: padded
+     * with zeros to a field's width ({@code 00004111111111111111}, a fixed-width record, a
+     * {@code char(20)} column, ISO 8583's zero-filled fields), or glued to letters or an underscore
+     * ({@code x4111111111111111}, {@code 4111111111111111n}, {@code card4111111111111111}, {@code
+     * user_4111...}), as a label, a file name or a command that prefixes each line writes it. Found
+     * when its digits without the zeros are 13 to 19 and a card (issuer range, Luhn, no word for
+     * another kind of number before it or glued to it: {@code ref4111...} stays as {@code ref 4111...}
+     * does); a hex literal ({@code 0x4111...}, {@literal \}{@code x4111...}) and a word of hex digits (a
+     * digest, {@link #inHexString}) are hex, not one. The whole
+     * run of digits, zeros included, is the find; the letters stay.
+     */
+    private static boolean paddedOrGluedCard(CharSequence text, int start, List<Match> out) {
+        int end = Chars.digitRunEnd(text, start);
+        boolean gluedBefore = start > 0 && isGlue(text.charAt(start - 1)) && !afterHexPrefix(text, start);
+        boolean gluedAfter = end < text.length() && isGlue(text.charAt(end));
+        int significant = start;
+        while (significant < end && text.charAt(significant) == '0') {
+            significant++;
+        }
+        int digits = end - significant;
+        if ((significant == start && !gluedBefore && !gluedAfter) || digits < MIN_DIGITS || digits > MAX_DIGITS
+                || ((gluedBefore || gluedAfter) && inHexString(text, start, end)) || !isCard(text, significant, end)) {
+            return false;
+        }
+        out.add(new Match(start, end, EntityType.CARD));
+        return true;
+    }
+
+    /**
+     * Whether the digits {@code text[start, end)} stand in a word of hex digits with a letter among
+     * them, as far as {@value #HEX_LOOK} characters either side: a digest, a commit id, a key or
+     * UTF-16 written in hex, whose decimal stretches are no numbers ({@code commit
+     * 65621723815138150e8a...}). A letter past {@code f}, an underscore or anything else ends the word.
+     */
+    private static boolean inHexString(CharSequence text, int start, int end) {
+        boolean hexLetter = false;
+        for (int k = start - 1; k >= 0 && start - k <= HEX_LOOK && Chars.isAsciiAlnum(text.charAt(k)); k--) {
+            if (Character.digit(text.charAt(k), 16) < 0) {
+                return false;
+            }
+            hexLetter |= !Chars.isDigit(text.charAt(k));
+        }
+        for (int k = end; k < text.length() && k - end < HEX_LOOK && Chars.isAsciiAlnum(text.charAt(k)); k++) {
+            if (Character.digit(text.charAt(k), 16) < 0) {
+                return false;
+            }
+            hexLetter |= !Chars.isDigit(text.charAt(k));
+        }
+        return hexLetter;
+    }
+
+    private static boolean isGlue(char c) {
+        return Chars.isAsciiLetter(c) || c == '_';
+    }
+
+    /** Whether the digits at {@code start} follow {@code 0x} or {@literal \}x: a hex number's digits. */
+    private static boolean afterHexPrefix(CharSequence text, int start) {
+        char x = text.charAt(start - 1);
+        return (x == 'x' || x == 'X') && start > 1 && (text.charAt(start - 2) == '0' || text.charAt(start - 2) == '\\');
     }
 
     /**
@@ -119,8 +192,8 @@ public final class CardDetector implements Detector {
                 break;
             }
             char kind = kindOf(text.charAt(runEnd));
-            if (separator != 0 && kind != separator) {
-                break;
+            if ((separator != 0 && kind != separator) || (WORD_GATED_SEPARATORS.indexOf(kind) >= 0 && runEnd - position != 4)) {
+                break; // such a mark separates groups of four only: 347403459011431=030 is a card and a number
             }
             separator = kind;
             position = next;
@@ -135,6 +208,10 @@ public final class CardDetector implements Detector {
             }
             if (g > 0 && STRICT_SEPARATORS.indexOf(separator) >= 0 && !inFours(groupStarts, groupEnds, g)) {
                 continue; // dots, underscores and slashes separate a card's digits only in fours
+            }
+            if (g > 0 && WORD_GATED_SEPARATORS.indexOf(separator) >= 0
+                    && (!inFours(groupStarts, groupEnds, g) || !cardWordBefore(text, start))) {
+                continue;
             }
             if (!Chars.numberMayEndAt(text, end)) {
                 continue; // a shorter prefix may still end at a space between groups
@@ -172,7 +249,7 @@ public final class CardDetector implements Detector {
             return -1;
         }
         char c = text.charAt(i);
-        if (STRICT_SEPARATORS.indexOf(c) >= 0) {
+        if (STRICT_SEPARATORS.indexOf(c) >= 0 || WORD_GATED_SEPARATORS.indexOf(c) >= 0) {
             return i + 1;
         }
         int end = i;

@@ -602,8 +602,9 @@ public final class SecretDetector implements Detector {
         int headerEnd = labelEnd + 5;
         List<int[]> lines = new ArrayList<>();
         int p = psqlColumnsAfter(text, headerEnd);
+        int rowColumn = columnsBefore(text, i);
         while (lines.size() < MAX_PEM_LINES) {
-            int next = skipPemSeparators(text, p);
+            int next = pastColumnsBefore(text, p, skipPemSeparators(text, p), rowColumn);
             // Lines are separated from what comes before them, unless the key's line breaks were
             // stripped (-----BEGIN PRIVATE KEY-----MIIE...-----END PRIVATE KEY-----); something must follow.
             boolean glued = next == p && p < text.length() && (startsWith(text, p, endMarker)
@@ -658,6 +659,47 @@ public final class SecretDetector implements Detector {
             }
         }
         return headerEnd;
+    }
+
+    /**
+     * Where a key's header stands on its line when a table's other columns come before it (psql's
+     * aligned {@code  0 | -----BEGIN ...}, a MySQL client's {@code | 0 | -----BEGIN ...}): the key one
+     * line a row, each row's line after the same columns, which the table aligns. -1 when nothing but
+     * white space, or no column rule right before the header, is before it on its line.
+     */
+    private static int columnsBefore(CharSequence text, int header) {
+        int lineStart = header;
+        while (lineStart > 0 && header - lineStart < MAX_VALUE && text.charAt(lineStart - 1) != '\n') {
+            lineStart--;
+        }
+        int column = header - lineStart;
+        boolean rule = column >= 2 && text.charAt(header - 1) == ' '
+                && (text.charAt(header - 2) == '|' || text.charAt(header - 2) == '\u2502');
+        return rule && (lineStart == 0 || text.charAt(lineStart - 1) == '\n') ? column : -1;
+    }
+
+    /**
+     * Past the columns a table prints before each row's line of a key ({@link #columnsBefore}):
+     * {@code next} when {@code column} is -1 or the line that starts between {@code p} and {@code next}
+     * has no column rule where the header's line has one.
+     */
+    private static int pastColumnsBefore(CharSequence text, int p, int next, int column) {
+        if (column < 0) {
+            return next;
+        }
+        int lineStart = -1;
+        for (int k = next - 1; k >= p; k--) {
+            if (text.charAt(k) == '\n') {
+                lineStart = k + 1;
+                break;
+            }
+        }
+        int keyStart = lineStart + column;
+        if (lineStart < 0 || keyStart > text.length() || next > keyStart || indexOf(text, "\n", lineStart, keyStart) >= 0) {
+            return next;
+        }
+        char rule = text.charAt(keyStart - 2);
+        return (rule == '|' || rule == '\u2502') && text.charAt(keyStart - 1) == ' ' ? keyStart : next;
     }
 
     private static boolean linesBeforeEndAreKeyShaped(List<int[]> lines) {
@@ -741,7 +783,8 @@ public final class SecretDetector implements Detector {
     }
 
     /**
-     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, or
+     * The length of the separator between a key's lines at {@code p}, or 0: a line break, a space, a
+     * comma or a semicolon (the lines joined by {@code string_agg} or as a CSV row's fields), or
      * an escaped line break, {@code \n} in a string, {@code \\n} in a string of a string (a key
      * file's JSON kept as a string value: Terraform state, a JSON log line, a secret's JSON); or the
      * frame a tool prints around each line of a value ({@link #isLineFrame}).
@@ -751,8 +794,8 @@ public final class SecretDetector implements Detector {
             return 0;
         }
         char c = text.charAt(p);
-        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || isLineFrame(text, p)) {
-            return 1;
+        if (c == '\n' || c == '\r' || c == ' ' || c == '\t' || c == ',' || c == ';' || isLineFrame(text, p)) {
+            return 1; // a comma or a semicolon: the lines aggregated (string_agg(line, ',')) or a CSV row of them
         }
         int q = p;
         while (q < text.length() && text.charAt(q) == '\\' && q - p < 8) {

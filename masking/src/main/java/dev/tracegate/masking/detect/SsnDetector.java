@@ -41,8 +41,9 @@ public final class SsnDetector implements Detector {
                 continue;
             }
             int runEnd = Chars.digitRunEnd(text, i);
-            if (Chars.numberMayStartAt(text, i)) {
-                int end = candidateEnd(text, i, runEnd);
+            boolean glued = !Chars.numberMayStartAt(text, i) && isGlue(text, i - 1);
+            if (glued || Chars.numberMayStartAt(text, i)) {
+                int end = candidateEnd(text, i, runEnd, glued);
                 if (end > 0 && isSsn(text, i, end)) {
                     out.add(new Match(i, end, EntityType.SSN));
                     i = end;
@@ -53,9 +54,17 @@ public final class SsnDetector implements Detector {
         }
     }
 
-    /** The end of a well-shaped candidate starting at {@code start}, or -1. */
-    private static int candidateEnd(CharSequence text, int start, int runEnd) {
+    /**
+     * The end of a well-shaped candidate starting at {@code start}, or -1. {@code AAA-GG-SSSS} with
+     * hyphens is one glued to letters or an underscore too ({@code ssn536-22-1234}, {@code
+     * user_536-22-1234}, {@code 536-22-1234x}, as a label or a command that prefixes each line writes
+     * it; in clear before 2026-12-06): its shape says what it is. Other forms need a number's bounds.
+     */
+    private static int candidateEnd(CharSequence text, int start, int runEnd, boolean gluedBefore) {
         int length = runEnd - start;
+        if (gluedBefore && (length != 3 || runEnd >= text.length() || text.charAt(runEnd) != '-')) {
+            return -1;
+        }
         if (length == 9) {
             if (!Chars.numberMayEndAt(text, runEnd)) {
                 return -1;
@@ -80,7 +89,8 @@ public final class SsnDetector implements Detector {
             return -1;
         }
         int serialEnd = Chars.digitRunEnd(text, groupEnd + separator);
-        if (serialEnd - groupEnd - separator != 4 || !Chars.numberMayEndAt(text, serialEnd)) {
+        boolean hyphens = separator == 1 && text.charAt(runEnd) == '-';
+        if (serialEnd - groupEnd - separator != 4 || (!Chars.numberMayEndAt(text, serialEnd) && !(hyphens && isGlue(text, serialEnd)))) {
             return -1;
         }
         if (sameSeparator(text, runEnd, serialEnd, separator) && Chars.isDigitAt(text, serialEnd + separator)) {
@@ -100,6 +110,10 @@ public final class SsnDetector implements Detector {
             return 3;
         }
         return c == ' ' || c == '_' || isMark(c) ? 1 : 0;
+    }
+
+    private static boolean isGlue(CharSequence text, int at) {
+        return at >= 0 && at < text.length() && (Chars.isAsciiLetter(text.charAt(at)) || text.charAt(at) == '_');
     }
 
     private static boolean isMark(char c) {

@@ -41,9 +41,43 @@ class CardDetectorTest {
     }
 
     @Test
-    void numbersGluedToOtherDigitsOrWordsAreNoCards() {
-        assertThat(Finds.of(detector, "x4111111111111111 41111111111111110 4111111111111111.5 12.4111111111111111"))
-                .isEmpty();
+    void numbersGluedToOtherDigitsAreNoCards() {
+        assertThat(Finds.of(detector, "41111111111111110 4111111111111111.5 12.4111111111111111")).isEmpty();
+    }
+
+    /**
+     * A card number padded with zeros to a field's width, or glued to letters or an underscore, as a
+     * label, a file name or a command that prefixes each line writes it: each was left in clear before
+     * 2026-12-06. The zeros are part of the find, the letters are not.
+     */
+    @Test
+    void cardNumbersPaddedWithZerosOrGluedToLettersAreCards() {
+        assertThat(Finds.of(detector, "00004111111111111111 card4111111111111111, x4111111111111111y user_5555555555554444"
+                + " 4111111111111111n 000000000000005555555555554444"))
+                .containsExactly("00004111111111111111", "4111111111111111", "4111111111111111", "5555555555554444",
+                        "4111111111111111", "000000000000005555555555554444");
+    }
+
+    /** Groups of four apart by a mark no number format writes, after a card word (in clear before 2026-12-06). */
+    @Test
+    void groupsOfFourApartByAnUnusualMarkAfterACardWordAreACard() {
+        for (String card : new String[] {"4111*1111*1111*1111", "4111~1111~1111~1111", "4111:1111:1111:1111",
+            "4111=1111=1111=1111", "4111'1111'1111'1111"}) {
+            assertThat(Finds.of(detector, "card " + card + " ok")).as(card).containsExactly(card);
+            assertThat(Finds.of(detector, "at " + card + " ok")).as(card).isEmpty();
+        }
+        assertThat(Finds.of(detector, "card 4111*1111*11111*111, card 4111,1111,1111,1111; card 4111|1111|1111|1111")).isEmpty();
+    }
+
+    /**
+     * Glued to a word for another kind of number (as after one), to a hex literal's {@code 0x}, or inside
+     * a word of hex digits (a commit id, a digest, UTF-16 in hex), decimal digits are no card.
+     */
+    @Test
+    void digitsGluedToAnotherNumbersWordOrInsideHexAreNoCards() {
+        assertThat(Finds.of(detector, "ref4111111111111111 order_4111111111111111 0x4111111111111111 \\x4111111111111111"
+                + " commit 65621723815138150e8a6354413ed14d53cf35b5 cbb52bd5ada02bbd914869f4540221831358d077"
+                + " 4111111111111111abc 00004111111111111112")).isEmpty();
     }
 
     @Test

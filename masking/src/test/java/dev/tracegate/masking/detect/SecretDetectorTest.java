@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SecretDetectorTest {
@@ -369,6 +370,13 @@ class SecretDetectorTest {
         String legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,5E2B3C\n\n"
                 + LINE + "\nq83kdz==\n-----END RSA PRIVATE KEY-----";
         assertThat(Finds.of(detector, legacy)).containsExactly(legacy);
+        // the lines joined by a comma or a semicolon (string_agg(line, ','), a CSV row): in clear but for the header before 2026-12-06
+        for (String mark : List.of(",", ";", ", ")) {
+            String joined = String.join(mark, "-----BEGIN PRIVATE KEY-----", LINE, LINE, "AB12==", "-----END PRIVATE KEY-----");
+            assertThat(Finds.of(detector, "id,key\n7," + joined + ",ops\n")).containsExactly(joined);
+        }
+        assertThat(Finds.of(detector, "-- -----BEGIN PRIVATE KEY-----;SELECT * FROM people;"))
+                .containsExactly("-----BEGIN PRIVATE KEY-----");
     }
 
     /**

@@ -13,6 +13,14 @@ class SsnDetectorTest {
         assertThat(Finds.of(detector, "SSN 123-45-6789; spouse 536 22 1234")).containsExactly("123-45-6789", "536 22 1234");
     }
 
+    /** Dashed, its shape says what it is glued to letters or an underscore too (in clear before 2026-12-06). */
+    @Test
+    void dashedNumbersGluedToLettersAreSsns() {
+        assertThat(Finds.of(detector, "ssn536-22-1234 x536-22-1235y user_536-22-1236"))
+                .containsExactly("536-22-1234", "536-22-1235", "536-22-1236");
+        assertThat(Finds.of(detector, "x536221234 ssn536 22 1234 v536.22.1234 order536-22-1234 123-45-6789x1")).isEmpty();
+    }
+
     @Test
     void bareNineDigitsNeedTheWord() {
         assertThat(Finds.of(detector, "ssn: 536221234")).containsExactly("536221234");
