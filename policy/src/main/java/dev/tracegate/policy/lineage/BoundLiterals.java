@@ -7,11 +7,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Whether a text of the database's code binds a string literal to a column: {@code (name =
- * 'Ada Lovelace'::text)}, {@code name DEFAULT 'Alan Turing'}, {@code name IN ('a', 'b')}, within
- * one condition (no {@code AND}, {@code OR}, {@code WHERE}, ... between them). A literal elsewhere
- * in the same view ({@code status = 'active'}) quotes nothing of the column. Function bodies in
- * dollar quotes are read as code too.
+ * Whether a text of the database's code may quote a protected value. A literal is innocent only
+ * when it is bound to a column the profile does not protect within one condition ({@code status =
+ * 'paid'}, {@code status DEFAULT 'new'}, no {@code AND}, {@code OR}, {@code WHERE}, ... between
+ * them) and to no protected one. Every other literal may quote one: one bound to a protected column
+ * ({@code (name = 'Ada Lovelace'::text)}, {@code name IN ('a', 'b')}), and one bound to no column
+ * at all, because code reaches a column through indirections no reading of its text can follow: a
+ * {@code VALUES} list joined on the column, a variable ({@code who text := 'Grace Hopper'}), a
+ * trigger's arguments ({@code TG_ARGV}), a parameter's default. Comments may quote anything.
+ * Dollar-quoted bodies ({@code AS $function$...$function$}) are read as code; a dollar-quoted
+ * string anywhere else is a literal and is read as code too ({@code EXECUTE $q$...$q$}).
  */
 final class BoundLiterals {
 
@@ -25,15 +30,23 @@ final class BoundLiterals {
     private BoundLiterals() {
     }
 
-    /** Whether a literal of {@code text} is bound to one of {@code columns}. */
-    static boolean bindsTo(String text, Set<String> columns) {
+    /**
+     * Whether {@code text} may quote a value of one of {@code protectedColumns}: a literal bound to
+     * one of them, or bound to none of {@code otherColumns} (the unprotected columns of the relations
+     * the code belongs to and names), or a comment.
+     */
+    static boolean mayQuote(String text, Set<String> protectedColumns, Set<String> otherColumns) {
         List<SqlToken> tokens = SqlLexer.lex(text).tokens();
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
-            if (token.kind() == SqlToken.Kind.DOLLAR_STRING && bindsTo(token.text(), columns)) {
+            if (token.kind() == SqlToken.Kind.COMMENT) {
                 return true;
             }
-            if (token.kind() == SqlToken.Kind.STRING && (reaches(tokens, i, -1, columns) || reaches(tokens, i, 1, columns))) {
+            if (token.kind() == SqlToken.Kind.DOLLAR_STRING && mayQuote(token.text(), protectedColumns, otherColumns)) {
+                return true;
+            }
+            boolean body = token.kind() == SqlToken.Kind.DOLLAR_STRING && i > 0 && tokens.get(i - 1).isWord("as");
+            if (token.isStringLiteral() && !body && !boundToOtherOnly(tokens, i, protectedColumns, otherColumns)) {
                 return true;
             }
         }
@@ -53,10 +66,18 @@ final class BoundLiterals {
         return words;
     }
 
+    private static boolean boundToOtherOnly(List<SqlToken> tokens, int literal, Set<String> protectedColumns,
+                                            Set<String> otherColumns) {
+        if (reaches(tokens, literal, -1, protectedColumns) || reaches(tokens, literal, 1, protectedColumns)) {
+            return false;
+        }
+        return reaches(tokens, literal, -1, otherColumns) || reaches(tokens, literal, 1, otherColumns);
+    }
+
     private static boolean reaches(List<SqlToken> tokens, int from, int step, Set<String> columns) {
         for (int i = from + step, seen = 0; i >= 0 && i < tokens.size() && seen < REACH; i += step, seen++) {
             SqlToken token = tokens.get(i);
-            if (BOUNDARIES.contains(token.word()) || token.isSymbol(";")) {
+            if (BOUNDARIES.contains(token.word()) || token.kind() == SqlToken.Kind.SEMICOLON) {
                 return false;
             }
             if (token.isIdentifier() && columns.contains(token.text())) {

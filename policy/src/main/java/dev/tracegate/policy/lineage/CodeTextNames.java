@@ -1,5 +1,6 @@
 package dev.tracegate.policy.lineage;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,19 +20,33 @@ final class CodeTextNames {
     static final Set<String> FUNCTIONS = Set.of(
             "pg_get_viewdef", "pg_get_ruledef", "pg_get_constraintdef", "pg_get_expr", "pg_get_indexdef",
             "pg_get_triggerdef", "pg_get_statisticsobjdef", "pg_get_statisticsobjdef_expressions",
-            "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments");
+            "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments",
+            "pg_get_function_arg_default", "pg_get_function_sqlbody", "pg_get_statisticsobjdef_columns");
 
     /**
      * In {@code pg_catalog}, always on the search path, so named without their schema too. Not
-     * {@code pg_proc} ({@code prosrc}): drivers look functions up in it (pgjdbc's large objects).
+     * {@code pg_proc}, {@code pg_class} and {@code pg_type} as a whole: every driver reads them
+     * (pgjdbc's large objects and types, psql's lists); only their {@link #CODE_COLUMNS}.
      */
     static final Set<String> CATALOG_RELATIONS = Set.of(
             "pg_views", "pg_matviews", "pg_rules", "pg_indexes", "pg_policies", "pg_attrdef", "pg_constraint",
-            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext");
+            "pg_index", "pg_trigger", "pg_rewrite", "pg_policy", "pg_statistic_ext", "pg_partitioned_table",
+            "pg_publication_rel", "pg_publication_tables");
+
+    /**
+     * The columns of catalogs every client reads that hold code: a function's source, SQL-standard
+     * body and arguments' defaults, a partition's bound, a domain's default. A masked caller reads
+     * the rest of these catalogs; these columns, and the row as one value, are refused with the
+     * code text.
+     */
+    static final Map<String, Set<String>> CODE_COLUMNS = Map.of(
+            "pg_proc", Set.of("prosrc", "probin", "prosqlbody", "proargdefaults"),
+            "pg_class", Set.of("relpartbound"),
+            "pg_type", Set.of("typdefault", "typdefaultbin"));
 
     /** In {@code information_schema}, which is named with its schema. */
     static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(
-            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters");
+            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters", "domains");
 
     /** Why a masked caller may not read code text; formatted with what the statement named. */
     static final String REFUSAL = "%s shows the text of the database's code, and code on a relation that holds"
@@ -50,9 +65,18 @@ final class CodeTextNames {
         return schema.equals("information_schema") && INFORMATION_SCHEMA_RELATIONS.contains(name);
     }
 
-    /** Whether a word of a statement may name code text: an unqualified word is tested in both sets. */
+    /** The code columns of {@code schema.name} (schema null when unqualified); empty for other relations. */
+    static Set<String> codeColumns(String schema, String name) {
+        return schema == null || schema.equals("pg_catalog") ? CODE_COLUMNS.getOrDefault(name, Set.of()) : Set.of();
+    }
+
+    /**
+     * Whether a word of a statement may name code text: an unqualified word is tested in every set,
+     * a catalog with code columns included (its row may be read as one value).
+     */
     static boolean mayName(String word) {
         return FUNCTIONS.contains(word) || CATALOG_RELATIONS.contains(word)
-                || INFORMATION_SCHEMA_RELATIONS.contains(word);
+                || INFORMATION_SCHEMA_RELATIONS.contains(word) || CODE_COLUMNS.containsKey(word)
+                || CODE_COLUMNS.values().stream().anyMatch(columns -> columns.contains(word));
     }
 }
