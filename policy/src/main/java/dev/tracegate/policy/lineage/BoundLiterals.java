@@ -14,7 +14,9 @@ import java.util.Set;
  * ({@code (name = 'Ada Lovelace'::text)}, {@code name IN ('a', 'b')}), and one bound to no column
  * at all, because code reaches a column through indirections no reading of its text can follow: a
  * {@code VALUES} list joined on the column, a variable ({@code who text := 'Grace Hopper'}), a
- * trigger's arguments ({@code TG_ARGV}), a parameter's default. Comments may quote anything.
+ * trigger's arguments ({@code TG_ARGV}), a parameter's default. Comments may quote anything, and so
+ * may a number of four digits or more bound to a protected column ({@code card_number =
+ * 4111111111111111}).
  * Dollar-quoted bodies ({@code AS $function$...$function$}) are read as code; a dollar-quoted
  * string anywhere else is a literal and is read as code too ({@code EXECUTE $q$...$q$}).
  */
@@ -49,8 +51,20 @@ final class BoundLiterals {
             if (token.isStringLiteral() && !body && !boundToOtherOnly(tokens, i, protectedColumns, otherColumns)) {
                 return true;
             }
+            if (mayBeAValue(token) && (reaches(tokens, i, -1, protectedColumns) || reaches(tokens, i, 1, protectedColumns))) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /**
+     * A number of four digits or more can be a protected value itself (a card or phone number
+     * stored as a number, a year of birth, a salary); shorter ones are positions and lengths
+     * ({@code right(card_number, 4)}), which quote nothing.
+     */
+    private static boolean mayBeAValue(SqlToken token) {
+        return token.kind() == SqlToken.Kind.NUMBER && token.text().chars().filter(Character::isDigit).count() >= 4;
     }
 
     /** The identifiers of {@code text}, those of its dollar-quoted bodies included. */

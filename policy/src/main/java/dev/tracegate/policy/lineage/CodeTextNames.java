@@ -1,5 +1,8 @@
 package dev.tracegate.policy.lineage;
 
+import dev.tracegate.policy.sql.SqlToken;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -44,9 +47,10 @@ final class CodeTextNames {
             "pg_class", Set.of("relpartbound"),
             "pg_type", Set.of("typdefault", "typdefaultbin"));
 
-    /** In {@code information_schema}, which is named with its schema. */
+    /** In {@code information_schema}, which is named with its schema ({@code events}: MySQL's event bodies). */
     static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(
-            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters", "domains");
+            "views", "check_constraints", "columns", "triggers", "attributes", "routines", "parameters", "domains",
+            "events");
 
     /** Why a masked caller may not read code text; formatted with what the statement named. */
     static final String REFUSAL = "%s shows the text of the database's code, and code on a relation that holds"
@@ -70,13 +74,65 @@ final class CodeTextNames {
         return schema == null || schema.equals("pg_catalog") ? CODE_COLUMNS.getOrDefault(name, Set.of()) : Set.of();
     }
 
-    /**
-     * Whether a word of a statement may name code text: an unqualified word is tested in every set,
-     * a catalog with code columns included (its row may be read as one value).
-     */
+    /** Whether a word of a statement may name code text: an unqualified word is tested in every set. */
     static boolean mayName(String word) {
         return FUNCTIONS.contains(word) || CATALOG_RELATIONS.contains(word)
-                || INFORMATION_SCHEMA_RELATIONS.contains(word) || CODE_COLUMNS.containsKey(word)
+                || INFORMATION_SCHEMA_RELATIONS.contains(word)
                 || CODE_COLUMNS.values().stream().anyMatch(columns -> columns.contains(word));
+    }
+
+    /**
+     * Whether a statement may read the row of a catalog with code columns as one value: it names
+     * such a catalog and uses {@code *}, or the catalog's name or alias other than where it is
+     * declared or as a column's qualifier ({@code SELECT p FROM pg_proc p}, {@code row_to_json(c)},
+     * {@code (t).typdefault}). Drivers' own queries ({@code pg_type.oid}, {@code t.typname}) need
+     * no analysis, which could not follow every catalog query they send.
+     */
+    static boolean mayReadACodeRow(List<SqlToken> tokens) {
+        Set<String> rowNames = new HashSet<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isIdentifier() && CODE_COLUMNS.containsKey(tokens.get(i).text())) {
+                rowNames.add(tokens.get(i).text());
+                int alias = i + 1 < tokens.size() && tokens.get(i + 1).isWord("as") ? i + 2 : i + 1;
+                if (alias < tokens.size() && tokens.get(alias).isIdentifier() && !NOT_ALIASES.contains(tokens.get(alias).word())) {
+                    rowNames.add(tokens.get(alias).text());
+                }
+            }
+        }
+        if (rowNames.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken token = tokens.get(i);
+            if (token.isSymbol("*")) {
+                return true;
+            }
+            if (token.isIdentifier() && rowNames.contains(token.text()) && !qualifies(tokens, i) && !declares(tokens, i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Reserved words that follow a relation in FROM and are never its alias. */
+    private static final Set<String> NOT_ALIASES = Set.of("where", "join", "left", "right", "inner", "full", "cross",
+            "natural", "on", "using", "group", "order", "limit", "offset", "fetch", "for", "union", "except", "intersect",
+            "window", "having", "returning", "lateral", "and", "or", "not", "then", "else", "end", "when", "tablesample");
+
+    private static boolean qualifies(List<SqlToken> tokens, int at) {
+        return at + 1 < tokens.size() && tokens.get(at + 1).isSymbol(".");
+    }
+
+    /** The relation's own place in FROM ({@code FROM pg_catalog.pg_proc}), or its alias's declaration. */
+    private static boolean declares(List<SqlToken> tokens, int at) {
+        if (at == 0) {
+            return false;
+        }
+        SqlToken before = tokens.get(at - 1);
+        boolean named = before.isWord("from") || before.isWord("join") || before.isWord("only") || before.isSymbol(",")
+                || before.isSymbol(".");
+        boolean aliased = CODE_COLUMNS.containsKey(before.text()) || before.isWord("as") && at >= 2
+                && CODE_COLUMNS.containsKey(tokens.get(at - 2).text());
+        return named && CODE_COLUMNS.containsKey(tokens.get(at).text()) || aliased;
     }
 }

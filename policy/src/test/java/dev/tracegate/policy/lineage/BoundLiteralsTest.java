@@ -44,6 +44,15 @@ class BoundLiteralsTest {
     }
 
     @Test
+    void aNumberLongEnoughToBeAValueMayQuoteTheProtectedColumnItIsBoundTo() {
+        Set<String> card = Set.of("card_number");
+        assertThat(BoundLiterals.mayQuote("SELECT id FROM customers WHERE card_number = 4111111111111111", card, OTHERS))
+                .isTrue();
+        assertThat(BoundLiterals.mayQuote("SELECT right(card_number, 4) FROM customers", card, OTHERS)).isFalse();
+        assertThat(BoundLiterals.mayQuote("SELECT id FROM customers WHERE tier > 1000", card, OTHERS)).isFalse();
+    }
+
+    @Test
     void aLiteralBoundOnlyToAnUnprotectedColumnDoesNot() {
         assertThat(BoundLiterals.mayQuote(" SELECT name FROM customers WHERE (status = 'active'::text)"
                 + " AND (name IS NOT NULL);", NAME, OTHERS)).isFalse();

@@ -35,6 +35,8 @@ class CodeTextColumnsTest {
             "SELECT p FROM pg_proc p",
             "SELECT row_to_json(c) FROM pg_class c",
             "SELECT to_jsonb(pg_type) FROM pg_type",
+            "SELECT (t).typdefault FROM pg_type t",
+            "SELECT t FROM pg_catalog.pg_type AS t",
             "SELECT x.prosrc FROM (SELECT * FROM pg_proc) x",
             "SELECT pg_get_function_sqlbody(oid) FROM pg_proc",
             "SELECT pg_get_function_arg_default(oid, 1) FROM pg_proc",
@@ -53,7 +55,8 @@ class CodeTextColumnsTest {
     @ValueSource(strings = {
             "SELECT oid, proname FROM pg_proc WHERE proname = 'lo_open'",
             "SELECT c.relname, c.relkind FROM pg_catalog.pg_class c WHERE c.relnamespace = 2200",
-            "SELECT t.typname, t.typtype FROM pg_type t WHERE t.oid = 25"})
+            "SELECT t.typname, t.typtype FROM pg_type t WHERE t.oid = 25",
+            "SELECT pg_type.oid, typname FROM pg_catalog.pg_type WHERE typname = 'int4' ORDER BY pg_type.oid DESC"})
     void theRestOfTheCatalogsStaysReadable(String sql) {
         assertThat(LineageCheck.check(sql, QUOTING).allowed()).as(sql).isTrue();
     }

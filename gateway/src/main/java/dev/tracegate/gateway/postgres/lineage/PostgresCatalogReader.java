@@ -63,7 +63,8 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     /**
-     * The texts of the database's code that may hold a value a DBA wrote (a literal, a comment),
+     * The texts of the database's code that may hold a value a DBA wrote (a literal, a comment, a
+     * number of four digits or more),
      * with the name of the relation each belongs to (a default with its column's name; a domain's
      * default and checks as its columns', {@code VALUE} read as the column; a function's by its own
      * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
@@ -103,11 +104,11 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " UNION ALL SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM chain"
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = chain.t) dc(code)"
             + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.atttypid >= " + FIRST_NORMAL_OID + ") x(code)"
-            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*'"
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*|[0-9]{4}'"
             // A function's or procedure's whole text (its body, its arguments' defaults), by its name.
             + " UNION ALL SELECT p.proname, f.code FROM pg_catalog.pg_proc p"
             + " CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_functiondef(p.oid) AS code) f"
-            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p') AND f.code ~ '[''$]|--|/\\*'";
+            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p') AND f.code ~ '[''$]|--|/\\*|[0-9]{4}'";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
