@@ -71,10 +71,10 @@ final class MysqlCatalogReader implements CatalogReader {
      */
     private static final String LITERAL_CODE = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
             + " WHERE VIEW_DEFINITION REGEXP " + MAY_HOLD_A_VALUE
-            // MySQL shows a string default unquoted, MariaDB quoted: quoted again, it reads as a literal either way.
+            // MySQL shows a string default unquoted, MariaDB quoted: quoted again, it reads as a literal either way;
+            // a number too (a protected column's DEFAULT 314159 is a value).
             + " UNION ALL SELECT TABLE_NAME, CONCAT(COLUMN_NAME, ' DEFAULT ', QUOTE(COLUMN_DEFAULT))"
             + " FROM information_schema.COLUMNS WHERE COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'"
-            + " AND COLUMN_DEFAULT NOT REGEXP '^-?[0-9.]+$'"
             + " AND TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " UNION ALL SELECT TABLE_NAME, GENERATION_EXPRESSION FROM information_schema.COLUMNS"
             + " WHERE GENERATION_EXPRESSION REGEXP " + MAY_HOLD_A_VALUE
