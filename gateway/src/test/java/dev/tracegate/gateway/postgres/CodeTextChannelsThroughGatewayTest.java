@@ -35,6 +35,7 @@ class CodeTextChannelsThroughGatewayTest {
                   columns:
                     - {match: public.cx_customers.name, entity: person_name, strategy: hash}
                     - {match: public.cx_parts.name, entity: person_name, strategy: hash}
+                    - {match: public.cx_customers.nick, entity: person_name, strategy: hash}
             rules:
               - name: mask-personal-data
                 connections: [app]
@@ -145,6 +146,14 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prosqlbody FROM pg_proc WHERE proname = 'cx_atomic'"),
                         List.of(),
                         List.of("DROP FUNCTION cx_atomic()")),
+                new Scenario("a column's value for the rows before it was added",
+                        List.of("ALTER TABLE cx_customers ADD COLUMN nick text DEFAULT 'Alan Turing'",
+                                "ALTER TABLE cx_customers ALTER COLUMN nick DROP DEFAULT"),
+                        List.of("SELECT attmissingval FROM pg_attribute WHERE attname = 'nick'",
+                                "SELECT a.attmissingval::text FROM pg_catalog.pg_attribute a WHERE a.attname = 'nick'",
+                                "SELECT row_to_json(a) FROM pg_attribute a WHERE attname = 'nick'"),
+                        List.of(),
+                        List.of("ALTER TABLE cx_customers DROP COLUMN nick")),
                 new Scenario("an argument's default",
                         List.of("CREATE FUNCTION cx_who(who text DEFAULT 'Alan Turing') RETURNS SETOF int LANGUAGE sql"
                                 + " AS $$SELECT id FROM cx_customers WHERE name = who$$"),

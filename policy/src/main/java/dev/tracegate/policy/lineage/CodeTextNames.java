@@ -28,7 +28,7 @@ final class CodeTextNames {
 
     /**
      * In {@code pg_catalog}, always on the search path, so named without their schema too. Not
-     * {@code pg_proc}, {@code pg_class} and {@code pg_type} as a whole: every driver reads them
+     * {@code pg_proc}, {@code pg_class}, {@code pg_type} and {@code pg_attribute} as a whole: every driver reads them
      * (pgjdbc's large objects and types, psql's lists); only their {@link #CODE_COLUMNS}.
      */
     static final Set<String> CATALOG_RELATIONS = Set.of(
@@ -38,14 +38,16 @@ final class CodeTextNames {
 
     /**
      * The columns of catalogs every client reads that hold code: a function's source, SQL-standard
-     * body and arguments' defaults, a partition's bound, a domain's default. A masked caller reads
+     * body and arguments' defaults, a partition's bound, a domain's default, the value a column
+     * added with a default holds for the rows stored before it. A masked caller reads
      * the rest of these catalogs; these columns, and the row as one value, are refused with the
      * code text.
      */
     static final Map<String, Set<String>> CODE_COLUMNS = Map.of(
             "pg_proc", Set.of("prosrc", "probin", "prosqlbody", "proargdefaults"),
             "pg_class", Set.of("relpartbound"),
-            "pg_type", Set.of("typdefault", "typdefaultbin"));
+            "pg_type", Set.of("typdefault", "typdefaultbin"),
+            "pg_attribute", Set.of("attmissingval"));
 
     /** In {@code information_schema}, which is named with its schema ({@code events}: MySQL's event bodies). */
     static final Set<String> INFORMATION_SCHEMA_RELATIONS = Set.of(

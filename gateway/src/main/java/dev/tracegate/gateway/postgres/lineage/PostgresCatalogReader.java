@@ -70,7 +70,8 @@ public final class PostgresCatalogReader implements CatalogReader {
      * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
      * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller, a
      * partition's bound (as its constraint, which names the key's columns), a publication's row
-     * filter and a trigger's arguments among them.
+     * filter, a trigger's arguments and the value a column added with a default holds for the rows
+     * stored before it ({@code pg_attribute.attmissingval}) among them.
      */
     private static final String LITERAL_CODE = "SELECT c.relname, x.code FROM pg_catalog.pg_class c CROSS JOIN LATERAL ("
             + "SELECT pg_catalog.pg_get_viewdef(c.oid) WHERE c.relkind IN ('v', 'm')"
@@ -94,6 +95,9 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " UNION ALL SELECT pg_catalog.pg_get_partkeydef(c.oid) WHERE c.relkind = 'p'"
             + " UNION ALL SELECT pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) FROM pg_catalog.pg_publication_rel pr"
             + " WHERE pr.prrelid = c.oid AND pr.prqual IS NOT NULL"
+            // The value a column added with a default holds for the rows stored before it, default dropped or not.
+            + " UNION ALL SELECT a.attname || ' DEFAULT ' || pg_catalog.quote_literal(a.attmissingval::text)"
+            + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.atthasmissing AND NOT a.attisdropped"
             // The domains a column's type is, is an array of, or is over (a domain over a domain).
             + " UNION ALL SELECT pg_catalog.regexp_replace(dc.code, '\\mVALUE\\M', pg_catalog.quote_ident(a.attname), 'g')"
             + " FROM pg_catalog.pg_attribute a CROSS JOIN LATERAL (WITH RECURSIVE chain(t) AS (SELECT a.atttypid"
