@@ -132,6 +132,13 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prosrc FROM pg_proc WHERE proname = 'cx_grace'"),
                         List.of("\\sf cx_grace"),
                         List.of("DROP FUNCTION cx_grace()")),
+                new Scenario("a body building its query as text",
+                        List.of("CREATE FUNCTION cx_dynamic() RETURNS SETOF int LANGUAGE plpgsql AS $$BEGIN RETURN QUERY"
+                                + " EXECUTE format('SELECT id FROM %I WHERE name = %L', 'cx_customers', 'Ada Lovelace'); END$$"),
+                        List.of("SELECT pg_get_functiondef('cx_dynamic'::regproc)",
+                                "SELECT prosrc FROM pg_proc WHERE proname = 'cx_dynamic'"),
+                        List.of("\\sf cx_dynamic"),
+                        List.of("DROP FUNCTION cx_dynamic()")),
                 new Scenario("a view comparing with a VALUES list",
                         List.of("CREATE VIEW cx_vip AS SELECT c.id FROM cx_customers c"
                                 + " JOIN (VALUES ('Ada Lovelace')) v(n) ON c.name = v.n"),

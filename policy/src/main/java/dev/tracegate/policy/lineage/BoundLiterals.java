@@ -67,13 +67,17 @@ final class BoundLiterals {
         return token.kind() == SqlToken.Kind.NUMBER && token.text().chars().filter(Character::isDigit).count() >= 4;
     }
 
-    /** The identifiers of {@code text}, those of its dollar-quoted bodies included. */
+    /**
+     * The identifiers of {@code text}, those of its dollar-quoted bodies and of its strings
+     * included: code that builds a statement as text names its relations in strings ({@code
+     * EXECUTE format('SELECT id FROM %I WHERE name = %L', 'customers', 'Ada Lovelace')}).
+     */
     static Set<String> identifiers(String text) {
         Set<String> words = new HashSet<>();
         for (SqlToken token : SqlLexer.lex(text).tokens()) {
             if (token.isIdentifier()) {
                 words.add(token.text());
-            } else if (token.kind() == SqlToken.Kind.DOLLAR_STRING) {
+            } else if (token.isStringLiteral()) {
                 words.addAll(identifiers(token.text()));
             }
         }

@@ -53,6 +53,13 @@ class BoundLiteralsTest {
     }
 
     @Test
+    void theRelationsACodeNamesIncludeThoseItNamesInStrings() {
+        assertThat(BoundLiterals.identifiers("CREATE FUNCTION f() LANGUAGE plpgsql AS $function$BEGIN EXECUTE"
+                + " format('SELECT id FROM %I WHERE name = %L', 'customers', 'Ada Lovelace'); END$function$"))
+                .contains("customers", "format", "name");
+    }
+
+    @Test
     void aLiteralBoundOnlyToAnUnprotectedColumnDoesNot() {
         assertThat(BoundLiterals.mayQuote(" SELECT name FROM customers WHERE (status = 'active'::text)"
                 + " AND (name IS NOT NULL);", NAME, OTHERS)).isFalse();
