@@ -139,6 +139,15 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prosrc FROM pg_proc WHERE proname = 'cx_dynamic'"),
                         List.of("\\sf cx_dynamic"),
                         List.of("DROP FUNCTION cx_dynamic()")),
+                new Scenario("a call handing the value to a function that compares it",
+                        List.of("CREATE FUNCTION cx_ids_named(who text) RETURNS SETOF int LANGUAGE sql"
+                                        + " AS $$SELECT id FROM cx_customers WHERE name = who$$",
+                                "CREATE FUNCTION cx_ada_ids() RETURNS SETOF int LANGUAGE sql"
+                                        + " AS $$SELECT cx_ids_named('Ada Lovelace')$$"),
+                        List.of("SELECT pg_get_functiondef('cx_ada_ids'::regproc)",
+                                "SELECT prosrc FROM pg_proc WHERE proname = 'cx_ada_ids'"),
+                        List.of("\\sf cx_ada_ids"),
+                        List.of("DROP FUNCTION cx_ada_ids()", "DROP FUNCTION cx_ids_named(text)")),
                 new Scenario("a view comparing with a VALUES list",
                         List.of("CREATE VIEW cx_vip AS SELECT c.id FROM cx_customers c"
                                 + " JOIN (VALUES ('Ada Lovelace')) v(n) ON c.name = v.n"),

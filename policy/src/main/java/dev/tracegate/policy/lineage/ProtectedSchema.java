@@ -145,7 +145,7 @@ public final class ProtectedSchema {
     private boolean computeCodeTextQuotes() {
         for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
             for (String text : entry.getValue()) {
-                Set<String> relations = BoundLiterals.identifiers(text);
+                Set<String> relations = namesReached(text);
                 relations.add(entry.getKey());
                 Optional<CodeColumns> columns = columnsOf(relations);
                 if (columns.isEmpty() || !columns.get().protectedOnes().isEmpty()
@@ -155,6 +155,30 @@ public final class ProtectedSchema {
             }
         }
         return false;
+    }
+
+    /**
+     * The names a code's text uses, and those the functions it calls use, transitively: {@code
+     * SELECT refuse_name('Ada Lovelace')} hands the value to a function that compares it with the
+     * column.
+     */
+    private Set<String> namesReached(String text) {
+        Set<String> names = BoundLiterals.identifiers(text);
+        List<String> functions = new ArrayList<>(names);
+        Set<String> followed = new HashSet<>();
+        while (!functions.isEmpty()) {
+            String name = functions.removeLast();
+            if (!catalog.isUserFunction(name) || !followed.add(name)) {
+                continue;
+            }
+            for (String body : catalog.literalCode().getOrDefault(name, List.of())) {
+                Set<String> called = BoundLiterals.identifiers(body);
+                called.removeAll(names);
+                names.addAll(called);
+                functions.addAll(called);
+            }
+        }
+        return names;
     }
 
     /** The column names of the relations code belongs to and names, protected and not. */

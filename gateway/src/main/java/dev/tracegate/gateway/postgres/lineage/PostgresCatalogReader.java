@@ -109,10 +109,10 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = chain.t) dc(code)"
             + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.atttypid >= " + FIRST_NORMAL_OID + ") x(code)"
             + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*|[0-9]{4}'"
-            // A function's or procedure's whole text (its body, its arguments' defaults), by its name.
-            + " UNION ALL SELECT p.proname, f.code FROM pg_catalog.pg_proc p"
-            + " CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_functiondef(p.oid) AS code) f"
-            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p') AND f.code ~ '[''$]|--|/\\*|[0-9]{4}'";
+            // Every function's and procedure's whole text (its body, its arguments' defaults), by its name:
+            // code that calls one uses the names it uses.
+            + " UNION ALL SELECT p.proname, pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p"
+            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p')";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
