@@ -66,7 +66,7 @@ final class MysqlCatalogReader implements CatalogReader {
     /**
      * The texts of the database's code that may hold a value a DBA wrote, with the table each
      * belongs to: views' queries, column defaults (with the column's name) and generation
-     * expressions, checks, triggers', routines' and events' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
+     * expressions, checks, partitions' values, triggers', routines' and events' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
      * them (docs/masking.md, the text of the database's code).
      */
     private static final String LITERAL_CODE = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
@@ -80,8 +80,13 @@ final class MysqlCatalogReader implements CatalogReader {
             + " WHERE GENERATION_EXPRESSION REGEXP " + MAY_HOLD_A_VALUE
             + " UNION ALL SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
             + " WHERE ACTION_STATEMENT REGEXP " + MAY_HOLD_A_VALUE
+            // Every routine's body the account can read: code that calls one uses the names it uses.
             + " UNION ALL SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES"
-            + " WHERE ROUTINE_DEFINITION REGEXP " + MAY_HOLD_A_VALUE
+            + " WHERE ROUTINE_DEFINITION IS NOT NULL"
+            // A partition's values with the expression they are compared with: `name` IN ('Ada Lovelace').
+            + " UNION ALL SELECT TABLE_NAME, CONCAT(PARTITION_EXPRESSION, ' IN (', PARTITION_DESCRIPTION, ')')"
+            + " FROM information_schema.PARTITIONS WHERE PARTITION_DESCRIPTION IS NOT NULL"
+            + " AND PARTITION_DESCRIPTION REGEXP " + MAY_HOLD_A_VALUE
             + " UNION ALL SELECT EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS"
             + " WHERE EVENT_DEFINITION REGEXP " + MAY_HOLD_A_VALUE;
     /** Checks, where the server has them (MariaDB 10.2, MySQL 8.0.16): older servers ignore {@code CHECK}. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Each piece of a DBA's MySQL or MariaDB code alone in the database, quoting a protected value
  * where the earlier sweep did not look: a routine's body with the name in double quotes (a string
- * where ANSI_QUOTES is off), an event's body, a trigger's body as {@code SHOW TRIGGERS} prints it,
+ * where ANSI_QUOTES is off), an event's body, a partition's values, a trigger's body as {@code SHOW TRIGGERS} prints it,
  * a badge number as a protected column's numeric default (a card number the detectors would find). With the real {@code mariadb} client, no
  * value may reach the masked caller.
  */
@@ -37,7 +37,8 @@ class MysqlCodeTextChannelsThroughGatewayTest {
     static void start() throws IOException {
         mysql = MysqlGatewayFixture.start(MysqlGatewayFixture.maskingPolicy(
                         "{match: mx_people.name, entity: person_name, strategy: hash}\n"
-                                + "        - {match: mx_people.badge, entity: person_name, strategy: redact}"),
+                                + "        - {match: mx_people.badge, entity: person_name, strategy: redact}\n"
+                                + "        - {match: mx_parts.name, entity: person_name, strategy: hash}"),
                 "DROP TABLE IF EXISTS shop.mx_people",
                 "CREATE TABLE shop.mx_people (id int PRIMARY KEY, name varchar(100), badge int)",
                 "INSERT INTO shop.mx_people VALUES (1, 'Ada Lovelace', 271828)");
@@ -45,7 +46,8 @@ class MysqlCodeTextChannelsThroughGatewayTest {
 
     @AfterAll
     static void stop() {
-        mysql.mariadb.sql("DROP TABLE IF EXISTS shop.mx_people", "DROP PROCEDURE IF EXISTS shop.mx_find",
+        mysql.mariadb.sql("DROP TABLE IF EXISTS shop.mx_people", "DROP TABLE IF EXISTS shop.mx_parts",
+                "DROP PROCEDURE IF EXISTS shop.mx_find",
                 "DROP EVENT IF EXISTS shop.mx_purge");
         mysql.close();
     }
@@ -68,6 +70,11 @@ class MysqlCodeTextChannelsThroughGatewayTest {
                                 + " SET NEW.id = IF(NEW.name = 'Alan Turing', 0, NEW.id)",
                         List.of("SHOW TRIGGERS", "SHOW TRIGGERS FROM shop LIKE 'mx%'"),
                         "DROP TRIGGER shop.mx_watch"),
+                new Scenario("a partition's values",
+                        "CREATE TABLE shop.mx_parts (id int, name varchar(100)) PARTITION BY LIST COLUMNS(name)"
+                                + " (PARTITION p_ada VALUES IN ('Ada Lovelace'), PARTITION p_grace VALUES IN ('Grace Hopper'))",
+                        List.of("SHOW CREATE TABLE mx_parts"),
+                        "DROP TABLE shop.mx_parts"),
                 new Scenario("a numeric default",
                         "ALTER TABLE shop.mx_people ALTER COLUMN badge SET DEFAULT 314159",
                         List.of("DESCRIBE mx_people", "SHOW CREATE TABLE mx_people",
