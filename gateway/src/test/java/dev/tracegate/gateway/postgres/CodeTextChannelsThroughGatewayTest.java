@@ -124,6 +124,14 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT routine_definition FROM information_schema.routines WHERE routine_name = 'cx_ada'"),
                         List.of("\\sf cx_ada", "\\df+ cx_ada"),
                         List.of("DROP FUNCTION cx_ada()")),
+                new Scenario("a DBA's view of the functions' sources",
+                        List.of("CREATE FUNCTION cx_ada_src() RETURNS SETOF int LANGUAGE sql"
+                                        + " AS $$SELECT id FROM cx_customers WHERE name = 'Ada Lovelace'$$",
+                                "CREATE VIEW cx_sources AS SELECT proname, prosrc FROM pg_proc"),
+                        List.of("SELECT prosrc FROM cx_sources WHERE proname = 'cx_ada_src'",
+                                "SELECT s.* FROM cx_sources s WHERE proname = 'cx_ada_src'"),
+                        List.of(),
+                        List.of("DROP VIEW cx_sources", "DROP FUNCTION cx_ada_src()")),
                 new Scenario("a body quoting through a variable",
                         List.of("CREATE FUNCTION cx_grace() RETURNS SETOF int LANGUAGE plpgsql AS $$DECLARE"
                                 + " who text := 'Grace Hopper'; BEGIN RETURN QUERY SELECT id FROM cx_customers"

@@ -572,8 +572,11 @@ final class QueryLineage {
                     "the relation " + (schema == null ? "" : schema + ".") + name + " is not known to the gateway; if"
                             + " it is created in the same query string, create it first", true));
             relation = analysis.schema().resolve(catalog);
-            Set<String> code = catalog.kind() == RelationKind.SYSTEM && analysis.schema().codeTextMayQuoteProtectedValues()
-                    ? CodeTextNames.codeColumns(schema, name) : Set.of();
+            Set<String> code = CodeTextNames.codeColumns(schema, name);
+            if (!code.isEmpty() && (catalog.kind() != RelationKind.SYSTEM
+                    || !analysis.schema().codeTextMayQuoteProtectedValues())) {
+                code = Set.of();
+            }
             relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard(), code);
         }
         return aliased(relation, table.getAlias());

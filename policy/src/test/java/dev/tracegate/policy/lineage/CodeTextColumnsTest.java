@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,8 +62,22 @@ class CodeTextColumnsTest {
         assertThat(LineageCheck.check(sql, QUOTING).allowed()).as(sql).isTrue();
     }
 
-    private static ProtectedSchema shop(Map<String, List<String>> literalCode) {
-        List<CatalogRelation> relations = List.of(
+    /** A view of a code column is refused as the column is; a view naming it in quoting code ends its own reading. */
+    @Test
+    void aViewOfACodeColumnIsRefusedAsTheColumnIs() {
+        CatalogRelation sources = new CatalogRelation("public", "sources", RelationKind.VIEW, false, true, List.of(
+                new CatalogColumn("proname", "name"), new CatalogColumn("prosrc", "text")),
+                " SELECT proname, prosrc FROM pg_proc");
+        ProtectedSchema quoting = shop(Map.of("vip", List.of(" SELECT s.proname FROM sources s JOIN customers c"
+                + " ON c.card_number = '4111111111111111'")), sources);
+        assertThat(LineageCheck.check("SELECT prosrc FROM sources", quoting).allowed()).isFalse();
+        ProtectedSchema quiet = shop(Map.of("customers", List.of("id DEFAULT nextval('customers_id_seq'::regclass)")),
+                sources);
+        assertThat(LineageCheck.check("SELECT prosrc FROM sources", quiet).allowed()).isTrue();
+    }
+
+    private static ProtectedSchema shop(Map<String, List<String>> literalCode, CatalogRelation... more) {
+        List<CatalogRelation> relations = new java.util.ArrayList<>(List.of(
                 new CatalogRelation("public", "customers", RelationKind.TABLE, false, true, List.of(
                         new CatalogColumn("id", "int4"), new CatalogColumn("card_number", "text"),
                         new CatalogColumn("status", "text")), null),
@@ -72,7 +87,8 @@ class CodeTextColumnsTest {
                 system("pg_publication_rel", "prqual", "prrelid"),
                 system("pg_publication_tables", "rowfilter"),
                 new CatalogRelation("information_schema", "domains", RelationKind.SYSTEM, false, true,
-                        List.of(new CatalogColumn("domain_default", "text")), null));
+                        List.of(new CatalogColumn("domain_default", "text")), null)));
+        relations.addAll(List.of(more));
         CatalogSnapshot catalog = new CatalogSnapshot(relations, Set.of(), ShopCatalog.BUILT_IN_FUNCTIONS,
                 Set.of(), Set.of("select", "from", "where", "as", "text", "int4", "join", "on", "pg_catalog",
                 "information_schema", "pg_get_function_sqlbody", "pg_get_function_arg_default", "to_jsonb",
