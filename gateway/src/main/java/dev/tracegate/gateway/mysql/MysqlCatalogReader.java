@@ -60,9 +60,9 @@ final class MysqlCatalogReader implements CatalogReader {
     private static final String ROUTINE_BODIES = "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES";
     /**
      * Code that may hold a value a DBA wrote: a string in single or double quotes (MySQL's strings
-     * without ANSI_QUOTES), a comment, a number of four digits or more.
+     * without ANSI_QUOTES), a comment, a number of four digits or more, a character's code ({@code CHAR(65, 100)}).
      */
-    private static final String MAY_HOLD_A_VALUE = "'[''\"#]|--|/[*]|[0-9]{4}'";
+    private static final String MAY_HOLD_A_VALUE = "'[''\"#]|--|/[*]|[0-9]{4}|char[(]'";
     /**
      * The texts of the database's code that may hold a value a DBA wrote, with the table each
      * belongs to: views' queries, column defaults (with the column's name) and generation

@@ -10,9 +10,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -207,6 +209,21 @@ class CodeTextChannelsThroughGatewayTest {
             assertThat(leaks).as(scenario.name()).isEmpty();
         } finally {
             asAdmin(scenario.drop());
+        }
+    }
+
+    /** A name spelled one character code at a time is the same name: chr(65) || chr(100) || ... */
+    @Test
+    void aNameSpelledInCharacterCodesIsQuotedToNoMaskedCaller() throws Exception {
+        String spelled = "Ada Lovelace".chars().mapToObj(c -> "chr(" + c + ")").collect(Collectors.joining(" || "));
+        asAdmin(List.of("CREATE VIEW cx_spelled AS SELECT id FROM cx_customers WHERE name = " + spelled));
+        try {
+            for (String mode : List.of("simple", "extended")) {
+                assertThat(ReceivedTexts.attempt(gateway, "alice", TestGateway.ALICE_TOKEN,
+                        "SELECT pg_get_viewdef('cx_spelled')", mode)).as(mode).noneMatch(text -> text.contains("chr(65)"));
+            }
+        } finally {
+            asAdmin(List.of("DROP VIEW cx_spelled"));
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code VALUES} list joined on the column, a variable ({@code who text := 'Grace Hopper'}), a
  * trigger's arguments ({@code TG_ARGV}), a parameter's default. Comments may quote anything, and so
  * may a number of four digits or more bound to a protected column ({@code card_number =
- * 4111111111111111}).
+ * 4111111111111111}) and a character's code ({@code chr(65) || chr(100) || chr(97)}), read as a literal.
  * Dollar-quoted bodies ({@code AS $function$...$function$}) are read as code; a dollar-quoted
  * string anywhere else is a literal and is read as code too ({@code EXECUTE $q$...$q$}).
  */
@@ -54,6 +54,9 @@ final class BoundLiterals {
             if (mayBeAValue(token) && (reaches(tokens, i, -1, protectedColumns) || reaches(tokens, i, 1, protectedColumns))) {
                 return true;
             }
+            if (isCharacterCode(tokens, i) && !boundToOtherOnly(tokens, i, protectedColumns, otherColumns)) {
+                return true;
+            }
         }
         return false;
     }
@@ -65,6 +68,25 @@ final class BoundLiterals {
      */
     private static boolean mayBeAValue(SqlToken token) {
         return token.kind() == SqlToken.Kind.NUMBER && token.text().chars().filter(Character::isDigit).count() >= 4;
+    }
+
+    /**
+     * A number that is a character's code, {@code chr(65)} or MySQL's {@code char(65, 100, 97)}:
+     * a value spelled one character at a time, read as the literal it spells.
+     */
+    private static boolean isCharacterCode(List<SqlToken> tokens, int at) {
+        if (tokens.get(at).kind() != SqlToken.Kind.NUMBER) {
+            return false;
+        }
+        int i = at - 1;
+        while (i >= 0 && (tokens.get(i).kind() == SqlToken.Kind.NUMBER || tokens.get(i).isSymbol(","))) {
+            i--;
+        }
+        boolean called = i >= 1 && tokens.get(i).isSymbol("(")
+                && (tokens.get(i - 1).isWord("chr") || tokens.get(i - 1).isWord("char"));
+        // CAST(x AS CHAR(10)), x::char(10): the type, whose number is a length.
+        boolean type = i >= 2 && (tokens.get(i - 2).isWord("as") || tokens.get(i - 2).isSymbol("::"));
+        return called && !type;
     }
 
     /**

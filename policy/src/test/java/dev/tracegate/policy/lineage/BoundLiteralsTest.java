@@ -53,6 +53,17 @@ class BoundLiteralsTest {
     }
 
     @Test
+    void aValueSpelledInCharacterCodesIsALiteral() {
+        assertThat(BoundLiterals.mayQuote("SELECT id FROM customers WHERE (name = ((chr(65) || chr(100)) || chr(97)))",
+                NAME, OTHERS)).isTrue();
+        assertThat(BoundLiterals.mayQuote("SELECT id FROM customers WHERE name = char(65, 100, 97)", NAME, OTHERS))
+                .isTrue();
+        assertThat(BoundLiterals.mayQuote("SELECT id FROM customers WHERE status = chr(65)", NAME, OTHERS)).isFalse();
+        assertThat(BoundLiterals.mayQuote("SELECT CAST(name AS CHAR(100)), name::char(20) FROM customers", NAME, OTHERS))
+                .isFalse();
+    }
+
+    @Test
     void theRelationsACodeNamesIncludeThoseItNamesInStrings() {
         assertThat(BoundLiterals.identifiers("CREATE FUNCTION f() LANGUAGE plpgsql AS $function$BEGIN EXECUTE"
                 + " format('SELECT id FROM %I WHERE name = %L', 'customers', 'Ada Lovelace'); END$function$"))

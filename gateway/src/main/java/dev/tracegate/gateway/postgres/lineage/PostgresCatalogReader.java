@@ -64,7 +64,7 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     /**
      * The texts of the database's code that may hold a value a DBA wrote (a literal, a comment, a
-     * number of four digits or more),
+     * number of four digits or more, a character's code),
      * with the name of the relation each belongs to (a default with its column's name; a domain's
      * default and checks as its columns', {@code VALUE} read as the column; a function's by its own
      * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
@@ -108,7 +108,7 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " UNION ALL SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM chain"
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = chain.t) dc(code)"
             + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.atttypid >= " + FIRST_NORMAL_OID + ") x(code)"
-            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*|[0-9]{4}'"
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*|[0-9]{4}|chr\\('"
             // Every function's and procedure's whole text (its body, its arguments' defaults), by its name:
             // code that calls one uses the names it uses.
             + " UNION ALL SELECT p.proname, pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p"
