@@ -24,7 +24,8 @@ final class CodeTextNames {
             "pg_get_viewdef", "pg_get_ruledef", "pg_get_constraintdef", "pg_get_expr", "pg_get_indexdef",
             "pg_get_triggerdef", "pg_get_statisticsobjdef", "pg_get_statisticsobjdef_expressions",
             "pg_get_partition_constraintdef", "pg_get_partkeydef", "pg_get_functiondef", "pg_get_function_arguments",
-            "pg_get_function_arg_default", "pg_get_function_sqlbody", "pg_get_statisticsobjdef_columns");
+            "pg_get_function_arg_default", "pg_get_function_sqlbody", "pg_get_statisticsobjdef_columns",
+            "pg_get_publication_tables");
 
     /**
      * In {@code pg_catalog}, always on the search path, so named without their schema too. Not

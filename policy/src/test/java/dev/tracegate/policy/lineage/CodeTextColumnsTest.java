@@ -43,6 +43,7 @@ class CodeTextColumnsTest {
             "SELECT pg_get_function_arg_default(oid, 1) FROM pg_proc",
             "SELECT rowfilter FROM pg_publication_tables",
             "SELECT pg_get_expr(prqual, prrelid) FROM pg_publication_rel",
+            "SELECT qual FROM pg_get_publication_tables('vip_pub')",
             "SELECT domain_default FROM information_schema.domains"})
     void codeColumnsAreRefusedWhileCodeQuotesAProtectedValue(String sql) {
         LineageVerdict verdict = LineageCheck.check(sql, QUOTING);
@@ -92,7 +93,7 @@ class CodeTextColumnsTest {
         CatalogSnapshot catalog = new CatalogSnapshot(relations, Set.of(), ShopCatalog.BUILT_IN_FUNCTIONS,
                 Set.of(), Set.of("select", "from", "where", "as", "text", "int4", "join", "on", "pg_catalog",
                 "information_schema", "pg_get_function_sqlbody", "pg_get_function_arg_default", "to_jsonb",
-                "row_to_json", "pg_get_expr", "upper"), Set.of(), Set.of(), DatabaseCode.NONE, literalCode, 1);
+                "row_to_json", "pg_get_expr", "upper", "pg_get_publication_tables", "qual"), Set.of(), Set.of(), DatabaseCode.NONE, literalCode, 1);
         return new ProtectedSchema(catalog, ShopCatalog.profile());
     }
 
