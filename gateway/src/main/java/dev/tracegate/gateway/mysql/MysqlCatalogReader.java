@@ -59,28 +59,41 @@ final class MysqlCatalogReader implements CatalogReader {
     /** The routines' bodies (NULL to an account that is not their definer and lacks the privilege to see them). */
     private static final String ROUTINE_BODIES = "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES";
     /**
+     * Code that may hold a value a DBA wrote: a string in single or double quotes (MySQL's strings
+     * without ANSI_QUOTES), a comment, a number of four digits or more, a character's code ({@code CHAR(65, 100)}).
+     */
+    private static final String MAY_HOLD_A_VALUE = "'[''\"#]|--|/[*]|[0-9]{4}|char[(]'";
+    /**
      * The texts of the database's code that may hold a value a DBA wrote, with the table each
      * belongs to: views' queries, column defaults (with the column's name) and generation
-     * expressions, checks, triggers' and routines' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
+     * expressions, checks, partitions' values, triggers', routines' and events' bodies, as {@code SHOW CREATE} and {@code DESCRIBE} show
      * them (docs/masking.md, the text of the database's code).
      */
     private static final String LITERAL_CODE = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
-            + " WHERE VIEW_DEFINITION LIKE '%''%'"
-            // MySQL shows a string default unquoted, MariaDB quoted: quoted again, it reads as a literal either way.
+            + " WHERE VIEW_DEFINITION REGEXP " + MAY_HOLD_A_VALUE
+            // MySQL shows a string default unquoted, MariaDB quoted: quoted again, it reads as a literal either way;
+            // a number too (a protected column's DEFAULT 314159 is a value).
             + " UNION ALL SELECT TABLE_NAME, CONCAT(COLUMN_NAME, ' DEFAULT ', QUOTE(COLUMN_DEFAULT))"
             + " FROM information_schema.COLUMNS WHERE COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'"
-            + " AND COLUMN_DEFAULT NOT REGEXP '^-?[0-9.]+$'"
             + " AND TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " UNION ALL SELECT TABLE_NAME, GENERATION_EXPRESSION FROM information_schema.COLUMNS"
-            + " WHERE GENERATION_EXPRESSION LIKE '%''%'"
+            + " WHERE GENERATION_EXPRESSION REGEXP " + MAY_HOLD_A_VALUE
             + " UNION ALL SELECT EVENT_OBJECT_TABLE, ACTION_STATEMENT FROM information_schema.TRIGGERS"
-            + " WHERE ACTION_STATEMENT LIKE '%''%'"
+            + " WHERE ACTION_STATEMENT REGEXP " + MAY_HOLD_A_VALUE
+            // Every routine's body the account can read: code that calls one uses the names it uses.
             + " UNION ALL SELECT ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES"
-            + " WHERE ROUTINE_DEFINITION LIKE '%''%'";
+            + " WHERE ROUTINE_DEFINITION IS NOT NULL"
+            // A partition's values with the expression they are compared with: `name` IN ('Ada Lovelace').
+            + " UNION ALL SELECT TABLE_NAME, CONCAT(PARTITION_EXPRESSION, ' IN (', PARTITION_DESCRIPTION, ')')"
+            + " FROM information_schema.PARTITIONS WHERE PARTITION_DESCRIPTION IS NOT NULL"
+            + " AND PARTITION_DESCRIPTION REGEXP " + MAY_HOLD_A_VALUE
+            + " UNION ALL SELECT EVENT_NAME, EVENT_DEFINITION FROM information_schema.EVENTS"
+            + " WHERE EVENT_DEFINITION REGEXP " + MAY_HOLD_A_VALUE;
     /** Checks, where the server has them (MariaDB 10.2, MySQL 8.0.16): older servers ignore {@code CHECK}. */
     private static final String LITERAL_CHECKS = "SELECT t.TABLE_NAME, c.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS c"
             + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
-            + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE LIKE '%''%'";
+            + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE REGEXP "
+            + MAY_HOLD_A_VALUE;
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
     private static final String FUNCTIONS = "SELECT LOWER(FUNCTION) FROM information_schema.SQL_FUNCTIONS";
@@ -122,7 +135,7 @@ final class MysqlCatalogReader implements CatalogReader {
                 TriggerVariables.setBy(bodies, routines), code(relations, routines), literalCode(), version);
     }
 
-    /** {@link #LITERAL_CODE} by table, each text with its backtick-quoted names as PostgreSQL quotes them. */
+    /** {@link #LITERAL_CODE} by table, each text as PostgreSQL text ({@link MySqlCodeText#asCode}). */
     private Map<String, List<String>> literalCode() throws CatalogUnavailableException {
         List<List<String>> rows = new ArrayList<>(catalog.query(LITERAL_CODE));
         if (!catalog.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'information_schema'"
@@ -131,7 +144,7 @@ final class MysqlCatalogReader implements CatalogReader {
         }
         Map<String, List<String>> texts = new HashMap<>();
         for (List<String> row : rows) {
-            texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(row.get(1).replace('`', '"'));
+            texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(MySqlCodeText.asCode(row.get(1)));
         }
         return texts;
     }

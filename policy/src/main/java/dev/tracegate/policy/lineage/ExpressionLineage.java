@@ -197,6 +197,11 @@ final class ExpressionLineage {
                     found = found == null ? lineage : found.or(lineage);
                 }
             }
+            ScopeRelation catalogRow = level.relationNamed(null, name);
+            if (found == null && catalogRow != null && !catalogRow.codeColumns().isEmpty()) {
+                // A catalog's columns are not all known: its name could be a column or its row; read as its row.
+                return catalogRow.wholeRow();
+            }
             if (found == null) {
                 for (ScopeRelation relation : level.relations()) {
                     if (relation.wildcard() != null) {

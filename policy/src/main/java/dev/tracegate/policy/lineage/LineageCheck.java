@@ -513,6 +513,9 @@ public final class LineageCheck {
      * a function defined in the database, or a relation or function that hands out stored values.
      */
     static boolean needsAnalysis(List<SqlToken> tokens, ProtectedSchema schema) {
+        if (CodeTextNames.mayReadACodeRow(tokens) && schema.codeTextMayQuoteProtectedValues()) {
+            return true;
+        }
         Set<String> declared = declaredNames(tokens);
         CatalogSnapshot catalog = schema.catalog();
         for (SqlToken token : tokens) {

@@ -52,6 +52,29 @@ public final class MySqlCodeText {
     }
 
     /**
+     * A view's query, a default, a check, or a trigger's, routine's or event's body as the code-text
+     * check reads code ({@link BoundLiterals}): each of its statements in every reading its servers
+     * could give it, rendered as PostgreSQL text, so that a string in double quotes ({@code WHERE
+     * name = "Ada Lovelace"}, a string where ANSI_QUOTES is off) or with backslash escapes reads as
+     * the literal it is. A text that cannot be read keeps an unbound literal: it may quote anything.
+     */
+    public static String asCode(String text) {
+        StringBuilder code = new StringBuilder();
+        for (SqlDialect dialect : List.of(SqlDialect.MYSQL, SqlDialect.MYSQL_NO_BACKSLASH_ESCAPES)) {
+            Optional<List<List<SqlStatement>>> readings = SqlScriptSplitter.splitEveryReading(text, dialect);
+            if (readings.isEmpty()) {
+                return text.replace('`', '"') + " ; 'unreadable'";
+            }
+            for (List<SqlStatement> statements : readings.get()) {
+                for (SqlStatement statement : statements) {
+                    code.append(MySqlLineage.render(statement.tokens())).append(statement.incomplete() ? " ; 'unreadable' ; " : " ; ");
+                }
+            }
+        }
+        return code.toString();
+    }
+
+    /**
      * Whether a trigger's body may write a table: its other channels (a {@code SIGNAL}'s text, a user
      * variable it sets) are closed where they surface ({@link TriggeredWrite}, {@link TriggerVariables}).
      * A body that cannot be read may.

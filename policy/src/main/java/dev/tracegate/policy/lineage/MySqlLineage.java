@@ -64,9 +64,10 @@ final class MySqlLineage {
     /**
      * SHOW forms that print the text of the database's code: {@code SHOW CREATE TABLE} its defaults
      * and checks, {@code SHOW CREATE VIEW} a view's query, {@code SHOW CREATE TRIGGER} a body, {@code
-     * SHOW [FULL] COLUMNS} and {@code FIELDS} each column's default, as {@code DESCRIBE} does.
+     * SHOW [FULL] COLUMNS} and {@code FIELDS} each column's default, as {@code DESCRIBE} does, {@code
+     * SHOW TRIGGERS} every trigger's body.
      */
-    private static final Set<String> CODE_TEXT_SHOW = Set.of("create", "columns", "fields");
+    private static final Set<String> CODE_TEXT_SHOW = Set.of("create", "columns", "fields", "triggers");
 
     private MySqlLineage() {
     }

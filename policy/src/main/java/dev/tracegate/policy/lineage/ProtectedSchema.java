@@ -135,18 +135,21 @@ public final class ProtectedSchema {
     }
 
     /**
-     * A text holding a literal quotes a protected value when the literal is bound to a protected
-     * column ({@link BoundLiterals}) of its own relation or of a relation it names: {@code name
-     * DEFAULT 'Alan Turing'::text} on the table, {@code FROM customers WHERE customers.name = 'Ada
-     * Lovelace'::text} in a view. A view the analysis cannot follow counts as quoting one.
+     * A text of code quotes a protected value when it belongs to or names a relation with protected
+     * columns and a literal of it is not bound to one of their unprotected columns alone ({@link
+     * BoundLiterals}): {@code name DEFAULT 'Alan Turing'::text} on the table, {@code FROM customers
+     * WHERE customers.name = 'Ada Lovelace'::text} or {@code JOIN (VALUES ('Ada Lovelace'::text)) v(n)
+     * ON c.name = v.n} in a view, a trigger's {@code cx_refuse('Ada Lovelace')}. A view the analysis
+     * cannot follow counts as quoting one.
      */
     private boolean computeCodeTextQuotes() {
         for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
             for (String text : entry.getValue()) {
-                Set<String> relations = BoundLiterals.identifiers(text);
+                Set<String> relations = namesReached(text);
                 relations.add(entry.getKey());
-                Optional<Set<String>> columns = protectedColumnsOf(relations);
-                if (columns.isEmpty() || BoundLiterals.bindsTo(text, columns.get())) {
+                Optional<CodeColumns> columns = columnsOf(relations);
+                if (columns.isEmpty() || !columns.get().protectedOnes().isEmpty()
+                        && BoundLiterals.mayQuote(text, columns.get().protectedOnes(), columns.get().otherOnes())) {
                     return true;
                 }
             }
@@ -154,17 +157,45 @@ public final class ProtectedSchema {
         return false;
     }
 
-    /** The protected columns' names of the relations so named; empty when a view cannot be followed. */
-    private Optional<Set<String>> protectedColumnsOf(Set<String> relations) {
-        Set<String> columns = new HashSet<>();
+    /**
+     * The names a code's text uses, and those the functions it calls use, transitively: {@code
+     * SELECT refuse_name('Ada Lovelace')} hands the value to a function that compares it with the
+     * column.
+     */
+    private Set<String> namesReached(String text) {
+        Set<String> names = BoundLiterals.identifiers(text);
+        List<String> functions = new ArrayList<>(names);
+        Set<String> followed = new HashSet<>();
+        while (!functions.isEmpty()) {
+            String name = functions.removeLast();
+            if (!catalog.isUserFunction(name) || !followed.add(name)) {
+                continue;
+            }
+            for (String body : catalog.literalCode().getOrDefault(name, List.of())) {
+                Set<String> called = BoundLiterals.identifiers(body);
+                called.removeAll(names);
+                names.addAll(called);
+                functions.addAll(called);
+            }
+        }
+        return names;
+    }
+
+    /** The column names of the relations code belongs to and names, protected and not. */
+    private record CodeColumns(Set<String> protectedOnes, Set<String> otherOnes) {
+    }
+
+    /** The columns' names of the relations so named; empty when a view cannot be followed. */
+    private Optional<CodeColumns> columnsOf(Set<String> relations) {
+        CodeColumns columns = new CodeColumns(new HashSet<>(), new HashSet<>());
         for (String relation : relations) {
             for (CatalogRelation candidate : catalog.relationsNamed(relation)) {
                 if (candidate.kind() == RelationKind.SYSTEM) {
                     continue;
                 }
                 try {
-                    resolve(candidate).columns().stream().filter(column -> !column.lineage().isClean())
-                            .forEach(column -> columns.add(column.name()));
+                    resolve(candidate).columns().forEach(column -> (column.lineage().isClean()
+                            ? columns.otherOnes() : columns.protectedOnes()).add(column.name()));
                 } catch (LineageRefusal unreadableView) {
                     return Optional.empty();
                 }

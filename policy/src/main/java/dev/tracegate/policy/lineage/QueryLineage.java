@@ -232,10 +232,7 @@ final class QueryLineage {
                         throw new LineageRefusal("SELECT * EXCEPT/REPLACE is not PostgreSQL");
                     }
                     for (ScopeRelation relation : scope.relations()) {
-                        columns.addAll(relation.columns());
-                        if (relation.wildcard() != null && !relation.wildcard().isClean()) {
-                            columns.add(new OutputColumn(null, relation.wildcard()));
-                        }
+                        columns.addAll(relation.allColumns());
                     }
                 }
                 default -> columns.add(new OutputColumn(alias != null ? alias : outputName(expression),
@@ -254,11 +251,7 @@ final class QueryLineage {
         if (relation == null) {
             throw new LineageRefusal(name + ".* cannot be traced to a table the gateway knows");
         }
-        List<OutputColumn> columns = new ArrayList<>(relation.columns());
-        if (relation.wildcard() != null && !relation.wildcard().isClean()) {
-            columns.add(new OutputColumn(null, relation.wildcard()));
-        }
-        return columns;
+        return relation.allColumns();
     }
 
     private static String outputName(Expression expression) {
@@ -579,7 +572,12 @@ final class QueryLineage {
                     "the relation " + (schema == null ? "" : schema + ".") + name + " is not known to the gateway; if"
                             + " it is created in the same query string, create it first", true));
             relation = analysis.schema().resolve(catalog);
-            relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard());
+            Set<String> code = CodeTextNames.codeColumns(schema, name);
+            if (!code.isEmpty() && (catalog.kind() != RelationKind.SYSTEM
+                    || !analysis.schema().codeTextMayQuoteProtectedValues())) {
+                code = Set.of();
+            }
+            relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard(), code);
         }
         return aliased(relation, table.getAlias());
     }

@@ -63,10 +63,15 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace"
             + " WHERE n.nspname NOT IN ('pg_catalog','information_schema') OR o.oid >= " + FIRST_NORMAL_OID;
     /**
-     * The texts of the database's code that hold a string literal a DBA wrote, with the name of
-     * the relation each belongs to (a default with its column's name; a function's by its own
+     * The texts of the database's code that may hold a value a DBA wrote (a literal, a comment, a
+     * number of four digits or more, a character's code),
+     * with the name of the relation each belongs to (a default with its column's name; a domain's
+     * default and checks as its columns', {@code VALUE} read as the column; a function's by its own
      * name, which names no relation): what {@code pg_get_viewdef}, {@code pg_get_functiondef},
-     * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller.
+     * {@code pg_get_expr}, {@code pg_get_constraintdef} and their kin would show a caller, a
+     * partition's bound (as its constraint, which names the key's columns), a publication's row
+     * filter, a trigger's arguments and the value a column added with a default holds for the rows
+     * stored before it ({@code pg_attribute.attmissingval}) among them.
      */
     private static final String LITERAL_CODE = "SELECT c.relname, x.code FROM pg_catalog.pg_class c CROSS JOIN LATERAL ("
             + "SELECT pg_catalog.pg_get_viewdef(c.oid) WHERE c.relkind IN ('v', 'm')"
@@ -78,19 +83,36 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " UNION ALL SELECT pg_catalog.pg_get_indexdef(i.indexrelid) FROM pg_catalog.pg_index i"
             + " WHERE i.indrelid = c.oid AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL)"
             + " UNION ALL SELECT pg_catalog.pg_get_triggerdef(t.oid) FROM pg_catalog.pg_trigger t"
-            + " WHERE t.tgrelid = c.oid AND t.tgqual IS NOT NULL"
+            + " WHERE t.tgrelid = c.oid AND NOT t.tgisinternal"
             + " UNION ALL SELECT COALESCE(pg_catalog.pg_get_expr(p.polqual, p.polrelid), '') || ' '"
             + " || COALESCE(pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid), '') FROM pg_catalog.pg_policy p"
             + " WHERE p.polrelid = c.oid"
             + " UNION ALL SELECT pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r"
             + " WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN'"
             + " UNION ALL SELECT pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
-            + " WHERE s.stxrelid = c.oid) x(code)"
-            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code LIKE '%''%'"
-            // A function's or procedure's whole text (its body, its arguments' defaults), by its name.
-            + " UNION ALL SELECT p.proname, f.code FROM pg_catalog.pg_proc p"
-            + " CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_functiondef(p.oid) AS code) f"
-            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p') AND f.code LIKE '%''%'";
+            + " WHERE s.stxrelid = c.oid"
+            + " UNION ALL SELECT pg_catalog.pg_get_partition_constraintdef(c.oid) WHERE c.relispartition"
+            + " UNION ALL SELECT pg_catalog.pg_get_partkeydef(c.oid) WHERE c.relkind = 'p'"
+            + " UNION ALL SELECT pg_catalog.pg_get_expr(pr.prqual, pr.prrelid) FROM pg_catalog.pg_publication_rel pr"
+            + " WHERE pr.prrelid = c.oid AND pr.prqual IS NOT NULL"
+            // The value a column added with a default holds for the rows stored before it, default dropped or not.
+            + " UNION ALL SELECT a.attname || ' DEFAULT ' || pg_catalog.quote_literal(a.attmissingval::text)"
+            + " FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.atthasmissing AND NOT a.attisdropped"
+            // The domains a column's type is, is an array of, or is over (a domain over a domain).
+            + " UNION ALL SELECT pg_catalog.regexp_replace(dc.code, '\\mVALUE\\M', pg_catalog.quote_ident(a.attname), 'g')"
+            + " FROM pg_catalog.pg_attribute a CROSS JOIN LATERAL (WITH RECURSIVE chain(t) AS (SELECT a.atttypid"
+            + " UNION SELECT n.t FROM chain JOIN pg_catalog.pg_type ty ON ty.oid = chain.t"
+            + " CROSS JOIN LATERAL (VALUES (ty.typbasetype), (ty.typelem)) n(t) WHERE n.t <> 0)"
+            + " SELECT 'VALUE DEFAULT ' || pg_catalog.pg_get_expr(ty.typdefaultbin, 0) FROM chain"
+            + " JOIN pg_catalog.pg_type ty ON ty.oid = chain.t WHERE ty.typdefaultbin IS NOT NULL"
+            + " UNION ALL SELECT pg_catalog.pg_get_constraintdef(k.oid) FROM chain"
+            + " JOIN pg_catalog.pg_constraint k ON k.contypid = chain.t) dc(code)"
+            + " WHERE a.attrelid = c.oid AND a.attnum > 0 AND a.atttypid >= " + FIRST_NORMAL_OID + ") x(code)"
+            + " WHERE c.oid >= " + FIRST_NORMAL_OID + " AND x.code ~ '[''$]|--|/\\*|[0-9]{4}|chr\\('"
+            // Every function's and procedure's whole text (its body, its arguments' defaults), by its name:
+            // code that calls one uses the names it uses.
+            + " UNION ALL SELECT p.proname, pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p"
+            + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p')";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
