@@ -583,7 +583,7 @@ final class QueryLineage {
             }
             if (catalog.kind() == RelationKind.SYSTEM && WrittenValueNames.columnsOf(schema, name)
                     .filter(kind -> analysis.schema().writtenValueMayQuote(kind)).isPresent()) {
-                code = WrittenValueNames.COLUMNS.get(name);
+                code = WrittenValueNames.columns(schema, name);
             }
             relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard(), code);
         }

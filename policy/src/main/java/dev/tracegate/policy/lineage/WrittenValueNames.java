@@ -43,6 +43,15 @@ final class WrittenValueNames {
     private static final Map<String, Kind> COLUMN_KINDS = Map.of(
             "pg_aggregate", Kind.AGGREGATE_STATE, "pg_roles", Kind.SETTING, "pg_user", Kind.SETTING);
 
+    /**
+     * MySQL's and MariaDB's comments, in {@code information_schema} (named with it): a table's, a
+     * column's, an index's, a partition's, a routine's, an event's.
+     */
+    static final Map<String, Set<String>> INFORMATION_SCHEMA_COLUMNS = Map.of(
+            "tables", Set.of("table_comment"), "columns", Set.of("column_comment"),
+            "statistics", Set.of("index_comment"), "partitions", Set.of("partition_comment"),
+            "routines", Set.of("routine_comment"), "events", Set.of("event_comment"));
+
     static Optional<Kind> function(String name) {
         return Optional.ofNullable(FUNCTIONS.get(name));
     }
@@ -52,15 +61,27 @@ final class WrittenValueNames {
         return schema == null || schema.equals("pg_catalog") ? Optional.ofNullable(RELATIONS.get(name)) : Optional.empty();
     }
 
-    /** What the {@link #COLUMNS} of {@code schema.name} show. */
+    /** What the {@link #columns} of {@code schema.name} show. */
     static Optional<Kind> columnsOf(String schema, String name) {
+        if (schema != null && schema.equals("information_schema")) {
+            return INFORMATION_SCHEMA_COLUMNS.containsKey(name) ? Optional.of(Kind.COMMENT) : Optional.empty();
+        }
         return schema == null || schema.equals("pg_catalog") ? Optional.ofNullable(COLUMN_KINDS.get(name)) : Optional.empty();
+    }
+
+    /** The columns of {@code schema.name} that show such values; empty for other relations. */
+    static Set<String> columns(String schema, String name) {
+        if (schema != null && schema.equals("information_schema")) {
+            return INFORMATION_SCHEMA_COLUMNS.getOrDefault(name, Set.of());
+        }
+        return schema == null || schema.equals("pg_catalog") ? COLUMNS.getOrDefault(name, Set.of()) : Set.of();
     }
 
     /** Whether a word of a statement may name such a value. */
     static boolean mayName(String word) {
-        return FUNCTIONS.containsKey(word) || RELATIONS.containsKey(word)
-                || COLUMNS.values().stream().anyMatch(columns -> columns.contains(word));
+        return FUNCTIONS.containsKey(word) || RELATIONS.containsKey(word) || INFORMATION_SCHEMA_COLUMNS.containsKey(word)
+                || COLUMNS.values().stream().anyMatch(columns -> columns.contains(word))
+                || INFORMATION_SCHEMA_COLUMNS.values().stream().anyMatch(columns -> columns.contains(word));
     }
 
     /** Why a masked caller may not read such a value; formatted with what the statement named. */
