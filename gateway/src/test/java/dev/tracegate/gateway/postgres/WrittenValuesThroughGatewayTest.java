@@ -125,7 +125,14 @@ class WrittenValuesThroughGatewayTest {
                                 "SELECT row_to_json(a) FROM pg_aggregate a WHERE aggfnoid = 'wv_names'::regproc",
                                 "SELECT wv_names(status) FROM wv_customers"),
                         List.of(),
-                        List.of("DROP AGGREGATE wv_names(text)")));
+                        List.of("DROP AGGREGATE wv_names(text)")),
+                new CatalogChannelScenario("a moving aggregate's initial state",
+                        List.of("CREATE AGGREGATE wv_moving(text) (SFUNC = textcat, STYPE = text, INITCOND = '0',"
+                                + " MSFUNC = textcat, MINVFUNC = textcat, MSTYPE = text, MINITCOND = 'Grace Hopper')"),
+                        List.of("SELECT aggminitval FROM pg_aggregate WHERE aggfnoid = 'wv_moving'::regproc",
+                                "SELECT row_to_json(a) FROM pg_aggregate a WHERE aggfnoid = 'wv_moving'::regproc"),
+                        List.of(),
+                        List.of("DROP AGGREGATE wv_moving(text)")));
     }
 
     @ParameterizedTest

@@ -10,7 +10,7 @@ import java.util.Set;
  * pg_description}, psql's {@code \d+} and {@code \dt+}), a setting stored for a database or role
  * ({@code current_setting}, {@code pg_settings}, {@code pg_db_role_setting}, {@code
  * pg_roles.rolconfig}, psql's {@code \drds}; {@code SHOW} is judged by {@link LineageCheck}), an
- * aggregate's initial state ({@code pg_aggregate.agginitval}). Each kind is refused to masked
+ * aggregate's initial states ({@code pg_aggregate.agginitval}, {@code aggminitval}). Each kind is refused to masked
  * callers only while a value of that kind may quote a protected one.
  */
 final class WrittenValueNames {
@@ -36,7 +36,7 @@ final class WrittenValueNames {
      * {@code pg_roles}).
      */
     static final Map<String, Set<String>> COLUMNS = Map.of(
-            "pg_aggregate", Set.of("agginitval"),
+            "pg_aggregate", Set.of("agginitval", "aggminitval"),
             "pg_roles", Set.of("rolconfig"),
             "pg_user", Set.of("useconfig"));
 

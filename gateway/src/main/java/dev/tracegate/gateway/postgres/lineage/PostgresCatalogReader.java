@@ -149,13 +149,14 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " FROM pg_catalog.pg_db_role_setting s CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) c(setting)"
             + " WHERE s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))";
     /**
-     * Whether a user aggregate's {@code INITCOND} may hold a value: a run of two letters or more
+     * Whether a user aggregate's {@code INITCOND} or {@code MINITCOND} (its moving state's) may hold a value: a run of two letters or more
      * (not {@code infinity}, {@code nan}, {@code true} or {@code false}) or a number of four digits or more.
      */
     private static final String AGGREGATE_VALUES = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a"
-            + " WHERE a.aggfnoid::pg_catalog.oid >= " + FIRST_NORMAL_OID + " AND a.agginitval IS NOT NULL"
-            + " AND (pg_catalog.lower(a.agginitval) ~ '[a-z]{2}|[0-9]{4}'"
-            + " AND pg_catalog.lower(a.agginitval) !~ '^([-+]?infinity|nan|true|false)$'))::text";
+            + " CROSS JOIN LATERAL (VALUES (a.agginitval), (a.aggminitval)) v(initial)"
+            + " WHERE a.aggfnoid::pg_catalog.oid >= " + FIRST_NORMAL_OID + " AND v.initial IS NOT NULL"
+            + " AND pg_catalog.lower(v.initial) ~ '[a-z]{2}|[0-9]{4}'"
+            + " AND pg_catalog.lower(v.initial) !~ '^([-+]?infinity|nan|true|false)$')::text";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
