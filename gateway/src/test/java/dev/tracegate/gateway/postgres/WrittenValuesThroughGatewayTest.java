@@ -141,6 +141,31 @@ class WrittenValuesThroughGatewayTest {
         assertThat(scenario.leaks(gateway)).as(scenario.name()).isEmpty();
     }
 
+    /**
+     * A function's own setting ({@code ALTER FUNCTION ... SET app.vip = '...'}), which the gateway
+     * refuses to pass for anyone (an unknown setting in a routine): a DBA sets it upstream, and the
+     * gateway sees it in its next snapshot.
+     */
+    @Test
+    void aFunctionsOwnSettingIsQuotedToNoMaskedCaller() throws Exception {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("CREATE FUNCTION wv_one() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+            sql.execute("ALTER FUNCTION wv_one() SET app.vip = 'Alan Turing'");
+        }
+        try {
+            Thread.sleep(6_000); // the gateway reads its catalog again within five seconds
+            assertThat(new CatalogChannelScenario("a function's own setting", List.of(),
+                    List.of("SELECT proconfig FROM pg_proc WHERE proname = 'wv_one'",
+                            "SELECT p.* FROM pg_catalog.pg_proc p WHERE proname = 'wv_one'",
+                            "SELECT pg_get_functiondef('wv_one'::regproc)"),
+                    List.of("\\sf wv_one"), List.of()).leaks(gateway)).isEmpty();
+        } finally {
+            try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+                sql.execute("DROP FUNCTION wv_one()");
+            }
+        }
+    }
+
     /** A comment on a table with no protected column, and a numeric INITCOND, stay readable. */
     @Test
     void valuesNoProtectedDataOwnsStayReadable() throws Exception {

@@ -583,7 +583,8 @@ final class QueryLineage {
             }
             if (catalog.kind() == RelationKind.SYSTEM && WrittenValueNames.columnsOf(schema, name)
                     .filter(kind -> analysis.schema().writtenValueMayQuote(kind)).isPresent()) {
-                code = WrittenValueNames.columns(schema, name);
+                code = new java.util.HashSet<>(code);
+                code.addAll(WrittenValueNames.columns(schema, name));
             }
             relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard(), code);
         }

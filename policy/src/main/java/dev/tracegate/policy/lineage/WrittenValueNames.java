@@ -23,7 +23,9 @@ final class WrittenValueNames {
 
     private static final Map<String, Kind> FUNCTIONS = Map.of(
             "obj_description", Kind.COMMENT, "col_description", Kind.COMMENT, "shobj_description", Kind.COMMENT,
-            "current_setting", Kind.SETTING, "pg_show_all_settings", Kind.SETTING);
+            "current_setting", Kind.SETTING, "pg_show_all_settings", Kind.SETTING,
+            // A function's own settings (ALTER FUNCTION ... SET app.vip = '...') are in its definition.
+            "pg_get_functiondef", Kind.SETTING);
 
     /** In {@code pg_catalog}, always on the search path, so named without their schema too. */
     private static final Map<String, Kind> RELATIONS = Map.of(
@@ -37,11 +39,13 @@ final class WrittenValueNames {
      */
     static final Map<String, Set<String>> COLUMNS = Map.of(
             "pg_aggregate", Set.of("agginitval", "aggminitval"),
+            "pg_proc", Set.of("proconfig"),
             "pg_roles", Set.of("rolconfig"),
             "pg_user", Set.of("useconfig"));
 
     private static final Map<String, Kind> COLUMN_KINDS = Map.of(
-            "pg_aggregate", Kind.AGGREGATE_STATE, "pg_roles", Kind.SETTING, "pg_user", Kind.SETTING);
+            "pg_aggregate", Kind.AGGREGATE_STATE, "pg_roles", Kind.SETTING, "pg_user", Kind.SETTING,
+            "pg_proc", Kind.SETTING);
 
     /**
      * MySQL's and MariaDB's comments, in {@code information_schema} (named with it): a table's, a
@@ -89,7 +93,7 @@ final class WrittenValueNames {
         String value = switch (kind) {
             case COMMENT -> "a comment (COMMENT ON ... IS '...') on a relation that holds protected data, or on an"
                     + " object no relation owns";
-            case SETTING -> "a setting stored for a database or role (ALTER DATABASE/ROLE ... SET)";
+            case SETTING -> "a setting stored for a database, a role or a function (ALTER DATABASE/ROLE/FUNCTION ... SET)";
             case AGGREGATE_STATE -> "an aggregate's initial state (INITCOND)";
         };
         return what + " shows " + value + ", free text a DBA wrote that may quote a protected value the gateway"

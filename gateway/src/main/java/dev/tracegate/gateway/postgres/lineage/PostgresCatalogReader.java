@@ -144,10 +144,13 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " AND e.deptype = 'e')"
             + " UNION ALL SELECT '', pg_catalog.quote_literal(s.description) FROM pg_catalog.pg_shdescription s"
             + " WHERE s.objoid >= " + FIRST_NORMAL_OID;
-    /** The settings stored for this database, a role, or a role in it ({@code ALTER DATABASE/ROLE ... SET}). */
+    /** The settings stored for this database, a role, a role in it or a function ({@code ALTER DATABASE/ROLE/FUNCTION ... SET}). */
     private static final String STORED_SETTINGS = "SELECT DISTINCT pg_catalog.split_part(c.setting, '=', 1)"
             + " FROM pg_catalog.pg_db_role_setting s CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) c(setting)"
-            + " WHERE s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))";
+            + " WHERE s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))"
+            // A function's own (ALTER FUNCTION ... SET), which its calls run with.
+            + " UNION SELECT pg_catalog.split_part(c.setting, '=', 1) FROM pg_catalog.pg_proc p"
+            + " CROSS JOIN LATERAL pg_catalog.unnest(p.proconfig) c(setting) WHERE p.oid >= " + FIRST_NORMAL_OID;
     /**
      * Whether a user aggregate's {@code INITCOND} or {@code MINITCOND} (its moving state's) may hold a value: a run of two letters or more
      * (not {@code infinity}, {@code nan}, {@code true} or {@code false}) or a number of four digits or more.
