@@ -10,6 +10,7 @@ import dev.tracegate.policy.lineage.MySqlCodeText;
 import dev.tracegate.policy.lineage.MySqlViewDefinition;
 import dev.tracegate.policy.lineage.RelationKind;
 import dev.tracegate.policy.lineage.TriggerVariables;
+import dev.tracegate.policy.lineage.WrittenValues;
 import dev.tracegate.policy.sql.SqlLexer;
 import dev.tracegate.policy.sql.SqlToken;
 import java.util.ArrayList;
@@ -94,6 +95,24 @@ final class MysqlCatalogReader implements CatalogReader {
             + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
             + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE REGEXP "
             + MAY_HOLD_A_VALUE;
+    private static final String USER_SCHEMAS = " TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
+    /**
+     * Every comment a DBA wrote, quoted, by what owns it ({@link WrittenValues#comments}): a table's,
+     * a column's, an index's and a partition's by the table, a routine's as a call of it (unowned
+     * when the gateway's account cannot read its body: nothing then ties it to data), an event's
+     * unowned. A view's {@code TABLE_COMMENT} is MySQL's word {@code VIEW}, no comment.
+     */
+    private static final String COMMENTS = "SELECT TABLE_NAME, QUOTE(TABLE_COMMENT) FROM information_schema.TABLES"
+            + " WHERE TABLE_COMMENT <> '' AND TABLE_TYPE NOT LIKE '%VIEW%' AND" + USER_SCHEMAS
+            + " UNION ALL SELECT TABLE_NAME, QUOTE(COLUMN_COMMENT) FROM information_schema.COLUMNS"
+            + " WHERE COLUMN_COMMENT <> '' AND" + USER_SCHEMAS
+            + " UNION ALL SELECT TABLE_NAME, QUOTE(INDEX_COMMENT) FROM information_schema.STATISTICS"
+            + " WHERE INDEX_COMMENT <> '' AND" + USER_SCHEMAS
+            + " UNION ALL SELECT TABLE_NAME, QUOTE(PARTITION_COMMENT) FROM information_schema.PARTITIONS"
+            + " WHERE PARTITION_COMMENT <> '' AND" + USER_SCHEMAS
+            + " UNION ALL SELECT IF(ROUTINE_DEFINITION IS NULL, '', ROUTINE_NAME), CONCAT('`', REPLACE(ROUTINE_NAME, '`', '``'), '`(', QUOTE(ROUTINE_COMMENT), ')')"
+            + " FROM information_schema.ROUTINES WHERE ROUTINE_COMMENT <> ''"
+            + " UNION ALL SELECT '', QUOTE(EVENT_COMMENT) FROM information_schema.EVENTS WHERE EVENT_COMMENT <> ''";
     private static final String SCHEMAS = "SELECT LOWER(SCHEMA_NAME) FROM information_schema.SCHEMATA";
     private static final String KEYWORDS = "SELECT LOWER(WORD) FROM information_schema.KEYWORDS";
     private static final String FUNCTIONS = "SELECT LOWER(FUNCTION) FROM information_schema.SQL_FUNCTIONS";
@@ -132,7 +151,8 @@ final class MysqlCatalogReader implements CatalogReader {
         List<String> bodies = triggers.stream().map(row -> row.get(1)).toList();
         List<CatalogRelation> relations = relations();
         return new CatalogSnapshot(relations, routines, builtIns, Set.of(), other, CatalogReader.names(triggers),
-                TriggerVariables.setBy(bodies, routines), code(relations, routines), literalCode(), version);
+                TriggerVariables.setBy(bodies, routines), code(relations, routines), literalCode(),
+                new WrittenValues(asCode(catalog.query(COMMENTS)), Set.of(), false), version);
     }
 
     /** {@link #LITERAL_CODE} by table, each text as PostgreSQL text ({@link MySqlCodeText#asCode}). */
@@ -142,6 +162,11 @@ final class MysqlCatalogReader implements CatalogReader {
                 + " AND TABLE_NAME = 'CHECK_CONSTRAINTS'").isEmpty()) {
             rows.addAll(catalog.query(LITERAL_CHECKS));
         }
+        return asCode(rows);
+    }
+
+    /** Rows of an owner's name and a text, each text as PostgreSQL text ({@link MySqlCodeText#asCode}), by owner. */
+    private static Map<String, List<String>> asCode(List<List<String>> rows) {
         Map<String, List<String>> texts = new HashMap<>();
         for (List<String> row : rows) {
             texts.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(MySqlCodeText.asCode(row.get(1)));

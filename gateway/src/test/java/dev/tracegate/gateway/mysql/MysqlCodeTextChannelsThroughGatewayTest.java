@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Each piece of a DBA's MySQL or MariaDB code alone in the database, quoting a protected value
  * where the earlier sweep did not look: a routine's body with the name in double quotes (a string
  * where ANSI_QUOTES is off), an event's body, a partition's values, a trigger's body as {@code SHOW TRIGGERS} prints it,
- * a badge number as a protected column's numeric default (a card number the detectors would find). With the real {@code mariadb} client, no
+ * a badge number as a protected column's numeric default (a card number the detectors would find); and
+ * comments, no code but free text a DBA wrote: a table's, a column's, an index's, a routine's. With the real {@code mariadb} client, no
  * value may reach the masked caller.
  */
 class MysqlCodeTextChannelsThroughGatewayTest {
@@ -47,7 +48,7 @@ class MysqlCodeTextChannelsThroughGatewayTest {
     @AfterAll
     static void stop() {
         mysql.mariadb.sql("DROP TABLE IF EXISTS shop.mx_people", "DROP TABLE IF EXISTS shop.mx_parts",
-                "DROP PROCEDURE IF EXISTS shop.mx_find",
+                "DROP PROCEDURE IF EXISTS shop.mx_find", "DROP PROCEDURE IF EXISTS shop.mx_count",
                 "DROP EVENT IF EXISTS shop.mx_purge");
         mysql.close();
     }
@@ -79,7 +80,26 @@ class MysqlCodeTextChannelsThroughGatewayTest {
                         "ALTER TABLE shop.mx_people ALTER COLUMN badge SET DEFAULT 314159",
                         List.of("DESCRIBE mx_people", "SHOW CREATE TABLE mx_people",
                                 "SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_NAME = 'mx_people'"),
-                        "ALTER TABLE shop.mx_people ALTER COLUMN badge DROP DEFAULT"));
+                        "ALTER TABLE shop.mx_people ALTER COLUMN badge DROP DEFAULT"),
+                new Scenario("a table's and a column's comment",
+                        "ALTER TABLE shop.mx_people COMMENT = 'VIP: Ada Lovelace', MODIFY COLUMN id int COMMENT 'Grace Hopper first'",
+                        List.of("SHOW CREATE TABLE mx_people", "SHOW FULL COLUMNS FROM mx_people",
+                                "SHOW TABLE STATUS LIKE 'mx_people'",
+                                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = 'mx_people'",
+                                "SELECT * FROM information_schema.TABLES WHERE TABLE_NAME = 'mx_people'",
+                                "SELECT t.* FROM information_schema.TABLES t WHERE TABLE_NAME = 'mx_people'",
+                                "SELECT `Column_Comment` FROM information_schema.`COLUMNS` WHERE TABLE_NAME = 'mx_people'"),
+                        "ALTER TABLE shop.mx_people COMMENT = '', MODIFY COLUMN id int COMMENT ''"),
+                new Scenario("an index's comment",
+                        "CREATE INDEX mx_people_name ON shop.mx_people (name) COMMENT 'Alan Turing'",
+                        List.of("SHOW INDEX FROM mx_people", "SHOW KEYS FROM mx_people",
+                                "SELECT INDEX_COMMENT FROM information_schema.STATISTICS WHERE TABLE_NAME = 'mx_people'"),
+                        "DROP INDEX mx_people_name ON shop.mx_people"),
+                new Scenario("a routine's comment",
+                        "CREATE PROCEDURE shop.mx_count() COMMENT 'Alan Turing' SELECT count(*) FROM shop.mx_people",
+                        List.of("SHOW PROCEDURE STATUS", "SHOW CREATE PROCEDURE mx_count",
+                                "SELECT ROUTINE_COMMENT FROM information_schema.ROUTINES"),
+                        "DROP PROCEDURE shop.mx_count"));
     }
 
     @ParameterizedTest

@@ -7,9 +7,7 @@ import dev.tracegate.gateway.TestTarget;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -44,18 +42,8 @@ class CodeTextChannelsThroughGatewayTest {
                 exceptGroups: [admins]
                 mask: personal-data
             """;
-    private static final List<String> NAMES = List.of("Ada Lovelace", "Grace Hopper", "Alan Turing", "Charles Babbage");
-    private static final LeakSearch LEAKS = new LeakSearch(Set.copyOf(NAMES), Set.of());
 
     private static TestGateway gateway;
-
-    /** One piece of code made alone, what a masked caller tries on it, and how it is dropped. */
-    record Scenario(String name, List<String> create, List<String> attempts, List<String> describes, List<String> drop) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
 
     @BeforeAll
     static void start() throws SQLException {
@@ -75,9 +63,9 @@ class CodeTextChannelsThroughGatewayTest {
         }
     }
 
-    static Stream<Scenario> scenarios() {
+    static Stream<CatalogChannelScenario> scenarios() {
         return Stream.of(
-                new Scenario("a partition's bound",
+                new CatalogChannelScenario("a partition's bound",
                         List.of("CREATE TABLE cx_parts (id int, name text) PARTITION BY LIST (name)",
                                 "CREATE TABLE cx_parts_ada PARTITION OF cx_parts FOR VALUES IN ('Ada Lovelace')"),
                         List.of("SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = 'cx_parts_ada'",
@@ -87,7 +75,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT pg_get_partition_constraintdef('cx_parts_ada'::regclass)"),
                         List.of("\\d cx_parts_ada", "\\d+ cx_parts"),
                         List.of("DROP TABLE cx_parts")),
-                new Scenario("a publication's row filter",
+                new CatalogChannelScenario("a publication's row filter",
                         List.of("CREATE PUBLICATION cx_pub FOR TABLE cx_customers WHERE (name = 'Ada Lovelace')"
                                 + " WITH (publish = 'insert')"),
                         List.of("SELECT rowfilter FROM pg_publication_tables WHERE pubname = 'cx_pub'",
@@ -95,7 +83,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prqual FROM pg_catalog.pg_publication_rel"),
                         List.of("\\dRp+ cx_pub", "\\d cx_customers"),
                         List.of("DROP PUBLICATION cx_pub")),
-                new Scenario("a domain's default and check",
+                new CatalogChannelScenario("a domain's default and check",
                         List.of("CREATE DOMAIN cx_name AS text DEFAULT 'Alan Turing' CHECK (VALUE <> 'Charles Babbage')",
                                 "ALTER TABLE cx_customers ALTER COLUMN name TYPE cx_name"),
                         List.of("SELECT typdefault FROM pg_type WHERE typname = 'cx_name'",
@@ -106,7 +94,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT check_clause FROM information_schema.check_constraints"),
                         List.of("\\dD cx_name", "\\d cx_customers"),
                         List.of("ALTER TABLE cx_customers ALTER COLUMN name TYPE text", "DROP DOMAIN cx_name")),
-                new Scenario("a trigger's arguments",
+                new CatalogChannelScenario("a trigger's arguments",
                         List.of("CREATE FUNCTION cx_refuse() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
                                         + " IF NEW.name = TG_ARGV[0] THEN RETURN NULL; END IF; RETURN NEW; END$$",
                                 "CREATE TRIGGER cx_refuse_ada BEFORE INSERT ON cx_customers FOR EACH ROW"
@@ -116,7 +104,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT action_statement FROM information_schema.triggers"),
                         List.of("\\d cx_customers"),
                         List.of("DROP TRIGGER cx_refuse_ada ON cx_customers", "DROP FUNCTION cx_refuse()")),
-                new Scenario("a body quoting in dollar quotes",
+                new CatalogChannelScenario("a body quoting in dollar quotes",
                         List.of("CREATE FUNCTION cx_ada() RETURNS SETOF int LANGUAGE sql"
                                 + " AS $f$SELECT id FROM cx_customers WHERE name = $q$Ada Lovelace$q$$f$"),
                         List.of("SELECT pg_get_functiondef('cx_ada'::regproc)",
@@ -126,7 +114,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT routine_definition FROM information_schema.routines WHERE routine_name = 'cx_ada'"),
                         List.of("\\sf cx_ada", "\\df+ cx_ada"),
                         List.of("DROP FUNCTION cx_ada()")),
-                new Scenario("a DBA's view of the functions' sources",
+                new CatalogChannelScenario("a DBA's view of the functions' sources",
                         List.of("CREATE FUNCTION cx_ada_src() RETURNS SETOF int LANGUAGE sql"
                                         + " AS $$SELECT id FROM cx_customers WHERE name = 'Ada Lovelace'$$",
                                 "CREATE VIEW cx_sources AS SELECT proname, prosrc FROM pg_proc"),
@@ -134,7 +122,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT s.* FROM cx_sources s WHERE proname = 'cx_ada_src'"),
                         List.of(),
                         List.of("DROP VIEW cx_sources", "DROP FUNCTION cx_ada_src()")),
-                new Scenario("a body quoting through a variable",
+                new CatalogChannelScenario("a body quoting through a variable",
                         List.of("CREATE FUNCTION cx_grace() RETURNS SETOF int LANGUAGE plpgsql AS $$DECLARE"
                                 + " who text := 'Grace Hopper'; BEGIN RETURN QUERY SELECT id FROM cx_customers"
                                 + " WHERE name = who; END$$"),
@@ -142,14 +130,14 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prosrc FROM pg_proc WHERE proname = 'cx_grace'"),
                         List.of("\\sf cx_grace"),
                         List.of("DROP FUNCTION cx_grace()")),
-                new Scenario("a body building its query as text",
+                new CatalogChannelScenario("a body building its query as text",
                         List.of("CREATE FUNCTION cx_dynamic() RETURNS SETOF int LANGUAGE plpgsql AS $$BEGIN RETURN QUERY"
                                 + " EXECUTE format('SELECT id FROM %I WHERE name = %L', 'cx_customers', 'Ada Lovelace'); END$$"),
                         List.of("SELECT pg_get_functiondef('cx_dynamic'::regproc)",
                                 "SELECT prosrc FROM pg_proc WHERE proname = 'cx_dynamic'"),
                         List.of("\\sf cx_dynamic"),
                         List.of("DROP FUNCTION cx_dynamic()")),
-                new Scenario("a call handing the value to a function that compares it",
+                new CatalogChannelScenario("a call handing the value to a function that compares it",
                         List.of("CREATE FUNCTION cx_ids_named(who text) RETURNS SETOF int LANGUAGE sql"
                                         + " AS $$SELECT id FROM cx_customers WHERE name = who$$",
                                 "CREATE FUNCTION cx_ada_ids() RETURNS SETOF int LANGUAGE sql"
@@ -158,21 +146,21 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT prosrc FROM pg_proc WHERE proname = 'cx_ada_ids'"),
                         List.of("\\sf cx_ada_ids"),
                         List.of("DROP FUNCTION cx_ada_ids()", "DROP FUNCTION cx_ids_named(text)")),
-                new Scenario("a view comparing with a VALUES list",
+                new CatalogChannelScenario("a view comparing with a VALUES list",
                         List.of("CREATE VIEW cx_vip AS SELECT c.id FROM cx_customers c"
                                 + " JOIN (VALUES ('Ada Lovelace')) v(n) ON c.name = v.n"),
                         List.of("SELECT pg_get_viewdef('cx_vip')",
                                 "SELECT definition FROM pg_views WHERE viewname = 'cx_vip'"),
                         List.of("\\d+ cx_vip"),
                         List.of("DROP VIEW cx_vip")),
-                new Scenario("an SQL-standard body",
+                new CatalogChannelScenario("an SQL-standard body",
                         List.of("CREATE FUNCTION cx_atomic() RETURNS SETOF int LANGUAGE sql BEGIN ATOMIC"
                                 + " SELECT id FROM cx_customers WHERE name = 'Ada Lovelace'; END"),
                         List.of("SELECT pg_get_function_sqlbody('cx_atomic'::regproc)",
                                 "SELECT prosqlbody FROM pg_proc WHERE proname = 'cx_atomic'"),
                         List.of(),
                         List.of("DROP FUNCTION cx_atomic()")),
-                new Scenario("a column's value for the rows before it was added",
+                new CatalogChannelScenario("a column's value for the rows before it was added",
                         List.of("ALTER TABLE cx_customers ADD COLUMN nick text DEFAULT 'Alan Turing'",
                                 "ALTER TABLE cx_customers ALTER COLUMN nick DROP DEFAULT"),
                         List.of("SELECT attmissingval FROM pg_attribute WHERE attname = 'nick'",
@@ -180,7 +168,7 @@ class CodeTextChannelsThroughGatewayTest {
                                 "SELECT row_to_json(a) FROM pg_attribute a WHERE attname = 'nick'"),
                         List.of(),
                         List.of("ALTER TABLE cx_customers DROP COLUMN nick")),
-                new Scenario("an argument's default",
+                new CatalogChannelScenario("an argument's default",
                         List.of("CREATE FUNCTION cx_who(who text DEFAULT 'Alan Turing') RETURNS SETOF int LANGUAGE sql"
                                 + " AS $$SELECT id FROM cx_customers WHERE name = who$$"),
                         List.of("SELECT pg_get_function_arg_default('cx_who'::regproc, 1)",
@@ -192,48 +180,23 @@ class CodeTextChannelsThroughGatewayTest {
 
     @ParameterizedTest
     @MethodSource("scenarios")
-    void noChannelQuotesTheCodesNameToAMaskedCaller(Scenario scenario) throws Exception {
-        asAdmin(scenario.create());
-        try {
-            List<String> leaks = new ArrayList<>();
-            for (String attempt : scenario.attempts()) {
-                for (String mode : List.of("simple", "extended")) {
-                    LEAKS.leaksIn(ReceivedTexts.attempt(gateway, "alice", TestGateway.ALICE_TOKEN, attempt, mode))
-                            .forEach(leak -> leaks.add(mode + ": " + attempt + " -> " + leak));
-                }
-            }
-            for (String describe : scenario.describes()) {
-                ClientProcess psql = ClientProcess.run(null, List.of("psql", gateway.libpqUri("app"), "-X", "-c", describe));
-                LEAKS.leaksIn(psql.output()).forEach(leak -> leaks.add(describe + " -> " + leak));
-            }
-            assertThat(leaks).as(scenario.name()).isEmpty();
-        } finally {
-            asAdmin(scenario.drop());
-        }
+    void noChannelQuotesTheCodesNameToAMaskedCaller(CatalogChannelScenario scenario) throws Exception {
+        assertThat(scenario.leaks(gateway)).as(scenario.name()).isEmpty();
     }
 
     /** A name spelled one character code at a time is the same name: chr(65) || chr(100) || ... */
     @Test
     void aNameSpelledInCharacterCodesIsQuotedToNoMaskedCaller() throws Exception {
         String spelled = "Ada Lovelace".chars().mapToObj(c -> "chr(" + c + ")").collect(Collectors.joining(" || "));
-        asAdmin(List.of("CREATE VIEW cx_spelled AS SELECT id FROM cx_customers WHERE name = " + spelled));
+        CatalogChannelScenario.asAdmin(gateway, List.of("CREATE VIEW cx_spelled AS SELECT id FROM cx_customers WHERE name = " + spelled));
         try {
             for (String mode : List.of("simple", "extended")) {
                 assertThat(ReceivedTexts.attempt(gateway, "alice", TestGateway.ALICE_TOKEN,
                         "SELECT pg_get_viewdef('cx_spelled')", mode)).as(mode).noneMatch(text -> text.contains("chr(65)"));
             }
         } finally {
-            asAdmin(List.of("DROP VIEW cx_spelled"));
+            CatalogChannelScenario.asAdmin(gateway, List.of("DROP VIEW cx_spelled"));
         }
     }
 
-    /** Through the gateway, so that its catalog snapshots see the change at once. */
-    private static void asAdmin(List<String> statements) throws SQLException {
-        try (Connection admin = ReceivedTexts.connect(gateway, "admin", TestGateway.ADMIN_TOKEN, "simple");
-             Statement sql = admin.createStatement()) {
-            for (String statement : statements) {
-                sql.execute(statement);
-            }
-        }
-    }
 }

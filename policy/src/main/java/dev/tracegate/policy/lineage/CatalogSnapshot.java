@@ -30,6 +30,7 @@ public final class CatalogSnapshot {
     private final Set<String> triggerVariables;
     private final DatabaseCode code;
     private final Map<String, List<String>> literalCode;
+    private final WrittenValues writtenValues;
     private final long version;
 
     /**
@@ -88,8 +89,21 @@ public final class CatalogSnapshot {
                            Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
                            Set<String> triggerVariables, DatabaseCode code, Map<String, List<String>> literalCode,
                            long version) {
+        this(relations, userFunctions, builtInFunctions, userOperators, otherNames, triggeredTables, triggerVariables,
+                code, literalCode, WrittenValues.NONE, version);
+    }
+
+    /**
+     * @param writtenValues the values a DBA wrote that are no code: comments, settings stored for a
+     *                      database or role, aggregates' initial states
+     */
+    public CatalogSnapshot(List<CatalogRelation> relations, Set<String> userFunctions, Set<String> builtInFunctions,
+                           Set<String> userOperators, Set<String> otherNames, Set<String> triggeredTables,
+                           Set<String> triggerVariables, DatabaseCode code, Map<String, List<String>> literalCode,
+                           WrittenValues writtenValues, long version) {
         this.code = code;
         this.literalCode = Map.copyOf(literalCode);
+        this.writtenValues = writtenValues;
         this.triggeredTables = Set.copyOf(triggeredTables);
         this.triggerVariables = Set.copyOf(triggerVariables);
         this.relations = List.copyOf(relations);
@@ -180,6 +194,10 @@ public final class CatalogSnapshot {
     /** The texts of the database's code that hold a string literal, by relation (see the constructor). */
     public Map<String, List<String>> literalCode() {
         return literalCode;
+    }
+
+    public WrittenValues writtenValues() {
+        return writtenValues;
     }
 
     public DatabaseCode code() {

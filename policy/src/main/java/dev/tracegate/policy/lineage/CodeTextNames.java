@@ -94,7 +94,7 @@ final class CodeTextNames {
     static boolean mayReadACodeRow(List<SqlToken> tokens) {
         Set<String> rowNames = new HashSet<>();
         for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.get(i).isIdentifier() && CODE_COLUMNS.containsKey(tokens.get(i).text())) {
+            if (tokens.get(i).isIdentifier() && hasCodeColumns(tokens.get(i).text())) {
                 rowNames.add(tokens.get(i).text());
                 int alias = i + 1 < tokens.size() && tokens.get(i + 1).isWord("as") ? i + 2 : i + 1;
                 if (alias < tokens.size() && tokens.get(alias).isIdentifier() && !NOT_ALIASES.contains(tokens.get(alias).word())) {
@@ -117,6 +117,11 @@ final class CodeTextNames {
         return false;
     }
 
+    /** A catalog with code columns, or with columns of {@link WrittenValueNames#COLUMNS}. */
+    private static boolean hasCodeColumns(String name) {
+        return CODE_COLUMNS.containsKey(name) || WrittenValueNames.COLUMNS.containsKey(name);
+    }
+
     /** Reserved words that follow a relation in FROM and are never its alias. */
     private static final Set<String> NOT_ALIASES = Set.of("where", "join", "left", "right", "inner", "full", "cross",
             "natural", "on", "using", "group", "order", "limit", "offset", "fetch", "for", "union", "except", "intersect",
@@ -134,8 +139,8 @@ final class CodeTextNames {
         SqlToken before = tokens.get(at - 1);
         boolean named = before.isWord("from") || before.isWord("join") || before.isWord("only") || before.isSymbol(",")
                 || before.isSymbol(".");
-        boolean aliased = CODE_COLUMNS.containsKey(before.text()) || before.isWord("as") && at >= 2
-                && CODE_COLUMNS.containsKey(tokens.get(at - 2).text());
-        return named && CODE_COLUMNS.containsKey(tokens.get(at).text()) || aliased;
+        boolean aliased = hasCodeColumns(before.text()) || before.isWord("as") && at >= 2
+                && hasCodeColumns(tokens.get(at - 2).text());
+        return named && hasCodeColumns(tokens.get(at).text()) || aliased;
     }
 }

@@ -98,6 +98,9 @@ final class FunctionLineage {
         if (CodeTextNames.isFunction(name) && analysis.schema().codeTextMayQuoteProtectedValues()) {
             throw new LineageRefusal(CodeTextNames.REFUSAL.formatted("the function " + name));
         }
+        WrittenValueNames.function(name).filter(kind -> analysis.schema().writtenValueMayQuote(kind)).ifPresent(kind -> {
+            throw new LineageRefusal(WrittenValueNames.refusal(kind, "the function " + name));
+        });
         CatalogSnapshot catalog = analysis.schema().catalog();
         if (schema != null && !schema.equals("pg_catalog")) {
             throw new LineageRefusal("the function " + schema + "." + name + " is defined in the database, and the"

@@ -7,6 +7,7 @@ import dev.tracegate.policy.sql.SqlToken;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.statement.Statement;
@@ -202,6 +203,7 @@ public final class LineageCheck {
             case "copy" -> copy(tokens);
             case "create" -> create(text, tokens, schema);
             case "alter" -> alter(tokens, schema);
+            case "show" -> show(tokens, schema);
             case "do", "call" -> throw new LineageRefusal(first.toUpperCase() + " runs code the gateway cannot see into;"
                     + " masked callers may run plain SQL statements only");
             default -> {
@@ -211,6 +213,23 @@ public final class LineageCheck {
                     unknownKind(first, tokens, schema);
                 }
             }
+        }
+    }
+
+    /**
+     * {@code SHOW app.vip} shows a setting stored for the database or the role ({@code ALTER
+     * DATABASE ... SET app.vip = 'Ada Lovelace'}), {@code SHOW ALL} every one: refused for those.
+     */
+    private static void show(List<SqlToken> tokens, ProtectedSchema schema) {
+        Set<String> stored = schema.catalog().writtenValues().storedSettings();
+        if (stored.isEmpty()) {
+            return;
+        }
+        StringBuilder name = new StringBuilder();
+        tokens.subList(1, tokens.size()).stream().filter(t -> !t.isSymbol(";")).forEach(t -> name.append(t.text()));
+        String setting = name.toString().toLowerCase(Locale.ROOT);
+        if (setting.equals("all") || stored.stream().anyMatch(s -> s.equalsIgnoreCase(setting))) {
+            throw new LineageRefusal(WrittenValueNames.refusal(WrittenValueNames.Kind.SETTING, "SHOW " + name));
         }
     }
 
@@ -513,7 +532,7 @@ public final class LineageCheck {
      * a function defined in the database, or a relation or function that hands out stored values.
      */
     static boolean needsAnalysis(List<SqlToken> tokens, ProtectedSchema schema) {
-        if (CodeTextNames.mayReadACodeRow(tokens) && schema.codeTextMayQuoteProtectedValues()) {
+        if (CodeTextNames.mayReadACodeRow(tokens) && schema.catalogTextMayQuoteProtectedValues()) {
             return true;
         }
         Set<String> declared = declaredNames(tokens);
@@ -534,6 +553,9 @@ public final class LineageCheck {
                 return true;
             }
             if (CodeTextNames.mayName(name) && schema.codeTextMayQuoteProtectedValues()) {
+                return true;
+            }
+            if (WrittenValueNames.mayName(name) && schema.catalogTextMayQuoteProtectedValues()) {
                 return true;
             }
         }

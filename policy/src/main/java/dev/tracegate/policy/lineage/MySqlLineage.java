@@ -83,6 +83,24 @@ final class MySqlLineage {
         }
     }
 
+    /**
+     * SHOW forms that print comments: {@code SHOW CREATE} (a table's, a column's, an index's, a
+     * routine's, an event's), {@code SHOW FULL COLUMNS}, {@code SHOW INDEX}, {@code SHOW TABLE
+     * STATUS}, {@code SHOW PROCEDURE STATUS} and {@code FUNCTION STATUS}.
+     */
+    private static final Set<String> COMMENT_SHOW = Set.of("create", "columns", "fields", "index", "indexes", "keys");
+
+    private static final Set<String> STATUS_OF_COMMENTED = Set.of("table", "procedure", "function");
+
+    private static void refuseComments(List<SqlToken> tokens, ProtectedSchema schema) {
+        boolean status = tokens.stream().anyMatch(t -> t.word().equals("status"))
+                && tokens.stream().anyMatch(t -> STATUS_OF_COMMENTED.contains(t.word()));
+        if ((status || tokens.stream().anyMatch(t -> COMMENT_SHOW.contains(t.word())))
+                && schema.writtenValueMayQuote(WrittenValueNames.Kind.COMMENT)) {
+            throw new LineageRefusal(WrittenValueNames.refusal(WrittenValueNames.Kind.COMMENT, "this SHOW"));
+        }
+    }
+
     static void check(String sql, SqlDialect dialect, ProtectedSchema schema) {
         List<List<SqlStatement>> readings = SqlScriptSplitter.splitEveryReading(sql, dialect).orElseThrow(() ->
                 new LineageRefusal("MySQL servers could read this text in different ways (an executable comment"
@@ -121,6 +139,7 @@ final class MySqlLineage {
                 if (tokens.stream().anyMatch(t -> CODE_TEXT_SHOW.contains(t.word()))) {
                     refuseCodeText(schema);
                 }
+                refuseComments(tokens, schema);
             }
             case "prepare", "execute" -> dynamic(tokens, dialect, schema);
             case "load" -> {

@@ -35,6 +35,8 @@ public final class ProtectedSchema {
     private final Map<String, Boolean> protectedByName = new ConcurrentHashMap<>();
     /** Whether the code texts may quote a protected value, once computed ({@link #codeTextMayQuoteProtectedValues}). */
     private volatile Boolean codeTextQuotes;
+    /** Whether a comment may quote a protected value, once computed ({@link #commentsMayQuoteProtectedValues}). */
+    private volatile Boolean commentsQuote;
     private volatile Boolean grantsAny;
     private volatile Boolean grantsConverting;
 
@@ -143,7 +145,45 @@ public final class ProtectedSchema {
      * cannot follow counts as quoting one.
      */
     private boolean computeCodeTextQuotes() {
-        for (Map.Entry<String, List<String>> entry : catalog.literalCode().entrySet()) {
+        return mayQuote(catalog.literalCode());
+    }
+
+    /**
+     * Whether a comment may quote a protected value: one on a relation with protected columns (on
+     * it, a column, a constraint, an index, a trigger, a policy or a rule of it), on a function whose
+     * body names one, or on anything else a DBA made (a database, a schema, a role: no reading ties
+     * it to data). A comment is free text, every word of it a value. Then {@link
+     * WrittenValueNames#COMMENTS} are refused.
+     */
+    boolean commentsMayQuoteProtectedValues() {
+        Boolean known = commentsQuote;
+        if (known == null) {
+            Map<String, List<String>> comments = catalog.writtenValues().comments();
+            known = !comments.getOrDefault(WrittenValues.UNOWNED, List.of()).isEmpty() || mayQuote(comments);
+            commentsQuote = known;
+        }
+        return known;
+    }
+
+    /** Whether a value of this kind may quote a protected value; then the names that show it are refused. */
+    boolean writtenValueMayQuote(WrittenValueNames.Kind kind) {
+        return switch (kind) {
+            case COMMENT -> commentsMayQuoteProtectedValues();
+            case SETTING -> !catalog.writtenValues().storedSettings().isEmpty();
+            case AGGREGATE_STATE -> catalog.writtenValues().aggregateValues();
+        };
+    }
+
+    /** Whether any text of the catalog shown to callers (code or a written value) may quote a protected value. */
+    boolean catalogTextMayQuoteProtectedValues() {
+        return codeTextMayQuoteProtectedValues() || writtenValueMayQuote(WrittenValueNames.Kind.COMMENT)
+                || writtenValueMayQuote(WrittenValueNames.Kind.SETTING)
+                || writtenValueMayQuote(WrittenValueNames.Kind.AGGREGATE_STATE);
+    }
+
+    /** Whether a text of these, by the relation or function it belongs to, may quote a protected value. */
+    private boolean mayQuote(Map<String, List<String>> texts) {
+        for (Map.Entry<String, List<String>> entry : texts.entrySet()) {
             for (String text : entry.getValue()) {
                 Set<String> relations = namesReached(text);
                 relations.add(entry.getKey());

@@ -568,6 +568,10 @@ final class QueryLineage {
             if (CodeTextNames.isRelation(schema, name) && analysis.schema().codeTextMayQuoteProtectedValues()) {
                 throw new LineageRefusal(CodeTextNames.REFUSAL.formatted("the catalog relation " + name));
             }
+            WrittenValueNames.relation(schema, name).filter(kind -> analysis.schema().writtenValueMayQuote(kind))
+                    .ifPresent(kind -> {
+                        throw new LineageRefusal(WrittenValueNames.refusal(kind, "the catalog relation " + name));
+                    });
             CatalogRelation catalog = analysis.schema().relation(schema, name).orElseThrow(() -> new LineageRefusal(
                     "the relation " + (schema == null ? "" : schema + ".") + name + " is not known to the gateway; if"
                             + " it is created in the same query string, create it first", true));
@@ -576,6 +580,11 @@ final class QueryLineage {
             if (!code.isEmpty() && (catalog.kind() != RelationKind.SYSTEM
                     || !analysis.schema().codeTextMayQuoteProtectedValues())) {
                 code = Set.of();
+            }
+            if (catalog.kind() == RelationKind.SYSTEM && WrittenValueNames.columnsOf(schema, name)
+                    .filter(kind -> analysis.schema().writtenValueMayQuote(kind)).isPresent()) {
+                code = new java.util.HashSet<>(code);
+                code.addAll(WrittenValueNames.columns(schema, name));
             }
             relation = new ScopeRelation(name, schema, relation.columns(), relation.wildcard(), code);
         }

@@ -58,9 +58,12 @@ record ScopeRelation(String name, String schema, List<OutputColumn> columns, Lin
         return all;
     }
 
-    /** Refuses a code column, or the row as one value ({@code columnName} null) when it has one. */
+    /**
+     * Refuses a code column, or the row as one value ({@code columnName} null) when it has one; in
+     * any case, as MySQL names {@code information_schema}'s columns ({@code `TABLE_COMMENT`}).
+     */
     private void refuseCode(String columnName) {
-        if (columnName == null ? !codeColumns.isEmpty() : codeColumns.contains(columnName)) {
+        if (columnName == null ? !codeColumns.isEmpty() : codeColumns.stream().anyMatch(columnName::equalsIgnoreCase)) {
             throw new LineageRefusal(CodeTextNames.REFUSAL.formatted(columnName == null
                     ? "the whole row of the catalog " + name : "the catalog column " + columnName));
         }

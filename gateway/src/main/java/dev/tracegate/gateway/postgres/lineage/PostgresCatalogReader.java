@@ -10,6 +10,7 @@ import dev.tracegate.policy.lineage.CatalogColumn;
 import dev.tracegate.policy.lineage.CatalogRelation;
 import dev.tracegate.policy.lineage.CatalogSnapshot;
 import dev.tracegate.policy.lineage.RelationKind;
+import dev.tracegate.policy.lineage.WrittenValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,6 +114,52 @@ public final class PostgresCatalogReader implements CatalogReader {
             // code that calls one uses the names it uses.
             + " UNION ALL SELECT p.proname, pg_catalog.pg_get_functiondef(p.oid) FROM pg_catalog.pg_proc p"
             + " WHERE p.oid >= " + FIRST_NORMAL_OID + " AND p.prokind IN ('f', 'p')";
+    /**
+     * Every comment a DBA wrote, as a literal, by what owns it ({@link WrittenValues#comments}): a
+     * relation's, its columns', constraints', triggers', policies' and rules' by the relation, an
+     * index's by its table, a function's as a call of it, any other object's (and a database's, a
+     * role's, a tablespace's) unowned. Objects of extensions and of the system are left out.
+     */
+    private static final String COMMENTS = "SELECT COALESCE(owner.name, ''), COALESCE(owner.call || '(', '')"
+            + " || pg_catalog.quote_literal(d.description) || CASE WHEN owner.call IS NULL THEN '' ELSE ')' END"
+            + " FROM pg_catalog.pg_description d LEFT JOIN LATERAL ("
+            + "SELECT COALESCE(t.relname, c.relname) AS name, NULL::text AS call"
+            + " FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid"
+            + " LEFT JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+            + " WHERE d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.objoid"
+            + " UNION ALL SELECT r.relname, NULL FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_class r ON r.oid = k.conrelid"
+            + " WHERE d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND k.oid = d.objoid"
+            + " UNION ALL SELECT r.relname, NULL FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class r ON r.oid = t.tgrelid"
+            + " WHERE d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND t.oid = d.objoid"
+            + " UNION ALL SELECT r.relname, NULL FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class r ON r.oid = p.polrelid"
+            + " WHERE d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND p.oid = d.objoid"
+            + " UNION ALL SELECT r.relname, NULL FROM pg_catalog.pg_rewrite w JOIN pg_catalog.pg_class r ON r.oid = w.ev_class"
+            + " WHERE d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND w.oid = d.objoid"
+            + " UNION ALL SELECT f.proname, pg_catalog.quote_ident(f.proname) FROM pg_catalog.pg_proc f"
+            + " WHERE d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND f.oid = d.objoid AND f.prokind IN ('f', 'p')"
+            + ") owner ON true WHERE d.objoid >= " + FIRST_NORMAL_OID
+            + " AND d.classoid <> 'pg_catalog.pg_extension'::pg_catalog.regclass"
+            + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid"
+            + " AND e.deptype = 'e')"
+            + " UNION ALL SELECT '', pg_catalog.quote_literal(s.description) FROM pg_catalog.pg_shdescription s"
+            + " WHERE s.objoid >= " + FIRST_NORMAL_OID;
+    /** The settings stored for this database, a role, a role in it or a function ({@code ALTER DATABASE/ROLE/FUNCTION ... SET}). */
+    private static final String STORED_SETTINGS = "SELECT DISTINCT pg_catalog.split_part(c.setting, '=', 1)"
+            + " FROM pg_catalog.pg_db_role_setting s CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) c(setting)"
+            + " WHERE s.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()))"
+            // A function's own (ALTER FUNCTION ... SET), which its calls run with.
+            + " UNION SELECT pg_catalog.split_part(c.setting, '=', 1) FROM pg_catalog.pg_proc p"
+            + " CROSS JOIN LATERAL pg_catalog.unnest(p.proconfig) c(setting) WHERE p.oid >= " + FIRST_NORMAL_OID;
+    /**
+     * Whether a user aggregate's {@code INITCOND} or {@code MINITCOND} (its moving state's) may hold a value: a run of two letters or more
+     * (not {@code infinity}, {@code nan}, {@code true} or {@code false}) or a number of four digits or more.
+     */
+    private static final String AGGREGATE_VALUES = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_aggregate a"
+            + " CROSS JOIN LATERAL (VALUES (a.agginitval), (a.aggminitval)) v(initial)"
+            + " WHERE a.aggfnoid::pg_catalog.oid >= " + FIRST_NORMAL_OID + " AND v.initial IS NOT NULL"
+            + " AND pg_catalog.lower(v.initial) ~ '[a-z]{2}|[0-9]{4}'"
+            + " AND pg_catalog.lower(v.initial) !~ '^([-+]?infinity|nan|true|false)$')::text";
     private static final String SCHEMAS = "SELECT nspname FROM pg_catalog.pg_namespace";
     private static final String BUILT_IN_FUNCTIONS = "SELECT DISTINCT proname FROM pg_catalog.pg_proc"
             + " WHERE pronamespace = 'pg_catalog'::pg_catalog.regnamespace AND oid < " + FIRST_NORMAL_OID;
@@ -144,7 +191,12 @@ public final class PostgresCatalogReader implements CatalogReader {
         other.addAll(CatalogReader.names(catalog.query(SCHEMAS)));
         return new CatalogSnapshot(relations, CatalogReader.names(catalog.query(USER_FUNCTIONS)), builtIns,
                 CatalogReader.names(catalog.query(USER_OPERATORS)), other, Set.of(), Set.of(),
-                PostgresDatabaseCode.read(catalog), literalCode(catalog.query(LITERAL_CODE)), version);
+                PostgresDatabaseCode.read(catalog), literalCode(catalog.query(LITERAL_CODE)), writtenValues(), version);
+    }
+
+    private WrittenValues writtenValues() throws CatalogUnavailableException {
+        return new WrittenValues(literalCode(catalog.query(COMMENTS)), CatalogReader.names(catalog.query(STORED_SETTINGS)),
+                "true".equals(catalog.query(AGGREGATE_VALUES).getFirst().getFirst()));
     }
 
     private static Map<String, List<String>> literalCode(List<List<String>> rows) {
