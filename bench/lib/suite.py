@@ -98,6 +98,8 @@ def parse_args() -> argparse.Namespace:
                         help="policy file (policyFile) of the masking path")
     parser.add_argument("--guardrails-policy", type=Path, default=BENCH / "config/guardrails-policy.yaml",
                         help="policy file (policyFile) of the policy path")
+    parser.add_argument("--tls-engine", choices=("auto", "openssl", "jdk"), default="auto",
+                        help="tls.engine of every gateway (default auto: BoringSSL where it loads); jdk for the JDK's TLS")
     parser.add_argument("--no-plain", action="store_true", help="skip the Tracegate path without TLS")
     parser.add_argument("--no-pgstore", action="store_true",
                         help="skip the path of two Tracegate nodes sharing one PostgreSQL store")
@@ -193,7 +195,7 @@ class BenchRun:
             self.results["environment"]["PostgreSQL server"] = self.postgres.version()
             self.results["routes"] = {r.name: r.label for r in self.routes}
             self.results["route_notes"] = {r.name: r.note for r in self.routes if r.note}
-        self.results["settings"] = settings(self.plan)
+        self.results["settings"] = settings(self.plan, self.args.tls_engine)
         if "pgbench" in self.phases:
             self.pgbench()
         if "large" in self.phases:
@@ -387,6 +389,7 @@ class BenchRun:
         policy = {"masking": self.args.masking_policy.resolve(), "policy": self.policy_switch.file}.get(kind)
         if policy is not None:
             config += f"policyFile: {policy}\n"
+        config += f"tls:\n  engine: {self.args.tls_engine}\n"
         return TracegateGateway(name, self.work, JAVA_HOME / "bin/java", self.classpath, config, self.ports[kind],
                                 [*self.java_opts, *extra_java_opts])
 
@@ -606,7 +609,7 @@ def fmt_number(value) -> str:
 
 
 
-def settings(plan: Plan) -> dict[str, str]:
+def settings(plan: Plan, tls_engine: str) -> dict[str, str]:
     return {
         "PostgreSQL": "own cluster, shared_buffers 256MB, synchronous_commit off, trust on loopback",
         "pgbench": f"scale {plan.scale}, -n (no vacuum), -j min(clients,2), simple query protocol, TCP loopback",
@@ -615,7 +618,8 @@ def settings(plan: Plan) -> dict[str, str]:
         "pgbouncer-tls": "the same, with client_tls_sslmode require, TLS 1.3 only, an EC P-256 certificate",
         "Tracegate": f"tracegate serve as shipped (JVM options: {gateway_java_opts() or 'none'}), embedded store (leaf log"
                      " and H2 index), leaf log without "
-                     "fsync (the default), policy: none (allow all but high risk), upstream without TLS",
+                     "fsync (the default), policy: none (allow all but high risk), upstream without TLS,"
+                     f" tls.engine {tls_engine} (clients' TLS: BoringSSL where it loads with auto, else the JDK's)",
     }
 
 
