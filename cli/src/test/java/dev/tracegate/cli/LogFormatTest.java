@@ -65,11 +65,24 @@ class LogFormatTest {
 
     private static Process serve(Path config, String format) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--config", config.toString()));
+        // With the JVM options ./tracegate starts a gateway with: among them the one that lets BoringSSL's native
+        // library load without the JVM writing a warning of its own to the log stream.
+        List<String> command = new ArrayList<>(List.of(java.toString()));
+        command.addAll(shippedJvmOptions());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve", "--config",
+                config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("TRACEGATE_LOG_FORMAT", format);
         builder.environment().put("TRACEGATE_LOG_LEVEL", "INFO");
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         return builder.start();
+    }
+
+    /** scripts/jvm.options, as the launcher reads it: one option per line, '#' starts a comment. */
+    private static List<String> shippedJvmOptions() throws IOException {
+        return Files.readAllLines(Path.of("..", "scripts", "jvm.options"), StandardCharsets.UTF_8).stream()
+                .map(line -> line.replaceAll("#.*", "").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
     }
 }
