@@ -36,6 +36,9 @@ import javax.net.ssl.SSLSocket;
  */
 final class EngineTlsSocket extends SSLSocket {
 
+    /** The read side's first room, for records in and decrypted bytes each. */
+    static final int READ_START_BYTES = 4 * 1024;
+
     private final Socket socket;
     private final SSLEngine engine;
     private final InputStream rawIn;
@@ -71,9 +74,10 @@ final class EngineTlsSocket extends SSLSocket {
         this.rawIn = new RecordReadAhead(consumed, socket.getInputStream());
         this.rawOut = socket.getOutputStream();
         int packet = engine.getSession().getPacketBufferSize();
-        int application = engine.getSession().getApplicationBufferSize();
-        this.netIn = ByteBuffer.allocateDirect(packet);
-        this.appIn = ByteBuffer.allocateDirect(application).flip();
+        // The read side starts small and grows to a whole record only for a session that is sent one: a
+        // statement's record is a few hundred bytes, and an idle session should not hold two records' room.
+        this.netIn = ByteBuffer.allocateDirect(READ_START_BYTES);
+        this.appIn = ByteBuffer.allocateDirect(READ_START_BYTES).flip();
         this.readStage = new byte[RecordReadAhead.BYTES];
         this.appOut = ByteBuffer.allocateDirect(16 * 1024);
         this.netOut = ByteBuffer.allocateDirect(packet);
@@ -241,7 +245,7 @@ final class EngineTlsSocket extends SSLSocket {
     }
 
     private void growApplicationBuffer() {
-        ByteBuffer larger = ByteBuffer.allocateDirect(appIn.capacity() + engine.getSession().getApplicationBufferSize());
+        ByteBuffer larger = ByteBuffer.allocateDirect(Math.max(appIn.capacity() * 2, engine.getSession().getApplicationBufferSize()));
         larger.put(appIn);
         appIn = larger.flip();
     }
