@@ -47,6 +47,8 @@ final class EngineTlsSocket extends SSLSocket {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
+    private final java.util.List<HandshakeCompletedListener> handshakeListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Records received, not yet decrypted; in write mode. */
     private ByteBuffer netIn;
@@ -106,6 +108,8 @@ final class EngineTlsSocket extends SSLSocket {
                         }
                     }
                     case FINISHED, NOT_HANDSHAKING -> {
+                        javax.net.ssl.HandshakeCompletedEvent done = new javax.net.ssl.HandshakeCompletedEvent(this, getSession());
+                        handshakeListeners.forEach(listener -> listener.handshakeCompleted(done));
                         return;
                     }
                 }
@@ -515,12 +519,14 @@ final class EngineTlsSocket extends SSLSocket {
 
     @Override
     public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        throw new UnsupportedOperationException("the gateway's TLS sessions take no handshake listeners");
+        handshakeListeners.add(java.util.Objects.requireNonNull(listener));
     }
 
     @Override
     public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        throw new UnsupportedOperationException("the gateway's TLS sessions take no handshake listeners");
+        if (!handshakeListeners.remove(listener)) {
+            throw new IllegalArgumentException("no such listener");
+        }
     }
 
     @Override
