@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Callable
 
+import cpu_breakdown
 from pgbench_phase import run_pgbench
 from process_cpu import CpuMeter
 from services import Route, TracegateGateway
@@ -35,14 +36,20 @@ def record(gateway: TracegateGateway, java_home: Path, recording: Path, load: Ca
     if start.returncode != 0:
         return {"error": f"jcmd JFR.start failed: {start.stdout.strip()} {start.stderr.strip()}"}
     cpu = CpuMeter(gateway.pid)
+    threads_before = cpu_breakdown.thread_cpu(gateway.pid)
     with cpu:
         summary = load()
+    threads_after = cpu_breakdown.thread_cpu(gateway.pid)
     subprocess.run([str(java_home / "bin/jcmd"), str(gateway.pid), "JFR.stop", "name=bench"], capture_output=True, text=True)
     summary["gateway_cpu_cores"] = cpu.cores()
     if not recording.exists():
         summary["error"] = "no recording was written"
         return summary
     summary.update(summarize_recording(recording, java_home))
+    rate = summary.get("tps") or summary.get("requests_per_second")
+    units = rate * cpu.wall if rate and cpu.wall else None
+    summary["cpu_per_unit"] = cpu_breakdown.breakdown(threads_before, threads_after, summary.pop("sample_counts", {}),
+                                                      units)
     return summary
 
 
@@ -71,7 +78,8 @@ def summarize_recording(recording: Path, java_home: Path) -> dict:
                 for name, count in counter.most_common(limit)]
 
     return {"samples": total, "top_frames": share(top_frames, 15), "tracegate_frames": share(first_tracegate, 15),
-            "packages": share(packages, 12), "recording": str(recording)}
+            "packages": share(packages, 12), "recording": str(recording),
+            "sample_counts": cpu_breakdown.sample_counts(events, frame_name)}
 
 
 def frame_name(frame: dict) -> str:

@@ -400,16 +400,17 @@ def profile_section(results: dict) -> list[str]:
         out += [f"### pgbench -S, {profile['clients']} client{'s' if profile['clients'] != 1 else ''}, "
                 f"{profile['seconds']} s", ""]
         out += profile_tables(profile, f"Through {results['routes'].get(profile['route'], profile['route'])}: "
-                                       f"{fmt(profile.get('tps'))} tps")
+                                       f"{fmt(profile.get('tps'))} tps", "transaction")
     return out
 
 
-def profile_tables(profile: dict, load: str) -> list[str]:
-    """One profile: what the load achieved ({load}), then where the samples fell."""
+def profile_tables(profile: dict, load: str, unit: str) -> list[str]:
+    """One profile: what the load achieved ({load}), where each {unit}'s CPU went, then where the samples fell."""
     if profile.get("error") and not profile.get("samples"):
         return [f"Profile failed: {profile['error']}", ""]
     out = [f"{load}, gateway process busy {fmt(profile['gateway_cpu_cores'], '{:.2f}')} cores, "
            f"{profile['samples']:,} execution samples.", ""]
+    out += cpu_per_unit_table(profile.get("cpu_per_unit"), unit)
     for key, title in (("packages", "Top frame by package"), ("top_frames", "Top frames (self time)"),
                        ("tracegate_frames", "Innermost Tracegate frame on the stack")):
         out += [f"{title}:", "", "| frame | samples | share |", "|---|---:|---:|"]
@@ -417,6 +418,23 @@ def profile_tables(profile: dict, load: str) -> list[str]:
             out.append(f"| `{entry['frame']}` | {entry['samples']:,} | {entry['percent']:.1f} % |")
         out.append("")
     return out
+
+
+def cpu_per_unit_table(rows: list[dict] | None, unit: str) -> list[str]:
+    """The gateway's CPU per unit by component: each thread group's CPU (/proc) split by its own samples."""
+    if not rows:
+        return []
+    total = sum(row["us"] for row in rows)
+    out = [f"Gateway CPU per {unit} by component, {total:,.1f} us in all: each thread group's CPU over the profiled "
+           "load (from /proc) split by where that group's own execution samples fell (the innermost frame that names a "
+           "component); groups with no Java samples (the poller, GC, the JIT) are rows of their own. JFR does not sample a "
+           "thread inside a system call, so a group's time there is spread over its components as its samples are.", "",
+           f"| component | us per {unit} | share | thread groups |", "|---|---:|---:|---|"]
+    for row in rows:
+        if row["us"] < 0.05:
+            continue
+        out.append(f"| {row['component']} | {row['us']:.1f} | {row['percent']:.1f} % | {', '.join(row['threads'])} |")
+    return out + [""]
 
 
 HTTP_WORKLOADS = {"get-1k": "GET 1 KiB", "get-64k": "GET 64 KiB", "post-1k": "POST 1 KiB"}
@@ -474,7 +492,8 @@ def http_profile_section(results: dict) -> list[str]:
                 f"connections, {profile['seconds']} s", ""]
         out += profile_tables(profile, f"Through {labels.get(profile['path'], profile['path'])}: "
                                        f"{fmt(profile.get('requests_per_second'))} req/s, proxy CPU "
-                                       f"{fmt(profile.get('proxy_cpu_us_per_request'), '{:.0f} us')} per request")
+                                       f"{fmt(profile.get('proxy_cpu_us_per_request'), '{:.0f} us')} per request",
+                              "request")
     return out
 
 
