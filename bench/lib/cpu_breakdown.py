@@ -2,10 +2,12 @@
 
 JFR's execution samples alone mislead here: the sampler takes a bounded number of threads per period,
 so a platform thread that is always busy (the evidence indexer, the blob writer) gets far more than
-its share, while the virtual threads that serve sessions are sampled only while mounted. So the CPU
-is first split by thread group from /proc (what each thread really used over the profiled load), and
-only then each group's CPU is split by component, by where its own samples fell. A group with no
-Java samples (the poller in epoll, GC, the JIT) is a row of its own.
+its share, while the virtual threads that serve sessions are sampled only while mounted; and JFR
+does not sample a thread inside a system call. So the CPU is first split by thread group from /proc
+(what each thread really used over the profiled load), each group's user time is split by component
+by where its own samples fell, and its kernel time (system calls: socket reads and writes, futexes,
+the leaf log's writes) is a row of its own. A group with no Java samples (the poller in epoll, GC,
+the JIT) is one row.
 
 A sample's component is found from the innermost frame that names one (the first rule, top of the
 stack first), so a JSON walk inside the record's masking counts as masking, and Jetty's code under
@@ -60,9 +62,9 @@ COMPONENTS = (
 JDK_OTHER = "JDK (collections, strings, other)"
 
 
-def thread_cpu(pid: int) -> dict[str, float]:
-    """CPU seconds of each thread group of the process, now (threads that ended are not counted)."""
-    groups: dict[str, float] = collections.defaultdict(float)
+def thread_cpu(pid: int) -> dict[str, tuple[float, float]]:
+    """User and kernel CPU seconds of each thread group of the process, now (threads that ended are not counted)."""
+    groups: dict[str, tuple[float, float]] = collections.defaultdict(lambda: (0.0, 0.0))
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except (FileNotFoundError, ProcessLookupError):
@@ -74,7 +76,8 @@ def thread_cpu(pid: int) -> dict[str, float]:
             continue
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        groups[group_of(name)] += (int(fields[11]) + int(fields[12])) / _HZ
+        user, kernel = groups[group_of(name)]
+        groups[group_of(name)] = (user + int(fields[11]) / _HZ, kernel + int(fields[12]) / _HZ)
     return dict(groups)
 
 
@@ -111,26 +114,28 @@ def sample_counts(events: list[dict], frame_name) -> dict[str, collections.Count
     return counts
 
 
-def breakdown(cpu_before: dict[str, float], cpu_after: dict[str, float], counts: dict[str, collections.Counter],
-              units: float) -> list[dict]:
+def breakdown(cpu_before: dict[str, tuple[float, float]], cpu_after: dict[str, tuple[float, float]],
+              counts: dict[str, collections.Counter], units: float) -> list[dict]:
     """Microseconds per unit (statement, request) by component, largest first, with the thread group each came from."""
     if not units or units <= 0:
         return []
     per_component: dict[str, float] = collections.defaultdict(float)
     sources: dict[str, set] = collections.defaultdict(set)
     for group in set(cpu_after) | set(counts):
-        used = max(0.0, cpu_after.get(group, 0.0) - cpu_before.get(group, 0.0))
-        us = used * 1e6 / units
+        user_after, kernel_after = cpu_after.get(group, (0.0, 0.0))
+        user_before, kernel_before = cpu_before.get(group, (0.0, 0.0))
+        user_us = max(0.0, user_after - user_before) * 1e6 / units
+        kernel_us = max(0.0, kernel_after - kernel_before) * 1e6 / units
         samples = counts.get(group)
         if not samples:
-            if us >= 0.05:
-                per_component[f"{group} (no Java samples)"] += us
+            per_component[f"{group}, no Java samples"] += user_us + kernel_us
             continue
+        per_component[f"kernel: system calls of the {group}"] += kernel_us
         total = sum(samples.values())
         for component, n in samples.items():
-            per_component[component] += us * n / total
+            per_component[component] += user_us * n / total
             sources[component].add(group)
     whole = sum(per_component.values())
     return [{"component": c, "us": round(us, 1), "percent": round(100 * us / whole, 1) if whole else 0.0,
              "threads": sorted(sources.get(c, ()))}
-            for c, us in sorted(per_component.items(), key=lambda item: -item[1])]
+            for c, us in sorted(per_component.items(), key=lambda item: -item[1]) if us >= 0.05]

@@ -426,13 +426,11 @@ def cpu_per_unit_table(rows: list[dict] | None, unit: str) -> list[str]:
         return []
     total = sum(row["us"] for row in rows)
     out = [f"Gateway CPU per {unit} by component, {total:,.1f} us in all: each thread group's CPU over the profiled "
-           "load (from /proc) split by where that group's own execution samples fell (the innermost frame that names a "
-           "component); groups with no Java samples (the poller, GC, the JIT) are rows of their own. JFR does not sample a "
-           "thread inside a system call, so a group's time there is spread over its components as its samples are.", "",
+           "load (from /proc): its user time split by where that group's own execution samples fell (the innermost frame "
+           "that names a component), its kernel time (system calls, which JFR does not sample) a row of its own; groups "
+           "with no Java samples (the poller, GC, the JIT) are one row each.", "",
            f"| component | us per {unit} | share | thread groups |", "|---|---:|---:|---|"]
     for row in rows:
-        if row["us"] < 0.05:
-            continue
         out.append(f"| {row['component']} | {row['us']:.1f} | {row['percent']:.1f} % | {', '.join(row['threads'])} |")
     return out + [""]
 
