@@ -75,10 +75,10 @@ public final class SqlClassifier {
 
     private SqlClassifier(int cacheCapacity, int maxCachedLength, LexingCache lexing) {
         this.lexing = lexing;
-        this.cache = new ClassificationCache<>(cacheCapacity);
+        this.cache = ClassificationCache.admittingOnSecondSighting(cacheCapacity);
         this.opinions = new ClassificationCache<>(cacheCapacity);
-        this.mySqlCache = new ClassificationCache<>(cacheCapacity);
-        this.mySqlPlainStringsCache = new ClassificationCache<>(cacheCapacity);
+        this.mySqlCache = ClassificationCache.admittingOnSecondSighting(cacheCapacity);
+        this.mySqlPlainStringsCache = ClassificationCache.admittingOnSecondSighting(cacheCapacity);
         this.mySqlOpinions = new ClassificationCache<>(cacheCapacity);
         this.maxCachedLength = maxCachedLength;
     }

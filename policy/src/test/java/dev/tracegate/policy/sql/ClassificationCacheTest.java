@@ -31,4 +31,29 @@ class ClassificationCacheTest {
         }
         assertThat(cache.size()).isEqualTo(100);
     }
+
+    @Test
+    void aCacheAdmittingOnASecondSightingHoldsATextFromItsSecondOffer() {
+        ClassificationCache<SqlClassification> cache = ClassificationCache.admittingOnSecondSighting(10);
+        cache.put("SELECT 1", VALUE);
+        assertThat(cache.get("SELECT 1")).isNull();
+        cache.put("SELECT 1", VALUE);
+        assertThat(cache.get("SELECT 1")).isSameAs(VALUE);
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void textsThatNeverComeBackDoNotPushOutOnesThatDo() {
+        ClassificationCache<SqlClassification> cache = ClassificationCache.admittingOnSecondSighting(2);
+        for (String repeated : List.of("SELECT a", "SELECT b")) {
+            cache.put(repeated, VALUE);
+            cache.put(repeated, VALUE);
+        }
+        for (int i = 0; i < 1_000; i++) {
+            cache.put("SELECT abalance FROM pgbench_accounts WHERE aid = " + i, VALUE);
+        }
+        assertThat(cache.get("SELECT a")).isSameAs(VALUE);
+        assertThat(cache.get("SELECT b")).isSameAs(VALUE);
+        assertThat(cache.size()).isEqualTo(2);
+    }
 }
