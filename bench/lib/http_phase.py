@@ -276,7 +276,7 @@ def gateway_paths(gateway: TracegateGateway) -> list[HttpPath]:
 def profile(wrk: Wrk, gateway: TracegateGateway, path: HttpPath, workload: str, connections: int, seconds: int,
             java_home: Path, work: Path) -> dict:
     """A JFR profile of the gateway while wrk drives one point (after a short unrecorded warm-up)."""
-    wrk.run(path, workload, connections, 5, 0)
+    wrk.run(path, workload, connections, profile_phase.PROFILE_WARM_UP_SECONDS, 0)
     settle(gateway.pid)
 
     def load() -> dict:

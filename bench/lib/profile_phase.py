@@ -17,8 +17,13 @@ from process_cpu import CpuMeter
 from services import Route, TracegateGateway
 
 
+PROFILE_WARM_UP_SECONDS = 20
+
+
 def profile(gateway: TracegateGateway, route: Route, java_home: Path, work: Path, seconds: int, clients: int) -> dict:
-    run_pgbench(route, "select-only", clients, 5, 0)  # warm-up, not recorded
+    # Warm-up, not recorded: long enough for the JIT to be done with the statement path even when the
+    # profile runs alone (`--only profile`, a fresh gateway), so that the profile shows the gateway, not the compiler.
+    run_pgbench(route, "select-only", clients, PROFILE_WARM_UP_SECONDS, 0)
 
     def load() -> dict:
         run = run_pgbench(route, "select-only", clients, seconds, 0)
