@@ -141,6 +141,37 @@ class GatewayTlsEnginesTest {
         }
     }
 
+    /**
+     * A direct-TLS client that offers only another protocol (an HTTPS client sent to the port) never
+     * gets {@code postgresql}: the JDK's engine fails the handshake (no_application_protocol), and
+     * BoringSSL's, which does not advertise what it does not share, completes it with no protocol,
+     * which the PostgreSQL session refuses with FATAL 08P01 as it refuses no ALPN at all.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"JDK", "OPENSSL"})
+    void aClientOfferingOnlyAnotherProtocolNeverGetsPostgresql(TlsEngine engine) throws Exception {
+        GatewayTls tls = GatewayTls.load(new TlsConfig(null, null, engine), dataDir);
+        try (ServerSocket listener = listener()) {
+            CompletableFuture<Object> accepted = CompletableFuture.supplyAsync(() -> {
+                try {
+                    SSLSocket server = tls.accept(listener.accept(), null);
+                    return String.valueOf(server.getApplicationProtocol());
+                } catch (IOException e) {
+                    return e;
+                }
+            }, THREADS);
+            if (engine == TlsEngine.JDK) {
+                assertThatThrownBy(() -> client(tls, listener, "http/1.1")).isInstanceOf(SSLException.class);
+                assertThat(accepted.get(30, TimeUnit.SECONDS)).isInstanceOf(SSLException.class);
+            } else {
+                try (SSLSocket client = client(tls, listener, "http/1.1")) {
+                    assertThat(client.getApplicationProtocol()).isNotEqualTo("postgresql");
+                    assertThat(accepted.get(30, TimeUnit.SECONDS)).isIn("", "null");
+                }
+            }
+        }
+    }
+
     private static ServerSocket listener() throws IOException {
         return new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     }
