@@ -57,6 +57,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,6 +135,9 @@ final class ClientMessageRelay {
     private int unregistered;
     private InFlightCommand.Kind lastRegistered;
     private int outboxBytes;
+    /** The session's command seqs, shared with the cancels recorded in it from their own threads ({@link SessionCancels}). */
+    private final AtomicLong sequences;
+    /** The seq of this relay's last command. */
     private long sequence;
 
     /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
@@ -176,7 +180,8 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
-                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend) {
+                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend,
+                       AtomicLong sequences) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -191,6 +196,7 @@ final class ClientMessageRelay {
         this.lineage = lineage;
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
+        this.sequences = sequences;
     }
 
     /**
@@ -310,7 +316,7 @@ final class ClientMessageRelay {
         Ruling ruling = decideSql(sql);
         rememberSqlPrepares(ruling);
         followApplicationName(sql);
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Query", sql, null, null, trace(sql), ruling.statementClass(),
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
@@ -336,7 +342,7 @@ final class ClientMessageRelay {
             return frame;
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
                 ruling.statementClass(), ruling.decision().rule()));
         ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
@@ -468,7 +474,7 @@ final class ClientMessageRelay {
             ask.injected = true;
             register(ask);
         }
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         // Running the portal changes what other portals are, never what it is itself.
         description.asOf = sequence;
         command(ruling, new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
@@ -647,7 +653,7 @@ final class ClientMessageRelay {
         String description = "function call oid " + call.functionOid();
         Ruling ruling = guard.decide(subject, new Command.FunctionCall(description,
                 FastPathFunctions.isLargeObjectFunction(call.functionOid())));
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "FunctionCall", description, null, args, null, ruling.statementClass(),
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);

@@ -126,8 +126,13 @@ class PgjdbcThroughGatewayTest {
         }
     }
 
+    /**
+     * A cancel stops what the session runs, so it is a command of that session (its own seq),
+     * recorded before it reaches the server: the statement's 57014 follows its cause in the log.
+     */
     @Test
-    void cancelReachesTheUpstreamThroughTheGatewaysOwnKey() throws Exception {
+    void cancelReachesTheUpstreamThroughTheGatewaysOwnKeyRecordedFirst() throws Exception {
+        long from = TestGateway.leaves(gateway.gateway().evidence(), 0).size();
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
                 try {
@@ -149,6 +154,29 @@ class PgjdbcThroughGatewayTest {
                 assertThat(rs.getInt(1)).isEqualTo(42);
             }
         }
+        JsonNode sleep = commandEvent(from, "SELECT pg_sleep(30)");
+        JsonNode cancel = gateway.events("command", from).stream()
+                .filter(e -> e.path("detail").path("message").asText().equals("CancelRequest")).findFirst().orElseThrow();
+        assertThat(cancel.path("session").asText()).as("recorded in the session it cancelled")
+                .isEqualTo(sleep.path("session").asText());
+        assertThat(cancel.path("detail").path("text").asText()).startsWith("CancelRequest (from 127.0.0.1:");
+        assertThat(cancel.path("detail").path("seq").asLong()).isGreaterThan(sleep.path("detail").path("seq").asLong());
+        assertThat(resultEvent(from, cancel).path("detail").path("status").asText()).isEqualTo("ok");
+        JsonNode stopped = resultEvent(from, sleep);
+        assertThat(stopped.path("detail").path("error").path("sqlstate").asText()).isEqualTo("57014");
+        assertThat(cancel.path("index").asLong()).as("written ahead of the end it caused")
+                .isLessThan(stopped.path("index").asLong());
+    }
+
+    private static JsonNode commandEvent(long from, String text) throws Exception {
+        return gateway.events("command", from).stream()
+                .filter(e -> e.path("detail").path("text").asText().equals(text)).findFirst().orElseThrow();
+    }
+
+    private static JsonNode resultEvent(long from, JsonNode command) throws Exception {
+        return gateway.events("command.result", from).stream()
+                .filter(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("seq").equals(command.path("detail").path("seq"))).findFirst().orElseThrow();
     }
 
     @Test
