@@ -17,6 +17,7 @@ import dev.tracegate.gateway.postgres.results.ResultShapes;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.CopiedData;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
@@ -139,6 +140,8 @@ final class ClientMessageRelay {
     private final AtomicLong sequences;
     /** The seq of this relay's last command. */
     private long sequence;
+    /** The last Query or Execute, whose COPY FROM STDIN the CopyData that follow it feed; null before any. */
+    private InFlightCommand copyTarget;
 
     /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
     /**
@@ -270,7 +273,12 @@ final class ClientMessageRelay {
                 yield expected(frame, InFlightCommand.Kind.SYNC);
             }
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
-            case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
+            case CopyData.TYPE -> {
+                if (copyTarget != null) {
+                    copyTarget.copied.add(CopiedData.Direction.IN, frame.body());
+                }
+                yield expected(frame, InFlightCommand.Kind.COPY_DATA);
+            }
             case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
             case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
             case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
@@ -302,6 +310,16 @@ final class ClientMessageRelay {
         return kind == InFlightCommand.Kind.COPY_DONE || kind == InFlightCommand.Kind.COPY_FAIL;
     }
 
+    /**
+     * {@code command} is the one whose COPY FROM STDIN the client's CopyData from now on feed, if it
+     * opens one: a COPY reads only CopyData sent after its statement, and until the next statement.
+     * What it moved is recorded with its result (only when the server opened the COPY).
+     */
+    private void copying(InFlightCommand command, Ruling ruling) {
+        command.copied = ruling.recording().copiedData();
+        copyTarget = command;
+    }
+
     /** A message goes upstream in this batch, in this order; the server side pairs its answers with it. */
     private void register(InFlightCommand message) {
         pendingCommands.add(message);
@@ -321,6 +339,7 @@ final class ClientMessageRelay {
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = newResults(ruling);
+        copying(command, ruling);
         ErrorResponse refusal = admit(seq, sql, null, ruling);
         register(command);
         if (refusal == null) {
@@ -482,6 +501,7 @@ final class ClientMessageRelay {
                 prepared != null ? prepared.statementClass() : preparedBySql ? ruling.statementClass() : null, null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
+        copying(command, ruling);
         command.portal = description;
         command.portalName = execute.portalName();
         command.statement = prepared;

@@ -11,15 +11,19 @@ import dev.tracegate.gateway.recording.SessionSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,15 +112,22 @@ class PgjdbcThroughGatewayTest {
         }
     }
 
+    /**
+     * COPY in both directions, and what the evidence keeps of its data: never the values (a COPY
+     * names no column the record profile could mask by), but how much moved each way and its HMAC
+     * under the gateway's masking key, so an auditor holding the key and a file confirms it is what
+     * was loaded or read.
+     */
     @Test
     void copyInAndOutThroughCopyManager() throws Exception {
+        long from = TestGateway.leaves(gateway.gateway().evidence(), 0).size();
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            csv.append(i).append(",label ").append(i).append('\n');
+        }
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             sql.execute("CREATE TEMP TABLE copied (id int, label text)");
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            StringBuilder csv = new StringBuilder();
-            for (int i = 0; i < 2000; i++) {
-                csv.append(i).append(",label ").append(i).append('\n');
-            }
             long in = copy.copyIn("COPY copied FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
             assertThat(in).isEqualTo(2000);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -124,6 +135,26 @@ class PgjdbcThroughGatewayTest {
             assertThat(outRows).isEqualTo(2000);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(csv.toString());
         }
+        byte[] data = csv.toString().getBytes(StandardCharsets.UTF_8);
+        JsonNode copiedIn = resultEvent(from, commandEvent(from, "COPY copied FROM STDIN (FORMAT csv)")).path("detail");
+        assertThat(copiedIn.path("copy").has("out")).isFalse();
+        assertThat(copiedIn.path("copy").path("in").path("bytes").asLong()).isEqualTo(data.length);
+        assertThat(copiedIn.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac(data));
+        JsonNode copiedOut = resultEvent(from, commandEvent(from, "COPY (SELECT * FROM copied ORDER BY id) TO STDOUT (FORMAT csv)"))
+                .path("detail");
+        assertThat(copiedOut.path("copy").has("in")).isFalse();
+        assertThat(copiedOut.path("copy").path("out").path("bytes").asLong()).isEqualTo(data.length);
+        assertThat(copiedOut.path("copy").path("out").path("messages").asLong()).isEqualTo(2000);
+        assertThat(copiedOut.path("copy").path("out").path("hmac").asText()).isEqualTo(maskingHmac(data));
+        assertThat(copiedOut.toString()).as("no value of the data is kept").doesNotContain("label 1");
+    }
+
+    /** HMAC-SHA256 under the gateway's masking key, as {@code openssl dgst -sha256 -hmac "$(cat masking.key)"} computes it. */
+    private static String maskingHmac(byte[] data) throws Exception {
+        String key = Files.readString(gateway.dataDir().resolve("keys").resolve("masking.key")).strip();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(data));
     }
 
     /**
