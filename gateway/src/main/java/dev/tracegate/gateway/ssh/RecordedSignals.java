@@ -7,6 +7,10 @@ import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -27,13 +31,43 @@ final class RecordedSignals {
 
     private final SshCaller caller;
     private final PtyCapableChannelSession channel;
+    /**
+     * Records and passes on the channel's signals one at a time, in the order they came, off the
+     * SSH transport's thread: a durable wait there would hold every session that thread serves.
+     */
+    private final ExecutorService inOrder = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ssh-signals").factory());
 
     RecordedSignals(SshCaller caller, PtyCapableChannelSession channel) {
         this.caller = caller;
         this.channel = channel;
     }
 
+    /** Records the signal and then passes it on, after those that came before it. */
     void forward(Signal signal) {
+        try {
+            inOrder.execute(() -> recordThenSend(signal));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("signal {} after its channel ended: not passed on", signal);
+        }
+    }
+
+    /**
+     * The channel ended: no new signal is taken, and those already taken are recorded (their sending
+     * fails) before this returns, so that each is in the log before the channel's end and its
+     * session's.
+     */
+    void close() {
+        inOrder.shutdown();
+        try {
+            if (!inOrder.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("signals of a channel still not recorded 30 s after it ended");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void recordThenSend(Signal signal) {
         SessionRecorder recorder = caller.recorder();
         long seq = caller.nextSequence();
         try {

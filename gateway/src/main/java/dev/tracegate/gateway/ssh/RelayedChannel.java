@@ -127,6 +127,7 @@ final class RelayedChannel extends CallerStreams {
                 passOnTheRest(masked);
             }
         } finally {
+            signals.close();
             recording.end();
         }
         Integer code = channel.getExitStatus();
