@@ -60,6 +60,15 @@ public final class HashKey {
         return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * A fresh HMAC-SHA256 under this key for a value that arrives in parts (a COPY's data stream):
+     * its result is what {@link #hmacHex} gives for the whole value, and what {@code openssl dgst
+     * -sha256 -hmac KEY} gives for the file the parts make. It computes, never shows, the key.
+     */
+    public Mac streamingMac() {
+        return newMac();
+    }
+
     private Mac newMac() {
         try {
             return (Mac) prototype.clone(); // keyed state copied; cheaper than init per value

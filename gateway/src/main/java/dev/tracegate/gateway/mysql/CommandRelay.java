@@ -20,6 +20,7 @@ import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.wire.mysql.ComInitDb;
 import dev.tracegate.wire.mysql.ComQuery;
+import dev.tracegate.wire.mysql.ComSetOption;
 import dev.tracegate.wire.mysql.ComStmtClose;
 import dev.tracegate.wire.mysql.ComStmtExecute;
 import dev.tracegate.wire.mysql.ComStmtPrepare;
@@ -150,8 +151,14 @@ final class CommandRelay {
                 }
                 forward(payload, null, false);
             }
-            case PING, SET_OPTION -> forward(payload, null, false);
-            case RESET_CONNECTION -> reset(payload);
+            case PING -> forward(payload, null, false);
+            case SET_OPTION -> recordedAsItself("COM_SET_OPTION", "COM_SET_OPTION "
+                    + ComSetOption.decode(payload).optionName(), () -> forward(payload, null, false));
+            case RESET_CONNECTION -> {
+                prepared.clear();
+                sqlPrepared.clear();
+                recordedAsItself(ConnectionReset.TEXT, ConnectionReset.TEXT, () -> reset.run(payload));
+            }
             case CHANGE_USER -> refuse(POLICY_REFUSAL, "42000", "COM_CHANGE_USER is refused by the gateway: a session's"
                     + " identity is fixed when it signs in; open a new connection with the other token instead");
             case STMT_FETCH -> refuse(ErrPacket.UNKNOWN_COMMAND, "08S01", "cursors (COM_STMT_FETCH) are not supported by"
@@ -219,24 +226,31 @@ final class CommandRelay {
     }
 
     /**
-     * COM_RESET_CONNECTION, recorded before it runs like every command. The server forgets the
-     * session's prepared statements and SQL-level PREPAREs; the gateway forgets what it held of
-     * them first, whatever the server answers, so that a statement id or name from before the
-     * reset can never be decided and recorded as the text it had (the server may give the id to
-     * another statement; one the gateway no longer knows is refused). The string mode is read
-     * from the server's answer as after any command; the character set is set back by
-     * {@link ConnectionReset}.
+     * A command that carries no SQL but changes the session (COM_RESET_CONNECTION,
+     * COM_SET_OPTION), recorded as itself before it runs like every command.
+     *
+     * <p>COM_RESET_CONNECTION: the server forgets the session's prepared statements and SQL-level
+     * PREPAREs; the gateway forgets what it held of them first, whatever the server answers, so
+     * that a statement id or name from before the reset can never be decided and recorded as the
+     * text it had (the server may give the id to another statement; one the gateway no longer knows
+     * is refused). The string mode is read from the server's answer as after any command; the
+     * character set is set back by {@link ConnectionReset}. COM_SET_OPTION: whether the server reads
+     * several statements in one COM_QUERY from then on.
      */
-    private void reset(byte[] payload) throws IOException, EvidenceLogUnavailableException {
-        prepared.clear();
-        sqlPrepared.clear();
+    private void recordedAsItself(String message, String text, CommandRun run) throws IOException,
+            EvidenceLogUnavailableException {
         long seq = ++sequence;
-        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, ConnectionReset.TEXT, ConnectionReset.TEXT, null,
+        EvidenceLog.awaitDurable(recorder.command(new CommandRecord(seq, message, text, null,
                 null, recorder.session().trace(), null, null)));
         long started = System.nanoTime();
-        CommandOutcome outcome = reset.run(payload);
+        CommandOutcome outcome = run.run();
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), 0, (System.nanoTime() - started) / 1_000,
                 outcome.sqlState(), outcome.errorMessage()));
+    }
+
+    /** A command's run upstream, answered. */
+    private interface CommandRun {
+        CommandOutcome run() throws IOException;
     }
 
     /** What a statement's KILL check found: none, a refusal (answered and recorded), or the caller's own session. */

@@ -23,8 +23,11 @@ public final class CancelKeyRegistry {
     public record ClientKey(int processId, byte[] secretKey) {
     }
 
-    /** What a cancel reaches: a command held for approval first, otherwise the upstream. */
-    public record Target(UpstreamKey upstream, CommandHold hold, UpstreamReach reach) {
+    /**
+     * What a cancel reaches: a command held for approval first, otherwise the upstream, once
+     * {@code cancels} has recorded it in the session.
+     */
+    public record Target(UpstreamKey upstream, CommandHold hold, UpstreamReach reach, SessionCancels cancels) {
     }
 
     /**
@@ -57,12 +60,12 @@ public final class CancelKeyRegistry {
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> entries = new ConcurrentHashMap<>();
 
-    public ClientKey register(UpstreamKey upstream, CommandHold hold) {
+    public ClientKey register(UpstreamKey upstream, CommandHold hold, SessionCancels cancels) {
         byte[] secret = new byte[4];
         random.nextBytes(secret);
         while (true) {
             int processId = random.nextInt(1, Integer.MAX_VALUE);
-            if (entries.putIfAbsent(processId, new Entry(secret, new Target(upstream, hold, new UpstreamReach()))) == null) {
+            if (entries.putIfAbsent(processId, new Entry(secret, new Target(upstream, hold, new UpstreamReach(), cancels))) == null) {
                 return new ClientKey(processId, secret);
             }
         }

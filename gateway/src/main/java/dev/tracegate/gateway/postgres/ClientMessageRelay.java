@@ -17,6 +17,7 @@ import dev.tracegate.gateway.postgres.results.ResultShapes;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.CommandRedaction;
+import dev.tracegate.gateway.recording.CopiedData;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
@@ -57,6 +58,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,7 +136,12 @@ final class ClientMessageRelay {
     private int unregistered;
     private InFlightCommand.Kind lastRegistered;
     private int outboxBytes;
+    /** The session's command seqs, shared with the cancels recorded in it from their own threads ({@link SessionCancels}). */
+    private final AtomicLong sequences;
+    /** The seq of this relay's last command. */
     private long sequence;
+    /** The last Query or Execute, whose COPY FROM STDIN the CopyData that follow it feed; null before any. */
+    private InFlightCommand copyTarget;
 
     /** A Parse's statement: its text, declared parameter types and what the guard made of it. */
     /**
@@ -176,7 +183,8 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
-                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend) {
+                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend,
+                       AtomicLong sequences) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -191,6 +199,7 @@ final class ClientMessageRelay {
         this.lineage = lineage;
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
+        this.sequences = sequences;
     }
 
     /**
@@ -264,7 +273,12 @@ final class ClientMessageRelay {
                 yield expected(frame, InFlightCommand.Kind.SYNC);
             }
             case Flush.TYPE -> expected(frame, InFlightCommand.Kind.FLUSH);
-            case CopyData.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DATA);
+            case CopyData.TYPE -> {
+                if (copyTarget != null) {
+                    copyTarget.copied.add(CopiedData.Direction.IN, frame.body());
+                }
+                yield expected(frame, InFlightCommand.Kind.COPY_DATA);
+            }
             case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
             case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
             case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
@@ -296,6 +310,16 @@ final class ClientMessageRelay {
         return kind == InFlightCommand.Kind.COPY_DONE || kind == InFlightCommand.Kind.COPY_FAIL;
     }
 
+    /**
+     * {@code command} is the one whose COPY FROM STDIN the client's CopyData from now on feed, if it
+     * opens one: a COPY reads only CopyData sent after its statement, and until the next statement.
+     * What it moved is recorded with its result (only when the server opened the COPY).
+     */
+    private void copying(InFlightCommand command, Ruling ruling) {
+        command.copied = ruling.recording().copiedData();
+        copyTarget = command;
+    }
+
     /** A message goes upstream in this batch, in this order; the server side pairs its answers with it. */
     private void register(InFlightCommand message) {
         pendingCommands.add(message);
@@ -310,11 +334,12 @@ final class ClientMessageRelay {
         Ruling ruling = decideSql(sql);
         rememberSqlPrepares(ruling);
         followApplicationName(sql);
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Query", sql, null, null, trace(sql), ruling.statementClass(),
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = newResults(ruling);
+        copying(command, ruling);
         ErrorResponse refusal = admit(seq, sql, null, ruling);
         register(command);
         if (refusal == null) {
@@ -336,7 +361,7 @@ final class ClientMessageRelay {
             return frame;
         }
         // A held or blocked statement is recorded at Parse: its Executes may never come.
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
                 ruling.statementClass(), ruling.decision().rule()));
         ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
@@ -468,7 +493,7 @@ final class ClientMessageRelay {
             ask.injected = true;
             register(ask);
         }
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         // Running the portal changes what other portals are, never what it is itself.
         description.asOf = sequence;
         command(ruling, new CommandRecord(seq, "Execute", text, portal == null ? null : portal.statement(),
@@ -476,6 +501,7 @@ final class ClientMessageRelay {
                 prepared != null ? prepared.statementClass() : preparedBySql ? ruling.statementClass() : null, null));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.EXECUTE, seq);
         command.results = results;
+        copying(command, ruling);
         command.portal = description;
         command.portalName = execute.portalName();
         command.statement = prepared;
@@ -647,7 +673,7 @@ final class ClientMessageRelay {
         String description = "function call oid " + call.functionOid();
         Ruling ruling = guard.decide(subject, new Command.FunctionCall(description,
                 FastPathFunctions.isLargeObjectFunction(call.functionOid())));
-        long seq = ++sequence;
+        long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "FunctionCall", description, null, args, null, ruling.statementClass(),
                 ruling.decision().rule()));
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.FUNCTION_CALL, seq);

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.postgres.results.CommandResults;
+import dev.tracegate.gateway.recording.CopiedData;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,8 @@ final class InFlightCommand {
     ErrorResponse substitute;
     /** Masking and evidence capture of the rows, for QUERY and EXECUTE; {@code null} when neither applies. */
     CommandResults results;
+    /** The COPY data a QUERY or EXECUTE moved, in either direction; {@code null} for other messages. */
+    CopiedData copied;
     /** The portal an EXECUTE runs or a DESCRIBE_PORTAL describes. */
     PortalDescription portal;
     /** A Describe the gateway sent on its own: the client never sees its answer. */

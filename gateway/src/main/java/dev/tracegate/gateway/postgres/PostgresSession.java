@@ -58,6 +58,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.tracegate.gateway.tls.GatewayTls;
@@ -209,11 +210,7 @@ final class PostgresSession implements Runnable {
                     startupOut.flush();
                 }
                 case CancelRequest cancel -> {
-                    context.cancelKeys().lookup(cancel.processId(), cancel.secretKey()).ifPresent(target -> {
-                        if (!target.hold().cancel() && target.reach().use()) {
-                            context.connector().cancel(target.upstream());
-                        }
-                    });
+                    context.cancelKeys().lookup(cancel.processId(), cancel.secretKey()).ifPresent(target -> cancel(client, target));
                     return;
                 }
                 case StartupMessage message -> startup = message;
@@ -429,6 +426,17 @@ final class PostgresSession implements Runnable {
         }
     }
 
+    /**
+     * A cancel withdraws a command held for approvers (recorded as withdrawn); otherwise it reaches
+     * the backend only once recorded in the session it cancels, and never a backend already handed
+     * to another session.
+     */
+    private void cancel(String client, CancelKeyRegistry.Target target) {
+        if (!target.hold().cancel() && target.reach().use()) {
+            target.cancels().forward(client, () -> context.connector().cancel(target.upstream()));
+        }
+    }
+
     private void refused(String client, String user, String database, String reason) {
         context.services().evidence().authFailures().refused(failure(client, user, database, reason));
     }
@@ -444,10 +452,12 @@ final class PostgresSession implements Runnable {
     private boolean relay(SessionRecorder recorder, UpstreamConnection upstream, RelayInput in, PgFrameReader reader,
                           PgFrameWriter out, Subject subject, CommandHold hold, UpstreamPool.Key poolKey,
                           BackendSlots.Slot slot) throws IOException {
+        AtomicLong sequences = new AtomicLong();
+        SessionCancels cancels = new SessionCancels(recorder, sequences);
         CancelKeyRegistry.ClientKey clientKey = context.cancelKeys().register(new CancelKeyRegistry.UpstreamKey(
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
-                upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold);
+                upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold, cancels);
         try {
             out.write(AuthenticationOk.INSTANCE.encode());
             for (ParameterStatus status : upstream.parameters()) {
@@ -477,7 +487,7 @@ final class PostgresSession implements Runnable {
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
-                    context.services().resultDataBytes(), poolKey != null);
+                    context.services().resultDataBytes(), poolKey != null, sequences);
             Ending ending;
             try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
                 // Idle, or waiting for approvers: the check before the next command, or at the decision, refuses it
@@ -504,6 +514,7 @@ final class PostgresSession implements Runnable {
             if (!serverSide.isAlive()) {
                 serverRelay.recordUnanswered(reason);
             }
+            cancels.end();
             recorder.closed(reason);
             return released;
         } finally {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,15 +71,18 @@ public final class PostgresUpstreamConnector {
     }
 
     /** Forwards a cancel with the upstream's real key; failures are only logged, as PostgreSQL does. */
-    public void cancel(CancelKeyRegistry.UpstreamKey key) {
+    /** Sends the cancel; returns why it did not reach the server, or nothing when it did. */
+    public Optional<String> cancel(CancelKeyRegistry.UpstreamKey key) {
         try (Socket socket = open(key.connection())) {
             PgFrameWriter writer = new PgFrameWriter(socket.getOutputStream());
             writer.writeStartup(new CancelRequest(key.processId(), key.secretKey()).encodeBody());
             writer.flush();
             // The server closes the connection once it has read the request.
             socket.getInputStream().read();
+            return Optional.empty();
         } catch (IOException | UpstreamException e) {
             LOG.warn("cancel request to {} failed: {}", key.connection().name(), e.getMessage());
+            return Optional.of(String.valueOf(e.getMessage()));
         }
     }
 

@@ -4,15 +4,18 @@ import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.postgres.results.SessionMessageMasking;
+import dev.tracegate.gateway.recording.CopiedData;
 import dev.tracegate.gateway.recording.ResultEvidence;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.masking.MaskingRefusedException;
+import dev.tracegate.wire.postgres.CopyData;
 import dev.tracegate.wire.postgres.PgFrame;
 import dev.tracegate.wire.postgres.PgFrameReader;
 import dev.tracegate.wire.postgres.PgFrameWriter;
 import dev.tracegate.wire.postgres.ProtocolException;
 import dev.tracegate.wire.postgres.backend.CommandComplete;
+import dev.tracegate.wire.postgres.backend.CopyInResponse;
 import dev.tracegate.wire.postgres.backend.CopyOutResponse;
 import dev.tracegate.wire.postgres.backend.DataRow;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
@@ -304,6 +307,8 @@ final class ServerMessageRelay {
             case RowDescription.TYPE -> rowDescription(owner, frame);
             case NoData.TYPE, ParameterDescription.TYPE -> owner.injected ? null : frame;
             case CopyOutResponse.TYPE -> copyOut(owner, frame);
+            case CopyInResponse.TYPE -> copyOpened(owner, CopiedData.Direction.IN, frame);
+            case CopyData.TYPE -> copied(owner, frame);
             case CommandComplete.TYPE -> commandComplete(owner, frame);
             case ErrorResponse.TYPE -> error(owner, error, frame);
             case NoticeResponse.TYPE -> notice(owner, frame);
@@ -318,7 +323,7 @@ final class ServerMessageRelay {
                 yield frame;
             }
             // ParseComplete, BindComplete, CloseComplete, EmptyQueryResponse, PortalSuspended,
-            // CopyInResponse, CopyData, CopyDone: nothing to mask or note.
+            // CopyDone: nothing to mask or note.
             default -> frame;
         };
         if (answer.ends() && owner.kind.isRecordedCommand()) {
@@ -376,6 +381,22 @@ final class ServerMessageRelay {
         if (owner.results != null && owner.results.masksClient()) {
             // The guard refuses COPY TO STDOUT for masked callers; this is the backstop.
             throw new MaskingRefusedException(null, "COPY", "COPY data cannot be masked");
+        }
+        return copyOpened(owner, CopiedData.Direction.OUT, frame);
+    }
+
+    /** The server opened a COPY of the command: the data that moves that way is recorded with its result. */
+    private static PgFrame copyOpened(InFlightCommand owner, CopiedData.Direction direction, PgFrame frame) {
+        if (owner != null && owner.copied != null) {
+            owner.copied.opened(direction);
+        }
+        return frame;
+    }
+
+    /** The server's CopyData belong to the COPY TO STDOUT of the command they answer. */
+    private static PgFrame copied(InFlightCommand owner, PgFrame frame) {
+        if (owner != null && owner.copied != null) {
+            owner.copied.add(CopiedData.Direction.OUT, frame.body());
         }
         return frame;
     }
@@ -497,7 +518,11 @@ final class ServerMessageRelay {
     private void finish(InFlightCommand command, String status) {
         command.finished = true;
         long micros = (System.nanoTime() - command.startedNanos) / 1_000;
-        recorder.result(new ResultRecord(command.sequence, status, command.tags(), command.rows(), micros,
-                command.errorSqlState, command.errorMessage), command.results == null ? null : command.results.outcome());
+        ResultRecord result = new ResultRecord(command.sequence, status, command.tags(), command.rows(), micros,
+                command.errorSqlState, command.errorMessage);
+        if (command.copied != null) {
+            result = result.withCopied(command.copied.moved(CopiedData.Direction.IN), command.copied.moved(CopiedData.Direction.OUT));
+        }
+        recorder.result(result, command.results == null ? null : command.results.outcome());
     }
 }

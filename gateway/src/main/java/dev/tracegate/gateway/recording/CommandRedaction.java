@@ -18,10 +18,17 @@ public final class CommandRedaction {
 
     private final StatementRedactor statements;
     private final HttpRequestRedactor httpRequests;
+    private final HashKey key;
 
     private CommandRedaction(LiteralMasker masker, HashKey key, LexingCache lexing) {
         this.statements = new StatementRedactor(masker, key, lexing);
         this.httpRequests = new HttpRequestRedactor(masker, key);
+        this.key = key;
+    }
+
+    /** What the evidence keeps of a command's COPY data: how much, and its keyed hash (none without a key). */
+    public CopiedData copiedData() {
+        return new CopiedData(() -> key == null ? null : key.streamingMac());
     }
 
     /**

@@ -15,6 +15,9 @@ import dev.tracegate.ledger.jcs.JcsException;
  * one used when a number is too large for the text's plain digits (beyond 2^53, where canonical
  * JSON writes what IEEE-754 makes of it, or refuses it).
  *
+ * <p>A COPY's result has {@code copy}: {@code in} and {@code out}, each {@code bytes},
+ * {@code messages} and {@code hmac}, the COPY data that moved that way ({@link CopiedData}).
+ *
  * @param dataBlob    the digest of the kept response data, or {@code null} when none is kept
  * @param requestBlob the digest of the kept request body, or {@code null}
  */
@@ -35,8 +38,8 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
 
     private CharSequence canonicalOrNull() {
         if (!exact(result.sequence()) || !exact(result.rows()) || !exact(result.durationMicros())
-                || dataBlob != null && !exact(evidence.rowsKept())) {
-            return null;
+                || dataBlob != null && !exact(evidence.rowsKept()) || result.copyIn() != null || result.copyOut() != null) {
+            return null; // a COPY's result (rare) takes the tree's way
         }
         // Room for a kept result's detail without growing: the builder itself becomes the event's text.
         StringBuilder out = new StringBuilder(256);
@@ -105,12 +108,27 @@ record ResultEventDetail(ResultRecord result, ResultEvidence evidence, String da
             request.put("blob", requestBlob);
             request.put("size", evidence.requestData().length);
         }
+        if (result.copyIn() != null || result.copyOut() != null) {
+            ObjectNode copy = detail.putObject("copy");
+            putMoved(copy, "in", result.copyIn());
+            putMoved(copy, "out", result.copyOut());
+        }
         if (result.errorSqlState() != null) {
             ObjectNode error = detail.putObject("error");
             error.put("sqlstate", result.errorSqlState());
             SessionRecorder.putIfPresent(error, "message", result.errorMessage());
         }
         return detail;
+    }
+
+    private static void putMoved(ObjectNode copy, String direction, CopiedData.Moved moved) {
+        if (moved == null) {
+            return;
+        }
+        ObjectNode stream = copy.putObject(direction);
+        stream.put("bytes", moved.bytes());
+        stream.put("messages", moved.messages());
+        SessionRecorder.putIfPresent(stream, "hmac", moved.hmac());
     }
 
     private static void string(String value, StringBuilder out) {

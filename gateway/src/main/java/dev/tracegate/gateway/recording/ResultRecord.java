@@ -16,7 +16,19 @@ import java.util.List;
  * @param durationMicros from forwarding the command to its last response
  * @param errorSqlState  SQLSTATE when the status is error
  * @param errorMessage   the server's message when the status is error
+ * @param copyIn         the COPY data the client sent the server, when the command opened a COPY FROM STDIN
+ * @param copyOut        the COPY data the server sent the client, when the command opened a COPY TO STDOUT
  */
 public record ResultRecord(long sequence, String status, List<String> tags, long rows, long durationMicros,
-                           String errorSqlState, String errorMessage) {
+                           String errorSqlState, String errorMessage, CopiedData.Moved copyIn, CopiedData.Moved copyOut) {
+
+    public ResultRecord(long sequence, String status, List<String> tags, long rows, long durationMicros,
+                        String errorSqlState, String errorMessage) {
+        this(sequence, status, tags, rows, durationMicros, errorSqlState, errorMessage, null, null);
+    }
+
+    /** This result with the COPY data its command moved ({@code null}: none that way). */
+    public ResultRecord withCopied(CopiedData.Moved in, CopiedData.Moved out) {
+        return new ResultRecord(sequence, status, tags, rows, durationMicros, errorSqlState, errorMessage, in, out);
+    }
 }

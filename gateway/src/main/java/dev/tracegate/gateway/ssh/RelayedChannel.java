@@ -24,9 +24,7 @@ import org.apache.sshd.client.channel.ClientChannel;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.channel.PtyCapableChannelSession;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.PtyMode;
-import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.Signal;
 import org.apache.sshd.server.channel.ChannelSession;
@@ -120,7 +118,8 @@ final class RelayedChannel extends CallerStreams {
         MaskingReport report = new MaskingReport();
         MaskedTerminalOutput masked = outputs(channel, ruling, recording, report);
         upstream = channel;
-        env.addSignalListener((ch, signal) -> forward(channel, signal, env, recording));
+        RecordedSignals signals = new RecordedSignals(caller, channel);
+        env.addSignalListener((ch, signal) -> forward(channel, signal, env, recording, signals));
         try {
             channel.open().verify(java.time.Duration.ofSeconds(15));
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
@@ -128,6 +127,7 @@ final class RelayedChannel extends CallerStreams {
                 passOnTheRest(masked);
             }
         } finally {
+            signals.close();
             recording.end();
         }
         Integer code = channel.getExitStatus();
@@ -227,24 +227,20 @@ final class RelayedChannel extends CallerStreams {
                 .orElseGet(() -> new ResultEvidence(null, 0, false, null, summary, null, null));
     }
 
-    /** Window changes keep the host's PTY the caller's size; other signals are passed on as SSH signal requests. */
-    private static void forward(PtyCapableChannelSession channel, Signal signal, Environment env, TerminalRecording recording) {
+    /** Window changes keep the host's PTY the caller's size; other signals are passed on as recorded SSH signal requests. */
+    private static void forward(PtyCapableChannelSession channel, Signal signal, Environment env, TerminalRecording recording,
+                                RecordedSignals signals) {
+        if (signal != Signal.WINCH) {
+            signals.forward(signal);
+            return;
+        }
+        int columns = number(env.getEnv().get(Environment.ENV_COLUMNS), 80);
+        int rows = number(env.getEnv().get(Environment.ENV_LINES), 24);
+        recording.resize(columns, rows);
         try {
-            if (signal == Signal.WINCH) {
-                int columns = number(env.getEnv().get(Environment.ENV_COLUMNS), 80);
-                int rows = number(env.getEnv().get(Environment.ENV_LINES), 24);
-                recording.resize(columns, rows);
-                channel.sendWindowChange(columns, rows);
-                return;
-            }
-            Buffer buffer = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
-            buffer.putUInt(channel.getRecipient());
-            buffer.putString("signal");
-            buffer.putBoolean(false);
-            buffer.putString(signal.name());
-            channel.writePacket(buffer);
+            channel.sendWindowChange(columns, rows);
         } catch (IOException e) {
-            LOG.debug("signal {} not passed on: {}", signal, e.toString());
+            LOG.debug("window change not passed on: {}", e.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
 import dev.tracegate.gateway.config.StoreConfig;
 import dev.tracegate.wire.mysql.ComQuery;
+import dev.tracegate.wire.mysql.ComSetOption;
 import dev.tracegate.wire.mysql.CommandType;
 import dev.tracegate.wire.mysql.ErrPacket;
 import dev.tracegate.wire.mysql.MysqlPacket;
@@ -26,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Write-ahead, fail closed, on the MySQL listener: when the evidence store fails, a command whose
  * {@code command} event cannot be made durable is not forwarded, the caller is told why in an ERR
- * packet and its session ends. A query and a COM_RESET_CONNECTION, each on a session opened
- * while the store was up.
+ * packet and its session ends. A query, a COM_RESET_CONNECTION and a COM_SET_OPTION, each on a
+ * session opened while the store was up.
  */
 class MysqlEvidenceFailClosedTest {
 
@@ -41,9 +42,11 @@ class MysqlEvidenceFailClosedTest {
         EmbeddedPostgres storeDb = EmbeddedPostgres.builder().start();
         try (Gateway gateway = Gateway.start(config(mariadb, storeDb));
              RawMysqlClient querying = new RawMysqlClient(gateway.port(MysqlEngine.PROTOCOL));
-             RawMysqlClient resetting = new RawMysqlClient(gateway.port(MysqlEngine.PROTOCOL))) {
+             RawMysqlClient resetting = new RawMysqlClient(gateway.port(MysqlEngine.PROTOCOL));
+             RawMysqlClient setting = new RawMysqlClient(gateway.port(MysqlEngine.PROTOCOL))) {
             assertThat(querying.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
             assertThat(resetting.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+            assertThat(setting.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
             querying.send(0, new ComQuery("INSERT INTO fail_closed VALUES (41)").encode());
             assertThat(querying.read().isOk()).as("recorded while the store is up").isTrue();
 
@@ -55,6 +58,9 @@ class MysqlEvidenceFailClosedTest {
             resetting.send(0, CommandType.RESET_CONNECTION.encode());
             assertRefused(resetting.read());
             assertThat(resetting.read()).as("the session ends").isNull();
+            setting.send(0, new ComSetOption(ComSetOption.MULTI_STATEMENTS_OFF).encode());
+            assertRefused(setting.read());
+            assertThat(setting.read()).as("the session ends").isNull();
         }
         assertThat(mariadb.query("SELECT id FROM shop.fail_closed").strip())
                 .as("the unrecorded insert never ran").isEqualTo("41");

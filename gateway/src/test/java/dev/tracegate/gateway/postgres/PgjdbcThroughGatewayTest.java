@@ -11,15 +11,19 @@ import dev.tracegate.gateway.recording.SessionSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,15 +112,22 @@ class PgjdbcThroughGatewayTest {
         }
     }
 
+    /**
+     * COPY in both directions, and what the evidence keeps of its data: never the values (a COPY
+     * names no column the record profile could mask by), but how much moved each way and its HMAC
+     * under the gateway's masking key, so an auditor holding the key and a file confirms it is what
+     * was loaded or read.
+     */
     @Test
     void copyInAndOutThroughCopyManager() throws Exception {
+        long from = TestGateway.leaves(gateway.gateway().evidence(), 0).size();
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            csv.append(i).append(",label ").append(i).append('\n');
+        }
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             sql.execute("CREATE TEMP TABLE copied (id int, label text)");
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-            StringBuilder csv = new StringBuilder();
-            for (int i = 0; i < 2000; i++) {
-                csv.append(i).append(",label ").append(i).append('\n');
-            }
             long in = copy.copyIn("COPY copied FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
             assertThat(in).isEqualTo(2000);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -124,10 +135,35 @@ class PgjdbcThroughGatewayTest {
             assertThat(outRows).isEqualTo(2000);
             assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(csv.toString());
         }
+        byte[] data = csv.toString().getBytes(StandardCharsets.UTF_8);
+        JsonNode copiedIn = resultEvent(from, commandEvent(from, "COPY copied FROM STDIN (FORMAT csv)")).path("detail");
+        assertThat(copiedIn.path("copy").has("out")).isFalse();
+        assertThat(copiedIn.path("copy").path("in").path("bytes").asLong()).isEqualTo(data.length);
+        assertThat(copiedIn.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac(data));
+        JsonNode copiedOut = resultEvent(from, commandEvent(from, "COPY (SELECT * FROM copied ORDER BY id) TO STDOUT (FORMAT csv)"))
+                .path("detail");
+        assertThat(copiedOut.path("copy").has("in")).isFalse();
+        assertThat(copiedOut.path("copy").path("out").path("bytes").asLong()).isEqualTo(data.length);
+        assertThat(copiedOut.path("copy").path("out").path("messages").asLong()).isEqualTo(2000);
+        assertThat(copiedOut.path("copy").path("out").path("hmac").asText()).isEqualTo(maskingHmac(data));
+        assertThat(copiedOut.toString()).as("no value of the data is kept").doesNotContain("label 1");
     }
 
+    /** HMAC-SHA256 under the gateway's masking key, as {@code openssl dgst -sha256 -hmac "$(cat masking.key)"} computes it. */
+    private static String maskingHmac(byte[] data) throws Exception {
+        String key = Files.readString(gateway.dataDir().resolve("keys").resolve("masking.key")).strip();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(data));
+    }
+
+    /**
+     * A cancel stops what the session runs, so it is a command of that session (its own seq),
+     * recorded before it reaches the server: the statement's 57014 follows its cause in the log.
+     */
     @Test
-    void cancelReachesTheUpstreamThroughTheGatewaysOwnKey() throws Exception {
+    void cancelReachesTheUpstreamThroughTheGatewaysOwnKeyRecordedFirst() throws Exception {
+        long from = TestGateway.leaves(gateway.gateway().evidence(), 0).size();
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
                 try {
@@ -149,6 +185,29 @@ class PgjdbcThroughGatewayTest {
                 assertThat(rs.getInt(1)).isEqualTo(42);
             }
         }
+        JsonNode sleep = commandEvent(from, "SELECT pg_sleep(30)");
+        JsonNode cancel = gateway.events("command", from).stream()
+                .filter(e -> e.path("detail").path("message").asText().equals("CancelRequest")).findFirst().orElseThrow();
+        assertThat(cancel.path("session").asText()).as("recorded in the session it cancelled")
+                .isEqualTo(sleep.path("session").asText());
+        assertThat(cancel.path("detail").path("text").asText()).startsWith("CancelRequest (from 127.0.0.1:");
+        assertThat(cancel.path("detail").path("seq").asLong()).isGreaterThan(sleep.path("detail").path("seq").asLong());
+        assertThat(resultEvent(from, cancel).path("detail").path("status").asText()).isEqualTo("ok");
+        JsonNode stopped = resultEvent(from, sleep);
+        assertThat(stopped.path("detail").path("error").path("sqlstate").asText()).isEqualTo("57014");
+        assertThat(cancel.path("index").asLong()).as("written ahead of the end it caused")
+                .isLessThan(stopped.path("index").asLong());
+    }
+
+    private static JsonNode commandEvent(long from, String text) throws Exception {
+        return gateway.events("command", from).stream()
+                .filter(e -> e.path("detail").path("text").asText().equals(text)).findFirst().orElseThrow();
+    }
+
+    private static JsonNode resultEvent(long from, JsonNode command) throws Exception {
+        return gateway.events("command.result", from).stream()
+                .filter(e -> e.path("session").equals(command.path("session"))
+                        && e.path("detail").path("seq").equals(command.path("detail").path("seq"))).findFirst().orElseThrow();
     }
 
     @Test

@@ -38,10 +38,12 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.auth.keyboard.UserInteraction;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.util.buffer.Buffer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -1054,6 +1056,46 @@ class SshGatewayTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
                 .anyMatch(e -> e.path("actor").path("sub").asText().equals("sa:ssh-revoked-running") && e.path("detail")
                         .path("reason").asText().contains("the credential this session signed in with was revoked")));
+    }
+
+    /**
+     * An SSH {@code signal} request (RFC 4254 section 6.9) stops or changes what the host runs, as a
+     * PostgreSQL cancel does: it is a command of the session, recorded before it is passed on, with its
+     * end. (The test host's sshd, run without privilege separation, reads the request and does not
+     * deliver the signal.)
+     */
+    @Test
+    void aSignalIsRecordedBeforeItIsPassedOnToTheHost() throws Exception {
+        String line = "echo started; exec sleep 28.5";
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var output = new java.io.ByteArrayOutputStream();
+                 var channel = session.createExecChannel(line)) {
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("started"));
+                Buffer signal = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
+                signal.putUInt(channel.getRecipient());
+                signal.putString("signal");
+                signal.putBoolean(false);
+                signal.putString("TERM");
+                channel.writePacket(signal);
+                Awaitility.await("the request reached the host").atMost(Duration.ofSeconds(20))
+                        .until(() -> host.log().stream().anyMatch(entry -> entry.contains("session_signal_req")));
+            }
+        }
+        JsonNode exec = command(line);
+        JsonNode signalled = command("signal TERM");
+        assertThat(signalled.path("session").asText()).isEqualTo(exec.path("session").asText());
+        assertThat(signalled.path("detail").path("message").asText()).isEqualTo("signal");
+        assertThat(signalled.path("index").asLong()).isGreaterThan(exec.path("index").asLong());
+        JsonNode end = Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.result", 0)
+                .stream().filter(e -> e.path("session").equals(signalled.path("session"))
+                        && e.path("detail").path("seq").equals(signalled.path("detail").path("seq"))).findFirst().orElse(null),
+                e -> e != null);
+        assertThat(end.path("detail").path("status").asText()).isEqualTo("ok");
     }
 
     /**
