@@ -271,13 +271,15 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.WRITE, command);
         }
         int end = t.findAtTopLevel(where + 1, "returning");
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end),
+                ChangedTable.postgres(t));
         return switch (scope) {
             case ROW_DEPENDENT, ALWAYS_FALSE -> ClassFinding.of(StatementClass.WRITE, command);
             case ALWAYS_TRUE -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with an always-true WHERE changes every row");
             case ROW_INDEPENDENT -> ClassFinding.of(StatementClass.BULK_WRITE, command,
-                    command + " with a WHERE that does not depend on the row may change every row");
+                    command + " with a WHERE that does not depend on the row it changes (constants, parameters, another"
+                            + " table's columns, a subquery's own tables) may change every row");
             case UNANALYSABLE -> ClassFinding.unknown(command, "WHERE clause could not be analysed");
         };
     }
@@ -294,7 +296,8 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
         }
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()),
+                ChangedTable.postgres(t));
         if (scope == ConditionScope.UNANALYSABLE) {
             return ClassFinding.unknown("MERGE", "MERGE ON condition could not be analysed");
         }

@@ -233,7 +233,7 @@ final class MySqlCommandRules {
                         + ", whose meaning depends on sql_mode or which the analysis does not read");
             }
         }
-        return switch (ConditionAnalyzer.analyze(condition)) {
+        return switch (ConditionAnalyzer.analyze(condition, ChangedTable.mysqlSingleTable(t))) {
             case ROW_DEPENDENT -> ClassFinding.of(StatementClass.WRITE, command);
             case ALWAYS_TRUE, ALWAYS_FALSE, ROW_INDEPENDENT -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with a WHERE that does not depend on the row may change every row");

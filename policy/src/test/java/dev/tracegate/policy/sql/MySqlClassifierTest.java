@@ -137,6 +137,27 @@ class MySqlClassifierTest {
     }
 
     @Test
+    void aWhereOnASubquerysOwnTablesOrOrdWithItsComplementChangesEveryRow() {
+        for (String bulk : java.util.List.of(
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM dual)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = 7)",
+                "UPDATE orders SET v = 'x' WHERE (SELECT COUNT(*) FROM customers) > 0",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
+                "DELETE FROM orders WHERE x IS NULL OR x IS NOT NULL",
+                "UPDATE orders SET v = 'x' WHERE id = 7 OR NOT id = 7")) {
+            assertThat(mysql(bulk).highestRisk()).as(bulk).isEqualTo(StatementClass.BULK_WRITE);
+        }
+        for (String selective : java.util.List.of(
+                "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned = 1)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE FROM shop.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE LOW_PRIORITY QUICK FROM orders AS o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+                "UPDATE IGNORE orders o SET v = 'x' WHERE o.id = 7")) {
+            assertThat(mysql(selective).highestRisk()).as(selective).isEqualTo(StatementClass.WRITE);
+        }
+    }
+
+    @Test
     void aShortTextIsReadInAllItsWays() {
         SqlClassification result = mysql("DELETE FROM t /*!50001 WHERE id = 1 */ /*!50002 AND id > 0 */");
 

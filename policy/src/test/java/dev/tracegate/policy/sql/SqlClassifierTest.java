@@ -72,6 +72,74 @@ class SqlClassifierTest {
     }
 
     @Test
+    void aWhereOnAnotherTableOrASubquerysOwnTablesChangesEveryRow() {
+        // Each of these changes every row of orders (when the other table has a matching row), and was WRITE.
+        for (String bulk : List.of(
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = 7)",
+                "DELETE FROM orders WHERE (SELECT count(*) FROM customers) > 0",
+                "UPDATE orders SET v = 'x' WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_class WHERE relname = relname) THEN true END",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders o WHERE o.id > 0)",
+                "DELETE FROM orders WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = customer_id)",
+                "UPDATE orders SET v = 'x' FROM customers c WHERE c.id = 7",
+                "UPDATE orders SET v = 'x' FROM customers WHERE customers.banned",
+                "UPDATE orders o SET v = 'x' FROM customers c WHERE c.id = 7 AND c.id = c.id",
+                "DELETE FROM orders USING customers c WHERE c.id = 7",
+                "DELETE FROM orders USING customers c WHERE id = 7",
+                "MERGE INTO orders o USING customers c ON c.id = 7 WHEN MATCHED THEN DELETE",
+                "MERGE INTO orders USING customers c ON c.id = c.id WHEN MATCHED THEN UPDATE SET v = 'x'")) {
+            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
+        }
+        for (String selective : List.of(
+                "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+                "DELETE FROM orders WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE FROM public.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = public.orders.customer_id)",
+                "UPDATE orders o SET v = c.v FROM customers c WHERE c.id = o.customer_id",
+                "UPDATE orders SET v = c.v FROM customers c WHERE orders.customer_id = c.id AND c.banned",
+                "DELETE FROM orders AS o USING customers c WHERE o.customer_id = c.id",
+                "MERGE INTO orders o USING customers c ON o.customer_id = c.id WHEN MATCHED THEN DELETE",
+                "UPDATE orders SET v = (SELECT v FROM customers LIMIT 1) WHERE id = 7")) {
+            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
+        }
+        assertThat(single("DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)").reasons())
+                .anyMatch(r -> r.contains("another table's columns, a subquery's own tables"));
+    }
+
+    @Test
+    void aTestOrdWithItsComplementSelectsEveryRow() {
+        for (String bulk : List.of(
+                "DELETE FROM t WHERE x IS NULL OR x IS NOT NULL",
+                "DELETE FROM t WHERE x ISNULL OR x NOTNULL",
+                "DELETE FROM t WHERE id = 7 OR id <> 7",
+                "DELETE FROM t WHERE id = 7 OR id != 7 OR id IS NULL",
+                "DELETE FROM t WHERE id < 7 OR id >= 7",
+                "DELETE FROM t WHERE id > 7 OR NOT id > 7",
+                "DELETE FROM t WHERE flag OR NOT flag",
+                "DELETE FROM t WHERE (flag) OR NOT (flag)",
+                "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'a%'",
+                "DELETE FROM t WHERE id IN (1, 2) OR id NOT IN (1, 2)",
+                "DELETE FROM t WHERE id BETWEEN 1 AND 5 OR id NOT BETWEEN 1 AND 5",
+                "DELETE FROM t WHERE flag IS TRUE OR flag IS NOT TRUE",
+                "DELETE FROM t WHERE a IS DISTINCT FROM b OR a IS NOT DISTINCT FROM b",
+                "DELETE FROM t WHERE lower(name) = 'x' OR NOT (lower(name) = 'x')",
+                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)")) {
+            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
+        }
+        for (String selective : List.of(
+                "DELETE FROM t WHERE x IS NULL OR y IS NOT NULL",
+                "DELETE FROM t WHERE id = 7 OR id <> 8",
+                "DELETE FROM t WHERE id < 7 OR id > 7",
+                "DELETE FROM t WHERE flag OR NOT other",
+                "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'b%'",
+                "DELETE FROM t WHERE (x IS NULL AND y = 1) OR x IS NOT NULL",
+                "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)")) {
+            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
+        }
+    }
+
+    @Test
     void hugeNumbersInAWhereAreConstantsOfUnknownValueNotACrashOrAMinuteOfCpu() {
         // Before: NumberFormatException out of classify, and BigDecimal.add aligning 10^8 digits (45 s).
         assertThat(single("DELETE FROM t WHERE 1e99999999999 = 1").statementClass()).isEqualTo(BULK_WRITE);
