@@ -333,6 +333,7 @@ class GuardrailsThroughGatewayTest {
         List<String> bulk = List.of(
                 "DELETE FROM guarded WHERE EXISTS (SELECT 1 FROM pg_class)",
                 "DELETE FROM guarded WHERE (SELECT count(*) FROM guard_side) > 0",
+                "DELETE FROM guarded WHERE EXISTS (SELECT guarded.id)",
                 "UPDATE guarded SET v = 'gone' FROM guard_side s WHERE s.id = 7",
                 "DELETE FROM guarded USING guard_side s WHERE s.banned",
                 "MERGE INTO guarded g USING guard_side s ON s.id = 7 WHEN MATCHED THEN DELETE",

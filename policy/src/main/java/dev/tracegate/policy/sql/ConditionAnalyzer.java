@@ -49,6 +49,10 @@ final class ConditionAnalyzer {
     private static final int MAX_FOLDED_DIGITS = 1_000;
 
     private static final Set<String> QUANTIFIERS = Set.of("any", "all", "some");
+    private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
+    /** What may follow a query's WHERE. */
+    private static final Set<String> AFTER_WHERE = Set.of(
+            "group", "having", "window", "order", "limit", "offset", "fetch", "for");
     private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
     /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
@@ -526,6 +530,9 @@ final class ConditionAnalyzer {
             }
             case "exists", "array", "row", "cast" -> {
                 pos++;
+                if (word.equals("exists") && t.isSymbol(pos, "(") && t.isWord(pos + 1, "select")) {
+                    return exists();
+                }
                 if (t.isSymbol(pos, "(") || t.isSymbol(pos, "[")) {
                     return group();
                 }
@@ -594,11 +601,7 @@ final class ConditionAnalyzer {
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
     private Node group() {
         int open = pos;
-        int close = t.closing(open);
-        if (close >= t.size()) {
-            throw new Unanalysable();
-        }
-        pos = close + 1;
+        int close = passGroup();
         if (t.isSymbol(open, "(") && !QUERY_STARTS.contains(t.word(open + 1))) {
             ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(open + 1, close), base + open + 1);
             try {
@@ -617,6 +620,56 @@ final class ConditionAnalyzer {
             }
         }
         return opaque(open + 1, close);
+    }
+
+    /**
+     * {@code EXISTS (SELECT ...)}: whether a row exists does not depend on what the query selects,
+     * so {@code EXISTS (SELECT orders.id)} is true for every row; it depends on the changed row only
+     * through the query's WHERE, read as a condition of its own ({@code EXISTS (SELECT 1 FROM u WHERE
+     * u.id = o.id OR true)} is the same for every row), or through any other clause that names it.
+     * A UNION, INTERSECT or EXCEPT is not followed: such an EXISTS counts as the same for every row.
+     */
+    private Node exists() {
+        int open = pos;
+        int close = passGroup();
+        TokenSpan query = t.sub(open + 1, close);
+        if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            // EXISTS (a UNION SELECT 1) is true whatever a says: not followed, so taken as the same for every row.
+            return Node.unknown(false);
+        }
+        int from = query.findAtTopLevel(1, "from");
+        int where = query.findAtTopLevel(1, "where");
+        int afterWhere = where < 0 ? -1 : query.findAtTopLevel(where + 1, AFTER_WHERE);
+        int selectEnd = from >= 0 ? from : (where >= 0 ? where : query.size());
+        int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
+        int first = open + 1;
+        boolean rest = readsChangedRow(first + selectEnd, where < 0 ? close : first + where)
+                || (where >= 0 && readsChangedRow(first + whereEnd, close));
+        return Node.unknown(rest || (where >= 0 && conditionReadsChangedRow(first + where + 1, first + whereEnd)));
+    }
+
+    /** Moves past the bracketed group at {@code pos}; the index of its closing bracket. */
+    private int passGroup() {
+        int close = t.closing(pos);
+        if (close >= t.size()) {
+            throw new Unanalysable();
+        }
+        pos = close + 1;
+        return close;
+    }
+
+    /** Whether the condition at {@code [start, end)} of this group reads the changed row, read as a condition. */
+    private boolean conditionReadsChangedRow(int start, int end) {
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(start, end), base + start);
+        try {
+            Node node = inner.or();
+            if (inner.pos == end - start) {
+                return node.rowDependent() && asBoolean(node.value()) == null;
+            }
+        } catch (Unanalysable e) {
+            // Judged by the names it holds, below.
+        }
+        return readsChangedRow(start, end);
     }
 
     /** Tokens we do not parse: they depend on the row if they mention anything that may be a column of it. */

@@ -88,12 +88,20 @@ class SqlClassifierTest {
                 "DELETE FROM orders USING customers c WHERE c.id = 7",
                 "DELETE FROM orders USING customers c WHERE id = 7",
                 "MERGE INTO orders o USING customers c ON c.id = 7 WHEN MATCHED THEN DELETE",
-                "MERGE INTO orders USING customers c ON c.id = c.id WHEN MATCHED THEN UPDATE SET v = 'x'")) {
+                "MERGE INTO orders USING customers c ON c.id = c.id WHEN MATCHED THEN UPDATE SET v = 'x'",
+                // EXISTS does not depend on what its query selects, nor on a WHERE that is true anyway.
+                "DELETE FROM orders WHERE EXISTS (SELECT orders.id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT o.id FROM customers c WHERE c.id = 7)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id OR true)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE o.id = o.id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id UNION SELECT 1)")) {
             assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
         }
         for (String selective : List.of(
                 "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned)",
                 "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND c.banned LIMIT 1)",
+                "DELETE FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c JOIN bans b ON b.customer_id = o.customer_id)",
                 "DELETE FROM orders WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
                 "DELETE FROM public.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = public.orders.customer_id)",
                 "UPDATE orders o SET v = c.v FROM customers c WHERE c.id = o.customer_id",
