@@ -105,7 +105,8 @@ final class ConditionAnalyzer {
     }
 
     /** The whole condition, shared by the analysers of its bracketed groups. */
-    private record Condition(TokenSpan tokens, ChangedRowReferences references, TokenRangeHashes hashes) {
+    private record Condition(TokenSpan tokens, ChangedRowReferences references, TokenRangeHashes hashes,
+                             AlikeOperands operands) {
         TestKey key(Test test) {
             return new TestKey(test.operator(), test.negation(), hashes.hash(test.leftStart(), test.leftEnd()),
                     test.leftEnd() - test.leftStart(), hashes.hash(test.rightStart(), test.rightEnd()),
@@ -153,7 +154,7 @@ final class ConditionAnalyzer {
             return ConditionScope.UNANALYSABLE;
         }
         Condition whole = new Condition(condition, ChangedRowReferences.of(condition, table, MAY_BE_COLUMN),
-                new TokenRangeHashes(condition));
+                new TokenRangeHashes(condition), new AlikeOperands(condition, table));
         ConditionAnalyzer analyzer = new ConditionAnalyzer(whole, condition, 0);
         try {
             Node node = analyzer.or();
@@ -352,7 +353,7 @@ final class ConditionAnalyzer {
     }
 
     private Node negatablePredicate(Node left, int leftStart, int leftEnd) {
-        Node result = negatablePredicate(left);
+        Node result = negatablePredicateValue(left, leftStart, leftEnd);
         if (result.value() != null) {
             return result;
         }
@@ -361,7 +362,7 @@ final class ConditionAnalyzer {
         return result.testing(test(t.word(negated ? leftEnd + 1 : leftEnd), negated, leftStart, leftEnd, rightStart, pos));
     }
 
-    private Node negatablePredicate(Node left) {
+    private Node negatablePredicateValue(Node left, int leftStart, int leftEnd) {
         boolean negated = t.isWord(pos, "not");
         if (negated) {
             pos++;
@@ -373,12 +374,15 @@ final class ConditionAnalyzer {
                 if (w.equals("similar") && !t.isWord(pos++, "to")) {
                     throw new Unanalysable();
                 }
+                int patternStart = pos;
                 Node pattern = additive();
+                // x LIKE x: a value matches itself as a pattern unless it holds a backslash.
+                boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, patternStart, pos);
                 if (t.isWord(pos, "escape")) {
                     pos++;
                     additive();
                 }
-                boolean matchesAll = !w.equals("similar") && pattern.value() instanceof String s
+                boolean matchesAll = itself || !w.equals("similar") && pattern.value() instanceof String s
                         && !s.isEmpty() && s.chars().allMatch(c -> c == '%');
                 result = matchesAll && !negated ? Node.TRUE
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
@@ -388,19 +392,28 @@ final class ConditionAnalyzer {
                 if (t.isWord(pos, "symmetric") || t.isWord(pos, "asymmetric")) {
                     pos++;
                 }
+                int lowStart = pos;
                 Node low = additive();
+                int lowEnd = pos;
                 if (!t.isWord(pos++, "and")) {
                     throw new Unanalysable();
                 }
+                int highStart = pos;
                 Node high = additive();
-                result = Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
+                // x BETWEEN x AND x is x = x.
+                boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, lowStart, lowEnd)
+                        && sameOperands(leftStart, leftEnd, highStart, pos);
+                result = itself ? (negated ? Node.FALSE : Node.TRUE)
+                        : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
             }
             case "in" -> {
                 if (!t.isSymbol(pos, "(")) {
                     throw new Unanalysable();
                 }
+                int open = pos;
                 Node list = group();
-                result = Node.unknown(left.rowDependent() || list.rowDependent());
+                result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
+                        : Node.unknown(left.rowDependent() || list.rowDependent());
             }
             default -> throw new Unanalysable();
         }
@@ -648,6 +661,26 @@ final class ConditionAnalyzer {
         return Node.unknown(rest || (where >= 0 && conditionReadsChangedRow(first + where + 1, first + whereEnd)));
     }
 
+    /** Whether the bracketed list at {@code open} holds the operand at {@code [start, end)}: {@code x IN (1, x)}. */
+    private boolean listHolds(int open, int start, int end) {
+        int close = t.closing(open);
+        if (QUERY_STARTS.contains(t.word(open + 1))) {
+            return false;
+        }
+        int element = open + 1;
+        for (int i = open + 1; i <= close; i++) {
+            if (i == close || t.isSymbol(i, ",")) {
+                if (sameOperands(start, end, element, i)) {
+                    return true;
+                }
+                element = i + 1;
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            }
+        }
+        return false;
+    }
+
     /** Moves past the bracketed group at {@code pos}; the index of its closing bracket. */
     private int passGroup() {
         int close = t.closing(pos);
@@ -828,12 +861,11 @@ final class ConditionAnalyzer {
     }
 
     /**
-     * Whether two operands are written with the same tokens ({@code id = id}). Operands of unequal
-     * length are told apart at once, and equal ones cost at most the shorter side, so comparing
-     * every operand pair of a condition stays O(n log n) even for nested {@code (x = x) = (x = x)}.
+     * Whether two operands read the same value ({@code id = id}, {@code (id) = orders.id}): see
+     * {@link AlikeOperands}, which compares long operands token for token only, so comparing every
+     * operand pair of a condition stays O(n log n) even for nested {@code (x = x) = (x = x)}.
      */
     private boolean sameOperands(int leftStart, int leftEnd, int rightStart, int rightEnd) {
-        int length = leftEnd - leftStart;
-        return length == rightEnd - rightStart && t.sameTokens(leftStart, rightStart, length);
+        return condition.operands().alike(base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
     }
 }

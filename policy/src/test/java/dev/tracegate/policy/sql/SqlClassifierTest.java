@@ -116,6 +116,31 @@ class SqlClassifierTest {
     }
 
     @Test
+    void anOperandComparedWithItselfInAnySpellingSelectsEveryRow() {
+        for (String bulk : List.of(
+                "DELETE FROM t WHERE (id) = id",
+                "DELETE FROM t WHERE t.id = id",
+                "DELETE FROM public.t WHERE public.t.id = (t.id)",
+                "DELETE FROM t AS x WHERE x.id >= (id)",
+                "DELETE FROM t WHERE id = id COLLATE \"C\"",
+                "DELETE FROM t WHERE id IN (id)",
+                "DELETE FROM t WHERE id IN (1, 2, (t.id))",
+                "DELETE FROM t WHERE id BETWEEN id AND t.id",
+                "DELETE FROM t WHERE name LIKE name",
+                "UPDATE t SET v = 1 WHERE NOT id NOT BETWEEN id AND id")) {
+            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
+        }
+        for (String selective : List.of(
+                "DELETE FROM t WHERE id IN (1, 2)",
+                "DELETE FROM t WHERE id NOT IN (1, id)",
+                "DELETE FROM t WHERE id BETWEEN 1 AND id",
+                "DELETE FROM t WHERE name LIKE other",
+                "DELETE FROM t WHERE (a + b) * c = a * c")) {
+            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
+        }
+    }
+
+    @Test
     void aTestOrdWithItsComplementSelectsEveryRow() {
         for (String bulk : List.of(
                 "DELETE FROM t WHERE x IS NULL OR x IS NOT NULL",
