@@ -74,7 +74,7 @@ class SqlClassifierTest {
     @Test
     void aWhereOnAnotherTableOrASubquerysOwnTablesChangesEveryRow() {
         // Each of these changes every row of orders (when the other table has a matching row), and was WRITE.
-        for (String bulk : List.of(
+        assertEachIs(BULK_WRITE,
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)",
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = 7)",
                 "DELETE FROM orders WHERE (SELECT count(*) FROM customers) > 0",
@@ -94,10 +94,8 @@ class SqlClassifierTest {
                 "DELETE FROM orders o WHERE EXISTS (SELECT o.id FROM customers c WHERE c.id = 7)",
                 "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id OR true)",
                 "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE o.id = o.id)",
-                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id UNION SELECT 1)")) {
-            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
-        }
-        for (String selective : List.of(
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id UNION SELECT 1)");
+        assertEachIs(WRITE,
                 "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned)",
                 "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
                 "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND c.banned LIMIT 1)",
@@ -108,16 +106,14 @@ class SqlClassifierTest {
                 "UPDATE orders SET v = c.v FROM customers c WHERE orders.customer_id = c.id AND c.banned",
                 "DELETE FROM orders AS o USING customers c WHERE o.customer_id = c.id",
                 "MERGE INTO orders o USING customers c ON o.customer_id = c.id WHEN MATCHED THEN DELETE",
-                "UPDATE orders SET v = (SELECT v FROM customers LIMIT 1) WHERE id = 7")) {
-            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
-        }
+                "UPDATE orders SET v = (SELECT v FROM customers LIMIT 1) WHERE id = 7");
         assertThat(single("DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)").reasons())
                 .anyMatch(r -> r.contains("another table's columns, a subquery's own tables"));
     }
 
     @Test
     void anOperandComparedWithItselfInAnySpellingSelectsEveryRow() {
-        for (String bulk : List.of(
+        assertEachIs(BULK_WRITE,
                 "DELETE FROM t WHERE (id) = id",
                 "DELETE FROM t WHERE t.id = id",
                 "DELETE FROM public.t WHERE public.t.id = (t.id)",
@@ -127,22 +123,18 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE id IN (1, 2, (t.id))",
                 "DELETE FROM t WHERE id BETWEEN id AND t.id",
                 "DELETE FROM t WHERE name LIKE name",
-                "UPDATE t SET v = 1 WHERE NOT id NOT BETWEEN id AND id")) {
-            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
-        }
-        for (String selective : List.of(
+                "UPDATE t SET v = 1 WHERE NOT id NOT BETWEEN id AND id");
+        assertEachIs(WRITE,
                 "DELETE FROM t WHERE id IN (1, 2)",
                 "DELETE FROM t WHERE id NOT IN (1, id)",
                 "DELETE FROM t WHERE id BETWEEN 1 AND id",
                 "DELETE FROM t WHERE name LIKE other",
-                "DELETE FROM t WHERE (a + b) * c = a * c")) {
-            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
-        }
+                "DELETE FROM t WHERE (a + b) * c = a * c");
     }
 
     @Test
     void aTestOrdWithItsComplementSelectsEveryRow() {
-        for (String bulk : List.of(
+        assertEachIs(BULK_WRITE,
                 "DELETE FROM t WHERE x IS NULL OR x IS NOT NULL",
                 "DELETE FROM t WHERE x ISNULL OR x NOTNULL",
                 "DELETE FROM t WHERE id = 7 OR id <> 7",
@@ -157,18 +149,20 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE flag IS TRUE OR flag IS NOT TRUE",
                 "DELETE FROM t WHERE a IS DISTINCT FROM b OR a IS NOT DISTINCT FROM b",
                 "DELETE FROM t WHERE lower(name) = 'x' OR NOT (lower(name) = 'x')",
-                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)")) {
-            assertThat(single(bulk).statementClass()).as(bulk).isEqualTo(BULK_WRITE);
-        }
-        for (String selective : List.of(
+                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)");
+        assertEachIs(WRITE,
                 "DELETE FROM t WHERE x IS NULL OR y IS NOT NULL",
                 "DELETE FROM t WHERE id = 7 OR id <> 8",
                 "DELETE FROM t WHERE id < 7 OR id > 7",
                 "DELETE FROM t WHERE flag OR NOT other",
                 "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'b%'",
                 "DELETE FROM t WHERE (x IS NULL AND y = 1) OR x IS NOT NULL",
-                "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)")) {
-            assertThat(single(selective).statementClass()).as(selective).isEqualTo(WRITE);
+                "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)");
+    }
+
+    private void assertEachIs(StatementClass expected, String... statements) {
+        for (String statement : statements) {
+            assertThat(single(statement).statementClass()).as(statement).isEqualTo(expected);
         }
     }
 
