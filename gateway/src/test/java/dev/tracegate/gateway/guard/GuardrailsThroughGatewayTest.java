@@ -319,8 +319,9 @@ class GuardrailsThroughGatewayTest {
     /**
      * Each of these changes every row of the table, though its WHERE names columns: they belong to
      * another table (UPDATE ... FROM, DELETE ... USING, a MERGE's source) or to a subquery's own
-     * tables, or a test is OR'd with its complement. They were WRITE and emptied or rewrote the
-     * table past the rule blocking bulk writes; pgjdbc sends them as prepared statements (Parse).
+     * tables, or a test is OR'd with its complement or compares an operand with itself, or an upsert
+     * reads its rows from its own table. They were WRITE and emptied or rewrote the table past the
+     * rule blocking bulk writes.
      */
     @Test
     void conditionsThatDoNotLimitTheChangedRowsAreBulkWritesAndRunNothing() throws SQLException {
@@ -338,7 +339,9 @@ class GuardrailsThroughGatewayTest {
                 "DELETE FROM guarded USING guard_side s WHERE s.banned",
                 "MERGE INTO guarded g USING guard_side s ON s.id = 7 WHEN MATCHED THEN DELETE",
                 "DELETE FROM guarded WHERE v IS NULL OR v IS NOT NULL",
-                "UPDATE guarded SET v = 'gone' WHERE id = 3 OR NOT id = 3");
+                "UPDATE guarded SET v = 'gone' WHERE id = 3 OR NOT id = 3",
+                "DELETE FROM guarded WHERE (id) = guarded.id",
+                "INSERT INTO guarded SELECT id, 'gone' FROM guarded ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v");
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             for (String statement : bulk) {
                 assertThatThrownBy(() -> sql.execute(statement)).as(statement)

@@ -77,7 +77,7 @@ final class CommandRules {
         return switch (first) {
             case "select", "values", "table" -> query(t);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> dmlOnCatalog(t, ClassFinding.of(StatementClass.WRITE, "INSERT"));
+            case "insert" -> dmlOnCatalog(t, insert(t));
             case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t));
             case "merge" -> dmlOnCatalog(t, merge(t));
             case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
@@ -136,7 +136,12 @@ final class CommandRules {
             return ClassFinding.unknown("WITH", i >= t.size() ? "WITH without a main statement"
                     : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
         }
-        return dispatch(t.from(i), depth, nesting + 1);
+        ClassFinding main = dispatch(t.from(i), depth, nesting + 1);
+        if (t.isWord(i, "insert") && UpsertFromItself.readsFromWith(t.sub(0, i), t.from(i), onConflict(t.from(i)))) {
+            return main.escalate(StatementClass.BULK_WRITE, "INSERT ... ON CONFLICT DO UPDATE of rows a WITH query"
+                    + " reads from its own table updates every row it reads");
+        }
+        return main;
     }
 
     /**
@@ -259,6 +264,26 @@ final class CommandRules {
                             + "past GRANT and DDL");
         }
         return verdict;
+    }
+
+    /** INSERT; with ON CONFLICT ... DO UPDATE from a query of its own target, an UPDATE of every row it reads. */
+    private static ClassFinding insert(TokenSpan t) {
+        int conflict = onConflict(t);
+        if (conflict >= 0 && UpsertFromItself.updatesOnConflict(t, conflict) && UpsertFromItself.rewritesEveryRow(t, conflict)) {
+            return ClassFinding.of(StatementClass.BULK_WRITE, "INSERT ON CONFLICT DO UPDATE", "INSERT ... ON CONFLICT DO"
+                    + " UPDATE of rows read from its own table without a WHERE on the row updates every row it reads");
+        }
+        return ClassFinding.of(StatementClass.WRITE, "INSERT");
+    }
+
+    /** Where a top-level {@code ON CONFLICT} starts, or -1. */
+    private static int onConflict(TokenSpan t) {
+        for (int i = t.findAtTopLevel(1, "conflict"); i >= 0; i = t.findAtTopLevel(i + 1, "conflict")) {
+            if (t.isWord(i - 1, "on")) {
+                return i - 1;
+            }
+        }
+        return -1;
     }
 
     private static ClassFinding updateOrDelete(TokenSpan t) {

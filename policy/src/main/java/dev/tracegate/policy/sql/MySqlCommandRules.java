@@ -82,11 +82,11 @@ final class MySqlCommandRules {
         return switch (first) {
             case "select", "values", "table" -> ClassFinding.of(StatementClass.READ, command);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> systemSchemaWrite(t, t.containsSequence("on", "duplicate", "key", "update")
-                    ? ClassFinding.of(StatementClass.WRITE, "INSERT ON DUPLICATE KEY UPDATE",
-                    "updates the rows a new row conflicts with")
-                    : ClassFinding.of(StatementClass.WRITE, "INSERT"));
-            case "replace" -> systemSchemaWrite(t, ClassFinding.of(StatementClass.WRITE, "REPLACE",
+            case "insert" -> systemSchemaWrite(t, insert(t));
+            case "replace" -> systemSchemaWrite(t, UpsertFromItself.rewritesEveryRow(t, t.size())
+                    ? ClassFinding.of(StatementClass.BULK_WRITE, "REPLACE", "REPLACE of rows read from its own table"
+                    + " without a WHERE on the row deletes and writes again every row it reads")
+                    : ClassFinding.of(StatementClass.WRITE, "REPLACE",
                     "REPLACE deletes the rows a new row conflicts with, then inserts"));
             case "update", "delete" -> systemSchemaWrite(t, updateOrDelete(t));
             case "truncate" -> systemSchemaWrite(t,
@@ -212,6 +212,21 @@ final class MySqlCommandRules {
             }
         }
         return verdict;
+    }
+
+    /** INSERT; with ON DUPLICATE KEY UPDATE from a query of its own target, an UPDATE of every row it reads. */
+    private static ClassFinding insert(TokenSpan t) {
+        int duplicate = t.findAtTopLevel(1, "duplicate");
+        if (duplicate < 1 || !t.isWord(duplicate - 1, "on") || !t.isWord(duplicate + 1, "key")) {
+            return ClassFinding.of(StatementClass.WRITE, "INSERT");
+        }
+        if (UpsertFromItself.rewritesEveryRow(t, duplicate - 1)) {
+            return ClassFinding.of(StatementClass.BULK_WRITE, "INSERT ON DUPLICATE KEY UPDATE", "INSERT ... ON"
+                    + " DUPLICATE KEY UPDATE of rows read from its own table without a WHERE on the row updates every"
+                    + " row it reads");
+        }
+        return ClassFinding.of(StatementClass.WRITE, "INSERT ON DUPLICATE KEY UPDATE",
+                "updates the rows a new row conflicts with");
     }
 
     private static ClassFinding updateOrDelete(TokenSpan t) {

@@ -158,6 +158,24 @@ class MySqlClassifierTest {
     }
 
     @Test
+    void anUpsertOrReplaceOfRowsReadFromItsOwnTableRewritesEveryRowItReads() {
+        for (String bulk : java.util.List.of(
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON DUPLICATE KEY UPDATE v = 'gone'",
+                "INSERT IGNORE orders SELECT * FROM orders o WHERE 1 = 1 ON DUPLICATE KEY UPDATE v = 'gone'",
+                "REPLACE INTO orders SELECT id, 'gone' FROM orders",
+                "REPLACE LOW_PRIORITY orders TABLE orders")) {
+            assertThat(mysql(bulk).highestRisk()).as(bulk).isEqualTo(StatementClass.BULK_WRITE);
+        }
+        for (String selective : java.util.List.of(
+                "INSERT INTO orders SELECT id, 'gone' FROM orders WHERE id = 5 ON DUPLICATE KEY UPDATE v = 'gone'",
+                "INSERT INTO orders SELECT * FROM staging ON DUPLICATE KEY UPDATE v = 'x'",
+                "REPLACE INTO orders SELECT id, 'gone' FROM orders WHERE id = 7",
+                "REPLACE INTO orders VALUES (1, 'x')")) {
+            assertThat(mysql(selective).highestRisk()).as(selective).isEqualTo(StatementClass.WRITE);
+        }
+    }
+
+    @Test
     void aShortTextIsReadInAllItsWays() {
         SqlClassification result = mysql("DELETE FROM t /*!50001 WHERE id = 1 */ /*!50002 AND id > 0 */");
 

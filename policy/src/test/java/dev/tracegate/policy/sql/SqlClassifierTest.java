@@ -133,6 +133,25 @@ class SqlClassifierTest {
     }
 
     @Test
+    void anUpsertOfRowsReadFromItsOwnTableUpdatesEveryRowItReads() {
+        assertEachIs(BULK_WRITE,
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v",
+                "INSERT INTO orders (id, v) SELECT o.id, 'gone' FROM orders o ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders TABLE orders ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT id, 'x' FROM public.orders WHERE true ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT * FROM (SELECT id, 'x' FROM orders) s ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "WITH s AS (SELECT id FROM orders) INSERT INTO orders SELECT id, 'x' FROM s ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders AS o SELECT id, 'x' FROM orders ON CONFLICT (id) DO UPDATE SET v = 'x' WHERE 1 = 1");
+        assertEachIs(WRITE,
+                "INSERT INTO orders SELECT id, 'x' FROM orders WHERE id = 5 ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT o.id, 'x' FROM orders o WHERE o.id = 5 ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders AS o SELECT id, 'x' FROM orders ON CONFLICT (id) DO UPDATE SET v = 'x' WHERE o.id = 5",
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO orders SELECT * FROM staging ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v",
+                "INSERT INTO orders VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v");
+    }
+
+    @Test
     void aTestOrdWithItsComplementSelectsEveryRow() {
         assertEachIs(BULK_WRITE,
                 "DELETE FROM t WHERE x IS NULL OR x IS NOT NULL",
