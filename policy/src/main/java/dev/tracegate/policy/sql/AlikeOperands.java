@@ -2,7 +2,8 @@ package dev.tracegate.policy.sql;
 
 /**
  * Whether two operands of a condition are the same value of the row however they are written:
- * brackets, the changed table's qualifier ({@code orders.id}, {@code public.orders.id}) and a
+ * brackets, the changed table's qualifier ({@code orders.id}, {@code public.orders.id}, or that of
+ * a copy of the table a join reads again, {@code o.id = p.id} of {@code orders o ... orders p}) and a
  * {@code COLLATE} clause aside, {@code (id) = id}, {@code orders.id = id} and {@code id = id
  * COLLATE "C"} compare an operand with itself, as {@code id = id} does. Operands longer than
  * {@link #MAX_TOKENS} are compared token for token only, so that comparing every operand pair of
@@ -13,11 +14,11 @@ final class AlikeOperands {
     static final int MAX_TOKENS = 256;
 
     private final TokenSpan tokens;
-    private final String qualifier;
+    private final ChangedTable table;
 
     AlikeOperands(TokenSpan tokens, ChangedTable table) {
         this.tokens = tokens;
-        this.qualifier = table.qualifier();
+        this.table = table;
     }
 
     /** Whether {@code [aStart, aEnd)} and {@code [bStart, bEnd)} of the condition read the same value. */
@@ -65,6 +66,6 @@ final class AlikeOperands {
     }
 
     private boolean qualifies(int i) {
-        return qualifier != null && tokens.isIdentifier(i) && tokens.get(i).text().equals(qualifier);
+        return tokens.isIdentifier(i) && table.qualifies(tokens.get(i).text());
     }
 }

@@ -32,10 +32,9 @@ final class ChangedRowReferences {
     static ChangedRowReferences of(TokenSpan condition, ChangedTable table, TokenIndex.TokenProperty mayBeColumn) {
         int n = condition.size();
         boolean[] inSubquery = subqueryTokens(condition);
-        String qualifier = table.qualifier();
         boolean shadowed = false;
-        for (int i = 0; i < n && qualifier != null; i++) {
-            shadowed |= inSubquery[i] && names(condition, i, qualifier) && !condition.isSymbol(i + 1, ".");
+        for (int i = 0; i < n; i++) {
+            shadowed |= inSubquery[i] && names(condition, i, table) && !condition.isSymbol(i + 1, ".");
         }
         int[] before = new int[n + 1];
         for (int i = 0; i < n; i++) {
@@ -43,7 +42,7 @@ final class ChangedRowReferences {
             if (!condition.isIdentifier(i) || !mayBeColumn.holds(condition, i)) {
                 reads = false;
             } else if (condition.isSymbol(i + 1, ".")) {
-                reads = qualifier != null && names(condition, i, qualifier) && !(inSubquery[i] && shadowed);
+                reads = names(condition, i, table) && !(inSubquery[i] && shadowed);
             } else {
                 reads = !condition.isSymbol(i - 1, ".") && !inSubquery[i] && !table.othersInScope();
             }
@@ -59,8 +58,8 @@ final class ChangedRowReferences {
         return before[e] > before[s];
     }
 
-    private static boolean names(TokenSpan condition, int i, String qualifier) {
-        return condition.isIdentifier(i) && condition.get(i).text().equals(qualifier);
+    private static boolean names(TokenSpan condition, int i, ChangedTable table) {
+        return condition.isIdentifier(i) && condition.get(i).text().equals(table.qualifier());
     }
 
     /** The tokens inside a bracketed query opened within the condition ({@code EXISTS (SELECT ...)}). */

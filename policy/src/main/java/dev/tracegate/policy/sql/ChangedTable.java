@@ -15,8 +15,22 @@ import java.util.Set;
  *                      qualified name counts as the table's
  * @param othersInScope whether other tables are visible to the condition itself (FROM, USING, a
  *                      MERGE source): an unqualified column may then be theirs, and does not count
+ * @param copies        the aliases under which FROM, USING or a MERGE source reads the changed
+ *                      table itself again. A copy's columns do not limit the changed rows (it is
+ *                      another table in scope), but a column compared with the same column of a
+ *                      copy is compared with itself: {@code DELETE FROM orders o USING orders p
+ *                      WHERE o.id = p.id} deletes every row, as {@code o.id = o.id} does
  */
-record ChangedTable(String qualifier, boolean othersInScope) {
+record ChangedTable(String qualifier, boolean othersInScope, Set<String> copies) {
+
+    ChangedTable(String qualifier, boolean othersInScope) {
+        this(qualifier, othersInScope, Set.of());
+    }
+
+    /** Whether {@code name} qualifies the changed table's columns, or a copy's: for telling operands alike. */
+    boolean qualifies(String name) {
+        return name.equals(qualifier) || copies.contains(name);
+    }
 
     /** Words that end a PostgreSQL target before any alias. */
     private static final Set<String> POSTGRES_HEAD_ENDS = Set.of("set", "using", "where", "returning", "on");
@@ -25,6 +39,9 @@ record ChangedTable(String qualifier, boolean othersInScope) {
     private static final Set<String> MYSQL_MODIFIERS = Set.of("low_priority", "quick", "ignore");
 
     private static final ChangedTable UNREAD = new ChangedTable(null, true);
+    /** Words that may follow a table in a FROM or USING list, or a MERGE source, and are no alias. */
+    private static final Set<String> NOT_ALIASES = Set.of("where", "join", "inner", "left", "right", "full", "cross",
+            "natural", "on", "using", "when", "returning", "tablesample", "lateral");
 
     /**
      * {@code UPDATE [ONLY] name [*] [[AS] alias] SET ... [FROM ...]}, {@code DELETE FROM [ONLY]
@@ -54,19 +71,58 @@ record ChangedTable(String qualifier, boolean othersInScope) {
         String qualifier = alias(t, end, POSTGRES_HEAD_ENDS, t.get(t.isSymbol(end - 1, "*") ? end - 2 : end - 1).text());
         int where = t.findAtTopLevel(end, "where");
         int limit = where < 0 ? t.size() : where;
-        boolean others = switch (verb) {
+        int sources = switch (verb) {
             case "update" -> {
                 int set = t.findAtTopLevel(end, "set");
-                int from = set < 0 ? -1 : t.findAtTopLevel(set, "from");
-                yield from >= 0 && from < limit;
+                yield set < 0 ? -1 : t.findAtTopLevel(set, "from");
             }
-            case "delete" -> {
-                int using = t.findAtTopLevel(end, "using");
-                yield using >= 0 && using < limit;
-            }
-            default -> true;
+            default -> t.findAtTopLevel(end, "using");
         };
-        return new ChangedTable(qualifier, others);
+        if (verb.equals("merge")) {
+            limit = sources < 0 ? -1 : t.findAtTopLevel(sources, "on");
+        }
+        if (sources < 0 || sources >= limit) {
+            return new ChangedTable(qualifier, verb.equals("merge"));
+        }
+        String name = t.get(t.isSymbol(end - 1, "*") ? end - 2 : end - 1).text();
+        return new ChangedTable(qualifier, true, copies(t.sub(sources + 1, limit), name));
+    }
+
+    /** Whether {@code query} is a SELECT of the table {@code name} without a WHERE: {@code (SELECT * FROM orders) s}. */
+    private static boolean readsWhole(TokenSpan query, String name) {
+        if (!query.isWord(0, "select") || query.findAtTopLevel(0, "where") >= 0) {
+            return false;
+        }
+        for (int i = 0; i < query.size(); i++) {
+            if (query.isIdentifier(i) && query.get(i).text().equals(name) && !query.isSymbol(i + 1, ".")
+                    && !query.isSymbol(i + 1, "(")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The aliases under which {@code sources} (a FROM or USING list, a MERGE source) reads the table {@code name}. */
+    private static Set<String> copies(TokenSpan sources, String name) {
+        Set<String> aliases = new java.util.HashSet<>();
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.isOpening(i)) {
+                int close = sources.closing(i);
+                if (readsWhole(sources.sub(i + 1, close), name)) {
+                    int a = sources.isWord(close + 1, "as") ? close + 2 : close + 1;
+                    if (sources.isIdentifier(a)) {
+                        aliases.add(sources.get(a).text());
+                    }
+                }
+                i = close;
+            } else if (sources.isIdentifier(i) && sources.get(i).text().equals(name) && !sources.isSymbol(i + 1, ".")
+                    && !sources.isSymbol(i + 1, "(")) {
+                int a = sources.isWord(i + 1, "as") ? i + 2 : i + 1;
+                aliases.add(sources.isIdentifier(a) && !NOT_ALIASES.contains(sources.word(a)) ? sources.get(a).text()
+                        : name);
+            }
+        }
+        return aliases;
     }
 
     /**

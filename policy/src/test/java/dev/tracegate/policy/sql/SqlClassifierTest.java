@@ -133,6 +133,22 @@ class SqlClassifierTest {
     }
 
     @Test
+    void aJoinOfTheChangedTableWithItselfOnTheSameColumnChangesEveryRow() {
+        assertEachIs(BULK_WRITE,
+                "DELETE FROM orders o USING orders p WHERE o.id = p.id",
+                "DELETE FROM orders USING orders p WHERE orders.id = (p.id)",
+                "UPDATE orders o SET v = 'x' FROM orders p WHERE p.id = o.id",
+                "MERGE INTO orders o USING orders s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "MERGE INTO orders USING orders AS s ON orders.id = s.id WHEN MATCHED THEN UPDATE SET v = 'x'",
+                "MERGE INTO orders o USING (SELECT * FROM orders) s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "UPDATE orders SET v = 'x' FROM orders p WHERE p.flag");
+        assertEachIs(WRITE,
+                "UPDATE orders o SET v = 'x' FROM orders p WHERE o.parent_id = p.id",
+                "DELETE FROM orders o USING orders p WHERE o.id = p.id AND o.v = 'x'",
+                "MERGE INTO orders o USING (SELECT * FROM orders WHERE v = 'x') s ON o.id = s.id WHEN MATCHED THEN DELETE");
+    }
+
+    @Test
     void anUpsertOfRowsReadFromItsOwnTableUpdatesEveryRowItReads() {
         assertEachIs(BULK_WRITE,
                 "INSERT INTO orders SELECT id, 'gone' FROM orders ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v",
