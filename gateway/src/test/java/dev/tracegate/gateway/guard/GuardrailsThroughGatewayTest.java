@@ -342,6 +342,7 @@ class GuardrailsThroughGatewayTest {
                 "UPDATE guarded SET v = 'gone' WHERE id = 3 OR NOT id = 3",
                 "DELETE FROM guarded WHERE (id) = guarded.id",
                 "DELETE FROM guarded g USING guarded p WHERE g.id = p.id",
+                "DELETE FROM guarded WHERE id IN (SELECT id FROM guarded)",
                 "MERGE INTO guarded g USING guarded s ON g.id = s.id WHEN MATCHED THEN DELETE",
                 "INSERT INTO guarded SELECT id, 'gone' FROM guarded ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v");
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {

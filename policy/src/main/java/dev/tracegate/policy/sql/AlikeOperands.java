@@ -23,6 +23,14 @@ final class AlikeOperands {
 
     /** Whether {@code [aStart, aEnd)} and {@code [bStart, bEnd)} of the condition read the same value. */
     boolean alike(int aStart, int aEnd, int bStart, int bEnd) {
+        return alike(aStart, aEnd, bStart, bEnd, null);
+    }
+
+    /**
+     * The same, with {@code copy} qualifying the changed table's columns too: the alias under which
+     * a subquery reads the table again ({@code id IN (SELECT p.id FROM orders p)}).
+     */
+    boolean alike(int aStart, int aEnd, int bStart, int bEnd, String copy) {
         int aLength = aEnd - aStart;
         int bLength = bEnd - bStart;
         if (aLength == bLength && tokens.sameTokens(aStart, bStart, aLength)) {
@@ -31,29 +39,29 @@ final class AlikeOperands {
         if (aLength > MAX_TOKENS || bLength > MAX_TOKENS) {
             return false;
         }
-        int a = skipSpelling(aStart, aEnd);
-        int b = skipSpelling(bStart, bEnd);
+        int a = skipSpelling(aStart, aEnd, copy);
+        int b = skipSpelling(bStart, bEnd, copy);
         while (a < aEnd && b < bEnd) {
             SqlToken x = tokens.get(a);
             SqlToken y = tokens.get(b);
             if (x.kind() != y.kind() || !x.text().equals(y.text())) {
                 return false;
             }
-            a = skipSpelling(a + 1, aEnd);
-            b = skipSpelling(b + 1, bEnd);
+            a = skipSpelling(a + 1, aEnd, copy);
+            b = skipSpelling(b + 1, bEnd, copy);
         }
         return a == aEnd && b == bEnd && aEnd > aStart;
     }
 
     /** The first index from {@code i} that is not a bracket, the changed table's qualifier or a COLLATE clause. */
-    private int skipSpelling(int i, int end) {
+    private int skipSpelling(int i, int end, String copy) {
         int p = i;
         while (p < end) {
             if (tokens.isSymbol(p, "(") || tokens.isSymbol(p, ")")) {
                 p++;
-            } else if (qualifies(p) && tokens.isSymbol(p + 1, ".")) {
+            } else if (qualifies(p, copy) && tokens.isSymbol(p + 1, ".")) {
                 p += 2;
-            } else if (tokens.isIdentifier(p) && tokens.isSymbol(p + 1, ".") && qualifies(p + 2)
+            } else if (tokens.isIdentifier(p) && tokens.isSymbol(p + 1, ".") && qualifies(p + 2, copy)
                     && tokens.isSymbol(p + 3, ".")) {
                 p += 4;
             } else if (tokens.isWord(p, "collate") && tokens.isIdentifier(p + 1)) {
@@ -65,7 +73,7 @@ final class AlikeOperands {
         return p;
     }
 
-    private boolean qualifies(int i) {
-        return tokens.isIdentifier(i) && table.qualifies(tokens.get(i).text());
+    private boolean qualifies(int i, String copy) {
+        return tokens.isIdentifier(i) && (table.qualifies(tokens.get(i).text()) || tokens.get(i).text().equals(copy));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
  * EXISTS (SELECT 1 FROM pg_class)}) is the same for every changed row, so it changes all of them
  * or none.
  *
+ * @param name          the table's name (its last part), null when not understood
  * @param qualifier     what the table's columns may be prefixed with: its alias, or its name when it
  *                      has none; null when the statement's head is not understood, and then no
  *                      qualified name counts as the table's
@@ -21,10 +22,11 @@ import java.util.Set;
  *                      copy is compared with itself: {@code DELETE FROM orders o USING orders p
  *                      WHERE o.id = p.id} deletes every row, as {@code o.id = o.id} does
  */
-record ChangedTable(String qualifier, boolean othersInScope, Set<String> copies) {
+record ChangedTable(String name, String qualifier, boolean othersInScope, Set<String> copies) {
 
+    /** A table read under {@code qualifier}, its name when it has no alias. */
     ChangedTable(String qualifier, boolean othersInScope) {
-        this(qualifier, othersInScope, Set.of());
+        this(qualifier, qualifier, othersInScope, Set.of());
     }
 
     /** Whether {@code name} qualifies the changed table's columns, or a copy's: for telling operands alike. */
@@ -81,15 +83,15 @@ record ChangedTable(String qualifier, boolean othersInScope, Set<String> copies)
         if (verb.equals("merge")) {
             limit = sources < 0 ? -1 : t.findAtTopLevel(sources, "on");
         }
-        if (sources < 0 || sources >= limit) {
-            return new ChangedTable(qualifier, verb.equals("merge"));
-        }
         String name = t.get(t.isSymbol(end - 1, "*") ? end - 2 : end - 1).text();
-        return new ChangedTable(qualifier, true, copies(t.sub(sources + 1, limit), name));
+        if (sources < 0 || sources >= limit) {
+            return new ChangedTable(name, qualifier, verb.equals("merge"), Set.of());
+        }
+        return new ChangedTable(name, qualifier, true, copies(t.sub(sources + 1, limit), name));
     }
 
     /** Whether {@code query} is a SELECT of the table {@code name} without a WHERE: {@code (SELECT * FROM orders) s}. */
-    private static boolean readsWhole(TokenSpan query, String name) {
+    static boolean readsWhole(TokenSpan query, String name) {
         if (!query.isWord(0, "select") || query.findAtTopLevel(0, "where") >= 0) {
             return false;
         }
@@ -144,7 +146,8 @@ record ChangedTable(String qualifier, boolean othersInScope, Set<String> copies)
         if (end == i) {
             return UNREAD;
         }
-        return new ChangedTable(alias(t, end, MYSQL_HEAD_ENDS, t.get(end - 1).text()), false);
+        String name = t.get(end - 1).text();
+        return new ChangedTable(name, alias(t, end, MYSQL_HEAD_ENDS, name), false, Set.of());
     }
 
     /** The alias at {@code p} ({@code [AS] alias}), or {@code name} when there is none. */

@@ -105,8 +105,8 @@ final class ConditionAnalyzer {
     }
 
     /** The whole condition, shared by the analysers of its bracketed groups. */
-    private record Condition(TokenSpan tokens, ChangedRowReferences references, TokenRangeHashes hashes,
-                             AlikeOperands operands) {
+    private record Condition(ChangedTable table, TokenSpan tokens, ChangedRowReferences references,
+                             TokenRangeHashes hashes, AlikeOperands operands) {
         TestKey key(Test test) {
             return new TestKey(test.operator(), test.negation(), hashes.hash(test.leftStart(), test.leftEnd()),
                     test.leftEnd() - test.leftStart(), hashes.hash(test.rightStart(), test.rightEnd()),
@@ -153,7 +153,7 @@ final class ConditionAnalyzer {
         if (condition.isEmpty()) {
             return ConditionScope.UNANALYSABLE;
         }
-        Condition whole = new Condition(condition, ChangedRowReferences.of(condition, table, MAY_BE_COLUMN),
+        Condition whole = new Condition(table, condition, ChangedRowReferences.of(condition, table, MAY_BE_COLUMN),
                 new TokenRangeHashes(condition), new AlikeOperands(condition, table));
         ConditionAnalyzer analyzer = new ConditionAnalyzer(whole, condition, 0);
         try {
@@ -261,6 +261,9 @@ final class ConditionAnalyzer {
                 left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
                     left = left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos));
+                } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
+                        && selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)) {
+                    left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
                 }
             } else if (t.isWord(pos, "is")) {
                 left = isTest(left, leftStart, leftEnd);
@@ -665,7 +668,7 @@ final class ConditionAnalyzer {
     private boolean listHolds(int open, int start, int end) {
         int close = t.closing(open);
         if (QUERY_STARTS.contains(t.word(open + 1))) {
-            return false;
+            return selectsItself(open + 1, close, start, end);
         }
         int element = open + 1;
         for (int i = open + 1; i <= close; i++) {
@@ -679,6 +682,30 @@ final class ConditionAnalyzer {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code [queryStart, queryEnd)} is {@code SELECT x FROM table [alias]} of the changed
+     * table, without a WHERE or anything after it, and {@code x} is the operand at {@code [start,
+     * end)}: {@code id IN (SELECT id FROM orders)} holds for every row of orders.
+     */
+    private boolean selectsItself(int queryStart, int queryEnd, int start, int end) {
+        TokenSpan query = t.sub(queryStart, queryEnd);
+        String name = condition.table().name();
+        int from = query.findAtTopLevel(1, "from");
+        int item = query.isWord(1, "all") ? 2 : 1;
+        if (!query.isWord(0, "select") || from < 0 || name == null) {
+            return false;
+        }
+        int tableEnd = query.skipQualifiedName(from + 1);
+        if (tableEnd == from + 1 || !query.get(tableEnd - 1).text().equals(name)) {
+            return false;
+        }
+        int aliasAt = query.isWord(tableEnd, "as") ? tableEnd + 1 : tableEnd;
+        String alias = query.isIdentifier(aliasAt) ? query.get(aliasAt).text() : name;
+        int queryRest = query.isIdentifier(aliasAt) ? aliasAt + 1 : tableEnd;
+        return queryRest == query.size() && condition.operands().alike(base + start, base + end,
+                base + queryStart + item, base + queryStart + from, alias);
     }
 
     /** Moves past the bracketed group at {@code pos}; the index of its closing bracket. */

@@ -60,7 +60,7 @@ final class UpsertFromItself {
         }
         int whereEnd = query.findAtTopLevel(where + 1, AFTER_WHERE);
         TokenSpan condition = query.sub(where + 1, whereEnd < 0 ? query.size() : whereEnd);
-        ChangedTable rows = new ChangedTable(alias(query, read, target), joinsOthers(query, where));
+        ChangedTable rows = new ChangedTable(target, alias(query, read, target), joinsOthers(query, where), Set.of());
         ConditionScope scope = ConditionAnalyzer.analyze(condition, rows);
         return scope != ConditionScope.ROW_DEPENDENT && scope != ConditionScope.ALWAYS_FALSE;
     }
@@ -95,7 +95,7 @@ final class UpsertFromItself {
         String qualifier = insert.isWord(name, "as") && insert.isIdentifier(name + 1) ? insert.get(name + 1).text()
                 : insert.get(name - 1).text();
         ConditionScope scope = ConditionAnalyzer.analyze(insert.sub(where + 1, end < 0 ? insert.size() : end),
-                new ChangedTable(qualifier, false));
+                new ChangedTable(insert.get(name - 1).text(), qualifier, false, Set.of()));
         return scope != ConditionScope.ROW_DEPENDENT && scope != ConditionScope.ALWAYS_FALSE;
     }
 

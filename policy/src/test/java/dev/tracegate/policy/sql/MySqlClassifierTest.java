@@ -144,7 +144,8 @@ class MySqlClassifierTest {
                 "UPDATE orders SET v = 'x' WHERE (SELECT COUNT(*) FROM customers) > 0",
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
                 "DELETE FROM orders WHERE x IS NULL OR x IS NOT NULL",
-                "UPDATE orders SET v = 'x' WHERE id = 7 OR NOT id = 7");
+                "UPDATE orders SET v = 'x' WHERE id = 7 OR NOT id = 7",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)");
         assertEachIs(StatementClass.WRITE,
                 "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned = 1)",
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",

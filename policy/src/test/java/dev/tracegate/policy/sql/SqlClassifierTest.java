@@ -141,11 +141,17 @@ class SqlClassifierTest {
                 "MERGE INTO orders o USING orders s ON o.id = s.id WHEN MATCHED THEN DELETE",
                 "MERGE INTO orders USING orders AS s ON orders.id = s.id WHEN MATCHED THEN UPDATE SET v = 'x'",
                 "MERGE INTO orders o USING (SELECT * FROM orders) s ON o.id = s.id WHEN MATCHED THEN DELETE",
-                "UPDATE orders SET v = 'x' FROM orders p WHERE p.flag");
+                "UPDATE orders SET v = 'x' FROM orders p WHERE p.flag",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)",
+                "DELETE FROM orders o WHERE o.id IN (SELECT p.id FROM public.orders AS p)",
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM orders)");
         assertEachIs(WRITE,
                 "UPDATE orders o SET v = 'x' FROM orders p WHERE o.parent_id = p.id",
                 "DELETE FROM orders o USING orders p WHERE o.id = p.id AND o.v = 'x'",
-                "MERGE INTO orders o USING (SELECT * FROM orders WHERE v = 'x') s ON o.id = s.id WHEN MATCHED THEN DELETE");
+                "MERGE INTO orders o USING (SELECT * FROM orders WHERE v = 'x') s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE v = 'x')",
+                "DELETE FROM orders WHERE id IN (SELECT parent_id FROM orders)",
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM customers)");
     }
 
     @Test
