@@ -78,8 +78,8 @@ final class CommandRules {
             case "select", "values", "table" -> query(t);
             case "with" -> with(t, depth, nesting);
             case "insert" -> dmlOnCatalog(t, insert(t));
-            case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t));
-            case "merge" -> dmlOnCatalog(t, merge(t));
+            case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t, ChangedTable.postgres(t)));
+            case "merge" -> dmlOnCatalog(t, merge(t, ChangedTable.postgres(t)));
             case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
             case "copy" -> copy(t, depth, nesting);
             case "explain" -> explain(t, depth, nesting);
@@ -137,11 +137,51 @@ final class CommandRules {
                     : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
         }
         ClassFinding main = dispatch(t.from(i), depth, nesting + 1);
+        if (Set.of("update", "delete", "merge").contains(t.word(i))) {
+            main = withCopiesOfItself(main, t.sub(0, i), t.from(i));
+        }
         if (t.isWord(i, "insert") && UpsertFromItself.readsFromWith(t.sub(0, i), t.from(i), onConflict(t.from(i)))) {
             return main.escalate(StatementClass.BULK_WRITE, "INSERT ... ON CONFLICT DO UPDATE of rows a WITH query"
                     + " reads from its own table updates every row it reads");
         }
         return main;
+    }
+
+    /**
+     * An UPDATE, DELETE or MERGE judged again when its WITH clause reads the changed table whole
+     * ({@code WITH s AS (SELECT * FROM orders) MERGE INTO orders o USING s ON o.id = s.id ...}):
+     * such a query is the table again, as a copy of it in FROM, USING or the MERGE source is.
+     */
+    private static ClassFinding withCopiesOfItself(ClassFinding main, TokenSpan with, TokenSpan statement) {
+        ChangedTable table = ChangedTable.postgres(statement);
+        if (table.name() == null) {
+            return main;
+        }
+        Set<String> copies = new java.util.HashSet<>(table.copies());
+        for (int i = with.isWord(1, "recursive") ? 2 : 1; i < with.size(); i++) {
+            if (with.isIdentifier(i) && (with.isWord(i + 1, "as") || with.isSymbol(i + 1, "("))) {
+                int body = with.findAtTopLevel(i + 1, "as") + 1;
+                while (with.isWord(body, "not") || with.isWord(body, "materialized")) {
+                    body++;
+                }
+                if (body > 0 && with.isSymbol(body, "(")
+                        && ChangedTable.readsWhole(with.sub(body + 1, with.closing(body)), table.name())) {
+                    copies.add(with.get(i).text());
+                }
+            }
+            if (with.isOpening(i)) {
+                i = with.closing(i);
+            }
+        }
+        if (copies.equals(table.copies())) {
+            return main;
+        }
+        ChangedTable again = new ChangedTable(table.name(), table.qualifier(), table.othersInScope(), copies);
+        ClassFinding judged = statement.isWord(0, "merge") ? merge(statement, again) : updateOrDelete(statement, again);
+        return judged.statementClass().risk() > main.statementClass().risk()
+                ? main.escalate(judged.statementClass(), judged.reasons().isEmpty() ? "reads its own table in WITH"
+                        : judged.reasons().getFirst())
+                : main;
     }
 
     /**
@@ -286,7 +326,7 @@ final class CommandRules {
         return -1;
     }
 
-    private static ClassFinding updateOrDelete(TokenSpan t) {
+    private static ClassFinding updateOrDelete(TokenSpan t, ChangedTable table) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");
         if (where < 0) {
@@ -296,8 +336,7 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.WRITE, command);
         }
         int end = t.findAtTopLevel(where + 1, "returning");
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end),
-                ChangedTable.postgres(t));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end), table);
         return switch (scope) {
             case ROW_DEPENDENT, ALWAYS_FALSE -> ClassFinding.of(StatementClass.WRITE, command);
             case ALWAYS_TRUE -> ClassFinding.of(StatementClass.BULK_WRITE, command,
@@ -310,7 +349,7 @@ final class CommandRules {
     }
 
     /** MERGE can hit every row through a constant ON condition or WHEN NOT MATCHED BY SOURCE. */
-    private static ClassFinding merge(TokenSpan t) {
+    private static ClassFinding merge(TokenSpan t, ChangedTable table) {
         int using = t.findAtTopLevel(1, "using");
         int on = using < 0 ? -1 : t.findAtTopLevel(using + 1, "on");
         Optional<MergeClauses> clauses = on < 0 ? Optional.empty() : MergeClauses.read(t, on + 1);
@@ -321,8 +360,7 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
         }
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()),
-                ChangedTable.postgres(t));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()), table);
         if (scope == ConditionScope.UNANALYSABLE) {
             return ClassFinding.unknown("MERGE", "MERGE ON condition could not be analysed");
         }

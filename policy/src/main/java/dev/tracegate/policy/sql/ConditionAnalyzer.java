@@ -698,7 +698,8 @@ final class ConditionAnalyzer {
             return false;
         }
         int tableEnd = query.skipQualifiedName(from + 1);
-        if (tableEnd == from + 1 || !query.get(tableEnd - 1).text().equals(name)) {
+        String read = tableEnd == from + 1 ? "" : query.get(tableEnd - 1).text();
+        if (!read.equals(name) && !condition.table().copies().contains(read)) {
             return false;
         }
         int aliasAt = query.isWord(tableEnd, "as") ? tableEnd + 1 : tableEnd;

@@ -144,14 +144,19 @@ class SqlClassifierTest {
                 "UPDATE orders SET v = 'x' FROM orders p WHERE p.flag",
                 "DELETE FROM orders WHERE id IN (SELECT id FROM orders)",
                 "DELETE FROM orders o WHERE o.id IN (SELECT p.id FROM public.orders AS p)",
-                "DELETE FROM orders WHERE id = ANY (SELECT id FROM orders)");
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM orders)",
+                "WITH s AS (SELECT * FROM orders) MERGE INTO orders o USING s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "WITH s (id) AS (SELECT id FROM orders) UPDATE orders o SET v = 'x' FROM s WHERE s.id = o.id",
+                "WITH s AS MATERIALIZED (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM s)");
         assertEachIs(WRITE,
                 "UPDATE orders o SET v = 'x' FROM orders p WHERE o.parent_id = p.id",
                 "DELETE FROM orders o USING orders p WHERE o.id = p.id AND o.v = 'x'",
                 "MERGE INTO orders o USING (SELECT * FROM orders WHERE v = 'x') s ON o.id = s.id WHEN MATCHED THEN DELETE",
                 "DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE v = 'x')",
                 "DELETE FROM orders WHERE id IN (SELECT parent_id FROM orders)",
-                "DELETE FROM orders WHERE id = ANY (SELECT id FROM customers)");
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM customers)",
+                "WITH s AS (SELECT id FROM orders WHERE v = 'x') DELETE FROM orders o USING s WHERE o.id = s.id",
+                "WITH s AS (SELECT id FROM customers) DELETE FROM orders o USING s WHERE o.customer_id = s.id");
     }
 
     @Test
