@@ -60,6 +60,7 @@ class MysqlBulkWritesThroughGatewayTest {
                     "UPDATE bulk_guarded SET v = 'gone' WHERE (SELECT COUNT(*) FROM customers) > 0",
                     "DELETE FROM bulk_guarded WHERE v IS NULL OR v IS NOT NULL",
                     "UPDATE bulk_guarded SET v = 'gone' WHERE (id) = bulk_guarded.id",
+                    "DELETE FROM bulk_guarded WHERE id IN (SELECT id FROM (SELECT id FROM bulk_guarded) AS z)",
                     "INSERT INTO bulk_guarded SELECT id, 'gone' FROM bulk_guarded ON DUPLICATE KEY UPDATE v = 'gone'",
                     "REPLACE INTO bulk_guarded SELECT id, 'gone' FROM bulk_guarded")) {
                 assertThatThrownBy(() -> sql.execute(bulk)).as(bulk).isInstanceOf(SQLException.class)

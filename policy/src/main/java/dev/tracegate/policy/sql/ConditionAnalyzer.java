@@ -699,6 +699,12 @@ final class ConditionAnalyzer {
         }
         int tableEnd = query.skipQualifiedName(from + 1);
         String read = tableEnd == from + 1 ? "" : query.get(tableEnd - 1).text();
+        if (query.isSymbol(from + 1, "(")) {
+            // MySQL's way past "can't specify target table": id IN (SELECT id FROM (SELECT id FROM t) z)
+            int close = query.closing(from + 1);
+            tableEnd = close + 1;
+            read = ChangedTable.readsWhole(query.sub(from + 2, close), name) ? name : "";
+        }
         if (!read.equals(name) && !condition.table().copies().contains(read)) {
             return false;
         }

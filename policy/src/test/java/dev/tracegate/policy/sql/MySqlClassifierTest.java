@@ -145,9 +145,12 @@ class MySqlClassifierTest {
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
                 "DELETE FROM orders WHERE x IS NULL OR x IS NOT NULL",
                 "UPDATE orders SET v = 'x' WHERE id = 7 OR NOT id = 7",
-                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)");
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id FROM orders) AS z)",
+                "UPDATE orders SET v = 'x' WHERE id IN (SELECT z.id FROM (SELECT * FROM orders) z)");
         assertEachIs(StatementClass.WRITE,
                 "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned = 1)",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id FROM orders WHERE v = 'x') AS z)",
                 "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
                 "DELETE FROM shop.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
                 "DELETE LOW_PRIORITY QUICK FROM orders AS o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
