@@ -1,5 +1,6 @@
 package dev.tracegate.policy.sql;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -106,7 +107,7 @@ record ChangedTable(String name, String qualifier, boolean othersInScope, Set<St
 
     /** The aliases under which {@code sources} (a FROM or USING list, a MERGE source) reads the table {@code name}. */
     private static Set<String> copies(TokenSpan sources, String name) {
-        Set<String> aliases = new java.util.HashSet<>();
+        Set<String> aliases = new HashSet<>();
         for (int i = 0; i < sources.size(); i++) {
             if (sources.isOpening(i)) {
                 int close = sources.closing(i);

@@ -1,5 +1,6 @@
 package dev.tracegate.policy.sql;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,8 @@ final class CommandRules {
     private static final Set<String> QUERY_STARTS = Set.of("select", "values", "table", "with");
     /** What may follow a WITH clause (PostgreSQL's PreparableStmt), besides a parenthesised query. */
     private static final Set<String> MAIN_VERBS = Set.of("select", "values", "table", "insert", "update", "delete", "merge");
+    /** Statements that change rows chosen by a condition, which a WITH query may read the table again for. */
+    private static final Set<String> CHANGING_VERBS = Set.of("update", "delete", "merge");
     private static final Set<String> TRANSACTION_WORDS = Set.of(
             "transaction", "work", "isolation", "level", "serializable", "repeatable", "read", "committed",
             "uncommitted", "only", "write", "deferrable", "not", "and", "no", "chain", "to", "savepoint");
@@ -137,7 +140,7 @@ final class CommandRules {
                     : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
         }
         ClassFinding main = dispatch(t.from(i), depth, nesting + 1);
-        if (Set.of("update", "delete", "merge").contains(t.word(i))) {
+        if (CHANGING_VERBS.contains(t.word(i))) {
             main = withCopiesOfItself(main, t.sub(0, i), t.from(i));
         }
         if (t.isWord(i, "insert") && UpsertFromItself.readsFromWith(t.sub(0, i), t.from(i), onConflict(t.from(i)))) {
@@ -157,7 +160,7 @@ final class CommandRules {
         if (table.name() == null) {
             return main;
         }
-        Set<String> copies = new java.util.HashSet<>(table.copies());
+        Set<String> copies = new HashSet<>(table.copies());
         for (int i = with.isWord(1, "recursive") ? 2 : 1; i < with.size(); i++) {
             if (with.isIdentifier(i) && (with.isWord(i + 1, "as") || with.isSymbol(i + 1, "("))) {
                 int body = with.findAtTopLevel(i + 1, "as") + 1;
