@@ -211,9 +211,16 @@ final class ConditionAnalyzer {
 
     private Node and() {
         Node left = not();
+        if (!t.isWord(pos, "and")) {
+            return left;
+        }
+        // p AND NOT p holds for no row, so NOT (p AND NOT p) holds for every one.
+        Map<TestKey, Test> tests = new HashMap<>();
+        boolean contradictory = findsComplement(tests, left.test());
         while (t.isWord(pos, "and")) {
             pos++;
             Node right = not();
+            contradictory |= findsComplement(tests, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
             if (Boolean.FALSE.equals(l) || Boolean.FALSE.equals(r)) {
@@ -224,7 +231,7 @@ final class ConditionAnalyzer {
                 left = Node.unknown(left.rowDependent() || right.rowDependent());
             }
         }
-        return left;
+        return contradictory ? Node.FALSE : left;
     }
 
     /** A run of NOTs is counted rather than recursed into: {@code NOT NOT ... x} may be very long. */

@@ -195,7 +195,9 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE flag IS TRUE OR flag IS NOT TRUE",
                 "DELETE FROM t WHERE a IS DISTINCT FROM b OR a IS NOT DISTINCT FROM b",
                 "DELETE FROM t WHERE lower(name) = 'x' OR NOT (lower(name) = 'x')",
-                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)");
+                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)",
+                "DELETE FROM t WHERE NOT (x IS NULL AND x IS NOT NULL)",
+                "DELETE FROM t WHERE NOT (id = 7 AND id <> 7) AND true");
         assertEachIs(WRITE,
                 "DELETE FROM t WHERE x IS NULL OR y IS NOT NULL",
                 "DELETE FROM t WHERE id = 7 OR id <> 8",
@@ -203,6 +205,8 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE flag OR NOT other",
                 "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'b%'",
                 "DELETE FROM t WHERE (x IS NULL AND y = 1) OR x IS NOT NULL",
+                "DELETE FROM t WHERE x IS NULL AND x IS NOT NULL",
+                "DELETE FROM t WHERE NOT (x IS NULL AND y IS NOT NULL)",
                 "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)");
     }
 
