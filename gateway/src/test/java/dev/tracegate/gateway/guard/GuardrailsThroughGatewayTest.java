@@ -316,6 +316,57 @@ class GuardrailsThroughGatewayTest {
         }
     }
 
+    /**
+     * Each of these changes every row of the table, though its WHERE names columns: they belong to
+     * another table (UPDATE ... FROM, DELETE ... USING, a MERGE's source) or to a subquery's own
+     * tables, or a test is OR'd with its complement or compares an operand with itself, or an upsert
+     * reads its rows from its own table. They were WRITE and emptied or rewrote the table past the
+     * rule blocking bulk writes.
+     */
+    @Test
+    void conditionsThatDoNotLimitTheChangedRowsAreBulkWritesAndRunNothing() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement setup = direct.createStatement()) {
+            setup.execute("DROP TABLE IF EXISTS guard_side");
+            setup.execute("CREATE TABLE guard_side (id int PRIMARY KEY, banned boolean)");
+            setup.execute("INSERT INTO guard_side VALUES (7, true)");
+            setup.execute("GRANT ALL ON guard_side TO PUBLIC");
+        }
+        List<String> bulk = List.of(
+                "DELETE FROM guarded WHERE EXISTS (SELECT 1 FROM pg_class)",
+                "DELETE FROM guarded WHERE (SELECT count(*) FROM guard_side) > 0",
+                "DELETE FROM guarded WHERE EXISTS (SELECT guarded.id)",
+                "UPDATE guarded SET v = 'gone' FROM guard_side s WHERE s.id = 7",
+                "DELETE FROM guarded USING guard_side s WHERE s.banned",
+                "MERGE INTO guarded g USING guard_side s ON s.id = 7 WHEN MATCHED THEN DELETE",
+                "DELETE FROM guarded WHERE v IS NULL OR v IS NOT NULL",
+                "UPDATE guarded SET v = 'gone' WHERE id = 3 OR NOT id = 3",
+                "DELETE FROM guarded WHERE (id) = guarded.id",
+                "DELETE FROM guarded g USING guarded p WHERE g.id = p.id",
+                "DELETE FROM guarded WHERE id IN (SELECT id FROM guarded)",
+                "MERGE INTO guarded g USING guarded s ON g.id = s.id WHEN MATCHED THEN DELETE",
+                "INSERT INTO guarded SELECT id, 'gone' FROM guarded ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v");
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            for (String statement : bulk) {
+                assertThatThrownBy(() -> sql.execute(statement)).as(statement)
+                        .isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"))
+                        .hasMessageContaining("no-bulk-writes");
+            }
+            try (PreparedStatement prepared = c.prepareStatement(
+                    "DELETE FROM guarded WHERE EXISTS (SELECT 1 FROM guard_side WHERE id = ?)")) {
+                prepared.setInt(1, 7);
+                assertThatThrownBy(prepared::executeUpdate)
+                        .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("42501"));
+            }
+            assertThat(single(sql, "SELECT count(*) FROM guarded WHERE v = 'row'")).isEqualTo("10");
+            // Conditions on the changed table's own columns still run as ordinary writes.
+            assertThat(sql.executeUpdate("UPDATE guarded g SET v = 'side' FROM guard_side s WHERE s.id = g.id")).isEqualTo(1);
+            assertThat(sql.executeUpdate(
+                    "DELETE FROM guarded g WHERE EXISTS (SELECT 1 FROM guard_side s WHERE s.id = g.id)")).isEqualTo(1);
+            assertThat(single(sql, "SELECT count(*) FROM guarded")).isEqualTo("9");
+        }
+    }
+
     @Test
     void whatCannotBeClassifiedIsBlockedAlthoughTheHoldRuleMatchesIt() throws SQLException {
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {

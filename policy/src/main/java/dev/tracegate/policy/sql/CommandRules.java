@@ -1,5 +1,6 @@
 package dev.tracegate.policy.sql;
 
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,8 @@ final class CommandRules {
     private static final Set<String> QUERY_STARTS = Set.of("select", "values", "table", "with");
     /** What may follow a WITH clause (PostgreSQL's PreparableStmt), besides a parenthesised query. */
     private static final Set<String> MAIN_VERBS = Set.of("select", "values", "table", "insert", "update", "delete", "merge");
+    /** Statements that change rows chosen by a condition, which a WITH query may read the table again for. */
+    private static final Set<String> CHANGING_VERBS = Set.of("update", "delete", "merge");
     private static final Set<String> TRANSACTION_WORDS = Set.of(
             "transaction", "work", "isolation", "level", "serializable", "repeatable", "read", "committed",
             "uncommitted", "only", "write", "deferrable", "not", "and", "no", "chain", "to", "savepoint");
@@ -77,9 +80,9 @@ final class CommandRules {
         return switch (first) {
             case "select", "values", "table" -> query(t);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> dmlOnCatalog(t, ClassFinding.of(StatementClass.WRITE, "INSERT"));
-            case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t));
-            case "merge" -> dmlOnCatalog(t, merge(t));
+            case "insert" -> dmlOnCatalog(t, insert(t));
+            case "update", "delete" -> dmlOnCatalog(t, updateOrDelete(t, ChangedTable.postgres(t)));
+            case "merge" -> dmlOnCatalog(t, merge(t, ChangedTable.postgres(t)));
             case "truncate" -> ClassFinding.of(StatementClass.BULK_WRITE, "TRUNCATE", "TRUNCATE removes every row");
             case "copy" -> copy(t, depth, nesting);
             case "explain" -> explain(t, depth, nesting);
@@ -136,7 +139,52 @@ final class CommandRules {
             return ClassFinding.unknown("WITH", i >= t.size() ? "WITH without a main statement"
                     : "a WITH clause followed by something other than SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE or MERGE");
         }
-        return dispatch(t.from(i), depth, nesting + 1);
+        ClassFinding main = dispatch(t.from(i), depth, nesting + 1);
+        if (CHANGING_VERBS.contains(t.word(i))) {
+            main = withCopiesOfItself(main, t.sub(0, i), t.from(i));
+        }
+        if (t.isWord(i, "insert") && UpsertFromItself.readsFromWith(t.sub(0, i), t.from(i), onConflict(t.from(i)))) {
+            return main.escalate(StatementClass.BULK_WRITE, "INSERT ... ON CONFLICT DO UPDATE of rows a WITH query"
+                    + " reads from its own table updates every row it reads");
+        }
+        return main;
+    }
+
+    /**
+     * An UPDATE, DELETE or MERGE judged again when its WITH clause reads the changed table whole
+     * ({@code WITH s AS (SELECT * FROM orders) MERGE INTO orders o USING s ON o.id = s.id ...}):
+     * such a query is the table again, as a copy of it in FROM, USING or the MERGE source is.
+     */
+    private static ClassFinding withCopiesOfItself(ClassFinding main, TokenSpan with, TokenSpan statement) {
+        ChangedTable table = ChangedTable.postgres(statement);
+        if (table.name() == null) {
+            return main;
+        }
+        Set<String> copies = new HashSet<>(table.copies());
+        for (int i = with.isWord(1, "recursive") ? 2 : 1; i < with.size(); i++) {
+            if (with.isIdentifier(i) && (with.isWord(i + 1, "as") || with.isSymbol(i + 1, "("))) {
+                int body = with.findAtTopLevel(i + 1, "as") + 1;
+                while (with.isWord(body, "not") || with.isWord(body, "materialized")) {
+                    body++;
+                }
+                if (body > 0 && with.isSymbol(body, "(")
+                        && ChangedTable.readsWhole(with.sub(body + 1, with.closing(body)), table.name())) {
+                    copies.add(with.get(i).text());
+                }
+            }
+            if (with.isOpening(i)) {
+                i = with.closing(i);
+            }
+        }
+        if (copies.equals(table.copies())) {
+            return main;
+        }
+        ChangedTable again = new ChangedTable(table.name(), table.qualifier(), table.othersInScope(), copies);
+        ClassFinding judged = statement.isWord(0, "merge") ? merge(statement, again) : updateOrDelete(statement, again);
+        return judged.statementClass().risk() > main.statementClass().risk()
+                ? main.escalate(judged.statementClass(), judged.reasons().isEmpty() ? "reads its own table in WITH"
+                        : judged.reasons().getFirst())
+                : main;
     }
 
     /**
@@ -261,7 +309,27 @@ final class CommandRules {
         return verdict;
     }
 
-    private static ClassFinding updateOrDelete(TokenSpan t) {
+    /** INSERT; with ON CONFLICT ... DO UPDATE from a query of its own target, an UPDATE of every row it reads. */
+    private static ClassFinding insert(TokenSpan t) {
+        int conflict = onConflict(t);
+        if (conflict >= 0 && UpsertFromItself.updatesOnConflict(t, conflict) && UpsertFromItself.rewritesEveryRow(t, conflict)) {
+            return ClassFinding.of(StatementClass.BULK_WRITE, "INSERT ON CONFLICT DO UPDATE", "INSERT ... ON CONFLICT DO"
+                    + " UPDATE of rows read from its own table without a WHERE on the row updates every row it reads");
+        }
+        return ClassFinding.of(StatementClass.WRITE, "INSERT");
+    }
+
+    /** Where a top-level {@code ON CONFLICT} starts, or -1. */
+    private static int onConflict(TokenSpan t) {
+        for (int i = t.findAtTopLevel(1, "conflict"); i >= 0; i = t.findAtTopLevel(i + 1, "conflict")) {
+            if (t.isWord(i - 1, "on")) {
+                return i - 1;
+            }
+        }
+        return -1;
+    }
+
+    private static ClassFinding updateOrDelete(TokenSpan t, ChangedTable table) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");
         if (where < 0) {
@@ -271,19 +339,20 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.WRITE, command);
         }
         int end = t.findAtTopLevel(where + 1, "returning");
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(where + 1, end < 0 ? t.size() : end), table);
         return switch (scope) {
             case ROW_DEPENDENT, ALWAYS_FALSE -> ClassFinding.of(StatementClass.WRITE, command);
             case ALWAYS_TRUE -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with an always-true WHERE changes every row");
             case ROW_INDEPENDENT -> ClassFinding.of(StatementClass.BULK_WRITE, command,
-                    command + " with a WHERE that does not depend on the row may change every row");
+                    command + " with a WHERE that does not depend on the row it changes (constants, parameters, another"
+                            + " table's columns, a subquery's own tables) may change every row");
             case UNANALYSABLE -> ClassFinding.unknown(command, "WHERE clause could not be analysed");
         };
     }
 
     /** MERGE can hit every row through a constant ON condition or WHEN NOT MATCHED BY SOURCE. */
-    private static ClassFinding merge(TokenSpan t) {
+    private static ClassFinding merge(TokenSpan t, ChangedTable table) {
         int using = t.findAtTopLevel(1, "using");
         int on = using < 0 ? -1 : t.findAtTopLevel(using + 1, "on");
         Optional<MergeClauses> clauses = on < 0 ? Optional.empty() : MergeClauses.read(t, on + 1);
@@ -294,7 +363,7 @@ final class CommandRules {
             return ClassFinding.of(StatementClass.BULK_WRITE, "MERGE",
                     "MERGE ... WHEN NOT MATCHED BY SOURCE changes every target row missing from the source");
         }
-        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()));
+        ConditionScope scope = ConditionAnalyzer.analyze(t.sub(on + 1, clauses.get().firstWhen()), table);
         if (scope == ConditionScope.UNANALYSABLE) {
             return ClassFinding.unknown("MERGE", "MERGE ON condition could not be analysed");
         }

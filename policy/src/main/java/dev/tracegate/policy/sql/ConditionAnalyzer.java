@@ -2,6 +2,8 @@ package dev.tracegate.policy.sql;
 
 import dev.tracegate.policy.sql.SqlToken.Kind;
 import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -10,6 +12,11 @@ import java.util.Set;
  * {@code WHERE 1=1}, {@code WHERE true}, {@code WHERE id = id}, {@code WHERE x = 5 OR 'a' = 'a'},
  * {@code WHERE $1} or {@code WHERE now() > '2000-01-01'}. Conditions whose only inputs are constants
  * and parameters select all rows or none, so they count as able to hit every row.
+ *
+ * <p>The row is the changed table's ({@link ChangedTable}): a condition on another table's columns,
+ * or on a subquery's own tables, does not depend on it ({@link ChangedRowReferences}). A predicate
+ * OR'd with its complement ({@code x IS NULL OR x IS NOT NULL}, {@code x = 1 OR x <> 1},
+ * {@code p OR NOT p}) is true for every row, as far as the tests themselves go.
  */
 final class ConditionAnalyzer {
 
@@ -41,6 +48,11 @@ final class ConditionAnalyzer {
      */
     private static final int MAX_FOLDED_DIGITS = 1_000;
 
+    private static final Set<String> QUANTIFIERS = Set.of("any", "all", "some");
+    private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
+    /** What may follow a query's WHERE. */
+    private static final Set<String> AFTER_WHERE = Set.of(
+            "group", "having", "window", "order", "limit", "offset", "fetch", "for");
     private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
     /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
@@ -51,13 +63,61 @@ final class ConditionAnalyzer {
 
     private enum Null { NULL }
 
-    /** A parsed operand or condition: does it read the row, and its value if constant (else null). */
-    private record Node(boolean rowDependent, Object value) {
+    /**
+     * A parsed operand or condition: does it read the row, its value if constant (else null), and
+     * the test it makes of the row when it is one whose complement can be recognised (else null).
+     */
+    private record Node(boolean rowDependent, Object value, Test test) {
         static final Node TRUE = new Node(false, Boolean.TRUE);
         static final Node FALSE = new Node(false, Boolean.FALSE);
 
+        Node(boolean rowDependent, Object value) {
+            this(rowDependent, value, null);
+        }
+
         static Node unknown(boolean rowDependent) {
             return new Node(rowDependent, null);
+        }
+
+        Node testing(Test test) {
+            return rowDependent && value == null ? new Node(true, null, test) : this;
+        }
+
+        Node negated() {
+            return test == null ? this : new Node(rowDependent, value, test.negated());
+        }
+    }
+
+    /**
+     * A test of the row: {@code operator} applied to the operands written at {@code [leftStart,
+     * leftEnd)} and {@code [rightStart, rightEnd)} of the whole condition, possibly negated. Its
+     * complement is the same test negated ({@code >=} is {@code <} negated, {@code IS NOT NULL}
+     * is {@code IS NULL} negated).
+     */
+    private record Test(String operator, boolean negation, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+        Test negated() {
+            return new Test(operator, !negation, leftStart, leftEnd, rightStart, rightEnd);
+        }
+    }
+
+    /** What identifies a test: its operator, negation and the hashes of its operands' tokens. */
+    private record TestKey(String operator, boolean negation, long left, int leftLength, long right, int rightLength) {
+    }
+
+    /** The whole condition, shared by the analysers of its bracketed groups. */
+    private record Condition(ChangedTable table, TokenSpan tokens, ChangedRowReferences references,
+                             TokenRangeHashes hashes, AlikeOperands operands) {
+        TestKey key(Test test) {
+            return new TestKey(test.operator(), test.negation(), hashes.hash(test.leftStart(), test.leftEnd()),
+                    test.leftEnd() - test.leftStart(), hashes.hash(test.rightStart(), test.rightEnd()),
+                    test.rightEnd() - test.rightStart());
+        }
+
+        boolean sameOperands(Test a, Test b) {
+            return a.leftEnd() - a.leftStart() == b.leftEnd() - b.leftStart()
+                    && a.rightEnd() - a.rightStart() == b.rightEnd() - b.rightStart()
+                    && tokens.sameTokens(a.leftStart(), b.leftStart(), a.leftEnd() - a.leftStart())
+                    && tokens.sameTokens(a.rightStart(), b.rightStart(), a.rightEnd() - a.rightStart());
         }
     }
 
@@ -76,18 +136,26 @@ final class ConditionAnalyzer {
      */
     private static final TokenIndex.TokenProperty MAY_BE_COLUMN = ConditionAnalyzer::mayBeColumn;
 
+    private final Condition condition;
     private final TokenSpan t;
+    /** Where {@link #t} starts in the whole condition. */
+    private final int base;
     private int pos;
 
-    private ConditionAnalyzer(TokenSpan t) {
+    private ConditionAnalyzer(Condition condition, TokenSpan t, int base) {
+        this.condition = condition;
         this.t = t;
+        this.base = base;
     }
 
-    static ConditionScope analyze(TokenSpan condition) {
+    /** How many rows of {@code table} the condition can select. */
+    static ConditionScope analyze(TokenSpan condition, ChangedTable table) {
         if (condition.isEmpty()) {
             return ConditionScope.UNANALYSABLE;
         }
-        ConditionAnalyzer analyzer = new ConditionAnalyzer(condition);
+        Condition whole = new Condition(table, condition, ChangedRowReferences.of(condition, table, MAY_BE_COLUMN),
+                new TokenRangeHashes(condition), new AlikeOperands(condition, table));
+        ConditionAnalyzer analyzer = new ConditionAnalyzer(whole, condition, 0);
         try {
             Node node = analyzer.or();
             if (analyzer.pos != condition.size()) {
@@ -108,9 +176,15 @@ final class ConditionAnalyzer {
 
     private Node or() {
         Node left = and();
+        if (!t.isWord(pos, "or")) {
+            return left;
+        }
+        Map<TestKey, Test> tests = new HashMap<>();
+        boolean complementary = findsComplement(tests, left.test());
         while (t.isWord(pos, "or")) {
             pos++;
             Node right = and();
+            complementary |= findsComplement(tests, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
             if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
@@ -122,14 +196,31 @@ final class ConditionAnalyzer {
                 left = Node.unknown(left.rowDependent() && right.rowDependent());
             }
         }
-        return left;
+        return complementary ? Node.TRUE : left;
+    }
+
+    /** Records {@code test} among an OR's tests; true when its complement is among them already. */
+    private boolean findsComplement(Map<TestKey, Test> tests, Test test) {
+        if (test == null) {
+            return false;
+        }
+        Test complement = tests.get(condition.key(test.negated()));
+        tests.putIfAbsent(condition.key(test), test);
+        return complement != null && condition.sameOperands(test, complement);
     }
 
     private Node and() {
         Node left = not();
+        if (!t.isWord(pos, "and")) {
+            return left;
+        }
+        // p AND NOT p holds for no row, so NOT (p AND NOT p) holds for every one.
+        Map<TestKey, Test> tests = new HashMap<>();
+        boolean contradictory = findsComplement(tests, left.test());
         while (t.isWord(pos, "and")) {
             pos++;
             Node right = not();
+            contradictory |= findsComplement(tests, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
             if (Boolean.FALSE.equals(l) || Boolean.FALSE.equals(r)) {
@@ -140,7 +231,7 @@ final class ConditionAnalyzer {
                 left = Node.unknown(left.rowDependent() || right.rowDependent());
             }
         }
-        return left;
+        return contradictory ? Node.FALSE : left;
     }
 
     /** A run of NOTs is counted rather than recursed into: {@code NOT NOT ... x} may be very long. */
@@ -158,12 +249,15 @@ final class ConditionAnalyzer {
         if (value instanceof Boolean b) {
             return b ^ (negations % 2 == 1) ? Node.TRUE : Node.FALSE;
         }
-        return Node.unknown(inner.rowDependent());
+        Node negated = Node.unknown(inner.rowDependent());
+        return inner.test() == null ? negated
+                : negated.testing(negations % 2 == 1 ? inner.test().negated() : inner.test());
     }
 
     private Node predicate() {
         int leftStart = pos;
         Node left = additive();
+        int tests = 0;
         while (pos < t.size()) {
             SqlToken token = t.get(pos);
             int leftEnd = pos;
@@ -172,23 +266,49 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node right = quantifiedOrAdditive();
                 left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
+                if (!QUANTIFIERS.contains(t.word(rightStart))) {
+                    left = left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos));
+                } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
+                        && selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)) {
+                    left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
+                }
             } else if (t.isWord(pos, "is")) {
                 left = isTest(left, leftStart, leftEnd);
             } else if (t.isWord(pos, "isnull") || t.isWord(pos, "notnull")) {
+                boolean notNull = t.isWord(pos, "notnull");
                 pos++;
-                left = Node.unknown(left.rowDependent());
+                left = Node.unknown(left.rowDependent()).testing(test("null", notNull, leftStart, leftEnd, pos, pos));
             } else if (startsNegatablePredicate()) {
-                left = negatablePredicate(left);
+                left = negatablePredicate(left, leftStart, leftEnd);
             } else {
                 break;
             }
+            tests++;
         }
-        return left;
+        if (tests > 1) {
+            return new Node(left.rowDependent(), left.value());
+        }
+        return tests == 0 && left.test() == null ? left.testing(test("value", false, leftStart, pos, pos, pos)) : left;
+    }
+
+    /** A test whose operand positions are those of this group, kept as positions in the whole condition. */
+    private Test test(String operator, boolean negation, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+        return new Test(operator, negation, base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
+    }
+
+    /** {@code a >= b} is {@code a < b} negated, {@code a <> b} is {@code a = b} negated, and so on. */
+    private Test comparison(String operator, int leftStart, int leftEnd, int rightStart, int rightEnd) {
+        return switch (operator) {
+            case "<>", "!=" -> test("=", true, leftStart, leftEnd, rightStart, rightEnd);
+            case ">=" -> test("<", true, leftStart, leftEnd, rightStart, rightEnd);
+            case "<=" -> test(">", true, leftStart, leftEnd, rightStart, rightEnd);
+            default -> test(operator, false, leftStart, leftEnd, rightStart, rightEnd);
+        };
     }
 
     private Node quantifiedOrAdditive() {
         String w = t.word(pos);
-        if ((w.equals("any") || w.equals("all") || w.equals("some")) && t.isSymbol(pos + 1, "(")) {
+        if (QUANTIFIERS.contains(w) && t.isSymbol(pos + 1, "(")) {
             pos++;
             return group();
         }
@@ -206,14 +326,15 @@ final class ConditionAnalyzer {
         switch (w) {
             case "null", "unknown" -> {
                 pos++;
-                result = left.value() == null ? Node.unknown(left.rowDependent())
+                result = left.value() == null
+                        ? Node.unknown(left.rowDependent()).testing(test("null", false, leftStart, leftEnd, pos, pos))
                         : (left.value() == Null.NULL ? Node.TRUE : Node.FALSE);
             }
             case "true", "false" -> {
                 pos++;
                 Object value = asBoolean(left.value());
                 result = value instanceof Boolean b ? (b == w.equals("true") ? Node.TRUE : Node.FALSE)
-                        : Node.unknown(left.rowDependent());
+                        : Node.unknown(left.rowDependent()).testing(test(w, false, leftStart, leftEnd, pos, pos));
             }
             case "distinct" -> {
                 if (!t.isWord(pos + 1, "from")) {
@@ -224,13 +345,14 @@ final class ConditionAnalyzer {
                 Node right = additive();
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
-                        : Node.unknown(left.rowDependent() || right.rowDependent());
+                        : Node.unknown(left.rowDependent() || right.rowDependent())
+                                .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos));
             }
             default -> throw new Unanalysable();
         }
         if (negated) {
             Object value = result.value();
-            return value instanceof Boolean b ? (b ? Node.FALSE : Node.TRUE) : result;
+            return value instanceof Boolean b ? (b ? Node.FALSE : Node.TRUE) : result.negated();
         }
         return result;
     }
@@ -240,7 +362,17 @@ final class ConditionAnalyzer {
         return NEGATABLE_PREDICATES.contains(t.word(p));
     }
 
-    private Node negatablePredicate(Node left) {
+    private Node negatablePredicate(Node left, int leftStart, int leftEnd) {
+        Node result = negatablePredicateValue(left, leftStart, leftEnd);
+        if (result.value() != null) {
+            return result;
+        }
+        boolean negated = t.isWord(leftEnd, "not");
+        int rightStart = leftEnd + (negated ? 2 : 1) + (t.isWord(leftEnd, "similar") || t.isWord(leftEnd + 1, "similar") ? 1 : 0);
+        return result.testing(test(t.word(negated ? leftEnd + 1 : leftEnd), negated, leftStart, leftEnd, rightStart, pos));
+    }
+
+    private Node negatablePredicateValue(Node left, int leftStart, int leftEnd) {
         boolean negated = t.isWord(pos, "not");
         if (negated) {
             pos++;
@@ -252,12 +384,15 @@ final class ConditionAnalyzer {
                 if (w.equals("similar") && !t.isWord(pos++, "to")) {
                     throw new Unanalysable();
                 }
+                int patternStart = pos;
                 Node pattern = additive();
+                // x LIKE x: a value matches itself as a pattern unless it holds a backslash.
+                boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, patternStart, pos);
                 if (t.isWord(pos, "escape")) {
                     pos++;
                     additive();
                 }
-                boolean matchesAll = !w.equals("similar") && pattern.value() instanceof String s
+                boolean matchesAll = itself || !w.equals("similar") && pattern.value() instanceof String s
                         && !s.isEmpty() && s.chars().allMatch(c -> c == '%');
                 result = matchesAll && !negated ? Node.TRUE
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
@@ -267,19 +402,28 @@ final class ConditionAnalyzer {
                 if (t.isWord(pos, "symmetric") || t.isWord(pos, "asymmetric")) {
                     pos++;
                 }
+                int lowStart = pos;
                 Node low = additive();
+                int lowEnd = pos;
                 if (!t.isWord(pos++, "and")) {
                     throw new Unanalysable();
                 }
+                int highStart = pos;
                 Node high = additive();
-                result = Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
+                // x BETWEEN x AND x is x = x.
+                boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, lowStart, lowEnd)
+                        && sameOperands(leftStart, leftEnd, highStart, pos);
+                result = itself ? (negated ? Node.FALSE : Node.TRUE)
+                        : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
             }
             case "in" -> {
                 if (!t.isSymbol(pos, "(")) {
                     throw new Unanalysable();
                 }
+                int open = pos;
                 Node list = group();
-                result = Node.unknown(left.rowDependent() || list.rowDependent());
+                result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
+                        : Node.unknown(left.rowDependent() || list.rowDependent());
             }
             default -> throw new Unanalysable();
         }
@@ -409,6 +553,9 @@ final class ConditionAnalyzer {
             }
             case "exists", "array", "row", "cast" -> {
                 pos++;
+                if (word.equals("exists") && t.isSymbol(pos, "(") && t.isWord(pos + 1, "select")) {
+                    return exists();
+                }
                 if (t.isSymbol(pos, "(") || t.isSymbol(pos, "[")) {
                     return group();
                 }
@@ -449,9 +596,10 @@ final class ConditionAnalyzer {
             pos = p + 1;
             return Node.unknown(false);
         }
+        int start = pos;
         pos = end;
         if (!t.isSymbol(pos, "(")) {
-            return Node.unknown(true);
+            return Node.unknown(readsChangedRow(start, end));
         }
         Node args = group();
         if (t.isWord(pos, "within") && t.isWord(pos + 1, "group") && t.isSymbol(pos + 2, "(")) {
@@ -476,13 +624,9 @@ final class ConditionAnalyzer {
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
     private Node group() {
         int open = pos;
-        int close = t.closing(open);
-        if (close >= t.size()) {
-            throw new Unanalysable();
-        }
-        pos = close + 1;
+        int close = passGroup();
         if (t.isSymbol(open, "(") && !QUERY_STARTS.contains(t.word(open + 1))) {
-            ConditionAnalyzer inner = new ConditionAnalyzer(t.sub(open + 1, close));
+            ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(open + 1, close), base + open + 1);
             try {
                 Node node = inner.or();
                 boolean rowDependent = node.rowDependent();
@@ -501,9 +645,114 @@ final class ConditionAnalyzer {
         return opaque(open + 1, close);
     }
 
-    /** Tokens we do not parse: they depend on the row if they mention anything that may be a column. */
+    /**
+     * {@code EXISTS (SELECT ...)}: whether a row exists does not depend on what the query selects,
+     * so {@code EXISTS (SELECT orders.id)} is true for every row; it depends on the changed row only
+     * through the query's WHERE, read as a condition of its own ({@code EXISTS (SELECT 1 FROM u WHERE
+     * u.id = o.id OR true)} is the same for every row), or through any other clause that names it.
+     * A UNION, INTERSECT or EXCEPT is not followed: such an EXISTS counts as the same for every row.
+     */
+    private Node exists() {
+        int open = pos;
+        int close = passGroup();
+        TokenSpan query = t.sub(open + 1, close);
+        if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            // EXISTS (a UNION SELECT 1) is true whatever a says: not followed, so taken as the same for every row.
+            return Node.unknown(false);
+        }
+        int from = query.findAtTopLevel(1, "from");
+        int where = query.findAtTopLevel(1, "where");
+        int afterWhere = where < 0 ? -1 : query.findAtTopLevel(where + 1, AFTER_WHERE);
+        int selectEnd = from >= 0 ? from : (where >= 0 ? where : query.size());
+        int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
+        int first = open + 1;
+        boolean rest = readsChangedRow(first + selectEnd, where < 0 ? close : first + where)
+                || (where >= 0 && readsChangedRow(first + whereEnd, close));
+        return Node.unknown(rest || (where >= 0 && conditionReadsChangedRow(first + where + 1, first + whereEnd)));
+    }
+
+    /** Whether the bracketed list at {@code open} holds the operand at {@code [start, end)}: {@code x IN (1, x)}. */
+    private boolean listHolds(int open, int start, int end) {
+        int close = t.closing(open);
+        if (QUERY_STARTS.contains(t.word(open + 1))) {
+            return selectsItself(open + 1, close, start, end);
+        }
+        int element = open + 1;
+        for (int i = open + 1; i <= close; i++) {
+            if (i == close || t.isSymbol(i, ",")) {
+                if (sameOperands(start, end, element, i)) {
+                    return true;
+                }
+                element = i + 1;
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code [queryStart, queryEnd)} is {@code SELECT x FROM table [alias]} of the changed
+     * table, without a WHERE or anything after it, and {@code x} is the operand at {@code [start,
+     * end)}: {@code id IN (SELECT id FROM orders)} holds for every row of orders.
+     */
+    private boolean selectsItself(int queryStart, int queryEnd, int start, int end) {
+        TokenSpan query = t.sub(queryStart, queryEnd);
+        String name = condition.table().name();
+        int from = query.findAtTopLevel(1, "from");
+        int item = query.isWord(1, "all") ? 2 : 1;
+        if (!query.isWord(0, "select") || from < 0 || name == null) {
+            return false;
+        }
+        int tableEnd = query.skipQualifiedName(from + 1);
+        String read = tableEnd == from + 1 ? "" : query.get(tableEnd - 1).text();
+        if (query.isSymbol(from + 1, "(")) {
+            // MySQL's way past "can't specify target table": id IN (SELECT id FROM (SELECT id FROM t) z)
+            int close = query.closing(from + 1);
+            tableEnd = close + 1;
+            read = ChangedTable.readsWhole(query.sub(from + 2, close), name) ? name : "";
+        }
+        if (!read.equals(name) && !condition.table().copies().contains(read)) {
+            return false;
+        }
+        int aliasAt = query.isWord(tableEnd, "as") ? tableEnd + 1 : tableEnd;
+        String alias = query.isIdentifier(aliasAt) ? query.get(aliasAt).text() : name;
+        int queryRest = query.isIdentifier(aliasAt) ? aliasAt + 1 : tableEnd;
+        return queryRest == query.size() && condition.operands().alike(base + start, base + end,
+                base + queryStart + item, base + queryStart + from, alias);
+    }
+
+    /** Moves past the bracketed group at {@code pos}; the index of its closing bracket. */
+    private int passGroup() {
+        int close = t.closing(pos);
+        if (close >= t.size()) {
+            throw new Unanalysable();
+        }
+        pos = close + 1;
+        return close;
+    }
+
+    /** Whether the condition at {@code [start, end)} of this group reads the changed row, read as a condition. */
+    private boolean conditionReadsChangedRow(int start, int end) {
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(start, end), base + start);
+        try {
+            Node node = inner.or();
+            if (inner.pos == end - start) {
+                return node.rowDependent() && asBoolean(node.value()) == null;
+            }
+        } catch (Unanalysable e) {
+            // Judged by the names it holds, below.
+        }
+        return readsChangedRow(start, end);
+    }
+
+    /** Tokens we do not parse: they depend on the row if they mention anything that may be a column of it. */
     private Node opaque(int start, int end) {
-        return Node.unknown(t.count(MAY_BE_COLUMN, start, end) > 0);
+        return Node.unknown(readsChangedRow(start, end));
+    }
+
+    private boolean readsChangedRow(int start, int end) {
+        return condition.references().any(base + start, base + end);
     }
 
     private static boolean mayBeColumn(TokenSpan t, int i) {
@@ -653,12 +902,11 @@ final class ConditionAnalyzer {
     }
 
     /**
-     * Whether two operands are written with the same tokens ({@code id = id}). Operands of unequal
-     * length are told apart at once, and equal ones cost at most the shorter side, so comparing
-     * every operand pair of a condition stays O(n log n) even for nested {@code (x = x) = (x = x)}.
+     * Whether two operands read the same value ({@code id = id}, {@code (id) = orders.id}): see
+     * {@link AlikeOperands}, which compares long operands token for token only, so comparing every
+     * operand pair of a condition stays O(n log n) even for nested {@code (x = x) = (x = x)}.
      */
     private boolean sameOperands(int leftStart, int leftEnd, int rightStart, int rightEnd) {
-        int length = leftEnd - leftStart;
-        return length == rightEnd - rightStart && t.sameTokens(leftStart, rightStart, length);
+        return condition.operands().alike(base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
     }
 }

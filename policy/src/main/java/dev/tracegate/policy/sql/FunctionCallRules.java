@@ -31,13 +31,22 @@ final class FunctionCallRules {
             "schedule_in_database", "alter_job",
             // Citus: SQL text run on other servers of the cluster
             "run_command_on_workers", "run_command_on_all_nodes", "run_command_on_coordinator",
-            "run_command_on_shards", "run_command_on_placements", "run_command_on_colocated_placements");
+            "run_command_on_shards", "run_command_on_placements", "run_command_on_colocated_placements",
+            // pg_surgery and pg_visibility: kill or freeze tuples and clear visibility past MVCC,
+            // triggers and constraints (heap_force_kill removes rows a SELECT names by ctid)
+            "heap_force_kill", "heap_force_freeze", "pg_truncate_visibility_map",
+            // pgsql-http and pg_net (net.http_*): requests to other servers, with data of the database
+            "http_get", "http_post", "http_put", "http_patch", "http_delete", "http_head",
+            // aws_s3 on RDS and Aurora: a query's rows written to S3, or S3 objects loaded into a table
+            "query_export_to_s3", "table_import_from_s3",
+            // TimescaleDB: procedures and chunk drops scheduled to run later, outside this session
+            "add_job", "add_retention_policy");
 
     /**
      * Functions of an extension's schema that run SQL text later or elsewhere: {@code
      * cron.schedule(...)}. Unqualified, {@code schedule(...)} is judged the same (see {@link #apply}).
      */
-    private static final Set<String> DANGEROUS_QUALIFIED = Set.of("cron.schedule");
+    private static final Set<String> DANGEROUS_QUALIFIED = Set.of("cron.schedule", "aws_lambda.invoke");
 
     /**
      * Besides dblink and replication origins: {@code pg_stat_reset*} and {@code
@@ -51,6 +60,13 @@ final class FunctionCallRules {
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
             "setval", "lowrite", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
+
+    /**
+     * Remove rows wholesale although they can appear in a SELECT: TimescaleDB's {@code
+     * drop_chunks('conditions', older_than => ...)} deletes every row of the chunks it drops, and
+     * Citus's {@code truncate_local_data_after_distributing_table} truncates a table.
+     */
+    private static final Set<String> BULK_REMOVING = Set.of("drop_chunks", "truncate_local_data_after_distributing_table");
 
     /** Change an index's pages as VACUUM does, which is a WRITE. */
     private static final Set<String> INDEX_MAINTAINING = Set.of(
@@ -115,6 +131,8 @@ final class FunctionCallRules {
                 // an unqualified schedule() is cron.schedule() there.
                 result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls schedule(), which is pg_cron's"
                         + " cron.schedule() when cron is on the search path and runs SQL text outside this session");
+            } else if (call && BULK_REMOVING.contains(name)) {
+                result = result.escalate(StatementClass.BULK_WRITE, "calls " + name + "(), which removes rows wholesale");
             } else if (WRITING.contains(name)) {
                 result = result.escalate(StatementClass.WRITE, "calls " + name + "(), which changes data");
             } else if (INDEX_MAINTAINING.contains(name)) {

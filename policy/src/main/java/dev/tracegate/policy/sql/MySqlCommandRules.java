@@ -82,11 +82,11 @@ final class MySqlCommandRules {
         return switch (first) {
             case "select", "values", "table" -> ClassFinding.of(StatementClass.READ, command);
             case "with" -> with(t, depth, nesting);
-            case "insert" -> systemSchemaWrite(t, t.containsSequence("on", "duplicate", "key", "update")
-                    ? ClassFinding.of(StatementClass.WRITE, "INSERT ON DUPLICATE KEY UPDATE",
-                    "updates the rows a new row conflicts with")
-                    : ClassFinding.of(StatementClass.WRITE, "INSERT"));
-            case "replace" -> systemSchemaWrite(t, ClassFinding.of(StatementClass.WRITE, "REPLACE",
+            case "insert" -> systemSchemaWrite(t, insert(t));
+            case "replace" -> systemSchemaWrite(t, UpsertFromItself.rewritesEveryRow(t, t.size())
+                    ? ClassFinding.of(StatementClass.BULK_WRITE, "REPLACE", "REPLACE of rows read from its own table"
+                    + " without a WHERE on the row deletes and writes again every row it reads")
+                    : ClassFinding.of(StatementClass.WRITE, "REPLACE",
                     "REPLACE deletes the rows a new row conflicts with, then inserts"));
             case "update", "delete" -> systemSchemaWrite(t, updateOrDelete(t));
             case "truncate" -> systemSchemaWrite(t,
@@ -214,6 +214,21 @@ final class MySqlCommandRules {
         return verdict;
     }
 
+    /** INSERT; with ON DUPLICATE KEY UPDATE from a query of its own target, an UPDATE of every row it reads. */
+    private static ClassFinding insert(TokenSpan t) {
+        int duplicate = t.findAtTopLevel(1, "duplicate");
+        if (duplicate < 1 || !t.isWord(duplicate - 1, "on") || !t.isWord(duplicate + 1, "key")) {
+            return ClassFinding.of(StatementClass.WRITE, "INSERT");
+        }
+        if (UpsertFromItself.rewritesEveryRow(t, duplicate - 1)) {
+            return ClassFinding.of(StatementClass.BULK_WRITE, "INSERT ON DUPLICATE KEY UPDATE", "INSERT ... ON"
+                    + " DUPLICATE KEY UPDATE of rows read from its own table without a WHERE on the row updates every"
+                    + " row it reads");
+        }
+        return ClassFinding.of(StatementClass.WRITE, "INSERT ON DUPLICATE KEY UPDATE",
+                "updates the rows a new row conflicts with");
+    }
+
     private static ClassFinding updateOrDelete(TokenSpan t) {
         String command = t.word(0).toUpperCase(Locale.ROOT);
         int where = t.findAtTopLevel(1, "where");
@@ -233,7 +248,7 @@ final class MySqlCommandRules {
                         + ", whose meaning depends on sql_mode or which the analysis does not read");
             }
         }
-        return switch (ConditionAnalyzer.analyze(condition)) {
+        return switch (ConditionAnalyzer.analyze(condition, ChangedTable.mysqlSingleTable(t))) {
             case ROW_DEPENDENT -> ClassFinding.of(StatementClass.WRITE, command);
             case ALWAYS_TRUE, ALWAYS_FALSE, ROW_INDEPENDENT -> ClassFinding.of(StatementClass.BULK_WRITE, command,
                     command + " with a WHERE that does not depend on the row may change every row");

@@ -137,6 +137,47 @@ class MySqlClassifierTest {
     }
 
     @Test
+    void aWhereOnASubquerysOwnTablesOrOrdWithItsComplementChangesEveryRow() {
+        assertEachIs(StatementClass.BULK_WRITE,
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM dual)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = 7)",
+                "UPDATE orders SET v = 'x' WHERE (SELECT COUNT(*) FROM customers) > 0",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
+                "DELETE FROM orders WHERE x IS NULL OR x IS NOT NULL",
+                "UPDATE orders SET v = 'x' WHERE id = 7 OR NOT id = 7",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id FROM orders) AS z)",
+                "UPDATE orders SET v = 'x' WHERE id IN (SELECT z.id FROM (SELECT * FROM orders) z)");
+        assertEachIs(StatementClass.WRITE,
+                "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned = 1)",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM (SELECT id FROM orders WHERE v = 'x') AS z)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE FROM shop.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE LOW_PRIORITY QUICK FROM orders AS o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+                "UPDATE IGNORE orders o SET v = 'x' WHERE o.id = 7");
+    }
+
+    @Test
+    void anUpsertOrReplaceOfRowsReadFromItsOwnTableRewritesEveryRowItReads() {
+        assertEachIs(StatementClass.BULK_WRITE,
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON DUPLICATE KEY UPDATE v = 'gone'",
+                "INSERT IGNORE orders SELECT * FROM orders o WHERE 1 = 1 ON DUPLICATE KEY UPDATE v = 'gone'",
+                "REPLACE INTO orders SELECT id, 'gone' FROM orders",
+                "REPLACE LOW_PRIORITY orders TABLE orders");
+        assertEachIs(StatementClass.WRITE,
+                "INSERT INTO orders SELECT id, 'gone' FROM orders WHERE id = 5 ON DUPLICATE KEY UPDATE v = 'gone'",
+                "INSERT INTO orders SELECT * FROM staging ON DUPLICATE KEY UPDATE v = 'x'",
+                "REPLACE INTO orders SELECT id, 'gone' FROM orders WHERE id = 7",
+                "REPLACE INTO orders VALUES (1, 'x')");
+    }
+
+    private void assertEachIs(StatementClass expected, String... statements) {
+        for (String statement : statements) {
+            assertThat(mysql(statement).highestRisk()).as(statement).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void aShortTextIsReadInAllItsWays() {
         SqlClassification result = mysql("DELETE FROM t /*!50001 WHERE id = 1 */ /*!50002 AND id > 0 */");
 

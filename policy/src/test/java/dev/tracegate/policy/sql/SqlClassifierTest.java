@@ -72,6 +72,151 @@ class SqlClassifierTest {
     }
 
     @Test
+    void aWhereOnAnotherTableOrASubquerysOwnTablesChangesEveryRow() {
+        // Each of these changes every row of orders (when the other table has a matching row), and was WRITE.
+        assertEachIs(BULK_WRITE,
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = 7)",
+                "DELETE FROM orders WHERE (SELECT count(*) FROM customers) > 0",
+                "UPDATE orders SET v = 'x' WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_class WHERE relname = relname) THEN true END",
+                "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders o WHERE o.id > 0)",
+                "DELETE FROM orders WHERE NOT EXISTS (SELECT 1 FROM customers WHERE id = customer_id)",
+                "UPDATE orders SET v = 'x' FROM customers c WHERE c.id = 7",
+                "UPDATE orders SET v = 'x' FROM customers WHERE customers.banned",
+                "UPDATE orders o SET v = 'x' FROM customers c WHERE c.id = 7 AND c.id = c.id",
+                "DELETE FROM orders USING customers c WHERE c.id = 7",
+                "DELETE FROM orders USING customers c WHERE id = 7",
+                "MERGE INTO orders o USING customers c ON c.id = 7 WHEN MATCHED THEN DELETE",
+                "MERGE INTO orders USING customers c ON c.id = c.id WHEN MATCHED THEN UPDATE SET v = 'x'",
+                // EXISTS does not depend on what its query selects, nor on a WHERE that is true anyway.
+                "DELETE FROM orders WHERE EXISTS (SELECT orders.id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT o.id FROM customers c WHERE c.id = 7)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id OR true)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE o.id = o.id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id UNION SELECT 1)");
+        assertEachIs(WRITE,
+                "DELETE FROM orders WHERE customer_id IN (SELECT id FROM customers WHERE banned)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)",
+                "DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND c.banned LIMIT 1)",
+                "DELETE FROM orders o WHERE NOT EXISTS (SELECT 1 FROM customers c JOIN bans b ON b.customer_id = o.customer_id)",
+                "DELETE FROM orders WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = orders.customer_id)",
+                "DELETE FROM public.orders WHERE EXISTS (SELECT 1 FROM customers c WHERE c.id = public.orders.customer_id)",
+                "UPDATE orders o SET v = c.v FROM customers c WHERE c.id = o.customer_id",
+                "UPDATE orders SET v = c.v FROM customers c WHERE orders.customer_id = c.id AND c.banned",
+                "DELETE FROM orders AS o USING customers c WHERE o.customer_id = c.id",
+                "MERGE INTO orders o USING customers c ON o.customer_id = c.id WHEN MATCHED THEN DELETE",
+                "UPDATE orders SET v = (SELECT v FROM customers LIMIT 1) WHERE id = 7");
+        assertThat(single("DELETE FROM orders WHERE EXISTS (SELECT 1 FROM pg_class)").reasons())
+                .anyMatch(r -> r.contains("another table's columns, a subquery's own tables"));
+    }
+
+    @Test
+    void anOperandComparedWithItselfInAnySpellingSelectsEveryRow() {
+        assertEachIs(BULK_WRITE,
+                "DELETE FROM t WHERE (id) = id",
+                "DELETE FROM t WHERE t.id = id",
+                "DELETE FROM public.t WHERE public.t.id = (t.id)",
+                "DELETE FROM t AS x WHERE x.id >= (id)",
+                "DELETE FROM t WHERE id = id COLLATE \"C\"",
+                "DELETE FROM t WHERE id IN (id)",
+                "DELETE FROM t WHERE id IN (1, 2, (t.id))",
+                "DELETE FROM t WHERE id BETWEEN id AND t.id",
+                "DELETE FROM t WHERE name LIKE name",
+                "UPDATE t SET v = 1 WHERE NOT id NOT BETWEEN id AND id");
+        assertEachIs(WRITE,
+                "DELETE FROM t WHERE id IN (1, 2)",
+                "DELETE FROM t WHERE id NOT IN (1, id)",
+                "DELETE FROM t WHERE id BETWEEN 1 AND id",
+                "DELETE FROM t WHERE name LIKE other",
+                "DELETE FROM t WHERE (a + b) * c = a * c");
+    }
+
+    @Test
+    void aJoinOfTheChangedTableWithItselfOnTheSameColumnChangesEveryRow() {
+        assertEachIs(BULK_WRITE,
+                "DELETE FROM orders o USING orders p WHERE o.id = p.id",
+                "DELETE FROM orders USING orders p WHERE orders.id = (p.id)",
+                "UPDATE orders o SET v = 'x' FROM orders p WHERE p.id = o.id",
+                "MERGE INTO orders o USING orders s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "MERGE INTO orders USING orders AS s ON orders.id = s.id WHEN MATCHED THEN UPDATE SET v = 'x'",
+                "MERGE INTO orders o USING (SELECT * FROM orders) s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "UPDATE orders SET v = 'x' FROM orders p WHERE p.flag",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders)",
+                "DELETE FROM orders o WHERE o.id IN (SELECT p.id FROM public.orders AS p)",
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM orders)",
+                "WITH s AS (SELECT * FROM orders) MERGE INTO orders o USING s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "WITH s (id) AS (SELECT id FROM orders) UPDATE orders o SET v = 'x' FROM s WHERE s.id = o.id",
+                "WITH s AS MATERIALIZED (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM s)");
+        assertEachIs(WRITE,
+                "UPDATE orders o SET v = 'x' FROM orders p WHERE o.parent_id = p.id",
+                "DELETE FROM orders o USING orders p WHERE o.id = p.id AND o.v = 'x'",
+                "MERGE INTO orders o USING (SELECT * FROM orders WHERE v = 'x') s ON o.id = s.id WHEN MATCHED THEN DELETE",
+                "DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE v = 'x')",
+                "DELETE FROM orders WHERE id IN (SELECT parent_id FROM orders)",
+                "DELETE FROM orders WHERE id = ANY (SELECT id FROM customers)",
+                "WITH s AS (SELECT id FROM orders WHERE v = 'x') DELETE FROM orders o USING s WHERE o.id = s.id",
+                "WITH s AS (SELECT id FROM customers) DELETE FROM orders o USING s WHERE o.customer_id = s.id");
+    }
+
+    @Test
+    void anUpsertOfRowsReadFromItsOwnTableUpdatesEveryRowItReads() {
+        assertEachIs(BULK_WRITE,
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v",
+                "INSERT INTO orders (id, v) SELECT o.id, 'gone' FROM orders o ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders TABLE orders ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT id, 'x' FROM public.orders WHERE true ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT * FROM (SELECT id, 'x' FROM orders) s ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "WITH s AS (SELECT id FROM orders) INSERT INTO orders SELECT id, 'x' FROM s ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders AS o SELECT id, 'x' FROM orders ON CONFLICT (id) DO UPDATE SET v = 'x' WHERE 1 = 1");
+        assertEachIs(WRITE,
+                "INSERT INTO orders SELECT id, 'x' FROM orders WHERE id = 5 ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders SELECT o.id, 'x' FROM orders o WHERE o.id = 5 ON CONFLICT (id) DO UPDATE SET v = 'x'",
+                "INSERT INTO orders AS o SELECT id, 'x' FROM orders ON CONFLICT (id) DO UPDATE SET v = 'x' WHERE o.id = 5",
+                "INSERT INTO orders SELECT id, 'gone' FROM orders ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO orders SELECT * FROM staging ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v",
+                "INSERT INTO orders VALUES (1, 'x') ON CONFLICT (id) DO UPDATE SET v = EXCLUDED.v");
+    }
+
+    @Test
+    void aTestOrdWithItsComplementSelectsEveryRow() {
+        assertEachIs(BULK_WRITE,
+                "DELETE FROM t WHERE x IS NULL OR x IS NOT NULL",
+                "DELETE FROM t WHERE x ISNULL OR x NOTNULL",
+                "DELETE FROM t WHERE id = 7 OR id <> 7",
+                "DELETE FROM t WHERE id = 7 OR id != 7 OR id IS NULL",
+                "DELETE FROM t WHERE id < 7 OR id >= 7",
+                "DELETE FROM t WHERE id > 7 OR NOT id > 7",
+                "DELETE FROM t WHERE flag OR NOT flag",
+                "DELETE FROM t WHERE (flag) OR NOT (flag)",
+                "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'a%'",
+                "DELETE FROM t WHERE id IN (1, 2) OR id NOT IN (1, 2)",
+                "DELETE FROM t WHERE id BETWEEN 1 AND 5 OR id NOT BETWEEN 1 AND 5",
+                "DELETE FROM t WHERE flag IS TRUE OR flag IS NOT TRUE",
+                "DELETE FROM t WHERE a IS DISTINCT FROM b OR a IS NOT DISTINCT FROM b",
+                "DELETE FROM t WHERE lower(name) = 'x' OR NOT (lower(name) = 'x')",
+                "UPDATE t SET v = 1 WHERE (x IS NULL AND true) OR (x IS NOT NULL)",
+                "DELETE FROM t WHERE NOT (x IS NULL AND x IS NOT NULL)",
+                "DELETE FROM t WHERE NOT (id = 7 AND id <> 7) AND true");
+        assertEachIs(WRITE,
+                "DELETE FROM t WHERE x IS NULL OR y IS NOT NULL",
+                "DELETE FROM t WHERE id = 7 OR id <> 8",
+                "DELETE FROM t WHERE id < 7 OR id > 7",
+                "DELETE FROM t WHERE flag OR NOT other",
+                "DELETE FROM t WHERE name LIKE 'a%' OR name NOT LIKE 'b%'",
+                "DELETE FROM t WHERE (x IS NULL AND y = 1) OR x IS NOT NULL",
+                "DELETE FROM t WHERE x IS NULL AND x IS NOT NULL",
+                "DELETE FROM t WHERE NOT (x IS NULL AND y IS NOT NULL)",
+                "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)");
+    }
+
+    private void assertEachIs(StatementClass expected, String... statements) {
+        for (String statement : statements) {
+            assertThat(single(statement).statementClass()).as(statement).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void hugeNumbersInAWhereAreConstantsOfUnknownValueNotACrashOrAMinuteOfCpu() {
         // Before: NumberFormatException out of classify, and BigDecimal.add aligning 10^8 digits (45 s).
         assertThat(single("DELETE FROM t WHERE 1e99999999999 = 1").statementClass()).isEqualTo(BULK_WRITE);

@@ -1,0 +1,74 @@
+package dev.tracegate.gateway.mysql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tracegate.gateway.TestGateway;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Single-table UPDATE, DELETE, upserts and REPLACE whose conditions do not limit the rows they
+ * change, through MariaDB Connector/J and the gateway to MariaDB: a WHERE on a subquery's own
+ * tables ({@code WHERE EXISTS (SELECT 1 FROM dual)}), a test OR'd with its complement, and an
+ * upsert or REPLACE of rows read from the table itself each change every row. They were WRITE and
+ * ran past a rule blocking bulk writes; the table shows that none ran.
+ */
+class MysqlBulkWritesThroughGatewayTest {
+
+    private static final String POLICY = """
+            defaults:
+              action: allow
+            rules:
+              - name: no-bulk-writes
+                classes: [bulk_write]
+                action: block
+                reason: UPDATE or DELETE of every row is not allowed
+            """;
+
+    private static MysqlGatewayFixture mysql;
+
+    @BeforeAll
+    static void start() throws IOException {
+        mysql = MysqlGatewayFixture.start(POLICY);
+    }
+
+    @AfterAll
+    static void stop() {
+        mysql.close();
+    }
+
+    @BeforeEach
+    void table() {
+        mysql.mariadb.sql("DROP TABLE IF EXISTS shop.bulk_guarded",
+                "CREATE TABLE shop.bulk_guarded (id int PRIMARY KEY, v varchar(20))",
+                "INSERT INTO shop.bulk_guarded VALUES (1, 'row'), (2, 'row'), (3, 'row')");
+    }
+
+    @Test
+    void conditionsThatDoNotLimitTheChangedRowsAreRefusedAndRunNothing() throws Exception {
+        try (Connection c = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = c.createStatement()) {
+            for (String bulk : List.of(
+                    "DELETE FROM bulk_guarded WHERE EXISTS (SELECT 1 FROM dual)",
+                    "UPDATE bulk_guarded SET v = 'gone' WHERE (SELECT COUNT(*) FROM customers) > 0",
+                    "DELETE FROM bulk_guarded WHERE v IS NULL OR v IS NOT NULL",
+                    "UPDATE bulk_guarded SET v = 'gone' WHERE (id) = bulk_guarded.id",
+                    "DELETE FROM bulk_guarded WHERE id IN (SELECT id FROM (SELECT id FROM bulk_guarded) AS z)",
+                    "INSERT INTO bulk_guarded SELECT id, 'gone' FROM bulk_guarded ON DUPLICATE KEY UPDATE v = 'gone'",
+                    "REPLACE INTO bulk_guarded SELECT id, 'gone' FROM bulk_guarded")) {
+                assertThatThrownBy(() -> sql.execute(bulk)).as(bulk).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("no-bulk-writes");
+                assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.bulk_guarded WHERE v = 'row'").strip())
+                        .as("every row is as it was after " + bulk).isEqualTo("3");
+            }
+            assertThat(sql.executeUpdate("UPDATE bulk_guarded SET v = 'one' WHERE id = 2")).isEqualTo(1);
+        }
+    }
+}
