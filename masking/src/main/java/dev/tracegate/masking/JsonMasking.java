@@ -725,6 +725,12 @@ public final class JsonMasking {
                 array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
                 array.keyBlock.afterSecret(value);
             }
+            if (outcome == null && text && depth > 0 && stack[depth - 1].array && keyBodyLine(stack[depth - 1], value)) {
+                // a line of a key's body whose header the array left out opens the block itself
+                out.replace(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET));
+                masked(EntityType.SECRET.name());
+                return;
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);
@@ -751,7 +757,16 @@ public final class JsonMasking {
         }
 
         /** {@link #scanOrNull}, but for a value already found clean in this walk; remembers one found clean now. */
-        private ContentScanner.Outcome scanUnlessClean(String value) {
+        /** Whether a string of {@code array} with no find is a line of a key's body read without its header ({@link KeyBlockAcrossValues#startedByBody}). */
+    private static boolean keyBodyLine(Frame array, String value) {
+        if (array.keyBlock == null && !KeyBlockAcrossValues.mayBeKeyMaterial(value)) {
+            return false;
+        }
+        array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
+        return array.keyBlock.startedByBody(value);
+    }
+
+    private ContentScanner.Outcome scanUnlessClean(String value) {
             if (cleanValues.contains(value)) {
                 return null;
             }

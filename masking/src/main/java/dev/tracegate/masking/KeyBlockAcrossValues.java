@@ -9,15 +9,30 @@ package dev.tracegate.masking;
  * after a value that opens a block (a private key's header with no END line after it), each
  * following value that has a key line's shape (base64, an RFC 1421 header such as {@code
  * Proc-Type:}, the END line) is a line of the key and masked whole; the END line or a value of
- * any other shape closes it, as the detector ends a block within one text. Not thread-safe: one
- * per result column.
+ * any other shape closes it, as the detector ends a block within one text. A block is also opened
+ * by a value that is a line of a key's body read without its header ({@link #startedByBody}): a
+ * statement that leaves the header row out ({@code OFFSET 1}, {@code WHERE line NOT LIKE '-----%'})
+ * keeps the body, which is no find line by line. Not thread-safe: one per result column.
  */
 public final class KeyBlockAcrossValues {
 
     /** The longest label a header is read for ({@code ENCRYPTED PRIVATE KEY}, {@code PGP PRIVATE KEY BLOCK}). */
     private static final int MAX_LABEL = 64;
 
+    /** PEM's line width and OpenSSH's: a key's body lines but the last have one of them. */
+    private static final int PEM_WIDTH = 64;
+    private static final int OPENSSH_WIDTH = 70;
+    /** The shortest value read for a body line: what a first line must hold to show its DER start. */
+    private static final int MIN_BODY = 16;
+    /** {@code openssh-key-v1} in Base64: how an OpenSSH private key's body starts. */
+    private static final String OPENSSH_BODY = "b3BlbnNzaC1rZXktdjE";
+
     private boolean open;
+    /**
+     * Whether the values last seen are a block that holds no secret (a certificate's, a public
+     * key's, by its header or its DER start): their lines have a key line's width and stay.
+     */
+    private boolean publicBlock;
 
     /** Whether an earlier value opened a block that has not ended: only then is a value looked at. */
     public boolean isOpen() {
@@ -38,14 +53,9 @@ public final class KeyBlockAcrossValues {
      * empty value (a blank line) keeps it open and is no line to mask.
      */
     public boolean continuedBy(CharSequence value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && Character.isWhitespace(value.charAt(start))) {
-            start++;
-        }
-        while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
-            end--;
-        }
+        Trimmed trimmed = Trimmed.of(value);
+        int start = trimmed.start();
+        int end = trimmed.end();
         if (start == end) {
             return false;
         }
@@ -55,6 +65,143 @@ public final class KeyBlockAcrossValues {
         }
         open = isBase64(value, start, end) || isHeaderLine(value, start, end);
         return open;
+    }
+
+    /**
+     * Whether a value may be key material a block follows: it holds {@code -----} (a header or an
+     * END line) or is a run of Base64 long enough to be a body line. A one-pass test, so that a
+     * JSON array need not keep a block for every string.
+     */
+    public static boolean mayBeKeyMaterial(CharSequence value) {
+        Trimmed trimmed = Trimmed.of(value);
+        int start = trimmed.start();
+        int end = trimmed.end();
+        return (end - start >= MIN_BODY && isBase64(value, start, end)) || indexOf(value, "-----", start, end) >= 0;
+    }
+
+    /** {@link #mayBeKeyMaterial(CharSequence)} of a value given as UTF-8 bytes, read without decoding them. */
+    public static boolean mayBeKeyMaterial(byte[] utf8) {
+        int start = 0;
+        int end = utf8.length;
+        while (start < end && utf8[start] >= 0 && Character.isWhitespace(utf8[start])) {
+            start++;
+        }
+        while (end > start && utf8[end - 1] >= 0 && Character.isWhitespace(utf8[end - 1])) {
+            end--;
+        }
+        boolean base64 = end - start >= MIN_BODY;
+        int dashes = 0;
+        for (int k = start; k < end; k++) {
+            char c = (char) (utf8[k] & 0xff);
+            base64 &= isBase64Char(c);
+            dashes = c == '-' ? dashes + 1 : 0;
+            if (dashes == 5) {
+                return true;
+            }
+        }
+        return base64;
+    }
+
+    /**
+     * Whether {@code value}, which no open block continues and in which no header was found, is a
+     * line of a private key's body read without its header, to be masked whole; it then opens a
+     * block, whose later lines are followed as after a header. Such a line is the first of a key's
+     * DER (a SEQUENCE whose first element is a small version INTEGER, as PKCS#1, PKCS#8, SEC 1 and
+     * PKCS#12 start; a certificate, a request or a public key starts with a SEQUENCE in a SEQUENCE)
+     * or of an OpenSSH key ({@code openssh-key-v1}), or any line of PEM's or OpenSSH's width (64 or
+     * 70 characters of Base64 holding upper case, lower case, digits and a letter no hex digest
+     * has), unless a certificate's or public key's header or first line came before it. Other
+     * values close what came before.
+     */
+    public boolean startedByBody(CharSequence value) {
+        Trimmed trimmed = Trimmed.of(value);
+        int start = trimmed.start();
+        int end = trimmed.end();
+        if (start == end) {
+            return false; // a blank line between lines keeps what came before
+        }
+        if (!isBase64(value, start, end)) {
+            int header = indexOf(value, "BEGIN ", start, end);
+            publicBlock = header >= 0 && !opensBlock(value);
+            return false;
+        }
+        int der = end - start >= MIN_BODY ? derStart(value, start) : DER_NONE;
+        if (der == DER_PRIVATE || startsWith(value, start, OPENSSH_BODY)) {
+            publicBlock = false;
+            open = true;
+            return true;
+        }
+        if (der == DER_OTHER) {
+            publicBlock = true;
+            return false;
+        }
+        open = !publicBlock && isLineOfKeyWidth(value, start, end);
+        return open;
+    }
+
+    /** Where a value's text stands without the white space around it. */
+    private record Trimmed(int start, int end) {
+        static Trimmed of(CharSequence value) {
+            int start = 0;
+            int end = value.length();
+            while (start < end && Character.isWhitespace(value.charAt(start))) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+                end--;
+            }
+            return new Trimmed(start, end);
+        }
+    }
+
+    private static final int DER_NONE = 0;
+    private static final int DER_PRIVATE = 1;
+    private static final int DER_OTHER = 2;
+
+    /**
+     * What the DER whose Base64 starts at {@code start} begins: a SEQUENCE (any length form) whose first
+     * element is an INTEGER of one byte, 0 to 3, followed by a SEQUENCE, an INTEGER or an OCTET STRING
+     * (a private key's version, then its algorithm or its first number); another SEQUENCE; or nothing
+     * DER.
+     */
+    private static int derStart(CharSequence value, int start) {
+        byte[] bytes;
+        try {
+            bytes = java.util.Base64.getDecoder().decode(value.subSequence(start, start + 12).toString());
+        } catch (IllegalArgumentException e) {
+            return DER_NONE;
+        }
+        if (bytes[0] != 0x30) {
+            return DER_NONE;
+        }
+        int length = bytes[1] & 0xff;
+        int element = length < 0x80 ? 2 : length >= 0x81 && length <= 0x83 ? 2 + (length - 0x80) : -1;
+        if (element < 0) {
+            return DER_NONE;
+        }
+        boolean version = bytes[element] == 0x02 && bytes[element + 1] == 0x01 && (bytes[element + 2] & 0xff) <= 3;
+        byte next = bytes[Math.min(element + 3, bytes.length - 1)];
+        return version && (next == 0x30 || next == 0x02 || next == 0x04) ? DER_PRIVATE : DER_OTHER;
+    }
+
+    /** A full line of PEM's or OpenSSH's width, of Base64 with the classes random bytes give and no hex digest's alphabet. */
+    private static boolean isLineOfKeyWidth(CharSequence value, int start, int end) {
+        int width = end - start;
+        if (width != PEM_WIDTH && width != OPENSSH_WIDTH) {
+            return false;
+        }
+        boolean upper = false;
+        boolean lower = false;
+        boolean digit = false;
+        boolean beyondHex = false;
+        for (int k = start; k < end; k++) {
+            char c = value.charAt(k);
+            upper |= c >= 'A' && c <= 'Z';
+            lower |= c >= 'a' && c <= 'z';
+            digit |= c >= '0' && c <= '9';
+            beyondHex |= (c | 0x20) > 'f' && (c | 0x20) <= 'z';
+        }
+        return upper && lower && digit && beyondHex && value.charAt(end - 1) != '=';
     }
 
     /** A private key's BEGIN line with no END line after it. */
@@ -81,13 +228,15 @@ public final class KeyBlockAcrossValues {
 
     private static boolean isBase64(CharSequence value, int start, int end) {
         for (int k = start; k < end; k++) {
-            char c = value.charAt(k);
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/'
-                    || c == '=')) {
+            if (!isBase64Char(value.charAt(k))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
     }
 
     /** An RFC 1421 or OpenPGP armor header line inside a block: {@code Proc-Type: 4,ENCRYPTED}, {@code Version: ...}. */

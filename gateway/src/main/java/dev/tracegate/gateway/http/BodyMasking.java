@@ -437,6 +437,16 @@ final class BodyMasking {
         if (result.findings().containsKey(EntityType.SECRET.name())) {
             // a key's header is a secret find: the key's lines may follow it on the next lines
             masker.keyBlock().afterSecret(new String(bytes, StandardCharsets.UTF_8));
+        } else if (!result.changed() && KeyBlockAcrossValues.mayBeKeyMaterial(bytes)) {
+            // a line of a key's body whose header the body left out opens the block itself
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (masker.keyBlock().startedByBody(text)) {
+                CellResult line = masker.text().maskKeyLine(text, report);
+                if (line.value() != null) {
+                    out.write(line.utf8());
+                }
+                return;
+            }
         }
         if (!result.changed()) {
             out.write(bytes);

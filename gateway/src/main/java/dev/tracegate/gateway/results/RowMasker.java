@@ -8,6 +8,7 @@ import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.KeyBlockAcrossValues;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.SplitAcrossCells;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -17,7 +18,10 @@ import java.util.List;
  * is taken once, here; per row, only the cells of columns that can change are looked at, and a
  * row without changes is forwarded as it came. A private key a column holds one line a row is
  * followed across rows ({@link KeyBlockAcrossValues}): after a row whose cell opened a key block,
- * the column's cells that are its lines are masked whole.
+ * or that is a line of a key's body read without its header, the column's cells that are its lines
+ * are masked whole. A row's scanned cells are also read together ({@link SplitAcrossCells}): a
+ * secret split across a row's columns, or a value named by the cell before it, is masked in every
+ * cell that holds part of it.
  */
 public final class RowMasker {
 
@@ -29,6 +33,10 @@ public final class RowMasker {
     private final BinaryCells binaryCells;
     /** Per column, a private key block its earlier cells opened, one line a row (made at the first secret found). */
     private final KeyBlockAcrossValues[] keyBlocks;
+    /** Per column, whether its cells are text the detectors scan, read together with the row's others. */
+    private final boolean[] readTogether;
+    private final int togetherCount;
+    private final SplitAcrossCells acrossCells;
 
     public RowMasker(Masker masker, List<ResultColumn> columns, BinaryCells binaryCells) {
         int count = columns.size();
@@ -50,6 +58,15 @@ public final class RowMasker {
             any |= maskers[i] != null;
         }
         changesAnything = any;
+        readTogether = new boolean[count];
+        int together = 0;
+        for (int i = 0; i < count; i++) {
+            readTogether[i] = maskers[i] != null && !unresolved[i] && maskers[i].scansContent()
+                    && (!binary[i] || binaryCells.isText(types[i]));
+            together += readTogether[i] ? 1 : 0;
+        }
+        togetherCount = together;
+        acrossCells = new SplitAcrossCells(masker.profile());
     }
 
     public int columnCount() {
@@ -76,7 +93,31 @@ public final class RowMasker {
                 out[i] = masked;
             }
         }
-        return out;
+        return togetherCount < 2 ? out : maskedAcrossCells(values, out, report);
+    }
+
+    /** The row's scanned cells read together: the cells that hold part of a split value, masked whole. */
+    private byte[][] maskedAcrossCells(byte[][] values, byte[][] out, MaskingReport report) {
+        String[] cells = new String[values.length];
+        int read = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (readTogether[i] && values[i] != null) {
+                cells[i] = new String(values[i], StandardCharsets.UTF_8);
+                read++;
+            }
+        }
+        EntityType[] parts = read < 2 ? null : acrossCells.partsOf(cells);
+        if (parts == null) {
+            return out;
+        }
+        byte[][] masked = out == values ? values.clone() : out;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null) {
+                CellResult part = maskers[i].maskWholeAs(cells[i], parts[i], report);
+                masked[i] = part.value() == null ? null : part.utf8();
+            }
+        }
+        return masked;
     }
 
     /** One cell: the same array when unchanged, a new one (or null for NULL) when masked. */
@@ -101,6 +142,14 @@ public final class RowMasker {
                 // a key's header is a secret find: the key's lines may follow it in the next rows
                 keyBlock = keyBlock == null ? keyBlocks[column] = new KeyBlockAcrossValues() : keyBlock;
                 keyBlock.afterSecret(new String(value, StandardCharsets.UTF_8));
+            } else if (!result.changed() && (keyBlock != null || KeyBlockAcrossValues.mayBeKeyMaterial(value))) {
+                // a line of a key's body whose header the statement left out (OFFSET 1) opens the block itself
+                keyBlock = keyBlock == null ? keyBlocks[column] = new KeyBlockAcrossValues() : keyBlock;
+                String text = new String(value, StandardCharsets.UTF_8);
+                if (keyBlock.startedByBody(text)) {
+                    CellResult line = masker.maskKeyLine(text, report);
+                    return line.value() == null ? null : line.utf8();
+                }
             }
             return result.changed() ? result.utf8() : value;
         }

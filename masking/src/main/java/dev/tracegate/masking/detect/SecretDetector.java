@@ -269,6 +269,30 @@ public final class SecretDetector implements Detector {
         };
     }
 
+    /**
+     * Whether {@code token}, the last token of a value, may be the first part of a credential that
+     * the next value completes: it starts as a key of a fixed shape or a vendor's key starts, or it
+     * assigns a value ({@code password=}, {@code "token":}). A row's cells are joined only then
+     * ({@code SplitAcrossCells}), so most cells cost this look at two characters.
+     */
+    public static boolean mayStartCredential(CharSequence token) {
+        if (token.isEmpty()) {
+            return false;
+        }
+        char c = token.charAt(0);
+        if (c < 128 && ((FIRST_CHARS[c] && isTrigger(token, 0, c)) || VendorTokens.prefixStartsAt(token, 0))) {
+            return true;
+        }
+        for (int k = 1; k < token.length(); k++) {
+            char d = token.charAt(k);
+            char before = token.charAt(k - 1);
+            if ((d == '=' || d == ':') && (Chars.isAsciiLetter(before) || before == '_' || before == '"' || before == '\'')) {
+                return true; // a name's assignment; a time's 12:30 is none
+            }
+        }
+        return false;
+    }
+
     static boolean isTokenChar(char c) {
         return Chars.isAsciiAlnum(c) || c == '_' || c == '-';
     }
