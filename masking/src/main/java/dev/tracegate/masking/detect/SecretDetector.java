@@ -154,7 +154,10 @@ public final class SecretDetector implements Detector {
                 case 'g' -> end = i + 1 < n && (text.charAt(i + 1) == 'h' || text.charAt(i + 1) == 'i') ? githubToken(text, i) : -1;
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
-                case 'e' -> end = jwt(text, i);
+                case 'e' -> {
+                    end = jwt(text, i);
+                    end = end < 0 ? jwtInColumns(text, i) : end;
+                }
                 case 'B', 'b' -> {
                     long span = bearerToken(text, i);
                     start = span < 0 ? i : (int) (span >>> 32);
@@ -459,6 +462,71 @@ public final class SecretDetector implements Detector {
         int signatureStart = lines.after(text, payloadEnd + 1);
         int signatureEnd = lines.signatureEnd(text, signatureStart);
         return tokenMayEndAt(text, signatureEnd) ? signatureEnd : -1;
+    }
+
+    /**
+     * A JWT whose parts stand in columns of their own, as a client prints a row whose columns split
+     * one (psql's {@code  | }, a tab from {@code mariadb -B}, a CSV's comma, a semicolon): {@code
+     * eyJ<header> | eyJ<payload> | <signature>}, or {@code eyJ<payload> | <signature>} with the
+     * header's column left out (a signature of 43 base64url characters or more, with upper case,
+     * lower case and digits). The gateway's row masker reads such cells together
+     * ({@code SplitAcrossCells}); a row printed as one line of text reaches the detectors so, and
+     * before 2026-12-06 it was no token.
+     */
+    private static int jwtInColumns(CharSequence text, int i) {
+        if (!startsWith(text, i, "eyJ") || !tokenMayStartAt(text, i)) {
+            return -1;
+        }
+        int firstEnd = base64UrlEnd(text, i + 3);
+        int next = firstEnd - i < 10 ? -1 : afterColumnSeparator(text, firstEnd);
+        if (next < 0) {
+            return -1;
+        }
+        int end;
+        if (startsWith(text, next, "eyJ")) {
+            int payloadEnd = base64UrlEnd(text, next + 3);
+            int signature = payloadEnd - next < 10 ? -1 : afterColumnSeparator(text, payloadEnd);
+            end = signature < 0 ? -1 : base64UrlEnd(text, signature);
+            end = end - signature >= MIN_COLUMN_SIGNATURE ? end : -1;
+        } else {
+            end = base64UrlEnd(text, next);
+            end = end - next >= MIN_LONE_SIGNATURE && mixesAllClasses(text, next, end) ? end : -1;
+        }
+        return end > 0 && tokenMayEndAt(text, end) ? end : -1;
+    }
+
+    /** The shortest signature read after a header's and a payload's columns. */
+    private static final int MIN_COLUMN_SIGNATURE = 16;
+    /** The shortest signature read after a payload's column alone: HS256's 32 bytes in base64url. */
+    private static final int MIN_LONE_SIGNATURE = 43;
+
+    /** Where the next column starts after a column separator at {@code from} (spaces, one of {@code | tab , ;}, spaces), or -1. */
+    private static int afterColumnSeparator(CharSequence text, int from) {
+        int k = from;
+        while (k < text.length() && text.charAt(k) == ' ') {
+            k++;
+        }
+        if (k >= text.length() || "|\t,;".indexOf(text.charAt(k)) < 0) {
+            return -1;
+        }
+        k++;
+        while (k < text.length() && text.charAt(k) == ' ') {
+            k++;
+        }
+        return k;
+    }
+
+    private static boolean mixesAllClasses(CharSequence text, int start, int end) {
+        boolean upper = false;
+        boolean lower = false;
+        boolean digit = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            upper |= c >= 'A' && c <= 'Z';
+            lower |= c >= 'a' && c <= 'z';
+            digit |= Chars.isDigit(c);
+        }
+        return upper && lower && digit;
     }
 
     /**

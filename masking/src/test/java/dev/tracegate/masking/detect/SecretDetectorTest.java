@@ -528,4 +528,23 @@ class SecretDetectorTest {
                 .containsExactly("0822455D0A16", "Tr0ub4dor3x");
         assertThat(Finds.of(detector, "the password 0 characters long; password 7 days; password 7 ABCDEF; password 7 2024")).isEmpty();
     }
+
+    /**
+     * A JWT whose parts a client prints in columns of their own (psql's aligned output, {@code mariadb -B}, a CSV
+     * export): before 2026-12-06 it was no token, and the row reached a masked caller's terminal in clear.
+     */
+    @Test
+    void aJwtWhosePartsStandInColumnsIsOneSecret() {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        SecretDetector detector = new SecretDetector();
+        assertThat(Finds.of(detector, "  7 | " + header + " | " + payload + " | " + signature + " | active"))
+                .containsExactly(header + " | " + payload + " | " + signature);
+        assertThat(Finds.of(detector, "7\t" + header + "\t" + payload + "\t" + signature))
+                .containsExactly(header + "\t" + payload + "\t" + signature);
+        assertThat(Finds.of(detector, payload + "," + signature + ",ok")).containsExactly(payload + "," + signature);
+        // a cursor beside a word, or beside a short id, is no token
+        assertThat(Finds.of(detector, "eyJwYWdlIjoyfQ | next, eyJwYWdlIjoyfQ,abc123")).isEmpty();
+    }
 }
