@@ -490,7 +490,7 @@ public final class SecretDetector implements Detector {
             end = end - signature >= MIN_COLUMN_SIGNATURE ? end : -1;
         } else {
             end = base64UrlEnd(text, next);
-            end = end - next >= MIN_LONE_SIGNATURE && mixesAllClasses(text, next, end) ? end : -1;
+            end = end - next >= MIN_LONE_SIGNATURE && VendorTokens.classes(text, next, end) == 3 ? end : -1;
         }
         return end > 0 && tokenMayEndAt(text, end) ? end : -1;
     }
@@ -514,19 +514,6 @@ public final class SecretDetector implements Detector {
             k++;
         }
         return k;
-    }
-
-    private static boolean mixesAllClasses(CharSequence text, int start, int end) {
-        boolean upper = false;
-        boolean lower = false;
-        boolean digit = false;
-        for (int k = start; k < end; k++) {
-            char c = text.charAt(k);
-            upper |= c >= 'A' && c <= 'Z';
-            lower |= c >= 'a' && c <= 'z';
-            digit |= Chars.isDigit(c);
-        }
-        return upper && lower && digit;
     }
 
     /**

@@ -240,7 +240,7 @@ final class VendorTokens {
     }
 
     /** How many of upper case, lower case and digits occur in the span. */
-    private static int classes(CharSequence text, int start, int end) {
+    static int classes(CharSequence text, int start, int end) {
         boolean upper = false;
         boolean lower = false;
         boolean digit = false;
