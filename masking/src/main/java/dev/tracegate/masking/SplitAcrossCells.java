@@ -21,8 +21,6 @@ public final class SplitAcrossCells {
     private static final int MAX_TOKEN = 512;
     /** The longest name a cell may hold to name the value in the next one. */
     private static final int MAX_NAME = 64;
-    /** The shortest JWT signature in base64url (HS256's 32 bytes). */
-    private static final int MIN_SIGNATURE = 43;
 
     private final MaskingProfile profile;
 
@@ -72,48 +70,19 @@ public final class SplitAcrossCells {
         int json = 0;
         int pieces = 0;
         for (String cell : cells) {
-            int kind = cell == null ? NO_PIECE : jwtPiece(cell);
-            json += kind == JSON_PIECE ? 1 : 0;
-            pieces += kind != NO_PIECE ? 1 : 0;
+            JwtAcrossValues.Part part = cell == null ? JwtAcrossValues.Part.NONE : JwtAcrossValues.partOf(cell);
+            json += part == JwtAcrossValues.Part.JSON ? 1 : 0;
+            pieces += part != JwtAcrossValues.Part.NONE ? 1 : 0;
         }
         if (json == 0 || pieces < 2) {
             return parts;
         }
         for (int i = 0; i < cells.length; i++) {
-            if (cells[i] != null && jwtPiece(cells[i]) != NO_PIECE) {
+            if (cells[i] != null && JwtAcrossValues.partOf(cells[i]) != JwtAcrossValues.Part.NONE) {
                 parts = marked(parts, cells.length, i, EntityType.SECRET);
             }
         }
         return parts;
-    }
-
-    private static final int NO_PIECE = 0;
-    private static final int JSON_PIECE = 1;
-    private static final int SIGNATURE_PIECE = 2;
-
-    private static int jwtPiece(String cell) {
-        String piece = cell.strip();
-        if (piece.length() < MIN_JOINED) {
-            return NO_PIECE;
-        }
-        boolean json = piece.startsWith("eyJ") || piece.contains(".eyJ");
-        boolean upper = false;
-        boolean lower = false;
-        boolean digit = false;
-        for (int k = 0; k < piece.length(); k++) {
-            char c = piece.charAt(k);
-            upper |= c >= 'A' && c <= 'Z';
-            lower |= c >= 'a' && c <= 'z';
-            digit |= c >= '0' && c <= '9';
-            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
-                    || c == '.')) {
-                return NO_PIECE;
-            }
-        }
-        if (json) {
-            return JSON_PIECE;
-        }
-        return piece.length() >= MIN_SIGNATURE && upper && lower && digit ? SIGNATURE_PIECE : NO_PIECE;
     }
 
     /**

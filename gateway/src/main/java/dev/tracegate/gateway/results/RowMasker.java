@@ -5,6 +5,7 @@ import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackReason;
+import dev.tracegate.masking.JwtAcrossValues;
 import dev.tracegate.masking.KeyBlockAcrossValues;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
@@ -19,7 +20,8 @@ import java.util.List;
  * row without changes is forwarded as it came. A private key a column holds one line a row is
  * followed across rows ({@link KeyBlockAcrossValues}): after a row whose cell opened a key block,
  * or that is a line of a key's body read without its header, the column's cells that are its lines
- * are masked whole. A row's scanned cells are also read together ({@link SplitAcrossCells}): a
+ * are masked whole; so are the parts of a JWT one part a row after its first JSON part
+ * ({@link JwtAcrossValues}). A row's scanned cells are also read together ({@link SplitAcrossCells}): a
  * secret split across a row's columns, or a value named by the cell before it, is masked in every
  * cell that holds part of it.
  */
@@ -33,6 +35,8 @@ public final class RowMasker {
     private final BinaryCells binaryCells;
     /** Per column, a private key block its earlier cells opened, one line a row (made at the first secret found). */
     private final KeyBlockAcrossValues[] keyBlocks;
+    /** Per column, a JWT its earlier cells started, one part a row (made at the first cell that may be a part). */
+    private final JwtAcrossValues[] tokens;
     /** Per column, whether its cells are text the detectors scan, read together with the row's others. */
     private final boolean[] readTogether;
     private final int togetherCount;
@@ -46,6 +50,7 @@ public final class RowMasker {
         binary = new boolean[count];
         unresolved = new boolean[count];
         keyBlocks = new KeyBlockAcrossValues[count];
+        tokens = new JwtAcrossValues[count];
         boolean any = false;
         for (int i = 0; i < count; i++) {
             ResultColumn column = columns.get(i);
@@ -129,6 +134,15 @@ public final class RowMasker {
         }
         String type = types[column];
         if (!binary[column] || binaryCells.isText(type)) {
+            JwtAcrossValues token = tokens[column];
+            if ((token != null && token.isOpen()) || JwtAcrossValues.mayStart(value)) {
+                token = token == null ? tokens[column] = new JwtAcrossValues() : token;
+                String text = new String(value, StandardCharsets.UTF_8);
+                if (token.continues(text)) {
+                    CellResult part = masker.maskWholeAs(text, EntityType.SECRET, report);
+                    return part.value() == null ? null : part.utf8();
+                }
+            }
             KeyBlockAcrossValues keyBlock = keyBlocks[column];
             if (keyBlock != null && keyBlock.isOpen()) {
                 String text = new String(value, StandardCharsets.UTF_8);

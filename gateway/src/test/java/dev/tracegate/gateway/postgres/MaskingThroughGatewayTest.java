@@ -445,7 +445,7 @@ class MaskingThroughGatewayTest {
      * A secret split across the columns of one row, each cell scanned alone: before 2026-12-06 a JWT as header, payload
      * and signature columns, a private key one line a column, a GitHub token cut in two and a password after its
      * assignment reached a masked caller in clear, and so did the values of a key-value table whose name column said
-     * what they were ({@code smtp_password | ...}, {@code ssn | 536221234}).
+     * what they were ({@code smtp_password | ...}, {@code ssn | 536221234}), and a JWT's parts one a row.
      */
     @Test
     void aSecretSplitAcrossTheColumnsOfARowIsMaskedInEachColumn() throws SQLException {
@@ -475,6 +475,9 @@ class MaskingThroughGatewayTest {
             assertThat(rowsAsAliceReadsThem(queryMode, "SELECT name, value FROM app_settings ORDER BY id")).as(queryMode)
                     .doesNotContain("smtp_password|hunter2hunter2", "ssn|536221234")
                     .contains("channel|email", "email|delivered");
+            // one part a row: the payload and the signature after the header's row are masked
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT unnest(string_to_array(a || '.' || b || '.' || c, '.'))"
+                    + " FROM split_secrets WHERE id = 1")).as(queryMode).containsExactly(header, "[SECRET]", "[SECRET]");
         }
     }
 
