@@ -1,5 +1,7 @@
 package dev.tracegate.masking;
 
+import dev.tracegate.masking.detect.PrivateKeyBody;
+
 /**
  * A private key block that a result splits across its values, one line a value: a key column read
  * with {@code regexp_split_to_table(key, E'\n')} or {@code string_to_array}, a file's lines as rows,
@@ -24,8 +26,6 @@ public final class KeyBlockAcrossValues {
     private static final int OPENSSH_WIDTH = 70;
     /** The shortest value read for a body line: what a first line must hold to show its DER start. */
     private static final int MIN_BODY = 16;
-    /** {@code openssh-key-v1} in Base64: how an OpenSSH private key's body starts. */
-    private static final String OPENSSH_BODY = "b3BlbnNzaC1rZXktdjE";
 
     private boolean open;
     /**
@@ -44,7 +44,14 @@ public final class KeyBlockAcrossValues {
      * one): whether it opens a block that later values continue.
      */
     public void afterSecret(CharSequence value) {
-        open = opensBlock(value);
+        open = opensBlock(value) || startsBodyAlone(value);
+    }
+
+    /** A value that is Base64 alone, starting as a private key's body does, with no END line: the detector's find of a header-less first line. */
+    private static boolean startsBodyAlone(CharSequence value) {
+        Trimmed trimmed = Trimmed.of(value);
+        return trimmed.end() - trimmed.start() >= MIN_BODY && isBase64(value, trimmed.start(), trimmed.end())
+                && PrivateKeyBody.at(value, trimmed.start()) == PrivateKeyBody.Start.PRIVATE_KEY;
     }
 
     /**
@@ -125,13 +132,13 @@ public final class KeyBlockAcrossValues {
             publicBlock = header >= 0 && !opensBlock(value);
             return false;
         }
-        int der = end - start >= MIN_BODY ? derStart(value, start) : DER_NONE;
-        if (der == DER_PRIVATE || startsWith(value, start, OPENSSH_BODY)) {
+        PrivateKeyBody.Start der = end - start >= MIN_BODY ? PrivateKeyBody.at(value, start) : PrivateKeyBody.Start.NONE;
+        if (der == PrivateKeyBody.Start.PRIVATE_KEY) {
             publicBlock = false;
             open = true;
             return true;
         }
-        if (der == DER_OTHER) {
+        if (der == PrivateKeyBody.Start.OTHER_DER) {
             publicBlock = true;
             return false;
         }
@@ -152,36 +159,6 @@ public final class KeyBlockAcrossValues {
             }
             return new Trimmed(start, end);
         }
-    }
-
-    private static final int DER_NONE = 0;
-    private static final int DER_PRIVATE = 1;
-    private static final int DER_OTHER = 2;
-
-    /**
-     * What the DER whose Base64 starts at {@code start} begins: a SEQUENCE (any length form) whose first
-     * element is an INTEGER of one byte, 0 to 3, followed by a SEQUENCE, an INTEGER or an OCTET STRING
-     * (a private key's version, then its algorithm or its first number); another SEQUENCE; or nothing
-     * DER.
-     */
-    private static int derStart(CharSequence value, int start) {
-        byte[] bytes;
-        try {
-            bytes = java.util.Base64.getDecoder().decode(value.subSequence(start, start + 12).toString());
-        } catch (IllegalArgumentException e) {
-            return DER_NONE;
-        }
-        if (bytes[0] != 0x30) {
-            return DER_NONE;
-        }
-        int length = bytes[1] & 0xff;
-        int element = length < 0x80 ? 2 : length >= 0x81 && length <= 0x83 ? 2 + (length - 0x80) : -1;
-        if (element < 0) {
-            return DER_NONE;
-        }
-        boolean version = bytes[element] == 0x02 && bytes[element + 1] == 0x01 && (bytes[element + 2] & 0xff) <= 3;
-        byte next = bytes[Math.min(element + 3, bytes.length - 1)];
-        return version && (next == 0x30 || next == 0x02 || next == 0x04) ? DER_PRIVATE : DER_OTHER;
     }
 
     /** A full line of PEM's or OpenSSH's width, of Base64 with the classes random bytes give and no hex digest's alphabet. */

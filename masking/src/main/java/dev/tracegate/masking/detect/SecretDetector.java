@@ -77,7 +77,7 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"Bb~$".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~$M".toCharArray()) {
             FIRST_CHARS[c] = true;
         }
     }
@@ -158,8 +158,10 @@ public final class SecretDetector implements Detector {
                     end = jwt(text, i);
                     end = end < 0 ? jwtInColumns(text, i) : end;
                 }
+                case 'M' -> end = keyBodyWithoutHeader(text, i);
                 case 'B', 'b' -> {
-                    long span = bearerToken(text, i);
+                    int body = c == 'b' ? keyBodyWithoutHeader(text, i) : -1;
+                    long span = body > 0 ? ((long) i << 32) | body : bearerToken(text, i);
                     start = span < 0 ? i : (int) (span >>> 32);
                     end = (int) span;
                 }
@@ -265,7 +267,8 @@ public final class SecretDetector implements Detector {
             case 'g' -> next == 'h' || next == 'i';
             case 'x' -> next == 'o';
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
-            case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
+            case 'B', 'b' -> (next == 'e' || next == 'E' || (c == 'b' && next == '3')) && tokenMayStartAt(text, i);
+            case 'M' -> next >= 'A' && next <= 'P' && tokenMayStartAt(text, i);
             case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
             case '$' -> next == '1' || next == '2' || next == '5' || next == '6' || next == '7' || next == 'y' || next == 'a';
             default -> false;
@@ -462,6 +465,48 @@ public final class SecretDetector implements Detector {
         int signatureStart = lines.after(text, payloadEnd + 1);
         int signatureEnd = lines.signatureEnd(text, signatureStart);
         return tokenMayEndAt(text, signatureEnd) ? signatureEnd : -1;
+    }
+
+    /** The shortest first line read as a key's body without its header: a PEM line is 64 characters, an OpenSSH one 70. */
+    private static final int MIN_BODY_LINE = 40;
+
+    /**
+     * A private key's body without its header (a key whose armor a statement cut off, {@code
+     * regexp_replace(key, '-----[A-Z ]+-----', '', 'g')}; its lines printed one a row after {@code OFFSET
+     * 1} on a terminal; a file's body posted alone): a Base64 run of 40 characters or more at a
+     * token's start whose first bytes are a private key's ({@link PrivateKeyBody}), with the lines
+     * after it that are Base64 of at least 16 characters (or a last one ending in {@code =}), through
+     * the END line when one follows. Before 2026-12-06 such a body was no find.
+     */
+    private static int keyBodyWithoutHeader(CharSequence text, int i) {
+        int end = base64End(text, i);
+        if (end - i < MIN_BODY_LINE || PrivateKeyBody.at(text, i) != PrivateKeyBody.Start.PRIVATE_KEY) {
+            return -1;
+        }
+        while (true) {
+            int next = skipPemSeparators(text, end);
+            if (next == end || next >= text.length()) {
+                return end;
+            }
+            if (startsWith(text, next, "-----END ")) {
+                int close = indexOf(text, "-----", next + 9, Math.min(text.length(), next + 9 + 64));
+                return close < 0 ? end : close + 5;
+            }
+            int lineEnd = base64End(text, next);
+            boolean line = lineEnd - next >= MIN_PEM_LINE || (lineEnd > next && text.charAt(lineEnd - 1) == '=');
+            if (!line || !tokenMayEndAt(text, lineEnd)) {
+                return end;
+            }
+            end = lineEnd;
+        }
+    }
+
+    private static int base64End(CharSequence text, int from) {
+        int end = from;
+        while (end < text.length() && isBase64(text.charAt(end))) {
+            end++;
+        }
+        return end;
     }
 
     /**
