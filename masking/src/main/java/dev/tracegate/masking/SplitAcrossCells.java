@@ -67,6 +67,9 @@ public final class SplitAcrossCells {
      * ({@code header.payload} and the signature apart).
      */
     private static EntityType[] jwtPartsAcross(String[] cells, EntityType[] parts) {
+        if (!anyStartsJson(cells)) {
+            return parts; // the common row: no cell starts as a JWT's JSON part does, read without a copy
+        }
         int json = 0;
         int pieces = 0;
         for (String cell : cells) {
@@ -85,6 +88,15 @@ public final class SplitAcrossCells {
         return parts;
     }
 
+    private static boolean anyStartsJson(String[] cells) {
+        for (String cell : cells) {
+            if (cell != null && (cell.strip().startsWith("eyJ") || cell.contains(".eyJ"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * A credential cut between two neighbouring cells: the last token of one that may start a
      * credential ({@link SecretDetector#mayStartCredential}), joined with the cells after it that are
@@ -92,11 +104,12 @@ public final class SplitAcrossCells {
      * the join masks every cell it reaches into.
      */
     private EntityType[] credentialsCut(String[] cells, EntityType[] parts) {
-        for (int i = 0; i < cells.length; i++) {
-            String tail = cells[i] == null ? null : lastToken(cells[i]);
-            if (tail == null || !SecretDetector.mayStartCredential(tail)) {
+        for (int i = 0; i < cells.length - 1; i++) {
+            int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
+            if (tailStart < 0 || !SecretDetector.mayStartCredential(cells[i], tailStart, tokenEnd(cells[i]))) {
                 continue;
             }
+            String tail = cells[i].substring(tailStart, tokenEnd(cells[i]));
             StringBuilder joined = new StringBuilder(tail);
             int[] ends = new int[cells.length];
             ends[i] = joined.length();
@@ -221,17 +234,23 @@ public final class SplitAcrossCells {
         return true;
     }
 
-    /** The last run of non-space characters of {@code cell}, at most {@value #MAX_TOKEN} long; null when none. */
-    private static String lastToken(String cell) {
+    /** Where {@code cell}'s last token ends: before the white space after it. */
+    private static int tokenEnd(String cell) {
         int end = cell.length();
         while (end > 0 && Character.isWhitespace(cell.charAt(end - 1))) {
             end--;
         }
+        return end;
+    }
+
+    /** Where the last run of non-space characters of {@code cell} starts, at most {@value #MAX_TOKEN} long; -1 when none. */
+    private static int lastTokenStart(String cell) {
+        int end = tokenEnd(cell);
         int start = end;
         while (start > 0 && !Character.isWhitespace(cell.charAt(start - 1)) && end - start < MAX_TOKEN) {
             start--;
         }
-        return start == end ? null : cell.substring(start, end);
+        return start == end ? -1 : start;
     }
 
     /** The first run of non-space characters of {@code cell} when the cell starts with it (a space first ends a join); null when none. */

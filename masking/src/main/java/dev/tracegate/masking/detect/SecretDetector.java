@@ -276,22 +276,22 @@ public final class SecretDetector implements Detector {
     }
 
     /**
-     * Whether {@code token}, the last token of a value, may be the first part of a credential that
+     * Whether the token {@code text[start, end)}, the last of a value, may be the first part of a credential that
      * the next value completes: it starts as a key of a fixed shape or a vendor's key starts, or it
      * assigns a value ({@code password=}, {@code "token":}). A row's cells are joined only then
      * ({@code SplitAcrossCells}), so most cells cost this look at two characters.
      */
-    public static boolean mayStartCredential(CharSequence token) {
-        if (token.isEmpty()) {
+    public static boolean mayStartCredential(CharSequence text, int start, int end) {
+        if (start >= end) {
             return false;
         }
-        char c = token.charAt(0);
-        if (c < 128 && ((FIRST_CHARS[c] && isTrigger(token, 0, c)) || VendorTokens.prefixStartsAt(token, 0))) {
+        char c = text.charAt(start);
+        if (c < 128 && ((FIRST_CHARS[c] && isTrigger(text, start, c)) || VendorTokens.prefixStartsAt(text, start))) {
             return true;
         }
-        for (int k = 1; k < token.length(); k++) {
-            char d = token.charAt(k);
-            char before = token.charAt(k - 1);
+        for (int k = start + 1; k < end; k++) {
+            char d = text.charAt(k);
+            char before = text.charAt(k - 1);
             if ((d == '=' || d == ':') && (Chars.isAsciiLetter(before) || before == '_' || before == '"' || before == '\'')) {
                 return true; // a name's assignment; a time's 12:30 is none
             }
