@@ -28,6 +28,10 @@ public final class KeyBlockAcrossValues {
     private static final int MIN_BODY = 16;
 
     private boolean open;
+    /** The width of the open block's first line of Base64 (0 before it). */
+    private int width;
+    /** Whether a line shorter than the first, or padded, ended the open block's body: only its END line may follow. */
+    private boolean bodyEnded;
     /**
      * Whether the values last seen are a block that holds no secret (a certificate's, a public
      * key's, by its header or its DER start): their lines have a key line's width and stay.
@@ -44,7 +48,14 @@ public final class KeyBlockAcrossValues {
      * one): whether it opens a block that later values continue.
      */
     public void afterSecret(CharSequence value) {
-        open = opensBlock(value) || startsBodyAlone(value);
+        if (opensBlock(value)) {
+            opened(0);
+        } else if (startsBodyAlone(value)) {
+            Trimmed trimmed = Trimmed.of(value);
+            opened(trimmed.end() - trimmed.start());
+        } else {
+            open = false;
+        }
     }
 
     /** A value that is Base64 alone, starting as a private key's body does, with no END line: the detector's find of a header-less first line. */
@@ -70,8 +81,21 @@ public final class KeyBlockAcrossValues {
             open = false;
             return true;
         }
-        open = isBase64(value, start, end) || isHeaderLine(value, start, end);
+        if (isBase64(value, start, end)) {
+            // a body's lines share one width; a shorter or padded one is its last ("done" after it is no key line)
+            open = !bodyEnded;
+            width = width == 0 ? end - start : width;
+            bodyEnded = end - start < width || value.charAt(end - 1) == '=';
+            return open;
+        }
+        open = isHeaderLine(value, start, end);
         return open;
+    }
+
+    private void opened(int firstLineWidth) {
+        open = true;
+        width = firstLineWidth;
+        bodyEnded = false;
     }
 
     /**
@@ -135,15 +159,19 @@ public final class KeyBlockAcrossValues {
         PrivateKeyBody.Start der = end - start >= MIN_BODY ? PrivateKeyBody.at(value, start) : PrivateKeyBody.Start.NONE;
         if (der == PrivateKeyBody.Start.PRIVATE_KEY) {
             publicBlock = false;
-            open = true;
+            opened(end - start);
             return true;
         }
         if (der == PrivateKeyBody.Start.OTHER_DER) {
             publicBlock = true;
             return false;
         }
-        open = !publicBlock && isLineOfKeyWidth(value, start, end);
-        return open;
+        if (!publicBlock && isLineOfKeyWidth(value, start, end)) {
+            opened(end - start);
+            return true;
+        }
+        open = false;
+        return false;
     }
 
     /** Where a value's text stands without the white space around it. */

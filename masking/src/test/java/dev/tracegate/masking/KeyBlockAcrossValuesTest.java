@@ -41,6 +41,9 @@ class KeyBlockAcrossValuesTest {
     void aValueOfNoKeyLinesShapeEndsTheBlock() {
         assertThat(keyLines("-- -----BEGIN PRIVATE KEY-----", "SELECT * FROM people;", LINE)).isEmpty();
         assertThat(keyLines("-----BEGIN PRIVATE KEY-----", LINE, "rotated by ops", LINE)).containsExactly(1);
+        // a line shorter than the first, or padded, is the body's last: a word of Base64's letters after it is none
+        assertThat(keyLines("-----BEGIN PRIVATE KEY-----", LINE, "AB12==", "done", LINE)).containsExactly(1, 2);
+        assertThat(keyLines("-----BEGIN PRIVATE KEY-----", LINE, "AB12", "-----END PRIVATE KEY-----")).containsExactly(1, 2, 3);
         // a whole key in one value, and a public key or a certificate, open nothing
         assertThat(keyLines("-----BEGIN PRIVATE KEY-----\n" + LINE + "\n-----END PRIVATE KEY-----", LINE)).isEmpty();
         assertThat(keyLines("-----BEGIN PUBLIC KEY-----", LINE, "-----BEGIN CERTIFICATE-----", LINE)).isEmpty();
