@@ -231,10 +231,23 @@ public final class ColumnMasker {
      * KeyBlockAcrossValues}): masked whole as a secret, whatever a scan of it alone would find.
      */
     public CellResult maskKeyLine(String value, MaskingReport report) {
-        CellResult result = masked(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET),
-                Map.of(EntityType.SECRET.name(), 1));
+        return maskWholeAs(value, EntityType.SECRET, report);
+    }
+
+    /**
+     * A value that is part of something other values complete ({@link SplitAcrossCells}: a key a row
+     * splits across its cells, a value a cell before it names): masked whole as {@code entity},
+     * whatever a scan of it alone would find.
+     */
+    public CellResult maskWholeAs(String value, EntityType entity, MaskingReport report) {
+        CellResult result = masked(profile.strategyFor(entity).apply(value, entity), Map.of(entity.name(), 1));
         report.record(location, result);
         return result;
+    }
+
+    /** Whether values of this column are scanned by the content detectors (no rule or hint decided it, no JSON walk). */
+    public boolean scansContent() {
+        return mode == Mode.SCAN;
     }
 
     /**

@@ -296,6 +296,8 @@ public final class JsonMasking {
         boolean secretItems;
         /** An array's private key block, one line an element, that an earlier string opened (null until a secret is found in one). */
         KeyBlockAcrossValues keyBlock;
+        /** An array's JWT, one part an element, that an earlier string started (null until a string starts as a part). */
+        JwtAcrossValues token;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
         /**
@@ -634,6 +636,7 @@ public final class JsonMasking {
             frame.pendingSegment = null;
             frame.pendingField = null;
             frame.keyBlock = null;
+            frame.token = null;
             frame.fields = 0;
             frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
@@ -710,6 +713,11 @@ public final class JsonMasking {
             if (text && embedded(value)) {
                 return;
             }
+            if (text && depth > 0 && stack[depth - 1].array && tokenPart(stack[depth - 1], value)) {
+                out.replace(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET));
+                masked(EntityType.SECRET.name());
+                return;
+            }
             KeyBlockAcrossValues keyBlock = text && depth > 0 ? stack[depth - 1].keyBlock : null;
             if (keyBlock != null && keyBlock.isOpen() && keyBlock.continuedBy(value)) {
                 out.replace(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET));
@@ -724,6 +732,12 @@ public final class JsonMasking {
                 Frame array = stack[depth - 1];
                 array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
                 array.keyBlock.afterSecret(value);
+            }
+            if (outcome == null && text && depth > 0 && stack[depth - 1].array && keyBodyLine(stack[depth - 1], value)) {
+                // a line of a key's body whose header the array left out opens the block itself
+                out.replace(profile.strategyFor(EntityType.SECRET).apply(value, EntityType.SECRET));
+                masked(EntityType.SECRET.name());
+                return;
             }
             if (outcome == null) {
                 if (text) {
@@ -751,7 +765,25 @@ public final class JsonMasking {
         }
 
         /** {@link #scanOrNull}, but for a value already found clean in this walk; remembers one found clean now. */
-        private ContentScanner.Outcome scanUnlessClean(String value) {
+        /** Whether a string of {@code array} is a part of a JWT an earlier string of it started ({@link JwtAcrossValues}). */
+    private static boolean tokenPart(Frame array, String value) {
+        if (array.token == null && !(value.startsWith("eyJ") || value.strip().startsWith("eyJ"))) {
+            return false;
+        }
+        array.token = array.token == null ? new JwtAcrossValues() : array.token;
+        return array.token.continues(value);
+    }
+
+    /** Whether a string of {@code array} with no find is a line of a key's body read without its header ({@link KeyBlockAcrossValues#startedByBody}). */
+    private static boolean keyBodyLine(Frame array, String value) {
+        if (array.keyBlock == null && !KeyBlockAcrossValues.mayBeKeyMaterial(value)) {
+            return false;
+        }
+        array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
+        return array.keyBlock.startedByBody(value);
+    }
+
+    private ContentScanner.Outcome scanUnlessClean(String value) {
             if (cleanValues.contains(value)) {
                 return null;
             }

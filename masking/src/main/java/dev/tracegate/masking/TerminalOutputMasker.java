@@ -1,5 +1,7 @@
 package dev.tracegate.masking;
 
+import dev.tracegate.masking.detect.PrivateKeyBody;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -176,6 +178,7 @@ public final class TerminalOutputMasker {
         if (mode != Release.END && !pressed) {
             String scanned = context + screen.text;
             cut = Math.min(cut, Math.min(openBlock(scanned, context.length()), openManifest(scanned, context.length())));
+            cut = Math.min(cut, openBodyWithoutHeader(scanned, context.length()));
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
@@ -352,6 +355,54 @@ public final class TerminalOutputMasker {
         return start;
     }
 
+
+    /** The most lines of a key's body read back from the end of the held text (a 4096-bit RSA key has about 50). */
+    private static final int MAX_BODY_LINES = 128;
+
+    /**
+     * Where a private key's body printed without its header starts in the held text, when every line
+     * after its first is Base64 so far, or {@link Integer#MAX_VALUE} when there is none: {@code tail -n +2
+     * id_rsa} or a one-column {@code psql} result of a key's lines after {@code OFFSET 1} printed in
+     * pieces. The detectors know such a body by its first line ({@code PrivateKeyBody}), so the lines
+     * after it are held with it until a line of another shape ends it.
+     */
+    static int openBodyWithoutHeader(String scanned, int contextLength) {
+        int start = Integer.MAX_VALUE;
+        int end = scanned.length();
+        for (int lines = 0; end > 0 && lines < MAX_BODY_LINES; lines++) {
+            int lineStart = scanned.lastIndexOf('\n', end - 1) + 1;
+            int from = lineStart;
+            int to = end;
+            while (from < to && (scanned.charAt(from) == ' ' || scanned.charAt(from) == '\t')) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(scanned.charAt(to - 1))) {
+                to--;
+            }
+            if (from == to && end == scanned.length()) {
+                end = lineStart - 1; // the line break that ends the text: the next line has not come
+                continue;
+            }
+            if (from == to || !isBase64(scanned, from, to)) {
+                break;
+            }
+            if (PrivateKeyBody.at(scanned, from) == PrivateKeyBody.Start.PRIVATE_KEY) {
+                start = lineStart;
+            }
+            end = lineStart - 1;
+        }
+        return start == Integer.MAX_VALUE ? start : Math.max(0, start - contextLength);
+    }
+
+    private static boolean isBase64(String text, int from, int to) {
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            if (!(c < 128 && Character.isLetterOrDigit(c) || c == '+' || c == '/' || c == '=')) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /**
      * Where a Kubernetes manifest starts whose data has been printed and whose kind has not, or

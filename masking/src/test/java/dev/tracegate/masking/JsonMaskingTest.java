@@ -22,20 +22,42 @@ class JsonMaskingTest {
      * A private key whose lines are a JSON array's strings (a key file's lines as an API returns them): each string
      * is scanned alone, so before 2026-12-06 the header was masked and the key's lines were left in clear. The strings
      * after the header are the key's lines through its END line, masked as a string and as bytes alike;
-     * the array's other strings and a later array stay.
+     * the array's other strings and a later array stay. An array that holds the key's body without its header (its
+     * first line shows a private key's DER) is followed from that line: in clear before 2026-12-06 too.
      */
+    /**
+     * A JWT whose parts are an array's strings ({@code token.split(".")} returned as JSON): no part is a token alone, so
+     * before 2026-12-06 all three reached masked callers in clear. After the header, the parts are masked through the
+     * signature; a later array of cursors is no token.
+     */
+    @Test
+    void aJwtWhosePartsAreAnArraysStringsIsMaskedAfterItsHeader() {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        String json = "{\"parts\": [\"" + header + "\", \"" + payload + "\", \"" + signature + "\", \"ok\"], \"next\": [\"eyJwYWdlIjoyfQ\"]}";
+        Masker masker = new Masker(MaskingProfile.defaults());
+        String held = masker.json("response.body").mask(json, new MaskingReport());
+        String streamed = new String(masker.json("response.body").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
+                StandardCharsets.UTF_8);
+        for (String out : List.of(held, streamed)) {
+            assertThat(out.replace(" ", "")).isEqualTo("{\"parts\":[\"" + header + "\",\"[SECRET]\",\"[SECRET]\",\"ok\"],"
+                    + "\"next\":[\"eyJwYWdlIjoyfQ\"]}");
+        }
+    }
+
     @Test
     void aPrivateKeyWhoseLinesAreAnArraysStringsIsMaskedLineByLine() {
         String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
         String json = "{\"key\": [\"-----BEGIN PRIVATE KEY-----\", \"" + line + "\", \"" + line + "\", \"AB12==\","
-                + " \"-----END PRIVATE KEY-----\", \"rotated\"], \"other\": [\"" + line + "\"]}";
+                + " \"-----END PRIVATE KEY-----\", \"rotated\"], \"other\": [\"AB12==\"], \"body\": [\"" + line + "\", \"AB12==\"]}";
         Masker masker = new Masker(MaskingProfile.defaults());
         String held = masker.json("response.body").mask(json, new MaskingReport());
         String streamed = new String(masker.json("response.body").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
                 StandardCharsets.UTF_8);
         for (String out : List.of(held, streamed)) {
             assertThat(out.replace(" ", "")).isEqualTo("{\"key\":[\"[SECRET]\",\"[SECRET]\",\"[SECRET]\",\"[SECRET]\","
-                    + "\"[SECRET]\",\"rotated\"],\"other\":[\"" + line + "\"]}");
+                    + "\"[SECRET]\",\"rotated\"],\"other\":[\"AB12==\"],\"body\":[\"[SECRET]\",\"[SECRET]\"]}");
         }
     }
 

@@ -295,6 +295,29 @@ class TerminalOutputMaskerTest {
     }
 
     /**
+     * A key's body printed without its header ({@code tail -n +2 id_rsa}, a one-column result after {@code OFFSET 1})
+     * in pieces with quiet moments between: before 2026-12-06 no line was a find, and each piece reached the terminal in
+     * clear. Its first line shows a private key's DER, and the lines after it are held with it until a line of another
+     * shape comes.
+     */
+    @Test
+    void aKeysBodyWithoutItsHeaderPrintedInPiecesIsHeldAndMasked() throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        write(masker, 0, "$ tail -n +2 id_rsa\n" + KEY_BODY + "\n");
+        masker.quiet();
+        String middle = "q3Rk5vXb9ZPQ0lyUcs7Kx2Wf8mNaJ1hT4eGdYoB6iLwSuC+/EzRjVMnA0pHtOgIF";
+        for (int line = 0; line < 8; line++) { // further than the context of text already passed on reaches back
+            write(masker, 0, middle + "\n");
+            masker.quiet();
+        }
+        write(masker, 0, "AB12==\n$ ");
+        masker.quiet();
+        assertThat(screen.text()).doesNotContain(KEY_BODY, middle, "AB12").contains("$ tail -n +2 id_rsa", "[SECRET]")
+                .endsWith("$ ");
+    }
+
+    /**
      * A key kept one line a row, printed by psql or a MySQL client as a table with another column before it: each
      * row's line stands after the same columns. Before 2026-12-06 the header was masked and the rows after it shown
      * in clear; a row after the END line stays, and so does SQL after a fake header in such a table.

@@ -12,6 +12,7 @@ import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.JsonMasking;
+import dev.tracegate.masking.JwtAcrossValues;
 import dev.tracegate.masking.KeyBlockAcrossValues;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingRefusedException;
@@ -267,7 +268,7 @@ final class BodyMasking {
     private static void lines(Kind kind, Masker masking, String location, BufferedInputStream in, OutputStream out,
                               MaskingReport report) throws IOException {
         TextLine masker = new TextLine(masking.forColumn(ColumnRef.expression(location)), masking.json(location),
-                new KeyBlockAcrossValues());
+                new KeyBlockAcrossValues(), new JwtAcrossValues());
         int maxLine = masking.profile().limits().maxCellChars();
         if (kind == Kind.EVENTS) {
             EventStreamMasking.copy(masker, maxLine, JSON_IN_TEXT_BYTES, in, out, report);
@@ -385,9 +386,10 @@ final class BodyMasking {
 
     /**
      * How one line of text is masked: as text, or as the JSON document it holds; {@code keyBlock}
-     * follows a private key across the body's lines, each of which is scanned alone (one per body).
+     * follows a private key across the body's lines, each of which is scanned alone, and {@code token}
+     * a JWT one part a line (one each per body).
      */
-    record TextLine(ColumnMasker text, JsonMasking json, KeyBlockAcrossValues keyBlock) {
+    record TextLine(ColumnMasker text, JsonMasking json, KeyBlockAcrossValues keyBlock, JwtAcrossValues token) {
         String location() {
             return text.location();
         }
@@ -423,6 +425,17 @@ final class BodyMasking {
                 }
             }
         }
+        if (masker.token().isOpen() || JwtAcrossValues.mayStart(bytes)) {
+            // a JWT one part a line: after its first JSON part, its parts through the signature
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (masker.token().continues(text)) {
+                CellResult part = masker.text().maskWholeAs(text, EntityType.SECRET, report);
+                if (part.value() != null) {
+                    out.write(part.utf8());
+                }
+                return;
+            }
+        }
         if (masker.keyBlock().isOpen()) {
             String text = new String(bytes, StandardCharsets.UTF_8);
             if (masker.keyBlock().continuedBy(text)) {
@@ -437,6 +450,16 @@ final class BodyMasking {
         if (result.findings().containsKey(EntityType.SECRET.name())) {
             // a key's header is a secret find: the key's lines may follow it on the next lines
             masker.keyBlock().afterSecret(new String(bytes, StandardCharsets.UTF_8));
+        } else if (!result.changed() && KeyBlockAcrossValues.mayBeKeyMaterial(bytes)) {
+            // a line of a key's body whose header the body left out opens the block itself
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (masker.keyBlock().startedByBody(text)) {
+                CellResult line = masker.text().maskKeyLine(text, report);
+                if (line.value() != null) {
+                    out.write(line.utf8());
+                }
+                return;
+            }
         }
         if (!result.changed()) {
             out.write(bytes);

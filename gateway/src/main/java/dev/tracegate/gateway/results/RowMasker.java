@@ -5,9 +5,11 @@ import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackReason;
+import dev.tracegate.masking.JwtAcrossValues;
 import dev.tracegate.masking.KeyBlockAcrossValues;
 import dev.tracegate.masking.Masker;
 import dev.tracegate.masking.MaskingReport;
+import dev.tracegate.masking.SplitAcrossCells;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -17,7 +19,11 @@ import java.util.List;
  * is taken once, here; per row, only the cells of columns that can change are looked at, and a
  * row without changes is forwarded as it came. A private key a column holds one line a row is
  * followed across rows ({@link KeyBlockAcrossValues}): after a row whose cell opened a key block,
- * the column's cells that are its lines are masked whole.
+ * or that is a line of a key's body read without its header, the column's cells that are its lines
+ * are masked whole; so are the parts of a JWT one part a row after its first JSON part
+ * ({@link JwtAcrossValues}). A row's scanned cells are also read together ({@link SplitAcrossCells}): a
+ * secret split across a row's columns, or a value named by the cell before it, is masked in every
+ * cell that holds part of it.
  */
 public final class RowMasker {
 
@@ -29,6 +35,12 @@ public final class RowMasker {
     private final BinaryCells binaryCells;
     /** Per column, a private key block its earlier cells opened, one line a row (made at the first secret found). */
     private final KeyBlockAcrossValues[] keyBlocks;
+    /** Per column, a JWT its earlier cells started, one part a row (made at the first cell that may be a part). */
+    private final JwtAcrossValues[] tokens;
+    /** Per column, whether its cells are text the detectors scan, read together with the row's others. */
+    private final boolean[] readTogether;
+    private final int togetherCount;
+    private final SplitAcrossCells acrossCells;
 
     public RowMasker(Masker masker, List<ResultColumn> columns, BinaryCells binaryCells) {
         int count = columns.size();
@@ -38,6 +50,7 @@ public final class RowMasker {
         binary = new boolean[count];
         unresolved = new boolean[count];
         keyBlocks = new KeyBlockAcrossValues[count];
+        tokens = new JwtAcrossValues[count];
         boolean any = false;
         for (int i = 0; i < count; i++) {
             ResultColumn column = columns.get(i);
@@ -50,6 +63,15 @@ public final class RowMasker {
             any |= maskers[i] != null;
         }
         changesAnything = any;
+        readTogether = new boolean[count];
+        int together = 0;
+        for (int i = 0; i < count; i++) {
+            readTogether[i] = maskers[i] != null && !unresolved[i] && maskers[i].scansContent()
+                    && (!binary[i] || binaryCells.isText(types[i]));
+            together += readTogether[i] ? 1 : 0;
+        }
+        togetherCount = together;
+        acrossCells = new SplitAcrossCells(masker.profile());
     }
 
     public int columnCount() {
@@ -76,7 +98,31 @@ public final class RowMasker {
                 out[i] = masked;
             }
         }
-        return out;
+        return togetherCount < 2 ? out : maskedAcrossCells(values, out, report);
+    }
+
+    /** The row's scanned cells read together: the cells that hold part of a split value, masked whole. */
+    private byte[][] maskedAcrossCells(byte[][] values, byte[][] out, MaskingReport report) {
+        String[] cells = new String[values.length];
+        int read = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (readTogether[i] && values[i] != null) {
+                cells[i] = new String(values[i], StandardCharsets.UTF_8);
+                read++;
+            }
+        }
+        EntityType[] parts = read < 2 ? null : acrossCells.partsOf(cells);
+        if (parts == null) {
+            return out;
+        }
+        byte[][] masked = out == values ? values.clone() : out;
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] != null) {
+                CellResult part = maskers[i].maskWholeAs(cells[i], parts[i], report);
+                masked[i] = part.value() == null ? null : part.utf8();
+            }
+        }
+        return masked;
     }
 
     /** One cell: the same array when unchanged, a new one (or null for NULL) when masked. */
@@ -88,6 +134,15 @@ public final class RowMasker {
         }
         String type = types[column];
         if (!binary[column] || binaryCells.isText(type)) {
+            JwtAcrossValues token = tokens[column];
+            if ((token != null && token.isOpen()) || JwtAcrossValues.mayStart(value)) {
+                token = token == null ? tokens[column] = new JwtAcrossValues() : token;
+                String text = new String(value, StandardCharsets.UTF_8);
+                if (token.continues(text)) {
+                    CellResult part = masker.maskWholeAs(text, EntityType.SECRET, report);
+                    return part.value() == null ? null : part.utf8();
+                }
+            }
             KeyBlockAcrossValues keyBlock = keyBlocks[column];
             if (keyBlock != null && keyBlock.isOpen()) {
                 String text = new String(value, StandardCharsets.UTF_8);
@@ -101,6 +156,14 @@ public final class RowMasker {
                 // a key's header is a secret find: the key's lines may follow it in the next rows
                 keyBlock = keyBlock == null ? keyBlocks[column] = new KeyBlockAcrossValues() : keyBlock;
                 keyBlock.afterSecret(new String(value, StandardCharsets.UTF_8));
+            } else if (!result.changed() && (keyBlock != null || KeyBlockAcrossValues.mayBeKeyMaterial(value))) {
+                // a line of a key's body whose header the statement left out (OFFSET 1) opens the block itself
+                keyBlock = keyBlock == null ? keyBlocks[column] = new KeyBlockAcrossValues() : keyBlock;
+                String text = new String(value, StandardCharsets.UTF_8);
+                if (keyBlock.startedByBody(text)) {
+                    CellResult line = masker.maskKeyLine(text, report);
+                    return line.value() == null ? null : line.utf8();
+                }
             }
             return result.changed() ? result.utf8() : value;
         }

@@ -53,6 +53,13 @@ class HttpMaskedBodyFormTest {
             """;
     private static final String EMAIL = "ada@example.com";
     private static final String CARD = "4111 1111 1111 1111";
+    private static final String JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+    /** A key file's body without its header, and a JWT one part a line: text bodies no line of which is a find alone. */
+    private static final String KEY_BODY = "id: deploy\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"
+            + "q3Rk5vXb9ZPQ0lyUcs7Kx2Wf8mNaJ1hT4eGdYoB6iLwSuC+/EzRjVMnA0pHtOgIF\nAB12==\ndone\n";
+    private static final String TOKEN_PARTS = JWT_HEADER + "\n"
+            + "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ\n"
+            + "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c\ndone\n";
     private static final String KEY_FILE = "id: deploy\n-----BEGIN PRIVATE KEY-----\n"
             + "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n".repeat(6) + "AB12==\n-----END PRIVATE KEY-----\ndone\n";
     private static final String WRITTEN_TO_BE_READ = "{\"style\": \"a::after { content: 'ada\\\\40 example.com' }\","
@@ -140,6 +147,14 @@ class HttpMaskedBodyFormTest {
         upstream.route("/keyfile", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
             answer(exchange, 200, KEY_FILE.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/keybody", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, KEY_BODY.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/tokenparts", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, TOKEN_PARTS.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -472,6 +487,19 @@ class HttpMaskedBodyFormTest {
     void aPrivateKeyInATextBodyIsMaskedOnEveryLineBothWays() throws Exception {
         assertThat(sentAndAnswered("text/plain", KEY_FILE, "/svc/keyfile"))
                 .containsOnly("id: deploy\n" + "[SECRET]\n".repeat(9) + "done\n");
+    }
+
+    /**
+     * A key file's body without its header and a JWT one part a line, in a text body: no line is a find alone, so
+     * before 2026-12-06 both reached the target and the caller in clear. The key's lines are masked from its first,
+     * whose DER is a private key's; the token's parts after its header through the signature.
+     */
+    @Test
+    void aKeysBodyWithoutItsHeaderAndAJwtOnePartALineAreMaskedBothWays() throws Exception {
+        assertThat(sentAndAnswered("text/plain", KEY_BODY, "/svc/keybody"))
+                .containsOnly("id: deploy\n" + "[SECRET]\n".repeat(3) + "done\n");
+        assertThat(sentAndAnswered("text/plain", TOKEN_PARTS, "/svc/tokenparts"))
+                .containsOnly(JWT_HEADER + "\n[SECRET]\n[SECRET]\ndone\n");
     }
 
     /**

@@ -415,6 +415,103 @@ class MaskingThroughGatewayTest {
         }
     }
 
+    /**
+     * A key's body whose header row the statement leaves out: before 2026-12-06 every line of it reached a masked
+     * caller in clear, since the block was opened only by a header; so did the body joined in one value without its
+     * armor. Its first line shows a private key's DER.
+     */
+    @Test
+    void aPrivateKeyReadWithoutItsHeaderRowIsMaskedOnEveryRow() throws SQLException {
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        List<String> file = new ArrayList<>(List.of("-----BEGIN PRIVATE KEY-----"));
+        file.addAll(java.util.Collections.nCopies(4, line));
+        file.addAll(List.of("AB12==", "-----END PRIVATE KEY-----"));
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS key_file");
+            sql.execute("CREATE TABLE key_file (n int PRIMARY KEY, line text)");
+            for (int n = 0; n < file.size(); n++) {
+                sql.execute("INSERT INTO key_file VALUES (" + n + ", '" + file.get(n) + "')");
+            }
+        }
+        for (String query : List.of("SELECT line FROM key_file ORDER BY n OFFSET 1",
+                "SELECT line FROM key_file WHERE line NOT LIKE '-----%' ORDER BY n",
+                "SELECT string_agg(line, E'\\n' ORDER BY n) FROM key_file WHERE line NOT LIKE '-----%'")) {
+            for (String queryMode : List.of("simple", "extended")) {
+                assertThat(columnAsAliceReadsIt(queryMode, query)).as(query).isNotEmpty()
+                        .allSatisfy(row -> assertThat(row).doesNotContain("MIIE", "AB12"));
+            }
+        }
+    }
+
+    /**
+     * A secret split across the columns of one row, each cell scanned alone: before 2026-12-06 a JWT as header, payload
+     * and signature columns, a private key one line a column, a GitHub token cut in two and a password after its
+     * assignment reached a masked caller in clear, and so did the values of a key-value table whose name column said
+     * what they were ({@code smtp_password | ...}, {@code ssn | 536221234}), and a JWT's parts one a row.
+     */
+    @Test
+    void aSecretSplitAcrossTheColumnsOfARowIsMaskedInEachColumn() throws SQLException {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        String token = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS split_secrets, app_settings");
+            sql.execute("CREATE TABLE split_secrets (id int PRIMARY KEY, a text, b text, c text)");
+            sql.execute("INSERT INTO split_secrets VALUES (1, '" + header + "', '" + payload + "', '" + signature + "'),"
+                    + " (2, '-----BEGIN PRIVATE KEY-----', '" + line + "', 'AB12=='),"
+                    + " (3, '" + token.substring(0, 18) + "', '" + token.substring(18) + "', 'ci'),"
+                    + " (4, 'db password=', 'Tr0ub4dor&3xQ', 'rotated'),"
+                    + " (5, 'order', 'paid', 'shipped')");
+            sql.execute("CREATE TABLE app_settings (id int PRIMARY KEY, name text, value text)");
+            sql.execute("INSERT INTO app_settings VALUES (1, 'smtp_password', 'hunter2hunter2'), (2, 'ssn', '536221234'),"
+                    + " (3, 'channel', 'email'), (4, 'email', 'delivered')");
+        }
+        for (String queryMode : List.of("simple", "extended")) {
+            List<String> rows = rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_secrets ORDER BY id");
+            assertThat(String.join("\n", rows)).as(queryMode)
+                    .doesNotContain(payload.substring(3, 20), signature.substring(0, 10), line.substring(0, 10), "AB12",
+                            token.substring(4, 18), token.substring(18, 30), "Tr0ub4dor");
+            assertThat(rows.get(4)).as(queryMode).isEqualTo("order|paid|shipped");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT name, value FROM app_settings ORDER BY id")).as(queryMode)
+                    .doesNotContain("smtp_password|hunter2hunter2", "ssn|536221234")
+                    .contains("channel|email", "email|delivered");
+            // one part a row: the payload and the signature after the header's row are masked
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT unnest(string_to_array(a || '.' || b || '.' || c, '.'))"
+                    + " FROM split_secrets WHERE id = 1")).as(queryMode).containsExactly(header, "[SECRET]", "[SECRET]");
+        }
+    }
+
+    /** The first column of {@code query}'s rows as Alice (masked) reads them. */
+    private static List<String> columnAsAliceReadsIt(String queryMode, String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+             ResultSet rs = c.createStatement().executeQuery(query)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
+    }
+
+    /** {@code query}'s rows as Alice (masked) reads them, each row's cells joined by {@code |}. */
+    private static List<String> rowsAsAliceReadsThem(String queryMode, String query) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = connect("alice", TestGateway.ALICE_TOKEN, mode(queryMode));
+             ResultSet rs = c.createStatement().executeQuery(query)) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    cells.add(rs.getString(i));
+                }
+                rows.add(String.join("|", cells));
+            }
+        }
+        return rows;
+    }
+
     /** {@code notes} stored in a row of its own, as Alice (masked) reads them through the gateway, in simple and extended mode. */
     private static List<String> notesAsAliceReadsThem(int id, String notes) throws SQLException {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {

@@ -10,8 +10,9 @@ import java.util.Set;
 /**
  * Payment card numbers: 13 to 19 digits, bare or in groups separated by spaces, tabs and hyphens
  * (up to three of them, at most one hyphen, mixed freely) or by one kind of dot, underscore or slash
- * between groups of four, inside a known issuer range, passing the Luhn check, and not introduced by a
- * word that names another kind of number ("order", "invoice", "tracking", ...). About one random
+ * between groups of four, inside a known issuer range, passing the Luhn check, and not named by a
+ * word for another kind of number just before it ("order 4111111111111111", "invoice no. ..."),
+ * which names a number written as one run only. About one random
  * number in ten passes Luhn, so the issuer ranges and the context carry real weight.
  */
 public final class CardDetector implements Detector {
@@ -34,6 +35,9 @@ public final class CardDetector implements Detector {
             "sn", "sku", "isbn", "ean", "upc", "gtin", "barcode", "iccid", "meid", "policy", "claim", "case", "po",
             "account", "acct", "customer", "member", "id", "uuid", "batch", "lot", "build", "version", "timestamp",
             "epoch", "nonce", "checksum", "hash");
+
+    /** Words between a word for another kind of number and its digits: {@code order no. 4111...}, {@code invoice number 4111...}. */
+    private static final Set<String> NUMBER_CONNECTORS = Set.of("no", "nr", "number", "num", "is", "was", "of");
 
     /** What may stand between a card's groups, mixed freely: spaces, tabs and hyphens. */
     private static final String LOOSE_SEPARATORS = " \t-";
@@ -278,6 +282,35 @@ public final class CardDetector implements Detector {
             return false;
         }
         List<String> words = PrecedingWords.before(text, start, 5, 48);
-        return PrecedingWords.verdict(words, CARD_WORDS, OTHER_NUMBER_WORDS) >= 0;
+        return PrecedingWords.verdict(words, CARD_WORDS, OTHER_NUMBER_WORDS) >= 0
+                || !namedAsAnotherNumber(text, start, end, words);
+    }
+
+    /**
+     * Whether the word for another kind of number before the digits {@code text[start, end)} names
+     * these digits: they are one run, as an order or a reference number is written ({@code order
+     * 4111111111111111}, {@code ref4111...}), and the word is the nearest one ({@code order no.
+     * 4111...}, {@code invoice #4111...}) with no other number between. A number grouped as a card is
+     * printed ({@code order 4111 1111 1111 1111}), or one after a sentence that merely speaks of an
+     * order ({@code invoice for Ada, paid with 4111...}, {@code customer 42: 4111...}), is a card:
+     * before 2026-12-06 either reached masked callers in clear.
+     */
+    private static boolean namedAsAnotherNumber(CharSequence text, int start, int end, List<String> words) {
+        for (int k = start; k < end; k++) {
+            if (!Chars.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        for (int k = start - 1; k >= 0 && !Character.isLetter(text.charAt(k)); k--) {
+            if (Chars.isDigit(text.charAt(k))) {
+                return false;
+            }
+        }
+        if (words.isEmpty()) {
+            return false;
+        }
+        String nearest = words.getFirst();
+        return OTHER_NUMBER_WORDS.contains(nearest)
+                || (NUMBER_CONNECTORS.contains(nearest) && words.size() > 1 && OTHER_NUMBER_WORDS.contains(words.get(1)));
     }
 }

@@ -16,7 +16,9 @@ import java.util.Map;
  * code ("GB22 lines were ...") and lists of small numbers are no candidates. Groups of three after
  * the check digits ({@code DE89 370 400 440 532 013 000}) are read too, and a space may follow the
  * country code ({@code DE 89 3704 0044 0532 0130 00}), as some banks print it. The scan triggers on
- * two digits that follow two letters (or two letters and a space), which is rare in prose.
+ * two digits that follow two letters (or two letters and a space), which is rare in prose. Glued to
+ * letters ({@code ibanDE89370400440532013000x}) an IBAN is read compact only, when its account part
+ * is digits after a bank code and no word of hex digits holds it.
  */
 public final class IbanDetector implements Detector {
 
@@ -70,7 +72,7 @@ public final class IbanDetector implements Detector {
             }
             int start = text.charAt(j - 1) == ' ' ? j - 3 : j - 2;
             if (start >= 0 && Chars.isDigit(text.charAt(j + 1)) && Chars.isAsciiLetter(text.charAt(start))
-                    && Chars.isAsciiLetter(text.charAt(start + 1)) && !Chars.isWordCharAt(text, start - 1)) {
+                    && Chars.isAsciiLetter(text.charAt(start + 1)) && !Chars.isDigitAt(text, start - 1)) {
                 int end = candidateEnd(text, start);
                 if (end > 0) {
                     out.add(new Match(start, end, EntityType.IBAN));
@@ -131,11 +133,44 @@ public final class IbanDetector implements Detector {
         }
         weakGroup |= groupStart > 0 && (count - groupStart < 2 || !groupDigit);
         threes &= groups > 2 && count - groupStart <= 3;
-        if (count < length || Chars.isWordCharAt(text, position)
+        boolean glued = Chars.isWordCharAt(text, start - 1) || Chars.isWordCharAt(text, position);
+        if (count < length || Chars.isDigitAt(text, position)
+                || (glued && (grouped == Boolean.TRUE || separator != 0 || !gluedMayBeIban(text, start, position, compact)))
                 || (irregular && !threes && (weakGroup || groups > MAX_PARTS))) {
             return -1;
         }
         return mod97(compact) == 1 ? position : -1;
+    }
+
+    /** How far a word of hex digits around a glued candidate is read. */
+    private static final int HEX_LOOK = 64;
+    /** The characters after the check digits that may be letters (a bank's code: {@code NWBK}, {@code ABNA}, Italy's CIN). */
+    private static final int BANK_CODE = 5;
+
+    /**
+     * Whether an IBAN written compact and glued to letters ({@code ibanDE89370400440532013000}, {@code
+     * DE89370400440532013000x}, as a label or a concatenation writes it) is read as one: its account
+     * part is digits after at most a bank code's letters, which random letters and digits (Base64, a
+     * token) are not, and it stands in no word of hex digits (an upper-case digest, {@code ...BE71...},
+     * whose decimal stretches are no IBAN).
+     */
+    private static boolean gluedMayBeIban(CharSequence text, int start, int end, char[] compact) {
+        for (int k = 4 + BANK_CODE; k < compact.length; k++) {
+            if (!Chars.isDigit(compact[k])) {
+                return false;
+            }
+        }
+        for (int k = start - 1; k >= 0 && start - k <= HEX_LOOK && Chars.isAsciiAlnum(text.charAt(k)); k--) {
+            if (Character.digit(text.charAt(k), 16) < 0) {
+                return true;
+            }
+        }
+        for (int k = start; k < text.length() && k - start < compact.length + HEX_LOOK && Chars.isAsciiAlnum(text.charAt(k)); k++) {
+            if (Character.digit(text.charAt(k), 16) < 0) {
+                return true;
+            }
+        }
+        return false; // every character around it is a hex digit
     }
 
     /** Whether a separator after {@code count} characters splits groups of four, as an IBAN is printed. */

@@ -133,7 +133,9 @@ public final class PhoneDetector implements Detector {
             }
             boolean opener = c == '+' || c == '(';
             int runEnd = Chars.digitRunEnd(text, opener ? i + 1 : i);
-            boolean mayStart = opener ? runEnd > i + 1 && !Chars.isWordCharAt(text, i - 1)
+            // a + glued to letters before it (tel+14155552671, x+44...) still starts an international number
+            boolean mayStart = opener ? runEnd > i + 1
+                    && (!Chars.isWordCharAt(text, i - 1) || (c == '+' && Chars.isAsciiLetter(text.charAt(i - 1))))
                     : Chars.numberMayStartAt(text, i) && (i - 1 == lastMatchEnd || !insideGroupedNumber(text, i));
             if (!mayStart || reachableDigits(text, i) < MIN_DIGITS) {
                 i = Math.max(runEnd, i + 1);
@@ -255,7 +257,7 @@ public final class PhoneDetector implements Detector {
                 boolean aroundPlus = candidate.openParen == start - 1;
                 boolean parenthesesBalanced = candidate.openParen < 0 || candidate.openParen > end || closed || aroundPlus;
                 if (digits > MAX_DIGITS + 2 || !parenthesesBalanced
-                        || !(Chars.numberMayEndAt(text, end) || extensionEnd(text, end) > 0)
+                        || !(Chars.numberMayEndAt(text, end) || extensionEnd(text, end) > 0 || gluedAfterInternational(text, candidate, end))
                         || looksLikeSomethingElse(text, candidate, g)) {
                     continue;
                 }
@@ -286,6 +288,16 @@ public final class PhoneDetector implements Detector {
     private static boolean isWhatsAppLinkPath(CharSequence text, int start) {
         return start >= 6 && "wa.me/".contentEquals(text.subSequence(start - 6, start).toString().toLowerCase(Locale.ROOT))
                 && (start == 6 || !Chars.isWordChar(text.charAt(start - 7)));
+    }
+
+    /**
+     * Whether a number in international form ends at {@code end} glued to letters ({@code
+     * tel+14155552671ext}, {@code +442079460958x}): its {@code +} and its validity in the number plan
+     * set it apart, as they do when letters come before it, and before 2026-12-06 such a number
+     * reached masked callers in clear.
+     */
+    private static boolean gluedAfterInternational(CharSequence text, Candidate candidate, int end) {
+        return candidate.plus && end < text.length() && Chars.isAsciiLetter(text.charAt(end));
     }
 
     /** The most digits an extension has (PBXs number them with two to six). */

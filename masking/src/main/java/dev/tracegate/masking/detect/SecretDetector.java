@@ -77,7 +77,7 @@ public final class SecretDetector implements Detector {
     private static final boolean[] FIRST_CHARS = new boolean[128];
 
     static {
-        for (char c : "=:Aesrgx->'\"Bb~$".toCharArray()) {
+        for (char c : "=:Aesrgx->'\"Bb~$M".toCharArray()) {
             FIRST_CHARS[c] = true;
         }
     }
@@ -154,9 +154,14 @@ public final class SecretDetector implements Detector {
                 case 'g' -> end = i + 1 < n && (text.charAt(i + 1) == 'h' || text.charAt(i + 1) == 'i') ? githubToken(text, i) : -1;
                 case 'x' -> end = slackToken(text, i);
                 case 's', 'r' -> end = i + 1 < n && text.charAt(i + 1) == 'k' ? stripeKey(text, i) : -1;
-                case 'e' -> end = jwt(text, i);
+                case 'e' -> {
+                    end = jwt(text, i);
+                    end = end < 0 ? jwtInColumns(text, i) : end;
+                }
+                case 'M' -> end = keyBodyWithoutHeader(text, i);
                 case 'B', 'b' -> {
-                    long span = bearerToken(text, i);
+                    int body = c == 'b' ? keyBodyWithoutHeader(text, i) : -1;
+                    long span = body > 0 ? ((long) i << 32) | body : bearerToken(text, i);
                     start = span < 0 ? i : (int) (span >>> 32);
                     end = (int) span;
                 }
@@ -262,11 +267,36 @@ public final class SecretDetector implements Detector {
             case 'g' -> next == 'h' || next == 'i';
             case 'x' -> next == 'o';
             case '-' -> next == '-' || (Chars.isAsciiLetter(next) && (i == 0 || !isTokenChar(text.charAt(i - 1))));
-            case 'B', 'b' -> (next == 'e' || next == 'E') && tokenMayStartAt(text, i);
+            case 'B', 'b' -> (next == 'e' || next == 'E' || (c == 'b' && next == '3')) && tokenMayStartAt(text, i);
+            case 'M' -> next >= 'A' && next <= 'P' && tokenMayStartAt(text, i);
             case '~' -> i >= 5 && text.charAt(i - 1) == 'Q' && Chars.isDigit(text.charAt(i - 2));
             case '$' -> next == '1' || next == '2' || next == '5' || next == '6' || next == '7' || next == 'y' || next == 'a';
             default -> false;
         };
+    }
+
+    /**
+     * Whether the token {@code text[start, end)}, the last of a value, may be the first part of a credential that
+     * the next value completes: it starts as a key of a fixed shape or a vendor's key starts, or it
+     * assigns a value ({@code password=}, {@code "token":}). A row's cells are joined only then
+     * ({@code SplitAcrossCells}), so most cells cost this look at two characters.
+     */
+    public static boolean mayStartCredential(CharSequence text, int start, int end) {
+        if (start >= end) {
+            return false;
+        }
+        char c = text.charAt(start);
+        if (c < 128 && ((FIRST_CHARS[c] && isTrigger(text, start, c)) || VendorTokens.prefixStartsAt(text, start))) {
+            return true;
+        }
+        for (int k = start + 1; k < end; k++) {
+            char d = text.charAt(k);
+            char before = text.charAt(k - 1);
+            if ((d == '=' || d == ':') && (Chars.isAsciiLetter(before) || before == '_' || before == '"' || before == '\'')) {
+                return true; // a name's assignment; a time's 12:30 is none
+            }
+        }
+        return false;
     }
 
     static boolean isTokenChar(char c) {
@@ -435,6 +465,100 @@ public final class SecretDetector implements Detector {
         int signatureStart = lines.after(text, payloadEnd + 1);
         int signatureEnd = lines.signatureEnd(text, signatureStart);
         return tokenMayEndAt(text, signatureEnd) ? signatureEnd : -1;
+    }
+
+    /** The shortest first line read as a key's body without its header: a PEM line is 64 characters, an OpenSSH one 70. */
+    private static final int MIN_BODY_LINE = 40;
+
+    /**
+     * A private key's body without its header (a key whose armor a statement cut off, {@code
+     * regexp_replace(key, '-----[A-Z ]+-----', '', 'g')}; its lines printed one a row after {@code OFFSET
+     * 1} on a terminal; a file's body posted alone): a Base64 run of 40 characters or more at a
+     * token's start whose first bytes are a private key's ({@link PrivateKeyBody}), with the lines
+     * after it that are Base64 of at least 16 characters (or a last one ending in {@code =}), through
+     * the END line when one follows. Before 2026-12-06 such a body was no find.
+     */
+    private static int keyBodyWithoutHeader(CharSequence text, int i) {
+        int end = base64End(text, i);
+        if (end - i < MIN_BODY_LINE || PrivateKeyBody.at(text, i) != PrivateKeyBody.Start.PRIVATE_KEY) {
+            return -1;
+        }
+        while (true) {
+            int next = skipPemSeparators(text, end);
+            if (next == end || next >= text.length()) {
+                return end;
+            }
+            if (startsWith(text, next, "-----END ")) {
+                int close = indexOf(text, "-----", next + 9, Math.min(text.length(), next + 9 + 64));
+                return close < 0 ? end : close + 5;
+            }
+            int lineEnd = base64End(text, next);
+            boolean line = lineEnd - next >= MIN_PEM_LINE || (lineEnd > next && text.charAt(lineEnd - 1) == '=');
+            if (!line || !tokenMayEndAt(text, lineEnd)) {
+                return end;
+            }
+            end = lineEnd;
+        }
+    }
+
+    private static int base64End(CharSequence text, int from) {
+        int end = from;
+        while (end < text.length() && isBase64(text.charAt(end))) {
+            end++;
+        }
+        return end;
+    }
+
+    /**
+     * A JWT whose parts stand in columns of their own, as a client prints a row whose columns split
+     * one (psql's {@code  | }, a tab from {@code mariadb -B}, a CSV's comma, a semicolon): {@code
+     * eyJ<header> | eyJ<payload> | <signature>}, or {@code eyJ<payload> | <signature>} with the
+     * header's column left out (a signature of 43 base64url characters or more, with upper case,
+     * lower case and digits). The gateway's row masker reads such cells together
+     * ({@code SplitAcrossCells}); a row printed as one line of text reaches the detectors so, and
+     * before 2026-12-06 it was no token.
+     */
+    private static int jwtInColumns(CharSequence text, int i) {
+        if (!startsWith(text, i, "eyJ") || !tokenMayStartAt(text, i)) {
+            return -1;
+        }
+        int firstEnd = base64UrlEnd(text, i + 3);
+        int next = firstEnd - i < 10 ? -1 : afterColumnSeparator(text, firstEnd);
+        if (next < 0) {
+            return -1;
+        }
+        int end;
+        if (startsWith(text, next, "eyJ")) {
+            int payloadEnd = base64UrlEnd(text, next + 3);
+            int signature = payloadEnd - next < 10 ? -1 : afterColumnSeparator(text, payloadEnd);
+            end = signature < 0 ? -1 : base64UrlEnd(text, signature);
+            end = end - signature >= MIN_COLUMN_SIGNATURE ? end : -1;
+        } else {
+            end = base64UrlEnd(text, next);
+            end = end - next >= MIN_LONE_SIGNATURE && VendorTokens.classes(text, next, end) == 3 ? end : -1;
+        }
+        return end > 0 && tokenMayEndAt(text, end) ? end : -1;
+    }
+
+    /** The shortest signature read after a header's and a payload's columns. */
+    private static final int MIN_COLUMN_SIGNATURE = 16;
+    /** The shortest signature read after a payload's column alone: HS256's 32 bytes in base64url. */
+    private static final int MIN_LONE_SIGNATURE = 43;
+
+    /** Where the next column starts after a column separator at {@code from} (spaces, one of {@code | tab , ;}, spaces), or -1. */
+    private static int afterColumnSeparator(CharSequence text, int from) {
+        int k = from;
+        while (k < text.length() && text.charAt(k) == ' ') {
+            k++;
+        }
+        if (k >= text.length() || "|\t,;".indexOf(text.charAt(k)) < 0) {
+            return -1;
+        }
+        k++;
+        while (k < text.length() && text.charAt(k) == ' ') {
+            k++;
+        }
+        return k;
     }
 
     /**

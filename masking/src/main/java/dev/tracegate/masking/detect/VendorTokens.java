@@ -162,6 +162,13 @@ final class VendorTokens {
     private VendorTokens() {
     }
 
+    /** Whether some key's prefix starts with the two characters at {@code i}. */
+    static boolean prefixStartsAt(CharSequence text, int i) {
+        char c = text.charAt(i);
+        char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+        return c < 128 && next < 128 && BY_FIRST_TWO[c << 7 | next] != null;
+    }
+
     /** Whether some key or webhook starts with {@code c}: the caller's one-load filter. */
     static boolean mayStartWith(char c) {
         return c < 128 && (FIRST[c] || WEBHOOKS_BY_FIRST[c] != null);
@@ -233,7 +240,7 @@ final class VendorTokens {
     }
 
     /** How many of upper case, lower case and digits occur in the span. */
-    private static int classes(CharSequence text, int start, int end) {
+    static int classes(CharSequence text, int start, int end) {
         boolean upper = false;
         boolean lower = false;
         boolean digit = false;

@@ -40,6 +40,20 @@ class CardDetectorTest {
         assertThat(Finds.of(detector, "card number for the order: 4111 1111 1111 1111")).containsExactly("4111 1111 1111 1111");
     }
 
+    /**
+     * A word for another kind of number names only the run of digits right after it: before 2026-12-06 {@code order
+     * 4111 1111 1111 1111}, a card printed as cards are, and a card after a sentence that spoke of an invoice or a
+     * customer reached masked callers in clear.
+     */
+    @Test
+    void aWordForAnotherNumberDoesNotHideACardItDoesNotName() {
+        assertThat(Finds.of(detector, "order 4111 1111 1111 1111; invoice 5555-5555-5555-4444"))
+                .containsExactly("4111 1111 1111 1111", "5555-5555-5555-4444");
+        assertThat(Finds.of(detector, "invoice for Ada settled with 4111111111111111, customer 42 uses 5555555555554444"))
+                .containsExactly("4111111111111111", "5555555555554444");
+        assertThat(Finds.of(detector, "order 4111111111111111, order no. 4012888888881881, ref: 5555555555554444")).isEmpty();
+    }
+
     @Test
     void numbersGluedToOtherDigitsAreNoCards() {
         assertThat(Finds.of(detector, "41111111111111110 4111111111111111.5 12.4111111111111111")).isEmpty();

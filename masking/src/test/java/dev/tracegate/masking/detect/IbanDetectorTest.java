@@ -24,9 +24,22 @@ class IbanDetectorTest {
     }
 
     @Test
-    void unknownCountryOrGluedToAWordIsNoIban() {
-        assertThat(Finds.of(detector, "ZZ89370400440532013000 XDE89370400440532013000")).isEmpty();
+    void unknownCountryIsNoIban() {
+        assertThat(Finds.of(detector, "ZZ89370400440532013000 1DE89370400440532013000 DE893704004405320130001")).isEmpty();
         assertThat(Finds.of(detector, "AB12 is a model, v2 build DE12")).isEmpty();
+    }
+
+    /**
+     * An IBAN glued to letters, as a label or a concatenation writes it: before 2026-12-06 it was no IBAN and reached
+     * masked callers in clear. Read compact, with an account of digits after a bank code, outside words of hex digits.
+     */
+    @Test
+    void anIbanGluedToLettersIsFound() {
+        assertThat(Finds.of(detector, "ibanDE89370400440532013000x XDE89370400440532013000 iban_GB29NWBK60161331926819end"))
+                .containsExactly("DE89370400440532013000", "DE89370400440532013000", "GB29NWBK60161331926819");
+        // an upper-case digest holding a valid one, letters and digits at random, and a glued grouped one stay
+        assertThat(Finds.of(detector, "A3F9DE89370400440532013000BC 0aDE89370400440532013000ff"
+                + " kQxGB29NWBK6016133192681zZ ibanDE89 3704 0044 0532 0130 00x")).isEmpty();
     }
 
     /** Banks and people split an IBAN by its parts (bank code, account), not in fours: it was no IBAN to the detector. */

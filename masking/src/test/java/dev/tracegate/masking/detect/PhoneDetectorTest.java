@@ -43,6 +43,15 @@ class PhoneDetectorTest {
         assertThat(Finds.of(detector, "call 415-555-2671xyz, 4155552671x1234567, 1920x1080, 0x4155552671, 415-555-2671x")).isEmpty();
     }
 
+    /** A number in international form glued to letters on either side: before 2026-12-06 it reached masked callers in clear. */
+    @Test
+    void anInternationalNumberGluedToLettersIsANumber() {
+        assertThat(Finds.of(detector, "tel+14155552671ext, x+442079460958 and mobile:+4915123456789abc"))
+                .containsExactly("+14155552671", "+442079460958", "+4915123456789");
+        // a sum, and a + inside digits, stay
+        assertThat(Finds.of(detector, "1+14155552671, 7+442079460958x")).isEmpty();
+    }
+
     @Test
     void nationalNumbersWrittenTheWayTheirRegionGroupsThem() {
         assertThat(Finds.of(detector, "office (415) 555-2671, 415.555.2671, 020 7946 0958, 01 42 68 53 00, 030 901820"))

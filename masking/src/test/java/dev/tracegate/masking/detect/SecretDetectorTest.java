@@ -314,7 +314,9 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, "key:\n" + pgp + "\n")).containsExactly(pgp);
         String openssh = "-----BEGIN OPENSSH PRIVATE KEY-----\n" + LINE + "\n" + LINE + "\n-----END OPENSSH PRIVATE KEY-----";
         assertThat(Finds.of(detector, openssh)).containsExactly(openssh);
-        assertThat(Finds.of(detector, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n" + LINE + "\n-----END PGP PUBLIC KEY BLOCK-----"))
+        // (a public key's body is no private key's DER: since 2026-12-06 LINE, a PKCS#8 key's first line, is a find alone)
+        String publicLine = "mQINBGE7cKMBEADJx5Hq3Tf0kWQm9w0VXb7nYpL2sD4aZ8uR1eO6tC3gF5hJ7iKlMn";
+        assertThat(Finds.of(detector, "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n" + publicLine + "\n-----END PGP PUBLIC KEY BLOCK-----"))
                 .isEmpty();
     }
 
@@ -342,8 +344,9 @@ class SecretDetectorTest {
         String middle = header + "                                 +| 2024-12-06 10:00:00+00\n    | " + LINE + "+| \n    | " + LINE
                 + "+| \n    | " + footer;
         assertThat(Finds.of(detector, "  1 | " + middle + "                                   | \n")).containsExactly(middle);
+        // the key's own lines after the SQL are a key's body by their DER (since 2026-12-06); the SQL stays
         assertThat(Finds.of(detector, "'" + header + " +|'; DROP TABLE customers; SELECT '\n" + LINE + "\n" + footer + "'"))
-                .containsExactly(header);
+                .containsExactly(header, LINE + "\n" + footer);
         // a frame is no key material: text after a lone header is still not taken
         assertThat(Finds.of(detector, "| " + header + " | DROP TABLE customers; |")).containsExactly(header);
     }
@@ -355,8 +358,8 @@ class SecretDetectorTest {
                 + "\nAB12==\n---- END SSH2 ENCRYPTED PRIVATE KEY ----";
         assertThat(Finds.of(detector, ssh2 + "\n")).containsExactly(ssh2);
         String privateLines = LINE + "\n" + LINE + "\nAB12==";
-        String ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key\nPublic-Lines: 2\n" + LINE
-                + "\nAB12==\nPrivate-Lines: 3\n" + privateLines + "\nPrivate-MAC: 8c1d3e2f4a5b6c7d8e9f0a1b2c3d4e5f\n";
+        String ppk = "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key\nPublic-Lines: 2\n"
+                + "AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\nAB12==\nPrivate-Lines: 3\n" + privateLines + "\nPrivate-MAC: 8c1d3e2f4a5b6c7d8e9f0a1b2c3d4e5f\n";
         assertThat(Finds.of(detector, ppk)).containsExactly(privateLines);
         assertThat(Finds.of(detector, "Private-Lines: 3 of the report are missing")).isEmpty();
     }
@@ -527,5 +530,43 @@ class SecretDetectorTest {
         assertThat(Finds.of(detector, "username admin privilege 15 password 7 0822455D0A16\nline vty 0 4\n password 0 Tr0ub4dor3x\n login"))
                 .containsExactly("0822455D0A16", "Tr0ub4dor3x");
         assertThat(Finds.of(detector, "the password 0 characters long; password 7 days; password 7 ABCDEF; password 7 2024")).isEmpty();
+    }
+
+    /**
+     * A JWT whose parts a client prints in columns of their own (psql's aligned output, {@code mariadb -B}, a CSV
+     * export): before 2026-12-06 it was no token, and the row reached a masked caller's terminal in clear.
+     */
+    @Test
+    void aJwtWhosePartsStandInColumnsIsOneSecret() {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        SecretDetector detector = new SecretDetector();
+        assertThat(Finds.of(detector, "  7 | " + header + " | " + payload + " | " + signature + " | active"))
+                .containsExactly(header + " | " + payload + " | " + signature);
+        assertThat(Finds.of(detector, "7\t" + header + "\t" + payload + "\t" + signature))
+                .containsExactly(header + "\t" + payload + "\t" + signature);
+        assertThat(Finds.of(detector, payload + "," + signature + ",ok")).containsExactly(payload + "," + signature);
+        // a cursor beside a word, or beside a short id, is no token
+        assertThat(Finds.of(detector, "eyJwYWdlIjoyfQ | next, eyJwYWdlIjoyfQ,abc123")).isEmpty();
+    }
+
+    /**
+     * A private key's body without its header (its armor cut off, its lines printed after {@code OFFSET 1}): before
+     * 2026-12-06 it was no find. Its first bytes are a private key's DER or an OpenSSH key's.
+     */
+    @Test
+    void aPrivateKeysBodyWithoutItsHeaderIsASecret() {
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        SecretDetector detector = new SecretDetector();
+        assertThat(Finds.of(detector, "key: " + line + "\n" + line + "\nAB12==\n-----END PRIVATE KEY-----\nrotated"))
+                .containsExactly(line + "\n" + line + "\nAB12==\n-----END PRIVATE KEY-----");
+        assertThat(Finds.of(detector, " " + line + "\n " + line + "\n AB12==\n(3 rows)"))
+                .containsExactly(line + "\n " + line + "\n AB12==");
+        assertThat(Finds.of(detector, "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW then"))
+                .containsExactly("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW");
+        // a certificate's and a public key's bodies, and words after a key's first line, are not a key's
+        assertThat(Finds.of(detector, "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ"
+                + " MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo Mozilla")).isEmpty();
     }
 }

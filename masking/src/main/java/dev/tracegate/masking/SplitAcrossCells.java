@@ -1,0 +1,272 @@
+package dev.tracegate.masking;
+
+import dev.tracegate.masking.detect.SecretDetector;
+import java.util.List;
+
+/**
+ * What the cells of one row show only when read together. Each cell is scanned alone, so a secret
+ * that a result splits across a row's cells is no find in any of them: a private key one line a
+ * column after its header, a JWT as header, payload and signature columns, an API key or an
+ * assignment cut in two ({@code sk_live_4eC39H} and {@code qLyjWDarjtT1zdp7dc}, {@code password=}
+ * and {@code hunter2}), or a value whose name is the cell before it, as key-value tables keep
+ * settings and attributes ({@code smtp_password | hunter2}, {@code ssn | 536221234}). A row is
+ * whole when it is masked, so its cells are read in both directions; what they make together is
+ * masked in every cell that holds part of it. Stateless: one per profile.
+ */
+public final class SplitAcrossCells {
+
+    /** The shortest key a join of two cells is read for: shorter pieces make no vendor key. */
+    private static final int MIN_JOINED = 16;
+    /** The most characters a cell's edge token contributes to a join: keys are shorter. */
+    private static final int MAX_TOKEN = 512;
+    /** The longest name a cell may hold to name the value in the next one. */
+    private static final int MAX_NAME = 64;
+
+    private final MaskingProfile profile;
+
+    public SplitAcrossCells(MaskingProfile profile) {
+        this.profile = profile;
+    }
+
+    /**
+     * Per cell of {@code cells} ({@code null} for one not read: NULL, or not text the detectors scan),
+     * the entity of a value the row splits across it and other cells, or {@code null}; {@code null}
+     * for the whole row when it splits none, the common case.
+     */
+    public EntityType[] partsOf(String[] cells) {
+        EntityType[] parts = keyLinesAcross(cells, null);
+        parts = jwtPartsAcross(cells, parts);
+        parts = credentialsCut(cells, parts);
+        return namedValues(cells, parts);
+    }
+
+    /** A private key one line a cell, after its header's cell or from a line of its body: as down a column. */
+    private static EntityType[] keyLinesAcross(String[] cells, EntityType[] parts) {
+        KeyBlockAcrossValues block = null;
+        for (int i = 0; i < cells.length; i++) {
+            String cell = cells[i];
+            if (cell == null || (block == null && !KeyBlockAcrossValues.mayBeKeyMaterial(cell))) {
+                continue;
+            }
+            block = block == null ? new KeyBlockAcrossValues() : block;
+            if (block.isOpen() && block.continuedBy(cell)) {
+                parts = marked(parts, cells.length, i, EntityType.SECRET);
+            } else if (KeyBlockAcrossValues.opensBlock(cell)) {
+                block.afterSecret(cell);
+            } else if (block.startedByBody(cell)) {
+                parts = marked(parts, cells.length, i, EntityType.SECRET);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A JWT's parts in cells of their own: a cell of base64url that starts as JSON does ({@code eyJ},
+     * a header or a payload) and another such cell or a signature's (43 characters of base64url or
+     * more) make a token together, and all of them are masked. Cells of base64url with dots count too
+     * ({@code header.payload} and the signature apart).
+     */
+    private static EntityType[] jwtPartsAcross(String[] cells, EntityType[] parts) {
+        if (!anyStartsJson(cells)) {
+            return parts; // the common row: no cell starts as a JWT's JSON part does, read without a copy
+        }
+        int json = 0;
+        int pieces = 0;
+        for (String cell : cells) {
+            JwtAcrossValues.Part part = cell == null ? JwtAcrossValues.Part.NONE : JwtAcrossValues.partOf(cell);
+            json += part == JwtAcrossValues.Part.JSON ? 1 : 0;
+            pieces += part != JwtAcrossValues.Part.NONE ? 1 : 0;
+        }
+        if (json == 0 || pieces < 2) {
+            return parts;
+        }
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] != null && JwtAcrossValues.partOf(cells[i]) != JwtAcrossValues.Part.NONE) {
+                parts = marked(parts, cells.length, i, EntityType.SECRET);
+            }
+        }
+        return parts;
+    }
+
+    private static boolean anyStartsJson(String[] cells) {
+        for (String cell : cells) {
+            if (cell != null && (cell.strip().startsWith("eyJ") || cell.contains(".eyJ"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A credential cut between two neighbouring cells: the last token of one that may start a
+     * credential ({@link SecretDetector#mayStartCredential}), joined with the cells after it that are
+     * one token each and the first token of the one after those, is scanned; a secret found across
+     * the join masks every cell it reaches into.
+     */
+    private EntityType[] credentialsCut(String[] cells, EntityType[] parts) {
+        for (int i = 0; i < cells.length - 1; i++) {
+            int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
+            if (tailStart < 0 || !SecretDetector.mayStartCredential(cells[i], tailStart, tokenEnd(cells[i]))) {
+                continue;
+            }
+            String tail = cells[i].substring(tailStart, tokenEnd(cells[i]));
+            StringBuilder joined = new StringBuilder(tail);
+            int[] ends = new int[cells.length];
+            ends[i] = joined.length();
+            int last = i;
+            for (int j = i + 1; j < cells.length && cells[j] != null && joined.length() < MAX_TOKEN; j++) {
+                String head = firstToken(cells[j]);
+                if (head == null) {
+                    break;
+                }
+                joined.append(head);
+                ends[j] = joined.length();
+                last = j;
+                if (head.length() != cells[j].length()) {
+                    break; // a cell of more than one token ends the join
+                }
+            }
+            // the shortest join that completes a secret: a key of an exact length ends where its last piece does
+            for (int end = i + 1; end <= last; end++) {
+                if (ends[end] >= MIN_JOINED) {
+                    EntityType[] found = secretsAcross(joined.substring(0, ends[end]), i, end, ends);
+                    if (found != null) {
+                        parts = merged(parts, found);
+                        break;
+                    }
+                }
+            }
+        }
+        return parts;
+    }
+
+    /** The cells {@code first..last} a secret found in their join reaches, when one reaches past the first; null when none. */
+    private EntityType[] secretsAcross(String joined, int first, int last, int[] ends) {
+        List<ContentScanner.Span> spans;
+        try {
+            spans = profile.scanner().spans(joined);
+        } catch (ScanBudgetExceededException e) {
+            return null;
+        }
+        EntityType[] found = null;
+        for (ContentScanner.Span span : spans) {
+            if (!EntityType.SECRET.name().equals(span.label()) || span.end() <= ends[first]) {
+                continue; // a find within the first cell's token is that cell's own
+            }
+            int regionStart = 0;
+            for (int c = first; c <= last; c++) {
+                if (span.start() < ends[c] && span.end() > regionStart) {
+                    found = marked(found, ends.length, c, EntityType.SECRET);
+                }
+                regionStart = ends[c];
+            }
+        }
+        return found;
+    }
+
+    private static EntityType[] merged(EntityType[] parts, EntityType[] found) {
+        EntityType[] out = parts;
+        for (int c = 0; c < found.length; c++) {
+            if (found[c] != null) {
+                out = marked(out, found.length, c, found[c]);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A cell that is a name a hint knows ({@code smtp_password}, {@code api_key}, {@code ssn},
+     * {@code date_of_birth}) names the value in the next cell, as a JSON member's name does: a
+     * key-value table keeps settings and attributes so. Names of a shape a detector reads (an e-mail,
+     * a phone or card number, an SSN, an IBAN, an IP address) mask the value when the detectors find
+     * it after the name ({@code ssn: 536221234}), so {@code email | delivered} stays; the others
+     * (secrets, names, birth dates) have no shape and the value is masked whole, as a JSON string
+     * under such a name is.
+     */
+    private EntityType[] namedValues(String[] cells, EntityType[] parts) {
+        for (int i = 0; i + 1 < cells.length; i++) {
+            String name = cells[i] == null ? null : cells[i].strip();
+            String value = cells[i + 1];
+            if (name == null || value == null || value.isBlank() || !isName(name)) {
+                continue;
+            }
+            EntityType named = profile.hint(null, name);
+            if (named == null || (parts != null && parts[i + 1] != null)) {
+                continue;
+            }
+            if (hasShape(named)) {
+                parts = foundAfterName(name, value, named) ? marked(parts, cells.length, i + 1, named) : parts;
+            } else {
+                parts = marked(parts, cells.length, i + 1, named);
+            }
+        }
+        return parts;
+    }
+
+    private boolean foundAfterName(String name, String value, EntityType named) {
+        String joined = name + ": " + value;
+        try {
+            for (ContentScanner.Span span : profile.scanner().spans(joined)) {
+                if (span.end() > name.length() + 2 && named.name().equals(span.label())) {
+                    return true;
+                }
+            }
+        } catch (ScanBudgetExceededException e) {
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean hasShape(EntityType type) {
+        return type != EntityType.SECRET && type != EntityType.PERSON_NAME && type != EntityType.DATE_OF_BIRTH;
+    }
+
+    private static boolean isName(String text) {
+        if (text.isEmpty() || text.length() > MAX_NAME || !Character.isLetter(text.charAt(0))) {
+            return false;
+        }
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where {@code cell}'s last token ends: before the white space after it. */
+    private static int tokenEnd(String cell) {
+        int end = cell.length();
+        while (end > 0 && Character.isWhitespace(cell.charAt(end - 1))) {
+            end--;
+        }
+        return end;
+    }
+
+    /** Where the last run of non-space characters of {@code cell} starts, at most {@value #MAX_TOKEN} long; -1 when none. */
+    private static int lastTokenStart(String cell) {
+        int end = tokenEnd(cell);
+        int start = end;
+        while (start > 0 && !Character.isWhitespace(cell.charAt(start - 1)) && end - start < MAX_TOKEN) {
+            start--;
+        }
+        return start == end ? -1 : start;
+    }
+
+    /** The first run of non-space characters of {@code cell} when the cell starts with it (a space first ends a join); null when none. */
+    private static String firstToken(String cell) {
+        int end = 0;
+        while (end < cell.length() && !Character.isWhitespace(cell.charAt(end)) && end < MAX_TOKEN) {
+            end++;
+        }
+        return end == 0 ? null : cell.substring(0, end);
+    }
+
+    private static EntityType[] marked(EntityType[] parts, int size, int cell, EntityType entity) {
+        EntityType[] out = parts == null ? new EntityType[size] : parts;
+        if (out[cell] == null) {
+            out[cell] = entity;
+        }
+        return out;
+    }
+}

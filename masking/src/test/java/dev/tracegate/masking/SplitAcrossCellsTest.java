@@ -1,0 +1,64 @@
+package dev.tracegate.masking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * A row's cells read together: before 2026-12-06 each cell was scanned alone, and a secret a result split across a
+ * row's columns, or a value whose name was the cell before it, reached masked callers in clear.
+ */
+class SplitAcrossCellsTest {
+
+    private static final String LINE = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+    private static final String GITHUB_TOKEN = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+
+    private final SplitAcrossCells split = new SplitAcrossCells(MaskingProfile.defaults());
+
+    private EntityType[] parts(String... cells) {
+        return split.partsOf(cells);
+    }
+
+    @Test
+    void aPrivateKeyOneLineAColumnIsMaskedAfterItsHeaderOrFromItsBody() {
+        assertThat(parts("1", "-----BEGIN PRIVATE KEY-----", LINE, LINE, "AB12==", "-----END PRIVATE KEY-----", "ops"))
+                .containsExactly(null, null, EntityType.SECRET, EntityType.SECRET, EntityType.SECRET, EntityType.SECRET, null);
+        assertThat(parts("2", LINE, LINE, "AB12==")).containsExactly(null, EntityType.SECRET, EntityType.SECRET, EntityType.SECRET);
+    }
+
+    @Test
+    void aJwtsPartsInColumnsOfTheirOwnAreMasked() {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        assertThat(parts("7", header, payload, signature))
+                .containsExactly(null, EntityType.SECRET, EntityType.SECRET, EntityType.SECRET);
+        assertThat(parts(payload, signature, "active")).containsExactly(EntityType.SECRET, EntityType.SECRET, null);
+        assertThat(parts(header + "." + payload + ".", signature)).containsOnly(EntityType.SECRET);
+    }
+
+    @Test
+    void aKeyOrAnAssignmentCutBetweenTwoCellsIsMaskedInBoth() {
+        assertThat(parts("3", GITHUB_TOKEN.substring(0, 18), GITHUB_TOKEN.substring(18), "ci"))
+                .containsExactly(null, EntityType.SECRET, EntityType.SECRET, null);
+        assertThat(parts("tok: " + GITHUB_TOKEN.substring(0, 10), GITHUB_TOKEN.substring(10, 25), GITHUB_TOKEN.substring(25)))
+                .containsOnly(EntityType.SECRET);
+        assertThat(parts("db password=", "Tr0ub4dor&3xQ")).containsExactly(null, EntityType.SECRET);
+    }
+
+    @Test
+    void aValueNamedByTheCellBeforeItIsMaskedAsItsNameSays() {
+        assertThat(parts("smtp_password", "hunter2hunter2")).containsExactly(null, EntityType.SECRET);
+        assertThat(parts("date_of_birth", "1985-03-02")).containsExactly(null, EntityType.DATE_OF_BIRTH);
+        assertThat(parts("ssn", "536221234")).containsExactly(null, EntityType.SSN);
+        // a name of a shaped entity masks only what its detector finds after it
+        assertThat(parts("email", "delivered", "sms", "queued")).isNull();
+    }
+
+    @Test
+    void ordinaryRowsSplitNothing() {
+        assertThat(parts("1", "Person 1", "ada@example.com", "paid", "EUR", "2024-05-01 12:30")).isNull();
+        assertThat(parts("https://example.com/a?b=c", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")).isNull();
+        assertThat(parts("eyJwYWdlIjoyfQ", "next", null, "status")).isNull();
+    }
+}
