@@ -166,9 +166,10 @@ final class CommandRelay {
      *
      * @param statement  the prepared statement's id, for an execute
      * @param parameters the execute's parameters as recorded
+     * @return whether it reached the server (refused: not)
      */
-    private void sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
-                     boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
+    private boolean sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
+                        boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
         Ruling ruling = services.guard().decide(subject, sqlCommand(text));
         rememberSqlPrepares(ruling);
         long seq = ++sequence;
@@ -186,21 +187,21 @@ final class CommandRelay {
             recorder.blocked(seq, "blocked", ruling.masking().map(CallerMasking::rule).orElse(ruling.decision().rule()), reason,
                     ruling.statementClass(), null);
             refuse(POLICY_REFUSAL, "42000", "tracegate: " + reason);
-            return;
+            return false;
         }
         Killing killing = killing(seq, text, ruling);
         if (killing.refused()) {
-            return;
+            return false;
         }
         Admission admission = admit(seq, text, parameters, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
-            return;
+            return false;
         }
         if (killing.request() != null) {
             payload = kill(seq, killing);
             if (payload == null) {
-                return;
+                return false;
             }
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
@@ -216,6 +217,7 @@ final class CommandRelay {
         CommandOutcome outcome = responses.relay(results, binaryRows, localFile);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
+        return true;
     }
 
     /**
@@ -391,12 +393,10 @@ final class CommandRelay {
                     + " cursor (Connector/J: useCursorFetch=false)");
             return;
         }
-        if (execute.typesBound()) {
-            statement.boundTypes = execute.types();
-        }
         List<String> parameters = statement.parameters(execute);
-        statement.resetLongData();
-        sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true);
+        if (sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true)) {
+            statement.executed(execute);
+        }
     }
 
     /** Long data is part of the next execute's parameters, recorded then; the server answers nothing. */

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.wire.mysql.ComStmtExecute;
+import dev.tracegate.wire.mysql.ComStmtPrepare;
+import dev.tracegate.wire.mysql.ComStmtPrepareOk;
+import dev.tracegate.wire.mysql.ComStmtSendLongData;
+import dev.tracegate.wire.mysql.ErrPacket;
+import dev.tracegate.wire.mysql.FieldType;
+import dev.tracegate.wire.mysql.MysqlPacket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,6 +125,66 @@ class MysqlApprovalsThroughGatewayTest {
             assertThat(deleted.get(60, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(mariadb.query("SELECT id FROM shop.held_rows").strip()).isEqualTo("8");
+    }
+
+    /**
+     * Long data belongs to the server's next execute of the statement. An execute the gateway does
+     * not forward (here denied) leaves it with the server, which reads the next execute with it: the
+     * first parameter is the long data and only the second is read from the packet. The gateway
+     * must read that execute as the server does, or approvers are shown values other than those
+     * that run: before, it showed "999", "998", harmless, and the server deleted row 7.
+     */
+    @Test
+    void anExecuteAfterARefusedOneIsReadWithTheLongDataTheServerStillHolds() throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        String text = "DELETE FROM held_rows WHERE id = ? OR id = ?";
+        int[] strings = {FieldType.VAR_STRING, FieldType.VAR_STRING};
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+            client.send(0, new ComStmtPrepare(text).encode());
+            ComStmtPrepareOk prepared = ComStmtPrepareOk.decode(client.read().payload());
+            for (int i = 0; i < prepared.parameters() + prepared.columns(); i++) {
+                client.read();
+            }
+            client.send(0, new ComStmtSendLongData(prepared.statementId(), 0, utf8("7")).encode());
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, strings, new byte[][] {null, utf8("8")}).encode());
+            PendingApproval denied = awaitPending(text);
+            assertThat(denied.request().command()).endsWith("-- bound parameters, in order: \"7\", \"8\"");
+            assertThat(decide(denied.id(), "deny", "not these rows")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, strings,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            CompletableFuture<MysqlPacket> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.read();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> answer.isDone() || heldAfter(denied) != null);
+            PendingApproval shown = heldAfter(denied);
+            if (shown != null) {
+                // An approver reads values that name no row and approves.
+                decide(shown.id(), "approve", "no such rows");
+            }
+            MysqlPacket refused = answer.get(60, TimeUnit.SECONDS);
+            assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+            assertThat(shown).as("approvers were shown values the server does not run").isNull();
+            assertThat(refused.isErr()).isTrue();
+            assertThat(ErrPacket.decode(refused.payload()).message()).contains("protocol violation");
+        }
+    }
+
+    private static PendingApproval heldAfter(PendingApproval earlier) {
+        return gateway.gateway().approvals().pending().stream()
+                .filter(p -> !p.id().equals(earlier.id()) && p.request().command().startsWith("DELETE FROM held_rows") && !p.decided())
+                .findFirst().orElse(null);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
