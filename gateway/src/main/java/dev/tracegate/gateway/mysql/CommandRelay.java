@@ -138,16 +138,15 @@ final class CommandRelay {
             case STMT_PREPARE -> prepare(payload);
             case STMT_EXECUTE -> execute(payload);
             case STMT_SEND_LONG_DATA -> longData(payload);
-            case STMT_CLOSE -> {
-                ComStmtClose close = ComStmtClose.decode(payload);
-                prepared.closed(close.statementId());
-                forwardWithoutAnswer(payload);
-            }
+            case STMT_CLOSE -> close(payload);
             case STMT_RESET -> {
-                PreparedStatements.Statement statement = prepared.get(ComStmtReset.decode(payload).statementId());
-                if (statement != null) {
-                    statement.resetLongData();
+                long id = ComStmtReset.decode(payload).statementId();
+                PreparedStatements.Statement statement = prepared.get(id);
+                if (statement == null) {
+                    refuse(1243, "HY000", "unknown prepared statement handler (" + id + ") given to COM_STMT_RESET");
+                    return;
                 }
+                statement.resetLongData();
                 forward(payload, null, false);
             }
             case PING, SET_OPTION -> forward(payload, null, false);
@@ -399,13 +398,35 @@ final class CommandRelay {
         }
     }
 
-    /** Long data is part of the next execute's parameters, recorded then; the server answers nothing. */
+    /**
+     * Long data is part of the next execute's parameters, recorded then; the server answers nothing.
+     * Only for a statement the gateway knows: MariaDB takes the id 0xFFFFFFFF for the session's last
+     * prepared statement, so long data sent under it (or under an id the gateway never saw prepared)
+     * would reach a statement whose next execute the gateway then reads without it, showing
+     * approvers and the evidence values other than those the server runs. Not forwarded, it is what
+     * MySQL makes of an unknown id: nothing.
+     */
     private void longData(byte[] payload) throws IOException {
         ComStmtSendLongData data = ComStmtSendLongData.decode(payload);
         PreparedStatements.Statement statement = prepared.get(data.statementId());
-        if (statement != null) {
-            statement.appendLongData(data.parameter(), data.data());
+        if (statement == null) {
+            return;
         }
+        statement.appendLongData(data.parameter(), data.data());
+        forwardWithoutAnswer(payload);
+    }
+
+    /**
+     * Closes a statement the gateway knows; the server answers nothing. An unknown id (MariaDB's
+     * 0xFFFFFFFF, the last prepared statement, among them) is not forwarded, so the server never
+     * closes a statement the gateway still takes for open, and MySQL makes nothing of it anyway.
+     */
+    private void close(byte[] payload) throws IOException {
+        long id = ComStmtClose.decode(payload).statementId();
+        if (prepared.get(id) == null) {
+            return;
+        }
+        prepared.closed(id);
         forwardWithoutAnswer(payload);
     }
 

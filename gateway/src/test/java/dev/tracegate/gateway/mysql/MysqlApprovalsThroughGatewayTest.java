@@ -72,6 +72,9 @@ class MysqlApprovalsThroughGatewayTest {
                 action: allow
             """;
 
+    private static final String DELETE_TWO_ROWS = "DELETE FROM held_rows WHERE id = ? OR id = ?";
+    private static final int[] TWO_STRINGS = {FieldType.VAR_STRING, FieldType.VAR_STRING};
+
     private static TestMariaDb mariadb;
     private static TestGateway gateway;
 
@@ -136,25 +139,16 @@ class MysqlApprovalsThroughGatewayTest {
      */
     @Test
     void anExecuteAfterARefusedOneIsReadWithTheLongDataTheServerStillHolds() throws Exception {
-        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
-                + " INSERT INTO shop.held_rows VALUES (7), (8)");
-        String text = "DELETE FROM held_rows WHERE id = ? OR id = ?";
-        int[] strings = {FieldType.VAR_STRING, FieldType.VAR_STRING};
         try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
-            assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
-            client.send(0, new ComStmtPrepare(text).encode());
-            ComStmtPrepareOk prepared = ComStmtPrepareOk.decode(client.read().payload());
-            for (int i = 0; i < prepared.parameters() + prepared.columns(); i++) {
-                client.read();
-            }
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
             client.send(0, new ComStmtSendLongData(prepared.statementId(), 0, utf8("7")).encode());
-            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, strings, new byte[][] {null, utf8("8")}).encode());
-            PendingApproval denied = awaitPending(text);
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS, new byte[][] {null, utf8("8")}).encode());
+            PendingApproval denied = awaitPending(DELETE_TWO_ROWS);
             assertThat(denied.request().command()).endsWith("-- bound parameters, in order: \"7\", \"8\"");
             assertThat(decide(denied.id(), "deny", "not these rows")).isEqualTo(200);
             assertThat(client.read().isErr()).isTrue();
 
-            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, strings,
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
                     new byte[][] {utf8("999"), utf8("998")}).encode());
             CompletableFuture<MysqlPacket> answer = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -175,6 +169,42 @@ class MysqlApprovalsThroughGatewayTest {
             assertThat(refused.isErr()).isTrue();
             assertThat(ErrPacket.decode(refused.payload()).message()).contains("protocol violation");
         }
+    }
+
+    /**
+     * MariaDB takes the statement id 0xFFFFFFFF for the session's last prepared statement. Long
+     * data sent under it would be the first parameter of that statement's next execute at the
+     * server, while the gateway, which knows no statement by that id, read the execute without it:
+     * approvers saw "999", "998" and the server deleted row 7. Long data for a statement the gateway
+     * does not know goes nowhere.
+     */
+    @Test
+    void longDataForTheLastStatementByMariaDbsIdDoesNotChangeWhatRunsBehindTheApprovers() throws Exception {
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtSendLongData(0xFFFFFFFFL, 0, utf8("7")).encode());
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            PendingApproval pending = awaitPending(DELETE_TWO_ROWS);
+            assertThat(pending.request().command()).endsWith("-- bound parameters, in order: \"999\", \"998\"");
+            assertThat(decide(pending.id(), "approve", "no such rows")).isEqualTo(200);
+            MysqlPacket answer = client.read();
+            assertThat(answer.isOk()).as("ran as approved").isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+    }
+
+    /** A fresh held_rows with rows 7 and 8, a signed-in raw client, and {@link #DELETE_TWO_ROWS} prepared on it. */
+    private static ComStmtPrepareOk prepareDeleteOfTwoRows(RawMysqlClient client) throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+        client.send(0, new ComStmtPrepare(DELETE_TWO_ROWS).encode());
+        ComStmtPrepareOk prepared = ComStmtPrepareOk.decode(client.read().payload());
+        for (int i = 0; i < prepared.parameters() + prepared.columns(); i++) {
+            client.read();
+        }
+        return prepared;
     }
 
     private static PendingApproval heldAfter(PendingApproval earlier) {
