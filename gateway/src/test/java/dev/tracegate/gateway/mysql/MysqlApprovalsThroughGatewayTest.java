@@ -172,6 +172,39 @@ class MysqlApprovalsThroughGatewayTest {
     }
 
     /**
+     * The same for parameter types: an execute that binds none is read with the types of the last
+     * execute the server ran, not of one the gateway refused. Here the server reads two 8-byte
+     * integers, 7 and 7, where the types of the denied execute read two strings of seven NUL bytes.
+     */
+    @Test
+    void anExecuteBindingNoTypesAfterARefusedOneIsReadWithTheTypesTheServerStillHolds() throws Exception {
+        int[] integers = {FieldType.LONGLONG, FieldType.LONGLONG};
+        byte[] seven = {7, 0, 0, 0, 0, 0, 0, 0};
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, integers,
+                    new byte[][] {{(byte) 0xe7, 3, 0, 0, 0, 0, 0, 0}, {(byte) 0xe6, 3, 0, 0, 0, 0, 0, 0}}).encode());
+            PendingApproval ran = awaitPending(DELETE_TWO_ROWS);
+            assertThat(ran.request().command()).endsWith("-- bound parameters, in order: \"999\", \"998\"");
+            assertThat(decide(ran.id(), "approve", "no such rows")).isEqualTo(200);
+            assertThat(client.read().isOk()).isTrue();
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            PendingApproval denied = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> heldAfter(ran), p -> p != null);
+            assertThat(decide(denied.id(), "deny", "not now")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, false, integers, new byte[][] {seven, seven}).encode());
+            PendingApproval shown = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> heldAfter(denied), p -> p != null);
+            assertThat(shown.request().command()).as("approvers see what the server runs")
+                    .endsWith("-- bound parameters, in order: \"7\", \"7\"");
+            assertThat(decide(shown.id(), "deny", "row 7 stays")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).isEqualTo("2");
+    }
+
+    /**
      * MariaDB takes the statement id 0xFFFFFFFF for the session's last prepared statement. Long
      * data sent under it would be the first parameter of that statement's next execute at the
      * server, while the gateway, which knows no statement by that id, read the execute without it:
