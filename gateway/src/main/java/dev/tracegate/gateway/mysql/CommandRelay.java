@@ -328,8 +328,8 @@ final class CommandRelay {
         }
         // Approvers decide on the values an execute binds too: the same text deletes other rows with others.
         Admission.Waiting waiting = gate.request(recorder, held,
-                HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
-                HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
+                HeldCommandText.of(ruling, ruling.forApprovers(), text, parameters),
+                HeldCommandText.of(ruling, ruling.recording(), text, parameters), recorder.session().trace());
         threads.self().holding(waiting.pending());
         running = false;
         try {

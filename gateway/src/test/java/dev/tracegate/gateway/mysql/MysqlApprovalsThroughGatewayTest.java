@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.wire.mysql.ComQuery;
 import dev.tracegate.wire.mysql.ComStmtExecute;
 import dev.tracegate.wire.mysql.ComStmtPrepare;
 import dev.tracegate.wire.mysql.ComStmtPrepareOk;
@@ -225,6 +226,33 @@ class MysqlApprovalsThroughGatewayTest {
             assertThat(answer.isOk()).as("ran as approved").isTrue();
         }
         assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+    }
+
+    /**
+     * An {@code EXECUTE} names a statement the session prepared earlier; its approvers must see what
+     * that statement does, which the request showed nowhere: before, they read {@code EXECUTE del}
+     * and nothing else, whatever del deleted.
+     */
+    @Test
+    void approversOfAnExecuteSeeTheStatementItRuns() throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+            client.send(0, new ComQuery("PREPARE del FROM 'DELETE FROM held_rows WHERE id = 7'").encode());
+            PendingApproval prepare = awaitPending("PREPARE del");
+            assertThat(decide(prepare.id(), "approve", "preparing only")).isEqualTo(200);
+            assertThat(client.read().isOk()).isTrue();
+
+            client.send(0, new ComQuery("EXECUTE del").encode());
+            PendingApproval execute = awaitPending("EXECUTE del");
+            assertThat(execute.request().command())
+                    .isEqualTo("EXECUTE del\n-- which runs the statement this session prepared with:\n"
+                            + "PREPARE del FROM 'DELETE FROM held_rows WHERE id = 7'");
+            assertThat(decide(execute.id(), "deny", "row 7 stays")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).isEqualTo("2");
     }
 
     /** A fresh held_rows with rows 7 and 8, a signed-in raw client, and {@link #DELETE_TWO_ROWS} prepared on it. */
