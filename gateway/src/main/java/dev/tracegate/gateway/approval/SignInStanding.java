@@ -2,6 +2,7 @@ package dev.tracegate.gateway.approval;
 
 import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.AuthenticationException;
+import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SignIn;
 import java.time.Instant;
 
@@ -11,7 +12,8 @@ import java.time.Instant;
  * or its key was revoked (a service-account key, an API key no longer configured or given a new
  * value), nothing vouches that they still hold the group: the identity provider or the
  * configuration may have taken it away. What they gave through it, a vote or a grant, then stands
- * no more.
+ * no more. A console session ends before its time when its approver signs out: what they gave
+ * through it lapses then too ({@code activeKeys} knows console sessions).
  */
 final class SignInStanding {
 
@@ -29,6 +31,13 @@ final class SignInStanding {
         }
         if (!now.isBefore(signIn.notAfter())) {
             return "the sign-in it was " + given + " with ended at " + signIn.notAfter();
+        }
+        if (CredentialRef.CONSOLE_SESSION.equals(signIn.presented().type())) {
+            try {
+                activeKeys.requireActive(signIn.presented());
+            } catch (AuthenticationException e) {
+                return "the console session it was " + given + " in no longer stands: " + e.getMessage();
+            }
         }
         if (signIn.key() == null) {
             return null;

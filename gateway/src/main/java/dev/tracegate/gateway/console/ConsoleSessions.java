@@ -65,17 +65,20 @@ public final class ConsoleSessions {
     public ConsoleSession create(SignIn signIn) {
         Instant now = clock.instant();
         Instant end = now.plus(lifetime).isBefore(signIn.notAfter()) ? now.plus(lifetime) : signIn.notAfter();
+        // The reference, not the id: what is done through the session names it without the cookie's value.
+        String ref = randomToken();
         ConsoleSession session = new ConsoleSession(randomToken(),
-                signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, null), end), randomToken(), end, now);
+                signIn.presentedAs(new CredentialRef(CredentialRef.CONSOLE_SESSION, ref), end), randomToken(), end, now);
         try (Connection connection = store.getConnection()) {
             makeRoom(connection, now);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at, signed_in_at) VALUES (?, ?, ?, ?, ?)")) {
+                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at, signed_in_at, ref) VALUES (?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, hash(session.id()));
                 insert.setString(2, StoredJson.write(session.signIn()));
                 insert.setString(3, session.csrfToken());
                 insert.setObject(4, time(end));
                 insert.setObject(5, time(now));
+                insert.setString(6, ref);
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -84,21 +87,25 @@ public final class ConsoleSessions {
         return session;
     }
 
-    /** The live session with this id; expired ones are forgotten on the way. A store that does not answer signs nobody in. */
+    /**
+     * The live session with this id; expired ones are forgotten on the way, and so are sessions kept
+     * from before they had a reference (what was done through them could not be tied to them: they
+     * sign in again). A store that does not answer signs nobody in.
+     */
     public Optional<ConsoleSession> find(String id) {
         if (id == null || id.isEmpty()) {
             return Optional.empty();
         }
         try (Connection connection = store.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT sign_in, csrf_token, expires_at, signed_in_at FROM console_session WHERE id_hash = ?")) {
+                     "SELECT sign_in, csrf_token, expires_at, signed_in_at, ref FROM console_session WHERE id_hash = ?")) {
             select.setString(1, hash(id));
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 Instant expiresAt = rows.getObject(3, OffsetDateTime.class).toInstant();
-                if (!expiresAt.isAfter(clock.instant())) {
+                if (!expiresAt.isAfter(clock.instant()) || rows.getString(5) == null) {
                     end(id);
                     return Optional.empty();
                 }

@@ -192,6 +192,19 @@ public final class CommandGate {
     }
 
     /**
+     * What a client and the evidence are told when its session no longer stands, before a command
+     * or while something of it runs ({@code KeyWatch}): its sign-in ended, or its key was revoked.
+     */
+    public static String lapsedReason(AuthenticationException lapse) {
+        if (lapse instanceof SignInEndedException) {
+            return lapse.getMessage() + " (the token's end, or identities.oidc[].claimsMaxAgeSeconds after the provider"
+                    + " issued it): the groups it carried are not acted on any longer; the session is closed, sign in"
+                    + " again with a current token";
+        }
+        return revokedReason(lapse.getMessage());
+    }
+
+    /**
      * The refusal of a command whose session signed in with a key that no longer stands (revoked,
      * expired, a static key removed or given a new value, or one that cannot be checked now: fail
      * closed), recorded as {@code command.blocked} with outcome {@code revoked}, or whose sign-in has
@@ -205,14 +218,9 @@ public final class CommandGate {
         try {
             recorder.session().signedInWith().requireStanding();
             return Optional.empty();
-        } catch (SignInEndedException e) {
-            outcome = Admission.Refused.SIGN_IN_ENDED;
-            reason = e.getMessage() + " (the token's end, or identities.oidc[].claimsMaxAgeSeconds after the provider"
-                    + " issued it): the groups it carried are not acted on any longer; the session is closed, sign in"
-                    + " again with a current token";
         } catch (AuthenticationException e) {
-            outcome = Admission.Refused.REVOKED;
-            reason = revokedReason(e.getMessage());
+            outcome = e instanceof SignInEndedException ? Admission.Refused.SIGN_IN_ENDED : Admission.Refused.REVOKED;
+            reason = lapsedReason(e);
         }
         recorder.blocked(seq, outcome, null, reason, ruling.statementClass(), approvalId);
         return Optional.of(new Admission.Refused(outcome, null, reason, approvalId));

@@ -1,6 +1,10 @@
 package dev.tracegate.gateway.engine;
 
+import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.recording.CommandRedaction;
 import dev.tracegate.gateway.recording.RecordedCommand;
+import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.SqlClassification;
 import java.util.List;
 
 /**
@@ -13,6 +17,27 @@ import java.util.List;
 public final class HeldCommandText {
 
     private HeldCommandText() {
+    }
+
+    /**
+     * The command's text as {@code shownAs} keeps it, with its bound parameters, then, for each
+     * {@code EXECUTE} of a statement the session prepared, the text that statement runs: approvers of
+     * {@code EXECUTE s USING @a} or {@code EXECUTE del(7)} must see what {@code s} or {@code del}
+     * deletes, not only its name, which the request shows nowhere else.
+     */
+    public static String of(Ruling ruling, CommandRedaction shownAs, String text, List<String> parameters) {
+        StringBuilder held = new StringBuilder(of(shownAs.statement(text, parameters)));
+        SqlClassification classification = ruling.classification();
+        if (classification == null) {
+            return held.toString();
+        }
+        for (ClassifiedStatement statement : classification.statements()) {
+            if (statement.runs() != null) {
+                held.append("\n-- which runs the statement this session prepared with:\n")
+                        .append(shownAs.statement(statement.runs(), null).text());
+            }
+        }
+        return held.toString();
     }
 
     /** The statement's text, then a line with its bound parameters in order ({@code NULL} for a null). */

@@ -247,8 +247,8 @@ final class ProxiedRequest {
         }
         // A streaming answer (Server-Sent Events, a watch, a long download) is no command: without the watch, one
         // begun before its caller's key was revoked would stream on for as long as the target sends.
-        try (KeyWatch streaming = evidence.recorder().session().signedInWith().watch(why -> sent.answer()
-                .abort(new IOException(CommandGate.revokedReason(why))))) {
+        try (KeyWatch streaming = evidence.recorder().session().signedInWith().watch(lapse -> sent.answer()
+                .abort(new IOException(CommandGate.lapsedReason(lapse))))) {
             new ResponseRelay(evidence, context.services().resultDataBytes())
                     .relay(sent, ruling.masking().orElse(null), ruling.passUnmaskable(), to);
         }

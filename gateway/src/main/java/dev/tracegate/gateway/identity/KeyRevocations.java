@@ -55,10 +55,10 @@ public final class KeyRevocations {
 
     /**
      * Watches {@code key} while something of its session runs without commands ({@link KeyWatch}):
-     * {@code lapsed} is told why once the key no longer stands, within the recheck interval (at
-     * once for a revocation on this node).
+     * {@code lapsed} is told why once the key or the sign-in no longer stands, within the recheck
+     * interval (at once for a revocation on this node).
      */
-    KeyWatch watch(SessionKey key, Consumer<String> lapsed) {
+    KeyWatch watch(SessionKey key, Consumer<AuthenticationException> lapsed) {
         KeyWatch watch = new KeyWatch(key, lapsed, watched);
         watched.add(watch);
         startSweeper();

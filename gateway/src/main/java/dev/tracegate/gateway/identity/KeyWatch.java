@@ -5,25 +5,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Watches the key a session signed in with while something of the session runs without sending
- * commands: an SSH shell, a long command, a forward or an sftp subsystem; a PostgreSQL COPY or a
- * long result. Checking before each command ends a session only at its next command, and keystrokes,
- * copied rows and forwarded bytes are not commands, so a session with its key revoked could run on
- * for as long as it liked. The {@link KeyRevocations} sweep asks every watched key again at once
- * when a key is revoked on this node and every second otherwise; a key that no longer stands calls
- * {@code lapsed} once, with why, and the engine ends the session. Closed when the session ends.
+ * Watches the key a session signed in with, and the end of its sign-in, while something of the
+ * session runs without sending commands: an SSH shell, a long command, a forward or an sftp
+ * subsystem; a PostgreSQL COPY or a long result; an HTTP answer that streams. Checking before each
+ * command ends a session only at its next command, and keystrokes, copied rows and forwarded bytes
+ * are not commands, so a session with its key revoked, or signed in with a provider's token whose
+ * groups the gateway no longer acts on, could run on for as long as it liked. The
+ * {@link KeyRevocations} sweep asks every watched session again at once when a key is revoked on
+ * this node and every second otherwise; one that no longer stands calls {@code lapsed} once, with
+ * why ({@link SignInEndedException} when the sign-in ended), and the engine ends the session.
+ * Closed when the session ends.
  */
 public final class KeyWatch implements AutoCloseable {
 
-    /** Watches nothing: a sign-in without a key of the gateway's (an OIDC token). */
+    /** Watches nothing: a sign-in with neither a key of the gateway's nor an end of its own here. */
     static final KeyWatch NONE = new KeyWatch(null, why -> { }, null);
 
     private final SessionKey key;
-    private final Consumer<String> lapsed;
+    private final Consumer<AuthenticationException> lapsed;
     private final Set<KeyWatch> watched;
     private final AtomicBoolean ended = new AtomicBoolean();
 
-    KeyWatch(SessionKey key, Consumer<String> lapsed, Set<KeyWatch> watched) {
+    KeyWatch(SessionKey key, Consumer<AuthenticationException> lapsed, Set<KeyWatch> watched) {
         this.key = key;
         this.lapsed = lapsed;
         this.watched = watched;
@@ -39,7 +42,7 @@ public final class KeyWatch implements AutoCloseable {
         } catch (AuthenticationException e) {
             if (ended.compareAndSet(false, true)) {
                 watched.remove(this);
-                lapsed.accept(e.getMessage());
+                lapsed.accept(e);
             }
         }
     }

@@ -33,11 +33,14 @@ public final class SessionKey {
     }
 
     /**
-     * Watches this key while something of the session runs without commands ({@link KeyWatch});
-     * {@code lapsed} is told why once it no longer stands. Watches nothing for a sign-in without a key.
+     * Watches this key and the sign-in's end while something of the session runs without commands
+     * ({@link KeyWatch}); {@code lapsed} is told why once either no longer stands. Watches nothing
+     * for a sign-in with neither (groups the gateway's configuration gives): a session signed in with
+     * a provider's token only has no key to revoke, but its end must stop a COPY, a streamed result,
+     * a shell or a streamed HTTP answer as surely as a revoked key does.
      */
-    public KeyWatch watch(Consumer<String> lapsed) {
-        return key == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
+    public KeyWatch watch(Consumer<AuthenticationException> lapsed) {
+        return key == null && endsAt == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
     }
 
     /**

@@ -139,16 +139,15 @@ final class CommandRelay {
             case STMT_PREPARE -> prepare(payload);
             case STMT_EXECUTE -> execute(payload);
             case STMT_SEND_LONG_DATA -> longData(payload);
-            case STMT_CLOSE -> {
-                ComStmtClose close = ComStmtClose.decode(payload);
-                prepared.closed(close.statementId());
-                forwardWithoutAnswer(payload);
-            }
+            case STMT_CLOSE -> close(payload);
             case STMT_RESET -> {
-                PreparedStatements.Statement statement = prepared.get(ComStmtReset.decode(payload).statementId());
-                if (statement != null) {
-                    statement.resetLongData();
+                long id = ComStmtReset.decode(payload).statementId();
+                PreparedStatements.Statement statement = prepared.get(id);
+                if (statement == null) {
+                    refuse(1243, "HY000", "unknown prepared statement handler (" + id + ") given to COM_STMT_RESET");
+                    return;
                 }
+                statement.resetLongData();
                 forward(payload, null, false);
             }
             case PING -> forward(payload, null, false);
@@ -173,9 +172,10 @@ final class CommandRelay {
      *
      * @param statement  the prepared statement's id, for an execute
      * @param parameters the execute's parameters as recorded
+     * @return whether it reached the server (refused: not)
      */
-    private void sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
-                     boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
+    private boolean sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
+                        boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
         Ruling ruling = services.guard().decide(subject, sqlCommand(text));
         rememberSqlPrepares(ruling);
         long seq = ++sequence;
@@ -193,21 +193,21 @@ final class CommandRelay {
             recorder.blocked(seq, "blocked", ruling.masking().map(CallerMasking::rule).orElse(ruling.decision().rule()), reason,
                     ruling.statementClass(), null);
             refuse(POLICY_REFUSAL, "42000", "tracegate: " + reason);
-            return;
+            return false;
         }
         Killing killing = killing(seq, text, ruling);
         if (killing.refused()) {
-            return;
+            return false;
         }
         Admission admission = admit(seq, text, parameters, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
-            return;
+            return false;
         }
         if (killing.request() != null) {
             payload = kill(seq, killing);
             if (payload == null) {
-                return;
+                return false;
             }
         }
         ResultMasking results = new ResultMasking(ruling.masking().orElse(null), ruling.recordingMasker(),
@@ -223,6 +223,7 @@ final class CommandRelay {
         CommandOutcome outcome = responses.relay(results, binaryRows, localFile);
         recorder.result(new ResultRecord(seq, outcome.status(), outcome.tags(), outcome.rows(),
                 (System.nanoTime() - started) / 1_000, outcome.sqlState(), outcome.errorMessage()), results.outcome());
+        return true;
     }
 
     /**
@@ -341,8 +342,8 @@ final class CommandRelay {
         }
         // Approvers decide on the values an execute binds too: the same text deletes other rows with others.
         Admission.Waiting waiting = gate.request(recorder, held,
-                HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
-                HeldCommandText.of(ruling.recording().statement(text, parameters)), recorder.session().trace());
+                HeldCommandText.of(ruling, ruling.forApprovers(), text, parameters),
+                HeldCommandText.of(ruling, ruling.recording(), text, parameters), recorder.session().trace());
         threads.self().holding(waiting.pending());
         running = false;
         try {
@@ -405,21 +406,41 @@ final class CommandRelay {
                     + " cursor (Connector/J: useCursorFetch=false)");
             return;
         }
-        if (execute.typesBound()) {
-            statement.boundTypes = execute.types();
-        }
         List<String> parameters = statement.parameters(execute);
-        statement.resetLongData();
-        sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true);
+        if (sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true)) {
+            statement.executed(execute);
+        }
     }
 
-    /** Long data is part of the next execute's parameters, recorded then; the server answers nothing. */
+    /**
+     * Long data is part of the next execute's parameters, recorded then; the server answers nothing.
+     * Only for a statement the gateway knows: MariaDB takes the id 0xFFFFFFFF for the session's last
+     * prepared statement, so long data sent under it (or under an id the gateway never saw prepared)
+     * would reach a statement whose next execute the gateway then reads without it, showing
+     * approvers and the evidence values other than those the server runs. Not forwarded, it is what
+     * MySQL makes of an unknown id: nothing.
+     */
     private void longData(byte[] payload) throws IOException {
         ComStmtSendLongData data = ComStmtSendLongData.decode(payload);
         PreparedStatements.Statement statement = prepared.get(data.statementId());
-        if (statement != null) {
-            statement.appendLongData(data.parameter(), data.data());
+        if (statement == null) {
+            return;
         }
+        statement.appendLongData(data.parameter(), data.data());
+        forwardWithoutAnswer(payload);
+    }
+
+    /**
+     * Closes a statement the gateway knows; the server answers nothing. An unknown id (MariaDB's
+     * 0xFFFFFFFF, the last prepared statement, among them) is not forwarded, so the server never
+     * closes a statement the gateway still takes for open, and MySQL makes nothing of it anyway.
+     */
+    private void close(byte[] payload) throws IOException {
+        long id = ComStmtClose.decode(payload).statementId();
+        if (prepared.get(id) == null) {
+            return;
+        }
+        prepared.closed(id);
         forwardWithoutAnswer(payload);
     }
 

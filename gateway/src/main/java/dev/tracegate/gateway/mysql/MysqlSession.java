@@ -207,9 +207,9 @@ final class MysqlSession implements Runnable {
         // A long result or LOAD DATA LOCAL stream is no command: without the watch, one begun before the caller's
         // key was revoked would run to its end. The session's one thread writes to the caller, so the watch cannot
         // tell the caller why without breaking a packet: it closes both connections, and the evidence says why.
-        try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
+        try (KeyWatch running = recorder.session().signedInWith().watch(lapse -> {
             if (commands.running()) {
-                endRevoked(upstream, why);
+                endRevoked(upstream, lapse);
             }
         })) {
             return commands.run();
@@ -241,8 +241,8 @@ final class MysqlSession implements Runnable {
     }
 
     /** Ends a session whose key no longer stands while a command of it runs ({@link KeyWatch}). */
-    private void endRevoked(MysqlUpstream upstream, String why) {
-        revoked = CommandGate.revokedReason(why);
+    private void endRevoked(MysqlUpstream upstream, AuthenticationException lapse) {
+        revoked = CommandGate.lapsedReason(lapse);
         upstream.close();
         try {
             socket.close();

@@ -55,6 +55,20 @@ final class PreparedStatements {
             longDataBytes[parameter] += data.length;
         }
 
+        /**
+         * The server ran an execute of this statement: it keeps the parameter types the execute bound
+         * for the executes that bind none, and forgets the long data sent before it. Only then: an
+         * execute the gateway refused never reached the server, which still has both, and reads the
+         * next execute with them; so must the gateway, or it would show approvers and the evidence
+         * values other than those the server runs.
+         */
+        void executed(ComStmtExecute execute) {
+            if (execute.typesBound()) {
+                boundTypes = execute.types();
+            }
+            resetLongData();
+        }
+
         void resetLongData() {
             java.util.Arrays.fill(longData, null);
             java.util.Arrays.fill(longDataBytes, 0);

@@ -701,8 +701,8 @@ final class ClientMessageRelay {
         if (admission instanceof Admission.NeedsApproval held) {
             drain();
             Admission.Waiting waiting = gate.request(recorder, held,
-                    HeldCommandText.of(ruling.forApprovers().statement(text, parameters)),
-                    HeldCommandText.of(ruling.recording().statement(text, parameters)), trace(text));
+                    HeldCommandText.of(ruling, ruling.forApprovers(), text, parameters),
+                    HeldCommandText.of(ruling, ruling.recording(), text, parameters), trace(text));
             admission = gate.decided(recorder, seq, waiting,
                     hold.await(waiting.pending(), ruling.decision().rule(), ruling.decision().reason()));
         }

@@ -489,12 +489,12 @@ final class PostgresSession implements Runnable {
                     context.lineage().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null, sequences);
             Ending ending;
-            try (KeyWatch running = recorder.session().signedInWith().watch(why -> {
+            try (KeyWatch running = recorder.session().signedInWith().watch(lapse -> {
                 // Idle, or waiting for approvers: the check before the next command, or at the decision, refuses it
                 // and records which command was the first not to run. In this order: see ServerMessageRelay.idle().
                 boolean idle = inFlight.size() == 0 && serverRelay.idle();
                 if (!idle && !hold.holding()) {
-                    endRevoked(out, upstream, why);
+                    endRevoked(out, upstream, lapse);
                 }
             })) {
                 ending = clientSide(recorder, clientRelay);
@@ -622,8 +622,8 @@ final class PostgresSession implements Runnable {
      * statement on the server and the relay's reads. Checking before each command alone would let
      * it run on.
      */
-    private void endRevoked(PgFrameWriter out, UpstreamConnection upstream, String why) {
-        revoked = CommandGate.revokedReason(why);
+    private void endRevoked(PgFrameWriter out, UpstreamConnection upstream, AuthenticationException lapse) {
+        revoked = CommandGate.lapsedReason(lapse);
         upstream.close();
         synchronized (out) {
             sendQuietly(out, ErrorResponse.of("FATAL", "28000", "tracegate: " + revoked));

@@ -146,7 +146,7 @@ final class SshCaller {
      * not requests, so the check before each request alone would let them run on.
      */
     void endWhenRevoked(SessionKey key) {
-        keyWatch = key.watch(why -> end(CommandGate.revokedReason(why)));
+        keyWatch = key.watch(lapse -> end(CommandGate.lapsedReason(lapse)));
         if (closed.isDone()) {
             keyWatch.close();
         }

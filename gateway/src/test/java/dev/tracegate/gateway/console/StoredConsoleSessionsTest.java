@@ -1,9 +1,11 @@
 package dev.tracegate.gateway.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tracegate.gateway.MutableClock;
 import dev.tracegate.gateway.config.StoreConfig;
+import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.identity.SignIn;
@@ -88,6 +90,46 @@ class StoredConsoleSessionsTest {
             assertThat(other.find(expiring.id())).isEmpty();
             assertThat(one.find("not-a-session")).isEmpty();
             assertThat(one.find("")).isEmpty();
+        }
+    }
+
+    /**
+     * A vote or grant keeps the reference of the console session it was given in; every gateway asks
+     * the store whether that session is still signed in, so signing out, or the session's end, makes
+     * them lapse. A session kept from before it had a reference signs in again.
+     */
+    @Test
+    void whatWasGivenInASessionStandsOnlyWhileItIsSignedIn() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        try (Store store = store()) {
+            ConsoleSessions sessions = new ConsoleSessions(store.dataSource(), Duration.ofHours(8), clock);
+            ConsoleSessionStanding standing = new ConsoleSessionStanding(key -> {
+                throw new AuthenticationException("no keys here");
+            }, store.dataSource(), clock);
+            SignIn signIn = new SignIn(ADA, NOW, NOW.plus(Duration.ofDays(1)), null, null,
+                    new CredentialRef(CredentialRef.OIDC_TOKEN, null));
+            ConsoleSession signedOut = sessions.createInteractive(signIn);
+            ConsoleSession expiring = sessions.createInteractive(signIn);
+            ConsoleSession older = sessions.createInteractive(signIn);
+            CredentialRef expiringRef = expiring.signIn().presented();
+            assertThat(expiringRef.id()).isNotNull().isNotEqualTo(expiring.id()).isNotEqualTo(ConsoleSessions.hash(expiring.id()));
+
+            standing.requireActive(signedOut.signIn().presented());
+            sessions.end(signedOut.id());
+            assertThatThrownBy(() -> standing.requireActive(signedOut.signIn().presented()))
+                    .hasMessage("the console session has signed out or ended");
+            try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement()) {
+                sql.executeUpdate("UPDATE console_session SET ref = NULL WHERE id_hash = '" + ConsoleSessions.hash(older.id()) + "'");
+            }
+            assertThat(sessions.find(older.id())).as("a session from before references signs in again").isEmpty();
+            standing.requireActive(expiringRef);
+            clock.advance(Duration.ofHours(8));
+            assertThatThrownBy(() -> standing.requireActive(expiringRef)).hasMessage("the console session has signed out or ended");
+            assertThatThrownBy(() -> standing.requireActive(new CredentialRef(CredentialRef.CONSOLE_SESSION, null)))
+                    .hasMessageContaining("before the gateway kept which one it was");
+            assertThatThrownBy(() -> standing.requireActive(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1")))
+                    .hasMessage("no keys here");
+
         }
     }
 

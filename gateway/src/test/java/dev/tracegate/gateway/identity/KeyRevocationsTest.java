@@ -63,8 +63,8 @@ class KeyRevocationsTest {
     void aWatchedKeyRevokedHereTellsItsSessionOnceAtOnceAndAClosedWatchNothing() throws Exception {
         CompletableFuture<String> running = new CompletableFuture<>();
         CompletableFuture<String> ended = new CompletableFuture<>();
-        KeyWatch watched = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(running::complete);
-        revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(ended::complete).close();
+        KeyWatch watched = revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(lapse -> running.complete(lapse.getMessage()));
+        revocations.of(SERVICE, new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k3"), null).watch(lapse -> ended.complete(lapse.getMessage())).close();
 
         revoked.add("k3");
         revocations.revoked(); // the clock stands still here: only the revocation itself starts the sweep
@@ -89,6 +89,25 @@ class KeyRevocationsTest {
         assertThatThrownBy(session::requireStanding).isInstanceOf(SignInEndedException.class)
                 .hasMessage("the sign-in this session stands for ended at 2026-12-06T12:00:30Z");
         assertThat(lookups).hasValue(0);
+    }
+
+    /**
+     * A provider's token has no key to revoke, but its end is watched as a revoked key is: something
+     * running without commands (a COPY, a streamed result, a shell) hears of it within the sweep.
+     */
+    @Test
+    void aWatchedSignInWithoutAKeyTellsItsSessionWhenItEnds() throws Exception {
+        CompletableFuture<AuthenticationException> running = new CompletableFuture<>();
+        KeyWatch watched = revocations.of(PERSON, null, clock.instant().plusSeconds(30)).watch(running::complete);
+        now.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertThat(running).as("not before its end").isNotDone();
+
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(running.get(5, TimeUnit.SECONDS)).isInstanceOf(SignInEndedException.class)
+                .hasMessage("the sign-in this session stands for ended at 2026-12-06T12:00:30Z");
+        assertThat(lookups).hasValue(0);
+        watched.close();
     }
 
     /** A key's groups change only with the key, whose revocation each command checks: a pool's session outlives maxSessionSeconds. */

@@ -276,6 +276,32 @@ class TokenRenewalThroughGatewayTest {
     }
 
     /**
+     * A session signed in with a provider's token alone has no key for the revocation watch to ask
+     * about, but its sign-in's end must stop what runs without commands as a revoked key does: a
+     * statement running when the token's groups stop counting is ended then, not when it finishes
+     * (here a minute later), and the evidence says why. Before, only the next command was refused.
+     */
+    @Test
+    void aStatementRunningWhenTheProvidersTokenEndsIsEndedThenNotAtItsNextCommand() throws Exception {
+        String oktaToken = idp.token("okta", "00u-long-running", "tracegate", Map.of("groups", List.of("dba")),
+                Duration.ofSeconds(6));
+        Instant oktaExpiry = claims(oktaToken).getExpirationTime().toInstant();
+
+        try (Connection session = gateway.connect(oktaToken); Statement sql = session.createStatement()) {
+            long started = System.nanoTime();
+            // Both connections close under the statement: pgjdbc may read the FATAL or only the closed socket.
+            assertThatThrownBy(() -> sql.execute("SELECT pg_sleep(60)")).isInstanceOf(SQLException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("ended at the token's end, not the statement's")
+                    .isLessThan(Duration.ofSeconds(30));
+            assertThat(Instant.now()).isAfterOrEqualTo(oktaExpiry);
+            assertThat(session.isValid(5)).isFalse();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> TestGateway.eventsOfType(gateway.gateway().evidence(),
+                EventType.SESSION_CLOSE).stream().anyMatch(event -> event.path("actor").path("sub").asText().equals("00u-long-running")
+                && event.path("detail").path("reason").asText().contains("the sign-in this session stands for ended at " + oktaExpiry)));
+    }
+
+    /**
      * A provider may issue long-lived tokens (Entra ID lets a tenant set a day); the gateway acts on
      * one token's groups for at most {@code claimsMaxAgeSeconds} (an hour by default) after its
      * {@code iat}: a token older than that signs nothing in, and a session open with one ends when it

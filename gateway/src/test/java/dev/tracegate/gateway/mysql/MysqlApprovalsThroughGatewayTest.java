@@ -6,6 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.approval.PendingApproval;
+import dev.tracegate.wire.mysql.ComQuery;
+import dev.tracegate.wire.mysql.ComStmtExecute;
+import dev.tracegate.wire.mysql.ComStmtPrepare;
+import dev.tracegate.wire.mysql.ComStmtPrepareOk;
+import dev.tracegate.wire.mysql.ComStmtSendLongData;
+import dev.tracegate.wire.mysql.ErrPacket;
+import dev.tracegate.wire.mysql.FieldType;
+import dev.tracegate.wire.mysql.MysqlPacket;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -65,6 +73,9 @@ class MysqlApprovalsThroughGatewayTest {
                 action: allow
             """;
 
+    private static final String DELETE_TWO_ROWS = "DELETE FROM held_rows WHERE id = ? OR id = ?";
+    private static final int[] TWO_STRINGS = {FieldType.VAR_STRING, FieldType.VAR_STRING};
+
     private static TestMariaDb mariadb;
     private static TestGateway gateway;
 
@@ -118,6 +129,153 @@ class MysqlApprovalsThroughGatewayTest {
             assertThat(deleted.get(60, TimeUnit.SECONDS)).isEqualTo(1);
         }
         assertThat(mariadb.query("SELECT id FROM shop.held_rows").strip()).isEqualTo("8");
+    }
+
+    /**
+     * Long data belongs to the server's next execute of the statement. An execute the gateway does
+     * not forward (here denied) leaves it with the server, which reads the next execute with it: the
+     * first parameter is the long data and only the second is read from the packet. The gateway
+     * must read that execute as the server does, or approvers are shown values other than those
+     * that run: before, it showed "999", "998", harmless, and the server deleted row 7.
+     */
+    @Test
+    void anExecuteAfterARefusedOneIsReadWithTheLongDataTheServerStillHolds() throws Exception {
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtSendLongData(prepared.statementId(), 0, utf8("7")).encode());
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS, new byte[][] {null, utf8("8")}).encode());
+            PendingApproval denied = awaitPending(DELETE_TWO_ROWS);
+            assertThat(denied.request().command()).endsWith("-- bound parameters, in order: \"7\", \"8\"");
+            assertThat(decide(denied.id(), "deny", "not these rows")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            CompletableFuture<MysqlPacket> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.read();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> answer.isDone() || heldAfter(denied) != null);
+            PendingApproval shown = heldAfter(denied);
+            if (shown != null) {
+                // An approver reads values that name no row and approves.
+                decide(shown.id(), "approve", "no such rows");
+            }
+            MysqlPacket refused = answer.get(60, TimeUnit.SECONDS);
+            assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+            assertThat(shown).as("approvers were shown values the server does not run").isNull();
+            assertThat(refused.isErr()).isTrue();
+            assertThat(ErrPacket.decode(refused.payload()).message()).contains("protocol violation");
+        }
+    }
+
+    /**
+     * The same for parameter types: an execute that binds none is read with the types of the last
+     * execute the server ran, not of one the gateway refused. Here the server reads two 8-byte
+     * integers, 7 and 7, where the types of the denied execute read two strings of seven NUL bytes.
+     */
+    @Test
+    void anExecuteBindingNoTypesAfterARefusedOneIsReadWithTheTypesTheServerStillHolds() throws Exception {
+        int[] integers = {FieldType.LONGLONG, FieldType.LONGLONG};
+        byte[] seven = {7, 0, 0, 0, 0, 0, 0, 0};
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, integers,
+                    new byte[][] {{(byte) 0xe7, 3, 0, 0, 0, 0, 0, 0}, {(byte) 0xe6, 3, 0, 0, 0, 0, 0, 0}}).encode());
+            PendingApproval ran = awaitPending(DELETE_TWO_ROWS);
+            assertThat(ran.request().command()).endsWith("-- bound parameters, in order: \"999\", \"998\"");
+            assertThat(decide(ran.id(), "approve", "no such rows")).isEqualTo(200);
+            assertThat(client.read().isOk()).isTrue();
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            PendingApproval denied = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> heldAfter(ran), p -> p != null);
+            assertThat(decide(denied.id(), "deny", "not now")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, false, integers, new byte[][] {seven, seven}).encode());
+            PendingApproval shown = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> heldAfter(denied), p -> p != null);
+            assertThat(shown.request().command()).as("approvers see what the server runs")
+                    .endsWith("-- bound parameters, in order: \"7\", \"7\"");
+            assertThat(decide(shown.id(), "deny", "row 7 stays")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).isEqualTo("2");
+    }
+
+    /**
+     * MariaDB takes the statement id 0xFFFFFFFF for the session's last prepared statement. Long
+     * data sent under it would be the first parameter of that statement's next execute at the
+     * server, while the gateway, which knows no statement by that id, read the execute without it:
+     * approvers saw "999", "998" and the server deleted row 7. Long data for a statement the gateway
+     * does not know goes nowhere.
+     */
+    @Test
+    void longDataForTheLastStatementByMariaDbsIdDoesNotChangeWhatRunsBehindTheApprovers() throws Exception {
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtSendLongData(0xFFFFFFFFL, 0, utf8("7")).encode());
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS,
+                    new byte[][] {utf8("999"), utf8("998")}).encode());
+            PendingApproval pending = awaitPending(DELETE_TWO_ROWS);
+            assertThat(pending.request().command()).endsWith("-- bound parameters, in order: \"999\", \"998\"");
+            assertThat(decide(pending.id(), "approve", "no such rows")).isEqualTo(200);
+            MysqlPacket answer = client.read();
+            assertThat(answer.isOk()).as("ran as approved").isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+    }
+
+    /**
+     * An {@code EXECUTE} names a statement the session prepared earlier; its approvers must see what
+     * that statement does, which the request showed nowhere: before, they read {@code EXECUTE del}
+     * and nothing else, whatever del deleted.
+     */
+    @Test
+    void approversOfAnExecuteSeeTheStatementItRuns() throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+            client.send(0, new ComQuery("PREPARE del FROM 'DELETE FROM held_rows WHERE id = 7'").encode());
+            PendingApproval prepare = awaitPending("PREPARE del");
+            assertThat(decide(prepare.id(), "approve", "preparing only")).isEqualTo(200);
+            assertThat(client.read().isOk()).isTrue();
+
+            client.send(0, new ComQuery("EXECUTE del").encode());
+            PendingApproval execute = awaitPending("EXECUTE del");
+            assertThat(execute.request().command())
+                    .isEqualTo("EXECUTE del\n-- which runs the statement this session prepared with:\n"
+                            + "PREPARE del FROM 'DELETE FROM held_rows WHERE id = 7'");
+            assertThat(decide(execute.id(), "deny", "row 7 stays")).isEqualTo(200);
+            assertThat(client.read().isErr()).isTrue();
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).isEqualTo("2");
+    }
+
+    /** A fresh held_rows with rows 7 and 8, a signed-in raw client, and {@link #DELETE_TWO_ROWS} prepared on it. */
+    private static ComStmtPrepareOk prepareDeleteOfTwoRows(RawMysqlClient client) throws Exception {
+        mariadb.query("CREATE TABLE IF NOT EXISTS shop.held_rows (id int PRIMARY KEY); DELETE FROM shop.held_rows;"
+                + " INSERT INTO shop.held_rows VALUES (7), (8)");
+        assertThat(client.login(TestGateway.ALICE_TOKEN, "shop").isOk()).isTrue();
+        client.send(0, new ComStmtPrepare(DELETE_TWO_ROWS).encode());
+        ComStmtPrepareOk prepared = ComStmtPrepareOk.decode(client.read().payload());
+        for (int i = 0; i < prepared.parameters() + prepared.columns(); i++) {
+            client.read();
+        }
+        return prepared;
+    }
+
+    private static PendingApproval heldAfter(PendingApproval earlier) {
+        return gateway.gateway().approvals().pending().stream()
+                .filter(p -> !p.id().equals(earlier.id()) && p.request().command().startsWith("DELETE FROM held_rows") && !p.decided())
+                .findFirst().orElse(null);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -114,7 +114,9 @@ class ApprovalReplayThroughGatewayTest {
             // EXECUTE names no table: it is judged by what del deletes from, each time.
             client.sendBatch(List.of(query("EXECUTE del(1)")));
             PendingApproval first = awaitPending(Set.of(prepare.id()));
-            assertThat(first.request().command()).isEqualTo("EXECUTE del(1)");
+            // Approvers see what del deletes, not only its name.
+            assertThat(first.request().command()).isEqualTo("EXECUTE del(1)\n-- which runs the statement this session prepared"
+                    + " with:\nPREPARE del AS DELETE FROM replay_orders WHERE id = $1");
             gateway.gateway().approvals().deny(first.id(), DBA, "no");
             List<PgFrame> denied = client.readUntil(ReadyForQuery.TYPE, 1);
             assertThat(types(denied)).isEqualTo("NEZ");
