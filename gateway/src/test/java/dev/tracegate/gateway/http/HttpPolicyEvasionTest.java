@@ -179,7 +179,8 @@ class HttpPolicyEvasionTest {
         int before = upstream.received.size();
         for (String body : List.of("{\"_method\":\"DELETE\"}", "{\"note\": \"hi\", \"_method\" : \"delete\"}",
                 "{\"\\u005fmethod\":\"DEL\\u0045TE\"}", "{\"a\":{\"b\":[1,{\"c\":\"}\"}]},\"_METHOD\":\"DELETE\"}",
-                "{\"_method\":\"PATCH\",\"_method\":\"DELETE\"}",
+                "{\"_method\":\"PATCH\",\"_method\":\"DELETE\"}", "{\"_method\":[\"DELETE\"]}",
+                "{\"_method\": [ \"delete\" ], \"pad\":\"" + pad + "\"}",
                 "{\"pad\":\"" + pad + "\",\"_method\":\"DELETE\"}")) {
             assertThat(status(post("application/json", body))).as(body.substring(0, Math.min(body.length(), 60)))
                     .isEqualTo("403");

@@ -122,7 +122,7 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         if (body != null && body.isObject()) {
             for (Map.Entry<String, JsonNode> field : body.properties()) {
                 if (isMethodParameter(field.getKey())) {
-                    addNamed(methods, field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
+                    addNamed(methods, namedBy(field.getValue()));
                 }
             }
         }
@@ -153,6 +153,23 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             }
         });
         return read;
+    }
+
+    /**
+     * The methods a JSON {@code _method} value names: a string, each string of a list (Express's
+     * method-override takes a list's first element), or anything else as its JSON text, a method the
+     * gateway does not know.
+     */
+    private static String[] namedBy(JsonNode value) {
+        if (value.isValueNode()) {
+            return new String[] {value.asText()};
+        }
+        if (value.isArray()) {
+            List<String> named = new ArrayList<>(value.size());
+            value.forEach(element -> named.add(element.isTextual() ? element.asText() : element.toString()));
+            return named.toArray(String[]::new);
+        }
+        return new String[] {value.toString()};
     }
 
     private static void addNamed(List<String> methods, String... named) {
