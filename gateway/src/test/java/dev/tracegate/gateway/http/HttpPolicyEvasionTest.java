@@ -129,7 +129,8 @@ class HttpPolicyEvasionTest {
                 "Content-Disposition: form-data; name*=UTF-8''%5Fmethod",
                 "Content-Disposition: form-data; name=\"_me\\thod\"",
                 "Content-Type: text/plain\r\nContent-Disposition: form-data; name=\".method\"",
-                "Content-Disposition: form-data; name=\"_method\"; filename=\"m.txt\"")) {
+                "Content-Disposition: form-data; name=\"_method\"; filename=\"m.txt\"",
+                "Content-Disposition: form-data; name=\"_method[]\"")) {
             String form = "--b7\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b7\r\n" + part
                     + "\r\n\r\ndelete\r\n--b7--\r\n";
             assertThat(status(post("multipart/form-data; boundary=b7", form))).as(part).isEqualTo("403");
