@@ -101,7 +101,9 @@ class HttpPolicyEvasionTest {
                 "/svc/echo/7?%5Fmethod=DELETE", "/svc/echo/7?_METHOD=DELETE", "/svc/echo/7?.method=DELETE",
                 "/svc/echo/7?a=1;_method=DELETE", "/svc/echo/7?_method%00=DELETE", "/svc/echo/7?_method%00x=DELETE",
                 // A list to PHP and to Express's qs, whose first element method-override takes: each reached the target.
-                "/svc/echo/7?_method[]=DELETE", "/svc/echo/7?_method%5B%5D=DELETE", "/svc/echo/7?_method[0]=DELETE")) {
+                "/svc/echo/7?_method[]=DELETE", "/svc/echo/7?_method%5B%5D=DELETE", "/svc/echo/7?_method[0]=DELETE",
+                // The query of a target that decodes the path and parses it again (CVE-2024-38474).
+                "/svc/echo/7%3F_method=DELETE", "/svc/echo/7%3fa=1%26_method=delete")) {
             assertThat(status(request("POST", target, ""))).as(target).isEqualTo("403");
         }
         for (String form : List.of("_method=DELETE", "name=Ada&_method=delete", "%5Fmethod=DEL%45TE",

@@ -247,6 +247,21 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     }
 
     /**
+     * What a target that decodes the path and parses it again reads as the query string: what
+     * follows its first decoded {@code ?} up to a {@code #} ({@code /echo/7%3F_method=DELETE} holds
+     * {@code _method=DELETE} to Laravel behind such a proxy), or null when there is none.
+     */
+    public String pathQuery() {
+        String decoded = percentDecoded(path);
+        int query = decoded.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        int fragment = decoded.indexOf('#', query);
+        return decoded.substring(query + 1, fragment < 0 ? decoded.length() : fragment);
+    }
+
+    /**
      * Where a decoded segment ends the path ({@code %3F} or {@code %23}), or -1: a target that
      * decodes the path and then parses it again as a URL (Apache's mod_rewrite feeding a proxy,
      * CVE-2024-38474; a proxy written as {@code base + decodedPath}) reads {@code /admin%3F/x}
