@@ -20,7 +20,8 @@ import java.util.List;
  * memory: depth, strings and escapes, and the text of top-level keys and of their values up to
  * {@link #LONGEST_TOKEN} characters (a longer key cannot be {@code _method}; a longer value is kept
  * cut, a method the gateway does not know either way). A body that is not a JSON object names no
- * method to a target that parses it as one; a value that is not a string is no method to Laravel.
+ * method to a target that parses it as one; a value that is not a string is no method to Laravel,
+ * but the strings of a list are to Express's method-override, which takes a list's first element.
  */
 final class JsonMethodFields extends FilterOutputStream {
 
@@ -47,6 +48,11 @@ final class JsonMethodFields extends FilterOutputStream {
     private boolean awaitingMethod;
     /** The last top-level key was a method field's. */
     private boolean methodKey;
+    /**
+     * In a method field's list ({@code "_method": ["DELETE"]}): its strings are method values, as
+     * Express's method-override takes a list's first element for the method.
+     */
+    private boolean inMethodList;
     /** Whether the string being read is a top-level key or a method value, whose raw bytes are wanted. */
     private boolean collecting;
     private boolean tokenIsKey;
@@ -140,7 +146,7 @@ final class JsonMethodFields extends FilterOutputStream {
             case '"' -> {
                 inString = true;
                 boolean key = depth == 1 && topIsObject && expectingKey;
-                boolean method = depth == 1 && awaitingMethod;
+                boolean method = depth == 1 && awaitingMethod || depth == 2 && inMethodList;
                 awaitingMethod = false;
                 tokenIsKey = key;
                 collecting = key || method;
@@ -151,11 +157,15 @@ final class JsonMethodFields extends FilterOutputStream {
                     started = true;
                     topIsObject = c == '{';
                 }
+                inMethodList = inMethodList || depth == 1 && awaitingMethod && c == '[';
                 awaitingMethod = false;
                 depth++;
                 expectingKey = depth == 1 && topIsObject;
             }
-            case '}', ']' -> depth--;
+            case '}', ']' -> {
+                depth--;
+                inMethodList = inMethodList && depth > 1;
+            }
             case ':' -> awaitingMethod = depth == 1 && methodKey;
             case ',' -> expectingKey = depth == 1 && topIsObject;
             case ' ', '\t', '\r', '\n' -> {

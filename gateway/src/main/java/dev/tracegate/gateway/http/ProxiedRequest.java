@@ -125,8 +125,9 @@ final class ProxiedRequest {
         Identity identity = caller.identity();
         var connection = route.target().connection();
         Subject subject = new Subject(connection.name(), HttpEngine.PROTOCOL, Set.copyOf(identity.groups()), identity.kind());
-        HttpRequestFacts facts = new HttpRequestFacts(client.method(), route.path(), client.headerMap())
-                .withMethodParameters(MethodParameters.of(client.query()));
+        HttpRequestFacts sent = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
+        HttpRequestFacts facts = sent.withMethodParameters(MethodParameters.of(client.query()))
+                .withMethodParameters(MethodParameters.of(sent.pathQuery()));
         PolicyBody read = policyBody(subject, facts);
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))

@@ -65,6 +65,20 @@ class HttpPolicyEvasionTest {
     }
 
     @Test
+    void anEncodedQuestionMarkOrHashCannotEndTheBlockedPathEarlyForTheTarget() throws Exception {
+        // A target that decodes the path and parses it again (Apache's mod_rewrite feeding a proxy,
+        // CVE-2024-38474; a proxy built as base + decoded path) reads these as /admin. Each reached the target.
+        for (String path : List.of("/svc/admin%3f/x", "/svc/admin%3F", "/svc/admin%23/x", "/svc/ADMIN%3fx=1/y",
+                "/svc/admin%3b%3f/x", "/svc/admin.%23")) {
+            int before = upstream.received.size();
+            assertThat(status(request("GET", path, ""))).as(path).isEqualTo("403");
+            assertThat(upstream.received.size()).as(path).isEqualTo(before);
+        }
+        assertThat(status(request("GET", "/svc/echo/a%3fb", ""))).isEqualTo("200");
+        assertThat(status(request("GET", "/svc/administrator%3f/x", ""))).isEqualTo("200");
+    }
+
+    @Test
     void aMethodOverrideHeaderCannotCarryABlockedMethodPastTheRule() throws Exception {
         // PHP, WEBrick, Thin and some WSGI servers read X_HTTP_Method_Override as X-HTTP-Method-Override:
         // both are HTTP_X_HTTP_METHOD_OVERRIDE to them. Each of the underscored ones reached the target.
@@ -85,11 +99,15 @@ class HttpPolicyEvasionTest {
         int before = upstream.received.size();
         for (String target : List.of("/svc/echo/7?_method=DELETE", "/svc/echo/7?page=2&_method=delete",
                 "/svc/echo/7?%5Fmethod=DELETE", "/svc/echo/7?_METHOD=DELETE", "/svc/echo/7?.method=DELETE",
-                "/svc/echo/7?a=1;_method=DELETE", "/svc/echo/7?_method%00=DELETE", "/svc/echo/7?_method%00x=DELETE")) {
+                "/svc/echo/7?a=1;_method=DELETE", "/svc/echo/7?_method%00=DELETE", "/svc/echo/7?_method%00x=DELETE",
+                // A list to PHP and to Express's qs, whose first element method-override takes: each reached the target.
+                "/svc/echo/7?_method[]=DELETE", "/svc/echo/7?_method%5B%5D=DELETE", "/svc/echo/7?_method[0]=DELETE",
+                // The query of a target that decodes the path and parses it again (CVE-2024-38474).
+                "/svc/echo/7%3F_method=DELETE", "/svc/echo/7%3fa=1%26_method=delete")) {
             assertThat(status(request("POST", target, ""))).as(target).isEqualTo("403");
         }
         for (String form : List.of("_method=DELETE", "name=Ada&_method=delete", "%5Fmethod=DEL%45TE",
-                "_method=PATCH&_method=DELETE", "_method%00=DELETE")) {
+                "_method=PATCH&_method=DELETE", "_method%00=DELETE", "_method[]=DELETE", "_method%5B0%5D=delete")) {
             assertThat(status(post("application/x-www-form-urlencoded", form))).as(form).isEqualTo("403");
         }
         assertThat(upstream.received.size()).isEqualTo(before);
@@ -113,7 +131,8 @@ class HttpPolicyEvasionTest {
                 "Content-Disposition: form-data; name*=UTF-8''%5Fmethod",
                 "Content-Disposition: form-data; name=\"_me\\thod\"",
                 "Content-Type: text/plain\r\nContent-Disposition: form-data; name=\".method\"",
-                "Content-Disposition: form-data; name=\"_method\"; filename=\"m.txt\"")) {
+                "Content-Disposition: form-data; name=\"_method\"; filename=\"m.txt\"",
+                "Content-Disposition: form-data; name=\"_method[]\"")) {
             String form = "--b7\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhi\r\n--b7\r\n" + part
                     + "\r\n\r\ndelete\r\n--b7--\r\n";
             assertThat(status(post("multipart/form-data; boundary=b7", form))).as(part).isEqualTo("403");
@@ -163,7 +182,8 @@ class HttpPolicyEvasionTest {
         int before = upstream.received.size();
         for (String body : List.of("{\"_method\":\"DELETE\"}", "{\"note\": \"hi\", \"_method\" : \"delete\"}",
                 "{\"\\u005fmethod\":\"DEL\\u0045TE\"}", "{\"a\":{\"b\":[1,{\"c\":\"}\"}]},\"_METHOD\":\"DELETE\"}",
-                "{\"_method\":\"PATCH\",\"_method\":\"DELETE\"}",
+                "{\"_method\":\"PATCH\",\"_method\":\"DELETE\"}", "{\"_method\":[\"DELETE\"]}",
+                "{\"_method\": [ \"delete\" ], \"pad\":\"" + pad + "\"}",
                 "{\"pad\":\"" + pad + "\",\"_method\":\"DELETE\"}")) {
             assertThat(status(post("application/json", body))).as(body.substring(0, Math.min(body.length(), 60)))
                     .isEqualTo("403");

@@ -39,6 +39,19 @@ class JsonMethodFieldsTest {
     }
 
     @Test
+    void theStringsOfAMethodFieldsListAreMethodsAndNothingDeeperIs() {
+        // Express's method-override takes a list's first element; until 2026-12-06 a list named none.
+        assertThat(JsonMethodFields.of(bytes("{\"_method\": [\"DELETE\"]}"))).containsExactly("DELETE");
+        assertThat(JsonMethodFields.of(bytes("{\"_method\":[{\"a\":\"x\"},[\"GET\"],\"PUT\"],\"n\":[\"PATCH\"]}")))
+                .containsExactly("PUT");
+        assertThat(JsonMethodFields.of(bytes("{\"n\":[\"DELETE\"],\"_method\":{\"0\":\"DELETE\"}}"))).isEmpty();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aBodyNamingNoMethodIsReadWithoutAnAllocationPerKey() throws Exception {
         StringBuilder body = new StringBuilder("{");
         for (int i = 0; i < 2000; i++) {

@@ -6,6 +6,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,6 +65,10 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
     public static boolean isMethodParameter(String name) {
         int zero = name.indexOf('\0');
         String read = zero < 0 ? name : name.substring(0, zero);
+        int bracket = read.indexOf('[');
+        // _method[]=DELETE and _method[0]=DELETE are the list ["DELETE"] to PHP and to Express's qs, and
+        // method-override takes a list's first element.
+        read = bracket < 0 ? read : read.substring(0, bracket);
         return read.strip().replace('.', '_').replace(' ', '_').equalsIgnoreCase("_method");
     }
 
@@ -117,7 +122,7 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         if (body != null && body.isObject()) {
             for (Map.Entry<String, JsonNode> field : body.properties()) {
                 if (isMethodParameter(field.getKey())) {
-                    addNamed(methods, field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
+                    addNamed(methods, namedBy(field.getValue()));
                 }
             }
         }
@@ -150,6 +155,23 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         return read;
     }
 
+    /**
+     * The methods a JSON {@code _method} value names: a string, each string of a list (Express's
+     * method-override takes a list's first element), or anything else as its JSON text, a method the
+     * gateway does not know.
+     */
+    private static String[] namedBy(JsonNode value) {
+        if (value.isValueNode()) {
+            return new String[] {value.asText()};
+        }
+        if (value.isArray()) {
+            List<String> named = new ArrayList<>(value.size());
+            value.forEach(element -> named.add(element.isTextual() ? element.asText() : element.toString()));
+            return named.toArray(String[]::new);
+        }
+        return new String[] {value.toString()};
+    }
+
     private static void addNamed(List<String> methods, String... named) {
         for (String each : named) {
             String upper = each.strip().toUpperCase(Locale.ROOT);
@@ -164,7 +186,8 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
      * segment percent-decoded and compatibility-folded (full-width {@code ａdmin}), with its
      * {@code ;parameters}, an NTFS stream ({@code admin::$INDEX_ALLOCATION}) and trailing dots and
      * spaces dropped (Windows servers), a segment left empty dropped (as targets that merge slashes
-     * read {@code /%3b/admin}), and without the
+     * read {@code /%3b/admin}), everything from a decoded {@code ?} or {@code #} on dropped
+     * ({@link #pathEnd}), and without the
      * last segment's extension ({@code /admin.json} for {@code /admin}, suffix
      * matching); and each of these with and without a trailing slash, since many targets route
      * {@code /admin/users/} as {@code /admin/users} (Express, Spring before 6) and {@code /admin} is
@@ -193,6 +216,12 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
         StringBuilder read = new StringBuilder(path.length());
         for (int i = 0; i < segments.length; i++) {
             String segment = compatibilityFolded(percentDecoded(segments[i]));
+            int pathEnds = pathEnd(segment);
+            if (pathEnds >= 0) {
+                // The rest is a query or a fragment to a target that decodes the path and parses it again.
+                segment = segment.substring(0, pathEnds);
+                segments = Arrays.copyOf(segments, i + 1);
+            }
             // ;parameters, and an NTFS stream (Windows reads admin::$INDEX_ALLOCATION and admin:x as admin).
             int cut = segment.length();
             for (char ends : new char[] {';', ':'}) {
@@ -215,6 +244,33 @@ public record HttpRequestFacts(String method, String path, Map<String, String> h
             read.append(i == 0 ? "" : "/").append(segment);
         }
         return read.toString();
+    }
+
+    /**
+     * What a target that decodes the path and parses it again reads as the query string: what
+     * follows its first decoded {@code ?} up to a {@code #} ({@code /echo/7%3F_method=DELETE} holds
+     * {@code _method=DELETE} to Laravel behind such a proxy), or null when there is none.
+     */
+    public String pathQuery() {
+        String decoded = percentDecoded(path);
+        int query = decoded.indexOf('?');
+        if (query < 0) {
+            return null;
+        }
+        int fragment = decoded.indexOf('#', query);
+        return decoded.substring(query + 1, fragment < 0 ? decoded.length() : fragment);
+    }
+
+    /**
+     * Where a decoded segment ends the path ({@code %3F} or {@code %23}), or -1: a target that
+     * decodes the path and then parses it again as a URL (Apache's mod_rewrite feeding a proxy,
+     * CVE-2024-38474; a proxy written as {@code base + decodedPath}) reads {@code /admin%3F/x}
+     * as {@code /admin} with a query or a fragment.
+     */
+    private static int pathEnd(String segment) {
+        int query = segment.indexOf('?');
+        int fragment = segment.indexOf('#');
+        return query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
     }
 
     /**
