@@ -9,7 +9,6 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.console.ConsoleRoutes;
-import dev.tracegate.gateway.console.ConsoleSessionStanding;
 import dev.tracegate.gateway.evidence.BlobRetention;
 import dev.tracegate.gateway.evidence.CheckpointAnchor;
 import dev.tracegate.gateway.evidence.CheckpointService;
@@ -140,8 +139,7 @@ public final class Gateway implements AutoCloseable {
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL,
-                    config.approvals().maxGrantHours(), new ConsoleSessionStanding(identityServices.activeKeys(),
-                    store.dataSource(), Clock.systemUTC())));
+                    config.approvals().maxGrantHours(), identityServices.activeKeys()));
             SessionAdmission admission = new SessionAdmission(identities, identityServices.keyRevocations(), evidence,
                     config.limits());
             EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(),

@@ -2,7 +2,6 @@ package dev.tracegate.gateway.approval;
 
 import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.AuthenticationException;
-import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.SignIn;
 import java.time.Instant;
 
@@ -32,9 +31,10 @@ final class SignInStanding {
         if (!now.isBefore(signIn.notAfter())) {
             return "the sign-in it was " + given + " with ended at " + signIn.notAfter();
         }
-        if (CredentialRef.CONSOLE_SESSION.equals(signIn.presented().type())) {
+        // Through a console session, or with a gateway token issued through one.
+        if (signIn.console() != null) {
             try {
-                activeKeys.requireActive(signIn.presented());
+                activeKeys.requireActive(signIn.console());
             } catch (AuthenticationException e) {
                 return "the console session it was " + given + " in no longer stands: " + e.getMessage();
             }

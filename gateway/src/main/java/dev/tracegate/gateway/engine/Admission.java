@@ -29,6 +29,8 @@ public sealed interface Admission {
 
         static final String REVOKED = "revoked";
         static final String SIGN_IN_ENDED = "sign_in_ended";
+        /** Held, but it runs with a value approvers would not see whole ({@link UnshownValue}). */
+        static final String UNSHOWN = "unshown";
 
         public boolean withdrawn() {
             return "withdrawn".equals(outcome);
@@ -49,7 +51,7 @@ public sealed interface Admission {
             if (endsSession()) {
                 return reason;
             }
-            if (limited()) {
+            if (limited() || UNSHOWN.equals(outcome)) {
                 return "held by policy rule " + rule + ", but not put to approvers: " + reason;
             }
             if (approvalId == null) {

@@ -64,6 +64,27 @@ public final class CommandGate {
      * as many commands waiting as it may (recorded as {@code limited}), or in need of approval.
      */
     public Admission admit(SessionRecorder recorder, long seq, Ruling ruling) {
+        return admit(recorder, seq, ruling, List.of());
+    }
+
+    /**
+     * As {@link #admit(SessionRecorder, long, Ruling)}, for a command that runs with values: one that
+     * needs approval while a value is {@code unshown} is refused (recorded as {@code unshown}) instead
+     * of put to approvers who could not read it. A grant covering it still lets it run: its approver
+     * approved the session, not this value.
+     */
+    public Admission admit(SessionRecorder recorder, long seq, Ruling ruling, List<UnshownValue> unshown) {
+        Admission admission = verdict(recorder, seq, ruling);
+        if (!(admission instanceof Admission.NeedsApproval) || unshown.isEmpty()) {
+            return admission;
+        }
+        Decision decision = ruling.decision();
+        String reason = UnshownValue.reason(unshown);
+        recorder.blocked(seq, Admission.Refused.UNSHOWN, decision.rule(), reason, ruling.statementClass(), null);
+        return new Admission.Refused(Admission.Refused.UNSHOWN, decision.rule(), reason, null);
+    }
+
+    private Admission verdict(SessionRecorder recorder, long seq, Ruling ruling) {
         Optional<Admission.Refused> revoked = revoked(recorder, seq, ruling, null);
         if (revoked.isPresent()) {
             return revoked.get();

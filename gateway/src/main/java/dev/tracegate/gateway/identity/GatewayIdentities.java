@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.identity;
 
 import dev.tracegate.gateway.config.IdentitiesConfig;
+import dev.tracegate.gateway.console.ConsoleSessionStanding;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,9 +29,12 @@ public final class GatewayIdentities {
     private final ServiceAccountKeyVerifier serviceAccountKeys;
     private final ApiKeyVerifier apiKeys;
     private final KeyRevocations revocations = new KeyRevocations(this::requireActive);
+    /** Console sessions by their reference in the store; other credentials asked of their keys. */
+    private final ActiveKeys standing;
 
     private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions) {
         Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
+        this.standing = new ConsoleSessionStanding(this::requireKey, store, Clock.systemUTC());
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
         this.tokenIssuer = new GatewayTokenIssuer(config.gatewayTokens(), signingKey);
@@ -101,7 +105,10 @@ public final class GatewayIdentities {
         }
     }
 
-    /** Whether a key is still active (not revoked, still configured): for what was done with a sign-in that began with it. */
+    /**
+     * Whether a key is still active (not revoked, still configured), or a console session still signed
+     * in: for what was done with a sign-in that began with it or was carried through it.
+     */
     public ActiveKeys activeKeys() {
         return this::requireActive;
     }
@@ -111,7 +118,11 @@ public final class GatewayIdentities {
         return revocations;
     }
 
-    private void requireActive(CredentialRef key) throws AuthenticationException {
+    private void requireActive(CredentialRef credential) throws AuthenticationException {
+        standing.requireActive(credential);
+    }
+
+    private void requireKey(CredentialRef key) throws AuthenticationException {
         switch (key.type()) {
             case CredentialRef.SERVICE_ACCOUNT_KEY -> serviceAccountKeys.requireActive(key.id());
             case CredentialRef.API_KEY -> apiKeys.requireConfigured(key.id());

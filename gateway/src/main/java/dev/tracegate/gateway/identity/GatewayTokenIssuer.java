@@ -34,6 +34,11 @@ public final class GatewayTokenIssuer {
     static final String AUTH_EXP = "auth_exp";
     /** The key the sign-in began with ({@link CredentialRef#toClaim()}), checked on every use. */
     static final String KEY = "key";
+    /**
+     * The reference of the console session the token was issued through (never the cookie): it is
+     * refused once that session has signed out or ended, on every node.
+     */
+    static final String CONSOLE = "console";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -108,6 +113,9 @@ public final class GatewayTokenIssuer {
         }
         if (signIn.key() != null) {
             claims.claim(KEY, signIn.key().toClaim());
+        }
+        if (signIn.console() != null) {
+            claims.claim(CONSOLE, signIn.console().id());
         }
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(TYPE).keyID(key.keyId()).build(),
                 claims.build());

@@ -21,7 +21,9 @@ import java.util.Map;
  *
  * <p>Besides signature, audience and lifetime, every token must carry the sign-in it derives from
  * ({@code auth_time}, {@code auth_exp}) and must not outlive it; a token derived from a key is
- * refused as soon as that key is revoked, expired or no longer configured ({@link ActiveKeys}).
+ * refused as soon as that key is revoked, expired or no longer configured ({@link ActiveKeys}), and
+ * one issued through a console session as soon as that session signs out or ends (its
+ * {@code console} claim, asked of the store on every use; when the store cannot say, refused).
  */
 public final class GatewayTokenVerifier implements IdentityVerifier {
 
@@ -73,10 +75,13 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
         Identity identity = identity(claims);
         SignIn signIn = new SignIn(identity, instant(claims, GatewayTokenIssuer.AUTH_TIME),
                 instant(claims, GatewayTokenIssuer.AUTH_EXP), TokenActor.fromClaim(claims.getClaim("act"), issuer),
-                sourceKey(claims), new CredentialRef(CredentialRef.GATEWAY_TOKEN, claims.getJWTID()));
+                sourceKey(claims), new CredentialRef(CredentialRef.GATEWAY_TOKEN, claims.getJWTID()), consoleSession(claims));
         checkSignIn(signIn, expiresAt);
         if (signIn.key() != null) {
             activeKeys.requireActive(signIn.key());
+        }
+        if (signIn.console() != null) {
+            activeKeys.requireActive(signIn.console());
         }
         return new VerifiedGatewayToken(signIn, claims.getJWTID(), expiresAt);
     }
@@ -179,6 +184,17 @@ public final class GatewayTokenVerifier implements IdentityVerifier {
             throw new AuthenticationException("malformed key claim");
         }
         return CredentialRef.keyFromClaim(text).orElseThrow(() -> new AuthenticationException("malformed key claim"));
+    }
+
+    private static CredentialRef consoleSession(JWTClaimsSet claims) throws AuthenticationException {
+        Object claim = claims.getClaim(GatewayTokenIssuer.CONSOLE);
+        if (claim == null) {
+            return null;
+        }
+        if (!(claim instanceof String ref) || ref.isEmpty()) {
+            throw new AuthenticationException("malformed console claim");
+        }
+        return new CredentialRef(CredentialRef.CONSOLE_SESSION, ref);
     }
 
     private static Identity identity(JWTClaimsSet claims) throws AuthenticationException {

@@ -87,9 +87,14 @@ public final class KeyRevocations {
         }
     }
 
-    /** What a session signed in with, to check before each of its commands: its key, or else its end. */
+    /**
+     * What a session signed in with, to check before each of its commands: its key, or else its end,
+     * and the console session its token was issued through.
+     */
     public SessionKey of(SignIn signIn) {
-        return of(signIn.identity(), signIn.key(), signIn.notAfter());
+        SessionKey key = of(signIn.identity(), signIn.key(), signIn.notAfter());
+        return signIn.console() == null ? key
+                : new SessionKey(signIn.key(), signIn.console(), key.endsAt().orElse(null), this);
     }
 
     /**
@@ -102,7 +107,7 @@ public final class KeyRevocations {
      */
     public SessionKey of(Identity identity, CredentialRef key, Instant endsAt) {
         boolean providerAsserted = key == null && !ApiKeyVerifier.ISSUER.equals(identity.issuer());
-        return new SessionKey(key, providerAsserted ? endsAt : null, this);
+        return new SessionKey(key, null, providerAsserted ? endsAt : null, this);
     }
 
     Instant wallClock() {

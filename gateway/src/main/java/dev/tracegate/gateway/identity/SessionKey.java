@@ -8,7 +8,9 @@ import java.util.function.Consumer;
 /**
  * What a session signed in with, kept for the session's life so that each command asks whether it
  * still stands: the key (a service-account key, a static API key, or the key a gateway token was
- * derived from), so a session open when its key is revoked runs nothing more; and when the sign-in
+ * derived from), so a session open when its key is revoked runs nothing more; the console session a
+ * gateway token was issued through, so a session open when its user signs out there runs nothing
+ * more (asked of the store as often as a key is); and when the sign-in
  * ends (its token's end, or its claims' maximum age), so a session does not act on groups the
  * provider asserted longer ago than the gateway allows. Cheap between revocations
  * ({@link KeyRevocations}); safe to share between a session's threads, where a race only asks twice.
@@ -16,9 +18,11 @@ import java.util.function.Consumer;
 public final class SessionKey {
 
     /** A caller admitted for one request only (a delegated credential): nothing here revokes or ends it. */
-    public static final SessionKey NONE = new SessionKey(null, null, null);
+    public static final SessionKey NONE = new SessionKey(null, null, null, null);
 
     private final CredentialRef key;
+    /** The console session the sign-in was carried through (a token issued there), or null. */
+    private final CredentialRef console;
     /** When the sign-in ends, or null for a sign-in without an end of its own here. */
     private final Instant endsAt;
     private final KeyRevocations revocations;
@@ -26,8 +30,9 @@ public final class SessionKey {
     private volatile long checkedGeneration = -1;
     private volatile long checkedNanos;
 
-    SessionKey(CredentialRef key, Instant endsAt, KeyRevocations revocations) {
+    SessionKey(CredentialRef key, CredentialRef console, Instant endsAt, KeyRevocations revocations) {
         this.key = key;
+        this.console = console;
         this.endsAt = endsAt;
         this.revocations = revocations;
     }
@@ -40,7 +45,7 @@ public final class SessionKey {
      * a shell or a streamed HTTP answer as surely as a revoked key does.
      */
     public KeyWatch watch(Consumer<AuthenticationException> lapsed) {
-        return key == null && endsAt == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
+        return key == null && console == null && endsAt == null ? KeyWatch.NONE : revocations.watch(this, lapsed);
     }
 
     /**
@@ -49,7 +54,8 @@ public final class SessionKey {
      * one's must not impose.
      */
     public boolean sameKeyAs(SessionKey other) {
-        return Objects.equals(key, other.key) && Objects.equals(endsAt, other.endsAt);
+        return Objects.equals(key, other.key) && Objects.equals(console, other.console)
+                && Objects.equals(endsAt, other.endsAt);
     }
 
     /** When the session ends with its sign-in, if it does: a provider's token's groups stop counting then. */
@@ -66,7 +72,7 @@ public final class SessionKey {
         if (endsAt != null && !revocations.wallClock().isBefore(endsAt)) {
             throw new SignInEndedException(endsAt);
         }
-        if (key == null) {
+        if (key == null && console == null) {
             return;
         }
         long generation = revocations.generation();
@@ -74,7 +80,12 @@ public final class SessionKey {
         if (generation == checkedGeneration && !revocations.stale(checkedNanos, now)) {
             return;
         }
-        revocations.requireActive(key);
+        if (key != null) {
+            revocations.requireActive(key);
+        }
+        if (console != null) {
+            revocations.requireActive(console);
+        }
         checkedNanos = now;
         checkedGeneration = generation;
     }

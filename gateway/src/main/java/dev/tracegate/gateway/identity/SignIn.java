@@ -18,20 +18,37 @@ import java.util.Objects;
  * @param key             the key the sign-in began with, checked again whenever a derived token is
  *                        used, or null (OIDC sign-ins, token exchange)
  * @param presented       what the caller presented this time (a gateway token: a renewal)
+ * @param console         the console session the sign-in was carried through, or null: what is derived
+ *                        from it (a gateway token and its renewals) ends when that session signs out,
+ *                        since someone who signs out expects nothing to go on acting in their name
  */
 public record SignIn(Identity identity, Instant authenticatedAt, Instant notAfter, TokenActor actor, CredentialRef key,
-                     CredentialRef presented) {
+                     CredentialRef presented, CredentialRef console) {
+
+    /** A sign-in carried through the console session it was presented as, if it was presented as one. */
+    public SignIn(Identity identity, Instant authenticatedAt, Instant notAfter, TokenActor actor, CredentialRef key,
+                  CredentialRef presented) {
+        this(identity, authenticatedAt, notAfter, actor, key, presented, null);
+    }
 
     public SignIn {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(authenticatedAt, "authenticatedAt");
         Objects.requireNonNull(notAfter, "notAfter");
         Objects.requireNonNull(presented, "presented");
+        // Presented as a console session, it is carried through it (a vote kept before this field was too).
+        if (console == null && CredentialRef.CONSOLE_SESSION.equals(presented.type())) {
+            console = presented;
+        }
     }
 
-    /** The same sign-in, presented as {@code presented} and ending no later than {@code end}. */
+    /**
+     * The same sign-in, presented as {@code presented} and ending no later than {@code end}; presented
+     * as a console session, carried through that one (the session its user signs out of).
+     */
     public SignIn presentedAs(CredentialRef presented, Instant end) {
-        return new SignIn(identity, authenticatedAt, end.isBefore(notAfter) ? end : notAfter, actor, key, presented);
+        return new SignIn(identity, authenticatedAt, end.isBefore(notAfter) ? end : notAfter, actor, key, presented,
+                CredentialRef.CONSOLE_SESSION.equals(presented.type()) ? presented : console);
     }
 
     public boolean renewal() {

@@ -6,6 +6,7 @@ import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
+import dev.tracegate.gateway.engine.UnshownValue;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -133,8 +134,8 @@ final class CommandRelay {
 
     private void command(CommandType type, byte[] payload) throws IOException, EvidenceLogUnavailableException {
         switch (type) {
-            case QUERY -> sql("COM_QUERY", ComQuery.decode(payload).sql(), null, null, payload, false);
-            case INIT_DB -> sql("COM_INIT_DB", "USE " + quoted(ComInitDb.decode(payload).database()), null, null, payload,
+            case QUERY -> sql("COM_QUERY", ComQuery.decode(payload).sql(), null, null, List.of(), payload, false);
+            case INIT_DB -> sql("COM_INIT_DB", "USE " + quoted(ComInitDb.decode(payload).database()), null, null, List.of(), payload,
                     false);
             case STMT_PREPARE -> prepare(payload);
             case STMT_EXECUTE -> execute(payload);
@@ -172,10 +173,12 @@ final class CommandRelay {
      *
      * @param statement  the prepared statement's id, for an execute
      * @param parameters the execute's parameters as recorded
+     * @param unshown    those of its values approvers would see cut short
      * @return whether it reached the server (refused: not)
      */
-    private boolean sql(String message, String text, String statement, List<String> parameters, byte[] outgoing,
-                        boolean binaryRows) throws IOException, EvidenceLogUnavailableException {
+    private boolean sql(String message, String text, String statement, List<String> parameters,
+                        List<UnshownValue> unshown, byte[] outgoing, boolean binaryRows)
+            throws IOException, EvidenceLogUnavailableException {
         Ruling ruling = services.guard().decide(subject, sqlCommand(text));
         rememberSqlPrepares(ruling);
         long seq = ++sequence;
@@ -199,7 +202,7 @@ final class CommandRelay {
         if (killing.refused()) {
             return false;
         }
-        Admission admission = admit(seq, text, parameters, ruling);
+        Admission admission = admit(seq, text, parameters, unshown, ruling);
         if (admission instanceof Admission.Refused refused) {
             refuse(refused);
             return false;
@@ -333,10 +336,10 @@ final class CommandRelay {
      * The gate's verdict; a held command waits here, on the session's thread, while its caller waits
      * for the answer, and is withdrawn when the caller disconnects meanwhile.
      */
-    private Admission admit(long seq, String text, List<String> parameters, Ruling ruling)
+    private Admission admit(long seq, String text, List<String> parameters, List<UnshownValue> unshown, Ruling ruling)
             throws EvidenceLogUnavailableException, SessionKeyRevokedException {
         CommandGate gate = services.gate();
-        Admission admission = sessionGoesOn(gate.admit(recorder, seq, ruling));
+        Admission admission = sessionGoesOn(gate.admit(recorder, seq, ruling, unshown));
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return admission;
         }
@@ -407,7 +410,7 @@ final class CommandRelay {
             return;
         }
         List<String> parameters = statement.parameters(execute);
-        if (sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, payload, true)) {
+        if (sql("COM_STMT_EXECUTE", statement.sql, Long.toString(id), parameters, statement.unshown(), payload, true)) {
             statement.executed(execute);
         }
     }

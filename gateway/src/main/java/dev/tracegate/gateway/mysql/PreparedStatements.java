@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.mysql;
 
 import dev.tracegate.wire.mysql.BinaryValue;
+import dev.tracegate.gateway.engine.UnshownValue;
 import dev.tracegate.wire.mysql.ComStmtExecute;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -88,6 +89,17 @@ final class PreparedStatements {
                 }
             }
             return values;
+        }
+
+        /** The long data approvers would see cut short: an execute with any is not put to them. */
+        List<UnshownValue> unshown() {
+            List<UnshownValue> unshown = new ArrayList<>();
+            for (int i = 0; i < parameters; i++) {
+                if (longDataBytes[i] > LONG_DATA_KEPT_BYTES) {
+                    unshown.add(new UnshownValue(i + 1, longDataBytes[i], LONG_DATA_KEPT_BYTES));
+                }
+            }
+            return unshown;
         }
 
         private static String text(byte[] kept, long total) {

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
+import dev.tracegate.gateway.engine.UnshownValue;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -171,13 +172,14 @@ final class ClientMessageRelay {
      *                 statement the Parse displaced
      */
     private record BoundPortal(String statement, PreparedStatement prepared, List<String> parameters,
-                               PortalDescription description, boolean approved, boolean afterSync) {
+                               List<UnshownValue> unshown, PortalDescription description, boolean approved,
+                               boolean afterSync) {
         BoundPortal approvedRun() {
-            return new BoundPortal(statement, prepared, parameters, description, true, afterSync);
+            return new BoundPortal(statement, prepared, parameters, unshown, description, true, afterSync);
         }
 
         BoundPortal describedAgain(PortalDescription fresh) {
-            return new BoundPortal(statement, prepared, parameters, fresh, approved, afterSync);
+            return new BoundPortal(statement, prepared, parameters, unshown, fresh, approved, afterSync);
         }
     }
 
@@ -340,7 +342,7 @@ final class ClientMessageRelay {
         InFlightCommand command = new InFlightCommand(InFlightCommand.Kind.QUERY, seq);
         command.results = newResults(ruling);
         copying(command, ruling);
-        ErrorResponse refusal = admit(seq, sql, null, ruling);
+        ErrorResponse refusal = admit(seq, sql, null, List.of(), ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -364,7 +366,7 @@ final class ClientMessageRelay {
         long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "Parse", parse.query(), parse.statementName(), null, trace(parse.query()),
                 ruling.statementClass(), ruling.decision().rule()));
-        ErrorResponse refusal = admit(seq, parse.query(), null, ruling);
+        ErrorResponse refusal = admit(seq, parse.query(), null, List.of(), ruling);
         PreparedStatement prepared = prepared(parse, ruling, refusal == null);
         if (refusal == null) {
             recorder.carriedOutByLaterCommands(seq); // its Executes run it, each a command with its result
@@ -415,8 +417,8 @@ final class ClientMessageRelay {
         }
         // Taken even if the Bind fails: a run the approval was for was attempted.
         boolean approved = statement != null && approvedRuns.remove(statement);
-        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values, new PortalDescription(),
-                approved, statement != null && statement.batch() != syncs));
+        portals.put(bind.portalName(), new BoundPortal(bind.statementName(), statement, values,
+                ParameterText.unshown(bind.parameters()), new PortalDescription(), approved, statement != null && statement.batch() != syncs));
         InFlightCommand entry = InFlightCommand.of(InFlightCommand.Kind.BIND);
         entry.portalName = bind.portalName();
         entry.statementName = bind.statementName();
@@ -517,7 +519,7 @@ final class ClientMessageRelay {
             return frame;
         }
         // Behind a refused message the server skips this run; its stand-in fails too should it not.
-        ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), ruling);
+        ErrorResponse refusal = failingUntilSync ? SKIPPED_RUN : admit(seq, text, portal.parameters(), portal.unshown(), ruling);
         register(command);
         if (refusal == null) {
             portals.put(execute.portalName(), portal.approvedRun());
@@ -680,7 +682,8 @@ final class ClientMessageRelay {
         // A function's result is data like a cell (lo_read of a large object): masked alike.
         command.results = newResults(ruling);
         command.binaryResult = call.resultFormat() == 1;
-        ErrorResponse refusal = admit(seq, description, null, ruling);
+        // Approvers see the arguments too: lo_write(fd, data) writes whatever data is.
+        ErrorResponse refusal = admit(seq, description, args, ParameterText.unshown(call.arguments()), ruling);
         register(command);
         if (refusal == null) {
             return frame;
@@ -695,9 +698,9 @@ final class ClientMessageRelay {
      * place of the server's. A held command first sends everything before it upstream, then waits
      * while the client is told why ({@link CommandHold}); what the client pipelines waits with it.
      */
-    private ErrorResponse admit(long seq, String text, List<String> parameters, Ruling ruling)
+    private ErrorResponse admit(long seq, String text, List<String> parameters, List<UnshownValue> unshown, Ruling ruling)
             throws IOException, EvidenceLogUnavailableException {
-        Admission admission = gate.admit(recorder, seq, ruling);
+        Admission admission = gate.admit(recorder, seq, ruling, unshown);
         if (admission instanceof Admission.NeedsApproval held) {
             drain();
             Admission.Waiting waiting = gate.request(recorder, held,

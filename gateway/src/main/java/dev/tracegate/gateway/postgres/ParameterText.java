@@ -1,8 +1,11 @@
 package dev.tracegate.gateway.postgres;
 
+import dev.tracegate.gateway.engine.UnshownValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -52,6 +55,17 @@ final class ParameterText {
             case TEXT, VARCHAR -> new String(value, StandardCharsets.UTF_8);
             default -> hex(value);
         };
+    }
+
+    /** The values approvers would see by their size only: a run with any is not put to them. */
+    static List<UnshownValue> unshown(byte[][] values) {
+        List<UnshownValue> unshown = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != null && values[i].length > INLINE_LIMIT_BYTES) {
+                unshown.add(new UnshownValue(i + 1, values[i].length, INLINE_LIMIT_BYTES));
+            }
+        }
+        return unshown;
     }
 
     private static String hex(byte[] value) {

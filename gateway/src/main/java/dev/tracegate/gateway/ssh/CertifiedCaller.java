@@ -9,15 +9,16 @@ import java.util.Optional;
 /**
  * What a certificate the gateway's CA signed stands for: the caller, and the key their sign-in
  * began with ({@link SshCertificateAuthority#KEY_EXTENSION}: empty for none, absent in certificates
- * signed before keys were carried).
+ * signed before keys were carried), and the console session it was signed through, if it was
+ * ({@link SshCertificateAuthority#CONSOLE_EXTENSION}).
  */
-record CertifiedCaller(Identity identity, Optional<String> keyClaim) {
+record CertifiedCaller(Identity identity, Optional<String> keyClaim, Optional<String> consoleSession) {
 
     /**
-     * The certificate may still be used: the key it derives from, if any, is active. A certificate
-     * that does not say whether it derives from a key is refused, since it may stand for a revoked one.
-     */
-    /**
+     * The certificate may still be used: the key it derives from, if any, is active, and the console
+     * session it was signed through, if any, still signed in. A certificate that does not say whether
+     * it derives from a key is refused, since it may stand for a revoked one.
+     *
      * @return the key checked, which the session signed in with the certificate keeps checking
      *         before each command; null for a sign-in without one
      */
@@ -25,6 +26,9 @@ record CertifiedCaller(Identity identity, Optional<String> keyClaim) {
         if (keyClaim.isEmpty()) {
             throw new AuthenticationException("the certificate does not name the sign-in's key (issued by an earlier"
                     + " version); run tracegate ssh login again");
+        }
+        if (consoleSession.isPresent()) {
+            activeKeys.requireActive(new CredentialRef(CredentialRef.CONSOLE_SESSION, consoleSession.get()));
         }
         if (keyClaim.get().isEmpty()) {
             return null;

@@ -44,6 +44,12 @@ public final class SshCertificateAuthority {
      * is refused: it might stand for a key revoked since.
      */
     static final String KEY_EXTENSION = "key@tracegate.dev";
+    /**
+     * The certificate extension naming the console session the certificate was signed through (its
+     * reference in the store, never the cookie), present only then: the certificate is refused once
+     * that session has signed out or ended, as a gateway token issued through it is.
+     */
+    static final String CONSOLE_EXTENSION = "console@tracegate.dev";
     public static final Duration MAX_LIFETIME = Duration.ofHours(8);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -78,7 +84,7 @@ public final class SshCertificateAuthority {
      * @return the certificate as an OpenSSH {@code -cert.pub} line
      */
     public String issue(SignIn signIn, PublicKey publicKey, Instant notAfter) {
-        return issue(signIn.identity(), signIn.key(), publicKey, notAfter);
+        return issue(signIn.identity(), signIn.key(), signIn.console(), publicKey, notAfter);
     }
 
     /**
@@ -86,9 +92,14 @@ public final class SshCertificateAuthority {
      * {@code signInKey} if not null.
      */
     public String issue(Identity identity, CredentialRef signInKey, PublicKey publicKey, Instant notAfter) {
+        return issue(identity, signInKey, null, publicKey, notAfter);
+    }
+
+    private String issue(Identity identity, CredentialRef signInKey, CredentialRef console, PublicKey publicKey,
+                         Instant notAfter) {
         try {
-            OpenSshCertificate certificate = certificate(identity, signInKey, publicKey, Instant.now().minusSeconds(60),
-                    notAfter);
+            OpenSshCertificate certificate = certificate(identity, signInKey, console, publicKey,
+                    Instant.now().minusSeconds(60), notAfter);
             return PublicKeyEntry.toString(certificate) + " " + principal(identity);
         } catch (Exception e) {
             throw new IllegalStateException("cannot sign an SSH certificate: " + e.getMessage(), e);
@@ -111,7 +122,8 @@ public final class SshCertificateAuthority {
         }
         try {
             return Optional.of(new CertifiedCaller(JSON.readValue(json, Identity.class),
-                    Optional.ofNullable(certificate.getExtensionsMap().get(KEY_EXTENSION))));
+                    Optional.ofNullable(certificate.getExtensionsMap().get(KEY_EXTENSION)),
+                    Optional.ofNullable(certificate.getExtensionsMap().get(CONSOLE_EXTENSION))));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }
@@ -124,7 +136,13 @@ public final class SshCertificateAuthority {
      */
     OpenSshCertificate certificate(Identity identity, CredentialRef signInKey, PublicKey publicKey, Instant validAfter,
                                    Instant validBefore) throws Exception {
-        return OpenSshCertificateBuilder.userCertificate()
+        return certificate(identity, signInKey, null, publicKey, validAfter, validBefore);
+    }
+
+    /** @param console the console session the sign-in was carried through, or null */
+    private OpenSshCertificate certificate(Identity identity, CredentialRef signInKey, CredentialRef console,
+                                           PublicKey publicKey, Instant validAfter, Instant validBefore) throws Exception {
+        OpenSshCertificateBuilder builder = OpenSshCertificateBuilder.userCertificate()
                 .publicKey(publicKey)
                 .serial(RANDOM.nextLong() & Long.MAX_VALUE)
                 .id(principal(identity))
@@ -133,8 +151,11 @@ public final class SshCertificateAuthority {
                 .validBefore(validBefore)
                 .extension("permit-pty", "")
                 .extension(IDENTITY_EXTENSION, JSON.writeValueAsString(identity))
-                .extension(KEY_EXTENSION, signInKey == null ? "" : signInKey.toClaim())
-                .sign(key);
+                .extension(KEY_EXTENSION, signInKey == null ? "" : signInKey.toClaim());
+        if (console != null) {
+            builder.extension(CONSOLE_EXTENSION, console.id());
+        }
+        return builder.sign(key);
     }
 
     /** Who the certificate is for, as no user can spell it: issuer and subject, not the display name. */

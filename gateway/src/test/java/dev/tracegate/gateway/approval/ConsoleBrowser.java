@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * token sign-in form, then API calls with the session cookie, its CSRF token and the console's
  * own origin, and sign-out.
  */
-final class ConsoleBrowser {
+public final class ConsoleBrowser {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final String origin;
@@ -29,7 +29,7 @@ final class ConsoleBrowser {
     }
 
     /** Signs in by pasting {@code token} into the console's form. */
-    static ConsoleBrowser signIn(TestGateway gateway, String token) throws Exception {
+    public static ConsoleBrowser signIn(TestGateway gateway, String token) throws Exception {
         String origin = "http://127.0.0.1:" + gateway.gateway().apiPort();
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> signedIn = http.send(HttpRequest.newBuilder(URI.create(origin + "/console/signin/token"))
@@ -45,14 +45,14 @@ final class ConsoleBrowser {
     }
 
     /** A state-changing request as the console's pages send it. */
-    HttpResponse<String> post(String path, String json) throws Exception {
+    public HttpResponse<String> post(String path, String json) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(origin + path)).header("Cookie", cookie)
                 .header("X-Tracegate-Csrf", csrf).header("Origin", origin).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    void signOut() throws Exception {
+    public void signOut() throws Exception {
         assertThat(post("/console/signout", null).statusCode()).isEqualTo(204);
     }
 }

@@ -206,6 +206,45 @@ class MysqlApprovalsThroughGatewayTest {
     }
 
     /**
+     * Long data over 64 KiB is kept cut short: 70,000 spaces and then "7" read as row 7 to the server,
+     * while approvers would read spaces and "... (70001 bytes of long data)". Such an execute is
+     * refused at once with a reason, not put to approvers who cannot see which rows it deletes.
+     */
+    @Test
+    void anExecuteWithLongDataApproversWouldSeeCutShortIsRefusedWithoutAskingThem() throws Exception {
+        try (RawMysqlClient client = new RawMysqlClient(gateway.gateway().port(MysqlEngine.PROTOCOL))) {
+            ComStmtPrepareOk prepared = prepareDeleteOfTwoRows(client);
+            client.send(0, new ComStmtSendLongData(prepared.statementId(), 0, utf8(" ".repeat(40_000))).encode());
+            client.send(0, new ComStmtSendLongData(prepared.statementId(), 0, utf8(" ".repeat(30_000) + "7")).encode());
+            client.send(0, new ComStmtExecute(prepared.statementId(), 0, 1, true, TWO_STRINGS, new byte[][] {null, utf8("999")})
+                    .encode());
+            CompletableFuture<MysqlPacket> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return client.read();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> answer.isDone() || heldRowsPending() != null);
+            PendingApproval asked = heldRowsPending();
+            if (asked != null) {
+                decide(asked.id(), "deny", "cannot see it");
+            }
+            assertThat(asked).as("approvers were asked about a value they could not see").isNull();
+            MysqlPacket refused = answer.get(60, TimeUnit.SECONDS);
+            assertThat(refused.isErr()).isTrue();
+            assertThat(ErrPacket.decode(refused.payload()).message()).contains("not put to approvers")
+                    .contains("parameter 1 is 70001 bytes, more than approvers are shown (65536 bytes)");
+        }
+        assertThat(mariadb.query("SELECT count(*) FROM shop.held_rows").strip()).as("rows 7 and 8 are left").isEqualTo("2");
+    }
+
+    private static PendingApproval heldRowsPending() {
+        return gateway.gateway().approvals().pending().stream()
+                .filter(p -> p.request().command().startsWith("DELETE FROM held_rows") && !p.decided()).findFirst().orElse(null);
+    }
+
+    /**
      * MariaDB takes the statement id 0xFFFFFFFF for the session's last prepared statement. Long
      * data sent under it would be the first parameter of that statement's next execute at the
      * server, while the gateway, which knows no statement by that id, read the execute without it:

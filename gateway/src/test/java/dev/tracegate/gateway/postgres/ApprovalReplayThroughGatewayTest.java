@@ -103,6 +103,33 @@ class ApprovalReplayThroughGatewayTest {
         assertThat(remaining()).containsExactly(2, 4, 5);
     }
 
+    /**
+     * A value over 4 KiB is kept by its size only ("[5000 bytes, not kept]"): approvers would approve
+     * a run without seeing what it deletes (here every order its value names), so it is refused at
+     * once instead of put to them, and the session goes on.
+     */
+    @Test
+    void aRunBindingAValueApproversCannotSeeIsRefusedWithoutAskingThem() throws Exception {
+        String deleteNamed = "DELETE FROM replay_orders WHERE position(',' || id || ',' in $1) > 0";
+        String everyOrder = ",1,2,3,4,5," + " ".repeat(5000 - 11);
+        try (RawPgClient client = alice()) {
+            client.sendBatch(List.of(parse("del", deleteNamed), bind("", "del", ",5,"), execute(""), sync()));
+            PendingApproval first = awaitPending(Set.of());
+            gateway.gateway().approvals().approve(first.id(), DBA, "order 5", null);
+            assertThat(types(client.readUntil(ReadyForQuery.TYPE, 1))).isEqualTo("N12CZ");
+
+            client.sendBatch(List.of(bind("", "del", everyOrder), execute(""), sync()));
+            List<PgFrame> refused = client.readUntil(ReadyForQuery.TYPE, 1);
+            assertThat(types(refused)).isEqualTo("2EZ");
+            assertThat(error(refused).sqlState()).isEqualTo("42501");
+            assertThat(error(refused).message()).contains("not put to approvers")
+                    .contains("parameter 1 is 5000 bytes, more than approvers are shown (4096 bytes)");
+            assertThat(gateway.gateway().approvals().pending()).isEmpty();
+            assertThat(types(client.exchange(List.of(query("SELECT 1")), 1))).isEqualTo("TDCZ");
+        }
+        assertThat(remaining()).containsExactly(1, 2, 3, 4);
+    }
+
     @Test
     void everyExecuteOfAStatementPreparedBySqlIsHeldByTheRuleOnItsTable() throws Exception {
         try (RawPgClient client = alice()) {

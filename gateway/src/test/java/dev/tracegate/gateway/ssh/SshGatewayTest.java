@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.ConsoleBrowser;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ListenersConfig;
 import dev.tracegate.gateway.config.SecretReference;
@@ -971,6 +972,31 @@ class SshGatewayTest {
                 body.path("certificate").asText()).resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
         assertThat(parsed.getPrincipals()).containsExactly("tracegate:tracegate:apikey:alice");
         assertThat(body.path("principal").asText()).isEqualTo("tracegate:tracegate:apikey:alice");
+    }
+
+    /**
+     * A certificate the console signed (its page asks {@code POST /api/ssh/certificates} with the
+     * session cookie) ends when that console session signs out. Before, it signed in for the rest of
+     * its own lifetime after its user had signed out.
+     */
+    @Test
+    void aCertificateSignedThroughAConsoleSessionEndsWhenTheSessionSignsOut() throws Exception {
+        Path key = Files.createDirectories(dir.resolve("cert-console")).resolve("id");
+        TestSshHost.keygen(key);
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        HttpResponse<String> issued = browser.post("/api/ssh/certificates?minutes=60", JSON.createObjectNode()
+                .put("public_key", Files.readString(Path.of(key + ".pub"))).toString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        Files.writeString(Path.of(key + "-cert.pub"), JSON.readTree(issued.body()).path("certificate").asText() + "\n");
+        var before = client.sshWithCertificate(key, "web", "echo", "certificate-of-a-console-session");
+        assertThat(before.exit()).as(before.err()).isZero();
+
+        browser.signOut();
+        var after = client.sshWithCertificate(key, "web", "echo", "certificate-after-sign-out-must-not-run");
+        assertThat(after.exit()).isEqualTo(255);
+        assertThat(after.out()).doesNotContain("certificate-after-sign-out-must-not-run");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
+                .anyMatch(e -> e.toString().contains("the console session has signed out or ended")));
     }
 
     @Test
