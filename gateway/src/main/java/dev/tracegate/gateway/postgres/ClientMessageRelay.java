@@ -279,8 +279,8 @@ final class ClientMessageRelay {
                 }
                 yield expected(frame, InFlightCommand.Kind.COPY_DATA);
             }
-            case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
-            case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
+            case CopyDone.TYPE -> copyEnd(frame, InFlightCommand.Kind.COPY_DONE);
+            case CopyFail.TYPE -> copyEnd(frame, InFlightCommand.Kind.COPY_FAIL);
             case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
             case FunctionCall.TYPE -> functionCall(frame);
             // The server would end the session too; the gateway does not forward what it cannot pair.
@@ -304,6 +304,17 @@ final class ClientMessageRelay {
             register(InFlightCommand.of(kind));
         }
         return frame;
+    }
+
+    /**
+     * A CopyDone or CopyFail ends the data of the COPY that reads it: what follows, until the next
+     * statement, is another COPY's of the same command or no COPY's, and is not counted as this one's.
+     */
+    private PgFrame copyEnd(PgFrame frame, InFlightCommand.Kind kind) {
+        if (copyTarget != null) {
+            copyTarget.copied.inputEnded();
+        }
+        return expected(frame, kind);
     }
 
     private static boolean isCopyEnd(InFlightCommand.Kind kind) {
