@@ -1099,6 +1099,41 @@ class SshGatewayTest {
     }
 
     /**
+     * An SSH {@code break} request (RFC 4335) interrupts what the host runs as a Ctrl-C would: MINA's
+     * server channel takes it as {@code INT}, so it is a signal of the session like any other,
+     * recorded as {@code signal INT} before it is passed on to the host.
+     */
+    @Test
+    void aBreakIsRecordedAsTheInterruptItIsBeforeItReachesTheHost() throws Exception {
+        String line = "echo started; exec sleep 27.5";
+        long signalsBefore = host.log().stream().filter(entry -> entry.contains("session_signal_req")).count();
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var output = new java.io.ByteArrayOutputStream();
+                 var channel = session.createExecChannel(line)) {
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("started"));
+                Buffer breakRequest = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
+                breakRequest.putUInt(channel.getRecipient());
+                breakRequest.putString("break");
+                breakRequest.putBoolean(false);
+                breakRequest.putUInt(500);
+                channel.writePacket(breakRequest);
+                Awaitility.await("the interrupt reached the host").atMost(Duration.ofSeconds(20))
+                        .until(() -> host.log().stream().filter(entry -> entry.contains("session_signal_req")).count()
+                                > signalsBefore);
+            }
+        }
+        JsonNode exec = command(line);
+        JsonNode interrupted = command("signal INT");
+        assertThat(interrupted.path("session").asText()).isEqualTo(exec.path("session").asText());
+        assertThat(interrupted.path("index").asLong()).isGreaterThan(exec.path("index").asLong());
+    }
+
+    /**
      * A certificate's groups are its sign-in's: an SSH connection signed in with a certificate that
      * ends (as one issued for a provider's token does, with the token) runs nothing more after its
      * end and is disconnected, with the reason recorded. Before, the connection ran new commands
