@@ -238,6 +238,27 @@ class McpHttpAndEvidenceTest {
         }
     }
 
+    /**
+     * Only {@code tools/call} makes the gateway act: the server declares no resources, prompts or
+     * completions, so a request for one is answered method-not-found and nothing is recorded as run.
+     */
+    @Test
+    void requestsForWhatTheServerDoesNotOfferRunNothing() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String session = rawSession(http);
+        int commandsBefore = gateway.events("command", 0).size();
+        for (String request : List.of(
+                "{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"resources/read\",\"params\":{\"uri\":\"file:///etc/passwd\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":52,\"method\":\"prompts/get\",\"params\":{\"name\":\"any\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":53,\"method\":\"completion/complete\",\"params\":{\"ref\":"
+                        + "{\"type\":\"ref/prompt\",\"name\":\"any\"},\"argument\":{\"name\":\"a\",\"value\":\"b\"}}}")) {
+            HttpResponse<String> answer = http.send(post(TestGateway.AGENT_TOKEN, session, request),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).as(request).contains("-32601");
+        }
+        assertThat(gateway.events("command", 0)).hasSize(commandsBefore);
+    }
+
     @Test
     void anotherIdentityCannotUseAnAgentsMcpSession() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
