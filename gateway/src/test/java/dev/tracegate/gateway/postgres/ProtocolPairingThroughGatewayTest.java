@@ -272,6 +272,8 @@ class ProtocolPairingThroughGatewayTest {
      * all before the server's CopyInResponse, the data the COPY read is what its result records, by
      * count and HMAC: before, the stray messages after CopyDone were counted into the COPY's
      * {@code copy.in}, so the evidence named data as loaded that never was; the same after CopyFail.
+     * A Query holding two COPYs reads a block each, both its own: before, the second CopyDone was
+     * taken for a repeat of the first and the session ended with 08P01.
      */
     @Test
     void pipelinedCopyDataAreRecordedWithTheCopyThatReadThemAndStrayOnesWithNone() throws Exception {
@@ -286,10 +288,13 @@ class ProtocolPairingThroughGatewayTest {
             List<PgFrame> failed = client.exchange(List.of(query("COPY pairing_copy FROM STDIN"), copyData("74\n"),
                     copyFail("client gave up"), copyData("75\n"), query("SELECT 1")), 2);
             assertThat(types(failed)).isEqualTo("GEZTDCZ");
+            List<PgFrame> twice = client.exchange(List.of(query("COPY pairing_copy FROM STDIN; COPY pairing_copy FROM STDIN"),
+                    copyData("76\n"), copyDone(), copyData("77\n"), copyDone(), copyData("78\n")), 1);
+            assertThat(types(twice)).as("a Query's two COPYs each read up to their own CopyDone").isEqualTo("GCGCZ");
             client.exchange(List.of(query("DELETE FROM pairing_copy WHERE id > 70")), 1);
         }
         List<JsonNode> events = closedSessionEvents(session);
-        // The session's commands in order: COPY, SELECT count, COPY (CopyFail), SELECT 1, DELETE.
+        // The session's commands in order: COPY, SELECT count, COPY (CopyFail), SELECT 1, two COPYs, DELETE.
         long seq = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow()
                 .path("detail").path("seq").asLong();
         JsonNode first = resultOf(events, seq);
@@ -301,6 +306,9 @@ class ProtocolPairingThroughGatewayTest {
         assertThat(gaveUp.path("copy").path("in").path("messages").asLong()).as("the data before CopyFail").isEqualTo(1);
         assertThat(gaveUp.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac("74\n"));
         assertThat(resultOf(events, seq + 3).has("copy")).as("stray CopyData after a statement that opened no COPY").isFalse();
+        JsonNode both = resultOf(events, seq + 4);
+        assertThat(both.path("copy").path("in").path("messages").asLong()).isEqualTo(2);
+        assertThat(both.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac("76\n77\n"));
     }
 
     private static JsonNode resultOf(List<JsonNode> events, long seq) {
