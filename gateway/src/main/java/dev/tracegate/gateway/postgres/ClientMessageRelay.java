@@ -136,6 +136,11 @@ final class ClientMessageRelay {
     /** Frames of this batch that answer nothing in any state, so are not kept for pairing. */
     private int unregistered;
     private InFlightCommand.Kind lastRegistered;
+    /**
+     * CopyData came since the last CopyDone or CopyFail: the next one may end another COPY of the
+     * same Query ({@code COPY a FROM STDIN; COPY b FROM STDIN}), so it is no repeat.
+     */
+    private boolean copyDataSinceCopyEnd;
     private int outboxBytes;
     /** The session's command seqs, shared with the cancels recorded in it from their own threads ({@link SessionCancels}). */
     private final AtomicLong sequences;
@@ -281,8 +286,8 @@ final class ClientMessageRelay {
                 }
                 yield expected(frame, InFlightCommand.Kind.COPY_DATA);
             }
-            case CopyDone.TYPE -> expected(frame, InFlightCommand.Kind.COPY_DONE);
-            case CopyFail.TYPE -> expected(frame, InFlightCommand.Kind.COPY_FAIL);
+            case CopyDone.TYPE -> copyEnd(frame, InFlightCommand.Kind.COPY_DONE);
+            case CopyFail.TYPE -> copyEnd(frame, InFlightCommand.Kind.COPY_FAIL);
             case Terminate.TYPE -> expected(frame, InFlightCommand.Kind.TERMINATE);
             case FunctionCall.TYPE -> functionCall(frame);
             // The server would end the session too; the gateway does not forward what it cannot pair.
@@ -295,17 +300,29 @@ final class ClientMessageRelay {
      * Notes that {@code frame} goes upstream as a message with no command of its own, so the
      * server side pairs responses knowing every message that changes what the server answers;
      * returns the frame. Flush and CopyData never change it (a COPY reads them, anything else
-     * ignores them), nor does a CopyDone or CopyFail right after another (only the first can end
-     * a COPY): those are not kept, so a flood of them cannot grow the queue.
+     * ignores them), nor does a CopyDone or CopyFail right after another with no CopyData between
+     * (only the first can end a COPY): those are not kept, so a flood of them cannot grow the queue.
      */
     private PgFrame expected(PgFrame frame, InFlightCommand.Kind kind) {
-        boolean repeatedCopyEnd = isCopyEnd(kind) && isCopyEnd(lastRegistered);
+        boolean repeatedCopyEnd = isCopyEnd(kind) && isCopyEnd(lastRegistered) && !copyDataSinceCopyEnd;
+        copyDataSinceCopyEnd = kind == InFlightCommand.Kind.COPY_DATA || copyDataSinceCopyEnd && !isCopyEnd(kind);
         if (kind == InFlightCommand.Kind.FLUSH || kind == InFlightCommand.Kind.COPY_DATA || repeatedCopyEnd) {
             unregistered++;
         } else {
             register(InFlightCommand.of(kind));
         }
         return frame;
+    }
+
+    /**
+     * A CopyDone or CopyFail ends the data of the COPY that reads it: what follows, until the next
+     * statement, is another COPY's of the same command or no COPY's, and is not counted as this one's.
+     */
+    private PgFrame copyEnd(PgFrame frame, InFlightCommand.Kind kind) {
+        if (copyTarget != null) {
+            copyTarget.copied.inputEnded();
+        }
+        return expected(frame, kind);
     }
 
     private static boolean isCopyEnd(InFlightCommand.Kind kind) {

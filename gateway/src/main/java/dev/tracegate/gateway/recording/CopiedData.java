@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.recording;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 
@@ -35,6 +37,15 @@ public final class CopiedData {
         stream(direction).open();
     }
 
+    /**
+     * The client ended one COPY's data (CopyDone or CopyFail): a COPY FROM STDIN reads up to the
+     * first of them, so what the client sends after it is read by the next COPY of the same command,
+     * when the server opens one, or by none (the server ignores CopyData outside a COPY).
+     */
+    public void inputEnded() {
+        in.end();
+    }
+
     /** A CopyData message's payload, in {@code direction}. */
     public void add(Direction direction, byte[] payload) {
         stream(direction).add(payload);
@@ -49,21 +60,38 @@ public final class CopiedData {
         return direction == Direction.IN ? in : out;
     }
 
-    /** One direction's count and running HMAC; the MAC is made at its first use, as most commands copy nothing. */
+    /**
+     * One direction's count and running HMAC; the MAC is made at its first use, as most commands copy
+     * nothing. The count and MAC as they stood at each end of the client's data are kept, so that
+     * data after the end of the last COPY the server opened, which no COPY read, is not counted.
+     */
     private static final class Stream {
+        private static final int MAX_ENDS = 1024;
         private final Supplier<Mac> macs;
+        private final List<Moved> ends = new ArrayList<>();
         private Mac mac;
-        private boolean opened;
+        private int opened;
         private long bytes;
         private long messages;
-        private String hmac;
 
         Stream(Supplier<Mac> macs) {
             this.macs = macs;
         }
 
         synchronized void open() {
-            opened = true;
+            opened++;
+        }
+
+        /**
+         * Keeps the count and MAC at this end of the client's data; at most {@link #MAX_ENDS}, so a
+         * flood of ends costs nothing more (past them, what the last COPY read is counted up to the
+         * next statement, as if it had no end).
+         */
+        synchronized void end() {
+            if (ends.size() < MAX_ENDS) {
+                ends.add(!ends.isEmpty() && ends.getLast().messages() == messages ? ends.getLast()
+                        : new Moved(bytes, messages, hmacSoFar()));
+            }
         }
 
         synchronized void add(byte[] payload) {
@@ -77,16 +105,28 @@ public final class CopiedData {
         }
 
         synchronized Moved moved() {
-            if (!opened) {
+            if (opened == 0) {
                 return null;
             }
-            if (messages == 0) {
-                mac = macs.get();
+            return opened <= ends.size() && ends.size() < MAX_ENDS ? ends.get(opened - 1)
+                    : new Moved(bytes, messages, hmacSoFar());
+        }
+
+        /** The HMAC of the payloads so far, the running MAC left to go on. */
+        private String hmacSoFar() {
+            Mac finished = messages == 0 ? macs.get() : copy(mac);
+            return finished == null ? null : HexFormat.of().formatHex(finished.doFinal());
+        }
+
+        private static Mac copy(Mac mac) {
+            if (mac == null) {
+                return null;
             }
-            if (hmac == null && mac != null) {
-                hmac = HexFormat.of().formatHex(mac.doFinal());
+            try {
+                return (Mac) mac.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("the HMAC provider cannot copy a running MAC", e);
             }
-            return new Moved(bytes, messages, hmac);
         }
     }
 }

@@ -200,6 +200,65 @@ class McpHttpAndEvidenceTest {
         }
     }
 
+    /**
+     * MCP's {@code notifications/cancelled} (which the TypeScript SDK's client sends when a request
+     * is aborted or times out; the Java SDK's client never sends it) changes nothing the gateway
+     * does: the Java SDK's server (2.2.0) registers no handler for it and drops it, so the call runs
+     * to its end, is answered, and its command is recorded with its result. Were the SDK ever to
+     * honour it, this test would show the change, and the cancel would have to be recorded as an
+     * act, as a PostgreSQL CancelRequest is.
+     */
+    @Test
+    void aCancelledNotificationStopsNothingAndTheCallIsRecordedWithItsResult() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String session = rawSession(http);
+        http.send(post(TestGateway.AGENT_TOKEN, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+                HttpResponse.BodyHandlers.discarding());
+        String sql = "SELECT pg_sleep(3), 'ran-to-its-end' AS cancelled_marker";
+        var call = http.sendAsync(post(TestGateway.AGENT_TOKEN, session, "{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":"
+                + "\"tools/call\",\"params\":{\"name\":\"query\",\"arguments\":{\"connection\":\"app\",\"sql\":\""
+                + sql + "\"}}}"), HttpResponse.BodyHandlers.ofString());
+        Awaitility.await("the call runs").atMost(Duration.ofSeconds(20)).until(() -> gateway.events("command", 0).stream()
+                .anyMatch(e -> e.path("detail").path("text").asText().contains("cancelled_marker")));
+        HttpResponse<String> cancelled = http.send(post(TestGateway.AGENT_TOKEN, session, """
+                {"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":41,"reason":"the user pressed Esc"}}"""),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(cancelled.statusCode()).isEqualTo(202);
+
+        assertThat(call.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).contains("ran-to-its-end");
+        List<JsonNode> commands = gateway.events("command", 0).stream()
+                .filter(e -> e.path("detail").path("text").asText().contains("cancelled_marker")).toList();
+        assertThat(commands).isNotEmpty();
+        List<JsonNode> results = gateway.events("command.result", 0);
+        for (JsonNode command : commands) {
+            assertThat(results).as("the call's command ran to its end")
+                    .anyMatch(r -> r.path("session").equals(command.path("session"))
+                            && r.path("detail").path("seq").equals(command.path("detail").path("seq"))
+                            && r.path("detail").path("status").asText().equals("ok"));
+        }
+    }
+
+    /**
+     * Only {@code tools/call} makes the gateway act: the server declares no resources, prompts or
+     * completions, so a request for one is answered method-not-found and nothing is recorded as run.
+     */
+    @Test
+    void requestsForWhatTheServerDoesNotOfferRunNothing() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String session = rawSession(http);
+        int commandsBefore = gateway.events("command", 0).size();
+        for (String request : List.of(
+                "{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"resources/read\",\"params\":{\"uri\":\"file:///etc/passwd\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":52,\"method\":\"prompts/get\",\"params\":{\"name\":\"any\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":53,\"method\":\"completion/complete\",\"params\":{\"ref\":"
+                        + "{\"type\":\"ref/prompt\",\"name\":\"any\"},\"argument\":{\"name\":\"a\",\"value\":\"b\"}}}")) {
+            HttpResponse<String> answer = http.send(post(TestGateway.AGENT_TOKEN, session, request),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).as(request).contains("-32601");
+        }
+        assertThat(gateway.events("command", 0)).hasSize(commandsBefore);
+    }
+
     @Test
     void anotherIdentityCannotUseAnAgentsMcpSession() throws Exception {
         HttpClient http = HttpClient.newHttpClient();

@@ -25,15 +25,19 @@ import dev.tracegate.wire.postgres.backend.CommandComplete;
 import dev.tracegate.wire.postgres.backend.ErrorResponse;
 import dev.tracegate.wire.postgres.backend.ReadyForQuery;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,6 +264,65 @@ class ProtocolPairingThroughGatewayTest {
         List<JsonNode> events = closedSessionEvents(session);
         assertThat(result(events, "COPY pairing_copy FROM STDIN").path("error").path("message").asText())
                 .doesNotContain("ada.lovelace");
+    }
+
+    /**
+     * A COPY FROM STDIN reads the client's CopyData up to its CopyDone or CopyFail; CopyData sent
+     * after that, before the next statement, reach no COPY (the server ignores them). Sent pipelined,
+     * all before the server's CopyInResponse, the data the COPY read is what its result records, by
+     * count and HMAC: before, the stray messages after CopyDone were counted into the COPY's
+     * {@code copy.in}, so the evidence named data as loaded that never was; the same after CopyFail.
+     * A Query holding two COPYs reads a block each, both its own: before, the second CopyDone was
+     * taken for a repeat of the first and the session ended with 08P01.
+     */
+    @Test
+    void pipelinedCopyDataAreRecordedWithTheCopyThatReadThemAndStrayOnesWithNone() throws Exception {
+        Set<String> earlier = aliceSessions();
+        String session;
+        try (RawPgClient client = alice()) {
+            session = newSession(earlier);
+            List<PgFrame> loaded = client.exchange(List.of(query("COPY pairing_copy FROM STDIN"), copyData("71\n"),
+                    copyDone(), copyData("72\n"), copyData("73\n"), query("SELECT count(*) FROM pairing_copy WHERE id > 70")), 2);
+            assertThat(types(loaded)).isEqualTo("GCZTDCZ");
+            assertThat(text(loaded)).contains("COPY 1");
+            List<PgFrame> failed = client.exchange(List.of(query("COPY pairing_copy FROM STDIN"), copyData("74\n"),
+                    copyFail("client gave up"), copyData("75\n"), query("SELECT 1")), 2);
+            assertThat(types(failed)).isEqualTo("GEZTDCZ");
+            List<PgFrame> twice = client.exchange(List.of(query("COPY pairing_copy FROM STDIN; COPY pairing_copy FROM STDIN"),
+                    copyData("76\n"), copyDone(), copyData("77\n"), copyDone(), copyData("78\n")), 1);
+            assertThat(types(twice)).as("a Query's two COPYs each read up to their own CopyDone").isEqualTo("GCGCZ");
+            client.exchange(List.of(query("DELETE FROM pairing_copy WHERE id > 70")), 1);
+        }
+        List<JsonNode> events = closedSessionEvents(session);
+        // The session's commands in order: COPY, SELECT count, COPY (CopyFail), SELECT 1, two COPYs, DELETE.
+        long seq = events.stream().filter(e -> e.path("type").asText().equals("command")).findFirst().orElseThrow()
+                .path("detail").path("seq").asLong();
+        JsonNode first = resultOf(events, seq);
+        assertThat(first.path("copy").path("in").path("messages").asLong()).isEqualTo(1);
+        assertThat(first.path("copy").path("in").path("bytes").asLong()).isEqualTo(3);
+        assertThat(first.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac("71\n"));
+        JsonNode gaveUp = resultOf(events, seq + 2);
+        assertThat(gaveUp.path("status").asText()).isEqualTo("error");
+        assertThat(gaveUp.path("copy").path("in").path("messages").asLong()).as("the data before CopyFail").isEqualTo(1);
+        assertThat(gaveUp.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac("74\n"));
+        assertThat(resultOf(events, seq + 3).has("copy")).as("stray CopyData after a statement that opened no COPY").isFalse();
+        JsonNode both = resultOf(events, seq + 4);
+        assertThat(both.path("copy").path("in").path("messages").asLong()).isEqualTo(2);
+        assertThat(both.path("copy").path("in").path("hmac").asText()).isEqualTo(maskingHmac("76\n77\n"));
+    }
+
+    private static JsonNode resultOf(List<JsonNode> events, long seq) {
+        return events.stream().filter(e -> e.path("type").asText().equals("command.result")
+                        && e.path("detail").path("seq").asLong() == seq)
+                .findFirst().orElseThrow(() -> new AssertionError("no result for seq " + seq)).path("detail");
+    }
+
+    /** HMAC-SHA256 under the gateway's masking key, as {@code openssl dgst -sha256 -hmac "$(cat masking.key)"} computes it. */
+    private static String maskingHmac(String data) throws Exception {
+        String key = Files.readString(gateway.dataDir().resolve("keys").resolve("masking.key")).strip();
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(data.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

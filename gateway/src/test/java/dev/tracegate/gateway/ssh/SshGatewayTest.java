@@ -1093,25 +1093,7 @@ class SshGatewayTest {
     @Test
     void aSignalIsRecordedBeforeItIsPassedOnToTheHost() throws Exception {
         String line = "echo started; exec sleep 28.5";
-        try (SshClient mina = SshClient.setUpDefaultClient()) {
-            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            mina.start();
-            try (ClientSession session = signedIn(mina);
-                 var output = new java.io.ByteArrayOutputStream();
-                 var channel = session.createExecChannel(line)) {
-                channel.setOut(output);
-                channel.open().verify(Duration.ofSeconds(20));
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("started"));
-                Buffer signal = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
-                signal.putUInt(channel.getRecipient());
-                signal.putString("signal");
-                signal.putBoolean(false);
-                signal.putString("TERM");
-                channel.writePacket(signal);
-                Awaitility.await("the request reached the host").atMost(Duration.ofSeconds(20))
-                        .until(() -> host.log().stream().anyMatch(entry -> entry.contains("session_signal_req")));
-            }
-        }
+        requestWhileRunning(line, "signal", request -> request.putString("TERM"));
         JsonNode exec = command(line);
         JsonNode signalled = command("signal TERM");
         assertThat(signalled.path("session").asText()).isEqualTo(exec.path("session").asText());
@@ -1122,6 +1104,54 @@ class SshGatewayTest {
                         && e.path("detail").path("seq").equals(signalled.path("detail").path("seq"))).findFirst().orElse(null),
                 e -> e != null);
         assertThat(end.path("detail").path("status").asText()).isEqualTo("ok");
+    }
+
+    /**
+     * An SSH {@code break} request (RFC 4335) interrupts what the host runs as a Ctrl-C would: MINA's
+     * server channel takes it as {@code INT}, so it is a signal of the session like any other,
+     * recorded as {@code signal INT} before it is passed on to the host.
+     */
+    @Test
+    void aBreakIsRecordedAsTheInterruptItIsBeforeItReachesTheHost() throws Exception {
+        String line = "echo started; exec sleep 27.5";
+        requestWhileRunning(line, "break", request -> request.putUInt(500));
+        JsonNode exec = command(line);
+        JsonNode interrupted = command("signal INT");
+        assertThat(interrupted.path("session").asText()).isEqualTo(exec.path("session").asText());
+        assertThat(interrupted.path("index").asLong()).isGreaterThan(exec.path("index").asLong());
+    }
+
+    /**
+     * Runs {@code line} over MINA's client and, once it has started, sends its channel the request
+     * {@code name} (no reply wanted) with the fields {@code fields} writes; returns once one more
+     * signal request has reached the host's sshd.
+     */
+    private static void requestWhileRunning(String line, String name, java.util.function.Consumer<Buffer> fields)
+            throws Exception {
+        long before = signalRequestsAtHost();
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var output = new java.io.ByteArrayOutputStream();
+                 var channel = session.createExecChannel(line)) {
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("started"));
+                Buffer request = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_REQUEST);
+                request.putUInt(channel.getRecipient());
+                request.putString(name);
+                request.putBoolean(false);
+                fields.accept(request);
+                channel.writePacket(request);
+                Awaitility.await("the request reached the host").atMost(Duration.ofSeconds(20))
+                        .until(() -> signalRequestsAtHost() > before);
+            }
+        }
+    }
+
+    private static long signalRequestsAtHost() throws java.io.IOException {
+        return host.log().stream().filter(entry -> entry.contains("session_signal_req")).count();
     }
 
     /**
