@@ -9,7 +9,8 @@ import java.util.List;
  * column after its header, a JWT as header, payload and signature columns, an API key or an
  * assignment cut in two ({@code sk_live_4eC39H} and {@code qLyjWDarjtT1zdp7dc}, {@code password=}
  * and {@code hunter2}), or a value whose name is the cell before it, as key-value tables keep
- * settings and attributes ({@code smtp_password | hunter2}, {@code ssn | 536221234}). A row is
+ * settings and attributes ({@code smtp_password | hunter2}, {@code ssn | 536221234}), an e-mail address cut at its
+ * {@code @} ({@code ada.lovelace@ | example.com}), or a card number's groups ({@code 4111 1111 | 1111 1111}). A row is
  * whole when it is masked, so its cells are read in both directions; what they make together is
  * masked in every cell that holds part of it. Stateless: one per profile.
  */
@@ -21,6 +22,8 @@ public final class SplitAcrossCells {
     private static final int MAX_TOKEN = 512;
     /** The longest name a cell may hold to name the value in the next one. */
     private static final int MAX_NAME = 64;
+    /** The most digits a card number has. */
+    private static final int MAX_CARD_DIGITS = 19;
 
     private final MaskingProfile profile;
 
@@ -37,6 +40,8 @@ public final class SplitAcrossCells {
         EntityType[] parts = keyLinesAcross(cells, null);
         parts = jwtPartsAcross(cells, parts);
         parts = credentialsCut(cells, parts);
+        parts = addressesCutAtTheirAt(cells, parts);
+        parts = cardGroupsAcross(cells, parts);
         return namedValues(cells, parts);
     }
 
@@ -129,7 +134,7 @@ public final class SplitAcrossCells {
             // the shortest join that completes a secret: a key of an exact length ends where its last piece does
             for (int end = i + 1; end <= last; end++) {
                 if (ends[end] >= MIN_JOINED) {
-                    EntityType[] found = secretsAcross(joined.substring(0, ends[end]), i, end, ends);
+                    EntityType[] found = foundAcross(joined.substring(0, ends[end]), i, end, ends, EntityType.SECRET);
                     if (found != null) {
                         parts = merged(parts, found);
                         break;
@@ -140,8 +145,110 @@ public final class SplitAcrossCells {
         return parts;
     }
 
-    /** The cells {@code first..last} a secret found in their join reaches, when one reaches past the first; null when none. */
-    private EntityType[] secretsAcross(String joined, int first, int last, int[] ends) {
+    /**
+     * An e-mail address cut at its {@code @} between neighbouring cells, as a table that keeps an address's
+     * local part and domain apart prints it: {@code ada.lovelace@ | example.com}, {@code ada.lovelace |
+     * @example.com}, or {@code ada.lovelace | @ | example.com}. Only a cut at the {@code @} is read: a
+     * cell's last token ending in it, the next cell's first token starting with it, or a cell that is the
+     * {@code @} alone between two; {@code ada | example.com} without one is a user and a host as often as
+     * an address. An address found across the join masks every cell it reaches into.
+     */
+    private EntityType[] addressesCutAtTheirAt(String[] cells, EntityType[] parts) {
+        for (int i = 0; i + 1 < cells.length; i++) {
+            int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
+            String head = tailStart < 0 ? null : firstToken(cells[i + 1]);
+            if (head == null || cells[i].indexOf('@') < 0 && cells[i + 1].indexOf('@') < 0) {
+                continue; // the common row: no @ in either cell
+            }
+            String tail = cells[i].substring(tailStart, tokenEnd(cells[i]));
+            int[] ends = new int[cells.length];
+            ends[i] = tail.length();
+            String joined;
+            int last = i + 1;
+            if (tail.endsWith("@") || (head.startsWith("@") && head.length() > 1)) {
+                joined = tail + head;
+            } else if (cells[i + 1].strip().equals("@") && i + 2 < cells.length && cells[i + 2] != null
+                    && firstToken(cells[i + 2]) != null) {
+                last = i + 2;
+                ends[i + 1] = tail.length() + 1;
+                joined = tail + "@" + firstToken(cells[i + 2]);
+            } else {
+                continue;
+            }
+            ends[last] = joined.length();
+            EntityType[] found = foundAcross(joined, i, last, ends, EntityType.EMAIL);
+            parts = found == null ? parts : merged(parts, found);
+        }
+        return parts;
+    }
+
+    /**
+     * A card number's digit groups in neighbouring cells, as a form that keeps a card in groups, or a copy
+     * cut in the middle, prints it: {@code 4111 1111 | 1111 1111}. Cells that are digit groups alone are
+     * joined by a space, up to {@value #MAX_CARD_DIGITS} digits, and read for a card; the join is read only
+     * when one of its cells is itself grouped (a space or hyphen between digits), since four cells of four
+     * digits each (postcodes, PINs, codes) make a card by chance one time in thirty-three (docs/masking.md).
+     */
+    private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
+        for (int i = 0; i + 1 < cells.length; i++) {
+            int digits = digitGroups(cells[i]);
+            if (digits <= 0) {
+                continue;
+            }
+            StringBuilder joined = new StringBuilder(cells[i].strip());
+            int[] ends = new int[cells.length];
+            ends[i] = joined.length();
+            boolean grouped = isGrouped(cells[i]);
+            int last = i;
+            for (int j = i + 1; j < cells.length; j++) {
+                int more = digitGroups(cells[j]);
+                if (more <= 0 || digits + more > MAX_CARD_DIGITS) {
+                    break;
+                }
+                digits += more;
+                grouped |= isGrouped(cells[j]);
+                joined.append(' ').append(cells[j].strip());
+                ends[j] = joined.length();
+                last = j;
+            }
+            if (last > i && grouped) {
+                EntityType[] found = foundAcross(joined.toString(), i, last, ends, EntityType.CARD);
+                parts = found == null ? parts : merged(parts, found);
+            }
+        }
+        return parts;
+    }
+
+    /** The digits of {@code cell} when it is digit groups alone (separated by single spaces or hyphens); 0 when it is not. */
+    private static int digitGroups(String cell) {
+        String text = cell == null ? "" : cell.strip();
+        if (text.isEmpty() || text.length() > 2 * MAX_CARD_DIGITS || !isDigit(text.charAt(0))
+                || !isDigit(text.charAt(text.length() - 1))) {
+            return 0;
+        }
+        int digits = 0;
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (isDigit(c)) {
+                digits++;
+            } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(k - 1)))) {
+                return 0; // a separator after a separator, or a character no card is written with
+            }
+        }
+        return digits;
+    }
+
+    private static boolean isGrouped(String cell) {
+        String text = cell.strip();
+        return text.indexOf(' ') > 0 || text.indexOf('-') > 0;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The cells {@code first..last} a find of {@code type} in their join reaches, when one reaches past the first; null when none. */
+    private EntityType[] foundAcross(String joined, int first, int last, int[] ends, EntityType type) {
         List<ContentScanner.Span> spans;
         try {
             spans = profile.scanner().spans(joined);
@@ -150,13 +257,13 @@ public final class SplitAcrossCells {
         }
         EntityType[] found = null;
         for (ContentScanner.Span span : spans) {
-            if (!EntityType.SECRET.name().equals(span.label()) || span.end() <= ends[first]) {
+            if (!type.name().equals(span.label()) || span.end() <= ends[first]) {
                 continue; // a find within the first cell's token is that cell's own
             }
             int regionStart = 0;
             for (int c = first; c <= last; c++) {
                 if (span.start() < ends[c] && span.end() > regionStart) {
-                    found = marked(found, ends.length, c, EntityType.SECRET);
+                    found = marked(found, ends.length, c, type);
                 }
                 regionStart = ends[c];
             }
