@@ -1,6 +1,7 @@
 package dev.tracegate.masking;
 
 import dev.tracegate.masking.detect.SecretDetector;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,6 +25,16 @@ public final class SplitAcrossCells {
     private static final int MAX_NAME = 64;
     /** The most digits a card number has. */
     private static final int MAX_CARD_DIGITS = 19;
+    /** The fewest digits a card number has. */
+    private static final int MIN_CARD_DIGITS = 12;
+    /** The most cells a card's groups are read across: four groups of four, one a cell. */
+    private static final int MAX_CARD_PIECES = 4;
+    /** The most cells holding an {@code @} a row's pieces are paired among. */
+    private static final int MAX_PIECES = 8;
+    /** The most cells of digit groups a row's pieces are ordered among (6 make 510 orders of two to four). */
+    private static final int MAX_CARD_CELLS = 6;
+    /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
+    private static final int MAX_ROW_CELLS = 64;
 
     private final MaskingProfile profile;
 
@@ -146,77 +157,180 @@ public final class SplitAcrossCells {
     }
 
     /**
-     * An e-mail address cut at its {@code @} between neighbouring cells, as a table that keeps an address's
+     * An e-mail address cut at its {@code @} between cells of the row, as a table that keeps an address's
      * local part and domain apart prints it: {@code ada.lovelace@ | example.com}, {@code ada.lovelace |
-     * @example.com}, or {@code ada.lovelace | @ | example.com}. Only a cut at the {@code @} is read: a
-     * cell's last token ending in it, the next cell's first token starting with it, or a cell that is the
-     * {@code @} alone between two; {@code ada | example.com} without one is a user and a host as often as
-     * an address. An address found across the join masks every cell it reaches into.
+     * @example.com}, or {@code ada.lovelace | @ | example.com}. The pieces are paired in whichever cells
+     * they are, not only neighbours: the caller chooses the order of the columns ({@code SELECT domain, id,
+     * local}). Only a cut at the {@code @} is read: a cell's last token ending in it, a cell's first token
+     * starting with it, or a cell that is the {@code @} alone; {@code ada | example.com} without one is a
+     * user and a host as often as an address.
      */
     private EntityType[] addressesCutAtTheirAt(String[] cells, EntityType[] parts) {
-        for (int i = 0; i + 1 < cells.length; i++) {
-            int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
-            String head = tailStart < 0 ? null : firstToken(cells[i + 1]);
-            if (head == null || cells[i].indexOf('@') < 0 && cells[i + 1].indexOf('@') < 0) {
-                continue; // the common row: no @ in either cell
+        List<Integer> ats = new ArrayList<>();
+        for (int i = 0; i < cells.length && ats.size() <= MAX_PIECES; i++) {
+            if (cells[i] != null && cells[i].indexOf('@') >= 0) {
+                ats.add(i);
             }
-            String tail = cells[i].substring(tailStart, tokenEnd(cells[i]));
-            int[] ends = new int[cells.length];
-            ends[i] = tail.length();
-            String joined;
-            int last = i + 1;
-            if (tail.endsWith("@") || (head.startsWith("@") && head.length() > 1)) {
-                joined = tail + head;
-            } else if (cells[i + 1].strip().equals("@") && i + 2 < cells.length && cells[i + 2] != null
-                    && firstToken(cells[i + 2]) != null) {
-                last = i + 2;
-                ends[i + 1] = tail.length() + 1;
-                joined = tail + "@" + firstToken(cells[i + 2]);
-            } else {
-                continue;
+        }
+        if (ats.isEmpty()) {
+            return parts; // the common row: no @ in any cell
+        }
+        if (ats.size() > MAX_PIECES || readCount(cells) > MAX_ROW_CELLS) {
+            return cutAtEdges(cells, parts, ats); // too many to pair: fail closed on the pieces cut at an @
+        }
+        for (int at : ats) {
+            String cell = cells[at];
+            String tail = tailToken(cell);
+            String head = firstToken(cell);
+            for (int other = 0; other < cells.length; other++) {
+                if (other == at || cells[other] == null) {
+                    continue;
+                }
+                if (tail != null && tail.length() > 1 && tail.endsWith("@") && firstToken(cells[other]) != null) {
+                    parts = found(parts, cells, new int[] {at, other}, new String[] {tail, firstToken(cells[other])}, "", EntityType.EMAIL);
+                }
+                if (head != null && head.length() > 1 && head.startsWith("@") && tailToken(cells[other]) != null) {
+                    parts = found(parts, cells, new int[] {other, at}, new String[] {tailToken(cells[other]), head}, "", EntityType.EMAIL);
+                }
+                if (cell.strip().equals("@") && tailToken(cells[other]) != null) {
+                    for (int domain = 0; domain < cells.length; domain++) {
+                        if (domain != at && domain != other && cells[domain] != null && firstToken(cells[domain]) != null) {
+                            parts = found(parts, cells, new int[] {other, at, domain},
+                                    new String[] {tailToken(cells[other]), "@", firstToken(cells[domain])}, "", EntityType.EMAIL);
+                        }
+                    }
+                }
             }
-            ends[last] = joined.length();
-            EntityType[] found = foundAcross(joined, i, last, ends, EntityType.EMAIL);
-            parts = found == null ? parts : merged(parts, found);
         }
         return parts;
     }
 
     /**
-     * A card number's digit groups in neighbouring cells, as a form that keeps a card in groups, or a copy
-     * cut in the middle, prints it: {@code 4111 1111 | 1111 1111}. Cells that are digit groups alone are
-     * joined by a space, up to {@value #MAX_CARD_DIGITS} digits, and read for a card; the join is read only
-     * when one of its cells is itself grouped (a space or hyphen between digits), since four cells of four
-     * digits each (postcodes, PINs, codes) make a card by chance one time in thirty-three (docs/masking.md).
+     * A card number's digit groups in cells of the row, as a form that keeps a card in groups, or a copy cut
+     * in the middle, prints it: {@code 4111 1111 | 1111 1111}, in any columns and any order of them (the
+     * caller chooses both). Cells that are digit groups alone are joined by a space, two to four of them up
+     * to {@value #MAX_CARD_DIGITS} digits, and read for a card; only when one of them is itself grouped (a
+     * space or hyphen between digits), since four cells of four digits each (postcodes, PINs, codes) make a
+     * card by chance one time in thirty-three (docs/masking.md).
      */
     private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
-        for (int i = 0; i + 1 < cells.length; i++) {
-            int digits = digitGroups(cells[i]);
-            if (digits <= 0) {
-                continue;
+        List<Integer> groups = new ArrayList<>();
+        boolean grouped = false;
+        for (int i = 0; i < cells.length; i++) {
+            if (digitGroups(cells[i]) > 0) {
+                groups.add(i);
+                grouped |= isGrouped(cells[i]);
             }
-            StringBuilder joined = new StringBuilder(cells[i].strip());
-            int[] ends = new int[cells.length];
-            ends[i] = joined.length();
-            boolean grouped = isGrouped(cells[i]);
-            int last = i;
-            for (int j = i + 1; j < cells.length; j++) {
-                int more = digitGroups(cells[j]);
-                if (more <= 0 || digits + more > MAX_CARD_DIGITS) {
-                    break;
+        }
+        if (!grouped || groups.size() < 2) {
+            return parts; // the common row: fewer than two cells of digit groups, none grouped
+        }
+        if (groups.size() > MAX_CARD_CELLS) {
+            for (int cell : groups) { // too many to order every way: fail closed on them all
+                parts = marked(parts, cells.length, cell, EntityType.CARD);
+            }
+            return parts;
+        }
+        return cardsInOrders(cells, parts, groups, new ArrayList<>(), 0, false);
+    }
+
+    /** Every order of two to four of the cells {@code groups}, extending {@code chosen}, joined and read for a card. */
+    private EntityType[] cardsInOrders(String[] cells, EntityType[] parts, List<Integer> groups, List<Integer> chosen,
+                                       int digits, boolean grouped) {
+        EntityType[] out = parts;
+        if (chosen.size() >= 2 && grouped && digits >= MIN_CARD_DIGITS) {
+            int[] order = chosen.stream().mapToInt(Integer::intValue).toArray();
+            String[] pieces = chosen.stream().map(c -> cells[c].strip()).toArray(String[]::new);
+            out = found(out, cells, order, pieces, " ", EntityType.CARD);
+        }
+        if (chosen.size() == MAX_CARD_PIECES) {
+            return out;
+        }
+        for (int cell : groups) {
+            int more = digitGroups(cells[cell]);
+            if (!chosen.contains(cell) && digits + more <= MAX_CARD_DIGITS) {
+                chosen.add(cell);
+                out = cardsInOrders(cells, out, groups, chosen, digits + more, grouped || isGrouped(cells[cell]));
+                chosen.removeLast();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code pieces} of the cells {@code order}, joined by {@code glue} and scanned: a find of {@code type}
+     * that reaches into two pieces or more masks every cell it reaches into.
+     */
+    private EntityType[] found(EntityType[] parts, String[] cells, int[] order, String[] pieces, String glue, EntityType type) {
+        StringBuilder joined = new StringBuilder();
+        int[] starts = new int[pieces.length];
+        int[] ends = new int[pieces.length];
+        for (int k = 0; k < pieces.length; k++) {
+            joined.append(k == 0 ? "" : glue);
+            starts[k] = joined.length();
+            joined.append(pieces[k]);
+            ends[k] = joined.length();
+        }
+        List<ContentScanner.Span> spans;
+        try {
+            spans = profile.scanner().spans(joined.toString());
+        } catch (ScanBudgetExceededException e) {
+            return parts;
+        }
+        EntityType[] out = parts;
+        for (ContentScanner.Span span : spans) {
+            int reached = 0;
+            for (int k = 0; k < pieces.length; k++) {
+                reached += span.start() < ends[k] && span.end() > starts[k] ? 1 : 0;
+            }
+            if (reached < 2 || !type.name().equals(span.label())) {
+                continue; // a find within one piece is that cell's own
+            }
+            for (int k = 0; k < pieces.length; k++) {
+                if (span.start() < ends[k] && span.end() > starts[k]) {
+                    out = marked(out, cells.length, order[k], type);
                 }
-                digits += more;
-                grouped |= isGrouped(cells[j]);
-                joined.append(' ').append(cells[j].strip());
-                ends[j] = joined.length();
-                last = j;
             }
-            if (last > i && grouped) {
-                EntityType[] found = foundAcross(joined.toString(), i, last, ends, EntityType.CARD);
-                parts = found == null ? parts : merged(parts, found);
+        }
+        return out;
+    }
+
+    /**
+     * A row with more cells holding an {@code @} than are paired, or too wide to pair a lone {@code @} with
+     * every other two: each cell cut at an {@code @} (a token ending or starting with it, or the {@code @}
+     * alone) is masked, and with a lone one every cell whose first token may be a domain.
+     */
+    private static EntityType[] cutAtEdges(String[] cells, EntityType[] parts, List<Integer> ats) {
+        boolean lone = false;
+        for (int at : ats) {
+            String tail = tailToken(cells[at]);
+            String head = firstToken(cells[at]);
+            lone |= cells[at].strip().equals("@");
+            if ((tail != null && tail.endsWith("@")) || (head != null && head.startsWith("@"))) {
+                parts = marked(parts, cells.length, at, EntityType.EMAIL);
+            }
+        }
+        for (int i = 0; lone && i < cells.length; i++) {
+            String head = cells[i] == null ? null : firstToken(cells[i]);
+            if (head != null && head.indexOf('.') > 0 && head.indexOf('@') < 0) {
+                parts = marked(parts, cells.length, i, EntityType.EMAIL);
             }
         }
         return parts;
+    }
+
+    private static int readCount(String[] cells) {
+        int read = 0;
+        for (String cell : cells) {
+            read += cell == null ? 0 : 1;
+        }
+        return read;
+    }
+
+    /** {@code cell}'s last token, or null when it has none. */
+    private static String tailToken(String cell) {
+        int start = lastTokenStart(cell);
+        return start < 0 ? null : cell.substring(start, tokenEnd(cell));
     }
 
     /** The digits of {@code cell} when it is digit groups alone (separated by single spaces or hyphens); 0 when it is not. */

@@ -59,6 +59,8 @@ class MysqlSplitSecretsThroughGatewayTest {
         assertThat(alice("SELECT a, b, c FROM split_values ORDER BY id"))
                 .doesNotContain("ada.lovelace", "example.com", "grace", "example.org", "4111 1111", "1111 1111")
                 .contains("\tprimary", "ops\t@team\tpaid");
+        assertThat(alice("SELECT b, id, a FROM split_values WHERE id IN (1, 3)"))
+                .doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
     }
 
     @Test

@@ -503,6 +503,9 @@ class MaskingThroughGatewayTest {
                     .doesNotContain("ada.lovelace", "example.com", "grace", "example.org", "4111 1111", "1111 1111");
             assertThat(rows.get(0)).as(queryMode).endsWith("|primary");
             assertThat(rows.get(3)).as(queryMode).isEqualTo("ops|@team|2024 05");
+            // the caller chooses the columns and their order: pieces apart or reversed are read together as well
+            assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode, "SELECT b, id, a FROM split_values WHERE id IN (1, 3)")))
+                    .as(queryMode).doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
         }
     }
 
