@@ -29,7 +29,7 @@ public final class SplitAcrossCells {
     private static final int MIN_CARD_DIGITS = 12;
     /** The most cells a card's groups are read across: four groups of four, one a cell. */
     private static final int MAX_CARD_PIECES = 4;
-    /** The most cells holding an {@code @} a row's pieces are paired among. */
+    /** The most cells cut at an {@code @} a row's pieces are paired among. */
     private static final int MAX_PIECES = 8;
     /** The most cells of digit groups a row's pieces are ordered among (6 make 510 orders of two to four). */
     private static final int MAX_CARD_CELLS = 6;
@@ -166,14 +166,15 @@ public final class SplitAcrossCells {
      * user and a host as often as an address.
      */
     private EntityType[] addressesCutAtTheirAt(String[] cells, EntityType[] parts) {
-        List<Integer> ats = new ArrayList<>();
-        for (int i = 0; i < cells.length && ats.size() <= MAX_PIECES; i++) {
-            if (cells[i] != null && cells[i].indexOf('@') >= 0) {
+        List<Integer> ats = null;
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] != null && isCutAtAnAt(cells[i])) {
+                ats = ats == null ? new ArrayList<>() : ats;
                 ats.add(i);
             }
         }
-        if (ats.isEmpty()) {
-            return parts; // the common row: no @ in any cell
+        if (ats == null) {
+            return parts; // the common row: no cell starts or ends with an @
         }
         if (ats.size() > MAX_PIECES || readCount(cells) > MAX_ROW_CELLS) {
             return cutAtEdges(cells, parts, ats); // too many to pair: fail closed on the pieces cut at an @
@@ -296,19 +297,15 @@ public final class SplitAcrossCells {
     }
 
     /**
-     * A row with more cells holding an {@code @} than are paired, or too wide to pair a lone {@code @} with
+     * A row with more cells cut at an {@code @} than are paired, or too wide to pair a lone {@code @} with
      * every other two: each cell cut at an {@code @} (a token ending or starting with it, or the {@code @}
      * alone) is masked, and with a lone one every cell whose first token may be a domain.
      */
     private static EntityType[] cutAtEdges(String[] cells, EntityType[] parts, List<Integer> ats) {
         boolean lone = false;
         for (int at : ats) {
-            String tail = tailToken(cells[at]);
-            String head = firstToken(cells[at]);
             lone |= cells[at].strip().equals("@");
-            if ((tail != null && tail.endsWith("@")) || (head != null && head.startsWith("@"))) {
-                parts = marked(parts, cells.length, at, EntityType.EMAIL);
-            }
+            parts = marked(parts, cells.length, at, EntityType.EMAIL);
         }
         for (int i = 0; lone && i < cells.length; i++) {
             String head = cells[i] == null ? null : firstToken(cells[i]);
@@ -317,6 +314,16 @@ public final class SplitAcrossCells {
             }
         }
         return parts;
+    }
+
+    /** Whether {@code cell}'s first or last character but white space is an {@code @}: a piece of an address cut there. */
+    private static boolean isCutAtAnAt(String cell) {
+        int end = tokenEnd(cell);
+        int start = 0;
+        while (start < end && Character.isWhitespace(cell.charAt(start))) {
+            start++;
+        }
+        return start < end && (cell.charAt(start) == '@' || cell.charAt(end - 1) == '@');
     }
 
     private static int readCount(String[] cells) {
