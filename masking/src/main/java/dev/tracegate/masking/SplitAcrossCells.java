@@ -1,6 +1,7 @@
 package dev.tracegate.masking;
 
 import dev.tracegate.masking.detect.SecretDetector;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,7 +10,8 @@ import java.util.List;
  * column after its header, a JWT as header, payload and signature columns, an API key or an
  * assignment cut in two ({@code sk_live_4eC39H} and {@code qLyjWDarjtT1zdp7dc}, {@code password=}
  * and {@code hunter2}), or a value whose name is the cell before it, as key-value tables keep
- * settings and attributes ({@code smtp_password | hunter2}, {@code ssn | 536221234}). A row is
+ * settings and attributes ({@code smtp_password | hunter2}, {@code ssn | 536221234}), an e-mail address cut at its
+ * {@code @} ({@code ada.lovelace@ | example.com}), or a card number's groups ({@code 4111 1111 | 1111 1111}). A row is
  * whole when it is masked, so its cells are read in both directions; what they make together is
  * masked in every cell that holds part of it. Stateless: one per profile.
  */
@@ -21,6 +23,18 @@ public final class SplitAcrossCells {
     private static final int MAX_TOKEN = 512;
     /** The longest name a cell may hold to name the value in the next one. */
     private static final int MAX_NAME = 64;
+    /** The most digits a card number has. */
+    private static final int MAX_CARD_DIGITS = 19;
+    /** The fewest digits a card number has. */
+    private static final int MIN_CARD_DIGITS = 12;
+    /** The most cells a card's groups are read across: four groups of four, one a cell. */
+    private static final int MAX_CARD_PIECES = 4;
+    /** The most cells cut at an {@code @} a row's pieces are paired among. */
+    private static final int MAX_PIECES = 8;
+    /** The most cells of digit groups a row's pieces are ordered among (6 make 510 orders of two to four). */
+    private static final int MAX_CARD_CELLS = 6;
+    /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
+    private static final int MAX_ROW_CELLS = 64;
 
     private final MaskingProfile profile;
 
@@ -37,6 +51,8 @@ public final class SplitAcrossCells {
         EntityType[] parts = keyLinesAcross(cells, null);
         parts = jwtPartsAcross(cells, parts);
         parts = credentialsCut(cells, parts);
+        parts = addressesCutAtTheirAt(cells, parts);
+        parts = cardGroupsAcross(cells, parts);
         return namedValues(cells, parts);
     }
 
@@ -129,7 +145,7 @@ public final class SplitAcrossCells {
             // the shortest join that completes a secret: a key of an exact length ends where its last piece does
             for (int end = i + 1; end <= last; end++) {
                 if (ends[end] >= MIN_JOINED) {
-                    EntityType[] found = secretsAcross(joined.substring(0, ends[end]), i, end, ends);
+                    EntityType[] found = foundAcross(joined.substring(0, ends[end]), i, end, ends, EntityType.SECRET);
                     if (found != null) {
                         parts = merged(parts, found);
                         break;
@@ -140,8 +156,220 @@ public final class SplitAcrossCells {
         return parts;
     }
 
-    /** The cells {@code first..last} a secret found in their join reaches, when one reaches past the first; null when none. */
-    private EntityType[] secretsAcross(String joined, int first, int last, int[] ends) {
+    /**
+     * An e-mail address cut at its {@code @} between cells of the row, as a table that keeps an address's
+     * local part and domain apart prints it: {@code ada.lovelace@ | example.com}, {@code ada.lovelace |
+     * @example.com}, or {@code ada.lovelace | @ | example.com}. The pieces are paired in whichever cells
+     * they are, not only neighbours: the caller chooses the order of the columns ({@code SELECT domain, id,
+     * local}). Only a cut at the {@code @} is read: a cell's last token ending in it, a cell's first token
+     * starting with it, or a cell that is the {@code @} alone; {@code ada | example.com} without one is a
+     * user and a host as often as an address.
+     */
+    private EntityType[] addressesCutAtTheirAt(String[] cells, EntityType[] parts) {
+        List<Integer> ats = null;
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] != null && isCutAtAnAt(cells[i])) {
+                ats = ats == null ? new ArrayList<>() : ats;
+                ats.add(i);
+            }
+        }
+        if (ats == null) {
+            return parts; // the common row: no cell starts or ends with an @
+        }
+        if (ats.size() > MAX_PIECES || readCount(cells) > MAX_ROW_CELLS) {
+            return cutAtEdges(cells, parts, ats); // too many to pair: fail closed on the pieces cut at an @
+        }
+        for (int at : ats) {
+            String cell = cells[at];
+            String tail = tailToken(cell);
+            String head = firstToken(cell);
+            for (int other = 0; other < cells.length; other++) {
+                if (other == at || cells[other] == null) {
+                    continue;
+                }
+                if (tail != null && tail.length() > 1 && tail.endsWith("@") && firstToken(cells[other]) != null) {
+                    parts = found(parts, cells, new int[] {at, other}, new String[] {tail, firstToken(cells[other])}, "", EntityType.EMAIL);
+                }
+                if (head != null && head.length() > 1 && head.startsWith("@") && tailToken(cells[other]) != null) {
+                    parts = found(parts, cells, new int[] {other, at}, new String[] {tailToken(cells[other]), head}, "", EntityType.EMAIL);
+                }
+                if (cell.strip().equals("@") && tailToken(cells[other]) != null) {
+                    for (int domain = 0; domain < cells.length; domain++) {
+                        if (domain != at && domain != other && cells[domain] != null && firstToken(cells[domain]) != null) {
+                            parts = found(parts, cells, new int[] {other, at, domain},
+                                    new String[] {tailToken(cells[other]), "@", firstToken(cells[domain])}, "", EntityType.EMAIL);
+                        }
+                    }
+                }
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A card number's digit groups in cells of the row, as a form that keeps a card in groups, or a copy cut
+     * in the middle, prints it: {@code 4111 1111 | 1111 1111}, in any columns and any order of them (the
+     * caller chooses both). Cells that are digit groups alone are joined by a space, two to four of them up
+     * to {@value #MAX_CARD_DIGITS} digits, and read for a card; only when one of them is itself grouped (a
+     * space or hyphen between digits), since four cells of four digits each (postcodes, PINs, codes) make a
+     * card by chance one time in thirty-three (docs/masking.md).
+     */
+    private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
+        List<Integer> groups = new ArrayList<>();
+        boolean grouped = false;
+        for (int i = 0; i < cells.length; i++) {
+            if (digitGroups(cells[i]) > 0) {
+                groups.add(i);
+                grouped |= isGrouped(cells[i]);
+            }
+        }
+        if (!grouped || groups.size() < 2) {
+            return parts; // the common row: fewer than two cells of digit groups, none grouped
+        }
+        if (groups.size() > MAX_CARD_CELLS) {
+            for (int cell : groups) { // too many to order every way: fail closed on them all
+                parts = marked(parts, cells.length, cell, EntityType.CARD);
+            }
+            return parts;
+        }
+        return cardsInOrders(cells, parts, groups, new ArrayList<>(), 0, false);
+    }
+
+    /** Every order of two to four of the cells {@code groups}, extending {@code chosen}, joined and read for a card. */
+    private EntityType[] cardsInOrders(String[] cells, EntityType[] parts, List<Integer> groups, List<Integer> chosen,
+                                       int digits, boolean grouped) {
+        EntityType[] out = parts;
+        if (chosen.size() >= 2 && grouped && digits >= MIN_CARD_DIGITS) {
+            int[] order = chosen.stream().mapToInt(Integer::intValue).toArray();
+            String[] pieces = chosen.stream().map(c -> cells[c].strip()).toArray(String[]::new);
+            out = found(out, cells, order, pieces, " ", EntityType.CARD);
+        }
+        if (chosen.size() == MAX_CARD_PIECES) {
+            return out;
+        }
+        for (int cell : groups) {
+            int more = digitGroups(cells[cell]);
+            if (!chosen.contains(cell) && digits + more <= MAX_CARD_DIGITS) {
+                chosen.add(cell);
+                out = cardsInOrders(cells, out, groups, chosen, digits + more, grouped || isGrouped(cells[cell]));
+                chosen.removeLast();
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code pieces} of the cells {@code order}, joined by {@code glue} and scanned: a find of {@code type}
+     * that reaches into two pieces or more masks every cell it reaches into.
+     */
+    private EntityType[] found(EntityType[] parts, String[] cells, int[] order, String[] pieces, String glue, EntityType type) {
+        StringBuilder joined = new StringBuilder();
+        int[] starts = new int[pieces.length];
+        int[] ends = new int[pieces.length];
+        for (int k = 0; k < pieces.length; k++) {
+            joined.append(k == 0 ? "" : glue);
+            starts[k] = joined.length();
+            joined.append(pieces[k]);
+            ends[k] = joined.length();
+        }
+        List<ContentScanner.Span> spans;
+        try {
+            spans = profile.scanner().spans(joined.toString());
+        } catch (ScanBudgetExceededException e) {
+            return parts;
+        }
+        EntityType[] out = parts;
+        for (ContentScanner.Span span : spans) {
+            int reached = 0;
+            for (int k = 0; k < pieces.length; k++) {
+                reached += span.start() < ends[k] && span.end() > starts[k] ? 1 : 0;
+            }
+            if (reached < 2 || !type.name().equals(span.label())) {
+                continue; // a find within one piece is that cell's own
+            }
+            for (int k = 0; k < pieces.length; k++) {
+                if (span.start() < ends[k] && span.end() > starts[k]) {
+                    out = marked(out, cells.length, order[k], type);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A row with more cells cut at an {@code @} than are paired, or too wide to pair a lone {@code @} with
+     * every other two: each cell cut at an {@code @} (a token ending or starting with it, or the {@code @}
+     * alone) is masked, and with a lone one every cell whose first token may be a domain.
+     */
+    private static EntityType[] cutAtEdges(String[] cells, EntityType[] parts, List<Integer> ats) {
+        boolean lone = false;
+        for (int at : ats) {
+            lone |= cells[at].strip().equals("@");
+            parts = marked(parts, cells.length, at, EntityType.EMAIL);
+        }
+        for (int i = 0; lone && i < cells.length; i++) {
+            String head = cells[i] == null ? null : firstToken(cells[i]);
+            if (head != null && head.indexOf('.') > 0 && head.indexOf('@') < 0) {
+                parts = marked(parts, cells.length, i, EntityType.EMAIL);
+            }
+        }
+        return parts;
+    }
+
+    /** Whether {@code cell}'s first or last character but white space is an {@code @}: a piece of an address cut there. */
+    private static boolean isCutAtAnAt(String cell) {
+        int end = tokenEnd(cell);
+        int start = 0;
+        while (start < end && Character.isWhitespace(cell.charAt(start))) {
+            start++;
+        }
+        return start < end && (cell.charAt(start) == '@' || cell.charAt(end - 1) == '@');
+    }
+
+    private static int readCount(String[] cells) {
+        int read = 0;
+        for (String cell : cells) {
+            read += cell == null ? 0 : 1;
+        }
+        return read;
+    }
+
+    /** {@code cell}'s last token, or null when it has none. */
+    private static String tailToken(String cell) {
+        int start = lastTokenStart(cell);
+        return start < 0 ? null : cell.substring(start, tokenEnd(cell));
+    }
+
+    /** The digits of {@code cell} when it is digit groups alone (separated by single spaces or hyphens); 0 when it is not. */
+    private static int digitGroups(String cell) {
+        String text = cell == null ? "" : cell.strip();
+        if (text.isEmpty() || text.length() > 2 * MAX_CARD_DIGITS || !isDigit(text.charAt(0))
+                || !isDigit(text.charAt(text.length() - 1))) {
+            return 0;
+        }
+        int digits = 0;
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (isDigit(c)) {
+                digits++;
+            } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(k - 1)))) {
+                return 0; // a separator after a separator, or a character no card is written with
+            }
+        }
+        return digits;
+    }
+
+    private static boolean isGrouped(String cell) {
+        String text = cell.strip();
+        return text.indexOf(' ') > 0 || text.indexOf('-') > 0;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** The cells {@code first..last} a find of {@code type} in their join reaches, when one reaches past the first; null when none. */
+    private EntityType[] foundAcross(String joined, int first, int last, int[] ends, EntityType type) {
         List<ContentScanner.Span> spans;
         try {
             spans = profile.scanner().spans(joined);
@@ -150,13 +378,13 @@ public final class SplitAcrossCells {
         }
         EntityType[] found = null;
         for (ContentScanner.Span span : spans) {
-            if (!EntityType.SECRET.name().equals(span.label()) || span.end() <= ends[first]) {
+            if (!type.name().equals(span.label()) || span.end() <= ends[first]) {
                 continue; // a find within the first cell's token is that cell's own
             }
             int regionStart = 0;
             for (int c = first; c <= last; c++) {
                 if (span.start() < ends[c] && span.end() > regionStart) {
-                    found = marked(found, ends.length, c, EntityType.SECRET);
+                    found = marked(found, ends.length, c, type);
                 }
                 regionStart = ends[c];
             }

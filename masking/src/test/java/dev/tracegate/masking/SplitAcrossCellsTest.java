@@ -56,6 +56,39 @@ class SplitAcrossCellsTest {
     }
 
     @Test
+    void anAddressCutAtItsAtBetweenCellsIsMaskedInEach() {
+        assertThat(parts("1", "ada.lovelace@", "example.com", "paid"))
+                .containsExactly(null, EntityType.EMAIL, EntityType.EMAIL, null);
+        assertThat(parts("ada.lovelace", "@example.com")).containsOnly(EntityType.EMAIL);
+        assertThat(parts("contact: grace", "@", "example.org")).containsOnly(EntityType.EMAIL);
+        // the caller chooses the columns and their order: pieces apart or reversed are paired as well
+        assertThat(parts("example.com", "3", "ada.lovelace@")).containsExactly(EntityType.EMAIL, null, EntityType.EMAIL);
+        assertThat(parts("example.org", "@", "grace")).containsOnly(EntityType.EMAIL);
+        // the cost: with an @ alone in a cell, any word before a domain makes an address with it
+        assertThat(parts("example.org", "@", "7", "grace")).containsOnly(EntityType.EMAIL);
+        // too many cells with an @ to pair: each cut at an @ is masked
+        assertThat(parts("a@", "c@", "e@", "g@", "i@", "k@", "m@", "o@", "ada.lovelace@", "example.com", "ada@example.com"))
+                .containsExactly(EntityType.EMAIL, EntityType.EMAIL, EntityType.EMAIL, EntityType.EMAIL, EntityType.EMAIL,
+                        EntityType.EMAIL, EntityType.EMAIL, EntityType.EMAIL, EntityType.EMAIL, null, null);
+        // no @ at the cut: a user and a host as often as an address
+        assertThat(parts("ada", "example.com")).isNull();
+        assertThat(parts("ops", "@team")).isNull();
+    }
+
+    @Test
+    void aCardsGroupsInNeighbouringCellsAreMaskedInEach() {
+        assertThat(parts("7", "4111 1111", "1111 1111", "visa"))
+                .containsExactly(null, EntityType.CARD, EntityType.CARD, null);
+        assertThat(parts("5500-0000", "0000", "0004")).containsOnly(EntityType.CARD);
+        assertThat(parts("1111 1111", "visa", "4111 1111")).containsExactly(EntityType.CARD, null, EntityType.CARD);
+        // too many cells of digit groups to order every way: all of them masked
+        assertThat(parts("4111 1111", "1", "2", "3", "4", "5", "1111 1111")).containsOnly(EntityType.CARD);
+        // ungrouped cells of four digits each are postcodes and PINs as often as a card
+        assertThat(parts("4111", "1111", "1111", "1111")).isNull();
+        assertThat(parts("2024 05", "1234 5678")).isNull();
+    }
+
+    @Test
     void ordinaryRowsSplitNothing() {
         assertThat(parts("1", "Person 1", "ada@example.com", "paid", "EUR", "2024-05-01 12:30")).isNull();
         assertThat(parts("https://example.com/a?b=c", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")).isNull();

@@ -34,7 +34,10 @@ class MysqlSplitSecretsThroughGatewayTest {
                 "REPLACE INTO shop.app_settings VALUES (1, 'smtp_password', 'hunter2hunter2'), (2, 'channel', 'email')",
                 "CREATE TABLE IF NOT EXISTS shop.key_file (n int PRIMARY KEY, line varchar(100))",
                 "REPLACE INTO shop.key_file VALUES (0, '-----BEGIN PRIVATE KEY-----'), (1, '" + LINE + "'), (2, '" + LINE
-                        + "'), (3, 'AB12=='), (4, '-----END PRIVATE KEY-----')");
+                        + "'), (3, 'AB12=='), (4, '-----END PRIVATE KEY-----')",
+                "CREATE TABLE IF NOT EXISTS shop.split_values (id int PRIMARY KEY, a varchar(100), b varchar(100), c varchar(100))",
+                "REPLACE INTO shop.split_values VALUES (1, 'ada.lovelace@', 'example.com', 'primary'),"
+                        + " (2, 'grace', '@', 'example.org'), (3, '4111 1111', '1111 1111', 'visa'), (4, 'ops', '@team', 'paid')");
     }
 
     @AfterAll
@@ -48,6 +51,16 @@ class MysqlSplitSecretsThroughGatewayTest {
         assertThat(parts).doesNotContain(PAYLOAD.substring(3, 20), SIGNATURE.substring(0, 10), TOKEN.substring(4, 18),
                 TOKEN.substring(18, 30)).contains("order\tpaid\tshipped");
         assertThat(alice("SELECT name, value FROM app_settings ORDER BY id")).doesNotContain("hunter2").contains("channel\temail");
+    }
+
+    /** Before 2026-12-06 an address cut at its {@code @} and a card's groups in two columns reached a masked caller in clear. */
+    @Test
+    void anAddressOrACardSplitAcrossAMariaDbRowsColumnsIsMaskedInEachColumn() throws Exception {
+        assertThat(alice("SELECT a, b, c FROM split_values ORDER BY id"))
+                .doesNotContain("ada.lovelace", "example.com", "grace", "example.org", "4111 1111", "1111 1111")
+                .contains("\tprimary", "ops\t@team\tpaid");
+        assertThat(alice("SELECT b, id, a FROM split_values WHERE id IN (1, 3)"))
+                .doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
     }
 
     @Test

@@ -483,6 +483,32 @@ class MaskingThroughGatewayTest {
         }
     }
 
+    /**
+     * An e-mail address or a card number a table keeps in two columns, each cell scanned alone: before 2026-12-06
+     * {@code ada.lovelace@ | example.com}, {@code grace | @ | example.org} and a card's groups {@code 4111 1111 |
+     * 1111 1111} reached a masked caller in clear.
+     */
+    @Test
+    void anAddressOrACardSplitAcrossTheColumnsOfARowIsMaskedInEachColumn() throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS split_values");
+            sql.execute("CREATE TABLE split_values (id int PRIMARY KEY, a text, b text, c text)");
+            sql.execute("INSERT INTO split_values VALUES (1, 'ada.lovelace@', 'example.com', 'primary'),"
+                    + " (2, 'grace', '@', 'example.org'), (3, '4111 1111', '1111 1111', 'visa'),"
+                    + " (4, 'ops', '@team', '2024 05')");
+        }
+        for (String queryMode : List.of("simple", "extended")) {
+            List<String> rows = rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_values ORDER BY id");
+            assertThat(String.join("\n", rows)).as(queryMode)
+                    .doesNotContain("ada.lovelace", "example.com", "grace", "example.org", "4111 1111", "1111 1111");
+            assertThat(rows.get(0)).as(queryMode).endsWith("|primary");
+            assertThat(rows.get(3)).as(queryMode).isEqualTo("ops|@team|2024 05");
+            // the caller chooses the columns and their order: pieces apart or reversed are read together as well
+            assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode, "SELECT b, id, a FROM split_values WHERE id IN (1, 3)")))
+                    .as(queryMode).doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
+        }
+    }
+
     /** The first column of {@code query}'s rows as Alice (masked) reads them. */
     private static List<String> columnAsAliceReadsIt(String queryMode, String query) throws SQLException {
         List<String> rows = new ArrayList<>();

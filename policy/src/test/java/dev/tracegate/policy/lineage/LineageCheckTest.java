@@ -44,6 +44,22 @@ class LineageCheckTest {
             "SELECT l.e FROM customers c, LATERAL (SELECT reverse(c.email) e) l",
             "SELECT * FROM customers c, LATERAL (SELECT lower(c.email)) l",
             "SELECT lag(email) OVER (ORDER BY id) FROM customers",
+            // What a masked caller computes from a column it cannot see: a value an aggregate or window picks, a
+            // comparison oracle in any spelling (bisection), a row's JSON read back as text (checked 2026-12-06).
+            "SELECT mode() WITHIN GROUP (ORDER BY card_number) FROM customers",
+            "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY card_number) FROM customers",
+            "SELECT first_value(card_number) OVER () FROM customers",
+            "SELECT (max(c)).card_number FROM customers c",
+            "SELECT (unnest(array_agg(c))).card_number FROM customers c",
+            "SELECT j.value FROM customers c, jsonb_each_text(to_jsonb(c)) j",
+            "SELECT format('%s', card_number) FROM customers",
+            "SELECT substr(card_number, g, 1) FROM customers, generate_series(1, 20) g",
+            "SELECT id FROM customers WHERE (card_number, id) < ('5', 0)",
+            "SELECT id FROM customers WHERE card_number ^@ '4'",
+            "SELECT count(*) FROM customers HAVING max(card_number) < '5'",
+            "SELECT array_agg(id ORDER BY card_number) FROM customers",
+            "SELECT id, card_number FROM customers ORDER BY 2 LIMIT 1",
+            "SELECT count(*) FROM customers c, orders o WHERE o.status < c.card_number",
             // ntile reads its bucket count from the partition's first row: the largest bucket is the value.
             "SELECT ntile(ascii(substr(c.card_number, 1, 1))) OVER (PARTITION BY c.id) FROM customers c"
                     + " CROSS JOIN generate_series(1, 100)",
