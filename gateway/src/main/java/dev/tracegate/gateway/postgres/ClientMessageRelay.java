@@ -26,6 +26,8 @@ import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
+import dev.tracegate.policy.sql.SqlLexer;
+import dev.tracegate.policy.sql.SqlToken;
 import dev.tracegate.policy.sql.StatementClass;
 import dev.tracegate.policy.trace.TraceContextExtractor;
 import dev.tracegate.wire.postgres.CopyData;
@@ -374,7 +376,7 @@ final class ClientMessageRelay {
             CostAccounting.COPIES.increment();
         }
         Ruling ruling = decideSql(parse.query(), parse.parameterTypeOids());
-        if (ruling.decision().action() == Action.ALLOW) {
+        if (ruling.decision().action() == Action.ALLOW || heldAtEachRun(ruling, parse.query())) {
             PreparedStatement prepared = prepared(parse, ruling, true);
             parsed(parse, prepared, 0);
             return frame;
@@ -396,6 +398,24 @@ final class ClientMessageRelay {
         parsed(parse, prepared, seq).substitute = refusal;
         failingUntilSync = true;
         return new Parse(parse.statementName(), FAILING_SQL, new int[0]).encode();
+    }
+
+    /**
+     * A statement the policy holds whose text has parameters ({@code $1}) is not put to approvers at
+     * its Parse, where they would see only the placeholders and approve a run with whatever values
+     * the next Bind brings: the Parse goes upstream (preparing runs nothing), and each Execute of it
+     * is held with its bound values shown (see {@link #needsApprovalAgain}).
+     */
+    private static boolean heldAtEachRun(Ruling ruling, String text) {
+        if (ruling.decision().action() != Action.APPROVE) {
+            return false;
+        }
+        for (SqlToken token : SqlLexer.lex(text).tokens()) {
+            if (token.kind() == SqlToken.Kind.PARAMETER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private PreparedStatement prepared(Parse parse, Ruling ruling, boolean admitted) throws ProtocolException {
