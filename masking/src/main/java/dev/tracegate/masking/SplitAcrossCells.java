@@ -27,6 +27,10 @@ public final class SplitAcrossCells {
     private static final int MAX_CARD_DIGITS = 19;
     /** The fewest digits a card number has. */
     private static final int MIN_CARD_DIGITS = 12;
+    /** The fewest digits of a group a card is printed in (a 19-digit card's last three). */
+    private static final int MIN_CARD_GROUP = 3;
+    /** The most digits of a group a card is printed in (American Express's middle six). */
+    private static final int MAX_CARD_GROUP = 6;
     /** The most cells a card's groups are read across: four groups of four, one a cell. */
     private static final int MAX_CARD_PIECES = 4;
     /** The most cells cut at an {@code @} a row's pieces are paired among. */
@@ -348,15 +352,31 @@ public final class SplitAcrossCells {
             return 0;
         }
         int digits = 0;
+        int group = 0;
+        boolean grouped = false;
         for (int k = 0; k < text.length(); k++) {
             char c = text.charAt(k);
             if (isDigit(c)) {
                 digits++;
+                group++;
             } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(k - 1)))) {
                 return 0; // a separator after a separator, or a character no card is written with
+            } else if (!isCardGroup(group)) {
+                return 0; // a date (2026-12-04), a phone number's short groups: no card is grouped so
+            } else {
+                group = 0;
+                grouped = true;
             }
         }
-        return digits;
+        return grouped && !isCardGroup(group) ? 0 : digits;
+    }
+
+    /**
+     * Whether a group of this many digits is one a card is printed in: fours (4111 1111 ...), an
+     * American Express or Diners card's 4-6-5 or 4-6-4, a 19-digit card's last three.
+     */
+    private static boolean isCardGroup(int digits) {
+        return digits >= MIN_CARD_GROUP && digits <= MAX_CARD_GROUP;
     }
 
     private static boolean isGrouped(String cell) {

@@ -67,6 +67,8 @@ public final class TerminalOutputMasker {
         {"-----BEGIN", "-----END"}, {"---- BEGIN ", "---- END "}, {"Private-Lines:", "Private-MAC:"}};
     /** Characters already passed on that new text is scanned with. */
     public static final int CONTEXT = 256;
+    /** The longest line read as a printed table row; a longer one is scanned as text only. */
+    private static final int MAX_PRINTED_ROW = 4096;
     /** The most decoded at once: longer writes are taken in slices, so a scan stays bounded. */
     private static final int SLICE = 16 * 1024;
     private static final char ESC = 0x1b;
@@ -81,6 +83,8 @@ public final class TerminalOutputMasker {
     private static final Pattern MANIFEST_KIND = Pattern.compile("(?m)^[ \t-]*\"?kind\"?[ \t]*:");
 
     private final ColumnMasker masker;
+    /** Reads a printed table row's cells together ({@link #printedRowSpans}). */
+    private final SplitAcrossCells acrossCells;
     private final String location;
     private final MaskingReport report;
     private final Sink sink;
@@ -101,6 +105,7 @@ public final class TerminalOutputMasker {
      */
     public TerminalOutputMasker(Masker masker, String location, MaskingReport report, Sink sink) {
         this.masker = masker.forColumn(ColumnRef.expression(location));
+        this.acrossCells = new SplitAcrossCells(masker.profile());
         this.location = location;
         this.report = report;
         this.sink = sink;
@@ -233,6 +238,7 @@ public final class TerminalOutputMasker {
             }
         }
         carriedSpans(screen, spans);
+        printedRowSpans(screen, spans);
         if (screen.dropsCharacters || Screen.leavesOut(rawContext, rawContext.length())) {
             String raw = rawContext + held.substring(0, screen.complete);
             for (Replacement r : masker.replacements(raw, new MaskingReport())) {
@@ -246,6 +252,33 @@ public final class TerminalOutputMasker {
             }
         }
         return merged(spans);
+    }
+
+    /**
+     * Values a printed table row splits across its columns (an address cut at its {@code @} in
+     * two columns, a card's digit groups, a key or a token in pieces, a value the column before it
+     * names), read as {@link SplitAcrossCells} reads a result set's row: each line the terminal
+     * shows whole in the held output, cut into its cells by the client's separator.
+     */
+    private void printedRowSpans(Screen screen, List<Span> spans) {
+        String text = screen.text;
+        int lineStart = 0;
+        while (lineStart < text.length()) {
+            int lineEnd = text.indexOf('\n', lineStart);
+            lineEnd = lineEnd < 0 ? text.length() : lineEnd;
+            PrintedRow row = lineEnd - lineStart > MAX_PRINTED_ROW ? null : PrintedRow.of(text.substring(lineStart, lineEnd));
+            EntityType[] parts = row == null ? null : acrossCells.partsOf(row.cells());
+            for (int k = 0; parts != null && k < parts.length; k++) {
+                if (parts[k] != null) {
+                    int start = lineStart + row.starts()[k];
+                    int end = lineStart + row.ends()[k];
+                    String replacement = masker.maskWholeAs(text.substring(start, end), parts[k], new MaskingReport()).value();
+                    spans.add(new Span(screen.rawAt[start], screen.rawEnd(start, end), parts[k].name(),
+                            replacement == null ? "" : replacement));
+                }
+            }
+            lineStart = lineEnd + 1;
+        }
     }
 
     /**

@@ -358,6 +358,28 @@ class TerminalOutputMaskerTest {
         }
     }
 
+    /**
+     * A value a row splits across its columns, printed by psql (aligned and unicode), MariaDB's box
+     * and tab-separated output: the terminal shows the pieces side by side, so they are read together
+     * as a result set's row is; until 2026-12-06 ` ada.lovelace@ | example.com` passed in clear.
+     */
+    @Test
+    void aValueSplitAcrossTheColumnsOfAPrintedRowIsMaskedInEachColumn() throws Exception {
+        List<String> printed = List.of(
+                "  1 | ada.lovelace@ | example.com\n  2 | 4111 1111      | 1111 1111\n(2 rows)\n",
+                "  1 \u2502 ada.lovelace@ \u2502 example.com\n",
+                "| 1 | 4111 1111     | 1111 1111   |\n+---+---------------+-------------+\n",
+                "1\tada.lovelace@\texample.com\n",
+                "  1 | example.com | ada.lovelace@\n");
+        for (String output : printed) {
+            String shown = shown(output);
+            assertThat(shown).as(output).doesNotContain("ada.lovelace").doesNotContain("example.com")
+                    .doesNotContain("4111 1111");
+        }
+        // An ordinary row stays as it is.
+        assertThat(shown("  1 | Ada Lovelace | paid\n")).isEqualTo("  1 | Ada Lovelace | paid\n");
+    }
+
     private static String paused(String first, String second) throws Exception {
         Screen screen = new Screen();
         TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);

@@ -28,7 +28,26 @@ public final class TerminalMaskingThroughputBenchmark {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         byte[] output = terminalOutput(4 * 1024 * 1024);
         Masker all = new Masker(MaskingProfile.defaults());
-        Runnable masked = () -> {
+        Runnable masked = masking(all, output);
+        Runnable copied = () -> {
+            ByteArrayOutputStream to = new ByteArrayOutputStream(PACKET);
+            for (int at = 0; at < output.length; at += PACKET) {
+                to.reset();
+                to.write(output, at, Math.min(PACKET, output.length - at));
+                sink += to.size();
+            }
+        };
+        byte[] table = tableOutput(4 * 1024 * 1024);
+        Runnable maskedTable = masking(all, table);
+        MaskingThroughputBenchmark.measure("terminal output, unmasked (copied):", copied, output.length, seconds);
+        MaskingThroughputBenchmark.measure("terminal output, masked (all detectors):", masked, output.length, seconds);
+        MaskingThroughputBenchmark.measure("psql table rows, masked (all detectors):", maskedTable, table.length, seconds);
+        System.out.println("(checksum " + sink + ")");
+    }
+
+    /** Masks {@code output} through one {@link TerminalOutputMasker}, an SSH channel's packet at a time. */
+    private static Runnable masking(Masker all, byte[] output) {
+        return () -> {
             try {
                 TerminalOutputMasker masker = new TerminalOutputMasker(all, "terminal", new MaskingReport(),
                         (stream, utf8) -> sink += utf8.length);
@@ -40,17 +59,25 @@ public final class TerminalMaskingThroughputBenchmark {
                 throw new IllegalStateException(e);
             }
         };
-        Runnable copied = () -> {
-            ByteArrayOutputStream to = new ByteArrayOutputStream(PACKET);
-            for (int at = 0; at < output.length; at += PACKET) {
-                to.reset();
-                to.write(output, at, Math.min(PACKET, output.length - at));
-                sink += to.size();
+    }
+
+    /** Rows as psql prints a result in its aligned format, five columns a row, one in eight with personal data. */
+    static byte[] tableOutput(int size) {
+        Random random = new Random(42);
+        List<String> names = List.of("Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra");
+        List<String> statuses = List.of("paid", "shipped", "delivered", "refunded");
+        StringBuilder text = new StringBuilder(size + 256);
+        int line = 0;
+        while (text.length() < size) {
+            text.append(String.format("%7d | %-16s | %-9s | 2026-12-%02d | %8.2f", line, names.get(random.nextInt(4)),
+                    statuses.get(random.nextInt(4)), 1 + random.nextInt(28), random.nextInt(100_000) / 100.0));
+            if (line % 8 == 0) {
+                text.append(" | ada.lovelace@example.com");
             }
-        };
-        MaskingThroughputBenchmark.measure("terminal output, unmasked (copied):", copied, output.length, seconds);
-        MaskingThroughputBenchmark.measure("terminal output, masked (all detectors):", masked, output.length, seconds);
-        System.out.println("(checksum " + sink + ")");
+            text.append("\r\n");
+            line++;
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Lines as a log or a {@code cat} of a customer file prints them: one in eight holds personal data. */
