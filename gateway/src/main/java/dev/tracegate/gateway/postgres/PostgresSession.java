@@ -12,6 +12,7 @@ import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
+import dev.tracegate.gateway.engine.SessionThreads;
 import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
@@ -472,7 +473,7 @@ final class PostgresSession implements Runnable {
                     upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
-            Thread serverSide = Thread.ofVirtual().name("pg-server-" + recorder.session().id()).start(() -> {
+            Thread serverSide = SessionThreads.unstarted("pg-server-" + recorder.session().id(), () -> {
                 try {
                     serverRelay.run();
                 } catch (IOException e) {
@@ -483,6 +484,7 @@ final class PostgresSession implements Runnable {
                     closeQuietly(socket);
                 }
             });
+            serverSide.start();
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
