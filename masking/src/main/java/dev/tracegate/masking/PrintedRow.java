@@ -5,11 +5,14 @@ import java.util.List;
 
 /**
  * The cells of one line of a table as terminal clients print it: psql's aligned format (cells
- * between {@code |}), its unicode line style ({@code │}), MySQL's and MariaDB's boxes
- * ({@code | a | b |}) and tab-separated output ({@code psql -A -F $'\t'}, {@code mariadb -B}).
- * A terminal shows a row's values side by side on one line, so a value a row splits across its
- * columns ({@link SplitAcrossCells}) is as readable there as in the result set: the terminal's
- * masker reads such a line's cells together too.
+ * between {@code |}, borders 0 to 2), its unicode line style ({@code │}), MySQL's and MariaDB's boxes
+ * ({@code | a | b |}) and tab-separated output ({@code psql -A -F $'\t'}, {@code mariadb -B}); and,
+ * on a line without those, what other printed formats set a row's values apart with: commas and
+ * semicolons ({@code psql --csv}, {@code \pset fieldsep}), double quotes (a JSON object on one line,
+ * {@code jq -c}), markup tags ({@code mariadb --html}, {@code --xml}) and runs of two spaces or more
+ * ({@code column -t}, psql's border 0). A terminal shows a row's values side by side on one line, so
+ * a value a row splits across its columns ({@link SplitAcrossCells}) is as readable there as in the
+ * result set: the terminal's masker reads such a line's cells together too.
  */
 record PrintedRow(String line, int[] starts, int[] ends) {
 
@@ -20,31 +23,30 @@ record PrintedRow(String line, int[] starts, int[] ends) {
     static PrintedRow of(String line) {
         char separator = separatorOf(line);
         if (separator == 0) {
-            return null;
+            return loose(line);
         }
         List<int[]> cells = new ArrayList<>();
         int from = 0;
         for (int at = 0; at <= line.length(); at++) {
             if (at == line.length() || line.charAt(at) == separator) {
-                int start = from;
-                int end = at;
-                while (start < end && Character.isWhitespace(line.charAt(start)) && line.charAt(start) != separator) {
-                    start++;
-                }
-                while (end > start && Character.isWhitespace(line.charAt(end - 1))) {
-                    end--;
-                }
-                cells.add(new int[] {start, end});
+                addTrimmed(cells, line, from, at);
                 from = at + 1;
             }
         }
-        // A box's edges ("| a | b |") leave an empty cell before the first and after the last.
-        if (separator != '\t' && !cells.isEmpty() && cells.getFirst()[0] == cells.getFirst()[1]) {
+        // A box's edges ("| a | b |") leave an empty cell before the first and after the last. A line
+        // starting otherwise is psql's (border 0 or 1), whose first or last column may be empty there
+        // (a NULL, a wrapped value's next line): those cells stay, so the columns of the row's lines line up.
+        boolean box = separator != '\t' && line.charAt(0) == separator;
+        if (box && cells.getFirst()[0] == cells.getFirst()[1]) {
             cells.removeFirst();
         }
-        if (separator != '\t' && !cells.isEmpty() && cells.getLast()[0] == cells.getLast()[1]) {
+        if (box && !cells.isEmpty() && cells.getLast()[0] == cells.getLast()[1]) {
             cells.removeLast();
         }
+        return of(line, cells);
+    }
+
+    private static PrintedRow of(String line, List<int[]> cells) {
         if (cells.size() < MIN_CELLS) {
             return null;
         }
@@ -64,6 +66,78 @@ record PrintedRow(String line, int[] starts, int[] ends) {
             texts[k] = starts[k] == ends[k] ? null : line.substring(starts[k], ends[k]);
         }
         return texts;
+    }
+
+    /**
+     * A line without bars or tabs, cut where other formats set values apart (a comma, a semicolon, a
+     * double quote, a markup tag, two spaces or more); pieces without a letter or digit (JSON's
+     * {@code ":"}, a tag between tags) are no cells. {@code null} when it has fewer than two cells.
+     */
+    private static PrintedRow loose(String line) {
+        List<int[]> cells = null;
+        int from = 0;
+        for (int at = 0; at < line.length(); ) {
+            int end = looseSeparatorEnd(line, at);
+            if (end == at) {
+                at++;
+                continue;
+            }
+            cells = cells == null ? new ArrayList<>() : cells;
+            addWithText(cells, line, from, at);
+            at = end;
+            from = end;
+        }
+        if (cells == null) {
+            return null; // the common line: nothing sets values apart
+        }
+        addWithText(cells, line, from, line.length());
+        return of(line, cells);
+    }
+
+    /** The end of a loose separator at {@code at} ({@link #loose}), or {@code at} when none starts there. */
+    private static int looseSeparatorEnd(String line, int at) {
+        char c = line.charAt(at);
+        if (c == ',' || c == ';' || c == '"') {
+            return at + 1;
+        }
+        if (c == ' ' && at + 1 < line.length() && line.charAt(at + 1) == ' ') {
+            int end = at + 2;
+            while (end < line.length() && line.charAt(end) == ' ') {
+                end++;
+            }
+            return end;
+        }
+        if (c == '<' && at + 1 < line.length() && (Character.isLetter(line.charAt(at + 1)) || line.charAt(at + 1) == '/')) {
+            int close = line.indexOf('>', at);
+            return close < 0 ? at : close + 1;
+        }
+        return at;
+    }
+
+    private static void addTrimmed(List<int[]> cells, String line, int from, int to) {
+        cells.add(trimmed(line, from, to));
+    }
+
+    /** {@code from} and {@code to} moved in past the white space at either end of {@code line}'s text between them. */
+    static int[] trimmed(String line, int from, int to) {
+        int start = from;
+        int end = to;
+        while (start < end && Character.isWhitespace(line.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        return new int[] {start, end};
+    }
+
+    private static void addWithText(List<int[]> cells, String line, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (Character.isLetterOrDigit(line.charAt(k))) {
+                addTrimmed(cells, line, from, to);
+                return;
+            }
+        }
     }
 
     /** Which separator the line's cells stand between: a tab, a box-drawing bar, a bar; 0 for none. */

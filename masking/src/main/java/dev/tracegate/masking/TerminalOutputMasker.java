@@ -184,6 +184,7 @@ public final class TerminalOutputMasker {
             String scanned = context + screen.text;
             cut = Math.min(cut, Math.min(openBlock(scanned, context.length()), openManifest(scanned, context.length())));
             cut = Math.min(cut, openBodyWithoutHeader(scanned, context.length()));
+            cut = Math.min(cut, Math.min(PrintedRecord.openAt(screen.text, mode == Release.QUIET), openContinuedRow(screen.text)));
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
@@ -258,27 +259,164 @@ public final class TerminalOutputMasker {
      * Values a printed table row splits across its columns (an address cut at its {@code @} in
      * two columns, a card's digit groups, a key or a token in pieces, a value the column before it
      * names), read as {@link SplitAcrossCells} reads a result set's row: each line the terminal
-     * shows whole in the held output, cut into its cells by the client's separator.
+     * shows whole in the held output, cut into its cells by the client's separator ({@link PrintedRow}),
+     * with the lines that go on with its values ({@link ContinuedRow}: psql's wrapped format and
+     * values with line breaks); and the records printed a field a line ({@link PrintedRecord}).
      */
     private void printedRowSpans(Screen screen, List<Span> spans) {
         String text = screen.text;
+        List<PrintedRow> lines = new ArrayList<>();
+        List<Integer> lineStarts = new ArrayList<>();
         int lineStart = 0;
         while (lineStart < text.length()) {
             int lineEnd = text.indexOf('\n', lineStart);
             lineEnd = lineEnd < 0 ? text.length() : lineEnd;
             PrintedRow row = lineEnd - lineStart > MAX_PRINTED_ROW ? null : PrintedRow.of(text.substring(lineStart, lineEnd));
-            EntityType[] parts = row == null ? null : acrossCells.partsOf(row.cells());
-            for (int k = 0; parts != null && k < parts.length; k++) {
-                if (parts[k] != null) {
-                    int start = lineStart + row.starts()[k];
-                    int end = lineStart + row.ends()[k];
-                    String replacement = masker.maskWholeAs(text.substring(start, end), parts[k], new MaskingReport()).value();
-                    spans.add(new Span(screen.rawAt[start], screen.rawEnd(start, end), parts[k].name(),
-                            replacement == null ? "" : replacement));
-                }
+            if (row == null || (!lines.isEmpty() && !ContinuedRow.continues(lines.getLast(), row))) {
+                continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
+                lines = new ArrayList<>();
+                lineStarts = new ArrayList<>();
+            }
+            if (row != null) {
+                lines.add(row);
+                lineStarts.add(lineStart);
             }
             lineStart = lineEnd + 1;
         }
+        continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
+        for (PrintedRecord record : PrintedRecord.mayHold(text) ? PrintedRecord.in(text) : List.<PrintedRecord>of()) {
+            int[] starts = record.valueStarts();
+            int[] ends = record.valueEnds();
+            EntityType[] parts = starts.length < 2 ? null : acrossCells.partsOf(record.values(text));
+            for (int k = 0; parts != null && k < parts.length; k++) {
+                if (parts[k] != null) {
+                    spans.add(cellSpan(screen, starts[k], ends[k], parts[k]));
+                }
+            }
+        }
+    }
+
+    /**
+     * The spans of a row's values it splits across its columns, read from its cells joined over its
+     * lines; and, when it is on more than one line, the finds in each value cut by a line's end, in
+     * each piece they reach.
+     */
+    private void continuedRowSpans(Screen screen, ContinuedRow row, List<Span> spans) {
+        if (row.lines().isEmpty()) {
+            return;
+        }
+        if (row.lines().size() == 1) {
+            PrintedRow line = row.lines().getFirst();
+            EntityType[] parts = acrossCells.partsOf(line.cells());
+            int at = row.lineStarts().getFirst();
+            for (int k = 0; parts != null && k < parts.length; k++) {
+                if (parts[k] != null) {
+                    spans.add(cellSpan(screen, at + line.starts()[k], at + line.ends()[k], parts[k]));
+                }
+            }
+            return;
+        }
+        ContinuedRow.Column[] columns = row.columns();
+        String[] cells = new String[columns.length];
+        for (int k = 0; k < columns.length; k++) {
+            cells[k] = columns[k] == null ? null : columns[k].text();
+        }
+        EntityType[] parts = acrossCells.partsOf(cells);
+        for (int k = 0; k < columns.length; k++) {
+            ContinuedRow.Column column = columns[k];
+            if (column == null) {
+                continue;
+            }
+            if (parts != null && parts[k] != null) {
+                piecesSpans(screen, column, 0, column.text().length(), parts[k], spans);
+            } else if (column.continued()) {
+                for (Replacement r : masker.replacements(column.text(), new MaskingReport())) {
+                    piecesSpans(screen, column, r.start(), r.end(), entityOf(r.entity()), spans);
+                }
+            }
+        }
+    }
+
+    private void piecesSpans(Screen screen, ContinuedRow.Column column, int start, int end, EntityType entity,
+                             List<Span> spans) {
+        for (int[] piece : column.screenSpans(start, end)) {
+            spans.add(cellSpan(screen, piece[0], piece[1], entity));
+        }
+    }
+
+    /** The entity a find is of; a label no entity has (a custom detector's) is masked as a secret. */
+    private static EntityType entityOf(String label) {
+        for (EntityType type : EntityType.values()) {
+            if (type.name().equals(label)) {
+                return type;
+            }
+        }
+        return EntityType.SECRET;
+    }
+
+    /** The screen's text from {@code start} to {@code end} masked whole as {@code entity}. */
+    private Span cellSpan(Screen screen, int start, int end, EntityType entity) {
+        String replacement = masker.maskWholeAs(screen.text.substring(start, end), entity, new MaskingReport()).value();
+        return new Span(screen.rawAt[start], screen.rawEnd(start, end), entity.name(), replacement == null ? "" : replacement);
+    }
+
+    /**
+     * Where the printed table row ending the text starts when its last line ends a value open (a
+     * wrapped value's {@code .}, a line break's {@code +}): the next line may go on with it, so the
+     * row is held until a line that does not; {@link Integer#MAX_VALUE} otherwise.
+     */
+    static int openContinuedRow(String text) {
+        int end = text.endsWith("\n") ? text.length() - 1 : text.length();
+        int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+        if (end - lineStart > MAX_PRINTED_ROW || end == lineStart) {
+            return Integer.MAX_VALUE;
+        }
+        PrintedRow last = PrintedRow.of(text.substring(lineStart, end));
+        if (end == text.length() && lineStart > 0) { // an unfinished line: held while it may go on with the row
+            int previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+            PrintedRow previous = PrintedRow.of(text.substring(previousStart, lineStart - 1));
+            if (previous == null || !ContinuedRow.endsOpen(previous)
+                    || !(startsAsContinuation(text, lineStart) || ContinuedRow.firstColumnGoesOn(previous)
+                    || last != null && ContinuedRow.continues(previous, last))) {
+                return Integer.MAX_VALUE;
+            }
+            return continuedFrom(text, previousStart, previous);
+        }
+        return last != null && ContinuedRow.endsOpen(last) ? continuedFrom(text, lineStart, last) : Integer.MAX_VALUE;
+    }
+
+    /**
+     * Whether the text from {@code lineStart} may be the start of a psql row's next line: spaces, up
+     * to a bar or a wrapped value's marker (a prompt or a pager's line starts otherwise).
+     */
+    private static boolean startsAsContinuation(String text, int lineStart) {
+        for (int k = lineStart; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (c == '|' || c == '\u2502' || c == '.' || c == '\u2026') {
+                return true;
+            }
+            if (c != ' ') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where the row whose line at {@code lineStart} is {@code row} starts: back over the lines it continues. */
+    private static int continuedFrom(String text, int lineStart, PrintedRow row) {
+        int start = lineStart;
+        PrintedRow current = row;
+        while (start > 0) {
+            int previousStart = text.lastIndexOf('\n', start - 2) + 1;
+            PrintedRow previous = start - 1 - previousStart > MAX_PRINTED_ROW ? null
+                    : PrintedRow.of(text.substring(previousStart, start - 1));
+            if (previous == null || !ContinuedRow.continues(previous, current)) {
+                break;
+            }
+            start = previousStart;
+            current = previous;
+        }
+        return start;
     }
 
     /**

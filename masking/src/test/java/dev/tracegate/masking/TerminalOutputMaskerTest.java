@@ -380,6 +380,69 @@ class TerminalOutputMaskerTest {
         assertThat(shown("  1 | Ada Lovelace | paid\n")).isEqualTo("  1 | Ada Lovelace | paid\n");
     }
 
+    /**
+     * A value split across the fields of a record printed a field a line, or across the lines of a
+     * wrapped value, as psql and MariaDB print them (captured from psql 15 and the MariaDB client):
+     * until 2026-12-06 each line was read alone, so {@code local | ada.lovelace@} and
+     * {@code domain | example.com}, a wrapped {@code ada.love.} over {@code .lace@}, a CSV line and
+     * an XML record passed in clear. Each is masked written whole, a line a write (the record's
+     * first lines are held until it ends) and cut at every byte.
+     */
+    @Test
+    void aValueSplitAcrossARecordsFieldsOrAWrappedValuesLinesIsMaskedInEachPiece() throws Exception {
+        List<String> printed = List.of(
+                "-[ RECORD 1 ]-----\nid     | 1\nlocal  | ada.lovelace@\ndomain | example.com\n-[ RECORD 2 ]-----\nid     | 2\n",
+                "\u2500[ RECORD 1 ]\u2500\u2500\nlocal  \u2502 4111 1111\nmore   \u2502 1111 1111\n\n",
+                "*************************** 1. row ***************************\n    id: 1\n local: ada.lovelace@\n"
+                        + "domain: example.com\n1 row in set (0.001 sec)\n\n",
+                "<?xml version=\"1.0\"?>\n<resultset statement=\"select\">\n  <row>\n\t<field name=\"local\">ada.lovelace@</field>\n"
+                        + "\t<field name=\"domain\">example.com</field>\n  </row>\n</resultset>\n",
+                "<table border=\"1\">\n  <tr valign=\"top\">\n    <td align=\"left\">ada.lovelace@</td>\n"
+                        + "    <td align=\"left\">example.com</td>\n  </tr>\n</table>\n",
+                " id |  local   | domain  |     note     \n----+----------+---------+--------------\n"
+                        + "  1 | ada.love.| example.| card 4111 11.\n    |.lace@    |..com    |.11 1111 1111.\n"
+                        + "    |          |         |. and\n(1 row)\n",
+                "  1 \u2502 ada.love\u2026\u2502 example\u2026\u2502 card 4111 11\u2026\n"
+                        + "    \u2502\u2026lace@    \u2502\u2026.com    \u2502\u202611 1111 1111\n",
+                "       v       | n \n---------------+---\n ada.lovelace@+| 2\n example.com   | \n(1 row)\n",
+                "id,local,domain\n1,ada.lovelace@,example.com\n2,4111 1111,1111 1111\n",
+                "1;ada.lovelace@;example.com\n",
+                "<TABLE BORDER=1><TR><TD>1</TD><TD>ada.lovelace@</TD><TD>example.com</TD></TR></TABLE>\n",
+                "id local          domain\n1  ada.lovelace@  example.com\n",
+                "{\"local\":\"ada.lovelace@\",\"domain\":\"example.com\"}\n");
+        for (String output : printed) {
+            assertNoPiece(output, shown(output));
+            assertNoPiece(output, lineByLine(output));
+            for (int split = 1; split < output.length(); split++) {
+                Screen screen = new Screen();
+                TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+                write(masker, 0, output.substring(0, split));
+                write(masker, 0, output.substring(split));
+                masker.end();
+                assertNoPiece(output + " cut at " + split, screen.text());
+            }
+        }
+        // Ordinary records and wrapped values stay as they are.
+        String record = "-[ RECORD 1 ]-----\nid     | 1\nname   | Ada\nstatus | paid.\n";
+        assertThat(shown(record)).isEqualTo(record);
+        String wrapped = "  1 | a long note.| paid\n    |.that goes on| \n";
+        assertThat(shown(wrapped)).isEqualTo(wrapped);
+    }
+
+    private static void assertNoPiece(String output, String shown) {
+        assertThat(shown).as(output).doesNotContain("ada.lov", "lace@", "example", ".com", "4111 1", "1111 1111");
+    }
+
+    private static String lineByLine(String output) throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        for (String line : output.split("(?<=\n)")) {
+            write(masker, 0, line);
+        }
+        masker.end();
+        return screen.text();
+    }
+
     private static String paused(String first, String second) throws Exception {
         Screen screen = new Screen();
         TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
