@@ -172,6 +172,10 @@ record PrintedRecord(int start, int[] valueStarts, int[] valueEnds, boolean clos
         if (endTag >= start) {
             end = endTag;
         }
+        // a line break in a value is a tag at the end of its line (psql's <br />)
+        while (end > start && line.charAt(end - 1) == '>' && line.lastIndexOf('<', end - 1) >= start) {
+            end = line.lastIndexOf('<', end - 1);
+        }
         add(values, line, lineStart, start, end);
         return true;
     }

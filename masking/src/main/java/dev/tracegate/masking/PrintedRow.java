@@ -18,6 +18,8 @@ record PrintedRow(String line, int[] starts, int[] ends) {
 
     /** The fewest cells a line must have to be read as a row. */
     private static final int MIN_CELLS = 2;
+    /** The most lines a double-quoted value is followed over (a CSV value's line breaks). */
+    private static final int MAX_QUOTED_LINES = 16;
 
     /** The line's cells (trimmed, box edges left out), or {@code null} when it does not read as a row. */
     static PrintedRow of(String line) {
@@ -94,10 +96,71 @@ record PrintedRow(String line, int[] starts, int[] ends) {
         return of(line, cells);
     }
 
+    /**
+     * Where the row that starts at {@code lineStart} ends: the end of its line, or, when the line
+     * opens a double-quoted value it does not close (CSV's quoting of a value with a line break,
+     * {@code 1,"ada.lovelace@} over {@code example.com"}), the end of the line that closes it, up to
+     * {@value #MAX_QUOTED_LINES} lines on (the text's end when none has yet).
+     */
+    static int quotedRowEnd(String text, int lineStart, int lineEnd) {
+        if (!opensQuote(text, lineStart, lineEnd)) {
+            return lineEnd;
+        }
+        int end = lineEnd;
+        for (int lines = 0; end < text.length() && lines < MAX_QUOTED_LINES; lines++) {
+            int next = text.indexOf('\n', end + 1);
+            next = next < 0 ? text.length() : next;
+            if (opensQuote(text, end + 1, next)) {
+                return next;
+            }
+            end = next;
+        }
+        return end;
+    }
+
+    /**
+     * Where a row starts whose double-quoted value no finished line of {@code text} has closed: it
+     * is held until the line that closes it; {@link Integer#MAX_VALUE} when there is none.
+     */
+    static int openQuoteAt(String text) {
+        if (text.indexOf('"') < 0) {
+            return Integer.MAX_VALUE;
+        }
+        int open = Integer.MAX_VALUE;
+        int lines = 0;
+        for (int lineStart = 0; lineStart < text.length(); ) {
+            int lineEnd = text.indexOf('\n', lineStart);
+            if (lineEnd < 0) {
+                break; // an unfinished line closes nothing yet
+            }
+            if (opensQuote(text, lineStart, lineEnd)) {
+                open = open == Integer.MAX_VALUE ? lineStart : Integer.MAX_VALUE;
+                lines = 0;
+            } else if (open != Integer.MAX_VALUE && ++lines > MAX_QUOTED_LINES) {
+                open = Integer.MAX_VALUE; // no CSV value: a stray quote
+            }
+            lineStart = lineEnd + 1;
+        }
+        return open;
+    }
+
+    /** Whether the line holds an odd number of double quotes and no bar or tab (a table's line is read by its bars). */
+    static boolean opensQuote(String text, int from, int to) {
+        int quotes = 0;
+        for (int k = from; k < to; k++) {
+            char c = text.charAt(k);
+            if (c == '|' || c == '\t' || c == '\u2502') {
+                return false;
+            }
+            quotes += c == '"' ? 1 : 0;
+        }
+        return quotes % 2 == 1;
+    }
+
     /** The end of a loose separator at {@code at} ({@link #loose}), or {@code at} when none starts there. */
     private static int looseSeparatorEnd(String line, int at) {
         char c = line.charAt(at);
-        if (c == ',' || c == ';' || c == '"') {
+        if (c == ',' || c == ';' || c == '"' || c == '\n') {
             return at + 1;
         }
         if (c == ' ' && at + 1 < line.length() && line.charAt(at + 1) == ' ') {

@@ -185,6 +185,9 @@ public final class TerminalOutputMasker {
             cut = Math.min(cut, Math.min(openBlock(scanned, context.length()), openManifest(scanned, context.length())));
             cut = Math.min(cut, openBodyWithoutHeader(scanned, context.length()));
             cut = Math.min(cut, Math.min(PrintedRecord.openAt(screen.text, mode == Release.QUIET), openContinuedRow(screen.text)));
+            if (mode == Release.DATA) { // held while more output comes: a quiet moment passes them on
+                cut = Math.min(cut, Math.min(PrintedRow.openQuoteAt(screen.text), openNamedValues(screen.text)));
+            }
         }
         if (cut == 0 && mode != Release.END) {
             return; // finds can only move the cut back: nothing to pass on, nothing to scan yet
@@ -265,14 +268,17 @@ public final class TerminalOutputMasker {
      */
     private void printedRowSpans(Screen screen, List<Span> spans) {
         String text = screen.text;
+        List<int[]> namedValues = new ArrayList<>();
         List<PrintedRow> lines = new ArrayList<>();
         List<Integer> lineStarts = new ArrayList<>();
         int lineStart = 0;
         while (lineStart < text.length()) {
             int lineEnd = text.indexOf('\n', lineStart);
             lineEnd = lineEnd < 0 ? text.length() : lineEnd;
+            int quotedEnd = PrintedRow.quotedRowEnd(text, lineStart, lineEnd);
+            lineEnd = quotedEnd - lineStart > MAX_PRINTED_ROW ? lineEnd : quotedEnd;
             PrintedRow row = lineEnd - lineStart > MAX_PRINTED_ROW ? null : PrintedRow.of(text.substring(lineStart, lineEnd));
-            if (row == null || (!lines.isEmpty() && !ContinuedRow.continues(lines.getLast(), row))) {
+            if (row == null || quotedEnd != lineEnd || (!lines.isEmpty() && !ContinuedRow.continues(lines.getLast(), row))) {
                 continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
                 lines = new ArrayList<>();
                 lineStarts = new ArrayList<>();
@@ -281,8 +287,15 @@ public final class TerminalOutputMasker {
                 lines.add(row);
                 lineStarts.add(lineStart);
             }
+            if (row == null || quotedEnd != lineEnd || !isNamedValue(row)) {
+                namedValuesSpans(screen, namedValues, spans);
+                namedValues = new ArrayList<>();
+            } else {
+                namedValues.add(new int[] {lineStart + row.starts()[1], lineStart + row.ends()[1]});
+            }
             lineStart = lineEnd + 1;
         }
+        namedValuesSpans(screen, namedValues, spans);
         continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
         for (PrintedRecord record : PrintedRecord.mayHold(text) ? PrintedRecord.in(text) : List.<PrintedRecord>of()) {
             int[] starts = record.valueStarts();
@@ -294,6 +307,67 @@ public final class TerminalOutputMasker {
                 }
             }
         }
+    }
+
+    /**
+     * Values of a run of {@code name | value} lines, read together as one record's: psql prints a
+     * record so without its {@code -[ RECORD ]} header in {@code -t -x}, {@code -A -x} and
+     * {@code --csv -x}, where a value the record splits across its fields is split across the lines.
+     */
+    private void namedValuesSpans(Screen screen, List<int[]> values, List<Span> spans) {
+        if (values.size() < 2) {
+            return;
+        }
+        String[] cells = new String[values.size()];
+        for (int k = 0; k < cells.length; k++) {
+            cells[k] = screen.text.substring(values.get(k)[0], values.get(k)[1]);
+        }
+        EntityType[] parts = acrossCells.partsOf(cells);
+        for (int k = 0; parts != null && k < parts.length; k++) {
+            if (parts[k] != null) {
+                spans.add(cellSpan(screen, values.get(k)[0], values.get(k)[1], parts[k]));
+            }
+        }
+    }
+
+    /** The most {@code name | value} lines a run is held over. */
+    private static final int MAX_NAMED_LINES = 64;
+
+    /**
+     * Where the run of {@code name | value} lines that ends the text's finished lines starts, or
+     * {@link Integer#MAX_VALUE} when the last finished line is none: the next line may go on with the
+     * record, so the run is held while output keeps coming.
+     */
+    static int openNamedValues(String text) {
+        int end = text.lastIndexOf('\n');
+        int start = Integer.MAX_VALUE;
+        for (int lines = 0; end > 0 && lines < MAX_NAMED_LINES; lines++) {
+            int lineStart = text.lastIndexOf('\n', end - 1) + 1;
+            // a line closing a quoted value is the end of a row that began above it, held by its quote
+            PrintedRow row = end - lineStart > MAX_PRINTED_ROW || PrintedRow.opensQuote(text, lineStart, end) ? null
+                    : PrintedRow.of(text.substring(lineStart, end));
+            if (row == null || !isNamedValue(row)) {
+                break;
+            }
+            start = lineStart;
+            end = lineStart - 1;
+        }
+        return start;
+    }
+
+    /** Whether {@code row} is a field's line: two cells, a name and a value. */
+    private static boolean isNamedValue(PrintedRow row) {
+        if (row.starts().length != 2 || row.starts()[1] == row.ends()[1] || row.ends()[0] - row.starts()[0] > 64
+                || row.starts()[0] == row.ends()[0] || !Character.isLetter(row.line().charAt(row.starts()[0]))) {
+            return false;
+        }
+        for (int k = row.starts()[0]; k < row.ends()[0]; k++) {
+            char c = row.line().charAt(k);
+            if (!(Character.isLetterOrDigit(c) || c == '_' || c == ' ' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -694,9 +768,11 @@ public final class TerminalOutputMasker {
             int[] rawLast = new int[n + 1];
             int[] unitStart = new int[n + 1];
             List<Carried> carried = new ArrayList<>();
-            // Backspace and cursor moves on the line: a character written over another replaces it,
-            // as on the screen ("41X\b11..." and nroff's "4\b4" bold both show 41...).
+            // Backspace, carriage return and cursor moves on the line: a character written over another
+            // replaces it, as on the screen ("41X\b11..." and nroff's "4\b4" bold both show 41...; a
+            // progress line's "XXXX XXXX 1111 1111\r4111 1111" shows a card).
             int cursor = 0;
+            int saved = 0;
             int lineStart = 0;
             int i = 0;
             while (i < n) {
@@ -706,6 +782,8 @@ public final class TerminalOutputMasker {
                     unitStart[i] = i;
                     if (c == '\b') {
                         cursor = Math.max(lineStart, cursor - 1);
+                    } else if (c == '\r') {
+                        cursor = lineStart;
                     } else if (c == '\n' || c == '\t' || (c >= 0x20 && c != 0x7f && !(c >= 0x80 && c < 0xa0))) {
                         if (c != '\n' && cursor < text.length()) {
                             text.setCharAt(cursor, c);
@@ -727,8 +805,9 @@ public final class TerminalOutputMasker {
                     return new Screen(text.toString(), rawAt, rawLast, unitStart, i, carried, leavesOut(raw, i));
                 }
                 int end = unit[0];
-                int moved = cursorMove(raw, i, end);
-                cursor = Math.max(lineStart, Math.min(text.length(), cursor + moved));
+                saved = savesCursor(raw, i, end) ? cursor : saved;
+                int to = restoresCursor(raw, i, end) ? saved : cursorMove(raw, i, end, cursor, lineStart);
+                cursor = Math.max(lineStart, Math.min(text.length(), to));
                 if (unit[2] > unit[1]) {
                     carried.add(new Carried(i, end, unit[1], unit[2], isControlSequence(raw, i)));
                 }
@@ -740,22 +819,48 @@ public final class TerminalOutputMasker {
         }
 
         /**
-         * How far a CSI moves the cursor along the line: {@code ESC[nD} back, {@code ESC[nC} forward
-         * (1 when n is left out); 0 for anything else.
+         * Where a CSI puts the cursor on the line: {@code ESC[nD} back, {@code ESC[nC} forward, {@code ESC[nG}
+         * (and {@code ESC[n`}) to column n of the line (n 1 when left out); where it is for anything else.
          */
-        private static int cursorMove(CharSequence raw, int at, int end) {
-            int parameters = raw.charAt(at) == '\u009b' ? at + 1
-                    : raw.charAt(at) == ESC && at + 1 < end && raw.charAt(at + 1) == '[' ? at + 2 : -1;
+        private static int cursorMove(CharSequence raw, int at, int end, int cursor, int lineStart) {
+            int parameters = parametersStart(raw, at, end);
             char last = raw.charAt(end - 1);
-            if (parameters < 0 || (last != 'C' && last != 'D') || end - 1 - parameters > 4) {
-                return 0;
+            if (parameters < 0 || "CDG`".indexOf(last) < 0 || end - 1 - parameters > 4) {
+                return cursor;
             }
             String count = raw.subSequence(parameters, end - 1).toString();
             if (!count.matches("[0-9]*")) {
-                return 0;
+                return cursor;
             }
             int n = count.isEmpty() ? 1 : Math.max(1, Integer.parseInt(count));
-            return last == 'C' ? n : -n;
+            return switch (last) {
+                case 'C' -> cursor + n;
+                case 'D' -> cursor - n;
+                default -> lineStart + n - 1;
+            };
+        }
+
+        /** Where a CSI's parameters start, or -1 when the unit at {@code at} is no CSI. */
+        private static int parametersStart(CharSequence raw, int at, int end) {
+            return raw.charAt(at) == '\u009b' ? at + 1
+                    : raw.charAt(at) == ESC && at + 1 < end && raw.charAt(at + 1) == '[' ? at + 2 : -1;
+        }
+
+        /** Whether the unit is DECSC ({@code ESC 7}) or SCOSC ({@code ESC[s}): the cursor is saved. */
+        private static boolean savesCursor(CharSequence raw, int at, int end) {
+            return isBare(raw, at, end, '7', 's');
+        }
+
+        /** Whether the unit is DECRC ({@code ESC 8}) or SCORC ({@code ESC[u}): the saved cursor is back. */
+        private static boolean restoresCursor(CharSequence raw, int at, int end) {
+            return isBare(raw, at, end, '8', 'u');
+        }
+
+        private static boolean isBare(CharSequence raw, int at, int end, char escFinal, char csiFinal) {
+            if (raw.charAt(at) == ESC && end == at + 2) {
+                return raw.charAt(at + 1) == escFinal;
+            }
+            return parametersStart(raw, at, end) == end - 1 && raw.charAt(end - 1) == csiFinal;
         }
 
         /** The end in the held output of what the terminal shows at {@code from} to {@code to}: its last writer. */

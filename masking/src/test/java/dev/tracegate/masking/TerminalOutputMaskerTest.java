@@ -214,8 +214,27 @@ class TerminalOutputMaskerTest {
         // ESC[G is a cursor move: the screen shows B82WEST..., a file saving the output holds the IBAN.
         assertThat(shown("x \u001b[GB82WEST12345698765432 done\n")).isEqualTo("x [IBAN] done\n");
         assertThat(shown("x \u001bGB82WEST12345698765432 done\n")).doesNotContain("GB82WEST12345698765432");
-        // The screen shows the card over "card"; the screen text alone reads card4111..., one word.
-        assertThat(shown("card\r4111 1111 1111 1111\n")).isEqualTo("card\r[CARD]\n");
+        // The screen shows the card over "card" (a carriage return goes back to the line's start).
+        assertThat(shown("card\r4111 1111 1111 1111\n")).isEqualTo("[CARD]\n");
+    }
+
+    /**
+     * A value the screen shows only once a later write has gone back over the line: a carriage
+     * return (a progress line), a move to a column ({@code ESC[nG}) or a saved cursor put back
+     * ({@code ESC 7}/{@code ESC 8}, {@code ESC[s}/{@code ESC[u}). Until 2026-12-06 the screen reading
+     * kept both writes side by side ({@code XXXX XXXX 1111 11114111 1111}) and the card passed.
+     */
+    @Test
+    void aValueAssembledByGoingBackOverTheLineIsMasked() throws Exception {
+        List<String> outputs = List.of("XXXX XXXX 1111 1111\r4111 1111\n", "4111 1111 XXXX XXXX\u001b[11G1111 1111\n",
+                "4111 1111 \u001b7XXXX XXXX\u001b81111 1111\n", "4111 1111 \u001b[sXXXX XXXX\u001b[u1111 1111\n",
+                "mail ada.lovelace@XXXXXXXXXXX\u001b[19Gexample.com\n");
+        for (String output : outputs) {
+            assertThat(shown(output)).as(output).doesNotContain("1111 1111", "4111", "ada.lovelace").containsAnyOf("[CARD]", "[EMAIL]");
+        }
+        // A progress line redrawn in place stays as it is.
+        String progress = " 10% [==    ]\r 50% [=====  ]\r100% [========]\n";
+        assertThat(shown(progress)).isEqualTo(progress);
     }
 
     /**
@@ -397,6 +416,7 @@ class TerminalOutputMaskerTest {
                         + "domain: example.com\n1 row in set (0.001 sec)\n\n",
                 "<?xml version=\"1.0\"?>\n<resultset statement=\"select\">\n  <row>\n\t<field name=\"local\">ada.lovelace@</field>\n"
                         + "\t<field name=\"domain\">example.com</field>\n  </row>\n</resultset>\n",
+                "<table border=\"1\">\n  <tr valign=\"top\">\n    <td align=\"left\">ada.lovelace@<br />\nexample.com</td>\n  </tr>\n",
                 "<table border=\"1\">\n  <tr valign=\"top\">\n    <td align=\"left\">ada.lovelace@</td>\n"
                         + "    <td align=\"left\">example.com</td>\n  </tr>\n</table>\n",
                 " id |  local   | domain  |     note     \n----+----------+---------+--------------\n"
@@ -407,6 +427,9 @@ class TerminalOutputMaskerTest {
                 "       v       | n \n---------------+---\n ada.lovelace@+| 2\n example.com   | \n(1 row)\n",
                 "id,local,domain\n1,ada.lovelace@,example.com\n2,4111 1111,1111 1111\n",
                 "1;ada.lovelace@;example.com\n",
+                "id,note\n1,\"ada.lovelace@\nexample.com\",2\n",
+                "id|1\nlocal|ada.lovelace@\ndomain|example.com\n\nid|2\n", "id,1\nlocal,ada.lovelace@\ndomain,example.com\n",
+                "id     | 1\nlocal  | ada.lovelace@\ndomain | example.com\n-------+--------------\n",
                 "<TABLE BORDER=1><TR><TD>1</TD><TD>ada.lovelace@</TD><TD>example.com</TD></TR></TABLE>\n",
                 "id local          domain\n1  ada.lovelace@  example.com\n",
                 "{\"local\":\"ada.lovelace@\",\"domain\":\"example.com\"}\n");

@@ -227,14 +227,14 @@ class SshGatewayTest {
                 + " printf '\\302\\2350;ada.lovelace@example.com\\302\\234\\n';" // 8-bit OSC and ST
                 + " printf '\\033_ada.lovelace@example.com\\033\\\\\\n';" // APC
                 + " printf '\\033[ada.lovelace@example.com\\n';" // from a CSI's final letter into the text
-                + " printf 'card\\r4111 1111 1111 1111\\n';" // glued to a word on the screen's text by a CR
+                + " printf 'card\\r4111 1111 1111 1111\\n';" // written over a word after a CR
                 + " printf '\\033]2;ada.love'; sleep 0.3; printf 'lace@example.com\\007\\n';" // split across packets
                 + " printf '\\033]0;card 4111 1111 1111 1111'"; // left open when the output ends
         var run = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
         assertThat(run.exit()).as(run.err()).isZero();
         assertThat(run.out()).doesNotContain("4111", "ada.lovelace", "lovelace@")
                 .startsWith("ab\n\u001b]0;card [CARD]\u0007t\n\u001b]8;;https://crm.example/")
-                .contains("\u009d0;[EMAIL]\u009c\n\u001b_[EMAIL]\u001b\\\n", "card\r[CARD]\n\u001b]2;[EMAIL]\u0007\n")
+                .contains("\u009d0;[EMAIL]\u009c\n\u001b_[EMAIL]\u001b\\\n", "\n[CARD]\n\u001b]2;[EMAIL]\u0007\n")
                 .endsWith("\u001b]0;card [CARD]");
         assertThat(terminal(command(script).path("session").asText())).doesNotContain("4111", "ada.lovelace", "lovelace@");
     }
