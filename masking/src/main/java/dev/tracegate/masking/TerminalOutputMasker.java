@@ -98,6 +98,11 @@ public final class TerminalOutputMasker {
     private final StringBuilder context = new StringBuilder();
     /** The end of what was passed on, as it was written (clear, control sequences included). */
     private final StringBuilder rawContext = new StringBuilder();
+    /**
+     * Where the pieces of one value a printed result splits (a row's cells, a record's lines, the
+     * halves of an address cut by a line break) start and end in the held output: never cut between.
+     */
+    private final List<int[]> linkedPieces = new ArrayList<>();
 
     /**
      * @param location where the report counts what was masked ({@code terminal})
@@ -187,6 +192,7 @@ public final class TerminalOutputMasker {
             cut = Math.min(cut, Math.min(PrintedRecord.openAt(screen.text, mode == Release.QUIET), openContinuedRow(screen.text)));
             if (mode == Release.DATA) { // held while more output comes: a quiet moment passes them on
                 cut = Math.min(cut, Math.min(PrintedRow.openQuoteAt(screen.text), openNamedValues(screen.text)));
+                cut = Math.min(cut, openAddressCut(screen.text));
             }
         }
         if (cut == 0 && mode != Release.END) {
@@ -202,6 +208,12 @@ public final class TerminalOutputMasker {
             for (Span span : spans) {
                 if (span.start < rawCut && rawCut < span.end) {
                     rawCut = pressed ? screen.unitEnd(span.end - 1) : screen.unitStart[span.start];
+                    moved = true;
+                }
+            }
+            for (int[] pieces : linkedPieces) { // one value's pieces leave together, or wait together
+                if (pieces[0] < rawCut && rawCut < pieces[1]) {
+                    rawCut = pressed ? screen.unitEnd(pieces[1] - 1) : screen.unitStart[pieces[0]];
                     moved = true;
                 }
             }
@@ -233,6 +245,7 @@ public final class TerminalOutputMasker {
      * control character the screen view leaves out).
      */
     private List<Span> spans(Screen screen) {
+        linkedPieces.clear();
         List<Span> spans = new ArrayList<>();
         String shown = context + screen.text;
         for (Replacement r : masker.replacements(shown, new MaskingReport())) {
@@ -297,15 +310,18 @@ public final class TerminalOutputMasker {
         }
         namedValuesSpans(screen, namedValues, spans);
         continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
+        addressesCutAtLineBreaks(screen, spans);
         for (PrintedRecord record : PrintedRecord.mayHold(text) ? PrintedRecord.in(text) : List.<PrintedRecord>of()) {
             int[] starts = record.valueStarts();
             int[] ends = record.valueEnds();
             EntityType[] parts = starts.length < 2 ? null : acrossCells.partsOf(record.values(text));
+            int before = spans.size();
             for (int k = 0; parts != null && k < parts.length; k++) {
                 if (parts[k] != null) {
                     spans.add(cellSpan(screen, starts[k], ends[k], parts[k]));
                 }
             }
+            link(spans, before);
         }
     }
 
@@ -323,11 +339,70 @@ public final class TerminalOutputMasker {
             cells[k] = screen.text.substring(values.get(k)[0], values.get(k)[1]);
         }
         EntityType[] parts = acrossCells.partsOf(cells);
+        int before = spans.size();
         for (int k = 0; parts != null && k < parts.length; k++) {
             if (parts[k] != null) {
                 spans.add(cellSpan(screen, values.get(k)[0], values.get(k)[1], parts[k]));
             }
         }
+        link(spans, before);
+    }
+
+    /**
+     * An address cut at its {@code @} by a line break: a line whose last token ends with the {@code @}
+     * over one whose first token is the domain, or a line whose first token starts with it under the
+     * local part. A value with a line break in it is printed so wherever a client prints it as it
+     * is ({@code psql -A}, {@code mariadb --raw}, {@code cat}), and the screen shows the two halves
+     * one under the other; the two tokens are read as a row's two cells are ({@link SplitAcrossCells}).
+     */
+    private void addressesCutAtLineBreaks(Screen screen, List<Span> spans) {
+        String text = screen.text;
+        for (int lineBreak = text.indexOf('\n'); lineBreak > 0 && lineBreak + 1 < text.length();
+             lineBreak = text.indexOf('\n', lineBreak + 1)) {
+            int[] tail = lastToken(text, lineBreak);
+            int[] head = firstToken(text, lineBreak + 1);
+            if (tail == null || head == null || (text.charAt(tail[1] - 1) != '@' && text.charAt(head[0]) != '@')) {
+                continue;
+            }
+            EntityType[] parts = acrossCells.partsOf(new String[] {
+                text.substring(tail[0], tail[1]), text.substring(head[0], head[1])});
+            if (parts != null && parts[0] != null && parts[1] != null) {
+                spans.add(cellSpan(screen, tail[0], tail[1], parts[0]));
+                spans.add(cellSpan(screen, head[0], head[1], parts[1]));
+                link(spans, spans.size() - 2);
+            }
+        }
+    }
+
+    /** The last token of the line ending at {@code lineEnd}, after its last separator or space; null when none. */
+    private static int[] lastToken(String text, int lineEnd) {
+        int end = lineEnd;
+        while (end > 0 && text.charAt(end - 1) != '\n' && isCellEdge(text.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && text.charAt(start - 1) != '\n' && !isCellEdge(text.charAt(start - 1))) {
+            start--;
+        }
+        return start < end ? new int[] {start, end} : null;
+    }
+
+    /** The first token of the line starting at {@code lineStart}; null when none. */
+    private static int[] firstToken(String text, int lineStart) {
+        int start = lineStart;
+        while (start < text.length() && text.charAt(start) != '\n' && isCellEdge(text.charAt(start))) {
+            start++;
+        }
+        int end = start;
+        while (end < text.length() && text.charAt(end) != '\n' && !isCellEdge(text.charAt(end))) {
+            end++;
+        }
+        return start < end ? new int[] {start, end} : null;
+    }
+
+    /** Whether {@code c} sets a token apart: white space or a printed format's separator. */
+    private static boolean isCellEdge(char c) {
+        return Character.isWhitespace(c) || ",;|\"'<>\u2502".indexOf(c) >= 0;
     }
 
     /** The most {@code name | value} lines a run is held over. */
@@ -355,6 +430,13 @@ public final class TerminalOutputMasker {
         return start;
     }
 
+    /** Where the last finished line starts when its last token ends with an {@code @}: the domain may come next. */
+    static int openAddressCut(String text) {
+        int end = text.lastIndexOf('\n');
+        int[] tail = end > 0 ? lastToken(text, end) : null;
+        return tail != null && text.charAt(tail[1] - 1) == '@' ? text.lastIndexOf('\n', end - 1) + 1 : Integer.MAX_VALUE;
+    }
+
     /** Whether {@code row} is a field's line: two cells, a name and a value. */
     private static boolean isNamedValue(PrintedRow row) {
         if (row.starts().length != 2 || row.starts()[1] == row.ends()[1] || row.ends()[0] - row.starts()[0] > 64
@@ -379,6 +461,25 @@ public final class TerminalOutputMasker {
         if (row.lines().isEmpty()) {
             return;
         }
+        int before = spans.size();
+        rowSpans(screen, row, spans);
+        link(spans, before);
+    }
+
+    /** Records that the spans from {@code before} on are pieces of values one result splits: they leave together. */
+    private void link(List<Span> spans, int before) {
+        if (spans.size() - before > 1) {
+            int start = Integer.MAX_VALUE;
+            int end = 0;
+            for (Span span : spans.subList(before, spans.size())) {
+                start = Math.min(start, span.start);
+                end = Math.max(end, span.end);
+            }
+            linkedPieces.add(new int[] {start, end});
+        }
+    }
+
+    private void rowSpans(Screen screen, ContinuedRow row, List<Span> spans) {
         if (row.lines().size() == 1) {
             PrintedRow line = row.lines().getFirst();
             EntityType[] parts = acrossCells.partsOf(line.cells());
