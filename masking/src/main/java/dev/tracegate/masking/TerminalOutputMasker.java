@@ -300,11 +300,12 @@ public final class TerminalOutputMasker {
                 lines.add(row);
                 lineStarts.add(lineStart);
             }
-            if (row == null || quotedEnd != lineEnd || !isNamedValue(row)) {
+            int[] named = lineEnd - lineStart > MAX_PRINTED_ROW ? null : namedValue(text, lineStart, lineEnd, row);
+            if (named == null) {
                 namedValuesSpans(screen, namedValues, spans);
                 namedValues = new ArrayList<>();
             } else {
-                namedValues.add(new int[] {lineStart + row.starts()[1], lineStart + row.ends()[1]});
+                namedValues.add(named);
             }
             lineStart = lineEnd + 1;
         }
@@ -321,7 +322,7 @@ public final class TerminalOutputMasker {
                     spans.add(cellSpan(screen, starts[k], ends[k], parts[k]));
                 }
             }
-            link(spans, before);
+            link(screen, spans, before);
         }
     }
 
@@ -345,7 +346,7 @@ public final class TerminalOutputMasker {
                 spans.add(cellSpan(screen, values.get(k)[0], values.get(k)[1], parts[k]));
             }
         }
-        link(spans, before);
+        link(screen, spans, before);
     }
 
     /**
@@ -357,20 +358,49 @@ public final class TerminalOutputMasker {
      */
     private void addressesCutAtLineBreaks(Screen screen, List<Span> spans) {
         String text = screen.text;
+        if (text.indexOf('@') < 0) {
+            return;
+        }
         for (int lineBreak = text.indexOf('\n'); lineBreak > 0 && lineBreak + 1 < text.length();
              lineBreak = text.indexOf('\n', lineBreak + 1)) {
             int[] tail = lastToken(text, lineBreak);
             int[] head = firstToken(text, lineBreak + 1);
-            if (tail == null || head == null || (text.charAt(tail[1] - 1) != '@' && text.charAt(head[0]) != '@')) {
-                continue;
+            if (tail != null && head != null && (text.charAt(tail[1] - 1) == '@' || text.charAt(head[0]) == '@')) {
+                addressPieces(screen, tail, head, spans);
             }
-            EntityType[] parts = acrossCells.partsOf(new String[] {
-                text.substring(tail[0], tail[1]), text.substring(head[0], head[1])});
-            if (parts != null && parts[0] != null && parts[1] != null) {
-                spans.add(cellSpan(screen, tail[0], tail[1], parts[0]));
-                spans.add(cellSpan(screen, head[0], head[1], parts[1]));
-                link(spans, spans.size() - 2);
+            columnPieces(screen, lineBreak, spans);
+        }
+    }
+
+    /**
+     * A token ending with an {@code @} over a token that starts in the same column of the next line:
+     * a value with a line break in a column of a table printed without markers (psql's border 0).
+     */
+    private void columnPieces(Screen screen, int lineBreak, List<Span> spans) {
+        String text = screen.text;
+        int lineStart = text.lastIndexOf('\n', lineBreak - 1) + 1;
+        int nextEnd = text.indexOf('\n', lineBreak + 1);
+        nextEnd = nextEnd < 0 ? text.length() : nextEnd;
+        for (int at = text.indexOf('@', lineStart); at >= 0 && at < lineBreak; at = text.indexOf('@', at + 1)) {
+            if (at + 1 < lineBreak && !isCellEdge(text.charAt(at + 1))) {
+                continue; // not a token's end
             }
+            int[] tail = lastToken(text, at + 1);
+            int below = lineBreak + 1 + tail[0] - lineStart;
+            if (below < nextEnd && !isCellEdge(text.charAt(below)) && (below == lineBreak + 1 || isCellEdge(text.charAt(below - 1)))) {
+                addressPieces(screen, tail, firstToken(text, below), spans);
+            }
+        }
+    }
+
+    private void addressPieces(Screen screen, int[] tail, int[] head, List<Span> spans) {
+        String text = screen.text;
+        EntityType[] parts = acrossCells.partsOf(new String[] {
+            text.substring(tail[0], tail[1]), text.substring(head[0], head[1])});
+        if (parts != null && parts[0] != null && parts[1] != null) {
+            spans.add(cellSpan(screen, tail[0], tail[1], parts[0]));
+            spans.add(cellSpan(screen, head[0], head[1], parts[1]));
+            link(screen, spans, spans.size() - 2);
         }
     }
 
@@ -419,9 +449,8 @@ public final class TerminalOutputMasker {
         for (int lines = 0; end > 0 && lines < MAX_NAMED_LINES; lines++) {
             int lineStart = text.lastIndexOf('\n', end - 1) + 1;
             // a line closing a quoted value is the end of a row that began above it, held by its quote
-            PrintedRow row = end - lineStart > MAX_PRINTED_ROW || PrintedRow.opensQuote(text, lineStart, end) ? null
-                    : PrintedRow.of(text.substring(lineStart, end));
-            if (row == null || !isNamedValue(row)) {
+            if (end - lineStart > MAX_PRINTED_ROW || PrintedRow.opensQuote(text, lineStart, end)
+                    || namedValue(text, lineStart, end, PrintedRow.of(text.substring(lineStart, end))) == null) {
                 break;
             }
             start = lineStart;
@@ -430,21 +459,49 @@ public final class TerminalOutputMasker {
         return start;
     }
 
-    /** Where the last finished line starts when its last token ends with an {@code @}: the domain may come next. */
+    /** Where the last finished line starts when a token of it ends with an {@code @}: the domain may come next. */
     static int openAddressCut(String text) {
         int end = text.lastIndexOf('\n');
-        int[] tail = end > 0 ? lastToken(text, end) : null;
-        return tail != null && text.charAt(tail[1] - 1) == '@' ? text.lastIndexOf('\n', end - 1) + 1 : Integer.MAX_VALUE;
+        int lineStart = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+        for (int at = end > 0 ? text.indexOf('@', lineStart) : -1; at >= 0 && at < end; at = text.indexOf('@', at + 1)) {
+            if (at + 1 == end || isCellEdge(text.charAt(at + 1))) {
+                return lineStart;
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
-    /** Whether {@code row} is a field's line: two cells, a name and a value. */
-    private static boolean isNamedValue(PrintedRow row) {
-        if (row.starts().length != 2 || row.starts()[1] == row.ends()[1] || row.ends()[0] - row.starts()[0] > 64
-                || row.starts()[0] == row.ends()[0] || !Character.isLetter(row.line().charAt(row.starts()[0]))) {
+    /**
+     * Where the value of a field's line is in {@code text}, or null when the line from {@code lineStart}
+     * to {@code lineEnd} is none: two cells of a printed row ({@code row}), a name and a value
+     * ({@code local | ada.lovelace@}, {@code local,ada.lovelace@}, a JSON member), or a name, a colon and
+     * a value ({@code local: ada.lovelace@}, YAML's and a vertical record's field without its header).
+     */
+    private static int[] namedValue(String text, int lineStart, int lineEnd, PrintedRow row) {
+        if (row != null) {
+            boolean named = row.starts().length == 2 && row.starts()[1] < row.ends()[1]
+                    && isName(row.line(), row.starts()[0], row.ends()[0]);
+            return named ? new int[] {lineStart + row.starts()[1], lineStart + row.ends()[1]} : null;
+        }
+        int colon = text.indexOf(": ", lineStart);
+        if (colon < 0 || colon >= lineEnd) {
+            return null;
+        }
+        int nameStart = lineStart;
+        while (nameStart < colon && text.charAt(nameStart) == ' ') {
+            nameStart++;
+        }
+        int[] value = PrintedRow.trimmed(text, colon + 2, lineEnd);
+        return isName(text, nameStart, colon) && value[0] < value[1] ? value : null;
+    }
+
+    /** Whether the text from {@code start} to {@code end} is a field's name: a letter first, no more than 64 characters. */
+    private static boolean isName(String text, int start, int end) {
+        if (start == end || end - start > 64 || !Character.isLetter(text.charAt(start))) {
             return false;
         }
-        for (int k = row.starts()[0]; k < row.ends()[0]; k++) {
-            char c = row.line().charAt(k);
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
             if (!(Character.isLetterOrDigit(c) || c == '_' || c == ' ' || c == '-' || c == '.')) {
                 return false;
             }
@@ -463,11 +520,14 @@ public final class TerminalOutputMasker {
         }
         int before = spans.size();
         rowSpans(screen, row, spans);
-        link(spans, before);
+        link(screen, spans, before);
     }
 
-    /** Records that the spans from {@code before} on are pieces of values one result splits: they leave together. */
-    private void link(List<Span> spans, int before) {
+    /**
+     * Records that the spans from {@code before} on are pieces of values one result splits: they leave
+     * together, from the start of the first one's line, so that what is held is read as the same rows.
+     */
+    private void link(Screen screen, List<Span> spans, int before) {
         if (spans.size() - before > 1) {
             int start = Integer.MAX_VALUE;
             int end = 0;
@@ -475,7 +535,9 @@ public final class TerminalOutputMasker {
                 start = Math.min(start, span.start);
                 end = Math.max(end, span.end);
             }
-            linkedPieces.add(new int[] {start, end});
+            int shown = Math.min(screen.shownBefore(start), screen.text.length());
+            int lineStart = screen.text.lastIndexOf('\n', shown - 1) + 1;
+            linkedPieces.add(new int[] {Math.min(start, screen.rawAt[lineStart]), end});
         }
     }
 

@@ -42,6 +42,11 @@ public final class TerminalMaskingThroughputBenchmark {
         MaskingThroughputBenchmark.measure("terminal output, unmasked (copied):", copied, output.length, seconds);
         MaskingThroughputBenchmark.measure("terminal output, masked (all detectors):", masked, output.length, seconds);
         MaskingThroughputBenchmark.measure("psql table rows, masked (all detectors):", maskedTable, table.length, seconds);
+        byte[] csv = new String(table, StandardCharsets.UTF_8).replace(" | ", ",").getBytes(StandardCharsets.UTF_8);
+        MaskingThroughputBenchmark.measure("psql --csv rows, masked (all detectors):", masking(all, csv), csv.length, seconds);
+        byte[] records = expandedOutput(table);
+        MaskingThroughputBenchmark.measure("psql -x records, masked (all detectors):", masking(all, records), records.length,
+                seconds);
         System.out.println("(checksum " + sink + ")");
     }
 
@@ -76,6 +81,21 @@ public final class TerminalMaskingThroughputBenchmark {
             }
             text.append("\r\n");
             line++;
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The rows of {@code table} as psql's expanded output prints them: a record a row, a field a line. */
+    static byte[] expandedOutput(byte[] table) {
+        String[] names = {"id", "name", "status", "day", "amount", "email"};
+        StringBuilder text = new StringBuilder(table.length * 2);
+        int record = 1;
+        for (String row : new String(table, StandardCharsets.UTF_8).split("\r\n")) {
+            text.append("-[ RECORD ").append(record++).append(" ]--------------------\r\n");
+            String[] cells = row.split(" \\| ");
+            for (int k = 0; k < cells.length; k++) {
+                text.append(String.format("%-6s | %s\r\n", names[k], cells[k].strip()));
+            }
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
     }
