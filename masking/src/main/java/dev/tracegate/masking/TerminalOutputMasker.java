@@ -382,7 +382,7 @@ public final class TerminalOutputMasker {
         int nextEnd = text.indexOf('\n', lineBreak + 1);
         nextEnd = nextEnd < 0 ? text.length() : nextEnd;
         for (int at = text.indexOf('@', lineStart); at >= 0 && at < lineBreak; at = text.indexOf('@', at + 1)) {
-            if (at + 1 < lineBreak && !isCellEdge(text.charAt(at + 1))) {
+            if (at + 1 < lineBreak && !endsToken(text.charAt(at + 1))) {
                 continue; // not a token's end
             }
             int[] tail = lastToken(text, at + 1);
@@ -430,6 +430,11 @@ public final class TerminalOutputMasker {
         return start < end ? new int[] {start, end} : null;
     }
 
+    /** Whether {@code c} after a token ends it: a cell's edge, or a line break's marker in a separator's place (psql's border 0). */
+    private static boolean endsToken(char c) {
+        return isCellEdge(c) || c == '+' || c == '\u21b5';
+    }
+
     /** Whether {@code c} sets a token apart: white space or a printed format's separator. */
     private static boolean isCellEdge(char c) {
         return Character.isWhitespace(c) || ",;|\"'<>\u2502".indexOf(c) >= 0;
@@ -464,7 +469,7 @@ public final class TerminalOutputMasker {
         int end = text.lastIndexOf('\n');
         int lineStart = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
         for (int at = end > 0 ? text.indexOf('@', lineStart) : -1; at >= 0 && at < end; at = text.indexOf('@', at + 1)) {
-            if (at + 1 == end || isCellEdge(text.charAt(at + 1))) {
+            if (at + 1 == end || endsToken(text.charAt(at + 1))) {
                 return lineStart;
             }
         }

@@ -432,6 +432,7 @@ class TerminalOutputMaskerTest {
                 "id     | 1\nlocal  | ada.lovelace@\ndomain | example.com\n-------+--------------\n",
                 "user:\n  local: ada.lovelace@\n  domain: example.com\n",
                 " 1 ada.lovelace@ 4111 1111 1111 1111 x\n   example.com\n(1 row)\n",
+                " 1 x ada.lovelace@+ada@example.org and\n     example.com   \n(1 row)\n",
                 "{\n  \"local\": \"ada.lovelace@\",\n  \"domain\": \"example.com\"\n}\n",
                 "<TABLE BORDER=1><TR><TD>1</TD><TD>ada.lovelace@</TD><TD>example.com</TD></TR></TABLE>\n",
                 "id local          domain\n1  ada.lovelace@  example.com\n",
