@@ -381,7 +381,7 @@ public final class TerminalOutputMasker {
         int lineStart = text.lastIndexOf('\n', lineBreak - 1) + 1;
         int nextEnd = text.indexOf('\n', lineBreak + 1);
         nextEnd = nextEnd < 0 ? text.length() : nextEnd;
-        for (int at = text.indexOf('@', lineStart); at >= 0 && at < lineBreak; at = text.indexOf('@', at + 1)) {
+        for (int at = indexIn(text, '@', lineStart, lineBreak); at >= 0; at = indexIn(text, '@', at + 1, lineBreak)) {
             if (at + 1 < lineBreak && !endsToken(text.charAt(at + 1))) {
                 continue; // not a token's end
             }
@@ -430,6 +430,16 @@ public final class TerminalOutputMasker {
         return start < end ? new int[] {start, end} : null;
     }
 
+    /** Where {@code c} first is in {@code text} from {@code from} to {@code to}; -1 when it is not (a line's search stays in the line). */
+    private static int indexIn(String text, char c, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (text.charAt(k) == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     /** Whether {@code c} after a token ends it: a cell's edge, or a line break's marker in a separator's place (psql's border 0). */
     private static boolean endsToken(char c) {
         return isCellEdge(c) || c == '+' || c == '\u21b5';
@@ -468,7 +478,7 @@ public final class TerminalOutputMasker {
     static int openAddressCut(String text) {
         int end = text.lastIndexOf('\n');
         int lineStart = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
-        for (int at = end > 0 ? text.indexOf('@', lineStart) : -1; at >= 0 && at < end; at = text.indexOf('@', at + 1)) {
+        for (int at = end > 0 ? indexIn(text, '@', lineStart, end) : -1; at >= 0; at = indexIn(text, '@', at + 1, end)) {
             if (at + 1 == end || endsToken(text.charAt(at + 1))) {
                 return lineStart;
             }
@@ -488,8 +498,11 @@ public final class TerminalOutputMasker {
                     && isName(row.line(), row.starts()[0], row.ends()[0]);
             return named ? new int[] {lineStart + row.starts()[1], lineStart + row.ends()[1]} : null;
         }
-        int colon = text.indexOf(": ", lineStart);
-        if (colon < 0 || colon >= lineEnd) {
+        int colon = indexIn(text, ':', lineStart, lineEnd);
+        while (colon >= 0 && colon + 1 < lineEnd && text.charAt(colon + 1) != ' ') {
+            colon = indexIn(text, ':', colon + 1, lineEnd);
+        }
+        if (colon < 0 || colon + 1 >= lineEnd) {
             return null;
         }
         int nameStart = lineStart;
