@@ -37,6 +37,7 @@ public final class SessionAdmission {
     private final CallerSessions sessions;
     private final FailedLogins failedLogins;
     private final SessionMemory memory;
+    private final SessionThreads threads;
     private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
     /** @param revocations how a session checks, before each command, that the key it signed in with still stands */
@@ -50,6 +51,12 @@ public final class SessionAdmission {
         this.failedLogins = new FailedLogins(limits.failedLoginsPerSourcePerMinute(), limits.failedLoginDelayMillis(),
                 System::nanoTime);
         this.memory = SessionMemory.ofThisJvm(limits, evidence);
+        this.threads = new SessionThreads(limits.platformThreadSessions());
+    }
+
+    /** The threads signed-in sessions relay on, gateway-wide. */
+    public SessionThreads threads() {
+        return threads;
     }
 
     /** The heap sessions share, gateway-wide: every listener's sessions take their places here. */

@@ -9,10 +9,10 @@ import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.RelayInput;
+import dev.tracegate.gateway.engine.RelayThreads;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
-import dev.tracegate.gateway.engine.SessionThreads;
 import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
@@ -459,7 +459,7 @@ final class PostgresSession implements Runnable {
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
                 upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold, cancels);
-        try {
+        try (RelayThreads threads = context.services().admission().threads().forSession()) {
             out.write(AuthenticationOk.INSTANCE.encode());
             for (ParameterStatus status : upstream.parameters()) {
                 out.write(status.encode());
@@ -473,7 +473,7 @@ final class PostgresSession implements Runnable {
                     upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
-            Thread serverSide = SessionThreads.unstarted("pg-server-" + recorder.session().id(), () -> {
+            Thread serverSide = threads.start("pg-server-" + recorder.session().id(), () -> {
                 try {
                     serverRelay.run();
                 } catch (IOException e) {
@@ -484,7 +484,6 @@ final class PostgresSession implements Runnable {
                     closeQuietly(socket);
                 }
             });
-            serverSide.start();
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
@@ -499,7 +498,7 @@ final class PostgresSession implements Runnable {
                     endRevoked(out, upstream, lapse);
                 }
             })) {
-                ending = clientSide(recorder, clientRelay);
+                ending = threads.relay("pg-client-" + recorder.session().id(), () -> clientSide(recorder, clientRelay));
             }
             clientSideDone.set(true);
             boolean released = poolKey != null
