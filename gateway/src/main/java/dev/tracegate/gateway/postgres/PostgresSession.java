@@ -7,6 +7,7 @@ import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.Relay;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.engine.RelayThreads;
@@ -473,7 +474,7 @@ final class PostgresSession implements Runnable {
                     upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
-            Thread serverSide = threads.start("pg-server-" + recorder.session().id(), () -> {
+            Relay serverSide = threads.start("pg-server-" + recorder.session().id(), () -> {
                 try {
                     serverRelay.run();
                 } catch (IOException e) {
@@ -532,7 +533,7 @@ final class PostgresSession implements Runnable {
      * that does not answer exactly as expected, leaves the backend to be closed: it is never repaired.
      */
     private boolean released(UpstreamPool.Key poolKey, UpstreamConnection upstream, Ending ending,
-                             InFlightCommands inFlight, ServerMessageRelay serverRelay, Thread serverSide,
+                             InFlightCommands inFlight, ServerMessageRelay serverRelay, Relay serverSide,
                              CancelKeyRegistry.ClientKey clientKey) {
         // In this order: see ServerMessageRelay.idle().
         boolean idle = inFlight.size() == 0 && serverRelay.idle();
@@ -649,9 +650,9 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static void joinQuietly(Relay relay) {
         try {
-            thread.join(5_000);
+            relay.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code limits.platformThreadSessions}, driven with pgjdbc: that many signed-in sessions relay on
  * operating-system threads (both directions of each), the next ones on virtual threads, and a
- * session that ends gives its place to the next one to sign in. Every session is served either way.
+ * session that ends gives its place, and its threads, to the next one to sign in. Every session is
+ * served either way.
  */
 class SessionThreadsThroughGatewayTest {
 
@@ -45,6 +46,12 @@ class SessionThreadsThroughGatewayTest {
                 }
             }
             Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> platformRelays("pg-client-") + platformRelays("pg-server-") == 0);
+            int kept = platformRelays("session-relay-idle");
+            assertThat(kept).as("the threads are kept for the next sessions").isGreaterThanOrEqualTo(2);
+            try (Connection next = gateway.connect("app")) {
+                assertThat(answer(next)).isEqualTo(42);
+                assertThat(platformRelays("session-relay-idle")).as("a new session takes kept threads").isEqualTo(kept - 2);
+            }
         }
     }
 
