@@ -217,6 +217,20 @@ class SqlClassifierTest {
     }
 
     @Test
+    void whatAStatementCostsIsNoClassButWaitingOnPurposeIsDangerous() {
+        // pg_sleep was READ while MySQL's SLEEP() was dangerous_admin: one rule for both dialects.
+        assertEachIs(DANGEROUS_ADMIN, "SELECT pg_sleep(1)", "SELECT pg_sleep_for('1 hour')",
+                "SELECT pg_sleep_until('tomorrow')", "SELECT pg_catalog.pg_sleep(1)", "SELECT * FROM pg_sleep(1)");
+        // Costly by their bounds or data, which no reading of the text bounds soundly (a bound can come
+        // from a subquery, any join of large tables costs as much): the class of what they do.
+        assertEachIs(READ, "SELECT count(*) FROM generate_series(1, 1000000000000)",
+                "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+                "SELECT length(repeat('x', 1000000000))",
+                "SELECT count(*) FROM pg_class a, pg_class b, pg_class c, pg_attribute d",
+                "SELECT 'pg_sleep(10)'");
+    }
+
+    @Test
     void hugeNumbersInAWhereAreConstantsOfUnknownValueNotACrashOrAMinuteOfCpu() {
         // Before: NumberFormatException out of classify, and BigDecimal.add aligning 10^8 digits (45 s).
         assertThat(single("DELETE FROM t WHERE 1e99999999999 = 1").statementClass()).isEqualTo(BULK_WRITE);
