@@ -51,10 +51,13 @@ public sealed interface Command {
      * A call of a server function by its identifier, outside any query (PostgreSQL's fast-path
      * interface): the function is named by number only.
      *
-     * @param description  how it is recorded, e.g. {@code function call oid 764}
+     * @param description  how it is recorded, e.g. {@code function call pg_catalog.lo_export(oid, text) (oid 765)},
+     *                     or {@code function call oid 765} when the catalog could not name it
      * @param largeObject  one of the large-object functions drivers use
+     * @param sql          the same call in SQL ({@code SELECT pg_catalog.lo_export($1, $2)}), which the classifier
+     *                     judges; null when the function could not be named
      */
-    record FunctionCall(String description, boolean largeObject) implements Command {
+    record FunctionCall(String description, boolean largeObject, String sql) implements Command {
     }
 
     /**

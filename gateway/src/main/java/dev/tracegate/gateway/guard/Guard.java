@@ -242,15 +242,26 @@ public final class Guard {
     }
 
     /**
-     * The fast-path interface calls any function by number, bypassing SQL. Only the large-object
-     * functions drivers use are known; anything else is unclassifiable: UNKNOWN, high risk.
+     * The fast-path interface calls any function by number, bypassing SQL, and so every rule but
+     * the classifier's (tables, lineage, the code a function runs): only the large-object functions
+     * drivers use are WRITE; anything else is UNKNOWN, high risk, unless the same call in SQL is
+     * DANGEROUS_ADMIN ({@code lo_export}, {@code pg_read_file}, {@code pg_sleep} by their OIDs), which
+     * it then is, so that a rule holding or allowing UNKNOWN never lets one through.
      */
-    private static SqlClassification functionCall(Command.FunctionCall call) {
+    private SqlClassification functionCall(Command.FunctionCall call) {
         StatementClass statementClass = call.largeObject() ? StatementClass.WRITE : StatementClass.UNKNOWN;
+        List<String> reasons = List.of(call.largeObject() ? "large-object function"
+                : call.sql() == null ? "fast-path call of a function the upstream's catalog did not name"
+                : "fast-path call of a function, which no rule on SQL reads");
+        if (call.sql() != null) {
+            SqlClassification asSql = classifier.classify(call.sql());
+            if (asSql.highestRisk() == StatementClass.DANGEROUS_ADMIN) {
+                statementClass = StatementClass.DANGEROUS_ADMIN;
+                reasons = asSql.statements().getFirst().reasons();
+            }
+        }
         return new SqlClassification(List.of(new ClassifiedStatement(call.description(), statementClass,
-                "FUNCTION CALL", List.of(), false,
-                List.of(call.largeObject() ? "large-object function" : "fast-path call of an unknown function"),
-                Optional.empty(), Optional.empty())));
+                "FUNCTION CALL", List.of(), false, reasons, Optional.empty(), Optional.empty())));
     }
 
     /** Whether deciding this HTTP request needs its JSON body (a rule asks about body fields). */

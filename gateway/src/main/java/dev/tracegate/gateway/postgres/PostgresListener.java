@@ -42,7 +42,8 @@ public final class PostgresListener implements ProtocolListener {
     /** What every session of this listener shares: the engines' seam, and what PostgreSQL adds to it. */
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
-                   Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines,
+                   Function<PostgresConnectionConfig, MaskedStatements> lineage,
+                   Function<PostgresConnectionConfig, FastPathFunctionNames> functions, StartupDeadlines deadlines,
                    IdleWatch idleWatch, UpstreamPool pool) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
@@ -57,6 +58,7 @@ public final class PostgresListener implements ProtocolListener {
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
+    private final Map<String, FastPathFunctionNames> functions = new ConcurrentHashMap<>();
     private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
@@ -74,6 +76,8 @@ public final class PostgresListener implements ProtocolListener {
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
+                connection -> functions.computeIfAbsent(connection.name(), name -> new FastPathFunctionNames(
+                        catalog(connection, connector, maxMessageBytes))),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }
