@@ -14,9 +14,11 @@ import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.LexingCache;
+import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +79,8 @@ public final class Guard {
         boolean computesOnProtected = false;
         switch (command) {
             case Command.Sql sql -> {
-                classification = classifier.classifyInSession(sql.text(), sql.dialect(), sql.preparedClasses());
+                classification = withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
+                        sql.preparedClasses()), sql.notNullColumns());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {
@@ -239,6 +242,23 @@ public final class Guard {
     private static Decision refused(CallerMasking masking, StatementClass statementClass, String reason) {
         return new Decision(Action.BLOCK, masking.rule(), reason + " (your results are masked by policy rule "
                 + masking.rule() + ")", null, statementClass, List.of());
+    }
+
+    /** The classification, with writes that test NOT NULL columns for null read as the schema makes them. */
+    private SqlClassification withSchema(SqlClassification classification, NotNullColumnTests.NotNullColumns schema) {
+        if (schema == null) {
+            return classification;
+        }
+        List<ClassifiedStatement> statements = classification.statements();
+        List<ClassifiedStatement> judged = null; // made only when a statement changes: nearly none does
+        for (int i = 0; i < statements.size(); i++) {
+            ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier);
+            if (statement != statements.get(i)) {
+                judged = judged == null ? new ArrayList<>(statements) : judged;
+                judged.set(i, statement);
+            }
+        }
+        return judged == null ? classification : new SqlClassification(judged);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
+import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.postgres.results.ResultShapes;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
@@ -110,6 +111,7 @@ final class ClientMessageRelay {
     private final CommandHold hold;
     private final ColumnResolver columns;
     private final FastPathFunctionNames functions;
+    private final NotNullColumnsCatalog notNullColumns;
     /** The result shapes this session met, named once while their naming holds. */
     private final ResultShapes shapes;
     private final MaskedStatements lineage;
@@ -193,7 +195,7 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
-                       ColumnResolver columns, MaskedStatements lineage, FastPathFunctionNames functions,
+                       ColumnResolver columns, MaskedStatements lineage, UpstreamCatalog catalog,
                        int resultDataBytes, boolean keepsBackend, AtomicLong sequences) {
         this.client = client;
         this.clientBytes = clientBytes;
@@ -207,7 +209,8 @@ final class ClientMessageRelay {
         this.columns = columns;
         this.shapes = new ResultShapes(columns);
         this.lineage = lineage;
-        this.functions = functions;
+        this.functions = new FastPathFunctionNames(catalog);
+        this.notNullColumns = new NotNullColumnsCatalog(catalog);
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
         this.sequences = sequences;
@@ -684,7 +687,7 @@ final class ClientMessageRelay {
 
     private Command.Sql sqlCommand(String sql, int[] parameterTypes) {
         return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors,
-                declaredTypes(parameterTypes));
+                declaredTypes(parameterTypes), notNullColumns);
     }
 
     /**

@@ -43,7 +43,7 @@ public final class PostgresListener implements ProtocolListener {
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
                    Function<PostgresConnectionConfig, MaskedStatements> lineage,
-                   Function<PostgresConnectionConfig, FastPathFunctionNames> functions, StartupDeadlines deadlines,
+                   Function<PostgresConnectionConfig, UpstreamCatalog> catalogs, StartupDeadlines deadlines,
                    IdleWatch idleWatch, UpstreamPool pool) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
@@ -58,7 +58,6 @@ public final class PostgresListener implements ProtocolListener {
     private final Map<String, UpstreamCatalog> catalogs = new ConcurrentHashMap<>();
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
-    private final Map<String, FastPathFunctionNames> functions = new ConcurrentHashMap<>();
     private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
@@ -76,8 +75,7 @@ public final class PostgresListener implements ProtocolListener {
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
-                connection -> functions.computeIfAbsent(connection.name(), name -> new FastPathFunctionNames(
-                        catalog(connection, connector, maxMessageBytes))),
+                connection -> catalog(connection, connector, maxMessageBytes),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }
