@@ -210,6 +210,20 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)");
     }
 
+    @Test
+    void comparisonsOrdTogetherThatAdmitEveryOrderSelectEveryRow() {
+        // Each was write: less, equal and greater spread over ORs hold for every row as a test and its complement do.
+        assertEachIs(BULK_WRITE, "DELETE FROM t WHERE id < 5 OR id = 5 OR id > 5",
+                "DELETE FROM t WHERE id > 5 OR id < 5 OR id = 5", "DELETE FROM t WHERE id <= 5 OR id > 5 OR x = 1",
+                "DELETE FROM t WHERE id < 5 OR 5 < id OR 5 = id", "DELETE FROM t WHERE id <> 5 OR id = 5",
+                "DELETE FROM t WHERE id <= 5 OR id >= 5", "DELETE FROM t WHERE a.id < b OR a.id = b OR a.id > b",
+                "UPDATE t SET x = 1 WHERE id < 5 OR (id = 5) OR id > 5",
+                "DELETE FROM t WHERE NOT (id >= 5) OR id = 5 OR id > 5");
+        assertEachIs(WRITE, "DELETE FROM t WHERE id < 5 OR id = 5", "DELETE FROM t WHERE id < 5 OR id = 6 OR id > 5",
+                "DELETE FROM t WHERE id < 5 OR x = 5 OR id > 5", "DELETE FROM t WHERE id < 5 OR id > 5",
+                "DELETE FROM t WHERE (id < 5 OR id = 5) AND id > 5", "DELETE FROM t WHERE id < 5 OR id = 5 AND x = 1 OR id > 5");
+    }
+
     private void assertEachIs(StatementClass expected, String... statements) {
         for (String statement : statements) {
             assertThat(single(statement).statementClass()).as(statement).isEqualTo(expected);
