@@ -489,6 +489,7 @@ final class PostgresSession implements Runnable {
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
+                    context.catalogs().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null, sequences);
             Ending ending;
             try (KeyWatch running = recorder.session().signedInWith().watch(lapse -> {

@@ -597,8 +597,11 @@ class SshGatewayTest {
         });
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> gateway.gateway().approvals().pending().stream()
-                        .filter(p -> p.request().command().equals("echo held-marker approved")).findFirst().orElse(null),
-                        p -> p != null);
+                        .filter(p -> p.request().command().startsWith("echo held-marker approved\n")).findFirst()
+                        .orElse(null), p -> p != null);
+        // Its standard input reaches the command unseen by approvers, who are told so.
+        assertThat(pending.request().command()).isEqualTo("echo held-marker approved\n-- with whatever the client sends"
+                + " on its standard input, which approvers are not shown: approving this approves that input too");
         assertThat(pending.request().protocol()).isEqualTo("ssh");
         assertThat(run).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),
