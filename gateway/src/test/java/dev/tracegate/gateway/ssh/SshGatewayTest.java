@@ -999,6 +999,49 @@ class SshGatewayTest {
                 .anyMatch(e -> e.toString().contains("the console session has signed out or ended")));
     }
 
+    /**
+     * A session already signed in with a certificate the console signed ends, with the command it
+     * runs, when that console session signs out, and says why on the disconnect and in its
+     * {@code session.close}. Before, only new sign-ins with the certificate were refused: the open
+     * session ran on for the certificate's lifetime.
+     */
+    @Test
+    void aSessionSignedInWithAConsoleCertificateEndsWhenTheConsoleSessionSignsOut() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        HttpResponse<String> issued = browser.post("/api/ssh/certificates?minutes=60", JSON.createObjectNode()
+                .put("public_key", PublicKeyEntry.toString(pair.getPublic())).toString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        PublicKey certificate = AuthorizedKeyEntry.parseAuthorizedKeyEntry(JSON.readTree(issued.body()).path("certificate").asText())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        String signedOut = "the console session has signed out or ended";
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
+                    .verify(Duration.ofSeconds(20)).getSession();
+                 var output = new java.io.ByteArrayOutputStream()) {
+                session.addPublicKeyIdentity(new java.security.KeyPair(certificate, pair.getPrivate()));
+                session.auth().verify(Duration.ofSeconds(20));
+                var channel = session.createExecChannel("echo console-started; sleep 40; echo outlived-its-console-session");
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("console-started"));
+
+                browser.signOut();
+
+                Awaitility.await("the session and its running command end with the console session").atMost(Duration.ofSeconds(10))
+                        .until(() -> !session.isOpen());
+                assertThat(output.toString()).doesNotContain("outlived-its-console-session");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
+                .anyMatch(e -> e.path("actor").path("sub").asText().equals("apikey:alice")
+                        && e.path("detail").path("reason").asText().contains(signedOut)));
+    }
+
     @Test
     void aCertificateDerivedFromAServiceAccountKeyEndsWhenTheKeyIsRevoked() throws Exception {
         String api = "http://127.0.0.1:" + gateway.gateway().apiPort();
