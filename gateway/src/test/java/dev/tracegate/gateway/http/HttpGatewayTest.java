@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.ConsoleBrowser;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
@@ -483,6 +484,52 @@ class HttpGatewayTest {
             assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the stream ends with the key, not after 40 s")
                     .isLessThan(Duration.ofSeconds(10));
         }
+    }
+
+    /**
+     * A gateway token the console issued, carried by a streaming answer and by later requests on the
+     * same keep-alive connection, ends with the console session it was issued through: the stream
+     * is broken off within the recheck and the next request is refused.
+     */
+    @Test
+    void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsoleSessionSignsOut() throws Exception {
+        upstream.route("/console-ticks", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int tick = 0; tick < 400; tick++) {
+                    out.write(("data: tick " + tick + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException | IOException e) {
+                // The gateway broke off the exchange.
+            }
+        });
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        HttpResponse<String> issued = browser.post("/api/tokens?minutes=60", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = JSON.readTree(issued.body()).path("token").asText();
+        assertThat(send(request("/svc/echo?before=1", token).GET().build()).statusCode()).isEqualTo(200);
+        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/console-ticks", token).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (InputStream body = stream.body()) {
+            assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
+            browser.signOut();
+            long signedOutAt = System.nanoTime();
+            try {
+                body.readAllBytes();
+            } catch (IOException brokenOff) {
+                // Broken off rather than ended: either way the stream is over.
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - signedOutAt)).as("the stream ends with the console session, not after 40 s")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+        HttpResponse<String> after = send(request("/svc/echo?after=1", token).GET().build());
+        assertThat(after.statusCode()).as(after.body()).isIn(401, 403);
+        assertThat(upstream.received).as("nothing after the sign-out reached the target")
+                .noneMatch(received -> received.path().contains("after=1"));
     }
 
     @Test
