@@ -452,19 +452,7 @@ class HttpGatewayTest {
 
     @Test
     void aStreamingAnswerEndsWhenItsCallersKeyIsRevoked() throws Exception {
-        upstream.route("/ticks", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int tick = 0; tick < 400; tick++) {
-                    out.write(("data: tick " + tick + "\n\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    Thread.sleep(100);
-                }
-            } catch (InterruptedException | IOException e) {
-                // The gateway broke off the exchange.
-            }
-        });
+        routeTicks("/ticks");
         CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
                 .create(new NewServiceAccountKey("http-streaming", List.of("analysts"), "service", null, null, null));
         HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks", key.secret()).GET().build(),
@@ -475,14 +463,7 @@ class HttpGatewayTest {
             assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().apiPort()
                     + "/api/service-accounts/keys/" + key.key().id())).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
                     .DELETE().build()).statusCode()).isEqualTo(200);
-            long revokedAt = System.nanoTime();
-            try {
-                body.readAllBytes();
-            } catch (IOException brokenOff) {
-                // Broken off rather than ended: either way the stream is over.
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the stream ends with the key, not after 40 s")
-                    .isLessThan(Duration.ofSeconds(10));
+            assertEndsSoon(body, "the stream ends with the key, not after 40 s");
         }
     }
 
@@ -493,19 +474,7 @@ class HttpGatewayTest {
      */
     @Test
     void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsoleSessionSignsOut() throws Exception {
-        upstream.route("/console-ticks", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int tick = 0; tick < 400; tick++) {
-                    out.write(("data: tick " + tick + "\n\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    Thread.sleep(100);
-                }
-            } catch (InterruptedException | IOException e) {
-                // The gateway broke off the exchange.
-            }
-        });
+        routeTicks("/console-ticks");
         ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
         HttpResponse<String> issued = browser.post("/api/tokens?minutes=60", null);
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
@@ -517,19 +486,40 @@ class HttpGatewayTest {
         try (InputStream body = stream.body()) {
             assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
             browser.signOut();
-            long signedOutAt = System.nanoTime();
-            try {
-                body.readAllBytes();
-            } catch (IOException brokenOff) {
-                // Broken off rather than ended: either way the stream is over.
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - signedOutAt)).as("the stream ends with the console session, not after 40 s")
-                    .isLessThan(Duration.ofSeconds(10));
+            assertEndsSoon(body, "the stream ends with the console session, not after 40 s");
         }
         HttpResponse<String> after = send(request("/svc/echo?after=1", token).GET().build());
         assertThat(after.statusCode()).as(after.body()).isIn(401, 403);
         assertThat(upstream.received).as("nothing after the sign-out reached the target")
                 .noneMatch(received -> received.path().contains("after=1"));
+    }
+
+    /** An upstream answer at {@code path} that streams an event every 100 ms for 40 s. */
+    private static void routeTicks(String path) {
+        upstream.route(path, exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int tick = 0; tick < 400; tick++) {
+                    out.write(("data: tick " + tick + "\n\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException | IOException e) {
+                // The gateway broke off the exchange.
+            }
+        });
+    }
+
+    /** Reads {@code body} to its end, which must come within seconds: the gateway broke the stream off. */
+    private static void assertEndsSoon(InputStream body, String why) {
+        long from = System.nanoTime();
+        try {
+            body.readAllBytes();
+        } catch (IOException brokenOff) {
+            // Broken off rather than ended: either way the stream is over.
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - from)).as(why).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
