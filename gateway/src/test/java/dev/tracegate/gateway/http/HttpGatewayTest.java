@@ -474,24 +474,44 @@ class HttpGatewayTest {
      */
     @Test
     void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsoleSessionSignsOut() throws Exception {
-        routeTicks("/console-ticks");
         ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        assertAConsoleIssuedStreamEndsWith(browser, "signed-out", browser::signOut);
+    }
+
+    /** The same when the key the console session was opened with is revoked while the stream runs. */
+    @Test
+    void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsolesKeyIsRevoked() throws Exception {
+        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
+                .create(new NewServiceAccountKey("http-console-streaming", List.of("analysts"), "service", null, null, null));
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, key.secret());
+        assertAConsoleIssuedStreamEndsWith(browser, "key-revoked", () -> assertThat(send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + key.key().id()))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build()).statusCode()).isEqualTo(200));
+    }
+
+    private void assertAConsoleIssuedStreamEndsWith(ConsoleBrowser browser, String name, ThrowingRunnable ending) throws Exception {
+        routeTicks("/ticks-" + name);
         HttpResponse<String> issued = browser.post("/api/tokens?minutes=60", null);
         assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
         String token = JSON.readTree(issued.body()).path("token").asText();
-        assertThat(send(request("/svc/echo?before=1", token).GET().build()).statusCode()).isEqualTo(200);
-        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/console-ticks", token).GET().build(),
+        assertThat(send(request("/svc/echo?before-" + name, token).GET().build()).statusCode()).isEqualTo(200);
+        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks-" + name, token).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         try (InputStream body = stream.body()) {
             assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
-            browser.signOut();
-            assertEndsSoon(body, "the stream ends with the console session, not after 40 s");
+            ending.run();
+            assertEndsSoon(body, "the stream ends with the console session (" + name + "), not after 40 s");
         }
-        HttpResponse<String> after = send(request("/svc/echo?after=1", token).GET().build());
+        HttpResponse<String> after = send(request("/svc/echo?after-" + name, token).GET().build());
         assertThat(after.statusCode()).as(after.body()).isIn(401, 403);
-        assertThat(upstream.received).as("nothing after the sign-out reached the target")
-                .noneMatch(received -> received.path().contains("after=1"));
+        assertThat(upstream.received).as("nothing after the console session ended reached the target")
+                .noneMatch(received -> received.path().contains("after-" + name));
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     /** An upstream answer at {@code path} that streams an event every 100 ms for 40 s. */
