@@ -74,6 +74,16 @@ final class GeneratedJson implements JsonOutput {
     }
 
     @Override
+    public long place() {
+        return -1; // written as it is read: a token kept cannot be taken back
+    }
+
+    @Override
+    public void replaceAt(long place, String value) {
+        throw new IllegalStateException("a stream's generator has written the token already");
+    }
+
+    @Override
     public void nullifyContainer() throws IOException {
         in.skipChildren();
         out.writeNull();

@@ -86,9 +86,12 @@ public final class JsonMasking {
      * kept, so a remembered name is never masked or counted less than a scanned one would be.
      */
     private final Map<String, String> cleanNames = new ConcurrentHashMap<>();
+    /** How a record's values are read together for a value split across them ({@link RecordPieces}). */
+    private final SplitAcrossCells split;
 
     JsonMasking(MaskingProfile profile, String location) {
         this.profile = profile;
+        this.split = new SplitAcrossCells(profile);
         this.location = location;
         this.rules = profile.fieldRules().toArray(FieldRule[]::new);
         this.secretManifests = profile.detectors().contains(EntityType.SECRET.name());
@@ -298,6 +301,10 @@ public final class JsonMasking {
         KeyBlockAcrossValues keyBlock;
         /** An array's JWT, one part an element, that an earlier string started (null until a string starts as a part). */
         JwtAcrossValues token;
+        /** The record this container is part of: itself at the root or as an element of an array, else its parent's. */
+        Frame record;
+        /** A record's values that may be pieces of one value (null until one is offered; read in the record's frame only, cleared as it opens). */
+        RecordPieces pieces;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
         /**
@@ -637,6 +644,10 @@ public final class JsonMasking {
             frame.pendingField = null;
             frame.keyBlock = null;
             frame.token = null;
+            frame.record = parent == null || parent.array ? frame : parent.record;
+            if (frame.pieces != null) {
+                frame.pieces.clear(); // a frame taken again keeps its lists: a thousand records, one set of them
+            }
             frame.fields = 0;
             frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
@@ -739,6 +750,9 @@ public final class JsonMasking {
                 masked(EntityType.SECRET.name());
                 return;
             }
+            if (outcome == null && depth > 0 && maskedAsPiece(value)) {
+                return;
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);
@@ -751,6 +765,30 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
+        }
+
+        /**
+         * Offers a value kept so far to its record's pieces ({@link RecordPieces}); masks the earlier pieces
+         * it shows to be parts of one value with it, where the output can still replace them (a document
+         * held whole; a stream has written them), and returns whether it is such a part itself, masked.
+         */
+        private boolean maskedAsPiece(String value) throws IOException {
+            Frame record = stack[depth - 1].record;
+            record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
+            boolean current = false;
+            for (RecordPieces.Found found : record.pieces.offer(value, out.place())) {
+                String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());
+                if (found.current()) {
+                    out.replace(replaced);
+                    current = true;
+                } else if (found.place() >= 0) {
+                    out.replaceAt(found.place(), replaced);
+                } else {
+                    continue;
+                }
+                masked(found.type().name());
+            }
+            return current;
         }
 
         /**

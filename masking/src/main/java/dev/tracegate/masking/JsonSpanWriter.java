@@ -3,7 +3,10 @@ package dev.tracegate.masking;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * A walk's output for a document held whole (a string or UTF-8 bytes): the input is copied as it
@@ -16,12 +19,24 @@ import java.util.Arrays;
  * string's closing quote, a number's last character, a container's closing bracket as the parser
  * reports it after skipping the container). The parser has already read and validated every byte
  * copied, so the output is as valid as the input.
+ *
+ * <p>Replacements are kept as edits and applied when the result is asked for, so a walk may still
+ * replace a string it kept once a later one shows it to be a piece of a value the two make together
+ * ({@link #replaceAt}, {@link RecordPieces}).
  */
 abstract sealed class JsonSpanWriter implements JsonOutput {
 
     private final JsonParser in;
     /** Where the input not yet copied to the output starts. */
     int copied;
+    /** The replacements, by where they start in the input; applied by {@link #applyEdits}. */
+    private final List<Edit> edits = new ArrayList<>();
+    /** Whether {@link #edits} is in the input's order (a late replacement of a kept piece may break it). */
+    private boolean inOrder = true;
+
+    /** The input from {@code start} to {@code end} replaced by {@code value} (a JSON string, or null). */
+    private record Edit(int start, int end, String value) {
+    }
 
     private JsonSpanWriter(JsonParser in) {
         this.in = in;
@@ -81,6 +96,17 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         replace(start, tokenEnd(start), value);
     }
 
+    @Override
+    public long place() {
+        return tokenStart();
+    }
+
+    @Override
+    public void replaceAt(long place, String value) {
+        int start = Math.toIntExact(place);
+        replace(start, tokenEnd(start), value);
+    }
+
     /** Where the current token starts in the input. */
     private int tokenStart() {
         return Math.toIntExact(offset(in));
@@ -106,15 +132,32 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
     }
 
-    /** Copies the input up to {@code start}, writes {@code value} (a JSON string, or {@code null}) and skips to {@code end}. */
+    /** Keeps the replacement of the input from {@code start} to {@code end} by {@code value} (a JSON string, or {@code null}). */
     private void replace(int start, int end, String value) {
-        copyTo(start);
-        if (value == null) {
-            writeNull();
-        } else {
-            writeQuoted(value);
+        inOrder &= edits.isEmpty() || edits.getLast().end() <= start;
+        edits.add(new Edit(start, end, value));
+    }
+
+    /** Whether any replacement was kept: else the result is the input itself. */
+    boolean edited() {
+        return !edits.isEmpty();
+    }
+
+    /** Copies the input with every replacement kept, in the input's order; the rest is copied at the end. */
+    void applyEdits() {
+        if (!inOrder) {
+            edits.sort(Comparator.comparingInt(Edit::start));
         }
-        copied = end;
+        for (Edit edit : edits) {
+            copyTo(edit.start());
+            if (edit.value() == null) {
+                writeNull();
+            } else {
+                writeQuoted(edit.value());
+            }
+            copied = edit.end();
+        }
+        edits.clear();
     }
 
     abstract long offset(JsonParser in);
@@ -142,9 +185,10 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
         /** The masked document: {@code json} itself when nothing was replaced. */
         String result() {
-            if (out == null) {
+            if (!edited()) {
                 return json;
             }
+            applyEdits();
             copyTo(json.length());
             return out.toString();
         }
@@ -200,9 +244,10 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
         /** The masked document: {@code json} itself when nothing was replaced. */
         byte[] result() {
-            if (out == null) {
+            if (!edited()) {
                 return json;
             }
+            applyEdits();
             copyTo(json.length);
             return size == out.length ? out : Arrays.copyOf(out, size);
         }
