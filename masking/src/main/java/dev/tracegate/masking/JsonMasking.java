@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -776,7 +777,9 @@ public final class JsonMasking {
             Frame record = stack[depth - 1].record;
             record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
             boolean current = false;
-            for (RecordPieces.Found found : record.pieces.offer(value, out.place())) {
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place());
+            for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
+                RecordPieces.Found found = pieces.get(k);
                 String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());
                 if (found.current()) {
                     out.replace(replaced);

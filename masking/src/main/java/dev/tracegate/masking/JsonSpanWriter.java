@@ -1,12 +1,11 @@
 package dev.tracegate.masking;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * A walk's output for a document held whole (a string or UTF-8 bytes): the input is copied as it
@@ -29,14 +28,17 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
     private final JsonParser in;
     /** Where the input not yet copied to the output starts. */
     int copied;
-    /** The replacements, by where they start in the input; applied by {@link #applyEdits}. */
-    private final List<Edit> edits = new ArrayList<>();
-    /** Whether {@link #edits} is in the input's order (a late replacement of a kept piece may break it). */
+    /**
+     * The replacements, applied by {@link #applyEdits}: the input from {@code starts[k]} to {@code ends[k]}
+     * replaced by {@code values[k]} (a JSON string, or null). Kept in arrays, not an object each: a
+     * document of orders has a thousand.
+     */
+    private int[] starts = new int[16];
+    private int[] ends = new int[16];
+    private String[] values = new String[16];
+    private int edits;
+    /** Whether the edits are in the input's order (a late replacement of a kept piece may break it). */
     private boolean inOrder = true;
-
-    /** The input from {@code start} to {@code end} replaced by {@code value} (a JSON string, or null). */
-    private record Edit(int start, int end, String value) {
-    }
 
     private JsonSpanWriter(JsonParser in) {
         this.in = in;
@@ -96,9 +98,14 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         replace(start, tokenEnd(start), value);
     }
 
+    /**
+     * Asked of every value a record may hold, so read without the location object {@link #tokenStart}
+     * makes: Jackson's parsers count a value token's start one past where its location puts it
+     * (a field name's differently; only values are placed).
+     */
     @Override
     public long place() {
-        return tokenStart();
+        return in instanceof ParserBase base ? base.getTokenCharacterOffset() - 1 : offset(in);
     }
 
     @Override
@@ -134,30 +141,46 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
     /** Keeps the replacement of the input from {@code start} to {@code end} by {@code value} (a JSON string, or {@code null}). */
     private void replace(int start, int end, String value) {
-        inOrder &= edits.isEmpty() || edits.getLast().end() <= start;
-        edits.add(new Edit(start, end, value));
+        if (edits == starts.length) {
+            starts = Arrays.copyOf(starts, edits * 2);
+            ends = Arrays.copyOf(ends, edits * 2);
+            values = Arrays.copyOf(values, edits * 2);
+        }
+        inOrder &= edits == 0 || ends[edits - 1] <= start;
+        starts[edits] = start;
+        ends[edits] = end;
+        values[edits++] = value;
     }
 
     /** Whether any replacement was kept: else the result is the input itself. */
     boolean edited() {
-        return !edits.isEmpty();
+        return edits > 0;
     }
 
     /** Copies the input with every replacement kept, in the input's order; the rest is copied at the end. */
     void applyEdits() {
-        if (!inOrder) {
-            edits.sort(Comparator.comparingInt(Edit::start));
-        }
-        for (Edit edit : edits) {
-            copyTo(edit.start());
-            if (edit.value() == null) {
+        Integer[] order = inOrder ? null : inputOrder();
+        for (int n = 0; n < edits; n++) {
+            int k = order == null ? n : order[n];
+            copyTo(starts[k]);
+            if (values[k] == null) {
                 writeNull();
             } else {
-                writeQuoted(edit.value());
+                writeQuoted(values[k]);
             }
-            copied = edit.end();
+            copied = ends[k];
         }
-        edits.clear();
+        edits = 0;
+    }
+
+    /** The edits' indexes by where they start in the input. */
+    private Integer[] inputOrder() {
+        Integer[] order = new Integer[edits];
+        for (int k = 0; k < edits; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, Comparator.comparingInt(k -> starts[k]));
+        return order;
     }
 
     abstract long offset(JsonParser in);

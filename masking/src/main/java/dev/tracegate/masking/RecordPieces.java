@@ -17,7 +17,8 @@ import java.util.List;
  * items) and each NDJSON line is a record of its own, as a table's rows are. The last {@value #MAX_VALUES} values
  * kept as they are are held, and read together only while one of them may be a piece
  * ({@link SplitAcrossCells#mayBePiece}: an edge at an {@code @}, digit groups, a JWT's part, key
- * material, a credential's start): an ordinary record costs a look at each value's edges. A value
+ * material), or when the value before may start a credential or this one is an assignment waiting
+ * for its value: an ordinary record costs a look at each value's edges. A value
  * named by another value ({@code {"Key": "db_password", "Value": "hunter2"}}) is not read so: in JSON
  * the members' names name the values, and a string such as {@code "kind": "Secret"} names nothing after it.
  */
@@ -40,6 +41,8 @@ final class RecordPieces {
     private int size;
     /** How many of the values held may be a piece ({@link SplitAcrossCells#mayBePiece}): none, and nothing is read together. */
     private int pieceCount;
+    /** Whether the value offered last may start a credential: the next one is read with it. */
+    private boolean credentialStarted;
 
     RecordPieces(SplitAcrossCells split) {
         this.split = split;
@@ -52,9 +55,12 @@ final class RecordPieces {
      * piece is never read together).
      */
     List<Found> offer(String value, long place) {
+        boolean afterStart = credentialStarted
+                && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
         add(value, place, SplitAcrossCells.mayBePiece(value));
-        if (pieceCount == 0 || size < 2) {
-            return List.of();
+        credentialStarted = SplitAcrossCells.mayStartCredential(value);
+        if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
+            return List.of(); // nothing held may be a piece, and no credential is cut here
         }
         String[] cells = new String[size];
         for (int k = 0; k < size; k++) {
@@ -81,6 +87,7 @@ final class RecordPieces {
         first = 0;
         size = 0;
         pieceCount = 0;
+        credentialStarted = false;
     }
 
     private void add(String value, long place, boolean piece) {

@@ -70,17 +70,37 @@ public final class SplitAcrossCells {
 
     /**
      * Whether {@code cell} may be a piece of a value other cells complete, by the same first looks
-     * {@link #piecesOf} takes (an edge at an {@code @}, digit groups, a JWT's part, key material, a
-     * credential's start): cheap, so a reader of many values (a JSON record's strings,
-     * {@link RecordPieces}) reads them together only while one of them may be.
+     * {@link #piecesOf} takes (an edge at an {@code @}, digit groups, a JWT's part, key material):
+     * cheap, so a reader of many values (a JSON record's strings, {@link RecordPieces}) reads them
+     * together only while one of them may be. A credential's start is asked apart
+     * ({@link #mayStartCredential}): only the value right after it can complete it.
      */
     public static boolean mayBePiece(String cell) {
-        if (isCutAtAnAt(cell) || digitGroups(cell) > 0 || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE
-                || KeyBlockAcrossValues.mayBeKeyMaterial(cell)) {
-            return true;
-        }
+        // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
+        return isCutAtAnAt(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
+                || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
+    }
+
+    /** Whether {@code cell}'s last token may start a credential the next cell completes ({@link SecretDetector#mayStartCredential}). */
+    public static boolean mayStartCredential(String cell) {
         int start = lastTokenStart(cell);
         return start >= 0 && SecretDetector.mayStartCredential(cell, start, tokenEnd(cell));
+    }
+
+    /**
+     * Whether {@code next}, the cell after {@code started} (whose last token {@link #mayStartCredential}),
+     * may complete a credential with it: the two make a key's shortest length together, or {@code
+     * started} is an assignment waiting for its value.
+     */
+    public static boolean mayCompleteCredential(String started, String next) {
+        int start = lastTokenStart(started);
+        return start >= 0 && (tokenEnd(started) - start + next.length() >= MIN_JOINED || awaitsValue(started));
+    }
+
+    /** Whether {@code cell} ends with an assignment waiting for its value ({@code db password=}), which a cell before it may hold. */
+    public static boolean awaitsValue(String cell) {
+        int end = tokenEnd(cell);
+        return end > 1 && (cell.charAt(end - 1) == '=' || cell.charAt(end - 1) == ':') && endsWithAssignment(tailToken(cell));
     }
 
     /** A private key one line a cell, after its header's cell or from a line of its body: as down a column. */
@@ -194,10 +214,10 @@ public final class SplitAcrossCells {
      * reaches into.
      */
     private EntityType[] assignmentsApart(String[] cells, EntityType[] parts, int i) {
-        String tail = cells[i] == null ? null : tailToken(cells[i]);
-        if (tail == null || !endsWithAssignment(tail)) {
-            return parts;
+        if (cells[i] == null || !awaitsValue(cells[i])) {
+            return parts; // the common cell: it does not end with = or :
         }
+        String tail = tailToken(cells[i]);
         String before = i > 0 && cells[i - 1] != null ? tailToken(cells[i - 1]) : null;
         String after = i + 1 < cells.length && cells[i + 1] != null ? firstToken(cells[i + 1]) : null;
         if (before != null && after != null) {
@@ -295,10 +315,11 @@ public final class SplitAcrossCells {
      * card by chance one time in thirty-three (docs/masking.md).
      */
     private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
-        List<Integer> groups = new ArrayList<>();
+        List<Integer> groups = null;
         boolean grouped = false;
         for (int i = 0; i < cells.length; i++) {
             if (digitGroups(cells[i]) > 0) {
+                groups = groups == null ? new ArrayList<>() : groups;
                 groups.add(i);
                 grouped |= isGrouped(cells[i]);
             }
