@@ -304,6 +304,8 @@ public final class JsonMasking {
         JwtAcrossValues token;
         /** The record this container is part of: itself at the root or as an element of an array, else its parent's. */
         Frame record;
+        /** Where this container is in the stack. */
+        int level;
         /** A record's values that may be pieces of one value (null until one is offered; read in the record's frame only, cleared as it opens). */
         RecordPieces pieces;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
@@ -400,6 +402,8 @@ public final class JsonMasking {
         private final BooleanSupplier presumeSecrets;
         /** {@link #presumeSecrets}' answer once asked: 1 yes, 0 no, -1 not asked yet. */
         private int presumed = -1;
+        /** The level of the record the output holds its tokens for ({@link JsonOutput#hold}), or -1. */
+        private int heldBy = -1;
 
         Walk(JsonParser in, JsonOutput out, MaskingReport report) {
             this(in, out, report, () -> true);
@@ -451,12 +455,22 @@ public final class JsonMasking {
                 case END_OBJECT -> {
                     depth--;
                     out.endObject();
+                    releasedAt(depth);
                 }
                 case END_ARRAY -> {
                     depth--;
                     out.endArray();
+                    releasedAt(depth);
                 }
                 default -> scalar(token);
+            }
+        }
+
+        /** The container at {@code level} has closed: when it is the record an output hold began for, what is held is written. */
+        private void releasedAt(int level) throws IOException {
+            if (heldBy == level) {
+                heldBy = -1;
+                out.release();
             }
         }
 
@@ -646,6 +660,7 @@ public final class JsonMasking {
             frame.keyBlock = null;
             frame.token = null;
             frame.record = parent == null || parent.array ? frame : parent.record;
+            frame.level = depth;
             if (frame.pieces != null) {
                 frame.pieces.clear(); // a frame taken again keeps its lists: a thousand records, one set of them
             }
@@ -777,7 +792,12 @@ public final class JsonMasking {
             Frame record = stack[depth - 1].record;
             record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
             boolean current = false;
-            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place());
+            RecordPieces.Look look = RecordPieces.lookAt(value);
+            if (look.any() && heldBy < 0) {
+                out.hold(); // a stream keeps its tokens from here until this record closes
+                heldBy = record.level;
+            }
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place(), look);
             for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
                 RecordPieces.Found found = pieces.get(k);
                 String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());

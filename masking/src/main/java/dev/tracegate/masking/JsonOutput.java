@@ -45,6 +45,18 @@ interface JsonOutput {
     /** The string or number at {@code place} (from {@link #place}, kept when it was read) replaced by {@code value}. */
     void replaceAt(long place, String value) throws IOException;
 
+    /**
+     * From the current token on, keeps what it would write so that {@link #place} can name it: a record
+     * holds a value that a later one may show to be a piece of another ({@link RecordPieces}). A document
+     * held whole can always be replaced behind, and ignores this.
+     */
+    default void hold() {
+    }
+
+    /** Writes what {@link #hold} kept: the record that asked for it has closed. */
+    default void release() throws IOException {
+    }
+
     /** The current object or array, just opened, skipped and replaced by {@code null}. */
     void nullifyContainer() throws IOException;
 }

@@ -44,6 +44,24 @@ final class RecordPieces {
     /** Whether the value offered last may start a credential: the next one is read with it. */
     private boolean credentialStarted;
 
+    /** What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from a possible piece on. */
+    record Look(boolean piece, boolean startsCredential) {
+        boolean any() {
+            return piece || startsCredential;
+        }
+    }
+
+    static Look lookAt(String value) {
+        boolean piece = SplitAcrossCells.mayBePiece(value);
+        boolean starts = SplitAcrossCells.mayStartCredential(value);
+        return piece ? (starts ? BOTH : PIECE) : (starts ? STARTS : NEITHER);
+    }
+
+    private static final Look NEITHER = new Look(false, false);
+    private static final Look PIECE = new Look(true, false);
+    private static final Look STARTS = new Look(false, true);
+    private static final Look BOTH = new Look(true, true);
+
     RecordPieces(SplitAcrossCells split) {
         this.split = split;
     }
@@ -54,11 +72,11 @@ final class RecordPieces {
      * were not found before; empty when none (the common case: a record none of whose values may be a
      * piece is never read together).
      */
-    List<Found> offer(String value, long place) {
+    List<Found> offer(String value, long place, Look look) {
         boolean afterStart = credentialStarted
                 && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
-        add(value, place, SplitAcrossCells.mayBePiece(value));
-        credentialStarted = SplitAcrossCells.mayStartCredential(value);
+        add(value, place, look.piece());
+        credentialStarted = look.startsCredential();
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
             return List.of(); // nothing held may be a piece, and no credential is cut here
         }

@@ -50,8 +50,9 @@ class JsonMaskingTest {
      * One value's pieces in the members of one object or the elements of one array, each scanned alone: before
      * 2026-12-07 an address cut at its {@code @}, a card's groups, a JWT's parts as members, an assignment and its
      * value, and pieces in two nested objects of one record reached masked callers in clear. A document held whole
-     * has every piece masked, the earlier ones too, even past another value masked between them; a record's pieces
-     * are not read with another record's (the elements of an array, NDJSON lines).
+     * has every piece masked, the earlier ones too, even past another value masked between them, and so has a stream
+     * (it holds a record's tokens from its first possible piece); a record's pieces are not read with another
+     * record's (the elements of an array, NDJSON lines).
      */
     @Test
     void oneValuesPiecesInTheMembersOfARecordAreMaskedInEachMember() {
@@ -76,11 +77,11 @@ class JsonMaskingTest {
         // records apart are read apart: an array's objects, as a result's rows
         String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}]";
         assertThat(masker.json("b").mask(rows, new MaskingReport())).isEqualTo(rows);
-        // a stream has written the earlier piece by the time the later one completes the value: that one is masked
-        byte[] ndjson = "{\"a\": \"ada.lovelace@\", \"b\": \"example.com\"}\n{\"a\": \"ada@\"}\n{\"b\": \"example.com\"}\n"
-                .getBytes(StandardCharsets.UTF_8);
+        // a stream holds a record's tokens from its first possible piece until it closes; NDJSON lines are records apart
+        byte[] ndjson = ("{\"a\": \"ada.lovelace@\", \"id\": [7, true, null], \"b\": \"example.com\"}\n{\"a\": \"ada@\"}\n"
+                + "{\"b\": \"example.com\"}\n").getBytes(StandardCharsets.UTF_8);
         assertThat(new String(masker.json("b").maskNdjson(ndjson, new MaskingReport()), StandardCharsets.UTF_8))
-                .isEqualTo("{\"a\":\"ada.lovelace@\",\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
+                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
     }
 
     @Test
