@@ -40,6 +40,9 @@ public final class SplitAcrossCells {
     /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
     private static final int MAX_ROW_CELLS = 64;
 
+    /** The most read cells a row may have for a name in its last to name the cell before it (value | name, id | value | name). */
+    private static final int MAX_VALUE_FIRST_CELLS = 3;
+
     private final MaskingProfile profile;
 
     public SplitAcrossCells(MaskingProfile profile) {
@@ -549,15 +552,18 @@ public final class SplitAcrossCells {
     }
 
     /**
-     * The cell a name in cell {@code i} names: the next when it holds text, else, when no read cell follows,
-     * the one before it ({@code hunter2 | smtp_password}, a key-value table read value first); -1 when neither.
+     * The cell a name in cell {@code i} names: the next when it holds text, else, when no read cell follows in
+     * a row of at most {@value #MAX_VALUE_FIRST_CELLS} read cells, the one before it ({@code hunter2 |
+     * smtp_password}, a key-value table read value first); -1 when neither.
      */
     private static int valueOf(String[] cells, int i) {
         if (i + 1 < cells.length && cells[i + 1] != null && !cells[i + 1].isBlank()) {
             return i + 1;
         }
         boolean last = i + 1 >= cells.length || cells[i + 1] == null;
-        return last && i > 0 && cells[i - 1] != null && !cells[i - 1].isBlank() ? i - 1 : -1;
+        // a key-value table read value first has few columns; a long row ending in a word ("... the password") is no such table
+        return last && i > 0 && cells[i - 1] != null && !cells[i - 1].isBlank() && readCount(cells) <= MAX_VALUE_FIRST_CELLS
+                ? i - 1 : -1;
     }
 
     private boolean foundAfterName(String name, String value, EntityType named) {
