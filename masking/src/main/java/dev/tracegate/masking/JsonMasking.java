@@ -766,7 +766,7 @@ public final class JsonMasking {
                 masked(EntityType.SECRET.name());
                 return;
             }
-            if (outcome == null && depth > 0 && maskedAsPiece(value)) {
+            if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;
             }
             if (outcome == null) {
@@ -788,11 +788,11 @@ public final class JsonMasking {
          * it shows to be parts of one value with it, where the output can still replace them (a document
          * held whole; a stream has written them), and returns whether it is such a part itself, masked.
          */
-        private boolean maskedAsPiece(String value) throws IOException {
+        private boolean maskedAsPiece(String value, boolean number) throws IOException {
             Frame record = stack[depth - 1].record;
             record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
             boolean current = false;
-            RecordPieces.Look look = RecordPieces.lookAt(value);
+            RecordPieces.Look look = RecordPieces.lookAt(value, number);
             if (look.any() && heldBy < 0) {
                 out.hold(); // a stream keeps its tokens from here until this record closes
                 heldBy = record.level;

@@ -51,7 +51,11 @@ final class RecordPieces {
         }
     }
 
-    static Look lookAt(String value) {
+    /** The first look at a value of the record; a number (an id, an amount) is no piece of anything by itself. */
+    static Look lookAt(String value, boolean number) {
+        if (number) {
+            return NEITHER;
+        }
         boolean piece = SplitAcrossCells.mayBePiece(value);
         boolean starts = SplitAcrossCells.mayStartCredential(value);
         return piece ? (starts ? BOTH : PIECE) : (starts ? STARTS : NEITHER);
