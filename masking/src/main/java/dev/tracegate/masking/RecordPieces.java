@@ -103,6 +103,16 @@ final class RecordPieces {
         return found;
     }
 
+    /**
+     * Holds a value of the record masked by its own find that may be a piece (a key's header or line):
+     * read with the values after it, never replaced again.
+     */
+    void masked(String value) {
+        add(value, -1, true);
+        masked[(first + size - 1) % MAX_VALUES] = true;
+        credentialStarted = false;
+    }
+
     /** Forgets every value: the frame that holds this is taken again for another record. */
     void clear() {
         Arrays.fill(values, null);

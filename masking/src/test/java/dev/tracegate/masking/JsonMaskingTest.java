@@ -49,7 +49,8 @@ class JsonMaskingTest {
     /**
      * One value's pieces in the members of one object or the elements of one array, each scanned alone: before
      * 2026-12-07 an address cut at its {@code @}, a card's groups, a JWT's parts as members, an assignment and its
-     * value, and pieces in two nested objects of one record reached masked callers in clear. A document held whole
+     * value, a private key one line a member, a token cut in two, and pieces in two nested objects of one record
+     * reached masked callers in clear. A document held whole
      * has every piece masked, the earlier ones too, even past another value masked between them, and so has a stream
      * (it holds a record's tokens from its first possible piece); a record's pieces are not read with another
      * record's (the elements of an array, NDJSON lines).
@@ -69,6 +70,12 @@ class JsonMaskingTest {
                 "{\"h\": \"" + header + "\", \"p\": \"" + payload + "\", \"s\": \"" + signature + "\"}",
                 "{\"h\": \"[SECRET]\", \"p\": \"[SECRET]\", \"s\": \"[SECRET]\"}",
                 "{\"k\": \"db password=\", \"v\": \"Tr0ub4dor&3xQ\"}", "{\"k\": \"db password=\", \"v\": \"[SECRET]\"}");
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        masked = new java.util.HashMap<>(masked);
+        masked.put("{\"h\": \"-----BEGIN PRIVATE KEY-----\", \"l1\": \"" + line + "\", \"l2\": \"AB12==\","
+                + " \"e\": \"-----END PRIVATE KEY-----\", \"who\": \"ops\"}", "{\"h\": \"[SECRET]\", \"l1\": \"[SECRET]\","
+                + " \"l2\": \"[SECRET]\", \"e\": \"[SECRET]\", \"who\": \"ops\"}");
+        masked.put("{\"a\": \"ghp_16C7e42F292c6912\", \"b\": \"E7710c838347Ae178B4a\"}", "{\"a\": \"[SECRET]\", \"b\": \"[SECRET]\"}");
         masked.forEach((json, expected) -> {
             assertThat(masker.json("b").mask(json, new MaskingReport())).as(json).isEqualTo(expected);
             assertThat(new String(masker.json("b").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
