@@ -266,18 +266,28 @@ public final class TerminalOutputMasker {
         while (lineStart < text.length()) {
             int lineEnd = text.indexOf('\n', lineStart);
             lineEnd = lineEnd < 0 ? text.length() : lineEnd;
-            PrintedRow row = lineEnd - lineStart > MAX_PRINTED_ROW ? null : PrintedRow.of(text.substring(lineStart, lineEnd));
-            EntityType[] parts = row == null ? null : acrossCells.partsOf(row.cells());
-            for (int k = 0; parts != null && k < parts.length; k++) {
-                if (parts[k] != null) {
-                    int start = lineStart + row.starts()[k];
-                    int end = lineStart + row.ends()[k];
-                    String replacement = masker.maskWholeAs(text.substring(start, end), parts[k], new MaskingReport()).value();
-                    spans.add(new Span(screen.rawAt[start], screen.rawEnd(start, end), parts[k].name(),
-                            replacement == null ? "" : replacement));
-                }
+            if (lineEnd - lineStart <= MAX_PRINTED_ROW) {
+                String line = text.substring(lineStart, lineEnd);
+                PrintedRow row = PrintedRow.of(line);
+                cellSpans(screen, spans, lineStart, row, row == null ? null : acrossCells.partsOf(row.cells()));
+                PrintedRow json = PrintedRow.jsonValues(line);
+                cellSpans(screen, spans, lineStart, json, json == null ? null : acrossCells.piecesOf(json.cells()));
             }
             lineStart = lineEnd + 1;
+        }
+    }
+
+    /** The cells of {@code row}, a line from {@code lineStart} of the screen's text, that {@code parts} says are pieces: masked whole. */
+    private void cellSpans(Screen screen, List<Span> spans, int lineStart, PrintedRow row, EntityType[] parts) {
+        String text = screen.text;
+        for (int k = 0; parts != null && k < parts.length; k++) {
+            if (parts[k] != null) {
+                int start = lineStart + row.starts()[k];
+                int end = lineStart + row.ends()[k];
+                String replacement = masker.maskWholeAs(text.substring(start, end), parts[k], new MaskingReport()).value();
+                spans.add(new Span(screen.rawAt[start], screen.rawEnd(start, end), parts[k].name(),
+                        replacement == null ? "" : replacement));
+            }
         }
     }
 
