@@ -92,6 +92,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--keep-work", action="store_true", help="keep the scratch directory (logs, JFR recording)")
     parser.add_argument("--rounds", type=int, help="pgbench rounds (overrides the mode's)")
     parser.add_argument("--seconds", type=int, help="seconds per pgbench point (overrides the mode's)")
+    parser.add_argument("--storm-clients", type=int, help="clients of each connection storm (overrides the mode's: 500, quick 100)")
+    parser.add_argument("--storm-rounds", type=int,
+                        help="storms per path (overrides the mode's: 2, quick 1); later rounds meet a warmed gateway")
     parser.add_argument("--profile-seconds", type=int,
                         help="JFR profile length per client count (overrides the mode's; the quick run has none)")
     parser.add_argument("--masking-policy", type=Path, default=BENCH / "config/masking-policy.yaml",
@@ -113,6 +116,9 @@ def main() -> int:
     plan = QUICK if args.quick else FULL
     if args.profile_seconds:
         plan = dataclasses.replace(plan, profile_seconds=args.profile_seconds)
+    if args.storm_clients or args.storm_rounds:
+        plan = dataclasses.replace(plan, storm_clients=args.storm_clients or plan.storm_clients,
+                                   storm_rounds=args.storm_rounds or plan.storm_rounds)
     if args.rounds or args.seconds:
         plan = dataclasses.replace(plan, rounds=args.rounds or plan.rounds, seconds=args.seconds or plan.seconds)
     phases = [p.strip() for p in args.only.split(",") if p.strip()]

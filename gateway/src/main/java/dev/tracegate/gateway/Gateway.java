@@ -9,6 +9,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.config.ConfigException;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.console.ConsoleRoutes;
+import dev.tracegate.gateway.console.ConsoleSessionStanding;
 import dev.tracegate.gateway.evidence.BlobRetention;
 import dev.tracegate.gateway.evidence.CheckpointAnchor;
 import dev.tracegate.gateway.evidence.CheckpointService;
@@ -104,7 +105,7 @@ public final class Gateway implements AutoCloseable {
             // The masking key is shared by every node already; static keys' versions must read alike on each.
             GatewayIdentities identityServices = GatewayIdentities.create(config.identities(), store.dataSource(),
                     config.dataPath(), new StaticKeyVersions(maskingKey.hmacHex("tracegate static API key versions")
-                            .getBytes(StandardCharsets.US_ASCII)));
+                            .getBytes(StandardCharsets.US_ASCII)), new ConsoleSessionStanding(store.dataSource(), Clock.systemUTC()));
             IdentityVerifier identities = identityServices.verifier();
             EvidenceLog evidence = started(running, new EvidenceLog(store,
                     store.embedded() ? config.dataPath().resolve("evidence-log") : null, config.evidence().fsync(),

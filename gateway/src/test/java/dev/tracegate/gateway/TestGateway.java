@@ -62,6 +62,21 @@ public final class TestGateway implements AutoCloseable {
                 reason: no bulk writes
             """;
 
+    /**
+     * Allows everything but high risk, and a statement that waits with {@code pg_sleep}, which the
+     * defaults block as a denial of service (docs/policy.md, "What a statement costs"): for tests
+     * that need a statement still running (a cancel, a session ended under it).
+     */
+    public static final String LONG_QUERIES_POLICY = """
+            defaults:
+              action: allow
+            rules:
+              - name: long-queries
+                classes: [dangerous_admin]
+                command: "pg_sleep\\\\("
+                action: allow
+            """;
+
     private final Gateway gateway;
     private final Path dataDir;
     private final GatewayConfig config;

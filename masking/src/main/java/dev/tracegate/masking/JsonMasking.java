@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -86,9 +87,12 @@ public final class JsonMasking {
      * kept, so a remembered name is never masked or counted less than a scanned one would be.
      */
     private final Map<String, String> cleanNames = new ConcurrentHashMap<>();
+    /** How a record's values are read together for a value split across them ({@link RecordPieces}). */
+    private final SplitAcrossCells split;
 
     JsonMasking(MaskingProfile profile, String location) {
         this.profile = profile;
+        this.split = new SplitAcrossCells(profile);
         this.location = location;
         this.rules = profile.fieldRules().toArray(FieldRule[]::new);
         this.secretManifests = profile.detectors().contains(EntityType.SECRET.name());
@@ -298,6 +302,12 @@ public final class JsonMasking {
         KeyBlockAcrossValues keyBlock;
         /** An array's JWT, one part an element, that an earlier string started (null until a string starts as a part). */
         JwtAcrossValues token;
+        /** The record this container is part of: itself at the root or as an element of an array, else its parent's. */
+        Frame record;
+        /** Where this container is in the stack. */
+        int level;
+        /** A record's values that may be pieces of one value (null until one is offered; read in the record's frame only, cleared as it opens). */
+        RecordPieces pieces;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
         /**
@@ -392,6 +402,8 @@ public final class JsonMasking {
         private final BooleanSupplier presumeSecrets;
         /** {@link #presumeSecrets}' answer once asked: 1 yes, 0 no, -1 not asked yet. */
         private int presumed = -1;
+        /** The level of the record the output holds its tokens for ({@link JsonOutput#hold}), or -1. */
+        private int heldBy = -1;
 
         Walk(JsonParser in, JsonOutput out, MaskingReport report) {
             this(in, out, report, () -> true);
@@ -443,12 +455,22 @@ public final class JsonMasking {
                 case END_OBJECT -> {
                     depth--;
                     out.endObject();
+                    releasedAt(depth);
                 }
                 case END_ARRAY -> {
                     depth--;
                     out.endArray();
+                    releasedAt(depth);
                 }
                 default -> scalar(token);
+            }
+        }
+
+        /** The container at {@code level} has closed: when it is the record an output hold began for, what is held is written. */
+        private void releasedAt(int level) throws IOException {
+            if (heldBy == level) {
+                heldBy = -1;
+                out.release();
             }
         }
 
@@ -637,6 +659,11 @@ public final class JsonMasking {
             frame.pendingField = null;
             frame.keyBlock = null;
             frame.token = null;
+            frame.record = parent == null || parent.array ? frame : parent.record;
+            frame.level = depth;
+            if (frame.pieces != null) {
+                frame.pieces.clear(); // a frame taken again keeps its lists: a thousand records, one set of them
+            }
             frame.fields = 0;
             frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
@@ -739,6 +766,9 @@ public final class JsonMasking {
                 masked(EntityType.SECRET.name());
                 return;
             }
+            if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
+                return;
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);
@@ -751,6 +781,44 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
+            if (text && depth > 0 && !stack[depth - 1].array && SplitAcrossCells.mayBePiece(value)) {
+                // masked by itself, but a key's header or a line of it still opens what the members after it continue
+                // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered)
+                Frame record = stack[depth - 1].record;
+                record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
+                record.pieces.masked(value);
+            }
+        }
+
+        /**
+         * Offers a value kept so far to its record's pieces ({@link RecordPieces}); masks the earlier pieces
+         * it shows to be parts of one value with it, where the output can still replace them (a document
+         * held whole; a stream has written them), and returns whether it is such a part itself, masked.
+         */
+        private boolean maskedAsPiece(String value, boolean number) throws IOException {
+            Frame record = stack[depth - 1].record;
+            record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
+            boolean current = false;
+            RecordPieces.Look look = RecordPieces.lookAt(value, number);
+            if (look.any() && heldBy < 0) {
+                out.hold(); // a stream keeps its tokens from here until this record closes
+                heldBy = record.level;
+            }
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place(), look);
+            for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
+                RecordPieces.Found found = pieces.get(k);
+                String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());
+                if (found.current()) {
+                    out.replace(replaced);
+                    current = true;
+                } else if (found.place() >= 0) {
+                    out.replaceAt(found.place(), replaced);
+                } else {
+                    continue;
+                }
+                masked(found.type().name());
+            }
+            return current;
         }
 
         /**

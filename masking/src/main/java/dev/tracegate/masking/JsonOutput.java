@@ -36,6 +36,27 @@ interface JsonOutput {
     /** The current string or number replaced by {@code value} as a string, or by {@code null}. */
     void replace(String value) throws IOException;
 
+    /**
+     * Where the current string or number is, for {@link #replaceAt} once the walk has kept it; -1 when
+     * this output cannot replace a token it has passed (a stream's generator has written it).
+     */
+    long place();
+
+    /** The string or number at {@code place} (from {@link #place}, kept when it was read) replaced by {@code value}. */
+    void replaceAt(long place, String value) throws IOException;
+
+    /**
+     * From the current token on, keeps what it would write so that {@link #place} can name it: a record
+     * holds a value that a later one may show to be a piece of another ({@link RecordPieces}). A document
+     * held whole can always be replaced behind, and ignores this.
+     */
+    default void hold() {
+    }
+
+    /** Writes what {@link #hold} kept: the record that asked for it has closed. */
+    default void release() throws IOException {
+    }
+
     /** The current object or array, just opened, skipped and replaced by {@code null}. */
     void nullifyContainer() throws IOException;
 }

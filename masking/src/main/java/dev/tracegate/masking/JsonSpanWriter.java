@@ -1,9 +1,11 @@
 package dev.tracegate.masking;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.base.ParserBase;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Comparator;
 
 /**
  * A walk's output for a document held whole (a string or UTF-8 bytes): the input is copied as it
@@ -16,12 +18,27 @@ import java.util.Arrays;
  * string's closing quote, a number's last character, a container's closing bracket as the parser
  * reports it after skipping the container). The parser has already read and validated every byte
  * copied, so the output is as valid as the input.
+ *
+ * <p>Replacements are kept as edits and applied when the result is asked for, so a walk may still
+ * replace a string it kept once a later one shows it to be a piece of a value the two make together
+ * ({@link #replaceAt}, {@link RecordPieces}).
  */
 abstract sealed class JsonSpanWriter implements JsonOutput {
 
     private final JsonParser in;
     /** Where the input not yet copied to the output starts. */
     int copied;
+    /**
+     * The replacements, applied by {@link #applyEdits}: the input from {@code starts[k]} to {@code ends[k]}
+     * replaced by {@code values[k]} (a JSON string, or null). Kept in arrays, not an object each: a
+     * document of orders has a thousand.
+     */
+    private int[] starts = new int[16];
+    private int[] ends = new int[16];
+    private String[] values = new String[16];
+    private int edits;
+    /** Whether the edits are in the input's order (a late replacement of a kept piece may break it). */
+    private boolean inOrder = true;
 
     private JsonSpanWriter(JsonParser in) {
         this.in = in;
@@ -81,6 +98,22 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         replace(start, tokenEnd(start), value);
     }
 
+    /**
+     * Asked of every value a record may hold, so read without the location object {@link #tokenStart}
+     * makes: Jackson's parsers count a value token's start one past where its location puts it
+     * (a field name's differently; only values are placed).
+     */
+    @Override
+    public long place() {
+        return in instanceof ParserBase base ? base.getTokenCharacterOffset() - 1 : offset(in);
+    }
+
+    @Override
+    public void replaceAt(long place, String value) {
+        int start = Math.toIntExact(place);
+        replace(start, tokenEnd(start), value);
+    }
+
     /** Where the current token starts in the input. */
     private int tokenStart() {
         return Math.toIntExact(offset(in));
@@ -106,15 +139,48 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
     }
 
-    /** Copies the input up to {@code start}, writes {@code value} (a JSON string, or {@code null}) and skips to {@code end}. */
+    /** Keeps the replacement of the input from {@code start} to {@code end} by {@code value} (a JSON string, or {@code null}). */
     private void replace(int start, int end, String value) {
-        copyTo(start);
-        if (value == null) {
-            writeNull();
-        } else {
-            writeQuoted(value);
+        if (edits == starts.length) {
+            starts = Arrays.copyOf(starts, edits * 2);
+            ends = Arrays.copyOf(ends, edits * 2);
+            values = Arrays.copyOf(values, edits * 2);
         }
-        copied = end;
+        inOrder &= edits == 0 || ends[edits - 1] <= start;
+        starts[edits] = start;
+        ends[edits] = end;
+        values[edits++] = value;
+    }
+
+    /** Whether any replacement was kept: else the result is the input itself. */
+    boolean edited() {
+        return edits > 0;
+    }
+
+    /** Copies the input with every replacement kept, in the input's order; the rest is copied at the end. */
+    void applyEdits() {
+        Integer[] order = inOrder ? null : inputOrder();
+        for (int n = 0; n < edits; n++) {
+            int k = order == null ? n : order[n];
+            copyTo(starts[k]);
+            if (values[k] == null) {
+                writeNull();
+            } else {
+                writeQuoted(values[k]);
+            }
+            copied = ends[k];
+        }
+        edits = 0;
+    }
+
+    /** The edits' indexes by where they start in the input. */
+    private Integer[] inputOrder() {
+        Integer[] order = new Integer[edits];
+        for (int k = 0; k < edits; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, Comparator.comparingInt(k -> starts[k]));
+        return order;
     }
 
     abstract long offset(JsonParser in);
@@ -142,9 +208,10 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
         /** The masked document: {@code json} itself when nothing was replaced. */
         String result() {
-            if (out == null) {
+            if (!edited()) {
                 return json;
             }
+            applyEdits();
             copyTo(json.length());
             return out.toString();
         }
@@ -200,9 +267,10 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
         /** The masked document: {@code json} itself when nothing was replaced. */
         byte[] result() {
-            if (out == null) {
+            if (!edited()) {
                 return json;
             }
+            applyEdits();
             copyTo(json.length);
             return size == out.length ? out : Arrays.copyOf(out, size);
         }

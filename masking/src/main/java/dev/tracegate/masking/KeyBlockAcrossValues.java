@@ -104,9 +104,15 @@ public final class KeyBlockAcrossValues {
      * JSON array need not keep a block for every string.
      */
     public static boolean mayBeKeyMaterial(CharSequence value) {
-        Trimmed trimmed = Trimmed.of(value);
-        int start = trimmed.start();
-        int end = trimmed.end();
+        // trimmed in place, not through Trimmed: asked of every value a JSON record holds (RecordPieces)
+        int start = 0;
+        int end = value.length();
+        while (start < end && Character.isWhitespace(value.charAt(start))) {
+            start++;
+        }
+        while (end > start && Character.isWhitespace(value.charAt(end - 1))) {
+            end--;
+        }
         return (end - start >= MIN_BODY && isBase64(value, start, end)) || indexOf(value, "-----", start, end) >= 0;
     }
 
@@ -266,6 +272,10 @@ public final class KeyBlockAcrossValues {
     }
 
     private static int indexOf(CharSequence text, String part, int from, int to) {
+        if (text instanceof String string) { // the JDK's search, much quicker over a long value with no match
+            int at = string.indexOf(part, from);
+            return at >= 0 && at <= to ? at : -1;
+        }
         int last = Math.min(to, text.length() - part.length());
         for (int k = from; k <= last; k++) {
             if (startsWith(text, k, part)) {

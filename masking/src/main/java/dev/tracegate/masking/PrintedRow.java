@@ -12,7 +12,10 @@ import java.util.List;
  * {@code jq -c}), markup tags ({@code mariadb --html}, {@code --xml}) and runs of two spaces or more
  * ({@code column -t}, psql's border 0). A terminal shows a row's values side by side on one line, so
  * a value a row splits across its columns ({@link SplitAcrossCells}) is as readable there as in the
- * result set: the terminal's masker reads such a line's cells together too.
+ * result set: the terminal's masker reads such a line's cells together too. A line that prints a
+ * JSON record ({@code {"a" : "ada@", "b" : "example.com"}}, psql's {@code json} column, {@code curl}'s
+ * answer) is also read with its string values as its cells ({@link #jsonValues}), as the JSON masker
+ * reads a record's values.
  */
 record PrintedRow(String line, int[] starts, int[] ends) {
 
@@ -59,6 +62,52 @@ record PrintedRow(String line, int[] starts, int[] ends) {
             ends[k] = cells.get(k)[1];
         }
         return new PrintedRow(line, starts, ends);
+    }
+
+    /**
+     * The string values of the JSON text on {@code line} (from its first {@code &#123;} or {@code [}) as its
+     * cells, their contents between the quotes as printed; a member's name (a string followed by a
+     * {@code :}) is no cell. {@code null} when the line holds fewer than two.
+     */
+    static PrintedRow jsonValues(String line) {
+        int open = firstOpening(line);
+        if (open < 0 || line.indexOf('"', open) < 0) {
+            return null;
+        }
+        List<int[]> cells = new ArrayList<>();
+        for (int at = line.indexOf('"', open); at >= 0 && at < line.length(); at = line.indexOf('"', at + 1)) {
+            int end = at + 1;
+            while (end < line.length() && line.charAt(end) != '"') {
+                end += line.charAt(end) == '\\' ? 2 : 1;
+            }
+            if (end >= line.length()) {
+                break; // a string the line cuts: the rest of it is on the next line
+            }
+            int after = end + 1;
+            while (after < line.length() && Character.isWhitespace(line.charAt(after))) {
+                after++;
+            }
+            if (end > at + 1 && (after == line.length() || line.charAt(after) != ':')) {
+                cells.add(new int[] {at + 1, end});
+            }
+            at = end;
+        }
+        if (cells.size() < MIN_CELLS) {
+            return null;
+        }
+        int[] starts = new int[cells.size()];
+        int[] ends = new int[cells.size()];
+        for (int k = 0; k < starts.length; k++) {
+            starts[k] = cells.get(k)[0];
+            ends[k] = cells.get(k)[1];
+        }
+        return new PrintedRow(line, starts, ends);
+    }
+
+    private static int firstOpening(String line) {
+        int brace = line.indexOf('{');
+        int bracket = line.indexOf('[');
+        return brace < 0 ? bracket : bracket < 0 ? brace : Math.min(brace, bracket);
     }
 
     /** The cells' texts; {@code null} for an empty one (as NULL for a result set's row). */

@@ -40,6 +40,9 @@ public final class SplitAcrossCells {
     /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
     private static final int MAX_ROW_CELLS = 64;
 
+    /** The most read cells a row may have for a name in its last to name the cell before it (value | name, id | value | name). */
+    private static final int MAX_VALUE_FIRST_CELLS = 3;
+
     private final MaskingProfile profile;
 
     public SplitAcrossCells(MaskingProfile profile) {
@@ -52,12 +55,55 @@ public final class SplitAcrossCells {
      * for the whole row when it splits none, the common case.
      */
     public EntityType[] partsOf(String[] cells) {
+        return namedValues(cells, piecesOf(cells));
+    }
+
+    /**
+     * {@link #partsOf} but for values named by the cell beside them: what pieces of one value show
+     * together, for values that are not a table's cells (a JSON record's strings, whose names are the
+     * members' names: a string {@code "Secret"} names no value after it).
+     */
+    public EntityType[] piecesOf(String[] cells) {
         EntityType[] parts = keyLinesAcross(cells, null);
         parts = jwtPartsAcross(cells, parts);
         parts = credentialsCut(cells, parts);
         parts = addressesCutAtTheirAt(cells, parts);
-        parts = cardGroupsAcross(cells, parts);
-        return namedValues(cells, parts);
+        return cardGroupsAcross(cells, parts);
+    }
+
+    /**
+     * Whether {@code cell} may be a piece of a value other cells complete, by the same first looks
+     * {@link #piecesOf} takes (an edge at an {@code @}, digit groups, a JWT's part, key material):
+     * cheap, so a reader of many values (a JSON record's strings, {@link RecordPieces}) reads them
+     * together only while one of them may be. A credential's start is asked apart
+     * ({@link #mayStartCredential}): only the value right after it can complete it.
+     */
+    public static boolean mayBePiece(String cell) {
+        // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
+        return isCutAtAnAt(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
+                || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
+    }
+
+    /** Whether {@code cell}'s last token may start a credential the next cell completes ({@link SecretDetector#mayStartCredential}). */
+    public static boolean mayStartCredential(String cell) {
+        int start = lastTokenStart(cell);
+        return start >= 0 && SecretDetector.mayStartCredential(cell, start, tokenEnd(cell));
+    }
+
+    /**
+     * Whether {@code next}, the cell after {@code started} (whose last token {@link #mayStartCredential}),
+     * may complete a credential with it: the two make a key's shortest length together, or {@code
+     * started} is an assignment waiting for its value.
+     */
+    public static boolean mayCompleteCredential(String started, String next) {
+        int start = lastTokenStart(started);
+        return start >= 0 && (tokenEnd(started) - start + next.length() >= MIN_JOINED || awaitsValue(started));
+    }
+
+    /** Whether {@code cell} ends with an assignment waiting for its value ({@code db password=}), which a cell before it may hold. */
+    public static boolean awaitsValue(String cell) {
+        int end = tokenEnd(cell);
+        return end > 1 && (cell.charAt(end - 1) == '=' || cell.charAt(end - 1) == ':') && endsWithAssignment(tailToken(cell));
     }
 
     /** A private key one line a cell, after its header's cell or from a line of its body: as down a column. */
@@ -124,6 +170,9 @@ public final class SplitAcrossCells {
      * the join masks every cell it reaches into.
      */
     private EntityType[] credentialsCut(String[] cells, EntityType[] parts) {
+        for (int i = 0; i < cells.length; i++) {
+            parts = assignmentsApart(cells, parts, i);
+        }
         for (int i = 0; i < cells.length - 1; i++) {
             int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
             if (tailStart < 0 || !SecretDetector.mayStartCredential(cells[i], tailStart, tokenEnd(cells[i]))) {
@@ -158,6 +207,56 @@ public final class SplitAcrossCells {
             }
         }
         return parts;
+    }
+
+    /**
+     * An assignment of cell {@code i} ({@code password=}, {@code db password:}) whose value is not the
+     * cell right after it: its name cut in two with the cell before ({@code pass | word= | hunter2}), or
+     * its value in the cell before it when no cell follows ({@code hunter2 | db password=}: the caller
+     * chooses the order of the columns). Each join is scanned; a secret it makes masks every cell it
+     * reaches into.
+     */
+    private EntityType[] assignmentsApart(String[] cells, EntityType[] parts, int i) {
+        if (cells[i] == null || !awaitsValue(cells[i])) {
+            return parts; // the common cell: it does not end with = or :
+        }
+        String tail = tailToken(cells[i]);
+        String before = i > 0 && cells[i - 1] != null ? tailToken(cells[i - 1]) : null;
+        String after = i + 1 < cells.length && cells[i + 1] != null ? firstToken(cells[i + 1]) : null;
+        if (before != null && after != null) {
+            parts = assignedValue(parts, cells, before + tail, i + 1, after);
+        }
+        String value = i > 0 && cells[i - 1] != null ? cells[i - 1].strip() : "";
+        if (after == null && !value.isEmpty() && value.indexOf(' ') < 0) {
+            parts = assignedValue(parts, cells, tail, i - 1, value);
+        }
+        return parts;
+    }
+
+    /**
+     * {@code name} (an assignment, {@code password=}) joined with {@code value}, the first token of the
+     * cell {@code valueCell}, and scanned: a secret the detectors find in the value after the name masks
+     * that cell (the find is the value; the name's cells stay).
+     */
+    private EntityType[] assignedValue(EntityType[] parts, String[] cells, String name, int valueCell, String value) {
+        try {
+            for (ContentScanner.Span span : profile.scanner().spans(name + value)) {
+                if (EntityType.SECRET.name().equals(span.label()) && span.end() > name.length()) {
+                    return marked(parts, cells.length, valueCell, EntityType.SECRET);
+                }
+            }
+        } catch (ScanBudgetExceededException e) {
+            return marked(parts, cells.length, valueCell, EntityType.SECRET);
+        }
+        return parts;
+    }
+
+    /** Whether {@code token} ends with a name's {@code =} or {@code :} and nothing after it: an assignment waiting for its value. */
+    private static boolean endsWithAssignment(String token) {
+        int last = token.length() - 1;
+        char end = token.charAt(last);
+        return last > 0 && (end == '=' || end == ':') && (Character.isLetter(token.charAt(last - 1))
+                || token.charAt(last - 1) == '_');
     }
 
     /**
@@ -219,10 +318,11 @@ public final class SplitAcrossCells {
      * card by chance one time in thirty-three (docs/masking.md).
      */
     private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
-        List<Integer> groups = new ArrayList<>();
+        List<Integer> groups = null;
         boolean grouped = false;
         for (int i = 0; i < cells.length; i++) {
             if (digitGroups(cells[i]) > 0) {
+                groups = groups == null ? new ArrayList<>() : groups;
                 groups.add(i);
                 grouped |= isGrouped(cells[i]);
             }
@@ -432,23 +532,38 @@ public final class SplitAcrossCells {
      * under such a name is.
      */
     private EntityType[] namedValues(String[] cells, EntityType[] parts) {
-        for (int i = 0; i + 1 < cells.length; i++) {
+        for (int i = 0; i < cells.length; i++) {
             String name = cells[i] == null ? null : cells[i].strip();
-            String value = cells[i + 1];
-            if (name == null || value == null || value.isBlank() || !isName(name)) {
+            int valued = valueOf(cells, i);
+            if (name == null || valued < 0 || !isName(name)) {
                 continue;
             }
             EntityType named = profile.hint(null, name);
-            if (named == null || (parts != null && parts[i + 1] != null)) {
-                continue;
+            if (named == null || (parts != null && parts[valued] != null) || (valued < i && named != EntityType.SECRET)) {
+                continue; // a value before its name is read for secrets only: "ada | name" is as often a label
             }
             if (hasShape(named)) {
-                parts = foundAfterName(name, value, named) ? marked(parts, cells.length, i + 1, named) : parts;
+                parts = foundAfterName(name, cells[valued], named) ? marked(parts, cells.length, valued, named) : parts;
             } else {
-                parts = marked(parts, cells.length, i + 1, named);
+                parts = marked(parts, cells.length, valued, named);
             }
         }
         return parts;
+    }
+
+    /**
+     * The cell a name in cell {@code i} names: the next when it holds text, else, when no read cell follows in
+     * a row of at most {@value #MAX_VALUE_FIRST_CELLS} read cells, the one before it ({@code hunter2 |
+     * smtp_password}, a key-value table read value first); -1 when neither.
+     */
+    private static int valueOf(String[] cells, int i) {
+        if (i + 1 < cells.length && cells[i + 1] != null && !cells[i + 1].isBlank()) {
+            return i + 1;
+        }
+        boolean last = i + 1 >= cells.length || cells[i + 1] == null;
+        // a key-value table read value first has few columns; a long row ending in a word ("... the password") is no such table
+        return last && i > 0 && cells[i - 1] != null && !cells[i - 1].isBlank() && readCount(cells) <= MAX_VALUE_FIRST_CELLS
+                ? i - 1 : -1;
     }
 
     private boolean foundAfterName(String name, String value, EntityType named) {

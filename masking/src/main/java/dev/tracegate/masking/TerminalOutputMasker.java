@@ -307,6 +307,10 @@ public final class TerminalOutputMasker {
             } else {
                 namedValues.add(named);
             }
+            if (lineEnd - lineStart <= MAX_PRINTED_ROW) {
+                PrintedRow json = PrintedRow.jsonValues(text.substring(lineStart, lineEnd));
+                cellSpans(screen, spans, lineStart, json, json == null ? null : acrossCells.piecesOf(json.cells()));
+            }
             lineStart = lineEnd + 1;
         }
         namedValuesSpans(screen, namedValues, spans);
@@ -672,6 +676,20 @@ public final class TerminalOutputMasker {
             current = previous;
         }
         return start;
+    }
+
+    /**
+     * The cells of {@code row}, a line from {@code lineStart} of the screen's text, that {@code parts}
+     * says are pieces: masked whole, and leaving together.
+     */
+    private void cellSpans(Screen screen, List<Span> spans, int lineStart, PrintedRow row, EntityType[] parts) {
+        int before = spans.size();
+        for (int k = 0; parts != null && k < parts.length; k++) {
+            if (parts[k] != null) {
+                spans.add(cellSpan(screen, lineStart + row.starts()[k], lineStart + row.ends()[k], parts[k]));
+            }
+        }
+        link(screen, spans, before);
     }
 
     /**

@@ -46,6 +46,51 @@ class JsonMaskingTest {
         }
     }
 
+    /**
+     * One value's pieces in the members of one object or the elements of one array, each scanned alone: before
+     * 2026-12-07 an address cut at its {@code @}, a card's groups, a JWT's parts as members, an assignment and its
+     * value, a private key one line a member, a token cut in two, and pieces in two nested objects of one record
+     * reached masked callers in clear. A document held whole
+     * has every piece masked, the earlier ones too, even past another value masked between them, and so has a stream
+     * (it holds a record's tokens from its first possible piece); a record's pieces are not read with another
+     * record's (the elements of an array, NDJSON lines).
+     */
+    @Test
+    void oneValuesPiecesInTheMembersOfARecordAreMaskedInEachMember() {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        Masker masker = new Masker(MaskingProfile.defaults());
+        Map<String, String> masked = Map.of(
+                "{\"a\": \"ada.lovelace@\", \"id\": 7, \"b\": \"example.com\", \"c\": \"primary\"}",
+                "{\"a\": \"[EMAIL]\", \"id\": 7, \"b\": \"[EMAIL]\", \"c\": \"primary\"}",
+                "[\"4111 1111\", \"1111 1111\", \"visa\"]", "[\"[CARD]\", \"[CARD]\", \"visa\"]",
+                "{\"x\": {\"l\": \"ada@\"}, \"phone\": \"+44 20 7946 0958\", \"y\": {\"d\": \"example.com\"}}",
+                "{\"x\": {\"l\": \"[EMAIL]\"}, \"phone\": \"[PHONE]\", \"y\": {\"d\": \"[EMAIL]\"}}",
+                "{\"h\": \"" + header + "\", \"p\": \"" + payload + "\", \"s\": \"" + signature + "\"}",
+                "{\"h\": \"[SECRET]\", \"p\": \"[SECRET]\", \"s\": \"[SECRET]\"}",
+                "{\"k\": \"db password=\", \"v\": \"Tr0ub4dor&3xQ\"}", "{\"k\": \"db password=\", \"v\": \"[SECRET]\"}");
+        String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        masked = new java.util.HashMap<>(masked);
+        masked.put("{\"h\": \"-----BEGIN PRIVATE KEY-----\", \"l1\": \"" + line + "\", \"l2\": \"AB12==\","
+                + " \"e\": \"-----END PRIVATE KEY-----\", \"who\": \"ops\"}", "{\"h\": \"[SECRET]\", \"l1\": \"[SECRET]\","
+                + " \"l2\": \"[SECRET]\", \"e\": \"[SECRET]\", \"who\": \"ops\"}");
+        masked.put("{\"a\": \"ghp_16C7e42F292c6912\", \"b\": \"E7710c838347Ae178B4a\"}", "{\"a\": \"[SECRET]\", \"b\": \"[SECRET]\"}");
+        masked.forEach((json, expected) -> {
+            assertThat(masker.json("b").mask(json, new MaskingReport())).as(json).isEqualTo(expected);
+            assertThat(new String(masker.json("b").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
+                    StandardCharsets.UTF_8)).as(json).isEqualTo(expected);
+        });
+        // records apart are read apart: an array's objects, as a result's rows
+        String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}]";
+        assertThat(masker.json("b").mask(rows, new MaskingReport())).isEqualTo(rows);
+        // a stream holds a record's tokens from its first possible piece until it closes; NDJSON lines are records apart
+        byte[] ndjson = ("{\"a\": \"ada.lovelace@\", \"id\": [7, true, null], \"b\": \"example.com\"}\n{\"a\": \"ada@\"}\n"
+                + "{\"b\": \"example.com\"}\n").getBytes(StandardCharsets.UTF_8);
+        assertThat(new String(masker.json("b").maskNdjson(ndjson, new MaskingReport()), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
+    }
+
     @Test
     void aPrivateKeyWhoseLinesAreAnArraysStringsIsMaskedLineByLine() {
         String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";

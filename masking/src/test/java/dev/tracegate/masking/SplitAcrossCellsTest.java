@@ -109,4 +109,20 @@ class SplitAcrossCellsTest {
         assertThat(parts("https://example.com/a?b=c", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")).isNull();
         assertThat(parts("eyJwYWdlIjoyfQ", "next", null, "status")).isNull();
     }
+
+    /**
+     * A password split from its name other than name first and value next, as the caller may order the columns:
+     * before 2026-12-07 a key-value table read value first, an assignment after its value and a name cut in two
+     * before its value were left in clear. A value before a name is read for secrets only.
+     */
+    @Test
+    void aPasswordSplitFromItsNameInAnyOrderIsMasked() {
+        assertThat(parts("Tr0ub4dor&3xQ", "smtp_password")).containsExactly(EntityType.SECRET, null);
+        assertThat(parts("7", "Hunt3r2Hunt3r2", "db password=")).containsExactly(null, EntityType.SECRET, null);
+        assertThat(parts("pass", "word=", "Corr3ctH0rse!")).containsExactly(null, EntityType.SECRET, EntityType.SECRET);
+        assertThat(parts("postgres://app:", "s3cret@db:5432/x")).containsExactly(null, EntityType.SECRET);
+        assertThat(parts("channel", "email")).isNull();
+        assertThat(parts("Ada", "name")).isNull();
+        assertThat(parts("a long note", "db password=")).isNull();
+    }
 }

@@ -378,6 +378,21 @@ class TerminalOutputMaskerTest {
     }
 
     /**
+     * A JSON record printed on one line (psql's {@code json} column, {@code curl}'s answer, a log line): its string
+     * values are read together as the JSON masker reads a record's; until 2026-12-07 {@code {"a" : "ada.lovelace@",
+     * "b" : "example.com"}} and a card's groups in two members passed a terminal in clear. Names are no cells.
+     */
+    @Test
+    void aValueSplitAcrossTheMembersOfAPrintedJsonRecordIsMaskedInEachMember() throws Exception {
+        assertThat(shown(" {\"a\" : \"ada.lovelace@\", \"id\" : 1, \"b\" : \"example.com\", \"c\" : \"primary\"}\n"))
+                .isEqualTo(" {\"a\" : \"[EMAIL]\", \"id\" : 1, \"b\" : \"[EMAIL]\", \"c\" : \"primary\"}\n");
+        assertThat(shown("[\"4111 1111\",\"1111 1111\",\"visa\"]\n")).isEqualTo("[\"[CARD]\",\"[CARD]\",\"visa\"]\n");
+        // Members' names are no values of the record, but a line cut by double quotes is also read as a
+        // printed row (jq -c, --csv), whose cells they are: names that are one value's pieces are masked too.
+        assertThat(shown("{\"ada.lovelace@\": 1, \"example.com\": 2}\n")).isEqualTo("{\"[EMAIL]\": 1, \"[EMAIL]\": 2}\n");
+    }
+
+    /**
      * A value a row splits across its columns, printed by psql (aligned and unicode), MariaDB's box
      * and tab-separated output: the terminal shows the pieces side by side, so they are read together
      * as a result set's row is; until 2026-12-06 ` ada.lovelace@ | example.com` passed in clear.

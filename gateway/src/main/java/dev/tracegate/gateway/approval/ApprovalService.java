@@ -287,6 +287,7 @@ public final class ApprovalService implements AutoCloseable {
             if (!regular && !breakGlassMember) {
                 throw notAnApprover(pending, spec);
             }
+            requireStanding(signIn, now);
             VoteStanding standing = VoteStanding.of(pending.votes(), now, activeKeys);
             stored.removeVotes(tx, id, standing.lapsed());
             String approverKey = key(approver);
@@ -327,6 +328,19 @@ public final class ApprovalService implements AutoCloseable {
             throw storeUnavailable(e);
         }
         releaseHere(ended);
+    }
+
+    /**
+     * The vote's own sign-in must still stand when it is counted, under the request's lock, not only
+     * when its HTTP request was signed in: a vote that waited for the lock (another decision, a slow
+     * store) while its approver signed out of the console or had their key revoked would otherwise
+     * decide the request after its sign-in ended, which no later vote could undo.
+     */
+    private void requireStanding(SignIn signIn, Instant now) throws ApprovalException {
+        String lapsed = SignInStanding.lapse(signIn, now, activeKeys, "cast");
+        if (lapsed != null) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "the vote was not counted: " + lapsed);
+        }
     }
 
     /**

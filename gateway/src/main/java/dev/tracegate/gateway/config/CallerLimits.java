@@ -20,12 +20,20 @@ package dev.tracegate.gateway.config;
  *                                       holds before it refuses new ones; {@code 160} unless set (measured: an idle
  *                                       TLS PostgreSQL session holds about 100 KiB, docs/operations.md)
  * @param heapReservedMiB                the heap kept for the gateway's own work, not for sessions; {@code 64} unless set
+ * @param platformThreadSessions         signed-in PostgreSQL and MySQL sessions that relay on operating-system threads
+ *                                       at once, gateway-wide (their reads woken by the kernel directly, cheaper per
+ *                                       statement); the rest relay on virtual threads; {@code 64} unless set, {@code 0}
+ *                                       for none
  */
 public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
                            int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
-                           int failedLoginDelayMillis, int idleSessionSeconds, int heapPerSessionKiB, int heapReservedMiB) {
+                           int failedLoginDelayMillis, int idleSessionSeconds, int heapPerSessionKiB, int heapReservedMiB,
+                           Integer platformThreadSessions) {
 
     public static final CallerLimits DEFAULTS = new CallerLimits(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Two operating-system threads each: 128 threads, a few MiB of stacks, for the sessions of a busy gateway. */
+    private static final int PLATFORM_THREAD_SESSIONS = 64;
 
     public CallerLimits {
         sessionsPerIdentity = orDefault(sessionsPerIdentity, 200, "sessionsPerIdentity");
@@ -38,6 +46,11 @@ public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int n
         idleSessionSeconds = orDefault(idleSessionSeconds, 28_800, "idleSessionSeconds");
         heapPerSessionKiB = orDefault(heapPerSessionKiB, 160, "heapPerSessionKiB");
         heapReservedMiB = orDefault(heapReservedMiB, 64, "heapReservedMiB");
+        if (platformThreadSessions == null) {
+            platformThreadSessions = PLATFORM_THREAD_SESSIONS;
+        } else if (platformThreadSessions < 0) {
+            throw new ConfigException("limits.platformThreadSessions cannot be negative (0: every session on virtual threads)");
+        }
         if (failedLoginDelayMillis > 30_000) {
             throw new ConfigException("limits.failedLoginDelayMillis is at most 30000: a refused client waits that long");
         }
@@ -48,7 +61,17 @@ public record CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int n
                         int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
                         int failedLoginDelayMillis, int idleSessionSeconds) {
         this(sessionsPerIdentity, sessionsPerSource, newSessionsPerSecondPerIdentity, newSessionsPerSecondPerSource,
-                heldStatementsPerIdentity, failedLoginsPerSourcePerMinute, failedLoginDelayMillis, idleSessionSeconds, 0, 0);
+                heldStatementsPerIdentity, failedLoginsPerSourcePerMinute, failedLoginDelayMillis, idleSessionSeconds, 0, 0,
+                null);
+    }
+
+    /** The limits per caller, with the default threads for sessions. */
+    public CallerLimits(int sessionsPerIdentity, int sessionsPerSource, int newSessionsPerSecondPerIdentity,
+                        int newSessionsPerSecondPerSource, int heldStatementsPerIdentity, int failedLoginsPerSourcePerMinute,
+                        int failedLoginDelayMillis, int idleSessionSeconds, int heapPerSessionKiB, int heapReservedMiB) {
+        this(sessionsPerIdentity, sessionsPerSource, newSessionsPerSecondPerIdentity, newSessionsPerSecondPerSource,
+                heldStatementsPerIdentity, failedLoginsPerSourcePerMinute, failedLoginDelayMillis, idleSessionSeconds,
+                heapPerSessionKiB, heapReservedMiB, null);
     }
 
     private static int orDefault(int value, int fallback, String key) {

@@ -1,8 +1,8 @@
 package dev.tracegate.gateway.console;
 
-import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.CredentialRef;
+import dev.tracegate.gateway.identity.SignedInSessions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,25 +18,22 @@ import javax.sql.DataSource;
  * its reference in the store, so on every node. A vote or a grant given in the console is the
  * approver's word through that session; once they sign out, nothing of theirs is signed in there any
  * more to vouch for it, and someone who signs out expects to leave nothing acting in their name.
- * Other credentials are asked of the keys they began with.
+ * Identity asks it about console sessions only; other credentials it asks of the keys they began with.
  */
-public final class ConsoleSessionStanding implements ActiveKeys {
+public final class ConsoleSessionStanding implements SignedInSessions {
 
-    private final ActiveKeys keys;
     private final DataSource store;
     private final Clock clock;
 
-    public ConsoleSessionStanding(ActiveKeys keys, DataSource store, Clock clock) {
-        this.keys = keys;
+    public ConsoleSessionStanding(DataSource store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
     @Override
-    public void requireActive(CredentialRef credential) throws AuthenticationException {
+    public void requireSignedIn(CredentialRef credential) throws AuthenticationException {
         if (!CredentialRef.CONSOLE_SESSION.equals(credential.type())) {
-            keys.requireActive(credential);
-            return;
+            throw new AuthenticationException("a " + credential.type() + " is not a console session");
         }
         if (credential.id() == null) {
             throw new AuthenticationException("the console session was signed in before the gateway kept which one it was");

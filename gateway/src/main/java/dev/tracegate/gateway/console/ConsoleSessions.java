@@ -17,8 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -72,13 +76,16 @@ public final class ConsoleSessions {
         try (Connection connection = store.getConnection()) {
             makeRoom(connection, now);
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at, signed_in_at, ref) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO console_session (id_hash, sign_in, csrf_token, expires_at, signed_in_at, ref, carried_through)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, hash(session.id()));
                 insert.setString(2, StoredJson.write(session.signIn()));
                 insert.setString(3, session.csrfToken());
                 insert.setObject(4, time(end));
                 insert.setObject(5, time(now));
                 insert.setString(6, ref);
+                // Opened with a token another console session issued: it ends when that one signs out.
+                insert.setString(7, signIn.console() == null ? null : signIn.console().id());
                 insert.executeUpdate();
             }
         } catch (SQLException e) {
@@ -118,16 +125,47 @@ public final class ConsoleSessions {
         }
     }
 
+    /**
+     * Ends the session, and every session carried through it: opened by pasting a token it issued,
+     * or a token one of those issued, and so on. Each is a session signed in with such a token, and
+     * someone who signs out expects none of them to go on in their name.
+     */
     public void end(String id) {
         if (id == null || id.isEmpty()) {
             return;
         }
-        try (Connection connection = store.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM console_session WHERE id_hash = ?")) {
-            delete.setString(1, hash(id));
-            delete.executeUpdate();
+        try (Connection connection = store.getConnection()) {
+            Deque<String> ended = new ArrayDeque<>(refs(connection, "id_hash", hash(id)));
+            delete(connection, "id_hash", hash(id));
+            for (String ref; (ref = ended.poll()) != null; ) {
+                ended.addAll(refs(connection, "carried_through", ref));
+                delete(connection, "carried_through", ref);
+            }
         } catch (SQLException e) {
             throw new StoreException("cannot end the console session: " + e.getMessage(), e);
+        }
+    }
+
+    /** The references of the sessions whose {@code column} (a fixed name, not input) is {@code value}. */
+    private static List<String> refs(Connection connection, String column, String value) throws SQLException {
+        List<String> refs = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT ref FROM console_session WHERE " + column + " = ?")) {
+            select.setString(1, value);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getString(1) != null) {
+                        refs.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        return refs;
+    }
+
+    private static void delete(Connection connection, String column, String value) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM console_session WHERE " + column + " = ?")) {
+            delete.setString(1, value);
+            delete.executeUpdate();
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.SqlClassification;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The text approvers decide on: the statement, and the values bound to its parameters when it has
@@ -15,6 +16,21 @@ import java.util.List;
  * value cannot pass for more statement text.
  */
 public final class HeldCommandText {
+
+    /**
+     * Statements after which the client sends data that approvers are not shown: it comes only once
+     * the statement runs, after their decision (the rows of {@code COPY ... FROM STDIN}, the file
+     * MySQL's server asks a client for after {@code LOAD DATA LOCAL INFILE}). Approvers are told, so
+     * that no one approves a load believing they saw what it loads (docs/policy.md).
+     */
+    private static final Map<String, String> UNSEEN_DATA = Map.of(
+            "COPY FROM STDIN", "then the client sends the rows to copy, which approvers are not shown:"
+                    + " approving this approves whatever rows it sends",
+            "LOAD DATA LOCAL INFILE", "then the client sends the file's contents, which approvers are not shown:"
+                    + " approving this approves whatever the file holds");
+
+    private static final String UNSEEN_STANDARD_INPUT = "with whatever the client sends on its standard input, which"
+            + " approvers are not shown: approving this approves that input too";
 
     private HeldCommandText() {
     }
@@ -36,8 +52,21 @@ public final class HeldCommandText {
                 held.append("\n-- which runs the statement this session prepared with:\n")
                         .append(shownAs.statement(statement.runs(), null).text());
             }
+            String unseen = UNSEEN_DATA.get(statement.command());
+            if (unseen != null) {
+                held.append("\n-- ").append(unseen);
+            }
         }
         return held.toString();
+    }
+
+    /**
+     * An SSH command line as approvers read it: the client's standard input goes to the command as it
+     * runs ({@code ssh host sh < script}, {@code ssh host 'psql' < dump.sql}) and is in no request
+     * approvers are shown, so they are told so.
+     */
+    public static String ofCommandLine(String commandLine) {
+        return commandLine + "\n-- " + UNSEEN_STANDARD_INPUT;
     }
 
     /** The statement's text, then a line with its bound parameters in order ({@code NULL} for a null). */

@@ -37,6 +37,7 @@ public final class SessionAdmission {
     private final CallerSessions sessions;
     private final FailedLogins failedLogins;
     private final SessionMemory memory;
+    private final SessionThreads threads;
     private final DelegatedCredentials delegated = new DelegatedCredentials(Clock.systemUTC());
 
     /** @param revocations how a session checks, before each command, that the key it signed in with still stands */
@@ -50,6 +51,12 @@ public final class SessionAdmission {
         this.failedLogins = new FailedLogins(limits.failedLoginsPerSourcePerMinute(), limits.failedLoginDelayMillis(),
                 System::nanoTime);
         this.memory = SessionMemory.ofThisJvm(limits, evidence);
+        this.threads = new SessionThreads(limits.platformThreadSessions());
+    }
+
+    /** The threads signed-in sessions relay on, gateway-wide. */
+    public SessionThreads threads() {
+        return threads;
     }
 
     /** The heap sessions share, gateway-wide: every listener's sessions take their places here. */
@@ -121,11 +128,13 @@ public final class SessionAdmission {
 
     /**
      * A session's caller from a credential derived from a sign-in and verified elsewhere (an SSH
-     * certificate), which names the key that sign-in began with, or null for none, and ends at
-     * {@code endsAt} (null: no end of its own).
+     * certificate), which names the key that sign-in began with, or null for none, the console
+     * session it was issued through, or null for none, and ends at {@code endsAt} (null: no end of
+     * its own). The session keeps asking about both, so revoking the key or signing out of the
+     * console ends it while it runs, not only the next sign-in.
      */
-    public SignedInCaller signedIn(Identity identity, CredentialRef key, Instant endsAt) {
-        return new SignedInCaller(identity, revocations.of(identity, key, endsAt));
+    public SignedInCaller signedIn(Identity identity, CredentialRef key, CredentialRef console, Instant endsAt) {
+        return new SignedInCaller(identity, revocations.of(identity, key, console, endsAt));
     }
 
     /**

@@ -53,7 +53,7 @@ public final class SessionSockets implements AutoCloseable {
                 if (session == null) {
                     continue;
                 }
-                Thread thread = SessionThreads.unstarted(name + "-client-" + socket.getPort(), () -> {
+                Thread thread = Thread.ofVirtual().name(name + "-client-" + socket.getPort()).unstarted(() -> {
                     try {
                         session.run();
                     } finally {

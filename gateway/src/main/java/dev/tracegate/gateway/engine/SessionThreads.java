@@ -1,23 +1,58 @@
 package dev.tracegate.gateway.engine;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * The threads a blocking-I/O session (PostgreSQL, MySQL) relays on: virtual threads by default, so
- * a session waiting for its server or for approvers costs almost nothing; platform threads when the
- * system property {@code tracegate.sessionThreads} is {@code platform}, so each relay's read is woken by
- * the kernel directly instead of through the JDK's poller and a carrier (an option measured by
- * {@code bench/ab}, see docs/benchmarks.md; it costs each session two operating-system threads).
+ * Which threads a blocking-I/O session (PostgreSQL, MySQL) relays on once its caller is signed in.
+ * Operating-system threads while fewer than {@code limits.platformThreadSessions} sessions hold them:
+ * a relay's read is then woken by the kernel directly, where a virtual thread's read goes through the
+ * JDK's poller and a hand-off to a carrier, a wake-up that costs a statement about 40 us more at one
+ * client (docs/benchmarks.md). Past that many sessions, and always before sign-in (where a silent
+ * client must cost next to nothing), virtual threads: a session waiting for its server or for approvers
+ * then costs almost nothing, and ten thousand of them fit.
+ *
+ * <p>The operating-system threads are kept between sessions (a minute idle at most): starting and
+ * ending two of them for every session cost a connection about 0.6 ms of CPU.
  */
 public final class SessionThreads {
 
-    private static final boolean PLATFORM = "platform".equals(System.getProperty("tracegate.sessionThreads"));
+    private static final String IDLE = "session-relay-idle";
 
-    private SessionThreads() {
+    private final int platformSessions;
+    private final AtomicInteger platformInUse = new AtomicInteger();
+    private final ExecutorService platformThreads;
+
+    /** @param platformSessions how many sessions at once relay on platform threads; {@code 0}: none */
+    public SessionThreads(int platformSessions) {
+        this.platformSessions = platformSessions;
+        // No bound of its own: the sessions' places bound it, two threads each, and a relay still ending
+        // after its session gave its place back must not wait for a thread.
+        this.platformThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), Thread.ofPlatform().name(IDLE).daemon(true).factory());
     }
 
-    /** An unstarted thread for one side of a session. */
-    public static Thread unstarted(String name, Runnable body) {
-        return PLATFORM
-                ? Thread.ofPlatform().name(name).daemon(true).unstarted(body)
-                : Thread.ofVirtual().name(name).unstarted(body);
+    /** The threads of one signed-in session's relays; the session closes them when it ends. */
+    public RelayThreads forSession() {
+        if (platformSessions > 0 && platformInUse.incrementAndGet() <= platformSessions) {
+            return RelayThreads.platform(platformThreads, platformInUse::decrementAndGet);
+        }
+        if (platformSessions > 0) {
+            platformInUse.decrementAndGet();
+        }
+        return RelayThreads.virtual();
+    }
+
+    /** Sessions relaying on platform threads now. */
+    public int platformInUse() {
+        return Math.max(0, Math.min(platformInUse.get(), platformSessions));
+    }
+
+    /** The name a kept platform thread has between sessions. */
+    static String idleName() {
+        return IDLE;
     }
 }

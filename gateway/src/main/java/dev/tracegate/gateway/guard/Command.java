@@ -2,6 +2,7 @@ package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.SshRequestFacts;
+import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
 import java.util.List;
@@ -26,9 +27,12 @@ public sealed interface Command {
      * @param cursors         the session's declared cursors: a {@code FETCH} or {@code MOVE} is judged
      *                        again by its cursor's {@code DECLARE} for a masked caller
      * @param parameterTypes  the types a PostgreSQL Parse declares for its parameters (OIDs, 0 for none)
+     * @param notNullColumns the upstream's NOT NULL columns, for a write that tests one for null; {@code null}
+     *                       where the protocol asks no catalog
      */
     record Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
-               MaskedStatementCheck lineage, SessionCursors cursors, List<Integer> parameterTypes) implements Command {
+               MaskedStatementCheck lineage, SessionCursors cursors, List<Integer> parameterTypes,
+               NotNullColumnTests.NotNullColumns notNullColumns) implements Command {
 
         public Sql {
             parameterTypes = List.copyOf(parameterTypes);
@@ -37,7 +41,7 @@ public sealed interface Command {
         /** SQL that declares no parameter types. */
         public Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
                    MaskedStatementCheck lineage, SessionCursors cursors) {
-            this(text, dialect, preparedClasses, lineage, cursors, List.of());
+            this(text, dialect, preparedClasses, lineage, cursors, List.of(), null);
         }
 
         /** SQL of a protocol whose sessions declare no cursors a later statement reads by name. */
@@ -51,10 +55,13 @@ public sealed interface Command {
      * A call of a server function by its identifier, outside any query (PostgreSQL's fast-path
      * interface): the function is named by number only.
      *
-     * @param description  how it is recorded, e.g. {@code function call oid 764}
+     * @param description  how it is recorded, e.g. {@code function call pg_catalog.lo_export(oid, text) (oid 765)},
+     *                     or {@code function call oid 765} when the catalog could not name it
      * @param largeObject  one of the large-object functions drivers use
+     * @param sql          the same call in SQL ({@code SELECT pg_catalog.lo_export($1, $2)}), which the classifier
+     *                     judges; null when the function could not be named
      */
-    record FunctionCall(String description, boolean largeObject) implements Command {
+    record FunctionCall(String description, boolean largeObject, String sql) implements Command {
     }
 
     /**

@@ -14,9 +14,11 @@ import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.LexingCache;
+import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -77,7 +79,8 @@ public final class Guard {
         boolean computesOnProtected = false;
         switch (command) {
             case Command.Sql sql -> {
-                classification = classifier.classifyInSession(sql.text(), sql.dialect(), sql.preparedClasses());
+                classification = withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
+                        sql.preparedClasses()), sql.notNullColumns());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {
@@ -241,16 +244,44 @@ public final class Guard {
                 + masking.rule() + ")", null, statementClass, List.of());
     }
 
+    /** The classification, with writes that test NOT NULL columns for null read as the schema makes them. */
+    private SqlClassification withSchema(SqlClassification classification, NotNullColumnTests.NotNullColumns schema) {
+        if (schema == null) {
+            return classification;
+        }
+        List<ClassifiedStatement> statements = classification.statements();
+        List<ClassifiedStatement> judged = null; // made only when a statement changes: nearly none does
+        for (int i = 0; i < statements.size(); i++) {
+            ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier);
+            if (statement != statements.get(i)) {
+                judged = judged == null ? new ArrayList<>(statements) : judged;
+                judged.set(i, statement);
+            }
+        }
+        return judged == null ? classification : new SqlClassification(judged);
+    }
+
     /**
-     * The fast-path interface calls any function by number, bypassing SQL. Only the large-object
-     * functions drivers use are known; anything else is unclassifiable: UNKNOWN, high risk.
+     * The fast-path interface calls any function by number, bypassing SQL, and so every rule but
+     * the classifier's (tables, lineage, the code a function runs): only the large-object functions
+     * drivers use are WRITE; anything else is UNKNOWN, high risk, unless the same call in SQL is
+     * DANGEROUS_ADMIN ({@code lo_export}, {@code pg_read_file}, {@code pg_sleep} by their OIDs), which
+     * it then is, so that a rule holding or allowing UNKNOWN never lets one through.
      */
-    private static SqlClassification functionCall(Command.FunctionCall call) {
+    private SqlClassification functionCall(Command.FunctionCall call) {
         StatementClass statementClass = call.largeObject() ? StatementClass.WRITE : StatementClass.UNKNOWN;
+        List<String> reasons = List.of(call.largeObject() ? "large-object function"
+                : call.sql() == null ? "fast-path call of a function the upstream's catalog did not name"
+                : "fast-path call of a function, which no rule on SQL reads");
+        if (call.sql() != null) {
+            SqlClassification asSql = classifier.classify(call.sql());
+            if (asSql.highestRisk() == StatementClass.DANGEROUS_ADMIN) {
+                statementClass = StatementClass.DANGEROUS_ADMIN;
+                reasons = asSql.statements().getFirst().reasons();
+            }
+        }
         return new SqlClassification(List.of(new ClassifiedStatement(call.description(), statementClass,
-                "FUNCTION CALL", List.of(), false,
-                List.of(call.largeObject() ? "large-object function" : "fast-path call of an unknown function"),
-                Optional.empty(), Optional.empty())));
+                "FUNCTION CALL", List.of(), false, reasons, Optional.empty(), Optional.empty())));
     }
 
     /** Whether deciding this HTTP request needs its JSON body (a rule asks about body fields). */

@@ -128,7 +128,10 @@ final class ProxiedRequest {
         HttpRequestFacts sent = new HttpRequestFacts(client.method(), route.path(), client.headerMap());
         HttpRequestFacts facts = sent.withMethodParameters(MethodParameters.of(client.query()))
                 .withMethodParameters(MethodParameters.of(sent.pathQuery()));
-        PolicyBody read = policyBody(subject, facts);
+        String framing = TransferCoding.unreadable(client.headerValues("transfer-encoding"));
+        PolicyBody read = framing != null ? PolicyBody.unread(facts, "the body is framed with Transfer-Encoding "
+                + framing + ", and the gateway reads chunked alone: what rules, approvers and masking would see is"
+                + " not what the target would get") : policyBody(subject, facts);
         Ruling ruling = context.services().guard().decide(subject, read != null ? read.command() : new Command.Http(facts, null));
         String trace = Optional.ofNullable(client.header("traceparent"))
                 .flatMap(TraceContextExtractor::parse).map(TraceContext::traceId).orElse(null);
@@ -167,7 +170,11 @@ final class ProxiedRequest {
             admission = wait.now(held, line, whole);
         }
         if (admission instanceof Admission.Refused refused) {
-            refuse(refused, out);
+            if (framing != null) {
+                out.error(400, refused.message(), null);
+            } else {
+                refuse(refused, out);
+            }
         } else {
             forward(route, evidence, ruling, body, named, out);
         }

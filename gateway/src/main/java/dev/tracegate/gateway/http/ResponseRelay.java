@@ -62,6 +62,14 @@ final class ResponseRelay {
         // One byte of look-ahead, not a buffer: Jetty's client hands the body over in chunks already.
         // Closed before its end (an answer not relayed), the exchange is aborted, not pooled half read.
         try (PushbackInputStream in = collected != null ? null : new PushbackInputStream(echoed.scrubbing(raw), 1)) {
+            String framing = TransferCoding.unreadable(answer.headers().getValuesList(HttpHeader.TRANSFER_ENCODING));
+            if (framing != null) {
+                evidence.result(502, "response in a transfer coding the gateway cannot read", requestBody, null,
+                        contentType);
+                out.error(502, "the target answered with Transfer-Encoding " + framing + ", which the gateway cannot"
+                        + " read to mask it or keep the connection's credential out of it", null);
+                return;
+            }
             if (undone == null) {
                 evidence.result(502, "response not searchable for the held credential", requestBody, null, contentType);
                 out.error(502, "the target answered with Content-Encoding " + BodyForm.contentCoding(encodings)

@@ -1,7 +1,6 @@
 package dev.tracegate.gateway.identity;
 
 import dev.tracegate.gateway.config.IdentitiesConfig;
-import dev.tracegate.gateway.console.ConsoleSessionStanding;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,12 +28,13 @@ public final class GatewayIdentities {
     private final ServiceAccountKeyVerifier serviceAccountKeys;
     private final ApiKeyVerifier apiKeys;
     private final KeyRevocations revocations = new KeyRevocations(this::requireActive);
-    /** Console sessions by their reference in the store; other credentials asked of their keys. */
-    private final ActiveKeys standing;
+    /** Console sessions, asked by their reference; other credentials are asked of their keys. */
+    private final SignedInSessions consoleSessions;
 
-    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions) {
+    private GatewayIdentities(IdentitiesConfig config, DataSource store, Path dataDir, StaticKeyVersions keyVersions,
+                              SignedInSessions consoleSessions) {
         Duration maxSession = Duration.ofSeconds(config.gatewayTokens().maxSessionSeconds());
-        this.standing = new ConsoleSessionStanding(this::requireKey, store, Clock.systemUTC());
+        this.consoleSessions = consoleSessions;
         this.oidc = new OidcVerifier(config.oidc());
         this.signingKey = GatewayTokenSigningKey.load(config.gatewayTokens(), dataDir);
         this.tokenIssuer = new GatewayTokenIssuer(config.gatewayTokens(), signingKey);
@@ -53,10 +53,12 @@ public final class GatewayIdentities {
      * @param dataDir where a generated gateway token key is kept
      * @param keyVersions how credentials derived from a static key name the value it had: alike on every
      *                node, so a console session opened through one is checked alike on the others
+     * @param consoleSessions whether a console session, which votes, grants and console-issued credentials
+     *                name, is still signed in
      */
     public static GatewayIdentities create(IdentitiesConfig config, DataSource store, Path dataDir,
-                                           StaticKeyVersions keyVersions) {
-        return new GatewayIdentities(config, store, dataDir, keyVersions);
+                                           StaticKeyVersions keyVersions, SignedInSessions consoleSessions) {
+        return new GatewayIdentities(config, store, dataDir, keyVersions, consoleSessions);
     }
 
     /** The one verifier for listeners and the API. */
@@ -119,7 +121,11 @@ public final class GatewayIdentities {
     }
 
     private void requireActive(CredentialRef credential) throws AuthenticationException {
-        standing.requireActive(credential);
+        if (CredentialRef.CONSOLE_SESSION.equals(credential.type())) {
+            consoleSessions.requireSignedIn(credential);
+        } else {
+            requireKey(credential);
+        }
     }
 
     private void requireKey(CredentialRef key) throws AuthenticationException {

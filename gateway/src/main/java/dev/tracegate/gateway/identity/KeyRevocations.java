@@ -92,9 +92,7 @@ public final class KeyRevocations {
      * and the console session its token was issued through.
      */
     public SessionKey of(SignIn signIn) {
-        SessionKey key = of(signIn.identity(), signIn.key(), signIn.notAfter());
-        return signIn.console() == null ? key
-                : new SessionKey(signIn.key(), signIn.console(), key.endsAt().orElse(null), this);
+        return of(signIn.identity(), signIn.key(), signIn.console(), signIn.notAfter());
     }
 
     /**
@@ -106,8 +104,17 @@ public final class KeyRevocations {
      * so such a session runs on.
      */
     public SessionKey of(Identity identity, CredentialRef key, Instant endsAt) {
+        return of(identity, key, null, endsAt);
+    }
+
+    /**
+     * As {@link #of(Identity, CredentialRef, Instant)}, for a credential issued through the console
+     * session {@code console} (null for none), which the session keeps asking about: its user
+     * signing out there ends what runs with it (an SSH certificate the console signed, a token).
+     */
+    public SessionKey of(Identity identity, CredentialRef key, CredentialRef console, Instant endsAt) {
         boolean providerAsserted = key == null && !ApiKeyVerifier.ISSUER.equals(identity.issuer());
-        return new SessionKey(key, null, providerAsserted ? endsAt : null, this);
+        return new SessionKey(key, console, providerAsserted ? endsAt : null, this);
     }
 
     Instant wallClock() {

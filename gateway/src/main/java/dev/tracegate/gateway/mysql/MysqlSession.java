@@ -6,6 +6,7 @@ import dev.tracegate.gateway.engine.ClientInput;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.RelayThreads;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
 import dev.tracegate.gateway.engine.SignedInCaller;
@@ -171,8 +172,9 @@ final class MysqlSession implements Runnable {
             // caller nothing is in flight; a held command's looks are no idleness either.
             caller.setSoTimeout(0);
             callerInput.watchIdleness(context.idleWatch(), () -> false, () -> endIdle(channel));
-            try {
-                recorder.closed(relay(recorder, channel, upstream, subject, self));
+            try (RelayThreads threads = context.services().admission().threads().forSession()) {
+                recorder.closed(threads.relay("mysql-relay-" + recorder.session().id(),
+                        () -> relay(recorder, channel, upstream, subject, self)));
             } finally {
                 callerInput.stopWatching();
             }

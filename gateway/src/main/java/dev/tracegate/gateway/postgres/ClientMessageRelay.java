@@ -14,6 +14,7 @@ import dev.tracegate.gateway.guard.Ruling;
 import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
+import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
 import dev.tracegate.gateway.postgres.results.ResultShapes;
 import dev.tracegate.gateway.postgres.results.CommandResults;
 import dev.tracegate.gateway.recording.CommandRecord;
@@ -109,6 +110,8 @@ final class ClientMessageRelay {
     private final CommandGate gate;
     private final CommandHold hold;
     private final ColumnResolver columns;
+    private final FastPathFunctionNames functions;
+    private final NotNullColumnsCatalog notNullColumns;
     /** The result shapes this session met, named once while their naming holds. */
     private final ResultShapes shapes;
     private final MaskedStatements lineage;
@@ -192,8 +195,8 @@ final class ClientMessageRelay {
 
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
-                       ColumnResolver columns, MaskedStatements lineage, int resultDataBytes, boolean keepsBackend,
-                       AtomicLong sequences) {
+                       ColumnResolver columns, MaskedStatements lineage, UpstreamCatalog catalog,
+                       int resultDataBytes, boolean keepsBackend, AtomicLong sequences) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -206,6 +209,8 @@ final class ClientMessageRelay {
         this.columns = columns;
         this.shapes = new ResultShapes(columns);
         this.lineage = lineage;
+        this.functions = new FastPathFunctionNames(catalog);
+        this.notNullColumns = new NotNullColumnsCatalog(catalog);
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
         this.sequences = sequences;
@@ -682,7 +687,7 @@ final class ClientMessageRelay {
 
     private Command.Sql sqlCommand(String sql, int[] parameterTypes) {
         return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors,
-                declaredTypes(parameterTypes));
+                declaredTypes(parameterTypes), notNullColumns);
     }
 
     /**
@@ -699,9 +704,10 @@ final class ClientMessageRelay {
     }
 
     /**
-     * The fast-path interface calls any function by OID, bypassing SQL. Only the large-object
-     * functions drivers use are known; anything else is unclassifiable and goes to the policy as
-     * UNKNOWN (high risk).
+     * The fast-path interface calls any function by OID, bypassing SQL. The function is named from
+     * the upstream's catalog for approvers and the evidence, and judged by the classifier as the
+     * same call in SQL; only the large-object functions drivers use are allowed as writes, anything
+     * else goes to the policy as UNKNOWN (high risk), or DANGEROUS_ADMIN when it is one.
      */
     private PgFrame functionCall(PgFrame frame) throws IOException, EvidenceLogUnavailableException {
         FunctionCall call = FunctionCall.decode(frame.body());
@@ -709,9 +715,12 @@ final class ClientMessageRelay {
         for (int i = 0; i < call.arguments().length; i++) {
             args.add(ParameterText.render(call.arguments()[i], isBinary(call.argumentFormats(), i), 0));
         }
-        String description = "function call oid " + call.functionOid();
+        Optional<FastPathFunctionNames.CalledFunction> named = functions.named(call.functionOid());
+        String description = named.map(FastPathFunctionNames.CalledFunction::description)
+                .orElse("function call oid " + Integer.toUnsignedString(call.functionOid()));
         Ruling ruling = guard.decide(subject, new Command.FunctionCall(description,
-                FastPathFunctions.isLargeObjectFunction(call.functionOid())));
+                FastPathFunctions.isLargeObjectFunction(call.functionOid()),
+                named.map(function -> function.asSql(call.arguments().length)).orElse(null)));
         long seq = sequence = sequences.incrementAndGet();
         command(ruling, new CommandRecord(seq, "FunctionCall", description, null, args, null, ruling.statementClass(),
                 ruling.decision().rule()));

@@ -42,7 +42,8 @@ public final class PostgresListener implements ProtocolListener {
     /** What every session of this listener shares: the engines' seam, and what PostgreSQL adds to it. */
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
-                   Function<PostgresConnectionConfig, MaskedStatements> lineage, StartupDeadlines deadlines,
+                   Function<PostgresConnectionConfig, MaskedStatements> lineage,
+                   Function<PostgresConnectionConfig, UpstreamCatalog> catalogs, StartupDeadlines deadlines,
                    IdleWatch idleWatch, UpstreamPool pool) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
@@ -74,6 +75,7 @@ public final class PostgresListener implements ProtocolListener {
                         snapshots(connection, connector, maxMessageBytes)::current)),
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
+                connection -> catalog(connection, connector, maxMessageBytes),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }

@@ -7,12 +7,13 @@ import dev.tracegate.gateway.engine.ClientWatch;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.LimitReachedException;
+import dev.tracegate.gateway.engine.Relay;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.RelayInput;
+import dev.tracegate.gateway.engine.RelayThreads;
 import dev.tracegate.gateway.engine.SessionAdmission;
 import dev.tracegate.gateway.engine.SessionKeyRevokedException;
 import dev.tracegate.gateway.engine.SessionPlace;
-import dev.tracegate.gateway.engine.SessionThreads;
 import dev.tracegate.gateway.engine.SignedInCaller;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.evidence.AuthFailure;
@@ -459,7 +460,7 @@ final class PostgresSession implements Runnable {
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
                 upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold, cancels);
-        try {
+        try (RelayThreads threads = context.services().admission().threads().forSession()) {
             out.write(AuthenticationOk.INSTANCE.encode());
             for (ParameterStatus status : upstream.parameters()) {
                 out.write(status.encode());
@@ -473,7 +474,7 @@ final class PostgresSession implements Runnable {
                     upstream.serverBytes(), out, recorder, inFlight,
                     new SessionMessageMasking(() -> context.services().guard().masking(subject)));
             AtomicBoolean clientSideDone = new AtomicBoolean();
-            Thread serverSide = SessionThreads.unstarted("pg-server-" + recorder.session().id(), () -> {
+            Relay serverSide = threads.start("pg-server-" + recorder.session().id(), () -> {
                 try {
                     serverRelay.run();
                 } catch (IOException e) {
@@ -484,11 +485,11 @@ final class PostgresSession implements Runnable {
                     closeQuietly(socket);
                 }
             });
-            serverSide.start();
             ClientMessageRelay clientRelay = new ClientMessageRelay(reader, in, upstream.writer(), recorder, inFlight,
                     subject, context.services().guard(), context.services().gate(), hold,
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
+                    context.catalogs().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null, sequences);
             Ending ending;
             try (KeyWatch running = recorder.session().signedInWith().watch(lapse -> {
@@ -499,7 +500,7 @@ final class PostgresSession implements Runnable {
                     endRevoked(out, upstream, lapse);
                 }
             })) {
-                ending = clientSide(recorder, clientRelay);
+                ending = threads.relay("pg-client-" + recorder.session().id(), () -> clientSide(recorder, clientRelay));
             }
             clientSideDone.set(true);
             boolean released = poolKey != null
@@ -533,7 +534,7 @@ final class PostgresSession implements Runnable {
      * that does not answer exactly as expected, leaves the backend to be closed: it is never repaired.
      */
     private boolean released(UpstreamPool.Key poolKey, UpstreamConnection upstream, Ending ending,
-                             InFlightCommands inFlight, ServerMessageRelay serverRelay, Thread serverSide,
+                             InFlightCommands inFlight, ServerMessageRelay serverRelay, Relay serverSide,
                              CancelKeyRegistry.ClientKey clientKey) {
         // In this order: see ServerMessageRelay.idle().
         boolean idle = inFlight.size() == 0 && serverRelay.idle();
@@ -650,9 +651,9 @@ final class PostgresSession implements Runnable {
         }
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static void joinQuietly(Relay relay) {
         try {
-            thread.join(5_000);
+            relay.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

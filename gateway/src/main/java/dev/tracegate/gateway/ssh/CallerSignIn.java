@@ -72,11 +72,12 @@ final class CallerSignIn {
     }
 
     /**
-     * The caller a certificate stands for, keeping the key its sign-in began with (null for none) and
-     * the certificate's end, which the sign-in's bounds.
+     * The caller a certificate stands for, keeping the key its sign-in began with (null for none), the
+     * console session it was signed through (null for none) and the certificate's end, which the
+     * sign-in's bounds.
      */
-    SignedInCaller caller(Identity identity, CredentialRef key, Instant validBefore) {
-        return services.admission().signedIn(identity, key, validBefore);
+    SignedInCaller caller(Identity identity, CredentialRef key, CredentialRef console, Instant validBefore) {
+        return services.admission().signedIn(identity, key, console, validBefore);
     }
 
     /** A refused credential, as an {@code auth.failure} like on every listener. */

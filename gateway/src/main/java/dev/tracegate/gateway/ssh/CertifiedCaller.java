@@ -27,8 +27,9 @@ record CertifiedCaller(Identity identity, Optional<String> keyClaim, Optional<St
             throw new AuthenticationException("the certificate does not name the sign-in's key (issued by an earlier"
                     + " version); run tracegate ssh login again");
         }
-        if (consoleSession.isPresent()) {
-            activeKeys.requireActive(new CredentialRef(CredentialRef.CONSOLE_SESSION, consoleSession.get()));
+        CredentialRef console = console();
+        if (console != null) {
+            activeKeys.requireActive(console);
         }
         if (keyClaim.get().isEmpty()) {
             return null;
@@ -37,5 +38,10 @@ record CertifiedCaller(Identity identity, Optional<String> keyClaim, Optional<St
                 .orElseThrow(() -> new AuthenticationException("the certificate names no known kind of key"));
         activeKeys.requireActive(key);
         return key;
+    }
+
+    /** The console session the certificate was signed through, which a session signed in with it keeps asking about; null for none. */
+    CredentialRef console() {
+        return consoleSession.map(id -> new CredentialRef(CredentialRef.CONSOLE_SESSION, id)).orElse(null);
     }
 }

@@ -52,7 +52,8 @@ final class GatewayCertificates implements PublickeyAuthenticator {
             signIn.refused(session, connection.get().name(), "SSH certificate refused: " + e.getMessage());
             return false;
         }
-        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey, validBefore(certificate)), connection.get(),
+        signIn.proved(session, signIn.caller(caller.get().identity(), signInKey, caller.get().console(),
+                        validBefore(certificate)), connection.get(),
                 "certificate " + certificate.getId(),
                 SshPublicKey.of(certificate.getCertPubKey()).fingerprint(), null);
         return true;

@@ -132,12 +132,17 @@ final class SshCaller {
      * OpenSSH client prints.
      */
     void end(String reason) {
-        close(reason);
+        if (!closed.complete(reason)) {
+            return;
+        }
+        // The disconnect goes out first: once the host's side is closed, the caller's channels close
+        // and a client such as OpenSSH exits without reading why (a shell or a long command just ended).
         try {
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
         } catch (IOException e) {
             session.close(true);
         }
+        release(reason);
     }
 
     /**
@@ -154,9 +159,13 @@ final class SshCaller {
 
     /** Ends the upstream session and the evidence session, once. */
     void close(String reason) {
-        if (!closed.complete(reason)) {
-            return;
+        if (closed.complete(reason)) {
+            release(reason);
         }
+    }
+
+    /** Closes what the session holds (the watch, the upstream session, the agent) and its evidence session. */
+    private void release(String reason) {
         KeyWatch watch = keyWatch;
         if (watch != null) {
             watch.close();

@@ -5,6 +5,7 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
+import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -96,8 +97,8 @@ final class SshRequestGate {
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return sessionGoesOn(caller, admission, notice);
         }
-        Admission.Waiting waiting = gate.request(recorder, held, recorded(ruling.forApprovers(), facts).text(),
-                recorded(ruling.recording(), facts).text(), recorder.session().trace());
+        Admission.Waiting waiting = gate.request(recorder, held, shownToApprovers(recorded(ruling.forApprovers(), facts),
+                facts), shownToApprovers(recorded(ruling.recording(), facts), facts), recorder.session().trace());
         String id = waiting.pending().id();
         String url = services.approvals().approveUrl(id);
         notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
@@ -139,6 +140,11 @@ final class SshRequestGate {
         var recorder = caller.recorder();
         return recorder.command(new CommandRecord(seq, message, facts.text(), null, null, recorder.session().trace(),
                 ruling.statementClass(), ruling.decision().rule()).recorded(recorded(ruling.recording(), facts)));
+    }
+
+    /** The held text: a command line's with a word that its standard input is not shown ({@link HeldCommandText}). */
+    private static String shownToApprovers(RecordedCommand recorded, SshRequestFacts facts) {
+        return facts.operation() == SshOperation.EXEC ? HeldCommandText.ofCommandLine(recorded.text()) : recorded.text();
     }
 
     /**

@@ -73,6 +73,32 @@ class ConsoleIssuedTokenThroughGatewayTest {
                 .isEqualTo(200);
     }
 
+    /**
+     * A console session opened by pasting a token another console session issued is a session signed
+     * in with that token: it ends when the issuing session signs out, and so does what it issued in
+     * turn. Before, it (and a token it issued) lived on for its own hours after the sign-out.
+     */
+    @Test
+    void aConsoleSessionOpenedWithAConsoleIssuedTokenEndsWhenTheIssuingSessionSignsOut() throws Exception {
+        ConsoleBrowser issuing = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        String token = GatewayApi.read(issuing.post("/api/tokens?minutes=60", null).body()).path("token").asText();
+        ConsoleBrowser pasted = ConsoleBrowser.signIn(gateway, token);
+        HttpResponse<String> second = pasted.post("/api/tokens?minutes=60", null);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        String secondToken = GatewayApi.read(second.body()).path("token").asText();
+        ConsoleBrowser pastedAgain = ConsoleBrowser.signIn(gateway, secondToken);
+
+        issuing.signOut();
+
+        for (ConsoleBrowser carried : List.of(pasted, pastedAgain)) {
+            HttpResponse<String> after = carried.post("/api/tokens?minutes=60", null);
+            assertThat(after.statusCode()).as(after.body()).isEqualTo(401);
+        }
+        HttpResponse<String> me = api.call(secondToken, "GET", "/api/me", null);
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(401);
+        assertThat(me.body()).contains("console session has signed out or ended");
+    }
+
     private static int selectOne(String token) throws SQLException {
         try (Connection c = connect(token)) {
             return selectOne(c);

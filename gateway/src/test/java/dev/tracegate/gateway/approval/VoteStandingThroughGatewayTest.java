@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tracegate.gateway.TestGateway;
@@ -8,10 +9,12 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,6 +63,63 @@ class VoteStandingThroughGatewayTest {
                 assertThat(e.getCause().getCause()).isInstanceOfSatisfying(SQLException.class,
                         refused -> assertThat(refused.getSQLState()).isEqualTo("42501"));
             }
+        }
+    }
+
+    /**
+     * The deciding vote is asked whether its own sign-in still stands when it is counted, not only
+     * when its request came in: a vote that waited for the request's lock (another decision on it,
+     * a slow store) while its approver signed out or had their key revoked is refused, and the
+     * statement stays held. Until 2026-12-07 it approved the statement after its sign-in had ended.
+     */
+    @ParameterizedTest
+    @EnumSource(ApproverStanding.class)
+    void aDecidingVoteWhoseStandingEndsWhileItWaitsIsNotCounted(ApproverStanding standing) throws Exception {
+        try (TestGateway gateway = TestGateway.start(List.of(), HeldDdl.POLICY); Connection alice = gateway.connect("app");
+             Statement sql = alice.createStatement()) {
+            HeldDdl.Held hold = HeldDdl.hold(gateway, sql, "CREATE TABLE vote_racing (id int)");
+            PendingApproval pending = hold.pending();
+            GatewayApi api = new GatewayApi(gateway);
+            ApproverStanding.Approver dba = standing.signIn(gateway, api, api.dbaServiceAccount("dba-racing"));
+
+            CompletableFuture<HttpResponse<String>> vote;
+            try (Connection store = gateway.gateway().store().dataSource().getConnection()) {
+                store.setAutoCommit(false);
+                try (var lock = store.prepareStatement("SELECT id FROM approval_request WHERE id = ? FOR UPDATE")) {
+                    lock.setString(1, pending.id());
+                    lock.executeQuery().close();
+                }
+                // A thread of its own: the common pool may have one worker, which the held statement takes.
+                vote = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return dba.decide(pending.id(), "approve", "{\"reason\": \"planned\"}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, command -> Thread.ofVirtual().start(command));
+                Awaitility.await("the vote waits for the request's lock").atMost(Duration.ofSeconds(20))
+                        .until(() -> vote.isDone() || waitingForALock(store));
+                dba.end().run();
+                store.rollback();
+            }
+
+            HttpResponse<String> answer = vote.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(403);
+            assertThat(answer.body()).contains("the vote was not counted: " + standing.why("cast"));
+            assertThat(gateway.gateway().approvals().pending()).as("still waiting for an approver who stands")
+                    .anyMatch(p -> p.id().equals(pending.id()));
+            assertThat(hold.run()).isNotDone();
+            gateway.gateway().approvals().deny(pending.id(), HeldDdl.DBA, "end of test");
+            assertThatThrownBy(() -> hold.run().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        }
+    }
+
+    /** Whether another connection of the (embedded H2) store waits for a lock: the vote, behind the test's lock. */
+    private static boolean waitingForALock(Connection store) throws SQLException {
+        try (Statement query = store.createStatement();
+             var rows = query.executeQuery("SELECT count(*) FROM information_schema.sessions WHERE blocker_id IS NOT NULL")) {
+            rows.next();
+            return rows.getInt(1) > 0;
         }
     }
 

@@ -103,9 +103,7 @@ class StoredConsoleSessionsTest {
         MutableClock clock = new MutableClock(NOW);
         try (Store store = store()) {
             ConsoleSessions sessions = new ConsoleSessions(store.dataSource(), Duration.ofHours(8), clock);
-            ConsoleSessionStanding standing = new ConsoleSessionStanding(key -> {
-                throw new AuthenticationException("no keys here");
-            }, store.dataSource(), clock);
+            ConsoleSessionStanding standing = new ConsoleSessionStanding(store.dataSource(), clock);
             SignIn signIn = new SignIn(ADA, NOW, NOW.plus(Duration.ofDays(1)), null, null,
                     new CredentialRef(CredentialRef.OIDC_TOKEN, null));
             ConsoleSession signedOut = sessions.createInteractive(signIn);
@@ -114,21 +112,21 @@ class StoredConsoleSessionsTest {
             CredentialRef expiringRef = expiring.signIn().presented();
             assertThat(expiringRef.id()).isNotNull().isNotEqualTo(expiring.id()).isNotEqualTo(ConsoleSessions.hash(expiring.id()));
 
-            standing.requireActive(signedOut.signIn().presented());
+            standing.requireSignedIn(signedOut.signIn().presented());
             sessions.end(signedOut.id());
-            assertThatThrownBy(() -> standing.requireActive(signedOut.signIn().presented()))
+            assertThatThrownBy(() -> standing.requireSignedIn(signedOut.signIn().presented()))
                     .hasMessage("the console session has signed out or ended");
             try (Connection c = store.dataSource().getConnection(); Statement sql = c.createStatement()) {
                 sql.executeUpdate("UPDATE console_session SET ref = NULL WHERE id_hash = '" + ConsoleSessions.hash(older.id()) + "'");
             }
             assertThat(sessions.find(older.id())).as("a session from before references signs in again").isEmpty();
-            standing.requireActive(expiringRef);
+            standing.requireSignedIn(expiringRef);
             clock.advance(Duration.ofHours(8));
-            assertThatThrownBy(() -> standing.requireActive(expiringRef)).hasMessage("the console session has signed out or ended");
-            assertThatThrownBy(() -> standing.requireActive(new CredentialRef(CredentialRef.CONSOLE_SESSION, null)))
+            assertThatThrownBy(() -> standing.requireSignedIn(expiringRef)).hasMessage("the console session has signed out or ended");
+            assertThatThrownBy(() -> standing.requireSignedIn(new CredentialRef(CredentialRef.CONSOLE_SESSION, null)))
                     .hasMessageContaining("before the gateway kept which one it was");
-            assertThatThrownBy(() -> standing.requireActive(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1")))
-                    .hasMessage("no keys here");
+            assertThatThrownBy(() -> standing.requireSignedIn(new CredentialRef(CredentialRef.SERVICE_ACCOUNT_KEY, "k1")))
+                    .hasMessage("a service-account-key is not a console session");
 
         }
     }

@@ -123,6 +123,12 @@ class CallerLimitsThroughGatewayTest {
         assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800, 160, 64));
         Files.writeString(file, "limits: {heapPerSessionKiB: 512, heapReservedMiB: 128}\n");
         assertThat(ConfigLoader.load(file).limits()).isEqualTo(new CallerLimits(200, 500, 0, 0, 10, 50, 1000, 28800, 512, 128));
+        Files.writeString(file, "limits: {platformThreadSessions: 0}\n");
+        assertThat(ConfigLoader.load(file).limits().platformThreadSessions()).isZero();
+        Files.writeString(file, "dataDir: x\n");
+        assertThat(ConfigLoader.load(file).limits().platformThreadSessions()).isEqualTo(64);
+        Files.writeString(file, "limits: {platformThreadSessions: -1}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits.platformThreadSessions cannot be negative");
         Files.writeString(file, "limits: {sessionsPerIdentity: -1}\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("limits.sessionsPerIdentity cannot be negative");
         Files.writeString(file, "limits: {sessionsPerUser: 3}\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.ConsoleBrowser;
 import dev.tracegate.gateway.approval.PendingApproval;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.GatewayTokensConfig;
@@ -451,7 +452,71 @@ class HttpGatewayTest {
 
     @Test
     void aStreamingAnswerEndsWhenItsCallersKeyIsRevoked() throws Exception {
-        upstream.route("/ticks", exchange -> {
+        routeTicks("/ticks");
+        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
+                .create(new NewServiceAccountKey("http-streaming", List.of("analysts"), "service", null, null, null));
+        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks", key.secret()).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (InputStream body = stream.body()) {
+            assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
+            assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().apiPort()
+                    + "/api/service-accounts/keys/" + key.key().id())).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
+                    .DELETE().build()).statusCode()).isEqualTo(200);
+            assertEndsSoon(body, "the stream ends with the key, not after 40 s");
+        }
+    }
+
+    /**
+     * A gateway token the console issued, carried by a streaming answer and by later requests on the
+     * same keep-alive connection, ends with the console session it was issued through: the stream
+     * is broken off within the recheck and the next request is refused.
+     */
+    @Test
+    void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsoleSessionSignsOut() throws Exception {
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        assertAConsoleIssuedStreamEndsWith(browser, "signed-out", browser::signOut);
+    }
+
+    /** The same when the key the console session was opened with is revoked while the stream runs. */
+    @Test
+    void aStreamingAnswerOfAConsoleIssuedTokenEndsWhenTheConsolesKeyIsRevoked() throws Exception {
+        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
+                .create(new NewServiceAccountKey("http-console-streaming", List.of("analysts"), "service", null, null, null));
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, key.secret());
+        assertAConsoleIssuedStreamEndsWith(browser, "key-revoked", () -> assertThat(send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + key.key().id()))
+                .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build()).statusCode()).isEqualTo(200));
+    }
+
+    private void assertAConsoleIssuedStreamEndsWith(ConsoleBrowser browser, String name, ThrowingRunnable ending) throws Exception {
+        routeTicks("/ticks-" + name);
+        HttpResponse<String> issued = browser.post("/api/tokens?minutes=60", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = JSON.readTree(issued.body()).path("token").asText();
+        assertThat(send(request("/svc/echo?before-" + name, token).GET().build()).statusCode()).isEqualTo(200);
+        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks-" + name, token).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        try (InputStream body = stream.body()) {
+            assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
+            ending.run();
+            assertEndsSoon(body, "the stream ends with the console session (" + name + "), not after 40 s");
+        }
+        HttpResponse<String> after = send(request("/svc/echo?after-" + name, token).GET().build());
+        assertThat(after.statusCode()).as(after.body()).isIn(401, 403);
+        assertThat(upstream.received).as("nothing after the console session ended reached the target")
+                .noneMatch(received -> received.path().contains("after-" + name));
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** An upstream answer at {@code path} that streams an event every 100 ms for 40 s. */
+    private static void routeTicks(String path) {
+        upstream.route(path, exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -464,25 +529,17 @@ class HttpGatewayTest {
                 // The gateway broke off the exchange.
             }
         });
-        CreatedServiceAccountKey key = new JdbcServiceAccountStore(gateway.gateway().store().dataSource())
-                .create(new NewServiceAccountKey("http-streaming", List.of("analysts"), "service", null, null, null));
-        HttpResponse<InputStream> stream = CLIENT.send(request("/svc/ticks", key.secret()).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertThat(stream.statusCode()).isEqualTo(200);
-        try (InputStream body = stream.body()) {
-            assertThat(new String(body.readNBytes(12), StandardCharsets.UTF_8)).isEqualTo("data: tick 0");
-            assertThat(send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().apiPort()
-                    + "/api/service-accounts/keys/" + key.key().id())).header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN)
-                    .DELETE().build()).statusCode()).isEqualTo(200);
-            long revokedAt = System.nanoTime();
-            try {
-                body.readAllBytes();
-            } catch (IOException brokenOff) {
-                // Broken off rather than ended: either way the stream is over.
-            }
-            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("the stream ends with the key, not after 40 s")
-                    .isLessThan(Duration.ofSeconds(10));
+    }
+
+    /** Reads {@code body} to its end, which must come within seconds: the gateway broke the stream off. */
+    private static void assertEndsSoon(InputStream body, String why) {
+        long from = System.nanoTime();
+        try {
+            body.readAllBytes();
+        } catch (IOException brokenOff) {
+            // Broken off rather than ended: either way the stream is over.
         }
+        assertThat(Duration.ofNanos(System.nanoTime() - from)).as(why).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

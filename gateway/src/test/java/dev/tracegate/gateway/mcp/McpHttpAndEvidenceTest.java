@@ -71,6 +71,10 @@ class McpHttpAndEvidenceTest {
               - name: mask-personal-data
                 exceptGroups: [admins]
                 mask: personal-data
+              - name: long-queries
+                classes: [dangerous_admin]
+                command: "pg_sleep\\\\("
+                action: allow
             """;
     private static final String TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     private static final String TRACE = "0af7651916cd43dd8448eb211c80319c";

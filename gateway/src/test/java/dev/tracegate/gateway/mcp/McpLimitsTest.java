@@ -30,7 +30,7 @@ class McpLimitsTest {
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start("defaults: {action: allow}\n", new McpConfig(true, 3, 40, 1, 1, 2048));
+        gateway = TestGateway.start(TestGateway.LONG_QUERIES_POLICY, new McpConfig(true, 3, 40, 1, 1, 2048));
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
+import dev.tracegate.gateway.approval.ConsoleBrowser;
 import dev.tracegate.gateway.evidence.EventType;
 import dev.tracegate.gateway.identity.CreatedServiceAccountKey;
 import dev.tracegate.gateway.identity.JdbcServiceAccountStore;
@@ -68,6 +69,25 @@ class MysqlRevokedKeyTest {
             assertThat(one(unrelated)).as("a session of another key goes on").isEqualTo(1);
         }
         assertRecorded("sa:mysql-reports");
+    }
+
+    /** A session signed in with a token the console issued ends once that console session signs out. */
+    @Test
+    void aSessionOfAConsoleIssuedTokenEndsWhenTheConsoleSessionSignsOut() throws Exception {
+        ConsoleBrowser browser = ConsoleBrowser.signIn(fixture.gateway, TestGateway.ALICE_TOKEN);
+        HttpResponse<String> issued = browser.post("/api/tokens?minutes=60", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String token = JSON.readTree(issued.body()).path("token").asText();
+
+        try (Connection withToken = fixture.connect(token)) {
+            assertThat(one(withToken)).isEqualTo(1);
+            browser.signOut();
+
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThatThrownBy(() -> one(withToken))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getMessage()).contains(REVOKED)
+                            .contains("the console session has signed out or ended")));
+            assertThat(withToken.isValid(5)).as("the session is ended, not only the statement refused").isFalse();
+        }
     }
 
     @Test

@@ -63,6 +63,20 @@ class MysqlSplitSecretsThroughGatewayTest {
                 .doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
     }
 
+    /**
+     * One value's pieces in the members of a JSON result ({@code JSON_OBJECT}, {@code JSON_ARRAYAGG}) and a password
+     * read before its name: before 2026-12-07 each JSON string was scanned alone and a value-first row was not read,
+     * so all of them reached a masked caller in clear.
+     */
+    @Test
+    void piecesInAJsonResultAndAPasswordBeforeItsNameAreMasked() throws Exception {
+        assertThat(alice("SELECT JSON_OBJECT('a', a, 'id', id, 'b', b, 'c', c) FROM split_values ORDER BY id"))
+                .doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111").contains("primary", "visa");
+        assertThat(alice("SELECT JSON_ARRAYAGG(x) FROM (SELECT a AS x FROM split_values WHERE id = 3"
+                + " UNION ALL SELECT b FROM split_values WHERE id = 3) s")).doesNotContain("4111 1111", "1111 1111");
+        assertThat(alice("SELECT value, name FROM app_settings ORDER BY id")).doesNotContain("hunter2").contains("email\tchannel");
+    }
+
     @Test
     void aPrivateKeyReadWithoutItsHeaderRowIsMasked() throws Exception {
         assertThat(alice("SELECT line FROM key_file ORDER BY n LIMIT 1, 10")).doesNotContain("MIIE", "AB12").contains("[SECRET]");

@@ -26,11 +26,29 @@ import org.junit.jupiter.api.Test;
  */
 class IdleSessionTest {
 
+    /** Holds DDL for a DBA ({@link HeldDdl#DBA}); allows a long {@code pg_sleep}, which the defaults block as a risk. */
+    private static final String POLICY = """
+            defaults:
+              action: allow
+              highRisk: block
+            rules:
+              - name: hold-ddl
+                classes: [ddl]
+                action: approve
+                approvers: [dba]
+                timeout: 60s
+                reason: schema changes need a DBA
+              - name: long-queries
+                classes: [dangerous_admin]
+                command: "pg_sleep\\\\("
+                action: allow
+            """;
+
     private static TestGateway gateway;
 
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(HeldDdl.POLICY, new CallerLimits(0, 0, 0, 0, 0, 0, 0, 2));
+        gateway = TestGateway.start(POLICY, new CallerLimits(0, 0, 0, 0, 0, 0, 0, 2));
     }
 
     @AfterAll

@@ -490,13 +490,9 @@ class MaskingThroughGatewayTest {
      */
     @Test
     void anAddressOrACardSplitAcrossTheColumnsOfARowIsMaskedInEachColumn() throws SQLException {
-        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            sql.execute("DROP TABLE IF EXISTS split_values");
-            sql.execute("CREATE TABLE split_values (id int PRIMARY KEY, a text, b text, c text)");
-            sql.execute("INSERT INTO split_values VALUES (1, 'ada.lovelace@', 'example.com', 'primary'),"
+        splitTable("split_values", "(1, 'ada.lovelace@', 'example.com', 'primary'),"
                     + " (2, 'grace', '@', 'example.org'), (3, '4111 1111', '1111 1111', 'visa'),"
                     + " (4, 'ops', '@team', '2024 05')");
-        }
         for (String queryMode : List.of("simple", "extended")) {
             List<String> rows = rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_values ORDER BY id");
             assertThat(String.join("\n", rows)).as(queryMode)
@@ -506,6 +502,64 @@ class MaskingThroughGatewayTest {
             // the caller chooses the columns and their order: pieces apart or reversed are read together as well
             assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode, "SELECT b, id, a FROM split_values WHERE id IN (1, 3)")))
                     .as(queryMode).doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111");
+        }
+    }
+
+    /**
+     * One value's pieces in the members of one JSON object or the elements of one array, as {@code json_build_object},
+     * {@code jsonb_agg} and {@code json_build_array} make them of columns no rule protects: before 2026-12-07 each
+     * JSON string was scanned alone and {@code {"a": "ada.lovelace@", "b": "example.com"}}, a card's groups, a JWT's
+     * parts and an address whose pieces sit in two nested objects of one record reached a masked caller in clear.
+     */
+    @Test
+    void oneValuesPiecesInTheMembersOfAJsonResultAreMaskedInEachMember() throws SQLException {
+        String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+        String payload = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ";
+        String signature = "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+        splitTable("split_json", "(1, 'ada.lovelace@', 'example.com', 'primary'),"
+                    + " (2, '4111 1111', '1111 1111', 'visa'), (3, '" + header + "', '" + payload + "', '" + signature + "'),"
+                    + " (4, 'ops', 'team', '2024 05')");
+        for (String queryMode : List.of("simple", "extended")) {
+            String objects = String.join("\n", columnAsAliceReadsIt(queryMode,
+                    "SELECT json_build_object('a', a, 'id', id, 'b', b, 'c', c) FROM split_json ORDER BY id"));
+            assertThat(objects).as(queryMode).doesNotContain("ada.lovelace", "example.com", "4111 1111", "1111 1111",
+                    payload.substring(3, 20), signature.substring(0, 10)).contains("primary", "\"ops\"", "2024 05");
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT jsonb_agg(b ORDER BY id DESC) FROM split_json WHERE id = 2"
+                    + " UNION ALL SELECT jsonb_agg(x) FROM (SELECT b AS x FROM split_json WHERE id = 2 UNION ALL"
+                    + " SELECT a FROM split_json WHERE id = 2) s")).as(queryMode)
+                    .noneSatisfy(row -> assertThat(row).contains("4111 1111"));
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT json_build_object('x', json_build_object('l', a),"
+                    + " 'y', json_build_object('d', b)) FROM split_json WHERE id = 1")).as(queryMode)
+                    .singleElement().asString().doesNotContain("ada.lovelace", "example.com");
+        }
+    }
+
+    /**
+     * A password split from its name some other way than name first and value next: before 2026-12-07 a key-value
+     * table read value first ({@code Tr0ub4dor&3xQ | smtp_password}), an assignment after its value ({@code hunter2 |
+     * db password=}) and a name cut in two before its value ({@code pass | word= | Tr0ub4dor&3xQ}) reached a masked
+     * caller in clear.
+     */
+    @Test
+    void aPasswordSplitFromItsNameInAnyOrderIsMasked() throws SQLException {
+        splitTable("split_names", "(1, 'Tr0ub4dor&3xQ', 'smtp_password', NULL),"
+                    + " (2, 'Hunt3r2Hunt3r2', 'db password=', NULL), (3, 'pass', 'word=', 'Corr3ctH0rse!'),"
+                    + " (4, 'ops', 'channel', 'email')");
+        for (String queryMode : List.of("simple", "extended")) {
+            List<String> rows = rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_names ORDER BY id");
+            assertThat(String.join("\n", rows)).as(queryMode).doesNotContain("Tr0ub4dor", "Hunt3r2", "Corr3ctH0rse");
+            assertThat(rows.get(3)).as(queryMode).isEqualTo("ops|channel|email");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 'Tr0ub4dor&3xQ' AS password, 'ops' AS team"))
+                    .as(queryMode).containsExactly("[SECRET]|ops");
+        }
+    }
+
+    /** A table {@code name} of an id and three text columns no rule protects, holding {@code rows} (a VALUES list). */
+    private static void splitTable(String name, String rows) throws SQLException {
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS " + name);
+            sql.execute("CREATE TABLE " + name + " (id int PRIMARY KEY, a text, b text, c text)");
+            sql.execute("INSERT INTO " + name + " VALUES " + rows);
         }
     }
 

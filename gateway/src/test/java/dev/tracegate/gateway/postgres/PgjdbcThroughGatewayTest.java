@@ -40,7 +40,7 @@ class PgjdbcThroughGatewayTest {
 
     @BeforeAll
     static void start() throws SQLException {
-        gateway = TestGateway.start();
+        gateway = TestGateway.start(List.of(), TestGateway.LONG_QUERIES_POLICY);
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("DROP TABLE IF EXISTS items");
             sql.execute("CREATE TABLE items (id int PRIMARY KEY, name text, payload bytea)");

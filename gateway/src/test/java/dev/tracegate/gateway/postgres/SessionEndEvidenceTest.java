@@ -28,7 +28,7 @@ class SessionEndEvidenceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = TestGateway.start();
+        gateway = TestGateway.start(List.of(), TestGateway.LONG_QUERIES_POLICY);
         try (Connection direct = TestTarget.direct(); Statement statement = direct.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS session_end_marks (mark text)");
         }

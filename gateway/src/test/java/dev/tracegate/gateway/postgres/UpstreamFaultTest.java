@@ -26,7 +26,7 @@ class UpstreamFaultTest {
 
     @Test
     void aBackendKilledMidQueryEndsThatSessionWithAClearErrorAndTheEvidenceSaysSo() throws Exception {
-        try (TestGateway gateway = TestGateway.start(); Connection other = gateway.connect("app")) {
+        try (TestGateway gateway = TestGateway.start(List.of(), TestGateway.LONG_QUERIES_POLICY); Connection other = gateway.connect("app")) {
             long before = gateway.gateway().evidence().size();
             CompletableFuture<SQLException> failed = CompletableFuture.supplyAsync(() -> {
                 try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {

@@ -597,8 +597,11 @@ class SshGatewayTest {
         });
         PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> gateway.gateway().approvals().pending().stream()
-                        .filter(p -> p.request().command().equals("echo held-marker approved")).findFirst().orElse(null),
-                        p -> p != null);
+                        .filter(p -> p.request().command().startsWith("echo held-marker approved\n")).findFirst()
+                        .orElse(null), p -> p != null);
+        // Its standard input reaches the command unseen by approvers, who are told so.
+        assertThat(pending.request().command()).isEqualTo("echo held-marker approved\n-- with whatever the client sends"
+                + " on its standard input, which approvers are not shown: approving this approves that input too");
         assertThat(pending.request().protocol()).isEqualTo("ssh");
         assertThat(run).isNotDone();
         gateway.gateway().approvals().approve(pending.id(),
@@ -981,13 +984,8 @@ class SshGatewayTest {
      */
     @Test
     void aCertificateSignedThroughAConsoleSessionEndsWhenTheSessionSignsOut() throws Exception {
-        Path key = Files.createDirectories(dir.resolve("cert-console")).resolve("id");
-        TestSshHost.keygen(key);
         ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
-        HttpResponse<String> issued = browser.post("/api/ssh/certificates?minutes=60", JSON.createObjectNode()
-                .put("public_key", Files.readString(Path.of(key + ".pub"))).toString());
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
-        Files.writeString(Path.of(key + "-cert.pub"), JSON.readTree(issued.body()).path("certificate").asText() + "\n");
+        Path key = consoleCertificate(browser, "cert-console");
         var before = client.sshWithCertificate(key, "web", "echo", "certificate-of-a-console-session");
         assertThat(before.exit()).as(before.err()).isZero();
 
@@ -997,6 +995,83 @@ class SshGatewayTest {
         assertThat(after.out()).doesNotContain("certificate-after-sign-out-must-not-run");
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("auth.failure", 0).stream()
                 .anyMatch(e -> e.toString().contains("the console session has signed out or ended")));
+    }
+
+    /**
+     * A session already signed in with a certificate the console signed ends, with the command it
+     * runs, when that console session signs out, and says why on the disconnect and in its
+     * {@code session.close}. Before, only new sign-ins with the certificate were refused: the open
+     * session ran on for the certificate's lifetime.
+     */
+    @Test
+    void aSessionSignedInWithAConsoleCertificateEndsWhenTheConsoleSessionSignsOut() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        HttpResponse<String> issued = browser.post("/api/ssh/certificates?minutes=60", JSON.createObjectNode()
+                .put("public_key", PublicKeyEntry.toString(pair.getPublic())).toString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        PublicKey certificate = AuthorizedKeyEntry.parseAuthorizedKeyEntry(JSON.readTree(issued.body()).path("certificate").asText())
+                .resolvePublicKey(null, PublicKeyEntryResolver.FAILING);
+        String signedOut = "the console session has signed out or ended";
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = mina.connect("web", "127.0.0.1", gateway.gateway().sshPort())
+                    .verify(Duration.ofSeconds(20)).getSession();
+                 var output = new java.io.ByteArrayOutputStream()) {
+                session.addPublicKeyIdentity(new java.security.KeyPair(certificate, pair.getPrivate()));
+                session.auth().verify(Duration.ofSeconds(20));
+                var channel = session.createExecChannel("echo console-started; sleep 40; echo outlived-its-console-session");
+                channel.setOut(output);
+                channel.open().verify(Duration.ofSeconds(20));
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains("console-started"));
+
+                browser.signOut();
+
+                Awaitility.await("the session and its running command end with the console session").atMost(Duration.ofSeconds(10))
+                        .until(() -> !session.isOpen());
+                assertThat(output.toString()).doesNotContain("outlived-its-console-session");
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("session.close", 0).stream()
+                .anyMatch(e -> e.path("actor").path("sub").asText().equals("apikey:alice")
+                        && e.path("detail").path("reason").asText().contains(signedOut)));
+    }
+
+    /** What OpenSSH prints when its session ends that way: the reason, on the terminal it runs in. */
+    @Test
+    void openSshPrintsWhyItsConsoleCertificateSessionEnded() throws Exception {
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.ALICE_TOKEN);
+        Path key = consoleCertificate(browser, "cert-console-running");
+        int opened = gateway.events("session.open", 0).size();
+        CompletableFuture<OpenSshClient.Run> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.sshWithCertificate(key, "web", "sleep 40; echo outlived-the-console-session");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, command -> Thread.ofVirtual().start(command));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gateway.events("session.open", 0).size() > opened);
+
+        browser.signOut();
+
+        OpenSshClient.Run run = running.get(20, TimeUnit.SECONDS);
+        assertThat(run.exit()).isNotZero();
+        assertThat(run.out()).doesNotContain("outlived-the-console-session");
+        assertThat(run.err()).contains("the console session has signed out or ended");
+    }
+
+    /** A new key in {@code name} with the certificate the console session signs for it beside it ({@code id-cert.pub}). */
+    private static Path consoleCertificate(ConsoleBrowser browser, String name) throws Exception {
+        Path key = Files.createDirectories(dir.resolve(name)).resolve("id");
+        TestSshHost.keygen(key);
+        HttpResponse<String> issued = browser.post("/api/ssh/certificates?minutes=60", JSON.createObjectNode()
+                .put("public_key", Files.readString(Path.of(key + ".pub"))).toString());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        Files.writeString(Path.of(key + "-cert.pub"), JSON.readTree(issued.body()).path("certificate").asText() + "\n");
+        return key;
     }
 
     @Test

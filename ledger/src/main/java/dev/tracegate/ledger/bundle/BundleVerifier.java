@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -281,12 +282,26 @@ public final class BundleVerifier {
                         + ", not the trusted key " + signingKey.format()));
             }
             requireExpectedLog();
+            requireTreeRoot(checkpoint, reason -> VerificationFailure.of(BundleLayout.CHECKPOINT, reason));
             inclusion = new SequentialInclusionVerifier(checkpoint.size(), checkpoint.rootHash());
             results.add("checkpoint: " + checkpoint.origin() + " at tree size " + checkpoint.size() + ", root "
                     + HexFormat.of().formatHex(checkpoint.rootHash()) + ", signed by " + signingKey.name() + "+"
                     + signingKey.keyIdHex() + (keySource == KeySource.TRUSTED_KEY
                             ? " (the trusted key)"
                             : " (the bundle's own log-key.pub, not independently trusted: compare it with the published key)"));
+        }
+
+        /**
+         * A signed checkpoint of size 0 must name the empty tree: its root is SHA-256 of nothing.
+         * Why: no proof covers the empty tree, so any other root would pass as a prefix of every
+         * log, and a bundle of nothing with it would verify. {@code at} says where it was read.
+         */
+        private static void requireTreeRoot(Checkpoint read, Function<String, VerificationFailure> at) throws Failed {
+            try {
+                ConsistencyProof.requireEmptyTreeRoot(read.size(), read.rootHash(), "checkpoint's");
+            } catch (ProofException e) {
+                throw new Failed(at.apply(e.getMessage() + ": no log signs that, it names no tree"));
+            }
         }
 
         /** The checkpoint must be of the log asked for: the one given, or else the one the key is named after. */
@@ -572,6 +587,11 @@ public final class BundleVerifier {
                     throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "proof is to tree size "
                             + line.treeSize() + ", the checkpoint is at " + checkpoint.size()));
                 }
+                requireTreeRoot(old, reason -> VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, reason));
+                if (old.size() > checkpoint.size()) {
+                    throw new Failed(VerificationFailure.atLine(BundleLayout.CONSISTENCY, lineNumber, "the earlier checkpoint of "
+                            + old.size() + " events is larger than this log's " + checkpoint.size() + ": no prefix of it"));
+                }
                 try {
                     ConsistencyProof.verify(old.size(), checkpoint.size(), old.rootHash(), checkpoint.rootHash(), line.hashes());
                 } catch (ProofException e) {
@@ -601,11 +621,14 @@ public final class BundleVerifier {
             if (!earlier.origin().equals(checkpoint.origin())) {
                 throw new Failed(VerificationFailure.of(given, "is for origin " + earlier.origin() + ", not " + checkpoint.origin()));
             }
+            requireTreeRoot(earlier, reason -> VerificationFailure.of(given, reason));
             if (earlier.size() > checkpoint.size()) {
                 throw new Failed(VerificationFailure.of(BundleLayout.CHECKPOINT, "covers " + checkpoint.size()
                         + " events, fewer than the " + earlier.size() + " of " + given + ": the log was truncated, or this bundle is older"));
             }
-            byte[] proven = earlier.size() == checkpoint.size() ? checkpoint.rootHash() : provenPrefixes.get(earlier.size());
+            // The empty tree is a prefix of every tree, and its root was checked above: it needs no proof.
+            byte[] proven = earlier.size() == 0 ? MerkleHashes.emptyRoot()
+                    : earlier.size() == checkpoint.size() ? checkpoint.rootHash() : provenPrefixes.get(earlier.size());
             if (proven == null) {
                 throw new Failed(VerificationFailure.of(BundleLayout.CONSISTENCY, "proves nothing about " + given + " (tree size "
                         + earlier.size() + "); export again with --since-checkpoint"));

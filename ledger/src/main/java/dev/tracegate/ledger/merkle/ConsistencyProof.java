@@ -49,7 +49,8 @@ public final class ConsistencyProof {
     /**
      * The algorithm of section 2.1.4.2; returns normally only if the proof verifies. Sizes the RFC
      * leaves open are handled the way the proofs above are made: equal sizes need an empty proof
-     * and equal roots; old size 0 needs an empty proof.
+     * and equal roots; old size 0 needs an empty proof and the empty tree's root (any other root
+     * at size 0 names no tree, and would otherwise be "proven" a prefix of every log).
      */
     public static void verify(long oldSize, long newSize, byte[] oldRoot, byte[] newRoot, List<byte[]> proof)
             throws ProofException {
@@ -58,6 +59,8 @@ public final class ConsistencyProof {
         if (oldSize < 0 || oldSize > newSize) {
             throw new ProofException("old size " + oldSize + " is not between 0 and new size " + newSize);
         }
+        requireEmptyTreeRoot(oldSize, oldRoot, "old");
+        requireEmptyTreeRoot(newSize, newRoot, "new");
         if (oldSize == newSize) {
             requireEmpty(proof, "equal sizes");
             if (!Arrays.equals(oldRoot, newRoot)) {
@@ -131,6 +134,14 @@ public final class ConsistencyProof {
         if (!Arrays.equals(sr, secondHash)) {
             throw new ProofException("consistency proof does not lead to the new root " + InclusionProof.hex(secondHash)
                     + " of size " + second + " (got " + InclusionProof.hex(sr) + ")");
+        }
+    }
+
+    /** A tree of size 0 has exactly one root, SHA-256 of nothing (RFC 9162 section 2.1.1). */
+    public static void requireEmptyTreeRoot(long size, byte[] root, String which) throws ProofException {
+        if (size == 0 && !Arrays.equals(root, MerkleHashes.emptyRoot())) {
+            throw new ProofException("the " + which + " tree has size 0 but its root " + InclusionProof.hex(root)
+                    + " is not the empty tree's root " + InclusionProof.hex(MerkleHashes.emptyRoot()));
         }
     }
 

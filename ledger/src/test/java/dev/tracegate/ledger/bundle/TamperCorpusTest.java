@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.ledger.note.Checkpoint;
 import dev.tracegate.ledger.note.LogKeyPair;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -339,6 +340,95 @@ class TamperCorpusTest {
         return corpus;
     }
 
+    /**
+     * The edges of the tree sizes: checkpoints the log's own key signed that no honest log signs
+     * (an empty tree with a root other than the empty tree's, a prefix larger than the log, two
+     * roots at one size), proofs at sizes 0 and 1, and bundles with nothing in them. Each is a
+     * clear failure naming the file, never a prefix proven or a misleading reason.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyTreeSizeEdgeFailsWithItsReason() {
+        return sizeEdges().stream().map(edge -> DynamicTest.dynamicTest(edge.name(), () -> {
+            VerificationReport report = BundleVerifier.verify(edge.bundle().make(), Optional.of(log.key.verifierKey()), edge.earlier());
+            assertThat(report.ok()).as("%s was accepted: %s", edge.name(), report.summary()).isFalse();
+            VerificationFailure failure = report.failure().orElseThrow();
+            assertThat(failure.file()).as(failure.describe()).isEqualTo(edge.file());
+            assertThat(failure.reason()).as(failure.describe()).contains(edge.reason());
+        }));
+    }
+
+    /** One edge: the bundle, the earlier checkpoint the auditor gives if any, and the failure it must cause. */
+    private record SizeEdge(String name, BundleMaker bundle, Optional<String> earlier, String file, String reason) {}
+
+    @FunctionalInterface
+    private interface BundleMaker {
+        Path make() throws Exception;
+    }
+
+    private List<SizeEdge> sizeEdges() {
+        String emptyWithARoot = log.key.signer().sign(new Checkpoint(LogFixture.ORIGIN, 0, log.tree.rootAt(8)));
+        String emptyTree = "the empty tree's root";
+        List<SizeEdge> edges = new ArrayList<>();
+        edges.add(new SizeEdge("size 0: an earlier checkpoint with a non-empty root, its consistency line in the bundle",
+                () -> selectiveWith(new ConsistencyLine(emptyWithARoot, 23, List.of())), Optional.of(emptyWithARoot),
+                BundleLayout.CONSISTENCY, emptyTree));
+        edges.add(new SizeEdge("size 0: the earlier checkpoint given has a non-empty root",
+                this::selective, Optional.of(emptyWithARoot), "the earlier checkpoint given", emptyTree));
+        edges.add(new SizeEdge("size 0: the bundle's checkpoint has a non-empty root, a selective export of nothing",
+                () -> bundleOf(emptyWithARoot, true, List.of()), Optional.empty(), BundleLayout.CHECKPOINT, emptyTree));
+        edges.add(new SizeEdge("size 0: the bundle's checkpoint has a non-empty root, a full export of nothing",
+                () -> withCheckpoint(bundleOf(log.checkpointNote(0), false, List.of()), emptyWithARoot), Optional.empty(),
+                BundleLayout.CHECKPOINT, emptyTree));
+        edges.add(new SizeEdge("size 0: a consistency proof from the empty tree with a hash in it",
+                () -> selectiveWith(new ConsistencyLine(log.checkpointNote(0), 23, List.of(log.tree.rootAt(1)))), Optional.empty(),
+                BundleLayout.CONSISTENCY, "must be empty"));
+        edges.add(new SizeEdge("size 1: a consistency proof with no hashes",
+                () -> selectiveWith(new ConsistencyLine(log.checkpointNote(1), 23, List.of())), Optional.empty(),
+                BundleLayout.CONSISTENCY, "is empty"));
+        edges.add(new SizeEdge("size 1: a consistency proof from another first event",
+                () -> selectiveWith(new ConsistencyLine(log.key.signer().sign(new Checkpoint(LogFixture.ORIGIN, 1, log.tree.rootAt(2))),
+                        23, log.tree.consistencyProof(1, 23))), Optional.empty(), BundleLayout.CONSISTENCY, "not proven a prefix"));
+        edges.add(new SizeEdge("equal sizes: a consistency line at the checkpoint's size with another root",
+                () -> selectiveWith(new ConsistencyLine(log.key.signer().sign(new Checkpoint(LogFixture.ORIGIN, 23, log.tree.rootAt(22))),
+                        23, List.of())), Optional.empty(), BundleLayout.CONSISTENCY, "different roots"));
+        edges.add(new SizeEdge("larger: a consistency line from a checkpoint larger than the log",
+                () -> selectiveWith(new ConsistencyLine(new LogFixture(30, LogFixture.ORIGIN, log.key).checkpointNote(), 23, List.of())),
+                Optional.empty(), BundleLayout.CONSISTENCY, "larger than this log's 23"));
+        edges.add(new SizeEdge("disagree: two consistency lines for size 8 with different roots",
+                () -> selectiveWith(new ConsistencyLine(log.checkpointNote(8), 23, log.tree.consistencyProof(8, 23)),
+                        new ConsistencyLine(log.key.signer().sign(new Checkpoint(LogFixture.ORIGIN, 8, log.tree.rootAt(9))), 23,
+                                log.tree.consistencyProof(8, 23))), Optional.empty(), BundleLayout.CONSISTENCY, "not proven a prefix"));
+        edges.add(new SizeEdge("disagree: a consistency line to another tree size than the checkpoint's",
+                () -> selectiveWith(new ConsistencyLine(log.checkpointNote(8), 22, log.tree.consistencyProof(8, 22))), Optional.empty(),
+                BundleLayout.CONSISTENCY, "proof is to tree size 22, the checkpoint is at 23"));
+        edges.add(new SizeEdge("empty bundle: a directory with nothing in it",
+                () -> Files.createDirectories(dir.resolve("empty-" + made++)), Optional.empty(), BundleLayout.MANIFEST, "missing"));
+        edges.add(new SizeEdge("empty bundle: a zip file of no bytes",
+                () -> Files.write(dir.resolve("nothing.zip"), new byte[0]), Optional.empty(),
+                dir.resolve("nothing.zip").toString(), "cannot read the bundle"));
+        edges.add(new SizeEdge("empty bundle: a zip with no entries", () -> {
+            Path zip = dir.resolve("entries-" + made++ + ".zip");
+            new ZipOutputStream(Files.newOutputStream(zip)).close();
+            return zip;
+        }, Optional.empty(), BundleLayout.MANIFEST, "missing"));
+        edges.add(new SizeEdge("empty bundle: a manifest that lists nothing", () -> {
+            Path empty = Files.createDirectories(dir.resolve("listing-" + made++));
+            Files.writeString(empty.resolve(BundleLayout.MANIFEST), "");
+            return empty;
+        }, Optional.empty(), BundleLayout.CHECKPOINT, "missing: every bundle needs it"));
+        return edges;
+    }
+
+    @Test
+    void anEmptyLogVerifiesAndItsCheckpointIsAPrefixOfEveryLaterOne() throws Exception {
+        String empty = log.checkpointNote(0);
+        VerificationReport ofNothing = BundleVerifier.verify(bundleOf(empty, true, List.of()), Optional.of(log.key.verifierKey()));
+        assertThat(ofNothing.ok()).as(ofNothing.summary()).isTrue();
+        VerificationReport later = BundleVerifier.verify(selective(), Optional.of(log.key.verifierKey()), Optional.of(empty));
+        assertThat(later.ok()).as(later.summary()).isTrue();
+        assertThat(later.results()).contains("earlier checkpoint: tree size 0 is a prefix of this one; the log only grew since");
+    }
+
     @Test
     void zipEntriesThatLeaveTheBundleOrAppearTwiceAreRefused() throws IOException {
         Path genuine = log.writeFull(dir.resolve("g.zip"));
@@ -374,6 +464,44 @@ class TamperCorpusTest {
 
     private Path selective() throws IOException {
         return log.writeSelective(dir.resolve("selective-" + made++), SELECTED, List.of(1L, 8L, 13L));
+    }
+
+    /** The selective export of {@link #selective()}, with {@code lines} as its only consistency proofs. */
+    private Path selectiveWith(ConsistencyLine... lines) throws IOException {
+        Path target = dir.resolve("edge-" + made++);
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(target)) {
+            for (int index : SELECTED) {
+                writer.addEvent(log.events.get(index), log.proof(index));
+            }
+            for (ConsistencyLine line : lines) {
+                writer.addConsistencyProof(line);
+            }
+            writer.finish(log.checkpointNote(), log.key.signer());
+        }
+        return target;
+    }
+
+    /** A bundle of {@code checkpointNote} holding the events at {@code indices}, with proofs when selective. */
+    private Path bundleOf(String checkpointNote, boolean selective, List<Integer> indices) throws IOException {
+        Path target = dir.resolve("edge-" + made++);
+        try (EvidenceBundleWriter writer = EvidenceBundleWriter.open(target)) {
+            if (selective) {
+                writer.selective();
+            }
+            for (int index : indices) {
+                writer.addEvent(log.events.get(index), selective ? log.proof(index) : null);
+            }
+            writer.finish(checkpointNote, log.key.signer());
+        }
+        return target;
+    }
+
+    /** {@code bundle} with another checkpoint, its manifest listed and signed again with the log's key. */
+    private Path withCheckpoint(Path bundle, String checkpointNote) throws IOException {
+        Files.writeString(bundle.resolve(BundleLayout.CHECKPOINT), checkpointNote);
+        LogFixture.remanifest(bundle);
+        LogFixture.resignManifest(bundle, log.key);
+        return bundle;
     }
 
     private static byte[] eventWithIndex(LogFixture fresh, int index) {

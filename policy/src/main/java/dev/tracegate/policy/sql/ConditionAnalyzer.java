@@ -59,6 +59,12 @@ final class ConditionAnalyzer {
     private static final Set<String> TRUE_SPELLINGS = Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1");
     private static final Set<String> FALSE_SPELLINGS = Set.of("f", "fa", "fal", "fals", "false", "n", "no", "of", "off", "0");
 
+    /** The orders of two operands a comparison admits, as bits: {@code <=} is LESS | EQUAL. */
+    private static final int LESS = 1;
+    private static final int EQUAL = 2;
+    private static final int GREATER = 4;
+    private static final int EVERY_ORDER = LESS | EQUAL | GREATER;
+
     private static final Set<String> TYPE_CONTINUATIONS = Set.of("precision", "varying", "with", "without", "time", "zone");
 
     private enum Null { NULL }
@@ -180,11 +186,12 @@ final class ConditionAnalyzer {
             return left;
         }
         Map<TestKey, Test> tests = new HashMap<>();
-        boolean complementary = findsComplement(tests, left.test());
+        Map<TestKey, Integer> orders = new HashMap<>();
+        boolean complementary = findsComplement(tests, left.test()) | coversEveryOrder(orders, left.test());
         while (t.isWord(pos, "or")) {
             pos++;
             Node right = and();
-            complementary |= findsComplement(tests, right.test());
+            complementary |= findsComplement(tests, right.test()) | coversEveryOrder(orders, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
             if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
@@ -197,6 +204,37 @@ final class ConditionAnalyzer {
             }
         }
         return complementary ? Node.TRUE : left;
+    }
+
+    /**
+     * Records the orders of its operands {@code test} admits among an OR's ({@code <} admits one of
+     * less, equal and greater, {@code <=} two, {@code <>} two); true when the OR's tests of the same
+     * operands, either written first, admit all three: {@code id < 5 OR id = 5 OR id > 5} holds for
+     * every row where {@code id} is not null, as {@code id < 5 OR id >= 5} does.
+     */
+    private boolean coversEveryOrder(Map<TestKey, Integer> orders, Test test) {
+        if (test == null) {
+            return false;
+        }
+        int order = switch (test.operator()) {
+            case "<" -> LESS;
+            case "=" -> EQUAL;
+            case ">" -> GREATER;
+            default -> 0;
+        };
+        if (order == 0) {
+            return false;
+        }
+        if (test.negation()) {
+            order = EVERY_ORDER & ~order;
+        }
+        // Keyed by the operands alone; b > a is a < b.
+        int mirrored = (order & EQUAL) | ((order & LESS) != 0 ? GREATER : 0) | ((order & GREATER) != 0 ? LESS : 0);
+        int forward = orders.merge(condition.key(new Test("order", false, test.leftStart(), test.leftEnd(),
+                test.rightStart(), test.rightEnd())), order, (a, b) -> a | b);
+        int backward = orders.merge(condition.key(new Test("order", false, test.rightStart(), test.rightEnd(),
+                test.leftStart(), test.leftEnd())), mirrored, (a, b) -> a | b);
+        return forward == EVERY_ORDER || backward == EVERY_ORDER;
     }
 
     /** Records {@code test} among an OR's tests; true when its complement is among them already. */

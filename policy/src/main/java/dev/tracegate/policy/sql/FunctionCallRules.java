@@ -57,6 +57,15 @@ final class FunctionCallRules {
     private static final String[] DANGEROUS_PREFIXES = {"dblink", "pg_replication_origin_",
             "pg_stat_reset", "pg_stat_statements_reset"};
 
+    /**
+     * Do nothing but hold the session's server process for as long as the caller asks: no result
+     * needs them, and what they are used for is keeping an upstream connection (a pooled one
+     * included) past the gateway's idle limit and timing a blind guess. The same rule as MySQL's
+     * {@code SLEEP()} and {@code BENCHMARK()} ({@link MySqlFunctionRules}); docs/policy.md, "What
+     * a statement costs".
+     */
+    private static final Set<String> STALLING = Set.of("pg_sleep", "pg_sleep_for", "pg_sleep_until");
+
     /** Change data although they can appear in a SELECT. */
     private static final Set<String> WRITING = Set.of(
             "setval", "lowrite", "lo_unlink", "lo_create", "lo_creat", "lo_put", "lo_from_bytea", "lo_truncate", "lo_truncate64");
@@ -131,6 +140,9 @@ final class FunctionCallRules {
                 // an unqualified schedule() is cron.schedule() there.
                 result = result.escalate(StatementClass.DANGEROUS_ADMIN, "calls schedule(), which is pg_cron's"
                         + " cron.schedule() when cron is on the search path and runs SQL text outside this session");
+            } else if (call && STALLING.contains(name)) {
+                result = result.escalate(StatementClass.DANGEROUS_ADMIN,
+                        "calls " + name + "(), which holds a server process as long as asked (denial of service)");
             } else if (call && BULK_REMOVING.contains(name)) {
                 result = result.escalate(StatementClass.BULK_WRITE, "calls " + name + "(), which removes rows wholesale");
             } else if (WRITING.contains(name)) {

@@ -210,10 +210,38 @@ class SqlClassifierTest {
                 "DELETE FROM t WHERE id = ANY($1) OR id <> ANY($1)");
     }
 
+    @Test
+    void comparisonsOrdTogetherThatAdmitEveryOrderSelectEveryRow() {
+        // Each was write: less, equal and greater spread over ORs hold for every row as a test and its complement do.
+        assertEachIs(BULK_WRITE, "DELETE FROM t WHERE id < 5 OR id = 5 OR id > 5",
+                "DELETE FROM t WHERE id > 5 OR id < 5 OR id = 5", "DELETE FROM t WHERE id <= 5 OR id > 5 OR x = 1",
+                "DELETE FROM t WHERE id < 5 OR 5 < id OR 5 = id", "DELETE FROM t WHERE id <> 5 OR id = 5",
+                "DELETE FROM t WHERE id <= 5 OR id >= 5", "DELETE FROM t WHERE a.id < b OR a.id = b OR a.id > b",
+                "UPDATE t SET x = 1 WHERE id < 5 OR (id = 5) OR id > 5",
+                "DELETE FROM t WHERE NOT (id >= 5) OR id = 5 OR id > 5");
+        assertEachIs(WRITE, "DELETE FROM t WHERE id < 5 OR id = 5", "DELETE FROM t WHERE id < 5 OR id = 6 OR id > 5",
+                "DELETE FROM t WHERE id < 5 OR x = 5 OR id > 5", "DELETE FROM t WHERE id < 5 OR id > 5",
+                "DELETE FROM t WHERE (id < 5 OR id = 5) AND id > 5", "DELETE FROM t WHERE id < 5 OR id = 5 AND x = 1 OR id > 5");
+    }
+
     private void assertEachIs(StatementClass expected, String... statements) {
         for (String statement : statements) {
             assertThat(single(statement).statementClass()).as(statement).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void whatAStatementCostsIsNoClassButWaitingOnPurposeIsDangerous() {
+        // pg_sleep was READ while MySQL's SLEEP() was dangerous_admin: one rule for both dialects.
+        assertEachIs(DANGEROUS_ADMIN, "SELECT pg_sleep(1)", "SELECT pg_sleep_for('1 hour')",
+                "SELECT pg_sleep_until('tomorrow')", "SELECT pg_catalog.pg_sleep(1)", "SELECT * FROM pg_sleep(1)");
+        // Costly by their bounds or data, which no reading of the text bounds soundly (a bound can come
+        // from a subquery, any join of large tables costs as much): the class of what they do.
+        assertEachIs(READ, "SELECT count(*) FROM generate_series(1, 1000000000000)",
+                "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r",
+                "SELECT length(repeat('x', 1000000000))",
+                "SELECT count(*) FROM pg_class a, pg_class b, pg_class c, pg_attribute d",
+                "SELECT 'pg_sleep(10)'");
     }
 
     @Test

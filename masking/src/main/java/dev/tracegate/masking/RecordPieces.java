@@ -1,0 +1,139 @@
+package dev.tracegate.masking;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The values of one JSON record that may be pieces of one value, read together as a row's cells are
+ * ({@link SplitAcrossCells}): {@code {"a": "ada.lovelace@", "b": "example.com"}}, {@code ["4111 1111",
+ * "1111 1111"]}, a JWT's parts as members, a key one line a member, {@code {"a": "db password=", "b":
+ * "hunter2"}}. Each value is scanned alone first; what
+ * only the pieces together show is found here.
+ *
+ * <p>A record is the document's root or a container that is an element of an array, with every object
+ * and array nested in it but those in an array of their own: {@code {"x": {"l": "ada@"}, "y": {"d":
+ * "example.com"}}} is one record, while each element of {@code [{...}, {...}]} (a result's rows, a list's
+ * items) and each NDJSON line is a record of its own, as a table's rows are. The last {@value #MAX_VALUES} values
+ * kept as they are are held, and read together only while one of them may be a piece
+ * ({@link SplitAcrossCells#mayBePiece}: an edge at an {@code @}, digit groups, a JWT's part, key
+ * material), or when the value before may start a credential or this one is an assignment waiting
+ * for its value: an ordinary record costs a look at each value's edges. A value
+ * named by another value ({@code {"Key": "db_password", "Value": "hunter2"}}) is not read so: in JSON
+ * the members' names name the values, and a string such as {@code "kind": "Secret"} names nothing after it.
+ */
+final class RecordPieces {
+
+    /** The most values of one record read together: the latest, a window over a long record. */
+    static final int MAX_VALUES = 16;
+
+    /** A piece found to be part of a value: where it is, its text, what the value is and whether it is the value offered last. */
+    record Found(long place, String value, EntityType type, boolean current) {
+    }
+
+    private final SplitAcrossCells split;
+    /** The record's last values kept as they are, a ring from {@link #first}, with their places and what is known of them. */
+    private final String[] values = new String[MAX_VALUES];
+    private final long[] places = new long[MAX_VALUES];
+    private final boolean[] pieces = new boolean[MAX_VALUES];
+    private final boolean[] masked = new boolean[MAX_VALUES];
+    private int first;
+    private int size;
+    /** How many of the values held may be a piece ({@link SplitAcrossCells#mayBePiece}): none, and nothing is read together. */
+    private int pieceCount;
+    /** Whether the value offered last may start a credential: the next one is read with it. */
+    private boolean credentialStarted;
+
+    /** What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from a possible piece on. */
+    record Look(boolean piece, boolean startsCredential) {
+        boolean any() {
+            return piece || startsCredential;
+        }
+    }
+
+    /** The first look at a value of the record; a number (an id, an amount) is no piece of anything by itself. */
+    static Look lookAt(String value, boolean number) {
+        if (number) {
+            return NEITHER;
+        }
+        boolean piece = SplitAcrossCells.mayBePiece(value);
+        boolean starts = SplitAcrossCells.mayStartCredential(value);
+        return piece ? (starts ? BOTH : PIECE) : (starts ? STARTS : NEITHER);
+    }
+
+    private static final Look NEITHER = new Look(false, false);
+    private static final Look PIECE = new Look(true, false);
+    private static final Look STARTS = new Look(false, true);
+    private static final Look BOTH = new Look(true, true);
+
+    RecordPieces(SplitAcrossCells split) {
+        this.split = split;
+    }
+
+    /**
+     * Offers the record's next value kept as it is, at {@code place} ({@link JsonOutput#place}). Returns
+     * the values, this one included, that the record's values now show to be parts of one value and that
+     * were not found before; empty when none (the common case: a record none of whose values may be a
+     * piece is never read together).
+     */
+    List<Found> offer(String value, long place, Look look) {
+        boolean afterStart = credentialStarted
+                && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
+        add(value, place, look.piece());
+        credentialStarted = look.startsCredential();
+        if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
+            return List.of(); // nothing held may be a piece, and no credential is cut here
+        }
+        String[] cells = new String[size];
+        for (int k = 0; k < size; k++) {
+            cells[k] = values[(first + k) % MAX_VALUES];
+        }
+        EntityType[] parts = split.piecesOf(cells);
+        if (parts == null) {
+            return List.of();
+        }
+        List<Found> found = new ArrayList<>();
+        for (int k = 0; k < parts.length; k++) {
+            int at = (first + k) % MAX_VALUES;
+            if (parts[k] != null && !masked[at]) {
+                masked[at] = true;
+                found.add(new Found(places[at], values[at], parts[k], k == parts.length - 1));
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Holds a value of the record masked by its own find that may be a piece (a key's header or line):
+     * read with the values after it, never replaced again.
+     */
+    void masked(String value) {
+        add(value, -1, true);
+        masked[(first + size - 1) % MAX_VALUES] = true;
+        credentialStarted = false;
+    }
+
+    /** Forgets every value: the frame that holds this is taken again for another record. */
+    void clear() {
+        Arrays.fill(values, null);
+        first = 0;
+        size = 0;
+        pieceCount = 0;
+        credentialStarted = false;
+    }
+
+    private void add(String value, long place, boolean piece) {
+        if (size == MAX_VALUES) {
+            pieceCount -= pieces[first] ? 1 : 0;
+            first = (first + 1) % MAX_VALUES;
+            size--;
+        }
+        int at = (first + size) % MAX_VALUES;
+        values[at] = value;
+        places[at] = place;
+        pieces[at] = piece;
+        masked[at] = false;
+        pieceCount += piece ? 1 : 0;
+        size++;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tracegate.policy.sql;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A write's tests of columns the schema declares NOT NULL, read as what they are for every row:
+ * {@code DELETE FROM orders WHERE id IS NOT NULL} on a NOT NULL {@code id} changes every row, as
+ * {@code WHERE true} does, which the classifier cannot see from the text alone. Each such test
+ * ({@code IS [NOT] NULL}, {@code ISNULL}, {@code NOTNULL}, {@code IS [NOT] DISTINCT FROM NULL}) is
+ * replaced by its constant and the statement classified again; a write it then finds bulk is
+ * {@code bulk_write}. A column name is counted NOT NULL when it is so in any table the statement
+ * names, whichever that name reads: a wrong guess makes the statement only stricter.
+ * docs/policy.md, "What a WHERE promises".
+ */
+public final class NotNullColumnTests {
+
+    /** The schema's answer: the NOT NULL columns of the tables named so (as written, maybe schema-qualified). */
+    @FunctionalInterface
+    public interface NotNullColumns {
+        /** Column names as the server stores them; empty when none or the table is not known. */
+        Set<String> of(List<String> tables);
+    }
+
+    private NotNullColumnTests() {
+    }
+
+    /** The statement, made {@code bulk_write} when its tests of NOT NULL columns leave it true for every row. */
+    public static ClassifiedStatement judged(ClassifiedStatement statement, NotNullColumns schema,
+                                             SqlClassifier classifier) {
+        if (statement.statementClass() != StatementClass.WRITE || !mentionsNull(statement.text())) {
+            return statement;
+        }
+        List<SqlToken> tokens = tokens(statement.text());
+        // The schema is asked only for a write that tests a column for null: SET x = NULL tests none.
+        if (!testsNull(tokens)) {
+            return statement;
+        }
+        Set<String> notNull = schema.of(statement.tables());
+        List<String> read = new ArrayList<>();
+        String constant = withConstants(statement.text(), tokens, notNull, read);
+        if (read.isEmpty()) {
+            return statement;
+        }
+        SqlClassification again = classifier.classify(constant);
+        if (again.statements().size() != 1 || again.highestRisk() != StatementClass.BULK_WRITE) {
+            return statement;
+        }
+        String bulk = again.statements().getFirst().reasons().stream().findFirst().orElse("a bulk write");
+        List<String> reasons = new ArrayList<>();
+        reasons.add("the schema declares " + String.join(", ", new LinkedHashSet<>(read))
+                + " NOT NULL, and read so the statement is " + bulk);
+        reasons.addAll(statement.reasons());
+        return new ClassifiedStatement(statement.text(), StatementClass.BULK_WRITE, statement.command(),
+                statement.tables(), statement.parsed(), reasons, statement.prepares(), statement.executes(),
+                statement.runs());
+    }
+
+    /** A look that allocates nothing, for every write (INSERTs are writes): most name no null at all. */
+    private static boolean mentionsNull(String text) {
+        for (int i = text.length() - 4; i >= 0; i--) {
+            if (text.regionMatches(true, i, "null", 0, 4)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<SqlToken> tokens(String text) {
+        List<SqlToken> tokens = new ArrayList<>();
+        for (SqlToken token : SqlLexer.lex(text).tokens()) {
+            if (token.kind() != SqlToken.Kind.COMMENT) {
+                tokens.add(token);
+            }
+        }
+        return tokens;
+    }
+
+    private static boolean testsNull(List<SqlToken> tokens) {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isIdentifier() && nullTestEnd(tokens, i + 1) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text with each null test of a NOT NULL column (its qualifiers with it) replaced by its constant. */
+    private static String withConstants(String text, List<SqlToken> tokens, Set<String> notNull, List<String> read) {
+        StringBuilder out = new StringBuilder();
+        int copied = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            SqlToken column = tokens.get(i);
+            if (!column.isIdentifier() || !notNull.contains(column.text()) || isSymbol(tokens, i + 1, ".")) {
+                continue;
+            }
+            int end = nullTestEnd(tokens, i + 1);
+            if (end < 0) {
+                continue;
+            }
+            int first = i;
+            while (first >= 2 && isSymbol(tokens, first - 1, ".") && tokens.get(first - 2).isIdentifier()) {
+                first -= 2;
+            }
+            out.append(text, copied, tokens.get(first).start()).append(' ')
+                    .append(holds(tokens, i + 1) ? "true" : "false").append(' ');
+            copied = tokens.get(end).end();
+            read.add(column.text());
+            i = end;
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    /** The last token of a null test starting at {@code i}, or -1 when none starts there. */
+    private static int nullTestEnd(List<SqlToken> tokens, int i) {
+        if (isWord(tokens, i, "isnull") || isWord(tokens, i, "notnull")) {
+            return i;
+        }
+        if (!isWord(tokens, i, "is")) {
+            return -1;
+        }
+        int j = isWord(tokens, i + 1, "not") ? i + 2 : i + 1;
+        if (isWord(tokens, j, "null")) {
+            return j;
+        }
+        return isWord(tokens, j, "distinct") && isWord(tokens, j + 1, "from") && isWord(tokens, j + 2, "null")
+                ? j + 2 : -1;
+    }
+
+    /** Whether the test at {@code i} holds for a value that is never null. */
+    private static boolean holds(List<SqlToken> tokens, int i) {
+        if (isWord(tokens, i, "isnull") || isWord(tokens, i, "notnull")) {
+            return isWord(tokens, i, "notnull");
+        }
+        boolean not = isWord(tokens, i + 1, "not");
+        boolean distinct = isWord(tokens, not ? i + 2 : i + 1, "distinct");
+        return not != distinct;
+    }
+
+    private static boolean isWord(List<SqlToken> tokens, int i, String word) {
+        return i < tokens.size() && tokens.get(i).isWord(word);
+    }
+
+    private static boolean isSymbol(List<SqlToken> tokens, int i, String symbol) {
+        return i < tokens.size() && tokens.get(i).isSymbol(symbol);
+    }
+}

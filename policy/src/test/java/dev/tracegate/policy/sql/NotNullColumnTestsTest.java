@@ -1,0 +1,51 @@
+package dev.tracegate.policy.sql;
+
+import static dev.tracegate.policy.sql.StatementClass.BULK_WRITE;
+import static dev.tracegate.policy.sql.StatementClass.READ;
+import static dev.tracegate.policy.sql.StatementClass.WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A write's null tests of NOT NULL columns, read as the schema makes them: constant for every row. */
+class NotNullColumnTestsTest {
+
+    private final SqlClassifier classifier = new SqlClassifier();
+    /** orders.id and orders.created_at are NOT NULL; note is not. */
+    private final NotNullColumnTests.NotNullColumns schema = tables -> tables.stream()
+            .anyMatch(t -> t.endsWith("orders")) ? Set.of("id", "created_at", "Mixed Case") : Set.of();
+
+    @Test
+    void aTestThatANotNullColumnIsNotNullChangesEveryRow() {
+        for (String sql : List.of("DELETE FROM orders WHERE id IS NOT NULL", "DELETE FROM orders WHERE id NOTNULL",
+                "DELETE FROM orders WHERE orders.id IS NOT NULL", "DELETE FROM public.orders o WHERE o.id IS NOT NULL",
+                "DELETE FROM orders WHERE public.orders.id is not null", "DELETE FROM orders WHERE id IS DISTINCT FROM NULL",
+                "DELETE FROM orders WHERE NOT id IS NULL", "DELETE FROM orders WHERE NOT (id ISNULL)",
+                "DELETE FROM orders WHERE id /* x */ IS -- y\n NOT NULL", "DELETE FROM orders WHERE \"id\" IS NOT NULL",
+                "DELETE FROM orders WHERE \"Mixed Case\" IS NOT NULL",
+                "UPDATE orders SET note = 'x' WHERE created_at IS NOT NULL OR note = 'y'",
+                "UPDATE orders SET note = 'x' WHERE id IS NULL OR created_at IS NOT NULL",
+                "DELETE FROM orders WHERE id IS NOT NULL AND created_at IS NOT NULL",
+                "WITH d AS (DELETE FROM orders WHERE id IS NOT NULL RETURNING 1) SELECT count(*) FROM d")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(BULK_WRITE);
+            assertThat(judged(sql).reasons()).as(sql).anyMatch(r -> r.contains("NOT NULL"));
+        }
+    }
+
+    @Test
+    void testsThatStillTellRowsApartKeepTheWriteAWrite() {
+        for (String sql : List.of("DELETE FROM orders WHERE note IS NOT NULL", "DELETE FROM orders WHERE id IS NULL",
+                "DELETE FROM orders WHERE id IS NOT NULL AND note = 'x'", "DELETE FROM orders WHERE id = 7",
+                "DELETE FROM customers WHERE id IS NOT NULL", "DELETE FROM orders WHERE id IS NOT DISTINCT FROM NULL",
+                "UPDATE orders SET note = NULL WHERE id = 7")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(WRITE);
+        }
+        assertThat(judged("SELECT * FROM orders WHERE id IS NOT NULL").statementClass()).isEqualTo(READ);
+    }
+
+    private ClassifiedStatement judged(String sql) {
+        return NotNullColumnTests.judged(classifier.classify(sql).statements().getFirst(), schema, classifier);
+    }
+}
