@@ -561,9 +561,21 @@ public final class SplitAcrossCells {
             return i + 1;
         }
         boolean last = i + 1 >= cells.length || cells[i + 1] == null;
-        // a key-value table read value first has few columns; a long row ending in a word ("... the password") is no such table
+        // a key-value table read value first has few columns; a long row ending in a word ("... the password") is no such
+        // table; and a lower-case word before the name is a label, not a value ("kind | Secret", a JSON member's line)
         return last && i > 0 && cells[i - 1] != null && !cells[i - 1].isBlank() && readCount(cells) <= MAX_VALUE_FIRST_CELLS
-                ? i - 1 : -1;
+                && !isLabel(cells[i - 1].strip()) ? i - 1 : -1;
+    }
+
+    /** A word of lower-case letters (with {@code _}, {@code -}, {@code .}): a key or a label, as {@code kind} or {@code user_name}. */
+    private static boolean isLabel(String text) {
+        for (int k = 0; k < text.length(); k++) {
+            char c = text.charAt(k);
+            if (!(Character.isLowerCase(c) || c == '_' || c == '-' || c == '.')) {
+                return false;
+            }
+        }
+        return !text.isEmpty();
     }
 
     private boolean foundAfterName(String name, String value, EntityType named) {

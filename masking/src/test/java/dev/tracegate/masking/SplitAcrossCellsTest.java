@@ -124,5 +124,6 @@ class SplitAcrossCellsTest {
         assertThat(parts("channel", "email")).isNull();
         assertThat(parts("Ada", "name")).isNull();
         assertThat(parts("a long note", "db password=")).isNull();
+        assertThat(parts("kind", "Secret")).as("a label before a name: a Kubernetes Secret's JSON line").isNull();
     }
 }
