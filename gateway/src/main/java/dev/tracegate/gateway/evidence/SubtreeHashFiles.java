@@ -58,6 +58,14 @@ final class SubtreeHashFiles implements SubtreeHashes, AutoCloseable {
 
     private void complete(LeafLog log) throws IOException {
         long size = Math.min(size(), log.size());
+        // Each level is appended by a write of its own: a crash between them (kill -9) leaves a higher level short
+        // of what level 0 holds. Trust the levels only as far as every one of them goes; the rest is made again.
+        for (int level = 1; level < LEVELS && size >>> level > 0; level++) {
+            long entries = channel(level).size() / HASH;
+            if (entries < size >>> level) {
+                size = ((entries + 1) << level) - 1;
+            }
+        }
         // A write cut short by a crash leaves part of an entry, or entries of leaves the log lost with it.
         for (int level = 0; level < LEVELS; level++) {
             if (level > 0 && size >>> level == 0 && !Files.exists(file(level))) {

@@ -132,6 +132,30 @@ class LeafLogTest {
                 .hasMessageContaining("the evidence log is damaged at event 2");
     }
 
+    @Test
+    void subtreesAKillLeftShortOfTheLeavesAreMadeAgainFromTheLog() throws Exception {
+        // Each level's file is appended by a write of its own: a kill -9 between level 0's write and level 9's
+        // left level 0 with 600 leaf hashes and level 9 without the subtree of the first 512, and the gateway
+        // refused to start ("merkle subtree 9/0 is missing"), found by CrashRecoveryTest.
+        try (LeafLog log = LeafLog.open(dir, false)) {
+            append(log, 0, 600);
+            byte[] first512;
+            byte[] leaf599;
+            try (SubtreeHashFiles files = SubtreeHashFiles.open(dir.resolve("merkle"), log)) {
+                first512 = files.hash(9, 0);
+                leaf599 = files.hash(0, 599);
+            }
+            try (FileChannel level9 = FileChannel.open(dir.resolve("merkle/level-09"), StandardOpenOption.WRITE)) {
+                level9.truncate(0);
+            }
+            try (SubtreeHashFiles files = SubtreeHashFiles.open(dir.resolve("merkle"), log)) {
+                assertThat(files.size()).isEqualTo(600);
+                assertThat(files.hash(9, 0)).isEqualTo(first512);
+                assertThat(files.hash(0, 599)).isEqualTo(leaf599);
+            }
+        }
+    }
+
     private List<SealedEvent> append(LeafLog log, long first, int count) throws IOException {
         List<SealedEvent> events = new ArrayList<>();
         LeafEncoding leaves = new LeafEncoding();
