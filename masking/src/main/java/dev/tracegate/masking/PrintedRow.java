@@ -92,16 +92,7 @@ record PrintedRow(String line, int[] starts, int[] ends) {
             }
             at = end;
         }
-        if (cells.size() < MIN_CELLS) {
-            return null;
-        }
-        int[] starts = new int[cells.size()];
-        int[] ends = new int[cells.size()];
-        for (int k = 0; k < starts.length; k++) {
-            starts[k] = cells.get(k)[0];
-            ends[k] = cells.get(k)[1];
-        }
-        return new PrintedRow(line, starts, ends);
+        return of(line, cells);
     }
 
     private static int firstOpening(String line) {

@@ -46,11 +46,6 @@ public final class SessionThreads {
         return RelayThreads.virtual();
     }
 
-    /** Sessions relaying on platform threads now. */
-    public int platformInUse() {
-        return Math.max(0, Math.min(platformInUse.get(), platformSessions));
-    }
-
     /** The name a kept platform thread has between sessions. */
     static String idleName() {
         return IDLE;
