@@ -53,6 +53,20 @@ final class AlikeOperands {
         return a == aEnd && b == bEnd && aEnd > aStart;
     }
 
+    /**
+     * The operand at {@code [start, end)} as {@link #alike} reads it, brackets, the changed table's
+     * qualifier and COLLATE aside: operands alike in that sense have the same spelling, so a
+     * condition's tests can be grouped by the operand they test.
+     */
+    String spelling(int start, int end) {
+        StringBuilder spelling = new StringBuilder();
+        for (int i = skipSpelling(start, end, null); i < end; i = skipSpelling(i + 1, end, null)) {
+            SqlToken token = tokens.get(i);
+            spelling.append(token.kind().ordinal()).append(':').append(token.text()).append('\u0000');
+        }
+        return spelling.toString();
+    }
+
     /** The first index from {@code i} that is not a bracket, the changed table's qualifier or a COLLATE clause. */
     private int skipSpelling(int i, int end, String copy) {
         int p = i;

@@ -2,7 +2,9 @@ package dev.tracegate.policy.sql;
 
 import dev.tracegate.policy.sql.SqlToken.Kind;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -53,6 +55,8 @@ final class ConditionAnalyzer {
     /** What may follow a query's WHERE. */
     private static final Set<String> AFTER_WHERE = Set.of(
             "group", "having", "window", "order", "limit", "offset", "fetch", "for");
+    /** PostgreSQL's pattern-matching operators: LIKE and ILIKE as operators, and regular expressions. */
+    private static final Set<String> MATCHES = Set.of("~~", "~~*", "!~~", "!~~*", "~", "~*", "!~", "!~*");
     private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
     /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
@@ -73,12 +77,12 @@ final class ConditionAnalyzer {
      * A parsed operand or condition: does it read the row, its value if constant (else null), and
      * the test it makes of the row when it is one whose complement can be recognised (else null).
      */
-    private record Node(boolean rowDependent, Object value, Test test) {
+    private record Node(boolean rowDependent, Object value, Test test, AdmittedValues admitted) {
         static final Node TRUE = new Node(false, Boolean.TRUE);
         static final Node FALSE = new Node(false, Boolean.FALSE);
 
         Node(boolean rowDependent, Object value) {
-            this(rowDependent, value, null);
+            this(rowDependent, value, null, null);
         }
 
         static Node unknown(boolean rowDependent) {
@@ -86,11 +90,17 @@ final class ConditionAnalyzer {
         }
 
         Node testing(Test test) {
-            return rowDependent && value == null ? new Node(true, null, test) : this;
+            return rowDependent && value == null ? new Node(true, null, test, admitted) : this;
+        }
+
+        /** The node with what it admits of its operands' values ({@link AdmittedValues}), when it reads the row. */
+        Node admitting(AdmittedValues values) {
+            return rowDependent && value == null ? new Node(true, null, test, values) : this;
         }
 
         Node negated() {
-            return test == null ? this : new Node(rowDependent, value, test.negated());
+            return new Node(rowDependent, value, test == null ? null : test.negated(),
+                    admitted == null ? null : admitted.negated());
         }
     }
 
@@ -187,10 +197,13 @@ final class ConditionAnalyzer {
         }
         Map<TestKey, Test> tests = new HashMap<>();
         Map<TestKey, Integer> orders = new HashMap<>();
+        List<AdmittedValues> admitted = new ArrayList<>();
+        admittedUnless(admitted, left, Boolean.FALSE);
         boolean complementary = findsComplement(tests, left.test()) | coversEveryOrder(orders, left.test());
         while (t.isWord(pos, "or")) {
             pos++;
             Node right = and();
+            admittedUnless(admitted, right, Boolean.FALSE);
             complementary |= findsComplement(tests, right.test()) | coversEveryOrder(orders, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
@@ -203,7 +216,22 @@ final class ConditionAnalyzer {
                 left = Node.unknown(left.rowDependent() && right.rowDependent());
             }
         }
-        return complementary ? Node.TRUE : left;
+        AdmittedValues values = AdmittedValues.anyOf(admitted);
+        // x < 5 OR (y = 1 OR x >= 5): the tests of one operand against constants cover all its values.
+        if (complementary || values != null && values.admitsEveryValue()) {
+            return Node.TRUE;
+        }
+        return left.admitting(values);
+    }
+
+    /**
+     * Adds what {@code part} admits, unless it is the constant that changes nothing in its OR (false)
+     * or AND (true): {@code false OR x < 5} admits what {@code x < 5} does.
+     */
+    private static void admittedUnless(List<AdmittedValues> admitted, Node part, Boolean neutral) {
+        if (!neutral.equals(asBoolean(part.value()))) {
+            admitted.add(part.admitted());
+        }
     }
 
     /**
@@ -255,9 +283,12 @@ final class ConditionAnalyzer {
         // p AND NOT p holds for no row, so NOT (p AND NOT p) holds for every one.
         Map<TestKey, Test> tests = new HashMap<>();
         boolean contradictory = findsComplement(tests, left.test());
+        List<AdmittedValues> admitted = new ArrayList<>();
+        admittedUnless(admitted, left, Boolean.TRUE);
         while (t.isWord(pos, "and")) {
             pos++;
             Node right = not();
+            admittedUnless(admitted, right, Boolean.TRUE);
             contradictory |= findsComplement(tests, right.test());
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
@@ -269,7 +300,11 @@ final class ConditionAnalyzer {
                 left = Node.unknown(left.rowDependent() || right.rowDependent());
             }
         }
-        return contradictory ? Node.FALSE : left;
+        AdmittedValues values = AdmittedValues.allOf(admitted);
+        if (contradictory || values != null && values.admitsNoValue()) {
+            return Node.FALSE;
+        }
+        return left.admitting(values);
     }
 
     /** A run of NOTs is counted rather than recursed into: {@code NOT NOT ... x} may be very long. */
@@ -287,9 +322,8 @@ final class ConditionAnalyzer {
         if (value instanceof Boolean b) {
             return b ^ (negations % 2 == 1) ? Node.TRUE : Node.FALSE;
         }
-        Node negated = Node.unknown(inner.rowDependent());
-        return inner.test() == null ? negated
-                : negated.testing(negations % 2 == 1 ? inner.test().negated() : inner.test());
+        Node kept = Node.unknown(inner.rowDependent()).testing(inner.test()).admitting(inner.admitted());
+        return negations % 2 == 1 ? kept.negated() : kept;
     }
 
     private Node predicate() {
@@ -302,10 +336,12 @@ final class ConditionAnalyzer {
             if (token.kind() == Kind.OPERATOR && COMPARISONS.contains(token.text())) {
                 pos++;
                 int rightStart = pos;
+                Node operand = left;
                 Node right = quantifiedOrAdditive();
                 left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
-                    left = left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos));
+                    left = left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos))
+                            .admitting(compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos));
                 } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
                         && selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
@@ -324,9 +360,60 @@ final class ConditionAnalyzer {
             tests++;
         }
         if (tests > 1) {
-            return new Node(left.rowDependent(), left.value());
+            // The last test's operand is all that came before it: (x > 5) IS TRUE keeps what x > 5 admits.
+            return new Node(left.rowDependent(), left.value(), null, left.admitted());
         }
-        return tests == 0 && left.test() == null ? left.testing(test("value", false, leftStart, pos, pos, pos)) : left;
+        if (tests > 0 || left.test() != null) {
+            return left;
+        }
+        // A bare operand is a test of whether it is true: b OR b = false admits every value of b.
+        Node bare = left.testing(test("value", false, leftStart, pos, pos, pos));
+        return bare.admitted() != null ? bare : bare.admitting(AdmittedValues.compared(spelling(leftStart, pos), "=", Boolean.TRUE));
+    }
+
+    /**
+     * What {@code a OP b} admits of the operand on one side when the other is a constant ({@code 5 > x}
+     * is {@code x < 5}); null otherwise.
+     */
+    private AdmittedValues compared(Node a, int aStart, int aEnd, String op, Node b, int bStart, int bEnd) {
+        if (isOperand(a) && isConstant(b)) {
+            return AdmittedValues.compared(spelling(aStart, aEnd), op, b.value());
+        }
+        if (isOperand(b) && isConstant(a)) {
+            String mirrored = switch (op) {
+                case "<" -> ">";
+                case ">" -> "<";
+                case "<=" -> ">=";
+                case ">=" -> "<=";
+                default -> op;
+            };
+            return AdmittedValues.compared(spelling(bStart, bEnd), mirrored, a.value());
+        }
+        return null;
+    }
+
+    /**
+     * What {@code operand IS TRUE} ({@code truth}) or {@code IS FALSE} admits: a test's own values, or
+     * their complement, when the operand is a test ({@code x > 5 IS NOT TRUE OR x > 5}); else the
+     * operand as a boolean.
+     */
+    private AdmittedValues truthTested(Node operand, int start, int end, boolean truth) {
+        if (operand.admitted() != null) {
+            return truth ? operand.admitted() : operand.admitted().negated();
+        }
+        return isOperand(operand) ? AdmittedValues.compared(spelling(start, end), "=", truth) : null;
+    }
+
+    private static boolean isOperand(Node node) {
+        return node.rowDependent() && node.value() == null;
+    }
+
+    private static boolean isConstant(Node node) {
+        return !node.rowDependent() && node.value() != null && node.value() != Null.NULL;
+    }
+
+    private String spelling(int start, int end) {
+        return condition.operands().spelling(base + start, base + end);
     }
 
     /** A test whose operand positions are those of this group, kept as positions in the whole condition. */
@@ -372,7 +459,8 @@ final class ConditionAnalyzer {
                 pos++;
                 Object value = asBoolean(left.value());
                 result = value instanceof Boolean b ? (b == w.equals("true") ? Node.TRUE : Node.FALSE)
-                        : Node.unknown(left.rowDependent()).testing(test(w, false, leftStart, leftEnd, pos, pos));
+                        : Node.unknown(left.rowDependent()).testing(test(w, false, leftStart, leftEnd, pos, pos))
+                                .admitting(truthTested(left, leftStart, leftEnd, w.equals("true")));
             }
             case "distinct" -> {
                 if (!t.isWord(pos + 1, "from")) {
@@ -384,7 +472,8 @@ final class ConditionAnalyzer {
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
                         : Node.unknown(left.rowDependent() || right.rowDependent())
-                                .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos));
+                                .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos))
+                                .admitting(compared(left, leftStart, leftEnd, "<>", right, rightStart, pos));
             }
             default -> throw new Unanalysable();
         }
@@ -426,18 +515,21 @@ final class ConditionAnalyzer {
                 Node pattern = additive();
                 // x LIKE x: a value matches itself as a pattern unless it holds a backslash.
                 boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, patternStart, pos);
+                Object escape = null;
                 if (t.isWord(pos, "escape")) {
                     pos++;
-                    additive();
+                    escape = additive().value();
                 }
-                boolean matchesAll = itself || !w.equals("similar") && pattern.value() instanceof String s
-                        && !s.isEmpty() && s.chars().allMatch(c -> c == '%');
-                result = matchesAll && !negated ? Node.TRUE
+                boolean matchesAll = itself || left.rowDependent() && pattern.value() instanceof String s
+                        && (w.equals("similar") ? (escape == null || escape instanceof String)
+                        && PatternsMatchingEverything.similar(s, (String) escape) : PatternsMatchingEverything.like(s));
+                // x NOT LIKE '%' holds for no row, so NOT x NOT LIKE '%' holds for every one.
+                return matchesAll ? (negated ? Node.FALSE : Node.TRUE)
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
-                return result;
             }
             case "between" -> {
-                if (t.isWord(pos, "symmetric") || t.isWord(pos, "asymmetric")) {
+                boolean symmetric = t.isWord(pos, "symmetric");
+                if (symmetric || t.isWord(pos, "asymmetric")) {
                     pos++;
                 }
                 int lowStart = pos;
@@ -452,7 +544,10 @@ final class ConditionAnalyzer {
                 boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, lowStart, lowEnd)
                         && sameOperands(leftStart, leftEnd, highStart, pos);
                 result = itself ? (negated ? Node.FALSE : Node.TRUE)
-                        : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent());
+                        : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent())
+                                .admitting(isOperand(left) && isConstant(low) && isConstant(high)
+                                        ? AdmittedValues.between(spelling(leftStart, leftEnd), low.value(), high.value(),
+                                                symmetric, negated) : null);
             }
             case "in" -> {
                 if (!t.isSymbol(pos, "(")) {
@@ -461,7 +556,8 @@ final class ConditionAnalyzer {
                 int open = pos;
                 Node list = group();
                 result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
-                        : Node.unknown(left.rowDependent() || list.rowDependent());
+                        : Node.unknown(left.rowDependent() || list.rowDependent())
+                                .admitting(isOperand(left) ? among(spelling(leftStart, leftEnd), open, negated) : null);
             }
             default -> throw new Unanalysable();
         }
@@ -475,7 +571,8 @@ final class ConditionAnalyzer {
             if (token.kind() == Kind.OPERATOR && !COMPARISONS.contains(token.text())) {
                 pos++;
                 Node right = unary();
-                left = arithmetic(left, token.text(), right);
+                left = MATCHES.contains(token.text()) ? matched(left, token.text(), right)
+                        : arithmetic(left, token.text(), right);
             } else if (t.isWord(pos, "operator") && t.isSymbol(pos + 1, "(")) {
                 pos = t.closing(pos + 1) + 1;
                 Node right = unary();
@@ -485,6 +582,23 @@ final class ConditionAnalyzer {
             }
         }
         return left;
+    }
+
+    /**
+     * {@code x ~~ '%'} is {@code x LIKE '%'}, {@code x ~ ''} a regular expression found in every
+     * string: true for every row; their negations ({@code !~~}, {@code !~}) false.
+     */
+    private static Node matched(Node left, String op, Node right) {
+        if (left.rowDependent() && !right.rowDependent() && right.value() instanceof String pattern) {
+            boolean negated = op.startsWith("!");
+            String match = negated ? op.substring(1) : op;
+            boolean everything = match.startsWith("~~") ? PatternsMatchingEverything.like(pattern)
+                    : PatternsMatchingEverything.regex(pattern, match.endsWith("*"));
+            if (everything) {
+                return negated ? Node.FALSE : Node.TRUE;
+            }
+        }
+        return Node.unknown(left.rowDependent() || right.rowDependent());
     }
 
     /** Prefix operators, applied innermost first; a loop, because {@code - - - ... x} may be very long. */
@@ -499,6 +613,9 @@ final class ConditionAnalyzer {
             String op = t.get(i).text();
             if (op.equals("-") && node.value() instanceof BigDecimal n) {
                 node = new Node(false, n.negate());
+            } else if (op.equals("!") && isOperand(node)) {
+                // MySQL's NOT: !(x < 5) OR x < 5 holds for every row as NOT (x < 5) OR x < 5 does.
+                node = Node.unknown(true).testing(node.test()).admitting(node.admitted()).negated();
             } else if (!op.equals("+")) {
                 node = Node.unknown(node.rowDependent());
             }
@@ -594,6 +711,9 @@ final class ConditionAnalyzer {
                 if (word.equals("exists") && t.isSymbol(pos, "(") && t.isWord(pos + 1, "select")) {
                     return exists();
                 }
+                if (word.equals("cast") && t.isSymbol(pos, "(")) {
+                    return cast();
+                }
                 if (t.isSymbol(pos, "(") || t.isSymbol(pos, "[")) {
                     return group();
                 }
@@ -613,6 +733,29 @@ final class ConditionAnalyzer {
                 return nameOrCall();
             }
         }
+    }
+
+    /**
+     * {@code CAST(value AS type)}: a constant keeps its value, as with {@code ::}, so {@code x <
+     * CAST(5 AS int) OR x >= 5} is read as {@code x < 5 OR x >= 5}.
+     */
+    private Node cast() {
+        int open = pos;
+        int close = passGroup();
+        TokenSpan inside = t.sub(open + 1, close);
+        int as = inside.findAtTopLevel(0, "as");
+        if (as > 0) {
+            ConditionAnalyzer inner = new ConditionAnalyzer(condition, inside.sub(0, as), base + open + 1);
+            try {
+                Node node = inner.or();
+                if (inner.pos == as && !node.rowDependent()) {
+                    return new Node(false, node.value() == Null.NULL ? null : node.value());
+                }
+            } catch (Unanalysable e) {
+                // judged as a whole, below
+            }
+        }
+        return opaque(open + 1, close);
     }
 
     /** {@code date '2020-01-01'}, {@code interval '1 day'}, {@code timestamp with time zone '...'}. */
@@ -707,6 +850,43 @@ final class ConditionAnalyzer {
         boolean rest = readsChangedRow(first + selectEnd, where < 0 ? close : first + where)
                 || (where >= 0 && readsChangedRow(first + whereEnd, close));
         return Node.unknown(rest || (where >= 0 && conditionReadsChangedRow(first + where + 1, first + whereEnd)));
+    }
+
+    /** What {@code operand [NOT] IN (list at open)} admits when the list holds constants only; else null. */
+    private AdmittedValues among(String operand, int open, boolean negated) {
+        int close = t.closing(open);
+        if (QUERY_STARTS.contains(t.word(open + 1))) {
+            return null;
+        }
+        List<Object> constants = new ArrayList<>();
+        int element = open + 1;
+        for (int i = open + 1; i <= close; i++) {
+            if (i == close || t.isSymbol(i, ",")) {
+                Node value = elementValue(element, i);
+                if (value == null) {
+                    return null;
+                }
+                constants.add(value.value() == Null.NULL ? null : value.value());
+                element = i + 1;
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            }
+        }
+        return AdmittedValues.among(operand, constants, negated);
+    }
+
+    /** The list element at {@code [start, end)} when it is a constant (NULL included); else null. */
+    private Node elementValue(int start, int end) {
+        if (start >= end) {
+            return null;
+        }
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(start, end), base + start);
+        try {
+            Node node = inner.or();
+            return inner.pos == end - start && !node.rowDependent() && node.value() != null ? node : null;
+        } catch (Unanalysable e) {
+            return null;
+        }
     }
 
     /** Whether the bracketed list at {@code open} holds the operand at {@code [start, end)}: {@code x IN (1, x)}. */
