@@ -15,6 +15,7 @@ import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.LexingCache;
 import dev.tracegate.policy.sql.NotNullColumnTests;
+import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.SqlClassification;
 import dev.tracegate.policy.sql.SqlClassifier;
 import dev.tracegate.policy.sql.StatementClass;
@@ -80,7 +81,7 @@ public final class Guard {
         switch (command) {
             case Command.Sql sql -> {
                 classification = withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
-                        sql.preparedClasses()), sql.notNullColumns());
+                        sql.preparedClasses()), sql.notNullColumns(), sql.dialect());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {
@@ -245,14 +246,15 @@ public final class Guard {
     }
 
     /** The classification, with writes that test NOT NULL columns for null read as the schema makes them. */
-    private SqlClassification withSchema(SqlClassification classification, NotNullColumnTests.NotNullColumns schema) {
+    private SqlClassification withSchema(SqlClassification classification, NotNullColumnTests.NotNullColumns schema,
+                                         SqlDialect dialect) {
         if (schema == null) {
             return classification;
         }
         List<ClassifiedStatement> statements = classification.statements();
         List<ClassifiedStatement> judged = null; // made only when a statement changes: nearly none does
         for (int i = 0; i < statements.size(); i++) {
-            ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier);
+            ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier, dialect);
             if (statement != statements.get(i)) {
                 judged = judged == null ? new ArrayList<>(statements) : judged;
                 judged.set(i, statement);

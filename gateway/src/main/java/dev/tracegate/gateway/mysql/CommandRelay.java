@@ -11,6 +11,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
 import dev.tracegate.gateway.guard.Ruling;
+import dev.tracegate.gateway.guard.SessionCursors;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionRecorder;
@@ -315,7 +316,7 @@ final class CommandRelay {
      */
     private Command.Sql sqlCommand(String text) {
         return new Command.Sql(text, dialect(), name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
-                lineage.statements());
+                lineage.statements(), SessionCursors.NONE, List.of(), lineage.notNullColumns());
     }
 
     private SqlDialect dialect() {

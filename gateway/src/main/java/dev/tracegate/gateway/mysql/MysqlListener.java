@@ -9,7 +9,6 @@ import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.engine.TooManyConnectionsException;
-import dev.tracegate.gateway.lineage.CatalogSnapshots;
 import dev.tracegate.wire.mysql.ErrPacket;
 import java.io.IOException;
 import java.net.Socket;
@@ -51,8 +50,8 @@ final class MysqlListener implements ProtocolListener {
         this.idleWatch = new IdleWatch("mysql", Duration.ofSeconds(services.admission().limits().idleSessionSeconds()));
         Context context = new Context(services, config.allowCleartextOnLoopback(), connector,
                 new AtomicLong(), ServerVersionProbe.announced(services.connections(MysqlConnectionConfig.class)),
-                connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(new CatalogSnapshots(
-                        new MysqlCatalogReader(catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))))),
+                connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(
+                        catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))),
                 deadlines, new CallerThreads(), idleWatch);
         this.sockets = new SessionSockets(config, "mysql", socket -> session(socket, context));
     }

@@ -2,14 +2,19 @@ package dev.tracegate.gateway.mysql;
 
 import dev.tracegate.gateway.lineage.CatalogSnapshots;
 import dev.tracegate.gateway.lineage.MaskedStatements;
+import dev.tracegate.policy.sql.NotNullColumnTests;
 
 /**
  * What one upstream's catalog tells its sessions: whether a masked caller's statement may run,
- * and under which stored column each result column is masked. Both read the same snapshots.
+ * under which stored column each result column is masked (both from the same snapshots), and, asked
+ * afresh at each write that tests a column for null, which columns are NOT NULL.
  */
-record UpstreamLineage(MaskedStatements statements, ResultColumnNames columns) {
+record UpstreamLineage(MaskedStatements statements, ResultColumnNames columns,
+                       NotNullColumnTests.NotNullColumns notNullColumns) {
 
-    static UpstreamLineage of(CatalogSnapshots snapshots) {
-        return new UpstreamLineage(new MaskedStatements(snapshots), new ResultColumnNames(snapshots));
+    static UpstreamLineage of(MysqlCatalog catalog) {
+        CatalogSnapshots snapshots = new CatalogSnapshots(new MysqlCatalogReader(catalog));
+        return new UpstreamLineage(new MaskedStatements(snapshots), new ResultColumnNames(snapshots),
+                new MysqlNotNullColumns(catalog));
     }
 }

@@ -14,7 +14,8 @@ import java.util.Set;
  * for null ({@link NotNullColumnTests}). Tables are matched by name in any schema, so a column NOT
  * NULL in any table of that name counts: the write can only be judged stricter for it. Asked each
  * time, never kept: {@code ALTER TABLE ... SET NOT NULL} must count from the next statement on.
- * A catalog that cannot answer leaves the write as the text alone reads it.
+ * A catalog that cannot answer fails closed: every column the write tests for null counts as NOT
+ * NULL (until 2026-12-07 the write was left as its text alone reads it).
  */
 final class NotNullColumnsCatalog implements NotNullColumnTests.NotNullColumns {
 
@@ -45,7 +46,7 @@ final class NotNullColumnsCatalog implements NotNullColumnTests.NotNullColumns {
                 columns.add(row.getFirst());
             }
         } catch (CatalogUnavailableException e) {
-            return Set.of();
+            return null; // fails closed: every column tested for null counts
         }
         return columns;
     }

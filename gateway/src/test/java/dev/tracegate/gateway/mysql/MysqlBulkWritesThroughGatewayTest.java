@@ -71,4 +71,35 @@ class MysqlBulkWritesThroughGatewayTest {
             assertThat(sql.executeUpdate("UPDATE bulk_guarded SET v = 'one' WHERE id = 2")).isEqualTo(1);
         }
     }
+
+    /**
+     * The schema's NOT NULL columns count on MySQL and MariaDB as on PostgreSQL (asked of
+     * information_schema at each such write), and tests of one column against constants that
+     * together admit every value count however bracketed: until 2026-12-07 each of these was WRITE
+     * and changed every row past the rule.
+     */
+    @Test
+    void aNotNullColumnsNullTestAndRangesCoveringEveryValueAreRefusedAndRunNothing() throws Exception {
+        try (Connection c = mysql.connect(TestGateway.ADMIN_TOKEN); Statement sql = c.createStatement()) {
+            for (String bulk : List.of(
+                    "DELETE FROM bulk_guarded WHERE id IS NOT NULL",
+                    "DELETE FROM `bulk_guarded` WHERE NOT `ID` IS NULL LIMIT 5",
+                    "UPDATE bulk_guarded SET v = 'gone' WHERE id IS NULL OR shop.bulk_guarded.id IS NOT NULL",
+                    "UPDATE bulk_guarded SET v = 'gone' WHERE (id < 2 OR v = 'x') OR id >= 2",
+                    "DELETE FROM bulk_guarded WHERE id BETWEEN 1 AND 2 OR id < 1 OR id > 2",
+                    "DELETE FROM bulk_guarded WHERE !(id < 2) OR id < 2",
+                    "DELETE FROM bulk_guarded WHERE id IN (1, 2) OR id NOT IN (2, 1)")) {
+                assertThatThrownBy(() -> sql.execute(bulk)).as(bulk).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("no-bulk-writes");
+                assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.bulk_guarded WHERE v = 'row'").strip())
+                        .as("every row is as it was after " + bulk).isEqualTo("3");
+            }
+            // v may be null: its test tells rows apart, until the schema says it cannot be.
+            assertThat(sql.executeUpdate("UPDATE bulk_guarded SET v = 'row' WHERE v IS NOT NULL")).isEqualTo(3);
+            mysql.mariadb.sql("ALTER TABLE shop.bulk_guarded MODIFY v varchar(20) NOT NULL");
+            assertThatThrownBy(() -> sql.execute("UPDATE bulk_guarded SET v = 'gone' WHERE v IS NOT NULL"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("no-bulk-writes");
+            assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.bulk_guarded WHERE v = 'row'").strip()).isEqualTo("3");
+        }
+    }
 }

@@ -1,8 +1,11 @@
 package dev.tracegate.policy.sql;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -12,46 +15,57 @@ import java.util.Set;
  * ({@code IS [NOT] NULL}, {@code ISNULL}, {@code NOTNULL}, {@code IS [NOT] DISTINCT FROM NULL}) is
  * replaced by its constant and the statement classified again; a write it then finds bulk is
  * {@code bulk_write}. A column name is counted NOT NULL when it is so in any table the statement
- * names, whichever that name reads: a wrong guess makes the statement only stricter.
- * docs/policy.md, "What a WHERE promises".
+ * names, whichever that name reads: a wrong guess makes the statement only stricter. MySQL and
+ * MariaDB text is read with their own lexer and its names compared as they compare them, without
+ * regard to case. A schema that cannot answer fails closed: every column the write tests for null
+ * is then taken as NOT NULL. docs/policy.md, "What a WHERE promises".
  */
 public final class NotNullColumnTests {
 
     /** The schema's answer: the NOT NULL columns of the tables named so (as written, maybe schema-qualified). */
     @FunctionalInterface
     public interface NotNullColumns {
-        /** Column names as the server stores them; empty when none or the table is not known. */
+        /**
+         * Column names as the server stores them; empty when none or the table is not known; null when
+         * the schema could not be read, so that every column tested for null counts as NOT NULL.
+         */
         Set<String> of(List<String> tables);
     }
+
+    private static final String UNREAD = "the upstream's catalog could not be read, so every column the write tests"
+            + " for null is taken as NOT NULL";
 
     private NotNullColumnTests() {
     }
 
     /** The statement, made {@code bulk_write} when its tests of NOT NULL columns leave it true for every row. */
     public static ClassifiedStatement judged(ClassifiedStatement statement, NotNullColumns schema,
-                                             SqlClassifier classifier) {
+                                             SqlClassifier classifier, SqlDialect dialect) {
         if (statement.statementClass() != StatementClass.WRITE || !mentionsNull(statement.text())) {
             return statement;
         }
-        List<SqlToken> tokens = tokens(statement.text());
+        List<SqlToken> tokens = tokens(statement.text(), dialect);
         // The schema is asked only for a write that tests a column for null: SET x = NULL tests none.
         if (!testsNull(tokens)) {
             return statement;
         }
         Set<String> notNull = schema.of(statement.tables());
+        ColumnNames names = notNull == null ? name -> true
+                : dialect == SqlDialect.POSTGRESQL ? notNull::contains : caseless(notNull);
         List<String> read = new ArrayList<>();
-        String constant = withConstants(statement.text(), tokens, notNull, read);
+        String constant = withConstants(statement.text(), tokens, names, read);
         if (read.isEmpty()) {
             return statement;
         }
-        SqlClassification again = classifier.classify(constant);
+        SqlClassification again = classifier.classify(constant, dialect, name -> Optional.empty());
         if (again.statements().size() != 1 || again.highestRisk() != StatementClass.BULK_WRITE) {
             return statement;
         }
         String bulk = again.statements().getFirst().reasons().stream().findFirst().orElse("a bulk write");
         List<String> reasons = new ArrayList<>();
-        reasons.add("the schema declares " + String.join(", ", new LinkedHashSet<>(read))
-                + " NOT NULL, and read so the statement is " + bulk);
+        reasons.add((notNull == null ? UNREAD + " (" + String.join(", ", new LinkedHashSet<>(read)) + ")"
+                : "the schema declares " + String.join(", ", new LinkedHashSet<>(read)) + " NOT NULL")
+                + ", and read so the statement is " + bulk);
         reasons.addAll(statement.reasons());
         return new ClassifiedStatement(statement.text(), StatementClass.BULK_WRITE, statement.command(),
                 statement.tables(), statement.parsed(), reasons, statement.prepares(), statement.executes(),
@@ -68,9 +82,29 @@ public final class NotNullColumnTests {
         return false;
     }
 
-    private static List<SqlToken> tokens(String text) {
+    /** Which names are of NOT NULL columns. */
+    @FunctionalInterface
+    private interface ColumnNames {
+        boolean notNull(String name);
+    }
+
+    /** MySQL compares column names without regard to case. */
+    private static ColumnNames caseless(Set<String> names) {
+        Set<String> lower = new HashSet<>();
+        for (String name : names) {
+            lower.add(name.toLowerCase(Locale.ROOT));
+        }
+        return name -> lower.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    private static List<SqlToken> tokens(String text, SqlDialect dialect) {
         List<SqlToken> tokens = new ArrayList<>();
-        for (SqlToken token : SqlLexer.lex(text).tokens()) {
+        LexedSql lexed = switch (dialect) {
+            case POSTGRESQL -> SqlLexer.lex(text);
+            case MYSQL, MYSQL_NO_BACKSLASH_ESCAPES ->
+                    MySqlLexer.lex(text, MySqlReading.first(dialect == SqlDialect.MYSQL)).lexed();
+        };
+        for (SqlToken token : lexed.tokens()) {
             if (token.kind() != SqlToken.Kind.COMMENT) {
                 tokens.add(token);
             }
@@ -88,12 +122,12 @@ public final class NotNullColumnTests {
     }
 
     /** The text with each null test of a NOT NULL column (its qualifiers with it) replaced by its constant. */
-    private static String withConstants(String text, List<SqlToken> tokens, Set<String> notNull, List<String> read) {
+    private static String withConstants(String text, List<SqlToken> tokens, ColumnNames notNull, List<String> read) {
         StringBuilder out = new StringBuilder();
         int copied = 0;
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken column = tokens.get(i);
-            if (!column.isIdentifier() || !notNull.contains(column.text()) || isSymbol(tokens, i + 1, ".")) {
+            if (!column.isIdentifier() || !notNull.notNull(column.text()) || isSymbol(tokens, i + 1, ".")) {
                 continue;
             }
             int end = nullTestEnd(tokens, i + 1);

@@ -15,7 +15,7 @@ class NotNullColumnTestsTest {
     private final SqlClassifier classifier = new SqlClassifier();
     /** orders.id and orders.created_at are NOT NULL; note is not. */
     private final NotNullColumnTests.NotNullColumns schema = tables -> tables.stream()
-            .anyMatch(t -> t.endsWith("orders")) ? Set.of("id", "created_at", "Mixed Case") : Set.of();
+            .anyMatch(t -> t.replace("`", "").endsWith("orders")) ? Set.of("id", "created_at", "Mixed Case") : Set.of();
 
     @Test
     void aTestThatANotNullColumnIsNotNullChangesEveryRow() {
@@ -45,7 +45,39 @@ class NotNullColumnTestsTest {
         assertThat(judged("SELECT * FROM orders WHERE id IS NOT NULL").statementClass()).isEqualTo(READ);
     }
 
+    @Test
+    void mySqlAndMariaDbTestsOfNotNullColumnsChangeEveryRowWhateverTheirCase() {
+        for (String sql : List.of("DELETE FROM orders WHERE id IS NOT NULL", "DELETE FROM orders WHERE ID IS NOT NULL",
+                "DELETE FROM `orders` WHERE `Id` IS NOT NULL", "DELETE FROM shop.orders WHERE orders.id IS NOT NULL # x",
+                "DELETE FROM orders WHERE NOT id IS NULL LIMIT 10", "UPDATE orders SET note = 'it''s' WHERE created_at IS NOT NULL",
+                "UPDATE orders SET note = 'a\\\\' WHERE id IS NOT NULL", "DELETE FROM orders WHERE /*!id IS NOT NULL*/")) {
+            assertThat(judged(sql, SqlDialect.MYSQL).statementClass()).as(sql).isEqualTo(BULK_WRITE);
+        }
+        // A test the schema makes false leaves MySQL's rules a WHERE that reads no row, bulk as WHERE false is.
+        for (String sql : List.of("DELETE FROM orders WHERE note IS NOT NULL", "DELETE FROM orders WHERE id IS NULL OR note = 'x'",
+                "UPDATE orders SET note = 'id IS NOT NULL' WHERE id = 7")) {
+            assertThat(judged(sql, SqlDialect.MYSQL).statementClass()).as(sql).isEqualTo(WRITE);
+        }
+    }
+
+    @Test
+    void aCatalogThatCannotAnswerCountsEveryColumnTestedForNullAsNotNull() {
+        NotNullColumnTests.NotNullColumns unread = tables -> null;
+        for (SqlDialect dialect : List.of(SqlDialect.POSTGRESQL, SqlDialect.MYSQL)) {
+            ClassifiedStatement statement = NotNullColumnTests.judged(classifier.classify(
+                    "DELETE FROM orders WHERE note IS NOT NULL", dialect, name -> java.util.Optional.empty())
+                    .statements().getFirst(), unread, classifier, dialect);
+            assertThat(statement.statementClass()).as(dialect.name()).isEqualTo(BULK_WRITE);
+            assertThat(statement.reasons().getFirst()).contains("could not be read").contains("note");
+        }
+    }
+
     private ClassifiedStatement judged(String sql) {
-        return NotNullColumnTests.judged(classifier.classify(sql).statements().getFirst(), schema, classifier);
+        return judged(sql, SqlDialect.POSTGRESQL);
+    }
+
+    private ClassifiedStatement judged(String sql, SqlDialect dialect) {
+        return NotNullColumnTests.judged(classifier.classify(sql, dialect, name -> java.util.Optional.empty())
+                .statements().getFirst(), schema, classifier, dialect);
     }
 }
