@@ -15,6 +15,6 @@ record UpstreamLineage(MaskedStatements statements, ResultColumnNames columns,
     static UpstreamLineage of(MysqlCatalog catalog) {
         CatalogSnapshots snapshots = new CatalogSnapshots(new MysqlCatalogReader(catalog));
         return new UpstreamLineage(new MaskedStatements(snapshots), new ResultColumnNames(snapshots),
-                new MysqlNotNullColumns(catalog));
+                MysqlNotNullColumns.of(catalog));
     }
 }

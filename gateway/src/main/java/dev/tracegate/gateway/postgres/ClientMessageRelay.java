@@ -25,6 +25,7 @@ import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.SqlLexer;
@@ -111,7 +112,7 @@ final class ClientMessageRelay {
     private final CommandHold hold;
     private final ColumnResolver columns;
     private final FastPathFunctionNames functions;
-    private final NotNullColumnsCatalog notNullColumns;
+    private final NotNullColumnTests.NotNullColumns notNullColumns;
     /** The result shapes this session met, named once while their naming holds. */
     private final ResultShapes shapes;
     private final MaskedStatements lineage;
@@ -210,7 +211,7 @@ final class ClientMessageRelay {
         this.shapes = new ResultShapes(columns);
         this.lineage = lineage;
         this.functions = new FastPathFunctionNames(catalog);
-        this.notNullColumns = new NotNullColumnsCatalog(catalog);
+        this.notNullColumns = NotNullColumnsCatalog.of(catalog);
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
         this.sequences = sequences;
