@@ -29,9 +29,6 @@ public final class HeldCommandText {
             "LOAD DATA LOCAL INFILE", "then the client sends the file's contents, which approvers are not shown:"
                     + " approving this approves whatever the file holds");
 
-    private static final String UNSEEN_STANDARD_INPUT = "with whatever the client sends on its standard input, which"
-            + " approvers are not shown: approving this approves that input too";
-
     private HeldCommandText() {
     }
 
@@ -58,15 +55,6 @@ public final class HeldCommandText {
             }
         }
         return held.toString();
-    }
-
-    /**
-     * An SSH command line as approvers read it: the client's standard input goes to the command as it
-     * runs ({@code ssh host sh < script}, {@code ssh host 'psql' < dump.sql}) and is in no request
-     * approvers are shown, so they are told so.
-     */
-    public static String ofCommandLine(String commandLine) {
-        return commandLine + "\n-- " + UNSEEN_STANDARD_INPUT;
     }
 
     /** The statement's text, then a line with its bound parameters in order ({@code NULL} for a null). */

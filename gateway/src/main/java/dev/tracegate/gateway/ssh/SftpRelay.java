@@ -212,7 +212,9 @@ final class SftpRelay extends CallerStreams {
             return "a relative path before the home directory is known";
         }
         long seq = caller.nextSequence();
-        String refusal = admit(caller, seq, judged(operation, List.of(absolute)));
+        // A file opened for writing is written by the packets that follow, which approvers do not see.
+        String refusal = admit(caller, seq, judged(operation, List.of(absolute)),
+                operation == SshOperation.WRITE ? UnseenInput.FILE_CONTENTS : UnseenInput.NONE);
         if (refusal == null) {
             opening.put(id, new SftpTransfer(seq, operation.configName(), absolute));
         }
@@ -226,7 +228,7 @@ final class SftpRelay extends CallerStreams {
             return "a relative path before the home directory is known";
         }
         long seq = caller.nextSequence();
-        String refusal = admit(caller, seq, judged(operation, absolute));
+        String refusal = admit(caller, seq, judged(operation, absolute), UnseenInput.NONE);
         if (refusal == null) {
             answering.put(id, seq);
         }
@@ -270,8 +272,9 @@ final class SftpRelay extends CallerStreams {
         return judged;
     }
 
-    private String admit(SshCaller caller, long seq, SshRequestFacts facts) throws EvidenceLogUnavailableException {
-        Admission admission = context.gate().admit(caller, seq, "sftp", facts, this::tell);
+    private String admit(SshCaller caller, long seq, SshRequestFacts facts, UnseenInput unseen)
+            throws EvidenceLogUnavailableException {
+        Admission admission = context.gate().admit(caller, seq, "sftp", facts, unseen, this::tell);
         return admission instanceof Admission.Refused refused ? SshRequestGate.refusal(refused) : null;
     }
 

@@ -5,7 +5,6 @@ import dev.tracegate.gateway.approval.ApprovalService;
 import dev.tracegate.gateway.engine.Admission;
 import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.engine.EngineServices;
-import dev.tracegate.gateway.engine.HeldCommandText;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
 import dev.tracegate.gateway.guard.Command;
@@ -45,7 +44,13 @@ final class SshRequestGate {
      */
     Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Consumer<String> notice)
             throws EvidenceLogUnavailableException {
-        return admit(caller, seq, message, facts, decide(caller, facts), notice);
+        return admit(caller, seq, message, facts, UnseenInput.of(facts), notice);
+    }
+
+    /** As above, for a request that says itself what follows it unseen (an sftp file opened for writing). */
+    Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, UnseenInput unseen,
+                    Consumer<String> notice) throws EvidenceLogUnavailableException {
+        return admit(caller, seq, message, facts, decide(caller, facts), unseen, notice);
     }
 
     /**
@@ -90,6 +95,11 @@ final class SshRequestGate {
     /** As {@link #admit(SshCaller, long, String, SshRequestFacts, Consumer)}, on a ruling already made by {@link #decide}. */
     Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Ruling ruling,
                     Consumer<String> notice) throws EvidenceLogUnavailableException {
+        return admit(caller, seq, message, facts, ruling, UnseenInput.of(facts), notice);
+    }
+
+    private Admission admit(SshCaller caller, long seq, String message, SshRequestFacts facts, Ruling ruling,
+                            UnseenInput unseen, Consumer<String> notice) throws EvidenceLogUnavailableException {
         var recorder = caller.recorder();
         EvidenceLog.awaitDurable(recordCommand(caller, seq, message, facts, ruling));
         CommandGate gate = services.gate();
@@ -97,8 +107,8 @@ final class SshRequestGate {
         if (!(admission instanceof Admission.NeedsApproval held)) {
             return sessionGoesOn(caller, admission, notice);
         }
-        Admission.Waiting waiting = gate.request(recorder, held, shownToApprovers(recorded(ruling.forApprovers(), facts),
-                facts), shownToApprovers(recorded(ruling.recording(), facts), facts), recorder.session().trace());
+        Admission.Waiting waiting = gate.request(recorder, held, unseen.shown(recorded(ruling.forApprovers(), facts).text()),
+                unseen.shown(recorded(ruling.recording(), facts).text()), recorder.session().trace());
         String id = waiting.pending().id();
         String url = services.approvals().approveUrl(id);
         notice.accept("held for approval " + id + " (rule " + ruling.decision().rule() + "): "
@@ -140,11 +150,6 @@ final class SshRequestGate {
         var recorder = caller.recorder();
         return recorder.command(new CommandRecord(seq, message, facts.text(), null, null, recorder.session().trace(),
                 ruling.statementClass(), ruling.decision().rule()).recorded(recorded(ruling.recording(), facts)));
-    }
-
-    /** The held text: a command line's with a word that its standard input is not shown ({@link HeldCommandText}). */
-    private static String shownToApprovers(RecordedCommand recorded, SshRequestFacts facts) {
-        return facts.operation() == SshOperation.EXEC ? HeldCommandText.ofCommandLine(recorded.text()) : recorded.text();
     }
 
     /**

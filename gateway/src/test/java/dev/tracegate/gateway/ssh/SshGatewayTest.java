@@ -88,6 +88,11 @@ class SshGatewayTest {
                  action: block, reason: loader and start-up variables are not allowed}
               - {name: tunnels-to-loopback, connections: [web], operations: [port-forwarding], classes: [dangerous_admin],
                  command: '^port-forwarding 127[.]0[.]0[.]1:[0-9]+$', action: allow}
+              - {name: hold-shells, connections: [web-held], operations: [shell], classes: [unknown], action: approve,
+                 approvers: [admins]}
+              - {name: hold-uploads, connections: [web-held], operations: [write], action: approve, approvers: [admins]}
+              - {name: hold-tunnels, connections: [web-held], operations: [port-forwarding], classes: [dangerous_admin],
+                 action: approve, approvers: [admins]}
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -105,6 +110,7 @@ class SshGatewayTest {
         SecretReference key = SecretReference.of("file:" + host.heldKey());
         gateway = TestGateway.start(List.of(
                 new SshConnectionConfig("web", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
+                new SshConnectionConfig("web-held", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
                 new SshConnectionConfig("web-impostor", "127.0.0.1", host.port(), TestSshHost.user(), key, null,
                         Files.readString(other.resolve("impostor.pub")).strip())), POLICY);
         client = new OpenSshClient(Files.createDirectories(dir.resolve("client")), gateway.gateway().sshPort());
@@ -610,6 +616,67 @@ class SshGatewayTest {
         assertThat(done.exit()).as(done.err()).isZero();
         assertThat(done.out()).isEqualTo("held-marker approved\n");
         assertThat(done.err()).contains("held for approval " + pending.id());
+    }
+
+    /**
+     * A held shell, an sftp upload and a tunnel each let data reach the host after approval that
+     * approvers are not shown (what is typed, the file's contents, the connection's bytes): they are
+     * told so, as of an exec's standard input. Until 2026-12-07 they read "shell", "write PATH" or
+     * "port-forwarding HOST:PORT" alone.
+     */
+    @Test
+    void heldShellsUploadsAndTunnelsTellApproversWhatFollowsUnseen() throws Exception {
+        var shell = async(() -> client.ssh(TestGateway.ALICE_TOKEN, "web-held", "echo typed-unseen-$((6*7))\nexit\n", "-tt"));
+        assertThat(approved("shell")).isEqualTo("shell\n-- then whatever the caller types in the shell runs, which"
+                + " approvers are not shown and no rule decides: approving this approves every command typed in it until"
+                + " it closes");
+        assertThat(shell.get(60, TimeUnit.SECONDS).out()).contains("typed-unseen-42");
+
+        Path local = Files.writeString(dir.resolve("held-upload.txt"), "what approvers never saw\n");
+        Path remote = Files.createDirectories(dir.resolve("held-uploads")).resolve("up.txt");
+        var upload = async(() -> client.sftp(TestGateway.ALICE_TOKEN, "web-held", "put " + local + " " + remote + "\n"));
+        assertThat(approved("write " + remote)).startsWith("write " + remote).endsWith("\n-- then the client sends the"
+                + " file's contents, which approvers are not shown: approving this approves whatever it writes to the file");
+        assertThat(upload.get(60, TimeUnit.SECONDS).exit()).isZero();
+        assertThat(remote).hasContent("what approvers never saw");
+        // A directory made carries nothing more than its name.
+        var mkdir = async(() -> client.sftp(TestGateway.ALICE_TOKEN, "web-held", "mkdir " + remote.resolveSibling("made")
+                + "\n"));
+        assertThat(approved("write " + remote.resolveSibling("made"))).doesNotContain("\n");
+        assertThat(mkdir.get(60, TimeUnit.SECONDS).exit()).isZero();
+
+        try (EchoServer echo = new EchoServer()) {
+            var tunnel = async(() -> client.ssh(TestGateway.ALICE_TOKEN, "web-held", "through a held tunnel\n", "-W",
+                    "127.0.0.1:" + echo.port()));
+            assertThat(approved("port-forwarding 127.0.0.1:" + echo.port())).endsWith("\n-- then the connection carries"
+                    + " whatever the caller and the target send each other, which approvers are not shown: approving this"
+                    + " approves that traffic");
+            assertThat(tunnel.get(60, TimeUnit.SECONDS).out()).isEqualTo("echo: through a held tunnel\n");
+        }
+    }
+
+    /** What approvers are shown of the first pending request whose text starts with {@code start}, which is then approved. */
+    private static String approved(String start) throws Exception {
+        PendingApproval pending = Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> gateway.gateway().approvals().pending().stream()
+                        .filter(p -> p.request().command().startsWith(start)).findFirst().orElse(null), p -> p != null);
+        gateway.gateway().approvals().approve(pending.id(),
+                new Identity("tracegate", "apikey:admin", "admin", null, List.of("admins"), "human"), "fine", null);
+        return pending.request().command();
+    }
+
+    private interface SshRun {
+        OpenSshClient.Run run() throws Exception;
+    }
+
+    private static CompletableFuture<OpenSshClient.Run> async(SshRun run) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run.run();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
