@@ -12,7 +12,7 @@ import java.util.Set;
  * like reading a server file, unless it is a plain query of the columns that hold no credential
  * ({@code SELECT rolname FROM pg_authid WHERE rolcanlogin}, {@code SELECT user, host FROM
  * mysql.user}): any other word (an alias, a function, {@code *}, a credential column, a whole-row
- * reference) may return the secret. A PostgreSQL name is the catalog's whether unqualified or in
+ * reference, the store's own name anywhere but after FROM or before a column) may return the secret. A PostgreSQL name is the catalog's whether unqualified or in
  * {@code pg_catalog} (quoted only in its own case); a MySQL one counts when qualified by {@code mysql}.
  */
 final class CredentialStores {
@@ -36,9 +36,16 @@ final class CredentialStores {
     private CredentialStores() {
     }
 
-    /** Whether the statement is more than a plain query of harmless columns (every word known, no {@code *}). */
-    private static boolean mayReturnSecrets(TokenSpan t, Set<String> stores) {
-        for (SqlToken token : t.tokens()) {
+    /**
+     * Whether the statement is more than a plain query of harmless columns (every word known, no
+     * {@code *}). With {@code wholeRows} (PostgreSQL) a store's name counts only where it names the
+     * relation read ({@code FROM pg_authid}, {@code FROM pg_catalog.pg_authid}) or qualifies a column
+     * ({@code pg_authid.rolname}): anywhere else it is a whole-row reference, {@code SELECT pg_authid
+     * FROM pg_authid}, whose value holds every column, the password's too.
+     */
+    private static boolean mayReturnSecrets(TokenSpan t, Set<String> stores, boolean wholeRows) {
+        for (int i = 0; i < t.size(); i++) {
+            SqlToken token = t.get(i);
             String word = token.text().toLowerCase(Locale.ROOT);
             if (token.isSymbol("*") || token.kind() == SqlToken.Kind.OPERATOR && token.text().equals("*")) {
                 return true;
@@ -47,14 +54,24 @@ final class CredentialStores {
                     && !word.endsWith("_priv") && !stores.contains(word)) {
                 return true;
             }
+            if (wholeRows && token.isIdentifier() && stores.contains(word) && !t.isSymbol(i + 1, ".")
+                    && !namesTheRelation(t, i)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /** Whether the store's name at {@code i} follows FROM, itself or qualified by {@code pg_catalog}. */
+    private static boolean namesTheRelation(TokenSpan t, int i) {
+        int before = t.isSymbol(i - 1, ".") && t.isWord(i - 2, "pg_catalog") ? i - 3 : i - 1;
+        return t.isWord(before, "from");
     }
 
     /** {@code verdict}, raised when PostgreSQL text names a credential store. */
     static ClassFinding postgres(ClassFinding verdict, TokenSpan t) {
         for (SqlToken token : t.tokens()) {
-            if (token.isIdentifier() && POSTGRES.contains(token.text()) && mayReturnSecrets(t, POSTGRES)) {
+            if (token.isIdentifier() && POSTGRES.contains(token.text()) && mayReturnSecrets(t, POSTGRES, true)) {
                 return raised(verdict, token.text());
             }
         }
@@ -66,7 +83,7 @@ final class CredentialStores {
         for (int i = 0; i + 2 < t.size(); i++) {
             if (t.isIdentifier(i) && t.isSymbol(i + 1, ".") && t.isIdentifier(i + 2)
                     && t.get(i).text().toLowerCase(Locale.ROOT).equals("mysql")
-                    && MYSQL.contains(t.get(i + 2).text().toLowerCase(Locale.ROOT)) && mayReturnSecrets(t, MYSQL)) {
+                    && MYSQL.contains(t.get(i + 2).text().toLowerCase(Locale.ROOT)) && mayReturnSecrets(t, MYSQL, false)) {
                 return raised(verdict, "mysql." + t.get(i + 2).text().toLowerCase(Locale.ROOT));
             }
         }
