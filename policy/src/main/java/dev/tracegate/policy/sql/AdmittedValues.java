@@ -65,6 +65,18 @@ final class AdmittedValues {
         return of(operand, readings);
     }
 
+    /**
+     * A bare operand as a condition: true as a boolean, and, as MySQL reads a number there, any number
+     * but zero, so {@code id OR id = 0} admits every number.
+     */
+    static AdmittedValues truthOf(String operand) {
+        Map<ValueOrder, ValueIntervals> readings = new EnumMap<>(ValueOrder.class);
+        readings.put(ValueOrder.BOOLEAN, ValueIntervals.of(ValueOrder.BOOLEAN, List.of(point(Boolean.TRUE))));
+        readings.put(ValueOrder.NUMERIC, ValueIntervals.of(ValueOrder.NUMERIC,
+                List.of(below(java.math.BigDecimal.ZERO, false), above(java.math.BigDecimal.ZERO, false))));
+        return of(operand, readings);
+    }
+
     /** {@code operand [NOT] BETWEEN [SYMMETRIC] low AND high}. */
     static AdmittedValues between(String operand, Object low, Object high, boolean symmetric, boolean negated) {
         Map<ValueOrder, Object> lows = ValueOrder.readings(low, MAX_DIGITS);

@@ -368,7 +368,7 @@ final class ConditionAnalyzer {
         }
         // A bare operand is a test of whether it is true: b OR b = false admits every value of b.
         Node bare = left.testing(test("value", false, leftStart, pos, pos, pos));
-        return bare.admitted() != null ? bare : bare.admitting(AdmittedValues.compared(spelling(leftStart, pos), "=", Boolean.TRUE));
+        return bare.admitted() != null ? bare : bare.admitting(AdmittedValues.truthOf(spelling(leftStart, pos)));
     }
 
     /**
@@ -401,7 +401,11 @@ final class ConditionAnalyzer {
         if (operand.admitted() != null) {
             return truth ? operand.admitted() : operand.admitted().negated();
         }
-        return isOperand(operand) ? AdmittedValues.compared(spelling(start, end), "=", truth) : null;
+        if (!isOperand(operand)) {
+            return null;
+        }
+        AdmittedValues isTrue = AdmittedValues.truthOf(spelling(start, end));
+        return truth ? isTrue : isTrue.negated();
     }
 
     private static boolean isOperand(Node node) {
