@@ -85,9 +85,14 @@ class MysqlBulkWritesThroughGatewayTest {
                     "UPDATE bulk_guarded SET v = 'gone' WHERE (id < 2 OR v = 'x') OR id >= 2",
                     "DELETE FROM bulk_guarded WHERE id BETWEEN 1 AND 2 OR id < 1 OR id > 2",
                     "DELETE FROM bulk_guarded WHERE !(id < 2) OR id < 2",
-                    "DELETE FROM bulk_guarded WHERE id IN (1, 2) OR id NOT IN (2, 1)")) {
+                    "DELETE FROM bulk_guarded WHERE id IN (1, 2) OR id NOT IN (2, 1)",
+                    "EXECUTE IMMEDIATE 'DELETE FROM bulk_guarded WHERE NOT id IS NULL'")) {
                 refusedAndRanNothing(sql, bulk);
             }
+            // Text prepared to run later is judged as it will run: the PREPARE is refused, so no EXECUTE runs it.
+            refusedAndRanNothing(sql, "PREPARE wipe FROM 'DELETE FROM bulk_guarded WHERE id IS NOT NULL'");
+            assertThatThrownBy(() -> sql.execute("EXECUTE wipe")).isInstanceOf(SQLException.class);
+            assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.bulk_guarded WHERE v = 'row'").strip()).isEqualTo("3");
             // v may be null: its test tells rows apart, until the schema says it cannot be.
             assertThat(sql.executeUpdate("UPDATE bulk_guarded SET v = 'row' WHERE v IS NOT NULL")).isEqualTo(3);
             mysql.mariadb.sql("ALTER TABLE shop.bulk_guarded MODIFY v varchar(20) NOT NULL");

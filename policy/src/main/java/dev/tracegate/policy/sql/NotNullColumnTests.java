@@ -32,6 +32,10 @@ public final class NotNullColumnTests {
         Set<String> of(List<String> tables);
     }
 
+    /** Statements whose strings are the values they write, never text they run. */
+    private static final Set<String> VALUE_STRINGS = Set.of("insert", "update", "delete", "merge", "replace", "copy",
+            "load", "with");
+
     private static final String UNREAD = "the upstream's catalog could not be read, so every column the write tests"
             + " for null is taken as NOT NULL";
 
@@ -47,7 +51,7 @@ public final class NotNullColumnTests {
         List<SqlToken> tokens = tokens(statement.text(), dialect);
         // The schema is asked only for a write that tests a column for null: SET x = NULL tests none.
         if (!testsNull(tokens)) {
-            return statement;
+            return judgedRunText(statement, tokens, schema, classifier, dialect);
         }
         Set<String> notNull = schema.of(statement.tables());
         ColumnNames names = notNull == null ? name -> true
@@ -55,17 +59,47 @@ public final class NotNullColumnTests {
         List<String> read = new ArrayList<>();
         String constant = withConstants(statement.text(), tokens, names, read);
         if (read.isEmpty()) {
-            return statement;
+            return judgedRunText(statement, tokens, schema, classifier, dialect);
         }
         SqlClassification again = classifier.classify(constant, dialect, name -> Optional.empty());
         if (again.statements().size() != 1 || again.highestRisk() != StatementClass.BULK_WRITE) {
-            return statement;
+            return judgedRunText(statement, tokens, schema, classifier, dialect);
         }
         String bulk = again.statements().getFirst().reasons().stream().findFirst().orElse("a bulk write");
-        List<String> reasons = new ArrayList<>();
-        reasons.add((notNull == null ? UNREAD + " (" + String.join(", ", new LinkedHashSet<>(read)) + ")"
+        return bulk(statement, (notNull == null ? UNREAD + " (" + String.join(", ", new LinkedHashSet<>(read)) + ")"
                 : "the schema declares " + String.join(", ", new LinkedHashSet<>(read)) + " NOT NULL")
                 + ", and read so the statement is " + bulk);
+    }
+
+    /**
+     * A statement that runs SQL it holds in a string (MySQL's {@code PREPARE s FROM '...'} and
+     * {@code EXECUTE IMMEDIATE '...'}, PostgreSQL's {@code query_to_xml('...')}), judged by that text
+     * as the text would be: {@code PREPARE s FROM 'DELETE FROM orders WHERE id IS NOT NULL'} prepares
+     * a bulk write, and each EXECUTE of it runs one. A data-modifying statement's own strings are
+     * values, not statements, and are not read so.
+     */
+    private static ClassifiedStatement judgedRunText(ClassifiedStatement statement, List<SqlToken> tokens,
+                                                     NotNullColumns schema, SqlClassifier classifier, SqlDialect dialect) {
+        if (tokens.isEmpty() || VALUE_STRINGS.contains(tokens.getFirst().word())) {
+            return statement;
+        }
+        for (SqlToken token : tokens) {
+            if (!token.isStringLiteral() || !mentionsNull(token.text())) {
+                continue;
+            }
+            for (ClassifiedStatement ran : classifier.classify(token.text(), dialect, name -> Optional.empty()).statements()) {
+                ClassifiedStatement judged = judged(ran, schema, classifier, dialect);
+                if (judged != ran && judged.statementClass() == StatementClass.BULK_WRITE) {
+                    return bulk(statement, "the text it runs is a bulk write: " + judged.reasons().getFirst());
+                }
+            }
+        }
+        return statement;
+    }
+
+    private static ClassifiedStatement bulk(ClassifiedStatement statement, String reason) {
+        List<String> reasons = new ArrayList<>();
+        reasons.add(reason);
         reasons.addAll(statement.reasons());
         return new ClassifiedStatement(statement.text(), StatementClass.BULK_WRITE, statement.command(),
                 statement.tables(), statement.parsed(), reasons, statement.prepares(), statement.executes(),

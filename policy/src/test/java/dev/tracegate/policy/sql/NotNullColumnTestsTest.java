@@ -61,6 +61,22 @@ class NotNullColumnTestsTest {
     }
 
     @Test
+    void textAStatementRunsIsJudgedAsThatTextWouldBe() {
+        for (String sql : List.of("PREPARE s FROM 'DELETE FROM orders WHERE id IS NOT NULL'",
+                "EXECUTE IMMEDIATE 'UPDATE orders SET note = ''x'' WHERE NOT id IS NULL'")) {
+            assertThat(judged(sql, SqlDialect.MYSQL).statementClass()).as(sql).isEqualTo(BULK_WRITE);
+            assertThat(judged(sql, SqlDialect.MYSQL).reasons().getFirst()).as(sql).contains("the text it runs");
+        }
+        assertThat(judged("SELECT query_to_xml('DELETE FROM orders WHERE id IS NOT NULL RETURNING 1', true, true, '')")
+                .statementClass()).isEqualTo(BULK_WRITE);
+        // A value that reads as SQL is a value.
+        assertThat(judged("INSERT INTO orders (note) VALUES ('DELETE FROM orders WHERE id IS NOT NULL')", SqlDialect.MYSQL)
+                .statementClass()).isEqualTo(WRITE);
+        assertThat(judged("PREPARE s FROM 'DELETE FROM orders WHERE note IS NOT NULL'", SqlDialect.MYSQL)
+                .statementClass()).isEqualTo(WRITE);
+    }
+
+    @Test
     void aCatalogThatCannotAnswerCountsEveryColumnTestedForNullAsNotNull() {
         NotNullColumnTests.NotNullColumns unread = tables -> null;
         for (SqlDialect dialect : List.of(SqlDialect.POSTGRESQL, SqlDialect.MYSQL)) {
