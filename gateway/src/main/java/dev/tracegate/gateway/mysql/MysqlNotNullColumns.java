@@ -18,7 +18,9 @@ final class MysqlNotNullColumns {
         return new CatalogNotNullColumns(catalog::query, table -> lastName(table).toLowerCase(Locale.ROOT),
                 hex -> "CONVERT(X'" + hex + "' USING utf8mb4)",
                 names -> "SELECT DISTINCT COLUMN_NAME FROM information_schema.COLUMNS"
-                        + " WHERE IS_NULLABLE = 'NO' AND LOWER(CONVERT(TABLE_NAME USING utf8mb4)) IN (" + names + ")");
+                        + " WHERE IS_NULLABLE = 'NO' AND LOWER(CONVERT(TABLE_NAME USING utf8mb4)) IN (" + names + ")"
+                        // _rowid names a table's integer primary key, which information_schema does not list under it.
+                        + " UNION SELECT '_rowid'");
     }
 
     /** The table's own name of a name as written ({@code shop.orders}, {@code `shop`.`my.orders`}), unquoted. */

@@ -86,7 +86,8 @@ class MysqlBulkWritesThroughGatewayTest {
                     "DELETE FROM bulk_guarded WHERE id BETWEEN 1 AND 2 OR id < 1 OR id > 2",
                     "DELETE FROM bulk_guarded WHERE !(id < 2) OR id < 2",
                     "DELETE FROM bulk_guarded WHERE id IN (1, 2) OR id NOT IN (2, 1)",
-                    "EXECUTE IMMEDIATE 'DELETE FROM bulk_guarded WHERE NOT id IS NULL'")) {
+                    "EXECUTE IMMEDIATE 'DELETE FROM bulk_guarded WHERE NOT id IS NULL'",
+                    "DELETE FROM bulk_guarded WHERE _rowid IS NOT NULL")) {
                 refusedAndRanNothing(sql, bulk);
             }
             // Text prepared to run later is judged as it will run: the PREPARE is refused, so no EXECUTE runs it.
