@@ -29,7 +29,12 @@ class NotNullTautologyThroughGatewayTest {
         gateway = TestGateway.start(List.of(), TestGateway.NO_BULK_WRITES_POLICY);
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("DROP TABLE IF EXISTS nn_orders");
-            sql.execute("CREATE TABLE nn_orders (id int NOT NULL, note text)");
+            sql.execute("DROP DOMAIN IF EXISTS nn_code_outer");
+            sql.execute("DROP DOMAIN IF EXISTS nn_code");
+            sql.execute("CREATE DOMAIN nn_code AS int NOT NULL");
+            sql.execute("CREATE DOMAIN nn_code_outer AS nn_code");
+            sql.execute("CREATE TABLE nn_orders (id int NOT NULL, note text, code nn_code_outer DEFAULT 1,"
+                    + " ref int DEFAULT 1 CHECK (ref IS NOT NULL))");
             sql.execute("GRANT ALL ON nn_orders TO PUBLIC");
         }
     }
@@ -48,7 +53,9 @@ class NotNullTautologyThroughGatewayTest {
                             + " DISTINCT FROM NULL OR note = 'x'",
                     // System columns are never null either.
                     "DELETE FROM nn_orders WHERE ctid IS NOT NULL", "UPDATE nn_orders SET note = 'gone' WHERE xmin NOTNULL"
-                            + " OR note = 'x'", "DELETE FROM nn_orders WHERE NOT tableoid IS NULL")) {
+                            + " OR note = 'x'", "DELETE FROM nn_orders WHERE NOT tableoid IS NULL",
+                    // So are a column of a NOT NULL domain, and one whose CHECK says it is not null.
+                    "DELETE FROM nn_orders WHERE code IS NOT NULL", "DELETE FROM nn_orders WHERE ref IS NOT NULL")) {
                 assertThatThrownBy(() -> sql.execute(delete)).as(delete).isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
             }
