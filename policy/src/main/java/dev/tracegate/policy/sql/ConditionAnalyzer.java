@@ -376,6 +376,11 @@ final class ConditionAnalyzer {
      * is {@code x < 5}); null otherwise.
      */
     private AdmittedValues compared(Node a, int aStart, int aEnd, String op, Node b, int bStart, int bEnd) {
+        Boolean truth = truthOf(b);
+        if (isOperand(a) && a.admitted() != null && truth != null && Set.of("=", "<>", "!=").contains(op)) {
+            // (x < 5) = false is NOT (x < 5): what the test admits, or its complement.
+            return truthTested(a, aStart, aEnd, truth == op.equals("="));
+        }
         if (isOperand(a) && isConstant(b)) {
             return AdmittedValues.compared(spelling(aStart, aEnd), op, b.value());
         }
@@ -406,6 +411,20 @@ final class ConditionAnalyzer {
         }
         AdmittedValues isTrue = AdmittedValues.truthOf(spelling(start, end));
         return truth ? isTrue : isTrue.negated();
+    }
+
+    /** A constant's truth: a boolean, or MySQL's 1 and 0; null for anything else. */
+    private static Boolean truthOf(Node node) {
+        if (node.rowDependent()) {
+            return null;
+        }
+        if (node.value() instanceof Boolean b) {
+            return b;
+        }
+        if (node.value() instanceof BigDecimal n && (n.signum() == 0 || n.compareTo(BigDecimal.ONE) == 0)) {
+            return n.signum() != 0;
+        }
+        return null;
     }
 
     private static boolean isOperand(Node node) {
