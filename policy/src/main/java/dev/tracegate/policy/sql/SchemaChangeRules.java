@@ -31,6 +31,8 @@ final class SchemaChangeRules {
             "role", "user", "group", "policy", "user mapping", "default privileges", "owned");
 
     private static final Set<String> ROUTINES = Set.of("function", "procedure", "routine");
+    /** Objects whose {@code ALTER ... SET} gives every later session of theirs the setting. */
+    private static final Set<String> SESSION_DEFAULTS = Set.of("database", "role", "user");
 
     private static final Set<String> DANGEROUS_OBJECTS = Set.of(
             "language", "foreign data wrapper", "subscription");
@@ -87,7 +89,9 @@ final class SchemaChangeRules {
         int afterType = i + objectType.split(" ").length;
         ClassFinding verdict = baseVerdict(t, verb, objectType, command, afterType, depth);
         if (verb.equals("ALTER") && ROUTINES.contains(objectType)) {
-            verdict = routineSettings(verdict, t, t.size());
+            verdict = routineSettings(verdict, t, t.size(), "the routine runs with SET: ");
+        } else if (verb.equals("ALTER") && SESSION_DEFAULTS.contains(objectType)) {
+            verdict = routineSettings(verdict, t, t.size(), "every later session of it starts with SET: ");
         }
         return verb.equals("CREATE") ? createEscalations(verdict, t, objectType) : alterEscalations(verdict, t, verb);
     }
@@ -193,7 +197,7 @@ final class SchemaChangeRules {
             verdict = verdict.escalate(StatementClass.PRIVILEGE, "SECURITY DEFINER runs with the owner's privileges");
         }
         int atomic = t.findAtTopLevel(1, "atomic");
-        verdict = routineSettings(verdict, t, atomic > 0 ? atomic : t.size());
+        verdict = routineSettings(verdict, t, atomic > 0 ? atomic : t.size(), "the routine runs with SET: ");
         if (!language.equals("sql") && !language.equals("plpgsql")) {
             return verdict;
         }
@@ -214,15 +218,20 @@ final class SchemaChangeRules {
     /**
      * A routine's {@code SET name = value} clauses (before {@code end}) take effect every time it
      * runs, in whoever's session calls it: {@code CREATE FUNCTION f() ... SET role = postgres} or
-     * {@code ALTER FUNCTION f() SET session_replication_role = replica} is as risky as that SET.
+     * {@code ALTER FUNCTION f() SET session_replication_role = replica} is as risky as that SET. So is
+     * a database's or role's ({@code ALTER ROLE me SET session_preload_libraries = '...'}, {@code ALTER
+     * DATABASE d SET role = postgres}), which every later session of it starts with.
      */
-    private static ClassFinding routineSettings(ClassFinding verdict, TokenSpan t, int end) {
+    private static ClassFinding routineSettings(ClassFinding verdict, TokenSpan t, int end, String because) {
         ClassFinding result = verdict;
         for (int set = t.findAtTopLevel(1, "set"); set >= 0 && set < end; set = t.findAtTopLevel(set + 1, "set")) {
+            if (t.isWord(set + 1, "tablespace")) {
+                continue; // ALTER DATABASE d SET TABLESPACE moves it: no setting
+            }
             ClassFinding setting = SettingRules.set(t.sub(set, end));
             if (setting.statementClass().isAtLeast(StatementClass.READ)) {
                 result = result.escalate(setting.statementClass(),
-                        "the routine runs with SET: " + String.join("; ", setting.reasons()));
+                        because + String.join("; ", setting.reasons()));
             }
         }
         return result;
