@@ -44,7 +44,9 @@ final class MysqlCatalogReader implements CatalogReader {
     private static final Set<String> REMOTE_ENGINES = Set.of("FEDERATED", "CONNECT", "SPIDER");
     private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
     private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
-            + " COLUMN_KEY IN ('PRI', 'UNI') FROM information_schema.COLUMNS"
+            + " COLUMN_KEY IN ('PRI', 'UNI'),"
+            // A generated column's expression (MySQL: empty for other columns; MariaDB: NULL).
+            + " NULLIF(GENERATION_EXPRESSION, '') FROM information_schema.COLUMNS"
             + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
     /**
@@ -249,7 +251,7 @@ final class MysqlCatalogReader implements CatalogReader {
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : catalog.query(COLUMNS)) {
             columns.computeIfAbsent(row.get(0) + "." + row.get(1), k -> new ArrayList<>())
-                    .add(new CatalogColumn(row.get(2), row.get(3), "1".equals(row.get(4))));
+                    .add(new CatalogColumn(row.get(2), row.get(3), "1".equals(row.get(4)), row.get(5)));
         }
         List<CatalogRelation> relations = new ArrayList<>();
         for (List<String> row : catalog.query(RELATIONS)) {

@@ -345,7 +345,28 @@ public final class ProtectedSchema {
                             catalogColumn.unique()))
                     : Lineage.CLEAN));
         }
-        return new ScopeRelation(relation.name(), relation.schema(), columns, null);
+        return new ScopeRelation(relation.name(), relation.schema(), generated(relation, columns), null);
+    }
+
+    /**
+     * The table's columns with each generated column that its own rule does not mask whole read as
+     * computed from the protected columns its expression names, as a view's computed column is: the
+     * database describes it as a column of the table, which no rule names, while it holds
+     * {@code upper(name)} or {@code to_tsvector(name)} of every row.
+     */
+    private List<OutputColumn> generated(CatalogRelation relation, List<OutputColumn> stored) {
+        List<OutputColumn> columns = new ArrayList<>(stored);
+        for (int i = 0; i < columns.size(); i++) {
+            CatalogColumn column = relation.columns().get(i);
+            Lineage own = columns.get(i).lineage();
+            boolean maskedWhole = own.sources().stream().anyMatch(s -> s.protection().kind() == ColumnProtection.Kind.NAMED);
+            if (column.generation() != null && !maskedWhole) {
+                Set<ProtectedSource> sources = new LinkedHashSet<>(own.sources());
+                sources.addAll(GenerationExpression.reads(column.generation(), stored));
+                columns.set(i, new OutputColumn(column.name(), Lineage.derived(sources)));
+            }
+        }
+        return columns;
     }
 
     /**
