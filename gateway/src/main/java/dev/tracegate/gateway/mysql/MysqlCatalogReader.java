@@ -45,8 +45,12 @@ final class MysqlCatalogReader implements CatalogReader {
     private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
     private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
             + " COLUMN_KEY IN ('PRI', 'UNI'),"
-            // A generated column's expression (MySQL: empty for other columns; MariaDB: NULL).
-            + " NULLIF(GENERATION_EXPRESSION, '') FROM information_schema.COLUMNS"
+            // A generated column's expression (MySQL: empty for other columns; MariaDB: NULL), or a
+            // default that may read other columns: MySQL 8 marks an expression default DEFAULT_GENERATED
+            // and prints a string default unquoted; MariaDB quotes a string default, and its expressions
+            // may name a column written before.
+            + " COALESCE(NULLIF(GENERATION_EXPRESSION, ''), CASE WHEN EXTRA LIKE '%DEFAULT_GENERATED%'"
+            + " OR VERSION() LIKE '%MariaDB%' THEN COLUMN_DEFAULT END) FROM information_schema.COLUMNS"
             + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
     /**

@@ -352,7 +352,8 @@ public final class ProtectedSchema {
      * The table's columns with each generated column that its own rule does not mask whole read as
      * computed from the protected columns its expression names, as a view's computed column is: the
      * database describes it as a column of the table, which no rule names, while it holds
-     * {@code upper(name)} or {@code to_tsvector(name)} of every row.
+     * {@code upper(name)} or {@code to_tsvector(name)} of every row. A default that reads another
+     * column (MariaDB, MySQL 8) stores such a copy on each insert and is read the same way.
      */
     private List<OutputColumn> generated(CatalogRelation relation, List<OutputColumn> stored) {
         List<OutputColumn> columns = new ArrayList<>(stored);
@@ -360,9 +361,11 @@ public final class ProtectedSchema {
             CatalogColumn column = relation.columns().get(i);
             Lineage own = columns.get(i).lineage();
             boolean maskedWhole = own.sources().stream().anyMatch(s -> s.protection().kind() == ColumnProtection.Kind.NAMED);
-            if (column.generation() != null && !maskedWhole) {
+            Set<ProtectedSource> read = column.generation() == null || maskedWhole ? Set.of()
+                    : GenerationExpression.reads(column.generation(), stored);
+            if (!read.isEmpty()) {
                 Set<ProtectedSource> sources = new LinkedHashSet<>(own.sources());
-                sources.addAll(GenerationExpression.reads(column.generation(), stored));
+                sources.addAll(read);
                 columns.set(i, new OutputColumn(column.name(), Lineage.derived(sources)));
             }
         }
