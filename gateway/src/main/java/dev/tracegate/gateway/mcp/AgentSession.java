@@ -13,6 +13,7 @@ import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import jakarta.servlet.AsyncContext;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +37,7 @@ final class AgentSession {
     private final SessionRecorder recorder;
     /** Watches the sign-in while the session is open; null until {@link #watchSignIn}. */
     private volatile KeyWatch watch;
+    private final SessionStreams streams = new SessionStreams();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -70,6 +72,11 @@ final class AgentSession {
 
     String id() {
         return recorder.session().id();
+    }
+
+    /** A stream the client opened to hear the server on: it ends when the session does. */
+    void streaming(AsyncContext stream) {
+        streams.add(stream);
     }
 
     /**
@@ -112,6 +119,7 @@ final class AgentSession {
             if (watching != null) {
                 watching.close();
             }
+            streams.endAll();
             recorder.closed(reason);
         }
     }

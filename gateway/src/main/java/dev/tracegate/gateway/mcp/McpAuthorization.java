@@ -91,6 +91,9 @@ final class McpAuthorization implements Filter {
         if (sessionId == null && opened != null) {
             open.accept(opened);
         }
+        if (sessionId != null && "GET".equals(method) && named.isAsyncStarted()) {
+            sessions.find(sessionId).ifPresent(session -> session.streaming(named.getAsyncContext()));
+        }
         if (sessionId != null && "DELETE".equals(method)) {
             sessions.close(sessionId, "the client ended the session");
         }

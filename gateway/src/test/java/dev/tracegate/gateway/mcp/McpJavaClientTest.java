@@ -18,6 +18,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -293,8 +297,8 @@ class McpJavaClientTest {
 
     /**
      * An MCP session stands on the sign-in that opened it, as a PostgreSQL session does: revoking the
-     * agent's key ends it at once, in the evidence too, though the agent sends nothing more, and its id
-     * serves no other key of the same account. Before, it stayed open until the gateway stopped, and
+     * agent's key ends it at once, in the evidence too, though the agent sends nothing more, with the
+     * stream it listens on, and its id serves no other key of the same account. Before, it stayed open until the gateway stopped, and
      * a second key of the account carried on in the session the revoked key had opened.
      */
     @Test
@@ -306,8 +310,28 @@ class McpJavaClientTest {
         try (McpSyncClient client = client(agent.path("secret").asText())) {
             assertThat(client.callTool(new CallToolRequest("list_connections", Map.of())).isError()).isFalse();
             String session = gateway.newSession("sa:mcp-agent-rotated", AgentSession.PROTOCOL, earlier);
+            // The stream a client opens to hear the server on, as the Streamable HTTP transport has it.
+            HttpResponse<InputStream> listening = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                    URI.create(endpoint() + "/mcp")).header("Authorization", "Bearer " + agent.path("secret").asText())
+                    .header("Mcp-Session-Id", session).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).get(30, TimeUnit.SECONDS);
+            assertThat(listening.statusCode()).isEqualTo(200);
+            CompletableFuture<Integer> streamEnd = CompletableFuture.supplyAsync(() -> {
+                try (InputStream body = listening.body()) {
+                    while (body.read() >= 0) {
+                        // What the server sends before the end does not matter here.
+                    }
+                    return -1;
+                } catch (IOException e) {
+                    return -2;
+                }
+            });
+            Thread.sleep(300);
+            assertThat(streamEnd).as("the stream stays open while the key stands").isNotDone();
 
             api.revokeKey(agent);
+
+            assertThat(streamEnd.get(10, TimeUnit.SECONDS)).as("the stream ends with the session").isNegative();
 
             List<JsonNode> events = gateway.closedSessionEvents(session);
             assertThat(events.getLast().path("detail").path("reason").asText())
