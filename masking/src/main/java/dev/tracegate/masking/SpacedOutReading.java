@@ -6,26 +6,32 @@ import java.util.List;
 /**
  * The runs of a text written out one unit at a time with the same separator between the units,
  * read joined. A value's characters: {@code a d a . l o v e l a c e @ e x a m p l e . c o m},
- * {@code a-d-a-.-l-...}, one per line, what {@code regexp_replace(email, '(.)', '\1 ', 'g')} or
- * {@code array_to_string(regexp_split_to_array(email, ''), ',')} make of it. Its bytes: in hex
- * ({@code 61 64 61 2e ...}, {@code 61:64:61:...}, {@code 0x61, 0x64, ...}, {@code \x61\x64...}) or
- * in decimal ({@code 97,100,97,46,...}, {@code {52,49,49,49,...}}), what {@code xxd}, a byte array a
+ * {@code a-d-a-.-l-...}, one per line, {@code ['a', 'd', 'a', ...]}, what {@code regexp_replace(email,
+ * '(.)', '\1 ', 'g')}, {@code array_to_string(regexp_split_to_array(email, ''), ',')} or a program's
+ * list of characters make of it. Its bytes or code units: in hex ({@code 61 64 61 2e ...},
+ * {@code 61:64:61:...}, {@code 0x61, 0x64, ...}, {@code \x61\x64...}), decimal ({@code 97,100,97,...},
+ * {@code {52,49,49,49,...}}), octal ({@code 141 144 141}, {@code od -b}), binary ({@code 01100001 ...})
+ * or as UTF-16 code units ({@code U+0061 U+0064}, {@code 0061 0064}): what {@code xxd}, a byte array a
  * program prints or {@code ascii()} of each character show. A reader joins or decodes them at a
  * glance; the detectors, which read values written whole, would not.
  *
  * <p>A run has at least {@value #MIN_UNITS} units and one separator of one to
- * {@value #MAX_SEPARATOR} characters, repeated exactly. A run of two-digit numbers is read both as
- * hex and as decimal bytes (a card's digits are 48 to 57 in decimal). Runs of single characters
- * that are all digits are left to the number detectors, which read digits spaced out already and
- * know a column of flags from a card. What a run decodes to counts only when it is text
- * ({@link DecodedRun#readable}) and a detector finds something in it, so a list of small numbers or
- * a spaced-out heading costs a short decoding and masks nothing.
+ * {@value #MAX_SEPARATOR} characters, repeated exactly. A run of tokens is read in every unit all its
+ * tokens are written in (two-digit numbers as hex, decimal and octal: a card's digits are 48 to 57
+ * in decimal). A run of single digits ({@code 4,1,1,1,...}) is read with the word before it, as the
+ * number detectors read a number written whole: {@code card 4111...} is a card, a row of flags is
+ * not. What a run decodes to counts only when it is text ({@link DecodedRun#readable}) and a
+ * detector finds something in it, so a list of small numbers or a spaced-out heading costs a short
+ * decoding and masks nothing.
  */
 final class SpacedOutReading {
 
     /** Eight units: an address as short as {@code jo@ex.io}. */
     static final int MIN_UNITS = 8;
-    private static final int MAX_SEPARATOR = 3;
+    /** Four: Python's list of characters, {@code ['a', 'd', ...]}, puts {@code ', '} between them. */
+    private static final int MAX_SEPARATOR = 4;
+    /** How far back the word before a run of digits is looked for, and its longest length. */
+    private static final int MAX_CONTEXT = 16;
 
     private SpacedOutReading() {
     }
@@ -68,39 +74,52 @@ final class SpacedOutReading {
             for (int unit = i; unit < end; unit += stride) {
                 joined.append(text.charAt(unit));
             }
-            runs.add(new DecodedRun(i, end, joined.toString()));
+            boolean digits = joined.chars().allMatch(c -> c >= '0' && c <= '9');
+            runs.add(new DecodedRun(i, end, digits ? wordBefore(text, i) + " " + joined : joined.toString()));
             i = end;
         }
     }
 
     /**
      * The end of the run of single units from {@code start}, each followed by the separator of
-     * {@code length} characters that follows the first, or -1 when it is too short or all digits.
+     * {@code length} characters that follows the first, or -1 when it is too short.
      */
     private static int runEnd(String text, int start, int length) {
         int n = text.length();
         int units = 1;
         int at = start;
-        boolean anyNonDigit = !isAsciiDigit(text.charAt(start));
         while (at + 1 + length < n && text.regionMatches(at + 1, text, start + 1, length)) {
             int next = at + 1 + length;
             if (!isUnit(text.charAt(next)) || !endsUnit(text, next + 1)) {
                 break;
             }
-            anyNonDigit |= !isAsciiDigit(text.charAt(next));
             at = next;
             units++;
         }
-        return units >= MIN_UNITS && anyNonDigit ? at + 1 : -1;
+        return units >= MIN_UNITS ? at + 1 : -1;
+    }
+
+    /**
+     * The word before {@code at} on its line (up to {@value #MAX_CONTEXT} characters back over marks
+     * and spaces), read with a run of single digits: the number detectors tell a card, an SSN or a
+     * phone number from a row of flags by the word before it ({@code card 4,1,1,1,...}, {@code ssn
+     * 5 3 6 ...}), as they do for numbers written whole. A word of letters holds nothing of its own to find.
+     */
+    private static String wordBefore(String text, int at) {
+        int end = at;
+        while (end > 0 && at - end < MAX_CONTEXT && !Character.isLetter(text.charAt(end - 1)) && text.charAt(end - 1) != '\n') {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && end - start < MAX_CONTEXT && Character.isLetter(text.charAt(start - 1))) {
+            start--;
+        }
+        return text.substring(start, end);
     }
 
     /** Whether a unit ends at {@code at}: the text ends there, or something that is not a letter or digit follows. */
     private static boolean endsUnit(String text, int at) {
         return at >= text.length() || !Character.isLetterOrDigit(text.charAt(at));
-    }
-
-    private static boolean isAsciiDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 
     /** A character that can stand between units: white space or a mark, not a letter or digit. */
@@ -113,12 +132,67 @@ final class SpacedOutReading {
         return !Character.isWhitespace(c) && !Character.isISOControl(c);
     }
 
-    // ---- one byte at a time ----
+    // ---- one byte or code unit at a time ----
+
+    /** How a run's tokens are read: each a byte, or a UTF-16 code unit. */
+    private enum Unit {
+        /** Two hex digits, after {@code 0x} or {@code x} or not: {@code 61}, {@code 0x61}, {@code \x61}. */
+        HEX,
+        /** A number up to 255: {@code 97}. */
+        DECIMAL,
+        /** One to three octal digits up to 377: {@code 141}, what {@code od -b} prints. */
+        OCTAL,
+        /** Eight binary digits: {@code 01100001}. */
+        BINARY,
+        /** Four hex digits, after {@code U+}, {@code u} or {@code 0x} or not: a UTF-16 code unit, {@code U+0061}. */
+        CODE_UNIT;
+
+        /** The value {@code text} from {@code start} to {@code end} writes in this unit, or -1. */
+        int value(String text, int start, int end) {
+            return switch (this) {
+                case HEX -> digits(text, prefixed(text, start, end, 2), end, 16, 2, 2, 0xff);
+                case DECIMAL -> digits(text, start, end, 10, 1, 3, 255);
+                case OCTAL -> digits(text, start, end, 8, 1, 3, 0377);
+                case BINARY -> digits(text, start, end, 2, 8, 8, 0xff);
+                case CODE_UNIT -> digits(text, prefixed(text, start, end, 4), end, 16, 4, 4, 0xffff);
+            };
+        }
+
+        /** Where the digits of a token of {@code digits} hex digits start, after a prefix the token may have. */
+        private static int prefixed(String text, int start, int end, int digits) {
+            int length = end - start;
+            if (length == digits + 2 && (text.charAt(start) == '0' && (text.charAt(start + 1) | 0x20) == 'x'
+                    || (text.charAt(start) | 0x20) == 'u' && text.charAt(start + 1) == '+')) {
+                return start + 2;
+            }
+            if (length == digits + 1 && ((text.charAt(start) | 0x20) == 'x' || (text.charAt(start) | 0x20) == 'u')) {
+                return start + 1;
+            }
+            return start;
+        }
+
+        private static int digits(String text, int start, int end, int radix, int fewest, int most, int largest) {
+            if (end - start < fewest || end - start > most) {
+                return -1;
+            }
+            int value = 0;
+            for (int k = start; k < end; k++) {
+                char c = text.charAt(k);
+                int digit = c < 0x80 ? Character.digit(c, radix) : -1;
+                if (digit < 0) {
+                    return -1;
+                }
+                value = value * radix + digit;
+            }
+            return value <= largest ? value : -1;
+        }
+    }
+
+    private static final Unit[] UNITS = Unit.values();
 
     /**
-     * Runs of byte tokens ({@code 61}, {@code 0x61}, {@code x61} after a backslash, {@code 97})
-     * between one repeated separator, decoded as hex where every token is two hex digits and as
-     * decimal where every token is a number up to 255.
+     * Runs of byte or code unit tokens between one repeated separator, read in each {@link Unit}
+     * every token of the run is written in.
      */
     private static void bytes(String text, List<DecodedRun> runs) {
         ByteRun run = null;
@@ -131,17 +205,14 @@ final class SpacedOutReading {
                 continue;
             }
             int start = i;
-            while (i < n && Character.isLetterOrDigit(text.charAt(i))) {
-                i++;
-            }
-            int hex = hexByte(text, start, i);
-            int decimal = decimalByte(text, start, i);
-            if (run != null && !run.extend(text, previousEnd, start, hex, decimal, i)) {
+            i = tokenEnd(text, i);
+            int readings = readings(text, start, i);
+            if (run != null && !run.extend(text, previousEnd, start, readings, i)) {
                 run.addTo(text, runs);
                 run = null;
             }
-            if (run == null && (hex >= 0 || decimal >= 0)) {
-                run = new ByteRun(start, i, hex, decimal);
+            if (run == null && readings != 0) {
+                run = new ByteRun(start, i, readings);
             }
             previousEnd = i;
         }
@@ -150,42 +221,34 @@ final class SpacedOutReading {
         }
     }
 
-    /** The byte a token writes in hex: two hex digits, after {@code 0x} or {@code x} or not; else -1. */
-    private static int hexByte(String text, int start, int end) {
-        int digits = start;
-        if (end - start == 4 && text.charAt(start) == '0' && (text.charAt(start + 1) | 0x20) == 'x') {
-            digits = start + 2;
-        } else if (end - start == 3 && (text.charAt(start) | 0x20) == 'x') {
-            digits = start + 1;
+    /** The end of the token at {@code start}: its letters and digits, and {@code U+} taken in as one. */
+    private static int tokenEnd(String text, int start) {
+        int i = start;
+        while (i < text.length() && Character.isLetterOrDigit(text.charAt(i))) {
+            i++;
         }
-        if (end - digits != 2) {
-            return -1;
+        if (i == start + 1 && (text.charAt(start) | 0x20) == 'u' && i + 1 < text.length() && text.charAt(i) == '+'
+                && Character.isLetterOrDigit(text.charAt(i + 1))) {
+            return tokenEnd(text, i + 1);
         }
-        int high = Character.digit(text.charAt(digits), 16);
-        int low = Character.digit(text.charAt(digits + 1), 16);
-        return high < 0 || low < 0 || text.charAt(digits) > 'f' || text.charAt(digits + 1) > 'f' ? -1 : high * 16 + low;
+        return i;
     }
 
-    /** The byte a token writes in decimal: one to three ASCII digits up to 255; else -1. */
-    private static int decimalByte(String text, int start, int end) {
-        if (end - start > 3) {
-            return -1;
-        }
-        int value = 0;
-        for (int k = start; k < end; k++) {
-            char c = text.charAt(k);
-            if (c < '0' || c > '9') {
-                return -1;
+    /** The units the token from {@code start} to {@code end} can be read in, one bit each. */
+    private static int readings(String text, int start, int end) {
+        int readings = 0;
+        for (Unit unit : UNITS) {
+            if (unit.value(text, start, end) >= 0) {
+                readings |= 1 << unit.ordinal();
             }
-            value = value * 10 + (c - '0');
         }
-        return value <= 255 ? value : -1;
+        return readings;
     }
 
     /**
-     * A run of byte tokens being read: where it is, its separator, and which readings are still
-     * open. The bytes are decoded only for a run long enough to count, from the text again, so the
-     * short runs of ordinary text (a date, two numbers) cost no buffer.
+     * A run of tokens being read: where it is, its separator, and the units its tokens can all be
+     * read in. It is decoded only when long enough to count, from the text again, so the short runs
+     * of ordinary text (a date, two numbers) cost no buffer.
      */
     private static final class ByteRun {
         private final int start;
@@ -194,35 +257,32 @@ final class SpacedOutReading {
         private int separatorAt;
         private int separatorLength;
         private int units = 1;
-        private boolean hex;
-        private boolean decimal;
+        private int readings;
 
-        ByteRun(int start, int end, int hexByte, int decimalByte) {
+        ByteRun(int start, int end, int readings) {
             this.start = start;
             this.end = end;
-            hex = hexByte >= 0;
-            decimal = decimalByte >= 0;
+            this.readings = readings;
         }
 
         /**
          * Takes the next token, written from {@code tokenStart} to {@code tokenEnd} after the text
          * from {@code separatorStart}, when it continues the run; {@code false} when the run ends before it.
          */
-        boolean extend(String text, int separatorStart, int tokenStart, int hexByte, int decimalByte, int tokenEnd) {
+        boolean extend(String text, int separatorStart, int tokenStart, int tokenReadings, int tokenEnd) {
             int length = tokenStart - separatorStart;
             if (length > MAX_SEPARATOR || units > 1 && (length != separatorLength
                     || !text.regionMatches(separatorStart, text, separatorAt, length))) {
                 return false;
             }
-            if (!(hex && hexByte >= 0) && !(decimal && decimalByte >= 0)) {
+            if ((readings & tokenReadings) == 0) {
                 return false;
             }
             separatorAt = separatorStart;
             separatorLength = length;
             end = tokenEnd;
             units++;
-            hex &= hexByte >= 0;
-            decimal &= decimalByte >= 0;
+            readings &= tokenReadings;
             return true;
         }
 
@@ -230,30 +290,33 @@ final class SpacedOutReading {
             if (units < MIN_UNITS) {
                 return;
             }
-            if (hex) {
-                add(text, true, runs);
-            }
-            if (decimal) {
-                add(text, false, runs);
+            for (Unit unit : UNITS) {
+                if ((readings & (1 << unit.ordinal())) != 0) {
+                    String read = DecodedRun.readable(decoded(text, unit));
+                    if (read != null) {
+                        runs.add(new DecodedRun(start, end, read));
+                    }
+                }
             }
         }
 
-        private void add(String text, boolean asHex, List<DecodedRun> runs) {
+        private byte[] decoded(String text, Unit unit) {
+            StringBuilder codeUnits = unit == Unit.CODE_UNIT ? new StringBuilder(units) : null;
             byte[] bytes = new byte[units];
             int count = 0;
             int i = start;
             while (i < end) {
                 int tokenStart = i;
-                while (i < end && Character.isLetterOrDigit(text.charAt(i))) {
-                    i++;
+                i = tokenEnd(text, i);
+                int value = unit.value(text, tokenStart, i);
+                if (codeUnits != null) {
+                    codeUnits.append((char) value);
+                } else {
+                    bytes[count++] = (byte) value;
                 }
-                bytes[count++] = (byte) (asHex ? hexByte(text, tokenStart, i) : decimalByte(text, tokenStart, i));
                 i += separatorLength;
             }
-            String read = DecodedRun.readable(bytes);
-            if (read != null) {
-                runs.add(new DecodedRun(start, end, read));
-            }
+            return codeUnits != null ? codeUnits.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8) : bytes;
         }
     }
 }
