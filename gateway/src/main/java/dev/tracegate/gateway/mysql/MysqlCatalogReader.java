@@ -33,8 +33,20 @@ import java.util.Set;
 final class MysqlCatalogReader implements CatalogReader {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "mysql", "performance_schema", "sys");
+    private static final String IN_SYSTEM_SCHEMAS = " TABLE_SCHEMA IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
+    private static final String USER_SCHEMAS = " NOT" + IN_SYSTEM_SCHEMAS;
+    /**
+     * The relations of the system schemas by name only, and the others with their type and engine
+     * (views' definitions, below, of the others only: the system schemas' are not traced). Asked of
+     * every schema, the type, engine or definition of information_schema's own tables make MariaDB
+     * build a temporary table for each of them (80 on 10.11), and a failure to build one took the
+     * whole server down (signal 11 in {@code Create_tmp_table::cleanup_on_failure}, MariaDB 10.11.18,
+     * seen under load in this project's tests); by name the server builds none.
+     */
     private static final String RELATIONS = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_SCHEMA = DATABASE(),"
-            + " UPPER(ENGINE) FROM information_schema.TABLES";
+            + " UPPER(ENGINE) FROM information_schema.TABLES WHERE" + USER_SCHEMAS
+            + " UNION ALL SELECT TABLE_SCHEMA, TABLE_NAME, 'SYSTEM VIEW', TABLE_SCHEMA = DATABASE(), NULL"
+            + " FROM information_schema.TABLES WHERE" + IN_SYSTEM_SCHEMAS;
     /**
      * Engines whose tables are another name for a table of some server, this one included
      * (FEDERATED's {@code CONNECTION='mysql://.../shop/customers'}), or read files (CONNECT):
@@ -101,7 +113,6 @@ final class MysqlCatalogReader implements CatalogReader {
             + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
             + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE REGEXP "
             + MAY_HOLD_A_VALUE;
-    private static final String USER_SCHEMAS = " TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
     /**
      * Every comment a DBA wrote, quoted, by what owns it ({@link WrittenValues#comments}): a table's,
      * a column's, an index's and a partition's by the table, a routine's as a call of it (unowned
