@@ -139,8 +139,13 @@ final class ContentScanner {
         List<Span> spans = facts.base64Run() ? withDecodedRuns(text, written, Base64Reading.in(text), depth) : written;
         spans = facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
         spans = facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
+        spans = withDecodedRuns(text, spans, SpacedOutReading.in(text), depth);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
-        return hidden == null ? spans : whole(text, hidden);
+        if (hidden != null) {
+            return whole(text, hidden);
+        }
+        ControlFreeText drawn = ControlFreeText.of(text);
+        return drawn == null ? spans : union(spans, drawn.written(spans(drawn.text(), depth)));
     }
 
     /** The whole text as one span, replaced as {@code find}, a find of its reading form that no find as written shows. */
@@ -215,6 +220,7 @@ final class ContentScanner {
         if (facts.base32Run()) {
             addDecodedFinds(Base32Reading.in(text), depth, finds);
         }
+        addDecodedFinds(SpacedOutReading.in(text), depth, finds);
         return finds;
     }
 
@@ -228,7 +234,7 @@ final class ContentScanner {
 
     /**
      * {@code written} with a span for every run of {@code text} written in an encoding whose decoded
-     * text holds a find ({@link Base64Reading}, {@link HexReading}, {@link Base32Reading}): the whole run, replaced as its
+     * text holds a find ({@link Base64Reading}, {@link HexReading}, {@link Base32Reading}, {@link SpacedOutReading}): the whole run, replaced as its
      * decoded text's first find. A run a written find already covers whole (a token matched as a
      * secret) is not decoded; one a written find covers only in part is, because masking the part
      * would leave the rest of the encoded value readable (the hex of {@code ada01234567@example.com}

@@ -191,6 +191,9 @@ public final class ConsoleRoutes {
                 return;
             }
             sessions.end(session.get().id());
+            // Like a key revoked here: what runs with a token issued through the session asks again
+            // before its next statement, and what streams is ended now, not up to a second later.
+            identities.keyRevocations().revoked();
         }
         ConsoleCookies.clear(ctx, ConsoleCookies.SESSION);
         ctx.status(HttpStatus.NO_CONTENT);

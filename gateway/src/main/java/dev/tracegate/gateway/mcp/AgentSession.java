@@ -3,28 +3,41 @@ package dev.tracegate.gateway.mcp;
 import dev.tracegate.gateway.evidence.EvidenceEvent;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.evidence.EvidenceLogUnavailableException;
+import dev.tracegate.gateway.identity.AuthenticationException;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyWatch;
+import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.recording.CommandRecord;
 import dev.tracegate.gateway.recording.RecordedCommand;
 import dev.tracegate.gateway.recording.Redaction;
 import dev.tracegate.gateway.recording.ResultRecord;
 import dev.tracegate.gateway.recording.SessionInfo;
 import dev.tracegate.gateway.recording.SessionRecorder;
+import jakarta.servlet.AsyncContext;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One MCP session as evidence: a session whose commands are the agent's tool calls, one
  * {@code command} per call (written before the call does anything) and its {@code command.result}.
  * What a call runs on a connection is recorded again, in full, by that connection's listener, in
  * a session of its own with the same identity and trace.
+ *
+ * <p>It stands on the sign-in that opened it, as a PostgreSQL or SSH session does: its key, the
+ * console session its token was issued through, and the sign-in's end. A request signed in otherwise
+ * does not join it, and once that sign-in no longer stands (the key revoked, the console signed out)
+ * the session ends, in the evidence and for the client, though no request comes.
  */
 final class AgentSession {
 
     static final String PROTOCOL = "mcp";
 
     private final SessionRecorder recorder;
+    /** Watches the sign-in while the session is open; null until {@link #watchSignIn}. */
+    private volatile KeyWatch watch;
+    private final SessionStreams streams = new SessionStreams();
     private final AtomicLong calls = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -32,9 +45,10 @@ final class AgentSession {
         this.recorder = recorder;
     }
 
-    static AgentSession open(EvidenceLog log, String id, Identity identity, String client, String clientName) {
+    static AgentSession open(EvidenceLog log, String id, Identity identity, SessionKey signedInWith, String client,
+                             String clientName) {
         SessionRecorder recorder = new SessionRecorder(log, new SessionInfo(id, identity, client,
-                new EvidenceEvent.Resource(PROTOCOL, PROTOCOL, "/mcp"), null, clientName, null));
+                new EvidenceEvent.Resource(PROTOCOL, PROTOCOL, "/mcp"), null, clientName, null, signedInWith));
         recorder.opened(EvidenceEvent.newDetail().put("transport", "streamable-http"));
         return new AgentSession(recorder);
     }
@@ -43,8 +57,26 @@ final class AgentSession {
         return recorder.session().identity();
     }
 
+    /** Whether a request by {@code identity}, signed in with {@code key}, belongs to this session. */
+    boolean serves(Identity identity, SessionKey key) {
+        return identity().samePerson(identity) && recorder.session().signedInWith().sameKeyAs(key);
+    }
+
+    /** Ends the session through {@code ending} (told why) once its sign-in no longer stands. */
+    void watchSignIn(Consumer<AuthenticationException> ending) {
+        watch = recorder.session().signedInWith().watch(ending);
+        if (closed.get()) {
+            watch.close();
+        }
+    }
+
     String id() {
         return recorder.session().id();
+    }
+
+    /** A stream the client opened to hear the server on: it ends when the session does. */
+    void streaming(AsyncContext stream) {
+        streams.add(stream);
     }
 
     /**
@@ -83,6 +115,11 @@ final class AgentSession {
 
     void close(String reason) {
         if (closed.compareAndSet(false, true)) {
+            KeyWatch watching = watch;
+            if (watching != null) {
+                watching.close();
+            }
+            streams.endAll();
             recorder.closed(reason);
         }
     }

@@ -1,7 +1,9 @@
 package dev.tracegate.gateway.mcp;
 
+import dev.tracegate.gateway.engine.CommandGate;
 import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.SessionKey;
 import dev.tracegate.gateway.recording.CommandRedaction;
 import java.util.Map;
 import java.util.Optional;
@@ -22,16 +24,27 @@ final class AgentSessions implements AutoCloseable {
         this.recording = recording;
     }
 
-    void open(String mcpSessionId, Identity identity, String client, String clientName) {
-        open.computeIfAbsent(mcpSessionId, id -> AgentSession.open(log, id, identity, client, recorded(clientName)));
+    /**
+     * Opens the session the SDK has just named, standing on the caller's sign-in: once that no longer
+     * stands (its key revoked, its console session signed out, its token's end), the session is closed
+     * with why and its id answers as a session that does not exist.
+     */
+    void open(String mcpSessionId, Identity identity, SessionKey signedInWith, String client, String clientName) {
+        if (open.containsKey(mcpSessionId)) {
+            return;
+        }
+        AgentSession session = AgentSession.open(log, mcpSessionId, identity, signedInWith, client, recorded(clientName));
+        if (open.putIfAbsent(mcpSessionId, session) == null) {
+            session.watchSignIn(why -> close(mcpSessionId, CommandGate.lapsedReason(why)));
+        }
     }
 
     /**
      * An evidence session for one request of a caller who has no MCP session open (a tool call sent
      * before {@code initialize}): not kept among the open ones; its user closes it.
      */
-    AgentSession ofItsOwn(Identity identity, String client, String clientName) {
-        return AgentSession.open(log, UUID.randomUUID().toString(), identity, client, recorded(clientName));
+    AgentSession ofItsOwn(Identity identity, SessionKey signedInWith, String client, String clientName) {
+        return AgentSession.open(log, UUID.randomUUID().toString(), identity, signedInWith, client, recorded(clientName));
     }
 
     /** A {@code User-Agent} is text the client wrote ({@code agent/1.0 (+mailto:ada@example.com)}): kept as a header's value. */
@@ -39,10 +52,14 @@ final class AgentSessions implements AutoCloseable {
         return clientName == null ? null : recording.get().clientName(clientName);
     }
 
-    /** Whether the session is open and {@code identity}'s (a session the gateway never saw belongs to no one). */
-    boolean ownedBy(String mcpSessionId, Identity identity) {
+    /**
+     * Whether the session is open and a request of {@code identity} signed in with {@code key} belongs
+     * to it. A session the gateway does not hold open (ended, because its sign-in no longer stands or its
+     * client deleted it, or never seen) serves no one: the SDK may still hold an ended one.
+     */
+    boolean serves(String mcpSessionId, Identity identity, SessionKey key) {
         AgentSession session = open.get(mcpSessionId);
-        return session == null || session.identity().samePerson(identity);
+        return session != null && session.serves(identity, key);
     }
 
     Optional<AgentSession> find(String mcpSessionId) {

@@ -14,10 +14,12 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Authorisation of {@code /mcp} as the MCP specification has it: every request carries a bearer
@@ -60,29 +62,69 @@ final class McpAuthorization implements Filter {
         }
         Identity identity = caller.identity();
         String sessionId = request.getHeader(SESSION_HEADER);
-        if (sessionId != null && !sessions.ownedBy(sessionId, identity)) {
-            error(response, 404, "no such MCP session for this identity: initialize a new one", null);
-            return;
-        }
+        // A session ended (its sign-in no longer stands, its client deleted it) may live on in the SDK:
+        // only a session the gateway holds open, and for the sign-in that opened it, is served.
+        boolean served = sessionId == null || sessions.serves(sessionId, identity, caller.key());
         if ("POST".equals(request.getMethod())) {
             HttpServletRequest asked = request;
-            request = screen.screen(request, response, identity, sessions.find(sessionId).orElse(null),
-                    () -> sessions.ofItsOwn(identity, asked.getRemoteAddr() + ":" + asked.getRemotePort(),
+            request = screen.screen(request, response, identity, served ? sessions.find(sessionId).orElse(null) : null,
+                    () -> sessions.ofItsOwn(identity, caller.key(), asked.getRemoteAddr() + ":" + asked.getRemotePort(),
                             asked.getHeader("User-Agent")));
             if (request == null) {
                 return;
             }
         }
+        if (!served) {
+            error(response, 404, "no such MCP session for this sign-in (it has ended, or another identity or"
+                    + " credential opened it): initialize a new one", null);
+            return;
+        }
         request.setAttribute(IDENTITY, identity);
         request.setAttribute(KEY, caller.key());
-        chain.doFilter(request, response);
+        HttpServletRequest named = request;
+        Consumer<String> open = opened -> sessions.open(opened, identity, caller.key(),
+                named.getRemoteAddr() + ":" + named.getRemotePort(), named.getHeader("User-Agent"));
+        // Opened the moment the SDK names it, before its answer can reach the client, whose next request
+        // must find the session open; and after, should the SDK have set the header past the wrapper.
+        chain.doFilter(request, sessionId != null ? response : new SessionNaming(response, open));
         String opened = response.getHeader(SESSION_HEADER);
         if (sessionId == null && opened != null) {
-            sessions.open(opened, identity, request.getRemoteAddr() + ":" + request.getRemotePort(),
-                    request.getHeader("User-Agent"));
+            open.accept(opened);
+        }
+        if (sessionId != null && "GET".equals(method) && named.isAsyncStarted()) {
+            sessions.find(sessionId).ifPresent(session -> session.streaming(named.getAsyncContext()));
         }
         if (sessionId != null && "DELETE".equals(method)) {
             sessions.close(sessionId, "the client ended the session");
+        }
+    }
+
+    /** A response that tells {@code named} the MCP session id the SDK gives it, as the header is set. */
+    private static final class SessionNaming extends HttpServletResponseWrapper {
+
+        private final Consumer<String> named;
+
+        SessionNaming(HttpServletResponse response, Consumer<String> named) {
+            super(response);
+            this.named = named;
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            name(name, value);
+            super.setHeader(name, value);
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            name(name, value);
+            super.addHeader(name, value);
+        }
+
+        private void name(String header, String value) {
+            if (SESSION_HEADER.equalsIgnoreCase(header) && value != null) {
+                named.accept(value);
+            }
         }
     }
 

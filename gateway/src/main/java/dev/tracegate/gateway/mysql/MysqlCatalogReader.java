@@ -33,8 +33,20 @@ import java.util.Set;
 final class MysqlCatalogReader implements CatalogReader {
 
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "mysql", "performance_schema", "sys");
+    private static final String IN_SYSTEM_SCHEMAS = " TABLE_SCHEMA IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
+    private static final String USER_SCHEMAS = " NOT" + IN_SYSTEM_SCHEMAS;
+    /**
+     * The relations of the system schemas by name only, and the others with their type and engine
+     * (views' definitions, below, of the others only: the system schemas' are not traced). Asked of
+     * every schema, the type, engine or definition of information_schema's own tables make MariaDB
+     * build a temporary table for each of them (80 on 10.11), and a failure to build one took the
+     * whole server down (signal 11 in {@code Create_tmp_table::cleanup_on_failure}, MariaDB 10.11.18,
+     * seen under load in this project's tests); by name the server builds none.
+     */
     private static final String RELATIONS = "SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE, TABLE_SCHEMA = DATABASE(),"
-            + " UPPER(ENGINE) FROM information_schema.TABLES";
+            + " UPPER(ENGINE) FROM information_schema.TABLES WHERE" + USER_SCHEMAS
+            + " UNION ALL SELECT TABLE_SCHEMA, TABLE_NAME, 'SYSTEM VIEW', TABLE_SCHEMA = DATABASE(), NULL"
+            + " FROM information_schema.TABLES WHERE" + IN_SYSTEM_SCHEMAS;
     /**
      * Engines whose tables are another name for a table of some server, this one included
      * (FEDERATED's {@code CONNECTION='mysql://.../shop/customers'}), or read files (CONNECT):
@@ -44,7 +56,13 @@ final class MysqlCatalogReader implements CatalogReader {
     private static final Set<String> REMOTE_ENGINES = Set.of("FEDERATED", "CONNECT", "SPIDER");
     private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
     private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
-            + " COLUMN_KEY IN ('PRI', 'UNI') FROM information_schema.COLUMNS"
+            + " COLUMN_KEY IN ('PRI', 'UNI'),"
+            // A generated column's expression (MySQL: empty for other columns; MariaDB: NULL), or a
+            // default that may read other columns: MySQL 8 marks an expression default DEFAULT_GENERATED
+            // and prints a string default unquoted; MariaDB quotes a string default, and its expressions
+            // may name a column written before.
+            + " COALESCE(NULLIF(GENERATION_EXPRESSION, ''), CASE WHEN EXTRA LIKE '%DEFAULT_GENERATED%'"
+            + " OR VERSION() LIKE '%MariaDB%' THEN COLUMN_DEFAULT END) FROM information_schema.COLUMNS"
             + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
             + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
     /**
@@ -95,7 +113,6 @@ final class MysqlCatalogReader implements CatalogReader {
             + " JOIN information_schema.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
             + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME AND t.CONSTRAINT_TYPE = 'CHECK' WHERE c.CHECK_CLAUSE REGEXP "
             + MAY_HOLD_A_VALUE;
-    private static final String USER_SCHEMAS = " TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')";
     /**
      * Every comment a DBA wrote, quoted, by what owns it ({@link WrittenValues#comments}): a table's,
      * a column's, an index's and a partition's by the table, a routine's as a call of it (unowned
@@ -249,7 +266,7 @@ final class MysqlCatalogReader implements CatalogReader {
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : catalog.query(COLUMNS)) {
             columns.computeIfAbsent(row.get(0) + "." + row.get(1), k -> new ArrayList<>())
-                    .add(new CatalogColumn(row.get(2), row.get(3), "1".equals(row.get(4))));
+                    .add(new CatalogColumn(row.get(2), row.get(3), "1".equals(row.get(4)), row.get(5)));
         }
         List<CatalogRelation> relations = new ArrayList<>();
         for (List<String> row : catalog.query(RELATIONS)) {

@@ -52,6 +52,13 @@ public final class ConsoleBrowser {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A gateway token issued through this console session ({@code POST /api/tokens}), for an hour. */
+    public String issueToken() throws Exception {
+        HttpResponse<String> issued = post("/api/tokens?minutes=60", null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        return GatewayApi.read(issued.body()).path("token").asText();
+    }
+
     public void signOut() throws Exception {
         assertThat(post("/console/signout", null).statusCode()).isEqualTo(204);
     }

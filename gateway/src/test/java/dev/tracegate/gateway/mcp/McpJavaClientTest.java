@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.TestTarget;
+import dev.tracegate.gateway.approval.ConsoleBrowser;
 import dev.tracegate.gateway.approval.GatewayApi;
 import dev.tracegate.gateway.identity.Identity;
 import dev.tracegate.gateway.recording.SessionQueries;
@@ -17,6 +18,8 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +32,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -287,6 +293,87 @@ class McpJavaClientTest {
             rs.next();
             assertThat(rs.getInt(1)).as("the approved statement never reached the database").isZero();
         }
+    }
+
+    /**
+     * An MCP session stands on the sign-in that opened it, as a PostgreSQL session does: revoking the
+     * agent's key ends it at once, in the evidence too, though the agent sends nothing more, with the
+     * stream it listens on, and its id serves no other key of the same account. Before, it stayed open until the gateway stopped, and
+     * a second key of the account carried on in the session the revoked key had opened.
+     */
+    @Test
+    void anMcpSessionEndsWhenTheKeyItSignedInWithIsRevoked() throws Exception {
+        GatewayApi api = new GatewayApi(gateway);
+        JsonNode agent = api.serviceAccount("mcp-agent-rotated", "analysts", "agent");
+        JsonNode rotated = api.serviceAccount("mcp-agent-rotated", "analysts", "agent");
+        Set<String> earlier = gateway.sessionIds("sa:mcp-agent-rotated", AgentSession.PROTOCOL);
+        try (McpSyncClient client = client(agent.path("secret").asText())) {
+            assertThat(client.callTool(new CallToolRequest("list_connections", Map.of())).isError()).isFalse();
+            String session = gateway.newSession("sa:mcp-agent-rotated", AgentSession.PROTOCOL, earlier);
+            // The stream a client opens to hear the server on, as the Streamable HTTP transport has it.
+            HttpResponse<InputStream> listening = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(
+                    URI.create(endpoint() + "/mcp")).header("Authorization", "Bearer " + agent.path("secret").asText())
+                    .header("Mcp-Session-Id", session).header("Accept", "text/event-stream").GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).get(30, TimeUnit.SECONDS);
+            assertThat(listening.statusCode()).isEqualTo(200);
+            CompletableFuture<Integer> streamEnd = CompletableFuture.supplyAsync(() -> {
+                try (InputStream body = listening.body()) {
+                    while (body.read() >= 0) {
+                        // What the server sends before the end does not matter here.
+                    }
+                    return -1;
+                } catch (IOException e) {
+                    return -2;
+                }
+            });
+            Thread.sleep(300);
+            assertThat(streamEnd).as("the stream stays open while the key stands").isNotDone();
+
+            api.revokeKey(agent);
+
+            assertThat(streamEnd.get(10, TimeUnit.SECONDS)).as("the stream ends with the session").isNegative();
+
+            List<JsonNode> events = gateway.closedSessionEvents(session);
+            assertThat(events.getLast().path("detail").path("reason").asText())
+                    .contains("the credential this session signed in with was revoked").contains("service account key revoked");
+            HttpResponse<String> joined = toolsList(rotated.path("secret").asText(), session);
+            assertThat(joined.statusCode()).as(joined.body()).isEqualTo(404);
+            assertThat(gateway.closedSessionEvents(session)).as("nothing more is recorded in the ended session")
+                    .hasSameSizeAs(events);
+        }
+    }
+
+    /**
+     * A console session's user who signs out expects nothing to go on in their name: an agent's MCP
+     * session signed in with a token issued through that console session ends with it, and the same
+     * person's other credential cannot take it over. Before, it stayed open, and the agent's own key
+     * went on calling tools in it.
+     */
+    @Test
+    void anMcpSessionEndsWhenTheConsoleSessionItsTokenWasIssuedThroughSignsOut() throws Exception {
+        ConsoleBrowser browser = ConsoleBrowser.signIn(gateway, TestGateway.AGENT_TOKEN);
+        String token = browser.issueToken();
+        Set<String> earlier = gateway.sessionIds("apikey:agent", AgentSession.PROTOCOL);
+        try (McpSyncClient client = client(token)) {
+            assertThat(client.callTool(new CallToolRequest("list_connections", Map.of())).isError()).isFalse();
+            String session = gateway.newSession("apikey:agent", AgentSession.PROTOCOL, earlier);
+
+            browser.signOut();
+
+            assertThat(gateway.closedSessionEvents(session).getLast().path("detail").path("reason").asText())
+                    .contains("the console session has signed out or ended");
+            HttpResponse<String> joined = toolsList(TestGateway.AGENT_TOKEN, session);
+            assertThat(joined.statusCode()).as(joined.body()).isEqualTo(404);
+        }
+    }
+
+    /** {@code tools/list} in MCP session {@code session}, as a client of the protocol sends it. */
+    private static HttpResponse<String> toolsList(String token, String session) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint() + "/mcp"))
+                .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session)
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"tools/list\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -59,8 +59,17 @@ public final class TestMariaDb {
                 "CREATE TABLE shop.scratch (id int)");
     }
 
-    /** The server of this JVM, started on first use. */
+    /**
+     * The server of this JVM, started on first use, and again should it have died: the test that saw
+     * it die fails, the classes after it get a server (with the standard set-up, not what earlier
+     * classes left in the old one). Why it died is printed from its error log.
+     */
     public static synchronized TestMariaDb get() {
+        if (instance != null && !instance.process.isAlive()) {
+            System.err.println("TestMariaDb: the server died; starting another. The end of its error log:\n"
+                    + instance.errorLogEnd());
+            instance = null;
+        }
         if (instance == null) {
             try {
                 instance = new TestMariaDb();
@@ -72,6 +81,15 @@ public final class TestMariaDb {
             }
         }
         return instance;
+    }
+
+    private String errorLogEnd() {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("error.log"));
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     public int port() {

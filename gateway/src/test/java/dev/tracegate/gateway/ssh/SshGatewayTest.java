@@ -1585,7 +1585,9 @@ class SshGatewayTest {
             int hostPort = freePort();
             String spec = "localhost:" + hostPort + ":127.0.0.1:" + callerSide.port();
             String control = Files.createTempDirectory(Path.of("/tmp"), "ssh-ctl").resolve("c").toString();
-            Process master = client.spawn(TestGateway.ADMIN_TOKEN, "web", List.of("-M", "-S", control, "-N",
+            // -v: the master's own account of why it ended (a disconnect's reason is below LogLevel=ERROR),
+            // for the failure message below; seen once in CI, never here, cause not yet known.
+            Process master = client.spawn(TestGateway.ADMIN_TOKEN, "web", List.of("-v", "-M", "-S", control, "-N",
                     "-o", "ExitOnForwardFailure=yes", "-R", spec));
             try {
                 String probe = "bash -c 'exec 3<>/dev/tcp/localhost/" + hostPort + "; echo pong >&3; cat <&3'";
@@ -1598,10 +1600,7 @@ class SshGatewayTest {
                 try {
                     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(hostPort), run -> run.out().equals("open\n"));
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    throw new AssertionError("the host stopped listening; master alive " + master.isAlive() + ", it printed ["
-                            + client.printed(master) + "], host log "
-                            + host.log() + ", the SSH library's warnings " + sshWarnings() + ", gateway events "
-                            + gateway.events("command.result", 0), e);
+                    throw new AssertionError(whyTheHostStoppedListening(master, hostPort), e);
                 }
 
                 var cancel = client.ssh(TestGateway.ADMIN_TOKEN, "web", "", "-S", control, "-O", "cancel", "-R", spec);
@@ -1710,6 +1709,29 @@ class SshGatewayTest {
     }
 
     /** Waits until nothing on the host accepts connections on {@code port}. */
+    /**
+     * What the master, the host, MINA and the gateway's evidence say about a remote forward the
+     * host no longer listens on: the master's last lines (it runs with -v), how its evidence session
+     * ended, and the port's probes.
+     */
+    private static String whyTheHostStoppedListening(Process master, int hostPort) throws Exception {
+        List<String> printed = client.printed(master).lines().toList();
+        JsonNode request = command("port-forwarding remote localhost:" + hostPort);
+        List<JsonNode> masterSession = new java.util.ArrayList<>();
+        for (String type : List.of("session.open", "command", "command.result", "session.close")) {
+            gateway.events(type, 0).stream().filter(e -> e.path("session").equals(request.path("session")))
+                    .forEach(masterSession::add);
+        }
+        List<JsonNode> probes = gateway.events("command", 0).stream()
+                .filter(e -> e.path("detail").path("text").asText().contains("/dev/tcp/localhost/" + hostPort)).toList();
+        return "the host stopped listening; master alive " + master.isAlive()
+                + (master.isAlive() ? "" : " (exit " + master.exitValue() + ")")
+                + ", its last lines " + printed.subList(Math.max(0, printed.size() - 25), printed.size())
+                + ", its session's events " + masterSession + ", the port's probes " + probes.size() + ", last "
+                + probes.stream().reduce((a, b) -> b).orElse(null) + ", host log " + host.log()
+                + ", the SSH library's warnings " + sshWarnings();
+    }
+
     private static void awaitHostPortClosed(int port) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(port), run -> run.out().equals("closed\n"));
     }

@@ -274,18 +274,41 @@ public final class ProtectedSchema {
 
     /**
      * Whether the profile grants a use in which MySQL may convert a protected value to another
-     * type: {@code any}, and the comparisons {@code lookup} and {@code sort} ({@code name = 0}
-     * converts every name to a number, and the server quotes each that does not fit in a warning:
-     * {@code Truncated incorrect DECIMAL value: 'Ada Lovelace'}). PostgreSQL converts no text
-     * implicitly.
+     * type: {@code any}; the comparisons {@code lookup} and {@code sort} ({@code name = 0} converts
+     * every name to a number, and the server quotes each that does not fit in a warning:
+     * {@code Truncated incorrect DECIMAL value: 'Ada Lovelace'}); {@code join} between columns of
+     * different kinds of type ({@code p.name = b.holder} with a number column); and the coarsenings
+     * {@code year} and {@code month} of a column that is no date, which the server reads as one
+     * ({@code Incorrect datetime value: '...'}). Grouping compares values of one column with each
+     * other, as they are. PostgreSQL converts no text implicitly.
      */
     boolean grantsConvertingUse() {
         Boolean known = grantsConverting;
         if (known == null) {
-            known = grants(ColumnUse.ANY) || grants(ColumnUse.LOOKUP) || grants(ColumnUse.SORT);
+            known = grants(ColumnUse.ANY) || grants(ColumnUse.LOOKUP) || grants(ColumnUse.SORT)
+                    || ConvertingTypes.kinds(grantedTypes(ColumnUse.JOIN)).size() > 1
+                    || grantedTypes(ColumnUse.YEAR).stream().anyMatch(type -> !ConvertingTypes.isTemporal(type))
+                    || grantedTypes(ColumnUse.MONTH).stream().anyMatch(type -> !ConvertingTypes.isTemporal(type));
             grantsConverting = known;
         }
         return known;
+    }
+
+    /** The types of the tables' columns whose protection grants {@code use}. */
+    private Set<String> grantedTypes(ColumnUse use) {
+        Set<String> types = new HashSet<>();
+        for (CatalogRelation relation : catalog.relations()) {
+            if (relation.kind() != RelationKind.TABLE) {
+                continue;
+            }
+            List<OutputColumn> columns = resolve(relation).columns();
+            for (int i = 0; i < columns.size() && i < relation.columns().size(); i++) {
+                if (columns.get(i).lineage().sources().stream().anyMatch(source -> source.allows(use))) {
+                    types.add(relation.columns().get(i).typeName());
+                }
+            }
+        }
+        return types;
     }
 
     private boolean grants(ColumnUse use) {
@@ -345,7 +368,31 @@ public final class ProtectedSchema {
                             catalogColumn.unique()))
                     : Lineage.CLEAN));
         }
-        return new ScopeRelation(relation.name(), relation.schema(), columns, null);
+        return new ScopeRelation(relation.name(), relation.schema(), generated(relation, columns), null);
+    }
+
+    /**
+     * The table's columns with each generated column that its own rule does not mask whole read as
+     * computed from the protected columns its expression names, as a view's computed column is: the
+     * database describes it as a column of the table, which no rule names, while it holds
+     * {@code upper(name)} or {@code to_tsvector(name)} of every row. A default that reads another
+     * column (MariaDB, MySQL 8) stores such a copy on each insert and is read the same way.
+     */
+    private List<OutputColumn> generated(CatalogRelation relation, List<OutputColumn> stored) {
+        List<OutputColumn> columns = new ArrayList<>(stored);
+        for (int i = 0; i < columns.size(); i++) {
+            CatalogColumn column = relation.columns().get(i);
+            Lineage own = columns.get(i).lineage();
+            boolean maskedWhole = own.sources().stream().anyMatch(s -> s.protection().kind() == ColumnProtection.Kind.NAMED);
+            Set<ProtectedSource> read = column.generation() == null || maskedWhole ? Set.of()
+                    : GenerationExpression.reads(column.generation(), stored);
+            if (!read.isEmpty()) {
+                Set<ProtectedSource> sources = new LinkedHashSet<>(own.sources());
+                sources.addAll(read);
+                columns.set(i, new OutputColumn(column.name(), Lineage.derived(sources)));
+            }
+        }
+        return columns;
     }
 
     /**

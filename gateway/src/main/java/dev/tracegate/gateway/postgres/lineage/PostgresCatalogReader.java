@@ -41,7 +41,10 @@ public final class PostgresCatalogReader implements CatalogReader {
             + " WHERE c.relkind IN ('r','p','v','m','f')";
     private static final String COLUMNS = "SELECT a.attrelid, a.attname, t.typname,"
             + " EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique"
-            + " AND a.attnum = ANY (i.indkey))"
+            + " AND a.attnum = ANY (i.indkey)),"
+            // A generated column's expression: what it computes from the row (ProtectedSchema reads it as a view's column).
+            + " (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attrdef d"
+            + " WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.attgenerated <> '')"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
             + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
             + " WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r','p','v','m','f')"
@@ -227,7 +230,7 @@ public final class PostgresCatalogReader implements CatalogReader {
         Map<String, List<CatalogColumn>> columns = new HashMap<>();
         for (List<String> row : columnRows) {
             columns.computeIfAbsent(row.get(0), k -> new ArrayList<>()).add(new CatalogColumn(row.get(1), row.get(2),
-                    "t".equals(row.get(3))));
+                    "t".equals(row.get(3)), row.get(4)));
         }
         Set<String> names = new HashSet<>();
         Map<String, String> foreignNames = new HashMap<>();

@@ -1,0 +1,115 @@
+package dev.tracegate.masking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A text as a terminal or a viewer draws it, where it holds control characters: they draw
+ * nothing (an escape sequence, {@code ESC [ 31 m} and the like, whole; an operating system command
+ * or a device control string up to its end), and a backspace takes back the character before it.
+ * A value with a colour change, a window title or a backspace between its pieces
+ * ({@code 4111ESC[0m1111...}, {@code ada.lovelaceESC]0;xBEL@example.com}) is whole on the screen and
+ * in pieces for the detectors. Each character drawn keeps where it is written, so a value found in
+ * the drawn text is masked where it stands in the written one, with the controls inside it, and
+ * nothing else of the text is touched. Tab and line ends are not controls here.
+ *
+ * @param text      the text drawn
+ * @param writtenAt for each character of {@code text}, where it is written
+ */
+record ControlFreeText(String text, int[] writtenAt) {
+
+    private static final char ESCAPE = 0x1b;
+    private static final char BELL = 0x07;
+    /** The 8-bit string terminator, and the 8-bit introducers of a control sequence and of strings. */
+    private static final char STRING_TERMINATOR = 0x9c;
+    private static final char CONTROL_SEQUENCE = 0x9b;
+
+    /** {@code written} as drawn, or {@code null} when it holds no control character (the common case, told in one pass). */
+    static ControlFreeText of(String written) {
+        int first = firstControl(written);
+        if (first < 0) {
+            return null;
+        }
+        int n = written.length();
+        StringBuilder drawn = new StringBuilder(n).append(written, 0, first);
+        int[] at = new int[n];
+        for (int k = 0; k < first; k++) {
+            at[k] = k;
+        }
+        for (int i = first; i < n; i++) {
+            char c = written.charAt(i);
+            if (!isControl(c)) {
+                at[drawn.length()] = i;
+                drawn.append(c);
+            } else if (c == '\b') {
+                drawn.setLength(Math.max(0, drawn.length() - 1));
+            } else if (c == ESCAPE && i + 1 < n) {
+                i = escapeEnd(written, i + 1) - 1;
+            } else if (c == CONTROL_SEQUENCE) {
+                i = controlSequenceEnd(written, i + 1) - 1;
+            } else if (c == 0x90 || c == 0x98 || c == 0x9d || c == 0x9e || c == 0x9f) {
+                i = stringEnd(written, i + 1) - 1;
+            }
+        }
+        return new ControlFreeText(drawn.toString(), java.util.Arrays.copyOf(at, drawn.length()));
+    }
+
+    /** The spans found in the drawn text, where they are written: from a value's first character to its last. */
+    List<ContentScanner.Span> written(List<ContentScanner.Span> drawnSpans) {
+        List<ContentScanner.Span> spans = new ArrayList<>(drawnSpans.size());
+        for (ContentScanner.Span span : drawnSpans) {
+            spans.add(new ContentScanner.Span(writtenAt[span.start()], writtenAt[span.end() - 1] + 1, span.label(),
+                    span.replacement()));
+        }
+        return spans;
+    }
+
+    private static int firstControl(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (isControl(text.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A C0 or C1 control character or DEL, not a tab or a line end. */
+    private static boolean isControl(char c) {
+        return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0);
+    }
+
+    /** Where the escape sequence whose character after ESC is at {@code at} ends. */
+    private static int escapeEnd(String text, int at) {
+        char kind = text.charAt(at);
+        if (kind == '[') {
+            return controlSequenceEnd(text, at + 1);
+        }
+        if (kind == ']' || kind == 'P' || kind == '_' || kind == '^' || kind == 'X') {
+            return stringEnd(text, at + 1);
+        }
+        return at + 1;
+    }
+
+    /** A control sequence's end: after its final byte ({@code @} to {@code ~}). */
+    private static int controlSequenceEnd(String text, int from) {
+        int i = from;
+        while (i < text.length() && (text.charAt(i) < 0x40 || text.charAt(i) > 0x7e)) {
+            i++;
+        }
+        return Math.min(text.length(), i + 1);
+    }
+
+    /** A string's end (an operating system command, a device control string): after BEL, ESC {@code \} or ST. */
+    private static int stringEnd(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == BELL || c == STRING_TERMINATOR) {
+                return i + 1;
+            }
+            if (c == ESCAPE && i + 1 < text.length() && text.charAt(i + 1) == '\\') {
+                return i + 2;
+            }
+        }
+        return text.length();
+    }
+}
