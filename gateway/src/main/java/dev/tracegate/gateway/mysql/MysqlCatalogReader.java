@@ -54,7 +54,8 @@ final class MysqlCatalogReader implements CatalogReader {
      * known, computed from every protected column (docs/mysql.md).
      */
     private static final Set<String> REMOTE_ENGINES = Set.of("FEDERATED", "CONNECT", "SPIDER");
-    private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS";
+    private static final String VIEWS = "SELECT TABLE_SCHEMA, TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE"
+            + USER_SCHEMAS;
     private static final String COLUMNS = "SELECT TABLE_SCHEMA, TABLE_NAME, COLUMN_NAME, DATA_TYPE,"
             + " COLUMN_KEY IN ('PRI', 'UNI'),"
             // A generated column's expression (MySQL: empty for other columns; MariaDB: NULL), or a
@@ -63,8 +64,7 @@ final class MysqlCatalogReader implements CatalogReader {
             // may name a column written before.
             + " COALESCE(NULLIF(GENERATION_EXPRESSION, ''), CASE WHEN EXTRA LIKE '%DEFAULT_GENERATED%'"
             + " OR VERSION() LIKE '%MariaDB%' THEN COLUMN_DEFAULT END) FROM information_schema.COLUMNS"
-            + " WHERE TABLE_SCHEMA NOT IN ('information_schema', 'mysql', 'performance_schema', 'sys')"
-            + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
+            + " WHERE" + USER_SCHEMAS + " ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION";
     /**
      * Tables with triggers, and each trigger's body: a write to one may get an error or warning
      * whose text a trigger's {@code SIGNAL} made from any row, and may leave a row's value in a user
