@@ -89,14 +89,20 @@ public final class SecretDetector implements Detector {
 
     @Override
     public void find(CharSequence text, List<Match> out) {
+        List<Match> told = new ArrayList<>(0);
+        SpokenCredentials.find(text, told);
+        List<Match> scanned = told.isEmpty() ? out : new ArrayList<>();
         if (KubernetesSecrets.declaresSecret(text)) {
             List<Match> values = new ArrayList<>();
             KubernetesSecrets.find(text, values);
             List<Match> others = new ArrayList<>();
             scan(text, others);
-            merge(values, others, out);
+            merge(values, others, scanned);
         } else {
-            scan(text, out);
+            scan(text, scanned);
+        }
+        if (!told.isEmpty()) {
+            merge(told, scanned, out);
         }
     }
 

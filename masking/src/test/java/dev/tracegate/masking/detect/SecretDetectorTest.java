@@ -197,6 +197,23 @@ class SecretDetectorTest {
                 + "<add key=\"Theme\" value=\"dark\"/><token>expired</token>")).isEmpty();
     }
 
+    /** A password told in a sentence reached masked callers in clear before 2026-12-07; prose about passwords stays. */
+    @Test
+    void aPasswordToldInASentence() {
+        assertThat(Finds.of(detector, "my password is hunter2! don't tell")).containsExactly("hunter2!");
+        assertThat(Finds.of(detector, "the new passphrase was 'c0rrect-h0rse'.")).containsExactly("c0rrect-h0rse");
+        assertThat(Finds.of(detector, "Password is: Winter2024")).containsExactly("Winter2024");
+        assertThat(Finds.of(detector, "the secret is now Tr0ub4dor&3, keep it")).containsExactly("Tr0ub4dor&3");
+        assertThat(Finds.of(detector, "her PIN is 4821.")).containsExactly("4821");
+        for (String prose : new String[] {"the password is incorrect", "password is required", "your password is too short",
+                "the password was changed yesterday", "password is case-sensitive", "pwd is /home/ada/bin",
+                "the password is locked\\&.", "decrypt without a password is GNUTLS_E_DECRYPTION_FAILED.",
+                "when the stored password is md5, like", "printf(&quot;Password is correct.&quot;);", "pin is 3 of 8",
+                "the PIN is not 1234", "the secret is out"}) {
+            assertThat(Finds.of(detector, prose)).as(prose).isEmpty();
+        }
+    }
+
     @Test
     void passwordsSetBySqlStatements() {
         for (String sql : new String[] {"ALTER USER app WITH PASSWORD 'Sup3rS3cret';", "CREATE ROLE app LOGIN password 'Sup3rS3cret'",
