@@ -1680,19 +1680,22 @@ public final class SecretDetector implements Detector {
         if (value.length() < 8 || !looksLikePassword(value)) {
             return false;
         }
-        boolean lower = false;
-        boolean upper = false;
-        boolean digit = false;
-        boolean other = false;
+        return Integer.bitCount(characterClasses(value)) >= 2 && entropyBitsPerChar(value) >= 2.5;
+    }
+
+    static final int LOWER = 1;
+    static final int UPPER = 2;
+    static final int DIGIT = 4;
+    static final int MARK = 8;
+
+    /** Which of ASCII lower case, upper case, digits and everything else {@code value} holds, one bit each. */
+    static int characterClasses(String value) {
+        int classes = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            lower |= c >= 'a' && c <= 'z';
-            upper |= c >= 'A' && c <= 'Z';
-            digit |= Chars.isDigit(c);
-            other |= !Chars.isAsciiAlnum(c);
+            classes |= c >= 'a' && c <= 'z' ? LOWER : c >= 'A' && c <= 'Z' ? UPPER : Chars.isDigit(c) ? DIGIT : MARK;
         }
-        int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (other ? 1 : 0);
-        return classes >= 2 && entropyBitsPerChar(value) >= 2.5;
+        return classes;
     }
 
     static double entropyBitsPerChar(String value) {

@@ -124,19 +124,9 @@ final class SpokenCredentials {
         if (digitsAlone && value.length() >= 4 && value.length() <= 8 && value.chars().allMatch(Character::isDigit)) {
             return true;
         }
-        boolean lower = false;
-        boolean upper = false;
-        boolean digit = false;
-        boolean mark = false;
-        for (int k = 0; k < value.length(); k++) {
-            char c = value.charAt(k);
-            lower |= Character.isLowerCase(c);
-            upper |= Character.isUpperCase(c);
-            digit |= Character.isDigit(c);
-            mark |= !Character.isLetterOrDigit(c);
-        }
-        int classes = (lower ? 1 : 0) + (upper ? 1 : 0) + (digit ? 1 : 0) + (mark ? 1 : 0);
-        return value.length() >= 6 && ((digit && (lower || upper)) || classes >= 3);
+        int classes = SecretDetector.characterClasses(value);
+        boolean letterAndDigit = (classes & SecretDetector.DIGIT) != 0 && (classes & (SecretDetector.LOWER | SecretDetector.UPPER)) != 0;
+        return value.length() >= 6 && (letterAndDigit || Integer.bitCount(classes) >= 3);
     }
 
     private static boolean regionIs(CharSequence text, int at, String lowerCase) {
