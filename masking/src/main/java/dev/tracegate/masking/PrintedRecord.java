@@ -39,8 +39,8 @@ record PrintedRecord(int start, int[] valueStarts, int[] valueEnds, boolean clos
         List<int[]> values = new ArrayList<>();
         for (int lineStart = 0; lineStart < text.length(); ) {
             int lineEnd = text.indexOf('\n', lineStart);
-            if (lineEnd < 0 && !unfinishedLineCounts) {
-                break;
+            if (lineEnd < 0 && (!unfinishedLineCounts || PagerPrompt.endsWith(text, lineStart))) {
+                break; // more output to come, or a pager's prompt: the next key goes on with the record
             }
             lineEnd = lineEnd < 0 ? text.length() : lineEnd;
             String line = text.substring(lineStart, lineEnd);

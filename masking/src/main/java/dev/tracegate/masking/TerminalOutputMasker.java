@@ -635,7 +635,8 @@ public final class TerminalOutputMasker {
             int previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
             PrintedRow previous = PrintedRow.of(text.substring(previousStart, lineStart - 1));
             if (previous == null || !ContinuedRow.endsOpen(previous)
-                    || !(startsAsContinuation(text, lineStart) || ContinuedRow.firstColumnGoesOn(previous)
+                    || !(startsAsContinuation(text, lineStart) || PagerPrompt.endsWith(text, lineStart)
+                    || ContinuedRow.firstColumnGoesOn(previous)
                     || last != null && ContinuedRow.continues(previous, last))) {
                 return Integer.MAX_VALUE;
             }
