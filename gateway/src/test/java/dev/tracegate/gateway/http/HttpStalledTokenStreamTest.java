@@ -76,13 +76,14 @@ class HttpStalledTokenStreamTest {
                 case "sse-card" -> new String[] {"data: card 4111 1111\n\n", "data:  1111 1111\n\ndata:  thanks\n\n"};
                 case "ndjson-card" -> new String[] {"{\"response\":\"card 4111 1111\"}\n",
                         "{\"response\":\" 1111 1111\"}\n{\"response\":\" thanks\",\"done\":true}\n"};
+                case "sse-escape" -> new String[] {"data: {\"text\":\"retry=\"}\n\n", "data: {\"text\":\"bye\"}\n\n"};
                 default -> throw new IllegalArgumentException(name);
             };
             stall(exchange, name.startsWith("sse") ? "text/event-stream" : "application/x-ndjson", parts);
         });
-        // The held credential starts with a letter none of the answers ends in: the gateway holds back an answer's
-        // last bytes that may begin it (EchoedCredential) until the target writes again, which a stalled one does not.
-        gateway = TestGateway.start(List.of(upstream.bearerConnection(secrets, "Qx-Upstream-Secret-5ta1")), POLICY);
+        // The held credential starts with the U of [UNFINISHED]: an answer's last bytes that may begin one of its
+        // spellings wait for the target's next write (EchoedCredential), but none goes on past an event's end.
+        gateway = TestGateway.start(List.of(upstream.bearerConnection(secrets, "Upstream-Secret-5ta1")), POLICY);
     }
 
     @AfterAll
@@ -117,6 +118,20 @@ class HttpStalledTokenStreamTest {
         }
     }
 
+    /**
+     * An event that ends in a byte that may start an escaped spelling of the held credential (an {@code =}), then
+     * a stall: the gateway held the event's last bytes for the target's next write, for a caller who sees clear
+     * text too, though no spelling goes on past an event's end.
+     */
+    @ParameterizedTest
+    @CsvSource({TestGateway.ALICE_TOKEN, TestGateway.ADMIN_TOKEN})
+    void anEventEndingInAnEscapesFirstByteIsNotHeldForTheCredentialsSpelling(String token) throws Exception {
+        try (StreamedLines lines = StreamedLines.of("sse-escape", token)) {
+            assertThat(lines.next(FIRST_EVENT_SECONDS)).isEqualTo("data: {\"text\":\"retry=\"}");
+            assertThat(lines.rest("sse-escape")).containsExactly("data: {\"text\":\"bye\"}");
+        }
+    }
+
     /** Sends the first part, flushed, waits for the test (or {@link #STALL_SECONDS}), then the rest. */
     private static void stall(HttpExchange exchange, String type, String[] parts) throws IOException {
         CountDownLatch resume = RESUME.computeIfAbsent(exchange.getRequestURI().getQuery(), k -> new CountDownLatch(1));
@@ -136,10 +151,15 @@ class HttpStalledTokenStreamTest {
     private record StreamedLines(InputStream body, BlockingQueue<String> lines) implements AutoCloseable {
         private static final String END = "\u0000end";
 
+        /** A masked caller's answer. */
         static StreamedLines of(String stream) throws Exception {
+            return of(stream, TestGateway.ALICE_TOKEN);
+        }
+
+        static StreamedLines of(String stream, String token) throws Exception {
             RESUME.put(stream, new CountDownLatch(1));
             HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.httpUrl() + "/svc/stalled?" + stream))
-                    .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TestGateway.ALICE_TOKEN)
+                    .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + token)
                     .GET().build();
             HttpResponse<InputStream> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
