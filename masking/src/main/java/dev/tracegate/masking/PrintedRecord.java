@@ -23,11 +23,6 @@ record PrintedRecord(int start, int[] valueStarts, int[] valueEnds, boolean clos
 
     private enum Kind { EXPANDED, VERTICAL, MARKUP }
 
-    /** The records in {@code text}, in order: the last one may still be open. */
-    static List<PrintedRecord> in(String text) {
-        return in(text, true);
-    }
-
     /**
      * @param unfinishedLineCounts whether a last line without its line break yet is read (at a quiet
      *                             moment: a prompt after the last record ends it) or left for more output
@@ -39,8 +34,8 @@ record PrintedRecord(int start, int[] valueStarts, int[] valueEnds, boolean clos
         List<int[]> values = new ArrayList<>();
         for (int lineStart = 0; lineStart < text.length(); ) {
             int lineEnd = text.indexOf('\n', lineStart);
-            if (lineEnd < 0 && !unfinishedLineCounts) {
-                break;
+            if (lineEnd < 0 && (!unfinishedLineCounts || PagerPrompt.endsWith(text, lineStart))) {
+                break; // more output to come, or a pager's prompt: the next key goes on with the record
             }
             lineEnd = lineEnd < 0 ? text.length() : lineEnd;
             String line = text.substring(lineStart, lineEnd);
@@ -61,18 +56,19 @@ record PrintedRecord(int start, int[] valueStarts, int[] valueEnds, boolean clos
         return records;
     }
 
-    /**
-     * Where the last record of {@code text} starts when it is still open; {@link Integer#MAX_VALUE} when none is.
-     *
-     * @param quiet whether the output has gone quiet: its unfinished last line (a prompt, a pager's)
-     *              then ends a record it is no field of; while output keeps coming it waits for its end
-     */
-    static int openAt(String text, boolean quiet) {
-        if (!mayHold(text)) {
-            return Integer.MAX_VALUE; // the common text: no record's header
-        }
-        List<PrintedRecord> records = in(text, quiet);
+    /** Where the last of {@code records} (of one text, in order) starts when it is still open; {@link Integer#MAX_VALUE} when none is. */
+    static int openAt(List<PrintedRecord> records) {
         return records.isEmpty() || records.getLast().closed ? Integer.MAX_VALUE : records.getLast().start;
+    }
+
+    /**
+     * The records in {@code text} read once for both questions a terminal's masker asks of it, where one
+     * still open starts ({@link #openAt(List)}) and which values to read together: an unfinished last line
+     * is read only at a quiet moment ({@code quiet}), since while output keeps coming the record is held
+     * from its start anyway and nothing on that line leaves. None when the text holds no record's header.
+     */
+    static List<PrintedRecord> read(String text, boolean quiet) {
+        return mayHold(text) ? in(text, quiet) : List.of();
     }
 
     /** Whether {@code text} may hold a record's header: a cheap look before reading its lines. */

@@ -8,7 +8,8 @@ import java.util.List;
  * between {@code |}, borders 0 to 2), its unicode line style ({@code │}), MySQL's and MariaDB's boxes
  * ({@code | a | b |}) and tab-separated output ({@code psql -A -F $'\t'}, {@code mariadb -B}); and,
  * on a line without those, what other printed formats set a row's values apart with: commas and
- * semicolons ({@code psql --csv}, {@code \pset fieldsep}), double quotes (a JSON object on one line,
+ * semicolons ({@code psql --csv}, {@code \pset fieldsep}), a separator a user chose ({@code -F '#'},
+ * {@code '::'}, {@link #FIELD_SEPARATORS}), double quotes (a JSON object on one line,
  * {@code jq -c}), markup tags ({@code mariadb --html}, {@code --xml}) and runs of two spaces or more
  * ({@code column -t}, psql's border 0). A terminal shows a row's values side by side on one line, so
  * a value a row splits across its columns ({@link SplitAcrossCells}) is as readable there as in the
@@ -21,6 +22,18 @@ record PrintedRow(String line, int[] starts, int[] ends) {
 
     /** The fewest cells a line must have to be read as a row. */
     private static final int MIN_CELLS = 2;
+    /**
+     * Characters that set a row's values apart where a user chose them ({@code psql -A -F '#'},
+     * {@code \pset fieldsep '~'}, {@code awk -v OFS='^'}) and that no value the detectors find holds:
+     * a run of them is a border, so {@code ada.lovelace@#example.com} is read as two cells (until
+     * 2026-12-07 such a line was one cell and its address's pieces left in clear).
+     */
+    private static final String FIELD_SEPARATORS = "#~^!*$\u00a6\u00a7";
+    /**
+     * Characters that are a border when doubled or more ({@code -F '::'}, {@code '&&'}, {@code '%%'}): alone they
+     * belong to values (a time, a URL's query, an escape).
+     */
+    private static final String DOUBLED_SEPARATORS = ":&%?";
     /** The most lines a double-quoted value is followed over (a CSV value's line breaks). */
     private static final int MAX_QUOTED_LINES = 16;
 
@@ -112,7 +125,7 @@ record PrintedRow(String line, int[] starts, int[] ends) {
 
     /**
      * A line without bars or tabs, cut where other formats set values apart (a comma, a semicolon, a
-     * double quote, a markup tag, two spaces or more); pieces without a letter or digit (JSON's
+     * chosen separator, a double quote, a markup tag, two spaces or more); pieces without a letter or digit (JSON's
      * {@code ":"}, a tag between tags) are no cells. {@code null} when it has fewer than two cells.
      */
     private static PrintedRow loose(String line) {
@@ -202,6 +215,14 @@ record PrintedRow(String line, int[] starts, int[] ends) {
         char c = line.charAt(at);
         if (c == ',' || c == ';' || c == '"' || c == '\n') {
             return at + 1;
+        }
+        if (FIELD_SEPARATORS.indexOf(c) >= 0 || DOUBLED_SEPARATORS.indexOf(c) >= 0 && at + 1 < line.length()
+                && line.charAt(at + 1) == c) {
+            int end = at + 1;
+            while (end < line.length() && line.charAt(end) == c) {
+                end++;
+            }
+            return end;
         }
         if (c == ' ' && at + 1 < line.length() && line.charAt(at + 1) == ' ') {
             int end = at + 2;

@@ -185,11 +185,13 @@ public final class TerminalOutputMasker {
             case DATA -> lineCut(screen.text);
             case QUIET -> length - valueTail(screen.text);
         };
+        // psql -x output is read for its records once, for the cut and for the values read together
+        List<PrintedRecord> records = PrintedRecord.read(screen.text, mode != Release.DATA);
         if (mode != Release.END && !pressed) {
             String scanned = context + screen.text;
             cut = Math.min(cut, Math.min(openBlock(scanned, context.length()), openManifest(scanned, context.length())));
             cut = Math.min(cut, openBodyWithoutHeader(scanned, context.length()));
-            cut = Math.min(cut, Math.min(PrintedRecord.openAt(screen.text, mode == Release.QUIET), openContinuedRow(screen.text)));
+            cut = Math.min(cut, Math.min(PrintedRecord.openAt(records), openContinuedRow(screen.text)));
             if (mode == Release.DATA) { // held while more output comes: a quiet moment passes them on
                 cut = Math.min(cut, Math.min(PrintedRow.openQuoteAt(screen.text), openNamedValues(screen.text)));
                 cut = Math.min(cut, openAddressCut(screen.text));
@@ -202,7 +204,7 @@ public final class TerminalOutputMasker {
         if (rawCut > 0 && rawCut < held.length() && Character.isLowSurrogate(held.charAt(rawCut))) {
             rawCut--;
         }
-        List<Span> spans = spans(screen);
+        List<Span> spans = spans(screen, records);
         for (boolean moved = true; moved; ) {
             moved = false;
             for (Span span : spans) {
@@ -244,7 +246,7 @@ public final class TerminalOutputMasker {
      * output keeps: a value running from a sequence's last byte into the text, or after a
      * control character the screen view leaves out).
      */
-    private List<Span> spans(Screen screen) {
+    private List<Span> spans(Screen screen, List<PrintedRecord> records) {
         linkedPieces.clear();
         List<Span> spans = new ArrayList<>();
         String shown = context + screen.text;
@@ -255,7 +257,7 @@ public final class TerminalOutputMasker {
             }
         }
         carriedSpans(screen, spans);
-        printedRowSpans(screen, spans);
+        printedRowSpans(screen, records, spans);
         if (screen.dropsCharacters || Screen.leavesOut(rawContext, rawContext.length())) {
             String raw = rawContext + held.substring(0, screen.complete);
             for (Replacement r : masker.replacements(raw, new MaskingReport())) {
@@ -279,7 +281,7 @@ public final class TerminalOutputMasker {
      * with the lines that go on with its values ({@link ContinuedRow}: psql's wrapped format and
      * values with line breaks); and the records printed a field a line ({@link PrintedRecord}).
      */
-    private void printedRowSpans(Screen screen, List<Span> spans) {
+    private void printedRowSpans(Screen screen, List<PrintedRecord> records, List<Span> spans) {
         String text = screen.text;
         List<int[]> namedValues = new ArrayList<>();
         List<PrintedRow> lines = new ArrayList<>();
@@ -316,7 +318,7 @@ public final class TerminalOutputMasker {
         namedValuesSpans(screen, namedValues, spans);
         continuedRowSpans(screen, new ContinuedRow(lines, lineStarts), spans);
         addressesCutAtLineBreaks(screen, spans);
-        for (PrintedRecord record : PrintedRecord.mayHold(text) ? PrintedRecord.in(text) : List.<PrintedRecord>of()) {
+        for (PrintedRecord record : records) {
             int[] starts = record.valueStarts();
             int[] ends = record.valueEnds();
             EntityType[] parts = starts.length < 2 ? null : acrossCells.partsOf(record.values(text));
@@ -635,7 +637,8 @@ public final class TerminalOutputMasker {
             int previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
             PrintedRow previous = PrintedRow.of(text.substring(previousStart, lineStart - 1));
             if (previous == null || !ContinuedRow.endsOpen(previous)
-                    || !(startsAsContinuation(text, lineStart) || ContinuedRow.firstColumnGoesOn(previous)
+                    || !(startsAsContinuation(text, lineStart) || PagerPrompt.endsWith(text, lineStart)
+                    || ContinuedRow.firstColumnGoesOn(previous)
                     || last != null && ContinuedRow.continues(previous, last))) {
                 return Integer.MAX_VALUE;
             }

@@ -275,31 +275,45 @@ final class BodyMasking {
             return;
         }
         boolean documents = kind == Kind.NDJSON;
-        TokenStreamText<Line> text = new TokenStreamText<>(masker.text(), maxLine, report);
+        HeldTokenStream<Line> text = new HeldTokenStream<>(new TokenStreamText<>(masker.text(), maxLine, report),
+                released -> writeLines(released, masker, out, report), out);
+        try {
+            lines(documents, text, maxLine, in, out);
+        } finally {
+            text.close();
+        }
+    }
+
+    private static void lines(boolean documents, HeldTokenStream<Line> text, int maxLine, BufferedInputStream in,
+                              OutputStream out) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') {
                 Line ended = new Line(line.toByteArray(), oversized, true, documents);
-                writeLines(text.add(ended, ended.pieces()), masker, out, report);
+                synchronized (text) { // the held lines' bound writes to the caller too
+                    text.add(ended, ended.pieces());
+                    if (in.available() == 0) {
+                        out.flush();
+                    }
+                }
                 line.reset();
                 oversized = false;
-                if (in.available() == 0) {
-                    out.flush();
-                }
             } else if (line.size() < maxLine) {
                 line.write(b);
             } else {
                 oversized = true;
             }
         }
-        if (line.size() > 0 || oversized) {
-            Line last = new Line(line.toByteArray(), oversized, false, documents);
-            writeLines(text.add(last, last.pieces()), masker, out, report);
+        synchronized (text) {
+            if (line.size() > 0 || oversized) {
+                Line last = new Line(line.toByteArray(), oversized, false, documents);
+                text.add(last, last.pieces());
+            }
+            text.end();
+            out.flush();
         }
-        writeLines(text.end(), masker, out, report);
-        out.flush();
     }
 
     private static void writeLines(List<TokenStreamText.Released<Line>> released, TextLine masker, OutputStream out,

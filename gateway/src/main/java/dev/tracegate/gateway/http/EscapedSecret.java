@@ -36,9 +36,11 @@ final class EscapedSecret {
     private static final int STILL_OPEN = -2;
 
     private final byte[] secret;
+    private final boolean secretHoldsLineFeed;
 
     EscapedSecret(String secret) {
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.secretHoldsLineFeed = secret.indexOf('\n') >= 0;
     }
 
     int length() {
@@ -69,7 +71,7 @@ final class EscapedSecret {
      */
     boolean mayBeginAt(byte[] bytes, int length, int at) {
         if (at + MAX_BYTES_PER_BYTE >= length) {
-            return startsEscape(bytes[at] & 0xff) || firstMatches(bytes, length, at);
+            return (startsEscape(bytes[at] & 0xff) || firstMatches(bytes, length, at)) && !lineEndsBefore(bytes, at, length);
         }
         return firstMatches(bytes, length, at) && walk(bytes, length, at, length - at + 1, true) == STILL_OPEN;
     }
@@ -88,7 +90,7 @@ final class EscapedSecret {
             boolean any = false;
             for (int offset = 0; offset < window; offset++) {
                 if (reached[offset]) {
-                    if (open && at + offset + MAX_BYTES_PER_BYTE >= length) {
+                    if (open && at + offset + MAX_BYTES_PER_BYTE >= length && !lineEndsBefore(bytes, at + offset, length)) {
                         return STILL_OPEN;
                     }
                     any |= step(bytes, length, at, at + offset, i, next);
@@ -107,6 +109,27 @@ final class EscapedSecret {
             }
         }
         return -1; // when open: whole, and so replaced already
+    }
+
+    /**
+     * Whether a line feed that is no quoted-printable soft line break lies between {@code from} and
+     * {@code length}: no spelling goes on past one (a secret with a line feed of its own aside), so
+     * a reading cut there is no spelling's start and what it holds can go. An event stream's events
+     * and NDJSON's lines end so: without this, an event's last bytes that might begin an escape
+     * ({@code =}, {@code %}, the secret's first letter) waited for the target's next write, for ever
+     * when the target stalled there.
+     */
+    private boolean lineEndsBefore(byte[] bytes, int from, int length) {
+        if (secretHoldsLineFeed) {
+            return false;
+        }
+        for (int k = from; k < length; k++) {
+            if (bytes[k] == '\n' && !(k > from && bytes[k - 1] == '=')
+                    && !(k > from + 1 && bytes[k - 1] == '\r' && bytes[k - 2] == '=')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the bytes at {@code at} read as the secret's first byte, told without allocating. */

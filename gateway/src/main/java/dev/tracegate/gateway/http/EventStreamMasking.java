@@ -21,7 +21,7 @@ import java.util.List;
  * dispatches nothing before), so the stream stays live event by event. A token stream's reader
  * also joins the text of successive events (an LLM's answer a few characters per event): that
  * text is read whole across events too ({@link TokenStreamText}), the events held back while it
- * may end in the start of a value.
+ * may end in the start of a value, for at most {@link HeldTokenStream#MAX_WAIT_MILLIS}.
  */
 final class EventStreamMasking {
 
@@ -46,7 +46,18 @@ final class EventStreamMasking {
             out.write(BOM); // the reader drops it before the first line; so does this reading
         }
         PendingEvent event = new PendingEvent(maxData);
-        TokenStreamText<Dispatched> text = new TokenStreamText<>(masker.text(), maxLine, report);
+        HeldTokenStream<Dispatched> text = new HeldTokenStream<>(new TokenStreamText<>(masker.text(), maxLine, report),
+                released -> write(released, masker, out, report), out);
+        try {
+            relay(event, text, masker, maxLine, in, out, report);
+        } finally {
+            text.close();
+        }
+    }
+
+    private static void relay(PendingEvent event, HeldTokenStream<Dispatched> text, BodyMasking.TextLine masker,
+                              int maxLine, BufferedInputStream in, OutputStream out, MaskingReport report)
+            throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
         boolean afterCr = false;
@@ -58,41 +69,44 @@ final class EventStreamMasking {
             }
             afterCr = b == '\r';
             if (b == '\n' || b == '\r') {
-                if (line.size() == 0 && !oversized) {
-                    dispatch(event, true, text, masker, out, report); // the blank line that dispatches the event
-                } else {
-                    event.addLine(masker, line.toByteArray(), oversized, report);
-                    if (!text.holding()) {
-                        event.writeLinesBeforeData(out); // a comment keeping the connection alive goes at once
+                synchronized (text) { // the held events' bound writes to the caller too
+                    if (line.size() == 0 && !oversized) {
+                        dispatch(event, true, text); // the blank line that dispatches the event
+                    } else {
+                        event.addLine(masker, line.toByteArray(), oversized, report);
+                        if (!text.holding()) {
+                            event.writeLinesBeforeData(out); // a comment keeping the connection alive goes at once
+                        }
+                    }
+                    if (in.available() == 0) {
+                        out.flush();
                     }
                 }
                 line.reset();
                 oversized = false;
-                if (in.available() == 0) {
-                    out.flush();
-                }
             } else if (line.size() < maxLine) {
                 line.write(b);
             } else {
                 oversized = true;
             }
         }
-        if (line.size() > 0 || oversized) {
-            event.addLine(masker, line.toByteArray(), oversized, report);
+        synchronized (text) {
+            if (line.size() > 0 || oversized) {
+                event.addLine(masker, line.toByteArray(), oversized, report);
+            }
+            if (!event.isEmpty()) {
+                dispatch(event, false, text); // the stream's last event, without its blank line
+            }
+            text.end();
+            out.flush();
         }
-        if (!event.isEmpty()) {
-            dispatch(event, false, text, masker, out, report); // the stream's last event, without its blank line
-        }
-        write(text.end(), masker, out, report);
-        out.flush();
     }
 
-    private static void dispatch(PendingEvent event, boolean ended, TokenStreamText<Dispatched> text,
-                                 BodyMasking.TextLine masker, OutputStream out, MaskingReport report)
+    private static void dispatch(PendingEvent event, boolean ended, HeldTokenStream<Dispatched> text)
             throws IOException {
         Dispatched dispatched = event.dispatched(ended);
         event.reset();
-        write(text.add(dispatched, dispatched.pieces()), masker, out, report);
+        text.add(dispatched, dispatched.pieces());
     }
 
     private static void write(List<TokenStreamText.Released<Dispatched>> released, BodyMasking.TextLine masker,

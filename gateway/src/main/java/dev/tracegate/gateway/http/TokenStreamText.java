@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.http;
 
 import dev.tracegate.masking.ColumnMasker;
+import dev.tracegate.masking.FallbackAction;
+import dev.tracegate.masking.FallbackReason;
 import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.Replacement;
 import java.util.ArrayList;
@@ -45,6 +47,8 @@ final class TokenStreamText<E> {
     /** The most places remembered; beyond it those with nothing held are forgotten. */
     private static final int MAX_PLACES = 256;
     private static final String WORD_CHARACTERS = "@._%+-/:=~";
+    /** What takes the place of a last word passed on unfinished ({@link #lapse()}). */
+    static final String UNFINISHED = "[UNFINISHED]";
 
     /**
      * One string of an event that its reader joins with the strings at the same place in the
@@ -118,7 +122,7 @@ final class TokenStreamText<E> {
             heldChars += piece.value().length();
         }
         boolean full = events.size() >= MAX_EVENTS || heldChars >= MAX_CHARS;
-        return release(full ? events.size() : unfinishedFrom());
+        return release(full ? events.size() : unfinishedFrom(), Map.of());
     }
 
     /** Whether events are held back. */
@@ -128,7 +132,57 @@ final class TokenStreamText<E> {
 
     /** The stream ended: every event held, masked across events. */
     List<Released<E>> end() {
-        return release(events.size());
+        return release(events.size(), Map.of());
+    }
+
+    /**
+     * The events held have waited as long as they may ({@link HeldTokenStream}): every one is passed
+     * on, masked across events as at the stream's end, and each place's unfinished last word that
+     * may be a value's start (it holds a digit or an {@code @}: a card's, a phone number's, an
+     * address's first part) and is no value found whole is replaced by {@link #UNFINISHED}. The
+     * rest of such a value, should it come, is cut from the events after, as any value whose start
+     * was passed on is.
+     */
+    List<Released<E>> lapse() {
+        Map<String, Replacement> unfinished = new LinkedHashMap<>();
+        for (Map.Entry<String, Place> entry : places.entrySet()) {
+            Place place = entry.getValue();
+            int tail = place.holding() && !place.label ? lastWord(place.text) : 0;
+            int start = Math.max(place.text.length() - tail, place.heldFrom);
+            if (tail > 0 && tail <= MAX_TAIL && mayStartValue(place.text, start)) {
+                unfinished.put(entry.getKey(), new Replacement(start, place.text.length(),
+                        FallbackReason.UNMASKABLE.name(), UNFINISHED));
+            }
+        }
+        return release(events.size(), unfinished);
+    }
+
+    /** {@code found} and then the part of {@code last} (a last word) after every value found; {@code found} alone if none. */
+    private static List<Replacement> withUnfinished(List<Replacement> found, Replacement last) {
+        if (last == null) {
+            return found;
+        }
+        int from = last.start();
+        for (Replacement each : found) {
+            from = Math.max(from, each.end());
+        }
+        if (from >= last.end()) {
+            return found;
+        }
+        List<Replacement> all = new ArrayList<>(found);
+        all.add(new Replacement(from, last.end(), last.entity(), last.text()));
+        return all;
+    }
+
+    /** Whether the word from {@code start} may be the beginning of a value: it holds a digit or an {@code @}. */
+    private static boolean mayStartValue(CharSequence text, int start) {
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '@' || Character.isDigit(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first held event that holds the last word of a place being written; the number of events if none. */
@@ -183,19 +237,22 @@ final class TokenStreamText<E> {
         return offset < 0 ? 0 : pieces.size();
     }
 
-    /** Passes on the first {@code cut} held events, or fewer when a value found runs past them. */
-    private List<Released<E>> release(int cut) {
+    /**
+     * Passes on the first {@code cut} held events, or fewer when a value found runs past them;
+     * {@code unfinished}, a place's last word to replace where no value found covers it.
+     */
+    private List<Released<E>> release(int cut, Map<String, Replacement> unfinished) {
         if (cut == 0 || events.isEmpty()) {
             return List.of();
         }
         Map<String, List<Replacement>> found = new LinkedHashMap<>();
         for (Map.Entry<String, Place> entry : places.entrySet()) {
             Place place = entry.getValue();
-            if (place.holding() && place.text.length() <= maxScan) {
-                List<Replacement> each = masker.replacements(place.text.toString(), new MaskingReport());
-                if (!each.isEmpty()) {
-                    found.put(entry.getKey(), each);
-                }
+            List<Replacement> each = place.holding() && place.text.length() <= maxScan
+                    ? masker.replacements(place.text.toString(), new MaskingReport()) : List.of();
+            each = withUnfinished(each, unfinished.get(entry.getKey()));
+            if (!each.isEmpty()) {
+                found.put(entry.getKey(), each);
             }
         }
         cut = beforeUnfinishedValues(cut, found);
@@ -274,7 +331,11 @@ final class TokenStreamText<E> {
     private void mask(String name, Place place, int cut, int cutAt, List<Replacement> found, String[][] values) {
         for (Replacement replacement : found) {
             if (replacement.end() > place.heldFrom && Math.max(replacement.start(), place.heldFrom) < cutAt) {
-                report.count(masker.location(), replacement.entity(), 1);
+                if (replacement.entity().equals(FallbackReason.UNMASKABLE.name())) { // a word lapse() cut
+                    report.fallback(masker.location(), FallbackReason.UNMASKABLE, FallbackAction.REDACT);
+                } else {
+                    report.count(masker.location(), replacement.entity(), 1);
+                }
             }
         }
         int at = place.heldFrom;

@@ -70,6 +70,13 @@ class HttpMaskedBodyFormTest {
     /** An address cut at its {@code @} and a card's groups in members and elements of one JSON record. */
     private static final String PIECES = "{\"local\": \"ada.lovelace@\", \"id\": 7, \"domain\": \"example.com\","
             + " \"card\": [\"4111 1111\", \"1111 1111\"], \"note\": \"ok\"}";
+    /**
+     * Records whose first piece looks like nothing alone: an address's local part before the member that starts
+     * with its {@code @}, a card's first group before its other groups, in members of nested objects too.
+     */
+    private static final String EARLY_PIECES = "{\"users\": [{\"local\": \"ada.lovelace\", \"domain\":"
+            + " \"@example.com\"}, {\"first\": \"4111\", \"rest\": \"1111 1111 1111\"}, {\"u\": {\"l\": \"grace.hopper\"},"
+            + " \"v\": {\"d\": \"@example.org\"}}, {\"sku\": \"b-2\", \"tier\": \"gold\"}]}";
     /** Base64 of {@code postgres://app:Tr0ub4dor@db.internal:5432/shop} and of a key's first line, as a Secret holds them. */
     private static final String K8S_URL = "cG9zdGdyZXM6Ly9hcHA6VHIwdWI0ZG9yQGRiLmludGVybmFsOjU0MzIvc2hvcA==";
     /** Base64 of "log level debug, region eu-west-1": a ConfigMap value that decodes to nothing personal. */
@@ -162,6 +169,15 @@ class HttpMaskedBodyFormTest {
         upstream.route("/pieces", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, PIECES.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/pieces-streamed", exchange -> {
+            // Without a length: the answer is masked as it streams, not held whole.
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(EARLY_PIECES.getBytes(StandardCharsets.UTF_8));
+            }
         });
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -496,6 +512,20 @@ class HttpMaskedBodyFormTest {
             assertThat(seen.replace(" ", "")).isEqualTo("{\"local\":\"[EMAIL]\",\"id\":7,\"domain\":\"[EMAIL]\","
                     + "\"card\":[\"[CARD]\",\"[CARD]\"],\"note\":\"ok\"}");
         }
+    }
+
+    /**
+     * A streamed JSON answer whose record shows its first piece only after a member that looks like nothing alone:
+     * until 2026-12-07 the stream held its output from the first possible piece on, so the member before it had
+     * been written, in clear ({@code ada.lovelace} of {@code ada.lovelace} and {@code @example.com}).
+     */
+    @Test
+    void aStreamedJsonRecordsPieceBeforeItsFirstPossiblePieceIsMaskedToo() throws Exception {
+        assertThat(text(get("/svc/pieces-streamed", TestGateway.ADMIN_TOKEN))).isEqualTo(EARLY_PIECES);
+        String masked = text(get("/svc/pieces-streamed", TestGateway.ALICE_TOKEN));
+        assertThat(masked.replace(" ", "")).isEqualTo("{\"users\":[{\"local\":\"[EMAIL]\",\"domain\":\"[EMAIL]\"},"
+                + "{\"first\":\"[CARD]\",\"rest\":\"[CARD]\"},{\"u\":{\"l\":\"[EMAIL]\"},\"v\":{\"d\":\"[EMAIL]\"}},"
+                + "{\"sku\":\"b-2\",\"tier\":\"gold\"}]}");
     }
 
     /**

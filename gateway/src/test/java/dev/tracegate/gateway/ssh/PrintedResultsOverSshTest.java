@@ -83,6 +83,48 @@ class PrintedResultsOverSshTest {
         }
     }
 
+    /**
+     * Unaligned output with a field separator the caller chose that is no bar, tab, comma or
+     * semicolon: until 2026-12-07 such a line was read as one cell and the address's and card's
+     * pieces reached the caller in clear.
+     */
+    @Test
+    void psqlsUnalignedOutputWithAChosenSeparatorIsReadAsCells() throws Exception {
+        Path query = Files.writeString(dir.resolve("split-unaligned.sql"), "SELECT 'ada.lovelace@' AS local,"
+                + " 'example.com' AS domain, '4111 1111' AS card_start, '1111 1111' AS card_end;\n");
+        String psql = "psql -X -h 127.0.0.1 -p " + TestTarget.port() + " -U postgres -d postgres -f " + query + " -A ";
+        for (String separator : List.of("-F '#'", "-F '::'", "-F '~~'", "-P fieldsep='^'", "-F '!'", "-F '&&'")) {
+            var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", psql + separator);
+            assertThat(clear.exit()).as(clear.err()).isZero();
+            assertThat(clear.out()).as(separator).contains("ada.lovelace@", "4111 1111");
+            var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", psql + separator);
+            assertThat(masked.exit()).as(masked.err()).isZero();
+            assertThat(masked.out()).as(separator).contains("[EMAIL]", "[CARD]", "(1 row)").doesNotContain(PIECES);
+        }
+    }
+
+    /**
+     * A pager (psql's {@code less} or {@code more}) ends a screen inside a record or a wrapped row and
+     * waits at its prompt for a key, which erases the prompt and prints the rest. Until 2026-12-07 the
+     * prompt at that quiet moment ended the record as a shell's prompt does, and the first screen's
+     * pieces reached the caller in clear.
+     */
+    @Test
+    void aRecordOrAWrappedRowThatAPagersScreenCutsIsHeldOverItsPrompt() throws Exception {
+        String script = "printf -- '-[ RECORD 1 ]----\\nid     | 1\\nlocal  | ada.lovelace@\\n:'; sleep 1;"
+                + " printf '\\r\\033[Kdomain | example.com\\n\\n';"
+                + " printf -- '-[ RECORD 2 ]----\\ncard_start | 4111 1111\\n\\033[7m--More--(50%%)\\033[27m'; sleep 1;"
+                + " printf '\\r\\033[Kcard_end   | 1111 1111\\n\\n';"
+                + " printf '   local   |      domain\\n-----------+------------------\\n ada.lovel.| example.com and .\\n"
+                + "\\033[7mlines 1-24/90 26%%\\033[27m'; sleep 1; printf '\\r\\033[K.ace@      |.more text here\\n(1 row)\\n'";
+        var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", script);
+        assertThat(clear.out()).contains("ada.lovelace@", "4111 1111", "ada.lovel.");
+        var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", script);
+        assertThat(masked.exit()).as(masked.err()).isZero();
+        assertThat(masked.out()).contains("local  | [EMAIL]", "[CARD]", "(1 row)").doesNotContain(PIECES)
+                .doesNotContain("ada.lovel", ".ace@", "11 1111");
+    }
+
     @Test
     void mariadbsPrintedFormatsOfARowThatSplitsValuesAreMaskedInEveryPiece() throws Exception {
         TestMariaDb mariadb = TestMariaDb.get();
