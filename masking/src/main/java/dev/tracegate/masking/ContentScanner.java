@@ -145,7 +145,8 @@ final class ContentScanner {
             return whole(text, hidden);
         }
         ControlFreeText drawn = ControlFreeText.of(text);
-        return drawn == null ? spans : union(spans, drawn.written(spans(drawn.text(), depth)));
+        List<Span> drawnSpans = drawn == null ? List.of() : spans(drawn.text(), depth);
+        return drawnSpans.isEmpty() ? spans : union(spans, drawn.written(drawnSpans));
     }
 
     /** The whole text as one span, replaced as {@code find}, a find of its reading form that no find as written shows. */

@@ -11,7 +11,7 @@ import java.util.List;
  * ({@code 4111ESC[0m1111...}, {@code ada.lovelaceESC]0;xBEL@example.com}) is whole on the screen and
  * in pieces for the detectors. Each character drawn keeps where it is written, so a value found in
  * the drawn text is masked where it stands in the written one, with the controls inside it, and
- * nothing else of the text is touched. Tab and line ends are not controls here.
+ * nothing else of the text is touched. Tab, line ends and NUL are not controls here.
  *
  * @param text      the text drawn
  * @param writtenAt for each character of {@code text}, where it is written
@@ -73,9 +73,13 @@ record ControlFreeText(String text, int[] writtenAt) {
         return -1;
     }
 
-    /** A C0 or C1 control character or DEL, not a tab or a line end. */
+    /**
+     * A C0 or C1 control character or DEL, not a tab or a line end, and not NUL: no detector reads
+     * across a NUL, which the terminal masker puts between the texts of two control strings it scans
+     * together; dropped, it glued them into one value.
+     */
     private static boolean isControl(char c) {
-        return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7f && c < 0xa0);
+        return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0) || (c >= 0x7f && c < 0xa0);
     }
 
     /** Where the escape sequence whose character after ESC is at {@code at} ends. */

@@ -75,7 +75,7 @@ class SpelledOutValuesTest {
         assertThat(masked("card 4111 \u001b[1m1111\u001b[0m 1111 1111 ok")).isEqualTo("card [CARD] ok");
         assertThat(masked("card 4111111X\b111111111 ok")).isEqualTo("card [CARD] ok");
         assertThat(masked("mail ada.lovelace\u001b]0;title\u0007@example.com ok")).isEqualTo("mail [EMAIL] ok");
-        assertThat(masked("mail ada.lovelace\u0000@example.com ok")).isEqualTo("mail [EMAIL] ok");
+        assertThat(masked("mail ada.lovelace\u0007@example.com ok")).isEqualTo("mail [EMAIL] ok");
         assertThat(masked("\u001b[1;31mred\u001b[0m text")).as("colours alone are left").isEqualTo("\u001b[1;31mred\u001b[0m text");
     }
 

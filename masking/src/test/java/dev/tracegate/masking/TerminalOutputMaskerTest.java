@@ -200,6 +200,28 @@ class TerminalOutputMaskerTest {
                 .startsWith("\u001b]8;;https://crm.example/").endsWith("\u001b\\link\u001b]8;;\u001b\\\n");
     }
 
+    /** The SSH gateway's test of the same output, in one write (SshGatewayTest runs it through a real sshd). */
+    @Test
+    void controlStringsOfEveryKindInOneOutput() throws Exception {
+        String output = "a\u001b[4111111111111111mb\n\u001b]0;card 4111 1111 1111 1111\u0007t\n"
+                + "\u001b]8;;https://crm.example/ada.lovelace@example.com\u001b\\link\u001b]8;;\u001b\\\n"
+                + "\u009d0;ada.lovelace@example.com\u009c\n\u001b_ada.lovelace@example.com\u001b\\\n"
+                + "\u001b[ada.lovelace@example.com\ncard\r4111 1111 1111 1111\n\u001b]2;ada.lovelace@example.com\u0007\n"
+                + "\u001b]0;card 4111 1111 1111 1111";
+        java.util.Map<String, String> ways = new java.util.LinkedHashMap<>();
+        ways.put("one write", shown(output));
+        ways.put("a write a line", shownInWrites(output.split("(?<=\n)|(?<=ada\\.love)")));
+        for (int cut = 1; cut < output.length(); cut++) {
+            ways.put("two writes cut at " + cut, shownInWrites(output.substring(0, cut), output.substring(cut)));
+        }
+        for (var way : ways.entrySet()) {
+            assertThat(way.getValue()).as(way.getKey()).doesNotContain("4111", "ada.lovelace", "lovelace@")
+                    .startsWith("ab\n\u001b]0;card [CARD]\u0007t\n\u001b]8;;https://crm.example/")
+                    .contains("\u009d0;[EMAIL]\u009c\n\u001b_[EMAIL]\u001b\\\n", "\n[CARD]\n\u001b]2;[EMAIL]\u0007\n")
+                    .endsWith("\u001b]0;card [CARD]");
+        }
+    }
+
     @Test
     void aControlSequenceWhoseParametersHoldAValueIsDroppedWhole() throws Exception {
         assertThat(shown("a\u001b[4111111111111111mb\n")).isEqualTo("ab\n");
@@ -503,6 +525,16 @@ class TerminalOutputMaskerTest {
         Screen screen = new Screen();
         TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
         write(masker, 0, output);
+        masker.end();
+        return screen.text();
+    }
+
+    private static String shownInWrites(String... writes) throws Exception {
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        for (String written : writes) {
+            write(masker, 0, written);
+        }
         masker.end();
         return screen.text();
     }
