@@ -1,12 +1,13 @@
 package dev.tracegate.masking;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A text as a terminal or a viewer draws it, where it holds control characters: they draw
- * nothing (an escape sequence, {@code ESC [ 31 m} and the like, whole; an operating system command
- * or a device control string up to its end), and a backspace takes back the character before it.
+ * nothing (a control sequence or string whole, {@code ESC [ 31 m}, a window title, where
+ * {@link ControlSequences} ends it for the terminal masker too), and a backspace takes back the character before it.
  * A value with a colour change, a window title or a backspace between its pieces
  * ({@code 4111ESC[0m1111...}, {@code ada.lovelaceESC]0;xBEL@example.com}) is whole on the screen and
  * in pieces for the detectors. Each character drawn keeps where it is written, so a value found in
@@ -17,12 +18,6 @@ import java.util.List;
  * @param writtenAt for each character of {@code text}, where it is written
  */
 record ControlFreeText(String text, int[] writtenAt) {
-
-    private static final char ESCAPE = 0x1b;
-    private static final char BELL = 0x07;
-    /** The 8-bit string terminator, and the 8-bit introducers of a control sequence and of strings. */
-    private static final char STRING_TERMINATOR = 0x9c;
-    private static final char CONTROL_SEQUENCE = 0x9b;
 
     /** {@code written} as drawn, or {@code null} when it holds no control character (the common case, told in one pass). */
     static ControlFreeText of(String written) {
@@ -38,20 +33,18 @@ record ControlFreeText(String text, int[] writtenAt) {
         }
         for (int i = first; i < n; i++) {
             char c = written.charAt(i);
-            if (!isControl(c)) {
+            int introducer = ControlSequences.introducerLength(written, i);
+            if (introducer > 0) {
+                // the whole text is here: a sequence still open runs to its end
+                i = ControlSequences.unit(written, i, introducer, true)[0] - 1;
+            } else if (!isControl(c)) {
                 at[drawn.length()] = i;
                 drawn.append(c);
             } else if (c == '\b') {
                 drawn.setLength(Math.max(0, drawn.length() - 1));
-            } else if (c == ESCAPE && i + 1 < n) {
-                i = escapeEnd(written, i + 1) - 1;
-            } else if (c == CONTROL_SEQUENCE) {
-                i = controlSequenceEnd(written, i + 1) - 1;
-            } else if (c == 0x90 || c == 0x98 || c == 0x9d || c == 0x9e || c == 0x9f) {
-                i = stringEnd(written, i + 1) - 1;
             }
         }
-        return new ControlFreeText(drawn.toString(), java.util.Arrays.copyOf(at, drawn.length()));
+        return new ControlFreeText(drawn.toString(), Arrays.copyOf(at, drawn.length()));
     }
 
     /** The spans found in the drawn text, where they are written: from a value's first character to its last. */
@@ -80,40 +73,5 @@ record ControlFreeText(String text, int[] writtenAt) {
      */
     private static boolean isControl(char c) {
         return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0) || (c >= 0x7f && c < 0xa0);
-    }
-
-    /** Where the escape sequence whose character after ESC is at {@code at} ends. */
-    private static int escapeEnd(String text, int at) {
-        char kind = text.charAt(at);
-        if (kind == '[') {
-            return controlSequenceEnd(text, at + 1);
-        }
-        if (kind == ']' || kind == 'P' || kind == '_' || kind == '^' || kind == 'X') {
-            return stringEnd(text, at + 1);
-        }
-        return at + 1;
-    }
-
-    /** A control sequence's end: after its final byte ({@code @} to {@code ~}). */
-    private static int controlSequenceEnd(String text, int from) {
-        int i = from;
-        while (i < text.length() && (text.charAt(i) < 0x40 || text.charAt(i) > 0x7e)) {
-            i++;
-        }
-        return Math.min(text.length(), i + 1);
-    }
-
-    /** A string's end (an operating system command, a device control string): after BEL, ESC {@code \} or ST. */
-    private static int stringEnd(String text, int from) {
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == BELL || c == STRING_TERMINATOR) {
-                return i + 1;
-            }
-            if (c == ESCAPE && i + 1 < text.length() && text.charAt(i + 1) == '\\') {
-                return i + 2;
-            }
-        }
-        return text.length();
     }
 }
