@@ -1,5 +1,6 @@
 package dev.tracegate.masking;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,6 +39,9 @@ final class SpacedOutReading {
 
     /** The runs of {@code text} written out unit by unit, joined or decoded, in text order of their kind. */
     static List<DecodedRun> in(String text) {
+        if (text.length() < 2 * MIN_UNITS - 1) {
+            return List.of(); // most cells: too short for eight units and seven separators
+        }
         List<DecodedRun> runs = new ArrayList<>(0);
         characters(text, runs);
         bytes(text, runs);
@@ -236,6 +240,9 @@ final class SpacedOutReading {
 
     /** The units the token from {@code start} to {@code end} can be read in, one bit each. */
     private static int readings(String text, int start, int end) {
+        if (end - start > 8 || !isHexOrPrefix(text.charAt(start))) {
+            return 0; // a word: no unit is longer than a binary byte, or starts otherwise (most tokens, told here)
+        }
         int readings = 0;
         for (Unit unit : UNITS) {
             if (unit.value(text, start, end) >= 0) {
@@ -243,6 +250,11 @@ final class SpacedOutReading {
             }
         }
         return readings;
+    }
+
+    /** Whether a unit's token may start with {@code c}: a hex digit, or the {@code x}, {@code u} of a prefix. */
+    private static boolean isHexOrPrefix(char c) {
+        return HexReading.isHexDigit(c) || (c | 0x20) == 'x' || (c | 0x20) == 'u';
     }
 
     /**
@@ -316,7 +328,7 @@ final class SpacedOutReading {
                 }
                 i += separatorLength;
             }
-            return codeUnits != null ? codeUnits.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8) : bytes;
+            return codeUnits != null ? codeUnits.toString().getBytes(StandardCharsets.UTF_8) : bytes;
         }
     }
 }
