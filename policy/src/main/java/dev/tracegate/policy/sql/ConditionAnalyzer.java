@@ -51,6 +51,16 @@ final class ConditionAnalyzer {
     private static final int MAX_FOLDED_DIGITS = 1_000;
 
     private static final Set<String> QUANTIFIERS = Set.of("any", "all", "some");
+    /**
+     * Arrays longer than this are read for other quantified comparisons than {@code = ANY} and {@code
+     * <> ALL} (which are read as one set, like an IN list) not at all: each element is a comparison
+     * of its own, read in every order, and 100,000 of them took seconds.
+     */
+    private static final int MAX_COMPARED_ELEMENTS = 256;
+    /** Functions whose result is never a negative number, in PostgreSQL and MySQL alike. */
+    private static final Set<String> NON_NEGATIVE_FUNCTIONS = Set.of(
+            "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
+            "array_length", "pg_column_size", "ascii", "crc32", "bit_count");
     private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
     /** What may follow a query's WHERE. */
     private static final Set<String> AFTER_WHERE = Set.of(
@@ -340,11 +350,19 @@ final class ConditionAnalyzer {
                 Node right = quantifiedOrAdditive();
                 left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
-                    left = left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos))
-                            .admitting(compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos));
+                    // length(name) >= 0 alone admits every value the operand can have.
+                    AdmittedValues values = compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos);
+                    left = values != null && values.admitsEveryValue() ? Node.TRUE
+                            : left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos)).admitting(values);
                 } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
-                        && selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)) {
+                        && (selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)
+                        || arrayHolds(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
+                } else {
+                    // id <> ANY('{1,2}') alone admits every value.
+                    AdmittedValues values = quantified(operand, leftStart, leftEnd, token.text(), rightStart);
+                    left = values != null && values.admitsEveryValue() ? Node.TRUE
+                            : left.testing(quantifiedTest(token.text(), leftStart, leftEnd, rightStart, pos)).admitting(values);
                 }
             } else if (t.isWord(pos, "is")) {
                 left = isTest(left, leftStart, leftEnd);
@@ -382,7 +400,7 @@ final class ConditionAnalyzer {
             return truthTested(a, aStart, aEnd, truth == op.equals("="));
         }
         if (isOperand(a) && isConstant(b)) {
-            return AdmittedValues.compared(spelling(aStart, aEnd), op, b.value());
+            return withinRange(aStart, aEnd, AdmittedValues.compared(spelling(aStart, aEnd), op, b.value()));
         }
         if (isOperand(b) && isConstant(a)) {
             String mirrored = switch (op) {
@@ -392,9 +410,24 @@ final class ConditionAnalyzer {
                 case ">=" -> "<=";
                 default -> op;
             };
-            return AdmittedValues.compared(spelling(bStart, bEnd), mirrored, a.value());
+            return withinRange(bStart, bEnd, AdmittedValues.compared(spelling(bStart, bEnd), mirrored, a.value()));
         }
         return null;
+    }
+
+    /**
+     * What a test of the operand at {@code [start, end)} admits, read against the values the operand
+     * can have: a call of a function that never returns a negative number ({@code length(name)},
+     * {@code abs(id)}) admits the negative numbers as well, since no row has one, so {@code
+     * length(name) >= 0} is seen to admit every value, as {@code x >= 0 OR x < 0} is.
+     */
+    private AdmittedValues withinRange(int start, int end, AdmittedValues admitted) {
+        if (admitted == null || !NON_NEGATIVE_FUNCTIONS.contains(t.word(start)) || !t.isSymbol(start + 1, "(")
+                || t.closing(start + 1) != end - 1) {
+            return admitted;
+        }
+        AdmittedValues negative = AdmittedValues.compared(spelling(start, end), "<", BigDecimal.ZERO);
+        return AdmittedValues.anyOf(List.of(admitted, negative));
     }
 
     /**
@@ -452,6 +485,27 @@ final class ConditionAnalyzer {
             case "<=" -> test(">", true, leftStart, leftEnd, rightStart, rightEnd);
             default -> test(operator, false, leftStart, leftEnd, rightStart, rightEnd);
         };
+    }
+
+    /**
+     * A quantified comparison as a test of its operand and array, in the form with ANY: {@code x <> ALL
+     * (a)} is {@code x = ANY (a)} negated and {@code x >= ALL (a)} is {@code x < ANY (a)} negated, so
+     * {@code x = ANY (a) OR x <> ALL (a)} is seen to hold whatever the array {@code a} holds.
+     */
+    private Test quantifiedTest(String operator, int leftStart, int leftEnd, int quantifier, int end) {
+        String op = operator.equals("!=") ? "<>" : operator;
+        if (!t.isWord(quantifier, "all")) {
+            return test(op + " any", false, leftStart, leftEnd, quantifier + 1, end);
+        }
+        String negated = switch (op) {
+            case "=" -> "<>";
+            case "<>" -> "=";
+            case "<" -> ">=";
+            case ">=" -> "<";
+            case ">" -> "<=";
+            default -> ">"; // <=
+        };
+        return test(negated + " any", true, leftStart, leftEnd, quantifier + 1, end);
     }
 
     private Node quantifiedOrAdditive() {
@@ -543,9 +597,10 @@ final class ConditionAnalyzer {
                     pos++;
                     escape = additive().value();
                 }
-                boolean matchesAll = itself || left.rowDependent() && pattern.value() instanceof String s
+                boolean matchesAll = itself || left.rowDependent() && (pattern.value() instanceof String s
                         && (w.equals("similar") ? (escape == null || escape instanceof String)
-                        && PatternsMatchingEverything.similar(s, (String) escape) : PatternsMatchingEverything.like(s));
+                        && PatternsMatchingEverything.similar(s, (String) escape) : PatternsMatchingEverything.like(s))
+                        || computedConstant(pattern, patternStart, pos));
                 // x NOT LIKE '%' holds for no row, so NOT x NOT LIKE '%' holds for every one.
                 return matchesAll ? (negated ? Node.FALSE : Node.TRUE)
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
@@ -588,14 +643,19 @@ final class ConditionAnalyzer {
     }
 
     private Node additive() {
+        int leftStart = pos;
         Node left = unary();
         while (pos < t.size()) {
             SqlToken token = t.get(pos);
             if (token.kind() == Kind.OPERATOR && !COMPARISONS.contains(token.text())) {
-                pos++;
+                int leftEnd = pos++;
+                int rightStart = pos;
                 Node right = unary();
-                left = MATCHES.contains(token.text()) ? matched(left, token.text(), right)
-                        : arithmetic(left, token.text(), right);
+                left = MATCHES.contains(token.text())
+                        ? matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
+                                computedConstant(right, rightStart, pos))
+                        : cancelled(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos))
+                                ? constant(BigDecimal.ZERO) : arithmetic(left, token.text(), right);
             } else if (t.isWord(pos, "operator") && t.isSymbol(pos + 1, "(")) {
                 pos = t.closing(pos + 1) + 1;
                 Node right = unary();
@@ -609,19 +669,38 @@ final class ConditionAnalyzer {
 
     /**
      * {@code x ~~ '%'} is {@code x LIKE '%'}, {@code x ~ ''} a regular expression found in every
-     * string: true for every row; their negations ({@code !~~}, {@code !~}) false.
+     * string: true for every row; their negations ({@code !~~}, {@code !~}) false. So are {@code x ~~ x}
+     * ({@code itself}, as {@code x LIKE x}) and a pattern computed from constants ({@code computed}).
      */
-    private static Node matched(Node left, String op, Node right) {
-        if (left.rowDependent() && !right.rowDependent() && right.value() instanceof String pattern) {
-            boolean negated = op.startsWith("!");
-            String match = negated ? op.substring(1) : op;
-            boolean everything = match.startsWith("~~") ? PatternsMatchingEverything.like(pattern)
-                    : PatternsMatchingEverything.regex(pattern, match.endsWith("*"));
-            if (everything) {
-                return negated ? Node.FALSE : Node.TRUE;
-            }
+    private static Node matched(Node left, String op, Node right, boolean itself, boolean computed) {
+        boolean negated = op.startsWith("!");
+        String match = negated ? op.substring(1) : op;
+        boolean everything = left.rowDependent() && (match.startsWith("~~") && itself || computed
+                || !right.rowDependent() && right.value() instanceof String pattern
+                && (match.startsWith("~~") ? PatternsMatchingEverything.like(pattern)
+                : PatternsMatchingEverything.regex(pattern, match.endsWith("*"))));
+        if (everything) {
+            return negated ? Node.FALSE : Node.TRUE;
         }
         return Node.unknown(left.rowDependent() || right.rowDependent());
+    }
+
+    /**
+     * Whether the pattern at {@code [start, end)} is computed from constants alone, so its value is
+     * fixed but not read here ({@code concat('%', '')}, {@code lower('%')}, {@code chr(37)}): it may
+     * be one that matches every string, and is taken as one. A parameter's value is the caller's
+     * bound value, judged as such; it is not counted here.
+     */
+    private boolean computedConstant(Node pattern, int start, int end) {
+        if (pattern.rowDependent() || pattern.value() != null) {
+            return false;
+        }
+        for (int i = start; i < end; i++) {
+            if (t.get(i).kind() == Kind.PARAMETER) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Prefix operators, applied innermost first; a loop, because {@code - - - ... x} may be very long. */
@@ -877,14 +956,103 @@ final class ConditionAnalyzer {
 
     /** What {@code operand [NOT] IN (list at open)} admits when the list holds constants only; else null. */
     private AdmittedValues among(String operand, int open, boolean negated) {
-        int close = t.closing(open);
         if (QUERY_STARTS.contains(t.word(open + 1))) {
             return null;
         }
+        List<Object> constants = listedConstants(open, Integer.MAX_VALUE);
+        return constants == null ? null : AdmittedValues.among(operand, constants, negated);
+    }
+
+    /**
+     * What {@code operand OP ANY (array)} or {@code operand OP ALL (array)} admits when the array
+     * (bracketed at {@code quantifier + 1}) holds constants: ANY is the OR of the comparisons with its
+     * elements, ALL their AND, so {@code id = ANY('{1,2}')} is {@code id IN (1, 2)}, {@code id <> ALL(...)}
+     * {@code id NOT IN (...)} and {@code id <> ANY('{1,2}')} holds for every value. ANY of no element
+     * holds for none, ALL of none for every value, and ALL over a NULL element for none (the test is
+     * then never true). Arrays of anything but constants admit nothing this reads (null).
+     */
+    private AdmittedValues quantified(Node operand, int start, int end, String operator, int quantifier) {
+        boolean all = t.isWord(quantifier, "all");
+        // = ANY and <> ALL are read as IN reads its list, one set: 100,000 constants are not 100,000 comparisons.
+        boolean asSet = operator.equals("=") && !all || (operator.equals("<>") || operator.equals("!=")) && all;
+        List<Object> constants = isOperand(operand)
+                ? arrayConstants(quantifier + 1, asSet ? Integer.MAX_VALUE : MAX_COMPARED_ELEMENTS) : null;
+        if (constants == null) {
+            return null;
+        }
+        String spelling = spelling(start, end);
+        if (constants.isEmpty() || all && constants.contains(null)) {
+            return AdmittedValues.among(spelling, List.of(), all && constants.isEmpty());
+        }
+        if (asSet) {
+            return AdmittedValues.among(spelling, constants, all);
+        }
+        List<AdmittedValues> comparisons = new ArrayList<>();
+        for (Object constant : constants) {
+            if (constant != null) {
+                comparisons.add(AdmittedValues.compared(spelling, operator, constant));
+            }
+        }
+        return all ? AdmittedValues.allOf(comparisons) : AdmittedValues.anyOf(comparisons);
+    }
+
+    /**
+     * The constants of the array bracketed at {@code open}: {@code (ARRAY[1, 2])} or an array's text,
+     * {@code ('{1,2}')}, cast or not ({@code '{1,2}'::int[]}), at most {@code most} of them; null for
+     * anything else.
+     */
+    private List<Object> arrayConstants(int open, int most) {
+        int close = t.closing(open);
+        if (t.isWord(open + 1, "array") && t.isSymbol(open + 2, "[")) {
+            int bracketClose = t.closing(open + 2);
+            return isCast(bracketClose + 1, close) ? listedConstants(open + 2, most) : null;
+        }
+        Kind literal = t.get(open + 1).kind();
+        if (literal != Kind.STRING && literal != Kind.DOLLAR_STRING || !isCast(open + 2, close)) {
+            return null;
+        }
+        Node text = elementValue(open + 1, open + 2);
+        List<String> elements = text != null && text.value() instanceof String s ? ArrayLiteral.elements(s) : null;
+        return elements == null || elements.size() > most ? null : new ArrayList<>(elements);
+    }
+
+    /** Whether {@code [start, end)} is nothing, or a cast to an array type ({@code ::int[]}, {@code ::text[]}). */
+    private boolean isCast(int start, int end) {
+        if (start == end) {
+            return true;
+        }
+        if (!t.isSymbol(start, "::")) {
+            return false;
+        }
+        for (int i = start + 1; i < end; i++) {
+            if (!(t.isIdentifier(i) || t.isSymbol(i, "[") || t.isSymbol(i, "]") || t.isSymbol(i, "."))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the array bracketed at {@code open} ({@code (ARRAY[1, x])}) lists the operand at {@code [start, end)}. */
+    private boolean arrayHolds(int open, int start, int end) {
+        return t.isWord(open + 1, "array") && t.isSymbol(open + 2, "[") && listHolds(open + 2, start, end);
+    }
+
+    /**
+     * The constants listed in the brackets at {@code open}, NULL as null; null when one is no constant
+     * or there are more than {@code most}.
+     */
+    private List<Object> listedConstants(int open, int most) {
+        int close = t.closing(open);
         List<Object> constants = new ArrayList<>();
         int element = open + 1;
+        if (element == close) {
+            return constants;
+        }
         for (int i = open + 1; i <= close; i++) {
             if (i == close || t.isSymbol(i, ",")) {
+                if (constants.size() == most) {
+                    return null;
+                }
                 Node value = elementValue(element, i);
                 if (value == null) {
                     return null;
@@ -895,7 +1063,7 @@ final class ConditionAnalyzer {
                 i = t.closing(i);
             }
         }
-        return AdmittedValues.among(operand, constants, negated);
+        return constants;
     }
 
     /** The list element at {@code [start, end)} when it is a constant (NULL included); else null. */
@@ -1068,6 +1236,23 @@ final class ConditionAnalyzer {
             return a.equals(b) ? 0 : (a.compareTo(b) < 0 ? -1 : 1);
         }
         return null;
+    }
+
+    /**
+     * Whether an arithmetic of the row's values is zero whatever they are: {@code x - x}, {@code x *
+     * 0}, {@code 0 * x} ({@code itself}: the operands are alike). A NULL operand gives NULL instead, a
+     * row no test holds for, as with {@code x = x}.
+     */
+    private static boolean cancelled(Node left, String op, Node right, boolean itself) {
+        if (!left.rowDependent() && !right.rowDependent()) {
+            return false;
+        }
+        return op.equals("-") && itself
+                || op.equals("*") && (isZero(left.value()) || isZero(right.value()));
+    }
+
+    private static boolean isZero(Object value) {
+        return value instanceof BigDecimal n && n.signum() == 0;
     }
 
     private Node arithmetic(Node left, String op, Node right) {
