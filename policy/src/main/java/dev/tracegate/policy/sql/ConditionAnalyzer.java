@@ -1240,7 +1240,7 @@ final class ConditionAnalyzer {
 
     /**
      * Whether an arithmetic of the row's values is zero whatever they are: {@code x - x}, {@code x *
-     * 0}, {@code 0 * x} ({@code itself}: the operands are alike). A NULL operand gives NULL instead, a
+     * 0}, {@code 0 * x}, {@code x & 0} ({@code itself}: the operands are alike). A NULL operand gives NULL instead, a
      * row no test holds for, as with {@code x = x}.
      */
     private static boolean cancelled(Node left, String op, Node right, boolean itself) {
@@ -1248,7 +1248,7 @@ final class ConditionAnalyzer {
             return false;
         }
         return op.equals("-") && itself
-                || op.equals("*") && (isZero(left.value()) || isZero(right.value()));
+                || (op.equals("*") || op.equals("&")) && (isZero(left.value()) || isZero(right.value()));
     }
 
     private static boolean isZero(Object value) {

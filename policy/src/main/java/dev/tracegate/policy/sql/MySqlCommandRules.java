@@ -19,7 +19,11 @@ final class MySqlCommandRules {
     private static final Set<String> TRANSACTION_WORDS = Set.of(
             "work", "and", "no", "chain", "release", "to", "savepoint", "transaction", "with", "consistent",
             "snapshot", "read", "only", "write");
-    /** Operators whose MySQL meaning PostgreSQL's condition analysis does not know ({@code ||} is OR, {@code <=>} null-safe =). */
+    /**
+     * Operators whose MySQL meaning PostgreSQL's condition analysis does not know ({@code ||} is OR,
+     * {@code <=>} null-safe =); the logical {@code XOR} is such a word ({@code NOT (x XOR x)} holds for
+     * every row, and in brackets the analysis read it as an opaque value of the row).
+     */
     private static final Set<String> FOREIGN_CONDITION_OPERATORS = Set.of("||", "&&", "<=>", ":=");
     private static final Set<String> SINGLE_DELETE_MODIFIERS = Set.of("low_priority", "quick", "ignore");
     private static final Set<String> SERVER_ADMIN = Set.of(
@@ -243,7 +247,8 @@ final class MySqlCommandRules {
         int end = t.findAtTopLevel(where + 1, Set.of("order", "limit", "returning"));
         TokenSpan condition = t.sub(where + 1, end < 0 ? t.size() : end);
         for (SqlToken token : condition.tokens()) {
-            if (token.kind() == SqlToken.Kind.OPERATOR && FOREIGN_CONDITION_OPERATORS.contains(token.text())) {
+            if (token.kind() == SqlToken.Kind.OPERATOR && FOREIGN_CONDITION_OPERATORS.contains(token.text())
+                    || token.isWord("xor")) {
                 return ClassFinding.unknown(command, "WHERE uses " + token.text()
                         + ", whose meaning depends on sql_mode or which the analysis does not read");
             }
