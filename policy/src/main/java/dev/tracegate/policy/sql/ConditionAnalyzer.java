@@ -771,7 +771,7 @@ final class ConditionAnalyzer {
             }
             case PUNCTUATION -> {
                 if (token.text().equals("(")) {
-                    return group();
+                    return bracketed();
                 }
                 throw new Unanalysable();
             }
@@ -904,28 +904,46 @@ final class ConditionAnalyzer {
         return Node.unknown(args.rowDependent());
     }
 
+    /**
+     * Brackets around a condition, an expression or a row, not a call's arguments: what the analysis
+     * cannot read in them it cannot read without them either. Read as an opaque value of the row, {@code
+     * (y IS JSON OR x = 1 OR x <> 1)} was {@code write} where the same without its brackets is {@code
+     * unknown}. A subquery stays opaque: its tables are judged by what they read.
+     */
+    private Node bracketed() {
+        int open = pos;
+        int close = passGroup();
+        return QUERY_STARTS.contains(t.word(open + 1)) ? opaque(open + 1, close) : inside(open, close);
+    }
+
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
     private Node group() {
         int open = pos;
         int close = passGroup();
         if (t.isSymbol(open, "(") && !QUERY_STARTS.contains(t.word(open + 1))) {
-            ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(open + 1, close), base + open + 1);
             try {
-                Node node = inner.or();
-                boolean rowDependent = node.rowDependent();
-                while (inner.t.isSymbol(inner.pos, ",")) {
-                    inner.pos++;
-                    rowDependent |= inner.or().rowDependent();
-                    node = Node.unknown(rowDependent);
-                }
-                if (inner.pos == close - open - 1) {
-                    return node;
-                }
+                return inside(open, close);
             } catch (Unanalysable e) {
                 // Not an expression list (named arguments, keywords in calls): judge it as a whole.
             }
         }
         return opaque(open + 1, close);
+    }
+
+    /** The condition, expression or row between the brackets at {@code open} and {@code close}. */
+    private Node inside(int open, int close) {
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(open + 1, close), base + open + 1);
+        Node node = inner.or();
+        boolean rowDependent = node.rowDependent();
+        while (inner.t.isSymbol(inner.pos, ",")) {
+            inner.pos++;
+            rowDependent |= inner.or().rowDependent();
+            node = Node.unknown(rowDependent);
+        }
+        if (inner.pos != close - open - 1) {
+            throw new Unanalysable();
+        }
+        return node;
     }
 
     /**
