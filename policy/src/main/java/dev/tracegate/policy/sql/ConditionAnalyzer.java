@@ -356,7 +356,8 @@ final class ConditionAnalyzer {
                             : left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos)).admitting(values);
                 } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
                         && (selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)
-                        || arrayHolds(rightStart + 1, leftStart, leftEnd))) {
+                        || arrayHolds(rightStart + 1, leftStart, leftEnd)
+                        || arraySelectsItself(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
                 } else {
                     // id <> ANY('{1,2}') alone admits every value.
@@ -913,14 +914,14 @@ final class ConditionAnalyzer {
     private Node bracketed() {
         int open = pos;
         int close = passGroup();
-        return QUERY_STARTS.contains(t.word(open + 1)) ? opaque(open + 1, close) : inside(open, close);
+        return startsQuery(open) ? opaque(open + 1, close) : inside(open, close);
     }
 
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
     private Node group() {
         int open = pos;
         int close = passGroup();
-        if (t.isSymbol(open, "(") && !QUERY_STARTS.contains(t.word(open + 1))) {
+        if (t.isSymbol(open, "(") && !startsQuery(open)) {
             try {
                 return inside(open, close);
             } catch (Unanalysable e) {
@@ -974,7 +975,7 @@ final class ConditionAnalyzer {
 
     /** What {@code operand [NOT] IN (list at open)} admits when the list holds constants only; else null. */
     private AdmittedValues among(String operand, int open, boolean negated) {
-        if (QUERY_STARTS.contains(t.word(open + 1))) {
+        if (startsQuery(open)) {
             return null;
         }
         List<Object> constants = listedConstants(open, Integer.MAX_VALUE);
@@ -1050,6 +1051,15 @@ final class ConditionAnalyzer {
         return true;
     }
 
+    /** Whether the array bracketed at {@code open} is {@code (ARRAY(SELECT x FROM table))} of the operand at {@code [start, end)}. */
+    private boolean arraySelectsItself(int open, int start, int end) {
+        if (!t.isWord(open + 1, "array") || !t.isSymbol(open + 2, "(")) {
+            return false;
+        }
+        int close = t.closing(open + 2);
+        return close == t.closing(open) - 1 && selectsItself(open + 3, close, start, end);
+    }
+
     /** Whether the array bracketed at {@code open} ({@code (ARRAY[1, x])}) lists the operand at {@code [start, end)}. */
     private boolean arrayHolds(int open, int start, int end) {
         return t.isWord(open + 1, "array") && t.isSymbol(open + 2, "[") && listHolds(open + 2, start, end);
@@ -1098,10 +1108,23 @@ final class ConditionAnalyzer {
         }
     }
 
+    /**
+     * Whether the brackets at {@code open} hold a query: {@code (SELECT ...)}, {@code (WITH ...)}, or
+     * bracketed queries joined by a set operation, {@code ((SELECT ...) UNION (SELECT ...))}.
+     */
+    private boolean startsQuery(int open) {
+        if (QUERY_STARTS.contains(t.word(open + 1))) {
+            return true;
+        }
+        int close = t.closing(open);
+        return t.isSymbol(open + 1, "(") && close < t.size()
+                && t.sub(open + 1, close).findAtTopLevel(0, SET_OPERATIONS) >= 0;
+    }
+
     /** Whether the bracketed list at {@code open} holds the operand at {@code [start, end)}: {@code x IN (1, x)}. */
     private boolean listHolds(int open, int start, int end) {
         int close = t.closing(open);
-        if (QUERY_STARTS.contains(t.word(open + 1))) {
+        if (startsQuery(open)) {
             return selectsItself(open + 1, close, start, end);
         }
         int element = open + 1;
@@ -1126,27 +1149,59 @@ final class ConditionAnalyzer {
     private boolean selectsItself(int queryStart, int queryEnd, int start, int end) {
         TokenSpan query = t.sub(queryStart, queryEnd);
         String name = condition.table().name();
+        if (name == null || query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
+            return false;
+        }
+        if (query.isWord(0, "table")) {
+            // id IN (TABLE orders): the table's every row, as its one column.
+            int tableEnd = query.skipQualifiedName(query.isWord(1, "only") ? 2 : 1);
+            return tableEnd == query.size() && readsChangedTable(query.get(tableEnd - 1).text());
+        }
+        // A UNION holds every row of each of its parts: one that selects every row of the table suffices.
+        int branch = 0;
+        while (true) {
+            int union = query.findAtTopLevel(branch, "union");
+            int branchEnd = union < 0 ? query.size() : union;
+            boolean bracketed = query.isSymbol(branch, "(") && query.closing(branch) == branchEnd - 1;
+            int from = bracketed ? branch + 1 : branch;
+            int to = bracketed ? branchEnd - 1 : branchEnd;
+            if (branchSelectsItself(queryStart + from, queryStart + to, start, end)) {
+                return true;
+            }
+            if (union < 0) {
+                return false;
+            }
+            branch = union + (query.isWord(union + 1, "all") || query.isWord(union + 1, "distinct") ? 2 : 1);
+        }
+    }
+
+    /**
+     * Whether one SELECT at {@code [queryStart, queryEnd)} lists the operand at {@code [start, end)} for
+     * every row of the changed table: {@code SELECT x FROM table [alias]}, or MySQL's way past "can't
+     * specify target table", {@code SELECT id FROM (SELECT id FROM t) z}, or a {@link WholeTableRead}.
+     */
+    private boolean branchSelectsItself(int queryStart, int queryEnd, int start, int end) {
+        TokenSpan query = t.sub(queryStart, queryEnd);
+        String name = condition.table().name();
         int from = query.findAtTopLevel(1, "from");
-        int item = query.isWord(1, "all") ? 2 : 1;
-        if (!query.isWord(0, "select") || from < 0 || name == null) {
-            return false;
-        }
-        int tableEnd = query.skipQualifiedName(from + 1);
-        String read = tableEnd == from + 1 ? "" : query.get(tableEnd - 1).text();
-        if (query.isSymbol(from + 1, "(")) {
-            // MySQL's way past "can't specify target table": id IN (SELECT id FROM (SELECT id FROM t) z)
+        if (query.isWord(0, "select") && from >= 0 && query.isSymbol(from + 1, "(")) {
+            int item = query.isWord(1, "all") ? 2 : 1;
             int close = query.closing(from + 1);
-            tableEnd = close + 1;
-            read = ChangedTable.readsWhole(query.sub(from + 2, close), name) ? name : "";
+            boolean whole = ChangedTable.readsWhole(query.sub(from + 2, close), name);
+            int aliasAt = query.isWord(close + 1, "as") ? close + 2 : close + 1;
+            String alias = query.isIdentifier(aliasAt) ? query.get(aliasAt).text() : name;
+            int queryRest = query.isIdentifier(aliasAt) ? aliasAt + 1 : close + 1;
+            return whole && queryRest == query.size() && condition.operands().alike(base + start, base + end,
+                    base + queryStart + item, base + queryStart + from, alias);
         }
-        if (!read.equals(name) && !condition.table().copies().contains(read)) {
-            return false;
-        }
-        int aliasAt = query.isWord(tableEnd, "as") ? tableEnd + 1 : tableEnd;
-        String alias = query.isIdentifier(aliasAt) ? query.get(aliasAt).text() : name;
-        int queryRest = query.isIdentifier(aliasAt) ? aliasAt + 1 : tableEnd;
-        return queryRest == query.size() && condition.operands().alike(base + start, base + end,
-                base + queryStart + item, base + queryStart + from, alias);
+        WholeTableRead read = WholeTableRead.of(query);
+        return read != null && readsChangedTable(read.table()) && condition.operands().alike(base + start, base + end,
+                base + queryStart + read.itemStart(), base + queryStart + read.itemEnd(), read.alias());
+    }
+
+    /** Whether a subquery reading {@code table} reads the changed table (or a copy the statement reads it under). */
+    private boolean readsChangedTable(String table) {
+        return table.equals(condition.table().name()) || condition.table().copies().contains(table);
     }
 
     /** Moves past the bracketed group at {@code pos}; the index of its closing bracket. */
