@@ -120,8 +120,13 @@ class AuditReportTest {
     }
 
     private long findCommand(String text) {
-        for (int i = 0; i < log.events.size(); i++) {
-            String line = new String(log.events.get(i), StandardCharsets.UTF_8);
+        return findCommand(log, text);
+    }
+
+    /** The leaf of the first command event of {@code in} whose text is {@code text}. */
+    private static long findCommand(ReportLog in, String text) {
+        for (int i = 0; i < in.events.size(); i++) {
+            String line = new String(in.events.get(i), StandardCharsets.UTF_8);
             if (line.contains("\"type\":\"command\"") && line.contains(text)) {
                 return i;
             }
@@ -290,6 +295,60 @@ class AuditReportTest {
         assertThat(value(figures, "exceptions.evidence_gaps")).isEqualTo(1);
         JsonNode gap = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("integrity").path("gaps").get(0);
         assertThat(gap.path("events").path("value").asLong()).isEqualTo(2);
+    }
+
+    /**
+     * One SSH session's channels run side by side: another channel's command can be recorded while
+     * the held one waits to be durable, before its approval request. The request is the held
+     * command's, not the session's latest: a privileged command approved must not read as run
+     * without an approval, nor the other channel's as approved.
+     */
+    @Test
+    void anApprovalIsTheHeldCommandsEvenWhenAnotherChannelsCommandWasRecordedBeforeTheRequest() throws Exception {
+        ReportLog channels = logAnHourIn();
+        ReportLog.Session session = channels.session(ANALYST, "bastion").open(true);
+        long held = session.command("exec", "rm -rf /srv/exports", "dangerous_admin", "hold-dangerous");
+        long meanwhile = session.command("exec", "uptime", "read", "default");
+        session.requested("c1", "rm -rf /srv/exports", List.of("dba"), List.of());
+        session.result(meanwhile, "ok");
+        session.decided(DBA, "c1", "approved", "cleanup, OPS-9", false);
+        session.result(held, "ok");
+        session.close();
+        Path bundle = channels.bundle(dir.resolve("channels"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("the approved rm -rf ran after its approval")
+                .isZero();
+        assertThat(value(figures, "privileged.outcome[approved]")).isEqualTo(1);
+        assertThat(firstApproval(bundle).path("command_leaf").asLong()).as("the approval holds the rm -rf, not uptime")
+                .isEqualTo(findCommand(channels, "rm -rf /srv/exports"));
+        assertReportVerifies(bundle, channels);
+    }
+
+    private static JsonNode firstApproval(Path bundle) throws Exception {
+        return JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("populations").path("approvals").path("items").get(0);
+    }
+
+    /** Without the text to tell them apart, the request names its command by {@code seq}, as the gateway records it. */
+    @Test
+    void anApprovalRequestStatingItsCommandsSeqHoldsThatCommand() throws Exception {
+        ReportLog twice = logAnHourIn();
+        ReportLog.Session restarts = twice.session(ANALYST, "bastion").open(true);
+        long[] seqs = new long[2];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = restarts.command("exec", "systemctl restart postgresql", "dangerous_admin", "hold-dangerous");
+        }
+        long first = seqs[0];
+        long second = seqs[1];
+        restarts.requested("c2", first, "systemctl restart postgresql", List.of("dba"), List.of());
+        restarts.decided(DBA, "c2", "approved", "fine", false);
+        restarts.result(first, "ok");
+        restarts.blocked(second, "blocked", "hold-dangerous", "held elsewhere", null);
+        restarts.close();
+        Path bundle = twice.bundle(dir.resolve("seq"), ReportLog.parameters(FROM, TO));
+
+        assertThat(firstApproval(bundle).path("command_leaf").asLong()).isEqualTo(findCommand(twice, "systemctl restart postgresql"));
+        assertReportVerifies(bundle, twice);
     }
 
     @Test

@@ -194,7 +194,16 @@ final class ReportLog {
         }
 
         void requested(String approval, String command, List<String> approvers, List<String> breakGlass) {
-            ObjectNode detail = detail().put("id", approval).put("command", command).put("class", "ddl").put("rule", "hold-ddl")
+            requested(approval, null, command, approvers, breakGlass);
+        }
+
+        /** A request naming its held command by {@code seq}, as the gateway records it; null: as before it did. */
+        void requested(String approval, Long seq, String command, List<String> approvers, List<String> breakGlass) {
+            ObjectNode detail = detail().put("id", approval);
+            if (seq != null) {
+                detail.put("seq", seq);
+            }
+            detail.put("command", command).put("class", "ddl").put("rule", "hold-ddl")
                     .put("reason", "schema changes need a DBA").put("min_approvals", 1).put("expires_at", clock.plusSeconds(900).toString());
             approvers.forEach(detail.putArray("approver_groups")::add);
             breakGlass.forEach(detail.putArray("break_glass_groups")::add);
