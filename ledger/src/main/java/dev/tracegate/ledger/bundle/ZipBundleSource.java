@@ -29,6 +29,8 @@ final class ZipBundleSource implements BundleSource {
             String name = entry.getName();
             if (!BundleLayout.isSafePath(name)) {
                 rejected.put(name, "unsafe path in zip");
+            } else if (entry.getSize() < 0) {
+                rejected.put(name, "the zip's directory states no size for it");
             } else if (files.put(name, entry.getSize()) != null) {
                 rejected.put(name, "appears twice in zip");
             }
@@ -51,7 +53,7 @@ final class ZipBundleSource implements BundleSource {
         if (entry == null) {
             throw new IOException("no file " + path + " in the bundle");
         }
-        return zip.getInputStream(entry);
+        return new StatedSizeInputStream(zip.getInputStream(entry), path, entry.getSize());
     }
 
     @Override

@@ -456,6 +456,50 @@ class TamperCorpusTest {
                 .isEqualTo("FAILED checkpoint: appears twice in zip");
     }
 
+    /**
+     * A zip entry that inflates past the size the zip's directory states is a zip bomb: refused at
+     * that size, not inflated to its end (a thousandfold of the zip, hours of hashing), and so for
+     * every file of the bundle.
+     */
+    @Test
+    void aZipEntryInflatingPastItsStatedSizeIsRefusedWithoutReadingItAll() throws IOException {
+        Path genuine = log.writeFull(dir.resolve("genuine-" + made++ + ".zip"));
+        byte[] blob = log.blobs.get(1);
+        String blobPath = BundleLayout.blobPath(LogFixture.sha256Hex(blob));
+        for (String swollen : List.of(blobPath, BundleLayout.EVENTS, BundleLayout.CHECKPOINT)) {
+            Path bomb = dir.resolve("bomb-" + made++ + ".zip");
+            long stated;
+            try (var zip = new java.util.zip.ZipFile(genuine.toFile());
+                    ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bomb))) {
+                stated = zip.getEntry(swollen).getSize();
+                for (ZipEntry entry : Collections.list(zip.entries())) {
+                    byte[] content = zip.getInputStream(entry).readAllBytes();
+                    put(out, entry.getName(), entry.getName().equals(swollen) ? concat(content, new byte[64 << 20]) : content);
+                }
+            }
+            statedSize(bomb, swollen, stated);
+            long started = System.nanoTime();
+            VerificationReport report = BundleVerifier.verify(bomb, Optional.of(log.key.verifierKey()));
+            assertThat(report.ok()).isFalse();
+            assertThat(report.failure().orElseThrow().describe()).as(swollen).contains(swollen)
+                    .contains("inflates to more than the " + stated + " bytes the zip's directory states for it");
+            assertThat(System.nanoTime() - started).as("refused at its stated size, not inflated").isLessThan(2_000_000_000L);
+        }
+    }
+
+    /** Writes {@code size} as the uncompressed size the zip's central directory states for {@code name}. */
+    private static void statedSize(Path zip, String name, long size) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(zip)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        for (int at = 0; at + 46 < bytes.capacity(); at++) {
+            if (bytes.getInt(at) == 0x02014b50 && bytes.getShort(at + 28) == wanted.length
+                    && java.util.Arrays.equals(bytes.array(), at + 46, at + 46 + wanted.length, wanted, 0, wanted.length)) {
+                bytes.putInt(at + 24, (int) size);
+            }
+        }
+        Files.write(zip, bytes.array());
+    }
+
     // --- making and changing bundles
 
     private Path full() throws IOException {
