@@ -329,6 +329,41 @@ class AuditReportTest {
         return JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("populations").path("approvals").path("items").get(0);
     }
 
+    /**
+     * Segregation of duties asks about everyone whose approval counted: with two approvals needed,
+     * a colleague in the requester's own group voting first is an own-group approval, whoever cast
+     * the deciding vote; and an approval counted from the requester themselves is one whatever
+     * their groups (the gateway refuses it; the report must not pass over it if the log holds one).
+     */
+    @Test
+    void anOwnGroupVoteAndAnApprovalByTheRequesterAreOwnGroupApprovals() throws Exception {
+        ReportLog votes = logAnHourIn();
+        ReportLog.Session twoNeeded = votes.session(DBA, "shop").open(true);
+        long drop = twoNeeded.command("DROP TABLE staging_orders", "ddl", "hold-ddl");
+        twoNeeded.requested("v1", "DROP TABLE staging_orders", List.of("dba", "oncall"), List.of());
+        twoNeeded.decided(DBA_TWO, "v1", "vote", "looks fine", false, List.of(DBA_TWO));
+        twoNeeded.decided(ONCALL, "v1", "approved", "second pair of eyes", false, List.of(DBA_TWO, ONCALL));
+        twoNeeded.result(drop, "ok");
+        twoNeeded.close();
+        ReportLog.Session own = votes.session(ANALYST, "shop").open(true);
+        long alter = own.command("ALTER TABLE orders DROP COLUMN note", "ddl", "hold-ddl");
+        own.requested("v2", "ALTER TABLE orders DROP COLUMN note", List.of("dba"), List.of());
+        own.decided(ANALYST, "v2", "approved", "mine", false, List.of(ANALYST));
+        own.result(alter, "ok");
+        own.close();
+        Path bundle = votes.bundle(dir.resolve("votes"), ReportLog.parameters(FROM, TO));
+
+        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(2);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("v1");
+        assertThat(items.get(0).path("shared_groups").toString()).isEqualTo("[\"dba\"]");
+        assertThat(items.get(1).path("id").asText()).isEqualTo("v2");
+        assertThat(items.get(1).path("by_requester").asBoolean()).isTrue();
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("approved by the requester");
+        assertReportVerifies(bundle, votes);
+    }
+
     /** Without the text to tell them apart, the request names its command by {@code seq}, as the gateway records it. */
     @Test
     void anApprovalRequestStatingItsCommandsSeqHoldsThatCommand() throws Exception {

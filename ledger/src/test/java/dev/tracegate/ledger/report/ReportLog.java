@@ -211,11 +211,18 @@ final class ReportLog {
         }
 
         void decided(Actor decider, String approval, String outcome, String reason, boolean breakGlass) {
-            ObjectNode detail = detail().put("id", approval).put("outcome", outcome).put("min_approvals", 1).put("break_glass", breakGlass);
+            decided(decider, approval, outcome, reason, breakGlass, List.of());
+        }
+
+        /** A vote or decision, listing the votes that counted when it was cast as the gateway does (the decider's own among them). */
+        void decided(Actor decider, String approval, String outcome, String reason, boolean breakGlass, List<Actor> votes) {
+            ObjectNode detail = detail().put("id", approval).put("outcome", outcome).put("min_approvals", Math.max(1, votes.size()))
+                    .put("break_glass", breakGlass);
             if (reason != null) {
                 detail.put("reason", reason);
             }
-            detail.putArray("votes");
+            var voters = detail.putArray("votes");
+            votes.forEach(voter -> voters.addObject().put("iss", "tracegate").put("sub", voter.sub()).put("at", clock.toString()));
             append("approval.decided", decider, id, connection, detail);
         }
 
