@@ -164,11 +164,11 @@ final class ApprovalRecord {
 
     /**
      * Whether the requester's own approval counted (the decider, or a vote the deciding event
-     * counts, of the requester's issuer and subject). The gateway refuses it; a log that holds
-     * one is an exception whatever the groups say.
+     * counts, of the requester's issuer and subject or their mailbox). The gateway refuses it; a
+     * log that holds one is an exception whatever the groups say.
      */
     boolean approvedByRequester() {
-        return approvers().stream().anyMatch(approver -> approver.key().equals(requester.key()));
+        return approvers().stream().anyMatch(approver -> approver.samePersonAs(requester));
     }
 
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */

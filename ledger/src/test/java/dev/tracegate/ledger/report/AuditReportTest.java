@@ -345,23 +345,33 @@ class AuditReportTest {
         twoNeeded.decided(ONCALL, "v1", "approved", "second pair of eyes", false, List.of(DBA_TWO, ONCALL));
         twoNeeded.result(drop, "ok");
         twoNeeded.close();
-        ReportLog.Session own = votes.session(ANALYST, "shop").open(true);
-        long alter = own.command("ALTER TABLE orders DROP COLUMN note", "ddl", "hold-ddl");
-        own.requested("v2", "ALTER TABLE orders DROP COLUMN note", List.of("dba"), List.of());
-        own.decided(ANALYST, "v2", "approved", "mine", false, List.of(ANALYST));
-        own.result(alter, "ok");
-        own.close();
+        approvedAlone(votes, "v2", ANALYST, ANALYST, "ALTER TABLE orders DROP COLUMN note");
+        // The same person under another identity: their address, spelled otherwise, reaches the same mailbox.
+        approvedAlone(votes, "v3", new ReportLog.Actor("apikey:ana", "ana", "human", List.of("analysts"), "ana@example.com"),
+                new ReportLog.Actor("7f3e", "Ana", "human", List.of("dba"), "Ana+dba@Example.com."), "TRUNCATE orders");
         Path bundle = votes.bundle(dir.resolve("votes"), ReportLog.parameters(FROM, TO));
 
-        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(2);
+        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(3);
         JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
                 .path("items");
         assertThat(items.get(0).path("id").asText()).isEqualTo("v1");
         assertThat(items.get(0).path("shared_groups").toString()).isEqualTo("[\"dba\"]");
         assertThat(items.get(1).path("id").asText()).isEqualTo("v2");
         assertThat(items.get(1).path("by_requester").asBoolean()).isTrue();
+        assertThat(items.get(2).path("id").asText()).isEqualTo("v3");
+        assertThat(items.get(2).path("by_requester").asBoolean()).isTrue();
         assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("approved by the requester");
         assertReportVerifies(bundle, votes);
+    }
+
+    /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
+    private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
+        ReportLog.Session session = log.session(requester, "shop").open(true);
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        session.requested(id, statement, List.of("dba"), List.of());
+        session.decided(approver, id, "approved", "fine", false, List.of(approver));
+        session.result(seq, "ok");
+        session.close();
     }
 
     /** Without the text to tell them apart, the request names its command by {@code seq}, as the gateway records it. */

@@ -30,7 +30,11 @@ import java.util.function.Predicate;
 final class ReportLog {
     static final String ORIGIN = "tracegate.example.com/audit";
 
-    record Actor(String sub, String name, String kind, List<String> groups) {
+    /** @param email the address the identity's events state, or null */
+    record Actor(String sub, String name, String kind, List<String> groups, String email) {
+        Actor(String sub, String name, String kind, List<String> groups) {
+            this(sub, name, kind, groups, null);
+        }
     }
 
     static final Actor ANALYST = new Actor("apikey:analyst", "analyst", "human", List.of("analysts"));
@@ -57,6 +61,9 @@ final class ReportLog {
         event.put("v", 1).put("index", index).put("time", MICROS.format(clock)).put("type", type);
         ObjectNode a = event.putObject("actor").put("sub", actor.sub()).put("iss", "tracegate").put("name", actor.name())
                 .put("kind", actor.kind());
+        if (actor.email() != null) {
+            a.put("email", actor.email());
+        }
         if (!actor.groups().isEmpty()) {
             actor.groups().forEach(a.putArray("groups")::add);
         }
