@@ -396,6 +396,30 @@ class AuditReportTest {
         assertReportVerifies(bundle, twice);
     }
 
+    /**
+     * A bundle of one stretch of the period (one session's events, contiguous in the log) has no
+     * index missing between its first and last event; only the events next to that stretch, which
+     * are not in it, show the period goes on. The report must not call it complete.
+     */
+    @Test
+    void aBundleOfOnlyAStretchOfThePeriodIsNotCalledComplete() throws Exception {
+        long firstOfStretch = findCommand("ALTER TABLE orders ADD COLUMN note text") - 1;
+        long lastOfStretch = findCommand("DROP TABLE audit_trail") - 2;
+        Path whole = log.bundle(dir.resolve("whole"), ReportLog.parameters(FROM, TO));
+        Path stretch = log.bundle(dir.resolve("stretch"), ReportLog.parameters(FROM, TO),
+                index -> index >= firstOfStretch && index <= lastOfStretch, blob -> true);
+
+        JsonNode wholeIntegrity = JSON.readTree(whole.resolve(AuditReport.JSON_FILE).toFile()).path("integrity");
+        assertThat(wholeIntegrity.path("verified").asBoolean()).isTrue();
+        JsonNode integrity = JSON.readTree(stretch.resolve(AuditReport.JSON_FILE).toFile()).path("integrity");
+        assertThat(integrity.path("range").path("missing").path("value").asLong()).as("no index missing inside the stretch").isZero();
+        assertThat(integrity.path("range").path("boundary").asText()).contains("just before the period) is NOT in the bundle")
+                .contains("just after the period) is NOT in the bundle");
+        assertThat(integrity.path("verified").asBoolean()).as("a stretch is not the whole period").isFalse();
+        assertThat(Files.readString(stretch.resolve(AuditReport.HTML_FILE))).contains("NOT fully verified when the report was generated");
+        assertReportVerifies(stretch, log);
+    }
+
     @Test
     void anApprovalTheGatewaysStoreDidNotKeepIsNotCountedAsApprovedButAsHowTheRequestReallyEnded() throws Exception {
         ReportLog voided = logAnHourIn();
