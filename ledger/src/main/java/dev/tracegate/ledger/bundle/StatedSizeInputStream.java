@@ -9,9 +9,9 @@ import java.io.InputStream;
  *
  * <p>Why: {@link java.util.zip.ZipFile} inflates an entry until its compressed data ends, whatever
  * size the directory states, and deflate expands up to a thousandfold: a 200 KB zip whose directory
- * says 10 bytes yields 200 MB, and a bundle of a few hundred megabytes would keep the verifier
- * hashing for hours. The stated size is what an unzip tool would write; an entry holding more is
- * refused after its stated size, not read to its end.
+ * says 10 bytes yields 200 MB, and a 200 MB bundle some 200 GB for the verifier to inflate and
+ * hash. The stated size is what an unzip tool would write; an entry holding more is refused after
+ * its stated size, not read to its end.
  */
 final class StatedSizeInputStream extends FilterInputStream {
     private final String name;
