@@ -73,6 +73,8 @@ public final class ApprovalService implements AutoCloseable {
     private static final Duration MIN_RECHECK = Duration.ofMillis(20);
     /** What a vote through {@link #approve(String, Identity, String, Duration)} was presented with: no credential. */
     private static final String IN_PROCESS = "in-process";
+    /** A request whose command has no number in its session (one not held by {@link dev.tracegate.gateway.engine.CommandGate}). */
+    private static final long NO_SEQ = -1;
     /** The outcome of an event that voids a vote or decision the store could not keep. */
     static final String NOT_TAKEN = "not_taken";
 
@@ -151,12 +153,25 @@ public final class ApprovalService implements AutoCloseable {
      * without the caller waiting for them.
      */
     public PendingApproval request(ApprovalRequest request) throws EvidenceLogUnavailableException {
+        return request(request, NO_SEQ);
+    }
+
+    /**
+     * As {@link #request(ApprovalRequest)}, for command {@code heldSeq} of the request's session,
+     * which the event states as {@code seq}. Why: a session's channels (SSH) run side by side, so
+     * the session's latest command is not always the held one, and the auditor's report links a
+     * request to its command by it.
+     */
+    public PendingApproval request(ApprovalRequest request, long heldSeq) throws EvidenceLogUnavailableException {
         Objects.requireNonNull(request.requester(), "requester");
         ApprovalSpec spec = Objects.requireNonNull(request.spec(), "spec");
         Instant now = clock.instant();
         PendingApproval pending = new PendingApproval(newId(), request, now, now.plus(spec.timeout()));
         ObjectNode detail = EvidenceEvent.newDetail();
         detail.put("id", pending.id());
+        if (heldSeq != NO_SEQ) {
+            detail.put("seq", heldSeq);
+        }
         putCommand(detail, request.recordedCommand());
         detail.put("class", request.statementClass());
         detail.put("rule", request.rule());

@@ -64,8 +64,9 @@ public sealed interface Admission {
     /**
      * The policy holds the command for approvers, and no grant covers it. The engine sends what
      * came before it, asks {@link CommandGate#request}, waits, then asks {@link CommandGate#decided}.
+     * {@code seq} is the held command's number in its session, which its request states.
      */
-    record NeedsApproval(Ruling ruling) implements Admission {
+    record NeedsApproval(Ruling ruling, long seq) implements Admission {
     }
 
     /** An approval asked for: the engine waits for {@code pending} in its protocol's way. */

@@ -117,7 +117,7 @@ public final class CommandGate {
                     recorder.blocked(seq, "limited", decision.rule(), reason, ruling.statementClass(), null);
                     yield new Admission.Refused("limited", decision.rule(), reason, null);
                 }
-                yield new Admission.NeedsApproval(ruling);
+                yield new Admission.NeedsApproval(ruling, seq);
             }
         };
     }
@@ -138,7 +138,7 @@ public final class CommandGate {
         try {
             pending = approvals.request(new ApprovalRequest(session.id(), session.identity(),
                     session.resource().connection(), session.resource().protocol(), shown, recorded, ruling.statementClass(),
-                    decision.rule(), decision.reason(), decision.approval(), trace));
+                    decision.rule(), decision.reason(), decision.approval(), trace), held.seq());
         } catch (RuntimeException | EvidenceLogUnavailableException e) {
             holding.decrementAndGet();
             throw e;

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.identity;
 
+import dev.tracegate.ledger.identity.Mailbox;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

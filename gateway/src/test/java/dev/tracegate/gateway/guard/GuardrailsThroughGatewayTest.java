@@ -212,9 +212,15 @@ class GuardrailsThroughGatewayTest {
             gateway.gateway().approvals().approve(pending.id(), DBA, "ok", null);
             ddl.get(10, TimeUnit.SECONDS);
         }
-        List<String> types = new SessionQueries(gateway.gateway().evidence()).events(sessionId).stream()
-                .map(e -> e.path("type").asText()).filter(t -> !t.startsWith("session")).toList();
+        var events = new SessionQueries(gateway.gateway().evidence()).events(sessionId);
+        List<String> types = events.stream().map(e -> e.path("type").asText()).filter(t -> !t.startsWith("session")).toList();
         assertThat(types).containsSubsequence("command", "approval.requested", "approval.decided", "command.result");
+        // The request names its command by seq: the auditor's report links them by it, not by which was recorded last.
+        long held = events.stream().filter(e -> e.path("type").asText().equals("command")
+                && e.path("detail").path("text").asText().startsWith("CREATE INDEX guarded_v")).findFirst().orElseThrow()
+                .path("detail").path("seq").asLong();
+        assertThat(events.stream().filter(e -> e.path("type").asText().equals("approval.requested")).findFirst().orElseThrow()
+                .path("detail").path("seq").asLong(-1)).isEqualTo(held);
     }
 
     @Test

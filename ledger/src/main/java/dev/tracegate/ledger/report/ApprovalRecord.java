@@ -9,7 +9,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /** One held command's approval: the request, the votes and the decision, as the events record them. */
@@ -30,6 +33,10 @@ final class ApprovalRecord {
     final List<String> approverGroups;
     final List<String> breakGlassGroups;
     final List<Long> voteLeaves = new ArrayList<>();
+    /** Who cast each vote event, by identity key (their latest): the groups a counted vote came through. */
+    private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
+    /** The identity keys of the votes the deciding event says counted, the decider's own among them. */
+    private List<String> countedVoters = List.of();
     /** Events saying a vote or decision was not taken (the gateway's store could not keep it): cited with the request. */
     final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
@@ -75,6 +82,7 @@ final class ApprovalRecord {
         }
         if ("vote".equals(eventOutcome)) {
             voteLeaves.add(event.index());
+            voters.put(event.actor().key(), event.actor());
             return;
         }
         if (decided() || eventOutcome == null) {
@@ -87,6 +95,9 @@ final class ApprovalRecord {
         decisionReason = event.detailText("reason");
         breakGlass = event.detail().path("break_glass").asBoolean(false);
         votes = event.detail().path("votes").size();
+        List<String> counted = new ArrayList<>();
+        event.detail().path("votes").forEach(vote -> counted.add(vote.path("iss").asText(null) + " " + vote.path("sub").asText(null)));
+        countedVoters = List.copyOf(counted);
     }
 
     boolean decided() {
@@ -113,6 +124,7 @@ final class ApprovalRecord {
             decisionReason = null;
             breakGlass = false;
             votes = 0;
+            countedVoters = List.of();
         }
     }
 
@@ -132,19 +144,43 @@ final class ApprovalRecord {
     }
 
     /**
-     * The groups through which the decider could decide that the requester is also in: an approval
-     * from inside the requester's own team, which segregation of duties asks about.
+     * The groups through which someone whose approval counted could approve that the requester is
+     * also in: an approval from inside the requester's own team, which segregation of duties asks
+     * about. Everyone whose vote counted is asked about, not only who cast the deciding one: with
+     * two approvals needed, a colleague's vote is half the decision.
      */
     List<String> sharedDecidingGroups() {
+        List<String> deciding = new ArrayList<>(approverGroups);
+        deciding.addAll(breakGlassGroups);
+        TreeSet<String> shared = new TreeSet<>();
+        for (ReportEvent.Actor approver : approvers()) {
+            TreeSet<String> eligible = new TreeSet<>(approver.groups());
+            eligible.retainAll(deciding);
+            eligible.retainAll(requester.groups());
+            shared.addAll(eligible);
+        }
+        return List.copyOf(shared);
+    }
+
+    /**
+     * Whether the requester's own approval counted (the decider, or a vote the deciding event
+     * counts, of the requester's issuer and subject or their mailbox). The gateway refuses it; a
+     * log that holds one is an exception whatever the groups say.
+     */
+    boolean approvedByRequester() {
+        return approvers().stream().anyMatch(approver -> approver.samePersonAs(requester));
+    }
+
+    /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */
+    private List<ReportEvent.Actor> approvers() {
         if (decider == null || !"approved".equals(outcome)) {
             return List.of();
         }
-        TreeSet<String> eligible = new TreeSet<>(decider.groups());
-        List<String> deciding = new ArrayList<>(approverGroups);
-        deciding.addAll(breakGlassGroups);
-        eligible.retainAll(deciding);
-        eligible.retainAll(requester.groups());
-        return List.copyOf(eligible);
+        List<ReportEvent.Actor> approvers = new ArrayList<>();
+        approvers.add(decider);
+        countedVoters.stream().filter(key -> !key.equals(decider.key())).map(voters::get).filter(Objects::nonNull)
+                .forEach(approvers::add);
+        return approvers;
     }
 
     /** The leaves of the request, every vote and the decision. */

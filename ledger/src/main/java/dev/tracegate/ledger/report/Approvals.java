@@ -44,7 +44,7 @@ final class Approvals {
         byId.put(record.id, record);
         requested.count(event.index());
         identities.remember(event.actor());
-        CommandRecord held = commands.lastCommandOf(event.session());
+        CommandRecord held = commands.heldBy(event, record.statement);
         if (held != null && held.approval == null) {
             held.approval = record;
             record.command = held;

@@ -77,12 +77,16 @@ final class AuditExceptions {
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         for (ApprovalRecord record : approvals.all()) {
             var shared = record.sharedDecidingGroups();
-            if (shared.isEmpty()) {
+            boolean byRequester = record.approvedByRequester();
+            if (shared.isEmpty() && !byRequester) {
                 continue;
             }
             count.count(record.requestedLeaf).cite(record.decidedLeaf);
             ObjectNode item = record.toJson();
             shared.forEach(item.putArray("shared_groups")::add);
+            if (byRequester) {
+                item.put("by_requester", true);
+            }
             items.add(item);
         }
         ObjectNode json = JsonNodeFactory.instance.objectNode();

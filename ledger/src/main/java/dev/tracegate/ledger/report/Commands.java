@@ -1,5 +1,6 @@
 package dev.tracegate.ledger.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -145,9 +147,27 @@ final class Commands {
         }
     }
 
-    /** The command an approval request holds: the session's latest command, recorded just before the request. */
-    CommandRecord lastCommandOf(String session) {
-        return session == null ? null : lastBySession.get(session);
+    /**
+     * The command an approval request holds. A request that states its command's {@code seq} holds
+     * that command of its session (none if the session recorded no such command still waiting).
+     * Without one (a log from before requests stated it), the session's latest command still
+     * waiting for its end with the request's text, else the session's latest command. Why not
+     * simply the latest: an SSH session's channels run side by side, so another channel's command
+     * can be recorded while the held one waits to be durable, before its request.
+     */
+    CommandRecord heldBy(ReportEvent request, String requestedText) {
+        String session = request.session();
+        if (session == null) {
+            return null;
+        }
+        JsonNode seq = request.detail().path("seq");
+        if (seq.isIntegralNumber()) {
+            return awaitingResult.get(session + "#" + seq.asLong());
+        }
+        return unendedBySession.getOrDefault(session, Map.of()).values().stream()
+                .filter(record -> record.approval == null && Objects.equals(record.statement, requestedText))
+                .max(Comparator.comparingLong(record -> record.leaf))
+                .orElse(lastBySession.get(session));
     }
 
     /** Commands whose session ended in scope without their result or refusal. */

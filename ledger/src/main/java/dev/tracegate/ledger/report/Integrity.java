@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -174,9 +175,32 @@ final class Integrity {
         }
     }
 
+    /**
+     * Whether the bundle proves it holds the whole period: every event proven, none missing between
+     * the period's first and last, and both ends of that range shown (the event next to each end is
+     * in the bundle and outside the period, or the log begins or ends there). Why the ends: with no
+     * index missing in between, a bundle of only part of the period (one session's events, a
+     * stretch of the middle) would otherwise read as all of it.
+     */
     boolean complete() {
         return notProven.value() == 0 && missing().isEmpty() && head.signatureVerified()
-                && earlier.stream().allMatch(e -> e.problem() == null);
+                && earlier.stream().allMatch(e -> e.problem() == null) && rangeEndsShown();
+    }
+
+    private boolean rangeEndsShown() {
+        if (periodCount == 0) {
+            return emptyPeriodShown().isPresent();
+        }
+        return endShown(periodIndexes[0] - 1) && endShown(periodIndexes[periodCount - 1] + 1);
+    }
+
+    /** The log begins or ends beyond {@code index}, or the event at it is in the bundle and outside the period. */
+    private boolean endShown(long index) {
+        if (index < 0 || index >= head.size()) {
+            return true;
+        }
+        Instant time = times.time(index);
+        return time != null && !scope.inPeriod(time);
     }
 
     /** Indexes between the period's first and last event that the bundle does not hold. */
@@ -234,7 +258,7 @@ final class Integrity {
             range.putNull("first");
             range.putNull("last");
             range.set("missing", Figures.of("integrity.missing", "Events of the period missing from the bundle", 0, null, new LeafSet()));
-            range.put("boundary", emptyPeriodBoundary());
+            range.put("boundary", emptyPeriodShown().orElse("the bundle does not show that the period is empty"));
             return range;
         }
         long first = periodIndexes[0];
@@ -273,9 +297,10 @@ final class Integrity {
                 : "event " + index + " just " + side + " is at " + time + ", outside the period";
     }
 
-    private String emptyPeriodBoundary() {
+    /** How the bundle shows that nothing was recorded in the period; empty when it does not. */
+    private Optional<String> emptyPeriodShown() {
         if (head.size() == 0) {
-            return "the log is empty";
+            return Optional.of("the log is empty");
         }
         long[] held = inBundle.leaves().indexes();
         for (int i = 0; i + 1 < held.length; i++) {
@@ -283,18 +308,18 @@ final class Integrity {
             Instant after = times.time(held[i + 1]);
             if (held[i + 1] == held[i] + 1 && before != null && after != null && !after.isBefore(scope.toInstant())
                     && before.isBefore(scope.fromInstant())) {
-                return "events " + held[i] + " (" + before + ") and " + held[i + 1] + " (" + after
-                        + ") are adjacent in the log: nothing was recorded in between";
+                return Optional.of("events " + held[i] + " (" + before + ") and " + held[i + 1] + " (" + after
+                        + ") are adjacent in the log: nothing was recorded in between");
             }
         }
         if (held.length > 0 && held[0] == 0 && times.time(0) != null && !times.time(0).isBefore(scope.toInstant())) {
-            return "the log's first event (" + times.time(0) + ") is after the period";
+            return Optional.of("the log's first event (" + times.time(0) + ") is after the period");
         }
         if (held.length > 0 && held[held.length - 1] == head.size() - 1 && times.time(head.size() - 1) != null
                 && times.time(head.size() - 1).isBefore(scope.fromInstant())) {
-            return "the log's last event (" + times.time(head.size() - 1) + ") is before the period";
+            return Optional.of("the log's last event (" + times.time(head.size() - 1) + ") is before the period");
         }
-        return "the bundle does not show that the period is empty";
+        return Optional.empty();
     }
 
     private ArrayNode checkpoints() {

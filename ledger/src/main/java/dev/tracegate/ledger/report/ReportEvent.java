@@ -2,10 +2,12 @@ package dev.tracegate.ledger.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.tracegate.ledger.identity.Mailbox;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One event as the report reads it. Tolerant on purpose: a member it does not know is ignored
@@ -17,11 +19,24 @@ record ReportEvent(long index, Instant time, String type, Actor actor, String se
                    String protocol, JsonNode detail) {
 
     /** Who an event is about: issuer and subject identify them; the rest describes them. */
-    /** @param unverifiedEmail the address the actor's identity provider did not verify, or null */
-    record Actor(String issuer, String subject, String name, String kind, List<String> groups, String unverifiedEmail) {
+    /**
+     * @param unverifiedEmail the address the actor's identity provider did not verify, or null
+     * @param email           the address the event states for the actor, verified or not, or null
+     */
+    record Actor(String issuer, String subject, String name, String kind, List<String> groups, String unverifiedEmail,
+                 String email) {
         /** Issuer and subject, the identity's key. */
         String key() {
             return issuer + " " + subject;
+        }
+
+        /**
+         * The same person as {@code other}, as the gateway reads it when it refuses someone's approval
+         * of their own command: the same issuer and subject, or an address reaching the same mailbox.
+         */
+        boolean samePersonAs(Actor other) {
+            Optional<Mailbox> mine = Mailbox.of(email);
+            return key().equals(other.key()) || mine.isPresent() && mine.equals(Mailbox.of(other.email()));
         }
 
         /** The name people read, with the subject when they differ. */
@@ -43,7 +58,7 @@ record ReportEvent(long index, Instant time, String type, Actor actor, String se
         return new ReportEvent(event.path("index").asLong(-1), time(event.path("time").asText(null)), text(event, "type"),
                 new Actor(text(actor, "iss"), text(actor, "sub"), text(actor, "name"), text(actor, "kind"), List.copyOf(groups),
                         actor.path("email_verified").isBoolean() && !actor.path("email_verified").asBoolean()
-                                ? text(actor, "email") : null),
+                                ? text(actor, "email") : null, text(actor, "email")),
                 text(event, "session"), text(event.path("resource"), "connection"), text(event.path("resource"), "protocol"),
                 detail.isObject() ? detail : JsonNodeFactory.instance.objectNode());
     }

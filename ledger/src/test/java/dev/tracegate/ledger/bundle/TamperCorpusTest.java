@@ -456,6 +456,113 @@ class TamperCorpusTest {
                 .isEqualTo("FAILED checkpoint: appears twice in zip");
     }
 
+    /**
+     * A zip entry that inflates past the size the zip's directory states is a zip bomb: refused at
+     * that size, not inflated to its end (a thousandfold of the zip, hours of hashing), and so for
+     * every file of the bundle.
+     */
+    @Test
+    void aZipEntryInflatingPastItsStatedSizeIsRefusedWithoutReadingItAll() throws IOException {
+        Path genuine = log.writeFull(dir.resolve("genuine-" + made++ + ".zip"));
+        byte[] blob = log.blobs.get(1);
+        String blobPath = BundleLayout.blobPath(LogFixture.sha256Hex(blob));
+        for (String swollen : List.of(blobPath, BundleLayout.EVENTS, BundleLayout.CHECKPOINT)) {
+            Path bomb = dir.resolve("bomb-" + made++ + ".zip");
+            long stated;
+            try (var zip = new java.util.zip.ZipFile(genuine.toFile());
+                    ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bomb))) {
+                stated = zip.getEntry(swollen).getSize();
+                for (ZipEntry entry : Collections.list(zip.entries())) {
+                    byte[] content = zip.getInputStream(entry).readAllBytes();
+                    put(out, entry.getName(), entry.getName().equals(swollen) ? concat(content, new byte[64 << 20]) : content);
+                }
+            }
+            statedSize(bomb, swollen, stated);
+            long started = System.nanoTime();
+            VerificationReport report = BundleVerifier.verify(bomb, Optional.of(log.key.verifierKey()));
+            assertThat(report.ok()).isFalse();
+            assertThat(report.failure().orElseThrow().describe()).as(swollen).contains(swollen)
+                    .contains("inflates to more than the " + stated + " bytes the zip's directory states for it");
+            assertThat(System.nanoTime() - started).as("refused at its stated size, not inflated").isLessThan(2_000_000_000L);
+        }
+    }
+
+    /**
+     * An entry written into a genuine zip where its directory does not list it, before the
+     * directory or before the first entry: the verifier, which reads by the directory as unzip
+     * does, would see the genuine bundle, and a streaming reader the forged events.jsonl after (or
+     * before) the genuine one. Such a zip is refused.
+     */
+    @Test
+    void aZipHoldingAnEntryItsDirectoryDoesNotListIsRefused() throws IOException {
+        byte[] genuine = Files.readAllBytes(log.writeFull(dir.resolve("listed-" + made++ + ".zip")));
+        Path one = dir.resolve("one-" + made++ + ".zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(one))) {
+            put(out, BundleLayout.EVENTS, "{\"forged\":true}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] forgedEntry = java.util.Arrays.copyOf(Files.readAllBytes(one), (int) directoryOffset(Files.readAllBytes(one)));
+        int directory = (int) directoryOffset(genuine);
+        java.io.ByteArrayOutputStream beforeDirectory = new java.io.ByteArrayOutputStream();
+        beforeDirectory.write(genuine, 0, directory);
+        beforeDirectory.write(forgedEntry);
+        beforeDirectory.write(genuine, directory, genuine.length - directory);
+        byte[] inserted = beforeDirectory.toByteArray();
+        java.nio.ByteBuffer.wrap(inserted).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(inserted.length - 22 + 16,
+                directory + forgedEntry.length);
+        Path insertedZip = dir.resolve("inserted-" + made++ + ".zip");
+        Files.write(insertedZip, inserted);
+        Path prependedZip = dir.resolve("prepended-" + made++ + ".zip");
+        Files.write(prependedZip, concat(forgedEntry, genuine)); // the directory's offsets are taken as shifted, as for a self-extracting zip
+
+        assertThat(lastEventsReadByStreaming(insertedZip)).as("a streaming reader's events.jsonl").isEqualTo("{\"forged\":true}\n");
+        for (Path forged : List.of(insertedZip, prependedZip)) {
+            VerificationReport report = BundleVerifier.verify(forged, Optional.of(log.key.verifierKey()));
+            assertThat(report.ok()).as(forged + ": " + report.summary()).isFalse();
+            assertThat(report.failure().orElseThrow().file()).isEqualTo(forged.getFileName().toString());
+            assertThat(report.failure().orElseThrow().reason()).contains("unzip tools could disagree on what it holds");
+        }
+        assertThat(BundleVerifier.verify(log.writeFull(dir.resolve("plain-" + made++ + ".zip")), Optional.of(log.key.verifierKey())).ok())
+                .isTrue();
+    }
+
+    /** Where the central directory of a zip without a comment begins, as its end record states. */
+    private static long directoryOffset(byte[] zip) {
+        return Integer.toUnsignedLong(java.nio.ByteBuffer.wrap(zip).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(zip.length - 22 + 16));
+    }
+
+    /** The content of the last events.jsonl a streaming reader (local headers, one after the other) finds. */
+    private static String lastEventsReadByStreaming(Path zip) throws IOException {
+        String last = null;
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals(BundleLayout.EVENTS)) {
+                    last = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Writes {@code size} as the uncompressed size the zip states for {@code name}, in its central
+     * directory and in the entry's data descriptor alike: a zip laid out consistently whose entry
+     * inflates to more.
+     */
+    private static void statedSize(Path zip, String name, long size) throws IOException {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(zip)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
+        for (int at = 0; at + 46 < bytes.capacity(); at++) {
+            if (bytes.getInt(at) == 0x02014b50 && bytes.getShort(at + 28) == wanted.length
+                    && java.util.Arrays.equals(bytes.array(), at + 46, at + 46 + wanted.length, wanted, 0, wanted.length)) {
+                bytes.putInt(at + 24, (int) size);
+                int local = bytes.getInt(at + 42);
+                int descriptor = local + 30 + bytes.getShort(local + 26) + bytes.getShort(local + 28) + bytes.getInt(at + 20);
+                bytes.putInt(descriptor + 12, (int) size); // signature, CRC, compressed size, then this
+            }
+        }
+        Files.write(zip, bytes.array());
+    }
+
     // --- making and changing bundles
 
     private Path full() throws IOException {

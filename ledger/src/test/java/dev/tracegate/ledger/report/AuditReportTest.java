@@ -120,8 +120,13 @@ class AuditReportTest {
     }
 
     private long findCommand(String text) {
-        for (int i = 0; i < log.events.size(); i++) {
-            String line = new String(log.events.get(i), StandardCharsets.UTF_8);
+        return findCommand(log, text);
+    }
+
+    /** The leaf of the first command event of {@code in} whose text is {@code text}. */
+    private static long findCommand(ReportLog in, String text) {
+        for (int i = 0; i < in.events.size(); i++) {
+            String line = new String(in.events.get(i), StandardCharsets.UTF_8);
             if (line.contains("\"type\":\"command\"") && line.contains(text)) {
                 return i;
             }
@@ -290,6 +295,129 @@ class AuditReportTest {
         assertThat(value(figures, "exceptions.evidence_gaps")).isEqualTo(1);
         JsonNode gap = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("integrity").path("gaps").get(0);
         assertThat(gap.path("events").path("value").asLong()).isEqualTo(2);
+    }
+
+    /**
+     * One SSH session's channels run side by side: another channel's command can be recorded while
+     * the held one waits to be durable, before its approval request. The request is the held
+     * command's, not the session's latest: a privileged command approved must not read as run
+     * without an approval, nor the other channel's as approved.
+     */
+    @Test
+    void anApprovalIsTheHeldCommandsEvenWhenAnotherChannelsCommandWasRecordedBeforeTheRequest() throws Exception {
+        ReportLog channels = logAnHourIn();
+        ReportLog.Session session = channels.session(ANALYST, "bastion").open(true);
+        long held = session.command("exec", "rm -rf /srv/exports", "dangerous_admin", "hold-dangerous");
+        long meanwhile = session.command("exec", "uptime", "read", "default");
+        session.requested("c1", "rm -rf /srv/exports", List.of("dba"), List.of());
+        session.result(meanwhile, "ok");
+        session.decided(DBA, "c1", "approved", "cleanup, OPS-9", false);
+        session.result(held, "ok");
+        session.close();
+        Path bundle = channels.bundle(dir.resolve("channels"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("the approved rm -rf ran after its approval")
+                .isZero();
+        assertThat(value(figures, "privileged.outcome[approved]")).isEqualTo(1);
+        assertThat(firstApproval(bundle).path("command_leaf").asLong()).as("the approval holds the rm -rf, not uptime")
+                .isEqualTo(findCommand(channels, "rm -rf /srv/exports"));
+        assertReportVerifies(bundle, channels);
+    }
+
+    private static JsonNode firstApproval(Path bundle) throws Exception {
+        return JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("populations").path("approvals").path("items").get(0);
+    }
+
+    /**
+     * Segregation of duties asks about everyone whose approval counted: with two approvals needed,
+     * a colleague in the requester's own group voting first is an own-group approval, whoever cast
+     * the deciding vote; and an approval counted from the requester themselves is one whatever
+     * their groups (the gateway refuses it; the report must not pass over it if the log holds one).
+     */
+    @Test
+    void anOwnGroupVoteAndAnApprovalByTheRequesterAreOwnGroupApprovals() throws Exception {
+        ReportLog votes = logAnHourIn();
+        ReportLog.Session twoNeeded = votes.session(DBA, "shop").open(true);
+        long drop = twoNeeded.command("DROP TABLE staging_orders", "ddl", "hold-ddl");
+        twoNeeded.requested("v1", "DROP TABLE staging_orders", List.of("dba", "oncall"), List.of());
+        twoNeeded.decided(DBA_TWO, "v1", "vote", "looks fine", false, List.of(DBA_TWO));
+        twoNeeded.decided(ONCALL, "v1", "approved", "second pair of eyes", false, List.of(DBA_TWO, ONCALL));
+        twoNeeded.result(drop, "ok");
+        twoNeeded.close();
+        approvedAlone(votes, "v2", ANALYST, ANALYST, "ALTER TABLE orders DROP COLUMN note");
+        // The same person under another identity: their address, spelled otherwise, reaches the same mailbox.
+        approvedAlone(votes, "v3", new ReportLog.Actor("apikey:ana", "ana", "human", List.of("analysts"), "ana@example.com"),
+                new ReportLog.Actor("7f3e", "Ana", "human", List.of("dba"), "Ana+dba@Example.com."), "TRUNCATE orders");
+        Path bundle = votes.bundle(dir.resolve("votes"), ReportLog.parameters(FROM, TO));
+
+        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(3);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("v1");
+        assertThat(items.get(0).path("shared_groups").toString()).isEqualTo("[\"dba\"]");
+        assertThat(items.get(1).path("id").asText()).isEqualTo("v2");
+        assertThat(items.get(1).path("by_requester").asBoolean()).isTrue();
+        assertThat(items.get(2).path("id").asText()).isEqualTo("v3");
+        assertThat(items.get(2).path("by_requester").asBoolean()).isTrue();
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("approved by the requester");
+        assertReportVerifies(bundle, votes);
+    }
+
+    /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
+    private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
+        ReportLog.Session session = log.session(requester, "shop").open(true);
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        session.requested(id, statement, List.of("dba"), List.of());
+        session.decided(approver, id, "approved", "fine", false, List.of(approver));
+        session.result(seq, "ok");
+        session.close();
+    }
+
+    /** Without the text to tell them apart, the request names its command by {@code seq}, as the gateway records it. */
+    @Test
+    void anApprovalRequestStatingItsCommandsSeqHoldsThatCommand() throws Exception {
+        ReportLog twice = logAnHourIn();
+        ReportLog.Session restarts = twice.session(ANALYST, "bastion").open(true);
+        long[] seqs = new long[2];
+        for (int i = 0; i < seqs.length; i++) {
+            seqs[i] = restarts.command("exec", "systemctl restart postgresql", "dangerous_admin", "hold-dangerous");
+        }
+        long first = seqs[0];
+        long second = seqs[1];
+        restarts.requested("c2", first, "systemctl restart postgresql", List.of("dba"), List.of());
+        restarts.decided(DBA, "c2", "approved", "fine", false);
+        restarts.result(first, "ok");
+        restarts.blocked(second, "blocked", "hold-dangerous", "held elsewhere", null);
+        restarts.close();
+        Path bundle = twice.bundle(dir.resolve("seq"), ReportLog.parameters(FROM, TO));
+
+        assertThat(firstApproval(bundle).path("command_leaf").asLong()).isEqualTo(findCommand(twice, "systemctl restart postgresql"));
+        assertReportVerifies(bundle, twice);
+    }
+
+    /**
+     * A bundle of one stretch of the period (one session's events, contiguous in the log) has no
+     * index missing between its first and last event; only the events next to that stretch, which
+     * are not in it, show the period goes on. The report must not call it complete.
+     */
+    @Test
+    void aBundleOfOnlyAStretchOfThePeriodIsNotCalledComplete() throws Exception {
+        long firstOfStretch = findCommand("ALTER TABLE orders ADD COLUMN note text") - 1;
+        long lastOfStretch = findCommand("DROP TABLE audit_trail") - 2;
+        Path whole = log.bundle(dir.resolve("whole"), ReportLog.parameters(FROM, TO));
+        Path stretch = log.bundle(dir.resolve("stretch"), ReportLog.parameters(FROM, TO),
+                index -> index >= firstOfStretch && index <= lastOfStretch, blob -> true);
+
+        JsonNode wholeIntegrity = JSON.readTree(whole.resolve(AuditReport.JSON_FILE).toFile()).path("integrity");
+        assertThat(wholeIntegrity.path("verified").asBoolean()).isTrue();
+        JsonNode integrity = JSON.readTree(stretch.resolve(AuditReport.JSON_FILE).toFile()).path("integrity");
+        assertThat(integrity.path("range").path("missing").path("value").asLong()).as("no index missing inside the stretch").isZero();
+        assertThat(integrity.path("range").path("boundary").asText()).contains("just before the period) is NOT in the bundle")
+                .contains("just after the period) is NOT in the bundle");
+        assertThat(integrity.path("verified").asBoolean()).as("a stretch is not the whole period").isFalse();
+        assertThat(Files.readString(stretch.resolve(AuditReport.HTML_FILE))).contains("NOT fully verified when the report was generated");
+        assertReportVerifies(stretch, log);
     }
 
     @Test

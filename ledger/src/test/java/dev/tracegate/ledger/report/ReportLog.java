@@ -30,7 +30,11 @@ import java.util.function.Predicate;
 final class ReportLog {
     static final String ORIGIN = "tracegate.example.com/audit";
 
-    record Actor(String sub, String name, String kind, List<String> groups) {
+    /** @param email the address the identity's events state, or null */
+    record Actor(String sub, String name, String kind, List<String> groups, String email) {
+        Actor(String sub, String name, String kind, List<String> groups) {
+            this(sub, name, kind, groups, null);
+        }
     }
 
     static final Actor ANALYST = new Actor("apikey:analyst", "analyst", "human", List.of("analysts"));
@@ -57,6 +61,9 @@ final class ReportLog {
         event.put("v", 1).put("index", index).put("time", MICROS.format(clock)).put("type", type);
         ObjectNode a = event.putObject("actor").put("sub", actor.sub()).put("iss", "tracegate").put("name", actor.name())
                 .put("kind", actor.kind());
+        if (actor.email() != null) {
+            a.put("email", actor.email());
+        }
         if (!actor.groups().isEmpty()) {
             actor.groups().forEach(a.putArray("groups")::add);
         }
@@ -194,7 +201,16 @@ final class ReportLog {
         }
 
         void requested(String approval, String command, List<String> approvers, List<String> breakGlass) {
-            ObjectNode detail = detail().put("id", approval).put("command", command).put("class", "ddl").put("rule", "hold-ddl")
+            requested(approval, null, command, approvers, breakGlass);
+        }
+
+        /** A request naming its held command by {@code seq}, as the gateway records it; null: as before it did. */
+        void requested(String approval, Long seq, String command, List<String> approvers, List<String> breakGlass) {
+            ObjectNode detail = detail().put("id", approval);
+            if (seq != null) {
+                detail.put("seq", seq);
+            }
+            detail.put("command", command).put("class", "ddl").put("rule", "hold-ddl")
                     .put("reason", "schema changes need a DBA").put("min_approvals", 1).put("expires_at", clock.plusSeconds(900).toString());
             approvers.forEach(detail.putArray("approver_groups")::add);
             breakGlass.forEach(detail.putArray("break_glass_groups")::add);
@@ -202,11 +218,18 @@ final class ReportLog {
         }
 
         void decided(Actor decider, String approval, String outcome, String reason, boolean breakGlass) {
-            ObjectNode detail = detail().put("id", approval).put("outcome", outcome).put("min_approvals", 1).put("break_glass", breakGlass);
+            decided(decider, approval, outcome, reason, breakGlass, List.of());
+        }
+
+        /** A vote or decision, listing the votes that counted when it was cast as the gateway does (the decider's own among them). */
+        void decided(Actor decider, String approval, String outcome, String reason, boolean breakGlass, List<Actor> votes) {
+            ObjectNode detail = detail().put("id", approval).put("outcome", outcome).put("min_approvals", Math.max(1, votes.size()))
+                    .put("break_glass", breakGlass);
             if (reason != null) {
                 detail.put("reason", reason);
             }
-            detail.putArray("votes");
+            var voters = detail.putArray("votes");
+            votes.forEach(voter -> voters.addObject().put("iss", "tracegate").put("sub", voter.sub()).put("at", clock.toString()));
             append("approval.decided", decider, id, connection, detail);
         }
 

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.identity;
+package dev.tracegate.ledger.identity;
 
 import java.net.IDN;
 import java.text.Normalizer;
@@ -13,7 +13,8 @@ import java.util.Optional;
  * {@code alice@bücher.example} or its ASCII form {@code alice@xn--bcher-kva.example}.
  *
  * <p>Why so lenient: it decides only who is <em>the same person</em> for approvals (nobody
- * approves their own command or counts twice). Reading two people as one costs an approval that
+ * approves their own command or counts twice): the gateway refuses such an approval, and the
+ * auditor's report lists one its log holds. It is in the ledger so that both read one person alike. Reading two people as one costs an approval that
  * must come from someone else; reading one person as two lets them approve themselves.
  *
  * @param address the normalised address: NFKC, lower case, without a sub-address or a trailing dot
