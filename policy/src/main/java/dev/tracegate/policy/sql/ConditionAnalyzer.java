@@ -968,9 +968,39 @@ final class ConditionAnalyzer {
         int selectEnd = from >= 0 ? from : (where >= 0 ? where : query.size());
         int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
         int first = open + 1;
+        if (where >= 0 && joinsItself(query, first, where, whereEnd)) {
+            return Node.TRUE;
+        }
         boolean rest = readsChangedRow(first + selectEnd, where < 0 ? close : first + where)
                 || (where >= 0 && readsChangedRow(first + whereEnd, close));
         return Node.unknown(rest || (where >= 0 && conditionReadsChangedRow(first + where + 1, first + whereEnd)));
+    }
+
+    /**
+     * Whether an EXISTS query (at {@code first}, its WHERE at {@code where}) reads the changed table
+     * again and its WHERE holds for every row once that copy's columns are read as the changed row's:
+     * {@code DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders p WHERE p.id = o.id)} deletes every
+     * row, as {@code o.id = o.id} does.
+     */
+    private boolean joinsItself(TokenSpan query, int first, int where, int whereEnd) {
+        WholeTableRead read = WholeTableRead.of(query.sub(0, where));
+        ChangedTable table = condition.table();
+        if (read == null || !table.name().equals(read.table()) || read.alias().equals(table.qualifier())) {
+            return false;
+        }
+        Set<String> copies = new java.util.HashSet<>(table.copies());
+        copies.add(read.alias());
+        ChangedTable withCopy = new ChangedTable(table.name(), table.qualifier(), table.othersInScope(), Set.copyOf(copies));
+        Condition joined = new Condition(withCopy, condition.tokens(), condition.references(), condition.hashes(),
+                new AlikeOperands(condition.tokens(), withCopy));
+        ConditionAnalyzer inner = new ConditionAnalyzer(joined, t.sub(first + where + 1, first + whereEnd),
+                base + first + where + 1);
+        try {
+            Node node = inner.or();
+            return inner.pos == whereEnd - where - 1 && Boolean.TRUE.equals(asBoolean(node.value()));
+        } catch (Unanalysable e) {
+            return false;
+        }
     }
 
     /** What {@code operand [NOT] IN (list at open)} admits when the list holds constants only; else null. */

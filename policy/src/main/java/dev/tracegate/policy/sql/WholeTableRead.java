@@ -33,7 +33,7 @@ record WholeTableRead(int itemStart, int itemEnd, String table, String alias) {
         }
         int item = itemStart(query);
         int from = query.findAtTopLevel(item, "from");
-        if (from < 0 || item < 0 || item == from) {
+        if (from < 0 || item < 0) {
             return null;
         }
         int tableStart = query.isWord(from + 1, "only") ? from + 2 : from + 1;
