@@ -985,7 +985,8 @@ final class ConditionAnalyzer {
     private boolean joinsItself(TokenSpan query, int first, int where, int whereEnd) {
         WholeTableRead read = WholeTableRead.of(query.sub(0, where));
         ChangedTable table = condition.table();
-        if (read == null || !table.name().equals(read.table()) || read.alias().equals(table.qualifier())) {
+        if (read == null || table.name() == null || !table.name().equals(read.table())
+                || read.alias().equals(table.qualifier())) {
             return false;
         }
         Set<String> copies = new java.util.HashSet<>(table.copies());
