@@ -60,7 +60,7 @@ final class ConditionAnalyzer {
     /** Functions whose result is never a negative number, in PostgreSQL and MySQL alike. */
     private static final Set<String> NON_NEGATIVE_FUNCTIONS = Set.of(
             "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
-            "array_length", "pg_column_size", "ascii", "crc32", "bit_count");
+            "array_length", "pg_column_size", "num_nulls", "num_nonnulls", "ascii", "crc32", "bit_count");
     private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
     /** What may follow a query's WHERE. */
     private static final Set<String> AFTER_WHERE = Set.of(
@@ -377,6 +377,9 @@ final class ConditionAnalyzer {
                 break;
             }
             tests++;
+        }
+        if (left.admitted() != null && left.admitted().admitsEveryValue()) {
+            return Node.TRUE; // id = ANY('{}') IS NOT TRUE
         }
         if (tests > 1) {
             // The last test's operand is all that came before it: (x > 5) IS TRUE keeps what x > 5 admits.
@@ -805,7 +808,10 @@ final class ConditionAnalyzer {
                 if (end >= t.size()) {
                     throw new Unanalysable();
                 }
-                Node body = opaque(pos + 1, end);
+                Node body = sameResult(pos, end);
+                if (body == null) {
+                    body = opaque(pos + 1, end);
+                }
                 pos = end + 1;
                 return body;
             }
@@ -915,6 +921,51 @@ final class ConditionAnalyzer {
         int open = pos;
         int close = passGroup();
         return startsQuery(open) ? opaque(open + 1, close) : inside(open, close);
+    }
+
+    /**
+     * The value of the CASE at {@code caseAt} (ending at {@code end}) when every result it can have is
+     * the same constant, whatever its conditions: {@code CASE WHEN id = 5 THEN true ELSE true END} is
+     * {@code true}. Null otherwise, a CASE without ELSE (whose last result is NULL) included.
+     */
+    private Node sameResult(int caseAt, int end) {
+        List<Integer> marks = new ArrayList<>();
+        for (int i = caseAt + 1; i < end; i++) {
+            if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "when") || t.isWord(i, "then") || t.isWord(i, "else")) {
+                marks.add(i);
+            }
+        }
+        if (marks.isEmpty() || !t.isWord(marks.getLast(), "else")) {
+            return null;
+        }
+        Object value = null;
+        for (int m = 0; m < marks.size(); m++) {
+            if (t.isWord(marks.get(m), "when")) {
+                continue;
+            }
+            int resultEnd = m + 1 < marks.size() ? marks.get(m + 1) : end;
+            Node result = elementValue(marks.get(m) + 1, resultEnd);
+            if (result == null || value != null && !sameConstant(value, result.value())) {
+                return null;
+            }
+            value = result.value();
+        }
+        return value == null ? null : new Node(false, value);
+    }
+
+    /** Whether two constants are one value: numbers by value, and a boolean however it is spelt ({@code true}, {@code 't'}). */
+    private static boolean sameConstant(Object a, Object b) {
+        if (a instanceof BigDecimal x && b instanceof BigDecimal y) {
+            return x.compareTo(y) == 0;
+        }
+        if ((a instanceof Boolean || b instanceof Boolean) && asBoolean(a) instanceof Boolean x && asBoolean(b) instanceof Boolean y) {
+            return x.equals(y);
+        }
+        return a.equals(b);
     }
 
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
