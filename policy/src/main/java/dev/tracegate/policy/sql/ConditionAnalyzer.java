@@ -891,7 +891,11 @@ final class ConditionAnalyzer {
         if (!t.isSymbol(pos, "(")) {
             return Node.unknown(readsChangedRow(start, end));
         }
+        Node folded = end == start + 1 ? constantCall(t.word(start), pos) : null;
         Node args = group();
+        if (folded != null && !t.isWord(pos, "within") && !t.isWord(pos, "filter") && !t.isWord(pos, "over")) {
+            return folded;
+        }
         if (t.isWord(pos, "within") && t.isWord(pos + 1, "group") && t.isSymbol(pos + 2, "(")) {
             pos += 2;
             args = Node.unknown(args.rowDependent() || group().rowDependent());
@@ -966,6 +970,43 @@ final class ConditionAnalyzer {
             return x.equals(y);
         }
         return a.equals(b);
+    }
+
+    /**
+     * The value of a call of {@code name} with its arguments bracketed at {@code open} when it is a
+     * constant whatever the row holds: {@code COALESCE}, {@code IFNULL} or {@code NVL} whose first
+     * argument is a constant other than NULL ({@code COALESCE(1, id) = 1}), MySQL's {@code IF} whose two
+     * results are one constant ({@code IF(id = 5, 1, 1)}); null for anything else.
+     */
+    private Node constantCall(String name, int open) {
+        if (!Set.of("coalesce", "ifnull", "nvl", "if").contains(name)) {
+            return null;
+        }
+        int close = t.closing(open);
+        List<Integer> commas = new ArrayList<>();
+        for (int i = open + 1; i < close; i++) {
+            if (t.isSymbol(i, ",")) {
+                commas.add(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            }
+        }
+        if (commas.isEmpty() || close >= t.size()) {
+            return null;
+        }
+        if (!name.equals("if")) {
+            Node first = elementValue(open + 1, commas.getFirst());
+            return first == null || first.value() == Null.NULL ? null : first;
+        }
+        if (commas.size() != 2) {
+            return null;
+        }
+        Node then = elementValue(commas.get(0) + 1, commas.get(1));
+        Node otherwise = elementValue(commas.get(1) + 1, close);
+        return then != null && otherwise != null && then.value() != Null.NULL
+                && sameConstant(then.value(), otherwise.value()) ? then : null;
     }
 
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
