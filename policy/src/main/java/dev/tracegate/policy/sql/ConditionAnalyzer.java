@@ -1314,8 +1314,10 @@ final class ConditionAnalyzer {
             int aliasAt = query.isWord(close + 1, "as") ? close + 2 : close + 1;
             String alias = query.isIdentifier(aliasAt) ? query.get(aliasAt).text() : name;
             int queryRest = query.isIdentifier(aliasAt) ? aliasAt + 1 : close + 1;
-            return whole && queryRest == query.size() && condition.operands().alike(base + start, base + end,
-                    base + queryStart + item, base + queryStart + from, alias);
+            if (whole && queryRest == query.size() && condition.operands().alike(base + start, base + end,
+                    base + queryStart + item, base + queryStart + from, alias)) {
+                return true;
+            }
         }
         WholeTableRead read = WholeTableRead.of(query);
         return read != null && readsChangedTable(read.table()) && condition.operands().alike(base + start, base + end,

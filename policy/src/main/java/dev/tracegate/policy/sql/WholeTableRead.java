@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * A query that lists something of every row of one table: {@code SELECT [ALL | DISTINCT [ON (...)]]
- * item FROM [ONLY] table [*] [[AS] alias]}, followed by nothing that drops a row: a {@code WHERE} that
+ * item FROM [ONLY] table [*] [[AS] alias]}, the table also as a derived table that is such a query
+ * itself ({@code FROM (SELECT id FROM t WHERE 1 = 1) z}), followed by nothing that drops a row: a {@code WHERE} that
  * may hold for every row (constant, a tautology, or one the analysis cannot read), {@code GROUP BY},
  * {@code WINDOW}, {@code ORDER BY}, locking ({@code FOR UPDATE ...}), a sample of all of it ({@code
  * TABLESAMPLE SYSTEM (100)}), and {@code LIMIT}, {@code OFFSET} or {@code FETCH}, which bound the
@@ -38,10 +39,20 @@ record WholeTableRead(int itemStart, int itemEnd, String table, String alias) {
         }
         int tableStart = query.isWord(from + 1, "only") ? from + 2 : from + 1;
         int tableEnd = query.skipQualifiedName(tableStart);
-        if (tableEnd == tableStart) {
+        String table;
+        if (query.isSymbol(from + 1, "(")) {
+            // A derived table that reads every row of one (MySQL's way past "can't specify target table").
+            tableEnd = query.closing(from + 1) + 1;
+            WholeTableRead derived = tableEnd > query.size() ? null : of(query.sub(from + 2, tableEnd - 1));
+            if (derived == null) {
+                return null;
+            }
+            table = derived.table();
+        } else if (tableEnd == tableStart) {
             return null;
+        } else {
+            table = query.get(tableEnd - 1).text();
         }
-        String table = query.get(tableEnd - 1).text();
         int p = query.isSymbol(tableEnd, "*") ? tableEnd + 1 : tableEnd;
         int aliasAt = query.isWord(p, "as") ? p + 1 : p;
         boolean aliased = query.isIdentifier(aliasAt) && !CLAUSES.contains(query.word(aliasAt))
