@@ -91,8 +91,16 @@ record ChangedTable(String name, String qualifier, boolean othersInScope, Set<St
         return new ChangedTable(name, qualifier, true, copies(t.sub(sources + 1, limit), name));
     }
 
-    /** Whether {@code query} is a SELECT of the table {@code name} without a WHERE: {@code (SELECT * FROM orders) s}. */
+    /**
+     * Whether {@code query} is a SELECT of the table {@code name} without a WHERE ({@code (SELECT * FROM
+     * orders) s}), or one that reads its every row however it is dressed ({@link WholeTableRead}: {@code
+     * (SELECT id FROM orders WHERE true) s}).
+     */
     static boolean readsWhole(TokenSpan query, String name) {
+        WholeTableRead read = WholeTableRead.of(query);
+        if (read != null && read.table().equals(name)) {
+            return true;
+        }
         if (!query.isWord(0, "select") || query.findAtTopLevel(0, "where") >= 0) {
             return false;
         }
