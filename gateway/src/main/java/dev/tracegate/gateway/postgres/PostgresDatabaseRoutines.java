@@ -1,0 +1,69 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
+import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
+import dev.tracegate.policy.sql.DatabaseRoutines;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a PostgreSQL database's own code for the classifier ({@link DatabaseRoutines}): its
+ * functions and procedures (made after initdb, or outside {@code pg_catalog} and
+ * {@code information_schema}) with language and body, whether an extension installed them; the
+ * operators and casts made after initdb and the functions they run; and, by table, its enabled
+ * triggers (as calls of their functions), its rules (other than views') and its columns' defaults.
+ * The server's own routine names are read too, so a name neither list holds tells that a routine
+ * was made since. The queries are the gateway's own text; no client input reaches them.
+ */
+final class PostgresDatabaseRoutines {
+
+    private static final String BUILT_INS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p WHERE p.oid < 16384";
+    /** A SQL-standard body ({@code BEGIN ATOMIC}) is kept parsed, with an empty prosrc (PostgreSQL 14 and later). */
+    private static final String ROUTINES = "SELECT p.proname, l.lanname, EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
+            + " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'),"
+            + " CASE WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END"
+            + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " WHERE p.prokind IN ('f', 'p', 'w')"
+            + " AND (n.nspname NOT IN ('pg_catalog', 'information_schema') OR p.oid >= 16384)";
+    private static final String SQL_BODY = "pg_catalog.pg_get_function_sqlbody(p.oid)";
+    private static final String HAS_SQL_BODY = "SELECT pg_catalog.current_setting('server_version_num')::int >= 140000";
+    /** Operators by symbol and types by name (a cast's source and target) with the function each runs. */
+    private static final String IMPLICIT = "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode WHERE o.oid >= 16384"
+            + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc p ON p.oid = k.castfunc"
+            + " JOIN pg_catalog.pg_type t ON t.oid IN (k.castsource, k.casttarget) WHERE k.oid >= 16384";
+    private static final String ON_WRITE = "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
+            + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_ruledef(r.oid)"
+            + " FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
+            + " WHERE r.rulename <> '_RETURN' AND r.oid >= 16384 AND r.ev_enabled <> 'D'"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid WHERE c.oid >= 16384";
+
+    private PostgresDatabaseRoutines() {
+    }
+
+    static DatabaseRoutines read(UpstreamCatalog catalog) throws CatalogUnavailableException {
+        Set<String> builtIns = new HashSet<>();
+        for (List<String> row : catalog.query(BUILT_INS)) {
+            builtIns.add(row.getFirst());
+        }
+        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns);
+        boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());
+        for (List<String> row : catalog.query(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"))) {
+            answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
+        }
+        for (List<String> row : catalog.query(IMPLICIT)) {
+            answer.implicit(row.get(0), row.get(1));
+        }
+        for (List<String> row : catalog.query(ON_WRITE)) {
+            if (row.get(1) != null) {
+                answer.onWrite(row.get(0), row.get(1));
+            }
+        }
+        return answer.build();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tracegate.policy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A statement judged by the database's own code it runs: routines, operators, casts, triggers, rules. */
+class CalledCodeTest {
+
+    private final SqlClassifier classifier = new SqlClassifier();
+    private final DatabaseRoutines answer = new DatabaseRoutines.Builder(Set.of("count", "lower", "now", "query_to_xml"))
+            .routine(new DatabaseRoutines.Routine("purge", "sql", false, "DELETE FROM orders; SELECT 1"))
+            .routine(new DatabaseRoutines.Routine("outer_call", "plpgsql", false, "BEGIN PERFORM purge(); RETURN 1; END"))
+            .routine(new DatabaseRoutines.Routine("total", "sql", false, "SELECT count(*) FROM orders"))
+            .routine(new DatabaseRoutines.Routine("ping", "sql", false, "SELECT pong()"))
+            .routine(new DatabaseRoutines.Routine("pong", "sql", false, "SELECT ping()"))
+            .routine(new DatabaseRoutines.Routine("granting", "plpgsql", false, "BEGIN GRANT ALL ON orders TO PUBLIC; END"))
+            .routine(new DatabaseRoutines.Routine("dynamic", "plpgsql", false, "BEGIN EXECUTE q; END"))
+            .routine(new DatabaseRoutines.Routine("native", "c", false, "native_fn"))
+            .routine(new DatabaseRoutines.Routine("digest", "c", true, "pg_digest"))
+            .routine(new DatabaseRoutines.Routine("python", "plpython3u", false, "plpy.execute('DELETE FROM orders')"))
+            .implicit("===", "purge")
+            .onWrite("audit", "purge()")
+            .onWrite("inbox", "CREATE RULE r AS ON INSERT TO public.inbox DO INSTEAD DELETE FROM orders;")
+            .build();
+
+    @Test
+    void aRoutineIsJudgedByItsBodyFollowedThroughWhatItCalls() {
+        assertThat(judged("SELECT purge()").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT purge()").reasons().getFirst()).contains("calls purge()").contains("DELETE");
+        assertThat(judged("SELECT outer_call()").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT 1 === 2").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT query_to_xml('SELECT purge()', true, true, '')").statementClass())
+                .isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT granting()").statementClass()).isEqualTo(StatementClass.PRIVILEGE);
+        assertThat(judged("INSERT INTO audit VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("INSERT INTO public.inbox VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT ping()").statementClass()).as("a cycle ends").isEqualTo(StatementClass.READ);
+    }
+
+    @Test
+    void codeTheGatewayCannotReadIsUnknown() {
+        for (String sql : List.of("SELECT dynamic('DELETE FROM orders')", "SELECT native()", "SELECT python()")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(StatementClass.UNKNOWN);
+        }
+        ClassifiedStatement unread = CalledCode.judged(classified("SELECT total()"), CalledCode.UNREADABLE,
+                SqlDialect.POSTGRESQL);
+        assertThat(unread.statementClass()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(unread.reasons().getFirst()).contains("catalog could not be read");
+    }
+
+    @Test
+    void readingCodeAndTheServersOwnLeaveTheClassAndAStatementWithoutCallsAsksNothing() {
+        for (String sql : List.of("SELECT total()", "SELECT digest('x', 'sha256')", "SELECT count(*), lower('A') FROM t",
+                "INSERT INTO orders VALUES (1, now())")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(classified(sql).statementClass());
+        }
+        AtomicInteger asked = new AtomicInteger();
+        CalledCode.Catalog counting = new CalledCode.Catalog() {
+            @Override
+            public DatabaseRoutines current() {
+                asked.incrementAndGet();
+                return answer;
+            }
+
+            @Override
+            public DatabaseRoutines knowing(Set<String> names) {
+                asked.incrementAndGet();
+                return answer;
+            }
+        };
+        for (String sql : List.of("SELECT * FROM orders", "SELECT id, note FROM orders ORDER BY id", "BEGIN", "SHOW x")) {
+            CalledCode.judged(classified(sql), counting, SqlDialect.POSTGRESQL);
+        }
+        assertThat(asked).hasValue(0);
+    }
+
+    private ClassifiedStatement judged(String sql) {
+        return CalledCode.judged(classified(sql), CalledCode.of(answer), SqlDialect.POSTGRESQL);
+    }
+
+    private ClassifiedStatement classified(String sql) {
+        return classifier.classify(sql, SqlDialect.POSTGRESQL, name -> Optional.empty()).statements().getFirst();
+    }
+}
