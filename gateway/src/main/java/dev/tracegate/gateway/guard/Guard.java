@@ -84,6 +84,9 @@ public final class Guard {
                 classification = withCalledCode(withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
                         sql.preparedClasses()), sql.notNullColumns(), sql.dialect()), sql.calledCode(), sql.dialect());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
+                if (sql.calledCode() != null && classification.highestRisk().isAtLeast(StatementClass.DDL)) {
+                    sql.calledCode().schemaMayChange();
+                }
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {
                     decision = refused(masking, classification.highestRisk(), lineage.reason());

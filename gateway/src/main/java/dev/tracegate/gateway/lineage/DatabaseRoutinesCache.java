@@ -58,6 +58,7 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
     }
 
     /** A statement that may change the schema went through: read the code again for a few seconds. */
+    @Override
     public synchronized void schemaMayChange() {
         freshUntilNanos = System.nanoTime() + MAX_AGE.toNanos();
     }

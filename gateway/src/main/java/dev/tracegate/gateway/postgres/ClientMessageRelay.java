@@ -685,7 +685,6 @@ final class ClientMessageRelay {
         Ruling ruling = guard.decide(subject, sqlCommand(sql, parameterTypes));
         if (ruling.classification() != null && ruling.classification().highestRisk().isAtLeast(StatementClass.DDL)) {
             columns.schemaMayChange();
-            calledCode.schemaMayChange();
         }
         return ruling;
     }

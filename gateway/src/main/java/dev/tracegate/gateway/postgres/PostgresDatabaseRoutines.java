@@ -19,13 +19,22 @@ import java.util.Set;
 final class PostgresDatabaseRoutines {
 
     private static final String BUILT_INS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p WHERE p.oid < 16384";
+    /** An aggregate runs its support functions: as a body, a SELECT calling each. */
+    private static final String AGGREGATE_CALLS = "(SELECT 'SELECT ' || pg_catalog.concat_ws(', ', a.aggtransfn::text || '()',"
+            + " CASE WHEN a.aggfinalfn::oid <> 0 THEN a.aggfinalfn::text || '()' END,"
+            + " CASE WHEN a.aggcombinefn::oid <> 0 THEN a.aggcombinefn::text || '()' END,"
+            + " CASE WHEN a.aggmtransfn::oid <> 0 THEN a.aggmtransfn::text || '()' END,"
+            + " CASE WHEN a.aggmfinalfn::oid <> 0 THEN a.aggmfinalfn::text || '()' END)"
+            + " FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid)";
     /** A SQL-standard body ({@code BEGIN ATOMIC}) is kept parsed, with an empty prosrc (PostgreSQL 14 and later). */
-    private static final String ROUTINES = "SELECT p.proname, l.lanname, EXISTS (SELECT 1 FROM pg_catalog.pg_depend d"
-            + " WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid AND d.deptype = 'e'),"
-            + " CASE WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END"
+    private static final String ROUTINES = "SELECT p.proname, CASE WHEN p.prokind = 'a' THEN 'sql' ELSE l.lanname END,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+            + " AND d.objid = p.oid AND d.deptype = 'e'),"
+            + " CASE WHEN p.prokind = 'a' THEN " + AGGREGATE_CALLS
+            + " WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END"
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
             + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
-            + " WHERE p.prokind IN ('f', 'p', 'w')"
+            + " WHERE p.prokind IN ('f', 'p', 'w', 'a')"
             + " AND (n.nspname NOT IN ('pg_catalog', 'information_schema') OR p.oid >= 16384)";
     private static final String SQL_BODY = "pg_catalog.pg_get_function_sqlbody(p.oid)";
     private static final String HAS_SQL_BODY = "SELECT pg_catalog.current_setting('server_version_num')::int >= 140000";

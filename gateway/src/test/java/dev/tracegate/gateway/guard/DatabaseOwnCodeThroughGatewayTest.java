@@ -41,7 +41,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped CASCADE",
                     "DROP OPERATOR IF EXISTS === (int, int)", "DROP TYPE IF EXISTS oc_badge CASCADE",
                     "DROP FUNCTION IF EXISTS oc_purge, oc_purge_pl, oc_purge_atomic, oc_outer, oc_rows, oc_drop, oc_dyn,"
-                            + " oc_total, oc_equal, oc_badge_of, oc_on_log CASCADE")) {
+                            + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step CASCADE")) {
                 sql.execute(drop);
             }
             sql.execute("CREATE TABLE oc_orders (id int PRIMARY KEY, note text)");
@@ -63,6 +63,8 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE FUNCTION oc_total() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT count(*) FROM oc_orders'");
             sql.execute("CREATE FUNCTION oc_equal(int, int) RETURNS boolean LANGUAGE sql AS"
                     + " 'DELETE FROM oc_orders; SELECT $1 = $2'");
+            sql.execute("CREATE FUNCTION oc_step(int, int) RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT $2'");
+            sql.execute("CREATE AGGREGATE oc_last(int) (SFUNC = oc_step, STYPE = int)");
             sql.execute("CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = oc_equal)");
             sql.execute("CREATE TYPE oc_badge AS (v int)");
             sql.execute("CREATE FUNCTION oc_badge_of(int) RETURNS oc_badge LANGUAGE sql AS"
@@ -96,7 +98,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT 1 WHERE oc_purge() = 1", "WITH x AS (SELECT oc_purge()) SELECT * FROM x",
                     "SELECT public.oc_purge()", "SELECT \"oc_purge\"()", "SELECT oc_purge_pl()",
                     "SELECT oc_purge_atomic()", "SELECT oc_outer()", "SELECT * FROM oc_rows()", "TABLE oc_orders LIMIT oc_purge()",
-                    "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
+                    "SELECT oc_last(id) FROM oc_victim", "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
                     "SELECT query_to_xml('SELECT oc_purge()', true, true, '')")) {
                 assertThatThrownBy(() -> sql.execute(call)).as(call).isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));

@@ -23,6 +23,10 @@ public final class CalledCode {
 
     /** The upstream's answer, from a cache the engine keeps per upstream. */
     public interface Catalog {
+        /** A statement that may change the schema went through: the next answers are read again. */
+        default void schemaMayChange() {
+        }
+
         /** The answer as recent as the cache keeps it; null when the catalog cannot be read. */
         DatabaseRoutines current();
 
@@ -57,7 +61,7 @@ public final class CalledCode {
             return statement;
         }
         List<SqlToken> tokens = tokens(statement.text(), dialect);
-        Uses uses = new Uses();
+        Uses uses = new Uses(dialect);
         uses.collect(tokens, 0);
         boolean writes = !tokens.isEmpty() && WRITES.contains(tokens.getFirst().word())
                 || statement.statementClass() == StatementClass.WRITE
@@ -73,9 +77,9 @@ public final class CalledCode {
         if (answer == null) {
             return uses.calls.isEmpty() && !writes ? statement : raised(statement, StatementClass.UNKNOWN, UNREAD);
         }
-        Judgement judgement = new Judgement(answer);
+        Judgement judgement = new Judgement(answer, dialect);
         for (String name : uses.calls) {
-            judgement.routines(name, "calls " + name + "()");
+            judgement.routines(Names.routine(name, dialect), "calls " + name + "()");
         }
         for (String used : uses.implicit) {
             for (String routine : answer.implicit().getOrDefault(used, List.of())) {
@@ -84,9 +88,9 @@ public final class CalledCode {
         }
         if (writes) {
             for (String table : statement.tables()) {
-                String name = Identifiers.unqualified(table);
+                String name = Names.table(table, dialect);
                 for (String code : answer.onWrite().getOrDefault(name, List.of())) {
-                    judgement.code(code, "a write to " + name + " fires " + Identifiers.shortened(code), 0);
+                    judgement.code(code, "a write to " + name + " fires " + Names.shortened(code), 0);
                 }
             }
         }
@@ -120,17 +124,22 @@ public final class CalledCode {
 
     /** The names a text calls, and the operators and words that may run code implicitly. */
     private static final class Uses {
+        private final SqlDialect dialect;
         private final Set<String> calls = new LinkedHashSet<>();
         private final Set<String> implicit = new LinkedHashSet<>();
         /** Whether the text calls a routine, uses an operator or casts: only then is the catalog consulted. */
         private boolean mayRunCode;
+
+        Uses(SqlDialect dialect) {
+            this.dialect = dialect;
+        }
 
         void collect(List<SqlToken> tokens, int depth) {
             boolean values = !tokens.isEmpty() && WRITES.contains(tokens.getFirst().word());
             for (int i = 0; i < tokens.size(); i++) {
                 SqlToken token = tokens.get(i);
                 boolean call = token.isIdentifier() && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(");
-                if (call && !NOT_CALLS.contains(token.word())) {
+                if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT))) {
                     calls.add(token.text());
                     mayRunCode = true;
                 } else if (token.kind() == SqlToken.Kind.OPERATOR || token.isIdentifier()) {
@@ -141,7 +150,7 @@ public final class CalledCode {
                     mayRunCode = true;
                 } else if (token.isStringLiteral() && !values && depth < MAX_DEPTH && token.text().contains("(")) {
                     // Text a function runs (query_to_xml('SELECT purge()', ...)) calls what it names.
-                    collect(tokens(token.text(), SqlDialect.POSTGRESQL), depth + 1);
+                    collect(tokens(token.text(), dialect), depth + 1);
                 }
             }
         }
@@ -159,8 +168,9 @@ public final class CalledCode {
         Set<String> unknownIn(DatabaseRoutines answer) {
             Set<String> unknown = new LinkedHashSet<>();
             for (String name : calls) {
-                if (!answer.builtIns().contains(name) && !answer.routines().containsKey(name)) {
-                    unknown.add(name);
+                String key = Names.routine(name, dialect);
+                if (!answer.builtIns().contains(key) && !answer.routines().containsKey(key)) {
+                    unknown.add(key);
                 }
             }
             return unknown;
@@ -170,12 +180,14 @@ public final class CalledCode {
     /** The riskiest class the code reached runs, and why. */
     private static final class Judgement {
         private final DatabaseRoutines answer;
+        private final SqlDialect dialect;
         private final Set<String> seen = new HashSet<>();
         private StatementClass riskiest;
         private String reason;
 
-        Judgement(DatabaseRoutines answer) {
+        Judgement(DatabaseRoutines answer, SqlDialect dialect) {
             this.answer = answer;
+            this.dialect = dialect;
         }
 
         void routines(String name, String path) {
@@ -189,6 +201,14 @@ public final class CalledCode {
 
         private void routine(DatabaseRoutines.Routine routine, String path, int depth) {
             String language = routine.language();
+            if (dialect != SqlDialect.POSTGRESQL) {
+                // MySQL's and MariaDB's routines are SQL: their bodies are read as the server reads them.
+                code(routine.body() == null ? "" : routine.body(), path, depth);
+                if (routine.body() == null) {
+                    found(StatementClass.UNKNOWN, path + ", whose body the catalog does not show");
+                }
+                return;
+            }
             if (routine.extension() && (language.equals("c") || language.equals("internal"))) {
                 return; // an extension's C code: its functions are judged by name (FunctionCallRules)
             }
@@ -209,12 +229,18 @@ public final class CalledCode {
                 found(StatementClass.UNKNOWN, path + ": code nested too deeply to analyse");
                 return;
             }
-            String actions = ruleActions(text);
-            EmbeddedSqlInspector.riskiestIn(actions, depth + 1).ifPresent(finding -> found(finding.statementClass(),
-                    path + ", which runs " + finding.statementClass() + " (" + finding.command() + ")"));
-            Uses uses = new Uses();
-            uses.collect(tokens(actions, SqlDialect.POSTGRESQL), 0);
-            for (String name : uses.calls) {
+            String actions = dialect == SqlDialect.POSTGRESQL ? ruleActions(text) : text;
+            if (dialect == SqlDialect.POSTGRESQL) {
+                EmbeddedSqlInspector.riskiestIn(actions, depth + 1).ifPresent(finding -> found(finding.statementClass(),
+                        path + ", which runs " + finding.statementClass() + " (" + finding.command() + ")"));
+            } else {
+                MySqlSchemaRules.riskiestIn(actions, dialect == SqlDialect.MYSQL, depth + 1).ifPresent(finding ->
+                        found(finding.statementClass(), path + ", whose " + finding.reasons().getLast()));
+            }
+            Uses uses = new Uses(dialect);
+            uses.collect(tokens(actions, dialect), 0);
+            for (String called : uses.calls) {
+                String name = Names.routine(called, dialect);
                 if (seen.add(name)) {
                     for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
                         routine(routine, path + ", which calls " + name + "()", depth + 1);
@@ -258,12 +284,19 @@ public final class CalledCode {
         return false;
     }
 
-    /** Names as the catalog keys them. */
-    private static final class Identifiers {
-        static String unqualified(String table) {
+    /** Names as the answer keys them: PostgreSQL's as the server stores them, MySQL's in lower case (it ignores case). */
+    private static final class Names {
+        static String table(String table, SqlDialect dialect) {
             String name = table.substring(table.lastIndexOf('.') + 1);
-            return name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
-                    ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name.toLowerCase(java.util.Locale.ROOT);
+            boolean quoted = name.length() > 1 && (name.startsWith("\"") && name.endsWith("\"")
+                    || name.startsWith("`") && name.endsWith("`"));
+            String unquoted = quoted ? name.substring(1, name.length() - 1) : name;
+            return quoted && dialect == SqlDialect.POSTGRESQL ? unquoted.replace("\"\"", "\"")
+                    : unquoted.replace("``", "`").toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static String routine(String name, SqlDialect dialect) {
+            return dialect == SqlDialect.POSTGRESQL ? name : name.toLowerCase(java.util.Locale.ROOT);
         }
 
         static String shortened(String code) {
