@@ -12,7 +12,8 @@ import java.util.Set;
  * functions and procedures (made after initdb, or outside {@code pg_catalog} and
  * {@code information_schema}) with language and body, whether an extension installed them; the
  * operators and casts made after initdb and the functions they run; and, by table, its enabled
- * triggers (as calls of their functions), its rules (other than views') and its columns' defaults.
+ * triggers (as calls of their functions), its rules (other than views') and its columns' defaults,
+ * and the views' queries and row-level security policies any statement naming a relation runs.
  * The server's own routine names are read too, so a name neither list holds tells that a routine
  * was made since. The queries are the gateway's own text; no client input reaches them.
  */
@@ -52,6 +53,13 @@ final class PostgresDatabaseRoutines {
             + " UNION ALL SELECT c.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
             + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid WHERE c.oid >= 16384";
 
+    /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
+    private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
+            + " WHERE c.relkind IN ('v', 'm') AND c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, 'SELECT ' || pg_catalog.concat_ws(', ', pg_catalog.pg_get_expr(po.polqual,"
+            + " po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid))"
+            + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid";
+
     private PostgresDatabaseRoutines() {
     }
 
@@ -71,6 +79,11 @@ final class PostgresDatabaseRoutines {
         for (List<String> row : catalog.query(ON_WRITE)) {
             if (row.get(1) != null) {
                 answer.onWrite(row.get(0), row.get(1));
+            }
+        }
+        for (List<String> row : catalog.query(ON_USE)) {
+            if (row.get(1) != null) {
+                answer.onUse(row.get(0), row.get(1));
             }
         }
         return answer.build();

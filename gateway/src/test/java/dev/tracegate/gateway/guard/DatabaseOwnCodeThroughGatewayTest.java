@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A statement runs the database's own code that its text does not show: a function the DBA made
  * that deletes every row, called by {@code SELECT f()} in any of its places, through an operator or
- * a cast, or fired as a trigger, a rule or a default by a plain INSERT. The gateway reads that code
+ * a cast, in a view's query or a row-level security policy, or fired as a trigger, a rule or a
+ * default by a plain INSERT. The gateway reads that code
  * from the upstream's catalog and judges the statement by what it does, so a policy blocking bulk
  * writes and DDL blocks it. Until 2026-12-07 each was judged by its text alone (a read, or a plain
  * write) and every row went.
@@ -38,7 +39,7 @@ class DatabaseOwnCodeThroughGatewayTest {
     static void start() throws SQLException {
         gateway = TestGateway.start(List.of(), POLICY);
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped CASCADE",
+            for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_guarded CASCADE",
                     "DROP OPERATOR IF EXISTS === (int, int)", "DROP TYPE IF EXISTS oc_badge CASCADE",
                     "DROP FUNCTION IF EXISTS oc_purge, oc_purge_pl, oc_purge_atomic, oc_outer, oc_rows, oc_drop, oc_dyn,"
                             + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step CASCADE")) {
@@ -50,6 +51,10 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE TABLE oc_inbox (id int)");
             sql.execute("CREATE FUNCTION oc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
             sql.execute("CREATE TABLE oc_stamped (id int, stamp int DEFAULT oc_purge())");
+            sql.execute("CREATE VIEW oc_purging AS SELECT oc_purge() AS n");
+            sql.execute("CREATE TABLE oc_guarded (id int)");
+            sql.execute("ALTER TABLE oc_guarded ENABLE ROW LEVEL SECURITY");
+            sql.execute("CREATE POLICY oc_guarded_rows ON oc_guarded USING (oc_purge() = 1)");
             sql.execute("CREATE FUNCTION oc_purge_pl() RETURNS int LANGUAGE plpgsql AS $$BEGIN DELETE FROM oc_orders;"
                     + " RETURN 1; END$$");
             sql.execute("CREATE FUNCTION oc_purge_atomic() RETURNS int LANGUAGE sql BEGIN ATOMIC DELETE FROM oc_orders;"
@@ -74,7 +79,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     + " $$BEGIN DELETE FROM oc_orders; RETURN NEW; END$$");
             sql.execute("CREATE TRIGGER oc_log_insert AFTER INSERT ON oc_log FOR EACH ROW EXECUTE FUNCTION oc_on_log()");
             sql.execute("CREATE RULE oc_inbox_insert AS ON INSERT TO oc_inbox DO INSTEAD DELETE FROM oc_orders");
-            sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped TO PUBLIC");
+            sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_purging, oc_guarded TO PUBLIC");
         }
     }
 
@@ -99,7 +104,9 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT public.oc_purge()", "SELECT \"oc_purge\"()", "SELECT oc_purge_pl()",
                     "SELECT oc_purge_atomic()", "SELECT oc_outer()", "SELECT * FROM oc_rows()", "TABLE oc_orders LIMIT oc_purge()",
                     "SELECT oc_last(id) FROM oc_victim", "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
-                    "SELECT query_to_xml('SELECT oc_purge()', true, true, '')")) {
+                    "SELECT query_to_xml('SELECT oc_purge()', true, true, '')",
+                    // A view's query and a row-level security policy run for whoever names the relation.
+                    "SELECT * FROM oc_purging", "SELECT count(*) FROM oc_guarded")) {
                 assertThatThrownBy(() -> sql.execute(call)).as(call).isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
                 assertThat(rows()).as(call).isEqualTo(3);

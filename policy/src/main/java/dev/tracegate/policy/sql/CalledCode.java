@@ -49,6 +49,10 @@ public final class CalledCode {
             "do", "case", "if", "while", "elsif", "return", "query", "perform", "limit", "offset", "group", "order",
             "having", "union", "intersect", "except", "window", "range", "rows", "groups", "exclude", "analyze",
             "tablesample", "only", "ordinality");
+    /** A format() specifier that puts its argument in as text: {@code %s}, {@code %1$s}, {@code %-10s}. */
+    private static final java.util.regex.Pattern STRING_SPECIFIER =
+            java.util.regex.Pattern.compile("%(\\d+\\$)?(\\*(\\d+\\$)?)?-?\\d*s");
+    private static final Set<String> ROUTINE_KINDS = Set.of("function", "procedure", "routine", "aggregate");
     private static final String UNREAD = "the upstream's catalog could not be read, so what the database's own code"
             + " it may run does is not known";
 
@@ -66,8 +70,9 @@ public final class CalledCode {
         boolean writes = !tokens.isEmpty() && WRITES.contains(tokens.getFirst().word())
                 || statement.statementClass() == StatementClass.WRITE
                 || statement.statementClass() == StatementClass.BULK_WRITE;
-        if (!uses.mayRunCode && !writes) {
-            return statement;
+        boolean settingOnly = statement.statementClass().risk() < StatementClass.READ.risk() && uses.calls.isEmpty();
+        if (settingOnly || !uses.mayRunCode && !writes && statement.tables().isEmpty()) {
+            return statement; // SET x = 1, BEGIN, SELECT 1: nothing of the database's own can run
         }
         DatabaseRoutines answer = catalog.current();
         Set<String> unknown = answer == null ? Set.of() : uses.unknownIn(answer);
@@ -86,12 +91,13 @@ public final class CalledCode {
                 judgement.routines(routine, "uses " + used + ", which calls " + routine + "()");
             }
         }
-        if (writes) {
-            for (String table : statement.tables()) {
-                String name = Names.table(table, dialect);
-                for (String code : answer.onWrite().getOrDefault(name, List.of())) {
-                    judgement.code(code, "a write to " + name + " fires " + Names.shortened(code), 0);
-                }
+        for (String table : statement.tables()) {
+            String name = Names.table(table, dialect);
+            for (String code : answer.onUse().getOrDefault(name, List.of())) {
+                judgement.code(code, "naming " + name + " runs " + Names.shortened(code), 0);
+            }
+            for (String code : writes ? answer.onWrite().getOrDefault(name, List.of()) : List.<String>of()) {
+                judgement.code(code, "a write to " + name + " fires " + Names.shortened(code), 0);
             }
         }
         return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
@@ -139,7 +145,7 @@ public final class CalledCode {
             for (int i = 0; i < tokens.size(); i++) {
                 SqlToken token = tokens.get(i);
                 boolean call = token.isIdentifier() && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(");
-                if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT))) {
+                if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT)) && !named(tokens, i)) {
                     calls.add(token.text());
                     mayRunCode = true;
                 } else if (token.kind() == SqlToken.Kind.OPERATOR || token.isIdentifier()) {
@@ -153,6 +159,18 @@ public final class CalledCode {
                     collect(tokens(token.text(), dialect), depth + 1);
                 }
             }
+        }
+
+        /**
+         * A routine named, not called: {@code DROP FUNCTION f()}, {@code ALTER PROCEDURE s.p()}, {@code
+         * GRANT EXECUTE ON FUNCTION f()}, {@code EXECUTE FUNCTION f()} of a CREATE TRIGGER (DDL already).
+         */
+        private static boolean named(List<SqlToken> tokens, int i) {
+            int before = i - 1;
+            while (before >= 1 && tokens.get(before).isSymbol(".") && tokens.get(before - 1).isIdentifier()) {
+                before -= 2;
+            }
+            return before >= 0 && ROUTINE_KINDS.contains(tokens.get(before).word().toLowerCase(java.util.Locale.ROOT));
         }
 
         /** {@code *} as every column ({@code SELECT *}, {@code t.*}, {@code count(*)}): no operator. */
@@ -272,16 +290,28 @@ public final class CalledCode {
         return text;
     }
 
-    /** PL/pgSQL's {@code EXECUTE} of anything but a literal: text no one can read before it runs. */
+    /**
+     * PL/pgSQL's {@code EXECUTE} of anything but a literal or a {@code format()} whose literal template
+     * puts only identifiers and literals in ({@code %I}, {@code %L}): text no one can read before it
+     * runs. A {@code %s} may put in a whole statement.
+     */
     private static boolean runsBuiltText(String body) {
         List<SqlToken> tokens = SqlLexer.lex(body).tokens();
         for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.get(i).isWord("execute")
-                    && (i + 1 >= tokens.size() || !tokens.get(i + 1).isStringLiteral())) {
+            if (tokens.get(i).isWord("execute") && !readable(tokens, i + 1)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean readable(List<SqlToken> tokens, int at) {
+        if (at < tokens.size() && tokens.get(at).isStringLiteral()) {
+            return true;
+        }
+        boolean format = at + 2 < tokens.size() && tokens.get(at).isWord("format") && tokens.get(at + 1).isSymbol("(")
+                && tokens.get(at + 2).isStringLiteral();
+        return format && !STRING_SPECIFIER.matcher(tokens.get(at + 2).text()).find();
     }
 
     /** Names as the answer keys them: PostgreSQL's as the server stores them, MySQL's in lower case (it ignores case). */

@@ -19,18 +19,19 @@ import java.util.Set;
  * @param implicit  operator symbols and type names that run routines (their names) where they are used
  * @param onWrite   by table name: the code a write to it runs, as text (a trigger as a call of its
  *                  function, {@code f()}; a rule's definition; a default's expression)
+ * @param onUse     by relation name: the code any statement naming it runs (a view's query, a
+ *                  row-level security policy's expressions)
  */
 public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> routines,
-                               Map<String, List<String>> implicit, Map<String, List<String>> onWrite) {
-
-    /** No code at all: a database with nothing of its users' own. */
-    public static final DatabaseRoutines NONE = new DatabaseRoutines(Set.of(), Map.of(), Map.of(), Map.of());
+                               Map<String, List<String>> implicit, Map<String, List<String>> onWrite,
+                               Map<String, List<String>> onUse) {
 
     public DatabaseRoutines {
         builtIns = Set.copyOf(builtIns);
         routines = Map.copyOf(routines);
         implicit = Map.copyOf(implicit);
         onWrite = Map.copyOf(onWrite);
+        onUse = Map.copyOf(onUse);
     }
 
     /**
@@ -50,6 +51,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         private final Map<String, List<Routine>> routines = new HashMap<>();
         private final Map<String, List<String>> implicit = new HashMap<>();
         private final Map<String, List<String>> onWrite = new HashMap<>();
+        private final Map<String, List<String>> onUse = new HashMap<>();
 
         public Builder(Set<String> builtIns) {
             this.builtIns = builtIns;
@@ -70,8 +72,13 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
             return this;
         }
 
+        public Builder onUse(String relation, String code) {
+            onUse.computeIfAbsent(relation, k -> new ArrayList<>()).add(code);
+            return this;
+        }
+
         public DatabaseRoutines build() {
-            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite));
+            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse));
         }
 
         private static <T> Map<String, List<T>> frozen(Map<String, List<T>> lists) {

@@ -21,10 +21,16 @@ class CalledCodeTest {
             .routine(new DatabaseRoutines.Routine("granting", "plpgsql", false, "BEGIN GRANT ALL ON orders TO PUBLIC; END"))
             .routine(new DatabaseRoutines.Routine("dynamic", "plpgsql", false, "BEGIN EXECUTE q; END"))
             .routine(new DatabaseRoutines.Routine("native", "c", false, "native_fn"))
+            .routine(new DatabaseRoutines.Routine("templated", "plpgsql", false,
+                    "BEGIN RETURN QUERY EXECUTE format('SELECT id FROM %I WHERE n = %L', t, v); END"))
+            .routine(new DatabaseRoutines.Routine("pasted", "plpgsql", false,
+                    "BEGIN EXECUTE format('%1$s', q); END"))
             .routine(new DatabaseRoutines.Routine("digest", "c", true, "pg_digest"))
             .routine(new DatabaseRoutines.Routine("python", "plpython3u", false, "plpy.execute('DELETE FROM orders')"))
             .implicit("===", "purge")
             .onWrite("audit", "purge()")
+            .onUse("purging", "SELECT purge() AS n")
+            .onUse("guarded", "SELECT purge() = 1")
             .onWrite("inbox", "CREATE RULE r AS ON INSERT TO public.inbox DO INSTEAD DELETE FROM orders;")
             .build();
 
@@ -39,12 +45,15 @@ class CalledCodeTest {
         assertThat(judged("SELECT granting()").statementClass()).isEqualTo(StatementClass.PRIVILEGE);
         assertThat(judged("INSERT INTO audit VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("INSERT INTO public.inbox VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT * FROM purging").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT count(*) FROM public.guarded").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("SELECT ping()").statementClass()).as("a cycle ends").isEqualTo(StatementClass.READ);
     }
 
     @Test
     void codeTheGatewayCannotReadIsUnknown() {
-        for (String sql : List.of("SELECT dynamic('DELETE FROM orders')", "SELECT native()", "SELECT python()")) {
+        for (String sql : List.of("SELECT dynamic('DELETE FROM orders')", "SELECT native()", "SELECT python()",
+                "SELECT pasted('DELETE FROM orders')")) {
             assertThat(judged(sql).statementClass()).as(sql).isEqualTo(StatementClass.UNKNOWN);
         }
         ClassifiedStatement unread = CalledCode.judged(classified("SELECT total()"), CalledCode.UNREADABLE,
@@ -55,8 +64,9 @@ class CalledCodeTest {
 
     @Test
     void readingCodeAndTheServersOwnLeaveTheClassAndAStatementWithoutCallsAsksNothing() {
-        for (String sql : List.of("SELECT total()", "SELECT digest('x', 'sha256')", "SELECT count(*), lower('A') FROM t",
-                "INSERT INTO orders VALUES (1, now())")) {
+        for (String sql : List.of("SELECT total()", "SELECT * FROM templated('orders', 'x')", "SELECT digest('x', 'sha256')", "SELECT count(*), lower('A') FROM t",
+                "INSERT INTO orders VALUES (1, now())", "DROP FUNCTION dynamic()", "ALTER FUNCTION public.native() OWNER TO x",
+                "GRANT EXECUTE ON FUNCTION python() TO x", "COMMENT ON FUNCTION native() IS 'x'")) {
             assertThat(judged(sql).statementClass()).as(sql).isEqualTo(classified(sql).statementClass());
         }
         AtomicInteger asked = new AtomicInteger();
@@ -73,7 +83,8 @@ class CalledCodeTest {
                 return answer;
             }
         };
-        for (String sql : List.of("SELECT * FROM orders", "SELECT id, note FROM orders ORDER BY id", "BEGIN", "SHOW x")) {
+        for (String sql : List.of("SELECT 1", "VALUES (1, 'a')", "BEGIN", "SHOW x", "SET search_path = public",
+                "SET application_name = 'x'", "COMMIT")) {
             CalledCode.judged(classified(sql), counting, SqlDialect.POSTGRESQL);
         }
         assertThat(asked).hasValue(0);
