@@ -42,7 +42,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_guarded CASCADE",
                     "DROP OPERATOR IF EXISTS === (int, int)", "DROP TYPE IF EXISTS oc_badge CASCADE",
                     "DROP FUNCTION IF EXISTS oc_purge, oc_purge_pl, oc_purge_atomic, oc_outer, oc_rows, oc_drop, oc_dyn,"
-                            + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step CASCADE")) {
+                            + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step, oc_wipe CASCADE")) {
                 sql.execute(drop);
             }
             sql.execute("CREATE TABLE oc_orders (id int PRIMARY KEY, note text)");
@@ -51,6 +51,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE TABLE oc_inbox (id int)");
             sql.execute("CREATE FUNCTION oc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
             sql.execute("CREATE TABLE oc_stamped (id int, stamp int DEFAULT oc_purge())");
+            sql.execute("CREATE FUNCTION oc_wipe(oc_orders) RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
             sql.execute("CREATE VIEW oc_purging AS SELECT oc_purge() AS n");
             sql.execute("CREATE TABLE oc_guarded (id int)");
             sql.execute("ALTER TABLE oc_guarded ENABLE ROW LEVEL SECURITY");
@@ -103,7 +104,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT 1 WHERE oc_purge() = 1", "WITH x AS (SELECT oc_purge()) SELECT * FROM x",
                     "SELECT public.oc_purge()", "SELECT \"oc_purge\"()", "SELECT oc_purge_pl()",
                     "SELECT oc_purge_atomic()", "SELECT oc_outer()", "SELECT * FROM oc_rows()", "TABLE oc_orders LIMIT oc_purge()",
-                    "SELECT oc_last(id) FROM oc_victim", "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
+                    "SELECT oc_last(id) FROM oc_victim", "SELECT o.oc_wipe FROM oc_orders o LIMIT 1", "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
                     "SELECT query_to_xml('SELECT oc_purge()', true, true, '')",
                     // A view's query and a row-level security policy run for whoever names the relation.
                     "SELECT * FROM oc_purging", "SELECT count(*) FROM oc_guarded")) {

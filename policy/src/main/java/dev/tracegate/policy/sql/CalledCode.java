@@ -86,6 +86,11 @@ public final class CalledCode {
         for (String name : uses.calls) {
             judgement.routines(Names.routine(name, dialect), "calls " + name + "()");
         }
+        for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
+            if (answer.routines().containsKey(attribute)) {
+                judgement.routines(attribute, "reads ." + attribute + ", which calls " + attribute + "()");
+            }
+        }
         for (String used : uses.implicit) {
             for (String routine : answer.implicit().getOrDefault(used, List.of())) {
                 judgement.routines(routine, "uses " + used + ", which calls " + routine + "()");
@@ -133,6 +138,7 @@ public final class CalledCode {
         private final SqlDialect dialect;
         private final Set<String> calls = new LinkedHashSet<>();
         private final Set<String> implicit = new LinkedHashSet<>();
+        private final Set<String> attributes = new LinkedHashSet<>();
         /** Whether the text calls a routine, uses an operator or casts: only then is the catalog consulted. */
         private boolean mayRunCode;
 
@@ -148,6 +154,10 @@ public final class CalledCode {
                 if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT)) && !named(tokens, i)) {
                     calls.add(token.text());
                     mayRunCode = true;
+                } else if (token.isIdentifier() && i > 0 && tokens.get(i - 1).isSymbol(".")) {
+                    // t.f is f(t) when f is a function of t's row type (PostgreSQL's attribute notation).
+                    attributes.add(token.text());
+                    implicit.add(token.text());
                 } else if (token.kind() == SqlToken.Kind.OPERATOR || token.isIdentifier()) {
                     // Operators run their functions, type names their casts (as the answer tells).
                     implicit.add(token.text());

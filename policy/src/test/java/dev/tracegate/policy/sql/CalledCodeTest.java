@@ -45,6 +45,8 @@ class CalledCodeTest {
         assertThat(judged("SELECT granting()").statementClass()).isEqualTo(StatementClass.PRIVILEGE);
         assertThat(judged("INSERT INTO audit VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("INSERT INTO public.inbox VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT o.purge FROM orders o").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT o.total, o.id FROM orders o").statementClass()).isEqualTo(StatementClass.READ);
         assertThat(judged("SELECT * FROM purging").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("SELECT count(*) FROM public.guarded").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("SELECT ping()").statementClass()).as("a cycle ends").isEqualTo(StatementClass.READ);
