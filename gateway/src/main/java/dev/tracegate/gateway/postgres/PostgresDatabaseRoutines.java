@@ -12,7 +12,8 @@ import java.util.Set;
  * functions and procedures (made after initdb, or outside {@code pg_catalog} and
  * {@code information_schema}) with language and body, whether an extension installed them; the
  * operators and casts made after initdb and the functions they run; and, by table, its enabled
- * triggers (as calls of their functions), its rules (other than views') and its columns' defaults,
+ * triggers (as calls of their functions), its rules (other than views'), its columns' defaults, its
+ * check and exclusion constraints and its index expressions and predicates,
  * and the views' queries and row-level security policies any statement naming a relation runs.
  * The server's own routine names are read too, so a name neither list holds tells that a routine
  * was made since. The queries are the gateway's own text; no client input reaches them.
@@ -51,7 +52,14 @@ final class PostgresDatabaseRoutines {
             + " FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
             + " WHERE r.rulename <> '_RETURN' AND r.oid >= 16384 AND r.ev_enabled <> 'D'"
             + " UNION ALL SELECT c.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
-            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid WHERE c.oid >= 16384";
+            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid WHERE c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_constraintdef(k.oid)"
+            + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+            + " WHERE k.contype IN ('c', 'x') AND c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, pg_catalog.concat_ws(' ', pg_catalog.pg_get_expr(i.indexprs, i.indrelid),"
+            + " pg_catalog.pg_get_expr(i.indpred, i.indrelid)) FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+            + " WHERE (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND c.oid >= 16384";
 
     /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
     private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"

@@ -39,7 +39,8 @@ class DatabaseOwnCodeThroughGatewayTest {
     static void start() throws SQLException {
         gateway = TestGateway.start(List.of(), POLICY);
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
-            for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_guarded CASCADE",
+            for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped,"
+                            + " oc_guarded, oc_checked CASCADE",
                     "DROP OPERATOR IF EXISTS === (int, int)", "DROP TYPE IF EXISTS oc_badge CASCADE",
                     "DROP FUNCTION IF EXISTS oc_purge, oc_purge_pl, oc_purge_atomic, oc_outer, oc_rows, oc_drop, oc_dyn,"
                             + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step, oc_wipe CASCADE")) {
@@ -52,6 +53,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE FUNCTION oc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
             sql.execute("CREATE TABLE oc_stamped (id int, stamp int DEFAULT oc_purge())");
             sql.execute("CREATE FUNCTION oc_wipe(oc_orders) RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
+            sql.execute("CREATE TABLE oc_checked (id int CHECK (oc_purge() = 1))");
             sql.execute("CREATE VIEW oc_purging AS SELECT oc_purge() AS n");
             sql.execute("CREATE TABLE oc_guarded (id int)");
             sql.execute("ALTER TABLE oc_guarded ENABLE ROW LEVEL SECURITY");
@@ -80,7 +82,8 @@ class DatabaseOwnCodeThroughGatewayTest {
                     + " $$BEGIN DELETE FROM oc_orders; RETURN NEW; END$$");
             sql.execute("CREATE TRIGGER oc_log_insert AFTER INSERT ON oc_log FOR EACH ROW EXECUTE FUNCTION oc_on_log()");
             sql.execute("CREATE RULE oc_inbox_insert AS ON INSERT TO oc_inbox DO INSTEAD DELETE FROM oc_orders");
-            sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_purging, oc_guarded TO PUBLIC");
+            sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_purging, oc_guarded,"
+                    + " oc_checked TO PUBLIC");
         }
     }
 
@@ -121,7 +124,7 @@ class DatabaseOwnCodeThroughGatewayTest {
     void aWriteIsJudgedByTheTriggersRulesAndDefaultsItFires() throws Exception {
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             for (String write : List.of("INSERT INTO oc_log VALUES (1)", "INSERT INTO oc_inbox VALUES (1)",
-                    "INSERT INTO oc_stamped (id) VALUES (1)")) {
+                    "INSERT INTO oc_stamped (id) VALUES (1)", "INSERT INTO oc_checked VALUES (1)")) {
                 assertThatThrownBy(() -> sql.execute(write)).as(write).isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
                 assertThat(rows()).as(write).isEqualTo(3);
