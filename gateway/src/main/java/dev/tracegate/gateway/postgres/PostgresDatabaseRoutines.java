@@ -11,9 +11,11 @@ import java.util.Set;
  * Reads a PostgreSQL database's own code for the classifier ({@link DatabaseRoutines}): its
  * functions and procedures (made after initdb, or outside {@code pg_catalog} and
  * {@code information_schema}) with language and body, whether an extension installed them; the
- * operators and casts made after initdb and the functions they run; and, by table, its enabled
+ * operators and casts made after initdb and the functions they run, the functions domains' checks
+ * call; and, by table, its enabled
  * triggers (as calls of their functions), its rules (other than views'), its columns' defaults, its
- * check and exclusion constraints and its index expressions and predicates,
+ * check and exclusion constraints, its index expressions and predicates and its columns' domains'
+ * checks,
  * and the views' queries and row-level security policies any statement naming a relation runs.
  * The server's own routine names are read too, so a name neither list holds tells that a routine
  * was made since. The queries are the gateway's own text; no client input reaches them.
@@ -44,7 +46,13 @@ final class PostgresDatabaseRoutines {
     private static final String IMPLICIT = "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode WHERE o.oid >= 16384"
             + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc p ON p.oid = k.castfunc"
-            + " JOIN pg_catalog.pg_type t ON t.oid IN (k.castsource, k.casttarget) WHERE k.oid >= 16384";
+            + " JOIN pg_catalog.pg_type t ON t.oid IN (k.castsource, k.casttarget) WHERE k.oid >= 16384"
+            // A domain's check runs where a value takes the domain: the functions it calls, by the domain's name.
+            + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_type t ON t.oid = k.contypid JOIN pg_catalog.pg_depend d"
+            + " ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid WHERE k.contype = 'c'";
     private static final String ON_WRITE = "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
             + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
@@ -59,7 +67,11 @@ final class PostgresDatabaseRoutines {
             + " UNION ALL SELECT c.relname, pg_catalog.concat_ws(' ', pg_catalog.pg_get_expr(i.indexprs, i.indrelid),"
             + " pg_catalog.pg_get_expr(i.indpred, i.indrelid)) FROM pg_catalog.pg_index i"
             + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
-            + " WHERE (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND c.oid >= 16384";
+            + " WHERE (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND c.oid >= 16384"
+            // A value written to a column of a domain runs the domain's checks.
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_constraint k ON k.contypid = a.atttypid"
+            + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384";
 
     /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
     private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"

@@ -40,8 +40,9 @@ class DatabaseOwnCodeThroughGatewayTest {
         gateway = TestGateway.start(List.of(), POLICY);
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             for (String drop : List.of("DROP TABLE IF EXISTS oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped,"
-                            + " oc_guarded, oc_checked CASCADE",
+                            + " oc_guarded, oc_checked, oc_coded CASCADE",
                     "DROP OPERATOR IF EXISTS === (int, int)", "DROP TYPE IF EXISTS oc_badge CASCADE",
+                    "DROP DOMAIN IF EXISTS oc_code CASCADE",
                     "DROP FUNCTION IF EXISTS oc_purge, oc_purge_pl, oc_purge_atomic, oc_outer, oc_rows, oc_drop, oc_dyn,"
                             + " oc_total, oc_equal, oc_badge_of, oc_on_log, oc_step, oc_wipe CASCADE")) {
                 sql.execute(drop);
@@ -53,7 +54,9 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE FUNCTION oc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
             sql.execute("CREATE TABLE oc_stamped (id int, stamp int DEFAULT oc_purge())");
             sql.execute("CREATE FUNCTION oc_wipe(oc_orders) RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
-            sql.execute("CREATE TABLE oc_checked (id int CHECK (oc_purge() = 1))");
+            sql.execute("CREATE DOMAIN oc_code AS int CHECK (oc_purge() = 1)");
+            sql.execute("CREATE TABLE oc_checked (id int CHECK (oc_purge() = 1), code oc_code)");
+            sql.execute("CREATE TABLE oc_coded (code oc_code)");
             sql.execute("CREATE VIEW oc_purging AS SELECT oc_purge() AS n");
             sql.execute("CREATE TABLE oc_guarded (id int)");
             sql.execute("ALTER TABLE oc_guarded ENABLE ROW LEVEL SECURITY");
@@ -83,7 +86,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE TRIGGER oc_log_insert AFTER INSERT ON oc_log FOR EACH ROW EXECUTE FUNCTION oc_on_log()");
             sql.execute("CREATE RULE oc_inbox_insert AS ON INSERT TO oc_inbox DO INSTEAD DELETE FROM oc_orders");
             sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_purging, oc_guarded,"
-                    + " oc_checked TO PUBLIC");
+                    + " oc_checked, oc_coded TO PUBLIC");
         }
     }
 
@@ -107,7 +110,10 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT 1 WHERE oc_purge() = 1", "WITH x AS (SELECT oc_purge()) SELECT * FROM x",
                     "SELECT public.oc_purge()", "SELECT \"oc_purge\"()", "SELECT oc_purge_pl()",
                     "SELECT oc_purge_atomic()", "SELECT oc_outer()", "SELECT * FROM oc_rows()", "TABLE oc_orders LIMIT oc_purge()",
-                    "SELECT oc_last(id) FROM oc_victim", "SELECT o.oc_wipe FROM oc_orders o LIMIT 1", "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
+                    "SELECT oc_last(id) FROM oc_orders", "SELECT o.oc_wipe FROM oc_orders o LIMIT 1",
+                    // Operators, casts and domains' checks run the functions they name.
+                    "SELECT 1 === 2", "SELECT 1 OPERATOR(public.===) 2", "SELECT 1::oc_badge", "SELECT CAST(1 AS oc_badge)",
+                    "SELECT 1::oc_code",
                     "SELECT query_to_xml('SELECT oc_purge()', true, true, '')",
                     // A view's query and a row-level security policy run for whoever names the relation.
                     "SELECT * FROM oc_purging", "SELECT count(*) FROM oc_guarded")) {
@@ -124,7 +130,8 @@ class DatabaseOwnCodeThroughGatewayTest {
     void aWriteIsJudgedByTheTriggersRulesAndDefaultsItFires() throws Exception {
         try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
             for (String write : List.of("INSERT INTO oc_log VALUES (1)", "INSERT INTO oc_inbox VALUES (1)",
-                    "INSERT INTO oc_stamped (id) VALUES (1)", "INSERT INTO oc_checked VALUES (1)")) {
+                    "INSERT INTO oc_stamped (id) VALUES (1)", "INSERT INTO oc_checked VALUES (1)",
+                    "INSERT INTO oc_coded VALUES (1)")) {
                 assertThatThrownBy(() -> sql.execute(write)).as(write).isInstanceOf(SQLException.class)
                         .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
                 assertThat(rows()).as(write).isEqualTo(3);
