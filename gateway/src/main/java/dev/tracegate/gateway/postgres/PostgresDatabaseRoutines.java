@@ -17,8 +17,8 @@ import java.util.Set;
  * check and exclusion constraints, its index expressions and predicates and its columns' domains'
  * checks,
  * and the views' queries and row-level security policies any statement naming a relation runs.
- * The server's own routine names are read too, so a name neither list holds tells that a routine
- * was made since. The queries are the gateway's own text; no client input reaches them.
+ * The server's own routine names are read too (once), so a name neither list holds tells that a
+ * routine was made since. The queries are the gateway's own text; no client input reaches them.
  */
 final class PostgresDatabaseRoutines {
 
@@ -80,13 +80,21 @@ final class PostgresDatabaseRoutines {
             + " po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid))"
             + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid";
 
-    private PostgresDatabaseRoutines() {
+    private final UpstreamCatalog catalog;
+    /** The server's own names: read once (one an upgrade adds only costs a read of the rest when called). */
+    private Set<String> builtIns;
+
+    PostgresDatabaseRoutines(UpstreamCatalog catalog) {
+        this.catalog = catalog;
     }
 
-    static DatabaseRoutines read(UpstreamCatalog catalog) throws CatalogUnavailableException {
-        Set<String> builtIns = new HashSet<>();
-        for (List<String> row : catalog.query(BUILT_INS)) {
-            builtIns.add(row.getFirst());
+    synchronized DatabaseRoutines read() throws CatalogUnavailableException {
+        if (builtIns == null) {
+            Set<String> names = new HashSet<>();
+            for (List<String> row : catalog.query(BUILT_INS)) {
+                names.add(row.getFirst());
+            }
+            builtIns = Set.copyOf(names);
         }
         DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns);
         boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());

@@ -80,7 +80,7 @@ public final class PostgresListener implements ProtocolListener {
                         snapshots(connection, connector, maxMessageBytes))),
                 connection -> catalog(connection, connector, maxMessageBytes),
                 connection -> calledCode.computeIfAbsent(connection.name(), name -> new DatabaseRoutinesCache(
-                        () -> PostgresDatabaseRoutines.read(catalog(connection, connector, maxMessageBytes)))),
+                        new PostgresDatabaseRoutines(catalog(connection, connector, maxMessageBytes))::read)),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }
