@@ -2,6 +2,7 @@ package dev.tracegate.gateway.guard;
 
 import dev.tracegate.policy.rules.HttpRequestFacts;
 import dev.tracegate.policy.rules.SshRequestFacts;
+import dev.tracegate.policy.sql.CalledCode;
 import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
@@ -29,13 +30,22 @@ public sealed interface Command {
      * @param parameterTypes  the types a PostgreSQL Parse declares for its parameters (OIDs, 0 for none)
      * @param notNullColumns the upstream's NOT NULL columns, for a write that tests one for null; {@code null}
      *                       where the protocol asks no catalog
+     * @param calledCode     the upstream's own routines, triggers and rules, for a statement that may run them;
+     *                       {@code null} where the protocol asks no catalog
      */
     record Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
                MaskedStatementCheck lineage, SessionCursors cursors, List<Integer> parameterTypes,
-               NotNullColumnTests.NotNullColumns notNullColumns) implements Command {
+               NotNullColumnTests.NotNullColumns notNullColumns, CalledCode.Catalog calledCode) implements Command {
 
         public Sql {
             parameterTypes = List.copyOf(parameterTypes);
+        }
+
+        /** SQL of a protocol that asks its catalog about NOT NULL columns only. */
+        public Sql(String text, SqlDialect dialect, Function<String, Optional<PreparedText>> preparedClasses,
+                   MaskedStatementCheck lineage, SessionCursors cursors, List<Integer> parameterTypes,
+                   NotNullColumnTests.NotNullColumns notNullColumns) {
+            this(text, dialect, preparedClasses, lineage, cursors, parameterTypes, notNullColumns, null);
         }
 
         /** SQL that declares no parameter types. */

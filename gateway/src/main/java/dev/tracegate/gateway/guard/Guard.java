@@ -14,6 +14,7 @@ import dev.tracegate.policy.rules.SshOperation;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.LexingCache;
+import dev.tracegate.policy.sql.CalledCode;
 import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.SqlDialect;
 import dev.tracegate.policy.sql.SqlClassification;
@@ -80,9 +81,12 @@ public final class Guard {
         boolean computesOnProtected = false;
         switch (command) {
             case Command.Sql sql -> {
-                classification = withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
-                        sql.preparedClasses()), sql.notNullColumns(), sql.dialect());
+                classification = withCalledCode(withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
+                        sql.preparedClasses()), sql.notNullColumns(), sql.dialect()), sql.calledCode(), sql.dialect());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
+                if (sql.calledCode() != null && classification.highestRisk().isAtLeast(StatementClass.DDL)) {
+                    sql.calledCode().schemaMayChange();
+                }
                 LineageVerdict lineage = lineage(sql, classification, masking);
                 if (!lineage.allowed()) {
                     decision = refused(masking, classification.highestRisk(), lineage.reason());
@@ -255,6 +259,24 @@ public final class Guard {
         List<ClassifiedStatement> judged = null; // made only when a statement changes: nearly none does
         for (int i = 0; i < statements.size(); i++) {
             ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier, dialect);
+            if (statement != statements.get(i)) {
+                judged = judged == null ? new ArrayList<>(statements) : judged;
+                judged.set(i, statement);
+            }
+        }
+        return judged == null ? classification : new SqlClassification(judged);
+    }
+
+    /** The classification, with each statement raised to what the database's own code it runs does. */
+    private static SqlClassification withCalledCode(SqlClassification classification, CalledCode.Catalog code,
+                                                    SqlDialect dialect) {
+        if (code == null) {
+            return classification;
+        }
+        List<ClassifiedStatement> statements = classification.statements();
+        List<ClassifiedStatement> judged = null; // made only when a statement changes
+        for (int i = 0; i < statements.size(); i++) {
+            ClassifiedStatement statement = CalledCode.judged(statements.get(i), code, dialect);
             if (statement != statements.get(i)) {
                 judged = judged == null ? new ArrayList<>(statements) : judged;
                 judged.set(i, statement);

@@ -316,7 +316,7 @@ final class CommandRelay {
      */
     private Command.Sql sqlCommand(String text) {
         return new Command.Sql(text, dialect(), name -> Optional.ofNullable(sqlPrepared.get(name.toLowerCase(Locale.ROOT))),
-                lineage.statements(), SessionCursors.NONE, List.of(), lineage.notNullColumns());
+                lineage.statements(), SessionCursors.NONE, List.of(), lineage.notNullColumns(), lineage.calledCode());
     }
 
     private SqlDialect dialect() {

@@ -25,6 +25,7 @@ import dev.tracegate.policy.rules.Action;
 import dev.tracegate.policy.rules.CallerMasking;
 import dev.tracegate.policy.rules.Subject;
 import dev.tracegate.policy.sql.ClassifiedStatement;
+import dev.tracegate.gateway.lineage.DatabaseRoutinesCache;
 import dev.tracegate.policy.sql.NotNullColumnTests;
 import dev.tracegate.policy.sql.PreparedText;
 import dev.tracegate.policy.sql.SqlDialect;
@@ -113,6 +114,7 @@ final class ClientMessageRelay {
     private final ColumnResolver columns;
     private final FastPathFunctionNames functions;
     private final NotNullColumnTests.NotNullColumns notNullColumns;
+    private final DatabaseRoutinesCache calledCode;
     /** The result shapes this session met, named once while their naming holds. */
     private final ResultShapes shapes;
     private final MaskedStatements lineage;
@@ -197,7 +199,7 @@ final class ClientMessageRelay {
     ClientMessageRelay(PgFrameReader client, RelayInput clientBytes, PgFrameWriter upstream, SessionRecorder recorder,
                        InFlightCommands inFlight, Subject subject, Guard guard, CommandGate gate, CommandHold hold,
                        ColumnResolver columns, MaskedStatements lineage, UpstreamCatalog catalog,
-                       int resultDataBytes, boolean keepsBackend, AtomicLong sequences) {
+                       DatabaseRoutinesCache calledCode, int resultDataBytes, boolean keepsBackend, AtomicLong sequences) {
         this.client = client;
         this.clientBytes = clientBytes;
         this.upstream = upstream;
@@ -212,6 +214,7 @@ final class ClientMessageRelay {
         this.lineage = lineage;
         this.functions = new FastPathFunctionNames(catalog);
         this.notNullColumns = NotNullColumnsCatalog.of(catalog);
+        this.calledCode = calledCode;
         this.resultDataBytes = resultDataBytes;
         this.keepsBackend = keepsBackend;
         this.sequences = sequences;
@@ -688,7 +691,7 @@ final class ClientMessageRelay {
 
     private Command.Sql sqlCommand(String sql, int[] parameterTypes) {
         return new Command.Sql(sql, SqlDialect.POSTGRESQL, sqlPrepared::prepared, lineage, cursors,
-                declaredTypes(parameterTypes), notNullColumns);
+                declaredTypes(parameterTypes), notNullColumns, calledCode);
     }
 
     /**

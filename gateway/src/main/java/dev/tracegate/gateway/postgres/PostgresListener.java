@@ -14,6 +14,7 @@ import dev.tracegate.gateway.evidence.EvidenceLog;
 import dev.tracegate.gateway.guard.Guard;
 import dev.tracegate.gateway.identity.IdentityVerifier;
 import dev.tracegate.gateway.lineage.CatalogSnapshots;
+import dev.tracegate.gateway.lineage.DatabaseRoutinesCache;
 import dev.tracegate.gateway.lineage.MaskedStatements;
 import dev.tracegate.gateway.postgres.lineage.PostgresCatalogReader;
 import dev.tracegate.gateway.postgres.results.ColumnResolver;
@@ -43,7 +44,8 @@ public final class PostgresListener implements ProtocolListener {
     record Context(EngineServices services, boolean allowCleartextOnLoopback, PostgresUpstreamConnector connector,
                    CancelKeyRegistry cancelKeys, Function<PostgresConnectionConfig, ColumnResolver> columns,
                    Function<PostgresConnectionConfig, MaskedStatements> lineage,
-                   Function<PostgresConnectionConfig, UpstreamCatalog> catalogs, StartupDeadlines deadlines,
+                   Function<PostgresConnectionConfig, UpstreamCatalog> catalogs,
+                   Function<PostgresConnectionConfig, DatabaseRoutinesCache> calledCode, StartupDeadlines deadlines,
                    IdleWatch idleWatch, UpstreamPool pool) {
 
         /** The PostgreSQL connection clients name so; null for an unknown name or another protocol's connection. */
@@ -59,6 +61,7 @@ public final class PostgresListener implements ProtocolListener {
     private final Map<String, ColumnResolver> resolvers = new ConcurrentHashMap<>();
     private final Map<String, MaskedStatements> lineage = new ConcurrentHashMap<>();
     private final Map<String, CatalogSnapshots> snapshots = new ConcurrentHashMap<>();
+    private final Map<String, DatabaseRoutinesCache> calledCode = new ConcurrentHashMap<>();
     private final ConnectionAdmission admission;
     private final StartupDeadlines deadlines;
     private final IdleWatch idleWatch;
@@ -76,6 +79,8 @@ public final class PostgresListener implements ProtocolListener {
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
                 connection -> catalog(connection, connector, maxMessageBytes),
+                connection -> calledCode.computeIfAbsent(connection.name(), name -> new DatabaseRoutinesCache(
+                        new PostgresDatabaseRoutines(catalog(connection, connector, maxMessageBytes))::read)),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
     }

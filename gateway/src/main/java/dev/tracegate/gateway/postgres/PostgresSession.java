@@ -490,6 +490,7 @@ final class PostgresSession implements Runnable {
                     context.columns().apply(context.connection(subject.connection())),
                     context.lineage().apply(context.connection(subject.connection())),
                     context.catalogs().apply(context.connection(subject.connection())),
+                    context.calledCode().apply(context.connection(subject.connection())),
                     context.services().resultDataBytes(), poolKey != null, sequences);
             Ending ending;
             try (KeyWatch running = recorder.session().signedInWith().watch(lapse -> {

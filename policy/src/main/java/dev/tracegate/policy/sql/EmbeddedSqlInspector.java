@@ -58,6 +58,11 @@ final class EmbeddedSqlInspector {
                 "the body contains " + w.statementClass() + " (" + w.command() + ")")).orElse(verdict);
     }
 
+    /** The riskiest recognised statement of a procedural body or a rule's actions, if any. */
+    static Optional<ClassFinding> riskiestIn(String body, int depth) {
+        return worst(body, depth);
+    }
+
     private static Optional<ClassFinding> worst(String body, int depth) {
         if (depth > CommandRules.MAX_DEPTH) {
             return Optional.of(ClassFinding.unknown("", "SQL nested too deeply to analyse"));

@@ -1,6 +1,9 @@
 package dev.tracegate.policy.sql;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -111,6 +114,22 @@ final class MySqlSchemaRules {
             }
         }
         return ClassFinding.of(StatementClass.DDL, command);
+    }
+
+    /**
+     * The riskiest recognised statement of a routine's or trigger's body as the catalog shows it
+     * ({@link CalledCode}), if any: its description, or none when the body only reads or does nothing known.
+     */
+    static Optional<ClassFinding> riskiestIn(String body, boolean backslashEscapes, int depth) {
+        List<SqlToken> tokens = new ArrayList<>();
+        for (SqlToken token : MySqlLexer.lex(body, MySqlReading.first(backslashEscapes)).lexed().tokens()) {
+            if (token.kind() != SqlToken.Kind.COMMENT) {
+                tokens.add(token);
+            }
+        }
+        ClassFinding none = ClassFinding.of(StatementClass.TRANSACTION, "");
+        ClassFinding found = body(none, new TokenSpan(tokens), 0, depth);
+        return found == none ? Optional.empty() : Optional.of(found);
     }
 
     /**

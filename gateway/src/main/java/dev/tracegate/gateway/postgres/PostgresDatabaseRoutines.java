@@ -1,0 +1,119 @@
+package dev.tracegate.gateway.postgres;
+
+import dev.tracegate.gateway.lineage.CatalogUnavailableException;
+import dev.tracegate.gateway.postgres.results.UpstreamCatalog;
+import dev.tracegate.policy.sql.DatabaseRoutines;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a PostgreSQL database's own code for the classifier ({@link DatabaseRoutines}): its
+ * functions and procedures (made after initdb, or outside {@code pg_catalog} and
+ * {@code information_schema}) with language and body, whether an extension installed them; the
+ * operators and casts made after initdb and the functions they run, the functions domains' checks
+ * call; and, by table, its enabled
+ * triggers (as calls of their functions), its rules (other than views'), its columns' defaults, its
+ * check and exclusion constraints, its index expressions and predicates and its columns' domains'
+ * checks,
+ * and the views' queries and row-level security policies any statement naming a relation runs.
+ * The server's own routine names are read too (once), so a name neither list holds tells that a
+ * routine was made since. The queries are the gateway's own text; no client input reaches them.
+ */
+final class PostgresDatabaseRoutines {
+
+    private static final String BUILT_INS = "SELECT DISTINCT p.proname FROM pg_catalog.pg_proc p WHERE p.oid < 16384";
+    /** An aggregate runs its support functions: as a body, a SELECT calling each. */
+    private static final String AGGREGATE_CALLS = "(SELECT 'SELECT ' || pg_catalog.concat_ws(', ', a.aggtransfn::text || '()',"
+            + " CASE WHEN a.aggfinalfn::oid <> 0 THEN a.aggfinalfn::text || '()' END,"
+            + " CASE WHEN a.aggcombinefn::oid <> 0 THEN a.aggcombinefn::text || '()' END,"
+            + " CASE WHEN a.aggmtransfn::oid <> 0 THEN a.aggmtransfn::text || '()' END,"
+            + " CASE WHEN a.aggmfinalfn::oid <> 0 THEN a.aggmfinalfn::text || '()' END)"
+            + " FROM pg_catalog.pg_aggregate a WHERE a.aggfnoid = p.oid)";
+    /** A SQL-standard body ({@code BEGIN ATOMIC}) is kept parsed, with an empty prosrc (PostgreSQL 14 and later). */
+    private static final String ROUTINES = "SELECT p.proname, CASE WHEN p.prokind = 'a' THEN 'sql' ELSE l.lanname END,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+            + " AND d.objid = p.oid AND d.deptype = 'e'),"
+            + " CASE WHEN p.prokind = 'a' THEN " + AGGREGATE_CALLS
+            + " WHEN p.prosrc = '' OR p.prosrc IS NULL THEN %s ELSE p.prosrc END"
+            + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+            + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
+            + " WHERE p.prokind IN ('f', 'p', 'w', 'a')"
+            + " AND (n.nspname NOT IN ('pg_catalog', 'information_schema') OR p.oid >= 16384)";
+    private static final String SQL_BODY = "pg_catalog.pg_get_function_sqlbody(p.oid)";
+    private static final String HAS_SQL_BODY = "SELECT pg_catalog.current_setting('server_version_num')::int >= 140000";
+    /** Operators by symbol and types by name (a cast's source and target) with the function each runs. */
+    private static final String IMPLICIT = "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode WHERE o.oid >= 16384"
+            + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc p ON p.oid = k.castfunc"
+            + " JOIN pg_catalog.pg_type t ON t.oid IN (k.castsource, k.casttarget) WHERE k.oid >= 16384"
+            // A domain's check runs where a value takes the domain: the functions it calls, by the domain's name.
+            + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_constraint k"
+            + " JOIN pg_catalog.pg_type t ON t.oid = k.contypid JOIN pg_catalog.pg_depend d"
+            + " ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid"
+            + " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid WHERE k.contype = 'c'";
+    private static final String ON_WRITE = "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
+            + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_ruledef(r.oid)"
+            + " FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
+            + " WHERE r.rulename <> '_RETURN' AND r.oid >= 16384 AND r.ev_enabled <> 'D'"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_expr(d.adbin, d.adrelid)"
+            + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid WHERE c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_constraintdef(k.oid)"
+            + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+            + " WHERE k.contype IN ('c', 'x') AND c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, pg_catalog.concat_ws(' ', pg_catalog.pg_get_expr(i.indexprs, i.indrelid),"
+            + " pg_catalog.pg_get_expr(i.indpred, i.indrelid)) FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
+            + " WHERE (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND c.oid >= 16384"
+            // A value written to a column of a domain runs the domain's checks.
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_constraint k ON k.contypid = a.atttypid"
+            + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384";
+
+    /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
+    private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
+            + " WHERE c.relkind IN ('v', 'm') AND c.oid >= 16384"
+            + " UNION ALL SELECT c.relname, 'SELECT ' || pg_catalog.concat_ws(', ', pg_catalog.pg_get_expr(po.polqual,"
+            + " po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid))"
+            + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid";
+
+    private final UpstreamCatalog catalog;
+    /** The server's own names: read once (one an upgrade adds only costs a read of the rest when called). */
+    private Set<String> builtIns;
+
+    PostgresDatabaseRoutines(UpstreamCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    synchronized DatabaseRoutines read() throws CatalogUnavailableException {
+        if (builtIns == null) {
+            Set<String> names = new HashSet<>();
+            for (List<String> row : catalog.query(BUILT_INS)) {
+                names.add(row.getFirst());
+            }
+            builtIns = Set.copyOf(names);
+        }
+        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns);
+        boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());
+        for (List<String> row : catalog.query(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"))) {
+            answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
+        }
+        for (List<String> row : catalog.query(IMPLICIT)) {
+            answer.implicit(row.get(0), row.get(1));
+        }
+        for (List<String> row : catalog.query(ON_WRITE)) {
+            if (row.get(1) != null) {
+                answer.onWrite(row.get(0), row.get(1));
+            }
+        }
+        for (List<String> row : catalog.query(ON_USE)) {
+            if (row.get(1) != null) {
+                answer.onUse(row.get(0), row.get(1));
+            }
+        }
+        return answer.build();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tracegate.policy.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A statement judged by the database's own code it runs: routines, operators, casts, triggers, rules. */
+class CalledCodeTest {
+
+    private final SqlClassifier classifier = new SqlClassifier();
+    private final DatabaseRoutines answer = new DatabaseRoutines.Builder(Set.of("count", "lower", "now", "query_to_xml"))
+            .routine(new DatabaseRoutines.Routine("purge", "sql", false, "DELETE FROM orders; SELECT 1"))
+            .routine(new DatabaseRoutines.Routine("outer_call", "plpgsql", false, "BEGIN PERFORM purge(); RETURN 1; END"))
+            .routine(new DatabaseRoutines.Routine("total", "sql", false, "SELECT count(*) FROM orders"))
+            .routine(new DatabaseRoutines.Routine("ping", "sql", false, "SELECT pong()"))
+            .routine(new DatabaseRoutines.Routine("pong", "sql", false, "SELECT ping()"))
+            .routine(new DatabaseRoutines.Routine("granting", "plpgsql", false, "BEGIN GRANT ALL ON orders TO PUBLIC; END"))
+            .routine(new DatabaseRoutines.Routine("dynamic", "plpgsql", false, "BEGIN EXECUTE q; END"))
+            .routine(new DatabaseRoutines.Routine("native", "c", false, "native_fn"))
+            .routine(new DatabaseRoutines.Routine("templated", "plpgsql", false,
+                    "BEGIN RETURN QUERY EXECUTE format('SELECT id FROM %I WHERE n = %L', t, v); END"))
+            .routine(new DatabaseRoutines.Routine("pasted", "plpgsql", false,
+                    "BEGIN EXECUTE format('%1$s', q); END"))
+            .routine(new DatabaseRoutines.Routine("digest", "c", true, "pg_digest"))
+            .routine(new DatabaseRoutines.Routine("python", "plpython3u", false, "plpy.execute('DELETE FROM orders')"))
+            .implicit("===", "purge")
+            .onWrite("audit", "purge()")
+            .onUse("purging", "SELECT purge() AS n")
+            .onUse("guarded", "SELECT purge() = 1")
+            .onWrite("inbox", "CREATE RULE r AS ON INSERT TO public.inbox DO INSTEAD DELETE FROM orders;")
+            .build();
+
+    @Test
+    void aRoutineIsJudgedByItsBodyFollowedThroughWhatItCalls() {
+        assertThat(judged("SELECT purge()").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT purge()").reasons().getFirst()).contains("calls purge()").contains("DELETE");
+        assertThat(judged("SELECT outer_call()").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT 1 === 2").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT query_to_xml('SELECT purge()', true, true, '')").statementClass())
+                .isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT granting()").statementClass()).isEqualTo(StatementClass.PRIVILEGE);
+        assertThat(judged("INSERT INTO audit VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("INSERT INTO public.inbox VALUES (1)").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT o.purge FROM orders o").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT o.total, o.id FROM orders o").statementClass()).isEqualTo(StatementClass.READ);
+        assertThat(judged("SELECT * FROM purging").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT count(*) FROM public.guarded").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+        assertThat(judged("SELECT ping()").statementClass()).as("a cycle ends").isEqualTo(StatementClass.READ);
+    }
+
+    @Test
+    void codeTheGatewayCannotReadIsUnknown() {
+        for (String sql : List.of("SELECT dynamic('DELETE FROM orders')", "SELECT native()", "SELECT python()",
+                "SELECT pasted('DELETE FROM orders')")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(StatementClass.UNKNOWN);
+        }
+        ClassifiedStatement unread = CalledCode.judged(classified("SELECT total()"), CalledCode.UNREADABLE,
+                SqlDialect.POSTGRESQL);
+        assertThat(unread.statementClass()).isEqualTo(StatementClass.UNKNOWN);
+        assertThat(unread.reasons().getFirst()).contains("catalog could not be read");
+    }
+
+    @Test
+    void readingCodeAndTheServersOwnLeaveTheClassAndAStatementWithoutCallsAsksNothing() {
+        for (String sql : List.of("SELECT total()", "SELECT * FROM templated('orders', 'x')", "SELECT digest('x', 'sha256')", "SELECT count(*), lower('A') FROM t",
+                "INSERT INTO orders VALUES (1, now())", "DROP FUNCTION dynamic()", "ALTER FUNCTION public.native() OWNER TO x",
+                "GRANT EXECUTE ON FUNCTION python() TO x", "COMMENT ON FUNCTION native() IS 'x'")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(classified(sql).statementClass());
+        }
+        AtomicInteger asked = new AtomicInteger();
+        CalledCode.Catalog counting = new CalledCode.Catalog() {
+            @Override
+            public DatabaseRoutines current() {
+                asked.incrementAndGet();
+                return answer;
+            }
+
+            @Override
+            public DatabaseRoutines knowing(Set<String> names) {
+                asked.incrementAndGet();
+                return answer;
+            }
+        };
+        for (String sql : List.of("SELECT 1", "VALUES (1, 'a')", "BEGIN", "SHOW x", "SET search_path = public",
+                "SET application_name = 'x'", "COMMIT")) {
+            CalledCode.judged(classified(sql), counting, SqlDialect.POSTGRESQL);
+        }
+        assertThat(asked).hasValue(0);
+    }
+
+    private ClassifiedStatement judged(String sql) {
+        return CalledCode.judged(classified(sql), CalledCode.of(answer), SqlDialect.POSTGRESQL);
+    }
+
+    private ClassifiedStatement classified(String sql) {
+        return classifier.classify(sql, SqlDialect.POSTGRESQL, name -> Optional.empty()).statements().getFirst();
+    }
+}
