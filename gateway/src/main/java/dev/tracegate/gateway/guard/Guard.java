@@ -268,7 +268,7 @@ public final class Guard {
     }
 
     /** The classification, with each statement raised to what the database's own code it runs does. */
-    private static SqlClassification withCalledCode(SqlClassification classification, CalledCode.Catalog code,
+    private SqlClassification withCalledCode(SqlClassification classification, CalledCode.Catalog code,
                                                     SqlDialect dialect) {
         if (code == null) {
             return classification;
@@ -276,7 +276,7 @@ public final class Guard {
         List<ClassifiedStatement> statements = classification.statements();
         List<ClassifiedStatement> judged = null; // made only when a statement changes
         for (int i = 0; i < statements.size(); i++) {
-            ClassifiedStatement statement = CalledCode.judged(statements.get(i), code, dialect);
+            ClassifiedStatement statement = CalledCode.judged(statements.get(i), code, dialect, lexing);
             if (statement != statements.get(i)) {
                 judged = judged == null ? new ArrayList<>(statements) : judged;
                 judged.set(i, statement);

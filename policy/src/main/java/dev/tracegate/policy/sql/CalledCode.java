@@ -61,10 +61,19 @@ public final class CalledCode {
 
     /** The statement, raised to the riskiest code it runs of the database's own. */
     public static ClassifiedStatement judged(ClassifiedStatement statement, Catalog catalog, SqlDialect dialect) {
+        return judged(statement, catalog, dialect, null);
+    }
+
+    /**
+     * The same, with PostgreSQL text lexed through {@code lexing} (the classifier's, which has just
+     * lexed this text on this thread: its tokens come back without lexing again); null lexes afresh.
+     */
+    public static ClassifiedStatement judged(ClassifiedStatement statement, Catalog catalog, SqlDialect dialect,
+                                             LexingCache lexing) {
         if (statement.statementClass().isHighestRisk()) {
             return statement;
         }
-        List<SqlToken> tokens = tokens(statement.text(), dialect);
+        List<SqlToken> tokens = tokens(statement.text(), dialect, lexing);
         Uses uses = new Uses(dialect);
         uses.collect(tokens, 0);
         boolean writes = !tokens.isEmpty() && WRITES.contains(tokens.getFirst().word())
@@ -118,9 +127,9 @@ public final class CalledCode {
                 statement.executes(), statement.runs());
     }
 
-    private static List<SqlToken> tokens(String text, SqlDialect dialect) {
+    private static List<SqlToken> tokens(String text, SqlDialect dialect, LexingCache lexing) {
         LexedSql lexed = switch (dialect) {
-            case POSTGRESQL -> SqlLexer.lex(text);
+            case POSTGRESQL -> lexing == null ? SqlLexer.lex(text) : lexing.lex(text);
             case MYSQL, MYSQL_NO_BACKSLASH_ESCAPES ->
                     MySqlLexer.lex(text, MySqlReading.first(dialect == SqlDialect.MYSQL)).lexed();
         };
@@ -166,7 +175,7 @@ public final class CalledCode {
                     mayRunCode = true;
                 } else if (token.isStringLiteral() && !values && depth < MAX_DEPTH && token.text().contains("(")) {
                     // Text a function runs (query_to_xml('SELECT purge()', ...)) calls what it names.
-                    collect(tokens(token.text(), dialect), depth + 1);
+                    collect(tokens(token.text(), dialect, null), depth + 1);
                 }
             }
         }
@@ -266,7 +275,7 @@ public final class CalledCode {
                         found(finding.statementClass(), path + ", whose " + finding.reasons().getLast()));
             }
             Uses uses = new Uses(dialect);
-            uses.collect(tokens(actions, dialect), 0);
+            uses.collect(tokens(actions, dialect, null), 0);
             for (String called : uses.calls) {
                 String name = Names.routine(called, dialect);
                 if (seen.add(name)) {
