@@ -560,6 +560,19 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
+     * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
+     */
+    @Test
+    void anAddressWithAStandInForItsAtSignIsMasked() throws SQLException {
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 'ada.lovelace(a)example.com', 'ada.lovelace_at_example.com',"
+                    + " 'write to ada.lovelace @example.com', 'meet at 5 at example.com''s office'")).as(queryMode)
+                    .containsExactly("[EMAIL]|[EMAIL]|write to [EMAIL]|meet at 5 at example.com's office");
+        }
+    }
+
+    /**
      * A password split from its name some other way than name first and value next: before 2026-12-07 a key-value
      * table read value first ({@code Tr0ub4dor&3xQ | smtp_password}), an assignment after its value ({@code hunter2 |
      * db password=}) and a name cut in two before its value ({@code pass | word= | Tr0ub4dor&3xQ}) reached a masked
