@@ -159,18 +159,20 @@ final class ElementUnits {
             return null;
         }
         int largest = 0;
+        int smallest = 0;
         int[] codes = new int[size];
         for (int k = 0; k < size; k++) {
-            if (!isDigits(values[k]) || values[k].length() > 7 || values[k].startsWith("-")) {
+            codes[k] = code(values[k]);
+            if (codes[k] == Integer.MIN_VALUE) {
                 return null;
             }
-            codes[k] = Integer.parseInt(values[k]);
             largest = Math.max(largest, codes[k]);
+            smallest = Math.min(smallest, codes[k]);
         }
-        if (largest <= 0xff) {
+        if (largest <= 0xff && smallest >= Byte.MIN_VALUE) {
             byte[] bytes = new byte[size];
             for (int k = 0; k < size; k++) {
-                bytes[k] = (byte) codes[k];
+                bytes[k] = (byte) codes[k]; // Java prints a byte array signed: [97, -61, -87] is "aé"
             }
             return DecodedRun.readable(bytes);
         }
@@ -182,6 +184,22 @@ final class ElementUnits {
             text.appendCodePoint(code);
         }
         return text.toString();
+    }
+
+    /**
+     * The number a unit writes: decimal, signed or not, or a byte in hex as programs print one ({@code "0x61"},
+     * {@code "\\x61"}, {@code "2e"}: two hex digits with a letter, or after a prefix); {@link Integer#MIN_VALUE} when
+     * none.
+     */
+    private static int code(String value) {
+        if (isDigits(value)) {
+            return value.length() > 7 ? Integer.MIN_VALUE : Integer.parseInt(value);
+        }
+        int from = value.startsWith("0x") || value.startsWith("0X") || value.startsWith("\\x") ? 2 : 0;
+        if (value.length() - from != 2 || !HexReading.isHexDigit(value.charAt(from)) || !HexReading.isHexDigit(value.charAt(from + 1))) {
+            return Integer.MIN_VALUE;
+        }
+        return Integer.parseInt(value.substring(from), 16);
     }
 
     /** The elements of the run not masked yet, each then counted as masked. */

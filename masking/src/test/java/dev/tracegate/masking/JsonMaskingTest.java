@@ -130,7 +130,11 @@ class JsonMaskingTest {
                 "{\"pan\": [4111, 1111, 1111, 1111]}", "CARD",
                 "{\"x\": " + characterArray("ada.lovelace@example.com") + "}", "EMAIL",
                 "[\"id\", " + characterArray("ghp_16C7e42F292c6912E7710c838347Ae178B4a").substring(1), "SECRET",
-                bufferJson("password=Tr0ub4dor&3xQ"), "SECRET");
+                bufferJson("password=Tr0ub4dor&3xQ"), "SECRET",
+                "{\"signed\": [97, 100, 97, 46, 108, 111, 118, 101, 108, 97, 99, 101, 64, -61, -87, 120, 97, 109, 112, 108, 101,"
+                        + " 46, 99, 111, 109]}", "EMAIL",
+                "{\"hex\": [\"0x61\", \"0x64\", \"0x61\", \"0x40\", \"0x65\", \"0x78\", \"0x61\", \"0x6d\", \"0x70\","
+                        + " \"0x6c\", \"0x65\", \"0x2e\", \"0x63\", \"0x6f\", \"0x6d\"]}", "EMAIL");
         cases.forEach((json, type) -> {
             for (String out : maskedEveryWay(masker, json)) {
                 assertThat(out).as(json).contains("[" + type + "]").doesNotContain("\"1111\"").doesNotContain(",97,")
