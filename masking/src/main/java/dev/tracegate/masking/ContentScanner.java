@@ -140,6 +140,7 @@ final class ContentScanner {
         spans = facts.hexRun() ? withDecodedRuns(text, spans, HexReading.in(text), depth) : spans;
         spans = facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
         spans = withDecodedRuns(text, spans, SpacedOutReading.in(text), depth);
+        spans = withDecodedRuns(text, spans, ElementUnits.in(text), depth);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
         if (hidden != null) {
             return whole(text, hidden);
@@ -222,6 +223,7 @@ final class ContentScanner {
             addDecodedFinds(Base32Reading.in(text), depth, finds);
         }
         addDecodedFinds(SpacedOutReading.in(text), depth, finds);
+        addDecodedFinds(ElementUnits.in(text), depth, finds);
         return finds;
     }
 

@@ -143,6 +143,17 @@ final class GeneratedJson implements JsonOutput {
         writeKept();
     }
 
+    @Override
+    public void writeBefore(long place) throws IOException {
+        int count = (int) place - written;
+        if (place >>> 32 == holds && count > 0 && count <= held.size()) {
+            writeFront(count);
+            while (!keptValues.isEmpty() && keptValues.getFirst() < written) {
+                keptValues.removeFirst(); // written: no longer a place a record's values can replace
+            }
+        }
+    }
+
     private void writeKept() throws IOException {
         writeFront(held.size());
         keeping = false;

@@ -308,6 +308,8 @@ public final class JsonMasking {
         int level;
         /** A record's values that may be pieces of one value (null until one is offered; read in the record's frame only, cleared as it opens). */
         RecordPieces pieces;
+        /** An array's elements that may be one value's units, read together (null until one is offered; started again as it opens). */
+        ElementUnits units;
         /** An object whose {@code apiVersion} is a Kubernetes one ({@code v1}, {@code apps/v1}): its kind may follow its data. */
         boolean kubernetes;
         /**
@@ -451,13 +453,17 @@ public final class JsonMasking {
         private void handle(JsonToken token) throws IOException {
             switch (token) {
                 case FIELD_NAME -> fieldName();
-                case START_OBJECT, START_ARRAY -> open(token == JsonToken.START_ARRAY);
+                case START_OBJECT, START_ARRAY -> {
+                    unitsEnd();
+                    open(token == JsonToken.START_ARRAY);
+                }
                 case END_OBJECT -> {
                     depth--;
                     out.endObject();
                     releasedAt(depth);
                 }
                 case END_ARRAY -> {
+                    unitsEnd();
                     depth--;
                     out.endArray();
                     releasedAt(depth);
@@ -664,6 +670,9 @@ public final class JsonMasking {
             if (frame.pieces != null) {
                 frame.pieces.clear(); // a frame taken again keeps its lists: a thousand records, one set of them
             }
+            if (frame.units != null) {
+                frame.units.startArray(frame.name);
+            }
             frame.fields = 0;
             frame.node = parent == null ? root : childOf(parent);
             stack[depth++] = frame;
@@ -716,6 +725,11 @@ public final class JsonMasking {
             }
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+            boolean unit = (text || token == JsonToken.VALUE_NUMBER_INT) && depth > 0 && stack[depth - 1].array
+                    && ElementUnits.isUnit(in.getText(), !text);
+            if (!unit) {
+                unitsEnd();
+            }
             if (!text && !number) {
                 out.literal(); // true, false, null carry nothing personal
                 return;
@@ -769,6 +783,9 @@ public final class JsonMasking {
             if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;
             }
+            if (outcome == null && unit) {
+                offerUnit(stack[depth - 1], value, !text);
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);
@@ -787,6 +804,60 @@ public final class JsonMasking {
                 Frame record = stack[depth - 1].record;
                 record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
                 record.pieces.masked(value);
+            }
+        }
+
+        /**
+         * Holds an array's element that may be a unit of one value written an element at a time
+         * ({@link ElementUnits}), before it is written: a stream keeps its output from the run's first
+         * unit until the record closes, so that the run's elements can still be replaced when it ends.
+         */
+        private void offerUnit(Frame array, String value, boolean number) throws IOException {
+            if (array.units == null) {
+                array.units = new ElementUnits();
+                array.units.startArray(array.name);
+            }
+            if (heldBy < 0) {
+                heldBy = array.record.level;
+            }
+            out.hold(); // again after a stream's bound wrote what it held: the run's elements stay replaceable
+            if (array.units.isFull()) {
+                readUnits(array);
+                array.units.slide();
+                out.writeBefore(array.units.firstPlace()); // the window's front is read: only its context is held on
+            }
+            array.units.add(value, out.place(), number);
+        }
+
+        /** The top array's run of units ends: what its elements read together is masked in each. */
+        private void unitsEnd() throws IOException {
+            if (depth > 0 && stack[depth - 1].array && stack[depth - 1].units != null && stack[depth - 1].units.size() > 0) {
+                readUnits(stack[depth - 1]);
+                stack[depth - 1].units.end();
+            }
+        }
+
+        /**
+         * Reads the run's texts; a find masks every element of the run as its entity. A text the scan budget gave up on
+         * fails closed: the run's elements take the budget's fallback, as a value does.
+         */
+        private void readUnits(Frame array) throws IOException {
+            for (String text : array.units.texts()) {
+                ContentScanner.Outcome outcome = scanUnlessClean(text);
+                if (outcome == null) {
+                    continue;
+                }
+                String label = outcome.findings().isEmpty() ? null : outcome.findings().keySet().iterator().next();
+                EntityType type = label == null ? null : entityOf(label);
+                for (ElementUnits.Element element : array.units.toMask()) {
+                    if (element.place() >= 0) {
+                        out.replaceAt(element.place(), type == null ? outcome.masked() : profile.strategyFor(type).apply(element.value(), type));
+                        if (label != null) {
+                            masked(label);
+                        }
+                    }
+                }
+                return;
             }
         }
 
@@ -849,6 +920,16 @@ public final class JsonMasking {
         }
         array.keyBlock = array.keyBlock == null ? new KeyBlockAcrossValues() : array.keyBlock;
         return array.keyBlock.startedByBody(value);
+    }
+
+    /** The entity a scan's label names; a custom detector's label is a custom entity. */
+    private static EntityType entityOf(String label) {
+        for (EntityType type : EntityType.values()) {
+            if (type.name().equals(label)) {
+                return type;
+            }
+        }
+        return EntityType.CUSTOM;
     }
 
     private ContentScanner.Outcome scanUnlessClean(String value) {

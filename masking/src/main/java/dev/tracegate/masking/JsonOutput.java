@@ -53,6 +53,13 @@ interface JsonOutput {
     default void hold() {
     }
 
+    /**
+     * Writes what {@link #hold} kept before {@code place} and holds on from there: a long array's units
+     * read a window at a time ({@link ElementUnits}) hold only the window's context.
+     */
+    default void writeBefore(long place) throws IOException {
+    }
+
     /** Writes what {@link #hold} kept: the record that asked for it has closed. */
     default void release() throws IOException {
     }

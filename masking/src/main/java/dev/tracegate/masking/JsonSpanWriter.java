@@ -141,6 +141,9 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
 
     /** Keeps the replacement of the input from {@code start} to {@code end} by {@code value} (a JSON string, or {@code null}). */
     private void replace(int start, int end, String value) {
+        if (edits > 0 && ends[edits - 1] > start && replacedAgain(start, value)) {
+            return; // a value a record's pieces and its array's units both mask is one edit
+        }
         if (edits == starts.length) {
             starts = Arrays.copyOf(starts, edits * 2);
             ends = Arrays.copyOf(ends, edits * 2);
@@ -150,6 +153,17 @@ abstract sealed class JsonSpanWriter implements JsonOutput {
         starts[edits] = start;
         ends[edits] = end;
         values[edits++] = value;
+    }
+
+    /** Whether an edit behind the last already starts at {@code start}: it takes {@code value} instead. */
+    private boolean replacedAgain(int start, String value) {
+        for (int k = edits - 1; k >= Math.max(0, edits - 4 * ElementUnits.WINDOW); k--) {
+            if (starts[k] == start) {
+                values[k] = value;
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any replacement was kept: else the result is the input itself. */

@@ -224,6 +224,9 @@ public record TextFacts(int longestNumberDigits, int colons, boolean lettersThen
                     dottedDigits |= current > 0 && i + 1 < n && isDigit(text.charAt(i + 1)) && endsThreeNumbers(text, i);
                 } else if (c == '(') {
                     atSpelling |= mayOpenSpelledOutSign(text, i + 1);
+                } else if (c == '_') {
+                    atSpelling |= i + 3 < n && asciiLower(text.charAt(i + 1)) == 'a' && asciiLower(text.charAt(i + 2)) == 't'
+                            && text.charAt(i + 3) == '_'; // ada.lovelace_at_example.com
                 } else if (c == '+') {
                     readAsWritten &= !MarkupDecoding.isFormSpaceBetweenDigits(text, i);
                 }

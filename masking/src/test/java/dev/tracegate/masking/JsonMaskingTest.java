@@ -91,6 +91,101 @@ class JsonMaskingTest {
                 .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
     }
 
+    /** A JSON text of {@code value}'s UTF-8 bytes as Node's {@code Buffer.toJSON} writes them. */
+    private static String bufferJson(String value) {
+        StringBuilder data = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            data.append(data.isEmpty() ? "" : ",").append(b & 0xff);
+        }
+        return "{\"type\":\"Buffer\",\"data\":[" + data + "]}";
+    }
+
+    /** {@code value}'s characters as a JSON array of one-character strings. */
+    private static String characterArray(String value) {
+        StringBuilder array = new StringBuilder("[");
+        value.chars().forEach(c -> array.append(array.length() > 1 ? "," : "").append('"').append((char) c).append('"'));
+        return array.append(']').toString();
+    }
+
+    /** What one masker makes of {@code json} held whole, as a string and as bytes, and streamed (NDJSON). */
+    private static List<String> maskedEveryWay(Masker masker, String json) {
+        return List.of(masker.json("b").mask(json, new MaskingReport()),
+                new String(masker.json("b").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()), StandardCharsets.UTF_8),
+                new String(masker.json("b").maskNdjson((json + "\n").getBytes(StandardCharsets.UTF_8), new MaskingReport()),
+                        StandardCharsets.UTF_8).strip());
+    }
+
+    /**
+     * A value written one unit an element of an array (Node's {@code Buffer.toJSON}, a card's groups as strings or
+     * numbers, an address as its characters, a secret's code points): each element alone is nothing, so before
+     * 2026-12-07 every one reached masked callers in clear, held whole and streamed. Every element of the run is
+     * masked now; the elements around it stay.
+     */
+    @Test
+    void aValueWrittenOneUnitAnElementIsMaskedInEachElement() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        Map<String, String> cases = Map.of(
+                bufferJson("ada.lovelace@example.com"), "EMAIL",
+                "{\"card\": [\"4111\", \"1111\", \"1111\", \"1111\"], \"n\": 1}", "CARD",
+                "{\"pan\": [4111, 1111, 1111, 1111]}", "CARD",
+                "{\"x\": " + characterArray("ada.lovelace@example.com") + "}", "EMAIL",
+                "[\"id\", " + characterArray("ghp_16C7e42F292c6912E7710c838347Ae178B4a").substring(1), "SECRET",
+                bufferJson("password=Tr0ub4dor&3xQ"), "SECRET",
+                "{\"signed\": [97, 100, 97, 46, 108, 111, 118, 101, 108, 97, 99, 101, 64, -61, -87, 120, 97, 109, 112, 108, 101,"
+                        + " 46, 99, 111, 109]}", "EMAIL",
+                "{\"hex\": [\"0x61\", \"0x64\", \"0x61\", \"0x40\", \"0x65\", \"0x78\", \"0x61\", \"0x6d\", \"0x70\","
+                        + " \"0x6c\", \"0x65\", \"0x2e\", \"0x63\", \"0x6f\", \"0x6d\"]}", "EMAIL");
+        cases.forEach((json, type) -> {
+            for (String out : maskedEveryWay(masker, json)) {
+                assertThat(out).as(json).contains("[" + type + "]").doesNotContain("\"1111\"").doesNotContain(",97,")
+                        .doesNotContain("\"@\"").doesNotContain("\"3\"").doesNotContain("1111,");
+            }
+        });
+        String mixed = "{\"id\": [7, 8], \"d\": [4111, 1111, 1111, 1111], \"after\": [9, 10, 11]}";
+        for (String out : maskedEveryWay(masker, mixed)) {
+            assertThat(out.replace(" ", "")).isEqualTo("{\"id\":[7,8],\"d\":[\"[CARD]\",\"[CARD]\",\"[CARD]\",\"[CARD]\"],"
+                    + "\"after\":[9,10,11]}");
+        }
+    }
+
+    /**
+     * Ordinary arrays of short values stay as they are: ids, small numbers, RGB triples, coordinates, version parts,
+     * years, ports, language codes, bytes that decode to no text, a long array of counters.
+     */
+    @Test
+    void ordinaryArraysOfShortValuesStayAsTheyAre() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        StringBuilder counters = new StringBuilder("[");
+        java.util.Random random = new java.util.Random(7);
+        for (int k = 0; k < 3000; k++) {
+            counters.append(k == 0 ? "" : ",").append(random.nextInt(256));
+        }
+        counters.append(']');
+        List<String> ordinary = List.of("{\"ids\": [1001, 1002, 1003, 1004, 1005]}", "{\"rgb\": [255, 128, 0]}",
+                "{\"at\": [52.5200, 13.4050]}", "{\"version\": [3, 12, 1]}", "{\"years\": [2019, 2020, 2021, 2022, 2023]}",
+                "{\"ports\": [80, 443, 8080, 8443, 5432, 3306]}", "{\"langs\": [\"en\", \"de\", \"fr\", \"com\"]}",
+                "{\"flags\": [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 1]}", "{\"sha\": [222, 173, 190, 239, 1, 2, 3, 4, 5]}",
+                "{\"grid\": [[1, 2, 3], [4, 5, 6]]}", counters.toString());
+        for (String json : ordinary) {
+            assertThat(maskedEveryWay(masker, json)).as(json).allSatisfy(out -> assertThat(out.replace(" ", "")).isEqualTo(json.replace(" ", "")));
+        }
+    }
+
+    /**
+     * A long array of bytes (a file's, by {@code Buffer.toJSON}) is read a window of elements at a time, each with the
+     * end of the one before: an address anywhere in it, across a window's end too, is masked, held whole and streamed.
+     */
+    @Test
+    void aValueInALongArrayOfBytesIsMaskedWhereverItIs() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        for (int before : List.of(10, ElementUnits.WINDOW - 12, 3 * ElementUnits.WINDOW + 500)) {
+            String text = "x".repeat(before).replace('x', '\u0001') + "ada.lovelace@example.com" + "\u0002".repeat(2000);
+            for (String out : maskedEveryWay(masker, bufferJson(text))) {
+                assertThat(out).as("at %d", before).contains("[EMAIL]").doesNotContain(",97,100,97,").doesNotContain(",64,101,");
+            }
+        }
+    }
+
     @Test
     void aPrivateKeyWhoseLinesAreAnArraysStringsIsMaskedLineByLine() {
         String line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";

@@ -37,6 +37,22 @@ class SpelledOutValuesTest {
         assertThat(masked("phone 4-1-5-5-5-5-2-6-7-1")).isEqualTo("phone [PHONE]");
     }
 
+    /**
+     * A card's groups as the elements of an array written as text (a PostgreSQL {@code int[]} or {@code text[]}, a
+     * JSON array in a log line): no separator the card detector reads, so before 2026-12-07 they passed in clear. A
+     * list of years, ports or ids, and a text's digits listed, stay.
+     */
+    @Test
+    void aCardsGroupsAsAnArraysElementsAreReadTogether() {
+        assertThat(masked("{4111,1111,1111,1111}")).isEqualTo("[CARD]");
+        assertThat(masked("pan: [\"4111\", \"1111\", \"1111\", \"1111\"] ok")).isEqualTo("pan: [CARD] ok");
+        assertThat(masked("{3782,822463,10005}")).isEqualTo("[CARD]");
+        for (String ordinary : List.of("{2019,2020,2021,2022,2023}", "{80,443,8080,8443}", "{1001,1002,1003,1004}",
+                "[5161,6734,2398]", "{4003,7051,3847,7,49,30}", "{a,b,c}")) {
+            assertThat(masked(ordinary)).as(ordinary).isEqualTo(ordinary);
+        }
+    }
+
     @Test
     void aValuesBytesListedInHexOrDecimalAreReadDecoded() {
         String email = "ada.lovelace@example.com";

@@ -64,6 +64,26 @@ class TerminalOutputMaskerTest {
         assertThat(masker.holding()).isFalse();
     }
 
+    /**
+     * An array of a card's groups or an address's bytes as psql prints an {@code int[]} or {@code json} column and as
+     * {@code curl} prints a JSON answer: before 2026-12-07 the card's groups reached the terminal in clear. A row of
+     * ids beside them stays.
+     */
+    @Test
+    void anArrayOfOneValuesUnitsPrintedOnATerminalIsMasked() throws Exception {
+        String bytes = String.join(",", "ada.lovelace@example.com".chars().mapToObj(Integer::toString).toList());
+        String output = "         parts         |          ids\r\n-----------------------+-----------------------\r\n"
+                + " {4111,1111,1111,1111} | {1001,1002,1003,1004}\r\n(1 row)\r\n"
+                + "{\"data\":[" + bytes + "],\"pan\":[4111,1111,1111,1111],\"ids\":[1001,1002,1003,1004]}\n";
+        Screen screen = new Screen();
+        TerminalOutputMasker masker = new TerminalOutputMasker(ALL, "terminal", new MaskingReport(), screen);
+        byte[] written = output.getBytes(StandardCharsets.UTF_8);
+        masker.write(0, written, 0, written.length);
+        masker.end();
+        assertThat(screen.text()).doesNotContain("4111").doesNotContain("97,100,97").contains("{1001,1002,1003,1004}")
+                .contains("[CARD]");
+    }
+
     @Test
     void aValueSplitAtAnyByteIsMaskedWhicheverStreamEachPartComesOn() throws Exception {
         byte[] bytes = OUTPUT.getBytes(StandardCharsets.UTF_8);

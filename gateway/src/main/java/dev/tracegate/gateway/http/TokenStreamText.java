@@ -138,8 +138,8 @@ final class TokenStreamText<E> {
     /**
      * The events held have waited as long as they may ({@link HeldTokenStream}): every one is passed
      * on, masked across events as at the stream's end, and each place's unfinished last word that
-     * may be a value's start (it holds a digit or an {@code @}: a card's, a phone number's, an
-     * address's first part) and is no value found whole is replaced by {@link #UNFINISHED}. The
+     * may be a value's start ({@link #mayStartValue}: a card's, a phone number's, an address's first
+     * part) and is no value found whole is replaced by {@link #UNFINISHED}. The
      * rest of such a value, should it come, is cut from the events after, as any value whose start
      * was passed on is.
      */
@@ -174,11 +174,17 @@ final class TokenStreamText<E> {
         return all;
     }
 
-    /** Whether the word from {@code start} may be the beginning of a value: it holds a digit or an {@code @}. */
+    /**
+     * Whether the word from {@code start} may be the beginning of a value: it holds a digit or an {@code @}, or a mark
+     * between two letters or digits, as an address's local part ({@code ada.lovelace}, {@code ada_l}), a key's prefix
+     * ({@code sk-live}) or a URL's start does; until 2026-12-07 {@code ada.lovelace} left in clear at the bound, before
+     * the {@code @example.com} that was then cut. A plain word ({@code Hello}, {@code up.}) leaves as it is.
+     */
     private static boolean mayStartValue(CharSequence text, int start) {
         for (int i = start; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '@' || Character.isDigit(c)) {
+            if (c == '@' || Character.isDigit(c) || i > start && i + 1 < text.length() && !Character.isLetterOrDigit(c)
+                    && Character.isLetterOrDigit(text.charAt(i - 1)) && Character.isLetterOrDigit(text.charAt(i + 1))) {
                 return true;
             }
         }

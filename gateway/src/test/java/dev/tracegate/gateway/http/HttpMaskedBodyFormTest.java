@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import dev.tracegate.gateway.TestGateway;
 import dev.tracegate.gateway.config.ConnectionConfig;
 import dev.tracegate.gateway.config.HttpConnectionConfig;
@@ -70,6 +71,14 @@ class HttpMaskedBodyFormTest {
     /** An address cut at its {@code @} and a card's groups in members and elements of one JSON record. */
     private static final String PIECES = "{\"local\": \"ada.lovelace@\", \"id\": 7, \"domain\": \"example.com\","
             + " \"card\": [\"4111 1111\", \"1111 1111\"], \"note\": \"ok\"}";
+    /**
+     * A value written one unit an element of an array: an address as Node's {@code Buffer.toJSON} writes its bytes, a
+     * card's groups as numbers, an address as its characters; beside a list of ids and an RGB triple that stay.
+     */
+    private static final String UNITS = "{\"type\": \"Buffer\", \"data\": ["
+            + String.join(",", EMAIL.chars().mapToObj(Integer::toString).toList()) + "], \"card\": [4111, 1111, 1111, 1111],"
+            + " \"chars\": [" + String.join(", ", EMAIL.chars().mapToObj(c -> "\"" + (char) c + "\"").toList())
+            + "], \"ids\": [1001, 1002, 1003, 1004], \"rgb\": [255, 128, 0]}";
     /**
      * Records whose first piece looks like nothing alone: an address's local part before the member that starts
      * with its {@code @}, a card's first group before its other groups, in members of nested objects too.
@@ -170,15 +179,12 @@ class HttpMaskedBodyFormTest {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, PIECES.getBytes(StandardCharsets.UTF_8));
         });
-        upstream.route("/pieces-streamed", exchange -> {
-            // Without a length: the answer is masked as it streams, not held whole.
+        upstream.route("/units", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(EARLY_PIECES.getBytes(StandardCharsets.UTF_8));
-            }
+            answer(exchange, 200, UNITS.getBytes(StandardCharsets.UTF_8));
         });
+        upstream.route("/units-streamed", streamedJson(UNITS));
+        upstream.route("/pieces-streamed", streamedJson(EARLY_PIECES));
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8));
@@ -515,6 +521,24 @@ class HttpMaskedBodyFormTest {
     }
 
     /**
+     * A value written one unit an element of a JSON array (Node's {@code Buffer.toJSON}, a card's groups as numbers,
+     * an address's characters): no element is anything alone, so before 2026-12-07 each reached the target and the
+     * caller in clear, held whole and streamed. Every element of each is masked; the ids and the RGB triple stay.
+     */
+    @Test
+    void aValueWrittenOneUnitAnElementOfAJsonArrayIsMaskedBothWaysAndStreamed() throws Exception {
+        List<String> seen = new java.util.ArrayList<>(sentAndAnswered("application/json", UNITS, "/svc/units"));
+        assertThat(text(get("/svc/units-streamed", TestGateway.ADMIN_TOKEN))).isEqualTo(UNITS);
+        seen.add(text(get("/svc/units-streamed", TestGateway.ALICE_TOKEN)));
+        for (String body : seen) {
+            String compact = body.replace(" ", "");
+            assertThat(compact).doesNotContain("97,100,97").doesNotContain("4111").doesNotContain("\"@\"")
+                    .contains("\"card\":[\"[CARD]\",\"[CARD]\",\"[CARD]\",\"[CARD]\"]").contains("\"data\":[\"[EMAIL]\"")
+                    .contains("\"chars\":[\"[EMAIL]\"").endsWith("\"ids\":[1001,1002,1003,1004],\"rgb\":[255,128,0]}");
+        }
+    }
+
+    /**
      * A streamed JSON answer whose record shows its first piece only after a member that looks like nothing alone:
      * until 2026-12-07 the stream held its output from the first possible piece on, so the member before it had
      * been written, in clear ({@code ada.lovelace} of {@code ada.lovelace} and {@code @example.com}).
@@ -556,6 +580,18 @@ class HttpMaskedBodyFormTest {
      * {@code body} as the target receives it from Alice (masked) and as Alice reads the target's answer at {@code
      * path}, which answers {@code body}: the admin (exempt) reads it as it is.
      */
+    /** A route answering {@code json} without a length: the answer is masked as it streams, not held whole. */
+    private static HttpHandler streamedJson(String json) {
+        return exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+            }
+        };
+    }
+
     private static List<String> sentAndAnswered(String type, String body, String path) throws Exception {
         HttpResponse<String> sent = CLIENT.send(post(type, body.getBytes(StandardCharsets.UTF_8), TestGateway.ALICE_TOKEN),
                 HttpResponse.BodyHandlers.ofString());

@@ -76,6 +76,9 @@ class HttpStalledTokenStreamTest {
                 case "sse-card" -> new String[] {"data: card 4111 1111\n\n", "data:  1111 1111\n\ndata:  thanks\n\n"};
                 case "ndjson-card" -> new String[] {"{\"response\":\"card 4111 1111\"}\n",
                         "{\"response\":\" 1111 1111\"}\n{\"response\":\" thanks\",\"done\":true}\n"};
+                case "sse-local" -> new String[] {"data: write to ada.lovelace\n\n", "data: @example.com today\n\n"};
+                case "ndjson-local" -> new String[] {"{\"response\":\"write to ada.lovelace\"}\n",
+                        "{\"response\":\"@example.com today\",\"done\":true}\n"};
                 case "sse-escape" -> new String[] {"data: {\"text\":\"retry=\"}\n\n", "data: {\"text\":\"bye\"}\n\n"};
                 default -> throw new IllegalArgumentException(name);
             };
@@ -115,6 +118,23 @@ class HttpStalledTokenStreamTest {
             assertThat(lines.next(FIRST_EVENT_SECONDS)).as("the held event, after the bound").isEqualTo(first);
             String rest = String.join("\n", lines.rest(stream));
             assertThat(rest).doesNotContain("1111").contains(after).contains(" thanks");
+        }
+    }
+
+    /**
+     * An address's local part, then a stall, then its {@code @} and domain: until 2026-12-07 the local part left in
+     * clear at the bound (it holds no digit or {@code @}), and only the rest was cut.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            sse-local    | data: write to [UNFINISHED]
+            ndjson-local | {"response":"write to [UNFINISHED]"}
+            """)
+    void anAddresssLocalPartBeforeAStallLeavesCutWithinTheBound(String stream, String first) throws Exception {
+        try (StreamedLines lines = StreamedLines.of(stream)) {
+            assertThat(lines.next(FIRST_EVENT_SECONDS)).as("the held event, after the bound").isEqualTo(first);
+            assertThat(String.join("\n", lines.rest(stream))).doesNotContain("lovelace").doesNotContain("example.com")
+                    .contains(" today");
         }
     }
 

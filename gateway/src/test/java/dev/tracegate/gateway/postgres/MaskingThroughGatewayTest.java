@@ -535,6 +535,44 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * A value written one unit an element of an array column: a card's groups in an {@code int[]}, an address's bytes
+     * as Node's {@code Buffer.toJSON} writes them in a {@code json} column, a card's groups as a {@code jsonb} array's
+     * strings, an address's characters as a {@code text[]}: no element is anything alone, so before 2026-12-07 the
+     * int[], json and jsonb ones reached a masked caller in clear. Arrays of ids, language codes, an RGB triple and
+     * years stay as they are.
+     */
+    @Test
+    void aValueWrittenOneUnitAnElementOfAnArrayColumnIsMasked() throws SQLException {
+        String email = "ada.lovelace@example.com";
+        String bytes = String.join(",", email.chars().mapToObj(Integer::toString).toList());
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP TABLE IF EXISTS unit_arrays");
+            sql.execute("CREATE TABLE unit_arrays (id int PRIMARY KEY, parts int[], chars text[], data json, groups jsonb)");
+            sql.execute("INSERT INTO unit_arrays VALUES (1, '{4111,1111,1111,1111}', regexp_split_to_array('" + email + "', ''),"
+                    + " '{\"type\": \"Buffer\", \"data\": [" + bytes + "]}', '[\"4111\", \"1111\", \"1111\", \"1111\"]'),"
+                    + " (2, '{1001,1002,1003,1004}', '{en,de,fr}', '[255, 128, 0]', '[2019, 2020, 2021, 2022]')");
+        }
+        for (String queryMode : List.of("simple", "extended")) {
+            List<String> rows = rowsAsAliceReadsThem(queryMode, "SELECT parts, chars, data, groups FROM unit_arrays ORDER BY id");
+            assertThat(rows.get(0)).as(queryMode).doesNotContain("4111", "1111", "97,100,97", "l,a,c,e").contains("[CARD]", "[EMAIL]");
+            assertThat(rows.get(1)).as(queryMode).isEqualTo("{1001,1002,1003,1004}|{en,de,fr}|[255, 128, 0]|[2019, 2020, 2021, 2022]");
+        }
+    }
+
+    /**
+     * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
+     * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
+     */
+    @Test
+    void anAddressWithAStandInForItsAtSignIsMasked() throws SQLException {
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 'ada.lovelace(a)example.com', 'ada.lovelace_at_example.com',"
+                    + " 'write to ada.lovelace @example.com', 'meet at 5 at example.com''s office'")).as(queryMode)
+                    .containsExactly("[EMAIL]|[EMAIL]|write to [EMAIL]|meet at 5 at example.com's office");
+        }
+    }
+
+    /**
      * A password split from its name some other way than name first and value next: before 2026-12-07 a key-value
      * table read value first ({@code Tr0ub4dor&3xQ | smtp_password}), an assignment after its value ({@code hunter2 |
      * db password=}) and a name cut in two before its value ({@code pass | word= | Tr0ub4dor&3xQ}) reached a masked

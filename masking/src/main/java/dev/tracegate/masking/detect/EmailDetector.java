@@ -73,6 +73,10 @@ public final class EmailDetector implements Detector {
             if ((spelledOut || spaced || spacedDot) && start >= 0 && !readsAsAddress(text, start, localEnd, end)) {
                 start = -1;
             }
+            if (start >= 0 && isStandIn(text, i) && !(readsAsAddress(text, start, localEnd, end) && joinedWords(text, start, localEnd)
+                    && (c != '_' || holdsDot(text, start, localEnd)))) {
+                start = -1; // a glued stand-in for the @ counts after a local part no identifier or prose word has
+            }
             if (start < 0 && spelledOut) {
                 int plainEnd = domainEnd(text, separatorEnd, false);
                 int plainStart = plainEnd > 0 ? localStart(text, localEnd, lastEnd) : -1;
@@ -103,7 +107,7 @@ public final class EmailDetector implements Detector {
     private static final boolean[] SEPARATOR_STARTS = new boolean[128];
 
     static {
-        for (char c : "@%&\\([{< =".toCharArray()) {
+        for (char c : "@%&\\([{< =_".toCharArray()) {
             SEPARATOR_STARTS[c] = true;
         }
     }
@@ -171,7 +175,48 @@ public final class EmailDetector implements Detector {
                 return (long) skipSpace(text, i + at.length()) << 1;
             }
         }
-        return -1;
+        return isStandIn(text, i) ? (long) (i + 3 + (c == '_' ? 1 : 0)) << 1 : -1;
+    }
+
+    /**
+     * Whether a stand-in for the {@code @} glued between a local part and a domain is at {@code i}: {@code (a)},
+     * {@code [a]}, {@code {a}} ({@code ada.lovelace(a)example.com}) or {@code _at_} ({@code ada.lovelace_at_example.com}),
+     * as people write an address to keep crawlers off. Glued on both sides, and read as an address only after a local
+     * part of joined words ({@link #joinedWords}) and before a domain with a top-level domain people write
+     * ({@link #readsAsAddress}): {@code f(a)x.y} in code and {@code value_at_risk} stay.
+     */
+    private static boolean isStandIn(CharSequence text, int i) {
+        char c = text.charAt(i);
+        int n = text.length();
+        boolean bracketed = (c == '(' || c == '[' || c == '{') && i + 3 < n && (text.charAt(i + 1) | 0x20) == 'a'
+                && text.charAt(i + 2) == (c == '(' ? ')' : c == '[' ? ']' : '}');
+        boolean underscored = c == '_' && regionMatches(text, i, "_at_");
+        int after = i + (underscored ? 4 : 3);
+        return (bracketed || underscored) && i > 0 && isLocalChar(text.charAt(i - 1)) && text.charAt(i - 1) != '_'
+                && after < n && isLabelChar(text.charAt(after));
+    }
+
+    /**
+     * Whether a dot joins words of the local part: {@code _at_} counts after {@code ada.lovelace}, not after an
+     * identifier's words joined by underscores ({@code name_to_handle_at_flags.in} in a changelog).
+     */
+    private static boolean holdsDot(CharSequence text, int start, int end) {
+        for (int k = start + 1; k < end - 1; k++) {
+            if (text.charAt(k) == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the local part from {@code start} to {@code end} is words joined by dots, underscores or a {@code +}: {@code ada.lovelace}. */
+    private static boolean joinedWords(CharSequence text, int start, int end) {
+        int words = 1;
+        for (int k = start + 1; k < end - 1; k++) {
+            char c = text.charAt(k);
+            words += (c == '.' || c == '_' || c == '+') && Chars.isAsciiAlnum(text.charAt(k - 1)) && Chars.isAsciiAlnum(text.charAt(k + 1)) ? 1 : 0;
+        }
+        return words >= 2;
     }
 
     /**
@@ -195,7 +240,8 @@ public final class EmailDetector implements Detector {
     /**
      * Whether the {@code @} at {@code i} has a space after it, and a word before it with or
      * without a space ({@code alice @ example.com}, {@code alice@ example.com}): people type it so to
-     * keep crawlers off. A space before it only is a handle ({@code follow @acme.io}). Such an
+     * keep crawlers off. A space before it only is a handle ({@code follow @acme.io}), unless the word before
+     * it is words joined by dots, underscores or a {@code +} ({@code ada.lovelace @example.com}). Such an
      * address must read as one ({@link #readsAsAddress}), so that {@code a @ b.shape} in code and
      * {@code meet @ noon.} stay what they are.
      */
@@ -203,7 +249,17 @@ public final class EmailDetector implements Detector {
         boolean after = i + 2 < text.length() && text.charAt(i + 1) == ' ' && isLabelChar(text.charAt(i + 2));
         boolean word = i > 0 && isLocalChar(text.charAt(i - 1));
         boolean spacedWord = i > 1 && text.charAt(i - 1) == ' ' && isLocalChar(text.charAt(i - 2));
-        return after && (word || spacedWord);
+        return after && (word || spacedWord) || spacedWord && i + 1 < text.length() && isLabelChar(text.charAt(i + 1))
+                && joinedWords(text, wordStart(text, i - 1), i - 1);
+    }
+
+    /** Where the word of local characters that ends at {@code end} starts. */
+    private static int wordStart(CharSequence text, int end) {
+        int start = end;
+        while (start > 0 && end - start < MAX_LOCAL && isLocalChar(text.charAt(start - 1))) {
+            start--;
+        }
+        return start;
     }
 
     /** {@code " at "} (any case) at {@code i}: the end after its trailing space, or -1. */

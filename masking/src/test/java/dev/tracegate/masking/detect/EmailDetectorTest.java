@@ -174,4 +174,21 @@ class EmailDetectorTest {
         assertThat(Finds.of(detector, "from ada[@]example.com, ada(@)example[.]com and ada [@] example.org"))
                 .containsExactly("ada[@]example.com", "ada(@)example[.]com", "ada [@] example.org");
     }
+
+    /**
+     * Other stand-ins for the {@code @}: a glued {@code (a)} or {@code _at_}, and a space before the {@code @} only. Each
+     * passed in clear before 2026-12-07. They count after a local part of joined words and before a domain with a
+     * top-level domain people write, so a handle, code and prose stay.
+     */
+    @Test
+    void otherStandInsForTheAtSign() {
+        String[] disguised = {"ada.lovelace(a)example.com", "grace.hopper[a]navy.mil", "alan_turing{a}example.org",
+            "ada.lovelace_at_example.com", "ADA.LOVELACE_AT_EXAMPLE.CO.UK", "ada.lovelace @example.com"};
+        assertThat(Finds.of(detector, "mail " + String.join(", or ", disguised) + ".")).containsExactly(disguised);
+        for (String ordinary : new String[] {"follow @acme.io", "f(a)x.y", "sum(a)b.total", "value_at_risk.py",
+            "get_at_index.json", "src/xlat/name_to_handle_at_flags.in", "ada(a)example.com", "list(a)items.length", "meet at 5 at example.com's office",
+            "look at the docs", "x at y", "@decorator.method", "foo @bar.baz", "option (a) example.com"}) {
+            assertThat(Finds.of(detector, ordinary)).as(ordinary).isEmpty();
+        }
+    }
 }
