@@ -84,7 +84,9 @@ public final class Guard {
                 classification = withCalledCode(withSchema(classifier.classifyInSession(sql.text(), sql.dialect(),
                         sql.preparedClasses()), sql.notNullColumns(), sql.dialect()), sql.calledCode(), sql.dialect());
                 decision = PolicyEngine.decide(snapshot, subject, classification);
-                if (sql.calledCode() != null && classification.highestRisk().isAtLeast(StatementClass.DDL)) {
+                // A refused statement changes nothing: it must not make every session read the catalog again.
+                if (sql.calledCode() != null && classification.highestRisk().isAtLeast(StatementClass.DDL)
+                        && decision.action() != Action.BLOCK) {
                     sql.calledCode().schemaMayChange();
                 }
                 LineageVerdict lineage = lineage(sql, classification, masking);

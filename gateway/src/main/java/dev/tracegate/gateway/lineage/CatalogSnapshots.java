@@ -1,7 +1,6 @@
 package dev.tracegate.gateway.lineage;
 
 import dev.tracegate.policy.lineage.CatalogSnapshot;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,44 +8,35 @@ import java.util.concurrent.atomic.AtomicLong;
  * the protocol's {@link CatalogReader}.
  *
  * <p>A snapshot is reused for a few seconds; after a schema change through the gateway, or when a
- * statement names something the snapshot does not know, the next check takes a fresh one. The
+ * statement names something the snapshot does not know, the next check takes a fresh one
+ * ({@link CatalogAnswer}: sessions share a reading, and a young snapshot is had without a lock). The
  * queries are the gateway's own text; no client input reaches them. Thread-safe.
  */
 public final class CatalogSnapshots {
 
-    private static final Duration MAX_AGE = Duration.ofSeconds(5);
     private static final AtomicLong VERSIONS = new AtomicLong();
 
-    private final CatalogReader reader;
-    private CatalogSnapshot current;
-    private long takenNanos;
-    private long freshUntilNanos;
+    private final CatalogAnswer<CatalogSnapshot> snapshots;
 
     public CatalogSnapshots(CatalogReader reader) {
-        this.reader = reader;
+        this.snapshots = new CatalogAnswer<>(() -> reader.read(VERSIONS.incrementAndGet()));
     }
 
     /** A snapshot no older than a few seconds (none older than the last schema change seen). */
-    public synchronized CatalogSnapshot current() throws CatalogUnavailableException {
-        long now = System.nanoTime();
-        if (current == null || now - takenNanos > MAX_AGE.toNanos() || now < freshUntilNanos) {
-            return fresh();
-        }
-        return current;
+    public CatalogSnapshot current() throws CatalogUnavailableException {
+        return snapshots.current();
     }
 
-    /** A snapshot taken now. */
-    public synchronized CatalogSnapshot fresh() throws CatalogUnavailableException {
-        current = reader.read(VERSIONS.incrementAndGet());
-        takenNanos = System.nanoTime();
-        return current;
+    /** A snapshot taken after this call began. */
+    public CatalogSnapshot fresh() throws CatalogUnavailableException {
+        return snapshots.readAgain();
     }
 
     /**
      * A statement that may change the schema went through: until it has surely finished, every
-     * check takes a fresh snapshot, so a view or function created a moment ago is seen as it is.
+     * check takes a snapshot read after it asked, so a view or function created a moment ago is seen as it is.
      */
-    public synchronized void schemaMayChange() {
-        freshUntilNanos = System.nanoTime() + MAX_AGE.toNanos();
+    public void schemaMayChange() {
+        snapshots.schemaMayChange();
     }
 }

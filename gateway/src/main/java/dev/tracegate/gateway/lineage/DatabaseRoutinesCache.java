@@ -2,7 +2,6 @@ package dev.tracegate.gateway.lineage;
 
 import dev.tracegate.policy.sql.CalledCode;
 import dev.tracegate.policy.sql.DatabaseRoutines;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -12,7 +11,8 @@ import java.util.Set;
  * for a few seconds, read again after a schema change through the gateway, and read again when a
  * statement calls a name it knows neither as the server's nor as the database's (a routine made
  * since), once per name and answer, so that a keyword or table name before a bracket costs one read
- * at most. A catalog that cannot answer gives null: the classifier fails closed. Thread-safe.
+ * at most (a {@link CatalogAnswer}: no lock on the path of a statement while the answer is young). A
+ * catalog that cannot answer gives null: the classifier fails closed. Thread-safe.
  */
 public final class DatabaseRoutinesCache implements CalledCode.Catalog {
 
@@ -22,56 +22,49 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
         DatabaseRoutines read() throws CatalogUnavailableException;
     }
 
-    private static final Duration MAX_AGE = Duration.ofSeconds(5);
+    private final CatalogAnswer<DatabaseRoutines> answers;
+    /** Names an answer was read again for and still does not know, with that answer. */
+    private record NotRoutines(DatabaseRoutines answer, Set<String> names) {
+    }
 
-    private final Reader reader;
-    private DatabaseRoutines current;
-    private long takenNanos;
-    private long freshUntilNanos;
-    /** Names the current answer was read again for and still does not know. */
-    private final Set<String> notRoutines = new HashSet<>();
+    private volatile NotRoutines notRoutines = new NotRoutines(null, Set.of());
 
     public DatabaseRoutinesCache(Reader reader) {
-        this.reader = reader;
+        this.answers = new CatalogAnswer<>(reader::read);
     }
 
     @Override
-    public synchronized DatabaseRoutines current() {
-        long now = System.nanoTime();
-        if (current == null || now - takenNanos > MAX_AGE.toNanos() || now < freshUntilNanos) {
-            return fresh();
+    public DatabaseRoutines current() {
+        try {
+            return answers.current();
+        } catch (CatalogUnavailableException e) {
+            return null;
         }
-        return current;
     }
 
     @Override
-    public synchronized DatabaseRoutines knowing(Set<String> names) {
+    public DatabaseRoutines knowing(Set<String> names) {
         DatabaseRoutines answer = current();
-        if (answer == null || notRoutines.containsAll(names)) {
+        NotRoutines known = notRoutines;
+        if (answer == null || known.answer() == answer && known.names().containsAll(names)) {
             return answer;
         }
-        answer = fresh();
-        if (answer != null) {
-            notRoutines.addAll(names);
+        try {
+            answer = answers.readAgain();
+        } catch (CatalogUnavailableException e) {
+            return null;
+        }
+        synchronized (this) {
+            Set<String> still = new HashSet<>(notRoutines.answer() == answer ? notRoutines.names() : Set.of());
+            still.addAll(names);
+            notRoutines = new NotRoutines(answer, Set.copyOf(still));
         }
         return answer;
     }
 
     /** A statement that may change the schema went through: read the code again for a few seconds. */
     @Override
-    public synchronized void schemaMayChange() {
-        freshUntilNanos = System.nanoTime() + MAX_AGE.toNanos();
-    }
-
-    private DatabaseRoutines fresh() {
-        try {
-            current = reader.read();
-            takenNanos = System.nanoTime();
-            notRoutines.clear();
-            return current;
-        } catch (CatalogUnavailableException e) {
-            current = null;
-            return null;
-        }
+    public void schemaMayChange() {
+        answers.schemaMayChange();
     }
 }
