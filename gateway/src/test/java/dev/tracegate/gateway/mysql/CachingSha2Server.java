@@ -59,6 +59,9 @@ import javax.crypto.Cipher;
  */
 final class CachingSha2Server implements AutoCloseable {
 
+    /** Where a SELECT's list ends and its tables begin. */
+    private static final java.util.regex.Pattern FROM = java.util.regex.Pattern.compile("(?i)\\sFROM\\s");
+
     static final String PLUGIN = "caching_sha2_password";
     static final String VERSION = "8.4.3-tracegate-test";
 
@@ -276,16 +279,23 @@ final class CachingSha2Server implements AutoCloseable {
             }
         }
 
-        /** A SELECT of literals, variables and CURRENT_USER() gets one row; anything else an OK. */
+        /**
+         * A SELECT of literals, variables and CURRENT_USER() gets one row; a SELECT from a table (the
+         * gateway's catalog reads of information_schema) gets its columns and no row, as a server
+         * holding no routines, triggers or views answers; anything else an OK.
+         */
         private void query(String sql, String user) throws IOException {
             String text = sql.replaceAll("(?s)^\\s*/\\*.*?\\*/", "").strip();
             if (!text.regionMatches(true, 0, "SELECT ", 0, 7)) {
                 send(new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encode());
                 return;
             }
+            Matcher from = FROM.matcher(text);
+            boolean fromTable = from.find();
+            String selected = fromTable ? text.substring(7, from.start()) : text.substring(7);
             List<String> names = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
-            for (String item : text.substring(7).split(",")) {
+            for (String item : selected.split(",")) {
                 Matcher alias = ALIAS.matcher(item.strip());
                 String expression = alias.matches() ? alias.group(1).strip() : item.strip();
                 names.add(alias.matches() ? alias.group(2) : expression);
@@ -301,7 +311,9 @@ final class CachingSha2Server implements AutoCloseable {
             if (!deprecateEof) {
                 sequence = out.write(sequence, new EofPacket(0, STATUS_AUTOCOMMIT).encode());
             }
-            sequence = out.write(sequence, new TextRow(values.toArray(byte[][]::new)).encode());
+            if (!fromTable) {
+                sequence = out.write(sequence, new TextRow(values.toArray(byte[][]::new)).encode());
+            }
             send(deprecateEof ? new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encodeAsEof()
                     : new EofPacket(0, STATUS_AUTOCOMMIT).encode());
         }

@@ -47,6 +47,10 @@ class MysqlUpstreamCachingSha2Test {
                 connection("sha2_wrong_tls", wrong, UpstreamTlsMode.REQUIRE),
                 connection("sha2_wrong_plain", wrong, UpstreamTlsMode.DISABLE));
         gateway = TestGateway.start(connections, null, 1024 * 1024);
+        // The gateway reads each upstream's own code from its catalog on a side connection of its own, which
+        // logs in once, with the first statement that calls a function: open both before any log-in is counted.
+        callerSignsIn("sha2_tls");
+        callerSignsIn("sha2_plain");
     }
 
     private static SecretReference secret(String value) throws Exception {
