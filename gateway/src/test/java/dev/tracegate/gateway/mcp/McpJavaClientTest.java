@@ -99,7 +99,7 @@ class McpJavaClientTest {
             sql.execute("GRANT ALL ON mcp_people, mcp_held TO PUBLIC");
             // Code of the database can say anything in a notice, the gateway's own words included.
             sql.execute("CREATE OR REPLACE FUNCTION mcp_notice(message text) RETURNS int LANGUAGE plpgsql AS"
-                    + " $$BEGIN RAISE NOTICE '%', message; PERFORM pg_sleep(1); RETURN 1; END$$");
+                    + " $$BEGIN RAISE NOTICE '%', message; PERFORM count(*) FROM generate_series(1, 3000000); RETURN 1; END$$");
         }
     }
 
