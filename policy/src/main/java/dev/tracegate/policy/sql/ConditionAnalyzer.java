@@ -68,6 +68,13 @@ final class ConditionAnalyzer {
     /** PostgreSQL's pattern-matching operators: LIKE and ILIKE as operators, and regular expressions. */
     private static final Set<String> MATCHES = Set.of("~~", "~~*", "!~~", "!~~*", "~", "~*", "!~", "!~*");
     private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
+    /**
+     * A test of the row whose outcome the analysis cannot tell apart from one true for every row
+     * ({@code id = id + 0}: see {@link OperandColumns}): it counts as no condition on the row, so
+     * a write it alone limits is {@code bulk_write}, under NOT as without it.
+     */
+    private static final Node MAY_HOLD_FOR_EVERY_ROW = Node.unknown(false);
+
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
     /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
     private static final Set<String> TRUE_SPELLINGS = Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1");
@@ -348,7 +355,9 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node operand = left;
                 Node right = quantifiedOrAdditive();
-                left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
+                left = computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                        ? MAY_HOLD_FOR_EVERY_ROW
+                        : compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
                     // length(name) >= 0 alone admits every value the operand can have.
                     AdmittedValues values = compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos);
@@ -552,6 +561,7 @@ final class ConditionAnalyzer {
                 Node right = additive();
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
+                        : computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || right.rowDependent())
                                 .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos))
                                 .admitting(compared(left, leftStart, leftEnd, "<>", right, rightStart, pos));
@@ -607,6 +617,7 @@ final class ConditionAnalyzer {
                         || computedConstant(pattern, patternStart, pos));
                 // x NOT LIKE '%' holds for no row, so NOT x NOT LIKE '%' holds for every one.
                 return matchesAll ? (negated ? Node.FALSE : Node.TRUE)
+                        : computedFromItself(left, leftStart, leftEnd, pattern, patternStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
             }
             case "between" -> {
@@ -626,6 +637,9 @@ final class ConditionAnalyzer {
                 boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, lowStart, lowEnd)
                         && sameOperands(leftStart, leftEnd, highStart, pos);
                 result = itself ? (negated ? Node.FALSE : Node.TRUE)
+                        // x BETWEEN x - 1 AND x + 1, but not x BETWEEN 1 AND x (x >= 1).
+                        : computedFromItself(left, leftStart, leftEnd, low, lowStart, lowEnd)
+                        && computedFromItself(left, leftStart, leftEnd, high, highStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent())
                                 .admitting(isOperand(left) && isConstant(low) && isConstant(high)
                                         ? AdmittedValues.between(spelling(leftStart, leftEnd), low.value(), high.value(),
@@ -638,6 +652,7 @@ final class ConditionAnalyzer {
                 int open = pos;
                 Node list = group();
                 result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
+                        : computedFromItself(left, leftStart, leftEnd, list, open, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || list.rowDependent())
                                 .admitting(isOperand(left) ? among(spelling(leftStart, leftEnd), open, negated) : null);
             }
@@ -656,7 +671,8 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node right = unary();
                 left = MATCHES.contains(token.text())
-                        ? matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
+                        ? computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        : matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
                                 computedConstant(right, rightStart, pos))
                         : cancelled(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos))
                                 ? constant(BigDecimal.ZERO) : arithmetic(left, token.text(), right);
@@ -1523,6 +1539,17 @@ final class ConditionAnalyzer {
             return null;
         }
         return value;
+    }
+
+    /**
+     * Whether two operands differ as written but read the same columns of the row (or of a copy of it),
+     * one computed from the other ({@code id = id + 0}, {@code name || '' = name}): see {@link OperandColumns}.
+     */
+    private boolean computedFromItself(Node left, int leftStart, int leftEnd, Node right, int rightStart, int rightEnd) {
+        // A copy's columns (o.id = p.id + 0 of orders o ... orders p) read as the row's, as in AlikeOperands.
+        return (left.rowDependent() || right.rowDependent()) && !sameOperands(leftStart, leftEnd, rightStart, rightEnd)
+                && new OperandColumns(condition.tokens(), condition.table(), condition.references(), MAY_BE_COLUMN)
+                .readSame(base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
     }
 
     /**
