@@ -356,6 +356,8 @@ final class ConditionAnalyzer {
                 Node operand = left;
                 Node right = quantifiedOrAdditive();
                 left = computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                        || !token.text().equals("=") && (boundedByItsOwnTable(operand, leftStart, leftEnd, rightStart, pos)
+                        || boundedByItsOwnTable(right, rightStart, pos, leftStart, leftEnd))
                         ? MAY_HOLD_FOR_EVERY_ROW
                         : compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
@@ -908,6 +910,9 @@ final class ConditionAnalyzer {
             return Node.unknown(readsChangedRow(start, end));
         }
         Node folded = end == start + 1 ? constantCall(t.word(start), pos) : null;
+        if (folded == null && end == start + 1) {
+            folded = testPassedOn(t.word(start), pos);
+        }
         Node args = group();
         if (folded != null && !t.isWord(pos, "within") && !t.isWord(pos, "filter") && !t.isWord(pos, "over")) {
             return folded;
@@ -999,16 +1004,7 @@ final class ConditionAnalyzer {
             return null;
         }
         int close = t.closing(open);
-        List<Integer> commas = new ArrayList<>();
-        for (int i = open + 1; i < close; i++) {
-            if (t.isSymbol(i, ",")) {
-                commas.add(i);
-            } else if (t.isOpening(i)) {
-                i = t.closing(i);
-            } else if (t.isWord(i, "case")) {
-                i = t.caseEnd(i);
-            }
-        }
+        List<Integer> commas = argumentCommas(open, close);
         if (commas.isEmpty() || close >= t.size()) {
             return null;
         }
@@ -1023,6 +1019,63 @@ final class ConditionAnalyzer {
         Node otherwise = elementValue(commas.get(1) + 1, close);
         return then != null && otherwise != null && then.value() != Null.NULL
                 && sameConstant(then.value(), otherwise.value()) ? then : null;
+    }
+
+    /** The commas between the arguments of the call bracketed at {@code open}, closing at {@code close}. */
+    private List<Integer> argumentCommas(int open, int close) {
+        List<Integer> commas = new ArrayList<>();
+        for (int i = open + 1; i < close; i++) {
+            if (t.isSymbol(i, ",")) {
+                commas.add(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            }
+        }
+        return commas;
+    }
+
+    /**
+     * A call that only passes on a test of the row, read as that test so that its complement is
+     * found: MySQL's {@code IF(p, 1, 0)} is {@code p} and {@code IF(p, 0, 1)} is {@code NOT p}, and
+     * {@code IFNULL(p, 1)}, {@code COALESCE(p, true)} or {@code NVL(p, 1)} hold where {@code p} does
+     * (and where it is NULL, which counts for no row here as elsewhere), so {@code IF(p, 1, 0) OR NOT
+     * p} and {@code COALESCE(p, true) OR NOT p} hold for every row. Null for any other call.
+     */
+    private Node testPassedOn(String name, int open) {
+        if (!Set.of("if", "ifnull", "coalesce", "nvl").contains(name)) {
+            return null;
+        }
+        int close = t.closing(open);
+        List<Integer> commas = argumentCommas(open, close);
+        if (close >= t.size() || commas.size() != (name.equals("if") ? 2 : 1)) {
+            return null;
+        }
+        Node then = elementValue(commas.getFirst() + 1, name.equals("if") ? commas.get(1) : close);
+        Object whenTrue = then == null ? null : asBoolean(then.value());
+        Object whenFalse = whenTrue;
+        if (name.equals("if")) {
+            Node otherwise = elementValue(commas.get(1) + 1, close);
+            whenFalse = otherwise == null ? null : asBoolean(otherwise.value());
+        }
+        if (!(whenTrue instanceof Boolean yes) || !(whenFalse instanceof Boolean no) || (name.equals("if") ? yes == no : !yes)) {
+            return null;
+        }
+        Node test = testOf(open + 1, commas.getFirst());
+        return test == null ? null : name.equals("if") && !yes ? test.negated() : test;
+    }
+
+    /** The test of the row at {@code [start, end)}, read as a condition; null when it is none. */
+    private Node testOf(int start, int end) {
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(start, end), base + start);
+        try {
+            Node node = inner.or();
+            return inner.pos == end - start && node.rowDependent() && node.value() == null
+                    && (node.test() != null || node.admitted() != null) ? node : null;
+        } catch (Unanalysable e) {
+            return null;
+        }
     }
 
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
@@ -1291,6 +1344,10 @@ final class ConditionAnalyzer {
         if (name == null || query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
             return false;
         }
+        if (query.isWord(0, "with")) {
+            // A WITH is not followed: one that reads the table counts as listing its every row.
+            return ChangedTable.readsWhole(query, name);
+        }
         if (query.isWord(0, "table")) {
             // id IN (TABLE orders): the table's every row, as its one column.
             int tableEnd = query.skipQualifiedName(query.isWord(1, "only") ? 2 : 1);
@@ -1550,6 +1607,24 @@ final class ConditionAnalyzer {
         return (left.rowDependent() || right.rowDependent()) && !sameOperands(leftStart, leftEnd, rightStart, rightEnd)
                 && new OperandColumns(condition.tokens(), condition.table(), condition.references(), MAY_BE_COLUMN)
                 .readSame(base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
+    }
+
+    /**
+     * Whether the operand at {@code [start, end)} is compared with a bracketed query at {@code [open,
+     * end)} that computes from the same column of every row of the changed table: {@code id >= (SELECT
+     * min(id) FROM orders)}, {@code id <= (SELECT max(id) FROM orders WHERE true)}, {@code id <> (SELECT
+     * max(id) + 1 FROM orders)}. Such a bound is drawn from the rows themselves, so a comparison with
+     * it other than equality may hold for every row; {@code id = (SELECT max(id) FROM orders)} is one row.
+     */
+    private boolean boundedByItsOwnTable(Node operand, int start, int end, int open, int close) {
+        if (!operand.rowDependent() || !t.isSymbol(open, "(") || t.closing(open) != close - 1) {
+            return false;
+        }
+        WholeTableRead read = WholeTableRead.of(t.sub(open + 1, close - 1));
+        return read != null && readsChangedTable(read.table())
+                && new OperandColumns(condition.tokens(), condition.table(), condition.references(), MAY_BE_COLUMN)
+                .readSameAsItem(base + start, base + end, base + open + 1 + read.itemStart(),
+                        base + open + 1 + read.itemEnd(), read.alias());
     }
 
     /**

@@ -36,12 +36,28 @@ final class OperandColumns {
         if (aEnd - aStart > AlikeOperands.MAX_TOKENS || bEnd - bStart > AlikeOperands.MAX_TOKENS) {
             return false;
         }
-        Set<String> a = columns(aStart, aEnd);
-        return a.stream().anyMatch(c -> c.startsWith("row:")) && a.equals(columns(bStart, bEnd));
+        Set<String> a = columns(aStart, aEnd, null);
+        return a.stream().anyMatch(c -> c.startsWith("row:")) && a.equals(columns(bStart, bEnd, null));
     }
 
-    /** The names read: {@code row:id} for the changed row's, the name as written for any other. */
-    private Set<String> columns(int start, int end) {
+    /**
+     * Whether the operand at {@code [start, end)} reads the same columns of the row as the item a
+     * subquery lists from the table read again under {@code copy} ({@code id >= (SELECT min(id) FROM
+     * orders)}): the item's unqualified names and those qualified with {@code copy} are that table's.
+     */
+    boolean readSameAsItem(int start, int end, int itemStart, int itemEnd, String copy) {
+        if (end - start > AlikeOperands.MAX_TOKENS || itemEnd - itemStart > AlikeOperands.MAX_TOKENS) {
+            return false;
+        }
+        Set<String> a = columns(start, end, null);
+        return a.stream().anyMatch(c -> c.startsWith("row:")) && a.equals(columns(itemStart, itemEnd, copy));
+    }
+
+    /**
+     * The names read: {@code row:id} for the changed row's, the name as written for any other; with
+     * {@code copy}, the names of a subquery's item reading the table again under that alias.
+     */
+    private Set<String> columns(int start, int end, String copy) {
         Set<String> names = new HashSet<>();
         for (int i = start; i < end; i++) {
             if (!tokens.isIdentifier(i) || tokens.isSymbol(i - 1, ".") || !mayBeColumn.holds(tokens, i)) {
@@ -53,7 +69,9 @@ final class OperandColumns {
                 last += 2;
                 written.append('.').append(tokens.get(last).text());
             }
-            boolean row = last == i ? references.any(i, i + 1) : table.qualifies(tokens.get(last - 2).text());
+            String qualifier = last == i ? null : tokens.get(last - 2).text();
+            boolean row = copy != null ? qualifier == null || qualifier.equals(copy)
+                    : qualifier == null ? references.any(i, i + 1) : table.qualifies(qualifier);
             names.add(row ? "row:" + tokens.get(last).text() : written.toString());
             i = last;
         }
