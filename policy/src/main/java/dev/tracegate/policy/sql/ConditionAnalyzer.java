@@ -828,6 +828,9 @@ final class ConditionAnalyzer {
                 }
                 Node body = sameResult(pos, end);
                 if (body == null) {
+                    body = caseOfOneTest(pos, end);
+                }
+                if (body == null) {
                     body = opaque(pos + 1, end);
                 }
                 pos = end + 1;
@@ -1052,18 +1055,69 @@ final class ConditionAnalyzer {
         if (close >= t.size() || commas.size() != (name.equals("if") ? 2 : 1)) {
             return null;
         }
-        Node then = elementValue(commas.getFirst() + 1, name.equals("if") ? commas.get(1) : close);
-        Object whenTrue = then == null ? null : asBoolean(then.value());
+        Node then = literal(commas.getFirst() + 1, name.equals("if") ? commas.get(1) : close);
+        Object whenTrue = then == null ? null : truthValue(then.value());
         Object whenFalse = whenTrue;
         if (name.equals("if")) {
-            Node otherwise = elementValue(commas.get(1) + 1, close);
-            whenFalse = otherwise == null ? null : asBoolean(otherwise.value());
+            Node otherwise = literal(commas.get(1) + 1, close);
+            whenFalse = otherwise == null ? null : truthValue(otherwise.value());
         }
         if (!(whenTrue instanceof Boolean yes) || !(whenFalse instanceof Boolean no) || (name.equals("if") ? yes == no : !yes)) {
             return null;
         }
         Node test = testOf(open + 1, commas.getFirst());
         return test == null ? null : name.equals("if") && !yes ? test.negated() : test;
+    }
+
+    /**
+     * {@code CASE WHEN p THEN true ELSE false END} (or without ELSE) is {@code p}, and with the results
+     * the other way round {@code NOT p}, as MySQL's {@code IF} is ({@link #testPassedOn}); null for any other CASE.
+     */
+    private Node caseOfOneTest(int caseAt, int end) {
+        if (!t.isWord(caseAt + 1, "when")) {
+            return null;
+        }
+        int then = -1;
+        int otherwise = -1;
+        for (int i = caseAt + 2; i < end; i++) {
+            if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "when") || t.isWord(i, "then") && then >= 0 || t.isWord(i, "else") && otherwise >= 0) {
+                return null;
+            } else if (t.isWord(i, "then")) {
+                then = i;
+            } else if (t.isWord(i, "else")) {
+                otherwise = i;
+            }
+        }
+        if (then < 0 || otherwise >= 0 && otherwise < then) {
+            return null;
+        }
+        // Without ELSE the result is NULL, which selects no row, as false does.
+        Node yes = literal(then + 1, otherwise < 0 ? end : otherwise);
+        Node no = otherwise < 0 ? Node.FALSE : literal(otherwise + 1, end);
+        if (yes == null || no == null || !(truthValue(yes.value()) instanceof Boolean y)
+                || !(truthValue(no.value()) instanceof Boolean n) || y == n) {
+            return null;
+        }
+        Node test = testOf(caseAt + 2, then);
+        return test == null ? null : y ? test : test.negated();
+    }
+
+    /**
+     * The constant at {@code [start, end)} when it is a literal ({@code 1}, {@code true}, {@code 't'},
+     * {@code -1}); null otherwise. Only literals are read, so that a CASE nested in a result is not
+     * read again at each level ({@code CASE WHEN x THEN CASE WHEN x THEN ... END END}).
+     */
+    private Node literal(int start, int end) {
+        return end - start == 1 || end - start == 2 && t.get(start).kind() == Kind.OPERATOR ? elementValue(start, end) : null;
+    }
+
+    /** A constant read as a condition: a boolean however spelt, or (MySQL's) a number, true unless zero. */
+    private static Object truthValue(Object value) {
+        return value instanceof BigDecimal n ? n.signum() != 0 : asBoolean(value);
     }
 
     /** The test of the row at {@code [start, end)}, read as a condition; null when it is none. */
