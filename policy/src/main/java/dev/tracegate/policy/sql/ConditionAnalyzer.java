@@ -370,6 +370,9 @@ final class ConditionAnalyzer {
                         || arrayHolds(rightStart + 1, leftStart, leftEnd)
                         || arraySelectsItself(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
+                } else if (t.isSymbol(rightStart + 1, "(") && startsQuery(rightStart + 1) && returnsNoRow(rightStart + 1)) {
+                    // x > ALL (SELECT ... WHERE false) holds for every row, x = ANY of it for none.
+                    left = t.isWord(rightStart, "all") ? Node.TRUE : Node.FALSE;
                 } else {
                     // id <> ANY('{1,2}') alone admits every value.
                     AdmittedValues values = quantified(operand, leftStart, leftEnd, token.text(), rightStart);
@@ -564,6 +567,11 @@ final class ConditionAnalyzer {
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
                         : computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        // x IS DISTINCT FROM NULL is x IS NOT NULL, whose complement x IS NULL is then found.
+                        : right.value() == Null.NULL && left.value() == null ? Node.unknown(left.rowDependent())
+                                .testing(test("null", true, leftStart, leftEnd, pos, pos))
+                        : left.value() == Null.NULL && right.value() == null ? Node.unknown(right.rowDependent())
+                                .testing(test("null", true, rightStart, pos, pos, pos))
                         : Node.unknown(left.rowDependent() || right.rowDependent())
                                 .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos))
                                 .admitting(compared(left, leftStart, leftEnd, "<>", right, rightStart, pos));
@@ -653,7 +661,10 @@ final class ConditionAnalyzer {
                 }
                 int open = pos;
                 Node list = group();
-                result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
+                boolean holds = left.rowDependent() && listHolds(open, leftStart, leftEnd);
+                // x NOT IN (SELECT ... WHERE false) holds for every row, NULLs included.
+                boolean empty = !holds && startsQuery(open) && returnsNoRow(open);
+                result = holds ? (negated ? Node.FALSE : Node.TRUE) : empty ? (negated ? Node.TRUE : Node.FALSE)
                         : computedFromItself(left, leftStart, leftEnd, list, open, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || list.rowDependent())
                                 .admitting(isOperand(left) ? among(spelling(leftStart, leftEnd), open, negated) : null);
@@ -1352,6 +1363,46 @@ final class ConditionAnalyzer {
         } catch (Unanalysable e) {
             return null;
         }
+    }
+
+    /**
+     * Whether the bracketed query at {@code open} returns no row whatever the data: a single SELECT
+     * with {@code LIMIT 0}, or whose {@code WHERE} is false for every row ({@code WHERE false}, {@code
+     * WHERE id <> id}) and whose list calls nothing (an aggregate returns a row of NULL even then).
+     * {@code x NOT IN} or {@code x <> ALL} such a query holds for every row.
+     */
+    private boolean returnsNoRow(int open) {
+        int close = t.closing(open);
+        if (close >= t.size() || !t.isWord(open + 1, "select")) {
+            return false;
+        }
+        TokenSpan query = t.sub(open + 1, close);
+        if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            return false;
+        }
+        int limit = query.findAtTopLevel(0, "limit");
+        if (limit >= 0 && limit + 2 == query.size() && query.get(limit + 1).kind() == Kind.NUMBER
+                && new BigDecimal(query.get(limit + 1).text()).signum() == 0) {
+            return true;
+        }
+        int from = query.findAtTopLevel(0, "from");
+        int where = query.findAtTopLevel(0, "where");
+        if (where < 0 || from < 0 || hasCall(query, from)) {
+            return false;
+        }
+        int end = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        TokenSpan whereCondition = query.sub(where + 1, end < 0 ? query.size() : end);
+        return analyze(whereCondition, new ChangedTable("", false)) == ConditionScope.ALWAYS_FALSE;
+    }
+
+    /** Whether the select list before {@code from} holds a bracket (a call, an aggregate among them). */
+    private static boolean hasCall(TokenSpan query, int from) {
+        for (int i = 1; i < from; i++) {
+            if (query.isSymbol(i, "(")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
