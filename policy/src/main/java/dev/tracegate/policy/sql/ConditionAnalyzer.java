@@ -543,6 +543,10 @@ final class ConditionAnalyzer {
         }
         Node result;
         String w = t.word(pos);
+        if (w.equals("null") && rowFields(leftStart, leftEnd) != null) {
+            pos++;
+            return rowNullTest(rowFields(leftStart, leftEnd), negated, left.rowDependent());
+        }
         switch (w) {
             case "null", "unknown" -> {
                 pos++;
@@ -1124,6 +1128,53 @@ final class ConditionAnalyzer {
      */
     private Node literal(int start, int end) {
         return end - start == 1 || end - start == 2 && t.get(start).kind() == Kind.OPERATOR ? elementValue(start, end) : null;
+    }
+
+    /**
+     * The fields of the row constructor at {@code [start, end)}, {@code (a, b)} or {@code ROW(a)}, as
+     * pairs of field start and end; null when the operand is no row constructor.
+     */
+    private List<int[]> rowFields(int start, int end) {
+        int open = t.isWord(start, "row") ? start + 1 : start;
+        if (!t.isSymbol(open, "(") || t.closing(open) != end - 1 || startsQuery(open)) {
+            return null;
+        }
+        List<Integer> commas = argumentCommas(open, end - 1);
+        if (commas.isEmpty() && open == start) {
+            return null; // (x) is x
+        }
+        List<int[]> fields = new ArrayList<>();
+        int fieldStart = open + 1;
+        for (int comma : commas) {
+            fields.add(new int[] {fieldStart, comma});
+            fieldStart = comma + 1;
+        }
+        fields.add(new int[] {fieldStart, end - 1});
+        return fields;
+    }
+
+    /**
+     * A row's {@code IS [NOT] NULL}: {@code IS NULL} holds when every field is null, {@code IS NOT
+     * NULL} when none is (neither is the other negated). So {@code (x, 1) IS NULL} is false for every
+     * row, and {@code (x, 1) IS NOT NULL} is {@code x IS NOT NULL}, whose complement is then found.
+     */
+    private Node rowNullTest(List<int[]> fields, boolean notNull, boolean rowDependent) {
+        int[] variable = null;
+        int variables = 0;
+        for (int[] field : fields) {
+            Node constant = elementValue(field[0], field[1]);
+            if (constant == null) {
+                variable = field;
+                variables++;
+            } else if ((constant.value() == Null.NULL) == notNull) {
+                return Node.FALSE; // a NULL field fails IS NOT NULL, another constant IS NULL
+            }
+        }
+        if (variables == 0) {
+            return Node.TRUE;
+        }
+        return variables > 1 ? Node.unknown(rowDependent)
+                : Node.unknown(rowDependent).testing(test("null", notNull, variable[0], variable[1], pos, pos));
     }
 
     /** A constant read as a condition: a boolean however spelt, or (MySQL's) a number, true unless zero. */
