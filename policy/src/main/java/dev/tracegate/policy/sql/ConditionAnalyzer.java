@@ -133,24 +133,40 @@ final class ConditionAnalyzer {
         }
     }
 
-    /** What identifies a test: its operator, negation and the hashes of its operands' tokens. */
-    private record TestKey(String operator, boolean negation, long left, int leftLength, long right, int rightLength) {
+    /**
+     * What identifies a test: its operator, negation and its operands as {@link AlikeOperands} reads
+     * them (brackets, the changed table's qualifier and COLLATE aside, so {@code (x) IS NULL} and
+     * {@code t.x IS NOT NULL} are each other's complement), or, past {@link AlikeOperands#MAX_TOKENS}
+     * tokens, the hashes of their tokens ({@link RawOperand}).
+     */
+    private record TestKey(String operator, boolean negation, Object left, Object right) {
+    }
+
+    /** An operand too long to be spelt out: the hash and length of its tokens. */
+    private record RawOperand(long hash, int length) {
     }
 
     /** The whole condition, shared by the analysers of its bracketed groups. */
     private record Condition(ChangedTable table, TokenSpan tokens, ChangedRowReferences references,
                              TokenRangeHashes hashes, AlikeOperands operands) {
         TestKey key(Test test) {
-            return new TestKey(test.operator(), test.negation(), hashes.hash(test.leftStart(), test.leftEnd()),
-                    test.leftEnd() - test.leftStart(), hashes.hash(test.rightStart(), test.rightEnd()),
-                    test.rightEnd() - test.rightStart());
+            return new TestKey(test.operator(), test.negation(), operandKey(test.leftStart(), test.leftEnd()),
+                    operandKey(test.rightStart(), test.rightEnd()));
+        }
+
+        private Object operandKey(int start, int end) {
+            return end - start > AlikeOperands.MAX_TOKENS ? new RawOperand(hashes.hash(start, end), end - start)
+                    : operands.spelling(start, end);
         }
 
         boolean sameOperands(Test a, Test b) {
-            return a.leftEnd() - a.leftStart() == b.leftEnd() - b.leftStart()
-                    && a.rightEnd() - a.rightStart() == b.rightEnd() - b.rightStart()
-                    && tokens.sameTokens(a.leftStart(), b.leftStart(), a.leftEnd() - a.leftStart())
-                    && tokens.sameTokens(a.rightStart(), b.rightStart(), a.rightEnd() - a.rightStart());
+            return alikeOrEmpty(a.leftStart(), a.leftEnd(), b.leftStart(), b.leftEnd())
+                    && alikeOrEmpty(a.rightStart(), a.rightEnd(), b.rightStart(), b.rightEnd());
+        }
+
+        /** {@link AlikeOperands#alike}, which also holds for two empty operands (the absent one of IS NULL). */
+        private boolean alikeOrEmpty(int aStart, int aEnd, int bStart, int bEnd) {
+            return aStart == aEnd ? bStart == bEnd : operands.alike(aStart, aEnd, bStart, bEnd);
         }
     }
 
