@@ -44,7 +44,7 @@ final class AlikeOperands {
         while (a < aEnd && b < bEnd) {
             SqlToken x = tokens.get(a);
             SqlToken y = tokens.get(b);
-            if (x.kind() != y.kind() || !x.text().equals(y.text())) {
+            if (kind(x) != kind(y) || !x.text().equals(y.text())) {
                 return false;
             }
             a = skipSpelling(a + 1, aEnd, copy);
@@ -62,9 +62,19 @@ final class AlikeOperands {
         StringBuilder spelling = new StringBuilder();
         for (int i = skipSpelling(start, end, null); i < end; i = skipSpelling(i + 1, end, null)) {
             SqlToken token = tokens.get(i);
-            spelling.append(token.kind().ordinal()).append(':').append(token.text()).append('\u0000');
+            spelling.append(kind(token).ordinal()).append(':').append(token.text()).append('\u0000');
         }
         return spelling.toString();
+    }
+
+    /**
+     * A token's kind as it names a column: a quoted name is the name (PostgreSQL's {@code "id"} is
+     * {@code id}, MySQL's {@code `x`} is {@code x}; the lexers fold what the server folds), so {@code
+     * "id" = id} compares a column with itself. A quoted keyword ({@code "true"}) is then read as the
+     * keyword, which can only make a write look broader than it is.
+     */
+    private static SqlToken.Kind kind(SqlToken token) {
+        return token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER ? SqlToken.Kind.WORD : token.kind();
     }
 
     /** The first index from {@code i} that is not a bracket, the changed table's qualifier or a COLLATE clause. */

@@ -94,16 +94,25 @@ record ChangedTable(String name, String qualifier, boolean othersInScope, Set<St
     /**
      * Whether {@code query} is a SELECT of the table {@code name} without a WHERE ({@code (SELECT * FROM
      * orders) s}), or one that reads its every row however it is dressed ({@link WholeTableRead}: {@code
-     * (SELECT id FROM orders WHERE true) s}).
+     * (SELECT id FROM orders WHERE true) s}), {@code TABLE orders}, or a WITH query that names the table
+     * anywhere ({@code (WITH q AS (SELECT * FROM orders) SELECT * FROM q) s}), whose WITH is not followed.
      */
     static boolean readsWhole(TokenSpan query, String name) {
         WholeTableRead read = WholeTableRead.of(query);
         if (read != null && read.table().equals(name)) {
             return true;
         }
-        if (!query.isWord(0, "select") || query.findAtTopLevel(0, "where") >= 0) {
+        if (query.isWord(0, "table")) {
+            // (TABLE orders) s: the table itself.
+            int start = query.isWord(1, "only") ? 2 : 1;
+            int end = query.skipQualifiedName(start);
+            return end > start && end == query.size() && query.get(end - 1).text().equals(name);
+        }
+        boolean with = query.isWord(0, "with");
+        if (!with && (!query.isWord(0, "select") || query.findAtTopLevel(0, "where") >= 0)) {
             return false;
         }
+        // A WITH is not followed: naming the table anywhere in it counts as reading all of it.
         for (int i = 0; i < query.size(); i++) {
             if (query.isIdentifier(i) && query.get(i).text().equals(name) && !query.isSymbol(i + 1, ".")
                     && !query.isSymbol(i + 1, "(")) {

@@ -68,6 +68,13 @@ final class ConditionAnalyzer {
     /** PostgreSQL's pattern-matching operators: LIKE and ILIKE as operators, and regular expressions. */
     private static final Set<String> MATCHES = Set.of("~~", "~~*", "!~~", "!~~*", "~", "~*", "!~", "!~*");
     private static final Set<String> NEGATABLE_PREDICATES = Set.of("like", "ilike", "similar", "between", "in");
+    /**
+     * A test of the row whose outcome the analysis cannot tell apart from one true for every row
+     * ({@code id = id + 0}: see {@link OperandColumns}): it counts as no condition on the row, so
+     * a write it alone limits is {@code bulk_write}, under NOT as without it.
+     */
+    private static final Node MAY_HOLD_FOR_EVERY_ROW = Node.unknown(false);
+
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
     /** PostgreSQL's boolean input accepts any prefix of true/yes/on ... as long as it is unambiguous. */
     private static final Set<String> TRUE_SPELLINGS = Set.of("t", "tr", "tru", "true", "y", "ye", "yes", "on", "1");
@@ -126,24 +133,40 @@ final class ConditionAnalyzer {
         }
     }
 
-    /** What identifies a test: its operator, negation and the hashes of its operands' tokens. */
-    private record TestKey(String operator, boolean negation, long left, int leftLength, long right, int rightLength) {
+    /**
+     * What identifies a test: its operator, negation and its operands as {@link AlikeOperands} reads
+     * them (brackets, the changed table's qualifier and COLLATE aside, so {@code (x) IS NULL} and
+     * {@code t.x IS NOT NULL} are each other's complement), or, past {@link AlikeOperands#MAX_TOKENS}
+     * tokens, the hashes of their tokens ({@link RawOperand}).
+     */
+    private record TestKey(String operator, boolean negation, Object left, Object right) {
+    }
+
+    /** An operand too long to be spelt out: the hash and length of its tokens. */
+    private record RawOperand(long hash, int length) {
     }
 
     /** The whole condition, shared by the analysers of its bracketed groups. */
     private record Condition(ChangedTable table, TokenSpan tokens, ChangedRowReferences references,
                              TokenRangeHashes hashes, AlikeOperands operands) {
         TestKey key(Test test) {
-            return new TestKey(test.operator(), test.negation(), hashes.hash(test.leftStart(), test.leftEnd()),
-                    test.leftEnd() - test.leftStart(), hashes.hash(test.rightStart(), test.rightEnd()),
-                    test.rightEnd() - test.rightStart());
+            return new TestKey(test.operator(), test.negation(), operandKey(test.leftStart(), test.leftEnd()),
+                    operandKey(test.rightStart(), test.rightEnd()));
+        }
+
+        private Object operandKey(int start, int end) {
+            return end - start > AlikeOperands.MAX_TOKENS ? new RawOperand(hashes.hash(start, end), end - start)
+                    : operands.spelling(start, end);
         }
 
         boolean sameOperands(Test a, Test b) {
-            return a.leftEnd() - a.leftStart() == b.leftEnd() - b.leftStart()
-                    && a.rightEnd() - a.rightStart() == b.rightEnd() - b.rightStart()
-                    && tokens.sameTokens(a.leftStart(), b.leftStart(), a.leftEnd() - a.leftStart())
-                    && tokens.sameTokens(a.rightStart(), b.rightStart(), a.rightEnd() - a.rightStart());
+            return alikeOrEmpty(a.leftStart(), a.leftEnd(), b.leftStart(), b.leftEnd())
+                    && alikeOrEmpty(a.rightStart(), a.rightEnd(), b.rightStart(), b.rightEnd());
+        }
+
+        /** {@link AlikeOperands#alike}, which also holds for two empty operands (the absent one of IS NULL). */
+        private boolean alikeOrEmpty(int aStart, int aEnd, int bStart, int bEnd) {
+            return aStart == aEnd ? bStart == bEnd : operands.alike(aStart, aEnd, bStart, bEnd);
         }
     }
 
@@ -348,7 +371,11 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node operand = left;
                 Node right = quantifiedOrAdditive();
-                left = compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
+                left = computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                        || !token.text().equals("=") && (boundedByItsOwnTable(operand, leftStart, leftEnd, rightStart, pos)
+                        || boundedByItsOwnTable(right, rightStart, pos, leftStart, leftEnd))
+                        ? MAY_HOLD_FOR_EVERY_ROW
+                        : compare(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos));
                 if (!QUANTIFIERS.contains(t.word(rightStart))) {
                     // length(name) >= 0 alone admits every value the operand can have.
                     AdmittedValues values = compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos);
@@ -359,6 +386,9 @@ final class ConditionAnalyzer {
                         || arrayHolds(rightStart + 1, leftStart, leftEnd)
                         || arraySelectsItself(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
+                } else if (t.isSymbol(rightStart + 1, "(") && startsQuery(rightStart + 1) && returnsNoRow(rightStart + 1)) {
+                    // x > ALL (SELECT ... WHERE false) holds for every row, x = ANY of it for none.
+                    left = t.isWord(rightStart, "all") ? Node.TRUE : Node.FALSE;
                 } else {
                     // id <> ANY('{1,2}') alone admits every value.
                     AdmittedValues values = quantified(operand, leftStart, leftEnd, token.text(), rightStart);
@@ -529,6 +559,10 @@ final class ConditionAnalyzer {
         }
         Node result;
         String w = t.word(pos);
+        if (w.equals("null") && rowFields(leftStart, leftEnd) != null) {
+            pos++;
+            return rowNullTest(rowFields(leftStart, leftEnd), negated, left.rowDependent());
+        }
         switch (w) {
             case "null", "unknown" -> {
                 pos++;
@@ -552,6 +586,12 @@ final class ConditionAnalyzer {
                 Node right = additive();
                 // IS DISTINCT FROM is <> that treats NULLs as equal; on identical operands it is false.
                 result = sameOperands(leftStart, leftEnd, rightStart, pos) ? Node.FALSE
+                        : computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        // x IS DISTINCT FROM NULL is x IS NOT NULL, whose complement x IS NULL is then found.
+                        : right.value() == Null.NULL && left.value() == null ? Node.unknown(left.rowDependent())
+                                .testing(test("null", true, leftStart, leftEnd, pos, pos))
+                        : left.value() == Null.NULL && right.value() == null ? Node.unknown(right.rowDependent())
+                                .testing(test("null", true, rightStart, pos, pos, pos))
                         : Node.unknown(left.rowDependent() || right.rowDependent())
                                 .testing(test("distinct", false, leftStart, leftEnd, rightStart, pos))
                                 .admitting(compared(left, leftStart, leftEnd, "<>", right, rightStart, pos));
@@ -607,6 +647,7 @@ final class ConditionAnalyzer {
                         || computedConstant(pattern, patternStart, pos));
                 // x NOT LIKE '%' holds for no row, so NOT x NOT LIKE '%' holds for every one.
                 return matchesAll ? (negated ? Node.FALSE : Node.TRUE)
+                        : computedFromItself(left, leftStart, leftEnd, pattern, patternStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || pattern.rowDependent());
             }
             case "between" -> {
@@ -626,6 +667,9 @@ final class ConditionAnalyzer {
                 boolean itself = left.rowDependent() && sameOperands(leftStart, leftEnd, lowStart, lowEnd)
                         && sameOperands(leftStart, leftEnd, highStart, pos);
                 result = itself ? (negated ? Node.FALSE : Node.TRUE)
+                        // x BETWEEN x - 1 AND x + 1, but not x BETWEEN 1 AND x (x >= 1).
+                        : computedFromItself(left, leftStart, leftEnd, low, lowStart, lowEnd)
+                        && computedFromItself(left, leftStart, leftEnd, high, highStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || low.rowDependent() || high.rowDependent())
                                 .admitting(isOperand(left) && isConstant(low) && isConstant(high)
                                         ? AdmittedValues.between(spelling(leftStart, leftEnd), low.value(), high.value(),
@@ -637,7 +681,11 @@ final class ConditionAnalyzer {
                 }
                 int open = pos;
                 Node list = group();
-                result = left.rowDependent() && listHolds(open, leftStart, leftEnd) ? (negated ? Node.FALSE : Node.TRUE)
+                boolean holds = left.rowDependent() && listHolds(open, leftStart, leftEnd);
+                // x NOT IN (SELECT ... WHERE false) holds for every row, NULLs included.
+                boolean empty = !holds && startsQuery(open) && returnsNoRow(open);
+                result = holds ? (negated ? Node.FALSE : Node.TRUE) : empty ? (negated ? Node.TRUE : Node.FALSE)
+                        : computedFromItself(left, leftStart, leftEnd, list, open, pos) ? MAY_HOLD_FOR_EVERY_ROW
                         : Node.unknown(left.rowDependent() || list.rowDependent())
                                 .admitting(isOperand(left) ? among(spelling(leftStart, leftEnd), open, negated) : null);
             }
@@ -656,7 +704,8 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node right = unary();
                 left = MATCHES.contains(token.text())
-                        ? matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
+                        ? computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
+                        : matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
                                 computedConstant(right, rightStart, pos))
                         : cancelled(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos))
                                 ? constant(BigDecimal.ZERO) : arithmetic(left, token.text(), right);
@@ -810,6 +859,9 @@ final class ConditionAnalyzer {
                 }
                 Node body = sameResult(pos, end);
                 if (body == null) {
+                    body = caseOfOneTest(pos, end);
+                }
+                if (body == null) {
                     body = opaque(pos + 1, end);
                 }
                 pos = end + 1;
@@ -892,6 +944,9 @@ final class ConditionAnalyzer {
             return Node.unknown(readsChangedRow(start, end));
         }
         Node folded = end == start + 1 ? constantCall(t.word(start), pos) : null;
+        if (folded == null && end == start + 1) {
+            folded = testPassedOn(t.word(start), pos);
+        }
         Node args = group();
         if (folded != null && !t.isWord(pos, "within") && !t.isWord(pos, "filter") && !t.isWord(pos, "over")) {
             return folded;
@@ -983,16 +1038,7 @@ final class ConditionAnalyzer {
             return null;
         }
         int close = t.closing(open);
-        List<Integer> commas = new ArrayList<>();
-        for (int i = open + 1; i < close; i++) {
-            if (t.isSymbol(i, ",")) {
-                commas.add(i);
-            } else if (t.isOpening(i)) {
-                i = t.closing(i);
-            } else if (t.isWord(i, "case")) {
-                i = t.caseEnd(i);
-            }
-        }
+        List<Integer> commas = argumentCommas(open, close);
         if (commas.isEmpty() || close >= t.size()) {
             return null;
         }
@@ -1007,6 +1053,161 @@ final class ConditionAnalyzer {
         Node otherwise = elementValue(commas.get(1) + 1, close);
         return then != null && otherwise != null && then.value() != Null.NULL
                 && sameConstant(then.value(), otherwise.value()) ? then : null;
+    }
+
+    /** The commas between the arguments of the call bracketed at {@code open}, closing at {@code close}. */
+    private List<Integer> argumentCommas(int open, int close) {
+        List<Integer> commas = new ArrayList<>();
+        for (int i = open + 1; i < close; i++) {
+            if (t.isSymbol(i, ",")) {
+                commas.add(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            }
+        }
+        return commas;
+    }
+
+    /**
+     * A call that only passes on a test of the row, read as that test so that its complement is
+     * found: MySQL's {@code IF(p, 1, 0)} is {@code p} and {@code IF(p, 0, 1)} is {@code NOT p}, and
+     * {@code IFNULL(p, 1)}, {@code COALESCE(p, true)} or {@code NVL(p, 1)} hold where {@code p} does
+     * (and where it is NULL, which counts for no row here as elsewhere), so {@code IF(p, 1, 0) OR NOT
+     * p} and {@code COALESCE(p, true) OR NOT p} hold for every row. Null for any other call.
+     */
+    private Node testPassedOn(String name, int open) {
+        if (!Set.of("if", "ifnull", "coalesce", "nvl").contains(name)) {
+            return null;
+        }
+        int close = t.closing(open);
+        List<Integer> commas = argumentCommas(open, close);
+        if (close >= t.size() || commas.size() != (name.equals("if") ? 2 : 1)) {
+            return null;
+        }
+        Node then = literal(commas.getFirst() + 1, name.equals("if") ? commas.get(1) : close);
+        Object whenTrue = then == null ? null : truthValue(then.value());
+        Object whenFalse = whenTrue;
+        if (name.equals("if")) {
+            Node otherwise = literal(commas.get(1) + 1, close);
+            whenFalse = otherwise == null ? null : truthValue(otherwise.value());
+        }
+        if (!(whenTrue instanceof Boolean yes) || !(whenFalse instanceof Boolean no) || (name.equals("if") ? yes == no : !yes)) {
+            return null;
+        }
+        Node test = testOf(open + 1, commas.getFirst());
+        return test == null ? null : name.equals("if") && !yes ? test.negated() : test;
+    }
+
+    /**
+     * {@code CASE WHEN p THEN true ELSE false END} (or without ELSE) is {@code p}, and with the results
+     * the other way round {@code NOT p}, as MySQL's {@code IF} is ({@link #testPassedOn}); null for any other CASE.
+     */
+    private Node caseOfOneTest(int caseAt, int end) {
+        if (!t.isWord(caseAt + 1, "when")) {
+            return null;
+        }
+        int then = -1;
+        int otherwise = -1;
+        for (int i = caseAt + 2; i < end; i++) {
+            if (t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            } else if (t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (t.isWord(i, "when") || t.isWord(i, "then") && then >= 0 || t.isWord(i, "else") && otherwise >= 0) {
+                return null;
+            } else if (t.isWord(i, "then")) {
+                then = i;
+            } else if (t.isWord(i, "else")) {
+                otherwise = i;
+            }
+        }
+        if (then < 0 || otherwise >= 0 && otherwise < then) {
+            return null;
+        }
+        // Without ELSE the result is NULL, which selects no row, as false does.
+        Node yes = literal(then + 1, otherwise < 0 ? end : otherwise);
+        Node no = otherwise < 0 ? Node.FALSE : literal(otherwise + 1, end);
+        if (yes == null || no == null || !(truthValue(yes.value()) instanceof Boolean y)
+                || !(truthValue(no.value()) instanceof Boolean n) || y == n) {
+            return null;
+        }
+        Node test = testOf(caseAt + 2, then);
+        return test == null ? null : y ? test : test.negated();
+    }
+
+    /**
+     * The constant at {@code [start, end)} when it is a literal ({@code 1}, {@code true}, {@code 't'},
+     * {@code -1}); null otherwise. Only literals are read, so that a CASE nested in a result is not
+     * read again at each level ({@code CASE WHEN x THEN CASE WHEN x THEN ... END END}).
+     */
+    private Node literal(int start, int end) {
+        return end - start == 1 || end - start == 2 && t.get(start).kind() == Kind.OPERATOR ? elementValue(start, end) : null;
+    }
+
+    /**
+     * The fields of the row constructor at {@code [start, end)}, {@code (a, b)} or {@code ROW(a)}, as
+     * pairs of field start and end; null when the operand is no row constructor.
+     */
+    private List<int[]> rowFields(int start, int end) {
+        int open = t.isWord(start, "row") ? start + 1 : start;
+        if (!t.isSymbol(open, "(") || t.closing(open) != end - 1 || startsQuery(open)) {
+            return null;
+        }
+        List<Integer> commas = argumentCommas(open, end - 1);
+        if (commas.isEmpty() && open == start) {
+            return null; // (x) is x
+        }
+        List<int[]> fields = new ArrayList<>();
+        int fieldStart = open + 1;
+        for (int comma : commas) {
+            fields.add(new int[] {fieldStart, comma});
+            fieldStart = comma + 1;
+        }
+        fields.add(new int[] {fieldStart, end - 1});
+        return fields;
+    }
+
+    /**
+     * A row's {@code IS [NOT] NULL}: {@code IS NULL} holds when every field is null, {@code IS NOT
+     * NULL} when none is (neither is the other negated). So {@code (x, 1) IS NULL} is false for every
+     * row, and {@code (x, 1) IS NOT NULL} is {@code x IS NOT NULL}, whose complement is then found.
+     */
+    private Node rowNullTest(List<int[]> fields, boolean notNull, boolean rowDependent) {
+        int[] variable = null;
+        int variables = 0;
+        for (int[] field : fields) {
+            Node constant = elementValue(field[0], field[1]);
+            if (constant == null) {
+                variable = field;
+                variables++;
+            } else if ((constant.value() == Null.NULL) == notNull) {
+                return Node.FALSE; // a NULL field fails IS NOT NULL, another constant IS NULL
+            }
+        }
+        if (variables == 0) {
+            return Node.TRUE;
+        }
+        return variables > 1 ? Node.unknown(rowDependent)
+                : Node.unknown(rowDependent).testing(test("null", notNull, variable[0], variable[1], pos, pos));
+    }
+
+    /** A constant read as a condition: a boolean however spelt, or (MySQL's) a number, true unless zero. */
+    private static Object truthValue(Object value) {
+        return value instanceof BigDecimal n ? n.signum() != 0 : asBoolean(value);
+    }
+
+    /** The test of the row at {@code [start, end)}, read as a condition; null when it is none. */
+    private Node testOf(int start, int end) {
+        ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(start, end), base + start);
+        try {
+            Node node = inner.or();
+            return inner.pos == end - start && node.rowDependent() && node.value() == null
+                    && (node.test() != null || node.admitted() != null) ? node : null;
+        } catch (Unanalysable e) {
+            return null;
+        }
     }
 
     /** A bracketed group: a parenthesised condition or row is parsed, anything else is opaque. */
@@ -1232,6 +1433,46 @@ final class ConditionAnalyzer {
     }
 
     /**
+     * Whether the bracketed query at {@code open} returns no row whatever the data: a single SELECT
+     * with {@code LIMIT 0}, or whose {@code WHERE} is false for every row ({@code WHERE false}, {@code
+     * WHERE id <> id}) and whose list calls nothing (an aggregate returns a row of NULL even then).
+     * {@code x NOT IN} or {@code x <> ALL} such a query holds for every row.
+     */
+    private boolean returnsNoRow(int open) {
+        int close = t.closing(open);
+        if (close >= t.size() || !t.isWord(open + 1, "select")) {
+            return false;
+        }
+        TokenSpan query = t.sub(open + 1, close);
+        if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            return false;
+        }
+        int limit = query.findAtTopLevel(0, "limit");
+        if (limit >= 0 && limit + 2 == query.size() && query.get(limit + 1).kind() == Kind.NUMBER
+                && new BigDecimal(query.get(limit + 1).text()).signum() == 0) {
+            return true;
+        }
+        int from = query.findAtTopLevel(0, "from");
+        int where = query.findAtTopLevel(0, "where");
+        if (where < 0 || from < 0 || hasCall(query, from)) {
+            return false;
+        }
+        int end = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        TokenSpan whereCondition = query.sub(where + 1, end < 0 ? query.size() : end);
+        return analyze(whereCondition, new ChangedTable("", false)) == ConditionScope.ALWAYS_FALSE;
+    }
+
+    /** Whether the select list before {@code from} holds a bracket (a call, an aggregate among them). */
+    private static boolean hasCall(TokenSpan query, int from) {
+        for (int i = 1; i < from; i++) {
+            if (query.isSymbol(i, "(")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether the brackets at {@code open} hold a query: {@code (SELECT ...)}, {@code (WITH ...)}, or
      * bracketed queries joined by a set operation, {@code ((SELECT ...) UNION (SELECT ...))}.
      */
@@ -1274,6 +1515,10 @@ final class ConditionAnalyzer {
         String name = condition.table().name();
         if (name == null || query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
             return false;
+        }
+        if (query.isWord(0, "with")) {
+            // A WITH is not followed: one that reads the table counts as listing its every row.
+            return ChangedTable.readsWhole(query, name);
         }
         if (query.isWord(0, "table")) {
             // id IN (TABLE orders): the table's every row, as its one column.
@@ -1523,6 +1768,35 @@ final class ConditionAnalyzer {
             return null;
         }
         return value;
+    }
+
+    /**
+     * Whether two operands differ as written but read the same columns of the row (or of a copy of it),
+     * one computed from the other ({@code id = id + 0}, {@code name || '' = name}): see {@link OperandColumns}.
+     */
+    private boolean computedFromItself(Node left, int leftStart, int leftEnd, Node right, int rightStart, int rightEnd) {
+        // A copy's columns (o.id = p.id + 0 of orders o ... orders p) read as the row's, as in AlikeOperands.
+        return (left.rowDependent() || right.rowDependent()) && !sameOperands(leftStart, leftEnd, rightStart, rightEnd)
+                && new OperandColumns(condition.tokens(), condition.table(), condition.references(), MAY_BE_COLUMN)
+                .readSame(base + leftStart, base + leftEnd, base + rightStart, base + rightEnd);
+    }
+
+    /**
+     * Whether the operand at {@code [start, end)} is compared with a bracketed query at {@code [open,
+     * end)} that computes from the same column of every row of the changed table: {@code id >= (SELECT
+     * min(id) FROM orders)}, {@code id <= (SELECT max(id) FROM orders WHERE true)}, {@code id <> (SELECT
+     * max(id) + 1 FROM orders)}. Such a bound is drawn from the rows themselves, so a comparison with
+     * it other than equality may hold for every row; {@code id = (SELECT max(id) FROM orders)} is one row.
+     */
+    private boolean boundedByItsOwnTable(Node operand, int start, int end, int open, int close) {
+        if (!operand.rowDependent() || !t.isSymbol(open, "(") || t.closing(open) != close - 1) {
+            return false;
+        }
+        WholeTableRead read = WholeTableRead.of(t.sub(open + 1, close - 1));
+        return read != null && readsChangedTable(read.table())
+                && new OperandColumns(condition.tokens(), condition.table(), condition.references(), MAY_BE_COLUMN)
+                .readSameAsItem(base + start, base + end, base + open + 1 + read.itemStart(),
+                        base + open + 1 + read.itemEnd(), read.alias());
     }
 
     /**

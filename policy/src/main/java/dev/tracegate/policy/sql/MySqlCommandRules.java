@@ -25,6 +25,12 @@ final class MySqlCommandRules {
      * every row, and in brackets the analysis read it as an opaque value of the row).
      */
     private static final Set<String> FOREIGN_CONDITION_OPERATORS = Set.of("||", "&&", "<=>", ":=");
+    /**
+     * Functions that pick one of their arguments or find one among them: {@code ELT(2, id = 5, 1)}
+     * is {@code 1}, {@code FIELD(id, id)} and {@code FIND_IN_SET(id, id)} are true for every row
+     * that has an {@code id}. Read as an opaque value of the row they were {@code write}.
+     */
+    private static final Set<String> ARGUMENT_PICKERS = Set.of("elt", "field", "find_in_set", "make_set", "export_set");
     private static final Set<String> SINGLE_DELETE_MODIFIERS = Set.of("low_priority", "quick", "ignore");
     private static final Set<String> SERVER_ADMIN = Set.of(
             "shutdown", "restart", "kill", "flush", "reset", "purge", "change", "install", "uninstall", "clone",
@@ -246,11 +252,17 @@ final class MySqlCommandRules {
         }
         int end = t.findAtTopLevel(where + 1, Set.of("order", "limit", "returning"));
         TokenSpan condition = t.sub(where + 1, end < 0 ? t.size() : end);
-        for (SqlToken token : condition.tokens()) {
+        for (int i = 0; i < condition.size(); i++) {
+            SqlToken token = condition.get(i);
             if (token.kind() == SqlToken.Kind.OPERATOR && FOREIGN_CONDITION_OPERATORS.contains(token.text())
                     || token.isWord("xor")) {
                 return ClassFinding.unknown(command, "WHERE uses " + token.text()
                         + ", whose meaning depends on sql_mode or which the analysis does not read");
+            }
+            if (token.isIdentifier() && ARGUMENT_PICKERS.contains(token.text().toLowerCase(java.util.Locale.ROOT))
+                    && condition.isSymbol(i + 1, "(")) {
+                return ClassFinding.unknown(command, "WHERE uses " + token.text().toUpperCase(java.util.Locale.ROOT)
+                        + "(), which picks or finds one of its arguments in a way the analysis does not read");
             }
         }
         return switch (ConditionAnalyzer.analyze(condition, ChangedTable.mysqlSingleTable(t))) {
