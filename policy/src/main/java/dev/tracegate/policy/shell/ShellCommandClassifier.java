@@ -76,6 +76,8 @@ public final class ShellCommandClassifier {
             "chroot", "nsenter", "unshare", "capsh", "sg", "newgrp");
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh",
             "tcsh");
+    /** Programs that run the program their first operand names, built into them ({@code busybox rm -rf d}). */
+    private static final Set<String> MULTI_CALL = Set.of("busybox", "toybox");
     private static final Set<String> RUNS_WHAT_IT_READS = Set.of("python", "python2", "python3", "perl", "ruby", "node",
             "nodejs", "php", "lua", "awk", "gawk", "mawk", "nawk", "sed", "vi", "vim", "nvim", "view", "nano", "emacs", "ed",
             "ex", "make", "ssh", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "sftp", "expect", "script", "screen",
@@ -162,7 +164,7 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.terminal = true;
         verdict.line(line, HOME, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
     }
 
     /**
@@ -189,7 +191,7 @@ public final class ShellCommandClassifier {
     private static ShellClassification classify(String line, String workingDirectory) {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
     }
 
     /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
@@ -202,6 +204,7 @@ public final class ShellCommandClassifier {
         private StatementClass statementClass = StatementClass.SESSION;
         private final List<String> programs = new ArrayList<>();
         private final List<String> reasons = new ArrayList<>();
+        private final List<String> readings = new ArrayList<>();
         /** The working directory: {@code ~}, an absolute path, or null when not known. */
         private String cwd;
         /** Whether the programs run with a terminal, where pagers and full-screen programs take keystrokes. */
@@ -288,6 +291,7 @@ public final class ShellCommandClassifier {
             }
             programs.add(name);
             List<Word> args = words.subList(1, words.size());
+            read(name, args, argumentsUnknown);
             if (terminal && readsCommandKeystrokes(name, args)) {
                 raise(StatementClass.UNKNOWN, "with a terminal, " + name + " reads keystrokes that run commands (a"
                         + " pager's !command, top's k), like a shell");
@@ -308,6 +312,24 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
             } else {
                 known(name, args, argumentsUnknown);
+            }
+        }
+
+        /**
+         * Keeps the command as the shell reads it, for the {@code command} patterns of blocking and
+         * holding rules: {@code 'r'm}, {@code r\m} and {@code /bin/rm} all run {@code rm}. A multi-call
+         * program ({@code busybox rm}) is read as the applet it runs as well; the arguments xargs or
+         * {@code find -exec} add, which the line does not show, read as {@code ...}.
+         */
+        private void read(String name, List<Word> args, boolean argumentsUnknown) {
+            StringBuilder reading = new StringBuilder(name);
+            args.forEach(arg -> reading.append(' ').append(arg.text()));
+            readings.add(argumentsUnknown ? reading + " ..." : reading.toString());
+            if (MULTI_CALL.contains(name) && !args.isEmpty() && args.getFirst().literal()) {
+                String applet = programName(args.getFirst().text());
+                if (applet != null) {
+                    read(applet, args.subList(1, args.size()), argumentsUnknown);
+                }
             }
         }
 
