@@ -68,6 +68,8 @@ class SshGatewayTest {
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
+              - {name: no-unlink, connections: [web], operations: [exec], command: '^unlink\\s', action: block,
+                 reason: unlink is not allowed}
               - {name: hold-marker, connections: [web], operations: [exec], command: "held-marker", action: approve,
                  approvers: [admins]}
               - {name: no-writes-to-etc, connections: [web], operations: [write, delete, rename], files: ["/etc/**"],
@@ -281,6 +283,28 @@ class SshGatewayTest {
         assertThat(gateway.events("command.blocked", 0)).anyMatch(e ->
                 e.path("session").equals(command.path("session")) && e.path("detail").path("rule").asText()
                         .equals("no-recursive-deletes"));
+    }
+
+    /**
+     * A rule that blocks a command by its pattern ({@code ^unlink\s}) holds for every spelling the
+     * host's shell reads as that command. Until 2026-12-07 the pattern was matched against the line
+     * as sent only, and each of these deleted the file.
+     */
+    @Test
+    void aBlockedCommandRunsInNoSpellingTheShellReadsAsIt() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("unlink-victim")).resolve("keep.txt");
+        Files.writeString(victim, "keep");
+        for (String line : List.of("'un'link " + victim, "un\\link " + victim, "\"unlink\" " + victim,
+                "/usr/bin/unlink " + victim, "true; unlink " + victim, "nice -n 5 unlink " + victim,
+                "env -i unlink " + victim, "sh -c 'unlink " + victim + "'", "timeout 5 unlink " + victim)) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
+            assertThat(victim).as(line).exists();
+        }
+        var other = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo unlink " + victim);
+        assertThat(other.exit()).as(other.err()).isZero();
+        assertThat(victim).exists();
     }
 
     /**
