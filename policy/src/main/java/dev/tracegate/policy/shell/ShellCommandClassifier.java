@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Classifies a shell command line (an SSH {@code exec} request, or a line typed in a shell) for
@@ -116,7 +118,20 @@ public final class ShellCommandClassifier {
             ".bash_aliases", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
             ".cshrc", ".tcshrc", ".login", ".logout", ".pam_environment", ".gitconfig", ".gitmodules", ".curlrc",
             ".wgetrc", ".lesskey", ".less", ".vimrc", ".exrc", ".gvimrc", ".nanorc", ".gdbinit", ".npmrc", ".pythonrc",
-            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile");
+            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile",
+            // bash-completion sources it, a '|command' line pipes mail into a program, lesspipe runs it for every
+            // file less opens, sqlite3 runs its .shell lines, sensible-editor runs the editor it names.
+            ".bash_completion", ".forward", ".lessfilter", ".sqliterc", ".selected_editor", ".xsessionrc");
+    /**
+     * Places in a home directory whose files run later (sshd runs {@code ~/.ssh/rc} before every
+     * session's command and reads {@code ~/.ssh/environment}, {@code LD_PRELOAD} included, where
+     * {@code PermitUserEnvironment} allows; a login shell puts {@code ~/bin} and {@code ~/.local/bin}
+     * first on its PATH, so a file there runs for a standard name), a directory where a name ends.
+     */
+    private static final List<String> RUN_LATER_IN_HOME = List.of(".ssh/rc", ".ssh/environment", "bin/", ".local/bin/",
+            ".bashrc.d/", ".local/share/bash-completion/");
+    /** A home directory as a written path may name one: {@code ~}, {@code ~NAME}, {@code /root}, {@code /home/NAME}. */
+    private static final Pattern HOME_DIRECTORY = Pattern.compile("^(~(/~[^/]*)?|~[^/]+|/root|/home/[^/]+)/");
     /** The suffixes a decompressor takes off the name it writes. */
     private static final Set<String> COMPRESSED_SUFFIXES = Set.of(".gz", ".z", ".bz2", ".xz", ".lzma", ".zst");
     /** Directories under {@code ~/.config} whose files name commands that run later. */
@@ -1170,7 +1185,11 @@ public final class ShellCommandClassifier {
          */
         private static boolean namesProgramsRunLater(String path) {
             String name = path.substring(path.lastIndexOf('/') + 1);
+            Matcher home = HOME_DIRECTORY.matcher(path);
+            String inHome = home.lookingAt() ? path.substring(home.end()) : null;
             return RUN_LATER_FILES.contains(name) || path.contains("/.git/") || path.endsWith("/.git")
+                    || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/") ? inHome.startsWith(p)
+                            : inHome.equals(p))
                     || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
         }
 

@@ -109,7 +109,8 @@ class ShellCommandClassifierTest {
             "git -C /var/www/app revert --no-edit HEAD => WRITE",
             "git config --get user.name => WRITE",
             "git clone https://example.org/r.git => WRITE",
-            "echo x > notes/.bashrc.bak => WRITE",
+            "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
+            "cp x ~/.ssh/known_hosts => PRIVILEGE",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -250,7 +251,15 @@ class ShellCommandClassifierTest {
             // and jobs -x runs a command: a session command or a read until 2026-12-06.
             "read 'a[$(rm -rf d)]'", "read -r \"a[$(rm -rf d)]\"", "printf -v 'a[$(rm -rf d)]' x", "printf -v 'a[PATH=0]' x",
             "test -v 'a[$(rm -rf d)]'", "[ -v 'a[$(rm -rf d)]' ]", "test -v x -o -v 'a[`rm -rf d`]'", "wait -p 'a[$(id)]' -n",
-            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d"})
+            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d",
+            // sshd runs ~/.ssh/rc before every session's command and reads ~/.ssh/environment; a login shell runs
+            // ~/bin and ~/.local/bin first; lesspipe runs ~/.lessfilter; .forward pipes mail into a program:
+            // privilege or a write until 2026-12-07.
+            "echo 'rm -rf d' > ~/.ssh/rc", "cp x /home/deploy/.ssh/rc", "echo LD_PRELOAD=/tmp/x.so >> ~/.ssh/environment",
+            "install -m 755 x ~/bin/ls", "cp x ~/.local/bin/git", "tee /root/bin/ls", "echo x > ~deploy/bin/ls",
+            "install -m 755 x ~/.lessfilter", "echo '|rm -rf d' > ~/.forward", "echo x >> ~/.bash_completion",
+            "echo x > ~/.bashrc.d/x.sh", "cp x ~/.local/share/bash-completion/completions/ls", "echo .shell x > ~/.sqliterc",
+            "echo SELECTED_EDITOR=x > ~/.selected_editor", "echo x > ~/.xsessionrc"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
@@ -409,7 +418,9 @@ class ShellCommandClassifierTest {
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile"})
+    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile",
+            "write, /home/app/.ssh/rc", "rename, /home/app/.ssh/environment", "write, /home/app/bin/ls",
+            "write, /root/.local/bin/ls", "write, /home/app/.lessfilter"})
     void fileChangesToWhatRunsLaterAreUnknown(String operation, String path) {
         assertThat(ShellCommandClassifier.fileChange(List.of(path), operation).statementClass())
                 .isEqualTo(StatementClass.UNKNOWN);
