@@ -832,6 +832,63 @@ class SshGatewayTest {
     }
 
     /**
+     * A hard link or a rename takes a file's content to another name: {@code ln DIR/sealed/secret.txt
+     * DIR/copy.txt} (sftp's {@code hardlink@openssh.com}) or {@code rename} out of a directory a rule
+     * keeps from being read, then {@code get DIR/copy.txt}, read the sealed content until 2026-12-07,
+     * the link and rename being judged only as writes. Each now reads its source as well.
+     */
+    @Test
+    void aSealedFileCannotBeReadThroughAHardLinkOrARenameOutOfItsDirectory() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("sftp-moves-" + System.nanoTime()));
+        Path sealed = Files.createDirectories(base.resolve("sealed"));
+        Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        Path back = dir.resolve("moved-out-" + System.nanoTime() + ".txt");
+        for (String move : List.of("ln", "rename")) {
+            var run = client.sftp(TestGateway.ALICE_TOKEN, "web", move + " " + sealed.resolve("secret.txt") + " "
+                    + base.resolve("copy.txt") + "\nget " + base.resolve("copy.txt") + " " + back + "\n");
+            assertThat(back).as("%s: %s", move, run.err()).doesNotExist();
+            assertThat(sealed.resolve("secret.txt")).as(move).hasContent("sealed content");
+            assertThat(base.resolve("copy.txt")).as(move).doesNotExist();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .filter(e -> e.path("detail").path("rule").asText().equals("sealed-reads")).count() >= 2);
+        // Moving a file no rule protects still works.
+        Files.writeString(base.resolve("plain.txt"), "plain");
+        var fine = client.sftp(TestGateway.ALICE_TOKEN, "web", "rename " + base.resolve("plain.txt") + " "
+                + base.resolve("renamed.txt") + "\n");
+        assertThat(base.resolve("renamed.txt")).as(fine.err()).hasContent("plain");
+    }
+
+    /**
+     * An sftp {@code OPEN} with both the read and the write flag was decided as a write only, and its
+     * handle then read the file: a client opening {@code DIR/sealed/secret.txt} so read it where
+     * reads of {@code sealed} were refused (until 2026-12-07). It is decided as a read as well.
+     */
+    @Test
+    void aFileOpenedToReadAndWriteIsDecidedAsARead() throws Exception {
+        Path sealed = Files.createDirectories(dir.resolve("read-write-" + System.nanoTime()).resolve("sealed"));
+        Path secret = Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        try (SshClient mina = SshClient.setUpDefaultClient()) {
+            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+            mina.start();
+            try (ClientSession session = signedIn(mina);
+                 var sftp = session.createSubsystemChannel("sftp")) {
+                sftp.open().verify(Duration.ofSeconds(15));
+                OutputStream toGateway = sftp.getInvertedIn();
+                InputStream fromGateway = sftp.getInvertedOut();
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
+                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.OPEN, 5, SftpRequestTest.string(secret.toString()),
+                        SftpRequestTest.uint32(0x01 | 0x02), SftpRequestTest.uint32(0)));
+                byte[] answer = SftpFrames.read(fromGateway);
+                assertThat(answer[0]).as("a refusal, not a handle that reads").isEqualTo((byte) SftpRelay.STATUS);
+                assertThat(new String(answer, StandardCharsets.UTF_8)).contains("sealed files are not read");
+            }
+        }
+        assertThat(secret).hasContent("sealed content");
+    }
+
+    /**
      * Legacy scp's paths were matched as its command line names them: {@code scp -O
      * host:DIR/alias/secret.txt}, {@code alias} a link to {@code DIR/sealed}, downloaded a file a
      * rule keeps from being read (sftp was already refused). Its paths are now placed by the host
