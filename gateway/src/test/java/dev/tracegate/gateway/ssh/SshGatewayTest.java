@@ -868,16 +868,10 @@ class SshGatewayTest {
     void aFileOpenedToReadAndWriteIsDecidedAsARead() throws Exception {
         Path sealed = Files.createDirectories(dir.resolve("read-write-" + System.nanoTime()).resolve("sealed"));
         Path secret = Files.writeString(sealed.resolve("secret.txt"), "sealed content");
-        try (SshClient mina = SshClient.setUpDefaultClient()) {
-            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            mina.start();
-            try (ClientSession session = signedIn(mina);
-                 var sftp = session.createSubsystemChannel("sftp")) {
-                sftp.open().verify(Duration.ofSeconds(15));
+        try (SshClient mina = startedClient()) {
+            try (ClientSession session = signedIn(mina); var sftp = startedSftp(session)) {
                 OutputStream toGateway = sftp.getInvertedIn();
                 InputStream fromGateway = sftp.getInvertedOut();
-                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
-                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
                 SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.OPEN, 5, SftpRequestTest.string(secret.toString()),
                         SftpRequestTest.uint32(0x01 | 0x02), SftpRequestTest.uint32(0)));
                 byte[] answer = SftpFrames.read(fromGateway);
@@ -936,16 +930,10 @@ class SshGatewayTest {
 
     @Test
     void rawSftpRequestsTheGatewayCannotReadAreRefusedAndALyingLengthEndsOnlyItsChannel() throws Exception {
-        try (SshClient mina = SshClient.setUpDefaultClient()) {
-            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            mina.start();
-            try (ClientSession session = signedIn(mina);
-                 var sftp = session.createSubsystemChannel("sftp")) {
-                sftp.open().verify(Duration.ofSeconds(15));
+        try (SshClient mina = startedClient()) {
+            try (ClientSession session = signedIn(mina); var sftp = startedSftp(session)) {
                 OutputStream toGateway = sftp.getInvertedIn();
                 InputStream fromGateway = sftp.getInvertedOut();
-                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
-                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
 
                 // An overlong '/' in a path: the host would act on bytes the policy could only guess at.
                 Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
@@ -1959,6 +1947,23 @@ class SshGatewayTest {
                 + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + keyId))
                 .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    }
+
+    /** A started MINA client that accepts any host key (the gateway's is generated for the test). */
+    private static SshClient startedClient() {
+        SshClient mina = SshClient.setUpDefaultClient();
+        mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        mina.start();
+        return mina;
+    }
+
+    /** An sftp channel of {@code session} whose INIT the host has answered with its VERSION. */
+    private static org.apache.sshd.client.channel.ChannelSubsystem startedSftp(ClientSession session) throws java.io.IOException {
+        var sftp = session.createSubsystemChannel("sftp");
+        sftp.open().verify(Duration.ofSeconds(15));
+        SftpFrames.write(sftp.getInvertedIn(), SftpRequestTest.packet(SftpRelay.INIT, 3));
+        assertThat(SftpFrames.read(sftp.getInvertedOut())[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
+        return sftp;
     }
 
     /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */
