@@ -302,6 +302,11 @@ public final class ShellCommandClassifier {
             String name = programName(first.text());
             if (name == null) {
                 raise(StatementClass.UNKNOWN, "runs a program by its path (" + first.text() + ")");
+                // Read by the name it ends in (/bin/../bin/rm, ./rm): a blocking rule on that name holds for it.
+                String base = first.text().substring(first.text().lastIndexOf('/') + 1);
+                if (!base.isEmpty()) {
+                    read(base, words.subList(1, words.size()), argumentsUnknown);
+                }
                 return;
             }
             programs.add(name);
