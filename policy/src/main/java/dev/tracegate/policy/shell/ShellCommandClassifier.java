@@ -1068,8 +1068,9 @@ public final class ShellCommandClassifier {
         }
 
         private void xargs(List<Word> args, int depth) {
+            // --eof, --replace and --max-lines take a value only after '=' (their short forms -e, -i, -l only attached).
             Set<String> withValue = Set.of("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a", "--arg-file", "--delimiter",
-                    "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace");
+                    "--max-args", "--max-procs", "--max-chars");
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
                 i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;

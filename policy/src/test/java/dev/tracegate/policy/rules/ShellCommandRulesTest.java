@@ -37,7 +37,8 @@ class ShellCommandRulesTest {
             "sh -c 'rm notes.txt'", "bash -c \"r\\m notes.txt\"", "rm\tnotes.txt", "ls\nrm notes.txt",
             "stdbuf -oL rm notes.txt", "time rm notes.txt", "ls & rm notes.txt", "busybox rm notes.txt",
             "/bin/busybox 'rm' notes.txt", "echo notes.txt | xargs -0 nice rm", "ls | sh -c 'nice -n 1 /bin/rm notes.txt'",
-            "/bin/../bin/rm notes.txt", "//bin/rm notes.txt", "/usr/bin/./rm notes.txt", "./rm notes.txt"})
+            "/bin/../bin/rm notes.txt", "//bin/rm notes.txt", "/usr/bin/./rm notes.txt", "./rm notes.txt",
+            "xargs --replace rm notes.txt < list", "xargs --max-lines rm < list", "xargs --eof rm < list"})
     void aBlockedCommandIsBlockedInEverySpellingTheShellReadsAsIt(String line) {
         for (Subject subject : new Subject[] {ALICE, OPS}) {
             Decision decision = decide(subject, line);
