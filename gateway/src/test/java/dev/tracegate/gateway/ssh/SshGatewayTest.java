@@ -308,6 +308,40 @@ class SshGatewayTest {
     }
 
     /**
+     * wget without {@code -O} (and {@code curl -O}) saves a download under its URL's last name:
+     * {@code wget http://.../.bashrc} run in a directory writes that directory's {@code .bashrc}, a
+     * start-up file whose writes are high risk. Until 2026-12-07 such a line was a plain write and ran.
+     */
+    @Test
+    void aDownloadSavedUnderItsUrlsNameIsJudgedByThatName() throws Exception {
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = "echo planted\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        try {
+            Path into = Files.createDirectories(dir.resolve("downloads-" + System.nanoTime()));
+            String base = "http://127.0.0.1:" + web.getAddress().getPort();
+            for (String line : List.of("cd " + into + " && wget -q " + base + "/.bashrc",
+                    "cd " + into + " && curl -sO " + base + "/.bashrc")) {
+                var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+                assertThat(run.exit()).as(line).isEqualTo(1);
+                assertThat(run.err()).as(line).contains("high risk");
+                assertThat(into.resolve(".bashrc")).as(line).doesNotExist();
+            }
+            var plain = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cd " + into + " && wget -q " + base + "/notes.txt");
+            assertThat(plain.exit()).as(plain.err()).isZero();
+            assertThat(into.resolve("notes.txt")).hasContent("echo planted\n");
+        } finally {
+            web.stop(0);
+        }
+    }
+
+    /**
      * ssh's {@code SetEnv} and {@code SendEnv} send {@code env} requests before the command. The
      * gateway never passed them on, but did not record them either, and no rule could refuse a
      * session for one: the evidence did not say that a client asked for {@code LD_PRELOAD}. Each is

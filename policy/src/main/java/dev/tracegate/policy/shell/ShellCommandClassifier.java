@@ -549,11 +549,35 @@ public final class ShellCommandClassifier {
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
                             "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc")
                             .forEach(w -> written(w, name));
+                    List<String> given = args.stream().map(Word::text).toList();
+                    if (shortOption(given, 'K') || anyLongOption(args, "--config")) {
+                        raise(StatementClass.UNKNOWN, "curl -K reads its options, files to write among them, from a file");
+                    }
+                    if (shortOption(given, 'J') || anyLongOption(args, "--remote-header-name")) {
+                        unpacks("curl -J writing a file under the name the server sends");
+                    }
+                    if (shortOption(given, 'O') || anyLongOption(args, "--remote-name", "--remote-name-all")) {
+                        namedByTheirUrls(name, operands, optionValues(args, "--output-dir"));
+                    }
                 }
                 case "wget" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
-                    optionValues(args, "-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P",
+                    List<Word> documents = optionValues(args, "-O", "--output-document");
+                    documents.forEach(w -> written(w, name));
+                    optionValues(args, "-o", "--output-file", "-a", "--append-output", "-P",
                             "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
+                    if (args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*[rmpixeB][a-zA-Z]*"))
+                            || anyLongOption(args, "--recursive", "--mirror", "--page-requisites", "--input-file",
+                            "--force-directories", "--execute", "--config", "--content-disposition",
+                            "--trust-server-names", "--base")) {
+                        unpacks("wget fetching names from pages, a list, its settings or the server");
+                    } else if (documents.isEmpty()) {
+                        namedByTheirUrls(name, operands, optionValues(args, "-P", "--directory-prefix"));
+                    }
+                }
+                case "rg" -> {
+                    raise(StatementClass.READ, name + " reads");
+                    runsNamedProgram(name, args, "--pre"); // rg --pre=rm x d runs rm on every file it searches
                 }
                 case "git" -> git(args);
                 default -> byTable(name, args, operands, argumentsUnknown);
@@ -592,6 +616,22 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.BULK_WRITE, "rsync --delete removes files");
             }
             optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
+        }
+
+        /**
+         * A download saved under the last name of its URL's path ({@code curl -O}, {@code wget} without
+         * {@code -O}): {@code wget https://example.org/.bashrc} writes {@code ~/.bashrc}, judged as that
+         * write, in {@code directories} when given (wget's {@code index.html} for a path ending in {@code /}).
+         */
+        private void namedByTheirUrls(String name, List<Word> operands, List<Word> directories) {
+            String into = directories.isEmpty() ? "" : directories.getLast().text() + "/";
+            boolean expands = directories.stream().anyMatch(w -> !w.literal());
+            for (Word url : operands) {
+                String path = url.text().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "").replaceFirst("[?#].*$", "");
+                String last = path.substring(path.lastIndexOf('/') + 1);
+                written(new Word(into + (last.isEmpty() ? "index.html" : last), expands || url.expands(),
+                        url.globs()), name + " saving a download under its URL's name");
+            }
         }
 
         /**

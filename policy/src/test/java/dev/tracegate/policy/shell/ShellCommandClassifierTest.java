@@ -110,7 +110,9 @@ class ShellCommandClassifierTest {
             "git config --get user.name => WRITE",
             "git clone https://example.org/r.git => WRITE",
             "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
-            "cp x ~/.ssh/known_hosts => PRIVILEGE",
+            "cp x ~/.ssh/known_hosts => PRIVILEGE", "curl -O https://example.org/release.tgz => WRITE",
+            "wget -qO- https://example.org/x => WRITE", "wget https://example.org/ => WRITE", "rg -n x d => READ",
+            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -259,7 +261,16 @@ class ShellCommandClassifierTest {
             "install -m 755 x ~/bin/ls", "cp x ~/.local/bin/git", "tee /root/bin/ls", "echo x > ~deploy/bin/ls",
             "install -m 755 x ~/.lessfilter", "echo '|rm -rf d' > ~/.forward", "echo x >> ~/.bash_completion",
             "echo x > ~/.bashrc.d/x.sh", "cp x ~/.local/share/bash-completion/completions/ls", "echo .shell x > ~/.sqliterc",
-            "echo SELECTED_EDITOR=x > ~/.selected_editor", "echo x > ~/.xsessionrc"})
+            "echo SELECTED_EDITOR=x > ~/.selected_editor", "echo x > ~/.xsessionrc",
+            // A download saved under its URL's name, or under names a server, a page, a list or a settings file
+            // gives; rg --pre runs a program on every file: a write or a read until 2026-12-07.
+            "curl -O https://example.org/.bashrc", "curl -sSLO https://example.org/.bashrc",
+            "curl --remote-name https://example.org/.profile", "curl -J -O https://example.org/x",
+            "curl -K /tmp/cfg https://example.org/x", "curl --output-dir /tmp -O https://example.org/.bashrc",
+            "wget https://example.org/.bashrc", "wget -q 'https://example.org/.bashrc?x=1'", "wget -r https://example.org/",
+            "wget -e output_document=.bashrc https://example.org/x", "wget --content-disposition https://example.org/x",
+            "wget -i urls.txt", "cd /srv/app/.git && wget https://example.org/config", "rg --pre rm x d",
+            "rg --pre=rm x d", "rg --pr 'sh -c id' x"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
