@@ -436,6 +436,9 @@ public final class ShellCommandClassifier {
 
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
+            if (startsAnEditor(name, args, operands)) {
+                raise(StatementClass.UNKNOWN, name + " starts an editor, which runs commands typed into it (vi's :!command)");
+            }
             switch (name) {
                 case "unset" -> {
                     args.forEach(this::subscripted); // unset 'DIRSTACK[$(rm -rf d)]'
@@ -778,6 +781,24 @@ public final class ShellCommandClassifier {
                 }
             }
             unknownTargets("rm", argumentsUnknown);
+        }
+
+        /**
+         * Whether a known program hands the file it changes to an editor, whose own commands run
+         * programs ({@code :!rm -rf d} typed into vi, from the caller's input with or without a
+         * terminal), as {@code git commit} without {@code -m} does: {@code crontab -e},
+         * {@code systemctl edit}, {@code visudo}, {@code vipw}, {@code vigr}, {@code edquota},
+         * {@code apt edit-sources}.
+         */
+        private static boolean startsAnEditor(String name, List<Word> args, List<Word> operands) {
+            String first = operands.isEmpty() ? "" : operands.getFirst().text();
+            return switch (name) {
+                case "crontab" -> args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*e[a-zA-Z]*"));
+                case "systemctl" -> first.equals("edit");
+                case "apt", "apt-get" -> first.equals("edit-sources");
+                case "visudo", "vipw", "vigr", "edquota" -> true;
+                default -> false;
+            };
         }
 
         private void systemctl(List<Word> operands) {

@@ -112,7 +112,8 @@ class ShellCommandClassifierTest {
             "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
             "cp x ~/.ssh/known_hosts => PRIVILEGE", "curl -O https://example.org/release.tgz => WRITE",
             "wget -qO- https://example.org/x => WRITE", "wget https://example.org/ => WRITE", "rg -n x d => READ",
-            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE",
+            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ",
+            "crontab /tmp/jobs => PRIVILEGE", "systemctl restart app => DDL",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -270,7 +271,10 @@ class ShellCommandClassifierTest {
             "wget https://example.org/.bashrc", "wget -q 'https://example.org/.bashrc?x=1'", "wget -r https://example.org/",
             "wget -e output_document=.bashrc https://example.org/x", "wget --content-disposition https://example.org/x",
             "wget -i urls.txt", "cd /srv/app/.git && wget https://example.org/config", "rg --pre rm x d",
-            "rg --pre=rm x d", "rg --pr 'sh -c id' x"})
+            "rg --pre=rm x d", "rg --pr 'sh -c id' x",
+            // Programs that hand a file to an editor, whose :!command runs anything: privilege or ddl until 2026-12-07.
+            "crontab -e", "crontab -u deploy -e", "systemctl edit app.service", "systemctl --user edit --full app",
+            "visudo", "vipw", "vigr -s", "apt edit-sources", "edquota deploy"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
