@@ -550,8 +550,13 @@ public final class ShellCommandClassifier {
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
-                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc")
+                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl")
                             .forEach(w -> written(w, name));
+                    // curl 8.3's -w '%output{FILE}' writes what follows to FILE; -w @FILE reads the format from a file.
+                    if (optionValues(args, "-w", "--write-out").stream().anyMatch(w -> !w.literal()
+                            || w.text().contains("%output{") || w.text().startsWith("@"))) {
+                        raise(StatementClass.UNKNOWN, "curl -w writes to a file its format names (%output{FILE})");
+                    }
                     List<String> given = args.stream().map(Word::text).toList();
                     if (shortOption(given, 'K') || anyLongOption(args, "--config")) {
                         raise(StatementClass.UNKNOWN, "curl -K reads its options, files to write among them, from a file");
@@ -568,7 +573,8 @@ public final class ShellCommandClassifier {
                     List<Word> documents = optionValues(args, "-O", "--output-document");
                     documents.forEach(w -> written(w, name));
                     optionValues(args, "-o", "--output-file", "-a", "--append-output", "-P",
-                            "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
+                            "--directory-prefix", "--save-cookies", "--rejected-log", "--hsts-file")
+                            .forEach(w -> written(w, name));
                     if (args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*[rmpixeB][a-zA-Z]*"))
                             || anyLongOption(args, "--recursive", "--mirror", "--page-requisites", "--input-file",
                             "--force-directories", "--execute", "--config", "--content-disposition",

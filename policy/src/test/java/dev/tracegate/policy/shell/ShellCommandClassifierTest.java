@@ -112,7 +112,7 @@ class ShellCommandClassifierTest {
             "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
             "cp x ~/.ssh/known_hosts => PRIVILEGE", "curl -O https://example.org/release.tgz => WRITE",
             "wget -qO- https://example.org/x => WRITE", "wget https://example.org/ => WRITE", "rg -n x d => READ",
-            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ",
+            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ", "curl -w '%{http_code}' https://example.org => WRITE",
             "crontab /tmp/jobs => PRIVILEGE", "systemctl restart app => DDL",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
@@ -271,7 +271,9 @@ class ShellCommandClassifierTest {
             "wget https://example.org/.bashrc", "wget -q 'https://example.org/.bashrc?x=1'", "wget -r https://example.org/",
             "wget -e output_document=.bashrc https://example.org/x", "wget --content-disposition https://example.org/x",
             "wget -i urls.txt", "cd /srv/app/.git && wget https://example.org/config", "rg --pre rm x d",
-            "rg --pre=rm x d", "rg --pr 'sh -c id' x",
+            "rg --pre=rm x d", "rg --pr 'sh -c id' x", "curl -w '%output{/home/deploy/.bashrc}%{url}' https://example.org",
+            "curl -w @fmt https://example.org", "curl --libcurl ~/.bashrc https://example.org",
+            "wget --rejected-log=.profile -O- https://example.org", "wget --hsts-file ~/.bashrc -O- https://example.org",
             // Programs that hand a file to an editor, whose :!command runs anything: privilege or ddl until 2026-12-07.
             "crontab -e", "crontab -u deploy -e", "systemctl edit app.service", "systemctl --user edit --full app",
             "visudo", "vipw", "vigr -s", "apt edit-sources", "edquota deploy"})
