@@ -318,6 +318,8 @@ public final class ShellCommandClassifier {
             }
             if (AS_ANOTHER_USER.contains(name)) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
+                readEachTail(args, argumentsUnknown);
+                runsLines(optionValues(args, "-c", "--command"), depth); // su -c 'rm -rf d'
             } else if (WRAPPERS.containsKey(name)) {
                 wrapped(name, args, depth, argumentsUnknown);
             } else if (name.equals("env")) {
@@ -330,6 +332,10 @@ public final class ShellCommandClassifier {
                 find(args, depth);
             } else if (RUNS_WHAT_IT_READS.contains(name)) {
                 raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
+                if (name.equals("eval") && args.stream().allMatch(Word::literal)) { // eval runs its words joined as a line
+                    runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
+                            depth);
+                }
             } else {
                 known(name, args, argumentsUnknown);
             }
@@ -349,6 +355,32 @@ public final class ShellCommandClassifier {
                 String applet = programName(args.getFirst().text());
                 if (applet != null) {
                     read(applet, args.subList(1, args.size()), argumentsUnknown);
+                }
+            }
+        }
+
+        /**
+         * The command a program runs as another user ({@code sudo -u root rm -rf d}), for blocking
+         * rules' patterns: the gateway does not read each such program's options, so every literal
+         * word that is no option is read as the program it may be, with the words after it.
+         */
+        private void readEachTail(List<Word> args, boolean argumentsUnknown) {
+            for (int i = 0; i < args.size(); i++) {
+                String text = args.get(i).text();
+                String base = text.substring(text.lastIndexOf('/') + 1);
+                if (args.get(i).literal() && !text.startsWith("-") && !base.isEmpty()) {
+                    read(base, args.subList(i + 1, args.size()), argumentsUnknown);
+                }
+            }
+        }
+
+        /** Command lines a program runs as a shell would ({@code su -c LINE}, {@code eval WORDS}), read as nested lines. */
+        private void runsLines(List<Word> lines, int depth) {
+            for (Word line : lines) {
+                if (line.literal()) {
+                    String saved = cwd;
+                    line(line.text(), cwd, depth + 1);
+                    cwd = saved;
                 }
             }
         }

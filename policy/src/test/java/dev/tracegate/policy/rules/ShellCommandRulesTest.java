@@ -19,7 +19,7 @@ class ShellCommandRulesTest {
             rules:
               - {name: no-rm, connections: [web], operations: [exec], command: '^rm\\s', action: block, reason: rm is not allowed}
               - {name: hold-curl, connections: [web], operations: [exec], command: '^curl\\b', action: approve, approvers: [ops]}
-              - {name: ops-shells, connections: [web], classes: [unknown], groups: [ops], action: allow}
+              - {name: ops-shells, connections: [web], classes: [unknown, dangerous_admin], groups: [ops], action: allow}
             """);
     private static final Subject ALICE = new Subject("web", "ssh", Set.of("developers"), "human");
     private static final Subject OPS = new Subject("web", "ssh", Set.of("ops"), "human");
@@ -38,7 +38,9 @@ class ShellCommandRulesTest {
             "stdbuf -oL rm notes.txt", "time rm notes.txt", "ls & rm notes.txt", "busybox rm notes.txt",
             "/bin/busybox 'rm' notes.txt", "echo notes.txt | xargs -0 nice rm", "ls | sh -c 'nice -n 1 /bin/rm notes.txt'",
             "/bin/../bin/rm notes.txt", "//bin/rm notes.txt", "/usr/bin/./rm notes.txt", "./rm notes.txt",
-            "xargs --replace rm notes.txt < list", "xargs --max-lines rm < list", "xargs --eof rm < list"})
+            "xargs --replace rm notes.txt < list", "xargs --max-lines rm < list", "xargs --eof rm < list",
+            "sudo rm notes.txt", "sudo -u root /bin/rm notes.txt", "doas -u deploy rm notes.txt", "su -c 'rm notes.txt' deploy",
+            "su deploy -c \"nice rm notes.txt\"", "eval rm notes.txt", "eval 'r''m notes.txt'", "eval \"ls; rm notes.txt\""})
     void aBlockedCommandIsBlockedInEverySpellingTheShellReadsAsIt(String line) {
         for (Subject subject : new Subject[] {ALICE, OPS}) {
             Decision decision = decide(subject, line);
@@ -59,5 +61,6 @@ class ShellCommandRulesTest {
         assertThat(decide(ALICE, "ls -l notes.txt").action()).isEqualTo(Action.ALLOW);
         assertThat(decide(ALICE, "echo rm notes.txt").action()).isEqualTo(Action.ALLOW);
         assertThat(decide(ALICE, "grep 'rm ' notes.txt").action()).isEqualTo(Action.ALLOW);
+        assertThat(decide(ALICE, "echo eval rm notes.txt").action()).isEqualTo(Action.ALLOW);
     }
 }
