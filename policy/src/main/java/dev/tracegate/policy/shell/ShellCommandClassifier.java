@@ -50,7 +50,9 @@ public final class ShellCommandClassifier {
             // Variables naming files whose content names commands (less's lesskey #env LESSOPEN, git's and
             // other programs' configuration found through HOME) or a program to run, or a library to load.
             "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
-            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH");
+            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH",
+            // Where cd goes for a relative name (CDPATH=/etc; cd ssh), and where history -w writes.
+            "CDPATH", "HISTFILE");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -487,6 +489,25 @@ public final class ShellCommandClassifier {
                     }
                 }
                 case "cd" -> changeDirectory(operands);
+                case "pushd" -> { // pushd DIR moves as cd does; pushd alone, +N, -N or with options to a place on the stack
+                    if (operands.size() == 1 && args.size() == 1 && !operands.getFirst().text().startsWith("+")) {
+                        changeDirectory(operands);
+                    } else {
+                        cwd = null;
+                    }
+                }
+                case "popd" -> cwd = null;
+                case "history" -> {
+                    raise(StatementClass.SESSION, name);
+                    // history -s LINE adds any text to the list, history -w FILE or -a FILE writes the list to FILE.
+                    List<String> given = args.stream().map(Word::text).toList();
+                    if (shortOption(given, 'w') || shortOption(given, 'a')) {
+                        operands.forEach(w -> written(w, "history -w"));
+                    }
+                }
+                case "shopt" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().equals("cdable_vars"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
+                        + " variable names");
                 case "export" -> args.forEach(this::assignment);
                 case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
                         ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");

@@ -112,7 +112,8 @@ class ShellCommandClassifierTest {
             "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
             "cp x ~/.ssh/known_hosts => PRIVILEGE", "curl -O https://example.org/release.tgz => WRITE",
             "wget -qO- https://example.org/x => WRITE", "wget https://example.org/ => WRITE", "rg -n x d => READ",
-            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ", "curl -w '%{http_code}' https://example.org => WRITE",
+            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ", "pushd /etc && echo x > hosts => PRIVILEGE", "pushd /etc; cp x passwd => PRIVILEGE",
+            "history -w /tmp/x => WRITE", "history -c => SESSION", "curl -w '%{http_code}' https://example.org => WRITE",
             "crontab /tmp/jobs => PRIVILEGE", "systemctl restart app => DDL",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
@@ -276,7 +277,12 @@ class ShellCommandClassifierTest {
             "wget --rejected-log=.profile -O- https://example.org", "wget --hsts-file ~/.bashrc -O- https://example.org",
             // Programs that hand a file to an editor, whose :!command runs anything: privilege or ddl until 2026-12-07.
             "crontab -e", "crontab -u deploy -e", "systemctl edit app.service", "systemctl --user edit --full app",
-            "visudo", "vipw", "vigr -s", "apt edit-sources", "edquota deploy"})
+            "visudo", "vipw", "vigr -s", "apt edit-sources", "edquota deploy",
+            // The directory a later relative write lands in, or a file history writes: privilege or session until 2026-12-07.
+            "history -s 'rm -rf d'; history -w ~/.bashrc", "history -a /home/deploy/.profile",
+            "HISTFILE=~/.bashrc history -w", "popd; echo x > hosts", "pushd; echo x > hosts", "pushd +1 && echo x > hosts",
+            "CDPATH=/etc; cd ssh; echo x > sshd_config", "export CDPATH=/etc; cd ssh && echo x > sshd_config",
+            "shopt -s cdable_vars; x=/etc; cd x; echo > hosts"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
