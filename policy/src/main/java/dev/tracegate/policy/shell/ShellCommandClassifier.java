@@ -1314,8 +1314,9 @@ public final class ShellCommandClassifier {
             Matcher home = HOME_DIRECTORY.matcher(path);
             String inHome = home.lookingAt() ? path.substring(home.end()) : null;
             return RUN_LATER_FILES.contains(name) || path.contains("/.git/") || path.endsWith("/.git")
-                    || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/") ? inHome.startsWith(p)
-                            : inHome.equals(p))
+                    || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/")
+                            // the directory itself too: cp x ~/bin writes ~/bin/x
+                            ? inHome.startsWith(p) || inHome.equals(p.substring(0, p.length() - 1)) : inHome.equals(p))
                     || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
         }
 

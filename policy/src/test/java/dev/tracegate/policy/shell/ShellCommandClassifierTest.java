@@ -260,7 +260,7 @@ class ShellCommandClassifierTest {
             // ~/bin and ~/.local/bin first; lesspipe runs ~/.lessfilter; .forward pipes mail into a program:
             // privilege or a write until 2026-12-07.
             "echo 'rm -rf d' > ~/.ssh/rc", "cp x /home/deploy/.ssh/rc", "echo LD_PRELOAD=/tmp/x.so >> ~/.ssh/environment",
-            "install -m 755 x ~/bin/ls", "cp x ~/.local/bin/git", "tee /root/bin/ls", "echo x > ~deploy/bin/ls",
+            "install -m 755 x ~/bin/ls", "cp x ~/.local/bin/git", "cp /tmp/ls ~/bin", "mv /tmp/git ~/.local/bin/", "tee /root/bin/ls", "echo x > ~deploy/bin/ls",
             "install -m 755 x ~/.lessfilter", "echo '|rm -rf d' > ~/.forward", "echo x >> ~/.bash_completion",
             "echo x > ~/.bashrc.d/x.sh", "cp x ~/.local/share/bash-completion/completions/ls", "echo .shell x > ~/.sqliterc",
             "echo SELECTED_EDITOR=x > ~/.selected_editor", "echo x > ~/.xsessionrc",
