@@ -42,7 +42,7 @@ final class SftpRelay extends CallerStreams {
             RENAME = 18, READLINK = 19, SYMLINK = 20, STATUS = 101, HANDLE = 102, DATA = 103, NAME = 104, ATTRS = 105,
             EXTENDED = 200;
     private static final int FX_PERMISSION_DENIED = 3, FX_OP_UNSUPPORTED = 8;
-    private static final int PFLAG_WRITE = 0x02, PFLAG_APPEND = 0x04, PFLAG_CREAT = 0x08, PFLAG_TRUNC = 0x10;
+    private static final int PFLAG_READ = 0x01, PFLAG_WRITE = 0x02, PFLAG_APPEND = 0x04, PFLAG_CREAT = 0x08, PFLAG_TRUNC = 0x10;
     /** Metadata requests that change nothing and move no file content. */
     private static final Set<Integer> METADATA = Set.of(LSTAT, FSTAT, READDIR, REALPATH, STAT, READLINK);
     /** OpenSSH extensions that change nothing and move no file content. */
@@ -153,7 +153,11 @@ final class SftpRelay extends CallerStreams {
         return switch (type) {
             case OPEN -> {
                 boolean writes = (request.openFlags() & (PFLAG_WRITE | PFLAG_APPEND | PFLAG_CREAT | PFLAG_TRUNC)) != 0;
-                yield open(caller, request.id(), writes ? SshOperation.WRITE : SshOperation.READ, paths.getFirst());
+                // Opened to read and write, the handle reads the file as well: decided as a read too.
+                String read = writes && (request.openFlags() & PFLAG_READ) != 0
+                        ? readFirst(caller, paths.getFirst(), "the write that follows, whose handle reads it too") : null;
+                yield read != null ? read : open(caller, request.id(), writes ? SshOperation.WRITE : SshOperation.READ,
+                        paths.getFirst());
             }
             case OPENDIR -> decide(caller, request.id(), SshOperation.READ, paths);
             case READ -> {
@@ -187,7 +191,7 @@ final class SftpRelay extends CallerStreams {
             }
             case SETSTAT, MKDIR, SYMLINK -> decide(caller, request.id(), SshOperation.WRITE, paths);
             case REMOVE, RMDIR -> decide(caller, request.id(), SshOperation.DELETE, paths);
-            case RENAME -> decide(caller, request.id(), SshOperation.RENAME, paths);
+            case RENAME -> moved(caller, request.id(), SshOperation.RENAME, paths);
             case EXTENDED -> extended(caller, request.id(), request.extension(), paths);
             default -> "unsupported: SFTP request type " + type + " is not one the gateway inspects";
         };
@@ -199,8 +203,9 @@ final class SftpRelay extends CallerStreams {
             return null;
         }
         return switch (name) {
-            case "posix-rename@openssh.com" -> decide(caller, id, SshOperation.RENAME, paths);
-            case "hardlink@openssh.com", "lsetstat@openssh.com" -> decide(caller, id, SshOperation.WRITE, paths);
+            case "posix-rename@openssh.com" -> moved(caller, id, SshOperation.RENAME, paths);
+            case "hardlink@openssh.com" -> moved(caller, id, SshOperation.WRITE, paths);
+            case "lsetstat@openssh.com" -> decide(caller, id, SshOperation.WRITE, paths);
             default -> "unsupported: SFTP extension " + name + " is not one the gateway inspects";
         };
     }
@@ -217,6 +222,37 @@ final class SftpRelay extends CallerStreams {
                 operation == SshOperation.WRITE ? UnseenInput.FILE_CONTENTS : UnseenInput.NONE);
         if (refusal == null) {
             opening.put(id, new SftpTransfer(seq, operation.configName(), absolute));
+        }
+        return refusal;
+    }
+
+    /**
+     * A rename or a hard link gives a file's content another name, where it is read as any file is:
+     * its source is decided as a read first, so a rule that keeps a directory from being read is not
+     * walked around by moving or linking a file out of it and reading it there; then the request itself.
+     */
+    private String moved(SshCaller caller, long id, SshOperation operation, List<String> paths)
+            throws EvidenceLogUnavailableException {
+        String refusal = paths.isEmpty() ? null : readFirst(caller, paths.getFirst(), "the " + operation.configName()
+                + " that follows, which gives its content another name");
+        return refusal != null ? refusal : decide(caller, id, operation, paths);
+    }
+
+    /**
+     * Decides a read of {@code path} that a request other than a read performs ({@code by}), as a
+     * command of its own, closed at once when allowed; the refusal, or null when allowed. A
+     * relative path before the home directory is known is left to the request's own decision,
+     * which refuses it.
+     */
+    private String readFirst(SshCaller caller, String path, String by) throws EvidenceLogUnavailableException {
+        String source = absolute(path);
+        if (source == null) {
+            return null;
+        }
+        long seq = caller.nextSequence();
+        String refusal = admit(caller, seq, judged(SshOperation.READ, List.of(source)), UnseenInput.NONE);
+        if (refusal == null) {
+            caller.recorder().result(new ResultRecord(seq, "ok", List.of("read by " + by), 0, 0, null, null));
         }
         return refusal;
     }

@@ -68,6 +68,8 @@ class SshGatewayTest {
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
+              - {name: no-unlink, connections: [web], operations: [exec], command: '^unlink\\s', action: block,
+                 reason: unlink is not allowed}
               - {name: hold-marker, connections: [web], operations: [exec], command: "held-marker", action: approve,
                  approvers: [admins]}
               - {name: no-writes-to-etc, connections: [web], operations: [write, delete, rename], files: ["/etc/**"],
@@ -281,6 +283,62 @@ class SshGatewayTest {
         assertThat(gateway.events("command.blocked", 0)).anyMatch(e ->
                 e.path("session").equals(command.path("session")) && e.path("detail").path("rule").asText()
                         .equals("no-recursive-deletes"));
+    }
+
+    /**
+     * A rule that blocks a command by its pattern ({@code ^unlink\s}) holds for every spelling the
+     * host's shell reads as that command. Until 2026-12-07 the pattern was matched against the line
+     * as sent only, and each of these deleted the file.
+     */
+    @Test
+    void aBlockedCommandRunsInNoSpellingTheShellReadsAsIt() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("unlink-victim")).resolve("keep.txt");
+        Files.writeString(victim, "keep");
+        for (String line : List.of("'un'link " + victim, "un\\link " + victim, "\"unlink\" " + victim,
+                "/usr/bin/unlink " + victim, "true; unlink " + victim, "nice -n 5 unlink " + victim,
+                "env -i unlink " + victim, "sh -c 'unlink " + victim + "'", "timeout 5 unlink " + victim)) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+            assertThat(run.exit()).as(line).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
+            assertThat(victim).as(line).exists();
+        }
+        var other = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo unlink " + victim);
+        assertThat(other.exit()).as(other.err()).isZero();
+        assertThat(victim).exists();
+    }
+
+    /**
+     * wget without {@code -O} (and {@code curl -O}) saves a download under its URL's last name:
+     * {@code wget http://.../.bashrc} run in a directory writes that directory's {@code .bashrc}, a
+     * start-up file whose writes are high risk. Until 2026-12-07 such a line was a plain write and ran.
+     */
+    @Test
+    void aDownloadSavedUnderItsUrlsNameIsJudgedByThatName() throws Exception {
+        com.sun.net.httpserver.HttpServer web = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = "echo planted\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        try {
+            Path into = Files.createDirectories(dir.resolve("downloads-" + System.nanoTime()));
+            String base = "http://127.0.0.1:" + web.getAddress().getPort();
+            for (String line : List.of("cd " + into + " && wget -q " + base + "/.bashrc",
+                    "cd " + into + " && curl -sO " + base + "/.bashrc")) {
+                var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
+                assertThat(run.exit()).as(line).isEqualTo(1);
+                assertThat(run.err()).as(line).contains("high risk");
+                assertThat(into.resolve(".bashrc")).as(line).doesNotExist();
+            }
+            var plain = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "cd " + into + " && wget -q " + base + "/notes.txt");
+            assertThat(plain.exit()).as(plain.err()).isZero();
+            assertThat(into.resolve("notes.txt")).hasContent("echo planted\n");
+        } finally {
+            web.stop(0);
+        }
     }
 
     /**
@@ -808,6 +866,57 @@ class SshGatewayTest {
     }
 
     /**
+     * A hard link or a rename takes a file's content to another name: {@code ln DIR/sealed/secret.txt
+     * DIR/copy.txt} (sftp's {@code hardlink@openssh.com}) or {@code rename} out of a directory a rule
+     * keeps from being read, then {@code get DIR/copy.txt}, read the sealed content until 2026-12-07,
+     * the link and rename being judged only as writes. Each now reads its source as well.
+     */
+    @Test
+    void aSealedFileCannotBeReadThroughAHardLinkOrARenameOutOfItsDirectory() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("sftp-moves-" + System.nanoTime()));
+        Path sealed = Files.createDirectories(base.resolve("sealed"));
+        Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        Path back = dir.resolve("moved-out-" + System.nanoTime() + ".txt");
+        for (String move : List.of("ln", "rename")) {
+            var run = client.sftp(TestGateway.ALICE_TOKEN, "web", move + " " + sealed.resolve("secret.txt") + " "
+                    + base.resolve("copy.txt") + "\nget " + base.resolve("copy.txt") + " " + back + "\n");
+            assertThat(back).as("%s: %s", move, run.err()).doesNotExist();
+            assertThat(sealed.resolve("secret.txt")).as(move).hasContent("sealed content");
+            assertThat(base.resolve("copy.txt")).as(move).doesNotExist();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> gateway.events("command.blocked", 0).stream()
+                .filter(e -> e.path("detail").path("rule").asText().equals("sealed-reads")).count() >= 2);
+        // Moving a file no rule protects still works.
+        Files.writeString(base.resolve("plain.txt"), "plain");
+        var fine = client.sftp(TestGateway.ALICE_TOKEN, "web", "rename " + base.resolve("plain.txt") + " "
+                + base.resolve("renamed.txt") + "\n");
+        assertThat(base.resolve("renamed.txt")).as(fine.err()).hasContent("plain");
+    }
+
+    /**
+     * An sftp {@code OPEN} with both the read and the write flag was decided as a write only, and its
+     * handle then read the file: a client opening {@code DIR/sealed/secret.txt} so read it where
+     * reads of {@code sealed} were refused (until 2026-12-07). It is decided as a read as well.
+     */
+    @Test
+    void aFileOpenedToReadAndWriteIsDecidedAsARead() throws Exception {
+        Path sealed = Files.createDirectories(dir.resolve("read-write-" + System.nanoTime()).resolve("sealed"));
+        Path secret = Files.writeString(sealed.resolve("secret.txt"), "sealed content");
+        try (SshClient mina = startedClient()) {
+            try (ClientSession session = signedIn(mina); var sftp = startedSftp(session)) {
+                OutputStream toGateway = sftp.getInvertedIn();
+                InputStream fromGateway = sftp.getInvertedOut();
+                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.OPEN, 5, SftpRequestTest.string(secret.toString()),
+                        SftpRequestTest.uint32(0x01 | 0x02), SftpRequestTest.uint32(0)));
+                byte[] answer = SftpFrames.read(fromGateway);
+                assertThat(answer[0]).as("a refusal, not a handle that reads").isEqualTo((byte) SftpRelay.STATUS);
+                assertThat(new String(answer, StandardCharsets.UTF_8)).contains("sealed files are not read");
+            }
+        }
+        assertThat(secret).hasContent("sealed content");
+    }
+
+    /**
      * Legacy scp's paths were matched as its command line names them: {@code scp -O
      * host:DIR/alias/secret.txt}, {@code alias} a link to {@code DIR/sealed}, downloaded a file a
      * rule keeps from being read (sftp was already refused). Its paths are now placed by the host
@@ -855,16 +964,10 @@ class SshGatewayTest {
 
     @Test
     void rawSftpRequestsTheGatewayCannotReadAreRefusedAndALyingLengthEndsOnlyItsChannel() throws Exception {
-        try (SshClient mina = SshClient.setUpDefaultClient()) {
-            mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
-            mina.start();
-            try (ClientSession session = signedIn(mina);
-                 var sftp = session.createSubsystemChannel("sftp")) {
-                sftp.open().verify(Duration.ofSeconds(15));
+        try (SshClient mina = startedClient()) {
+            try (ClientSession session = signedIn(mina); var sftp = startedSftp(session)) {
                 OutputStream toGateway = sftp.getInvertedIn();
                 InputStream fromGateway = sftp.getInvertedOut();
-                SftpFrames.write(toGateway, SftpRequestTest.packet(SftpRelay.INIT, 3));
-                assertThat(SftpFrames.read(fromGateway)[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
 
                 // An overlong '/' in a path: the host would act on bytes the policy could only guess at.
                 Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
@@ -1878,6 +1981,23 @@ class SshGatewayTest {
                 + gateway.gateway().apiPort() + "/api/service-accounts/keys/" + keyId))
                 .header("Authorization", "Bearer " + TestGateway.ADMIN_TOKEN).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    }
+
+    /** A started MINA client that accepts any host key (the gateway's is generated for the test). */
+    private static SshClient startedClient() {
+        SshClient mina = SshClient.setUpDefaultClient();
+        mina.setServerKeyVerifier(AcceptAllServerKeyVerifier.INSTANCE);
+        mina.start();
+        return mina;
+    }
+
+    /** An sftp channel of {@code session} whose INIT the host has answered with its VERSION. */
+    private static org.apache.sshd.client.channel.ChannelSubsystem startedSftp(ClientSession session) throws java.io.IOException {
+        var sftp = session.createSubsystemChannel("sftp");
+        sftp.open().verify(Duration.ofSeconds(15));
+        SftpFrames.write(sftp.getInvertedIn(), SftpRequestTest.packet(SftpRelay.INIT, 3));
+        assertThat(SftpFrames.read(sftp.getInvertedOut())[0]).as("the host's VERSION").isEqualTo((byte) SftpRelay.VERSION);
+        return sftp;
     }
 
     /** A MINA client session to {@code web}, signed in as alice by keyboard-interactive. */

@@ -128,7 +128,18 @@ public record Rule(String name, List<String> connections, List<String> protocols
                 && (operations.isEmpty() || operations.contains(request.operation()))
                 && (files.isEmpty() || request.paths().stream().anyMatch(p -> files.stream().anyMatch(f -> f.matcher(p).matches()))
                     || request.trees().stream().anyMatch(this::filesReachBelow))
-                && (command == null || command.matcher(request.text()).find());
+                && (command == null || commandFound(request));
+    }
+
+    /**
+     * Whether the {@code command} pattern is found in an SSH request's text or, for a rule that
+     * blocks or holds, in any command of it as the shell reads it: {@code 'r'm}, {@code /bin/rm},
+     * {@code nice rm} and {@code sh -c 'rm ...'} run {@code rm} as surely as {@code rm} does. An
+     * allow rule needs the text as written.
+     */
+    private boolean commandFound(SshRequestFacts request) {
+        return command.matcher(request.text()).find() || action != Action.ALLOW
+                && request.classification().readings().stream().anyMatch(reading -> command.matcher(reading).find());
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Classifies a shell command line (an SSH {@code exec} request, or a line typed in a shell) for
@@ -48,7 +50,9 @@ public final class ShellCommandClassifier {
             // Variables naming files whose content names commands (less's lesskey #env LESSOPEN, git's and
             // other programs' configuration found through HOME) or a program to run, or a library to load.
             "LESSKEY", "LESSKEYIN", "LESSKEY_CONTENT", "LESSKEYIN_SYSTEM", "LESSKEY_SYSTEM", "HOME", "XDG_CONFIG_HOME",
-            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH");
+            "SYSTEMD_PAGER", "SYSTEMD_EDITOR", "DPKG_PAGER", "SUDO_EDITOR", "FCEDIT", "MANOPT", "GCONV_PATH",
+            // Where cd goes for a relative name (CDPATH=/etc; cd ssh), and where history -w writes.
+            "CDPATH", "HISTFILE");
 
     private static final Set<String> SESSION = Set.of("cd", "pushd", "popd", "dirs", "export", "unset", "set", "umask",
             "ulimit", "true", "false", "exit", "logout", "clear", "reset", "history", "sleep", "wait", ":", "shopt", "hash",
@@ -76,6 +80,8 @@ public final class ShellCommandClassifier {
             "chroot", "nsenter", "unshare", "capsh", "sg", "newgrp");
     private static final Set<String> SHELLS = Set.of("sh", "bash", "dash", "zsh", "ksh", "mksh", "ash", "fish", "csh",
             "tcsh");
+    /** Programs that run the program their first operand names, built into them ({@code busybox rm -rf d}). */
+    private static final Set<String> MULTI_CALL = Set.of("busybox", "toybox");
     private static final Set<String> RUNS_WHAT_IT_READS = Set.of("python", "python2", "python3", "perl", "ruby", "node",
             "nodejs", "php", "lua", "awk", "gawk", "mawk", "nawk", "sed", "vi", "vim", "nvim", "view", "nano", "emacs", "ed",
             "ex", "make", "ssh", "nc", "ncat", "netcat", "socat", "telnet", "ftp", "sftp", "expect", "script", "screen",
@@ -114,7 +120,20 @@ public final class ShellCommandClassifier {
             ".bash_aliases", ".profile", ".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout", ".kshrc", ".mkshrc",
             ".cshrc", ".tcshrc", ".login", ".logout", ".pam_environment", ".gitconfig", ".gitmodules", ".curlrc",
             ".wgetrc", ".lesskey", ".less", ".vimrc", ".exrc", ".gvimrc", ".nanorc", ".gdbinit", ".npmrc", ".pythonrc",
-            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile");
+            ".psqlrc", ".my.cnf", ".inputrc", ".screenrc", ".tmux.conf", ".mailcap", ".xinitrc", ".xsession", ".xprofile",
+            // bash-completion sources it, a '|command' line pipes mail into a program, lesspipe runs it for every
+            // file less opens, sqlite3 runs its .shell lines, sensible-editor runs the editor it names.
+            ".bash_completion", ".forward", ".lessfilter", ".sqliterc", ".selected_editor", ".xsessionrc");
+    /**
+     * Places in a home directory whose files run later (sshd runs {@code ~/.ssh/rc} before every
+     * session's command and reads {@code ~/.ssh/environment}, {@code LD_PRELOAD} included, where
+     * {@code PermitUserEnvironment} allows; a login shell puts {@code ~/bin} and {@code ~/.local/bin}
+     * first on its PATH, so a file there runs for a standard name), a directory where a name ends.
+     */
+    private static final List<String> RUN_LATER_IN_HOME = List.of(".ssh/rc", ".ssh/environment", "bin/", ".local/bin/",
+            ".bashrc.d/", ".local/share/bash-completion/");
+    /** A home directory as a written path may name one: {@code ~}, {@code ~NAME}, {@code /root}, {@code /home/NAME}. */
+    private static final Pattern HOME_DIRECTORY = Pattern.compile("^(~(/~[^/]*)?|~[^/]+|/root|/home/[^/]+)/");
     /** The suffixes a decompressor takes off the name it writes. */
     private static final Set<String> COMPRESSED_SUFFIXES = Set.of(".gz", ".z", ".bz2", ".xz", ".lzma", ".zst");
     /** Directories under {@code ~/.config} whose files name commands that run later. */
@@ -162,7 +181,7 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.terminal = true;
         verdict.line(line, HOME, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
     }
 
     /**
@@ -189,7 +208,7 @@ public final class ShellCommandClassifier {
     private static ShellClassification classify(String line, String workingDirectory) {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
     }
 
     /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
@@ -202,6 +221,7 @@ public final class ShellCommandClassifier {
         private StatementClass statementClass = StatementClass.SESSION;
         private final List<String> programs = new ArrayList<>();
         private final List<String> reasons = new ArrayList<>();
+        private final List<String> readings = new ArrayList<>();
         /** The working directory: {@code ~}, an absolute path, or null when not known. */
         private String cwd;
         /** Whether the programs run with a terminal, where pagers and full-screen programs take keystrokes. */
@@ -284,16 +304,24 @@ public final class ShellCommandClassifier {
             String name = programName(first.text());
             if (name == null) {
                 raise(StatementClass.UNKNOWN, "runs a program by its path (" + first.text() + ")");
+                // Read by the name it ends in (/bin/../bin/rm, ./rm): a blocking rule on that name holds for it.
+                String base = first.text().substring(first.text().lastIndexOf('/') + 1);
+                if (!base.isEmpty()) {
+                    read(base, words.subList(1, words.size()), argumentsUnknown);
+                }
                 return;
             }
             programs.add(name);
             List<Word> args = words.subList(1, words.size());
+            read(name, args, argumentsUnknown);
             if (terminal && readsCommandKeystrokes(name, args)) {
                 raise(StatementClass.UNKNOWN, "with a terminal, " + name + " reads keystrokes that run commands (a"
                         + " pager's !command, top's k), like a shell");
             }
             if (AS_ANOTHER_USER.contains(name)) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
+                readEachTail(args, argumentsUnknown);
+                runsLines(optionValues(args, "-c", "--command"), depth); // su -c 'rm -rf d'
             } else if (WRAPPERS.containsKey(name)) {
                 wrapped(name, args, depth, argumentsUnknown);
             } else if (name.equals("env")) {
@@ -306,8 +334,56 @@ public final class ShellCommandClassifier {
                 find(args, depth);
             } else if (RUNS_WHAT_IT_READS.contains(name)) {
                 raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
+                if (name.equals("eval") && args.stream().allMatch(Word::literal)) { // eval runs its words joined as a line
+                    runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
+                            depth);
+                }
             } else {
                 known(name, args, argumentsUnknown);
+            }
+        }
+
+        /**
+         * Keeps the command as the shell reads it, for the {@code command} patterns of blocking and
+         * holding rules: {@code 'r'm}, {@code r\m} and {@code /bin/rm} all run {@code rm}. A multi-call
+         * program ({@code busybox rm}) is read as the applet it runs as well; the arguments xargs or
+         * {@code find -exec} add, which the line does not show, read as {@code ...}.
+         */
+        private void read(String name, List<Word> args, boolean argumentsUnknown) {
+            StringBuilder reading = new StringBuilder(name);
+            args.forEach(arg -> reading.append(' ').append(arg.text()));
+            readings.add(argumentsUnknown ? reading + " ..." : reading.toString());
+            if (MULTI_CALL.contains(name) && !args.isEmpty() && args.getFirst().literal()) {
+                String applet = programName(args.getFirst().text());
+                if (applet != null) {
+                    read(applet, args.subList(1, args.size()), argumentsUnknown);
+                }
+            }
+        }
+
+        /**
+         * The command a program runs as another user ({@code sudo -u root rm -rf d}), for blocking
+         * rules' patterns: the gateway does not read each such program's options, so every literal
+         * word that is no option is read as the program it may be, with the words after it.
+         */
+        private void readEachTail(List<Word> args, boolean argumentsUnknown) {
+            for (int i = 0; i < args.size(); i++) {
+                String text = args.get(i).text();
+                String base = text.substring(text.lastIndexOf('/') + 1);
+                if (args.get(i).literal() && !text.startsWith("-") && !base.isEmpty()) {
+                    read(base, args.subList(i + 1, args.size()), argumentsUnknown);
+                }
+            }
+        }
+
+        /** Command lines a program runs as a shell would ({@code su -c LINE}, {@code eval WORDS}), read as nested lines. */
+        private void runsLines(List<Word> lines, int depth) {
+            for (Word line : lines) {
+                if (line.literal()) {
+                    String saved = cwd;
+                    line(line.text(), cwd, depth + 1);
+                    cwd = saved;
+                }
             }
         }
 
@@ -394,6 +470,9 @@ public final class ShellCommandClassifier {
 
         private void known(String name, List<Word> args, boolean argumentsUnknown) {
             List<Word> operands = operands(args);
+            if (startsAnEditor(name, args, operands)) {
+                raise(StatementClass.UNKNOWN, name + " starts an editor, which runs commands typed into it (vi's :!command)");
+            }
             switch (name) {
                 case "unset" -> {
                     args.forEach(this::subscripted); // unset 'DIRSTACK[$(rm -rf d)]'
@@ -410,6 +489,25 @@ public final class ShellCommandClassifier {
                     }
                 }
                 case "cd" -> changeDirectory(operands);
+                case "pushd" -> { // pushd DIR moves as cd does; pushd alone, +N, -N or with options to a place on the stack
+                    if (operands.size() == 1 && args.size() == 1 && !operands.getFirst().text().startsWith("+")) {
+                        changeDirectory(operands);
+                    } else {
+                        cwd = null;
+                    }
+                }
+                case "popd" -> cwd = null;
+                case "history" -> {
+                    raise(StatementClass.SESSION, name);
+                    // history -s LINE adds any text to the list, history -w FILE or -a FILE writes the list to FILE.
+                    List<String> given = args.stream().map(Word::text).toList();
+                    if (shortOption(given, 'w') || shortOption(given, 'a')) {
+                        operands.forEach(w -> written(w, "history -w"));
+                    }
+                }
+                case "shopt" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().equals("cdable_vars"))
+                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
+                        + " variable names");
                 case "export" -> args.forEach(this::assignment);
                 case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
                         ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");
@@ -505,13 +603,43 @@ public final class ShellCommandClassifier {
                 case "curl" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
                     optionValues(args, "-o", "--output", "-D", "--dump-header", "-c", "--cookie-jar", "--trace",
-                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc")
+                            "--trace-ascii", "--stderr", "--output-dir", "--etag-save", "--hsts", "--alt-svc", "--libcurl")
                             .forEach(w -> written(w, name));
+                    // curl 8.3's -w '%output{FILE}' writes what follows to FILE; -w @FILE reads the format from a file.
+                    if (optionValues(args, "-w", "--write-out").stream().anyMatch(w -> !w.literal()
+                            || w.text().contains("%output{") || w.text().startsWith("@"))) {
+                        raise(StatementClass.UNKNOWN, "curl -w writes to a file its format names (%output{FILE})");
+                    }
+                    List<String> given = args.stream().map(Word::text).toList();
+                    if (shortOption(given, 'K') || anyLongOption(args, "--config")) {
+                        raise(StatementClass.UNKNOWN, "curl -K reads its options, files to write among them, from a file");
+                    }
+                    if (shortOption(given, 'J') || anyLongOption(args, "--remote-header-name")) {
+                        unpacks("curl -J writing a file under the name the server sends");
+                    }
+                    if (shortOption(given, 'O') || anyLongOption(args, "--remote-name", "--remote-name-all")) {
+                        namedByTheirUrls(name, operands, optionValues(args, "--output-dir"));
+                    }
                 }
                 case "wget" -> {
                     raise(StatementClass.WRITE, name + " reaches the network and can download files");
-                    optionValues(args, "-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-P",
-                            "--directory-prefix", "--save-cookies").forEach(w -> written(w, name));
+                    List<Word> documents = optionValues(args, "-O", "--output-document");
+                    documents.forEach(w -> written(w, name));
+                    optionValues(args, "-o", "--output-file", "-a", "--append-output", "-P",
+                            "--directory-prefix", "--save-cookies", "--rejected-log", "--hsts-file")
+                            .forEach(w -> written(w, name));
+                    if (args.stream().map(Word::text).anyMatch(a -> a.matches("-[a-zA-Z]*[rmpixeB][a-zA-Z]*"))
+                            || anyLongOption(args, "--recursive", "--mirror", "--page-requisites", "--input-file",
+                            "--force-directories", "--execute", "--config", "--content-disposition",
+                            "--trust-server-names", "--base")) {
+                        unpacks("wget fetching names from pages, a list, its settings or the server");
+                    } else if (documents.isEmpty()) {
+                        namedByTheirUrls(name, operands, optionValues(args, "-P", "--directory-prefix"));
+                    }
+                }
+                case "rg" -> {
+                    raise(StatementClass.READ, name + " reads");
+                    runsNamedProgram(name, args, "--pre"); // rg --pre=rm x d runs rm on every file it searches
                 }
                 case "git" -> git(args);
                 default -> byTable(name, args, operands, argumentsUnknown);
@@ -550,6 +678,22 @@ public final class ShellCommandClassifier {
                 raise(StatementClass.BULK_WRITE, "rsync --delete removes files");
             }
             optionValues(args, "-d", "-C", "--directory", "-t", "--target-directory").forEach(w -> written(w, name));
+        }
+
+        /**
+         * A download saved under the last name of its URL's path ({@code curl -O}, {@code wget} without
+         * {@code -O}): {@code wget https://example.org/.bashrc} writes {@code ~/.bashrc}, judged as that
+         * write, in {@code directories} when given (wget's {@code index.html} for a path ending in {@code /}).
+         */
+        private void namedByTheirUrls(String name, List<Word> operands, List<Word> directories) {
+            String into = directories.isEmpty() ? "" : directories.getLast().text() + "/";
+            boolean expands = directories.stream().anyMatch(w -> !w.literal());
+            for (Word url : operands) {
+                String path = url.text().replaceFirst("^[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*", "").replaceFirst("[?#].*$", "");
+                String last = path.substring(path.lastIndexOf('/') + 1);
+                written(new Word(into + (last.isEmpty() ? "index.html" : last), expands || url.expands(),
+                        url.globs()), name + " saving a download under its URL's name");
+            }
         }
 
         /**
@@ -696,6 +840,24 @@ public final class ShellCommandClassifier {
                 }
             }
             unknownTargets("rm", argumentsUnknown);
+        }
+
+        /**
+         * Whether a known program hands the file it changes to an editor, whose own commands run
+         * programs ({@code :!rm -rf d} typed into vi, from the caller's input with or without a
+         * terminal), as {@code git commit} without {@code -m} does: {@code crontab -e},
+         * {@code systemctl edit}, {@code visudo}, {@code vipw}, {@code vigr}, {@code edquota},
+         * {@code apt edit-sources}.
+         */
+        private static boolean startsAnEditor(String name, List<Word> args, List<Word> operands) {
+            String first = operands.isEmpty() ? "" : operands.getFirst().text();
+            return switch (name) {
+                case "crontab" -> args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*e[a-zA-Z]*"));
+                case "systemctl" -> first.equals("edit");
+                case "apt", "apt-get" -> first.equals("edit-sources");
+                case "visudo", "vipw", "vigr", "edquota" -> true;
+                default -> false;
+            };
         }
 
         private void systemctl(List<Word> operands) {
@@ -1026,8 +1188,9 @@ public final class ShellCommandClassifier {
         }
 
         private void xargs(List<Word> args, int depth) {
+            // --eof, --replace and --max-lines take a value only after '=' (their short forms -e, -i, -l only attached).
             Set<String> withValue = Set.of("-I", "-n", "-P", "-d", "-L", "-s", "-E", "-a", "--arg-file", "--delimiter",
-                    "--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace");
+                    "--max-args", "--max-procs", "--max-chars");
             int i = 0;
             while (i < args.size() && args.get(i).text().startsWith("-")) {
                 i += valueFollows(args.get(i).text(), withValue) ? 2 : 1;
@@ -1148,7 +1311,12 @@ public final class ShellCommandClassifier {
          */
         private static boolean namesProgramsRunLater(String path) {
             String name = path.substring(path.lastIndexOf('/') + 1);
+            Matcher home = HOME_DIRECTORY.matcher(path);
+            String inHome = home.lookingAt() ? path.substring(home.end()) : null;
             return RUN_LATER_FILES.contains(name) || path.contains("/.git/") || path.endsWith("/.git")
+                    || inHome != null && RUN_LATER_IN_HOME.stream().anyMatch(p -> p.endsWith("/")
+                            // the directory itself too: cp x ~/bin writes ~/bin/x
+                            ? inHome.startsWith(p) || inHome.equals(p.substring(0, p.length() - 1)) : inHome.equals(p))
                     || path.contains("/.config/") && RUN_LATER_CONFIG.stream().anyMatch(c -> path.contains("/.config/" + c));
         }
 

@@ -109,7 +109,12 @@ class ShellCommandClassifierTest {
             "git -C /var/www/app revert --no-edit HEAD => WRITE",
             "git config --get user.name => WRITE",
             "git clone https://example.org/r.git => WRITE",
-            "echo x > notes/.bashrc.bak => WRITE",
+            "echo x > notes/.bashrc.bak => WRITE", "cp x ~/project/bin/tool => WRITE", "cp x ~/binaries => WRITE",
+            "cp x ~/.ssh/known_hosts => PRIVILEGE", "curl -O https://example.org/release.tgz => WRITE",
+            "wget -qO- https://example.org/x => WRITE", "wget https://example.org/ => WRITE", "rg -n x d => READ",
+            "wget -P ~/.ssh https://example.org/authorized_keys => PRIVILEGE", "crontab -l => READ", "pushd /etc && echo x > hosts => PRIVILEGE", "pushd /etc; cp x passwd => PRIVILEGE",
+            "history -w /tmp/x => WRITE", "history -c => SESSION", "curl -w '%{http_code}' https://example.org => WRITE",
+            "crontab /tmp/jobs => PRIVILEGE", "systemctl restart app => DDL",
     })
     void classifiesKnownCommands(String line, StatementClass expected) {
         assertThat(ShellCommandClassifier.classify(line.strip()).statementClass()).isEqualTo(expected);
@@ -250,7 +255,34 @@ class ShellCommandClassifierTest {
             // and jobs -x runs a command: a session command or a read until 2026-12-06.
             "read 'a[$(rm -rf d)]'", "read -r \"a[$(rm -rf d)]\"", "printf -v 'a[$(rm -rf d)]' x", "printf -v 'a[PATH=0]' x",
             "test -v 'a[$(rm -rf d)]'", "[ -v 'a[$(rm -rf d)]' ]", "test -v x -o -v 'a[`rm -rf d`]'", "wait -p 'a[$(id)]' -n",
-            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d"})
+            "unset 'DIRSTACK[$(rm -rf d)]'", "jobs -x rm -rf d", "jobs -lx rm -rf d",
+            // sshd runs ~/.ssh/rc before every session's command and reads ~/.ssh/environment; a login shell runs
+            // ~/bin and ~/.local/bin first; lesspipe runs ~/.lessfilter; .forward pipes mail into a program:
+            // privilege or a write until 2026-12-07.
+            "echo 'rm -rf d' > ~/.ssh/rc", "cp x /home/deploy/.ssh/rc", "echo LD_PRELOAD=/tmp/x.so >> ~/.ssh/environment",
+            "install -m 755 x ~/bin/ls", "cp x ~/.local/bin/git", "cp /tmp/ls ~/bin", "mv /tmp/git ~/.local/bin/", "tee /root/bin/ls", "echo x > ~deploy/bin/ls",
+            "install -m 755 x ~/.lessfilter", "echo '|rm -rf d' > ~/.forward", "echo x >> ~/.bash_completion",
+            "echo x > ~/.bashrc.d/x.sh", "cp x ~/.local/share/bash-completion/completions/ls", "echo .shell x > ~/.sqliterc",
+            "echo SELECTED_EDITOR=x > ~/.selected_editor", "echo x > ~/.xsessionrc",
+            // A download saved under its URL's name, or under names a server, a page, a list or a settings file
+            // gives; rg --pre runs a program on every file: a write or a read until 2026-12-07.
+            "curl -O https://example.org/.bashrc", "curl -sSLO https://example.org/.bashrc",
+            "curl --remote-name https://example.org/.profile", "curl -J -O https://example.org/x",
+            "curl -K /tmp/cfg https://example.org/x", "curl --output-dir /tmp -O https://example.org/.bashrc",
+            "wget https://example.org/.bashrc", "wget -q 'https://example.org/.bashrc?x=1'", "wget -r https://example.org/",
+            "wget -e output_document=.bashrc https://example.org/x", "wget --content-disposition https://example.org/x",
+            "wget -i urls.txt", "cd /srv/app/.git && wget https://example.org/config", "rg --pre rm x d",
+            "rg --pre=rm x d", "rg --pr 'sh -c id' x", "curl -w '%output{/home/deploy/.bashrc}%{url}' https://example.org",
+            "curl -w @fmt https://example.org", "curl --libcurl ~/.bashrc https://example.org",
+            "wget --rejected-log=.profile -O- https://example.org", "wget --hsts-file ~/.bashrc -O- https://example.org",
+            // Programs that hand a file to an editor, whose :!command runs anything: privilege or ddl until 2026-12-07.
+            "crontab -e", "crontab -u deploy -e", "systemctl edit app.service", "systemctl --user edit --full app",
+            "visudo", "vipw", "vigr -s", "apt edit-sources", "edquota deploy",
+            // The directory a later relative write lands in, or a file history writes: privilege or session until 2026-12-07.
+            "history -s 'rm -rf d'; history -w ~/.bashrc", "history -a /home/deploy/.profile",
+            "HISTFILE=~/.bashrc history -w", "popd; echo x > hosts", "pushd; echo x > hosts", "pushd +1 && echo x > hosts",
+            "CDPATH=/etc; cd ssh; echo x > sshd_config", "export CDPATH=/etc; cd ssh && echo x > sshd_config",
+            "shopt -s cdable_vars; x=/etc; cd x; echo > hosts"})
     void whatNamesProgramsThatRunLaterIsUnknown(String line) {
         ShellClassification classification = ShellCommandClassifier.classify(line);
         assertThat(classification.statementClass()).as("%s %s", line, classification.reasons())
@@ -409,7 +441,9 @@ class ShellCommandClassifierTest {
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile"})
+    @CsvSource({"write, /home/app/.bashrc", "write, /home/app/repo/.git/config", "rename, /home/app/.profile",
+            "write, /home/app/.ssh/rc", "rename, /home/app/.ssh/environment", "write, /home/app/bin/ls",
+            "write, /root/.local/bin/ls", "write, /home/app/.lessfilter"})
     void fileChangesToWhatRunsLaterAreUnknown(String operation, String path) {
         assertThat(ShellCommandClassifier.fileChange(List.of(path), operation).statementClass())
                 .isEqualTo(StatementClass.UNKNOWN);

@@ -1,0 +1,66 @@
+package dev.tracegate.policy.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A rule that blocks or holds an SSH command by its {@code command} pattern holds for every
+ * spelling the shell reads as that command: quoted, escaped, by its path, behind a wrapper, after
+ * another command, nested in {@code sh -c}, run by {@code find -exec} or {@code xargs}.
+ */
+class ShellCommandRulesTest {
+
+    private static final Policy POLICY = PolicyParser.parse("""
+            defaults: {action: allow, highRisk: block}
+            rules:
+              - {name: no-rm, connections: [web], operations: [exec], command: '^rm\\s', action: block, reason: rm is not allowed}
+              - {name: hold-curl, connections: [web], operations: [exec], command: '^curl\\b', action: approve, approvers: [ops]}
+              - {name: ops-shells, connections: [web], classes: [unknown, dangerous_admin], groups: [ops], action: allow}
+            """);
+    private static final Subject ALICE = new Subject("web", "ssh", Set.of("developers"), "human");
+    private static final Subject OPS = new Subject("web", "ssh", Set.of("ops"), "human");
+
+    private static Decision decide(Subject subject, String line) {
+        return PolicyEngine.decide(POLICY, subject, SshRequestFacts.exec(line));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rm notes.txt", "'r'm notes.txt", "\"rm\" notes.txt", "r\\m notes.txt", "\\rm notes.txt",
+            "r''m notes.txt", "/bin/rm notes.txt", "/usr/bin/rm notes.txt", "command rm notes.txt", "env rm notes.txt",
+            "env -i LC_ALL=C rm notes.txt", "nice -n 5 rm notes.txt", "timeout 5 rm notes.txt", "nohup rm notes.txt",
+            "exec rm notes.txt", "LC_ALL=C rm notes.txt", "true; rm notes.txt", "ls && rm notes.txt",
+            "ls || rm notes.txt", "echo notes.txt | xargs rm", "find . -name notes.txt -exec rm {} +",
+            "sh -c 'rm notes.txt'", "bash -c \"r\\m notes.txt\"", "rm\tnotes.txt", "ls\nrm notes.txt",
+            "stdbuf -oL rm notes.txt", "time rm notes.txt", "ls & rm notes.txt", "busybox rm notes.txt",
+            "/bin/busybox 'rm' notes.txt", "echo notes.txt | xargs -0 nice rm", "ls | sh -c 'nice -n 1 /bin/rm notes.txt'",
+            "/bin/../bin/rm notes.txt", "//bin/rm notes.txt", "/usr/bin/./rm notes.txt", "./rm notes.txt",
+            "xargs --replace rm notes.txt < list", "xargs --max-lines rm < list", "xargs --eof rm < list",
+            "sudo rm notes.txt", "sudo -u root /bin/rm notes.txt", "doas -u deploy rm notes.txt", "su -c 'rm notes.txt' deploy",
+            "su deploy -c \"nice rm notes.txt\"", "eval rm notes.txt", "eval 'r''m notes.txt'", "eval \"ls; rm notes.txt\""})
+    void aBlockedCommandIsBlockedInEverySpellingTheShellReadsAsIt(String line) {
+        for (Subject subject : new Subject[] {ALICE, OPS}) {
+            Decision decision = decide(subject, line);
+            assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
+            assertThat(decision.rule()).as(line).isIn("no-rm", "default:high-risk");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"curl https://example.com", "'curl' https://example.com", "c\\url https://example.com",
+            "/usr/bin/curl https://example.com", "env curl https://example.com", "ls; curl https://example.com"})
+    void aHeldCommandIsHeldInEverySpelling(String line) {
+        assertThat(decide(ALICE, line).action()).as(line).isEqualTo(Action.APPROVE);
+    }
+
+    @Test
+    void anAllowRuleStillNeedsTheTextAsWritten() {
+        assertThat(decide(ALICE, "ls -l notes.txt").action()).isEqualTo(Action.ALLOW);
+        assertThat(decide(ALICE, "echo rm notes.txt").action()).isEqualTo(Action.ALLOW);
+        assertThat(decide(ALICE, "grep 'rm ' notes.txt").action()).isEqualTo(Action.ALLOW);
+        assertThat(decide(ALICE, "echo eval rm notes.txt").action()).isEqualTo(Action.ALLOW);
+    }
+}
