@@ -33,6 +33,14 @@ final class ElementUnits {
     static final int MAX_UNIT_CHARS = 6;
     /** The most elements a run joined by spaces has: five groups and a word, so a list of numbers is not read as digits. */
     static final int MAX_GROUPS = 6;
+    /**
+     * Sixteen: the longest string a run holds as a chunk of a value written a few characters an element ({@code
+     * ["ada.", "love", "lace@", ...]}, {@code ["4111 11", "11 1111 ", "1111"]}); a longer string is a value of its own.
+     */
+    static final int MAX_CHUNK_CHARS = 16;
+    /** The fewest and most digits one to an element a card is written in ({@code [4, 1, 1, 1, ...]}). */
+    private static final int MIN_CARD_DIGITS = 12;
+    private static final int MAX_CARD_DIGITS = 19;
     static final int WINDOW = 1024;
     static final int CONTEXT = 256;
 
@@ -66,6 +74,24 @@ final class ElementUnits {
         for (int k = 0; k < n; k++) {
             char c = value.charAt(k);
             if (Character.isWhitespace(c) || Character.isISOControl(c) || c == ',' || c == '{' || c == '}' || c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a string element is a chunk of a value written a few characters an element: at most {@value
+     * #MAX_CHUNK_CHARS} characters, spaces inside allowed (a card's groups cut anywhere), no line breaks or
+     * controls. A unit ({@link #isUnit}) is a chunk too.
+     */
+    static boolean isChunk(String value) {
+        int n = value.length();
+        if (n == 0 || n > MAX_CHUNK_CHARS || value.isBlank()) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (Character.isISOControl(value.charAt(k))) {
                 return false;
             }
         }
@@ -119,7 +145,75 @@ final class ElementUnits {
         if (size <= MAX_GROUPS && cardGroups(values, size)) {
             texts.add(joined(values, size, name));
         }
+        String chunks = chunksJoined();
+        if (chunks != null) {
+            texts.add(chunks);
+        }
+        String digits = digitsOneAnElement();
+        if (digits != null) {
+            texts.add(digits);
+        }
         return texts;
+    }
+
+    /**
+     * The run's strings joined as they are, with nothing between them, when they are chunks of a value cut anywhere:
+     * {@code ["ada.", "love", "lace@", "exam", "ple.com"]} is {@code ada.lovelace@example.com}, {@code ["4111 11",
+     * "11 1111 ", "1111"]} a card. Read only when a chunk may be a piece of what the detectors find, so an array of
+     * tags or words costs a look at each: an {@code @} in one, a credential's start ({@link
+     * SplitAcrossCells#mayStartCredential}), or digits cut inside a group (a chunk holding digits and a space or a
+     * hyphen, with twelve digits or more in the run). Null when none; numbers stay apart (read above).
+     */
+    private String chunksJoined() {
+        boolean longer = false;
+        boolean mayBePiece = false;
+        boolean cutGroups = false;
+        int digits = 0;
+        for (int k = 0; k < size; k++) {
+            String value = values[k];
+            if (numbers[k]) {
+                continue;
+            }
+            longer |= value.length() > 1;
+            int own = 0;
+            boolean separated = false;
+            for (int c = 0; c < value.length(); c++) {
+                char ch = value.charAt(c);
+                own += ch >= '0' && ch <= '9' ? 1 : 0;
+                separated |= ch == ' ' || ch == '-';
+                mayBePiece |= ch == '@';
+            }
+            digits += own;
+            cutGroups |= own > 0 && separated;
+            mayBePiece = mayBePiece || (value.length() > 1 && SplitAcrossCells.mayStartCredential(value));
+        }
+        if (!longer || !(mayBePiece || (cutGroups && digits >= MIN_CARD_DIGITS))) {
+            return null;
+        }
+        StringBuilder joined = new StringBuilder(size * 6);
+        for (int k = 0; k < size; k++) {
+            joined.append(numbers[k] ? " " + values[k] + " " : values[k]);
+        }
+        return joined.toString();
+    }
+
+    /**
+     * A card's digits one an element, as integers ({@code [4, 1, 1, 1, ...]}; as strings they are characters, read
+     * above): a run of twelve to nineteen single digits, the card's length, read as one number by the card detector
+     * (issuer range and Luhn). A longer run (flags, a histogram) joins to no card's length.
+     */
+    private String digitsOneAnElement() {
+        if (size < MIN_CARD_DIGITS || size > MAX_CARD_DIGITS) {
+            return null;
+        }
+        StringBuilder digits = new StringBuilder(size);
+        for (int k = 0; k < size; k++) {
+            if (!numbers[k] || values[k].length() != 1) {
+                return null;
+            }
+            digits.append(values[k]);
+        }
+        return digits.toString();
     }
 
     /**
@@ -161,8 +255,9 @@ final class ElementUnits {
         int largest = 0;
         int smallest = 0;
         int[] codes = new int[size];
+        boolean hex = allHexBytes();
         for (int k = 0; k < size; k++) {
-            codes[k] = code(values[k]);
+            codes[k] = hex ? Integer.parseInt(values[k].substring(values[k].length() - 2), 16) : code(values[k]);
             if (codes[k] == Integer.MIN_VALUE) {
                 return null;
             }
@@ -184,6 +279,24 @@ final class ElementUnits {
             text.appendCodePoint(code);
         }
         return text.toString();
+    }
+
+    /**
+     * Whether every element is a byte in hex, two hex digits (after a prefix or not) and one at least with a letter:
+     * {@code ["61", "64", "61", "40", "6d", ...]} is hex throughout, its {@code "61"} no decimal 61.
+     */
+    private boolean allHexBytes() {
+        boolean letter = false;
+        for (int k = 0; k < size; k++) {
+            String value = values[k];
+            int from = value.startsWith("0x") || value.startsWith("0X") || value.startsWith("\\x") ? 2 : 0;
+            if (numbers[k] || value.length() - from != 2 || !HexReading.isHexDigit(value.charAt(from))
+                    || !HexReading.isHexDigit(value.charAt(from + 1))) {
+                return false;
+            }
+            letter |= !Character.isDigit(value.charAt(from)) || !Character.isDigit(value.charAt(from + 1));
+        }
+        return letter;
     }
 
     /**
@@ -212,6 +325,16 @@ final class ElementUnits {
             }
         }
         return elements;
+    }
+
+    /** Counts the element at {@code place} as masked already (a record's piece, {@link RecordPieces}): never replaced twice. */
+    void maskedAt(long place) {
+        for (int k = size - 1; k >= 0; k--) {
+            if (places[k] == place) {
+                masked[k] = true;
+                return;
+            }
+        }
     }
 
     /** Ends the run: the next unit starts another. */

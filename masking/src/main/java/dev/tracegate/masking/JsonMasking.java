@@ -726,7 +726,7 @@ public final class JsonMasking {
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
             boolean unit = (text || token == JsonToken.VALUE_NUMBER_INT) && depth > 0 && stack[depth - 1].array
-                    && ElementUnits.isUnit(in.getText(), !text);
+                    && (text ? ElementUnits.isChunk(in.getText()) : ElementUnits.isUnit(in.getText(), true));
             if (!unit) {
                 unitsEnd();
             }
@@ -780,11 +780,12 @@ public final class JsonMasking {
                 masked(EntityType.SECRET.name());
                 return;
             }
+            if (outcome == null && unit) {
+                // before the record's pieces: a chunk they mask ("lace@") still joins its run ("ada.", "love", ...)
+                offerUnit(stack[depth - 1], value, !text);
+            }
             if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;
-            }
-            if (outcome == null && unit) {
-                offerUnit(stack[depth - 1], value, !text);
             }
             if (outcome == null) {
                 if (text) {
@@ -875,10 +876,15 @@ public final class JsonMasking {
                 out.hold(); // a stream keeps its tokens from here until this record closes
                 heldBy = record.level;
             }
-            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place(), look);
+            long place = out.place();
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, place, look);
             for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
                 RecordPieces.Found found = pieces.get(k);
                 String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());
+                ElementUnits units = stack[depth - 1].units;
+                if (stack[depth - 1].array && units != null) {
+                    units.maskedAt(found.current() ? place : found.place());
+                }
                 if (found.current()) {
                     out.replace(replaced);
                     current = true;
