@@ -787,6 +787,10 @@ public final class JsonMasking {
             if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;
             }
+            if (outcome == null && text && CutAddressEnd.endsCut(value)) {
+                maskedAsCutAddress(value);
+                return;
+            }
             if (outcome == null) {
                 if (text) {
                     out.string(value);
@@ -860,6 +864,26 @@ public final class JsonMasking {
                 }
                 return;
             }
+        }
+
+        /**
+         * Masks a value ending in an address cut at its {@code @} ({@link CutAddressEnd}) that its record's values do not
+         * complete: the rest may be in the next record ({@code [{"e": "ada.lovelace@"}, {"e": "example.com"}]}), read
+         * apart. Its record and its run of units count it as masked, so it is never replaced twice.
+         */
+        private void maskedAsCutAddress(String value) throws IOException {
+            long place = out.place();
+            if (depth > 0) {
+                Frame top = stack[depth - 1];
+                if (top.record.pieces != null) {
+                    top.record.pieces.maskedAt(place);
+                }
+                if (top.array && top.units != null) {
+                    top.units.maskedAt(place);
+                }
+            }
+            out.replace(profile.strategyFor(EntityType.EMAIL).apply(value, EntityType.EMAIL));
+            masked(EntityType.EMAIL.name());
         }
 
         /**

@@ -81,14 +81,16 @@ class JsonMaskingTest {
             assertThat(new String(masker.json("b").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
                     StandardCharsets.UTF_8)).as(json).isEqualTo(expected);
         });
-        // records apart are read apart: an array's objects, as a result's rows
-        String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}]";
-        assertThat(masker.json("b").mask(rows, new MaskingReport())).isEqualTo(rows);
+        // records apart are read apart: an array's objects, as a result's rows; a local part left open at its @ is
+        // masked by itself (its domain may be in the next record: in clear before 2026-12-07), the domain alone stays
+        String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}, {\"h\": \"@ada\"}]";
+        assertThat(maskedEveryWay(masker, rows)).allSatisfy(out -> assertThat(out.replace(" ", ""))
+                .isEqualTo("[{\"l\":\"[EMAIL]\"},{\"d\":\"example.com\"},{\"h\":\"@ada\"}]"));
         // a stream holds a record's tokens from its first possible piece until it closes; NDJSON lines are records apart
         byte[] ndjson = ("{\"a\": \"ada.lovelace@\", \"id\": [7, true, null], \"b\": \"example.com\"}\n{\"a\": \"ada@\"}\n"
                 + "{\"b\": \"example.com\"}\n").getBytes(StandardCharsets.UTF_8);
         assertThat(new String(masker.json("b").maskNdjson(ndjson, new MaskingReport()), StandardCharsets.UTF_8))
-                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
+                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"[EMAIL]\"}\n{\"b\":\"example.com\"}\n");
     }
 
     /** A JSON text of {@code value}'s UTF-8 bytes as Node's {@code Buffer.toJSON} writes them. */

@@ -560,6 +560,30 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address cut at its {@code @} across the rows of one result ({@code ada.lovelace@} in one row, {@code
+     * example.com} in the next), one column or several, and across the records of a JSON array; a value cut into
+     * chunks across a JSON array's elements ({@code ["ada.", "love", "lace@", ...]}, a card cut inside its groups) and
+     * a card's digits one integer an element: before 2026-12-07 each reached a masked caller in clear (the local part
+     * and the chunks but the one holding the {@code @}). The domain alone, and a handle starting with an {@code @}, stay.
+     */
+    @Test
+    void aValueSplitAcrossRowsRecordsOrChunksOfAnArrayIsMasked() throws SQLException {
+        splitTable("split_rows", "(1, 'ada.lovelace@', 'ops', NULL), (2, 'example.com', '@ada', NULL)");
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a FROM split_rows ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]", "example.com");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a, b FROM split_rows ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]|ops", "example.com|@ada");
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT json_agg(json_build_object('e', a) ORDER BY id) FROM split_rows"))
+                    .as(queryMode).singleElement().asString().doesNotContain("ada.lovelace").contains("example.com");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '[\"ada.\", \"love\", \"lace@\", \"exam\", \"ple.com\"]'::json,"
+                    + " '[\"4111 11\", \"11 1111 \", \"1111\"]'::jsonb, '[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::json")).as(queryMode)
+                    .singleElement().asString().doesNotContain("ada.", "love", "exam", "4111", "1,1,1")
+                    .contains("[EMAIL]", "[CARD]");
+        }
+    }
+
+    /**
      * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
      * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
      */
