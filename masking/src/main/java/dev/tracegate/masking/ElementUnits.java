@@ -38,6 +38,8 @@ final class ElementUnits {
      * ["ada.", "love", "lace@", ...]}, {@code ["4111 11", "11 1111 ", "1111"]}); a longer string is a value of its own.
      */
     static final int MAX_CHUNK_CHARS = 16;
+    /** The fewest digits a stretch of groups inside a longer run is read for: the usual cards' 15 and 16, Maestro's 13. */
+    private static final int MIN_STRETCH_DIGITS = 13;
     /** The fewest and most digits one to an element a card is written in ({@code [4, 1, 1, 1, ...]}). */
     private static final int MIN_CARD_DIGITS = 12;
     private static final int MAX_CARD_DIGITS = 19;
@@ -144,6 +146,8 @@ final class ElementUnits {
         }
         if (size <= MAX_GROUPS && cardGroups(values, size)) {
             texts.add(joined(values, size, name));
+        } else {
+            groupsAmongOthers(texts);
         }
         String chunks = chunksJoined();
         if (chunks != null) {
@@ -217,6 +221,40 @@ final class ElementUnits {
     }
 
     /**
+     * A card's groups inside a longer run, set apart by elements of another shape ({@code [7, 4111, 1111, 1111, 1111,
+     * 9]}): each stretch of {@value #MIN_ELEMENTS} to {@value #MAX_GROUPS} consecutive numbers of three to six digits,
+     * no longer, of {@value #MIN_STRETCH_DIGITS} digits or more together (so three groups of four, a text's digits
+     * listed, stay), joined by spaces after the array's name. A longer stretch (a list of ids or years) is read as no card,
+     * as a short run of its own is not, so a stretch is as likely a card by chance as such a run.
+     */
+    private void groupsAmongOthers(List<String> texts) {
+        int from = 0;
+        while (from < size) {
+            int to = from;
+            while (to < size && isGroup(values[to])) {
+                to++;
+            }
+            if (to - from >= MIN_ELEMENTS && to - from <= MAX_GROUPS && digits(from, to) >= MIN_STRETCH_DIGITS) {
+                texts.add(joined(java.util.Arrays.copyOfRange(values, from, to), to - from, name));
+            }
+            from = Math.max(to, from + 1);
+        }
+    }
+
+    private int digits(int from, int to) {
+        int digits = 0;
+        for (int k = from; k < to; k++) {
+            digits += values[k].length();
+        }
+        return digits;
+    }
+
+    /** Whether a unit is a number of three to six digits, as a card's groups are printed. */
+    private static boolean isGroup(String value) {
+        return value.length() >= 3 && value.length() <= 6 && isDigits(value) && value.charAt(0) != '-';
+    }
+
+    /**
      * Whether the numbers among {@code values} are shaped as a card's groups are printed, three to six digits each
      * (as {@link SplitAcrossCells} reads a row's cells): {@code [4003, 7051, 3847, 7, 49, 30]}, a text's digits
      * listed, is no card.
@@ -272,13 +310,16 @@ final class ElementUnits {
             return DecodedRun.readable(bytes);
         }
         StringBuilder text = new StringBuilder(size);
+        boolean surrogates = false;
         for (int code : codes) {
-            if (code < 0x20 || code > Character.MAX_CODE_POINT || Character.isSurrogate((char) code) && code <= 0xffff) {
+            if (code < 0x20 || code > Character.MAX_CODE_POINT) {
                 return null;
             }
-            text.appendCodePoint(code);
+            surrogates |= code <= 0xffff && Character.isSurrogate((char) code);
+            text.appendCodePoint(code); // UTF-16 code units as JavaScript's charCodeAt lists them: a pair reads as one character
         }
-        return text.toString();
+        // a surrogate left alone is no character: a stand-in keeps the text around it readable
+        return surrogates ? text.toString().replaceAll("\\p{Cs}", "\uFFFD") : text.toString();
     }
 
     /**

@@ -152,7 +152,8 @@ class JsonMaskingTest {
 
     /**
      * A value cut into chunks longer than one unit, an element each (an address cut anywhere, a card's digits cut inside
-     * its groups), a card's digits one integer an element, and an address's bytes in hex without a prefix: each element
+     * its groups), a card's digits one integer an element, a card's groups inside a longer run, an address's code units
+     * beside a surrogate pair (JavaScript's {@code charCodeAt}), and an address's bytes in hex without a prefix: each element
      * alone is nothing or only part, so before 2026-12-07 {@code ada.}, {@code love} and {@code exam}, the card and the
      * bytes reached masked callers in clear, held whole and streamed. Every chunk is masked now.
      */
@@ -167,7 +168,10 @@ class JsonMaskingTest {
                 "{\"x\": [4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}", "CARD",
                 "{\"x\": [\"61\", \"64\", \"61\", \"40\", \"65\", \"78\", \"61\", \"6d\", \"70\", \"6c\", \"65\", \"2e\","
                         + " \"63\", \"6f\", \"6d\"]}", "EMAIL",
-                "{\"x\": [\"ghp_16C7e4\", \"2F292c6912E7\", \"710c838347Ae\", \"178B4a\"]}", "SECRET");
+                "{\"x\": [\"ghp_16C7e4\", \"2F292c6912E7\", \"710c838347Ae\", \"178B4a\"]}", "SECRET",
+                "{\"x\": [7, 4111, 1111, 1111, 1111, 9, 9, 9]}", "CARD",
+                "{\"x\": [" + String.join(", ", "ada.lovelace@example.com".chars().mapToObj(Integer::toString).toList())
+                        + ", 32, 55357, 56832]}", "EMAIL");
         cases.forEach((json, type) -> {
             for (String out : maskedEveryWay(masker, json)) {
                 assertThat(out).as(json).contains("[" + type + "]").doesNotContain("ada.").doesNotContain("love")
@@ -197,7 +201,8 @@ class JsonMaskingTest {
                 "{\"grid\": [[1, 2, 3], [4, 5, 6]]}", counters.toString(),
                 "{\"tags\": [\"New York\", \"Paris\", \"2026-12-07\", \"10:30-11:00\", \"+1\", \"@ada\", \"ops\"]}",
                 "{\"digits\": [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4]}",
-                "{\"hex\": [\"de\", \"ad\", \"be\", \"ef\", \"00\", \"01\", \"7f\", \"80\", \"ff\"]}");
+                "{\"hex\": [\"de\", \"ad\", \"be\", \"ef\", \"00\", \"01\", \"7f\", \"80\", \"ff\"]}",
+                "{\"listed\": [4003, 7051, 3847, 7, 49, 30, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 8]}");
         for (String json : ordinary) {
             assertThat(maskedEveryWay(masker, json)).as(json).allSatisfy(out -> assertThat(out.replace(" ", "")).isEqualTo(json.replace(" ", "")));
         }
