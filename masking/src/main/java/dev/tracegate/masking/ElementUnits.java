@@ -147,7 +147,7 @@ final class ElementUnits {
         if (size <= MAX_GROUPS && cardGroups(values, size)) {
             texts.add(joined(values, size, name));
         } else {
-            groupsAmongOthers(texts);
+            groupsAmongOthers(values, size, name, texts);
         }
         String chunks = chunksJoined();
         if (chunks != null) {
@@ -207,15 +207,26 @@ final class ElementUnits {
      * (issuer range and Luhn). A longer run (flags, a histogram) joins to no card's length.
      */
     private String digitsOneAnElement() {
+        for (int k = 0; k < size; k++) {
+            if (!numbers[k]) {
+                return null;
+            }
+        }
+        return singleDigits(values, size);
+    }
+
+    /** Twelve to nineteen elements that are single digits, joined as one number; else null. */
+    static String singleDigits(String[] values, int size) {
         if (size < MIN_CARD_DIGITS || size > MAX_CARD_DIGITS) {
             return null;
         }
         StringBuilder digits = new StringBuilder(size);
         for (int k = 0; k < size; k++) {
-            if (!numbers[k] || values[k].length() != 1) {
+            char c = values[k].charAt(0);
+            if (values[k].length() != 1 || c < '0' || c > '9') {
                 return null;
             }
-            digits.append(values[k]);
+            digits.append(c);
         }
         return digits.toString();
     }
@@ -227,21 +238,21 @@ final class ElementUnits {
      * listed, stay), joined by spaces after the array's name. A longer stretch (a list of ids or years) is read as no card,
      * as a short run of its own is not, so a stretch is as likely a card by chance as such a run.
      */
-    private void groupsAmongOthers(List<String> texts) {
+    static void groupsAmongOthers(String[] values, int size, String name, List<String> texts) {
         int from = 0;
         while (from < size) {
             int to = from;
             while (to < size && isGroup(values[to])) {
                 to++;
             }
-            if (to - from >= MIN_ELEMENTS && to - from <= MAX_GROUPS && digits(from, to) >= MIN_STRETCH_DIGITS) {
+            if (to - from >= MIN_ELEMENTS && to - from <= MAX_GROUPS && digits(values, from, to) >= MIN_STRETCH_DIGITS) {
                 texts.add(joined(java.util.Arrays.copyOfRange(values, from, to), to - from, name));
             }
             from = Math.max(to, from + 1);
         }
     }
 
-    private int digits(int from, int to) {
+    private static int digits(String[] values, int from, int to) {
         int digits = 0;
         for (int k = from; k < to; k++) {
             digits += values[k].length();
@@ -461,12 +472,19 @@ final class ElementUnits {
             elements.add(element);
             start = stop + 1;
         }
-        // SpacedOutReading reads a text's longer runs of characters and bytes; what is left is a card's groups
+        // SpacedOutReading reads a text's longer runs of characters and bytes; what is left is a card's groups, its
+        // digits one an element ({4,1,1,1,...}), or its groups among other numbers ({7,4111,1111,1111,1111,9})
         String[] values = elements.toArray(String[]::new);
-        if (values.length < MIN_ELEMENTS || values.length > MAX_GROUPS || !cardGroups(values, values.length)) {
-            return null;
+        if (values.length >= MIN_ELEMENTS && values.length <= MAX_GROUPS && cardGroups(values, values.length)) {
+            return joined(values, values.length, null);
         }
-        return joined(values, values.length, null);
+        String digits = singleDigits(values, values.length);
+        if (digits != null) {
+            return digits;
+        }
+        List<String> stretches = new ArrayList<>(1);
+        groupsAmongOthers(values, values.length, null, stretches);
+        return stretches.isEmpty() ? null : String.join(" | ", stretches);
     }
 
     /** Whether a unit is written in digits (a sign before them allowed): a number, joined with spaces, never a character. */

@@ -562,8 +562,8 @@ class MaskingThroughGatewayTest {
     /**
      * An address cut at its {@code @} across the rows of one result ({@code ada.lovelace@} in one row, {@code
      * example.com} in the next), one column or several, and across the records of a JSON array; a value cut into
-     * chunks across a JSON array's elements ({@code ["ada.", "love", "lace@", ...]}, a card cut inside its groups) and
-     * a card's digits one integer an element: before 2026-12-07 each reached a masked caller in clear (the local part
+     * chunks across a JSON array's elements ({@code ["ada.", "love", "lace@", ...]}, a card cut inside its groups), a
+     * card's digits one integer an element and a card's groups among other numbers, in JSON and in an {@code int[]}: before 2026-12-07 each reached a masked caller in clear (the local part
      * and the chunks but the one holding the {@code @}). The domain alone, and a handle starting with an {@code @}, stay.
      */
     @Test
@@ -580,6 +580,11 @@ class MaskingThroughGatewayTest {
                     + " '[\"4111 11\", \"11 1111 \", \"1111\"]'::jsonb, '[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::json")).as(queryMode)
                     .singleElement().asString().doesNotContain("ada.", "love", "exam", "4111", "1,1,1")
                     .contains("[EMAIL]", "[CARD]");
+            // the same in an int[] column: a card's groups among other numbers, its digits one an element (an int[]
+            // cannot hold a replacement's text: the cell is withheld as NULL)
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{7,4111,1111,1111,1111,9}'::int[], '{4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1}'::int[],"
+                    + " '{1001,1002,1003,1004,1005,1006,1007}'::int[], '{4003,7051,3847,7,49,30}'::int[]")).as(queryMode)
+                    .containsExactly("null|null|{1001,1002,1003,1004,1005,1006,1007}|{4003,7051,3847,7,49,30}");
         }
     }
 
