@@ -165,17 +165,22 @@ final class ElementUnits {
      * {@code ["ada.", "love", "lace@", "exam", "ple.com"]} is {@code ada.lovelace@example.com}, {@code ["4111 11",
      * "11 1111 ", "1111"]} a card. Read only when a chunk may be a piece of what the detectors find, so an array of
      * tags or words costs a look at each: an {@code @} in one, a credential's start ({@link
-     * SplitAcrossCells#mayStartCredential}), or digits cut inside a group (a chunk holding digits and a space or a
-     * hyphen, with twelve digits or more in the run). Null when none; numbers stay apart (read above).
+     * SplitAcrossCells#mayStartCredential}), or digits cut inside a group (a chunk holding a space or a hyphen
+     * between two digits, with twelve digits or more in the run). Null when none; numbers stay apart (read above).
      */
     private String chunksJoined() {
+        return chunksJoined(values, numbers, size);
+    }
+
+    /** {@link #chunksJoined()} over {@code size} elements, {@code numbers} telling which are numbers (null: none). */
+    static String chunksJoined(String[] values, boolean[] numbers, int size) {
         boolean longer = false;
         boolean mayBePiece = false;
         boolean cutGroups = false;
         int digits = 0;
         for (int k = 0; k < size; k++) {
             String value = values[k];
-            if (numbers[k]) {
+            if ((numbers != null && numbers[k])) {
                 continue;
             }
             longer |= value.length() > 1;
@@ -184,7 +189,8 @@ final class ElementUnits {
             for (int c = 0; c < value.length(); c++) {
                 char ch = value.charAt(c);
                 own += ch >= '0' && ch <= '9' ? 1 : 0;
-                separated |= ch == ' ' || ch == '-';
+                separated |= (ch == ' ' || ch == '-') && c > 0 && c + 1 < value.length() && isDigit(value.charAt(c - 1))
+                        && isDigit(value.charAt(c + 1)); // a group's edge inside the chunk ("4111 11"), not a word's ("Bugs 36")
                 mayBePiece |= ch == '@';
             }
             digits += own;
@@ -196,7 +202,7 @@ final class ElementUnits {
         }
         StringBuilder joined = new StringBuilder(size * 6);
         for (int k = 0; k < size; k++) {
-            joined.append(numbers[k] ? " " + values[k] + " " : values[k]);
+            joined.append((numbers != null && numbers[k]) ? " " + values[k] + " " : values[k]);
         }
         return joined.toString();
     }
@@ -258,6 +264,10 @@ final class ElementUnits {
             digits += values[k].length();
         }
         return digits;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** Whether a unit is a number of three to six digits, as a card's groups are printed. */
@@ -461,16 +471,26 @@ final class ElementUnits {
     /** What the comma-separated elements between {@code from} and {@code to} read joined, or null when they are no units. */
     private static String elementsRead(String text, int from, int to) {
         List<String> elements = new ArrayList<>();
+        boolean units = true;
+        boolean chunks = true;
         int start = from;
         while (start <= to) {
             int comma = text.indexOf(',', start);
             int stop = comma < 0 || comma > to ? to : comma;
             String element = unquoted(text.substring(start, stop).strip());
             if (!isUnit(element, false)) {
-                return null;
+                chunks &= isChunk(element) && element.indexOf('"') < 0;
+                if (!chunks) {
+                    return null;
+                }
+                units = false;
             }
             elements.add(element);
             start = stop + 1;
+        }
+        if (!units) { // a value cut into chunks an element ({ada.,love,lace@,exam,ple.com}): only joined as they are
+            String[] values = elements.toArray(String[]::new);
+            return values.length < 2 ? null : chunksJoined(values, null, values.length);
         }
         // SpacedOutReading reads a text's longer runs of characters and bytes; what is left is a card's groups, its
         // digits one an element ({4,1,1,1,...}), or its groups among other numbers ({7,4111,1111,1111,1111,9})

@@ -585,6 +585,9 @@ class MaskingThroughGatewayTest {
             assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{7,4111,1111,1111,1111,9}'::int[], '{4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1}'::int[],"
                     + " '{1001,1002,1003,1004,1005,1006,1007}'::int[], '{4003,7051,3847,7,49,30}'::int[]")).as(queryMode)
                     .containsExactly("null|null|{1001,1002,1003,1004,1005,1006,1007}|{4003,7051,3847,7,49,30}");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{ada.,love,lace@,exam,ple.com}'::text[],"
+                    + " '{\"4111 11\",\"11 1111 \",1111}'::text[], '{Paris,\"New York\",London}'::text[]")).as(queryMode)
+                    .singleElement().asString().doesNotContain("love", "exam", "4111", "11 1111").endsWith("|{Paris,\"New York\",London}");
         }
     }
 
