@@ -13,12 +13,16 @@ public final class CutAddressEnd {
     private CutAddressEnd() {
     }
 
-    /** Whether {@code value}'s last token is a local part followed by an {@code @}: {@code ada.lovelace@}, {@code "to: ada@"}. */
+    /**
+     * Whether {@code value}'s last token is a local part followed by an {@code @}, or by an {@code @} and a domain cut
+     * after a dot: {@code ada.lovelace@}, {@code "to: ada@"}, {@code ada.lovelace@example.}.
+     */
     public static boolean endsCut(String value) {
         int end = value.length();
         while (end > 0 && Character.isWhitespace(value.charAt(end - 1))) {
             end--;
         }
+        end = cutDomainStart(value, end);
         if (end < 2 || value.charAt(end - 1) != '@') {
             return false;
         }
@@ -31,13 +35,30 @@ public final class CutAddressEnd {
         return alphanumeric && (start == 0 || !isTokenChar(value.charAt(start - 1)));
     }
 
-    /** Whether a value's bytes (UTF-8) end in an {@code @} but for white space: the cheap look before {@link #endsCut}. */
+    /**
+     * Where a domain cut after one of its dots starts ({@code ada.lovelace@example.} ends at {@code example.}: the
+     * {@code @} is before it), or {@code end} when the value does not end in labels and a dot. A domain cut before a
+     * dot ({@code ada@example}) is a user at a host as often, and is left.
+     */
+    private static int cutDomainStart(String value, int end) {
+        if (end < 3 || value.charAt(end - 1) != '.') {
+            return end;
+        }
+        int k = end - 1;
+        while (k > 0 && (Character.isLetterOrDigit(value.charAt(k - 1)) && value.charAt(k - 1) < 128
+                || value.charAt(k - 1) == '-' || value.charAt(k - 1) == '.')) {
+            k--;
+        }
+        return k > 0 && k < end - 1 && value.charAt(k - 1) == '@' ? k : end;
+    }
+
+    /** Whether a value's bytes (UTF-8) end in an {@code @} or a dot but for white space: the cheap look before {@link #endsCut}. */
     public static boolean mayEndCut(byte[] utf8) {
         int end = utf8.length;
         while (end > 0 && (utf8[end - 1] == ' ' || utf8[end - 1] == '\t' || utf8[end - 1] == '\n' || utf8[end - 1] == '\r')) {
             end--;
         }
-        return end > 1 && utf8[end - 1] == '@';
+        return end > 1 && (utf8[end - 1] == '@' || utf8[end - 1] == '.');
     }
 
     private static boolean isLocalPartChar(char c) {

@@ -502,19 +502,25 @@ public final class JsonMasking {
             }
             String written = name;
             ContentScanner.Outcome outcome = scanOrNull(name);
+            // a name ending in an address cut at its @, its domain in the next record's name, is masked as a value is
+            boolean cut = outcome == null && CutAddressEnd.endsCut(name);
             if (outcome != null) {
                 written = outcome.masked() != null ? outcome.masked() : nullifiedKey(outcome);
+            } else if (cut) {
+                written = profile.strategyFor(EntityType.EMAIL).apply(name, EntityType.EMAIL);
             }
             frame.pendingSegment = segment(written);
             if (outcome != null) {
                 record(where(), outcome.findings());
+            } else if (cut) {
+                masked(EntityType.EMAIL.name());
             } else {
                 if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
                     cleanNames.put(name, frame.pendingSegment);
                 }
                 frame.pendingField = remember(frame.node, place, name, frame.pendingSegment);
             }
-            if (outcome != null) {
+            if (outcome != null || cut) {
                 out.replaceName(written);
             } else {
                 out.name(name);
