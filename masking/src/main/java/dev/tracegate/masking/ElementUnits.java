@@ -33,6 +33,16 @@ final class ElementUnits {
     static final int MAX_UNIT_CHARS = 6;
     /** The most elements a run joined by spaces has: five groups and a word, so a list of numbers is not read as digits. */
     static final int MAX_GROUPS = 6;
+    /**
+     * Sixteen: the longest string a run holds as a chunk of a value written a few characters an element ({@code
+     * ["ada.", "love", "lace@", ...]}, {@code ["4111 11", "11 1111 ", "1111"]}); a longer string is a value of its own.
+     */
+    static final int MAX_CHUNK_CHARS = 16;
+    /** The fewest digits a stretch of groups inside a longer run is read for: the usual cards' 15 and 16, Maestro's 13. */
+    private static final int MIN_STRETCH_DIGITS = 13;
+    /** The fewest and most digits one to an element a card is written in ({@code [4, 1, 1, 1, ...]}). */
+    private static final int MIN_CARD_DIGITS = 12;
+    private static final int MAX_CARD_DIGITS = 19;
     static final int WINDOW = 1024;
     static final int CONTEXT = 256;
 
@@ -66,6 +76,24 @@ final class ElementUnits {
         for (int k = 0; k < n; k++) {
             char c = value.charAt(k);
             if (Character.isWhitespace(c) || Character.isISOControl(c) || c == ',' || c == '{' || c == '}' || c == '"') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a string element is a chunk of a value written a few characters an element: at most {@value
+     * #MAX_CHUNK_CHARS} characters, spaces inside allowed (a card's groups cut anywhere), no line breaks or
+     * controls. A unit ({@link #isUnit}) is a chunk too.
+     */
+    static boolean isChunk(String value) {
+        int n = value.length();
+        if (n == 0 || n > MAX_CHUNK_CHARS || value.isBlank()) {
+            return false;
+        }
+        for (int k = 0; k < n; k++) {
+            if (Character.isISOControl(value.charAt(k))) {
                 return false;
             }
         }
@@ -118,8 +146,133 @@ final class ElementUnits {
         }
         if (size <= MAX_GROUPS && cardGroups(values, size)) {
             texts.add(joined(values, size, name));
+        } else {
+            groupsAmongOthers(values, size, name, texts);
+        }
+        String chunks = chunksJoined();
+        if (chunks != null) {
+            texts.add(chunks);
+        }
+        String digits = digitsOneAnElement();
+        if (digits != null) {
+            texts.add(digits);
         }
         return texts;
+    }
+
+    /**
+     * The run's strings joined as they are, with nothing between them, when they are chunks of a value cut anywhere:
+     * {@code ["ada.", "love", "lace@", "exam", "ple.com"]} is {@code ada.lovelace@example.com}, {@code ["4111 11",
+     * "11 1111 ", "1111"]} a card. Read only when a chunk may be a piece of what the detectors find, so an array of
+     * tags or words costs a look at each: an {@code @} in one, a credential's start ({@link
+     * SplitAcrossCells#mayStartCredential}), or digits cut inside a group (a chunk holding a space or a hyphen
+     * between two digits, with twelve digits or more in the run). Null when none; numbers stay apart (read above).
+     */
+    private String chunksJoined() {
+        return chunksJoined(values, numbers, size);
+    }
+
+    /** {@link #chunksJoined()} over {@code size} elements, {@code numbers} telling which are numbers (null: none). */
+    static String chunksJoined(String[] values, boolean[] numbers, int size) {
+        boolean longer = false;
+        boolean mayBePiece = false;
+        boolean cutGroups = false;
+        int digits = 0;
+        for (int k = 0; k < size; k++) {
+            String value = values[k];
+            if ((numbers != null && numbers[k])) {
+                continue;
+            }
+            longer |= value.length() > 1;
+            int own = 0;
+            boolean separated = false;
+            for (int c = 0; c < value.length(); c++) {
+                char ch = value.charAt(c);
+                own += ch >= '0' && ch <= '9' ? 1 : 0;
+                separated |= (ch == ' ' || ch == '-') && c > 0 && c + 1 < value.length() && isDigit(value.charAt(c - 1))
+                        && isDigit(value.charAt(c + 1)); // a group's edge inside the chunk ("4111 11"), not a word's ("Bugs 36")
+                mayBePiece |= ch == '@';
+            }
+            digits += own;
+            cutGroups |= own > 0 && separated;
+            mayBePiece = mayBePiece || (value.length() > 1 && SplitAcrossCells.mayStartCredential(value));
+        }
+        if (!longer || !(mayBePiece || (cutGroups && digits >= MIN_CARD_DIGITS))) {
+            return null;
+        }
+        StringBuilder joined = new StringBuilder(size * 6);
+        for (int k = 0; k < size; k++) {
+            joined.append((numbers != null && numbers[k]) ? " " + values[k] + " " : values[k]);
+        }
+        return joined.toString();
+    }
+
+    /**
+     * A card's digits one an element, as integers ({@code [4, 1, 1, 1, ...]}; as strings they are characters, read
+     * above): a run of twelve to nineteen single digits, the card's length, read as one number by the card detector
+     * (issuer range and Luhn). A longer run (flags, a histogram) joins to no card's length.
+     */
+    private String digitsOneAnElement() {
+        for (int k = 0; k < size; k++) {
+            if (!numbers[k]) {
+                return null;
+            }
+        }
+        return singleDigits(values, size);
+    }
+
+    /** Twelve to nineteen elements that are single digits, joined as one number; else null. */
+    static String singleDigits(String[] values, int size) {
+        if (size < MIN_CARD_DIGITS || size > MAX_CARD_DIGITS) {
+            return null;
+        }
+        StringBuilder digits = new StringBuilder(size);
+        for (int k = 0; k < size; k++) {
+            char c = values[k].charAt(0);
+            if (values[k].length() != 1 || c < '0' || c > '9') {
+                return null;
+            }
+            digits.append(c);
+        }
+        return digits.toString();
+    }
+
+    /**
+     * A card's groups inside a longer run, set apart by elements of another shape ({@code [7, 4111, 1111, 1111, 1111,
+     * 9]}): each stretch of {@value #MIN_ELEMENTS} to {@value #MAX_GROUPS} consecutive numbers of three to six digits,
+     * no longer, of {@value #MIN_STRETCH_DIGITS} digits or more together (so three groups of four, a text's digits
+     * listed, stay), joined by spaces after the array's name. A longer stretch (a list of ids or years) is read as no card,
+     * as a short run of its own is not, so a stretch is as likely a card by chance as such a run.
+     */
+    static void groupsAmongOthers(String[] values, int size, String name, List<String> texts) {
+        int from = 0;
+        while (from < size) {
+            int to = from;
+            while (to < size && isGroup(values[to])) {
+                to++;
+            }
+            if (to - from >= MIN_ELEMENTS && to - from <= MAX_GROUPS && digits(values, from, to) >= MIN_STRETCH_DIGITS) {
+                texts.add(joined(java.util.Arrays.copyOfRange(values, from, to), to - from, name));
+            }
+            from = Math.max(to, from + 1);
+        }
+    }
+
+    private static int digits(String[] values, int from, int to) {
+        int digits = 0;
+        for (int k = from; k < to; k++) {
+            digits += values[k].length();
+        }
+        return digits;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /** Whether a unit is a number of three to six digits, as a card's groups are printed. */
+    private static boolean isGroup(String value) {
+        return value.length() >= 3 && value.length() <= 6 && isDigits(value) && value.charAt(0) != '-';
     }
 
     /**
@@ -161,8 +314,9 @@ final class ElementUnits {
         int largest = 0;
         int smallest = 0;
         int[] codes = new int[size];
+        boolean hex = allHexBytes();
         for (int k = 0; k < size; k++) {
-            codes[k] = code(values[k]);
+            codes[k] = hex ? Integer.parseInt(values[k].substring(values[k].length() - 2), 16) : code(values[k]);
             if (codes[k] == Integer.MIN_VALUE) {
                 return null;
             }
@@ -177,13 +331,34 @@ final class ElementUnits {
             return DecodedRun.readable(bytes);
         }
         StringBuilder text = new StringBuilder(size);
+        boolean surrogates = false;
         for (int code : codes) {
-            if (code < 0x20 || code > Character.MAX_CODE_POINT || Character.isSurrogate((char) code) && code <= 0xffff) {
+            if (code < 0x20 || code > Character.MAX_CODE_POINT) {
                 return null;
             }
-            text.appendCodePoint(code);
+            surrogates |= code <= 0xffff && Character.isSurrogate((char) code);
+            text.appendCodePoint(code); // UTF-16 code units as JavaScript's charCodeAt lists them: a pair reads as one character
         }
-        return text.toString();
+        // a surrogate left alone is no character: a stand-in keeps the text around it readable
+        return surrogates ? text.toString().replaceAll("\\p{Cs}", "\uFFFD") : text.toString();
+    }
+
+    /**
+     * Whether every element is a byte in hex, two hex digits (after a prefix or not) and one at least with a letter:
+     * {@code ["61", "64", "61", "40", "6d", ...]} is hex throughout, its {@code "61"} no decimal 61.
+     */
+    private boolean allHexBytes() {
+        boolean letter = false;
+        for (int k = 0; k < size; k++) {
+            String value = values[k];
+            int from = value.startsWith("0x") || value.startsWith("0X") || value.startsWith("\\x") ? 2 : 0;
+            if (numbers[k] || value.length() - from != 2 || !HexReading.isHexDigit(value.charAt(from))
+                    || !HexReading.isHexDigit(value.charAt(from + 1))) {
+                return false;
+            }
+            letter |= !Character.isDigit(value.charAt(from)) || !Character.isDigit(value.charAt(from + 1));
+        }
+        return letter;
     }
 
     /**
@@ -212,6 +387,16 @@ final class ElementUnits {
             }
         }
         return elements;
+    }
+
+    /** Counts the element at {@code place} as masked already (a record's piece, {@link RecordPieces}): never replaced twice. */
+    void maskedAt(long place) {
+        for (int k = size - 1; k >= 0; k--) {
+            if (places[k] == place) {
+                masked[k] = true;
+                return;
+            }
+        }
     }
 
     /** Ends the run: the next unit starts another. */
@@ -286,23 +471,40 @@ final class ElementUnits {
     /** What the comma-separated elements between {@code from} and {@code to} read joined, or null when they are no units. */
     private static String elementsRead(String text, int from, int to) {
         List<String> elements = new ArrayList<>();
+        boolean units = true;
+        boolean chunks = true;
         int start = from;
         while (start <= to) {
             int comma = text.indexOf(',', start);
             int stop = comma < 0 || comma > to ? to : comma;
             String element = unquoted(text.substring(start, stop).strip());
             if (!isUnit(element, false)) {
-                return null;
+                chunks &= isChunk(element) && element.indexOf('"') < 0;
+                if (!chunks) {
+                    return null;
+                }
+                units = false;
             }
             elements.add(element);
             start = stop + 1;
         }
-        // SpacedOutReading reads a text's longer runs of characters and bytes; what is left is a card's groups
-        String[] values = elements.toArray(String[]::new);
-        if (values.length < MIN_ELEMENTS || values.length > MAX_GROUPS || !cardGroups(values, values.length)) {
-            return null;
+        if (!units) { // a value cut into chunks an element ({ada.,love,lace@,exam,ple.com}): only joined as they are
+            String[] values = elements.toArray(String[]::new);
+            return values.length < 2 ? null : chunksJoined(values, null, values.length);
         }
-        return joined(values, values.length, null);
+        // SpacedOutReading reads a text's longer runs of characters and bytes; what is left is a card's groups, its
+        // digits one an element ({4,1,1,1,...}), or its groups among other numbers ({7,4111,1111,1111,1111,9})
+        String[] values = elements.toArray(String[]::new);
+        if (values.length >= MIN_ELEMENTS && values.length <= MAX_GROUPS && cardGroups(values, values.length)) {
+            return joined(values, values.length, null);
+        }
+        String digits = singleDigits(values, values.length);
+        if (digits != null) {
+            return digits;
+        }
+        List<String> stretches = new ArrayList<>(1);
+        groupsAmongOthers(values, values.length, null, stretches);
+        return stretches.isEmpty() ? null : String.join(" | ", stretches);
     }
 
     /** Whether a unit is written in digits (a sign before them allowed): a number, joined with spaces, never a character. */

@@ -502,19 +502,25 @@ public final class JsonMasking {
             }
             String written = name;
             ContentScanner.Outcome outcome = scanOrNull(name);
+            // a name ending in an address cut at its @, its domain in the next record's name, is masked as a value is
+            boolean cut = outcome == null && CutAddressEnd.endsCut(name);
             if (outcome != null) {
                 written = outcome.masked() != null ? outcome.masked() : nullifiedKey(outcome);
+            } else if (cut) {
+                written = profile.strategyFor(EntityType.EMAIL).apply(name, EntityType.EMAIL);
             }
             frame.pendingSegment = segment(written);
             if (outcome != null) {
                 record(where(), outcome.findings());
+            } else if (cut) {
+                masked(EntityType.EMAIL.name());
             } else {
                 if (name.length() <= MAX_SEGMENT_CHARS && cleanNames.size() < MAX_CLEAN_NAMES) {
                     cleanNames.put(name, frame.pendingSegment);
                 }
                 frame.pendingField = remember(frame.node, place, name, frame.pendingSegment);
             }
-            if (outcome != null) {
+            if (outcome != null || cut) {
                 out.replaceName(written);
             } else {
                 out.name(name);
@@ -726,7 +732,7 @@ public final class JsonMasking {
             boolean text = token == JsonToken.VALUE_STRING;
             boolean number = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
             boolean unit = (text || token == JsonToken.VALUE_NUMBER_INT) && depth > 0 && stack[depth - 1].array
-                    && ElementUnits.isUnit(in.getText(), !text);
+                    && (text ? ElementUnits.isChunk(in.getText()) : ElementUnits.isUnit(in.getText(), true));
             if (!unit) {
                 unitsEnd();
             }
@@ -780,11 +786,16 @@ public final class JsonMasking {
                 masked(EntityType.SECRET.name());
                 return;
             }
+            if (outcome == null && unit) {
+                // before the record's pieces: a chunk they mask ("lace@") still joins its run ("ada.", "love", ...)
+                offerUnit(stack[depth - 1], value, !text);
+            }
             if (outcome == null && depth > 0 && maskedAsPiece(value, number)) {
                 return;
             }
-            if (outcome == null && unit) {
-                offerUnit(stack[depth - 1], value, !text);
+            if (outcome == null && text && CutAddressEnd.endsCut(value)) {
+                maskedAsCutAddress(value);
+                return;
             }
             if (outcome == null) {
                 if (text) {
@@ -862,6 +873,26 @@ public final class JsonMasking {
         }
 
         /**
+         * Masks a value ending in an address cut at its {@code @} ({@link CutAddressEnd}) that its record's values do not
+         * complete: the rest may be in the next record ({@code [{"e": "ada.lovelace@"}, {"e": "example.com"}]}), read
+         * apart. Its record and its run of units count it as masked, so it is never replaced twice.
+         */
+        private void maskedAsCutAddress(String value) throws IOException {
+            long place = out.place();
+            if (depth > 0) {
+                Frame top = stack[depth - 1];
+                if (top.record.pieces != null) {
+                    top.record.pieces.maskedAt(place);
+                }
+                if (top.array && top.units != null) {
+                    top.units.maskedAt(place);
+                }
+            }
+            out.replace(profile.strategyFor(EntityType.EMAIL).apply(value, EntityType.EMAIL));
+            masked(EntityType.EMAIL.name());
+        }
+
+        /**
          * Offers a value kept so far to its record's pieces ({@link RecordPieces}); masks the earlier pieces
          * it shows to be parts of one value with it, where the output can still replace them (a document
          * held whole; a stream has written them), and returns whether it is such a part itself, masked.
@@ -875,10 +906,15 @@ public final class JsonMasking {
                 out.hold(); // a stream keeps its tokens from here until this record closes
                 heldBy = record.level;
             }
-            List<RecordPieces.Found> pieces = record.pieces.offer(value, out.place(), look);
+            long place = out.place();
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, place, look);
             for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
                 RecordPieces.Found found = pieces.get(k);
                 String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());
+                ElementUnits units = stack[depth - 1].units;
+                if (stack[depth - 1].array && units != null) {
+                    units.maskedAt(found.current() ? place : found.place());
+                }
                 if (found.current()) {
                     out.replace(replaced);
                     current = true;

@@ -113,6 +113,17 @@ final class RecordPieces {
         credentialStarted = false;
     }
 
+    /** Counts the value offered at {@code place} as masked by itself already: read with the values after it, never replaced again. */
+    void maskedAt(long place) {
+        for (int k = size - 1; k >= 0; k--) {
+            int at = (first + k) % MAX_VALUES;
+            if (places[at] == place) {
+                masked[at] = true;
+                return;
+            }
+        }
+    }
+
     /** Forgets every value: the frame that holds this is taken again for another record. */
     void clear() {
         Arrays.fill(values, null);

@@ -81,14 +81,18 @@ class JsonMaskingTest {
             assertThat(new String(masker.json("b").mask(json.getBytes(StandardCharsets.UTF_8), new MaskingReport()),
                     StandardCharsets.UTF_8)).as(json).isEqualTo(expected);
         });
-        // records apart are read apart: an array's objects, as a result's rows
-        String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}]";
-        assertThat(masker.json("b").mask(rows, new MaskingReport())).isEqualTo(rows);
+        // records apart are read apart: an array's objects, as a result's rows; a local part left open at its @ is
+        // masked by itself (its domain may be in the next record: in clear before 2026-12-07), the domain alone stays
+        String rows = "[{\"l\": \"ada@\"}, {\"d\": \"example.com\"}, {\"h\": \"@ada\"}, {\"grace.hopper@\": 1},"
+                + " {\"l\": \"ada.lovelace@example.\"}, {\"t\": \"com\"}]";
+        assertThat(maskedEveryWay(masker, rows)).allSatisfy(out -> assertThat(out.replace(" ", ""))
+                .isEqualTo("[{\"l\":\"[EMAIL]\"},{\"d\":\"example.com\"},{\"h\":\"@ada\"},{\"[EMAIL]\":1},"
+                        + "{\"l\":\"[EMAIL]\"},{\"t\":\"com\"}]"));
         // a stream holds a record's tokens from its first possible piece until it closes; NDJSON lines are records apart
         byte[] ndjson = ("{\"a\": \"ada.lovelace@\", \"id\": [7, true, null], \"b\": \"example.com\"}\n{\"a\": \"ada@\"}\n"
                 + "{\"b\": \"example.com\"}\n").getBytes(StandardCharsets.UTF_8);
         assertThat(new String(masker.json("b").maskNdjson(ndjson, new MaskingReport()), StandardCharsets.UTF_8))
-                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"ada@\"}\n{\"b\":\"example.com\"}\n");
+                .isEqualTo("{\"a\":\"[EMAIL]\",\"id\":[7,true,null],\"b\":\"[EMAIL]\"}\n{\"a\":\"[EMAIL]\"}\n{\"b\":\"example.com\"}\n");
     }
 
     /** A JSON text of {@code value}'s UTF-8 bytes as Node's {@code Buffer.toJSON} writes them. */
@@ -149,6 +153,37 @@ class JsonMaskingTest {
     }
 
     /**
+     * A value cut into chunks longer than one unit, an element each (an address cut anywhere, a card's digits cut inside
+     * its groups), a card's digits one integer an element, a card's groups inside a longer run, an address's code units
+     * beside a surrogate pair (JavaScript's {@code charCodeAt}), and an address's bytes in hex without a prefix: each element
+     * alone is nothing or only part, so before 2026-12-07 {@code ada.}, {@code love} and {@code exam}, the card and the
+     * bytes reached masked callers in clear, held whole and streamed. Every chunk is masked now.
+     */
+    @Test
+    void aValueInChunksAcrossElementsIsMaskedInEachElement() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        Map<String, String> cases = Map.of(
+                "{\"x\": [\"ada.\", \"love\", \"lace@\", \"exam\", \"ple.com\"]}", "EMAIL",
+                "{\"x\": [\"ada.lov\", \"elace@exa\", \"mple.com\"], \"n\": 2}", "EMAIL",
+                "{\"x\": [\"4111 11\", \"11 1111 \", \"1111\"]}", "CARD",
+                "{\"x\": [\"4111-1\", \"111-1111-\", \"1111\"]}", "CARD",
+                "{\"x\": [4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]}", "CARD",
+                "{\"x\": [\"61\", \"64\", \"61\", \"40\", \"65\", \"78\", \"61\", \"6d\", \"70\", \"6c\", \"65\", \"2e\","
+                        + " \"63\", \"6f\", \"6d\"]}", "EMAIL",
+                "{\"x\": [\"ghp_16C7e4\", \"2F292c6912E7\", \"710c838347Ae\", \"178B4a\"]}", "SECRET",
+                "{\"x\": [7, 4111, 1111, 1111, 1111, 9, 9, 9]}", "CARD",
+                "{\"x\": [" + String.join(", ", "ada.lovelace@example.com".chars().mapToObj(Integer::toString).toList())
+                        + ", 32, 55357, 56832]}", "EMAIL");
+        cases.forEach((json, type) -> {
+            for (String out : maskedEveryWay(masker, json)) {
+                assertThat(out).as(json).contains("[" + type + "]").doesNotContain("ada.").doesNotContain("love")
+                        .doesNotContain("exam").doesNotContain("11 ").doesNotContain("1,1,").doesNotContain("\"6d\"")
+                        .doesNotContain("2F292c");
+            }
+        });
+    }
+
+    /**
      * Ordinary arrays of short values stay as they are: ids, small numbers, RGB triples, coordinates, version parts,
      * years, ports, language codes, bytes that decode to no text, a long array of counters.
      */
@@ -165,7 +200,12 @@ class JsonMaskingTest {
                 "{\"at\": [52.5200, 13.4050]}", "{\"version\": [3, 12, 1]}", "{\"years\": [2019, 2020, 2021, 2022, 2023]}",
                 "{\"ports\": [80, 443, 8080, 8443, 5432, 3306]}", "{\"langs\": [\"en\", \"de\", \"fr\", \"com\"]}",
                 "{\"flags\": [1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 1]}", "{\"sha\": [222, 173, 190, 239, 1, 2, 3, 4, 5]}",
-                "{\"grid\": [[1, 2, 3], [4, 5, 6]]}", counters.toString());
+                "{\"grid\": [[1, 2, 3], [4, 5, 6]]}", counters.toString(),
+                "{\"tags\": [\"New York\", \"Paris\", \"2026-12-07\", \"10:30-11:00\", \"+1\", \"@ada\", \"ops\"]}",
+                "{\"digits\": [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4, 6, 2, 6, 4]}",
+                "{\"hex\": [\"de\", \"ad\", \"be\", \"ef\", \"00\", \"01\", \"7f\", \"80\", \"ff\"]}",
+                "{\"listed\": [4003, 7051, 3847, 7, 49, 30, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 8]}",
+                "{\"\": \"\", \".\": [\".\", \"a.\", \"@.\", \"see example.\", \"root@db1\"]}");
         for (String json : ordinary) {
             assertThat(maskedEveryWay(masker, json)).as(json).allSatisfy(out -> assertThat(out.replace(" ", "")).isEqualTo(json.replace(" ", "")));
         }

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.results;
 
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
+import dev.tracegate.masking.CutAddressEnd;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackReason;
@@ -98,7 +99,7 @@ public final class RowMasker {
                 out[i] = masked;
             }
         }
-        return togetherCount < 2 ? out : maskedAcrossCells(values, out, report);
+        return togetherCount < 2 && !endsInCutAddress(values) ? out : maskedAcrossCells(values, out, report);
     }
 
     /** The row's scanned cells read together: the cells that hold part of a split value, masked whole. */
@@ -112,6 +113,7 @@ public final class RowMasker {
             }
         }
         EntityType[] parts = read < 2 ? null : acrossCells.partsOf(cells);
+        parts = cutAddressesLeftOpen(cells, parts);
         if (parts == null) {
             return out;
         }
@@ -123,6 +125,30 @@ public final class RowMasker {
             }
         }
         return masked;
+    }
+
+    /** Whether a scanned cell of a row whose cells are not read together may end in an address cut at its {@code @}: a cheap look at its bytes. */
+    private boolean endsInCutAddress(byte[][] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (readTogether[i] && values[i] != null && CutAddressEnd.mayEndCut(values[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The cells that end in an address cut at its {@code @} that no other cell of the row completes ({@code
+     * ada.lovelace@}, its domain in the next row), masked as an address: the row is passed on before the next comes.
+     */
+    private static EntityType[] cutAddressesLeftOpen(String[] cells, EntityType[] parts) {
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] != null && (parts == null || parts[i] == null) && CutAddressEnd.endsCut(cells[i])) {
+                parts = parts == null ? new EntityType[cells.length] : parts;
+                parts[i] = EntityType.EMAIL;
+            }
+        }
+        return parts;
     }
 
     /** One cell: the same array when unchanged, a new one (or null for NULL) when masked. */

@@ -80,6 +80,15 @@ class HttpMaskedBodyFormTest {
             + " \"chars\": [" + String.join(", ", EMAIL.chars().mapToObj(c -> "\"" + (char) c + "\"").toList())
             + "], \"ids\": [1001, 1002, 1003, 1004], \"rgb\": [255, 128, 0]}";
     /**
+     * A value cut across records and chunks of arrays: an address cut at its {@code @} between two records, cut
+     * anywhere into an array's elements, a card cut inside its groups, a card's digits one integer an element, an
+     * address's bytes in hex without a prefix; beside a list of words and a handle that stay.
+     */
+    private static final String CHUNKS = "{\"rows\": [{\"e\": \"ada.lovelace@\"}, {\"e\": \"example.com\"}],"
+            + " \"x\": [\"ada.\", \"love\", \"lace@\", \"exam\", \"ple.com\"], \"card\": [\"4111 11\", \"11 1111 \", \"1111\"],"
+            + " \"digits\": [4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], \"hex\": [\"61\", \"64\", \"61\", \"40\", \"65\","
+            + " \"78\", \"61\", \"6d\", \"70\", \"6c\", \"65\", \"2e\", \"63\", \"6f\", \"6d\"], \"tags\": [\"New York\", \"@ada\", \"ops\"]}";
+    /**
      * Records whose first piece looks like nothing alone: an address's local part before the member that starts
      * with its {@code @}, a card's first group before its other groups, in members of nested objects too.
      */
@@ -185,6 +194,11 @@ class HttpMaskedBodyFormTest {
         });
         upstream.route("/units-streamed", streamedJson(UNITS));
         upstream.route("/pieces-streamed", streamedJson(EARLY_PIECES));
+        upstream.route("/chunks", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, CHUNKS.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/chunks-streamed", streamedJson(CHUNKS));
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8));
@@ -527,14 +541,27 @@ class HttpMaskedBodyFormTest {
      */
     @Test
     void aValueWrittenOneUnitAnElementOfAJsonArrayIsMaskedBothWaysAndStreamed() throws Exception {
-        List<String> seen = new java.util.ArrayList<>(sentAndAnswered("application/json", UNITS, "/svc/units"));
-        assertThat(text(get("/svc/units-streamed", TestGateway.ADMIN_TOKEN))).isEqualTo(UNITS);
-        seen.add(text(get("/svc/units-streamed", TestGateway.ALICE_TOKEN)));
-        for (String body : seen) {
+        for (String body : sentAnsweredAndStreamed(UNITS, "units")) {
             String compact = body.replace(" ", "");
             assertThat(compact).doesNotContain("97,100,97").doesNotContain("4111").doesNotContain("\"@\"")
                     .contains("\"card\":[\"[CARD]\",\"[CARD]\",\"[CARD]\",\"[CARD]\"]").contains("\"data\":[\"[EMAIL]\"")
                     .contains("\"chars\":[\"[EMAIL]\"").endsWith("\"ids\":[1001,1002,1003,1004],\"rgb\":[255,128,0]}");
+        }
+    }
+
+    /**
+     * A value cut across the records of a JSON array or into chunks of an array's elements: before 2026-12-07 the local
+     * part before the next record's domain, the chunks but the one holding the {@code @}, a card cut inside its groups,
+     * a card's digits as integers and an address's bytes in hex without a prefix reached the target and the caller in
+     * clear, held whole and streamed. Each is masked; the domain alone, the words and the handle stay.
+     */
+    @Test
+    void aValueCutAcrossRecordsOrIntoChunksOfAJsonArrayIsMaskedBothWaysAndStreamed() throws Exception {
+        for (String body : sentAnsweredAndStreamed(CHUNKS, "chunks")) {
+            assertThat(body.replace(" ", "")).isEqualTo("{\"rows\":[{\"e\":\"[EMAIL]\"},{\"e\":\"example.com\"}],"
+                    + "\"x\":[" + "\"[EMAIL]\",".repeat(4) + "\"[EMAIL]\"],\"card\":[\"[CARD]\",\"[CARD]\",\"[CARD]\"],"
+                    + "\"digits\":[" + "\"[CARD]\",".repeat(15) + "\"[CARD]\"],\"hex\":[" + "\"[EMAIL]\",".repeat(14)
+                    + "\"[EMAIL]\"],\"tags\":[\"NewYork\",\"@ada\",\"ops\"]}");
         }
     }
 
@@ -590,6 +617,17 @@ class HttpMaskedBodyFormTest {
                 out.write(json.getBytes(StandardCharsets.UTF_8));
             }
         };
+    }
+
+    /**
+     * What the target and a masked caller see of the JSON {@code body}: posted, answered whole from {@code /svc/<route>},
+     * and answered streamed from {@code /svc/<route>-streamed} (which an unmasked caller reads as it was sent).
+     */
+    private static List<String> sentAnsweredAndStreamed(String body, String route) throws Exception {
+        List<String> seen = new java.util.ArrayList<>(sentAndAnswered("application/json", body, "/svc/" + route));
+        assertThat(text(get("/svc/" + route + "-streamed", TestGateway.ADMIN_TOKEN))).isEqualTo(body);
+        seen.add(text(get("/svc/" + route + "-streamed", TestGateway.ALICE_TOKEN)));
+        return seen;
     }
 
     private static List<String> sentAndAnswered(String type, String body, String path) throws Exception {

@@ -77,6 +77,13 @@ class MysqlSplitSecretsThroughGatewayTest {
         assertThat(alice("SELECT value, name FROM app_settings ORDER BY id")).doesNotContain("hunter2").contains("email\tchannel");
     }
 
+    /** An address cut at its {@code @} across two rows of one column: the local part reached a masked caller in clear before 2026-12-07. */
+    @Test
+    void anAddressCutAcrossTwoRowsIsMaskedWhereItIsCut() throws Exception {
+        assertThat(alice("SELECT a FROM split_values WHERE id = 1 UNION ALL SELECT b FROM split_values WHERE id = 1"))
+                .doesNotContain("ada.lovelace").contains("[EMAIL]", "example.com");
+    }
+
     @Test
     void aPrivateKeyReadWithoutItsHeaderRowIsMasked() throws Exception {
         assertThat(alice("SELECT line FROM key_file ORDER BY n LIMIT 1, 10")).doesNotContain("MIIE", "AB12").contains("[SECRET]");

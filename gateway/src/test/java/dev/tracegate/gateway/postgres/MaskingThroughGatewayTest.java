@@ -560,6 +560,38 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address cut at its {@code @} across the rows of one result ({@code ada.lovelace@} in one row, {@code
+     * example.com} in the next), one column or several, and across the records of a JSON array; a value cut into
+     * chunks across a JSON array's elements ({@code ["ada.", "love", "lace@", ...]}, a card cut inside its groups), a
+     * card's digits one integer an element and a card's groups among other numbers, in JSON and in an {@code int[]}: before 2026-12-07 each reached a masked caller in clear (the local part
+     * and the chunks but the one holding the {@code @}). The domain alone, and a handle starting with an {@code @}, stay.
+     */
+    @Test
+    void aValueSplitAcrossRowsRecordsOrChunksOfAnArrayIsMasked() throws SQLException {
+        splitTable("split_rows", "(1, 'ada.lovelace@', 'ops', NULL), (2, 'example.com', '@ada', NULL)");
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a FROM split_rows ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]", "example.com");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a, b FROM split_rows ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]|ops", "example.com|@ada");
+            assertThat(columnAsAliceReadsIt(queryMode, "SELECT json_agg(json_build_object('e', a) ORDER BY id) FROM split_rows"))
+                    .as(queryMode).singleElement().asString().doesNotContain("ada.lovelace").contains("example.com");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '[\"ada.\", \"love\", \"lace@\", \"exam\", \"ple.com\"]'::json,"
+                    + " '[\"4111 11\", \"11 1111 \", \"1111\"]'::jsonb, '[4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]'::json")).as(queryMode)
+                    .singleElement().asString().doesNotContain("ada.", "love", "exam", "4111", "1,1,1")
+                    .contains("[EMAIL]", "[CARD]");
+            // the same in an int[] column: a card's groups among other numbers, its digits one an element (an int[]
+            // cannot hold a replacement's text: the cell is withheld as NULL)
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{7,4111,1111,1111,1111,9}'::int[], '{4,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1}'::int[],"
+                    + " '{1001,1002,1003,1004,1005,1006,1007}'::int[], '{4003,7051,3847,7,49,30}'::int[]")).as(queryMode)
+                    .containsExactly("null|null|{1001,1002,1003,1004,1005,1006,1007}|{4003,7051,3847,7,49,30}");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{ada.,love,lace@,exam,ple.com}'::text[],"
+                    + " '{\"4111 11\",\"11 1111 \",1111}'::text[], '{Paris,\"New York\",London}'::text[]")).as(queryMode)
+                    .singleElement().asString().doesNotContain("love", "exam", "4111", "11 1111").endsWith("|{Paris,\"New York\",London}");
+        }
+    }
+
+    /**
      * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
      * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
      */

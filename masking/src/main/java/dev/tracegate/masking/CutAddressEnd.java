@@ -1,0 +1,73 @@
+package dev.tracegate.masking;
+
+/**
+ * A value that ends in an e-mail address's local part and its {@code @}, the rest of the address left for
+ * another value: {@code ada.lovelace@} in one row of a result and {@code example.com} in the next, or in two
+ * records of a JSON array. A row or a record is passed on before the next one comes, so the pieces are
+ * never read together; a value ending so is masked as an address by itself, failing closed, because nothing
+ * else ends in a local part and an {@code @} (a handle starts with one). Pieces in one row or record are read
+ * together already ({@link SplitAcrossCells}, {@link RecordPieces}).
+ */
+public final class CutAddressEnd {
+
+    private CutAddressEnd() {
+    }
+
+    /**
+     * Whether {@code value}'s last token is a local part followed by an {@code @}, or by an {@code @} and a domain cut
+     * after a dot: {@code ada.lovelace@}, {@code "to: ada@"}, {@code ada.lovelace@example.}.
+     */
+    public static boolean endsCut(String value) {
+        int end = value.length();
+        while (end > 0 && Character.isWhitespace(value.charAt(end - 1))) {
+            end--;
+        }
+        end = cutDomainStart(value, end);
+        if (end < 2 || value.charAt(end - 1) != '@') {
+            return false;
+        }
+        int start = end - 1;
+        boolean alphanumeric = false;
+        while (start > 0 && isLocalPartChar(value.charAt(start - 1))) {
+            start--;
+            alphanumeric |= Character.isLetterOrDigit(value.charAt(start));
+        }
+        return alphanumeric && (start == 0 || !isTokenChar(value.charAt(start - 1)));
+    }
+
+    /**
+     * Where a domain cut after one of its dots starts ({@code ada.lovelace@example.} ends at {@code example.}: the
+     * {@code @} is before it), or {@code end} when the value does not end in labels and a dot. A domain cut before a
+     * dot ({@code ada@example}) is a user at a host as often, and is left.
+     */
+    private static int cutDomainStart(String value, int end) {
+        if (end < 3 || value.charAt(end - 1) != '.') {
+            return end;
+        }
+        int k = end - 1;
+        while (k > 0 && (Character.isLetterOrDigit(value.charAt(k - 1)) && value.charAt(k - 1) < 128
+                || value.charAt(k - 1) == '-' || value.charAt(k - 1) == '.')) {
+            k--;
+        }
+        return k > 0 && k < end - 1 && value.charAt(k - 1) == '@' ? k : end;
+    }
+
+    /** Whether a value's bytes (UTF-8) end in an {@code @} or a dot but for white space: the cheap look before {@link #endsCut}. */
+    public static boolean mayEndCut(byte[] utf8) {
+        int end = utf8.length;
+        while (end > 0 && (utf8[end - 1] == ' ' || utf8[end - 1] == '\t' || utf8[end - 1] == '\n' || utf8[end - 1] == '\r')) {
+            end--;
+        }
+        return end > 1 && (utf8[end - 1] == '@' || utf8[end - 1] == '.');
+    }
+
+    private static boolean isLocalPartChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-');
+    }
+
+    /** A character that glues a token (a path, a URL, another @) rather than starting one: the piece is no local part then. */
+    private static boolean isTokenChar(char c) {
+        return !(Character.isWhitespace(c) || c == '"' || c == '\'' || c == '<' || c == '(' || c == '[' || c == ','
+                || c == ';' || c == ':' || c == '=');
+    }
+}
