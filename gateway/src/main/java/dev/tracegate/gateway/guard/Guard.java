@@ -254,31 +254,24 @@ public final class Guard {
     /** The classification, with writes that test NOT NULL columns for null read as the schema makes them. */
     private SqlClassification withSchema(SqlClassification classification, NotNullColumnTests.NotNullColumns schema,
                                          SqlDialect dialect) {
-        if (schema == null) {
-            return classification;
-        }
-        List<ClassifiedStatement> statements = classification.statements();
-        List<ClassifiedStatement> judged = null; // made only when a statement changes: nearly none does
-        for (int i = 0; i < statements.size(); i++) {
-            ClassifiedStatement statement = NotNullColumnTests.judged(statements.get(i), schema, classifier, dialect);
-            if (statement != statements.get(i)) {
-                judged = judged == null ? new ArrayList<>(statements) : judged;
-                judged.set(i, statement);
-            }
-        }
-        return judged == null ? classification : new SqlClassification(judged);
+        return schema == null ? classification
+                : eachJudged(classification, statement -> NotNullColumnTests.judged(statement, schema, classifier, dialect));
     }
 
     /** The classification, with each statement raised to what the database's own code it runs does. */
     private SqlClassification withCalledCode(SqlClassification classification, CalledCode.Catalog code,
-                                                    SqlDialect dialect) {
-        if (code == null) {
-            return classification;
-        }
+                                             SqlDialect dialect) {
+        return code == null ? classification
+                : eachJudged(classification, statement -> CalledCode.judged(statement, code, dialect, lexing));
+    }
+
+    /** The classification with each statement as {@code judge} returns it; the same one when none changes (nearly always). */
+    private static SqlClassification eachJudged(SqlClassification classification,
+                                                java.util.function.UnaryOperator<ClassifiedStatement> judge) {
         List<ClassifiedStatement> statements = classification.statements();
         List<ClassifiedStatement> judged = null; // made only when a statement changes
         for (int i = 0; i < statements.size(); i++) {
-            ClassifiedStatement statement = CalledCode.judged(statements.get(i), code, dialect, lexing);
+            ClassifiedStatement statement = judge.apply(statements.get(i));
             if (statement != statements.get(i)) {
                 judged = judged == null ? new ArrayList<>(statements) : judged;
                 judged.set(i, statement);
