@@ -565,7 +565,13 @@ def merged_onto(base: dict, partial: dict, partial_json: Path) -> tuple[dict, Pa
     merged = {key: value for key, value in base.items() if key != "goals"}
     measured_in = dict(base.get("measured_in") or {phase: base["started"] for phase in base["phases"]})
     for key, value in partial.items():
-        if key not in RUN_KEYS:
+        if key in RUN_KEYS:
+            continue
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            # Two phases may write one key (`http` and `http-profile` both write "http"): a run of one
+            # replaces what it measured and keeps what the other measured before.
+            merged[key] = {**merged[key], **value}
+        else:
             merged[key] = value
     for phase in partial["phases"]:
         measured_in[phase] = partial["started"]
