@@ -52,23 +52,52 @@ final class EchoedCredential {
     /** The secrets as a reader reads them back with any of their characters escaped. */
     private final List<EscapedSecret> escaped;
     private final int longest;
-    /** Whether a byte, in lower case, starts a spelling, escaped or not. */
+    /** Whether a byte starts a spelling, escaped or not (a letter in either case). */
     private final boolean[] starts = new boolean[256];
-    /** Whether a byte, in lower case, starts one of {@link #spellings}. */
+    /** Whether a byte starts one of {@link #spellings} (a letter in either case). */
     private final boolean[] startsPlain = new boolean[256];
+    /**
+     * The spellings by their first byte in lower case, longest first ({@code null} where none starts
+     * so), and which pairs of first two bytes in lower case (bit {@code first << 8 | second}) may start
+     * a spelling or an escaped secret's reading ({@link EscapedSecret#mayStartWith}). Most bytes
+     * that start a spelling (a digit of its hex form, a letter of its Base64 runs) are followed by one
+     * that does not go on with it, and are passed over after a second look-up instead of a
+     * comparison with every spelling.
+     */
+    private final byte[][][] byFirst = new byte[256][][];
+    private final long[] firstTwo = new long[256 * 256 / 64];
 
     private EchoedCredential(List<byte[]> spellings, List<EscapedSecret> escaped) {
         this.spellings = spellings.stream().sorted((a, b) -> b.length - a.length).toList();
         this.escaped = escaped;
         this.longest = Math.max(spellings.stream().mapToInt(s -> s.length).max().orElse(0),
                 escaped.stream().mapToInt(s -> s.length() * EscapedSecret.MAX_BYTES_PER_BYTE).max().orElse(0));
-        for (byte[] spelling : spellings) {
-            starts[spelling[0] & 0xff] = true;
-            startsPlain[spelling[0] & 0xff] = true;
+        for (byte[] spelling : this.spellings) { // spellings are at least MIN_LENGTH long: two bytes at least
+            for (int b : new int[] {spelling[0] & 0xff, upper(spelling[0]) & 0xff}) { // read in any case
+                starts[b] = true;
+                startsPlain[b] = true;
+            }
+            int first = spelling[0] & 0xff;
+            byte[][] known = byFirst[first] == null ? new byte[0][] : byFirst[first];
+            byte[][] more = Arrays.copyOf(known, known.length + 1);
+            more[known.length] = spelling;
+            byFirst[first] = more;
+            int pair = pair(spelling, 0);
+            firstTwo[pair >>> 6] |= 1L << pair;
         }
         if (!escaped.isEmpty()) {
             for (int b = 0; b < 256; b++) {
                 starts[b] |= EscapedSecret.startsEscape(b);
+            }
+        }
+        for (EscapedSecret secret : escaped) {
+            for (int first = 0; first < 256; first++) {
+                for (int second = 0; second < 256; second++) {
+                    if (secret.mayStartWith(first, second)) {
+                        int pair = (lower((byte) first) & 0xff) << 8 | lower((byte) second) & 0xff;
+                        firstTwo[pair >>> 6] |= 1L << pair;
+                    }
+                }
             }
         }
     }
@@ -142,6 +171,21 @@ final class EchoedCredential {
         return lower;
     }
 
+    /** Whether the two bytes at {@code at}, in any case, start a spelling. */
+    private boolean startsTwo(byte[] bytes, int at) {
+        int pair = pair(bytes, at);
+        return (firstTwo[pair >>> 6] & 1L << pair) != 0;
+    }
+
+    /** The two bytes at {@code at}, in lower case, as one number. */
+    private static int pair(byte[] bytes, int at) {
+        return (lower(bytes[at]) & 0xff) << 8 | lower(bytes[at + 1]) & 0xff;
+    }
+
+    private static byte upper(byte b) {
+        return b >= 'a' && b <= 'z' ? (byte) (b - ('a' - 'A')) : b;
+    }
+
     private static byte lower(byte b) {
         return b >= 'A' && b <= 'Z' ? (byte) (b + ('a' - 'A')) : b;
     }
@@ -181,9 +225,14 @@ final class EchoedCredential {
         return spellings.isEmpty() ? out : new ScrubbingOutput(out);
     }
 
+    /** Whether a spelling, escaped or not, may start at {@code at}: told by two look-ups for nearly every byte. */
+    private boolean mayStartAt(byte[] bytes, int length, int at) {
+        return starts[bytes[at] & 0xff] && (at + 1 >= length || startsTwo(bytes, at));
+    }
+
     private boolean holds(byte[] bytes, int length) {
         for (int at = 0; at < length; at++) {
-            if (starts[lower(bytes[at]) & 0xff] && endOfSpellingAt(bytes, length, at) > at) {
+            if (mayStartAt(bytes, length, at) && endOfSpellingAt(bytes, length, at) > at) {
                 return true;
             }
         }
@@ -198,7 +247,7 @@ final class EchoedCredential {
         int fillFrom = 0;
         int fillTo = 0;
         for (int at = 0; at < length; at++) {
-            if (!starts[lower(bytes[at]) & 0xff]) {
+            if (!mayStartAt(bytes, length, at)) {
                 continue;
             }
             int end = endOfSpellingAt(bytes, length, at);
@@ -217,8 +266,10 @@ final class EchoedCredential {
     /** Where the longest spelling that starts at {@code at} ends, in any case, escaped or not; -1 when none does. */
     private int endOfSpellingAt(byte[] bytes, int length, int at) {
         int end = -1;
-        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
-            byte[] spelling = spellings.get(i);
+        byte[][] candidates = at + 1 < length && startsPlain[bytes[at] & 0xff] && startsTwo(bytes, at)
+                ? byFirst[lower(bytes[at]) & 0xff] : null;
+        for (int i = 0; candidates != null && i < candidates.length; i++) {
+            byte[] spelling = candidates[i];
             if (at + spelling.length <= length && matches(bytes, at, spelling)) {
                 end = at + spelling.length;
                 break;
@@ -238,7 +289,7 @@ final class EchoedCredential {
      */
     private int heldFrom(byte[] bytes, int from, int length) {
         for (int at = Math.max(from, length - (longest - 1)); at < length; at++) {
-            if (starts[lower(bytes[at]) & 0xff] && mayBegin(bytes, at, length)) {
+            if (starts[bytes[at] & 0xff] && mayBegin(bytes, at, length)) {
                 return at;
             }
         }
@@ -246,7 +297,7 @@ final class EchoedCredential {
     }
 
     private boolean mayBegin(byte[] bytes, int at, int length) {
-        for (int i = 0; i < spellings.size() && startsPlain[lower(bytes[at]) & 0xff]; i++) {
+        for (int i = 0; i < spellings.size() && startsPlain[bytes[at] & 0xff]; i++) {
             byte[] spelling = spellings.get(i);
             if (at + spelling.length > length && matches(bytes, at, spelling, length - at)) {
                 return true;

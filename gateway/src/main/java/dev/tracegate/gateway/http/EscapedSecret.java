@@ -47,6 +47,18 @@ final class EscapedSecret {
         return secret.length;
     }
 
+    /**
+     * Whether a reading of the secret may start with these two bytes: an escape or a soft line break
+     * first, or the secret's first byte as written followed by its second, an escape or a soft line
+     * break (as {@link #endAt} reads them, exactly: a {@code false} here is never a reading missed).
+     */
+    boolean mayStartWith(int first, int second) {
+        if (startsEscape(first)) {
+            return true;
+        }
+        return same(first, secret[0] & 0xff) && (secret.length < 2 || same(second, secret[1] & 0xff) || startsEscape(second));
+    }
+
     /** Whether {@code b} may start an escaped spelling (the secret's first byte as written is found as such). */
     static boolean startsEscape(int b) {
         return b == '\\' || b == '&' || b == '%' || b == '=';
@@ -58,8 +70,8 @@ final class EscapedSecret {
      * the secret's own or start an escape), so no body makes the search backtrack.
      */
     int endAt(byte[] bytes, int length, int at) {
-        if (!firstMatches(bytes, length, at)) {
-            return -1; // the common case, without allocating
+        if (!firstMatches(bytes, length, at) || !secondMayFollow(bytes, length, at)) {
+            return -1; // the common cases, without allocating
         }
         return walk(bytes, length, at, Math.min(length - at, secret.length * MAX_BYTES_PER_BYTE) + 1, false);
     }
@@ -130,6 +142,20 @@ final class EscapedSecret {
             }
         }
         return false;
+    }
+
+    /**
+     * False only when no reading of the secret's second byte can follow its first at {@code at}: the
+     * first written as itself (no escape starts there) ends at the next byte, and that byte neither is
+     * the second nor starts an escape or a soft line break. A letter of the secret's first in the
+     * body (the frequent case in text) is passed over so, without following every reading.
+     */
+    private boolean secondMayFollow(byte[] bytes, int length, int at) {
+        if (secret.length < 2 || startsEscape(bytes[at] & 0xff) || at + 1 >= length) {
+            return true;
+        }
+        int next = bytes[at + 1] & 0xff;
+        return same(next, secret[1] & 0xff) || startsEscape(next);
     }
 
     /** Whether the bytes at {@code at} read as the secret's first byte, told without allocating. */
