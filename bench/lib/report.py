@@ -316,7 +316,10 @@ def storm_section(results: dict) -> list[str]:
     out = ["## Connection storm", "",
            f"{phase['clients']} clients (threads of one JVM, pgjdbc 42.7.14) released at once; each opens a connection, "
            f"runs `SELECT 1` and closes. Connect = until the connection is ready for queries; answered = until the "
-           f"SELECT's result arrived. Median over {phase['rounds']} storms of each storm's percentile.", "",
+           f"SELECT's result arrived. Median over {phase['rounds']} storms of each storm's percentile"
+           + (", after one storm per path that is not counted (the gateway's JIT compiles its connection paths in the "
+              "first; a freshly started gateway's figures are in the results file's `warm_up_runs`)."
+              if phase.get("warm_up_runs") else "."), "",
            "Proxy CPU is what the proxy process spent per connection; client CPU what the client JVM spent (TLS "
            "handshakes cost it too, on the same two cores).", "",
            "| path | connect p50 | connect p99 | answered p99 | whole storm | errors | proxy CPU / conn | client CPU / conn |",

@@ -94,7 +94,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, help="seconds per pgbench point (overrides the mode's)")
     parser.add_argument("--storm-clients", type=int, help="clients of each connection storm (overrides the mode's: 500, quick 100)")
     parser.add_argument("--storm-rounds", type=int,
-                        help="storms per path (overrides the mode's: 2, quick 1); later rounds meet a warmed gateway")
+                        help="counted storms per path (overrides the mode's: 2, quick 1), after one uncounted warm-up storm per path")
     parser.add_argument("--profile-seconds", type=int,
                         help="JFR profile length per client count (overrides the mode's; the quick run has none)")
     parser.add_argument("--masking-policy", type=Path, default=BENCH / "config/masking-policy.yaml",
@@ -527,9 +527,10 @@ class BenchRun:
         for route in pooled:
             self.results["routes"][route.name] = route.label
             self.results.setdefault("route_notes", {})[route.name] = route.note
+        warm_up = storm_phase.warm_up(harness, routes, self.plan.storm_clients, self.proxy_pids)
         runs = storm_phase.measure(harness, routes, self.plan.storm_clients, self.plan.storm_rounds, self.proxy_pids)
         self.results["storm"] = {"clients": self.plan.storm_clients, "rounds": self.plan.storm_rounds, "runs": runs,
-                                 "summary": storm_phase.summarize(runs)}
+                                 "warm_up_runs": warm_up, "summary": storm_phase.summarize(runs)}
 
     def profile(self) -> None:
         route = next(r for r in self.routes if r.name == "tracegate-tls")
