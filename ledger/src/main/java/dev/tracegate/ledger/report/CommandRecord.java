@@ -15,7 +15,7 @@ final class CommandRecord {
     final String statementClass;
     final String rule;
     final String statement;
-    /** {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}, from command.blocked. */
+    /** Why it did not run, from command.blocked ({@code blocked}, {@code denied}, {@code unshown}, ...; {@code refused} when unnamed). */
     String refusal;
     String refusalRule;
     String refusalReason;

@@ -364,6 +364,34 @@ class AuditReportTest {
         assertReportVerifies(bundle, votes);
     }
 
+    /**
+     * A held privileged command the gateway refused without asking approvers (a value they would
+     * not see whole, `unshown`; too many of the caller's commands already waiting, `limited`; a
+     * body too large to hold, `refused`) never ran: every `command.blocked` ends its command, whatever
+     * its outcome, one a newer gateway writes included. Until 2026-12-07 the report read only the
+     * outcomes it was written with, and listed such a command as run without an approval.
+     */
+    @Test
+    void aHeldCommandRefusedWithoutAskingApproversDidNotRunWithoutAnApproval() throws Exception {
+        ReportLog refusals = logAnHourIn();
+        ReportLog.Session session = refusals.session(ANALYST, "shop").open(true);
+        for (String outcome : List.of("unshown", "limited", "refused", "withheld_by_a_newer_gateway")) {
+            long seq = session.command("ALTER TABLE orders DROP COLUMN note -- " + outcome, "ddl", "hold-ddl");
+            session.blocked(seq, outcome, "hold-ddl", "not put to approvers", null);
+        }
+        session.close();
+        Path bundle = refusals.bundle(dir.resolve("refusals"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("none of them ran").isZero();
+        assertThat(value(figures, "privileged.outcome[unshown]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[limited]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[refused]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[withheld_by_a_newer_gateway]")).isEqualTo(1);
+        assertThat(figures).doesNotContainKey("privileged.outcome[allowed]");
+        assertReportVerifies(bundle, refusals);
+    }
+
     /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
     private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
