@@ -32,6 +32,10 @@ final class ApprovalRecord {
     final String statement;
     final List<String> approverGroups;
     final List<String> breakGlassGroups;
+    /** How many people the request needed (1 when the event does not say). */
+    final int minApprovals;
+    /** When the request expired unless decided; null when the event does not say. */
+    final Instant expiresAt;
     final List<Long> voteLeaves = new ArrayList<>();
     /** Who cast each vote event, by identity key (their latest): the groups a counted vote came through. */
     private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
@@ -62,6 +66,8 @@ final class ApprovalRecord {
         this.statement = StatementText.of(detail.get("command"));
         this.approverGroups = texts(detail.path("approver_groups"));
         this.breakGlassGroups = texts(detail.path("break_glass_groups"));
+        this.minApprovals = Math.max(1, detail.path("min_approvals").asInt(1));
+        this.expiresAt = ReportEvent.time(requested.detailText("expires_at"));
     }
 
     private static List<String> texts(JsonNode array) {
@@ -169,6 +175,47 @@ final class ApprovalRecord {
      */
     boolean approvedByRequester() {
         return approvers().stream().anyMatch(approver -> approver.samePersonAs(requester));
+    }
+
+    /**
+     * Why the events do not bear out that this request was approved, empty when they do (or when it
+     * was not approved): someone whose approval counted could approve through none of its approver
+     * or break-glass groups; fewer people approved than it needed, and no break-glass member
+     * approved it alone; it was approved after it expired. The gateway decides none of these so,
+     * so a log that holds one is followed up, and its command reads as run without an approval.
+     */
+    List<String> unsupported() {
+        List<ReportEvent.Actor> approvers = approvers();
+        if (approvers.isEmpty()) {
+            return List.of();
+        }
+        List<String> why = new ArrayList<>();
+        for (ReportEvent.Actor approver : approvers) {
+            if (approver.groups().stream().noneMatch(group -> approverGroups.contains(group) || breakGlassGroups.contains(group))) {
+                why.add(approver.display() + " approved through none of its approver or break-glass groups");
+            }
+        }
+        boolean byBreakGlass = breakGlass && decider.groups().stream().anyMatch(breakGlassGroups::contains);
+        int people = distinctPeople(approvers);
+        if (!byBreakGlass && people < minApprovals) {
+            why.add("approved by " + people + " of the " + minApprovals + " people it needed"
+                    + (breakGlass ? ", marked break-glass by " + decider.display() + ", who is in none of its break-glass groups" : ""));
+        }
+        if (expiresAt != null && decidedAt != null && decidedAt.isAfter(expiresAt)) {
+            why.add("approved at " + decidedAt + ", after it expired at " + expiresAt);
+        }
+        return List.copyOf(why);
+    }
+
+    /** How many people {@code approvers} are, identities that are the same person ({@code samePersonAs}) counted once. */
+    private static int distinctPeople(List<ReportEvent.Actor> approvers) {
+        List<ReportEvent.Actor> people = new ArrayList<>();
+        for (ReportEvent.Actor approver : approvers) {
+            if (people.stream().noneMatch(person -> person.samePersonAs(approver) || approver.samePersonAs(person))) {
+                people.add(approver);
+            }
+        }
+        return people.size();
     }
 
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */

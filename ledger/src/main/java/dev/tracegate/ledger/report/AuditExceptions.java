@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * What an auditor asks about: privileged statements that ran without an approval, approvals
- * decided from inside the requester's own group, masked callers refused again and again,
+ * decided from inside the requester's own group, approvals the events do not support, masked callers refused again and again,
  * evidence gaps, commands whose session ended without their end, sessions without TLS, and (not answerable from the log) identities that no
  * longer exist at their provider.
  */
@@ -32,6 +32,7 @@ final class AuditExceptions {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("privileged_without_approval", privilegedWithoutApproval());
         json.set("own_group_approvals", ownGroupApprovals());
+        json.set("unsupported_approvals", unsupportedApprovals());
         json.set("repeatedly_refused_masked_callers", repeatedlyRefused());
         json.set("evidence_gaps", evidenceGaps(integrity));
         json.set("commands_without_end", commandsWithoutEnd());
@@ -92,6 +93,30 @@ final class AuditExceptions {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("count", Figures.of("exceptions.own_group_approvals",
                 "Approvals decided through a group the requester is also in", count));
+        json.set("items", items);
+        return json;
+    }
+
+    /** Approved requests whose events do not bear the approval out ({@link ApprovalRecord#unsupported}). */
+    private ObjectNode unsupportedApprovals() {
+        Tally count = new Tally();
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        for (ApprovalRecord record : approvals.all()) {
+            var why = record.unsupported();
+            if (why.isEmpty()) {
+                continue;
+            }
+            count.count(record.requestedLeaf);
+            for (long leaf : record.leaves().indexes()) {
+                count.cite(leaf);
+            }
+            ObjectNode item = record.toJson();
+            why.forEach(item.putArray("unsupported")::add);
+            items.add(item);
+        }
+        ObjectNode json = JsonNodeFactory.instance.objectNode();
+        json.set("count", Figures.of("exceptions.unsupported_approvals",
+                "Approvals the events do not support (not an approver, too few people, after expiry)", count));
         json.set("items", items);
         return json;
     }

@@ -6,6 +6,8 @@ import java.time.Instant;
 
 /** One command in scope and what became of it, gathered from the events that mention its session and sequence number. */
 final class CommandRecord {
+    /** The outcome of a command run after an approval its events do not support. */
+    static final String UNSUPPORTED = "unsupported_approval";
     final long leaf;
     final Instant time;
     final ReportEvent.Actor actor;
@@ -43,8 +45,9 @@ final class CommandRecord {
     }
 
     /**
-     * What happened to it: refused (blocked, denied, expired, withdrawn), run under a grant, run
-     * after an approval, still held when the bundle ends, or allowed without asking anyone.
+     * What happened to it: refused (blocked, denied, expired, withdrawn, ...), run under a grant, run
+     * after an approval (or after one its events do not support), still held when the bundle ends,
+     * or allowed without asking anyone.
      */
     String outcome() {
         if (refusal != null) {
@@ -54,13 +57,18 @@ final class CommandRecord {
             return "granted";
         }
         if (approval != null) {
-            return approval.decided() ? approval.outcome : "held";
+            if (!approval.decided()) {
+                return "held";
+            }
+            return approval.unsupported().isEmpty() ? approval.outcome : UNSUPPORTED;
         }
         return "allowed";
     }
 
+    /** Run without an approval, or after one its events do not support ({@link ApprovalRecord#unsupported}). */
     boolean ranWithoutApproval() {
-        return outcome().equals("allowed");
+        String outcome = outcome();
+        return outcome.equals("allowed") || outcome.equals(UNSUPPORTED);
     }
 
     ObjectNode toJson() {

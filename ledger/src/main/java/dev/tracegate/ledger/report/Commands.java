@@ -233,6 +233,7 @@ final class Commands {
         return switch (outcome) {
             case "allowed" -> "run without an approval";
             case "approved" -> "run after an approval";
+            case CommandRecord.UNSUPPORTED -> "run after an approval the events do not support";
             case "granted" -> "run under a time-boxed grant";
             case "held" -> "still waiting for a decision when the period's evidence ends";
             default -> outcome;

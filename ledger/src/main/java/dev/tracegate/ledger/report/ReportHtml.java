@@ -117,6 +117,10 @@ final class ReportHtml {
                         + (item.path("shared_groups").isEmpty() ? "" : " through the shared group(s) " + list(item.path("shared_groups"), ""))
                         + (item.path("by_requester").asBoolean(false) ? ", approved by the requester themselves" : "")
                         + " (" + item.path("statement").asText() + ")").raw("</li>\n"));
+        exception(out, exceptions, "unsupported_approvals", "Approvals the events do not support",
+                (o, item) -> o.raw("<li>").text(item.path("id").asText() + ": " + item.path("requester").asText() + " asked, "
+                        + item.path("decided_by").asText() + " approved: " + list(item.path("unsupported"), "")
+                        + " (" + item.path("statement").asText() + ")").raw("</li>\n"));
         exception(out, exceptions, "repeatedly_refused_masked_callers", "Masked callers refused many times",
                 (o, item) -> {
                     o.raw("<li>").text(item.path("identity").path("name").asText(item.path("identity").path("subject").asText()))

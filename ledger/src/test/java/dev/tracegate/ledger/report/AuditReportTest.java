@@ -392,6 +392,64 @@ class AuditReportTest {
         assertReportVerifies(bundle, refusals);
     }
 
+    /**
+     * An approval counts as approved only as far as its events bear it out: by someone of its
+     * approver or break-glass groups, by as many people as it needed (or one of its break-glass
+     * groups alone), before it expired. The gateway decides so; a log where it did not (a bug, an
+     * event written by hand and signed with a stolen key) holds approvals an auditor must follow up,
+     * not count. Until 2026-12-07 the report counted every `approved` outcome as approved.
+     */
+    @Test
+    void anApprovalTheEventsDoNotSupportIsAnException() throws Exception {
+        ReportLog unsupported = logAnHourIn();
+        approvedAlone(unsupported, "u1", ANALYST, DEPLOYER, "DROP TABLE orders");
+        heldNeedingTwo(unsupported, "u2", DBA, false, Duration.ofSeconds(30), "TRUNCATE orders");
+        heldNeedingTwo(unsupported, "u3", DBA, true, Duration.ofSeconds(30), "TRUNCATE customers");
+        heldNeedingTwo(unsupported, "u4", ONCALL, true, Duration.ofMinutes(20), "TRUNCATE payments");
+        approvedAlone(unsupported, "s1", ANALYST, DBA, "ALTER TABLE orders ADD COLUMN note text");
+        heldNeedingTwo(unsupported, "s2", ONCALL, true, Duration.ofSeconds(30), "TRUNCATE staging");
+        Path bundle = unsupported.bundle(dir.resolve("unsupported"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.unsupported_approvals")).isEqualTo(4);
+        assertThat(value(figures, "privileged.outcome[approved]")).as("s1 and s2").isEqualTo(2);
+        assertThat(value(figures, "privileged.outcome[unsupported_approval]")).isEqualTo(4);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("what ran on an unsupported approval")
+                .isEqualTo(4);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("unsupported_approvals").path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("u1");
+        assertThat(items.get(0).path("unsupported").toString()).contains("deploy (sa:deploy) approved through none of its approver"
+                + " or break-glass groups");
+        assertThat(items.get(1).path("unsupported").toString()).contains("approved by 1 of the 2 people it needed");
+        assertThat(items.get(2).path("unsupported").toString()).contains("approved by 1 of the 2 people it needed");
+        assertThat(items.get(3).path("id").asText()).isEqualTo("u4");
+        assertThat(items.get(3).path("unsupported").toString()).contains("after it expired at");
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("Approvals the events do not support",
+                "approved through none of its approver or break-glass groups");
+        assertReportVerifies(bundle, unsupported);
+    }
+
+    /**
+     * A session of {@link ReportLog#ANALYST} whose held DDL needs two DBAs (or one of on-call alone),
+     * approved by {@code approver} alone after {@code wait}, marked break-glass or not.
+     */
+    private static void heldNeedingTwo(ReportLog log, String id, ReportLog.Actor approver, boolean breakGlass, Duration wait,
+                                       String statement) {
+        ReportLog.Session session = log.session(ANALYST, "shop").open(true);
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        ObjectNode request = ReportLog.detail().put("id", id).put("seq", seq).put("command", statement).put("class", "ddl")
+                .put("rule", "hold-ddl").put("reason", "two DBAs").put("min_approvals", 2)
+                .put("expires_at", log.clock.plusSeconds(900).toString());
+        request.putArray("approver_groups").add("dba");
+        request.putArray("break_glass_groups").add("oncall");
+        log.append("approval.requested", ANALYST, session.id, "shop", request);
+        log.advance(wait);
+        session.decided(approver, id, "approved", "fine", breakGlass, List.of(approver));
+        session.result(seq, "ok");
+        session.close();
+    }
+
     /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
     private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
