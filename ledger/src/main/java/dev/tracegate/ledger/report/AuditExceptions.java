@@ -56,21 +56,15 @@ final class AuditExceptions {
                 items.add(record.toJson());
             }
         }
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.privileged_without_approval",
-                "Privileged statements that ran without an approval (the rule that allowed each is listed)", count));
-        json.set("items", items);
-        return json;
+        return listed(Figures.of("exceptions.privileged_without_approval",
+                "Privileged statements that ran without an approval (the rule that allowed each is listed)", count), items);
     }
 
     private ObjectNode commandsWithoutEnd() {
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         commands.withoutEnd().forEach(record -> items.add(record.toJson()));
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.commands_without_end",
-                "Commands whose session ended without their result or refusal", commands.withoutEndTotal()));
-        json.set("items", items);
-        return json;
+        return listed(Figures.of("exceptions.commands_without_end",
+                "Commands whose session ended without their result or refusal", commands.withoutEndTotal()), items);
     }
 
     private ObjectNode ownGroupApprovals() {
@@ -90,11 +84,8 @@ final class AuditExceptions {
             }
             items.add(item);
         }
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.own_group_approvals",
-                "Approvals decided through a group the requester is also in", count));
-        json.set("items", items);
-        return json;
+        return listed(Figures.of("exceptions.own_group_approvals", "Approvals decided through a group the requester is also in",
+                count), items);
     }
 
     /** Approved requests whose events do not bear the approval out ({@link ApprovalRecord#unsupported}). */
@@ -114,9 +105,14 @@ final class AuditExceptions {
             why.forEach(item.putArray("unsupported")::add);
             items.add(item);
         }
+        return listed(Figures.of("exceptions.unsupported_approvals",
+                "Approvals the events do not support (not an approver, too few people, after expiry)", count), items);
+    }
+
+    /** An exception of its count and its items. */
+    private static ObjectNode listed(ObjectNode count, ArrayNode items) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.unsupported_approvals",
-                "Approvals the events do not support (not an approver, too few people, after expiry)", count));
+        json.set("count", count);
         json.set("items", items);
         return json;
     }
