@@ -45,6 +45,8 @@ final class ApprovalRecord {
     final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
     long decidedLeaf = -1;
+    /** The session the decision was recorded in: the request's, as the gateway records it. */
+    String decidedSession;
     Instant decidedAt;
     ReportEvent.Actor decider;
     String outcome;
@@ -96,6 +98,7 @@ final class ApprovalRecord {
         }
         decidedLeaf = event.index();
         decidedAt = event.time();
+        decidedSession = event.session();
         decider = event.actor();
         outcome = eventOutcome;
         decisionReason = event.detailText("reason");
@@ -125,6 +128,7 @@ final class ApprovalRecord {
             notTakenLeaves.add(decidedLeaf);
             decidedLeaf = -1;
             decidedAt = null;
+            decidedSession = null;
             decider = null;
             outcome = null;
             decisionReason = null;
@@ -181,7 +185,8 @@ final class ApprovalRecord {
      * Why the events do not bear out that this request was approved, empty when they do (or when it
      * was not approved): someone whose approval counted could approve through none of its approver
      * or break-glass groups; fewer people approved than it needed, and no break-glass member
-     * approved it alone; it was approved after it expired. The gateway decides none of these so,
+     * approved it alone; it was approved after it expired, or in another session than the one whose
+     * command it holds; its command's result came before the approval. The gateway decides none of these so,
      * so a log that holds one is followed up, and its command reads as run without an approval.
      */
     List<String> unsupported() {
@@ -203,6 +208,13 @@ final class ApprovalRecord {
         }
         if (expiresAt != null && decidedAt != null && decidedAt.isAfter(expiresAt)) {
             why.add("approved at " + decidedAt + ", after it expired at " + expiresAt);
+        }
+        if (!Objects.equals(decidedSession, session)) {
+            why.add("approved in session " + decidedSession + ", not in the session " + session + " whose command it holds");
+        }
+        if (command != null && command.resultLeaf >= 0 && command.resultLeaf < decidedLeaf) {
+            why.add("its command's result (leaf " + command.resultLeaf + ") was recorded before it was approved (leaf "
+                    + decidedLeaf + ")");
         }
         return List.copyOf(why);
     }

@@ -106,7 +106,8 @@ final class AuditExceptions {
             items.add(item);
         }
         return listed(Figures.of("exceptions.unsupported_approvals",
-                "Approvals the events do not support (not an approver, too few people, after expiry)", count), items);
+                "Approvals the events do not support (not an approver, too few people, after expiry, another session,"
+                        + " after the command ran)", count), items);
     }
 
     /** An exception of its count and its items. */

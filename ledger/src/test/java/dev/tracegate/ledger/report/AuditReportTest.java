@@ -406,16 +406,28 @@ class AuditReportTest {
         heldNeedingTwo(unsupported, "u2", DBA, false, Duration.ofSeconds(30), "TRUNCATE orders");
         heldNeedingTwo(unsupported, "u3", DBA, true, Duration.ofSeconds(30), "TRUNCATE customers");
         heldNeedingTwo(unsupported, "u4", ONCALL, true, Duration.ofMinutes(20), "TRUNCATE payments");
+        ReportLog.Session elsewhere = unsupported.session(DBA, "shop").open(true);
+        ReportLog.Session held = unsupported.session(ANALYST, "shop").open(true);
+        long drop = held.command("DROP TABLE invoices", "ddl", "hold-ddl");
+        held.requested("u5", (Long) drop, "DROP TABLE invoices", List.of("dba"), List.of());
+        elsewhere.decided(DBA, "u5", "approved", "filed in my own session", false, List.of(DBA));
+        held.result(drop, "ok");
+        long truncate = held.command("TRUNCATE invoices", "ddl", "hold-ddl");
+        held.requested("u6", (Long) truncate, "TRUNCATE invoices", List.of("dba"), List.of());
+        held.result(truncate, "ok");
+        held.decided(DBA, "u6", "approved", "after the fact", false, List.of(DBA));
+        held.close();
+        elsewhere.close();
         approvedAlone(unsupported, "s1", ANALYST, DBA, "ALTER TABLE orders ADD COLUMN note text");
         heldNeedingTwo(unsupported, "s2", ONCALL, true, Duration.ofSeconds(30), "TRUNCATE staging");
         Path bundle = unsupported.bundle(dir.resolve("unsupported"), ReportLog.parameters(FROM, TO));
 
         Map<String, JsonNode> figures = figures(bundle);
-        assertThat(value(figures, "exceptions.unsupported_approvals")).isEqualTo(4);
+        assertThat(value(figures, "exceptions.unsupported_approvals")).isEqualTo(6);
         assertThat(value(figures, "privileged.outcome[approved]")).as("s1 and s2").isEqualTo(2);
-        assertThat(value(figures, "privileged.outcome[unsupported_approval]")).isEqualTo(4);
+        assertThat(value(figures, "privileged.outcome[unsupported_approval]")).isEqualTo(6);
         assertThat(value(figures, "exceptions.privileged_without_approval")).as("what ran on an unsupported approval")
-                .isEqualTo(4);
+                .isEqualTo(6);
         JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
                 .path("unsupported_approvals").path("items");
         assertThat(items.get(0).path("id").asText()).isEqualTo("u1");
@@ -425,6 +437,9 @@ class AuditReportTest {
         assertThat(items.get(2).path("unsupported").toString()).contains("approved by 1 of the 2 people it needed");
         assertThat(items.get(3).path("id").asText()).isEqualTo("u4");
         assertThat(items.get(3).path("unsupported").toString()).contains("after it expired at");
+        assertThat(items.get(4).path("id").asText()).isEqualTo("u5");
+        assertThat(items.get(4).path("unsupported").toString()).contains("not in the session");
+        assertThat(items.get(5).path("unsupported").toString()).contains("was recorded before it was approved");
         assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("Approvals the events do not support",
                 "approved through none of its approver or break-glass groups");
         assertReportVerifies(bundle, unsupported);
