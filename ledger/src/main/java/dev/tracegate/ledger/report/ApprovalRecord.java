@@ -230,6 +230,15 @@ final class ApprovalRecord {
         return people.size();
     }
 
+    /**
+     * Whether someone whose approval counted created a key of the requester's service account, or
+     * the requester created a key of theirs ({@link KeyCreators}): whoever created a key holds its
+     * secret, so the approval came from the requester's side of the key either way.
+     */
+    boolean approvedByKeyCreator(KeyCreators keys) {
+        return approvers().stream().anyMatch(approver -> keys.holdsTheKeyOf(approver, requester));
+    }
+
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */
     private List<ReportEvent.Actor> approvers() {
         if (decider == null || !"approved".equals(outcome)) {

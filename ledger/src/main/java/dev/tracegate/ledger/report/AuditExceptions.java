@@ -17,13 +17,16 @@ final class AuditExceptions {
     private final Identities identities;
     private final Commands commands;
     private final Approvals approvals;
+    private final KeyCreators keyCreators;
     private final Masking masking;
     private final int refusalThreshold;
 
-    AuditExceptions(Identities identities, Commands commands, Approvals approvals, Masking masking, int refusalThreshold) {
+    AuditExceptions(Identities identities, Commands commands, Approvals approvals, KeyCreators keyCreators, Masking masking,
+                    int refusalThreshold) {
         this.identities = identities;
         this.commands = commands;
         this.approvals = approvals;
+        this.keyCreators = keyCreators;
         this.masking = masking;
         this.refusalThreshold = refusalThreshold;
     }
@@ -73,7 +76,8 @@ final class AuditExceptions {
         for (ApprovalRecord record : approvals.all()) {
             var shared = record.sharedDecidingGroups();
             boolean byRequester = record.approvedByRequester();
-            if (shared.isEmpty() && !byRequester) {
+            boolean byKeyCreator = record.approvedByKeyCreator(keyCreators);
+            if (shared.isEmpty() && !byRequester && !byKeyCreator) {
                 continue;
             }
             count.count(record.requestedLeaf).cite(record.decidedLeaf);
@@ -81,6 +85,9 @@ final class AuditExceptions {
             shared.forEach(item.putArray("shared_groups")::add);
             if (byRequester) {
                 item.put("by_requester", true);
+            }
+            if (byKeyCreator) {
+                item.put("by_key_creator", true);
             }
             items.add(item);
         }

@@ -465,6 +465,39 @@ class AuditReportTest {
         session.close();
     }
 
+    /**
+     * A service-account key's secret is shown once, to whoever created it: a DBA who is also an
+     * admin creates a key of {@code sa:helper} in group dba and approves their own DDL with it, or
+     * runs DDL with the key of {@code sa:deploy} they created and approves it as themselves. Either
+     * way the approval comes from the requester's side of the key. Until 2026-12-07 neither was an
+     * own-group approval: the identities differ and share no group.
+     */
+    @Test
+    void anApprovalThroughAServiceAccountKeyTheRequesterCreatedIsAnOwnApproval() throws Exception {
+        ReportLog keys = logAnHourIn();
+        ReportLog.Actor admin = new ReportLog.Actor("apikey:ada", "ada", "human", List.of("admins"));
+        ReportLog.Actor helper = new ReportLog.Actor("sa:helper", "helper", "service", List.of("dba"));
+        keys.append("admin.action", admin, null, null, ReportLog.detail().put("action", "service_account.key.create")
+                .put("key_id", "k1").put("account", "helper"));
+        keys.append("admin.action", DBA, null, null, ReportLog.detail().put("action", "service_account.key.create")
+                .put("key_id", "k2").put("account", "deploy"));
+        approvedAlone(keys, "k1", admin, helper, "DROP TABLE orders");
+        approvedAlone(keys, "k2", DEPLOYER, DBA, "ALTER TABLE orders DROP COLUMN note");
+        approvedAlone(keys, "k3", ANALYST, DBA, "ALTER TABLE orders ADD COLUMN note text");
+        Path bundle = keys.bundle(dir.resolve("keys"), ReportLog.parameters(FROM, TO));
+
+        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(2);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("k1");
+        assertThat(items.get(0).path("by_key_creator").asBoolean()).isTrue();
+        assertThat(items.get(1).path("id").asText()).isEqualTo("k2");
+        assertThat(items.get(1).path("by_key_creator").asBoolean()).isTrue();
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE)))
+                .contains("approved by whoever created the requester&#39;s service-account key");
+        assertReportVerifies(bundle, keys);
+    }
+
     /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
     private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
