@@ -60,6 +60,7 @@ public final class AuditReport {
         Commands commands = new Commands(identities);
         Approvals approvals = new Approvals(identities, commands);
         KeyCreators keyCreators = new KeyCreators();
+        GivenGrants grants = new GivenGrants();
         Masking masking = new Masking(identities);
         PolicyVersions policy = new PolicyVersions(scope);
         IdentityLifecycle lifecycle = new IdentityLifecycle(identities);
@@ -75,6 +76,7 @@ public final class AuditReport {
                 approvals.decided(event);
             }
             keyCreators.accept(event);
+            grants.accept(event);
             if (!scope.counts(event)) {
                 return;
             }
@@ -90,6 +92,7 @@ public final class AuditReport {
             reports.accept(event);
             timeline.accept(event);
         });
+        commands.judgeGrants(grants);
         ObjectNode integrityJson = integrity.toJson();
         boolean wholeLogProven = !bundle.hasProofs() && head.signatureVerified()
                 && integrityJson.path("events_not_proven").path(Figures.VALUE).asLong() == 0;

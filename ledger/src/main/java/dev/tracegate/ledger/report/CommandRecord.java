@@ -8,6 +8,8 @@ import java.time.Instant;
 final class CommandRecord {
     /** The outcome of a command run after an approval its events do not support. */
     static final String UNSUPPORTED = "unsupported_approval";
+    /** The outcome of a command run under a grant its events do not support ({@link GivenGrants}). */
+    static final String UNSUPPORTED_GRANT = "unsupported_grant";
     final long leaf;
     final Instant time;
     final ReportEvent.Actor actor;
@@ -24,6 +26,11 @@ final class CommandRecord {
     long refusalLeaf = -1;
     long grantLeaf = -1;
     String grantedBy;
+    /** The approval whose grant it ran under, and the rule the run cites. */
+    String grantId;
+    String grantRule;
+    /** Why the events do not support the grant it ran under, or null. */
+    String grantUnsupported;
     long resultLeaf = -1;
     String resultStatus;
     ApprovalRecord approval;
@@ -54,7 +61,7 @@ final class CommandRecord {
             return refusal;
         }
         if (grantLeaf >= 0) {
-            return "granted";
+            return grantUnsupported == null ? "granted" : UNSUPPORTED_GRANT;
         }
         if (approval != null) {
             if (!approval.decided()) {
@@ -65,10 +72,10 @@ final class CommandRecord {
         return "allowed";
     }
 
-    /** Run without an approval, or after one its events do not support ({@link ApprovalRecord#unsupported}). */
+    /** Run without an approval, or after one (or under a grant) its events do not support ({@link ApprovalRecord#unsupported}). */
     boolean ranWithoutApproval() {
         String outcome = outcome();
-        return outcome.equals("allowed") || outcome.equals(UNSUPPORTED);
+        return outcome.equals("allowed") || outcome.equals(UNSUPPORTED) || outcome.equals(UNSUPPORTED_GRANT);
     }
 
     ObjectNode toJson() {
@@ -92,6 +99,9 @@ final class CommandRecord {
         }
         if (grantedBy != null) {
             json.put("granted_by", grantedBy);
+        }
+        if (grantUnsupported != null) {
+            json.put("unsupported", grantUnsupported);
         }
         if (resultStatus != null) {
             json.put("result", resultStatus);

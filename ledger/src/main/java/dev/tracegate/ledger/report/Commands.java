@@ -149,7 +149,15 @@ final class Commands {
         if (record != null) {
             record.grantLeaf = event.index();
             record.grantedBy = event.detailText("granted_by");
+            record.grantId = event.detailText("id");
+            record.grantRule = event.detailText("rule");
         }
+    }
+
+    /** Judges every privileged command run under a grant against the grants the bundle shows given. */
+    void judgeGrants(GivenGrants grants) {
+        privileged.stream().filter(record -> record.grantLeaf >= 0)
+                .forEach(record -> record.grantUnsupported = grants.unsupported(record));
     }
 
     /**
@@ -234,6 +242,7 @@ final class Commands {
             case "allowed" -> "run without an approval";
             case "approved" -> "run after an approval";
             case CommandRecord.UNSUPPORTED -> "run after an approval the events do not support";
+            case CommandRecord.UNSUPPORTED_GRANT -> "run under a grant the events do not support";
             case "granted" -> "run under a time-boxed grant";
             case "held" -> "still waiting for a decision when the period's evidence ends";
             default -> outcome;

@@ -498,6 +498,56 @@ class AuditReportTest {
         assertReportVerifies(bundle, keys);
     }
 
+    /**
+     * A command run under a grant is counted as approved only when the bundle does not contradict
+     * the grant: the approval it cites gave one, for its class, rule and connection, and it had not
+     * expired. A grant whose approval the bundle does not hold is not judged. Until 2026-12-07 every
+     * `granted` run counted as run under a grant.
+     */
+    @Test
+    void aRunUnderAGrantTheEventsDoNotSupportIsAnException() throws Exception {
+        ReportLog grants = logAnHourIn();
+        ReportLog.Session session = grants.session(ANALYST, "shop").open(true);
+        long first = session.command("ALTER TABLE orders ADD COLUMN a int", "ddl", "hold-ddl");
+        session.requested("g1", (Long) first, "ALTER TABLE orders ADD COLUMN a int", List.of("dba"), List.of());
+        ObjectNode approved = ReportLog.detail().put("id", "g1").put("outcome", "approved").put("reason", "migration")
+                .put("min_approvals", 1).put("break_glass", false);
+        approved.putArray("votes").addObject().put("iss", "tracegate").put("sub", DBA.sub()).put("at", grants.clock.toString());
+        approved.putObject("grant").put("statement_class", "ddl").put("rule", "hold-ddl").put("connection", "shop")
+                .put("expires_at", grants.clock.plusSeconds(1800).toString());
+        grants.append("approval.decided", DBA, session.id, "shop", approved);
+        session.result(first, "ok");
+        grantedRun(grants, session, "ALTER TABLE orders ADD COLUMN b int", "g1");
+        long second = session.command("ALTER TABLE orders ADD COLUMN c int", "ddl", "hold-ddl");
+        session.requested("g2", (Long) second, "ALTER TABLE orders ADD COLUMN c int", List.of("dba"), List.of());
+        session.decided(DBA, "g2", "approved", "this one only", false, List.of(DBA));
+        session.result(second, "ok");
+        grantedRun(grants, session, "DROP TABLE orders", "g2");
+        grantedRun(grants, session, "ALTER TABLE orders ADD COLUMN d int", "before-the-bundle");
+        grants.advance(Duration.ofMinutes(40));
+        grantedRun(grants, session, "ALTER TABLE orders DROP COLUMN a", "g1");
+        session.close();
+        Path bundle = grants.bundle(dir.resolve("grants"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "privileged.outcome[granted]")).as("b, and d under a grant the bundle does not show").isEqualTo(2);
+        assertThat(value(figures, "privileged.outcome[unsupported_grant]")).as("the DROP and the late DROP COLUMN").isEqualTo(2);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).isEqualTo(2);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("privileged_without_approval").path("items");
+        assertThat(items.get(0).path("unsupported").asText()).isEqualTo("approval g2 gave no grant");
+        assertThat(items.get(1).path("unsupported").asText()).contains("expired at");
+        assertReportVerifies(bundle, grants);
+    }
+
+    /** A privileged command of {@code session} run under the grant of approval {@code id}, as the gateway records it. */
+    private static void grantedRun(ReportLog log, ReportLog.Session session, String statement, String id) {
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        log.append("approval.decided", ANALYST, session.id, "shop", ReportLog.detail().put("seq", seq).put("outcome", "granted")
+                .put("id", id).put("granted_by", "tracegate|" + DBA.sub()).put("rule", "hold-ddl"));
+        session.result(seq, "ok");
+    }
+
     /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
     private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
