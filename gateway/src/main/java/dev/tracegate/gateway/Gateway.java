@@ -140,7 +140,7 @@ public final class Gateway implements AutoCloseable {
             ApprovalService approvals = started(running, new ApprovalService(evidence, Clock.systemUTC(),
                     ApprovalNotifier.fromConfig(config.approvals().notifications()), config.approvals().consoleUrl(),
                     ApprovalService.nodeId(config.dataPath()), ApprovalService.RELEASE_POLL,
-                    config.approvals().maxGrantHours(), identityServices.activeKeys()));
+                    config.approvals().maxGrantHours(), identityServices.activeKeys(), identityServices.keyCreators()));
             SessionAdmission admission = new SessionAdmission(identities, identityServices.keyRevocations(), evidence,
                     config.limits());
             EngineServices services = new EngineServices(tls, identities, identityServices.sshPublicKeys(),

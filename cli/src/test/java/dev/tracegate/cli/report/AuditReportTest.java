@@ -75,8 +75,9 @@ class AuditReportTest {
         psql(analyst, "SELECT reverse(card_number) FROM customers", false);
         psql(analyst, "DELETE FROM orders", false);
         psql("postgresql://analyst:not-a-token@127.0.0.1:" + demo.gateway().postgresPort() + "/shop?sslmode=require", "SELECT 1", false);
-        held("ALTER TABLE orders ADD COLUMN note text", "approve", "planned change, OPS-7");
         held("DROP TABLE orders", "deny", "not during business hours");
+        held("ALTER TABLE orders ADD COLUMN note text", "approve", "planned change, OPS-7", "--grant", "30m");
+        psql(analyst, "ALTER TABLE orders ADD COLUMN note_two text", true); // under the grant: no one is asked
         editPolicy();
         run(List.of("curl", "-sS", "-H", "Authorization: Bearer " + demo.token("analyst"), "-H", "Content-Type: application/json",
                 "-d", "{\"step\":\"lookup\",\"note\":\"mail ada@example.com\"}",
@@ -115,7 +116,10 @@ class AuditReportTest {
         assertThat(populations.path("approvals").path("items").findValuesAsText("reason"))
                 .contains("planned change, OPS-7", "not during business hours");
         assertThat(populations.path("approvals").path("items").findValuesAsText("decided_by")).containsOnly("dba (apikey:dba)");
-        assertThat(value(populations.path("privileged").path("total"))).isEqualTo(2);
+        assertThat(value(populations.path("privileged").path("total"))).isEqualTo(3);
+        assertThat(populations.path("privileged").path("items").findValuesAsText("outcome"))
+                .as("the second DDL ran under the DBA's grant, which the bundle shows given")
+                .containsExactlyInAnyOrder("approved", "granted", "denied");
         assertThat(value(populations.path("blocked").path("total"))).as("the lineage refusal and the bulk delete").isEqualTo(2);
         assertThat(value(populations.path("auth_failures").path("total"))).isEqualTo(1);
         assertThat(value(populations.path("masking").path("values"))).isPositive();
@@ -268,7 +272,7 @@ class AuditReportTest {
     }
 
     /** A held statement, decided by the DBA through the CLI. */
-    private static void held(String ddl, String decision, String reason) throws Exception {
+    private static void held(String ddl, String decision, String reason, String... grant) throws Exception {
         Process psql = new ProcessBuilder("psql", uri("analyst"), "-X", "-c", ddl).redirectErrorStream(true).start();
         BufferedReader output = new BufferedReader(new InputStreamReader(psql.getInputStream(), StandardCharsets.UTF_8));
         String id = null;
@@ -277,7 +281,10 @@ class AuditReportTest {
             id = approve.find() ? approve.group(1) : null;
         }
         assertThat(id).as("psql shows the held statement's approval").isNotNull();
-        CliOutput.run("approvals", decision, id, "--reason", reason, "--server", api, "--token", demo.token("dba"));
+        List<String> args = new java.util.ArrayList<>(List.of("approvals", decision, id, "--reason", reason, "--server", api,
+                "--token", demo.token("dba")));
+        args.addAll(List.of(grant));
+        CliOutput.run(args.toArray(String[]::new));
         assertThat(psql.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(psql.exitValue() == 0).isEqualTo(decision.equals("approve"));
     }

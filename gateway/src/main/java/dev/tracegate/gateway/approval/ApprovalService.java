@@ -11,6 +11,7 @@ import dev.tracegate.gateway.guard.PolicyFileWatcher;
 import dev.tracegate.gateway.identity.ActiveKeys;
 import dev.tracegate.gateway.identity.CredentialRef;
 import dev.tracegate.gateway.identity.Identity;
+import dev.tracegate.gateway.identity.KeyCreators;
 import dev.tracegate.gateway.identity.SignIn;
 import dev.tracegate.gateway.recording.SessionRecorder;
 import dev.tracegate.gateway.store.StoreException;
@@ -88,6 +89,7 @@ public final class ApprovalService implements AutoCloseable {
     private final Duration maxGrant;
     /** Whether the key an earlier vote's sign-in began with is still active, when a later vote would decide. */
     private final ActiveKeys activeKeys;
+    private final KeyCreators keyCreators;
     /** The requests whose clients wait on this node, until their decision is known here. */
     private final Map<String, PendingApproval> waiting = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
@@ -116,6 +118,16 @@ public final class ApprovalService implements AutoCloseable {
      */
     public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
                            String nodeId, Duration poll, int maxGrantHours, ActiveKeys activeKeys) {
+        this(log, clock, notifiers, consoleBaseUrl, nodeId, poll, maxGrantHours, activeKeys, KeyCreators.NONE);
+    }
+
+    /**
+     * As above, knowing who created the keys approvers sign in with: a vote cast with a key the
+     * requester created is theirs ({@link #requireNotRequester}).
+     */
+    public ApprovalService(EvidenceLog log, Clock clock, List<ApprovalNotifier> notifiers, String consoleBaseUrl,
+                           String nodeId, Duration poll, int maxGrantHours, ActiveKeys activeKeys, KeyCreators keyCreators) {
+        this.keyCreators = Objects.requireNonNull(keyCreators, "keyCreators");
         this.log = Objects.requireNonNull(log, "log");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.notifiers = notifiers == null ? List.of() : List.copyOf(notifiers);
@@ -297,6 +309,7 @@ public final class ApprovalService implements AutoCloseable {
             Instant now = open.at();
             ApprovalSpec spec = pending.request().spec();
             requireNotRequester(pending, approver);
+            requireNotTheRequestersKey(pending, signIn);
             boolean regular = inAny(approver, spec.approverGroups());
             boolean breakGlassMember = inAny(approver, spec.breakGlassGroups());
             if (!regular && !breakGlassMember) {
@@ -805,6 +818,23 @@ public final class ApprovalService implements AutoCloseable {
         if (approver.sharesEmail(pending.request().requester())) {
             throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: "
                     + key(pending.request().requester()) + ", who asked, has your email address");
+        }
+    }
+
+    /**
+     * A vote cast with a service-account key the requester created is the requester's: the key's
+     * secret was shown once, to them, so they hold it. Without this, an administrator who is also
+     * a DBA created {@code sa:helper} in the dba group and approved their own statement with it.
+     * The key records its creator by subject alone; read as the requester's whatever the issuer,
+     * which at worst asks for someone else's approval.
+     */
+    private void requireNotTheRequestersKey(PendingApproval pending, SignIn signIn) throws ApprovalException {
+        Identity requester = pending.request().requester();
+        Optional<String> creator = signIn.key() == null ? Optional.empty() : keyCreators.creatorOf(signIn.key());
+        if (creator.isPresent() && creator.get().equals(requester.subject())) {
+            throw new ApprovalException(ApprovalException.Kind.FORBIDDEN, "you cannot approve or deny your own command: the key "
+                    + signIn.key().id() + " of " + key(signIn.identity()) + " you signed in with was created by "
+                    + key(requester) + ", who asked");
         }
     }
 

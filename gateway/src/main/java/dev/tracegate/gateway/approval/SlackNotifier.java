@@ -43,21 +43,31 @@ public final class SlackNotifier implements ApprovalNotifier {
         delivery.deliver("slack", approval.id(), () -> WebhookDelivery.post(webhookUrl, body).build());
     }
 
+    /**
+     * The message. A command over {@link #MAX_COMMAND_CHARS} is cut, and then the message says how
+     * much is left out and offers no approve command, only where to read it whole: its tail (past
+     * a run of spaces or blank lines, or a long harmless statement) may be what it runs, and an
+     * approver who approved from the message would approve what they never read.
+     */
     static String text(PendingApproval approval, String approveCommand, String approveUrl) {
         ApprovalRequest request = approval.request();
         String command = request.command();
-        if (command.length() > MAX_COMMAND_CHARS) {
-            command = command.substring(0, MAX_COMMAND_CHARS) + " …";
-        }
+        int leftOut = Math.max(0, command.length() - MAX_COMMAND_CHARS);
         StringBuilder text = new StringBuilder()
                 .append(":hourglass: *Approval needed* `").append(approval.id()).append("`: ")
                 .append(escape(who(request.requester()))).append(" wants to run a ")
                 .append(escape(request.statementClass())).append(" statement on *").append(escape(request.connection()))
                 .append("* (rule ").append(escape(request.rule())).append(": ").append(escape(request.reason())).append(")\n")
-                .append("```").append(escape(command.replace("```", "'''"))).append("```\n")
-                .append("Approve: `").append(escape(approveCommand)).append(" --reason \"...\"`");
+                .append("```").append(escape(command.substring(0, command.length() - leftOut).replace("```", "'''")))
+                .append("```\n");
+        if (leftOut > 0) {
+            text.append(":warning: *Cut here: ").append(leftOut).append(" more characters of the command are not shown.*")
+                    .append(" Read it whole before deciding: `tracegate approvals show ").append(approval.id()).append('`');
+        } else {
+            text.append("Approve: `").append(escape(approveCommand)).append(" --reason \"...\"`");
+        }
         if (approveUrl != null) {
-            text.append(" or <").append(approveUrl).append("|open it in the console>");
+            text.append(" or <").append(approveUrl).append(leftOut > 0 ? "|read it in the console>" : "|open it in the console>");
         }
         text.append("\nExpires at ").append(approval.expiresAt()).append('.');
         return text.toString();

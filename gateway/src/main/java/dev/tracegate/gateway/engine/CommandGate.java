@@ -78,10 +78,18 @@ public final class CommandGate {
         if (!(admission instanceof Admission.NeedsApproval) || unshown.isEmpty()) {
             return admission;
         }
-        Decision decision = ruling.decision();
-        String reason = UnshownValue.reason(unshown);
-        recorder.blocked(seq, Admission.Refused.UNSHOWN, decision.rule(), reason, ruling.statementClass(), null);
-        return new Admission.Refused(Admission.Refused.UNSHOWN, decision.rule(), reason, null);
+        return unshown(recorder, seq, ruling, UnshownValue.reason(unshown));
+    }
+
+    /**
+     * Refuses a command the policy holds, and no grant covers, without asking approvers: what it
+     * runs with is more than they would be shown whole ({@code why}), so they could not read what
+     * they approve. Recorded as {@code unshown}; the engine tells its client in its protocol.
+     */
+    public Admission.Refused unshown(SessionRecorder recorder, long seq, Ruling ruling, String why) {
+        String rule = ruling.decision().rule();
+        recorder.blocked(seq, Admission.Refused.UNSHOWN, rule, why, ruling.statementClass(), null);
+        return new Admission.Refused(Admission.Refused.UNSHOWN, rule, why, null);
     }
 
     private Admission verdict(SessionRecorder recorder, long seq, Ruling ruling) {

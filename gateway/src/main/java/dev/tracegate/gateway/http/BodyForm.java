@@ -96,7 +96,7 @@ record BodyForm(BodyMasking.Kind kind, String unreadable) {
      * The {@code charset} parameter, lower case and unquoted; null when there is none. Two of
      * them are ambiguous (readers differ in which one they take), so they read as an unknown one.
      */
-    private static String charset(String contentType) {
+    static String charset(String contentType) {
         List<String> found = parameters(contentType, "charset");
         return found.isEmpty() ? null : found.size() > 1 ? "(more than one)" : found.getFirst().toLowerCase(Locale.ROOT);
     }

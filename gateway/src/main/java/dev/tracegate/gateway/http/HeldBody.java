@@ -9,31 +9,33 @@ import java.util.HexFormat;
 /**
  * The body of a request held for approval, read whole before approvers are asked: what they are
  * shown of it is what the target gets, byte for byte, since nothing more is read from the client
- * once they decide. Approvers see its size, its SHA-256 and its start as the evidence keeps it
- * (masked with the record profile); the {@code approval.requested} event records size and digest.
+ * once they decide. Approvers see its size, its SHA-256 and its whole text as the evidence keeps it
+ * (masked with the record profile), which {@link UnshownBody} makes sure they can read; the
+ * {@code approval.requested} event records size and digest.
  *
  * @param bytes the whole body, never changed afterwards
- * @param kind  how its content type says it reads (a form is masked field by field, an event stream event by event)
+ * @param text  the body as approvers read it, masked with the record profile; null when the profile withholds it
  */
-record HeldBody(byte[] bytes, BodyMasking.Kind kind) {
+record HeldBody(byte[] bytes, String text) {
 
-    /** How much of the masked body approvers are shown. */
-    static final int SHOWN_CHARS = 2_000;
+    /** The body as read, with the text approvers read of it. */
+    static HeldBody of(byte[] bytes, BodyMasking.Kind kind, Masker record) {
+        if (bytes.length == 0) {
+            return new HeldBody(bytes, "");
+        }
+        RecordMaskingMemory.Masked masked = ExchangeEvidence.recordMasked(record, BodyCapture.ofWhole(bytes, bytes.length),
+                "request.body", kind);
+        return new HeldBody(bytes, masked.bytes() == null ? null : new String(masked.bytes(), StandardCharsets.UTF_8));
+    }
 
     /** The line the approval's record adds to the request line. */
     String recorded() {
         return "\nbody: " + bytes.length + " bytes, sha256 " + sha256();
     }
 
-    /** What approvers are shown: the recorded line, then the body's start as the evidence keeps it. */
-    String shown(Masker record) {
-        if (bytes.length == 0) {
-            return recorded();
-        }
-        RecordMaskingMemory.Masked masked = ExchangeEvidence.recordMasked(record, BodyCapture.ofWhole(bytes, bytes.length),
-                "request.body", kind);
-        String text = masked.bytes() == null ? "(withheld)" : new String(masked.bytes(), StandardCharsets.UTF_8);
-        return recorded() + "\n" + (text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + " ...");
+    /** What approvers are shown: the recorded line, then the whole body as the evidence keeps it. */
+    String shown() {
+        return text.isEmpty() ? recorded() : recorded() + "\n" + text;
     }
 
     private String sha256() {

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,21 +56,35 @@ final class HeldRequest {
 
     /**
      * The body, read whole before approvers are asked, so that what they are shown is what the
-     * target gets; {@code null} when it is over {@link #MAX_HELD_BODY} (the client is refused here).
+     * target gets; {@code null} when the client was refused here: the body is over
+     * {@link #MAX_HELD_BODY}, or approvers could not read it whole as the target will ({@link UnshownBody}).
      *
      * @param unread the client's body, when it was not read already
      * @param read   the body the policy read, or {@code null}
      */
     HeldBody body(Admission.NeedsApproval held, InputStream unread, byte[] read) throws IOException {
         byte[] body = read != null ? read : unread.readNBytes(MAX_HELD_BODY + 1);
+        Ruling ruling = held.ruling();
         if (body.length > MAX_HELD_BODY) {
-            Ruling ruling = held.ruling();
             recorder.blocked(joined.sequence(), "refused", ruling.decision().rule(), "body too large to hold",
                     ruling.statementClass(), null);
             out.error(413, "a request held for approval may carry at most " + MAX_HELD_BODY + " bytes", null);
             return null;
         }
-        return new HeldBody(body, BodyMasking.Kind.of(client.header("content-type")));
+        String contentType = client.header("content-type");
+        Optional<String> unreadable = UnshownBody.why(body, contentType, client.headerValues("content-encoding"));
+        if (unreadable.isPresent()) {
+            return notShown(ruling, unreadable.get());
+        }
+        HeldBody whole = HeldBody.of(body, BodyMasking.Kind.of(contentType), ruling.recordingMasker());
+        return whole.text() != null ? whole : notShown(ruling,
+                "the record profile withholds the body, so approvers would not read it; ask an approver for a grant");
+    }
+
+    /** Refuses the request from approval: approvers could not read its body ({@code why}). */
+    private HeldBody notShown(Ruling ruling, String why) {
+        ProxiedRequest.refuse(context.services().gate().unshown(recorder, joined.sequence(), ruling, why), out);
+        return null;
     }
 
     /** Waits on this request's virtual thread until approvers decide or the request expires. */
@@ -116,7 +131,7 @@ final class HeldRequest {
         Ruling ruling = held.ruling();
         return context.services().gate().request(recorder, held,
                 ruling.forApprovers().requestLine(line).text() + headerLines(ruling.forApprovers())
-                        + body.shown(ruling.recordingMasker()),
+                        + body.shown(),
                 ruling.recording().requestLine(line).text() + headerLines(ruling.recording()) + body.recorded(), trace);
     }
 

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -113,6 +114,12 @@ public final class GatewayIdentities {
      */
     public ActiveKeys activeKeys() {
         return this::requireActive;
+    }
+
+    /** Who created each service-account key, from the store (static API keys have no creator the gateway knows). */
+    public KeyCreators keyCreators() {
+        return key -> CredentialRef.SERVICE_ACCOUNT_KEY.equals(key.type()) && key.id() != null
+                ? serviceAccounts.find(key.id()).map(ServiceAccountKey::createdBy) : Optional.empty();
     }
 
     /** What open sessions keep of their sign-in, to be checked again before each command. */

@@ -190,6 +190,26 @@ class NotifierDeliveryTest {
     }
 
     @Test
+    void aCommandTooLongForSlackIsNotOfferedForApprovalFromSlack() throws Exception {
+        // Cut at 2,000 characters inside the padding, the message read "DELETE ... WHERE id = 7 …" with
+        // the approve command under it: an approver who approved from Slack approved the DROP too.
+        String command = "DELETE FROM orders WHERE id = 7" + " ".repeat(2_100) + "; DROP TABLE customers";
+        PendingApproval padded = new PendingApproval("w4nq7rt2kx9m", new ApprovalRequest("s", ANALYST, "shop", "postgres",
+                command, "write", "hold-writes", "writes need approval", ONE_DBA, null),
+                Instant.parse("2026-11-23T09:00:00Z"), Instant.parse("2026-11-23T09:10:00Z"));
+
+        new SlackNotifier(url("/services/T000/B000/XXXX"), 3, Duration.ofMillis(50))
+                .requested(padded, "tracegate approvals approve w4nq7rt2kx9m", "https://tracegate.example.com/approvals/w4nq7rt2kx9m");
+
+        String text = JSON.readTree(received.getFirst().body()).path("text").asText();
+        assertThat(text).contains("DELETE FROM orders WHERE id = 7").doesNotContain("DROP TABLE")
+                .contains((command.length() - 2_000) + " more characters of the command are not shown")
+                .contains("`tracegate approvals show w4nq7rt2kx9m`")
+                .contains("<https://tracegate.example.com/approvals/w4nq7rt2kx9m|read it in the console>")
+                .as("no approving from a message that shows part of the command").doesNotContain("approvals approve");
+    }
+
+    @Test
     void notifiersComeFromTheConfigurationWithTheirSecretsResolvedAtStartUp() throws Exception {
         Path dir = Files.createTempDirectory("tracegate-notify");
         Path secret = Files.writeString(dir.resolve("webhook.secret"), SECRET + "\n");

@@ -32,6 +32,10 @@ final class ApprovalRecord {
     final String statement;
     final List<String> approverGroups;
     final List<String> breakGlassGroups;
+    /** How many people the request needed (1 when the event does not say). */
+    final int minApprovals;
+    /** When the request expired unless decided; null when the event does not say. */
+    final Instant expiresAt;
     final List<Long> voteLeaves = new ArrayList<>();
     /** Who cast each vote event, by identity key (their latest): the groups a counted vote came through. */
     private final Map<String, ReportEvent.Actor> voters = new HashMap<>();
@@ -41,6 +45,8 @@ final class ApprovalRecord {
     final List<Long> notTakenLeaves = new ArrayList<>();
     CommandRecord command;
     long decidedLeaf = -1;
+    /** The session the decision was recorded in: the request's, as the gateway records it. */
+    String decidedSession;
     Instant decidedAt;
     ReportEvent.Actor decider;
     String outcome;
@@ -62,6 +68,8 @@ final class ApprovalRecord {
         this.statement = StatementText.of(detail.get("command"));
         this.approverGroups = texts(detail.path("approver_groups"));
         this.breakGlassGroups = texts(detail.path("break_glass_groups"));
+        this.minApprovals = Math.max(1, detail.path("min_approvals").asInt(1));
+        this.expiresAt = ReportEvent.time(requested.detailText("expires_at"));
     }
 
     private static List<String> texts(JsonNode array) {
@@ -90,6 +98,7 @@ final class ApprovalRecord {
         }
         decidedLeaf = event.index();
         decidedAt = event.time();
+        decidedSession = event.session();
         decider = event.actor();
         outcome = eventOutcome;
         decisionReason = event.detailText("reason");
@@ -119,6 +128,7 @@ final class ApprovalRecord {
             notTakenLeaves.add(decidedLeaf);
             decidedLeaf = -1;
             decidedAt = null;
+            decidedSession = null;
             decider = null;
             outcome = null;
             decisionReason = null;
@@ -169,6 +179,64 @@ final class ApprovalRecord {
      */
     boolean approvedByRequester() {
         return approvers().stream().anyMatch(approver -> approver.samePersonAs(requester));
+    }
+
+    /**
+     * Why the events do not bear out that this request was approved, empty when they do (or when it
+     * was not approved): someone whose approval counted could approve through none of its approver
+     * or break-glass groups; fewer people approved than it needed, and no break-glass member
+     * approved it alone; it was approved after it expired, or in another session than the one whose
+     * command it holds; its command's result came before the approval. The gateway decides none of these so,
+     * so a log that holds one is followed up, and its command reads as run without an approval.
+     */
+    List<String> unsupported() {
+        List<ReportEvent.Actor> approvers = approvers();
+        if (approvers.isEmpty()) {
+            return List.of();
+        }
+        List<String> why = new ArrayList<>();
+        for (ReportEvent.Actor approver : approvers) {
+            if (approver.groups().stream().noneMatch(group -> approverGroups.contains(group) || breakGlassGroups.contains(group))) {
+                why.add(approver.display() + " approved through none of its approver or break-glass groups");
+            }
+        }
+        boolean byBreakGlass = breakGlass && decider.groups().stream().anyMatch(breakGlassGroups::contains);
+        int people = distinctPeople(approvers);
+        if (!byBreakGlass && people < minApprovals) {
+            why.add("approved by " + people + " of the " + minApprovals + " people it needed"
+                    + (breakGlass ? ", marked break-glass by " + decider.display() + ", who is in none of its break-glass groups" : ""));
+        }
+        if (expiresAt != null && decidedAt != null && decidedAt.isAfter(expiresAt)) {
+            why.add("approved at " + decidedAt + ", after it expired at " + expiresAt);
+        }
+        if (!Objects.equals(decidedSession, session)) {
+            why.add("approved in session " + decidedSession + ", not in the session " + session + " whose command it holds");
+        }
+        if (command != null && command.resultLeaf >= 0 && command.resultLeaf < decidedLeaf) {
+            why.add("its command's result (leaf " + command.resultLeaf + ") was recorded before it was approved (leaf "
+                    + decidedLeaf + ")");
+        }
+        return List.copyOf(why);
+    }
+
+    /** How many people {@code approvers} are, identities that are the same person ({@code samePersonAs}) counted once. */
+    private static int distinctPeople(List<ReportEvent.Actor> approvers) {
+        List<ReportEvent.Actor> people = new ArrayList<>();
+        for (ReportEvent.Actor approver : approvers) {
+            if (people.stream().noneMatch(person -> person.samePersonAs(approver) || approver.samePersonAs(person))) {
+                people.add(approver);
+            }
+        }
+        return people.size();
+    }
+
+    /**
+     * Whether someone whose approval counted created a key of the requester's service account, or
+     * the requester created a key of theirs ({@link KeyCreators}): whoever created a key holds its
+     * secret, so the approval came from the requester's side of the key either way.
+     */
+    boolean approvedByKeyCreator(KeyCreators keys) {
+        return approvers().stream().anyMatch(approver -> keys.holdsTheKeyOf(approver, requester));
     }
 
     /** Everyone whose approval counted toward an approved request: the decider and the counted voters whose votes the bundle holds. */

@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * What an auditor asks about: privileged statements that ran without an approval, approvals
- * decided from inside the requester's own group, masked callers refused again and again,
+ * decided from inside the requester's own group, approvals the events do not support, masked callers refused again and again,
  * evidence gaps, commands whose session ended without their end, sessions without TLS, and (not answerable from the log) identities that no
  * longer exist at their provider.
  */
@@ -17,13 +17,16 @@ final class AuditExceptions {
     private final Identities identities;
     private final Commands commands;
     private final Approvals approvals;
+    private final KeyCreators keyCreators;
     private final Masking masking;
     private final int refusalThreshold;
 
-    AuditExceptions(Identities identities, Commands commands, Approvals approvals, Masking masking, int refusalThreshold) {
+    AuditExceptions(Identities identities, Commands commands, Approvals approvals, KeyCreators keyCreators, Masking masking,
+                    int refusalThreshold) {
         this.identities = identities;
         this.commands = commands;
         this.approvals = approvals;
+        this.keyCreators = keyCreators;
         this.masking = masking;
         this.refusalThreshold = refusalThreshold;
     }
@@ -32,6 +35,7 @@ final class AuditExceptions {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
         json.set("privileged_without_approval", privilegedWithoutApproval());
         json.set("own_group_approvals", ownGroupApprovals());
+        json.set("unsupported_approvals", unsupportedApprovals());
         json.set("repeatedly_refused_masked_callers", repeatedlyRefused());
         json.set("evidence_gaps", evidenceGaps(integrity));
         json.set("commands_without_end", commandsWithoutEnd());
@@ -55,21 +59,15 @@ final class AuditExceptions {
                 items.add(record.toJson());
             }
         }
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.privileged_without_approval",
-                "Privileged statements that ran without an approval (the rule that allowed each is listed)", count));
-        json.set("items", items);
-        return json;
+        return listed(Figures.of("exceptions.privileged_without_approval",
+                "Privileged statements that ran without an approval (the rule that allowed each is listed)", count), items);
     }
 
     private ObjectNode commandsWithoutEnd() {
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
         commands.withoutEnd().forEach(record -> items.add(record.toJson()));
-        ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.commands_without_end",
-                "Commands whose session ended without their result or refusal", commands.withoutEndTotal()));
-        json.set("items", items);
-        return json;
+        return listed(Figures.of("exceptions.commands_without_end",
+                "Commands whose session ended without their result or refusal", commands.withoutEndTotal()), items);
     }
 
     private ObjectNode ownGroupApprovals() {
@@ -78,7 +76,8 @@ final class AuditExceptions {
         for (ApprovalRecord record : approvals.all()) {
             var shared = record.sharedDecidingGroups();
             boolean byRequester = record.approvedByRequester();
-            if (shared.isEmpty() && !byRequester) {
+            boolean byKeyCreator = record.approvedByKeyCreator(keyCreators);
+            if (shared.isEmpty() && !byRequester && !byKeyCreator) {
                 continue;
             }
             count.count(record.requestedLeaf).cite(record.decidedLeaf);
@@ -87,11 +86,41 @@ final class AuditExceptions {
             if (byRequester) {
                 item.put("by_requester", true);
             }
+            if (byKeyCreator) {
+                item.put("by_key_creator", true);
+            }
             items.add(item);
         }
+        return listed(Figures.of("exceptions.own_group_approvals", "Approvals decided through a group the requester is also in",
+                count), items);
+    }
+
+    /** Approved requests whose events do not bear the approval out ({@link ApprovalRecord#unsupported}). */
+    private ObjectNode unsupportedApprovals() {
+        Tally count = new Tally();
+        ArrayNode items = JsonNodeFactory.instance.arrayNode();
+        for (ApprovalRecord record : approvals.all()) {
+            var why = record.unsupported();
+            if (why.isEmpty()) {
+                continue;
+            }
+            count.count(record.requestedLeaf);
+            for (long leaf : record.leaves().indexes()) {
+                count.cite(leaf);
+            }
+            ObjectNode item = record.toJson();
+            why.forEach(item.putArray("unsupported")::add);
+            items.add(item);
+        }
+        return listed(Figures.of("exceptions.unsupported_approvals",
+                "Approvals the events do not support (not an approver, too few people, after expiry, another session,"
+                        + " after the command ran)", count), items);
+    }
+
+    /** An exception of its count and its items. */
+    private static ObjectNode listed(ObjectNode count, ArrayNode items) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.set("count", Figures.of("exceptions.own_group_approvals",
-                "Approvals decided through a group the requester is also in", count));
+        json.set("count", count);
         json.set("items", items);
         return json;
     }

@@ -59,6 +59,8 @@ public final class AuditReport {
         AuthFailures authFailures = new AuthFailures();
         Commands commands = new Commands(identities);
         Approvals approvals = new Approvals(identities, commands);
+        KeyCreators keyCreators = new KeyCreators();
+        GivenGrants grants = new GivenGrants();
         Masking masking = new Masking(identities);
         PolicyVersions policy = new PolicyVersions(scope);
         IdentityLifecycle lifecycle = new IdentityLifecycle(identities);
@@ -73,6 +75,8 @@ public final class AuditReport {
             if (event.is(EventTypes.APPROVAL_DECIDED)) {
                 approvals.decided(event);
             }
+            keyCreators.accept(event);
+            grants.accept(event);
             if (!scope.counts(event)) {
                 return;
             }
@@ -88,6 +92,7 @@ public final class AuditReport {
             reports.accept(event);
             timeline.accept(event);
         });
+        commands.judgeGrants(grants);
         ObjectNode integrityJson = integrity.toJson();
         boolean wholeLogProven = !bundle.hasProofs() && head.signatureVerified()
                 && integrityJson.path("events_not_proven").path(Figures.VALUE).asLong() == 0;
@@ -112,7 +117,8 @@ public final class AuditReport {
         populations.set("break_glass", breakGlass(approvalsJson));
         populations.set("retention", retention.toJson());
         populations.set("reports", reports.toJson());
-        ObjectNode exceptions = new AuditExceptions(identities, commands, approvals, masking, parameters.refusalThreshold())
+        ObjectNode exceptions = new AuditExceptions(identities, commands, approvals, keyCreators, masking,
+                parameters.refusalThreshold())
                 .toJson(integrityJson, sessions);
         model.set("exceptions", exceptions);
         model.set("controls", ControlMapping.toJson(figures(model), exceptions));

@@ -6,6 +6,10 @@ import java.time.Instant;
 
 /** One command in scope and what became of it, gathered from the events that mention its session and sequence number. */
 final class CommandRecord {
+    /** The outcome of a command run after an approval its events do not support. */
+    static final String UNSUPPORTED = "unsupported_approval";
+    /** The outcome of a command run under a grant its events do not support ({@link GivenGrants}). */
+    static final String UNSUPPORTED_GRANT = "unsupported_grant";
     final long leaf;
     final Instant time;
     final ReportEvent.Actor actor;
@@ -15,13 +19,18 @@ final class CommandRecord {
     final String statementClass;
     final String rule;
     final String statement;
-    /** {@code blocked}, {@code denied}, {@code expired} or {@code withdrawn}, from command.blocked. */
+    /** Why it did not run, from command.blocked ({@code blocked}, {@code denied}, {@code unshown}, ...; {@code refused} when unnamed). */
     String refusal;
     String refusalRule;
     String refusalReason;
     long refusalLeaf = -1;
     long grantLeaf = -1;
     String grantedBy;
+    /** The approval whose grant it ran under, and the rule the run cites. */
+    String grantId;
+    String grantRule;
+    /** Why the events do not support the grant it ran under, or null. */
+    String grantUnsupported;
     long resultLeaf = -1;
     String resultStatus;
     ApprovalRecord approval;
@@ -43,24 +52,30 @@ final class CommandRecord {
     }
 
     /**
-     * What happened to it: refused (blocked, denied, expired, withdrawn), run under a grant, run
-     * after an approval, still held when the bundle ends, or allowed without asking anyone.
+     * What happened to it: refused (blocked, denied, expired, withdrawn, ...), run under a grant, run
+     * after an approval (or after one its events do not support), still held when the bundle ends,
+     * or allowed without asking anyone.
      */
     String outcome() {
         if (refusal != null) {
             return refusal;
         }
         if (grantLeaf >= 0) {
-            return "granted";
+            return grantUnsupported == null ? "granted" : UNSUPPORTED_GRANT;
         }
         if (approval != null) {
-            return approval.decided() ? approval.outcome : "held";
+            if (!approval.decided()) {
+                return "held";
+            }
+            return approval.unsupported().isEmpty() ? approval.outcome : UNSUPPORTED;
         }
         return "allowed";
     }
 
+    /** Run without an approval, or after one (or under a grant) its events do not support ({@link ApprovalRecord#unsupported}). */
     boolean ranWithoutApproval() {
-        return outcome().equals("allowed");
+        String outcome = outcome();
+        return outcome.equals("allowed") || outcome.equals(UNSUPPORTED) || outcome.equals(UNSUPPORTED_GRANT);
     }
 
     ObjectNode toJson() {
@@ -84,6 +99,9 @@ final class CommandRecord {
         }
         if (grantedBy != null) {
             json.put("granted_by", grantedBy);
+        }
+        if (grantUnsupported != null) {
+            json.put("unsupported", grantUnsupported);
         }
         if (resultStatus != null) {
             json.put("result", resultStatus);

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Commands in scope and their outcomes: the privileged ones (DDL, privilege, dangerous and
@@ -27,10 +26,16 @@ final class Commands {
             "unknown", "Statements the gateway could not classify");
 
     /**
-     * The {@code command.blocked} outcomes a command's listing shows as its end ({@code revoked}: its
-     * session's key was; {@code sign_in_ended}: its session's sign-in had ended, its groups no longer current).
+     * What a {@code command.blocked} without an outcome shows as its command's end. Every such event
+     * ends its command unrun, whatever its outcome says why ({@code blocked}, {@code denied},
+     * {@code expired}, {@code withdrawn}; {@code revoked}: its session's key was; {@code sign_in_ended}:
+     * its session's sign-in had ended; {@code unshown}: held, but with what approvers would not see
+     * whole; {@code limited}: held while the caller had as many waiting as they may; {@code refused}:
+     * a body too large to hold; and any a newer gateway writes): an outcome the report does not know
+     * is still no run. Until 2026-12-07 only the first six were read, and a held DDL refused as
+     * {@code unshown} was listed as run without an approval.
      */
-    private static final Set<String> REFUSALS = Set.of("blocked", "denied", "expired", "withdrawn", "revoked", "sign_in_ended");
+    private static final String UNNAMED_REFUSAL = "refused";
 
     private final Identities identities;
     private final Map<String, CommandRecord> awaitingResult = new HashMap<>();
@@ -89,9 +94,9 @@ final class Commands {
 
     private void refused(ReportEvent event) {
         ended(event);
-        String outcome = event.detailText("outcome");
+        String outcome = Objects.requireNonNullElse(event.detailText("outcome"), UNNAMED_REFUSAL);
         CommandRecord record = recordOf(event);
-        if (record == null || outcome == null || !REFUSALS.contains(outcome)) {
+        if (record == null) {
             return;
         }
         record.refusal = outcome;
@@ -144,7 +149,15 @@ final class Commands {
         if (record != null) {
             record.grantLeaf = event.index();
             record.grantedBy = event.detailText("granted_by");
+            record.grantId = event.detailText("id");
+            record.grantRule = event.detailText("rule");
         }
+    }
+
+    /** Judges every privileged command run under a grant against the grants the bundle shows given. */
+    void judgeGrants(GivenGrants grants) {
+        privileged.stream().filter(record -> record.grantLeaf >= 0)
+                .forEach(record -> record.grantUnsupported = grants.unsupported(record));
     }
 
     /**
@@ -228,6 +241,8 @@ final class Commands {
         return switch (outcome) {
             case "allowed" -> "run without an approval";
             case "approved" -> "run after an approval";
+            case CommandRecord.UNSUPPORTED -> "run after an approval the events do not support";
+            case CommandRecord.UNSUPPORTED_GRANT -> "run under a grant the events do not support";
             case "granted" -> "run under a time-boxed grant";
             case "held" -> "still waiting for a decision when the period's evidence ends";
             default -> outcome;

@@ -116,6 +116,12 @@ final class ReportHtml {
                         + item.path("decided_by").asText() + " approved"
                         + (item.path("shared_groups").isEmpty() ? "" : " through the shared group(s) " + list(item.path("shared_groups"), ""))
                         + (item.path("by_requester").asBoolean(false) ? ", approved by the requester themselves" : "")
+                        + (item.path("by_key_creator").asBoolean(false)
+                                ? ", approved by whoever created the requester's service-account key, or with a key the requester created" : "")
+                        + " (" + item.path("statement").asText() + ")").raw("</li>\n"));
+        exception(out, exceptions, "unsupported_approvals", "Approvals the events do not support",
+                (o, item) -> o.raw("<li>").text(item.path("id").asText() + ": " + item.path("requester").asText() + " asked, "
+                        + item.path("decided_by").asText() + " approved: " + list(item.path("unsupported"), "")
                         + " (" + item.path("statement").asText() + ")").raw("</li>\n"));
         exception(out, exceptions, "repeatedly_refused_masked_callers", "Masked callers refused many times",
                 (o, item) -> {

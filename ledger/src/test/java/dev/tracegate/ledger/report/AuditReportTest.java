@@ -364,6 +364,190 @@ class AuditReportTest {
         assertReportVerifies(bundle, votes);
     }
 
+    /**
+     * A held privileged command the gateway refused without asking approvers (a value they would
+     * not see whole, `unshown`; too many of the caller's commands already waiting, `limited`; a
+     * body too large to hold, `refused`) never ran: every `command.blocked` ends its command, whatever
+     * its outcome, one a newer gateway writes included. Until 2026-12-07 the report read only the
+     * outcomes it was written with, and listed such a command as run without an approval.
+     */
+    @Test
+    void aHeldCommandRefusedWithoutAskingApproversDidNotRunWithoutAnApproval() throws Exception {
+        ReportLog refusals = logAnHourIn();
+        ReportLog.Session session = refusals.session(ANALYST, "shop").open(true);
+        for (String outcome : List.of("unshown", "limited", "refused", "withheld_by_a_newer_gateway")) {
+            long seq = session.command("ALTER TABLE orders DROP COLUMN note -- " + outcome, "ddl", "hold-ddl");
+            session.blocked(seq, outcome, "hold-ddl", "not put to approvers", null);
+        }
+        session.close();
+        Path bundle = refusals.bundle(dir.resolve("refusals"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("none of them ran").isZero();
+        assertThat(value(figures, "privileged.outcome[unshown]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[limited]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[refused]")).isEqualTo(1);
+        assertThat(value(figures, "privileged.outcome[withheld_by_a_newer_gateway]")).isEqualTo(1);
+        assertThat(figures).doesNotContainKey("privileged.outcome[allowed]");
+        assertReportVerifies(bundle, refusals);
+    }
+
+    /**
+     * An approval counts as approved only as far as its events bear it out: by someone of its
+     * approver or break-glass groups, by as many people as it needed (or one of its break-glass
+     * groups alone), before it expired. The gateway decides so; a log where it did not (a bug, an
+     * event written by hand and signed with a stolen key) holds approvals an auditor must follow up,
+     * not count. Until 2026-12-07 the report counted every `approved` outcome as approved.
+     */
+    @Test
+    void anApprovalTheEventsDoNotSupportIsAnException() throws Exception {
+        ReportLog unsupported = logAnHourIn();
+        approvedAlone(unsupported, "u1", ANALYST, DEPLOYER, "DROP TABLE orders");
+        heldNeedingTwo(unsupported, "u2", DBA, false, Duration.ofSeconds(30), "TRUNCATE orders");
+        heldNeedingTwo(unsupported, "u3", DBA, true, Duration.ofSeconds(30), "TRUNCATE customers");
+        heldNeedingTwo(unsupported, "u4", ONCALL, true, Duration.ofMinutes(20), "TRUNCATE payments");
+        ReportLog.Session elsewhere = unsupported.session(DBA, "shop").open(true);
+        ReportLog.Session held = unsupported.session(ANALYST, "shop").open(true);
+        long drop = held.command("DROP TABLE invoices", "ddl", "hold-ddl");
+        held.requested("u5", (Long) drop, "DROP TABLE invoices", List.of("dba"), List.of());
+        elsewhere.decided(DBA, "u5", "approved", "filed in my own session", false, List.of(DBA));
+        held.result(drop, "ok");
+        long truncate = held.command("TRUNCATE invoices", "ddl", "hold-ddl");
+        held.requested("u6", (Long) truncate, "TRUNCATE invoices", List.of("dba"), List.of());
+        held.result(truncate, "ok");
+        held.decided(DBA, "u6", "approved", "after the fact", false, List.of(DBA));
+        held.close();
+        elsewhere.close();
+        approvedAlone(unsupported, "s1", ANALYST, DBA, "ALTER TABLE orders ADD COLUMN note text");
+        heldNeedingTwo(unsupported, "s2", ONCALL, true, Duration.ofSeconds(30), "TRUNCATE staging");
+        Path bundle = unsupported.bundle(dir.resolve("unsupported"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "exceptions.unsupported_approvals")).isEqualTo(6);
+        assertThat(value(figures, "privileged.outcome[approved]")).as("s1 and s2").isEqualTo(2);
+        assertThat(value(figures, "privileged.outcome[unsupported_approval]")).isEqualTo(6);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).as("what ran on an unsupported approval")
+                .isEqualTo(6);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("unsupported_approvals").path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("u1");
+        assertThat(items.get(0).path("unsupported").toString()).contains("deploy (sa:deploy) approved through none of its approver"
+                + " or break-glass groups");
+        assertThat(items.get(1).path("unsupported").toString()).contains("approved by 1 of the 2 people it needed");
+        assertThat(items.get(2).path("unsupported").toString()).contains("approved by 1 of the 2 people it needed");
+        assertThat(items.get(3).path("id").asText()).isEqualTo("u4");
+        assertThat(items.get(3).path("unsupported").toString()).contains("after it expired at");
+        assertThat(items.get(4).path("id").asText()).isEqualTo("u5");
+        assertThat(items.get(4).path("unsupported").toString()).contains("not in the session");
+        assertThat(items.get(5).path("unsupported").toString()).contains("was recorded before it was approved");
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE))).contains("Approvals the events do not support",
+                "approved through none of its approver or break-glass groups");
+        assertReportVerifies(bundle, unsupported);
+    }
+
+    /**
+     * A session of {@link ReportLog#ANALYST} whose held DDL needs two DBAs (or one of on-call alone),
+     * approved by {@code approver} alone after {@code wait}, marked break-glass or not.
+     */
+    private static void heldNeedingTwo(ReportLog log, String id, ReportLog.Actor approver, boolean breakGlass, Duration wait,
+                                       String statement) {
+        ReportLog.Session session = log.session(ANALYST, "shop").open(true);
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        ObjectNode request = ReportLog.detail().put("id", id).put("seq", seq).put("command", statement).put("class", "ddl")
+                .put("rule", "hold-ddl").put("reason", "two DBAs").put("min_approvals", 2)
+                .put("expires_at", log.clock.plusSeconds(900).toString());
+        request.putArray("approver_groups").add("dba");
+        request.putArray("break_glass_groups").add("oncall");
+        log.append("approval.requested", ANALYST, session.id, "shop", request);
+        log.advance(wait);
+        session.decided(approver, id, "approved", "fine", breakGlass, List.of(approver));
+        session.result(seq, "ok");
+        session.close();
+    }
+
+    /**
+     * A service-account key's secret is shown once, to whoever created it: a DBA who is also an
+     * admin creates a key of {@code sa:helper} in group dba and approves their own DDL with it, or
+     * runs DDL with the key of {@code sa:deploy} they created and approves it as themselves. Either
+     * way the approval comes from the requester's side of the key. Until 2026-12-07 neither was an
+     * own-group approval: the identities differ and share no group.
+     */
+    @Test
+    void anApprovalThroughAServiceAccountKeyTheRequesterCreatedIsAnOwnApproval() throws Exception {
+        ReportLog keys = logAnHourIn();
+        ReportLog.Actor admin = new ReportLog.Actor("apikey:ada", "ada", "human", List.of("admins"));
+        ReportLog.Actor helper = new ReportLog.Actor("sa:helper", "helper", "service", List.of("dba"));
+        keys.append("admin.action", admin, null, null, ReportLog.detail().put("action", "service_account.key.create")
+                .put("key_id", "k1").put("account", "helper"));
+        keys.append("admin.action", DBA, null, null, ReportLog.detail().put("action", "service_account.key.create")
+                .put("key_id", "k2").put("account", "deploy"));
+        approvedAlone(keys, "k1", admin, helper, "DROP TABLE orders");
+        approvedAlone(keys, "k2", DEPLOYER, DBA, "ALTER TABLE orders DROP COLUMN note");
+        approvedAlone(keys, "k3", ANALYST, DBA, "ALTER TABLE orders ADD COLUMN note text");
+        Path bundle = keys.bundle(dir.resolve("keys"), ReportLog.parameters(FROM, TO));
+
+        assertThat(value(figures(bundle), "exceptions.own_group_approvals")).isEqualTo(2);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions").path("own_group_approvals")
+                .path("items");
+        assertThat(items.get(0).path("id").asText()).isEqualTo("k1");
+        assertThat(items.get(0).path("by_key_creator").asBoolean()).isTrue();
+        assertThat(items.get(1).path("id").asText()).isEqualTo("k2");
+        assertThat(items.get(1).path("by_key_creator").asBoolean()).isTrue();
+        assertThat(Files.readString(bundle.resolve(AuditReport.HTML_FILE)))
+                .contains("approved by whoever created the requester&#39;s service-account key");
+        assertReportVerifies(bundle, keys);
+    }
+
+    /**
+     * A command run under a grant is counted as approved only when the bundle does not contradict
+     * the grant: the approval it cites gave one, for its class, rule and connection, and it had not
+     * expired. A grant whose approval the bundle does not hold is not judged. Until 2026-12-07 every
+     * `granted` run counted as run under a grant.
+     */
+    @Test
+    void aRunUnderAGrantTheEventsDoNotSupportIsAnException() throws Exception {
+        ReportLog grants = logAnHourIn();
+        ReportLog.Session session = grants.session(ANALYST, "shop").open(true);
+        long first = session.command("ALTER TABLE orders ADD COLUMN a int", "ddl", "hold-ddl");
+        session.requested("g1", (Long) first, "ALTER TABLE orders ADD COLUMN a int", List.of("dba"), List.of());
+        ObjectNode approved = ReportLog.detail().put("id", "g1").put("outcome", "approved").put("reason", "migration")
+                .put("min_approvals", 1).put("break_glass", false);
+        approved.putArray("votes").addObject().put("iss", "tracegate").put("sub", DBA.sub()).put("at", grants.clock.toString());
+        approved.putObject("grant").put("statement_class", "ddl").put("rule", "hold-ddl").put("connection", "shop")
+                .put("expires_at", grants.clock.plusSeconds(1800).toString());
+        grants.append("approval.decided", DBA, session.id, "shop", approved);
+        session.result(first, "ok");
+        grantedRun(grants, session, "ALTER TABLE orders ADD COLUMN b int", "g1");
+        long second = session.command("ALTER TABLE orders ADD COLUMN c int", "ddl", "hold-ddl");
+        session.requested("g2", (Long) second, "ALTER TABLE orders ADD COLUMN c int", List.of("dba"), List.of());
+        session.decided(DBA, "g2", "approved", "this one only", false, List.of(DBA));
+        session.result(second, "ok");
+        grantedRun(grants, session, "DROP TABLE orders", "g2");
+        grantedRun(grants, session, "ALTER TABLE orders ADD COLUMN d int", "before-the-bundle");
+        grants.advance(Duration.ofMinutes(40));
+        grantedRun(grants, session, "ALTER TABLE orders DROP COLUMN a", "g1");
+        session.close();
+        Path bundle = grants.bundle(dir.resolve("grants"), ReportLog.parameters(FROM, TO));
+
+        Map<String, JsonNode> figures = figures(bundle);
+        assertThat(value(figures, "privileged.outcome[granted]")).as("b, and d under a grant the bundle does not show").isEqualTo(2);
+        assertThat(value(figures, "privileged.outcome[unsupported_grant]")).as("the DROP and the late DROP COLUMN").isEqualTo(2);
+        assertThat(value(figures, "exceptions.privileged_without_approval")).isEqualTo(2);
+        JsonNode items = JSON.readTree(bundle.resolve(AuditReport.JSON_FILE).toFile()).path("exceptions")
+                .path("privileged_without_approval").path("items");
+        assertThat(items.get(0).path("unsupported").asText()).isEqualTo("approval g2 gave no grant");
+        assertThat(items.get(1).path("unsupported").asText()).contains("expired at");
+        assertReportVerifies(bundle, grants);
+    }
+
+    /** A privileged command of {@code session} run under the grant of approval {@code id}, as the gateway records it. */
+    private static void grantedRun(ReportLog log, ReportLog.Session session, String statement, String id) {
+        long seq = session.command(statement, "ddl", "hold-ddl");
+        log.append("approval.decided", ANALYST, session.id, "shop", ReportLog.detail().put("seq", seq).put("outcome", "granted")
+                .put("id", id).put("granted_by", "tracegate|" + DBA.sub()).put("rule", "hold-ddl"));
+        session.result(seq, "ok");
+    }
+
     /** A session of {@code requester} whose held DDL {@code approver} approved alone, and which then ran. */
     private static void approvedAlone(ReportLog log, String id, ReportLog.Actor requester, ReportLog.Actor approver, String statement) {
         ReportLog.Session session = log.session(requester, "shop").open(true);
