@@ -42,6 +42,8 @@ final class ComputedOperands {
             "extract", "date_part", "date_trunc", "date", "year", "month", "day", "dayofmonth", "hour", "minute",
             "coalesce", "ifnull", "nvl", "md5", "sha1", "sha2", "sha224", "sha256", "sha384", "sha512",
             "json_extract_path_text", "jsonb_extract_path_text", "json_unquote", "json_extract");
+    /** Functions that return one of their arguments, so may read the row in several. */
+    private static final Set<String> FIRST_OF = Set.of("coalesce", "ifnull", "nvl");
     /** Functions whose range the analysis reads, so every test of them is judged against it. */
     private static final Set<String> RANGE_READ = Set.of(
             "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
@@ -61,7 +63,8 @@ final class ComputedOperands {
 
     /** How far tests of the operand at {@code [start, end)} against constants can be trusted. */
     Trust of(int start, int end) {
-        if (!rowReads.any(start, end) || columnEnd(start, end) == end) {
+        if (!rowReads.any(start, end) || columnEnd(start, end) == end || isQuery(start, end)) {
+            // A subquery is judged by what it lists (ConditionAnalyzer's subquery rules), not as a computation.
             return Trust.EVERY_TEST;
         }
         boolean row = t.isWord(start, "row") && t.isSymbol(start + 1, "(");
@@ -75,8 +78,11 @@ final class ComputedOperands {
             return computed(start, end);
         }
         String name = t.word(start);
+        int close = t.closing(start + 1);
         if (!NEVER_CONSTANT.contains(name) && !RANGE_READ.contains(name)
-                || arguments(start + 2, t.closing(start + 1), ARGUMENT_WORDS) == Trust.NONE) {
+                || arguments(start + 2, close, ARGUMENT_WORDS) == Trust.NONE
+                || !FIRST_OF.contains(name) && rowArguments(start + 2, close) > 1) {
+            // btrim(x, x) is '' for every row: the constants a function is never constant for are constants.
             return Trust.NONE;
         }
         return RANGE_READ.contains(name) ? Trust.EVERY_TEST : Trust.EQUALITY;
@@ -85,6 +91,24 @@ final class ComputedOperands {
     /** The least trust of the arguments in {@code [start, end)}, split at commas and {@code separators}. */
     private Trust arguments(int start, int end, Set<String> separators) {
         Trust least = Trust.EVERY_TEST;
+        for (int[] argument : argumentRanges(start, end, separators)) {
+            least = least(least, of(argument[0], argument[1]));
+        }
+        return least;
+    }
+
+    /** How many of the arguments in {@code [start, end)} read the row. */
+    private int rowArguments(int start, int end) {
+        int count = 0;
+        for (int[] argument : argumentRanges(start, end, ARGUMENT_WORDS)) {
+            count += rowReads.any(argument[0], argument[1]) ? 1 : 0;
+        }
+        return count;
+    }
+
+    /** The arguments in {@code [start, end)}, split at commas and {@code separators}, as ranges; empty ones left out. */
+    private List<int[]> argumentRanges(int start, int end, Set<String> separators) {
+        List<int[]> ranges = new ArrayList<>();
         int from = start;
         for (int i = start; i <= end; i++) {
             if (i < end && t.isOpening(i)) {
@@ -92,11 +116,13 @@ final class ComputedOperands {
             } else if (i < end && t.isWord(i, "case")) {
                 i = t.caseEnd(i);
             } else if (i == end || t.isSymbol(i, ",") || separators.contains(t.word(i))) {
-                least = least(least, from < i ? of(from, i) : Trust.EVERY_TEST);
+                if (from < i) {
+                    ranges.add(new int[] {from, i});
+                }
                 from = i + 1;
             }
         }
-        return least;
+        return ranges;
     }
 
     /**
@@ -167,6 +193,11 @@ final class ComputedOperands {
         } catch (NumberFormatException e) {
             return false;
         }
+    }
+
+    private boolean isQuery(int start, int end) {
+        return t.isSymbol(start, "(") && t.closing(start) == end - 1
+                && Set.of("select", "with", "values", "table").contains(t.word(start + 1));
     }
 
     private static Trust least(Trust a, Trust b) {

@@ -62,6 +62,10 @@ final class ConditionAnalyzer {
             "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
             "array_length", "pg_column_size", "num_nulls", "num_nonnulls", "ascii", "crc32", "bit_count");
     private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
+    /** What ends a query's select list. */
+    private static final Set<String> ITEM_ENDS = Set.of(
+            "from", "where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", "union",
+            "intersect", "except", "into");
     /** What may follow a query's WHERE. */
     private static final Set<String> AFTER_WHERE = Set.of(
             "group", "having", "window", "order", "limit", "offset", "fetch", "for");
@@ -451,7 +455,9 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node operand = left;
                 Node right = quantifiedOrAdditive();
-                left = computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                boolean itself = token.text().equals("=") && operand.rowDependent() && t.isSymbol(rightStart, "(")
+                        && t.closing(rightStart) == pos - 1 && joinedToItself(rightStart, leftStart, leftEnd);
+                left = itself ? Node.TRUE : computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
                         || !token.text().equals("=") && (boundedByItsOwnTable(operand, leftStart, leftEnd, rightStart, pos)
                         || boundedByItsOwnTable(right, rightStart, pos, leftStart, leftEnd))
                         ? MAY_HOLD_FOR_EVERY_ROW
@@ -469,6 +475,7 @@ final class ConditionAnalyzer {
                     }
                 } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
                         && (selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)
+                        || joinedToItself(rightStart + 1, leftStart, leftEnd)
                         || arrayHolds(rightStart + 1, leftStart, leftEnd)
                         || arraySelectsItself(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
@@ -1550,6 +1557,39 @@ final class ConditionAnalyzer {
      * {@code DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders p WHERE p.id = o.id)} deletes every
      * row, as {@code o.id = o.id} does.
      */
+    /**
+     * Whether the bracketed query at {@code open} lists the operand at {@code [start, end)} of the changed
+     * row itself: as its one item, read from the outer row, with nothing after it that reads the row
+     * ({@code id = (SELECT t.id FROM u LIMIT 1)}, {@code id IN (SELECT o.id FROM orders)}: the same for
+     * every row, and every row when it returns one), or of the rows of the changed table read again that
+     * its WHERE joins to the changed row itself ({@link #joinsItself}: {@code id = (SELECT p.id FROM orders
+     * p WHERE p.id = orders.id)}). Either holds for every row, as {@code id = id} does.
+     */
+    private boolean joinedToItself(int open, int start, int end) {
+        int close = t.closing(open);
+        if (close >= t.size() || !t.isWord(open + 1, "select")) {
+            return false;
+        }
+        TokenSpan query = t.sub(open + 1, close);
+        int item = query.isWord(1, "all") || query.isWord(1, "distinct") && !query.isWord(2, "on") ? 2 : 1;
+        int itemEnd = query.findAtTopLevel(item, ITEM_ENDS);
+        itemEnd = itemEnd < 0 ? query.size() : itemEnd;
+        if (readsChangedRow(open + 1 + item, open + 1 + itemEnd) && !readsChangedRow(open + 1 + itemEnd, close)
+                && sameOperands(start, end, open + 1 + item, open + 1 + itemEnd)) {
+            return true;
+        }
+        int where = query.findAtTopLevel(1, "where");
+        if (where < 0) {
+            return false;
+        }
+        int afterWhere = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
+        WholeTableRead read = WholeTableRead.of(query.sub(0, where));
+        return read != null && joinsItself(query, open + 1, where, whereEnd)
+                && condition.operands().alike(base + start, base + end, base + open + 1 + read.itemStart(),
+                        base + open + 1 + read.itemEnd(), read.alias());
+    }
+
     private boolean joinsItself(TokenSpan query, int first, int where, int whereEnd) {
         WholeTableRead read = WholeTableRead.of(query.sub(0, where));
         ChangedTable table = condition.table();
@@ -1721,6 +1761,15 @@ final class ConditionAnalyzer {
         }
         TokenSpan query = t.sub(open + 1, close);
         if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            return setOperation(open + 1, close, -1, -1).none();
+        }
+        return branchReturnsNoRow(open + 1, close);
+    }
+
+    /** Whether the SELECT at {@code [start, end)}, with no set operation, returns no row whatever the data. */
+    private boolean branchReturnsNoRow(int start, int end) {
+        TokenSpan query = t.sub(start, end);
+        if (!query.isWord(0, "select")) {
             return false;
         }
         int limit = query.findAtTopLevel(0, "limit");
@@ -1730,11 +1779,12 @@ final class ConditionAnalyzer {
         }
         int from = query.findAtTopLevel(0, "from");
         int where = query.findAtTopLevel(0, "where");
-        if (where < 0 || from < 0 || hasCall(query, from)) {
+        // SELECT 1 WHERE false returns no row, as one with a FROM does; SELECT max(1) WHERE false one.
+        if (where < 0 || hasCall(query, from >= 0 ? from : where)) {
             return false;
         }
-        int end = query.findAtTopLevel(where + 1, AFTER_WHERE);
-        TokenSpan whereCondition = query.sub(where + 1, end < 0 ? query.size() : end);
+        int whereEnd = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        TokenSpan whereCondition = query.sub(where + 1, whereEnd < 0 ? query.size() : whereEnd);
         return analyze(whereCondition, new ChangedTable("", false)) == ConditionScope.ALWAYS_FALSE;
     }
 
@@ -1765,7 +1815,7 @@ final class ConditionAnalyzer {
     private boolean listHolds(int open, int start, int end) {
         int close = t.closing(open);
         if (startsQuery(open)) {
-            return selectsItself(open + 1, close, start, end);
+            return selectsItself(open + 1, close, start, end) || joinedToItself(open, start, end);
         }
         int element = open + 1;
         for (int i = open + 1; i <= close; i++) {
@@ -1789,8 +1839,11 @@ final class ConditionAnalyzer {
     private boolean selectsItself(int queryStart, int queryEnd, int start, int end) {
         TokenSpan query = t.sub(queryStart, queryEnd);
         String name = condition.table().name();
-        if (name == null || query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
+        if (name == null) {
             return false;
+        }
+        if (query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
+            return setOperation(queryStart, queryEnd, start, end).every();
         }
         if (query.isWord(0, "with")) {
             // A WITH is not followed: one that reads the table counts as listing its every row.
@@ -1843,6 +1896,64 @@ final class ConditionAnalyzer {
         WholeTableRead read = WholeTableRead.of(query);
         return read != null && readsChangedTable(read.table()) && condition.operands().alike(base + start, base + end,
                 base + queryStart + read.itemStart(), base + queryStart + read.itemEnd(), read.alias());
+    }
+
+    /** What a query of set operations returns: every row of the changed table's column, or no row at all. */
+    private record SetReading(boolean every, boolean none) {
+    }
+
+    /**
+     * What the query at {@code [queryStart, queryEnd)}, branches joined by UNION, INTERSECT and EXCEPT
+     * (INTERSECT first), returns: every value the row's operand at {@code [start, end)} can have, when
+     * a UNION's part does, every part of an INTERSECT does, or the left of an EXCEPT does and its right
+     * returns no row ({@code SELECT id FROM orders INTERSECT SELECT id FROM orders}); no row, when
+     * every part of a UNION returns none, a part of an INTERSECT does, or an EXCEPT takes a branch from
+     * itself ({@code SELECT id FROM u EXCEPT SELECT id FROM u}). With {@code start} -1 only the second.
+     */
+    private SetReading setOperation(int queryStart, int queryEnd, int start, int end) {
+        TokenSpan query = t.sub(queryStart, queryEnd);
+        SetReading whole = null;
+        SetReading term = null;
+        String joining = null;
+        int[] first = null;
+        int branches = 0;
+        int branch = 0;
+        while (true) {
+            int operator = query.findAtTopLevel(branch, SET_OPERATIONS);
+            int branchEnd = operator < 0 ? query.size() : operator;
+            boolean bracketed = query.isSymbol(branch, "(") && query.closing(branch) == branchEnd - 1;
+            int[] range = {queryStart + (bracketed ? branch + 1 : branch), queryStart + (bracketed ? branchEnd - 1 : branchEnd)};
+            SetReading read = new SetReading(start >= 0 && branchSelectsItself(range[0], range[1], start, end),
+                    branchReturnsNoRow(range[0], range[1]));
+            boolean alone = term == null;
+            term = alone ? read : new SetReading(term.every() && read.every(), term.none() || read.none());
+            String next = operator < 0 ? null : query.word(operator);
+            branches++;
+            first = branches == 1 ? range : first;
+            if (!"intersect".equals(next)) {
+                if (whole == null) {
+                    whole = term;
+                } else if (joining.equals("union")) {
+                    whole = new SetReading(whole.every() || term.every(), whole.none() && term.none());
+                } else {
+                    // a EXCEPT a: nothing is left of one branch taken from itself.
+                    boolean itself = branches == 2 && alone && sameTokens(first, range);
+                    whole = new SetReading(whole.every() && term.none(), whole.none() || itself);
+                }
+                joining = next;
+                term = null;
+            }
+            if (operator < 0) {
+                return whole;
+            }
+            branch = operator + (query.isWord(operator + 1, "all") || query.isWord(operator + 1, "distinct") ? 2 : 1);
+        }
+    }
+
+    /** Whether two ranges of this group hold the same tokens. */
+    private boolean sameTokens(int[] a, int[] b) {
+        return a[1] - a[0] == b[1] - b[0]
+                && condition.hashes().hash(base + a[0], base + a[1]) == condition.hashes().hash(base + b[0], base + b[1]);
     }
 
     /** Whether a subquery reading {@code table} reads the changed table (or a copy the statement reads it under). */
