@@ -498,7 +498,7 @@ final class ConditionAnalyzer {
                 left = judged(Node.unknown(left.rowDependent()).testing(test("null", notNull, leftStart, leftEnd, pos, pos)),
                         false, left, leftStart, leftEnd, null, 0, 0);
             } else if (startsNegatablePredicate()) {
-                boolean among = t.isWord(pos, "in");
+                boolean among = t.isWord(pos, "in") || likeOfLetters(pos);
                 left = judged(negatablePredicate(left, leftStart, leftEnd), among, left, leftStart, leftEnd, null, 0, 0);
             } else {
                 break;
@@ -530,6 +530,18 @@ final class ConditionAnalyzer {
     /** Whether the analysis read the node as a test of the row, not as a bare operand ({@code (x % 1)}). */
     private static boolean analysedTest(Node node) {
         return node.test() != null ? !node.test().operator().equals("value") : node.admitted() != null;
+    }
+
+    /**
+     * Whether the predicate at {@code at} is a LIKE or ILIKE of a written pattern without {@code _}
+     * ({@code lower(email) LIKE '%@example.com'}): such a pattern says which characters the value holds,
+     * not how long it is, so of a never-constant function it tells rows apart as an equality does;
+     * {@code md5(x) LIKE '________________________________'} (every hash's length) does not.
+     */
+    private boolean likeOfLetters(int at) {
+        return (t.isWord(at, "like") || t.isWord(at, "ilike")) && at + 1 < t.size()
+                && t.get(at + 1).kind() == Kind.STRING && !t.get(at + 1).text().contains("_")
+                && !t.isWord(at + 2, "escape");
     }
 
     /** Whether {@code [start, end)} is one call (not EXISTS, ARRAY or ROW) or one CASE. */
