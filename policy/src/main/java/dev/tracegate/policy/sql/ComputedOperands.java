@@ -42,6 +42,10 @@ final class ComputedOperands {
             "extract", "date_part", "date_trunc", "date", "year", "month", "day", "dayofmonth", "hour", "minute",
             "coalesce", "ifnull", "nvl", "md5", "sha1", "sha2", "sha224", "sha256", "sha384", "sha512",
             "json_extract_path_text", "jsonb_extract_path_text", "json_unquote", "json_extract");
+    /** What makes a SELECT more than the expression it lists. */
+    private static final Set<String> QUERY_CLAUSES = Set.of(
+            "from", "where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", "union",
+            "intersect", "except", "distinct", "all", "into");
     /** Functions that return one of their arguments, so may read the row in several. */
     private static final Set<String> FIRST_OF = Set.of("coalesce", "ifnull", "nvl");
     /** Functions whose range the analysis reads, so every test of them is judged against it. */
@@ -63,6 +67,11 @@ final class ComputedOperands {
 
     /** How far tests of the operand at {@code [start, end)} against constants can be trusted. */
     Trust of(int start, int end) {
+        if (isQuery(start, end) && t.isWord(start + 1, "select")
+                && t.sub(0, end - 1).findAtTopLevel(start + 2, QUERY_CLAUSES) < 0) {
+            // (SELECT id % 1) is the expression it lists.
+            return of(start + 2, end - 1);
+        }
         if (!rowReads.any(start, end) || columnEnd(start, end) == end || isQuery(start, end)) {
             // A subquery is judged by what it lists (ConditionAnalyzer's subquery rules), not as a computation.
             return Trust.EVERY_TEST;
