@@ -271,6 +271,13 @@ final class AdmittedValues {
         return out;
     }
 
+    /** The operands (by spelling) whose values the condition tests against constants. */
+    java.util.Set<String> operands() {
+        java.util.Set<String> operands = new java.util.HashSet<>(suffices.keySet());
+        operands.addAll(requires.keySet());
+        return operands;
+    }
+
     /** Whether some operand's every value holds the condition in some order it may be compared in. */
     boolean admitsEveryValue() {
         for (Map<ValueOrder, ValueIntervals> readings : suffices.values()) {

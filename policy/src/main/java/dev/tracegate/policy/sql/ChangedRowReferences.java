@@ -13,11 +13,21 @@ import java.util.Set;
  * condition names a table or alias the same way (which would take the name over):
  * {@code WHERE EXISTS (SELECT 1 FROM orders WHERE orders.id > 0)} reads no row of the outer
  * {@code orders}. Where it is unsure, a name does not count, and a condition without a counted
- * name is one that may select every row.
+ * name is one that may select every row. A SELECT that reads no table ({@code (SELECT id)}, {@code
+ * (SELECT id WHERE id > 0)}) has no columns of its own: its names are the enclosing query's, read as
+ * outside it, so {@code id = (SELECT id)} compares the row's {@code id} with itself.
  */
 final class ChangedRowReferences {
 
     private static final Set<String> QUERY_STARTS = Set.of("select", "with", "values", "table");
+    /** Words that may follow a table's name in a FROM and are no alias of it. */
+    private static final Set<String> NOT_ALIASES = Set.of(
+            "where", "join", "inner", "left", "right", "full", "cross", "natural", "on", "using", "group", "order",
+            "limit", "offset", "fetch", "for", "union", "intersect", "except", "having", "window", "tablesample",
+            "lateral", "straight_join", "partition", "force", "use", "ignore", "returning", "set", "when", "then",
+            "else", "end", "and", "or", "not", "is", "in", "like", "between", "select", "from", "into", "values");
+    /** What makes a SELECT read a table. */
+    private static final Set<String> READING_TABLES = Set.of("from");
 
     /** {@code before[i]}: how many of the condition's first {@code i} tokens may read the changed row. */
     private final int[] before;
@@ -34,7 +44,8 @@ final class ChangedRowReferences {
         boolean[] inSubquery = subqueryTokens(condition);
         boolean shadowed = false;
         for (int i = 0; i < n; i++) {
-            shadowed |= inSubquery[i] && names(condition, i, table) && !condition.isSymbol(i + 1, ".");
+            shadowed |= inSubquery[i] && names(condition, i, table) && !condition.isSymbol(i + 1, ".")
+                    && !aliased(condition, i);
         }
         int[] before = new int[n + 1];
         for (int i = 0; i < n; i++) {
@@ -58,8 +69,24 @@ final class ChangedRowReferences {
         return before[e] > before[s];
     }
 
+    /**
+     * Whether the table named at {@code i} is given an alias ({@code FROM orders p}, {@code FROM orders AS
+     * p}), which hides its name in that query: {@code orders.id} there is still the outer row's.
+     */
+    private static boolean aliased(TokenSpan condition, int i) {
+        return condition.isWord(i + 1, "as")
+                || condition.isIdentifier(i + 1) && !NOT_ALIASES.contains(condition.word(i + 1));
+    }
+
     private static boolean names(TokenSpan condition, int i, ChangedTable table) {
         return condition.isIdentifier(i) && condition.get(i).text().equals(table.qualifier());
+    }
+
+    /** Whether the bracketed query at {@code open} is a SELECT without FROM (in any of its branches). */
+    private static boolean readsNoTable(TokenSpan condition, int open) {
+        int close = condition.closing(open);
+        return condition.isWord(open + 1, "select") && close < condition.size()
+                && condition.sub(0, close).findAtTopLevel(open + 2, READING_TABLES) < 0;
     }
 
     /** The tokens inside a bracketed query opened within the condition ({@code EXISTS (SELECT ...)}). */
@@ -72,7 +99,8 @@ final class ChangedRowReferences {
         for (int i = 0; i < n; i++) {
             inside[i] = queries > 0;
             if (condition.isOpening(i)) {
-                boolean query = condition.isSymbol(i, "(") && QUERY_STARTS.contains(condition.word(i + 1));
+                boolean query = condition.isSymbol(i, "(") && QUERY_STARTS.contains(condition.word(i + 1))
+                        && !readsNoTable(condition, i);
                 opensQuery[open++] = query;
                 queries += query ? 1 : 0;
             } else if (condition.isClosing(i) && open > 0) {

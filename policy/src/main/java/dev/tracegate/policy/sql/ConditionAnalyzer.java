@@ -62,6 +62,10 @@ final class ConditionAnalyzer {
             "abs", "length", "char_length", "character_length", "octet_length", "bit_length", "cardinality",
             "array_length", "pg_column_size", "num_nulls", "num_nonnulls", "ascii", "crc32", "bit_count");
     private static final Set<String> SET_OPERATIONS = Set.of("union", "intersect", "except");
+    /** What ends a query's select list. */
+    private static final Set<String> ITEM_ENDS = Set.of(
+            "from", "where", "group", "having", "window", "order", "limit", "offset", "fetch", "for", "union",
+            "intersect", "except", "into");
     /** What may follow a query's WHERE. */
     private static final Set<String> AFTER_WHERE = Set.of(
             "group", "having", "window", "order", "limit", "offset", "fetch", "for");
@@ -94,7 +98,7 @@ final class ConditionAnalyzer {
      * A parsed operand or condition: does it read the row, its value if constant (else null), and
      * the test it makes of the row when it is one whose complement can be recognised (else null).
      */
-    private record Node(boolean rowDependent, Object value, Test test, AdmittedValues admitted) {
+    private record Node(boolean rowDependent, Object value, Test test, AdmittedValues admitted, boolean positiveOnly) {
         static final Node TRUE = new Node(false, Boolean.TRUE);
         static final Node FALSE = new Node(false, Boolean.FALSE);
 
@@ -102,20 +106,36 @@ final class ConditionAnalyzer {
             this(rowDependent, value, null, null);
         }
 
+        Node(boolean rowDependent, Object value, Test test, AdmittedValues admitted) {
+            this(rowDependent, value, test, admitted, false);
+        }
+
         static Node unknown(boolean rowDependent) {
             return new Node(rowDependent, null);
         }
 
+        /**
+         * A condition on the row that tells rows apart as written but not negated: an equality of a
+         * computation ({@code lower(x) = 'A'} holds for no row, so {@code NOT lower(x) = 'A'} for every one;
+         * see {@link ComputedOperands}).
+         */
+        static Node onlyAsWritten() {
+            return new Node(true, null, null, null, true);
+        }
+
         Node testing(Test test) {
-            return rowDependent && value == null ? new Node(true, null, test, admitted) : this;
+            return rowDependent && value == null ? new Node(true, null, test, admitted, positiveOnly) : this;
         }
 
         /** The node with what it admits of its operands' values ({@link AdmittedValues}), when it reads the row. */
         Node admitting(AdmittedValues values) {
-            return rowDependent && value == null ? new Node(true, null, test, values) : this;
+            return rowDependent && value == null ? new Node(true, null, test, values, positiveOnly) : this;
         }
 
         Node negated() {
+            if (positiveOnly) {
+                return MAY_HOLD_FOR_EVERY_ROW;
+            }
             return new Node(rowDependent, value, test == null ? null : test.negated(),
                     admitted == null ? null : admitted.negated());
         }
@@ -148,7 +168,24 @@ final class ConditionAnalyzer {
 
     /** The whole condition, shared by the analysers of its bracketed groups. */
     private record Condition(ChangedTable table, TokenSpan tokens, ChangedRowReferences references,
-                             TokenRangeHashes hashes, AlikeOperands operands) {
+                             TokenRangeHashes hashes, AlikeOperands operands, OperandColumns columns,
+                             Map<String, Set<String>> columnsBySpelling) {
+        /**
+         * Whether two of {@code spellings} differ but read the same columns of the row: {@code id::text
+         * = '5' OR id <> 5}, {@code lower(name) = 'a' OR name <> 'a'}. What a computation admits of its
+         * column's values the analysis does not know, so such tests may together admit every value.
+         */
+        boolean oneColumnSpeltTwice(Set<String> spellings) {
+            Set<Set<String>> seen = new java.util.HashSet<>();
+            for (String spelling : spellings) {
+                Set<String> read = columnsBySpelling.getOrDefault(spelling, Set.of());
+                if (!read.isEmpty() && !seen.add(read)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         TestKey key(Test test) {
             return new TestKey(test.operator(), test.negation(), operandKey(test.leftStart(), test.leftEnd()),
                     operandKey(test.rightStart(), test.rightEnd()));
@@ -202,8 +239,10 @@ final class ConditionAnalyzer {
         if (condition.isEmpty()) {
             return ConditionScope.UNANALYSABLE;
         }
-        Condition whole = new Condition(table, condition, ChangedRowReferences.of(condition, table, MAY_BE_COLUMN),
-                new TokenRangeHashes(condition), new AlikeOperands(condition, table));
+        ChangedRowReferences references = ChangedRowReferences.of(condition, table, MAY_BE_COLUMN);
+        Condition whole = new Condition(table, condition, references, new TokenRangeHashes(condition),
+                new AlikeOperands(condition, table), new OperandColumns(condition, table, references, MAY_BE_COLUMN),
+                new HashMap<>());
         ConditionAnalyzer analyzer = new ConditionAnalyzer(whole, condition, 0);
         try {
             Node node = analyzer.or();
@@ -224,20 +263,38 @@ final class ConditionAnalyzer {
     }
 
     private Node or() {
-        Node left = and();
+        Node first = and();
         if (!t.isWord(pos, "or")) {
-            return left;
+            return first;
         }
-        Map<TestKey, Test> tests = new HashMap<>();
-        Map<TestKey, Integer> orders = new HashMap<>();
-        List<AdmittedValues> admitted = new ArrayList<>();
-        admittedUnless(admitted, left, Boolean.FALSE);
-        boolean complementary = findsComplement(tests, left.test()) | coversEveryOrder(orders, left.test());
+        Disjunction any = new Disjunction(first);
         while (t.isWord(pos, "or")) {
             pos++;
-            Node right = and();
-            admittedUnless(admitted, right, Boolean.FALSE);
-            complementary |= findsComplement(tests, right.test()) | coversEveryOrder(orders, right.test());
+            any.add(and());
+        }
+        return any.result();
+    }
+
+    /** The parts of an OR (or the branches of a CASE that pass), joined as they come. */
+    private final class Disjunction {
+        private final Map<TestKey, Test> tests = new HashMap<>();
+        private final Map<TestKey, Integer> orders = new HashMap<>();
+        private final List<AdmittedValues> admitted = new ArrayList<>();
+        private boolean complementary;
+        private Node left;
+
+        Disjunction(Node first) {
+            left = first;
+            note(first);
+        }
+
+        private void note(Node part) {
+            admittedUnless(admitted, part, Boolean.FALSE);
+            complementary |= findsComplement(tests, part.test()) | coversEveryOrder(orders, part.test());
+        }
+
+        void add(Node right) {
+            note(right);
             Object l = asBoolean(left.value());
             Object r = asBoolean(right.value());
             if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
@@ -246,15 +303,21 @@ final class ConditionAnalyzer {
                 left = right;
             } else if (!Boolean.FALSE.equals(r)) {
                 // Either side may be true for every row unless both depend on the row.
-                left = Node.unknown(left.rowDependent() && right.rowDependent());
+                left = joined(left.rowDependent() && right.rowDependent(), left, right);
             }
         }
-        AdmittedValues values = AdmittedValues.anyOf(admitted);
-        // x < 5 OR (y = 1 OR x >= 5): the tests of one operand against constants cover all its values.
-        if (complementary || values != null && values.admitsEveryValue()) {
-            return Node.TRUE;
+
+        Node result() {
+            AdmittedValues values = AdmittedValues.anyOf(admitted);
+            // x < 5 OR (y = 1 OR x >= 5): the tests of one operand against constants cover all its values.
+            if (complementary || values != null && values.admitsEveryValue()) {
+                return Node.TRUE;
+            }
+            if (values != null && condition.oneColumnSpeltTwice(values.operands())) {
+                return MAY_HOLD_FOR_EVERY_ROW;
+            }
+            return left.admitting(values);
         }
-        return left.admitting(values);
     }
 
     /**
@@ -330,7 +393,10 @@ final class ConditionAnalyzer {
             } else if (Boolean.TRUE.equals(l)) {
                 left = right;
             } else if (!Boolean.TRUE.equals(r)) {
-                left = Node.unknown(left.rowDependent() || right.rowDependent());
+                // NOT ($1 AND id = 5) and NOT (id <> id + 0 AND id = 5) may hold for every row.
+                boolean unknownPart = isUnknownConstant(left) || isUnknownConstant(right);
+                boolean rowDependent = left.rowDependent() || right.rowDependent();
+                left = unknownPart && rowDependent ? Node.onlyAsWritten() : joined(rowDependent, left, right);
             }
         }
         AdmittedValues values = AdmittedValues.allOf(admitted);
@@ -338,6 +404,17 @@ final class ConditionAnalyzer {
             return Node.FALSE;
         }
         return left.admitting(values);
+    }
+
+    /** An AND or OR of two parts: it holds only as written when either part does ({@link Node#positiveOnly}). */
+    private static Node joined(boolean rowDependent, Node left, Node right) {
+        return rowDependent && (left.positiveOnly() || right.positiveOnly()) ? Node.onlyAsWritten()
+                : Node.unknown(rowDependent);
+    }
+
+    /** A part whose value is the same for every row but not known ({@code $1}, {@link #MAY_HOLD_FOR_EVERY_ROW}). */
+    private static boolean isUnknownConstant(Node node) {
+        return !node.rowDependent() && node.value() == null;
     }
 
     /** A run of NOTs is counted rather than recursed into: {@code NOT NOT ... x} may be very long. */
@@ -355,8 +432,15 @@ final class ConditionAnalyzer {
         if (value instanceof Boolean b) {
             return b ^ (negations % 2 == 1) ? Node.TRUE : Node.FALSE;
         }
-        Node kept = Node.unknown(inner.rowDependent()).testing(inner.test()).admitting(inner.admitted());
-        return negations % 2 == 1 ? kept.negated() : kept;
+        Node kept = (inner.positiveOnly() ? Node.onlyAsWritten() : Node.unknown(inner.rowDependent()))
+                .testing(inner.test()).admitting(inner.admitted());
+        if (negations % 2 == 0) {
+            return kept;
+        }
+        if (inner.admitted() != null && condition.oneColumnSpeltTwice(inner.admitted().operands())) {
+            return MAY_HOLD_FOR_EVERY_ROW; // NOT (lower(x) <> 'a' AND x = 'a') is lower(x) = 'a' OR x <> 'a'
+        }
+        return kept.negated();
     }
 
     private Node predicate() {
@@ -371,7 +455,9 @@ final class ConditionAnalyzer {
                 int rightStart = pos;
                 Node operand = left;
                 Node right = quantifiedOrAdditive();
-                left = computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
+                boolean itself = token.text().equals("=") && operand.rowDependent() && t.isSymbol(rightStart, "(")
+                        && t.closing(rightStart) == pos - 1 && joinedToItself(rightStart, leftStart, leftEnd);
+                left = itself ? Node.TRUE : computedFromItself(operand, leftStart, leftEnd, right, rightStart, pos)
                         || !token.text().equals("=") && (boundedByItsOwnTable(operand, leftStart, leftEnd, rightStart, pos)
                         || boundedByItsOwnTable(right, rightStart, pos, leftStart, leftEnd))
                         ? MAY_HOLD_FOR_EVERY_ROW
@@ -381,8 +467,15 @@ final class ConditionAnalyzer {
                     AdmittedValues values = compared(operand, leftStart, leftEnd, token.text(), right, rightStart, pos);
                     left = values != null && values.admitsEveryValue() ? Node.TRUE
                             : left.testing(comparison(token.text(), leftStart, leftEnd, rightStart, pos)).admitting(values);
+                    left = judged(left, token.text().equals("="), operand, leftStart, leftEnd, right, rightStart, pos);
+                    if (left == MAY_HOLD_FOR_EVERY_ROW && !right.rowDependent() && isCase(leftStart, leftEnd)) {
+                        left = whereSomeWhenHolds(leftStart, leftEnd - 1);
+                    } else if (left == MAY_HOLD_FOR_EVERY_ROW && !operand.rowDependent() && isCase(rightStart, pos)) {
+                        left = whereSomeWhenHolds(rightStart, pos - 1);
+                    }
                 } else if (token.text().equals("=") && !t.isWord(rightStart, "all") && left.rowDependent()
                         && (selectsItself(rightStart + 2, pos - 1, leftStart, leftEnd)
+                        || joinedToItself(rightStart + 1, leftStart, leftEnd)
                         || arrayHolds(rightStart + 1, leftStart, leftEnd)
                         || arraySelectsItself(rightStart + 1, leftStart, leftEnd))) {
                     left = Node.TRUE; // id = ANY (SELECT id FROM orders) is id IN (SELECT id FROM orders)
@@ -394,15 +487,19 @@ final class ConditionAnalyzer {
                     AdmittedValues values = quantified(operand, leftStart, leftEnd, token.text(), rightStart);
                     left = values != null && values.admitsEveryValue() ? Node.TRUE
                             : left.testing(quantifiedTest(token.text(), leftStart, leftEnd, rightStart, pos)).admitting(values);
+                    boolean among = token.text().equals("=") && !t.isWord(rightStart, "all");
+                    left = judged(left, among, operand, leftStart, leftEnd, null, 0, 0);
                 }
             } else if (t.isWord(pos, "is")) {
-                left = isTest(left, leftStart, leftEnd);
+                left = judged(isTest(left, leftStart, leftEnd), false, left, leftStart, leftEnd, null, 0, 0);
             } else if (t.isWord(pos, "isnull") || t.isWord(pos, "notnull")) {
                 boolean notNull = t.isWord(pos, "notnull");
                 pos++;
-                left = Node.unknown(left.rowDependent()).testing(test("null", notNull, leftStart, leftEnd, pos, pos));
+                left = judged(Node.unknown(left.rowDependent()).testing(test("null", notNull, leftStart, leftEnd, pos, pos)),
+                        false, left, leftStart, leftEnd, null, 0, 0);
             } else if (startsNegatablePredicate()) {
-                left = negatablePredicate(left, leftStart, leftEnd);
+                boolean among = t.isWord(pos, "in") || likeOfLetters(pos);
+                left = judged(negatablePredicate(left, leftStart, leftEnd), among, left, leftStart, leftEnd, null, 0, 0);
             } else {
                 break;
             }
@@ -413,14 +510,45 @@ final class ConditionAnalyzer {
         }
         if (tests > 1) {
             // The last test's operand is all that came before it: (x > 5) IS TRUE keeps what x > 5 admits.
-            return new Node(left.rowDependent(), left.value(), null, left.admitted());
+            return new Node(left.rowDependent(), left.value(), null, left.admitted(), left.positiveOnly());
         }
         if (tests > 0 || left.test() != null) {
             return left;
         }
+        if (calledOrCase(leftStart, pos) && !analysedTest(left)) {
+            // A call or CASE read as a condition: starts_with(x, ''), IF(id = 5, 1, 2), CASE WHEN ... END.
+            left = judged(left, true, left, leftStart, pos, null, 0, 0);
+            if (!left.rowDependent()) {
+                return left;
+            }
+        }
         // A bare operand is a test of whether it is true: b OR b = false admits every value of b.
         Node bare = left.testing(test("value", false, leftStart, pos, pos, pos));
         return bare.admitted() != null ? bare : bare.admitting(AdmittedValues.truthOf(spelling(leftStart, pos)));
+    }
+
+    /** Whether the analysis read the node as a test of the row, not as a bare operand ({@code (x % 1)}). */
+    private static boolean analysedTest(Node node) {
+        return node.test() != null ? !node.test().operator().equals("value") : node.admitted() != null;
+    }
+
+    /**
+     * Whether the predicate at {@code at} is a LIKE or ILIKE of a written pattern without {@code _}
+     * ({@code lower(email) LIKE '%@example.com'}): such a pattern says which characters the value holds,
+     * not how long it is, so of a never-constant function it tells rows apart as an equality does;
+     * {@code md5(x) LIKE '________________________________'} (every hash's length) does not.
+     */
+    private boolean likeOfLetters(int at) {
+        return (t.isWord(at, "like") || t.isWord(at, "ilike")) && at + 1 < t.size()
+                && t.get(at + 1).kind() == Kind.STRING && !t.get(at + 1).text().contains("_")
+                && !t.isWord(at + 2, "escape");
+    }
+
+    /** Whether {@code [start, end)} is one call (not EXISTS, ARRAY or ROW) or one CASE. */
+    private boolean calledOrCase(int start, int end) {
+        return t.isWord(start, "case") ? t.caseEnd(start) == end - 1
+                : t.isIdentifier(start) && !Set.of("exists", "array", "row").contains(t.word(start))
+                && t.isSymbol(start + 1, "(") && t.closing(start + 1) == end - 1;
     }
 
     /**
@@ -502,8 +630,47 @@ final class ConditionAnalyzer {
         return !node.rowDependent() && node.value() != null && node.value() != Null.NULL;
     }
 
+    /** The operand's spelling, with the columns it reads noted for {@link Condition#oneColumnSpeltTwice}. */
     private String spelling(int start, int end) {
-        return condition.operands().spelling(base + start, base + end);
+        String spelling = condition.operands().spelling(base + start, base + end);
+        condition.columnsBySpelling().computeIfAbsent(spelling,
+                s -> condition.columns().rowColumns(base + start, base + end));
+        return spelling;
+    }
+
+    /**
+     * {@code result}, a test of the operands at {@code [aStart, aEnd)} and (when {@code b} is not null)
+     * {@code [bStart, bEnd)}, as far as their computations can be trusted to tell rows apart ({@link
+     * ComputedOperands}): a test of a computation whose range is not known may hold for every row
+     * ({@code strpos(x, '') = 1}, {@code id % 1 = 0}, {@code GREATEST(x, 0) >= 0}), and an equality of
+     * one that is never constant ({@code lower(x) = 'a'}) holds only as written, not negated.
+     */
+    private Node judged(Node result, boolean equality, Node a, int aStart, int aEnd, Node b, int bStart, int bEnd) {
+        if (!result.rowDependent() || result.value() != null) {
+            return result;
+        }
+        ComputedOperands.Trust trust = trust(a, aStart, aEnd);
+        if (b != null) {
+            ComputedOperands.Trust other = trust(b, bStart, bEnd);
+            trust = other.compareTo(trust) > 0 ? other : trust;
+        }
+        return switch (trust) {
+            case EVERY_TEST -> result;
+            case EQUALITY -> equality ? Node.onlyAsWritten().testing(result.test()).admitting(result.admitted())
+                    : MAY_HOLD_FOR_EVERY_ROW;
+            case NONE -> MAY_HOLD_FOR_EVERY_ROW;
+        };
+    }
+
+    /** How far tests of an operand can be trusted: a test the analysis read ({@code (x < 5) = false}) fully. */
+    private ComputedOperands.Trust trust(Node operand, int start, int end) {
+        if (!operand.rowDependent() || operand.value() != null) {
+            return ComputedOperands.Trust.EVERY_TEST;
+        }
+        if (analysedTest(operand) && !operand.positiveOnly()) {
+            return ComputedOperands.Trust.EVERY_TEST;
+        }
+        return new ComputedOperands(t, this::readsChangedRow).of(start, end);
     }
 
     /** A test whose operand positions are those of this group, kept as positions in the whole condition. */
@@ -705,8 +872,8 @@ final class ConditionAnalyzer {
                 Node right = unary();
                 left = MATCHES.contains(token.text())
                         ? computedFromItself(left, leftStart, leftEnd, right, rightStart, pos) ? MAY_HOLD_FOR_EVERY_ROW
-                        : matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
-                                computedConstant(right, rightStart, pos))
+                        : judged(matched(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos),
+                                computedConstant(right, rightStart, pos)), false, left, leftStart, leftEnd, null, 0, 0)
                         : cancelled(left, token.text(), right, sameOperands(leftStart, leftEnd, rightStart, pos))
                                 ? constant(BigDecimal.ZERO) : arithmetic(left, token.text(), right);
             } else if (t.isWord(pos, "operator") && t.isSymbol(pos + 1, "(")) {
@@ -860,6 +1027,9 @@ final class ConditionAnalyzer {
                 Node body = sameResult(pos, end);
                 if (body == null) {
                     body = caseOfOneTest(pos, end);
+                }
+                if (body == null) {
+                    body = caseOfSeveralTests(pos, end);
                 }
                 if (body == null) {
                     body = opaque(pos + 1, end);
@@ -1074,8 +1244,9 @@ final class ConditionAnalyzer {
      * A call that only passes on a test of the row, read as that test so that its complement is
      * found: MySQL's {@code IF(p, 1, 0)} is {@code p} and {@code IF(p, 0, 1)} is {@code NOT p}, and
      * {@code IFNULL(p, 1)}, {@code COALESCE(p, true)} or {@code NVL(p, 1)} hold where {@code p} does
-     * (and where it is NULL, which counts for no row here as elsewhere), so {@code IF(p, 1, 0) OR NOT
-     * p} and {@code COALESCE(p, true) OR NOT p} hold for every row. Null for any other call.
+     * (and where it is NULL, which counts for no row here as elsewhere), as {@code IFNULL(p, 0)} and
+     * {@code COALESCE(p, false)} do, so {@code IF(p, 1, 0) OR NOT p}, {@code COALESCE(p, true) OR NOT p}
+     * and {@code COALESCE(p, false) OR NOT p} hold for every row. Null for any other call.
      */
     private Node testPassedOn(String name, int open) {
         if (!Set.of("if", "ifnull", "coalesce", "nvl").contains(name)) {
@@ -1093,7 +1264,8 @@ final class ConditionAnalyzer {
             Node otherwise = literal(commas.get(1) + 1, close);
             whenFalse = otherwise == null ? null : truthValue(otherwise.value());
         }
-        if (!(whenTrue instanceof Boolean yes) || !(whenFalse instanceof Boolean no) || (name.equals("if") ? yes == no : !yes)) {
+        // IFNULL(p, 0) and COALESCE(p, false) hold where p does, as IFNULL(p, 1) does (NULL selects no row).
+        if (!(whenTrue instanceof Boolean yes) || !(whenFalse instanceof Boolean no) || name.equals("if") && yes == no) {
             return null;
         }
         Node test = testOf(open + 1, commas.getFirst());
@@ -1193,6 +1365,128 @@ final class ConditionAnalyzer {
                 : Node.unknown(rowDependent).testing(test("null", notNull, variable[0], variable[1], pos, pos));
     }
 
+    /**
+     * A CASE of several WHENs whose results are true or false (or 1 and 0), without ELSE or with a false
+     * one: it holds at most where one of the WHENs of a true result does, so those are joined as an OR's
+     * parts are ({@code CASE WHEN id = 5 THEN true WHEN id <> 5 THEN true END} holds for every row) and
+     * the CASE holds only as written ({@link Node#onlyAsWritten}: NOT of it is not read). A true ELSE
+     * may hold for every row. Null when the results are not such constants or a WHEN is not read.
+     */
+    private Node caseOfSeveralTests(int caseAt, int end) {
+        List<int[]> branches = caseBranches(caseAt, end);
+        int otherwise = branches.isEmpty() ? -1 : branches.getLast()[0];
+        if (otherwise >= 0 && t.isWord(otherwise, "else")) {
+            branches = branches.subList(0, branches.size() - 1);
+            Node last = literal(otherwise + 1, end);
+            if (last == null || !(truthValue(last.value()) instanceof Boolean b)) {
+                return null;
+            }
+            if (b) {
+                return MAY_HOLD_FOR_EVERY_ROW;
+            }
+        }
+        if (branches.size() < 2) {
+            return null;
+        }
+        List<int[]> passing = new ArrayList<>();
+        for (int[] branch : branches) {
+            Node result = literal(branch[1] + 1, branch[2]);
+            if (result == null || !(truthValue(result.value()) instanceof Boolean passes)) {
+                return null;
+            }
+            if (passes) {
+                passing.add(branch);
+            }
+        }
+        return joinedWhens(passing);
+    }
+
+    /**
+     * The WHENs of {@code branches} joined as an OR's parts are, read as where a CASE can hold at most,
+     * so only as written ({@link Node#onlyAsWritten}); null when one of them is not read.
+     */
+    private Node joinedWhens(List<int[]> branches) {
+        Disjunction any = null;
+        for (int[] branch : branches) {
+            ConditionAnalyzer inner = new ConditionAnalyzer(condition, t.sub(branch[0] + 1, branch[1]),
+                    base + branch[0] + 1);
+            Node test;
+            try {
+                test = inner.or();
+            } catch (Unanalysable e) {
+                return null;
+            }
+            if (inner.pos != branch[1] - branch[0] - 1) {
+                return null;
+            }
+            if (any == null) {
+                any = new Disjunction(test);
+            } else {
+                any.add(test);
+            }
+        }
+        Node joined = any == null ? Node.FALSE : any.result();
+        if (Boolean.FALSE.equals(asBoolean(joined.value()))) {
+            return Node.FALSE;
+        }
+        return joined.rowDependent() && joined.value() == null
+                ? Node.onlyAsWritten().admitting(joined.admitted()) : MAY_HOLD_FOR_EVERY_ROW;
+    }
+
+    private boolean isCase(int start, int end) {
+        return t.isWord(start, "case") && t.caseEnd(start) == end - 1;
+    }
+
+    /**
+     * A comparison of the CASE at {@code caseAt} (its END at {@code end}) with a constant: without an
+     * ELSE (or with {@code ELSE NULL}) the CASE is NULL, and the comparison false, where none of its
+     * WHENs holds, so it holds at most where one does: those are joined as an OR's parts are, and the
+     * comparison holds only as written ({@code CASE WHEN id = 5 THEN 1 WHEN id <> 5 THEN 1 END = 1}
+     * may hold for every row, {@code CASE WHEN x THEN ... END = 1} not).
+     */
+    private Node whereSomeWhenHolds(int caseAt, int end) {
+        List<int[]> branches = caseBranches(caseAt, end);
+        if (branches.isEmpty()) {
+            return MAY_HOLD_FOR_EVERY_ROW;
+        }
+        int[] last = branches.getLast();
+        if (t.isWord(last[0], "else")) {
+            if (!t.isWord(last[0] + 1, "null") || last[0] + 2 != end) {
+                return MAY_HOLD_FOR_EVERY_ROW;
+            }
+            branches = branches.subList(0, branches.size() - 1);
+        }
+        Node joined = joinedWhens(branches);
+        return joined == null ? MAY_HOLD_FOR_EVERY_ROW : joined;
+    }
+
+    /**
+     * The branches of the CASE at {@code caseAt}, ending at {@code end}: each WHEN as {@code {when, then,
+     * its result's end}}, and an ELSE last as {@code {else, else, end}}.
+     */
+    private List<int[]> caseBranches(int caseAt, int end) {
+        List<int[]> branches = new ArrayList<>();
+        int start = -1;
+        int then = -1;
+        for (int i = caseAt + 1; i <= end; i++) {
+            if (i < end && t.isWord(i, "case")) {
+                i = t.caseEnd(i);
+            } else if (i < end && t.isOpening(i)) {
+                i = t.closing(i);
+            } else if (i == end || t.isWord(i, "when") || t.isWord(i, "else")) {
+                if (start >= 0) {
+                    branches.add(new int[] {start, then < 0 ? start : then, i});
+                }
+                start = i;
+                then = -1;
+            } else if (t.isWord(i, "then")) {
+                then = i;
+            }
+        }
+        return branches;
+    }
+
+
     /** A constant read as a condition: a boolean however spelt, or (MySQL's) a number, true unless zero. */
     private static Object truthValue(Object value) {
         return value instanceof BigDecimal n ? n.signum() != 0 : asBoolean(value);
@@ -1275,6 +1569,39 @@ final class ConditionAnalyzer {
      * {@code DELETE FROM orders o WHERE EXISTS (SELECT 1 FROM orders p WHERE p.id = o.id)} deletes every
      * row, as {@code o.id = o.id} does.
      */
+    /**
+     * Whether the bracketed query at {@code open} lists the operand at {@code [start, end)} of the changed
+     * row itself: as its one item, read from the outer row, with nothing after it that reads the row
+     * ({@code id = (SELECT t.id FROM u LIMIT 1)}, {@code id IN (SELECT o.id FROM orders)}: the same for
+     * every row, and every row when it returns one), or of the rows of the changed table read again that
+     * its WHERE joins to the changed row itself ({@link #joinsItself}: {@code id = (SELECT p.id FROM orders
+     * p WHERE p.id = orders.id)}). Either holds for every row, as {@code id = id} does.
+     */
+    private boolean joinedToItself(int open, int start, int end) {
+        int close = t.closing(open);
+        if (close >= t.size() || !t.isWord(open + 1, "select")) {
+            return false;
+        }
+        TokenSpan query = t.sub(open + 1, close);
+        int item = query.isWord(1, "all") || query.isWord(1, "distinct") && !query.isWord(2, "on") ? 2 : 1;
+        int itemEnd = query.findAtTopLevel(item, ITEM_ENDS);
+        itemEnd = itemEnd < 0 ? query.size() : itemEnd;
+        if (readsChangedRow(open + 1 + item, open + 1 + itemEnd) && !readsChangedRow(open + 1 + itemEnd, close)
+                && sameOperands(start, end, open + 1 + item, open + 1 + itemEnd)) {
+            return true;
+        }
+        int where = query.findAtTopLevel(1, "where");
+        if (where < 0) {
+            return false;
+        }
+        int afterWhere = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        int whereEnd = afterWhere < 0 ? query.size() : afterWhere;
+        WholeTableRead read = WholeTableRead.of(query.sub(0, where));
+        return read != null && joinsItself(query, open + 1, where, whereEnd)
+                && condition.operands().alike(base + start, base + end, base + open + 1 + read.itemStart(),
+                        base + open + 1 + read.itemEnd(), read.alias());
+    }
+
     private boolean joinsItself(TokenSpan query, int first, int where, int whereEnd) {
         WholeTableRead read = WholeTableRead.of(query.sub(0, where));
         ChangedTable table = condition.table();
@@ -1286,7 +1613,8 @@ final class ConditionAnalyzer {
         copies.add(read.alias());
         ChangedTable withCopy = new ChangedTable(table.name(), table.qualifier(), table.othersInScope(), Set.copyOf(copies));
         Condition joined = new Condition(withCopy, condition.tokens(), condition.references(), condition.hashes(),
-                new AlikeOperands(condition.tokens(), withCopy));
+                new AlikeOperands(condition.tokens(), withCopy),
+                new OperandColumns(condition.tokens(), withCopy, condition.references(), MAY_BE_COLUMN), new HashMap<>());
         ConditionAnalyzer inner = new ConditionAnalyzer(joined, t.sub(first + where + 1, first + whereEnd),
                 base + first + where + 1);
         try {
@@ -1445,6 +1773,15 @@ final class ConditionAnalyzer {
         }
         TokenSpan query = t.sub(open + 1, close);
         if (query.findAtTopLevel(0, SET_OPERATIONS) >= 0) {
+            return setOperation(open + 1, close, -1, -1).none();
+        }
+        return branchReturnsNoRow(open + 1, close);
+    }
+
+    /** Whether the SELECT at {@code [start, end)}, with no set operation, returns no row whatever the data. */
+    private boolean branchReturnsNoRow(int start, int end) {
+        TokenSpan query = t.sub(start, end);
+        if (!query.isWord(0, "select")) {
             return false;
         }
         int limit = query.findAtTopLevel(0, "limit");
@@ -1454,11 +1791,12 @@ final class ConditionAnalyzer {
         }
         int from = query.findAtTopLevel(0, "from");
         int where = query.findAtTopLevel(0, "where");
-        if (where < 0 || from < 0 || hasCall(query, from)) {
+        // SELECT 1 WHERE false returns no row, as one with a FROM does; SELECT max(1) WHERE false one.
+        if (where < 0 || hasCall(query, from >= 0 ? from : where)) {
             return false;
         }
-        int end = query.findAtTopLevel(where + 1, AFTER_WHERE);
-        TokenSpan whereCondition = query.sub(where + 1, end < 0 ? query.size() : end);
+        int whereEnd = query.findAtTopLevel(where + 1, AFTER_WHERE);
+        TokenSpan whereCondition = query.sub(where + 1, whereEnd < 0 ? query.size() : whereEnd);
         return analyze(whereCondition, new ChangedTable("", false)) == ConditionScope.ALWAYS_FALSE;
     }
 
@@ -1489,7 +1827,7 @@ final class ConditionAnalyzer {
     private boolean listHolds(int open, int start, int end) {
         int close = t.closing(open);
         if (startsQuery(open)) {
-            return selectsItself(open + 1, close, start, end);
+            return selectsItself(open + 1, close, start, end) || joinedToItself(open, start, end);
         }
         int element = open + 1;
         for (int i = open + 1; i <= close; i++) {
@@ -1513,8 +1851,11 @@ final class ConditionAnalyzer {
     private boolean selectsItself(int queryStart, int queryEnd, int start, int end) {
         TokenSpan query = t.sub(queryStart, queryEnd);
         String name = condition.table().name();
-        if (name == null || query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
+        if (name == null) {
             return false;
+        }
+        if (query.findAtTopLevel(0, Set.of("intersect", "except")) >= 0) {
+            return setOperation(queryStart, queryEnd, start, end).every();
         }
         if (query.isWord(0, "with")) {
             // A WITH is not followed: one that reads the table counts as listing its every row.
@@ -1567,6 +1908,64 @@ final class ConditionAnalyzer {
         WholeTableRead read = WholeTableRead.of(query);
         return read != null && readsChangedTable(read.table()) && condition.operands().alike(base + start, base + end,
                 base + queryStart + read.itemStart(), base + queryStart + read.itemEnd(), read.alias());
+    }
+
+    /** What a query of set operations returns: every row of the changed table's column, or no row at all. */
+    private record SetReading(boolean every, boolean none) {
+    }
+
+    /**
+     * What the query at {@code [queryStart, queryEnd)}, branches joined by UNION, INTERSECT and EXCEPT
+     * (INTERSECT first), returns: every value the row's operand at {@code [start, end)} can have, when
+     * a UNION's part does, every part of an INTERSECT does, or the left of an EXCEPT does and its right
+     * returns no row ({@code SELECT id FROM orders INTERSECT SELECT id FROM orders}); no row, when
+     * every part of a UNION returns none, a part of an INTERSECT does, or an EXCEPT takes a branch from
+     * itself ({@code SELECT id FROM u EXCEPT SELECT id FROM u}). With {@code start} -1 only the second.
+     */
+    private SetReading setOperation(int queryStart, int queryEnd, int start, int end) {
+        TokenSpan query = t.sub(queryStart, queryEnd);
+        SetReading whole = null;
+        SetReading term = null;
+        String joining = null;
+        int[] first = null;
+        int branches = 0;
+        int branch = 0;
+        while (true) {
+            int operator = query.findAtTopLevel(branch, SET_OPERATIONS);
+            int branchEnd = operator < 0 ? query.size() : operator;
+            boolean bracketed = query.isSymbol(branch, "(") && query.closing(branch) == branchEnd - 1;
+            int[] range = {queryStart + (bracketed ? branch + 1 : branch), queryStart + (bracketed ? branchEnd - 1 : branchEnd)};
+            SetReading read = new SetReading(start >= 0 && branchSelectsItself(range[0], range[1], start, end),
+                    branchReturnsNoRow(range[0], range[1]));
+            boolean alone = term == null;
+            term = alone ? read : new SetReading(term.every() && read.every(), term.none() || read.none());
+            String next = operator < 0 ? null : query.word(operator);
+            branches++;
+            first = branches == 1 ? range : first;
+            if (!"intersect".equals(next)) {
+                if (whole == null) {
+                    whole = term;
+                } else if (joining.equals("union")) {
+                    whole = new SetReading(whole.every() || term.every(), whole.none() && term.none());
+                } else {
+                    // a EXCEPT a: nothing is left of one branch taken from itself.
+                    boolean itself = branches == 2 && alone && sameTokens(first, range);
+                    whole = new SetReading(whole.every() && term.none(), whole.none() || itself);
+                }
+                joining = next;
+                term = null;
+            }
+            if (operator < 0) {
+                return whole;
+            }
+            branch = operator + (query.isWord(operator + 1, "all") || query.isWord(operator + 1, "distinct") ? 2 : 1);
+        }
+    }
+
+    /** Whether two ranges of this group hold the same tokens. */
+    private boolean sameTokens(int[] a, int[] b) {
+        return a[1] - a[0] == b[1] - b[0]
+                && condition.hashes().hash(base + a[0], base + a[1]) == condition.hashes().hash(base + b[0], base + b[1]);
     }
 
     /** Whether a subquery reading {@code table} reads the changed table (or a copy the statement reads it under). */

@@ -41,6 +41,18 @@ final class OperandColumns {
     }
 
     /**
+     * The names the operand at {@code [start, end)} reads ({@code row:id} for the changed row's); empty
+     * past {@link AlikeOperands#MAX_TOKENS} tokens or when it reads no column of the changed row.
+     */
+    Set<String> rowColumns(int start, int end) {
+        if (end - start > AlikeOperands.MAX_TOKENS) {
+            return Set.of();
+        }
+        Set<String> names = columns(start, end, null);
+        return names.stream().anyMatch(c -> c.startsWith("row:")) ? names : Set.of();
+    }
+
+    /**
      * Whether the operand at {@code [start, end)} reads the same columns of the row as the item a
      * subquery lists from the table read again under {@code copy} ({@code id >= (SELECT min(id) FROM
      * orders)}): the item's unqualified names and those qualified with {@code copy} are that table's.

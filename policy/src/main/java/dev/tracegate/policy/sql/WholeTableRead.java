@@ -9,8 +9,10 @@ import java.util.Set;
  * may hold for every row (constant, a tautology, or one the analysis cannot read), {@code GROUP BY},
  * {@code WINDOW}, {@code ORDER BY}, locking ({@code FOR UPDATE ...}), a sample of all of it ({@code
  * TABLESAMPLE SYSTEM (100)}), and {@code LIMIT}, {@code OFFSET} or {@code FETCH}, which bound the
- * rows as MySQL's {@code DELETE ... LIMIT} does and so, like it, do not make a write selective. A
- * {@code HAVING}, a join or a second table in the FROM does not read as such a query.
+ * rows as MySQL's {@code DELETE ... LIMIT} does and so, like it, do not make a write selective, and
+ * a {@code HAVING} that holds for every group (one that is true, or constant and calls nothing:
+ * {@code HAVING true}, {@code HAVING 1 = 1}). A {@code HAVING} on the groups ({@code HAVING count(*)
+ * > 1}), a join or a second table in the FROM does not read as such a query.
  *
  * <p>So {@code DELETE FROM orders WHERE id IN (SELECT DISTINCT id FROM orders ORDER BY id)} deletes
  * every row, as {@code id IN (SELECT id FROM orders)} does.
@@ -23,9 +25,10 @@ import java.util.Set;
 record WholeTableRead(int itemStart, int itemEnd, String table, String alias) {
 
     /** Clauses that may follow the table without dropping any of its rows. */
-    private static final Set<String> CLAUSES = Set.of("where", "group", "window", "order", "limit", "offset", "fetch", "for");
+    private static final Set<String> CLAUSES = Set.of("where", "group", "having", "window", "order", "limit", "offset", "fetch", "for");
     private static final Set<String> WHERE_ENDS = Set.of("group", "having", "window", "order", "limit", "offset", "fetch", "for");
-    private static final Set<String> DROPPING_ROWS = Set.of("having", "join", "union", "intersect", "except");
+    private static final Set<String> DROPPING_ROWS = Set.of("join", "union", "intersect", "except");
+    private static final Set<String> HAVING_ENDS = Set.of("window", "order", "limit", "offset", "fetch", "for");
 
     /** The read, or null when {@code query} is no such query. */
     static WholeTableRead of(TokenSpan query) {
@@ -100,6 +103,10 @@ record WholeTableRead(int itemStart, int itemEnd, String table, String alias) {
         if (!CLAUSES.contains(query.word(at)) || query.findAtTopLevel(at, DROPPING_ROWS) >= 0) {
             return false;
         }
+        int having = query.findAtTopLevel(at, "having");
+        if (having >= 0 && !keepsEveryGroup(query, having, alias)) {
+            return false;
+        }
         if (!query.isWord(at, "where")) {
             return true;
         }
@@ -108,5 +115,20 @@ record WholeTableRead(int itemStart, int itemEnd, String table, String alias) {
         // Only a condition that tells the table's rows apart drops some: one the analysis cannot read may not.
         ConditionScope scope = ConditionAnalyzer.analyze(condition, new ChangedTable(alias, false));
         return scope != ConditionScope.ROW_DEPENDENT && scope != ConditionScope.ALWAYS_FALSE;
+    }
+
+    /**
+     * Whether the HAVING at {@code having} holds for every group: true, or constant and calling nothing
+     * (an aggregate is a call, {@code count(*) > 1}, and reads the groups, which the analysis does not).
+     */
+    private static boolean keepsEveryGroup(TokenSpan query, int having, String alias) {
+        int end = query.findAtTopLevel(having + 1, HAVING_ENDS);
+        TokenSpan condition = query.sub(having + 1, end < 0 ? query.size() : end);
+        ConditionScope scope = ConditionAnalyzer.analyze(condition, new ChangedTable(alias, false));
+        boolean calls = false;
+        for (int i = 0; i < condition.size() && !calls; i++) {
+            calls = condition.isOpening(i);
+        }
+        return scope == ConditionScope.ALWAYS_TRUE || scope == ConditionScope.ROW_INDEPENDENT && !calls;
     }
 }
