@@ -42,18 +42,29 @@ final class PostgresDatabaseRoutines {
             + " AND (n.nspname NOT IN ('pg_catalog', 'information_schema') OR p.oid >= 16384)";
     private static final String SQL_BODY = "pg_catalog.pg_get_function_sqlbody(p.oid)";
     private static final String HAS_SQL_BODY = "SELECT pg_catalog.current_setting('server_version_num')::int >= 140000";
+    /**
+     * Each type with a check of a domain it is made of: the domain itself, a domain over it (at any
+     * depth), an array of it and a composite type (a table's row type too) with an attribute of it.
+     * A value that takes the type runs those checks.
+     */
+    private static final String CHECKED_TYPES = "WITH RECURSIVE checked(typ, dom) AS ("
+            + "SELECT DISTINCT k.contypid, k.contypid FROM pg_catalog.pg_constraint k WHERE k.contype = 'c'"
+            + " AND k.contypid <> 0 UNION SELECT m.typ, c.dom FROM checked c CROSS JOIN LATERAL ("
+            + "SELECT t.oid AS typ FROM pg_catalog.pg_type t WHERE t.typbasetype = c.typ OR t.typelem = c.typ"
+            + " UNION ALL SELECT r.reltype FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class r ON r.oid = a.attrelid"
+            + " WHERE a.atttypid = c.typ AND a.attnum > 0 AND NOT a.attisdropped) m) ";
     /** Operators by symbol and types by name (a cast's source and target) with the function each runs. */
-    private static final String IMPLICIT = "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
+    private static final String IMPLICIT = CHECKED_TYPES + "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode WHERE o.oid >= 16384"
             + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_cast k JOIN pg_catalog.pg_proc p ON p.oid = k.castfunc"
             + " JOIN pg_catalog.pg_type t ON t.oid IN (k.castsource, k.casttarget) WHERE k.oid >= 16384"
-            // A domain's check runs where a value takes the domain: the functions it calls, by the domain's name.
-            + " UNION SELECT t.typname, p.proname FROM pg_catalog.pg_constraint k"
-            + " JOIN pg_catalog.pg_type t ON t.oid = k.contypid JOIN pg_catalog.pg_depend d"
+            // A domain's check runs where a value takes the domain or a type made of it: the functions it calls.
+            + " UNION SELECT t.typname, p.proname FROM checked ch JOIN pg_catalog.pg_constraint k"
+            + " ON k.contypid = ch.dom AND k.contype = 'c' JOIN pg_catalog.pg_type t ON t.oid = ch.typ JOIN pg_catalog.pg_depend d"
             + " ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid"
             + " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
-            + " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid WHERE k.contype = 'c'";
-    private static final String ON_WRITE = "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
+            + " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid";
+    private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
             + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
             + " UNION ALL SELECT c.relname, pg_catalog.pg_get_ruledef(r.oid)"
@@ -68,10 +79,21 @@ final class PostgresDatabaseRoutines {
             + " pg_catalog.pg_get_expr(i.indpred, i.indrelid)) FROM pg_catalog.pg_index i"
             + " JOIN pg_catalog.pg_class c ON c.oid = i.indrelid"
             + " WHERE (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL) AND c.oid >= 16384"
-            // A value written to a column of a domain runs the domain's checks.
+            // A value written to a column of a domain, or of a type made of one, runs the domain's checks.
             + " UNION ALL SELECT c.relname, pg_catalog.pg_get_constraintdef(k.oid) FROM pg_catalog.pg_attribute a"
-            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_constraint k ON k.contypid = a.atttypid"
-            + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384";
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN checked ch ON ch.typ = a.atttypid"
+            + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom"
+            + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
+            // A foreign key's action writes the referencing table when the referenced one is written: as a
+            // one-row write of it, so that the referencing table's own triggers and checks are judged too.
+            + " UNION ALL SELECT p.relname, CASE WHEN k.confdeltype = 'c' THEN 'DELETE FROM '"
+            + " || pg_catalog.quote_ident(c.relname) || ' WHERE ' || pg_catalog.quote_ident(a.attname) || ' = 1'"
+            + " ELSE 'UPDATE ' || pg_catalog.quote_ident(c.relname) || ' SET ' || pg_catalog.quote_ident(a.attname)"
+            + " || ' = DEFAULT WHERE ' || pg_catalog.quote_ident(a.attname) || ' = 1' END"
+            + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
+            + " JOIN pg_catalog.pg_class p ON p.oid = k.confrelid"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]"
+            + " WHERE k.contype = 'f' AND (k.confdeltype IN ('c', 'n', 'd') OR k.confupdtype IN ('c', 'n', 'd'))";
 
     /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
     private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"
@@ -79,6 +101,21 @@ final class PostgresDatabaseRoutines {
             + " UNION ALL SELECT c.relname, 'SELECT ' || pg_catalog.concat_ws(', ', pg_catalog.pg_get_expr(po.polqual,"
             + " po.polrelid), pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid))"
             + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid";
+
+    /**
+     * The version of the code the answer holds: how many rows each catalog of it has and the sum of
+     * their creating transactions' ids. A replaced routine, trigger, rule, policy, default or check is
+     * a row written by a newer transaction; one dropped or made changes the count.
+     */
+    private static final String VERSION = "SELECT pg_catalog.concat_ws('/',"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_proc WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_trigger),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_rewrite WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_policy),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_attrdef),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_constraint WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_operator WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_cast WHERE oid >= 16384))";
 
     private final UpstreamCatalog catalog;
     /** The server's own names: read once (one an upgrade adds only costs a read of the rest when called). */
@@ -96,7 +133,7 @@ final class PostgresDatabaseRoutines {
             }
             builtIns = Set.copyOf(names);
         }
-        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns);
+        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns).version(version());
         boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());
         for (List<String> row : catalog.query(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"))) {
             answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
@@ -115,5 +152,10 @@ final class PostgresDatabaseRoutines {
             }
         }
         return answer.build();
+    }
+
+    /** The version of the database's code now: read before the rest of an answer, and to confirm one. */
+    String version() throws CatalogUnavailableException {
+        return catalog.query(VERSION).getFirst().getFirst();
     }
 }

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.Test;
  * default by a plain INSERT. The gateway reads that code
  * from the upstream's catalog and judges the statement by what it does, so a policy blocking bulk
  * writes and DDL blocks it. Until 2026-12-07 each was judged by its text alone (a read, or a plain
- * write) and every row went.
+ * write) and every row went. The code is followed where it reaches: a body or trigger writing a table
+ * with a trigger of its own, a foreign key's cascade into a table with a trigger, a view in a view or
+ * in a body, a domain over a domain; and a routine replaced on the server a moment after the gateway
+ * read the catalog is judged by its new body. Until 2026-12-07 (second round) none of these was seen.
  */
 class DatabaseOwnCodeThroughGatewayTest {
 
@@ -87,7 +90,47 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("CREATE RULE oc_inbox_insert AS ON INSERT TO oc_inbox DO INSTEAD DELETE FROM oc_orders");
             sql.execute("GRANT ALL ON oc_orders, oc_victim, oc_log, oc_inbox, oc_stamped, oc_purging, oc_guarded,"
                     + " oc_checked, oc_coded TO PUBLIC");
+            reachedCode(sql);
         }
+    }
+
+    /** Code reached through what other code writes and reads: triggers, cascades, views in views, domains over domains. */
+    private static void reachedCode(Statement sql) throws SQLException {
+        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep CASCADE");
+        sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner CASCADE");
+        sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip CASCADE");
+        sql.execute("DROP DOMAIN IF EXISTS rc_outer_code, rc_inner_code CASCADE");
+        sql.execute("CREATE FUNCTION rc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
+        // A trigger that deletes every row, on a table a function body or another trigger writes.
+        sql.execute("CREATE TABLE rc_log (id int)");
+        sql.execute("CREATE FUNCTION rc_on_log() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$BEGIN DELETE FROM oc_orders; RETURN NEW; END$$");
+        sql.execute("CREATE TRIGGER rc_log_insert AFTER INSERT ON rc_log FOR EACH ROW EXECUTE FUNCTION rc_on_log()");
+        sql.execute("CREATE FUNCTION rc_logs() RETURNS int LANGUAGE sql AS 'INSERT INTO rc_log VALUES (1); SELECT 1'");
+        sql.execute("CREATE TABLE rc_first (id int)");
+        sql.execute("CREATE FUNCTION rc_on_first() RETURNS trigger LANGUAGE plpgsql AS"
+                + " $$BEGIN INSERT INTO rc_log VALUES (NEW.id); RETURN NEW; END$$");
+        sql.execute("CREATE TRIGGER rc_first_insert AFTER INSERT ON rc_first FOR EACH ROW"
+                + " EXECUTE FUNCTION rc_on_first()");
+        // A foreign key's cascade writes the child, whose triggers fire.
+        sql.execute("CREATE TABLE rc_parent (id int PRIMARY KEY)");
+        sql.execute("CREATE TABLE rc_child (parent int REFERENCES rc_parent ON DELETE CASCADE)");
+        sql.execute("CREATE TABLE rc_orphan (parent int REFERENCES rc_parent ON DELETE SET NULL)");
+        sql.execute("CREATE TRIGGER rc_child_delete AFTER DELETE ON rc_child FOR EACH ROW"
+                + " EXECUTE FUNCTION rc_on_log()");
+        sql.execute("CREATE TRIGGER rc_orphan_update AFTER UPDATE ON rc_orphan FOR EACH ROW"
+                + " EXECUTE FUNCTION rc_on_log()");
+        // Views in views, and a view a function body reads.
+        sql.execute("CREATE VIEW rc_inner AS SELECT rc_purge() AS n");
+        sql.execute("CREATE VIEW rc_outer AS SELECT n FROM rc_inner");
+        sql.execute("CREATE FUNCTION rc_reads() RETURNS int LANGUAGE sql AS 'SELECT n FROM rc_inner'");
+        // A domain over a domain whose check deletes.
+        sql.execute("CREATE DOMAIN rc_inner_code AS int CHECK (rc_purge() = 1)");
+        sql.execute("CREATE DOMAIN rc_outer_code AS rc_inner_code");
+        sql.execute("CREATE TABLE rc_deep (code rc_outer_code)");
+        sql.execute("CREATE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        sql.execute("GRANT ALL ON rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_inner, rc_outer,"
+                + " rc_deep TO PUBLIC");
     }
 
     @AfterAll
@@ -100,6 +143,14 @@ class DatabaseOwnCodeThroughGatewayTest {
         try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
             sql.execute("TRUNCATE oc_orders");
             sql.execute("INSERT INTO oc_orders VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+            sql.execute("ALTER TABLE rc_child DISABLE TRIGGER USER");
+            sql.execute("ALTER TABLE rc_orphan DISABLE TRIGGER USER");
+            sql.execute("TRUNCATE rc_child, rc_orphan, rc_parent");
+            sql.execute("INSERT INTO rc_parent VALUES (1), (2)");
+            sql.execute("INSERT INTO rc_child VALUES (1)");
+            sql.execute("INSERT INTO rc_orphan VALUES (2)");
+            sql.execute("ALTER TABLE rc_child ENABLE TRIGGER USER");
+            sql.execute("ALTER TABLE rc_orphan ENABLE TRIGGER USER");
         }
     }
 
@@ -117,9 +168,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT query_to_xml('SELECT oc_purge()', true, true, '')",
                     // A view's query and a row-level security policy run for whoever names the relation.
                     "SELECT * FROM oc_purging", "SELECT count(*) FROM oc_guarded")) {
-                assertThatThrownBy(() -> sql.execute(call)).as(call).isInstanceOf(SQLException.class)
-                        .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
-                assertThat(rows()).as(call).isEqualTo(3);
+                assertBlockedAsBulkWrite(sql, call);
             }
         }
         assertThat(gateway.events("command", 0).stream().filter(e -> e.toString().contains("SELECT oc_outer()"))
@@ -132,9 +181,7 @@ class DatabaseOwnCodeThroughGatewayTest {
             for (String write : List.of("INSERT INTO oc_log VALUES (1)", "INSERT INTO oc_inbox VALUES (1)",
                     "INSERT INTO oc_stamped (id) VALUES (1)", "INSERT INTO oc_checked VALUES (1)",
                     "INSERT INTO oc_coded VALUES (1)")) {
-                assertThatThrownBy(() -> sql.execute(write)).as(write).isInstanceOf(SQLException.class)
-                        .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
-                assertThat(rows()).as(write).isEqualTo(3);
+                assertBlockedAsBulkWrite(sql, write);
             }
         }
     }
@@ -167,6 +214,37 @@ class DatabaseOwnCodeThroughGatewayTest {
             sql.execute("DELETE FROM oc_orders WHERE id = 4");
         }
         assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void codeReachedThroughWritesViewsAndDomainsIsJudged() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement()) {
+            for (String statement : List.of("SELECT rc_logs()", "INSERT INTO rc_first VALUES (1)",
+                    "DELETE FROM rc_parent WHERE id = 1", "DELETE FROM rc_parent WHERE id = 2",
+                    "SELECT * FROM rc_outer", "SELECT rc_reads()", "INSERT INTO rc_deep VALUES (1)",
+                    "SELECT 1::rc_outer_code")) {
+                assertBlockedAsBulkWrite(sql, statement);
+            }
+        }
+    }
+
+    @Test
+    void aFunctionReplacedOnTheServerAMomentAgoIsJudgedByItsNewBody() throws Exception {
+        try (Connection c = gateway.connect("app"); Statement sql = c.createStatement();
+             Connection direct = TestTarget.direct(); Statement dba = direct.createStatement()) {
+            dba.execute("CREATE OR REPLACE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+            sql.execute("SELECT rc_flip()"); // the gateway reads the catalog now: a harmless body
+            dba.execute("CREATE OR REPLACE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS"
+                    + " 'DELETE FROM oc_orders; SELECT 1'");
+            assertBlockedAsBulkWrite(sql, "SELECT rc_flip()");
+        }
+    }
+
+    /** The statement is refused by the rule on bulk writes, and every row of oc_orders is still there. */
+    private static void assertBlockedAsBulkWrite(Statement sql, String statement) throws SQLException {
+        assertThatThrownBy(() -> sql.execute(statement)).as(statement).isInstanceOf(SQLException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains("no-bulk-writes"));
+        assertThat(rows()).as(statement).isEqualTo(3);
     }
 
     private static int rows() throws SQLException {

@@ -31,6 +31,16 @@ public final class CalledCode {
         DatabaseRoutines current();
 
         /**
+         * {@code answer} if the catalog's code is still as it was read, else an answer read now: asked
+         * when a statement runs a routine of the database's own, which may have been replaced on the
+         * server (or through another gateway) since the answer was read; null when the catalog cannot
+         * be read.
+         */
+        default DatabaseRoutines confirmed(DatabaseRoutines answer) {
+            return answer;
+        }
+
+        /**
          * An answer that knows these names if the database has them: asked when the current one knows
          * a called name neither as the server's nor as the database's (a routine made after it was
          * read); null when the catalog cannot be read.
@@ -91,6 +101,21 @@ public final class CalledCode {
         if (answer == null) {
             return uses.calls.isEmpty() && !writes ? statement : raised(statement, StatementClass.UNKNOWN, UNREAD);
         }
+        Judgement judgement = judgement(statement, uses, writes, answer, dialect);
+        if (judgement.ranRoutine) {
+            DatabaseRoutines now = catalog.confirmed(answer);
+            if (now == null) {
+                return raised(statement, StatementClass.UNKNOWN, UNREAD);
+            }
+            judgement = now == answer ? judgement : judgement(statement, uses, writes, now, dialect);
+        }
+        return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
+                ? statement : raised(statement, judgement.riskiest, judgement.reason);
+    }
+
+    /** The code the statement runs, by one answer of the catalog. */
+    private static Judgement judgement(ClassifiedStatement statement, Uses uses, boolean writes, DatabaseRoutines answer,
+                                       SqlDialect dialect) {
         Judgement judgement = new Judgement(answer, dialect);
         for (String name : uses.calls) {
             judgement.routines(Names.routine(name, dialect), "calls " + name + "()");
@@ -107,15 +132,9 @@ public final class CalledCode {
         }
         for (String table : statement.tables()) {
             String name = Names.table(table, dialect);
-            for (String code : answer.onUse().getOrDefault(name, List.of())) {
-                judgement.code(code, "naming " + name + " runs " + Names.shortened(code), 0);
-            }
-            for (String code : writes ? answer.onWrite().getOrDefault(name, List.of()) : List.<String>of()) {
-                judgement.code(code, "a write to " + name + " fires " + Names.shortened(code), 0);
-            }
+            judgement.relation(name, writes, "the statement", 0);
         }
-        return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
-                ? statement : raised(statement, judgement.riskiest, judgement.reason);
+        return judgement;
     }
 
     private static ClassifiedStatement raised(ClassifiedStatement statement, StatementClass to, String reason) {
@@ -148,8 +167,12 @@ public final class CalledCode {
         private final Set<String> calls = new LinkedHashSet<>();
         private final Set<String> implicit = new LinkedHashSet<>();
         private final Set<String> attributes = new LinkedHashSet<>();
+        /** Every name the text uses but does not call: the relations among them run their views' and triggers' code. */
+        private final Set<String> names = new LinkedHashSet<>();
         /** Whether the text calls a routine, uses an operator or casts: only then is the catalog consulted. */
         private boolean mayRunCode;
+        /** Whether a statement of the text writes ({@code INSERT}, {@code UPDATE}, ...; not {@code replace(...)}). */
+        private boolean writes;
 
         Uses(SqlDialect dialect) {
             this.dialect = dialect;
@@ -160,6 +183,10 @@ public final class CalledCode {
             for (int i = 0; i < tokens.size(); i++) {
                 SqlToken token = tokens.get(i);
                 boolean call = token.isIdentifier() && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(");
+                if (token.isIdentifier() && !call) {
+                    names.add(token.text());
+                }
+                writes |= token.kind() == SqlToken.Kind.WORD && WRITES.contains(token.word()) && !call;
                 if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT)) && !named(tokens, i)) {
                     calls.add(token.text());
                     mayRunCode = true;
@@ -219,8 +246,13 @@ public final class CalledCode {
         private final DatabaseRoutines answer;
         private final SqlDialect dialect;
         private final Set<String> seen = new HashSet<>();
+        /** Relations whose views' and policies' code ({@code read}) or write code ({@code write}) was judged. */
+        private final Set<String> read = new HashSet<>();
+        private final Set<String> written = new HashSet<>();
         private StatementClass riskiest;
         private String reason;
+        /** Whether a routine of the database's own was reached: only then is the answer confirmed as current. */
+        private boolean ranRoutine;
 
         Judgement(DatabaseRoutines answer, SqlDialect dialect) {
             this.answer = answer;
@@ -237,6 +269,7 @@ public final class CalledCode {
         }
 
         private void routine(DatabaseRoutines.Routine routine, String path, int depth) {
+            ranRoutine = true;
             String language = routine.language();
             if (dialect != SqlDialect.POSTGRESQL) {
                 // MySQL's and MariaDB's routines are SQL: their bodies are read as the server reads them.
@@ -282,6 +315,29 @@ public final class CalledCode {
                     for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
                         routine(routine, path + ", which calls " + name + "()", depth + 1);
                     }
+                }
+            }
+            for (String named : uses.names) {
+                relation(Names.table(named, dialect), uses.writes, path, depth + 1);
+            }
+        }
+
+        /**
+         * What code reaches by naming a relation: a view's query (views in views, a view a body reads),
+         * a row-level security policy, and, when the code writes, the relation's triggers, rules,
+         * defaults, checks and foreign keys' cascades (a body writing a table whose trigger writes
+         * another). Every name the code uses counts as a relation it may write: a wrong guess only
+         * makes the statement stricter.
+         */
+        void relation(String name, boolean writes, String path, int depth) {
+            if (read.add(name)) {
+                for (String code : answer.onUse().getOrDefault(name, List.of())) {
+                    code(code, path + ", which reads " + name + ", which runs " + Names.shortened(code), depth);
+                }
+            }
+            if (writes && written.add(name)) {
+                for (String code : answer.onWrite().getOrDefault(name, List.of())) {
+                    code(code, path + ", which writes " + name + ", which fires " + Names.shortened(code), depth);
                 }
             }
         }

@@ -21,10 +21,12 @@ import java.util.Set;
  *                  function, {@code f()}; a rule's definition; a default's expression)
  * @param onUse     by relation name: the code any statement naming it runs (a view's query, a
  *                  row-level security policy's expressions)
+ * @param version   the catalog's version of this code when the answer was read (read before the rest,
+ *                  so a change meanwhile shows as a version that differs); null when the reader keeps none
  */
 public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> routines,
                                Map<String, List<String>> implicit, Map<String, List<String>> onWrite,
-                               Map<String, List<String>> onUse) {
+                               Map<String, List<String>> onUse, String version) {
 
     public DatabaseRoutines {
         builtIns = Set.copyOf(builtIns);
@@ -52,6 +54,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         private final Map<String, List<String>> implicit = new HashMap<>();
         private final Map<String, List<String>> onWrite = new HashMap<>();
         private final Map<String, List<String>> onUse = new HashMap<>();
+        private String version;
 
         public Builder(Set<String> builtIns) {
             this.builtIns = builtIns;
@@ -77,8 +80,14 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
             return this;
         }
 
+        public Builder version(String catalogVersion) {
+            this.version = catalogVersion;
+            return this;
+        }
+
         public DatabaseRoutines build() {
-            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse));
+            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse),
+                    version);
         }
 
         private static <T> Map<String, List<T>> frozen(Map<String, List<T>> lists) {
