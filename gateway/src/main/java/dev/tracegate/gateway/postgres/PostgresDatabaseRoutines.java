@@ -64,7 +64,22 @@ final class PostgresDatabaseRoutines {
             + " ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objid = k.oid"
             + " AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
             + " JOIN pg_catalog.pg_proc p ON p.oid = d.refobjid";
-    private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, pg_catalog.quote_ident(p.proname) || '()'"
+    /**
+     * A routine whose arguments or result are of a type with a domain's check runs the check on every
+     * call: as one more routine of its name, whose body calls the check's functions.
+     */
+    private static final String ROUTINES_CHECKING = CHECKED_TYPES + "SELECT p.proname, 'sql', false,"
+            + " 'SELECT ' || pg_catalog.string_agg(DISTINCT pg_catalog.quote_ident(f.proname) || '()', ', ')"
+            + " FROM pg_catalog.pg_proc p JOIN checked ch ON ch.typ = ANY (p.proargtypes::oid[] || p.prorettype)"
+            + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom AND k.contype = 'c'"
+            + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass"
+            + " AND d.objid = k.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+            + " JOIN pg_catalog.pg_proc f ON f.oid = d.refobjid WHERE p.oid >= 16384 GROUP BY p.oid, p.proname";
+    /** A trigger runs its function, and first its WHEN condition (read from its definition). */
+    private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, CASE WHEN t.tgqual IS NULL"
+            + " THEN pg_catalog.quote_ident(p.proname) || '()' ELSE 'SELECT ' || pg_catalog.quote_ident(p.proname)"
+            + " || '() WHERE ' || pg_catalog.substring(pg_catalog.pg_get_triggerdef(t.oid), ' WHEN \\((.*)\\) EXECUTE ')"
+            + " END"
             + " FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid"
             + " JOIN pg_catalog.pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal AND t.tgenabled <> 'D'"
             + " UNION ALL SELECT c.relname, pg_catalog.pg_get_ruledef(r.oid)"
@@ -135,8 +150,10 @@ final class PostgresDatabaseRoutines {
         }
         DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(builtIns).version(version());
         boolean sqlBody = "t".equals(catalog.query(HAS_SQL_BODY).getFirst().getFirst());
-        for (List<String> row : catalog.query(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"))) {
-            answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
+        for (String routines : List.of(ROUTINES.formatted(sqlBody ? SQL_BODY : "NULL"), ROUTINES_CHECKING)) {
+            for (List<String> row : catalog.query(routines)) {
+                answer.routine(new DatabaseRoutines.Routine(row.get(0), row.get(1), "t".equals(row.get(2)), row.get(3)));
+            }
         }
         for (List<String> row : catalog.query(IMPLICIT)) {
             answer.implicit(row.get(0), row.get(1));

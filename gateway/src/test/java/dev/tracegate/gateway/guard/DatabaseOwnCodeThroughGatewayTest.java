@@ -96,9 +96,11 @@ class DatabaseOwnCodeThroughGatewayTest {
 
     /** Code reached through what other code writes and reads: triggers, cascades, views in views, domains over domains. */
     private static void reachedCode(Statement sql) throws SQLException {
-        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep CASCADE");
+        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when CASCADE");
+        sql.execute("DROP SCHEMA IF EXISTS rc_shadow CASCADE");
         sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner CASCADE");
-        sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip CASCADE");
+        sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip, rc_compares,"
+                + " rc_casts, rc_holds, rc_takes, rc_nothing, rc_over CASCADE");
         sql.execute("DROP DOMAIN IF EXISTS rc_outer_code, rc_inner_code CASCADE");
         sql.execute("CREATE FUNCTION rc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
         // A trigger that deletes every row, on a table a function body or another trigger writes.
@@ -128,14 +130,34 @@ class DatabaseOwnCodeThroughGatewayTest {
         sql.execute("CREATE DOMAIN rc_inner_code AS int CHECK (rc_purge() = 1)");
         sql.execute("CREATE DOMAIN rc_outer_code AS rc_inner_code");
         sql.execute("CREATE TABLE rc_deep (code rc_outer_code)");
+        // Operators, casts and domains a body uses; a domain an argument takes; a trigger's WHEN condition.
+        sql.execute("CREATE FUNCTION rc_compares() RETURNS int LANGUAGE sql AS 'SELECT CASE WHEN 1 === 2 THEN 1 END'");
+        sql.execute("CREATE FUNCTION rc_casts() RETURNS int LANGUAGE sql AS 'SELECT (1::oc_badge).v'");
+        sql.execute("CREATE FUNCTION rc_holds() RETURNS int LANGUAGE plpgsql AS"
+                + " $$DECLARE c oc_code := 1; BEGIN RETURN c; END$$");
+        sql.execute("CREATE FUNCTION rc_takes(c oc_code) RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        sql.execute("CREATE FUNCTION rc_nothing() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$");
+        sql.execute("CREATE TABLE rc_when (id int)");
+        sql.execute("CREATE TRIGGER rc_when_insert AFTER INSERT ON rc_when FOR EACH ROW WHEN (oc_purge() = NEW.id)"
+                + " EXECUTE FUNCTION rc_nothing()");
+        // A harmless overload beside a deleting one, and a built-in's name in a schema the caller puts first.
+        sql.execute("CREATE FUNCTION rc_over(int) RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        sql.execute("CREATE FUNCTION rc_over(text) RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
+        sql.execute("CREATE SCHEMA rc_shadow");
+        sql.execute("CREATE FUNCTION rc_shadow.initcap(text) RETURNS text LANGUAGE sql AS"
+                + " 'DELETE FROM oc_orders; SELECT $1'");
+        sql.execute("GRANT USAGE ON SCHEMA rc_shadow TO PUBLIC");
         sql.execute("CREATE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         sql.execute("GRANT ALL ON rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_inner, rc_outer,"
-                + " rc_deep TO PUBLIC");
+                + " rc_deep, rc_when TO PUBLIC");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws SQLException {
         gateway.close();
+        try (Connection direct = TestTarget.direct(); Statement sql = direct.createStatement()) {
+            sql.execute("DROP SCHEMA rc_shadow CASCADE"); // its initcap() would make every other test's initcap() a bulk write
+        }
     }
 
     @BeforeEach
@@ -222,7 +244,11 @@ class DatabaseOwnCodeThroughGatewayTest {
             for (String statement : List.of("SELECT rc_logs()", "INSERT INTO rc_first VALUES (1)",
                     "DELETE FROM rc_parent WHERE id = 1", "DELETE FROM rc_parent WHERE id = 2",
                     "SELECT * FROM rc_outer", "SELECT rc_reads()", "INSERT INTO rc_deep VALUES (1)",
-                    "SELECT 1::rc_outer_code")) {
+                    "SELECT 1::rc_outer_code", "SELECT rc_compares()", "SELECT rc_casts()", "SELECT rc_holds()",
+                    "SELECT rc_takes(1)", "INSERT INTO rc_when VALUES (1)",
+                    // Every overload of a name counts; a schema first in the path may hold a built-in's name.
+                    "SELECT rc_over(1)", "SELECT rc_over('x')", "SET search_path = rc_shadow, pg_catalog, public;"
+                            + " SELECT initcap('A')")) {
                 assertBlockedAsBulkWrite(sql, statement);
             }
         }

@@ -118,16 +118,16 @@ public final class CalledCode {
                                        SqlDialect dialect) {
         Judgement judgement = new Judgement(answer, dialect);
         for (String name : uses.calls) {
-            judgement.routines(Names.routine(name, dialect), "calls " + name + "()");
+            judgement.routines(Names.routine(name, dialect), "calls " + name + "()", 0);
         }
         for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
             if (answer.routines().containsKey(attribute)) {
-                judgement.routines(attribute, "reads ." + attribute + ", which calls " + attribute + "()");
+                judgement.routines(attribute, "reads ." + attribute + ", which calls " + attribute + "()", 0);
             }
         }
         for (String used : uses.implicit) {
             for (String routine : answer.implicit().getOrDefault(used, List.of())) {
-                judgement.routines(routine, "uses " + used + ", which calls " + routine + "()");
+                judgement.routines(routine, "uses " + used + ", which calls " + routine + "()", 0);
             }
         }
         for (String table : statement.tables()) {
@@ -259,12 +259,12 @@ public final class CalledCode {
             this.dialect = dialect;
         }
 
-        void routines(String name, String path) {
+        void routines(String name, String path, int depth) {
             if (!seen.add(name)) {
                 return;
             }
             for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
-                routine(routine, path, 0);
+                routine(routine, path, depth);
             }
         }
 
@@ -311,14 +311,19 @@ public final class CalledCode {
             uses.collect(tokens(actions, dialect, null), 0);
             for (String called : uses.calls) {
                 String name = Names.routine(called, dialect);
-                if (seen.add(name)) {
-                    for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
-                        routine(routine, path + ", which calls " + name + "()", depth + 1);
-                    }
-                }
+                routines(name, path + ", which calls " + name + "()", depth + 1);
             }
             for (String named : uses.names) {
                 relation(Names.table(named, dialect), uses.writes, path, depth + 1);
+            }
+            for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
+                routines(attribute, path + ", which reads ." + attribute + ", which calls " + attribute + "()", depth + 1);
+            }
+            for (String used : uses.implicit) {
+                // The operators, casts and domains code uses run their functions as the statement's own do.
+                for (String routine : answer.implicit().getOrDefault(used, List.of())) {
+                    routines(routine, path + ", which uses " + used + ", which calls " + routine + "()", depth + 1);
+                }
             }
         }
 
