@@ -26,6 +26,21 @@ final class MysqlDatabaseRoutines {
     private static final String VIEWS = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
             + " WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS;
 
+    /**
+     * The version of the code an answer holds: per list, how many there are and the sum of a checksum of
+     * each one's name and text, so a routine, trigger or view replaced (within the same second too) or
+     * one made or dropped gives another version.
+     */
+    private static final String VERSION = "SELECT CONCAT_WS('/',"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', ROUTINE_SCHEMA, ROUTINE_NAME,"
+            + " ROUTINE_DEFINITION, LAST_ALTERED))), 0)) FROM information_schema.ROUTINES"
+            + " WHERE ROUTINE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TRIGGER_SCHEMA, TRIGGER_NAME,"
+            + " EVENT_OBJECT_TABLE, ACTION_STATEMENT, CREATED))), 0)) FROM information_schema.TRIGGERS"
+            + " WHERE TRIGGER_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TABLE_SCHEMA, TABLE_NAME,"
+            + " VIEW_DEFINITION))), 0)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "))";
+
     /** Code the account may not see: judged as a CALL, which runs what no one can tell (unknown). */
     private static final String UNREADABLE = "CALL hidden_from_the_gateway()";
 
@@ -33,7 +48,7 @@ final class MysqlDatabaseRoutines {
     }
 
     static DatabaseRoutines read(MysqlCatalog catalog) throws CatalogUnavailableException {
-        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(Set.of());
+        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(Set.of()).version(version(catalog));
         for (List<String> row : catalog.query(ROUTINES)) {
             answer.routine(new DatabaseRoutines.Routine(row.get(0).toLowerCase(Locale.ROOT), "sql", false, row.get(1)));
         }
@@ -45,5 +60,10 @@ final class MysqlDatabaseRoutines {
             answer.onUse(row.get(0).toLowerCase(Locale.ROOT), hidden ? UNREADABLE : row.get(1));
         }
         return answer.build();
+    }
+
+    /** The version of the server's code now: read before the rest of an answer, and to confirm one. */
+    static String version(MysqlCatalog catalog) throws CatalogUnavailableException {
+        return catalog.query(VERSION).getFirst().getFirst();
     }
 }
