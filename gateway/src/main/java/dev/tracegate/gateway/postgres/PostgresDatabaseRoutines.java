@@ -130,7 +130,12 @@ final class PostgresDatabaseRoutines {
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_attrdef),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_constraint WHERE oid >= 16384),"
             + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_operator WHERE oid >= 16384),"
-            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_cast WHERE oid >= 16384))";
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_cast WHERE oid >= 16384),"
+            + " (SELECT count(*) || ':' || coalesce(sum(xmin::text::bigint), 0) FROM pg_catalog.pg_event_trigger))";
+
+    /** Event triggers run their functions on DDL and grants. */
+    private static final String ON_SCHEMA_CHANGE = "SELECT pg_catalog.quote_ident(p.proname) || '()'"
+            + " FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid WHERE e.evtenabled <> 'D'";
 
     private final UpstreamCatalog catalog;
     /** The server's own names: read once (one an upgrade adds only costs a read of the rest when called). */
@@ -167,6 +172,9 @@ final class PostgresDatabaseRoutines {
             if (row.get(1) != null) {
                 answer.onUse(row.get(0), row.get(1));
             }
+        }
+        for (List<String> row : catalog.query(ON_SCHEMA_CHANGE)) {
+            answer.onSchemaChange(row.getFirst());
         }
         return answer.build();
     }

@@ -266,6 +266,35 @@ class DatabaseOwnCodeThroughGatewayTest {
         }
     }
 
+    @Test
+    void schemaChangesAreJudgedByTheEventTriggersTheyFire() throws Exception {
+        String allowingDdl = TestGateway.NO_BULK_WRITES_POLICY + """
+                  - name: no-privileges
+                    classes: [privilege]
+                    action: block
+                    reason: no role or grant changes
+                """;
+        try (TestGateway ddlAllowed = TestGateway.start(List.of(), allowingDdl);
+             Connection direct = TestTarget.direct(); Statement dba = direct.createStatement()) {
+            dba.execute("DROP ROLE IF EXISTS rc_intruder");
+            dba.execute("DROP SEQUENCE IF EXISTS rc_numbers");
+            dba.execute("CREATE OR REPLACE FUNCTION rc_on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER"
+                    + " AS $$BEGIN CREATE ROLE rc_intruder SUPERUSER; END$$");
+            dba.execute("CREATE EVENT TRIGGER rc_on_sequence ON ddl_command_end WHEN TAG IN ('CREATE SEQUENCE')"
+                    + " EXECUTE FUNCTION rc_on_ddl()");
+            try (Connection c = ddlAllowed.connect("app"); Statement sql = c.createStatement()) {
+                assertThatThrownBy(() -> sql.execute("CREATE SEQUENCE rc_numbers")).isInstanceOf(SQLException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).contains("no-privileges"));
+            } finally {
+                dba.execute("DROP EVENT TRIGGER rc_on_sequence");
+            }
+            try (ResultSet rs = dba.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname = 'rc_intruder'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("no role made").isZero();
+            }
+        }
+    }
+
     /** The statement is refused by the rule on bulk writes, and every row of oc_orders is still there. */
     private static void assertBlockedAsBulkWrite(Statement sql, String statement) throws SQLException {
         assertThatThrownBy(() -> sql.execute(statement)).as(statement).isInstanceOf(SQLException.class)

@@ -90,7 +90,7 @@ public final class CalledCode {
                 || statement.statementClass() == StatementClass.WRITE
                 || statement.statementClass() == StatementClass.BULK_WRITE;
         boolean settingOnly = statement.statementClass().risk() < StatementClass.READ.risk() && uses.calls.isEmpty();
-        if (settingOnly || !uses.mayRunCode && !writes && statement.tables().isEmpty()) {
+        if (settingOnly || !uses.mayRunCode && !writes && statement.tables().isEmpty() && !changesSchema(statement)) {
             return statement; // SET x = 1, BEGIN, SELECT 1: nothing of the database's own can run
         }
         DatabaseRoutines answer = catalog.current();
@@ -134,7 +134,15 @@ public final class CalledCode {
             String name = Names.table(table, dialect);
             judgement.relation(name, writes, "the statement", 0);
         }
+        for (String code : changesSchema(statement) ? answer.onSchemaChange() : List.<String>of()) {
+            judgement.code(code, "a schema or privilege change fires the event trigger " + Names.shortened(code), 0);
+        }
         return judgement;
+    }
+
+    /** DDL and grants fire event triggers (PostgreSQL's {@code ddl_command_start}, {@code sql_drop}, ...). */
+    private static boolean changesSchema(ClassifiedStatement statement) {
+        return statement.statementClass() == StatementClass.DDL || statement.statementClass() == StatementClass.PRIVILEGE;
     }
 
     private static ClassifiedStatement raised(ClassifiedStatement statement, StatementClass to, String reason) {
