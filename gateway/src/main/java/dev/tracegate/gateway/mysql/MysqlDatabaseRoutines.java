@@ -10,7 +10,8 @@ import java.util.Set;
  * Reads a MySQL or MariaDB server's own code for the classifier ({@link DatabaseRoutines}): its
  * stored functions and procedures with their bodies ({@code information_schema.ROUTINES}; a body the
  * gateway's account may not see is null, and judged unknown) and its triggers by table
- * ({@code information_schema.TRIGGERS}), and its views' queries ({@code information_schema.VIEWS}; one
+ * ({@code information_schema.TRIGGERS}), its loadable functions ({@code mysql.func}, when the account may
+ * read it: code in a library, judged unknown), and its views' queries ({@code information_schema.VIEWS}; one
  * hidden from the account counts as running what no one can tell). Names are kept in lower case: the server compares routine
  * names without regard to case. The server lists no built-ins, so none are named.
  */
@@ -25,6 +26,9 @@ final class MysqlDatabaseRoutines {
     /** A view's query runs for every statement naming the view. */
     private static final String VIEWS = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
             + " WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS;
+
+    /** Loadable functions ({@code CREATE FUNCTION ... SONAME}): code in a library, which no catalog shows. */
+    private static final String LOADABLE = "SELECT name FROM mysql.func";
 
     /**
      * The version of the code an answer holds: per list, how many there are and the sum of a checksum of
@@ -52,6 +56,9 @@ final class MysqlDatabaseRoutines {
         for (List<String> row : catalog.query(ROUTINES)) {
             answer.routine(new DatabaseRoutines.Routine(row.get(0).toLowerCase(Locale.ROOT), "sql", false, row.get(1)));
         }
+        for (String loadable : loadable(catalog)) {
+            answer.routine(new DatabaseRoutines.Routine(loadable.toLowerCase(Locale.ROOT), "loadable", false, null));
+        }
         for (List<String> row : catalog.query(TRIGGERS)) {
             answer.onWrite(row.get(0).toLowerCase(Locale.ROOT), row.get(1) == null ? UNREADABLE : row.get(1));
         }
@@ -60,6 +67,18 @@ final class MysqlDatabaseRoutines {
             answer.onUse(row.get(0).toLowerCase(Locale.ROOT), hidden ? UNREADABLE : row.get(1));
         }
         return answer.build();
+    }
+
+    /**
+     * The loadable functions' names; none when the gateway's account may not read {@code mysql.func}
+     * (then they are not seen: docs/mysql.md says to grant it).
+     */
+    private static List<String> loadable(MysqlCatalog catalog) {
+        try {
+            return catalog.query(LOADABLE).stream().map(List::getFirst).toList();
+        } catch (CatalogUnavailableException notReadable) {
+            return List.of();
+        }
     }
 
     /** The version of the server's code now: read before the rest of an answer, and to confirm one. */

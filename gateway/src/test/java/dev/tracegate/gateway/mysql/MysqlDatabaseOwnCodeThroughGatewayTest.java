@@ -127,6 +127,19 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
     }
 
     @Test
+    void aLoadableFunctionIsCodeTheGatewayCannotRead() throws Exception {
+        mysql.mariadb.sql("DROP FUNCTION IF EXISTS sphinx_snippets",
+                "CREATE FUNCTION sphinx_snippets RETURNS STRING SONAME 'ha_sphinx.so'",
+                "GRANT SELECT ON mysql.func TO " + GATEWAY_ACCOUNT);
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("SELECT sphinx_snippets('a', 'oc_index', 'b')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("high-risk").hasMessageContaining("loadable");
+        } finally {
+            mysql.mariadb.sql("DROP FUNCTION IF EXISTS sphinx_snippets");
+        }
+    }
+
+    @Test
     void aFunctionWhoseBodyTheGatewayMayNotReadIsHighRisk() throws Exception {
         try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
             assertThatThrownBy(() -> sql.execute("SELECT oc_hidden()")).isInstanceOf(SQLException.class)

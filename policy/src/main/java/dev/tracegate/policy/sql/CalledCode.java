@@ -279,8 +279,12 @@ public final class CalledCode {
         private void routine(DatabaseRoutines.Routine routine, String path, int depth) {
             ranRoutine = true;
             String language = routine.language();
+            if (dialect != SqlDialect.POSTGRESQL && !language.equals("sql")) {
+                found(StatementClass.UNKNOWN, path + ", a loadable function (SONAME), whose code the gateway cannot read");
+                return;
+            }
             if (dialect != SqlDialect.POSTGRESQL) {
-                // MySQL's and MariaDB's routines are SQL: their bodies are read as the server reads them.
+                // MySQL's and MariaDB's stored routines are SQL: their bodies are read as the server reads them.
                 code(routine.body() == null ? "" : routine.body(), path, depth);
                 if (routine.body() == null) {
                     found(StatementClass.UNKNOWN, path + ", whose body the catalog does not show");
