@@ -108,7 +108,11 @@ final class PostgresDatabaseRoutines {
             + " FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid"
             + " JOIN pg_catalog.pg_class p ON p.oid = k.confrelid"
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]"
-            + " WHERE k.contype = 'f' AND (k.confdeltype IN ('c', 'n', 'd') OR k.confupdtype IN ('c', 'n', 'd'))";
+            + " WHERE k.contype = 'f' AND (k.confdeltype IN ('c', 'n', 'd') OR k.confupdtype IN ('c', 'n', 'd'))"
+            // A write to a partitioned or inherited table writes its partitions and children, whose own triggers fire.
+            + " UNION ALL SELECT p.relname, 'DELETE FROM ' || pg_catalog.quote_ident(c.relname) || ' WHERE tableoid = 0'"
+            + " FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+            + " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent";
 
     /** A view's query and a row-level security policy's expressions run for every statement naming the relation. */
     private static final String ON_USE = "SELECT c.relname, pg_catalog.pg_get_viewdef(c.oid) FROM pg_catalog.pg_class c"

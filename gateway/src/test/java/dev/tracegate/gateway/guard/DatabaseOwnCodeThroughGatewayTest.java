@@ -96,9 +96,10 @@ class DatabaseOwnCodeThroughGatewayTest {
 
     /** Code reached through what other code writes and reads: triggers, cascades, views in views, domains over domains. */
     private static void reachedCode(Statement sql) throws SQLException {
-        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when CASCADE");
+        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when, rc_parted"
+                + " CASCADE");
         sql.execute("DROP SCHEMA IF EXISTS rc_shadow CASCADE");
-        sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner CASCADE");
+        sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner, rc_log_view CASCADE");
         sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip, rc_compares,"
                 + " rc_casts, rc_holds, rc_takes, rc_nothing, rc_over CASCADE");
         sql.execute("DROP DOMAIN IF EXISTS rc_outer_code, rc_inner_code CASCADE");
@@ -147,9 +148,14 @@ class DatabaseOwnCodeThroughGatewayTest {
         sql.execute("CREATE FUNCTION rc_shadow.initcap(text) RETURNS text LANGUAGE sql AS"
                 + " 'DELETE FROM oc_orders; SELECT $1'");
         sql.execute("GRANT USAGE ON SCHEMA rc_shadow TO PUBLIC");
+        // A partition's own trigger fires on a write to its parent; an updatable view's table on a write to the view.
+        sql.execute("CREATE TABLE rc_parted (id int) PARTITION BY LIST (id)");
+        sql.execute("CREATE TABLE rc_part_1 PARTITION OF rc_parted FOR VALUES IN (1)");
+        sql.execute("CREATE TRIGGER rc_part_insert AFTER INSERT ON rc_part_1 FOR EACH ROW EXECUTE FUNCTION rc_on_log()");
+        sql.execute("CREATE VIEW rc_log_view AS SELECT id FROM rc_log");
         sql.execute("CREATE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         sql.execute("GRANT ALL ON rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_inner, rc_outer,"
-                + " rc_deep, rc_when TO PUBLIC");
+                + " rc_deep, rc_when, rc_parted, rc_log_view TO PUBLIC");
     }
 
     @AfterAll
@@ -245,7 +251,8 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "DELETE FROM rc_parent WHERE id = 1", "DELETE FROM rc_parent WHERE id = 2",
                     "SELECT * FROM rc_outer", "SELECT rc_reads()", "INSERT INTO rc_deep VALUES (1)",
                     "SELECT 1::rc_outer_code", "SELECT rc_compares()", "SELECT rc_casts()", "SELECT rc_holds()",
-                    "SELECT rc_takes(1)", "INSERT INTO rc_when VALUES (1)",
+                    "SELECT rc_takes(1)", "INSERT INTO rc_when VALUES (1)", "INSERT INTO rc_parted VALUES (1)",
+                    "INSERT INTO rc_log_view VALUES (1)",
                     // Every overload of a name counts; a schema first in the path may hold a built-in's name.
                     "SELECT rc_over(1)", "SELECT rc_over('x')", "SET search_path = rc_shadow, pg_catalog, public;"
                             + " SELECT initcap('A')")) {

@@ -307,6 +307,14 @@ public final class CalledCode {
 
         /** Code text: its recognised statements, and the routines it calls, at any depth. */
         void code(String text, String path, int depth) {
+            code(text, false, path, depth);
+        }
+
+        /**
+         * The same; {@code writtenThrough}: the text is a view's query a write goes through, so the
+         * relations it names are written too (an updatable view's table fires its triggers).
+         */
+        private void code(String text, boolean writtenThrough, String path, int depth) {
             if (depth > MAX_DEPTH) {
                 found(StatementClass.UNKNOWN, path + ": code nested too deeply to analyse");
                 return;
@@ -326,7 +334,7 @@ public final class CalledCode {
                 routines(name, path + ", which calls " + name + "()", depth + 1);
             }
             for (String named : uses.names) {
-                relation(Names.table(named, dialect), uses.writes, path, depth + 1);
+                relation(Names.table(named, dialect), uses.writes || writtenThrough, path, depth + 1);
             }
             for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
                 routines(attribute, path + ", which reads ." + attribute + ", which calls " + attribute + "()", depth + 1);
@@ -347,12 +355,15 @@ public final class CalledCode {
          * makes the statement stricter.
          */
         void relation(String name, boolean writes, String path, int depth) {
-            if (read.add(name)) {
+            boolean firstRead = read.add(name);
+            boolean firstWrite = writes && written.add(name);
+            if (firstRead || firstWrite) {
                 for (String code : answer.onUse().getOrDefault(name, List.of())) {
-                    code(code, path + ", which reads " + name + ", which runs " + Names.shortened(code), depth);
+                    code(code, writes, path + ", which " + (writes ? "writes " : "reads ") + name + ", which runs "
+                            + Names.shortened(code), depth);
                 }
             }
-            if (writes && written.add(name)) {
+            if (firstWrite) {
                 for (String code : answer.onWrite().getOrDefault(name, List.of())) {
                     code(code, path + ", which writes " + name + ", which fires " + Names.shortened(code), depth);
                 }
