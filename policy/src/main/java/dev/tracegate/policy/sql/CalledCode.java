@@ -198,7 +198,7 @@ public final class CalledCode {
                 if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT)) && !named(tokens, i)) {
                     calls.add(token.text());
                     mayRunCode = true;
-                } else if (token.isIdentifier() && i > 0 && tokens.get(i - 1).isSymbol(".")) {
+                } else if (token.isIdentifier() && i > 0 && tokens.get(i - 1).isSymbol(".") && !call) {
                     // t.f is f(t) when f is a function of t's row type (PostgreSQL's attribute notation).
                     attributes.add(token.text());
                     implicit.add(token.text());
