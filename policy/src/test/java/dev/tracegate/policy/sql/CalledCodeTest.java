@@ -38,6 +38,7 @@ class CalledCodeTest {
             .onUse("wrapping", "SELECT n FROM purging")
             .onUse("audit_view", "SELECT id FROM audit")
             .onUse("self_guarded", "SELECT id IN (SELECT id FROM self_guarded)")
+            .onUse("granted_view", "SELECT granting() AS g")
             .build();
 
     @Test
@@ -68,6 +69,10 @@ class CalledCodeTest {
                 .isEqualTo(StatementClass.READ);
         assertThat(judged("UPDATE self_guarded SET id = 2 WHERE id = 1").statementClass())
                 .as("a policy naming its own table ends").isEqualTo(StatementClass.WRITE);
+        for (String refresh : List.of("REFRESH MATERIALIZED VIEW granted_view",
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY public.granted_view")) {
+            assertThat(judged(refresh).statementClass()).as(refresh).isEqualTo(StatementClass.PRIVILEGE);
+        }
         DatabaseRoutines eventTrigger = new DatabaseRoutines.Builder(Set.of())
                 .routine(new DatabaseRoutines.Routine("on_ddl", "plpgsql", false, "BEGIN GRANT ALL ON orders TO PUBLIC; END"))
                 .onSchemaChange("on_ddl()").build();
