@@ -74,7 +74,12 @@ final class PostgresDatabaseRoutines {
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom AND k.contype = 'c'"
             + " JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass"
             + " AND d.objid = k.oid AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
-            + " JOIN pg_catalog.pg_proc f ON f.oid = d.refobjid WHERE p.oid >= 16384 GROUP BY p.oid, p.proname";
+            + " JOIN pg_catalog.pg_proc f ON f.oid = d.refobjid WHERE p.oid >= 16384 GROUP BY p.oid, p.proname"
+            // An implicit cast made after initdb runs where an argument takes its target type: f(1) of f(t).
+            + " UNION ALL SELECT p.proname, 'sql', false, 'SELECT ' || pg_catalog.quote_ident(f.proname) || '()'"
+            + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_cast k ON k.casttarget = ANY (p.proargtypes::oid[])"
+            + " JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc"
+            + " WHERE k.castcontext = 'i' AND k.oid >= 16384 AND p.oid >= 16384";
     /** A trigger runs its function, and first its WHEN condition (read from its definition). */
     private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, CASE WHEN t.tgqual IS NULL"
             + " THEN pg_catalog.quote_ident(p.proname) || '()' ELSE 'SELECT ' || pg_catalog.quote_ident(p.proname)"
@@ -99,6 +104,12 @@ final class PostgresDatabaseRoutines {
             + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN checked ch ON ch.typ = a.atttypid"
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom"
             + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
+            // An assignment or implicit cast made after initdb runs where a written value takes a column's type.
+            + " UNION ALL SELECT c.relname, 'SELECT ' || pg_catalog.quote_ident(p.proname) || '()'"
+            + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+            + " JOIN pg_catalog.pg_cast k ON k.casttarget = a.atttypid JOIN pg_catalog.pg_proc p ON p.oid = k.castfunc"
+            + " WHERE k.castcontext IN ('a', 'i') AND k.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped"
+            + " AND c.oid >= 16384"
             // A foreign key's action writes the referencing table when the referenced one is written: as a
             // one-row write of it, so that the referencing table's own triggers and checks are judged too.
             + " UNION ALL SELECT p.relname, CASE WHEN k.confdeltype = 'c' THEN 'DELETE FROM '"

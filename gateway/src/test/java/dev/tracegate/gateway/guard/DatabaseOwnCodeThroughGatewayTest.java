@@ -96,12 +96,14 @@ class DatabaseOwnCodeThroughGatewayTest {
 
     /** Code reached through what other code writes and reads: triggers, cascades, views in views, domains over domains. */
     private static void reachedCode(Statement sql) throws SQLException {
-        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when, rc_parted"
-                + " CASCADE");
+        sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when, rc_parted,"
+                + " rc_tagged CASCADE");
+        sql.execute("DROP TYPE IF EXISTS rc_tag, rc_label CASCADE");
         sql.execute("DROP SCHEMA IF EXISTS rc_shadow CASCADE");
         sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner, rc_log_view CASCADE");
         sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip, rc_compares,"
-                + " rc_casts, rc_holds, rc_takes, rc_nothing, rc_over CASCADE");
+                + " rc_casts, rc_holds, rc_takes, rc_nothing, rc_over, rc_tag_of,"
+                + " rc_label_of, rc_labelled CASCADE");
         sql.execute("DROP DOMAIN IF EXISTS rc_outer_code, rc_inner_code CASCADE");
         sql.execute("CREATE FUNCTION rc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
         // A trigger that deletes every row, on a table a function body or another trigger writes.
@@ -153,9 +155,20 @@ class DatabaseOwnCodeThroughGatewayTest {
         sql.execute("CREATE TABLE rc_part_1 PARTITION OF rc_parted FOR VALUES IN (1)");
         sql.execute("CREATE TRIGGER rc_part_insert AFTER INSERT ON rc_part_1 FOR EACH ROW EXECUTE FUNCTION rc_on_log()");
         sql.execute("CREATE VIEW rc_log_view AS SELECT id FROM rc_log");
+        // Casts that run without the text naming their type: on assignment to a column, and implicitly to an argument.
+        sql.execute("CREATE TYPE rc_tag AS (v int)");
+        sql.execute("CREATE FUNCTION rc_tag_of(int) RETURNS rc_tag LANGUAGE sql AS"
+                + " 'DELETE FROM oc_orders; SELECT ROW($1)::rc_tag'");
+        sql.execute("CREATE CAST (int AS rc_tag) WITH FUNCTION rc_tag_of(int) AS ASSIGNMENT");
+        sql.execute("CREATE TABLE rc_tagged (t rc_tag)");
+        sql.execute("CREATE TYPE rc_label AS (v int)");
+        sql.execute("CREATE FUNCTION rc_label_of(int) RETURNS rc_label LANGUAGE sql AS"
+                + " 'DELETE FROM oc_orders; SELECT ROW($1)::rc_label'");
+        sql.execute("CREATE CAST (int AS rc_label) WITH FUNCTION rc_label_of(int) AS IMPLICIT");
+        sql.execute("CREATE FUNCTION rc_labelled(rc_label) RETURNS int LANGUAGE sql AS 'SELECT 1'");
         sql.execute("CREATE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         sql.execute("GRANT ALL ON rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_inner, rc_outer,"
-                + " rc_deep, rc_when, rc_parted, rc_log_view TO PUBLIC");
+                + " rc_deep, rc_when, rc_parted, rc_log_view, rc_tagged TO PUBLIC");
     }
 
     @AfterAll
@@ -252,7 +265,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT * FROM rc_outer", "SELECT rc_reads()", "INSERT INTO rc_deep VALUES (1)",
                     "SELECT 1::rc_outer_code", "SELECT rc_compares()", "SELECT rc_casts()", "SELECT rc_holds()",
                     "SELECT rc_takes(1)", "INSERT INTO rc_when VALUES (1)", "INSERT INTO rc_parted VALUES (1)",
-                    "INSERT INTO rc_log_view VALUES (1)",
+                    "INSERT INTO rc_log_view VALUES (1)", "INSERT INTO rc_tagged VALUES (1)", "SELECT rc_labelled(1)",
                     // Every overload of a name counts; a schema first in the path may hold a built-in's name.
                     "SELECT rc_over(1)", "SELECT rc_over('x')", "SET search_path = rc_shadow, pg_catalog, public;"
                             + " SELECT initcap('A')")) {
