@@ -31,6 +31,10 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
      */
     private static final String GATEWAY_ACCOUNT = "'" + TestMariaDb.NATIVE_USER + "'@'%'";
 
+    private static final String[] DROP_REACHED_CODE = {"DROP TABLE IF EXISTS shop.rc_chain, shop.rc_calls",
+        "DROP VIEW IF EXISTS shop.rc_purging", "DROP VIEW IF EXISTS shop.rc_wrapping", "DROP FUNCTION IF EXISTS shop.rc_logs",
+        "DROP FUNCTION IF EXISTS shop.rc_flip", "DROP PROCEDURE IF EXISTS shop.rc_wipe"};
+
     private static MysqlGatewayFixture mysql;
 
     @BeforeAll
@@ -56,10 +60,8 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
 
     /** Code reached through what other code writes and reads: triggers of written tables, views in views, procedures. */
     private static void reachedCode() {
-        mysql.mariadb.sql("DROP TABLE IF EXISTS shop.rc_chain, shop.rc_calls", "DROP VIEW IF EXISTS shop.rc_purging",
-                "DROP VIEW IF EXISTS shop.rc_wrapping", "DROP FUNCTION IF EXISTS shop.rc_logs",
-                "DROP FUNCTION IF EXISTS shop.rc_flip", "DROP PROCEDURE IF EXISTS shop.rc_wipe",
-                "CREATE TABLE shop.rc_chain (id int)", "CREATE TABLE shop.rc_calls (id int)",
+        mysql.mariadb.sql(DROP_REACHED_CODE);
+        mysql.mariadb.sql("CREATE TABLE shop.rc_chain (id int)", "CREATE TABLE shop.rc_calls (id int)",
                 "CREATE TRIGGER shop.rc_chain_insert AFTER INSERT ON shop.rc_chain FOR EACH ROW"
                         + " INSERT INTO shop.oc_log VALUES (NEW.id)",
                 "CREATE DEFINER = " + GATEWAY_ACCOUNT + " PROCEDURE shop.rc_wipe() MODIFIES SQL DATA"
@@ -79,6 +81,9 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
 
     @AfterAll
     static void stop() {
+        // The server outlives this class: a trigger calling a procedure may set any user variable, which
+        // would make other classes' masked callers' variables refused.
+        mysql.mariadb.sql(DROP_REACHED_CODE);
         mysql.close();
     }
 
