@@ -52,7 +52,11 @@ final class PostgresDatabaseRoutines {
             + " AND k.contypid <> 0 UNION SELECT m.typ, c.dom FROM checked c CROSS JOIN LATERAL ("
             + "SELECT t.oid AS typ FROM pg_catalog.pg_type t WHERE t.typbasetype = c.typ OR t.typelem = c.typ"
             + " UNION ALL SELECT r.reltype FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class r ON r.oid = a.attrelid"
-            + " WHERE a.atttypid = c.typ AND a.attnum > 0 AND NOT a.attisdropped) m) ";
+            + " WHERE a.atttypid = c.typ AND a.attnum > 0 AND NOT a.attisdropped) m),"
+            // Each domain with the domains it is over, at any depth: a column of it takes their defaults.
+            + " under(typ, dom) AS (SELECT t.oid, t.oid FROM pg_catalog.pg_type t WHERE t.typtype = 'd'"
+            + " UNION SELECT u.typ, t.typbasetype FROM under u JOIN pg_catalog.pg_type t ON t.oid = u.dom"
+            + " WHERE t.typtype = 'd') ";
     /** Operators by symbol and types by name (a cast's source and target) with the function each runs. */
     private static final String IMPLICIT = CHECKED_TYPES + "SELECT o.oprname, p.proname FROM pg_catalog.pg_operator o"
             + " JOIN pg_catalog.pg_proc p ON p.oid = o.oprcode WHERE o.oid >= 16384"
@@ -79,7 +83,10 @@ final class PostgresDatabaseRoutines {
             + " UNION ALL SELECT p.proname, 'sql', false, 'SELECT ' || pg_catalog.quote_ident(f.proname) || '()'"
             + " FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_cast k ON k.casttarget = ANY (p.proargtypes::oid[])"
             + " JOIN pg_catalog.pg_proc f ON f.oid = k.castfunc"
-            + " WHERE k.castcontext = 'i' AND k.oid >= 16384 AND p.oid >= 16384";
+            + " WHERE k.castcontext = 'i' AND k.oid >= 16384 AND p.oid >= 16384"
+            // An argument's default runs when a call leaves the argument out: f() of f(x int DEFAULT purge()).
+            + " UNION ALL SELECT p.proname, 'sql', false, pg_catalog.pg_get_function_arguments(p.oid)"
+            + " FROM pg_catalog.pg_proc p WHERE p.pronargdefaults > 0 AND p.oid >= 16384";
     /** A trigger runs its function, and first its WHEN condition (read from its definition). */
     private static final String ON_WRITE = CHECKED_TYPES + "SELECT c.relname, CASE WHEN t.tgqual IS NULL"
             + " THEN pg_catalog.quote_ident(p.proname) || '()' ELSE 'SELECT ' || pg_catalog.quote_ident(p.proname)"
@@ -104,6 +111,11 @@ final class PostgresDatabaseRoutines {
             + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN checked ch ON ch.typ = a.atttypid"
             + " JOIN pg_catalog.pg_constraint k ON k.contypid = ch.dom"
             + " WHERE k.contype = 'c' AND a.attnum > 0 AND NOT a.attisdropped AND c.oid >= 16384"
+            // A column of a domain with a default (its own or a domain's it is over) takes it when a write leaves it out.
+            + " UNION ALL SELECT c.relname, pg_catalog.pg_get_expr(d.typdefaultbin, 0) FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN under u ON u.typ = a.atttypid"
+            + " JOIN pg_catalog.pg_type d ON d.oid = u.dom WHERE d.typdefaultbin IS NOT NULL AND a.attnum > 0"
+            + " AND NOT a.attisdropped AND c.oid >= 16384"
             // An assignment or implicit cast made after initdb runs where a written value takes a column's type.
             + " UNION ALL SELECT c.relname, 'SELECT ' || pg_catalog.quote_ident(p.proname) || '()'"
             + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"

@@ -97,13 +97,14 @@ class DatabaseOwnCodeThroughGatewayTest {
     /** Code reached through what other code writes and reads: triggers, cascades, views in views, domains over domains. */
     private static void reachedCode(Statement sql) throws SQLException {
         sql.execute("DROP TABLE IF EXISTS rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_deep, rc_when, rc_parted,"
-                + " rc_tagged CASCADE");
+                + " rc_tagged, rc_stamped CASCADE");
+        sql.execute("DROP DOMAIN IF EXISTS rc_outer_stamp, rc_stamp CASCADE");
         sql.execute("DROP TYPE IF EXISTS rc_tag, rc_label CASCADE");
         sql.execute("DROP SCHEMA IF EXISTS rc_shadow CASCADE");
         sql.execute("DROP VIEW IF EXISTS rc_outer, rc_inner, rc_log_view CASCADE");
         sql.execute("DROP FUNCTION IF EXISTS rc_purge, rc_on_log, rc_on_first, rc_logs, rc_reads, rc_flip, rc_compares,"
                 + " rc_casts, rc_holds, rc_takes, rc_nothing, rc_over, rc_tag_of,"
-                + " rc_label_of, rc_labelled CASCADE");
+                + " rc_label_of, rc_labelled, rc_defaulted CASCADE");
         sql.execute("DROP DOMAIN IF EXISTS rc_outer_code, rc_inner_code CASCADE");
         sql.execute("CREATE FUNCTION rc_purge() RETURNS int LANGUAGE sql AS 'DELETE FROM oc_orders; SELECT 1'");
         // A trigger that deletes every row, on a table a function body or another trigger writes.
@@ -166,9 +167,14 @@ class DatabaseOwnCodeThroughGatewayTest {
                 + " 'DELETE FROM oc_orders; SELECT ROW($1)::rc_label'");
         sql.execute("CREATE CAST (int AS rc_label) WITH FUNCTION rc_label_of(int) AS IMPLICIT");
         sql.execute("CREATE FUNCTION rc_labelled(rc_label) RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        // Defaults that run without the text naming them: a domain's (under a domain) and an argument's.
+        sql.execute("CREATE DOMAIN rc_stamp AS int DEFAULT oc_purge()");
+        sql.execute("CREATE DOMAIN rc_outer_stamp AS rc_stamp");
+        sql.execute("CREATE TABLE rc_stamped (id int, stamp rc_outer_stamp)");
+        sql.execute("CREATE FUNCTION rc_defaulted(n int DEFAULT oc_purge()) RETURNS int LANGUAGE sql AS 'SELECT $1'");
         sql.execute("CREATE FUNCTION rc_flip() RETURNS int LANGUAGE sql AS 'SELECT 1'");
         sql.execute("GRANT ALL ON rc_log, rc_first, rc_parent, rc_child, rc_orphan, rc_inner, rc_outer,"
-                + " rc_deep, rc_when, rc_parted, rc_log_view, rc_tagged TO PUBLIC");
+                + " rc_deep, rc_when, rc_parted, rc_log_view, rc_tagged, rc_stamped TO PUBLIC");
     }
 
     @AfterAll
@@ -266,6 +272,7 @@ class DatabaseOwnCodeThroughGatewayTest {
                     "SELECT 1::rc_outer_code", "SELECT rc_compares()", "SELECT rc_casts()", "SELECT rc_holds()",
                     "SELECT rc_takes(1)", "INSERT INTO rc_when VALUES (1)", "INSERT INTO rc_parted VALUES (1)",
                     "INSERT INTO rc_log_view VALUES (1)", "INSERT INTO rc_tagged VALUES (1)", "SELECT rc_labelled(1)",
+                    "INSERT INTO rc_stamped (id) VALUES (1)", "SELECT rc_defaulted()",
                     // Every overload of a name counts; a schema first in the path may hold a built-in's name.
                     "SELECT rc_over(1)", "SELECT rc_over('x')", "SET search_path = rc_shadow, pg_catalog, public;"
                             + " SELECT initcap('A')")) {
