@@ -22,15 +22,47 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
         DatabaseRoutines read() throws CatalogUnavailableException;
     }
 
+    /** Reads the version of the upstream's code as {@link DatabaseRoutines#version} holds it. */
+    @FunctionalInterface
+    public interface VersionReader {
+        String read() throws CatalogUnavailableException;
+    }
+
     private final CatalogAnswer<DatabaseRoutines> answers;
+    private final VersionReader versions;
     /** Names an answer was read again for and still does not know, with that answer. */
     private record NotRoutines(DatabaseRoutines answer, Set<String> names) {
     }
 
     private volatile NotRoutines notRoutines = new NotRoutines(null, Set.of());
 
+    /** A cache whose answers are never confirmed: read again only as they age or as schema changes go through. */
     public DatabaseRoutinesCache(Reader reader) {
+        this(reader, () -> null);
+    }
+
+    /** A cache that confirms an answer by the catalog's version before a routine it names is judged by it. */
+    public DatabaseRoutinesCache(Reader reader, VersionReader versions) {
         this.answers = new CatalogAnswer<>(reader::read);
+        this.versions = versions;
+    }
+
+    /**
+     * The answer, or one read now when the code's version on the server is no longer the one it was
+     * read at: a routine replaced straight on the server, or through another gateway, within the
+     * answer's few seconds is judged by the body that will run. One query of the catalog per statement
+     * that runs a routine of the database's own; none for the others.
+     */
+    @Override
+    public DatabaseRoutines confirmed(DatabaseRoutines answer) {
+        if (answer.version() == null) {
+            return answer;
+        }
+        try {
+            return answer.version().equals(versions.read()) ? answer : answers.readAgain();
+        } catch (CatalogUnavailableException e) {
+            return null;
+        }
     }
 
     @Override

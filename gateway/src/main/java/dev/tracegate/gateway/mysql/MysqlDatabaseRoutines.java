@@ -10,7 +10,8 @@ import java.util.Set;
  * Reads a MySQL or MariaDB server's own code for the classifier ({@link DatabaseRoutines}): its
  * stored functions and procedures with their bodies ({@code information_schema.ROUTINES}; a body the
  * gateway's account may not see is null, and judged unknown) and its triggers by table
- * ({@code information_schema.TRIGGERS}), and its views' queries ({@code information_schema.VIEWS}; one
+ * ({@code information_schema.TRIGGERS}), its loadable functions ({@code mysql.func}, when the account may
+ * read it: code in a library, judged unknown), and its views' queries ({@code information_schema.VIEWS}; one
  * hidden from the account counts as running what no one can tell). Names are kept in lower case: the server compares routine
  * names without regard to case. The server lists no built-ins, so none are named.
  */
@@ -26,6 +27,24 @@ final class MysqlDatabaseRoutines {
     private static final String VIEWS = "SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS"
             + " WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS;
 
+    /** Loadable functions ({@code CREATE FUNCTION ... SONAME}): code in a library, which no catalog shows. */
+    private static final String LOADABLE = "SELECT name FROM mysql.func";
+
+    /**
+     * The version of the code an answer holds: per list, how many there are and the sum of a checksum of
+     * each one's name and text, so a routine, trigger or view replaced (within the same second too) or
+     * one made or dropped gives another version.
+     */
+    private static final String VERSION = "SELECT CONCAT_WS('/',"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', ROUTINE_SCHEMA, ROUTINE_NAME,"
+            + " ROUTINE_DEFINITION, LAST_ALTERED))), 0)) FROM information_schema.ROUTINES"
+            + " WHERE ROUTINE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TRIGGER_SCHEMA, TRIGGER_NAME,"
+            + " EVENT_OBJECT_TABLE, ACTION_STATEMENT, CREATED))), 0)) FROM information_schema.TRIGGERS"
+            + " WHERE TRIGGER_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "),"
+            + " (SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT_WS('|', TABLE_SCHEMA, TABLE_NAME,"
+            + " VIEW_DEFINITION))), 0)) FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN " + SYSTEM_SCHEMAS + "))";
+
     /** Code the account may not see: judged as a CALL, which runs what no one can tell (unknown). */
     private static final String UNREADABLE = "CALL hidden_from_the_gateway()";
 
@@ -33,9 +52,12 @@ final class MysqlDatabaseRoutines {
     }
 
     static DatabaseRoutines read(MysqlCatalog catalog) throws CatalogUnavailableException {
-        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(Set.of());
+        DatabaseRoutines.Builder answer = new DatabaseRoutines.Builder(Set.of()).version(version(catalog));
         for (List<String> row : catalog.query(ROUTINES)) {
             answer.routine(new DatabaseRoutines.Routine(row.get(0).toLowerCase(Locale.ROOT), "sql", false, row.get(1)));
+        }
+        for (String loadable : loadable(catalog)) {
+            answer.routine(new DatabaseRoutines.Routine(loadable.toLowerCase(Locale.ROOT), "loadable", false, null));
         }
         for (List<String> row : catalog.query(TRIGGERS)) {
             answer.onWrite(row.get(0).toLowerCase(Locale.ROOT), row.get(1) == null ? UNREADABLE : row.get(1));
@@ -45,5 +67,22 @@ final class MysqlDatabaseRoutines {
             answer.onUse(row.get(0).toLowerCase(Locale.ROOT), hidden ? UNREADABLE : row.get(1));
         }
         return answer.build();
+    }
+
+    /**
+     * The loadable functions' names; none when the gateway's account may not read {@code mysql.func}
+     * (then they are not seen: docs/mysql.md says to grant it).
+     */
+    private static List<String> loadable(MysqlCatalog catalog) {
+        try {
+            return catalog.query(LOADABLE).stream().map(List::getFirst).toList();
+        } catch (CatalogUnavailableException notReadable) {
+            return List.of();
+        }
+    }
+
+    /** The version of the server's code now: read before the rest of an answer, and to confirm one. */
+    static String version(MysqlCatalog catalog) throws CatalogUnavailableException {
+        return catalog.query(VERSION).getFirst().getFirst();
     }
 }

@@ -17,6 +17,7 @@ record UpstreamLineage(MaskedStatements statements, ResultColumnNames columns,
     static UpstreamLineage of(MysqlCatalog catalog) {
         CatalogSnapshots snapshots = new CatalogSnapshots(new MysqlCatalogReader(catalog));
         return new UpstreamLineage(new MaskedStatements(snapshots), new ResultColumnNames(snapshots),
-                MysqlNotNullColumns.of(catalog), new DatabaseRoutinesCache(() -> MysqlDatabaseRoutines.read(catalog)));
+                MysqlNotNullColumns.of(catalog), new DatabaseRoutinesCache(() -> MysqlDatabaseRoutines.read(catalog),
+                () -> MysqlDatabaseRoutines.version(catalog)));
     }
 }

@@ -79,10 +79,14 @@ public final class PostgresListener implements ProtocolListener {
                 connection -> lineage.computeIfAbsent(connection.name(), name -> new MaskedStatements(
                         snapshots(connection, connector, maxMessageBytes))),
                 connection -> catalog(connection, connector, maxMessageBytes),
-                connection -> calledCode.computeIfAbsent(connection.name(), name -> new DatabaseRoutinesCache(
-                        new PostgresDatabaseRoutines(catalog(connection, connector, maxMessageBytes))::read)),
+                connection -> calledCode.computeIfAbsent(connection.name(), name -> routinesCache(
+                        new PostgresDatabaseRoutines(catalog(connection, connector, maxMessageBytes)))),
                 deadlines, idleWatch, new UpstreamPool());
         this.sockets = new SessionSockets(config, "pg", this::session);
+    }
+
+    private static DatabaseRoutinesCache routinesCache(PostgresDatabaseRoutines routines) {
+        return new DatabaseRoutinesCache(routines::read, routines::version);
     }
 
     private CatalogSnapshots snapshots(PostgresConnectionConfig connection, PostgresUpstreamConnector connector,

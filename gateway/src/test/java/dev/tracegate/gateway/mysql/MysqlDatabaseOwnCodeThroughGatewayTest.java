@@ -31,6 +31,10 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
      */
     private static final String GATEWAY_ACCOUNT = "'" + TestMariaDb.NATIVE_USER + "'@'%'";
 
+    private static final String[] DROP_REACHED_CODE = {"DROP TABLE IF EXISTS shop.rc_chain, shop.rc_calls",
+        "DROP VIEW IF EXISTS shop.rc_purging", "DROP VIEW IF EXISTS shop.rc_wrapping", "DROP FUNCTION IF EXISTS shop.rc_logs",
+        "DROP FUNCTION IF EXISTS shop.rc_flip", "DROP PROCEDURE IF EXISTS shop.rc_wipe"};
+
     private static MysqlGatewayFixture mysql;
 
     @BeforeAll
@@ -51,10 +55,35 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
                 + "CREATE FUNCTION shop.oc_hidden() RETURNS int MODIFIES SQL DATA BEGIN DELETE FROM shop.oc_orders;"
                 + " RETURN 1; END//\n"
                 + "DELIMITER ;\n");
+        reachedCode();
+    }
+
+    /** Code reached through what other code writes and reads: triggers of written tables, views in views, procedures. */
+    private static void reachedCode() {
+        mysql.mariadb.sql(DROP_REACHED_CODE);
+        mysql.mariadb.sql("CREATE TABLE shop.rc_chain (id int)", "CREATE TABLE shop.rc_calls (id int)",
+                "CREATE TRIGGER shop.rc_chain_insert AFTER INSERT ON shop.rc_chain FOR EACH ROW"
+                        + " INSERT INTO shop.oc_log VALUES (NEW.id)",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " PROCEDURE shop.rc_wipe() MODIFIES SQL DATA"
+                        + " DELETE FROM shop.oc_orders",
+                "CREATE TRIGGER shop.rc_calls_insert AFTER INSERT ON shop.rc_calls FOR EACH ROW CALL shop.rc_wipe()",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_logs() RETURNS int MODIFIES SQL DATA"
+                        + " RETURN (SELECT COUNT(*) FROM shop.oc_log WHERE id IN (SELECT 1))",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " SQL SECURITY INVOKER VIEW shop.rc_purging AS"
+                        + " SELECT shop.oc_purge() AS n",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " SQL SECURITY INVOKER VIEW shop.rc_wrapping AS"
+                        + " SELECT n FROM shop.rc_purging",
+                "CREATE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_flip() RETURNS int RETURN 1");
+        mysql.mariadb.sql("DELIMITER //\nCREATE OR REPLACE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_logs()"
+                + " RETURNS int MODIFIES SQL DATA BEGIN INSERT INTO shop.oc_log VALUES (1); RETURN 1; END//\n"
+                + "DELIMITER ;\n");
     }
 
     @AfterAll
     static void stop() {
+        // The server outlives this class: a trigger calling a procedure may set any user variable, which
+        // would make other classes' masked callers' variables refused.
+        mysql.mariadb.sql(DROP_REACHED_CODE);
         mysql.close();
     }
 
@@ -73,6 +102,45 @@ class MysqlDatabaseOwnCodeThroughGatewayTest {
                         .hasMessageContaining("no-bulk-writes");
                 assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).as(call).isEqualTo("3");
             }
+        }
+    }
+
+    @Test
+    void codeReachedThroughWritesViewsAndProceduresIsJudged() throws Exception {
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            for (String statement : List.of("SELECT * FROM rc_purging", "SELECT * FROM rc_wrapping",
+                    "INSERT INTO rc_chain VALUES (1)", "INSERT INTO rc_calls VALUES (1)", "SELECT rc_logs()",
+                    "SET @x = oc_purge()", "SELECT oc_purge() INTO @x")) {
+                assertThatThrownBy(() -> sql.execute(statement)).as(statement).isInstanceOf(SQLException.class);
+                assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).as(statement)
+                        .isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
+    void aFunctionReplacedOnTheServerAMomentAgoIsJudgedByItsNewBody() throws Exception {
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            sql.execute("SELECT rc_flip()"); // the gateway reads the catalog now: a harmless body
+            mysql.mariadb.sql("DELIMITER //\nCREATE OR REPLACE DEFINER = " + GATEWAY_ACCOUNT + " FUNCTION shop.rc_flip()"
+                    + " RETURNS int MODIFIES SQL DATA BEGIN DELETE FROM shop.oc_orders; RETURN 1; END//\n"
+                    + "DELIMITER ;\n");
+            assertThatThrownBy(() -> sql.execute("SELECT rc_flip()")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("no-bulk-writes");
+        }
+        assertThat(mysql.mariadb.query("SELECT COUNT(*) FROM shop.oc_orders").strip()).isEqualTo("3");
+    }
+
+    @Test
+    void aLoadableFunctionIsCodeTheGatewayCannotRead() throws Exception {
+        mysql.mariadb.sql("DROP FUNCTION IF EXISTS sphinx_snippets",
+                "CREATE FUNCTION sphinx_snippets RETURNS STRING SONAME 'ha_sphinx.so'",
+                "GRANT SELECT ON mysql.func TO " + GATEWAY_ACCOUNT);
+        try (Connection c = mysql.connect(TestGateway.ALICE_TOKEN); Statement sql = c.createStatement()) {
+            assertThatThrownBy(() -> sql.execute("SELECT sphinx_snippets('a', 'oc_index', 'b')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("high-risk").hasMessageContaining("loadable");
+        } finally {
+            mysql.mariadb.sql("DROP FUNCTION IF EXISTS sphinx_snippets");
         }
     }
 

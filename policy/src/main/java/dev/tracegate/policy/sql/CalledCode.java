@@ -31,6 +31,16 @@ public final class CalledCode {
         DatabaseRoutines current();
 
         /**
+         * {@code answer} if the catalog's code is still as it was read, else an answer read now: asked
+         * when a statement runs a routine of the database's own, which may have been replaced on the
+         * server (or through another gateway) since the answer was read; null when the catalog cannot
+         * be read.
+         */
+        default DatabaseRoutines confirmed(DatabaseRoutines answer) {
+            return answer;
+        }
+
+        /**
          * An answer that knows these names if the database has them: asked when the current one knows
          * a called name neither as the server's nor as the database's (a routine made after it was
          * read); null when the catalog cannot be read.
@@ -80,7 +90,7 @@ public final class CalledCode {
                 || statement.statementClass() == StatementClass.WRITE
                 || statement.statementClass() == StatementClass.BULK_WRITE;
         boolean settingOnly = statement.statementClass().risk() < StatementClass.READ.risk() && uses.calls.isEmpty();
-        if (settingOnly || !uses.mayRunCode && !writes && statement.tables().isEmpty()) {
+        if (settingOnly || !uses.mayRunCode && !writes && statement.tables().isEmpty() && !changesSchema(statement)) {
             return statement; // SET x = 1, BEGIN, SELECT 1: nothing of the database's own can run
         }
         DatabaseRoutines answer = catalog.current();
@@ -91,31 +101,48 @@ public final class CalledCode {
         if (answer == null) {
             return uses.calls.isEmpty() && !writes ? statement : raised(statement, StatementClass.UNKNOWN, UNREAD);
         }
+        Judgement judgement = judgement(statement, uses, writes, answer, dialect);
+        if (judgement.ranRoutine) {
+            DatabaseRoutines now = catalog.confirmed(answer);
+            if (now == null) {
+                return raised(statement, StatementClass.UNKNOWN, UNREAD);
+            }
+            judgement = now == answer ? judgement : judgement(statement, uses, writes, now, dialect);
+        }
+        return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
+                ? statement : raised(statement, judgement.riskiest, judgement.reason);
+    }
+
+    /** The code the statement runs, by one answer of the catalog. */
+    private static Judgement judgement(ClassifiedStatement statement, Uses uses, boolean writes, DatabaseRoutines answer,
+                                       SqlDialect dialect) {
         Judgement judgement = new Judgement(answer, dialect);
         for (String name : uses.calls) {
-            judgement.routines(Names.routine(name, dialect), "calls " + name + "()");
+            judgement.routines(Names.routine(name, dialect), "calls " + name + "()", 0);
         }
         for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
             if (answer.routines().containsKey(attribute)) {
-                judgement.routines(attribute, "reads ." + attribute + ", which calls " + attribute + "()");
+                judgement.routines(attribute, "reads ." + attribute + ", which calls " + attribute + "()", 0);
             }
         }
         for (String used : uses.implicit) {
             for (String routine : answer.implicit().getOrDefault(used, List.of())) {
-                judgement.routines(routine, "uses " + used + ", which calls " + routine + "()");
+                judgement.routines(routine, "uses " + used + ", which calls " + routine + "()", 0);
             }
         }
         for (String table : statement.tables()) {
             String name = Names.table(table, dialect);
-            for (String code : answer.onUse().getOrDefault(name, List.of())) {
-                judgement.code(code, "naming " + name + " runs " + Names.shortened(code), 0);
-            }
-            for (String code : writes ? answer.onWrite().getOrDefault(name, List.of()) : List.<String>of()) {
-                judgement.code(code, "a write to " + name + " fires " + Names.shortened(code), 0);
-            }
+            judgement.relation(name, writes, "the statement", 0);
         }
-        return judgement.riskiest == null || judgement.riskiest.risk() <= statement.statementClass().risk()
-                ? statement : raised(statement, judgement.riskiest, judgement.reason);
+        for (String code : changesSchema(statement) ? answer.onSchemaChange() : List.<String>of()) {
+            judgement.code(code, "a schema or privilege change fires the event trigger " + Names.shortened(code), 0);
+        }
+        return judgement;
+    }
+
+    /** DDL and grants fire event triggers (PostgreSQL's {@code ddl_command_start}, {@code sql_drop}, ...). */
+    private static boolean changesSchema(ClassifiedStatement statement) {
+        return statement.statementClass() == StatementClass.DDL || statement.statementClass() == StatementClass.PRIVILEGE;
     }
 
     private static ClassifiedStatement raised(ClassifiedStatement statement, StatementClass to, String reason) {
@@ -148,8 +175,12 @@ public final class CalledCode {
         private final Set<String> calls = new LinkedHashSet<>();
         private final Set<String> implicit = new LinkedHashSet<>();
         private final Set<String> attributes = new LinkedHashSet<>();
+        /** Every name the text uses but does not call: the relations among them run their views' and triggers' code. */
+        private final Set<String> names = new LinkedHashSet<>();
         /** Whether the text calls a routine, uses an operator or casts: only then is the catalog consulted. */
         private boolean mayRunCode;
+        /** Whether a statement of the text writes ({@code INSERT}, {@code UPDATE}, ...; not {@code replace(...)}). */
+        private boolean writes;
 
         Uses(SqlDialect dialect) {
             this.dialect = dialect;
@@ -160,10 +191,14 @@ public final class CalledCode {
             for (int i = 0; i < tokens.size(); i++) {
                 SqlToken token = tokens.get(i);
                 boolean call = token.isIdentifier() && i + 1 < tokens.size() && tokens.get(i + 1).isSymbol("(");
+                if (token.isIdentifier() && !call) {
+                    names.add(token.text());
+                }
+                writes |= token.kind() == SqlToken.Kind.WORD && WRITES.contains(token.word()) && !call;
                 if (call && !NOT_CALLS.contains(token.word().toLowerCase(java.util.Locale.ROOT)) && !named(tokens, i)) {
                     calls.add(token.text());
                     mayRunCode = true;
-                } else if (token.isIdentifier() && i > 0 && tokens.get(i - 1).isSymbol(".")) {
+                } else if (token.isIdentifier() && i > 0 && tokens.get(i - 1).isSymbol(".") && !call) {
                     // t.f is f(t) when f is a function of t's row type (PostgreSQL's attribute notation).
                     attributes.add(token.text());
                     implicit.add(token.text());
@@ -219,27 +254,37 @@ public final class CalledCode {
         private final DatabaseRoutines answer;
         private final SqlDialect dialect;
         private final Set<String> seen = new HashSet<>();
+        /** Relations whose views' and policies' code ({@code read}) or write code ({@code write}) was judged. */
+        private final Set<String> read = new HashSet<>();
+        private final Set<String> written = new HashSet<>();
         private StatementClass riskiest;
         private String reason;
+        /** Whether a routine of the database's own was reached: only then is the answer confirmed as current. */
+        private boolean ranRoutine;
 
         Judgement(DatabaseRoutines answer, SqlDialect dialect) {
             this.answer = answer;
             this.dialect = dialect;
         }
 
-        void routines(String name, String path) {
+        void routines(String name, String path, int depth) {
             if (!seen.add(name)) {
                 return;
             }
             for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
-                routine(routine, path, 0);
+                routine(routine, path, depth);
             }
         }
 
         private void routine(DatabaseRoutines.Routine routine, String path, int depth) {
+            ranRoutine = true;
             String language = routine.language();
+            if (dialect != SqlDialect.POSTGRESQL && !language.equals("sql")) {
+                found(StatementClass.UNKNOWN, path + ", a loadable function (SONAME), whose code the gateway cannot read");
+                return;
+            }
             if (dialect != SqlDialect.POSTGRESQL) {
-                // MySQL's and MariaDB's routines are SQL: their bodies are read as the server reads them.
+                // MySQL's and MariaDB's stored routines are SQL: their bodies are read as the server reads them.
                 code(routine.body() == null ? "" : routine.body(), path, depth);
                 if (routine.body() == null) {
                     found(StatementClass.UNKNOWN, path + ", whose body the catalog does not show");
@@ -262,6 +307,14 @@ public final class CalledCode {
 
         /** Code text: its recognised statements, and the routines it calls, at any depth. */
         void code(String text, String path, int depth) {
+            code(text, false, path, depth);
+        }
+
+        /**
+         * The same; {@code writtenThrough}: the text is a view's query a write goes through, so the
+         * relations it names are written too (an updatable view's table fires its triggers).
+         */
+        private void code(String text, boolean writtenThrough, String path, int depth) {
             if (depth > MAX_DEPTH) {
                 found(StatementClass.UNKNOWN, path + ": code nested too deeply to analyse");
                 return;
@@ -278,10 +331,41 @@ public final class CalledCode {
             uses.collect(tokens(actions, dialect, null), 0);
             for (String called : uses.calls) {
                 String name = Names.routine(called, dialect);
-                if (seen.add(name)) {
-                    for (DatabaseRoutines.Routine routine : answer.routines().getOrDefault(name, List.of())) {
-                        routine(routine, path + ", which calls " + name + "()", depth + 1);
-                    }
+                routines(name, path + ", which calls " + name + "()", depth + 1);
+            }
+            for (String named : uses.names) {
+                relation(Names.table(named, dialect), uses.writes || writtenThrough, path, depth + 1);
+            }
+            for (String attribute : dialect == SqlDialect.POSTGRESQL ? uses.attributes : Set.<String>of()) {
+                routines(attribute, path + ", which reads ." + attribute + ", which calls " + attribute + "()", depth + 1);
+            }
+            for (String used : uses.implicit) {
+                // The operators, casts and domains code uses run their functions as the statement's own do.
+                for (String routine : answer.implicit().getOrDefault(used, List.of())) {
+                    routines(routine, path + ", which uses " + used + ", which calls " + routine + "()", depth + 1);
+                }
+            }
+        }
+
+        /**
+         * What code reaches by naming a relation: a view's query (views in views, a view a body reads),
+         * a row-level security policy, and, when the code writes, the relation's triggers, rules,
+         * defaults, checks and foreign keys' cascades (a body writing a table whose trigger writes
+         * another). Every name the code uses counts as a relation it may write: a wrong guess only
+         * makes the statement stricter.
+         */
+        void relation(String name, boolean writes, String path, int depth) {
+            boolean firstRead = read.add(name);
+            boolean firstWrite = writes && written.add(name);
+            if (firstRead || firstWrite) {
+                for (String code : answer.onUse().getOrDefault(name, List.of())) {
+                    code(code, writes, path + ", which " + (writes ? "writes " : "reads ") + name + ", which runs "
+                            + Names.shortened(code), depth);
+                }
+            }
+            if (firstWrite) {
+                for (String code : answer.onWrite().getOrDefault(name, List.of())) {
+                    code(code, path + ", which writes " + name + ", which fires " + Names.shortened(code), depth);
                 }
             }
         }

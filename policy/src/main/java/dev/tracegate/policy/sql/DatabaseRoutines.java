@@ -21,10 +21,14 @@ import java.util.Set;
  *                  function, {@code f()}; a rule's definition; a default's expression)
  * @param onUse     by relation name: the code any statement naming it runs (a view's query, a
  *                  row-level security policy's expressions)
+ * @param onSchemaChange the code every schema or privilege change runs (PostgreSQL's event triggers, as calls
+ *                  of their functions)
+ * @param version   the catalog's version of this code when the answer was read (read before the rest,
+ *                  so a change meanwhile shows as a version that differs); null when the reader keeps none
  */
 public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> routines,
                                Map<String, List<String>> implicit, Map<String, List<String>> onWrite,
-                               Map<String, List<String>> onUse) {
+                               Map<String, List<String>> onUse, List<String> onSchemaChange, String version) {
 
     public DatabaseRoutines {
         builtIns = Set.copyOf(builtIns);
@@ -32,6 +36,7 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         implicit = Map.copyOf(implicit);
         onWrite = Map.copyOf(onWrite);
         onUse = Map.copyOf(onUse);
+        onSchemaChange = List.copyOf(onSchemaChange);
     }
 
     /**
@@ -52,6 +57,8 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
         private final Map<String, List<String>> implicit = new HashMap<>();
         private final Map<String, List<String>> onWrite = new HashMap<>();
         private final Map<String, List<String>> onUse = new HashMap<>();
+        private final List<String> onSchemaChange = new ArrayList<>();
+        private String version;
 
         public Builder(Set<String> builtIns) {
             this.builtIns = builtIns;
@@ -77,8 +84,19 @@ public record DatabaseRoutines(Set<String> builtIns, Map<String, List<Routine>> 
             return this;
         }
 
+        public Builder onSchemaChange(String code) {
+            onSchemaChange.add(code);
+            return this;
+        }
+
+        public Builder version(String catalogVersion) {
+            this.version = catalogVersion;
+            return this;
+        }
+
         public DatabaseRoutines build() {
-            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse));
+            return new DatabaseRoutines(builtIns, frozen(routines), frozen(implicit), frozen(onWrite), frozen(onUse),
+                    onSchemaChange, version);
         }
 
         private static <T> Map<String, List<T>> frozen(Map<String, List<T>> lists) {

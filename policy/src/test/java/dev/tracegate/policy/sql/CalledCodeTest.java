@@ -32,6 +32,13 @@ class CalledCodeTest {
             .onUse("purging", "SELECT purge() AS n")
             .onUse("guarded", "SELECT purge() = 1")
             .onWrite("inbox", "CREATE RULE r AS ON INSERT TO public.inbox DO INSTEAD DELETE FROM orders;")
+            .routine(new DatabaseRoutines.Routine("logs", "sql", false, "INSERT INTO audit VALUES (1); SELECT 1"))
+            .routine(new DatabaseRoutines.Routine("reads_view", "sql", false, "SELECT n FROM purging"))
+            .onWrite("parent", "DELETE FROM audit WHERE tableoid = 0")
+            .onUse("wrapping", "SELECT n FROM purging")
+            .onUse("audit_view", "SELECT id FROM audit")
+            .onUse("self_guarded", "SELECT id IN (SELECT id FROM self_guarded)")
+            .onUse("granted_view", "SELECT granting() AS g")
             .build();
 
     @Test
@@ -50,6 +57,51 @@ class CalledCodeTest {
         assertThat(judged("SELECT * FROM purging").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("SELECT count(*) FROM public.guarded").statementClass()).isEqualTo(StatementClass.BULK_WRITE);
         assertThat(judged("SELECT ping()").statementClass()).as("a cycle ends").isEqualTo(StatementClass.READ);
+    }
+
+    @Test
+    void codeIsFollowedThroughTheRelationsItWritesAndReads() {
+        for (String sql : List.of("SELECT logs()", "SELECT reads_view()", "SELECT * FROM wrapping",
+                "DELETE FROM parent WHERE id = 1", "INSERT INTO audit_view VALUES (1)")) {
+            assertThat(judged(sql).statementClass()).as(sql).isEqualTo(StatementClass.BULK_WRITE);
+        }
+        assertThat(judged("SELECT * FROM audit_view").statementClass()).as("a read fires no trigger")
+                .isEqualTo(StatementClass.READ);
+        assertThat(judged("UPDATE self_guarded SET id = 2 WHERE id = 1").statementClass())
+                .as("a policy naming its own table ends").isEqualTo(StatementClass.WRITE);
+        for (String refresh : List.of("REFRESH MATERIALIZED VIEW granted_view",
+                "REFRESH MATERIALIZED VIEW CONCURRENTLY public.granted_view")) {
+            assertThat(judged(refresh).statementClass()).as(refresh).isEqualTo(StatementClass.PRIVILEGE);
+        }
+        DatabaseRoutines eventTrigger = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("on_ddl", "plpgsql", false, "BEGIN GRANT ALL ON orders TO PUBLIC; END"))
+                .onSchemaChange("on_ddl()").build();
+        assertThat(CalledCode.judged(classified("CREATE TABLE t (id int)"), CalledCode.of(eventTrigger),
+                SqlDialect.POSTGRESQL).statementClass()).as("an event trigger grants").isEqualTo(StatementClass.PRIVILEGE);
+    }
+
+    @Test
+    void aRoutineIsConfirmedAgainstTheCatalogBeforeItsAnswerIsTrusted() {
+        DatabaseRoutines stale = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("flip", "sql", false, "SELECT 1")).version("1").build();
+        DatabaseRoutines now = new DatabaseRoutines.Builder(Set.of())
+                .routine(new DatabaseRoutines.Routine("flip", "sql", false, "DELETE FROM orders; SELECT 1")).version("2")
+                .build();
+        assertThat(CalledCode.judged(classified("SELECT flip()"), new Replaced(stale, now), SqlDialect.POSTGRESQL)
+                .statementClass()).isEqualTo(StatementClass.BULK_WRITE);
+    }
+
+    /** A catalog whose code was replaced on the server after {@code current} was read: {@code now} is what runs. */
+    private record Replaced(DatabaseRoutines current, DatabaseRoutines now) implements CalledCode.Catalog {
+        @Override
+        public DatabaseRoutines knowing(Set<String> names) {
+            return current;
+        }
+
+        @Override
+        public DatabaseRoutines confirmed(DatabaseRoutines answer) {
+            return now;
+        }
     }
 
     @Test
