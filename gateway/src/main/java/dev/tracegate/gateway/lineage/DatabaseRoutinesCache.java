@@ -29,7 +29,12 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
     }
 
     private final CatalogAnswer<DatabaseRoutines> answers;
-    private final VersionReader versions;
+    /**
+     * The code's version, read for each confirmation as a group: statements confirming together share
+     * one reading begun after they asked ({@link CatalogAnswer#readAgain}), so sessions calling
+     * routines at once do not queue one catalog query each on the upstream's one catalog connection.
+     */
+    private final CatalogAnswer<String> versions;
     /** Names an answer was read again for and still does not know, with that answer. */
     private record NotRoutines(DatabaseRoutines answer, Set<String> names) {
     }
@@ -44,14 +49,15 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
     /** A cache that confirms an answer by the catalog's version before a routine it names is judged by it. */
     public DatabaseRoutinesCache(Reader reader, VersionReader versions) {
         this.answers = new CatalogAnswer<>(reader::read);
-        this.versions = versions;
+        this.versions = new CatalogAnswer<>(versions::read);
     }
 
     /**
      * The answer, or one read now when the code's version on the server is no longer the one it was
      * read at: a routine replaced straight on the server, or through another gateway, within the
      * answer's few seconds is judged by the body that will run. One query of the catalog per statement
-     * that runs a routine of the database's own; none for the others.
+     * that runs a routine of the database's own (shared by the statements confirming at the same time);
+     * none for the others.
      */
     @Override
     public DatabaseRoutines confirmed(DatabaseRoutines answer) {
@@ -59,10 +65,15 @@ public final class DatabaseRoutinesCache implements CalledCode.Catalog {
             return answer;
         }
         try {
-            return answer.version().equals(versions.read()) ? answer : answers.readAgain();
+            return answer.version().equals(versions.readAgain()) ? answer : answers.readAgain();
         } catch (CatalogUnavailableException e) {
             return null;
         }
+    }
+
+    /** How many statements wait for a reading of the version now (for tests). */
+    int confirmationsWaiting() {
+        return versions.waiting();
     }
 
     @Override
