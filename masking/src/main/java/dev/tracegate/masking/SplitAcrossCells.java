@@ -37,6 +37,12 @@ public final class SplitAcrossCells {
     private static final int MAX_PIECES = 8;
     /** The most cells of digit groups a row's pieces are ordered among (6 make 510 orders of two to four). */
     private static final int MAX_CARD_CELLS = 6;
+    /** The fewest plain groups read as a card's ({@link #plainCardGroups}): an American Express card's 4-6-5. */
+    private static final int MIN_PLAIN_GROUPS = 3;
+
+    /** The fewest digits plain groups are read as a card's with: the shortest card the detector knows, 13 digits. */
+    private static final int MIN_PLAIN_CARD_DIGITS = 13;
+
     /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
     private static final int MAX_ROW_CELLS = 64;
 
@@ -337,6 +343,44 @@ public final class SplitAcrossCells {
             return parts;
         }
         return cardsInOrders(cells, parts, groups, new ArrayList<>(), 0, false);
+    }
+
+    /**
+     * A card's groups one plain group a value in consecutive values of one JSON record ({@code {"a": "4111", "b":
+     * "1111", "c": "1111", "d": "1111"}}, or as numbers): {@code groups}, three to {@value #MAX_CARD_CELLS} values of
+     * {@value #MIN_CARD_GROUP} to {@value #MAX_CARD_GROUP} digits alone each, joined by a space in the record's
+     * order and read for a card. A table's cells are not read so ({@link #cardGroupsAcross} wants a grouped cell):
+     * a row's columns are chosen by the caller in any order, while a record that writes a value's groups one a
+     * member in a row is a form keeping a card so; the card detector's issuer ranges and Luhn check are what set a
+     * record of codes apart (docs/masking.md). Returns, per value, the card's entity where a find reaches it, or null.
+     */
+    EntityType[] plainCardGroups(String[] groups) {
+        int digits = 0;
+        for (String group : groups) {
+            digits += group.length();
+        }
+        if (groups.length < MIN_PLAIN_GROUPS || groups.length > MAX_CARD_CELLS || digits < MIN_PLAIN_CARD_DIGITS
+                || digits > MAX_CARD_DIGITS) {
+            return null;
+        }
+        int[] order = new int[groups.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        return found(null, groups, order, groups, " ", EntityType.CARD);
+    }
+
+    /** Whether {@code value} is one plain group of a card's digits: {@value #MIN_CARD_GROUP} to {@value #MAX_CARD_GROUP} ASCII digits, nothing else. */
+    static boolean isPlainGroup(String value) {
+        if (!isCardGroup(value.length())) {
+            return false;
+        }
+        for (int k = 0; k < value.length(); k++) {
+            if (!isDigit(value.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Every order of two to four of the cells {@code groups}, extending {@code chosen}, joined and read for a card. */
