@@ -74,6 +74,7 @@ public final class SplitAcrossCells {
         parts = jwtPartsAcross(cells, parts);
         parts = credentialsCut(cells, parts);
         parts = addressesCutAtTheirAt(cells, parts);
+        parts = addressesCutInTheirDomain(cells, parts);
         return cardGroupsAcross(cells, parts);
     }
 
@@ -86,7 +87,7 @@ public final class SplitAcrossCells {
      */
     public static boolean mayBePiece(String cell) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
-        return isCutAtAnAt(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
+        return isCutAtAnAt(cell) || isCutInItsDomain(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
                 || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
     }
 
@@ -465,6 +466,54 @@ public final class SplitAcrossCells {
     }
 
     /** Whether {@code cell}'s first or last character but white space is an {@code @}: a piece of an address cut there. */
+    /**
+     * Whether {@code cell}'s last token is an address cut in its domain: a local part, an {@code @} and a domain
+     * that is not whole yet (no dot, or a last label shorter than two characters): {@code ada.lovelace@exam},
+     * {@code ada@example.c}.
+     */
+    static boolean isCutInItsDomain(String cell) {
+        int end = tokenEnd(cell);
+        int at = cell.lastIndexOf('@', end - 1);
+        if (at <= 0 || at >= end - 1 || Character.isWhitespace(cell.charAt(at - 1))) {
+            return false;
+        }
+        for (int k = at + 1; k < end; k++) {
+            if (!isDomainChar(cell.charAt(k))) {
+                return false;
+            }
+        }
+        int dot = cell.lastIndexOf('.', end - 1);
+        return dot < at || end - dot - 1 < 2;
+    }
+
+    private static boolean isDomainChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-');
+    }
+
+    /**
+     * An e-mail address cut inside its domain between a cell and the next one read, as a value broken over two lines
+     * shows in psql's expanded output ({@code email | ada.lovelace@exam+}, {@code | ple.com}) or a table cut a
+     * column's text in two: the cell's last token ({@link #isCutInItsDomain}) and the next cell's first, joined as
+     * they are, read for an address that reaches into both. Only neighbours: a domain's rest is what comes next.
+     */
+    private EntityType[] addressesCutInTheirDomain(String[] cells, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] == null || !isCutInItsDomain(cells[i])) {
+                continue;
+            }
+            int next = i + 1;
+            while (next < cells.length && (cells[next] == null || cells[next].isBlank())) {
+                next++;
+            }
+            String head = next < cells.length ? firstToken(cells[next].strip()) : null;
+            if (head != null) {
+                out = found(out, cells, new int[] {i, next}, new String[] {tailToken(cells[i]), head}, "", EntityType.EMAIL);
+            }
+        }
+        return out;
+    }
+
     private static boolean isCutAtAnAt(String cell) {
         int end = tokenEnd(cell);
         int start = 0;
