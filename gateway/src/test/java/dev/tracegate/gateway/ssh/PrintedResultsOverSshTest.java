@@ -100,7 +100,7 @@ class PrintedResultsOverSshTest {
         for (String format : List.of("", "-x", "-P format=wrapped -P columns=20", "-P linestyle=unicode", "--csv")) {
             var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", psql + format);
             assertThat(clear.exit()).as(clear.err()).isZero();
-            assertThat(clear.out()).as(format).contains("ada.lovelace@examp", "le.com");
+            assertThat(clear.out()).as(format).contains("ada.lovelace@", "examp", "le.com");
             var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", psql + format);
             assertThat(masked.exit()).as(masked.err()).isZero();
             assertThat(masked.out()).as(format).contains("[EMAIL]").doesNotContain("ada.lov", "lace@", "examp", "le.com");
