@@ -468,8 +468,9 @@ public final class SplitAcrossCells {
     /** Whether {@code cell}'s first or last character but white space is an {@code @}: a piece of an address cut there. */
     /**
      * Whether {@code cell}'s last token is an address cut in its domain: a local part, an {@code @} and a domain
-     * that is not whole yet (no dot, or a last label shorter than two characters): {@code ada.lovelace@exam},
-     * {@code ada@example.c}.
+     * that is not whole yet (no dot, or a last label of one character): {@code ada.lovelace@exam},
+     * {@code ada@example.c}. A domain ending in its dot is a sentence's end as often ({@code ... anton@genua.de.
+     * Thanks}); cut right after a dot it is {@link CutAddressEnd}'s.
      */
     static boolean isCutInItsDomain(String cell) {
         int end = tokenEnd(cell);
@@ -483,7 +484,7 @@ public final class SplitAcrossCells {
             }
         }
         int dot = cell.lastIndexOf('.', end - 1);
-        return dot < at || end - dot - 1 < 2;
+        return dot < at || end - dot - 1 == 1;
     }
 
     private static boolean isDomainChar(char c) {

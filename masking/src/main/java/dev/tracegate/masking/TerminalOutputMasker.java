@@ -487,7 +487,7 @@ public final class TerminalOutputMasker {
     static int openAddressCut(String text) {
         int end = text.lastIndexOf('\n');
         int lineStart = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
-        if (end > 0 && SplitAcrossCells.isCutInItsDomain(withoutBreakMark(text.substring(lineStart, end)))) {
+        if (end > 0 && CutAddressEnd.mayGoOnNextLine(withoutBreakMark(text.substring(lineStart, end)))) {
             return lineStart;
         }
         for (int at = end > 0 ? indexIn(text, '@', lineStart, end) : -1; at >= 0; at = indexIn(text, '@', at + 1, end)) {
