@@ -37,15 +37,24 @@ final class LineBrokenAddress {
     private LineBrokenAddress() {
     }
 
-    /** The cuts of {@code text}; empty (and nothing allocated) when it holds no line break or no {@code @}. */
+    /**
+     * The cuts of {@code text}; empty (and nothing allocated) when it holds no line break or no {@code @}. A line
+     * break written as an escape ({@code \n}, {@code \r\n}: COPY's text format, a log line, a string escaped
+     * twice) is one too: whoever prints or decodes the text shows two lines.
+     */
     static List<Cut> in(String text) {
-        int lineBreak = text.indexOf('\n');
-        if (lineBreak < 0 || text.indexOf('@') < 0) {
+        if (text.indexOf('@') < 0 || (text.indexOf('\n') < 0 && text.indexOf("\\n") < 0)) {
             return List.of();
         }
         List<Cut> cuts = List.of();
-        for (; lineBreak >= 0; lineBreak = text.indexOf('\n', lineBreak + 1)) {
-            Cut cut = cutAt(text, lineBreak);
+        for (int at = 0; at < text.length(); at++) {
+            char c = text.charAt(at);
+            boolean escaped = c == '\\' && at + 1 < text.length() && text.charAt(at + 1) == 'n';
+            if (c != '\n' && !escaped) {
+                continue;
+            }
+            int breakStart = escaped && at >= 2 && text.startsWith("\\r", at - 2) ? at - 2 : at;
+            Cut cut = cutAt(text, breakStart, escaped ? at + 2 : at + 1);
             if (cut != null) {
                 cuts = cuts.isEmpty() ? new ArrayList<>() : cuts;
                 cuts.add(cut);
@@ -54,9 +63,12 @@ final class LineBrokenAddress {
         return cuts;
     }
 
-    /** The cut at the line break at {@code lineBreak}, or null when the runs on its sides hold no {@code @} or one is empty. */
-    private static Cut cutAt(String text, int lineBreak) {
-        int leftEnd = blankBefore(text, lineBreak);
+    /**
+     * The cut at the line break from {@code breakStart} to {@code breakEnd}, or null when the runs on its sides hold
+     * no {@code @} or one is empty.
+     */
+    private static Cut cutAt(String text, int breakStart, int breakEnd) {
+        int leftEnd = blankBefore(text, breakStart);
         if (leftEnd > 0 && (text.charAt(leftEnd - 1) == '+' || text.charAt(leftEnd - 1) == '\u21b5')) {
             leftEnd = blankBefore(text, leftEnd - 1); // psql's mark of a line break in a value, after the column's padding
         }
@@ -64,7 +76,7 @@ final class LineBrokenAddress {
         while (leftStart > 0 && leftEnd - leftStart < MAX_RUN && isAddressChar(text.charAt(leftStart - 1))) {
             leftStart--;
         }
-        int rightStart = lineBreak + 1;
+        int rightStart = breakEnd;
         while (rightStart < text.length() && isBlank(text.charAt(rightStart))) {
             rightStart++;
         }
@@ -89,7 +101,7 @@ final class LineBrokenAddress {
         while (at < text.length() && isBlank(text.charAt(at))) {
             at++;
         }
-        return at == text.length() || text.charAt(at) == '\n';
+        return at == text.length() || text.charAt(at) == '\n' || text.startsWith("\\n", at) || text.startsWith("\\r", at);
     }
 
     /** Where the blanks before {@code end} start. */
