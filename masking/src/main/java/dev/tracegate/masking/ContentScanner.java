@@ -141,6 +141,7 @@ final class ContentScanner {
         spans = facts.base32Run() ? withDecodedRuns(text, spans, Base32Reading.in(text), depth) : spans;
         spans = withDecodedRuns(text, spans, SpacedOutReading.in(text), depth);
         spans = withDecodedRuns(text, spans, ElementUnits.in(text), depth);
+        spans = withLineBrokenAddresses(text, spans);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
         if (hidden != null) {
             return whole(text, hidden);
@@ -148,6 +149,43 @@ final class ContentScanner {
         ControlFreeText drawn = ControlFreeText.of(text);
         List<Span> drawnSpans = drawn == null ? List.of() : spans(drawn.text(), depth);
         return drawnSpans.isEmpty() ? spans : union(spans, drawn.written(drawnSpans));
+    }
+
+    /**
+     * {@code spans} and the halves of each e-mail address a line break cuts ({@link LineBrokenAddress}): the runs
+     * on the cut's sides read joined, and a find of an address that reaches into both masks each half, the line
+     * break and the indentation between them kept. A cut whose halves a find as written already reaches is that
+     * find's.
+     */
+    private List<Span> withLineBrokenAddresses(String text, List<Span> spans) {
+        List<Span> out = spans;
+        for (LineBrokenAddress.Cut cut : LineBrokenAddress.in(text)) {
+            if (overlapsAny(out, cut.leftStart(), cut.leftEnd()) || overlapsAny(out, cut.rightStart(), cut.rightEnd())) {
+                continue;
+            }
+            String joined = cut.joined(text);
+            int cutAt = cut.leftEnd() - cut.leftStart();
+            for (Span find : detected(joined, TextFacts.of(joined))) {
+                if (find.start() < cutAt && find.end() > cutAt && EntityType.EMAIL.name().equals(find.label())) {
+                    out = out == spans ? new ArrayList<>(spans) : out;
+                    out.add(new Span(cut.leftStart() + find.start(), cut.leftEnd(), find.label(), find.replacement()));
+                    out.add(new Span(cut.rightStart(), cut.rightStart() + find.end() - cutAt, find.label(), find.replacement()));
+                }
+            }
+        }
+        if (out != spans) {
+            out.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        return out;
+    }
+
+    private static boolean overlapsAny(List<Span> spans, int start, int end) {
+        for (Span span : spans) {
+            if (span.start() < end && start < span.end()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The whole text as one span, replaced as {@code find}, a find of its reading form that no find as written shows. */

@@ -92,6 +92,17 @@ record ContinuedRow(List<PrintedRow> lines, List<Integer> lineStarts) {
         return last == '.' && atEdge ? last : 0;
     }
 
+    /**
+     * How a line break in a value is read between {@code before}, the value so far, and the next piece at {@code start}
+     * of {@code line}: between digits as a space (a card's or phone number's groups, one a line), else as the line
+     * break it is, which the detectors read across where it cuts an address ({@link LineBrokenAddress}).
+     */
+    private static char lineBreakAt(CharSequence before, String line, int start) {
+        boolean digits = !before.isEmpty() && Character.isDigit(before.charAt(before.length() - 1))
+                && start < line.length() && Character.isDigit(line.charAt(start));
+        return digits ? ' ' : '\n';
+    }
+
     private static boolean isWrap(char marker) {
         return marker == '.' || marker == '\u2026';
     }
@@ -121,7 +132,7 @@ record ContinuedRow(List<PrintedRow> lines, List<Integer> lineStarts) {
             start += isWrap(before) && isWrap(row.line().charAt(start)) ? 1 : 0;
             end -= marker != 0 ? 1 : 0;
             if (before == '+' || before == '\u21b5') {
-                text.append(' ');
+                text.append(lineBreakAt(text, row.line(), start));
             }
             pieces.add(new int[] {text.length(), lineStarts.get(l) + start, lineStarts.get(l) + end});
             text.append(row.line(), start, Math.max(start, end));

@@ -52,6 +52,15 @@ public final class CutAddressEnd {
         return k > 0 && k < end - 1 && value.charAt(k - 1) == '@' ? k : end;
     }
 
+    /**
+     * Whether a line of text may end with the first half of an address its next line completes: its last token ends
+     * cut at the {@code @} ({@link #endsCut}) or inside the domain ({@code ada.lovelace@exam}), so a reader of lines
+     * one at a time reads it with the next ({@code LineBrokenAddress} reads the two across the line break).
+     */
+    public static boolean mayGoOnNextLine(String line) {
+        return endsCut(line) || SplitAcrossCells.isCutInItsDomain(line);
+    }
+
     /** Whether a value's bytes (UTF-8) end in an {@code @} or a dot but for white space: the cheap look before {@link #endsCut}. */
     public static boolean mayEndCut(byte[] utf8) {
         int end = utf8.length;

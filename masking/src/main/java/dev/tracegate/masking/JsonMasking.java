@@ -455,20 +455,44 @@ public final class JsonMasking {
                 case FIELD_NAME -> fieldName();
                 case START_OBJECT, START_ARRAY -> {
                     unitsEnd();
+                    plainRunEnds(depth > 0 ? stack[depth - 1] : null);
                     open(token == JsonToken.START_ARRAY);
                 }
                 case END_OBJECT -> {
                     depth--;
+                    plainRunEnds(stack[depth]);
                     out.endObject();
                     releasedAt(depth);
                 }
                 case END_ARRAY -> {
                     unitsEnd();
                     depth--;
+                    plainRunEnds(stack[depth]);
                     out.endArray();
                     releasedAt(depth);
                 }
                 default -> scalar(token);
+            }
+        }
+
+        /**
+         * A container opens or closes inside {@code frame}'s record: a card's plain groups are one object's consecutive
+         * members ({@link RecordPieces#plainRunEnds}), so a run of them ends here and is read.
+         */
+        private void plainRunEnds(Frame frame) throws IOException {
+            if (frame != null && frame.record.pieces != null) {
+                replacedEarlier(frame.record.pieces.plainRunEnds());
+            }
+        }
+
+        /** Replaces values of the record found to be pieces after they were written, where the output can still replace them. */
+        private void replacedEarlier(List<RecordPieces.Found> pieces) throws IOException {
+            for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
+                RecordPieces.Found found = pieces.get(k);
+                if (found.place() >= 0) {
+                    out.replaceAt(found.place(), profile.strategyFor(found.type()).apply(found.value(), found.type()));
+                    masked(found.type().name());
+                }
             }
         }
 
@@ -907,7 +931,7 @@ public final class JsonMasking {
                 heldBy = record.level;
             }
             long place = out.place();
-            List<RecordPieces.Found> pieces = record.pieces.offer(value, place, look);
+            List<RecordPieces.Found> pieces = record.pieces.offer(value, place, look, !stack[depth - 1].array);
             for (int k = 0; k < pieces.size(); k++) { // indexed: the common empty answer makes no iterator
                 RecordPieces.Found found = pieces.get(k);
                 String replaced = profile.strategyFor(found.type()).apply(found.value(), found.type());

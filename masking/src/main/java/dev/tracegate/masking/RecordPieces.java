@@ -27,6 +27,9 @@ final class RecordPieces {
     /** The most values of one record read together: the latest, a window over a long record. */
     static final int MAX_VALUES = 16;
 
+    /** The longest run of plain digit groups read as a card's: a 19-digit card printed 4-4-4-4-3 has five, six as a row's cells. */
+    private static final int MAX_PLAIN_RUN = 6;
+
     /** A piece found to be part of a value: where it is, its text, what the value is and whether it is the value offered last. */
     record Found(long place, String value, EntityType type, boolean current) {
     }
@@ -41,6 +44,8 @@ final class RecordPieces {
     private int size;
     /** How many of the values held may be a piece ({@link SplitAcrossCells#mayBePiece}): none, and nothing is read together. */
     private int pieceCount;
+    /** How many of the last values held are plain digit groups in a row ({@link SplitAcrossCells#isPlainGroup}). */
+    private int plainRun;
     /** Whether the value offered last may start a credential: the next one is read with it. */
     private boolean credentialStarted;
 
@@ -76,31 +81,58 @@ final class RecordPieces {
      * were not found before; empty when none (the common case: a record none of whose values may be a
      * piece is never read together).
      */
-    List<Found> offer(String value, long place, Look look) {
+    List<Found> offer(String value, long place, Look look, boolean member) {
         boolean afterStart = credentialStarted
                 && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
+        boolean plain = member && SplitAcrossCells.isPlainGroup(value);
+        List<Found> found = plain ? List.of() : plainRunEnds();
         add(value, place, look.piece());
+        plainRun = plain ? plainRun + 1 : 0;
         credentialStarted = look.startsCredential();
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
-            return List.of(); // nothing held may be a piece, and no credential is cut here
+            return found; // nothing held may be a piece, and no credential is cut here
         }
         String[] cells = new String[size];
         for (int k = 0; k < size; k++) {
             cells[k] = values[(first + k) % MAX_VALUES];
         }
-        EntityType[] parts = split.piecesOf(cells);
-        if (parts == null) {
-            return List.of();
+        return collected(found, split.piecesOf(cells), size - 1);
+    }
+
+    /**
+     * The run of plain digit groups, one a member of an object, that the last values held make ends here (a value
+     * of another shape, a container opening or closing): read for a card's groups when it is three to six long
+     * ({@link SplitAcrossCells#plainCardGroups}; a longer one is a list of codes). Returns the members a card reaches
+     * that were not masked before; a stream has kept them replaceable, as the record's last values.
+     */
+    List<Found> plainRunEnds() {
+        int run = plainRun;
+        plainRun = 0;
+        if (run < 3 || run > MAX_PLAIN_RUN) {
+            return List.of(); // the common record: no run of plain groups, nothing allocated
         }
-        List<Found> found = new ArrayList<>();
+        String[] groups = new String[run];
+        for (int k = 0; k < run; k++) {
+            groups[k] = values[(first + size - run + k) % MAX_VALUES];
+        }
+        return collected(List.of(), split.plainCardGroups(groups), -1);
+    }
+
+    /** {@code found} and the values {@code parts} marks (the last {@code parts.length} held) that were not masked before. */
+    private List<Found> collected(List<Found> found, EntityType[] parts, int lastIndex) {
+        if (parts == null) {
+            return found;
+        }
+        List<Found> out = found;
         for (int k = 0; k < parts.length; k++) {
-            int at = (first + k) % MAX_VALUES;
+            int at = (first + size - parts.length + k) % MAX_VALUES;
             if (parts[k] != null && !masked[at]) {
                 masked[at] = true;
-                found.add(new Found(places[at], values[at], parts[k], k == parts.length - 1));
+                out = out instanceof ArrayList<Found> ? out : new ArrayList<>(out);
+                out.add(new Found(places[at], values[at], parts[k], k == lastIndex));
             }
         }
-        return found;
+        return out;
     }
 
     /**
@@ -109,6 +141,7 @@ final class RecordPieces {
      */
     void masked(String value) {
         add(value, -1, true);
+        plainRun = 0;
         masked[(first + size - 1) % MAX_VALUES] = true;
         credentialStarted = false;
     }
@@ -130,6 +163,7 @@ final class RecordPieces {
         first = 0;
         size = 0;
         pieceCount = 0;
+        plainRun = 0;
         credentialStarted = false;
     }
 

@@ -37,6 +37,12 @@ public final class SplitAcrossCells {
     private static final int MAX_PIECES = 8;
     /** The most cells of digit groups a row's pieces are ordered among (6 make 510 orders of two to four). */
     private static final int MAX_CARD_CELLS = 6;
+    /** The fewest plain groups read as a card's ({@link #plainCardGroups}): an American Express card's 4-6-5. */
+    private static final int MIN_PLAIN_GROUPS = 3;
+
+    /** The fewest digits plain groups are read as a card's with: the shortest card the detector knows, 13 digits. */
+    private static final int MIN_PLAIN_CARD_DIGITS = 13;
+
     /** The most read cells a row may have for an address's pieces to be paired (each with every other). */
     private static final int MAX_ROW_CELLS = 64;
 
@@ -68,6 +74,7 @@ public final class SplitAcrossCells {
         parts = jwtPartsAcross(cells, parts);
         parts = credentialsCut(cells, parts);
         parts = addressesCutAtTheirAt(cells, parts);
+        parts = addressesCutInTheirDomain(cells, parts);
         return cardGroupsAcross(cells, parts);
     }
 
@@ -80,7 +87,7 @@ public final class SplitAcrossCells {
      */
     public static boolean mayBePiece(String cell) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
-        return isCutAtAnAt(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
+        return isCutAtAnAt(cell) || isCutInItsDomain(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
                 || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
     }
 
@@ -339,6 +346,44 @@ public final class SplitAcrossCells {
         return cardsInOrders(cells, parts, groups, new ArrayList<>(), 0, false);
     }
 
+    /**
+     * A card's groups one plain group a value in consecutive values of one JSON record ({@code {"a": "4111", "b":
+     * "1111", "c": "1111", "d": "1111"}}, or as numbers): {@code groups}, three to {@value #MAX_CARD_CELLS} values of
+     * {@value #MIN_CARD_GROUP} to {@value #MAX_CARD_GROUP} digits alone each, joined by a space in the record's
+     * order and read for a card. A table's cells are not read so ({@link #cardGroupsAcross} wants a grouped cell):
+     * a row's columns are chosen by the caller in any order, while a record that writes a value's groups one a
+     * member in a row is a form keeping a card so; the card detector's issuer ranges and Luhn check are what set a
+     * record of codes apart (docs/masking.md). Returns, per value, the card's entity where a find reaches it, or null.
+     */
+    EntityType[] plainCardGroups(String[] groups) {
+        int digits = 0;
+        for (String group : groups) {
+            digits += group.length();
+        }
+        if (groups.length < MIN_PLAIN_GROUPS || groups.length > MAX_CARD_CELLS || digits < MIN_PLAIN_CARD_DIGITS
+                || digits > MAX_CARD_DIGITS) {
+            return null;
+        }
+        int[] order = new int[groups.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        return found(null, groups, order, groups, " ", EntityType.CARD);
+    }
+
+    /** Whether {@code value} is one plain group of a card's digits: {@value #MIN_CARD_GROUP} to {@value #MAX_CARD_GROUP} ASCII digits, nothing else. */
+    static boolean isPlainGroup(String value) {
+        if (!isCardGroup(value.length())) {
+            return false;
+        }
+        for (int k = 0; k < value.length(); k++) {
+            if (!isDigit(value.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Every order of two to four of the cells {@code groups}, extending {@code chosen}, joined and read for a card. */
     private EntityType[] cardsInOrders(String[] cells, EntityType[] parts, List<Integer> groups, List<Integer> chosen,
                                        int digits, boolean grouped) {
@@ -421,6 +466,55 @@ public final class SplitAcrossCells {
     }
 
     /** Whether {@code cell}'s first or last character but white space is an {@code @}: a piece of an address cut there. */
+    /**
+     * Whether {@code cell}'s last token is an address cut in its domain: a local part, an {@code @} and a domain
+     * that is not whole yet (no dot, or a last label of one character): {@code ada.lovelace@exam},
+     * {@code ada@example.c}. A domain ending in its dot is a sentence's end as often ({@code ... anton@genua.de.
+     * Thanks}); cut right after a dot it is {@link CutAddressEnd}'s.
+     */
+    static boolean isCutInItsDomain(String cell) {
+        int end = tokenEnd(cell);
+        int at = cell.lastIndexOf('@', end - 1);
+        if (at <= 0 || at >= end - 1 || Character.isWhitespace(cell.charAt(at - 1))) {
+            return false;
+        }
+        for (int k = at + 1; k < end; k++) {
+            if (!isDomainChar(cell.charAt(k))) {
+                return false;
+            }
+        }
+        int dot = cell.lastIndexOf('.', end - 1);
+        return dot < at || end - dot - 1 == 1;
+    }
+
+    private static boolean isDomainChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '-');
+    }
+
+    /**
+     * An e-mail address cut inside its domain between a cell and the next one read, as a value broken over two lines
+     * shows in psql's expanded output ({@code email | ada.lovelace@exam+}, {@code | ple.com}) or a table cut a
+     * column's text in two: the cell's last token ({@link #isCutInItsDomain}) and the next cell's first, joined as
+     * they are, read for an address that reaches into both. Only neighbours: a domain's rest is what comes next.
+     */
+    private EntityType[] addressesCutInTheirDomain(String[] cells, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int i = 0; i < cells.length; i++) {
+            if (cells[i] == null || !isCutInItsDomain(cells[i])) {
+                continue;
+            }
+            int next = i + 1;
+            while (next < cells.length && (cells[next] == null || cells[next].isBlank())) {
+                next++;
+            }
+            String head = next < cells.length ? firstToken(cells[next].strip()) : null;
+            if (head != null) {
+                out = found(out, cells, new int[] {i, next}, new String[] {tailToken(cells[i]), head}, "", EntityType.EMAIL);
+            }
+        }
+        return out;
+    }
+
     private static boolean isCutAtAnAt(String cell) {
         int end = tokenEnd(cell);
         int start = 0;

@@ -480,16 +480,28 @@ public final class TerminalOutputMasker {
         return start;
     }
 
-    /** Where the last finished line starts when a token of it ends with an {@code @}: the domain may come next. */
+    /**
+     * Where the last finished line starts when a token of it ends with an {@code @}, or its last token is an address
+     * cut in its domain ({@code ada.lovelace@exam}): the domain, or its rest, may come next.
+     */
     static int openAddressCut(String text) {
         int end = text.lastIndexOf('\n');
         int lineStart = end > 0 ? text.lastIndexOf('\n', end - 1) + 1 : 0;
+        if (end > 0 && CutAddressEnd.mayGoOnNextLine(withoutBreakMark(text.substring(lineStart, end)))) {
+            return lineStart;
+        }
         for (int at = end > 0 ? indexIn(text, '@', lineStart, end) : -1; at >= 0; at = indexIn(text, '@', at + 1, end)) {
             if (at + 1 == end || endsToken(text.charAt(at + 1))) {
                 return lineStart;
             }
         }
         return Integer.MAX_VALUE;
+    }
+
+    /** {@code line} without psql's mark of a line break in a value at its end ({@code +} or {@code ↵}, after the padding). */
+    private static String withoutBreakMark(String line) {
+        String text = line.stripTrailing();
+        return text.endsWith("+") || text.endsWith("\u21b5") ? text.substring(0, text.length() - 1) : text;
     }
 
     /**

@@ -212,6 +212,33 @@ class JsonMaskingTest {
     }
 
     /**
+     * A card's groups one plain group a member of an object, as strings or numbers, in an object of their own or
+     * among a record's other members (American Express's 4-6-5 too): no member is anything alone, so before
+     * 2026-12-07 each reached masked callers in clear, held whole and streamed. Every group is masked; the record's
+     * other members stay, and so do runs of codes that make no card (postcodes, a long list of codes, years).
+     */
+    @Test
+    void aCardsGroupsOneAMemberOfAnObjectAreMaskedInEachMember() {
+        Masker masker = new Masker(MaskingProfile.defaults());
+        Map<String, String> masked = Map.of(
+                "{\"a\": \"4111\", \"b\": \"1111\", \"c\": \"1111\", \"d\": \"1111\"}",
+                "{\"a\":\"[CARD]\",\"b\":\"[CARD]\",\"c\":\"[CARD]\",\"d\":\"[CARD]\"}",
+                "{\"id\": 7, \"card\": {\"g1\": 4111, \"g2\": 1111, \"g3\": 1111, \"g4\": 1111}, \"note\": \"ok\"}",
+                "{\"id\":7,\"card\":{\"g1\":\"[CARD]\",\"g2\":\"[CARD]\",\"g3\":\"[CARD]\",\"g4\":\"[CARD]\"},\"note\":\"ok\"}",
+                "[{\"x\": \"3782\", \"y\": \"822463\", \"z\": \"10005\", \"exp\": \"12/29\"}]",
+                "[{\"x\":\"[CARD]\",\"y\":\"[CARD]\",\"z\":\"[CARD]\",\"exp\":\"12/29\"}]");
+        masked.forEach((json, expected) -> assertThat(maskedEveryWay(masker, json)).as(json)
+                .allSatisfy(out -> assertThat(out.replace(" ", "")).isEqualTo(expected)));
+        List<String> ordinary = List.of("{\"zip\": {\"a\": 8001, \"b\": 8002, \"c\": 8003, \"d\": 8004}}",
+                "{\"n\": \"1234\", \"m\": \"5678\", \"o\": \"9012\", \"p\": \"3456\"}",
+                "{\"from\": 2019, \"to\": 2026, \"w\": 1920, \"h\": 1080, \"dpi\": 300}",
+                "{\"a\": 1001, \"b\": 1002, \"c\": 1003, \"d\": 1004, \"e\": 1005, \"f\": 1006, \"g\": 1007}");
+        for (String json : ordinary) {
+            assertThat(maskedEveryWay(masker, json)).as(json).allSatisfy(out -> assertThat(out.replace(" ", "")).isEqualTo(json.replace(" ", "")));
+        }
+    }
+
+    /**
      * A long array of bytes (a file's, by {@code Buffer.toJSON}) is read a window of elements at a time, each with the
      * end of the one before: an address anywhere in it, across a window's end too, is masked, held whole and streamed.
      */

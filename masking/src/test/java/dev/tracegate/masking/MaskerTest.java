@@ -52,6 +52,32 @@ class MaskerTest {
         assertThat(report.snapshot().found()).containsEntry("?column?", Map.of("SSN", 1L));
     }
 
+    /**
+     * A text cell holding an address a line break cuts inside its domain ({@code ada.lovelace@exam}, then {@code
+     * ple.com}), as psql, COPY's text and CSV output and a terminal show it on two lines (or as COPY's text format
+     * escapes it, {@code \n}): until 2026-12-07 neither
+     * half was an address to the detectors and the cell reached masked callers in clear. Each half is masked, the line
+     * break kept; a sentence's end before the next line's word and a decorator on the next line stay.
+     */
+    @Test
+    void anAddressCutByALineBreakInACellIsMaskedInEachHalf() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef notes = customers("notes", "text");
+        Masker defaults = new Masker(MaskingProfile.defaults());
+        assertThat(defaults.maskText(notes, "ada.lovelace@exam\nple.com", report).value()).isEqualTo("[EMAIL]\n[EMAIL]");
+        assertThat(defaults.maskText(notes, "write to ada.lovelace@\r\n  example.com today", report).value())
+                .isEqualTo("write to [EMAIL]\r\n  [EMAIL] today");
+        // the line break written as an escape, as COPY's text format and a log line write it
+        assertThat(defaults.maskText(notes, "1\tada.lovelace@exam\\nple.com\t2", report).value())
+                .isEqualTo("1\t[EMAIL]\\n[EMAIL]\t2");
+        assertThat(defaults.maskText(notes, "printf(\"root@localhost\\n\");", report).value()).isEqualTo("printf(\"root@localhost\\n\");");
+        for (String kept : List.of("Prefer EMAIL to username@hostname.\nChange it", "raised from\n@contextlib.contextmanager",
+                "mail ada@example.org\nthanks", "reported by wylda@volny.\nnow LAME won't crash")) {
+            assertThat(defaults.maskText(notes, kept, report).value()).as(kept)
+                    .isEqualTo(kept.replace("ada@example.org", "[EMAIL]"));
+        }
+    }
+
     @Test
     void base64OrHexOfPersonalDataIsReadDecodedAndMaskedWhole() {
         MaskingReport report = new MaskingReport();

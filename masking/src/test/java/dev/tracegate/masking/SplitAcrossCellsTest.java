@@ -26,6 +26,20 @@ class SplitAcrossCellsTest {
         assertThat(parts("2", LINE, LINE, "AB12==")).containsExactly(null, EntityType.SECRET, EntityType.SECRET, EntityType.SECRET);
     }
 
+    /**
+     * An address cut inside its domain between a cell and the next (psql's expanded output of a value with a line
+     * break in it, a row that keeps an address in two columns): before 2026-12-07 neither cell was an address and both
+     * reached masked callers in clear. A complete address ending a sentence before the next word stays its own find.
+     */
+    @Test
+    void anAddressCutInsideItsDomainBetweenTwoCellsIsMaskedInBoth() {
+        assertThat(parts("1", "ada.lovelace@exam", "ple.com")).containsExactly(null, EntityType.EMAIL, EntityType.EMAIL);
+        assertThat(parts("to ada@example.c", "om", "ok")).containsExactly(EntityType.EMAIL, EntityType.EMAIL, null);
+        assertThat(parts("Thanks", "to", "anton@genua.de.", "Closes:")).isNull();
+        assertThat(parts("Merge", "with", "pypa/distutils@788cc159.", "Includes")).isNull();
+        assertThat(parts("git@github", "main")).isNull();
+    }
+
     @Test
     void aJwtsPartsInColumnsOfTheirOwnAreMasked() {
         String header = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";

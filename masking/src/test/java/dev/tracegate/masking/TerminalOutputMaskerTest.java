@@ -516,6 +516,33 @@ class TerminalOutputMaskerTest {
         assertThat(shown(wrapped)).isEqualTo(wrapped);
     }
 
+    /**
+     * An address cut inside its domain by a line break: a value stored with one (psql prints it aligned with a
+     * {@code +} and the rest under it, expanded with the rest on the field's next line) and a program printing an
+     * address across two lines. Until 2026-12-07 each half was read alone and both reached the terminal in clear.
+     * Each half is masked, written whole, a line a write and cut at every byte; lines of prose whose break falls
+     * after an address-like word stay (from the machine's changelogs).
+     */
+    @Test
+    void anAddressCutInsideItsDomainByALineBreakIsMaskedInEachHalf() throws Exception {
+        List<String> printed = List.of(
+                "        email        \n---------------------\n ada.lovelace@examp+\n le.com\n(1 row)\n",
+                " id |       email        \n----+--------------------\n  1 | ada.lovelace@examp+\n    | le.com\n(1 row)\n",
+                "-[ RECORD 1 ]-----------\nid    | 1\nemail | ada.lovelace@examp+\n      | le.com\n\n",
+                "contact: ada.lovelace@examp\nle.com\n", "to ada.lovelace@example.\ncom\r\nbye\n");
+        for (String output : printed) {
+            assertNoPiece(output, shown(output));
+            assertNoPiece(output, lineByLine(output));
+            for (int split = 1; split < output.length(); split++) {
+                assertNoPiece(output + " cut at " + split, shownInWrites(output.substring(0, split), output.substring(split)));
+            }
+        }
+        for (String prose : List.of("Prefer EMAIL to username@hostname.\nChange \"added.moved\" to \"added, moved\"\n",
+                "switch to actions/checkout@v3.\nThis fixes the warning\n", "ok djm@\nFix the bug.\n")) {
+            assertThat(shown(prose)).isEqualTo(prose);
+        }
+    }
+
     private static void assertNoPiece(String output, String shown) {
         assertThat(shown).as(output).doesNotContain("ada.lov", "lace@", "example", ".com", "4111 1", "1111 1111");
     }

@@ -8,6 +8,7 @@ import dev.tracegate.gateway.operations.CostAccounting;
 import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
+import dev.tracegate.masking.CutAddressEnd;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
@@ -288,14 +289,20 @@ final class BodyMasking {
                               OutputStream out) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
+        Line waiting = null; // a line that may end with an address's first half, read with the next one
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') {
-                Line ended = new Line(line.toByteArray(), oversized, true, documents);
-                synchronized (text) { // the held lines' bound writes to the caller too
-                    text.add(ended, ended.pieces());
-                    if (in.available() == 0) {
-                        out.flush();
+                Line ended = new Line(line.toByteArray(), oversized, true, documents).after(waiting);
+                waiting = null;
+                if (ended.mayGoOnNextLine(maxLine)) {
+                    waiting = ended;
+                } else {
+                    synchronized (text) { // the held lines' bound writes to the caller too
+                        text.add(ended, ended.pieces());
+                        if (in.available() == 0) {
+                            out.flush();
+                        }
                     }
                 }
                 line.reset();
@@ -308,8 +315,10 @@ final class BodyMasking {
         }
         synchronized (text) {
             if (line.size() > 0 || oversized) {
-                Line last = new Line(line.toByteArray(), oversized, false, documents);
+                Line last = new Line(line.toByteArray(), oversized, false, documents).after(waiting);
                 text.add(last, last.pieces());
+            } else if (waiting != null) {
+                text.add(waiting, waiting.pieces());
             }
             text.end();
             out.flush();
@@ -330,6 +339,28 @@ final class BodyMasking {
      * @param document whether it must be one JSON document unless blank (NDJSON)
      */
     private record Line(byte[] bytes, boolean oversized, boolean ended, boolean document) {
+
+        /**
+         * Whether this text line may end with an address's first half that the next line completes ({@code
+         * ada.lovelace@exam}, then {@code ple.com}): it waits to be read with it, as one text with the line break
+         * inside, where the detectors read across the break. Not a JSON line, nor one of {@code maxLine} or more.
+         */
+        boolean mayGoOnNextLine(int maxLine) {
+            return !document && !oversized && bytes.length < maxLine && bytes.length > 0
+                    && (bytes[bytes.length - 1] != '}' && bytes[bytes.length - 1] != ']') && jsonStart(bytes) < 0
+                    && CutAddressEnd.mayGoOnNextLine(new String(bytes, StandardCharsets.UTF_8));
+        }
+
+        /** This line after {@code waiting}, the line before it that waited for it, as one line with the line break inside; this line when none waited. */
+        Line after(Line waiting) {
+            if (waiting == null) {
+                return this;
+            }
+            byte[] joined = Arrays.copyOf(waiting.bytes, waiting.bytes.length + 1 + bytes.length);
+            joined[waiting.bytes.length] = '\n';
+            System.arraycopy(bytes, 0, joined, waiting.bytes.length + 1, bytes.length);
+            return new Line(joined, oversized, ended, document);
+        }
 
         /** The strings of the JSON document the line holds, which a token stream's reader joins; none for text. */
         List<TokenStreamText.Piece> pieces() {

@@ -88,6 +88,12 @@ class HttpMaskedBodyFormTest {
             + " \"x\": [\"ada.\", \"love\", \"lace@\", \"exam\", \"ple.com\"], \"card\": [\"4111 11\", \"11 1111 \", \"1111\"],"
             + " \"digits\": [4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], \"hex\": [\"61\", \"64\", \"61\", \"40\", \"65\","
             + " \"78\", \"61\", \"6d\", \"70\", \"6c\", \"65\", \"2e\", \"63\", \"6f\", \"6d\"], \"tags\": [\"New York\", \"@ada\", \"ops\"]}";
+    /** An address a line break cuts inside its domain, in a text body; a sentence's end before the next line's word stays. */
+    private static final String LINE_BROKEN = "contact: ada.lovelace@exam\nple.com\nPrefer EMAIL to username@hostname.\nChange it.\n";
+    /** A card's groups one plain group a member of an object, as strings and as numbers, beside a record's other members. */
+    private static final String MEMBER_GROUPS = "{\"payment\": {\"a\": \"4111\", \"b\": \"1111\", \"c\": \"1111\", \"d\": \"1111\"},"
+            + " \"amex\": {\"g1\": 3782, \"g2\": 822463, \"g3\": 10005}, \"zip\": {\"a\": 8001, \"b\": 8002, \"c\": 8003,"
+            + " \"d\": 8004}, \"id\": 7}";
     /**
      * Records whose first piece looks like nothing alone: an address's local part before the member that starts
      * with its {@code @}, a card's first group before its other groups, in members of nested objects too.
@@ -199,6 +205,15 @@ class HttpMaskedBodyFormTest {
             answer(exchange, 200, CHUNKS.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/chunks-streamed", streamedJson(CHUNKS));
+        upstream.route("/line-broken", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, LINE_BROKEN.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/member-groups", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            answer(exchange, 200, MEMBER_GROUPS.getBytes(StandardCharsets.UTF_8));
+        });
+        upstream.route("/member-groups-streamed", streamedJson(MEMBER_GROUPS));
         upstream.route("/written", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             answer(exchange, 200, WRITTEN_TO_BE_READ.getBytes(StandardCharsets.UTF_8));
@@ -562,6 +577,30 @@ class HttpMaskedBodyFormTest {
                     + "\"x\":[" + "\"[EMAIL]\",".repeat(4) + "\"[EMAIL]\"],\"card\":[\"[CARD]\",\"[CARD]\",\"[CARD]\"],"
                     + "\"digits\":[" + "\"[CARD]\",".repeat(15) + "\"[CARD]\"],\"hex\":[" + "\"[EMAIL]\",".repeat(14)
                     + "\"[EMAIL]\"],\"tags\":[\"NewYork\",\"@ada\",\"ops\"]}");
+        }
+    }
+
+    /**
+     * An address a line break cuts inside its domain in a text body: until 2026-12-07 each line was read alone and both
+     * halves reached the target and the caller in clear. Each half is masked; the prose after it stays.
+     */
+    @Test
+    void anAddressCutInItsDomainByALineBreakInATextBodyIsMaskedBothWays() throws Exception {
+        assertThat(sentAndAnswered("text/plain", LINE_BROKEN, "/svc/line-broken"))
+                .containsOnly("contact: [EMAIL]\n[EMAIL]\nPrefer EMAIL to username@hostname.\nChange it.\n");
+    }
+
+    /**
+     * A card's groups one plain group a member of an object (a form keeping a card in four fields), as strings and as
+     * numbers: no member is anything alone, so before 2026-12-07 each reached the target and the caller in clear, held
+     * whole and streamed. Every group is masked; the postcodes and the id stay.
+     */
+    @Test
+    void aCardsGroupsOneAMemberOfAJsonObjectAreMaskedBothWaysAndStreamed() throws Exception {
+        for (String body : sentAnsweredAndStreamed(MEMBER_GROUPS, "member-groups")) {
+            assertThat(body.replace(" ", "")).isEqualTo("{\"payment\":{\"a\":\"[CARD]\",\"b\":\"[CARD]\",\"c\":\"[CARD]\","
+                    + "\"d\":\"[CARD]\"},\"amex\":{\"g1\":\"[CARD]\",\"g2\":\"[CARD]\",\"g3\":\"[CARD]\"},"
+                    + "\"zip\":{\"a\":8001,\"b\":8002,\"c\":8003,\"d\":8004},\"id\":7}");
         }
     }
 

@@ -592,6 +592,25 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address cut inside its domain by a line break in one cell ({@code ada.lovelace@exam}, a line break, {@code
+     * ple.com}: psql and COPY show it on two lines) or between two columns of a row, and a card's groups one a member
+     * of a {@code jsonb} object ({@code {"a": "4111", "b": "1111", ...}}): before 2026-12-07 each reached a masked
+     * caller in clear. Each piece is masked; a sentence's end before the next line's word and postcodes stay.
+     */
+    @Test
+    void anAddressCutInItsDomainAndACardsGroupsOneAMemberAreMasked() throws SQLException {
+        splitTable("split_domains", "(1, E'ada.lovelace@exam\\nple.com', 'ada.lovelace@exam', 'ple.com'),"
+                + " (2, E'to username@hostname.\\nChange it', 'ops', 'example.com')");
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT a, b, c FROM split_domains ORDER BY id")).as(queryMode)
+                    .containsExactly("[EMAIL]\n[EMAIL]|[EMAIL]|[EMAIL]", "to username@hostname.\nChange it|ops|example.com");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '{\"card\": {\"a\": \"4111\", \"b\": \"1111\", \"c\": \"1111\","
+                    + " \"d\": \"1111\"}, \"zip\": {\"a\": 8001, \"b\": 8002, \"c\": 8003, \"d\": 8004}}'::jsonb")).as(queryMode)
+                    .singleElement().asString().doesNotContain("4111").contains("\"a\": \"[CARD]\"", "\"d\": 8004");
+        }
+    }
+
+    /**
      * An address whose {@code @} has a stand-in ({@code (a)}, {@code _at_}) or a space before it only: each reached a
      * masked caller in clear before 2026-12-07. Prose with "at" in it stays.
      */

@@ -88,6 +88,28 @@ class PrintedResultsOverSshTest {
      * semicolon: until 2026-12-07 such a line was read as one cell and the address's and card's
      * pieces reached the caller in clear.
      */
+    /**
+     * An address a line break cuts inside its domain, as psql prints a value holding one (aligned with its {@code +}
+     * mark, expanded, wrapped) and as a program prints it over two writes: until 2026-12-07 each half reached the
+     * masked caller's terminal in clear. Each half is masked.
+     */
+    @Test
+    void anAddressCutInItsDomainByALineBreakIsMaskedInPsqlsFormatsAndAcrossWrites() throws Exception {
+        Path query = Files.writeString(dir.resolve("line-broken.sql"), "SELECT 1 AS id, E'ada.lovelace@examp\\nle.com' AS note;\n");
+        String psql = "psql -X -h 127.0.0.1 -p " + TestTarget.port() + " -U postgres -d postgres -f " + query + " ";
+        for (String format : List.of("", "-x", "-P format=wrapped -P columns=20", "-P linestyle=unicode", "--csv")) {
+            var clear = client.ssh(TestGateway.ALICE_TOKEN, "web", "", psql + format);
+            assertThat(clear.exit()).as(clear.err()).isZero();
+            assertThat(clear.out()).as(format).contains("ada.lovelace@", "examp", "le.com");
+            var masked = client.ssh(TestGateway.AGENT_TOKEN, "web", "", psql + format);
+            assertThat(masked.exit()).as(masked.err()).isZero();
+            assertThat(masked.out()).as(format).contains("[EMAIL]").doesNotContain("ada.lov", "lace@", "examp", "le.com");
+        }
+        String printed = "printf 'contact: ada.lovelace@exam\\n'; printf 'ple.com\\n'";
+        assertThat(client.ssh(TestGateway.ALICE_TOKEN, "web", "", printed).out()).contains("ada.lovelace@exam\nple.com");
+        assertThat(client.ssh(TestGateway.AGENT_TOKEN, "web", "", printed).out()).isEqualTo("contact: [EMAIL]\n[EMAIL]\n");
+    }
+
     @Test
     void psqlsUnalignedOutputWithAChosenSeparatorIsReadAsCells() throws Exception {
         Path query = Files.writeString(dir.resolve("split-unaligned.sql"), "SELECT 'ada.lovelace@' AS local,"
