@@ -83,6 +83,10 @@ final class MysqlDatabaseRoutines {
 
     /** The version of the server's code now: read before the rest of an answer, and to confirm one. */
     static String version(MysqlCatalog catalog) throws CatalogUnavailableException {
-        return catalog.query(VERSION).getFirst().getFirst();
+        List<List<String>> rows = catalog.query(VERSION);
+        if (rows.isEmpty() || rows.getFirst().isEmpty() || rows.getFirst().getFirst() == null) {
+            throw new CatalogUnavailableException("the catalog gave no version of the database's own code", null);
+        }
+        return rows.getFirst().getFirst();
     }
 }

@@ -281,13 +281,28 @@ final class CachingSha2Server implements AutoCloseable {
 
         /**
          * A SELECT of literals, variables and CURRENT_USER() gets one row; a SELECT from a table (the
-         * gateway's catalog reads of information_schema) gets its columns and no row, as a server
-         * holding no routines, triggers or views answers; anything else an OK.
+         * gateway's catalog reads of information_schema) gets its columns and no row, and the gateway's
+         * version of the server's code zeros, as a server holding no routines, triggers or views answers;
+         * anything else an OK.
          */
         private void query(String sql, String user) throws IOException {
             String text = sql.replaceAll("(?s)^\\s*/\\*.*?\\*/", "").strip();
             if (!text.regionMatches(true, 0, "SELECT ", 0, 7)) {
                 send(new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encode());
+                return;
+            }
+            if (text.regionMatches(true, 0, "SELECT CONCAT_WS(", 0, 17)) {
+                // The gateway's version of the server's code (counts and checksums of routines, triggers and
+                // views): a server holding none answers zeros.
+                sequence = out.write(sequence, new PayloadWriter().lenencInt(1).toByteArray());
+                sequence = out.write(sequence, new ColumnDefinition41("def", "", "", "", "version", "", UTF8MB4, 1024, 0xFD,
+                        0, 0).encode());
+                if (!Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF)) {
+                    sequence = out.write(sequence, new EofPacket(0, STATUS_AUTOCOMMIT).encode());
+                }
+                sequence = out.write(sequence, new TextRow(new byte[][] {"0:0/0:0/0:0".getBytes(StandardCharsets.UTF_8)}).encode());
+                send(Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF)
+                        ? new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encodeAsEof() : new EofPacket(0, STATUS_AUTOCOMMIT).encode());
                 return;
             }
             Matcher from = FROM.matcher(text);
