@@ -142,6 +142,7 @@ final class ContentScanner {
         spans = withDecodedRuns(text, spans, SpacedOutReading.in(text), depth);
         spans = withDecodedRuns(text, spans, ElementUnits.in(text), depth);
         spans = withLineBrokenAddresses(text, spans);
+        spans = withLineBrokenCards(text, spans);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
         if (hidden != null) {
             return whole(text, hidden);
@@ -177,6 +178,61 @@ final class ContentScanner {
             out.sort((a, b) -> Integer.compare(a.start(), b.start()));
         }
         return out;
+    }
+
+    /**
+     * {@code spans} and the pieces of each card number line breaks cut ({@link LineBrokenCard}): every window of a
+     * chain's pieces as long as a card, joined as written and then with a space, read by the detectors; a card found
+     * across two pieces or more masks each piece it reaches where it is written, the line breaks kept. A window a find
+     * as written already reaches is that find's.
+     */
+    private List<Span> withLineBrokenCards(String text, List<Span> spans) {
+        List<Span> out = spans;
+        for (List<LineBrokenCard.Piece> chain : LineBrokenCard.in(text)) {
+            for (int first = 0; first < chain.size(); first++) {
+                int digits = 0;
+                for (int last = first; last < chain.size(); last++) {
+                    digits += LineBrokenCard.digits(text, chain.get(last));
+                    if (last > first && LineBrokenCard.mayMakeACard(digits)
+                            && !overlapsAny(out, chain.get(first).start(), chain.get(last).end())) {
+                        List<Span> found = cardAcross(text, chain.subList(first, last + 1));
+                        out = found.isEmpty() ? out : union(out, found);
+                    }
+                }
+            }
+        }
+        if (out != spans) {
+            out.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        return out;
+    }
+
+    /** The spans, one a piece it reaches, of a card found across two or more of {@code pieces} joined, as written or by a space. */
+    private List<Span> cardAcross(String text, List<LineBrokenCard.Piece> pieces) {
+        for (String glue : List.of("", " ")) {
+            StringBuilder joined = new StringBuilder();
+            int[] starts = new int[pieces.size()];
+            for (int p = 0; p < pieces.size(); p++) {
+                joined.append(p == 0 ? "" : glue);
+                starts[p] = joined.length();
+                joined.append(text, pieces.get(p).start(), pieces.get(p).end());
+            }
+            for (Span find : detected(joined.toString(), TextFacts.of(joined.toString()))) {
+                List<Span> halves = new ArrayList<>();
+                for (int p = 0; p < pieces.size() && EntityType.CARD.name().equals(find.label()); p++) {
+                    int from = Math.max(find.start(), starts[p]);
+                    int to = Math.min(find.end(), starts[p] + pieces.get(p).end() - pieces.get(p).start());
+                    if (from < to) {
+                        halves.add(new Span(pieces.get(p).start() + from - starts[p], pieces.get(p).start() + to - starts[p],
+                                find.label(), find.replacement()));
+                    }
+                }
+                if (halves.size() > 1) {
+                    return halves;
+                }
+            }
+        }
+        return List.of();
     }
 
     private static boolean overlapsAny(List<Span> spans, int start, int end) {

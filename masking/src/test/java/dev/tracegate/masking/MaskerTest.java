@@ -53,6 +53,32 @@ class MaskerTest {
     }
 
     /**
+     * A card number a text cell holds one group a line, two groups a line, or cut inside a group by a line break
+     * ({@code 4111 11}, then {@code 11 1111 1111}): until 2026-12-07 each line was read alone and the card reached
+     * masked callers in clear. Each piece is masked where it is written, the line breaks kept; numbers one a line
+     * that make no card (line numbers, amounts, a year after a card) stay.
+     */
+    @Test
+    void aCardCutByLineBreaksInACellIsMaskedInEachPiece() {
+        MaskingReport report = new MaskingReport();
+        ColumnRef notes = customers("notes", "text");
+        Masker defaults = new Masker(MaskingProfile.defaults());
+        assertThat(defaults.maskText(notes, "card:\n4111\n1111\n1111\n1111\nthanks", report).value())
+                .isEqualTo("card:\n[CARD]\n[CARD]\n[CARD]\n[CARD]\nthanks");
+        assertThat(defaults.maskText(notes, "card 4111 11\r\n  11 1111 1111 exp 12/29", report).value())
+                .isEqualTo("card [CARD]\r\n  [CARD] exp 12/29");
+        assertThat(defaults.maskText(notes, "4111 1111\n1111 1111", report).value()).isEqualTo("[CARD]\n[CARD]");
+        assertThat(defaults.maskText(notes, "1\t4111-1111\\n1111-1111\t2", report).value())
+                .isEqualTo("1\t[CARD]\\n[CARD]\t2");
+        assertThat(defaults.maskText(notes, "paid with 4111 1111 1111 1111\n2029", report).value())
+                .isEqualTo("paid with [CARD]\n2029");
+        for (String kept : List.of("1234\n5678\n9012\n3456", "10\n20\n30\n40\n50\n60\n70", "total 1200\n3400 5600 7800",
+                "version 4.1.1\n1111 1111 1111")) {
+            assertThat(defaults.maskText(notes, kept, report).value()).as(kept).isEqualTo(kept);
+        }
+    }
+
+    /**
      * A text cell holding an address a line break cuts inside its domain ({@code ada.lovelace@exam}, then {@code
      * ple.com}), as psql, COPY's text and CSV output and a terminal show it on two lines (or as COPY's text format
      * escapes it, {@code \n}): until 2026-12-07 neither
