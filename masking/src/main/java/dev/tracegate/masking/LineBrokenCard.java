@@ -13,7 +13,7 @@ import java.util.List;
  * ({@code 4111 1111} + {@code 1111 1111}), and a card found across two pieces or more masks each piece where it is
  * written. A line break written as an escape ({@code \n}) is one too, as {@link LineBrokenAddress} reads it.
  */
-final class LineBrokenCard {
+public final class LineBrokenCard {
 
     /** The most pieces a chain is read over: a card of four groups is four. */
     private static final int MAX_PIECES = 6;
@@ -58,6 +58,15 @@ final class LineBrokenCard {
             }
         }
         return chains;
+    }
+
+    /**
+     * Whether a line of text may end with a card's first pieces that the next lines complete: it ends in a run of
+     * digits ({@code 4111}, {@code card 4111 11}), so a reader of lines one at a time reads it with the next, as it does
+     * a line ending in an address's first half ({@link CutAddressEnd#mayGoOnNextLine}).
+     */
+    public static boolean mayGoOnNextLine(String line) {
+        return tailRun(line, 0, line.length()) != null;
     }
 
     /** Whether a chain already read holds {@code piece}: a whole line inside it starts no chain of its own. */
