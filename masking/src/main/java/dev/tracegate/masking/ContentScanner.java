@@ -161,7 +161,11 @@ final class ContentScanner {
     private List<Span> withLineBrokenAddresses(String text, List<Span> spans) {
         List<Span> out = spans;
         for (LineBrokenAddress.Cut cut : LineBrokenAddress.in(text)) {
-            if (overlapsAny(out, cut.leftStart(), cut.leftEnd()) || overlapsAny(out, cut.rightStart(), cut.rightEnd())) {
+            if (overlapsAny(out, cut.leftStart(), cut.leftEnd())) {
+                continue;
+            }
+            if (overlapsAny(out, cut.rightStart(), cut.rightEnd())) {
+                out = withLocalPartsFirstPiece(text, cut, out);
                 continue;
             }
             String joined = cut.joined(text);
@@ -178,6 +182,44 @@ final class ContentScanner {
             out.sort((a, b) -> Integer.compare(a.start(), b.start()));
         }
         return out;
+    }
+
+    /**
+     * {@code spans} and the first piece of an address whose rest, the next line's start, is an address by itself
+     * ({@code ada.love}, a line break, {@code lace@example.com}): the two runs joined are read, and when the address
+     * found in them starts in the first run and ends where the second run's own find does, the first run is masked
+     * too. Only a run that reads as a local part's piece ({@link LineBrokenAddress#isLocalPartPiece}): a word before
+     * an address on the next line ({@code Thanks to}) stays.
+     */
+    private List<Span> withLocalPartsFirstPiece(String text, LineBrokenAddress.Cut cut, List<Span> spans) {
+        Span own = startingIn(spans, cut.leftEnd(), cut.rightStart());
+        if (own == null || !EntityType.EMAIL.name().equals(own.label())
+                || !LineBrokenAddress.isLocalPartPiece(text, cut.leftStart(), cut.leftEnd())) {
+            return spans;
+        }
+        String joined = cut.joined(text);
+        int cutAt = cut.leftEnd() - cut.leftStart();
+        for (Span find : detected(joined, TextFacts.of(joined))) {
+            if (find.start() < cutAt && find.end() > cutAt && EntityType.EMAIL.name().equals(find.label())) {
+                List<Span> out = new ArrayList<>(spans);
+                out.add(new Span(cut.leftStart() + find.start(), cut.leftEnd(), find.label(), find.replacement()));
+                return out;
+            }
+        }
+        return spans;
+    }
+
+    /**
+     * The span of {@code spans} that starts from {@code from} to {@code to}: at the next line's run, or inside an escaped
+     * line break before it (the {@code n} of {@code \n} reads as a letter of the address after it); null when none.
+     */
+    private static Span startingIn(List<Span> spans, int from, int to) {
+        for (Span span : spans) {
+            if (span.start() >= from && span.start() <= to) {
+                return span;
+            }
+        }
+        return null;
     }
 
     /**

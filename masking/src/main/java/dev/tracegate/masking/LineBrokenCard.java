@@ -62,11 +62,13 @@ public final class LineBrokenCard {
 
     /**
      * Whether a line of text may end with a card's first pieces that the next lines complete: it ends in a run of
-     * digits ({@code 4111}, {@code card 4111 11}), so a reader of lines one at a time reads it with the next, as it does
+     * digits that is a word of its own ({@code 4111}, {@code card 4111 11}), so a reader of lines one at a time reads it with the next, as it does
      * a line ending in an address's first half ({@link CutAddressEnd#mayGoOnNextLine}).
      */
     public static boolean mayGoOnNextLine(String line) {
-        return tailRun(line, 0, line.length()) != null;
+        Piece tail = tailRun(line, 0, line.length());
+        // a word of digits of its own: the end of a line of Base64 (a key's, ...+12) or of a path is no card's piece
+        return tail != null && (tail.start() == 0 || Character.isWhitespace(line.charAt(tail.start() - 1)));
     }
 
     /** Whether a chain already read holds {@code piece}: a whole line inside it starts no chain of its own. */

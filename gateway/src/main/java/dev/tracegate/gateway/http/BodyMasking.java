@@ -242,9 +242,10 @@ final class BodyMasking {
 
     /**
      * The most bytes of a text body's lines held together while each ends in digits (a card's groups one a line, or
-     * cut inside a group): a card is a few short lines, and lines of numbers beyond this are read in turns.
+     * cut inside a group) or in a local part's piece ({@code ada.love}): a card or an address is a few short lines, and
+     * lines of numbers or file names beyond this are read in turns.
      */
-    private static final int MAX_HELD_DIGIT_LINES = 4096;
+    private static final int MAX_HELD_LINES = 4096;
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** The length of the UTF-8 byte order mark {@code in} starts with (3), or 0, consuming it; {@code in} supports marks. */
@@ -357,8 +358,9 @@ final class BodyMasking {
                 return false;
             }
             String last = lastLine();
-            // lines ending in digits are held together only so far: a card's pieces are a few short lines
-            return CutAddressEnd.mayGoOnNextLine(last) || (bytes.length < MAX_HELD_DIGIT_LINES && LineBrokenCard.mayGoOnNextLine(last));
+            // lines ending in digits or a dotted word are held together only so far: a card's or a local part's pieces are a few short lines
+            return CutAddressEnd.mayGoOnNextLine(last) || (bytes.length < MAX_HELD_LINES
+                    && (LineBrokenCard.mayGoOnNextLine(last) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)));
         }
 
         /** The last line of the lines held together (the one the next line goes on from). */

@@ -528,6 +528,16 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * An address a line break cuts in its local part, whose second half is an address by itself, or at its {@code @}:
+     * before 2026-12-07 the first half ({@code ada.love}, {@code ada.lovelace}) reached a masked caller in clear.
+     */
+    @Test
+    void anAddressCutByALineBreakInItsLocalPartOrAtItsAtIsMaskedInBothHalves() throws SQLException {
+        assertThat(notesAsAliceReadsThem(110, "mail ada.love\nlace@example.com today")).containsOnly("mail [EMAIL]\n[EMAIL] today");
+        assertThat(notesAsAliceReadsThem(111, "mail ada.lovelace\n@example.com today")).containsOnly("mail [EMAIL]\n[EMAIL] today");
+    }
+
+    /**
      * One value's pieces in the members of one JSON object or the elements of one array, as {@code json_build_object},
      * {@code jsonb_agg} and {@code json_build_array} make them of columns no rule protects: before 2026-12-07 each
      * JSON string was scanned alone and {@code {"a": "ada.lovelace@", "b": "example.com"}}, a card's groups, a JWT's
