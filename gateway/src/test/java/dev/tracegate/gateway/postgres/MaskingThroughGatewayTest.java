@@ -517,6 +517,11 @@ class MaskingThroughGatewayTest {
                     .as(queryMode).containsExactly("7|[CARD]|[CARD]|[CARD]|[CARD]|visa");
             assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode, "SELECT 4111::bigint, 1111::bigint, 1111::numeric, 1111::numeric")))
                     .as(queryMode).doesNotContain("4111", "1111");
+            // int4 and int2 cells are never scanned alone (no such number is personal), but are read with their row
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 7, 4111, 1111, 1111::int2, 1111, 2026"))
+                    .as(queryMode).containsExactly("7|null|null|null|null|2026");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 1234, 5678, 9012, 3456"))
+                    .as(queryMode).containsExactly("1234|5678|9012|3456");
             // codes beside each other that make no card stay
             assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '1234', '5678', '9012', '3456'"))
                     .as(queryMode).containsExactly("1234|5678|9012|3456");
