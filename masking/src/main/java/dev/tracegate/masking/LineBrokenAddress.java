@@ -100,10 +100,14 @@ final class LineBrokenAddress {
 
     /**
      * Whether the run {@code start..end} before a line break reads as a local part's piece, not a word of prose: it holds
-     * no {@code @} and a dot, an underscore or a digit inside it ({@code ada.love}, {@code ada_l}, {@code ada1}); a word
-     * ({@code from}, {@code Thanks to}) before a line starting with a handle, a decorator or an address is no piece.
+     * no {@code @}, ends in a letter and has a dot, an underscore or a digit inside it ({@code ada.love}, {@code ada_l},
+     * {@code ada1x}); a word ({@code from}, {@code Thanks to}) or a number, a version or a date ({@code PR 206620},
+     * {@code libc4.2}) before a line starting with a handle, a decorator or an address is no piece.
      */
     static boolean isLocalPartPiece(String text, int start, int end) {
+        if (end <= start || !Character.isLetter(text.charAt(end - 1))) {
+            return false; // a number, a version (libc4.2) or a date before an address on the next line is no piece
+        }
         boolean marked = false;
         for (int k = start; k < end; k++) {
             char c = text.charAt(k);
