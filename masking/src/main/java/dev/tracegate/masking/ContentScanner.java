@@ -142,6 +142,7 @@ final class ContentScanner {
         spans = withDecodedRuns(text, spans, SpacedOutReading.in(text), depth);
         spans = withDecodedRuns(text, spans, ElementUnits.in(text), depth);
         spans = withLineBrokenAddresses(text, spans);
+        spans = withLineBrokenCards(text, spans);
         hidden = read == null ? null : hiddenInADecodedRun(text, facts, read, readFacts, depth);
         if (hidden != null) {
             return whole(text, hidden);
@@ -160,7 +161,11 @@ final class ContentScanner {
     private List<Span> withLineBrokenAddresses(String text, List<Span> spans) {
         List<Span> out = spans;
         for (LineBrokenAddress.Cut cut : LineBrokenAddress.in(text)) {
-            if (overlapsAny(out, cut.leftStart(), cut.leftEnd()) || overlapsAny(out, cut.rightStart(), cut.rightEnd())) {
+            if (overlapsAny(out, cut.leftStart(), cut.leftEnd())) {
+                continue;
+            }
+            if (overlapsAny(out, cut.rightStart(), cut.rightEnd())) {
+                out = withLocalPartsFirstPiece(text, cut, out);
                 continue;
             }
             String joined = cut.joined(text);
@@ -177,6 +182,99 @@ final class ContentScanner {
             out.sort((a, b) -> Integer.compare(a.start(), b.start()));
         }
         return out;
+    }
+
+    /**
+     * {@code spans} and the first piece of an address whose rest, the next line's start, is an address by itself
+     * ({@code ada.love}, a line break, {@code lace@example.com}): the two runs joined are read, and when the address
+     * found in them starts in the first run and ends where the second run's own find does, the first run is masked
+     * too. Only a run that reads as a local part's piece ({@link LineBrokenAddress#isLocalPartPiece}): a word before
+     * an address on the next line ({@code Thanks to}) stays.
+     */
+    private List<Span> withLocalPartsFirstPiece(String text, LineBrokenAddress.Cut cut, List<Span> spans) {
+        Span own = startingIn(spans, cut.leftEnd(), cut.rightStart());
+        if (own == null || !EntityType.EMAIL.name().equals(own.label())
+                || !LineBrokenAddress.isLocalPartPiece(text, cut.leftStart(), cut.leftEnd())) {
+            return spans;
+        }
+        String joined = cut.joined(text);
+        int cutAt = cut.leftEnd() - cut.leftStart();
+        for (Span find : detected(joined, TextFacts.of(joined))) {
+            if (find.start() < cutAt && find.end() > cutAt && EntityType.EMAIL.name().equals(find.label())) {
+                List<Span> out = new ArrayList<>(spans);
+                out.add(new Span(cut.leftStart() + find.start(), cut.leftEnd(), find.label(), find.replacement()));
+                return out;
+            }
+        }
+        return spans;
+    }
+
+    /**
+     * The span of {@code spans} that starts from {@code from} to {@code to}: at the next line's run, or inside an escaped
+     * line break before it (the {@code n} of {@code \n} reads as a letter of the address after it); null when none.
+     */
+    private static Span startingIn(List<Span> spans, int from, int to) {
+        for (Span span : spans) {
+            if (span.start() >= from && span.start() <= to) {
+                return span;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code spans} and the pieces of each card number line breaks cut ({@link LineBrokenCard}): every window of a
+     * chain's pieces as long as a card, joined as written and then with a space, read by the detectors; a card found
+     * across two pieces or more masks each piece it reaches where it is written, the line breaks kept. A window a find
+     * as written already reaches is that find's.
+     */
+    private List<Span> withLineBrokenCards(String text, List<Span> spans) {
+        List<Span> out = spans;
+        for (List<LineBrokenCard.Piece> chain : LineBrokenCard.in(text)) {
+            for (int first = 0; first < chain.size(); first++) {
+                int digits = 0;
+                for (int last = first; last < chain.size(); last++) {
+                    digits += LineBrokenCard.digits(text, chain.get(last));
+                    if (last > first && LineBrokenCard.mayMakeACard(digits)
+                            && !overlapsAny(out, chain.get(first).start(), chain.get(last).end())) {
+                        List<Span> found = cardAcross(text, chain.subList(first, last + 1));
+                        out = found.isEmpty() ? out : union(out, found);
+                    }
+                }
+            }
+        }
+        if (out != spans) {
+            out.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        return out;
+    }
+
+    /** The spans, one a piece it reaches, of a card found across two or more of {@code pieces} joined, as written or by a space. */
+    private List<Span> cardAcross(String text, List<LineBrokenCard.Piece> pieces) {
+        for (String glue : List.of("", " ")) {
+            StringBuilder joined = new StringBuilder();
+            int[] starts = new int[pieces.size()];
+            for (int p = 0; p < pieces.size(); p++) {
+                joined.append(p == 0 ? "" : glue);
+                starts[p] = joined.length();
+                joined.append(text, pieces.get(p).start(), pieces.get(p).end());
+            }
+            for (Span find : detected(joined.toString(), TextFacts.of(joined.toString()))) {
+                List<Span> halves = new ArrayList<>();
+                for (int p = 0; p < pieces.size() && EntityType.CARD.name().equals(find.label()); p++) {
+                    int from = Math.max(find.start(), starts[p]);
+                    int to = Math.min(find.end(), starts[p] + pieces.get(p).end() - pieces.get(p).start());
+                    if (from < to) {
+                        halves.add(new Span(pieces.get(p).start() + from - starts[p], pieces.get(p).start() + to - starts[p],
+                                find.label(), find.replacement()));
+                    }
+                }
+                if (halves.size() > 1) {
+                    return halves;
+                }
+            }
+        }
+        return List.of();
     }
 
     private static boolean overlapsAny(List<Span> spans, int start, int end) {

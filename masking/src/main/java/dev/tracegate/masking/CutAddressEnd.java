@@ -10,6 +10,10 @@ package dev.tracegate.masking;
  */
 public final class CutAddressEnd {
 
+    /** The longest run ending a line that is held as a local part's first piece. */
+    private static final int MAX_HELD_PIECE = 32;
+
+
     private CutAddressEnd() {
     }
 
@@ -59,6 +63,29 @@ public final class CutAddressEnd {
      */
     public static boolean mayGoOnNextLine(String line) {
         return endsCut(line) || SplitAcrossCells.isCutInItsDomain(line);
+    }
+
+    /**
+     * Whether a line of text may end with the first piece of an address's local part that the next line completes
+     * ({@code ada.love}, then {@code lace@example.com}; {@code ada.lovelace}, then {@code @example.com}): its last run of
+     * address characters, a word of its own of at most {@value #MAX_HELD_PIECE} characters with a dot or an underscore
+     * inside, reads as a local part's piece ({@link LineBrokenAddress#isLocalPartPiece}), so a reader of lines one at a
+     * time may read it with the next (a line of Base64, a key's or a certificate's, is longer and is no word). Lines of prose end in such runs often (a file's name, a version), so
+     * a reader holds them only within a bound.
+     */
+    public static boolean mayGoOnNextLineInItsLocalPart(String line) {
+        int end = line.length();
+        while (end > 0 && Character.isWhitespace(line.charAt(end - 1))) {
+            end--;
+        }
+        int start = end;
+        while (start > 0 && (isLocalPartChar(line.charAt(start - 1)) || line.charAt(start - 1) == '@')) {
+            start--;
+        }
+        String run = line.substring(start, end);
+        return end > start && end - start <= MAX_HELD_PIECE && (start == 0 || Character.isWhitespace(line.charAt(start - 1)))
+                && line.charAt(end - 1) != '.' && (run.indexOf('.') > 0 || run.indexOf('_') > 0)
+                && LineBrokenAddress.isLocalPartPiece(line, start, end);
     }
 
     /** Whether a value's bytes (UTF-8) end in an {@code @} or a dot but for white space: the cheap look before {@link #endsCut}. */

@@ -84,7 +84,10 @@ final class LineBrokenAddress {
         while (rightEnd < text.length() && rightEnd - rightStart < MAX_RUN && isAddressChar(text.charAt(rightEnd))) {
             rightEnd++;
         }
-        if (leftStart == leftEnd || rightStart == rightEnd || text.charAt(rightStart) == '@') {
+        if (leftStart == leftEnd || rightStart == rightEnd) {
+            return null;
+        }
+        if (text.charAt(rightStart) == '@' && !isLocalPartPiece(text, leftStart, leftEnd)) {
             return null; // a line starting with an @ is a handle or a decorator after a word as often ("from\n@contextlib")
         }
         if (text.charAt(leftEnd - 1) == '.' && !endsLine(text, rightEnd)) {
@@ -93,6 +96,27 @@ final class LineBrokenAddress {
         boolean at = text.lastIndexOf('@', leftEnd - 1) >= leftStart || text.indexOf('@', rightStart) >= rightStart
                 && text.indexOf('@', rightStart) < rightEnd;
         return at ? new Cut(leftStart, leftEnd, rightStart, rightEnd) : null;
+    }
+
+    /**
+     * Whether the run {@code start..end} before a line break reads as a local part's piece, not a word of prose: it holds
+     * no {@code @}, ends in a letter and has a dot, an underscore or a digit inside it ({@code ada.love}, {@code ada_l},
+     * {@code ada1x}); a word ({@code from}, {@code Thanks to}) or a number, a version or a date ({@code PR 206620},
+     * {@code libc4.2}) before a line starting with a handle, a decorator or an address is no piece.
+     */
+    static boolean isLocalPartPiece(String text, int start, int end) {
+        if (end <= start || !Character.isLetter(text.charAt(end - 1))) {
+            return false; // a number, a version (libc4.2) or a date before an address on the next line is no piece
+        }
+        boolean marked = false;
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == '@') {
+                return false;
+            }
+            marked |= k > start && k < end - 1 && (c == '.' || c == '_') || Character.isDigit(c);
+        }
+        return marked;
     }
 
     /** Whether only blanks follow {@code end} on its line: the run is the rest of a value cut in two, not a line of prose. */

@@ -334,8 +334,11 @@ public final class SplitAcrossCells {
                 grouped |= isGrouped(cells[i]);
             }
         }
-        if (!grouped || groups.size() < 2) {
-            return parts; // the common row: fewer than two cells of digit groups, none grouped
+        if (!grouped) {
+            return groups == null || groups.size() < MIN_PLAIN_GROUPS ? parts : plainGroupsInARow(cells, parts);
+        }
+        if (groups.size() < 2) {
+            return parts; // the common row: fewer than two cells of digit groups
         }
         if (groups.size() > MAX_CARD_CELLS) {
             for (int cell : groups) { // too many to order every way: fail closed on them all
@@ -347,12 +350,43 @@ public final class SplitAcrossCells {
     }
 
     /**
+     * A card's plain groups one a cell in consecutive cells, in the row's order: {@code SELECT '4111', '1111', '1111',
+     * '1111'}, a form's table keeping a card so. Each run of {@value #MIN_PLAIN_GROUPS} to {@value #MAX_CARD_CELLS}
+     * neighbouring plain groups ({@link #isPlainGroup}) of {@value #MIN_PLAIN_CARD_DIGITS} to {@value #MAX_CARD_DIGITS}
+     * digits is joined by a space and read for a card. Only neighbours in the row's order, as a reader reads them: every
+     * order of four codes would make a card by chance one time in thirty-three; one order, with the card detector's
+     * issuer ranges and Luhn check, a few in a thousand of such rows of random codes (docs/masking.md).
+     */
+    private EntityType[] plainGroupsInARow(String[] cells, EntityType[] parts) {
+        EntityType[] out = parts;
+        for (int first = 0; first < cells.length; first++) {
+            int digits = 0;
+            for (int last = first; last < cells.length && last - first < MAX_CARD_CELLS && cells[last] != null
+                    && isPlainGroup(cells[last].strip()); last++) {
+                digits += cells[last].strip().length();
+                if (last - first + 1 >= MIN_PLAIN_GROUPS && digits >= MIN_PLAIN_CARD_DIGITS && digits <= MAX_CARD_DIGITS) {
+                    out = plainGroupsFound(cells, out, first, last);
+                }
+            }
+        }
+        return out;
+    }
+
+    private EntityType[] plainGroupsFound(String[] cells, EntityType[] parts, int first, int last) {
+        int[] order = new int[last - first + 1];
+        String[] pieces = new String[order.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = first + k;
+            pieces[k] = cells[first + k].strip();
+        }
+        return found(parts, cells, order, pieces, " ", EntityType.CARD);
+    }
+
+    /**
      * A card's groups one plain group a value in consecutive values of one JSON record ({@code {"a": "4111", "b":
      * "1111", "c": "1111", "d": "1111"}}, or as numbers): {@code groups}, three to {@value #MAX_CARD_CELLS} values of
      * {@value #MIN_CARD_GROUP} to {@value #MAX_CARD_GROUP} digits alone each, joined by a space in the record's
-     * order and read for a card. A table's cells are not read so ({@link #cardGroupsAcross} wants a grouped cell):
-     * a row's columns are chosen by the caller in any order, while a record that writes a value's groups one a
-     * member in a row is a form keeping a card so; the card detector's issuer ranges and Luhn check are what set a
+     * order and read for a card, as a table's neighbouring cells are ({@link #plainGroupsInARow}); the card detector's issuer ranges and Luhn check are what set a
      * record of codes apart (docs/masking.md). Returns, per value, the card's entity where a find reaches it, or null.
      */
     EntityType[] plainCardGroups(String[] groups) {

@@ -112,8 +112,12 @@ class SplitAcrossCellsTest {
         assertThat(parts("1111 1111", "visa", "4111 1111")).containsExactly(EntityType.CARD, null, EntityType.CARD);
         // too many cells of digit groups to order every way: all of them masked
         assertThat(parts("4111 1111", "1", "2", "3", "4", "5", "1111 1111")).containsOnly(EntityType.CARD);
-        // ungrouped cells of four digits each are postcodes and PINs as often as a card
-        assertThat(parts("4111", "1111", "1111", "1111")).isNull();
+        // plain groups one a cell are read in the row's order, as neighbours only (any order would make cards of codes)
+        assertThat(parts("4111", "1111", "1111", "1111")).containsOnly(EntityType.CARD);
+        assertThat(parts("id", "3782", "822463", "10005", "amex")).containsExactly(null, EntityType.CARD, EntityType.CARD,
+                EntityType.CARD, null);
+        assertThat(parts("1111", "1111", "1111", "4111")).isNull();
+        assertThat(parts("4111", "1111", "x", "1111", "1111")).isNull();
         assertThat(parts("2024 05", "1234 5678")).isNull();
     }
 

@@ -9,6 +9,7 @@ import dev.tracegate.masking.CellResult;
 import dev.tracegate.masking.ColumnMasker;
 import dev.tracegate.masking.ColumnRef;
 import dev.tracegate.masking.CutAddressEnd;
+import dev.tracegate.masking.LineBrokenCard;
 import dev.tracegate.masking.EntityType;
 import dev.tracegate.masking.FallbackAction;
 import dev.tracegate.masking.FallbackReason;
@@ -239,6 +240,12 @@ final class BodyMasking {
         return out.toByteArray();
     }
 
+    /**
+     * The most bytes of a text body's lines held together while each ends in digits (a card's groups one a line, or
+     * cut inside a group) or in a local part's piece ({@code ada.love}): a card or an address is a few short lines, and
+     * lines of numbers or file names beyond this are read in turns.
+     */
+    private static final int MAX_HELD_LINES = 4096;
     private static final byte[] BYTE_ORDER_MARK = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     /** The length of the UTF-8 byte order mark {@code in} starts with (3), or 0, consuming it; {@code in} supports marks. */
@@ -289,7 +296,7 @@ final class BodyMasking {
                               OutputStream out) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean oversized = false;
-        Line waiting = null; // a line that may end with an address's first half, read with the next one
+        Line waiting = null; // a line that may end with an address's or a card's first piece, read with the next one
         int b;
         while ((b = in.read()) >= 0) {
             if (b == '\n') {
@@ -346,9 +353,23 @@ final class BodyMasking {
          * inside, where the detectors read across the break. Not a JSON line, nor one of {@code maxLine} or more.
          */
         boolean mayGoOnNextLine(int maxLine) {
-            return !document && !oversized && bytes.length < maxLine && bytes.length > 0
-                    && (bytes[bytes.length - 1] != '}' && bytes[bytes.length - 1] != ']') && jsonStart(bytes) < 0
-                    && CutAddressEnd.mayGoOnNextLine(new String(bytes, StandardCharsets.UTF_8));
+            if (document || oversized || bytes.length >= maxLine || bytes.length == 0 || bytes[bytes.length - 1] == '}'
+                    || bytes[bytes.length - 1] == ']' || jsonStart(bytes) >= 0) {
+                return false;
+            }
+            String last = lastLine();
+            // lines ending in digits or a dotted word are held together only so far: a card's or a local part's pieces are a few short lines
+            return CutAddressEnd.mayGoOnNextLine(last) || (bytes.length < MAX_HELD_LINES
+                    && (LineBrokenCard.mayGoOnNextLine(last) || CutAddressEnd.mayGoOnNextLineInItsLocalPart(last)));
+        }
+
+        /** The last line of the lines held together (the one the next line goes on from). */
+        private String lastLine() {
+            int start = bytes.length;
+            while (start > 0 && bytes[start - 1] != '\n') {
+                start--;
+            }
+            return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
         }
 
         /** This line after {@code waiting}, the line before it that waited for it, as one line with the line break inside; this line when none waited. */

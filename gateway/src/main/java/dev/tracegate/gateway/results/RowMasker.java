@@ -13,6 +13,7 @@ import dev.tracegate.masking.MaskingReport;
 import dev.tracegate.masking.SplitAcrossCells;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Masks the rows of one result set with one profile, whatever the protocol: it describes the
@@ -28,6 +29,11 @@ import java.util.List;
  */
 public final class RowMasker {
 
+    /** The fewest plain groups a card is read in across a row's cells (an American Express card's 4-6-5). */
+    private static final int MIN_GROUP_COLUMNS = 3;
+    /** The integer types too small to hold a card, whose cells are not scanned, but may hold a card's group. */
+    private static final Set<String> SMALL_INTEGERS = Set.of("int2", "smallint", "int4", "integer", "int");
+
     private final ColumnMasker[] maskers;
     private final String[] types;
     private final boolean[] binary;
@@ -40,6 +46,12 @@ public final class RowMasker {
     private final JwtAcrossValues[] tokens;
     /** Per column, whether its cells are text the detectors scan, read together with the row's others. */
     private final boolean[] readTogether;
+    /**
+     * Per column of {@code int2} or {@code int4}, never scanned (no such number is personal data alone), its masker
+     * when the row has {@value #MIN_GROUP_COLUMNS} such columns or more: they are read with the row's others for a
+     * card's plain groups one a column ({@code SELECT substr(notes, 6, 4)::int, ...}); null otherwise.
+     */
+    private final ColumnMasker[] groupMaskers;
     private final int togetherCount;
     private final SplitAcrossCells acrossCells;
 
@@ -63,16 +75,31 @@ public final class RowMasker {
             maskers[i] = masks.mayChangeValues() || unresolved[i] ? masks : null;
             any |= maskers[i] != null;
         }
-        changesAnything = any;
+        groupMaskers = groupMaskers(masker, columns);
+        changesAnything = any || groupMaskers != null;
         readTogether = new boolean[count];
         int together = 0;
         for (int i = 0; i < count; i++) {
             readTogether[i] = maskers[i] != null && !unresolved[i] && maskers[i].scansContent()
-                    && (!binary[i] || binaryCells.isText(types[i]));
+                    && (!binary[i] || binaryCells.isText(types[i])) || groupMaskers != null && groupMaskers[i] != null;
             together += readTogether[i] ? 1 : 0;
         }
         togetherCount = together;
         acrossCells = new SplitAcrossCells(masker.profile());
+    }
+
+    /** The maskers of the row's small integer columns no masker reads, when there are enough to hold a card's groups; else null. */
+    private ColumnMasker[] groupMaskers(Masker masker, List<ResultColumn> columns) {
+        ColumnMasker[] groups = new ColumnMasker[columns.size()];
+        int count = 0;
+        for (int i = 0; i < groups.length; i++) {
+            boolean readable = !binary[i] || binaryCells.readable(types[i]);
+            if (maskers[i] == null && !unresolved[i] && readable && SMALL_INTEGERS.contains(types[i])) {
+                groups[i] = masker.forColumn(columns.get(i).ref());
+                count++;
+            }
+        }
+        return count >= MIN_GROUP_COLUMNS ? groups : null;
     }
 
     public int columnCount() {
@@ -108,7 +135,8 @@ public final class RowMasker {
         int read = 0;
         for (int i = 0; i < values.length; i++) {
             if (readTogether[i] && values[i] != null) {
-                cells[i] = new String(values[i], StandardCharsets.UTF_8);
+                cells[i] = binary[i] && !binaryCells.isText(types[i]) ? binaryCells.toText(types[i], values[i])
+                        : new String(values[i], StandardCharsets.UTF_8);
                 read++;
             }
         }
@@ -120,8 +148,10 @@ public final class RowMasker {
         byte[][] masked = out == values ? values.clone() : out;
         for (int i = 0; i < parts.length; i++) {
             if (parts[i] != null) {
-                CellResult part = maskers[i].maskWholeAs(cells[i], parts[i], report);
-                masked[i] = part.value() == null ? null : part.utf8();
+                ColumnMasker columnMasker = maskers[i] != null ? maskers[i] : groupMaskers[i];
+                CellResult part = columnMasker.maskWholeAs(cells[i], parts[i], report);
+                boolean binaryNumber = binary[i] && !binaryCells.isText(types[i]);
+                masked[i] = part.value() == null ? null : binaryNumber ? binaryCells.fromText(types[i], part.value()) : part.utf8();
             }
         }
         return masked;

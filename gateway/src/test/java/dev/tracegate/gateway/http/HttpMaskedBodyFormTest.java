@@ -89,6 +89,8 @@ class HttpMaskedBodyFormTest {
             + " \"digits\": [4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], \"hex\": [\"61\", \"64\", \"61\", \"40\", \"65\","
             + " \"78\", \"61\", \"6d\", \"70\", \"6c\", \"65\", \"2e\", \"63\", \"6f\", \"6d\"], \"tags\": [\"New York\", \"@ada\", \"ops\"]}";
     /** An address a line break cuts inside its domain, in a text body; a sentence's end before the next line's word stays. */
+    private static final String LINE_BROKEN_CARD = "card:\n4111\n1111\n1111\n1111\nthanks\ncard 4111 11\n11 1111 1111 exp 12/29\n"
+            + "took 120\nms 4500\nmail ada.love\nlace@example.com or ada.lovelace\n@example.com\n";
     private static final String LINE_BROKEN = "contact: ada.lovelace@exam\nple.com\nPrefer EMAIL to username@hostname.\nChange it.\n";
     /** A card's groups one plain group a member of an object, as strings and as numbers, beside a record's other members. */
     private static final String MEMBER_GROUPS = "{\"payment\": {\"a\": \"4111\", \"b\": \"1111\", \"c\": \"1111\", \"d\": \"1111\"},"
@@ -205,6 +207,10 @@ class HttpMaskedBodyFormTest {
             answer(exchange, 200, CHUNKS.getBytes(StandardCharsets.UTF_8));
         });
         upstream.route("/chunks-streamed", streamedJson(CHUNKS));
+        upstream.route("/line-broken-card", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            answer(exchange, 200, LINE_BROKEN_CARD.getBytes(StandardCharsets.UTF_8));
+        });
         upstream.route("/line-broken", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
             answer(exchange, 200, LINE_BROKEN.getBytes(StandardCharsets.UTF_8));
@@ -588,6 +594,19 @@ class HttpMaskedBodyFormTest {
     void anAddressCutInItsDomainByALineBreakInATextBodyIsMaskedBothWays() throws Exception {
         assertThat(sentAndAnswered("text/plain", LINE_BROKEN, "/svc/line-broken"))
                 .containsOnly("contact: [EMAIL]\n[EMAIL]\nPrefer EMAIL to username@hostname.\nChange it.\n");
+    }
+
+    /**
+     * A card's groups one a line, or cut inside a group by a line break, and an address cut in its local part or at its
+     * {@code @} by one, in a text body: until 2026-12-07 each line was read alone and the card's pieces and the
+     * address's first half reached the target and the caller in clear. Each piece is masked; numbers one a line that
+     * make no card stay.
+     */
+    @Test
+    void aCardOrAnAddressCutByLineBreaksInATextBodyIsMaskedBothWays() throws Exception {
+        assertThat(sentAndAnswered("text/plain", LINE_BROKEN_CARD, "/svc/line-broken-card")).containsOnly(
+                "card:\n[CARD]\n[CARD]\n[CARD]\n[CARD]\nthanks\ncard [CARD]\n[CARD] exp 12/29\ntook 120\nms 4500\n"
+                + "mail [EMAIL]\n[EMAIL] or [EMAIL]\n[EMAIL]\n");
     }
 
     /**

@@ -506,6 +506,43 @@ class MaskingThroughGatewayTest {
     }
 
     /**
+     * A card's plain groups one a column ({@code SELECT '4111', '1111', '1111', '1111'}, as numbers too) and a card
+     * broken over the lines of one text value, a group a line or cut inside a group: before 2026-12-07 each cell and
+     * each line was read alone and the card reached a masked caller in clear.
+     */
+    @Test
+    void aCardsPlainGroupsOneAColumnOrOneALineAreMasked() throws SQLException {
+        for (String queryMode : List.of("simple", "extended")) {
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 7 AS id, '4111', '1111', '1111', '1111', 'visa'"))
+                    .as(queryMode).containsExactly("7|[CARD]|[CARD]|[CARD]|[CARD]|visa");
+            assertThat(String.join("\n", rowsAsAliceReadsThem(queryMode, "SELECT 4111::bigint, 1111::bigint, 1111::numeric, 1111::numeric")))
+                    .as(queryMode).doesNotContain("4111", "1111");
+            // int4 and int2 cells are never scanned alone (no such number is personal), but are read with their row
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 7, 4111, 1111, 1111::int2, 1111, 2026"))
+                    .as(queryMode).containsExactly("7|null|null|null|null|2026");
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT 1234, 5678, 9012, 3456"))
+                    .as(queryMode).containsExactly("1234|5678|9012|3456");
+            // codes beside each other that make no card stay
+            assertThat(rowsAsAliceReadsThem(queryMode, "SELECT '1234', '5678', '9012', '3456'"))
+                    .as(queryMode).containsExactly("1234|5678|9012|3456");
+        }
+        assertThat(String.join("\n", notesAsAliceReadsThem(108, "card:\n4111\n1111\n1111\n1111\nthanks")))
+                .doesNotContain("4111", "1111").contains("thanks");
+        assertThat(String.join("\n", notesAsAliceReadsThem(109, "card 4111 11\n11 1111 1111 exp 12/29")))
+                .doesNotContain("4111 11", "11 1111 1111").contains("exp 12/29");
+    }
+
+    /**
+     * An address a line break cuts in its local part, whose second half is an address by itself, or at its {@code @}:
+     * before 2026-12-07 the first half ({@code ada.love}, {@code ada.lovelace}) reached a masked caller in clear.
+     */
+    @Test
+    void anAddressCutByALineBreakInItsLocalPartOrAtItsAtIsMaskedInBothHalves() throws SQLException {
+        assertThat(notesAsAliceReadsThem(110, "mail ada.love\nlace@example.com today")).containsOnly("mail [EMAIL]\n[EMAIL] today");
+        assertThat(notesAsAliceReadsThem(111, "mail ada.lovelace\n@example.com today")).containsOnly("mail [EMAIL]\n[EMAIL] today");
+    }
+
+    /**
      * One value's pieces in the members of one JSON object or the elements of one array, as {@code json_build_object},
      * {@code jsonb_agg} and {@code json_build_array} make them of columns no rule protects: before 2026-12-07 each
      * JSON string was scanned alone and {@code {"a": "ada.lovelace@", "b": "example.com"}}, a card's groups, a JWT's
