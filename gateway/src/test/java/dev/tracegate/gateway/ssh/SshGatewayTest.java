@@ -68,8 +68,10 @@ class SshGatewayTest {
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
-              - {name: no-unlink, connections: [web], operations: [exec], command: '^unlink\\s', action: block,
+              - {name: no-unlink, connections: [web, web-ops], operations: [exec], command: '^unlink\\s', action: block,
                  reason: unlink is not allowed}
+              - {name: ops-run-anything, connections: [web-ops], operations: [exec], classes: [unknown, dangerous_admin],
+                 action: allow}
               - {name: hold-marker, connections: [web], operations: [exec], command: "held-marker", action: approve,
                  approvers: [admins]}
               - {name: no-writes-to-etc, connections: [web], operations: [write, delete, rename], files: ["/etc/**"],
@@ -113,6 +115,7 @@ class SshGatewayTest {
         gateway = TestGateway.start(List.of(
                 new SshConnectionConfig("web", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
                 new SshConnectionConfig("web-held", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
+                new SshConnectionConfig("web-ops", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
                 new SshConnectionConfig("web-impostor", "127.0.0.1", host.port(), TestSshHost.user(), key, null,
                         Files.readString(other.resolve("impostor.pub")).strip())), POLICY);
         client = new OpenSshClient(Files.createDirectories(dir.resolve("client")), gateway.gateway().sshPort());
@@ -305,6 +308,31 @@ class SshGatewayTest {
         var other = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo unlink " + victim);
         assertThat(other.exit()).as(other.err()).isZero();
         assertThat(victim).exists();
+    }
+
+    /**
+     * Where unknown commands are allowed ({@code web-ops}), a program blocked by name stays blocked
+     * when a wrapper outside the classifier's table runs it, or an expansion names it. Until
+     * 2026-12-07 each of these lines ran {@code unlink} there: the wrapper's inner command was not
+     * read for the rule's pattern, and a program named by an expansion matched no pattern.
+     */
+    @Test
+    void aBlockedProgramIsNotRunThroughAWrapperOrAnExpansionWhereUnknownIsAllowed() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("unlink-victim-ops")).resolve("keep.txt");
+        Files.writeString(victim, "keep");
+        Path lock = dir.resolve("ops-lock");
+        for (String line : List.of("X=unlink; $X " + victim, "${X:-unlink} " + victim, "A=un; \"${A}link\" " + victim,
+                "setsid -w unlink " + victim, "taskset 1 unlink " + victim, "chrt -o 0 unlink " + victim,
+                "flock " + lock + " unlink " + victim, "flock " + lock + " -c 'unlink " + victim + "'",
+                "echo x | split -n 1 --filter='unlink " + victim + "' -", "sh -c \"$0 " + victim + "\" unlink")) {
+            var run = client.ssh(TestGateway.ALICE_TOKEN, "web-ops", "", line);
+            assertThat(run.exit()).as(line).isEqualTo(1);
+            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink");
+            assertThat(victim).as(line).exists();
+        }
+        var allowed = client.ssh(TestGateway.ALICE_TOKEN, "web-ops", "", "taskset 1 cat " + victim);
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("keep");
     }
 
     /**
