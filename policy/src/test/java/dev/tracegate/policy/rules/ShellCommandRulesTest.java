@@ -72,6 +72,13 @@ class ShellCommandRulesTest {
         assertThat(decision.rule()).as(line).isIn("no-rm", "default:high-risk");
     }
 
+    /** A legacy scp line the host cannot place is unknown, and still refused for the blocked program it runs. */
+    @Test
+    void aLineTheHostCannotPlaceKeepsItsCommandsForBlockingRules() {
+        SshRequestFacts unplaced = SshRequestFacts.exec("true; rm notes.txt; scp -t /srv/in").unplaceable("not placed");
+        assertThat(PolicyEngine.decide(POLICY, OPS, unplaced).action()).isEqualTo(Action.BLOCK);
+    }
+
     @Test
     void aBlockedProgramPastManyWordsIsNotLost() {
         String line = "taskset " + "1 ".repeat(100) + "rm notes.txt";
