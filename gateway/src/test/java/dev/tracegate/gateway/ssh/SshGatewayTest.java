@@ -300,10 +300,7 @@ class SshGatewayTest {
         for (String line : List.of("'un'link " + victim, "un\\link " + victim, "\"unlink\" " + victim,
                 "/usr/bin/unlink " + victim, "true; unlink " + victim, "nice -n 5 unlink " + victim,
                 "env -i unlink " + victim, "sh -c 'unlink " + victim + "'", "timeout 5 unlink " + victim)) {
-            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
-            assertThat(run.exit()).as(line).isEqualTo(1);
-            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
-            assertThat(victim).as(line).exists();
+            assertUnlinkRefused("web", line, victim);
         }
         var other = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo unlink " + victim);
         assertThat(other.exit()).as(other.err()).isZero();
@@ -324,15 +321,21 @@ class SshGatewayTest {
         for (String line : List.of("X=unlink; $X " + victim, "${X:-unlink} " + victim, "A=un; \"${A}link\" " + victim,
                 "setsid -w unlink " + victim, "taskset 1 unlink " + victim, "chrt -o 0 unlink " + victim,
                 "flock " + lock + " unlink " + victim, "flock " + lock + " -c 'unlink " + victim + "'",
-                "echo x | split -n 1 --filter='unlink " + victim + "' -", "sh -c \"$0 " + victim + "\" unlink")) {
-            var run = client.ssh(TestGateway.ALICE_TOKEN, "web-ops", "", line);
-            assertThat(run.exit()).as(line).isEqualTo(1);
-            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink");
-            assertThat(victim).as(line).exists();
+                "echo x | split -n 1 --filter='unlink " + victim + "' -", "sh -c \"$0 " + victim + "\" unlink",
+                "true; unlink " + victim + "; scp -t " + dir.resolve("no-such-directory/x"))) {
+            assertUnlinkRefused("web-ops", line, victim);
         }
         var allowed = client.ssh(TestGateway.ALICE_TOKEN, "web-ops", "", "taskset 1 cat " + victim);
         assertThat(allowed.exit()).as(allowed.err()).isZero();
         assertThat(allowed.out()).contains("keep");
+    }
+
+    /** The line is refused by the no-unlink rule and the file it would remove is still there. */
+    private static void assertUnlinkRefused(String connection, String line, Path victim) throws Exception {
+        var run = client.ssh(TestGateway.ALICE_TOKEN, connection, "", line);
+        assertThat(run.exit()).as(line).isEqualTo(1);
+        assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
+        assertThat(victim).as(line).exists();
     }
 
     /**
@@ -1867,10 +1870,14 @@ class SshGatewayTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(port), run -> run.out().equals("closed\n"));
     }
 
-    /** Whether something on the host accepts connections on {@code port} ("open" or "closed"), asked through a new session. */
+    /**
+     * Whether something on the host accepts connections on {@code port} ("open" or "closed"), asked
+     * through a new session. A list, not an {@code if}: a compound command is not read, so it may
+     * run any program and the no-unlink rule would refuse it.
+     */
     private static OpenSshClient.Run hostPort(int port) throws Exception {
         return client.ssh(TestGateway.ADMIN_TOKEN, "web", "",
-                "bash -c 'if exec 3<>/dev/tcp/localhost/" + port + "; then echo open; else echo closed; fi' 2>/dev/null");
+                "bash -c 'true </dev/tcp/localhost/" + port + " && echo open || echo closed' 2>/dev/null");
     }
 
     private static int freePort() throws java.io.IOException {

@@ -349,6 +349,9 @@ public final class ShellCommandClassifier {
             } else if (RUNS_WHAT_IT_READS.contains(name)) {
                 raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
                 readsArgumentsAsCommands(args, argumentsUnknown); // watch 'rm -rf d', flock L rm, parallel rm :::
+                if (name.equals("alias") && args.stream().anyMatch(a -> !a.literal() || a.text().contains("="))) {
+                    unnamedProgram("alias makes a name run another program"); // alias x=rm, then x f on a later line
+                }
                 if (name.equals("eval") && args.stream().allMatch(Word::literal)) { // eval runs its words joined as a line
                     runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
                             depth);
@@ -579,8 +582,13 @@ public final class ShellCommandClassifier {
                         ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
                         + " variable names");
                 case "export" -> args.forEach(this::assignment);
-                case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
-                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");
+                case "hash" -> {
+                    if (args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))) {
+                        unnamedProgram("hash -p makes a name run another program"); // hash -p /bin/rm x; x f
+                    } else {
+                        raise(StatementClass.SESSION, "hash");
+                    }
+                }
                 case "read", "wait" -> {
                     args.forEach(this::variableSet);
                     raise(StatementClass.SESSION, name);

@@ -65,7 +65,8 @@ class ShellCommandRulesTest {
             "ip netns exec ns rm notes.txt", "ip -all netns exec rm notes.txt", "nsenter -t 1 -m rm notes.txt",
             "nsenter -t 1 -m bash -lc 'rm notes.txt'", "unshare -r rm notes.txt", "chroot / rm notes.txt",
             "systemd-run rm notes.txt", "stdbuf -o 0 rm notes.txt", "rsync -e 'rm notes.txt' a b:c",
-            "sudo \"$X\" notes.txt", "taskset 1 \"$X\" notes.txt", "watch -n 1 \"$X notes.txt\""})
+            "sudo \"$X\" notes.txt", "taskset 1 \"$X\" notes.txt", "watch -n 1 \"$X notes.txt\"",
+            "shopt -s expand_aliases\nalias x=rm\nx notes.txt", "hash -p /bin/rm x; x notes.txt"})
     void aGroupAllowedUnknownRunsNoBlockedProgramThroughAWrapperOrAnExpansion(String line) {
         Decision decision = decide(OPS, line);
         assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
