@@ -287,8 +287,8 @@ public final class ShellCommandClassifier {
                 return false;
             }
             String name = word.text().substring(0, equals);
-            if (unsafeVariable(name)) {
-                raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
+            if (unsafeVariable(name)) { // PAGER='rm f' git log, PATH=/tmp/x ls: the program that runs is not shown
+                unnamedProgram("sets " + name + ", which changes which programs run");
             }
             return true;
         }
@@ -510,7 +510,7 @@ public final class ShellCommandClassifier {
          */
         private void variableSet(Word word) {
             if (!word.literal()) {
-                raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
+                unnamedProgram("sets a variable whose name is only known once the shell expands it");
                 return;
             }
             if (subscripted(word)) {
@@ -520,7 +520,7 @@ public final class ShellCommandClassifier {
             // An option cluster ends with the name it sets (read -aPS4): any of its tails may be it.
             for (int from = 0; from < (name.startsWith("-") ? name.length() : 1); from++) {
                 if (unsafeVariable(name.substring(from))) {
-                    raise(StatementClass.UNKNOWN, "sets " + name.substring(from) + ", which changes which programs run");
+                    unnamedProgram("sets " + name.substring(from) + ", which changes which programs run");
                     return;
                 }
             }

@@ -66,7 +66,9 @@ class ShellCommandRulesTest {
             "nsenter -t 1 -m bash -lc 'rm notes.txt'", "unshare -r rm notes.txt", "chroot / rm notes.txt",
             "systemd-run rm notes.txt", "stdbuf -o 0 rm notes.txt", "rsync -e 'rm notes.txt' a b:c",
             "sudo \"$X\" notes.txt", "taskset 1 \"$X\" notes.txt", "watch -n 1 \"$X notes.txt\"",
-            "shopt -s expand_aliases\nalias x=rm\nx notes.txt", "hash -p /bin/rm x; x notes.txt"})
+            "shopt -s expand_aliases\nalias x=rm\nx notes.txt", "hash -p /bin/rm x; x notes.txt",
+            "PAGER='rm notes.txt' git -p log", "LESSOPEN='|rm notes.txt' less x", "GIT_SSH_COMMAND='rm notes.txt' git fetch",
+            "export PATH=/tmp/bin:$PATH; ls", "read PS4 < f; set -x; ls"})
     void aGroupAllowedUnknownRunsNoBlockedProgramThroughAWrapperOrAnExpansion(String line) {
         Decision decision = decide(OPS, line);
         assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
