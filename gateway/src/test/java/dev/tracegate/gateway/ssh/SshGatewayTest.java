@@ -68,8 +68,10 @@ class SshGatewayTest {
               - {name: shells, connections: [web], operations: [shell], classes: [unknown], action: allow}
               - {name: no-recursive-deletes, connections: [web], classes: [bulk_write], action: block,
                  reason: recursive deletes are not allowed}
-              - {name: no-unlink, connections: [web], operations: [exec], command: '^unlink\\s', action: block,
+              - {name: no-unlink, connections: [web, web-ops], operations: [exec], command: '^unlink\\s', action: block,
                  reason: unlink is not allowed}
+              - {name: ops-run-anything, connections: [web-ops], operations: [exec], classes: [unknown, dangerous_admin],
+                 action: allow}
               - {name: hold-marker, connections: [web], operations: [exec], command: "held-marker", action: approve,
                  approvers: [admins]}
               - {name: no-writes-to-etc, connections: [web], operations: [write, delete, rename], files: ["/etc/**"],
@@ -113,6 +115,7 @@ class SshGatewayTest {
         gateway = TestGateway.start(List.of(
                 new SshConnectionConfig("web", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
                 new SshConnectionConfig("web-held", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
+                new SshConnectionConfig("web-ops", "127.0.0.1", host.port(), TestSshHost.user(), key, null, host.hostKey()),
                 new SshConnectionConfig("web-impostor", "127.0.0.1", host.port(), TestSshHost.user(), key, null,
                         Files.readString(other.resolve("impostor.pub")).strip())), POLICY);
         client = new OpenSshClient(Files.createDirectories(dir.resolve("client")), gateway.gateway().sshPort());
@@ -297,14 +300,42 @@ class SshGatewayTest {
         for (String line : List.of("'un'link " + victim, "un\\link " + victim, "\"unlink\" " + victim,
                 "/usr/bin/unlink " + victim, "true; unlink " + victim, "nice -n 5 unlink " + victim,
                 "env -i unlink " + victim, "sh -c 'unlink " + victim + "'", "timeout 5 unlink " + victim)) {
-            var run = client.ssh(TestGateway.ALICE_TOKEN, "web", "", line);
-            assertThat(run.exit()).as(line).isEqualTo(1);
-            assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
-            assertThat(victim).as(line).exists();
+            assertUnlinkRefused("web", line, victim);
         }
         var other = client.ssh(TestGateway.ALICE_TOKEN, "web", "", "echo unlink " + victim);
         assertThat(other.exit()).as(other.err()).isZero();
         assertThat(victim).exists();
+    }
+
+    /**
+     * Where unknown commands are allowed ({@code web-ops}), a program blocked by name stays blocked
+     * when a wrapper outside the classifier's table runs it, or an expansion names it. Until
+     * 2026-12-07 each of these lines ran {@code unlink} there: the wrapper's inner command was not
+     * read for the rule's pattern, and a program named by an expansion matched no pattern.
+     */
+    @Test
+    void aBlockedProgramIsNotRunThroughAWrapperOrAnExpansionWhereUnknownIsAllowed() throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("unlink-victim-ops")).resolve("keep.txt");
+        Files.writeString(victim, "keep");
+        Path lock = dir.resolve("ops-lock");
+        for (String line : List.of("X=unlink; $X " + victim, "${X:-unlink} " + victim, "A=un; \"${A}link\" " + victim,
+                "setsid -w unlink " + victim, "taskset 1 unlink " + victim, "chrt -o 0 unlink " + victim,
+                "flock " + lock + " unlink " + victim, "flock " + lock + " -c 'unlink " + victim + "'",
+                "echo x | split -n 1 --filter='unlink " + victim + "' -", "sh -c \"$0 " + victim + "\" unlink",
+                "true; unlink " + victim + "; scp -t " + dir.resolve("no-such-directory/x"))) {
+            assertUnlinkRefused("web-ops", line, victim);
+        }
+        var allowed = client.ssh(TestGateway.ALICE_TOKEN, "web-ops", "", "taskset 1 cat " + victim);
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("keep");
+    }
+
+    /** The line is refused by the no-unlink rule and the file it would remove is still there. */
+    private static void assertUnlinkRefused(String connection, String line, Path victim) throws Exception {
+        var run = client.ssh(TestGateway.ALICE_TOKEN, connection, "", line);
+        assertThat(run.exit()).as(line).isEqualTo(1);
+        assertThat(run.err()).as(line).contains("blocked by policy rule no-unlink: unlink is not allowed");
+        assertThat(victim).as(line).exists();
     }
 
     /**
@@ -1839,10 +1870,14 @@ class SshGatewayTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> hostPort(port), run -> run.out().equals("closed\n"));
     }
 
-    /** Whether something on the host accepts connections on {@code port} ("open" or "closed"), asked through a new session. */
+    /**
+     * Whether something on the host accepts connections on {@code port} ("open" or "closed"), asked
+     * through a new session. A list, not an {@code if}: a compound command is not read, so it may
+     * run any program and the no-unlink rule would refuse it.
+     */
     private static OpenSshClient.Run hostPort(int port) throws Exception {
         return client.ssh(TestGateway.ADMIN_TOKEN, "web", "",
-                "bash -c 'if exec 3<>/dev/tcp/localhost/" + port + "; then echo open; else echo closed; fi' 2>/dev/null");
+                "bash -c 'true </dev/tcp/localhost/" + port + " && echo open || echo closed' 2>/dev/null");
     }
 
     private static int freePort() throws java.io.IOException {

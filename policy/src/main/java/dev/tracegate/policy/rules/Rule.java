@@ -1,5 +1,6 @@
 package dev.tracegate.policy.rules;
 
+import dev.tracegate.policy.shell.ShellClassification;
 import dev.tracegate.policy.sql.ClassifiedStatement;
 import dev.tracegate.policy.sql.CommandReading;
 import dev.tracegate.policy.sql.StatementClass;
@@ -134,12 +135,16 @@ public record Rule(String name, List<String> connections, List<String> protocols
     /**
      * Whether the {@code command} pattern is found in an SSH request's text or, for a rule that
      * blocks or holds, in any command of it as the shell reads it: {@code 'r'm}, {@code /bin/rm},
-     * {@code nice rm} and {@code sh -c 'rm ...'} run {@code rm} as surely as {@code rm} does. An
+     * {@code nice rm} and {@code sh -c 'rm ...'} run {@code rm} as surely as {@code rm} does. A
+     * program named by an expansion ({@code $X}, {@code ${X:-rm}}, {@code sh -c "$X"}) may be the one
+     * the pattern names, so a rule that blocks or holds is taken to match it (fail closed). An
      * allow rule needs the text as written.
      */
     private boolean commandFound(SshRequestFacts request) {
+        ShellClassification classification = request.classification();
         return command.matcher(request.text()).find() || action != Action.ALLOW
-                && request.classification().readings().stream().anyMatch(reading -> command.matcher(reading).find());
+                && (!classification.unnamed().isEmpty()
+                    || classification.readings().stream().anyMatch(reading -> command.matcher(reading).find()));
     }
 
     /**

@@ -141,10 +141,15 @@ public record SshRequestFacts(SshOperation operation, String text, List<String> 
         return new SshRequestFacts(operation, text, places, trees, classification, typed);
     }
 
-    /** The same request, classified unknown: where it acts cannot be known ({@code why}). */
+    /**
+     * The same request, classified unknown: where it acts cannot be known ({@code why}). Its
+     * commands as the shell reads them stay, for blocking and holding rules' patterns: until
+     * 2026-12-07 they were dropped, and {@code rm f; scp -t /no/such/dir} ran {@code rm} where it
+     * was blocked by name and unknown allowed.
+     */
     public SshRequestFacts unplaceable(String why) {
         return new SshRequestFacts(operation, text, paths, trees, new ShellClassification(StatementClass.UNKNOWN,
-                classification.programs(), List.of(why)), typed);
+                classification.programs(), List.of(why), classification.readings(), classification.unnamed()), typed);
     }
 
     private List<SshRequestFacts> fileOperations(LegacyScpCommand scp) {

@@ -13,18 +13,22 @@ import java.util.List;
  *                       {@code sh -c}'s, {@code find -exec}'s, {@code xargs}'): quotes and escapes
  *                       removed, the program by its name ({@code '/bin/r'm -rf d} reads {@code rm -rf d}),
  *                       where blocking and holding rules look for their {@code command} pattern too
+ * @param unnamed        why some program it runs has no name the line shows ({@code $X}, {@code ${X:-rm}},
+ *                       {@code sh -c "$X"}, {@code eval $X}); empty when every program is named. A blocking
+ *                       or holding {@code command} pattern cannot be shown not to match such a program
  */
 public record ShellClassification(StatementClass statementClass, List<String> programs, List<String> reasons,
-                                  List<String> readings) {
+                                  List<String> readings, List<String> unnamed) {
 
     public ShellClassification {
         programs = List.copyOf(programs);
         reasons = List.copyOf(reasons);
         readings = List.copyOf(readings);
+        unnamed = List.copyOf(unnamed);
     }
 
     /** A classification of a request that is no command line (a shell, a file operation, a forward). */
     public ShellClassification(StatementClass statementClass, List<String> programs, List<String> reasons) {
-        this(statementClass, programs, reasons, List.of());
+        this(statementClass, programs, reasons, List.of(), List.of());
     }
 }

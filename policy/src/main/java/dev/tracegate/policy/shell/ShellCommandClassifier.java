@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
 public final class ShellCommandClassifier {
 
     private static final int MAX_DEPTH = 4;
+    /** How many of a wrapper's words are each read as the program it may run ({@link Verdict#readEachTail}). */
+    private static final int MAX_TAILS = 64;
     private static final String HOME = "~";
 
     private static final Set<String> BIN_DIRECTORIES = Set.of("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/",
@@ -140,10 +142,13 @@ public final class ShellCommandClassifier {
     private static final List<String> RUN_LATER_CONFIG = List.of("git/", "systemd/", "autostart/", "environment.d/",
             "fish/", "lesskey", "nvim/", "vim/", "tmux/", "nano/");
     /** Programs that only run the command after their own options, and the options that take a value. */
-    private static final Map<String, Set<String>> WRAPPERS = Map.of(
-            "nice", Set.of("-n", "--adjustment"), "nohup", Set.of(), "time", Set.of("-o", "-f", "--output", "--format"),
-            "command", Set.of(), "builtin", Set.of(), "stdbuf", Set.of(), "ionice", Set.of("-c", "-n", "-p"), "timeout", Set.of("-s", "-k", "--signal",
-                    "--kill-after"), "exec", Set.of("-a"), "chronic", Set.of());
+    private static final Map<String, Set<String>> WRAPPERS = Map.ofEntries(
+            Map.entry("nice", Set.of("-n", "--adjustment")), Map.entry("nohup", Set.of()),
+            Map.entry("time", Set.of("-o", "-f", "--output", "--format")), Map.entry("command", Set.of()),
+            Map.entry("builtin", Set.of()), Map.entry("stdbuf", Set.of("-i", "-o", "-e")), Map.entry("setsid", Set.of()),
+            Map.entry("ionice", Set.of("-c", "-n", "-p")),
+            Map.entry("timeout", Set.of("-s", "-k", "--signal", "--kill-after")), Map.entry("exec", Set.of("-a")),
+            Map.entry("chronic", Set.of()));
     private static final Set<String> PACKAGE_MANAGERS = Set.of("apt", "apt-get", "aptitude", "dpkg", "yum", "dnf",
             "rpm", "zypper", "apk", "snap", "flatpak");
     private static final Set<String> PACKAGE_QUERIES = Set.of("list", "show", "search", "policy", "info", "-l", "-L",
@@ -181,7 +186,8 @@ public final class ShellCommandClassifier {
         Verdict verdict = new Verdict();
         verdict.terminal = true;
         verdict.line(line, HOME, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
+                verdict.unnamed);
     }
 
     /**
@@ -208,7 +214,8 @@ public final class ShellCommandClassifier {
     private static ShellClassification classify(String line, String workingDirectory) {
         Verdict verdict = new Verdict();
         verdict.line(line, workingDirectory, 0);
-        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings);
+        return new ShellClassification(verdict.statementClass, verdict.programs, verdict.reasons, verdict.readings,
+                verdict.unnamed);
     }
 
     /** A path on another host, as scp and rsync name one ({@code host:dir}, {@code rsync://host/module}). */
@@ -222,10 +229,14 @@ public final class ShellCommandClassifier {
         private final List<String> programs = new ArrayList<>();
         private final List<String> reasons = new ArrayList<>();
         private final List<String> readings = new ArrayList<>();
+        /** Why a program has no name the line shows: no {@code command} pattern can be shown not to match it. */
+        private final List<String> unnamed = new ArrayList<>();
         /** The working directory: {@code ~}, an absolute path, or null when not known. */
         private String cwd;
         /** Whether the programs run with a terminal, where pagers and full-screen programs take keystrokes. */
         private boolean terminal;
+        /** How deep in nested lines the command being read is ({@code sh -c}, {@code su -c}, {@code eval}). */
+        private int depth;
 
         void raise(StatementClass found, String reason) {
             statementClass = StatementClass.max(found, statementClass);
@@ -236,18 +247,21 @@ public final class ShellCommandClassifier {
 
         void line(String line, String workingDirectory, int depth) {
             if (depth > MAX_DEPTH) {
-                raise(StatementClass.UNKNOWN, "shells nested more than " + MAX_DEPTH + " deep");
+                unnamedProgram("shells nested more than " + MAX_DEPTH + " deep");
                 return;
             }
             ShellLine read = ShellLine.read(line);
             if (read.unreadable() != null) {
-                raise(StatementClass.UNKNOWN, "the line cannot be read without running it: " + read.unreadable());
+                unnamedProgram("the line cannot be read without running it: " + read.unreadable());
                 return;
             }
             cwd = workingDirectory;
+            int outer = this.depth;
+            this.depth = depth;
             for (SimpleCommand command : read.commands()) {
                 simple(command, depth);
             }
+            this.depth = outer;
         }
 
         private void simple(SimpleCommand command, int depth) {
@@ -273,8 +287,8 @@ public final class ShellCommandClassifier {
                 return false;
             }
             String name = word.text().substring(0, equals);
-            if (unsafeVariable(name)) {
-                raise(StatementClass.UNKNOWN, "sets " + name + ", which changes which programs run");
+            if (unsafeVariable(name)) { // PAGER='rm f' git log, PATH=/tmp/x ls: the program that runs is not shown
+                unnamedProgram("sets " + name + ", which changes which programs run");
             }
             return true;
         }
@@ -298,7 +312,7 @@ public final class ShellCommandClassifier {
         private void program(List<Word> words, int depth, boolean argumentsUnknown) {
             Word first = words.getFirst();
             if (!first.literal()) {
-                raise(StatementClass.UNKNOWN, "the program's name is only known once the shell expands it");
+                unnamedProgram("the program's name is only known once the shell expands it");
                 return;
             }
             String name = programName(first.text());
@@ -320,7 +334,7 @@ public final class ShellCommandClassifier {
             }
             if (AS_ANOTHER_USER.contains(name)) {
                 raise(StatementClass.DANGEROUS_ADMIN, name + " runs commands as another user or in another context");
-                readEachTail(args, argumentsUnknown);
+                readsArgumentsAsCommands(args, argumentsUnknown);
                 runsLines(optionValues(args, "-c", "--command"), depth); // su -c 'rm -rf d'
             } else if (WRAPPERS.containsKey(name)) {
                 wrapped(name, args, depth, argumentsUnknown);
@@ -334,9 +348,15 @@ public final class ShellCommandClassifier {
                 find(args, depth);
             } else if (RUNS_WHAT_IT_READS.contains(name)) {
                 raise(StatementClass.UNKNOWN, name + " runs programs or scripts the gateway cannot see");
+                readsArgumentsAsCommands(args, argumentsUnknown); // watch 'rm -rf d', flock L rm, parallel rm :::
+                if (name.equals("alias") && args.stream().anyMatch(a -> !a.literal() || a.text().contains("="))) {
+                    unnamedProgram("alias makes a name run another program"); // alias x=rm, then x f on a later line
+                }
                 if (name.equals("eval") && args.stream().allMatch(Word::literal)) { // eval runs its words joined as a line
                     runsLines(List.of(new Word(String.join(" ", args.stream().map(Word::text).toList()), false, false)),
                             depth);
+                } else if (name.equals("eval")) {
+                    unnamedProgram("eval runs a line only known once the shell expands it");
                 }
             } else {
                 known(name, args, argumentsUnknown);
@@ -364,22 +384,75 @@ public final class ShellCommandClassifier {
         /**
          * The command a program runs as another user ({@code sudo -u root rm -rf d}), for blocking
          * rules' patterns: the gateway does not read each such program's options, so every literal
-         * word that is no option is read as the program it may be, with the words after it.
+         * word that is no option is read as the program it may be, with the words after it. A word
+         * only known once expanded ({@code sudo "$X" d}) may name any program, and so may the words
+         * past the first {@value #MAX_TAILS} (each read costs the length of the line: a long line would
+         * otherwise cost its square).
          */
         private void readEachTail(List<Word> args, boolean argumentsUnknown) {
+            int tails = 0;
             for (int i = 0; i < args.size(); i++) {
                 String text = args.get(i).text();
                 String base = text.substring(text.lastIndexOf('/') + 1);
-                if (args.get(i).literal() && !text.startsWith("-") && !base.isEmpty()) {
+                if (!args.get(i).literal()) {
+                    unnamed.add("a word only known once the shell expands it may name the program that runs");
+                } else if (!text.startsWith("-") && !base.isEmpty() && ++tails > MAX_TAILS) {
+                    unnamed.add("more than " + MAX_TAILS + " words that may each name the program that runs");
+                    return;
+                } else if (!text.startsWith("-") && !base.isEmpty()) {
                     read(base, args.subList(i + 1, args.size()), argumentsUnknown);
                 }
             }
         }
 
+        /**
+         * A program the line runs without showing its name: unknown, and noted so that a blocking or
+         * holding rule's {@code command} pattern, which cannot be shown not to match it, applies.
+         */
+        private void unnamedProgram(String reason) {
+            raise(StatementClass.UNKNOWN, reason);
+            unnamed.add(reason);
+        }
+
+        /**
+         * The commands a program may run from its arguments, for blocking and holding rules' patterns,
+         * where the gateway does not know how it reads them (a wrapper not in its table, a program it
+         * does not know, one that runs what it reads): each literal word that is no option read as the
+         * program it may be, with the words after it ({@code taskset 1 rm -rf d}), and each word that holds
+         * a line, or an option's value that does ({@code watch 'rm -rf d'}, {@code --filter='rm -rf d'}),
+         * read as that line. Errs towards reading too much: the line is already unknown or worse.
+         */
+        private void readsArgumentsAsCommands(List<Word> args, boolean argumentsUnknown) {
+            readEachTail(args, argumentsUnknown);
+            for (Word arg : args) {
+                String text = arg.text();
+                int equals = text.indexOf('=');
+                String value = text.startsWith("-") && equals > 0 ? text.substring(equals + 1) : text;
+                if (!value.equals(text) || value.chars().anyMatch(c -> Character.isWhitespace(c) || ";&|`$(".indexOf(c) >= 0)) {
+                    readAsLine(new Word(value, arg.expands(), arg.globs()));
+                }
+            }
+        }
+
+        /** A word a program runs as a command line, read for the readings (and unnamed programs) it holds. */
+        private void readAsLine(Word line) {
+            if (!line.literal()) {
+                unnamed.add("runs a line only known once the shell expands it");
+                return;
+            }
+            Verdict nested = new Verdict();
+            nested.terminal = terminal;
+            nested.line(line.text(), cwd, depth + 1);
+            readings.addAll(nested.readings);
+            unnamed.addAll(nested.unnamed);
+        }
+
         /** Command lines a program runs as a shell would ({@code su -c LINE}, {@code eval WORDS}), read as nested lines. */
         private void runsLines(List<Word> lines, int depth) {
             for (Word line : lines) {
-                if (line.literal()) {
+                if (!line.literal()) {
+                    unnamedProgram("runs a line only known once the shell expands it");
+                } else {
                     String saved = cwd;
                     line(line.text(), cwd, depth + 1);
                     cwd = saved;
@@ -437,7 +510,7 @@ public final class ShellCommandClassifier {
          */
         private void variableSet(Word word) {
             if (!word.literal()) {
-                raise(StatementClass.UNKNOWN, "sets a variable whose name is only known once the shell expands it");
+                unnamedProgram("sets a variable whose name is only known once the shell expands it");
                 return;
             }
             if (subscripted(word)) {
@@ -447,7 +520,7 @@ public final class ShellCommandClassifier {
             // An option cluster ends with the name it sets (read -aPS4): any of its tails may be it.
             for (int from = 0; from < (name.startsWith("-") ? name.length() : 1); from++) {
                 if (unsafeVariable(name.substring(from))) {
-                    raise(StatementClass.UNKNOWN, "sets " + name.substring(from) + ", which changes which programs run");
+                    unnamedProgram("sets " + name.substring(from) + ", which changes which programs run");
                     return;
                 }
             }
@@ -509,8 +582,13 @@ public final class ShellCommandClassifier {
                         ? StatementClass.UNKNOWN : StatementClass.SESSION, "shopt -s cdable_vars makes cd go where a"
                         + " variable names");
                 case "export" -> args.forEach(this::assignment);
-                case "hash" -> raise(args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))
-                        ? StatementClass.UNKNOWN : StatementClass.SESSION, "hash -p makes a name run another program");
+                case "hash" -> {
+                    if (args.stream().anyMatch(a -> !a.literal() || a.text().matches("-[a-zA-Z]*p[a-zA-Z]*"))) {
+                        unnamedProgram("hash -p makes a name run another program"); // hash -p /bin/rm x; x f
+                    } else {
+                        raise(StatementClass.SESSION, "hash");
+                    }
+                }
                 case "read", "wait" -> {
                     args.forEach(this::variableSet);
                     raise(StatementClass.SESSION, name);
@@ -531,8 +609,11 @@ public final class ShellCommandClassifier {
                 case "dmesg" -> raise(args.stream().anyMatch(a -> a.text().matches("-[a-zA-Z]*[cC][a-zA-Z]*"))
                         || anyLongOption(args, "--clear", "--read-clear", "--console-off", "--console-on", "--console-level")
                         ? StatementClass.DDL : StatementClass.READ, "dmesg reads (or clears) the kernel log");
-                case "ip" -> raise(args.stream().allMatch(a -> IP_READ.contains(a.text())) ? StatementClass.READ
-                        : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
+                case "ip" -> {
+                    raise(args.stream().allMatch(a -> IP_READ.contains(a.text())) ? StatementClass.READ
+                            : StatementClass.DANGEROUS_ADMIN, "ip shows or changes the network configuration");
+                    readsArgumentsAsCommands(args, argumentsUnknown); // ip netns exec NS rm -rf d
+                }
                 case "hostname" -> raise(operands.isEmpty() ? StatementClass.READ : StatementClass.DANGEROUS_ADMIN,
                         "hostname shows or sets the host's name");
                 case "sysctl" -> raise(args.stream().anyMatch(a -> a.text().contains("=") || a.text().equals("-w")
@@ -666,6 +747,7 @@ public final class ShellCommandClassifier {
                 raise(query ? StatementClass.READ : StatementClass.DDL, name + " installs or removes software");
             } else {
                 raise(StatementClass.UNKNOWN, name + " is not a program the gateway knows");
+                readsArgumentsAsCommands(args, argumentsUnknown); // it may run them: taskset 1 rm, chrt 10 rm
             }
         }
 
@@ -1051,9 +1133,11 @@ public final class ShellCommandClassifier {
 
         /** Options that name a program or command for {@code name} to run: the line runs what the gateway cannot see. */
         private void runsNamedProgram(String name, List<Word> args, String... options) {
-            if (!optionValues(args, options).isEmpty()) {
+            List<Word> programs = optionValues(args, options);
+            if (!programs.isEmpty()) {
                 raise(StatementClass.UNKNOWN, name + " is told to run another program (" + String.join(", ", options)
                         + ")");
+                programs.forEach(this::readAsLine); // split --filter='rm -rf d' runs rm
             }
         }
 
@@ -1208,7 +1292,7 @@ public final class ShellCommandClassifier {
                 if (text.startsWith("-") && !text.startsWith("--") && text.indexOf('c') > 0 && i + 1 < args.size()) {
                     Word script = args.get(i + 1);
                     if (!script.literal()) {
-                        raise(StatementClass.UNKNOWN, name + " -c runs a script only known once the shell expands it");
+                        unnamedProgram(name + " -c runs a script only known once the shell expands it");
                         return;
                     }
                     String saved = cwd;

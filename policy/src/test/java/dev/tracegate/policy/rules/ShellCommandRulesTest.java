@@ -49,6 +49,52 @@ class ShellCommandRulesTest {
         }
     }
 
+    /**
+     * A group allowed {@code unknown} (and {@code dangerous_admin}) still may not run a blocked
+     * program: not through a wrapper outside the classifier's table, an option that names a
+     * program, nor a program named by an expansion, which may be the blocked one. Until 2026-12-07
+     * each of these ran for ops where {@code rm} was blocked.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"X=rm; $X notes.txt", "${X:-rm} notes.txt", "A=r; \"${A}m\" notes.txt", "$(printf rm) notes.txt",
+            "sh -c \"$X\"", "eval $X", "su -c \"$X\" deploy",
+            "setsid rm notes.txt", "setsid -f rm notes.txt", "taskset 1 rm notes.txt", "taskset -c 0 rm notes.txt",
+            "chrt -f 10 rm notes.txt", "chrt 10 rm notes.txt", "flock /tmp/l rm notes.txt", "flock -c 'rm notes.txt' /tmp/l",
+            "ionice -c 3 rm notes.txt", "watch rm notes.txt", "watch -n 1 'rm notes.txt'", "parallel rm ::: notes.txt",
+            "parallel ::: 'rm notes.txt'", "split -n l/2 --filter='rm notes.txt' f", "split --filter 'rm notes.txt' f",
+            "ip netns exec ns rm notes.txt", "ip -all netns exec rm notes.txt", "nsenter -t 1 -m rm notes.txt",
+            "nsenter -t 1 -m bash -lc 'rm notes.txt'", "unshare -r rm notes.txt", "chroot / rm notes.txt",
+            "systemd-run rm notes.txt", "stdbuf -o 0 rm notes.txt", "rsync -e 'rm notes.txt' a b:c",
+            "sudo \"$X\" notes.txt", "taskset 1 \"$X\" notes.txt", "watch -n 1 \"$X notes.txt\"",
+            "shopt -s expand_aliases\nalias x=rm\nx notes.txt", "hash -p /bin/rm x; x notes.txt",
+            "PAGER='rm notes.txt' git -p log", "LESSOPEN='|rm notes.txt' less x", "GIT_SSH_COMMAND='rm notes.txt' git fetch",
+            "export PATH=/tmp/bin:$PATH; ls", "read PS4 < f; set -x; ls"})
+    void aGroupAllowedUnknownRunsNoBlockedProgramThroughAWrapperOrAnExpansion(String line) {
+        Decision decision = decide(OPS, line);
+        assertThat(decision.action()).as(line).isEqualTo(Action.BLOCK);
+        assertThat(decision.rule()).as(line).isIn("no-rm", "default:high-risk");
+    }
+
+    /** A legacy scp line the host cannot place is unknown, and still refused for the blocked program it runs. */
+    @Test
+    void aLineTheHostCannotPlaceKeepsItsCommandsForBlockingRules() {
+        SshRequestFacts unplaced = SshRequestFacts.exec("true; rm notes.txt; scp -t /srv/in").unplaceable("not placed");
+        assertThat(PolicyEngine.decide(POLICY, OPS, unplaced).action()).isEqualTo(Action.BLOCK);
+    }
+
+    @Test
+    void aBlockedProgramPastManyWordsIsNotLost() {
+        String line = "taskset " + "1 ".repeat(100) + "rm notes.txt";
+        assertThat(decide(OPS, line).action()).isEqualTo(Action.BLOCK);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"taskset 1 ls", "watch ls", "flock /tmp/l ls", "X=ls; echo $X", "setsid ls",
+            "nsenter -t 1 -m ls", "ip netns exec ns ls"})
+    void aGroupAllowedUnknownStillRunsWhatNoRuleBlocks(String line) {
+        assertThat(decide(OPS, line).action()).as(line).isEqualTo(Action.ALLOW);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"curl https://example.com", "'curl' https://example.com", "c\\url https://example.com",
             "/usr/bin/curl https://example.com", "env curl https://example.com", "ls; curl https://example.com"})
