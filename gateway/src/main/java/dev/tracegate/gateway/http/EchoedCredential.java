@@ -54,8 +54,6 @@ final class EchoedCredential {
     private final int longest;
     /** Whether a byte starts a spelling, escaped or not (a letter in either case). */
     private final boolean[] starts = new boolean[256];
-    /** Whether a byte starts one of {@link #spellings} (a letter in either case). */
-    private final boolean[] startsPlain = new boolean[256];
     /**
      * The spellings by their first byte in lower case, longest first ({@code null} where none starts
      * so), and which pairs of first two bytes in lower case (bit {@code first << 8 | second}) may start
@@ -65,6 +63,7 @@ final class EchoedCredential {
      * comparison with every spelling.
      */
     private final byte[][][] byFirst = new byte[256][][];
+    private static final byte[][] NO_SPELLINGS = new byte[0][];
     private final long[] firstTwo = new long[256 * 256 / 64];
 
     private EchoedCredential(List<byte[]> spellings, List<EscapedSecret> escaped) {
@@ -75,10 +74,9 @@ final class EchoedCredential {
         for (byte[] spelling : this.spellings) { // spellings are at least MIN_LENGTH long: two bytes at least
             for (int b : new int[] {spelling[0] & 0xff, upper(spelling[0]) & 0xff}) { // read in any case
                 starts[b] = true;
-                startsPlain[b] = true;
             }
             int first = spelling[0] & 0xff;
-            byte[][] known = byFirst[first] == null ? new byte[0][] : byFirst[first];
+            byte[][] known = byFirst[first] == null ? NO_SPELLINGS : byFirst[first];
             byte[][] more = Arrays.copyOf(known, known.length + 1);
             more[known.length] = spelling;
             byFirst[first] = more;
@@ -171,7 +169,13 @@ final class EchoedCredential {
         return lower;
     }
 
-    /** Whether the two bytes at {@code at}, in any case, start a spelling. */
+    /** The spellings whose first byte is the one at {@code at}, in any case, longest first. */
+    private byte[][] candidates(byte[] bytes, int at) {
+        byte[][] found = byFirst[lower(bytes[at]) & 0xff];
+        return found == null ? NO_SPELLINGS : found;
+    }
+
+    /** Whether the two bytes at {@code at}, in any case, start a spelling or an escaped reading. */
     private boolean startsTwo(byte[] bytes, int at) {
         int pair = pair(bytes, at);
         return (firstTwo[pair >>> 6] & 1L << pair) != 0;
@@ -266,10 +270,7 @@ final class EchoedCredential {
     /** Where the longest spelling that starts at {@code at} ends, in any case, escaped or not; -1 when none does. */
     private int endOfSpellingAt(byte[] bytes, int length, int at) {
         int end = -1;
-        byte[][] candidates = at + 1 < length && startsPlain[bytes[at] & 0xff] && startsTwo(bytes, at)
-                ? byFirst[lower(bytes[at]) & 0xff] : null;
-        for (int i = 0; candidates != null && i < candidates.length; i++) {
-            byte[] spelling = candidates[i];
+        for (byte[] spelling : candidates(bytes, at)) { // (the caller asked mayStartAt: the pair may start one)
             if (at + spelling.length <= length && matches(bytes, at, spelling)) {
                 end = at + spelling.length;
                 break;
@@ -297,8 +298,7 @@ final class EchoedCredential {
     }
 
     private boolean mayBegin(byte[] bytes, int at, int length) {
-        for (int i = 0; i < spellings.size() && startsPlain[bytes[at] & 0xff]; i++) {
-            byte[] spelling = spellings.get(i);
+        for (byte[] spelling : candidates(bytes, at)) {
             if (at + spelling.length > length && matches(bytes, at, spelling, length - at)) {
                 return true;
             }

@@ -291,23 +291,12 @@ final class CachingSha2Server implements AutoCloseable {
                 send(new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encode());
                 return;
             }
-            if (text.regionMatches(true, 0, "SELECT CONCAT_WS(", 0, 17)) {
-                // The gateway's version of the server's code (counts and checksums of routines, triggers and
-                // views): a server holding none answers zeros.
-                sequence = out.write(sequence, new PayloadWriter().lenencInt(1).toByteArray());
-                sequence = out.write(sequence, new ColumnDefinition41("def", "", "", "", "version", "", UTF8MB4, 1024, 0xFD,
-                        0, 0).encode());
-                if (!Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF)) {
-                    sequence = out.write(sequence, new EofPacket(0, STATUS_AUTOCOMMIT).encode());
-                }
-                sequence = out.write(sequence, new TextRow(new byte[][] {"0:0/0:0/0:0".getBytes(StandardCharsets.UTF_8)}).encode());
-                send(Capabilities.has(capabilities, Capabilities.CLIENT_DEPRECATE_EOF)
-                        ? new OkPacket(0, 0, STATUS_AUTOCOMMIT, 0, null).encodeAsEof() : new EofPacket(0, STATUS_AUTOCOMMIT).encode());
-                return;
-            }
+            // The gateway's version of the server's code (counts and checksums of routines, triggers and views,
+            // its FROMs inside brackets): a server holding none answers zeros.
+            boolean version = text.regionMatches(true, 0, "SELECT CONCAT_WS(", 0, 17);
             Matcher from = FROM.matcher(text);
-            boolean fromTable = from.find();
-            String selected = fromTable ? text.substring(7, from.start()) : text.substring(7);
+            boolean fromTable = !version && from.find();
+            String selected = version ? "'0:0/0:0/0:0' AS version" : fromTable ? text.substring(7, from.start()) : text.substring(7);
             List<String> names = new ArrayList<>();
             List<byte[]> values = new ArrayList<>();
             for (String item : selected.split(",")) {
