@@ -4,8 +4,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One relay of a session running on a thread of its own ({@link RelayThreads#start}): whether it
- * still runs, and waiting for its end. Its thread may be kept for other sessions after it, so the
+ * A connection's session, or one of its relays, running on a thread of its own
+ * ({@link RelayThreads#start}): whether it still runs, and waiting for its end. Its thread may be kept for other sessions after it, so the
  * relay, not the thread, is what a session waits for.
  */
 public final class Relay implements Runnable {
@@ -34,21 +34,5 @@ public final class Relay implements Runnable {
     /** Waits up to {@code millis} for the relay to end. */
     public void join(long millis) throws InterruptedException {
         ended.await(millis, TimeUnit.MILLISECONDS);
-    }
-
-    /** Waits for the relay to end, however long; an interrupt is kept for the caller, not obeyed. */
-    void awaitEnd() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                ended.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

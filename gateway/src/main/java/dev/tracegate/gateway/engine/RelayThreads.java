@@ -5,10 +5,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * The threads one session's relays run on, given by {@link SessionThreads}: platform threads kept
- * between sessions, or virtual ones. A relay that would run on the session's own (virtual) thread is
- * moved to a platform thread by {@link #relay}, the session's thread waiting for it; it is left where
- * it is otherwise. Closing gives the session's place among the platform-thread sessions back.
+ * The threads one connection's session and its relays run on, given by {@link SessionThreads} at
+ * accept: platform threads kept between sessions, or virtual ones. The session runs on one of them
+ * ({@link SessionSockets}) from its first byte to its end, and its client side relays right there
+ * ({@link #relay}): a socket a virtual thread has read, or that was read or connected with a time
+ * limit, is non-blocking for good in the JDK, and each wait of an operating-system thread's read
+ * on it is then a read that finds nothing, a poll and the read again. Closing gives the
+ * connection's place among the platform-thread sessions back.
  */
 public final class RelayThreads implements AutoCloseable {
 
@@ -29,9 +32,20 @@ public final class RelayThreads implements AutoCloseable {
         return new RelayThreads(null, () -> { });
     }
 
+    /** Whether this connection runs on operating-system threads. */
+    public boolean platform() {
+        return platformThreads != null;
+    }
+
     /** Starts a relay of this session on a thread of its own, named for it while it runs. */
     public Relay start(String name, Runnable relay) {
         Relay running = new Relay(relay);
+        start(name, running);
+        return running;
+    }
+
+    /** Starts {@code running} (the connection's session, or one of its relays) on a thread of its own. */
+    void start(String name, Relay running) {
         if (platformThreads == null) {
             Thread.ofVirtual().name(name).start(running);
         } else {
@@ -45,51 +59,27 @@ public final class RelayThreads implements AutoCloseable {
                 }
             });
         }
-        return running;
     }
 
     /**
-     * Runs a relay to its end and returns what it returns: here, for virtual relays; on a platform
-     * thread otherwise, the calling thread waiting for it (an interrupt does not end the wait: the
-     * relay ends by its sockets closing, and the session must not go on while it runs).
+     * Runs a relay to its end on the session's own thread, named {@code name} meanwhile, and returns
+     * what it returns: the thread already is the kind this connection relays on.
      */
     public <T> T relay(String name, Supplier<T> relay) {
-        if (platformThreads == null) {
+        Thread thread = Thread.currentThread();
+        String before = thread.getName();
+        thread.setName(name);
+        try {
             return relay.get();
+        } finally {
+            thread.setName(before);
         }
-        Outcome<T> outcome = new Outcome<>();
-        start(name, () -> outcome.run(relay)).awaitEnd();
-        return outcome.get();
     }
 
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             release.run();
-        }
-    }
-
-    /** What a relay run on another thread returned or threw, handed back to the waiting session. */
-    private static final class Outcome<T> {
-        private T value;
-        private Throwable thrown;
-
-        void run(Supplier<T> relay) {
-            try {
-                value = relay.get();
-            } catch (RuntimeException | Error e) {
-                thrown = e;
-            }
-        }
-
-        T get() {
-            if (thrown instanceof RuntimeException e) {
-                throw e;
-            }
-            if (thrown instanceof Error e) {
-                throw e;
-            }
-            return value;
         }
     }
 }

@@ -8,14 +8,15 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The listening socket of a protocol whose sessions run on blocking I/O: each accepted
- * connection gets a virtual thread, so a session waiting (for its server, or for approvers)
- * costs almost nothing. Closing stops accepting, closes every open session's socket and waits
+ * connection's session runs on a thread of its own from its first byte, an operating-system
+ * thread while {@link SessionThreads} has a place, a virtual one otherwise (a session waiting, for
+ * its server or for approvers, then costs almost nothing). Closing stops accepting, closes every open session's socket and waits
  * briefly for each to record its end.
  */
 public final class SessionSockets implements AutoCloseable {
@@ -24,16 +25,21 @@ public final class SessionSockets implements AutoCloseable {
 
     private final ServerSocket server;
     private final String name;
-    private final Function<Socket, Runnable> sessions;
-    private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
+    private final SessionThreads threads;
+    private final BiFunction<Socket, RelayThreads, Runnable> sessions;
+    private final Map<Socket, Relay> clients = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     /**
      * @param name     names the threads ({@code pg}, {@code mysql})
-     * @param sessions the session of an accepted connection, or {@code null} when it was turned away already
+     * @param threads  where accepted connections' sessions run
+     * @param sessions the session of an accepted connection on the threads it was given, or {@code null} when it
+     *                 was turned away already
      */
-    public SessionSockets(ListenerConfig config, String name, Function<Socket, Runnable> sessions) throws IOException {
+    public SessionSockets(ListenerConfig config, String name, SessionThreads threads,
+                          BiFunction<Socket, RelayThreads, Runnable> sessions) throws IOException {
         this.name = name;
+        this.threads = threads;
         this.sessions = sessions;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -49,19 +55,22 @@ public final class SessionSockets implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
-                Runnable session = sessions.apply(socket);
+                RelayThreads place = threads.forConnection();
+                Runnable session = sessions.apply(socket, place);
                 if (session == null) {
+                    place.close();
                     continue;
                 }
-                Thread thread = Thread.ofVirtual().name(name + "-client-" + socket.getPort()).unstarted(() -> {
+                Relay running = new Relay(() -> {
                     try {
                         session.run();
                     } finally {
+                        place.close();
                         clients.remove(socket);
                     }
                 });
-                clients.put(socket, thread);
-                thread.start();
+                clients.put(socket, running);
+                place.start(name + "-client-" + socket.getPort(), running);
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     LOG.warn("accept failed on port {}: {}", port(), e.getMessage());
@@ -87,7 +96,7 @@ public final class SessionSockets implements AutoCloseable {
         try {
             acceptor.join(2_000);
             long deadline = System.nanoTime() + 5_000_000_000L;
-            for (Thread session : clients.values()) {
+            for (Relay session : clients.values()) {
                 session.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             }
         } catch (InterruptedException e) {

@@ -7,13 +7,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Which threads a blocking-I/O session (PostgreSQL, MySQL) relays on once its caller is signed in.
- * Operating-system threads while fewer than {@code limits.platformThreadSessions} sessions hold them:
- * a relay's read is then woken by the kernel directly, where a virtual thread's read goes through the
- * JDK's poller and a hand-off to a carrier, a wake-up that costs a statement about 40 us more at one
- * client (docs/benchmarks.md). Past that many sessions, and always before sign-in (where a silent
- * client must cost next to nothing), virtual threads: a session waiting for its server or for approvers
- * then costs almost nothing, and ten thousand of them fit.
+ * Which threads a blocking-I/O connection (PostgreSQL, MySQL) runs its session and relays on, chosen
+ * when it is accepted. Operating-system threads while fewer than {@code limits.platformThreadSessions}
+ * connections hold them: a relay's read is then woken by the kernel directly, where a virtual thread's
+ * read goes through the JDK's poller and a hand-off to a carrier, a wake-up that costs a statement
+ * about 40 us more at one client (docs/benchmarks.md). The place is taken at accept, not at sign-in,
+ * because the sockets must never have been read by a virtual thread (see {@link RelayThreads}); a
+ * connection still starting holds it for its start-up deadline at most. Past that many, virtual
+ * threads: a session waiting for its server or for approvers then costs almost nothing, and ten
+ * thousand of them fit.
  *
  * <p>The operating-system threads are kept between sessions (a minute idle at most): starting and
  * ending two of them for every session cost a connection about 0.6 ms of CPU.
@@ -35,8 +37,8 @@ public final class SessionThreads {
                 new SynchronousQueue<>(), Thread.ofPlatform().name(IDLE).daemon(true).factory());
     }
 
-    /** The threads of one signed-in session's relays; the session closes them when it ends. */
-    public RelayThreads forSession() {
+    /** The threads of one accepted connection's session and relays; given back when its session ends. */
+    public RelayThreads forConnection() {
         if (platformSessions > 0 && platformInUse.incrementAndGet() <= platformSessions) {
             return RelayThreads.platform(platformThreads, platformInUse::decrementAndGet);
         }

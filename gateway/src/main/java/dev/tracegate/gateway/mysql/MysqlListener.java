@@ -6,6 +6,7 @@ import dev.tracegate.gateway.engine.ConnectionAdmission;
 import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.IdleWatch;
 import dev.tracegate.gateway.engine.ProtocolListener;
+import dev.tracegate.gateway.engine.RelayThreads;
 import dev.tracegate.gateway.engine.SessionSockets;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.engine.TooManyConnectionsException;
@@ -53,11 +54,12 @@ final class MysqlListener implements ProtocolListener {
                 connection -> lineage.computeIfAbsent(connection.name(), name -> UpstreamLineage.of(
                         catalogs.computeIfAbsent(name, n -> new MysqlCatalog(connection, connector)))),
                 deadlines, new CallerThreads(), idleWatch);
-        this.sockets = new SessionSockets(config, "mysql", socket -> session(socket, context));
+        this.sockets = new SessionSockets(config, "mysql", services.admission().threads(),
+                (socket, threads) -> session(socket, threads, context));
     }
 
     /** The session of an accepted connection, or null when it is over the listener's limits (it is told so). */
-    private Runnable session(Socket socket, Context context) {
+    private Runnable session(Socket socket, RelayThreads threads, Context context) {
         ConnectionAdmission.Ticket ticket;
         try {
             ticket = admission.admit(socket.getInetAddress());
@@ -65,7 +67,7 @@ final class MysqlListener implements ProtocolListener {
             Thread.ofVirtual().name("mysql-refuse-" + socket.getPort()).start(() -> refuse(socket, tooMany));
             return null;
         }
-        return () -> new MysqlSession(socket, ticket, context).run();
+        return () -> new MysqlSession(socket, ticket, threads, context).run();
     }
 
     /**

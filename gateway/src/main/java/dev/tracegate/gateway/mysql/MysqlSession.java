@@ -54,6 +54,8 @@ final class MysqlSession implements Runnable {
     private volatile String revoked;
     /** The connection's place within the listener's limits: among those logging in until authenticated. */
     private final ConnectionAdmission.Ticket ticket;
+    /** Where this connection runs: its session, and with it the relay, on one of them already. */
+    private final RelayThreads threads;
     private final MysqlListener.Context context;
     /** From accept to a verified token: a client that trickles its log-in cannot hold its place for ever. */
     private StartupDeadlines.Deadline deadline;
@@ -61,9 +63,10 @@ final class MysqlSession implements Runnable {
     /** Where an error reaches the caller once the handshake is done. */
     private PacketChannel errors;
 
-    MysqlSession(Socket socket, ConnectionAdmission.Ticket ticket, MysqlListener.Context context) {
+    MysqlSession(Socket socket, ConnectionAdmission.Ticket ticket, RelayThreads threads, MysqlListener.Context context) {
         this.socket = socket;
         this.ticket = ticket;
+        this.threads = threads;
         this.context = context;
         this.handshake = new CallerHandshake(context.services().tls(), context.allowCleartextOnLoopback(),
                 context.serverVersion());
@@ -172,7 +175,7 @@ final class MysqlSession implements Runnable {
             // caller nothing is in flight; a held command's looks are no idleness either.
             caller.setSoTimeout(0);
             callerInput.watchIdleness(context.idleWatch(), () -> false, () -> endIdle(channel));
-            try (RelayThreads threads = context.services().admission().threads().forSession()) {
+            try {
                 recorder.closed(threads.relay("mysql-relay-" + recorder.session().id(),
                         () -> relay(recorder, channel, upstream, subject, self)));
             } finally {

@@ -8,6 +8,7 @@ import dev.tracegate.gateway.engine.EngineServices;
 import dev.tracegate.gateway.engine.IdleWatch;
 import dev.tracegate.gateway.engine.ProtocolListener;
 import dev.tracegate.gateway.engine.SessionSockets;
+import dev.tracegate.gateway.engine.RelayThreads;
 import dev.tracegate.gateway.engine.StartupDeadlines;
 import dev.tracegate.gateway.engine.TooManyConnectionsException;
 import dev.tracegate.gateway.evidence.EvidenceLog;
@@ -82,7 +83,7 @@ public final class PostgresListener implements ProtocolListener {
                 connection -> calledCode.computeIfAbsent(connection.name(), name -> routinesCache(
                         new PostgresDatabaseRoutines(catalog(connection, connector, maxMessageBytes)))),
                 deadlines, idleWatch, new UpstreamPool());
-        this.sockets = new SessionSockets(config, "pg", this::session);
+        this.sockets = new SessionSockets(config, "pg", services.admission().threads(), this::session);
     }
 
     private static DatabaseRoutinesCache routinesCache(PostgresDatabaseRoutines routines) {
@@ -119,7 +120,7 @@ public final class PostgresListener implements ProtocolListener {
     }
 
     /** The session of an accepted connection, or null when it is over the limits (it is told so). */
-    private Runnable session(Socket socket) {
+    private Runnable session(Socket socket, RelayThreads threads) {
         ConnectionAdmission.Ticket ticket;
         try {
             ticket = admission.admitToRefuseLater(socket.getInetAddress());
@@ -128,7 +129,7 @@ public final class PostgresListener implements ProtocolListener {
             Thread.ofVirtual().name("pg-refuse-" + socket.getPort()).start(() -> refuse(socket, refused));
             return null;
         }
-        return () -> new PostgresSession(socket, ticket, context).run();
+        return () -> new PostgresSession(socket, ticket, threads, context).run();
     }
 
     /**
@@ -156,5 +157,6 @@ public final class PostgresListener implements ProtocolListener {
         catalogs.values().forEach(UpstreamCatalog::close);
         deadlines.close();
         idleWatch.close();
+        context.connector().close();
     }
 }

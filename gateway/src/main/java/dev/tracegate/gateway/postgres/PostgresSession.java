@@ -88,6 +88,8 @@ final class PostgresSession implements Runnable {
     /** The client's TLS connection over {@link #socket}, once started; closed with it (its engine holds native state). */
     private SSLSocket clientTls;
     private final ConnectionAdmission.Ticket admission;
+    /** Where this connection runs: its session on one of them already, the server side relay on another. */
+    private final RelayThreads threads;
     private final PostgresListener.Context context;
     /** Why the session was ended while something ran without commands (its key no longer stands), or null. */
     private volatile String revoked;
@@ -98,9 +100,11 @@ final class PostgresSession implements Runnable {
     private ClientInput clientInput;
     private boolean authenticated;
 
-    PostgresSession(Socket socket, ConnectionAdmission.Ticket admission, PostgresListener.Context context) {
+    PostgresSession(Socket socket, ConnectionAdmission.Ticket admission, RelayThreads threads,
+                    PostgresListener.Context context) {
         this.socket = socket;
         this.admission = admission;
+        this.threads = threads;
         this.context = context;
     }
 
@@ -460,7 +464,7 @@ final class PostgresSession implements Runnable {
                 context.connection(recorder.session().resource().connection()),
                 upstream.key() == null ? 0 : upstream.key().processId(),
                 upstream.key() == null ? new byte[0] : upstream.key().secretKey()), hold, cancels);
-        try (RelayThreads threads = context.services().admission().threads().forSession()) {
+        try {
             out.write(AuthenticationOk.INSTANCE.encode());
             for (ParameterStatus status : upstream.parameters()) {
                 out.write(status.encode());

@@ -2,6 +2,7 @@ package dev.tracegate.gateway.postgres;
 
 import dev.tracegate.gateway.config.PostgresConnectionConfig;
 import dev.tracegate.gateway.config.UpstreamTlsMode;
+import dev.tracegate.gateway.engine.BlockingConnect;
 import dev.tracegate.gateway.engine.RelayBuffers;
 import dev.tracegate.gateway.engine.RelayInput;
 import dev.tracegate.gateway.tls.UpstreamTlsClient;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * (disable, require, verify-full), start-up, then the login {@link UpstreamAuthentication} allows:
  * SCRAM-SHA-256(-PLUS), and MD5, cleartext or trust only where the connection's upstreamAuth says so.
  */
-public final class PostgresUpstreamConnector {
+public final class PostgresUpstreamConnector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresUpstreamConnector.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
@@ -43,6 +44,8 @@ public final class PostgresUpstreamConnector {
 
     /** SCRAM keys of earlier logins: PBKDF2 once per password and salt, not once per session. */
     private final ScramKeys scramKeys = new ScramKeys();
+    /** Connects so that a relay on an operating-system thread reads a blocking socket. */
+    private final BlockingConnect connects = new BlockingConnect();
 
     /** Opens and authenticates a session; {@code parameters} are the client's start-up parameters to pass on. */
     public UpstreamConnection connect(PostgresConnectionConfig connection, Map<String, String> parameters, int maxMessageBytes)
@@ -90,7 +93,7 @@ public final class PostgresUpstreamConnector {
         Socket socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        socket.connect(new InetSocketAddress(connection.host(), connection.port()), CONNECT_TIMEOUT_MILLIS);
+        connects.connect(socket, new InetSocketAddress(connection.host(), connection.port()), CONNECT_TIMEOUT_MILLIS);
         if (connection.tls() == UpstreamTlsMode.DISABLE) {
             return socket;
         }
@@ -167,5 +170,10 @@ public final class PostgresUpstreamConnector {
                 // Already failing; the original error is what matters.
             }
         }
+    }
+
+    @Override
+    public void close() {
+        connects.close();
     }
 }

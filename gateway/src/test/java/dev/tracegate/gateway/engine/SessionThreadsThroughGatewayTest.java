@@ -16,9 +16,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code limits.platformThreadSessions}, driven with pgjdbc: that many signed-in sessions relay on
+ * {@code limits.platformThreadSessions}, driven with pgjdbc: that many connections run and relay on
  * operating-system threads (both directions of each), the next ones on virtual threads, and a
- * session that ends gives its place, and its threads, to the next one to sign in. Every session is
+ * session that ends gives its place, and its threads, to the next connection. Every session is
  * served either way. Threads are counted by this gateway's session ids: other gateways of the same
  * test JVM relay on platform threads too (a count by name alone failed in CI when another class's
  * session was still ending).
