@@ -48,6 +48,18 @@ final class RecordPieces {
     private int plainRun;
     /** Whether the value offered last may start a credential: the next one is read with it. */
     private boolean credentialStarted;
+    /**
+     * Per value held, whether it may be read with a value after it ({@link SplitAcrossCells#mayReachLaterCells}):
+     * 0 not asked yet, 1 no, 2 yes. Asked only when a read might be spared, at most once a value.
+     */
+    private final byte[] reaches = new byte[MAX_VALUES];
+    /**
+     * Whether the values held were read together as they are ({@link SplitAcrossCells#piecesOf}), so that every
+     * piece that read showed is masked: a value that adds nothing to them ({@link #readAgainFor}) is then
+     * taken without reading them again, which a record's ordinary members after a masked card would otherwise
+     * cost, one read of the whole record each.
+     */
+    private boolean readThrough;
 
     /** What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from a possible piece on. */
     record Look(boolean piece, boolean startsCredential) {
@@ -86,17 +98,44 @@ final class RecordPieces {
                 && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
         boolean plain = member && SplitAcrossCells.isPlainGroup(value);
         List<Found> found = plain ? List.of() : plainRunEnds();
+        boolean heldWereRead = readThrough && size < MAX_VALUES; // none is let go for this one
         add(value, place, look.piece());
         plainRun = plain ? plainRun + 1 : 0;
         credentialStarted = look.startsCredential();
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
+            readThrough = false;
             return found; // nothing held may be a piece, and no credential is cut here
+        }
+        if (heldWereRead && !readAgainFor(value)) {
+            return found; // read as they are, and the value adds nothing to them: the read would show what it showed
         }
         String[] cells = new String[size];
         for (int k = 0; k < size; k++) {
             cells[k] = values[(first + k) % MAX_VALUES];
         }
+        readThrough = true;
         return collected(found, split.piecesOf(cells), size - 1);
+    }
+
+    /**
+     * Whether the values held before {@code value}, which were read together, must be read again with it: it
+     * may add something to them ({@link SplitAcrossCells#addsNothingAsLast}), or one of them may be read with a
+     * value after it ({@link SplitAcrossCells#mayReachLaterCells}).
+     */
+    private boolean readAgainFor(String value) {
+        if (!SplitAcrossCells.addsNothingAsLast(value)) {
+            return true;
+        }
+        for (int k = 0; k < size - 1; k++) {
+            int at = (first + k) % MAX_VALUES;
+            if (reaches[at] == 0) {
+                reaches[at] = (byte) (SplitAcrossCells.mayReachLaterCells(values[at]) ? 2 : 1);
+            }
+            if (reaches[at] == 2) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -141,6 +180,7 @@ final class RecordPieces {
      */
     void masked(String value) {
         add(value, -1, true);
+        readThrough = false;
         plainRun = 0;
         masked[(first + size - 1) % MAX_VALUES] = true;
         credentialStarted = false;
@@ -165,6 +205,7 @@ final class RecordPieces {
         pieceCount = 0;
         plainRun = 0;
         credentialStarted = false;
+        readThrough = false;
     }
 
     private void add(String value, long place, boolean piece) {
@@ -178,6 +219,7 @@ final class RecordPieces {
         places[at] = place;
         pieces[at] = piece;
         masked[at] = false;
+        reaches[at] = 0;
         pieceCount += piece ? 1 : 0;
         size++;
     }

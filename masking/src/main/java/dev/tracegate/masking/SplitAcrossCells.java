@@ -91,6 +91,30 @@ public final class SplitAcrossCells {
                 || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
     }
 
+    /**
+     * Whether {@link #piecesOf} may read {@code cell} together with a cell after it: it may open a key
+     * block, start a credential or wait for an assignment's value, or it is cut at an {@code @} or
+     * in its domain. A row none of whose cells does can take another cell that adds nothing by itself
+     * ({@link #addsNothingAsLast}) without a new read: what the row shows is what it showed before.
+     */
+    static boolean mayReachLaterCells(String cell) {
+        return KeyBlockAcrossValues.mayBeKeyMaterial(cell) || awaitsValue(cell) || mayStartCredential(cell)
+                || isCutAtAnAt(cell) || isCutInItsDomain(cell);
+    }
+
+    /**
+     * Whether {@code cell}, the last of a row, gives {@link #piecesOf} nothing to read that the row's other
+     * cells do not: no key material, no JWT part, no assignment waiting for its value (which reads the cell
+     * before it), no cut at an {@code @} or in a domain, no digit groups. Then, when no other cell
+     * {@link #mayReachLaterCells}, every pass finds in the row exactly what it finds without the cell, and
+     * nothing in the cell.
+     */
+    static boolean addsNothingAsLast(String cell) {
+        return digitGroups(cell) == 0 && !KeyBlockAcrossValues.mayBeKeyMaterial(cell) && !awaitsValue(cell)
+                && !isCutAtAnAt(cell) && !isCutInItsDomain(cell) && !startsJson(cell)
+                && JwtAcrossValues.partOf(cell) == JwtAcrossValues.Part.NONE;
+    }
+
     /** Whether {@code cell}'s last token may start a credential the next cell completes ({@link SecretDetector#mayStartCredential}). */
     public static boolean mayStartCredential(String cell) {
         int start = lastTokenStart(cell);
@@ -163,11 +187,16 @@ public final class SplitAcrossCells {
 
     private static boolean anyStartsJson(String[] cells) {
         for (String cell : cells) {
-            if (cell != null && (cell.strip().startsWith("eyJ") || cell.contains(".eyJ"))) {
+            if (cell != null && startsJson(cell)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code cell} starts as a JWT's JSON part does ({@code eyJ}, after white space or a dot). */
+    private static boolean startsJson(String cell) {
+        return cell.strip().startsWith("eyJ") || cell.contains(".eyJ");
     }
 
     /**
