@@ -833,12 +833,13 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
-            if (text && depth > 0 && !stack[depth - 1].array && SplitAcrossCells.mayBePiece(value)) {
+            int shape = text && depth > 0 && !stack[depth - 1].array ? SplitAcrossCells.shapeOf(value) : 0;
+            if (SplitAcrossCells.mayBePiece(shape)) {
                 // masked by itself, but a key's header or a line of it still opens what the members after it continue
                 // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered)
                 Frame record = stack[depth - 1].record;
                 record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
-                record.pieces.masked(value);
+                record.pieces.masked(value, shape);
             }
         }
 

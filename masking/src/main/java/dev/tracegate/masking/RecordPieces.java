@@ -48,11 +48,8 @@ final class RecordPieces {
     private int plainRun;
     /** Whether the value offered last may start a credential: the next one is read with it. */
     private boolean credentialStarted;
-    /**
-     * Per value held, whether it may be read with a value after it ({@link SplitAcrossCells#mayReachLaterCells}):
-     * 0 not asked yet, 1 no, 2 yes. Asked only when a read might be spared, at most once a value.
-     */
-    private final byte[] reaches = new byte[MAX_VALUES];
+    /** Each value's {@link SplitAcrossCells#shapeOf shape}, asked once: the reads of the record take it from here. */
+    private final int[] shapes = new int[MAX_VALUES];
     /**
      * Whether the values held were read together as they are ({@link SplitAcrossCells#piecesOf}), so that every
      * piece that read showed is masked: a value that adds nothing to them ({@link #readAgainFor}) is then
@@ -61,8 +58,11 @@ final class RecordPieces {
      */
     private boolean readThrough;
 
-    /** What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from a possible piece on. */
-    record Look(boolean piece, boolean startsCredential) {
+    /**
+     * What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from
+     * a possible piece on. {@code shape} is the value's {@link SplitAcrossCells#shapeOf shape}, kept with it.
+     */
+    record Look(boolean piece, boolean startsCredential, int shape) {
         boolean any() {
             return piece || startsCredential;
         }
@@ -70,18 +70,12 @@ final class RecordPieces {
 
     /** The first look at a value of the record; a number (an id, an amount) is no piece of anything by itself. */
     static Look lookAt(String value, boolean number) {
+        int shape = SplitAcrossCells.shapeOf(value);
         if (number) {
-            return NEITHER;
+            return new Look(false, false, shape);
         }
-        boolean piece = SplitAcrossCells.mayBePiece(value);
-        boolean starts = SplitAcrossCells.mayStartCredential(value);
-        return piece ? (starts ? BOTH : PIECE) : (starts ? STARTS : NEITHER);
+        return new Look(SplitAcrossCells.mayBePiece(shape), (shape & SplitAcrossCells.STARTS_CREDENTIAL) != 0, shape);
     }
-
-    private static final Look NEITHER = new Look(false, false);
-    private static final Look PIECE = new Look(true, false);
-    private static final Look STARTS = new Look(false, true);
-    private static final Look BOTH = new Look(true, true);
 
     RecordPieces(SplitAcrossCells split) {
         this.split = split;
@@ -99,39 +93,37 @@ final class RecordPieces {
         boolean plain = member && SplitAcrossCells.isPlainGroup(value);
         List<Found> found = plain ? List.of() : plainRunEnds();
         boolean heldWereRead = readThrough && size < MAX_VALUES; // none is let go for this one
-        add(value, place, look.piece());
+        add(value, place, look.piece(), look.shape());
         plainRun = plain ? plainRun + 1 : 0;
         credentialStarted = look.startsCredential();
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
             readThrough = false;
             return found; // nothing held may be a piece, and no credential is cut here
         }
-        if (heldWereRead && !readAgainFor(value)) {
+        if (heldWereRead && !readAgainFor(look.shape())) {
             return found; // read as they are, and the value adds nothing to them: the read would show what it showed
         }
         String[] cells = new String[size];
+        int[] cellShapes = new int[size];
         for (int k = 0; k < size; k++) {
             cells[k] = values[(first + k) % MAX_VALUES];
+            cellShapes[k] = shapes[(first + k) % MAX_VALUES];
         }
         readThrough = true;
-        return collected(found, split.piecesOf(cells), size - 1);
+        return collected(found, split.piecesOf(cells, cellShapes), size - 1);
     }
 
     /**
-     * Whether the values held before {@code value}, which were read together, must be read again with it: it
-     * may add something to them ({@link SplitAcrossCells#addsNothingAsLast}), or one of them may be read with a
-     * value after it ({@link SplitAcrossCells#mayReachLaterCells}).
+     * Whether the values held before a value of this {@code shape}, which were read together, must be read again
+     * with it: it may add something to them ({@link SplitAcrossCells#addsNothingAsLast}), or one of them may be
+     * read with a value after it ({@link SplitAcrossCells#mayReachLaterCells}).
      */
-    private boolean readAgainFor(String value) {
-        if (!SplitAcrossCells.addsNothingAsLast(value)) {
+    private boolean readAgainFor(int shape) {
+        if (!SplitAcrossCells.addsNothingAsLast(shape)) {
             return true;
         }
         for (int k = 0; k < size - 1; k++) {
-            int at = (first + k) % MAX_VALUES;
-            if (reaches[at] == 0) {
-                reaches[at] = (byte) (SplitAcrossCells.mayReachLaterCells(values[at]) ? 2 : 1);
-            }
-            if (reaches[at] == 2) {
+            if (SplitAcrossCells.mayReachLaterCells(shapes[(first + k) % MAX_VALUES])) {
                 return true;
             }
         }
@@ -178,8 +170,8 @@ final class RecordPieces {
      * Holds a value of the record masked by its own find that may be a piece (a key's header or line):
      * read with the values after it, never replaced again.
      */
-    void masked(String value) {
-        add(value, -1, true);
+    void masked(String value, int shape) {
+        add(value, -1, true, shape);
         readThrough = false;
         plainRun = 0;
         masked[(first + size - 1) % MAX_VALUES] = true;
@@ -208,7 +200,7 @@ final class RecordPieces {
         readThrough = false;
     }
 
-    private void add(String value, long place, boolean piece) {
+    private void add(String value, long place, boolean piece, int shape) {
         if (size == MAX_VALUES) {
             pieceCount -= pieces[first] ? 1 : 0;
             first = (first + 1) % MAX_VALUES;
@@ -219,7 +211,7 @@ final class RecordPieces {
         places[at] = place;
         pieces[at] = piece;
         masked[at] = false;
-        reaches[at] = 0;
+        shapes[at] = shape;
         pieceCount += piece ? 1 : 0;
         size++;
     }
