@@ -926,8 +926,8 @@ public final class JsonMasking {
             Frame record = stack[depth - 1].record;
             record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
             boolean current = false;
-            RecordPieces.Look look = RecordPieces.lookAt(value, number);
-            if (look.any() && heldBy < 0) {
+            int look = RecordPieces.lookAt(value, number);
+            if (RecordPieces.mayBeRead(look) && heldBy < 0) {
                 out.hold(); // a stream keeps its tokens from here until this record closes
                 heldBy = record.level;
             }

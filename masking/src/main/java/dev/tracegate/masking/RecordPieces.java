@@ -58,23 +58,29 @@ final class RecordPieces {
      */
     private boolean readThrough;
 
+    /** A look's bit beside the value's shape: the value is a number, an id or an amount, no piece of anything by itself. */
+    private static final int NUMBER = 1 << 30;
+
     /**
-     * What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from
-     * a possible piece on. {@code shape} is the value's {@link SplitAcrossCells#shapeOf shape}, kept with it.
+     * The first look at a value of the record, asked before it is placed (a stream holds its output from a possible
+     * piece on): the value's {@link SplitAcrossCells#shapeOf shape}, kept with it, and whether it is a number. An
+     * int, not an object: every value of a document is looked at.
      */
-    record Look(boolean piece, boolean startsCredential, int shape) {
-        boolean any() {
-            return piece || startsCredential;
-        }
+    static int lookAt(String value, boolean number) {
+        return SplitAcrossCells.shapeOf(value) | (number ? NUMBER : 0);
     }
 
-    /** The first look at a value of the record; a number (an id, an amount) is no piece of anything by itself. */
-    static Look lookAt(String value, boolean number) {
-        int shape = SplitAcrossCells.shapeOf(value);
-        if (number) {
-            return new Look(false, false, shape);
-        }
-        return new Look(SplitAcrossCells.mayBePiece(shape), (shape & SplitAcrossCells.STARTS_CREDENTIAL) != 0, shape);
+    /** Whether a value of this look may be a piece or start a credential: the record's values are then read together. */
+    static boolean mayBeRead(int look) {
+        return isPiece(look) || startsCredential(look);
+    }
+
+    private static boolean isPiece(int look) {
+        return (look & NUMBER) == 0 && SplitAcrossCells.mayBePiece(look);
+    }
+
+    private static boolean startsCredential(int look) {
+        return (look & NUMBER) == 0 && (look & SplitAcrossCells.STARTS_CREDENTIAL) != 0;
     }
 
     RecordPieces(SplitAcrossCells split) {
@@ -87,20 +93,21 @@ final class RecordPieces {
      * were not found before; empty when none (the common case: a record none of whose values may be a
      * piece is never read together).
      */
-    List<Found> offer(String value, long place, Look look, boolean member) {
+    List<Found> offer(String value, long place, int look, boolean member) {
         boolean afterStart = credentialStarted
                 && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
         boolean plain = member && SplitAcrossCells.isPlainGroup(value);
         List<Found> found = plain ? List.of() : plainRunEnds();
         boolean heldWereRead = readThrough && size < MAX_VALUES; // none is let go for this one
-        add(value, place, look.piece(), look.shape());
+        int shape = look & ~NUMBER;
+        add(value, place, isPiece(look), shape);
         plainRun = plain ? plainRun + 1 : 0;
-        credentialStarted = look.startsCredential();
+        credentialStarted = startsCredential(look);
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
             readThrough = false;
             return found; // nothing held may be a piece, and no credential is cut here
         }
-        if (heldWereRead && !readAgainFor(look.shape())) {
+        if (heldWereRead && !readAgainFor(shape)) {
             return found; // read as they are, and the value adds nothing to them: the read would show what it showed
         }
         String[] cells = new String[size];

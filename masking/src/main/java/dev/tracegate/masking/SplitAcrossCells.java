@@ -94,7 +94,7 @@ public final class SplitAcrossCells {
     static final int CUT_IN_DOMAIN = 1 << 1;
     /** It is digit groups alone ({@link #digitGroups}). */
     static final int DIGIT_GROUPS = 1 << 2;
-    /** It holds a space, or a hyphen after its first character ({@link #isGrouped}). */
+    /** It is digit groups alone that hold a space, or a hyphen after their first character ({@link #isGrouped}). */
     static final int GROUPED = 1 << 3;
     /** It is a JWT's JSON part ({@link JwtAcrossValues.Part#JSON}). */
     static final int JWT_JSON = 1 << 4;
@@ -115,14 +115,15 @@ public final class SplitAcrossCells {
      * over a row read the bits instead of asking again.
      */
     static int shapeOf(String cell) {
-        if (cell == null) {
-            return 0;
+        if (cell == null || strippedStart(cell) == cell.length()) {
+            return 0; // white space alone (a padding member) is none of these, told in one pass instead of one a look
         }
         JwtAcrossValues.Part part = JwtAcrossValues.partOf(cell);
+        boolean digitGroups = digitGroups(cell) > 0;
         return (isCutAtAnAt(cell) ? CUT_AT_AN_AT : 0)
                 | (isCutInItsDomain(cell) ? CUT_IN_DOMAIN : 0)
-                | (digitGroups(cell) > 0 ? DIGIT_GROUPS : 0)
-                | (isGrouped(cell) ? GROUPED : 0)
+                | (digitGroups ? DIGIT_GROUPS : 0)
+                | (digitGroups && isGrouped(cell) ? GROUPED : 0) // only ever read with DIGIT_GROUPS
                 | (part == JwtAcrossValues.Part.JSON ? JWT_JSON : part == JwtAcrossValues.Part.SIGNATURE ? JWT_SIGNATURE : 0)
                 | (startsJson(cell) ? STARTS_JSON : 0)
                 | (KeyBlockAcrossValues.mayBeKeyMaterial(cell) ? KEY_MATERIAL : 0)
