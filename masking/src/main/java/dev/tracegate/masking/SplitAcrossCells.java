@@ -609,6 +609,9 @@ public final class SplitAcrossCells {
      * Thanks}); cut right after a dot it is {@link CutAddressEnd}'s.
      */
     static boolean isCutInItsDomain(String cell) {
+        if (cell.indexOf('@') < 0) {
+            return false; // most cells, told by the JDK's vectorised search before the last token is looked for
+        }
         int end = tokenEnd(cell);
         int at = cell.lastIndexOf('@', end - 1);
         if (at <= 0 || at >= end - 1 || Character.isWhitespace(cell.charAt(at - 1))) {
