@@ -66,8 +66,8 @@ final class RecordPieces {
      * piece on): the value's {@link SplitAcrossCells#shapeOf shape}, kept with it, and whether it is a number. An
      * int, not an object: every value of a document is looked at.
      */
-    static int lookAt(String value, boolean number) {
-        return SplitAcrossCells.shapeOf(value) | (number ? NUMBER : 0);
+    static int lookAt(int shape, boolean number) {
+        return shape | (number ? NUMBER : 0);
     }
 
     /** Whether a value of this look may be a piece or start a credential: the record's values are then read together. */
