@@ -159,8 +159,12 @@ final class ContentScanner {
      * find's.
      */
     private List<Span> withLineBrokenAddresses(String text, List<Span> spans) {
+        List<LineBrokenAddress.Cut> cuts = LineBrokenAddress.in(text);
+        if (cuts.isEmpty()) {
+            return spans;
+        }
         List<Span> out = spans;
-        for (LineBrokenAddress.Cut cut : LineBrokenAddress.in(text)) {
+        for (LineBrokenAddress.Cut cut : cuts) {
             if (overlapsAny(out, cut.leftStart(), cut.leftEnd())) {
                 continue;
             }
@@ -229,8 +233,12 @@ final class ContentScanner {
      * as written already reaches is that find's.
      */
     private List<Span> withLineBrokenCards(String text, List<Span> spans) {
+        List<List<LineBrokenCard.Piece>> chains = LineBrokenCard.in(text);
+        if (chains.isEmpty()) {
+            return spans;
+        }
         List<Span> out = spans;
-        for (List<LineBrokenCard.Piece> chain : LineBrokenCard.in(text)) {
+        for (List<LineBrokenCard.Piece> chain : chains) {
             for (int first = 0; first < chain.size(); first++) {
                 int digits = 0;
                 for (int last = first; last < chain.size(); last++) {
@@ -381,6 +389,9 @@ final class ContentScanner {
      * become one span.
      */
     private List<Span> withDecodedRuns(String text, List<Span> written, List<DecodedRun> runs, int depth) {
+        if (runs.isEmpty()) {
+            return written; // most texts: no run, and no iterator made to find that out
+        }
         List<Span> spans = written;
         for (DecodedRun run : runs) {
             if (coveredWhole(spans, run.start(), run.end())) {

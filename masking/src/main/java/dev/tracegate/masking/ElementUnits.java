@@ -432,6 +432,9 @@ final class ElementUnits {
      * elements too. Only a text holding a bracket and a comma pays for more than a look.
      */
     static List<DecodedRun> in(String text) {
+        if (text.indexOf('[') < 0 && text.indexOf('{') < 0) {
+            return List.of(); // most texts: no bracket, told by the JDK's vectorised search rather than a look at each character
+        }
         List<DecodedRun> runs = null;
         int n = text.length();
         for (int open = 0; open < n; open++) {

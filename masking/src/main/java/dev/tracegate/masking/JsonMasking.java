@@ -19,12 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -72,6 +70,8 @@ public final class JsonMasking {
     /** Bounds the clean values a walk remembers (and their length), whatever the body holds. */
     private static final int MAX_REMEMBERED_VALUES = 512;
     private static final int MAX_REMEMBERED_VALUE_CHARS = 64;
+    /** A clean value's place in {@link Walk#cleanValues} before a record looks at its shape (no shape is negative). */
+    private static final int NOT_LOOKED_AT = -1;
     /** Strings longer than this are refused by the parser; up to it, longer than maxCellChars gets the fallback. */
     private static final int MIN_PARSER_STRING_LIMIT = 8 << 20;
 
@@ -388,9 +388,11 @@ public final class JsonMasking {
          * a name that every record repeats), so a repeat is written without another scan. Exact: a
          * scan's answer depends on the text alone, and only answers without a find are kept, so a
          * value with something in it is scanned, masked and counted every time. Per walk, not per
-         * rewriter like {@link #cleanNames}: values are the body's content, not kept past it.
+         * rewriter like {@link #cleanNames}: values are the body's content, not kept past it. Each
+         * maps to its {@link SplitAcrossCells#shapeOf shape} once a record has looked at it
+         * ({@link #NOT_LOOKED_AT} before): a pure function of the value too, so a repeat is not looked at again.
          */
-        final Set<String> cleanValues = new HashSet<>();
+        final Map<String, Integer> cleanValues = new HashMap<>();
 
         /**
          * Whether the {@code data} of a Kubernetes object whose kind has not come yet is masked as a
@@ -833,12 +835,13 @@ public final class JsonMasking {
             record(where(), outcome.findings());
             report.valueMasked();
             changed = true;
-            if (text && depth > 0 && !stack[depth - 1].array && SplitAcrossCells.mayBePiece(value)) {
+            int shape = text && depth > 0 && !stack[depth - 1].array ? SplitAcrossCells.shapeOf(value) : 0;
+            if (SplitAcrossCells.mayBePiece(shape)) {
                 // masked by itself, but a key's header or a line of it still opens what the members after it continue
                 // (an array follows a key's lines itself, keyBlock above, and its masked lines are not offered)
                 Frame record = stack[depth - 1].record;
                 record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
-                record.pieces.masked(value);
+                record.pieces.masked(value, shape);
             }
         }
 
@@ -925,8 +928,8 @@ public final class JsonMasking {
             Frame record = stack[depth - 1].record;
             record.pieces = record.pieces == null ? new RecordPieces(split) : record.pieces;
             boolean current = false;
-            RecordPieces.Look look = RecordPieces.lookAt(value, number);
-            if (look.any() && heldBy < 0) {
+            int look = RecordPieces.lookAt(shapeOf(value), number);
+            if (RecordPieces.mayBeRead(look) && heldBy < 0) {
                 out.hold(); // a stream keeps its tokens from here until this record closes
                 heldBy = record.level;
             }
@@ -950,6 +953,19 @@ public final class JsonMasking {
                 masked(found.type().name());
             }
             return current;
+        }
+
+        /** {@link SplitAcrossCells#shapeOf}, remembered with a value found clean in this walk. */
+        private int shapeOf(String value) {
+            Integer known = cleanValues.get(value);
+            if (known != null && known != NOT_LOOKED_AT) {
+                return known;
+            }
+            int shape = SplitAcrossCells.shapeOf(value);
+            if (known != null) {
+                cleanValues.put(value, shape);
+            }
+            return shape;
         }
 
         /**
@@ -993,12 +1009,12 @@ public final class JsonMasking {
     }
 
     private ContentScanner.Outcome scanUnlessClean(String value) {
-            if (cleanValues.contains(value)) {
+            if (cleanValues.containsKey(value)) {
                 return null;
             }
             ContentScanner.Outcome outcome = scanOrNull(value);
             if (outcome == null && value.length() <= MAX_REMEMBERED_VALUE_CHARS && cleanValues.size() < MAX_REMEMBERED_VALUES) {
-                cleanValues.add(value);
+                cleanValues.put(value, NOT_LOOKED_AT);
             }
             return outcome;
         }

@@ -52,6 +52,9 @@ public final class JwtAcrossValues {
      * case, lower case and digits), or none.
      */
     static Part partOf(CharSequence value) {
+        if (value.length() < MIN_PART) {
+            return Part.NONE; // most values, told before a copy: stripped, they are no longer
+        }
         String part = value.toString().strip();
         if (part.length() < MIN_PART) {
             return Part.NONE;

@@ -48,28 +48,40 @@ final class RecordPieces {
     private int plainRun;
     /** Whether the value offered last may start a credential: the next one is read with it. */
     private boolean credentialStarted;
+    /** Each value's {@link SplitAcrossCells#shapeOf shape}, asked once: the reads of the record take it from here. */
+    private final int[] shapes = new int[MAX_VALUES];
+    /**
+     * Whether the values held were read together as they are ({@link SplitAcrossCells#piecesOf}), so that every
+     * piece that read showed is masked: a value that adds nothing to them ({@link #readAgainFor}) is then
+     * taken without reading them again, which a record's ordinary members after a masked card would otherwise
+     * cost, one read of the whole record each.
+     */
+    private boolean readThrough;
 
-    /** What a first look at a value says ({@link #lookAt}), asked before it is placed: a stream holds its output from a possible piece on. */
-    record Look(boolean piece, boolean startsCredential) {
-        boolean any() {
-            return piece || startsCredential;
-        }
+    /** A look's bit beside the value's shape: the value is a number, an id or an amount, no piece of anything by itself. */
+    private static final int NUMBER = 1 << 30;
+
+    /**
+     * The first look at a value of the record, asked before it is placed (a stream holds its output from a possible
+     * piece on): the value's {@link SplitAcrossCells#shapeOf shape}, kept with it, and whether it is a number. An
+     * int, not an object: every value of a document is looked at.
+     */
+    static int lookAt(int shape, boolean number) {
+        return shape | (number ? NUMBER : 0);
     }
 
-    /** The first look at a value of the record; a number (an id, an amount) is no piece of anything by itself. */
-    static Look lookAt(String value, boolean number) {
-        if (number) {
-            return NEITHER;
-        }
-        boolean piece = SplitAcrossCells.mayBePiece(value);
-        boolean starts = SplitAcrossCells.mayStartCredential(value);
-        return piece ? (starts ? BOTH : PIECE) : (starts ? STARTS : NEITHER);
+    /** Whether a value of this look may be a piece or start a credential: the record's values are then read together. */
+    static boolean mayBeRead(int look) {
+        return isPiece(look) || startsCredential(look);
     }
 
-    private static final Look NEITHER = new Look(false, false);
-    private static final Look PIECE = new Look(true, false);
-    private static final Look STARTS = new Look(false, true);
-    private static final Look BOTH = new Look(true, true);
+    private static boolean isPiece(int look) {
+        return (look & NUMBER) == 0 && SplitAcrossCells.mayBePiece(look);
+    }
+
+    private static boolean startsCredential(int look) {
+        return (look & NUMBER) == 0 && (look & SplitAcrossCells.STARTS_CREDENTIAL) != 0;
+    }
 
     RecordPieces(SplitAcrossCells split) {
         this.split = split;
@@ -81,22 +93,48 @@ final class RecordPieces {
      * were not found before; empty when none (the common case: a record none of whose values may be a
      * piece is never read together).
      */
-    List<Found> offer(String value, long place, Look look, boolean member) {
+    List<Found> offer(String value, long place, int look, boolean member) {
         boolean afterStart = credentialStarted
                 && SplitAcrossCells.mayCompleteCredential(values[(first + size - 1) % MAX_VALUES], value);
         boolean plain = member && SplitAcrossCells.isPlainGroup(value);
         List<Found> found = plain ? List.of() : plainRunEnds();
-        add(value, place, look.piece());
+        boolean heldWereRead = readThrough && size < MAX_VALUES; // none is let go for this one
+        int shape = look & ~NUMBER;
+        add(value, place, isPiece(look), shape);
         plainRun = plain ? plainRun + 1 : 0;
-        credentialStarted = look.startsCredential();
+        credentialStarted = startsCredential(look);
         if (size < 2 || (pieceCount == 0 && !afterStart && !SplitAcrossCells.awaitsValue(value))) {
+            readThrough = false;
             return found; // nothing held may be a piece, and no credential is cut here
         }
+        if (heldWereRead && !readAgainFor(shape)) {
+            return found; // read as they are, and the value adds nothing to them: the read would show what it showed
+        }
         String[] cells = new String[size];
+        int[] cellShapes = new int[size];
         for (int k = 0; k < size; k++) {
             cells[k] = values[(first + k) % MAX_VALUES];
+            cellShapes[k] = shapes[(first + k) % MAX_VALUES];
         }
-        return collected(found, split.piecesOf(cells), size - 1);
+        readThrough = true;
+        return collected(found, split.piecesOf(cells, cellShapes), size - 1);
+    }
+
+    /**
+     * Whether the values held before a value of this {@code shape}, which were read together, must be read again
+     * with it: it may add something to them ({@link SplitAcrossCells#addsNothingAsLast}), or one of them may be
+     * read with a value after it ({@link SplitAcrossCells#mayReachLaterCells}).
+     */
+    private boolean readAgainFor(int shape) {
+        if (!SplitAcrossCells.addsNothingAsLast(shape)) {
+            return true;
+        }
+        for (int k = 0; k < size - 1; k++) {
+            if (SplitAcrossCells.mayReachLaterCells(shapes[(first + k) % MAX_VALUES])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -139,8 +177,9 @@ final class RecordPieces {
      * Holds a value of the record masked by its own find that may be a piece (a key's header or line):
      * read with the values after it, never replaced again.
      */
-    void masked(String value) {
-        add(value, -1, true);
+    void masked(String value, int shape) {
+        add(value, -1, true, shape);
+        readThrough = false;
         plainRun = 0;
         masked[(first + size - 1) % MAX_VALUES] = true;
         credentialStarted = false;
@@ -165,9 +204,10 @@ final class RecordPieces {
         pieceCount = 0;
         plainRun = 0;
         credentialStarted = false;
+        readThrough = false;
     }
 
-    private void add(String value, long place, boolean piece) {
+    private void add(String value, long place, boolean piece, int shape) {
         if (size == MAX_VALUES) {
             pieceCount -= pieces[first] ? 1 : 0;
             first = (first + 1) % MAX_VALUES;
@@ -178,6 +218,7 @@ final class RecordPieces {
         places[at] = place;
         pieces[at] = piece;
         masked[at] = false;
+        shapes[at] = shape;
         pieceCount += piece ? 1 : 0;
         size++;
     }

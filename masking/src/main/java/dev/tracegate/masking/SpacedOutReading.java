@@ -58,7 +58,9 @@ final class SpacedOutReading {
             // word's end, and a run needs more than that (below) only after a one-letter word.
             if (!isSeparator(text.charAt(i + 1)) || !isUnit(text.charAt(i))
                     || i > 0 && Character.isLetterOrDigit(text.charAt(i - 1))) {
-                i++; // no unit here, or a word's last character
+                // no unit here, or a word's last character; after a letter or digit no unit starts (a unit
+                // is a word's first character), so a word and the character after it are passed at once
+                i = Character.isLetterOrDigit(text.charAt(i)) ? afterWord(text, i) + 1 : i + 1;
                 continue;
             }
             int stride = 0;
@@ -82,6 +84,15 @@ final class SpacedOutReading {
             runs.add(new DecodedRun(i, end, digits ? wordBefore(text, i) + " " + joined : joined.toString()));
             i = end;
         }
+    }
+
+    /** Where the run of letters and digits from {@code start} ends. */
+    private static int afterWord(String text, int start) {
+        int k = start + 1;
+        while (k < text.length() && Character.isLetterOrDigit(text.charAt(k))) {
+            k++;
+        }
+        return k;
     }
 
     /**

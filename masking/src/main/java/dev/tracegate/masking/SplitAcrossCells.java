@@ -2,6 +2,7 @@ package dev.tracegate.masking;
 
 import dev.tracegate.masking.detect.SecretDetector;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -70,12 +71,68 @@ public final class SplitAcrossCells {
      * members' names: a string {@code "Secret"} names no value after it).
      */
     public EntityType[] piecesOf(String[] cells) {
-        EntityType[] parts = keyLinesAcross(cells, null);
-        parts = jwtPartsAcross(cells, parts);
-        parts = credentialsCut(cells, parts);
-        parts = addressesCutAtTheirAt(cells, parts);
-        parts = addressesCutInTheirDomain(cells, parts);
-        return cardGroupsAcross(cells, parts);
+        int[] shapes = new int[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            shapes[i] = shapeOf(cells[i]);
+        }
+        return piecesOf(cells, shapes);
+    }
+
+    /** {@link #piecesOf(String[])} of cells whose {@link #shapeOf shapes} the caller has: each cell looked at once, not once a pass. */
+    EntityType[] piecesOf(String[] cells, int[] shapes) {
+        EntityType[] parts = keyLinesAcross(cells, shapes, null);
+        parts = jwtPartsAcross(cells, shapes, parts);
+        parts = credentialsCut(cells, shapes, parts);
+        parts = addressesCutAtTheirAt(cells, shapes, parts);
+        parts = addressesCutInTheirDomain(cells, shapes, parts);
+        return cardGroupsAcross(cells, shapes, parts);
+    }
+
+    /** {@link #shapeOf} bits: a cell's last token ends or its first starts with an {@code @} ({@link #isCutAtAnAt}). */
+    static final int CUT_AT_AN_AT = 1;
+    /** Its last token is an address cut inside its domain ({@link #isCutInItsDomain}). */
+    static final int CUT_IN_DOMAIN = 1 << 1;
+    /** It is digit groups alone ({@link #digitGroups}). */
+    static final int DIGIT_GROUPS = 1 << 2;
+    /** It is digit groups alone that hold a space, or a hyphen after their first character ({@link #isGrouped}). */
+    static final int GROUPED = 1 << 3;
+    /** It is a JWT's JSON part ({@link JwtAcrossValues.Part#JSON}). */
+    static final int JWT_JSON = 1 << 4;
+    /** It is a JWT's signature ({@link JwtAcrossValues.Part#SIGNATURE}). */
+    static final int JWT_SIGNATURE = 1 << 5;
+    /** It starts as a JWT's JSON part does ({@link #startsJson}). */
+    static final int STARTS_JSON = 1 << 6;
+    /** It may be a private key's material ({@link KeyBlockAcrossValues#mayBeKeyMaterial}). */
+    static final int KEY_MATERIAL = 1 << 7;
+    /** Its last token may start a credential ({@link #mayStartCredential}). */
+    static final int STARTS_CREDENTIAL = 1 << 8;
+    /** It ends with an assignment waiting for its value ({@link #awaitsValue}). */
+    static final int AWAITS_VALUE = 1 << 9;
+
+    /**
+     * What every first look {@link #piecesOf} takes at a cell sees, one bit each ({@link #CUT_AT_AN_AT}, ...; 0 for
+     * {@code null}): a reader of many values (a JSON record's, {@link RecordPieces}) asks once a value, and the passes
+     * over a row read the bits instead of asking again.
+     */
+    static int shapeOf(String cell) {
+        if (cell == null || strippedStart(cell) == cell.length()) {
+            return 0; // white space alone (a padding member) is none of these, told in one pass instead of one a look
+        }
+        JwtAcrossValues.Part part = JwtAcrossValues.partOf(cell);
+        boolean digitGroups = digitGroups(cell) > 0;
+        return (isCutAtAnAt(cell) ? CUT_AT_AN_AT : 0)
+                | (isCutInItsDomain(cell) ? CUT_IN_DOMAIN : 0)
+                | (digitGroups ? DIGIT_GROUPS : 0)
+                | (digitGroups && isGrouped(cell) ? GROUPED : 0) // only ever read with DIGIT_GROUPS
+                | (part == JwtAcrossValues.Part.JSON ? JWT_JSON : part == JwtAcrossValues.Part.SIGNATURE ? JWT_SIGNATURE : 0)
+                | (startsJson(cell) ? STARTS_JSON : 0)
+                | (KeyBlockAcrossValues.mayBeKeyMaterial(cell) ? KEY_MATERIAL : 0)
+                | (mayStartCredential(cell) ? STARTS_CREDENTIAL : 0)
+                | (awaitsValue(cell) ? AWAITS_VALUE : 0);
+    }
+
+    private static boolean has(int shape, int bits) {
+        return (shape & bits) != 0;
     }
 
     /**
@@ -86,9 +143,36 @@ public final class SplitAcrossCells {
      * ({@link #mayStartCredential}): only the value right after it can complete it.
      */
     public static boolean mayBePiece(String cell) {
+        return mayBePiece(shapeOf(cell));
+    }
+
+    /** {@link #mayBePiece(String)} of a cell's {@link #shapeOf shape}. */
+    static boolean mayBePiece(int shape) {
         // digits alone (an id, an amount) are no card's piece until a grouped cell beside them is
-        return isCutAtAnAt(cell) || isCutInItsDomain(cell) || (digitGroups(cell) > 0 && isGrouped(cell))
-                || JwtAcrossValues.partOf(cell) != JwtAcrossValues.Part.NONE || KeyBlockAcrossValues.mayBeKeyMaterial(cell);
+        return has(shape, CUT_AT_AN_AT | CUT_IN_DOMAIN | JWT_JSON | JWT_SIGNATURE | KEY_MATERIAL)
+                || (has(shape, DIGIT_GROUPS) && has(shape, GROUPED));
+    }
+
+    /**
+     * Whether {@link #piecesOf} may read a cell of this {@link #shapeOf shape} together with a cell after it: it
+     * may open a key block, start a credential or wait for an assignment's value, or it is cut at an {@code @} or
+     * in its domain. A row none of whose cells does can take another cell that adds nothing by itself
+     * ({@link #addsNothingAsLast}) without a new read: what the row shows is what it showed before.
+     */
+    static boolean mayReachLaterCells(int shape) {
+        return has(shape, KEY_MATERIAL | AWAITS_VALUE | STARTS_CREDENTIAL | CUT_AT_AN_AT | CUT_IN_DOMAIN);
+    }
+
+    /**
+     * Whether a cell of this {@link #shapeOf shape}, the last of a row, gives {@link #piecesOf} nothing to read that
+     * the row's other cells do not: no key material, no JWT part, no assignment waiting for its value (which reads
+     * the cell before it), no cut at an {@code @} or in a domain, no digit groups. Then, when no other cell
+     * {@link #mayReachLaterCells}, every pass finds in the row exactly what it finds without the cell, and
+     * nothing in the cell.
+     */
+    static boolean addsNothingAsLast(int shape) {
+        return !has(shape, DIGIT_GROUPS | KEY_MATERIAL | AWAITS_VALUE | CUT_AT_AN_AT | CUT_IN_DOMAIN | STARTS_JSON
+                | JWT_JSON | JWT_SIGNATURE);
     }
 
     /** Whether {@code cell}'s last token may start a credential the next cell completes ({@link SecretDetector#mayStartCredential}). */
@@ -114,11 +198,11 @@ public final class SplitAcrossCells {
     }
 
     /** A private key one line a cell, after its header's cell or from a line of its body: as down a column. */
-    private static EntityType[] keyLinesAcross(String[] cells, EntityType[] parts) {
+    private static EntityType[] keyLinesAcross(String[] cells, int[] shapes, EntityType[] parts) {
         KeyBlockAcrossValues block = null;
         for (int i = 0; i < cells.length; i++) {
             String cell = cells[i];
-            if (cell == null || (block == null && !KeyBlockAcrossValues.mayBeKeyMaterial(cell))) {
+            if (cell == null || (block == null && !has(shapes[i], KEY_MATERIAL))) {
                 continue;
             }
             block = block == null ? new KeyBlockAcrossValues() : block;
@@ -139,35 +223,29 @@ public final class SplitAcrossCells {
      * more) make a token together, and all of them are masked. Cells of base64url with dots count too
      * ({@code header.payload} and the signature apart).
      */
-    private static EntityType[] jwtPartsAcross(String[] cells, EntityType[] parts) {
-        if (!anyStartsJson(cells)) {
-            return parts; // the common row: no cell starts as a JWT's JSON part does, read without a copy
-        }
+    private static EntityType[] jwtPartsAcross(String[] cells, int[] shapes, EntityType[] parts) {
         int json = 0;
         int pieces = 0;
-        for (String cell : cells) {
-            JwtAcrossValues.Part part = cell == null ? JwtAcrossValues.Part.NONE : JwtAcrossValues.partOf(cell);
-            json += part == JwtAcrossValues.Part.JSON ? 1 : 0;
-            pieces += part != JwtAcrossValues.Part.NONE ? 1 : 0;
+        boolean startsJson = false;
+        for (int shape : shapes) {
+            startsJson |= has(shape, STARTS_JSON);
+            json += has(shape, JWT_JSON) ? 1 : 0;
+            pieces += has(shape, JWT_JSON | JWT_SIGNATURE) ? 1 : 0;
         }
-        if (json == 0 || pieces < 2) {
-            return parts;
+        if (!startsJson || json == 0 || pieces < 2) {
+            return parts; // the common row: no cell starts as a JWT's JSON part does
         }
         for (int i = 0; i < cells.length; i++) {
-            if (cells[i] != null && JwtAcrossValues.partOf(cells[i]) != JwtAcrossValues.Part.NONE) {
+            if (has(shapes[i], JWT_JSON | JWT_SIGNATURE)) {
                 parts = marked(parts, cells.length, i, EntityType.SECRET);
             }
         }
         return parts;
     }
 
-    private static boolean anyStartsJson(String[] cells) {
-        for (String cell : cells) {
-            if (cell != null && (cell.strip().startsWith("eyJ") || cell.contains(".eyJ"))) {
-                return true;
-            }
-        }
-        return false;
+    /** Whether {@code cell} starts as a JWT's JSON part does ({@code eyJ}, after white space or a dot). */
+    private static boolean startsJson(String cell) {
+        return cell.startsWith("eyJ", strippedStart(cell)) || cell.contains(".eyJ");
     }
 
     /**
@@ -176,16 +254,15 @@ public final class SplitAcrossCells {
      * one token each and the first token of the one after those, is scanned; a secret found across
      * the join masks every cell it reaches into.
      */
-    private EntityType[] credentialsCut(String[] cells, EntityType[] parts) {
+    private EntityType[] credentialsCut(String[] cells, int[] shapes, EntityType[] parts) {
         for (int i = 0; i < cells.length; i++) {
-            parts = assignmentsApart(cells, parts, i);
+            parts = has(shapes[i], AWAITS_VALUE) ? assignmentsApart(cells, parts, i) : parts;
         }
         for (int i = 0; i < cells.length - 1; i++) {
-            int tailStart = cells[i] == null || cells[i + 1] == null ? -1 : lastTokenStart(cells[i]);
-            if (tailStart < 0 || !SecretDetector.mayStartCredential(cells[i], tailStart, tokenEnd(cells[i]))) {
+            if (cells[i + 1] == null || !has(shapes[i], STARTS_CREDENTIAL)) {
                 continue;
             }
-            String tail = cells[i].substring(tailStart, tokenEnd(cells[i]));
+            String tail = cells[i].substring(lastTokenStart(cells[i]), tokenEnd(cells[i]));
             StringBuilder joined = new StringBuilder(tail);
             int[] ends = new int[cells.length];
             ends[i] = joined.length();
@@ -275,10 +352,10 @@ public final class SplitAcrossCells {
      * starting with it, or a cell that is the {@code @} alone; {@code ada | example.com} without one is a
      * user and a host as often as an address.
      */
-    private EntityType[] addressesCutAtTheirAt(String[] cells, EntityType[] parts) {
+    private EntityType[] addressesCutAtTheirAt(String[] cells, int[] shapes, EntityType[] parts) {
         List<Integer> ats = null;
         for (int i = 0; i < cells.length; i++) {
-            if (cells[i] != null && isCutAtAnAt(cells[i])) {
+            if (has(shapes[i], CUT_AT_AN_AT)) {
                 ats = ats == null ? new ArrayList<>() : ats;
                 ats.add(i);
             }
@@ -324,14 +401,14 @@ public final class SplitAcrossCells {
      * space or hyphen between digits), since four cells of four digits each (postcodes, PINs, codes) make a
      * card by chance one time in thirty-three (docs/masking.md).
      */
-    private EntityType[] cardGroupsAcross(String[] cells, EntityType[] parts) {
+    private EntityType[] cardGroupsAcross(String[] cells, int[] shapes, EntityType[] parts) {
         List<Integer> groups = null;
         boolean grouped = false;
         for (int i = 0; i < cells.length; i++) {
-            if (digitGroups(cells[i]) > 0) {
+            if (has(shapes[i], DIGIT_GROUPS)) {
                 groups = groups == null ? new ArrayList<>() : groups;
                 groups.add(i);
-                grouped |= isGrouped(cells[i]);
+                grouped |= has(shapes[i], GROUPED);
             }
         }
         if (!grouped) {
@@ -346,7 +423,20 @@ public final class SplitAcrossCells {
             }
             return parts;
         }
-        return cardsInOrders(cells, parts, groups, new ArrayList<>(), 0, false);
+        int[] groupCells = new int[groups.size()];
+        int[] groupDigits = new int[groupCells.length];
+        boolean[] groupGrouped = new boolean[groupCells.length];
+        for (int g = 0; g < groupCells.length; g++) {
+            groupCells[g] = groups.get(g);
+            groupDigits[g] = digitGroups(cells[groupCells[g]]);
+            groupGrouped[g] = has(shapes[groupCells[g]], GROUPED);
+        }
+        return cardsInOrders(cells, parts, new CardGroups(groupCells, groupDigits, groupGrouped), new int[MAX_CARD_PIECES], 0,
+                0, false);
+    }
+
+    /** The cells of a row that are digit groups alone, with the digits of each and whether it is grouped, asked once a row. */
+    private record CardGroups(int[] cells, int[] digits, boolean[] grouped) {
     }
 
     /**
@@ -419,26 +509,38 @@ public final class SplitAcrossCells {
     }
 
     /** Every order of two to four of the cells {@code groups}, extending {@code chosen}, joined and read for a card. */
-    private EntityType[] cardsInOrders(String[] cells, EntityType[] parts, List<Integer> groups, List<Integer> chosen,
+    private EntityType[] cardsInOrders(String[] cells, EntityType[] parts, CardGroups groups, int[] chosen, int count,
                                        int digits, boolean grouped) {
         EntityType[] out = parts;
-        if (chosen.size() >= 2 && grouped && digits >= MIN_CARD_DIGITS) {
-            int[] order = chosen.stream().mapToInt(Integer::intValue).toArray();
-            String[] pieces = chosen.stream().map(c -> cells[c].strip()).toArray(String[]::new);
+        if (count >= 2 && grouped && digits >= MIN_CARD_DIGITS) {
+            int[] order = Arrays.copyOf(chosen, count);
+            String[] pieces = new String[count];
+            for (int k = 0; k < count; k++) {
+                pieces[k] = cells[order[k]].strip();
+            }
             out = found(out, cells, order, pieces, " ", EntityType.CARD);
         }
-        if (chosen.size() == MAX_CARD_PIECES) {
+        if (count == MAX_CARD_PIECES) {
             return out;
         }
-        for (int cell : groups) {
-            int more = digitGroups(cells[cell]);
-            if (!chosen.contains(cell) && digits + more <= MAX_CARD_DIGITS) {
-                chosen.add(cell);
-                out = cardsInOrders(cells, out, groups, chosen, digits + more, grouped || isGrouped(cells[cell]));
-                chosen.removeLast();
+        for (int g = 0; g < groups.cells().length; g++) {
+            int cell = groups.cells()[g];
+            if (!chosenAlready(chosen, count, cell) && digits + groups.digits()[g] <= MAX_CARD_DIGITS) {
+                chosen[count] = cell;
+                out = cardsInOrders(cells, out, groups, chosen, count + 1, digits + groups.digits()[g],
+                        grouped || groups.grouped()[g]);
             }
         }
         return out;
+    }
+
+    private static boolean chosenAlready(int[] chosen, int count, int cell) {
+        for (int k = 0; k < count; k++) {
+            if (chosen[k] == cell) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -507,6 +609,9 @@ public final class SplitAcrossCells {
      * Thanks}); cut right after a dot it is {@link CutAddressEnd}'s.
      */
     static boolean isCutInItsDomain(String cell) {
+        if (cell.indexOf('@') < 0) {
+            return false; // most cells, told by the JDK's vectorised search before the last token is looked for
+        }
         int end = tokenEnd(cell);
         int at = cell.lastIndexOf('@', end - 1);
         if (at <= 0 || at >= end - 1 || Character.isWhitespace(cell.charAt(at - 1))) {
@@ -531,10 +636,10 @@ public final class SplitAcrossCells {
      * column's text in two: the cell's last token ({@link #isCutInItsDomain}) and the next cell's first, joined as
      * they are, read for an address that reaches into both. Only neighbours: a domain's rest is what comes next.
      */
-    private EntityType[] addressesCutInTheirDomain(String[] cells, EntityType[] parts) {
+    private EntityType[] addressesCutInTheirDomain(String[] cells, int[] shapes, EntityType[] parts) {
         EntityType[] out = parts;
         for (int i = 0; i < cells.length; i++) {
-            if (cells[i] == null || !isCutInItsDomain(cells[i])) {
+            if (!has(shapes[i], CUT_IN_DOMAIN)) {
                 continue;
             }
             int next = i + 1;
@@ -574,20 +679,25 @@ public final class SplitAcrossCells {
 
     /** The digits of {@code cell} when it is digit groups alone (separated by single spaces or hyphens); 0 when it is not. */
     private static int digitGroups(String cell) {
-        String text = cell == null ? "" : cell.strip();
-        if (text.isEmpty() || text.length() > 2 * MAX_CARD_DIGITS || !isDigit(text.charAt(0))
-                || !isDigit(text.charAt(text.length() - 1))) {
+        if (cell == null) {
+            return 0;
+        }
+        // the cell's text without its white space around it, read in place: asked of every value a record holds
+        int start = strippedStart(cell);
+        int end = strippedEnd(cell, start);
+        if (start == end || end - start > 2 * MAX_CARD_DIGITS || !isDigit(cell.charAt(start))
+                || !isDigit(cell.charAt(end - 1))) {
             return 0;
         }
         int digits = 0;
         int group = 0;
         boolean grouped = false;
-        for (int k = 0; k < text.length(); k++) {
-            char c = text.charAt(k);
+        for (int k = start; k < end; k++) {
+            char c = cell.charAt(k);
             if (isDigit(c)) {
                 digits++;
                 group++;
-            } else if (!((c == ' ' || c == '-') && isDigit(text.charAt(k - 1)))) {
+            } else if (!((c == ' ' || c == '-') && isDigit(cell.charAt(k - 1)))) {
                 return 0; // a separator after a separator, or a character no card is written with
             } else if (!isCardGroup(group)) {
                 return 0; // a date (2026-12-04), a phone number's short groups: no card is grouped so
@@ -607,9 +717,35 @@ public final class SplitAcrossCells {
         return digits >= MIN_CARD_GROUP && digits <= MAX_CARD_GROUP;
     }
 
+    /** Whether {@code cell}, white space around it left out, holds a space, or a hyphen after its first character. */
     private static boolean isGrouped(String cell) {
-        String text = cell.strip();
-        return text.indexOf(' ') > 0 || text.indexOf('-') > 0;
+        int start = strippedStart(cell);
+        int end = strippedEnd(cell, start);
+        for (int k = start; k < end; k++) {
+            char c = cell.charAt(k);
+            if (c == ' ' || (c == '-' && k > start)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where {@code cell} starts without the white space before it, as {@link String#strip} has it. */
+    private static int strippedStart(String cell) {
+        int start = 0;
+        while (start < cell.length() && Character.isWhitespace(cell.charAt(start))) {
+            start++;
+        }
+        return start;
+    }
+
+    /** Where {@code cell} ends without the white space after it, not before {@code start}. */
+    private static int strippedEnd(String cell, int start) {
+        int end = cell.length();
+        while (end > start && Character.isWhitespace(cell.charAt(end - 1))) {
+            end--;
+        }
+        return end;
     }
 
     private static boolean isDigit(char c) {

@@ -174,6 +174,9 @@ public final class CardDetector implements Detector {
         // (41 11 11 ..., 411 111 111 111 1111, 4111111 111111111), as people retype one, is a card
         // only after a word that says so, and its groups only apart by spaces, tabs and hyphens.
         boolean oddlyGrouped = firstLength != 4 && firstLength < MIN_DIGITS;
+        if (firstLength < MIN_DIGITS && !groupFollows(text, firstRunEnd)) {
+            return firstRunEnd; // too short a number, and no group after it: the common id, amount or year, told without arrays
+        }
         int[] groupStarts = new int[MAX_GROUPS];
         int[] groupEnds = new int[MAX_GROUPS];
         int[] digitsAt = new int[MAX_GROUPS];
@@ -226,6 +229,12 @@ public final class CardDetector implements Detector {
             }
         }
         return firstRunEnd;
+    }
+
+    /** Whether a separator and a digit follow the run of digits that ends at {@code runEnd}: another group may. */
+    private static boolean groupFollows(CharSequence text, int runEnd) {
+        int next = separatorEnd(text, runEnd);
+        return next >= 0 && next < text.length() && Chars.isDigit(text.charAt(next));
     }
 
     private static boolean cardWordBefore(CharSequence text, int start) {

@@ -22,7 +22,9 @@ import java.util.function.IntToLongFunction;
  * detector's remembered answers serve most of it; the second case masks documents in turn whose
  * every card number is its own (Luhn-valid, in the Visa range), far more numbers than are
  * remembered: the cost of numbers seen for the first time; the third masks those documents as UTF-8
- * bytes, as the record of an HTTP body does.
+ * bytes, as the record of an HTTP body does. The last masks 1 KiB answers of the HTTP benchmark's
+ * {@code /1k} shape (bench/http/JsonUpstream.java, each stamped with its own count) as UTF-8 bytes,
+ * where what a call costs before its first value (set-up per document) weighs most.
  */
 public final class JsonMaskingThroughputBenchmark {
 
@@ -49,7 +51,16 @@ public final class JsonMaskingThroughputBenchmark {
             bytes[d] = distinct[d].getBytes(StandardCharsets.UTF_8);
         }
         measureBytes("64 KiB orders, as UTF-8 bytes", seconds, json, bytes);
+        byte[][] small = new byte[SMALL_DOCUMENTS][];
+        for (int d = 0; d < small.length; d++) {
+            small[d] = upstreamOrders(1024, d).getBytes(StandardCharsets.UTF_8);
+        }
+        measureBytes("1 KiB answers, as UTF-8 bytes", seconds, json, small);
     }
+
+    /** Distinct 1 KiB answers masked in turn, as the HTTP benchmark's upstream stamps each answer with its count. */
+    private static final int SMALL_DOCUMENTS = 64;
+    private static final String[] STATUSES = {"paid", "shipped", "delivered", "refunded"};
 
     /** Documents masked in turn for distinct card numbers: about 150 cards each, past what the phone detector remembers. */
     private static final int DISTINCT_DOCUMENTS = 40;
@@ -112,7 +123,7 @@ public final class JsonMaskingThroughputBenchmark {
     }
 
     /** @param document {@code -1} for one card number throughout, else the document's index for cards of its own */
-    private static String orders(int size, int document) {
+    public static String orders(int size, int document) {
         StringBuilder json = new StringBuilder("{\"orders\":[");
         for (int i = 0; json.length() < size - 512; i++) {
             String name = NAMES[i % NAMES.length];
@@ -126,5 +137,41 @@ public final class JsonMaskingThroughputBenchmark {
                     name.split(" ")[0]));
         }
         return json.append("],\"next\":null}").toString();
+    }
+
+    /**
+     * The HTTP benchmark upstream's answer of {@code size} bytes (bench/http/JsonUpstream.java: a
+     * {@code served} stamp in letters, orders with two items each, padded to exactly {@code size}),
+     * stamped with {@code served}.
+     */
+    public static String upstreamOrders(int size, long served) {
+        StringBuilder stamp = new StringBuilder();
+        for (int i = 0; i < 12; i++, served /= 26) {
+            stamp.insert(0, (char) ('a' + served % 26));
+        }
+        StringBuilder json = new StringBuilder("{\"served\":\"" + stamp + "\",\"orders\":[");
+        String end = "],\"next\":null,\"pad\":\"\"}";
+        for (int i = 0; ; i++) {
+            String order = upstreamOrder(i);
+            if (json.length() + (i == 0 ? 0 : 1) + order.length() + end.length() > size) {
+                break;
+            }
+            json.append(i == 0 ? "" : ",").append(order);
+        }
+        json.append("],\"next\":null,\"pad\":\"");
+        json.append(" ".repeat(Math.max(0, size - json.length() - 2)));
+        return json.append("\"}").toString();
+    }
+
+    private static String upstreamOrder(int i) {
+        String name = NAMES[i % NAMES.length];
+        String email = name.toLowerCase(Locale.ROOT).replace(' ', '.') + "." + i + "@example.com";
+        return String.format(Locale.ROOT, "{\"id\":%d,\"created\":\"2026-11-%02dT10:%02d:00Z\",\"status\":\"%s\","
+                        + "\"customer\":{\"name\":\"%s\",\"email\":\"%s\",\"phone\":\"+44 20 7946 %04d\"},"
+                        + "\"payment\":{\"card\":\"4111 1111 1111 1111\",\"amount\":%d.%02d,\"currency\":\"EUR\"},"
+                        + "\"items\":[{\"sku\":\"SKU-%05d\",\"qty\":%d},{\"sku\":\"SKU-%05d\",\"qty\":1}],"
+                        + "\"note\":\"deliver to the back door, call %s first\"}",
+                1000 + i, 1 + i % 28, i % 60, STATUSES[i % STATUSES.length], name, email, i % 10_000,
+                10 + i * 7 % 500, i % 100, i * 13 % 100_000, 1 + i % 3, i * 17 % 100_000, name.split(" ")[0]);
     }
 }
