@@ -28,9 +28,15 @@ class McpLimitsTest {
 
     private static TestGateway gateway;
 
+    /**
+     * Short enough for the timeout's test to wait it out, long enough that the other calls, a first one among them
+     * (catalog look-ups, the JIT), end within it on a loaded machine: a limit of 1 s stopped a ten-row query in CI.
+     */
+    private static final int CALL_TIMEOUT_SECONDS = 8;
+
     @BeforeAll
     static void start() {
-        gateway = TestGateway.start(TestGateway.LONG_QUERIES_POLICY, new McpConfig(true, 3, 40, 1, 1, 2048));
+        gateway = TestGateway.start(TestGateway.LONG_QUERIES_POLICY, new McpConfig(true, 3, 40, CALL_TIMEOUT_SECONDS, 1, 2048));
     }
 
     @AfterAll
@@ -63,7 +69,7 @@ class McpLimitsTest {
     void aCallOverItsTimeIsStoppedAndRecordedAsAnError() {
         try (McpSyncClient client = client()) {
             CallToolResult slow = client.callTool(new CallToolRequest("query", Map.of("connection", "app",
-                    "sql", "SELECT pg_sleep(30)")));
+                    "sql", "SELECT pg_sleep(60)")));
             assertThat(slow.isError()).isTrue();
             assertThat(slow.content().toString()).contains("mcp.callTimeoutSeconds");
         }
